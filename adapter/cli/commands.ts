@@ -1,0 +1,2 @@
+// Imports every command module so it registers itself.
+import './start';

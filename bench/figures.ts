@@ -1,0 +1,1 @@
+// Every bench module, imported for its figure() registrations.

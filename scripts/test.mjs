@@ -1,0 +1,31 @@
+// Runs every *.test.ts under test/ with node's built-in test runner (through
+// tsx), so CI reads node's own closing summary. Extra arguments filter files by
+// substring: `node scripts/test.mjs pci` runs the tests whose path contains "pci".
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+function walk(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+let files = walk('test', []).sort();
+if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+if (!files.length) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+const reporter = process.env.CI ? ['--test-reporter=spec'] : ['--test-reporter=spec'];
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', ...reporter, ...passThrough, ...files.map((f) => relative('.', f))],
+  { stdio: 'inherit', env: { ...process.env, VPCI_TEST: '1' } },
+);
+process.exit(r.status ?? 1);

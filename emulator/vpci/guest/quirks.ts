@@ -1,0 +1,111 @@
+// The real guest drivers' known quirks (vpci-protocol.md, marked [QUIRK]). Each
+// one behaves as the real driver does by default; a scenario can switch it off to
+// model a fixed driver. The guest models consult these by name.
+
+export interface QuirkInfo {
+  /** Switch name used in scenarios: `quirk <name> off`. */
+  name: string;
+  /** Which guest models have it. */
+  models: readonly GuestModelName[];
+  /** One line for completion lists. */
+  summary: string;
+  /** What happens, for hover text. */
+  description: string;
+  /** Where it comes from (repo and path, spec section). */
+  source: string;
+}
+
+export type GuestModelName = 'freebsd' | 'freebsd-2016' | 'linux';
+
+export const QUIRKS: readonly QuirkInfo[] = [
+  {
+    name: 'all-versions-rejected-continues',
+    models: ['freebsd', 'freebsd-2016'],
+    summary: 'attach continues with protocol version 0 when every version is rejected',
+    description:
+      'hv_pci_protocol_negotiation falls out of its loop with ret == 0 when the host answers ' +
+      'REVISION_MISMATCH to every version, so vmbus_pcib_attach carries on with protocol_version 0 ' +
+      '(only a console message is printed). Off: attach fails with EPROTO, as Linux does.',
+    source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (hv_pci_protocol_negotiation); vpci-protocol.md §1.5',
+  },
+  {
+    name: 'short-packet-drop',
+    models: ['freebsd', 'freebsd-2016', 'linux'],
+    summary: 'packets of 20 raw bytes or less are silently dropped',
+    description:
+      'The channel callback ignores any received packet whose raw length (16-byte descriptor plus ' +
+      'padded payload) is <= 20 bytes, so a completion without a payload never wakes the waiter. ' +
+      'Off: such a completion is delivered with the synthetic status -1.',
+    source:
+      'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (vmbus_pcib_on_channel_callback); ' +
+      'torvalds/linux drivers/pci/controller/pci-hyperv.c (hv_pci_onchannelcallback); vpci-protocol.md §2.4',
+  },
+  {
+    name: 'int-pin-single-byte-only',
+    models: ['freebsd', 'freebsd-2016', 'linux'],
+    summary: 'only single-byte reads of Interrupt Line/Pin are answered locally',
+    description:
+      'The read_config emulation zeroes 0x3C and 0x3D only for 1-byte reads; a 16- or 32-bit read ' +
+      'covering them is forwarded to the host and returns the device value. Off: any read covering ' +
+      '0x3C..0x3D returns 0 for those bytes.',
+    source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config); vpci-protocol.md §4.4',
+  },
+  {
+    name: 'drop-empty-relations',
+    models: ['freebsd', 'freebsd-2016'],
+    summary: 'BUS_RELATIONS with device_count 0 is dropped',
+    description:
+      'The channel callback drops relations messages that report no functions, so an empty first ' +
+      'reply leaves attach waiting forever and "all devices gone" can only be signalled by EJECT or ' +
+      'rescind. Off: an empty list is processed and removes every child, as Linux does.',
+    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback); vpci-protocol.md §7.1',
+  },
+  {
+    name: 'relations2-falls-into-eject',
+    models: ['freebsd'],
+    summary: 'BUS_RELATIONS2 handling falls through into the EJECT case',
+    description:
+      'A missing break after the PCI_BUS_RELATIONS2 case reinterprets the same buffer as an EJECT ' +
+      'whose win_slot overlays device_count: with N functions reported, a child at wslot N is ' +
+      'ejected spuriously. Off: the case ends after queueing the relations.',
+    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback); vpci-protocol.md §7.1',
+  },
+  {
+    name: 'descriptor-stride',
+    models: ['freebsd', 'freebsd-2016'],
+    summary: 'relations descriptors are copied with the wrong stride',
+    description:
+      'The driver copies the raw 20-byte (v1) or 28-byte (v2) descriptor array into packed 26-byte ' +
+      'records, so only entry 0 is decoded correctly: FreeBSD effectively supports one function per ' +
+      'bus. Off: each descriptor is decoded at its real stride.',
+    source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2); vpci-protocol.md §7.1',
+  },
+  {
+    name: 'map-msi-no-rescind-check',
+    models: ['freebsd', 'freebsd-2016'],
+    summary: 'vmbus_pcib_map_msi waits for CREATE_INTERRUPT without checking for rescind',
+    description:
+      'Every other wait polls for channel rescind every 100 ms; map_msi sleeps unconditionally, so ' +
+      'a host that never answers (or a rescind) hangs the caller. Off: the wait fails with ENODEV on ' +
+      'rescind like the others.',
+    source: 'vmbus_pcib.c (vmbus_pcib_map_msi); vpci-protocol.md §6.4',
+  },
+  {
+    name: 'resources-released-race',
+    models: ['freebsd', 'freebsd-2016'],
+    summary: 'detach sends RESOURCES_RELEASED only for children not yet deleted by the queued work',
+    description:
+      'vmbus_pcib_detach queues a zero-device relations record and then walks the child list to ' +
+      'send RESOURCES_RELEASED; the queued deletion runs first on the task queue, so no ' +
+      'RESOURCES_RELEASED is sent. Off: RESOURCES_RELEASED is sent for every child before deletion.',
+    source: 'vmbus_pcib.c (vmbus_pcib_detach); vpci-protocol.md §7.3',
+  },
+];
+
+export function quirksFor(model: GuestModelName): QuirkInfo[] {
+  return QUIRKS.filter((q) => q.models.includes(model));
+}
+
+export function quirkByName(name: string): QuirkInfo | undefined {
+  return QUIRKS.find((q) => q.name === name);
+}

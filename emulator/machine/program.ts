@@ -194,7 +194,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
             break;
           }
           case 'label':
-            lines.push(`${n.name}:`);
+            // A jump target only: the listing shows no line for it.
             labels[n.name] = code.length;
             break;
           case 'if': {

@@ -1,0 +1,435 @@
+// One vPCI bus inside the machine: its VMBus channel (two rings), its host VSP
+// with the passed-through functions, and the guest bridge-driver instance —
+// the threads the guest model asks for and the kernel services its statements
+// call. Everything the guest sends or receives crosses the rings as bytes.
+import { Ev } from './trace';
+import type { Machine, GuestIrq } from './machine';
+import { HOST_HANDLER_NS } from './machine';
+import type { ThreadState } from './threads';
+import type { Locals } from './program';
+import type { GuestKernel } from '../vpci/guest/kernel';
+import { EAGAIN, ENOBUFS, ENXIO } from '../vpci/guest/kernel';
+import { encodePacket } from '../vmbus/packet';
+import { VmbusChannel } from '../vmbus/channel';
+import { guidBytes } from '../vmbus/guid';
+import { VpciHost, type HostEnv } from '../vpci/host/vsp';
+import { hostProfile } from '../vpci/host/profiles';
+import type { PciFunction } from '../pci/function';
+import { memoryBars, barRead, barWrite, interruptMessage, setPending, functionIds } from './device-view';
+
+/** Where a function's config space comes from; plain data so a bus can be re-created from a snapshot. */
+export type FunctionSource =
+  | { kind: 'catalog'; id: string }
+  | { kind: 'dump'; path: string; select?: string; bars: { index: number | 'rom'; size: number }[] };
+
+export interface FunctionDecl {
+  wslot: number;
+  source: FunctionSource;
+  serial: number;
+  numaNode?: number;
+}
+
+export interface BusDecl {
+  name: string;
+  /** Instance GUID, canonical text. */
+  instance: string;
+  functions: FunctionDecl[];
+  /** Virtual time of the `offer` event that introduces the bus (absent = present at boot). */
+  offerAt?: number;
+}
+
+export interface BusState {
+  index: number;
+  decl: BusDecl;
+  started: boolean;
+  gone: boolean;
+  /** Guest bridge-driver softc (plain data). */
+  sc: any;
+  threads: { mgmt?: number; taskq?: number; callback?: number; host?: number; drivers: Record<string, number> };
+  /** Raised-interrupt bookkeeping per function: PBA pending bits while masked. */
+  pending: Record<string, number[]>;
+}
+
+/** Builds PciFunction objects for a bus; injected so the machine has no hard catalog/file dependency. */
+export type FunctionFactory = (src: FunctionSource) => PciFunction;
+
+export class BusRuntime {
+  readonly state: BusState;
+  channel: VmbusChannel;
+  host: VpciHost;
+  functions = new Map<number, PciFunction>();
+  private kernel: BusKernel;
+
+  constructor(
+    readonly m: Machine,
+    readonly index: number,
+    readonly decl: BusDecl,
+  ) {
+    this.state = {
+      index,
+      decl,
+      started: false,
+      gone: false,
+      sc: m.model.newSoftc(),
+      threads: { drivers: {} },
+      pending: {},
+    };
+    this.channel = new VmbusChannel(decl.instance);
+    for (const f of decl.functions) this.functions.set(f.wslot, m.createFunction(f.source));
+    const profile = hostProfile(m.config.host)!;
+    this.host = new VpciHost({
+      profile,
+      instanceGuid: decl.instance,
+      functions: decl.functions.map((f) => ({ wslot: f.wslot, fn: this.functions.get(f.wslot)!, serial: f.serial, ...(f.numaNode !== undefined ? { numaNode: f.numaNode } : {}) })),
+      interrupts: m.remapper,
+      env: this.hostEnv(),
+    });
+    this.kernel = new BusKernel(this);
+  }
+
+  key(name: string): string {
+    return `b${this.index}:${name}`;
+  }
+
+  // ---- host side -------------------------------------------------------------
+
+  private hostEnv(): HostEnv {
+    const self = this;
+    return {
+      now: () => self.m.now,
+      send(packet: Uint8Array): boolean {
+        if (!self.channel.hostToGuest.tryWrite(packet)) return false;
+        self.state.sc.rxPending = true;
+        self.m.wakeKey(self.key('rx'));
+        return true;
+      },
+      outboundFree: () => self.channel.hostToGuest.free,
+      setTimer: (name: string, at: number) => self.m.armTimer(self.index, name, at),
+      cancelTimer: (name: string) => self.m.cancelTimer(self.index, name),
+      trace: self.m.trace,
+      bus: self.index,
+      rescind: () => self.rescind('host'),
+    };
+  }
+
+  /** One host step: handle one guest→host packet, if the host may dequeue one. */
+  hostStep(t: ThreadState): void {
+    if (this.channel.state !== 'open') {
+      t.status = 'blocked';
+      t.waitKeys = [this.key('tohost')];
+      t.waitWhy = 'channel not open';
+      return;
+    }
+    if (!this.host.canDequeue()) {
+      t.status = 'blocked';
+      t.waitKeys = [this.key('tohost-space')];
+      t.waitWhy = 'waiting for room in the host-to-guest ring';
+      return;
+    }
+    const pkt = this.channel.guestToHost.read();
+    if (pkt) this.host.handlePacket(pkt);
+    t.readyAt = this.m.now + HOST_HANDLER_NS;
+    if (this.channel.guestToHost.pendingPackets === 0) {
+      t.status = 'blocked';
+      t.waitKeys = [this.key('tohost')];
+      t.waitWhy = 'guest-to-host ring empty';
+    }
+  }
+
+  onTimer(name: string): void {
+    this.host.onTimer(name);
+  }
+
+  // ---- life cycle ------------------------------------------------------------------
+
+  /** The channel is offered to the guest: vmbus probes vmbus_pcib and queues its attach. */
+  startGuest(): void {
+    if (this.state.started) return;
+    this.state.started = true;
+    const m = this.m;
+    this.m.trace.record(m.now, Ev.Channel, this.index, 0, 0, 0, `offer ${this.decl.name} instance ${this.decl.instance}`);
+    const host = m.spawn(this.index, 'host', `${this.decl.name}: host VSP`, null);
+    host.status = 'blocked';
+    host.waitKeys = [this.key('tohost')];
+    this.state.threads.host = host.id;
+    for (const spec of m.model.threads) {
+      const t = m.spawn(this.index, spec.role, `${this.decl.name}: ${spec.name}`, spec.fn);
+      this.state.threads[spec.role] = t.id;
+    }
+    this.enqueue('mgmt', m.model.attachFn, {});
+  }
+
+  enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
+    (this.state.sc[queue] as { fn: string; args: Locals }[]).push({ fn, args });
+    this.m.wakeKey(this.key(`tq:${queue}`));
+  }
+
+  onThreadDone(_t: ThreadState): void {}
+
+  rescind(by: 'host' | 'scenario'): void {
+    if (this.channel.state === 'rescinded') return;
+    this.channel.rescind();
+    this.m.trace.record(this.m.now, Ev.Channel, this.index, 3, 0, 0, `rescind ${this.decl.name} (by the ${by})`);
+    this.m.wakeKey(this.key('rescind'));
+    // vmbus deletes the child device: the bridge driver's detach runs on the management queue.
+    if (this.state.started) this.enqueue('mgmt', this.m.model.detachFn, {});
+  }
+
+  detachGuest(): void {
+    this.enqueue('mgmt', this.m.model.detachFn, {});
+  }
+
+  eject(wslot: number): void {
+    this.host.eject(wslot);
+  }
+
+  vanish(wslot: number): void {
+    this.host.vanish(wslot);
+  }
+
+  addFault(f: unknown): void {
+    this.host.addFault(f as never);
+  }
+
+  /** A `driver` timeline event: load the function driver; attach it now if the device is already enumerated. */
+  driverLoaded(wslot: number): void {
+    const pci = this.state.sc.pci?.children as { wslot: number; driver: string | null }[] | undefined;
+    const child = pci?.find((c) => c.wslot === wslot);
+    if (child && !child.driver) {
+      const drv = this.kernel.driverName(wslot);
+      child.driver = drv;
+      this.spawnDriver(wslot, `${drv}_attach`, { wslot });
+    }
+  }
+
+  spawnDriver(wslot: number, fn: string, args: Locals): void {
+    const drv = fn.replace(/_attach$/, '');
+    const t = this.m.spawn(this.index, 'driver', `${this.decl.name}: ${drv} driver`, fn, args);
+    this.state.threads.drivers[String(wslot)] = t.id;
+  }
+
+  // ---- guest MMIO decode --------------------------------------------------------------
+
+  private windowBase(): number | undefined {
+    return this.host.status.windowBase;
+  }
+
+  decodeRead(addr: number, size: number): number | undefined {
+    const base = this.windowBase();
+    if (base !== undefined && addr >= base && addr < base + 0x2000) {
+      const r = this.host.mmioRead(addr - base, size);
+      return r.ok ? r.value : size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
+    }
+    const hit = this.barAt(addr, size);
+    if (!hit) return undefined;
+    const v = barRead(hit.fn, hit.bar, addr - hit.base, size);
+    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, { size, value: v, write: false });
+    return v;
+  }
+
+  decodeWrite(addr: number, size: number, value: number): boolean {
+    const base = this.windowBase();
+    if (base !== undefined && addr >= base && addr < base + 0x2000) {
+      this.host.mmioWrite(addr - base, size, value);
+      return true;
+    }
+    const hit = this.barAt(addr, size);
+    if (!hit) return false;
+    barWrite(hit.fn, hit.bar, addr - hit.base, size, value);
+    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, { size, value, write: true });
+    return true;
+  }
+
+  /** The memory BAR (of a function with Memory Space Enable set) containing [addr, addr+size). */
+  private barAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
+    if (this.channel.state === 'rescinded') return undefined;
+    for (const [wslot, fn] of this.functions) {
+      if (this.host.isVanished?.(wslot)) continue;
+      for (const b of memoryBars(fn)) {
+        if (!b.decoding) continue;
+        if (addr >= b.address && addr + size <= b.address + b.size) return { fn, wslot, bar: b.index, base: b.address };
+      }
+    }
+    return undefined;
+  }
+
+  // ---- interrupts -------------------------------------------------------------------------
+
+  /** The device raises MSI-X (or MSI) vector `index`: it writes the programmed address/data. */
+  raise(wslot: number, index: number): void {
+    const fn = this.functions.get(wslot);
+    const t = this.m.trace;
+    if (!fn) {
+      t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, `no function at wslot ${wslot}`);
+      return;
+    }
+    const msg = interruptMessage(fn, index);
+    if (!msg.ok) {
+      t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, msg.reason);
+      return;
+    }
+    if (msg.masked) {
+      setPending(fn, index, true);
+      t.record(this.m.now, Ev.State, this.index, wslot, index, 0, { what: 'interrupt pending (masked)', index });
+      return;
+    }
+    const r = this.m.remapper.deliver(msg.address, msg.data);
+    if ('error' in r) {
+      t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, `vector ${index}: address 0x${msg.address.toString(16)} data 0x${msg.data.toString(16)}: ${r.error}`);
+      return;
+    }
+    const irq: GuestIrq | undefined = this.m.irqByVector(r.cpu, r.vector);
+    t.record(this.m.now, Ev.IntDeliver, this.index, wslot, r.vector, r.cpu, { index, irq: irq?.irq, address: msg.address, data: msg.data });
+    this.m.state.delivered.push({ bus: this.index, wslot, index, cpu: r.cpu, vector: r.vector, time: this.m.now });
+    const pci = this.state.sc.pci?.children as { wslot: number; intr_count: number[] }[] | undefined;
+    const child = pci?.find((c) => c.wslot === wslot);
+    if (child && child.intr_count[index] !== undefined) child.intr_count[index]!++;
+  }
+
+  kernelFor(t: ThreadState): GuestKernel {
+    this.kernel.thread = t;
+    return this.kernel;
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------------
+
+  snapshot(): unknown {
+    return {
+      channel: this.channel.snapshot(),
+      host: this.host.snapshot(),
+      functions: [...this.functions].map(([w, f]) => [w, f.snapshot()]),
+    };
+  }
+
+  restore(state: BusState, snap: unknown): void {
+    (this as { state: BusState }).state = state;
+    const s = snap as { channel: unknown; host: unknown; functions: [number, unknown][] };
+    this.channel.restore(s.channel as never);
+    this.host.restore(s.host as never);
+    for (const [w, fs] of s.functions) this.functions.get(w)?.restore(fs as never);
+  }
+}
+
+/** The kernel services one bus's guest statements call (GuestKernel). */
+class BusKernel implements GuestKernel {
+  thread!: ThreadState;
+  readonly instanceBytes: Uint8Array;
+  constructor(private readonly b: BusRuntime) {
+    this.instanceBytes = guidBytes(b.decl.instance);
+  }
+  get sc(): any {
+    return this.b.state.sc;
+  }
+  get busIndex(): number {
+    return this.b.index;
+  }
+  get busName(): string {
+    return this.b.decl.name;
+  }
+  get instanceGuid(): string {
+    return this.b.decl.instance;
+  }
+  get cpus(): number {
+    return this.b.m.state.irqs.vectorNext.length;
+  }
+  now(): number {
+    return this.b.m.now;
+  }
+  quirk(name: string): boolean {
+    return this.b.m.quirk(name);
+  }
+  log(text: string): void {
+    this.b.m.trace.record(this.b.m.now, Ev.Log, this.b.index, this.thread?.id ?? 0, 0, 0, text);
+  }
+  busState(state: 'attached' | 'failed' | 'detached'): void {
+    this.b.m.trace.record(this.b.m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'bus', to: state });
+  }
+  chanOpen(txBytes: number, rxBytes: number): number {
+    const ok = this.b.channel.open(txBytes, rxBytes);
+    this.b.m.trace.record(this.b.m.now, Ev.Channel, this.b.index, 1, txBytes, rxBytes, `open ${this.b.decl.name}: rings ${txBytes}/${rxBytes} bytes requested`);
+    return ok ? 0 : ENXIO;
+  }
+  chanClose(): void {
+    if (this.b.channel.state === 'open') this.b.channel.close();
+    this.b.host.onChannelClosed?.();
+    this.b.m.trace.record(this.b.m.now, Ev.Channel, this.b.index, 2, 0, 0, `close ${this.b.decl.name}`);
+  }
+  isRevoked(): boolean {
+    return this.b.channel.state === 'rescinded';
+  }
+  send(payload: Uint8Array, rc: boolean, txid: bigint): number {
+    const m = this.b.m;
+    if (this.b.channel.state !== 'open') {
+      m.trace.record(m.now, Ev.Error, this.b.index, 0, 0, 0, `send on a ${this.b.channel.state} channel dropped`);
+      return ENXIO;
+    }
+    const pkt = encodePacket({ type: 6, flags: rc ? 1 : 0, transactionId: txid, payload });
+    if (!this.b.channel.guestToHost.tryWrite(pkt)) {
+      m.trace.record(m.now, Ev.Error, this.b.index, 0, 0, 0, `guest-to-host ring full: ${pkt.length}-byte packet refused (EAGAIN)`);
+      return EAGAIN;
+    }
+    const type = payload.length >= 4 ? (payload[0]! | (payload[1]! << 8) | (payload[2]! << 16) | (payload[3]! << 24)) >>> 0 : 0;
+    m.trace.record(m.now, Ev.PacketToHost, this.b.index, type, Number(txid & 0xffffffffn), pkt.length, pkt);
+    const ht = m.threads.find((t) => t.id === this.b.state.threads.host);
+    if (ht && ht.status === 'blocked') {
+      ht.status = 'ready';
+      ht.readyAt = m.now + m.signalNs();
+      delete ht.waitKeys;
+    }
+    return 0;
+  }
+  recv(bufferLen: number): { ret: number; pkt?: Uint8Array; len: number } {
+    const ring = this.b.channel.hostToGuest;
+    const next = ring.peek();
+    if (!next) return { ret: EAGAIN, len: 0 };
+    if (next.length > bufferLen) return { ret: ENOBUFS, len: next.length };
+    const pkt = ring.read()!;
+    this.b.m.wakeKey(this.b.key('tohost-space'));
+    return { ret: 0, pkt, len: pkt.length };
+  }
+  mmioRead(addr: number, size: number): number {
+    return this.b.m.mmioRead(this.b.index, addr, size);
+  }
+  mmioWrite(addr: number, size: number, value: number): void {
+    this.b.m.mmioWrite(this.b.index, addr, size, value);
+  }
+  allocMmio(size: number, align: number, lo: number, hi: number, owner: string): number | undefined {
+    return this.b.m.allocMmio(size, align, lo, hi, owner);
+  }
+  freeMmio(base: number): void {
+    this.b.m.freeMmio(base);
+  }
+  key(name: string): string {
+    return this.b.key(name);
+  }
+  wake(name: string): void {
+    this.b.m.wakeKey(this.b.key(name));
+  }
+  enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
+    this.b.enqueue(queue, fn, args);
+  }
+  spawnDriver(wslot: number, fn: string, args: Locals): void {
+    this.b.spawnDriver(wslot, fn, args);
+  }
+  allocIrqs(count: number, kind: 'msi' | 'msix') {
+    return this.b.m.allocIrqs(count, kind);
+  }
+  releaseIrqs(irqs: number[]): void {
+    this.b.m.releaseIrqs(irqs);
+  }
+  irqInfo(irq: number) {
+    return this.b.m.irqInfo(irq);
+  }
+  retargetInterrupt(address: number, data: number, vector: number, cpus: number[]): number {
+    return this.b.m.remapper.retarget(address, data, vector, cpus) ? 0 : 22;
+  }
+  driverRequest(wslot: number) {
+    return this.b.m.state.driverRequests[`${this.b.decl.name}/${wslot}`];
+  }
+  driverName(wslot: number): string {
+    const fn = this.b.functions.get(wslot);
+    if (!fn) return 'pcidev';
+    const ids = functionIds(fn);
+    return this.b.m.driverNameFor(ids.vendorId, ids.deviceId);
+  }
+}

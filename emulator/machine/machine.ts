@@ -1,0 +1,420 @@
+// The VM: vPCI buses, each a VMBus channel with its host VSP and its guest
+// bridge-driver instance, on one deterministic scheduler with virtual time.
+// Guest and host talk only in bytes — VMBus packets through the rings, config
+// accesses through the 0x2000-byte window — and every event lands in the
+// trace. The whole machine snapshots as plain data, so restoring a snapshot and
+// running on reproduces the original trace exactly.
+import { Ev, Trace } from './trace';
+import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from './threads';
+import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, type SchedulerState } from './scheduler';
+import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
+import type { Program, Locals } from './program';
+import type { GuestKernel } from '../vpci/guest/kernel';
+import { guestModel } from '../vpci/guest/models';
+import type { GuestModelName } from '../vpci/guest/quirks';
+import { quirkByName } from '../vpci/guest/quirks';
+import { functionDriverFor } from '../vpci/guest/drivers';
+import { loadGuestModel, type GuestModelRuntime } from '../vpci/guest/registry';
+import { BusRuntime, type BusDecl, type BusState, type FunctionFactory } from './bus';
+import { InterruptRemapper } from '../vpci/host/interrupts';
+import { hostProfile } from '../vpci/host/profiles';
+
+/** Virtual time a host handler takes for one packet. */
+export const HOST_HANDLER_NS = 2_000;
+/** Latency from a ring write to the other side's notification. */
+export const SIGNAL_NS = 500;
+
+export interface MachineConfig {
+  host: string;
+  guest: GuestModelName;
+  cpus: number;
+  mmio: MmioRangeDecl[];
+  /** Quirk switches; absent = the real driver's behaviour (on). */
+  quirks: Record<string, boolean>;
+  buses: BusDecl[];
+  /** Timeline, sorted by time. */
+  timeline: TimelineItem[];
+}
+
+/** One scenario timeline entry as the machine executes it. */
+export type TimelineItem = { time: number; line?: number; col?: number; text: string } & (
+  | { kind: 'boot' }
+  | { kind: 'driver'; bus: string; wslot: number; mode: 'msix' | 'msi' | 'none'; vectors: number }
+  | { kind: 'raise'; bus: string; wslot: number; vector: number }
+  | { kind: 'eject'; bus: string; wslot: number }
+  | { kind: 'offer'; bus: BusDecl }
+  | { kind: 'rescind'; bus: string }
+  | { kind: 'detach'; bus: string }
+  | { kind: 'vanish'; bus: string; wslot: number }
+  | { kind: 'fault'; bus: string; fault: unknown }
+);
+
+export interface GuestIrq {
+  irq: number;
+  cpu: number;
+  vector: number;
+  kind: 'msi' | 'msix';
+}
+
+export interface MachineState {
+  sched: SchedulerState;
+  timelineIndex: number;
+  mmio: MmioAllocState;
+  buses: BusState[];
+  /** Guest OS interrupt allocator (x86 APIC): next IRQ number, per-CPU next IDT vector, round-robin CPU. */
+  irqs: { next: number; nextCpu: number; vectorNext: number[]; table: GuestIrq[] };
+  /** Driver requests from the timeline, by "bus/wslot". */
+  driverRequests: Record<string, { mode: 'msix' | 'msi' | 'none'; vectors: number }>;
+  /** Interrupts delivered to the guest: (bus, wslot, index) → where they arrived. */
+  delivered: { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[];
+  remapper: unknown;
+  traceLength: number;
+  halted: boolean;
+}
+
+export interface MachineSnapshot {
+  state: MachineState;
+  buses: unknown[];
+}
+
+export interface StepInfo {
+  kind: 'thread' | 'timeline' | 'timer' | 'idle';
+  thread?: ThreadState;
+  fn?: string;
+  line?: number;
+  depth?: number;
+  timeline?: TimelineItem;
+  /** Trace events recorded by this step: [from, to). */
+  traceFrom: number;
+  traceTo: number;
+}
+
+export class Machine {
+  readonly trace = new Trace();
+  readonly model: GuestModelRuntime;
+  readonly program: Program<GuestKernel>;
+  readonly remapper: InterruptRemapper;
+  state: MachineState;
+  /** Bus runtimes, index-aligned with state.buses. */
+  buses: BusRuntime[] = [];
+
+  constructor(
+    readonly config: MachineConfig,
+    /** Builds a PciFunction from a catalog id or dump bytes (injected: no I/O in the emulator). */
+    readonly createFunction: FunctionFactory,
+  ) {
+    const info = guestModel(config.guest);
+    if (!info) throw new Error(`unknown guest model ${config.guest}`);
+    this.model = loadGuestModel(config.guest);
+    this.program = this.model.program;
+    this.remapper = new InterruptRemapper({ trace: this.trace, now: () => this.now });
+    const cpus = Math.max(1, config.cpus);
+    this.state = {
+      sched: newSchedulerState(),
+      timelineIndex: 0,
+      mmio: newMmioAlloc(config.mmio),
+      buses: [],
+      irqs: { next: 256, nextCpu: 0, vectorNext: Array.from({ length: cpus }, () => 0x30), table: [] },
+      driverRequests: {},
+      delivered: [],
+      remapper: undefined,
+      traceLength: 0,
+      halted: false,
+    };
+    if (!hostProfile(config.host)) throw new Error(`unknown host profile ${config.host}`);
+  }
+
+  get now(): number {
+    return this.state.sched.now;
+  }
+  get steps(): number {
+    return this.state.sched.steps;
+  }
+  get threads(): ThreadState[] {
+    return this.state.sched.threads;
+  }
+
+  quirk(name: string): boolean {
+    const q = quirkByName(name);
+    if (!q || !q.models.includes(this.config.guest)) return false;
+    return this.config.quirks[name] ?? true;
+  }
+
+  busByName(name: string): BusRuntime | undefined {
+    return this.buses.find((b) => b.decl.name === name && !b.state.gone);
+  }
+
+  // ---- threads ---------------------------------------------------------------
+
+  spawn(bus: number, role: ThreadState['role'], name: string, fn: string | null, args: Locals = {}, at = this.now): ThreadState {
+    const t: ThreadState = {
+      id: this.state.sched.nextThreadId++,
+      name,
+      bus,
+      role,
+      frames: fn ? [{ fn, pc: 0, locals: { ...args } }] : [],
+      status: 'ready',
+      readyAt: at,
+      steps: 0,
+    };
+    this.state.sched.threads.push(t);
+    return t;
+  }
+
+  /** Wakes every thread of `bus` waiting on `key` (already namespaced). */
+  wakeKey(key: string): void {
+    for (const t of this.state.sched.threads) wakeThread(t, key, this.now);
+  }
+
+  armTimer(bus: number, name: string, at: number): void {
+    armTimer(this.state.sched, bus, name, at);
+  }
+  cancelTimer(bus: number, name: string): void {
+    cancelTimer(this.state.sched, bus, name);
+  }
+
+  // ---- MMIO ----------------------------------------------------------------------
+
+  allocMmio(size: number, align: number, lo: number, hi: number, owner: string): number | undefined {
+    return mmioAllocate(this.state.mmio, size, align, owner, lo, hi);
+  }
+  freeMmio(base: number): void {
+    mmioFree(this.state.mmio, base);
+  }
+
+  /** A guest physical read: config window, a mapped BAR, or nothing (all-ones). */
+  mmioRead(fromBus: number, addr: number, size: number): number {
+    for (const b of this.buses) {
+      const r = b.decodeRead(addr, size);
+      if (r !== undefined) return r;
+    }
+    this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, 0, `MMIO read of ${size} bytes at 0x${addr.toString(16)} decodes nowhere: all-ones`);
+    return size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
+  }
+
+  mmioWrite(fromBus: number, addr: number, size: number, value: number): void {
+    for (const b of this.buses) if (b.decodeWrite(addr, size, value)) return;
+    this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, value, `MMIO write of ${size} bytes at 0x${addr.toString(16)} decodes nowhere: dropped`);
+  }
+
+  // ---- guest OS interrupt allocation (x86 local APIC model) -------------------------
+
+  allocIrqs(count: number, kind: 'msi' | 'msix'): GuestIrq[] {
+    const s = this.state.irqs;
+    const out: GuestIrq[] = [];
+    const cpus = s.vectorNext.length;
+    for (let i = 0; i < count; i++) {
+      const cpu = s.nextCpu % cpus;
+      s.nextCpu++;
+      const vector = s.vectorNext[cpu]!;
+      s.vectorNext[cpu] = vector + 1;
+      const irq: GuestIrq = { irq: s.next++, cpu, vector, kind };
+      s.table.push(irq);
+      out.push(irq);
+    }
+    return out;
+  }
+  releaseIrqs(irqs: number[]): void {
+    const t = this.state.irqs.table;
+    for (const n of irqs) {
+      const i = t.findIndex((x) => x.irq === n);
+      if (i >= 0) t.splice(i, 1);
+    }
+  }
+  irqInfo(irq: number): GuestIrq | undefined {
+    return this.state.irqs.table.find((x) => x.irq === irq);
+  }
+  irqByVector(cpu: number, vector: number): GuestIrq | undefined {
+    return this.state.irqs.table.find((x) => x.cpu === cpu && x.vector === vector);
+  }
+
+  // ---- buses --------------------------------------------------------------------------
+
+  /** Creates a bus (its channel is offered; nothing attaches until boot or the offer event). */
+  addBus(decl: BusDecl): BusRuntime {
+    const index = this.buses.length;
+    const rt = new BusRuntime(this, index, decl);
+    this.buses.push(rt);
+    this.state.buses.push(rt.state);
+    return rt;
+  }
+
+  /** Starts the guest side of a bus: the channel is offered and vmbus attaches vmbus_pcib. */
+  startGuest(rt: BusRuntime): void {
+    rt.startGuest();
+  }
+
+  // ---- stepping ------------------------------------------------------------------------
+
+  private nextTimelineAt(): number {
+    const t = this.config.timeline[this.state.timelineIndex];
+    return t ? t.time : Infinity;
+  }
+
+  /** What will run next, without running it. */
+  peek(): ReturnType<typeof pickNext> {
+    return pickNext(this.state.sched, this.nextTimelineAt());
+  }
+
+  /** Executes one step: a timeline event, a timer, or one statement / host handler of a thread. */
+  step(): StepInfo {
+    const from = this.trace.length;
+    const s = this.state.sched;
+    if (this.state.halted) return { kind: 'idle', traceFrom: from, traceTo: from };
+    const p = pickNext(s, this.nextTimelineAt());
+    switch (p.kind) {
+      case 'idle':
+        return { kind: 'idle', traceFrom: from, traceTo: from };
+      case 'timeline': {
+        s.now = Math.max(s.now, p.at);
+        const item = this.config.timeline[this.state.timelineIndex++]!;
+        s.steps++;
+        this.runTimeline(item);
+        return { kind: 'timeline', timeline: item, traceFrom: from, traceTo: this.trace.length };
+      }
+      case 'timer': {
+        s.now = Math.max(s.now, p.timer.at);
+        takeTimer(s, p.timer);
+        s.steps++;
+        const b = this.buses[p.timer.bus];
+        b?.onTimer(p.timer.name);
+        return { kind: 'timer', traceFrom: from, traceTo: this.trace.length };
+      }
+      case 'thread': {
+        const t = p.thread;
+        if (p.timedOut) {
+          t.status = 'ready';
+          t.wokenBy = 'timeout';
+          t.readyAt = Math.max(t.readyAt, t.timeoutAt ?? t.readyAt);
+          delete t.waitKeys;
+          delete t.timeoutAt;
+        }
+        s.now = Math.max(s.now, t.readyAt);
+        s.steps++;
+        if (t.role === 'host') {
+          const b = this.buses[t.bus]!;
+          b.hostStep(t);
+          return { kind: 'thread', thread: t, traceFrom: from, traceTo: this.trace.length };
+        }
+        const b = this.buses[t.bus]!;
+        const kernel = b.kernelFor(t);
+        const o = stepThread(this.program, kernel, t, s.now);
+        if (t.status === 'done' && t.role !== 'driver') b.onThreadDone(t);
+        const r: StepInfo = { kind: 'thread', thread: t, depth: o.depth, traceFrom: from, traceTo: this.trace.length };
+        if (o.fn !== undefined) r.fn = o.fn;
+        if (o.line !== undefined) r.line = o.line;
+        return r;
+      }
+    }
+  }
+
+  /** Runs until nothing is left to do or `maxSteps` steps have run. Returns the steps run. */
+  run(maxSteps = 5_000_000, until = Infinity): number {
+    let n = 0;
+    while (n < maxSteps) {
+      const p = this.peek();
+      if (p.kind === 'idle') break;
+      const at = p.kind === 'timeline' ? p.at : p.kind === 'timer' ? p.timer.at : Math.max(p.thread.readyAt, p.timedOut ? (p.thread.timeoutAt ?? 0) : 0);
+      if (at > until) break;
+      this.step();
+      n++;
+    }
+    return n;
+  }
+
+  /** Where a guest thread stands: its frames with listing locations, innermost first. */
+  frames(t: ThreadState): { frame: FrameState; file: string; line: number; fn: string }[] {
+    const out: { frame: FrameState; file: string; line: number; fn: string }[] = [];
+    for (let i = t.frames.length - 1; i >= 0; i--) {
+      const f = t.frames[i]!;
+      const loc = nextLocation(this.program, f);
+      if (!loc) continue;
+      // Callers stand on the line of the call they made (one before their pc).
+      let line = loc.line;
+      if (i < t.frames.length - 1) {
+        const cf = this.program.fns.get(f.fn)!;
+        const prev = cf.code[f.pc - 1];
+        if (prev) line = prev.line;
+      }
+      out.push({ frame: f, file: loc.fn.file, line, fn: f.fn });
+    }
+    return out;
+  }
+
+  // ---- timeline ----------------------------------------------------------------------------
+
+  private runTimeline(item: TimelineItem): void {
+    this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, { what: 'timeline', text: item.text, line: item.line });
+    switch (item.kind) {
+      case 'boot':
+        for (const b of this.buses) if (!b.state.started && !b.decl.offerAt) b.startGuest();
+        break;
+      case 'driver': {
+        this.state.driverRequests[`${item.bus}/${item.wslot}`] = { mode: item.mode, vectors: item.vectors };
+        this.busByName(item.bus)?.driverLoaded(item.wslot);
+        break;
+      }
+      case 'raise':
+        this.busByName(item.bus)?.raise(item.wslot, item.vector);
+        break;
+      case 'eject':
+        this.busByName(item.bus)?.eject(item.wslot);
+        break;
+      case 'offer': {
+        const rt = this.addBus(item.bus);
+        rt.startGuest();
+        break;
+      }
+      case 'rescind':
+        this.busByName(item.bus)?.rescind('scenario');
+        break;
+      case 'detach':
+        this.busByName(item.bus)?.detachGuest();
+        break;
+      case 'vanish':
+        this.busByName(item.bus)?.vanish(item.wslot);
+        break;
+      case 'fault':
+        this.busByName(item.bus)?.addFault(item.fault);
+        break;
+    }
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------
+
+  snapshot(): MachineSnapshot {
+    this.state.traceLength = this.trace.length;
+    this.state.remapper = this.remapper.snapshot();
+    return { state: structuredClone(this.state), buses: this.buses.map((b) => b.snapshot()) };
+  }
+
+  restore(snap: MachineSnapshot): void {
+    const st = structuredClone(snap.state);
+    // Buses created after the snapshot disappear; buses it knows are re-created if needed.
+    this.buses.length = Math.min(this.buses.length, snap.buses.length);
+    this.state = st;
+    for (let i = 0; i < snap.buses.length; i++) {
+      let b = this.buses[i];
+      if (!b) {
+        b = new BusRuntime(this, i, st.buses[i]!.decl);
+        this.buses[i] = b;
+      }
+      b.restore(st.buses[i]!, snap.buses[i]);
+    }
+    this.remapper.restore(st.remapper as never);
+    this.trace.truncate(st.traceLength);
+  }
+
+  /** The function-driver name for a device on this guest OS. */
+  driverNameFor(vendorId: number, deviceId: number): string {
+    const n = functionDriverFor(vendorId, deviceId);
+    return this.config.guest === 'linux' ? n.linux : n.freebsd;
+  }
+
+  signalNs(): number {
+    return SIGNAL_NS;
+  }
+  statementNs(): number {
+    return NS_PER_COST;
+  }
+}

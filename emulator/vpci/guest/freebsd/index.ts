@@ -1,0 +1,37 @@
+// The FreeBSD guest model: vmbus_pcib, the PCI layer above it, the kernel
+// contexts it runs in, and the function-driver stand-ins, compiled into one
+// program with its listings.
+import { compileProgram, type Program } from '../../../machine/program';
+import type { GuestKernel } from '../kernel';
+import { vmbusPcibFunctions, newFreebsdSoftc, type FreebsdVariant } from './vmbus_pcib';
+import { pciFunctions } from './pci';
+import { kernFunctions } from './kern';
+import { driverFunctions } from './driver';
+import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+
+const HEADER = (what: string, source: string): string[] => [
+  '/*',
+  ` * vPCI Lab driver listing: ${what}`,
+  ' *',
+  ' * Pseudo-C generated from the emulator\'s model of the driver. Each line is',
+  ' * one step; set breakpoints on any line with code. Modelled on',
+  ` * ${source}`,
+  ' * (names, order and wire bytes follow the real driver; the text is ours).',
+  ' */',
+];
+
+export function freebsdProgram(variant: FreebsdVariant): Program<GuestKernel> {
+  const rev = variant === 'freebsd-2016' ? '@ dd2e215ca93c (r308725, 2016)' : '@ 0010132dbd24';
+  const drivers = [...new Set([...Object.values(FUNCTION_DRIVERS), GENERIC_DRIVER].map((d) => d.freebsd))];
+  return compileProgram<GuestKernel>(
+    [...vmbusPcibFunctions(variant), ...pciFunctions(), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
+    {
+      'freebsd/vmbus_pcib.c': HEADER('vmbus_pcib, the Hyper-V vPCI bridge driver', `freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c ${rev}`),
+      'freebsd/pci.c': HEADER('the PCI bus layer above the bridge', 'freebsd/freebsd-src sys/dev/pci/pci.c'),
+      'freebsd/vmbus_chan.c': HEADER('the VMBus channel callback task', 'freebsd/freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c'),
+      'freebsd/subr_taskqueue.c': HEADER('task-queue threads', 'freebsd/freebsd-src sys/kern/subr_taskqueue.c'),
+    },
+  );
+}
+
+export { newFreebsdSoftc };

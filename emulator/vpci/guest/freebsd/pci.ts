@@ -1,0 +1,750 @@
+// The FreeBSD PCI layer above the bridge, as a driver program: enumeration
+// through vmbus_pcib_read_config, BAR sizing and reservation (pci_add_map,
+// which FreeBSD does at enumeration through resource_list_reserve and the
+// parent's bus_alloc_resource — vmbus_pcib_alloc_resource here), and the MSI /
+// MSI-X set-up a function driver triggers. Modelled on freebsd/freebsd-src
+// sys/dev/pci/pci.c (pci_add_children, pci_read_device, pci_read_bar,
+// pci_add_map, pci_alloc_msix_method, pci_setup_intr, pci_enable_msix,
+// pci_unmask_msix, pci_delete_child); the listing is our own rendering.
+import { S, If, For, Continue, fn, call, ret, type FnDef } from '../../../machine/program';
+import type { GuestKernel } from '../kernel';
+
+type K = GuestKernel;
+type D = FnDef<K>;
+
+const FILE = 'freebsd/pci.c';
+
+// Register offsets and bits (freebsd-src sys/dev/pci/pcireg.h).
+const PCIR_DEVVENDOR = 0x00;
+const PCIR_COMMAND = 0x04;
+const PCIR_STATUS = 0x06;
+const PCIR_HDRTYPE = 0x0e;
+const PCIR_CAP_PTR = 0x34;
+const PCIM_CMD_MEMEN = 0x0002;
+const PCIM_CMD_BUSMASTEREN = 0x0004;
+const PCIM_STATUS_CAPPRESENT = 0x0010;
+const PCIM_MFDEV = 0x80;
+const PCIM_HDRTYPE = 0x7f;
+const PCIY_MSI = 0x05;
+const PCIY_MSIX = 0x11;
+const PCIR_MSIX_CTRL = 0x2;
+const PCIR_MSIX_TABLE = 0x4;
+const PCIR_MSIX_PBA = 0x8;
+const PCIM_MSIXCTRL_MSIX_ENABLE = 0x8000;
+const PCIM_MSIXCTRL_FUNCTION_MASK = 0x4000;
+const PCIM_MSIXCTRL_TABLE_SIZE = 0x07ff;
+const PCIM_MSIX_BIR_MASK = 0x7;
+const PCIM_MSIX_VCTRL_MASK = 0x1;
+const PCIR_MSI_CTRL = 0x2;
+const PCIM_MSICTRL_64BIT = 0x0080;
+const PCIM_MSICTRL_MSI_ENABLE = 0x0001;
+const PCIM_MSICTRL_MMC_MASK = 0x000e;
+
+export interface PciBar {
+  reg: number;
+  bar: number;
+  type: 'mem' | 'io';
+  is64: boolean;
+  prefetch: boolean;
+  size: number;
+  start: number | null;
+  active: boolean;
+}
+
+export interface PciChild {
+  wslot: number;
+  slot: number;
+  func: number;
+  devvendor: number;
+  hdrtype: number;
+  bars: PciBar[];
+  msix: { location: number; msgnum: number; table_bar: number; table_offset: number; pba_bar: number; pba_offset: number } | null;
+  msi: { location: number; msgnum: number; is64: boolean } | null;
+  irqs: { irq: number; index: number; addr: number; data: number; cpu: number; vector: number; mapped: boolean }[];
+  msix_enabled: boolean;
+  driver: string | null;
+  attached: boolean;
+  intr_count: number[];
+}
+
+function pciChild(k: K, wslot: number): PciChild | undefined {
+  return (k.sc.pci.children as PciChild[]).find((c) => c.wslot === wslot);
+}
+
+/** REG(): one config read through the bridge. */
+function rd(reg: string | number, width: number, into: string) {
+  return (_k: K, l: Record<string, any>) =>
+    call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : l[reg], bytes: width }, into);
+}
+function wr(reg: string | number, width: number, val: string) {
+  return (_k: K, l: Record<string, any>) =>
+    call('vmbus_pcib_write_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : l[reg], data: l[val] >>> 0, bytes: width });
+}
+
+export function pciFunctions(): D[] {
+  const attach: D = fn({
+    name: 'pci_attach',
+    file: FILE,
+    doc: ['/* bus_generic_attach() on the new pci bus: pci_attach() -> pci_add_children() */'],
+    signature: ['static int', 'pci_attach(device_t dev)'],
+    params: [],
+    body: [
+      S('pci_add_children(dev, domain, busno);', () => call('pci_add_children')),
+      S('return (bus_generic_attach(dev));', () => ret(0)),
+    ],
+  });
+
+  const addChildren: D = fn({
+    name: 'pci_add_children',
+    file: FILE,
+    signature: ['void', 'pci_add_children(device_t dev, int domain, int busno)'],
+    params: [],
+    body: [
+      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => { l.maxslots = 31; }),
+      For('for (s = 0; s <= maxslots; s++) {', (_k, l) => { l.s = 0; }, (_k, l) => l.s <= l.maxslots, (_k, l) => { l.s++; }, [
+        S('pcifunchigh = 0; f = 0;', (_k, l) => { l.pcifunchigh = 0; l.f = 0; }),
+        S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
+        If('if ((hdrtype & PCIM_HDRTYPE) > PCI_MAXHDRTYPE)', (_k, l) => (l.hdrtype & PCIM_HDRTYPE) > 2, [Continue()]),
+        If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
+          S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => { l.pcifunchigh = 7; }),
+        ]),
+        For('for (f = 0; f <= pcifunchigh; f++) {', (_k, l) => { l.f = 0; }, (_k, l) => l.f <= l.pcifunchigh, (_k, l) => { l.f++; }, [
+          S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
+          If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
+            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo })),
+          ]),
+        ]),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const readDevice: D = fn({
+    name: 'pci_read_device',
+    file: FILE,
+    signature: ['struct pci_devinfo *', 'pci_read_device(device_t pcib, device_t bus, int d, int b, int s, int f)'],
+    params: ['s', 'f'],
+    body: [
+      S('devvendor = REG(PCIR_DEVVENDOR, 4);', rd(PCIR_DEVVENDOR, 4, 'devvendor')),
+      If('if (devvendor == 0xfffffffful)', (_k, l) => l.devvendor >>> 0 === 0xffffffff, [S('return (NULL);', () => ret(null))]),
+      S('cfg->cmdreg = REG(PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmdreg')),
+      S('cfg->statreg = REG(PCIR_STATUS, 2);', rd(PCIR_STATUS, 2, 'statreg')),
+      S('cfg->hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
+      S('dinfo = malloc(sizeof(*dinfo), M_DEVBUF, M_WAITOK | M_ZERO);', (k, l) => {
+        const wslot = (l.s & 0x1f) | ((l.f & 7) << 5);
+        const list = k.sc.pci.children as PciChild[];
+        const idx = list.findIndex((c) => c.wslot === wslot);
+        if (idx >= 0) list.splice(idx, 1);
+        list.push({
+          wslot, slot: l.s, func: l.f, devvendor: l.devvendor >>> 0, hdrtype: l.hdrtype, bars: [], msix: null, msi: null,
+          irqs: [], msix_enabled: false, driver: null, attached: false, intr_count: [],
+        });
+        l.wslot = wslot;
+      }),
+      If('if (cfg->statreg & PCIM_STATUS_CAPPRESENT)', (_k, l) => (l.statreg & PCIM_STATUS_CAPPRESENT) !== 0, [
+        S('pci_read_cap(pcib, cfg);', (_k, l) => call('pci_read_cap', { s: l.s, f: l.f, wslot: l.wslot })),
+      ]),
+      S('return (dinfo);', (_k, l) => ret(l.wslot)),
+    ],
+  });
+
+  const readCap: D = fn({
+    name: 'pci_read_cap',
+    file: FILE,
+    signature: ['static void', 'pci_read_cap(device_t pcib, pcicfgregs *cfg)'],
+    params: ['s', 'f', 'wslot'],
+    body: [
+      S('nextptr = REG(PCIR_CAP_PTR, 1);', rd(PCIR_CAP_PTR, 1, 'nextptr')),
+      For('while (nextptr != 0) {', (_k, l) => { l.guard = 0; }, (_k, l) => (l.nextptr & 0xfc) !== 0 && l.guard < 48, (_k, l) => { l.guard++; }, [
+        S('ptr = nextptr;', (_k, l) => { l.ptr = l.nextptr & 0xfc; }),
+        S('nextptr = REG(ptr + PCICAP_NEXTPTR, 1);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + 1, bytes: 1 }, 'nextptr')),
+        S('switch (REG(ptr + PCICAP_ID, 1)) {', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr, bytes: 1 }, 'capid')),
+        If('case PCIY_MSI:', (_k, l) => l.capid === PCIY_MSI, [
+          S('msi_ctrl = REG(ptr + PCIR_MSI_CTRL, 2);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSI_CTRL, bytes: 2 }, 'msi_ctrl')),
+          S('cfg->msi.msi_location = ptr; cfg->msi.msi_msgnum = 1 << ((msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1);', (k, l) => {
+            const c = pciChild(k, l.wslot)!;
+            c.msi = { location: l.ptr, msgnum: 1 << ((l.msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1), is64: (l.msi_ctrl & PCIM_MSICTRL_64BIT) !== 0 };
+          }),
+        ]),
+        If('case PCIY_MSIX:', (_k, l) => l.capid === PCIY_MSIX, [
+          S('msix_ctrl = REG(ptr + PCIR_MSIX_CTRL, 2);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_CTRL, bytes: 2 }, 'msix_ctrl')),
+          S('val = REG(ptr + PCIR_MSIX_TABLE, 4);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_TABLE, bytes: 4 }, 'table')),
+          S('val = REG(ptr + PCIR_MSIX_PBA, 4);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_PBA, bytes: 4 }, 'pba')),
+          S('cfg->msix.msix_location = ptr; msix_msgnum = (msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1; ...', (k, l) => {
+            const c = pciChild(k, l.wslot)!;
+            c.msix = {
+              location: l.ptr,
+              msgnum: (l.msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1,
+              table_bar: l.table & PCIM_MSIX_BIR_MASK,
+              table_offset: (l.table & ~PCIM_MSIX_BIR_MASK) >>> 0,
+              pba_bar: l.pba & PCIM_MSIX_BIR_MASK,
+              pba_offset: (l.pba & ~PCIM_MSIX_BIR_MASK) >>> 0,
+            };
+          }),
+        ]),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const addChild: D = fn({
+    name: 'pci_add_child',
+    file: FILE,
+    signature: ['void', 'pci_add_child(device_t bus, struct pci_devinfo *dinfo)'],
+    params: ['wslot'],
+    body: [
+      S('dinfo->cfg.dev = dev = device_add_child(bus, NULL, -1);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.s = c.slot;
+        l.f = c.func;
+      }),
+      S('pci_add_resources(bus, dev, 0, 0);', (_k, l) => call('pci_add_resources', { s: l.s, f: l.f, wslot: l.wslot })),
+      S('pci_child_added(dinfo->cfg.dev);  /* then device_probe_and_attach() */', (_k, l) => call('pci_probe_and_attach_child', { wslot: l.wslot })),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const addResources: D = fn({
+    name: 'pci_add_resources',
+    file: FILE,
+    signature: ['void', 'pci_add_resources(device_t bus, device_t dev, int force, uint32_t prefetchmask)'],
+    params: ['s', 'f', 'wslot'],
+    body: [
+      For('for (i = 0; i < cfg->nummaps; i += barlen) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < 6, (_k, l) => { l.i += l.barlen; }, [
+        S('barlen = pci_add_map(bus, dev, PCIR_BAR(i), rl, force, prefetchmask & (1 << i));', (_k, l) =>
+          call('pci_add_map', { s: l.s, f: l.f, wslot: l.wslot, reg: 0x10 + 4 * l.i }, 'barlen'),
+        ),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const readBar: D = fn({
+    name: 'pci_read_bar',
+    file: FILE,
+    doc: ['/* Size a BAR: disable decoding, write all 1s, read back, restore. */'],
+    signature: ['static void', 'pci_read_bar(device_t dev, int reg, pci_addr_t *mapp, pci_addr_t *testvalp, int *bar64)'],
+    params: ['s', 'f', 'reg'],
+    body: [
+      S('map = pci_read_config(dev, reg, 4);', rd('reg', 4, 'map')),
+      S('ln2range = pci_maprange(map);', (_k, l) => {
+        l.ln2range = (l.map & 1) === 0 && (l.map & 6) === 4 ? 64 : 32;
+        l.reg_hi = l.reg + 4;
+      }),
+      If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [
+        S('map |= (pci_addr_t)pci_read_config(dev, reg + 4, 4) << 32;', rd('reg_hi', 4, 'map_hi')),
+      ]),
+      S('cmd = pci_read_config(dev, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
+      If('if (cmd & (PCI_BAR_IO(map) ? PCIM_CMD_PORTEN : PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & ((l.map & 1) ? 1 : PCIM_CMD_MEMEN)) !== 0, [
+        S('pci_write_config(dev, PCIR_COMMAND, cmd & ~(...), 2);', (_k, l) => {
+          l.cmd_off = l.cmd & ~((l.map & 1) ? 1 : PCIM_CMD_MEMEN);
+          return wr(PCIR_COMMAND, 2, 'cmd_off')(_k, l);
+        }),
+      ]),
+      S('pci_write_config(dev, reg, 0xffffffff, 4);', (_k, l) => {
+        l.ones = 0xffffffff;
+        return wr('reg', 4, 'ones')(_k, l);
+      }),
+      S('testval = pci_read_config(dev, reg, 4);', rd('reg', 4, 'testval')),
+      If('if (ln2range == 64) {', (_k, l) => l.ln2range === 64, [
+        S('pci_write_config(dev, reg + 4, 0xffffffff, 4);', wr('reg_hi', 4, 'ones')),
+        S('testval |= (pci_addr_t)pci_read_config(dev, reg + 4, 4) << 32;', rd('reg_hi', 4, 'testval_hi')),
+      ]),
+      S('pci_write_config(dev, reg, map, 4);  /* restore */', wr('reg', 4, 'map')),
+      If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [S('pci_write_config(dev, reg + 4, map >> 32, 4);', wr('reg_hi', 4, 'map_hi'))]),
+      S('pci_write_config(dev, PCIR_COMMAND, cmd, 2);', wr(PCIR_COMMAND, 2, 'cmd')),
+      S('*mapp = map; *testvalp = testval; *bar64 = (ln2range == 64);', (_k, l) =>
+        ret({ map: l.map >>> 0, map_hi: (l.map_hi ?? 0) >>> 0, testval: l.testval >>> 0, testval_hi: (l.testval_hi ?? 0) >>> 0, bar64: l.ln2range === 64 }),
+      ),
+    ],
+  });
+
+  const addMap: D = fn({
+    name: 'pci_add_map',
+    file: FILE,
+    signature: ['static int', 'pci_add_map(device_t bus, device_t dev, int reg, struct resource_list *rl, int force, int prefetch)'],
+    params: ['s', 'f', 'wslot', 'reg'],
+    body: [
+      S('pci_read_bar(dev, reg, &map, &testval, NULL);', (_k, l) => call('pci_read_bar', { s: l.s, f: l.f, reg: l.reg }, 'rb')),
+      S('barlen = pci_maprange(map) == 64 ? 2 : 1;', (_k, l) => { l.barlen = l.rb.bar64 ? 2 : 1; }),
+      If('if (PCI_BAR_MEM(map) && ... || testval == 0)  /* no BAR */', (_k, l) => l.rb.testval === 0 && l.rb.testval_hi === 0, [
+        S('return (barlen);', (_k, l) => ret(l.barlen)),
+      ]),
+      S('mapsize = pci_mapsize(testval); type = PCI_BAR_IO(map) ? SYS_RES_IOPORT : SYS_RES_MEMORY;', (_k, l) => {
+        const io = (l.rb.testval & 1) === 1;
+        l.type = io ? 'io' : 'mem';
+        l.prefetch = !io && (l.rb.map & 8) !== 0;
+        // Size from the probed mask: lowest set address bit, 64-bit aware.
+        const lo = (l.rb.testval & (io ? ~3 : ~0xf)) >>> 0;
+        const hi = l.rb.bar64 ? l.rb.testval_hi >>> 0 : lo === 0 ? 0 : 0xffffffff;
+        let size = 0;
+        if (lo !== 0) size = (lo & -lo) >>> 0;
+        else if (hi !== 0) size = ((hi & -hi) >>> 0) * 0x1_0000_0000;
+        if (!io && !l.rb.bar64) size = Math.min(size, 0x1_0000_0000);
+        l.count = size;
+        l.base = ((l.rb.map & (io ? ~3 : ~0xf)) >>> 0) + (l.rb.bar64 ? l.rb.map_hi * 0x1_0000_0000 : 0);
+      }),
+      If('if (pci_enable_io_modes && type == SYS_RES_MEMORY && !pci_memen(dev)) {  /* lazy BIOS */', (_k, l) => l.type === 'mem', [
+        S('cmd = pci_read_config(dev, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
+        If('if (!(cmd & PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & PCIM_CMD_MEMEN) === 0, [
+          S('cmd |= PCIM_CMD_MEMEN; pci_write_config(dev, PCIR_COMMAND, cmd, 2);', (_k, l) => {
+            l.cmd |= PCIM_CMD_MEMEN;
+            return wr(PCIR_COMMAND, 2, 'cmd')(_k, l);
+          }),
+        ]),
+      ]),
+      S('start = basezero ? 0 : base; end = basezero ? ~0 : base + count - 1;', (_k, l) => {
+        l.start = l.base === 0 ? 0 : l.base;
+        l.end = l.base === 0 ? Number.MAX_SAFE_INTEGER : l.base + l.count - 1;
+      }),
+      S('res = resource_list_reserve(rl, bus, dev, type, &reg, start, end, count, flags);', (_k, l) =>
+        call('vmbus_pcib_alloc_resource', { wslot: l.wslot, type: l.type, bar: (l.reg - 0x10) / 4, start: l.start, end: l.end, count: l.count, align: l.count }, 'res'),
+      ),
+      S('pm = pci_add_bar(dev, reg, map, mapsize);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.bars.push({ reg: l.reg, bar: (l.reg - 0x10) / 4, type: l.type, is64: l.rb.bar64, prefetch: l.prefetch, size: l.count, start: l.res, active: false });
+      }),
+      If('if (res == NULL) {', (_k, l) => l.res === null, [
+        S('device_printf(bus, "pci%d:%d:%d:%d bar %#x failed to allocate\\n", ...);', (k, l) =>
+          k.log(`pci0:0:${l.s}:${l.f}: bar 0x${l.reg.toString(16)} failed to allocate`),
+        ),
+        S('return (barlen);', (_k, l) => ret(l.barlen)),
+      ]),
+      S('map = rman_get_start(res);', (_k, l) => {
+        l.newlo = ((l.res % 0x1_0000_0000) >>> 0) | (l.rb.map & (l.type === 'io' ? 3 : 0xf));
+        l.newhi = Math.floor(l.res / 0x1_0000_0000) >>> 0;
+      }),
+      S('pci_write_bar(dev, pm, map);  /* low dword */', wr('reg', 4, 'newlo')),
+      If('if (pm->pm_size == 64)', (_k, l) => l.rb.bar64, [
+        S('pci_write_config(dev, pm->pm_reg + 4, map >> 32, 4);', (_k, l) => {
+          l.reg_hi = l.reg + 4;
+          return wr('reg_hi', 4, 'newhi')(_k, l);
+        }),
+      ]),
+      S('return (barlen);', (_k, l) => ret(l.barlen)),
+    ],
+  });
+
+  const probeAttach: D = fn({
+    name: 'pci_probe_and_attach_child',
+    file: FILE,
+    doc: ['/* device_probe_and_attach(): a function driver attaches if one is loaded for this device. */'],
+    signature: ['static void', 'pci_probe_and_attach_child(device_t child)'],
+    params: ['wslot'],
+    body: [
+      S('driver = device_probe(child);', (k, l) => {
+        const req = k.driverRequest(l.wslot);
+        l.driver = req ? k.driverName(l.wslot) : null;
+      }),
+      If('if (driver == NULL)', (_k, l) => l.driver === null, [
+        S('return;  /* no driver loaded yet: the device stays unclaimed */', () => ret()),
+      ]),
+      S('device_attach(child);  /* runs the driver\'s attach in its own context */', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.driver = l.driver;
+        k.spawnDriver(l.wslot, `${l.driver}_attach`, { wslot: l.wslot });
+      }),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const rescan: D = fn({
+    name: 'pci_rescan',
+    file: FILE,
+    signature: ['static int', 'pci_rescan(device_t dev)'],
+    params: [],
+    body: [
+      S('pci_rescan_method(dev);  /* add children the bus does not know yet */', () => call('pci_add_children')),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  const detach: D = fn({
+    name: 'pci_detach',
+    file: FILE,
+    signature: ['static int', 'pci_detach(device_t dev)'],
+    params: [],
+    body: [
+      For('for each child: device_delete_child(dev, child)', (k, l) => {
+        l.list = (k.sc.pci.children as PciChild[]).map((c) => c.wslot);
+        l.i = 0;
+      }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
+        S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i] })),
+      ]),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  const deleteChild: D = fn({
+    name: 'pci_delete_child',
+    file: FILE,
+    signature: ['static void', 'pci_delete_child(device_t dev, device_t child)'],
+    params: ['wslot'],
+    body: [
+      S('dinfo = device_get_ivars(child);', (k, l) => {
+        const c = pciChild(k, l.wslot);
+        l.present = !!c;
+        l.driver = c?.attached ? c.driver : null;
+        l.s = c?.slot ?? 0;
+        l.f = c?.func ?? 0;
+      }),
+      If('if (!present) return;', (_k, l) => !l.present, [S('return;', () => ret())]),
+      If('if (device_is_attached(child))', (_k, l) => l.driver !== null, [
+        S('device_detach(child);', (_k, l) => call(`${l.driver}_detach`, { wslot: l.wslot })),
+      ]),
+      S('pci_write_config(child, PCIR_COMMAND, pci_read_config(child, PCIR_COMMAND, 2) & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN | PCIM_CMD_BUSMASTEREN), 2);  /* turn off decoding */', (_k, l) => {
+        l.zero = 0;
+        return wr(PCIR_COMMAND, 2, 'zero')(_k, l);
+      }),
+      S('resource_list_free(rl);  /* release the reserved BAR ranges */', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        for (const b of c.bars) if (b.start !== null) k.freeMmio(b.start);
+      }),
+      S('device_delete_child(dev, child); pci_freecfg(dinfo);', (k, l) => {
+        const list = k.sc.pci.children as PciChild[];
+        const i = list.findIndex((c) => c.wslot === l.wslot);
+        if (i >= 0) list.splice(i, 1);
+      }),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const allocResource: D = fn({
+    name: 'pci_alloc_resource',
+    file: FILE,
+    doc: ['/* bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE): inherit the reserved BAR and activate it. */'],
+    signature: ['struct resource *', 'pci_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
+    params: ['wslot', 'bar'],
+    body: [
+      S('rle = resource_list_find(rl, type, *rid);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        const b = c.bars.find((x) => x.bar === l.bar);
+        l.res = b && b.start !== null ? b.start : null;
+        l.s = c.slot;
+        l.f = c.func;
+      }),
+      If('if (rle == NULL || rle->res == NULL)', (_k, l) => l.res === null, [S('return (NULL);', () => ret(null))]),
+      S('pci_activate_resource(child, type, *rid, res);  /* -> pci_enable_io(child, SYS_RES_MEMORY) */', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        const b = c.bars.find((x) => x.bar === l.bar)!;
+        b.active = true;
+      }),
+      S('cmd = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
+      If('if (!(cmd & PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & PCIM_CMD_MEMEN) === 0, [
+        S('pci_write_config(child, PCIR_COMMAND, cmd | PCIM_CMD_MEMEN, 2);', (_k, l) => {
+          l.cmd |= PCIM_CMD_MEMEN;
+          return wr(PCIR_COMMAND, 2, 'cmd')(_k, l);
+        }),
+      ]),
+      S('return (res);', (_k, l) => ret(l.res)),
+    ],
+  });
+
+  const enableBusmaster: D = fn({
+    name: 'pci_enable_busmaster',
+    file: FILE,
+    signature: ['int', 'pci_enable_busmaster_method(device_t dev, device_t child)'],
+    params: ['s', 'f'],
+    body: [
+      S('command = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'command')),
+      S('command |= PCIM_CMD_BUSMASTEREN; pci_write_config(child, PCIR_COMMAND, command, 2);', (_k, l) => {
+        l.command |= PCIM_CMD_BUSMASTEREN;
+        return wr(PCIR_COMMAND, 2, 'command')(_k, l);
+      }),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  const allocMsix: D = fn({
+    name: 'pci_alloc_msix',
+    file: FILE,
+    signature: ['int', 'pci_alloc_msix_method(device_t dev, device_t child, int *count)'],
+    params: ['wslot', 'count'],
+    body: [
+      S('msix = &dinfo->cfg.msix;', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.msix = c.msix;
+        l.s = c.slot;
+        l.f = c.func;
+        const tb = l.msix ? c.bars.find((b) => b.bar === l.msix.table_bar) : undefined;
+        l.table_active = !!tb?.active;
+      }),
+      If('if (msix->msix_location == 0 || cfg->msix.msix_alloc > 0)', (_k, l) => !l.msix, [S('return (ENODEV);', () => ret({ error: 19, irqs: [] }))]),
+      If('if (rle == NULL || rle->res == NULL || !(rman_get_flags(rle->res) & RF_ACTIVE))  /* table BAR must be active */', (_k, l) => !l.table_active, [
+        S('return (ENXIO);', (k) => {
+          k.log('pci_alloc_msix: MSI-X table BAR is not allocated and active');
+          return ret({ error: 6, irqs: [] });
+        }),
+      ]),
+      S('actual = min(*count, msix->msix_msgnum);', (_k, l) => { l.actual = Math.min(l.count, l.msix.msgnum); }),
+      S('error = PCIB_ALLOC_MSIX(device_get_parent(dev), child, &irq);  /* vmbus_pcib_alloc_msix */', (_k, l) =>
+        call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msix' }, 'irqs'),
+      ),
+      S('/* Mask all vectors. */ for (i = 0; i < msix->msix_msgnum; i++) pci_mask_msix(child, i);', (_k, l) => { l.i = 0; }),
+      For('for (i = 0; i < actual; i++)', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.actual, (_k, l) => { l.i++; }, [
+        S('pci_mask_msix(child, i);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.i })),
+      ]),
+      S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
+        l.ctrl_reg = l.msix.location + PCIR_MSIX_CTRL;
+        return rd('ctrl_reg', 2, 'ctrl')(_k, l);
+      }),
+      S('ctrl |= PCIM_MSIXCTRL_MSIX_ENABLE; pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl, 2);', (k, l) => {
+        l.ctrl = (l.ctrl | PCIM_MSIXCTRL_MSIX_ENABLE) & ~PCIM_MSIXCTRL_FUNCTION_MASK;
+        pciChild(k, l.wslot)!.msix_enabled = true;
+        return wr('ctrl_reg', 2, 'ctrl')(k, l);
+      }),
+      S('*count = actual; return (0);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.irqs = (l.irqs as number[]).map((irq, index) => {
+          const info = k.irqInfo(irq)!;
+          return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
+        });
+        c.intr_count = c.irqs.map(() => 0);
+        return ret({ error: 0, irqs: l.irqs });
+      }),
+    ],
+  });
+
+  const msixEntryAddr = (k: K, wslot: number, index: number): number | null => {
+    const c = pciChild(k, wslot);
+    if (!c?.msix) return null;
+    const b = c.bars.find((x) => x.bar === c.msix!.table_bar);
+    if (!b || b.start === null) return null;
+    return b.start + c.msix.table_offset + 16 * index;
+  };
+
+  const maskMsix: D = fn({
+    name: 'pci_mask_msix',
+    file: FILE,
+    signature: ['void', 'pci_mask_msix(device_t dev, u_int index)'],
+    params: ['wslot', 'index'],
+    body: [
+      S('offset = msix->msix_table_offset + index * 16 + 12;', (k, l) => {
+        const e = msixEntryAddr(k, l.wslot, l.index);
+        l.addr = e === null ? null : e + 12;
+      }),
+      If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr, 4); }),
+      If('if (!(val & PCIM_MSIX_VCTRL_MASK)) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) === 0, [
+        S('val |= PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
+          k.mmioWrite(l.addr, 4, (l.val | PCIM_MSIX_VCTRL_MASK) >>> 0);
+        }),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const setupIntr: D = fn({
+    name: 'pci_setup_intr',
+    file: FILE,
+    doc: ['/* bus_setup_intr() on an MSI-X IRQ: map it through the bridge, program the table entry, unmask. */'],
+    signature: ['int', 'pci_setup_intr(device_t dev, device_t child, struct resource *irq, int flags, driver_filter_t *filter, driver_intr_t *intr, void *arg, void **cookiep)'],
+    params: ['wslot', 'index'],
+    body: [
+      S('rid = rman_get_rid(irq); irqnum = rman_get_start(irq);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.irq = c.irqs[l.index]!.irq;
+      }),
+      S('error = PCIB_MAP_MSI(device_get_parent(dev), child, rman_get_start(irq), &addr, &data);', (_k, l) =>
+        call('vmbus_pcib_map_msi', { wslot: l.wslot, irq: l.irq }, 'map'),
+      ),
+      If('if (error)', (_k, l) => l.map.error !== 0, [
+        S('return (error);', (k, l) => {
+          k.log(`pci_setup_intr: PCIB_MAP_MSI failed for irq ${l.irq}: error ${l.map.error}`);
+          return ret(l.map.error);
+        }),
+      ]),
+      S('pci_enable_msix(child, rid - 1, addr, data);', (_k, l) => call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr, data: l.map.data })),
+      S('pci_unmask_msix(child, rid - 1);', (_k, l) => call('pci_unmask_msix', { wslot: l.wslot, index: l.index })),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  const enableMsix: D = fn({
+    name: 'pci_enable_msix',
+    file: FILE,
+    signature: ['void', 'pci_enable_msix_method(device_t dev, device_t child, u_int index, uint64_t address, uint32_t data)'],
+    params: ['wslot', 'index', 'addr', 'data'],
+    body: [
+      S('offset = msix->msix_table_offset + index * 16;', (k, l) => { l.entry = msixEntryAddr(k, l.wslot, l.index); }),
+      If('if (table not mapped)', (_k, l) => l.entry === null, [S('return;', () => ret())]),
+      S('bus_write_4(msix->msix_table_res, offset, address & 0xffffffff);', (k, l) => { k.mmioWrite(l.entry, 4, (l.addr % 0x1_0000_0000) >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset + 4, address >> 32);', (k, l) => { k.mmioWrite(l.entry + 4, 4, Math.floor(l.addr / 0x1_0000_0000) >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset + 8, data);', (k, l) => { k.mmioWrite(l.entry + 8, 4, l.data >>> 0); }),
+      S('return;', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        const irq = c.irqs[l.index];
+        if (irq) {
+          irq.addr = l.addr;
+          irq.data = l.data;
+          irq.mapped = true;
+        }
+        return ret();
+      }),
+    ],
+  });
+
+  const unmaskMsix: D = fn({
+    name: 'pci_unmask_msix',
+    file: FILE,
+    signature: ['void', 'pci_unmask_msix(device_t dev, u_int index)'],
+    params: ['wslot', 'index'],
+    body: [
+      S('offset = msix->msix_table_offset + index * 16 + 12;', (k, l) => {
+        const e = msixEntryAddr(k, l.wslot, l.index);
+        l.addr = e === null ? null : e + 12;
+      }),
+      If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr, 4); }),
+      If('if (val & PCIM_MSIX_VCTRL_MASK) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) !== 0, [
+        S('val &= ~PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
+          k.mmioWrite(l.addr, 4, (l.val & ~PCIM_MSIX_VCTRL_MASK) >>> 0);
+        }),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
+  const allocMsi: D = fn({
+    name: 'pci_alloc_msi',
+    file: FILE,
+    signature: ['int', 'pci_alloc_msi_method(device_t dev, device_t child, int *count)'],
+    params: ['wslot', 'count'],
+    body: [
+      S('msi = &dinfo->cfg.msi;', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.msi = c.msi;
+        l.s = c.slot;
+        l.f = c.func;
+      }),
+      If('if (cfg->msi.msi_location == 0)', (_k, l) => !l.msi, [S('return (ENODEV);', () => ret({ error: 19, irqs: [] }))]),
+      S('actual = min(*count, cfg->msi.msi_msgnum);  /* a power of two */', (_k, l) => {
+        let n = Math.min(l.count, l.msi.msgnum);
+        while (n & (n - 1)) n &= n - 1;
+        l.actual = Math.max(1, n);
+      }),
+      S('error = PCIB_ALLOC_MSI(device_get_parent(dev), child, actual, actual, irqs);', (_k, l) =>
+        call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msi' }, 'irqs'),
+      ),
+      S('*count = actual; return (0);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.irqs = (l.irqs as number[]).map((irq, index) => {
+          const info = k.irqInfo(irq)!;
+          return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
+        });
+        c.intr_count = c.irqs.map(() => 0);
+        return ret({ error: 0, irqs: l.irqs });
+      }),
+    ],
+  });
+
+  const setupIntrMsi: D = fn({
+    name: 'pci_setup_intr_msi',
+    file: FILE,
+    doc: ['/* bus_setup_intr() on the first MSI IRQ: map it and program the MSI capability. */'],
+    signature: ['static int', 'pci_setup_intr_msi(device_t dev, device_t child, struct resource *irq)'],
+    params: ['wslot'],
+    body: [
+      S('irqnum = rman_get_start(irq);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.irq = c.irqs[0]!.irq;
+        l.msi = c.msi;
+        l.s = c.slot;
+        l.f = c.func;
+        l.count = c.irqs.length;
+      }),
+      S('error = PCIB_MAP_MSI(device_get_parent(dev), child, rman_get_start(irq), &addr, &data);', (_k, l) =>
+        call('vmbus_pcib_map_msi', { wslot: l.wslot, irq: l.irq }, 'map'),
+      ),
+      If('if (error)', (_k, l) => l.map.error !== 0, [S('return (error);', (_k, l) => ret(l.map.error))]),
+      S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR, address & 0xffffffff, 4);', (_k, l) => {
+        l.reg = l.msi.location + 4;
+        l.lo = (l.map.addr % 0x1_0000_0000) >>> 0;
+        return wr('reg', 4, 'lo')(_k, l);
+      }),
+      If('if (msi->msi_ctrl & PCIM_MSICTRL_64BIT) {', (_k, l) => l.msi.is64, [
+        S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR_HIGH, address >> 32, 4);', (_k, l) => {
+          l.reg = l.msi.location + 8;
+          l.hi = Math.floor(l.map.addr / 0x1_0000_0000) >>> 0;
+          return wr('reg', 4, 'hi')(_k, l);
+        }),
+        S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA_64BIT, data, 2);', (_k, l) => {
+          l.reg = l.msi.location + 12;
+          l.d = l.map.data & 0xffff;
+          return wr('reg', 2, 'd')(_k, l);
+        }),
+      ], [
+        S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA, data, 2);', (_k, l) => {
+          l.reg = l.msi.location + 8;
+          l.d = l.map.data & 0xffff;
+          return wr('reg', 2, 'd')(_k, l);
+        }),
+      ]),
+      S('ctrl = pci_read_config(child, msi->msi_location + PCIR_MSI_CTRL, 2);', (_k, l) => {
+        l.reg = l.msi.location + PCIR_MSI_CTRL;
+        return rd('reg', 2, 'ctrl')(_k, l);
+      }),
+      S('ctrl |= PCIM_MSICTRL_MSI_ENABLE | (ffs(count) - 1) << 4; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, ctrl, 2);', (k, l) => {
+        l.ctrl = (l.ctrl & ~0x70) | PCIM_MSICTRL_MSI_ENABLE | ((Math.log2(l.count) | 0) << 4);
+        const c = pciChild(k, l.wslot)!;
+        c.irqs.forEach((x, i) => {
+          x.addr = l.map.addr;
+          x.data = l.map.data + i;
+          x.mapped = true;
+        });
+        return wr('reg', 2, 'ctrl')(k, l);
+      }),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  const releaseMsi: D = fn({
+    name: 'pci_release_msi',
+    file: FILE,
+    signature: ['int', 'pci_release_msi_method(device_t dev, device_t child)'],
+    params: ['wslot'],
+    body: [
+      S('cfg = &dinfo->cfg;', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.s = c.slot;
+        l.f = c.func;
+        l.msix = c.msix_enabled ? c.msix : null;
+        l.msi = !c.msix_enabled && c.msi && c.irqs.length ? c.msi : null;
+      }),
+      If('if (cfg->msix.msix_alloc > 0) {', (_k, l) => l.msix !== null, [
+        S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
+          l.reg = l.msix.location + PCIR_MSIX_CTRL;
+          return rd('reg', 2, 'ctrl')(_k, l);
+        }),
+        S('pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl & ~PCIM_MSIXCTRL_MSIX_ENABLE, 2);', (k, l) => {
+          l.ctrl &= ~PCIM_MSIXCTRL_MSIX_ENABLE;
+          pciChild(k, l.wslot)!.msix_enabled = false;
+          return wr('reg', 2, 'ctrl')(k, l);
+        }),
+      ]),
+      If('if (cfg->msi.msi_alloc > 0) {', (_k, l) => l.msi !== null, [
+        S('ctrl = pci_read_config(child, msi->msi_location + PCIR_MSI_CTRL, 2);', (_k, l) => {
+          l.reg = l.msi.location + PCIR_MSI_CTRL;
+          return rd('reg', 2, 'ctrl')(_k, l);
+        }),
+        S('pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, ctrl & ~PCIM_MSICTRL_MSI_ENABLE, 2);', (_k, l) => {
+          l.ctrl &= ~PCIM_MSICTRL_MSI_ENABLE;
+          return wr('reg', 2, 'ctrl')(_k, l);
+        }),
+      ]),
+      S('PCIB_RELEASE_MSIX(device_get_parent(dev), child, irq);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        k.releaseIrqs(c.irqs.map((x) => x.irq));
+        c.irqs = [];
+      }),
+      S('return (0);', () => ret(0)),
+    ],
+  });
+
+  return [
+    attach, addChildren, readDevice, readCap, addChild, addResources, readBar, addMap, probeAttach, rescan, detach, deleteChild,
+    allocResource, enableBusmaster, allocMsix, maskMsix, setupIntr, enableMsix, unmaskMsix, allocMsi, setupIntrMsi, releaseMsi,
+  ];
+}
+
+export { PCIM_CMD_MEMEN, PCIM_CMD_BUSMASTEREN, pciChild };

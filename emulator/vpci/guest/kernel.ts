@@ -1,0 +1,99 @@
+// What a guest driver model's statements may call: the kernel services the
+// real drivers use (VMBus channel, MMIO, task queues, MSI allocation, logging),
+// provided per bus by the machine. Statements touch only this interface and
+// their plain-data softc and locals, so the whole guest is snapshot-able.
+import type { ThreadState } from '../../machine/threads';
+import type { Locals } from '../../machine/program';
+
+export const EAGAIN = 35;
+export const ENOBUFS = 55;
+export const ENODEV = 19;
+export const ENOENT = 2;
+export const ENXIO = 6;
+export const EPROTO = 92;
+export const EINVAL = 22;
+export const ETIMEDOUT = 60;
+
+/** A message the guest sends: its payload bytes, built by the wire encoder. */
+export type Payload = Uint8Array;
+
+export interface GuestKernel {
+  /** The bridge driver's softc for this bus (plain data, part of the snapshot). */
+  readonly sc: any;
+  readonly busIndex: number;
+  readonly busName: string;
+  /** The bus's VMBus instance GUID, canonical text form. */
+  readonly instanceGuid: string;
+  /** The bus's instance GUID in its 16-byte wire form. */
+  readonly instanceBytes: Uint8Array;
+  readonly thread: ThreadState;
+  readonly cpus: number;
+  now(): number;
+  quirk(name: string): boolean;
+  /** device_printf / dev_info: recorded in the trace as a log line. */
+  log(text: string): void;
+  /** The bridge's life-cycle milestones, recorded as state events the scenario can expect. */
+  busState(state: 'attached' | 'failed' | 'detached'): void;
+
+  // --- VMBus channel ---
+  chanOpen(txBytes: number, rxBytes: number): number;
+  chanClose(): void;
+  isRevoked(): boolean;
+  /** vmbus_chan_send: in-band packet, optional completion request. Returns 0 or an errno. */
+  send(payload: Payload, rc: boolean, txid: bigint): number;
+  /**
+   * vmbus_chan_recv_pkt: the next raw packet (descriptor + padded payload).
+   * ret is 0, EAGAIN when the ring is empty, or ENOBUFS (packet left in the
+   * ring) when it is longer than `bufferLen`; len is the packet's length.
+   */
+  recv(bufferLen: number): { ret: number; pkt?: Uint8Array; len: number };
+
+  // --- MMIO (guest physical) ---
+  mmioRead(addr: number, size: number): number;
+  mmioWrite(addr: number, size: number, value: number): void;
+  /** bus_alloc_resource / vmbus_allocate_mmio over the VM's VMBus MMIO ranges. */
+  allocMmio(size: number, align: number, lo: number, hi: number, owner: string): number | undefined;
+  freeMmio(base: number): void;
+
+  // --- synchronisation and work ---
+  /** A wait key namespaced to this bus. */
+  key(name: string): string;
+  wake(name: string): void;
+  /** Queues a task (a program function and its arguments) on one of this bus's task queues. */
+  enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void;
+  /** Starts the function-driver thread for a child (used by the OS PCI layer's probe). */
+  spawnDriver(wslot: number, fn: string, args: Locals): void;
+
+  // --- the OS's interrupt resources (x86 APIC model) ---
+  /** Allocates `count` IRQs for MSI/MSI-X, each bound to a CPU and an IDT vector. */
+  allocIrqs(count: number, kind: 'msi' | 'msix'): { irq: number; cpu: number; vector: number }[];
+  releaseIrqs(irqs: number[]): void;
+  irqInfo(irq: number): { irq: number; cpu: number; vector: number } | undefined;
+  /** HVCALL_RETARGET_INTERRUPT: the Linux unmask path's hypercall. */
+  retargetInterrupt(address: number, data: number, vector: number, cpus: number[]): number;
+
+  // --- what the scenario asked the function driver to do ---
+  driverRequest(wslot: number): { mode: 'msix' | 'msi' | 'none'; vectors: number } | undefined;
+  /** Name of the function driver stand-in for the child at wslot (ixv, mlx4, nvme…). */
+  driverName(wslot: number): string;
+}
+
+// Little-endian reads and writes on raw packets, as the drivers' struct casts do.
+export function rd8(b: Uint8Array, o: number): number {
+  return o < b.length ? b[o]! : 0;
+}
+export function rd16(b: Uint8Array, o: number): number {
+  return rd8(b, o) | (rd8(b, o + 1) << 8);
+}
+export function rd32(b: Uint8Array, o: number): number {
+  return (rd16(b, o) | (rd16(b, o + 2) << 16)) >>> 0;
+}
+export function rds32(b: Uint8Array, o: number): number {
+  return rd32(b, o) | 0;
+}
+export function rd64(b: Uint8Array, o: number): number {
+  return rd32(b, o) + rd32(b, o + 4) * 0x1_0000_0000;
+}
+export function rd64n(b: Uint8Array, o: number): bigint {
+  return BigInt(rd32(b, o)) | (BigInt(rd32(b, o + 4)) << 32n);
+}

@@ -1,0 +1,67 @@
+// Loads a guest model's compiled program and tells the machine how to run it:
+// which threads a bus gets, which function attaches and detaches the bridge,
+// and the initial softc. Programs are immutable and compiled once per model.
+import type { Program } from '../../machine/program';
+import type { GuestKernel } from './kernel';
+import type { GuestModelName } from './quirks';
+import { freebsdProgram, newFreebsdSoftc } from './freebsd';
+
+export interface GuestThreadSpec {
+  role: 'mgmt' | 'taskq' | 'callback';
+  /** Thread name suffix shown in the debugger (after the bus name). */
+  name: string;
+  /** The thread's root function (a loop). */
+  fn: string;
+}
+
+export interface GuestModelRuntime {
+  name: GuestModelName;
+  program: Program<GuestKernel>;
+  threads: GuestThreadSpec[];
+  /** Queued on the management thread when the channel is offered. */
+  attachFn: string;
+  /** Queued on the management thread for a rescind or a scenario `detach`. */
+  detachFn: string;
+  newSoftc(): Record<string, unknown>;
+  /** Reads the bridge's life-cycle state from the softc. */
+  busStatus(sc: any): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
+  /** The negotiated protocol version from the softc (0 before negotiation). */
+  protocolVersion(sc: any): number;
+}
+
+const cache = new Map<GuestModelName, GuestModelRuntime>();
+
+export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
+  let m = cache.get(name);
+  if (m) return m;
+  switch (name) {
+    case 'freebsd':
+    case 'freebsd-2016':
+      m = {
+        name,
+        program: freebsdProgram(name),
+        threads: [
+          { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
+          { role: 'taskq', name: 'vmbus_pcib_tq', fn: 'taskqueue_thread_loop' },
+          { role: 'callback', name: 'channel callback', fn: 'vmbus_chan_task' },
+        ],
+        attachFn: 'vmbus_pcib_attach',
+        detachFn: 'vmbus_pcib_detach',
+        newSoftc: newFreebsdSoftc,
+        busStatus: (sc) => {
+          const st = sc?.hbus?.state;
+          if (!sc?.hbus) return 'offered';
+          if (st === 'hv_pcibus_installed') return 'attached';
+          if (st === 'failed') return 'failed';
+          if (st === 'detached') return 'detached';
+          return 'attaching';
+        },
+        protocolVersion: (sc) => sc?.hbus?.protocol_version ?? 0,
+      };
+      break;
+    case 'linux':
+      throw new Error('the linux guest model is not built yet');
+  }
+  cache.set(name, m);
+  return m;
+}

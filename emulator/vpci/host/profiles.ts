@@ -1,0 +1,99 @@
+// Host profiles: which protocol versions a host accepts and how strictly it
+// validates what the guest sends. The numbers and behaviours come from the
+// shared spec (../../../../shared/vpci-protocol.md §1.4, §7.2, §9.2, §9.3):
+// - OpenVMM: microsoft/openvmm vm/devices/pci/vpci/src/device.rs (OV-D) accepts
+//   RS1, VB, FE, GE, DT (1.2 and up), always answers the version request with VB,
+//   serves only win_slot 0, maps every per-packet error to STATUS_BAD_DATA and
+//   never sends EJECT.
+// - Hyper-V (WS2016/2019/2022): version ranges from the guests that were written
+//   against them (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c offers only 1.1 in
+//   its 2016 revision; linux drivers/pci/controller/pci-hyperv.c names 1.4 "WS2022").
+//   Their error mapping is not public; we use OpenVMM's (BAD_DATA) and mark it so.
+
+/** Known protocol versions (major << 16 | minor); spec §1.2. */
+export const V1_1 = 0x00010001;
+export const V1_2 = 0x00010002;
+export const V1_3 = 0x00010003;
+export const V1_4 = 0x00010004;
+export const V1_5 = 0x00010005;
+export const V1_6 = 0x00010006;
+
+export interface HostProfile {
+  name: string;
+  title: string;
+  /** Versions accepted by QUERY_PROTOCOL_VERSION, e.g. [0x10001]. */
+  versions: number[];
+  /**
+   * Version field of the negotiation completion: a fixed value (OpenVMM always puts
+   * VB = 0x00010003, OV-D) or 'echo' (the accepted version on success, the highest
+   * accepted one on REVISION_MISMATCH — real Hyper-V's value is [UNCONFIRMED]; guests read only status).
+   */
+  replyVersion: number | 'echo';
+  /** BUS_RELATIONS2 (0x42490019) is sent when the negotiated version is at least this (OV-D `send_child_device`: VB). */
+  relations2From: number;
+  /** Only win_slot 0 is served; any other slot → BAD_DATA InvalidSlot (OV-D). */
+  slotZeroOnly: boolean;
+  /** Message types newer than the negotiated version are treated as unknown types (OpenVMM does not gate, §9.2). */
+  gateByVersion: boolean;
+  /** QUERY_BUS_RELATIONS sent with completion-requested gets an empty (0-byte payload) completion (OV-D). */
+  emptyRelationsCompletion: boolean;
+  /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (spec §5.2). */
+  ignoreBarWritesWhileMse: boolean;
+  /** Host can send PCI_EJECT and wait for PCI_EJECTION_COMPLETE (Hyper-V); OpenVMM revokes the channel instead (§7.2). */
+  supportsEject: boolean;
+  /** PCI_EJECTION_COMPLETE is understood (Hyper-V); OpenVMM treats it as an unknown type. */
+  acceptsEjectionComplete: boolean;
+  /** Virtual ns the host waits for EJECTION_COMPLETE before rescinding (§7.2: 60 s). */
+  ejectTimeoutNs: number;
+  /** Largest guest packet payload accepted (OV-P MAXIMUM_PACKET_SIZE = 136 + 494·80). */
+  maxPacket: number;
+  /** Strip this vTOM bit from the D0 entry MMIO base (0 = none). */
+  vtomBit: number;
+}
+
+/** OV-P `MAXIMUM_PACKET_SIZE`: sizeof(DeviceTranslate) 136 + 494 × sizeof(MsiResource3) 80. */
+export const MAXIMUM_PACKET_SIZE = 136 + 494 * 80;
+const EJECT_TIMEOUT_NS = 60_000_000_000;
+
+const hyperv = (name: string, title: string, versions: number[]): HostProfile => ({
+  name,
+  title,
+  versions,
+  replyVersion: 'echo',
+  relations2From: V1_3,
+  slotZeroOnly: false,
+  gateByVersion: true,
+  emptyRelationsCompletion: false,
+  ignoreBarWritesWhileMse: true,
+  supportsEject: true,
+  acceptsEjectionComplete: true,
+  ejectTimeoutNs: EJECT_TIMEOUT_NS,
+  maxPacket: MAXIMUM_PACKET_SIZE,
+  vtomBit: 0,
+});
+
+export const HOST_PROFILES: HostProfile[] = [
+  hyperv('hyperv-2016', 'Hyper-V, Windows Server 2016 (vPCI 1.1)', [V1_1]),
+  hyperv('hyperv-2019', 'Hyper-V, Windows Server 2019 (vPCI 1.1–1.3)', [V1_1, V1_2, V1_3]),
+  hyperv('hyperv-2022', 'Hyper-V, Windows Server 2022 (vPCI 1.1–1.4)', [V1_1, V1_2, V1_3, V1_4]),
+  {
+    name: 'openvmm',
+    title: 'OpenVMM vpci host (1.2 and up, OpenVMM validation)',
+    versions: [V1_2, V1_3, V1_4, V1_5, V1_6],
+    replyVersion: V1_3,
+    relations2From: V1_3,
+    slotZeroOnly: true,
+    gateByVersion: false,
+    emptyRelationsCompletion: true,
+    ignoreBarWritesWhileMse: true,
+    supportsEject: false,
+    acceptsEjectionComplete: false,
+    ejectTimeoutNs: EJECT_TIMEOUT_NS,
+    maxPacket: MAXIMUM_PACKET_SIZE,
+    vtomBit: 0,
+  },
+];
+
+export function hostProfile(name: string): HostProfile | undefined {
+  return HOST_PROFILES.find((p) => p.name === name);
+}

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Trace, Ev } from '../../emulator/machine/trace';
+import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
+import { HOST_PROFILES, hostProfile } from '../../emulator/vpci/host/profiles';
+
+const mk = () => {
+  const trace = new Trace(64);
+  return { trace, r: new InterruptRemapper({ trace, now: () => 5 }) };
+};
+const req = (o: Partial<{ bus: number; wslot: number; vector: number; deliveryMode: number; cpus: number[]; vectorCount: number }> = {}) => ({
+  bus: 0, wslot: 0, vector: 0x21, deliveryMode: 0, cpus: [0], vectorCount: 1, ...o,
+});
+
+test('profiles: names and accepted versions', () => {
+  assert.deepEqual(HOST_PROFILES.map((p) => p.name), ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']);
+  assert.deepEqual(hostProfile('hyperv-2016')!.versions, [0x10001]);
+  assert.deepEqual(hostProfile('hyperv-2019')!.versions, [0x10001, 0x10002, 0x10003]);
+  assert.deepEqual(hostProfile('hyperv-2022')!.versions, [0x10001, 0x10002, 0x10003, 0x10004]);
+  assert.ok(!hostProfile('openvmm')!.versions.includes(0x10001));
+  assert.ok(hostProfile('openvmm')!.versions.includes(0x10004));
+  assert.equal(hostProfile('openvmm')!.maxPacket, 39656);
+  assert.equal(hostProfile('nope'), undefined);
+});
+
+test('verify_simple_interrupt: 0xFEE00000/0 delivers vector 0x21 to CPU 0', () => {
+  const { r, trace } = mk();
+  assert.deepEqual(r.map(req()), { ok: true, address: 0xfee00000, data: 0 });
+  assert.deepEqual(r.deliver(0xfee00000, 0), { cpu: 0, vector: 0x21 });
+  assert.equal(trace.get(0).kind, Ev.IntMap);
+  assert.equal(trace.get(0).c, 0xfee00000);
+});
+
+test('verify_multi_interrupt: count 2, data 0/1 -> 0x21/0x22', () => {
+  const { r } = mk();
+  const m = r.map(req({ vectorCount: 2 }));
+  assert.ok(m.ok);
+  assert.deepEqual(r.deliver(m.address, 0), { cpu: 0, vector: 0x21 });
+  assert.deepEqual(r.deliver(m.address, 1), { cpu: 0, vector: 0x22 });
+  assert.ok('error' in r.deliver(m.address, 2));
+});
+
+test('verify_two_interrupts: second mapping at 0xFEE00004', () => {
+  const { r } = mk();
+  r.map(req());
+  assert.deepEqual(r.map(req({ vector: 0x30 })), { ok: true, address: 0xfee00004, data: 0 });
+});
+
+test('verify_retarget: retarget to [2,3] delivers to CPU 2', () => {
+  const { r } = mk();
+  r.map(req());
+  assert.equal(r.retarget(0xfee00000, 0, 0x41, [2, 3]), true);
+  assert.deepEqual(r.deliver(0xfee00000, 0), { cpu: 2, vector: 0x41 });
+  assert.equal(r.retarget(0xfee00040, 0, 0x41, [2]), false);
+});
+
+test('remapper limits: >32 vectors, >32 CPUs, delivery mode, 494 total', () => {
+  const { r, trace } = mk();
+  const bad = [req({ vectorCount: 33 }), req({ cpus: Array.from({ length: 33 }, (_, i) => i) }), req({ deliveryMode: 2 }), req({ cpus: [] })];
+  for (const q of bad) {
+    const m = r.map(q);
+    assert.equal(m.ok, false);
+    if (!m.ok) assert.equal(m.status, 0xc000090b);
+  }
+  assert.equal(trace.get(0).kind, Ev.Error);
+  assert.ok(r.map(req({ vectorCount: 32, cpus: Array.from({ length: 32 }, (_, i) => i) })).ok);
+  for (let i = 0; i < 14; i++) assert.ok(r.map(req({ vectorCount: 32 })).ok); // 15 * 32 = 480
+  assert.ok(r.map(req({ vectorCount: 14 })).ok); // 494
+  const over = r.map(req({ vectorCount: 1 }));
+  assert.equal(over.ok, false);
+  if (!over.ok) assert.match(over.reason, /TooManyMsis/);
+  assert.deepEqual(r.map(req({ vectorCount: 0 })), { ok: true, address: 0, data: 0 });
+});
+
+test('unmap matches bus, wslot, address and data; snapshot/restore is equal', () => {
+  const { r } = mk();
+  r.map(req({ bus: 1, wslot: 0 }));
+  r.map(req({ bus: 1, wslot: 0, vector: 0x22, cpus: [1, 2] }));
+  const snap = structuredClone(r.snapshot());
+  assert.equal(r.unmap(0, 0, 0xfee00000, 0), false);
+  assert.equal(r.unmap(1, 0, 0xfee00000, 1), false);
+  assert.equal(r.unmap(1, 0, 0xfee00000, 0), true);
+  assert.equal(r.unmap(1, 0, 0xfee00000, 0), false);
+  assert.equal(r.entriesFor(1, 0).length, 1);
+  r.restore(snap);
+  assert.deepEqual(r.snapshot(), snap);
+  assert.deepEqual(r.entriesFor(1, 0).map((e) => e.address), [0xfee00000, 0xfee00004]);
+  assert.equal(r.mappedMessages, 2);
+});

@@ -97,8 +97,14 @@ export class BusRuntime {
     const self = this;
     return {
       now: () => self.m.now,
-      send(packet: Uint8Array): boolean {
-        if (!self.channel.hostToGuest.tryWrite(packet)) return false;
+      send(packet: Uint8Array, type: number): boolean {
+        if (!self.channel.hostToGuest.tryWrite(packet)) {
+          self.m.trace.record(self.m.now, Ev.Error, self.index, type >>> 0, 0, packet.length, `host-to-guest ring full: ${packet.length}-byte packet not sent`);
+          return false;
+        }
+        // Completions carry the type of the request they complete in `a`; the descriptor (byte 0) tells them apart.
+        const txid = packet.length >= 16 ? packet[8]! | (packet[9]! << 8) | (packet[10]! << 16) | (packet[11]! << 24) : 0;
+        self.m.trace.record(self.m.now, Ev.PacketToGuest, self.index, type >>> 0, txid >>> 0, packet.length, packet);
         self.state.sc.rxPending = true;
         self.m.wakeKey(self.key('rx'));
         return true;

@@ -119,6 +119,9 @@ export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult
           const k = t.kind[i];
           if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
           if (t.a[i] !== e.message.value >>> 0) continue;
+          // Count messages, not the completions that answer them (VMBus descriptor type 6 = in-band data).
+          const pkt = t.get(i).blob as Uint8Array | undefined;
+          if (pkt && pkt[0] !== 6) continue;
           if (busIdx >= 0 && t.bus[i] !== busIdx) continue;
           if (e.bus && busIdx < 0) continue;
           if (e.before !== undefined && t.time[i]! >= e.before) continue;

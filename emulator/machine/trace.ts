@@ -15,7 +15,7 @@ export const Ev = {
   MmioWrite: 4,
   /** VMBus packet guest→host. a = message type (0 if none/unknown), b = transaction id (low 32), c = packet length; blob = packet bytes. */
   PacketToHost: 5,
-  /** VMBus packet host→guest. Same fields. */
+  /** VMBus packet host→guest. Same fields, except that for a completion a = the type of the request it completes (byte 0 of the blob, the descriptor type, tells a completion (11) from a message (6)). */
   PacketToGuest: 6,
   /** Host created an interrupt mapping. a = wslot, b = MSI data, c = MSI address (low 32); blob = detail object. */
   IntMap: 7,

@@ -1,2 +1,5 @@
 // Imports every command module so it registers itself.
 import './start';
+import './run';
+import './check';
+import './listings';

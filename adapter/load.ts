@@ -1,0 +1,75 @@
+// Loading a scenario from disk for the CLI and the debug adapter: read the file,
+// parse and check it with the shared scenario checker, and build the machine
+// with a function factory that reads dump files — the only file I/O, kept here
+// so the emulator stays pure. Dump paths resolve inside the scenario's folder.
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, resolve, relative, isAbsolute } from 'node:path';
+import { loadScenario, formatDiagnostic } from '../emulator/scenario/parser';
+import { defaultScenarioContext } from '../emulator/scenario/context';
+import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
+import { machineConfig, type ConfigOverrides } from '../emulator/machine/scenario-config';
+import { Machine } from '../emulator/machine/machine';
+import type { FunctionSource } from '../emulator/machine/bus';
+import { createFunction } from '../emulator/pci/catalog';
+import { importLspciText, importConfigBinary } from '../emulator/pci/lspci-import';
+import { PciFunction } from '../emulator/pci/function';
+
+export interface Loaded {
+  file: string;
+  text: string;
+  scenario: Scenario;
+  diagnostics: Diagnostic[];
+  errors: Diagnostic[];
+  machine?: Machine;
+}
+
+/** Reads a file inside `root` (the scenario's folder); refuses paths that escape it. */
+export function makeReader(root: string): (p: string) => string | undefined {
+  return (p: string) => {
+    const full = resolve(root, p);
+    const rel = relative(root, full);
+    if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    if (!existsSync(full)) return undefined;
+    return readFileSync(full, 'latin1');
+  };
+}
+
+export function functionFactory(root: string): (src: FunctionSource) => PciFunction {
+  return (src) => {
+    if (src.kind === 'catalog') return createFunction(src.id);
+    const full = resolve(root, src.path);
+    const rel = relative(root, full);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${src.path}: outside the scenario's folder`);
+    const raw = readFileSync(full);
+    const bars = src.bars.map((b) => ({ index: b.index, size: b.size }));
+    const isText = raw.subarray(0, Math.min(raw.length, 256)).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
+    if (!isText) {
+      const r = importConfigBinary(new Uint8Array(raw));
+      if (!r.ok) throw new Error(`${src.path}: ${r.error.message}`);
+      return PciFunction.fromDump(r.device, bars);
+    }
+    const r = importLspciText(raw.toString('latin1'));
+    if (!r.ok) throw new Error(`${src.path}:${r.error.line}: ${r.error.message}`);
+    const dev = src.select ? r.devices.find((d) => d.address.endsWith(src.select!)) : r.devices[0];
+    if (!dev) throw new Error(`${src.path}: no device ${src.select ?? ''} in the dump`);
+    return PciFunction.fromDump(dev, bars);
+  };
+}
+
+export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, text?: string): Loaded {
+  const full = resolve(file);
+  const src = text ?? readFileSync(full, 'utf8');
+  const root = dirname(full);
+  const ctx = defaultScenarioContext(makeReader(root));
+  const r = loadScenario(src, full, ctx);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const out: Loaded = { file: full, text: src, scenario: r.scenario, diagnostics: r.diagnostics, errors };
+  if (errors.length) return out;
+  const config = machineConfig(r.scenario, src, overrides);
+  const m = new Machine(config, functionFactory(root));
+  for (const b of config.buses) m.addBus(b);
+  out.machine = m;
+  return out;
+}
+
+export { formatDiagnostic };

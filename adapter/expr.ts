@@ -1,0 +1,283 @@
+// The debugger's expression language: breakpoint conditions, logpoint
+// interpolation, watch, hover and the debug console all evaluate it. It is a
+// small C-like language over numbers (64-bit safe as JS numbers up to 2^53,
+// bitwise operators on the low 32 bits) with member access, indexing and calls,
+// whose names the host environment resolves: frame locals, buses and their
+// registers (`nic0.COMMAND`, `nic0.BAR0`, `nic0/00.0.STATUS`), functions such as
+// `cfg32(nic0, 0x10)` and `msix(nic0)[2].data`, and the current packet `msg`.
+// Nothing is ever evaluated as JavaScript.
+
+export type Value = number | string | boolean | null | undefined | Value[] | { [k: string]: Value } | ((...args: Value[]) => Value);
+
+export type Node =
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'id'; name: string; pos: number }
+  | { t: 'un'; op: string; e: Node }
+  | { t: 'bin'; op: string; a: Node; b: Node }
+  | { t: 'cond'; c: Node; a: Node; b: Node }
+  | { t: 'member'; o: Node; name: string }
+  | { t: 'index'; o: Node; i: Node }
+  | { t: 'call'; f: Node; args: Node[] };
+
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
+    super(message);
+  }
+}
+
+interface Tok {
+  k: 'num' | 'str' | 'id' | 'op' | 'end';
+  v: string;
+  pos: number;
+}
+
+const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '<', '>', '(', ')', '[', ']', '.', ',', '?', ':'];
+
+function lex(src: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (/[0-9]/.test(c)) {
+      const m = /^(0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*)/.exec(src.slice(i))!;
+      // A slot like 00.0 after a slash is lexed by the caller's identifier rule.
+      out.push({ k: 'num', v: m[0], pos: start });
+      i += m[0].length;
+      continue;
+    }
+    if (/[A-Za-z_$]/.test(c)) {
+      // Identifiers may contain '-' between letters (catalog ids) and '/' with a slot (nic0/00.0).
+      const m = /^[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_]+)*(?:\/[0-9a-fA-F]{1,2}\.[0-7])?/.exec(src.slice(i))!;
+      out.push({ k: 'id', v: m[0], pos: start });
+      i += m[0].length;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      let s = '';
+      while (j < src.length && src[j] !== c) {
+        if (src[j] === '\\' && j + 1 < src.length) j++;
+        s += src[j];
+        j++;
+      }
+      if (j >= src.length) throw new ExprError('unterminated string', start);
+      out.push({ k: 'str', v: s, pos: start });
+      i = j + 1;
+      continue;
+    }
+    const op = OPS.find((o) => src.startsWith(o, i));
+    if (!op) throw new ExprError(`unexpected character '${c}'`, i);
+    out.push({ k: 'op', v: op, pos: i });
+    i += op.length;
+  }
+  out.push({ k: 'end', v: '', pos: src.length });
+  return out;
+}
+
+const BIN: Record<string, number> = {
+  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+};
+
+export function parseExpr(src: string): Node {
+  const toks = lex(src);
+  let p = 0;
+  const peek = () => toks[p]!;
+  const eat = (v?: string): Tok => {
+    const t = toks[p]!;
+    if (v !== undefined && t.v !== v) throw new ExprError(`expected '${v}' but found '${t.v || 'end of input'}'`, t.pos);
+    p++;
+    return t;
+  };
+  const primary = (): Node => {
+    const t = eat();
+    let n: Node;
+    if (t.k === 'num') {
+      const clean = t.v.replace(/_/g, '');
+      n = { t: 'num', v: clean.startsWith('0b') ? parseInt(clean.slice(2), 2) : Number(clean) };
+    } else if (t.k === 'str') n = { t: 'str', v: t.v };
+    else if (t.k === 'id') n = { t: 'id', name: t.v, pos: t.pos };
+    else if (t.v === '(') {
+      n = expr(0);
+      eat(')');
+    } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+') n = { t: 'un', op: t.v, e: unaryOperand() };
+    else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
+    for (;;) {
+      const q = peek();
+      if (q.v === '.') {
+        eat();
+        const id = eat();
+        if (id.k !== 'id' && id.k !== 'num') throw new ExprError('expected a member name after "."', id.pos);
+        n = { t: 'member', o: n, name: id.v };
+      } else if (q.v === '[') {
+        eat();
+        const i = expr(0);
+        eat(']');
+        n = { t: 'index', o: n, i };
+      } else if (q.v === '(') {
+        eat();
+        const args: Node[] = [];
+        if (peek().v !== ')') {
+          args.push(expr(0));
+          while (peek().v === ',') {
+            eat();
+            args.push(expr(0));
+          }
+        }
+        eat(')');
+        n = { t: 'call', f: n, args };
+      } else break;
+    }
+    return n;
+  };
+  const unaryOperand = (): Node => primary();
+  const expr = (min: number): Node => {
+    let a = primary();
+    for (;;) {
+      const t = peek();
+      if (t.v === '?' && min === 0) {
+        eat();
+        const x = expr(0);
+        eat(':');
+        const y = expr(0);
+        a = { t: 'cond', c: a, a: x, b: y };
+        continue;
+      }
+      const prec = t.k === 'op' ? BIN[t.v] : undefined;
+      if (prec === undefined || prec < min) break;
+      eat();
+      const b = expr(prec + 1);
+      a = { t: 'bin', op: t.v, a, b };
+    }
+    return a;
+  };
+  const n = expr(0);
+  if (peek().k !== 'end') throw new ExprError(`unexpected '${peek().v}'`, peek().pos);
+  return n;
+}
+
+/** What names mean: the adapter supplies this over the machine's current state. */
+export interface ExprEnv {
+  lookup(name: string): Value;
+}
+
+function num(v: Value, what: string): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { value?: Value }).value === 'number') return (v as { value: number }).value;
+  throw new ExprError(`${what} is not a number`, 0);
+}
+
+function truthy(v: Value): boolean {
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'value' in v) return !!(v as { value: Value }).value;
+  return !!v;
+}
+
+export function evalExpr(n: Node, env: ExprEnv): Value {
+  switch (n.t) {
+    case 'num':
+    case 'str':
+      return n.v;
+    case 'id': {
+      const v = env.lookup(n.name);
+      if (v === undefined) throw new ExprError(`unknown name '${n.name}'`, n.pos);
+      return v;
+    }
+    case 'un': {
+      const v = evalExpr(n.e, env);
+      if (n.op === '!') return !truthy(v);
+      const x = num(v, 'operand');
+      return n.op === '-' ? -x : n.op === '~' ? ~x >>> 0 : x;
+    }
+    case 'cond':
+      return truthy(evalExpr(n.c, env)) ? evalExpr(n.a, env) : evalExpr(n.b, env);
+    case 'bin': {
+      if (n.op === '&&') return truthy(evalExpr(n.a, env)) && truthy(evalExpr(n.b, env));
+      if (n.op === '||') return truthy(evalExpr(n.a, env)) || truthy(evalExpr(n.b, env));
+      const av = evalExpr(n.a, env);
+      const bv = evalExpr(n.b, env);
+      if ((n.op === '==' || n.op === '!=') && (typeof av === 'string' || typeof bv === 'string')) return (String(av) === String(bv)) === (n.op === '==');
+      const a = num(av, 'left operand');
+      const b = num(bv, 'right operand');
+      switch (n.op) {
+        case '+': return a + b;
+        case '-': return a - b;
+        case '*': return a * b;
+        case '/': if (b === 0) throw new ExprError('division by zero', 0); return Math.trunc(a / b);
+        case '%': if (b === 0) throw new ExprError('division by zero', 0); return a % b;
+        case '&': return (a & b) >>> 0;
+        case '|': return (a | b) >>> 0;
+        case '^': return (a ^ b) >>> 0;
+        case '<<': return (a << b) >>> 0;
+        case '>>': return a >>> b;
+        case '==': return a === b;
+        case '!=': return a !== b;
+        case '<': return a < b;
+        case '<=': return a <= b;
+        case '>': return a > b;
+        case '>=': return a >= b;
+      }
+      throw new ExprError(`unknown operator ${n.op}`, 0);
+    }
+    case 'member': {
+      const o = evalExpr(n.o, env);
+      if (o && typeof o === 'object' && !Array.isArray(o)) {
+        const key = Object.keys(o).find((k) => k === n.name) ?? Object.keys(o).find((k) => k.toLowerCase() === n.name.toLowerCase());
+        if (key !== undefined) return (o as Record<string, Value>)[key];
+      }
+      throw new ExprError(`no member '${n.name}'`, 0);
+    }
+    case 'index': {
+      const o = evalExpr(n.o, env);
+      const i = num(evalExpr(n.i, env), 'index');
+      if (Array.isArray(o)) {
+        if (i < 0 || i >= o.length) throw new ExprError(`index ${i} out of range (0..${o.length - 1})`, 0);
+        return o[i];
+      }
+      if (typeof o === 'function') return o(i);
+      throw new ExprError('value cannot be indexed', 0);
+    }
+    case 'call': {
+      const f = evalExpr(n.f, env);
+      if (typeof f !== 'function') throw new ExprError('value is not a function', 0);
+      return f(...n.args.map((a) => evalExpr(a, env)));
+    }
+  }
+}
+
+/** Evaluates `src`; returns a value or an error message with its column. */
+export function evaluate(src: string, env: ExprEnv): { ok: true; value: Value } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: evalExpr(parseExpr(src), env) };
+  } catch (e) {
+    if (e instanceof ExprError) return { ok: false, error: `${e.message}${e.pos ? ` (at column ${e.pos + 1})` : ''}` };
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Formats a value for display: numbers in hex (or decimal), objects as {a: …}. */
+export function formatValue(v: Value, hex = true): string {
+  if (typeof v === 'number') return hex && Number.isInteger(v) && v >= 0 ? `0x${v.toString(16)}` : String(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  if (typeof v === 'function') return '<function>';
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => formatValue(x, hex)).join(', ')}${v.length > 8 ? `, … (${v.length})` : ''}]`;
+  if ('value' in v && typeof v.value === 'number') return formatValue(v.value, hex);
+  return `{${Object.entries(v).slice(0, 6).map(([k, x]) => `${k}: ${formatValue(x, hex)}`).join(', ')}}`;
+}
+
+/** Interpolates `{expr}` in a logpoint message. */
+export function interpolate(msg: string, env: ExprEnv, hex = true): string {
+  return msg.replace(/\{([^{}]+)\}/g, (_m, e: string) => {
+    const r = evaluate(e, env);
+    return r.ok ? formatValue(r.value, hex) : `<${r.error}>`;
+  });
+}

@@ -1,0 +1,431 @@
+// The debugger's runtime: a scenario's machine under time travel (History),
+// with breakpoints and stepping. It knows nothing of DAP — the session turns
+// its stops into DAP events — so it is tested and benchmarked on its own.
+//
+// Positions: the machine is always "between steps". A line or function
+// breakpoint stops *before* the statement it names runs; a data, message or
+// exception breakpoint stops *after* the step that touched the register, sent
+// the packet or raised the error. Backwards, the same rules hold, so reverse
+// continue lands exactly where forward continue would have.
+import { Ev } from '../emulator/machine/trace';
+import type { Machine, TimelineItem } from '../emulator/machine/machine';
+import type { ThreadState } from '../emulator/machine/threads';
+import { nextLocation } from '../emulator/machine/threads';
+import { nearestExecutableLine } from '../emulator/machine/program';
+import { History } from './history';
+import { hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
+import { evaluate, interpolate, type ExprEnv } from './expr';
+
+/** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
+export const SCENARIO_THREAD = 1_000_000;
+
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'end';
+
+export interface StopInfo {
+  reason: StopReason;
+  threadId: number;
+  hitBreakpointIds?: number[];
+  description?: string;
+  text?: string;
+  exception?: { filter: ExceptionFilter; description: string; event: number };
+}
+
+export type StepMode =
+  | { kind: 'continue' }
+  | { kind: 'in' | 'over' | 'out'; thread: number; depth: number }
+  | { kind: 'instruction' }
+  | { kind: 'scenario' };
+
+/** Resolves a file path to the program's listing name (or 'scenario'). */
+export interface SourceMap {
+  listingOf(path: string): string | undefined;
+  isScenario(path: string): boolean;
+  pathOfListing(file: string): string;
+}
+
+export interface RuntimeHooks {
+  /** A logpoint fired (text already interpolated). */
+  log(text: string, where?: { path: string; line: number }): void;
+  /** Builds the expression environment for a thread (its top frame's locals and the machine). */
+  env(threadId: number | undefined, frameLocals?: Record<string, unknown>): ExprEnv;
+  /** Describes a data-breakpoint hit (device, register, old → new). */
+  describeDataHit(bp: DataBp, old: number | undefined, now: number | undefined, write: boolean): string;
+  /** Current value of a data-breakpoint target (for old/new), undefined if not present. */
+  dataValue(bp: DataBp): number | undefined;
+  /** Whether trace event i touches the target of bp with the given access. */
+  dataTouches(bp: DataBp, event: number): 'read' | 'write' | undefined;
+}
+
+const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
+
+function int32At(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) | 0;
+}
+
+export class VpciRuntime {
+  readonly h: History;
+  lineBps = new Map<string, LineBp[]>();
+  fnBps: FunctionBp[] = [];
+  dataBps: DataBp[] = [];
+  exceptionFilters = new Set<ExceptionFilter>(['protocol-error', 'fault', 'timeout', 'undeliverable']);
+  private nextBpId = 1;
+  /** Set by pause(); checked between steps. */
+  private pauseRequested = false;
+
+  constructor(
+    readonly m: Machine,
+    readonly scenarioFile: string,
+    readonly sources: SourceMap,
+    readonly hooks: RuntimeHooks,
+  ) {
+    this.h = new History(m);
+  }
+
+  get position(): number {
+    return this.m.steps;
+  }
+
+  // ---- breakpoints ---------------------------------------------------------------
+
+  /** Replaces the line breakpoints of one file; returns them verified and moved to real lines. */
+  setLineBreakpoints(path: string, bps: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): LineBp[] {
+    const out: LineBp[] = [];
+    const listing = this.sources.listingOf(path);
+    const scenario = this.sources.isScenario(path);
+    const timelineLines = this.m.config.timeline.map((t) => t.line ?? 0).filter((l) => l > 0);
+    for (const b of bps) {
+      const bp: LineBp = { id: this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
+      if (b.condition) bp.condition = b.condition;
+      if (b.hitCondition) bp.hitCondition = b.hitCondition;
+      if (b.logMessage) bp.logMessage = b.logMessage;
+      if (listing) {
+        const l = this.m.program.listings.get(listing);
+        const at = l ? nearestExecutableLine(l, b.line) : undefined;
+        if (at !== undefined) {
+          bp.line = at;
+          bp.verified = true;
+        } else bp.message = 'No statement at or after this line';
+      } else if (scenario) {
+        const at = timelineLines.filter((l) => l >= b.line).sort((x, y) => x - y)[0];
+        if (at !== undefined) {
+          bp.line = at;
+          bp.verified = true;
+        } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';
+      } else bp.message = 'Not a vPCI driver listing or the running scenario';
+      if (bp.condition) {
+        const r = evaluate(bp.condition, this.hooks.env(undefined));
+        if (!r.ok && /^unexpected|expected/.test(r.error)) {
+          bp.verified = false;
+          bp.message = `Condition: ${r.error}`;
+        }
+      }
+      out.push(bp);
+    }
+    this.lineBps.set(path, out);
+    return out;
+  }
+
+  setFunctionBreakpoints(bps: { name: string; condition?: string; hitCondition?: string }[], resolveMessage: (name: string) => number | undefined): FunctionBp[] {
+    this.fnBps = bps.map((b) => {
+      const bp: FunctionBp = { id: this.nextBpId++, name: b.name.trim(), kind: 'function', hits: 0, verified: false };
+      if (b.condition) bp.condition = b.condition;
+      if (b.hitCondition) bp.hitCondition = b.hitCondition;
+      if (this.m.program.fns.has(bp.name)) bp.verified = true;
+      else {
+        const t = resolveMessage(bp.name);
+        if (t !== undefined) {
+          bp.kind = 'message';
+          bp.messageType = t;
+          bp.verified = true;
+        } else bp.message = `No driver function or protocol message named '${bp.name}'`;
+      }
+      return bp;
+    });
+    return this.fnBps;
+  }
+
+  setDataBreakpoints(list: DataBp[]): void {
+    this.dataBps = list;
+  }
+
+  newBreakpointId(): number {
+    return this.nextBpId++;
+  }
+
+  // ---- where things stand -----------------------------------------------------------
+
+  /** The next step: which thread (or the timeline) and where. */
+  upcoming(): { threadId: number; thread?: ThreadState; path?: string; line?: number; fn?: string; timeline?: TimelineItem } | undefined {
+    const p = this.m.peek();
+    if (p.kind === 'idle') return undefined;
+    if (p.kind === 'timeline') {
+      const it = this.m.config.timeline[this.m.state.timelineIndex]!;
+      const r: { threadId: number; path: string; line?: number; timeline: TimelineItem } = { threadId: SCENARIO_THREAD, path: this.scenarioFile, timeline: it };
+      if (it.line !== undefined) r.line = it.line;
+      return r;
+    }
+    if (p.kind === 'timer') return { threadId: SCENARIO_THREAD };
+    const t = p.thread;
+    const f = t.frames[t.frames.length - 1];
+    if (!f) return { threadId: t.id, thread: t };
+    const loc = nextLocation(this.m.program, f);
+    if (!loc) return { threadId: t.id, thread: t };
+    return { threadId: t.id, thread: t, path: this.sources.pathOfListing(loc.fn.file), line: loc.line, fn: f.pc === 0 ? f.fn : undefined! };
+  }
+
+  pause(): void {
+    this.pauseRequested = true;
+  }
+
+  // ---- forward ------------------------------------------------------------------------
+
+  private lineHit(u: ReturnType<VpciRuntime['upcoming']>): LineBp[] {
+    if (!u || u.path === undefined || u.line === undefined) return [];
+    const list = this.lineBps.get(u.path);
+    if (!list) return [];
+    return list.filter((b) => b.verified && b.line === u.line);
+  }
+
+  /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
+  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
+    const ids: number[] = [];
+    for (const b of bps) {
+      if (b.condition) {
+        const r = evaluate(b.condition, this.hooks.env(threadId, locals));
+        if (!r.ok || !r.value || (typeof r.value === 'object' && 'value' in (r.value as object) && !(r.value as { value: unknown }).value)) continue;
+      }
+      b.hits++;
+      if (!hitConditionMet(b.hitCondition, b.hits)) continue;
+      if (b.logMessage) {
+        this.hooks.log(interpolate(b.logMessage, this.hooks.env(threadId, locals)), where);
+        continue;
+      }
+      ids.push(b.id);
+    }
+    return ids;
+  }
+
+  /** Checks the trace events of a step for message, data and exception breakpoints. */
+  private eventHits(from: number, to: number, threadId: number, olds: (number | undefined)[]): StopInfo | undefined {
+    const t = this.m.trace;
+    // Data breakpoints.
+    if (this.dataBps.length) {
+      const ids: number[] = [];
+      let text = '';
+      for (let k = 0; k < this.dataBps.length; k++) {
+        const bp = this.dataBps[k]!;
+        let touched: 'read' | 'write' | undefined;
+        for (let i = from; i < to && !touched; i++) {
+          const a = this.hooks.dataTouches(bp, i);
+          if (a && (bp.access === 'readWrite' || bp.access === a)) touched = a;
+        }
+        if (!touched) continue;
+        const now = this.hooks.dataValue(bp);
+        if (bp.condition) {
+          const r = evaluate(bp.condition, this.hooks.env(threadId));
+          if (!r.ok || !r.value) continue;
+        }
+        bp.hits++;
+        if (!hitConditionMet(bp.hitCondition, bp.hits)) continue;
+        ids.push(bp.id);
+        if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touched === 'write');
+      }
+      if (ids.length) return { reason: 'data breakpoint', threadId, hitBreakpointIds: ids, description: text, text };
+    }
+    // Message breakpoints.
+    const msgBps = this.fnBps.filter((b) => b.kind === 'message' && b.verified);
+    if (msgBps.length) {
+      for (let i = from; i < to; i++) {
+        const k = t.kind[i];
+        if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
+        const pkt = t.get(i).blob as Uint8Array | undefined;
+        if (pkt && pkt[0] !== 6) continue; // completions answer a message; they are not one
+        const hits = msgBps.filter((b) => b.messageType === t.a[i]);
+        if (!hits.length) continue;
+        const ids = this.filterHits(hits, threadId, undefined);
+        if (ids.length) {
+          const name = hits[0]!.name;
+          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name };
+        }
+      }
+    }
+    // Exceptions.
+    if (this.exceptionFilters.size) {
+      for (let i = from; i < to; i++) {
+        const x = this.exceptionOf(i);
+        if (x && this.exceptionFilters.has(x.filter)) return { reason: 'exception', threadId, description: x.description, text: x.description, exception: { ...x, event: i } };
+      }
+    }
+    return undefined;
+  }
+
+  /** Which exception filter (if any) trace event i belongs to. */
+  exceptionOf(i: number): { filter: ExceptionFilter; description: string } | undefined {
+    const t = this.m.trace;
+    const k = t.kind[i];
+    if (k === Ev.Error) {
+      const text = String(t.get(i).blob);
+      return { filter: /time(d)? ?out/i.test(text) ? 'timeout' : 'protocol-error', description: text };
+    }
+    if (k === Ev.Fault) return { filter: 'fault', description: `Injected fault: ${String(t.get(i).blob)}` };
+    if (k === Ev.IntUndeliverable) return { filter: 'undeliverable', description: `Undeliverable interrupt: ${String(t.get(i).blob)}` };
+    if (k === Ev.State) {
+      const b = t.get(i).blob as { what?: string; text?: string } | undefined;
+      if (b && typeof b === 'object' && b.what === 'timeout') return { filter: 'timeout', description: `Timeout: ${b.text ?? ''}` };
+      return undefined;
+    }
+    if (k === Ev.PacketToGuest) {
+      const pkt = t.get(i).blob as Uint8Array | undefined;
+      if (pkt && pkt[0] === 11 && pkt.length >= 20) {
+        const st = int32At(pkt, 16);
+        if (st < 0) return { filter: 'error-status', description: `The host completed a request with status 0x${(st >>> 0).toString(16).toUpperCase()}` };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Runs forward until a stop, for at most `budget` steps. Returns the stop, or
+   * undefined when the budget ran out (the caller yields and calls again).
+   */
+  runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+    for (let n = 0; n < budget; n++) {
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        const u = this.upcoming();
+        return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
+      }
+      const u = this.upcoming();
+      if (!u) return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
+      // Line and function breakpoints stand before the step (not on the one we are resuming from).
+      if (!(first && n === 0)) {
+        const locals = u.thread?.frames[u.thread.frames.length - 1]?.locals;
+        const where = u.path !== undefined && u.line !== undefined ? { path: u.path, line: u.line } : undefined;
+        const lineIds = this.filterHits(this.lineHit(u), u.threadId, locals, where);
+        if (lineIds.length) return { reason: 'breakpoint', threadId: u.threadId, hitBreakpointIds: lineIds };
+        if (u.fn) {
+          const fb = this.fnBps.filter((b) => b.kind === 'function' && b.name === u.fn);
+          const ids = fb.length ? this.filterHits(fb, u.threadId, locals) : [];
+          if (ids.length) return { reason: 'function breakpoint', threadId: u.threadId, hitBreakpointIds: ids, description: `Entered ${u.fn}` };
+        }
+        if (mode.kind === 'scenario' && u.threadId === SCENARIO_THREAD && u.timeline) return { reason: 'step', threadId: SCENARIO_THREAD };
+      }
+      const olds = this.dataBps.map((b) => this.hooks.dataValue(b));
+      const info = this.h.step();
+      if (info.kind === 'idle') return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
+      const tid = info.thread ? info.thread.id : SCENARIO_THREAD;
+      const ev = info.traceTo > info.traceFrom ? this.eventHits(info.traceFrom, info.traceTo, tid, olds) : undefined;
+      if (ev) return ev;
+      switch (mode.kind) {
+        case 'in':
+          if (tid === mode.thread) return { reason: 'step', threadId: tid };
+          break;
+        case 'over':
+          if (tid === mode.thread && (info.thread!.frames.length <= mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
+          break;
+        case 'out':
+          if (tid === mode.thread && (info.thread!.frames.length < mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
+          break;
+        case 'instruction':
+          for (let i = info.traceFrom; i < info.traceTo; i++) if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+          break;
+      }
+    }
+    return undefined;
+  }
+
+  // ---- backward -----------------------------------------------------------------------
+
+  /** Depth of thread `tid` before logged step p (the depth after its previous step; 1 if none). */
+  private depthBefore(tid: number, p: number): number {
+    for (let q = p - 1; q >= 0; q--) if (this.h.thread[q] === tid) return this.h.depth[q]!;
+    return 1;
+  }
+
+  /** Reverse of `next` (or of `stepIn` when `into`): the previous statement of the thread. */
+  stepBack(tid: number, into: boolean): StopInfo {
+    const pos = this.position;
+    const t = this.m.threads.find((x) => x.id === tid);
+    const depth = t ? t.frames.length : 0;
+    for (let p = pos - 1; p >= 0; p--) {
+      if (this.h.thread[p] !== tid) continue;
+      if (!into && depth > 0 && this.depthBefore(tid, p) > depth) continue;
+      this.h.goTo(p);
+      return { reason: 'step', threadId: tid };
+    }
+    this.h.goTo(0);
+    return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+  }
+
+  /** Runs backwards to the latest earlier breakpoint hit (or the start). */
+  reverseContinue(): StopInfo {
+    const pos = this.position;
+    const t = this.m.trace;
+    const msgTypes = new Set(this.fnBps.filter((b) => b.kind === 'message' && b.verified).map((b) => b.messageType!));
+    const fnNames = new Set(this.fnBps.filter((b) => b.kind === 'function' && b.verified).map((b) => b.name));
+    const lineKeys = new Set<string>();
+    for (const [path, list] of this.lineBps) for (const b of list) if (b.verified && !b.logMessage) lineKeys.add(`${path}:${b.line}`);
+    const fileOf = (fn: string | undefined) => (fn ? this.m.program.fns.get(fn) : undefined);
+    for (let p = pos - 1; p >= 0; p--) {
+      const from = this.h.traceFrom[p]!;
+      const to = this.h.traceTo[p]!;
+      if (p + 1 < pos) {
+        for (let i = from; i < to; i++) {
+          const k = t.kind[i]!;
+          let hit = false;
+          if ((k === Ev.PacketToHost || k === Ev.PacketToGuest) && msgTypes.has(t.a[i]!)) {
+            const pkt = t.get(i).blob as Uint8Array | undefined;
+            hit = !pkt || pkt[0] === 6;
+          }
+          if (!hit) {
+            const x = this.exceptionOf(i);
+            hit = !!x && this.exceptionFilters.has(x.filter);
+          }
+          if (!hit && this.dataBps.length) hit = this.dataBps.some((b) => {
+            const a = this.hooks.dataTouches(b, i);
+            return !!a && (b.access === 'readWrite' || b.access === a);
+          });
+          if (hit) {
+            this.h.goTo(p + 1);
+            const tid = this.h.thread[p]! || SCENARIO_THREAD;
+            const ev = this.exceptionOf(i);
+            const s: StopInfo = { reason: ev && this.exceptionFilters.has(ev.filter) ? 'exception' : 'breakpoint', threadId: tid, description: 'Reverse continue' };
+            if (ev) s.exception = { ...ev, event: i };
+            return s;
+          }
+        }
+      }
+      const at = this.h.at(p);
+      const cf = fileOf(at.fn);
+      let lineHit = false;
+      if (at.thread === 0) {
+        const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
+        if (ti?.line !== undefined && lineKeys.has(`${this.scenarioFile}:${ti.line}`)) lineHit = true;
+      } else if (cf) {
+        if (lineKeys.has(`${this.sources.pathOfListing(cf.file)}:${at.line}`)) lineHit = true;
+        if (fnNames.has(cf.name) && at.line === firstLine(this.m, cf.name)) lineHit = true;
+      }
+      if (lineHit) {
+        this.h.goTo(p);
+        return { reason: 'breakpoint', threadId: at.thread || SCENARIO_THREAD, description: 'Reverse continue' };
+      }
+    }
+    this.h.goTo(0);
+    return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+  }
+
+  /** Moves to the step that recorded trace event `ev` (stopped just after it). */
+  gotoEvent(ev: number): StopInfo | undefined {
+    const p = this.h.stepOfEvent(ev);
+    if (p < 0) return undefined;
+    this.h.goTo(p + 1);
+    return { reason: 'goto', threadId: this.h.thread[p]! || SCENARIO_THREAD, description: `Event ${ev}` };
+  }
+}
+
+function firstLine(m: Machine, fn: string): number | undefined {
+  const cf = m.program.fns.get(fn);
+  if (!cf) return undefined;
+  const f = { fn, pc: 0, locals: {} };
+  return nextLocation(m.program, f)?.line;
+}

@@ -1,0 +1,148 @@
+// vPCI protocol constants (spec §1, §2.1, §2.2, §3).
+// Message numbering: PCI_MESSAGE_BASE 0x42490000 + index (linux
+// drivers/pci/controller/pci-hyperv.c `enum pci_message_type`; freebsd-src
+// sys/dev/hyperv/pcib/vmbus_pcib.c; microsoft/openvmm
+// vm/devices/pci/vpci_protocol/src/lib.rs `MessageType`). Names are the
+// Linux/FreeBSD ones; the four messages only OpenVMM defines (0x02, 0x03, 0x1C,
+// 0x1D) get PCI_-prefixed forms of OpenVMM's names.
+
+export const PCI_MESSAGE_BASE = 0x42490000;
+
+export const MSG = {
+  PCI_BUS_RELATIONS: PCI_MESSAGE_BASE + 0x00,
+  PCI_QUERY_BUS_RELATIONS: PCI_MESSAGE_BASE + 0x01,
+  PCI_INVALIDATE_DEVICE: PCI_MESSAGE_BASE + 0x02,
+  PCI_INVALIDATE_BUS: PCI_MESSAGE_BASE + 0x03,
+  PCI_POWER_STATE_CHANGE: PCI_MESSAGE_BASE + 0x04,
+  PCI_QUERY_RESOURCE_REQUIREMENTS: PCI_MESSAGE_BASE + 0x05,
+  PCI_QUERY_RESOURCE_RESOURCES: PCI_MESSAGE_BASE + 0x06,
+  PCI_BUS_D0ENTRY: PCI_MESSAGE_BASE + 0x07,
+  PCI_BUS_D0EXIT: PCI_MESSAGE_BASE + 0x08,
+  PCI_READ_BLOCK: PCI_MESSAGE_BASE + 0x09,
+  PCI_WRITE_BLOCK: PCI_MESSAGE_BASE + 0x0a,
+  PCI_EJECT: PCI_MESSAGE_BASE + 0x0b,
+  PCI_QUERY_STOP: PCI_MESSAGE_BASE + 0x0c,
+  PCI_REENABLE: PCI_MESSAGE_BASE + 0x0d,
+  PCI_QUERY_STOP_FAILED: PCI_MESSAGE_BASE + 0x0e,
+  PCI_EJECTION_COMPLETE: PCI_MESSAGE_BASE + 0x0f,
+  PCI_RESOURCES_ASSIGNED: PCI_MESSAGE_BASE + 0x10,
+  PCI_RESOURCES_RELEASED: PCI_MESSAGE_BASE + 0x11,
+  PCI_INVALIDATE_BLOCK: PCI_MESSAGE_BASE + 0x12,
+  PCI_QUERY_PROTOCOL_VERSION: PCI_MESSAGE_BASE + 0x13,
+  PCI_CREATE_INTERRUPT_MESSAGE: PCI_MESSAGE_BASE + 0x14,
+  PCI_DELETE_INTERRUPT_MESSAGE: PCI_MESSAGE_BASE + 0x15,
+  PCI_RESOURCES_ASSIGNED2: PCI_MESSAGE_BASE + 0x16,
+  PCI_CREATE_INTERRUPT_MESSAGE2: PCI_MESSAGE_BASE + 0x17,
+  PCI_DELETE_INTERRUPT_MESSAGE2: PCI_MESSAGE_BASE + 0x18,
+  PCI_BUS_RELATIONS2: PCI_MESSAGE_BASE + 0x19,
+  PCI_RESOURCES_ASSIGNED3: PCI_MESSAGE_BASE + 0x1a,
+  PCI_CREATE_INTERRUPT_MESSAGE3: PCI_MESSAGE_BASE + 0x1b,
+  PCI_RESET_DEVICE: PCI_MESSAGE_BASE + 0x1c,
+  PCI_TDISP_COMMAND: PCI_MESSAGE_BASE + 0x1d,
+} as const satisfies Record<string, number>;
+
+export type MessageName = keyof typeof MSG;
+export const PCI_MESSAGE_LAST = MSG.PCI_TDISP_COMMAND;
+
+const MSG_BY_VALUE = new Map<number, MessageName>(Object.entries(MSG).map(([k, v]) => [v, k as MessageName]));
+
+export function messageName(type: number): MessageName | undefined {
+  return MSG_BY_VALUE.get(type >>> 0);
+}
+
+/** Message name without the PCI_ prefix, for one-line summaries. */
+export function shortMessageName(type: number): string {
+  const n = messageName(type);
+  return n ? n.slice(4) : `0x${(type >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+// NTSTATUS values (spec §2.2). Guests test (s32)status < 0 for failure.
+export const STATUS = {
+  SUCCESS: 0x00000000,
+  UNSUCCESSFUL: 0xc0000001,
+  INVALID_PARAMETER: 0xc000000d,
+  REVISION_MISMATCH: 0xc0000059,
+  NOT_SUPPORTED: 0xc00000bb,
+  BAD_DATA: 0xc000090b,
+} as const satisfies Record<string, number>;
+
+const STATUS_BY_VALUE = new Map<number, string>(Object.entries(STATUS).map(([k, v]) => [v, k]));
+
+export function statusName(s: number): string | undefined {
+  return STATUS_BY_VALUE.get(s >>> 0);
+}
+
+/** "SUCCESS", "BAD_DATA (0xC000090B)", or the hex of an unnamed status. */
+export function statusText(s: number): string {
+  const n = statusName(s);
+  const hex = `0x${(s >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
+  return n ? (s === 0 ? n : `${n} (${hex})`) : hex;
+}
+
+export function isFailure(s: number): boolean {
+  return (s | 0) < 0;
+}
+
+// Versions: major << 16 | minor (spec §1.1–1.2). Names are OpenVMM's
+// `ProtocolVersion` variants (microsoft/openvmm vm/devices/pci/vpci_protocol/src/lib.rs).
+export const VERSIONS: { value: number; name: string }[] = [
+  { value: 0x00010001, name: 'WIN10' },
+  { value: 0x00010002, name: 'RS1' },
+  { value: 0x00010003, name: 'VB' },
+  { value: 0x00010004, name: 'FE' },
+];
+
+/** Versions only OpenVMM knows (1.0 is defined but rejected; GE adds RESET_DEVICE; DT). */
+export const OTHER_VERSIONS: { value: number; name: string }[] = [
+  { value: 0x00010000, name: 'WIN8' },
+  { value: 0x00010005, name: 'GE' },
+  { value: 0x00010006, name: 'DT' },
+];
+
+export const VERSION = { V1_1: 0x00010001, V1_2: 0x00010002, V1_3: 0x00010003, V1_4: 0x00010004, V1_5: 0x00010005, V1_6: 0x00010006 } as const;
+
+export function makeVersion(major: number, minor: number): number {
+  return (((major & 0xffff) << 16) | (minor & 0xffff)) >>> 0;
+}
+
+export function versionText(v: number): string {
+  return `${(v >>> 16) & 0xffff}.${v & 0xffff}`;
+}
+
+export function versionName(v: number): string | undefined {
+  return [...VERSIONS, ...OTHER_VERSIONS].find((x) => x.value === v >>> 0)?.name;
+}
+
+// win_slot (spec §3): bits 0-4 device, 5-7 function, 8-31 reserved
+// (linux pci-hyperv.c `union win_slot_encoding`; openvmm vpci_protocol `SlotNumber`).
+export function wslotEncode(device: number, fn: number): number {
+  return ((device & 0x1f) | ((fn & 0x7) << 5)) >>> 0;
+}
+
+export function wslotDecode(w: number): { device: number; fn: number } {
+  return { device: w & 0x1f, fn: (w >>> 5) & 0x7 };
+}
+
+export function wslotToDevfn(w: number): number {
+  return ((w & 0x1f) << 3) | ((w >>> 5) & 7);
+}
+
+export function devfnToWslot(devfn: number): number {
+  return ((devfn >>> 3) & 0x1f) | ((devfn & 7) << 5);
+}
+
+/** "00.0" style text (device.function) of a win_slot; reserved bits shown if set. */
+export function wslotText(w: number): string {
+  const { device, fn } = wslotDecode(w);
+  const base = `${device.toString(16).padStart(2, '0')}.${fn}`;
+  return w >>> 8 ? `${base} (reserved bits 0x${(w >>> 8).toString(16)})` : base;
+}
+
+// Limits (spec §2.3, §2.5, §9.3, §10.4).
+export const MAX_MSI_VECTORS = 32; // vector_count per descriptor
+export const MAX_PROCESSORS = 32; // processor_array entries
+export const MAX_MSI_RESOURCES = 494; // OpenVMM MAXIMUM_PACKET_SIZE derivation
+export const HV_CONFIG_BLOCK_SIZE_MAX = 128;
+export const PCI_BAR_COUNT = 6;
+/** OpenVMM MAXIMUM_PACKET_SIZE: sizeof(DeviceTranslate) 136 + 494 × sizeof(MsiResource3) 80. */
+export const MAXIMUM_PACKET_SIZE = 136 + 494 * 80;

@@ -1,0 +1,276 @@
+// Meaning checks on a parsed scenario: every name resolves (with "did you
+// mean"), buses and slots are unique, BAR sizes are powers of two, dump files
+// exist and parse, events name buses that exist at that time, the timeline is
+// in order, and the host accepts one of the guest's protocol versions. Fills in
+// the values parsing could not know (message and status numbers). Never throws.
+import type { BusDecl, Diagnostic, FnRef, Loc, MessageRef, Name, Scenario, Severity } from './ast';
+import type { FaultAction } from '../vpci/host/faults';
+import type { ScenarioContext } from './context';
+import { versionText } from './context';
+import { didYouMean } from './names';
+
+/** What the parser saw that the tree has no field for. */
+export interface ParseExtras {
+  /** `status NAME` actions whose number the checker fills in. */
+  statusNames: { action: FaultAction; name: string; loc: Loc }[];
+  /** Every `vm { … }` block, in order. */
+  vmDecls: Loc[];
+}
+
+function fmtNs(ns: number): string {
+  if (ns === 0) return '0';
+  for (const [u, f] of [['s', 1e9], ['ms', 1e6], ['us', 1e3]] as const) if (ns % f === 0) return `${ns / f}${u}`;
+  return `${ns}ns`;
+}
+
+function isPow2(n: number): boolean {
+  if (n <= 0 || !Number.isSafeInteger(n)) return false;
+  // Safe for sizes above 2^32 (bitwise operators are 32-bit).
+  let x = n;
+  while (x > 1) {
+    if (x % 2 !== 0) return false;
+    x /= 2;
+  }
+  return true;
+}
+
+export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related']): void => {
+    const d: Diagnostic = { severity, loc, code, message };
+    if (related) d.related = related;
+    out.push(d);
+  };
+  const unknown = (code: string, what: string, n: Name, candidates: readonly string[]): void => {
+    const hint = didYouMean(n.name, candidates);
+    add('error', n.loc, code, `unknown ${what} '${n.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+  };
+  try {
+    checkVm();
+    const busIndex = checkBuses();
+    checkTimeline(busIndex);
+    checkExpectations(busIndex);
+  } catch (e) {
+    // A checker bug must not take the editor down; report it as a diagnostic.
+    add('error', { line: 1, col: 1, endLine: 1, endCol: 1 }, 'internal-error', `checker failed: ${String(e)}`);
+  }
+  return out;
+
+  function checkVm(): void {
+    const vm = sc.vm;
+    const host = vm.host ? ctx.hostProfiles.find((p) => p.name === vm.host!.name) : undefined;
+    if (vm.host && !host) unknown('unknown-profile', 'host profile', vm.host, ctx.hostProfiles.map((p) => p.name));
+    const guest = vm.guest ? ctx.guestModels.find((g) => g.name === vm.guest!.name) : undefined;
+    if (vm.guest && !guest) unknown('unknown-guest', 'guest model', vm.guest, ctx.guestModels.map((g) => g.name));
+    // Defaults as in machine/scenario-config.ts: hyperv-2016, freebsd.
+    const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === 'hyperv-2016'));
+    const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === 'freebsd'));
+    if (h && g && !g.versions.some((v) => h.versions.includes(v))) {
+      add(
+        'warning',
+        vm.host?.loc ?? vm.guest?.loc ?? vm.loc,
+        'no-common-version',
+        `host ${h.name} accepts ${h.versions.map(versionText).join(', ')} but guest ${g.name} offers only ${g.versions.map(versionText).join(', ')}: version negotiation will fail`,
+      );
+    }
+    const seenQ = new Map<string, Loc>();
+    for (const q of vm.quirks) {
+      const info = ctx.quirks.find((x) => x.name === q.name.name);
+      if (!info) unknown('unknown-quirk', 'quirk', q.name, ctx.quirks.map((x) => x.name));
+      else if (g && !info.models.includes(g.name))
+        add('warning', q.name.loc, 'quirk-not-applicable', `quirk '${q.name.name}' does not exist in guest ${g.name} (only ${info.models.join(', ')}); the switch has no effect`);
+      const prev = seenQ.get(q.name.name);
+      if (prev) add('warning', q.loc, 'duplicate-quirk', `quirk '${q.name.name}' is set twice; the last one wins`, { message: 'first set here', loc: prev });
+      else seenQ.set(q.name.name, q.loc);
+    }
+    for (let i = 0; i < vm.mmio.length; i++) {
+      const m = vm.mmio[i]!;
+      for (let j = 0; j < i; j++) {
+        const o = vm.mmio[j]!;
+        if (o.name === m.name) add('error', m.loc, 'duplicate-mmio', `MMIO range '${m.name}' is declared twice`, { message: 'first declared here', loc: o.loc });
+        else if (m.base < o.base + o.size && o.base < m.base + m.size)
+          add('error', m.loc, 'mmio-overlap', `MMIO range '${m.name}' overlaps '${o.name}'`, { message: `'${o.name}' is here`, loc: o.loc });
+      }
+    }
+    if (extras && extras.vmDecls.length > 1) {
+      // The parser already warned; nothing more.
+    }
+  }
+
+  function checkBus(b: BusDecl): void {
+    const slots = new Map<number, Loc>();
+    for (const f of b.functions) {
+      const prev = slots.get(f.slot.wslot);
+      if (prev !== undefined)
+        add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, { message: 'first declared here', loc: prev });
+      else slots.set(f.slot.wslot, f.slot.loc);
+      if (f.source.kind === 'catalog') {
+        if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
+          unknown('unknown-device', 'device', f.source.id, ctx.devices.map((d) => d.id));
+      } else {
+        const src = f.source;
+        for (const bar of src.bars) {
+          if (!isPow2(bar.size)) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
+        }
+        const text = ctx.readFile(src.path);
+        if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
+        else if (ctx.checkDump) {
+          let r: { line?: number; message: string } | null;
+          try {
+            r = ctx.checkDump(text, src.select);
+          } catch (e) {
+            r = { message: String(e) };
+          }
+          if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
+        }
+      }
+    }
+    if (b.functions.length === 0) add('warning', b.name.loc, 'empty-bus', `bus ${b.name.name} has no functions`);
+  }
+
+  function checkBuses(): Map<string, { bus: BusDecl; offerAt?: number }> {
+    const index = new Map<string, { bus: BusDecl; offerAt?: number }>();
+    const guids = new Map<string, Loc>();
+    const declare = (b: BusDecl, offerAt?: number): void => {
+      const prev = index.get(b.name.name);
+      if (prev) add('error', b.name.loc, 'duplicate-bus', `bus ${b.name.name} is declared twice`, { message: 'first declared here', loc: prev.bus.name.loc });
+      else index.set(b.name.name, offerAt === undefined ? { bus: b } : { bus: b, offerAt });
+      if (b.instance) {
+        const g = guids.get(b.instance.guid);
+        if (g) add('error', b.instance.loc, 'duplicate-instance', `instance ${b.instance.guid} is used by two buses`, { message: 'first used here', loc: g });
+        else guids.set(b.instance.guid, b.instance.loc);
+      }
+      checkBus(b);
+    };
+    for (const b of sc.buses) declare(b);
+    for (const e of sc.timeline) if (e.kind === 'offer') declare(e.bus, e.time);
+    return index;
+  }
+
+  function resolveMessage(m: MessageRef): void {
+    if (/^[0-9]/.test(m.name)) {
+      const hit = ctx.messages.find((x) => x.value === m.value);
+      if (!hit) add('warning', m.loc, 'unknown-message', `0x${m.value.toString(16)} is not a known vPCI message`);
+      return;
+    }
+    const hit = ctx.messages.find((x) => x.name === m.name.toUpperCase() || x.aliases.includes(m.name.toLowerCase()));
+    if (hit) {
+      m.value = hit.value;
+      return;
+    }
+    const cands = ctx.messages.flatMap((x) => [x.name, ...x.aliases]);
+    unknown('unknown-message', 'message', { name: m.name, loc: m.loc }, cands);
+  }
+
+  function checkRef(
+    index: Map<string, { bus: BusDecl; offerAt?: number }>,
+    bus: Name,
+    slot: FnRef['slot'],
+  ): { bus: BusDecl; offerAt?: number } | undefined {
+    const b = index.get(bus.name);
+    if (!b) {
+      unknown('unknown-bus', 'bus', bus, [...index.keys()]);
+      return undefined;
+    }
+    if (slot && !b.bus.functions.some((f) => f.slot.wslot === slot.wslot))
+      add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}`);
+    return b;
+  }
+
+  function checkTimeline(index: Map<string, { bus: BusDecl; offerAt?: number }>): void {
+    let prevTime = -1;
+    let prevLoc: Loc | undefined;
+    for (const e of sc.timeline) {
+      if (e.time < prevTime && prevLoc)
+        add('warning', e.loc, 'timeline-order', `event at ${fmtNs(e.time)} comes after one at ${fmtNs(prevTime)}; events run in time order, not file order`, {
+          message: 'the later event',
+          loc: prevLoc,
+        });
+      if (e.time >= prevTime) {
+        prevTime = e.time;
+        prevLoc = e.loc;
+      }
+    }
+    const order = sc.timeline.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i);
+    const gone = new Map<string, { time: number; loc: Loc }>();
+    const goneSlot = new Map<string, { time: number; loc: Loc }>();
+    for (const { e } of order) {
+      if (e.kind === 'fault') {
+        resolveMessage(e.fault.message);
+      }
+      let bus: Name | undefined;
+      let slot: FnRef['slot'];
+      switch (e.kind) {
+        case 'driver':
+        case 'raise':
+        case 'eject':
+        case 'vanish':
+          bus = e.target.bus;
+          slot = e.target.slot;
+          break;
+        case 'rescind':
+        case 'detach':
+          bus = e.bus;
+          break;
+        case 'fault':
+          bus = e.fault.bus;
+          break;
+        default:
+          break;
+      }
+      if (!bus) continue;
+      const b = checkRef(index, bus, slot);
+      if (!b) continue;
+      if (b.offerAt !== undefined && e.time < b.offerAt) {
+        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${fmtNs(b.offerAt)}; it does not exist at ${fmtNs(e.time)}`, {
+          message: 'offered here',
+          loc: b.bus.loc,
+        });
+        continue;
+      }
+      const g = gone.get(bus.name);
+      const sk = `${bus.name}/${slot ? slot.wslot : 0}`;
+      const gs = goneSlot.get(sk);
+      if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: g.loc });
+      else if (gs && e.kind !== 'fault')
+        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: gs.loc });
+      if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });
+      if (e.kind === 'eject' || e.kind === 'vanish') goneSlot.set(sk, { time: e.time, loc: e.loc });
+    }
+    for (const s of extras?.statusNames ?? []) {
+      const hit =
+        ctx.statuses.find((x) => x.name === s.name) ??
+        ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
+      if (hit && s.action.kind === 'status') s.action.status = hit.value;
+      else {
+        const hint = didYouMean(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')));
+        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hint ? `; did you mean 'STATUS_${hint}'?` : ''}`);
+      }
+    }
+  }
+
+  function checkExpectations(index: Map<string, { bus: BusDecl; offerAt?: number }>): void {
+    let noErrors: Loc | undefined;
+    for (const x of sc.expectations) {
+      switch (x.kind) {
+        case 'state':
+        case 'version':
+          checkRef(index, x.bus, undefined);
+          break;
+        case 'msix':
+        case 'interrupt':
+          checkRef(index, x.target.bus, x.target.slot);
+          break;
+        case 'message':
+          resolveMessage(x.message);
+          if (x.bus) checkRef(index, x.bus, undefined);
+          if (x.negate && x.count !== undefined) add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");
+          break;
+        case 'no-errors':
+          if (noErrors) add('warning', x.loc, 'duplicate-expectation', "'expect no errors' is given twice", { message: 'first here', loc: noErrors });
+          noErrors = x.loc;
+          break;
+      }
+    }
+  }
+}

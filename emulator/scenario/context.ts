@@ -1,0 +1,40 @@
+// What names a scenario can use: devices, host profiles, guest models, quirks,
+// messages and statuses, plus how to read and check a dump file. The checker
+// and the language server (completion, hover) share it. File access is
+// injected so emulator/ stays free of Node I/O.
+import { HOST_PROFILES } from '../vpci/host/profiles';
+import { GUEST_MODELS } from '../vpci/guest/models';
+import { QUIRKS } from '../vpci/guest/quirks';
+import { MESSAGE_NAMES, STATUS_NAMES } from './names';
+import { checkLspciText } from './dump-check';
+import { CATALOG_DEVICES } from './devices';
+
+export interface ScenarioContext {
+  readFile(path: string): string | undefined; // injected; resolves relative to the scenario
+  devices: { id: string; title: string; detail: string }[];
+  hostProfiles: { name: string; title: string; versions: number[] }[];
+  guestModels: { name: string; title: string; versions: number[] }[];
+  quirks: { name: string; models: string[]; summary: string }[];
+  messages: { name: string; value: number; aliases: string[] }[];
+  statuses: { name: string; value: number }[];
+  /** Parses a dump file's text/bytes: null = ok, else the error with its line. */
+  checkDump?(text: string, select?: string): { line?: number; message: string } | null;
+}
+
+/** `1.4` for 0x00010004. */
+export function versionText(v: number): string {
+  return `${v >>> 16}.${v & 0xffff}`;
+}
+
+export function defaultScenarioContext(readFile: (p: string) => string | undefined): ScenarioContext {
+  return {
+    readFile,
+    devices: CATALOG_DEVICES(),
+    hostProfiles: HOST_PROFILES.map((p) => ({ name: p.name, title: p.title, versions: [...p.versions] })),
+    guestModels: GUEST_MODELS.map((m) => ({ name: m.name, title: m.summary, versions: [...m.versions] })),
+    quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary })),
+    messages: MESSAGE_NAMES.map((m) => ({ name: m.name, value: m.value, aliases: [...m.aliases] })),
+    statuses: STATUS_NAMES.map((s) => ({ ...s })),
+    checkDump: checkLspciText,
+  };
+}

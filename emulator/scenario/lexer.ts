@@ -1,0 +1,168 @@
+// The scenario language's tokens. A line-oriented lexer: statements end at a
+// newline, `#` starts a comment to the end of the line. Words, numbers,
+// durations, GUIDs, dotted pairs (`1.2`) and PCI addresses (`01:00.0`) are all
+// cut from the same run of characters and classified afterwards, so the lexer
+// never has to guess ahead. Never throws: anything it cannot classify becomes
+// an `invalid` token the parser reports with its exact range.
+import type { Loc } from './ast';
+
+export type TokenKind =
+  | 'word' // hyperv-2016, nic0, PCI_EJECTION_COMPLETE
+  | 'number' // 12, 0xF8000000, 0b1010, 104M
+  | 'duration' // 250ns, 10us, 2ms, 65s
+  | 'dotted' // 1.2 (a slot) or 1.1 (a version)
+  | 'pciaddr' // 01:00.0 or 0000:01:00.0 (an lspci selector)
+  | 'guid' // 3c2d7b4a-0001-4f00-8000-000000000001
+  | 'string' // "devices/x.lspci"
+  | 'lbrace'
+  | 'rbrace'
+  | 'slash'
+  | 'newline'
+  | 'comment'
+  | 'invalid'
+  | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  loc: Loc;
+  /** number: its value (size suffix applied); duration: nanoseconds; string: the unquoted text. */
+  value?: number | string;
+  /** Why an `invalid` (or unterminated string / oversized number) token is bad. */
+  error?: string;
+}
+
+const RUN = /[A-Za-z0-9_.:\-]/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const NUMBER = /^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*)([KMGT])?$/;
+const DURATION = /^([0-9][0-9_]*)(ns|us|ms|s)$/;
+const DOTTED = /^[0-9]+\.[0-9]+$/;
+const PCIADDR = /^(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.[0-7]$/;
+const WORD = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
+
+/** Binary size suffixes: 1K = 1024. */
+export const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
+/** Duration units in nanoseconds. */
+export const DURATION_UNIT: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
+
+/** A number literal's value, or an error; `_` separators and K/M/G/T allowed. */
+export function numberValue(text: string): { value: number } | { error: string } {
+  const m = NUMBER.exec(text);
+  if (!m) return { error: `'${text}' is not a number` };
+  const digits = m[1]!.replace(/_/g, '');
+  if (/^0[xXbB]$/.test(digits)) return { error: `'${text}' has no digits` };
+  let v = BigInt(digits.toLowerCase());
+  if (m[2]) v *= SIZE_SUFFIX[m[2]]!;
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { error: `'${text}' is too large (more than 2^53-1)` };
+  return { value: Number(v) };
+}
+
+function classify(text: string): Pick<Token, 'kind' | 'value' | 'error'> {
+  if (GUID.test(text)) return { kind: 'guid', value: text.toLowerCase() };
+  if (NUMBER.test(text)) {
+    const n = numberValue(text);
+    return 'value' in n ? { kind: 'number', value: n.value } : { kind: 'number', error: n.error };
+  }
+  const d = DURATION.exec(text);
+  if (d) {
+    const v = BigInt(d[1]!.replace(/_/g, '')) * DURATION_UNIT[d[2]!]!;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'duration', error: `'${text}' is too long a duration` };
+    return { kind: 'duration', value: Number(v) };
+  }
+  if (DOTTED.test(text)) return { kind: 'dotted' };
+  if (PCIADDR.test(text)) return { kind: 'pciaddr' };
+  if (WORD.test(text)) return { kind: 'word' };
+  if (/^[0-9]/.test(text)) return { kind: 'invalid', error: `'${text}' is not a valid number, duration, slot or GUID` };
+  return { kind: 'invalid', error: `unexpected '${text}'` };
+}
+
+/** Tokens of a scenario, always ending with `eof`. Comments and newlines are kept (the LSP and formatter use them). */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let line = 1;
+  let col = 1;
+  let i = 0;
+  const n = text.length;
+  const push = (kind: TokenKind, start: number, sl: number, sc: number, extra: Partial<Token> = {}): void => {
+    out.push({ kind, text: text.slice(start, i), loc: { line: sl, col: sc, endLine: line, endCol: col }, ...extra });
+  };
+  while (i < n) {
+    const c = text[i]!;
+    const start = i;
+    const sl = line;
+    const sc = col;
+    if (c === '\n') {
+      i++;
+      out.push({ kind: 'newline', text: '\n', loc: { line: sl, col: sc, endLine: sl, endCol: sc + 1 } });
+      line++;
+      col = 1;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      i++;
+      col++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && text[i] !== '\n') {
+        i++;
+        col++;
+      }
+      push('comment', start, sl, sc);
+      continue;
+    }
+    if (c === '{' || c === '}' || c === '/') {
+      i++;
+      col++;
+      push(c === '{' ? 'lbrace' : c === '}' ? 'rbrace' : 'slash', start, sl, sc);
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      col++;
+      let value = '';
+      let closed = false;
+      while (i < n && text[i] !== '\n') {
+        const ch = text[i]!;
+        if (ch === '"') {
+          i++;
+          col++;
+          closed = true;
+          break;
+        }
+        if (ch === '\\' && i + 1 < n && (text[i + 1] === '"' || text[i + 1] === '\\')) {
+          value += text[i + 1];
+          i += 2;
+          col += 2;
+          continue;
+        }
+        value += ch;
+        i++;
+        col++;
+      }
+      push('string', start, sl, sc, closed ? { value } : { value, error: 'unterminated string' });
+      continue;
+    }
+    if (RUN.test(c)) {
+      while (i < n && RUN.test(text[i]!)) {
+        i++;
+        col++;
+      }
+      const t = text.slice(start, i);
+      const k = classify(t);
+      const extra: Partial<Token> = {};
+      if (k.value !== undefined) extra.value = k.value;
+      if (k.error !== undefined) extra.error = k.error;
+      push(k.kind, start, sl, sc, extra);
+      continue;
+    }
+    // Any other character (including a lone surrogate half) is one invalid token.
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    i += w;
+    col += w;
+    push('invalid', start, sl, sc, { error: `unexpected character '${text.slice(start, i)}'` });
+  }
+  out.push({ kind: 'eof', text: '', loc: { line, col, endLine: line, endCol: col } });
+  return out;
+}

@@ -1,0 +1,633 @@
+// The scenario language's parser: tokens to the syntax tree of ast.ts, with
+// exact ranges. Syntax only — names (devices, profiles, messages, statuses) are
+// resolved by check.ts. Never throws: every error becomes a diagnostic and the
+// parser resumes at the next line (or the block's closing brace).
+// The grammar is documented in docs/scenario-language.md.
+import type {
+  BarSize,
+  BusDecl,
+  BusLifeState,
+  Diagnostic,
+  Expectation,
+  FaultDecl,
+  FnRef,
+  FunctionDeclAst,
+  FunctionSourceAst,
+  Loc,
+  MessageRef,
+  Name,
+  Scenario,
+  SlotRef,
+  TimelineEvent,
+  VmDecl,
+} from './ast';
+import type { FaultAction } from '../vpci/host/faults';
+import { tokenize, type Token, type TokenKind } from './lexer';
+import { checkScenario, type ParseExtras } from './check';
+import type { ScenarioContext } from './context';
+
+export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
+export const TOP_KEYWORDS = ['vm', 'bus', 'at', 'expect'] as const;
+export const VM_KEYWORDS = ['host', 'guest', 'cpus', 'mmio', 'quirk'] as const;
+export const BUS_KEYWORDS = ['instance', 'function'] as const;
+export const EVENT_KEYWORDS = ['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'fault'] as const;
+export const FAULT_ACTIONS = ['status', 'no-reply', 'delay', 'truncate', 'flip', 'vanish'] as const;
+export const FUNCTION_OPTIONS = ['serial', 'numa', 'select', 'bar', 'rom'] as const;
+/** Words that cannot name a bus (they start other forms of `expect`). */
+export const RESERVED_BUS_NAMES = ['message', 'no', 'dump'];
+
+/** Thrown internally to abandon a statement; never escapes the parser. */
+class StatementError {
+  constructor(readonly diag: Diagnostic) {}
+}
+
+export function spanLoc(a: Loc, b: Loc): Loc {
+  return { line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol };
+}
+
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'eof':
+      return 'end of file';
+    case 'newline':
+      return 'end of line';
+    case 'string':
+      return `string ${t.text}`;
+    default:
+      return `'${t.text}'`;
+  }
+}
+
+export interface ParseResult {
+  scenario: Scenario;
+  diagnostics: Diagnostic[];
+}
+
+/** Parse plus what the checker needs that the tree has no room for (status names). */
+export function parseWithExtras(text: string): ParseResult & { extras: ParseExtras } {
+  const all = tokenize(text);
+  const diagnostics: Diagnostic[] = [];
+  const extras: ParseExtras = { statusNames: [], vmDecls: [] };
+
+  // Title: the first run of comment lines before anything else.
+  const titleLines: string[] = [];
+  let k = 0;
+  while (k < all.length) {
+    const t = all[k]!;
+    if (t.kind === 'comment') {
+      titleLines.push(t.text.replace(/^#\s?/, '').trimEnd());
+      k++;
+      if (all[k]?.kind === 'newline') k++;
+      continue;
+    }
+    break;
+  }
+
+  const toks = all.filter((t) => t.kind !== 'comment');
+  let p = 0;
+  const peek = (o = 0): Token => toks[Math.min(p + o, toks.length - 1)]!;
+  const next = (): Token => {
+    const t = peek();
+    if (t.kind !== 'eof') p++;
+    return t;
+  };
+  let last: Token = toks[0]!;
+  const take = (): Token => {
+    last = next();
+    return last;
+  };
+
+  const diag = (loc: Loc, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
+    severity,
+    message,
+    loc,
+    code,
+  });
+  const fail = (loc: Loc, code: string, message: string): never => {
+    throw new StatementError(diag(loc, code, message));
+  };
+  const expected = (what: string, t: Token = peek()): never => {
+    if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    return fail(t.loc, t.kind === 'newline' || t.kind === 'eof' ? 'missing-argument' : 'unexpected-token', `expected ${what}, found ${describe(t)}`);
+  };
+  const isWord = (w: string, o = 0): boolean => peek(o).kind === 'word' && peek(o).text === w;
+
+  const keyword = (w: string): Token => (isWord(w) ? take() : expected(`'${w}'`));
+  const expectKind = (kind: TokenKind, what: string): Token => {
+    const t = peek();
+    if (t.kind !== kind) return expected(what);
+    if (t.error) fail(t.loc, kind === 'string' ? 'unterminated-string' : 'invalid-number', t.error);
+    return take();
+  };
+  const name = (what: string): Name => {
+    const t = expectKind('word', what);
+    return { name: t.text, loc: t.loc };
+  };
+  const busName = (what = 'a bus name'): Name => {
+    const n = name(what);
+    if (RESERVED_BUS_NAMES.includes(n.name)) fail(n.loc, 'reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
+    return n;
+  };
+  const num = (what: string): { value: number; loc: Loc } => {
+    const t = expectKind('number', what);
+    return { value: t.value as number, loc: t.loc };
+  };
+  const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } => {
+    const n = num(what);
+    if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
+    return n;
+  };
+  const duration = (what: string): { value: number; loc: Loc } => {
+    const t = peek();
+    if (t.kind === 'number' && !t.error) {
+      take();
+      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`);
+      return { value: 0, loc: t.loc };
+    }
+    const d = expectKind('duration', what);
+    return { value: d.value as number, loc: d.loc };
+  };
+  const slot = (): SlotRef => {
+    const t = peek();
+    if (t.kind === 'number' && !t.error) {
+      take();
+      const device = t.value as number;
+      if (device > 31) fail(t.loc, 'bad-slot', `PCI device number must be 0..31, not ${device}`);
+      return { device, fn: 0, wslot: device, loc: t.loc };
+    }
+    if (t.kind === 'dotted') {
+      take();
+      const [d, f] = t.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
+      if (d > 31) fail(t.loc, 'bad-slot', `PCI device number must be 0..31, not ${d}`);
+      if (f > 7) fail(t.loc, 'bad-slot', `PCI function number must be 0..7, not ${f}`);
+      return { device: d, fn: f, wslot: (d & 0x1f) | ((f & 0x7) << 5), loc: t.loc };
+    }
+    return expected("a slot (device number like '0' or device.function like '1.2')");
+  };
+  const fnRef = (): FnRef => {
+    const bus = busName();
+    if (peek().kind === 'slash') {
+      take();
+      const s = slot();
+      return { bus, slot: s, loc: spanLoc(bus.loc, s.loc) };
+    }
+    return { bus, loc: bus.loc };
+  };
+  const message = (): MessageRef => {
+    const t = peek();
+    if (t.kind === 'word') {
+      take();
+      return { name: t.text, value: 0, loc: t.loc };
+    }
+    if (t.kind === 'number' && !t.error) {
+      take();
+      return { name: t.text, value: t.value as number, loc: t.loc };
+    }
+    return expected("a message name (e.g. 'create-interrupt' or PCI_EJECTION_COMPLETE)");
+  };
+  const endStatement = (what: string): void => {
+    const t = peek();
+    if (t.kind === 'newline') {
+      take();
+      return;
+    }
+    if (t.kind === 'eof' || t.kind === 'rbrace') return;
+    if (t.error) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    fail(t.loc, 'unexpected-token', `unexpected ${describe(t)} after ${what}`);
+  };
+  /** Skip to the end of the line (or before the `}` closing the current block). */
+  const sync = (inBlock: boolean): void => {
+    for (;;) {
+      const t = peek();
+      if (t.kind === 'eof') return;
+      if (t.kind === 'newline') {
+        take();
+        return;
+      }
+      if (inBlock && t.kind === 'rbrace') return;
+      take();
+    }
+  };
+  const skipNewlines = (): void => {
+    while (peek().kind === 'newline') take();
+  };
+  /** `{ items }`; each item parsed by `item` with errors recovered per line. Returns the `}` (or last token). */
+  const block = (open: Token, item: () => void): Token => {
+    for (;;) {
+      skipNewlines();
+      const t = peek();
+      if (t.kind === 'rbrace') return take();
+      if (t.kind === 'eof') {
+        diagnostics.push(diag(open.loc, 'unclosed-block', "'{' is never closed"));
+        return last;
+      }
+      try {
+        item();
+      } catch (e) {
+        if (!(e instanceof StatementError)) throw e;
+        diagnostics.push(e.diag);
+        sync(true);
+      }
+    }
+  };
+
+  // ---- vm ----
+  const vm: VmDecl = { loc: { line: 1, col: 1, endLine: 1, endCol: 1 }, cpus: 0, mmio: [], quirks: [] };
+  let sawVm = false;
+  const vmItem = (): void => {
+    const t = peek();
+    if (t.kind !== 'word') return expected(`a vm setting (${VM_KEYWORDS.join(', ')})`);
+    const kw = take();
+    switch (kw.text) {
+      case 'host':
+        vm.host = name('a host profile name (e.g. hyperv-2016)');
+        break;
+      case 'guest':
+        vm.guest = name('a guest model name (e.g. freebsd)');
+        break;
+      case 'cpus': {
+        const n = intIn('the CPU count', 1, 240);
+        vm.cpus = n.value;
+        break;
+      }
+      case 'mmio': {
+        const n = name("an MMIO range name ('low' or 'high')");
+        const base = num('the range base address');
+        keyword('size');
+        const size = num('the range size');
+        if (size.value === 0) fail(size.loc, 'out-of-range', 'an MMIO range cannot be empty');
+        vm.mmio.push({ name: n.name, base: base.value, size: size.value, loc: spanLoc(kw.loc, size.loc) });
+        break;
+      }
+      case 'quirk': {
+        const n = name('a quirk name');
+        const v = peek();
+        if (!(v.kind === 'word' && (v.text === 'on' || v.text === 'off'))) expected("'on' or 'off'");
+        take();
+        vm.quirks.push({ name: n, on: v.text === 'on', loc: spanLoc(kw.loc, v.loc) });
+        break;
+      }
+      default:
+        fail(kw.loc, 'unknown-setting', `unknown vm setting '${kw.text}' (expected ${VM_KEYWORDS.join(', ')})`);
+    }
+    endStatement(`'${kw.text}'`);
+  };
+
+  // ---- bus / function ----
+  const functionDecl = (kw: Token): FunctionDeclAst => {
+    const s = slot();
+    let source: FunctionSourceAst;
+    let end: Loc;
+    if (isWord('dump') || isWord('from')) {
+      take();
+      const path = expectKind('string', 'the dump file path in quotes');
+      source = { kind: 'dump', path: path.value as string, pathLoc: path.loc, bars: [] };
+      end = path.loc;
+    } else {
+      const id = name('a catalog device id (e.g. intel-82599-vf) or dump "file"');
+      source = { kind: 'catalog', id };
+      end = id.loc;
+    }
+    const f: FunctionDeclAst = { slot: s, source, loc: kw.loc };
+    const seen = new Set<string>();
+    while (peek().kind === 'word') {
+      const o = take();
+      const once = (): void => {
+        if (seen.has(o.text)) fail(o.loc, 'duplicate-option', `'${o.text}' is given twice`);
+        seen.add(o.text);
+      };
+      const dumpOnly = (): FunctionSourceAst & { kind: 'dump' } =>
+        source.kind === 'dump' ? source : fail(o.loc, 'dump-only', `'${o.text}' applies only to functions read from a dump`);
+      switch (o.text) {
+        case 'serial': {
+          once();
+          const n = intIn('the serial number', 0, 0xffff_ffff);
+          f.serial = n.value;
+          end = n.loc;
+          break;
+        }
+        case 'numa': {
+          once();
+          const n = intIn('the NUMA node', 0, 0xffff);
+          f.numa = n.value;
+          end = n.loc;
+          break;
+        }
+        case 'select': {
+          const d = dumpOnly();
+          once();
+          const t = peek();
+          if (t.kind !== 'pciaddr' && !(t.kind === 'string' && !t.error)) expected('a PCI address like 01:00.0');
+          take();
+          d.select = t.kind === 'string' ? (t.value as string) : t.text;
+          end = t.loc;
+          break;
+        }
+        case 'bar':
+        case 'rom': {
+          const d = dumpOnly();
+          let index: number | 'rom' = 'rom';
+          if (o.text === 'bar') index = intIn('the BAR index', 0, 5).value;
+          const size = num('the BAR size (e.g. 16M)');
+          if (d.bars.some((b) => b.index === index)) fail(spanLoc(o.loc, size.loc), 'duplicate-bar', `${index === 'rom' ? 'the ROM' : `BAR ${index}`} size is given twice`);
+          const b: BarSize = { index, size: size.value, loc: spanLoc(o.loc, size.loc) };
+          d.bars.push(b);
+          end = size.loc;
+          break;
+        }
+        default:
+          fail(o.loc, 'unexpected-token', `unknown function option '${o.text}' (expected ${FUNCTION_OPTIONS.join(', ')})`);
+      }
+    }
+    f.loc = spanLoc(kw.loc, end);
+    return f;
+  };
+  const busBody = (bus: BusDecl): void => {
+    const open = peek();
+    if (open.kind !== 'lbrace') expected("'{'");
+    take();
+    const close = block(open, () => {
+      const t = peek();
+      if (t.kind !== 'word') return expected(`'function' or 'instance'`);
+      const kw = take();
+      if (kw.text === 'instance') {
+        const g = expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001');
+        if (bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
+        bus.instance = { guid: g.value as string, loc: g.loc };
+      } else if (kw.text === 'function') {
+        bus.functions.push(functionDecl(kw));
+      } else {
+        fail(kw.loc, 'unknown-setting', `unknown bus item '${kw.text}' (expected function, instance)`);
+      }
+      endStatement(`'${kw.text}'`);
+    });
+    bus.loc = spanLoc(bus.loc, close.loc);
+  };
+  const busDecl = (start: Loc): BusDecl => {
+    const n = busName();
+    const bus: BusDecl = { name: n, functions: [], loc: start };
+    busBody(bus);
+    return bus;
+  };
+
+  // ---- timeline ----
+  const faultAction = (): FaultAction => {
+    const t = peek();
+    if (t.kind !== 'word') return expected(`a fault action (${FAULT_ACTIONS.join(', ')})`);
+    const a = take();
+    switch (a.text) {
+      case 'status': {
+        const s = peek();
+        if (s.kind === 'word') {
+          take();
+          const action: FaultAction = { kind: 'status', status: 0 };
+          extras.statusNames.push({ action, name: s.text, loc: s.loc });
+          return action;
+        }
+        return { kind: 'status', status: intIn('an NTSTATUS value or name', 0, 0xffff_ffff).value };
+      }
+      case 'no-reply':
+        return { kind: 'no-reply' };
+      case 'delay':
+        return { kind: 'delay', ns: duration('the delay').value };
+      case 'truncate':
+        return { kind: 'truncate', bytes: intIn('the byte count', 0, 0xffff).value };
+      case 'flip': {
+        const offset = intIn('the byte offset', 0, 0xffff).value;
+        const xor = intIn('the XOR mask', 1, 0xff).value;
+        return { kind: 'flip', offset, xor };
+      }
+      case 'vanish':
+        return { kind: 'vanish' };
+    }
+    return fail(a.loc, 'unknown-action', `unknown fault action '${a.text}' (expected ${FAULT_ACTIONS.join(', ')})`);
+  };
+  const event = (at: Token): TimelineEvent => {
+    const time = duration('the event time').value;
+    const t = peek();
+    if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
+    const kw = take();
+    const base = { time, loc: at.loc };
+    let e: TimelineEvent;
+    switch (kw.text) {
+      case 'boot':
+        e = { ...base, kind: 'boot' };
+        break;
+      case 'driver': {
+        const target = fnRef();
+        const m = peek();
+        if (m.kind === 'word' && m.text === 'none') {
+          take();
+          e = { ...base, kind: 'driver', target, mode: 'none', vectors: 0 };
+        } else if (m.kind === 'word' && (m.text === 'msix' || m.text === 'msi')) {
+          take();
+          const vectors = intIn('the vector count', 1, m.text === 'msi' ? 32 : 2048).value;
+          e = { ...base, kind: 'driver', target, mode: m.text, vectors };
+        } else {
+          return expected("'msix N', 'msi N' or 'none'");
+        }
+        break;
+      }
+      case 'raise': {
+        const target = fnRef();
+        keyword('vector');
+        e = { ...base, kind: 'raise', target, vector: intIn('the vector', 0, 2047).value };
+        break;
+      }
+      case 'eject':
+        e = { ...base, kind: 'eject', target: fnRef() };
+        break;
+      case 'vanish':
+        e = { ...base, kind: 'vanish', target: fnRef() };
+        break;
+      case 'rescind':
+        e = { ...base, kind: 'rescind', bus: busName() };
+        break;
+      case 'detach':
+        e = { ...base, kind: 'detach', bus: busName() };
+        break;
+      case 'offer':
+        e = { ...base, kind: 'offer', bus: busDecl(peek().loc) };
+        break;
+      case 'fault': {
+        const bus = busName();
+        const msg = message();
+        const action = faultAction();
+        const fd: FaultDecl = { bus, message: msg, action, loc: spanLoc(kw.loc, last.loc) };
+        if (isWord('times')) {
+          take();
+          fd.times = intIn('the repeat count', 1, 0xffff_ffff).value;
+          fd.loc = spanLoc(kw.loc, last.loc);
+        }
+        e = { ...base, kind: 'fault', fault: fd };
+        break;
+      }
+      default:
+        return fail(kw.loc, 'unknown-event', `unknown event '${kw.text}' (expected ${EVENT_KEYWORDS.join(', ')})`);
+    }
+    e.loc = spanLoc(at.loc, last.loc);
+    return e;
+  };
+
+  // ---- expectations ----
+  const before = (): number | undefined => {
+    if (!isWord('before')) return undefined;
+    take();
+    return duration('the deadline').value;
+  };
+  const expectation = (ex: Token): Expectation => {
+    let e: Expectation;
+    if (isWord('no') && isWord('errors', 1)) {
+      take();
+      take();
+      e = { kind: 'no-errors', loc: ex.loc };
+    } else if (isWord('message') || (isWord('no') && isWord('message', 1))) {
+      const negate = isWord('no');
+      if (negate) take();
+      take();
+      const msg = message();
+      const m: Expectation & { kind: 'message' } = { kind: 'message', message: msg, negate, loc: ex.loc };
+      const seen = new Set<string>();
+      while (peek().kind === 'word') {
+        const o = peek();
+        if (seen.has(o.text)) fail(o.loc, 'duplicate-option', `'${o.text}' is given twice`);
+        if (o.text === 'on') {
+          take();
+          m.bus = busName();
+        } else if (o.text === 'count') {
+          take();
+          m.count = intIn('the count', 0, 0xffff_ffff).value;
+        } else if (o.text === 'before') {
+          m.before = before();
+        } else {
+          fail(o.loc, 'unexpected-token', `unexpected '${o.text}' (expected on, count, before)`);
+        }
+        seen.add(o.text);
+      }
+      e = m;
+    } else {
+      const target = fnRef();
+      const w = peek();
+      if (w.kind !== 'word') return expected(`a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`);
+      const busOnly = (): Name => {
+        if (target.slot) fail(target.slot.loc, 'unexpected-slot', `'${w.text}' applies to a whole bus; remove the slot`);
+        return target.bus;
+      };
+      if ((BUS_STATES as readonly string[]).includes(w.text)) {
+        take();
+        const s: Expectation & { kind: 'state' } = { kind: 'state', bus: busOnly(), state: w.text as BusLifeState, loc: ex.loc };
+        const b = before();
+        if (b !== undefined) s.before = b;
+        e = s;
+      } else if (w.text === 'version') {
+        take();
+        const v = expectKind('dotted', 'a protocol version like 1.1');
+        const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
+        if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);
+        e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, loc: ex.loc };
+      } else if (w.text === 'msix') {
+        take();
+        e = { kind: 'msix', target, count: intIn('the vector count', 0, 2048).value, loc: ex.loc };
+      } else if (w.text === 'vector') {
+        take();
+        const vector = intIn('the vector', 0, 2047).value;
+        const o = peek();
+        if (isWord('delivered')) {
+          take();
+          const i: Expectation & { kind: 'interrupt' } = { kind: 'interrupt', target, vector, outcome: 'delivered', loc: ex.loc };
+          if (isWord('cpu')) {
+            take();
+            i.cpu = intIn('the CPU number', 0, 239).value;
+          }
+          e = i;
+        } else if (isWord('undeliverable')) {
+          take();
+          e = { kind: 'interrupt', target, vector, outcome: 'undeliverable', loc: ex.loc };
+        } else {
+          return expected("'delivered' or 'undeliverable'", o);
+        }
+      } else {
+        return fail(w.loc, 'unknown-expectation', `unknown expectation '${w.text}' (expected ${BUS_STATES.join(', ')}, version, msix, vector)`);
+      }
+    }
+    e.loc = spanLoc(ex.loc, last.loc);
+    return e;
+  };
+
+  // ---- top level ----
+  const buses: BusDecl[] = [];
+  const timeline: TimelineEvent[] = [];
+  const expectations: Expectation[] = [];
+  for (;;) {
+    skipNewlines();
+    const t = peek();
+    if (t.kind === 'eof') break;
+    try {
+      if (t.kind === 'rbrace') fail(t.loc, 'unexpected-token', "unexpected '}' outside a block");
+      if (t.kind !== 'word') expected(`a statement (${TOP_KEYWORDS.join(', ')})`);
+      const kw = take();
+      switch (kw.text) {
+        case 'vm': {
+          const open = peek();
+          if (open.kind !== 'lbrace') expected("'{'");
+          take();
+          if (sawVm) diagnostics.push(diag(kw.loc, 'duplicate-vm', "a second 'vm' block; its settings are merged into the first", 'warning'));
+          const close = block(open, vmItem);
+          const loc = spanLoc(kw.loc, close.loc);
+          extras.vmDecls.push(loc);
+          if (!sawVm) vm.loc = loc;
+          sawVm = true;
+          break;
+        }
+        case 'bus':
+          buses.push(busDecl(kw.loc));
+          break;
+        case 'at':
+          timeline.push(event(kw));
+          break;
+        case 'expect':
+          expectations.push(expectation(kw));
+          break;
+        default:
+          fail(kw.loc, 'unknown-statement', `unknown statement '${kw.text}' (expected ${TOP_KEYWORDS.join(', ')})`);
+      }
+      endStatement('the statement');
+      if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
+    } catch (e) {
+      if (!(e instanceof StatementError)) throw e;
+      diagnostics.push(e.diag);
+      sync(false);
+    }
+  }
+
+  const scenario: Scenario = { vm, buses, timeline, expectations };
+  if (titleLines.length) scenario.title = titleLines.join('\n');
+  return { scenario, diagnostics, extras };
+}
+
+/** Syntax only: the tree and syntax errors. Recovers after errors and goes on. */
+export function parseScenario(text: string): ParseResult {
+  const { scenario, diagnostics } = parseWithExtras(text);
+  return { scenario, diagnostics };
+}
+
+/** Parse and check against the names that exist (devices, profiles, messages, …). */
+export function loadScenario(text: string, file: string, ctx: ScenarioContext): ParseResult {
+  const r = parseWithExtras(text);
+  const diagnostics = [...r.diagnostics, ...checkScenario(r.scenario, ctx, r.extras, file)];
+  diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  return { scenario: r.scenario, diagnostics };
+}
+
+/** `file:line:col: error: message [code]`, then the source line and a caret under the range. */
+export function formatDiagnostic(d: Diagnostic, file: string, text?: string): string {
+  let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message} [${d.code}]`;
+  if (text !== undefined) {
+    const src = (text.split('\n')[d.loc.line - 1] ?? '').replace(/\r$/, '');
+    const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
+    const pad = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
+    s += `\n  ${src}\n  ${pad}^${'~'.repeat(width - 1)}`;
+  }
+  if (d.related) s += `\n${file}:${d.related.loc.line}:${d.related.loc.col}: note: ${d.related.message}`;
+  return s;
+}

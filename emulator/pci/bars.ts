@@ -1,0 +1,200 @@
+// Base Address Registers: type decode, size masks, and what BAR sizing reads back.
+// Encoding per PCI Local Bus spec 3.0 §6.2.5.1 (pci_regs.h PCI_BASE_ADDRESS_*). Sizing as the
+// guests do it: Linux drivers/pci/probe.c __pci_read_base and drivers/pci/controller/pci-hyperv.c
+// get_bar_size (torvalds/linux); OpenVMM vm/devices/pci/pci_core/src/chipset_device_ext.rs
+// probe_bar_masks (microsoft/openvmm) — save, write all-ones, read back, restore.
+
+import {
+  BAR_MEM_PREFETCH, BAR_MEM_TYPE_1M, BAR_MEM_TYPE_32, BAR_MEM_TYPE_64, BAR_MEM_TYPE_MASK, BAR_OFFSETS, BAR_SPACE_IO,
+  COMMAND, COMMAND_IO, COMMAND_MEMORY, EXPANSION_ROM, HEADER_TYPE, ROM_ENABLE,
+} from './registers';
+
+export type BarKind = 'mem32' | 'mem64' | 'io' | 'rom';
+/** BarInfo.index of the expansion ROM (Linux PCI_ROM_RESOURCE is 6 too). */
+export const ROM_INDEX = 6;
+
+export interface BarSizeSpec { index: number | 'rom'; size: number }
+
+/** One implemented BAR, fixed when the function is built. */
+export interface BarLayout {
+  index: number; // 0..5, or ROM_INDEX
+  kind: BarKind;
+  prefetchable: boolean;
+  size: number;
+  /** Config offset of the (low) register. */
+  offset: number;
+  /** Type bits kept in the low register (bits 3:0; 0 for ROM). */
+  typeBits: number;
+  /** vPCI guests cannot use I/O BARs (vpci-protocol.md §5.1): modelled, but flagged. */
+  usableThroughVpci: boolean;
+}
+
+export interface BarInfo {
+  index: number;
+  kind: BarKind;
+  prefetchable: boolean;
+  size: number;
+  address: number;
+  decoding: boolean;
+  probedMask: number;
+}
+
+export function isPowerOfTwo(n: number): boolean {
+  if (!Number.isSafeInteger(n) || n <= 0) return false;
+  let v = n;
+  while (v > 1) {
+    if (v % 2 !== 0) return false;
+    v /= 2;
+  }
+  return true;
+}
+
+const U32 = 2 ** 32;
+const lo32 = (v: number): number => v % U32;
+const hi32 = (v: number): number => Math.floor(v / U32) % U32;
+
+/** Writable-bit masks of a BAR's registers: the address bits at and above its size. */
+export function barWriteMasks(kind: BarKind, size: number): { low: number; high: number } {
+  const addrMask = (minLowBits: number): { low: number; high: number } => {
+    // ~(size - 1) over 64 bits, without 32-bit overflow.
+    const sizeLo = lo32(size);
+    const sizeHi = hi32(size);
+    const lowMask = sizeLo === 0 ? 0 : (U32 - sizeLo) >>> 0; // two's complement of size in the low dword
+    const highMask = sizeLo === 0 ? (sizeHi === 0 ? 0 : (U32 - sizeHi) >>> 0) : 0xffffffff;
+    return { low: (lowMask & ~(2 ** minLowBits - 1)) >>> 0, high: highMask >>> 0 };
+  };
+  switch (kind) {
+    case 'io': return { low: addrMask(2).low, high: 0 };
+    case 'mem32': return { low: addrMask(4).low, high: 0 };
+    case 'mem64': return addrMask(4);
+    case 'rom': return { low: (addrMask(11).low | ROM_ENABLE) >>> 0, high: 0 };
+  }
+}
+
+/** Size from a probed mask (low dword, and high dword for 64-bit), as Linux get_bar_size does. */
+export function sizeFromProbedMask(low: number, high?: number): number {
+  if (low === 0 && !high) return 0;
+  if (low & BAR_SPACE_IO) {
+    const m = (low & ~0x3) >>> 0;
+    const inv = (~m >>> 0) & 0xffff; // I/O decodes at most 16 bits
+    return inv + 1;
+  }
+  const l = (low & ~0xf) >>> 0;
+  const is64 = (low & BAR_MEM_TYPE_MASK) === BAR_MEM_TYPE_64;
+  const h = is64 ? (high ?? 0) >>> 0 : 0xffffffff;
+  // size = ~mask + 1 over 64 bits.
+  const invLo = (~l >>> 0);
+  const invHi = (~h >>> 0);
+  return invHi * U32 + invLo + 1;
+}
+
+export interface BarLayoutError { ok: false; message: string }
+
+const sizeLimit: Record<BarKind, [number, number]> = {
+  io: [4, 2 ** 16], mem32: [16, 2 ** 31], mem64: [16, 2 ** 52], rom: [2048, 2 ** 31],
+};
+
+/**
+ * Decide which BARs a function implements from its register values (a dump's, which keep the type
+ * bits) and the sizes the caller knows. A register with a value but no size is an error naming the
+ * BAR; a size for a register that reads 0 is a 32-bit non-prefetchable memory BAR.
+ */
+export function layoutBars(cfg: Uint8Array, specs: BarSizeSpec[]): { ok: true; bars: BarLayout[] } | BarLayoutError {
+  const rd = (o: number): number =>
+    o + 3 < cfg.length ? (cfg[o]! | (cfg[o + 1]! << 8) | (cfg[o + 2]! << 16) | (cfg[o + 3]! << 24)) >>> 0 : 0;
+  const headerLayout = (cfg[HEADER_TYPE] ?? 0) & 0x7f;
+  const barCount = headerLayout === 0 ? 6 : headerLayout === 1 ? 2 : 0;
+  const sizeOf = new Map<number | 'rom', number>();
+  for (const s of specs) {
+    if (s.index !== 'rom' && (!Number.isInteger(s.index) || s.index < 0 || s.index >= barCount)) {
+      return { ok: false, message: `BAR${String(s.index)}: no such BAR register in a header of type ${headerLayout}` };
+    }
+    if (sizeOf.has(s.index)) return { ok: false, message: `${barName(s.index)}: size given twice` };
+    sizeOf.set(s.index, s.size);
+  }
+  const bars: BarLayout[] = [];
+  const used = new Set<number>();
+  for (let i = 0; i < barCount; i++) {
+    const low = rd(BAR_OFFSETS[i]!);
+    const size = sizeOf.get(i);
+    if (used.has(i)) {
+      if (size !== undefined) return { ok: false, message: `BAR${i}: is the upper half of 64-bit BAR${i - 1}; give the size on BAR${i - 1}` };
+      continue;
+    }
+    if (low === 0 && size === undefined) continue;
+    let kind: BarKind;
+    let prefetchable = false;
+    let typeBits: number;
+    if (low & BAR_SPACE_IO) {
+      kind = 'io';
+      typeBits = BAR_SPACE_IO;
+    } else {
+      const t = low & BAR_MEM_TYPE_MASK;
+      if (t === BAR_MEM_TYPE_64) {
+        if (i === barCount - 1) return { ok: false, message: `BAR${i}: 64-bit BAR in the last BAR register` };
+        kind = 'mem64';
+        used.add(i + 1);
+      } else if (t === BAR_MEM_TYPE_32 || t === BAR_MEM_TYPE_1M) {
+        kind = 'mem32';
+      } else {
+        return { ok: false, message: `BAR${i}: reserved memory type 0b11 in register value 0x${low.toString(16)}` };
+      }
+      prefetchable = (low & BAR_MEM_PREFETCH) !== 0;
+      typeBits = low & 0xf;
+    }
+    if (size === undefined) {
+      return { ok: false, message: `BAR${i}: the dump implements it (${kind}, register 0x${low.toString(16).padStart(8, '0')}) but no size was given` };
+    }
+    const err = checkSize(`BAR${i}`, kind, size);
+    if (err) return { ok: false, message: err };
+    bars.push({ index: i, kind, prefetchable, size, offset: BAR_OFFSETS[i]!, typeBits, usableThroughVpci: kind !== 'io' });
+  }
+  const romOffset = headerLayout === 1 ? 0x38 : EXPANSION_ROM;
+  const rom = rd(romOffset);
+  const romSize = sizeOf.get('rom');
+  if (rom !== 0 && romSize === undefined) {
+    return { ok: false, message: `expansion ROM: the dump implements it (register 0x${rom.toString(16).padStart(8, '0')}) but no size was given` };
+  }
+  if (romSize !== undefined) {
+    const err = checkSize('expansion ROM', 'rom', romSize);
+    if (err) return { ok: false, message: err };
+    bars.push({ index: ROM_INDEX, kind: 'rom', prefetchable: false, size: romSize, offset: romOffset, typeBits: 0, usableThroughVpci: true });
+  }
+  return { ok: true, bars };
+}
+
+function barName(i: number | 'rom'): string {
+  return i === 'rom' ? 'expansion ROM' : `BAR${i}`;
+}
+
+function checkSize(name: string, kind: BarKind, size: number): string | undefined {
+  const [min, max] = sizeLimit[kind];
+  if (!isPowerOfTwo(size)) return `${name}: size ${size} is not a power of two`;
+  if (size < min || size > max) return `${name}: size ${size} outside ${min}..${max} for a ${kind} BAR`;
+  return undefined;
+}
+
+/** Current address held by a BAR's registers. */
+export function barAddress(layout: BarLayout, read32: (off: number) => number): number {
+  const low = read32(layout.offset);
+  if (layout.kind === 'io') return (low & ~0x3) >>> 0;
+  if (layout.kind === 'rom') return (low & ~0x7ff) >>> 0;
+  const base = (low & ~0xf) >>> 0;
+  return layout.kind === 'mem64' ? read32(layout.offset + 4) * U32 + base : base;
+}
+
+/** Decode BARs from the current registers (read32 reads config dwords, probe32 gives all-ones read-back). */
+export function decodeBars(layouts: BarLayout[], read32: (off: number) => number, probe32: (off: number) => number): BarInfo[] {
+  const command = read32(COMMAND) & 0xffff;
+  return layouts.map((b) => {
+    const address = barAddress(b, read32);
+    let on: boolean;
+    if (b.kind === 'io') on = (command & COMMAND_IO) !== 0;
+    else if (b.kind === 'rom') on = (command & COMMAND_MEMORY) !== 0 && (read32(b.offset) & ROM_ENABLE) !== 0;
+    else on = (command & COMMAND_MEMORY) !== 0;
+    return {
+      index: b.index, kind: b.kind, prefetchable: b.prefetchable, size: b.size, address,
+      decoding: on && address !== 0, probedMask: probe32(b.offset),
+    };
+  });
+}

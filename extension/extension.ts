@@ -1,9 +1,83 @@
-// VS Code entry point. Activation wiring grows with the debugger and language
-// client; for now the extension only registers itself.
-import type * as vscode from 'vscode';
+// VS Code entry point: the vpci debugger (inline adapter by default, stdio by
+// setting), configuration providers so F5 works without launch.json, the
+// language client, the vPCI Topology view and the message-sequence panel, all
+// kept live from the adapter's stopped and `vpci/traceChanged` events.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { VpciAdapterFactory } from './adapter-factory';
+import { registerCommands } from './commands';
+import { DynamicConfigurationProvider, InitialConfigurationProvider } from './configuration-provider';
+import { startLanguageClient } from './language-client';
+import { DEBUG_TYPE, EVT_TRACE_CHANGED } from './protocol';
+import { SequencePanel } from './sequence-panel';
+import { TopologyProvider } from './topology-view';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Contributions are added by the extension issue (debugger, language client, views).
+let client: LanguageClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
+
+  sub(vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VpciAdapterFactory(context)));
+  sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new InitialConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial));
+  sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
+
+  const topology = new TopologyProvider();
+  sub(topology);
+  sub(vscode.window.registerTreeDataProvider('vpci.topology', topology));
+  const sequence = new SequencePanel();
+  sub(sequence);
+  sub(vscode.commands.registerCommand('vpci.showMessageSequence', () => {
+    sequence.show();
+  }));
+  registerCommands(context, topology);
+
+  // Live views: refresh on every stop of a vpci session.
+  sub(
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
+      createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string } }) => {
+          if (m.type !== 'event') return;
+          if (m.event === 'stopped') {
+            void topology.refresh();
+            void sequence.update();
+            if (m.body?.reason === 'data breakpoint') void vscode.commands.executeCommand('setContext', 'vpci.dataBreakpointHit', true);
+          }
+        },
+      }),
+    }),
+  );
+  sub(
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update((e.body as { length?: number } | undefined)?.length);
+    }),
+  );
+  const onActive = (s: vscode.DebugSession | undefined) => {
+    void vscode.commands.executeCommand('setContext', 'vpci.sessionActive', s?.type === DEBUG_TYPE);
+    void topology.refresh();
+    void sequence.reset(s);
+  };
+  sub(vscode.debug.onDidChangeActiveDebugSession(onActive));
+  sub(vscode.debug.onDidTerminateDebugSession(() => onActive(vscode.debug.activeDebugSession)));
+
+  // Editor title buttons: only for .vpci editors (also files not yet detected as vpci).
+  const setScenarioContext = (ed: vscode.TextEditor | undefined) =>
+    void vscode.commands.executeCommand('setContext', 'vpci.activeEditorIsScenario', !!ed && ed.document.fileName.endsWith('.vpci'));
+  setScenarioContext(vscode.window.activeTextEditor);
+  sub(vscode.window.onDidChangeActiveTextEditor(setScenarioContext));
+
+  // The language server starts in the background so activation stays fast.
+  startLanguageClient(context).then(
+    (c) => {
+      client = c;
+    },
+    (err: unknown) => {
+      console.error(`vPCI Lab: language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+    },
+  );
 }
 
-export function deactivate(): void {}
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) await c.stop();
+}

@@ -1,0 +1,27 @@
+// How VS Code gets a vPCI debug adapter: inline in the extension host by
+// default (no process start, the fastest first stop), or the bundled stdio
+// adapter (dist/adapter.js) in its own Node process when `vpci.adapter` is
+// 'stdio' — the same DAP either way.
+import * as vscode from 'vscode';
+import { VpciDebugSession } from '../adapter/session';
+
+export type AdapterMode = 'inline' | 'stdio';
+
+export function adapterMode(): AdapterMode {
+  const v = vscode.workspace.getConfiguration('vpci').get<string>('adapter', 'inline');
+  return v === 'stdio' ? 'stdio' : 'inline';
+}
+
+export class VpciAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  createDebugAdapterDescriptor(_session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    if (adapterMode() === 'stdio') {
+      const main = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath;
+      return new vscode.DebugAdapterExecutable(process.execPath, [main], {
+        env: { ELECTRON_RUN_AS_NODE: '1' },
+      });
+    }
+    return new vscode.DebugAdapterInlineImplementation(new VpciDebugSession() as unknown as vscode.DebugAdapter);
+  }
+}

@@ -1,0 +1,127 @@
+// The extension's commands: open an example, run/debug the scenario in the
+// editor, lspci/eject/config-space on a function (from the topology tree or
+// the Variables context menu), toggle hex in Variables.
+import * as vscode from 'vscode';
+import { configFor } from './configuration-provider';
+import { DEBUG_TYPE, REQ, hex, type LspciResponse, type TopologyResponse } from './protocol';
+import { functionTarget, type TopologyProvider } from './topology-view';
+
+function vpciSession(): vscode.DebugSession | undefined {
+  const s = vscode.debug.activeDebugSession;
+  return s && s.type === DEBUG_TYPE ? s : undefined;
+}
+
+function scenarioUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc && (doc.languageId === 'vpci' || doc.fileName.endsWith('.vpci'))) return doc.uri;
+  return undefined;
+}
+
+/** The `vscode-debug-memory:` URI VS Code's debug file system serves (hex editor input). */
+export function debugMemoryUri(sessionId: string, memoryReference: string, displayName: string, size?: number): vscode.Uri {
+  return vscode.Uri.from({
+    scheme: 'vscode-debug-memory',
+    authority: sessionId,
+    path: '/' + encodeURIComponent(memoryReference) + `/${encodeURIComponent(displayName)}.bin`,
+    query: size ? `?range=0:${size}` : undefined,
+  });
+}
+
+/** The adapter's memory reference for a function's configuration space. */
+export function configMemoryReference(bus: string, wslot: number): string {
+  return `config/${bus}/${hex(wslot, 8)}`;
+}
+
+async function pickFunction(s: vscode.DebugSession): Promise<{ bus: string; wslot: number } | undefined> {
+  const t = (await s.customRequest(REQ.topology)) as TopologyResponse;
+  const items = t.buses.flatMap((b) => b.functions.map((f) => ({ label: `${b.name} ${f.slot}`, description: f.title, bus: b.name, wslot: f.wslot })));
+  if (items.length === 1) return items[0];
+  return vscode.window.showQuickPick(items, { placeHolder: 'Which PCI function?' });
+}
+
+async function target(arg: unknown): Promise<{ s: vscode.DebugSession; bus: string; wslot: number } | undefined> {
+  const s = vpciSession();
+  if (!s) {
+    void vscode.window.showInformationMessage('No vPCI debug session is running.');
+    return undefined;
+  }
+  const t = functionTarget(arg) ?? (await pickFunction(s));
+  return t ? { s, ...t } : undefined;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, topology: TopologyProvider): void {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  reg('vpci.openExample', async () => {
+    const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
+    let entries: [string, vscode.FileType][] = [];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(dir);
+    } catch {
+      // no examples folder (development tree without examples)
+    }
+    const files = entries.filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.vpci')).map(([n]) => n).sort();
+    if (!files.length) {
+      void vscode.window.showWarningMessage('vPCI Lab: no examples are bundled with this build.');
+      return;
+    }
+    const items = await Promise.all(
+      files.map(async (n) => {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, n)));
+        const first = /^\s*#\s*(.+)$/m.exec(text)?.[1] ?? '';
+        return { label: n.replace(/\.vpci$/, ''), detail: first, uri: vscode.Uri.joinPath(dir, n) };
+      }),
+    );
+    const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Open a vPCI example scenario', matchOnDetail: true });
+    if (!pick) return;
+    const doc = await vscode.workspace.openTextDocument(pick.uri);
+    await vscode.window.showTextDocument(doc, { preview: false });
+  });
+
+  reg('vpci.runScenario', async (arg) => {
+    const uri = scenarioUri(arg);
+    if (!uri) return void vscode.window.showInformationMessage('Open a .vpci scenario first.');
+    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), configFor(uri, true), { noDebug: true });
+  });
+
+  reg('vpci.debugScenario', async (arg) => {
+    const uri = scenarioUri(arg);
+    if (!uri) return void vscode.window.showInformationMessage('Open a .vpci scenario first.');
+    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), configFor(uri));
+  });
+
+  reg('vpci.showLspci', async (arg) => {
+    const t = await target(arg);
+    if (!t) return;
+    const r = (await t.s.customRequest(REQ.lspci, { bus: t.bus, wslot: t.wslot })) as LspciResponse;
+    const doc = await vscode.workspace.openTextDocument({ content: r.text, language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  });
+
+  reg('vpci.toggleHex', async () => {
+    const s = vpciSession();
+    if (s) await s.customRequest(REQ.toggleHex);
+  });
+
+  reg('vpci.topology.refresh', () => topology.refresh());
+
+  reg('vpci.topology.eject', async (arg) => {
+    const t = await target(arg);
+    if (!t) return;
+    await t.s.customRequest(REQ.eject, { bus: t.bus, wslot: t.wslot });
+    await topology.refresh();
+  });
+
+  reg('vpci.topology.openConfig', async (arg) => {
+    const t = await target(arg);
+    if (!t) return;
+    const uri = debugMemoryUri(t.s.id, configMemoryReference(t.bus, t.wslot), `${t.bus}-${hex(t.wslot, 8)}-config`, 4096);
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit');
+    } catch {
+      // No hex editor: VS Code's own "open binary" prompt offers to install one.
+      await vscode.commands.executeCommand('vscode.open', uri);
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// Debug configurations without a launch.json: F5 on a .vpci file debugs it,
+// the Run view's dropdown lists every scenario in the workspace (dynamic
+// provider), and "Add Configuration…" writes the initial one. A config that
+// names no scenario and has no .vpci editor open is refused with a message.
+import * as vscode from 'vscode';
+import { DEBUG_TYPE } from './protocol';
+
+export interface VpciLaunchConfig extends vscode.DebugConfiguration {
+  scenario?: string;
+  guest?: 'freebsd' | 'freebsd-2016' | 'linux';
+  host?: string;
+  quirks?: Record<string, boolean>;
+  stopOnEntry?: boolean;
+  trace?: boolean;
+  noDebug?: boolean;
+}
+
+const GUESTS = new Set(['freebsd', 'freebsd-2016', 'linux']);
+
+/** The launch config for one scenario file. */
+export function configFor(file: vscode.Uri | string, noDebug = false): VpciLaunchConfig {
+  const path = typeof file === 'string' ? file : file.fsPath;
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `${noDebug ? 'Run' : 'Debug'} ${base}`,
+    scenario: path,
+    stopOnEntry: !noDebug,
+    ...(noDebug ? { noDebug: true } : {}),
+  };
+}
+
+function activeScenario(): vscode.Uri | undefined {
+  const ed = vscode.window.activeTextEditor;
+  if (ed && (ed.document.languageId === 'vpci' || ed.document.fileName.endsWith('.vpci'))) return ed.document.uri;
+  return undefined;
+}
+
+export class InitialConfigurationProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
+    return [{ type: DEBUG_TYPE, request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }];
+  }
+
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    // F5 with no launch.json: VS Code passes an empty config.
+    if (!config.type && !config.request && !config.name) {
+      const uri = activeScenario();
+      if (!uri) {
+        void vscode.window.showInformationMessage('Open a .vpci scenario (vPCI: Open Example…) and press F5 again.');
+        return undefined;
+      }
+      return configFor(uri);
+    }
+    const c = config as VpciLaunchConfig;
+    if (!c.scenario) {
+      const uri = activeScenario();
+      if (uri) c.scenario = uri.fsPath;
+    }
+    if (c.stopOnEntry === undefined) c.stopOnEntry = !c.noDebug;
+    return c;
+  }
+
+  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    const c = config as VpciLaunchConfig;
+    const problem = validate(c);
+    if (problem) {
+      void vscode.window.showErrorMessage(`vPCI launch configuration "${c.name ?? ''}": ${problem}`);
+      return undefined;
+    }
+    return c;
+  }
+}
+
+/** Why a launch config cannot run, or undefined when it can. */
+export function validate(c: VpciLaunchConfig): string | undefined {
+  if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
+  if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
+  if (c.quirks !== undefined) {
+    if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';
+    for (const [k, v] of Object.entries(c.quirks)) if (typeof v !== 'boolean') return `quirk "${k}" must be true or false.`;
+  }
+  return undefined;
+}
+
+export class DynamicConfigurationProvider implements vscode.DebugConfigurationProvider {
+  async provideDebugConfigurations(): Promise<vscode.DebugConfiguration[]> {
+    const files = await vscode.workspace.findFiles('**/*.vpci', '**/node_modules/**', 50);
+    return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((f) => configFor(f));
+  }
+}

@@ -1,0 +1,101 @@
+// The message-sequence panel: hosts sequence-webview.ts's page and serves it
+// pages of `vpci/messages` from the active vPCI session, the bytes of a clicked
+// packet (`vpci/messageDetail`) and "go to step" (`vpci/gotoEvent`). Live: the
+// total is re-read on every stop and `vpci/traceChanged` event.
+import * as vscode from 'vscode';
+import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from './protocol';
+import { hexDump, sequenceHtml } from './sequence-webview';
+
+type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number } | { type: 'goto'; index: number };
+
+export class SequencePanel implements vscode.Disposable {
+  static readonly viewType = 'vpci.messageSequence';
+  private panel: vscode.WebviewPanel | undefined;
+  private session: vscode.DebugSession | undefined;
+  private total = 0;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(SequencePanel.viewType, 'vPCI Message Sequence', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [],
+    });
+    const nonce = Array.from({ length: 32 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(Math.random() * 62 + i) % 62 | 0]).join('');
+    panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce);
+    panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, this.disposables);
+    panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
+    this.panel = panel;
+  }
+
+  get visible(): boolean {
+    return this.panel !== undefined;
+  }
+
+  /** A new session became active (or none): start over. */
+  async reset(session: vscode.DebugSession | undefined): Promise<void> {
+    this.session = session && session.type === DEBUG_TYPE ? session : undefined;
+    if (!this.panel) return;
+    let buses: string[] = [];
+    this.total = 0;
+    if (this.session) {
+      try {
+        const t = (await this.session.customRequest(REQ.topology)) as TopologyResponse;
+        buses = t.buses.map((b) => b.name);
+        const m = (await this.session.customRequest(REQ.messages, { from: 0, count: 0 })) as MessagesResponse;
+        this.total = m.total;
+      } catch {
+        // session not ready yet; the next stop updates it
+      }
+    }
+    void this.panel.webview.postMessage({ type: 'init', buses, total: this.total });
+  }
+
+  /** The trace grew (or shrank after a step back). */
+  async update(length?: number): Promise<void> {
+    if (!this.panel || !this.session) return;
+    if (length === undefined) {
+      try {
+        length = ((await this.session.customRequest(REQ.messages, { from: 0, count: 0 })) as MessagesResponse).total;
+      } catch {
+        return;
+      }
+    }
+    this.total = length;
+    void this.panel.webview.postMessage({ type: 'total', total: length });
+  }
+
+  private async onMessage(m: FromPage): Promise<void> {
+    const s = this.session;
+    if (m.type === 'ready') return this.reset(vscode.debug.activeDebugSession);
+    if (!s || !this.panel) return;
+    try {
+      if (m.type === 'need') {
+        const r = (await s.customRequest(REQ.messages, { from: m.from, count: m.count })) as MessagesResponse;
+        void this.panel.webview.postMessage({ type: 'items', items: r.items });
+        if (r.total !== this.total) await this.update(r.total);
+      } else if (m.type === 'select') {
+        const d = (await s.customRequest(REQ.messageDetail, { index: m.index })) as MessageDetailResponse;
+        void this.panel.webview.postMessage({
+          type: 'detail',
+          title: `message #${m.index} · ${d.bytes.length / 2} bytes`,
+          dump: hexDump(d.bytes),
+          fields: (d.fields ?? []).map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join('\n'),
+        });
+      } else if (m.type === 'goto') {
+        await s.customRequest(REQ.gotoEvent, { index: m.index });
+      }
+    } catch (e) {
+      void vscode.window.showWarningMessage(`vPCI: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

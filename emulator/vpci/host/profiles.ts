@@ -47,7 +47,7 @@ export interface HostProfile {
   ejectTimeoutNs: number;
   /** Largest guest packet payload accepted (OV-P MAXIMUM_PACKET_SIZE = 136 + 494·80). */
   maxPacket: number;
-  /** Strip this vTOM bit from the D0 entry MMIO base (0 = none). */
+  /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
 

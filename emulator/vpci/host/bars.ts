@@ -1,0 +1,70 @@
+// The host's view of a function's BARs, read through config space: which BARs
+// decode memory, where they are, how large they are. Sizes come from the probed
+// masks (spec §5.1; openvmm vm/devices/pci/vpci/src/device.rs sizes a BAR as
+// (!mask | 0xF) + 1 on the 64-bit mask).
+import type { PciFunction } from '../../pci/function';
+
+/** The part of PciFunction the host uses. */
+export type HostFunction = Pick<PciFunction, 'cfgRead' | 'cfgWrite' | 'probedBarMasks'>;
+
+export const PCI_COMMAND = 0x04;
+export const PCI_COMMAND_MEMORY = 0x2;
+export const PCI_BAR0 = 0x10;
+export const PCI_BAR_END = 0x28;
+
+export interface MemoryBar {
+  index: number;
+  is64: boolean;
+  prefetch: boolean;
+  /** Size in bytes (a power of two). */
+  size: number;
+  /** Current base address programmed in the BAR register(s). */
+  address: number;
+  /** 64-bit mask (low | high << 32) as a bigint. */
+  mask: bigint;
+}
+
+/** Memory BARs described by a set of probed masks (I/O BARs and absent BARs skipped; high halves folded into their low BAR). */
+export function barLayout(masks: number[]): { index: number; is64: boolean; prefetch: boolean; mask: bigint; size: bigint }[] {
+  const out: { index: number; is64: boolean; prefetch: boolean; mask: bigint; size: bigint }[] = [];
+  for (let i = 0; i < 6; i++) {
+    const lo = (masks[i] ?? 0) >>> 0;
+    if (lo === 0 || (lo & 1) !== 0) continue;
+    const is64 = ((lo >>> 1) & 3) === 2 && i < 5;
+    const hi = is64 ? (masks[i + 1] ?? 0) >>> 0 : 0xffffffff;
+    const mask = BigInt(lo) | (BigInt(hi) << 32n);
+    const size = (~(mask | 0xfn) & 0xffffffffffffffffn) + 1n;
+    out.push({ index: i, is64, prefetch: (lo & 8) !== 0, mask, size });
+    if (is64) i++;
+  }
+  return out;
+}
+
+export function memoryBars(fn: HostFunction, masks: number[]): MemoryBar[] {
+  return barLayout(masks).map((b) => {
+    const lo = fn.cfgRead(PCI_BAR0 + 4 * b.index, 4) >>> 0;
+    const hi = b.is64 ? fn.cfgRead(PCI_BAR0 + 4 * (b.index + 1), 4) >>> 0 : 0;
+    return {
+      index: b.index,
+      is64: b.is64,
+      prefetch: b.prefetch,
+      size: Number(b.size),
+      address: Number(BigInt((lo & ~0xf) >>> 0) | (BigInt(hi) << 32n)),
+      mask: b.mask,
+    };
+  });
+}
+
+export function mseSet(fn: HostFunction): boolean {
+  return (fn.cfgRead(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) !== 0;
+}
+
+export function setMse(fn: HostFunction, on: boolean): void {
+  const cmd = fn.cfgRead(PCI_COMMAND, 2) & 0xffff;
+  fn.cfgWrite(PCI_COMMAND, 2, on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY);
+}
+
+/** Writes zero to all six BAR registers (OV: RESOURCES_RELEASED, channel close, empty RESOURCES_ASSIGNED). */
+export function zeroBars(fn: HostFunction): void {
+  for (let i = 0; i < 6; i++) fn.cfgWrite(PCI_BAR0 + 4 * i, 4, 0);
+}

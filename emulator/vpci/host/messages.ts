@@ -1,0 +1,193 @@
+// Host-side reading of guest requests and building of host replies, by the
+// payload offsets of spec §2.3–§2.5 (linux drivers/pci/controller/pci-hyperv.c
+// structs; openvmm vm/devices/pci/vpci_protocol/src/lib.rs). Readers never
+// throw: a payload too short for its type yields a PacketTooSmall error.
+
+export const BASE = 0x42490000;
+export const M = {
+  BUS_RELATIONS: BASE + 0x00,
+  QUERY_BUS_RELATIONS: BASE + 0x01,
+  POWER_STATE_CHANGE: BASE + 0x04,
+  QUERY_RESOURCE_REQUIREMENTS: BASE + 0x05,
+  GET_RESOURCES: BASE + 0x06,
+  FDO_D0_ENTRY: BASE + 0x07,
+  FDO_D0_EXIT: BASE + 0x08,
+  EJECT: BASE + 0x0b,
+  EJECTION_COMPLETE: BASE + 0x0f,
+  RESOURCES_ASSIGNED: BASE + 0x10,
+  RESOURCES_RELEASED: BASE + 0x11,
+  QUERY_PROTOCOL_VERSION: BASE + 0x13,
+  CREATE_INTERRUPT: BASE + 0x14,
+  DELETE_INTERRUPT: BASE + 0x15,
+  RESOURCES_ASSIGNED2: BASE + 0x16,
+  CREATE_INTERRUPT2: BASE + 0x17,
+  DELETE_INTERRUPT2: BASE + 0x18,
+  BUS_RELATIONS2: BASE + 0x19,
+  RESOURCES_ASSIGNED3: BASE + 0x1a,
+  CREATE_INTERRUPT3: BASE + 0x1b,
+  RESET_DEVICE: BASE + 0x1c,
+} as const;
+
+/** Little-endian reader over a payload with bounds checks. */
+export class Reader {
+  private readonly v: DataView;
+  constructor(readonly b: Uint8Array) {
+    this.v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  get length(): number {
+    return this.b.length;
+  }
+  u8(o: number): number {
+    return o + 1 <= this.b.length ? this.v.getUint8(o) : 0;
+  }
+  u16(o: number): number {
+    return o + 2 <= this.b.length ? this.v.getUint16(o, true) : 0;
+  }
+  u32(o: number): number {
+    return o + 4 <= this.b.length ? this.v.getUint32(o, true) : 0;
+  }
+  u64(o: number): bigint {
+    return o + 8 <= this.b.length ? this.v.getBigUint64(o, true) : 0n;
+  }
+}
+
+/** Little-endian writer for host replies. */
+export class Writer {
+  readonly b: Uint8Array;
+  private readonly v: DataView;
+  constructor(size: number) {
+    this.b = new Uint8Array(size);
+    this.v = new DataView(this.b.buffer);
+  }
+  u8(o: number, x: number): this {
+    this.b[o] = x & 0xff;
+    return this;
+  }
+  u16(o: number, x: number): this {
+    this.v.setUint16(o, x & 0xffff, true);
+    return this;
+  }
+  u32(o: number, x: number): this {
+    this.v.setUint32(o, x >>> 0, true);
+    return this;
+  }
+  u64(o: number, x: number | bigint): this {
+    this.v.setBigUint64(o, BigInt.asUintN(64, BigInt(x)), true);
+    return this;
+  }
+  bytes(o: number, src: Uint8Array): this {
+    this.b.set(src, o);
+    return this;
+  }
+}
+
+/** Function descriptor fields (spec §2.5, 20 bytes v1 / 28 bytes v2). */
+export interface FunctionDescription {
+  vendorId: number;
+  deviceId: number;
+  revision: number;
+  progIf: number;
+  subclass: number;
+  baseClass: number;
+  subsystem: number;
+  wslot: number;
+  serial: number;
+  numaNode?: number;
+}
+
+/** BUS_RELATIONS (v1, 20-byte descriptors) or BUS_RELATIONS2 (28-byte descriptors with flags + NUMA node). */
+export function busRelations(v2: boolean, fns: FunctionDescription[]): Uint8Array {
+  const size = v2 ? 28 : 20;
+  const w = new Writer(8 + size * fns.length).u32(0, v2 ? M.BUS_RELATIONS2 : M.BUS_RELATIONS).u32(4, fns.length);
+  fns.forEach((f, i) => {
+    const o = 8 + size * i;
+    w.u16(o, f.vendorId).u16(o + 2, f.deviceId).u8(o + 4, f.revision).u8(o + 5, f.progIf).u8(o + 6, f.subclass).u8(o + 7, f.baseClass);
+    w.u32(o + 8, f.subsystem).u32(o + 12, f.wslot).u32(o + 16, f.serial);
+    if (v2) {
+      // HV_PCI_DEVICE_FLAG_NUMA_AFFINITY = bit 0 (linux pci-hyperv.c; openvmm `numa_affinity_specified`).
+      w.u32(o + 20, f.numaNode !== undefined ? 1 : 0).u16(o + 24, f.numaNode ?? 0);
+    }
+  });
+  return w.b;
+}
+
+/** PCI_EJECT, host→guest: type, win_slot. */
+export function ejectMessage(wslot: number): Uint8Array {
+  return new Writer(8).u32(0, M.EJECT).u32(4, wslot).b;
+}
+
+export function statusOnly(status: number): Uint8Array {
+  return new Writer(4).u32(0, status).b;
+}
+
+/** tran_int_desc (16 bytes): reserved u16, vector_count u16, data u32, address u64. */
+export function writeTranIntDesc(w: Writer, o: number, d: { vectorCount: number; data: number; address: number }): void {
+  w.u16(o, 0).u16(o + 2, d.vectorCount).u32(o + 4, d.data).u64(o + 8, d.address);
+}
+
+/** Decoded hv_msi_desc v1/v2/v3 (spec §2.3). */
+export interface MsiDesc {
+  vector: number;
+  deliveryMode: number;
+  vectorCount: number;
+  /** Target VPs (v1: the set bits of cpu_mask). */
+  cpus: number[];
+  /** v2/v3 processor_count, v1 popcount of the mask. */
+  cpuCount: number;
+}
+
+/** Reads an MSI descriptor of version 1, 2 or 3 at offset o. */
+export function readMsiDesc(r: Reader, o: number, ver: 1 | 2 | 3): MsiDesc {
+  if (ver === 1) {
+    const mask = r.u64(o + 8);
+    const cpus: number[] = [];
+    for (let i = 0; i < 64; i++) if ((mask >> BigInt(i)) & 1n) cpus.push(i);
+    return { vector: r.u8(o), deliveryMode: r.u8(o + 1), vectorCount: r.u16(o + 2), cpus, cpuCount: cpus.length };
+  }
+  const p = ver === 2 ? o + 4 : o + 8;
+  const count = r.u16(p);
+  const cpus: number[] = [];
+  for (let i = 0; i < Math.min(count, 32); i++) cpus.push(r.u16(p + 2 + 2 * i));
+  return ver === 2
+    ? { vector: r.u8(o), deliveryMode: r.u8(o + 1), vectorCount: r.u16(o + 2), cpus, cpuCount: count }
+    : { vector: r.u32(o), deliveryMode: r.u8(o + 4), vectorCount: r.u16(o + 6), cpus, cpuCount: count };
+}
+
+/** Partial resource descriptor types and flags (spec §2.3; Windows CM_PARTIAL_RESOURCE_DESCRIPTOR). */
+export const CM_RESOURCE_TYPE_MEMORY = 3;
+export const CM_RESOURCE_TYPE_MEMORY_LARGE = 7;
+export const CM_RESOURCE_MEMORY_LARGE_40 = 0x200;
+export const CM_RESOURCE_MEMORY_LARGE_48 = 0x400;
+export const CM_RESOURCE_MEMORY_LARGE_64 = 0x800;
+
+export type MmioRange = { start: bigint; length: bigint } | null | { error: string };
+
+/** One 20-byte partial resource descriptor → memory range, null for "no resource", or InvalidMmio. */
+export function readResource(r: Reader, o: number): MmioRange {
+  const type = r.u8(o);
+  const flags = r.u16(o + 2);
+  const start = r.u64(o + 4);
+  const len = BigInt(r.u32(o + 12));
+  if (type === CM_RESOURCE_TYPE_MEMORY) return len === 0n ? null : { start, length: len };
+  if (type === CM_RESOURCE_TYPE_MEMORY_LARGE) {
+    const shift = flags & CM_RESOURCE_MEMORY_LARGE_40 ? 8n : flags & CM_RESOURCE_MEMORY_LARGE_48 ? 16n : flags & CM_RESOURCE_MEMORY_LARGE_64 ? 32n : -1n;
+    if (shift < 0n) return { error: 'InvalidMmio: MEMORY_LARGE descriptor without a LARGE flag' };
+    return len === 0n ? null : { start, length: len << shift };
+  }
+  return null;
+}
+
+/** Encodes a memory range as OpenVMM does (spec §2.3): MEMORY below 4 GiB lengths, else MEMORY_LARGE with the smallest shift. */
+export function writeResource(w: Writer, o: number, start: bigint, len: bigint): void {
+  if (len === 0n) return;
+  let type = CM_RESOURCE_TYPE_MEMORY;
+  let flags = 0;
+  let shift = 0n;
+  if (len >= 1n << 32n) {
+    type = CM_RESOURCE_TYPE_MEMORY_LARGE;
+    if (len < 1n << 40n) [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_40, 8n];
+    else if (len < 1n << 48n) [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_48, 16n];
+    else [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_64, 32n];
+  }
+  w.u8(o, type).u8(o + 1, 0).u16(o + 2, flags).u64(o + 4, start).u32(o + 12, Number(((len - 1n) >> shift) + 1n));
+}

@@ -1,0 +1,657 @@
+// The host side of one vPCI bus (the VSP): a state machine per channel, after
+// openvmm vm/devices/pci/vpci/src/device.rs `VpciChannelState` (spec §9.2) with
+// the per-profile differences of profiles.ts. It reads one whole guest→host
+// VMBus packet at a time, answers through env.send, keeps the config window
+// and asks the VM's interrupt remapper for MSI address/data pairs. It never
+// throws on guest input: every bad packet becomes the status the profile's host
+// returns (BAD_DATA when a completion was requested) or a fatal channel error,
+// and an Ev.Error trace record.
+import { Ev, type Trace } from '../../machine/trace';
+import { decodePacket, encodePacket, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
+import type { PciFunction } from '../../pci/function';
+import type { HostFault, FaultAction } from './faults';
+import type { HostProfile } from './profiles';
+import { V1_2, V1_4 } from './profiles';
+import type { InterruptRemapper } from './interrupts';
+import { ConfigWindow, recordBarMapping } from './config-window';
+import { barLayout, mseSet, setMse, zeroBars, memoryBars, PCI_BAR0, type HostFunction } from './bars';
+import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
+import { M, Reader, Writer, busRelations, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type FunctionDescription, type MsiDesc } from './messages';
+
+export interface HostEnv {
+  now(): number;
+  /** Whole VMBus packet; type = vPCI message type, or for a completion the type of the request it completes; false = ring full. */
+  send(packet: Uint8Array, type: number): boolean;
+  outboundFree(): number;
+  setTimer(name: string, at: number): void;
+  cancelTimer(name: string): void;
+  trace: Trace;
+  bus: number;
+  rescind(): void;
+}
+
+export interface HostFunctionDecl {
+  wslot: number;
+  fn: PciFunction;
+  serial: number;
+  numaNode?: number;
+}
+
+type State = 'init' | 'ready' | 'fatal' | 'ejected';
+
+/** OV-P MAX_SUPPORTED_INTERRUPT_MESSAGES, the msi_resource_count limit of RESOURCES_ASSIGNED. */
+const MAX_MSIS = 494;
+/** OV-D wants room for its largest completion before dequeuing; we use the largest reply this host sends for a plain guest: relations + a 136-byte translate reply. */
+const REPLY_HEADROOM = 16 + 136 + 72;
+
+interface Delayed {
+  name: string;
+  at: number;
+  packets: { bytes: number[]; type: number }[];
+}
+
+interface HostSnapshot {
+  state: State;
+  version?: number;
+  windowBase?: number;
+  mapped: boolean;
+  slot: number;
+  vanished: number[];
+  removed: number[];
+  ejecting: { wslot: number; deadline: number }[];
+  faults: HostFault[];
+  delayed: Delayed[];
+  seq: number;
+  fatal?: string;
+}
+
+class PacketError {
+  constructor(readonly reason: string, readonly status = STATUS_BAD_DATA) {}
+}
+
+export class VpciHost {
+  private readonly profile: HostProfile;
+  private readonly env: HostEnv;
+  private readonly irq: InterruptRemapper;
+  private readonly instanceData1: number;
+  private readonly fns = new Map<number, HostFunctionDecl>();
+  private readonly masks = new Map<number, number[]>();
+  private readonly window: ConfigWindow;
+
+  private state: State = 'init';
+  private version: number | undefined;
+  private windowBase: number | undefined;
+  private vanished = new Set<number>();
+  private removed = new Set<number>();
+  private ejecting = new Map<number, number>();
+  private faults: HostFault[] = [];
+  private delayed: Delayed[] = [];
+  private seq = 0;
+  private fatalReason: string | undefined;
+  /** Reply modification of the fault firing for the packet being handled. */
+  private replyFault: FaultAction | undefined;
+  private delayBuffer: { bytes: number[]; type: number }[] | undefined;
+  private delayNs = 0;
+
+  constructor(o: { profile: HostProfile; instanceGuid: string; functions: HostFunctionDecl[]; interrupts: InterruptRemapper; env: HostEnv }) {
+    this.profile = o.profile;
+    this.env = o.env;
+    this.irq = o.interrupts;
+    const d1 = parseInt(o.instanceGuid.replace(/^\{/, '').slice(0, 8), 16);
+    this.instanceData1 = Number.isFinite(d1) ? d1 >>> 0 : 0;
+    for (const f of o.functions) {
+      this.fns.set(f.wslot >>> 0, f);
+      // OV-D probes the masks once, at bus creation (spec §9.2 CURRENT_RESOURCE_REQUIREMENTS).
+      const m = f.fn.probedBarMasks();
+      this.masks.set(f.wslot >>> 0, Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0));
+    }
+    this.window = new ConfigWindow({
+      trace: this.env.trace,
+      bus: this.env.bus,
+      now: () => this.env.now(),
+      profile: this.profile,
+      lookup: (w) => this.answering(w),
+      masks: (w) => this.masks.get(w) ?? [0, 0, 0, 0, 0, 0],
+    });
+  }
+
+  get status(): { windowBase?: number; state: string; version?: number } {
+    return {
+      state: this.state,
+      ...(this.windowBase !== undefined ? { windowBase: this.windowBase } : {}),
+      ...(this.version !== undefined ? { version: this.version } : {}),
+    };
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------
+
+  private now(): number {
+    return this.env.now();
+  }
+
+  private error(type: number, txid: bigint, text: string): void {
+    this.env.trace.record(this.now(), Ev.Error, this.env.bus, type >>> 0, Number(txid & 0xffffffffn), 0, text);
+  }
+
+  private stateChange(what: string, from: unknown, to: unknown): void {
+    this.env.trace.record(this.now(), Ev.State, this.env.bus, 0, 0, 0, { what, from, to });
+  }
+
+  /** The function that answers at wslot (present, not vanished, not removed). */
+  private answering(wslot: number): HostFunction | undefined {
+    if (this.vanished.has(wslot) || this.removed.has(wslot)) return undefined;
+    return this.fns.get(wslot)?.fn;
+  }
+
+  private present(): HostFunctionDecl[] {
+    return [...this.fns.values()].filter((f) => !this.removed.has(f.wslot)).sort((a, b) => a.wslot - b.wslot);
+  }
+
+  private fatal(type: number, txid: bigint, reason: string): void {
+    this.error(type, txid, `fatal channel error: ${reason}`);
+    if (this.state !== 'fatal') this.stateChange('host', this.state, 'fatal');
+    this.state = 'fatal';
+    this.fatalReason = reason;
+  }
+
+  /** Sends one packet now, or into the delay buffer when a delay fault fired. */
+  private sendRaw(pkt: Uint8Array, type: number): boolean {
+    if (this.delayBuffer) {
+      this.delayBuffer.push({ bytes: [...pkt], type });
+      return true;
+    }
+    return this.env.send(pkt, type);
+  }
+
+  private sendMessage(payload: Uint8Array): boolean {
+    const type = payload.length >= 4 ? new Reader(payload).u32(0) : 0;
+    const ok = this.sendRaw(encodePacket({ type: PKT_DATA_INBAND, flags: 0, transactionId: 0n, payload }), type);
+    if (!ok) this.error(type, 0n, `host-to-guest ring full: ${payload.length}-byte message not sent`);
+    return ok;
+  }
+
+  /** A completion for request `type` with id txid; applies truncate/flip faults. OV: ring full on a completion is fatal. */
+  private complete(type: number, txid: bigint, payload: Uint8Array): void {
+    let p = payload;
+    const f = this.replyFault;
+    if (f?.kind === 'truncate') p = p.slice(0, Math.max(0, f.bytes));
+    else if (f?.kind === 'flip' && f.offset >= 0 && f.offset < p.length) {
+      p = p.slice();
+      p[f.offset] = (p[f.offset]! ^ f.xor) & 0xff;
+    }
+    if (!this.sendRaw(encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: txid, payload: p }), type)) this.fatal(type, txid, 'OutOfSpace: outgoing ring full while writing a completion');
+  }
+
+  private sendRelations(): void {
+    const v2 = (this.version ?? 0) >= this.profile.relations2From;
+    const descs: FunctionDescription[] = this.present().map((f) => {
+      const c = (o: number, s: number) => f.fn.cfgRead(o, s) >>> 0;
+      return {
+        vendorId: c(0x00, 2),
+        deviceId: c(0x02, 2),
+        revision: c(0x08, 1),
+        progIf: c(0x09, 1),
+        subclass: c(0x0a, 1),
+        baseClass: c(0x0b, 1),
+        subsystem: c(0x2c, 4),
+        wslot: f.wslot,
+        // OV-D reports serial = data1 of the bus instance GUID.
+        serial: this.profile.slotZeroOnly ? this.instanceData1 : f.serial >>> 0,
+        ...(f.numaNode !== undefined ? { numaNode: f.numaNode } : {}),
+      };
+    });
+    this.sendMessage(busRelations(v2, descs));
+  }
+
+  // ---- packets --------------------------------------------------------------------------
+
+  canDequeue(): boolean {
+    if (this.state === 'fatal') return true; // packets are drained and dropped
+    const relations = 16 + 8 + 28 * this.present().length;
+    return this.env.outboundFree() >= relations + REPLY_HEADROOM;
+  }
+
+  handlePacket(pkt: Uint8Array): void {
+    try {
+      this.handle(pkt);
+    } catch (e) {
+      // Defensive: a bug here must not take the machine down.
+      this.fatal(0, 0n, `internal host error: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.replyFault = undefined;
+      this.delayBuffer = undefined;
+    }
+  }
+
+  private handle(pkt: Uint8Array): void {
+    const d = decodePacket(pkt);
+    if (!d.ok) return this.fatal(0, 0n, `unparsable packet: ${d.error}`);
+    const type = d.payload.length >= 4 ? new Reader(d.payload).u32(0) : 0;
+    if (this.state === 'fatal') return this.error(type, d.transactionId, `packet dropped: channel failed earlier (${this.fatalReason ?? ''})`);
+    if (this.state === 'ejected') return this.error(type, d.transactionId, 'packet dropped: the bus was ejected');
+    if (d.type !== PKT_DATA_INBAND) return this.fatal(type, d.transactionId, `InvalidPacketType: VMBus packet type ${d.type}`);
+    const rc = (d.flags & PKT_FLAG_COMPLETION_REQUESTED) !== 0;
+    const txid = d.transactionId;
+    const r = new Reader(d.payload);
+
+    if (this.state === 'init') {
+      if (r.length < 4 || type !== M.QUERY_PROTOCOL_VERSION) return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
+    } else if (type === M.QUERY_PROTOCOL_VERSION) {
+      return this.fatal(type, txid, 'UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation');
+    }
+
+    // Faults apply to the next matching guest messages.
+    const fi = this.faults.findIndex((f) => f.message >>> 0 === type && (f.remaining === undefined || f.remaining > 0));
+    if (fi >= 0) {
+      const f = this.faults[fi]!;
+      if (f.remaining !== undefined) f.remaining--;
+      if (f.remaining === 0) this.faults.splice(fi, 1);
+      this.env.trace.record(this.now(), Ev.Fault, this.env.bus, type, Number(txid & 0xffffffffn), 0, `fault on 0x${type.toString(16)}: ${JSON.stringify(f.action)}`);
+      const a = f.action;
+      if (a.kind === 'no-reply') return;
+      if (a.kind === 'status') {
+        if (rc) this.complete(type, txid, statusOnly(a.status));
+        return;
+      }
+      if (a.kind === 'vanish' && r.length >= 8) this.vanish(r.u32(4));
+      if (a.kind === 'delay') {
+        this.delayBuffer = [];
+        this.delayNs = Math.max(0, a.ns);
+      }
+      if (a.kind === 'truncate' || a.kind === 'flip') this.replyFault = a;
+    }
+
+    try {
+      if (r.length > this.profile.maxPacket) throw new PacketError(`PacketTooLarge: ${r.length} > ${this.profile.maxPacket}`);
+      if (r.length < 4) throw new PacketError('PacketTooSmall("header")');
+      this.dispatch(type, r, rc, txid);
+    } catch (e) {
+      if (!(e instanceof PacketError)) throw e;
+      this.error(type, txid, e.reason);
+      if (rc) this.complete(type, txid, statusOnly(e.status));
+    }
+
+    const buf = this.delayBuffer;
+    if (buf && this.replyFault === undefined) {
+      const ns = this.delayNs;
+      this.delayBuffer = undefined;
+      if (buf.length) {
+        const name = `delay:${++this.seq}`;
+        const at = this.now() + ns;
+        this.delayed.push({ name, at, packets: buf });
+        this.env.setTimer(name, at);
+      }
+    }
+  }
+
+  private dispatch(type: number, r: Reader, rc: boolean, txid: bigint): void {
+    const need = (n: number, what: string) => {
+      if (r.length < n) throw new PacketError(`PacketTooSmall("${what}"): ${r.length} < ${n} bytes`);
+    };
+    const gate = (min: number) => {
+      if (this.profile.gateByVersion && (this.version ?? 0) < min) throw new PacketError(`UnknownType: 0x${type.toString(16)} needs protocol 0x${min.toString(16)}`);
+    };
+    switch (type) {
+      case M.QUERY_PROTOCOL_VERSION:
+        return this.negotiate(r, rc, txid);
+      case M.QUERY_BUS_RELATIONS:
+        if (rc) this.complete(type, txid, this.profile.emptyRelationsCompletion ? new Uint8Array(0) : statusOnly(STATUS_SUCCESS));
+        this.sendRelations();
+        return;
+      case M.FDO_D0_ENTRY: {
+        need(16, 'd0_entry');
+        const base = Number(r.u64(8) & ~BigInt(this.profile.vtomBit));
+        const from = this.windowBase;
+        this.windowBase = base;
+        this.window.mapped = true;
+        this.stateChange('config window', from ?? null, base);
+        // Relations first, then the D0 completion (openvmm commit 146df4394 "vpci: send completion after device").
+        this.sendRelations();
+        if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+        return;
+      }
+      case M.FDO_D0_EXIT:
+        this.unmapWindow();
+        if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+        return;
+      case M.EJECTION_COMPLETE:
+        if (!this.profile.acceptsEjectionComplete) throw new PacketError('UnknownType: EJECTION_COMPLETE');
+        need(8, 'eject_response');
+        return this.ejectionComplete(r.u32(4));
+      case M.RESET_DEVICE:
+        this.slot(r, type);
+        if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
+        return;
+      case M.QUERY_RESOURCE_REQUIREMENTS: {
+        const w = this.slot(r, type);
+        const out = new Writer(28).u32(0, STATUS_SUCCESS);
+        (this.masks.get(w) ?? []).forEach((m, i) => out.u32(4 + 4 * i, m));
+        if (rc) this.complete(type, txid, out.b);
+        return;
+      }
+      case M.GET_RESOURCES: {
+        need(32, 'get_resources');
+        const w = this.slot(r, type);
+        if (rc) this.complete(type, txid, this.resourceList(w));
+        return;
+      }
+      case M.RESOURCES_ASSIGNED:
+        return this.resourcesAssigned(type, r, rc, txid, 1);
+      case M.RESOURCES_ASSIGNED2:
+        gate(V1_2);
+        return this.resourcesAssigned(type, r, rc, txid, 2);
+      case M.RESOURCES_ASSIGNED3:
+        gate(V1_4);
+        return this.resourcesAssigned(type, r, rc, txid, 3);
+      case M.RESOURCES_RELEASED: {
+        const w = this.slot(r, type);
+        this.release(w);
+        if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+        return;
+      }
+      case M.CREATE_INTERRUPT:
+        need(24, 'interrupt');
+        return this.createInterrupt(type, r, rc, txid, 1);
+      case M.CREATE_INTERRUPT2:
+        gate(V1_2);
+        need(78, 'interrupt2');
+        return this.createInterrupt(type, r, rc, txid, 2);
+      case M.CREATE_INTERRUPT3:
+        gate(V1_4);
+        need(82, 'interrupt3');
+        return this.createInterrupt(type, r, rc, txid, 3);
+      case M.DELETE_INTERRUPT:
+      case M.DELETE_INTERRUPT2: {
+        if (type === M.DELETE_INTERRUPT2) gate(V1_2);
+        need(24, 'delete_interrupt');
+        const w = this.slot(r, type);
+        const data = r.u32(12);
+        const address = Number(r.u64(16));
+        if (!this.irq.unmap(this.env.bus, w, address, data)) throw new PacketError(`UnknownInterrupt: address 0x${address.toString(16)} data 0x${data.toString(16)}`);
+        if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+        return;
+      }
+      case M.POWER_STATE_CHANGE: {
+        need(12, 'power_change');
+        const w = this.slot(r, type);
+        const st = r.u32(8);
+        const fn = this.fns.get(w)!.fn;
+        // Windows DEVICE_POWER_STATE: D0 = 1, D3 = 4 (linux pci-hyperv.c `pci_set_power`); OV-D toggles MSE.
+        if (st !== 1 && st !== 4) throw new PacketError(`InvalidPowerState: ${st}`);
+        this.setMemoryEnable(w, fn, st === 1);
+        if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+        return;
+      }
+      default:
+        throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
+    }
+  }
+
+  private negotiate(r: Reader, rc: boolean, txid: bigint): void {
+    if (r.length < 8) {
+      // Unparsable in Init is fatal in OV-D.
+      return this.fatal(M.QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("version")');
+    }
+    const want = r.u32(4);
+    const accepted = this.profile.versions.includes(want);
+    const highest = Math.max(...this.profile.versions);
+    const field = this.profile.replyVersion === 'echo' ? (accepted ? want : highest) : this.profile.replyVersion;
+    if (accepted) {
+      this.version = want;
+      this.state = 'ready';
+      this.stateChange('host', 'init', { state: 'ready', version: want });
+    } else {
+      this.error(M.QUERY_PROTOCOL_VERSION, txid, `version 0x${want.toString(16).padStart(8, '0')} rejected: REVISION_MISMATCH`);
+    }
+    if (rc) this.complete(M.QUERY_PROTOCOL_VERSION, txid, new Writer(8).u32(0, accepted ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH).u32(4, field).b);
+  }
+
+  /** win_slot of a per-device message, validated (OV-D InvalidSlot). */
+  private slot(r: Reader, type: number): number {
+    if (r.length < 8) throw new PacketError('PacketTooSmall("child_message")');
+    const w = r.u32(4);
+    if (this.profile.slotZeroOnly && w !== 0) throw new PacketError(`InvalidSlot: win_slot 0x${w.toString(16)}`);
+    if (!this.fns.has(w) || this.removed.has(w)) throw new PacketError(`InvalidSlot: no function at win_slot 0x${w.toString(16)} (0x${type.toString(16)})`);
+    return w;
+  }
+
+  private setMemoryEnable(wslot: number, fn: HostFunction, on: boolean): void {
+    const before = mseSet(fn);
+    setMse(fn, on);
+    if (mseSet(fn) !== before) recordBarMapping(this.env.trace, this.now(), this.env.bus, wslot, fn, this.masks.get(wslot)!, !before);
+  }
+
+  /** OV-D `release_all` for one function: clear MSE, drop its interrupts, zero its BARs. */
+  private release(wslot: number): void {
+    const f = this.fns.get(wslot);
+    if (!f) return;
+    if (!this.vanished.has(wslot)) {
+      this.setMemoryEnable(wslot, f.fn, false);
+      zeroBars(f.fn);
+    }
+    this.irq.unmapAll(this.env.bus, wslot);
+  }
+
+  private resourceList(wslot: number): Uint8Array {
+    // OV GET_RESOURCES reply: version u16 = 1, revision u16 = 1, count u32 = 6, 6 descriptors.
+    const w = new Writer(128).u16(0, 1).u16(2, 1).u32(4, 6);
+    const f = this.fns.get(wslot)!;
+    for (const b of memoryBars(f.fn, this.masks.get(wslot)!)) if (b.address !== 0) writeResource(w, 8 + 20 * b.index, BigInt(b.address), BigInt(b.size));
+    return w.b;
+  }
+
+  private resourcesAssigned(type: number, r: Reader, rc: boolean, txid: bigint, ver: 1 | 2 | 3): void {
+    if (r.length < 136) throw new PacketError(`PacketTooSmall("translate"): ${r.length} < 136 bytes`);
+    const wslot = this.slot(r, type);
+    const count = r.u32(128);
+    if (count > MAX_MSIS) throw new PacketError(`TooManyMsis: msi_resource_count ${count} > ${MAX_MSIS}`);
+    // MSI slots: v1 16 bytes, v2 72, v3 80 (OV-P MsiResource / MsiResource2 / MsiResource3).
+    const slotSize = ver === 1 ? 16 : ver === 2 ? 72 : 80;
+    if (r.length < 136 + count * slotSize) throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
+    const f = this.fns.get(wslot)!;
+    const layout = barLayout(this.masks.get(wslot)!);
+    // Validate every range before touching the BARs (OV-D `set_bars`).
+    const ranges: { index: number; start: bigint }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const rr = readResource(r, 8 + 20 * i);
+      if (rr === null) continue;
+      if ('error' in rr) throw new PacketError(rr.error);
+      const bar = layout.find((b) => b.index === i);
+      if (!bar) {
+        if (layout.some((b) => b.is64 && b.index + 1 === i)) throw new PacketError(`InvalidBars::ResourceHigh64: descriptor ${i} is the high half of a 64-bit BAR`);
+        throw new PacketError(`InvalidBars: no memory BAR ${i}`);
+      }
+      if ((rr.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n) throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${rr.start.toString(16)}`);
+      if (rr.length > bar.size) throw new PacketError(`InvalidBars::TooLarge: BAR ${i} length 0x${rr.length.toString(16)} > 0x${bar.size.toString(16)}`);
+      ranges.push({ index: i, start: rr.start });
+    }
+    const msis: MsiDesc[] = [];
+    for (let i = 0; i < count; i++) {
+      const m = readMsiDesc(r, 136 + i * slotSize, ver);
+      this.checkMsi(m, ver);
+      msis.push(m);
+    }
+    if (!this.vanished.has(wslot)) {
+      if (ranges.length === 0) zeroBars(f.fn);
+      else
+        for (const g of ranges) {
+          const bar = layout.find((b) => b.index === g.index)!;
+          f.fn.cfgWrite(PCI_BAR0 + 4 * g.index, 4, Number(g.start & 0xffffffffn));
+          if (bar.is64) f.fn.cfgWrite(PCI_BAR0 + 4 * (g.index + 1), 4, Number((g.start >> 32n) & 0xffffffffn));
+        }
+    }
+    const mapped: { vectorCount: number; address: number; data: number }[] = [];
+    for (const m of msis) {
+      if (m.vectorCount === 0) continue; // counted but omitted from the reply (spec §9.3 QUIRK)
+      const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
+      if (!res.ok) throw new PacketError(`RegisterInterrupt: ${res.reason}`, res.status);
+      mapped.push({ vectorCount: m.vectorCount, address: res.address, data: res.data });
+    }
+    // Reply (OV DeviceTranslateReply): status, wslot, 6 translated descriptors, msi count, reserved, remapped MSIs
+    // (16-byte slots for type 0x10; 72-byte slots for 0x16 and 0x1A, spec §9.2).
+    const outSlot = ver === 1 ? 16 : 72;
+    const w = new Writer(136 + mapped.length * outSlot).u32(0, STATUS_SUCCESS).u32(4, wslot);
+    for (let i = 0; i < 6; i++) r.b.length >= 8 + 20 * (i + 1) && w.bytes(8 + 20 * i, r.b.subarray(8 + 20 * i, 28 + 20 * i));
+    w.u32(128, count);
+    mapped.forEach((m, i) => writeTranIntDesc(w, 136 + i * outSlot, m));
+    if (rc) this.complete(type, txid, w.b);
+  }
+
+  private checkMsi(m: MsiDesc, ver: 1 | 2 | 3): void {
+    if (m.vectorCount > 32) throw new PacketError(`InvalidInterrupt: vector_count ${m.vectorCount} > 32`);
+    if (m.cpuCount > 32) {
+      // Linux at 1.1 sends an all-ones dummy mask (pci-hyperv.c hv_compose_msi_req_v1): only OpenVMM refuses it.
+      if (ver !== 1 || this.profile.slotZeroOnly) throw new PacketError(`InvalidInterrupt: ${m.cpuCount} target CPUs > 32`);
+      m.cpus = m.cpus.slice(0, 32);
+    }
+    if (m.deliveryMode !== 0 && m.deliveryMode !== 1) throw new PacketError(`InvalidInterruptType: delivery mode ${m.deliveryMode}`);
+  }
+
+  private createInterrupt(type: number, r: Reader, rc: boolean, txid: bigint, ver: 1 | 2 | 3): void {
+    const wslot = this.slot(r, type);
+    const m = readMsiDesc(r, 8, ver);
+    this.checkMsi(m, ver);
+    const out = new Writer(24).u32(0, STATUS_SUCCESS);
+    if (m.vectorCount !== 0) {
+      const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
+      if (!res.ok) throw new PacketError(`RegisterInterrupt: ${res.reason}`, res.status);
+      writeTranIntDesc(out, 8, { vectorCount: m.vectorCount, data: res.data, address: res.address });
+    }
+    if (rc) this.complete(type, txid, out.b);
+  }
+
+  private unmapWindow(): void {
+    if (this.window.mapped || this.windowBase !== undefined) this.stateChange('config window', this.windowBase ?? null, null);
+    this.window.mapped = false;
+    this.windowBase = undefined;
+  }
+
+  // ---- host-initiated ---------------------------------------------------------------------
+
+  eject(wslot: number): void {
+    if (!this.fns.has(wslot) || this.removed.has(wslot)) return this.error(M.EJECT, 0n, `eject: no function at win_slot 0x${wslot.toString(16)}`);
+    if (!this.profile.supportsEject) {
+      // OpenVMM hot-removes by revoking the channel (openvmm vm/devices/pci/vpci/src/bus_control.rs `revoke_device`).
+      this.stateChange('eject', wslot, 'revoke channel');
+      this.removeFunction(wslot);
+      this.env.rescind();
+      return;
+    }
+    this.sendMessage(ejectMessage(wslot));
+    const deadline = this.now() + this.profile.ejectTimeoutNs;
+    this.ejecting.set(wslot, deadline);
+    this.env.setTimer(`eject:${wslot}`, deadline);
+    this.stateChange('eject', wslot, 'sent');
+  }
+
+  private ejectionComplete(wslot: number): void {
+    if (!this.ejecting.has(wslot)) {
+      this.error(M.EJECTION_COMPLETE, 0n, `EJECTION_COMPLETE for win_slot 0x${wslot.toString(16)} that was not ejected`);
+      return;
+    }
+    this.ejecting.delete(wslot);
+    this.env.cancelTimer(`eject:${wslot}`);
+    this.stateChange('eject', wslot, 'complete');
+    this.removeFunction(wslot);
+    this.env.rescind();
+  }
+
+  private removeFunction(wslot: number): void {
+    this.release(wslot);
+    this.removed.add(wslot);
+    if (this.present().length === 0) {
+      this.state = 'ejected';
+      this.unmapWindow();
+    }
+  }
+
+  onTimer(name: string): void {
+    if (name.startsWith('eject:')) {
+      const wslot = Number(name.slice(6));
+      if (!this.ejecting.has(wslot)) return;
+      this.ejecting.delete(wslot);
+      this.error(M.EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${this.profile.ejectTimeoutNs / 1e9} s: rescinding`);
+      this.removeFunction(wslot);
+      this.env.rescind();
+      return;
+    }
+    const i = this.delayed.findIndex((d) => d.name === name);
+    if (i < 0) return;
+    const d = this.delayed.splice(i, 1)[0]!;
+    for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type)) this.error(p.type, 0n, 'delayed reply dropped: ring full');
+  }
+
+  vanish(wslot: number): void {
+    if (!this.fns.has(wslot) || this.vanished.has(wslot)) return;
+    this.vanished.add(wslot);
+    this.stateChange('function', wslot, 'vanished');
+  }
+
+  isVanished(wslot: number): boolean {
+    return this.vanished.has(wslot);
+  }
+
+  addFault(f: HostFault): void {
+    this.faults.push({ ...f, action: { ...f.action } });
+  }
+
+  onChannelClosed(): void {
+    // OV-D `VpciChannel::close`: release_all and unmap the window (openvmm commit 2818bb12e).
+    for (const w of this.fns.keys()) if (!this.removed.has(w)) this.release(w);
+    this.unmapWindow();
+    for (const w of this.ejecting.keys()) this.env.cancelTimer(`eject:${w}`);
+    this.ejecting.clear();
+    if (this.state === 'ready' || this.state === 'fatal') {
+      this.stateChange('host', this.state, 'init');
+      this.state = 'init';
+      this.version = undefined;
+      this.fatalReason = undefined;
+    }
+  }
+
+  // ---- config window -----------------------------------------------------------------------
+
+  mmioRead(offset: number, size: number): { ok: boolean; value: number } {
+    const r = this.window.read(offset, size);
+    return { ok: r.ok, value: r.value };
+  }
+
+  mmioWrite(offset: number, size: number, value: number): void {
+    this.window.write(offset, size, value);
+  }
+
+  // ---- snapshots -----------------------------------------------------------------------------
+
+  snapshot(): HostSnapshot {
+    return {
+      state: this.state,
+      ...(this.version !== undefined ? { version: this.version } : {}),
+      ...(this.windowBase !== undefined ? { windowBase: this.windowBase } : {}),
+      mapped: this.window.mapped,
+      slot: this.window.slot,
+      vanished: [...this.vanished],
+      removed: [...this.removed],
+      ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
+      faults: this.faults.map((f) => ({ ...f, action: { ...f.action } })),
+      delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) })),
+      seq: this.seq,
+      ...(this.fatalReason !== undefined ? { fatal: this.fatalReason } : {}),
+    };
+  }
+
+  restore(s: unknown): void {
+    const x = s as HostSnapshot;
+    this.state = x.state;
+    this.version = x.version;
+    this.windowBase = x.windowBase;
+    this.window.mapped = x.mapped;
+    this.window.slot = x.slot;
+    this.vanished = new Set(x.vanished);
+    this.removed = new Set(x.removed);
+    this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
+    this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
+    this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) }));
+    this.seq = x.seq;
+    this.fatalReason = x.fatal;
+  }
+}

@@ -1,0 +1,132 @@
+// The extension manifest (package.json `contributes`): every launch property is
+// described, snippets are valid launch configs with `${…}` escaped, menus on
+// the Variables view are gated on the debug type, and every contributed
+// command is registered by the extension's code.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const c = pkg.contributes;
+const dbg = c.debuggers.find((d: { type: string }) => d.type === 'vpci');
+
+test('the vpci debugger is contributed for the scenario language', () => {
+  assert.ok(dbg, 'debuggers[type=vpci]');
+  assert.deepEqual(dbg.languages, ['vpci']);
+  assert.deepEqual(
+    c.breakpoints.map((b: { language: string }) => b.language).sort(),
+    ['vpci', 'vpci-listing'],
+  );
+  const ids = c.languages.map((l: { id: string }) => l.id).sort();
+  assert.deepEqual(ids, ['vpci', 'vpci-listing']);
+  const listing = c.languages.find((l: { id: string }) => l.id === 'vpci-listing');
+  assert.equal(listing.extensions, undefined, 'listings are matched by filename pattern, not extension');
+  assert.ok(listing.filenamePatterns.some((p: string) => p.includes('listings/')));
+  assert.deepEqual(
+    c.grammars.map((g: { path: string }) => g.path).sort(),
+    ['./syntaxes/vpci-listing.tmLanguage.json', './syntaxes/vpci.tmLanguage.json'],
+  );
+});
+
+test('every launch property has a description and a default; enums have enumDescriptions', () => {
+  const props = dbg.configurationAttributes.launch.properties as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(props).sort(), ['guest', 'host', 'quirks', 'scenario', 'stopOnEntry', 'trace']);
+  assert.deepEqual(dbg.configurationAttributes.launch.required, ['scenario']);
+  const check = (name: string, p: Record<string, unknown>) => {
+    assert.equal(typeof p.description, 'string', `${name}.description`);
+    assert.ok((p.description as string).length > 10, `${name}.description is a sentence`);
+    assert.ok('default' in p, `${name}.default`);
+    if (p.enum) {
+      assert.ok(Array.isArray(p.enumDescriptions), `${name}.enumDescriptions`);
+      assert.equal((p.enumDescriptions as unknown[]).length, (p.enum as unknown[]).length, `${name}: one description per enum value`);
+      assert.ok((p.enum as unknown[]).includes(p.default), `${name}.default is one of the enum`);
+    }
+  };
+  for (const [name, p] of Object.entries(props)) {
+    check(name, p);
+    for (const [sub, sp] of Object.entries((p.properties ?? {}) as Record<string, Record<string, unknown>>)) check(`${name}.${sub}`, sp);
+  }
+  assert.deepEqual(props.guest!.enum, ['freebsd', 'freebsd-2016', 'linux']);
+  assert.equal(props.stopOnEntry!.default, true);
+});
+
+test('initial configurations and snippets are valid launch configs with ${} escaped in snippet bodies', () => {
+  assert.ok(dbg.initialConfigurations.length >= 1);
+  for (const ic of dbg.initialConfigurations) {
+    assert.equal(ic.type, 'vpci');
+    assert.equal(ic.request, 'launch');
+    assert.equal(typeof ic.scenario, 'string');
+  }
+  assert.ok(dbg.configurationSnippets.length >= 1);
+  const props = dbg.configurationAttributes.launch.properties;
+  for (const s of dbg.configurationSnippets) {
+    assert.equal(typeof s.label, 'string');
+    assert.equal(typeof s.description, 'string');
+    assert.equal(s.body.type, 'vpci');
+    assert.equal(s.body.request, 'launch');
+    assert.ok(s.body.name);
+    assert.ok(s.body.scenario);
+    for (const k of Object.keys(s.body)) assert.ok(k === 'type' || k === 'request' || k === 'name' || k in props, `snippet key ${k} is a launch property`);
+    for (const v of Object.values(s.body)) {
+      if (typeof v !== 'string') continue;
+      // `${workspaceFolder}` in a snippet must be written `\${workspaceFolder}`; `${1:x}` are tab stops.
+      for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
+        const escaped = m.index! > 0 && v[m.index! - 1] === '\\';
+        assert.ok(escaped || /^\d+(:|$)/.test(m[1]!), `unescaped variable ${m[0]} in snippet "${s.label}"`);
+      }
+      if (v.startsWith('^')) assert.ok(/^\^".*"$/.test(v), `string snippet value ${v} is ^"…"`);
+    }
+  }
+});
+
+test('Variables and Watch menu items are gated on the vpci debug type', () => {
+  for (const menu of ['debug/variables/context', 'debug/watch/context']) {
+    const items = c.menus[menu] as { command: string; when?: string }[];
+    assert.ok(items.length > 0, menu);
+    for (const it of items) assert.match(it.when ?? '', /debugType == 'vpci'/, `${menu}: ${it.command}`);
+  }
+  const vars = c.menus['debug/variables/context'].map((i: { command: string }) => i.command);
+  assert.ok(vars.includes('vpci.toggleHex'));
+  for (const it of c.menus['editor/title/run']) assert.match(it.when, /resourceLangId == vpci/);
+});
+
+test('the named commands exist with their titles, and every menu command is contributed', () => {
+  const cmds = new Map<string, { title: string; category?: string }>(c.commands.map((x: { command: string }) => [x.command, x]));
+  const titles = [...cmds.values()].map((x) => `${x.category ? x.category + ': ' : ''}${x.title}`);
+  for (const t of ['vPCI: Open Example…', 'vPCI: Run Scenario', 'vPCI: Debug Scenario', 'vPCI: Show lspci', 'vPCI: Toggle Hex']) assert.ok(titles.includes(t), t);
+  for (const [menu, items] of Object.entries(c.menus as Record<string, { command: string }[]>))
+    for (const it of items) assert.ok(cmds.has(it.command), `${menu} → ${it.command} is contributed`);
+});
+
+test('every contributed command and view is registered by the extension code', () => {
+  const src = readdirSync('extension').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('extension', f), 'utf8')).join('\n');
+  for (const { command } of c.commands as { command: string }[]) assert.ok(src.includes(`'${command}'`), `${command} registered`);
+  for (const v of c.views.debug as { id: string }[]) assert.ok(src.includes(`registerTreeDataProvider('${v.id}'`), `${v.id} registered`);
+  assert.ok(src.includes('registerDebugAdapterDescriptorFactory(DEBUG_TYPE'));
+  assert.ok(src.includes('DebugConfigurationProviderTriggerKind.Dynamic'));
+});
+
+test('activation, trust and the adapter setting are declared', () => {
+  for (const e of ['onDebugResolve:vpci', 'onDebugDynamicConfigurations:vpci']) assert.ok(pkg.activationEvents.includes(e), e);
+  assert.equal(pkg.main, './dist/extension.js');
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+  assert.ok(pkg.capabilities.untrustedWorkspaces.description);
+  const a = c.configuration.properties['vpci.adapter'];
+  assert.deepEqual(a.enum, ['inline', 'stdio']);
+  assert.equal(a.default, 'inline');
+  assert.equal(a.enumDescriptions.length, 2);
+  assert.ok(pkg.scripts['test:e2e']);
+});
+
+test('the walkthrough goes from an example to a data breakpoint, and its media exist', () => {
+  const w = c.walkthroughs[0];
+  const ids = w.steps.map((s: { id: string }) => s.id);
+  assert.equal(ids[0], 'openExample');
+  assert.ok(ids.includes('dataBreakpoint'));
+  for (const s of w.steps) {
+    assert.ok(s.completionEvents.length > 0, `${s.id} completes`);
+    if (s.media.markdown) assert.ok(readFileSync(s.media.markdown, 'utf8').startsWith('# '), s.media.markdown);
+  }
+  assert.ok(readFileSync(pkg.icon).subarray(1, 4).toString() === 'PNG', 'icon is a PNG');
+});

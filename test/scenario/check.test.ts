@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadScenario } from '../../emulator/scenario/parser';
+import { fakeContext, GOOD_DUMP } from './fake-context';
+
+function diags(src: string, files: Record<string, string> = {}): [string, string, number, number, number][] {
+  return loadScenario(src, 't.vpci', fakeContext(files)).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
+}
+
+test('unknown names get a did-you-mean with the exact range', () => {
+  const r = loadScenario('vm {\n  host hyperv-2061\n  guest freebds\n  quirk short-packet-drops off\n}\nbus b { function 0 intel-82599-fv }\n', 't', fakeContext());
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message]),
+    [
+      ['unknown-profile', 2, 8, 19, "unknown host profile 'hyperv-2061'; did you mean 'hyperv-2016'?"],
+      ['unknown-guest', 3, 9, 16, "unknown guest model 'freebds'; did you mean 'freebsd'?"],
+      ['unknown-quirk', 4, 9, 27, "unknown quirk 'short-packet-drops'; did you mean 'short-packet-drop'?"],
+      ['unknown-device', 6, 20, 34, "unknown device 'intel-82599-fv'; did you mean 'intel-82599-vf'?"],
+    ],
+  );
+});
+
+test('messages and statuses resolve to their values; unknown ones are reported', () => {
+  const src = 'bus b { function 0 intel-82599-vf }\nat 1ms fault b create-interrupt2 status BAD_DATA\nat 1ms fault b PCI_CREATE_INTERRUPT_MESSAGE status STATUS_BAD_DATA\nat 2ms fault b create-interupt status BAD_DAT\nexpect message ejection-complete on b\n';
+  const r = loadScenario(src, 't', fakeContext());
+  const t = r.scenario.timeline;
+  assert.ok(t[0]!.kind === 'fault' && t[1]!.kind === 'fault');
+  assert.equal(t[0]!.fault.message.value, 0x42490017);
+  assert.deepEqual(t[0]!.fault.action, { kind: 'status', status: 0xc000090b });
+  assert.equal(t[1]!.fault.message.value, 0x42490014);
+  assert.deepEqual(t[1]!.fault.action, { kind: 'status', status: 0xc000090b });
+  assert.ok(r.scenario.expectations[0]!.kind === 'message' && r.scenario.expectations[0]!.message.value === 0x4249000f);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]),
+    [
+      ['unknown-message', 4, 16, "unknown message 'create-interupt'; did you mean 'create-interrupt'?"],
+      ["unknown-status", 4, 39, "unknown status 'BAD_DAT'; did you mean 'STATUS_BAD_DATA'?"],
+    ],
+  );
+});
+
+test('duplicate bus and slot conflicts point at the first declaration', () => {
+  const r = loadScenario('bus b { function 0 intel-82599-vf }\nbus b {\n  function 1 intel-82599-vf\n  function 1.0 mellanox-cx3-vf\n}\n', 't', fakeContext());
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.related?.loc.line, d.related?.loc.col]), [
+    ['duplicate-bus', 2, 5, 1, 5],
+    ['slot-conflict', 4, 12, 3, 12],
+  ]);
+});
+
+test('BAR sizes must be powers of two; dump files must exist and parse', () => {
+  assert.deepEqual(diags('bus g { function 0 dump "g.lspci" bar 0 16M bar 1 24M rom 3K }', { 'g.lspci': GOOD_DUMP }), [
+    ["error", "bar-size", 1, 45, 54],
+    ["error", "bar-size", 1, 55, 61],
+  ]);
+  assert.deepEqual(diags('bus g { function 0 dump "none.lspci" }'), [['error', 'dump-missing', 1, 25, 37]]);
+  assert.deepEqual(diags('bus g { function 0 dump "g.lspci" }', { 'g.lspci': 'hello\n' }), [['error', 'dump-unparsable', 1, 25, 34]]);
+  assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 03:00.0 }', { 'g.lspci': GOOD_DUMP }), [['error', 'dump-unparsable', 1, 25, 34]]);
+  assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 01:00.0 }', { 'g.lspci': GOOD_DUMP }), []);
+});
+
+test('events on buses that do not exist yet, any more, or at all', () => {
+  const src = [
+    'bus a { function 0 intel-82599-vf }',
+    'at 1ms raise n vector 0', // n offered at 6ms
+    'at 6ms offer n { function 0 samsung-pm174x-nvme }',
+    'at 7ms rescind a',
+    'at 8ms driver a msix 1', // gone
+    'at 8ms eject zz', // unknown
+    'at 9ms driver n/1 msix 1', // no such slot
+  ].join('\n');
+  assert.deepEqual(diags(src), [
+    ['error', 'bus-not-yet', 2, 14, 15],
+    ['error', 'bus-gone', 5, 15, 16],
+    ['error', 'unknown-bus', 6, 14, 16],
+    ['error', 'unknown-slot', 7, 17, 18],
+  ]);
+});
+
+test('timeline out of file order is a warning, not an error', () => {
+  assert.deepEqual(diags('at 5ms boot\nat 2ms boot\n'), [['warning', 'timeline-order', 2, 1, 12]]);
+});
+
+test('a host that accepts none of the guest versions warns, naming the versions', () => {
+  const r = loadScenario('vm {\n  host openvmm\n  guest freebsd-2016\n}\n', 't', fakeContext());
+  assert.equal(r.diagnostics.length, 1);
+  assert.equal(r.diagnostics[0]!.severity, 'warning');
+  assert.equal(r.diagnostics[0]!.code, 'no-common-version');
+  assert.equal(r.diagnostics[0]!.message, 'host openvmm accepts 1.2, 1.3, 1.4 but guest freebsd-2016 offers only 1.1: version negotiation will fail');
+  assert.deepEqual(r.diagnostics[0]!.loc, { line: 2, col: 8, endLine: 2, endCol: 15 });
+  assert.deepEqual(diags('vm {\n  host hyperv-2016\n  guest freebsd\n}\n'), []);
+});

@@ -1,0 +1,213 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseScenario, formatDiagnostic } from '../../emulator/scenario/parser';
+import { tokenize } from '../../emulator/scenario/lexer';
+
+const L = (line: number, col: number, endCol: number, endLine = line) => ({ line, col, endLine, endCol });
+
+test('lexer: numbers with separators and binary size suffixes, durations, guids, slots', () => {
+  const t = tokenize('0xF800_0000 0b1010 104M 1K 2T 250ns 10us 2ms 65s 1.2 01:00.0 3c2d7b4a-0001-4f00-8000-000000000001 "a b" nic0/1');
+  const kv = t.map((x) => [x.kind, x.value]);
+  assert.deepEqual(kv, [
+    ['number', 0xf8000000],
+    ['number', 10],
+    ['number', 104 * 1024 * 1024],
+    ['number', 1024],
+    ['number', 2 * 2 ** 40],
+    ['duration', 250],
+    ['duration', 10_000],
+    ['duration', 2_000_000],
+    ['duration', 65_000_000_000],
+    ['dotted', undefined],
+    ['pciaddr', undefined],
+    ['guid', '3c2d7b4a-0001-4f00-8000-000000000001'],
+    ['string', 'a b'],
+    ['word', undefined],
+    ['slash', undefined],
+    ['number', 1],
+    ['eof', undefined],
+  ]);
+  assert.deepEqual(t[2]!.loc, L(1, 20, 24));
+});
+
+test('lexer: oversized and malformed literals are invalid tokens, never exceptions', () => {
+  const t = tokenize('0xFFFFFFFFFFFFFFFF 12abc "open');
+  assert.equal(t[0]!.kind, 'number');
+  assert.match(t[0]!.error!, /too large/);
+  assert.equal(t[1]!.kind, 'invalid');
+  assert.equal(t[2]!.error, 'unterminated string');
+});
+
+test('vm block: host, guest, cpus, mmio, quirk with exact ranges; title from leading comments', () => {
+  const src = '# Title one\n# two\n\nvm {\n  host hyperv-2016\n  guest freebsd\n  cpus 4\n  mmio low 0xF8000000 size 104M\n  quirk short-packet-drop off\n}\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics, []);
+  assert.equal(scenario.title, 'Title one\ntwo');
+  assert.deepEqual(scenario.vm, {
+    loc: { line: 4, col: 1, endLine: 10, endCol: 2 },
+    host: { name: 'hyperv-2016', loc: L(5, 8, 19) },
+    guest: { name: 'freebsd', loc: L(6, 9, 16) },
+    cpus: 4,
+    mmio: [{ name: 'low', base: 0xf8000000, size: 104 << 20, loc: L(8, 3, 32) }],
+    quirks: [{ name: { name: 'short-packet-drop', loc: L(9, 9, 26) }, on: false, loc: L(9, 3, 30) }],
+  });
+});
+
+test('bus block: instance, catalog function with serial/numa, dump function with select, bars and rom', () => {
+  const src =
+    'bus nic0 {\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 1.2 intel-82599-vf serial 1 numa 0\n}\n' +
+    'bus gpu0 { function 0 dump "devices/g.lspci" select 02:00.0 bar 0 16M bar 3 32M rom 512K }\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(scenario.buses[0], {
+    name: { name: 'nic0', loc: L(1, 5, 9) },
+    instance: { guid: '3c2d7b4a-0001-4f00-8000-000000000001', loc: L(2, 12, 48) },
+    functions: [
+      {
+        slot: { device: 1, fn: 2, wslot: 1 | (2 << 5), loc: L(3, 12, 15) },
+        source: { kind: 'catalog', id: { name: 'intel-82599-vf', loc: L(3, 16, 30) } },
+        serial: 1,
+        numa: 0,
+        loc: L(3, 3, 46),
+      },
+    ],
+    loc: { line: 1, col: 1, endLine: 4, endCol: 2 },
+  });
+  const g = scenario.buses[1]!;
+  assert.deepEqual(g.functions[0]!.source, {
+    kind: 'dump',
+    path: 'devices/g.lspci',
+    pathLoc: L(5, 28, 45),
+    select: '02:00.0',
+    bars: [
+      { index: 0, size: 16 << 20, loc: L(5, 61, 70) },
+      { index: 3, size: 32 << 20, loc: L(5, 71, 80) },
+      { index: 'rom', size: 512 << 10, loc: L(5, 81, 89) },
+    ],
+  });
+  assert.deepEqual(g.loc, L(5, 1, 91));
+});
+
+test('timeline: every event kind with times in ns and targets with slots', () => {
+  const src = [
+    'at 0 boot',
+    'at 2ms driver nic0 msix 3',
+    'at 2500us driver nic0/1.0 msi 1',
+    'at 2600us driver nic1 none',
+    'at 3ms raise nic0 vector 0',
+    'at 5ms eject nic1',
+    'at 6ms offer nvme0 { function 0 samsung-pm174x-nvme }',
+    'at 7ms rescind nic0',
+    'at 7ms detach nic0',
+    'at 7ms vanish nic0/2',
+    'at 7ms fault nic0 create-interrupt status 0xC000090B times 1',
+    'at 8ms fault nic0 PCI_READ_BLOCK no-reply',
+    'at 8ms fault nic0 create-interrupt2 delay 10us',
+    'at 8ms fault nic0 0x42490014 truncate 4',
+    'at 8ms fault nic0 create-interrupt flip 8 0x80',
+    'at 8ms fault nic0 create-interrupt vanish',
+  ].join('\n');
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics, []);
+  const t = scenario.timeline;
+  assert.deepEqual(t[0], { time: 0, loc: L(1, 1, 10), kind: 'boot' });
+  assert.deepEqual(t[1], { time: 2_000_000, loc: L(2, 1, 26), kind: 'driver', target: { bus: { name: 'nic0', loc: L(2, 15, 19) }, loc: L(2, 15, 19) }, mode: 'msix', vectors: 3 });
+  assert.deepEqual(t[2]!.kind === 'driver' && t[2]!.target, {
+    bus: { name: 'nic0', loc: L(3, 18, 22) },
+    slot: { device: 1, fn: 0, wslot: 1, loc: L(3, 23, 26) },
+    loc: L(3, 18, 26),
+  });
+  assert.equal(t[2]!.time, 2_500_000);
+  assert.deepEqual(t[3]!.kind === 'driver' && [t[3]!.mode, t[3]!.vectors], ['none', 0]);
+  assert.deepEqual(t[4]!.kind === 'raise' && t[4]!.vector, 0);
+  assert.equal(t[5]!.kind, 'eject');
+  assert.ok(t[6]!.kind === 'offer');
+  assert.deepEqual(t[6]!.kind === 'offer' && t[6]!.bus.name, { name: 'nvme0', loc: L(7, 14, 19) });
+  assert.deepEqual(t[6]!.loc, L(7, 1, 54));
+  assert.deepEqual(t[7]!.kind === 'rescind' && t[7]!.bus.name, 'nic0');
+  assert.equal(t[8]!.kind, 'detach');
+  assert.deepEqual(t[9]!.kind === 'vanish' && t[9]!.target.slot?.wslot, 2);
+  assert.deepEqual(t[10]!.kind === 'fault' && t[10]!.fault, {
+    bus: { name: 'nic0', loc: L(11, 14, 18) },
+    message: { name: 'create-interrupt', value: 0, loc: L(11, 19, 35) },
+    action: { kind: 'status', status: 0xc000090b },
+    times: 1,
+    loc: L(11, 8, 61),
+  });
+  const actions = t.slice(11).map((e) => (e.kind === 'fault' ? e.fault.action : null));
+  assert.deepEqual(actions, [{ kind: 'no-reply' }, { kind: 'delay', ns: 10_000 }, { kind: 'truncate', bytes: 4 }, { kind: 'flip', offset: 8, xor: 0x80 }, { kind: 'vanish' }]);
+  assert.equal(t[13]!.kind === 'fault' && t[13]!.fault.message.value, 0x42490014);
+});
+
+test('expectations: state, version, msix, interrupt, message, no message, no errors', () => {
+  const src = [
+    'expect nic1 ejected before 65s',
+    'expect nic0 version 1.1',
+    'expect nic0/0.1 msix 3',
+    'expect nic0 vector 0 delivered cpu 1',
+    'expect nic0 vector 2 undeliverable',
+    'expect message PCI_EJECTION_COMPLETE on nic1 count 1 before 1s',
+    'expect no message PCI_RESOURCES_RELEASED',
+    'expect no errors',
+  ].join('\n');
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(scenario.expectations, [
+    { kind: 'state', bus: { name: 'nic1', loc: L(1, 8, 12) }, state: 'ejected', before: 65e9, loc: L(1, 1, 31) },
+    { kind: 'version', bus: { name: 'nic0', loc: L(2, 8, 12) }, version: 0x10001, loc: L(2, 1, 24) },
+    { kind: 'msix', target: { bus: { name: 'nic0', loc: L(3, 8, 12) }, slot: { device: 0, fn: 1, wslot: 32, loc: L(3, 13, 16) }, loc: L(3, 8, 16) }, count: 3, loc: L(3, 1, 23) },
+    { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(4, 8, 12) }, loc: L(4, 8, 12) }, vector: 0, outcome: 'delivered', cpu: 1, loc: L(4, 1, 37) },
+    { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(5, 8, 12) }, loc: L(5, 8, 12) }, vector: 2, outcome: 'undeliverable', loc: L(5, 1, 35) },
+    { kind: 'message', message: { name: 'PCI_EJECTION_COMPLETE', value: 0, loc: L(6, 16, 37) }, negate: false, bus: { name: 'nic1', loc: L(6, 41, 45) }, count: 1, before: 1e9, loc: L(6, 1, 63) },
+    { kind: 'message', message: { name: 'PCI_RESOURCES_RELEASED', value: 0, loc: L(7, 19, 41) }, negate: true, loc: L(7, 1, 41) },
+    { kind: 'no-errors', loc: L(8, 1, 17) },
+  ]);
+});
+
+function codes(src: string): [string, number, number, number][] {
+  return parseScenario(src).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol]);
+}
+
+test('syntax errors: code and exact range', () => {
+  assert.deepEqual(codes('at 3 boot'), [['missing-unit', 1, 4, 5]]);
+  assert.deepEqual(codes('bus b { function 32 x }'), [['bad-slot', 1, 18, 20]]);
+  assert.deepEqual(codes('bus b { function 1.8 x }'), [['bad-slot', 1, 18, 21]]);
+  assert.deepEqual(codes('vm { cpus }'), [['unexpected-token', 1, 11, 12]]);
+  assert.deepEqual(codes('vm {\n  cpus\n}'), [['missing-argument', 2, 7, 8]]);
+  assert.deepEqual(codes('frobnicate 1'), [['unknown-statement', 1, 1, 11]]);
+  assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);
+  assert.deepEqual(codes('expect nic0 exploded'), [['unknown-expectation', 1, 13, 21]]);
+  assert.deepEqual(codes('expect nic0/1 version 1.1'), [['unexpected-slot', 1, 13, 14]]);
+  assert.deepEqual(codes('bus b { function 0 x bar 0 1M }'), [['dump-only', 1, 22, 25]]);
+  assert.deepEqual(codes('bus b {\n function 0 x\n'), [['unclosed-block', 1, 7, 8]]);
+  assert.deepEqual(codes('at 1ms fault b m explode'), [['unknown-action', 1, 18, 25]]);
+  assert.deepEqual(codes('bus message { function 0 x }'), [['reserved-name', 1, 5, 12]]);
+  // The string runs to the end of the line and takes the '}' with it.
+  assert.deepEqual(codes('bus b { function 0 dump "x }'), [['unterminated-string', 1, 25, 29], ['unclosed-block', 1, 7, 8]]);
+  assert.deepEqual(codes('at 1ms boot extra'), [['unexpected-token', 1, 13, 18]]);
+  assert.deepEqual(codes('}'), [['unexpected-token', 1, 1, 2]]);
+  assert.deepEqual(codes('vm { cpus 4 }\nvm { cpus 2 }'), [['duplicate-vm', 2, 1, 3]]);
+  assert.deepEqual(codes('at 1ms raise b vector 3000'), [['out-of-range', 1, 23, 27]]);
+});
+
+test('recovery: one bad line does not hide the statements after it', () => {
+  const src = 'vm {\n  cpus many\n  guest linux\n}\nat ?? boot\nat 1ms boot\nbus b { function 99 x\n  function 1 y\n}\nexpect no errors\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.loc.line]), [
+    ['unexpected-token', 2],
+    ['invalid-token', 5],
+    ['bad-slot', 7],
+  ]);
+  assert.equal(scenario.vm.guest?.name, 'linux');
+  assert.equal(scenario.timeline.length, 1);
+  assert.equal(scenario.buses[0]!.functions.length, 1);
+  assert.equal(scenario.buses[0]!.functions[0]!.slot.device, 1);
+  assert.deepEqual(scenario.expectations.map((e) => e.kind), ['no-errors']);
+});
+
+test('formatDiagnostic: file:line:col, severity, code, source line and caret', () => {
+  const src = 'vm {\n\tcpus x\n}';
+  const d = parseScenario(src).diagnostics[0]!;
+  assert.equal(formatDiagnostic(d, 'a.vpci', src), "a.vpci:2:7: error: expected the CPU count, found 'x' [unexpected-token]\n  \tcpus x\n  \t     ^");
+  assert.equal(formatDiagnostic(d, 'a.vpci'), "a.vpci:2:7: error: expected the CPU count, found 'x' [unexpected-token]");
+});

@@ -1,0 +1,97 @@
+// The language server's pure core: a document's text in, its syntax tree, its
+// diagnostics as LSP ranges and its name index out. No LSP connection and no
+// I/O of its own (the dump-file reader is injected), so `npm run bench` and the
+// tests can time and call it directly.
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
+import { loadScenario } from '../emulator/scenario/parser';
+import { defaultScenarioContext, type ScenarioContext } from '../emulator/scenario/context';
+import { locToRange } from './ranges';
+import { collectNames, type NameOccurrence } from './names';
+
+export type ReadFile = (path: string) => string | undefined;
+
+export interface Analysis {
+  uri: string;
+  text: string;
+  scenario: Scenario;
+  /** The checker's diagnostics, 1-based, as the CLI reports them. */
+  diagnostics: Diagnostic[];
+  /** The same, as LSP diagnostics (0-based ranges). */
+  lspDiagnostics: LspDiagnostic[];
+  names: NameOccurrence[];
+}
+
+const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
+  const out: LspDiagnostic = {
+    range: locToRange(d.loc),
+    severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+    code: d.code,
+    source: 'vpci',
+    message: d.message,
+  };
+  if (d.related) out.relatedInformation = [{ location: { uri, range: locToRange(d.related.loc) }, message: d.related.message }];
+  return out;
+}
+
+// One context for the whole process: the name tables are built once; only the
+// file reader changes from document to document.
+let currentRead: ReadFile = () => undefined;
+let sharedCtx: ScenarioContext | undefined;
+
+export function scenarioContext(): ScenarioContext {
+  sharedCtx ??= defaultScenarioContext((p) => currentRead(p));
+  return sharedCtx;
+}
+
+const EMPTY: Scenario = { vm: { loc: { line: 1, col: 1, endLine: 1, endCol: 1 }, cpus: 0, mmio: [], quirks: [] }, buses: [], timeline: [], expectations: [] };
+
+/** File name shown in messages: the last path segment of the URI. */
+function fileOf(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  try {
+    return decodeURIComponent(i >= 0 ? uri.slice(i + 1) : uri);
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * Parses and checks `text`. `readFile` resolves a dump path the scenario names
+ * (relative to the document's folder); default: no files exist. Never throws.
+ */
+export function analyze(text: string, uri: string, readFile: ReadFile = () => undefined): Analysis {
+  let scenario = EMPTY;
+  let diagnostics: Diagnostic[];
+  currentRead = readFile;
+  try {
+    const r = loadScenario(text, fileOf(uri), scenarioContext());
+    scenario = r.scenario;
+    diagnostics = r.diagnostics;
+  } catch (e) {
+    diagnostics = [
+      {
+        severity: 'error',
+        message: `internal error while checking this scenario: ${e instanceof Error ? e.message : String(e)}`,
+        loc: { line: 1, col: 1, endLine: 1, endCol: 1 },
+        code: 'internal-error',
+      },
+    ];
+  } finally {
+    currentRead = () => undefined;
+  }
+  let names: NameOccurrence[] = [];
+  try {
+    names = collectNames(scenario);
+  } catch {
+    names = [];
+  }
+  return { uri, text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri)), names };
+}

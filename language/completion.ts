@@ -1,0 +1,177 @@
+// Completion in context. The scenario language is line-oriented, so the words
+// before the cursor on its line (and which block the cursor is in) say what can
+// come next: a keyword, a catalog device, a profile, a bus name, a message….
+import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
+import { tokenize, type Token } from '../emulator/scenario/lexer';
+import type { ScenarioContext } from '../emulator/scenario/context';
+import {
+  BUS_STATES,
+  TOP_KEYWORDS,
+  VM_KEYWORDS,
+  BUS_KEYWORDS,
+  EVENT_KEYWORDS,
+  FAULT_ACTIONS,
+  FUNCTION_OPTIONS,
+  DRIVER_MODES,
+  OUTCOMES,
+  EXPECT_BUS_FORMS,
+} from './vocabulary';
+import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
+
+type Block = 'top' | 'vm' | 'bus';
+
+/** Which block the 0-based position is in, from the brace structure before it. */
+function blockAt(tokens: readonly Token[], line: number): Block {
+  const stack: Block[] = [];
+  let stmtFirst: string | undefined;
+  for (const t of tokens) {
+    if (t.loc.line - 1 >= line) break;
+    if (t.kind === 'newline') {
+      stmtFirst = undefined;
+      continue;
+    }
+    if (t.kind === 'comment') continue;
+    if (stmtFirst === undefined) stmtFirst = t.text;
+    if (t.kind === 'lbrace') stack.push(stmtFirst === 'vm' ? 'vm' : 'bus');
+    else if (t.kind === 'rbrace') {
+      stack.pop();
+      stmtFirst = undefined;
+    }
+  }
+  return stack[stack.length - 1] ?? 'top';
+}
+
+const kw = (words: readonly string[], detail?: string): CompletionItem[] =>
+  words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, ...(detail ? { detail } : {}) }));
+
+export interface CompletionInput {
+  text: string;
+  position: Position;
+  ctx: ScenarioContext;
+  busNames: readonly string[];
+}
+
+export function complete({ text, position, ctx, busNames }: CompletionInput): CompletionItem[] {
+  const lines = text.split('\n');
+  const lineText = (lines[position.line] ?? '').slice(0, position.character);
+  // Inside a comment: nothing.
+  const toks = tokenize(lineText).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  if (toks.some((t) => t.kind === 'comment')) return [];
+  if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error) return [];
+  // The word being typed (touching the cursor) is not context.
+  const last = toks[toks.length - 1];
+  let words = toks;
+  if (last && last.loc.endCol - 1 === position.character && /[A-Za-z0-9_\-.:]$/.test(lineText)) words = toks.slice(0, -1);
+  // Statements after `{` on the same line: context restarts after the last brace.
+  let block: Block = blockAt(tokenize(text), position.line);
+  for (let i = words.length - 1; i >= 0; i--) {
+    if (words[i]!.kind === 'lbrace') {
+      block = words[0]?.text === 'vm' ? 'vm' : 'bus';
+      words = words.slice(i + 1);
+      break;
+    }
+    if (words[i]!.kind === 'rbrace') {
+      block = 'top';
+      words = words.slice(i + 1);
+      break;
+    }
+  }
+  const w = words.map((t) => (t.kind === 'slash' ? '/' : t.text));
+  const n = w.length;
+
+  const buses = (): CompletionItem[] => busNames.map((b) => ({ label: b, kind: CompletionItemKind.Variable, detail: 'bus' }));
+  const devices = (): CompletionItem[] =>
+    ctx.devices.map((d) => ({
+      label: d.id,
+      kind: CompletionItemKind.Class,
+      detail: `${d.title} — ${d.detail}`,
+      documentation: { kind: 'markdown', value: deviceMarkdown(d.id, ctx) ?? d.title },
+    }));
+  const profiles = (): CompletionItem[] =>
+    ctx.hostProfiles.map((p) => ({ label: p.name, kind: CompletionItemKind.EnumMember, detail: `${p.title} — accepts ${versionsText(p.versions)}` }));
+  const guests = (): CompletionItem[] =>
+    ctx.guestModels.map((g) => ({ label: g.name, kind: CompletionItemKind.EnumMember, detail: `${g.title} — offers ${versionsText(g.versions)}` }));
+  const quirks = (): CompletionItem[] =>
+    ctx.quirks.map((q) => ({
+      label: q.name,
+      kind: CompletionItemKind.Property,
+      detail: `${q.summary} (${q.models.join(', ')})`,
+      documentation: { kind: 'markdown', value: quirkMarkdown(q.name) ?? q.summary },
+    }));
+  const messages = (): CompletionItem[] => {
+    const out: CompletionItem[] = [];
+    for (const m of ctx.messages) {
+      const doc = { kind: 'markdown' as const, value: messageMarkdown(m.name, ctx) ?? m.name };
+      const hex = `0x${m.value.toString(16).toUpperCase()}`;
+      for (const a of m.aliases) out.push({ label: a, kind: CompletionItemKind.Event, detail: `${m.name} (${hex})`, documentation: doc, sortText: `0${a}` });
+      out.push({ label: m.name, kind: CompletionItemKind.Event, detail: hex, documentation: doc, sortText: `1${m.name}` });
+    }
+    return out;
+  };
+  const statuses = (): CompletionItem[] =>
+    ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
+
+  if (n === 0) {
+    if (block === 'vm') return kw(VM_KEYWORDS);
+    if (block === 'bus') return kw(BUS_KEYWORDS);
+    return kw(TOP_KEYWORDS);
+  }
+  const first = w[0]!;
+  // vm { … }
+  if (block === 'vm' || first === 'host' || first === 'guest' || first === 'quirk') {
+    if (first === 'host' && n === 1) return profiles();
+    if (first === 'guest' && n === 1) return guests();
+    if (first === 'quirk' && n === 1) return quirks();
+    if (first === 'quirk' && n === 2) return kw(['on', 'off']);
+    if (first === 'mmio' && n === 1) return kw(['low', 'high']);
+    if (first === 'mmio' && n === 3) return kw(['size']);
+    if (block === 'vm') return [];
+  }
+  // function <slot> <device | dump "…"> options
+  if (first === 'function') {
+    if (n === 2) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
+    if (n >= 3 && !['serial', 'numa', 'select', 'bar', 'rom'].includes(w[n - 1]!) && w[n - 2] !== 'bar') return kw(FUNCTION_OPTIONS);
+    return [];
+  }
+  if (first === 'bus') return [];
+  if (first === 'at') {
+    if (n === 2) return kw(EVENT_KEYWORDS);
+    const ev = w[2]!;
+    const rest = w.slice(3);
+    // A target (bus or bus/slot) comes right after the event word.
+    if (n === 3 && ev !== 'boot' && ev !== 'offer') return buses();
+    if (ev === 'driver' && rest.length === 1) return kw(DRIVER_MODES);
+    if (ev === 'driver' && rest.length === 3 && rest[1] === '/') return kw(DRIVER_MODES);
+    if (ev === 'raise' && (rest.length === 1 || (rest.length === 3 && rest[1] === '/'))) return kw(['vector']);
+    if (ev === 'fault') {
+      if (rest.length === 1) return messages();
+      if (rest.length === 2) return kw(FAULT_ACTIONS);
+      if (rest[rest.length - 1] === 'status') return statuses();
+      if (rest.length >= 4 && w[n - 1] !== 'times' && !['delay', 'truncate', 'flip'].includes(w[n - 1]!) && w[n - 2] !== 'flip') return kw(['times']);
+    }
+    return [];
+  }
+  if (first === 'expect') {
+    if (n === 1) return [...buses(), ...kw(['message', 'no'])];
+    if (w[1] === 'no' && n === 2) return kw(['message', 'errors']);
+    const mi = w.indexOf('message');
+    if (mi === 1 || mi === 2) {
+      if (n === mi + 1) return messages();
+      const prev = w[n - 1]!;
+      if (prev === 'on') return buses();
+      if (prev === 'count' || prev === 'before') return [];
+      return kw(['on', 'count', 'before'].filter((k) => !w.includes(k)));
+    }
+    // expect <bus>[/slot] …
+    let i = 2;
+    if (w[2] === '/') i = 4;
+    if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kw(EXPECT_BUS_FORMS)];
+    const form = w[i]!;
+    if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kw(['before']);
+    if (form === 'vector' && n === i + 2) return kw(OUTCOMES);
+    if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kw(['cpu']);
+    return [];
+  }
+  return [];
+}
+

@@ -1,0 +1,88 @@
+// Hover text (Markdown) for the names a scenario uses: a device's identity and
+// BARs, a message's value and layout, a profile's or guest's versions, a
+// quirk's explanation with its source, a bus's declaration.
+import type { ScenarioContext } from '../emulator/scenario/context';
+import { versionText } from '../emulator/scenario/context';
+import { QUIRKS } from '../emulator/vpci/guest/quirks';
+import { GUEST_MODELS } from '../emulator/vpci/guest/models';
+import type { NameOccurrence } from './names';
+import { MESSAGE_LAYOUTS } from './message-layouts';
+
+const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
+
+export function versionsText(vs: readonly number[]): string {
+  return vs.length ? vs.map(versionText).join(', ') : 'no versions';
+}
+
+export function deviceMarkdown(id: string, ctx: ScenarioContext): string | undefined {
+  const d = ctx.devices.find((x) => x.id === id);
+  if (!d) return undefined;
+  return `**${d.id}** — ${d.title}\n\n${d.detail}`;
+}
+
+export function messageMarkdown(name: string, ctx: ScenarioContext): string | undefined {
+  const m = ctx.messages.find((x) => x.name === name || x.aliases.includes(name));
+  if (!m) return undefined;
+  const layout = MESSAGE_LAYOUTS[m.name];
+  return (
+    `**${m.name}** \`${hex(m.value)}\`` +
+    (m.aliases.length ? `\n\nShort name: ${m.aliases.map((a) => `\`${a}\``).join(', ')}` : '') +
+    (layout ? `\n\nLayout: ${layout}` : '')
+  );
+}
+
+export function quirkMarkdown(name: string): string | undefined {
+  const q = QUIRKS.find((x) => x.name === name);
+  if (!q) return undefined;
+  return `**quirk ${q.name}** (${q.models.join(', ')})\n\n${q.summary}.\n\n${q.description}\n\nSource: ${q.source}`;
+}
+
+export function profileMarkdown(name: string, ctx: ScenarioContext): string | undefined {
+  const p = ctx.hostProfiles.find((x) => x.name === name);
+  return p && `**${p.name}** — ${p.title}\n\nAccepts vPCI protocol versions: ${versionsText(p.versions)}`;
+}
+
+export function guestMarkdown(name: string, ctx: ScenarioContext): string | undefined {
+  const g = ctx.guestModels.find((x) => x.name === name);
+  if (!g) return undefined;
+  const info = GUEST_MODELS.find((x) => x.name === name);
+  return (
+    `**${g.name}** — ${g.title}\n\nOffers versions (in order): ${versionsText(g.versions)}` +
+    (info ? `\n\nDriver: \`${info.driver}\`; quirks: ${info.quirks.map((q) => `\`${q.name}\``).join(', ') || 'none'}\n\nSource: ${info.source}` : '')
+  );
+}
+
+export function statusMarkdown(name: string, ctx: ScenarioContext): string | undefined {
+  const s = ctx.statuses.find((x) => x.name === name);
+  return s && `**${s.name}** \`${hex(s.value)}\` (NTSTATUS)`;
+}
+
+/** Markdown for an indexed name, or for a bare word (statuses and messages outside the tree). */
+export function hoverMarkdown(n: NameOccurrence | undefined, word: string | undefined, ctx: ScenarioContext, names: readonly NameOccurrence[]): string | undefined {
+  if (n) {
+    switch (n.kind) {
+      case 'device':
+        return deviceMarkdown(n.name, ctx) ?? `Unknown device \`${n.name}\``;
+      case 'profile':
+        return profileMarkdown(n.name, ctx) ?? `Unknown host profile \`${n.name}\``;
+      case 'guest':
+        return guestMarkdown(n.name, ctx) ?? `Unknown guest model \`${n.name}\``;
+      case 'quirk':
+        return quirkMarkdown(n.name) ?? `Unknown quirk \`${n.name}\``;
+      case 'message':
+        return messageMarkdown(n.name, ctx) ?? `Unknown message \`${n.name}\``;
+      case 'bus-decl':
+      case 'bus-ref': {
+        const decl = names.find((x) => x.kind === 'bus-decl' && x.name === n.name);
+        const refs = names.filter((x) => x.kind === 'bus-ref' && x.name === n.name).length;
+        return decl ? `**bus ${n.name}** — declared on line ${decl.loc.line}; ${refs} reference${refs === 1 ? '' : 's'}` : `Bus \`${n.name}\` is not declared`;
+      }
+      default:
+        return undefined;
+    }
+  }
+  if (word === undefined) return undefined;
+  if (/^STATUS_/.test(word)) return statusMarkdown(word, ctx);
+  if (/^PCI_/.test(word)) return messageMarkdown(word, ctx);
+  return undefined;
+}

@@ -1,0 +1,83 @@
+// Every name in a scenario's syntax tree, classified: bus declarations and bus
+// references (for definition/references/rename-free navigation), devices,
+// profiles, guest models, quirks, messages. Hover, semantic tokens and
+// go-to-definition all read this one index.
+import type { Loc, Scenario, BusDecl, FnRef } from '../emulator/scenario/ast';
+
+export type NameKind = 'bus-decl' | 'bus-ref' | 'device' | 'profile' | 'guest' | 'quirk' | 'message' | 'mmio';
+
+export interface NameOccurrence {
+  kind: NameKind;
+  name: string;
+  loc: Loc;
+}
+
+/** Occurrences in source order. Tolerates partial trees from a parse with errors. */
+export function collectNames(s: Scenario): NameOccurrence[] {
+  const out: NameOccurrence[] = [];
+  const push = (kind: NameKind, name: string | undefined, loc: Loc | undefined): void => {
+    if (name && loc) out.push({ kind, name, loc });
+  };
+  const bus = (b: BusDecl): void => {
+    push('bus-decl', b.name?.name, b.name?.loc);
+    for (const f of b.functions ?? []) if (f.source?.kind === 'catalog') push('device', f.source.id?.name, f.source.id?.loc);
+  };
+  const ref = (r: FnRef | undefined): void => push('bus-ref', r?.bus?.name, r?.bus?.loc);
+
+  push('profile', s.vm?.host?.name, s.vm?.host?.loc);
+  push('guest', s.vm?.guest?.name, s.vm?.guest?.loc);
+  for (const q of s.vm?.quirks ?? []) push('quirk', q.name?.name, q.name?.loc);
+  for (const b of s.buses ?? []) bus(b);
+  for (const e of s.timeline ?? []) {
+    switch (e.kind) {
+      case 'driver':
+      case 'raise':
+      case 'eject':
+      case 'vanish':
+        ref(e.target);
+        break;
+      case 'offer':
+        bus(e.bus);
+        break;
+      case 'rescind':
+      case 'detach':
+        push('bus-ref', e.bus?.name, e.bus?.loc);
+        break;
+      case 'fault':
+        push('bus-ref', e.fault?.bus?.name, e.fault?.bus?.loc);
+        push('message', e.fault?.message?.name, e.fault?.message?.loc);
+        break;
+    }
+  }
+  for (const x of s.expectations ?? []) {
+    switch (x.kind) {
+      case 'state':
+      case 'version':
+        push('bus-ref', x.bus?.name, x.bus?.loc);
+        break;
+      case 'msix':
+      case 'interrupt':
+        ref(x.target);
+        break;
+      case 'message':
+        push('message', x.message?.name, x.message?.loc);
+        push('bus-ref', x.bus?.name, x.bus?.loc);
+        break;
+    }
+  }
+  out.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  return out;
+}
+
+/** The occurrence whose range holds 1-based (line, col), if any. */
+export function nameAt(names: readonly NameOccurrence[], line: number, col: number): NameOccurrence | undefined {
+  for (const n of names) {
+    if (n.loc.line === line && col >= n.loc.col && col <= n.loc.endCol) return n;
+  }
+  return undefined;
+}
+
+/** Bus names a scenario declares (static buses and offered ones), in order, unique. */
+export function busNames(names: readonly NameOccurrence[]): string[] {
+  return [...new Set(names.filter((n) => n.kind === 'bus-decl').map((n) => n.name))];
+}

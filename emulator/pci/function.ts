@@ -1,0 +1,283 @@
+// One PCI function: config space with hardware write semantics, BARs sized as on hardware,
+// sparse BAR memory, and live MSI / MSI-X views over the same bytes the guest reads.
+
+import { ConfigSpace } from './config-space';
+import {
+  BAR_OFFSETS, CACHE_LINE_SIZE, CAP_ID, COMMAND, COMMAND_WRITABLE_BITS, CONFIG_SPACE_SIZE, INTERRUPT_LINE,
+  LATENCY_TIMER, STATUS, STATUS_W1C_BITS,
+} from './registers';
+import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
+import { BarMemory, type BarMemorySnapshot } from './bar-memory';
+import {
+  capabilityMasks, decodeCapability, walkCapabilities, type CapabilityView, type MsiCapView, type MsixCapView,
+} from './capabilities';
+
+export type { BarInfo, BarSizeSpec } from './bars';
+export type { CapabilityView } from './capabilities';
+
+export interface DumpDevice { address: string /* "0000:01:00.0" or "01:00.0" */; title: string; bytes: Uint8Array /* 64, 256 or 4096 */ }
+
+export interface MsixEntry { addressLo: number; addressHi: number; address: number; data: number; masked: boolean }
+
+export interface MsixView extends Readonly<MsixCapView> {
+  entry(i: number): MsixEntry | undefined;
+  setEntry(i: number, e: Partial<MsixEntry>): void;
+  pending(i: number): boolean;
+  setPending(i: number, on: boolean): void;
+}
+
+export interface MsiView extends Readonly<MsiCapView> {
+  /** Message for vector i (data low bits carry the vector number when several are enabled). */
+  message(i: number): { address: number; data: number; masked: boolean } | undefined;
+  masked(i: number): boolean;
+  pending(i: number): boolean;
+  setPending(i: number, on: boolean): void;
+}
+
+export interface PciFunctionSnapshot {
+  config: Uint8Array;
+  memories: [number, BarMemorySnapshot][];
+}
+
+/** MSI-X table entry layout (PCI_MSIX_ENTRY_* in Linux pci_regs.h): 16 bytes, vector control bit 0 = mask. */
+const MSIX_ENTRY_SIZE = 16;
+
+function u32(b: Uint8Array, o: number): number {
+  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+}
+
+export class PciFunction {
+  readonly name: string;
+  readonly config: ConfigSpace;
+  private readonly layouts: BarLayout[];
+  private readonly memories = new Map<number, BarMemory>();
+  private readonly powerOn: Uint8Array;
+
+  private constructor(name: string, initial: Uint8Array, layouts: BarLayout[], clearBars: boolean) {
+    this.name = name;
+    this.layouts = layouts;
+    this.config = new ConfigSpace(initial);
+    this.buildMasks();
+    this.maskBarRegisters(clearBars);
+    this.powerOn = this.config.bytes;
+    PciFunction.clearToPowerOn(this.powerOn, layouts);
+    for (const b of layouts) if (b.kind !== 'io') this.memories.set(b.index, new BarMemory(b.size));
+    this.initMsixTable();
+  }
+
+  static fromConfig(bytes: Uint8Array, bars: BarSizeSpec[], opts?: { name?: string }): PciFunction {
+    const full = new Uint8Array(CONFIG_SPACE_SIZE);
+    full.set(bytes.subarray(0, CONFIG_SPACE_SIZE));
+    const l = layoutBars(full, bars);
+    if (!l.ok) throw new Error(`${opts?.name ?? 'PCI function'}: ${l.message}`);
+    return new PciFunction(opts?.name ?? 'PCI function', full, l.bars, false);
+  }
+
+  /** The dump's BAR registers keep their type bits; addresses are cleared (power-on state). */
+  static fromDump(dev: DumpDevice, bars: BarSizeSpec[]): PciFunction {
+    const full = new Uint8Array(CONFIG_SPACE_SIZE);
+    full.set(dev.bytes.subarray(0, CONFIG_SPACE_SIZE));
+    const name = dev.title || dev.address;
+    const l = layoutBars(full, bars);
+    if (!l.ok) throw new Error(`${dev.address}: ${l.message}`);
+    const fn = new PciFunction(name, full, l.bars, true);
+    fn.config.load(fn.powerOn);
+    return fn;
+  }
+
+  private buildMasks(): void {
+    const c = this.config;
+    c.setMasks(COMMAND, 2, COMMAND_WRITABLE_BITS);
+    c.setMasks(STATUS, 2, 0, STATUS_W1C_BITS);
+    c.setMasks(CACHE_LINE_SIZE, 1, 0xff);
+    c.setMasks(LATENCY_TIMER, 1, 0xff);
+    c.setMasks(INTERRUPT_LINE, 1, 0xff);
+    for (const b of this.layouts) {
+      const m = barWriteMasks(b.kind, b.size);
+      c.setMasks(b.offset, 4, m.low);
+      if (b.kind === 'mem64') c.setMasks(b.offset + 4, 4, m.high);
+    }
+    const cfg = c.bytes;
+    for (const e of walkCapabilities(cfg).capabilities) {
+      for (const m of capabilityMasks(cfg, e)) c.setMasks(m.offset, m.size, m.wmask, m.w1cmask ?? 0);
+    }
+  }
+
+  /** Unimplemented BAR registers read 0; implemented ones keep type bits and the address bits their size allows. */
+  private maskBarRegisters(clear: boolean): void {
+    const c = this.config;
+    for (let i = 0; i < 6; i++) if (!this.layouts.some((b) => b.offset === BAR_OFFSETS[i] || (b.kind === 'mem64' && b.offset + 4 === BAR_OFFSETS[i]))) c.setRaw(BAR_OFFSETS[i]!, 4, 0);
+    for (const b of this.layouts) {
+      const m = barWriteMasks(b.kind, b.size);
+      const low = clear ? 0 : c.read(b.offset, 4);
+      c.setRaw(b.offset, 4, ((low & m.low) | b.typeBits) >>> 0);
+      if (b.kind === 'mem64') c.setRaw(b.offset + 4, 4, clear ? 0 : (c.read(b.offset + 4, 4) & m.high) >>> 0);
+    }
+  }
+
+  private static clearToPowerOn(cfg: Uint8Array, layouts: BarLayout[]): void {
+    const put16 = (o: number, v: number): void => { cfg[o] = v & 0xff; cfg[o + 1] = (v >> 8) & 0xff; };
+    const get16 = (o: number): number => cfg[o]! | (cfg[o + 1]! << 8);
+    const put32 = (o: number, v: number): void => { put16(o, v & 0xffff); put16(o + 2, v >>> 16); };
+    put16(COMMAND, 0);
+    put16(STATUS, get16(STATUS) & ~STATUS_W1C_BITS);
+    for (const b of layouts) {
+      put32(b.offset, b.typeBits);
+      if (b.kind === 'mem64') put32(b.offset + 4, 0);
+    }
+    for (const e of walkCapabilities(cfg).capabilities) {
+      if (e.extended) continue;
+      if (e.id === CAP_ID.PM) put16(e.offset + 4, get16(e.offset + 4) & ~0x0103); // D0, PME_En off
+      if (e.id === CAP_ID.MSI) put16(e.offset + 2, get16(e.offset + 2) & ~0x0071); // disabled, 1 vector
+      if (e.id === CAP_ID.MSIX) put16(e.offset + 2, get16(e.offset + 2) & ~0xc000); // disabled, unmasked
+    }
+  }
+
+  /** MSI-X vectors come out of reset masked (PCIe base spec, MSI-X Vector Control); the PBA is read-only to software. */
+  private initMsixTable(): void {
+    const cap = this.msixCap();
+    if (!cap) return;
+    const table = this.memories.get(cap.tableBir);
+    if (table) for (let i = 0; i < cap.tableSize; i++) table.poke(cap.tableOffset + i * MSIX_ENTRY_SIZE + 12, 4, 1);
+    const pba = this.memories.get(cap.pbaBir);
+    if (pba) pba.protect(cap.pbaOffset, Math.ceil(cap.tableSize / 64) * 8);
+  }
+
+  cfgRead(off: number, size: 1 | 2 | 4): number {
+    return this.config.read(off, size);
+  }
+
+  cfgWrite(off: number, size: 1 | 2 | 4, value: number): void {
+    this.config.write(off, size, value);
+  }
+
+  /** What a read returns after writing all-ones at `off` (computed from the masks, nothing is written). */
+  private probe32(off: number): number {
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const a = off + i;
+      const cur = this.config.read(a, 1);
+      const wm = this.config.wmask[a] ?? 0;
+      const cm = this.config.w1cmask[a] ?? 0;
+      v += (((cur & ~wm) | wm) & ~cm & 0xff) * 2 ** (8 * i);
+    }
+    return v;
+  }
+
+  bars(): BarInfo[] {
+    return decodeBars(this.layouts, (o) => this.config.read(o, 4), (o) => this.probe32(o));
+  }
+
+  /** Implemented BARs as laid out at construction, including the I/O flag `usableThroughVpci`. */
+  barLayouts(): readonly BarLayout[] {
+    return this.layouts;
+  }
+
+  probedBarMasks(): number[] {
+    return BAR_OFFSETS.map((o) => this.probe32(o));
+  }
+
+  /** Sparse memory of a memory BAR (index 0..5, or 6 for the expansion ROM). Throws for I/O or absent BARs. */
+  barMemory(index: number): BarMemory {
+    const m = this.memories.get(index);
+    if (!m) throw new Error(`${this.name}: BAR${index} is not a memory BAR of this function`);
+    return m;
+  }
+
+  hasBarMemory(index: number): boolean {
+    return this.memories.has(index);
+  }
+
+  capabilities(): CapabilityView[] {
+    const cfg = this.config.bytes;
+    return walkCapabilities(cfg).capabilities.map((e) => decodeCapability(cfg, e));
+  }
+
+  capabilityProblems(): string[] {
+    return walkCapabilities(this.config.bytes).problems;
+  }
+
+  private msixCap(): MsixCapView | undefined {
+    return this.capabilities().find((c): c is MsixCapView => c.kind === 'msix');
+  }
+
+  msix(): MsixView | undefined {
+    const cap = this.msixCap();
+    if (!cap) return undefined;
+    const table = this.memories.get(cap.tableBir);
+    const pba = this.memories.get(cap.pbaBir);
+    const inRange = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < cap.tableSize;
+    const base = (i: number): number => cap.tableOffset + i * MSIX_ENTRY_SIZE;
+    return {
+      ...cap,
+      entry: (i) => {
+        if (!inRange(i) || !table) return undefined;
+        const addressLo = table.read(base(i), 4);
+        const addressHi = table.read(base(i) + 4, 4);
+        return { addressLo, addressHi, address: addressHi * 2 ** 32 + addressLo, data: table.read(base(i) + 8, 4), masked: (table.read(base(i) + 12, 4) & 1) === 1 };
+      },
+      setEntry: (i, e) => {
+        if (!inRange(i) || !table) return;
+        let lo = e.addressLo;
+        let hi = e.addressHi;
+        if (e.address !== undefined) { lo = e.address % 2 ** 32; hi = Math.floor(e.address / 2 ** 32); }
+        if (lo !== undefined) table.write(base(i), 4, lo);
+        if (hi !== undefined) table.write(base(i) + 4, 4, hi);
+        if (e.data !== undefined) table.write(base(i) + 8, 4, e.data);
+        if (e.masked !== undefined) table.write(base(i) + 12, 4, (table.read(base(i) + 12, 4) & ~1) | (e.masked ? 1 : 0));
+      },
+      pending: (i) => inRange(i) && !!pba && ((pba.read(cap.pbaOffset + (i >> 3), 1) >> (i & 7)) & 1) === 1,
+      setPending: (i, on) => {
+        if (!inRange(i) || !pba) return;
+        const a = cap.pbaOffset + (i >> 3);
+        const b = pba.read(a, 1);
+        pba.poke(a, 1, on ? b | (1 << (i & 7)) : b & ~(1 << (i & 7)));
+      },
+    };
+  }
+
+  msi(): MsiView | undefined {
+    const cap = this.capabilities().find((c): c is MsiCapView => c.kind === 'msi');
+    if (!cap) return undefined;
+    const inRange = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < cap.vectorsEnabled;
+    const masked = (i: number): boolean => cap.maskBits !== undefined && ((cap.maskBits >>> i) & 1) === 1;
+    return {
+      ...cap,
+      message: (i) => inRange(i)
+        ? { address: cap.address, data: (cap.data & ~(cap.vectorsEnabled - 1)) | i, masked: masked(i) }
+        : undefined,
+      masked: (i) => inRange(i) && masked(i),
+      pending: (i) => inRange(i) && cap.pendingBits !== undefined && ((cap.pendingBits >>> i) & 1) === 1,
+      setPending: (i, on) => {
+        if (!inRange(i) || cap.layout.pending === undefined) return;
+        const cur = this.config.read(cap.layout.pending, 4);
+        this.config.setRaw(cap.layout.pending, 4, on ? (cur | (1 << i)) >>> 0 : (cur & ~(1 << i)) >>> 0);
+      },
+    };
+  }
+
+  reset(): void {
+    this.config.load(this.powerOn);
+    for (const m of this.memories.values()) m.clear();
+    this.initMsixTable();
+  }
+
+  snapshot(): PciFunctionSnapshot {
+    return { config: this.config.bytes, memories: [...this.memories].map(([i, m]) => [i, m.snapshot()]) };
+  }
+
+  restore(s: unknown): void {
+    const snap = s as PciFunctionSnapshot;
+    if (!snap || !(snap.config instanceof Uint8Array) || !Array.isArray(snap.memories)) {
+      throw new Error(`${this.name}: not a PciFunction snapshot`);
+    }
+    this.config.load(snap.config);
+    for (const m of this.memories.values()) m.clear();
+    for (const [i, ms] of snap.memories) this.memories.get(i)?.restore(ms);
+  }
+
+  /** Raw dword helper for views that work on the byte image. */
+  static dword(bytes: Uint8Array, off: number): number {
+    return u32(bytes, off);
+  }
+}

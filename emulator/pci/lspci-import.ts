@@ -1,0 +1,107 @@
+// Import config-space dumps: `lspci -x / -xxx / -xxxx` text (several devices per file, decoded
+// -v lines ignored, as `lspci -F` does in pciutils lib/dump.c) and raw sysfs `config` files.
+// Never throws: errors carry the 1-based line they were found on.
+
+import type { DumpDevice } from './function';
+
+export type LspciImportResult =
+  | { ok: true; devices: DumpDevice[] }
+  | { ok: false; error: { line: number; message: string } };
+
+export type ConfigImportResult =
+  | { ok: true; device: DumpDevice }
+  | { ok: false; error: { message: string } };
+
+const DUMP_SIZES = [64, 256, 4096];
+const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$/;
+const HEX_START_RE = /^([0-9a-fA-F]+):(?:\s|$)/;
+const BYTE_RE = /^[0-9a-fA-F]{2}$/;
+
+interface Pending {
+  address: string;
+  title: string;
+  headerLine: number;
+  bytes: number[];
+  lastLine: number;
+  titleOpen: boolean;
+}
+
+export function importLspciText(text: string): LspciImportResult {
+  const lines = text.split(/\r\n|\n|\r/);
+  const devices: DumpDevice[] = [];
+  let cur: Pending | undefined;
+  let failure: { line: number; message: string } | undefined;
+
+  const finish = (): boolean => {
+    if (!cur) return true;
+    const c = cur;
+    cur = undefined;
+    if (c.bytes.length === 0) {
+      failure = { line: c.headerLine, message: `device ${c.address} has no hex dump lines (use lspci -x, -xxx or -xxxx)` };
+      return false;
+    }
+    if (!DUMP_SIZES.includes(c.bytes.length)) {
+      failure = { line: c.lastLine, message: `device ${c.address} has ${c.bytes.length} bytes; lspci -x/-xxx/-xxxx give 64, 256 or 4096` };
+      return false;
+    }
+    devices.push({ address: c.address, title: c.title.trim(), bytes: Uint8Array.from(c.bytes) });
+    return true;
+  };
+
+  for (let n = 0; n < lines.length; n++) {
+    const lineNo = n + 1;
+    const raw = lines[n]!;
+    const line = raw.replace(/\s+$/, '');
+    if (line === '') {
+      if (cur) cur.titleOpen = false;
+      continue;
+    }
+    if (/^\s/.test(line)) {
+      if (cur) cur.titleOpen = false;
+      continue; // decoded -v text
+    }
+    const h = HEADER_RE.exec(line);
+    if (h) {
+      if (!finish()) return { ok: false, error: failure! };
+      cur = { address: h[1]!, title: h[2] ?? '', headerLine: lineNo, bytes: [], lastLine: lineNo, titleOpen: true };
+      continue;
+    }
+    const m = HEX_START_RE.exec(line);
+    if (!m) {
+      if (cur?.titleOpen && cur.bytes.length === 0) cur.title += ' ' + line.trim(); // wrapped header line
+      continue;
+    }
+    const offset = parseInt(m[1]!, 16);
+    const fields = line.slice(m[0].length).trim().split(/\s+/).filter((s) => s !== '');
+    if (!cur || (offset === 0 && cur.bytes.length > 0)) {
+      // hex lines with no header line (or a second dump restarting at 0): an anonymous device
+      if (cur && !finish()) return { ok: false, error: failure! };
+      cur = { address: '00:00.0', title: '', headerLine: lineNo, bytes: [], lastLine: lineNo, titleOpen: false };
+    }
+    cur.titleOpen = false;
+    if (offset % 16 !== 0) return { ok: false, error: { line: lineNo, message: `offset 0x${m[1]} is not a multiple of 16` } };
+    if (offset > 0xff0) return { ok: false, error: { line: lineNo, message: `offset 0x${m[1]} is past the 4096-byte config space` } };
+    if (offset !== cur.bytes.length) {
+      return { ok: false, error: { line: lineNo, message: `offset 0x${m[1]} out of order: expected 0x${cur.bytes.length.toString(16).padStart(2, '0')}` } };
+    }
+    if (fields.length !== 16) return { ok: false, error: { line: lineNo, message: `expected 16 bytes after the offset, found ${fields.length}` } };
+    for (let i = 0; i < fields.length; i++) {
+      if (!BYTE_RE.test(fields[i]!)) {
+        return { ok: false, error: { line: lineNo, message: `byte ${i} ('${fields[i]}') is not two hex digits` } };
+      }
+      cur.bytes.push(parseInt(fields[i]!, 16));
+    }
+    cur.lastLine = lineNo;
+  }
+  if (!finish()) return { ok: false, error: failure! };
+  if (devices.length === 0) return { ok: false, error: { line: 1, message: 'no config-space dump found (expected lspci -x/-xxx/-xxxx output)' } };
+  return { ok: true, devices };
+}
+
+/** A raw sysfs `config` file (64, 256 or 4096 bytes, as root or not). */
+export function importConfigBinary(bytes: Uint8Array): ConfigImportResult {
+  if (!DUMP_SIZES.includes(bytes.length)) {
+    return { ok: false, error: { message: `config file is ${bytes.length} bytes; sysfs gives 64, 256 or 4096` } };
+  }
+  return { ok: true, device: { address: '00:00.0', title: '', bytes: bytes.slice() } };
+}

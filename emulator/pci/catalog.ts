@@ -126,8 +126,9 @@ const DEFS: Def[] = [
     address: '04:00.0',
     // SOURCES.md: "sizes not shown". Bounded by this dump's own addresses: BAR3 at
     // db808000 is 32K-aligned but not 64K-aligned (≤ 32K); BAR0 at db000000 must end
-    // by db800000 (≤ 8M). Both taken at those bounds.
-    bars: [{ index: 0, size: 8 * M }, { index: 3, size: 32 * K }],
+    // by db800000 (≤ 8M); the ROM at df280000 is 512K-aligned, not 1M (≤ 512K). All
+    // three taken at those bounds.
+    bars: [{ index: 0, size: 8 * M }, { index: 3, size: 32 * K }, { index: 'rom', size: 512 * K }],
     source:
       'dump intel-x710-pf.lspci (public Markdown "vpp up 某 x710 bypass 网卡初始化失败问题定位.md"); sizes NOT in SOURCES.md ' +
       '("sizes not shown"): upper bounds from the dumped BAR addresses',

@@ -33,7 +33,7 @@ export function barLayout(masks: number[]): { index: number; is64: boolean; pref
     const is64 = ((lo >>> 1) & 3) === 2 && i < 5;
     const hi = is64 ? (masks[i + 1] ?? 0) >>> 0 : 0xffffffff;
     const mask = BigInt(lo) | (BigInt(hi) << 32n);
-    const size = (~(mask | 0xfn) & 0xffffffffffffffffn) + 1n;
+    const size = ((~mask & 0xffffffffffffffffn) | 0xfn) + 1n;
     out.push({ index: i, is64, prefetch: (lo & 8) !== 0, mask, size });
     if (is64) i++;
   }

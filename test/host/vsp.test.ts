@@ -1,0 +1,405 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as G from '../../emulator/vpci/guest/messages';
+import { Ev } from '../../emulator/machine/trace';
+import { harness, desc, payload, u16, u32, u64, hex, defaultFunction, type Harness } from './helpers';
+
+const BAD_DATA = 0xc000090b;
+const VB = 0x10003;
+
+/** Negotiate `v` and enter D0 with the window at `base`; returns the harness with `sent` cleared. */
+function ready(profile: string, v: number, base = 0xf8000000): Harness {
+  const h = harness(profile);
+  h.send(G.queryProtocolVersion(v), { txid: 1n });
+  h.send(G.d0Entry(base), { txid: 2n });
+  h.sent.length = 0;
+  return h;
+}
+
+test('version negotiation: completion bytes, REVISION_MISMATCH per profile', () => {
+  const h = harness('hyperv-2016');
+  const [r1] = h.send(G.queryProtocolVersion(0x10002, { reservedWord: 1 }), { txid: 0x1122n });
+  // descriptor: type 11, header 2 (16 bytes), total 3 (24 bytes), flags 0, txid
+  assert.equal(hex(r1!.pkt), '0b 00 02 00 03 00 00 00 22 11 00 00 00 00 00 00 59 00 00 c0 01 00 01 00');
+  assert.equal(r1!.type, 0x42490013);
+  assert.equal(h.host.status.state, 'init');
+  const [r2] = h.send(G.queryProtocolVersion(0x10001), { txid: 0x1123n });
+  assert.equal(hex(payload(r2!.pkt)), '00 00 00 00 01 00 01 00');
+  assert.deepEqual(h.host.status, { state: 'ready', version: 0x10001 });
+
+  for (const [p, ok, bad] of [
+    ['hyperv-2019', 0x10003, 0x10004],
+    ['hyperv-2022', 0x10004, 0x10005],
+    ['openvmm', 0x10002, 0x10001],
+  ] as const) {
+    const x = harness(p);
+    assert.equal(u32(payload(x.send(G.queryProtocolVersion(bad))[0]!.pkt), 0), 0xc0000059, `${p} rejects ${bad.toString(16)}`);
+    assert.equal(u32(payload(x.send(G.queryProtocolVersion(ok))[0]!.pkt), 0), 0, `${p} accepts ${ok.toString(16)}`);
+  }
+});
+
+test('verify_version_negotiation (openvmm): 0x00020000 -> REVISION_MISMATCH carrying VB, retry VB succeeds', () => {
+  const h = harness('openvmm');
+  const [a] = h.send(G.queryProtocolVersion(0x20000));
+  assert.equal(u32(payload(a!.pkt), 0), 0xc0000059);
+  assert.equal(u32(payload(a!.pkt), 4), VB);
+  const [b] = h.send(G.queryProtocolVersion(VB));
+  assert.equal(u32(payload(b!.pkt), 0), 0);
+  assert.equal(u32(payload(b!.pkt), 4), VB);
+  // FreeBSD asks 1.4 first: OpenVMM still answers VB in the version field.
+  const c = harness('openvmm').send(G.queryProtocolVersion(0x10004, { reservedWord: 0 }))[0]!;
+  assert.equal(hex(payload(c.pkt)), '00 00 00 00 03 00 01 00');
+});
+
+test('verify_simple_device (openvmm): D0 entry sends BUS_RELATIONS2 then the SUCCESS completion', () => {
+  const h = harness('openvmm');
+  h.send(G.queryProtocolVersion(VB), { txid: 1n });
+  const out = h.send(G.d0Entry(0x1_4000_0000), { txid: 0x55n });
+  assert.equal(out.length, 2);
+  const rel = out[0]!;
+  assert.deepEqual(desc(rel.pkt), { type: 6, hdr: 2, total: 7, flags: 0, txid: 0 });
+  assert.equal(rel.type, 0x42490019);
+  const p = payload(rel.pkt);
+  assert.equal(u32(p, 0), 0x42490019);
+  assert.equal(u32(p, 4), 1);
+  assert.equal(u16(p, 8), 0x15b3);
+  assert.equal(u16(p, 10), 0x101e);
+  assert.deepEqual([...p.subarray(12, 16)], [0x01, 0x00, 0x00, 0x02]);
+  assert.equal(u32(p, 16), 0x006115b3);
+  assert.equal(u32(p, 20), 0); // win_slot
+  assert.equal(u32(p, 24), 0x5e1e2f3a); // serial = instance GUID data1 (OV-D)
+  assert.equal(u32(p, 28), 0); // flags
+  assert.equal(u16(p, 32), 0); // NUMA node
+  const comp = out[1]!;
+  assert.deepEqual(desc(comp.pkt), { type: 11, hdr: 2, total: 3, flags: 0, txid: 0x55 });
+  assert.equal(u32(payload(comp.pkt), 0), 0);
+  assert.equal(comp.type, 0x42490007);
+  assert.equal(h.host.status.windowBase, 0x1_4000_0000);
+});
+
+test('BUS_RELATIONS v1 at 1.1 and v2 with serial and NUMA at 1.3 (Hyper-V profiles)', () => {
+  const h = harness('hyperv-2016');
+  h.send(G.queryProtocolVersion(0x10001));
+  const [rel] = h.send(G.queryBusRelations(), { rc: false });
+  assert.equal(
+    hex(payload(rel!.pkt)),
+    '00 00 49 42 01 00 00 00 b3 15 1e 10 01 00 00 02 b3 15 61 00 00 00 00 00 34 12 00 00 00 00 00 00',
+  );
+  const fn = defaultFunction();
+  const x = harness('hyperv-2019', { functions: [{ wslot: 0x20, fn, serial: 7, numaNode: 3 }] });
+  x.send(G.queryProtocolVersion(0x10003));
+  const [r2] = x.send(G.queryBusRelations(), { rc: false });
+  const p = payload(r2!.pkt);
+  assert.equal(u32(p, 0), 0x42490019);
+  assert.equal(p.length, 40); // 8 + 28, padded to 8
+  assert.equal(u32(p, 20), 0x20);
+  assert.equal(u32(p, 24), 7);
+  assert.equal(u32(p, 28), 1);
+  assert.equal(u16(p, 32), 3);
+  // 1.2 still gets v1 relations (BUS_RELATIONS2 is a 1.3 message, spec §1.2)
+  const y = harness('hyperv-2019');
+  y.send(G.queryProtocolVersion(0x10002));
+  assert.equal(u32(payload(y.send(G.queryBusRelations(), { rc: false })[0]!.pkt), 0), 0x42490000);
+});
+
+test('QUERY_BUS_RELATIONS with RC: OpenVMM sends an empty completion first', () => {
+  const h = harness('openvmm');
+  h.send(G.queryProtocolVersion(VB));
+  const out = h.send(G.queryBusRelations(), { rc: true, txid: 9n });
+  assert.equal(out.length, 2);
+  assert.deepEqual(desc(out[0]!.pkt), { type: 11, hdr: 2, total: 2, flags: 0, txid: 9 });
+  assert.equal(u32(payload(out[1]!.pkt), 0), 0x42490019);
+});
+
+test('QUERY_RESOURCE_REQUIREMENTS: probed masks of the function (verify_mmio values)', () => {
+  for (const p of ['hyperv-2022', 'openvmm']) {
+    const h = ready(p, 0x10004);
+    const [r] = h.send(G.queryResourceRequirements(0));
+    assert.equal(r!.pkt.length, 16 + 32);
+    assert.equal(hex(payload(r!.pkt).subarray(0, 28)), '00 00 00 00 0c f0 ff ff ff ff ff ff 00 c0 ff ff 00 00 00 00 00 00 00 00 00 00 00 00');
+  }
+});
+
+test('RESOURCES_ASSIGNED 1/2 (all-zero guest form) -> 136-byte DeviceTranslateReply', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  for (const msg of [G.resourcesAssigned(0), G.resourcesAssigned2(0)]) {
+    const [r] = h.send(msg, { txid: 3n });
+    const p = payload(r!.pkt);
+    assert.equal(p.length, 136);
+    assert.equal(u32(p, 0), 0);
+    assert.equal(u32(p, 4), 0);
+    assert.equal(u32(p, 128), 0);
+    assert.ok(p.subarray(8, 128).every((x) => x === 0));
+  }
+  assert.equal(h.fn.cfgRead(0x10, 4), 0x0c); // BARs reset to 0 (type bits stay)
+});
+
+test('RESOURCES_ASSIGNED2 with MMIO + MSI descriptors (Windows-style) programs BARs and maps interrupts', () => {
+  const h = ready('openvmm', 0x10004);
+  const m = new Uint8Array(136 + 72);
+  const v = new DataView(m.buffer);
+  v.setUint32(0, 0x42490016, true);
+  m[8] = 3; // BAR0 MEMORY
+  v.setBigUint64(12, 0x20_0000_0000n, true);
+  v.setUint32(20, 0x1000, true);
+  m[48] = 3; // BAR2
+  v.setBigUint64(52, 0x4000n, true);
+  v.setUint32(60, 0x4000, true);
+  v.setUint32(128, 2, true); // 2 MSIs, the second with count 0
+  m[136] = 0x30;
+  v.setUint16(138, 1, true);
+  v.setUint16(140, 1, true);
+  v.setUint16(142, 2, true);
+  const full = new Uint8Array(136 + 2 * 72);
+  full.set(m);
+  const [r] = h.send(full);
+  const p = payload(r!.pkt);
+  assert.equal(u32(p, 0), 0);
+  assert.equal(u32(p, 128), 2); // counts both (quirk)
+  assert.equal(p.length, 136 + 72); // but lists one
+  assert.equal(u16(p, 136 + 2), 1);
+  assert.equal(u64(p, 136 + 8), 0xfee00000);
+  assert.equal(h.fn.cfgRead(0x10, 4), 0x0c);
+  assert.equal(h.fn.cfgRead(0x14, 4), 0x20);
+  assert.equal(h.fn.cfgRead(0x18, 4), 0x4000);
+  assert.deepEqual(h.remapper.entriesFor(0, 0).map((e) => e.cpus), [[2]]);
+});
+
+test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matches address/data', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  // verify_simple_device_interrupt: CREATE_INTERRUPT2 vector 0x13 -> CPU [1]
+  const [a] = h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }), { txid: 4n });
+  assert.equal(hex(payload(a!.pkt)), '00 00 00 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 e0 fe 00 00 00 00');
+  const [b] = h.send(G.createInterrupt(0, { vector: 0x22, deliveryMode: 1, vectorCount: 1, cpuMask: 0b1100n }));
+  assert.equal(u64(payload(b!.pkt), 16), 0xfee00004);
+  const [c] = h.send(G.createInterrupt3(0, { vector: 0x40, deliveryMode: 0, vectorCount: 4, cpus: [0, 3] }));
+  assert.equal(u16(payload(c!.pkt), 10), 4);
+  assert.equal(u64(payload(c!.pkt), 16), 0xfee00008);
+  assert.deepEqual(h.remapper.deliver(0xfee00008, 3), { cpu: 0, vector: 0x43 });
+  assert.deepEqual(h.remapper.entriesFor(0, 0).map((e) => [e.vector, e.cpus]), [[0x13, [1]], [0x22, [2, 3]], [0x40, [0, 3]]]);
+  // delete without RC (as guests send it): no reply, entry gone
+  assert.equal(h.send(G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00004 }), { rc: false }).length, 0);
+  assert.equal(h.remapper.entriesFor(0, 0).length, 2);
+  const [d] = h.send(G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00004 }));
+  assert.equal(u32(payload(d!.pkt), 0), BAD_DATA);
+});
+
+test('vector_count 0 -> SUCCESS with an all-zero descriptor, nothing mapped', () => {
+  const h = ready('openvmm', VB);
+  const [a] = h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 0, cpus: [1] }));
+  assert.ok(payload(a!.pkt).every((x) => x === 0));
+  assert.equal(h.remapper.entriesFor(0, 0).length, 0);
+});
+
+test('RESET_DEVICE -> NOT_SUPPORTED; POWER_STATE_CHANGE toggles MSE with BarMap/BarUnmap', () => {
+  const h = ready('openvmm', 0x10004);
+  const reset = new Uint8Array(8);
+  new DataView(reset.buffer).setUint32(0, 0x4249001c, true);
+  assert.equal(u32(payload(h.send(reset)[0]!.pkt), 0), 0xc00000bb);
+  const pw = (state: number) => {
+    const b = new Uint8Array(12);
+    const v = new DataView(b.buffer);
+    v.setUint32(0, 0x42490004, true);
+    v.setUint32(8, state, true);
+    return b;
+  };
+  h.fn.cfgWrite(0x10, 4, 0x10000000);
+  assert.equal(u32(payload(h.send(pw(1))[0]!.pkt), 0), 0);
+  assert.equal(h.fn.cfgRead(4, 2) & 2, 2);
+  const maps = [];
+  for (let i = 0; i < h.trace.length; i++) if (h.trace.get(i).kind === Ev.BarMap) maps.push(h.trace.get(i));
+  assert.deepEqual(maps.map((e) => [e.a, e.b, e.c]), [[0, 0, 0x10000000], [0, 2, 0]]);
+  assert.equal(u32(payload(h.send(pw(4))[0]!.pkt), 0), 0);
+  assert.equal(h.fn.cfgRead(4, 2) & 2, 0);
+  assert.equal(u32(payload(h.send(pw(2))[0]!.pkt), 0), BAD_DATA);
+});
+
+test('RESOURCES_RELEASED clears MSE, unmaps interrupts, zeroes BARs', () => {
+  const h = ready('hyperv-2019', 0x10002);
+  h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }));
+  h.fn.cfgWrite(0x18, 4, 0x8000);
+  h.fn.cfgWrite(4, 2, 2);
+  assert.equal(h.send(G.resourcesReleased(0), { rc: false }).length, 0);
+  assert.equal(h.remapper.entriesFor(0, 0).length, 0);
+  assert.equal(h.fn.cfgRead(4, 2) & 2, 0);
+  assert.equal(h.fn.cfgRead(0x18, 4), 0);
+});
+
+test('Hyper-V profiles gate messages by version; OpenVMM serves CREATE_INTERRUPT3 at 1.2', () => {
+  const h = ready('hyperv-2016', 0x10001);
+  const [a] = h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }));
+  assert.equal(u32(payload(a!.pkt), 0), BAD_DATA);
+  // Linux 1.1: all-ones dummy CPU mask is accepted by Hyper-V
+  const [b] = h.send(G.createInterrupt(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpuMask: 0xffffffffffffffffn }));
+  assert.equal(u32(payload(b!.pkt), 0), 0);
+  const o = ready('openvmm', 0x10002);
+  const [c] = o.send(G.createInterrupt3(0, { vector: 0x40, deliveryMode: 0, vectorCount: 1, cpus: [0] }));
+  assert.equal(u32(payload(c!.pkt), 0), 0);
+});
+
+function rawMsg(type: number, size: number, fill?: (v: DataView, b: Uint8Array) => void): Uint8Array {
+  const b = new Uint8Array(size);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, type, true);
+  fill?.(v, b);
+  return b;
+}
+
+test('OpenVMM error mapping (spec §9.3): every row -> BAD_DATA completion and an Ev.Error', () => {
+  const rows: [string, Uint8Array, RegExp][] = [
+    ['PacketTooLarge', rawMsg(0x42490010, 39664), /PacketTooLarge/],
+    ['PacketTooSmall header', new Uint8Array(0), /PacketTooSmall\("header"\)/],
+    ['PacketTooSmall interrupt2', rawMsg(0x42490017, 16), /PacketTooSmall\("interrupt2"\)/],
+    ['PacketTooSmall translate', rawMsg(0x42490010, 64), /PacketTooSmall\("translate"\)/],
+    ['UnknownType READ_BLOCK', rawMsg(0x42490009, 16), /UnknownType/],
+    ['UnknownType EJECTION_COMPLETE', G.ejectionComplete(0), /UnknownType/],
+    ['TooManyMsis count', rawMsg(0x42490010, 136, (v) => v.setUint32(128, 495, true)), /TooManyMsis/],
+    ['MSI array truncated', rawMsg(0x42490016, 144, (v) => v.setUint32(128, 2, true)), /PacketTooSmall\("msi2"\)/],
+    ['InvalidMmio', rawMsg(0x42490010, 136, (v, b) => { b[8] = 7; v.setUint32(20, 1, true); }), /InvalidMmio/],
+    ['ResourceHigh64', rawMsg(0x42490010, 136, (v, b) => { b[28] = 3; v.setUint32(40, 0x1000, true); }), /ResourceHigh64/],
+    ['Unaligned', rawMsg(0x42490010, 136, (v, b) => { b[8] = 3; v.setBigUint64(12, 0x800n, true); v.setUint32(20, 0x1000, true); }), /Unaligned/],
+    ['TooLarge', rawMsg(0x42490010, 136, (v, b) => { b[8] = 3; v.setBigUint64(12, 0x2000n, true); v.setUint32(20, 0x2000, true); }), /TooLarge/],
+    ['vector_count > 32', G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 33, cpus: [0] }), /InvalidInterrupt/],
+    ['v1 mask > 32 CPUs', G.createInterrupt(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpuMask: 0xffffffffffffffffn }), /InvalidInterrupt/],
+    ['processor_count > 32', rawMsg(0x42490017, 80, (v) => { v.setUint16(10, 1, true); v.setUint16(12, 33, true); }), /InvalidInterrupt/],
+    ['delivery mode 2', G.createInterrupt3(0, { vector: 0x30, deliveryMode: 2, vectorCount: 1, cpus: [0] }), /InvalidInterruptType/],
+    ['UnknownInterrupt', G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00100 }), /UnknownInterrupt/],
+    ['InvalidSlot', G.queryResourceRequirements(1), /InvalidSlot/],
+  ];
+  for (const [name, msg, re] of rows) {
+    const h = ready('openvmm', 0x10004);
+    const out = h.send(msg, { txid: 0x77n });
+    assert.equal(out.length, 1, name);
+    assert.deepEqual(desc(out[0]!.pkt), { type: 11, hdr: 2, total: 3, flags: 0, txid: 0x77 }, name);
+    assert.equal(u32(payload(out[0]!.pkt), 0), BAD_DATA, name);
+    assert.match(h.errors().join('\n'), re, name);
+    assert.equal(h.host.status.state, 'ready', name);
+  }
+  // TooManyMsis across requests: 494 messages in total
+  const h = ready('openvmm', 0x10004);
+  for (let i = 0; i < 15; i++) assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 32, cpus: [0] }))[0]!.pkt), 0), 0);
+  assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 15, cpus: [0] }))[0]!.pkt), 0), BAD_DATA);
+  assert.match(h.errors().join('\n'), /TooManyMsis/);
+});
+
+test('fatal errors: data before negotiation, second negotiation, non-data packet — no reply, host stops', () => {
+  const a = harness('openvmm');
+  assert.equal(a.send(G.queryBusRelations()).length, 0);
+  assert.equal(a.host.status.state, 'fatal');
+  assert.equal(a.send(G.queryProtocolVersion(VB)).length, 0);
+  const b = ready('openvmm', VB);
+  assert.equal(b.send(G.queryProtocolVersion(VB)).length, 0);
+  assert.equal(b.host.status.state, 'fatal');
+  const c = ready('hyperv-2022', 0x10004);
+  assert.equal(c.send(new Uint8Array(8), { type: 11 }).length, 0);
+  assert.match(c.errors().join('\n'), /InvalidPacketType/);
+  const d = harness('hyperv-2022');
+  d.host.handlePacket(new Uint8Array([1, 2, 3]));
+  assert.equal(d.host.status.state, 'fatal');
+});
+
+test('canDequeue is false while the outbound ring cannot hold the replies', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  assert.equal(h.host.canDequeue(), true);
+  h.time.free = 64;
+  assert.equal(h.host.canDequeue(), false);
+});
+
+test('eject: PCI_EJECT, 60 s timer, rescind on timeout or after EJECTION_COMPLETE', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  h.host.eject(0);
+  assert.equal(hex(payload(h.sent[0]!.pkt)), '0b 00 49 42 00 00 00 00');
+  assert.equal(desc(h.sent[0]!.pkt).flags, 0);
+  assert.equal(h.timers.get('eject:0'), 1000 + 60e9);
+  // CREATE_INTERRUPT is still served after EJECT
+  assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }))[0]!.pkt), 0), 0);
+  h.time.now += 60e9;
+  h.host.onTimer('eject:0');
+  assert.equal(h.rescinds, 1);
+  assert.equal(h.remapper.entriesFor(0, 0).length, 0);
+  assert.equal(h.host.status.state, 'ejected');
+
+  const g = ready('hyperv-2022', 0x10004);
+  g.host.eject(0);
+  assert.equal(g.send(G.ejectionComplete(0), { rc: false }).length, 0);
+  assert.deepEqual(g.cancelled, ['eject:0']);
+  assert.equal(g.rescinds, 1);
+  g.host.onTimer('eject:0');
+  assert.equal(g.rescinds, 1);
+
+  const o = ready('openvmm', VB);
+  o.host.eject(0);
+  assert.equal(o.sent.length, 0);
+  assert.equal(o.rescinds, 1);
+});
+
+test('faults: status, no-reply, truncate, flip, delay, vanish', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  const QRR = 0x42490005;
+  h.host.addFault({ message: QRR, action: { kind: 'status', status: 0xc0000001 }, remaining: 1 });
+  assert.equal(hex(payload(h.send(G.queryResourceRequirements(0))[0]!.pkt)), '01 00 00 c0 00 00 00 00');
+  assert.equal(u32(payload(h.send(G.queryResourceRequirements(0))[0]!.pkt), 4), 0xfffff00c); // fault used up
+  h.host.addFault({ message: QRR, action: { kind: 'no-reply' }, remaining: 1 });
+  assert.equal(h.send(G.queryResourceRequirements(0)).length, 0);
+  h.host.addFault({ message: QRR, action: { kind: 'truncate', bytes: 2 }, remaining: 1 });
+  const [t] = h.send(G.queryResourceRequirements(0));
+  assert.equal(t!.pkt.length, 24);
+  assert.equal(hex(payload(t!.pkt)), '00 00 00 00 00 00 00 00');
+  h.host.addFault({ message: QRR, action: { kind: 'flip', offset: 4, xor: 0xff }, remaining: 1 });
+  assert.equal(u32(payload(h.send(G.queryResourceRequirements(0))[0]!.pkt), 4), 0xfffff0f3);
+  h.host.addFault({ message: QRR, action: { kind: 'delay', ns: 5000 }, remaining: 1 });
+  assert.equal(h.send(G.queryResourceRequirements(0), { txid: 0x99n }).length, 0);
+  const name = [...h.timers.keys()].find((k) => k.startsWith('delay:'))!;
+  assert.equal(h.timers.get(name), 1000 + 5000);
+  h.host.onTimer(name);
+  assert.equal(desc(h.sent.at(-1)!.pkt).txid, 0x99);
+  h.host.addFault({ message: QRR, action: { kind: 'vanish' }, remaining: 1 });
+  h.send(G.queryResourceRequirements(0));
+  assert.equal(h.host.isVanished(0), true);
+  h.host.mmioWrite(0, 4, 0);
+  assert.deepEqual(h.host.mmioRead(0x1000, 4), { ok: true, value: 0xffffffff });
+  let faults = 0;
+  for (let i = 0; i < h.trace.length; i++) if (h.trace.get(i).kind === Ev.Fault) faults++;
+  assert.equal(faults, 6);
+});
+
+test('snapshot/restore: equal snapshots and identical behaviour afterwards', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }));
+  h.host.eject(0);
+  h.host.addFault({ message: 0x42490005, action: { kind: 'status', status: 1 }, remaining: 2 });
+  h.host.mmioWrite(0, 4, 0);
+  const snap = structuredClone(h.host.snapshot());
+  const rsnap = structuredClone(h.remapper.snapshot());
+  const fsnap = h.fn.snapshot();
+  const a = h.send(G.queryResourceRequirements(0)).map((x) => hex(x.pkt));
+
+  const g = harness('hyperv-2022');
+  g.host.restore(structuredClone(snap));
+  g.remapper.restore(rsnap);
+  g.fn.restore(fsnap);
+  assert.deepEqual(g.host.snapshot(), snap);
+  assert.deepEqual(g.host.status, h.host.status.state === 'ready' ? { state: 'ready', version: 0x10004, windowBase: 0xf8000000 } : g.host.status);
+  const b = g.send(G.queryResourceRequirements(0)).map((x) => hex(x.pkt));
+  assert.deepEqual(b, a);
+  assert.deepEqual(g.host.mmioRead(0x1000, 2), { ok: true, value: 0x15b3 });
+});
+
+test('host never throws on random packets (fixed seed), every profile', () => {
+  let s = 0x12345678;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8);
+  for (const p of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']) {
+    const h = ready(p, p === 'hyperv-2016' ? 0x10001 : 0x10002);
+    for (let i = 0; i < 2000; i++) {
+      const len = rnd() % 200;
+      const b = new Uint8Array(len);
+      for (let j = 0; j < len; j++) b[j] = rnd() & 0xff;
+      if (len >= 4 && rnd() % 2) new DataView(b.buffer).setUint32(0, 0x42490000 + (rnd() % 0x1e), true);
+      if (len >= 8 && rnd() % 2) new DataView(b.buffer).setUint32(4, 0, true);
+      h.send(b, { rc: rnd() % 4 !== 0, txid: BigInt(i + 1) });
+      assert.ok(h.host.status.state === 'ready' || h.host.status.state === 'fatal' || h.host.status.state === 'ejected');
+      if (h.host.status.state !== 'ready') break;
+    }
+    assert.ok(!h.errors().some((e) => /internal host error/.test(e)), p);
+  }
+});

@@ -3,3 +3,4 @@ import './start';
 import './run';
 import './check';
 import './listings';
+import './dap';

@@ -1,0 +1,748 @@
+// The vPCI debug session: a flat list of DAP request handlers over the
+// runtime. It is hosted inline in VS Code, over stdio, and over TCP; it honours
+// the client's capabilities and only sends what the client said it accepts.
+import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import {
+  LoggingDebugSession,
+  InitializedEvent,
+  StoppedEvent,
+  TerminatedEvent,
+  OutputEvent,
+  InvalidatedEvent,
+  MemoryEvent,
+  Event,
+  Thread,
+  StackFrame,
+  Scope,
+  Source,
+  logger,
+  Logger,
+} from '@vscode/debugadapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { loadScenarioFile, formatDiagnostic, type Loaded } from './load';
+import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
+import { EXCEPTION_FILTERS, dataId, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
+import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
+import { Inspector } from './inspect';
+import { listingPath, writeListings } from './cli/listings';
+import type { Machine } from '../emulator/machine/machine';
+import type { ThreadState } from '../emulator/machine/threads';
+import type { GuestModelName } from '../emulator/vpci/guest/quirks';
+
+export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
+  scenario: string;
+  guest?: GuestModelName;
+  host?: string;
+  quirks?: Record<string, boolean>;
+  stopOnEntry?: boolean;
+  trace?: boolean;
+  /** Where the driver listings live (default: the extension's listings/ folder). */
+  listingsDir?: string;
+}
+
+/** Steps run between yields to the event loop, so pause and other requests get through. */
+const CHUNK = 20_000;
+
+export class VpciDebugSession extends LoggingDebugSession {
+  private client: DebugProtocol.InitializeRequestArguments = { adapterID: 'vpci' };
+  private rt?: VpciRuntime;
+  private ins?: Inspector;
+  private launchArgs?: LaunchArgs;
+  private listingsDir = '';
+  private vars = new VarTable();
+  private frames = new Map<number, { threadId: number; index: number }>();
+  private nextFrameId = 1;
+  private hex = true;
+  private running = false;
+  private lastStop?: StopInfo;
+  private ended = false;
+  private lastTraceLength = 0;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------
+
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.client = args;
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsEvaluateForHovers: true,
+      supportsStepBack: true,
+      supportsSetVariable: true,
+      supportsRestartRequest: true,
+      supportsTerminateRequest: true,
+      supportsSteppingGranularity: true,
+      supportsExceptionInfoRequest: true,
+      supportsExceptionFilterOptions: true,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default, supportsCondition: false })),
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsValueFormattingOptions: true,
+      supportsCompletionsRequest: true,
+      completionTriggerCharacters: ['.', '('],
+      supportsClipboardContext: true,
+      supportsDelayedStackTraceLoading: true,
+      supportsLoadedSourcesRequest: true,
+      supportsBreakpointLocationsRequest: true,
+      supportsCancelRequest: false,
+    };
+    this.sendResponse(response);
+  }
+
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
+    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    if (!args || typeof args.scenario !== 'string' || !args.scenario) {
+      this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
+      return;
+    }
+    this.launchArgs = args;
+    const err = this.load(args);
+    if (err) {
+      this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  /** Loads the scenario and builds runtime and inspector; returns an error text or undefined. */
+  private load(args: LaunchArgs): string | undefined {
+    const file = resolve(args.scenario);
+    let l: Loaded;
+    try {
+      const ov: { guest?: GuestModelName; host?: string; quirks?: Record<string, boolean> } = {};
+      if (args.guest) ov.guest = args.guest;
+      if (args.host) ov.host = args.host;
+      if (args.quirks) ov.quirks = args.quirks;
+      l = loadScenarioFile(file, ov);
+    } catch (e) {
+      return `Cannot load ${args.scenario}: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    for (const d of l.diagnostics) this.out(formatDiagnostic(d, file, l.text) + '\n', d.severity === 'error' ? 'stderr' : 'console');
+    if (!l.machine) return `${basename(file)} has ${l.errors.length} error(s): ${l.errors.map((e) => `line ${e.loc.line}: ${e.message}`).join('; ')}`;
+    this.listingsDir = this.prepareListings(args.listingsDir, l.machine);
+    const m = l.machine;
+    const sources = {
+      listingOf: (path: string) => {
+        const p = resolve(path);
+        for (const f of m.program.listings.keys()) if (resolve(listingPath(this.listingsDir, m.config.guest, f)) === p) return f;
+        return undefined;
+      },
+      isScenario: (path: string) => resolve(path) === file,
+      pathOfListing: (f: string) => listingPath(this.listingsDir, m.config.guest, f),
+    };
+    this.ins = new Inspector(m, () => this.hex, this.pciIds());
+    this.rt = new VpciRuntime(m, file, sources, {
+      log: (text, where) => this.out(text + '\n', 'console', where),
+      env: (tid, locals) => this.ins!.env(tid, locals),
+      describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
+      dataValue: (bp) => this.ins!.dataValue(bp),
+      dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
+    });
+    this.ended = false;
+    this.lastTraceLength = 0;
+    return undefined;
+  }
+
+  private pciIds(): string | undefined {
+    for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return readFileSync(p, 'utf8');
+    return undefined;
+  }
+
+  /** The listings folder: the shipped one when it matches this build, else freshly written ones. */
+  private prepareListings(dir: string | undefined, m: Machine): string {
+    const candidates = dir ? [dir] : [join(__dirname, '..', 'listings'), join(__dirname, '..', '..', 'listings')];
+    for (const d of candidates) {
+      let ok = true;
+      for (const l of m.program.listings.values()) {
+        const p = listingPath(d, m.config.guest, l.file);
+        if (!existsSync(p) || readFileSync(p, 'utf8') !== l.text) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) return d;
+    }
+    const d = dir ?? join(tmpdir(), `vpci-lab-listings-${process.pid}`);
+    try {
+      mkdirSync(d, { recursive: true });
+      writeListings(d);
+      return d;
+    } catch {
+      const t = join(tmpdir(), `vpci-lab-listings-${process.pid}`);
+      writeListings(t);
+      return t;
+    }
+  }
+
+  protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.sendResponse(response);
+    if (!this.rt) return;
+    if (this.launchArgs?.stopOnEntry !== false) this.stopAt({ reason: 'entry', threadId: this.rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Before the first step of the scenario' });
+    else this.resume({ kind: 'continue' });
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    const a = (args.arguments as LaunchArgs | undefined) ?? this.launchArgs;
+    if (!a) {
+      this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart', showUser: true });
+      return;
+    }
+    const old = this.rt;
+    const err = this.load(a);
+    if (err) {
+      this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
+      return;
+    }
+    // Breakpoints carry over to the new run.
+    if (old && this.rt) {
+      for (const [path, list] of old.lineBps) this.rt.setLineBreakpoints(path, list.map((b) => ({ line: b.line, ...(b.condition ? { condition: b.condition } : {}), ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}), ...(b.logMessage ? { logMessage: b.logMessage } : {}) })));
+      this.rt.fnBps = old.fnBps;
+      this.rt.dataBps = old.dataBps;
+      this.rt.exceptionFilters = old.exceptionFilters;
+    }
+    this.sendResponse(response);
+    this.invalidate(['all']);
+    if (a.stopOnEntry !== false) this.stopAt({ reason: 'entry', threadId: this.rt!.upcoming()?.threadId ?? SCENARIO_THREAD });
+    else this.resume({ kind: 'continue' });
+  }
+
+  protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.rt?.pause();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.rt?.pause();
+    this.sendResponse(response);
+  }
+
+  // ---- breakpoints --------------------------------------------------------------
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    if (!this.rt || !args.source?.path) {
+      response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message: 'No scenario is loaded' })) };
+      this.sendResponse(response);
+      return;
+    }
+    const reqs = (args.breakpoints ?? []).map((b) => {
+      const r: { line: number; condition?: string; hitCondition?: string; logMessage?: string } = { line: this.convertClientLineToDebugger(b.line) };
+      if (b.condition) r.condition = b.condition;
+      if (b.hitCondition) r.hitCondition = b.hitCondition;
+      if (b.logMessage) r.logMessage = b.logMessage;
+      return r;
+    });
+    const bps = this.rt.setLineBreakpoints(args.source.path, reqs);
+    response.body = {
+      breakpoints: bps.map((b, i) => {
+        const bp: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified, line: this.convertDebuggerLineToClient(b.line), source: { name: basename(b.path), path: b.path } };
+        if (b.message) bp.message = b.message;
+        if (!validHitCondition(reqs[i]!.hitCondition)) {
+          bp.verified = false;
+          bp.message = `Hit count "${reqs[i]!.hitCondition}": use N, =N, >N, >=N, <N, <=N or %N`;
+        }
+        return bp;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override breakpointLocationsRequest(response: DebugProtocol.BreakpointLocationsResponse, args: DebugProtocol.BreakpointLocationsArguments): void {
+    const rt = this.rt;
+    const path = args.source.path;
+    response.body = { breakpoints: [] };
+    if (rt && path) {
+      const from = this.convertClientLineToDebugger(args.line);
+      const to = args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : from;
+      const listing = rt.sources.listingOf(path);
+      let lines: number[] = [];
+      if (listing) lines = rt.m.program.listings.get(listing)?.executable ?? [];
+      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.line ?? 0);
+      response.body.breakpoints = [...new Set(lines.filter((l) => l >= from && l <= to))].map((l) => ({ line: this.convertDebuggerLineToClient(l) }));
+    }
+    this.sendResponse(response);
+  }
+
+  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    if (!this.rt) {
+      response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'No scenario is loaded' })) };
+      this.sendResponse(response);
+      return;
+    }
+    const bps = this.rt.setFunctionBreakpoints(args.breakpoints, (n) => this.ins!.messageType(n));
+    response.body = {
+      breakpoints: bps.map((b) => {
+        const r: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified };
+        if (b.message) r.message = b.message;
+        if (b.kind === 'function') {
+          const cf = this.rt!.m.program.fns.get(b.name);
+          if (cf) {
+            r.source = this.sourceOf(cf.file);
+            r.line = this.convertDebuggerLineToClient(cf.line);
+          }
+        }
+        return r;
+      }),
+    };
+    this.sendResponse(response);
+  }
+
+  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
+    const chosen = [...(args.filters ?? []), ...(args.filterOptions ?? []).map((o) => o.filterId)];
+    const bad = chosen.filter((f) => !known.has(f));
+    if (this.rt) this.rt.exceptionFilters = new Set(chosen.filter((f) => known.has(f)) as ExceptionFilter[]);
+    response.body = { breakpoints: chosen.map((f) => (bad.includes(f) ? { verified: false, message: `Unknown exception filter ${f}` } : { verified: true })) };
+    this.sendResponse(response);
+  }
+
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, _args: DebugProtocol.ExceptionInfoArguments): void {
+    const x = this.lastStop?.exception;
+    if (!x) {
+      this.sendErrorResponse(response, { id: 1010, format: 'The session is not stopped on an exception', showUser: false });
+      return;
+    }
+    const f = EXCEPTION_FILTERS.find((e) => e.filter === x.filter)!;
+    response.body = {
+      exceptionId: x.filter,
+      description: x.description,
+      breakMode: 'always',
+      details: { message: x.description, typeName: f.label, evaluateName: `trace(${x.event})`, stackTrace: this.ins!.eventContext(x.event) },
+    };
+    this.sendResponse(response);
+  }
+
+  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const none = (why: string) => {
+      response.body = { dataId: null, description: why };
+      this.sendResponse(response);
+    };
+    if (!this.ins) return none('No scenario is loaded');
+    let target: { dataId: string; description: string } | undefined;
+    if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes ?? 4);
+    else if (args.variablesReference) {
+      const n = this.vars.child(args.variablesReference, args.name);
+      if (n?.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
+    } else target = this.ins.dataTargetForExpression(args.name);
+    if (!target) return none(`'${args.name}' is not a config-space register, field or MSI-X entry`);
+    response.body = { dataId: target.dataId, description: target.description, accessTypes: ['read', 'write', 'readWrite'], canPersist: true };
+    this.sendResponse(response);
+  }
+
+  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const list: DataBp[] = [];
+    const out: DebugProtocol.Breakpoint[] = [];
+    for (const b of args.breakpoints) {
+      const t = parseDataId(b.dataId);
+      if (!t || !this.rt) {
+        out.push({ verified: false, message: `Unknown data breakpoint id ${b.dataId}` });
+        continue;
+      }
+      const bp: DataBp = { id: this.rt.newBreakpointId(), dataId: b.dataId, target: { ...t, description: this.ins!.describeTarget(t) }, access: (b.accessType ?? 'write') as AccessType, hits: 0 };
+      if (b.condition) bp.condition = b.condition;
+      if (b.hitCondition) bp.hitCondition = b.hitCondition;
+      list.push(bp);
+      const present = this.ins!.targetPresent(t);
+      out.push({ id: bp.id, verified: true, message: present ? bp.target.description : `${bp.target.description} (the device is not present yet)` });
+    }
+    this.rt?.setDataBreakpoints(list);
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  // ---- execution ----------------------------------------------------------------------
+
+  private threadDepth(tid: number): number {
+    return this.rt?.m.threads.find((t) => t.id === tid)?.frames.length ?? 0;
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    if (this.ended) {
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.resume({ kind: 'continue' });
+  }
+
+  private stepMode(tid: number, kind: 'in' | 'over' | 'out', granularity?: DebugProtocol.SteppingGranularity): StepMode {
+    if (granularity === 'instruction') return { kind: 'instruction' };
+    if (tid === SCENARIO_THREAD) return { kind: 'scenario' };
+    return { kind, thread: tid, depth: this.threadDepth(tid) };
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.sendResponse(response);
+    this.resume(this.stepMode(args.threadId, 'over', args.granularity));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.sendResponse(response);
+    this.resume(this.stepMode(args.threadId, 'in', args.granularity));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.sendResponse(response);
+    this.resume(this.stepMode(args.threadId, 'out', args.granularity));
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.sendResponse(response);
+    if (!this.rt) return;
+    this.ended = false;
+    this.stopAt(this.rt.stepBack(args.threadId, args.granularity === 'instruction'));
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    this.sendResponse(response);
+    if (!this.rt) return;
+    this.ended = false;
+    this.stopAt(this.rt.reverseContinue());
+  }
+
+  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    if (this.running) this.rt?.pause();
+    else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
+  }
+
+  private resume(mode: StepMode): void {
+    const rt = this.rt;
+    if (!rt || this.running) return;
+    this.running = true;
+    let first = true;
+    const tick = () => {
+      const s = rt.runForward(mode, CHUNK, first);
+      first = false;
+      if (s) {
+        this.running = false;
+        this.stopAt(s);
+      } else setImmediate(tick);
+    };
+    tick();
+  }
+
+  private stopAt(s: StopInfo): void {
+    this.lastStop = s;
+    this.vars.reset();
+    this.frames.clear();
+    if (s.reason === 'end') this.ended = true;
+    const rt = this.rt!;
+    if (this.client.supportsMemoryEvent !== false && this.rt) {
+      // Config space and BAR memory may have changed: tell memory views.
+      for (const ref of this.ins!.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
+    }
+    const ev = new StoppedEvent(s.reason, s.threadId, s.text) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (s.description) ev.body.description = s.description;
+    if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
+    if (s.reason === 'end') this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+    this.sendEvent(ev);
+    if (rt.m.trace.length !== this.lastTraceLength) {
+      this.lastTraceLength = rt.m.trace.length;
+      this.sendEvent(new Event('vpci/traceChanged', { length: rt.m.trace.length, position: rt.position }));
+    }
+  }
+
+  private invalidate(areas: DebugProtocol.InvalidatedAreas[]): void {
+    if (this.client.supportsInvalidatedEvent) this.sendEvent(new InvalidatedEvent(areas));
+  }
+
+  // ---- inspection ---------------------------------------------------------------------
+
+  protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const threads: Thread[] = [new Thread(SCENARIO_THREAD, 'scenario timeline')];
+    if (this.rt) for (const t of this.rt.m.threads) if (t.status !== 'done' || t.id === this.lastStop?.threadId) threads.push(new Thread(t.id, `${t.name}${t.status === 'blocked' ? ` (waiting: ${t.waitWhy ?? ''})` : t.status === 'done' ? ' (exited)' : ''}`));
+    response.body = { threads };
+    this.sendResponse(response);
+  }
+
+  private sourceOf(listingFile: string): Source {
+    const p = listingPath(this.listingsDir, this.rt!.m.config.guest, listingFile);
+    return new Source(basename(p), p, 0, `${this.rt!.m.config.guest} driver listing`);
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const rt = this.rt;
+    if (!rt) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      this.sendResponse(response);
+      return;
+    }
+    const all: StackFrame[] = [];
+    const mk = (index: number, name: string, src?: Source, line = 0): StackFrame => {
+      const id = this.nextFrameId++;
+      this.frames.set(id, { threadId: args.threadId, index });
+      const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, 1);
+      if (!src) (f as DebugProtocol.StackFrame).presentationHint = 'label';
+      return f;
+    };
+    if (args.threadId === SCENARIO_THREAD) {
+      const m = rt.m;
+      const next = m.config.timeline[m.state.timelineIndex];
+      const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
+      if (next) all.push(mk(0, `at ${fmtTime(next.time)}: ${next.text}`, src, next.line ?? 0));
+      else all.push(mk(0, `scenario: timeline done (now ${fmtTime(m.now)})`, src, lastTimelineLine(m)));
+    } else {
+      const t = rt.m.threads.find((x) => x.id === args.threadId);
+      if (t && t.role === 'host') {
+        const b = rt.m.buses[t.bus];
+        all.push(mk(0, `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`));
+      } else if (t) {
+        const fr = rt.m.frames(t);
+        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line)));
+        if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
+      }
+    }
+    const start = args.startFrame ?? 0;
+    const levels = args.levels || all.length;
+    response.body = { stackFrames: all.slice(start, start + levels), totalFrames: all.length };
+    this.sendResponse(response);
+  }
+
+  private frameLocals(frameId: number): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
+    const f = this.frames.get(frameId);
+    if (!f || !this.rt) return {};
+    const t = this.rt.m.threads.find((x) => x.id === f.threadId);
+    const fr = t?.frames[f.index];
+    return fr ? { t, locals: fr.locals, fn: fr.fn } : t ? { t } : {};
+  }
+
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const rt = this.rt;
+    const ins = this.ins;
+    if (!rt || !ins) {
+      response.body = { scopes: [] };
+      this.sendResponse(response);
+      return;
+    }
+    const { t, locals, fn } = this.frameLocals(args.frameId);
+    const scopes: DebugProtocol.Scope[] = [];
+    const add = (name: string, node: VarNode, hint?: 'locals' | 'registers', expensive = false) => {
+      const s = new Scope(name, this.vars.add(node), expensive) as DebugProtocol.Scope;
+      if (hint) s.presentationHint = hint;
+      scopes.push(s);
+    };
+    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
+    const busIdx = t && t.bus >= 0 ? t.bus : undefined;
+    for (const b of rt.m.buses) {
+      if (busIdx !== undefined && b.index !== busIdx && rt.m.buses.length > 4) continue;
+      add(`Bus ${b.decl.name}`, ins.busNode(b.index));
+      for (const [wslot] of b.functions) add(`Device ${b.decl.name}/${ins.slotText(wslot)}: ${ins.title(b.index, wslot)}`, ins.deviceNode(b.index, wslot), 'registers');
+    }
+    add('Interrupts', ins.interruptsNode());
+    add('VMBus', ins.vmbusNode());
+    add('Scenario', ins.scenarioNode(rt.position));
+    response.body = { scopes };
+    this.sendResponse(response);
+  }
+
+  private localNode(k: string, v: unknown, owner: Record<string, unknown>): VarNode {
+    const n = valueNode(k, v, this.hex, k);
+    if (typeof v === 'number' || typeof v === 'boolean') {
+      n.set = (text) => {
+        const x = this.ins!.parseValue(text);
+        if (x === undefined) return { ok: false, error: `'${text}' is not a number` };
+        owner[k] = typeof v === 'boolean' ? !!x : x;
+        this.rt!.h.truncateFuture();
+        return { ok: true, value: typeof v === 'boolean' ? String(!!x) : fmtNum(x, this.hex) };
+      };
+    }
+    return n;
+  }
+
+  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (args.format?.hex !== undefined) this.hex = args.format.hex;
+    const vars = this.vars.expand(args.variablesReference, args.filter, args.start, args.count);
+    if (!vars) {
+      this.sendErrorResponse(response, { id: 1020, format: `Unknown or stale variablesReference ${args.variablesReference}`, showUser: false });
+      return;
+    }
+    response.body = { variables: vars };
+    this.sendResponse(response);
+  }
+
+  protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    const n = this.vars.child(args.variablesReference, args.name);
+    if (!n || !n.set) {
+      this.sendErrorResponse(response, { id: 1030, format: n ? `${args.name} is read-only` : `No variable ${args.name}`, showUser: true });
+      return;
+    }
+    const r = n.set(args.value);
+    if (!r.ok) {
+      this.sendErrorResponse(response, { id: 1031, format: r.error, showUser: true });
+      return;
+    }
+    this.rt!.h.truncateFuture();
+    response.body = { value: r.value };
+    this.sendResponse(response);
+    this.invalidate(['variables']);
+    for (const ref of this.ins!.memoryReferences()) if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(ref, 0, 4096));
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    if (!this.ins) {
+      this.sendErrorResponse(response, { id: 1040, format: 'No scenario is loaded', showUser: false });
+      return;
+    }
+    const { t, locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
+    const r = this.ins.evaluate(args.expression, args.context ?? 'repl', t?.id, locals, args.format?.hex ?? this.hex);
+    if (!r.ok) {
+      this.sendErrorResponse(response, { id: 1041, format: r.error, showUser: false });
+      return;
+    }
+    const ref = r.node ? this.vars.add(r.node) : 0;
+    response.body = { result: r.text, variablesReference: ref };
+    if (r.node?.memoryReference) response.body.memoryReference = r.node.memoryReference;
+    if (r.node?.indexed !== undefined) response.body.indexedVariables = r.node.indexed;
+    if (r.changed) {
+      this.rt!.h.truncateFuture();
+      this.invalidate(['variables']);
+    }
+    this.sendResponse(response);
+  }
+
+  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    const { locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
+    response.body = { targets: this.ins ? this.ins.completions(args.text, args.column - (this.client.columnsStartAt1 === false ? 0 : 1), locals) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const r = this.ins?.readMemory(args.memoryReference, args.offset ?? 0, args.count);
+    if (!r || !r.ok) {
+      this.sendErrorResponse(response, { id: 1050, format: r ? r.error : 'No scenario is loaded', showUser: false });
+      return;
+    }
+    response.body = { address: r.address, data: Buffer.from(r.bytes).toString('base64') };
+    if (r.unreadable) response.body.unreadableBytes = r.unreadable;
+    this.sendResponse(response);
+  }
+
+  protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
+    const r = this.ins?.writeMemory(args.memoryReference, args.offset ?? 0, bytes);
+    if (!r || !r.ok) {
+      this.sendErrorResponse(response, { id: 1051, format: r ? r.error : 'No scenario is loaded', showUser: true });
+      return;
+    }
+    this.rt!.h.truncateFuture();
+    response.body = { bytesWritten: r.written };
+    this.sendResponse(response);
+    if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, r.written));
+    this.invalidate(['variables']);
+  }
+
+  protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    const rt = this.rt;
+    response.body = { sources: rt ? [new Source(basename(rt.scenarioFile), rt.scenarioFile), ...[...rt.m.program.listings.keys()].map((f) => this.sourceOf(f))] : [] };
+    this.sendResponse(response);
+  }
+
+  // ---- vPCI custom requests ---------------------------------------------------------------
+
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: any): void {
+    const ins = this.ins;
+    const rt = this.rt;
+    if (!ins || !rt) {
+      this.sendErrorResponse(response, { id: 1060, format: 'No scenario is loaded', showUser: false });
+      return;
+    }
+    try {
+      switch (command) {
+        case 'vpci/topology':
+          response.body = ins.topology();
+          break;
+        case 'vpci/messages':
+          response.body = ins.messages(Number(args?.from ?? 0), Number(args?.count ?? 200), (ev) => rt.h.stepOfEvent(ev));
+          break;
+        case 'vpci/messageDetail': {
+          const d = ins.messageDetail(Number(args?.index));
+          if (!d) throw new Error(`No VMBus packet at trace event ${args?.index}`);
+          response.body = d;
+          break;
+        }
+        case 'vpci/gotoEvent': {
+          if (this.running) throw new Error('Pause the session first');
+          const s = rt.gotoEvent(Number(args?.index));
+          if (!s) throw new Error(`Trace event ${args?.index} has not happened yet`);
+          this.sendResponse(response);
+          this.ended = false;
+          this.stopAt(s);
+          return;
+        }
+        case 'vpci/toggleHex':
+          this.hex = args?.hex !== undefined ? !!args.hex : !this.hex;
+          response.body = { hex: this.hex };
+          this.sendResponse(response);
+          this.invalidate(['variables']);
+          return;
+        case 'vpci/lspci':
+          response.body = { text: ins.lspci(args?.bus, args?.wslot !== undefined ? Number(args.wslot) : undefined, args?.verbose !== false) };
+          break;
+        case 'vpci/eject': {
+          if (this.running) throw new Error('Pause the session first');
+          const b = rt.m.busByName(String(args?.bus));
+          if (!b) throw new Error(`No bus ${args?.bus}`);
+          b.eject(Number(args?.wslot ?? 0));
+          rt.h.truncateFuture();
+          response.body = { ok: true };
+          this.sendResponse(response);
+          this.invalidate(['variables']);
+          return;
+        }
+        case 'vpci/trace':
+          response.body = { lines: ins.transcript(Number(args?.from ?? 0), Number(args?.count ?? 200)), total: rt.m.trace.length };
+          break;
+        default:
+          this.sendErrorResponse(response, { id: 1061, format: `Unknown request ${command}`, showUser: false });
+          return;
+      }
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1062, format: e instanceof Error ? e.message : String(e), showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private out(text: string, category: 'console' | 'stdout' | 'stderr', where?: { path: string; line: number }): void {
+    const e = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
+    if (where) {
+      e.body.source = { name: basename(where.path), path: where.path };
+      e.body.line = this.convertDebuggerLineToClient(where.line);
+    }
+    this.sendEvent(e);
+  }
+}
+
+function fmtTime(ns: number): string {
+  if (ns === 0) return '0';
+  if (ns % 1e9 === 0) return `${ns / 1e9}s`;
+  if (ns % 1e6 === 0) return `${ns / 1e6}ms`;
+  if (ns % 1e3 === 0) return `${ns / 1e3}us`;
+  return `${ns}ns`;
+}
+
+function lastTimelineLine(m: Machine): number {
+  const t = m.config.timeline;
+  return t.length ? (t[t.length - 1]!.line ?? 0) : 0;
+}
+
+export { dataId, dirname };

@@ -48,7 +48,8 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   sub(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
-      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update((e.body as { length?: number } | undefined)?.length);
+      // `length` counts every trace event; the panel counts VMBus messages, so it re-reads.
+      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update();
     }),
   );
   const onActive = (s: vscode.DebugSession | undefined) => {

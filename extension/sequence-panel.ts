@@ -55,7 +55,7 @@ export class SequencePanel implements vscode.Disposable {
     void this.panel.webview.postMessage({ type: 'init', buses, total: this.total });
   }
 
-  /** The trace grew (or shrank after a step back). */
+  /** The trace grew (or shrank after a step back): re-read the message count. */
   async update(length?: number): Promise<void> {
     if (!this.panel || !this.session) return;
     if (length === undefined) {
@@ -65,6 +65,7 @@ export class SequencePanel implements vscode.Disposable {
         return;
       }
     }
+    if (length === this.total) return;
     this.total = length;
     void this.panel.webview.postMessage({ type: 'total', total: length });
   }
@@ -76,7 +77,7 @@ export class SequencePanel implements vscode.Disposable {
     try {
       if (m.type === 'need') {
         const r = (await s.customRequest(REQ.messages, { from: m.from, count: m.count })) as MessagesResponse;
-        void this.panel.webview.postMessage({ type: 'items', items: r.items });
+        void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items });
         if (r.total !== this.total) await this.update(r.total);
       } else if (m.type === 'select') {
         const d = (await s.customRequest(REQ.messageDetail, { index: m.index })) as MessageDetailResponse;

@@ -151,10 +151,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     if (!row) return;
     selected = Number(row.dataset.index);
     render();
-    vscode.postMessage({ type: 'select', index: selected });
+    const it = cache.get(selected);
+    if (it) vscode.postMessage({ type: 'select', index: it.index });
   });
   doc.getElementById('goto').addEventListener('click', () => {
-    if (selected >= 0) vscode.postMessage({ type: 'goto', index: selected });
+    const it = cache.get(selected);
+    if (it) vscode.postMessage({ type: 'goto', index: it.index });
   });
   win.addEventListener('message', (e: any) => {
     const m = e.data;
@@ -169,7 +171,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     } else if (m.type === 'total') {
       setTotal(m.total);
     } else if (m.type === 'items') {
-      for (const it of m.items as Item[]) cache.set(it.index, it);
+      // rows are keyed by their ordinal in the message list; `index` is the trace event
+      (m.items as Item[]).forEach((it, k) => cache.set(m.from + k, it));
       render();
     } else if (m.type === 'detail') {
       doc.getElementById('detail-title').textContent = m.title;

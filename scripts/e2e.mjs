@@ -1,0 +1,115 @@
+// `npm run test:e2e`: the VSIX in a real VS Code. Sets up code-server and
+// Chromium if needed (scripts/e2e-setup.mjs), makes a throwaway profile and
+// workspace, installs the VSIX with `code-server --install-extension`, starts
+// code-server in its own process group on 127.0.0.1, runs the journeys in
+// test/e2e/journeys.mjs with playwright-core, and stops code-server again.
+// Screenshots land in e2e-screenshots/ (not committed).
+// env: E2E_BASE, E2E_PORT (default 18081), VSIX_OUT, KEEP_RUN=1, E2E_ADAPTER=inline|stdio.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BASE, CODE_SERVER, TOOLS, setup } from './e2e-setup.mjs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+const VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
+const PORT = Number(process.env.E2E_PORT ?? 18081);
+const OUT = resolve('e2e-screenshots');
+const t0 = Date.now();
+const log = (s) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+
+if (!existsSync(VSIX)) {
+  console.error(`no ${VSIX}: run \`npm run package\` first`);
+  process.exit(2);
+}
+setup();
+mkdirSync(OUT, { recursive: true });
+const RUN = mkdtempSync(join(BASE, 'run-vpci.'));
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: join(RUN, 'xdg/config'),
+  XDG_DATA_HOME: join(RUN, 'xdg/data'),
+  XDG_CACHE_HOME: join(RUN, 'xdg/cache'),
+};
+for (const d of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, join(RUN, 'user-data/User'), join(RUN, 'workspace')]) mkdirSync(d, { recursive: true });
+writeFileSync(join(RUN, 'cs-config.yaml'), `bind-addr: 127.0.0.1:${PORT}\nauth: none\ncert: false\n`);
+const csArgs = ['--config', join(RUN, 'cs-config.yaml'), '--user-data-dir', join(RUN, 'user-data'), '--extensions-dir', join(RUN, 'extensions')];
+
+// Workspace: one scenario of ours so Explorer has something; the journeys open the bundled example.
+writeFileSync(join(RUN, 'workspace', 'README.txt'), 'vPCI Lab end-to-end workspace\n');
+writeFileSync(
+  join(RUN, 'user-data/User/settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'workbench.enableExperiments': false,
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'git.enabled': false,
+      'debug.openDebug': 'openOnDebugBreak',
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'vpci.adapter': process.env.E2E_ADAPTER ?? 'inline',
+    },
+    null,
+    2,
+  ),
+);
+
+const inst = spawnSync(CODE_SERVER, [...csArgs, '--install-extension', VSIX], { env, encoding: 'utf8' });
+if (inst.status !== 0 || !/successfully installed/.test(inst.stdout + inst.stderr)) {
+  console.error(inst.stdout, inst.stderr);
+  process.exit(1);
+}
+log(`installed ${VSIX}`);
+
+const csLog = openSync(join(RUN, 'code-server.log'), 'w');
+const cs = spawn(
+  CODE_SERVER,
+  [...csArgs, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', join(RUN, 'workspace')],
+  { env, detached: true, stdio: ['ignore', csLog, csLog] },
+);
+let stopped = false;
+async function stop() {
+  if (stopped) return;
+  stopped = true;
+  try {
+    process.kill(-cs.pid, 'SIGTERM');
+  } catch {}
+  for (let i = 0; i < 50 && cs.exitCode === null && cs.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  try {
+    process.kill(-cs.pid, 'SIGKILL');
+  } catch {}
+  log(`code-server (pgid ${cs.pid}) stopped`);
+  if (process.env.KEEP_RUN !== '1') rmSync(RUN, { recursive: true, force: true });
+  else log(`run kept: ${RUN}`);
+}
+process.on('SIGINT', () => void stop().then(() => process.exit(130)));
+
+let up = false;
+for (let i = 0; i < 300 && !up; i++) {
+  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false);
+  if (!up) await new Promise((r) => setTimeout(r, 100));
+}
+if (!up) {
+  console.error(readFileSync(join(RUN, 'code-server.log'), 'utf8'));
+  await stop();
+  process.exit(1);
+}
+log(`code-server up on 127.0.0.1:${PORT}`);
+
+const r = spawnSync(process.execPath, ['test/e2e/journeys.mjs'], {
+  stdio: 'inherit',
+  env: { ...process.env, CS_URL: `http://127.0.0.1:${PORT}`, WORKSPACE: join(RUN, 'workspace'), OUT_DIR: OUT, NODE_PATH: TOOLS },
+});
+if (r.status !== 0) {
+  const logs = spawnSync('bash', ['-c', `tail -n 40 $(ls -t ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null | head -1) 2>/dev/null`], { encoding: 'utf8' });
+  if (logs.stdout) console.log(`--- extension host log (tail) ---\n${logs.stdout}`);
+}
+await stop();
+log(`journeys exit code ${r.status}; screenshots in ${OUT}`);
+process.exit(r.status ?? 1);

@@ -1,0 +1,187 @@
+// The user journeys of DESIGN.md §2 that need the editor, driven in a real VS
+// Code (code-server) through headless Chromium by playwright-core. Started by
+// scripts/e2e.mjs with CS_URL, WORKSPACE, OUT_DIR, NODE_PATH (playwright-core).
+// Every step is checked, timed and screenshotted; a failed step ends the run
+// (later steps depend on it) and leaves OUT_DIR/failure.png.
+import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.NODE_PATH ?? '/tmp/vscode-e2e/tools/node_modules', '..', 'noop.js'));
+const { chromium } = require('playwright-core');
+
+const CS_URL = process.env.CS_URL ?? 'http://127.0.0.1:18081';
+const WORKSPACE = process.env.WORKSPACE;
+const OUT = process.env.OUT_DIR ?? 'e2e-screenshots';
+const t0 = Date.now();
+const log = (s) => console.log(`[journeys +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Runs a command from the palette, moving the focus to the row whose label is exactly `label`. */
+async function command(page, label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`);
+  const exact = new RegExp(`^${esc(label)}$`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ state: 'visible', timeout: 20000 });
+  for (let i = 0; i < 30; i++) {
+    const text = ((await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+    if (exact.test(text)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`command '${label}' not found in the palette`);
+}
+
+const rowsOf = (page, scope) => page.locator(`${scope} .monaco-list-row`);
+async function rowTexts(page, scope = '.debug-pane') {
+  return (await rowsOf(page, scope).allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+}
+
+/** Expands the first row of the Variables view matching `re` (if collapsed) and returns it. */
+async function expand(page, re) {
+  const row = page.locator('.debug-view-content .monaco-list-row, .debug-pane .monaco-list-row').filter({ hasText: re }).first();
+  await row.waitFor({ timeout: 20000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+  }
+  return row;
+}
+
+const steps = [];
+function step(name, fn) {
+  steps.push({ name, fn });
+}
+
+// Journey 1: install and first stop.
+step('workbench loads with the extension installed', async (page) => {
+  await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.txt' }).first().waitFor({ timeout: 60000 });
+  // the extension host warms up a few seconds after the Explorer (recipe pitfall 11)
+  await page.waitForTimeout(4000);
+});
+
+step('vPCI: Open Example… opens a scenario', async (page) => {
+  await command(page, 'vPCI: Open Example…');
+  // a quick pick when several examples are bundled: take quickstart (or the first)
+  const qp = page.locator('.quick-input-widget');
+  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+  if (picked && (await qp.isVisible())) {
+    const quick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'quickstart' });
+    if (await quick.count()) await quick.first().click();
+    else await page.keyboard.press('Enter');
+  }
+  await page.locator('.tabs-container .tab.active', { hasText: /\.vpci/ }).waitFor({ timeout: 20000 });
+  await page.locator('.editor-instance .view-lines').first().waitFor();
+});
+
+step('F5 stops at the attach entry with the driver listing highlighted', async (page) => {
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('F5');
+  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+  if (!(await page.locator('.debug-pane').first().waitFor({ timeout: 3000 }).then(() => true, () => false))) await command(page, 'View: Show Run and Debug');
+  await page.locator('.debug-call-stack .monaco-list-row, .debug-pane .monaco-list-row', { hasText: /attach|probe/i }).first().waitFor({ timeout: 20000 });
+  await page.locator('.tabs-container .tab.active', { hasText: /\.c\b/ }).waitFor({ timeout: 10000 });
+  await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
+  const stack = await rowTexts(page, '.debug-call-stack');
+  log(`call stack: ${JSON.stringify(stack.slice(0, 8))}`);
+  if (!stack.some((r) => /guest/i.test(r)) || !stack.some((r) => /host/i.test(r))) throw new Error('guest and host threads not both in Call Stack');
+});
+
+// Journey 4: inspect BARs and the MSI-X table.
+step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
+  await expand(page, /^\s*(Devices|PCI|Buses)\b/i).catch(() => {});
+  await expand(page, /nic0|intel|82599|mellanox/i);
+  await expand(page, /^\s*BARs?\b/);
+  await page.locator('.debug-pane .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
+  await expand(page, /MSI-X/);
+  await page.locator('.debug-pane .monaco-list-row', { hasText: /\[0\]|entry 0|vector 0/i }).first().waitFor({ timeout: 10000 }).catch(() => log('MSI-X entries not shown as [0]'));
+  log(`variables: ${JSON.stringify((await rowTexts(page, '.debug-variables')).slice(0, 30))}`);
+});
+
+// Journey 3: break on config writes.
+step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
+  const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /BAR0/ }).first();
+  await bar0.click({ button: 'right' });
+  const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
+  await item.waitFor({ timeout: 10000 });
+  await item.click();
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
+});
+
+step('Continue stops on the data breakpoint', async (page) => {
+  await command(page, 'Debug: Continue');
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint/i }).first().waitFor({ timeout: 30000 });
+  await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
+});
+
+// Journey 8: time travel.
+step('Step Back returns to before the config write', async (page) => {
+  const before = await rowTexts(page, '.debug-call-stack');
+  await command(page, 'Debug: Step Back');
+  await page.waitForFunction(
+    (b) => JSON.stringify([...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim())) !== b,
+    JSON.stringify(before),
+    { timeout: 15000 },
+  );
+});
+
+// Topology view (Journey 5's eject lives here too).
+step('vPCI Topology shows buses, functions and BARs', async (page) => {
+  const header = page.locator('.pane-header', { hasText: 'vPCI Topology' }).first();
+  await header.waitFor({ timeout: 10000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  await page.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
+});
+
+// Journey 7: message sequence.
+step('Message sequence draws arrows; a click shows bytes', async (page) => {
+  await command(page, 'vPCI: Show Message Sequence');
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await frame.locator('.arrow').first().waitFor({ timeout: 20000 });
+  await frame.locator('.row').filter({ has: frame.locator('.arrow') }).first().click();
+  await frame.locator('#bytes').filter({ hasText: /^0000 / }).waitFor({ timeout: 10000 });
+});
+
+step('Debug: Stop ends the session', async (page) => {
+  await command(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
+const context = await chromium.launchPersistentContext(dir, {
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1440, height: 900 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] ?? (await context.newPage());
+page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+let failed = 0;
+let n = 0;
+for (const s of steps) {
+  n++;
+  const t = Date.now();
+  try {
+    await s.fn(page);
+    const shot = join(OUT, `${String(n).padStart(2, '0')}-${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60)}.png`);
+    await page.screenshot({ path: shot });
+    log(`ok ${n} - ${s.name} (${Date.now() - t} ms) → ${shot}`);
+  } catch (e) {
+    failed++;
+    log(`not ok ${n} - ${s.name}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+    await page.screenshot({ path: join(OUT, 'failure.png') }).catch(() => {});
+    for (const rest of steps.slice(n)) log(`skipped - ${rest.name} (depends on a failed step)`);
+    break;
+  }
+}
+await context.close();
+rmSync(dir, { recursive: true, force: true });
+log(failed ? `E2E FAILED (${n - 1}/${steps.length} steps passed)` : `E2E OK (${steps.length} steps)`);
+process.exit(failed ? 1 : 0);

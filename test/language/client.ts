@@ -1,0 +1,98 @@
+// A real LSP client for the tests: bundles language/server.ts with esbuild (the
+// same options as esbuild.config.mjs, into a temp dir so the test never runs a
+// stale dist/), spawns `node server.js --stdio`, and talks JSON-RPC to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { buildSync } from 'esbuild';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+
+let bundled: string | undefined;
+
+/** The server bundle, built once per test process. */
+export function serverBundle(): string {
+  if (bundled) return bundled;
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-lsp-'));
+  const outfile = join(dir, 'server.js');
+  buildSync({ entryPoints: ['language/server.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  bundled = outfile;
+  return outfile;
+}
+
+export interface Lsp {
+  conn: ProtocolConnection;
+  proc: ChildProcess;
+  /** Resolves with the next diagnostics published for `uri` (optionally at `version`). */
+  diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
+  stderr(): string;
+  close(): Promise<void>;
+}
+
+export async function startServer(rootUri: string | null = null): Promise<Lsp> {
+  const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += String(d)));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const seen: PublishDiagnosticsParams[] = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    const i = waiters.findIndex((w) => w.uri === p.uri && (w.version === undefined || w.version === p.version));
+    if (i >= 0) waiters.splice(i, 1)[0]!.resolve(p);
+    else seen.push(p);
+  });
+  conn.onNotification('window/logMessage', () => {});
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri,
+    capabilities: { textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] } } },
+    workspaceFolders: null,
+  });
+  await conn.sendNotification('initialized', {});
+  return {
+    conn,
+    proc,
+    stderr: () => err,
+    diagnostics(uri, version) {
+      const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
+      if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
+      return new Promise((resolve) => waiters.push({ uri, version, resolve }));
+    },
+    async close() {
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } catch {
+        /* already gone */
+      }
+      conn.dispose();
+      if (proc.exitCode === null) {
+        await new Promise<void>((r) => {
+          const t = setTimeout(() => {
+            proc.kill();
+            r();
+          }, 2000);
+          proc.once('exit', () => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+    },
+  };
+}
+
+/** Opens a document and returns its first diagnostics. */
+export async function open(lsp: Lsp, uri: string, text: string, version = 1): Promise<PublishDiagnosticsParams> {
+  const d = lsp.diagnostics(uri, version);
+  await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vpci', version, text } });
+  return d;
+}

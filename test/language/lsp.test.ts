@@ -1,0 +1,277 @@
+// Talks LSP to the bundled language server over stdio (a real client, not calls
+// into its functions): diagnostics with exact ranges, completion, hover,
+// definition/references, symbols, semantic tokens, folding and formatting.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import type { CompletionItem, CompletionList, DocumentSymbol, Hover, Location, SemanticTokens, FoldingRange, TextEdit } from 'vscode-languageserver-protocol';
+import { startServer, open, type Lsp } from './client';
+
+const QUICKSTART = `# Two NICs on Windows Server 2016, FreeBSD guest
+vm {
+  host hyperv-2016
+  guest freebsd
+  cpus 4
+  quirk short-packet-drop off
+}
+
+bus nic0 {
+  function 0 intel-82599-vf serial 1
+}
+bus nic1 { function 0 mellanox-cx3-vf serial 2 }
+
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 3ms    raise nic0 vector 0
+at 5ms    eject nic1
+at 7ms    fault nic0 create-interrupt status 0xC000090B times 1
+expect nic1 ejected before 65s
+expect message PCI_EJECTION_COMPLETE on nic1 count 1 before 1s
+`;
+
+let lsp: Lsp;
+let n = 0;
+const uriFor = (name: string): string => `file:///virtual/${n++}-${name}`;
+
+before(async () => {
+  lsp = await startServer();
+});
+after(async () => {
+  await lsp.close();
+});
+
+const pos = (text: string, needle: string, offset = 0, nth = 0): { line: number; character: number } => {
+  let i = -1;
+  for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1);
+  assert.ok(i >= 0, `'${needle}' not in text`);
+  const before = text.slice(0, i + offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: before.length - before.lastIndexOf('\n') - 1 };
+};
+
+test('a correct scenario gets no diagnostics', async () => {
+  const d = await open(lsp, uriFor('ok.vpci'), QUICKSTART);
+  assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), []);
+});
+
+test('an unknown device is reported at its exact range with a suggestion', async () => {
+  const text = QUICKSTART.replace('mellanox-cx3-vf', 'mellanox-cx3-vfx');
+  const d = await open(lsp, uriFor('baddev.vpci'), text);
+  const e = d.diagnostics.find((x) => x.code === 'unknown-device');
+  assert.ok(e, JSON.stringify(d.diagnostics));
+  const start = pos(text, 'mellanox-cx3-vfx');
+  assert.deepEqual(e.range, { start, end: { line: start.line, character: start.character + 'mellanox-cx3-vfx'.length } });
+  assert.equal(e.severity, 1);
+  assert.match(e.message, /did you mean 'mellanox-cx3-vf'/);
+});
+
+test('syntax error and an event on an unknown bus: both ranges, parsing recovers', async () => {
+  const text = QUICKSTART.replace('at 5ms    eject nic1', 'at 5ms    eject nic9').replace('  cpus 4', '  cpus four');
+  const d = await open(lsp, uriFor('broken.vpci'), text);
+  const bus = d.diagnostics.find((x) => x.code === 'unknown-bus');
+  assert.ok(bus, JSON.stringify(d.diagnostics));
+  const s = pos(text, 'nic9');
+  assert.deepEqual(bus.range, { start: s, end: { line: s.line, character: s.character + 4 } });
+  const cpus = d.diagnostics.find((x) => x.range.start.line === pos(text, 'four').line);
+  assert.ok(cpus, 'the bad cpus value is reported');
+  assert.deepEqual(cpus.range.start, pos(text, 'four'));
+});
+
+test('incremental edits re-diagnose each version: break then fix', async () => {
+  const uri = uriFor('edit.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const at = pos(QUICKSTART, 'hyperv-2016');
+  const broken = lsp.diagnostics(uri, 2);
+  await lsp.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 11 } }, text: 'hyperv-2061' }],
+  });
+  const d2 = await broken;
+  const p = d2.diagnostics.find((x) => x.code === 'unknown-profile');
+  assert.ok(p, JSON.stringify(d2.diagnostics));
+  assert.deepEqual(p.range, { start: at, end: { line: at.line, character: at.character + 11 } });
+  const fixed = lsp.diagnostics(uri, 3);
+  await lsp.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 11 } }, text: 'hyperv-2016' }],
+  });
+  assert.deepEqual((await fixed).diagnostics.filter((x) => x.severity === 1), []);
+});
+
+async function completions(text: string, at: { line: number; character: number }): Promise<CompletionItem[]> {
+  const uri = uriFor('c.vpci');
+  await open(lsp, uri, text);
+  const r = (await lsp.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: at })) as CompletionItem[] | CompletionList | null;
+  return Array.isArray(r) ? r : (r?.items ?? []);
+}
+const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
+
+test('completion: devices after `function N`, with vendor/device in the detail', async () => {
+  const text = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 1 ');
+  const items = await completions(text, pos(text, '  function 1 ', '  function 1 '.length));
+  const dev = items.find((i) => i.label === 'intel-82599-vf');
+  assert.ok(dev, labels(items).join(','));
+  assert.match(dev.detail ?? '', /8086/);
+  assert.ok(labels(items).includes('dump'));
+  assert.ok(!labels(items).includes('boot'));
+});
+
+test('completion: host profiles with versions, guest models, quirks, keywords in a vm block', async () => {
+  const h = await completions('vm {\n  host \n}\n', { line: 1, character: 7 });
+  const p = h.find((i) => i.label === 'hyperv-2022');
+  assert.ok(p, labels(h).join(','));
+  assert.match(p.detail ?? '', /1\.4/);
+  const g = await completions('vm {\n  guest \n}\n', { line: 1, character: 8 });
+  assert.ok(labels(g).includes('freebsd') && labels(g).includes('linux'));
+  const q = await completions('vm {\n  quirk \n}\n', { line: 1, character: 8 });
+  assert.ok(labels(q).includes('short-packet-drop'));
+  const k = await completions('vm {\n  \n}\n', { line: 1, character: 2 });
+  assert.deepEqual(labels(k).sort(), ['cpus', 'guest', 'host', 'mmio', 'quirk']);
+});
+
+test('completion: bus names after an event, messages and statuses in a fault', async () => {
+  const base = QUICKSTART + 'at 9ms    fault ';
+  const b = await completions(base, pos(base, 'at 9ms    fault ', 'at 9ms    fault '.length));
+  assert.deepEqual(labels(b).sort(), ['nic0', 'nic1']);
+  const m = base + 'nic0 ';
+  const mi = await completions(m, pos(m, 'fault nic0 ', 11, 1));
+  assert.ok(labels(mi).includes('create-interrupt2') && labels(mi).includes('PCI_CREATE_INTERRUPT_MESSAGE2'));
+  const s = m + 'create-interrupt status ';
+  const si = await completions(s, { line: s.split('\n').length - 1, character: s.split('\n').pop()!.length });
+  assert.ok(labels(si).includes('STATUS_BAD_DATA'));
+});
+
+async function hover(text: string, at: { line: number; character: number }): Promise<string> {
+  const uri = uriFor('h.vpci');
+  await open(lsp, uri, text);
+  const h = (await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: at })) as Hover | null;
+  if (!h) return '';
+  return typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : JSON.stringify(h.contents);
+}
+
+test('hover: device identity, profile versions, quirk source, message layout', async () => {
+  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'intel-82599-vf', 3)), /8086/);
+  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'hyperv-2016', 2)), /1\.1/);
+  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'short-packet-drop', 2)), /Source: .*freebsd|Source: .*linux/i);
+  const m = await hover(QUICKSTART, pos(QUICKSTART, 'create-interrupt', 4));
+  assert.match(m, /PCI_CREATE_INTERRUPT_MESSAGE/);
+  assert.match(m, /win_slot @4/);
+  assert.equal(await hover(QUICKSTART, pos(QUICKSTART, 'Two NICs')), '');
+});
+
+test('definition and references of a bus name', async () => {
+  const uri = uriFor('d.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const decl = pos(QUICKSTART, 'nic1 {');
+  const use = pos(QUICKSTART, 'eject nic1', 7);
+  const defs = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: use })) as Location[];
+  assert.deepEqual(defs, [{ uri, range: { start: decl, end: { line: decl.line, character: decl.character + 4 } } }]);
+  const refs = (await lsp.conn.sendRequest('textDocument/references', { textDocument: { uri }, position: decl, context: { includeDeclaration: true } })) as Location[];
+  assert.deepEqual(
+    refs.map((r) => r.range.start.line),
+    [decl.line, pos(QUICKSTART, 'eject nic1').line, pos(QUICKSTART, 'expect nic1').line, pos(QUICKSTART, 'on nic1').line],
+  );
+});
+
+test('document symbols: vm, buses with functions, events, expectations', async () => {
+  const uri = uriFor('s.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const syms = (await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+  const names = syms.map((s) => s.name);
+  assert.deepEqual(names.slice(0, 3), ['vm', 'nic0', 'nic1']);
+  assert.ok(names.includes('at 5ms eject'));
+  const nic0 = syms.find((s) => s.name === 'nic0')!;
+  assert.equal(nic0.children?.[0]?.detail, 'intel-82599-vf');
+  assert.deepEqual(nic0.range, { start: pos(QUICKSTART, 'bus nic0'), end: { line: pos(QUICKSTART, 'bus nic0').line + 2, character: 1 } });
+});
+
+test('semantic tokens: keywords, bus declaration, device, numbers, comment', async () => {
+  const uri = uriFor('t.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const r = (await lsp.conn.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as SemanticTokens;
+  const init = (await import('../../language/semantic')).LEGEND;
+  const decoded: { line: number; ch: number; len: number; type: string; mods: number }[] = [];
+  let line = 0;
+  let ch = 0;
+  for (let i = 0; i < r.data.length; i += 5) {
+    line += r.data[i]!;
+    ch = r.data[i]! ? r.data[i + 1]! : ch + r.data[i + 1]!;
+    decoded.push({ line, ch, len: r.data[i + 2]!, type: init.tokenTypes[r.data[i + 3]!]!, mods: r.data[i + 4]! });
+  }
+  const at = (needle: string, nth = 0) => {
+    const p = pos(QUICKSTART, needle, 0, nth);
+    return decoded.find((d) => d.line === p.line && d.ch === p.character);
+  };
+  assert.equal(at('# Two')?.type, 'comment');
+  assert.equal(at('vm')?.type, 'keyword');
+  assert.deepEqual(at('nic0 {') && { t: at('nic0 {')!.type, m: at('nic0 {')!.mods & 1 }, { t: 'variable', m: 1 });
+  assert.equal(at('intel-82599-vf')?.type, 'type');
+  assert.equal(at('0xC000090B')?.type, 'number');
+  assert.equal(at('65s')?.type, 'number');
+  assert.equal(at('PCI_EJECTION_COMPLETE')?.type, 'event');
+  assert.equal(at('ejected')?.type, 'enumMember');
+});
+
+test('folding ranges for multi-line blocks', async () => {
+  const uri = uriFor('f.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const f = (await lsp.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } })) as FoldingRange[];
+  assert.deepEqual(
+    f.map((x) => [x.startLine, x.endLine]),
+    [
+      [1, 5],
+      [8, 9],
+    ],
+  );
+});
+
+test('formatting returns edits that produce the formatter text, and none for formatted text', async () => {
+  const uri = uriFor('fmt.vpci');
+  const messy = QUICKSTART.replace('  host hyperv-2016', 'host     hyperv-2016').replace('  cpus 4', '\tcpus    4');
+  await open(lsp, uri, messy);
+  const opts = { tabSize: 2, insertSpaces: true };
+  const edits = (await lsp.conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options: opts })) as TextEdit[];
+  assert.equal(edits.length, 1);
+  assert.deepEqual(edits[0]!.range.start, { line: 0, character: 0 });
+  const formatted = edits[0]!.newText;
+  assert.match(formatted, /\n {2}host hyperv-2016\n {2}guest freebsd\n {2}cpus 4\n/);
+  const uri2 = uriFor('fmt2.vpci');
+  await open(lsp, uri2, formatted);
+  assert.deepEqual(await lsp.conn.sendRequest('textDocument/formatting', { textDocument: { uri: uri2 }, options: opts }), []);
+});
+
+test('dump files resolve relative to the document folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-dump-'));
+  try {
+    const text = 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus gpu0 { function 0 dump "devices/missing.lspci" }\n';
+    const uri = pathToFileURL(join(dir, 'gpu.vpci')).href;
+    const d = await open(lsp, uri, text);
+    const e = d.diagnostics.find((x) => x.range.start.line === 4);
+    assert.ok(e, JSON.stringify(d.diagnostics));
+    assert.deepEqual(e.range.start, pos(text, '"devices/missing.lspci"'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every example scenario opens with zero errors and has an outline', async () => {
+  const dir = resolve('examples');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.vpci')) : [];
+  for (const f of files) {
+    const uri = pathToFileURL(join(dir, f)).href;
+    const d = await open(lsp, uri, readFileSync(join(dir, f), 'utf8'));
+    assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), [], f);
+    const syms = (await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
+    assert.ok(syms.length > 0, f);
+  }
+});
+
+test('the server is still alive and answers after everything above', async () => {
+  assert.equal(lsp.proc.exitCode, null);
+  const d = await open(lsp, uriFor('garbage.vpci'), '}}}{{ \u0000 "unterminated\nat at at\nbus { function 99.9 x }\n');
+  assert.ok(d.diagnostics.length > 0);
+  assert.doesNotMatch(lsp.stderr(), /uncaught/);
+});

@@ -6,7 +6,7 @@ import { encodePacket } from '../../emulator/vmbus/packet';
 import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
 import { hostProfile } from '../../emulator/vpci/host/profiles';
 import { VpciHost, type HostEnv } from '../../emulator/vpci/host/vsp';
-import { FakeFunction, type FakeBar } from './fake-function';
+import { FakeFunction } from './fake-function';
 
 export const GUID = '5e1e2f3a-1b2c-4d5e-8f90-0123456789ab';
 

@@ -68,7 +68,7 @@ export class ConfigWindow {
     const d = this.decode(offset, size, false, 0);
     if (typeof d !== 'number') return { ok: false, value: 0, error: d.error };
     const fn = this.o.lookup(this.slot);
-    const value = fn ? fn.cfgRead(d, size) >>> 0 : ONES[size]!;
+    const value = fn ? fn.cfgRead(d, size as 1 | 2 | 4) >>> 0 : ONES[size]!;
     this.o.trace.record(this.o.now(), Ev.CfgRead, this.o.bus, this.slot, d | (size << 16), value);
     return { ok: true, value };
   }
@@ -91,7 +91,7 @@ export class ConfigWindow {
       t.record(this.o.now(), Ev.BarWriteIgnored, this.o.bus, wslot, d, v);
       return { ok: true };
     }
-    fn.cfgWrite(d, size, v);
+    fn.cfgWrite(d, size as 1 | 2 | 4, v);
     if (d < PCI_COMMAND + 2 && d + size > PCI_COMMAND) {
       const mseAfter = (fn.cfgRead(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) !== 0;
       if (mseAfter !== mseBefore) recordBarMapping(t, this.o.now(), this.o.bus, wslot, fn, this.o.masks(wslot), mseAfter);

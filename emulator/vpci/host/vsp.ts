@@ -185,7 +185,7 @@ export class VpciHost {
   private sendRelations(): void {
     const v2 = (this.version ?? 0) >= this.profile.relations2From;
     const descs: FunctionDescription[] = this.present().map((f) => {
-      const c = (o: number, s: number) => f.fn.cfgRead(o, s) >>> 0;
+      const c = (o: number, s: 1 | 2 | 4) => f.fn.cfgRead(o, s) >>> 0;
       return {
         vendorId: c(0x00, 2),
         deviceId: c(0x02, 2),

@@ -33,6 +33,8 @@ export interface Lsp {
   /** Resolves with the next diagnostics published for `uri` (optionally at `version`). */
   diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
   stderr(): string;
+  /** Error-level window/logMessage texts: the server's guarded handler failures. */
+  errors(): string[];
   close(): Promise<void>;
 }
 
@@ -48,7 +50,10 @@ export async function startServer(rootUri: string | null = null): Promise<Lsp> {
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(p);
     else seen.push(p);
   });
-  conn.onNotification('window/logMessage', () => {});
+  const errors: string[] = [];
+  conn.onNotification('window/logMessage', (m: { type: number; message: string }) => {
+    if (m.type === 1) errors.push(m.message);
+  });
   conn.listen();
   await conn.sendRequest('initialize', {
     processId: process.pid,
@@ -61,6 +66,7 @@ export async function startServer(rootUri: string | null = null): Promise<Lsp> {
     conn,
     proc,
     stderr: () => err,
+    errors: () => errors,
     diagnostics(uri, version) {
       const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);

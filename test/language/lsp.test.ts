@@ -3,7 +3,7 @@
 // definition/references, symbols, semantic tokens, folding and formatting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -65,7 +65,7 @@ test('an unknown device is reported at its exact range with a suggestion', async
   const start = pos(text, 'mellanox-cx3-vfx');
   assert.deepEqual(e.range, { start, end: { line: start.line, character: start.character + 'mellanox-cx3-vfx'.length } });
   assert.equal(e.severity, 1);
-  assert.match(e.message, /did you mean 'mellanox-cx3-vf'/);
+  assert.match(typeof e.message === 'string' ? e.message : e.message.value, /did you mean 'mellanox-cx3-vf'/);
 });
 
 test('syntax error and an event on an unknown bus: both ranges, parsing recovers', async () => {
@@ -273,5 +273,5 @@ test('the server is still alive and answers after everything above', async () =>
   assert.equal(lsp.proc.exitCode, null);
   const d = await open(lsp, uriFor('garbage.vpci'), '}}}{{ \u0000 "unterminated\nat at at\nbus { function 99.9 x }\n');
   assert.ok(d.diagnostics.length > 0);
-  assert.doesNotMatch(lsp.stderr(), /uncaught/);
+  assert.deepEqual(lsp.errors(), []);
 });

@@ -1,0 +1,141 @@
+// Fuzz of the language server over real LSP: a seeded stream of mutated edits
+// (insertions of language fragments, deletions, line swaps, garbage bytes)
+// sent as incremental didChange notifications, each followed by random
+// requests (completion, hover, definition, references, symbols, semantic
+// tokens, folding, formatting) at random positions. Asserts the server process
+// never dies and answers every request; returns what it did.
+import { startServer, open } from '../test/language/client';
+
+const SEED_TEXT = `# fuzz seed
+vm {
+  host hyperv-2016
+  guest freebsd
+  cpus 4
+  mmio low 0xF8000000 size 104M
+  quirk short-packet-drop off
+}
+bus nic0 {
+  instance 3c2d7b4a-0001-4f00-8000-000000000001
+  function 0 intel-82599-vf serial 1 numa 0
+}
+bus gpu0 { function 0 dump "devices/x.lspci" select 01:00.0 bar 0 16M rom 512K }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 3ms    raise nic0/0.0 vector 0
+at 6ms    offer nvme0 { function 0 samsung-pm174x-nvme }
+at 7ms    fault nic0 create-interrupt status STATUS_BAD_DATA times 1
+expect nic0 vector 0 delivered cpu 1
+expect message PCI_EJECTION_COMPLETE on nic0 count 1 before 1s
+expect no errors
+`;
+
+const FRAGMENTS = [
+  '{', '}', '{\n', '}\n', '\n', ' ', '#', '"', '"x', '/', '\\', '\t', '\r\n', '\u0000', '\u00e9', '\ud83d', '\ud83d\ude00',
+  'vm', 'bus', 'at', 'expect', 'function', 'host', 'guest', 'quirk', 'offer', 'eject', 'fault', 'dump', 'bar', 'rom',
+  '0x', '0b', '0xFFFFFFFFFFFFFFFFF', '99999999999999999999T', '1.2', '01:00.0', '2ms', '65s', '_', '-', 'nic0', 'nic0/',
+  'PCI_', 'STATUS_', 'create-interrupt', '3c2d7b4a-0001-4f00-8000-000000000001', 'at 1ms eject nic0\n', 'bus x { function 0 ',
+];
+
+/** mulberry32: small, seeded, deterministic. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function positionAt(text: string, offset: number): { line: number; character: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+}
+
+export interface FuzzLspResult {
+  iterations: number;
+  requests: number;
+  finalLength: number;
+}
+
+export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLspResult> {
+  const rand = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const lsp = await startServer();
+  const uri = `file:///fuzz/seed-${seed}.vpci`;
+  let text = SEED_TEXT;
+  let version = 1;
+  let requests = 0;
+  try {
+    await open(lsp, uri, text, version);
+    for (let i = 0; i < iterations; i++) {
+      // One edit: replace [a, b) with a fragment (or nothing), or restart from the seed.
+      const r = rand();
+      let a = Math.floor(rand() * (text.length + 1));
+      let b = a;
+      let insert = '';
+      if (r < 0.45) insert = pick(FRAGMENTS);
+      else if (r < 0.75) b = Math.min(text.length, a + 1 + Math.floor(rand() * 12));
+      else if (r < 0.9) {
+        b = Math.min(text.length, a + Math.floor(rand() * 4));
+        insert = String.fromCharCode(Math.floor(rand() * 0x80));
+      } else if (r < 0.97) {
+        // duplicate a line somewhere
+        const lines = text.split('\n');
+        const src = pick(lines);
+        insert = src + '\n';
+      } else {
+        a = 0;
+        b = text.length;
+        insert = rand() < 0.5 ? SEED_TEXT : '';
+      }
+      const range = { start: positionAt(text, a), end: positionAt(text, b) };
+      text = text.slice(0, a) + insert + text.slice(b);
+      version++;
+      const diags = lsp.diagnostics(uri, version);
+      await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert }] });
+      const d = await diags;
+      const internal = d.diagnostics.find((x) => x.code === 'internal-error');
+      if (internal) throw new Error(`checker crashed at iteration ${i}, seed ${seed}: ${String(internal.message)}\n--- text ---\n${text}`);
+      // A few requests at random (sometimes out-of-range) positions.
+      const count = 1 + Math.floor(rand() * 3);
+      for (let k = 0; k < count; k++) {
+        const off = Math.floor(rand() * (text.length + 1));
+        const position = rand() < 0.05 ? { line: 1e6, character: 1e6 } : positionAt(text, off);
+        const td = { textDocument: { uri } };
+        const req = pick([
+          ['textDocument/completion', { ...td, position }],
+          ['textDocument/hover', { ...td, position }],
+          ['textDocument/definition', { ...td, position }],
+          ['textDocument/references', { ...td, position, context: { includeDeclaration: true } }],
+          ['textDocument/documentSymbol', td],
+          ['textDocument/semanticTokens/full', td],
+          ['textDocument/foldingRange', td],
+          ['textDocument/formatting', { ...td, options: { tabSize: 2, insertSpaces: true } }],
+        ] as const);
+        await lsp.conn.sendRequest(req[0], req[1]);
+        requests++;
+      }
+      if (lsp.proc.exitCode !== null) throw new Error(`language server died (exit ${lsp.proc.exitCode}) at iteration ${i}, seed ${seed}:\n${lsp.stderr()}`);
+    }
+    if (lsp.errors().length) throw new Error(`language server handlers failed, seed ${seed}:\n${lsp.errors().slice(0, 3).join('\n')}`);
+    return { iterations, requests, finalLength: text.length };
+  } finally {
+    await lsp.close();
+  }
+}
+
+// `node --import tsx fuzz/lsp.ts [seed] [iterations]`
+if (process.argv[1] && /fuzz[\\/]lsp\.ts$/.test(process.argv[1])) {
+  const seed = Number(process.argv[2] ?? 1);
+  const iterations = Number(process.argv[3] ?? 2000);
+  fuzzLsp(seed, iterations).then(
+    (r) => console.log(`fuzzLsp seed ${seed}: ${r.iterations} edits, ${r.requests} requests, server alive`),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

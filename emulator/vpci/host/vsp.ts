@@ -115,8 +115,17 @@ export class VpciHost {
     });
   }
 
+  /** Cached: the bus reads it on every guest MMIO access. */
+  private statusCache: { windowBase?: number; state: string; version?: number } = { state: 'init' };
+
   get status(): { windowBase?: number; state: string; version?: number } {
-    return {
+    return this.statusCache;
+  }
+
+  private refreshStatus(): void {
+    const c = this.statusCache;
+    if (c.state === this.state && c.windowBase === this.windowBase && c.version === this.version) return;
+    this.statusCache = {
       state: this.state,
       ...(this.windowBase !== undefined ? { windowBase: this.windowBase } : {}),
       ...(this.version !== undefined ? { version: this.version } : {}),
@@ -140,11 +149,14 @@ export class VpciHost {
   /** The function that answers at wslot (present, not vanished, not removed). */
   private answering(wslot: number): HostFunction | undefined {
     if (this.vanished.has(wslot) || this.removed.has(wslot)) return undefined;
+    if (this.profile.slotZeroOnly && wslot !== 0) return undefined; // openvmm bus.rs: one device per bus, at slot 0
     return this.fns.get(wslot)?.fn;
   }
 
   private present(): HostFunctionDecl[] {
-    return [...this.fns.values()].filter((f) => !this.removed.has(f.wslot)).sort((a, b) => a.wslot - b.wslot);
+    return [...this.fns.values()]
+      .filter((f) => !this.removed.has(f.wslot) && (!this.profile.slotZeroOnly || f.wslot === 0))
+      .sort((a, b) => a.wslot - b.wslot);
   }
 
   private fatal(type: number, txid: bigint, reason: string): void {
@@ -220,6 +232,7 @@ export class VpciHost {
     } finally {
       this.replyFault = undefined;
       this.delayBuffer = undefined;
+      this.refreshStatus();
     }
   }
 
@@ -529,6 +542,11 @@ export class VpciHost {
   // ---- host-initiated ---------------------------------------------------------------------
 
   eject(wslot: number): void {
+    this.ejectInner(wslot);
+    this.refreshStatus();
+  }
+
+  private ejectInner(wslot: number): void {
     if (!this.fns.has(wslot) || this.removed.has(wslot)) return this.error(M.EJECT, 0n, `eject: no function at win_slot 0x${wslot.toString(16)}`);
     if (!this.profile.supportsEject) {
       // OpenVMM hot-removes by revoking the channel (openvmm vm/devices/pci/vpci/src/bus_control.rs `revoke_device`).
@@ -566,6 +584,11 @@ export class VpciHost {
   }
 
   onTimer(name: string): void {
+    this.onTimerInner(name);
+    this.refreshStatus();
+  }
+
+  private onTimerInner(name: string): void {
     if (name.startsWith('eject:')) {
       const wslot = Number(name.slice(6));
       if (!this.ejecting.has(wslot)) return;
@@ -607,6 +630,7 @@ export class VpciHost {
       this.version = undefined;
       this.fatalReason = undefined;
     }
+    this.refreshStatus();
   }
 
   // ---- config window -----------------------------------------------------------------------
@@ -653,5 +677,6 @@ export class VpciHost {
     this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) }));
     this.seq = x.seq;
     this.fatalReason = x.fatal;
+    this.refreshStatus();
   }
 }

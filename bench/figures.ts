@@ -1,1 +1,2 @@
 // Every bench module, imported for its figure() registrations.
+import './lsp';

@@ -162,6 +162,48 @@ test('hover: device identity, profile versions, quirk source, message layout', a
   assert.equal(await hover(QUICKSTART, pos(QUICKSTART, 'Two NICs')), '');
 });
 
+test('warnings: no common protocol version (naming the versions), timeline order; duplicate bus is an error', async () => {
+  const text = 'vm {\n  host openvmm\n  guest freebsd-2016\n}\nbus a { function 0 intel-82599-vf }\nbus a { function 0 intel-82599-vf }\nat 5ms boot\nat 2ms boot\n';
+  const d = await open(lsp, uriFor('warn.vpci'), text);
+  const v = d.diagnostics.find((x) => x.code === 'no-common-version');
+  assert.ok(v, JSON.stringify(d.diagnostics));
+  assert.equal(v.severity, 2);
+  assert.deepEqual(v.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 14 } });
+  assert.match(String(v.message), /1\.1/);
+  const o = d.diagnostics.find((x) => x.code === 'timeline-order');
+  assert.equal(o?.severity, 2);
+  assert.equal(o?.range.start.line, 7);
+  const dup = d.diagnostics.find((x) => x.code === 'duplicate-bus');
+  assert.equal(dup?.severity, 1);
+  assert.deepEqual(dup?.range, { start: { line: 5, character: 4 }, end: { line: 5, character: 5 } });
+});
+
+test('completion: expectation forms, states, outcomes, message options', async () => {
+  const t1 = QUICKSTART + 'expect nic0 ';
+  const last = (t: string) => ({ line: t.split('\n').length - 1, character: t.split('\n').pop()!.length });
+  const a = labels(await completions(t1, last(t1)));
+  assert.ok(['attached', 'ejected', 'version', 'msix', 'vector'].every((w) => a.includes(w)), a.join(','));
+  const t2 = QUICKSTART + 'expect nic0 vector 0 ';
+  assert.deepEqual(labels(await completions(t2, last(t2))).sort(), ['delivered', 'undeliverable']);
+  const t3 = QUICKSTART + 'expect ';
+  const c = labels(await completions(t3, last(t3)));
+  assert.ok(c.includes('nic0') && c.includes('message') && c.includes('no'));
+  const t4 = QUICKSTART + 'expect no ';
+  assert.deepEqual(labels(await completions(t4, last(t4))).sort(), ['errors', 'message']);
+  const t5 = QUICKSTART + '# a comment ';
+  assert.deepEqual(await completions(t5, last(t5)), []);
+  const t6 = 'at 1ms ';
+  const ev = labels(await completions(t6, last(t6)));
+  assert.ok(['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'fault'].every((w) => ev.includes(w)));
+});
+
+test('hover: status names, guest models with offered versions, bus declarations', async () => {
+  const text = QUICKSTART.replace('status 0xC000090B', 'status STATUS_BAD_DATA');
+  assert.match(await hover(text, pos(text, 'STATUS_BAD_DATA', 3)), /0xC000090B/);
+  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'freebsd', 1)), /1\.4, 1\.1/);
+  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'eject nic1', 7)), /declared on line 12; 3 references/);
+});
+
 test('definition and references of a bus name', async () => {
   const uri = uriFor('d.vpci');
   await open(lsp, uri, QUICKSTART);

@@ -26,7 +26,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
         const req = k.driverRequest(l.wslot) ?? { mode: 'none', vectors: 0 };
         l.mode = req.mode;
         l.want = req.vectors;
-        l.bars = c.bars.filter((b) => b.type === 'mem' && b.start !== null).map((b) => b.bar);
+        l.bars = c.bars.filter((b) => b.type === 'mem').map((b) => b.bar);
         return call('pci_enable_busmaster', { s: l.s, f: l.f });
       }),
       For('for (each memory BAR) {', (_k, l) => { l.bi = 0; }, (_k, l) => l.bi < l.bars.length, (_k, l) => { l.bi++; }, [

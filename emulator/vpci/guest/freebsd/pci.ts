@@ -48,6 +48,8 @@ export interface PciBar {
   prefetch: boolean;
   size: number;
   start: number | null;
+  /** The BAR register as read at enumeration (type bits). */
+  map?: number;
   active: boolean;
 }
 
@@ -284,6 +286,16 @@ export function pciFunctions(): D[] {
         l.count = size;
         l.base = ((l.rb.map & (io ? ~3 : ~0xf)) >>> 0) + (l.rb.bar64 ? l.rb.map_hi * 0x1_0000_0000 : 0);
       }),
+      S('pm = pci_add_bar(dev, reg, map, mapsize);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.bars.push({ reg: l.reg, bar: (l.reg - 0x10) / 4, type: l.type, is64: l.rb.bar64, prefetch: l.prefetch, size: l.count, start: null, map: l.rb.map, active: false });
+      }),
+      // A zero BAR is left for the driver: pci_alloc_resource -> pci_reserve_map places it
+      // lazily (freebsd/freebsd-src sys/dev/pci/pci.c pci_add_map, "If base is 0 ...").
+      // Under Hyper-V every BAR reads zero here, so every BAR takes the lazy path.
+      If('if (!force && (basezero || map == testval))', (_k, l) => l.base === 0 || (l.rb.map >>> 0) === (l.rb.testval >>> 0), [
+        S('return (barlen);', (_k, l) => ret(l.barlen)),
+      ]),
       If('if (pci_enable_io_modes && type == SYS_RES_MEMORY && !pci_memen(dev)) {  /* lazy BIOS */', (_k, l) => l.type === 'mem', [
         S('cmd = pci_read_config(dev, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
         If('if (!(cmd & PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & PCIM_CMD_MEMEN) === 0, [
@@ -293,28 +305,27 @@ export function pciFunctions(): D[] {
           }),
         ]),
       ]),
-      S('start = basezero ? 0 : base; end = basezero ? ~0 : base + count - 1;', (_k, l) => {
-        l.start = l.base === 0 ? 0 : l.base;
-        l.end = l.base === 0 ? Number.MAX_SAFE_INTEGER : l.base + l.count - 1;
+      S('start = base; end = base + count - 1;', (_k, l) => {
+        l.start = l.base;
+        l.end = l.base + l.count - 1;
       }),
       S('res = resource_list_reserve(rl, bus, dev, type, &reg, start, end, count, flags);', (_k, l) =>
         call('vmbus_pcib_alloc_resource', { wslot: l.wslot, type: l.type, bar: (l.reg - 0x10) / 4, start: l.start, end: l.end, count: l.count, align: l.count }, 'res'),
       ),
-      S('pm = pci_add_bar(dev, reg, map, mapsize);', (k, l) => {
-        const c = pciChild(k, l.wslot)!;
-        c.bars.push({ reg: l.reg, bar: (l.reg - 0x10) / 4, type: l.type, is64: l.rb.bar64, prefetch: l.prefetch, size: l.count, start: l.res, active: false });
-      }),
       If('if (res == NULL) {', (_k, l) => l.res === null, [
         S('device_printf(bus, "pci%d:%d:%d:%d bar %#x failed to allocate\\n", ...);', (k, l) =>
           k.log(`pci0:0:${l.s}:${l.f}: bar 0x${l.reg.toString(16)} failed to allocate`),
         ),
         S('return (barlen);', (_k, l) => ret(l.barlen)),
       ]),
-      S('map = rman_get_start(res);', (_k, l) => {
+      S('map = rman_get_start(res); pci_write_bar(dev, pm, map);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        const b = c.bars.find((x) => x.reg === l.reg)!;
+        b.start = l.res;
         l.newlo = ((l.res % 0x1_0000_0000) >>> 0) | (l.rb.map & (l.type === 'io' ? 3 : 0xf));
         l.newhi = Math.floor(l.res / 0x1_0000_0000) >>> 0;
+        return wr('reg', 4, 'newlo')(k, l);
       }),
-      S('pci_write_bar(dev, pm, map);  /* low dword */', wr('reg', 4, 'newlo')),
       If('if (pm->pm_size == 64)', (_k, l) => l.rb.bar64, [
         S('pci_write_config(dev, pm->pm_reg + 4, map >> 32, 4);', (_k, l) => {
           l.reg_hi = l.reg + 4;
@@ -409,6 +420,55 @@ export function pciFunctions(): D[] {
     ],
   });
 
+  const reserveMap: D = fn({
+    name: 'pci_reserve_map',
+    file: FILE,
+    doc: ['/* A BAR left unassigned at enumeration: reserve a range now and write it to the BAR (decoding stays off). */'],
+    signature: ['static struct resource *', 'pci_reserve_map(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int num, u_int flags)'],
+    params: ['wslot', 'bar'],
+    body: [
+      S('pm = pci_find_bar(child, *rid);  /* recorded by pci_add_map */', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        const b = c.bars.find((x) => x.bar === l.bar);
+        l.found = !!b;
+        if (b) {
+          l.size = b.size;
+          l.is64 = b.is64;
+          l.type = b.type;
+          l.map = b.map ?? 0;
+          l.reg = b.reg;
+        }
+      }),
+      If('if (pm == NULL)', (_k, l) => !l.found, [S('return (NULL);', () => ret(null))]),
+      S('count = (pci_addr_t)1 << mapsize;  /* the BAR\'s size; alignment is the size */', (_k, l) => {
+        l.count = l.size;
+      }),
+      S('res = resource_list_reserve(rl, dev, child, type, rid, 0, ~0, count, flags & ~RF_ACTIVE);', (_k, l) =>
+        call('vmbus_pcib_alloc_resource', { wslot: l.wslot, type: l.type, bar: l.bar, start: 0, end: Number.MAX_SAFE_INTEGER, count: l.count, align: l.count }, 'res'),
+      ),
+      If('if (res == NULL) {', (_k, l) => l.res === null, [
+        S('device_printf(child, "%#jx bytes of rid %#x res %d failed (%#jx, %#jx).\\n", ...);', (k, l) =>
+          k.log(`${l.count.toString(16)} bytes of rid 0x${l.reg.toString(16)} res 3 failed`),
+        ),
+        S('return (NULL);', () => ret(null)),
+      ]),
+      S('map = rman_get_start(res); pci_write_bar(child, pm, map);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        c.bars.find((x) => x.bar === l.bar)!.start = l.res;
+        l.newlo = ((l.res % 0x1_0000_0000) >>> 0) | (l.map & (l.type === 'io' ? 3 : 0xf));
+        l.newhi = Math.floor(l.res / 0x1_0000_0000) >>> 0;
+        return wr('reg', 4, 'newlo')(k, l);
+      }),
+      If('if (pm->pm_size == 64)  /* pci_write_bar: upper dword */', (_k, l) => l.is64, [
+        S('pci_write_config(child, pm->pm_reg + 4, map >> 32, 4);', (_k, l) => {
+          l.reg_hi = l.reg + 4;
+          return wr('reg_hi', 4, 'newhi')(_k, l);
+        }),
+      ]),
+      S('return (res);', (_k, l) => ret(l.res)),
+    ],
+  });
+
   const allocResource: D = fn({
     name: 'pci_alloc_resource',
     file: FILE,
@@ -423,7 +483,12 @@ export function pciFunctions(): D[] {
         l.s = c.slot;
         l.f = c.func;
       }),
-      If('if (rle == NULL || rle->res == NULL)', (_k, l) => l.res === null, [S('return (NULL);', () => ret(null))]),
+      If('if (rle == NULL || rle->res == NULL)  /* not reserved at enumeration */', (_k, l) => l.res === null, [
+        S('res = pci_reserve_map(dev, child, type, rid, start, end, count, num, flags);', (_k, l) =>
+          call('pci_reserve_map', { wslot: l.wslot, bar: l.bar }, 'res'),
+        ),
+        If('if (res == NULL)', (_k, l) => l.res === null, [S('return (NULL);', () => ret(null))]),
+      ]),
       S('pci_activate_resource(child, type, *rid, res);  /* -> pci_enable_io(child, SYS_RES_MEMORY) */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         const b = c.bars.find((x) => x.bar === l.bar)!;
@@ -743,7 +808,7 @@ export function pciFunctions(): D[] {
 
   return [
     attach, addChildren, readDevice, readCap, addChild, addResources, readBar, addMap, probeAttach, rescan, detach, deleteChild,
-    allocResource, enableBusmaster, allocMsix, maskMsix, setupIntr, enableMsix, unmaskMsix, allocMsi, setupIntrMsi, releaseMsi,
+    reserveMap, allocResource, enableBusmaster, allocMsix, maskMsix, setupIntr, enableMsix, unmaskMsix, allocMsi, setupIntrMsi, releaseMsi,
   ];
 }
 

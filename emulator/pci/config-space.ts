@@ -44,6 +44,11 @@ export class ConfigSpace {
     return this.data.slice();
   }
 
+  /** The live contents, without a copy, for hot read-only paths (decoders). Never write through it. */
+  peek(): Readonly<Uint8Array> {
+    return this.data;
+  }
+
   /** Little-endian read of `size` (1..4) bytes. Bytes past 4095 read as 0xFF (no device answers). */
   read(off: number, size: number): number {
     const n = normSize(size);

@@ -9,7 +9,8 @@ import {
 import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
 import { BarMemory, type BarMemorySnapshot } from './bar-memory';
 import {
-  capabilityMasks, decodeCapability, walkCapabilities, type CapabilityView, type MsiCapView, type MsixCapView,
+  capabilityMasks, decodeCapability, walkCapabilities, type CapabilityEntry, type CapabilityView, type MsiCapView,
+  type MsixCapView,
 } from './capabilities';
 
 export type { BarInfo, BarSizeSpec } from './bars';
@@ -52,15 +53,26 @@ export class PciFunction {
   private readonly layouts: BarLayout[];
   private readonly memories = new Map<number, BarMemory>();
   private readonly powerOn: Uint8Array;
+  /** The capability lists are read-only (no pointer byte is writable), so they are walked once. */
+  private capEntries: CapabilityEntry[] = [];
+  private capProblems: string[] = [];
 
-  private constructor(name: string, initial: Uint8Array, layouts: BarLayout[], clearBars: boolean) {
+  /** How many bytes of config space the source (dump) really held: 64, 256 or 4096. */
+  readonly sourceLength: number;
+
+  private constructor(name: string, initial: Uint8Array, layouts: BarLayout[], clearBars: boolean, sourceLength: number) {
     this.name = name;
+    this.sourceLength = sourceLength;
     this.layouts = layouts;
     this.config = new ConfigSpace(initial);
+    // Walk only what the source held: a 64-byte dump's capability pointer leads past its end.
+    const walk = walkCapabilities((this.config.peek() as Uint8Array).subarray(0, sourceLength));
+    this.capEntries = walk.capabilities;
+    this.capProblems = walk.problems;
     this.buildMasks();
     this.maskBarRegisters(clearBars);
     this.powerOn = this.config.bytes;
-    PciFunction.clearToPowerOn(this.powerOn, layouts);
+    PciFunction.clearToPowerOn(this.powerOn, layouts, this.capEntries);
     for (const b of layouts) if (b.kind !== 'io') this.memories.set(b.index, new BarMemory(b.size));
     this.initMsixTable();
   }
@@ -70,7 +82,7 @@ export class PciFunction {
     full.set(bytes.subarray(0, CONFIG_SPACE_SIZE));
     const l = layoutBars(full, bars);
     if (!l.ok) throw new Error(`${opts?.name ?? 'PCI function'}: ${l.message}`);
-    return new PciFunction(opts?.name ?? 'PCI function', full, l.bars, false);
+    return new PciFunction(opts?.name ?? 'PCI function', full, l.bars, false, Math.min(bytes.length, CONFIG_SPACE_SIZE));
   }
 
   /** The dump's BAR registers keep their type bits; addresses are cleared (power-on state). */
@@ -80,7 +92,7 @@ export class PciFunction {
     const name = dev.title || dev.address;
     const l = layoutBars(full, bars);
     if (!l.ok) throw new Error(`${dev.address}: ${l.message}`);
-    const fn = new PciFunction(name, full, l.bars, true);
+    const fn = new PciFunction(name, full, l.bars, true, Math.min(dev.bytes.length, CONFIG_SPACE_SIZE));
     fn.config.load(fn.powerOn);
     return fn;
   }
@@ -98,7 +110,7 @@ export class PciFunction {
       if (b.kind === 'mem64') c.setMasks(b.offset + 4, 4, m.high);
     }
     const cfg = c.bytes;
-    for (const e of walkCapabilities(cfg).capabilities) {
+    for (const e of this.capEntries) {
       for (const m of capabilityMasks(cfg, e)) c.setMasks(m.offset, m.size, m.wmask, m.w1cmask ?? 0);
     }
   }
@@ -115,7 +127,7 @@ export class PciFunction {
     }
   }
 
-  private static clearToPowerOn(cfg: Uint8Array, layouts: BarLayout[]): void {
+  private static clearToPowerOn(cfg: Uint8Array, layouts: BarLayout[], caps: CapabilityEntry[]): void {
     const put16 = (o: number, v: number): void => { cfg[o] = v & 0xff; cfg[o + 1] = (v >> 8) & 0xff; };
     const get16 = (o: number): number => cfg[o]! | (cfg[o + 1]! << 8);
     const put32 = (o: number, v: number): void => { put16(o, v & 0xffff); put16(o + 2, v >>> 16); };
@@ -125,7 +137,7 @@ export class PciFunction {
       put32(b.offset, b.typeBits);
       if (b.kind === 'mem64') put32(b.offset + 4, 0);
     }
-    for (const e of walkCapabilities(cfg).capabilities) {
+    for (const e of caps) {
       if (e.extended) continue;
       if (e.id === CAP_ID.PM) put16(e.offset + 4, get16(e.offset + 4) & ~0x0103); // D0, PME_En off
       if (e.id === CAP_ID.MSI) put16(e.offset + 2, get16(e.offset + 2) & ~0x0071); // disabled, 1 vector
@@ -189,16 +201,23 @@ export class PciFunction {
   }
 
   capabilities(): CapabilityView[] {
-    const cfg = this.config.bytes;
-    return walkCapabilities(cfg).capabilities.map((e) => decodeCapability(cfg, e));
+    const cfg = this.config.peek() as Uint8Array;
+    return this.capEntries.map((e) => decodeCapability(cfg, e));
   }
 
+  /** What the capability walk found wrong (loops, bad pointers, short dumps). */
   capabilityProblems(): string[] {
-    return walkCapabilities(this.config.bytes).problems;
+    return [...this.capProblems];
+  }
+
+  private decodeFirst(id: number): CapabilityView | undefined {
+    const e = this.capEntries.find((c) => !c.extended && c.id === id);
+    return e ? decodeCapability(this.config.peek() as Uint8Array, e) : undefined;
   }
 
   private msixCap(): MsixCapView | undefined {
-    return this.capabilities().find((c): c is MsixCapView => c.kind === 'msix');
+    const v = this.decodeFirst(CAP_ID.MSIX);
+    return v?.kind === 'msix' ? v : undefined;
   }
 
   msix(): MsixView | undefined {
@@ -237,7 +256,8 @@ export class PciFunction {
   }
 
   msi(): MsiView | undefined {
-    const cap = this.capabilities().find((c): c is MsiCapView => c.kind === 'msi');
+    const v = this.decodeFirst(CAP_ID.MSI);
+    const cap = v?.kind === 'msi' ? v : undefined;
     if (!cap) return undefined;
     const inRange = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < cap.vectorsEnabled;
     const masked = (i: number): boolean => cap.maskBits !== undefined && ((cap.maskBits >>> i) & 1) === 1;

@@ -135,3 +135,18 @@ test('extended list: loops, pointers below 0x100 and past the end are reported',
   w = walkCapabilities(b.subarray(0, 0x180));
   assert.match(w.problems.join(), /beyond the 384 bytes/);
 });
+
+test('PciFunction from a 64-byte dump lists no capabilities and says why', async () => {
+  const { PciFunction } = await import('../../emulator/pci/function');
+  const r = importLspciText(readFileSync(join(DIR, 'mellanox-cx3-pf-header64.lspci'), 'latin1'));
+  assert.ok(r.ok);
+  const fn = PciFunction.fromDump(r.devices[0]!, [{ index: 0, size: 1 << 20 }, { index: 2, size: 8 << 20 }, { index: 'rom', size: 1 << 20 }]);
+  assert.equal(fn.sourceLength, 64);
+  assert.deepEqual(fn.capabilities(), []);
+  assert.equal(fn.msix(), undefined);
+  assert.match(fn.capabilityProblems().join(), /beyond the 64 bytes/);
+  const full = PciFunction.fromDump({ address: '01:00.0', title: '82576', bytes: bytesOf('intel-82576-pf-sriov.lspci') }, [{ index: 0, size: 128 << 10 }, { index: 1, size: 4 << 20 }, { index: 2, size: 32 }, { index: 3, size: 16 << 10 }, { index: 'rom', size: 4 << 20 }]);
+  assert.deepEqual(full.capabilities().map((c) => c.kind), ['pm', 'msi', 'msix', 'pcie', 'aer', 'dsn', 'ari', 'sriov']);
+  // power-on: the dump had MSI-X enabled (lspci: Enable+); fromDump clears it
+  assert.equal(full.msix()!.enabled, false);
+});

@@ -77,6 +77,11 @@ export function hoverMarkdown(n: NameOccurrence | undefined, word: string | unde
         const refs = names.filter((x) => x.kind === 'bus-ref' && x.name === n.name).length;
         return decl ? `**bus ${n.name}** — declared on line ${decl.loc.line}; ${refs} reference${refs === 1 ? '' : 's'}` : `Bus \`${n.name}\` is not declared`;
       }
+      case 'fn-decl':
+      case 'fn-ref': {
+        const decl = names.find((x) => x.kind === 'fn-decl' && x.name === n.name);
+        return decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`;
+      }
       default:
         return undefined;
     }

@@ -4,7 +4,21 @@
 // go-to-definition all read this one index.
 import type { Loc, Scenario, BusDecl, FnRef } from '../emulator/scenario/ast';
 
-export type NameKind = 'bus-decl' | 'bus-ref' | 'device' | 'profile' | 'guest' | 'quirk' | 'message' | 'mmio';
+export type NameKind =
+  | 'bus-decl'
+  | 'bus-ref'
+  /** A `function D.F` declaration's slot; name is `bus/D.F`. */
+  | 'fn-decl'
+  /** An explicit `bus/D.F` target's slot; name is `bus/D.F`. */
+  | 'fn-ref'
+  /** A target without a slot (`nic0` = `nic0/0.0`); loc is the bus name's. Never returned by nameAt. */
+  | 'fn-ref-implicit'
+  | 'device'
+  | 'profile'
+  | 'guest'
+  | 'quirk'
+  | 'message'
+  | 'mmio';
 
 export interface NameOccurrence {
   kind: NameKind;
@@ -20,9 +34,17 @@ export function collectNames(s: Scenario): NameOccurrence[] {
   };
   const bus = (b: BusDecl): void => {
     push('bus-decl', b.name?.name, b.name?.loc);
-    for (const f of b.functions ?? []) if (f.source?.kind === 'catalog') push('device', f.source.id?.name, f.source.id?.loc);
+    for (const f of b.functions ?? []) {
+      if (f.slot) push('fn-decl', `${b.name?.name}/${f.slot.device}.${f.slot.fn}`, f.slot.loc);
+      if (f.source?.kind === 'catalog') push('device', f.source.id?.name, f.source.id?.loc);
+    }
   };
-  const ref = (r: FnRef | undefined): void => push('bus-ref', r?.bus?.name, r?.bus?.loc);
+  const ref = (r: FnRef | undefined): void => {
+    push('bus-ref', r?.bus?.name, r?.bus?.loc);
+    if (!r?.bus) return;
+    if (r.slot) push('fn-ref', `${r.bus.name}/${r.slot.device}.${r.slot.fn}`, r.slot.loc);
+    else push('fn-ref-implicit', `${r.bus.name}/0.0`, r.bus.loc);
+  };
 
   push('profile', s.vm?.host?.name, s.vm?.host?.loc);
   push('guest', s.vm?.guest?.name, s.vm?.guest?.loc);
@@ -72,6 +94,7 @@ export function collectNames(s: Scenario): NameOccurrence[] {
 /** The occurrence whose range holds 1-based (line, col), if any. */
 export function nameAt(names: readonly NameOccurrence[], line: number, col: number): NameOccurrence | undefined {
   for (const n of names) {
+    if (n.kind === 'fn-ref-implicit') continue;
     if (n.loc.line === line && col >= n.loc.col && col <= n.loc.endCol) return n;
   }
   return undefined;

@@ -19,6 +19,9 @@ const DEFAULT_LIBRARY = 1 << 2;
 const NAME_ROLE: Record<NameKind, [TokenType, number]> = {
   'bus-decl': ['variable', DECLARATION],
   'bus-ref': ['variable', 0],
+  'fn-decl': ['number', DECLARATION],
+  'fn-ref': ['number', 0],
+  'fn-ref-implicit': ['variable', 0],
   device: ['type', DEFAULT_LIBRARY],
   profile: ['namespace', DEFAULT_LIBRARY],
   guest: ['namespace', DEFAULT_LIBRARY],

@@ -218,6 +218,25 @@ test('definition and references of a bus name', async () => {
   );
 });
 
+test('definition and references of a function (bus/slot, and a bare bus meaning slot 0.0)', async () => {
+  const uri = uriFor('fn.vpci');
+  const text = QUICKSTART + 'expect nic0/0.0 msix 3\n';
+  await open(lsp, uri, text);
+  const decl = pos(text, '0 intel-82599-vf');
+  const use = pos(text, 'nic0/0.0', 6);
+  const defs = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: use })) as Location[];
+  assert.deepEqual(defs, [{ uri, range: { start: decl, end: { line: decl.line, character: decl.character + 1 } } }]);
+  const refs = (await lsp.conn.sendRequest('textDocument/references', { textDocument: { uri }, position: decl, context: { includeDeclaration: false } })) as Location[];
+  assert.deepEqual(
+    refs.map((r) => [r.range.start.line, r.range.start.character]),
+    [
+      [pos(text, 'driver nic0').line, 17],
+      [pos(text, 'raise nic0').line, 16],
+      [pos(text, 'nic0/0.0').line, 12],
+    ],
+  );
+});
+
 test('document symbols: vm, buses with functions, events, expectations', async () => {
   const uri = uriFor('s.vpci');
   await open(lsp, uri, QUICKSTART);

@@ -390,16 +390,36 @@ test('host never throws on random packets (fixed seed), every profile', () => {
   const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8);
   for (const p of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']) {
     const h = ready(p, p === 'hyperv-2016' ? 0x10001 : 0x10002);
-    for (let i = 0; i < 2000; i++) {
-      const len = rnd() % 200;
-      const b = new Uint8Array(len);
-      for (let j = 0; j < len; j++) b[j] = rnd() & 0xff;
-      if (len >= 4 && rnd() % 2) new DataView(b.buffer).setUint32(0, 0x42490000 + (rnd() % 0x1e), true);
-      if (len >= 8 && rnd() % 2) new DataView(b.buffer).setUint32(4, 0, true);
+    const seeds = [
+      G.queryBusRelations(), G.queryResourceRequirements(0), G.resourcesAssigned(0), G.resourcesAssigned2(0), G.resourcesReleased(0),
+      G.createInterrupt(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpuMask: 1n }),
+      G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 2, cpus: [1] }),
+      G.createInterrupt3(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0, 1] }),
+      G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00000 }), G.d0Entry(0xf8000000), G.d0Exit(), G.ejectionComplete(0),
+    ];
+    let handled = 0;
+    for (let i = 0; i < 3000; i++) {
+      let b: Uint8Array;
+      if (rnd() % 2) {
+        b = seeds[rnd() % seeds.length]!.slice();
+        for (let k = rnd() % 3; k > 0; k--) b[rnd() % b.length] ^= 1 << rnd() % 8;
+        if (rnd() % 8 === 0) b = b.subarray(0, rnd() % b.length);
+      } else {
+        const len = rnd() % 200;
+        b = new Uint8Array(len);
+        for (let j = 0; j < len; j++) b[j] = rnd() & 0xff;
+        if (len >= 4 && rnd() % 2) new DataView(b.buffer).setUint32(0, 0x42490000 + [0, 1, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c][rnd() % 18]!, true); // not 0x13: renegotiation is fatal by design
+        if (len >= 8 && rnd() % 2) new DataView(b.buffer).setUint32(4, 0, true);
+      }
+      handled++;
       h.send(b, { rc: rnd() % 4 !== 0, txid: BigInt(i + 1) });
+      assert.deepEqual(h.host.checkInvariants(), [], `${p} packet ${i}`);
+      if (i % 97 === 0) h.host.mmioWrite(rnd() % 0x2100, 1 + (rnd() % 8), rnd());
+      if (i % 89 === 0) h.host.mmioRead(rnd() % 0x2100, 1 + (rnd() % 8));
       assert.ok(h.host.status.state === 'ready' || h.host.status.state === 'fatal' || h.host.status.state === 'ejected');
       if (h.host.status.state !== 'ready') break;
     }
     assert.ok(!h.errors().some((e) => /internal host error/.test(e)), p);
+    assert.ok(handled > 20, `${p}: only ${handled} packets before the channel failed`);
   }
 });

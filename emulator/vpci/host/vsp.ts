@@ -644,6 +644,21 @@ export class VpciHost {
     this.window.write(offset, size, value);
   }
 
+  /** State invariants (for fuzzing and tests): empty when the host's state is consistent. */
+  checkInvariants(): string[] {
+    const out: string[] = [];
+    if (!['init', 'ready', 'fatal', 'ejected'].includes(this.state)) out.push(`unknown state ${this.state}`);
+    if (this.state === 'ready' && (this.version === undefined || !this.profile.versions.includes(this.version))) out.push(`ready with version ${this.version}`);
+    if (this.state === 'init' && this.version !== undefined) out.push('init with a negotiated version');
+    if ((this.windowBase !== undefined) !== this.window.mapped) out.push('window base and mapping disagree');
+    for (const w of [...this.removed, ...this.vanished, ...this.ejecting.keys()]) if (!this.fns.has(w)) out.push(`unknown win_slot ${w} tracked`);
+    for (const w of this.removed) if (this.irq.entriesFor(this.env.bus, w).length) out.push(`removed win_slot ${w} still has interrupts`);
+    for (const w of this.ejecting.keys()) if (this.removed.has(w)) out.push(`win_slot ${w} both ejecting and removed`);
+    const s = this.status;
+    if (s.state !== this.state || s.windowBase !== this.windowBase || s.version !== this.version) out.push('status cache is stale');
+    return out;
+  }
+
   // ---- snapshots -----------------------------------------------------------------------------
 
   snapshot(): HostSnapshot {

@@ -104,6 +104,17 @@ documents.onDidChangeContent(
   }),
 );
 
+// A dump file changed on disk (when the client watches them): re-check every open scenario.
+connection.onDidChangeWatchedFiles(
+  guard(undefined, () => {
+    cache.clear();
+    for (const doc of documents.all()) {
+      const a = analysisOf(doc);
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.lspDiagnostics });
+    }
+  }),
+);
+
 documents.onDidClose(
   guard(undefined, (e) => {
     cache.delete(e.document.uri);

@@ -3,7 +3,7 @@
 // definition/references, symbols, semantic tokens, folding and formatting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -335,4 +335,22 @@ test('the server is still alive and answers after everything above', async () =>
   const d = await open(lsp, uriFor('garbage.vpci'), '}}}{{ \u0000 "unterminated\nat at at\nbus { function 99.9 x }\n');
   assert.ok(d.diagnostics.length > 0);
   assert.deepEqual(lsp.errors(), []);
+});
+
+test('a dump file created later is picked up after didChangeWatchedFiles', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-watch-'));
+  try {
+    const text = 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus gpu0 { function 0 dump "gpu.lspci" }\n';
+    const uri = pathToFileURL(join(dir, 'gpu.vpci')).href;
+    const d1 = await open(lsp, uri, text);
+    assert.deepEqual(d1.diagnostics.map((x) => x.code), ['dump-missing']);
+    assert.deepEqual(d1.diagnostics[0]!.range.start, pos(text, '"gpu.lspci"'));
+    writeFileSync(join(dir, 'gpu.lspci'), 'this is not an lspci dump\n');
+    const d2p = lsp.diagnostics(uri, 1);
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'gpu.lspci')).href, type: 1 }] });
+    const d2 = await d2p;
+    assert.deepEqual(d2.diagnostics.map((x) => x.code), ['dump-unparsable']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -53,6 +53,13 @@ async function expand(page, re) {
   return row;
 }
 
+/** Opens a collapsed pane of the Run and Debug container by its title. */
+async function openPane(page, title) {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${esc(title)}`, 'i') }).first();
+  await header.waitFor({ timeout: 10000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
 const steps = [];
 function step(name, fn) {
   steps.push({ name, fn });
@@ -111,7 +118,11 @@ step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
   await bar0.click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
   await item.waitFor({ timeout: 10000 });
-  await item.click();
+  // A click that lands while the menu is still arming is ignored; hover then Enter is reliable.
+  await item.hover();
+  await page.keyboard.press('Enter');
+  await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
+  await openPane(page, 'Breakpoints');
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
 });
 
@@ -124,7 +135,8 @@ step('Continue stops on the data breakpoint', async (page) => {
 // Journey 8: time travel.
 step('Step Back returns to before the config write', async (page) => {
   const before = await rowTexts(page, '.debug-call-stack');
-  await command(page, 'Debug: Step Back');
+  // Step Back has no palette entry; it is a debug toolbar button when the adapter supports it.
+  await page.locator('.debug-toolbar .codicon-debug-step-back').first().click();
   await page.waitForFunction(
     (b) => JSON.stringify([...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim())) !== b,
     JSON.stringify(before),
@@ -134,9 +146,7 @@ step('Step Back returns to before the config write', async (page) => {
 
 // Topology view (Journey 5's eject lives here too).
 step('vPCI Topology shows buses, functions and BARs', async (page) => {
-  const header = page.locator('.pane-header', { hasText: 'vPCI Topology' }).first();
-  await header.waitFor({ timeout: 10000 });
-  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  await openPane(page, 'vPCI Topology');
   await page.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
 });
 

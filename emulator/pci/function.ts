@@ -75,6 +75,25 @@ export class PciFunction {
     PciFunction.clearToPowerOn(this.powerOn, layouts, this.capEntries);
     for (const b of layouts) if (b.kind !== 'io') this.memories.set(b.index, new BarMemory(b.size));
     this.initMsixTable();
+    this.watchFunctionLevelReset();
+  }
+
+  /**
+   * PCIe Device Control bit 15 "Initiate Function Level Reset" (PCI_EXP_DEVCTL_BCR_FLR in Linux
+   * pci_regs.h), honoured when Device Capabilities bit 28 (PCI_EXP_DEVCAP_FLR) says so: the function
+   * returns to its power-on state, and the bit itself always reads 0.
+   */
+  private watchFunctionLevelReset(): void {
+    const exp = this.capEntries.find((e) => !e.extended && e.id === CAP_ID.EXP);
+    if (!exp) return;
+    const devCtlHi = exp.offset + 9;
+    const flrCapable = (this.config.read(exp.offset + 4, 4) & (1 << 28)) !== 0;
+    this.config.onWrite((w) => {
+      if (devCtlHi < w.offset || devCtlHi >= w.offset + w.size) return;
+      if ((this.config.read(devCtlHi, 1) & 0x80) === 0) return;
+      if (flrCapable) this.reset();
+      else this.config.setRaw(devCtlHi, 1, this.config.read(devCtlHi, 1) & 0x7f);
+    });
   }
 
   static fromConfig(bytes: Uint8Array, bars: BarSizeSpec[], opts?: { name?: string }): PciFunction {

@@ -119,3 +119,24 @@ test('snapshot / restore round trip is exact and structuredClone-able; reset ret
   assert.equal(fn.cfgRead(BAR_OFFSETS[0], 4), 0x0c);
   assert.throws(() => fn.restore({}), /not a PciFunction snapshot/);
 });
+
+test('Function Level Reset through PCIe DevCtl bit 15 returns the function to power-on', () => {
+  const fn = x82599(); // DevCap FLReset+ per the reference lspci
+  const exp = fn.capabilities().find((c) => c.kind === 'pcie')!;
+  fn.cfgWrite(BAR_OFFSETS[0], 4, 0xe0000000);
+  fn.cfgWrite(COMMAND, 2, 0x6);
+  fn.barMemory(0).write(0, 4, 0x1234);
+  const devCtl = fn.cfgRead(exp.offset + 8, 2);
+  fn.cfgWrite(exp.offset + 8, 2, devCtl | 0x8000);
+  assert.equal(fn.cfgRead(COMMAND, 2), 0);
+  assert.equal(fn.cfgRead(BAR_OFFSETS[0], 4), 0x0c);
+  assert.equal(fn.barMemory(0).read(0, 4), 0);
+  assert.equal(fn.cfgRead(exp.offset + 8, 2) & 0x8000, 0);
+});
+
+test('OpenVMM verify_mmio example: a 4 KiB 64-bit prefetchable BAR0 probes as 0xFFFFF00C / 0xFFFFFFFF', () => {
+  const cfg = new Uint8Array(64);
+  cfg[0x10] = 0x0c;
+  const fn = PciFunction.fromConfig(cfg, [{ index: 0, size: 4096 }]);
+  assert.deepEqual(fn.probedBarMasks().slice(0, 2), [0xfffff00c, 0xffffffff]);
+});

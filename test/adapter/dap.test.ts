@@ -1,0 +1,214 @@
+// The debug adapter over real DAP traffic: an in-process TCP server on
+// 127.0.0.1 and @vscode/debugadapter-testsupport's DebugClient. Each test is
+// one feature, asserting what a user would see.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { runTcp } from '../../adapter/server';
+
+const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
+const LISTINGS = mkdtempSync(join(tmpdir(), 'vpci-listings-'));
+const VMBUS_PCIB = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
+
+let server: Server;
+let port = 0;
+let dc: DebugClient;
+
+before(async () => {
+  server = await runTcp(0, (p) => (port = p));
+});
+after(() => server.close());
+
+beforeEach(async () => {
+  dc = new DebugClient('node', 'unused', 'vpci');
+  dc.defaultTimeout = 20_000;
+  await dc.start(port);
+});
+afterEach(async () => {
+  await dc.stop();
+});
+
+async function launchStopped(extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsInvalidatedEvent: true, supportsMemoryReferences: true });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: SCENARIO, listingsDir: LISTINGS, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  return stopped;
+}
+
+/** The listing line of the first statement of a driver function (from the written listing file). */
+function lineOf(file: string, text: string): number {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, `${text} not in ${file}`);
+  return i + 1;
+}
+
+test('launch stops on entry with the scenario thread, and the listings are written', async () => {
+  const s = await launchStopped();
+  assert.equal(s.body.reason, 'entry');
+  const th = await dc.threadsRequest();
+  assert.ok(th.body.threads.some((t) => t.name === 'scenario timeline'));
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.match(st.body.stackFrames[0]!.name, /boot/);
+  assert.equal(st.body.stackFrames[0]!.source?.path, SCENARIO);
+  assert.ok(readFileSync(VMBUS_PCIB, 'utf8').includes('vmbus_pcib_attach'));
+});
+
+test('a line breakpoint in the driver listing stops before that statement, in the named function', async () => {
+  await launchStopped();
+  const line = lineOf(VMBUS_PCIB, 'version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;');
+  const set = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await stopped;
+  assert.equal(s.body.reason, 'breakpoint');
+  assert.deepEqual(s.body.hitBreakpointIds, [set.body.breakpoints[0]!.id]);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.equal(st.body.stackFrames[0]!.name, 'hv_pci_protocol_negotiation');
+  assert.equal(st.body.stackFrames[0]!.line, line);
+  assert.equal(st.body.stackFrames[0]!.source?.path, VMBUS_PCIB);
+  assert.ok(st.body.stackFrames.some((f) => f.name === 'vmbus_pcib_attach'), 'the caller is on the stack');
+});
+
+test('a breakpoint on a blank line moves to the next statement; one past the end is unverified with a reason', async () => {
+  await launchStopped();
+  const text = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  const blank = text.findIndex((l, i) => i > 20 && l.trim() === '') + 1;
+  const r = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: blank }, { line: text.length + 50 }] });
+  assert.equal(r.body.breakpoints[0]!.verified, true);
+  assert.ok(r.body.breakpoints[0]!.line! > blank);
+  assert.equal(r.body.breakpoints[1]!.verified, false);
+  assert.ok(r.body.breakpoints[1]!.message);
+});
+
+test('a function breakpoint on a protocol message stops after the guest sends it', async () => {
+  await launchStopped();
+  const r = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_CREATE_INTERRUPT_MESSAGE' }, { name: 'no_such_thing' }] });
+  assert.equal(r.body.breakpoints[0]!.verified, true);
+  assert.equal(r.body.breakpoints[1]!.verified, false);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await stopped;
+  assert.equal(s.body.reason, 'function breakpoint');
+  assert.match(s.body.description ?? '', /PCI_CREATE_INTERRUPT_MESSAGE sent to the host/);
+});
+
+test('data breakpoint on COMMAND: stops on the write with old and new value', async () => {
+  await launchStopped();
+  const info = await dc.dataBreakpointInfoRequest({ name: 'nic0.COMMAND' });
+  assert.equal(info.body.dataId, 'cfg:nic0:0:4:2');
+  assert.deepEqual(info.body.accessTypes, ['read', 'write', 'readWrite']);
+  assert.equal(info.body.canPersist, true);
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await stopped;
+  assert.equal(s.body.reason, 'data breakpoint');
+  assert.deepEqual(s.body.hitBreakpointIds, [set.body.breakpoints[0]!.id]);
+  assert.match(s.body.description ?? '', /nic0 COMMAND \(config 0x04\): 0x[0-9a-f]{4} → 0x[0-9a-f]{4}/);
+});
+
+test('Variables: the device scope decodes BARs and pages the MSI-X table', async () => {
+  await launchStopped();
+  // Run to the end so the driver has placed BARs and programmed MSI-X.
+  const end = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await end;
+  assert.equal(s.body.reason, 'end');
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'));
+  assert.ok(dev, scopes.body.scopes.map((x) => x.name).join(', '));
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const bars = top.find((v) => v.name === 'BARs')!;
+  const barList = (await dc.variablesRequest({ variablesReference: bars.variablesReference })).body.variables;
+  const bar2 = barList.find((v) => v.name === 'BAR2')!;
+  assert.match(bar2.value, /64-bit memory, prefetchable, 8M at 0x[0-9a-f]+, decoding/);
+  assert.ok(bar2.memoryReference);
+  const table = top.find((v) => v.name === 'MSI-X table')!;
+  assert.ok(table.indexedVariables! >= 3);
+  const page = (await dc.variablesRequest({ variablesReference: table.variablesReference, filter: 'indexed', start: 1, count: 2 })).body.variables;
+  assert.deepEqual(page.map((v) => v.name), ['[1]', '[2]']);
+  assert.match(page[0]!.value, /^address 0xfee0[0-9a-f]{4} data 0x[0-9a-f]+$/);
+});
+
+test('setVariable honours RO/RW: VENDOR_ID is refused, COMMAND.MASTER is written', async () => {
+  await launchStopped();
+  const st = await dc.stackTraceRequest({ threadId: 1_000_000 });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const header = top.find((v) => v.name === 'Header')!;
+  const regs = (await dc.variablesRequest({ variablesReference: header.variablesReference })).body.variables;
+  await assert.rejects(dc.setVariableRequest({ variablesReference: header.variablesReference, name: 'VENDOR_ID', value: '0x1234' }), /read-only/);
+  const cmd = regs.find((v) => v.name === 'COMMAND')!;
+  const fields = await dc.variablesRequest({ variablesReference: cmd.variablesReference });
+  assert.ok(fields.body.variables.some((v) => v.name === 'MASTER'));
+  const r = await dc.setVariableRequest({ variablesReference: cmd.variablesReference, name: 'MASTER', value: '1' });
+  assert.equal(r.body.value, '1');
+  const ev = await dc.evaluateRequest({ expression: 'nic0.COMMAND.MASTER', context: 'watch' });
+  assert.equal(ev.body.result, '0x1');
+});
+
+test('step back returns to the previous statement; reverse continue returns to the breakpoint', async () => {
+  await launchStopped();
+  const line = lineOf(VMBUS_PCIB, 'version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;');
+  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line }] });
+  let stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await stopped;
+  const tid = s.body.threadId!;
+  for (let i = 0; i < 3; i++) {
+    stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.nextRequest({ threadId: tid });
+    await stopped;
+  }
+  const after3 = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.line;
+  assert.ok(after3 > line);
+  stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.stepBackRequest({ threadId: tid });
+  await stopped;
+  const back1 = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.line;
+  assert.ok(back1 < after3 && back1 >= line, `stepped back to ${back1}`);
+  stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.reverseContinueRequest({ threadId: tid });
+  const r = await stopped;
+  assert.equal(r.body.reason, 'breakpoint');
+  assert.equal((await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.line, line);
+});
+
+test('readMemory gives the config space bytes; the console runs lspci', async () => {
+  await launchStopped();
+  const mem = (await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4 })) as DebugProtocol.ReadMemoryResponse;
+  const bytes = Buffer.from(mem.body!.data!, 'base64');
+  // Mellanox vendor 0x15b3, ConnectX-3 VF device 0x1004.
+  assert.deepEqual([...bytes], [0xb3, 0x15, 0x04, 0x10]);
+  const ev = await dc.evaluateRequest({ expression: 'lspci nic0', context: 'repl' });
+  assert.match(ev.body.result, /Mellanox/);
+  assert.match(ev.body.result, /MSI-X: Enable/);
+});
+
+test('bad requests get error responses and the session lives on', async () => {
+  await launchStopped();
+  await assert.rejects(dc.variablesRequest({ variablesReference: 987654 }), /stale|Unknown/);
+  await assert.rejects(dc.evaluateRequest({ expression: '1 +', context: 'watch' }));
+  await assert.rejects(dc.customRequest('vpci/nonsense'), /Unknown request/);
+  const th = await dc.threadsRequest();
+  assert.ok(th.body.threads.length >= 1);
+});
+
+test('launch of a broken scenario fails with the error and its line', async () => {
+  await dc.initializeRequest({ adapterID: 'vpci' });
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
+  const bad = join(dir, 'bad.vpci');
+  (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');
+  await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), /line 2|line 4/);
+});

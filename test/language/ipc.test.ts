@@ -1,0 +1,41 @@
+// The extension's LanguageClient starts the server with TransportKind.ipc
+// (`--node-ipc`): the same bundle must speak LSP over the Node IPC channel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { serverBundle } from './client';
+
+test('server over --node-ipc: initialize, diagnostics with a range, shutdown', async () => {
+  const proc = fork(serverBundle(), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const conn = createProtocolConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+  const diags = new Promise<PublishDiagnosticsParams>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));
+  conn.listen();
+  try {
+    const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { capabilities: Record<string, unknown> };
+    assert.equal(init.capabilities.hoverProvider, true);
+    assert.equal((init.capabilities.textDocumentSync as { change: number }).change, 2); // incremental
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: 'file:///ipc/a.vpci', languageId: 'vpci', version: 1, text: 'vm {\n  host hyperv-2099\n}\n' },
+    });
+    const d = await diags;
+    assert.equal(d.diagnostics[0]?.code, 'unknown-profile');
+    assert.deepEqual(d.diagnostics[0]?.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 18 } });
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+  } finally {
+    conn.dispose();
+    await new Promise<void>((r) => {
+      if (proc.exitCode !== null) return r();
+      const t = setTimeout(() => {
+        proc.kill();
+        r();
+      }, 2000);
+      proc.once('exit', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+});

@@ -423,3 +423,14 @@ test('host never throws on random packets (fixed seed), every profile', () => {
     assert.ok(handled > 20, `${p}: only ${handled} packets before the channel failed`);
   }
 });
+
+test('vanish fault on a bus message removes every function from the window; per-device message only its slot', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  h.host.addFault({ message: 0x42490008, action: { kind: 'vanish' }, remaining: 1 });
+  h.send(G.d0Exit());
+  assert.equal(h.host.isVanished(0), true);
+  const x = ready('hyperv-2022', 0x10004);
+  x.host.addFault({ message: 0x42490005, action: { kind: 'vanish' } });
+  x.send(G.queryResourceRequirements(1)); // no function at 1: nothing vanishes, BAD_DATA InvalidSlot
+  assert.equal(x.host.isVanished(0), false);
+});

@@ -65,6 +65,13 @@ interface HostSnapshot {
   fatal?: string;
 }
 
+/** Messages whose +4 field is a win_slot (spec §2.5). */
+const PER_DEVICE = new Set<number>([
+  M.POWER_STATE_CHANGE, M.QUERY_RESOURCE_REQUIREMENTS, M.GET_RESOURCES, M.EJECTION_COMPLETE, M.RESOURCES_ASSIGNED, M.RESOURCES_RELEASED,
+  M.CREATE_INTERRUPT, M.DELETE_INTERRUPT, M.RESOURCES_ASSIGNED2, M.CREATE_INTERRUPT2, M.DELETE_INTERRUPT2, M.RESOURCES_ASSIGNED3,
+  M.CREATE_INTERRUPT3, M.RESET_DEVICE,
+]);
+
 class PacketError {
   constructor(readonly reason: string, readonly status = STATUS_BAD_DATA) {}
 }
@@ -266,7 +273,11 @@ export class VpciHost {
         if (rc) this.complete(type, txid, statusOnly(a.status));
         return;
       }
-      if (a.kind === 'vanish' && r.length >= 8) this.vanish(r.u32(4));
+      if (a.kind === 'vanish') {
+        // Per-device messages name the function at +4; for bus messages every function goes.
+        if (PER_DEVICE.has(type) && r.length >= 8) this.vanish(r.u32(4));
+        else for (const w of this.fns.keys()) this.vanish(w);
+      }
       if (a.kind === 'delay') {
         this.delayBuffer = [];
         this.delayNs = Math.max(0, a.ns);

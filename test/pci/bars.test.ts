@@ -141,3 +141,24 @@ test('BAR writes respect the size mask (bits below the size read 0)', () => {
   fn.cfgWrite(BAR_OFFSETS[4], 4, 0xffffffff);
   assert.equal(fn.cfgRead(BAR_OFFSETS[4], 4), 0);
 });
+
+test('TU102 via fromConfig keeps the dumping machine\'s addresses, above 4 GiB too, as lspci printed them', () => {
+  const dev = loadDev('nvidia-tu102-gpu.lspci');
+  const fn = PciFunction.fromConfig(dev.bytes, [
+    { index: 0, size: 16 * M }, { index: 1, size: 256 * M }, { index: 3, size: 32 * M }, { index: 5, size: 128 }, { index: 'rom', size: 512 * K },
+  ], { name: 'tu102' });
+  const ref = readFileSync(join(DIR, 'nvidia-tu102-gpu.lspci-vvv.txt'), 'latin1');
+  const refMem = new Map([...ref.matchAll(/^\tRegion (\d): Memory at ([0-9a-f]+)/gm)].map((m) => [Number(m[1]), parseInt(m[2]!, 16)]));
+  const mem = fn.bars().filter((b) => b.kind === 'mem32' || b.kind === 'mem64');
+  assert.deepEqual(mem.map((b) => [b.index, b.address]), [...refMem]);
+  assert.equal(mem[1]!.address, 0x383fe0000000);
+  assert.ok(mem.every((b) => b.decoding));
+  const io = fn.bars().find((b) => b.kind === 'io')!;
+  assert.equal(io.address, parseInt(/Region 5: I\/O ports at ([0-9a-f]+)/.exec(ref)![1]!, 16));
+  const msi = fn.msi()!;
+  assert.deepEqual([msi.enabled, msi.is64Bit, msi.perVectorMasking, msi.address, msi.data], [true, true, false, 0xfee00698, 0]);
+  assert.deepEqual(msi.message(0), { address: 0xfee00698, data: 0, masked: false });
+  fn.reset(); // power-on: addresses gone, MSI off
+  assert.ok(fn.bars().every((b) => b.address === 0 && !b.decoding));
+  assert.equal(fn.msi()!.enabled, false);
+});

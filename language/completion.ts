@@ -49,9 +49,11 @@ export interface CompletionInput {
   position: Position;
   ctx: ScenarioContext;
   busNames: readonly string[];
+  /** Declared functions as `bus/D.F`, for completing a slot after `bus/`. */
+  functions?: readonly string[];
 }
 
-export function complete({ text, position, ctx, busNames }: CompletionInput): CompletionItem[] {
+export function complete({ text, position, ctx, busNames, functions = [] }: CompletionInput): CompletionItem[] {
   const lines = text.split('\n');
   const lineText = (lines[position.line] ?? '').slice(0, position.character);
   // Inside a comment: nothing.
@@ -111,6 +113,11 @@ export function complete({ text, position, ctx, busNames }: CompletionInput): Co
   const statuses = (): CompletionItem[] =>
     ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
 
+  // `nic0/` → the slots declared on nic0.
+  if (n >= 2 && w[n - 1] === '/' && (w[0] === 'at' || w[0] === 'expect')) {
+    const prefix = `${w[n - 2]}/`;
+    return functions.filter((f) => f.startsWith(prefix)).map((f) => ({ label: f.slice(prefix.length), kind: CompletionItemKind.Field, detail: `function ${f}` }));
+  }
   if (n === 0) {
     if (block === 'vm') return kw(VM_KEYWORDS);
     if (block === 'bus') return kw(BUS_KEYWORDS);

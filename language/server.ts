@@ -127,7 +127,8 @@ connection.onCompletion(
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     const a = analysisOf(doc);
-    return complete({ text: a.text, position: p.position, ctx: scenarioContext(), busNames: busNames(a.names) });
+    const functions = [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))];
+    return complete({ text: a.text, position: p.position, ctx: scenarioContext(), busNames: busNames(a.names), functions });
   }),
 );
 

@@ -192,6 +192,8 @@ test('completion: expectation forms, states, outcomes, message options', async (
   assert.deepEqual(labels(await completions(t4, last(t4))).sort(), ['errors', 'message']);
   const t5 = QUICKSTART + '# a comment ';
   assert.deepEqual(await completions(t5, last(t5)), []);
+  const t7 = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 0 intel-82599-vf serial 1\n  function 1.2 intel-82599-vf') + 'at 9ms raise nic0/';
+  assert.deepEqual(labels(await completions(t7, last(t7))).sort(), ['0.0', '1.2']);
   const t6 = 'at 1ms ';
   const ev = labels(await completions(t6, last(t6)));
   assert.ok(['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'fault'].every((w) => ev.includes(w)));

@@ -25,6 +25,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
   let selected = -1;
   const cache = new Map<number, Item>();
   const requested = new Set<number>();
+  const shown = new Map<number, any>();
   const TIME_W = 110;
   const LANE_W = 160;
 
@@ -41,7 +42,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
   function drawHeader(): void {
     header.textContent = '';
     const t = doc.createElement('div');
-    t.className = 'lane-title time';
+    t.className = 'lane-title tcol';
     t.style.width = TIME_W + 'px';
     t.textContent = 'time';
     header.appendChild(t);
@@ -54,6 +55,15 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
         header.appendChild(d);
       }
     const w = TIME_W + buses.length * 2 * LANE_W;
+    for (const l of [...spacer.querySelectorAll('.lifeline')]) l.remove();
+    buses.forEach((_b, k) => {
+      for (const x of [TIME_W + k * 2 * LANE_W + LANE_W / 2, TIME_W + k * 2 * LANE_W + LANE_W * 1.5]) {
+        const l = doc.createElement('div');
+        l.className = 'lifeline';
+        l.style.left = x + 'px';
+        spacer.insertBefore(l, rowsEl);
+      }
+    });
     spacer.style.width = w + 'px';
     header.style.width = w + 'px';
   }
@@ -119,10 +129,24 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
       requested.add(p);
       vscode.postMessage({ type: 'need', from: p * PAGE_SIZE, count: PAGE_SIZE });
     }
-    const frag = doc.createDocumentFragment();
-    for (let i = first; i <= last; i++) frag.appendChild(renderRow(i));
-    rowsEl.textContent = '';
-    rowsEl.appendChild(frag);
+    // Keyed reuse: rows already in the DOM stay (hover, clicks and focus survive a scroll).
+    for (const [i, el] of shown) {
+      if (i < first || i > last || el.dataset.key !== keyOf(i)) {
+        el.remove();
+        shown.delete(i);
+      }
+    }
+    for (let i = first; i <= last; i++) {
+      if (shown.has(i)) continue;
+      const el = renderRow(i);
+      el.dataset.key = keyOf(i);
+      shown.set(i, el);
+      rowsEl.appendChild(el);
+    }
+  }
+
+  function keyOf(i: number): string {
+    return (cache.has(i) ? 'l' : 'p') + (i === selected ? 's' : '') + buses.length;
   }
 
   function setTotal(n: number): void {
@@ -164,6 +188,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
       buses = m.buses.slice();
       cache.clear();
       requested.clear();
+      for (const el of shown.values()) el.remove();
+      shown.clear();
       selected = -1;
       total = 0;
       drawHeader();
@@ -200,7 +226,8 @@ export function sequenceHtml(cspSource: string, nonce: string): string {
   .lane-title { flex: none; text-align: center; padding: 3px 0; font-weight: 600; }
   .lane-title.guest { color: var(--vscode-debugTokenExpression-name, var(--vscode-foreground)); }
   .lane-title.host { color: var(--vscode-debugTokenExpression-string, var(--vscode-foreground)); }
-  .lane-title.time { text-align: left; padding-left: 8px; color: var(--vscode-descriptionForeground); }
+  .lane-title.tcol { text-align: left; padding-left: 8px; box-sizing: border-box; color: var(--vscode-descriptionForeground); }
+  .lifeline { position: absolute; top: 0; bottom: 0; width: 0; border-left: 1px dashed var(--vscode-editorIndentGuide-background, var(--vscode-panel-border)); }
   #scroller { flex: 1; overflow: auto; position: relative; }
   #spacer { position: relative; }
   #rows { position: absolute; top: 0; left: 0; right: 0; }

@@ -53,6 +53,14 @@ export class BarMemory {
 
   /** Little-endian read of 1..8 bytes (8-byte values above 2^53 lose precision). Outside the BAR reads all-ones. */
   read(offset: number, size: number): number {
+    const inPage = offset % PAGE_SIZE;
+    if ((size === 4 || size === 2 || size === 1) && offset >= 0 && offset + size <= this.size && inPage + size <= PAGE_SIZE && Number.isInteger(offset)) {
+      const p = this.pages.get((offset - inPage) / PAGE_SIZE);
+      if (!p) return 0;
+      if (size === 4) return (p[inPage]! | (p[inPage + 1]! << 8) | (p[inPage + 2]! << 16) | (p[inPage + 3]! << 24)) >>> 0;
+      if (size === 2) return p[inPage]! | (p[inPage + 1]! << 8);
+      return p[inPage]!;
+    }
     const n = Math.max(0, Math.min(8, Math.trunc(size)));
     let v = 0;
     for (let i = 0; i < n; i++) v += this.readByte(offset + i) * 2 ** (8 * i);

@@ -51,6 +51,12 @@ export class ConfigSpace {
 
   /** Little-endian read of `size` (1..4) bytes. Bytes past 4095 read as 0xFF (no device answers). */
   read(off: number, size: number): number {
+    const d = this.data;
+    if (off >= 0 && (size === 4 || size === 2 || size === 1) && off + size <= CONFIG_SPACE_SIZE && Number.isInteger(off)) {
+      if (size === 4) return (d[off]! | (d[off + 1]! << 8) | (d[off + 2]! << 16) | (d[off + 3]! << 24)) >>> 0;
+      if (size === 2) return d[off]! | (d[off + 1]! << 8);
+      return d[off]!;
+    }
     const n = normSize(size);
     const o = Math.trunc(Number.isFinite(off) ? off : -1);
     let v = 0;

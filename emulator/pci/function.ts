@@ -239,60 +239,25 @@ export class PciFunction {
     return v?.kind === 'msix' ? v : undefined;
   }
 
+  private msixView: MsixView | null | undefined;
+  private msiView: MsiView | null | undefined;
+
+  /** Live MSI-X view (one object per function; fields read the current registers). */
   msix(): MsixView | undefined {
-    const cap = this.msixCap();
-    if (!cap) return undefined;
-    const table = this.memories.get(cap.tableBir);
-    const pba = this.memories.get(cap.pbaBir);
-    const inRange = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < cap.tableSize;
-    const base = (i: number): number => cap.tableOffset + i * MSIX_ENTRY_SIZE;
-    return {
-      ...cap,
-      entry: (i) => {
-        if (!inRange(i) || !table) return undefined;
-        const addressLo = table.read(base(i), 4);
-        const addressHi = table.read(base(i) + 4, 4);
-        return { addressLo, addressHi, address: addressHi * 2 ** 32 + addressLo, data: table.read(base(i) + 8, 4), masked: (table.read(base(i) + 12, 4) & 1) === 1 };
-      },
-      setEntry: (i, e) => {
-        if (!inRange(i) || !table) return;
-        let lo = e.addressLo;
-        let hi = e.addressHi;
-        if (e.address !== undefined) { lo = e.address % 2 ** 32; hi = Math.floor(e.address / 2 ** 32); }
-        if (lo !== undefined) table.write(base(i), 4, lo);
-        if (hi !== undefined) table.write(base(i) + 4, 4, hi);
-        if (e.data !== undefined) table.write(base(i) + 8, 4, e.data);
-        if (e.masked !== undefined) table.write(base(i) + 12, 4, (table.read(base(i) + 12, 4) & ~1) | (e.masked ? 1 : 0));
-      },
-      pending: (i) => inRange(i) && !!pba && ((pba.read(cap.pbaOffset + (i >> 3), 1) >> (i & 7)) & 1) === 1,
-      setPending: (i, on) => {
-        if (!inRange(i) || !pba) return;
-        const a = cap.pbaOffset + (i >> 3);
-        const b = pba.read(a, 1);
-        pba.poke(a, 1, on ? b | (1 << (i & 7)) : b & ~(1 << (i & 7)));
-      },
-    };
+    if (this.msixView === undefined) {
+      const cap = this.msixCap();
+      this.msixView = cap ? new LiveMsix(this.config, cap, this.memories) : null;
+    }
+    return this.msixView ?? undefined;
   }
 
+  /** Live MSI view (one object per function; fields read the current registers). */
   msi(): MsiView | undefined {
-    const v = this.decodeFirst(CAP_ID.MSI);
-    const cap = v?.kind === 'msi' ? v : undefined;
-    if (!cap) return undefined;
-    const inRange = (i: number): boolean => Number.isInteger(i) && i >= 0 && i < cap.vectorsEnabled;
-    const masked = (i: number): boolean => cap.maskBits !== undefined && ((cap.maskBits >>> i) & 1) === 1;
-    return {
-      ...cap,
-      message: (i) => inRange(i)
-        ? { address: cap.address, data: (cap.data & ~(cap.vectorsEnabled - 1)) | i, masked: masked(i) }
-        : undefined,
-      masked: (i) => inRange(i) && masked(i),
-      pending: (i) => inRange(i) && cap.pendingBits !== undefined && ((cap.pendingBits >>> i) & 1) === 1,
-      setPending: (i, on) => {
-        if (!inRange(i) || cap.layout.pending === undefined) return;
-        const cur = this.config.read(cap.layout.pending, 4);
-        this.config.setRaw(cap.layout.pending, 4, on ? (cur | (1 << i)) >>> 0 : (cur & ~(1 << i)) >>> 0);
-      },
-    };
+    if (this.msiView === undefined) {
+      const v = this.decodeFirst(CAP_ID.MSI);
+      this.msiView = v?.kind === 'msi' ? new LiveMsi(this.config, v) : null;
+    }
+    return this.msiView ?? undefined;
   }
 
   reset(): void {
@@ -318,5 +283,145 @@ export class PciFunction {
   /** Raw dword helper for views that work on the byte image. */
   static dword(bytes: Uint8Array, off: number): number {
     return u32(bytes, off);
+  }
+}
+
+/**
+ * MSI-X over config space and BAR memory. Table Size, BIRs and offsets are read-only in hardware,
+ * so they are fixed here; Enable and Function Mask are read live.
+ */
+class LiveMsix implements MsixView {
+  readonly kind = 'msix' as const;
+  readonly offset: number;
+  readonly tableSize: number;
+  readonly tableBir: number;
+  readonly tableOffset: number;
+  readonly pbaBir: number;
+  readonly pbaOffset: number;
+
+  constructor(private readonly cfg: ConfigSpace, cap: MsixCapView, private readonly memories: Map<number, BarMemory>) {
+    this.offset = cap.offset;
+    this.tableSize = cap.tableSize;
+    this.tableBir = cap.tableBir;
+    this.tableOffset = cap.tableOffset;
+    this.pbaBir = cap.pbaBir;
+    this.pbaOffset = cap.pbaOffset;
+  }
+
+  get enabled(): boolean {
+    return (this.cfg.read(this.offset + 2, 2) & 0x8000) !== 0;
+  }
+
+  get functionMask(): boolean {
+    return (this.cfg.read(this.offset + 2, 2) & 0x4000) !== 0;
+  }
+
+  private inRange(i: number): boolean {
+    return Number.isInteger(i) && i >= 0 && i < this.tableSize;
+  }
+
+  entry(i: number): MsixEntry | undefined {
+    const table = this.memories.get(this.tableBir);
+    if (!this.inRange(i) || !table) return undefined;
+    const b = this.tableOffset + i * MSIX_ENTRY_SIZE;
+    const addressLo = table.read(b, 4);
+    const addressHi = table.read(b + 4, 4);
+    return { addressLo, addressHi, address: addressHi * 2 ** 32 + addressLo, data: table.read(b + 8, 4), masked: (table.read(b + 12, 4) & 1) === 1 };
+  }
+
+  setEntry(i: number, e: Partial<MsixEntry>): void {
+    const table = this.memories.get(this.tableBir);
+    if (!this.inRange(i) || !table) return;
+    const b = this.tableOffset + i * MSIX_ENTRY_SIZE;
+    let lo = e.addressLo;
+    let hi = e.addressHi;
+    if (e.address !== undefined) {
+      lo = e.address % 2 ** 32;
+      hi = Math.floor(e.address / 2 ** 32);
+    }
+    if (lo !== undefined) table.write(b, 4, lo);
+    if (hi !== undefined) table.write(b + 4, 4, hi);
+    if (e.data !== undefined) table.write(b + 8, 4, e.data);
+    if (e.masked !== undefined) table.write(b + 12, 4, (table.read(b + 12, 4) & ~1) | (e.masked ? 1 : 0));
+  }
+
+  pending(i: number): boolean {
+    const pba = this.memories.get(this.pbaBir);
+    return this.inRange(i) && !!pba && ((pba.read(this.pbaOffset + (i >> 3), 1) >> (i & 7)) & 1) === 1;
+  }
+
+  setPending(i: number, on: boolean): void {
+    const pba = this.memories.get(this.pbaBir);
+    if (!this.inRange(i) || !pba) return;
+    const a = this.pbaOffset + (i >> 3);
+    const cur = pba.read(a, 1);
+    pba.poke(a, 1, on ? cur | (1 << (i & 7)) : cur & ~(1 << (i & 7)));
+  }
+}
+
+/** MSI over config space. 64-bit and per-vector-masking are read-only, so the layout is fixed. */
+class LiveMsi implements MsiView {
+  readonly kind = 'msi' as const;
+  readonly offset: number;
+  readonly is64Bit: boolean;
+  readonly perVectorMasking: boolean;
+  readonly vectorsCapable: number;
+  readonly layout: MsiCapView['layout'];
+
+  constructor(private readonly cfg: ConfigSpace, cap: MsiCapView) {
+    this.offset = cap.offset;
+    this.is64Bit = cap.is64Bit;
+    this.perVectorMasking = cap.perVectorMasking;
+    this.vectorsCapable = cap.vectorsCapable;
+    this.layout = cap.layout;
+  }
+
+  private get control(): number {
+    return this.cfg.read(this.offset + 2, 2);
+  }
+  get enabled(): boolean {
+    return (this.control & 1) !== 0;
+  }
+  get vectorsEnabled(): number {
+    return 1 << ((this.control >> 4) & 7);
+  }
+  get address(): number {
+    const hi = this.layout.addressHi !== undefined ? this.cfg.read(this.layout.addressHi, 4) : 0;
+    return hi * 2 ** 32 + this.cfg.read(this.layout.address, 4);
+  }
+  get data(): number {
+    return this.cfg.read(this.layout.data, 2);
+  }
+  get maskBits(): number | undefined {
+    return this.layout.mask !== undefined ? this.cfg.read(this.layout.mask, 4) : undefined;
+  }
+  get pendingBits(): number | undefined {
+    return this.layout.pending !== undefined ? this.cfg.read(this.layout.pending, 4) : undefined;
+  }
+
+  private inRange(i: number): boolean {
+    return Number.isInteger(i) && i >= 0 && i < this.vectorsEnabled;
+  }
+
+  masked(i: number): boolean {
+    const m = this.maskBits;
+    return this.inRange(i) && m !== undefined && ((m >>> i) & 1) === 1;
+  }
+
+  message(i: number): { address: number; data: number; masked: boolean } | undefined {
+    if (!this.inRange(i)) return undefined;
+    const n = this.vectorsEnabled;
+    return { address: this.address, data: (this.data & ~(n - 1)) | i, masked: this.masked(i) };
+  }
+
+  pending(i: number): boolean {
+    const p = this.pendingBits;
+    return this.inRange(i) && p !== undefined && ((p >>> i) & 1) === 1;
+  }
+
+  setPending(i: number, on: boolean): void {
+    if (!this.inRange(i) || this.layout.pending === undefined) return;
+    const cur = this.cfg.read(this.layout.pending, 4);
+    this.cfg.setRaw(this.layout.pending, 4, on ? (cur | (1 << i)) >>> 0 : (cur & ~(1 << i)) >>> 0);
   }
 }

@@ -41,3 +41,14 @@ test('no MSI or MSI-X: interruptMessage explains', () => {
   assert.deepEqual(fn.bars(), []);
   assert.deepEqual(fn.probedBarMasks(), [0, 0, 0, 0, 0, 0]);
 });
+
+test('MSI and MSI-X views are live: a view taken before enabling sees the enable', () => {
+  const fn = msiFunction();
+  const msi = fn.msi()!;
+  assert.equal(msi.enabled, false);
+  fn.cfgWrite(0x52, 2, 0x0001);
+  assert.equal(msi.enabled, true);
+  assert.equal(fn.msi(), msi); // one view per function
+  fn.reset();
+  assert.equal(msi.enabled, false);
+});

@@ -66,7 +66,11 @@ export const STATUS_DETECTED_PARITY = 1 << 15;
 export const STATUS_W1C_BITS =
   STATUS_PARITY | STATUS_SIG_TARGET_ABORT | STATUS_REC_TARGET_ABORT | STATUS_REC_MASTER_ABORT |
   STATUS_SIG_SYSTEM_ERROR | STATUS_DETECTED_PARITY;
-/** COMMAND bits a type-0 function lets software write (QEMU hw/pci/pci.c pci_init_wmask). */
+/**
+ * COMMAND bits a type-0 function lets software write: QEMU hw/pci/pci.c pci_init_wmask (qemu/qemu)
+ * gives IO, MEMORY, MASTER, INTX_DISABLE and SERR; PARITY (Parity Error Response) is added because
+ * it is read-write on PCIe functions (PCIe base spec, Command register).
+ */
 export const COMMAND_WRITABLE_BITS =
   COMMAND_IO | COMMAND_MEMORY | COMMAND_MASTER | COMMAND_PARITY | COMMAND_SERR | COMMAND_INTX_DISABLE;
 

@@ -29,7 +29,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendEvent(new StoppedEvent('entry', 1));
   }
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: [new Thread(1, 'guest: vmbus_pcib'), new Thread(2, 'host: vPCI VSP')] };
+    response.body = { threads: [new Thread(1, 'nic0: vmbus_pcib attach'), new Thread(2, 'nic0: host VSP')] };
     this.sendResponse(response);
   }
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
@@ -46,7 +46,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
     this.handles.reset();
     const dev: V[] = [
-      { name: 'nic0 00:00.0 Intel 82599 VF', value: '[8086:10ed]', children: [
+      { name: 'vendor', value: '0x8086' },
+      { name: 'device', value: '0x10ed' },
         { name: 'BARs', value: '2', children: [
           { name: 'BAR0', value: this.bar0, evaluateName: 'nic0.bar[0]' },
           { name: 'BAR3', value: '0x00000000', evaluateName: 'nic0.bar[3]' },
@@ -55,9 +56,8 @@ export class VpciDebugSession extends LoggingDebugSession {
           { name: '[0]', value: 'addr 0xfee00000 data 0x4021' },
           { name: '[1]', value: 'addr 0xfee00000 data 0x4022' },
         ] },
-      ] },
     ];
-    response.body = { scopes: [new Scope('Devices', this.handles.create(dev), false)] };
+    response.body = { scopes: [new Scope('Bus nic0', this.handles.create([{ name: 'state', value: 'attached' }]), false), new Scope('Device nic0/00:00.0: Intel 82599 VF', this.handles.create(dev), false)] };
     this.sendResponse(response);
   }
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {

@@ -608,7 +608,7 @@ export class Inspector {
     return { ok: true, text: `${target}.${reg} = ${this.num(this.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
   }
 
-  private command(src: string): { ok: true; text: string } | { ok: false; error: string } | undefined {
+  private command(src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
     const [word, ...rest] = src.split(/\s+/);
     switch (word) {
       case 'help':
@@ -620,7 +620,10 @@ export class Inspector {
             '  nic0.COMMAND = 0x6      write a register (through its RO/RW/RW1C masks)',
             '  lspci [bus[/slot]] [-x] decode a function like lspci -vvv (-x: hex dump)',
             '  cfg <bus[/slot]> [off] [len]   hex dump of config space',
+            '  cfg <bus> <off> = <val> [width]   write config space through the register masks',
             '  msix <bus[/slot]>       the MSI-X table',
+            '  eject <bus[/slot]>      the host ejects the function (PCI_EJECT)',
+            '  raise <bus[/slot]> <i>  the device raises MSI-X/MSI vector i',
             '  trace [n]               the last n events of the transcript (default 20)',
           ].join('\n'),
         };
@@ -631,10 +634,19 @@ export class Inspector {
       }
       case 'cfg': {
         const r = rest[0] ? this.resolveFn(rest[0]) : undefined;
-        if (!r) return { ok: false, error: 'usage: cfg <bus[/slot]> [offset] [length]' };
+        if (!r) return { ok: false, error: 'usage: cfg <bus[/slot]> [offset] [length]  |  cfg <bus[/slot]> <offset> = <value> [width]' };
         const f = this.fn(r.bi, r.wslot);
         if (!f) return { ok: false, error: 'no function there' };
         const off = rest[1] ? (parseNumber(rest[1]) ?? 0) : 0;
+        if (rest[2] === '=') {
+          const v = rest[3] !== undefined ? parseNumber(rest[3]) : undefined;
+          const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
+          if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096) return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
+          const before = this.raw(f, off, width);
+          f.cfgWrite(off, width, v >>> 0);
+          const after = this.raw(f, off, width);
+          return { ok: true, text: `config ${this.num(off, 3)}/${width}: ${this.num(before, width * 2)} → ${this.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
+        }
         const len = rest[2] ? (parseNumber(rest[2]) ?? 64) : 64;
         return { ok: true, text: hexDump(f.config.bytes, off & 0xfff, Math.min(len, 4096 - (off & 0xfff))) };
       }
@@ -651,6 +663,20 @@ export class Inspector {
         }
         if (mx.tableSize > 64) lines.push(`  … ${mx.tableSize - 64} more (see Variables)`);
         return { ok: true, text: lines.join('\n') };
+      }
+      case 'eject': {
+        const r = rest[0] ? this.resolveFn(rest[0]) : undefined;
+        if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
+        this.m.buses[r.bi]!.eject(r.wslot);
+        return { ok: true, text: `host: PCI_EJECT queued for ${rest[0]}; continue to watch the guest handle it`, changed: true };
+      }
+      case 'raise': {
+        const r = rest[0] ? this.resolveFn(rest[0]) : undefined;
+        const v = rest[1] !== undefined ? parseNumber(rest[1]) : undefined;
+        if (!r || v === undefined) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>' };
+        const t0 = this.m.trace.length;
+        this.m.buses[r.bi]!.raise(r.wslot, v);
+        return { ok: true, text: this.transcript(t0, this.m.trace.length - t0).join('\n') || 'raised', changed: true };
       }
       case 'trace': {
         const n = rest[0] ? (parseNumber(rest[0]) ?? 20) : 20;
@@ -677,7 +703,7 @@ export class Inspector {
     for (const b of this.m.buses) out.push({ label: b.decl.name, type: 'module' });
     for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
     for (const f of ['cfg8', 'cfg16', 'cfg32', 'msix']) out.push({ label: f, type: 'function' });
-    for (const k of ['lspci', 'cfg', 'msix', 'trace', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
+    for (const k of ['lspci', 'cfg', 'msix', 'trace', 'eject', 'raise', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
     return out;
   }
 

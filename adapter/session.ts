@@ -10,6 +10,9 @@ import {
   StoppedEvent,
   TerminatedEvent,
   OutputEvent,
+  ProgressStartEvent,
+  ProgressUpdateEvent,
+  ProgressEndEvent,
   InvalidatedEvent,
   MemoryEvent,
   Event,
@@ -59,6 +62,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   private lastStop?: StopInfo;
   private ended = false;
   private lastTraceLength = 0;
+  private runningProgressId?: string;
 
   constructor() {
     super();
@@ -91,12 +95,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       supportsWriteMemoryRequest: true,
       supportsValueFormattingOptions: true,
       supportsCompletionsRequest: true,
+      supportsSetExpression: true,
       completionTriggerCharacters: ['.', '('],
       supportsClipboardContext: true,
       supportsDelayedStackTraceLoading: true,
       supportsLoadedSourcesRequest: true,
       supportsBreakpointLocationsRequest: true,
-      supportsCancelRequest: false,
+      supportsCancelRequest: true,
     };
     this.sendResponse(response);
   }
@@ -426,15 +431,35 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (!rt || this.running) return;
     this.running = true;
     let first = true;
+    let chunks = 0;
+    const progressId = `vpci-run-${rt.position}`;
+    let progress = false;
     const tick = () => {
       const s = rt.runForward(mode, CHUNK, first);
       first = false;
+      chunks++;
       if (s) {
         this.running = false;
+        if (progress) this.sendEvent(new ProgressEndEvent(progressId, `stopped: ${s.reason}`));
         this.stopAt(s);
-      } else setImmediate(tick);
+        return;
+      }
+      // A long run to a breakpoint reports progress (virtual time reached) and can be cancelled.
+      if (this.client.supportsProgressReporting && chunks === 5) {
+        progress = true;
+        this.runningProgressId = progressId;
+        const e = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${rt.m.now} ns`) as DebugProtocol.ProgressStartEvent;
+        e.body.cancellable = true;
+        this.sendEvent(e);
+      } else if (progress && chunks % 5 === 0) this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${(rt.m.now / 1e6).toFixed(3)} ms, ${rt.position} steps`));
+      setImmediate(tick);
     };
     tick();
+  }
+
+  protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
+    if (args.progressId && args.progressId === this.runningProgressId && this.running) this.rt?.pause();
+    this.sendResponse(response);
   }
 
   private stopAt(s: StopInfo): void {
@@ -615,6 +640,23 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.invalidate(['variables']);
     }
     this.sendResponse(response);
+  }
+
+  protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
+    if (!this.ins || this.running) {
+      this.sendErrorResponse(response, { id: 1042, format: this.running ? 'Pause the session first' : 'No scenario is loaded', showUser: true });
+      return;
+    }
+    const r = this.ins.evaluate(`${args.expression} = ${args.value}`, 'repl', undefined, undefined, this.hex);
+    if (!r.ok || !r.changed) {
+      this.sendErrorResponse(response, { id: 1043, format: r.ok ? `${args.expression} cannot be assigned (registers such as nic0.COMMAND can)` : r.error, showUser: true });
+      return;
+    }
+    this.rt!.h.truncateFuture();
+    const v = this.ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex);
+    response.body = { value: v.ok ? v.text : r.text };
+    this.sendResponse(response);
+    this.invalidate(['variables']);
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {

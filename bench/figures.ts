@@ -1,2 +1,3 @@
 // Every bench module, imported for its figure() registrations.
 import './lsp';
+import './emulator';

@@ -4,3 +4,4 @@ import './run';
 import './check';
 import './listings';
 import './dap';
+import './devices';

@@ -5,6 +5,8 @@
 // tokens, folding, formatting) at random positions. Asserts the server process
 // never dies and answers every request; returns what it did.
 import { startServer, open } from '../test/language/client';
+import { analyze } from '../language/analyze';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const SEED_TEXT = `# fuzz seed
 vm {
@@ -48,10 +50,9 @@ function rng(seed: number): () => number {
   };
 }
 
+/** LSP positions (lines end at \n, \r\n or a lone \r, as the server's TextDocument counts them). */
 function positionAt(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+  return TextDocument.create('x', 'vpci', 0, text).positionAt(offset);
 }
 
 export interface FuzzLspResult {
@@ -72,33 +73,45 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
     await open(lsp, uri, text, version);
     for (let i = 0; i < iterations; i++) {
       // One edit: replace [a, b) with a fragment (or nothing), or restart from the seed.
-      const r = rand();
-      let a = Math.floor(rand() * (text.length + 1));
-      let b = a;
-      let insert = '';
-      if (r < 0.45) insert = pick(FRAGMENTS);
-      else if (r < 0.75) b = Math.min(text.length, a + 1 + Math.floor(rand() * 12));
-      else if (r < 0.9) {
-        b = Math.min(text.length, a + Math.floor(rand() * 4));
-        insert = String.fromCharCode(Math.floor(rand() * 0x80));
-      } else if (r < 0.97) {
-        // duplicate a line somewhere
-        const lines = text.split('\n');
-        const src = pick(lines);
-        insert = src + '\n';
-      } else {
-        a = 0;
-        b = text.length;
-        insert = rand() < 0.5 ? SEED_TEXT : '';
+      // One notification: one or two range edits (applied in order), or the whole text.
+      const changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[] = [];
+      const edits = rand() < 0.1 ? 2 : 1;
+      for (let e = 0; e < edits; e++) {
+        const r = rand();
+        let a = Math.floor(rand() * (text.length + 1));
+        let b = a;
+        let insert = '';
+        if (r < 0.45) insert = pick(FRAGMENTS);
+        else if (r < 0.75) b = Math.min(text.length, a + 1 + Math.floor(rand() * 12));
+        else if (r < 0.9) {
+          b = Math.min(text.length, a + Math.floor(rand() * 4));
+          insert = String.fromCharCode(Math.floor(rand() * 0x80));
+        } else if (r < 0.97) {
+          // duplicate a line somewhere
+          insert = pick(text.split('\n')) + '\n';
+        } else {
+          a = 0;
+          b = text.length;
+          insert = rand() < 0.5 ? SEED_TEXT : '';
+        }
+        // Apply through a TextDocument, exactly as the server's TextDocuments does, so our
+        // copy stays identical even for offsets that fall inside a \r\n pair.
+        const range = { start: positionAt(text, a), end: positionAt(text, b) };
+        const change = rand() < 0.03 ? { text: text.slice(0, a) + insert + text.slice(b) } : { range, text: insert };
+        text = TextDocument.update(TextDocument.create('x', 'vpci', 0, text), [change], 1).getText();
+        changes.push(change);
+        if (!('range' in change)) break;
       }
-      const range = { start: positionAt(text, a), end: positionAt(text, b) };
-      text = text.slice(0, a) + insert + text.slice(b);
       version++;
       const diags = lsp.diagnostics(uri, version);
-      await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: insert }] });
+      await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
       const d = await diags;
       const internal = d.diagnostics.find((x) => x.code === 'internal-error');
       if (internal) throw new Error(`checker crashed at iteration ${i}, seed ${seed}: ${String(internal.message)}\n--- text ---\n${text}`);
+      // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives.
+      const expected = JSON.stringify(analyze(text, uri).lspDiagnostics.map((x) => [x.code, x.range]));
+      const got = JSON.stringify(d.diagnostics.map((x) => [x.code, x.range]));
+      if (expected !== got) throw new Error(`diagnostics out of sync at iteration ${i}, seed ${seed}:\n got ${got}\nwant ${expected}`);
       // A few requests at random (sometimes out-of-range) positions.
       const count = 1 + Math.floor(rand() * 3);
       for (let k = 0; k < count; k++) {

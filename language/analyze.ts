@@ -68,6 +68,9 @@ function fileOf(uri: string): string {
  * (relative to the document's folder); default: no files exist. Never throws.
  */
 export function analyze(text: string, uri: string, readFile: ReadFile = () => undefined): Analysis {
+  // LSP counts a lone \r as a line break; the lexer only \n. Same length, so
+  // offsets hold and every range lands on the line the editor shows.
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   let scenario = EMPTY;
   let diagnostics: Diagnostic[];
   currentRead = readFile;

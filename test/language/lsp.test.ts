@@ -356,3 +356,11 @@ test('a dump file created later is picked up after didChangeWatchedFiles', async
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('line breaks as the editor counts them: \\r\\n and a lone \\r put ranges on the right line', async () => {
+  const text = 'vm {\r\n  host hyperv-2099\r}\rbus nic0 { function 0 intel-82599-vf }\r\nat 1ms eject nic7\n';
+  const d = await open(lsp, uriFor('cr.vpci'), text);
+  const byCode = Object.fromEntries(d.diagnostics.map((x) => [x.code, x.range]));
+  assert.deepEqual(byCode['unknown-profile'], { start: { line: 1, character: 7 }, end: { line: 1, character: 18 } });
+  assert.deepEqual(byCode['unknown-bus'], { start: { line: 4, character: 13 }, end: { line: 4, character: 17 } });
+});

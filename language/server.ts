@@ -181,7 +181,7 @@ connection.onDocumentSymbol(
 connection.onFoldingRanges(
   guard([], (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc ? foldingRanges(doc.getText()) : [];
+    return doc ? foldingRanges(analysisOf(doc).text) : [];
   }),
 );
 

@@ -21,9 +21,14 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new InitialConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial));
   sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
 
-  const topology = new TopologyProvider();
+  const log = vscode.window.createOutputChannel('vPCI Lab', { log: true });
+  sub(log);
+  const topology = new TopologyProvider(log);
   sub(topology);
-  sub(vscode.window.registerTreeDataProvider('vpci.topology', topology));
+  const topologyView = vscode.window.createTreeView('vpci.topology', { treeDataProvider: topology, showCollapseAll: true });
+  sub(topologyView);
+  // a hidden tree is not asked for rows; read the topology afresh whenever it is shown
+  sub(topologyView.onDidChangeVisibility((e) => e.visible && void topology.refresh()));
   const sequence = new SequencePanel();
   sub(sequence);
   sub(vscode.commands.registerCommand('vpci.showMessageSequence', () => {

@@ -50,10 +50,13 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
   private topology: TopologyResponse | undefined;
   private pending: Promise<void> | undefined;
 
+  constructor(private readonly log?: vscode.LogOutputChannel) {}
+
   /** Re-reads the topology from the active vPCI session (or clears it). */
   refresh(): Promise<void> {
     const s = vscode.debug.activeDebugSession;
     if (!s || s.type !== DEBUG_TYPE) {
+      this.log?.debug(`topology: no vpci session (active: ${s?.type ?? 'none'})`);
       this.topology = undefined;
       this.changed.fire(undefined);
       return Promise.resolve();
@@ -61,7 +64,9 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
     this.pending = (async () => {
       try {
         this.topology = (await s.customRequest(REQ.topology)) as TopologyResponse;
-      } catch {
+        this.log?.debug(`topology: ${this.topology.buses.length} buses`);
+      } catch (e) {
+        this.log?.warn(`topology: ${e instanceof Error ? e.message : String(e)}`);
         this.topology = undefined;
       }
       this.changed.fire(undefined);

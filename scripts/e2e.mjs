@@ -120,6 +120,8 @@ const r = spawnSync(process.execPath, ['test/e2e/journeys.mjs'], {
 if (r.status !== 0) {
   const logs = spawnSync('bash', ['-c', `tail -n 40 $(ls -t ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null | head -1) 2>/dev/null`], { encoding: 'utf8' });
   if (logs.stdout) console.log(`--- extension host log (tail) ---\n${logs.stdout}`);
+  const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], { encoding: 'utf8' });
+  if (ours.stdout) console.log(`--- vPCI Lab log (tail) ---\n${ours.stdout}`);
 }
 await stop();
 log(`journeys exit code ${r.status}; screenshots in ${OUT}`);

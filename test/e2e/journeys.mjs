@@ -43,8 +43,9 @@ async function rowTexts(page, scope = '.debug-pane') {
 }
 
 /** Expands the first row of the Variables view matching `re` (if collapsed) and returns it. */
-async function expand(page, re) {
-  const row = page.locator('.debug-view-content .monaco-list-row, .debug-pane .monaco-list-row').filter({ hasText: re }).first();
+async function expand(page, re, scope) {
+  const rows = scope ? scope.locator('.monaco-list-row') : page.locator('.debug-view-content .monaco-list-row, .debug-pane .monaco-list-row');
+  const row = rows.filter({ hasText: re }).first();
   await row.waitFor({ timeout: 20000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') {
     await row.click();
@@ -149,7 +150,12 @@ step('Step Back returns to before the config write', async (page) => {
 // Topology view (Journey 5's eject lives here too).
 step('vPCI Topology shows buses, functions and BARs', async (page) => {
   await openPane(page, 'vPCI Topology');
-  await page.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });
+  await pane.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
+  await expand(page, /\d\d:\d\d\.\d/, pane);
+  await expand(page, /^\s*BARs\s*\d/, pane);
+  await pane.locator('.monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
+  log(`topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
 });
 
 // Journey 7: message sequence.

@@ -102,7 +102,7 @@ test('the named commands exist with their titles, and every menu command is cont
 test('every contributed command and view is registered by the extension code', () => {
   const src = readdirSync('extension').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('extension', f), 'utf8')).join('\n');
   for (const { command } of c.commands as { command: string }[]) assert.ok(src.includes(`'${command}'`), `${command} registered`);
-  for (const v of c.views.debug as { id: string }[]) assert.ok(src.includes(`registerTreeDataProvider('${v.id}'`), `${v.id} registered`);
+  for (const v of c.views.debug as { id: string }[]) assert.ok(src.includes(`createTreeView('${v.id}'`) || src.includes(`registerTreeDataProvider('${v.id}'`), `${v.id} registered`);
   assert.ok(src.includes('registerDebugAdapterDescriptorFactory(DEBUG_TYPE'));
   assert.ok(src.includes('DebugConfigurationProviderTriggerKind.Dynamic'));
 });

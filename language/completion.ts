@@ -16,6 +16,7 @@ import {
   OUTCOMES,
   EXPECT_BUS_FORMS,
 } from './vocabulary';
+import { deviceDetail } from './device-info';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
 type Block = 'top' | 'vm' | 'bus';
@@ -86,7 +87,7 @@ export function complete({ text, position, ctx, busNames, functions = [] }: Comp
     ctx.devices.map((d) => ({
       label: d.id,
       kind: CompletionItemKind.Class,
-      detail: `${d.title} — ${d.detail}`,
+      detail: `${d.title} — ${deviceDetail(d.id) ?? d.detail}`,
       documentation: { kind: 'markdown', value: deviceMarkdown(d.id, ctx) ?? d.title },
     }));
   const profiles = (): CompletionItem[] =>

@@ -7,6 +7,7 @@ import { QUIRKS } from '../emulator/vpci/guest/quirks';
 import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
+import { deviceCatalogMarkdown } from './device-info';
 
 const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
 
@@ -17,7 +18,7 @@ export function versionsText(vs: readonly number[]): string {
 export function deviceMarkdown(id: string, ctx: ScenarioContext): string | undefined {
   const d = ctx.devices.find((x) => x.id === id);
   if (!d) return undefined;
-  return `**${d.id}** — ${d.title}\n\n${d.detail}`;
+  return deviceCatalogMarkdown(id) ?? `**${d.id}** — ${d.title}\n\n${d.detail}`;
 }
 
 export function messageMarkdown(name: string, ctx: ScenarioContext): string | undefined {

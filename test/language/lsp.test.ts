@@ -114,7 +114,7 @@ test('completion: devices after `function N`, with vendor/device in the detail',
   const items = await completions(text, pos(text, '  function 1 ', '  function 1 '.length));
   const dev = items.find((i) => i.label === 'intel-82599-vf');
   assert.ok(dev, labels(items).join(','));
-  assert.match(dev.detail ?? '', /8086/);
+  assert.match(dev.detail ?? '', /\[8086:10ed\] BAR0 16K, BAR3 16K; MSI-X 3/);
   assert.ok(labels(items).includes('dump'));
   assert.ok(!labels(items).includes('boot'));
 });
@@ -153,7 +153,10 @@ async function hover(text: string, at: { line: number; character: number }): Pro
 }
 
 test('hover: device identity, profile versions, quirk source, message layout', async () => {
-  assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'intel-82599-vf', 3)), /8086/);
+  const dev = await hover(QUICKSTART, pos(QUICKSTART, 'intel-82599-vf', 3));
+  assert.match(dev, /`8086:10ed`/);
+  assert.match(dev, /BAR0 16K, BAR3 16K/);
+  assert.match(dev, /MSI-X 3/);
   assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'hyperv-2016', 2)), /1\.1/);
   assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'short-packet-drop', 2)), /Source: .*freebsd|Source: .*linux/i);
   const m = await hover(QUICKSTART, pos(QUICKSTART, 'create-interrupt', 4));

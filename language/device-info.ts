@@ -1,0 +1,56 @@
+// A catalog device as hover and completion show it: identity (vendor:device),
+// BAR sizes, interrupt capabilities and where the bytes come from
+// (emulator/pci/catalog.ts). Cached: catalogEntry() builds the config bytes.
+import { catalogEntry, type CatalogEntry } from '../emulator/pci/catalog';
+
+const cache = new Map<string, CatalogEntry | null>();
+
+function entry(id: string): CatalogEntry | undefined {
+  let e = cache.get(id);
+  if (e === undefined) {
+    try {
+      e = catalogEntry(id) ?? null;
+    } catch {
+      e = null;
+    }
+    cache.set(id, e);
+  }
+  return e ?? undefined;
+}
+
+const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+
+export function sizeText(n: number): string {
+  for (const [u, s] of [
+    ['G', 1 << 30],
+    ['M', 1 << 20],
+    ['K', 1 << 10],
+  ] as const) {
+    if (n >= s && n % s === 0) return `${n / s}${u}`;
+  }
+  return String(n);
+}
+
+export function barsText(e: CatalogEntry): string {
+  return e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ') || 'no BARs';
+}
+
+/** One line for a completion item's detail, or undefined when the catalog does not know the id. */
+export function deviceDetail(id: string): string | undefined {
+  const e = entry(id);
+  return e && `[${hex4(e.vendorId)}:${hex4(e.deviceId)}] ${barsText(e)}; ${e.interrupts}${e.vf ? '; SR-IOV VF' : ''}`;
+}
+
+/** Hover Markdown from the catalog, or undefined when it does not know the id. */
+export function deviceCatalogMarkdown(id: string): string | undefined {
+  const e = entry(id);
+  if (!e) return undefined;
+  return (
+    `**${e.id}** — ${e.title}\n\n` +
+    `| | |\n|---|---|\n` +
+    `| Vendor:Device | \`${hex4(e.vendorId)}:${hex4(e.deviceId)}\`${e.vf ? ' (virtual function)' : ''} |\n` +
+    `| BARs | ${barsText(e)} |\n` +
+    `| Interrupts | ${e.interrupts} |\n\n` +
+    `${e.description}\n\nSource: ${e.source}`
+  );
+}

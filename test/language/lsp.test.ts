@@ -323,15 +323,31 @@ test('dump files resolve relative to the document folder', async () => {
   }
 });
 
-test('every example scenario opens with zero errors and has an outline', async () => {
-  const dir = resolve('examples');
+test('every example scenario opens with zero errors and has an outline; broken variants get exact ranges', async () => {
+  const dir = resolve(process.env.VPCI_EXAMPLES ?? 'examples');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.vpci')) : [];
   for (const f of files) {
+    const text = readFileSync(join(dir, f), 'utf8');
     const uri = pathToFileURL(join(dir, f)).href;
-    const d = await open(lsp, uri, readFileSync(join(dir, f), 'utf8'));
+    const d = await open(lsp, uri, text);
     assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), [], f);
     const syms = (await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[];
     assert.ok(syms.length > 0, f);
+    // Broken variant 1: a misspelt host profile.
+    const host = /^\s*host\s+([\w-]+)/m.exec(text);
+    if (host) {
+      const bad = text.replace(host[0], host[0] + 'x');
+      const start = pos(bad, host[1]! + 'x', 0, 0);
+      const b = await open(lsp, pathToFileURL(join(dir, `broken-host-${f}`)).href, bad);
+      const e = b.diagnostics.find((x) => x.code === 'unknown-profile');
+      assert.deepEqual(e?.range, { start, end: { line: start.line, character: start.character + host[1]!.length + 1 } }, f);
+    }
+    // Broken variant 2: an event on a bus that does not exist.
+    const bad2 = text + (text.endsWith('\n') ? '' : '\n') + 'at 999s eject nosuchbus\n';
+    const b2 = await open(lsp, pathToFileURL(join(dir, `broken-bus-${f}`)).href, bad2);
+    const e2 = b2.diagnostics.find((x) => x.code === 'unknown-bus');
+    const line = bad2.split('\n').length - 2;
+    assert.deepEqual(e2?.range, { start: { line, character: 14 }, end: { line, character: 23 } }, f);
   }
 });
 

@@ -1,0 +1,73 @@
+// The Linux kernel contexts pci-hyperv runs in: the channel's callback
+// tasklet (vmbus_on_event, which calls hv_pci_onchannelcallback and which
+// tasklet_disable() can hold off), the bus's ordered workqueue hbus->wq
+// (pci_devices_present_work, hv_eject_device_work) and the VMBus driver core's
+// work queue that runs probe and remove. Modelled on torvalds/linux
+// drivers/hv/connection.c (vmbus_on_event), kernel/softirq.c (tasklets) and
+// kernel/workqueue.c (worker_thread / process_one_work); our own rendering.
+import { S, T, While, fn, call, wait, type FnDef } from '../../../machine/program';
+import type { GuestKernel } from '../kernel';
+
+type K = GuestKernel;
+
+export function kernFunctions(): FnDef<K>[] {
+  const onEvent = fn<K>({
+    name: 'vmbus_on_event',
+    file: 'linux/connection.c',
+    doc: ['/* The channel\'s callback tasklet: runs the driver\'s onchannel_callback when the host signals. */'],
+    signature: ['void', 'vmbus_on_event(unsigned long data)'],
+    params: [],
+    body: [
+      While('for (;;) {', () => true, [
+        S('wait for the host to signal the channel (and for the tasklet to be enabled);', (k) => {
+          if (k.sc.tasklet_disabled > 0) return wait(k.key('tasklet'), 'tasklet disabled');
+          return k.sc.rxPending ? undefined : wait(k.key('rx'), 'host signals the channel');
+        }),
+        S('channel->onchannel_callback(channel->channel_callback_context);  /* hv_pci_onchannelcallback */', (k) => {
+          k.sc.rxPending = false;
+          k.sc.tasklet_running = true;
+          return call('hv_pci_onchannelcallback');
+        }),
+        S('/* tasklet done */', (k) => {
+          k.sc.tasklet_running = false;
+          k.wake('tasklet:idle');
+        }),
+        T('/* hv_begin_read / hv_end_read: check the ring once more */'),
+      ]),
+    ],
+  });
+
+  const worker = (queue: 'taskq' | 'mgmt', name: string, what: string) =>
+    fn<K>({
+      name,
+      file: 'linux/workqueue.c',
+      doc: [`/* ${what} */`],
+      signature: ['static int', `${name}(void *__worker)`],
+      params: [],
+      body: [
+        While('for (;;) {', () => true, [
+          S('if (list_empty(&pool->worklist)) schedule();  /* sleep until work is queued */', (k) => {
+            const q = k.sc[queue] as unknown[];
+            if (q.length) return undefined;
+            if (queue === 'taskq') {
+              k.sc.taskqBusy = false;
+              k.wake('taskq:idle');
+            }
+            return wait(k.key(`tq:${queue}`), `${queue === 'taskq' ? 'hbus->wq' : 'vmbus work queue'} empty`);
+          }),
+          S('work = list_first_entry(&pool->worklist, struct work_struct, entry);', (k, l) => {
+            const q = k.sc[queue] as { fn: string; args: Record<string, unknown> }[];
+            l.work = q.shift();
+            if (queue === 'taskq') k.sc.taskqBusy = true;
+          }),
+          S('process_one_work(worker, work);  /* work->func(work) */', (_k, l) => call(l.work.fn, l.work.args)),
+        ]),
+      ],
+    });
+
+  return [
+    onEvent,
+    worker('taskq', 'worker_thread', 'hbus->wq: the ordered workqueue "hv_pci_<domain>" (one worker).'),
+    worker('mgmt', 'vmbus_device_work', 'The VMBus driver core\'s queue: vmbus_probe -> hv_pci_probe, vmbus_remove -> hv_pci_remove.'),
+  ];
+}

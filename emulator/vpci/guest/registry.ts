@@ -5,6 +5,7 @@ import type { Program } from '../../machine/program';
 import type { GuestKernel } from './kernel';
 import type { GuestModelName } from './quirks';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
+import { linuxProgram, newLinuxSoftc } from './linux';
 
 export interface GuestThreadSpec {
   role: 'mgmt' | 'taskq' | 'callback';
@@ -60,7 +61,28 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
       };
       break;
     case 'linux':
-      throw new Error('the linux guest model is not built yet');
+      m = {
+        name,
+        program: linuxProgram(),
+        threads: [
+          { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },
+          { role: 'taskq', name: 'hv_pci workqueue', fn: 'worker_thread' },
+          { role: 'callback', name: 'channel tasklet', fn: 'vmbus_on_event' },
+        ],
+        attachFn: 'hv_pci_probe',
+        detachFn: 'hv_pci_remove',
+        newSoftc: newLinuxSoftc,
+        busStatus: (sc) => {
+          const st = sc?.hbus?.state;
+          if (!sc?.hbus) return 'offered';
+          if (st === 'hv_pcibus_installed') return 'attached';
+          if (st === 'failed') return 'failed';
+          if (st === 'detached') return 'detached';
+          return 'attaching';
+        },
+        protocolVersion: (sc) => sc?.hbus?.protocol_version ?? 0,
+      };
+      break;
   }
   cache.set(name, m);
   return m;

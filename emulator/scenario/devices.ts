@@ -1,19 +1,29 @@
-// The catalog devices a scenario can name in `function N <id>`. Until
-// emulator/pci/catalog.ts lands this is the built-in list; then it reads
-// catalogIds()/catalogEntry().
+// The catalog devices a scenario can name in `function N <id>`, for the
+// checker and completion: id, title, and a one-line detail (PCI ids, BARs,
+// interrupts) from emulator/pci/catalog.ts.
+import { catalogEntry, catalogIds } from '../pci/catalog';
+
 export interface DeviceName {
   id: string;
   title: string;
   detail: string;
 }
 
-const BUILTIN: readonly DeviceName[] = [
-  { id: 'intel-82599-vf', title: 'Intel 82599 Virtual Function [8086:10ed]', detail: 'ixgbevf NIC VF: BAR0 16K, BAR3 16K, MSI-X 3' },
-  { id: 'mellanox-cx3-vf', title: 'Mellanox ConnectX-3 Virtual Function [15b3:1004]', detail: 'mlx4 VF' },
-  { id: 'samsung-pm174x-nvme', title: 'Samsung PM174x NVMe SSD', detail: 'NVMe controller' },
-  { id: 'nvidia-tu102-gpu', title: 'NVIDIA TU102 GPU', detail: 'GPU with 16M/256M/32M BARs' },
-];
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+function sizeText(n: number): string {
+  for (const [u, f] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) if (n >= f && n % f === 0) return `${n / f}${u}`;
+  return String(n);
+}
 
 export function CATALOG_DEVICES(): DeviceName[] {
-  return BUILTIN.map((d) => ({ ...d }));
+  const out: DeviceName[] = [];
+  for (const id of catalogIds()) {
+    const e = catalogEntry(id);
+    if (!e) continue;
+    const bars = e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`);
+    const parts = [`[${hex4(e.vendorId)}:${hex4(e.deviceId)}]`, ...bars, e.interrupts].filter(Boolean);
+    out.push({ id, title: e.title, detail: `${parts.join(', ')}. ${e.description}` });
+  }
+  return out;
 }

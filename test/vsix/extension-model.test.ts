@@ -1,0 +1,92 @@
+// The extension's VS Code-free parts: topology rows from a `vpci/topology`
+// answer, which function a command targets, the hex dump and the webview page
+// (CSP with a nonce, no remote resources, theme colours only).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { childrenOf, functionTarget, type TopologyNode } from '../../extension/topology-model';
+import { hexDump, sequenceHtml } from '../../extension/sequence-webview';
+import { sizeText, hex, type TopologyResponse } from '../../extension/protocol';
+
+const topo: TopologyResponse = {
+  buses: [
+    {
+      name: 'nic0',
+      instance: '7b3e…',
+      state: 'attached',
+      version: '1.1',
+      functions: [
+        {
+          wslot: 0,
+          slot: '00:00.0',
+          title: 'Intel 82599 VF',
+          vendorId: 0x8086,
+          deviceId: 0x10ed,
+          bars: [
+            { index: 0, kind: 'mem64', size: 16384, address: 0xfe000000, decoding: true },
+            { index: 3, kind: 'mem64', size: 16384, address: 0, decoding: false },
+          ],
+          interrupts: [{ index: 0, address: 0xfee00000, data: 0x4021, masked: false, cpu: 1, vector: 33 }],
+        },
+      ],
+    },
+  ],
+};
+
+test('topology rows: bus → function → BARs and interrupts', () => {
+  const buses = childrenOf(topo);
+  assert.equal(buses.length, 1);
+  assert.equal(buses[0]!.kind, 'bus');
+  const fns = childrenOf(topo, buses[0]);
+  assert.equal(fns.length, 1);
+  const groups = childrenOf(topo, fns[0]) as Extract<TopologyNode, { kind: 'group' }>[];
+  assert.deepEqual(groups.map((g) => g.group), ['bars', 'interrupts']);
+  const bars = childrenOf(topo, groups[0]) as Extract<TopologyNode, { kind: 'leaf' }>[];
+  assert.deepEqual(bars.map((b) => [b.label, b.description]), [
+    ['BAR0', 'mem64 16K @ 0xfe000000'],
+    ['BAR3', 'mem64 16K @ 0x0 (not decoding)'],
+  ]);
+  const irq = childrenOf(topo, groups[1]) as Extract<TopologyNode, { kind: 'leaf' }>[];
+  assert.equal(irq[0]!.description, 'addr 0xfee00000 data 0x4021 cpu 1 vec 33');
+  assert.deepEqual(childrenOf(undefined), []);
+  assert.deepEqual(childrenOf(topo, bars[0]), []);
+});
+
+test('a command targets the function of a tree row or of a Variables entry', () => {
+  const fn = childrenOf(topo, childrenOf(topo)[0])[0];
+  assert.deepEqual(functionTarget(fn), { bus: 'nic0', wslot: 0 });
+  assert.deepEqual(functionTarget({ container: {}, variable: { name: 'x', evaluateName: 'nic0.0x00000001' } }), { bus: 'nic0', wslot: 1 });
+  assert.deepEqual(functionTarget({ variable: { name: 'x', evaluateName: 'bus["nvme-0"].fn[2]' } }), { bus: 'nvme-0', wslot: 2 });
+  assert.equal(functionTarget({ variable: { name: 'BAR0' } }), undefined);
+  assert.equal(functionTarget(undefined), undefined);
+  assert.equal(functionTarget('nic0'), undefined);
+});
+
+test('sizes and hex print as lspci does', () => {
+  assert.equal(sizeText(16384), '16K');
+  assert.equal(sizeText(0x100000), '1M');
+  assert.equal(sizeText(0x1800), '6K');
+  assert.equal(sizeText(100), '100 B');
+  assert.equal(hex(0x10ed, 4), '0x10ed');
+  assert.equal(hex('0xfe000000'), '0xfe000000');
+});
+
+test('hex dump: offset, 16 bytes, ASCII; tolerant of separators and odd input', () => {
+  const d = hexDump('01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00 ff');
+  assert.equal(d, '0000  01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00  ..B.ABCD........\n0010  ff                                               .');
+  assert.equal(hexDump(''), '');
+  assert.equal(hexDump('zz'), '');
+});
+
+test('the sequence page: nonce-only scripts, no remote resources, theme colours', () => {
+  const html = sequenceHtml('vscode-webview://abc', 'N0nce');
+  assert.match(html, /script-src 'nonce-N0nce'/);
+  assert.match(html, /default-src 'none'/);
+  assert.equal((html.match(/<script/g) ?? []).length, 1);
+  assert.match(html, /<script nonce="N0nce">/);
+  assert.doesNotMatch(html, /https?:\/\//);
+  assert.doesNotMatch(html, /#[0-9a-f]{6}\b/i, 'colours come from --vscode-* variables');
+  assert.match(html, /var\(--vscode-errorForeground\)/);
+  // the page script is valid JavaScript once serialised
+  const body = /<script nonce="N0nce">([\s\S]*)<\/script>/.exec(html)![1]!;
+  assert.doesNotThrow(() => new Function(body));
+});

@@ -32,7 +32,8 @@ function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
 
 export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
-  if (s.vm && s.vm.loc.endLine > s.vm.loc.line || s.vm?.host || s.vm?.guest) {
+  // The parser leaves an empty 1:1–1:1 range when there is no vm block.
+  if (s.vm && (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col)) {
     const children: DocumentSymbol[] = [];
     if (s.vm.host) children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
     if (s.vm.guest) children.push({ name: `guest ${s.vm.guest.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.guest.loc), selectionRange: locToRange(s.vm.guest.loc) });

@@ -24,6 +24,7 @@ import { definition, references } from './definition';
 import { documentSymbols, foldingRanges } from './outline';
 import { LEGEND, semanticTokens } from './semantic';
 import { formatDocument } from './formatting';
+import { tokenize } from '../emulator/scenario/lexer';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -145,6 +146,9 @@ connection.onHover(
     let e = p.position.character;
     while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
     while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
+    // Inside a comment there is nothing to explain.
+    const comment = tokenize(src).find((t) => t.kind === 'comment');
+    if (comment && p.position.character >= comment.loc.col - 1) return null;
     const word = e > s ? src.slice(s, e) : undefined;
     const md = hoverMarkdown(n, word, scenarioContext(), a.names);
     if (!md) return null;

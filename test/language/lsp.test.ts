@@ -163,6 +163,13 @@ test('hover: device identity, profile versions, quirk source, message layout', a
   assert.match(m, /PCI_CREATE_INTERRUPT_MESSAGE/);
   assert.match(m, /win_slot @4/);
   assert.equal(await hover(QUICKSTART, pos(QUICKSTART, 'Two NICs')), '');
+  const commented = QUICKSTART + '# see PCI_EJECTION_COMPLETE\n';
+  assert.equal(await hover(commented, pos(commented, 'PCI_EJECTION_COMPLETE', 2, 1)), '');
+  const vmOneLine = 'vm { cpus 2 }\n';
+  const u = uriFor('vm1.vpci');
+  await open(lsp, u, vmOneLine);
+  const syms = (await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: u } })) as DocumentSymbol[];
+  assert.deepEqual(syms.map((x) => x.name), ['vm']);
 });
 
 test('warnings: no common protocol version (naming the versions), timeline order; duplicate bus is an error', async () => {

@@ -171,7 +171,7 @@ export class Inspector {
   }
 
   private raw(f: PciFunction, off: number, size: number): number {
-    const b = f.config.bytes;
+    const b = f.config.peek();
     let v = 0;
     for (let i = size - 1; i >= 0; i--) v = v * 256 + (b[off + i] ?? 0);
     return v;
@@ -344,7 +344,7 @@ export class Inspector {
 
   private cfgRows(f: PciFunction, s: number, c: number): VarNode[] {
     const out: VarNode[] = [];
-    const b = f.config.bytes;
+    const b = f.config.peek();
     for (let row = s; row < Math.min(256, s + c); row++) {
       const o = row * 16;
       out.push({ name: this.num(o, 3), value: Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' ') });

@@ -65,8 +65,32 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const out: Loaded = { file: full, text: src, scenario: r.scenario, diagnostics: r.diagnostics, errors };
   if (errors.length) return out;
+  // Build every function once now (catalog or dump, boot-time buses and offered ones), so a dump
+  // that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
+  const factory = functionFactory(root);
+  const decls = [...r.scenario.buses, ...r.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))];
+  const seen = new Set<string>();
+  for (const b of decls) {
+    for (const f of b.functions) {
+      const key = `${b.name.name}/${f.slot.wslot}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const source: FunctionSource =
+        f.source.kind === 'catalog'
+          ? { kind: 'catalog', id: f.source.id.name }
+          : { kind: 'dump', path: f.source.path, ...(f.source.select !== undefined ? { select: f.source.select } : {}), bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })) };
+      try {
+        factory(source);
+      } catch (e) {
+        const d: Diagnostic = { severity: 'error', code: 'bad-function', message: `${b.name.name} function ${f.slot.device}.${f.slot.fn}: ${e instanceof Error ? e.message : String(e)}`, loc: f.loc };
+        out.diagnostics.push(d);
+        out.errors.push(d);
+      }
+    }
+  }
+  if (out.errors.length) return out;
   const config = machineConfig(r.scenario, src, overrides);
-  const m = new Machine(config, functionFactory(root));
+  const m = new Machine(config, factory);
   for (const b of config.buses) m.addBus(b);
   out.machine = m;
   return out;

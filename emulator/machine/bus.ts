@@ -366,7 +366,8 @@ class BusKernel implements GuestKernel {
   send(payload: Uint8Array, rc: boolean, txid: bigint): number {
     const m = this.b.m;
     if (this.b.channel.state !== 'open') {
-      m.trace.record(m.now, Ev.Error, this.b.index, 0, 0, 0, `send on a ${this.b.channel.state} channel dropped`);
+      // vmbus_chan_send on a revoked/closed channel fails with an errno; the driver sees it. Not a protocol error.
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${this.b.channel.state} channel: ENXIO` });
       return ENXIO;
     }
     const pkt = encodePacket({ type: 6, flags: rc ? 1 : 0, transactionId: txid, payload });

@@ -426,7 +426,8 @@ export class VpciHost {
       this.state = 'ready';
       this.stateChange('host', 'init', { state: 'ready', version: want });
     } else {
-      this.error(M.QUERY_PROTOCOL_VERSION, txid, `version 0x${want.toString(16).padStart(8, '0')} rejected: REVISION_MISMATCH`);
+      // A refused version is the negotiation working as designed (the guest tries the next one), not an error.
+      this.stateChange('version refused', want, 'REVISION_MISMATCH');
     }
     if (rc) this.complete(M.QUERY_PROTOCOL_VERSION, txid, new Writer(8).u32(0, accepted ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH).u32(4, field).b);
   }

@@ -28,9 +28,9 @@ export function debugMemoryUri(sessionId: string, memoryReference: string, displ
   });
 }
 
-/** The adapter's memory reference for a function's configuration space. */
+/** The adapter's memory reference for a function's configuration space (adapter/inspect.ts cfgRef). */
 export function configMemoryReference(bus: string, wslot: number): string {
-  return `config/${bus}/${hex(wslot, 8)}`;
+  return `cfg/${bus}/${wslot}`;
 }
 
 async function pickFunction(s: vscode.DebugSession): Promise<{ bus: string; wslot: number } | undefined> {

@@ -50,12 +50,20 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
     const n = arg as { bus: TopologyBus; fn: TopologyFunction };
     return { bus: n.bus.name, wslot: n.fn.wslot };
   }
-  // Variables context menu: { container, variable: DebugProtocol.Variable }. The adapter
-  // names a function variable's evaluateName `<bus>.<wslot>` (e.g. `nic0.0x00000000`) or
-  // `bus["nic0"].fn[0]`; accept either.
+  // Variables context menu: { container, variable: DebugProtocol.Variable }. The adapter's
+  // evaluateNames start with the function: `nic0.BAR0` (wslot 0) or `nic0/01.2.BAR0`
+  // (device 01, function 2, as emulator/vpci/protocol.ts wslotText prints it).
   const v = a.variable as { evaluateName?: string; name?: string } | undefined;
-  const text = v?.evaluateName ?? v?.name ?? '';
-  const m = /^([A-Za-z_][\w-]*)\.(0x[0-9a-f]+|\d+)$/i.exec(text) ?? /bus\["([^"]+)"\]\.fn\[(0x[0-9a-f]+|\d+)\]/i.exec(text);
-  if (m) return { bus: m[1]!, wslot: Number(m[2]) };
+  const text = v?.evaluateName ?? '';
+  const m = /^([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|$)/i.exec(text);
+  if (m) return { bus: m[1]!, wslot: m[2] ? winSlot(parseInt(m[2], 16), Number(m[3])) : 0 };
   return undefined;
+}
+
+/**
+ * The wire slot number of device `dev`, function `fn`: bits 0-4 device, bits 5-7
+ * function (union win_slot_encoding in torvalds/linux drivers/pci/controller/pci-hyperv.c).
+ */
+export function winSlot(dev: number, fn: number): number {
+  return (dev & 0x1f) | ((fn & 0x7) << 5);
 }

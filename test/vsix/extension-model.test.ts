@@ -54,9 +54,11 @@ test('topology rows: bus → function → BARs and interrupts', () => {
 test('a command targets the function of a tree row or of a Variables entry', () => {
   const fn = childrenOf(topo, childrenOf(topo)[0])[0];
   assert.deepEqual(functionTarget(fn), { bus: 'nic0', wslot: 0 });
-  assert.deepEqual(functionTarget({ container: {}, variable: { name: 'x', evaluateName: 'nic0.0x00000001' } }), { bus: 'nic0', wslot: 1 });
-  assert.deepEqual(functionTarget({ variable: { name: 'x', evaluateName: 'bus["nvme-0"].fn[2]' } }), { bus: 'nvme-0', wslot: 2 });
+  assert.deepEqual(functionTarget({ container: {}, variable: { name: 'BAR0', evaluateName: 'nic0.BAR0' } }), { bus: 'nic0', wslot: 0 });
+  assert.deepEqual(functionTarget({ variable: { name: 'BAR0', evaluateName: 'nvme-0/01.2.BAR0' } }), { bus: 'nvme-0', wslot: 0x41 });
+  assert.deepEqual(functionTarget({ variable: { name: 'version', evaluateName: 'nic1' } }), { bus: 'nic1', wslot: 0 });
   assert.equal(functionTarget({ variable: { name: 'BAR0' } }), undefined);
+  assert.equal(functionTarget({ variable: { name: 'x', evaluateName: 'msix("nic0")[1]' } }), undefined);
   assert.equal(functionTarget(undefined), undefined);
   assert.equal(functionTarget('nic0'), undefined);
 });

@@ -1,7 +1,7 @@
 // Completion in context. The scenario language is line-oriented, so the words
 // before the cursor on its line (and which block the cursor is in) say what can
 // come next: a keyword, a catalog device, a profile, a bus name, a message….
-import { CompletionItemKind, type CompletionItem, type Position } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import {
@@ -52,9 +52,18 @@ export interface CompletionInput {
   busNames: readonly string[];
   /** Declared functions as `bus/D.F`, for completing a slot after `bus/`. */
   functions?: readonly string[];
+  /** The client accepts snippet completions (whole-block templates at the top level). */
+  snippets?: boolean;
 }
 
-export function complete({ text, position, ctx, busNames, functions = [] }: CompletionInput): CompletionItem[] {
+const SNIPPETS: { label: string; detail: string; body: string }[] = [
+  { label: 'vm block', detail: 'host profile, guest model, CPUs', body: 'vm {\n  host ${1|hyperv-2016,hyperv-2019,hyperv-2022,openvmm|}\n  guest ${2|freebsd,freebsd-2016,linux|}\n  cpus ${3:4}\n}\n' },
+  { label: 'bus block', detail: 'a vPCI bus with one catalog function', body: 'bus ${1:nic0} {\n  function 0 ${2:intel-82599-vf}\n}\n' },
+  { label: 'fault', detail: 'make the host answer a message with a status', body: 'at ${1:0} fault ${2:nic0} ${3:create-interrupt} status ${4:STATUS_BAD_DATA} times ${5:1}\n' },
+  { label: 'hot-plug', detail: 'offer a bus at a time, then eject it', body: 'at ${1:6ms} offer ${2:nvme0} { function 0 ${3:samsung-pm174x-nvme} }\nat ${4:10ms} eject ${2:nvme0}\nexpect ${2:nvme0} ejected before ${5:65s}\n' },
+];
+
+export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
   const lines = text.split('\n');
   const lineText = (lines[position.line] ?? '').slice(0, position.character);
   // Inside a comment: nothing.
@@ -122,7 +131,10 @@ export function complete({ text, position, ctx, busNames, functions = [] }: Comp
   if (n === 0) {
     if (block === 'vm') return kw(VM_KEYWORDS);
     if (block === 'bus') return kw(BUS_KEYWORDS);
-    return kw(TOP_KEYWORDS);
+    const snips: CompletionItem[] = snippets
+      ? SNIPPETS.map((x) => ({ label: x.label, kind: CompletionItemKind.Snippet, detail: x.detail, insertText: x.body, insertTextFormat: InsertTextFormat.Snippet }))
+      : [];
+    return [...kw(TOP_KEYWORDS), ...snips];
   }
   const first = w[0]!;
   // vm { … }

@@ -29,6 +29,7 @@ import { tokenize } from '../emulator/scenario/lexer';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let workspaceRoots: string[] = [];
+let snippetSupport = false;
 
 /** Reads dump files relative to the document's folder; only for file: URIs, only inside the workspace when one is open. */
 export function dumpReader(uri: string, roots: readonly string[] = workspaceRoots): ReadFile {
@@ -72,6 +73,7 @@ function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: 
 }
 
 connection.onInitialize((params): InitializeResult => {
+  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   workspaceRoots = (params.workspaceFolders ?? [])
     .filter((f) => f.uri.startsWith('file:'))
     .map((f) => {
@@ -129,7 +131,7 @@ connection.onCompletion(
     if (!doc) return [];
     const a = analysisOf(doc);
     const functions = [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))];
-    return complete({ text: a.text, position: p.position, ctx: scenarioContext(), busNames: busNames(a.names), functions });
+    return complete({ text: a.text, position: p.position, ctx: scenarioContext(), busNames: busNames(a.names), functions, snippets: snippetSupport });
   }),
 );
 

@@ -1,5 +1,5 @@
 // The scenario language's tokens. A line-oriented lexer: statements end at a
-// newline, `#` starts a comment to the end of the line. Words, numbers,
+// newline (\n, \r\n or a lone \r), `#` starts a comment to the end of the line. Words, numbers,
 // durations, GUIDs, dotted pairs (`1.2`) and PCI addresses (`01:00.0`) are all
 // cut from the same run of characters and classified afterwards, so the lexer
 // never has to guess ahead. Never throws: anything it cannot classify becomes
@@ -91,20 +91,22 @@ export function tokenize(text: string): Token[] {
     const start = i;
     const sl = line;
     const sc = col;
-    if (c === '\n') {
-      i++;
-      out.push({ kind: 'newline', text: '\n', loc: { line: sl, col: sc, endLine: sl, endCol: sc + 1 } });
+    if (c === '\n' || c === '\r') {
+      // \n, \r\n and a lone \r each end a line, as LSP counts lines.
+      const w = c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      i += w;
+      out.push({ kind: 'newline', text: text.slice(start, i), loc: { line: sl, col: sc, endLine: sl, endCol: sc + w } });
       line++;
       col = 1;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+    if (c === ' ' || c === '\t' || c === '\f' || c === '\v') {
       i++;
       col++;
       continue;
     }
     if (c === '#') {
-      while (i < n && text[i] !== '\n') {
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') {
         i++;
         col++;
       }
@@ -122,7 +124,7 @@ export function tokenize(text: string): Token[] {
       col++;
       let value = '';
       let closed = false;
-      while (i < n && text[i] !== '\n') {
+      while (i < n && text[i] !== '\n' && text[i] !== '\r') {
         const ch = text[i]!;
         if (ch === '"') {
           i++;

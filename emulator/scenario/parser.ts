@@ -72,6 +72,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   // Title: the first run of comment lines before anything else.
   const titleLines: string[] = [];
   let k = 0;
+  while (all[k]?.kind === 'newline') k++;
   while (k < all.length) {
     const t = all[k]!;
     if (t.kind === 'comment') {
@@ -623,7 +624,7 @@ export function loadScenario(text: string, file: string, ctx: ScenarioContext): 
 export function formatDiagnostic(d: Diagnostic, file: string, text?: string): string {
   let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message} [${d.code}]`;
   if (text !== undefined) {
-    const src = (text.split('\n')[d.loc.line - 1] ?? '').replace(/\r$/, '');
+    const src = text.split(/\r\n|\n|\r/)[d.loc.line - 1] ?? '';
     const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
     const pad = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
     s += `\n  ${src}\n  ${pad}^${'~'.repeat(width - 1)}`;

@@ -1,0 +1,140 @@
+// Fuzz of the scenario language: a seeded stream of mutated scenarios
+// (fragment insertions, deletions, line swaps, garbage characters) through
+// tokenize, parseScenario, loadScenario, formatDiagnostic and formatScenario.
+// Checks that nothing throws, every diagnostic range lies inside the text,
+// formatting is idempotent and keeps the token sequence. Returns the failures.
+import { tokenize } from '../emulator/scenario/lexer';
+import { parseScenario, loadScenario, formatDiagnostic } from '../emulator/scenario/parser';
+import { formatScenario } from '../emulator/scenario/format';
+import { defaultScenarioContext } from '../emulator/scenario/context';
+
+const SEED_TEXT = `# fuzz seed
+vm {
+  host hyperv-2016
+  guest freebsd
+  cpus 4
+  mmio low 0xF8000000 size 104M
+  quirk short-packet-drop off
+}
+bus nic0 {
+  instance 3c2d7b4a-0001-4f00-8000-000000000001
+  function 0 intel-82599-vf serial 1 numa 0
+}
+bus gpu0 { function 0 dump "g.lspci" select 01:00.0 bar 0 16M rom 512K }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 3ms    raise nic0/0.0 vector 0
+at 5ms    eject nic0
+at 6ms    offer nvme0 { function 0 samsung-pm174x-nvme }
+at 7ms    fault nic0 create-interrupt status STATUS_BAD_DATA times 1
+at 8ms    rescind nvme0
+expect nic0 ejected before 65s
+expect nic0 version 1.1
+expect nic0 vector 0 delivered cpu 1
+expect message PCI_EJECTION_COMPLETE on nic0 count 1 before 1s
+expect no message resources-released
+expect no errors
+`;
+
+const FRAGMENTS = [
+  '{', '}', '{\n', '}\n', '\n', ' ', '#', '"', '"x', '/', '\\', '\t', '\r\n', '\r', '\u0000', '\u00e9', '\ud83d', '\ud83d\ude00',
+  'vm', 'bus', 'at', 'expect', 'function', 'host', 'guest', 'quirk', 'offer', 'eject', 'fault', 'dump', 'bar', 'rom', 'no',
+  'message', '0x', '0b', '0xFFFFFFFFFFFFFFFFF', '99999999999999999999T', '1.2', '1.99', '01:00.0', '2ms', '65s', '0', '_', '-',
+  'nic0', 'nic0/', 'PCI_', 'STATUS_', 'create-interrupt', '3c2d7b4a-0001-4f00-8000-000000000001', 'at 1ms eject nic0\n',
+  'bus x { function 0 ', 'at 1ms fault nic0 x flip 1 ', 'expect nic0 vector 1 ', 'mmio high 0x1_0000_0000 size 1T\n',
+];
+
+const GOOD_DUMP = ['01:00.0 Ethernet controller: fuzz', ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`)].join('\n');
+
+/** mulberry32: a small deterministic PRNG. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(text: string, r: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const at = Math.floor(r() * (text.length + 1));
+  switch (Math.floor(r() * 5)) {
+    case 0:
+      return text.slice(0, at) + pick(FRAGMENTS) + text.slice(at);
+    case 1:
+      return text.slice(0, at) + text.slice(at + 1 + Math.floor(r() * 12));
+    case 2: {
+      const lines = text.split('\n');
+      const i = Math.floor(r() * lines.length);
+      const j = Math.floor(r() * lines.length);
+      [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+      return lines.join('\n');
+    }
+    case 3:
+      return text.slice(0, at) + String.fromCharCode(Math.floor(r() * 0x3000)) + text.slice(at);
+    default: {
+      const lines = text.split('\n');
+      const i = Math.floor(r() * lines.length);
+      lines.splice(i, 0, lines[Math.floor(r() * lines.length)]!);
+      return lines.join('\n');
+    }
+  }
+}
+
+export interface FuzzScenarioResult {
+  iterations: number;
+  diagnostics: number;
+  failures: { iteration: number; text: string; problem: string }[];
+}
+
+const sig = (text: string): string =>
+  tokenize(text)
+    .filter((t) => t.kind !== 'newline')
+    .map((t) => `${t.kind}:${t.kind === 'comment' ? t.text.trimEnd() : t.text}`)
+    .join('\u0001');
+
+export function fuzzScenario(seed: number, iterations: number): FuzzScenarioResult {
+  const r = rng(seed);
+  const files: Record<string, string> = { 'g.lspci': GOOD_DUMP, 'bad.lspci': 'nonsense\n00: zz\n' };
+  const ctx = defaultScenarioContext((p) => files[p]);
+  const out: FuzzScenarioResult = { iterations, diagnostics: 0, failures: [] };
+  let text = SEED_TEXT;
+  for (let i = 0; i < iterations; i++) {
+    if (r() < 0.05) text = SEED_TEXT;
+    const n = 1 + Math.floor(r() * 4);
+    for (let k = 0; k < n; k++) text = mutate(text, r);
+    if (text.length > 20_000) text = SEED_TEXT;
+    const fail = (problem: string): void => {
+      if (out.failures.length < 20) out.failures.push({ iteration: i, text, problem });
+    };
+    try {
+      parseScenario(text);
+      const res = loadScenario(text, 'fuzz.vpci', ctx);
+      const lines = text.split(/\r\n|\n|\r/);
+      out.diagnostics += res.diagnostics.length;
+      for (const d of res.diagnostics) {
+        const { line, col, endLine, endCol } = d.loc;
+        if (line < 1 || line > lines.length + 1 || endLine < line || (endLine === line && endCol < col) || col < 1)
+          fail(`diagnostic out of range: ${JSON.stringify(d)}`);
+        formatDiagnostic(d, 'fuzz.vpci', text);
+      }
+      const f = formatScenario(text);
+      if (formatScenario(f) !== f) fail('format is not idempotent');
+      if (sig(f) !== sig(text)) fail('format changed the token sequence');
+    } catch (e) {
+      fail(`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    }
+  }
+  return out;
+}
+
+// `node --import tsx fuzz/scenario.ts [seed] [iterations]`
+if (typeof process !== 'undefined' && process.argv[1] && /fuzz[\\/]scenario\.ts$/.test(process.argv[1])) {
+  const res = fuzzScenario(Number(process.argv[2] ?? 1), Number(process.argv[3] ?? 2000));
+  console.log(`${res.iterations} iterations, ${res.diagnostics} diagnostics, ${res.failures.length} failures`);
+  for (const f of res.failures.slice(0, 5)) console.log(`#${f.iteration}: ${f.problem}\n${JSON.stringify(f.text)}`);
+  process.exitCode = res.failures.length ? 1 : 0;
+}

@@ -26,6 +26,8 @@ const PCI_STATUS = 0x06;
 const PCI_CLASS_REVISION = 0x08;
 const PCI_HEADER_TYPE = 0x0e;
 const PCI_CAPABILITY_LIST = 0x34;
+const PCI_INTERRUPT_LINE = 0x3c;
+const PCI_INTERRUPT_PIN = 0x3d;
 const PCI_COMMAND_MEMORY = 0x2;
 const PCI_COMMAND_MASTER = 0x4;
 const PCI_STATUS_CAP_LIST = 0x10;
@@ -166,7 +168,7 @@ export function pciCoreFunctions(): D[] {
         if (i >= 0) list.splice(i, 1);
         list.push({
           wslot, devfn: l.devfn, vendor: l.l & 0xffff, device: (l.l >>> 16) & 0xffff, hdr_type: 0, resources: [], msi_cap: 0, msix_cap: 0,
-          msix: null, msi: null, irqs: [], msix_enabled: false, msi_enabled: false, driver: null, attached: false, intr_count: [], added: false,
+          msix: null, msi: null, irqs: [], msix_enabled: false, msi_enabled: false, driver: null, attached: false, intr_count: [], added: false, pin: 0,
         });
         l.wslot = wslot;
       }),
@@ -185,6 +187,11 @@ export function pciCoreFunctions(): D[] {
       S('dev->hdr_type = hdr_type & 0x7f; dev->multifunction = !!(hdr_type & 0x80);', (k, l) => { pciDev(k, l.wslot)!.hdr_type = l.hdr_type; }),
       S('pci_read_config_dword(dev, PCI_CLASS_REVISION, &class);', rd(PCI_CLASS_REVISION, 4, 'class')),
       S('dev->revision = class & 0xff; dev->class = class >> 8;'),
+      S('pci_read_irq(dev): pci_read_config_byte(dev, PCI_INTERRUPT_PIN, &irq);', rd(PCI_INTERRUPT_PIN, 1, 'pin')),
+      If('if (irq)', (_k, l) => (l.pin & 0xff) !== 0, [
+        S('pci_read_config_byte(dev, PCI_INTERRUPT_LINE, &irq);', rd(PCI_INTERRUPT_LINE, 1, 'line')),
+      ]),
+      S('dev->pin = irq;', (k, l) => { pciDev(k, l.wslot)!.pin = l.pin & 0xff; }),
       S('pci_read_bases(dev, 6, PCI_ROM_ADDRESS);', (_k, l) => call('pci_read_bases', { devfn: l.devfn, wslot: l.wslot })),
       S('return 0;', () => ret(0)),
     ],
@@ -200,7 +207,7 @@ export function pciCoreFunctions(): D[] {
         S('pos += __pci_read_base(dev, pci_bar_unknown, res, PCI_BASE_ADDRESS_0 + (pos << 2));', (_k, l) =>
           call('__pci_read_base', { devfn: l.devfn, wslot: l.wslot, bar: l.pos }, 'is64'),
         ),
-        If('', (_k, l) => l.is64 === 1, [S('/* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
+        If('if (is64)', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
       ]),
       T('/* ROM: answered 0 by pci-hyperv (§4.4 R4) */'),
       S('return;', () => ret()),

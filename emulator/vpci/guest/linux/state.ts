@@ -64,6 +64,8 @@ export interface PciDev {
   driver: string | null;
   attached: boolean;
   intr_count: number[];
+  /** Interrupt Pin as the PCI core read it (pci_read_irq). */
+  pin: number;
   /** pci_dev_is_added(): after pci_bus_add_device. */
   added: boolean;
 }

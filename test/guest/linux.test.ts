@@ -1,0 +1,264 @@
+// The Linux pci-hyperv model: its program compiles with every §8.2 function,
+// and a whole machine running it follows the spec's attach sequence (§8.2,
+// §8.4), places BARs in up-front windows (§5.3), maps interrupts by version
+// (§6.2), and tears down as the real driver does (§7.2, §7.3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { linuxProgram, LINUX_SPEC_FUNCTIONS } from '../../emulator/vpci/guest/linux';
+import { getBarSize, _internal } from '../../emulator/vpci/guest/linux/pci-hyperv';
+import { loadGuestModel } from '../../emulator/vpci/guest/registry';
+import { loadScenarioFile } from '../../adapter/load';
+import { Ev } from '../../emulator/machine/trace';
+import { mappedMsix } from '../../emulator/machine/expect';
+import type { Machine } from '../../emulator/machine/machine';
+
+// Message types (vpci-protocol.md §2.1; pci-hyperv.c enum pci_message_type).
+const QUERY_BUS_RELATIONS = 0x42490001;
+const QUERY_RESOURCE_REQUIREMENTS = 0x42490005;
+const BUS_D0ENTRY = 0x42490007;
+const BUS_D0EXIT = 0x42490008;
+const EJECTION_COMPLETE = 0x4249000f;
+const RESOURCES_ASSIGNED = 0x42490010;
+const RESOURCES_RELEASED = 0x42490011;
+const QUERY_PROTOCOL_VERSION = 0x42490013;
+const CREATE_INTERRUPT = 0x42490014;
+const DELETE_INTERRUPT = 0x42490015;
+const RESOURCES_ASSIGNED2 = 0x42490016;
+const CREATE_INTERRUPT2 = 0x42490017;
+const CREATE_INTERRUPT3 = 0x4249001b;
+
+function scenario(host: string, body: string, vm = ''): string {
+  return `# linux test\nvm {\n  host ${host}\n  guest linux\n  cpus 4\n${vm}}\n${body}`;
+}
+
+function run(text: string, until = Infinity): Machine {
+  const r = loadScenarioFile('test/guest/linux-inline.vpci', {}, text);
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  const m = r.machine!;
+  m.run(5_000_000, until);
+  return m;
+}
+
+interface Pkt {
+  time: number;
+  type: number;
+  txid: number;
+  flags: number;
+  bytes: Uint8Array;
+}
+
+function toHost(m: Machine, bus = 0): Pkt[] {
+  const out: Pkt[] = [];
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    if (e.kind !== Ev.PacketToHost || e.bus !== bus) continue;
+    const b = e.blob as Uint8Array;
+    out.push({ time: e.time, type: e.a >>> 0, txid: b[8]! | (b[9]! << 8), flags: b[6]! | (b[7]! << 8), bytes: b });
+  }
+  return out;
+}
+
+const u32 = (b: Uint8Array, o: number) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+test('linux program compiles with every §8.2 function, in the listing it names', () => {
+  const p = linuxProgram();
+  for (const name of LINUX_SPEC_FUNCTIONS) {
+    const f = p.fns.get(name);
+    assert.ok(f, `missing ${name}`);
+    const listing = p.listings.get(f.file)!;
+    const lines = listing.text.split('\n');
+    assert.ok(lines[f.line - 1]!.includes(`${name}(`), `${name}: its line shows its name`);
+  }
+  const main = p.listings.get('linux/pci-hyperv.c')!;
+  assert.match(main.text, /torvalds\/linux drivers\/pci\/controller\/pci-hyperv\.c/);
+  for (const l of p.listings.values()) {
+    const lines = l.text.split('\n');
+    for (const n of l.executable) assert.ok(n >= 1 && n <= lines.length && lines[n - 1]!.trim() !== '', `${l.file}:${n} is a real line`);
+  }
+  // Function drivers carry Linux names.
+  assert.ok(p.fns.has('ixgbevf_probe') && p.fns.has('mlx4_core_remove') && p.fns.has('nvme_probe'));
+  const rt = loadGuestModel('linux');
+  assert.equal(rt.attachFn, 'hv_pci_probe');
+  assert.equal(rt.detachFn, 'hv_pci_remove');
+  for (const t of rt.threads) assert.ok(rt.program.fns.has(t.fn), t.fn);
+});
+
+test('get_bar_size rounds to a page and reads 64-bit probes', () => {
+  assert.equal(getBarSize(0xffffc00c, 0xffffffff), 0x4000);
+  assert.equal(getBarSize(0xfffff000, 0xffffffff), 0x1000);
+  assert.equal(getBarSize(0xffffff00, 0xffffffff), 0x1000); // 256 B BAR → one page
+  assert.equal(getBarSize(0x0000000c, 0xfffffff0), 0x10_0000_0000);
+  assert.equal(_internal.pow2Floor(0x6000), 0x4000);
+});
+
+test('linux on hyperv-2022: negotiation 1.4, relations, D0, RESOURCES_ASSIGNED2, CREATE_INTERRUPT3, retarget, delivery', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 30ms   raise nic0 vector 2
+`));
+  const p = toHost(m);
+  const types = p.map((x) => x.type);
+  // §8.2 order up to the function driver.
+  assert.deepEqual(types.slice(0, 5), [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  // First and only version request carries 1.4 in an 8-byte struct pci_version_request.
+  assert.equal(p[0]!.bytes.length, 16 + 8);
+  assert.equal(u32(p[0]!.bytes, 20), 0x00010004);
+  // RC requests carry requestor ids 1..64; QUERY_BUS_RELATIONS has no completion and id 0.
+  assert.equal(p[0]!.flags, 1);
+  assert.ok(p[0]!.txid >= 1 && p[0]!.txid <= 64);
+  assert.equal(p[1]!.flags, 0);
+  assert.equal(p[1]!.txid, 0);
+  // RESOURCES_ASSIGNED2: 202-byte payload, padded to 8.
+  assert.equal(p[4]!.bytes.length, 16 + 208);
+  // D0 entry names the config window, which lies in the VM's MMIO ranges.
+  const win = Number(u32(p[3]!.bytes, 24)) + u32(p[3]!.bytes, 28) * 2 ** 32;
+  assert.ok(m.config.mmio.some((r) => win >= r.base && win + 0x2000 <= r.base + r.size), 'config window in MMIO');
+  assert.equal(win % 0x1000, 0);
+  // MSI-X: CREATE_INTERRUPT3 only, early activation then reactivation at request_irq (DELETE in between).
+  const ints = types.filter((t) => t === CREATE_INTERRUPT3 || t === CREATE_INTERRUPT2 || t === CREATE_INTERRUPT);
+  assert.ok(ints.length >= 3 && ints.every((t) => t === CREATE_INTERRUPT3));
+  const c3 = p.find((x) => x.type === CREATE_INTERRUPT3)!;
+  assert.equal(c3.flags, 1);
+  // hv_msi_desc3: vector u32 at payload+8, delivery 0, count 1, processor_count 1.
+  assert.equal(c3.bytes[16 + 12], 0);
+  assert.equal(c3.bytes[16 + 14]! | (c3.bytes[16 + 15]! << 8), 1);
+  assert.equal(c3.bytes[16 + 16]! | (c3.bytes[16 + 17]! << 8), 1);
+  // Every MSI-X entry holds what the host returned; vector 2 reaches the CPU the guest's IRQ is bound to.
+  assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
+  const pci = m.buses[0]!.state.sc.pci.children as { wslot: number; irqs: { cpu: number; vector: number }[] }[];
+  const irq2 = pci[0]!.irqs[2]!;
+  const d = m.state.delivered.find((x) => x.wslot === 0 && x.index === 2);
+  assert.ok(d, 'vector 2 delivered');
+  assert.equal(d.cpu, irq2.cpu);
+  assert.equal(d.vector, irq2.vector);
+  // One retarget hypercall per vector (hv_irq_unmask).
+  let retargets = 0;
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    if (e.kind === Ev.State && (e.blob as { what?: string })?.what === 'interrupt retarget') retargets++;
+  }
+  assert.equal(retargets, 3);
+});
+
+test('BARs are placed in up-front windows: inside MMIO, aligned to size, no overlaps, 64-bit BARs above 4 GiB', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+bus nic1 { function 0 mellanox-cx3-vf serial 2 }
+at 0      boot
+`));
+  const bars: { start: number; size: number; mem64: boolean }[] = [];
+  for (const b of m.buses) {
+    for (const d of b.state.sc.pci.children as { resources: { start: number | null; size: number; mem64: boolean }[] }[]) {
+      for (const r of d.resources) {
+        assert.notEqual(r.start, null, 'assigned');
+        bars.push({ start: r.start!, size: r.size, mem64: r.mem64 });
+      }
+    }
+  }
+  assert.ok(bars.length >= 3);
+  for (const b of bars) {
+    assert.ok(m.config.mmio.some((r) => b.start >= r.base && b.start + b.size <= r.base + r.size), `0x${b.start.toString(16)} in MMIO`);
+    assert.equal(b.start % b.size, 0, 'aligned');
+    if (b.mem64) assert.ok(b.start >= 2 ** 32, '64-bit BAR in the high window');
+  }
+  const sorted = [...bars].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i - 1]!.start + sorted[i - 1]!.size <= sorted[i]!.start, 'no overlap');
+  // MSE stays off until a driver enables the device (prepopulate_bars leaves it clear).
+  for (let i = 0; i < m.trace.length; i++) assert.notEqual(m.trace.get(i).kind, Ev.BarMap);
+});
+
+test('linux on hyperv-2016: 1.4, 1.3, 1.2 rejected, 1.1 adopted; RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
+  const m = run(scenario('hyperv-2016', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 1
+`));
+  const p = toHost(m);
+  const versions = p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20));
+  assert.deepEqual(versions, [0x00010004, 0x00010003, 0x00010002, 0x00010001]);
+  const ra = p.filter((x) => x.type === RESOURCES_ASSIGNED || x.type === RESOURCES_ASSIGNED2);
+  assert.deepEqual(ra.map((x) => x.type), [RESOURCES_ASSIGNED]);
+  assert.equal(ra[0]!.bytes.length, 16 + 152); // 148 bytes padded to 8
+  const ci = p.filter((x) => x.type === CREATE_INTERRUPT);
+  assert.ok(ci.length >= 1);
+  // hv_msi_desc.cpu_mask = CPU_AFFINITY_ALL: the real CPU is set by the retarget hypercall.
+  assert.equal(u32(ci[0]!.bytes, 16 + 16), 0xffffffff);
+  assert.equal(u32(ci[0]!.bytes, 16 + 20), 0xffffffff);
+  assert.deepEqual(mappedMsix(m, 0, 0), { good: 1, bad: 0 });
+});
+
+test('linux on hyperv-2019: 1.3 gets RESOURCES_ASSIGNED2 (>= 1.2) and CREATE_INTERRUPT2', () => {
+  const m = run(scenario('hyperv-2019', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 2
+`));
+  const types = toHost(m).map((x) => x.type);
+  assert.ok(types.includes(RESOURCES_ASSIGNED2));
+  assert.ok(!types.includes(RESOURCES_ASSIGNED));
+  assert.ok(types.includes(CREATE_INTERRUPT2));
+  assert.ok(!types.includes(CREATE_INTERRUPT3) && !types.includes(CREATE_INTERRUPT));
+});
+
+test('eject: the driver frees its vectors (DELETE_INTERRUPT) before EJECTION_COMPLETE, then the host rescinds', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 2
+at 40ms   eject nic0
+`));
+  const p = toHost(m).filter((x) => x.time >= 40e6);
+  const types = p.map((x) => x.type);
+  assert.deepEqual(types, [DELETE_INTERRUPT, DELETE_INTERRUPT, EJECTION_COMPLETE]);
+  assert.equal(u32(p[2]!.bytes, 20), 0, 'EJECTION_COMPLETE names wslot 0');
+  assert.equal(p[2]!.flags, 0, 'no completion requested');
+  let rescinded = false;
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    if (e.kind === Ev.Channel && e.a === 3) rescinded = true;
+  }
+  assert.ok(rescinded);
+});
+
+test('detach: DELETE_INTERRUPTs, no RESOURCES_RELEASED (children already freed), FDO_D0_EXIT with a completion', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 2
+at 40ms   detach nic0
+`));
+  const p = toHost(m).filter((x) => x.time >= 40e6);
+  assert.deepEqual(p.map((x) => x.type), [DELETE_INTERRUPT, DELETE_INTERRUPT, BUS_D0EXIT]);
+  assert.ok(!p.some((x) => x.type === RESOURCES_RELEASED));
+  assert.equal(p[2]!.flags, 1);
+  assert.ok(p[2]!.txid >= 1);
+});
+
+test('QUIRK short-packet-drop: a 16-byte completion is dropped (attach stalls); off, it completes with an error', () => {
+  const body = `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 query-resource-requirements truncate 0
+at 0      boot
+`;
+  const on = run(scenario('hyperv-2022', body), 2e9);
+  const off = run(scenario('hyperv-2022', body, '  quirk short-packet-drop off\n'), 2e9);
+  const d0 = (m: Machine) => toHost(m).some((x) => x.type === BUS_D0ENTRY);
+  assert.equal(d0(on), false, 'quirk on: QUERY_RESOURCE_REQUIREMENTS never completes');
+  assert.equal(d0(off), true, 'quirk off: attach continues');
+});
+
+test('determinism: the same scenario twice gives identical traces', () => {
+  const text = scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+bus nic1 { function 0 mellanox-cx3-vf serial 2 }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 2ms    driver nic1 msix 2
+at 30ms   raise nic1 vector 1
+at 40ms   eject nic0
+`);
+  const ser = (m: Machine) => {
+    const out: string[] = [];
+    for (let i = 0; i < m.trace.length; i++) {
+      const e = m.trace.get(i);
+      const blob = e.blob instanceof Uint8Array ? Array.from(e.blob).join(',') : JSON.stringify(e.blob);
+      out.push(`${e.time}|${e.kind}|${e.bus}|${e.a}|${e.b}|${e.c}|${blob}`);
+    }
+    return out.join('\n');
+  };
+  assert.equal(ser(run(text)), ser(run(text)));
+});

@@ -423,7 +423,7 @@ export function pciFunctions(): D[] {
   const reserveMap: D = fn({
     name: 'pci_reserve_map',
     file: FILE,
-    doc: ['/* A BAR left unassigned at enumeration: reserve a range now and write it to the BAR (decoding stays off). */'],
+    doc: ['/* A BAR left unassigned at enumeration: reserve a range now and write it to the BAR with decoding briefly off. */'],
     signature: ['static struct resource *', 'pci_reserve_map(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int num, u_int flags)'],
     params: ['wslot', 'bar'],
     body: [
@@ -452,6 +452,16 @@ export function pciFunctions(): D[] {
         ),
         S('return (NULL);', () => ret(null)),
       ]),
+      // pci_reserve_map clears the decode bit around the BAR update and then
+      // restores COMMAND (freebsd/freebsd-src sys/dev/pci/pci.c, pci_reserve_map:
+      // "Disable decoding via the CMD register before updating the BAR"), so a
+      // lazily placed BAR is written with Memory Space Enable off even when
+      // another BAR of the device is already active.
+      S('cmd = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
+      S('pci_write_config(child, PCIR_COMMAND, cmd & ~(PCI_BAR_MEM(map) ? PCIM_CMD_MEMEN : PCIM_CMD_PORTEN), 2);', (k, l) => {
+        l.cmd_off = l.cmd & ~(l.type === 'io' ? 1 : PCIM_CMD_MEMEN);  // PCIM_CMD_PORTEN is bit 0
+        return wr(PCIR_COMMAND, 2, 'cmd_off')(k, l);
+      }),
       S('map = rman_get_start(res); pci_write_bar(child, pm, map);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         c.bars.find((x) => x.bar === l.bar)!.start = l.res;
@@ -465,6 +475,7 @@ export function pciFunctions(): D[] {
           return wr('reg_hi', 4, 'newhi')(_k, l);
         }),
       ]),
+      S('pci_write_config(child, PCIR_COMMAND, cmd, 2);  /* restore the original value */', wr(PCIR_COMMAND, 2, 'cmd')),
       S('return (res);', (_k, l) => ret(l.res)),
     ],
   });

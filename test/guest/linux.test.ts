@@ -262,3 +262,92 @@ at 40ms   eject nic0
   };
   assert.equal(ser(run(text)), ser(run(text)));
 });
+
+function serial(m: Machine): string {
+  const out: string[] = [];
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    const blob = e.blob instanceof Uint8Array ? Array.from(e.blob).join(',') : JSON.stringify(e.blob);
+    out.push(`${e.time}|${e.kind}|${e.bus}|${e.a}|${e.b}|${e.c}|${blob}`);
+  }
+  return out.join('\n');
+}
+
+function logs(m: Machine): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    if (e.kind === Ev.Log) out.push(String(e.blob));
+  }
+  return out;
+}
+
+function busStates(m: Machine): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    const b = e.blob as { what?: string; to?: string };
+    if (e.kind === Ev.State && b?.what === 'bus') out.push(String(b.to));
+  }
+  return out;
+}
+
+test('snapshot taken mid-run (during MSI-X set-up and eject), restored and run on: the same trace', () => {
+  const text = scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 30ms   raise nic0 vector 1
+at 40ms   eject nic0
+`);
+  const whole = run(text);
+  const full = serial(whole);
+  for (const steps of [500, 3000, 6000]) {
+    const r = loadScenarioFile('test/guest/linux-inline.vpci', {}, text);
+    const m = r.machine!;
+    m.run(steps);
+    const snap = m.snapshot();
+    const at = m.trace.length;
+    m.run();
+    assert.equal(serial(m), full, `uninterrupted run after ${steps} steps`);
+    m.restore(snap);
+    assert.equal(m.trace.length, at);
+    m.run();
+    assert.equal(serial(m), full, `restored at ${steps} steps`);
+  }
+});
+
+test('every version rejected: probe fails with -EPROTO after offering 1.4, 1.3, 1.2, 1.1 (no FreeBSD-style carry-on)', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 query-protocol-version status 0xC0000059 times 4
+at 0      boot
+`));
+  const p = toHost(m);
+  assert.deepEqual(p.map((x) => u32(x.bytes, 20)), [0x00010004, 0x00010003, 0x00010002, 0x00010001]);
+  assert.ok(p.every((x) => x.type === QUERY_PROTOCOL_VERSION), 'nothing after negotiation');
+  assert.ok(logs(m).includes('hv_pci: PCI pass-through VSP failed to find supported version'));
+  assert.deepEqual(busStates(m), ['failed']);
+});
+
+test('D0 entry refused once: "Retrying D0 Entry" — RESOURCES_RELEASED for kept children, D0 exit, then relations and D0 again', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 bus-d0entry status 0xC0000184 times 1
+at 0      boot
+`));
+  const types = toHost(m).map((x) => x.type);
+  const first = types.indexOf(BUS_D0ENTRY);
+  assert.deepEqual(types.slice(first, first + 6), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, QUERY_BUS_RELATIONS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.ok(logs(m).includes('hv_pci: Retrying D0 Entry'));
+  assert.deepEqual(busStates(m), ['attached']);
+});
+
+test('rescind while probe waits for relations: wait_for_response gives -ENODEV and probe unwinds', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 query-bus-relations no-reply
+at 0      fault nic0 bus-relations2 no-reply
+at 0      boot
+at 5ms    rescind nic0
+`));
+  assert.ok(logs(m).includes('hv_pci: The device is gone.'));
+  assert.ok(busStates(m).includes('failed'));
+  assert.ok(!toHost(m).some((x) => x.type === BUS_D0ENTRY));
+});

@@ -74,6 +74,14 @@ function mutexUnlock(text: string, then?: (k: K, l: Record<string, any>) => Retu
   });
 }
 
+/** "goto <label>;" in hv_pci_probe: run the error path, then return its result. */
+function gotoFail(label: string, stage: string) {
+  return [
+    S<K>(`goto ${label};`, (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage }, 'ret')),
+    S<K>('return ret;  /* from the error path */', (_k, l) => ret(l.ret)),
+  ];
+}
+
 /** Waits until this bus's workqueue is empty and idle (flush_workqueue / destroy_workqueue). */
 function flushWorkqueue(text: string) {
   return S<K>(text, (k) =>
@@ -190,16 +198,16 @@ export function pciHypervFunctions(): D[] {
         // pci_ring_size = VMBUS_RING_SIZE(16 KiB) (pci-hyperv.c).
         l.ret = k.chanOpen(4 * 4096, 4 * 4096) === 0 ? 0 : -ENODEV;
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto destroy_wq;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'destroy_wq' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('destroy_wq', 'destroy_wq')),
       S('hv_set_drvdata(hdev, hbus);'),
       T(),
       S('ret = hv_pci_protocol_negotiation(hdev, pci_protocol_versions, ARRAY_SIZE(pci_protocol_versions));', () =>
         call('hv_pci_protocol_negotiation', { versions: PCI_PROTOCOL_VERSIONS }, 'ret'),
       ),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto close;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'close' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
       T(),
       S('ret = hv_allocate_config_window(hbus);', () => call('hv_allocate_config_window', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto close;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'close' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
       S('hbus->cfg_addr = ioremap(hbus->mem_config->start, PCI_CONFIG_MMIO_LENGTH);'),
       S('hbus->sysdata.fwnode = irq_domain_alloc_named_fwnode(name);'),
       S('ret = hv_pcie_init_irq_domain(hbus);', (k, l) => {
@@ -209,9 +217,7 @@ export function pciHypervFunctions(): D[] {
       T(),
       Label('retry'),
       S('ret = hv_pci_query_relations(hdev);', () => call('hv_pci_query_relations', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [
-        S('goto free_irq_domain;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'free_irq_domain' }, 'ret')),
-      ]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_irq_domain', 'free_irq_domain')),
       T(),
       mutexLock('mutex_lock(&hbus->state_lock);'),
       T(),
@@ -227,22 +233,20 @@ export function pciHypervFunctions(): D[] {
         ]),
         S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
       ]),
-      If('if (ret)', (_k, l) => l.ret !== 0, [
-        S('goto release_state_lock;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'release_state_lock' }, 'ret')),
-      ]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('release_state_lock', 'release_state_lock')),
       T(),
       S('ret = hv_pci_allocate_bridge_windows(hbus);', () => call('hv_pci_allocate_bridge_windows', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto exit_d0;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'exit_d0' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('exit_d0', 'exit_d0')),
       T(),
       S('ret = hv_send_resources_allocated(hdev);', () => call('hv_send_resources_allocated', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto free_windows;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'free_windows' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
       T(),
       S('prepopulate_bars(hbus);', () => call('prepopulate_bars')),
       T(),
       S('hbus->state = hv_pcibus_probed;', (k) => { k.sc.hbus.state = 'hv_pcibus_probed'; }),
       T(),
       S('ret = create_root_hv_pci_bus(hbus);', () => call('create_root_hv_pci_bus', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto free_windows;', (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage: 'free_windows' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
       T(),
       mutexUnlock('mutex_unlock(&hbus->state_lock);'),
       S('return 0;', () => ret(0)),

@@ -4,7 +4,7 @@
 // variant), in their order, with their names, reading and writing the same
 // bytes the C structs overlay. The listing is our own pseudo-C rendering of
 // that logic, not the FreeBSD source.
-import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../machine/program';
+import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type FnDef } from '../../../machine/program';
 import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT, type GuestKernel } from '../kernel';
 import * as M from '../messages';
 
@@ -138,13 +138,17 @@ const waitForResponse: D = fn({
   params: ['c'],
   body: [
     S('do {', undefined),
+    Label('poll'),
     If('if (vmbus_chan_is_revoked(hbus->sc->chan)) {', (k) => k.isRevoked(), [
       S('device_printf(hbus->pcib, "The device is revoked.\\n");', (k) => k.log('The device is revoked.')),
       S('return (ENODEV);', () => ret(ENODEV)),
     ]),
-    S('} while (wait_for_completion_timeout(c, hz / 10) != 0);', (k, l) =>
-      k.sc.comps[l.c]?.done ? undefined : wait([k.key(`comp:${l.c}`), k.key('rescind')], `completion ${l.c}`),
-    ),
+    S('} while (wait_for_completion_timeout(c, hz / 10) != 0);', (k, l) => {
+      if (k.sc.comps[l.c]?.done) return undefined;
+      // Woken by the rescind (the hz/10 poll): back to the revoked check at the top of the loop.
+      if (k.isRevoked()) return goto('poll');
+      return wait([k.key(`comp:${l.c}`), k.key('rescind')], `completion ${l.c}`);
+    }),
     S('return (0);', () => ret(0)),
   ],
 });
@@ -166,6 +170,18 @@ function awaitComp(v: FreebsdVariant, comp: (l: Record<string, any>) => string, 
         call('wait_for_response', { c: comp(l) }, retVar),
       ),
     ]),
+  ];
+}
+
+/**
+ * `goto vmbus_close;` in vmbus_pcib_attach: run the error path, then leave
+ * attach with its error (the labels sit at the end of the C function, so
+ * nothing after the failed step runs).
+ */
+function gotoVmbusClose() {
+  return [
+    S<K>('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret')),
+    S<K>('return (ret);  /* end of the vmbus_close / free_res path */', (_k, l) => ret(l.ret)),
   ];
 }
 
@@ -234,26 +250,26 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, (_k, l) =>
         call('hv_pci_protocol_negotiation', { versions }, 'ret'),
       ),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
       T(),
       S('ret = hv_pci_query_relations(hbus);', () => call('hv_pci_query_relations', {}, 'ret')),
       ...(old
         ? [
-            If<K>('if (ret)', (_k, l) => l.ret !== 0, [S('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret'))]),
+            If<K>('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
             waitForCompletionStmt('wait_for_completion(hbus->query_comp);', () => 'query'),
           ]
         : [
             If<K>('if (!ret)', (_k, l) => !l.ret, [
               S('ret = wait_for_response(hbus, hbus->query_comp);', () => call('wait_for_response', { c: 'query' }, 'ret')),
             ]),
-            If<K>('if (ret)', (_k, l) => l.ret !== 0, [S('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret'))]),
+            If<K>('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
           ]),
       T(),
       S('ret = hv_pci_enter_d0(hbus);', () => call('hv_pci_enter_d0', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
       T(),
       S('ret = hv_send_resources_allocated(hbus);', () => call('hv_send_resources_allocated', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
       T(),
       ...(old ? [] : [S<K>('vmbus_pcib_prepopulate_bars(hbus);', () => call('vmbus_pcib_prepopulate_bars'))]),
       T(),
@@ -1225,6 +1241,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     signature: ['static int', 'vmbus_pcib_detach(device_t dev)'],
     params: [],
     body: [
+      // newbus calls DEVICE_DETACH only for an attached device (subr_bus.c
+      // device_detach): after a failed attach the softc is gone and nothing runs.
+      If('/* device_detach(): not attached, nothing to do */', (k) => !k.sc.hbus || k.sc.hbus.state === 'failed' || k.sc.hbus.state === 'detached', [
+        S('return (0);', () => ret(0)),
+      ]),
       S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
       If('if (hbus->state == hv_pcibus_installed)', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
         S('bus_generic_detach(dev);', () => call('pci_detach')),

@@ -1,0 +1,79 @@
+// The 2016 vmbus_pcib (freebsd-src dd2e215ca93c) against the differences the spec
+// lists for it: one QUERY_PROTOCOL_VERSION for 1.1 with is_last_attempt set (§1.3),
+// EPROTO on any negative status (§1.5), v1 messages only (§1.2), no
+// prepopulate_bars (§5.2), and waits without the rescind poll (§7.3).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MSG } from '../../emulator/vpci/protocol';
+import { run, events, sent, received, completions, toHost, busStates, logged, u32, Ev } from './freebsd-run';
+
+const BODY = 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\n';
+
+test('freebsd-2016: offers 1.1 only, once, with is_last_attempt = 1', () => {
+  const m = run({ host: 'hyperv-2022', guest: 'freebsd-2016' }, BODY);
+  const q = sent(m, MSG.PCI_QUERY_PROTOCOL_VERSION);
+  assert.equal(q.length, 1);
+  assert.equal(u32(q[0]!, 4), 0x00010001);
+  assert.equal(u32(q[0]!, 8) & 1, 1, 'is_last_attempt');
+  assert.deepEqual(busStates(m), ['attached']);
+});
+
+test('freebsd-2016 on a host that would take 1.4 still speaks 1.1: BUS_RELATIONS, RESOURCES_ASSIGNED, CREATE_INTERRUPT v1', () => {
+  const m = run({ host: 'hyperv-2022', guest: 'freebsd-2016' }, BODY);
+  const seq = toHost(m);
+  assert.deepEqual(seq, [
+    MSG.PCI_QUERY_PROTOCOL_VERSION,
+    MSG.PCI_QUERY_BUS_RELATIONS,
+    MSG.PCI_QUERY_RESOURCE_REQUIREMENTS,
+    MSG.PCI_BUS_D0ENTRY,
+    MSG.PCI_RESOURCES_ASSIGNED,
+    MSG.PCI_CREATE_INTERRUPT_MESSAGE,
+    MSG.PCI_CREATE_INTERRUPT_MESSAGE,
+  ]);
+  assert.ok(received(m, MSG.PCI_BUS_RELATIONS).length >= 1);
+  assert.equal(received(m, MSG.PCI_BUS_RELATIONS2).length, 0);
+  // CREATE_INTERRUPT v1 (§2.5): wslot @4, vector u8 @8, delivery @9, vector_count u16 @10, cpu_mask u64 @16.
+  const maps = events(m).filter((e) => e.kind === Ev.IntMap);
+  sent(m, MSG.PCI_CREATE_INTERRUPT_MESSAGE).forEach((e, i) => {
+    const b = Buffer.from(e.blob as Uint8Array);
+    const cpus = (maps[i]!.blob as { cpus: number[] }).cpus;
+    assert.equal(b.readUInt16LE(16 + 10), 1, 'vector_count 1');
+    assert.equal(b.readBigUInt64LE(16 + 16), 1n << BigInt(cpus[0]!), 'cpu_mask = 1 << vp');
+  });
+});
+
+test('freebsd-2016: a rejected version fails attach with EPROTO; no fallback, no QUERY_BUS_RELATIONS', () => {
+  // The OpenVMM host refuses 1.1 (§1.4).
+  const m = run({ host: 'openvmm', guest: 'freebsd-2016' }, BODY);
+  assert.deepEqual(toHost(m), [MSG.PCI_QUERY_PROTOCOL_VERSION]);
+  assert.ok(logged(m, /version negotiation failed: c0000059/));
+  assert.ok(logged(m, /attach failed: error 92/), 'EPROTO');
+  assert.deepEqual(busStates(m), ['failed']);
+  // The current driver on the same host negotiates 1.4 and attaches.
+  const now = run({ host: 'openvmm' }, BODY);
+  assert.deepEqual(busStates(now), ['attached']);
+});
+
+test('freebsd-2016: no vmbus_pcib_prepopulate_bars — the first forwarded config access is not a BAR read', () => {
+  const firstCfg = (guest: 'freebsd' | 'freebsd-2016') => {
+    const m = run({ host: 'hyperv-2016', guest }, BODY);
+    const ra = completions(m, MSG.PCI_RESOURCES_ASSIGNED)[0]!;
+    const e = events(m).find((x) => x.i > ra.i && (x.kind === Ev.CfgRead || x.kind === Ev.CfgWrite))!;
+    return { where: e.b & 0xffff, size: e.b >>> 16, kind: e.kind };
+  };
+  // Today: prepopulate reads BAR0 (4 bytes) right after RESOURCES_ASSIGNED.
+  assert.deepEqual(firstCfg('freebsd'), { where: 0x10, size: 4, kind: Ev.CfgRead });
+  const old = firstCfg('freebsd-2016');
+  assert.ok(!(old.where >= 0x10 && old.where < 0x28), `2016 starts with pci(4) enumeration, got 0x${old.where.toString(16)}`);
+});
+
+test('freebsd-2016: waits have no rescind poll — a rescind during D0 entry leaves attach asleep', () => {
+  const body = 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 fault nic0 bus-d0entry no-reply\nat 0 boot\nat 5ms rescind nic0\n';
+  const now = run({ host: 'hyperv-2016' }, body);
+  assert.ok(logged(now, /The device is revoked/), 'wait_for_response sees the rescind');
+  assert.deepEqual(busStates(now), ['failed']);
+  const old = run({ host: 'hyperv-2016', guest: 'freebsd-2016' }, body);
+  assert.equal(logged(old, /The device is revoked/), undefined);
+  assert.deepEqual(busStates(old), [], 'wait_for_completion never returns');
+  assert.equal(sent(old, MSG.PCI_RESOURCES_ASSIGNED).length, 0);
+});

@@ -351,3 +351,34 @@ at 5ms    rescind nic0
   assert.ok(busStates(m).includes('failed'));
   assert.ok(!toHost(m).some((x) => x.type === BUS_D0ENTRY));
 });
+
+test('hot add: an offered bus runs hv_pci_probe and its driver maps MSI-X; a delivered vector reaches its CPU', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      boot
+at 10ms   offer nic9 { function 0 intel-82599-vf serial 9 }
+at 12ms   driver nic9 msix 2
+at 31ms   raise nic9 vector 1
+`));
+  assert.deepEqual(busStates(m), ['attached', 'attached']);
+  const p = toHost(m, 1);
+  assert.deepEqual(p.slice(0, 5).map((x) => x.type), [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.deepEqual(mappedMsix(m, 1, 0), { good: 2, bad: 0 });
+  const d = m.state.delivered.find((x) => x.bus === 1 && x.index === 1);
+  const irq = (m.buses[1]!.state.sc.pci.children as { irqs: { cpu: number; vector: number }[] }[])[0]!.irqs[1]!;
+  assert.ok(d);
+  assert.equal(d.cpu, irq.cpu);
+  assert.equal(d.vector, irq.vector);
+});
+
+test('CREATE_INTERRUPT refused: hv_compose_msi_msg returns no message, request_irq fails, nothing is programmed', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 create-interrupt3 status 0xC0000001
+at 0      boot
+at 2ms    driver nic0 msix 1
+`));
+  // The error reply carries no tran_int_desc: shorter than struct pci_create_int_response, so
+  // hv_pci_compose_compl records -1 instead of the host's status (size validation, 2022).
+  assert.ok(logs(m).some((l) => l === 'hv_pci: Request for interrupt failed: 0xffffffff'));
+  assert.ok(logs(m).some((l) => l.includes('request_irq failed')));
+  assert.deepEqual(mappedMsix(m, 0, 0), { good: 0, bad: 0 });
+});

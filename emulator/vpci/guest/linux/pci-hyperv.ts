@@ -948,15 +948,14 @@ export function pciHypervFunctions(): D[] {
           S('goto enable_tasklet;', (_k, l) => { l.gone = true; }),
           Break('break;'),
         ]),
-        S('hv_pci_onchannelcallback(hbus);', () => call('hv_pci_onchannelcallback')),
+        S('hv_pci_onchannelcallback(hbus);  /* run the callback inline */', (k) => {
+          k.sc.rxPending = false;
+          return call('hv_pci_onchannelcallback');
+        }),
         S('udelay(100);', (k, l) => {
           if (k.sc.comps[l.comp].done) return undefined;
           if (l.until === undefined) l.until = k.now() + 100_000;
-          if (k.now() >= l.until && !k.sc.rxPending) {
-            delete l.until;
-            return undefined;
-          }
-          if (k.sc.rxPending) {
+          if (k.now() >= l.until || k.sc.rxPending) {
             delete l.until;
             return undefined;
           }

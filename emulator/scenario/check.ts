@@ -115,13 +115,18 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         const text = ctx.readFile(src.path);
         if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
         else if (ctx.checkDump) {
-          let r: { line?: number; message: string } | null;
+          let r: { line?: number; message: string; bar?: number | 'rom' } | null;
+          // BAR sizes are checked against the dump only once each size is a power of two.
+          const sizesOk = src.bars.every((b) => isPow2(b.size));
           try {
-            r = ctx.checkDump(text, src.select);
+            r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined);
           } catch (e) {
             r = { message: String(e) };
           }
-          if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
+          if (r && r.bar !== undefined) {
+            const clause = src.bars.find((b) => b.index === r!.bar);
+            add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
+          } else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
         }
       }
     }

@@ -17,8 +17,16 @@ export interface ScenarioContext {
   quirks: { name: string; models: string[]; summary: string }[];
   messages: { name: string; value: number; aliases: string[] }[];
   statuses: { name: string; value: number }[];
-  /** Parses a dump file's text/bytes: null = ok, else the error with its line. */
-  checkDump?(text: string, select?: string): { line?: number; message: string } | null;
+  /**
+   * Parses a dump file's text/bytes: null = ok, else the error with its line.
+   * When `bars` is passed, also checks the sizes against the BARs the dump
+   * implements; `bar` then names the BAR the problem is about.
+   */
+  checkDump?(
+    text: string,
+    select?: string,
+    bars?: readonly { index: number | 'rom'; size: number }[],
+  ): { line?: number; message: string; bar?: number | 'rom' } | null;
 }
 
 /** `1.4` for 0x00010004. */

@@ -1,24 +1,67 @@
 // The scenario checker's view of a dump file: does emulator/pci/lspci-import.ts
-// read it, and does it hold the device a `select` names? Returns null if
-// usable, else the first problem and its 1-based line.
-import { importLspciText } from '../pci/lspci-import';
+// read it (lspci text, or a raw sysfs `config` binary), does it hold the device
+// a `select` names, and do the given BAR sizes fit the BARs the dump implements
+// (emulator/pci/bars.ts layoutBars, the same rule the machine applies)?
+// Returns null if usable, else the first problem, its 1-based line, and the BAR
+// it concerns.
+import { importConfigBinary, importLspciText } from '../pci/lspci-import';
+import { layoutBars } from '../pci/bars';
+import type { DumpDevice } from '../pci/function';
+
+export interface DumpProblem {
+  line?: number;
+  message: string;
+  /** The BAR (0–5) or 'rom' the problem is about, when it is about one. */
+  bar?: number | 'rom';
+}
 
 /** "01:00.0" and "0000:01:00.0" name the same device. */
 export function sameAddress(a: string, b: string): boolean {
   const norm = (x: string): string => {
     const parts = x.toLowerCase().split(':');
     if (parts.length === 2) parts.unshift('0');
-    const [dom, bus, df] = parts as [string, string, string];
+    const [dom = '', bus = '', df = ''] = parts;
     return `${parseInt(dom, 16)}:${parseInt(bus, 16)}:${df.replace(/^0+(?=\d\.)/, '')}`;
   };
   return norm(a) === norm(b);
 }
 
-export function checkLspciText(text: string, select?: string): { line?: number; message: string } | null {
-  const r = importLspciText(text);
-  if (!r.ok) return { line: r.error.line, message: r.error.message };
-  if (r.devices.length === 0) return { message: 'no device in the dump' };
-  if (select !== undefined && !r.devices.some((d) => sameAddress(d.address, select)))
-    return { message: `no device ${select} in the dump (it has ${r.devices.map((d) => d.address).join(', ')})` };
+/** As the CLI decides (adapter/load.ts): text unless the first 256 characters hold a non-printable one. */
+function isText(text: string): boolean {
+  for (let i = 0; i < Math.min(text.length, 256); i++) {
+    const c = text.charCodeAt(i);
+    if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return false;
+  }
+  return true;
+}
+
+export function checkLspciText(text: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
+  let dev: DumpDevice | undefined;
+  if (isText(text)) {
+    const r = importLspciText(text);
+    if (!r.ok) return { line: r.error.line, message: r.error.message };
+    if (r.devices.length === 0) return { message: 'no device in the dump' };
+    dev = select === undefined ? r.devices[0] : r.devices.find((d) => sameAddress(d.address, select));
+    if (!dev) return { message: `no device ${select} in the dump (it has ${r.devices.map((d) => d.address).join(', ')})` };
+  } else {
+    // A raw binary config file read as latin1: one char per byte.
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    const r = importConfigBinary(bytes);
+    if (!r.ok) return { message: r.error.message };
+    dev = r.device;
+  }
+  if (bars) {
+    const cfg = new Uint8Array(4096);
+    cfg.set(dev.bytes.subarray(0, 4096));
+    const l = layoutBars(cfg, bars.map((b) => ({ index: b.index, size: b.size })));
+    if (!l.ok) {
+      const m = /^BAR(\d)/.exec(l.message);
+      const p: DumpProblem = { message: `${dev.address}: ${l.message}` };
+      if (m) p.bar = Number(m[1]);
+      else if (/^(expansion ROM|ROM)/i.test(l.message)) p.bar = 'rom';
+      return p;
+    }
+  }
   return null;
 }

@@ -58,3 +58,25 @@ test('real context: the dump example reads a real lspci file; a wrong select is 
   assert.deepEqual(r.diagnostics.map((d) => d.code), ['dump-unparsable']);
   assert.match(r.diagnostics[0]!.message, /no device 01:00\.0 in the dump \(it has 02:00\.0\)/);
 });
+
+test('real context: BAR sizes are checked against the BARs the dump implements', () => {
+  const base = readFileSync(join(DIR, 'bring-your-own-device.vpci'), 'utf8');
+  const missing = base.replace(' bar 5 128', '');
+  let r = loadScenario(missing, 'b.vpci', ctx);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [['bar-layout', 11, 3 + 'function 0 dump '.length]]);
+  assert.match(r.diagnostics[0]!.message, /BAR5: the dump implements it \(io, register 0x00006001\) but no size was given/);
+  // BAR 2 is the upper half of the 64-bit BAR 1: the error sits on the `bar 2 …` clause.
+  const upper = base.replace('bar 3 32M', 'bar 2 32M');
+  r = loadScenario(upper, 'b.vpci', ctx);
+  const line = upper.split('\n')[10]!;
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol]), [['bar-layout', 11, line.indexOf('bar 2') + 1, line.indexOf('bar 2') + 10]]);
+});
+
+test('real context: a raw binary sysfs config file is a valid dump', () => {
+  const bin = readFileSync(join(import.meta.dirname, '../../data/devices/intel-82599-pf-dpdk-sysfs.config'), 'latin1');
+  const c = defaultScenarioContext((p) => (p === 'x.config' ? bin : undefined));
+  const r = loadScenario('bus b { function 0 dump "x.config" bar 0 512K bar 2 32 bar 4 16K }\n', 'b.vpci', c);
+  assert.deepEqual(r.diagnostics.map((d) => `${d.code}: ${d.message}`), []);
+  const r2 = loadScenario('bus b { function 0 dump "x.config" }\n', 'b.vpci', c);
+  assert.deepEqual(r2.diagnostics.map((d) => d.code), ['bar-layout']);
+});

@@ -45,6 +45,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const hint = didYouMean(n.name, candidates);
     add('error', n.loc, code, `unknown ${what} '${n.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
   };
+  /** Versions both the host and the guest support (undefined when either is unknown). */
+  let common: number[] | undefined;
+  const cpus = sc.vm.cpus || 4;
   try {
     checkVm();
     const busIndex = checkBuses();
@@ -65,6 +68,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // Defaults as in machine/scenario-config.ts: hyperv-2016, freebsd.
     const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === 'hyperv-2016'));
     const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === 'freebsd'));
+    if (h && g) common = g.versions.filter((v) => h.versions.includes(v));
     if (h && g && !g.versions.some((v) => h.versions.includes(v))) {
       add(
         'warning',
@@ -199,6 +203,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const order = sc.timeline.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i);
     const gone = new Map<string, { time: number; loc: Loc }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
+    const drivers = new Map<string, number>();
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);
@@ -239,6 +244,18 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: g.loc });
       else if (gs && e.kind !== 'fault')
         add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: gs.loc });
+      const tk = `${bus.name}/${slot ? slot.wslot : 0}`;
+      if (e.kind === 'driver') {
+        if (e.mode === 'msi' && !isPow2(e.vectors))
+          add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
+        drivers.set(tk, e.vectors);
+      }
+      if (e.kind === 'raise') {
+        const n = drivers.get(tk);
+        if (n === undefined)
+          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${fmtNs(e.time)}; the vector is never programmed`);
+        else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
+      }
       if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });
       if (e.kind === 'eject' || e.kind === 'vanish') goneSlot.set(sk, { time: e.time, loc: e.loc });
     }
@@ -259,12 +276,24 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     for (const x of sc.expectations) {
       switch (x.kind) {
         case 'state':
-        case 'version':
           checkRef(index, x.bus, undefined);
           break;
+        case 'version':
+          checkRef(index, x.bus, undefined);
+          if (common && !common.includes(x.version))
+            add(
+              'warning',
+              x.loc,
+              'version-unreachable',
+              `version ${versionText(x.version)} cannot be negotiated: host and guest ${common.length ? `share only ${common.map(versionText).join(', ')}` : 'share no version'}`,
+            );
+          break;
         case 'msix':
+          checkRef(index, x.target.bus, x.target.slot);
+          break;
         case 'interrupt':
           checkRef(index, x.target.bus, x.target.slot);
+          if (x.cpu !== undefined && x.cpu >= cpus) add('error', x.loc, 'no-such-cpu', `the VM has ${cpus} CPU(s) (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
           resolveMessage(x.message);

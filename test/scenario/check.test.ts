@@ -89,3 +89,29 @@ test('a host that accepts none of the guest versions warns, naming the versions'
   assert.deepEqual(r.diagnostics[0]!.loc, { line: 2, col: 8, endLine: 2, endCol: 15 });
   assert.deepEqual(diags('vm {\n  host hyperv-2016\n  guest freebsd\n}\n'), []);
 });
+
+test('interrupt sanity: MSI counts, raise without driver or beyond its vectors, CPUs that do not exist', () => {
+  const src = [
+    'vm { cpus 2 }',
+    'bus a { function 0 intel-82599-vf }',
+    'at 1ms raise a vector 0',
+    'at 2ms driver a msi 3',
+    'at 3ms driver a msix 3',
+    'at 4ms raise a vector 3',
+    'at 4ms raise a vector 2',
+    'expect a vector 2 delivered cpu 2',
+    'expect a vector 2 delivered cpu 1',
+  ].join('\n');
+  assert.deepEqual(diags(src), [
+    ['warning', 'no-driver', 3, 1, 24],
+    ['error', 'msi-count', 4, 1, 22],
+    ['warning', 'vector-out-of-range', 6, 1, 24],
+    ['error', 'no-such-cpu', 8, 1, 34],
+  ]);
+});
+
+test('a version expectation the host and guest cannot agree on warns', () => {
+  assert.deepEqual(diags('vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus a { function 0 intel-82599-vf }\nexpect a version 1.4\nexpect a version 1.1\n'), [
+    ['warning', 'version-unreachable', 6, 1, 21],
+  ]);
+});

@@ -139,9 +139,13 @@ export class RingBuffer {
     if (!r || typeof r !== 'object' || r.capacity !== this.capacity) return;
     this.data = new Uint8Array(this.capacity);
     fromHex(typeof r.data === 'string' ? r.data : '', this.data);
-    this.readIndex = Number(r.readIndex) || 0;
-    this.writeIndex = Number(r.writeIndex) || 0;
-    this.lengths = Array.isArray(r.lengths) ? r.lengths.map((x) => Number(x) || 0) : [];
+    const index = (x: unknown) => {
+      const n = Math.floor(Number(x) || 0);
+      return this.capacity === 0 ? 0 : ((n % this.capacity) + this.capacity) % this.capacity & ~7;
+    };
+    this.readIndex = index(r.readIndex);
+    this.writeIndex = index(r.writeIndex);
+    this.lengths = Array.isArray(r.lengths) ? r.lengths.map((x) => Math.max(0, Math.min(this.capacity, Math.floor(Number(x) || 0)))) : [];
     this.totalWritten = Number(r.totalWritten) || 0;
     this.totalRead = Number(r.totalRead) || 0;
     this.rejected = Number(r.rejected) || 0;

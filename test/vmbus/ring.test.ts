@@ -107,3 +107,13 @@ test('channel: snapshot/restore keeps ring contents', () => {
   assert.equal(d.guestToHost.pendingPackets, 1);
   assert.equal(d.guestToHost.read()!.length, 24);
 });
+
+test('ring: restore of a corrupt snapshot is clamped and never throws', () => {
+  const r = new RingBuffer(64);
+  r.restore({ capacity: 64, readIndex: 1000, writeIndex: -13, lengths: [500, 'x'], data: 'zz' });
+  assert.ok(r.readOffset >= 0 && r.readOffset < 64 && r.readOffset % 8 === 0);
+  assert.ok(r.writeOffset >= 0 && r.writeOffset < 64);
+  assert.doesNotThrow(() => { r.peek(); r.read(); r.read(); r.tryWrite(new Uint8Array(8)); });
+  r.restore(null);
+  r.restore({ capacity: 128 }); // other capacity: ignored
+});

@@ -31,9 +31,10 @@ export const tdispCommand: MessageCodec<MessageOf<'PCI_TDISP_COMMAND'>> = {
     if (short) return { ok: false, error: short };
     const wslot = r.u32(4, 'wslot', fmtWslot);
     const n = r.u64(8, 'data_length', dec);
-    if (n > BigInt(MAXIMUM_PACKET_SIZE - 16) || 16n + n > BigInt(r.length)) {
-      return fail('count-out-of-range', `PCI_TDISP_COMMAND: data_length ${n} does not fit in ${r.length} bytes`, 8);
-    }
+    // openvmm vm/devices/pci/vpci/src/device.rs parse_packet: data_length above
+    // MAX_VPCI_TDISP_COMMAND_SIZE (MAXIMUM_PACKET_SIZE - 16) is PacketTooLarge.
+    if (n > BigInt(MAXIMUM_PACKET_SIZE - 16)) return fail('too-long', `PCI_TDISP_COMMAND: data_length ${n} above ${MAXIMUM_PACKET_SIZE - 16}`, 8);
+    if (16n + n > BigInt(r.length)) return fail('count-out-of-range', `PCI_TDISP_COMMAND: data_length ${n} does not fit in ${r.length} bytes`, 8);
     return ok({ type: 'PCI_TDISP_COMMAND', wslot, data: r.bytes(16, Number(n), 'data') });
   },
   encode: (m) => messageWriter(MSG.PCI_TDISP_COMMAND, 16 + m.data.length).u32(4, m.wslot).u64(8, m.data.length).bytes(16, m.data).b,

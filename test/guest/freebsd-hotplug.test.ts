@@ -1,0 +1,86 @@
+// FreeBSD hot plug and teardown against vpci-protocol.md §7: eject
+// (EJECT → hv_eject_device_work → driver detach → DELETE_INTERRUPTs →
+// EJECTION_COMPLETE → rescind), the host's 60 s timeout when the guest does not
+// answer, hot add of a new bus, and vmbus_pcib_detach.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MSG } from '../../emulator/vpci/protocol';
+import { run, events, sent, received, busStates, logged, u32, toHost, Ev } from './freebsd-run';
+
+const SECOND = 1e9;
+
+test('eject: EJECT → driver detach → DELETE_INTERRUPT per mapping → EJECTION_COMPLETE → rescind (§7.2)', () => {
+  for (const host of ['hyperv-2016', 'hyperv-2022']) {
+    const m = run({ host }, 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\nat 5ms eject nic0\n');
+    const evs = events(m);
+    const ej = received(m, MSG.PCI_EJECT)[0]!;
+    assert.equal(u32(ej, 4), 0);
+    const detached = evs.find((e) => e.i > ej.i && e.kind === Ev.Log && /^ixv0: detached/.test(String(e.blob)))!;
+    const dels = sent(m, MSG.PCI_DELETE_INTERRUPT_MESSAGE);
+    const ec = sent(m, MSG.PCI_EJECTION_COMPLETE)[0]!;
+    const rescind = evs.find((e) => e.kind === Ev.Channel && /rescind/.test(String(e.blob)))!;
+    assert.ok(detached, `${host}: the function driver detached`);
+    assert.equal(dels.length, 2, `${host}: one DELETE_INTERRUPT per mapped vector`);
+    assert.ok(detached.i < dels[0]!.i && dels[1]!.i < ec.i && ec.i < rescind.i, `${host}: §7.2 order`);
+    assert.equal(u32(ec, 4), 0, 'EJECTION_COMPLETE names the wslot');
+    // DELETE_INTERRUPT carries the (address, data) the host returned for each vector.
+    const maps = evs.filter((e) => e.kind === Ev.IntMap).map((e) => (e.blob as { address: number }).address);
+    assert.deepEqual(dels.map((e) => u32(e, 16) + u32(e, 20) * 2 ** 32).sort(), [...maps].sort());
+    // No RC on either (FB sends both without completion requests).
+    for (const e of [...dels, ec]) assert.equal(Buffer.from(e.blob as Uint8Array).readUInt16LE(6) & 1, 0);
+    assert.ok(rescind.time - ej.time < SECOND, 'answered well inside the 60 s');
+    assert.deepEqual(busStates(m), ['attached', 'detached']);
+  }
+});
+
+test('eject timeout: a guest that cannot find the wslot never answers; the host rescinds after 60 s (§7.2 step 5)', () => {
+  // descriptor-stride: the guest decoded function 1 at a garbage wslot, so the EJECT for
+  // wslot 1 matches no child and hv_pci_eject_device is never called.
+  const body = 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\nat 5ms eject nic0/1\n';
+  const m = run({ host: 'hyperv-2022' }, body);
+  const ej = received(m, MSG.PCI_EJECT)[0]!;
+  assert.equal(sent(m, MSG.PCI_EJECTION_COMPLETE).length, 0);
+  const rescind = events(m).find((e) => e.kind === Ev.Channel && /rescind/.test(String(e.blob)))!;
+  assert.equal(rescind.time - ej.time, 60 * SECOND);
+  assert.ok(events(m).some((e) => e.kind === Ev.Error && /timed out after 60 s/.test(String(e.blob))));
+  // The fixed driver decodes wslot 1 and answers at once.
+  const fixed = run({ host: 'hyperv-2022', off: ['descriptor-stride'] }, body);
+  const ec = sent(fixed, MSG.PCI_EJECTION_COMPLETE);
+  assert.equal(ec.length, 1);
+  assert.equal(u32(ec[0]!, 4), 1);
+  assert.ok(ec[0]!.time - received(fixed, MSG.PCI_EJECT)[0]!.time < SECOND);
+});
+
+test('hot add: `offer` of a new bus runs a full vmbus_pcib_attach on it while the first stays up', () => {
+  const m = run({ host: 'hyperv-2022' }, 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 6ms offer nvme0 { function 0 samsung-pm174x-nvme serial 7 }\n');
+  assert.deepEqual(toHost(m, 1), [
+    MSG.PCI_QUERY_PROTOCOL_VERSION,
+    MSG.PCI_QUERY_BUS_RELATIONS,
+    MSG.PCI_QUERY_RESOURCE_REQUIREMENTS,
+    MSG.PCI_BUS_D0ENTRY,
+    MSG.PCI_RESOURCES_ASSIGNED2,
+  ]);
+  const first = events(m).find((e) => e.bus === 1 && e.kind === Ev.PacketToHost)!;
+  assert.ok(first.time >= 6e6, 'nothing on the new bus before its offer');
+  assert.deepEqual(busStates(m, 1), ['attached']);
+  assert.deepEqual(busStates(m, 0), ['attached']);
+});
+
+test('relations update on a live bus: the host\'s second relations (during D0 entry) adds no child and sends nothing (§8.1 step 9)', () => {
+  const m = run({ host: 'hyperv-2022', off: ['descriptor-stride'] }, 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\n');
+  assert.equal(received(m, MSG.PCI_BUS_RELATIONS2).length, 2);
+  assert.deepEqual(sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1], 'one query per new child, none for the repeat');
+  assert.deepEqual(sent(m, MSG.PCI_RESOURCES_ASSIGNED2).map((e) => u32(e, 4)), [0, 1]);
+});
+
+test('detach: driver detach, DELETE_INTERRUPTs from the zero-device relations, D0 exit without RC, close (§7.3)', () => {
+  const m = run({ host: 'hyperv-2016' }, 'bus nic0 { function 0 mellanox-cx3-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 3\nat 5ms detach nic0\n');
+  const after = toHost(m).slice(toHost(m).indexOf(MSG.PCI_RESOURCES_ASSIGNED) + 4);
+  assert.deepEqual(after, [MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_BUS_D0EXIT]);
+  const d0x = sent(m, MSG.PCI_BUS_D0EXIT)[0]!;
+  assert.equal(Buffer.from(d0x.blob as Uint8Array).readUInt16LE(6) & 1, 0, 'no RC');
+  assert.ok(logged(m, /detached/));
+  const close = events(m).find((e) => e.kind === Ev.Channel && /^close/.test(String(e.blob)))!;
+  assert.ok(close.i > d0x.i);
+  assert.deepEqual(busStates(m), ['attached', 'detached']);
+});

@@ -21,10 +21,12 @@ export interface RingSnapshot {
   rejected: number;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function toHex(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += b[i]!.toString(16).padStart(2, '0');
-  return s;
+  const parts = new Array<string>(b.length);
+  for (let i = 0; i < b.length; i++) parts[i] = HEX[b[i]!]!;
+  return parts.join('');
 }
 
 function fromHex(s: string, out: Uint8Array): void {

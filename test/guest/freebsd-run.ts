@@ -28,13 +28,17 @@ export function scenarioText(o: VmOptions, body: string): string {
 
 /** Loads a scenario text (must check clean) and runs the machine to the end. */
 export function runText(text: string, run = true): Machine {
+  return loadText(text, run).machine!;
+}
+
+/** As runText, with the checked scenario (its resolved expectations). */
+export function loadText(text: string, run = true): ReturnType<typeof loadScenarioFile> {
   const file = join(dir, `s${n++}.vpci`);
   writeFileSync(file, text);
   const l = loadScenarioFile(file);
   assert.deepEqual(l.errors.map((e) => e.message), [], 'the scenario checks clean');
-  const m = l.machine!;
-  if (run) m.run();
-  return m;
+  if (run) l.machine!.run();
+  return l;
 }
 
 export function run(o: VmOptions, body: string): Machine {

@@ -204,6 +204,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const gone = new Map<string, { time: number; loc: Loc }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
+    // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
+    const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
+    const bootAt = boots.length ? Math.min(...boots) : undefined;
+    if (bootAt === undefined && sc.buses.length)
+      add('warning', sc.buses[0]!.name.loc, 'no-boot', "the timeline has no 'at … boot': the guest never starts on the buses declared here");
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);
@@ -245,6 +250,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       else if (gs && e.kind !== 'fault')
         add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: gs.loc });
       const tk = `${bus.name}/${slot ? slot.wslot : 0}`;
+      if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
+        add('warning', e.loc, 'before-boot', `this event at ${fmtNs(e.time)} comes before the guest boots at ${fmtNs(bootAt)}`);
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);

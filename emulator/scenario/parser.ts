@@ -279,7 +279,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const s = slot();
     let source: FunctionSourceAst;
     let end: Loc;
-    if (isWord('dump') || isWord('from')) {
+    if (isWord('dump')) {
       take();
       const path = expectKind('string', 'the dump file path in quotes');
       source = { kind: 'dump', path: path.value as string, pathLoc: path.loc, bars: [] };

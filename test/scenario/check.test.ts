@@ -3,12 +3,18 @@ import assert from 'node:assert/strict';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 
+/** loadScenario without the `no-boot` warning most of these bootless snippets would get (tested on its own below). */
+function load(src: string, file: string, ctx: ReturnType<typeof fakeContext>): ReturnType<typeof loadScenario> {
+  const r = loadScenario(src, file, ctx);
+  return { scenario: r.scenario, diagnostics: r.diagnostics.filter((d) => d.code !== 'no-boot') };
+}
+
 function diags(src: string, files: Record<string, string> = {}): [string, string, number, number, number][] {
-  return loadScenario(src, 't.vpci', fakeContext(files)).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
+  return load(src, 't.vpci', fakeContext(files)).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
 }
 
 test('unknown names get a did-you-mean with the exact range', () => {
-  const r = loadScenario('vm {\n  host hyperv-2061\n  guest freebds\n  quirk short-packet-drops off\n}\nbus b { function 0 intel-82599-fv }\n', 't', fakeContext());
+  const r = load('vm {\n  host hyperv-2061\n  guest freebds\n  quirk short-packet-drops off\n}\nbus b { function 0 intel-82599-fv }\n', 't', fakeContext());
   assert.deepEqual(
     r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message]),
     [
@@ -22,7 +28,7 @@ test('unknown names get a did-you-mean with the exact range', () => {
 
 test('messages and statuses resolve to their values; unknown ones are reported', () => {
   const src = 'bus b { function 0 intel-82599-vf }\nat 1ms fault b create-interrupt2 status BAD_DATA\nat 1ms fault b PCI_CREATE_INTERRUPT_MESSAGE status STATUS_BAD_DATA\nat 2ms fault b create-interupt status BAD_DAT\nexpect message ejection-complete on b\n';
-  const r = loadScenario(src, 't', fakeContext());
+  const r = load(src, 't', fakeContext());
   const t = r.scenario.timeline;
   assert.ok(t[0]!.kind === 'fault' && t[1]!.kind === 'fault');
   assert.equal(t[0]!.fault.message.value, 0x42490017);
@@ -40,7 +46,7 @@ test('messages and statuses resolve to their values; unknown ones are reported',
 });
 
 test('duplicate bus and slot conflicts point at the first declaration', () => {
-  const r = loadScenario('bus b { function 0 intel-82599-vf }\nbus b {\n  function 1 intel-82599-vf\n  function 1.0 mellanox-cx3-vf\n}\n', 't', fakeContext());
+  const r = load('bus b { function 0 intel-82599-vf }\nbus b {\n  function 1 intel-82599-vf\n  function 1.0 mellanox-cx3-vf\n}\n', 't', fakeContext());
   assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.related?.loc.line, d.related?.loc.col]), [
     ['duplicate-bus', 2, 5, 1, 5],
     ['slot-conflict', 4, 12, 3, 12],
@@ -81,7 +87,7 @@ test('timeline out of file order is a warning, not an error', () => {
 });
 
 test('a host that accepts none of the guest versions warns, naming the versions', () => {
-  const r = loadScenario('vm {\n  host openvmm\n  guest freebsd-2016\n}\n', 't', fakeContext());
+  const r = load('vm {\n  host openvmm\n  guest freebsd-2016\n}\n', 't', fakeContext());
   assert.equal(r.diagnostics.length, 1);
   assert.equal(r.diagnostics[0]!.severity, 'warning');
   assert.equal(r.diagnostics[0]!.code, 'no-common-version');
@@ -113,5 +119,15 @@ test('interrupt sanity: MSI counts, raise without driver or beyond its vectors, 
 test('a version expectation the host and guest cannot agree on warns', () => {
   assert.deepEqual(diags('vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus a { function 0 intel-82599-vf }\nexpect a version 1.4\nexpect a version 1.1\n'), [
     ['warning', 'version-unreachable', 6, 1, 21],
+  ]);
+});
+
+test('no boot event warns on the first bus; events on boot-time buses before the boot warn', () => {
+  assert.deepEqual(
+    loadScenario('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\n', 't', fakeContext()).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]),
+    [['no-boot', 1, 5]],
+  );
+  assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nat 2ms boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 4ms driver b msix 1\n'), [
+    ['warning', 'before-boot', 2, 1, 23],
   ]);
 });

@@ -75,8 +75,8 @@ test('real context: BAR sizes are checked against the BARs the dump implements',
 test('real context: a raw binary sysfs config file is a valid dump', () => {
   const bin = readFileSync(join(import.meta.dirname, '../../data/devices/intel-82599-pf-dpdk-sysfs.config'), 'latin1');
   const c = defaultScenarioContext((p) => (p === 'x.config' ? bin : undefined));
-  const r = loadScenario('bus b { function 0 dump "x.config" bar 0 512K bar 2 32 bar 4 16K }\n', 'b.vpci', c);
+  const r = loadScenario('bus b { function 0 dump "x.config" bar 0 512K bar 2 32 bar 4 16K }\nat 0 boot\n', 'b.vpci', c);
   assert.deepEqual(r.diagnostics.map((d) => `${d.code}: ${d.message}`), []);
-  const r2 = loadScenario('bus b { function 0 dump "x.config" }\n', 'b.vpci', c);
+  const r2 = loadScenario('bus b { function 0 dump "x.config" }\nat 0 boot\n', 'b.vpci', c);
   assert.deepEqual(r2.diagnostics.map((d) => d.code), ['bar-layout']);
 });

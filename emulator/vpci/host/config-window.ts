@@ -39,8 +39,6 @@ export class ConfigWindow {
   mapped = false;
   /** Last value written to the slot register. */
   slot = 0;
-  /** Per wslot: memory BARs (by index) that held an address when MSE was last set — the mapped ones. */
-  live = new Map<number, number[]>();
 
   constructor(private readonly o: WindowOptions) {}
 
@@ -89,33 +87,14 @@ export class ConfigWindow {
     const fn = this.o.lookup(wslot);
     if (!fn) return { ok: true }; // empty slot: dropped
     const mseBefore = (fn.cfgRead(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) !== 0;
-    const barWrite = d < PCI_BAR_END && d + size > PCI_BAR0;
-    let owner: ReturnType<typeof memoryBars>[number] | undefined;
-    if (barWrite) {
-      const reg = (d - PCI_BAR0) >> 2;
-      owner = memoryBars(fn, this.o.masks(wslot)).find((b) => b.index === reg || (b.is64 && b.index + 1 === reg));
-    }
-    if (barWrite && mseBefore && this.o.profile.ignoreBarWritesWhileMse) {
-      const frozen = !this.o.profile.frozenBarsOnlyIfMapped || (owner !== undefined && (this.live.get(wslot) ?? []).includes(owner.index));
-      if (frozen) {
-        t.record(this.o.now(), Ev.BarWriteIgnored, this.o.bus, wslot, d, v);
-        return { ok: true };
-      }
+    if (d < PCI_BAR_END && d + size > PCI_BAR0 && mseBefore && this.o.profile.ignoreBarWritesWhileMse) {
+      t.record(this.o.now(), Ev.BarWriteIgnored, this.o.bus, wslot, d, v);
+      return { ok: true };
     }
     fn.cfgWrite(d, size as 1 | 2 | 4, v);
-    if (barWrite && mseBefore && owner) {
-      // An unmapped BAR took its address while decoding is on: the host maps it now.
-      const now = memoryBars(fn, this.o.masks(wslot)).find((b) => b.index === owner!.index);
-      if (now && now.address !== 0 && now.address !== owner.address)
-        t.record(this.o.now(), Ev.BarMap, this.o.bus, wslot, now.index, now.address % 0x100000000, { address: now.address, size: now.size, is64: now.is64, prefetch: now.prefetch });
-    }
     if (d < PCI_COMMAND + 2 && d + size > PCI_COMMAND) {
       const mseAfter = (fn.cfgRead(PCI_COMMAND, 2) & PCI_COMMAND_MEMORY) !== 0;
-      if (mseAfter !== mseBefore) {
-        recordBarMapping(t, this.o.now(), this.o.bus, wslot, fn, this.o.masks(wslot), mseAfter);
-        if (mseAfter) this.live.set(wslot, memoryBars(fn, this.o.masks(wslot)).filter((b) => b.address !== 0).map((b) => b.index));
-        else this.live.delete(wslot);
-      }
+      if (mseAfter !== mseBefore) recordBarMapping(t, this.o.now(), this.o.bus, wslot, fn, this.o.masks(wslot), mseAfter);
     }
     return { ok: true };
   }

@@ -39,15 +39,6 @@ export interface HostProfile {
   emptyRelationsCompletion: boolean;
   /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (spec §5.2). */
   ignoreBarWritesWhileMse: boolean;
-  /**
-   * Only BARs that were mapped when MSE was last set are frozen; a BAR that was unassigned then
-   * (address 0) still takes its first address. [UNCONFIRMED for Hyper-V] This reconciles the two
-   * public facts: Linux pci-hyperv.c `prepopulate_bars` (a live BAR rewritten with MSE set is
-   * silently ignored) and FreeBSD's lazy placement, which writes a second BAR after activating the
-   * first (sys/dev/pci/pci.c pci_reserve_map after pci_activate_resource) and works on Hyper-V.
-   * OpenVMM's `verify_mmio` freezes every BAR (false).
-   */
-  frozenBarsOnlyIfMapped: boolean;
   /** Host can send PCI_EJECT and wait for PCI_EJECTION_COMPLETE (Hyper-V); OpenVMM revokes the channel instead (§7.2). */
   supportsEject: boolean;
   /** PCI_EJECTION_COMPLETE is understood (Hyper-V); OpenVMM treats it as an unknown type. */
@@ -74,7 +65,6 @@ const hyperv = (name: string, title: string, versions: number[]): HostProfile =>
   gateByVersion: true,
   emptyRelationsCompletion: false,
   ignoreBarWritesWhileMse: true,
-  frozenBarsOnlyIfMapped: true,
   supportsEject: true,
   acceptsEjectionComplete: true,
   ejectTimeoutNs: EJECT_TIMEOUT_NS,
@@ -96,7 +86,6 @@ export const HOST_PROFILES: HostProfile[] = [
     gateByVersion: false,
     emptyRelationsCompletion: true,
     ignoreBarWritesWhileMse: true,
-    frozenBarsOnlyIfMapped: false,
     supportsEject: false,
     acceptsEjectionComplete: false,
     ejectTimeoutNs: EJECT_TIMEOUT_NS,

@@ -56,7 +56,6 @@ interface HostSnapshot {
   windowBase?: number;
   mapped: boolean;
   slot: number;
-  live?: { wslot: number; bars: number[] }[];
   vanished: number[];
   removed: number[];
   ejecting: { wslot: number; deadline: number }[];
@@ -681,7 +680,6 @@ export class VpciHost {
       ...(this.windowBase !== undefined ? { windowBase: this.windowBase } : {}),
       mapped: this.window.mapped,
       slot: this.window.slot,
-      live: [...this.window.live].map(([w, bars]) => ({ wslot: w, bars: [...bars] })),
       vanished: [...this.vanished],
       removed: [...this.removed],
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
@@ -699,7 +697,6 @@ export class VpciHost {
     this.windowBase = x.windowBase;
     this.window.mapped = x.mapped;
     this.window.slot = x.slot;
-    this.window.live = new Map((x.live ?? []).map((e) => [e.wslot, [...e.bars]]));
     this.vanished = new Set(x.vanished);
     this.removed = new Set(x.removed);
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));

@@ -207,8 +207,6 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
     const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
     const bootAt = boots.length ? Math.min(...boots) : undefined;
-    if (bootAt === undefined && sc.buses.length)
-      add('warning', sc.buses[0]!.name.loc, 'no-boot', "the timeline has no 'at … boot': the guest never starts on the buses declared here");
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);

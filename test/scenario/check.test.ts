@@ -3,11 +3,7 @@ import assert from 'node:assert/strict';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 
-/** loadScenario without the `no-boot` warning most of these bootless snippets would get (tested on its own below). */
-function load(src: string, file: string, ctx: ReturnType<typeof fakeContext>): ReturnType<typeof loadScenario> {
-  const r = loadScenario(src, file, ctx);
-  return { scenario: r.scenario, diagnostics: r.diagnostics.filter((d) => d.code !== 'no-boot') };
-}
+const load = loadScenario;
 
 function diags(src: string, files: Record<string, string> = {}): [string, string, number, number, number][] {
   return load(src, 't.vpci', fakeContext(files)).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
@@ -122,11 +118,7 @@ test('a version expectation the host and guest cannot agree on warns', () => {
   ]);
 });
 
-test('no boot event warns on the first bus; events on boot-time buses before the boot warn', () => {
-  assert.deepEqual(
-    loadScenario('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\n', 't', fakeContext()).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]),
-    [['no-boot', 1, 5]],
-  );
+test('events on boot-time buses before the boot warn; offered buses are exempt', () => {
   assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nat 2ms boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 4ms driver b msix 1\n'), [
     ['warning', 'before-boot', 2, 1, 23],
   ]);

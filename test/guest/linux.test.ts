@@ -75,6 +75,13 @@ test('linux program compiles with every §8.2 function, in the listing it names'
     const lines = l.text.split('\n');
     for (const n of l.executable) assert.ok(n >= 1 && n <= lines.length && lines[n - 1]!.trim() !== '', `${l.file}:${n} is a real line`);
   }
+  // The pseudo-C reads as C: braces balance inside every function.
+  for (const f of p.fns.values()) {
+    const lines = p.listings.get(f.file)!.text.split('\n').slice(f.line, f.endLine);
+    let depth = 0;
+    for (const t of lines) depth += (t.match(/{/g) ?? []).length - (t.match(/}/g) ?? []).length;
+    assert.equal(depth, 0, `${f.name}: braces balance`);
+  }
   // Function drivers carry Linux names.
   assert.ok(p.fns.has('ixgbevf_probe') && p.fns.has('mlx4_core_remove') && p.fns.has('nvme_probe'));
   const rt = loadGuestModel('linux');

@@ -21,7 +21,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
     params: ['wslot'],
     body: [
       S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (_k, l) => call(`${drv}_probe`, { wslot: l.wslot }, 'rc')),
-      If('if (rc)', (_k, l) => l.rc !== 0, [
+      If('if (rc) {', (_k, l) => l.rc !== 0, [
         S(`pci_warn(pci_dev, "probe with driver ${drv} failed with error %d\\n", rc);`, (k, l) => k.log(`${drv} ${l.wslot}: probe with driver ${drv} failed with error ${l.rc}`)),
       ]),
       S('return rc;', (_k, l) => ret(l.rc)),
@@ -41,7 +41,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
         l.want = req.vectors;
         return call('pci_enable_device', { wslot: l.wslot }, 'err');
       }),
-      If('if (err)', (_k, l) => l.err !== 0, [S('return err;', (_k, l) => ret(l.err))]),
+      If('if (err) {', (_k, l) => l.err !== 0, [S('return err;', (_k, l) => ret(l.err))]),
       S('pci_set_master(pdev);', (_k, l) => call('pci_set_master', { wslot: l.wslot })),
       If('if (use MSI-X) {', (_k, l) => l.mode === 'msix', [
         S('nvec = pci_alloc_irq_vectors(pdev, 1, want, PCI_IRQ_MSIX);', (_k, l) => call('pci_alloc_irq_vectors', { wslot: l.wslot, max: l.want, kind: 'msix' }, 'nvec')),
@@ -90,13 +90,13 @@ export function driverFunctions(drv: string): FnDef<K>[] {
     signature: ['static void', `${drv}_remove(struct pci_dev *pdev)`],
     params: ['wslot'],
     body: [
-      For('for (i = 0; i < nvec; i++)', (k, l) => {
+      For('for (i = 0; i < nvec; i++) {', (k, l) => {
         l.i = 0;
         l.n = pciDev(k, l.wslot)?.irqs.length ?? 0;
       }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
         S('free_irq(pci_irq_vector(pdev, i), q_vector);', (_k, l) => call('free_irq', { wslot: l.wslot, index: l.i })),
       ]),
-      If('if (nvec)', (_k, l) => l.n > 0, [S('pci_free_irq_vectors(pdev);', (_k, l) => call('pci_free_irq_vectors', { wslot: l.wslot }))]),
+      If('if (nvec) {', (_k, l) => l.n > 0, [S('pci_free_irq_vectors(pdev);', (_k, l) => call('pci_free_irq_vectors', { wslot: l.wslot }))]),
       S('pci_disable_device(pdev);', (_k, l) => call('pci_disable_device', { wslot: l.wslot })),
       S('dev_info(&pdev->dev, "removed\\n");', (k, l) => {
         const p = pciDev(k, l.wslot);

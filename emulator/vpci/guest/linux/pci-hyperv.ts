@@ -74,6 +74,11 @@ function mutexUnlock(text: string, then?: (k: K, l: Record<string, any>) => Retu
   });
 }
 
+/** A `case X:` or `label:` block: rendered without a closing brace. */
+function Case(text: string, cond: (k: K, l: Record<string, any>) => boolean, body: ReturnType<typeof S<K>>[], close = '') {
+  return { ...If<K>(text, cond, body), close };
+}
+
 /** "goto <label>;" in hv_pci_probe: run the error path, then return its result. */
 function gotoFail(label: string, stage: string) {
   return [
@@ -198,16 +203,16 @@ export function pciHypervFunctions(): D[] {
         // pci_ring_size = VMBUS_RING_SIZE(16 KiB) (pci-hyperv.c).
         l.ret = k.chanOpen(4 * 4096, 4 * 4096) === 0 ? 0 : -ENODEV;
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('destroy_wq', 'destroy_wq')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('destroy_wq', 'destroy_wq')),
       S('hv_set_drvdata(hdev, hbus);'),
       T(),
       S('ret = hv_pci_protocol_negotiation(hdev, pci_protocol_versions, ARRAY_SIZE(pci_protocol_versions));', () =>
         call('hv_pci_protocol_negotiation', { versions: PCI_PROTOCOL_VERSIONS }, 'ret'),
       ),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
       T(),
       S('ret = hv_allocate_config_window(hbus);', () => call('hv_allocate_config_window', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
       S('hbus->cfg_addr = ioremap(hbus->mem_config->start, PCI_CONFIG_MMIO_LENGTH);'),
       S('hbus->sysdata.fwnode = irq_domain_alloc_named_fwnode(name);'),
       S('ret = hv_pcie_init_irq_domain(hbus);', (k, l) => {
@@ -217,7 +222,7 @@ export function pciHypervFunctions(): D[] {
       T(),
       Label('retry'),
       S('ret = hv_pci_query_relations(hdev);', () => call('hv_pci_query_relations', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_irq_domain', 'free_irq_domain')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_irq_domain', 'free_irq_domain')),
       T(),
       mutexLock('mutex_lock(&hbus->state_lock);'),
       T(),
@@ -233,20 +238,20 @@ export function pciHypervFunctions(): D[] {
         ]),
         S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
       ]),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('release_state_lock', 'release_state_lock')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('release_state_lock', 'release_state_lock')),
       T(),
       S('ret = hv_pci_allocate_bridge_windows(hbus);', () => call('hv_pci_allocate_bridge_windows', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('exit_d0', 'exit_d0')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('exit_d0', 'exit_d0')),
       T(),
       S('ret = hv_send_resources_allocated(hdev);', () => call('hv_send_resources_allocated', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
       T(),
       S('prepopulate_bars(hbus);', () => call('prepopulate_bars')),
       T(),
       S('hbus->state = hv_pcibus_probed;', (k) => { k.sc.hbus.state = 'hv_pcibus_probed'; }),
       T(),
       S('ret = create_root_hv_pci_bus(hbus);', () => call('create_root_hv_pci_bus', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
+      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
       T(),
       mutexUnlock('mutex_unlock(&hbus->state_lock);'),
       S('return 0;', () => ret(0)),
@@ -263,17 +268,17 @@ export function pciHypervFunctions(): D[] {
     signature: ['static int', 'hv_pci_probe_fail(struct hv_device *hdev, int ret, label)'],
     params: ['ret', 'stage'],
     body: [
-      If('free_windows:', from('free_windows'), [S('hv_pci_free_bridge_windows(hbus);', (_k) => call('hv_pci_free_bridge_windows'))]),
-      If('exit_d0:', from('exit_d0'), [S('(void) hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ignored'))]),
-      If('release_state_lock:', from('release_state_lock'), [mutexUnlock('mutex_unlock(&hbus->state_lock);')]),
-      If('free_irq_domain:', from('free_irq_domain'), [
+      Case('free_windows:', from('free_windows'), [S('hv_pci_free_bridge_windows(hbus);', (_k) => call('hv_pci_free_bridge_windows'))]),
+      Case('exit_d0:', from('exit_d0'), [S('(void) hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ignored'))]),
+      Case('release_state_lock:', from('release_state_lock'), [mutexUnlock('mutex_unlock(&hbus->state_lock);')]),
+      Case('free_irq_domain:', from('free_irq_domain'), [
         S('irq_domain_remove(hbus->irq_domain); iounmap(hbus->cfg_addr);'),
         S('hv_free_config_window(hbus);', (k) => {
           if (k.sc.hbus.mem_config) k.freeMmio(k.sc.hbus.mem_config.start);
           k.sc.hbus.mem_config = null;
         }),
       ]),
-      If('close:', from('close'), [S('vmbus_close(hdev->channel);', (k) => k.chanClose())]),
+      Case('close:', from('close'), [S('vmbus_close(hdev->channel);', (k) => k.chanClose())]),
       S('destroy_wq: destroy_workqueue(hbus->wq); hv_put_dom_num(hbus->sysdata.domain);', (k) => { k.sc.hbus.wq = false; }),
       S('kfree(hbus);', (k, l) => {
         k.log(`hv_pci: probe failed: error ${l.ret}`);
@@ -295,7 +300,7 @@ export function pciHypervFunctions(): D[] {
           S('dev_warn_once(&hdev->device, "The device is gone.\\n");', (k) => k.log('hv_pci: The device is gone.')),
           S('return -ENODEV;', () => ret(-ENODEV)),
         ]),
-        If('if (wait_for_completion_timeout(comp, HZ / 10))', (k, l) => !!k.sc.comps[l.c]?.done, [Break()]),
+        If('if (wait_for_completion_timeout(comp, HZ / 10)) {', (k, l) => !!k.sc.comps[l.c]?.done, [Break()]),
         S('/* 100 ms passed: check for rescind again */', (k, l) =>
           k.sc.comps[l.c]?.done || k.isRevoked() ? undefined : wait([k.key(`comp:${l.c}`), k.key('rescind')], `completion ${l.c}`),
         ),
@@ -324,7 +329,7 @@ export function pciHypervFunctions(): D[] {
         S('ret = vmbus_sendpacket(hdev->channel, version_req, sizeof(struct pci_version_request), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
           l.ret = sendRc(k, M.queryProtocolVersion(l.version), 'hv_pci_generic_compl', 'version').ret;
         }),
-        If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret'))]),
+        If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret'))]),
         If('if (ret) {', (_k, l) => l.ret !== 0, [
           S('dev_err(&hdev->device, "PCI Pass-through VSP failed to request version: %d", ret);', (k, l) =>
             k.log(`hv_pci: PCI Pass-through VSP failed to request version: ${l.ret}`),
@@ -366,7 +371,7 @@ export function pciHypervFunctions(): D[] {
         k.sc.hbus.mem_config = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
         l.ret = base === undefined ? -ENOSPC : 0;
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
+      If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
       S('hbus->mem_config->flags |= IORESOURCE_BUSY;  /* children may not overlap it */'),
       S('return 0;', () => ret(0)),
     ],
@@ -384,14 +389,14 @@ export function pciHypervFunctions(): D[] {
       T('int ret;'),
       T(),
       S('init_completion(&comp);', (k) => initCompletion(k, 'survey')),
-      If('if (cmpxchg(&hbus->survey_event, NULL, &comp))', (k) => k.sc.hbus.survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
+      If('if (cmpxchg(&hbus->survey_event, NULL, &comp)) {', (k) => k.sc.hbus.survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
       S('/* hbus->survey_event = &comp */', (k) => { k.sc.hbus.survey_event = 'survey'; }),
       S('message.type = PCI_QUERY_BUS_RELATIONS;'),
       S('ret = vmbus_sendpacket(hdev->channel, &message, sizeof(message), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
         const r = k.send(M.queryBusRelations(), false, 0n);
         l.ret = r === 0 ? 0 : -r;
       }),
-      If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp);', () => call('wait_for_response', { c: 'survey' }, 'ret'))]),
+      If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp);', () => call('wait_for_response', { c: 'survey' }, 'ret'))]),
       T('/* The relations work may still be running: flush it before comp goes out of scope. */'),
       flushWorkqueue('flush_workqueue(hbus->wq);'),
       S('return ret;', (_k, l) => ret(l.ret)),
@@ -409,7 +414,7 @@ export function pciHypervFunctions(): D[] {
         l.event = k.sc.hbus.survey_event;
         k.sc.hbus.survey_event = null;
       }),
-      If('if (!event)', (_k, l) => l.event === null, [S('return;  /* nobody is waiting on the answer */', () => ret())]),
+      If('if (!event) {', (_k, l) => l.event === null, [S('return;  /* nobody is waiting on the answer */', () => ret())]),
       If('if (hbus->low_mmio_space || hbus->high_mmio_space) {', (k) => k.sc.hbus.low_mmio_space > 0 || k.sc.hbus.high_mmio_space > 0, [
         S('complete(event); return;  /* already computed */', (k, l) => {
           complete(k, l.event);
@@ -453,8 +458,8 @@ export function pciHypervFunctions(): D[] {
       S('ret = vmbus_sendpacket(hdev->channel, d0_entry, sizeof(*d0_entry), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
         l.ret = sendRc(k, M.d0Entry(l.mmio_base), 'hv_pci_generic_compl', 'd0').ret;
       }),
-      If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
+      If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
+      If('if (ret) {', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
       If('if (comp_pkt.completion_status < 0) {', (k) => k.sc.comps.d0.status < 0, [
         S('dev_err(&hdev->device, "PCI Pass-through VSP failed D0 Entry with status %x\\n", comp_pkt.completion_status);', (k) =>
           k.log(`hv_pci: PCI Pass-through VSP failed D0 Entry with status ${(k.sc.comps.d0.status >>> 0).toString(16)}`),
@@ -545,7 +550,7 @@ export function pciHypervFunctions(): D[] {
       }),
       For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
         S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
-        If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
+        If('if (!hpdev) {', (_k, l) => l.hpdev === null, [Continue()]),
         S('init_completion(&comp_pkt.host_event); pkt->completion_func = hv_pci_generic_compl;', (k, l) => initCompletion(k, `ra${l.wslot}`)),
         If(
           'if (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_2) {',
@@ -560,10 +565,10 @@ export function pciHypervFunctions(): D[] {
         S('ret = vmbus_sendpacket(hdev->channel, &pkt->message, size_res, (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
           l.ret = sendRc(k, l.pkt, 'hv_pci_generic_compl', `ra${l.wslot}`).ret;
         }),
-        If('if (!ret)', (_k, l) => !l.ret, [
+        If('if (!ret) {', (_k, l) => !l.ret, [
           S('ret = wait_for_response(hdev, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: `ra${l.wslot}` }, 'ret')),
         ]),
-        If('if (ret)', (_k, l) => l.ret !== 0, [Break()]),
+        If('if (ret) {', (_k, l) => l.ret !== 0, [Break()]),
         If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`].status < 0, [
           S('ret = -EPROTO;', (_k, l) => { l.ret = -EPROTO; }),
           S('dev_err(&hdev->device, "resource allocated returned 0x%x", comp_pkt.completion_status);', (k, l) =>
@@ -585,13 +590,13 @@ export function pciHypervFunctions(): D[] {
     body: [
       For('for (wslot = hbus->wslot_res_allocated; wslot >= 0; wslot--) {', (k, l) => { l.wslot = k.sc.hbus.wslot_res_allocated; }, (_k, l) => l.wslot >= 0, (_k, l) => { l.wslot--; }, [
         S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
-        If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
+        If('if (!hpdev) {', (_k, l) => l.hpdev === null, [Continue()]),
         S('pkt.message_type.type = PCI_RESOURCES_RELEASED; pkt.wslot.slot = hpdev->desc.win_slot.slot;'),
         S('ret = vmbus_sendpacket(hdev->channel, &pkt, sizeof(pkt), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
           const r = k.send(M.resourcesReleased(l.wslot), false, 0n);
           l.ret = r === 0 ? 0 : -r;
         }),
-        If('if (ret)', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
+        If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
         S('hbus->wslot_res_allocated = wslot - 1;', (k, l) => { k.sc.hbus.wslot_res_allocated = l.wslot - 1; }),
       ]),
       S('hbus->wslot_res_allocated = -1;', (k) => { k.sc.hbus.wslot_res_allocated = -1; }),
@@ -651,12 +656,12 @@ export function pciHypervFunctions(): D[] {
           }
           l.wi = 0;
         }),
-        For('  _hv_pcifront_write_config(hpdev, PCI_BASE_ADDRESS_0 + (4 * i), 4, (u32)(base [>> 32]));', undefined, (_k, l) => l.wi < l.writes.length, (_k, l) => { l.wi++; }, [
-          S('_hv_pcifront_write_config(...);', (_k, l) =>
+        For('for (each BAR of this size class) {', undefined, (_k, l) => l.wi < l.writes.length, (_k, l) => { l.wi++; }, [
+          S('_hv_pcifront_write_config(hpdev, PCI_BASE_ADDRESS_0 + (4 * i), 4, (u32)(base & 0xffffff00) or (u32)(high_base >> 32));', (_k, l) =>
             call('_hv_pcifront_write_config', { wslot: l.list[l.ci], where: l.writes[l.wi][0], size: 4, val: l.writes[l.wi][1] }),
           ),
         ]),
-        If('if (high_size <= 1 && low_size <= 1)', (_k, l) => l.high_size <= 1 && l.low_size <= 1, [
+        If('if (high_size <= 1 && low_size <= 1) {', (_k, l) => l.high_size <= 1 && l.low_size <= 1, [
           S('break;  /* MSE stays off: the PCI core does not need it pre-set */', (_k, l) => { l.stop = true; }),
         ]),
       ]),
@@ -664,8 +669,8 @@ export function pciHypervFunctions(): D[] {
         l.high_size = Math.floor(l.high_size / 2);
         l.low_size = Math.floor(l.low_size / 2);
       }),
-      If('} while (high_size || low_size);', (_k, l) => (l.high_size > 0 || l.low_size > 0) && !l.stop, [
-        S('/* next size class */', () => ({ kind: 'goto', label: 'size_class' })),
+      Case('} while (high_size || low_size);', (_k, l) => (l.high_size > 0 || l.low_size > 0) && !l.stop, [
+        S('  /* next size class */', () => ({ kind: 'goto', label: 'size_class' })),
       ]),
       S('return;', () => ret()),
     ],
@@ -683,7 +688,7 @@ export function pciHypervFunctions(): D[] {
         k.sc.pci.root = true;
         return call('pci_scan_child_bus', {}, 'error');
       }),
-      If('if (error)', (_k, l) => !!l.error, [S('return error;', (_k, l) => ret(l.error))]),
+      If('if (error) {', (_k, l) => !!l.error, [S('return error;', (_k, l) => ret(l.error))]),
       S('pci_lock_rescan_remove();'),
       S('hv_pci_assign_numa_node(hbus);  /* from relations2 flags; node 0 by default */'),
       S('pci_bus_assign_resources(hbus->bridge->bus);', () => call('pci_bus_assign_resources')),
@@ -714,21 +719,21 @@ export function pciHypervFunctions(): D[] {
           ret(descBytes(l.desc, [l.desc?.v_id, 2, l.desc?.d_id, 2], l.where, l.size)),
         ),
       ]),
-      If('} else if (where >= PCI_CLASS_REVISION && where + size <= PCI_CACHE_LINE_SIZE) {', (_k, l) => l.where >= 0x08 && l.where + l.size <= 0x0c, [
+      If('else if (where >= PCI_CLASS_REVISION && where + size <= PCI_CACHE_LINE_SIZE) {', (_k, l) => l.where >= 0x08 && l.where + l.size <= 0x0c, [
         S('memcpy(val, ((u8 *)&hpdev->desc.rev) + where - PCI_CLASS_REVISION, size);', (_k, l) =>
           ret(descBytes(l.desc, [l.desc?.rev, 1, l.desc?.prog_intf, 1, l.desc?.subclass, 1, l.desc?.base_class, 1], l.where - 0x08, l.size)),
         ),
       ]),
-      If('} else if (where >= PCI_SUBSYSTEM_VENDOR_ID && where + size <= PCI_ROM_ADDRESS) {', (_k, l) => l.where >= 0x2c && l.where + l.size <= 0x30, [
+      If('else if (where >= PCI_SUBSYSTEM_VENDOR_ID && where + size <= PCI_ROM_ADDRESS) {', (_k, l) => l.where >= 0x2c && l.where + l.size <= 0x30, [
         S('memcpy(val, (u8 *)&hpdev->desc.subsystem_id + where - PCI_SUBSYSTEM_VENDOR_ID, size);', (_k, l) =>
           ret(descBytes(l.desc, [l.desc?.subsystem_id, 4], l.where - 0x2c, l.size)),
         ),
       ]),
-      If('} else if (where >= PCI_ROM_ADDRESS && where + size <= PCI_CAPABILITY_LIST) {', (_k, l) => l.where >= 0x30 && l.where + l.size <= 0x34, [
+      If('else if (where >= PCI_ROM_ADDRESS && where + size <= PCI_CAPABILITY_LIST) {', (_k, l) => l.where >= 0x30 && l.where + l.size <= 0x34, [
         S('*val = 0;  /* ROM BARs are unimplemented */', () => ret(0)),
       ]),
       If(
-        '} else if ((where >= PCI_INTERRUPT_LINE && where + size <= PCI_INTERRUPT_PIN) || (where >= PCI_INTERRUPT_PIN && where + size <= PCI_MIN_GNT)) {',
+        'else if ((where >= PCI_INTERRUPT_LINE && where + size <= PCI_INTERRUPT_PIN) || (where >= PCI_INTERRUPT_PIN && where + size <= PCI_MIN_GNT)) {',
         (k, l) =>
           k.quirk('int-pin-single-byte-only')
             ? (l.where >= 0x3c && l.where + l.size <= 0x3d) || (l.where >= 0x3d && l.where + l.size <= 0x3e)
@@ -740,7 +745,7 @@ export function pciHypervFunctions(): D[] {
           return undefined;
         })],
       ),
-      If('} else if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
+      If('else if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
         S('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S('writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */', (k, l) => {
           k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.desc ? l.desc.wslot : l.wslot);
@@ -753,7 +758,7 @@ export function pciHypervFunctions(): D[] {
         S('mb();'),
         S('spin_unlock_irqrestore(&hbus->config_lock, flags);', (_k, l) => ret(l.val)),
       ]),
-      S('dev_err(dev, "Attempt to read beyond a function\'s config space.\\n");', (k, l) => {
+      S('else dev_err(dev, "Attempt to read beyond a function\'s config space.\\n");', (k, l) => {
         k.log("hv_pci: Attempt to read beyond a function's config space.");
         return ret(l.val ?? 0);
       }),
@@ -773,7 +778,7 @@ export function pciHypervFunctions(): D[] {
       If('if (where >= PCI_SUBSYSTEM_VENDOR_ID && where + size <= PCI_CAPABILITY_LIST) {', (_k, l) => l.where >= 0x2c && l.where + l.size <= 0x34, [
         S('/* SSIDs and ROM BARs are read-only */', () => ret()),
       ]),
-      If('} else if (where >= PCI_COMMAND && where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where >= 0x04 && l.where + l.size <= CFG_PAGE_SIZE, [
+      If('else if (where >= PCI_COMMAND && where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where >= 0x04 && l.where + l.size <= CFG_PAGE_SIZE, [
         S('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S('writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */', (k, l) => {
           k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.desc ? l.desc.wslot : l.wslot);
@@ -785,7 +790,7 @@ export function pciHypervFunctions(): D[] {
         S('mb();'),
         S('spin_unlock_irqrestore(&hbus->config_lock, flags);', () => ret()),
       ]),
-      S('dev_err(dev, "Attempt to write beyond a function\'s config space.\\n");', (k) => {
+      S('else dev_err(dev, "Attempt to write beyond a function\'s config space.\\n");', (k) => {
         k.log("hv_pci: Attempt to write beyond a function's config space.");
         return ret();
       }),
@@ -803,7 +808,7 @@ export function pciHypervFunctions(): D[] {
         l.wslot = devfnToWslot(l.devfn);
         l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
       }),
-      If('if (!hpdev)', (_k, l) => l.hpdev === null, [
+      If('if (!hpdev) {', (_k, l) => l.hpdev === null, [
         S('return PCIBIOS_DEVICE_NOT_FOUND;  /* the core reads ~0 */', (_k, l) => ret(l.size === 4 ? 0xffffffff : l.size === 2 ? 0xffff : 0xff)),
       ]),
       S('_hv_pcifront_read_config(hpdev, where, size, val);', (_k, l) => call('_hv_pcifront_read_config', { wslot: l.wslot, where: l.where, size: l.size }, 'val')),
@@ -822,7 +827,7 @@ export function pciHypervFunctions(): D[] {
         l.wslot = devfnToWslot(l.devfn);
         l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
       }),
-      If('if (!hpdev)', (_k, l) => l.hpdev === null, [S('return PCIBIOS_DEVICE_NOT_FOUND;', () => ret(-1))]),
+      If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('return PCIBIOS_DEVICE_NOT_FOUND;', () => ret(-1))]),
       S('_hv_pcifront_write_config(hpdev, where, size, val);', (_k, l) =>
         call('_hv_pcifront_write_config', { wslot: l.wslot, where: l.where, size: l.size, val: l.val }),
       ),
@@ -875,7 +880,7 @@ export function pciHypervFunctions(): D[] {
         ),
       ]),
       S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
-      If('if (!hpdev)', (_k, l) => l.hpdev === null, [S('goto return_null_message;', () => ret({ ok: false, address: 0, data: 0, desc: null }))]),
+      If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('goto return_null_message;', () => ret({ ok: false, address: 0, data: 0, desc: null }))]),
       If('if (data->chip_data && !multi_msi) {  /* Free any previous message */', (_k, l) => !!l.chip_data && !l.multi_msi, [
         S('int_desc = data->chip_data; data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
         S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.chip_data })),
@@ -913,7 +918,7 @@ export function pciHypervFunctions(): D[] {
         else if (pv === PROTO_1_4) l.pkt = M.createInterrupt3(l.wslot, { ...d, cpus: [l.cpu] });
         else l.pkt = null;
       }),
-      If('default: /* only negotiated versions are known */', (_k, l) => l.pkt === null, [
+      Case('default: /* only negotiated versions are known */', (_k, l) => l.pkt === null, [
         S('dev_err(&hbus->hdev->device, "Unexpected vPCI protocol, update driver."); goto free_int_desc;', (k) => {
           k.log('hv_pci: Unexpected vPCI protocol, update driver.');
           return ret({ ok: false, address: 0, data: 0, desc: null });
@@ -936,15 +941,15 @@ export function pciHypervFunctions(): D[] {
         return undefined;
       }),
       While('while (!try_wait_for_completion(&comp.comp_pkt.host_event)) {', (k, l) => !k.sc.comps[l.comp].done, [
-        S('if (hv_pcifront_get_vendor_id(hpdev) == 0xFFFF)', (_k, l) => call('hv_pcifront_get_vendor_id', { wslot: l.wslot }, 'vid')),
-        If('{', (_k, l) => l.vid === 0xffff, [
+        S('vid = hv_pcifront_get_vendor_id(hpdev);  /* 0xFFFF means an invalid PCI VENDOR ID */', (_k, l) => call('hv_pcifront_get_vendor_id', { wslot: l.wslot }, 'vid')),
+        If('if (vid == 0xFFFF) {', (_k, l) => l.vid === 0xffff, [
           S('dev_err_once(&hbus->hdev->device, "the device has gone\\n"); goto enable_tasklet;', (k, l) => {
             k.log('hv_pci: the device has gone');
             l.gone = true;
           }),
           Break('break;'),
         ]),
-        If('if (unlikely(channel->onchannel_callback == NULL))', (k) => k.isRevoked() || k.sc.hbus.state === 'closed', [
+        If('if (unlikely(channel->onchannel_callback == NULL)) {', (k) => k.isRevoked() || k.sc.hbus.state === 'closed', [
           S('goto enable_tasklet;', (_k, l) => { l.gone = true; }),
           Break('break;'),
         ]),
@@ -967,7 +972,7 @@ export function pciHypervFunctions(): D[] {
         k.wake('tasklet');
         if (k.sc.rxPending) k.wake('rx');
       }),
-      If('if (gone)', (_k, l) => !!l.gone, [
+      If('if (gone) {', (_k, l) => !!l.gone, [
         S('vmbus_request_addr_match(channel, trans_id, ...); goto free_int_desc;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
           return ret({ ok: false, address: 0, data: 0, desc: null });
@@ -1031,7 +1036,7 @@ export function pciHypervFunctions(): D[] {
       S('res = hv_do_hypercall(HVCALL_RETARGET_INTERRUPT | (var_size << 17), params, NULL);', (k, l) => {
         l.res = k.retargetInterrupt(l.int_desc.address % 0x1_0000_0000, l.int_desc.data, l.vector, l.cpus);
       }, 2),
-      If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing)', (k, l) => l.res !== 0 && k.sc.hbus.state !== 'hv_pcibus_removing', [
+      If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing) {', (k, l) => l.res !== 0 && k.sc.hbus.state !== 'hv_pcibus_removing', [
         S('dev_err(&hbus->hdev->device, "%s() failed: %#llx", __func__, res);', (k, l) => k.log(`hv_pci: hv_irq_unmask() failed: 0x${l.res.toString(16)}`)),
       ]),
       S('pci_msi_unmask_irq(data);', (_k, l) => call('pci_msi_unmask_irq', { wslot: l.wslot, index: l.index })),
@@ -1050,7 +1055,7 @@ export function pciHypervFunctions(): D[] {
         const p = pciDev(k, l.wslot);
         l.int_desc = p?.irqs[l.index]?.chip_data ?? null;
       }),
-      If('if (!int_desc)', (_k, l) => l.int_desc === null, [S('return;', () => ret())]),
+      If('if (!int_desc) {', (_k, l) => l.int_desc === null, [S('return;', () => ret())]),
       S('irq_data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
       S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
       If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('kfree(int_desc); return;', () => ret())]),
@@ -1081,7 +1086,7 @@ export function pciHypervFunctions(): D[] {
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
       If(
-        'if (resp_packet_size >= offsetofend(struct pci_response, status))',
+        'if (resp_packet_size >= offsetofend(struct pci_response, status)) {',
         (_k, l) => l.resp_packet_size >= SIZEOF_PCI_RESPONSE,
         [S('comp_pkt->completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp].status = rds32(l.resp, 16); })],
         [S('comp_pkt->completion_status = -1;', (k, l) => { k.sc.comps[l.comp].status = -1; })],
@@ -1157,9 +1162,9 @@ export function pciHypervFunctions(): D[] {
       S('ret = vmbus_sendpacket(hbus->hdev->channel, res_req, sizeof(struct pci_child_message), (unsigned long)&pkt.init_packet, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
         l.ret = sendRc(k, M.queryResourceRequirements(l.desc.wslot), 'q_resource_requirements', l.comp).ret;
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto error;', () => ret(null))]),
-      S('if (wait_for_response(hbus->hdev, &comp_pkt.host_event))', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
-      If('    goto error;', (_k, l) => l.wret !== 0, [S('return NULL;  /* error: kfree(hpdev); */', () => ret(null))]),
+      If('if (ret) {', (_k, l) => l.ret !== 0, [S('goto error;', () => ret(null))]),
+      S('wret = wait_for_response(hbus->hdev, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
+      If('if (wret) {', (_k, l) => l.wret !== 0, [S('goto error;  /* kfree(hpdev); return NULL; */', () => ret(null))]),
       S('hpdev->desc = *desc; refcount_set(&hpdev->refs, 1); get_pcichild(hpdev);'),
       S('list_add_tail(&hpdev->list_entry, &hbus->children);', (k, l) => {
         const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp].probed_bar ?? [0, 0, 0, 0, 0, 0] };
@@ -1181,7 +1186,7 @@ export function pciHypervFunctions(): D[] {
         l.dr = list.length ? list[list.length - 1] : null;
         list.length = 0;
       }),
-      If('if (!dr)', (_k, l) => l.dr === null, [S('return;', () => ret())]),
+      If('if (!dr) {', (_k, l) => l.dr === null, [S('return;', () => ret())]),
       mutexLock('mutex_lock(&hbus->state_lock);'),
       S('list_for_each_entry(hpdev, &hbus->children, list_entry) hpdev->reported_missing = true;', (k) => {
         for (const c of children(k)) c.reported_missing = true;
@@ -1203,7 +1208,7 @@ export function pciHypervFunctions(): D[] {
         ]),
         If('if (!found) {', (_k, l) => !l.found, [
           S('hpdev = new_pcichild_device(hbus, new_desc);', (_k, l) => call('new_pcichild_device', { desc: l.new_desc }, 'hpdev')),
-          If('if (!hpdev)', (_k, l) => l.hpdev === null, [
+          If('if (!hpdev) {', (_k, l) => l.hpdev === null, [
             S('dev_err(&hbus->hdev->device, "couldn\'t record a child device.\\n");', (k) => k.log("hv_pci: couldn't record a child device.")),
           ]),
         ]),
@@ -1218,7 +1223,8 @@ export function pciHypervFunctions(): D[] {
           k.log(`hv_pci: child at wslot ${l.removed[l.ri]} no longer reported`),
         ),
       ]),
-      If('switch (hbus->state) { case hv_pcibus_installed:', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
+      T('switch (hbus->state) {'),
+      Case('case hv_pcibus_installed:', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
         S('pci_lock_rescan_remove();'),
         S('pci_scan_child_bus(hbus->bridge->bus);  /* Tell the core to rescan bus because there may have been changes. */', () =>
           call('pci_scan_child_bus'),
@@ -1226,9 +1232,10 @@ export function pciHypervFunctions(): D[] {
         S('hv_pci_assign_numa_node(hbus); hv_pci_assign_slots(hbus);'),
         S('pci_unlock_rescan_remove();'),
       ]),
-      If('case hv_pcibus_init: case hv_pcibus_probed:', (k) => k.sc.hbus.state === 'hv_pcibus_init' || k.sc.hbus.state === 'hv_pcibus_probed', [
+      Case('case hv_pcibus_init: case hv_pcibus_probed:', (k) => k.sc.hbus.state === 'hv_pcibus_init' || k.sc.hbus.state === 'hv_pcibus_probed', [
         S('survey_child_resources(hbus);', () => call('survey_child_resources')),
       ]),
+      T('}'),
       mutexUnlock('mutex_unlock(&hbus->state_lock);'),
       S('kfree(dr);', () => ret()),
     ],
@@ -1251,7 +1258,7 @@ export function pciHypervFunctions(): D[] {
         l.pending_dr = list.length > 0;
         list.push(l.dr);
       }),
-      If('if (pending_dr)', (_k, l) => l.pending_dr, [S('return true;  /* the queued work will take the newest list */', () => ret(true))]),
+      If('if (pending_dr) {', (_k, l) => l.pending_dr, [S('return true;  /* the queued work will take the newest list */', () => ret(true))]),
       S('INIT_WORK(&dr_wrk->wrk, pci_devices_present_work);'),
       S('queue_work(hbus->wq, &dr_wrk->wrk);', (k) => k.enqueue('taskq', 'pci_devices_present_work', {})),
       S('return true;', () => ret(true)),
@@ -1352,14 +1359,15 @@ export function pciHypervFunctions(): D[] {
           return { kind: 'goto', label: 'recv' };
         }),
       ]),
-      If('if (ret || !bytes_recvd)', (_k, l) => l.ret !== 0 || !l.bytes_recvd, [S('break;  /* Zero length indicates there are no more packets. */', () => ret())]),
-      If('if (bytes_recvd <= sizeof(struct pci_response))', (k, l) => k.quirk('short-packet-drop') && l.bytes_recvd <= SIZEOF_PCI_RESPONSE, [
+      If('if (ret || !bytes_recvd) {', (_k, l) => l.ret !== 0 || !l.bytes_recvd, [S('break;  /* Zero length indicates there are no more packets. */', () => ret())]),
+      If('if (bytes_recvd <= sizeof(struct pci_response)) {', (k, l) => k.quirk('short-packet-drop') && l.bytes_recvd <= SIZEOF_PCI_RESPONSE, [
         S('continue;  /* All incoming packets must be at least as large as a response. */', (k, l) => {
           k.log(`hv_pci: dropped a ${l.bytes_recvd}-byte packet (<= sizeof(struct pci_response))`);
           return { kind: 'goto', label: 'recv' };
         }),
       ]),
-      If('switch (desc->type) { case VM_PKT_COMP:', (_k, l) => l.type === VM_PKT_COMP, [
+      T('switch (desc->type) {'),
+      Case('case VM_PKT_COMP:', (_k, l) => l.type === VM_PKT_COMP, [
         S('comp_packet = (struct pci_packet *)__vmbus_request_addr_match(chan, req_id, VMBUS_RQST_ADDR_ANY);', (k, l) => {
           l.comp_packet = requestAddrMatch(k, BigInt(l.req_id));
         }),
@@ -1374,8 +1382,9 @@ export function pciHypervFunctions(): D[] {
         ),
         S('break;', () => ({ kind: 'goto', label: 'recv' })),
       ]),
-      If('case VM_PKT_DATA_INBAND:', (_k, l) => l.type === VM_PKT_DATA_INBAND, [
-        If('switch (new_message->message_type.type) { case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS, [
+      Case('case VM_PKT_DATA_INBAND:', (_k, l) => l.type === VM_PKT_DATA_INBAND, [
+        T('switch (new_message->message_type.type) {'),
+        Case('case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS, [
           If('if (bytes_recvd < sizeof(*bus_rel) || bytes_recvd < struct_size(bus_rel, func, bus_rel->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 20 * rd32(l.pkt, 20), [
             S('dev_err(&hbus->hdev->device, "bus relations too small\\n"); break;', (k) => {
               k.log('hv_pci: bus relations too small');
@@ -1385,7 +1394,7 @@ export function pciHypervFunctions(): D[] {
           S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt, count: rd32(l.pkt, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
-        If('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS2, [
+        Case('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS2, [
           If('if (bytes_recvd < sizeof(*bus_rel2) || bytes_recvd < struct_size(bus_rel2, func, bus_rel2->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 28 * rd32(l.pkt, 20), [
             S('dev_err(&hbus->hdev->device, "bus relations v2 too small\\n"); break;', (k) => {
               k.log('hv_pci: bus relations v2 too small');
@@ -1395,7 +1404,7 @@ export function pciHypervFunctions(): D[] {
           S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt, count: rd32(l.pkt, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
-        If('case PCI_EJECT:', (_k, l) => l.msgtype === PCI_EJECT, [
+        Case('case PCI_EJECT:', (_k, l) => l.msgtype === PCI_EJECT, [
           If('if (bytes_recvd < sizeof(*dev_message)) {', (_k, l) => l.bytes_recvd < 24, [
             S('dev_err(&hbus->hdev->device, "eject message too small\\n"); break;', (k) => {
               k.log('hv_pci: eject message too small');
@@ -1413,11 +1422,14 @@ export function pciHypervFunctions(): D[] {
           k.log(`hv_pci: Unimplemented protocol message ${(l.msgtype >>> 0).toString(16)}`);
           return { kind: 'goto', label: 'recv' };
         }),
+        T('}'),
       ]),
       S('default: dev_err(&hbus->hdev->device, "unhandled packet type %d, tid %llx len %d\\n", desc->type, req_id, bytes_recvd);', (k, l) => {
         k.log(`hv_pci: unhandled packet type ${l.type}, tid ${BigInt(l.req_id).toString(16)} len ${l.bytes_recvd}`);
         return { kind: 'goto', label: 'recv' };
       }),
+      T('}'),
+      T('}  /* while (1) */'),
     ],
   });
 
@@ -1428,7 +1440,7 @@ export function pciHypervFunctions(): D[] {
     signature: ['static void', 'hv_pci_remove(struct hv_device *hdev)'],
     params: [],
     body: [
-      If('if (!hbus)  /* probe failed or never ran */', (k) => !k.sc.hbus || k.sc.hbus.state === 'failed' || k.sc.hbus.state === 'detached', [S('return;', () => ret())]),
+      If('if (!hbus) {  /* probe failed or never ran */', (k) => !k.sc.hbus || k.sc.hbus.state === 'failed' || k.sc.hbus.state === 'detached', [S('return;', () => ret())]),
       If('if (hbus->state == hv_pcibus_installed) {', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
         S('tasklet_disable(&hdev->channel->callback_event);', (k) => {
           if (k.sc.tasklet_running) return wait(k.key('tasklet:idle'), 'tasklet_disable: the channel callback is running');
@@ -1474,7 +1486,7 @@ export function pciHypervFunctions(): D[] {
     signature: ['static int', 'hv_pci_bus_exit(struct hv_device *hdev, bool keep_devs)'],
     params: ['keep_devs'],
     body: [
-      If('if (hdev->channel->rescind)  /* the host no longer reads the ring */', (k) => k.isRevoked(), [S('return 0;', () => ret(0))]),
+      If('if (hdev->channel->rescind) {  /* the host no longer reads the ring */', (k) => k.isRevoked(), [S('return 0;', () => ret(0))]),
       If('if (!keep_devs) {', (_k, l) => !l.keep_devs, [
         S('list_for_each_entry_safe(hpdev, tmp, &hbus->children, list_entry) list_move_tail(&hpdev->list_entry, &removed);', (k, l) => {
           l.removed = children(k).map((c) => c.desc.wslot);
@@ -1498,8 +1510,8 @@ export function pciHypervFunctions(): D[] {
         l.ret = r.ret;
         l.trans_id = r.id.toString();
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
-      S('if (wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ) == 0) {', (k, l) => {
+      If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
+      S('ret = wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ);', (k, l) => {
         if (k.sc.comps.d0exit.done) return undefined;
         if (l.deadline === undefined) l.deadline = k.now() + 10 * HZ_NS;
         if (k.now() >= l.deadline) {
@@ -1508,7 +1520,7 @@ export function pciHypervFunctions(): D[] {
         }
         return wait(k.key('comp:d0exit'), 'FDO_D0_EXIT completion (10 s)', l.deadline);
       }),
-      If('    /* timed out */', (_k, l) => !!l.timed_out, [
+      If('if (ret == 0) {  /* timed out */', (_k, l) => !!l.timed_out, [
         S('vmbus_request_addr_match(chan, trans_id, (unsigned long)pkt); return -ETIMEDOUT;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
           k.log('hv_pci: FDO_D0_EXIT timed out after 10 s');

@@ -124,8 +124,8 @@ export function pciCoreFunctions(): D[] {
     body: [
       For('for (fn = 0; fn < 8; fn = next_fn(bus, dev, fn)) {', (_k, l) => { l.fn = 0; l.nr = 0; }, (_k, l) => l.fn < 8, (_k, l) => { l.fn++; }, [
         S('dev = pci_scan_single_device(bus, devfn + fn);', (_k, l) => call('pci_scan_single_device', { devfn: l.devfn + l.fn }, 'dev')),
-        If('if (dev) nr++;', (_k, l) => l.dev !== null, [S('nr++;', (_k, l) => { l.nr++; })]),
-        If('if (fn == 0 && (!dev || !dev->multifunction))  /* next_fn() */', (k, l) => {
+        If('if (dev) nr++; {', (_k, l) => l.dev !== null, [S('nr++;', (_k, l) => { l.nr++; })]),
+        If('if (fn == 0 && (!dev || !dev->multifunction)) {  /* next_fn() */', (k, l) => {
           if (l.fn !== 0) return false;
           const p = l.dev === null ? undefined : pciDev(k, l.dev);
           return !p || (p.hdr_type & 0x80) === 0;
@@ -144,7 +144,7 @@ export function pciCoreFunctions(): D[] {
       S('dev = pci_get_slot(bus, devfn);', (k, l) => { l.have = pciDev(k, devfnToWslot(l.devfn)) ? devfnToWslot(l.devfn) : null; }),
       If('if (dev) {', (_k, l) => l.have !== null, [S('pci_dev_put(dev); return dev;  /* already known */', (_k, l) => ret(l.have))]),
       S('dev = pci_scan_device(bus, devfn);', (_k, l) => call('pci_scan_device', { devfn: l.devfn }, 'dev')),
-      If('if (!dev)', (_k, l) => l.dev === null, [S('return NULL;', () => ret(null))]),
+      If('if (!dev) {', (_k, l) => l.dev === null, [S('return NULL;', () => ret(null))]),
       S('pci_device_add(dev, bus);  /* -> pci_init_capabilities() */', (_k, l) => call('pci_init_capabilities', { devfn: l.devfn, wslot: l.dev })),
       S('return dev;', (_k, l) => ret(l.dev)),
     ],
@@ -156,8 +156,8 @@ export function pciCoreFunctions(): D[] {
     signature: ['static struct pci_dev *', 'pci_scan_device(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
     body: [
-      S('if (!pci_bus_read_dev_vendor_id(bus, devfn, &l, 60*1000))  /* pci_bus_read_config_dword(bus, devfn, PCI_VENDOR_ID, &l) */', rd(0, 4, 'l')),
-      If('    return NULL;  /* all ones / zero: nothing there */', (_k, l) => {
+      S('found = pci_bus_read_dev_vendor_id(bus, devfn, &l, 60*1000);  /* pci_bus_read_config_dword(bus, devfn, PCI_VENDOR_ID, &l) */', rd(0, 4, 'l')),
+      If('if (!found) {  /* all ones / zero: nothing there */', (_k, l) => {
         const v = l.l >>> 0;
         return v === 0xffffffff || v === 0 || v === 0x0000ffff || v === 0xffff0000;
       }, [S('return NULL;', () => ret(null))]),
@@ -188,7 +188,7 @@ export function pciCoreFunctions(): D[] {
       S('pci_read_config_dword(dev, PCI_CLASS_REVISION, &class);', rd(PCI_CLASS_REVISION, 4, 'class')),
       S('dev->revision = class & 0xff; dev->class = class >> 8;'),
       S('pci_read_irq(dev): pci_read_config_byte(dev, PCI_INTERRUPT_PIN, &irq);', rd(PCI_INTERRUPT_PIN, 1, 'pin')),
-      If('if (irq)', (_k, l) => (l.pin & 0xff) !== 0, [
+      If('if (irq) {', (_k, l) => (l.pin & 0xff) !== 0, [
         S('pci_read_config_byte(dev, PCI_INTERRUPT_LINE, &irq);', rd(PCI_INTERRUPT_LINE, 1, 'line')),
       ]),
       S('dev->pin = irq;', (k, l) => { pciDev(k, l.wslot)!.pin = l.pin & 0xff; }),
@@ -207,7 +207,7 @@ export function pciCoreFunctions(): D[] {
         S('pos += __pci_read_base(dev, pci_bar_unknown, res, PCI_BASE_ADDRESS_0 + (pos << 2));', (_k, l) =>
           call('__pci_read_base', { devfn: l.devfn, wslot: l.wslot, bar: l.pos }, 'is64'),
         ),
-        If('if (is64)', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
+        If('if (is64) {', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
       ]),
       T('/* ROM: answered 0 by pci-hyperv (§4.4 R4) */'),
       S('return;', () => ret()),
@@ -227,7 +227,7 @@ export function pciCoreFunctions(): D[] {
         l.ones = 0xffffffff;
         return rd(PCI_COMMAND, 2, 'orig_cmd')(_k, l);
       }),
-      If('if (orig_cmd & PCI_COMMAND_DECODE_ENABLE)', (_k, l) => (l.orig_cmd & 3) !== 0, [
+      If('if (orig_cmd & PCI_COMMAND_DECODE_ENABLE) {', (_k, l) => (l.orig_cmd & 3) !== 0, [
         S('pci_write_config_word(dev, PCI_COMMAND, orig_cmd & ~PCI_COMMAND_DECODE_ENABLE);', (_k, l) => {
           l.cmd_off = l.orig_cmd & ~3;
           return wr(PCI_COMMAND, 2, 'cmd_off')(_k, l);
@@ -249,7 +249,7 @@ export function pciCoreFunctions(): D[] {
         S('pci_read_config_dword(dev, pos + 4, &sz);', rd('pos_hi', 4, 'sz_hi')),
         S('pci_write_config_dword(dev, pos + 4, l);', wr('pos_hi', 4, 'l_hi')),
       ]),
-      If('if (orig_cmd & PCI_COMMAND_DECODE_ENABLE)', (_k, l) => (l.orig_cmd & 3) !== 0, [
+      If('if (orig_cmd & PCI_COMMAND_DECODE_ENABLE) {', (_k, l) => (l.orig_cmd & 3) !== 0, [
         S('pci_write_config_word(dev, PCI_COMMAND, orig_cmd);', wr(PCI_COMMAND, 2, 'orig_cmd')),
       ]),
       S('sz64 = pci_size(l64, sz64, mask64); region.start = l64; region.end = l64 + sz64 - 1;', (k, l) => {
@@ -277,7 +277,7 @@ export function pciCoreFunctions(): D[] {
     params: ['devfn', 'wslot'],
     body: [
       S('pci_read_config_word(dev, PCI_STATUS, &status);', rd(PCI_STATUS, 2, 'status')),
-      If('if (!(status & PCI_STATUS_CAP_LIST))', (_k, l) => (l.status & PCI_STATUS_CAP_LIST) === 0, [S('return;', () => ret())]),
+      If('if (!(status & PCI_STATUS_CAP_LIST)) {', (_k, l) => (l.status & PCI_STATUS_CAP_LIST) === 0, [S('return;', () => ret())]),
       S('pci_read_config_byte(dev, PCI_CAPABILITY_LIST, &pos);', rd(PCI_CAPABILITY_LIST, 1, 'pos')),
       For('while (pos && ttl--) {  /* __pci_find_next_cap_ttl */', (_k, l) => { l.ttl = 48; }, (_k, l) => (l.pos & 0xfc) !== 0 && l.ttl > 0, (_k, l) => { l.ttl--; }, [
         S('pci_read_config_word(dev, pos, &ent); id = ent & 0xff;', (_k, l) => {
@@ -289,7 +289,7 @@ export function pciCoreFunctions(): D[] {
             l.reg = l.pos + PCI_MSI_FLAGS;
             return rd('reg', 2, 'ctrl')(_k, l);
           }),
-          If('if (ctrl & PCI_MSI_FLAGS_ENABLE)', (_k, l) => (l.ctrl & PCI_MSI_FLAGS_ENABLE) !== 0, [
+          If('if (ctrl & PCI_MSI_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSI_FLAGS_ENABLE) !== 0, [
             S('pci_write_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, ctrl & ~PCI_MSI_FLAGS_ENABLE);', (_k, l) => {
               l.ctrl &= ~PCI_MSI_FLAGS_ENABLE;
               return wr('reg', 2, 'ctrl')(_k, l);
@@ -306,7 +306,7 @@ export function pciCoreFunctions(): D[] {
             l.reg = l.pos + PCI_MSIX_FLAGS;
             return rd('reg', 2, 'ctrl')(_k, l);
           }),
-          If('if (ctrl & PCI_MSIX_FLAGS_ENABLE)', (_k, l) => (l.ctrl & PCI_MSIX_FLAGS_ENABLE) !== 0, [
+          If('if (ctrl & PCI_MSIX_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSIX_FLAGS_ENABLE) !== 0, [
             S('pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);', (_k, l) => {
               l.ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
               return wr('reg', 2, 'ctrl')(_k, l);
@@ -497,7 +497,7 @@ export function pciCoreFunctions(): D[] {
         return rd(PCI_COMMAND, 2, 'old_cmd')(k, l);
       }),
       S('cmd = old_cmd | PCI_COMMAND_MASTER;', (_k, l) => { l.cmd = l.old_cmd | PCI_COMMAND_MASTER; }),
-      If('if (cmd != old_cmd)', (_k, l) => l.cmd !== l.old_cmd, [S('pci_write_config_word(dev, PCI_COMMAND, cmd);', wr(PCI_COMMAND, 2, 'cmd'))]),
+      If('if (cmd != old_cmd) {', (_k, l) => l.cmd !== l.old_cmd, [S('pci_write_config_word(dev, PCI_COMMAND, cmd);', wr(PCI_COMMAND, 2, 'cmd'))]),
       S('return;', () => ret()),
     ],
   });
@@ -550,7 +550,7 @@ export function pciCoreFunctions(): D[] {
       S('base = msix_map_region(dev, tsize);', (k, l) => {
         l.base = msixEntry(k, l.wslot, 0);
       }),
-      If('if (!base)', (_k, l) => l.base === null, [
+      If('if (!base) {', (_k, l) => l.base === null, [
         S('ret = -ENOMEM; goto out_disable;', (k, l) => {
           k.log(`pci ${l.wslot}: MSI-X table BAR not assigned`);
           pciDev(k, l.wslot)!.msix_enabled = false;
@@ -567,11 +567,11 @@ export function pciCoreFunctions(): D[] {
         p.intr_count = p.irqs.map(() => 0);
         l.n = got.length;
       }),
-      For('for each irq: irq_domain_activate_irq(irq_data, true);  /* MSI_FLAG_ACTIVATE_EARLY */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
+      For('msi_for_each_desc(desc, dev, MSI_DESC_ALL) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
         S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
           call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
         ),
-        If('if (msg composed)', (_k, l) => l.msg.ok, [
+        If('if (msg composed) {', (_k, l) => l.msg.ok, [
           S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
             call('__pci_write_msi_msg', { wslot: l.wslot, index: l.i, address: l.msg.address, data: l.msg.data }),
           ),
@@ -609,7 +609,7 @@ export function pciCoreFunctions(): D[] {
       S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
         call('hv_compose_msi_msg', { wslot: l.wslot, index: 0 }, 'msg'),
       ),
-      If('if (msg composed)', (_k, l) => l.msg.ok, [
+      If('if (msg composed) {', (_k, l) => l.msg.ok, [
         S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
           call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
         ),
@@ -652,7 +652,7 @@ export function pciCoreFunctions(): D[] {
     body: [
       If('if (entry->pci.msi_attrib.is_msix) {', (k, l) => pciDev(k, l.wslot)!.msix_enabled, [
         S('void __iomem *base = pci_msix_desc_addr(entry);', (k, l) => { l.entry = msixEntry(k, l.wslot, l.index); }),
-        If('if (!base)', (_k, l) => l.entry === null, [S('return;', () => ret())]),
+        If('if (!base) {', (_k, l) => l.entry === null, [S('return;', () => ret())]),
         S('writel(msg->address_lo, base + PCI_MSIX_ENTRY_LOWER_ADDR);', (k, l) => { k.mmioWrite(l.entry, 4, (l.address % 0x1_0000_0000) >>> 0); }),
         S('writel(msg->address_hi, base + PCI_MSIX_ENTRY_UPPER_ADDR);', (k, l) => { k.mmioWrite(l.entry + 4, 4, Math.floor(l.address / 0x1_0000_0000) >>> 0); }),
         S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => { k.mmioWrite(l.entry + 8, 4, l.data >>> 0); }),
@@ -723,12 +723,12 @@ export function pciCoreFunctions(): D[] {
         S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg: frees the early mapping first */', (_k, l) =>
           call('hv_compose_msi_msg', { wslot: l.wslot, index: l.index }, 'msg'),
         ),
-        If('if (msg composed)', (_k, l) => l.msg.ok, [
+        If('if (msg composed) {', (_k, l) => l.msg.ok, [
           S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
             call('__pci_write_msi_msg', { wslot: l.wslot, index: l.index, address: l.msg.address, data: l.msg.data }),
           ),
         ]),
-        If('else', (_k, l) => !l.msg.ok, [S('return -EIO;', () => ret(-EIO))]),
+        If('if (!msg composed) {', (_k, l) => !l.msg.ok, [S('return -EIO;', () => ret(-EIO))]),
       ]),
       S('irq_startup(desc, IRQ_RESEND, IRQ_START_FORCE) -> unmask_irq(desc);  /* hv_irq_unmask */', (_k, l) =>
         call('hv_irq_unmask', { wslot: l.wslot, index: l.index }),
@@ -765,7 +765,7 @@ export function pciCoreFunctions(): D[] {
     signature: ['const void *', 'free_irq(unsigned int irq, void *dev_id)'],
     params: ['wslot', 'index'],
     body: [
-      If('if (desc->pci.msi_attrib.is_msix)  /* hv_irq_mask -> pci_msi_mask_irq */', (k, l) => !!pciDev(k, l.wslot)?.msix_enabled, [
+      If('if (desc->pci.msi_attrib.is_msix) {  /* hv_irq_mask -> pci_msi_mask_irq */', (k, l) => !!pciDev(k, l.wslot)?.msix_enabled, [
         S('writel(desc->pci.msix_ctrl | PCI_MSIX_ENTRY_CTRL_MASKBIT, desc_addr + PCI_MSIX_ENTRY_VECTOR_CTRL);', (k, l) => {
           const e = msixEntry(k, l.wslot, l.index);
           if (e !== null) k.mmioWrite(e + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, PCI_MSIX_ENTRY_CTRL_MASKBIT);
@@ -849,8 +849,8 @@ export function pciCoreFunctions(): D[] {
         l.present = !!p;
         l.driver = p?.attached ? p.driver : null;
       }),
-      If('if (!present) return;', (_k, l) => !l.present, [S('return;', () => ret())]),
-      If('if (dev->driver)', (_k, l) => l.driver !== null, [
+      If('if (!present) return; {', (_k, l) => !l.present, [S('return;', () => ret())]),
+      If('if (dev->driver) {', (_k, l) => l.driver !== null, [
         S('drv->remove(dev);', (_k, l) => call(`${l.driver}_remove`, { wslot: l.wslot })),
       ]),
       S('pci_remove_bus_device(dev) -> pci_destroy_dev(dev);  /* release BAR resources */', (k, l) => {
@@ -871,7 +871,7 @@ export function pciCoreFunctions(): D[] {
     signature: ['void', 'pci_stop_root_bus(struct pci_bus *bus)'],
     params: [],
     body: [
-      For('list_for_each_entry_safe_reverse(child, tmp, &bus->devices, bus_list)', (k, l) => {
+      For('list_for_each_entry_safe_reverse(child, tmp, &bus->devices, bus_list) {', (k, l) => {
         l.list = devs(k).map((p) => p.wslot).reverse();
         l.i = 0;
       }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { MSG } from '../emulator/vpci/protocol';
 import { decodeMessage, encodeMessage, decodeCompletion, encodeCompletion, type VpciMessage, type VpciCompletion } from '../emulator/vpci/wire';
-import { describePayload, summarizePacket } from '../emulator/vpci/describe';
+import { describePayload, describePacket, summarizePacket } from '../emulator/vpci/describe';
 import { encodePacket, decodePacket } from '../emulator/vmbus/packet';
 import * as G from '../emulator/vpci/guest/messages';
 
@@ -171,6 +171,8 @@ export function fuzzWire(seed: number, iterations: number): FuzzResult {
       const raw = mutate(pkt, rnd); // mangled descriptors too
       decodePacket(raw);
       summarizePacket(raw, 'toGuest', req);
+      describePacket(raw, rnd() < 0.5 ? req : undefined);
+      describePacket(pkt);
     } catch (e) {
       failed(i, b, `threw: ${e instanceof Error ? e.message : String(e)}`);
     }

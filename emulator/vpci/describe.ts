@@ -144,3 +144,32 @@ export function summarizePacket(packet: Uint8Array, dir: 'toHost' | 'toGuest', c
   const s = messageSummary(d.value);
   return `${head} ${d.value.type.slice(4)}${s ? ` ${s}` : ''}`;
 }
+
+/**
+ * Every field of a whole VMBus packet: the 16-byte descriptor (spec §10.2),
+ * then the payload's fields at packet offsets (payload offset + header length).
+ */
+export function describePacket(packet: Uint8Array, completionOf?: number): PayloadDescription {
+  const p = decodePacket(packet);
+  const r = new Reader(packet, true);
+  r.u16(0, 'type', (v) => `${v} (${packetTypeName(Number(v))})`);
+  r.u16(2, 'header_length', (v) => `${v} (${Number(v) * 8} bytes)`);
+  r.u16(4, 'total_length', (v) => `${v} (${Number(v) * 8} bytes)`);
+  r.u16(6, 'flags', (v) => `0x${v.toString(16).padStart(4, '0')}${Number(v) & PKT_FLAG_COMPLETION_REQUESTED ? ' (completion requested)' : ''}`);
+  r.u64(8, 'transaction_id', (v) => v.toString());
+  if (!p.ok) return { name: 'VMBus packet', fields: r.fields, error: { code: packet.length < 16 ? 'too-short' : 'bad-field', message: p.error, offset: 0 } };
+  const isCompletion = p.type === PKT_COMPLETION;
+  const inner = describePayload(p.payload, isCompletion && completionOf !== undefined ? { completionOf } : {});
+  const shift = (f: FieldDesc): FieldDesc => ({ ...f, offset: f.offset + p.headerLen, ...(f.children ? { children: f.children.map(shift) } : {}) });
+  if (isCompletion && completionOf === undefined) {
+    // Layout unknown without the request: show the status only.
+    const st = describePayload(p.payload, { completionOf: MSG_STATUS_ONLY });
+    return { name: 'completion', fields: [...r.fields, ...st.fields.map(shift)], ...(st.error ? { error: st.error } : {}) };
+  }
+  const out: PayloadDescription = { name: inner.name, fields: [...r.fields, ...inner.fields.map(shift)] };
+  if (inner.error) out.error = { ...inner.error, ...(inner.error.offset !== undefined ? { offset: inner.error.offset + p.headerLen } : {}) };
+  return out;
+}
+
+/** A request type whose completion is a bare status (FDO_D0_EXIT). */
+const MSG_STATUS_ONLY = 0x42490008;

@@ -71,3 +71,26 @@ test('describe: every message type has a name and fields for its canonical form'
     assert.ok(d.fields.length >= 1);
   }
 });
+
+test('describePacket: descriptor fields, then payload fields at packet offsets', async () => {
+  const { describePacket } = await import('../../emulator/vpci/describe');
+  const pkt = encodePacket({ type: 6, flags: 1, transactionId: 42n, payload: G.queryResourceRequirements(0x20) });
+  const d = describePacket(pkt);
+  assert.equal(d.name, 'PCI_QUERY_RESOURCE_REQUIREMENTS');
+  assert.deepEqual(d.fields.map((f) => [f.name, f.offset, f.size]), [
+    ['type', 0, 2], ['header_length', 2, 2], ['total_length', 4, 2], ['flags', 6, 2], ['transaction_id', 8, 8],
+    ['type', 16, 4], ['wslot', 20, 4],
+  ]);
+  assert.match(d.fields[3]!.text, /completion requested/);
+  const comp = encodePacket({ type: 11, flags: 0, transactionId: 42n, payload: lay(28, [[0, 4, 0], [4, 4, 0xfffff000]]) });
+  const c = describePacket(comp, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS);
+  assert.equal(find(c.fields, 'probed_bar')!.offset, 20);
+  assert.equal(find(c.fields, 'probed_bar')!.children![0]!.offset, 20);
+  const bare = describePacket(comp);
+  assert.equal(bare.name, 'completion');
+  assert.equal(find(bare.fields, 'status')!.offset, 16);
+  const broken = describePacket(new Uint8Array(10));
+  assert.equal(broken.error?.code, 'too-short');
+  const badRel = describePacket(encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: lay(8, [[0, 4, MSG.PCI_BUS_RELATIONS], [4, 4, 5]]) }));
+  assert.deepEqual([badRel.error?.code, badRel.error?.offset], ['count-out-of-range', 20]);
+});

@@ -123,3 +123,32 @@ test('events on boot-time buses before the boot warn; offered buses are exempt',
     ['warning', 'before-boot', 2, 1, 23],
   ]);
 });
+
+test('vm and bus consistency: quirks, MMIO ranges, instance GUIDs, negated counts', () => {
+  const src = [
+    'vm {',
+    '  guest freebsd',
+    '  quirk short-packet-drop off',
+    '  quirk short-packet-drop on',
+    '  mmio low 0xF8000000 size 128M',
+    '  mmio high 0xFC000000 size 1M',
+    '  mmio low 0x1_0000_0000 size 1G',
+    '}',
+    'bus a {',
+    '  instance 3c2d7b4a-0001-4f00-8000-000000000001',
+    '  function 0 intel-82599-vf',
+    '}',
+    'bus b {',
+    '  instance 3C2D7B4A-0001-4F00-8000-000000000001',
+    '  function 0 intel-82599-vf',
+    '}',
+    'expect no message ejection-complete count 1',
+  ].join('\n');
+  assert.deepEqual(diags(src), [
+    ['warning', 'duplicate-quirk', 4, 3, 29],
+    ['error', 'mmio-overlap', 6, 3, 31],
+    ['error', 'duplicate-mmio', 7, 3, 33],
+    ['error', 'duplicate-instance', 14, 12, 48],
+    ['warning', 'negated-count', 17, 1, 44],
+  ]);
+});

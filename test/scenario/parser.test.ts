@@ -211,3 +211,23 @@ test('formatDiagnostic: file:line:col, severity, code, source line and caret', (
   assert.equal(formatDiagnostic(d, 'a.vpci', src), "a.vpci:2:7: error: expected the CPU count, found 'x' [unexpected-token]\n  \tcpus x\n  \t     ^");
   assert.equal(formatDiagnostic(d, 'a.vpci'), "a.vpci:2:7: error: expected the CPU count, found 'x' [unexpected-token]");
 });
+
+test('lexer: \\n, \\r\\n and a lone \\r each end one line (as LSP counts lines)', () => {
+  const t = tokenize('a\r\nb\rc\nd # x\r');
+  assert.deepEqual(t.filter((x) => x.kind === 'word').map((x) => [x.text, x.loc.line, x.loc.col]), [
+    ['a', 1, 1],
+    ['b', 2, 1],
+    ['c', 3, 1],
+    ['d', 4, 1],
+  ]);
+  assert.deepEqual(t.filter((x) => x.kind === 'newline').map((x) => x.text), ['\r\n', '\r', '\n', '\r']);
+  assert.equal(t.find((x) => x.kind === 'comment')!.text, '# x');
+});
+
+test('parser never throws on arbitrary bytes and always returns a tree', () => {
+  for (const s of ['', '{', '}', 'vm {', 'bus', 'at', 'expect', 'at 1ms offer x {', '\u0000\ud800', 'bus a { function 0 dump }', '"'.repeat(5)]) {
+    const r = parseScenario(s);
+    assert.ok(Array.isArray(r.scenario.buses));
+    assert.equal(r.diagnostics.length === 0, s === '');
+  }
+});

@@ -61,6 +61,22 @@ async function openPane(page, title) {
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
 }
 
+async function closePane(page, title) {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${esc(title)}`, 'i') }).first();
+  if (!(await header.count())) return;
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+}
+
+/** Collapses the first Variables row matching `re` if it is expanded. */
+async function collapse(page, re) {
+  const row = page.locator('.debug-variables .monaco-list-row').filter({ hasText: re }).first();
+  if (!(await row.count())) return;
+  if ((await row.getAttribute('aria-expanded')) === 'true') {
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'true') await page.keyboard.press('ArrowLeft');
+  }
+}
+
 const steps = [];
 function step(name, fn) {
   steps.push({ name, fn });
@@ -117,6 +133,9 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   // threads are named '<bus>: host VSP' and '<bus>: <guest task>'
   const threads = stack.filter((r) => /^\S+: /.test(r));
   if (!threads.some((r) => /host/i.test(r)) || !threads.some((r) => !/host/i.test(r))) throw new Error('guest and host threads not both in Call Stack');
+  // untick the function breakpoint again, or Continue would stop at the next bus's attach
+  const fbp = page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'vmbus_pcib_attach' }).locator('input[type="checkbox"]');
+  if (await fbp.count()) await fbp.first().uncheck();
   // the listing is a vpci-listing document (status bar language)
   const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').innerText().catch(() => '');
   log(`listing language: ${lang}`);
@@ -124,7 +143,11 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
 
 // Journey 4: inspect BARs and the MSI-X table.
 step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
-  // scopes: 'Bus nic0', 'Device nic0/00:00.0: <title>', Interrupts, VMBus, Scenario
+  // scopes: 'Locals: <fn>', 'Bus nic0', 'Device nic0/00.0: <title>', Interrupts, VMBus, Scenario.
+  // The Variables tree only renders rows in view: make room first.
+  for (const p of ['Watch', 'Call Stack', 'Loaded Scripts', 'Breakpoints']) await closePane(page, p);
+  await collapse(page, /^\s*Locals\b/);
+  await collapse(page, /^\s*Bus \S+\s*$/);
   await expand(page, /^\s*Device \S+/);
   await expand(page, /^\s*BARs?\b/);
   await page.locator('.debug-pane .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
@@ -136,6 +159,8 @@ step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
 // Journey 3: break on config writes.
 step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
   // BAR0 the config register (Header group): the variable with a data breakpoint id
+  await collapse(page, /^\s*MSI-X table\b/);
+  await collapse(page, /^\s*BARs\b/);
   await expand(page, /^\s*Header\b/);
   const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*BAR0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
   await bar0.click({ button: 'right' });
@@ -150,8 +175,13 @@ step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
 });
 
 step('Continue stops on the data breakpoint', async (page) => {
+  await openPane(page, 'Call Stack');
   await command(page, 'Debug: Continue');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint/i }).first().waitFor({ timeout: 30000 });
+  // the stopped thread's label is the adapter's description ("nic0 BAR0 (config 0x10): old → new")
+  // or VS Code's "Paused on data breakpoint"
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  await hit.waitFor({ timeout: 30000 });
+  log(`data breakpoint stop: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
 });
 
@@ -202,7 +232,7 @@ const dir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
 const context = await chromium.launchPersistentContext(dir, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1440, height: 900 },
+  viewport: { width: 1440, height: 1000 },
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const page = context.pages()[0] ?? (await context.newPage());

@@ -1,0 +1,123 @@
+// pci-hyperv's config-space access (vpci-protocol.md §4.2, §4.4) run statement
+// by statement against a fake kernel: which offsets are answered from the
+// relations descriptor, which go through the window (slot register at +0,
+// access at +0x1000 + where), and the int-pin quirk on and off.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { linuxProgram } from '../../emulator/vpci/guest/linux';
+import { stepThread, type ThreadState } from '../../emulator/machine/threads';
+import type { GuestKernel } from '../../emulator/vpci/guest/kernel';
+
+const prog = linuxProgram();
+const WINDOW = 0xf800_0000;
+/** What the host's config space returns for any forwarded 32-bit read. */
+const HOST_DWORD = 0x1122_3344;
+
+interface Access {
+  op: 'r' | 'w';
+  addr: number;
+  size: number;
+  value: number;
+}
+
+function fakeKernel(quirks: Record<string, boolean>, log: Access[]): GuestKernel {
+  const sc = {
+    hbus: {
+      mem_config: { start: WINDOW, size: 0x2000 },
+      children: [
+        {
+          desc: { v_id: 0x8086, d_id: 0x10ed, rev: 0x01, prog_intf: 0x00, subclass: 0x00, base_class: 0x02, subsystem_id: 0x7b11_8086, wslot: 0x21, ser: 1, flags: 0, virtual_numa_node: 0 },
+          reported_missing: false,
+          probed_bar: [0, 0, 0, 0, 0, 0],
+        },
+      ],
+    },
+    pci: { children: [] },
+  };
+  const k = {
+    sc,
+    quirk: (n: string) => quirks[n] ?? true,
+    log: () => {},
+    mmioRead(addr: number, size: number) {
+      const sh = 8 * (addr & 3);
+      const v = size === 4 ? HOST_DWORD : (HOST_DWORD >>> sh) & (size === 2 ? 0xffff : 0xff);
+      log.push({ op: 'r', addr, size, value: v });
+      return v;
+    },
+    mmioWrite(addr: number, size: number, value: number) {
+      log.push({ op: 'w', addr, size, value });
+    },
+  };
+  return k as unknown as GuestKernel;
+}
+
+function callFn(fn: string, args: Record<string, unknown>, quirks: Record<string, boolean> = {}): { value: unknown; mmio: Access[] } {
+  const mmio: Access[] = [];
+  const k = fakeKernel(quirks, mmio);
+  const t: ThreadState = {
+    id: 1, name: 't', bus: 0, role: 'driver', status: 'ready', readyAt: 0, steps: 0,
+    frames: [
+      { fn: 'hv_pci_probe', pc: 0, locals: {} },
+      { fn, pc: 0, locals: { ...args }, into: 'out' },
+    ],
+  };
+  (k as { thread: ThreadState }).thread = t;
+  for (let i = 0; i < 200 && t.frames.length > 1; i++) stepThread(prog, k, t, 0);
+  assert.equal(t.frames.length, 1, `${fn} returned`);
+  return { value: t.frames[0]!.locals.out, mmio };
+}
+
+const read = (where: number, size: number, quirks: Record<string, boolean> = {}) =>
+  callFn('hv_pcifront_read_config', { devfn: (1 << 3) | 1, where, size }, quirks); // devfn 01.1 = wslot 0x21
+
+test('R1–R4: IDs, class, subsystem and ROM BAR come from the descriptor, with no window access', () => {
+  assert.deepEqual(read(0x00, 4), { value: 0x10ed_8086, mmio: [] });
+  assert.deepEqual(read(0x02, 2), { value: 0x10ed, mmio: [] });
+  assert.deepEqual(read(0x08, 4), { value: 0x0200_0001, mmio: [] });
+  assert.deepEqual(read(0x0b, 1), { value: 0x02, mmio: [] });
+  assert.deepEqual(read(0x2c, 4), { value: 0x7b11_8086, mmio: [] });
+  assert.deepEqual(read(0x30, 4), { value: 0, mmio: [] });
+});
+
+test('R6: a forwarded read writes the wslot to window+0, then reads window+0x1000+where', () => {
+  const r = read(0x10, 4);
+  assert.equal(r.value, HOST_DWORD);
+  assert.deepEqual(r.mmio, [
+    { op: 'w', addr: WINDOW, size: 4, value: 0x21 },
+    { op: 'r', addr: WINDOW + 0x1010, size: 4, value: HOST_DWORD },
+  ]);
+  // COMMAND straddling the ID emulation boundary is forwarded, as is the capability space.
+  assert.equal(read(0x04, 2).mmio.length, 2);
+  assert.equal(read(0x40, 4).mmio[1]!.addr, WINDOW + 0x1040);
+});
+
+test('R5 with QUIRK int-pin-single-byte-only on: only single-byte 0x3C/0x3D reads are zero; a dword goes to the host', () => {
+  assert.deepEqual(read(0x3c, 1), { value: 0, mmio: [] });
+  assert.deepEqual(read(0x3d, 1), { value: 0, mmio: [] });
+  const wide = read(0x3c, 4);
+  assert.equal(wide.value, HOST_DWORD, 'the device value, Interrupt Line/Pin included');
+  assert.equal(wide.mmio.length, 2);
+});
+
+test('R5 with the quirk off: a dword read over 0x3C has its Line/Pin bytes zeroed', () => {
+  const wide = read(0x3c, 4, { 'int-pin-single-byte-only': false });
+  assert.equal(wide.value, HOST_DWORD & 0xffff_0000);
+  assert.equal(read(0x3c, 2, { 'int-pin-single-byte-only': false }).value, 0);
+});
+
+test('R7 and a missing function: beyond 4 KiB nothing is accessed; an absent slot reads all ones', () => {
+  assert.deepEqual(read(0xffe, 4).mmio, []);
+  const none = callFn('hv_pcifront_read_config', { devfn: 5 << 3, where: 0, size: 2 });
+  assert.deepEqual(none, { value: 0xffff, mmio: [] });
+});
+
+test('W1–W3: SSID/ROM writes and writes touching 0x00–0x03 are dropped; others go through the window', () => {
+  const write = (where: number, size: number, val: number) => callFn('hv_pcifront_write_config', { devfn: (1 << 3) | 1, where, size, val }).mmio;
+  assert.deepEqual(write(0x2c, 4, 0xffffffff), []);
+  assert.deepEqual(write(0x30, 4, 0xffffffff), []);
+  assert.deepEqual(write(0x00, 4, 0xffffffff), []);
+  assert.deepEqual(write(0x04, 2, 0x0006), [
+    { op: 'w', addr: WINDOW, size: 4, value: 0x21 },
+    { op: 'w', addr: WINDOW + 0x1004, size: 2, value: 0x0006 },
+  ]);
+});

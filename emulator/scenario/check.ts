@@ -47,6 +47,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
+  /** The host profile in effect (declared or the default), if known. */
+  let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
   const cpus = sc.vm.cpus || 4;
   try {
     checkVm();
@@ -68,6 +70,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // Defaults as in machine/scenario-config.ts: hyperv-2016, freebsd.
     const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === 'hyperv-2016'));
     const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === 'freebsd'));
+    hostInfo = h;
     if (h && g) common = g.versions.filter((v) => h.versions.includes(v));
     if (h && g && !g.versions.some((v) => h.versions.includes(v))) {
       add(
@@ -108,6 +111,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (prev !== undefined)
         add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, { message: 'first declared here', loc: prev });
       else slots.set(f.slot.wslot, f.slot.loc);
+      if (f.slot.wslot !== 0 && hostInfo?.slotZeroOnly)
+        add('warning', f.slot.loc, 'slot-unsupported', `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`);
       if (f.source.kind === 'catalog') {
         if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
           unknown('unknown-device', 'device', f.source.id, ctx.devices.map((d) => d.id));
@@ -255,6 +260,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
         drivers.set(tk, e.vectors);
       }
+      if (e.kind === 'eject' && hostInfo?.supportsEject === false)
+        add('warning', e.loc, 'eject-unsupported', `host ${hostInfo.name} cannot eject a function (it revokes the channel instead); consider 'rescind'`);
       if (e.kind === 'raise') {
         const n = drivers.get(tk);
         if (n === undefined)

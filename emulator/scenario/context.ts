@@ -12,7 +12,15 @@ import { CATALOG_DEVICES } from './devices';
 export interface ScenarioContext {
   readFile(path: string): string | undefined; // injected; resolves relative to the scenario
   devices: { id: string; title: string; detail: string }[];
-  hostProfiles: { name: string; title: string; versions: number[] }[];
+  hostProfiles: {
+    name: string;
+    title: string;
+    versions: number[];
+    /** false: the host cannot send PCI_EJECT (OpenVMM revokes the channel instead, spec §7.2). */
+    supportsEject?: boolean;
+    /** true: only win_slot 0 is served (OpenVMM). */
+    slotZeroOnly?: boolean;
+  }[];
   guestModels: { name: string; title: string; versions: number[] }[];
   quirks: { name: string; models: string[]; summary: string }[];
   messages: { name: string; value: number; aliases: string[] }[];
@@ -38,7 +46,13 @@ export function defaultScenarioContext(readFile: (p: string) => string | undefin
   return {
     readFile,
     devices: CATALOG_DEVICES(),
-    hostProfiles: HOST_PROFILES.map((p) => ({ name: p.name, title: p.title, versions: [...p.versions] })),
+    hostProfiles: HOST_PROFILES.map((p) => ({
+      name: p.name,
+      title: p.title,
+      versions: [...p.versions],
+      supportsEject: p.supportsEject,
+      slotZeroOnly: p.slotZeroOnly,
+    })),
     guestModels: GUEST_MODELS.map((m) => ({ name: m.name, title: m.summary, versions: [...m.versions] })),
     quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary })),
     messages: MESSAGE_NAMES.map((m) => ({ name: m.name, value: m.value, aliases: [...m.aliases] })),

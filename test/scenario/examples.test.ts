@@ -80,3 +80,11 @@ test('real context: a raw binary sysfs config file is a valid dump', () => {
   const r2 = loadScenario('bus b { function 0 dump "x.config" }\nat 0 boot\n', 'b.vpci', c);
   assert.deepEqual(r2.diagnostics.map((d) => d.code), ['bar-layout']);
 });
+
+test('real context: OpenVMM cannot eject and serves only slot 0', () => {
+  const r = loadScenario('vm { host openvmm }\nbus a {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 1ms eject a\n', 'o.vpci', ctx);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [
+    ['slot-unsupported', 4, 12],
+    ['eject-unsupported', 7, 1],
+  ]);
+});

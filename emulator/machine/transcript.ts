@@ -62,7 +62,8 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
       if (typeof d === 'string') return `${head} ${d}`;
       if (d?.what === 'timeline') return `${head} scenario: ${d.text}`;
       if (d?.what === 'bus') return `${head} bus ${d.to}`;
-      return `${head} ${d?.what ?? 'state'}${d?.from !== undefined ? ` ${d.from} ->` : ''}${d?.to !== undefined ? ` ${d.to}` : ''}`;
+      const v = (x: unknown): string => (typeof x === 'number' ? (x > 9 ? `0x${x.toString(16)}` : String(x)) : x === null ? 'none' : typeof x === 'object' ? JSON.stringify(x, (_k, y) => (typeof y === 'number' && y > 9 ? `0x${y.toString(16)}` : y)) : String(x));
+      return `${head} ${d?.what ?? 'state'}${d?.from !== undefined ? ` ${v(d.from)} ->` : ''}${d?.to !== undefined ? ` ${v(d.to)}` : ''}${d?.text ? `: ${d.text}` : ''}`;
     }
     case Ev.Fault:
       return `${head} FAULT injected: ${String(e.blob)}`;

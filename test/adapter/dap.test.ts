@@ -34,7 +34,7 @@ afterEach(async () => {
 });
 
 async function launchStopped(extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
-  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsInvalidatedEvent: true, supportsMemoryReferences: true });
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsInvalidatedEvent: true, supportsMemoryReferences: true });
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.launchRequest({ scenario: SCENARIO, listingsDir: LISTINGS, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments);
   await dc.configurationDoneRequest();
@@ -206,7 +206,7 @@ test('bad requests get error responses and the session lives on', async () => {
 });
 
 test('launch of a broken scenario fails with the error and its line', async () => {
-  await dc.initializeRequest({ adapterID: 'vpci' });
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
   const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
   const bad = join(dir, 'bad.vpci');
   (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');

@@ -1,0 +1,85 @@
+// The headless CLI: `run` prints the transcript and the expectation results
+// and exits 0/1/2; JSON and JUnit reports; `check`, `devices`, `lspci`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { main, type CliIo } from '../../adapter/cli/main';
+
+function capture(): CliIo & { stdout: string; stderr: string } {
+  const io = { stdout: '', stderr: '', out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  return io;
+}
+
+const FIXTURE = resolve('test/adapter/fixtures/cx3.vpci');
+const dir = mkdtempSync(join(tmpdir(), 'vpci-cli-'));
+
+test('run: transcript with decoded messages, expectations held, exit 0', async () => {
+  const io = capture();
+  const code = await main(['run', FIXTURE], io);
+  assert.equal(code, 0, io.stderr);
+  assert.match(io.stdout, /guest -> host .*QUERY_PROTOCOL_VERSION/);
+  assert.match(io.stdout, /host -> guest .*REVISION_MISMATCH/);
+  assert.match(io.stdout, /interrupt: vector 0 of slot 0 delivered to cpu 0/);
+  assert.match(io.stdout, /3 of 3 expectation\(s\) held/);
+});
+
+test('run: a failing expectation exits 1 and says what happened instead', async () => {
+  const f = join(dir, 'fail.vpci');
+  writeFileSync(f, readFileSync(FIXTURE, 'utf8') + 'expect nic0 version 1.4\n');
+  const io = capture();
+  const code = await main(['run', f, '--quiet'], io);
+  assert.equal(code, 1);
+  assert.match(io.stdout, /FAIL .*fail\.vpci:14:1 .*version 1\.4 — negotiated 1\.1/);
+});
+
+test('run: a scenario error exits 2 as file:line:col', async () => {
+  const f = join(dir, 'bad.vpci');
+  writeFileSync(f, 'vm {\n  host hyperv-2016\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');
+  const io = capture();
+  const code = await main(['run', f], io);
+  assert.equal(code, 2);
+  assert.match(io.stderr, new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: error: .*no-such-device`));
+});
+
+test('run --json and --junit write machine-readable reports', async () => {
+  const json = join(dir, 'r.json');
+  const junit = join(dir, 'r.xml');
+  const io = capture();
+  const code = await main(['run', FIXTURE, '--quiet', '--json', json, '--junit', junit], io);
+  assert.equal(code, 0);
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  assert.equal(r.ok, true);
+  assert.equal(r.guest, 'freebsd');
+  assert.equal(r.expectations.length, 3);
+  const x = readFileSync(junit, 'utf8');
+  assert.match(x, /<testsuite name="[^"]*cx3\.vpci" tests="3" failures="0"/);
+});
+
+test('run --bytes prints each packet under it; overrides switch the host', async () => {
+  const io = capture();
+  const code = await main(['run', FIXTURE, '--bytes', '--host', 'hyperv-2022'], io);
+  assert.equal(code, 0);
+  // The first packet: in-band (06 00), header 2 units (02 00), then the 1.4 version request.
+  assert.match(io.stdout, /0000: 06 00 02 00 04 00 01 00/);
+  assert.match(io.stdout, /host hyperv-2022/);
+  assert.match(io.stdout, /RESOURCES_ASSIGNED2/);
+});
+
+test('unknown options are refused with their name', async () => {
+  const io = capture();
+  assert.equal(await main(['run', FIXTURE, '--frobnicate'], io), 2);
+  assert.match(io.stderr, /unknown option --frobnicate/);
+});
+
+test('devices lists the catalog; lspci decodes a catalog device like lspci -vvv', async () => {
+  let io = capture();
+  assert.equal(await main(['devices'], io), 0);
+  assert.match(io.stdout, /intel-82599-vf\s+8086:10ed/);
+  assert.match(io.stdout, /mellanox-cx3-vf\s+15b3:1004/);
+  io = capture();
+  assert.equal(await main(['lspci', 'mellanox-cx3-vf', '-vvv'], io), 0);
+  assert.match(io.stdout, /Region 2: Memory at .* \(64-bit, prefetchable\).*\[size=8M\]/);
+  assert.match(io.stdout, /MSI-X: Enable- Count=24 Masked-/);
+});

@@ -389,3 +389,33 @@ at 2ms    driver nic0 msix 1
   assert.ok(logs(m).some((l) => l.includes('request_irq failed')));
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 0, bad: 0 });
 });
+
+test('scenario expectations hold for a Linux guest: attached, version 1.4, MSI-X programmed, vector delivered, ejected, no errors', async () => {
+  const { checkExpectations } = await import('../../emulator/machine/expect');
+  const text = scenario('hyperv-2022', `bus nic0 { function 0 mellanox-cx3-vf serial 1 }
+at 0      boot
+at 2ms    driver nic0 msix 3
+at 3ms    raise nic0 vector 0
+at 5ms    eject nic0
+expect nic0 attached
+expect nic0 version 1.4
+expect nic0 msix 3
+expect nic0 vector 0 delivered cpu 0
+expect nic0 ejected before 65s
+expect message create-interrupt3 on nic0
+expect no message create-interrupt2
+expect no message resources-released
+expect no errors
+`);
+  const r = loadScenarioFile('test/guest/linux-inline.vpci', {}, text);
+  assert.deepEqual(r.errors.map((e) => e.message), []);
+  const m = r.machine!;
+  // The function driver's vectors must be checked before the eject tears them down.
+  m.run(5_000_000, 4e6);
+  const early = checkExpectations(m, r.scenario.expectations.filter((e) => e.kind === 'msix'));
+  assert.ok(early.every((x) => x.ok), JSON.stringify(early));
+  m.run();
+  const res = checkExpectations(m, r.scenario.expectations.filter((e) => e.kind !== 'msix'));
+  assert.ok(res.length >= 8);
+  for (const x of res) assert.ok(x.ok, `${x.what}: ${x.detail}`);
+});

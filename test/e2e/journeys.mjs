@@ -202,7 +202,7 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
   await openPane(page, 'vPCI Topology');
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });
   await pane.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
-  await expand(page, /\d\d:\d\d\.\d/, pane);
+  await expand(page, /\b[0-9a-f]{2}\.[0-7]\b/, pane);
   await expand(page, /^\s*BARs\s*\d/, pane);
   await pane.locator('.monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
   log(`topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);

@@ -28,4 +28,8 @@ if (watch) {
   await Promise.all(ctxs.map((c) => c.watch()));
 } else {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  // The driver listings ship as files (so breakpoints can be set before launch): generate them
+  // from the same program definitions the bundles run.
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['dist/cli.js', 'listings', 'listings'], { stdio: 'inherit' });
 }

@@ -7,6 +7,7 @@ import { tokenize } from '../emulator/scenario/lexer';
 import { parseScenario, loadScenario, formatDiagnostic } from '../emulator/scenario/parser';
 import { formatScenario } from '../emulator/scenario/format';
 import { defaultScenarioContext } from '../emulator/scenario/context';
+import { rng, type FuzzRun, type Rng } from './rng';
 
 const SEED_TEXT = `# fuzz seed
 vm {
@@ -46,20 +47,9 @@ const FRAGMENTS = [
 
 const GOOD_DUMP = ['01:00.0 Ethernet controller: fuzz', ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`)].join('\n');
 
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(text: string, r: () => number): string {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+function mutate(text: string, rg: Rng): string {
+  const r = (): number => rg.next();
+  const pick = <T>(xs: readonly T[]): T => rg.pick(xs);
   const at = Math.floor(r() * (text.length + 1));
   switch (Math.floor(r() * 5)) {
     case 0:
@@ -84,11 +74,8 @@ function mutate(text: string, r: () => number): string {
   }
 }
 
-export interface FuzzScenarioResult {
-  iterations: number;
-  diagnostics: number;
-  failures: { iteration: number; text: string; problem: string }[];
-}
+/** FuzzRun (fuzz/rng.ts) with units = scenarios checked; counts.diagnostics = diagnostics produced. */
+export type FuzzScenarioResult = FuzzRun;
 
 const sig = (text: string): string =>
   tokenize(text)
@@ -100,21 +87,22 @@ export function fuzzScenario(seed: number, iterations: number): FuzzScenarioResu
   const r = rng(seed);
   const files: Record<string, string> = { 'g.lspci': GOOD_DUMP, 'bad.lspci': 'nonsense\n00: zz\n' };
   const ctx = defaultScenarioContext((p) => files[p]);
-  const out: FuzzScenarioResult = { iterations, diagnostics: 0, failures: [] };
+  const out: FuzzScenarioResult = { iterations, units: 0, unitName: 'scenarios', failures: [], counts: { diagnostics: 0 } };
   let text = SEED_TEXT;
   for (let i = 0; i < iterations; i++) {
-    if (r() < 0.05) text = SEED_TEXT;
-    const n = 1 + Math.floor(r() * 4);
+    if (r.chance(0.05)) text = SEED_TEXT;
+    const n = 1 + r.int(4);
     for (let k = 0; k < n; k++) text = mutate(text, r);
     if (text.length > 20_000) text = SEED_TEXT;
-    const fail = (problem: string): void => {
-      if (out.failures.length < 20) out.failures.push({ iteration: i, text, problem });
+    const fail = (message: string): void => {
+      if (out.failures.length < 20) out.failures.push({ target: 'scenario', seed, iteration: i, message, reproducer: text });
     };
     try {
       parseScenario(text);
       const res = loadScenario(text, 'fuzz.vpci', ctx);
       const lines = text.split(/\r\n|\n|\r/);
-      out.diagnostics += res.diagnostics.length;
+      out.counts!.diagnostics! += res.diagnostics.length;
+      out.units++;
       for (const d of res.diagnostics) {
         const { line, col, endLine, endCol } = d.loc;
         if (line < 1 || line > lines.length + 1 || endLine < line || (endLine === line && endCol < col) || col < 1)
@@ -134,7 +122,7 @@ export function fuzzScenario(seed: number, iterations: number): FuzzScenarioResu
 // `node --import tsx fuzz/scenario.ts [seed] [iterations]`
 if (typeof process !== 'undefined' && process.argv[1] && /fuzz[\\/]scenario\.ts$/.test(process.argv[1])) {
   const res = fuzzScenario(Number(process.argv[2] ?? 1), Number(process.argv[3] ?? 2000));
-  console.log(`${res.iterations} iterations, ${res.diagnostics} diagnostics, ${res.failures.length} failures`);
-  for (const f of res.failures.slice(0, 5)) console.log(`#${f.iteration}: ${f.problem}\n${JSON.stringify(f.text)}`);
+  console.log(`${res.iterations} iterations, ${res.counts!.diagnostics} diagnostics, ${res.failures.length} failures`);
+  for (const f of res.failures.slice(0, 5)) console.log(`#${f.iteration}: ${f.message}\n${JSON.stringify(f.reproducer)}`);
   process.exitCode = res.failures.length ? 1 : 0;
 }

@@ -64,5 +64,6 @@ test('format: CRLF and lone CR line ends become LF; broken text is kept token fo
 test('fuzz: mutated scenarios never throw, ranges stay inside, format keeps tokens (seeded)', () => {
   const r = fuzzScenario(7, 400);
   assert.deepEqual(r.failures, []);
-  assert.ok(r.diagnostics > 400, 'the mutations do produce errors');
+  assert.equal(r.units, 400);
+  assert.ok(r.counts!.diagnostics! > 400, 'the mutations do produce errors');
 });

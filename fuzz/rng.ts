@@ -55,6 +55,8 @@ export interface FuzzRun {
   failures: FuzzFailure[];
   /** Target-specific counters (e.g. faults that fired), so tests can check the fuzz reached what it aims at. */
   counts?: Record<string, number>;
+  /** A finding worth printing that is not a failure. */
+  note?: string;
 }
 
 export const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');

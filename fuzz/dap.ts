@@ -1,0 +1,280 @@
+// Fuzz of the DAP request surface (issue 6): random request sequences — valid
+// and invalid arguments, stale references from earlier stops and sessions,
+// requests fired while the machine runs — against VpciDebugSession in-process
+// over a pair of streams, on test/adapter/fixtures/cx3.vpci. Every request must
+// get exactly one response (success or error) and the process must see no
+// uncaught exception or unhandled rejection. A handler that threw (the DAP
+// library's catch-all error 1104) is counted as `threw`, and a handler that
+// tried to answer twice as `doubles`; both are printed as findings, and are
+// failures under `strict`.
+import { PassThrough } from 'node:stream';
+import { mkdtempSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { VpciDebugSession } from '../adapter/session';
+import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
+
+export const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
+/** No response within this long means the session hung (generous: a `continue` runs the whole scenario). */
+const RESPONSE_TIMEOUT_MS = 15_000;
+
+interface Msg {
+  type: string;
+  seq: number;
+  command?: string;
+  event?: string;
+  request_seq?: number;
+  success?: boolean;
+  message?: string;
+  body?: any;
+}
+
+/** One in-process session: writes framed requests, parses framed responses and events. */
+class Conn {
+  readonly input = new PassThrough();
+  readonly output = new PassThrough();
+  readonly session = new VpciDebugSession();
+  private seq = 1;
+  private buf = Buffer.alloc(0);
+  private waiting = new Map<number, { resolve: (m: Msg) => void; command: string }>();
+  readonly events: Msg[] = [];
+  readonly problems: string[] = [];
+  readonly responses: Msg[] = [];
+  readonly doubles: string[] = [];
+
+  constructor() {
+    this.session.setRunAsServer(true);
+    // A handler that answers and then throws makes the library try a second response (it drops it with a console.error).
+    const send = this.session.sendResponse.bind(this.session);
+    this.session.sendResponse = (resp: any) => {
+      if (resp.seq > 0) this.doubles.push(`${resp.command} (request ${resp.request_seq})`);
+      else send(resp);
+    };
+    this.session.start(this.input, this.output);
+    this.output.on('data', (d: Buffer) => this.onData(d));
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = Buffer.concat([this.buf, d]);
+    for (;;) {
+      const h = this.buf.indexOf('\r\n\r\n');
+      if (h < 0) return;
+      const m = /Content-Length: (\d+)/i.exec(this.buf.subarray(0, h).toString('ascii'));
+      if (!m) {
+        this.problems.push(`bad frame header ${JSON.stringify(this.buf.subarray(0, h).toString())}`);
+        this.buf = this.buf.subarray(h + 4);
+        continue;
+      }
+      const len = Number(m[1]);
+      if (this.buf.length < h + 4 + len) return;
+      const body = this.buf.subarray(h + 4, h + 4 + len).toString('utf8');
+      this.buf = this.buf.subarray(h + 4 + len);
+      let msg: Msg;
+      try {
+        msg = JSON.parse(body) as Msg;
+      } catch {
+        this.problems.push(`unparseable message ${body.slice(0, 200)}`);
+        continue;
+      }
+      if (msg.type === 'event') this.events.push(msg);
+      else if (msg.type === 'response') {
+        this.responses.push(msg);
+        const w = this.waiting.get(msg.request_seq!);
+        if (!w) this.problems.push(`response to unknown or already answered request ${msg.request_seq} (${msg.command})`);
+        else {
+          this.waiting.delete(msg.request_seq!);
+          if (msg.command !== w.command) this.problems.push(`response to ${w.command} says command ${msg.command}`);
+          w.resolve(msg);
+        }
+      }
+    }
+  }
+
+  request(command: string, args: unknown): Promise<Msg> {
+    const seq = this.seq++;
+    const p = new Promise<Msg>((res) => this.waiting.set(seq, { resolve: res, command }));
+    const json = JSON.stringify(args === undefined ? { seq, type: 'request', command } : { seq, type: 'request', command, arguments: args });
+    this.input.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    return p;
+  }
+
+  /** Raw bytes, e.g. a broken frame. */
+  raw(s: string): void {
+    this.input.write(s);
+  }
+
+  pending(): string[] {
+    return [...this.waiting].map(([seq, w]) => `${seq} ${w.command}`);
+  }
+
+  close(): void {
+    this.session.shutdown?.();
+    this.input.end();
+  }
+}
+
+/** References seen so far (this session's and stale ones from earlier sessions). */
+interface Refs {
+  threads: number[];
+  frames: number[];
+  vars: number[];
+  mem: string[];
+  names: string[];
+  dataIds: string[];
+  listing?: string;
+}
+
+const num = (r: Rng, pool: readonly number[]): unknown =>
+  pool.length && r.chance(0.75) ? r.pick(pool) : r.pick<unknown>([0, -1, 1, 2, 999999, 2 ** 31, 1.5, NaN, null, '1', undefined]);
+const str = (r: Rng, pool: readonly string[]): unknown =>
+  pool.length && r.chance(0.7) ? r.pick(pool) : r.pick<unknown>(['', 'x', 'nic0', '$', '0x', '((', 'a'.repeat(300), 1, null, undefined]);
+const EXPRS = ['nic0', 'nic0.config[0]', 'sc', 'sc->pcib', '1+', 'cfg 0 0x04', '$trace', 'hv_pci', 'version', '"', '0x10', 'nic0/0.0.bars', '', 'a.b.c.d', 'nic0.msix[0]'];
+
+/** One random request: [command, arguments]. */
+function randomRequest(r: Rng, refs: Refs): [string, unknown] {
+  const tid = () => num(r, refs.threads);
+  const src = () => ({ path: r.pick([refs.listing ?? '/nonexistent/x.c', SCENARIO, '/etc/passwd', 'relative.c', '']) });
+  const c = r.int(30);
+  let cmd: string;
+  let args: any;
+  switch (c) {
+    case 0: cmd = 'threads'; args = {}; break;
+    case 1: case 2: cmd = 'stackTrace'; args = { threadId: tid(), startFrame: r.chance(0.3) ? num(r, [0, 1, 5]) : undefined, levels: r.chance(0.3) ? num(r, [1, 20]) : undefined }; break;
+    case 3: case 4: cmd = 'scopes'; args = { frameId: num(r, refs.frames) }; break;
+    case 5: case 6: cmd = 'variables'; args = { variablesReference: num(r, refs.vars), start: r.chance(0.3) ? num(r, [0, 10, 2000]) : undefined, count: r.chance(0.3) ? num(r, [1, 100]) : undefined, filter: r.chance(0.2) ? r.pick(['indexed', 'named', 'x']) : undefined }; break;
+    case 7: case 8: cmd = r.pick(['next', 'stepIn', 'stepOut', 'stepBack']); args = { threadId: tid(), granularity: r.chance(0.2) ? r.pick(['statement', 'line', 'instruction', 'bogus']) : undefined }; break;
+    case 9: cmd = r.pick(['continue', 'reverseContinue']); args = { threadId: tid() }; break;
+    case 10: cmd = 'pause'; args = { threadId: tid() }; break;
+    case 11: cmd = 'setBreakpoints'; args = { source: src(), breakpoints: Array.from({ length: r.int(4) }, () => ({ line: num(r, [1, 10, 100, 500, 1500]), condition: r.chance(0.2) ? r.pick(EXPRS) : undefined, hitCondition: r.chance(0.1) ? r.pick(['2', '>3', 'x', '%2']) : undefined, logMessage: r.chance(0.1) ? 'hit {sc}' : undefined })) }; break;
+    case 12: cmd = 'setFunctionBreakpoints'; args = { breakpoints: Array.from({ length: r.int(3) }, () => ({ name: r.pick(['vmbus_pcib_attach', 'hv_pci_protocol_negotiation', 'nope', '', 'hv_pci_probe']), condition: r.chance(0.2) ? r.pick(EXPRS) : undefined })) }; break;
+    case 13: cmd = 'setExceptionBreakpoints'; args = { filters: r.chance(0.5) ? ['error', 'fault'] : [r.pick(['all', 'x', ''])], filterOptions: r.chance(0.2) ? [{ filterId: 'error' }] : undefined }; break;
+    case 14: case 15: cmd = 'evaluate'; args = { expression: r.chance(0.8) ? r.pick(EXPRS) : str(r, refs.names), frameId: r.chance(0.6) ? num(r, refs.frames) : undefined, context: r.pick(['watch', 'repl', 'hover', 'clipboard', 'variables', undefined]) }; break;
+    case 16: cmd = 'setVariable'; args = { variablesReference: num(r, refs.vars), name: str(r, refs.names), value: r.pick(['0', '0x10', '1', 'x', '', '99999999999999999999']) }; break;
+    case 17: cmd = 'setExpression'; args = { expression: r.pick(EXPRS), value: r.pick(['0', '0x1', 'x']), frameId: num(r, refs.frames) }; break;
+    case 18: cmd = 'completions'; args = { text: r.pick(EXPRS), column: num(r, [1, 3, 100]), frameId: r.chance(0.5) ? num(r, refs.frames) : undefined }; break;
+    case 19: cmd = 'readMemory'; args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4, -4, 4096]), count: num(r, [0, 4, 64, 1 << 20]) }; break;
+    case 20: cmd = 'writeMemory'; args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4]), data: r.pick(['AAAAAA==', '', '!!', 'AQ==']) }; break;
+    case 21: cmd = 'dataBreakpointInfo'; args = { variablesReference: num(r, refs.vars), name: str(r, refs.names) }; break;
+    case 22: cmd = 'setDataBreakpoints'; args = { breakpoints: Array.from({ length: r.int(3) }, () => ({ dataId: str(r, refs.dataIds), accessType: r.pick(['write', 'read', 'readWrite', undefined]) })) }; break;
+    case 23: cmd = 'exceptionInfo'; args = { threadId: tid() }; break;
+    case 24: cmd = 'breakpointLocations'; args = { source: src(), line: num(r, [1, 50, 400]), endLine: r.chance(0.3) ? num(r, [60, 5000]) : undefined }; break;
+    case 25: cmd = 'loadedSources'; args = {}; break;
+    case 26: cmd = 'cancel'; args = { requestId: num(r, [1, 2, 3, 50]), progressId: r.chance(0.3) ? 'p1' : undefined }; break;
+    case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
+    case 28: cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']); args = { threadId: tid(), sourceReference: num(r, [1]) }; break;
+    default: cmd = 'stackTrace'; args = { threadId: tid() };
+  }
+  // Garbage arguments now and then: the wrong JSON type, or none at all.
+  if (r.chance(0.08)) args = r.pick<unknown>([null, 0, 'x', [], true, undefined]);
+  return [cmd, args];
+}
+
+function harvest(m: Msg, refs: Refs): void {
+  const b = m.body;
+  if (!b || typeof b !== 'object') return;
+  if (Array.isArray(b.threads)) for (const t of b.threads) refs.threads.push(t.id);
+  if (Array.isArray(b.stackFrames)) for (const f of b.stackFrames) refs.frames.push(f.id);
+  if (Array.isArray(b.scopes)) for (const s of b.scopes) refs.vars.push(s.variablesReference);
+  if (Array.isArray(b.variables))
+    for (const v of b.variables) {
+      if (v.variablesReference) refs.vars.push(v.variablesReference);
+      if (v.memoryReference) refs.mem.push(v.memoryReference);
+      if (typeof v.name === 'string') refs.names.push(v.name);
+    }
+  if (typeof b.variablesReference === 'number' && b.variablesReference) refs.vars.push(b.variablesReference);
+  if (typeof b.memoryReference === 'string') refs.mem.push(b.memoryReference);
+  if (typeof b.dataId === 'string') refs.dataIds.push(b.dataId);
+  for (const k of ['threads', 'frames', 'vars', 'mem', 'names', 'dataIds'] as const) if (refs[k].length > 400) refs[k].splice(0, refs[k].length - 400);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let t: NodeJS.Timeout;
+  return Promise.race([p, new Promise<'timeout'>((res) => (t = setTimeout(() => res('timeout'), ms)))]).finally(() => clearTimeout(t));
+}
+
+/** Runs `iterations` sessions of 10–40 random requests each from `seed`. Units: requests. */
+export async function fuzzDap(seed: number, iterations: number, o: { strict?: boolean } = {}): Promise<FuzzRun> {
+  const failures: FuzzFailure[] = [];
+  const listingsDir = mkdtempSync(join(tmpdir(), 'vpci-fuzz-listings-'));
+  const refs: Refs = { threads: [], frames: [], vars: [], mem: [], names: [], dataIds: [], listing: join(listingsDir, 'freebsd', 'vmbus_pcib.c') };
+  let requests = 0;
+  let threw = 0;
+  let errors = 0;
+  let firstThrow = '';
+  let doubles = 0;
+  const crashes: string[] = [];
+  const onCrash = (e: unknown) => crashes.push(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  try {
+    for (let it = 0; it < iterations && !failures.length; it++) {
+      const s = (seed + it * 0x9e3779b1) >>> 0;
+      const r = rng(s);
+      const log: string[] = [];
+      const fail = (message: string) => failures.push({ target: 'dap', seed, iteration: it, message, reproducer: `iteration seed ${s}; requests:\n${log.join('\n')}` });
+      const c = new Conn();
+      const threwBefore = threw;
+      const inflight: Promise<Msg>[] = [];
+      const send = (cmd: string, args: unknown): Promise<Msg> => {
+        log.push(`${cmd} ${JSON.stringify(args) ?? ''}`);
+        requests++;
+        const p = c.request(cmd, args).then((m) => {
+          harvest(m, refs);
+          if (!m.success) {
+            errors++;
+            if (m.body?.error?.id === 1104) {
+              threw++;
+              firstThrow ||= `${cmd} ${JSON.stringify(args)}: ${m.body.error.variables?._exception ?? m.message}`;
+            }
+          }
+          return m;
+        });
+        inflight.push(p);
+        return p;
+      };
+      try {
+        await send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsMemoryReferences: true });
+        const launch = r.chance(0.9)
+          ? { scenario: SCENARIO, listingsDir, stopOnEntry: r.chance(0.85) }
+          : r.pick<unknown>([{}, { scenario: '/nonexistent.vpci' }, { scenario: 42 }, { scenario: SCENARIO, guest: 'plan9', listingsDir }, { scenario: SCENARIO, host: 'x', listingsDir }]);
+        await send('launch', launch);
+        await send('configurationDone', {});
+        const n = 10 + r.int(30);
+        for (let i = 0; i < n; i++) {
+          if (r.chance(0.03)) {
+            log.push('raw: broken frame');
+            c.raw(r.pick(['Content-Length: 5\r\n\r\n{"x":', 'garbage\r\n\r\n', 'Content-Length: 2\r\n\r\n{}']));
+            continue;
+          }
+          const [cmd, args] = randomRequest(r, refs);
+          const p = send(cmd, args);
+          // Mostly wait; sometimes fire the next request at once (requests while running).
+          if (r.chance(0.7)) {
+            const got = await withTimeout(p, RESPONSE_TIMEOUT_MS);
+            if (got === 'timeout') break;
+          }
+        }
+        if (r.chance(0.5)) void send('terminate', {});
+        void send('disconnect', {});
+        const all = await withTimeout(Promise.all(inflight), RESPONSE_TIMEOUT_MS);
+        if (all === 'timeout') fail(`no response to: ${c.pending().join(', ')}`);
+        else if (c.problems.length) fail(c.problems.join('; '));
+        else if (crashes.length) fail(`crash: ${crashes.join('\n')}`);
+      } catch (e) {
+        fail(`fuzz driver error ${e instanceof Error ? e.stack : String(e)}`);
+      } finally {
+        doubles += c.doubles.length;
+        if (c.doubles.length) firstThrow ||= `second response attempted for ${c.doubles[0]}`;
+        c.close();
+      }
+      if (o.strict && !failures.length && (threw > threwBefore || c.doubles.length)) fail(`handler threw (error 1104) or answered twice: ${firstThrow}`);
+      // Let late timers of the closed session run, so their crashes land in this iteration.
+      await new Promise((res) => setImmediate(res));
+      if (!failures.length && crashes.length) fail(`crash after the session: ${crashes.join('\n')}`);
+    }
+  } finally {
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
+}

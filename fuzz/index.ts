@@ -1,0 +1,150 @@
+// `npm run fuzz [-- --seconds N] [--iterations N] [--seed S] [--strict] [target...]`
+// Runs each fuzz target for N seconds (default 10) or a fixed iteration count,
+// prints iterations/s and units/s (packets/s for the host), and exits 1 on the
+// first failure with its seed and a command that replays it.
+// Targets: host (VSP packet parser), guest (completion parser, whole machines),
+// wire (protocol codec), dap (request surface), scenario (language), lsp
+// (language server). --strict also fails the DAP target on handlers that
+// threw or answered twice (reported as findings otherwise).
+import { fuzzHost } from './host';
+import { fuzzGuest } from './guest';
+import { fuzzDap } from './dap';
+import { fuzzScenario } from './scenario';
+import { fuzzWire } from './wire';
+import type { FuzzRun } from './rng';
+
+export interface Target {
+  name: string;
+  run: (seed: number, iterations: number) => Promise<FuzzRun>;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+export function targets(o: { strict?: boolean } = {}): Target[] {
+  const out: Target[] = [
+    { name: 'host', run: async (s, n) => fuzzHost(s, n) },
+    { name: 'guest', run: async (s, n) => fuzzGuest(s, n) },
+    {
+      name: 'wire',
+      run: async (seed, n) => {
+        const r = fuzzWire(seed, n);
+        return { iterations: n, units: n, unitName: 'messages', failures: r.failures.map((f) => ({ target: 'wire', seed, iteration: f.iteration, message: f.what, reproducer: f.input })) };
+      },
+    },
+    { name: 'dap', run: (s, n) => fuzzDap(s, n, o) },
+    {
+      name: 'scenario',
+      run: async (seed, n) => {
+        const r = fuzzScenario(seed, n);
+        return { iterations: n, units: n, unitName: 'scenarios', failures: r.failures.map((f) => ({ target: 'scenario', seed, iteration: f.iteration, message: f.problem, reproducer: f.text })) };
+      },
+    },
+    {
+      name: 'lsp',
+      run: async (seed, n) => {
+        try {
+          const { fuzzLsp } = await import('./lsp');
+          const r = await fuzzLsp(seed, n);
+          return { iterations: n, units: r.requests, unitName: 'requests', failures: [] };
+        } catch (e) {
+          return { iterations: n, units: 0, unitName: 'requests', failures: [{ target: 'lsp', seed, iteration: -1, message: errText(e), reproducer: '(in the message)' }] };
+        }
+      },
+    },
+  ];
+  return out;
+}
+
+interface Args {
+  seconds: number;
+  iterations?: number;
+  seed: number;
+  strict: boolean;
+  names: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { seconds: 10, seed: (Date.now() ^ (process.pid << 16)) >>> 0, strict: false, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i]!;
+    const val = (): number => {
+      const [, inline] = x.split('=');
+      const v = Number(inline ?? argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${x}: expected a number`);
+      return v;
+    };
+    if (x.startsWith('--seconds')) a.seconds = val();
+    else if (x.startsWith('--iterations')) a.iterations = Math.floor(val());
+    else if (x.startsWith('--seed')) a.seed = val() >>> 0;
+    else if (x === '--strict') a.strict = true;
+    else if (x.startsWith('-')) throw new Error(`unknown option ${x}`);
+    else a.names.push(x);
+  }
+  return a;
+}
+
+/** Seed of batch k: batches of a timed run explore different inputs, each replayable alone. */
+const batchSeed = (seed: number, k: number): number => (k === 0 ? seed : (Math.imul(seed ^ (k * 0x85ebca6b), 0xc2b2ae35) ^ k) >>> 0);
+
+async function main(): Promise<number> {
+  const a = parseArgs(process.argv.slice(2));
+  const all = targets({ strict: a.strict });
+  const unknown = a.names.filter((n) => !all.some((t) => t.name === n));
+  if (unknown.length) {
+    console.error(`unknown target(s) ${unknown.join(', ')} (known: ${all.map((t) => t.name).join(', ')})`);
+    return 2;
+  }
+  const chosen = a.names.length ? all.filter((t) => a.names.includes(t.name)) : all;
+  console.log(`fuzz seed ${a.seed}, ${a.iterations !== undefined ? `${a.iterations} iterations` : `${a.seconds} s`} per target`);
+  for (const t of chosen) {
+    const t0 = performance.now();
+    const deadline = t0 + a.seconds * 1000;
+    let iterations = 0;
+    let units = 0;
+    let unitName = 'units';
+    const counts: Record<string, number> = {};
+    let note: string | undefined;
+    let batch = 1;
+    for (let k = 0; ; k++) {
+      const n = a.iterations !== undefined ? a.iterations : batch;
+      const seed = batchSeed(a.seed, k);
+      const b0 = performance.now();
+      const r = await t.run(seed, n);
+      iterations += r.iterations;
+      units += r.units;
+      unitName = r.unitName;
+      for (const [key, v] of Object.entries(r.counts ?? {})) counts[key] = (counts[key] ?? 0) + v;
+      note ??= r.note;
+      const f = r.failures[0];
+      if (f) {
+        console.log(`\nFAIL ${t.name}: ${f.message}`);
+        console.log(`  seed ${f.seed}, iteration ${f.iteration}`);
+        console.log(`  replay: npm run fuzz -- --seed ${f.seed} --iterations ${f.iteration >= 0 ? f.iteration + 1 : n}${a.strict ? ' --strict' : ''} ${t.name}`);
+        console.log(`  reproducer:\n${f.reproducer.replace(/^/gm, '    ')}`);
+        return 1;
+      }
+      if (a.iterations !== undefined) break;
+      const now = performance.now();
+      if (now >= deadline) break;
+      // Grow the batch toward the time left (at most doubling), so a timed run ends close to N seconds.
+      const per = (now - b0) / n;
+      batch = Math.max(1, Math.min(batch * 2, Math.floor((deadline - now) / Math.max(per, 1e-3))));
+    }
+    const secs = (performance.now() - t0) / 1000;
+    const extra = Object.keys(counts).length ? `  [${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}]` : '';
+    console.log(`${t.name.padEnd(9)} ${iterations} iterations in ${secs.toFixed(1)} s: ${(iterations / secs).toFixed(1)} iterations/s, ${(units / secs).toFixed(0)} ${unitName}/s${extra}`);
+    if (note) console.log(`          finding: ${note}`);
+  }
+  console.log('fuzz: no failures');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(errText(e));
+    process.exit(2);
+  },
+);

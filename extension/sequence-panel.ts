@@ -4,7 +4,7 @@
 // total is re-read on every stop and `vpci/traceChanged` event.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from './protocol';
-import { hexDump, sequenceHtml } from './sequence-webview';
+import { fieldLine, hexDump, sequenceHtml } from './sequence-webview';
 
 type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number } | { type: 'goto'; index: number };
 
@@ -85,7 +85,7 @@ export class SequencePanel implements vscode.Disposable {
           type: 'detail',
           title: `message #${m.index} · ${d.bytes.length / 2} bytes`,
           dump: hexDump(d.bytes),
-          fields: (d.fields ?? []).map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join('\n'),
+          fields: (d.fields ?? []).map(fieldLine).join('\n'),
         });
       } else if (m.type === 'goto') {
         await s.customRequest(REQ.gotoEvent, { index: m.index });
@@ -100,3 +100,4 @@ export class SequencePanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+

@@ -27,7 +27,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
   const requested = new Set<number>();
   const shown = new Map<number, any>();
   const TIME_W = 110;
-  const LANE_W = 160;
+  const LANE_W = 210;
 
   function laneX(bus: string, side: 'guest' | 'host'): number {
     let b = buses.indexOf(bus);
@@ -105,7 +105,9 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     arrow.title = it.summary + ' (txid ' + it.txid + ', ' + it.length + ' bytes)';
     const label = doc.createElement('span');
     label.className = 'label';
-    label.textContent = it.name + statusText(it.status);
+    // PCI_ is every message's prefix (vpci-protocol.md); the full name is in the tooltip
+    label.textContent = it.name.replace(/^PCI_/, '') + statusText(it.status);
+    arrow.title = it.name + statusText(it.status) + ' · ' + arrow.title;
     arrow.appendChild(label);
     const head = doc.createElement('span');
     head.className = 'head';
@@ -281,4 +283,15 @@ export function hexDump(hexBytes: string): string {
     lines.push(`${off.toString(16).padStart(4, '0')}  ${bytes.join(' ').padEnd(47)}  ${ascii}`);
   }
   return lines.join('\n');
+}
+
+/** `+0x04  protocol_version (4) = 0x10001 (1.1)` from the adapter's decoded field. */
+export function fieldLine(f: unknown): string {
+  if (typeof f === 'string') return f;
+  if (!f || typeof f !== 'object') return String(f);
+  const x = f as { name?: string; offset?: number; size?: number; value?: unknown; text?: string };
+  if (x.name === undefined) return JSON.stringify(f);
+  const off = typeof x.offset === 'number' ? `+0x${x.offset.toString(16).padStart(2, '0')}  ` : '';
+  const size = typeof x.size === 'number' ? ` (${x.size})` : '';
+  return `${off}${x.name}${size} = ${x.text ?? String(x.value)}`;
 }

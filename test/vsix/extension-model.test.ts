@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { childrenOf, functionTarget, type TopologyNode } from '../../extension/topology-model';
-import { hexDump, sequenceHtml } from '../../extension/sequence-webview';
+import { fieldLine, hexDump, sequenceHtml } from '../../extension/sequence-webview';
 import { sizeText, hex, type TopologyResponse } from '../../extension/protocol';
 
 const topo: TopologyResponse = {
@@ -91,4 +91,12 @@ test('the sequence page: nonce-only scripts, no remote resources, theme colours'
   // the page script is valid JavaScript once serialised
   const body = /<script nonce="N0nce">([\s\S]*)<\/script>/.exec(html)![1]!;
   assert.doesNotThrow(() => new Function(body));
+});
+
+test('decoded packet fields print as offset, name, size and text', () => {
+  assert.equal(fieldLine({ name: 'protocol_version', offset: 4, size: 4, value: 65537, text: '0x00010001 (1.1)' }), '+0x04  protocol_version (4) = 0x00010001 (1.1)');
+  assert.equal(fieldLine({ name: 'reserved', value: 0 }), 'reserved = 0');
+  assert.equal(fieldLine('type = 0x42490001'), 'type = 0x42490001');
+  assert.equal(fieldLine({ x: 1 }), '{"x":1}');
+  assert.equal(fieldLine(null), 'null');
 });

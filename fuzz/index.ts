@@ -34,13 +34,7 @@ export function targets(o: { strict?: boolean } = {}): Target[] {
       },
     },
     { name: 'dap', run: (s, n) => fuzzDap(s, n, o) },
-    {
-      name: 'scenario',
-      run: async (seed, n) => {
-        const r = fuzzScenario(seed, n);
-        return { iterations: n, units: n, unitName: 'scenarios', failures: r.failures.map((f) => ({ target: 'scenario', seed, iteration: f.iteration, message: f.problem, reproducer: f.text })) };
-      },
-    },
+    { name: 'scenario', run: async (s, n) => fuzzScenario(s, n) },
     {
       name: 'lsp',
       run: async (seed, n) => {

@@ -1,0 +1,47 @@
+// Short fixed-seed runs of every fuzz target (the long runs are `npm run fuzz`).
+// Each asserts no failure and that the run reached what it aims at.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { rng } from '../../fuzz/rng';
+import { fuzzHost } from '../../fuzz/host';
+import { fuzzGuest, guestScenario, GUESTS } from '../../fuzz/guest';
+import { fuzzDap } from '../../fuzz/dap';
+import { loadScenarioFile } from '../../adapter/load';
+
+const show = (r: { failures: { message: string; reproducer: string }[] }) => r.failures.map((f) => `${f.message}\n${f.reproducer}`).join('\n');
+
+test('rng: same seed, same stream; different seeds differ', () => {
+  const a = rng(42);
+  const b = rng(42);
+  const xs = Array.from({ length: 8 }, () => a.int(1000));
+  assert.deepEqual(Array.from({ length: 8 }, () => b.int(1000)), xs);
+  assert.notDeepEqual(Array.from({ length: 8 }, () => rng(43).int(1000)), xs);
+});
+
+test('host fuzz (seed 1, 60 sessions over every profile): no throw, invariants hold after each packet', () => {
+  const r = fuzzHost(1, 60);
+  assert.deepEqual(r.failures, [], show(r));
+  assert.ok(r.units > 3000, `only ${r.units} packets`);
+});
+
+test('guest fuzz scenarios load for every guest model, and faults fire', () => {
+  const seen = new Set<string>();
+  for (let s = 0; s < 40; s++) {
+    const text = guestScenario(rng(s));
+    seen.add(/guest (\S+)/.exec(text)![1]!);
+    const l = loadScenarioFile(resolve('fuzz/x.vpci'), {}, text);
+    assert.deepEqual(l.errors.map((e) => e.message), [], text);
+  }
+  assert.deepEqual([...seen].sort(), [...GUESTS].sort());
+  const r = fuzzGuest(7, 25);
+  assert.deepEqual(r.failures, [], show(r));
+  assert.ok(r.counts!.faults! > 0, 'no reply fault fired');
+});
+
+test('DAP fuzz (seed 3, 4 sessions): every request answered, no crash, bad requests get error responses', async () => {
+  const r = await fuzzDap(3, 4);
+  assert.deepEqual(r.failures, [], show(r));
+  assert.ok(r.units > 40, `only ${r.units} requests`);
+  assert.ok(r.counts!.errors! > 0, 'no request was refused');
+});

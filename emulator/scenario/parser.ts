@@ -93,9 +93,11 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     return t;
   };
   let last: Token = toks[0]!;
+  /** The last token taken that is not a line end (spans never end on one). */
   const take = (): Token => {
-    last = next();
-    return last;
+    const t = next();
+    if (t.kind !== 'newline') last = t;
+    return t;
   };
 
   const diag = (loc: Loc, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
@@ -187,6 +189,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     return expected("a message name (e.g. 'create-interrupt' or PCI_EJECTION_COMPLETE)");
   };
   const endStatement = (what: string): void => {
+    // An unclosed block already stopped at the start of the next line's statement.
+    if (p > 0 && toks[p - 1]!.kind === 'newline') return;
     const t = peek();
     if (t.kind === 'newline') {
       take();
@@ -218,7 +222,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       skipNewlines();
       const t = peek();
       if (t.kind === 'rbrace') return take();
-      if (t.kind === 'eof') {
+      if (t.kind === 'eof' || (t.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(t.text))) {
+        // No block item starts with a top-level keyword: the `}` is missing, the next statement begins here.
         diagnostics.push(diag(open.loc, 'unclosed-block', "'{' is never closed"));
         return last;
       }

@@ -231,3 +231,15 @@ test('parser never throws on arbitrary bytes and always returns a tree', () => {
     assert.equal(r.diagnostics.length === 0, s === '');
   }
 });
+
+test('recovery: a block missing its } ends where the next statement begins', () => {
+  const src = 'bus a {\n  function 0 x\nbus b { function 0 y }\nat 6ms offer c {\n  function 0 z\nat 7ms boot\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [
+    ['unclosed-block', 1, 7],
+    ['unclosed-block', 4, 16],
+  ]);
+  assert.deepEqual(scenario.buses.map((b) => [b.name.name, b.functions.length]), [['a', 1], ['b', 1]]);
+  assert.deepEqual(scenario.timeline.map((e) => e.kind), ['offer', 'boot']);
+  assert.deepEqual(scenario.buses[0]!.loc, { line: 1, col: 1, endLine: 2, endCol: 15 });
+});

@@ -139,6 +139,20 @@ export interface Program<C> {
 const INDENT = '\t';
 
 /**
+ * A block header as C shows it: a header that opens a brace gets its closing
+ * line; a `case X:` label gets none; a brace-less header keeps a single
+ * statement unbraced, and gets a brace added when its body is longer.
+ */
+function header(text: string, bodyLen: number, hasElse: boolean, close?: string): { text: string; close: string | null } {
+  if (close !== undefined) return { text, close };
+  if (/:\s*$/.test(text)) return { text, close: null };
+  if (/\{\s*(\/\*.*\*\/\s*)?$/.test(text)) return { text, close: '}' };
+  if (bodyLen <= 1 && !hasElse) return { text, close: null };
+  const m = /^(.*?)(\s*\/\*.*\*\/\s*)$/.exec(text);
+  return { text: m ? `${m[1]} {${m[2]}` : `${text} {`, close: '}' };
+}
+
+/**
  * Compiles function definitions into instructions and renders their listings.
  * `headers` gives each listing file's leading lines (licence-free description,
  * includes), so line numbers are stable for a given model definition.
@@ -198,7 +212,8 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
             labels[n.name] = code.length;
             break;
           case 'if': {
-            const line = addLine(depth, n.text);
+            const hb = header(n.text, n.then.length, !!n.else, n.close);
+            const line = addLine(depth, hb.text);
             ex.add(line);
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
             walk(n.then, depth + 1);
@@ -211,12 +226,13 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
             } else {
               (code[test] as { target: number }).target = code.length;
             }
-            addLine(depth, n.close ?? '}');
+            if (hb.close) addLine(depth, hb.close);
             break;
           }
           case 'for':
           case 'while': {
-            const line = addLine(depth, n.text);
+            const hb = header(n.text, n.body.length, false, n.close);
+            const line = addLine(depth, hb.text);
             ex.add(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.
             const entry = emit({ op: 'jump', target: -1, line, ...(n.t === 'for' && n.init ? { pre: n.init } : {}) });
@@ -230,7 +246,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
             const after = code.length;
             (code[test] as { target: number }).target = after;
             for (const b of loop.breaks) (code[b] as { target: number }).target = after;
-            addLine(depth, n.close ?? '}');
+            if (hb.close) addLine(depth, hb.close);
             break;
           }
           case 'break':

@@ -762,11 +762,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         l.v_addr = 0xfee00000 + ((info?.cpu ?? 0) << 12);
         l.v_data = info?.vector ?? 0;
       }),
-      S('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid) {', (k, l) => {
+      S('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid) if (hid->irq == irq) break;', (k, l) => {
         const c = getPcichildWslot(k, l.wslot)!;
         l.old = c.irq_desc_list.findIndex((h) => h.irq === l.irq);
       }),
-      If('if (hid->irq == irq) {', (_k, l) => l.old >= 0, [
+      If('if (hid != NULL) {  /* an earlier mapping of this irq: free it */', (_k, l) => l.old >= 0, [
         S('TAILQ_REMOVE(&hpdev->irq_desc_list, hid, link);', (k, l) => {
           const c = getPcichildWslot(k, l.wslot)!;
           l.hid = c.irq_desc_list.splice(l.old, 1)[0];
@@ -1210,11 +1210,14 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           k.log(`vmbus_pcib: Unknown msg type 0x${(l.msgtype >>> 0).toString(16)}`);
           return goToLoop(k);
         }),
+        T('}'),
       ]),
       S('default: printf("vmbus_pcib: Unknown VMBus msg type %hd\\n", pkt->cph_type);', (k, l) => {
         k.log(`vmbus_pcib: Unknown VMBus msg type ${l.type}`);
         return goToLoop(k);
       }),
+      T('}'),
+      T('} while (1);'),
     ],
   });
 

@@ -1,0 +1,180 @@
+// More DAP features, one test each: exceptions with exceptionInfo, MSI-X entry
+// data breakpoints, logpoints, conditions and hit counts, instruction
+// stepping, the hex toggle with `invalidated`, the views' custom requests and
+// time travel to an event, restart, and completions.
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { runTcp } from '../../adapter/server';
+
+const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
+const FAULT = resolve('test/adapter/fixtures/fault.vpci');
+const LISTINGS = mkdtempSync(join(tmpdir(), 'vpci-listings-'));
+const VMBUS_PCIB = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
+
+let server: Server;
+let port = 0;
+let dc: DebugClient;
+
+before(async () => {
+  server = await runTcp(0, (p) => (port = p));
+});
+after(() => server.close());
+beforeEach(async () => {
+  dc = new DebugClient('node', 'unused', 'vpci');
+  dc.defaultTimeout = 20_000;
+  await dc.start(port);
+});
+afterEach(async () => {
+  await dc.stop();
+});
+
+async function launch(scenario: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsInvalidatedEvent: true, supportsMemoryEvent: true, supportsVariablePaging: true });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario, listingsDir: LISTINGS, ...extra } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  return stopped;
+}
+
+async function cont(threadId = 1): Promise<DebugProtocol.StoppedEvent> {
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId });
+  return s;
+}
+
+function lineOf(text: string): number {
+  return readFileSync(VMBUS_PCIB, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+}
+
+test('an injected fault stops as an exception, with exceptionInfo', async () => {
+  await launch(FAULT);
+  await dc.setExceptionBreakpointsRequest({ filters: ['fault'] });
+  const s = await cont();
+  assert.equal(s.body.reason, 'exception');
+  const info = await dc.exceptionInfoRequest({ threadId: s.body.threadId! });
+  assert.equal(info.body.exceptionId, 'fault');
+  assert.equal(info.body.breakMode, 'always');
+  assert.match(info.body.description!, /Injected fault/);
+});
+
+test('host error statuses stop as exceptions: the refused version first, then the injected BAD_DATA', async () => {
+  await launch(FAULT);
+  await dc.setExceptionBreakpointsRequest({ filters: ['error-status'] });
+  const s1 = await cont();
+  assert.equal(s1.body.reason, 'exception');
+  assert.match((await dc.exceptionInfoRequest({ threadId: s1.body.threadId! })).body.description!, /0xC0000059/);
+  const s2 = await cont(s1.body.threadId!);
+  assert.equal(s2.body.reason, 'exception');
+  const info = await dc.exceptionInfoRequest({ threadId: s2.body.threadId! });
+  assert.equal(info.body.exceptionId, 'error-status');
+  assert.match(info.body.description!, /0xC000090B/);
+});
+
+test('data breakpoint on an MSI-X entry stops when the driver programs it', async () => {
+  await launch(CX3);
+  const info = await dc.dataBreakpointInfoRequest({ name: 'msix(nic0)[1]' });
+  assert.equal(info.body.dataId, 'msix:nic0:0:1:16');
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  const s = await cont();
+  assert.equal(s.body.reason, 'data breakpoint');
+  assert.match(s.body.description ?? '', /nic0 MSI-X entry 1/);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.ok(st.body.stackFrames.some((f) => /msix|mlx4|pci_/.test(f.name)), st.body.stackFrames.map((f) => f.name).join(' < '));
+});
+
+test('logpoints print without stopping; conditions and hit counts pick the stop', async () => {
+  await launch(CX3);
+  const line = lineOf('version_req->protocol_version = version[i];');
+  const out: string[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+  const set = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line, logMessage: 'negotiating at {now} ns' }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  // A hit-count breakpoint on the same loop: the second attempt (1.1 after 1.4 was refused).
+  const next = lineOf('ret = vmbus_chan_send(hbus->sc->chan');
+  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line, logMessage: 'negotiating at {now} ns' }, { line: next, hitCondition: '2' }] });
+  const s = await cont();
+  assert.equal(s.body.reason, 'breakpoint');
+  assert.equal(out.filter((o) => /^negotiating at 0x[0-9a-f]+ ns/.test(o)).length, 2, out.join(''));
+});
+
+test('instruction granularity steps one bus transaction at a time', async () => {
+  const e = await launch(CX3);
+  const before = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 })) as DebugProtocol.Response).body.total as number;
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.nextRequest({ threadId: e.body.threadId!, granularity: 'instruction' });
+  await s;
+  const t = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 })) as DebugProtocol.Response).body.lines as string[];
+  assert.ok(t.length > before);
+  assert.match(t.join('\n'), /guest -> host .*QUERY_PROTOCOL_VERSION|vmbus: open/);
+});
+
+test('hex toggle flips values to decimal and sends invalidated', async () => {
+  const e = await launch(CX3);
+  const inv = dc.waitForEvent('invalidated');
+  const r = (await dc.customRequest('vpci/toggleHex')) as DebugProtocol.Response;
+  assert.equal(r.body.hex, false);
+  await inv;
+  const st = await dc.stackTraceRequest({ threadId: e.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const header = top.find((v) => v.name === 'Header')!;
+  const regs = (await dc.variablesRequest({ variablesReference: header.variablesReference })).body.variables;
+  assert.equal(regs.find((v) => v.name === 'VENDOR_ID')!.value, String(0x15b3));
+  assert.equal(regs.find((v) => v.name === 'VENDOR_ID')!.evaluateName, 'nic0.VENDOR_ID');
+});
+
+test('views: topology, the message list with details, and time travel to a message', async () => {
+  await launch(CX3);
+  const end = await cont();
+  assert.equal(end.body.reason, 'end');
+  const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  assert.equal(topo.buses[0].name, 'nic0');
+  assert.equal(topo.buses[0].version, '1.1');
+  assert.equal(topo.buses[0].functions[0].interrupts.length, 3);
+  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 5 })) as DebugProtocol.Response).body;
+  assert.ok(msgs.total > 10);
+  assert.equal(msgs.items.length, 5);
+  assert.match(msgs.items[0].name, /PCI_QUERY_PROTOCOL_VERSION/);
+  assert.equal(msgs.items[1].status, 'STATUS_REVISION_MISMATCH (0xC0000059)'.includes(msgs.items[1].status) ? msgs.items[1].status : 'x');
+  const d = ((await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index })) as DebugProtocol.Response).body;
+  assert.equal(d.bytes.slice(0, 4), '0600');
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.customRequest('vpci/gotoEvent', { index: msgs.items[0].index });
+  const g = await stopped;
+  assert.equal(g.body.reason, 'goto');
+  const after = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  assert.equal(after.buses[0].version, null, 'back before the version was agreed');
+});
+
+test('restart runs the scenario again from the start and keeps breakpoints', async () => {
+  await launch(CX3);
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_enter_d0' }] });
+  const s1 = await cont();
+  assert.equal(s1.body.reason, 'function breakpoint');
+  const entry = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartRequest({ arguments: { scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments });
+  assert.equal((await entry).body.reason, 'entry');
+  const s2 = await cont();
+  assert.equal(s2.body.reason, 'function breakpoint');
+  const st = await dc.stackTraceRequest({ threadId: s2.body.threadId! });
+  assert.equal(st.body.stackFrames[0]!.name, 'hv_pci_enter_d0');
+});
+
+test('debug console completions offer buses, registers and commands', async () => {
+  const e = await launch(CX3);
+  const st = await dc.stackTraceRequest({ threadId: e.body.threadId! });
+  const top = await dc.completionsRequest({ text: 'ni', column: 3, frameId: st.body.stackFrames[0]!.id });
+  assert.ok(top.body.targets.some((t) => t.label === 'nic0'));
+  assert.ok(top.body.targets.some((t) => t.label === 'lspci'));
+  const regs = await dc.completionsRequest({ text: 'nic0.', column: 6 });
+  assert.ok(regs.body.targets.some((t) => t.label === 'COMMAND'));
+  const fields = await dc.completionsRequest({ text: 'nic0.COMMAND.', column: 14 });
+  assert.ok(fields.body.targets.some((t) => t.label === 'MEMORY'));
+});

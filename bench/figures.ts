@@ -1,3 +1,4 @@
 // Every bench module, imported for its figure() registrations.
 import './lsp';
 import './emulator';
+import './wire';

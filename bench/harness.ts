@@ -80,6 +80,60 @@ export function measure(f: Figure, minMs = 200): FigureResult {
   return r;
 }
 
+// ---- asynchronous figures (processes, sockets: the DAP round trips) ------------------------
+
+export interface AsyncFigure extends Omit<Figure, 'run' | 'floor'> {
+  /** Runs the measured work `n` times; resolves with units done. */
+  run: (n: number) => Promise<number>;
+  floor: (n: number) => Promise<number>;
+  /** Called once after the last batch (close sessions, kill processes). */
+  done?: () => Promise<void> | void;
+}
+
+const asyncFigures: AsyncFigure[] = [];
+
+export function asyncFigure(f: AsyncFigure): void {
+  asyncFigures.push(f);
+}
+
+export function registeredAsync(): readonly AsyncFigure[] {
+  return asyncFigures;
+}
+
+async function timeItAsync(fn: (n: number) => Promise<number>, minMs: number): Promise<{ units: number; ns: number }> {
+  await fn(1);
+  let n = 1;
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    const units = await fn(n);
+    const ns = Number(process.hrtime.bigint() - t0);
+    if (ns >= minMs * 1e6 || n >= 1 << 20) return { units, ns };
+    n = Math.min(Math.ceil(n * Math.min(100, Math.max(2, (minMs * 1e6) / Math.max(ns, 1)))), 1 << 20);
+  }
+}
+
+/** As measure(): floor and measured batches interleaved, three rounds, best of each. */
+export async function measureAsync(f: AsyncFigure, minMs = 300): Promise<FigureResult> {
+  let best = Infinity;
+  let bestFloor = Infinity;
+  try {
+    for (let round = 0; round < 3; round++) {
+      const fl = await timeItAsync(f.floor, minMs);
+      bestFloor = Math.min(bestFloor, fl.ns / fl.units);
+      const m = await timeItAsync(f.run, minMs);
+      best = Math.min(best, m.ns / m.units);
+    }
+  } finally {
+    await f.done?.();
+  }
+  const r: FigureResult = { name: f.name, perSecond: 1e9 / best, floorPerSecond: 1e9 / bestFloor, ratio: best / bestFloor, nsPerUnit: best, floorNsPerUnit: bestFloor };
+  if (f.budget) {
+    r.budgetOk = f.budget.ok(r);
+    r.budgetText = f.budget.text;
+  }
+  return r;
+}
+
 export function fmtRate(x: number): string {
   if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;

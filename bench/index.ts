@@ -1,14 +1,12 @@
 // `npm run bench`: runs every registered figure and prints it as a ratio to its
 // floor measured in the same run, with the DESIGN.md §7 budget next to it.
 // `npm run bench -- NAME` runs only the figures whose name contains NAME.
-import { measure, registered, fmtRate } from './harness';
+import { measure, measureAsync, registered, registeredAsync, fmtRate, type Figure, type AsyncFigure, type FigureResult } from './harness';
 import './figures';
 
 const filter = process.argv.slice(2).find((a) => !a.startsWith('-'));
 let failed = 0;
-for (const f of registered()) {
-  if (filter && !f.name.includes(filter)) continue;
-  const r = measure(f);
+function print(f: Figure | AsyncFigure, r: FigureResult): void {
   const status = r.budgetOk === undefined ? '' : r.budgetOk ? '  ok ' : '  OVER';
   console.log(
     `${f.name}\n    ${fmtRate(r.perSecond)} ${f.unit}/s (${r.nsPerUnit.toFixed(1)} ns each)  ` +
@@ -17,4 +15,23 @@ for (const f of registered()) {
   );
   if (r.budgetOk === false) failed++;
 }
-if (failed) console.log(`\n${failed} figure(s) over budget`);
+async function main(): Promise<void> {
+  for (const f of registered()) {
+    if (filter && !f.name.includes(filter)) continue;
+    print(f, measure(f));
+  }
+  // Figures that wait on processes or sockets (the DAP round trips), after the CPU-bound ones.
+  for (const f of registeredAsync()) {
+    if (filter && !f.name.includes(filter)) continue;
+    print(f, await measureAsync(f));
+  }
+  if (failed) console.log(`\n${failed} figure(s) over budget`);
+}
+// Spawned adapters are closed by each figure's done(); exit even if a handle lingers.
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

@@ -27,7 +27,17 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
   const requested = new Set<number>();
   const shown = new Map<number, any>();
   const TIME_W = 110;
-  const LANE_W = 210;
+  let LANE_W = 210;
+  /** Lanes share the panel's width (at least 110 px each; wider panels scroll sideways). */
+  function fitLanes(): boolean {
+    const avail = (scroller.clientWidth || 800) - TIME_W - 8;
+    const w = Math.max(110, Math.min(240, Math.floor(avail / (2 * Math.max(1, buses.length)))));
+    if (w === LANE_W) return false;
+    LANE_W = w;
+    for (const el of shown.values()) el.remove();
+    shown.clear();
+    return true;
+  }
 
   function laneX(bus: string, side: 'guest' | 'host'): number {
     let b = buses.indexOf(bus);
@@ -35,11 +45,13 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
       buses.push(bus);
       b = buses.length - 1;
       drawHeader();
+      setTimeout(render, 0); // lane widths may have changed under rows already drawn
     }
     return TIME_W + b * 2 * LANE_W + (side === 'guest' ? LANE_W / 2 : LANE_W * 1.5);
   }
 
   function drawHeader(): void {
+    fitLanes();
     header.textContent = '';
     const t = doc.createElement('div');
     t.className = 'lane-title tcol';
@@ -171,7 +183,10 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     header.style.transform = 'translateX(' + -scroller.scrollLeft + 'px)';
     render();
   });
-  win.addEventListener('resize', render);
+  win.addEventListener('resize', () => {
+    if (fitLanes()) drawHeader();
+    render();
+  });
   rowsEl.addEventListener('click', (e: any) => {
     const row = e.target.closest('.row');
     if (!row) return;

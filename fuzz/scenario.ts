@@ -107,6 +107,7 @@ export function fuzzScenario(seed: number, iterations: number): FuzzScenarioResu
         const { line, col, endLine, endCol } = d.loc;
         if (line < 1 || line > lines.length + 1 || endLine < line || (endLine === line && endCol < col) || col < 1)
           fail(`diagnostic out of range: ${JSON.stringify(d)}`);
+        if (d.code === 'internal-error') fail(`checker failed: ${d.message}`);
         formatDiagnostic(d, 'fuzz.vpci', text);
       }
       const f = formatScenario(text);

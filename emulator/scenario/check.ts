@@ -23,6 +23,23 @@ function fmtNs(ns: number): string {
   return `${ns}ns`;
 }
 
+/**
+ * Messages a guest sends in one version of a family only: CREATE_INTERRUPT v1 under
+ * 1.1, v2 under 1.2–1.3, v3 under 1.4+ (torvalds/linux drivers/pci/controller/pci-hyperv.c
+ * hv_compose_msi_msg), RESOURCES_ASSIGNED under 1.1 and ASSIGNED2 from 1.2
+ * (pci-hyperv.c hv_send_resources_allocated; freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c
+ * does the same for its 1.1 and 1.4). `to` is exclusive.
+ */
+const VERSIONED: readonly { value: number; from: number; to: number; family: string }[] = [
+  { value: 0x42490014, from: 0x10001, to: 0x10002, family: 'create-interrupt' },
+  { value: 0x42490017, from: 0x10002, to: 0x10004, family: 'create-interrupt' },
+  { value: 0x4249001b, from: 0x10004, to: Infinity, family: 'create-interrupt' },
+  { value: 0x42490010, from: 0x10001, to: 0x10002, family: 'resources-assigned' },
+  { value: 0x42490016, from: 0x10002, to: Infinity, family: 'resources-assigned' },
+];
+/** Host-to-guest messages (spec §2.1 Dir column): a host fault never matches them. */
+const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
+
 function isPow2(n: number): boolean {
   if (n <= 0 || !Number.isSafeInteger(n)) return false;
   // Safe for sizes above 2^32 (bitwise operators are 32-bit).
@@ -47,6 +64,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
+  /** The version the guest will negotiate with the host, if both are known and agree on one. */
+  let negotiated: number | undefined;
+  let guestName: string | undefined;
   /** The host profile in effect (declared or the default), if known. */
   let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
   const cpus = sc.vm.cpus || 4;
@@ -71,7 +91,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === 'hyperv-2016'));
     const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === 'freebsd'));
     hostInfo = h;
-    if (h && g) common = g.versions.filter((v) => h.versions.includes(v));
+    guestName = g?.name;
+    if (h && g) {
+      common = g.versions.filter((v) => h.versions.includes(v));
+      // The guest offers its versions in order and keeps the first the host accepts.
+      negotiated = g.versions.find((v) => h.versions.includes(v));
+    }
     if (h && g && !g.versions.some((v) => h.versions.includes(v))) {
       add(
         'warning',
@@ -161,6 +186,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     return index;
   }
 
+  function msgName(v: number): string {
+    return ctx.messages.find((x) => x.value === v)?.aliases[0] ?? `0x${v.toString(16)}`;
+  }
+
+  /** Why the guest never sends this message in this VM, or undefined when it may. */
+  function neverSent(value: number): string | undefined {
+    const e = VERSIONED.find((x) => x.value === value);
+    if (!e || negotiated === undefined || !hostInfo) return undefined;
+    if (negotiated >= e.from && negotiated < e.to) return undefined;
+    const sib = VERSIONED.find((x) => x.family === e.family && negotiated! >= x.from && negotiated! < x.to);
+    return `host ${hostInfo.name} and guest ${guestName} negotiate ${versionText(negotiated)}, so the guest sends ${sib ? msgName(sib.value) : 'another version'}, never ${msgName(value)}`;
+  }
+
   function resolveMessage(m: MessageRef): void {
     if (/^[0-9]/.test(m.name)) {
       const hit = ctx.messages.find((x) => x.value === m.value);
@@ -215,6 +253,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);
+        const v = e.fault.message.value;
+        if (HOST_TO_GUEST.includes(v))
+          add('warning', e.fault.message.loc, 'fault-never-matches', `${msgName(v)} is sent by the host; a fault applies to messages the guest sends`);
+        else {
+          const why = neverSent(v);
+          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`);
+        }
       }
       let bus: Name | undefined;
       let slot: FnRef['slot'];
@@ -309,6 +354,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           break;
         case 'message':
           resolveMessage(x.message);
+          if (!x.negate && (x.count === undefined || x.count > 0)) {
+            const why = neverSent(x.message.value);
+            if (why) add('warning', x.message.loc, 'message-never-sent', why);
+          }
           if (x.bus) checkRef(index, x.bus, undefined);
           if (x.negate && x.count !== undefined) add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");
           break;

@@ -35,6 +35,8 @@ test('messages and statuses resolve to their values; unknown ones are reported',
   assert.deepEqual(
     r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]),
     [
+      // Defaults (hyperv-2016, freebsd) negotiate 1.1, where the guest sends create-interrupt (v1).
+      ['fault-never-matches', 2, 16, 'host hyperv-2016 and guest freebsd negotiate 1.1, so the guest sends create-interrupt, never create-interrupt2: this fault never fires'],
       ['unknown-message', 4, 16, "unknown message 'create-interupt'; did you mean 'create-interrupt'?"],
       ["unknown-status", 4, 39, "unknown status 'BAD_DAT'; did you mean 'STATUS_BAD_DATA'?"],
     ],

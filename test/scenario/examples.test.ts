@@ -88,3 +88,18 @@ test('real context: OpenVMM cannot eject and serves only slot 0', () => {
     ['eject-unsupported', 7, 1],
   ]);
 });
+
+test('real context: faults and expectations on message versions the guest will not send warn', () => {
+  const src = (host: string): string =>
+    `vm {\n  host ${host}\n  guest linux\n}\nbus a { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault a create-interrupt no-reply\nat 1ms fault a eject no-reply\nexpect message resources-assigned2 on a\n`;
+  let r = loadScenario(src('hyperv-2022'), 'v.vpci', ctx);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]), [
+    ['fault-never-matches', 7, 16, 'host hyperv-2022 and guest linux negotiate 1.4, so the guest sends create-interrupt3, never create-interrupt: this fault never fires'],
+    ['fault-never-matches', 8, 16, 'eject is sent by the host; a fault applies to messages the guest sends'],
+  ]);
+  r = loadScenario(src('hyperv-2016'), 'v.vpci', ctx);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.message]), [
+    ['fault-never-matches', 8, 'eject is sent by the host; a fault applies to messages the guest sends'],
+    ['message-never-sent', 9, 'host hyperv-2016 and guest linux negotiate 1.1, so the guest sends resources-assigned, never resources-assigned2'],
+  ]);
+});

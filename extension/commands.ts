@@ -55,13 +55,23 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
 
   reg('vpci.openExample', async () => {
     const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
-    let entries: [string, vscode.FileType][] = [];
-    try {
-      entries = await vscode.workspace.fs.readDirectory(dir);
-    } catch {
-      // no examples folder (development tree without examples)
-    }
-    const files = entries.filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.vpci')).map(([n]) => n).sort();
+    // examples/*.vpci and one level of folders (examples/quirks/*.vpci)
+    const files: string[] = [];
+    const list = async (rel: string) => {
+      let entries: [string, vscode.FileType][] = [];
+      try {
+        entries = await vscode.workspace.fs.readDirectory(rel ? vscode.Uri.joinPath(dir, rel) : dir);
+      } catch {
+        return; // no examples folder (development tree without examples)
+      }
+      for (const [n, t] of entries) {
+        const p = rel ? `${rel}/${n}` : n;
+        if (t === vscode.FileType.File && n.endsWith('.vpci')) files.push(p);
+        else if (t === vscode.FileType.Directory && !rel) await list(n);
+      }
+    };
+    await list('');
+    files.sort((a, b) => (a.includes('/') === b.includes('/') ? a.localeCompare(b) : a.includes('/') ? 1 : -1));
     if (!files.length) {
       void vscode.window.showWarningMessage('vPCI Lab: no examples are bundled with this build.');
       return;

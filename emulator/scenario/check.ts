@@ -124,9 +124,6 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('error', m.loc, 'mmio-overlap', `MMIO range '${m.name}' overlaps '${o.name}'`, { message: `'${o.name}' is here`, loc: o.loc });
       }
     }
-    if (extras && extras.vmDecls.length > 1) {
-      // The parser already warned; nothing more.
-    }
   }
 
   function checkBus(b: BusDecl): void {
@@ -249,7 +246,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const drivers = new Map<string, number>();
     // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
     const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
-    const bootAt = boots.length ? Math.min(...boots) : undefined;
+    const bootAt = boots.length ? boots.reduce((a, b) => Math.min(a, b)) : undefined;
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);

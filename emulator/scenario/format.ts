@@ -60,7 +60,7 @@ export function formatScenario(text: string): string {
     }
     let j = i;
     while (j < lines.length && isAt(lines[j]!) && lines[j]!.indent === lines[i]!.indent) j++;
-    const width = Math.max(...lines.slice(i, j).map((l) => l.code[1]!.text.length));
+    const width = lines.slice(i, j).reduce((w, l) => Math.max(w, l.code[1]!.text.length), 0);
     for (let k = i; k < j; k++) {
       const l = lines[k]!;
       code[k] = `at ${l.code[1]!.text.padEnd(width)}  ${joinTokens(l.code.slice(2))}`;
@@ -79,7 +79,7 @@ export function formatScenario(text: string): string {
     }
     let j = i;
     while (j < lines.length && !lines[j]!.blank && lines[j]!.code.length > 0) j++;
-    const width = Math.max(...lines.slice(i, j).map((x, k) => (x.comment ? x.indent * 2 + code[i + k]!.length : 0)));
+    const width = lines.slice(i, j).reduce((w, x, k) => Math.max(w, x.comment ? x.indent * 2 + code[i + k]!.length : 0), 0);
     for (let k = i; k < j; k++) {
       const x = lines[k]!;
       const s = '  '.repeat(x.indent) + code[k]!;

@@ -67,3 +67,14 @@ test('fuzz: mutated scenarios never throw, ranges stay inside, format keeps toke
   assert.equal(r.units, 400);
   assert.ok(r.counts!.diagnostics! > 400, 'the mutations do produce errors');
 });
+
+test('large inputs: 200k lines parse, check and format without hitting argument or stack limits', async () => {
+  const { loadScenario } = await import('../../emulator/scenario/parser');
+  const { fakeContext } = await import('./fake-context');
+  const big = 'bus a { function 0 intel-82599-vf }\n' + 'at 0 boot  # b\n'.repeat(200_000);
+  const r = loadScenario(big, 'big.vpci', fakeContext());
+  assert.equal(r.scenario.timeline.length, 200_000);
+  assert.deepEqual(r.diagnostics, []);
+  const f = formatScenario(big);
+  assert.equal(f.split('\n').length, 200_002);
+});

@@ -2,3 +2,4 @@
 import './lsp';
 import './emulator';
 import './wire';
+import './dap';

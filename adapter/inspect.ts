@@ -170,6 +170,25 @@ export class Inspector {
     };
   }
 
+  /**
+   * A config write from the debugger takes the guest's real path when it exists: the slot
+   * register, then the config page of the host's window (so the host's rules apply — BAR writes
+   * ignored while MSE is set, map/unmap on MSE — and the trace records it). Before D0 entry there
+   * is no window: the write goes to the function through its register masks. The guest's slot
+   * register value is restored, so a paused guest access sequence is not disturbed.
+   */
+  private writeCfg(bi: number, wslot: number, f: PciFunction, off: number, size: number, value: number): void {
+    const b = this.m.buses[bi];
+    if (b && b.host.status.windowBase !== undefined && off + size <= 0x1000) {
+      const saved = b.host.slotRegister;
+      b.host.mmioWrite(0, 4, wslot);
+      b.host.mmioWrite(0x1000 + off, size, value >>> 0);
+      b.host.slotRegister = saved;
+      return;
+    }
+    f.cfgWrite(off, size as 1 | 2 | 4, value >>> 0);
+  }
+
   private raw(f: PciFunction, off: number, size: number): number {
     const b = f.config.peek();
     let v = 0;
@@ -215,7 +234,7 @@ export class Inspector {
               // RW1C: writing the field's bits clears them; other RW1C bits are written 0 so they stay.
               const w1c = r.fields.filter((o) => o.access === 'rw1c').reduce((a, o) => a + (2 ** (o.bits[1] - o.bits[0] + 1) - 1) * 2 ** o.bits[0], 0);
               const next = ((cur & ~w1c & ~mask) | (x * 2 ** lo)) >>> 0;
-              f.cfgWrite(r.offset, r.size as 1 | 2 | 4, next & (2 ** (r.size * 8) - 1));
+              this.writeCfg(bi, wslot, f, r.offset, r.size, next & (2 ** (r.size * 8) - 1));
               const after = bitsOf(this.raw(f, r.offset, r.size), lo, fd.bits[1]);
               return { ok: true, value: width === 1 ? String(after) : this.num(after) };
             };
@@ -225,7 +244,7 @@ export class Inspector {
       node.set = (text) => {
         const x = this.parseValue(text);
         if (x === undefined) return { ok: false, error: `'${text}' is not a number` };
-        f.cfgWrite(r.offset, r.size as 1 | 2 | 4, x >>> 0);
+        this.writeCfg(bi, wslot, f, r.offset, r.size, x >>> 0);
         return { ok: true, value: this.num(this.raw(f, r.offset, r.size), r.size * 2) };
       };
     return node;
@@ -604,7 +623,7 @@ export class Inspector {
     if (!f || !def) return { ok: false, error: `no register ${reg}` };
     const v = this.parseValue(valueText);
     if (v === undefined) return { ok: false, error: `'${valueText}' is not a number` };
-    f.cfgWrite(def.offset, def.size, v >>> 0);
+    this.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);
     return { ok: true, text: `${target}.${reg} = ${this.num(this.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
   }
 
@@ -643,7 +662,7 @@ export class Inspector {
           const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
           if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096) return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
           const before = this.raw(f, off, width);
-          f.cfgWrite(off, width, v >>> 0);
+          this.writeCfg(r.bi, r.wslot, f, off, width, v >>> 0);
           const after = this.raw(f, off, width);
           return { ok: true, text: `config ${this.num(off, 3)}/${width}: ${this.num(before, width * 2)} → ${this.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
         }
@@ -759,7 +778,8 @@ export class Inspector {
       const f = this.fn(this.busIndex(p[1]!), Number(p[2]));
       if (!f) return { ok: false, error: `No function for ${ref}` };
       let n = 0;
-      for (let i = 0; i < data.length && offset + i < 4096; i++, n++) f.cfgWrite(offset + i, 1, data[i]!);
+      const bi = this.busIndex(p[1]!);
+      for (let i = 0; i < data.length && offset + i < 4096; i++, n++) this.writeCfg(bi, Number(p[2]), f, offset + i, 1, data[i]!);
       return { ok: true, written: n };
     }
     if (p[0] === 'bar' && p.length === 4) {
@@ -883,6 +903,44 @@ export class Inspector {
     }
     return lines.join('\n');
   }
+
+  /**
+   * What a host thread last did: the packet it handled (found through the reply's transaction id)
+   * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
+   */
+  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number, history?: { traceFrom: Int32Array; traceTo: Int32Array }): { title: string; locals: Record<string, unknown> } | undefined {
+    const p = lastStepOf(hostThread);
+    if (p < 0 || !this.hist) return undefined;
+    const h = history ?? this.hist;
+    const t = this.m.trace;
+    let reply = -1;
+    for (let i = h.traceFrom[p]!; i < h.traceTo[p]!; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+    if (reply < 0) return undefined;
+    const pkt = t.get(reply).blob as Uint8Array;
+    const type = t.a[reply]!;
+    const completion = pkt[0] === 11;
+    let req = -1;
+    if (completion) for (let i = reply - 1; i >= 0; i--) if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[reply] && t.b[i] === t.b[reply]) { req = i; break; }
+    const decode = (ev: number) => {
+      const b = t.get(ev).blob as Uint8Array;
+      const off = ((b[2]! | (b[3]! << 8)) * 8) || 16;
+      const c = b[0] === 11 ? t.a[ev] : undefined;
+      const d = describePayload(b.subarray(Math.min(off, b.length)), c !== undefined ? { completionOf: c } : {});
+      const o: Record<string, unknown> = { message: d.name };
+      for (const f of d.fields) o[f.name] = f.text;
+      o.bytes = b;
+      return o;
+    };
+    const name = messageName(type) ?? `0x${type.toString(16)}`;
+    const locals: Record<string, unknown> = {};
+    if (req >= 0) locals.request = decode(req);
+    locals.reply = decode(reply);
+    const status = completion && pkt.length >= 20 ? statusText((pkt[16]! | (pkt[17]! << 8) | (pkt[18]! << 16) | (pkt[19]! << 24)) >>> 0) : undefined;
+    return { title: completion ? `handle ${name} → ${status ?? 'completion'}` : `send ${name}`, locals };
+  }
+
+  /** The session's history (typed step log), set by the session so host frames can be found. */
+  hist?: { traceFrom: Int32Array; traceTo: Int32Array };
 
   // ---- custom requests ------------------------------------------------------------------------
 

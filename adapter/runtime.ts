@@ -318,7 +318,18 @@ export class VpciRuntime {
       if (ev) return ev;
       switch (mode.kind) {
         case 'in':
-          if (tid === mode.thread) return { reason: 'step', threadId: tid };
+          if (tid === mode.thread) {
+            // Stepping into a VMBus send follows the packet: stop where the host handles it.
+            const bus = info.thread?.bus ?? -1;
+            let sent = false;
+            for (let i = info.traceFrom; i < info.traceTo; i++) if (this.m.trace.kind[i] === Ev.PacketToHost) sent = true;
+            const host = bus >= 0 ? this.m.buses[bus]?.state.threads.host : undefined;
+            if (sent && host !== undefined && host !== tid) {
+              (mode as { thread: number }).thread = host;
+              break;
+            }
+            return { reason: 'step', threadId: tid, ...(info.thread?.role === 'host' ? { description: 'The host handled the packet' } : {}) };
+          }
           break;
         case 'over':
           if (tid === mode.thread && (info.thread!.frames.length <= mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
@@ -412,6 +423,23 @@ export class VpciRuntime {
     }
     this.h.goTo(0);
     return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+  }
+
+  /**
+   * Runs to the entry of the guest bridge driver's attach routine (vmbus_pcib_attach,
+   * hv_pci_probe): the first stop of a session. Falls back to the start when no bus attaches.
+   */
+  runToAttachEntry(budget = 100_000): StopInfo {
+    const attach = this.m.model.attachFn;
+    for (let n = 0; n < budget; n++) {
+      const u = this.upcoming();
+      if (!u) break;
+      const top = u.thread?.frames[u.thread.frames.length - 1];
+      if (top && top.fn === attach && top.pc === 0) return { reason: 'entry', threadId: u.threadId, description: `Entry of ${attach}` };
+      if (this.h.step().kind === 'idle') break;
+    }
+    this.h.goTo(0);
+    return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Before the first step of the scenario' };
   }
 
   /** Moves to the step that recorded trace event `ev` (stopped just after it). */

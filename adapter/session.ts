@@ -157,6 +157,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
     });
+    this.ins.hist = this.rt.h;
     this.ended = false;
     this.lastTraceLength = 0;
     return undefined;
@@ -196,7 +197,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
     if (!this.rt) return;
-    if (this.launchArgs?.stopOnEntry !== false) this.stopAt({ reason: 'entry', threadId: this.rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Before the first step of the scenario' });
+    if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
 
@@ -221,7 +222,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     this.sendResponse(response);
     this.invalidate(['all']);
-    if (a.stopOnEntry !== false) this.stopAt({ reason: 'entry', threadId: this.rt!.upcoming()?.threadId ?? SCENARIO_THREAD });
+    if (a.stopOnEntry !== false) this.stopAt(this.rt!.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
 
@@ -527,7 +528,9 @@ export class VpciDebugSession extends LoggingDebugSession {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
       if (t && t.role === 'host') {
         const b = rt.m.buses[t.bus];
-        all.push(mk(0, `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`));
+        const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
+        all.push(mk(0, last ? `vsp: ${last.title}` : `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`));
+        if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`));
       } else if (t) {
         const fr = rt.m.frames(t);
         fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line)));
@@ -540,10 +543,21 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** The latest logged step of a thread at or before the current position, or -1. */
+  private lastStepOf(tid: number): number {
+    const h = this.rt!.h;
+    for (let p = this.rt!.position - 1; p >= 0; p--) if (h.thread[p] === tid) return p;
+    return -1;
+  }
+
   private frameLocals(frameId: number): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
     const f = this.frames.get(frameId);
     if (!f || !this.rt) return {};
     const t = this.rt.m.threads.find((x) => x.id === f.threadId);
+    if (t && t.role === 'host') {
+      const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
+      return last ? { t, locals: last.locals, fn: last.title } : { t };
+    }
     const fr = t?.frames[f.index];
     return fr ? { t, locals: fr.locals, fn: fr.fn } : t ? { t } : {};
   }

@@ -49,15 +49,61 @@ function lineOf(file: string, text: string): number {
   return i + 1;
 }
 
-test('launch stops on entry with the scenario thread, and the listings are written', async () => {
+test('launch stops at the entry of vmbus_pcib_attach, guest and host on separate threads', async () => {
   const s = await launchStopped();
   assert.equal(s.body.reason, 'entry');
   const th = await dc.threadsRequest();
-  assert.ok(th.body.threads.some((t) => t.name === 'scenario timeline'));
+  const names = th.body.threads.map((t) => t.name);
+  assert.ok(names.includes('scenario timeline'));
+  assert.ok(names.some((n) => /nic0: host VSP/.test(n)), names.join(', '));
+  assert.ok(names.some((n) => /nic0: vmbus mgmt taskqueue/.test(n)), names.join(', '));
   const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
-  assert.match(st.body.stackFrames[0]!.name, /boot/);
-  assert.equal(st.body.stackFrames[0]!.source?.path, SCENARIO);
-  assert.ok(readFileSync(VMBUS_PCIB, 'utf8').includes('vmbus_pcib_attach'));
+  assert.equal(st.body.stackFrames[0]!.name, 'vmbus_pcib_attach');
+  assert.equal(st.body.stackFrames[0]!.source?.path, VMBUS_PCIB);
+  const lines = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  assert.ok(lines[st.body.stackFrames[0]!.line - 1]!.trim().length > 0, 'the frame stands on a statement');
+  // The scenario timeline is its own thread, standing on the scenario's lines.
+  const sc = await dc.stackTraceRequest({ threadId: 1_000_000 });
+  assert.equal(sc.body.stackFrames[0]!.source?.path, SCENARIO);
+});
+
+test('stepping into a VMBus send shows the host handling it', async () => {
+  await launchStopped();
+  const line = lineOf(VMBUS_PCIB, 'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req');
+  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line }] });
+  const s = await (async () => {
+    const p = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.continueRequest({ threadId: 1 });
+    return p;
+  })();
+  const stepped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.stepInRequest({ threadId: s.body.threadId! });
+  const h = await stepped;
+  assert.notEqual(h.body.threadId, s.body.threadId, 'the stop moved to the host thread');
+  const st = await dc.stackTraceRequest({ threadId: h.body.threadId! });
+  assert.match(st.body.stackFrames[0]!.name, /^vsp: handle PCI_QUERY_PROTOCOL_VERSION → REVISION_MISMATCH \(0xC0000059\)/);
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const locals = (await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference })).body.variables;
+  assert.deepEqual(locals.map((v) => v.name), ['request', 'reply']);
+});
+
+test("an eject stepped through: the guest's eject work, then EJECTION_COMPLETE", async () => {
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  let stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: resolve('test/adapter/fixtures/eject.vpci'), listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  await stopped;
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_eject_device_work' }, { name: 'PCI_EJECTION_COMPLETE' }] });
+  stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const a = await stopped;
+  assert.equal(a.body.reason, 'function breakpoint');
+  assert.equal((await dc.stackTraceRequest({ threadId: a.body.threadId! })).body.stackFrames[0]!.name, 'hv_eject_device_work');
+  stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: a.body.threadId! });
+  const b = await stopped;
+  assert.equal(b.body.reason, 'function breakpoint');
+  assert.match(b.body.description ?? '', /PCI_EJECTION_COMPLETE sent to the host/);
 });
 
 test('a line breakpoint in the driver listing stops before that statement, in the named function', async () => {

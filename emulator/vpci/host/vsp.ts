@@ -125,6 +125,14 @@ export class VpciHost {
   /** Cached: the bus reads it on every guest MMIO access. */
   private statusCache: { windowBase?: number; state: string; version?: number } = { state: 'init' };
 
+  /** The config window's slot register (a debugger writing through the window saves and restores it). */
+  get slotRegister(): number {
+    return this.window.slot;
+  }
+  set slotRegister(v: number) {
+    this.window.slot = v >>> 0;
+  }
+
   get status(): { windowBase?: number; state: string; version?: number } {
     return this.statusCache;
   }

@@ -24,6 +24,7 @@ import type {
 import type { FaultAction } from '../vpci/host/faults';
 import { tokenize, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
+import { didYouMean } from './names';
 import type { ScenarioContext } from './context';
 
 export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
@@ -39,6 +40,12 @@ export const RESERVED_BUS_NAMES = ['message', 'no', 'dump'];
 /** Thrown internally to abandon a statement; never escapes the parser. */
 class StatementError {
   constructor(readonly diag: Diagnostic) {}
+}
+
+/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)` */
+function unknownWord(what: string, word: string, allowed: readonly string[]): string {
+  const hint = didYouMean(word, allowed);
+  return `unknown ${what} '${word}'${hint ? `; did you mean '${hint}'?` : ''} (expected ${allowed.join(', ')})`;
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -274,7 +281,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        fail(kw.loc, 'unknown-setting', `unknown vm setting '${kw.text}' (expected ${VM_KEYWORDS.join(', ')})`);
+        fail(kw.loc, 'unknown-setting', unknownWord('vm setting', kw.text, VM_KEYWORDS));
     }
     endStatement(`'${kw.text}'`);
   };
@@ -342,7 +349,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           break;
         }
         default:
-          fail(o.loc, 'unexpected-token', `unknown function option '${o.text}' (expected ${FUNCTION_OPTIONS.join(', ')})`);
+          fail(o.loc, 'unexpected-token', unknownWord('function option', o.text, FUNCTION_OPTIONS));
       }
     }
     f.loc = spanLoc(kw.loc, end);
@@ -363,7 +370,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       } else if (kw.text === 'function') {
         bus.functions.push(functionDecl(kw));
       } else {
-        fail(kw.loc, 'unknown-setting', `unknown bus item '${kw.text}' (expected function, instance)`);
+        fail(kw.loc, 'unknown-setting', unknownWord('bus item', kw.text, ['function', 'instance']));
       }
       endStatement(`'${kw.text}'`);
     });
@@ -406,7 +413,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       case 'vanish':
         return { kind: 'vanish' };
     }
-    return fail(a.loc, 'unknown-action', `unknown fault action '${a.text}' (expected ${FAULT_ACTIONS.join(', ')})`);
+    return fail(a.loc, 'unknown-action', unknownWord('fault action', a.text, FAULT_ACTIONS));
   };
   const event = (at: Token): TimelineEvent => {
     const time = duration('the event time').value;
@@ -469,7 +476,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        return fail(kw.loc, 'unknown-event', `unknown event '${kw.text}' (expected ${EVENT_KEYWORDS.join(', ')})`);
+        return fail(kw.loc, 'unknown-event', unknownWord('event', kw.text, EVENT_KEYWORDS));
     }
     e.loc = spanLoc(at.loc, last.loc);
     return e;
@@ -553,7 +560,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           return expected("'delivered' or 'undeliverable'", o);
         }
       } else {
-        return fail(w.loc, 'unknown-expectation', `unknown expectation '${w.text}' (expected ${BUS_STATES.join(', ')}, version, msix, vector)`);
+        return fail(w.loc, 'unknown-expectation', unknownWord('expectation', w.text, [...BUS_STATES, 'version', 'msix', 'vector']));
       }
     }
     e.loc = spanLoc(ex.loc, last.loc);
@@ -595,7 +602,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           expectations.push(expectation(kw));
           break;
         default:
-          fail(kw.loc, 'unknown-statement', `unknown statement '${kw.text}' (expected ${TOP_KEYWORDS.join(', ')})`);
+          fail(kw.loc, 'unknown-statement', unknownWord('statement', kw.text, TOP_KEYWORDS));
       }
       endStatement('the statement');
       if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");

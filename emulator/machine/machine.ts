@@ -293,12 +293,28 @@ export class Machine {
         s.steps++;
         if (t.role === 'host') {
           const b = this.buses[t.bus]!;
-          b.hostStep(t);
+          try {
+            b.hostStep(t);
+          } catch (e) {
+            this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `host model error: ${e instanceof Error ? e.message : String(e)}`);
+            t.status = 'done';
+          }
           return { kind: 'thread', thread: t, traceFrom: from, traceTo: this.trace.length };
         }
         const b = this.buses[t.bus]!;
         const kernel = b.kernelFor(t);
-        const o = stepThread(this.program, kernel, t, s.now);
+        let o: ReturnType<typeof stepThread>;
+        try {
+          o = stepThread(this.program, kernel, t, s.now);
+        } catch (e) {
+          // A defect in a driver model must not take the run (or the debugger) down: the thread
+          // stops, and the trace says where and why.
+          const where = t.frames[t.frames.length - 1]?.fn ?? t.name;
+          this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `model error in ${where} (thread ${t.name}): ${e instanceof Error ? e.message : String(e)}`);
+          t.status = 'done';
+          t.frames.length = 0;
+          return { kind: 'thread', thread: t, depth: 0, traceFrom: from, traceTo: this.trace.length };
+        }
         if (t.status === 'done' && t.role !== 'driver') b.onThreadDone(t);
         const r: StepInfo = { kind: 'thread', thread: t, depth: o.depth, traceFrom: from, traceTo: this.trace.length };
         if (o.fn !== undefined) r.fn = o.fn;

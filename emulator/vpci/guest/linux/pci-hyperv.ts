@@ -842,11 +842,12 @@ export function pciHypervFunctions(): D[] {
     signature: ['static u16', 'hv_pcifront_get_vendor_id(struct hv_pci_dev *hpdev)'],
     params: ['wslot'],
     body: [
+      // Once the bus is torn down the window is gone: an unmapped MMIO read returns all-ones.
       S('writel(hpdev->desc.win_slot.slot, hpdev->hbus->cfg_addr); mb();', (k, l) => {
-        k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.wslot);
+        if (k.sc.hbus.mem_config) k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.wslot);
       }),
       S('ret = readw(hpdev->hbus->cfg_addr + CFG_PAGE_OFFSET + PCI_VENDOR_ID); mb();', (k, l) => {
-        l.ret = k.mmioRead(k.sc.hbus.mem_config.start + CFG_PAGE_OFFSET, 2);
+        l.ret = k.sc.hbus.mem_config ? k.mmioRead(k.sc.hbus.mem_config.start + CFG_PAGE_OFFSET, 2) : 0xffff;
       }),
       S('return ret;', (_k, l) => ret(l.ret)),
     ],

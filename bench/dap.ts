@@ -18,7 +18,6 @@ const BUNDLE = join(ROOT, 'dist', 'adapter.js');
 const ADAPTER: string[] = existsSync(BUNDLE) ? [BUNDLE] : ['--import', 'tsx', join(ROOT, 'adapter', 'main.ts')];
 const CX3 = join(ROOT, 'test', 'adapter', 'fixtures', 'cx3.vpci');
 const dir = mkdtempSync(join(tmpdir(), 'vpci-bench-dap-'));
-const LISTINGS = join(dir, 'listings');
 
 /** A scenario long enough that `next` never runs off its end during the bench: thousands of timeline items. */
 const LONG = join(dir, 'long.vpci');
@@ -95,7 +94,7 @@ class StdioClient {
   async launch(scenario: string): Promise<Msg> {
     await this.request('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true });
     const stopped = this.event('stopped');
-    await this.request('launch', { scenario, listingsDir: LISTINGS, stopOnEntry: true });
+    await this.request('launch', { scenario, stopOnEntry: true }); // the shipped listings/ folder, as VS Code launches it
     await this.request('configurationDone');
     return stopped;
   }

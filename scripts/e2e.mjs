@@ -45,8 +45,15 @@ for (const d of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, joi
 writeFileSync(join(RUN, 'cs-config.yaml'), `bind-addr: 127.0.0.1:${PORT}\nauth: none\ncert: false\n`);
 const csArgs = ['--config', join(RUN, 'cs-config.yaml'), '--user-data-dir', join(RUN, 'user-data'), '--extensions-dir', join(RUN, 'extensions')];
 
-// Workspace: one scenario of ours so Explorer has something; the journeys open the bundled example.
+// Workspace: the journeys open the bundled example (journey 1); launch.json runs the same
+// example on the Linux guest model (journey 7, compare guests).
 writeFileSync(join(RUN, 'workspace', 'README.txt'), 'vPCI Lab end-to-end workspace\n');
+mkdirSync(join(RUN, 'workspace', '.vscode'), { recursive: true });
+const installedExample = join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'examples', 'quickstart.vpci');
+writeFileSync(
+  join(RUN, 'workspace', '.vscode', 'launch.json'),
+  JSON.stringify({ version: '0.2.0', configurations: [{ type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }, { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true }] }, null, 2),
+);
 writeFileSync(
   join(RUN, 'user-data/User/settings.json'),
   JSON.stringify(

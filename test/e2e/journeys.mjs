@@ -141,6 +141,28 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   log(`listing language: ${lang}`);
 });
 
+// Journey 2: step through attach.
+step('Step Over moves through the attach routine in the listing', async (page) => {
+  const line = async () => (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+  const before = await line();
+  for (let i = 0; i < 2; i++) {
+    const b = await line();
+    await page.keyboard.press('F10');
+    await page.waitForFunction(
+      (x) => {
+        const r = document.querySelector('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused');
+        return r && r.innerText.replace(/\s+/g, ' ') !== x;
+      },
+      b,
+      { timeout: 10000 },
+    );
+  }
+  const after = await line();
+  log(`step over: ${before} → ${after}`);
+  if (!/vmbus_pcib_attach|hv_pci_probe/.test(after) || after === before) throw new Error(`did not step within the attach routine: ${before} → ${after}`);
+  await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
+});
+
 // Journey 4: inspect BARs and the MSI-X table.
 step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
   // scopes: 'Locals: <fn>', 'Bus nic0', 'Device nic0/00.0: <title>', Interrupts, VMBus, Scenario.
@@ -224,6 +246,35 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
 });
 
 step('Debug: Stop ends the session', async (page) => {
+  await command(page, 'Debug: Stop');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
+});
+
+// Journey 7 (compare guests) and 5 (hot plug): the same scenario on the Linux driver model,
+// run to its end: nic1 is ejected, and the sequence shows the eject handshake.
+step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows in topology and sequence', async (page) => {
+  await command(page, 'Debug: Select and Start Debugging');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vPCI: quickstart on Linux' }).first();
+  await row.waitFor({ timeout: 10000 });
+  await row.click();
+  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+  await openPane(page, 'Call Stack');
+  await page.locator('.debug-call-stack .monaco-list-row').first().waitFor({ timeout: 20000 });
+  await command(page, 'Debug: Continue');
+  const end = page.locator('.debug-call-stack .monaco-list-row', { hasText: /finished|nothing is left/i }).first();
+  await end.waitFor({ timeout: 30000 });
+  const threads = await rowTexts(page, '.debug-call-stack');
+  log(`linux threads: ${JSON.stringify(threads.slice(0, 8))}`);
+  if (threads.some((r) => /vmbus_pcib/.test(r))) throw new Error('FreeBSD threads in a Linux run');
+  await openPane(page, 'vPCI Topology');
+  await command(page, 'vPCI: Show Message Sequence');
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await frame.locator('.arrow').first().waitFor({ timeout: 20000 });
+  log(`linux sequence: ${await frame.locator('#count').innerText()}`);
+  // the view follows the tail: the eject handshake is among the last packets
+  await frame.locator('.arrow .label', { hasText: /EJECT/ }).first().waitFor({ timeout: 10000 });
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });
+  log(`linux topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

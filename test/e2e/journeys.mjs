@@ -260,6 +260,15 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
   await openPane(page, 'Call Stack');
   await page.locator('.debug-call-stack .monaco-list-row').first().waitFor({ timeout: 20000 });
+  // Journey 3's data breakpoint persisted across sessions: it stops the Linux driver too
+  await command(page, 'Debug: Continue');
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  await hit.waitFor({ timeout: 30000 });
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci|pci-hyperv/ }).first().waitFor({ timeout: 10000 });
+  log(`persisted data breakpoint stops the Linux driver: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
+  await page.screenshot({ path: join(OUT, 'linux-data-breakpoint.png') });
+  await openPane(page, 'Breakpoints');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).locator('input[type="checkbox"]').first().uncheck();
   await command(page, 'Debug: Continue');
   const end = page.locator('.debug-call-stack .monaco-list-row', { hasText: /finished|nothing is left/i }).first();
   await end.waitFor({ timeout: 30000 });
@@ -274,7 +283,9 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   // the view follows the tail: the eject handshake is among the last packets
   await frame.locator('.arrow .label', { hasText: /EJECT/ }).first().waitFor({ timeout: 10000 });
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });
-  log(`linux topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
+  const topo = (await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+  log(`linux topology: ${JSON.stringify(topo)}`);
+  if (!topo.some((r) => /^nic1\s*(detached|ejected|removed|gone)/.test(r))) throw new Error('nic1 is not shown as ejected in vPCI Topology');
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

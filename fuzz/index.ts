@@ -2,10 +2,13 @@
 // Runs each fuzz target for N seconds (default 10) or a fixed iteration count,
 // prints iterations/s and units/s (packets/s for the host), and exits 1 on the
 // first failure with its seed and a command that replays it.
+// Targets run in a child process watched for hangs: a batch with no progress for
+// max(60 s, 3 × N s) (FUZZ_HANG_MS overrides the 60 s) is killed and reported.
 // Targets: host (VSP packet parser), guest (completion parser, whole machines),
 // wire (protocol codec), dap (request surface), scenario (language), lsp
 // (language server). --strict also fails the DAP target on handlers that
 // threw or answered twice (reported as findings otherwise).
+import { spawn } from 'node:child_process';
 import { fuzzHost } from './host';
 import { fuzzGuest } from './guest';
 import { fuzzDap } from './dap';
@@ -52,6 +55,7 @@ export function targets(o: { strict?: boolean } = {}): Target[] {
 }
 
 interface Args {
+  child: boolean;
   seconds: number;
   iterations?: number;
   seed: number;
@@ -60,7 +64,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seconds: 10, seed: (Date.now() ^ (process.pid << 16)) >>> 0, strict: false, names: [] };
+  const a: Args = { child: false, seconds: 10, seed: (Date.now() ^ (process.pid << 16)) >>> 0, strict: false, names: [] };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i]!;
     const val = (): number => {
@@ -73,6 +77,7 @@ function parseArgs(argv: string[]): Args {
     else if (x.startsWith('--iterations')) a.iterations = Math.floor(val());
     else if (x.startsWith('--seed')) a.seed = val() >>> 0;
     else if (x === '--strict') a.strict = true;
+    else if (x === '--child') a.child = true;
     else if (x.startsWith('-')) throw new Error(`unknown option ${x}`);
     else a.names.push(x);
   }
@@ -105,6 +110,7 @@ async function main(): Promise<number> {
       const n = a.iterations !== undefined ? a.iterations : batch;
       const seed = batchSeed(a.seed, k);
       const b0 = performance.now();
+      if (a.child) console.log(`${BATCH} ${t.name} ${seed} ${n}`);
       const r = await t.run(seed, n);
       iterations += r.iterations;
       units += r.units;
@@ -135,7 +141,53 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
+// ---- hang watchdog -----------------------------------------------------------------------------
+// A synchronous hang blocks the process it happens in, so the targets run in a
+// child (`--child`) that announces each batch; the parent relays its output and
+// kills it when one batch runs far past its time, reporting that batch's seed.
+
+const BATCH = '@fuzz-batch';
+
+function watch(argv: string[], seconds: number): Promise<number> {
+  const limitMs = Math.max(Number(process.env.FUZZ_HANG_MS) || 60_000, seconds * 3000);
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [...process.execArgv, __filename, ...argv, '--child'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let last: string[] | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let hung = false;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        hung = true;
+        const [, target, seed, n] = last ?? [];
+        console.log(`\nFAIL ${target ?? '?'}: no progress for ${limitMs / 1000} s (a hang) in a batch of ${n} iteration(s)`);
+        console.log(`  replay: npm run fuzz -- --seed ${seed} --iterations ${n} ${target ?? ''}`);
+        child.kill('SIGKILL');
+      }, limitMs);
+    };
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString('utf8');
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.startsWith(BATCH)) {
+          last = line.split(' ');
+          arm();
+        } else console.log(line);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (buf) console.log(buf);
+      res(hung ? 1 : (code ?? 1));
+    });
+  });
+}
+
+const argv = process.argv.slice(2);
+(argv.includes('--child') ? main() : watch(argv, parseArgs(argv).seconds)).then(
   (code) => process.exit(code),
   (e) => {
     console.error(errText(e));

@@ -60,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const onActive = (s: vscode.DebugSession | undefined) => {
     void vscode.commands.executeCommand('setContext', 'vpci.sessionActive', s?.type === DEBUG_TYPE);
     void topology.refresh();
-    void sequence.reset(s);
+    // the sequence keeps showing an ended session's packets until the next vpci session
+    if (s?.type === DEBUG_TYPE) void sequence.reset(s);
   };
   sub(vscode.debug.onDidChangeActiveDebugSession(onActive));
   sub(vscode.debug.onDidTerminateDebugSession(() => onActive(vscode.debug.activeDebugSession)));

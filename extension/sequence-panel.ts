@@ -76,7 +76,12 @@ export class SequencePanel implements vscode.Disposable {
     if (!s || !this.panel) return;
     try {
       if (m.type === 'need') {
-        const r = (await s.customRequest(REQ.messages, { from: m.from, count: m.count })) as MessagesResponse;
+        // after the session ended the pages already shown stay; others cannot be read any more
+        const r = (await s.customRequest(REQ.messages, { from: m.from, count: m.count }).then(
+          (x) => x,
+          () => undefined,
+        )) as MessagesResponse | undefined;
+        if (!r) return;
         void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items });
         if (r.total !== this.total) await this.update(r.total);
       } else if (m.type === 'select') {

@@ -209,6 +209,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
       shown.clear();
       selected = -1;
       total = 0;
+      detail.hidden = true;
       drawHeader();
       setTotal(m.total);
     } else if (m.type === 'total') {

@@ -16,7 +16,10 @@ import { rng, hex, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 const GUID = '5e1e2f3a-1b2c-4d5e-8f90-0123456789ab';
 const BASE = 0x42490000;
 /** Every vPCI message type number the protocol defines (spec §2; pci-hyperv.c enum pci_message_type), plus two past the end. */
-const TYPES = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e];
+const TYPES_ALL = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e];
+/** Without QUERY_PROTOCOL_VERSION (0x13): renegotiation after ready is fatal by design, so it is sent rarely. */
+const TYPES = TYPES_ALL.filter((t) => t !== 0x13);
+const anyType = (r: Rng): number => BASE + (r.chance(0.05) ? r.pick(TYPES_ALL) : r.pick(TYPES));
 
 /** Valid guest requests for win_slot `w` (and a few for w+1, an unknown slot). */
 function validRequests(r: Rng, versions: readonly number[]): Uint8Array[] {
@@ -43,9 +46,9 @@ function validRequests(r: Rng, versions: readonly number[]): Uint8Array[] {
 /** One payload: a valid request, a mutated one (bit flips, truncation, extension, type swap) or random bytes. */
 function payloadFor(r: Rng, p: HostProfile): Uint8Array {
   const mode = r.int(10);
-  if (mode < 3) return r.pick(validRequests(r, p.versions));
+  if (mode < 3) return r.pick(validRequests(r, p.versions).slice(r.chance(0.9) ? 2 : 0));
   if (mode < 8) {
-    let b = r.pick(validRequests(r, [...p.versions, 0x10000, 0x20001, r.int(0x7fffffff)])).slice();
+    let b = r.pick(validRequests(r, [...p.versions, 0x10000, 0x20001, r.int(0x7fffffff)]).slice(r.chance(0.9) ? 2 : 0)).slice();
     const m = r.int(5);
     if (m === 0) for (let k = 1 + r.int(3); k > 0; k--) b[r.int(b.length)]! ^= 1 << r.int(8);
     else if (m === 1) b = b.subarray(0, r.int(b.length));
@@ -54,21 +57,21 @@ function payloadFor(r: Rng, p: HostProfile): Uint8Array {
       x.set(b);
       x.set(r.bytes(x.length - b.length), b.length);
       b = x;
-    } else if (m === 3 && b.length >= 4) new DataView(b.buffer, b.byteOffset).setUint32(0, BASE + r.pick(TYPES), true);
+    } else if (m === 3 && b.length >= 4) new DataView(b.buffer, b.byteOffset).setUint32(0, anyType(r), true);
     else if (b.length >= 8) new DataView(b.buffer, b.byteOffset).setUint32(4, r.pick([0, 1, 0xff, 0xffffffff, r.int(0x100000000)]), true);
     return b;
   }
   const b = r.bytes(r.int(r.chance(0.1) ? 2000 : 200));
-  if (b.length >= 4 && r.chance(0.7)) new DataView(b.buffer).setUint32(0, BASE + r.pick(TYPES), true);
+  if (b.length >= 4 && r.chance(0.7)) new DataView(b.buffer).setUint32(0, anyType(r), true);
   return b;
 }
 
 /** A whole VMBus packet: usually a well-formed descriptor; sometimes a broken one. */
 function packetFor(r: Rng, p: HostProfile, txid: number): Uint8Array {
   const payload = payloadFor(r, p);
-  const type = r.chance(0.9) ? PKT_DATA_INBAND : r.pick([PKT_COMPLETION, PKT_DATA_USING_GPA_DIRECT, 0, 0xffff]);
+  const type = r.chance(0.99) ? PKT_DATA_INBAND : r.pick([PKT_COMPLETION, PKT_DATA_USING_GPA_DIRECT, 0, 0xffff]);
   const pkt = encodePacket({ type, flags: r.chance(0.8) ? 1 : r.int(4), transactionId: BigInt(txid), payload });
-  const m = r.int(20);
+  const m = r.int(150);
   if (m === 0) return pkt.subarray(0, r.int(pkt.length)); // short descriptor or payload
   if (m === 1) {
     const v = new DataView(pkt.buffer, pkt.byteOffset);
@@ -119,6 +122,7 @@ function internalErrors(t: Trace, from: number): string[] {
 export function fuzzHost(seed: number, iterations: number): FuzzRun {
   const failures: FuzzFailure[] = [];
   let packets = 0;
+  let inReady = 0;
   for (let it = 0; it < iterations && !failures.length; it++) {
     const s = (seed + it * 0x9e3779b1) >>> 0;
     const r = rng(s);
@@ -133,13 +137,15 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
       fail(`building the host threw ${String(e)}`);
       break;
     }
-    if (r.chance(0.7)) {
+    if (r.chance(0.8)) {
       // Start from a negotiated, D0 host most of the time so the per-device handlers are reached.
       x.host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 1n, payload: G.queryProtocolVersion(profile.versions[r.int(profile.versions.length)]!) }));
       x.host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 2n, payload: G.d0Entry(0xf8000000) }));
     }
     const n = 20 + r.int(180);
+    let afterEnd = 3; // a failed or ejected channel only drops packets: check a few, then start a new session
     for (let i = 0; i < n; i++) {
+      if (x.host.status.state === 'fatal' || x.host.status.state === 'ejected') if (afterEnd-- === 0) break;
       const tr0 = x.trace.length;
       let what: string;
       try {
@@ -177,6 +183,7 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
           what = `packet ${hex(pkt)}`;
           log.push(what);
           packets++;
+          if (x.host.status.state === 'ready') inReady++;
           x.host.handlePacket(pkt);
           x.time.now += 1000;
         }
@@ -191,5 +198,5 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
       }
     }
   }
-  return { iterations, units: packets, unitName: 'packets', failures };
+  return { iterations, units: packets, unitName: 'packets', failures, counts: { inReady } };
 }

@@ -19,10 +19,12 @@ test('rng: same seed, same stream; different seeds differ', () => {
   assert.notDeepEqual(Array.from({ length: 8 }, () => rng(43).int(1000)), xs);
 });
 
-test('host fuzz (seed 1, 60 sessions over every profile): no throw, invariants hold after each packet', () => {
-  const r = fuzzHost(1, 60);
+test('host fuzz (seed 1, 120 sessions over every profile): no throw, invariants hold after each packet', () => {
+  const r = fuzzHost(1, 120);
   assert.deepEqual(r.failures, [], show(r));
-  assert.ok(r.units > 3000, `only ${r.units} packets`);
+  assert.ok(r.units > 1000, `only ${r.units} packets`);
+  // Most packets must reach a negotiated host (not a channel that already failed).
+  assert.ok(r.counts!.inReady! > r.units / 2, `only ${r.counts!.inReady} of ${r.units} packets reached a ready host`);
 });
 
 test('guest fuzz scenarios load for every guest model, and faults fire', () => {

@@ -6,6 +6,9 @@
 // Never throws: a bad pointer or a looped list is printed the way lspci prints it.
 
 import type { PciIds } from './pci-ids';
+import { Cfg, hex, pm } from './lspci-decode-util';
+import { expressDetails, expressHeader, expressType, type ExpressContext } from './lspci-decode-pcie';
+import { capAer, capL1pm, capLtr, capSecondaryPcie, capVc } from './lspci-decode-ecaps';
 
 export interface DecodeBarSize {
   index: number | 'rom';
@@ -95,25 +98,11 @@ export function decodeLspci(bytes: Uint8Array, opts: DecodeOptions): string {
     out.push(...regions(c, cmd, htype === 0 ? 6 : 2, opts.bars));
     out.push(...rom(c, cmd, htype === 0 ? 0x30 : 0x38, opts.bars));
   }
-  if (status & 0x10) out.push(...caps(c));
+  if (status & 0x10) {
+    const ctx: ExpressContext = { hasMemBar: hasMemoryBar(c, htype), isDev0Fn0: /(^|:)00\.0$/.test(opts.address) };
+    out.push(...caps(c, ctx));
+  }
   return out.join('\n') + '\n';
-}
-
-/** Config bytes, reading 0 past the end of the dump. */
-class Cfg {
-  constructor(readonly bytes: Uint8Array) {}
-  has(off: number, n: number): boolean {
-    return off + n <= this.bytes.length;
-  }
-  b(off: number): number {
-    return off < this.bytes.length ? this.bytes[off] : 0;
-  }
-  w(off: number): number {
-    return this.b(off) | (this.b(off + 1) << 8);
-  }
-  l(off: number): number {
-    return (this.w(off) | (this.w(off + 2) << 16)) >>> 0;
-  }
 }
 
 function vendorDevice(ids: PciIds | undefined, v: number, d: number): string {
@@ -193,11 +182,12 @@ export function formatSize(n: number): string {
 
 // --- Capabilities ---------------------------------------------------------------------
 
-function caps(c: Cfg): string[] {
+function caps(c: Cfg, ctx: ExpressContext): string[] {
   const out: string[] = [];
   const seen = new Set<number>();
   let where = c.b(0x34) & ~3;
   let express = false;
+  let type = -1;
   while (where) {
     let s = '\tCapabilities: ';
     if (!c.has(where, 4)) {
@@ -234,8 +224,9 @@ function caps(c: Cfg): string[] {
         out.push(s + `Vendor Specific Information: Len=${hex(c.b(where + 2), 2)} <?>`);
         break;
       case 0x10:
-        out.push(s + capExpressHeader(cap));
+        out.push(s + expressHeader(cap), ...expressDetails(c, where, cap, ctx));
         express = true;
+        type = expressType(cap);
         break;
       case 0x11: {
         const table = c.l(where + 4);
@@ -252,7 +243,7 @@ function caps(c: Cfg): string[] {
     }
     where = next;
   }
-  if (express && c.has(0x100, 4)) out.push(...extCaps(c));
+  if (express && c.has(0x100, 4)) out.push(...extCaps(c, type));
   return out;
 }
 
@@ -303,22 +294,6 @@ function capMsi(c: Cfg, where: number, ctrl: number, s: string): string[] {
   return out;
 }
 
-function capExpressHeader(cap: number): string {
-  const type = (cap >> 4) & 0xf;
-  const names: Record<number, string> = {
-    0x0: 'Endpoint',
-    0x1: 'Legacy Endpoint',
-    0x4: 'Root Port (Slot' + pm(cap & 0x100) + ')',
-    0x5: 'Upstream Port',
-    0x6: 'Downstream Port (Slot' + pm(cap & 0x100) + ')',
-    0x7: 'PCI-Express to PCI/PCI-X Bridge',
-    0x8: 'PCI/PCI-X to PCI-Express Bridge',
-    0x9: 'Root Complex Integrated Endpoint',
-    0xa: 'Root Complex Event Collector',
-  };
-  return `Express (v${cap & 0xf}) ${names[type] ?? `Unknown type ${type}`}, MSI ${hex((cap >> 9) & 0x1f, 2)}`;
-}
-
 // --- Extended capabilities (from 0x100; only in 4096-byte dumps) ----------------------
 
 const EXT_CAP_NAMES: Record<number, string> = {
@@ -359,7 +334,7 @@ const EXT_CAP_NAMES: Record<number, string> = {
   0x29: 'Native PCIe Enclosure Management <?>',
 };
 
-function extCaps(c: Cfg): string[] {
+function extCaps(c: Cfg, type: number): string[] {
   const out: string[] = [];
   const seen = new Set<number>();
   let where = 0x100;
@@ -376,6 +351,22 @@ function extCaps(c: Cfg): string[] {
     }
     seen.add(where);
     switch (id) {
+      case 0x01:
+        out.push(s + 'Advanced Error Reporting', ...capAer(c, where, type));
+        break;
+      case 0x02:
+      case 0x09:
+        out.push(s + 'Virtual Channel', ...capVc(c, where));
+        break;
+      case 0x18:
+        out.push(s + 'Latency Tolerance Reporting', ...capLtr(c, where));
+        break;
+      case 0x19:
+        out.push(s + 'Secondary PCI Express', ...capSecondaryPcie(c, where));
+        break;
+      case 0x1e:
+        out.push(s + 'L1 PM Substates', ...capL1pm(c, where));
+        break;
       case 0x03: {
         const lo = c.l(where + 4);
         const hi = c.l(where + 8);
@@ -445,16 +436,22 @@ function capSriov(c: Cfg, where: number): string[] {
   return out;
 }
 
+/** pciutils device_has_memory_space_bar on a dump: a non-zero BAR value that is not I/O. */
+function hasMemoryBar(c: Cfg, htype: number): boolean {
+  const count = htype === 0 ? 6 : htype === 1 ? 2 : htype === 2 ? 1 : 0;
+  for (let i = 0; i < count; i++) {
+    const x = c.l(0x10 + 4 * i);
+    if (!x || x === 0xffffffff) continue;
+    if (!(x & 1)) return true;
+    // A 64-bit memory BAR's upper half is part of it, not a BAR of its own.
+  }
+  return false;
+}
+
 // --- helpers --------------------------------------------------------------------------
 
 function flags(v: number, bits: [number, string][]): string {
   return bits.map(([bit, name]) => name + pm(v & (1 << bit))).join(' ');
 }
 
-function pm(x: number | boolean): string {
-  return x ? '+' : '-';
-}
 
-function hex(n: number, width: number): string {
-  return (n >>> 0).toString(16).padStart(width, '0');
-}

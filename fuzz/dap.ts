@@ -8,7 +8,7 @@
 // tried to answer twice as `doubles`; both are printed as findings, and are
 // failures under `strict`.
 import { PassThrough } from 'node:stream';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { VpciDebugSession } from '../adapter/session';
@@ -196,6 +196,9 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 export async function fuzzDap(seed: number, iterations: number, o: { strict?: boolean } = {}): Promise<FuzzRun> {
   const failures: FuzzFailure[] = [];
   const listingsDir = mkdtempSync(join(tmpdir(), 'vpci-fuzz-listings-'));
+  // A long scenario, so `continue` spans many run chunks and requests land while the machine runs.
+  const long = join(listingsDir, 'long.vpci');
+  writeFileSync(long, readFileSync(SCENARIO, 'utf8') + Array.from({ length: 8_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
   const refs: Refs = { threads: [], frames: [], vars: [], mem: [], names: [], dataIds: [], listing: join(listingsDir, 'freebsd', 'vmbus_pcib.c') };
   let requests = 0;
   let threw = 0;
@@ -235,7 +238,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
       try {
         await send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsMemoryReferences: true });
         const launch = r.chance(0.9)
-          ? { scenario: SCENARIO, listingsDir, stopOnEntry: r.chance(0.85) }
+          ? { scenario: r.chance(0.7) ? SCENARIO : long, listingsDir, stopOnEntry: r.chance(0.85) }
           : r.pick<unknown>([{}, { scenario: '/nonexistent.vpci' }, { scenario: 42 }, { scenario: SCENARIO, guest: 'plan9', listingsDir }, { scenario: SCENARIO, host: 'x', listingsDir }]);
         await send('launch', launch);
         await send('configurationDone', {});
@@ -248,6 +251,14 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
           }
           const [cmd, args] = randomRequest(r, refs);
           const p = send(cmd, args);
+          if (cmd === 'continue' || cmd === 'next' || cmd === 'stepIn') {
+            // A burst right behind a resume: these reach the session while it runs.
+            log.push('(burst without waiting)');
+            for (let k = 2 + r.int(5); k > 0; k--) {
+              const [c2, a2] = randomRequest(r, refs);
+              void send(c2, a2);
+            }
+          }
           // Mostly wait; sometimes fire the next request at once (requests while running).
           if (r.chance(0.7)) {
             const got = await withTimeout(p, RESPONSE_TIMEOUT_MS);

@@ -85,7 +85,7 @@ export function capVc(c: Cfg, where: number): string[] {
     const rsta = c.w(pos + 10);
     const patPos = bits(rcap, 24, 8);
     out.push(
-      `\t\tVC${i}:\tCaps:\tPATOffset=${hex(patPos, 2)} MaxTimeSlots=${bits(rcap, 16, 6) + 1} RejSnoopTrans${pm(rcap & 0x8000)}`,
+      `\t\tVC${i}:\tCaps:\tPATOffset=${hex(patPos, 2)} MaxTimeSlots=${bits(rcap, 16, 7) + 1} RejSnoopTrans${pm(rcap & 0x8000)}`,
       `\t\t\tArb:${arbList(rcap, VC_ARB)}`,
       `\t\t\tCtrl:\tEnable${pm(rctrl & 0x80000000)} ID=${bits(rctrl, 24, 3)} ArbSelect=${table(VC_ARB, bits(rctrl, 17, 3))} TC/VC=${hex(rctrl & 0xff, 2)}`,
       `\t\t\tStatus:\tNegoPending${pm(rsta & 2)} InProgress${pm(rsta & 1)}`,

@@ -1,6 +1,7 @@
 // decodeLspci against real pciutils: each dump (and each catalog function) is written
 // with exportLspci, read back by `lspci -F tmp -vvv -nn`, and the lines both print for
-// the header, Command/Status, BARs, ROM, capability headers, MSI and MSI-X are compared.
+// the header, Command/Status, BARs, ROM, capabilities and their -vvv detail lines (PM,
+// MSI, MSI-X, Express, AER, VC, LTR, L1SS, Secondary PCIe, ARI, SR-IOV) are compared.
 // Also compared with the stored reference output data/devices/*.lspci-vvv.txt
 // (lspci 3.9.0, pci.ids 2023.04.10), which needs no lspci here.
 import { test } from 'node:test';
@@ -36,6 +37,14 @@ const COMPARED = [
   /^\t\t(ARICap|ARICtl|IOVCap|IOVCtl|IOVSta|Initial VFs|VF offset|Supported Page Size|VF Migration):/,
   /^\t\tRegion \d: Memory at [0-9a-f]{16}/, // SR-IOV VF BARs
   /^\t\t(Flags: PMEClk|Status: D\d)/, // PM
+  // PCI Express (lspci-decode-pcie.ts), including the continuation lines.
+  /^\t\t(DevCap|DevCtl|DevSta|LnkCap|LnkCtl|LnkSta|SltCap|SltCtl|SltSta|RootCap|RootCtl|RootSta|DevCap2|DevCtl2|LnkCap2|LnkCtl2|LnkSta2):/,
+  /^\t\t\t ?\S/,
+  // Extended capabilities (lspci-decode-ecaps.ts) and VPD.
+  /^\t\t(UESta|UEMsk|UESvrt|CESta|CEMsk|AERCap|HeaderLog|RootCmd|ErrorSrc):/,
+  /^\t\t(Caps|Arb|Ctrl|Status|VC\d):\t/,
+  /^\t\t(Max snoop latency|Max no snoop latency|L1SubCap|L1SubCtl1|L1SubCtl2|LnkCtl3|LaneErrStat):/,
+  /^\t\tNot readable$/,
 ];
 
 function picked(text: string): string[] {
@@ -73,6 +82,22 @@ test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump, line f
     const ours = picked(decodeLspci(d.bytes, { address: d.address, ids, numeric: true }));
     const ref = picked(readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8'));
     assert.deepEqual(ours, ref, d.name);
+  }
+});
+
+test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump in full (Express, AER, DSN, VPD, VC, LTR, L1SS, …)', () => {
+  for (const d of dumps()) {
+    const ours = decodeLspci(d.bytes, { address: d.address, ids, numeric: true }).split('\n');
+    const ref = readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8').replace(/\n+$/, '\n').split('\n');
+    assert.deepEqual(ours, ref, d.name);
+  }
+});
+
+test('full real lspci -F -vvv -nn output equals the decode for every dump', { skip: SKIP }, () => {
+  for (const d of dumps()) {
+    const real = realLspci(exportLspci(d.bytes, d.address, 'Device'), ['-vvv', '-nn']);
+    const ours = decodeLspci(d.bytes, { address: d.address, ids, numeric: true });
+    assert.deepEqual(ours.split('\n'), real.replace(/\n+$/, '\n').split('\n'), d.name);
   }
 });
 

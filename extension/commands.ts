@@ -50,7 +50,15 @@ async function target(arg: unknown): Promise<{ s: vscode.DebugSession; bus: stri
   return t ? { s, ...t } : undefined;
 }
 
+const LSPCI_SCHEME = 'vpci-lspci';
+const lspciTexts = new Map<string, string>();
+let lspciSeq = 0;
+
 export function registerCommands(context: vscode.ExtensionContext, topology: TopologyProvider): void {
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(LSPCI_SCHEME, { provideTextDocumentContent: (uri) => lspciTexts.get(uri.toString()) ?? '' }),
+    vscode.workspace.onDidCloseTextDocument((d) => d.uri.scheme === LSPCI_SCHEME && lspciTexts.delete(d.uri.toString())),
+  );
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   reg('vpci.openExample', async () => {
@@ -105,7 +113,10 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     const t = await target(arg);
     if (!t) return;
     const r = (await t.s.customRequest(REQ.lspci, { bus: t.bus, wslot: t.wslot })) as LspciResponse;
-    const doc = await vscode.workspace.openTextDocument({ content: r.text, language: 'plaintext' });
+    // a read-only document (no "save changes?" when it is closed)
+    const uri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${t.wslot}.lspci.txt`, query: String(++lspciSeq) });
+    lspciTexts.set(uri.toString(), r.text);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   });
 

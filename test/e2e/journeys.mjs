@@ -228,6 +228,12 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
   await expand(page, /^\s*BARs\s*\d/, pane);
   await pane.locator('.monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
   log(`topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
+  // the function row's inline "Show lspci" action opens the adapter's lspci -vvv text
+  const fnRow = pane.locator('.monaco-list-row').filter({ hasText: /\b[0-9a-f]{2}\.[0-7]\b/ }).first();
+  await fnRow.hover();
+  await fnRow.locator('.action-label[aria-label="Show lspci"]').click();
+  await page.locator('.editor-instance .view-lines', { hasText: /Ethernet\scontroller/ }).first().waitFor({ timeout: 10000 });
+  log('Show lspci opened the function\'s lspci text');
 });
 
 // Journey 7: message sequence.

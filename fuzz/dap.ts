@@ -41,11 +41,19 @@ class Conn {
   readonly problems: string[] = [];
   readonly responses: Msg[] = [];
   readonly doubles: string[] = [];
+  handledWhileRunning = 0;
 
   constructor() {
     this.session.setRunAsServer(true);
     // A handler that answers and then throws makes the library try a second response (it drops it with a console.error).
     const send = this.session.sendResponse.bind(this.session);
+    // Count requests the session handles while its machine runs (its own `running` flag).
+    const s = this.session as unknown as { running?: boolean; dispatchRequest(req: unknown): void };
+    const dispatch = s.dispatchRequest.bind(s);
+    s.dispatchRequest = (req) => {
+      if (s.running) this.handledWhileRunning++;
+      dispatch(req);
+    };
     this.session.sendResponse = (resp: any) => {
       if (resp.seq > 0) this.doubles.push(`${resp.command} (request ${resp.request_seq})`);
       else send(resp);
@@ -196,15 +204,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 export async function fuzzDap(seed: number, iterations: number, o: { strict?: boolean } = {}): Promise<FuzzRun> {
   const failures: FuzzFailure[] = [];
   const listingsDir = mkdtempSync(join(tmpdir(), 'vpci-fuzz-listings-'));
-  // A long scenario, so `continue` spans many run chunks and requests land while the machine runs.
+  // A long scenario (~43k steps: three of the session's 20k-step run chunks), so `continue` spans chunks and requests land while the machine runs.
   const long = join(listingsDir, 'long.vpci');
-  writeFileSync(long, readFileSync(SCENARIO, 'utf8') + Array.from({ length: 8_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
+  writeFileSync(long, readFileSync(SCENARIO, 'utf8') + Array.from({ length: 40_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
   const refs: Refs = { threads: [], frames: [], vars: [], mem: [], names: [], dataIds: [], listing: join(listingsDir, 'freebsd', 'vmbus_pcib.c') };
   let requests = 0;
   let threw = 0;
   let errors = 0;
   let firstThrow = '';
   let doubles = 0;
+  let whileRunning = 0;
   const crashes: string[] = [];
   const onCrash = (e: unknown) => crashes.push(e instanceof Error ? e.stack ?? e.message : String(e));
   process.on('uncaughtException', onCrash);
@@ -238,7 +247,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
       try {
         await send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsMemoryReferences: true });
         const launch = r.chance(0.9)
-          ? { scenario: r.chance(0.7) ? SCENARIO : long, listingsDir, stopOnEntry: r.chance(0.85) }
+          ? { scenario: r.chance(0.85) ? SCENARIO : long, listingsDir, stopOnEntry: r.chance(0.85) }
           : r.pick<unknown>([{}, { scenario: '/nonexistent.vpci' }, { scenario: 42 }, { scenario: SCENARIO, guest: 'plan9', listingsDir }, { scenario: SCENARIO, host: 'x', listingsDir }]);
         await send('launch', launch);
         await send('configurationDone', {});
@@ -275,6 +284,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
         fail(`fuzz driver error ${e instanceof Error ? e.stack : String(e)}`);
       } finally {
         doubles += c.doubles.length;
+        whileRunning += c.handledWhileRunning;
         if (c.doubles.length) firstThrow ||= `second response attempted for ${c.doubles[0]}`;
         c.close();
       }
@@ -287,5 +297,5 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
   }
-  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
+  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors, whileRunning }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
 }

@@ -234,6 +234,12 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
   await fnRow.locator('.action-label[aria-label="Show lspci"]').click();
   await page.locator('.editor-instance .view-lines', { hasText: /Ethernet\scontroller/ }).first().waitFor({ timeout: 10000 });
   log('Show lspci opened the function\'s lspci text');
+  // "Open Config Space in Hex Editor": a vscode-debug-memory: document over the adapter's
+  // readMemory (code-server has no hex editor installed, so VS Code's binary notice is fine)
+  await fnRow.hover();
+  await fnRow.locator('.action-label[aria-label="Open Config Space in Hex Editor"]').click();
+  await page.locator('.tabs-container .tab', { hasText: /config\.bin/ }).first().waitFor({ timeout: 10000 });
+  log('config space opened as a debug memory document');
 });
 
 // Journey 7: message sequence.

@@ -11,30 +11,20 @@ import { join, resolve } from 'node:path';
 import { BASE, CODE_SERVER, TOOLS, setup } from './e2e-setup.mjs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-let VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
-const FAKE = process.env.E2E_FAKE === '1';
+const VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
 const PORT = Number(process.env.E2E_PORT ?? 18081);
 const OUT = resolve('e2e-screenshots');
 const t0 = Date.now();
 const log = (s) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
-if (!FAKE && !existsSync(VSIX)) {
+if (!existsSync(VSIX)) {
   console.error(`no ${VSIX}: run \`npm run package\` first`);
   process.exit(2);
 }
 setup();
+rmSync(OUT, { recursive: true, force: true }); // only this run's pictures
 mkdirSync(OUT, { recursive: true });
 const RUN = mkdtempSync(join(BASE, 'run-vpci.'));
-let fakeListing;
-if (FAKE) {
-  // the fake adapter shows a listing at a fixed path: point it at the staged copy after install
-  const { buildFakeVsix } = await import('./e2e-fake-vsix.mjs');
-  const f = await buildFakeVsix(RUN);
-  VSIX = f.zip();
-  fakeListing = join(RUN, 'vmbus_pcib.c');
-  spawnSync('cp', [f.listing, fakeListing]);
-  log(`E2E_FAKE=1: the extension with test/e2e/fake-session.ts, not the real adapter`);
-}
 const env = {
   ...process.env,
   XDG_CONFIG_HOME: join(RUN, 'xdg/config'),

@@ -151,3 +151,93 @@ export function capSecondaryPcie(c: Cfg, where: number): string[] {
   } else s += '0';
   return [`\t\tLnkCtl3: LnkEquIntrruptEn${pm(ctl3 & 2)} PerformEqu${pm(ctl3 & 1)}`, s];
 }
+
+/** Access Control Services: capability and control words, same bit order. */
+export function capAcs(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 4)) return [];
+  const names: [number, string][] = [
+    [1, 'SrcValid'], [2, 'TransBlk'], [4, 'ReqRedir'], [8, 'CmpltRedir'], [0x10, 'UpstreamFwd'], [0x20, 'EgressCtrl'], [0x40, 'DirectTrans'],
+  ];
+  return [`\t\tACSCap:\t${bitFlags(c.w(where + 4), names)}`, `\t\tACSCtl:\t${bitFlags(c.w(where + 6), names)}`];
+}
+
+/** Address Translation Service. */
+export function capAts(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 4)) return [];
+  const cap = c.w(where + 4);
+  const ctl = c.w(where + 6);
+  return [`\t\tATSCap:\tInvalidate Queue Depth: ${hex(cap & 0x1f, 2)}`, `\t\tATSCtl:\tEnable${pm(ctl & 0x8000)}, Smallest Translation Unit: ${hex(ctl & 0x1f, 2)}`];
+}
+
+/** Page Request Interface. */
+export function capPri(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 0xc)) return [];
+  const ctl = c.w(where + 4);
+  const sta = c.w(where + 6);
+  return [
+    `\t\tPRICtl: Enable${pm(ctl & 1)} Reset${pm(ctl & 2)}`,
+    `\t\tPRISta: RF${pm(sta & 1)} UPRGI${pm(sta & 2)} Stopped${pm(sta & 0x100)}`,
+    `\t\tPage Request Capacity: ${hex(c.l(where + 8), 8)}, Page Request Allocation: ${hex(c.l(where + 0xc), 8)}`,
+  ];
+}
+
+/** Process Address Space ID. */
+export function capPasid(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 4)) return [];
+  const cap = c.w(where + 4);
+  const ctl = c.w(where + 6);
+  return [
+    `\t\tPASIDCap: Exec${pm(cap & 2)} Priv${pm(cap & 4)}, Max PASID Width: ${hex((cap >> 8) & 0x1f, 2)}`,
+    `\t\tPASIDCtl: Enable${pm(ctl & 1)} Exec${pm(ctl & 2)} Priv${pm(ctl & 4)}`,
+  ];
+}
+
+/** Transaction Processing Hints requester capability. */
+export function capTph(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 4)) return [];
+  const cap = c.l(where + 4);
+  const out: string[] = [];
+  if (cap & 2) out.push('\t\tInterrupt vector mode supported');
+  if (cap & 4) out.push('\t\tDevice specific mode supported');
+  if (cap & 0x100) out.push('\t\tExtended requester support');
+  out.push(
+    [
+      '\t\tNo steering table available',
+      '\t\tSteering table in TPH capability structure',
+      '\t\tSteering table in MSI-X table',
+      '\t\tReserved steering table location',
+    ][(cap >> 9) & 3]!,
+  );
+  return out;
+}
+
+/** Precision Time Measurement. */
+export function capPtm(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 8)) return ['\t\t<unreadable>'];
+  const cap = c.l(where + 4);
+  const ctl = c.l(where + 8);
+  const gran = (v: number, zero: string): string => (v === 0 ? zero : v === 0xff ? 'Greater than 254ns' : `${v}ns`);
+  return [
+    `\t\tPTMCap: Requester:${pm(cap & 1)} Responder:${pm(cap & 2)} Root:${pm(cap & 4)}`,
+    `\t\tPTMClockGranularity: ${gran(bits(cap, 8, 8), 'Unimplemented')}`,
+    `\t\tPTMControl: Enabled:${pm(ctl & 1)} RootSelected:${pm(ctl & 2)}`,
+    `\t\tPTMEffectiveGranularity: ${gran(bits(ctl, 8, 8), 'Unknown')}`,
+  ];
+}
+
+/** Downstream Port Containment. */
+export function capDpc(c: Cfg, where: number): string[] {
+  if (!c.has(where + 4, 8)) return [];
+  const cap = c.w(where + 4);
+  const ctl = c.w(where + 6);
+  const sta = c.w(where + 8);
+  return [
+    `\t\tDpcCap:\tINT Msg #${cap & 0x1f}, RPExt${pm(cap & 0x20)} PoisonedTLP${pm(cap & 0x40)} SwTrigger${pm(cap & 0x80)} ` +
+      `RP PIO Log ${bits(cap, 8, 4)}, DL_ActiveErr${pm(cap & 0x1000)}`,
+    `\t\tDpcCtl:\tTrigger:${(ctl & 3).toString(16)} Cmpl${pm(ctl & 4)} INT${pm(ctl & 8)} ErrCor${pm(ctl & 0x10)} ` +
+      `PoisonedTLP${pm(ctl & 0x20)} SwTrigger${pm(ctl & 0x40)} DL_ActiveErr${pm(ctl & 0x80)}`,
+    `\t\tDpcSta:\tTrigger${pm(sta & 1)} Reason:${hex(bits(sta, 1, 2), 2)} INT${pm(sta & 8)} RPBusy${pm(sta & 0x10)} ` +
+      `TriggerExt:${hex(bits(sta, 5, 2), 2)} RP PIO ErrPtr:${hex(bits(sta, 8, 5), 2)}`,
+    `\t\tSource:\t${hex(c.w(where + 0x0a), 4)}`,
+  ];
+}

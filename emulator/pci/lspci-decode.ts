@@ -8,7 +8,7 @@
 import type { PciIds } from './pci-ids';
 import { Cfg, hex, pm } from './lspci-decode-util';
 import { expressDetails, expressHeader, expressType, type ExpressContext } from './lspci-decode-pcie';
-import { capAer, capL1pm, capLtr, capSecondaryPcie, capVc } from './lspci-decode-ecaps';
+import { capAcs, capAer, capAts, capDpc, capL1pm, capLtr, capPasid, capPri, capPtm, capSecondaryPcie, capTph, capVc } from './lspci-decode-ecaps';
 
 export interface DecodeBarSize {
   index: number | 'rom';
@@ -303,13 +303,13 @@ const EXT_CAP_NAMES: Record<number, string> = {
   0x04: 'Power Budgeting <?>',
   0x05: 'Root Complex Link',
   0x06: 'Root Complex Internal Link <?>',
-  0x07: 'Root Complex Event Collector <?>',
+  0x07: 'Root Complex Event Collector Endpoint Association',
   0x08: 'Multi-Function Virtual Channel <?>',
   0x09: 'Virtual Channel',
-  0x0a: 'Root Bridge Control Block <?>',
+  0x0a: 'Root Complex Register Block <?>',
   0x0d: 'Access Control Services',
   0x0f: 'Address Translation Service (ATS)',
-  0x11: 'Multi-Root I/O Virtualization (MR-IOV) <?>',
+  0x11: 'Multi-Root I/O Virtualization <?>',
   0x12: 'Multicast',
   0x13: 'Page Request Interface (PRI)',
   0x15: 'Physical Resizable BAR',
@@ -367,6 +367,27 @@ function extCaps(c: Cfg, type: number): string[] {
       case 0x1e:
         out.push(s + 'L1 PM Substates', ...capL1pm(c, where));
         break;
+      case 0x0d:
+        out.push(s + 'Access Control Services', ...capAcs(c, where));
+        break;
+      case 0x0f:
+        out.push(s + 'Address Translation Service (ATS)', ...capAts(c, where));
+        break;
+      case 0x13:
+        out.push(s + 'Page Request Interface (PRI)', ...capPri(c, where));
+        break;
+      case 0x17:
+        out.push(s + 'Transaction Processing Hints', ...capTph(c, where));
+        break;
+      case 0x1b:
+        out.push(s + 'Process Address Space ID (PASID)', ...capPasid(c, where));
+        break;
+      case 0x1d:
+        out.push(s + 'Downstream Port Containment', ...capDpc(c, where));
+        break;
+      case 0x1f:
+        out.push(s + 'Precision Time Measurement', ...capPtm(c, where));
+        break;
       case 0x03: {
         const lo = c.l(where + 4);
         const hi = c.l(where + 8);
@@ -414,22 +435,20 @@ function capSriov(c: Cfg, where: number): string[] {
     `\t\tVF offset: ${c.w(where + 0x14)}, stride: ${c.w(where + 0x16)}, Device ID: ${hex(c.w(where + 0x1a), 4)}`,
     `\t\tSupported Page Size: ${hex(c.l(where + 0x1c), 8)}, System Page Size: ${hex(c.l(where + 0x20), 8)}`,
   ];
+  // VF BARs as lspci prints them: always "Memory at" (I/O VF BARs do not exist), a 64-bit
+  // one swallows the next register (even past the sixth), any non-32-bit type says "64-bit".
   for (let i = 0; i < 6; i++) {
-    const lo = c.l(where + 0x24 + 4 * i);
+    let lo = c.l(where + 0x24 + 4 * i);
+    if (lo === 0xffffffff) lo = 0;
     if (!lo) continue;
-    if (lo & 1) {
-      out.push(`\t\tRegion ${i}: I/O ports at ${hex((lo & ~3) >>> 0, 4)}`);
-      continue;
-    }
-    const pf = lo & 8 ? '' : 'non-';
-    if ((lo & 6) === 4 && i < 5) {
-      const hi = c.l(where + 0x24 + 4 * (i + 1));
-      const a = (BigInt(hi) << 32n) | BigInt((lo & ~0xf) >>> 0);
-      out.push(`\t\tRegion ${i}: Memory at ${a.toString(16).padStart(16, '0')} (64-bit, ${pf}prefetchable)`);
+    const n = i;
+    const type = lo & 6;
+    let high = '';
+    if (type === 4) {
       i++;
-    } else {
-      out.push(`\t\tRegion ${i}: Memory at ${hex((lo & ~0xf) >>> 0, 8)} (32-bit, ${pf}prefetchable)`);
+      high = hex(c.l(where + 0x24 + 4 * i), 8);
     }
+    out.push(`\t\tRegion ${n}: Memory at ${high}${hex((lo & ~0xf) >>> 0, 8)} (${type === 0 ? '32' : '64'}-bit, ${lo & 8 ? '' : 'non-'}prefetchable)`);
   }
   const mig = c.l(where + 0x3c);
   out.push(`\t\tVF Migration: offset: ${hex((mig & ~7) >>> 0, 8)}, BIR: ${mig & 7}`);

@@ -164,3 +164,34 @@ test('Express and extended-capability decode never throws on random bytes and tr
     assert.doesNotThrow(() => decodeLspci(cut, { address: addressOf(n) }));
   }
 });
+
+// Extended capabilities whose -vvv details are not decoded yet (Root Complex Link, RCEC
+// association, Multicast, Resizable BAR, VF Resizable BAR, DVSEC, DOE): left out here.
+const UNDECODED_EXT = new Set([0x05, 0x07, 0x12, 0x15, 0x23, 0x24, 0x2e]);
+
+test('every decoded extended capability id (random contents, 2-entry chains, some looped) equals real lspci', { skip: SKIP }, () => {
+  const r = rng(99);
+  const ids2 = Array.from({ length: 0x30 }, (_, i) => i).filter((i) => !UNDECODED_EXT.has(i));
+  const devs = Array.from({ length: 240 }, (_, n) => {
+    const b = new Uint8Array(4096);
+    for (let o = 0x40; o < 4096; o++) b[o] = r() & 0xff;
+    put16(b, 0, 0x8086);
+    put16(b, 2, 0x1234);
+    put16(b, 6, 0x10);
+    b[0x0b] = 0x02;
+    b[0x34] = 0x40;
+    put32(b, 0x40, 0x00020010); // Express v2 endpoint, last standard capability
+    const first = ids2[n % ids2.length]!;
+    const second = ids2[r() % ids2.length]!;
+    put32(b, 0x100, (0x200 << 20) | (1 << 16) | first);
+    put32(b, 0x200, ((n % 3 === 0 ? 0x100 : 0) << 20) | (1 << 16) | second);
+    return { address: `${n.toString(16).padStart(2, '0')}:00.0`, bytes: b };
+  });
+  const real = realLspciAll(devs);
+  for (const d of devs) {
+    const ours = decodeLspci(d.bytes, { address: d.address, ids });
+    const ext = (t: string): string => t.slice(t.indexOf('\tCapabilities: [100'));
+    assert.match(ours, /\tCapabilities: \[100 v1\]/, d.address);
+    assert.equal(ext(ours), ext(real.get(d.address) ?? ''), d.address);
+  }
+});

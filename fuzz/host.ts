@@ -10,6 +10,7 @@ import { InterruptRemapper } from '../emulator/vpci/host/interrupts';
 import { HOST_PROFILES, type HostProfile } from '../emulator/vpci/host/profiles';
 import { VpciHost, type HostEnv } from '../emulator/vpci/host/vsp';
 import { createFunction } from '../emulator/pci/catalog';
+import type { FaultAction, HostFault } from '../emulator/vpci/host/faults';
 import * as G from '../emulator/vpci/guest/messages';
 import { rng, hex, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 
@@ -174,6 +175,25 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
           what = `eject ${w}`;
           log.push(what);
           x.host.eject(w);
+        } else if (op === 4) {
+          const w = r.int(3);
+          what = `vanish ${w}`;
+          log.push(what);
+          x.host.vanish(w);
+        } else if (op === 5 || op === 6) {
+          // Host-side faults on the next matching request, as a scenario's `fault` line installs them.
+          const action: FaultAction = r.pick<FaultAction>([
+            { kind: 'status', status: r.pick([0, 0xc0000001, 0xc000000d, 0x103]) },
+            { kind: 'no-reply' },
+            { kind: 'delay', ns: r.int(5_000_000) },
+            { kind: 'truncate', bytes: r.int(64) },
+            { kind: 'flip', offset: r.int(64), xor: 1 + r.int(255) },
+            { kind: 'vanish' },
+          ]);
+          const fault: HostFault = { message: anyType(r), action, ...(r.chance(0.7) ? { remaining: 1 + r.int(3) } : {}) };
+          what = `fault ${JSON.stringify(fault)}`;
+          log.push(what);
+          x.host.addFault(fault);
         } else if (op === 3 && r.chance(0.3)) {
           what = 'channel closed';
           log.push(what);

@@ -127,6 +127,8 @@ test('decode equals real lspci -F -vvv for every catalog function (4 KiB from th
     const real = realLspci(exportLspci(fn, addr), ['-vvv']);
     const ours = decodeLspci(bytes, { address: addr, ids });
     assert.deepEqual(picked(ours), picked(real), id);
+    // And the whole text: nothing the model's config space holds is left undecoded.
+    assert.deepEqual(ours.split('\n'), real.replace(/\n+$/, '\n').split('\n'), id);
     assert.ok(picked(ours).some((l) => l.startsWith('\tCapabilities:')), `${id} shows capabilities`);
   }
 });

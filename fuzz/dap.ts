@@ -277,9 +277,10 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
         if (r.chance(0.5)) void send('terminate', {});
         void send('disconnect', {});
         const all = await withTimeout(Promise.all(inflight), RESPONSE_TIMEOUT_MS);
-        if (all === 'timeout') fail(`no response to: ${c.pending().join(', ')}`);
+        // A crash first: it names the cause of a missing response (an async handler that rejected).
+        if (crashes.length) fail(`crash (uncaught exception or unhandled rejection; the adapter process would die): ${crashes.join('\n')}${all === 'timeout' ? `\nno response to: ${c.pending().join(', ')}` : ''}`);
+        else if (all === 'timeout') fail(`no response to: ${c.pending().join(', ')}`);
         else if (c.problems.length) fail(c.problems.join('; '));
-        else if (crashes.length) fail(`crash: ${crashes.join('\n')}`);
       } catch (e) {
         fail(`fuzz driver error ${e instanceof Error ? e.stack : String(e)}`);
       } finally {

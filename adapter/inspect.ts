@@ -265,6 +265,10 @@ export class Inspector {
             name,
             value: `${kind}${x.prefetchable ? ', prefetchable' : ''}, ${fmtSize(x.size)} at ${x.address ? this.num(x.address) : 'unassigned'}${x.decoding ? ', decoding' : ''}`,
             ...(x.kind === 'mem32' || x.kind === 'mem64' ? { memoryReference: `bar/${bus}/${wslot}/${x.index}` } : {}),
+            // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
+            dataId: dataId({ kind: 'cfg', bus, wslot, offset: x.kind === 'rom' ? 0x30 : 0x10 + 4 * x.index, width: x.kind === 'mem64' ? 8 : 4 }),
+            dataDescription: `${wslot === 0 ? bus : `${bus}/${wslotText(wslot)}`} ${name} register (config 0x${(x.kind === 'rom' ? 0x30 : 0x10 + 4 * x.index).toString(16)})`,
+            evaluateName: `${wslot === 0 ? bus : `${bus}/${wslotText(wslot)}`}.${x.kind === 'rom' ? 'EXPANSION_ROM' : name}`,
             children: () => [
               { name: 'type', value: kind },
               { name: '64-bit', value: String(x.kind === 'mem64') },
@@ -416,10 +420,16 @@ export class Inspector {
               ],
             });
             const recent = this.packetEvents(b.index);
+            const pending = this.pendingTransactions(b.index);
             return [
               { name: 'instance', value: b.decl.instance },
               ring('guest → host ring', b.channel.guestToHost),
               ring('host → guest ring', b.channel.hostToGuest),
+              {
+                name: 'pending transactions',
+                value: pending.length ? pending.map((p) => `${messageName(p.type) ?? p.type} (txid ${p.txid})`).join(', ') : 'none',
+                children: () => pending.map((p, i) => this.packetNode(p.event, `[${i}] waiting since ${t0(this.m.trace.time[p.event]!)}`)),
+              },
               {
                 name: 'packets',
                 value: `${recent.length} sent so far`,
@@ -430,6 +440,21 @@ export class Inspector {
           },
         })),
     };
+  }
+
+  /** Guest requests that asked for a completion and have not had one yet (by transaction id). */
+  pendingTransactions(bus: number): { event: number; type: number; txid: string }[] {
+    const t = this.m.trace;
+    const open = new Map<string, { event: number; type: number; txid: string }>();
+    for (let i = 0; i < t.length; i++) {
+      const k = t.kind[i];
+      if ((k !== Ev.PacketToHost && k !== Ev.PacketToGuest) || t.bus[i] !== bus) continue;
+      const pkt = t.get(i).blob as Uint8Array;
+      const txid = new DataView(pkt.buffer, pkt.byteOffset, pkt.length).getBigUint64(8, true).toString(16);
+      if (k === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(txid, { event: i, type: t.a[i]!, txid: `0x${txid}` });
+      else if (k === Ev.PacketToGuest && pkt[0] === 11) open.delete(txid);
+    }
+    return [...open.values()];
   }
 
   private packetEvents(bus: number): number[] {
@@ -642,6 +667,7 @@ export class Inspector {
             '  cfg <bus> <off> = <val> [width]   write config space through the register masks',
             '  msix <bus[/slot]>       the MSI-X table',
             '  eject <bus[/slot]>      the host ejects the function (PCI_EJECT)',
+            '  offer <bus> <device>    the host offers a new bus with a catalog device (hot add)',
             '  raise <bus[/slot]> <i>  the device raises MSI-X/MSI vector i',
             '  trace [n]               the last n events of the transcript (default 20)',
           ].join('\n'),
@@ -689,6 +715,24 @@ export class Inspector {
         this.m.buses[r.bi]!.eject(r.wslot);
         return { ok: true, text: `host: PCI_EJECT queued for ${rest[0]}; continue to watch the guest handle it`, changed: true };
       }
+      case 'offer': {
+        // offer <bus-name> <catalog-id>: the host offers a new vPCI channel now (hot add).
+        const [name, id] = rest;
+        if (!name || !id) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
+        if (this.m.buses.some((b) => b.decl.name === name && !b.state.gone)) return { ok: false, error: `bus ${name} exists already` };
+        let rt;
+        const n = this.m.buses.length;
+        try {
+          rt = this.m.addBus({ name, instance: offerGuid(name, n), functions: [{ wslot: 0, source: { kind: 'catalog', id }, serial: n + 1 }], offerAt: this.m.now });
+        } catch (e) {
+          // The bus runtime is built before it is added: a failure leaves the machine as it was.
+          this.m.buses.length = n;
+          this.m.state.buses.length = n;
+          return { ok: false, error: `${e instanceof Error ? e.message : String(e)} (see: vpci-lab devices)` };
+        }
+        rt.startGuest();
+        return { ok: true, text: `host: offered ${name} (${this.title(rt.index, 0)}), instance ${rt.decl.instance}; continue to watch the guest attach it`, changed: true };
+      }
       case 'raise': {
         const r = rest[0] ? this.resolveFn(rest[0]) : undefined;
         const v = rest[1] !== undefined ? parseNumber(rest[1]) : undefined;
@@ -722,7 +766,7 @@ export class Inspector {
     for (const b of this.m.buses) out.push({ label: b.decl.name, type: 'module' });
     for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
     for (const f of ['cfg8', 'cfg16', 'cfg32', 'msix']) out.push({ label: f, type: 'function' });
-    for (const k of ['lspci', 'cfg', 'msix', 'trace', 'eject', 'raise', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
+    for (const k of ['lspci', 'cfg', 'msix', 'trace', 'eject', 'offer', 'raise', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
     return out;
   }
 
@@ -1100,6 +1144,22 @@ function hexDump(b: Uint8Array, off: number, len: number): string {
     lines.push(`${o.toString(16).padStart(3, '0')}: ${Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
   }
   return lines.join('\n');
+}
+
+/** A stable instance GUID for a bus offered from the console (derived from its name and index). */
+function offerGuid(name: string, index: number): string {
+  let h = 0x811c9dc5;
+  const hex: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const ch of `${round}:${index}:${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex.push(h.toString(16).padStart(8, '0'));
+  }
+  const x = hex.join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-8${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
+
+function t0(ns: number): string {
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : `${(ns / 1e3).toFixed(1)} us`;
 }
 
 function camel(s: string): string {

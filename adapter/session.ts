@@ -436,7 +436,14 @@ export class VpciDebugSession extends LoggingDebugSession {
     const progressId = `vpci-run-${rt.position}`;
     let progress = false;
     const tick = () => {
-      const s = rt.runForward(mode, CHUNK, first);
+      let s: StopInfo | undefined;
+      try {
+        s = rt.runForward(mode, CHUNK, first);
+      } catch (e) {
+        // Never leave the client waiting: report the failure and stop where the machine stands.
+        this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
+        s = { reason: 'exception', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Internal error (see the Debug Console)', text: 'internal error' };
+      }
       first = false;
       chunks++;
       if (s) {

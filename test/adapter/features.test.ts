@@ -179,3 +179,31 @@ test('debug console completions offer buses, registers and commands', async () =
   const fields = await dc.completionsRequest({ text: 'nic0.COMMAND.', column: 14 });
   assert.ok(fields.body.targets.some((t) => t.label === 'MEMORY'));
 });
+
+test('the console offers a new bus (hot add) and the guest attaches it; pending transactions show in VMBus', async () => {
+  const e = await launch(CX3);
+  const r = await dc.evaluateRequest({ expression: 'offer nic9 mellanox-cx3-vf', context: 'repl' });
+  assert.match(r.body.result, /offered nic9/);
+  await assert.rejects(dc.evaluateRequest({ expression: 'offer nic9 mellanox-cx3-vf', context: 'repl' }), /exists already/);
+  await assert.rejects(dc.evaluateRequest({ expression: 'offer nic8 no-such-device', context: 'repl' }));
+  // Stop while the negotiation request is outstanding: it is listed as pending.
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_QUERY_PROTOCOL_VERSION' }] });
+  const s = await cont(e.body.threadId!);
+  assert.equal(s.body.reason, 'function breakpoint');
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const vmbus = scopes.body.scopes.find((x) => x.name === 'VMBus')!;
+  const buses = (await dc.variablesRequest({ variablesReference: vmbus.variablesReference })).body.variables;
+  const pendingOf = async (bus: string) => {
+    const b = buses.find((v) => v.name === bus)!;
+    const kids = (await dc.variablesRequest({ variablesReference: b.variablesReference })).body.variables;
+    return kids.find((v) => v.name === 'pending transactions')!.value;
+  };
+  const pending = [await pendingOf('nic0'), await pendingOf('nic9')].join(' | ');
+  assert.match(pending, /PCI_QUERY_PROTOCOL_VERSION \(txid 0x[0-9a-f]+\)/);
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const end = await cont(s.body.threadId!);
+  assert.equal(end.body.reason, 'end');
+  const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  assert.deepEqual(topo.buses.map((b: { name: string; state: string }) => `${b.name}:${b.state}`), ['nic0:attached', 'nic9:attached']);
+});

@@ -99,7 +99,7 @@ function item(e: TimelineEvent, text: string): TimelineItem | undefined {
 
 /** The machine configuration for a scenario (source text lets each event carry its own line). */
 export function machineConfig(sc: Scenario, source: string, o: ConfigOverrides = {}): MachineConfig {
-  const lines = source.split('\n');
+  const lines = source.split(/\r\n|\r|\n/);
   const quirks: Record<string, boolean> = {};
   for (const q of sc.vm.quirks) quirks[q.name.name] = q.on;
   Object.assign(quirks, o.quirks ?? {});

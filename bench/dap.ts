@@ -7,7 +7,7 @@
 // Our adapter is the shipped bundle (node dist/adapter.js, built by `npm run
 // bench`), or `node --import tsx adapter/main.ts` when no bundle exists.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { asyncFigure } from './harness';
@@ -180,6 +180,7 @@ function stepper(args: string[]): { run: (n: number) => Promise<number>; close: 
     done: async () => {
       await ours.close();
       await echo.close();
+      rmSync(dir, { recursive: true, force: true });
     },
     budget: { text: '≤ 1.5 × the echo adapter (DESIGN.md §7)', ok: (r) => r.ratio <= 1.5 },
   });

@@ -8,7 +8,7 @@
 // tried to answer twice as `doubles`; both are printed as findings, and are
 // failures under `strict`.
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { VpciDebugSession } from '../adapter/session';
@@ -297,6 +297,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
   } finally {
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
+    rmSync(listingsDir, { recursive: true, force: true });
   }
   return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors, whileRunning }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
 }

@@ -1,44 +1,21 @@
 // The debug adapter over real DAP traffic: an in-process TCP server on
 // 127.0.0.1 and @vscode/debugadapter-testsupport's DebugClient. Each test is
 // one feature, asserting what a user would see.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { runTcp } from '../../adapter/server';
+import { adapterTests, launch, LISTINGS, VMBUS_PCIB } from './harness';
 
 const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
-const LISTINGS = mkdtempSync(join(tmpdir(), 'vpci-listings-'));
-const VMBUS_PCIB = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
-
-let server: Server;
-let port = 0;
-let dc: DebugClient;
-
-before(async () => {
-  server = await runTcp(0, (p) => (port = p));
-});
-after(() => server.close());
-
-beforeEach(async () => {
-  dc = new DebugClient('node', 'unused', 'vpci');
-  dc.defaultTimeout = 20_000;
-  await dc.start(port);
-});
-afterEach(async () => {
-  await dc.stop();
-});
+const h = adapterTests();
+let dc = h.client();
 
 async function launchStopped(extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
-  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsInvalidatedEvent: true, supportsMemoryReferences: true });
-  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await dc.launchRequest({ scenario: SCENARIO, listingsDir: LISTINGS, stopOnEntry: true, ...extra } as DebugProtocol.LaunchRequestArguments);
-  await dc.configurationDoneRequest();
-  return stopped;
+  dc = h.client();
+  return launch(dc, SCENARIO, { stopOnEntry: true, ...extra });
 }
 
 /** The listing line of the first statement of a driver function (from the written listing file). */
@@ -88,6 +65,7 @@ test('stepping into a VMBus send shows the host handling it', async () => {
 });
 
 test("an eject stepped through: the guest's eject work, then EJECTION_COMPLETE", async () => {
+  dc = h.client();
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
   let stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.launchRequest({ scenario: resolve('test/adapter/fixtures/eject.vpci'), listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
@@ -252,6 +230,7 @@ test('bad requests get error responses and the session lives on', async () => {
 });
 
 test('launch of a broken scenario fails with the error and its line', async () => {
+  dc = h.client();
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
   const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
   const bad = join(dir, 'bad.vpci');

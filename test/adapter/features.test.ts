@@ -2,50 +2,25 @@
 // data breakpoints, logpoints, conditions and hit counts, instruction
 // stepping, the hex toggle with `invalidated`, the views' custom requests and
 // time travel to an event, restart, and completions.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { runTcp } from '../../adapter/server';
+import { adapterTests, launch as launchWith, cont as contWith, LISTINGS, VMBUS_PCIB } from './harness';
 
 const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
 const FAULT = resolve('test/adapter/fixtures/fault.vpci');
-const LISTINGS = mkdtempSync(join(tmpdir(), 'vpci-listings-'));
-const VMBUS_PCIB = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
-
-let server: Server;
-let port = 0;
-let dc: DebugClient;
-
-before(async () => {
-  server = await runTcp(0, (p) => (port = p));
-});
-after(() => server.close());
-beforeEach(async () => {
-  dc = new DebugClient('node', 'unused', 'vpci');
-  dc.defaultTimeout = 20_000;
-  await dc.start(port);
-});
-afterEach(async () => {
-  await dc.stop();
-});
+const h = adapterTests();
+let dc = h.client();
 
 async function launch(scenario: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
-  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsInvalidatedEvent: true, supportsMemoryEvent: true, supportsVariablePaging: true });
-  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await dc.launchRequest({ scenario, listingsDir: LISTINGS, ...extra } as DebugProtocol.LaunchRequestArguments);
-  await dc.configurationDoneRequest();
-  return stopped;
+  dc = h.client();
+  return launchWith(dc, scenario, extra);
 }
 
-async function cont(threadId = 1): Promise<DebugProtocol.StoppedEvent> {
-  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await dc.continueRequest({ threadId });
-  return s;
+function cont(threadId = 1): Promise<DebugProtocol.StoppedEvent> {
+  return contWith(dc, threadId);
 }
 
 function lineOf(text: string): number {

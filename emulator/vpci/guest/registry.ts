@@ -32,6 +32,20 @@ export interface GuestModelRuntime {
 
 const cache = new Map<GuestModelName, GuestModelRuntime>();
 
+/** Both bridge models keep the life cycle in `sc.hbus.state` under the real drivers' state names. */
+function bridgeStatus(sc: any): ReturnType<GuestModelRuntime['busStatus']> {
+  const st = sc?.hbus?.state;
+  if (!sc?.hbus) return 'offered';
+  if (st === 'hv_pcibus_installed') return 'attached';
+  if (st === 'failed') return 'failed';
+  if (st === 'detached') return 'detached';
+  return 'attaching';
+}
+
+function bridgeVersion(sc: any): number {
+  return sc?.hbus?.protocol_version ?? 0;
+}
+
 export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
   let m = cache.get(name);
   if (m) return m;
@@ -49,15 +63,8 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
         attachFn: 'vmbus_pcib_attach',
         detachFn: 'vmbus_pcib_detach',
         newSoftc: newFreebsdSoftc,
-        busStatus: (sc) => {
-          const st = sc?.hbus?.state;
-          if (!sc?.hbus) return 'offered';
-          if (st === 'hv_pcibus_installed') return 'attached';
-          if (st === 'failed') return 'failed';
-          if (st === 'detached') return 'detached';
-          return 'attaching';
-        },
-        protocolVersion: (sc) => sc?.hbus?.protocol_version ?? 0,
+        busStatus: bridgeStatus,
+        protocolVersion: bridgeVersion,
       };
       break;
     case 'linux':
@@ -72,15 +79,8 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
         attachFn: 'hv_pci_probe',
         detachFn: 'hv_pci_remove',
         newSoftc: newLinuxSoftc,
-        busStatus: (sc) => {
-          const st = sc?.hbus?.state;
-          if (!sc?.hbus) return 'offered';
-          if (st === 'hv_pcibus_installed') return 'attached';
-          if (st === 'failed') return 'failed';
-          if (st === 'detached') return 'detached';
-          return 'attaching';
-        },
-        protocolVersion: (sc) => sc?.hbus?.protocol_version ?? 0,
+        busStatus: bridgeStatus,
+        protocolVersion: bridgeVersion,
       };
       break;
   }

@@ -3,29 +3,34 @@
 // structs; openvmm vm/devices/pci/vpci_protocol/src/lib.rs). Readers never
 // throw: a payload too short for its type yields a PacketTooSmall error.
 
-export const BASE = 0x42490000;
+import { MSG, PCI_MESSAGE_BASE } from '../protocol';
+import { Writer } from '../wire/codec';
+export { Writer };
+
+export const BASE = PCI_MESSAGE_BASE;
+/** The host's short names for the message types it handles (values from protocol.ts). */
 export const M = {
-  BUS_RELATIONS: BASE + 0x00,
-  QUERY_BUS_RELATIONS: BASE + 0x01,
-  POWER_STATE_CHANGE: BASE + 0x04,
-  QUERY_RESOURCE_REQUIREMENTS: BASE + 0x05,
-  GET_RESOURCES: BASE + 0x06,
-  FDO_D0_ENTRY: BASE + 0x07,
-  FDO_D0_EXIT: BASE + 0x08,
-  EJECT: BASE + 0x0b,
-  EJECTION_COMPLETE: BASE + 0x0f,
-  RESOURCES_ASSIGNED: BASE + 0x10,
-  RESOURCES_RELEASED: BASE + 0x11,
-  QUERY_PROTOCOL_VERSION: BASE + 0x13,
-  CREATE_INTERRUPT: BASE + 0x14,
-  DELETE_INTERRUPT: BASE + 0x15,
-  RESOURCES_ASSIGNED2: BASE + 0x16,
-  CREATE_INTERRUPT2: BASE + 0x17,
-  DELETE_INTERRUPT2: BASE + 0x18,
-  BUS_RELATIONS2: BASE + 0x19,
-  RESOURCES_ASSIGNED3: BASE + 0x1a,
-  CREATE_INTERRUPT3: BASE + 0x1b,
-  RESET_DEVICE: BASE + 0x1c,
+  BUS_RELATIONS: MSG.PCI_BUS_RELATIONS,
+  QUERY_BUS_RELATIONS: MSG.PCI_QUERY_BUS_RELATIONS,
+  POWER_STATE_CHANGE: MSG.PCI_POWER_STATE_CHANGE,
+  QUERY_RESOURCE_REQUIREMENTS: MSG.PCI_QUERY_RESOURCE_REQUIREMENTS,
+  GET_RESOURCES: MSG.PCI_QUERY_RESOURCE_RESOURCES,
+  FDO_D0_ENTRY: MSG.PCI_BUS_D0ENTRY,
+  FDO_D0_EXIT: MSG.PCI_BUS_D0EXIT,
+  EJECT: MSG.PCI_EJECT,
+  EJECTION_COMPLETE: MSG.PCI_EJECTION_COMPLETE,
+  RESOURCES_ASSIGNED: MSG.PCI_RESOURCES_ASSIGNED,
+  RESOURCES_RELEASED: MSG.PCI_RESOURCES_RELEASED,
+  QUERY_PROTOCOL_VERSION: MSG.PCI_QUERY_PROTOCOL_VERSION,
+  CREATE_INTERRUPT: MSG.PCI_CREATE_INTERRUPT_MESSAGE,
+  DELETE_INTERRUPT: MSG.PCI_DELETE_INTERRUPT_MESSAGE,
+  RESOURCES_ASSIGNED2: MSG.PCI_RESOURCES_ASSIGNED2,
+  CREATE_INTERRUPT2: MSG.PCI_CREATE_INTERRUPT_MESSAGE2,
+  DELETE_INTERRUPT2: MSG.PCI_DELETE_INTERRUPT_MESSAGE2,
+  BUS_RELATIONS2: MSG.PCI_BUS_RELATIONS2,
+  RESOURCES_ASSIGNED3: MSG.PCI_RESOURCES_ASSIGNED3,
+  CREATE_INTERRUPT3: MSG.PCI_CREATE_INTERRUPT_MESSAGE3,
+  RESET_DEVICE: MSG.PCI_RESET_DEVICE,
 } as const;
 
 /** Little-endian reader over a payload with bounds checks. */
@@ -48,36 +53,6 @@ export class Reader {
   }
   u64(o: number): bigint {
     return o + 8 <= this.b.length ? this.v.getBigUint64(o, true) : 0n;
-  }
-}
-
-/** Little-endian writer for host replies. */
-export class Writer {
-  readonly b: Uint8Array;
-  private readonly v: DataView;
-  constructor(size: number) {
-    this.b = new Uint8Array(size);
-    this.v = new DataView(this.b.buffer);
-  }
-  u8(o: number, x: number): this {
-    this.b[o] = x & 0xff;
-    return this;
-  }
-  u16(o: number, x: number): this {
-    this.v.setUint16(o, x & 0xffff, true);
-    return this;
-  }
-  u32(o: number, x: number): this {
-    this.v.setUint32(o, x >>> 0, true);
-    return this;
-  }
-  u64(o: number, x: number | bigint): this {
-    this.v.setBigUint64(o, BigInt.asUintN(64, BigInt(x)), true);
-    return this;
-  }
-  bytes(o: number, src: Uint8Array): this {
-    this.b.set(src, o);
-    return this;
   }
 }
 

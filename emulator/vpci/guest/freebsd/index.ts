@@ -7,18 +7,9 @@ import { vmbusPcibFunctions, newFreebsdSoftc, type FreebsdVariant } from './vmbu
 import { pciFunctions } from './pci';
 import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
+import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 
-const HEADER = (what: string, source: string): string[] => [
-  '/*',
-  ` * vPCI Lab driver listing: ${what}`,
-  ' *',
-  ' * Pseudo-C generated from the emulator\'s model of the driver. Each line is',
-  ' * one step; set breakpoints on any line with code. Modelled on',
-  ` * ${source}`,
-  ' * (names, order and wire bytes follow the real driver; the text is ours).',
-  ' */',
-];
 
 export function freebsdProgram(variant: FreebsdVariant): Program<GuestKernel> {
   const rev = variant === 'freebsd-2016' ? '@ dd2e215ca93c (r308725, 2016)' : '@ 0010132dbd24';

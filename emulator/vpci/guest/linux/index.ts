@@ -8,18 +8,9 @@ import { pciCoreFunctions } from './pci';
 import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
 import { newLinuxSoftc } from './state';
+import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 
-const HEADER = (what: string, source: string): string[] => [
-  '/*',
-  ` * vPCI Lab driver listing: ${what}`,
-  ' *',
-  ' * Pseudo-C generated from the emulator\'s model of the driver. Each line is',
-  ' * one step; set breakpoints on any line with code. Modelled on',
-  ` * ${source}`,
-  ' * (names, order and wire bytes follow the real driver; the text is ours).',
-  ' */',
-];
 
 /** Every function of §8.2 the Linux model must define (checked by the tests). */
 export const LINUX_SPEC_FUNCTIONS = [

@@ -34,14 +34,21 @@ const CAP_NAMES: Record<string, string> = {
 };
 
 export class Inspector {
-  private ids?: PciIds;
+  private idsCache?: PciIds | null;
 
   constructor(
     readonly m: Machine,
     private readonly hexMode: () => boolean,
-    pciIdsText?: string,
-  ) {
-    if (pciIdsText) this.ids = loadPciIds(pciIdsText);
+    /** pci.ids text, read when a name is first needed (parsing it costs more than a launch). */
+    private readonly pciIdsText?: string | (() => string | undefined),
+  ) {}
+
+  private get ids(): PciIds | undefined {
+    if (this.idsCache === undefined) {
+      const text = typeof this.pciIdsText === 'function' ? this.pciIdsText() : this.pciIdsText;
+      this.idsCache = text ? loadPciIds(text) : null;
+    }
+    return this.idsCache ?? undefined;
   }
 
   private get hex(): boolean {
@@ -393,7 +400,7 @@ export class Inspector {
         }
         const irqs = this.m.state.irqs.table;
         out.push({ name: 'guest IRQs', value: `${irqs.length} allocated`, children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${this.num(q.vector)}` })) });
-        const d = this.m.state.delivered;
+        const d = this.m.delivered();
         out.push({ name: 'delivered', value: `${d.length}`, indexed: d.length, page: (s, c) => d.slice(s, s + c).map((x, i) => ({ name: `[${s + i}]`, value: `${this.m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${this.num(x.vector)} at ${x.time} ns` })) });
         return out;
       },

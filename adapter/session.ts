@@ -106,9 +106,15 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): Promise<void> {
-    logger.setup(args.trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
-    if (!args || typeof args.scenario !== 'string' || !args.scenario) {
+  /** Every request reaches its handler with an arguments object, whatever the client sent. */
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
+    super.dispatchRequest(request);
+  }
+
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
+    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    if (typeof args.scenario !== 'string' || !args.scenario) {
       this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
       return;
     }
@@ -149,7 +155,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       isScenario: (path: string) => resolve(path) === file,
       pathOfListing: (f: string) => listingPath(this.listingsDir, m.config.guest, f),
     };
-    this.ins = new Inspector(m, () => this.hex, this.pciIds());
+    this.ins = new Inspector(m, () => this.hex, () => this.pciIds());
     this.rt = new VpciRuntime(m, file, sources, {
       log: (text, where) => this.out(text + '\n', 'console', where),
       env: (tid, locals) => this.ins!.env(tid, locals),
@@ -201,8 +207,9 @@ export class VpciDebugSession extends LoggingDebugSession {
     else this.resume({ kind: 'continue' });
   }
 
-  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
-    const a = (args.arguments as LaunchArgs | undefined) ?? this.launchArgs;
+  protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    const given = args.arguments as LaunchArgs | undefined;
+    const a = given && typeof given === 'object' && typeof given.scenario === 'string' ? given : this.launchArgs;
     if (!a) {
       this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart', showUser: true });
       return;
@@ -372,6 +379,14 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   // ---- execution ----------------------------------------------------------------------
 
+  /** A stepping request needs a loaded scenario, a known thread and a paused machine. */
+  private checkThread(response: DebugProtocol.Response, tid: unknown): boolean {
+    const known = typeof tid === 'number' && (tid === SCENARIO_THREAD || !!this.rt?.m.threads.some((t) => t.id === tid));
+    const why = !this.rt ? 'No scenario is loaded' : this.running ? 'The session is running: pause first' : !known ? `Unknown thread ${JSON.stringify(tid)}` : undefined;
+    if (why) this.sendErrorResponse(response, { id: 1070, format: why, showUser: false });
+    return !why;
+  }
+
   private threadDepth(tid: number): number {
     return this.rt?.m.threads.find((t) => t.id === tid)?.frames.length ?? 0;
   }
@@ -393,21 +408,25 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
     this.resume(this.stepMode(args.threadId, 'over', args.granularity));
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
     this.resume(this.stepMode(args.threadId, 'in', args.granularity));
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
     this.resume(this.stepMode(args.threadId, 'out', args.granularity));
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
     if (!this.rt) return;
     this.ended = false;
@@ -698,6 +717,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    if (typeof args.data !== 'string' || typeof args.memoryReference !== 'string') {
+      this.sendErrorResponse(response, { id: 1052, format: 'writeMemory needs a memoryReference and base64 data', showUser: false });
+      return;
+    }
     const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
     const r = this.ins?.writeMemory(args.memoryReference, args.offset ?? 0, bytes);
     if (!r || !r.ok) {

@@ -65,43 +65,56 @@ function buses(n: number): string {
 // ---- attach --------------------------------------------------------------------------
 
 let oneBusNs = 0;
-figure({
-  name: 'attach of one bus (negotiate → MSI-X programmed), FreeBSD on hyperv-2022',
-  floorName: 'loading the same scenario without running it',
-  unit: 'attaches',
-  kind: 'latency',
-  run: (n) => {
-    for (let i = 0; i < n; i++) machineFor('one', ONE_BUS).run();
-    return n;
-  },
-  floor: (n) => {
-    for (let i = 0; i < n; i++) machineFor('one', ONE_BUS);
-    return n;
-  },
-  budget: {
-    text: '≤ 2 ms of CPU',
-    ok: (r) => {
-      oneBusNs = r.nsPerUnit;
-      return r.nsPerUnit <= 2e6;
+{
+  // A machine is built once and rewound to its start for every attach: what is measured is the
+  // attach itself (negotiate → MSI-X programmed), not reading and checking the scenario.
+  const one = machineFor('one', ONE_BUS);
+  const start = one.snapshot();
+  const many = machineFor('b64', buses(64));
+  const manyStart = many.snapshot();
+  figure({
+    name: 'attach of one bus (negotiate → MSI-X programmed), FreeBSD on hyperv-2022',
+    floorName: 'rewinding the machine to its start',
+    unit: 'attaches',
+    kind: 'latency',
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        one.restore(start);
+        one.run();
+      }
+      return n;
     },
-  },
-});
-
-figure({
-  name: 'attach of 64 buses, per bus',
-  floorName: 'loading the 64-bus scenario without running it, per bus',
-  unit: 'bus attaches',
-  kind: 'latency',
-  run: (n) => {
-    for (let i = 0; i < n; i++) machineFor('b64', buses(64)).run();
-    return n * 64;
-  },
-  floor: (n) => {
-    for (let i = 0; i < n; i++) machineFor('b64', buses(64));
-    return n * 64;
-  },
-  budget: { text: '64 buses ≤ 64 × one bus (linear)', ok: (r) => oneBusNs === 0 || r.nsPerUnit <= oneBusNs * 1.1 },
-});
+    floor: (n) => {
+      for (let i = 0; i < n; i++) one.restore(start);
+      return n;
+    },
+    budget: {
+      text: '≤ 2 ms of CPU',
+      ok: (r) => {
+        oneBusNs = r.nsPerUnit;
+        return r.nsPerUnit <= 2e6;
+      },
+    },
+  });
+  figure({
+    name: 'attach of 64 buses, per bus',
+    floorName: 'rewinding the 64-bus machine to its start, per bus',
+    unit: 'bus attaches',
+    kind: 'latency',
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        many.restore(manyStart);
+        many.run();
+      }
+      return n * 64;
+    },
+    floor: (n) => {
+      for (let i = 0; i < n; i++) many.restore(manyStart);
+      return n * 64;
+    },
+    budget: { text: '64 buses ≤ 64 × one bus (linear)', ok: (r) => oneBusNs === 0 || r.nsPerUnit <= oneBusNs * 1.1 },
+  });
+}
 
 // ---- MSI-X paging ------------------------------------------------------------------------
 

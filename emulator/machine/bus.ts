@@ -286,7 +286,6 @@ export class BusRuntime {
     }
     const irq: GuestIrq | undefined = this.m.irqByVector(r.cpu, r.vector);
     t.record(this.m.now, Ev.IntDeliver, this.index, wslot, r.vector, r.cpu, { index, irq: irq?.irq, address: msg.address, data: msg.data });
-    this.m.state.delivered.push({ bus: this.index, wslot, index, cpu: r.cpu, vector: r.vector, time: this.m.now });
     const pci = this.state.sc.pci?.children as { wslot: number; intr_count: number[] }[] | undefined;
     const child = pci?.find((c) => c.wslot === wslot);
     if (child && child.intr_count[index] !== undefined) child.intr_count[index]!++;
@@ -381,7 +380,8 @@ class BusKernel implements GuestKernel {
     if (ht && ht.status === 'blocked') {
       ht.status = 'ready';
       ht.readyAt = m.now + m.signalNs();
-      delete ht.waitKeys;
+      ht.waitKeys = undefined;
+      m.touch(ht);
     }
     return 0;
   }

@@ -98,7 +98,7 @@ export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult
           r(false, what, `no bus ${e.target.bus.name}`);
           break;
         }
-        const got = m.state.delivered.filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector);
+        const got = m.delivered().filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector);
         if (e.outcome === 'delivered') {
           const hit = got.find((d) => e.cpu === undefined || d.cpu === e.cpu);
           r(!!hit, what, hit ? `delivered to cpu ${hit.cpu} vector 0x${hit.vector.toString(16)} at ${fmtNs(hit.time)}` : got.length ? `delivered to cpu ${got.map((g) => g.cpu).join(', ')}` : 'never delivered');

@@ -6,7 +6,7 @@
 // running on reproduces the original trace exactly.
 import { Ev, Trace } from './trace';
 import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from './threads';
-import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, type SchedulerState } from './scheduler';
+import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from './scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
 import type { Program, Locals } from './program';
 import type { GuestKernel } from '../vpci/guest/kernel';
@@ -65,8 +65,6 @@ export interface MachineState {
   irqs: { next: number; nextCpu: number; vectorNext: number[]; table: GuestIrq[] };
   /** Driver requests from the timeline, by "bus/wslot". */
   driverRequests: Record<string, { mode: 'msix' | 'msi' | 'none'; vectors: number }>;
-  /** Interrupts delivered to the guest: (bus, wslot, index) → where they arrived. */
-  delivered: { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[];
   remapper: unknown;
   traceLength: number;
   halted: boolean;
@@ -97,6 +95,10 @@ export class Machine {
   state: MachineState;
   /** Bus runtimes, index-aligned with state.buses. */
   buses: BusRuntime[] = [];
+  /** Runnable threads by time (derived from the threads; rebuilt on restore). */
+  private readonly ready = new ReadyQueue();
+  /** Threads by bus, so a wake-up looks only at the threads of the bus it names (derived). */
+  private byBus = new Map<number, ThreadState[]>();
 
   constructor(
     readonly config: MachineConfig,
@@ -116,7 +118,6 @@ export class Machine {
       buses: [],
       irqs: { next: 256, nextCpu: 0, vectorNext: Array.from({ length: cpus }, () => 0x30), table: [] },
       driverRequests: {},
-      delivered: [],
       remapper: undefined,
       traceLength: 0,
       halted: false,
@@ -156,14 +157,34 @@ export class Machine {
       status: 'ready',
       readyAt: at,
       steps: 0,
+      // Every field present from the start (never deleted): one object shape for all threads.
+      waitKeys: undefined,
+      waitWhy: undefined,
+      timeoutAt: undefined,
+      wokenBy: undefined,
     };
     this.state.sched.threads.push(t);
+    this.indexThread(t);
+    this.ready.push(t);
     return t;
   }
 
-  /** Wakes every thread of `bus` waiting on `key` (already namespaced). */
+  private indexThread(t: ThreadState): void {
+    let list = this.byBus.get(t.bus);
+    if (!list) this.byBus.set(t.bus, (list = []));
+    list.push(t);
+  }
+
+  /** A thread's status or times changed outside the scheduler's own step: requeue it. */
+  touch(t: ThreadState): void {
+    this.ready.push(t);
+  }
+
+  /** Wakes every thread of `bus` waiting on `key` (already namespaced as `b<bus>:<name>`). */
   wakeKey(key: string): void {
-    for (const t of this.state.sched.threads) wakeThread(t, key, this.now);
+    const m = /^b(\d+):/.exec(key);
+    const list = m ? (this.byBus.get(Number(m[1])) ?? []) : this.state.sched.threads;
+    for (const t of list) if (wakeThread(t, key, this.now)) this.ready.push(t);
   }
 
   armTimer(bus: number, name: string, at: number): void {
@@ -184,7 +205,15 @@ export class Machine {
 
   /** A guest physical read: config window, a mapped BAR, or nothing (all-ones). */
   mmioRead(fromBus: number, addr: number, size: number): number {
+    // A driver mostly touches its own bus's window and BARs: ask that bus first, then the others
+    // (keeps many buses linear; the result is the same, address ranges never overlap).
+    const own = this.buses[fromBus];
+    if (own) {
+      const r = own.decodeRead(addr, size);
+      if (r !== undefined) return r;
+    }
     for (const b of this.buses) {
+      if (b === own) continue;
       const r = b.decodeRead(addr, size);
       if (r !== undefined) return r;
     }
@@ -193,7 +222,9 @@ export class Machine {
   }
 
   mmioWrite(fromBus: number, addr: number, size: number, value: number): void {
-    for (const b of this.buses) if (b.decodeWrite(addr, size, value)) return;
+    const own = this.buses[fromBus];
+    if (own && own.decodeWrite(addr, size, value)) return;
+    for (const b of this.buses) if (b !== own && b.decodeWrite(addr, size, value)) return;
     this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, value, `MMIO write of ${size} bytes at 0x${addr.toString(16)} decodes nowhere: dropped`);
   }
 
@@ -253,15 +284,21 @@ export class Machine {
 
   /** What will run next, without running it. */
   peek(): ReturnType<typeof pickNext> {
-    return pickNext(this.state.sched, this.nextTimelineAt());
+    return pickNext(this.state.sched, this.nextTimelineAt(), this.ready);
   }
 
   /** Executes one step: a timeline event, a timer, or one statement / host handler of a thread. */
   step(): StepInfo {
+    const info = this.stepInner();
+    if (info.thread) this.ready.push(info.thread);
+    return info;
+  }
+
+  private stepInner(): StepInfo {
     const from = this.trace.length;
     const s = this.state.sched;
     if (this.state.halted) return { kind: 'idle', traceFrom: from, traceTo: from };
-    const p = pickNext(s, this.nextTimelineAt());
+    const p = pickNext(s, this.nextTimelineAt(), this.ready);
     switch (p.kind) {
       case 'idle':
         return { kind: 'idle', traceFrom: from, traceTo: from };
@@ -286,8 +323,8 @@ export class Machine {
           t.status = 'ready';
           t.wokenBy = 'timeout';
           t.readyAt = Math.max(t.readyAt, t.timeoutAt ?? t.readyAt);
-          delete t.waitKeys;
-          delete t.timeoutAt;
+          t.waitKeys = undefined;
+          t.timeoutAt = undefined;
         }
         s.now = Math.max(s.now, t.readyAt);
         s.steps++;
@@ -316,10 +353,7 @@ export class Machine {
           return { kind: 'thread', thread: t, depth: 0, traceFrom: from, traceTo: this.trace.length };
         }
         if (t.status === 'done' && t.role !== 'driver') b.onThreadDone(t);
-        const r: StepInfo = { kind: 'thread', thread: t, depth: o.depth, traceFrom: from, traceTo: this.trace.length };
-        if (o.fn !== undefined) r.fn = o.fn;
-        if (o.line !== undefined) r.line = o.line;
-        return r;
+        return { kind: 'thread', thread: t, fn: o.fn, line: o.line, depth: o.depth, timeline: undefined, traceFrom: from, traceTo: this.trace.length };
       }
     }
   }
@@ -327,6 +361,11 @@ export class Machine {
   /** Runs until nothing is left to do or `maxSteps` steps have run. Returns the steps run. */
   run(maxSteps = 5_000_000, until = Infinity): number {
     let n = 0;
+    if (until === Infinity) {
+      // No time limit: step until idle without looking ahead first.
+      while (n < maxSteps && this.step().kind !== 'idle') n++;
+      return n;
+    }
     while (n < maxSteps) {
       const p = this.peek();
       if (p.kind === 'idle') break;
@@ -419,6 +458,24 @@ export class Machine {
     }
     this.remapper.restore(st.remapper as never);
     this.trace.truncate(st.traceLength);
+    this.byBus.clear();
+    for (const t of st.sched.threads) this.indexThread(t);
+    this.ready.rebuild(st.sched.threads);
+  }
+
+  /**
+   * Interrupts delivered to the guest so far: (bus, wslot, table index) → where they arrived.
+   * Read from the trace (Ev.IntDeliver), so it costs nothing in snapshots and follows time travel.
+   */
+  delivered(): { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[] {
+    const t = this.trace;
+    const out: { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[] = [];
+    for (let i = 0; i < t.length; i++) {
+      if (t.kind[i] !== Ev.IntDeliver) continue;
+      const d = t.get(i).blob as { index: number };
+      out.push({ bus: t.bus[i]!, wslot: t.a[i]!, index: d.index, cpu: t.c[i]!, vector: t.b[i]!, time: t.time[i]! });
+    }
+    return out;
   }
 
   /** The function-driver name for a device on this guest OS. */

@@ -34,27 +34,119 @@ export type Pick =
   | { kind: 'thread'; thread: ThreadState; timedOut: boolean }
   | { kind: 'idle' };
 
+/** When a thread can next run (ready: readyAt; blocked with a timeout: when it times out), else Infinity. */
+export function runnableAt(t: ThreadState): number {
+  if (t.status === 'ready') return t.readyAt;
+  if (t.status === 'blocked' && t.timeoutAt !== undefined) return Math.max(t.timeoutAt, t.readyAt);
+  return Infinity;
+}
+
+/**
+ * The runnable threads ordered by (time, id): a binary heap with lazy deletion. The machine
+ * pushes a thread whenever its status or times may have changed; an entry whose key no longer
+ * matches its thread is stale and dropped when it reaches the top. It is derived data, rebuilt
+ * from the threads after a restore, so snapshots stay plain. Picking is O(log n) instead of a
+ * scan of every thread, which keeps many buses linear.
+ */
+export class ReadyQueue {
+  private at: number[] = [];
+  private ids: number[] = [];
+  private th: ThreadState[] = [];
+
+  clear(): void {
+    this.at.length = this.ids.length = this.th.length = 0;
+  }
+
+  rebuild(threads: ThreadState[]): void {
+    this.clear();
+    for (const t of threads) this.push(t);
+  }
+
+  push(t: ThreadState): void {
+    const at = runnableAt(t);
+    if (at === Infinity) return;
+    this.at.push(at);
+    this.ids.push(t.id);
+    this.th.push(t);
+    this.up(this.at.length - 1);
+  }
+
+  /** The earliest runnable thread (ties: lowest id), dropping stale entries on the way. */
+  top(): ThreadState | undefined {
+    while (this.at.length) {
+      const t = this.th[0]!;
+      if (runnableAt(t) === this.at[0]) return t;
+      this.pop();
+    }
+    return undefined;
+  }
+
+  private less(i: number, j: number): boolean {
+    return this.at[i]! < this.at[j]! || (this.at[i] === this.at[j] && this.ids[i]! < this.ids[j]!);
+  }
+
+  private swap(i: number, j: number): void {
+    const a = this.at[i]!, d = this.ids[i]!, t = this.th[i]!;
+    this.at[i] = this.at[j]!;
+    this.ids[i] = this.ids[j]!;
+    this.th[i] = this.th[j]!;
+    this.at[j] = a;
+    this.ids[j] = d;
+    this.th[j] = t;
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const last = this.at.length - 1;
+    this.swap(0, last);
+    this.at.pop();
+    this.ids.pop();
+    this.th.pop();
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.at.length && this.less(l, m)) m = l;
+      if (r < this.at.length && this.less(r, m)) m = r;
+      if (m === i) break;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+}
+
 /**
  * Chooses the next thing to run. `nextTimelineAt` is the time of the next
  * scenario event (Infinity when none). Host threads are ordinary threads whose
  * readiness the machine manages.
  */
-export function pickNext(s: SchedulerState, nextTimelineAt: number): Pick {
+export function pickNext(s: SchedulerState, nextTimelineAt: number, ready?: ReadyQueue): Pick {
   let best: ThreadState | undefined;
   let bestAt = Infinity;
   let timedOut = false;
-  for (const t of s.threads) {
-    let at: number;
-    let to = false;
-    if (t.status === 'ready') at = t.readyAt;
-    else if (t.status === 'blocked' && t.timeoutAt !== undefined) {
-      at = Math.max(t.timeoutAt, t.readyAt);
-      to = true;
-    } else continue;
-    if (at < bestAt || (at === bestAt && best && t.id < best.id)) {
-      best = t;
-      bestAt = at;
-      timedOut = to;
+  if (ready) {
+    best = ready.top();
+    if (best) {
+      bestAt = runnableAt(best);
+      timedOut = best.status === 'blocked';
+    }
+  } else {
+    for (const t of s.threads) {
+      const at = runnableAt(t);
+      if (at < bestAt || (at === bestAt && best && t.id < best.id)) {
+        best = t;
+        bestAt = at;
+        timedOut = t.status === 'blocked';
+      }
     }
   }
   let timer: TimerState | undefined;

@@ -125,7 +125,7 @@ export function stepThread<C>(prog: Program<C>, ctx: C, t: ThreadState, now: num
       t.waitKeys = a.keys;
       t.waitWhy = a.why;
       if (a.timeoutAt !== undefined) t.timeoutAt = a.timeoutAt;
-      else delete t.timeoutAt;
+      else t.timeoutAt = undefined;
       break;
     case 'goto': {
       const target = cf.labels[a.label];
@@ -154,7 +154,7 @@ export function wakeThread(t: ThreadState, key: string, now: number): boolean {
   t.status = 'ready';
   t.wokenBy = key;
   t.readyAt = Math.max(t.readyAt, now);
-  delete t.waitKeys;
-  delete t.timeoutAt;
+  t.waitKeys = undefined;
+  t.timeoutAt = undefined;
   return true;
 }

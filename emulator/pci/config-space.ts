@@ -31,6 +31,8 @@ export class ConfigSpace {
   /** Write-1-to-clear bits, one mask byte per config byte. */
   readonly w1cmask: Uint8Array;
   private readonly observers: ConfigWriteObserver[] = [];
+  /** Bumped by every change of contents or masks: lets derived views (decoded BARs) cache safely. */
+  version = 0;
 
   constructor(initial?: Uint8Array) {
     this.data = new Uint8Array(CONFIG_SPACE_SIZE);
@@ -70,6 +72,7 @@ export class ConfigSpace {
 
   /** Software write through the masks. Bytes outside the space are dropped. */
   write(off: number, size: number, value: number): { old: number; new: number } {
+    this.version++;
     const n = normSize(size);
     const o = Math.trunc(Number.isFinite(off) ? off : -1);
     const old = this.read(o, n);
@@ -101,6 +104,7 @@ export class ConfigSpace {
 
   /** Device-side store that ignores the masks (hardware setting its own status bits). */
   setRaw(off: number, size: number, value: number): void {
+    this.version++;
     const n = normSize(size);
     for (let i = 0; i < n; i++) {
       const a = off + i;
@@ -110,12 +114,14 @@ export class ConfigSpace {
 
   /** Replace all contents (masks unchanged). */
   load(bytes: Uint8Array): void {
+    this.version++;
     this.data.fill(0);
     this.data.set(bytes.subarray(0, CONFIG_SPACE_SIZE));
   }
 
   /** Set writable / write-1-to-clear masks for `size` bytes at `off` (values little-endian). */
   setMasks(off: number, size: number, wmask: number, w1cmask = 0): void {
+    this.version++;
     const n = normSize(size);
     for (let i = 0; i < n; i++) {
       const a = off + i;

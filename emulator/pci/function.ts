@@ -195,8 +195,15 @@ export class PciFunction {
     return v;
   }
 
+  private barsCache: { version: number; bars: BarInfo[] } | undefined;
+
+  /** Decoded BARs; cached until the config space changes (the MMIO decode asks on every access). */
   bars(): BarInfo[] {
-    return decodeBars(this.layouts, (o) => this.config.read(o, 4), (o) => this.probe32(o));
+    const v = this.config.version;
+    if (this.barsCache?.version === v) return this.barsCache.bars;
+    const bars = decodeBars(this.layouts, (o) => this.config.read(o, 4), (o) => this.probe32(o));
+    this.barsCache = { version: this.config.version, bars };
+    return bars;
   }
 
   /** Implemented BARs as laid out at construction, including the I/O flag `usableThroughVpci`. */

@@ -42,19 +42,22 @@ export function runnableAt(t: ThreadState): number {
 }
 
 /**
- * The runnable threads ordered by (time, id): a binary heap with lazy deletion. The machine
- * pushes a thread whenever its status or times may have changed; an entry whose key no longer
- * matches its thread is stale and dropped when it reaches the top. It is derived data, rebuilt
- * from the threads after a restore, so snapshots stay plain. Picking is O(log n) instead of a
- * scan of every thread, which keeps many buses linear.
+ * The runnable threads ordered by (time, id): an indexed binary heap holding each runnable
+ * thread once. The machine calls `push(t)` whenever a thread's status or times may have
+ * changed; the thread is re-keyed, inserted or removed. It is derived data, rebuilt from the
+ * threads after a restore, so snapshots stay plain. Picking is O(1) and an update O(log n)
+ * instead of a scan of every thread, which keeps many buses linear.
  */
 export class ReadyQueue {
-  private at: number[] = [];
-  private ids: number[] = [];
-  private th: ThreadState[] = [];
+  private heap: ThreadState[] = [];
+  private keys: number[] = [];
+  /** Heap index by thread id (-1 or undefined: not queued). Thread ids are small integers. */
+  private pos: number[] = [];
 
   clear(): void {
-    this.at.length = this.ids.length = this.th.length = 0;
+    this.heap.length = 0;
+    this.keys.length = 0;
+    this.pos.length = 0;
   }
 
   rebuild(threads: ThreadState[]): void {
@@ -62,37 +65,58 @@ export class ReadyQueue {
     for (const t of threads) this.push(t);
   }
 
+  /** Inserts, re-keys or removes `t` according to its current state. */
   push(t: ThreadState): void {
     const at = runnableAt(t);
-    if (at === Infinity) return;
-    this.at.push(at);
-    this.ids.push(t.id);
-    this.th.push(t);
-    this.up(this.at.length - 1);
+    const i = this.pos[t.id] ?? -1;
+    if (i < 0) {
+      if (at === Infinity) return;
+      this.heap.push(t);
+      this.keys.push(at);
+      this.pos[t.id] = this.heap.length - 1;
+      this.up(this.heap.length - 1);
+      return;
+    }
+    if (at === Infinity) {
+      this.removeAt(i);
+      return;
+    }
+    const old = this.keys[i]!;
+    this.keys[i] = at;
+    if (at < old) this.up(i);
+    else if (at > old) this.down(i);
   }
 
-  /** The earliest runnable thread (ties: lowest id), dropping stale entries on the way. */
+  /**
+   * The earliest runnable thread (ties: lowest id). A thread changed behind the queue's back
+   * (its key no longer matches) is re-keyed first, so the answer is always exact.
+   */
   top(): ThreadState | undefined {
-    while (this.at.length) {
-      const t = this.th[0]!;
-      if (runnableAt(t) === this.at[0]) return t;
-      this.pop();
+    for (;;) {
+      const t = this.heap[0];
+      if (!t || runnableAt(t) === this.keys[0]) return t;
+      this.push(t);
     }
-    return undefined;
   }
 
   private less(i: number, j: number): boolean {
-    return this.at[i]! < this.at[j]! || (this.at[i] === this.at[j] && this.ids[i]! < this.ids[j]!);
+    const a = this.keys[i]!;
+    const b = this.keys[j]!;
+    return a < b || (a === b && this.heap[i]!.id < this.heap[j]!.id);
   }
 
   private swap(i: number, j: number): void {
-    const a = this.at[i]!, d = this.ids[i]!, t = this.th[i]!;
-    this.at[i] = this.at[j]!;
-    this.ids[i] = this.ids[j]!;
-    this.th[i] = this.th[j]!;
-    this.at[j] = a;
-    this.ids[j] = d;
-    this.th[j] = t;
+    const heap = this.heap;
+    const keys = this.keys;
+    const ti = heap[i]!;
+    const tj = heap[j]!;
+    const k = keys[i]!;
+    heap[i] = tj;
+    keys[i] = keys[j]!;
+    heap[j] = ti;
+    keys[j] = k;
+    this.pos[tj.id] = i;
+    this.pos[ti.id] = j;
   }
 
   private up(i: number): void {
@@ -104,22 +128,29 @@ export class ReadyQueue {
     }
   }
 
-  private pop(): void {
-    const last = this.at.length - 1;
-    this.swap(0, last);
-    this.at.pop();
-    this.ids.pop();
-    this.th.pop();
-    let i = 0;
+  private down(i: number): void {
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < this.at.length && this.less(l, m)) m = l;
-      if (r < this.at.length && this.less(r, m)) m = r;
-      if (m === i) break;
+      if (l < this.heap.length && this.less(l, m)) m = l;
+      if (r < this.heap.length && this.less(r, m)) m = r;
+      if (m === i) return;
       this.swap(i, m);
       i = m;
+    }
+  }
+
+  private removeAt(i: number): void {
+    const last = this.heap.length - 1;
+    const id = this.heap[i]!.id;
+    if (i !== last) this.swap(i, last);
+    this.heap.pop();
+    this.keys.pop();
+    this.pos[id] = -1;
+    if (i < this.heap.length) {
+      this.up(i);
+      this.down(i);
     }
   }
 }

@@ -72,6 +72,7 @@ test('the VSIX holds the bundles, grammars, data, examples, icon, README and LIC
     'extension/syntaxes/vpci.tmLanguage.json',
     'extension/syntaxes/vpci-listing.tmLanguage.json',
     'extension/language-configuration.json',
+    'extension/listing-language-configuration.json',
     'extension/data/pci.ids',
     'extension/media/icon.png',
     'extension/readme.md',

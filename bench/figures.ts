@@ -3,3 +3,4 @@ import './lsp';
 import './emulator';
 import './wire';
 import './dap';
+import './extension';

@@ -45,6 +45,33 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   listingsDir?: string;
 }
 
+/** Required arguments per request (DAP's own "required" fields), checked before any handler runs. */
+const REQUIRED_ARGS: Record<string, [string, 'string' | 'number' | 'object' | 'array'][]> = {
+  setBreakpoints: [['source', 'object']],
+  breakpointLocations: [['source', 'object'], ['line', 'number']],
+  setFunctionBreakpoints: [['breakpoints', 'array']],
+  setExceptionBreakpoints: [['filters', 'array']],
+  dataBreakpointInfo: [['name', 'string']],
+  setDataBreakpoints: [['breakpoints', 'array']],
+  continue: [['threadId', 'number']],
+  next: [['threadId', 'number']],
+  stepIn: [['threadId', 'number']],
+  stepOut: [['threadId', 'number']],
+  stepBack: [['threadId', 'number']],
+  reverseContinue: [['threadId', 'number']],
+  pause: [['threadId', 'number']],
+  stackTrace: [['threadId', 'number']],
+  scopes: [['frameId', 'number']],
+  variables: [['variablesReference', 'number']],
+  setVariable: [['variablesReference', 'number'], ['name', 'string'], ['value', 'string']],
+  setExpression: [['expression', 'string'], ['value', 'string']],
+  evaluate: [['expression', 'string']],
+  completions: [['text', 'string'], ['column', 'number']],
+  exceptionInfo: [['threadId', 'number']],
+  readMemory: [['memoryReference', 'string'], ['count', 'number']],
+  writeMemory: [['memoryReference', 'string'], ['data', 'string']],
+};
+
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
 
@@ -106,9 +133,25 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  /** Every request reaches its handler with an arguments object, whatever the client sent. */
+  /**
+   * Every request reaches its handler with an arguments object of the right shape, whatever the
+   * client sent: a missing or mistyped required argument gets an error response naming it.
+   */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
+    const need = REQUIRED_ARGS[request.command];
+    if (need) {
+      const a = request.arguments as Record<string, unknown>;
+      for (const [name, type] of need) {
+        const v = a[name];
+        const ok = type === 'array' ? Array.isArray(v) : type === 'object' ? !!v && typeof v === 'object' && !Array.isArray(v) : typeof v === type;
+        if (!ok) {
+          const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
+          this.sendErrorResponse(response, { id: 1100, format: `${request.command}: argument '${name}' must be ${type === 'array' ? 'an array' : `a${type === 'object' ? 'n' : ''} ${type}`}`, showUser: false });
+          return;
+        }
+      }
+    }
     super.dispatchRequest(request);
   }
 

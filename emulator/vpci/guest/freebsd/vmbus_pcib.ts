@@ -7,6 +7,9 @@
 import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type FnDef } from '../../../machine/program';
 import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT, type GuestKernel } from '../kernel';
 import * as M from '../messages';
+import type { Desc } from '../pv-config';
+import { PV_READ, descBytes, zeroIntLinePin } from '../pv-config';
+export type { Desc };
 
 type K = GuestKernel;
 type D = FnDef<K>;
@@ -37,19 +40,6 @@ export interface Child {
   reported_missing: boolean;
   probed_bar: number[];
   irq_desc_list: { irq: number; desc: { vector_count: number; data: number; address: number } }[];
-}
-export interface Desc {
-  v_id: number;
-  d_id: number;
-  rev: number;
-  prog_intf: number;
-  subclass: number;
-  base_class: number;
-  subsystem_id: number;
-  wslot: number;
-  ser: number;
-  flags: number;
-  virtual_numa_node: number;
 }
 
 export function newFreebsdSoftc(): Record<string, unknown> {
@@ -585,22 +575,22 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         const c = getPcichildWslot(k, l.wslot);
         l.desc = c ? c.desc : null;
       }),
-      If('if (where + size <= PCIR_COMMAND) {', (_k, l) => l.where + l.size <= 0x04, [
+      If('if (where + size <= PCIR_COMMAND) {', (_k, l) => PV_READ.ids(l), [
         S('memcpy(val, ((uint8_t *)&hpdev->desc.v_id) + where, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.v_id, 2, l.desc?.d_id, 2], l.where, l.size)),
+          ret(PV_READ.idsValue(l)),
         ),
       ]),
-      If('if (where >= PCIR_REVID && where + size <= PCIR_CACHELNSZ) {', (_k, l) => l.where >= 0x08 && l.where + l.size <= 0x0c, [
+      If('if (where >= PCIR_REVID && where + size <= PCIR_CACHELNSZ) {', (_k, l) => PV_READ.classRev(l), [
         S('memcpy(val, ((uint8_t *)&hpdev->desc.rev) + where - PCIR_REVID, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.rev, 1, l.desc?.prog_intf, 1, l.desc?.subclass, 1, l.desc?.base_class, 1], l.where - 0x08, l.size)),
+          ret(PV_READ.classRevValue(l)),
         ),
       ]),
-      If('if (where >= PCIR_SUBVEND_0 && where + size <= PCIR_BIOS) {', (_k, l) => l.where >= 0x2c && l.where + l.size <= 0x30, [
+      If('if (where >= PCIR_SUBVEND_0 && where + size <= PCIR_BIOS) {', (_k, l) => PV_READ.subsystem(l), [
         S('memcpy(val, (uint8_t *)&hpdev->desc.subsystem_id + where - PCIR_SUBVEND_0, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.subsystem_id, 4], l.where - 0x2c, l.size)),
+          ret(PV_READ.subsystemValue(l)),
         ),
       ]),
-      If('if (where >= PCIR_BIOS && where + size <= PCIR_CAP_PTR) {', (_k, l) => l.where >= 0x30 && l.where + l.size <= 0x34, [
+      If('if (where >= PCIR_BIOS && where + size <= PCIR_CAP_PTR) {', (_k, l) => PV_READ.rom(l), [
         S('*val = 0;  /* ROM BARs are unimplemented */', () => ret(0)),
       ]),
       If(
@@ -1324,27 +1314,5 @@ function goToLoop(_k: K) {
   return { kind: 'goto' as const, label: 'recv' };
 }
 
-/** Bytes `where..where+size` of a descriptor laid out as [value, width, …], little-endian. */
-function descBytes(desc: Desc | null, fields: unknown[], where: number, size: number): number {
-  if (!desc) return 0;
-  const bytes: number[] = [];
-  for (let i = 0; i < fields.length; i += 2) {
-    const v = Number(fields[i] ?? 0);
-    const w = fields[i + 1] as number;
-    for (let b = 0; b < w; b++) bytes.push(Math.floor(v / 2 ** (8 * b)) & 0xff);
-  }
-  let val = 0;
-  for (let i = 0; i < size; i++) val += (bytes[where + i] ?? 0) * 2 ** (8 * i);
-  return val >>> 0;
-}
-
-function zeroIntLinePin(val: number, where: number, size: number): number {
-  let v = val >>> 0;
-  for (let i = 0; i < size; i++) {
-    const off = where + i;
-    if (off === 0x3c || off === 0x3d) v = (v & ~(0xff << (8 * i))) >>> 0;
-  }
-  return v;
-}
 
 export const _internal = { descBytes, zeroIntLinePin, copyDescs, ENXIO };

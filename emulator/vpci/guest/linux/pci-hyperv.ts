@@ -7,6 +7,7 @@
 import { S, T, If, For, While, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../machine/program';
 import { rd8, rd16, rd32, rds32, rd64, type GuestKernel } from '../kernel';
 import * as M from '../messages';
+import { PV_READ, descBytes, zeroIntLinePin } from '../pv-config';
 import {
   children, complete, devfnToWslot, getPcichildWslot, initCompletion, nextRequestId, pciDev, requestAddrMatch, dropRequestId, wslotToDevfn,
   type Desc, type HvPciDev, type IntDesc,
@@ -714,22 +715,22 @@ export function pciHypervFunctions(): D[] {
         l.offset = CFG_PAGE_OFFSET + l.where;
         l.desc = getPcichildWslot(k, l.wslot)?.desc ?? null;
       }),
-      If('if (where + size <= PCI_COMMAND) {', (_k, l) => l.where + l.size <= 0x04, [
+      If('if (where + size <= PCI_COMMAND) {', (_k, l) => PV_READ.ids(l), [
         S('memcpy(val, ((u8 *)&hpdev->desc.v_id) + where, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.v_id, 2, l.desc?.d_id, 2], l.where, l.size)),
+          ret(PV_READ.idsValue(l)),
         ),
       ]),
-      If('else if (where >= PCI_CLASS_REVISION && where + size <= PCI_CACHE_LINE_SIZE) {', (_k, l) => l.where >= 0x08 && l.where + l.size <= 0x0c, [
+      If('else if (where >= PCI_CLASS_REVISION && where + size <= PCI_CACHE_LINE_SIZE) {', (_k, l) => PV_READ.classRev(l), [
         S('memcpy(val, ((u8 *)&hpdev->desc.rev) + where - PCI_CLASS_REVISION, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.rev, 1, l.desc?.prog_intf, 1, l.desc?.subclass, 1, l.desc?.base_class, 1], l.where - 0x08, l.size)),
+          ret(PV_READ.classRevValue(l)),
         ),
       ]),
-      If('else if (where >= PCI_SUBSYSTEM_VENDOR_ID && where + size <= PCI_ROM_ADDRESS) {', (_k, l) => l.where >= 0x2c && l.where + l.size <= 0x30, [
+      If('else if (where >= PCI_SUBSYSTEM_VENDOR_ID && where + size <= PCI_ROM_ADDRESS) {', (_k, l) => PV_READ.subsystem(l), [
         S('memcpy(val, (u8 *)&hpdev->desc.subsystem_id + where - PCI_SUBSYSTEM_VENDOR_ID, size);', (_k, l) =>
-          ret(descBytes(l.desc, [l.desc?.subsystem_id, 4], l.where - 0x2c, l.size)),
+          ret(PV_READ.subsystemValue(l)),
         ),
       ]),
-      If('else if (where >= PCI_ROM_ADDRESS && where + size <= PCI_CAPABILITY_LIST) {', (_k, l) => l.where >= 0x30 && l.where + l.size <= 0x34, [
+      If('else if (where >= PCI_ROM_ADDRESS && where + size <= PCI_CAPABILITY_LIST) {', (_k, l) => PV_READ.rom(l), [
         S('*val = 0;  /* ROM BARs are unimplemented */', () => ret(0)),
       ]),
       If(
@@ -1572,27 +1573,5 @@ export function pciHypervFunctions(): D[] {
   ];
 }
 
-/** Bytes `where..where+size` of a descriptor laid out as [value, width, …], little-endian. */
-function descBytes(desc: Desc | null, fields: unknown[], where: number, size: number): number {
-  if (!desc) return 0;
-  const bytes: number[] = [];
-  for (let i = 0; i < fields.length; i += 2) {
-    const v = Number(fields[i] ?? 0);
-    const w = fields[i + 1] as number;
-    for (let b = 0; b < w; b++) bytes.push(Math.floor(v / 2 ** (8 * b)) & 0xff);
-  }
-  let val = 0;
-  for (let i = 0; i < size; i++) val += (bytes[where + i] ?? 0) * 2 ** (8 * i);
-  return val >>> 0;
-}
-
-function zeroIntLinePin(val: number, where: number, size: number): number {
-  let v = val >>> 0;
-  for (let i = 0; i < size; i++) {
-    const off = where + i;
-    if (off === 0x3c || off === 0x3d) v = (v & ~(0xff << (8 * i))) >>> 0;
-  }
-  return v;
-}
 
 export const _internal = { descBytes, zeroIntLinePin, descAt, probedBars, pow2Floor, ENOMEM };

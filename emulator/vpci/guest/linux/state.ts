@@ -5,23 +5,11 @@
 // Layout and semantics follow torvalds/linux drivers/pci/controller/pci-hyperv.c
 // and drivers/hv/channel.c (vmbus_next_request_id / __vmbus_request_addr_match).
 import type { GuestKernel } from '../kernel';
+import type { Desc } from '../pv-config';
+export type { Desc };
 
 type K = GuestKernel;
 
-/** struct hv_pcidev_description (copied field by field from relations v1/v2). */
-export interface Desc {
-  v_id: number;
-  d_id: number;
-  rev: number;
-  prog_intf: number;
-  subclass: number;
-  base_class: number;
-  subsystem_id: number;
-  wslot: number;
-  ser: number;
-  flags: number;
-  virtual_numa_node: number;
-}
 
 /** struct hv_pci_dev. */
 export interface HvPciDev {

@@ -135,7 +135,7 @@ at 30ms   raise nic0 vector 2
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
   const pci = m.buses[0]!.state.sc.pci.children as { wslot: number; irqs: { cpu: number; vector: number }[] }[];
   const irq2 = pci[0]!.irqs[2]!;
-  const d = m.state.delivered.find((x) => x.wslot === 0 && x.index === 2);
+  const d = m.delivered().find((x) => x.wslot === 0 && x.index === 2);
   assert.ok(d, 'vector 2 delivered');
   assert.equal(d.cpu, irq2.cpu);
   assert.equal(d.vector, irq2.vector);
@@ -370,7 +370,7 @@ at 31ms   raise nic9 vector 1
   const p = toHost(m, 1);
   assert.deepEqual(p.slice(0, 5).map((x) => x.type), [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
   assert.deepEqual(mappedMsix(m, 1, 0), { good: 2, bad: 0 });
-  const d = m.state.delivered.find((x) => x.bus === 1 && x.index === 1);
+  const d = m.delivered().find((x) => x.bus === 1 && x.index === 1);
   const irq = (m.buses[1]!.state.sc.pci.children as { irqs: { cpu: number; vector: number }[] }[])[0]!.irqs[1]!;
   assert.ok(d);
   assert.equal(d.cpu, irq.cpu);

@@ -106,7 +106,7 @@ test('MSI-X entries hold exactly the address/data the host returned, and a raise
     assert.equal(e.masked, false);
   }
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
-  const d = m.state.delivered.find((x) => x.index === 1);
+  const d = m.delivered().find((x) => x.index === 1);
   assert.ok(d, 'vector 1 delivered');
   // The guest allocated vector 1's IRQ on the CPU the host was asked to target.
   const g = granted.find((x) => x.address === msixEntry(fn, 1)!.address)!;

@@ -538,7 +538,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.frames.clear();
     if (s.reason === 'end') this.ended = true;
     const rt = this.rt!;
-    if (this.client.supportsMemoryEvent !== false && this.rt) {
+    if (this.client.supportsMemoryEvent && this.rt) {
       // Config space and BAR memory may have changed: tell memory views.
       for (const ref of this.ins!.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
     }
@@ -676,7 +676,10 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     if (args.format?.hex !== undefined) this.hex = args.format.hex;
-    const vars = this.vars.expand(args.variablesReference, args.filter, args.start, args.count);
+    this.vars.memoryReferences = this.client.supportsMemoryReferences === true;
+    // A client that cannot page still never gets a huge table whole: the first 1,000 entries.
+    const count = args.count ?? (this.client.supportsVariablePaging ? undefined : 1000);
+    const vars = this.vars.expand(args.variablesReference, args.filter, args.start, count);
     if (!vars) {
       this.sendErrorResponse(response, { id: 1020, format: `Unknown or stale variablesReference ${args.variablesReference}`, showUser: false });
       return;
@@ -716,7 +719,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     const ref = r.node ? this.vars.add(r.node) : 0;
     response.body = { result: r.text, variablesReference: ref };
-    if (r.node?.memoryReference) response.body.memoryReference = r.node.memoryReference;
+    if (r.node?.memoryReference && this.client.supportsMemoryReferences) response.body.memoryReference = r.node.memoryReference;
     if (r.node?.indexed !== undefined) response.body.indexedVariables = r.node.indexed;
     if (r.changed) {
       this.rt!.h.truncateFuture();

@@ -26,6 +26,8 @@ export interface VarNode {
 }
 
 export class VarTable {
+  /** Whether the client takes memoryReference (initialize: supportsMemoryReferences). */
+  memoryReferences = true;
   private nodes: (VarNode | undefined)[] = [undefined];
   /** name → node for each container, so setVariable and dataBreakpointInfo can find a child by name. */
   private childIndex = new Map<number, Map<string, VarNode>>();
@@ -73,7 +75,7 @@ export class VarTable {
     const v: DebugProtocol.Variable = { name: k.name, value: k.value, variablesReference: this.add(k) };
     if (k.type) v.type = k.type;
     if (k.evaluateName) v.evaluateName = k.evaluateName;
-    if (k.memoryReference) v.memoryReference = k.memoryReference;
+    if (k.memoryReference && this.memoryReferences) v.memoryReference = k.memoryReference;
     if (k.indexed !== undefined) v.indexedVariables = k.indexed;
     const hint: DebugProtocol.VariablePresentationHint = {};
     if (k.kind) hint.kind = k.kind;

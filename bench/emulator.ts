@@ -32,6 +32,38 @@ function buses(n: number): string {
   return out.join('\n') + '\n';
 }
 
+// ---- the function model on its own ------------------------------------------------------
+
+{
+  const fn = machineFor('model', ONE_BUS).buses[0]!.functions.get(0)!;
+  const raw = new Uint8Array(4096);
+  const rdv = new DataView(raw.buffer);
+  let sink = 0;
+  figure({
+    name: 'config reads+writes on the function model (masks, RW1C, BAR sizing semantics)',
+    floorName: 'raw Uint8Array/DataView reads+writes',
+    unit: 'accesses',
+    kind: 'throughput',
+    run: (n) => {
+      for (let i = 0; i < n; i++) {
+        const off = (i & 0x3f) << 2;
+        if (i & 1) fn.cfgWrite(0x0c, 1, i & 0xff); // CACHE_LINE_SIZE (RW)
+        else sink ^= fn.cfgRead(off, 4);
+      }
+      return n;
+    },
+    floor: (n) => {
+      for (let i = 0; i < n; i++) {
+        const off = (i & 0x3f) << 2;
+        if (i & 1) rdv.setUint8(0x0c, i & 0xff);
+        else sink ^= rdv.getUint32(off, true);
+      }
+      return n;
+    },
+  });
+  void sink;
+}
+
 // ---- config access through the para-virtual path ---------------------------------
 
 {

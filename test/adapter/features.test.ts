@@ -182,3 +182,24 @@ test('the console offers a new bus (hot add) and the guest attaches it; pending 
   const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
   assert.deepEqual(topo.buses.map((b: { name: string; state: string }) => `${b.name}:${b.state}`), ['nic0:attached', 'nic9:attached']);
 });
+
+test('a client without memory references, paging or memory events gets none of them', async () => {
+  dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  let memoryEvents = 0;
+  dc.on('memory', () => memoryEvents++);
+  await dc.launchRequest({ scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  const e = await stopped;
+  const st = await dc.stackTraceRequest({ threadId: e.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  assert.ok(top.every((v) => v.memoryReference === undefined));
+  const cfg = top.find((v) => v.name === 'Config space')!;
+  assert.equal(cfg.indexedVariables, 256);
+  const rows = (await dc.variablesRequest({ variablesReference: cfg.variablesReference })).body.variables;
+  assert.equal(rows.length, 256, 'a table under the cap comes whole');
+  assert.equal(memoryEvents, 0);
+});

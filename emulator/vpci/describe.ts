@@ -124,7 +124,7 @@ export function summarizePacket(packet: Uint8Array, dir: 'toHost' | 'toGuest', c
   const p = decodePacket(packet);
   if (!p.ok) return `${arrow} bad packet: ${p.error}`;
   const rc = p.flags & PKT_FLAG_COMPLETION_REQUESTED ? ' RC' : '';
-  const head = `${arrow} ${packetTypeName(p.type)}${rc} txid=${p.transactionId}`;
+  const head = `${arrow} ${packetTypeName(p.type)}${rc} txid=0x${p.transactionId.toString(16)}`;
   if (p.type === PKT_COMPLETION) {
     if (completionOf === undefined) {
       if (p.payload.length < 4) return `${head} (${p.payload.length}-byte payload)`;

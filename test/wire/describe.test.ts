@@ -52,15 +52,15 @@ test('describe: completions use the request layout; errors keep the fields read 
 
 test('summarizePacket: one line for requests, completions and broken packets', () => {
   const req = encodePacket({ type: 6, flags: 1, transactionId: 3n, payload: G.queryProtocolVersion(0x10004) });
-  assert.equal(summarizePacket(req, 'toHost'), 'G→H inband RC txid=3 QUERY_PROTOCOL_VERSION version 1.4');
+  assert.equal(summarizePacket(req, 'toHost'), 'G→H inband RC txid=0x3 QUERY_PROTOCOL_VERSION version 1.4');
   const comp = encodePacket({ type: 11, flags: 0, transactionId: 3n, payload: lay(8, [[0, 4, 0xc0000059], [4, 4, 0x10003]]) });
-  assert.equal(summarizePacket(comp, 'toGuest', MSG.PCI_QUERY_PROTOCOL_VERSION), 'H→G completion txid=3 QUERY_PROTOCOL_VERSION: REVISION_MISMATCH (0xC0000059) version 1.3');
-  assert.equal(summarizePacket(comp, 'toGuest'), 'H→G completion txid=3 status REVISION_MISMATCH (0xC0000059)');
+  assert.equal(summarizePacket(comp, 'toGuest', MSG.PCI_QUERY_PROTOCOL_VERSION), 'H→G completion txid=0x3 QUERY_PROTOCOL_VERSION: REVISION_MISMATCH (0xC0000059) version 1.3');
+  assert.equal(summarizePacket(comp, 'toGuest'), 'H→G completion txid=0x3 status REVISION_MISMATCH (0xC0000059)');
   assert.match(summarizePacket(new Uint8Array(8), 'toHost'), /bad packet/);
   const unk = encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: lay(8, [[0, 4, 0x4249001e]]) });
   assert.match(summarizePacket(unk, 'toHost'), /unknown-type/);
   const rel = encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: encodeMessage({ type: 'PCI_BUS_RELATIONS', devices: [{ vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0, winSlot: 0, serialNumber: 7 }] }) });
-  assert.equal(summarizePacket(rel, 'toGuest'), 'H→G inband txid=0 BUS_RELATIONS 1 device(s) [00.0 8086:10fb ser 7]');
+  assert.equal(summarizePacket(rel, 'toGuest'), 'H→G inband txid=0x0 BUS_RELATIONS 1 device(s) [00.0 8086:10fb ser 7]');
 });
 
 test('describe: every message type has a name and fields for its canonical form', () => {

@@ -35,7 +35,8 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
     case Ev.PacketToHost:
       return `${head} guest -> host  ${summarizePacket(e.blob as Uint8Array, 'toHost')}`;
     case Ev.PacketToGuest:
-      return `${head} host -> guest  ${summarizePacket(e.blob as Uint8Array, 'toGuest')}`;
+      // A completion carries the type of the request it answers (trace field a): decode its layout.
+      return `${head} host -> guest  ${summarizePacket(e.blob as Uint8Array, 'toGuest', (e.blob as Uint8Array)[0] === 11 ? e.a : undefined)}`;
     case Ev.CfgRead:
       return `${head} cfg read   slot ${e.a.toString(16).padStart(2, '0')} [0x${(e.b & 0xfff).toString(16).padStart(3, '0')}]/${e.b >>> 16} = 0x${e.c.toString(16)}`;
     case Ev.CfgWrite:

@@ -65,15 +65,17 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
   const errors = r.diagnostics.filter((d) => d.severity === 'error');
   const out: Loaded = { file: full, text: src, scenario: r.scenario, diagnostics: r.diagnostics, errors };
   if (errors.length) return out;
-  // Build every function once now (catalog or dump, boot-time buses and offered ones), so a dump
-  // that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
+  // Build every function once now (catalog or dump, boot-time buses, offered ones and plugged ones), so a
+  // dump that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
   const factory = functionFactory(root);
-  const decls = [...r.scenario.buses, ...r.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))];
+  const decls = [...r.scenario.buses, ...r.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({ name: b.name, functions: b.functions, plug: false }));
+  // A plugged function may take a slot another function held earlier: each plug is built on its own.
+  for (const e of r.scenario.timeline) if (e.kind === 'plug') decls.push({ name: e.bus, functions: [e.fn], plug: true });
   const seen = new Set<string>();
   for (const b of decls) {
     for (const f of b.functions) {
       const key = `${b.name.name}/${f.slot.wslot}`;
-      if (seen.has(key)) continue;
+      if (!b.plug && seen.has(key)) continue;
       seen.add(key);
       const source: FunctionSource =
         f.source.kind === 'catalog'

@@ -162,6 +162,13 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     if (n === 3 && ev !== 'boot' && ev !== 'offer') return buses();
     if (ev === 'driver' && rest.length === 1) return kw(DRIVER_MODES);
     if (ev === 'driver' && rest.length === 3 && rest[1] === '/') return kw(DRIVER_MODES);
+    // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
+    if (ev === 'plug') {
+      if (rest.length === 1) return kw(['function']);
+      if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
+      if (rest[1] === 'function' && rest.length >= 4 && !['serial', 'numa', 'select', 'bar', 'rom'].includes(w[n - 1]!) && w[n - 2] !== 'bar') return kw(FUNCTION_OPTIONS);
+      return [];
+    }
     if (ev === 'raise' && (rest.length === 1 || (rest.length === 3 && rest[1] === '/'))) return kw(['vector']);
     if (ev === 'fault') {
       if (rest.length === 1) return messages();

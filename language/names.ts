@@ -56,7 +56,13 @@ export function collectNames(s: Scenario): NameOccurrence[] {
       case 'raise':
       case 'eject':
       case 'vanish':
+      case 'unplug':
         ref(e.target);
+        break;
+      case 'plug':
+        push('bus-ref', e.bus?.name, e.bus?.loc);
+        if (e.fn?.slot) push('fn-decl', `${e.bus?.name}/${e.fn.slot.device}.${e.fn.slot.fn}`, e.fn.slot.loc);
+        if (e.fn?.source?.kind === 'catalog') push('device', e.fn.source.id?.name, e.fn.source.id?.loc);
         break;
       case 'offer':
         bus(e.bus);

@@ -116,7 +116,7 @@ const g = {
           captures: { 1: { name: 'keyword.control.event.vpci' } },
         },
         {
-          match: `${BEG}(driver|raise|eject|rescind|detach|vanish)\\s+(?!${kw(['msix', 'msi', 'none', 'vector'])})(${ID})(?:(/)(${SLOT}))?`,
+          match: `${BEG}(driver|raise|eject|rescind|detach|vanish|plug|unplug)\\s+(?!${kw(['msix', 'msi', 'none', 'vector'])})(${ID})(?:(/)(${SLOT}))?`,
           captures: {
             1: { name: 'keyword.control.event.vpci' },
             2: { name: 'variable.other.bus.vpci' },
@@ -134,7 +134,7 @@ const g = {
         },
         {
           // the `vanish` fault action and `vanish` event without a target
-          match: `${BEG}(driver|raise|eject|rescind|detach|vanish|fault)${END}`,
+          match: `${BEG}(driver|raise|eject|rescind|detach|vanish|plug|unplug|fault)${END}`,
           name: 'keyword.control.event.vpci',
         },
       ],

@@ -12,7 +12,7 @@ import { EAGAIN, ENOBUFS, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
 import { VmbusChannel } from '../vmbus/channel';
 import { guidBytes } from '../vmbus/guid';
-import { VpciHost, type HostEnv } from '../vpci/host/vsp';
+import { VpciHost, type HostEnv, type HostFunctionDecl } from '../vpci/host/vsp';
 import { hostProfile } from '../vpci/host/profiles';
 import type { PciFunction } from '../pci/function';
 import { memoryBars, barRead, barWrite, interruptMessage, setPending, functionIds } from './device-view';
@@ -58,6 +58,8 @@ export class BusRuntime {
   channel: VmbusChannel;
   host: VpciHost;
   functions = new Map<number, PciFunction>();
+  /** Where each function in `functions` came from (boot set plus plugged ones), so a snapshot can re-create them. */
+  private fnDecls = new Map<number, FunctionDecl>();
   private kernel: BusKernel;
 
   constructor(
@@ -75,16 +77,23 @@ export class BusRuntime {
       pending: {},
     };
     this.channel = new VmbusChannel(decl.instance);
-    for (const f of decl.functions) this.functions.set(f.wslot, m.createFunction(f.source));
+    for (const f of decl.functions) {
+      this.functions.set(f.wslot, m.createFunction(f.source));
+      this.fnDecls.set(f.wslot, f);
+    }
     const profile = hostProfile(m.config.host)!;
     this.host = new VpciHost({
       profile,
       instanceGuid: decl.instance,
-      functions: decl.functions.map((f) => ({ wslot: f.wslot, fn: this.functions.get(f.wslot)!, serial: f.serial, ...(f.numaNode !== undefined ? { numaNode: f.numaNode } : {}) })),
+      functions: decl.functions.map((f) => this.hostDecl(f)),
       interrupts: m.remapper,
       env: this.hostEnv(),
     });
     this.kernel = new BusKernel(this);
+  }
+
+  private hostDecl(f: FunctionDecl): HostFunctionDecl {
+    return { wslot: f.wslot, fn: this.functions.get(f.wslot)!, serial: f.serial, ...(f.numaNode !== undefined ? { numaNode: f.numaNode } : {}) };
   }
 
   key(name: string): string {
@@ -193,6 +202,22 @@ export class BusRuntime {
     this.host.vanish(wslot);
   }
 
+  /** A `plug` timeline event: a new function joins the live bus; the host reports the new set (spec §7.1). */
+  plug(f: FunctionDecl): void {
+    if (this.host.hasFunction(f.wslot)) {
+      this.host.addFunction(this.hostDecl(this.fnDecls.get(f.wslot)!)); // refused: records the error
+      return;
+    }
+    this.functions.set(f.wslot, this.m.createFunction(f.source));
+    this.fnDecls.set(f.wslot, f);
+    this.host.addFunction(this.hostDecl(f));
+  }
+
+  /** An `unplug` timeline event: the function leaves the bus (no eject); the host reports the remaining set. */
+  unplug(wslot: number): void {
+    this.host.removeFunction(wslot);
+  }
+
   addFault(f: unknown): void {
     this.host.addFault(f as never);
   }
@@ -250,7 +275,7 @@ export class BusRuntime {
   private barAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
     if (this.channel.state === 'rescinded') return undefined;
     for (const [wslot, fn] of this.functions) {
-      if (this.host.isVanished?.(wslot)) continue;
+      if (this.host.isVanished?.(wslot) || !this.host.hasFunction(wslot)) continue;
       for (const b of memoryBars(fn)) {
         if (!b.decoding) continue;
         if (addr >= b.address && addr + size <= b.address + b.size) return { fn, wslot, bar: b.index, base: b.address };
@@ -263,7 +288,7 @@ export class BusRuntime {
 
   /** The device raises MSI-X (or MSI) vector `index`: it writes the programmed address/data. */
   raise(wslot: number, index: number): void {
-    const fn = this.functions.get(wslot);
+    const fn = this.host.hasFunction(wslot) ? this.functions.get(wslot) : undefined;
     const t = this.m.trace;
     if (!fn) {
       t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, `no function at wslot ${wslot}`);
@@ -302,16 +327,37 @@ export class BusRuntime {
     return {
       channel: this.channel.snapshot(),
       host: this.host.snapshot(),
+      decls: [...this.fnDecls.values()],
       functions: [...this.functions].map(([w, f]) => [w, f.snapshot()]),
     };
   }
 
   restore(state: BusState, snap: unknown): void {
     (this as { state: BusState }).state = state;
-    const s = snap as { channel: unknown; host: unknown; functions: [number, unknown][] };
+    const s = snap as { channel: unknown; host: unknown; decls?: FunctionDecl[]; functions: [number, unknown][] };
     this.channel.restore(s.channel as never);
+    if (s.decls) this.restoreFunctionSet(s.decls);
     this.host.restore(s.host as never);
     for (const [w, fs] of s.functions) this.functions.get(w)?.restore(fs as never);
+  }
+
+  /** Makes `functions` (and the host's set) the snapshot's: plugged ones appear, later ones go. */
+  private restoreFunctionSet(decls: FunctionDecl[]): void {
+    let changed = decls.length !== this.fnDecls.size;
+    for (const d of decls) {
+      const cur = this.fnDecls.get(d.wslot);
+      if (cur && JSON.stringify(cur) === JSON.stringify(d)) continue;
+      this.functions.set(d.wslot, this.m.createFunction(d.source));
+      this.fnDecls.set(d.wslot, d);
+      changed = true;
+    }
+    const keep = new Set(decls.map((d) => d.wslot));
+    for (const w of [...this.fnDecls.keys()]) {
+      if (keep.has(w)) continue;
+      this.fnDecls.delete(w);
+      this.functions.delete(w);
+    }
+    if (changed) this.host.setFunctions([...this.fnDecls.values()].map((f) => this.hostDecl(f)));
   }
 }
 

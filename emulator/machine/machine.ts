@@ -15,7 +15,7 @@ import type { GuestModelName } from '../vpci/guest/quirks';
 import { quirkByName } from '../vpci/guest/quirks';
 import { functionDriverFor } from '../vpci/guest/drivers';
 import { loadGuestModel, type GuestModelRuntime } from '../vpci/guest/registry';
-import { BusRuntime, type BusDecl, type BusState, type FunctionFactory } from './bus';
+import { BusRuntime, type BusDecl, type BusState, type FunctionDecl, type FunctionFactory } from './bus';
 import { InterruptRemapper } from '../vpci/host/interrupts';
 import { hostProfile } from '../vpci/host/profiles';
 
@@ -46,6 +46,8 @@ export type TimelineItem = { time: number; line?: number; col?: number; text: st
   | { kind: 'rescind'; bus: string }
   | { kind: 'detach'; bus: string }
   | { kind: 'vanish'; bus: string; wslot: number }
+  | { kind: 'plug'; bus: string; fn: FunctionDecl }
+  | { kind: 'unplug'; bus: string; wslot: number }
   | { kind: 'fault'; bus: string; fault: unknown }
 );
 
@@ -428,6 +430,12 @@ export class Machine {
         break;
       case 'vanish':
         this.busByName(item.bus)?.vanish(item.wslot);
+        break;
+      case 'plug':
+        this.busByName(item.bus)?.plug(item.fn);
+        break;
+      case 'unplug':
+        this.busByName(item.bus)?.unplug(item.wslot);
         break;
       case 'fault':
         this.busByName(item.bus)?.addFault(item.fault);

@@ -2,7 +2,7 @@
 // guest model and quirks, CPUs and MMIO ranges, buses with their functions,
 // and the timeline in execution order. Defaults are those of a Hyper-V
 // generation-2 VM; every default is stated here.
-import type { Scenario, BusDecl as AstBus, FnRef, TimelineEvent } from '../scenario/ast';
+import type { Scenario, BusDecl as AstBus, FnRef, FunctionDeclAst, TimelineEvent } from '../scenario/ast';
 import type { MachineConfig, TimelineItem } from './machine';
 import type { BusDecl, FunctionDecl } from './bus';
 import type { GuestModelName } from '../vpci/guest/quirks';
@@ -40,29 +40,31 @@ export function guidFromName(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+function functionDecl(f: FunctionDeclAst, defaultSerial: number): FunctionDecl {
+  const source =
+    f.source.kind === 'catalog'
+      ? ({ kind: 'catalog', id: f.source.id.name } as const)
+      : ({
+          kind: 'dump',
+          path: f.source.path,
+          ...(f.source.select !== undefined ? { select: f.source.select } : {}),
+          bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })),
+        } as const);
+  const d: FunctionDecl = { wslot: f.slot.wslot, source, serial: f.serial ?? defaultSerial >>> 0 };
+  if (f.numa !== undefined) d.numaNode = f.numa;
+  return d;
+}
+
+function instanceOf(b: AstBus): string {
+  return (b.instance?.guid ?? guidFromName(b.name.name)).toLowerCase();
+}
+
 function busDecl(b: AstBus, offerAt?: number): BusDecl {
-  const instance = (b.instance?.guid ?? guidFromName(b.name.name)).toLowerCase();
+  const instance = instanceOf(b);
   const data1 = parseInt(instance.slice(0, 8), 16) >>> 0;
-  const functions: FunctionDecl[] = b.functions.map((f, i) => {
-    const source =
-      f.source.kind === 'catalog'
-        ? ({ kind: 'catalog', id: f.source.id.name } as const)
-        : ({
-            kind: 'dump',
-            path: f.source.path,
-            ...(f.source.select !== undefined ? { select: f.source.select } : {}),
-            bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })),
-          } as const);
-    const d: FunctionDecl = {
-      wslot: f.slot.wslot,
-      source,
-      // OpenVMM reports the first 32 bits (Data1) of the instance GUID as the serial
-      // (microsoft/openvmm vm/devices/pci/vpci/src/device.rs); extra functions count up.
-      serial: f.serial ?? (data1 + i) >>> 0,
-    };
-    if (f.numa !== undefined) d.numaNode = f.numa;
-    return d;
-  });
+  // OpenVMM reports the first 32 bits (Data1) of the instance GUID as the serial
+  // (microsoft/openvmm vm/devices/pci/vpci/src/device.rs); extra functions count up.
+  const functions: FunctionDecl[] = b.functions.map((f, i) => functionDecl(f, data1 + i));
   const d: BusDecl = { name: b.name.name, instance, functions };
   if (offerAt !== undefined) d.offerAt = offerAt;
   return d;
@@ -72,7 +74,7 @@ function wslotOf(r: FnRef): number {
   return r.slot ? r.slot.wslot : 0;
 }
 
-function item(e: TimelineEvent, text: string): TimelineItem | undefined {
+function item(e: TimelineEvent, text: string, buses: Map<string, AstBus>): TimelineItem | undefined {
   const base = { time: e.time, line: e.loc.line, col: e.loc.col, text };
   switch (e.kind) {
     case 'boot':
@@ -91,6 +93,14 @@ function item(e: TimelineEvent, text: string): TimelineItem | undefined {
       return { ...base, kind: 'detach', bus: e.bus.name };
     case 'vanish':
       return { ...base, kind: 'vanish', bus: e.target.bus.name, wslot: wslotOf(e.target) };
+    case 'plug': {
+      // A plugged function without `serial` gets Data1 + its device/function slot, so it differs from the boot set's.
+      const b = buses.get(e.bus.name);
+      const data1 = parseInt((b ? instanceOf(b) : guidFromName(e.bus.name)).slice(0, 8), 16) >>> 0;
+      return { ...base, kind: 'plug', bus: e.bus.name, fn: functionDecl(e.fn, data1 + e.fn.slot.wslot) };
+    }
+    case 'unplug':
+      return { ...base, kind: 'unplug', bus: e.target.bus.name, wslot: wslotOf(e.target) };
     case 'fault':
       return { ...base, kind: 'fault', bus: e.fault.bus.name, fault: { message: e.fault.message.value, action: e.fault.action, remaining: e.fault.times } };
   }
@@ -104,9 +114,12 @@ export function machineConfig(sc: Scenario, source: string, o: ConfigOverrides =
   for (const q of sc.vm.quirks) quirks[q.name.name] = q.on;
   Object.assign(quirks, o.quirks ?? {});
   const offered = new Set(sc.timeline.filter((e) => e.kind === 'offer').map((e) => (e.kind === 'offer' ? e.bus.name.name : '')));
+  const buses = new Map<string, AstBus>();
+  for (const b of sc.buses) buses.set(b.name.name, b);
+  for (const e of sc.timeline) if (e.kind === 'offer') buses.set(e.bus.name.name, e.bus);
   const timeline: TimelineItem[] = [];
   for (const e of sc.timeline) {
-    const it = item(e, (lines[e.loc.line - 1] ?? '').trim());
+    const it = item(e, (lines[e.loc.line - 1] ?? '').trim(), buses);
     if (it) timeline.push(it);
   }
   timeline.sort((a, b) => a.time - b.time);

@@ -123,6 +123,10 @@ export type TimelineEvent = EventBase &
     | { kind: 'rescind'; bus: Name }
     | { kind: 'detach'; bus: Name }
     | { kind: 'vanish'; target: FnRef }
+    /** `plug nic0 function 1 intel-82599-vf serial 7`: a function joins a live bus (relations update, spec §7.1). */
+    | { kind: 'plug'; bus: Name; fn: FunctionDeclAst }
+    /** `unplug nic0/1`: a function leaves the bus without an eject (relations update, spec §7.1). */
+    | { kind: 'unplug'; target: FnRef }
     | { kind: 'fault'; fault: FaultDecl }
   );
 

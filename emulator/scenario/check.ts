@@ -3,7 +3,7 @@
 // exist and parse, events name buses that exist at that time, the timeline is
 // in order, and the host accepts one of the guest's protocol versions. Fills in
 // the values parsing could not know (message and status numbers). Never throws.
-import type { BusDecl, Diagnostic, FnRef, Loc, MessageRef, Name, Scenario, Severity } from './ast';
+import type { BusDecl, Diagnostic, FnRef, FunctionDeclAst, Loc, MessageRef, Name, Scenario, Severity } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
@@ -70,6 +70,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   /** The host profile in effect (declared or the default), if known. */
   let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
   const cpus = sc.vm.cpus || 4;
+  const plugged = pluggedSlots();
   try {
     checkVm();
     const busIndex = checkBuses();
@@ -133,35 +134,52 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (prev !== undefined)
         add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, { message: 'first declared here', loc: prev });
       else slots.set(f.slot.wslot, f.slot.loc);
-      if (f.slot.wslot !== 0 && hostInfo?.slotZeroOnly)
-        add('warning', f.slot.loc, 'slot-unsupported', `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`);
-      if (f.source.kind === 'catalog') {
-        if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
-          unknown('unknown-device', 'device', f.source.id, ctx.devices.map((d) => d.id));
-      } else {
-        const src = f.source;
-        for (const bar of src.bars) {
-          if (!isPow2(bar.size)) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
-        }
-        const text = ctx.readFile(src.path);
-        if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
-        else if (ctx.checkDump) {
-          let r: { line?: number; message: string; bar?: number | 'rom' } | null;
-          // BAR sizes are checked against the dump only once each size is a power of two.
-          const sizesOk = src.bars.every((b) => isPow2(b.size));
-          try {
-            r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined);
-          } catch (e) {
-            r = { message: String(e) };
-          }
-          if (r && r.bar !== undefined) {
-            const clause = src.bars.find((b) => b.index === r!.bar);
-            add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
-          } else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
-        }
-      }
+      checkFunction(f);
     }
     if (b.functions.length === 0) add('warning', b.name.loc, 'empty-bus', `bus ${b.name.name} has no functions`);
+  }
+
+  /** One function's slot and source (inside a bus block or a `plug` event). */
+  function checkFunction(f: FunctionDeclAst): void {
+    if (f.slot.wslot !== 0 && hostInfo?.slotZeroOnly)
+      add('warning', f.slot.loc, 'slot-unsupported', `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`);
+    if (f.source.kind === 'catalog') {
+      if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
+        unknown('unknown-device', 'device', f.source.id, ctx.devices.map((d) => d.id));
+    } else {
+      const src = f.source;
+      for (const bar of src.bars) {
+        if (!isPow2(bar.size)) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
+      }
+      const text = ctx.readFile(src.path);
+      if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
+      else if (ctx.checkDump) {
+        let r: { line?: number; message: string; bar?: number | 'rom' } | null;
+        // BAR sizes are checked against the dump only once each size is a power of two.
+        const sizesOk = src.bars.every((b) => isPow2(b.size));
+        try {
+          r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined);
+        } catch (e) {
+          r = { message: String(e) };
+        }
+        if (r && r.bar !== undefined) {
+          const clause = src.bars.find((b) => b.index === r!.bar);
+          add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
+        } else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
+      }
+    }
+  }
+
+  /** Slots some `plug` event fills, by bus name: references to them are valid (whether in time is checked on the timeline). */
+  function pluggedSlots(): Map<string, Set<number>> {
+    const m = new Map<string, Set<number>>();
+    for (const e of sc.timeline) {
+      if (e.kind !== 'plug') continue;
+      const set = m.get(e.bus.name) ?? new Set<number>();
+      set.add(e.fn.slot.wslot);
+      m.set(e.bus.name, set);
+    }
+    return m;
   }
 
   function checkBuses(): Map<string, { bus: BusDecl; offerAt?: number }> {
@@ -221,7 +239,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       unknown('unknown-bus', 'bus', bus, [...index.keys()]);
       return undefined;
     }
-    if (slot && !b.bus.functions.some((f) => f.slot.wslot === slot.wslot))
+    if (slot && !b.bus.functions.some((f) => f.slot.wslot === slot.wslot) && !plugged.get(bus.name)?.has(slot.wslot))
       add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}`);
     return b;
   }
@@ -244,6 +262,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const gone = new Map<string, { time: number; loc: Loc }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
+    /** Slots holding a function at the current event's time, by bus (declared ones, plus plugged, minus unplugged). */
+    const present = new Map<string, Set<number>>();
     // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
     const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
     const bootAt = boots.length ? boots.reduce((a, b) => Math.min(a, b)) : undefined;
@@ -265,8 +285,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         case 'raise':
         case 'eject':
         case 'vanish':
+        case 'unplug':
           bus = e.target.bus;
           slot = e.target.slot;
+          break;
+        case 'plug':
+          bus = e.bus;
+          checkFunction(e.fn);
           break;
         case 'rescind':
         case 'detach':
@@ -289,12 +314,24 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         continue;
       }
       const g = gone.get(bus.name);
-      const sk = `${bus.name}/${slot ? slot.wslot : 0}`;
+      const wslot = e.kind === 'plug' ? e.fn.slot.wslot : slot ? slot.wslot : 0;
+      const sk = `${bus.name}/${wslot}`;
       const gs = goneSlot.get(sk);
+      let here = present.get(bus.name);
+      if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
       if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: g.loc });
-      else if (gs && e.kind !== 'fault')
+      else if (e.kind === 'plug') {
+        const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
+        if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${fmtNs(e.time)}`);
+        here.add(wslot);
+        goneSlot.delete(sk);
+        if (hostInfo?.slotZeroOnly)
+          add('warning', e.loc, 'plug-unsupported', `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`);
+      } else if (gs && e.kind !== 'fault')
         add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: gs.loc });
-      const tk = `${bus.name}/${slot ? slot.wslot : 0}`;
+      else if (slot && e.kind !== 'fault' && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
+        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${fmtNs(e.time)}; it is plugged later`);
+      const tk = sk;
       if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
         add('warning', e.loc, 'before-boot', `this event at ${fmtNs(e.time)} comes before the guest boots at ${fmtNs(bootAt)}`);
       if (e.kind === 'driver') {
@@ -311,7 +348,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
       if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });
-      if (e.kind === 'eject' || e.kind === 'vanish') goneSlot.set(sk, { time: e.time, loc: e.loc });
+      if (e.kind === 'eject' || e.kind === 'vanish' || e.kind === 'unplug') goneSlot.set(sk, { time: e.time, loc: e.loc });
+      // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
+      if (e.kind === 'unplug' || e.kind === 'eject') here.delete(wslot);
     }
     for (const s of extras?.statusNames ?? []) {
       const hit =

@@ -31,7 +31,7 @@ export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detac
 export const TOP_KEYWORDS = ['vm', 'bus', 'at', 'expect'] as const;
 export const VM_KEYWORDS = ['host', 'guest', 'cpus', 'mmio', 'quirk'] as const;
 export const BUS_KEYWORDS = ['instance', 'function'] as const;
-export const EVENT_KEYWORDS = ['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'fault'] as const;
+export const EVENT_KEYWORDS = ['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'plug', 'unplug', 'fault'] as const;
 export const FAULT_ACTIONS = ['status', 'no-reply', 'delay', 'truncate', 'flip', 'vanish'] as const;
 export const FUNCTION_OPTIONS = ['serial', 'numa', 'select', 'bar', 'rom'] as const;
 /** Words that cannot name a bus (they start other forms of `expect`). */
@@ -452,6 +452,17 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       case 'vanish':
         e = { ...base, kind: 'vanish', target: fnRef() };
+        break;
+      case 'plug': {
+        const bus = busName();
+        const fkw = peek();
+        if (!(fkw.kind === 'word' && fkw.text === 'function')) return expected("'function' and the function to plug (as inside a bus block)");
+        take();
+        e = { ...base, kind: 'plug', bus, fn: functionDecl(fkw) };
+        break;
+      }
+      case 'unplug':
+        e = { ...base, kind: 'unplug', target: fnRef() };
         break;
       case 'rescind':
         e = { ...base, kind: 'rescind', bus: busName() };

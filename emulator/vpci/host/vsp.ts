@@ -58,6 +58,7 @@ interface HostSnapshot {
   slot: number;
   vanished: number[];
   removed: number[];
+  unplugged: number[];
   ejecting: { wslot: number; deadline: number }[];
   faults: HostFault[];
   delayed: Delayed[];
@@ -90,6 +91,8 @@ export class VpciHost {
   private windowBase: number | undefined;
   private vanished = new Set<number>();
   private removed = new Set<number>();
+  /** Functions taken away by a relations update (removeFunction): a subset of `removed`. */
+  private unplugged = new Set<number>();
   private ejecting = new Map<number, number>();
   private faults: HostFault[] = [];
   private delayed: Delayed[] = [];
@@ -106,12 +109,7 @@ export class VpciHost {
     this.irq = o.interrupts;
     const d1 = parseInt(o.instanceGuid.replace(/^\{/, '').slice(0, 8), 16);
     this.instanceData1 = Number.isFinite(d1) ? d1 >>> 0 : 0;
-    for (const f of o.functions) {
-      this.fns.set(f.wslot >>> 0, f);
-      // OV-D probes the masks once, at bus creation (spec §9.2 CURRENT_RESOURCE_REQUIREMENTS).
-      const m = f.fn.probedBarMasks();
-      this.masks.set(f.wslot >>> 0, Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0));
-    }
+    for (const f of o.functions) this.setFunction(f);
     this.window = new ConfigWindow({
       trace: this.env.trace,
       bus: this.env.bus,
@@ -120,6 +118,13 @@ export class VpciHost {
       lookup: (w) => this.answering(w),
       masks: (w) => this.masks.get(w) ?? [0, 0, 0, 0, 0, 0],
     });
+  }
+
+  private setFunction(f: HostFunctionDecl): void {
+    this.fns.set(f.wslot >>> 0, f);
+    // OV-D probes the masks once, when the device joins the bus (spec §9.2 CURRENT_RESOURCE_REQUIREMENTS).
+    const m = f.fn.probedBarMasks();
+    this.masks.set(f.wslot >>> 0, Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0));
   }
 
   /** Cached: the bus reads it on every guest MMIO access. */
@@ -396,6 +401,13 @@ export class VpciHost {
       case M.DELETE_INTERRUPT2: {
         if (type === M.DELETE_INTERRUPT2) gate(V1_2);
         need(24, 'delete_interrupt');
+        if (this.unplugged.has(r.u32(4))) {
+          // The guest tidies up after a function the host took away (FreeBSD hv_pci_delete_device sends one per
+          // saved mapping); its interrupts were released with it, so there is nothing left to delete.
+          this.stateChange('stale DELETE_INTERRUPT', r.u32(4), 'function already removed');
+          if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
+          return;
+        }
         const w = this.slot(r, type);
         const data = r.u32(12);
         const address = Number(r.u64(16));
@@ -571,7 +583,7 @@ export class VpciHost {
     if (!this.profile.supportsEject) {
       // OpenVMM hot-removes by revoking the channel (openvmm vm/devices/pci/vpci/src/bus_control.rs `revoke_device`).
       this.stateChange('eject', wslot, 'revoke channel');
-      this.removeFunction(wslot);
+      this.dropFunction(wslot);
       this.env.rescind();
       return;
     }
@@ -590,17 +602,80 @@ export class VpciHost {
     this.ejecting.delete(wslot);
     this.env.cancelTimer(`eject:${wslot}`);
     this.stateChange('eject', wslot, 'complete');
-    this.removeFunction(wslot);
+    this.dropFunction(wslot);
     this.env.rescind();
   }
 
-  private removeFunction(wslot: number): void {
+  private dropFunction(wslot: number): void {
     this.release(wslot);
     this.removed.add(wslot);
     if (this.present().length === 0) {
       this.state = 'ejected';
       this.unmapWindow();
     }
+  }
+
+  /**
+   * A function joins the bus (spec §7.1 (c)): once the bus is past version negotiation
+   * the host sends a new BUS_RELATIONS(2) listing the complete current set; before that
+   * only the set changes (the guest's QUERY_BUS_RELATIONS / D0 entry will report it).
+   * False (and an error record) when the slot is taken.
+   */
+  addFunction(f: HostFunctionDecl): boolean {
+    const w = f.wslot >>> 0;
+    if (this.fns.has(w) && !this.removed.has(w)) {
+      this.error(M.BUS_RELATIONS, 0n, `add function: win_slot 0x${w.toString(16)} is already present`);
+      return false;
+    }
+    this.setFunction({ ...f, wslot: w });
+    this.removed.delete(w);
+    this.unplugged.delete(w);
+    this.vanished.delete(w);
+    this.stateChange('function', w, 'added');
+    this.relationsUpdate();
+    this.refreshStatus();
+    return true;
+  }
+
+  /**
+   * A function leaves the bus without an eject (spec §7.1 (c)): it stops answering config
+   * and per-device messages at once (its BARs and interrupts are released, as OV-D
+   * `release_all`), and the host reports the remaining set in a new BUS_RELATIONS(2).
+   */
+  removeFunction(wslot: number): boolean {
+    const w = wslot >>> 0;
+    if (!this.fns.has(w) || this.removed.has(w)) {
+      this.error(M.BUS_RELATIONS, 0n, `remove function: no function at win_slot 0x${w.toString(16)}`);
+      return false;
+    }
+    if (this.ejecting.has(w)) {
+      this.ejecting.delete(w);
+      this.env.cancelTimer(`eject:${w}`);
+    }
+    this.release(w);
+    this.removed.add(w);
+    this.unplugged.add(w);
+    this.stateChange('function', w, 'removed');
+    this.relationsUpdate();
+    this.refreshStatus();
+    return true;
+  }
+
+  /** Whether wslot is a function currently on the bus (added and not removed). */
+  hasFunction(wslot: number): boolean {
+    return this.fns.has(wslot >>> 0) && !this.removed.has(wslot >>> 0);
+  }
+
+  /** Replaces the function objects (a bus restoring a snapshot whose set differs); state comes from restore(). */
+  setFunctions(list: HostFunctionDecl[]): void {
+    this.fns.clear();
+    this.masks.clear();
+    for (const f of list) this.setFunction(f);
+  }
+
+  private relationsUpdate(): void {
+    // Only a negotiated channel can carry the message; otherwise the next QUERY_BUS_RELATIONS reports the set.
+    if (this.state === 'ready' && this.version !== undefined) this.sendRelations();
   }
 
   onTimer(name: string): void {
@@ -614,7 +689,7 @@ export class VpciHost {
       if (!this.ejecting.has(wslot)) return;
       this.ejecting.delete(wslot);
       this.error(M.EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${this.profile.ejectTimeoutNs / 1e9} s: rescinding`);
-      this.removeFunction(wslot);
+      this.dropFunction(wslot);
       this.env.rescind();
       return;
     }
@@ -673,6 +748,7 @@ export class VpciHost {
     if ((this.windowBase !== undefined) !== this.window.mapped) out.push('window base and mapping disagree');
     for (const w of [...this.removed, ...this.vanished, ...this.ejecting.keys()]) if (!this.fns.has(w)) out.push(`unknown win_slot ${w} tracked`);
     for (const w of this.removed) if (this.irq.entriesFor(this.env.bus, w).length) out.push(`removed win_slot ${w} still has interrupts`);
+    for (const w of this.unplugged) if (!this.removed.has(w)) out.push(`unplugged win_slot ${w} not removed`);
     for (const w of this.ejecting.keys()) if (this.removed.has(w)) out.push(`win_slot ${w} both ejecting and removed`);
     const s = this.status;
     if (s.state !== this.state || s.windowBase !== this.windowBase || s.version !== this.version) out.push('status cache is stale');
@@ -690,6 +766,7 @@ export class VpciHost {
       slot: this.window.slot,
       vanished: [...this.vanished],
       removed: [...this.removed],
+      unplugged: [...this.unplugged],
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
       faults: this.faults.map((f) => ({ ...f, action: { ...f.action } })),
       delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) })),
@@ -707,6 +784,7 @@ export class VpciHost {
     this.window.slot = x.slot;
     this.vanished = new Set(x.vanished);
     this.removed = new Set(x.removed);
+    this.unplugged = new Set(x.unplugged ?? []);
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
     this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
     this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) }));

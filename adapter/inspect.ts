@@ -990,6 +990,23 @@ export class Inspector {
     return { title: completion ? `handle ${name} → ${status ?? 'completion'}` : `send ${name}`, locals };
   }
 
+  /** A readable page of what the host did: the request it handled and the reply, field by field, with bytes. */
+  hostWorkText(w: { title: string; locals: Record<string, unknown> }, bus: string, profile: string): string {
+    const lines = [`Host VSP of ${bus} (${profile}): ${w.title}`, ''];
+    for (const [what, v] of Object.entries(w.locals)) {
+      const o = v as Record<string, unknown>;
+      lines.push(what === 'request' ? 'Request (guest → host):' : 'Reply (host → guest):');
+      for (const [k, x] of Object.entries(o)) {
+        if (k === 'bytes') continue;
+        lines.push(`  ${k.padEnd(24)} ${String(x)}`);
+      }
+      const b = o.bytes as Uint8Array | undefined;
+      if (b) for (let i = 0; i < b.length; i += 16) lines.push(`  ${i.toString(16).padStart(4, '0')}: ${Array.from(b.subarray(i, i + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+      lines.push('');
+    }
+    return lines.join('\n');
+  }
+
   /** The session's history (typed step log), set by the session so host frames can be found. */
   hist?: { traceFrom: Int32Array; traceTo: Int32Array };
 

@@ -580,11 +580,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const all: StackFrame[] = [];
-    const mk = (index: number, name: string, src?: Source, line = 0): StackFrame => {
+    const mk = (index: number, name: string, src?: Source, line = 0, hint?: 'normal' | 'label' | 'subtle'): StackFrame => {
       const id = this.nextFrameId++;
       this.frames.set(id, { threadId: args.threadId, index });
       const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, 1);
-      if (!src) (f as DebugProtocol.StackFrame).presentationHint = 'label';
+      // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
+      const h = hint ?? (src ? undefined : 'label');
+      if (h && h !== 'normal') (f as DebugProtocol.StackFrame).presentationHint = h;
       return f;
     };
     if (args.threadId === SCENARIO_THREAD) {
@@ -598,8 +600,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (t && t.role === 'host') {
         const b = rt.m.buses[t.bus];
         const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
-        all.push(mk(0, last ? `vsp: ${last.title}` : `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`));
-        if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`));
+        // The host has no driver listing: its frame opens a generated page with the packet it
+        // handled and the reply it sent, so the editor has something to show and focus.
+        const src = last ? this.hostSource(`vsp-${b?.decl.name ?? 'bus'}.txt`, this.ins!.hostWorkText(last, b?.decl.name ?? 'bus', rt.m.config.host)) : undefined;
+        all.push(mk(0, last ? `vsp: ${last.title}` : `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`, src, src ? 1 : 0, 'normal'));
+        if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
         fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line)));
@@ -609,6 +614,29 @@ export class VpciDebugSession extends LoggingDebugSession {
     const start = args.startFrame ?? 0;
     const levels = args.levels || all.length;
     response.body = { stackFrames: all.slice(start, start + levels), totalFrames: all.length };
+    this.sendResponse(response);
+  }
+
+  /** Generated, read-only documents (the host's work), served by the `source` request. */
+  private generated = new Map<number, string>();
+  private nextSourceRef = 1;
+
+  private hostSource(name: string, text: string): Source {
+    for (const [ref, t] of this.generated) if (t === text) return new Source(name, undefined, ref, 'vPCI host VSP');
+    const ref = this.nextSourceRef++;
+    this.generated.set(ref, text);
+    if (this.generated.size > 64) this.generated.delete(this.generated.keys().next().value!);
+    return new Source(name, undefined, ref, 'vPCI host VSP');
+  }
+
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const ref = args.source?.sourceReference ?? args.sourceReference;
+    const text = this.generated.get(ref);
+    if (text === undefined) {
+      this.sendErrorResponse(response, { id: 1080, format: `No generated source ${ref}`, showUser: false });
+      return;
+    }
+    response.body = { content: text, mimeType: 'text/plain' };
     this.sendResponse(response);
   }
 
@@ -681,7 +709,13 @@ export class VpciDebugSession extends LoggingDebugSession {
     const count = args.count ?? (this.client.supportsVariablePaging ? undefined : 1000);
     const vars = this.vars.expand(args.variablesReference, args.filter, args.start, count);
     if (!vars) {
-      this.sendErrorResponse(response, { id: 1020, format: `Unknown or stale variablesReference ${args.variablesReference}`, showUser: false });
+      if (this.vars.isStale(args.variablesReference)) {
+        // From before the last stop (VS Code re-asks while it refreshes): nothing, not an error.
+        response.body = { variables: [] };
+        this.sendResponse(response);
+        return;
+      }
+      this.sendErrorResponse(response, { id: 1020, format: `Unknown variablesReference ${args.variablesReference}`, showUser: false });
       return;
     }
     response.body = { variables: vars };

@@ -28,23 +28,34 @@ export interface VarNode {
 export class VarTable {
   /** Whether the client takes memoryReference (initialize: supportsMemoryReferences). */
   memoryReferences = true;
-  private nodes: (VarNode | undefined)[] = [undefined];
+  /**
+   * References keep counting up across stops (never reused), so one issued before the last stop
+   * is recognisably stale: it expands to nothing instead of to some other object.
+   */
+  private base = 1;
+  private nodes: VarNode[] = [];
   /** name → node for each container, so setVariable and dataBreakpointInfo can find a child by name. */
   private childIndex = new Map<number, Map<string, VarNode>>();
 
   reset(): void {
-    this.nodes = [undefined];
+    this.base += this.nodes.length;
+    this.nodes = [];
     this.childIndex.clear();
   }
 
   add(node: VarNode): number {
     if (!node.children && !node.page) return 0;
     this.nodes.push(node);
-    return this.nodes.length - 1;
+    return this.base + this.nodes.length - 1;
   }
 
   get(ref: number): VarNode | undefined {
-    return this.nodes[ref];
+    return this.nodes[ref - this.base];
+  }
+
+  /** Issued before the last stop: the client may still ask for it while it refreshes. */
+  isStale(ref: number): boolean {
+    return Number.isInteger(ref) && ref > 0 && ref < this.base;
   }
 
   child(ref: number, name: string): VarNode | undefined {
@@ -53,7 +64,7 @@ export class VarTable {
 
   /** The DAP variables of container `ref` (optionally one window of an indexed table). */
   expand(ref: number, filter?: 'indexed' | 'named', start?: number, count?: number): DebugProtocol.Variable[] | undefined {
-    const n = this.nodes[ref];
+    const n = this.get(ref);
     if (!n) return undefined;
     let kids: VarNode[] = [];
     if (n.page && filter !== 'named') {

@@ -62,6 +62,11 @@ test('stepping into a VMBus send shows the host handling it', async () => {
   const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
   const locals = (await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference })).body.variables;
   assert.deepEqual(locals.map((v) => v.name), ['request', 'reply']);
+  // The frame opens a generated page with the packet and the reply.
+  const ref = st.body.stackFrames[0]!.source?.sourceReference ?? 0;
+  assert.ok(ref > 0);
+  const page = await dc.sourceRequest({ sourceReference: ref, source: { sourceReference: ref } });
+  assert.match(page.body.content, /Request \(guest → host\):[\s\S]*Reply \(host → guest\):/);
 });
 
 test("an eject stepped through: the guest's eject work, then EJECTION_COMPLETE", async () => {

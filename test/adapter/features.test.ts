@@ -203,3 +203,16 @@ test('a client without memory references, paging or memory events gets none of t
   assert.equal(rows.length, 256, 'a table under the cap comes whole');
   assert.equal(memoryEvents, 0);
 });
+
+test('a reference from before the last stop expands to nothing, never to another object', async () => {
+  const e = await launch(CX3);
+  const st = await dc.stackTraceRequest({ threadId: e.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const old = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!.variablesReference;
+  assert.ok((await dc.variablesRequest({ variablesReference: old })).body.variables.length > 0);
+  const stopped = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: e.body.threadId! });
+  await stopped;
+  assert.deepEqual((await dc.variablesRequest({ variablesReference: old })).body.variables, []);
+  await assert.rejects(dc.variablesRequest({ variablesReference: 99_999_999 }), /Unknown variablesReference/);
+});

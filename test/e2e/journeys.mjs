@@ -163,6 +163,42 @@ step('Step Over moves through the attach routine in the listing', async (page) =
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
 });
 
+// Journey 2, continued: stepping into a VMBus send shows the host handling it.
+step('Step Into a VMBus send shows the host handling the packet', async (page) => {
+  const stack = () => rowTexts(page, '.debug-call-stack');
+  for (let i = 0; i < 60; i++) {
+    const rows = await stack();
+    const host = rows.find((r) => /vsp: handle PCI_QUERY_PROTOCOL_VERSION/.test(r));
+    if (host) {
+      log(`host frame after ${i} step-ins: ${host}`);
+      return;
+    }
+    const b = JSON.stringify(rows);
+    await page.keyboard.press('F11');
+    await page.waitForFunction(
+      (x) => JSON.stringify([...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim())) !== x,
+      b,
+      { timeout: 10000 },
+    );
+  }
+  throw new Error('Step Into never reached the host handling the version request');
+});
+
+/** Adds a function breakpoint (a driver function or a protocol message) from the palette. */
+async function addFunctionBreakpoint(page, name) {
+  await command(page, 'Add Function Breakpoint');
+  await page.locator('.debug-breakpoints .monaco-inputbox input').first().waitFor({ timeout: 10000 });
+  await page.keyboard.type(name);
+  await page.keyboard.press('Enter');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
+}
+
+/** Ticks or unticks the Breakpoints row matching `re`. */
+async function setBreakpointEnabled(page, re, on) {
+  const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: re }).locator('input[type="checkbox"]');
+  if (await box.count()) await (on ? box.first().check() : box.first().uncheck());
+}
+
 // Journey 4: inspect BARs and the MSI-X table.
 step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
   // scopes: 'Locals: <fn>', 'Bus nic0', 'Device nic0/00.0: <title>', Interrupts, VMBus, Scenario.
@@ -255,6 +291,26 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
   await first.locator('.arrow').waitFor({ timeout: 10000 });
   await first.click();
   await frame.locator('#bytes').filter({ hasText: /^0000 / }).waitFor({ timeout: 10000 });
+});
+
+// Journey 5: hot plug — break in the guest's eject work, then on EJECTION_COMPLETE.
+step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', async (page) => {
+  await openPane(page, 'Breakpoints');
+  await openPane(page, 'Call Stack');
+  await setBreakpointEnabled(page, /BAR0/, false);
+  await addFunctionBreakpoint(page, 'hv_eject_device_work');
+  await command(page, 'Debug: Continue');
+  await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hv_eject_device_work' }).first().waitFor({ timeout: 30000 });
+  log('stopped in hv_eject_device_work');
+  await addFunctionBreakpoint(page, 'PCI_EJECTION_COMPLETE');
+  await command(page, 'Debug: Continue');
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /PCI_EJECTION_COMPLETE/ }).first();
+  await hit.waitFor({ timeout: 30000 });
+  log(`eject complete stop: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
+  // leave the breakpoints as the next journeys expect them
+  await setBreakpointEnabled(page, 'hv_eject_device_work', false);
+  await setBreakpointEnabled(page, 'PCI_EJECTION_COMPLETE', false);
+  await setBreakpointEnabled(page, /BAR0/, true);
 });
 
 step('Debug: Stop ends the session', async (page) => {

@@ -16,8 +16,8 @@ const ctx = defaultScenarioContext((p) => {
   }
 });
 
-test('the six examples exist', () => {
-  assert.deepEqual(files, ['bring-your-own-device.vpci', 'faults.vpci', 'hot-plug.vpci', 'linux-2022.vpci', 'openvmm.vpci', 'quickstart.vpci']);
+test('the seven examples exist', () => {
+  assert.deepEqual(files, ['bring-your-own-device.vpci', 'faults.vpci', 'hot-plug.vpci', 'linux-2022.vpci', 'openvmm.vpci', 'quickstart.vpci', 'relations-update.vpci']);
 });
 
 for (const f of files) {

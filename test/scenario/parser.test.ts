@@ -248,7 +248,7 @@ test('unknown keywords suggest the closest one', () => {
   const msg = (src: string): string => parseScenario(src).diagnostics[0]!.message;
   assert.equal(msg('bsu a { function 0 x }'), "unknown statement 'bsu'; did you mean 'bus'? (expected vm, bus, at, expect)");
   assert.equal(msg('vm { cpu 4 }'), "unknown vm setting 'cpu'; did you mean 'cpus'? (expected host, guest, cpus, mmio, quirk)");
-  assert.equal(msg('at 1ms rejekt a'), "unknown event 'rejekt'; did you mean 'eject'? (expected boot, driver, raise, eject, offer, rescind, detach, vanish, fault)");
+  assert.equal(msg('at 1ms rejekt a'), "unknown event 'rejekt'; did you mean 'eject'? (expected boot, driver, raise, eject, offer, rescind, detach, vanish, plug, unplug, fault)");
   assert.equal(msg('expect a ejcted'), "unknown expectation 'ejcted'; did you mean 'ejected'? (expected attached, failed, detached, rescinded, ejected, version, msix, vector)");
   assert.equal(msg('at 1ms fault a eject noreply'), "unknown fault action 'noreply'; did you mean 'no-reply'? (expected status, no-reply, delay, truncate, flip, vanish)");
   assert.equal(msg('frobnicate'), "unknown statement 'frobnicate' (expected vm, bus, at, expect)");

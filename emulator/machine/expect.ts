@@ -51,6 +51,11 @@ function ejectedTime(m: Machine, bus: number, wslot: number): number | undefined
   return undefined;
 }
 
+/** `nic0` for slot 0, `nic0/1.0` otherwise: how the scenario names a function. */
+function fnText(t: { bus: { name: string }; slot?: { device: number; fn: number; wslot: number } }): string {
+  return t.slot && t.slot.wslot !== 0 ? `${t.bus.name}/${t.slot.device}.${t.slot.fn}` : t.bus.name;
+}
+
 export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult[] {
   const out: ExpectResult[] = [];
   for (const e of list) {
@@ -81,7 +86,7 @@ export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult
       case 'msix': {
         const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
         const wslot = e.target.slot?.wslot ?? 0;
-        const what = `${e.target.bus.name} has ${e.count} MSI-X vectors programmed with the host's address/data`;
+        const what = `${fnText(e.target)} has ${e.count} MSI-X vectors programmed with the host's address/data`;
         if (!b) {
           r(false, what, `no bus ${e.target.bus.name}`);
           break;
@@ -93,7 +98,7 @@ export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult
       case 'interrupt': {
         const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
         const wslot = e.target.slot?.wslot ?? 0;
-        const what = `${e.target.bus.name} vector ${e.vector} ${e.outcome}${e.cpu !== undefined ? ` to cpu ${e.cpu}` : ''}`;
+        const what = `${fnText(e.target)} vector ${e.vector} ${e.outcome}${e.cpu !== undefined ? ` to cpu ${e.cpu}` : ''}`;
         if (!b) {
           r(false, what, `no bus ${e.target.bus.name}`);
           break;

@@ -365,8 +365,28 @@ export function pciFunctions(): D[] {
     file: FILE,
     signature: ['static int', 'pci_rescan(device_t dev)'],
     params: [],
+    doc: ['/* pci_rescan_method(): identify functions the bus does not know yet; existing devices are left alone. */'],
     body: [
-      S('pci_rescan_method(dev);  /* add children the bus does not know yet */', () => call('pci_add_children')),
+      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => { l.maxslots = 31; }),
+      For('for (s = 0; s <= maxslots; s++) {', (_k, l) => { l.s = 0; }, (_k, l) => l.s <= l.maxslots, (_k, l) => { l.s++; }, [
+        S('f = 0;', (_k, l) => { l.f = 0; l.pcifunchigh = 0; }),
+        S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
+        If('if (vid == PCIV_INVALID)  /* function 0 absent: next slot */', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
+        S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
+        If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
+          S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => { l.pcifunchigh = 7; }),
+        ]),
+        For('for (f = 0; f <= pcifunchigh; f++) {', (_k, l) => { l.f = 0; }, (_k, l) => l.f <= l.pcifunchigh, (_k, l) => { l.f++; }, [
+          S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
+          If('if (vid == PCIV_INVALID)', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
+          If('if (a device_t for s.f already exists)  /* unchanged: goto next_func */', (k, l) =>
+            (k.sc.pci.children as PciChild[]).some((c) => c.slot === l.s && c.func === l.f), [Continue()]),
+          S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);  /* pci_identify_function */', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
+          If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
+            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo })),
+          ]),
+        ]),
+      ]),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -430,6 +450,8 @@ export function pciFunctions(): D[] {
     body: [
       S('pm = pci_find_bar(child, *rid);  /* recorded by pci_add_map */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
+        l.s = c.slot;
+        l.f = c.func;
         const b = c.bars.find((x) => x.bar === l.bar);
         l.found = !!b;
         if (b) {

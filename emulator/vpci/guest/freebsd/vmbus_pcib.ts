@@ -607,7 +607,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         })],
       ),
       If('if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
-        S('mtx_lock(&hbus->config_lock);'),
+        // The lock is real: another thread's slot select cannot slip between ours and the access.
+        S('mtx_lock(&hbus->config_lock);', (k) => {
+          const owner = k.sc.config_lock_owner;
+          if (owner != null && owner !== k.thread.id) return wait(k.key('config_lock'), 'config_lock held by another thread');
+          k.sc.config_lock_owner = k.thread.id;
+        }),
         S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
           k.mmioWrite(k.sc.hbus.cfg_res.start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
@@ -617,7 +622,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           if (l.partial) l.val = zeroIntLinePin(l.val, l.where, l.size);
         }, 2),
         S('mb();'),
-        S('mtx_unlock(&hbus->config_lock);', (_k, l) => ret(l.val)),
+        S('mtx_unlock(&hbus->config_lock);', (k, l) => {
+          k.sc.config_lock_owner = null;
+          k.wake('config_lock');
+          return ret(l.val);
+        }),
       ]),
       S('memset(val, 0, size);  /* invalid config read */', () => ret(0)),
     ],
@@ -638,7 +647,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         S('return;  /* SSIDs and ROM BARs are read-only */', () => ret()),
       ]),
       If('if (where >= PCIR_COMMAND && where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where >= 0x04 && l.where + l.size <= CFG_PAGE_SIZE, [
-        S('mtx_lock(&hbus->config_lock);'),
+        // The lock is real: another thread's slot select cannot slip between ours and the access.
+        S('mtx_lock(&hbus->config_lock);', (k) => {
+          const owner = k.sc.config_lock_owner;
+          if (owner != null && owner !== k.thread.id) return wait(k.key('config_lock'), 'config_lock held by another thread');
+          k.sc.config_lock_owner = k.thread.id;
+        }),
         S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
           k.mmioWrite(k.sc.hbus.cfg_res.start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
@@ -647,7 +661,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           k.mmioWrite(k.sc.hbus.cfg_res.start + l.addr, l.size, l.val >>> 0);
         }, 2),
         S('mb();'),
-        S('mtx_unlock(&hbus->config_lock);', () => ret()),
+        S('mtx_unlock(&hbus->config_lock);', (k) => {
+          k.sc.config_lock_owner = null;
+          k.wake('config_lock');
+          return ret();
+        }),
       ]),
       S('return;  /* invalid config write */', () => ret()),
     ],

@@ -1,0 +1,35 @@
+// The checker's rules for plug and unplug on a live bus, with the real device
+// catalog and host profiles: positions and codes a user sees in the editor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadScenario } from '../../emulator/scenario/parser';
+import { defaultScenarioContext } from '../../emulator/scenario/context';
+
+const ctx = defaultScenarioContext(() => undefined);
+const scenario = (host: string, body: string) => `vm {\n  host ${host}\n  guest freebsd\n}\nbus nic0 { function 0 mellanox-cx3-vf }\nat 0 boot\n${body}`;
+const diags = (host: string, body: string) =>
+  loadScenario(scenario(host, body), 'x.vpci', ctx).diagnostics.map((d) => ({ severity: d.severity, code: d.code, line: d.loc.line, col: d.loc.col }));
+
+test('plug into an occupied slot is a slot conflict at the slot', () => {
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms plug nic0 function 0 intel-82599-vf\n'), [{ severity: 'error', code: 'slot-conflict', line: 7, col: 27 }]);
+});
+
+test('unplug of a slot the bus does not have is an unknown slot', () => {
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms unplug nic0/1\n'), [{ severity: 'error', code: 'unknown-slot', line: 7, col: 20 }]);
+});
+
+test('using a function before it is plugged, or after it is unplugged, is an error at the reference', () => {
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms driver nic0/1 msix 1\nat 2ms plug nic0 function 1 intel-82599-vf\n'), [{ severity: 'error', code: 'fn-not-yet', line: 7, col: 20 }]);
+  const gone = diags('hyperv-2022', 'at 1ms plug nic0 function 1 intel-82599-vf\nat 2ms unplug nic0/1\nat 3ms raise nic0/1 vector 0\n');
+  assert.ok(gone.some((d) => d.code === 'bus-gone' && d.line === 9 && d.severity === 'error'));
+});
+
+test('plug on OpenVMM warns: one function per bus, no relations update', () => {
+  const d = diags('openvmm', 'at 1ms plug nic0 function 1 intel-82599-vf\n');
+  assert.ok(d.some((x) => x.code === 'plug-unsupported' && x.severity === 'warning'));
+  assert.ok(d.every((x) => x.severity === 'warning'));
+});
+
+test('a valid plug and unplug check clean', () => {
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms plug nic0 function 1 intel-82599-vf serial 7\nat 2ms driver nic0/1 msix 1\nat 3ms unplug nic0/1\n'), []);
+});

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { asyncFigure } from './harness';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 
 const ROOT = resolve(__dirname, '..');
 const ECHO = join(ROOT, 'bench', 'echo-adapter.mjs');
@@ -27,16 +28,8 @@ const LONG = join(dir, 'long.vpci');
   writeFileSync(LONG, lines.join('\n') + '\n');
 }
 
-interface Msg {
-  type: string;
-  seq: number;
-  command?: string;
-  event?: string;
-  request_seq?: number;
-  success?: boolean;
-  message?: string;
-  body?: any;
-}
+/** A DAP message as read off the wire (request, response or event). */
+type Msg = DebugProtocol.ProtocolMessage & Partial<Omit<DebugProtocol.Response, 'type' | 'seq'> & Omit<DebugProtocol.Event, 'type' | 'seq' | 'body'>>;
 
 /** A minimal DAP client over a child's stdio. */
 class StdioClient {

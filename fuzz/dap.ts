@@ -13,21 +13,14 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { VpciDebugSession } from '../adapter/session';
 import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
 /** No response within this long means the session hung (generous: a `continue` runs the whole scenario). */
 const RESPONSE_TIMEOUT_MS = 15_000;
 
-interface Msg {
-  type: string;
-  seq: number;
-  command?: string;
-  event?: string;
-  request_seq?: number;
-  success?: boolean;
-  message?: string;
-  body?: any;
-}
+/** A DAP message as read off the wire (request, response or event). */
+type Msg = DebugProtocol.ProtocolMessage & Partial<Omit<DebugProtocol.Response, 'type' | 'seq'> & Omit<DebugProtocol.Event, 'type' | 'seq' | 'body'>>;
 
 /** One in-process session: writes framed requests, parses framed responses and events. */
 class Conn {

@@ -8,34 +8,9 @@ import { parseScenario, loadScenario, formatDiagnostic } from '../emulator/scena
 import { formatScenario } from '../emulator/scenario/format';
 import { defaultScenarioContext } from '../emulator/scenario/context';
 import { rng, type FuzzRun, type Rng } from './rng';
+import { seedScenario } from './seed-scenario';
 
-const SEED_TEXT = `# fuzz seed
-vm {
-  host hyperv-2016
-  guest freebsd
-  cpus 4
-  mmio low 0xF8000000 size 104M
-  quirk short-packet-drop off
-}
-bus nic0 {
-  instance 3c2d7b4a-0001-4f00-8000-000000000001
-  function 0 intel-82599-vf serial 1 numa 0
-}
-bus gpu0 { function 0 dump "g.lspci" select 01:00.0 bar 0 16M rom 512K }
-at 0      boot
-at 2ms    driver nic0 msix 3
-at 3ms    raise nic0/0.0 vector 0
-at 5ms    eject nic0
-at 6ms    offer nvme0 { function 0 samsung-pm174x-nvme }
-at 7ms    fault nic0 create-interrupt status STATUS_BAD_DATA times 1
-at 8ms    rescind nvme0
-expect nic0 ejected before 65s
-expect nic0 version 1.1
-expect nic0 vector 0 delivered cpu 1
-expect message PCI_EJECTION_COMPLETE on nic0 count 1 before 1s
-expect no message resources-released
-expect no errors
-`;
+const SEED_TEXT = seedScenario('g.lspci');
 
 const FRAGMENTS = [
   '{', '}', '{\n', '}\n', '\n', ' ', '#', '"', '"x', '/', '\\', '\t', '\r\n', '\r', '\u0000', '\u00e9', '\ud83d', '\ud83d\ude00',

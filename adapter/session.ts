@@ -562,7 +562,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads: Thread[] = [new Thread(SCENARIO_THREAD, 'scenario timeline')];
-    if (this.rt) for (const t of this.rt.m.threads) if (t.status !== 'done' || t.id === this.lastStop?.threadId) threads.push(new Thread(t.id, `${t.name}${t.status === 'blocked' ? ` (waiting: ${t.waitWhy ?? ''})` : t.status === 'done' ? ' (exited)' : ''}`));
+    if (this.rt) for (const t of this.rt.m.threads) if (t.status !== 'done' || t.id === this.lastStop?.threadId) threads.push(new Thread(t.id, `${t.name}${t.status === 'blocked' ? (t.waitWhy ? ` (waiting: ${t.waitWhy})` : ' (waiting)') : t.status === 'done' ? ' (exited)' : ''}`));
     response.body = { threads };
     this.sendResponse(response);
   }

@@ -166,6 +166,7 @@ export class BusRuntime {
     const host = m.spawn(this.index, 'host', `${this.decl.name}: host VSP`, null);
     host.status = 'blocked';
     host.waitKeys = [this.key('tohost')];
+    host.waitWhy = 'guest-to-host ring empty';
     this.state.threads.host = host.id;
     for (const spec of m.model.threads) {
       const t = m.spawn(this.index, spec.role, `${this.decl.name}: ${spec.name}`, spec.fn);

@@ -8,6 +8,9 @@ export function runStdio(): void {
   const s = new VpciDebugSession();
   s.setRunAsServer(false);
   s.start(process.stdin, process.stdout);
+  // The client closing our stdin ends the session (the session itself never exits the process,
+  // because the same class runs inline in the extension host).
+  process.stdin.on('end', () => process.exit(0));
 }
 
 /** Serves DAP sessions on 127.0.0.1:port (0 = any free port); resolves with the bound port. */

@@ -121,6 +121,11 @@ export class Inspector {
         ];
         out[out.length - 1]!.lazy = true;
         out.push({
+          name: 'VMBus MMIO ranges',
+          value: this.m.config.mmio.map((r) => `${r.name} ${this.num(r.base)}+${fmtSize(r.size)}`).join(', '),
+          children: () => this.m.config.mmio.map((r) => ({ name: r.name, value: `${this.num(r.base)} .. ${this.num(r.base + r.size - 1)} (${fmtSize(r.size)})` })),
+        });
+        out.push({
           name: 'MMIO allocations',
           value: `${this.m.state.mmio.used.length}`,
           children: () => this.m.state.mmio.used.map((a) => ({ name: a.owner, value: `${this.num(a.base)} size ${this.num(a.size)}` })),
@@ -1050,7 +1055,28 @@ export class Inspector {
   messages(from: number, count: number, stepOf: (ev: number) => number): unknown {
     const t = this.m.trace;
     const all: number[] = [];
-    for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.PacketToHost || t.kind[i] === Ev.PacketToGuest) all.push(i);
+    // Config-window traffic between a bus's packets, summarised onto the packet that follows it.
+    const cfgBefore = new Map<number, { count: number; reads: number; writes: number; slots: string }>();
+    const run = new Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>();
+    for (let i = 0; i < t.length; i++) {
+      const k = t.kind[i];
+      const bus = t.bus[i]!;
+      if (k === Ev.CfgRead || k === Ev.CfgWrite) {
+        let r = run.get(bus);
+        if (!r) run.set(bus, (r = { count: 0, reads: 0, writes: 0, slots: new Set() }));
+        r.count++;
+        if (k === Ev.CfgRead) r.reads++;
+        else r.writes++;
+        r.slots.add(t.a[i]!);
+      } else if (k === Ev.PacketToHost || k === Ev.PacketToGuest) {
+        all.push(i);
+        const r = run.get(bus);
+        if (r && r.count) {
+          cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => wslotText(w)).join(', ') });
+          run.delete(bus);
+        }
+      }
+    }
     const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
       const pkt = t.get(i).blob as Uint8Array;
       const toHost = t.kind[i] === Ev.PacketToHost;
@@ -1069,6 +1095,7 @@ export class Inspector {
         length: pkt.length,
         summary: summarizePacket(pkt, toHost ? 'toHost' : 'toGuest', completion ? type : undefined),
         step: stepOf(i),
+        ...(cfgBefore.has(i) ? { cfgBefore: cfgBefore.get(i) } : {}),
       };
     });
     return { total: all.length, items };

@@ -53,6 +53,8 @@ export interface MessageItem {
   txid: number | string;
   length: number;
   summary: string;
+  /** Config-window accesses on this bus since its previous packet (absent: none). */
+  cfgBefore?: { count: number; reads: number; writes: number; slots: string };
 }
 
 export interface MessagesResponse {

@@ -10,7 +10,7 @@ export const PAGE = 200;
 
 /** Browser side. Must not reference anything outside itself. */
 function sequencePage(ROW: number, PAGE_SIZE: number): void {
-  type Item = { index: number; time: number | string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: number | string; txid: number | string; length: number; summary: string };
+  type Item = { index: number; time: number | string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: number | string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
   const vscode = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
   const doc = (globalThis as unknown as { document: any }).document;
   const win = globalThis as unknown as { addEventListener(t: string, f: (e: any) => void): void; innerHeight: number };
@@ -125,6 +125,16 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     head.className = 'head';
     arrow.appendChild(head);
     row.appendChild(arrow);
+    if (it.cfgBefore) {
+      // The config-window traffic that came before this packet on its bus, on the guest's lifeline.
+      const c = doc.createElement('span');
+      c.className = 'cfg';
+      c.style.left = gx - LANE_W / 2 + 4 + 'px';
+      c.style.width = LANE_W / 2 - 10 + 'px';
+      c.textContent = '⋮ ' + it.cfgBefore.count + ' cfg';
+      c.title = it.cfgBefore.count + ' config-window access' + (it.cfgBefore.count === 1 ? '' : 'es') + ' before this packet (' + it.cfgBefore.reads + ' read, ' + it.cfgBefore.writes + ' write) to slot ' + it.cfgBefore.slots;
+      row.appendChild(c);
+    }
     const sum = doc.createElement('span');
     sum.className = 'summary';
     sum.style.left = TIME_W + buses.length * 2 * LANE_W + 8 + 'px';
@@ -259,6 +269,7 @@ export function sequenceHtml(cspSource: string, nonce: string): string {
   .arrow.error { border-top-color: var(--vscode-errorForeground); }
   .arrow .label { position: absolute; bottom: 1px; left: 0; right: 0; text-align: center; line-height: 1.2; overflow: hidden; text-overflow: ellipsis; font-size: 0.92em; }
   .arrow.error .label { color: var(--vscode-errorForeground); }
+  .cfg { position: absolute; top: 0; font-size: 0.82em; color: var(--vscode-descriptionForeground); overflow: hidden; text-overflow: ellipsis; text-align: right; }
   .arrow .head { position: absolute; top: -6px; width: 0; height: 0; border-top: 5px solid transparent; border-bottom: 5px solid transparent; }
   .arrow.toHost .head { right: -1px; border-left: 8px solid var(--vscode-charts-blue, var(--vscode-foreground)); }
   .arrow.toGuest .head { left: -1px; border-right: 8px solid var(--vscode-charts-green, var(--vscode-foreground)); }

@@ -119,6 +119,10 @@ test('views: topology, the message list with details, and time travel to a messa
   assert.match(msgs.items[0].name, /PCI_QUERY_PROTOCOL_VERSION/);
   assert.match(msgs.items[1].name, /PCI_QUERY_PROTOCOL_VERSION \(completion\)/);
   assert.match(msgs.items[1].status, /REVISION_MISMATCH \(0xC0000059\)/);
+  // Config-window traffic between packets is summarised on the packet that follows it.
+  const every = ((await dc.customRequest('vpci/messages', { from: 0, count: msgs.total })) as DebugProtocol.Response).body;
+  const withCfg = every.items.filter((x: { cfgBefore?: { count: number; reads: number } }) => x.cfgBefore);
+  assert.ok(withCfg.length > 0 && withCfg.every((x: { cfgBefore: { count: number; reads: number; writes: number } }) => x.cfgBefore.count === x.cfgBefore.reads + x.cfgBefore.writes && x.cfgBefore.count > 0));
   const d = ((await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index })) as DebugProtocol.Response).body;
   assert.equal(d.bytes.slice(0, 4), '0600');
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;

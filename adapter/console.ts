@@ -1,0 +1,281 @@
+// The debug console and expressions: what names mean in conditions, logpoints,
+// watch and hover (registers by PCI name, MSI-X entries, the current packet),
+// register assignment through the guest's write path, the console commands
+// (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
+import type { Inspector } from './inspect';
+import { REGISTERS, findRegister, bitsOf } from '../emulator/pci/registers';
+import { MSG } from '../emulator/vpci/protocol';
+import { describePayload } from '../emulator/vpci/describe';
+import { msixEntry } from '../emulator/machine/device-view';
+import { Ev } from '../emulator/machine/trace';
+import { evaluate as evalExpr, formatValue, type ExprEnv, type Value } from './expr';
+import { valueNode, parseNumber, type VarNode } from './vars';
+import { camel, hexDump, offerGuid, stripInternal, toValue } from './fmt';
+
+/** A bus (or bus/slot) as an expression value: its registers by PCI name, BARs, MSI-X. */
+export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
+  const f = ins.fn(bi, wslot);
+  const b = ins.m.buses[bi]!;
+  if (!f) return undefined;
+  const o: Record<string, Value> = {};
+  for (const r of REGISTERS) {
+    const v = ins.raw(f, r.offset, r.size);
+    if (r.fields.length > 1) {
+      const fields: Record<string, Value> = { value: v };
+      for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
+      o[r.name] = fields;
+    } else o[r.name] = v;
+  }
+  o.version = ins.m.model.protocolVersion(b.state.sc);
+  o.state = ins.m.model.busStatus(b.state.sc);
+  o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
+  const mx = f.msix();
+  if (mx) o.msix = Array.from({ length: Math.min(mx.tableSize, 2048) }, (_, i) => {
+    const e = msixEntry(f, i)!;
+    return { address: e.address, data: e.data, masked: e.masked };
+  });
+  return o;
+}
+
+export function resolveFn(ins: Inspector, v: Value, slot?: Value): { bi: number; wslot: number } | undefined {
+  const name = typeof v === 'string' ? v : v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, Value>).__bus === 'string' ? ((v as Record<string, Value>).__bus as string) : undefined;
+  if (!name) return undefined;
+  const [bus, s] = name.split('/');
+  const bi = ins.busIndex(bus!);
+  if (bi < 0) return undefined;
+  let wslot = 0;
+  if (typeof slot === 'number') wslot = slot;
+  else if (s) {
+    const m = /^([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(s);
+    if (!m) return undefined;
+    wslot = (parseInt(m[1]!, 16) & 0x1f) | (Number(m[2] ?? 0) << 5);
+  }
+  return { bi, wslot };
+}
+
+export function env(ins: Inspector, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
+  const self = ins;
+  const cfg = (size: 1 | 2 | 4) => (bus: Value, off: Value, slot?: Value): Value => {
+    const r = self.resolveFn(bus, slot);
+    if (!r || typeof off !== 'number') throw new Error('cfg: expected (bus, offset[, slot])');
+    const f = self.fn(r.bi, r.wslot);
+    if (!f) throw new Error('cfg: no function there');
+    return self.raw(f, off & 0xfff, size);
+  };
+  return {
+    lookup(name: string): Value {
+      if (locals && name in locals) return toValue(locals[name]);
+      switch (name) {
+        case 'now':
+          return self.m.now;
+        case 'steps':
+          return self.m.steps;
+        case 'cfg8':
+          return cfg(1) as Value;
+        case 'cfg16':
+          return cfg(2) as Value;
+        case 'cfg32':
+          return cfg(4) as Value;
+        case 'msix':
+          return ((bus: Value, slot?: Value) => {
+            const r = self.resolveFn(bus, slot);
+            if (!r) throw new Error('msix: unknown bus');
+            const v = self.fnValue(r.bi, r.wslot) as Record<string, Value> | undefined;
+            return v?.msix ?? [];
+          }) as Value;
+        case 'msg':
+          return self.lastPacketValue();
+        case 'thread':
+          return threadId ?? 0;
+      }
+      const bi = self.busIndex(name);
+      if (bi >= 0) {
+        const v = self.fnValue(bi, 0) as Record<string, Value> | undefined;
+        return v ? { ...v, __bus: name } : { __bus: name };
+      }
+      const sym = (MSG as Record<string, number>)[name];
+      if (sym !== undefined) return sym;
+      return undefined;
+    },
+  };
+}
+
+/** The most recent VMBus packet, decoded, for `msg` in conditions and logpoints. */
+export function lastPacketValue(ins: Inspector): Value {
+  const t = ins.m.trace;
+  for (let i = t.length - 1; i >= 0; i--) {
+    const k = t.kind[i];
+    if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
+    const pkt = t.get(i).blob as Uint8Array;
+    const completionOf = pkt[0] === 11 ? t.a[i] : undefined;
+    const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
+    const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
+    const o: Record<string, Value> = { type: t.a[i]!, name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
+    for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : (f.value as Value);
+    return o;
+  }
+  return null;
+}
+
+export function evaluate(ins: Inspector, expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+  const src = expr.trim();
+  if (!src) return { ok: false, error: 'empty expression' };
+  if (context === 'repl') {
+    const cmd = ins.command(src);
+    if (cmd) return cmd;
+    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.([A-Z_0-9]+)\s*=\s*(.+)$/.exec(src);
+    if (asg) return ins.assign(asg[1]!, asg[2]!, asg[3]!);
+  }
+  const m = /^([A-Za-z_][\w-]*)\/([0-9a-fA-F]{1,2}(?:\.[0-7])?)(\..*)?$/.exec(src);
+  let env = ins.env(threadId, locals);
+  let text = src;
+  if (m) {
+    // bus/slot.REG → a synthetic name for the slot's function.
+    const r = ins.resolveFn(`${m[1]}/${m[2]}`);
+    if (r) {
+      const v = ins.fnValue(r.bi, r.wslot);
+      const base = env;
+      env = { lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
+      text = `__fn${m[3] ?? ''}`;
+    }
+  }
+  const r = evalExpr(text, env);
+  if (!r.ok) return { ok: false, error: r.error };
+  const v = r.value;
+  if (v && typeof v === 'object') {
+    const clean = stripInternal(v);
+    const node = valueNode(src, clean, hex, src);
+    return { ok: true, text: formatValue(clean as Value, hex), node };
+  }
+  return { ok: true, text: formatValue(v, hex) };
+}
+
+export function assign(ins: Inspector, target: string, reg: string, valueText: string): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
+  const r = ins.resolveFn(target);
+  if (!r) return { ok: false, error: `no bus or function '${target}'` };
+  const f = ins.fn(r.bi, r.wslot);
+  const def = findRegister(reg);
+  if (!f || !def) return { ok: false, error: `no register ${reg}` };
+  const v = ins.parseValue(valueText);
+  if (v === undefined) return { ok: false, error: `'${valueText}' is not a number` };
+  ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);
+  return { ok: true, text: `${target}.${reg} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
+}
+
+export function command(ins: Inspector, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
+  const [word, ...rest] = src.split(/\s+/);
+  switch (word) {
+    case 'help':
+      return {
+        ok: true,
+        text: [
+          'vPCI Lab debug console',
+          '  <expression>            e.g. nic0.COMMAND.MEMORY, nic0.BAR0 & ~0xf, msix(nic0)[2].data, cfg32(nic0, 0x10)',
+          '  nic0.COMMAND = 0x6      write a register (through its RO/RW/RW1C masks)',
+          '  lspci [bus[/slot]] [-x] decode a function like lspci -vvv (-x: hex dump)',
+          '  cfg <bus[/slot]> [off] [len]   hex dump of config space',
+          '  cfg <bus> <off> = <val> [width]   write config space through the register masks',
+          '  msix <bus[/slot]>       the MSI-X table',
+          '  eject <bus[/slot]>      the host ejects the function (PCI_EJECT)',
+          '  offer <bus> <device>    the host offers a new bus with a catalog device (hot add)',
+          '  raise <bus[/slot]> <i>  the device raises MSI-X/MSI vector i',
+          '  trace [n]               the last n events of the transcript (default 20)',
+        ].join('\n'),
+      };
+    case 'lspci': {
+      const sel = rest.find((x) => !x.startsWith('-'));
+      const x = rest.includes('-x');
+      return { ok: true, text: ins.lspci(sel, undefined, !x, x) };
+    }
+    case 'cfg': {
+      const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
+      if (!r) return { ok: false, error: 'usage: cfg <bus[/slot]> [offset] [length]  |  cfg <bus[/slot]> <offset> = <value> [width]' };
+      const f = ins.fn(r.bi, r.wslot);
+      if (!f) return { ok: false, error: 'no function there' };
+      const off = rest[1] ? (parseNumber(rest[1]) ?? 0) : 0;
+      if (rest[2] === '=') {
+        const v = rest[3] !== undefined ? parseNumber(rest[3]) : undefined;
+        const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
+        if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096) return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
+        const before = ins.raw(f, off, width);
+        ins.writeCfg(r.bi, r.wslot, f, off, width, v >>> 0);
+        const after = ins.raw(f, off, width);
+        return { ok: true, text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
+      }
+      const len = rest[2] ? (parseNumber(rest[2]) ?? 64) : 64;
+      return { ok: true, text: hexDump(f.config.bytes, off & 0xfff, Math.min(len, 4096 - (off & 0xfff))) };
+    }
+    case 'msix': {
+      const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
+      if (!r) return { ok: false, error: 'usage: msix <bus[/slot]>' };
+      const f = ins.fn(r.bi, r.wslot);
+      const mx = f?.msix();
+      if (!f || !mx) return { ok: false, error: 'no MSI-X capability' };
+      const lines = [`MSI-X: ${mx.tableSize} entries, ${mx.enabled ? 'enabled' : 'disabled'}${mx.functionMask ? ', function masked' : ''}, table BAR${mx.tableBir}+${ins.num(mx.tableOffset)}, PBA BAR${mx.pbaBir}+${ins.num(mx.pbaOffset)}`];
+      for (let i = 0; i < Math.min(mx.tableSize, 64); i++) {
+        const e = msixEntry(f, i)!;
+        lines.push(`  [${i}] address ${ins.num(e.address)} data ${ins.num(e.data)}${e.masked ? ' masked' : ''}`);
+      }
+      if (mx.tableSize > 64) lines.push(`  … ${mx.tableSize - 64} more (see Variables)`);
+      return { ok: true, text: lines.join('\n') };
+    }
+    case 'eject': {
+      const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
+      if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
+      ins.m.buses[r.bi]!.eject(r.wslot);
+      return { ok: true, text: `host: PCI_EJECT queued for ${rest[0]}; continue to watch the guest handle it`, changed: true };
+    }
+    case 'offer': {
+      // offer <bus-name> <catalog-id>: the host offers a new vPCI channel now (hot add).
+      const [name, id] = rest;
+      if (!name || !id) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
+      if (ins.m.buses.some((b) => b.decl.name === name && !b.state.gone)) return { ok: false, error: `bus ${name} exists already` };
+      let rt;
+      const n = ins.m.buses.length;
+      try {
+        rt = ins.m.addBus({ name, instance: offerGuid(name, n), functions: [{ wslot: 0, source: { kind: 'catalog', id }, serial: n + 1 }], offerAt: ins.m.now });
+      } catch (e) {
+        // The bus runtime is built before it is added: a failure leaves the machine as it was.
+        ins.m.buses.length = n;
+        ins.m.state.buses.length = n;
+        return { ok: false, error: `${e instanceof Error ? e.message : String(e)} (see: vpci-lab devices)` };
+      }
+      rt.startGuest();
+      return { ok: true, text: `host: offered ${name} (${ins.title(rt.index, 0)}), instance ${rt.decl.instance}; continue to watch the guest attach it`, changed: true };
+    }
+    case 'raise': {
+      const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
+      const v = rest[1] !== undefined ? parseNumber(rest[1]) : undefined;
+      if (!r || v === undefined) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>' };
+      const t0 = ins.m.trace.length;
+      ins.m.buses[r.bi]!.raise(r.wslot, v);
+      return { ok: true, text: ins.transcript(t0, ins.m.trace.length - t0).join('\n') || 'raised', changed: true };
+    }
+    case 'trace': {
+      const n = rest[0] ? (parseNumber(rest[0]) ?? 20) : 20;
+      return { ok: true, text: ins.transcript(Math.max(0, ins.m.trace.length - n), n).join('\n') || '(no events yet)' };
+    }
+  }
+  return undefined;
+}
+
+export function completions(ins: Inspector, text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
+  const upto = text.slice(0, Math.max(0, column));
+  const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
+  if (dot) {
+    const r = ins.resolveFn(dot[1]!);
+    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
+    const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
+    if (reg) {
+      const def = findRegister(reg[2]!);
+      if (def) return def.fields.map((f) => ({ label: f.name, type: 'property' as const }));
+    }
+    return [];
+  }
+  const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
+  for (const b of ins.m.buses) out.push({ label: b.decl.name, type: 'module' });
+  for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
+  for (const f of ['cfg8', 'cfg16', 'cfg32', 'msix']) out.push({ label: f, type: 'function' });
+  for (const k of ['lspci', 'cfg', 'msix', 'trace', 'eject', 'offer', 'raise', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
+  return out;
+}

@@ -1,0 +1,100 @@
+// Small formatting and value helpers the adapter's inspection modules share.
+import type { CapabilityView } from '../emulator/pci/capabilities';
+import type { Value } from './expr';
+
+export const CAP_NAMES: Record<string, string> = {
+  pm: 'Power Management',
+  msi: 'MSI',
+  msix: 'MSI-X',
+  pcie: 'PCI Express',
+  vpd: 'Vital Product Data',
+  aer: 'Advanced Error Reporting',
+  dsn: 'Device Serial Number',
+  ari: 'Alternative Routing-ID Interpretation',
+  sriov: 'Single Root I/O Virtualization',
+};
+
+export function capName(v: CapabilityView): string {
+  return v.kind === 'other' ? v.name : (CAP_NAMES[v.kind] ?? v.kind);
+}
+
+export function capSummary(v: CapabilityView): string {
+  switch (v.kind) {
+    case 'msix':
+      return `${v.tableSize} vectors, table BAR${v.tableBir}+0x${v.tableOffset.toString(16)}, PBA BAR${v.pbaBir}+0x${v.pbaOffset.toString(16)}${v.enabled ? ', enabled' : ''}${v.functionMask ? ', masked' : ''}`;
+    case 'msi':
+      return `${v.vectorsCapable} vector(s)${v.is64Bit ? ', 64-bit' : ''}${v.perVectorMasking ? ', per-vector masking' : ''}${v.enabled ? `, enabled (${v.vectorsEnabled})` : ''}`;
+    case 'pcie':
+      return `v${v.version}, MaxPayload ${v.maxPayload}, link x${v.linkWidth}`;
+    case 'pm':
+      return `version ${v.version}, D${v.powerState}`;
+    case 'dsn':
+      return v.serial;
+    case 'sriov':
+      return `${v.totalVFs} VFs, VF device ${v.vfDeviceId.toString(16)}`;
+    case 'vpd':
+      return 'present (not readable through vPCI)';
+    default:
+      return '';
+  }
+}
+
+export function fmtSize(n: number): string {
+  const units = ['', 'K', 'M', 'G', 'T'];
+  let u = 0;
+  let x = n;
+  while (x >= 1024 && x % 1024 === 0 && u < units.length - 1) {
+    x /= 1024;
+    u++;
+  }
+  return `${x}${units[u]}`;
+}
+
+export function hexDump(b: Uint8Array, off: number, len: number): string {
+  const lines: string[] = [];
+  for (let o = off & ~15; o < off + len; o += 16) {
+    lines.push(`${o.toString(16).padStart(3, '0')}: ${Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** A stable instance GUID for a bus offered from the console (derived from its name and index). */
+export function offerGuid(name: string, index: number): string {
+  let h = 0x811c9dc5;
+  const hex: string[] = [];
+  for (let round = 0; round < 4; round++) {
+    for (const ch of `${round}:${index}:${name}`) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    hex.push(h.toString(16).padStart(8, '0'));
+  }
+  const x = hex.join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-4${x.slice(13, 16)}-8${x.slice(17, 20)}-${x.slice(20, 32)}`;
+}
+
+export function t0(ns: number): string {
+  return ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : `${(ns / 1e3).toFixed(1)} us`;
+}
+
+export function camel(s: string): string {
+  return s.replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase());
+}
+
+export function toValue(v: unknown): Value {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint8Array) return Array.from(v);
+  if (Array.isArray(v)) return v.map(toValue);
+  if (v && typeof v === 'object') {
+    const o: Record<string, Value> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = toValue(x);
+    return o;
+  }
+  return v as Value;
+}
+
+export function stripInternal(v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (k !== '__bus') o[k] = x;
+    return o;
+  }
+  return v;
+}

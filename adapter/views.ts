@@ -1,0 +1,209 @@
+// What the extension's views and the debugger's host frames read: the bus
+// topology, the VMBus message list with config-window traffic summarised,
+// one message's bytes and fields, what a host thread last handled, lspci text
+// and the transcript.
+import type { Inspector } from './inspect';
+import { Ev } from '../emulator/machine/trace';
+import { decodeLspci } from '../emulator/pci/lspci-decode';
+import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
+import { describePayload, summarizePacket } from '../emulator/vpci/describe';
+import { msixEntry, functionIds } from '../emulator/machine/device-view';
+import { describeEvent } from '../emulator/machine/transcript';
+import { hexDump } from './fmt';
+
+export function eventContext(ins: Inspector, ev: number): string {
+  const t = ins.m.trace;
+  const lines: string[] = [];
+  for (let i = Math.max(0, ev - 5); i <= ev && i < t.length; i++) {
+    const d = describeEvent(ins.m, t.get(i));
+    if (d) lines.push(d);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * What a host thread last did: the packet it handled (found through the reply's transaction id)
+ * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
+ */
+export function lastHostWork(ins: Inspector, hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
+  const p = lastStepOf(hostThread);
+  if (p < 0 || !ins.hist) return undefined;
+  const h = ins.hist;
+  const t = ins.m.trace;
+  let reply = -1;
+  for (let i = h.traceFrom[p]!; i < h.traceTo[p]!; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+  if (reply < 0) return undefined;
+  const pkt = t.get(reply).blob as Uint8Array;
+  const type = t.a[reply]!;
+  const completion = pkt[0] === 11;
+  let req = -1;
+  if (completion) for (let i = reply - 1; i >= 0; i--) if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[reply] && t.b[i] === t.b[reply]) { req = i; break; }
+  const decode = (ev: number) => {
+    const b = t.get(ev).blob as Uint8Array;
+    const off = ((b[2]! | (b[3]! << 8)) * 8) || 16;
+    const c = b[0] === 11 ? t.a[ev] : undefined;
+    const d = describePayload(b.subarray(Math.min(off, b.length)), c !== undefined ? { completionOf: c } : {});
+    const o: Record<string, unknown> = { message: d.name };
+    for (const f of d.fields) o[f.name] = f.text;
+    o.bytes = b;
+    return o;
+  };
+  const name = messageName(type) ?? `0x${type.toString(16)}`;
+  const locals: Record<string, unknown> = {};
+  if (req >= 0) locals.request = decode(req);
+  locals.reply = decode(reply);
+  const status = completion && pkt.length >= 20 ? statusText((pkt[16]! | (pkt[17]! << 8) | (pkt[18]! << 16) | (pkt[19]! << 24)) >>> 0) : undefined;
+  return { title: completion ? `handle ${name} → ${status ?? 'completion'}` : `send ${name}`, locals };
+}
+
+/** A readable page of what the host did: the request it handled and the reply, field by field, with bytes. */
+export function hostWorkText(ins: Inspector, w: { title: string; locals: Record<string, unknown> }, bus: string, profile: string): string {
+  const lines = [`Host VSP of ${bus} (${profile}): ${w.title}`, ''];
+  for (const [what, v] of Object.entries(w.locals)) {
+    const o = v as Record<string, unknown>;
+    lines.push(what === 'request' ? 'Request (guest → host):' : 'Reply (host → guest):');
+    for (const [k, x] of Object.entries(o)) {
+      if (k === 'bytes') continue;
+      lines.push(`  ${k.padEnd(24)} ${String(x)}`);
+    }
+    const b = o.bytes as Uint8Array | undefined;
+    if (b) for (let i = 0; i < b.length; i += 16) lines.push(`  ${i.toString(16).padStart(4, '0')}: ${Array.from(b.subarray(i, i + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function topology(ins: Inspector): unknown {
+  return {
+    buses: ins.m.buses.map((b) => ({
+      name: b.decl.name,
+      index: b.index,
+      instance: b.decl.instance,
+      state: ins.m.model.busStatus(b.state.sc),
+      channel: b.channel.state,
+      version: ins.m.model.protocolVersion(b.state.sc) ? versionText(ins.m.model.protocolVersion(b.state.sc)) : null,
+      functions: [...b.functions].map(([wslot, f]) => {
+        const id = functionIds(f);
+        const mx = f.msix();
+        const entries = ins.m.remapper.entriesFor(b.index, wslot);
+        return {
+          wslot,
+          slot: wslotText(wslot),
+          title: ins.title(b.index, wslot),
+          vendorId: id.vendorId,
+          deviceId: id.deviceId,
+          vanished: !!b.host.isVanished?.(wslot),
+          memoryReference: ins.cfgRef(b.decl.name, wslot),
+          bars: f.bars().map((x) => ({ index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable })),
+          interrupts: mx
+            ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
+                const e = msixEntry(f, i)!;
+                const hit = entries.find((x) => x.address === e.address && x.data === e.data);
+                return { index: i, address: e.address, data: e.data, masked: e.masked, ...(hit ? { cpu: hit.cpus[0], vector: hit.vector } : {}) };
+              }).filter((x) => x.address !== 0 || x.data !== 0)
+            : [],
+        };
+      }),
+    })),
+  };
+}
+
+export function messages(ins: Inspector, from: number, count: number, stepOf: (ev: number) => number): unknown {
+  const t = ins.m.trace;
+  const all: number[] = [];
+  // Config-window traffic between a bus's packets, summarised onto the packet that follows it.
+  const cfgBefore = new Map<number, { count: number; reads: number; writes: number; slots: string }>();
+  const run = new Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>();
+  for (let i = 0; i < t.length; i++) {
+    const k = t.kind[i];
+    const bus = t.bus[i]!;
+    if (k === Ev.CfgRead || k === Ev.CfgWrite) {
+      let r = run.get(bus);
+      if (!r) run.set(bus, (r = { count: 0, reads: 0, writes: 0, slots: new Set() }));
+      r.count++;
+      if (k === Ev.CfgRead) r.reads++;
+      else r.writes++;
+      r.slots.add(t.a[i]!);
+    } else if (k === Ev.PacketToHost || k === Ev.PacketToGuest) {
+      all.push(i);
+      const r = run.get(bus);
+      if (r && r.count) {
+        cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => wslotText(w)).join(', ') });
+        run.delete(bus);
+      }
+    }
+  }
+  const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
+    const pkt = t.get(i).blob as Uint8Array;
+    const toHost = t.kind[i] === Ev.PacketToHost;
+    const completion = pkt[0] === 11;
+    const type = t.a[i]!;
+    const status = completion && pkt.length >= 20 ? (pkt[16]! | (pkt[17]! << 8) | (pkt[18]! << 16) | (pkt[19]! << 24)) >>> 0 : undefined;
+    return {
+      index: i,
+      seq: Math.max(0, from) + k,
+      time: t.time[i],
+      bus: ins.m.buses[t.bus[i]!]?.decl.name ?? String(t.bus[i]),
+      dir: toHost ? 'toHost' : 'toGuest',
+      name: `${messageName(type) ?? `0x${type.toString(16)}`}${completion ? ' (completion)' : ''}`,
+      ...(status !== undefined ? { status: statusText(status) } : {}),
+      txid: t.b[i],
+      length: pkt.length,
+      summary: summarizePacket(pkt, toHost ? 'toHost' : 'toGuest', completion ? type : undefined),
+      step: stepOf(i),
+      ...(cfgBefore.has(i) ? { cfgBefore: cfgBefore.get(i) } : {}),
+    };
+  });
+  return { total: all.length, items };
+}
+
+export function messageDetail(ins: Inspector, index: number): unknown {
+  const t = ins.m.trace;
+  if (!(index >= 0 && index < t.length)) return undefined;
+  const k = t.kind[index];
+  if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) return undefined;
+  const pkt = t.get(index).blob as Uint8Array;
+  const completionOf = pkt[0] === 11 ? t.a[index] : undefined;
+  const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
+  const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
+  return {
+    index,
+    time: t.time[index],
+    dir: k === Ev.PacketToHost ? 'toHost' : 'toGuest',
+    name: d.name,
+    bytes: Array.from(pkt, (x) => x.toString(16).padStart(2, '0')).join(''),
+    descriptorLength: off,
+    fields: d.fields,
+    ...(d.error ? { error: d.error } : {}),
+    memoryReference: `pkt/${index}`,
+  };
+}
+
+export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {
+  const out: string[] = [];
+  for (const b of ins.m.buses) {
+    if (sel && b.decl.name !== sel.split('/')[0]) continue;
+    const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
+    for (const [w, f] of b.functions) {
+      if (want !== undefined && w !== want) continue;
+      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (spec §3).
+      const domain = b.decl.instance.slice(9, 13);
+      const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
+      const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
+      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars: f.bars().map((x) => ({ index: x.index === 6 ? 'rom' : x.index, size: x.size })) } as never));
+      else out.push(`${address} ${ins.title(b.index, w)}`);
+      if (hexDumpToo) out.push(hexDump(f.config.bytes, 0, 256));
+    }
+  }
+  return out.join('\n') || 'no functions';
+}
+
+export function transcript(ins: Inspector, from: number, count: number): string[] {
+  const t = ins.m.trace;
+  const out: string[] = [];
+  for (let i = Math.max(0, from); i < Math.min(t.length, from + count); i++) {
+    const d = describeEvent(ins.m, t.get(i));
+    if (d) out.push(d);
+  }
+  return out;
+}

@@ -56,3 +56,12 @@ export const PV_READ = {
   subsystemValue: (l: At) => descBytes(l.desc, [l.desc?.subsystem_id, 4], l.where - 0x2c, l.size),
   rom: (l: At) => l.where >= 0x30 && l.where + l.size <= 0x34,
 };
+
+/**
+ * Spec §7.1 step 3, the same in both drivers: a reported function is an existing child when
+ * win_slot, vendor, device and serial all match. Returns that child's win_slot, or null (new child).
+ */
+export function matchReported(children: readonly { desc: Desc }[], d: Desc): number | null {
+  const c = children.find((x) => x.desc.wslot === d.wslot && x.desc.v_id === d.v_id && x.desc.d_id === d.d_id && x.desc.ser === d.ser);
+  return c ? c.desc.wslot : null;
+}

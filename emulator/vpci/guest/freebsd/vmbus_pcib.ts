@@ -8,7 +8,7 @@ import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type 
 import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT, type GuestKernel } from '../kernel';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
-import { PV_READ, descBytes, zeroIntLinePin } from '../pv-config';
+import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
 export type { Desc };
 
 type K = GuestKernel;
@@ -1025,10 +1025,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr.length, (_k, l) => { l.child_no++; }, [
         S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
           l.new_desc = l.dr[l.child_no];
-          const d: Desc = l.new_desc;
-          const c = children(k).find((x) => x.desc.wslot === d.wslot && x.desc.v_id === d.v_id && x.desc.d_id === d.d_id && x.desc.ser === d.ser);
           l.found = false;
-          l.match = c ? c.desc.wslot : null;
+          l.match = matchReported(children(k), l.new_desc as Desc);
         }),
         If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {

@@ -7,7 +7,7 @@
 import { S, T, If, For, While, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../machine/program';
 import { rd8, rd16, rd32, rds32, rd64, type GuestKernel } from '../kernel';
 import * as M from '../messages';
-import { PV_READ, descBytes, zeroIntLinePin } from '../pv-config';
+import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
 import {
   children, complete, devfnToWslot, getPcichildWslot, initCompletion, nextRequestId, pciDev, requestAddrMatch, dropRequestId, wslotToDevfn,
   type Desc, type HvPciDev, type IntDesc,
@@ -1196,10 +1196,8 @@ export function pciHypervFunctions(): D[] {
       For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr.length, (_k, l) => { l.child_no++; }, [
         S('found = false; new_desc = &dr->func[child_no];', (k, l) => {
           l.new_desc = l.dr[l.child_no];
-          const d: Desc = l.new_desc;
-          const c = children(k).find((x) => x.desc.wslot === d.wslot && x.desc.v_id === d.v_id && x.desc.d_id === d.d_id && x.desc.ser === d.ser);
           l.found = false;
-          l.match = c ? c.desc.wslot : null;
+          l.match = matchReported(children(k), l.new_desc as Desc);
         }),
         If('list_for_each_entry(hpdev, ...) if (win_slot, v_id, d_id and ser match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {

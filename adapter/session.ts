@@ -1,7 +1,7 @@
 // The vPCI debug session: a flat list of DAP request handlers over the
 // runtime. It is hosted inline in VS Code, over stdio, and over TCP; it honours
 // the client's capabilities and only sends what the client said it accepts.
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
@@ -26,7 +26,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioFile, formatDiagnostic, type Loaded } from './load';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
-import { EXCEPTION_FILTERS, dataId, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
+import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { Inspector } from './inspect';
 import { listingPath, writeListings } from './cli/listings';
@@ -911,4 +911,3 @@ function lastTimelineLine(m: Machine): number {
   return t.length ? (t[t.length - 1]!.line ?? 0) : 0;
 }
 
-export { dataId, dirname };

@@ -204,18 +204,27 @@ export function catalogIds(): string[] {
 export function catalogEntry(id: string): CatalogEntry | undefined {
   const d = BY_ID.get(id);
   if (!d) return undefined;
-  const bytes = catalogBytes(id)!;
+  const ids = typeof d.dump === 'function' ? d.dump() : hexToBytes((CATALOG_DUMPS[d.dump]?.hex ?? '').slice(0, 8));
   const { dump: _dump, address: _address, ...rest } = d;
-  return { ...rest, bars: d.bars.map((b) => ({ ...b })), vendorId: bytes[0] | (bytes[1] << 8), deviceId: bytes[2] | (bytes[3] << 8) };
+  return { ...rest, bars: d.bars.map((b) => ({ ...b })), vendorId: ids[0]! | (ids[1]! << 8), deviceId: ids[2]! | (ids[3]! << 8) };
 }
+
+/** Decoded dumps, kept: each catalog device is decoded once per process (callers get copies). */
+const decoded = new Map<string, Uint8Array>();
 
 /** The entry's config bytes: as dumped (64, 256 or 4096 bytes), or the constructed 4096. */
 export function catalogBytes(id: string): Uint8Array | undefined {
   const d = BY_ID.get(id);
   if (!d) return undefined;
   if (typeof d.dump === 'function') return d.dump();
-  const dump = CATALOG_DUMPS[d.dump];
-  return dump ? hexToBytes(dump.hex) : undefined;
+  let bytes = decoded.get(d.dump);
+  if (!bytes) {
+    const dump = CATALOG_DUMPS[d.dump];
+    if (!dump) return undefined;
+    bytes = hexToBytes(dump.hex);
+    decoded.set(d.dump, bytes);
+  }
+  return bytes.slice();
 }
 
 /** The address the dump was taken at (for export and decode headers). */
@@ -231,8 +240,12 @@ export function createFunction(id: string): PciFunction {
   return PciFunction.fromConfig(bytes, d.bars, { name: id });
 }
 
+function nibble(c: number): number {
+  return c <= 57 ? c - 48 : (c | 0x20) - 87; // '0'-'9', 'a'-'f' / 'A'-'F'
+}
+
 function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
+  for (let i = 0; i < out.length; i++) out[i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
   return out;
 }

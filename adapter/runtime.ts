@@ -170,7 +170,10 @@ export class VpciRuntime {
     if (!f) return { threadId: t.id, thread: t };
     const loc = nextLocation(this.m.program, f);
     if (!loc) return { threadId: t.id, thread: t };
-    return { threadId: t.id, thread: t, path: this.sources.pathOfListing(loc.fn.file), line: loc.line, fn: f.pc === 0 ? f.fn : undefined! };
+    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.sources.pathOfListing(loc.fn.file), line: loc.line };
+    // At the first statement of a function: function breakpoints stand here.
+    if (f.pc === 0) u.fn = f.fn;
+    return u;
   }
 
   pause(): void {

@@ -190,7 +190,8 @@ export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = tr
       const domain = b.decl.instance.slice(9, 13);
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
-      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars: f.bars().map((x) => ({ index: x.index === 6 ? 'rom' : x.index, size: x.size })) } as never));
+      const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
+      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars }));
       else out.push(`${address} ${ins.title(b.index, w)}`);
       if (hexDumpToo) out.push(hexDump(f.config.bytes, 0, 256));
     }

@@ -94,7 +94,7 @@ registerCommand('lspci', 'decode a catalog device or a dump like lspci (-v, -vvv
   const hex = flags.find((f) => f.startsWith('-x'));
   for (const d of devs) {
     if (verbose || !hex) {
-      const text = decodeLspci(d.bytes, { address: d.address, ...(ids ? { ids } : {}), ...(bars.length ? { bars } : {}), ...(flags.includes('-nn') ? { numeric: true } : {}) } as never);
+      const text = decodeLspci(d.bytes, { address: d.address, ...(ids ? { ids } : {}), ...(bars.length ? { bars } : {}), ...(flags.includes('-nn') ? { numeric: true } : {}) });
       const lines = text.split('\n');
       io.out((verbose === '-vvv' || verbose === '-vv' ? lines : verbose === '-v' ? lines.filter((l) => !/^\t\t/.test(l)) : lines.slice(0, 1)).join('\n') + '\n');
     }

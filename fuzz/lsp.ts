@@ -8,6 +8,7 @@ import { startServer, open } from '../test/language/client';
 import { analyze } from '../language/analyze';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { seedScenario } from './seed-scenario';
+import { rng } from './rng';
 
 const SEED_TEXT = seedScenario('devices/x.lspci');
 
@@ -18,17 +19,6 @@ const FRAGMENTS = [
   'PCI_', 'STATUS_', 'create-interrupt', '3c2d7b4a-0001-4f00-8000-000000000001', 'at 1ms eject nic0\n', 'bus x { function 0 ',
 ];
 
-/** mulberry32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** LSP positions (lines end at \n, \r\n or a lone \r, as the server's TextDocument counts them). */
 function positionAt(text: string, offset: number): { line: number; character: number } {
@@ -42,7 +32,7 @@ export interface FuzzLspResult {
 }
 
 export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLspResult> {
-  const rand = rng(seed);
+  const rand = rng(seed).next;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const lsp = await startServer();
   const uri = `file:///fuzz/seed-${seed}.vpci`;

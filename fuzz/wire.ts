@@ -9,6 +9,7 @@ import { decodeMessage, encodeMessage, decodeCompletion, encodeCompletion, type 
 import { describePayload, describePacket, summarizePacket } from '../emulator/vpci/describe';
 import { encodePacket, decodePacket } from '../emulator/vmbus/packet';
 import * as G from '../emulator/vpci/guest/messages';
+import { rng } from './rng';
 
 export interface FuzzFailure {
   iteration: number;
@@ -23,17 +24,6 @@ export interface FuzzResult {
   failures: FuzzFailure[];
 }
 
-/** mulberry32: small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const R0 = { type: 0, shareDisposition: 0, flags: 0, start: 0n, length: 0 };
 const fd = { vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0x7a118086, winSlot: 0, serialNumber: 1 };
@@ -143,7 +133,7 @@ function mutate(src: Uint8Array, rnd: () => number): Uint8Array {
 }
 
 export function fuzzWire(seed: number, iterations: number): FuzzResult {
-  const rnd = prng(seed);
+  const rnd = rng(seed).next;
   const inputs = corpus();
   const res: FuzzResult = { iterations, decodedOk: 0, errorsByCode: {}, failures: [] };
   const failed = (iteration: number, input: Uint8Array, what: string) => {

@@ -56,36 +56,6 @@ export class Reader {
   }
 }
 
-/** Function descriptor fields (spec §2.5, 20 bytes v1 / 28 bytes v2). */
-export interface FunctionDescription {
-  vendorId: number;
-  deviceId: number;
-  revision: number;
-  progIf: number;
-  subclass: number;
-  baseClass: number;
-  subsystem: number;
-  wslot: number;
-  serial: number;
-  numaNode?: number;
-}
-
-/** BUS_RELATIONS (v1, 20-byte descriptors) or BUS_RELATIONS2 (28-byte descriptors with flags + NUMA node). */
-export function busRelations(v2: boolean, fns: FunctionDescription[]): Uint8Array {
-  const size = v2 ? 28 : 20;
-  const w = new Writer(8 + size * fns.length).u32(0, v2 ? M.BUS_RELATIONS2 : M.BUS_RELATIONS).u32(4, fns.length);
-  fns.forEach((f, i) => {
-    const o = 8 + size * i;
-    w.u16(o, f.vendorId).u16(o + 2, f.deviceId).u8(o + 4, f.revision).u8(o + 5, f.progIf).u8(o + 6, f.subclass).u8(o + 7, f.baseClass);
-    w.u32(o + 8, f.subsystem).u32(o + 12, f.wslot).u32(o + 16, f.serial);
-    if (v2) {
-      // HV_PCI_DEVICE_FLAG_NUMA_AFFINITY = bit 0 (linux pci-hyperv.c; openvmm `numa_affinity_specified`).
-      w.u32(o + 20, f.numaNode !== undefined ? 1 : 0).u16(o + 24, f.numaNode ?? 0);
-    }
-  });
-  return w.b;
-}
-
 /** PCI_EJECT, host→guest: type, win_slot. */
 export function ejectMessage(wslot: number): Uint8Array {
   return new Writer(8).u32(0, M.EJECT).u32(4, wslot).b;

@@ -16,7 +16,8 @@ import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
 import { barLayout, mseSet, setMse, zeroBars, memoryBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
-import { M, Reader, Writer, busRelations, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type FunctionDescription, type MsiDesc } from './messages';
+import { M, Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
+import { encodeMessage, type FunctionDescription2 } from '../wire';
 
 export interface HostEnv {
   now(): number;
@@ -216,7 +217,7 @@ export class VpciHost {
 
   private sendRelations(): void {
     const v2 = (this.version ?? 0) >= this.profile.relations2From;
-    const descs: FunctionDescription[] = this.present().map((f) => {
+    const devices: FunctionDescription2[] = this.present().map((f) => {
       const c = (o: number, s: 1 | 2 | 4) => f.fn.cfgRead(o, s) >>> 0;
       return {
         vendorId: c(0x00, 2),
@@ -225,14 +226,17 @@ export class VpciHost {
         progIf: c(0x09, 1),
         subclass: c(0x0a, 1),
         baseClass: c(0x0b, 1),
-        subsystem: c(0x2c, 4),
-        wslot: f.wslot,
+        subsystemId: c(0x2c, 4),
+        winSlot: f.wslot,
         // OV-D reports serial = data1 of the bus instance GUID.
-        serial: this.profile.slotZeroOnly ? this.instanceData1 : f.serial >>> 0,
-        ...(f.numaNode !== undefined ? { numaNode: f.numaNode } : {}),
+        serialNumber: this.profile.slotZeroOnly ? this.instanceData1 : f.serial >>> 0,
+        // HV_PCI_DEVICE_FLAG_NUMA_AFFINITY = bit 0 (linux pci-hyperv.c; openvmm `numa_affinity_specified`).
+        flags: f.numaNode !== undefined ? 1 : 0,
+        virtualNumaNode: f.numaNode ?? 0,
       };
     });
-    this.sendMessage(busRelations(v2, descs));
+    // The shared wire codec writes both layouts (v1: 20-byte descriptors; v2: 28 with flags and NUMA node).
+    this.sendMessage(encodeMessage(v2 ? { type: 'PCI_BUS_RELATIONS2', devices } : { type: 'PCI_BUS_RELATIONS', devices }));
   }
 
   // ---- packets --------------------------------------------------------------------------

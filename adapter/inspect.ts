@@ -448,9 +448,8 @@ export class Inspector {
   pendingTransactions(bus: number): { event: number; type: number; txid: string }[] {
     const t = this.m.trace;
     const open = new Map<string, { event: number; type: number; txid: string }>();
-    for (let i = 0; i < t.length; i++) {
+    for (const i of this.packetEvents(bus)) {
       const k = t.kind[i];
-      if ((k !== Ev.PacketToHost && k !== Ev.PacketToGuest) || t.bus[i] !== bus) continue;
       const pkt = t.get(i).blob as Uint8Array;
       const txid = new DataView(pkt.buffer, pkt.byteOffset, pkt.length).getBigUint64(8, true).toString(16);
       if (k === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(txid, { event: i, type: t.a[i]!, txid: `0x${txid}` });
@@ -459,11 +458,10 @@ export class Inspector {
     return [...open.values()];
   }
 
-  /** @internal */ packetEvents(bus: number): number[] {
+  /** @internal The trace events of this bus's VMBus packets, from the views' incremental index. */
+  packetEvents(bus: number): number[] {
     const t = this.m.trace;
-    const out: number[] = [];
-    for (let i = 0; i < t.length; i++) if ((t.kind[i] === Ev.PacketToHost || t.kind[i] === Ev.PacketToGuest) && t.bus[i] === bus) out.push(i);
-    return out;
+    return views.packetIndex(this).all.filter((i) => t.bus[i] === bus);
   }
 
   /** @internal */ packetNode(ev: number, name: string): VarNode {

@@ -110,29 +110,7 @@ export function topology(ins: Inspector): unknown {
 
 export function messages(ins: Inspector, from: number, count: number, stepOf: (ev: number) => number): unknown {
   const t = ins.m.trace;
-  const all: number[] = [];
-  // Config-window traffic between a bus's packets, summarised onto the packet that follows it.
-  const cfgBefore = new Map<number, { count: number; reads: number; writes: number; slots: string }>();
-  const run = new Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>();
-  for (let i = 0; i < t.length; i++) {
-    const k = t.kind[i];
-    const bus = t.bus[i]!;
-    if (k === Ev.CfgRead || k === Ev.CfgWrite) {
-      let r = run.get(bus);
-      if (!r) run.set(bus, (r = { count: 0, reads: 0, writes: 0, slots: new Set() }));
-      r.count++;
-      if (k === Ev.CfgRead) r.reads++;
-      else r.writes++;
-      r.slots.add(t.a[i]!);
-    } else if (k === Ev.PacketToHost || k === Ev.PacketToGuest) {
-      all.push(i);
-      const r = run.get(bus);
-      if (r && r.count) {
-        cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => wslotText(w)).join(', ') });
-        run.delete(bus);
-      }
-    }
-  }
+  const { all, cfgBefore } = packetIndex(ins);
   const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
     const pkt = t.get(i).blob as Uint8Array;
     const toHost = t.kind[i] === Ev.PacketToHost;
@@ -207,4 +185,48 @@ export function transcript(ins: Inspector, from: number, count: number): string[
     if (d) out.push(d);
   }
   return out;
+}
+
+/**
+ * The packets of the trace in order, with the config-window traffic that came before each on its
+ * bus. Built incrementally: the views page through it often, and the trace only grows between
+ * truncations (its epoch), so each call scans only the events added since the last.
+ */
+interface PacketIndex {
+  epoch: number;
+  scanned: number;
+  all: number[];
+  cfgBefore: Map<number, { count: number; reads: number; writes: number; slots: string }>;
+  run: Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>;
+}
+const indexes = new WeakMap<Inspector, PacketIndex>();
+
+export function packetIndex(ins: Inspector): PacketIndex {
+  const t = ins.m.trace;
+  let x = indexes.get(ins);
+  if (!x || x.epoch !== t.epoch || x.scanned > t.length) {
+    x = { epoch: t.epoch, scanned: 0, all: [], cfgBefore: new Map(), run: new Map() };
+    indexes.set(ins, x);
+  }
+  for (let i = x.scanned; i < t.length; i++) {
+    const k = t.kind[i];
+    const bus = t.bus[i]!;
+    if (k === Ev.CfgRead || k === Ev.CfgWrite) {
+      let r = x.run.get(bus);
+      if (!r) x.run.set(bus, (r = { count: 0, reads: 0, writes: 0, slots: new Set() }));
+      r.count++;
+      if (k === Ev.CfgRead) r.reads++;
+      else r.writes++;
+      r.slots.add(t.a[i]!);
+    } else if (k === Ev.PacketToHost || k === Ev.PacketToGuest) {
+      x.all.push(i);
+      const r = x.run.get(bus);
+      if (r && r.count) {
+        x.cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => wslotText(w)).join(', ') });
+        x.run.delete(bus);
+      }
+    }
+  }
+  x.scanned = t.length;
+  return x;
 }

@@ -115,7 +115,7 @@ export class BusRuntime {
         const txid = packet.length >= 16 ? packet[8]! | (packet[9]! << 8) | (packet[10]! << 16) | (packet[11]! << 24) : 0;
         self.m.trace.record(self.m.now, Ev.PacketToGuest, self.index, type >>> 0, txid >>> 0, packet.length, packet);
         self.state.sc.rxPending = true;
-        self.m.wakeKey(self.key('rx'));
+        self.m.wakeKey(self.key('rx'), self.index);
         return true;
       },
       outboundFree: () => self.channel.hostToGuest.free,
@@ -177,7 +177,7 @@ export class BusRuntime {
 
   enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
     (this.state.sc[queue] as { fn: string; args: Locals }[]).push({ fn, args });
-    this.m.wakeKey(this.key(`tq:${queue}`));
+    this.m.wakeKey(this.key(`tq:${queue}`), this.index);
   }
 
   onThreadDone(_t: ThreadState): void {}
@@ -186,7 +186,7 @@ export class BusRuntime {
     if (this.channel.state === 'rescinded') return;
     this.channel.rescind();
     this.m.trace.record(this.m.now, Ev.Channel, this.index, 3, 0, 0, `rescind ${this.decl.name} (by the ${by})`);
-    this.m.wakeKey(this.key('rescind'));
+    this.m.wakeKey(this.key('rescind'), this.index);
     // vmbus deletes the child device: the bridge driver's detach runs on the management queue.
     if (this.state.started) this.enqueue('mgmt', this.m.model.detachFn, {});
   }
@@ -438,7 +438,7 @@ class BusKernel implements GuestKernel {
     if (!next) return { ret: EAGAIN, len: 0 };
     if (next.length > bufferLen) return { ret: ENOBUFS, len: next.length };
     const pkt = ring.read()!;
-    this.b.m.wakeKey(this.b.key('tohost-space'));
+    this.b.m.wakeKey(this.b.key('tohost-space'), this.b.index);
     return { ret: 0, pkt, len: pkt.length };
   }
   mmioRead(addr: number, size: number): number {
@@ -457,7 +457,7 @@ class BusKernel implements GuestKernel {
     return this.b.key(name);
   }
   wake(name: string): void {
-    this.b.m.wakeKey(this.b.key(name));
+    this.b.m.wakeKey(this.b.key(name), this.b.index);
   }
   enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
     this.b.enqueue(queue, fn, args);

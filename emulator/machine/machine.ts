@@ -182,10 +182,9 @@ export class Machine {
     this.ready.push(t);
   }
 
-  /** Wakes every thread of `bus` waiting on `key` (already namespaced as `b<bus>:<name>`). */
-  wakeKey(key: string): void {
-    const m = /^b(\d+):/.exec(key);
-    const list = m ? (this.byBus.get(Number(m[1])) ?? []) : this.state.sched.threads;
+  /** Wakes every thread waiting on `key` (already namespaced); with `bus`, only that bus's threads are looked at. */
+  wakeKey(key: string, bus?: number): void {
+    const list = bus !== undefined ? (this.byBus.get(bus) ?? []) : this.state.sched.threads;
     for (const t of list) if (wakeThread(t, key, this.now)) this.ready.push(t);
   }
 

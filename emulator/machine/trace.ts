@@ -68,6 +68,8 @@ const NO_BLOB = -1;
 export class Trace {
   private cap: number;
   private n = 0;
+  /** Bumped by truncate(): between bumps the trace only grows, so (epoch, length) names its contents. */
+  epoch = 0;
   time: Float64Array;
   kind: Uint8Array;
   bus: Uint16Array;
@@ -148,6 +150,7 @@ export class Trace {
   /** Drops every event from index `n` on (used when a snapshot is restored). */
   truncate(n: number): void {
     if (n >= this.n) return;
+    this.epoch++;
     // Blobs are appended in event order, so the first dropped event with a blob
     // tells how many blobs to keep.
     let keepBlobs = this.blobs.length;

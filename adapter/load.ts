@@ -68,6 +68,8 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
   // Build every function once now (catalog or dump, boot-time buses, offered ones and plugged ones), so a
   // dump that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
   const factory = functionFactory(root);
+  // The functions built here are the ones the machine starts with: no dump is read twice.
+  const built = new Map<string, PciFunction[]>();
   const decls = [...r.scenario.buses, ...r.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({ name: b.name, functions: b.functions, plug: false }));
   // A plugged function may take a slot another function held earlier: each plug is built on its own.
   for (const e of r.scenario.timeline) if (e.kind === 'plug') decls.push({ name: e.bus, functions: [e.fn], plug: true });
@@ -82,7 +84,9 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
           ? { kind: 'catalog', id: f.source.id.name }
           : { kind: 'dump', path: f.source.path, ...(f.source.select !== undefined ? { select: f.source.select } : {}), bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })) };
       try {
-        factory(source);
+        const key = JSON.stringify(source);
+        const fn = factory(source);
+        built.set(key, [...(built.get(key) ?? []), fn]);
       } catch (e) {
         const d: Diagnostic = { severity: 'error', code: 'bad-function', message: `${b.name.name} function ${f.slot.device}.${f.slot.fn}: ${e instanceof Error ? e.message : String(e)}`, loc: f.loc };
         out.diagnostics.push(d);
@@ -92,7 +96,7 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
   }
   if (out.errors.length) return out;
   const config = machineConfig(r.scenario, src, overrides);
-  const m = new Machine(config, factory);
+  const m = new Machine(config, (src) => built.get(JSON.stringify(src))?.shift() ?? factory(src));
   for (const b of config.buses) m.addBus(b);
   out.machine = m;
   return out;

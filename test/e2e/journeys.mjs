@@ -18,12 +18,27 @@ const t0 = Date.now();
 const log = (s) => console.log(`[journeys +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Runs a command from the palette, moving the focus to the row whose label is exactly `label`. */
+/**
+ * Runs a command from the palette. The palette can be re-rendered under us (a debug session
+ * starting, a webview taking focus): one failed attempt closes it and tries again from the workbench.
+ */
 async function command(page, label) {
+  try {
+    await commandOnce(page, label);
+  } catch (e) {
+    log(`palette retry for '${label}': ${String(e).split('\n')[0]}`);
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await commandOnce(page, label);
+  }
+}
+
+/** Runs a command from the palette, moving the focus to the row whose label is exactly `label`. */
+async function commandOnce(page, label) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(`>${label}`);
+  await input.fill(`>${label}`, { timeout: 10000 });
   const exact = new RegExp(`^${esc(label)}$`);
   await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ state: 'visible', timeout: 20000 });
   for (let i = 0; i < 30; i++) {

@@ -285,6 +285,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.rt?.pause();
     this.sendResponse(response);
+    // A stdio adapter process ends with its session (the base class exits shortly after the
+    // response is out); inline and TCP hosts outlive it, and shutdown() leaves them alone.
+    this.shutdown();
   }
 
   // ---- breakpoints --------------------------------------------------------------

@@ -2,6 +2,8 @@
 // (stdio/TCP), the language server and the CLI. Everything is bundled so the
 // VSIX carries no node_modules; `vscode` is provided by the editor at run time.
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -18,16 +20,29 @@ const common = {
 
 const entries = [
   { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['adapter/main.ts'], outfile: 'dist/adapter.js' },
+  // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
+  // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
+  { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },
   { entryPoints: ['language/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['adapter/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
+/** The loader, stamped with the hash of the body it may cache ('' = no cache: a watch build changes the body under it). */
+const boot = (hash) => ({ ...common, entryPoints: ['adapter/boot.ts'], outfile: 'dist/adapter.js', sourcemap: false, define: { __VPCI_CORE_HASH__: JSON.stringify(hash) } });
+
 if (watch) {
-  const ctxs = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+  const ctxs = await Promise.all([...entries, boot('')].map((e) => esbuild.context({ ...common, ...e })));
   await Promise.all(ctxs.map((c) => c.watch()));
 } else {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  // Code caches of earlier bodies can never be used again.
+  for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache$/.test(f)) rmSync(`dist/${f}`);
+  // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild escapes
+  // non-ASCII in strings and regexps but keeps it in comments; \uXXXX means the same character
+  // anywhere in JavaScript (strings, regexps, identifiers), and in comments it is only text.
+  const core = readFileSync('dist/adapter-core.js', 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync('dist/adapter-core.js', core);
+  await esbuild.build(boot(createHash('sha256').update(core).digest('hex')));
   // The driver listings ship as files (so breakpoints can be set before launch): generate them
   // from the same program definitions the bundles run.
   const { execFileSync } = await import('node:child_process');

@@ -4,20 +4,41 @@
 import * as net from 'node:net';
 import { VpciDebugSession } from './session';
 
-export function runStdio(): void {
+/** What the process hosting the adapter may want to hear about (adapter/boot.ts uses it). */
+export interface AdapterHooks {
+  /** Called once per process, right after the first `stopped` event of any session has been sent (keep it short). */
+  afterFirstStop?: () => void;
+}
+
+/** Wires hooks.afterFirstStop to the session's first `stopped` event (the hook runs after the event is out). */
+function watchFirstStop(s: VpciDebugSession, hooks: AdapterHooks): void {
+  const hook = hooks.afterFirstStop;
+  if (!hook) return;
+  const send = s.sendEvent.bind(s);
+  s.sendEvent = (e) => {
+    send(e);
+    if (e.event === 'stopped' && hooks.afterFirstStop === hook) {
+      hooks.afterFirstStop = undefined;
+      hook();
+    }
+  };
+}
+
+export function runStdio(hooks: AdapterHooks = {}): void {
   const s = new VpciDebugSession();
+  watchFirstStop(s, hooks);
   s.setRunAsServer(false);
   s.start(process.stdin, process.stdout);
-  // The client closing our stdin ends the session (the session itself never exits the process,
-  // because the same class runs inline in the extension host).
+  // The client closing our stdin ends the process, as a disconnect does (the session's shutdown).
   process.stdin.on('end', () => process.exit(0));
 }
 
 /** Serves DAP sessions on 127.0.0.1:port (0 = any free port); resolves with the bound port. */
-export function runTcp(port: number, onListening?: (port: number) => void): Promise<net.Server> {
+export function runTcp(port: number, onListening?: (port: number) => void, hooks: AdapterHooks = {}): Promise<net.Server> {
   return new Promise((resolvePromise, reject) => {
     const server = net.createServer((socket) => {
       const s = new VpciDebugSession();
+      watchFirstStop(s, hooks);
       s.setRunAsServer(true);
       s.start(socket, socket);
     });

@@ -67,6 +67,7 @@ test('the VSIX holds the bundles, grammars, data, examples, icon, README and LIC
     'extension/package.json',
     'extension/dist/extension.js',
     'extension/dist/adapter.js',
+    'extension/dist/adapter-core.js',
     'extension/dist/server.js',
     'extension/dist/cli.js',
     'extension/syntaxes/vpci.tmLanguage.json',
@@ -94,6 +95,7 @@ test('the VSIX carries nothing that does not run', { skip: why }, () => {
     assert.ok(!/\.(ts|mts|map)$/.test(n), `no sources or source maps: ${n}`);
     assert.ok(!/^extension\/(test|bench|fuzz|emulator|adapter|language|extension|scripts|\.ci|e2e-screenshots)\//.test(n), `no source folders: ${n}`);
     assert.ok(!n.endsWith('.vsix'), `no nested VSIX: ${n}`);
+    assert.ok(!n.endsWith('.cache'), `no adapter code cache (made per machine, per V8): ${n}`);
   }
 });
 

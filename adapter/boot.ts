@@ -1,0 +1,94 @@
+// The shipped debug adapter executable (dist/adapter.js). It does one thing
+// before the adapter starts: load the adapter bundle (dist/adapter-core.js)
+// with a V8 code cache, because most of a cold launch → first stop is V8
+// compiling the bundle and the functions a launch runs (DESIGN.md §7 budgets
+// launch → first stop at 1.2 × a bare adapter's start-up). Node 22 does this
+// itself (module.enableCompileCache); VS Code's Electron and Node 20 do not.
+//
+// The cache is written once, just after the first stop — by then every
+// function a launch needs has been compiled, so the next launch compiles
+// almost nothing. It sits next to the bundle and its name carries the bundle's
+// content hash (stamped in at build time), the V8 version and the CPU
+// architecture; V8 itself rejects data made under other flags, and a rejected
+// or unreadable cache only means an ordinary compile and a fresh cache. Where
+// dist/ is not writable, nothing is cached. VPCI_LAB_NO_CODE_CACHE=1 turns it
+// off (the cold figure in `npm run bench`).
+//
+// Only Node built-ins here: this file runs before anything else is loaded.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import type { AdapterHooks } from './core';
+
+/** sha256 of dist/adapter-core.js, stamped by esbuild.config.mjs; '' (watch builds) disables the cache. */
+declare const __VPCI_CORE_HASH__: string;
+
+interface Core {
+  startAdapter(argv: readonly string[], hooks?: AdapterHooks): void;
+}
+
+const coreFile = join(__dirname, 'adapter-core.js');
+const hash = typeof __VPCI_CORE_HASH__ === 'string' ? __VPCI_CORE_HASH__ : '';
+const enabled = hash !== '' && process.env['VPCI_LAB_NO_CODE_CACHE'] !== '1';
+const cacheFile = join(__dirname, `adapter-core.${hash.slice(0, 16)}.${process.versions.v8.replace(/[^\w.-]/g, '_')}.${process.arch}.cache`);
+
+function readCache(): Buffer | undefined {
+  if (!enabled) return undefined;
+  try {
+    return readFileSync(cacheFile);
+  } catch {
+    return undefined; // first launch with this bundle and this V8
+  }
+}
+
+function writeCache(script: Script): void {
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile); // atomic: a concurrent launch reads the old file or the new one, never half of one
+  } catch {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // nothing was written
+    }
+  }
+}
+
+// The build makes the bundle pure ASCII (esbuild.config.mjs), so it is read as Latin-1: the same
+// string as UTF-8 would give, without the cost of decoding UTF-8.
+const source = readFileSync(coreFile, 'latin1');
+const cachedData = readCache();
+// The CommonJS wrapper Node itself puts around a module, so the bundle sees the usual five bindings.
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: coreFile,
+  ...(cachedData ? { cachedData } : {}),
+});
+const mod = { exports: {} as Core };
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, createRequire(coreFile), mod, coreFile, __dirname);
+
+const hooks: AdapterHooks = {};
+if (enabled && (!cachedData || script.cachedDataRejected === true)) {
+  // Written once, after the first stop. Clients often end the process right after that stop (the
+  // bench does, and so does a user who stops at once), so an exit or SIGTERM that comes first
+  // writes it on the way out; ending before the first stop writes nothing (the cache would lack
+  // the launch path).
+  let state: 'waiting' | 'due' | 'done' = 'waiting';
+  const flush = (): void => {
+    if (state !== 'due') return;
+    state = 'done';
+    writeCache(script);
+  };
+  hooks.afterFirstStop = () => {
+    if (state === 'waiting') state = 'due';
+    setImmediate(flush); // after the stopped event has left
+  };
+  const onTerm = (): void => {
+    flush();
+    process.exit(128 + 15);
+  };
+  process.once('SIGTERM', onTerm);
+  process.once('exit', flush);
+}
+mod.exports.startAdapter(process.argv.slice(2), hooks);

@@ -1,0 +1,113 @@
+// The shipped stdio adapter, as VS Code runs it with `vpci.adapter: stdio`:
+// `node dist/adapter.js` (adapter/boot.ts) loading dist/adapter-core.js with
+// its V8 code cache. Runs a copy of the two bundles in a temporary folder so
+// the cache it writes is the test's own. Skipped when no bundle was built
+// (`npm test` builds first).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+
+const DIST = resolve('dist');
+const built = existsSync(join(DIST, 'adapter.js')) && existsSync(join(DIST, 'adapter-core.js'));
+const skip = built ? false : 'no dist/adapter.js: run `npm run build` first';
+const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
+
+let dir = '';
+let listings = '';
+before(() => {
+  if (!built) return;
+  dir = mkdtempSync(join(tmpdir(), 'vpci-stdio-'));
+  listings = mkdtempSync(join(tmpdir(), 'vpci-stdio-listings-'));
+  for (const f of ['adapter.js', 'adapter-core.js']) copyFileSync(join(DIST, f), join(dir, f));
+});
+/** Adapters this file spawned itself, killed at the end whatever happened (a hung one must not hang the run). */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const c of children) c.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (listings) rmSync(listings, { recursive: true, force: true });
+});
+
+const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.cache'));
+
+/** One session through the stdio bundle: first stop at the attach entry, one stack trace, disconnect. */
+async function session(env: NodeJS.ProcessEnv = process.env): Promise<DebugProtocol.StackFrame> {
+  const dc = new DebugClient(process.execPath, join(dir, 'adapter.js'), 'vpci', { env }, true);
+  dc.defaultTimeout = 20_000;
+  await dc.start();
+  try {
+    await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.launchRequest({ scenario: CX3, listingsDir: listings } as DebugProtocol.LaunchRequestArguments);
+    await dc.configurationDoneRequest();
+    const s = await stopped;
+    assert.equal(s.body.reason, 'entry');
+    const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+    return st.body.stackFrames[0]!;
+  } finally {
+    await dc.stop();
+  }
+}
+
+test('the stdio bundle stops at vmbus_pcib_attach and writes its code cache after that stop', { skip, timeout: 30_000 }, async () => {
+  assert.deepEqual(caches(), []);
+  const top = await session();
+  assert.equal(top.name, 'vmbus_pcib_attach');
+  assert.match(top.source?.path ?? '', /vmbus_pcib\.c$/);
+  const [c] = caches();
+  assert.ok(c, 'a code cache next to the bundle');
+  assert.match(c, /^adapter-core\.[0-9a-f]{16}\..+\.cache$/);
+  assert.ok(statSync(join(dir, c)).size > 100_000, 'the cache holds the compiled launch path');
+});
+
+test('a second launch runs from the cache and leaves it as it is', { skip, timeout: 30_000 }, async () => {
+  const [c] = caches();
+  assert.ok(c);
+  const before = readFileSync(join(dir, c));
+  const top = await session();
+  assert.equal(top.name, 'vmbus_pcib_attach');
+  assert.deepEqual(readFileSync(join(dir, c)), before);
+});
+
+test('a corrupt cache is rejected by V8, the session runs as usual, and a good cache replaces it', { skip, timeout: 30_000 }, async () => {
+  const [c] = caches();
+  assert.ok(c);
+  const junk = Buffer.alloc(4096, 0x5a);
+  writeFileSync(join(dir, c), junk);
+  const top = await session();
+  assert.equal(top.name, 'vmbus_pcib_attach');
+  const now = readFileSync(join(dir, c));
+  assert.notDeepEqual(now, junk);
+  assert.ok(now.length > 100_000);
+});
+
+test('VPCI_LAB_NO_CODE_CACHE=1 runs without reading or writing a cache', { skip, timeout: 30_000 }, async () => {
+  for (const f of caches()) rmSync(join(dir, f));
+  const top = await session({ ...process.env, VPCI_LAB_NO_CODE_CACHE: '1' });
+  assert.equal(top.name, 'vmbus_pcib_attach');
+  assert.deepEqual(caches(), []);
+});
+
+test('disconnect ends the stdio adapter process with exit code 0', { skip, timeout: 30_000 }, async () => {
+  const p = spawn(process.execPath, [join(dir, 'adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(p);
+  const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
+  let out = '';
+  p.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const send = (seq: number, command: string, args: object): void => {
+    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  };
+  send(1, 'initialize', { adapterID: 'vpci' });
+  send(2, 'disconnect', {});
+  // stdin stays open: the exit comes from the disconnect, not from end of input.
+  assert.equal(await exited, 0);
+  children.delete(p);
+  assert.match(out, /"command":"disconnect"[^}]*"success":true|"success":true[^}]*"command":"disconnect"/);
+  p.stdin!.destroy();
+});

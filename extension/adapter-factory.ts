@@ -13,15 +13,22 @@ export function adapterMode(): AdapterMode {
 }
 
 export class VpciAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
-  createDebugAdapterDescriptor(_session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     if (adapterMode() === 'stdio') {
       const main = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'adapter.js').fsPath;
+      // Which adapter a session got is in the vPCI Lab log: `vpci.adapter` is machine-overridable,
+      // so in a remote window the local user setting does not apply and this line says what did.
+      this.log.info(`debug adapter for "${session.name}": stdio (${process.execPath} ${main})`);
       return new vscode.DebugAdapterExecutable(process.execPath, [main], {
         env: { ELECTRON_RUN_AS_NODE: '1' },
       });
     }
+    this.log.info(`debug adapter for "${session.name}": inline (in the extension host)`);
     return new vscode.DebugAdapterInlineImplementation(new VpciDebugSession() as unknown as vscode.DebugAdapter);
   }
 }

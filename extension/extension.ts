@@ -17,12 +17,12 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
 
-  sub(vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VpciAdapterFactory(context)));
+  const log = vscode.window.createOutputChannel('vPCI Lab', { log: true });
+  sub(log);
+  sub(vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new VpciAdapterFactory(context, log)));
   sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new InitialConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial));
   sub(vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic));
 
-  const log = vscode.window.createOutputChannel('vPCI Lab', { log: true });
-  sub(log);
   const topology = new TopologyProvider(log);
   sub(topology);
   const topologyView = vscode.window.createTreeView('vpci.topology', { treeDataProvider: topology, showCollapseAll: true });

@@ -13,7 +13,8 @@ import { BASE, CODE_SERVER, TOOLS, setup } from './e2e-setup.mjs';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
 const PORT = Number(process.env.E2E_PORT ?? 18081);
-const OUT = resolve('e2e-screenshots');
+const ADAPTER = process.env.E2E_ADAPTER ?? 'inline';
+const OUT = resolve(ADAPTER === 'inline' ? 'e2e-screenshots' : `e2e-screenshots-${ADAPTER}`);
 const t0 = Date.now();
 const log = (s) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
@@ -44,6 +45,9 @@ writeFileSync(
   join(RUN, 'workspace', '.vscode', 'launch.json'),
   JSON.stringify({ version: '0.2.0', configurations: [{ type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }, { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true }] }, null, 2),
 );
+// `vpci.adapter` is machine-overridable: code-server is a remote window, where the local user
+// settings file does not apply to it, so the workspace sets it (and the log check below proves it).
+writeFileSync(join(RUN, 'workspace', '.vscode', 'settings.json'), JSON.stringify({ 'vpci.adapter': ADAPTER }, null, 2));
 writeFileSync(
   join(RUN, 'user-data/User/settings.json'),
   JSON.stringify(
@@ -61,7 +65,6 @@ writeFileSync(
       'debug.openDebug': 'openOnDebugBreak',
       'chat.disableAIFeatures': true,
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      'vpci.adapter': process.env.E2E_ADAPTER ?? 'inline',
     },
     null,
     2,
@@ -120,6 +123,14 @@ if (r.status !== 0) {
   const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], { encoding: 'utf8' });
   if (ours.stdout) console.log(`--- vPCI Lab log (tail) ---\n${ours.stdout}`);
 }
+// Every session must have run on the adapter this run is for (the extension logs which one).
+let status = r.status ?? 1;
+const vpciLog = spawnSync('bash', ['-c', `cat "$(find ${join(RUN, 'user-data/logs')} -name 'vPCI Lab.log' | head -1)" 2>/dev/null`], { encoding: 'utf8' }).stdout;
+const adapters = [...vpciLog.matchAll(/debug adapter for "[^"]*": (\w+)/g)].map((m) => m[1]);
+if (!adapters.length || adapters.some((a) => a !== ADAPTER)) {
+  console.error(`e2e: expected every session on the ${ADAPTER} adapter; the vPCI Lab log says: ${adapters.join(', ') || 'nothing'}`);
+  if (status === 0) status = 1;
+} else log(`${adapters.length} debug sessions, all on the ${ADAPTER} adapter`);
 await stop();
 log(`journeys exit code ${r.status}; screenshots in ${OUT}`);
-process.exit(r.status ?? 1);
+process.exit(status);

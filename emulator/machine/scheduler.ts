@@ -49,14 +49,20 @@ export function runnableAt(t: ThreadState): number {
  * instead of a scan of every thread, which keeps many buses linear.
  */
 export class ReadyQueue {
+  // A 4-ary heap kept as three parallel arrays (thread, time key, id) so a comparison reads two
+  // numbers and never a thread object; sifting moves a hole instead of swapping. With hundreds
+  // of runnable threads (64 buses) a step re-keys the thread it ran, which mostly sinks: four
+  // children per level halves the depth of a binary heap.
   private heap: ThreadState[] = [];
   private keys: number[] = [];
+  private ids: number[] = [];
   /** Heap index by thread id (-1 or undefined: not queued). Thread ids are small integers. */
   private pos: number[] = [];
 
   clear(): void {
     this.heap.length = 0;
     this.keys.length = 0;
+    this.ids.length = 0;
     this.pos.length = 0;
   }
 
@@ -73,8 +79,8 @@ export class ReadyQueue {
       if (at === Infinity) return;
       this.heap.push(t);
       this.keys.push(at);
-      this.pos[t.id] = this.heap.length - 1;
-      this.up(this.heap.length - 1);
+      this.ids.push(t.id);
+      this.up(this.heap.length - 1, t, at);
       return;
     }
     if (at === Infinity) {
@@ -82,9 +88,8 @@ export class ReadyQueue {
       return;
     }
     const old = this.keys[i]!;
-    this.keys[i] = at;
-    if (at < old) this.up(i);
-    else if (at > old) this.down(i);
+    if (at < old) this.up(i, t, at);
+    else if (at > old) this.down(i, t, at);
   }
 
   /**
@@ -99,59 +104,68 @@ export class ReadyQueue {
     }
   }
 
-  private less(i: number, j: number): boolean {
-    const a = this.keys[i]!;
-    const b = this.keys[j]!;
-    return a < b || (a === b && this.heap[i]!.id < this.heap[j]!.id);
+  /** Puts thread t (key at, its id) at i. */
+  private place(i: number, t: ThreadState, at: number, id: number): void {
+    this.heap[i] = t;
+    this.keys[i] = at;
+    this.ids[i] = id;
+    this.pos[id] = i;
   }
 
-  private swap(i: number, j: number): void {
-    const heap = this.heap;
+  /** Moves t (key at) from hole i towards the root until its parent is earlier. */
+  private up(i: number, t: ThreadState, at: number): void {
     const keys = this.keys;
-    const ti = heap[i]!;
-    const tj = heap[j]!;
-    const k = keys[i]!;
-    heap[i] = tj;
-    keys[i] = keys[j]!;
-    heap[j] = ti;
-    keys[j] = k;
-    this.pos[tj.id] = i;
-    this.pos[ti.id] = j;
-  }
-
-  private up(i: number): void {
+    const ids = this.ids;
+    const id = t.id;
     while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
+      const p = (i - 1) >> 2;
+      const pk = keys[p]!;
+      if (pk < at || (pk === at && ids[p]! < id)) break;
+      this.place(i, this.heap[p]!, pk, ids[p]!);
       i = p;
     }
+    this.place(i, t, at, id);
   }
 
-  private down(i: number): void {
+  /** Moves t (key at) from hole i towards the leaves until no child is earlier. */
+  private down(i: number, t: ThreadState, at: number): void {
+    const keys = this.keys;
+    const ids = this.ids;
+    const n = this.heap.length;
+    const id = t.id;
     for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < this.heap.length && this.less(l, m)) m = l;
-      if (r < this.heap.length && this.less(r, m)) m = r;
-      if (m === i) return;
-      this.swap(i, m);
+      const c0 = 4 * i + 1;
+      if (c0 >= n) break;
+      let m = c0;
+      let mk = keys[c0]!;
+      let mi = ids[c0]!;
+      const last = Math.min(c0 + 3, n - 1);
+      for (let c = c0 + 1; c <= last; c++) {
+        const ck = keys[c]!;
+        if (ck < mk || (ck === mk && ids[c]! < mi)) {
+          m = c;
+          mk = ck;
+          mi = ids[c]!;
+        }
+      }
+      if (at < mk || (at === mk && id < mi)) break;
+      this.place(i, this.heap[m]!, mk, mi);
       i = m;
     }
+    this.place(i, t, at, id);
   }
 
   private removeAt(i: number): void {
-    const last = this.heap.length - 1;
-    const id = this.heap[i]!.id;
-    if (i !== last) this.swap(i, last);
-    this.heap.pop();
-    this.keys.pop();
+    const id = this.ids[i]!;
     this.pos[id] = -1;
-    if (i < this.heap.length) {
-      this.up(i);
-      this.down(i);
-    }
+    const t = this.heap.pop()!;
+    const at = this.keys.pop()!;
+    const lastId = this.ids.pop()!;
+    if (i === this.heap.length) return; // it was the last one
+    // the last element fills the hole, then settles either way
+    const parent = i > 0 ? (i - 1) >> 2 : -1;
+    if (parent >= 0 && (at < this.keys[parent]! || (at === this.keys[parent]! && lastId < this.ids[parent]!))) this.up(i, t, at);
+    else this.down(i, t, at);
   }
 }
 

@@ -19,7 +19,7 @@ import { evaluate, interpolate, type ExprEnv } from './expr';
 /** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
 export const SCENARIO_THREAD = 1_000_000;
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'end';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'restart' | 'end';
 
 export interface StopInfo {
   reason: StopReason;
@@ -369,6 +369,38 @@ export class VpciRuntime {
     }
     this.h.goTo(0);
     return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+  }
+
+  /**
+   * Restart Frame: back to the moment frame `index` (0 = outermost) of guest thread `tid` was
+   * entered — just after the caller's call statement ran, or before the thread's first step for
+   * its outermost frame — exactly, from the step log. The logged future stays (running forward
+   * replays it) until the user changes something. Returns the stop, or why it cannot.
+   */
+  restartFrame(tid: number, index: number): StopInfo | string {
+    const t = this.m.threads.find((x) => x.id === tid);
+    if (!t || t.role === 'host') return 'Only a guest driver frame can be restarted';
+    if (!Number.isInteger(index) || index < 0 || index >= t.frames.length) return `Thread ${tid} has no frame ${index}`;
+    const d = index + 1;
+    // Going back over this thread's steps: while its depth after a step stays >= d the frame (or
+    // one it called) was live; the earliest such step is the call that entered it.
+    let entry = -1;
+    let called = false;
+    for (let p = this.position - 1; p >= 0; p--) {
+      if (this.h.thread[p] !== tid) continue;
+      if (this.h.depth[p]! < d) {
+        called = true;
+        break;
+      }
+      entry = p;
+    }
+    const fn = t.frames[index]!.fn;
+    if (entry < 0) return `${fn} has not run a statement yet: there is nothing to restart`;
+    // An inner frame starts just after the step that called it (when that was the thread's very
+    // first step, the walk ran out instead of finding the caller); the thread's outermost frame
+    // starts before the thread's first step.
+    this.h.goTo(called || d > 1 ? entry + 1 : entry);
+    return { reason: 'restart', threadId: tid, description: `Restarted ${fn}` };
   }
 
   /** Runs backwards to the latest earlier breakpoint hit (or the start). */

@@ -58,6 +58,7 @@ const REQUIRED_ARGS: Record<string, [string, 'string' | 'number' | 'object' | 'a
   stepIn: [['threadId', 'number']],
   stepOut: [['threadId', 'number']],
   stepBack: [['threadId', 'number']],
+  restartFrame: [['frameId', 'number']],
   reverseContinue: [['threadId', 'number']],
   pause: [['threadId', 'number']],
   stackTrace: [['threadId', 'number']],
@@ -109,6 +110,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       supportsLogPoints: true,
       supportsEvaluateForHovers: true,
       supportsStepBack: true,
+      supportsRestartFrame: true,
       supportsSetVariable: true,
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
@@ -479,6 +481,23 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.stopAt(this.rt.stepBack(args.threadId, args.granularity === 'instruction'));
   }
 
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
+    const f = this.frames.get(args.frameId);
+    if (!f) {
+      this.sendErrorResponse(response, { id: 1071, format: `Unknown frame ${JSON.stringify(args.frameId)} (frames are valid until the next step)`, showUser: false });
+      return;
+    }
+    if (!this.checkThread(response, f.threadId)) return;
+    const s = this.rt!.restartFrame(f.threadId, f.index);
+    if (typeof s === 'string') {
+      this.sendErrorResponse(response, { id: 1072, format: s, showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    this.ended = false;
+    this.stopAt(s);
+  }
+
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.sendResponse(response);
     if (!this.rt) return;
@@ -583,13 +602,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const all: StackFrame[] = [];
-    const mk = (index: number, name: string, src?: Source, line = 0, hint?: 'normal' | 'label' | 'subtle'): StackFrame => {
+    const mk = (index: number, name: string, src?: Source, line = 0, hint?: 'normal' | 'label' | 'subtle', restartable = false): StackFrame => {
       const id = this.nextFrameId++;
       this.frames.set(id, { threadId: args.threadId, index });
       const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, 1);
       // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
       const h = hint ?? (src ? undefined : 'label');
       if (h && h !== 'normal') (f as DebugProtocol.StackFrame).presentationHint = h;
+      // Only guest driver frames can be restarted (canRestart defaults to true once supportsRestartFrame is on).
+      if (!restartable) (f as DebugProtocol.StackFrame).canRestart = false;
       return f;
     };
     if (args.threadId === SCENARIO_THREAD) {
@@ -610,7 +631,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
-        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line)));
+        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line, undefined, true)));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }

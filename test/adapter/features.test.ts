@@ -220,3 +220,80 @@ test('a reference from before the last stop expands to nothing, never to another
   assert.deepEqual((await dc.variablesRequest({ variablesReference: old })).body.variables, []);
   await assert.rejects(dc.variablesRequest({ variablesReference: 99_999_999 }), /Unknown variablesReference/);
 });
+
+/** Locals of the top frame of `tid`, as name=value lines. */
+async function topLocals(tid: number): Promise<string[]> {
+  const st = await dc.stackTraceRequest({ threadId: tid });
+  const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const locals = sc.body.scopes.find((s) => s.name.startsWith('Locals'))!;
+  const v = await dc.variablesRequest({ variablesReference: locals.variablesReference });
+  return v.body.variables.map((x) => `${x.name}=${x.value}`);
+}
+
+test('restart frame rewinds to the entry of a driver function, exactly; only guest frames can restart', async () => {
+  const first = await launch(CX3);
+  const launched = (await dc.stackTraceRequest({ threadId: first.body.threadId! })).body.stackFrames;
+  const launchedAt = launched[0]!;
+  assert.equal(launchedAt.name, 'vmbus_pcib_attach');
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_protocol_negotiation' }] });
+  const hit = await cont();
+  const tid = hit.body.threadId!;
+  const entry = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  assert.equal(entry[0]!.name, 'hv_pci_protocol_negotiation');
+  assert.equal(entry[1]!.name, 'vmbus_pcib_attach');
+  assert.notEqual(entry[0]!.canRestart, false);
+  const entryLocals = await topLocals(tid);
+  const entryTrace = (await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result;
+
+  // run into the negotiation: the version request goes out and the host answers
+  for (let i = 0; i < 6; i++) {
+    const s = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: tid });
+    await s;
+  }
+  const moved = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!;
+  assert.equal(moved.name, 'hv_pci_protocol_negotiation');
+  assert.notEqual(moved.line, entry[0]!.line);
+  assert.notEqual((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, entryTrace);
+
+  const frames = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  const restarted = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartFrameRequest({ frameId: frames[0]!.id });
+  const r = await restarted;
+  assert.equal(r.body.reason, 'restart');
+  assert.equal(r.body.threadId, tid);
+  const now = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  assert.deepEqual(now.map((f) => [f.name, f.line]), entry.map((f) => [f.name, f.line]));
+  assert.deepEqual(await topLocals(tid), entryLocals);
+  assert.equal((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, entryTrace, 'the machine is where it was at the entry');
+
+  // restarting vmbus_pcib_attach lands on its entry, where the launch stopped
+  const attach = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames.find((f) => f.name === 'vmbus_pcib_attach')!;
+  const again = dc.waitForEvent('stopped');
+  await dc.restartFrameRequest({ frameId: attach.id });
+  await again;
+  const top = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  assert.equal(top[0]!.name, 'vmbus_pcib_attach');
+  assert.equal(top[0]!.line, launchedAt.line);
+  assert.equal(top.length, launched.length);
+
+  // the thread's outermost frame restarts before the thread's first step: the taskqueue loop's `while` test
+  const loop = top.at(-1)!;
+  assert.equal(loop.name, 'vmbus_mgmt_taskqueue_loop');
+  const third = dc.waitForEvent('stopped');
+  await dc.restartFrameRequest({ frameId: loop.id });
+  await third;
+  const root = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+  assert.deepEqual(root.map((f) => f.name), ['vmbus_mgmt_taskqueue_loop']);
+  const tq = readFileSync(root[0]!.source!.path!, 'utf8').split('\n');
+  assert.match(tq[root[0]!.line - 1]!, /while \(\(tq->tq_flags & TQ_FLAGS_ACTIVE\) != 0\)/);
+
+  // the scenario timeline and the host are not driver frames
+  const sc = (await dc.stackTraceRequest({ threadId: 1_000_000 })).body.stackFrames[0]!;
+  assert.equal(sc.canRestart, false);
+  await assert.rejects(dc.restartFrameRequest({ frameId: sc.id }), /Only a guest driver frame can be restarted/);
+  await assert.rejects(dc.restartFrameRequest({ frameId: 987_654 }), /Unknown frame 987654/);
+  const threads = (await dc.threadsRequest()).body.threads;
+  const host = threads.find((t) => /host VSP/.test(t.name))!;
+  assert.equal((await dc.stackTraceRequest({ threadId: host.id })).body.stackFrames[0]!.canRestart, false);
+});

@@ -135,7 +135,7 @@ const EXPRS = ['nic0', 'nic0.config[0]', 'sc', 'sc->pcib', '1+', 'cfg 0 0x04', '
 function randomRequest(r: Rng, refs: Refs): [string, unknown] {
   const tid = () => num(r, refs.threads);
   const src = () => ({ path: r.pick([refs.listing ?? '/nonexistent/x.c', SCENARIO, '/etc/passwd', 'relative.c', '']) });
-  const c = r.int(30);
+  const c = r.int(31);
   let cmd: string;
   let args: any;
   switch (c) {
@@ -163,6 +163,7 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
     case 26: cmd = 'cancel'; args = { requestId: num(r, [1, 2, 3, 50]), progressId: r.chance(0.3) ? 'p1' : undefined }; break;
     case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
     case 28: cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']); args = { threadId: tid(), sourceReference: num(r, [1]) }; break;
+    case 29: cmd = 'restartFrame'; args = { frameId: num(r, refs.frames) }; break;
     default: cmd = 'stackTrace'; args = { threadId: tid() };
   }
   // Garbage arguments now and then: the wrong JSON type, or none at all.

@@ -76,7 +76,7 @@ export class VpciRuntime {
     readonly m: Machine,
     readonly scenarioFile: string,
     readonly sources: SourceMap,
-    readonly hooks: RuntimeHooks,
+    public hooks: RuntimeHooks,
   ) {
     this.h = new History(m);
   }

@@ -2,7 +2,7 @@
 // session per process) or over TCP on 127.0.0.1 only (one session per
 // connection). Nothing else listens, and nothing is exposed beyond loopback.
 import * as net from 'node:net';
-import { VpciDebugSession } from './session';
+import { VpciDebugSession, type HeldMachine } from './session';
 
 /** What the process hosting the adapter may want to hear about (adapter/boot.ts uses it). */
 export interface AdapterHooks {
@@ -33,11 +33,14 @@ export function runStdio(hooks: AdapterHooks = {}): void {
   process.stdin.on('end', () => process.exit(0));
 }
 
-/** Serves DAP sessions on 127.0.0.1:port (0 = any free port); resolves with the bound port. */
-export function runTcp(port: number, onListening?: (port: number) => void, hooks: AdapterHooks = {}): Promise<net.Server> {
+/**
+ * Serves DAP sessions on 127.0.0.1:port (0 = any free port); resolves with the bound port.
+ * With `held`, `attach` requests adopt that machine (one client at a time) and it outlives them.
+ */
+export function runTcp(port: number, onListening?: (port: number) => void, hooks: AdapterHooks = {}, held?: HeldMachine): Promise<net.Server> {
   return new Promise((resolvePromise, reject) => {
     const server = net.createServer((socket) => {
-      const s = new VpciDebugSession();
+      const s = new VpciDebugSession(held);
       watchFirstStop(s, hooks);
       s.setRunAsServer(true);
       s.start(socket, socket);

@@ -76,6 +76,21 @@ const REQUIRED_ARGS: Record<string, [string, 'string' | 'number' | 'object' | 'a
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
 
+/**
+ * A machine the adapter process keeps between debug clients (`vpci-lab dap --port N
+ * --scenario FILE`): an `attach` request adopts it, a disconnect leaves it where it stands —
+ * position, history and all — for the next client, as gdbserver keeps its inferior. One client
+ * at a time. Built on the first attach; a terminate (or disconnect with terminateDebuggee)
+ * discards it, so the next attach starts the scenario afresh.
+ */
+export class HeldMachine {
+  /** The loaded machine and where its last client left it. */
+  state?: { rt: VpciRuntime; listingsDir: string; lastStop: StopInfo };
+  /** The session attached now, if any. */
+  client?: VpciDebugSession;
+  constructor(readonly args: LaunchArgs) {}
+}
+
 export class VpciDebugSession extends LoggingDebugSession {
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: 'vpci' };
   private rt?: VpciRuntime;
@@ -92,7 +107,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   private lastTraceLength = 0;
   private runningProgressId?: string;
 
-  constructor() {
+  /** Set while this session is attached to the process's held machine. */
+  private attachedTo?: HeldMachine;
+
+  constructor(private readonly held?: HeldMachine) {
     super();
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
@@ -114,6 +132,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       supportsSetVariable: true,
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
+      supportTerminateDebuggee: true,
       supportsSteppingGranularity: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
@@ -174,6 +193,77 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendEvent(new InitializedEvent());
   }
 
+  protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments & { trace?: boolean }): void {
+    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    const held = this.held;
+    if (!held) {
+      this.sendErrorResponse(response, { id: 1004, format: 'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.', showUser: true });
+      return;
+    }
+    if (held.client && held.client !== this) {
+      this.sendErrorResponse(response, { id: 1005, format: 'Another debug client is attached to this machine; detach it first.', showUser: true });
+      return;
+    }
+    if (held.state) {
+      // Adopt the machine as the last client left it: the runtime's hooks and a fresh inspector now answer to this session.
+      const st = held.state;
+      this.rt = st.rt;
+      this.listingsDir = st.listingsDir;
+      this.ins = new Inspector(st.rt.m, () => this.hex, () => this.pciIds());
+      this.ins.hist = st.rt.h;
+      st.rt.hooks = this.runtimeHooks();
+      this.lastTraceLength = 0;
+      this.ended = st.lastStop.reason === 'end';
+    } else {
+      const err = this.load(held.args);
+      if (err) {
+        this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
+        return;
+      }
+      held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
+    }
+    held.client = this;
+    this.attachedTo = held;
+    this.launchArgs = held.args;
+    this.sendResponse(response);
+    this.sendEvent(new InitializedEvent());
+  }
+
+  /** Lets go of the held machine: its breakpoints go with this client; `discard` also ends the run. */
+  private detach(discard: boolean): void {
+    const held = this.attachedTo;
+    if (!held) return;
+    this.attachedTo = undefined;
+    if (held.client === this) held.client = undefined;
+    const rt = held.state?.rt;
+    if (!rt || discard) {
+      held.state = undefined;
+      return;
+    }
+    rt.pause();
+    rt.lineBps.clear();
+    rt.fnBps = [];
+    rt.dataBps = [];
+    rt.exceptionFilters = new Set(EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter));
+    rt.hooks = { log: () => {}, env: rt.hooks.env, describeDataHit: rt.hooks.describeDataHit, dataValue: rt.hooks.dataValue, dataTouches: rt.hooks.dataTouches };
+  }
+
+  override shutdown(): void {
+    // The client went away (disconnect, or its connection closed): a held machine stays for the next one.
+    this.detach(false);
+    super.shutdown();
+  }
+
+  private runtimeHooks(): VpciRuntime['hooks'] {
+    return {
+      log: (text, where) => this.out(text + '\n', 'console', where),
+      env: (tid, locals) => this.ins!.env(tid, locals),
+      describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
+      dataValue: (bp) => this.ins!.dataValue(bp),
+      dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
+    };
+  }
+
   /** Loads the scenario and builds runtime and inspector; returns an error text or undefined. */
   private load(args: LaunchArgs): string | undefined {
     const file = resolve(args.scenario);
@@ -189,25 +279,20 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     for (const d of l.diagnostics) this.out(formatDiagnostic(d, file, l.text) + '\n', d.severity === 'error' ? 'stderr' : 'console');
     if (!l.machine) return `${basename(file)} has ${l.errors.length} error(s): ${l.errors.map((e) => `line ${e.loc.line}: ${e.message}`).join('; ')}`;
-    this.listingsDir = this.prepareListings(args.listingsDir, l.machine);
+    const dir = this.prepareListings(args.listingsDir, l.machine);
+    this.listingsDir = dir;
     const m = l.machine;
     const sources = {
       listingOf: (path: string) => {
         const p = resolve(path);
-        for (const f of m.program.listings.keys()) if (resolve(listingPath(this.listingsDir, m.config.guest, f)) === p) return f;
+        for (const f of m.program.listings.keys()) if (resolve(listingPath(dir, m.config.guest, f)) === p) return f;
         return undefined;
       },
       isScenario: (path: string) => resolve(path) === file,
-      pathOfListing: (f: string) => listingPath(this.listingsDir, m.config.guest, f),
+      pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.ins = new Inspector(m, () => this.hex, () => this.pciIds());
-    this.rt = new VpciRuntime(m, file, sources, {
-      log: (text, where) => this.out(text + '\n', 'console', where),
-      env: (tid, locals) => this.ins!.env(tid, locals),
-      describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
-      dataValue: (bp) => this.ins!.dataValue(bp),
-      dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
-    });
+    this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks());
     this.ins.hist = this.rt.h;
     this.ended = false;
     this.lastTraceLength = 0;
@@ -248,6 +333,12 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     this.sendResponse(response);
     if (!this.rt) return;
+    const held = this.attachedTo?.state;
+    if (held) {
+      // Attached: stop where the machine stands (the last client's stop, or the attach entry).
+      this.stopAt({ ...held.lastStop, description: `Attached: ${held.lastStop.description ?? `stopped (${held.lastStop.reason})`}` });
+      return;
+    }
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
@@ -274,18 +365,24 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     this.sendResponse(response);
     this.invalidate(['all']);
-    if (a.stopOnEntry !== false) this.stopAt(this.rt!.runToAttachEntry());
+    const held = this.attachedTo;
+    if (held) held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
+    if (held || a.stopOnEntry !== false) this.stopAt(held ? held.state!.lastStop : this.rt!.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
     this.rt?.pause();
+    // Terminating an attached run ends it: the next attach starts the scenario afresh.
+    this.detach(true);
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args?: DebugProtocol.DisconnectArguments): void {
     this.rt?.pause();
+    // Detaching keeps the held machine (VS Code's default for attach); terminateDebuggee ends it.
+    this.detach(args?.terminateDebuggee === true);
     this.sendResponse(response);
     // A stdio adapter process ends with its session (the base class exits shortly after the
     // response is out); inline and TCP hosts outlive it, and shutdown() leaves them alone.
@@ -556,6 +653,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private stopAt(s: StopInfo): void {
     this.lastStop = s;
+    if (this.attachedTo?.state) this.attachedTo.state.lastStop = s;
     this.vars.reset();
     this.frames.clear();
     if (s.reason === 'end') this.ended = true;

@@ -53,6 +53,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       return configFor(uri);
     }
     const c = config as VpciLaunchConfig;
+    if (c.request === 'attach') return c; // attach brings no scenario: the adapter it connects to holds the machine
     if (!c.scenario) {
       const uri = activeScenario();
       if (uri) c.scenario = uri.fsPath;
@@ -74,6 +75,12 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
 
 /** Why a launch config cannot run, or undefined when it can. */
 export function validate(c: VpciLaunchConfig): string | undefined {
+  if (c.request === 'attach') {
+    const port = (c as { debugServer?: unknown }).debugServer;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port <= 0 || port > 65535)
+      return '"attach" needs "debugServer": the port of `vpci-lab dap --port N --scenario FILE`.';
+    return undefined;
+  }
   if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
   if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
   if (c.quirks !== undefined) {

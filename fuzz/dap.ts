@@ -11,7 +11,7 @@ import { PassThrough } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { VpciDebugSession } from '../adapter/session';
+import { HeldMachine, VpciDebugSession } from '../adapter/session';
 import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
@@ -26,7 +26,7 @@ type Msg = DebugProtocol.ProtocolMessage & Partial<Omit<DebugProtocol.Response, 
 class Conn {
   readonly input = new PassThrough();
   readonly output = new PassThrough();
-  readonly session = new VpciDebugSession();
+  readonly session: VpciDebugSession;
   private seq = 1;
   private buf = Buffer.alloc(0);
   private waiting = new Map<number, { resolve: (m: Msg) => void; command: string }>();
@@ -36,7 +36,8 @@ class Conn {
   readonly doubles: string[] = [];
   handledWhileRunning = 0;
 
-  constructor() {
+  constructor(held?: HeldMachine) {
+    this.session = new VpciDebugSession(held);
     this.session.setRunAsServer(true);
     // A handler that answers and then throws makes the library try a second response (it drops it with a console.error).
     const send = this.session.sendResponse.bind(this.session);
@@ -161,7 +162,7 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
     case 24: cmd = 'breakpointLocations'; args = { source: src(), line: num(r, [1, 50, 400]), endLine: r.chance(0.3) ? num(r, [60, 5000]) : undefined }; break;
     case 25: cmd = 'loadedSources'; args = {}; break;
     case 26: cmd = 'cancel'; args = { requestId: num(r, [1, 2, 3, 50]), progressId: r.chance(0.3) ? 'p1' : undefined }; break;
-    case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
+    case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize', 'attach']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
     case 28: cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']); args = { threadId: tid(), sourceReference: num(r, [1]) }; break;
     case 29: cmd = 'restartFrame'; args = { frameId: num(r, refs.frames) }; break;
     default: cmd = 'stackTrace'; args = { threadId: tid() };
@@ -202,6 +203,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
   const long = join(listingsDir, 'long.vpci');
   writeFileSync(long, readFileSync(SCENARIO, 'utf8') + Array.from({ length: 40_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
   const refs: Refs = { threads: [], frames: [], vars: [], mem: [], names: [], dataIds: [], listing: join(listingsDir, 'freebsd', 'vmbus_pcib.c') };
+  const held = new HeldMachine({ scenario: long, listingsDir });
   let requests = 0;
   let threw = 0;
   let errors = 0;
@@ -218,7 +220,10 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
       const r = rng(s);
       const log: string[] = [];
       const fail = (message: string) => failures.push({ target: 'dap', seed, iteration: it, message, reproducer: `iteration seed ${s}; requests:\n${log.join('\n')}` });
-      const c = new Conn();
+      // Some iterations attach to one machine held across the whole run instead of launching:
+      // each finds it as an earlier iteration left it (mid-step, running, terminated…).
+      const attaching = r.chance(0.2);
+      const c = new Conn(held);
       const threwBefore = threw;
       const inflight: Promise<Msg>[] = [];
       const send = (cmd: string, args: unknown): Promise<Msg> => {
@@ -243,7 +248,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
         const launch = r.chance(0.9)
           ? { scenario: r.chance(0.85) ? SCENARIO : long, listingsDir, stopOnEntry: r.chance(0.85) }
           : r.pick<unknown>([{}, { scenario: '/nonexistent.vpci' }, { scenario: 42 }, { scenario: SCENARIO, guest: 'plan9', listingsDir }, { scenario: SCENARIO, host: 'x', listingsDir }]);
-        await send('launch', launch);
+        await send(attaching ? 'attach' : 'launch', attaching ? {} : launch);
         await send('configurationDone', {});
         const n = 10 + r.int(30);
         for (let i = 0; i < n; i++) {

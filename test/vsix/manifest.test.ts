@@ -51,6 +51,16 @@ test('every launch property has a description and a default; enums have enumDesc
   assert.equal(props.stopOnEntry!.default, true);
 });
 
+test('attach takes the port of a held machine, described, with a default', () => {
+  const a = dbg.configurationAttributes.attach;
+  assert.deepEqual(a.required, ['debugServer']);
+  for (const [name, p] of Object.entries(a.properties as Record<string, Record<string, unknown>>)) {
+    assert.ok(typeof p.description === 'string' && p.description.length > 10, `${name}.description`);
+    assert.ok('default' in p, `${name}.default`);
+  }
+  assert.equal(a.properties.debugServer.type, 'number');
+});
+
 test('initial configurations and snippets are valid launch configs with ${} escaped in snippet bodies', () => {
   assert.ok(dbg.initialConfigurations.length >= 1);
   for (const ic of dbg.initialConfigurations) {
@@ -59,15 +69,16 @@ test('initial configurations and snippets are valid launch configs with ${} esca
     assert.equal(typeof ic.scenario, 'string');
   }
   assert.ok(dbg.configurationSnippets.length >= 1);
-  const props = dbg.configurationAttributes.launch.properties;
+  assert.ok(dbg.configurationSnippets.some((s: { body: { request: string } }) => s.body.request === 'attach'), 'an attach snippet');
   for (const s of dbg.configurationSnippets) {
     assert.equal(typeof s.label, 'string');
     assert.equal(typeof s.description, 'string');
     assert.equal(s.body.type, 'vpci');
-    assert.equal(s.body.request, 'launch');
+    assert.ok(s.body.request === 'launch' || s.body.request === 'attach', s.body.request);
+    const props = dbg.configurationAttributes[s.body.request].properties;
     assert.ok(s.body.name);
-    assert.ok(s.body.scenario);
-    for (const k of Object.keys(s.body)) assert.ok(k === 'type' || k === 'request' || k === 'name' || k in props, `snippet key ${k} is a launch property`);
+    for (const r of dbg.configurationAttributes[s.body.request].required) assert.ok(r in s.body, `snippet "${s.label}" has required ${r}`);
+    for (const k of Object.keys(s.body)) assert.ok(k === 'type' || k === 'request' || k === 'name' || k in props, `snippet key ${k} is a ${s.body.request} property`);
     for (const v of Object.values(s.body)) {
       if (typeof v !== 'string') continue;
       // `${workspaceFolder}` in a snippet must be written `\${workspaceFolder}`; `${1:x}` are tab stops.
@@ -75,7 +86,8 @@ test('initial configurations and snippets are valid launch configs with ${} esca
         const escaped = m.index! > 0 && v[m.index! - 1] === '\\';
         assert.ok(escaped || /^\d+(:|$)/.test(m[1]!), `unescaped variable ${m[0]} in snippet "${s.label}"`);
       }
-      if (v.startsWith('^')) assert.ok(/^\^".*"$/.test(v), `string snippet value ${v} is ^"…"`);
+      // ^ inserts the value unquoted: a quoted string, or a tab stop standing for a number
+      if (v.startsWith('^')) assert.ok(/^\^".*"$/.test(v) || /^\^\$\{\d+:\d+\}$/.test(v), `snippet value ${v} is ^"…" or ^\${n:number}`);
     }
   }
 });

@@ -33,7 +33,8 @@ export interface TopologyBus {
   name: string;
   instance: string;
   state: string;
-  version: string;
+  /** Negotiated protocol version ("1.1" …), or null before negotiation. */
+  version: string | null;
   functions: TopologyFunction[];
 }
 

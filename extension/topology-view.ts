@@ -47,8 +47,10 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
     switch (node.kind) {
       case 'bus': {
         const it = new vscode.TreeItem(node.bus.name, C.Expanded);
-        it.description = `${node.bus.state} · vPCI ${node.bus.version}`;
-        it.tooltip = `Bus ${node.bus.name}\ninstance ${node.bus.instance}\nstate ${node.bus.state}\nprotocol ${node.bus.version}`;
+        // before negotiation there is no version yet (the adapter sends null)
+        const version = node.bus.version ?? 'not negotiated';
+        it.description = node.bus.version ? `${node.bus.state} · vPCI ${node.bus.version}` : `${node.bus.state} · vPCI version not negotiated yet`;
+        it.tooltip = `Bus ${node.bus.name}\ninstance ${node.bus.instance}\nstate ${node.bus.state}\nprotocol ${version}`;
         it.iconPath = new vscode.ThemeIcon('circuit-board');
         it.contextValue = 'vpciBus';
         return it;

@@ -13,6 +13,8 @@ import { BASE, CODE_SERVER, TOOLS, setup } from './e2e-setup.mjs';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
 const PORT = Number(process.env.E2E_PORT ?? 18081);
+// The held machine the attach journey connects to: the installed CLI's `dap --port --scenario`.
+const ATTACH_PORT = PORT + 1;
 const ADAPTER = process.env.E2E_ADAPTER ?? 'inline';
 const OUT = resolve(ADAPTER === 'inline' ? 'e2e-screenshots' : `e2e-screenshots-${ADAPTER}`);
 const t0 = Date.now();
@@ -43,7 +45,7 @@ mkdirSync(join(RUN, 'workspace', '.vscode'), { recursive: true });
 const installedExample = join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'examples', 'quickstart.vpci');
 writeFileSync(
   join(RUN, 'workspace', '.vscode', 'launch.json'),
-  JSON.stringify({ version: '0.2.0', configurations: [{ type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }, { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true }] }, null, 2),
+  JSON.stringify({ version: '0.2.0', configurations: [{ type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }, { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true }, { type: 'vpci', request: 'attach', name: 'vPCI: Attach to the held machine', debugServer: ATTACH_PORT }] }, null, 2),
 );
 // `vpci.adapter` is machine-overridable: code-server is a remote window, where the local user
 // settings file does not apply to it, so the workspace sets it (and the log check below proves it).
@@ -84,10 +86,15 @@ const cs = spawn(
   [...csArgs, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', join(RUN, 'workspace')],
   { env, detached: true, stdio: ['ignore', csLog, csLog] },
 );
+// The installed extension's own CLI holds the quickstart machine for the attach journey.
+const heldLog = openSync(join(RUN, 'held-dap.log'), 'w');
+const held = spawn(process.execPath, [join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'), 'dap', '--port', String(ATTACH_PORT), '--scenario', installedExample], { stdio: ['ignore', heldLog, heldLog] });
+
 let stopped = false;
 async function stop() {
   if (stopped) return;
   stopped = true;
+  held.kill();
   try {
     process.kill(-cs.pid, 'SIGTERM');
   } catch {}
@@ -122,6 +129,7 @@ if (r.status !== 0) {
   if (logs.stdout) console.log(`--- extension host log (tail) ---\n${logs.stdout}`);
   const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], { encoding: 'utf8' });
   if (ours.stdout) console.log(`--- vPCI Lab log (tail) ---\n${ours.stdout}`);
+  console.log(`--- held machine (vpci-lab dap --scenario) ---\n${readFileSync(join(RUN, 'held-dap.log'), 'utf8')}`);
 }
 // Every session must have run on the adapter this run is for (the extension logs which one).
 let status = r.status ?? 1;

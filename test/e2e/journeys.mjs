@@ -373,6 +373,55 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });
 
+// Attach (dap-anchors §7): the installed CLI holds the quickstart machine (`vpci-lab dap --port N
+// --scenario`, started by scripts/e2e.mjs). Attach, step, detach, attach again: the machine stands
+// where it was left. Then Restart Frame (Call Stack context menu) takes it back to the entry.
+step('Attach to a held machine, detach, attach again: it stands where it was left; Restart Frame rewinds', async (page) => {
+  const attach = async () => {
+    await command(page, 'Debug: Select and Start Debugging');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vPCI: Attach to the held machine' }).first();
+    await row.waitFor({ timeout: 10000 });
+    await row.click();
+    await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+    await openPane(page, 'Call Stack');
+    await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 20000 });
+  };
+  const topFrame = async () => ((await page.locator('.debug-call-stack .stack-frame').first().innerText()) ?? '').replace(/\s+/g, ' ').trim();
+  const until = async (what, ok) => {
+    for (let i = 0; i < 100; i++) {
+      const t = await topFrame().catch(() => '');
+      if (ok(t)) return t;
+      await page.waitForTimeout(100);
+    }
+    throw new Error(`${what}: top frame is '${await topFrame().catch(() => '?')}'`);
+  };
+  await attach();
+  const entry = await until('first attach stops in vmbus_pcib_attach', (t) => /vmbus_pcib_attach/.test(t));
+  log(`attached: ${entry}`);
+  await command(page, 'Debug: Step Over');
+  const one = await until('a step moves the line', (t) => t !== entry && t.length > 0);
+  await command(page, 'Debug: Step Over');
+  const left = await until('a second step moves the line', (t) => t !== one && t.length > 0);
+  log(`left at: ${left}`);
+  await command(page, 'Debug: Disconnect');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
+  await attach();
+  const found = await until('the second attach finds the machine where it was left', (t) => t === left);
+  log(`attached again: ${found}`);
+  // Restart Frame on vmbus_pcib_attach: back to the moment it was entered
+  const frameRow = page.locator('.debug-call-stack .monaco-list-row', { has: page.locator('.stack-frame', { hasText: 'vmbus_pcib_attach' }) }).first();
+  await frameRow.click({ button: 'right' });
+  const item = page.locator('.context-view .action-label', { hasText: /^Restart Frame$/ }).first();
+  await item.waitFor({ timeout: 10000 });
+  // the menu opens with its first item (Restart Frame) selected; a mouse click on the label does not always take
+  await item.hover();
+  await page.keyboard.press('Enter');
+  const back = await until('Restart Frame returns to the entry', (t) => t === entry);
+  log(`restart frame: ${back}`);
+  await command(page, 'Debug: Disconnect');
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
+});
+
 const dir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
 const context = await chromium.launchPersistentContext(dir, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -403,6 +403,38 @@ export class VpciRuntime {
     return { reason: 'restart', threadId: tid, description: `Restarted ${fn}` };
   }
 
+  /**
+   * Jump to Cursor targets: the driver function in listing `path` whose body holds `line`, and
+   * the first instruction at that line (a statement, a loop or `if` test, or the closing brace).
+   * Nothing when the line is no statement.
+   */
+  gotoTarget(path: string, line: number): { fn: string; pc: number; line: number } | undefined {
+    const listing = this.sources.listingOf(path);
+    if (!listing) return undefined;
+    for (const cf of this.m.program.fns.values()) {
+      if (cf.file !== listing || line < cf.line || line > cf.endLine) continue;
+      const pc = cf.code.findIndex((i) => i.line === line && i.op !== 'jump');
+      return pc < 0 ? undefined : { fn: cf.name, pc, line };
+    }
+    return undefined;
+  }
+
+  /**
+   * Moves guest thread `tid` to instruction `pc` of its current function without running what
+   * lies between (the statement there runs next). A hand-made change: the logged future goes.
+   */
+  goto(tid: number, target: { fn: string; pc: number; line: number }): StopInfo | string {
+    const t = this.m.threads.find((x) => x.id === tid);
+    if (!t || t.role === 'host') return 'Only a guest driver thread can jump';
+    const top = t.frames[t.frames.length - 1];
+    if (!top || t.status === 'done') return `${t.name} has finished`;
+    if (t.status === 'blocked') return `${t.name} is waiting (${t.waitWhy ?? 'blocked'}): jump once it can run`;
+    if (top.fn !== target.fn) return `${t.name} is in ${top.fn}: Jump to Cursor moves within the current function, not into ${target.fn}`;
+    top.pc = target.pc;
+    this.h.truncateFuture();
+    return { reason: 'goto', threadId: tid, description: `Jumped to line ${target.line}` };
+  }
+
   /** Runs backwards to the latest earlier breakpoint hit (or the start). */
   reverseContinue(): StopInfo {
     const pos = this.position;

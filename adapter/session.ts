@@ -59,6 +59,8 @@ const REQUIRED_ARGS: Record<string, [string, 'string' | 'number' | 'object' | 'a
   stepOut: [['threadId', 'number']],
   stepBack: [['threadId', 'number']],
   restartFrame: [['frameId', 'number']],
+  gotoTargets: [['source', 'object'], ['line', 'number']],
+  goto: [['threadId', 'number'], ['targetId', 'number']],
   reverseContinue: [['threadId', 'number']],
   pause: [['threadId', 'number']],
   stackTrace: [['threadId', 'number']],
@@ -129,6 +131,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       supportsEvaluateForHovers: true,
       supportsStepBack: true,
       supportsRestartFrame: true,
+      supportsGotoTargetsRequest: true,
       supportsSetVariable: true,
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
@@ -595,6 +598,38 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.stopAt(s);
   }
 
+  /** Jump to Cursor targets by id; valid until the next stop (like frames). */
+  private gotoTargets = new Map<number, { fn: string; pc: number; line: number }>();
+  private nextGotoId = 1;
+
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const t = this.rt && args.source.path ? this.rt.gotoTarget(args.source.path, this.convertClientLineToDebugger(args.line)) : undefined;
+    response.body = { targets: [] };
+    if (t) {
+      const id = this.nextGotoId++;
+      this.gotoTargets.set(id, t);
+      response.body.targets.push({ id, label: `${t.fn}, line ${t.line}`, line: this.convertDebuggerLineToClient(t.line) });
+    }
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    if (!this.checkThread(response, args.threadId)) return;
+    const target = this.gotoTargets.get(args.targetId);
+    if (!target) {
+      this.sendErrorResponse(response, { id: 1073, format: `Unknown jump target ${JSON.stringify(args.targetId)} (ask gotoTargets again)`, showUser: false });
+      return;
+    }
+    const s = this.rt!.goto(args.threadId, target);
+    if (typeof s === 'string') {
+      this.sendErrorResponse(response, { id: 1074, format: s, showUser: true });
+      return;
+    }
+    this.sendResponse(response);
+    this.invalidate(['variables']);
+    this.stopAt(s);
+  }
+
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
     this.sendResponse(response);
     if (!this.rt) return;
@@ -653,6 +688,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private stopAt(s: StopInfo): void {
     this.lastStop = s;
+    this.gotoTargets.clear();
     if (this.attachedTo?.state) this.attachedTo.state.lastStop = s;
     this.vars.reset();
     this.frames.clear();

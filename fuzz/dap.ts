@@ -136,7 +136,7 @@ const EXPRS = ['nic0', 'nic0.config[0]', 'sc', 'sc->pcib', '1+', 'cfg 0 0x04', '
 function randomRequest(r: Rng, refs: Refs): [string, unknown] {
   const tid = () => num(r, refs.threads);
   const src = () => ({ path: r.pick([refs.listing ?? '/nonexistent/x.c', SCENARIO, '/etc/passwd', 'relative.c', '']) });
-  const c = r.int(31);
+  const c = r.int(33);
   let cmd: string;
   let args: any;
   switch (c) {
@@ -165,6 +165,8 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
     case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize', 'attach']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
     case 28: cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']); args = { threadId: tid(), sourceReference: num(r, [1]) }; break;
     case 29: cmd = 'restartFrame'; args = { frameId: num(r, refs.frames) }; break;
+    case 30: cmd = 'gotoTargets'; args = { source: src(), line: num(r, [1, 20, 100, 300, 1200]) }; break;
+    case 31: cmd = 'goto'; args = { threadId: tid(), targetId: num(r, [1, 2, 3, 4, 5, 6]) }; break;
     default: cmd = 'stackTrace'; args = { threadId: tid() };
   }
   // Garbage arguments now and then: the wrong JSON type, or none at all.

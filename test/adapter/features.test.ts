@@ -297,3 +297,33 @@ test('restart frame rewinds to the entry of a driver function, exactly; only gue
   const host = threads.find((t) => /host VSP/.test(t.name))!;
   assert.equal((await dc.stackTraceRequest({ threadId: host.id })).body.stackFrames[0]!.canRestart, false);
 });
+
+test('Jump to Cursor moves the thread within its function without running what lies between', async () => {
+  await launch(CX3);
+  const from = lineOf('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;');
+  const to = lineOf('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req');
+  assert.ok(to > from);
+  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: from }] });
+  const hit = await cont();
+  const tid = hit.body.threadId!;
+  const before = (await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result;
+
+  const targets = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: to })).body.targets;
+  assert.equal(targets.length, 1);
+  assert.equal(targets[0]!.line, to);
+  assert.match(targets[0]!.label, /hv_pci_protocol_negotiation, line \d+/);
+  const jumped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.gotoRequest({ threadId: tid, targetId: targets[0]!.id });
+  const s = await jumped;
+  assert.equal(s.body.reason, 'goto');
+  const top = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!;
+  assert.deepEqual([top.name, top.line], ['hv_pci_protocol_negotiation', to]);
+  assert.equal((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, before, 'nothing ran');
+
+  // a blank line has no target; a line of another function is refused by goto
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: 1 })).body.targets, []);
+  const other = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: lineOf('hbus->cfg_res = bus_alloc_resource(') })).body.targets;
+  assert.equal(other.length, 1);
+  await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: other[0]!.id }), /is in hv_pci_protocol_negotiation: Jump to Cursor moves within the current function, not into vmbus_pcib_attach/);
+  await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: 4242 }), /Unknown jump target 4242/);
+});

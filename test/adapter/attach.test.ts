@@ -42,6 +42,12 @@ async function attach(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   return stopped;
 }
 
+/** disconnect (a detach: the machine stays) and close the connection. */
+async function detach(dc: DebugClient): Promise<void> {
+  await dc.disconnectRequest({});
+  await dc.stop();
+}
+
 const top = async (dc: DebugClient, tid: number) => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!;
 
 test('attach adopts the held machine; a detach leaves it where it stands for the next client', async () => {
@@ -91,13 +97,11 @@ test('one client at a time: a second attach is refused while the first is attach
   const b = await client();
   await assert.rejects(b.attachRequest({} as DebugProtocol.AttachRequestArguments), /Another debug client is attached/);
   await b.stop();
-  await a.disconnectRequest({});
-  await a.stop();
+  await detach(a);
   // once it is gone, the next one gets in
   const c = await client();
   await attach(c);
-  await c.disconnectRequest({});
-  await c.stop();
+  await detach(c);
 });
 
 test('a client whose connection drops without a disconnect lets go of the machine', async () => {
@@ -106,8 +110,7 @@ test('a client whose connection drops without a disconnect lets go of the machin
   await a.stop(); // closes the socket, no disconnect request
   const b = await client();
   await attach(b);
-  await b.disconnectRequest({});
-  await b.stop();
+  await detach(b);
 });
 
 test('terminate ends the held run: the next attach starts the scenario afresh at the attach entry', async () => {
@@ -138,8 +141,7 @@ test('terminate ends the held run: the next attach starts the scenario afresh at
     await fresh.stop();
     return r;
   })()));
-  await b.disconnectRequest({});
-  await b.stop();
+  await detach(b);
 });
 
 test('attach to an adapter that holds no machine is an error that says how to get one', async () => {

@@ -92,6 +92,17 @@ async function collapse(page, re) {
   }
 }
 
+/** Debug: Select and Start Debugging → the launch.json entry `name`; resolves once Call Stack shows a frame. */
+async function startConfig(page, name) {
+  await command(page, 'Debug: Select and Start Debugging');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 10000 });
+  await row.click();
+  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+  await openPane(page, 'Call Stack');
+  await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 20000 });
+}
+
 const steps = [];
 function step(name, fn) {
   steps.push({ name, fn });
@@ -336,13 +347,7 @@ step('Debug: Stop ends the session', async (page) => {
 // Journey 7 (compare guests) and 5 (hot plug): the same scenario on the Linux driver model,
 // run to its end: nic1 is ejected, and the sequence shows the eject handshake.
 step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows in topology and sequence', async (page) => {
-  await command(page, 'Debug: Select and Start Debugging');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vPCI: quickstart on Linux' }).first();
-  await row.waitFor({ timeout: 10000 });
-  await row.click();
-  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
-  await openPane(page, 'Call Stack');
-  await page.locator('.debug-call-stack .monaco-list-row').first().waitFor({ timeout: 20000 });
+  await startConfig(page, 'vPCI: quickstart on Linux');
   // Journey 3's data breakpoint persisted across sessions: it stops the Linux driver too
   await command(page, 'Debug: Continue');
   const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
@@ -377,15 +382,7 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
 // --scenario`, started by scripts/e2e.mjs). Attach, step, detach, attach again: the machine stands
 // where it was left. Then Restart Frame (Call Stack context menu) takes it back to the entry.
 step('Attach to a held machine, detach, attach again: it stands where it was left; Restart Frame rewinds', async (page) => {
-  const attach = async () => {
-    await command(page, 'Debug: Select and Start Debugging');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'vPCI: Attach to the held machine' }).first();
-    await row.waitFor({ timeout: 10000 });
-    await row.click();
-    await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
-    await openPane(page, 'Call Stack');
-    await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 20000 });
-  };
+  const attach = () => startConfig(page, 'vPCI: Attach to the held machine');
   const topFrame = async () => ((await page.locator('.debug-call-stack .stack-frame').first().innerText()) ?? '').replace(/\s+/g, ' ').trim();
   const until = async (what, ok) => {
     for (let i = 0; i < 100; i++) {

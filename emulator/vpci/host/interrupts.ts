@@ -11,6 +11,17 @@
 // ≤ 32 vectors per request (PCI_MAX_MSI_VECTOR_COUNT), ≤ 32 target CPUs,
 // delivery mode 0 (fixed) or 1 (lowest priority), ≤ 494 messages in total
 // (MAX_SUPPORTED_INTERRUPT_MESSAGES; we count vector messages, not slots).
+//
+// Multi-message MSI: one mapping covers vector_count messages (data 0..count-1).
+// A retarget names one message by its (address, data) and moves only that one,
+// as Hyper-V keeps a target per message (WHvGetVpciDeviceInterruptTarget takes
+// an index and a message number: microsoft/openvmm vm/whp/src/lib.rs). Linux
+// relies on it: it maps the block with a dummy vector and retargets each vector
+// k with (address, data + k) to its own IDT vector and CPU (torvalds/linux
+// drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg, hv_arch_irq_unmask).
+// OpenVMM's test controller instead moves the base vector of the whole block
+// (vm/devices/pci/vpci/src/test_helpers/mod.rs retarget_interrupt ignores data);
+// for a one-message mapping both are the same.
 import { Ev, type Trace } from '../../machine/trace';
 import { STATUS_BAD_DATA } from './status';
 
@@ -40,6 +51,8 @@ interface Entry {
   vectorCount: number;
   deliveryMode: number;
   cpus: number[];
+  /** Multi-message mappings: per-message targets set by retarget (index = data); unset = vector + data, cpus. */
+  msgs?: ({ vector: number; cpus: number[] } | null)[];
 }
 
 export interface RemapperSnapshot {
@@ -126,14 +139,24 @@ export class InterruptRemapper {
     const e = this.slots[slot];
     if (!e) return { error: `no mapping at table slot ${slot}` };
     if (!Number.isInteger(data) || data < 0 || data >= e.vectorCount) return { error: `data ${data} outside the ${e.vectorCount} mapped message(s)` };
-    const cpu = e.cpus[0];
+    const own = e.msgs?.[data];
+    const cpu = own ? own.cpus[0] : e.cpus[0];
     if (cpu === undefined) return { error: 'mapping has no target CPU' };
-    return { cpu, vector: e.vector + data };
+    return { cpu, vector: own ? own.vector : e.vector + data };
   }
 
   retarget(address: number, data: number, vector: number, cpus: number[]): boolean {
     const e = this.lookup(address, data);
     if (!e || cpus.length === 0 || cpus.length > MAX_TARGET_CPUS) return false;
+    if (e.vectorCount > 1) {
+      // One message of a multi-message block (see the top of this file).
+      if (!Number.isInteger(data) || data < 0 || data >= e.vectorCount) return false;
+      const msgs = e.msgs ?? new Array<{ vector: number; cpus: number[] } | null>(e.vectorCount).fill(null);
+      msgs[data] = { vector: vector >>> 0, cpus: [...cpus] };
+      e.msgs = msgs;
+      this.trace.record(this.now(), Ev.State, e.bus, e.wslot, vector >>> 0, cpus[0]!, { what: 'interrupt retarget', address, data, vector, cpus: [...cpus] });
+      return true;
+    }
     e.vector = vector >>> 0;
     e.cpus = [...cpus];
     this.trace.record(this.now(), Ev.State, e.bus, e.wslot, vector >>> 0, cpus[0]!, { what: 'interrupt retarget', address, vector, cpus: e.cpus });
@@ -149,7 +172,7 @@ export class InterruptRemapper {
   }
 
   snapshot(): RemapperSnapshot {
-    return { entries: this.slots.filter((e): e is Entry => e !== undefined).map((e) => ({ ...e, cpus: [...e.cpus] })) };
+    return { entries: this.slots.filter((e): e is Entry => e !== undefined).map((e) => ({ ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) })) };
   }
 
   restore(s: unknown): void {
@@ -157,7 +180,7 @@ export class InterruptRemapper {
     this.total = 0;
     const entries = (s as RemapperSnapshot | undefined)?.entries ?? [];
     for (const e of entries) {
-      this.slots[e.slot] = { ...e, cpus: [...e.cpus] };
+      this.slots[e.slot] = { ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) };
       this.total += e.vectorCount;
     }
   }

@@ -876,9 +876,13 @@ export function pciHypervFunctions(): D[] {
         l.first = p.irqs[0]!;
         l.chip_data = irq.chip_data;
       }),
-      If('if (data->chip_data && multi_msi) {  /* Reuse the previous allocation */', (_k, l) => l.multi_msi && l.index > 0 && !!l.first.chip_data, [
-        S('msg->address = int_desc->address; msg->data = int_desc->data + index;', (_k, l) =>
-          ret({ ok: true, address: l.first.chip_data.address, data: l.first.chip_data.data + l.index, desc: null }),
+      // Multi-MSI: a vector that already has its descriptor (the first: the host's block mapping; the
+      // others: base data + index) reuses it on every later compose, e.g. the reactivation at
+      // request_irq, so the block is mapped exactly once (torvalds/linux
+      // drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg, "Reuse the previous allocation").
+      If('if (data->chip_data && multi_msi) {  /* Reuse the previous allocation */', (_k, l) => l.multi_msi && !!l.chip_data, [
+        S('int_desc = data->chip_data; msg->address_hi = int_desc->address >> 32; msg->address_lo = int_desc->address & 0xffffffff; msg->data = int_desc->data; return;', (_k, l) =>
+          ret({ ok: true, address: l.chip_data.address, data: l.chip_data.data, desc: null }),
         ),
       ]),
       S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
@@ -891,6 +895,19 @@ export function pciHypervFunctions(): D[] {
         'if (multi_msi) {',
         (_k, l) => l.multi_msi,
         [
+          // Not the first vector of the block: no message to the host; its descriptor is the first
+          // vector's programmed address with data + (irq - first irq), and vector_count 0, so that
+          // hv_int_desc_free sends no DELETE_INTERRUPT for it (pci-hyperv.c hv_compose_msi_msg).
+          If('if (msi_desc->irq != data->irq) {  /* not the first MSI of Multi MSI: we already have a mapping */', (_k, l) => l.index > 0, [
+            S('data->chip_data = int_desc; int_desc->address = msi_desc->msg.address; int_desc->data = msi_desc->msg.data + (data->irq - msi_desc->irq);', (k, l) => {
+              const desc: IntDesc = { vector_count: 0, address: l.first.addr, data: l.first.data + l.index };
+              pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = desc;
+              l.desc = desc;
+            }),
+            S('msg->address_hi = msi_desc->msg.address_hi; msg->address_lo = msi_desc->msg.address_lo; msg->data = int_desc->data; return;', (_k, l) =>
+              ret({ ok: true, address: l.desc.address, data: l.desc.data, desc: null }),
+            ),
+          ]),
           S('vector = HV_MSI_DUMMY_VECTOR (32); vector_count = nvec; cpu = hv_compose_multi_msi_req_get_cpu();', (k, l) => {
             l.vector = MULTI_MSI_DUMMY_VECTOR;
             l.vector_count = l.nvec;
@@ -1009,7 +1026,9 @@ export function pciHypervFunctions(): D[] {
         const p = pciDev(k, l.wslot)!;
         const irq = p.irqs[l.index]!;
         l.irq = irq.irq;
-        l.int_desc = p.msix_enabled ? irq.chip_data : (p.irqs[0]!.chip_data ?? null);
+        // Each vector's own descriptor, for MSI too: a multi-MSI vector k retargets (address, base data + k)
+        // (pci-hyperv.c hv_arch_irq_unmask: int_desc = data->chip_data).
+        l.int_desc = irq.chip_data ?? null;
         l.devfn = wslotToDevfn(l.wslot);
       }),
       If('if (!int_desc) {', (_k, l) => l.int_desc === null, [

@@ -606,13 +606,19 @@ export function pciCoreFunctions(): D[] {
         p.intr_count = p.irqs.map(() => 0);
         l.n = got.length;
       }),
-      S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
-        call('hv_compose_msi_msg', { wslot: l.wslot, index: 0 }, 'msg'),
-      ),
-      If('if (msg composed) {', (_k, l) => l.msg.ok, [
-        S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
-          call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
+      // Every IRQ of a multi-MSI block is activated early (kernel/irq/msi.c msi_init_virq); only the
+      // first one's message reaches the capability (drivers/pci/msi/irqdomain.c pci_msi_domain_write_msg:
+      // "For MSI only the first interrupt of MULTI MSI passes the test"); the others take their
+      // descriptor from it in hv_compose_msi_msg.
+      For('for (i = 0; i < nvec_used; i++) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
+        S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
+          call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
         ),
+        If('if (msg composed && desc->irq == irq_data->irq) {  /* pci_msi_domain_write_msg */', (_k, l) => l.msg.ok && l.i === 0, [
+          S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
+            call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
+          ),
+        ]),
       ]),
       S('pci_intx_for_msi(dev, 0);'),
       S('pci_msi_set_enable(dev, 1); dev->msi_enabled = 1;', (k, l) => {

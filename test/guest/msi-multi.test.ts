@@ -275,11 +275,12 @@ for (const { guest, host, type } of FREEBSD) {
     }
     const r = reply(packets(m, Ev.PacketToGuest, [type]).filter((b) => b[0] === 11)[0]!);
     assert.deepEqual(r, { status: 0, count: 1, data: 0, address: 0xfee0_0000n });
-    // The capability: the host's address and data, then MME = 3 with Enable.
+    // The capability: MME = 3 at allocation (pci_alloc_msi_method), then the host's address and
+    // data, then Enable (pci_enable_msi_method).
+    assert.deepEqual(cfgWrites(m, MSI_CTRL), [0x01b6, 0x01b7]);
     assert.deepEqual(cfgWrites(m, MSI_ADDR_LO), [0xfee0_0000]);
     assert.deepEqual(cfgWrites(m, MSI_ADDR_HI), [0]);
     assert.deepEqual(cfgWrites(m, MSI_DATA_64), [0]);
-    assert.equal(cfgWrites(m, MSI_CTRL).at(-1), 0x01b7);
     assert.equal(m.buses[0]!.functions.get(0)!.msi()!.vectorsEnabled, 8);
     // Message 0 reaches IRQ 0; messages 1..7 fall outside the one-message mapping.
     const got = m.delivered();

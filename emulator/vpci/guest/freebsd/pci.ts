@@ -61,7 +61,7 @@ export interface PciChild {
   hdrtype: number;
   bars: PciBar[];
   msix: { location: number; msgnum: number; table_bar: number; table_offset: number; pba_bar: number; pba_offset: number } | null;
-  msi: { location: number; msgnum: number; is64: boolean } | null;
+  msi: { location: number; msgnum: number; is64: boolean; ctrl?: number } | null;
   irqs: { irq: number; index: number; addr: number; data: number; cpu: number; vector: number; mapped: boolean }[];
   msix_enabled: boolean;
   driver: string | null;
@@ -165,7 +165,7 @@ export function pciFunctions(): D[] {
           S('msi_ctrl = REG(ptr + PCIR_MSI_CTRL, 2);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSI_CTRL, bytes: 2 }, 'msi_ctrl')),
           S('cfg->msi.msi_location = ptr; cfg->msi.msi_msgnum = 1 << ((msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1);', (k, l) => {
             const c = pciChild(k, l.wslot)!;
-            c.msi = { location: l.ptr, msgnum: 1 << ((l.msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1), is64: (l.msi_ctrl & PCIM_MSICTRL_64BIT) !== 0 };
+            c.msi = { location: l.ptr, msgnum: 1 << ((l.msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1), is64: (l.msi_ctrl & PCIM_MSICTRL_64BIT) !== 0, ctrl: l.msi_ctrl };
           }),
         ]),
         If('case PCIY_MSIX:', (_k, l) => l.capid === PCIY_MSIX, [
@@ -725,6 +725,15 @@ export function pciFunctions(): D[] {
       S('error = PCIB_ALLOC_MSI(device_get_parent(dev), child, actual, actual, irqs);', (_k, l) =>
         call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msi' }, 'irqs'),
       ),
+      // Multiple Message Enable is written here, at allocation, before any mapping; Enable comes later in
+      // pci_enable_msi (freebsd/freebsd-src sys/dev/pci/pci.c pci_alloc_msi_method, "Update control
+      // register with actual count").
+      S('ctrl = cfg->msi.msi_ctrl; ctrl &= ~PCIM_MSICTRL_MME_MASK; ctrl |= (ffs(actual) - 1) << 4; cfg->msi.msi_ctrl = ctrl;', (_k, l) => {
+        l.ctrl = ((l.msi.ctrl ?? 0) & ~0x70) | ((Math.log2(l.actual) | 0) << 4);
+        l.msi.ctrl = l.ctrl;
+        l.reg = l.msi.location + PCIR_MSI_CTRL;
+      }),
+      S('pci_write_config(child, cfg->msi.msi_location + PCIR_MSI_CTRL, ctrl, 2);', wr('reg', 2, 'ctrl')),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         c.irqs = (l.irqs as number[]).map((irq, index) => {

@@ -28,6 +28,7 @@ export function runStdio(hooks: AdapterHooks = {}): void {
   const s = new VpciDebugSession();
   watchFirstStop(s, hooks);
   s.setRunAsServer(false);
+  s.ownsProcess = true;
   s.start(process.stdin, process.stdout);
   // The client closing our stdin ends the process, as a disconnect does (the session's shutdown).
   process.stdin.on('end', () => process.exit(0));

@@ -85,6 +85,15 @@ const CHUNK = 20_000;
  * at a time. Built on the first attach; a terminate (or disconnect with terminateDebuggee)
  * discards it, so the next attach starts the scenario afresh.
  */
+/** A held machine's runtime hooks while no client is attached (no breakpoints, so only logs could come). */
+const DETACHED_HOOKS: VpciRuntime['hooks'] = {
+  log: () => {},
+  env: () => ({ lookup: (name) => { throw new Error(`no client is attached to evaluate ${name}`); } }),
+  describeDataHit: () => '',
+  dataValue: () => undefined,
+  dataTouches: () => undefined,
+};
+
 export class HeldMachine {
   /** The loaded machine and where its last client left it. */
   state?: { rt: VpciRuntime; listingsDir: string; lastStop: StopInfo };
@@ -207,6 +216,10 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1005, format: 'Another debug client is attached to this machine; detach it first.', showUser: true });
       return;
     }
+    if (this.rt || this.attachedTo) {
+      this.sendErrorResponse(response, { id: 1006, format: 'This session already has a machine: attach in a new session.', showUser: true });
+      return;
+    }
     if (held.state) {
       // Adopt the machine as the last client left it: the runtime's hooks and a fresh inspector now answer to this session.
       const st = held.state;
@@ -238,23 +251,37 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (!held) return;
     this.attachedTo = undefined;
     if (held.client === this) held.client = undefined;
+    // This session lets go of the machine entirely: a late request (a client's second disconnect,
+    // say) finds nothing loaded instead of touching the machine the next client will use.
+    this.rt = undefined;
+    this.ins = undefined;
     const rt = held.state?.rt;
+    if (this.running) {
+      // Leave a run cleanly: the run loop sees a new token and ends without stepping again.
+      this.running = false;
+      this.runToken++;
+      if (held.state) held.state.lastStop = { reason: 'pause', threadId: held.state.rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Paused: the last client detached while it ran' };
+    }
     if (!rt || discard) {
       held.state = undefined;
       return;
     }
-    rt.pause();
     rt.lineBps.clear();
     rt.fnBps = [];
     rt.dataBps = [];
     rt.exceptionFilters = new Set(EXCEPTION_FILTERS.filter((f) => f.default).map((f) => f.filter));
-    rt.hooks = { log: () => {}, env: rt.hooks.env, describeDataHit: rt.hooks.describeDataHit, dataValue: rt.hooks.dataValue, dataTouches: rt.hooks.dataTouches };
+    // Nothing runs the machine while no client is attached; the hooks hold no reference to this session.
+    rt.hooks = DETACHED_HOOKS;
   }
+
+  /** Set by the stdio host: this session is the process, and its end ends the process. */
+  ownsProcess = false;
 
   override shutdown(): void {
     // The client went away (disconnect, or its connection closed): a held machine stays for the next one.
     this.detach(false);
-    super.shutdown();
+    // Only a stdio adapter process exits with its session; the extension host and TCP servers live on.
+    if (this.ownsProcess) super.shutdown();
   }
 
   private runtimeHooks(): VpciRuntime['hooks'] {
@@ -338,8 +365,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (!this.rt) return;
     const held = this.attachedTo?.state;
     if (held) {
-      // Attached: stop where the machine stands (the last client's stop, or the attach entry).
-      this.stopAt({ ...held.lastStop, description: `Attached: ${held.lastStop.description ?? `stopped (${held.lastStop.reason})`}` });
+      // Attached: stop where the machine stands. A fresh machine stops at the attach entry; one a
+      // client left says how it was left, without that client's breakpoint ids or exception.
+      const last = held.lastStop;
+      const how = (last.description ?? last.reason).replace(/^Attached: /, '');
+      const reason = last.reason === 'entry' || last.reason === 'end' ? last.reason : 'pause';
+      this.stopAt({ reason, threadId: last.threadId, description: `Attached: ${how}`, ...(last.text ? { text: last.text } : {}) });
       return;
     }
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
@@ -354,6 +385,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const old = this.rt;
+    if (this.running) {
+      // a run in progress belongs to the machine being replaced: end its loop
+      this.running = false;
+      this.runToken++;
+    }
     const err = this.load(a);
     if (err) {
       this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
@@ -375,7 +411,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    this.rt?.pause();
+    if (!this.attachedTo) this.rt?.pause();
     // Terminating an attached run ends it: the next attach starts the scenario afresh.
     this.detach(true);
     this.sendResponse(response);
@@ -383,7 +419,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args?: DebugProtocol.DisconnectArguments): void {
-    this.rt?.pause();
+    // (a held machine is left by detach() below, without a pause request that would outlive this client)
+    if (!this.attachedTo) this.rt?.pause();
     // Detaching keeps the held machine (VS Code's default for attach); terminateDebuggee ends it.
     this.detach(args?.terminateDebuggee === true);
     this.sendResponse(response);
@@ -643,15 +680,20 @@ export class VpciDebugSession extends LoggingDebugSession {
     else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
   }
 
+  /** Bumped when a run is abandoned (a detach): its loop stops without touching the machine again. */
+  private runToken = 0;
+
   private resume(mode: StepMode): void {
     const rt = this.rt;
     if (!rt || this.running) return;
     this.running = true;
+    const token = this.runToken;
     let first = true;
     let chunks = 0;
     const progressId = `vpci-run-${rt.position}`;
     let progress = false;
     const tick = () => {
+      if (token !== this.runToken) return;
       let s: StopInfo | undefined;
       try {
         s = rt.runForward(mode, CHUNK, first);
@@ -765,7 +807,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
-        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line, undefined, true)));
+        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line, undefined, t.steps > 0)));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }

@@ -4,8 +4,10 @@
 // adapter that holds nothing says so. Real DAP traffic over TCP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Server } from 'node:net';
-import { resolve } from 'node:path';
+import { connect, type Server } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { runTcp } from '../../adapter/server';
@@ -42,6 +44,26 @@ async function attach(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   return stopped;
 }
 
+/** The listing line holding `text`. */
+function lineIn(file: string, text: string): number {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, text);
+  return i + 1;
+}
+
+/** Resolves on the first output event whose text matches. */
+function outputMatching(dc: DebugClient, re: RegExp): Promise<DebugProtocol.OutputEvent> {
+  return new Promise((res) => {
+    const on = (e: DebugProtocol.OutputEvent) => {
+      if (re.test(e.body.output)) {
+        dc.removeListener('output', on);
+        res(e);
+      }
+    };
+    dc.on('output', on);
+  });
+}
+
 /** disconnect (a detach: the machine stays) and close the connection. */
 async function detach(dc: DebugClient): Promise<void> {
   await dc.disconnectRequest({});
@@ -50,7 +72,7 @@ async function detach(dc: DebugClient): Promise<void> {
 
 const top = async (dc: DebugClient, tid: number) => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!;
 
-test('attach adopts the held machine; a detach leaves it where it stands for the next client', async () => {
+test('attach adopts the held machine; a detach leaves it where it stands for the next client', { timeout: 30_000 }, async () => {
   const a = await client();
   const s = await attach(a);
   assert.match(s.body.description ?? '', /^Attached/);
@@ -58,8 +80,12 @@ test('attach adopts the held machine; a detach leaves it where it stands for the
   const entry = await top(a, tid);
   assert.equal(entry.name, 'vmbus_pcib_attach');
   assert.equal(entry.source?.path, VMBUS_PCIB);
-  // debug a little: into the negotiation
-  await a.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_protocol_negotiation' }] });
+  // debug a little: into the negotiation; breakpoints further on stay unhit (one on the scenario's
+  // `raise` line, a file the next client never sets breakpoints in)
+  const raise = lineIn(CX3, 'raise nic0 vector 0');
+  const allocated = lineIn(VMBUS_PCIB, 'ret = hv_send_resources_allocated(hbus);');
+  await a.setBreakpointsRequest({ source: { path: CX3 }, breakpoints: [{ line: raise }] });
+  await a.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_protocol_negotiation' }, { name: 'hv_send_resources_allocated' }] });
   const hit = a.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await a.continueRequest({ threadId: tid });
   assert.equal((await hit).body.reason, 'function breakpoint');
@@ -79,10 +105,14 @@ test('attach adopts the held machine; a detach leaves it where it stands for the
   const found = await top(b, tid);
   assert.deepEqual([found.name, found.line], [left.name, left.line]);
   assert.equal((await b.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, leftTrace);
-  // the first client's breakpoints went with it: continue runs to the end, not to a breakpoint
+  // the first client's breakpoints went with it (and so did its pause): only b's logpoint speaks, to b
+  await b.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: allocated, logMessage: 'b logs: resources allocated' }] });
+  const logged = outputMatching(b, /b logs: resources allocated/);
   const end = b.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await b.continueRequest({ threadId: tid });
-  assert.notEqual((await end).body.reason, 'function breakpoint');
+  const e = await end;
+  assert.equal(e.body.reason, 'end', JSON.stringify(e.body));
+  await logged;
   // history came along too: step back works across clients
   const back = b.waitForEvent('stopped');
   await b.reverseContinueRequest({ threadId: tid });
@@ -91,7 +121,7 @@ test('attach adopts the held machine; a detach leaves it where it stands for the
   await b.stop();
 });
 
-test('one client at a time: a second attach is refused while the first is attached', async () => {
+test('one client at a time: a second attach is refused while the first is attached', { timeout: 30_000 }, async () => {
   const a = await client();
   await attach(a);
   const b = await client();
@@ -104,16 +134,87 @@ test('one client at a time: a second attach is refused while the first is attach
   await detach(c);
 });
 
-test('a client whose connection drops without a disconnect lets go of the machine', async () => {
-  const a = await client();
-  await attach(a);
-  await a.stop(); // closes the socket, no disconnect request
-  const b = await client();
-  await attach(b);
+test('a client that detaches while the machine runs leaves it paused where the run got to', { timeout: 30_000 }, async () => {
+  // A scenario long enough that `continue` is still running (in chunks) when the disconnect lands.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-attach-'));
+  const long = join(dir, 'long.vpci');
+  writeFileSync(long, readFileSync(CX3, 'utf8') + Array.from({ length: 40_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
+  let p = 0;
+  const srv = await runTcp(0, (x) => (p = x), {}, new HeldMachine({ scenario: long, listingsDir: LISTINGS }));
+  try {
+    const a = await client(p);
+    const s = await attach(a);
+    // continue and disconnect back to back: the session takes the disconnect between two chunks of the run
+    const running = a.continueRequest({ threadId: s.body.threadId! });
+    await a.disconnectRequest({});
+    await running;
+    await a.stop();
+    const b = await client(p);
+    const s2 = await attach(b);
+    assert.equal(s2.body.reason, 'pause');
+    assert.match(s2.body.description ?? '', /^Attached: Paused: the last client detached while it ran/);
+    // the machine moved on from the attach entry, and it steps for the new client
+    const tl = (await b.stackTraceRequest({ threadId: 1_000_000 })).body.stackFrames[0]!;
+    assert.match(tl.name, /raise nic0 vector/);
+    const stepped = b.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await b.nextRequest({ threadId: s2.body.threadId! });
+    assert.equal((await stepped).body.reason, 'step');
+    await detach(b);
+  } finally {
+    srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a client whose connection drops without a disconnect lets go of the machine', { timeout: 30_000 }, async () => {
+  // A raw connection (DebugClient.stop() would send a disconnect first): attach, then drop the socket.
+  const sock = connect(port, '127.0.0.1');
+  await new Promise<void>((res) => sock.once('connect', () => res()));
+  let got = '';
+  const stopped = new Promise<void>((res) => sock.on('data', (d: Buffer) => {
+    got += d.toString('utf8');
+    if (got.includes('"event":"stopped"')) res();
+  }));
+  let seq = 1;
+  for (const [command, args] of [['initialize', { adapterID: 'vpci' }], ['attach', {}], ['configurationDone', {}]] as const) {
+    const json = JSON.stringify({ seq: seq++, type: 'request', command, arguments: args });
+    sock.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  }
+  await stopped;
+  const closed = new Promise((res) => sock.once('close', res));
+  sock.destroy();
+  await closed;
+  // the server sees the close on its side asynchronously: the next attach gets in once it has
+  let b: DebugClient | undefined;
+  for (let i = 0; i < 50 && !b; i++) {
+    const c = await client();
+    try {
+      await attach(c);
+      b = c;
+    } catch {
+      await c.stop();
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  assert.ok(b, 'a new client attaches after the old connection dropped');
   await detach(b);
 });
 
-test('terminate ends the held run: the next attach starts the scenario afresh at the attach entry', async () => {
+test('disconnect with terminateDebuggee (Stop on an attach session) ends the held run', { timeout: 30_000 }, async () => {
+  const a = await client();
+  const s = await attach(a);
+  const st = a.waitForEvent('stopped');
+  await a.nextRequest({ threadId: s.body.threadId! });
+  await st;
+  await a.disconnectRequest({ terminateDebuggee: true });
+  await a.stop();
+  const b = await client();
+  const s2 = await attach(b);
+  assert.equal(s2.body.reason, 'entry', 'a fresh machine, at the attach entry');
+  await detach(b);
+});
+
+test('terminate ends the held run: the next attach starts the scenario afresh at the attach entry', { timeout: 30_000 }, async () => {
   const a = await client();
   const s = await attach(a);
   const tid = s.body.threadId!;
@@ -144,7 +245,7 @@ test('terminate ends the held run: the next attach starts the scenario afresh at
   await detach(b);
 });
 
-test('attach to an adapter that holds no machine is an error that says how to get one', async () => {
+test('attach to an adapter that holds no machine is an error that says how to get one', { timeout: 30_000 }, async () => {
   const a = await client(barePort);
   await assert.rejects(a.attachRequest({} as DebugProtocol.AttachRequestArguments), /Nothing to attach to.*vpci-lab dap --port N --scenario FILE/);
   await a.stop();

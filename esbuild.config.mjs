@@ -16,6 +16,7 @@ const common = {
   logLevel: 'warning',
   legalComments: 'none',
   minifySyntax: true,
+  charset: 'ascii',
 };
 
 const entries = [
@@ -37,10 +38,15 @@ if (watch) {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
   // Code caches of earlier bodies can never be used again.
   for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache$/.test(f)) rmSync(`dist/${f}`);
-  // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild escapes
-  // non-ASCII in strings and regexps but keeps it in comments; \uXXXX means the same character
-  // anywhere in JavaScript (strings, regexps, identifiers), and in comments it is only text.
-  const core = readFileSync('dist/adapter-core.js', 'utf8').replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild's output is
+  // ASCII (its default charset escapes strings, regexps, templates and identifiers) except inside
+  // the comments it keeps, where any character is only text: there it becomes its \uXXXX spelling,
+  // except U+2028/U+2029, which end a // comment and so become a real line break.
+  const core = readFileSync('dist/adapter-core.js', 'utf8').replace(/[^\x00-\x7f]/g, (c) =>
+    c === '\u2028' || c === '\u2029' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  // Still the same program: it must compile (a rewrite that broke a string or a comment would not).
+  new (await import('node:vm')).Script(core, { filename: 'dist/adapter-core.js' });
   writeFileSync('dist/adapter-core.js', core);
   await esbuild.build(boot(createHash('sha256').update(core).digest('hex')));
   // The driver listings ship as files (so breakpoints can be set before launch): generate them

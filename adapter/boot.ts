@@ -15,7 +15,7 @@
 // off (the cold figure in `npm run bench`).
 //
 // Only Node built-ins here: this file runs before anything else is loaded.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -33,19 +33,35 @@ const hash = typeof __VPCI_CORE_HASH__ === 'string' ? __VPCI_CORE_HASH__ : '';
 const enabled = hash !== '' && process.env['VPCI_LAB_NO_CODE_CACHE'] !== '1';
 const cacheFile = join(__dirname, `adapter-core.${hash.slice(0, 16)}.${process.versions.v8.replace(/[^\w.-]/g, '_')}.${process.arch}.cache`);
 
+/**
+ * The cache file starts with the size and mtime of the bundle it was made from, so a bundle
+ * changed on disk without a rebuild of this loader (whose hash would still match) is never run
+ * from a stale cache; V8 itself only compares the source length.
+ */
+const HEADER = 16;
+function stamp(): Buffer {
+  const st = statSync(coreFile);
+  const b = Buffer.alloc(HEADER);
+  b.writeDoubleLE(st.size, 0);
+  b.writeDoubleLE(st.mtimeMs, 8);
+  return b;
+}
+
 function readCache(): Buffer | undefined {
   if (!enabled) return undefined;
+  let file: Buffer;
   try {
-    return readFileSync(cacheFile);
+    file = readFileSync(cacheFile);
   } catch {
     return undefined; // first launch with this bundle and this V8
   }
+  return file.length > HEADER && file.subarray(0, HEADER).equals(stamp()) ? file.subarray(HEADER) : undefined;
 }
 
 function writeCache(script: Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, script.createCachedData());
+    writeFileSync(tmp, Buffer.concat([stamp(), script.createCachedData()]));
     renameSync(tmp, cacheFile); // atomic: a concurrent launch reads the old file or the new one, never half of one
   } catch {
     try {
@@ -53,6 +69,16 @@ function writeCache(script: Script): void {
     } catch {
       // nothing was written
     }
+  }
+}
+
+/** Whether a cache can be written at all (an installation may be read-only: then no time is spent making one). */
+function writable(): boolean {
+  try {
+    accessSync(__dirname, constants.W_OK);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -69,7 +95,7 @@ const mod = { exports: {} as Core };
 (script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, createRequire(coreFile), mod, coreFile, __dirname);
 
 const hooks: AdapterHooks = {};
-if (enabled && (!cachedData || script.cachedDataRejected === true)) {
+if (enabled && (!cachedData || script.cachedDataRejected === true) && writable()) {
   // Written once, after the first stop. Clients often end the process right after that stop (the
   // bench does, and so does a user who stops at once), so an exit or SIGTERM that comes first
   // writes it on the way out; ending before the first stop writes nothing (the cache would lack

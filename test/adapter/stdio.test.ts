@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -84,6 +84,20 @@ test('a corrupt cache is rejected by V8, the session runs as usual, and a good c
   const now = readFileSync(join(dir, c));
   assert.notDeepEqual(now, junk);
   assert.ok(now.length > 100_000);
+});
+
+test('a cache made for the bundle as it was before a change on disk is not used, and is replaced', { skip, timeout: 30_000 }, async () => {
+  const [c] = caches();
+  assert.ok(c);
+  const before = readFileSync(join(dir, c));
+  // the same bytes, but a different file on disk as far as the stamp goes: a newer mtime
+  const later = new Date(statSync(join(dir, 'adapter-core.js')).mtimeMs + 60_000);
+  utimesSync(join(dir, 'adapter-core.js'), later, later);
+  const top = await session();
+  assert.equal(top.name, 'vmbus_pcib_attach');
+  const now = readFileSync(join(dir, c));
+  assert.notDeepEqual(now.subarray(0, 16), before.subarray(0, 16), 'the stamp names the bundle as it is now');
+  assert.equal(now.readDoubleLE(8), statSync(join(dir, 'adapter-core.js')).mtimeMs);
 });
 
 test('VPCI_LAB_NO_CODE_CACHE=1 runs without reading or writing a cache', { skip, timeout: 30_000 }, async () => {

@@ -36,8 +36,8 @@ if (watch) {
   await Promise.all(ctxs.map((c) => c.watch()));
 } else {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
-  // Code caches of earlier bodies can never be used again.
-  for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache$/.test(f)) rmSync(`dist/${f}`);
+  // Code caches of earlier bodies can never be used again (nor half-written ones a killed adapter left).
+  for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache(\.\d+\.tmp)?$/.test(f)) rmSync(`dist/${f}`);
   // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild's output is
   // ASCII (its default charset escapes strings, regexps, templates and identifiers) except inside
   // the comments it keeps, where any character is only text: there it becomes its \uXXXX spelling,

@@ -376,6 +376,10 @@ export class VpciRuntime {
    * entered — just after the caller's call statement ran, or before the thread's first step for
    * its outermost frame — exactly, from the step log. The logged future stays (running forward
    * replays it) until the user changes something. Returns the stop, or why it cannot.
+   *
+   * This rests on how the machine grows stacks: a thread is spawned with one frame, a frame is
+   * pushed only by a step that runs a call, and popped only by a step whose depth drops. A new
+   * way of pushing frames (an interrupt frame, say) would need its own entry rule here.
    */
   restartFrame(tid: number, index: number): StopInfo | string {
     const t = this.m.threads.find((x) => x.id === tid);

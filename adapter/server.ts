@@ -41,6 +41,8 @@ export function runStdio(hooks: AdapterHooks = {}): void {
 export function runTcp(port: number, onListening?: (port: number) => void, hooks: AdapterHooks = {}, held?: HeldMachine): Promise<net.Server> {
   return new Promise((resolvePromise, reject) => {
     const server = net.createServer((socket) => {
+      // a client that vanishes without closing (a dead host) must not hold a held machine's one seat forever
+      socket.setKeepAlive(true, 10_000);
       const s = new VpciDebugSession(held);
       watchFirstStop(s, hooks);
       s.setRunAsServer(true);

@@ -807,7 +807,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
-        fr.forEach((f, i) => all.push(mk(fr.length - 1 - i, f.fn, this.sourceOf(f.file), f.line, undefined, t.steps > 0)));
+        for (const f of fr) all.push(mk(f.index, f.fn, this.sourceOf(f.file), f.line, undefined, t.steps > 0));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }

@@ -89,6 +89,7 @@ const cs = spawn(
 // The installed extension's own CLI holds the quickstart machine for the attach journey.
 const heldLog = openSync(join(RUN, 'held-dap.log'), 'w');
 const held = spawn(process.execPath, [join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'), 'dap', '--port', String(ATTACH_PORT), '--scenario', installedExample], { stdio: ['ignore', heldLog, heldLog] });
+process.on('exit', () => held.kill()); // never left holding the port, whatever ends this script
 
 let stopped = false;
 async function stop() {
@@ -119,6 +120,21 @@ if (!up) {
   process.exit(1);
 }
 log(`code-server up on 127.0.0.1:${PORT}`);
+// the held machine for the attach journey must be listening before the journeys start
+const { connect } = await import('node:net');
+let heldUp = false;
+for (let i = 0; i < 100 && !heldUp && held.exitCode === null; i++) {
+  heldUp = await new Promise((res) => {
+    const c = connect(ATTACH_PORT, '127.0.0.1', () => (c.destroy(), res(true)));
+    c.on('error', () => res(false));
+  });
+  if (!heldUp) await new Promise((r) => setTimeout(r, 100));
+}
+if (!heldUp) {
+  console.error(`e2e: vpci-lab dap --scenario is not listening on ${ATTACH_PORT}:\n${readFileSync(join(RUN, 'held-dap.log'), 'utf8')}`);
+  await stop();
+  process.exit(1);
+}
 
 const r = spawnSync(process.execPath, ['test/e2e/journeys.mjs'], {
   stdio: 'inherit',

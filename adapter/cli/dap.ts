@@ -13,7 +13,9 @@ export const DAP_USAGE = `usage: vpci-lab dap [--port N [--scenario <file.vpci> 
   (no options)       DAP over stdio
   --port N           DAP over TCP on 127.0.0.1:N (0 = any free port); one session per connection
   --scenario <file>  also hold this scenario's machine for "attach" clients, stopped at the
-                     driver's attach entry; a detaching client leaves it where it stands
+                     driver's attach entry; a detaching client leaves it where it stands.
+                     The file is checked now and read again whenever a run starts afresh
+                     (the first attach, and after a client terminates the run).
 `;
 
 registerCommand('dap', 'serve the debug adapter (stdio, or --port N on 127.0.0.1; --scenario to hold a machine for attach)', async (args, io) => {

@@ -379,8 +379,8 @@ export class Machine {
   }
 
   /** Where a guest thread stands: its frames with listing locations, innermost first. */
-  frames(t: ThreadState): { frame: FrameState; file: string; line: number; fn: string }[] {
-    const out: { frame: FrameState; file: string; line: number; fn: string }[] = [];
+  frames(t: ThreadState): { frame: FrameState; file: string; line: number; fn: string; index: number }[] {
+    const out: { frame: FrameState; file: string; line: number; fn: string; index: number }[] = [];
     for (let i = t.frames.length - 1; i >= 0; i--) {
       const f = t.frames[i]!;
       const loc = nextLocation(this.program, f);
@@ -392,7 +392,7 @@ export class Machine {
         const prev = cf.code[f.pc - 1];
         if (prev) line = prev.line;
       }
-      out.push({ frame: f, file: loc.fn.file, line, fn: f.fn });
+      out.push({ frame: f, file: loc.fn.file, line, fn: f.fn, index: i });
     }
     return out;
   }

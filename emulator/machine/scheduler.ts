@@ -93,8 +93,9 @@ export class ReadyQueue {
   }
 
   /**
-   * The earliest runnable thread (ties: lowest id). A thread changed behind the queue's back
-   * (its key no longer matches) is re-keyed first, so the answer is always exact.
+   * The earliest runnable thread (ties: lowest id). The machine pushes every thread it changes;
+   * as a guard, a root whose key no longer matches is re-keyed before it is returned (a non-root
+   * thread changed without a push would go unnoticed, so every change must push).
    */
   top(): ThreadState | undefined {
     for (;;) {

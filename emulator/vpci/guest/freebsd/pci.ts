@@ -788,12 +788,12 @@ export function pciFunctions(): D[] {
           return wr('reg', 2, 'd')(_k, l);
         }),
       ]),
-      S('ctrl = pci_read_config(child, msi->msi_location + PCIR_MSI_CTRL, 2);', (_k, l) => {
+      // Enable goes into the cached control word (Multiple Message Enable is already in it from
+      // pci_alloc_msi); no read of the register (freebsd/freebsd-src sys/dev/pci/pci.c pci_enable_msi_method).
+      S('msi->msi_ctrl |= PCIM_MSICTRL_MSI_ENABLE; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, msi->msi_ctrl, 2);', (k, l) => {
+        l.msi.ctrl = (l.msi.ctrl ?? 0) | PCIM_MSICTRL_MSI_ENABLE;
+        l.ctrl = l.msi.ctrl;
         l.reg = l.msi.location + PCIR_MSI_CTRL;
-        return rd('reg', 2, 'ctrl')(_k, l);
-      }),
-      S('ctrl |= PCIM_MSICTRL_MSI_ENABLE | (ffs(count) - 1) << 4; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, ctrl, 2);', (k, l) => {
-        l.ctrl = (l.ctrl & ~0x70) | PCIM_MSICTRL_MSI_ENABLE | ((Math.log2(l.count) | 0) << 4);
         const c = pciChild(k, l.wslot)!;
         c.irqs.forEach((x, i) => {
           x.addr = l.map.addr;

@@ -212,6 +212,8 @@ for (const { host, type } of LINUX_HOSTS) {
     assert.ok(data.length >= 1 && data.every((d) => d === r.data && (d & 7) === 0));
     const ctrl = cfgWrites(m, MSI_CTRL);
     assert.equal(ctrl.at(-1), 0x01b7, 'Maskable+ 64bit+ MME=3 MMC=3 Enable');
+    // msi_capability_init starts with pci_msi_set_enable(dev, 0): a write with Enable clear
+    assert.deepEqual(ctrl, [0x0186, 0x01b6, 0x01b7, 0x01b7], 'first the setup-time disable (0x0186 read back with Enable clear), then MME=3, then Enable');
     assert.ok(ctrl.every((c) => ((c >> 4) & 7) <= 3), 'MME never exceeds MMC');
     // Each vector k is retargeted by (address, data + k) to its own IRQ's vector and CPU ...
     const irqs = guestIrqs(m);

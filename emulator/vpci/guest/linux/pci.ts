@@ -593,12 +593,8 @@ export function pciCoreFunctions(): D[] {
     signature: ['static int', 'msi_capability_init(struct pci_dev *dev, int nvec, struct irq_affinity *affd)'],
     params: ['wslot', 'nvec'],
     body: [
-      S('pci_msi_set_enable(dev, 0);  /* Disable MSI during setup */', (k, l) => {
-        const p = pciDev(k, l.wslot)!;
-        l.devfn = p.devfn;
-        l.reg = p.msi_cap + PCI_MSI_FLAGS;
-        return rd('reg', 2, 'ctrl')(k, l);
-      }),
+      // a read-modify-write of Message Control, like every pci_msi_set_enable (drivers/pci/msi/msi.h)
+      S('pci_msi_set_enable(dev, 0);  /* Disable MSI during setup */', (_k, l) => call('pci_msi_set_enable', { wslot: l.wslot, enable: 0 })),
       S('ret = pci_msi_setup_msi_irqs(dev, nvec, PCI_CAP_ID_MSI);  /* allocate, activate early */', (k, l) => {
         const got = k.allocIrqs(l.nvec, 'msi');
         const p = pciDev(k, l.wslot)!;

@@ -27,6 +27,12 @@ export class History {
   readonly fnNames: string[] = [];
   private fnIds = new Map<string, number>();
   private snaps = new Map<number, MachineSnapshot>();
+  /**
+   * Positions where the state was changed by hand (setVariable, writeMemory, Jump to Cursor…):
+   * replaying forward onto one of them loads its snapshot, so the change is part of history and
+   * not lost by stepping back over it and forward again.
+   */
+  private edits = new Set<number>();
 
   constructor(private readonly m: Machine) {
     this.snaps.set(0, m.snapshot());
@@ -82,7 +88,8 @@ export class History {
       this.timeline[pos] = info.kind === 'timeline' ? timelineBefore : -1;
       this.length = pos + 1;
     }
-    if (this.m.steps % SNAP_EVERY === 0 && !this.snaps.has(this.m.steps)) this.snaps.set(this.m.steps, this.m.snapshot());
+    if (this.edits.has(this.m.steps)) this.m.restore(this.snaps.get(this.m.steps)!);
+    else if (this.m.steps % SNAP_EVERY === 0 && !this.snaps.has(this.m.steps)) this.snaps.set(this.m.steps, this.m.snapshot());
     return info;
   }
 
@@ -104,7 +111,9 @@ export class History {
     const pos = this.m.steps;
     this.length = Math.min(this.length, pos);
     for (const k of [...this.snaps.keys()]) if (k > pos) this.snaps.delete(k);
+    for (const k of [...this.edits]) if (k > pos) this.edits.delete(k);
     this.snaps.set(pos, this.m.snapshot());
+    if (pos > 0) this.edits.add(pos);
   }
 
   /** The thread and line of logged step `i`. */

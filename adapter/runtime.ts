@@ -417,7 +417,10 @@ export class VpciRuntime {
     if (!listing) return undefined;
     for (const cf of this.m.program.fns.values()) {
       if (cf.file !== listing || line < cf.line || line > cf.endLine) continue;
-      const pc = cf.code.findIndex((i) => i.line === line && i.op !== 'jump');
+      // The first instruction that is a step at that line: for a `for` header that is the loop's
+      // entry (a jump that runs the initialiser), so jumping there starts the loop afresh; plain
+      // jumps (the end of a then-branch, a loop's way out) are no steps and no targets.
+      const pc = cf.code.findIndex((i) => i.line === line && (i.op !== 'jump' || i.pre !== undefined));
       return pc < 0 ? undefined : { fn: cf.name, pc, line };
     }
     return undefined;

@@ -320,10 +320,54 @@ test('Jump to Cursor moves the thread within its function without running what l
   assert.deepEqual([top.name, top.line], ['hv_pci_protocol_negotiation', to]);
   assert.equal((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, before, 'nothing ran');
 
+  // the jump is history: step over the send, back twice (over the jump), and forward again — the
+  // replay arrives on the jumped path, not on the line the breakpoint stopped at
+  const step = async (req: () => Promise<unknown>) => {
+    const st = dc.waitForEvent('stopped');
+    await req();
+    await st;
+    return (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.line;
+  };
+  const afterSend = await step(() => dc.nextRequest({ threadId: tid }));
+  assert.ok(afterSend > to, `the send ran (now at ${afterSend})`);
+  assert.notEqual((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, before, 'the send put a packet in the trace');
+  assert.equal(await step(() => dc.stepBackRequest({ threadId: tid })), to);
+  const beforeJump = await step(() => dc.stepBackRequest({ threadId: tid }));
+  assert.ok(beforeJump < from, `back before the jump (${beforeJump})`);
+  assert.equal(await step(() => dc.nextRequest({ threadId: tid })), to, 'forward again lands where the jump put the thread');
+
   // a blank line has no target; a line of another function is refused by goto
-  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: 1 })).body.targets, []);
+  const lines = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  const blank = lines.findIndex((l, i) => i > lineOf('hv_pci_protocol_negotiation(struct hv_pcibus') && l.trim() === '') + 1;
+  assert.ok(blank > 0 && blank < from, 'a blank line inside the function');
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: blank })).body.targets, []);
   const other = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: lineOf('hbus->cfg_res = bus_alloc_resource(') })).body.targets;
   assert.equal(other.length, 1);
   await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: other[0]!.id }), /is in hv_pci_protocol_negotiation: Jump to Cursor moves within the current function, not into vmbus_pcib_attach/);
   await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: 4242 }), /Unknown jump target 4242/);
+});
+
+test('Jump to Cursor onto a for header starts the loop afresh: its initialiser runs', async () => {
+  await launch(CX3);
+  const from = lineOf('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;');
+  const header = lineOf('for (i = 0; i < num_version; i++) {');
+  const body = lineOf('version_req->protocol_version = version[i];');
+  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: from }] });
+  const tid = (await cont()).body.threadId!;
+  const [t] = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: header })).body.targets;
+  assert.ok(t);
+  const jumped = dc.waitForEvent('stopped');
+  await dc.gotoRequest({ threadId: tid, targetId: t.id });
+  await jumped;
+  const top = async () => (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.line;
+  assert.equal(await top(), header);
+  // step until the thread leaves the header: it enters the body with i = 0 (the loop was not skipped)
+  for (let n = 0; n < 3 && (await top()) === header; n++) {
+    const st = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: tid });
+    await st;
+  }
+  assert.equal(await top(), body);
+  const frame = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!;
+  assert.match((await dc.evaluateRequest({ expression: 'i', frameId: frame.id, context: 'watch' })).body.result, /^(0x)?0$/);
 });

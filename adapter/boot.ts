@@ -55,13 +55,13 @@ function readCache(): Buffer | undefined {
   } catch {
     return undefined; // first launch with this bundle and this V8
   }
-  return file.length > HEADER && file.subarray(0, HEADER).equals(stamp()) ? file.subarray(HEADER) : undefined;
+  return file.length > HEADER && file.subarray(0, HEADER).equals(coreStamp) ? file.subarray(HEADER) : undefined;
 }
 
 function writeCache(script: Script): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, Buffer.concat([stamp(), script.createCachedData()]));
+    writeFileSync(tmp, Buffer.concat([coreStamp, script.createCachedData()]));
     renameSync(tmp, cacheFile); // atomic: a concurrent launch reads the old file or the new one, never half of one
   } catch {
     try {
@@ -84,6 +84,8 @@ function writable(): boolean {
 
 // The build makes the bundle pure ASCII (esbuild.config.mjs), so it is read as Latin-1: the same
 // string as UTF-8 would give, without the cost of decoding UTF-8.
+// The stamp is taken as the bundle is read: a cache made later describes this text, not a newer file.
+const coreStamp = enabled ? stamp() : Buffer.alloc(0);
 const source = readFileSync(coreFile, 'latin1');
 const cachedData = readCache();
 // The CommonJS wrapper Node itself puts around a module, so the bundle sees the usual five bindings.

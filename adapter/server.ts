@@ -41,7 +41,9 @@ export function runStdio(hooks: AdapterHooks = {}): void {
 export function runTcp(port: number, onListening?: (port: number) => void, hooks: AdapterHooks = {}, held?: HeldMachine): Promise<net.Server> {
   return new Promise((resolvePromise, reject) => {
     const server = net.createServer((socket) => {
-      // a client that vanishes without closing (a dead host) must not hold a held machine's one seat forever
+      // a client that vanishes without closing (a dead host) must not hold a held machine's one seat
+      // forever: TCP keep-alive from 10 s of silence (then the OS's probe interval and count decide;
+      // on Linux's defaults the socket closes about 11 minutes later)
       socket.setKeepAlive(true, 10_000);
       const s = new VpciDebugSession(held);
       watchFirstStop(s, hooks);

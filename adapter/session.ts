@@ -256,10 +256,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.rt = undefined;
     this.ins = undefined;
     const rt = held.state?.rt;
-    if (this.running) {
-      // Leave a run cleanly: the run loop sees a new token and ends without stepping again.
-      this.running = false;
-      this.runToken++;
+    if (this.abandonRun('detached')) {
       if (held.state) held.state.lastStop = { reason: 'pause', threadId: held.state.rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Paused: the last client detached while it ran' };
     }
     if (!rt || discard) {
@@ -385,11 +382,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const old = this.rt;
-    if (this.running) {
-      // a run in progress belongs to the machine being replaced: end its loop
-      this.running = false;
-      this.runToken++;
-    }
+    this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
     const err = this.load(a);
     if (err) {
       this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
@@ -411,18 +404,18 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
-    if (!this.attachedTo) this.rt?.pause();
     // Terminating an attached run ends it: the next attach starts the scenario afresh.
     this.detach(true);
+    this.abandonRun('terminated');
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
 
   protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args?: DebugProtocol.DisconnectArguments): void {
-    // (a held machine is left by detach() below, without a pause request that would outlive this client)
-    if (!this.attachedTo) this.rt?.pause();
-    // Detaching keeps the held machine (VS Code's default for attach); terminateDebuggee ends it.
+    // Detaching keeps the held machine (VS Code's default for attach), noting where a run got to;
+    // terminateDebuggee ends it. A launched run ends at once: no late stopped event after this.
     this.detach(args?.terminateDebuggee === true);
+    this.abandonRun('disconnected');
     this.sendResponse(response);
     // A stdio adapter process ends with its session (the base class exits shortly after the
     // response is out); inline and TCP hosts outlive it, and shutdown() leaves them alone.
@@ -683,6 +676,20 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** Bumped when a run is abandoned (a detach): its loop stops without touching the machine again. */
   private runToken = 0;
 
+  /**
+   * Ends a run in progress at once, without another step and without a stop event (restart,
+   * detach, terminate, disconnect): its loop sees a new token. Closes its progress report.
+   * Returns whether a run was going.
+   */
+  private abandonRun(why: string): boolean {
+    if (!this.running) return false;
+    this.running = false;
+    this.runToken++;
+    if (this.runningProgressId) this.sendEvent(new ProgressEndEvent(this.runningProgressId, why));
+    this.runningProgressId = undefined;
+    return true;
+  }
+
   private resume(mode: StepMode): void {
     const rt = this.rt;
     if (!rt || this.running) return;
@@ -706,6 +713,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       chunks++;
       if (s) {
         this.running = false;
+        this.runningProgressId = undefined;
         if (progress) this.sendEvent(new ProgressEndEvent(progressId, `stopped: ${s.reason}`));
         this.stopAt(s);
         return;

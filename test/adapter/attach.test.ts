@@ -28,8 +28,15 @@ after(() => {
   bare.close();
 });
 
+/** Every client a test opened: closed at the end whatever happened, so a failure cannot hang the run. */
+const clients = new Set<DebugClient>();
+after(async () => {
+  for (const c of clients) await c.stop().catch(() => {});
+});
+
 async function client(p = port): Promise<DebugClient> {
   const dc = new DebugClient('node', 'unused', 'vpci');
+  clients.add(dc);
   dc.defaultTimeout = 20_000;
   await dc.start(p);
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });

@@ -873,7 +873,6 @@ export function pciHypervFunctions(): D[] {
         l.irq = irq.irq;
         l.multi_msi = !p.msix_enabled && p.irqs.length > 1;
         l.nvec = p.irqs.length;
-        l.first = p.irqs[0]!;
         l.chip_data = irq.chip_data;
       }),
       // Multi-MSI: a vector that already has its descriptor (the first: the host's block mapping; the
@@ -900,8 +899,11 @@ export function pciHypervFunctions(): D[] {
           // hv_int_desc_free sends no DELETE_INTERRUPT for it (pci-hyperv.c hv_compose_msi_msg).
           If('if (msi_desc->irq != data->irq) {  /* not the first MSI of Multi MSI: we already have a mapping */', (_k, l) => l.index > 0, [
             S('data->chip_data = int_desc; int_desc->address = msi_desc->msg.address; int_desc->data = msi_desc->msg.data + (data->irq - msi_desc->irq);', (k, l) => {
-              const desc: IntDesc = { vector_count: 0, address: l.first.addr, data: l.first.data + l.index };
-              pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = desc;
+              // read the first vector's message now, from the device (locals hold plain data, never machine objects)
+              const p = pciDev(k, l.wslot)!;
+              const first = p.irqs[0]!;
+              const desc: IntDesc = { vector_count: 0, address: first.addr, data: first.data + l.index };
+              p.irqs[l.index]!.chip_data = desc;
               l.desc = desc;
             }),
             S('msg->address_hi = msi_desc->msg.address_hi; msg->address_lo = msi_desc->msg.address_lo; msg->data = int_desc->data; return;', (_k, l) =>

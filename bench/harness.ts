@@ -112,12 +112,16 @@ async function timeItAsync(fn: (n: number) => Promise<number>, minMs: number): P
   }
 }
 
-/** As measure(): floor and measured batches interleaved, three rounds, best of each. */
+/**
+ * As measure(): floor and measured batches interleaved, best of each — five rounds, not three:
+ * these figures spawn processes and cross pipes, so one round in three is often disturbed by the
+ * machine; more interleaved rounds give both sides the same chance of an undisturbed one.
+ */
 export async function measureAsync(f: AsyncFigure, minMs = 300): Promise<FigureResult> {
   let best = Infinity;
   let bestFloor = Infinity;
   try {
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       const fl = await timeItAsync(f.floor, minMs);
       bestFloor = Math.min(bestFloor, fl.ns / fl.units);
       const m = await timeItAsync(f.run, minMs);

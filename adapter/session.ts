@@ -33,6 +33,7 @@ import { listingPath, writeListings } from './cli/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/machine/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
+import { formatDuration } from '../emulator/scenario/lexer';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
@@ -585,22 +586,23 @@ export class VpciDebugSession extends LoggingDebugSession {
     return { kind, thread: tid, depth: this.threadDepth(tid) };
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+  /** next, stepIn and stepOut: the same request with a different step kind. */
+  private stepRequest(response: DebugProtocol.Response, args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity }, kind: 'in' | 'over' | 'out'): void {
     if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
-    this.resume(this.stepMode(args.threadId, 'over', args.granularity));
+    this.resume(this.stepMode(args.threadId, kind, args.granularity));
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.stepRequest(response, args, 'over');
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
-    if (!this.checkThread(response, args.threadId)) return;
-    this.sendResponse(response);
-    this.resume(this.stepMode(args.threadId, 'in', args.granularity));
+    this.stepRequest(response, args, 'in');
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
-    if (!this.checkThread(response, args.threadId)) return;
-    this.sendResponse(response);
-    this.resume(this.stepMode(args.threadId, 'out', args.granularity));
+    this.stepRequest(response, args, 'out');
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
@@ -801,8 +803,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       const m = rt.m;
       const next = m.config.timeline[m.state.timelineIndex];
       const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
-      if (next) all.push(mk(0, `at ${fmtTime(next.time)}: ${next.text}`, src, next.line ?? 0));
-      else all.push(mk(0, `scenario: timeline done (now ${fmtTime(m.now)})`, src, lastTimelineLine(m)));
+      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.line ?? 0));
+      else all.push(mk(0, `scenario: timeline done (now ${formatDuration(m.now)})`, src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
       if (t && t.role === 'host') {
@@ -1106,13 +1108,6 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 }
 
-function fmtTime(ns: number): string {
-  if (ns === 0) return '0';
-  if (ns % 1e9 === 0) return `${ns / 1e9}s`;
-  if (ns % 1e6 === 0) return `${ns / 1e6}ms`;
-  if (ns % 1e3 === 0) return `${ns / 1e3}us`;
-  return `${ns}ns`;
-}
 
 function lastTimelineLine(m: Machine): number {
   const t = m.config.timeline;

@@ -1,17 +1,10 @@
 // Document symbols (outline, breadcrumbs, sticky scroll) and folding ranges.
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
-import { tokenize } from '../emulator/scenario/lexer';
+import { formatDuration, tokenize } from '../emulator/scenario/lexer';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
 
-function fmtTime(ns: number): string {
-  if (ns === 0) return '0';
-  if (ns % 1e9 === 0) return `${ns / 1e9}s`;
-  if (ns % 1e6 === 0) return `${ns / 1e6}ms`;
-  if (ns % 1e3 === 0) return `${ns / 1e3}us`;
-  return `${ns}ns`;
-}
 
 function lineText(text: string, loc: Loc): string {
   const lines = text.split('\n');
@@ -45,12 +38,12 @@ export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   for (const e of s.timeline) {
     const range = locToRange(e.loc);
     if (e.kind === 'offer') {
-      const sym = busSymbol(e.bus, `offer at ${fmtTime(e.time)}`);
+      const sym = busSymbol(e.bus, `offer at ${formatDuration(e.time)}`);
       sym.range = range;
       out.push(sym);
       continue;
     }
-    out.push({ name: `at ${fmtTime(e.time)} ${e.kind}`, detail: lineText(text, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
+    out.push({ name: `at ${formatDuration(e.time)} ${e.kind}`, detail: lineText(text, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
   }
   for (const x of s.expectations) {
     const range = locToRange(x.loc);

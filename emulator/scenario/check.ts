@@ -8,6 +8,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
 import { didYouMean } from './names';
+import { formatDuration } from './lexer';
 
 /** What the parser saw that the tree has no field for. */
 export interface ParseExtras {
@@ -17,11 +18,6 @@ export interface ParseExtras {
   vmDecls: Loc[];
 }
 
-function fmtNs(ns: number): string {
-  if (ns === 0) return '0';
-  for (const [u, f] of [['s', 1e9], ['ms', 1e6], ['us', 1e3]] as const) if (ns % f === 0) return `${ns / f}${u}`;
-  return `${ns}ns`;
-}
 
 /**
  * Messages a guest sends in one version of a family only: CREATE_INTERRUPT v1 under
@@ -249,7 +245,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     let prevLoc: Loc | undefined;
     for (const e of sc.timeline) {
       if (e.time < prevTime && prevLoc)
-        add('warning', e.loc, 'timeline-order', `event at ${fmtNs(e.time)} comes after one at ${fmtNs(prevTime)}; events run in time order, not file order`, {
+        add('warning', e.loc, 'timeline-order', `event at ${formatDuration(e.time)} comes after one at ${formatDuration(prevTime)}; events run in time order, not file order`, {
           message: 'the later event',
           loc: prevLoc,
         });
@@ -307,7 +303,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const b = checkRef(index, bus, slot);
       if (!b) continue;
       if (b.offerAt !== undefined && e.time < b.offerAt) {
-        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${fmtNs(b.offerAt)}; it does not exist at ${fmtNs(e.time)}`, {
+        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${formatDuration(b.offerAt)}; it does not exist at ${formatDuration(e.time)}`, {
           message: 'offered here',
           loc: b.bus.loc,
         });
@@ -319,21 +315,21 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const gs = goneSlot.get(sk);
       let here = present.get(bus.name);
       if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
-      if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: g.loc });
+      if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${formatDuration(e.time)}`, { message: 'removed here', loc: g.loc });
       else if (e.kind === 'plug') {
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
-        if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${fmtNs(e.time)}`);
+        if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatDuration(e.time)}`);
         here.add(wslot);
         goneSlot.delete(sk);
         if (hostInfo?.slotZeroOnly)
           add('warning', e.loc, 'plug-unsupported', `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`);
       } else if (gs && e.kind !== 'fault')
-        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${fmtNs(e.time)}`, { message: 'removed here', loc: gs.loc });
+        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatDuration(e.time)}`, { message: 'removed here', loc: gs.loc });
       else if (slot && e.kind !== 'fault' && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
-        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${fmtNs(e.time)}; it is plugged later`);
+        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatDuration(e.time)}; it is plugged later`);
       const tk = sk;
       if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
-        add('warning', e.loc, 'before-boot', `this event at ${fmtNs(e.time)} comes before the guest boots at ${fmtNs(bootAt)}`);
+        add('warning', e.loc, 'before-boot', `this event at ${formatDuration(e.time)} comes before the guest boots at ${formatDuration(bootAt)}`);
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
@@ -344,7 +340,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'raise') {
         const n = drivers.get(tk);
         if (n === undefined)
-          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${fmtNs(e.time)}; the vector is never programmed`);
+          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatDuration(e.time)}; the vector is never programmed`);
         else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
       if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });

@@ -1,7 +1,7 @@
 // `vpci-lab check <scenario>...`: parse and check scenarios without running
 // them; prints every diagnostic with its position. Exit 0 = no errors.
 import { registerCommand } from './main';
-import { loadScenarioFile, formatDiagnostic } from '../load';
+import { loadReported } from './load-reported';
 
 registerCommand('check', 'check scenarios for errors without running them', (args, io) => {
   if (!args.length) {
@@ -10,15 +10,11 @@ registerCommand('check', 'check scenarios for errors without running them', (arg
   }
   let errors = 0;
   for (const file of args) {
-    let l;
-    try {
-      l = loadScenarioFile(file);
-    } catch (e) {
-      io.err(`${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    const l = loadReported(file, io, '');
+    if (!l) {
       errors++;
       continue;
     }
-    for (const d of l.diagnostics) io.err(formatDiagnostic(d, file, l.text) + '\n');
     errors += l.errors.length;
     if (!l.errors.length) io.out(`${file}: ok${l.diagnostics.length ? ` (${l.diagnostics.length} warning(s))` : ''}\n`);
   }

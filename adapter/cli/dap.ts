@@ -7,7 +7,7 @@ import { parseArgs, one } from './args';
 import { parseOverrides } from './run';
 import { runStdio, runTcp } from '../server';
 import { HeldMachine, type LaunchArgs } from '../session';
-import { loadScenarioFile, formatDiagnostic } from '../load';
+import { loadReported } from './load-reported';
 
 export const DAP_USAGE = `usage: vpci-lab dap [--port N [--scenario <file.vpci> [--guest G] [--host H] [--quirk name=on|off]...]]
   (no options)       DAP over stdio
@@ -51,15 +51,7 @@ registerCommand('dap', 'serve the debug adapter (stdio, or --port N on 127.0.0.1
   let held: HeldMachine | undefined;
   if (scenario !== undefined) {
     // Check the scenario now, so a broken one fails here with its diagnostics instead of at the first attach.
-    let loaded;
-    try {
-      loaded = loadScenarioFile(scenario, ov.o);
-    } catch (e) {
-      io.err(`vpci-lab dap: ${scenario}: ${e instanceof Error ? e.message : String(e)}\n`);
-      return 2;
-    }
-    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d, scenario, loaded.text) + '\n');
-    if (!loaded.machine) return 2;
+    if (!loadReported(scenario, io, 'vpci-lab dap: ', ov.o)?.machine) return 2;
     const a: LaunchArgs = { scenario };
     if (ov.o.guest) a.guest = ov.o.guest;
     if (ov.o.host) a.host = ov.o.host;

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { registerCommand, type CliIo } from './main';
 import { parseArgs, one } from './args';
-import { loadScenarioFile, formatDiagnostic } from '../load';
+import { loadReported } from './load-reported';
 import { transcript, fmtTime } from '../../emulator/machine/transcript';
 import { checkExpectations, type ExpectResult } from '../../emulator/machine/expect';
 import type { GuestModelName } from '../../emulator/vpci/guest/quirks';
@@ -71,16 +71,9 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const file = a.positional[0]!;
-  let loaded;
-  try {
-    loaded = loadScenarioFile(file, ov.o);
-  } catch (e) {
-    io.err(`vpci-lab run: ${file}: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 2;
-  }
-  for (const d of loaded.diagnostics) (d.severity === 'error' ? io.err : io.err)(formatDiagnostic(d, file, loaded.text) + '\n');
+  const loaded = loadReported(file, io, 'vpci-lab run: ', ov.o);
+  if (!loaded?.machine) return 2;
   const m = loaded.machine;
-  if (!m) return 2;
   const maxSteps = Number(one(a, 'max-steps') ?? 5_000_000);
   if (!Number.isInteger(maxSteps) || maxSteps <= 0) {
     io.err(`vpci-lab run: --max-steps must be a positive integer\n`);

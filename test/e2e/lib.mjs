@@ -1,0 +1,105 @@
+// Helpers shared by the real-editor journeys (test/e2e/journeys.mjs and the topic files in
+// test/e2e/journeys/): the palette, the Run and Debug panes, Variables rows, and the step
+// registry. Started by scripts/e2e.mjs with CS_URL, WORKSPACE, OUT_DIR, NODE_PATH (playwright-core).
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.env.NODE_PATH ?? '/tmp/vscode-e2e/tools/node_modules', '..', 'noop.js'));
+export const { chromium } = require('playwright-core');
+
+export const CS_URL = process.env.CS_URL ?? 'http://127.0.0.1:18081';
+export const WORKSPACE = process.env.WORKSPACE;
+export const OUT = process.env.OUT_DIR ?? 'e2e-screenshots';
+export const t0 = Date.now();
+export const log = (s) => console.log(`[journeys +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+export const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Runs a command from the palette. The palette can be re-rendered under us (a debug session
+ * starting, a webview taking focus): one failed attempt closes it and tries again from the workbench.
+ */
+export async function command(page, label) {
+  try {
+    await commandOnce(page, label);
+  } catch (e) {
+    log(`palette retry for '${label}': ${String(e).split('\n')[0]}`);
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await commandOnce(page, label);
+  }
+}
+
+/** Runs a command from the palette, moving the focus to the row whose label is exactly `label`. */
+export async function commandOnce(page, label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${label}`, { timeout: 10000 });
+  const exact = new RegExp(`^${esc(label)}$`);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ state: 'visible', timeout: 20000 });
+  for (let i = 0; i < 30; i++) {
+    const text = ((await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+    if (exact.test(text)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`command '${label}' not found in the palette`);
+}
+
+export const rowsOf = (page, scope) => page.locator(`${scope} .monaco-list-row`);
+export async function rowTexts(page, scope = '.debug-pane') {
+  return (await rowsOf(page, scope).allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+}
+
+/** Expands the first row of the Variables view matching `re` (if collapsed) and returns it. */
+export async function expand(page, re, scope) {
+  const rows = scope ? scope.locator('.monaco-list-row') : page.locator('.debug-view-content .monaco-list-row, .debug-pane .monaco-list-row');
+  const row = rows.filter({ hasText: re }).first();
+  await row.waitFor({ timeout: 20000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') {
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+  }
+  return row;
+}
+
+/** Opens a collapsed pane of the Run and Debug container by its title. */
+export async function openPane(page, title) {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${esc(title)}`, 'i') }).first();
+  await header.waitFor({ timeout: 10000 });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+}
+
+export async function closePane(page, title) {
+  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${esc(title)}`, 'i') }).first();
+  if (!(await header.count())) return;
+  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+}
+
+/** Collapses the first Variables row matching `re` if it is expanded. */
+export async function collapse(page, re) {
+  const row = page.locator('.debug-variables .monaco-list-row').filter({ hasText: re }).first();
+  if (!(await row.count())) return;
+  if ((await row.getAttribute('aria-expanded')) === 'true') {
+    await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'true') await page.keyboard.press('ArrowLeft');
+  }
+}
+
+/** Debug: Select and Start Debugging → the launch.json entry `name`; resolves once Call Stack shows a frame. */
+export async function startConfig(page, name) {
+  await command(page, 'Debug: Select and Start Debugging');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 10000 });
+  await row.click();
+  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+  await openPane(page, 'Call Stack');
+  await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 20000 });
+}
+export const steps = [];
+export function step(name, fn) {
+  steps.push({ name, fn });
+}
+

@@ -7,7 +7,7 @@ import { REGISTERS, findRegister, bitsOf } from '../emulator/pci/registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
-import { Ev } from '../emulator/machine/trace';
+import { Ev } from '../emulator/vpci/events';
 import { evaluate as evalExpr, formatValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, hexDump, offerGuid, stripInternal, toValue } from './fmt';

@@ -7,11 +7,11 @@
 // exception breakpoint stops *after* the step that touched the register, sent
 // the packet or raised the error. Backwards, the same rules hold, so reverse
 // continue lands exactly where forward continue would have.
-import { Ev } from '../emulator/machine/trace';
+import { Ev } from '../emulator/vpci/events';
 import type { Machine, TimelineItem } from '../emulator/machine/machine';
-import type { ThreadState } from '../emulator/machine/threads';
-import { nextLocation } from '../emulator/machine/threads';
-import { nearestExecutableLine } from '../emulator/machine/program';
+import type { ThreadState } from '../emulator/runtime/threads';
+import { nextLocation } from '../emulator/runtime/threads';
+import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History } from './history';
 import { hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';

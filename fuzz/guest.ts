@@ -10,7 +10,7 @@
 import { resolve } from 'node:path';
 import { loadScenarioFile } from '../adapter/load';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
-import { Ev } from '../emulator/machine/trace';
+import { Ev } from '../emulator/vpci/events';
 import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 
 /** Guest models of emulator/vpci/guest/registry.ts (loadGuestModel). */

@@ -4,7 +4,8 @@
 // After each packet the host's own state invariants must hold; nothing may
 // throw. Timers the host arms are fired, eject/vanish/channel-close and config
 // window accesses are mixed in, so the parser sees every state.
-import { Trace, Ev } from '../emulator/machine/trace';
+import { Trace } from '../emulator/runtime/trace';
+import { Ev } from '../emulator/vpci/events';
 import { encodePacket, PKT_DATA_INBAND, PKT_COMPLETION, PKT_DATA_USING_GPA_DIRECT } from '../emulator/vmbus/packet';
 import { InterruptRemapper } from '../emulator/vpci/host/interrupts';
 import { HOST_PROFILES, type HostProfile } from '../emulator/vpci/host/profiles';

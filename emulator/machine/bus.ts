@@ -2,11 +2,12 @@
 // with the passed-through functions, and the guest bridge-driver instance —
 // the threads the guest model asks for and the kernel services its statements
 // call. Everything the guest sends or receives crosses the rings as bytes.
-import { Ev } from './trace';
-import type { Machine, GuestIrq } from './machine';
-import { HOST_HANDLER_NS } from './machine';
-import type { ThreadState } from './threads';
-import type { Locals } from './program';
+import { Ev } from '../vpci/events';
+import { HOST_HANDLER_NS, type BusHost, type GuestIrq } from './bus-host';
+import type { BusDecl, FunctionDecl } from './decls';
+export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './decls';
+import type { ThreadState } from '../runtime/threads';
+import type { Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
 import { EAGAIN, ENOBUFS, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
@@ -16,27 +17,6 @@ import { VpciHost, type HostEnv, type HostFunctionDecl } from '../vpci/host/vsp'
 import { hostProfile } from '../vpci/host/profiles';
 import type { PciFunction } from '../pci/function';
 import { memoryBars, barRead, barWrite, interruptMessage, setPending, functionIds } from './device-view';
-
-/** Where a function's config space comes from; plain data so a bus can be re-created from a snapshot. */
-export type FunctionSource =
-  | { kind: 'catalog'; id: string }
-  | { kind: 'dump'; path: string; select?: string; bars: { index: number | 'rom'; size: number }[] };
-
-export interface FunctionDecl {
-  wslot: number;
-  source: FunctionSource;
-  serial: number;
-  numaNode?: number;
-}
-
-export interface BusDecl {
-  name: string;
-  /** Instance GUID, canonical text. */
-  instance: string;
-  functions: FunctionDecl[];
-  /** Virtual time of the `offer` event that introduces the bus (absent = present at boot). */
-  offerAt?: number;
-}
 
 export interface BusState {
   index: number;
@@ -50,9 +30,6 @@ export interface BusState {
   pending: Record<string, number[]>;
 }
 
-/** Builds PciFunction objects for a bus; injected so the machine has no hard catalog/file dependency. */
-export type FunctionFactory = (src: FunctionSource) => PciFunction;
-
 export class BusRuntime {
   readonly state: BusState;
   channel: VmbusChannel;
@@ -63,7 +40,7 @@ export class BusRuntime {
   private kernel: BusKernel;
 
   constructor(
-    readonly m: Machine,
+    readonly m: BusHost,
     readonly index: number,
     readonly decl: BusDecl,
   ) {

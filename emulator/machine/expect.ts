@@ -1,7 +1,7 @@
 // Checks a scenario's expectations against a finished (or paused) run, from the
 // trace and the guest/host state — never from anything the run did not record.
 import type { Expectation } from '../scenario/ast';
-import { Ev } from './trace';
+import { Ev } from '../vpci/events';
 import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';

@@ -4,25 +4,25 @@
 // accesses through the 0x2000-byte window — and every event lands in the
 // trace. The whole machine snapshots as plain data, so restoring a snapshot and
 // running on reproduces the original trace exactly.
-import { Ev, Trace } from './trace';
-import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from './threads';
-import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from './scheduler';
+import { Trace } from '../runtime/trace';
+import { Ev } from '../vpci/events';
+import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from '../runtime/threads';
+import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
-import type { Program, Locals } from './program';
+import type { Program, Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
 import { guestModel } from '../vpci/guest/models';
 import type { GuestModelName } from '../vpci/guest/quirks';
 import { quirkByName } from '../vpci/guest/quirks';
 import { functionDriverFor } from '../vpci/guest/drivers';
 import { loadGuestModel, type GuestModelRuntime } from '../vpci/guest/registry';
-import { BusRuntime, type BusDecl, type BusState, type FunctionDecl, type FunctionFactory } from './bus';
+import { BusRuntime, type BusState } from './bus';
+import type { BusDecl, FunctionDecl, FunctionFactory } from './decls';
+import { SIGNAL_NS, type BusHost, type DriverRequest, type GuestIrq } from './bus-host';
 import { InterruptRemapper } from '../vpci/host/interrupts';
 import { hostProfile } from '../vpci/host/profiles';
 
-/** Virtual time a host handler takes for one packet. */
-export const HOST_HANDLER_NS = 2_000;
-/** Latency from a ring write to the other side's notification. */
-export const SIGNAL_NS = 500;
+export { HOST_HANDLER_NS, SIGNAL_NS, type GuestIrq } from './bus-host';
 
 export interface MachineConfig {
   host: string;
@@ -51,13 +51,6 @@ export type TimelineItem = { time: number; line?: number; col?: number; text: st
   | { kind: 'fault'; bus: string; fault: unknown }
 );
 
-export interface GuestIrq {
-  irq: number;
-  cpu: number;
-  vector: number;
-  kind: 'msi' | 'msix';
-}
-
 export interface MachineState {
   sched: SchedulerState;
   timelineIndex: number;
@@ -66,7 +59,7 @@ export interface MachineState {
   /** Guest OS interrupt allocator (x86 APIC): next IRQ number, per-CPU next IDT vector, round-robin CPU. */
   irqs: { next: number; nextCpu: number; vectorNext: number[]; table: GuestIrq[] };
   /** Driver requests from the timeline, by "bus/wslot". */
-  driverRequests: Record<string, { mode: 'msix' | 'msi' | 'none'; vectors: number }>;
+  driverRequests: Record<string, DriverRequest>;
   remapper: unknown;
   traceLength: number;
   halted: boolean;
@@ -89,7 +82,7 @@ export interface StepInfo {
   traceTo: number;
 }
 
-export class Machine {
+export class Machine implements BusHost {
   readonly trace = new Trace();
   readonly model: GuestModelRuntime;
   readonly program: Program<GuestKernel>;
@@ -488,7 +481,7 @@ export class Machine {
   /** The function-driver name for a device on this guest OS. */
   driverNameFor(vendorId: number, deviceId: number): string {
     const n = functionDriverFor(vendorId, deviceId);
-    return this.config.guest === 'linux' ? n.linux : n.freebsd;
+    return n[this.model.os];
   }
 
   signalNs(): number {

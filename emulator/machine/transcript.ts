@@ -1,7 +1,8 @@
 // A readable transcript of a run: one line per trace event — virtual time,
 // bus, who, what — with VMBus packets decoded by the protocol describer and,
 // on request, their bytes. The CLI prints it; tests read it.
-import { Ev, type TraceEvent } from './trace';
+import { type TraceEvent } from '../runtime/trace';
+import { Ev } from '../vpci/events';
 import type { Machine } from './machine';
 import { summarizePacket } from '../vpci/describe';
 

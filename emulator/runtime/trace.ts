@@ -1,60 +1,14 @@
-// The machine's trace: every event the emulator produces, with its virtual time.
+// The trace: every event a machine produces, with its virtual time. Event kinds
+// are numbers defined by the layer that records them (emulator/vpci/events.ts).
 // It is columnar (typed arrays grown by doubling) so that recording an event on a
 // hot path — a config access through the para-virtual window — costs a few array
 // stores and no allocation. Events that carry bytes or text keep them in a side
 // table referenced by index.
 
-/** Event kinds. Plain numbers (not a const enum) so per-file transpilers agree. */
-export const Ev = {
-  /** a = wslot, b = offset | size << 16, c = value. Guest config read through the window. */
-  CfgRead: 1,
-  /** a = wslot, b = offset | size << 16, c = value written. */
-  CfgWrite: 2,
-  /** Raw MMIO on the config window. a = window offset, b = size, c = value. */
-  MmioRead: 3,
-  MmioWrite: 4,
-  /** VMBus packet guest→host. a = message type (0 if none/unknown), b = transaction id (low 32), c = packet length; blob = packet bytes. */
-  PacketToHost: 5,
-  /** VMBus packet host→guest. Same fields, except that for a completion a = the type of the request it completes (byte 0 of the blob, the descriptor type, tells a completion (11) from a message (6)). */
-  PacketToGuest: 6,
-  /** Host created an interrupt mapping. a = wslot, b = MSI data, c = MSI address (low 32); blob = detail object. */
-  IntMap: 7,
-  /** Host removed an interrupt mapping. a = wslot, b = data, c = address low. */
-  IntUnmap: 8,
-  /** Device raised an interrupt and it was delivered. a = wslot, b = vector, c = cpu; blob = detail. */
-  IntDeliver: 9,
-  /** Device raised an interrupt that could not be delivered. a = wslot, b = table index; blob = reason text. */
-  IntUndeliverable: 10,
-  /** Something changed state. blob = { what, from, to } text or object. */
-  State: 11,
-  /** An injected fault fired. blob = description. */
-  Fault: 12,
-  /** A protocol error (bad packet, fatal channel error, rejected access). blob = description. */
-  Error: 13,
-  /** BAR mapped/unmapped into guest physical space on MSE toggle. a = wslot, b = BAR index, c = address low; blob = detail. */
-  BarMap: 14,
-  BarUnmap: 15,
-  /** A BAR write ignored because Memory Space Enable was set. a = wslot, b = offset, c = value. */
-  BarWriteIgnored: 16,
-  /** BAR memory access by a guest driver (not config space). a = wslot, b = BAR index, c = offset; blob = { size, value, write }. */
-  BarAccess: 17,
-  /** A driver log line (printf/device_printf/dev_info). blob = text. */
-  Log: 18,
-  /** Channel lifecycle: offer/open/close/rescind. a = state code; blob = text. */
-  Channel: 19,
-  /** An expectation checked by the scenario runner. a = 1 pass / 0 fail; blob = text. */
-  Expect: 20,
-} as const;
-export type EvKind = (typeof Ev)[keyof typeof Ev];
-
-export const evName: Record<number, string> = Object.fromEntries(
-  Object.entries(Ev).map(([k, v]) => [v, k]),
-);
-
 export interface TraceEvent {
   index: number;
   time: number;
-  kind: EvKind;
+  kind: number;
   /** Bus index within the machine (0xFFFF = machine-wide). */
   bus: number;
   a: number;
@@ -114,7 +68,7 @@ export class Trace {
   }
 
   /** Records one event; returns its index (or -1 when tracing is off). */
-  record(time: number, kind: EvKind, bus: number, a: number, b: number, c: number, blob?: unknown): number {
+  record(time: number, kind: number, bus: number, a: number, b: number, c: number, blob?: unknown): number {
     if (!this.enabled) return -1;
     const i = this.n;
     if (i === this.cap) this.grow();
@@ -138,7 +92,7 @@ export class Trace {
     return {
       index: i,
       time: this.time[i]!,
-      kind: this.kind[i] as EvKind,
+      kind: this.kind[i] ,
       bus: this.bus[i]!,
       a: this.a[i]!,
       b: this.b[i]!,

@@ -11,7 +11,7 @@ import { loadScenarioFile } from '../../adapter/load';
 import { checkExpectations } from '../../emulator/machine/expect';
 import { msixEntry } from '../../emulator/machine/device-view';
 import { MSG } from '../../emulator/vpci/protocol';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 
 const SCENARIO = `vm {
   host hyperv-2022

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 import type { Machine } from '../../emulator/machine/machine';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-freebsd-'));

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linuxProgram } from '../../emulator/vpci/guest/linux';
-import { stepThread, type ThreadState } from '../../emulator/machine/threads';
+import { stepThread, type ThreadState } from '../../emulator/runtime/threads';
 import type { GuestKernel } from '../../emulator/vpci/guest/kernel';
 
 const prog = linuxProgram();

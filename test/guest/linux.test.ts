@@ -8,7 +8,7 @@ import { linuxProgram, LINUX_SPEC_FUNCTIONS } from '../../emulator/vpci/guest/li
 import { getBarSize, _internal } from '../../emulator/vpci/guest/linux/pci-hyperv';
 import { loadGuestModel } from '../../emulator/vpci/guest/registry';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
 

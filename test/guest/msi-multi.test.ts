@@ -29,7 +29,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 import type { Machine } from '../../emulator/machine/machine';
 
 // Message types (vpci-protocol.md §2.1).

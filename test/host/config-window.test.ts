@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as G from '../../emulator/vpci/guest/messages';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 import { harness, defaultFunction, type Harness } from './helpers';
 import { FakeFunction } from './fake-function';
 

@@ -1,7 +1,8 @@
 // Test harness for the host VSP: a fake HostEnv that collects what the host
 // sends, guest packets built from the guest's own request builders, and a few
 // byte readers for asserting replies at their spec offsets.
-import { Trace, Ev } from '../../emulator/machine/trace';
+import { Trace } from '../../emulator/runtime/trace';
+import { Ev } from '../../emulator/vpci/events';
 import { encodePacket } from '../../emulator/vmbus/packet';
 import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
 import { hostProfile } from '../../emulator/vpci/host/profiles';

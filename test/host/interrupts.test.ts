@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Trace, Ev } from '../../emulator/machine/trace';
+import { Trace } from '../../emulator/runtime/trace';
+import { Ev } from '../../emulator/vpci/events';
 import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
 import { HOST_PROFILES, hostProfile } from '../../emulator/vpci/host/profiles';
 

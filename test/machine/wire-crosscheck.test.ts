@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev } from '../../emulator/machine/trace';
+import { Ev } from '../../emulator/vpci/events';
 import { decodePacket } from '../../emulator/vmbus/packet';
 import { decodeMessage, decodeCompletion } from '../../emulator/vpci/wire';
 import { messageName } from '../../emulator/vpci/protocol';

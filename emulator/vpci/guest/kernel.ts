@@ -2,8 +2,8 @@
 // real drivers use (VMBus channel, MMIO, task queues, MSI allocation, logging),
 // provided per bus by the machine. Statements touch only this interface and
 // their plain-data softc and locals, so the whole guest is snapshot-able.
-import type { ThreadState } from '../../machine/threads';
-import type { Locals } from '../../machine/program';
+import type { ThreadState } from '../../runtime/threads';
+import type { Locals } from '../../runtime/program';
 
 export const EAGAIN = 35;
 export const ENOBUFS = 55;

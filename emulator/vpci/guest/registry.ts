@@ -1,9 +1,10 @@
 // Loads a guest model's compiled program and tells the machine how to run it:
 // which threads a bus gets, which function attaches and detaches the bridge,
 // and the initial softc. Programs are immutable and compiled once per model.
-import type { Program } from '../../machine/program';
+import type { Program } from '../../runtime/program';
 import type { GuestKernel } from './kernel';
 import type { GuestModelName } from './quirks';
+import type { FunctionDriverNames } from './drivers';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
 import { linuxProgram, newLinuxSoftc } from './linux';
 
@@ -17,6 +18,8 @@ export interface GuestThreadSpec {
 
 export interface GuestModelRuntime {
   name: GuestModelName;
+  /** The guest OS, which names the function drivers (FUNCTION_DRIVERS in drivers.ts). */
+  os: keyof FunctionDriverNames;
   program: Program<GuestKernel>;
   threads: GuestThreadSpec[];
   /** Queued on the management thread when the channel is offered. */
@@ -54,6 +57,7 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
     case 'freebsd-2016':
       m = {
         name,
+        os: 'freebsd',
         program: freebsdProgram(name),
         threads: [
           { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
@@ -70,6 +74,7 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
     case 'linux':
       m = {
         name,
+        os: 'linux',
         program: linuxProgram(),
         threads: [
           { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },

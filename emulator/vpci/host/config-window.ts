@@ -1,5 +1,5 @@
 // The para-virtual config window (spec §4.1, §4.3): 0x2000 bytes at the MMIO
-// base the guest gives in FDO_D0_ENTRY. Page 0 holds the write-only slot
+// base the guest gives in PCI_BUS_D0ENTRY. Page 0 holds the write-only slot
 // register at offset 0; page 1 (0x1000) is the 4 KiB config space of the
 // selected function. Decode rules follow openvmm vm/devices/pci/vpci/src/bus.rs
 // (`mmio_read`/`mmio_write`): no page straddling (InvalidAccessSize), page 0
@@ -10,7 +10,8 @@
 // Host BAR emulation (spec §5.2): BAR writes are dropped while COMMAND.MEMORY is
 // set (linux pci-hyperv.c `prepopulate_bars` comment; openvmm device.rs
 // `verify_mmio`) and MSE toggles map/unmap the BARs.
-import { Ev, type Trace } from '../../machine/trace';
+import { type Trace } from '../../runtime/trace';
+import { Ev } from '../events';
 import type { HostProfile } from './profiles';
 import { PCI_BAR0, PCI_BAR_END, PCI_COMMAND, PCI_COMMAND_MEMORY, memoryBars, type HostFunction } from './bars';
 

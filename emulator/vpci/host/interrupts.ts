@@ -22,7 +22,8 @@
 // OpenVMM's test controller instead moves the base vector of the whole block
 // (vm/devices/pci/vpci/src/test_helpers/mod.rs retarget_interrupt ignores data);
 // for a one-message mapping both are the same.
-import { Ev, type Trace } from '../../machine/trace';
+import { type Trace } from '../../runtime/trace';
+import { Ev } from '../events';
 import { STATUS_BAD_DATA } from './status';
 
 export const MSI_ADDRESS_BASE = 0xfee00000;

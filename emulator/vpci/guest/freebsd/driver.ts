@@ -4,7 +4,7 @@
 // vectors, have each one mapped through the bridge (CREATE_INTERRUPT) and
 // programmed into the device, and undo it all on detach. One copy per driver
 // name, so stack frames read `ixv_attach`, `mlx4_attach`… as on a real system.
-import { S, T, If, For, fn, call, ret, type FnDef } from '../../../machine/program';
+import { S, T, If, For, fn, call, ret, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 import { pciChild } from './pci';
 

@@ -1,7 +1,7 @@
 // The FreeBSD guest model: vmbus_pcib, the PCI layer above it, the kernel
 // contexts it runs in, and the function-driver stand-ins, compiled into one
 // program with its listings.
-import { compileProgram, type Program } from '../../../machine/program';
+import { compileProgram, type Program } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 import { vmbusPcibFunctions, newFreebsdSoftc, type FreebsdVariant } from './vmbus_pcib';
 import { pciFunctions } from './pci';

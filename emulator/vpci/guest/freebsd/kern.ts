@@ -4,7 +4,7 @@
 // channel management queue that runs attach and eject work). Modelled on
 // freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c (vmbus_chan_task) and
 // sys/kern/subr_taskqueue.c (taskqueue_thread_loop); our own rendering.
-import { S, T, While, fn, call, wait, type FnDef } from '../../../machine/program';
+import { S, T, While, fn, call, wait, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 
 type K = GuestKernel;

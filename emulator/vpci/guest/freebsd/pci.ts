@@ -6,7 +6,7 @@
 // sys/dev/pci/pci.c (pci_add_children, pci_read_device, pci_read_bar,
 // pci_add_map, pci_alloc_msix_method, pci_setup_intr, pci_enable_msix,
 // pci_unmask_msix, pci_delete_child); the listing is our own rendering.
-import { S, T, If, For, Continue, fn, call, ret, type FnDef } from '../../../machine/program';
+import { S, T, If, For, Continue, fn, call, ret, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 
 type K = GuestKernel;

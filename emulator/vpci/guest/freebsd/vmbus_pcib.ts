@@ -4,7 +4,7 @@
 // variant), in their order, with their names, reading and writing the same
 // bytes the C structs overlay. The listing is our own pseudo-C rendering of
 // that logic, not the FreeBSD source.
-import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type FnDef } from '../../../machine/program';
+import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type FnDef } from '../../../runtime/program';
 import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT, type GuestKernel } from '../kernel';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';

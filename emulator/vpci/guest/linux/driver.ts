@@ -5,7 +5,7 @@
 // all in remove. One copy per driver name so stack frames read ixgbevf_probe…
 // `<drv>_attach` is the driver core's entry (really_probe -> pci_device_probe
 // -> local_pci_probe), named so the machine can start it for any model.
-import { S, T, If, For, fn, call, ret, type FnDef } from '../../../machine/program';
+import { S, T, If, For, fn, call, ret, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 import { pciDev } from './state';
 

@@ -1,7 +1,7 @@
 // The Linux guest model: pci-hyperv, the PCI core above it, the kernel
 // contexts it runs in and the function-driver stand-ins, compiled into one
 // program with its listings.
-import { compileProgram, type Program } from '../../../machine/program';
+import { compileProgram, type Program } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 import { pciHypervFunctions } from './pci-hyperv';
 import { pciCoreFunctions } from './pci';

@@ -5,7 +5,7 @@
 // work queue that runs probe and remove. Modelled on torvalds/linux
 // drivers/hv/connection.c (vmbus_on_event), kernel/softirq.c (tasklets) and
 // kernel/workqueue.c (worker_thread / process_one_work); our own rendering.
-import { S, T, While, fn, call, wait, type FnDef } from '../../../machine/program';
+import { S, T, While, fn, call, wait, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 
 type K = GuestKernel;

@@ -4,7 +4,7 @@
 // RESOURCES_ASSIGNED(2), prepopulate_bars, the root bus, config access, MSI
 // composition and retargeting, eject, remove. The listing is our own pseudo-C
 // rendering of that logic, not the Linux source.
-import { S, T, If, For, While, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../machine/program';
+import { S, T, If, For, While, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../runtime/program';
 import { rd8, rd16, rd32, rds32, rd64, type GuestKernel } from '../kernel';
 import * as M from '../messages';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
@@ -1503,7 +1503,7 @@ export function pciHypervFunctions(): D[] {
   const busExit: D = fn({
     name: 'hv_pci_bus_exit',
     file: FILE,
-    doc: ['/* Forget the children, release their resources, FDO_D0_EXIT (with a completion, 10 s). */'],
+    doc: ['/* Forget the children, release their resources, PCI_BUS_D0EXIT (with a completion, 10 s). */'],
     signature: ['static int', 'hv_pci_bus_exit(struct hv_device *hdev, bool keep_devs)'],
     params: ['keep_devs'],
     body: [
@@ -1539,12 +1539,12 @@ export function pciHypervFunctions(): D[] {
           l.timed_out = true;
           return undefined;
         }
-        return wait(k.key('comp:d0exit'), 'FDO_D0_EXIT completion (10 s)', l.deadline);
+        return wait(k.key('comp:d0exit'), 'PCI_BUS_D0EXIT completion (10 s)', l.deadline);
       }),
       If('if (ret == 0) {  /* timed out */', (_k, l) => !!l.timed_out, [
         S('vmbus_request_addr_match(chan, trans_id, (unsigned long)pkt); return -ETIMEDOUT;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
-          k.log('hv_pci: FDO_D0_EXIT timed out after 10 s');
+          k.log('hv_pci: PCI_BUS_D0EXIT timed out after 10 s');
           return ret(-ETIMEDOUT);
         }),
       ]),

@@ -11,7 +11,7 @@
 // pci_msi_unmask_irq) and remove.c (pci_stop_and_remove_bus_device); x86 MSI
 // domains activate early and reactivate at request_irq (kernel/irq/msi.c,
 // MSI_FLAG_ACTIVATE_EARLY | MSI_FLAG_MUST_REACTIVATE). Our own rendering.
-import { S, T, If, For, Break, fn, call, ret, type FnDef } from '../../../machine/program';
+import { S, T, If, For, Break, fn, call, ret, type FnDef } from '../../../runtime/program';
 import type { GuestKernel } from '../kernel';
 import { devfnToWslot, pciDev, wslotToDevfn, type PciDev, type PciResource } from './state';
 

@@ -6,9 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rng } from '../../fuzz/rng';
-import { newSchedulerState, pickNext, ReadyQueue } from '../../emulator/machine/scheduler';
+import { newSchedulerState, pickNext, ReadyQueue } from '../../emulator/runtime/scheduler';
 import { alignUp, mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState } from '../../emulator/machine/mmio';
-import type { ThreadState, ThreadStatus } from '../../emulator/machine/threads';
+import type { ThreadState, ThreadStatus } from '../../emulator/runtime/threads';
 
 function thread(id: number): ThreadState {
   return { id, name: `t${id}`, bus: 0, role: 'taskq', frames: [], status: 'ready', readyAt: 0, steps: 0 };

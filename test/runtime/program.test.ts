@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileProgram, fn, S, T, If, For, Break, call, ret, wait, nearestExecutableLine } from '../../emulator/machine/program';
-import { stepThread, wakeThread, nextLocation, type ThreadState } from '../../emulator/machine/threads';
+import { compileProgram, fn, S, T, If, For, Break, call, ret, wait, nearestExecutableLine } from '../../emulator/runtime/program';
+import { stepThread, wakeThread, nextLocation, type ThreadState } from '../../emulator/runtime/threads';
 
 interface Ctx { log: string[]; flag: boolean }
 

@@ -5,13 +5,13 @@
 // expressions live in console.ts, the views' requests in views.ts; this class
 // is the one object the session talks to. Reads go through the device model
 // without side effects; writes take the guest's path through the host window.
-import { Ev } from '../emulator/machine/trace';
+import { Ev } from '../emulator/vpci/events';
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import { REGISTERS, findRegister, bitsOf, type RegisterDef } from '../emulator/pci/registers';
 import { capabilityViews } from '../emulator/pci/capabilities';
 import { loadPciIds, type PciIds } from '../emulator/pci/pci-ids';
-import { MSG, messageName, versionText, wslotText } from '../emulator/vpci/protocol';
+import { messageByName, messageName, versionText, wslotText } from '../emulator/vpci/protocol';
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { barRead, barWrite, msixEntry, functionIds } from '../emulator/machine/device-view';
 import { evaluate, type ExprEnv, type Value } from './expr';
@@ -19,6 +19,7 @@ import { dataId, type DataBp, type DataTarget } from './breakpoints';
 import { valueNode, fmtNum, parseNumber, type VarNode } from './vars';
 import * as repl from './console';
 import * as views from './views';
+import type { MessageDetailResponse, MessagesResponse, TopologyResponse } from './protocol';
 import { capName, capSummary, fmtSize, t0 } from './fmt';
 
 type Target = Omit<DataTarget, 'description'>;
@@ -73,9 +74,8 @@ export class Inspector {
   }
 
   messageType(name: string): number | undefined {
-    const n = name.trim().toUpperCase().replace(/-/g, '_');
-    const tries = [n, `PCI_${n}`, `${n}_MESSAGE`, `PCI_${n}_MESSAGE`];
-    for (const t of tries) if (t in MSG) return (MSG as Record<string, number>)[t];
+    const byName = messageByName(name);
+    if (byName !== undefined) return byName;
     const v = parseNumber(name);
     if (v !== undefined && messageName(v)) return v;
     return undefined;
@@ -726,15 +726,15 @@ export class Inspector {
 
   // ---- custom requests ------------------------------------------------------------------------
 
-  topology(): unknown {
+  topology(): TopologyResponse {
     return views.topology(this);
   }
 
-  messages(from: number, count: number, stepOf: (ev: number) => number): unknown {
+  messages(from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {
     return views.messages(this, from, count, stepOf);
   }
 
-  messageDetail(index: number): unknown {
+  messageDetail(index: number): MessageDetailResponse | undefined {
     return views.messageDetail(this, index);
   }
 

@@ -29,11 +29,13 @@ import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './ru
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { Inspector } from './inspect';
-import { listingPath, writeListings } from './cli/listings';
+import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
+import { listingPath, writeListings } from './listings';
 import type { Machine } from '../emulator/machine/machine';
-import type { ThreadState } from '../emulator/machine/threads';
+import type { ThreadState } from '../emulator/runtime/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatDuration } from '../emulator/scenario/lexer';
+import { wslotText } from '../emulator/vpci/protocol';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
@@ -758,7 +760,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendEvent(ev);
     if (rt.m.trace.length !== this.lastTraceLength) {
       this.lastTraceLength = rt.m.trace.length;
-      this.sendEvent(new Event('vpci/traceChanged', { length: rt.m.trace.length, position: rt.position }));
+      this.sendEvent(new Event(EVT_TRACE_CHANGED, { length: rt.m.trace.length, position: rt.position } satisfies VpciEvents[typeof EVT_TRACE_CHANGED]));
     }
   }
 
@@ -1032,68 +1034,81 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   // ---- vPCI custom requests ---------------------------------------------------------------
 
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: any): void {
+  protected override customRequest(command: string, response: DebugProtocol.Response, raw: unknown): void {
+    if (!isVpciRequest(command)) {
+      this.sendErrorResponse(response, { id: 1061, format: `Unknown request ${command}`, showUser: false });
+      return;
+    }
     const ins = this.ins;
     const rt = this.rt;
     if (!ins || !rt) {
       this.sendErrorResponse(response, { id: 1060, format: 'No scenario is loaded', showUser: false });
       return;
     }
-    try {
-      switch (command) {
-        case 'vpci/topology':
-          response.body = ins.topology();
-          break;
-        case 'vpci/messages':
-          response.body = ins.messages(Number(args?.from ?? 0), Number(args?.count ?? 200), (ev) => rt.h.stepOfEvent(ev));
-          break;
-        case 'vpci/messageDetail': {
-          const d = ins.messageDetail(Number(args?.index));
-          if (!d) throw new Error(`No VMBus packet at trace event ${args?.index}`);
-          response.body = d;
-          break;
-        }
-        case 'vpci/gotoEvent': {
-          if (this.running) throw new Error('Pause the session first');
-          const s = rt.gotoEvent(Number(args?.index));
-          if (!s) throw new Error(`Trace event ${args?.index} has not happened yet`);
-          this.sendResponse(response);
-          this.ended = false;
-          this.stopAt(s);
-          return;
-        }
-        case 'vpci/toggleHex':
-          this.hex = args?.hex !== undefined ? !!args.hex : !this.hex;
-          response.body = { hex: this.hex };
-          this.sendResponse(response);
-          this.invalidate(['variables']);
-          return;
-        case 'vpci/lspci':
-          response.body = { text: ins.lspci(args?.bus, args?.wslot !== undefined ? Number(args.wslot) : undefined, args?.verbose !== false) };
-          break;
-        case 'vpci/eject': {
-          if (this.running) throw new Error('Pause the session first');
-          const b = rt.m.busByName(String(args?.bus));
-          if (!b) throw new Error(`No bus ${args?.bus}`);
-          b.eject(Number(args?.wslot ?? 0));
-          rt.h.truncateFuture();
-          response.body = { ok: true };
-          this.sendResponse(response);
-          this.invalidate(['variables']);
-          return;
-        }
-        case 'vpci/trace':
-          response.body = { lines: ins.transcript(Number(args?.from ?? 0), Number(args?.count ?? 200)), total: rt.m.trace.length };
-          break;
-        default:
-          this.sendErrorResponse(response, { id: 1061, format: `Unknown request ${command}`, showUser: false });
-          return;
-      }
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1062, format: e instanceof Error ? e.message : String(e), showUser: true });
+    const checked = checkRequestArgs(command, raw);
+    if (!checked.ok) {
+      this.sendErrorResponse(response, { id: 1063, format: checked.error, showUser: false });
       return;
     }
-    this.sendResponse(response);
+    try {
+      const handler = this.customHandlers(ins, rt, response)[command] as (a: unknown) => unknown;
+      const body = handler(checked.args);
+      if (body === ANSWERED) return;
+      response.body = body;
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1062, format: e instanceof Error ? e.message : String(e), showUser: true });
+    }
+  }
+
+  /**
+   * One handler per custom request (adapter/protocol.ts), each given its checked arguments. A
+   * handler returns the response body, or ANSWERED when it has answered (and stopped) itself.
+   */
+  private customHandlers(ins: Inspector, rt: VpciRuntime, response: DebugProtocol.Response): { [K in VpciRequestName]: (a: RequestArgs<K>) => RequestBody<K> | typeof ANSWERED } {
+    const paused = (): void => {
+      if (this.running) throw new Error('Pause the session first');
+    };
+    return {
+      'vpci/topology': () => ins.topology(),
+      'vpci/messages': (a) => ins.messages(a.from ?? 0, a.count ?? 200, (ev) => rt.h.stepOfEvent(ev)),
+      'vpci/messageDetail': (a) => {
+        const d = ins.messageDetail(a.index);
+        if (!d) throw new Error(`No VMBus packet at trace event ${a.index}`);
+        return d;
+      },
+      'vpci/gotoEvent': (a) => {
+        paused();
+        const s = rt.gotoEvent(a.index);
+        if (!s) throw new Error(`Trace event ${a.index} has not happened yet`);
+        this.sendResponse(response);
+        this.ended = false;
+        this.stopAt(s);
+        return ANSWERED;
+      },
+      'vpci/toggleHex': (a) => {
+        this.hex = a.hex ?? !this.hex;
+        response.body = { hex: this.hex };
+        this.sendResponse(response);
+        this.invalidate(['variables']);
+        return ANSWERED;
+      },
+      'vpci/lspci': (a) => ({ text: ins.lspci(a.bus, a.wslot, a.verbose !== false) }),
+      'vpci/eject': (a) => {
+        paused();
+        const b = rt.m.busByName(a.bus);
+        if (!b) throw new Error(`No bus ${a.bus}`);
+        const wslot = a.wslot ?? 0;
+        if (!b.functions.has(wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(wslot)}`);
+        b.eject(wslot);
+        rt.h.truncateFuture();
+        response.body = { ok: true };
+        this.sendResponse(response);
+        this.invalidate(['variables']);
+        return ANSWERED;
+      },
+      'vpci/trace': (a) => ({ lines: ins.transcript(a.from ?? 0, a.count ?? 200), total: rt.m.trace.length }),
+    };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -1108,6 +1123,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 }
 
+
+/** Returned by a custom-request handler that sent its own response. */
+const ANSWERED = Symbol('answered');
 
 function lastTimelineLine(m: Machine): number {
   const t = m.config.timeline;

@@ -3,13 +3,15 @@
 // one message's bytes and fields, what a host thread last handled, lspci text
 // and the transcript.
 import type { Inspector } from './inspect';
-import { Ev } from '../emulator/machine/trace';
+import { Ev } from '../emulator/vpci/events';
 import { decodeLspci } from '../emulator/pci/lspci-decode';
 import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { msixEntry, functionIds } from '../emulator/machine/device-view';
 import { describeEvent } from '../emulator/machine/transcript';
 import { hexDump } from './fmt';
+import type { MessageDetailResponse, MessageField, MessagesResponse, TopologyResponse } from './protocol';
+import type { FieldDesc } from '../emulator/vpci/wire/types';
 
 export function eventContext(ins: Inspector, ev: number): string {
   const t = ins.m.trace;
@@ -73,7 +75,7 @@ export function hostWorkText(ins: Inspector, w: { title: string; locals: Record<
   return lines.join('\n');
 }
 
-export function topology(ins: Inspector): unknown {
+export function topology(ins: Inspector): TopologyResponse {
   return {
     buses: ins.m.buses.map((b) => ({
       name: b.decl.name,
@@ -108,7 +110,7 @@ export function topology(ins: Inspector): unknown {
   };
 }
 
-export function messages(ins: Inspector, from: number, count: number, stepOf: (ev: number) => number): unknown {
+export function messages(ins: Inspector, from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {
   const t = ins.m.trace;
   const { all, cfgBefore } = packetIndex(ins);
   const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
@@ -122,7 +124,7 @@ export function messages(ins: Inspector, from: number, count: number, stepOf: (e
       seq: Math.max(0, from) + k,
       time: t.time[i],
       bus: ins.m.buses[t.bus[i]!]?.decl.name ?? String(t.bus[i]),
-      dir: toHost ? 'toHost' : 'toGuest',
+      dir: toHost ? ('toHost' as const) : ('toGuest' as const),
       name: `${messageName(type) ?? `0x${type.toString(16)}`}${completion ? ' (completion)' : ''}`,
       ...(status !== undefined ? { status: statusText(status) } : {}),
       txid: t.b[i],
@@ -135,7 +137,7 @@ export function messages(ins: Inspector, from: number, count: number, stepOf: (e
   return { total: all.length, items };
 }
 
-export function messageDetail(ins: Inspector, index: number): unknown {
+export function messageDetail(ins: Inspector, index: number): MessageDetailResponse | undefined {
   const t = ins.m.trace;
   if (!(index >= 0 && index < t.length)) return undefined;
   const k = t.kind[index];
@@ -147,14 +149,19 @@ export function messageDetail(ins: Inspector, index: number): unknown {
   return {
     index,
     time: t.time[index],
-    dir: k === Ev.PacketToHost ? 'toHost' : 'toGuest',
+    dir: k === Ev.PacketToHost ? ('toHost' as const) : ('toGuest' as const),
     name: d.name,
     bytes: Array.from(pkt, (x) => x.toString(16).padStart(2, '0')).join(''),
     descriptorLength: off,
-    fields: d.fields,
+    fields: d.fields.map(messageField),
     ...(d.error ? { error: d.error } : {}),
     memoryReference: `pkt/${index}`,
   };
+}
+
+/** A decoded field as the wire carries it to the views: text only (values may be 64-bit). */
+function messageField(f: FieldDesc): MessageField {
+  return { name: f.name, offset: f.offset, size: f.size, text: f.text, ...(f.children ? { children: f.children.map(messageField) } : {}) };
 }
 
 export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {

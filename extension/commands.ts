@@ -3,7 +3,8 @@
 // the Variables context menu), toggle hex in Variables.
 import * as vscode from 'vscode';
 import { configFor } from './configuration-provider';
-import { DEBUG_TYPE, REQ, hex, type LspciResponse, type TopologyResponse } from './protocol';
+import { DEBUG_TYPE, REQ, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
+import { hex } from '../emulator/format';
 import { functionTarget, type TopologyProvider } from './topology-view';
 
 function vpciSession(): vscode.DebugSession | undefined {

@@ -3,7 +3,7 @@
 // provider), and "Add Configuration…" writes the initial one. A config that
 // names no scenario and has no .vpci editor open is refused with a message.
 import * as vscode from 'vscode';
-import { DEBUG_TYPE } from './protocol';
+import { DEBUG_TYPE } from '../adapter/protocol';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   scenario?: string;

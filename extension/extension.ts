@@ -8,7 +8,7 @@ import { VpciAdapterFactory } from './adapter-factory';
 import { registerCommands } from './commands';
 import { DynamicConfigurationProvider, InitialConfigurationProvider } from './configuration-provider';
 import { startLanguageClient } from './language-client';
-import { DEBUG_TYPE, EVT_TRACE_CHANGED } from './protocol';
+import { DEBUG_TYPE, EVT_TRACE_CHANGED } from '../adapter/protocol';
 import { SequencePanel } from './sequence-panel';
 import { TopologyProvider } from './topology-view';
 

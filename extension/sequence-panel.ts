@@ -3,8 +3,9 @@
 // packet (`vpci/messageDetail`) and "go to step" (`vpci/gotoEvent`). Live: the
 // total is re-read on every stop and `vpci/traceChanged` event.
 import * as vscode from 'vscode';
-import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from './protocol';
-import { fieldLine, hexDump, sequenceHtml } from './sequence-webview';
+import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from '../adapter/protocol';
+import { fieldLine, sequenceHtml } from './sequence-webview';
+import { bytesOfHex, hexDump } from '../emulator/format';
 
 type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number } | { type: 'goto'; index: number };
 
@@ -89,7 +90,7 @@ export class SequencePanel implements vscode.Disposable {
         void this.panel.webview.postMessage({
           type: 'detail',
           title: `message #${m.index} · ${d.bytes.length / 2} bytes`,
-          dump: hexDump(d.bytes),
+          dump: hexDump(bytesOfHex(d.bytes), { ascii: true }),
           fields: (d.fields ?? []).map(fieldLine).join('\n'),
         });
       } else if (m.type === 'goto') {

@@ -294,24 +294,6 @@ export function sequenceHtml(cspSource: string, nonce: string): string {
 </body></html>`;
 }
 
-/** Classic 16-bytes-a-line hex dump of a hex string. */
-export function hexDump(hexBytes: string): string {
-  const clean = hexBytes.replace(/[^0-9a-f]/gi, '');
-  const lines: string[] = [];
-  for (let off = 0; off < clean.length / 2; off += 16) {
-    const bytes: string[] = [];
-    let ascii = '';
-    for (let i = off; i < Math.min(off + 16, clean.length / 2); i++) {
-      const b = clean.slice(i * 2, i * 2 + 2);
-      bytes.push(b);
-      const c = parseInt(b, 16);
-      ascii += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : '.';
-    }
-    lines.push(`${off.toString(16).padStart(4, '0')}  ${bytes.join(' ').padEnd(47)}  ${ascii}`);
-  }
-  return lines.join('\n');
-}
-
 /** `+0x04  protocol_version (4) = 0x10001 (1.1)` from the adapter's decoded field. */
 export function fieldLine(f: unknown): string {
   if (typeof f === 'string') return f;

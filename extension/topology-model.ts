@@ -1,7 +1,8 @@
 // The vPCI Topology tree's rows, computed from a `vpci/topology` answer with
 // no VS Code API so they can be checked in plain node tests; and the
 // function a command was invoked on (a tree row or a Variables entry).
-import { hex, sizeText, type TopologyBus, type TopologyFunction, type TopologyResponse } from './protocol';
+import { type TopologyBus, type TopologyFunction, type TopologyResponse } from '../adapter/protocol';
+import { hex, sizeText } from '../emulator/format';
 
 export type TopologyNode =
   | { kind: 'bus'; bus: TopologyBus }
@@ -26,7 +27,7 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
         return node.fn.bars.map((b) => ({
           kind: 'leaf',
           label: `BAR${b.index}`,
-          description: `${b.kind} ${sizeText(b.size)} @ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`,
+          description: `${b.kind} ${sizeText(b.size, true)} @ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`,
           tooltip: `BAR${b.index}: ${b.kind}, ${b.size} bytes at ${hex(b.address)}, decoding ${b.decoding ? 'on' : 'off'}`,
           icon: b.decoding ? 'symbol-field' : 'circle-slash',
         }));

@@ -3,7 +3,8 @@
 // refreshed on every stop and trace change. Function rows carry the actions
 // lspci, eject and "open config space in the hex editor".
 import * as vscode from 'vscode';
-import { DEBUG_TYPE, REQ, hex, type TopologyResponse } from './protocol';
+import { DEBUG_TYPE, REQ, type TopologyResponse } from '../adapter/protocol';
+import { hex } from '../emulator/format';
 import { childrenOf, type TopologyNode } from './topology-model';
 
 export { functionTarget } from './topology-model';

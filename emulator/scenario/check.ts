@@ -8,6 +8,9 @@ import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
 import { didYouMean } from './names';
+import { messageByName } from '../vpci/protocol';
+import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
+import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { formatDuration } from './lexer';
 
 /** What the parser saw that the tree has no field for. */
@@ -84,9 +87,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     if (vm.host && !host) unknown('unknown-profile', 'host profile', vm.host, ctx.hostProfiles.map((p) => p.name));
     const guest = vm.guest ? ctx.guestModels.find((g) => g.name === vm.guest!.name) : undefined;
     if (vm.guest && !guest) unknown('unknown-guest', 'guest model', vm.guest, ctx.guestModels.map((g) => g.name));
-    // Defaults as in machine/scenario-config.ts: hyperv-2016, freebsd.
-    const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === 'hyperv-2016'));
-    const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === 'freebsd'));
+    // The defaults the machine runs with (machine/scenario-config.ts).
+    const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE));
+    const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL));
     hostInfo = h;
     guestName = g?.name;
     if (h && g) {
@@ -216,7 +219,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (!hit) add('warning', m.loc, 'unknown-message', `0x${m.value.toString(16)} is not a known vPCI message`);
       return;
     }
-    const hit = ctx.messages.find((x) => x.name === m.name.toUpperCase() || x.aliases.includes(m.name.toLowerCase()));
+    const value = messageByName(m.name);
+    const hit = value !== undefined ? ctx.messages.find((x) => x.value === value) : undefined;
     if (hit) {
       m.value = hit.value;
       return;

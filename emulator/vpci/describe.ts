@@ -171,5 +171,5 @@ export function describePacket(packet: Uint8Array, completionOf?: number): Paylo
   return out;
 }
 
-/** A request type whose completion is a bare status (FDO_D0_EXIT). */
+/** A request type whose completion is a bare status (PCI_BUS_D0EXIT). */
 const MSG_STATUS_ONLY = 0x42490008;

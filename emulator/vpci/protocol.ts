@@ -50,6 +50,60 @@ export function messageName(type: number): MessageName | undefined {
   return MSG_BY_VALUE.get(type >>> 0);
 }
 
+/**
+ * The names OpenVMM gives the same messages (microsoft/openvmm
+ * vm/devices/pci/vpci_protocol/src/lib.rs `MessageType`). MSG's names are the
+ * drivers' and the one spelling this project uses; these are accepted as
+ * aliases wherever a user names a message (function breakpoints, scenarios).
+ */
+export const OPENVMM_MESSAGE_NAMES: Record<MessageName, string> = {
+  PCI_BUS_RELATIONS: 'BUS_RELATIONS',
+  PCI_QUERY_BUS_RELATIONS: 'QUERY_BUS_RELATIONS',
+  PCI_INVALIDATE_DEVICE: 'INVALIDATE_DEVICE',
+  PCI_INVALIDATE_BUS: 'INVALIDATE_BUS',
+  PCI_POWER_STATE_CHANGE: 'DEVICE_POWER_STATE_CHANGE',
+  PCI_QUERY_RESOURCE_REQUIREMENTS: 'CURRENT_RESOURCE_REQUIREMENTS',
+  PCI_QUERY_RESOURCE_RESOURCES: 'GET_RESOURCES',
+  PCI_BUS_D0ENTRY: 'FDO_D0_ENTRY',
+  PCI_BUS_D0EXIT: 'FDO_D0_EXIT',
+  PCI_READ_BLOCK: 'READ_BLOCK',
+  PCI_WRITE_BLOCK: 'WRITE_BLOCK',
+  PCI_EJECT: 'EJECT',
+  PCI_QUERY_STOP: 'QUERY_STOP',
+  PCI_REENABLE: 'RE_ENABLE',
+  PCI_QUERY_STOP_FAILED: 'QUERY_STOP_FAILED',
+  PCI_EJECTION_COMPLETE: 'EJECT_COMPLETE',
+  PCI_RESOURCES_ASSIGNED: 'ASSIGNED_RESOURCES',
+  PCI_RESOURCES_RELEASED: 'RELEASE_RESOURCES',
+  PCI_INVALIDATE_BLOCK: 'INVALIDATE_BLOCK',
+  PCI_QUERY_PROTOCOL_VERSION: 'QUERY_PROTOCOL_VERSION',
+  PCI_CREATE_INTERRUPT_MESSAGE: 'CREATE_INTERRUPT',
+  PCI_DELETE_INTERRUPT_MESSAGE: 'DELETE_INTERRUPT',
+  PCI_RESOURCES_ASSIGNED2: 'ASSIGNED_RESOURCES2',
+  PCI_CREATE_INTERRUPT_MESSAGE2: 'CREATE_INTERRUPT2',
+  PCI_DELETE_INTERRUPT_MESSAGE2: 'DELETE_INTERRUPT2',
+  PCI_BUS_RELATIONS2: 'BUS_RELATIONS2',
+  PCI_RESOURCES_ASSIGNED3: 'ASSIGNED_RESOURCES3',
+  PCI_CREATE_INTERRUPT_MESSAGE3: 'CREATE_INTERRUPT3',
+  PCI_RESET_DEVICE: 'RESET_DEVICE',
+  PCI_TDISP_COMMAND: 'VPCI_TDISP_COMMAND',
+};
+
+const MSG_BY_ANY_NAME = new Map<string, number>();
+for (const [name, value] of Object.entries(MSG) as [MessageName, number][]) {
+  const bare = name.replace(/^PCI_/, '');
+  for (const n of [name, bare, bare.replace(/_MESSAGE(\d*)$/, '$1'), OPENVMM_MESSAGE_NAMES[name]]) MSG_BY_ANY_NAME.set(n, value);
+}
+
+/**
+ * The message a user means by `name`: the drivers' name (PCI_BUS_D0ENTRY), without its PCI_
+ * prefix or _MESSAGE suffix, the kebab short name (bus-d0entry, create-interrupt2), or OpenVMM's
+ * name (FDO_D0_ENTRY); case does not matter.
+ */
+export function messageByName(name: string): number | undefined {
+  return MSG_BY_ANY_NAME.get(name.trim().toUpperCase().replace(/-/g, '_'));
+}
+
 /** Message name without the PCI_ prefix, for one-line summaries. */
 export function shortMessageName(type: number): string {
   const n = messageName(type);

@@ -4,15 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { childrenOf, functionTarget, type TopologyNode } from '../../extension/topology-model';
-import { fieldLine, hexDump, sequenceHtml } from '../../extension/sequence-webview';
-import { sizeText, hex, type TopologyResponse } from '../../extension/protocol';
+import { fieldLine, sequenceHtml } from '../../extension/sequence-webview';
+import { type TopologyResponse } from '../../adapter/protocol';
+import { sizeText, hex, hexDump, bytesOfHex } from '../../emulator/format';
 
 const topo: TopologyResponse = {
   buses: [
     {
       name: 'nic0',
+      index: 0,
       instance: '7b3e…',
       state: 'attached',
+      channel: 'open',
       version: '1.1',
       functions: [
         {
@@ -21,9 +24,11 @@ const topo: TopologyResponse = {
           title: 'Intel 82599 VF',
           vendorId: 0x8086,
           deviceId: 0x10ed,
+          vanished: false,
+          memoryReference: 'cfg/nic1/0',
           bars: [
-            { index: 0, kind: 'mem64', size: 16384, address: 0xfe000000, decoding: true },
-            { index: 3, kind: 'mem64', size: 16384, address: 0, decoding: false },
+            { index: 0, kind: 'mem64', size: 16384, address: 0xfe000000, decoding: true, prefetchable: false },
+            { index: 3, kind: 'mem64', size: 16384, address: 0, decoding: false, prefetchable: false },
           ],
           interrupts: [{ index: 0, address: 0xfee00000, data: 0x4021, masked: false, cpu: 1, vector: 33 }],
         },
@@ -67,16 +72,17 @@ test('sizes and hex print as lspci does', () => {
   assert.equal(sizeText(16384), '16K');
   assert.equal(sizeText(0x100000), '1M');
   assert.equal(sizeText(0x1800), '6K');
-  assert.equal(sizeText(100), '100 B');
+  assert.equal(sizeText(100), '100');
+  assert.equal(sizeText(100, true), '100 B');
   assert.equal(hex(0x10ed, 4), '0x10ed');
-  assert.equal(hex('0xfe000000'), '0xfe000000');
+  assert.equal(hex(0xfe000000n), '0xfe000000');
 });
 
 test('hex dump: offset, 16 bytes, ASCII; tolerant of separators and odd input', () => {
-  const d = hexDump('01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00 ff');
-  assert.equal(d, '0000  01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00  ..B.ABCD........\n0010  ff                                               .');
-  assert.equal(hexDump(''), '');
-  assert.equal(hexDump('zz'), '');
+  const d = hexDump(bytesOfHex('01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00 ff'), { ascii: true });
+  assert.equal(d, '0000:  01 00 42 00 41 42 43 44 00 00 00 00 00 00 00 00  ..B.ABCD........\n0010:  ff                                               .');
+  assert.equal(hexDump(bytesOfHex('')), '');
+  assert.equal(hexDump(bytesOfHex('zz')), '');
 });
 
 test('the sequence page: nonce-only scripts, no remote resources, theme colours', () => {

@@ -5,22 +5,7 @@
 // host decodes them with the protocol codec in ../wire, so every guest message
 // is cross-checked against the reference decoder.
 
-const BASE = 0x42490000;
-export const T = {
-  QUERY_BUS_RELATIONS: BASE + 0x01,
-  QUERY_RESOURCE_REQUIREMENTS: BASE + 0x05,
-  BUS_D0ENTRY: BASE + 0x07,
-  BUS_D0EXIT: BASE + 0x08,
-  EJECTION_COMPLETE: BASE + 0x0f,
-  RESOURCES_ASSIGNED: BASE + 0x10,
-  RESOURCES_RELEASED: BASE + 0x11,
-  QUERY_PROTOCOL_VERSION: BASE + 0x13,
-  CREATE_INTERRUPT_MESSAGE: BASE + 0x14,
-  DELETE_INTERRUPT_MESSAGE: BASE + 0x15,
-  RESOURCES_ASSIGNED2: BASE + 0x16,
-  CREATE_INTERRUPT_MESSAGE2: BASE + 0x17,
-  CREATE_INTERRUPT_MESSAGE3: BASE + 0x1b,
-} as const;
+import { MSG } from '../protocol';
 
 class Struct {
   readonly b: Uint8Array;
@@ -49,42 +34,42 @@ class Struct {
 
 /** struct pci_version_request: FreeBSD adds a 32-bit reserved word (12 bytes); Linux sends 8. */
 export function queryProtocolVersion(version: number, opts: { reservedWord?: number } = {}): Uint8Array {
-  const s = new Struct(opts.reservedWord === undefined ? 8 : 12).u32(0, T.QUERY_PROTOCOL_VERSION).u32(4, version);
+  const s = new Struct(opts.reservedWord === undefined ? 8 : 12).u32(0, MSG.PCI_QUERY_PROTOCOL_VERSION).u32(4, version);
   if (opts.reservedWord !== undefined) s.u32(8, opts.reservedWord);
   return s.b;
 }
 
 /** struct pci_message: the type alone. */
 export function queryBusRelations(): Uint8Array {
-  return new Struct(4).u32(0, T.QUERY_BUS_RELATIONS).b;
+  return new Struct(4).u32(0, MSG.PCI_QUERY_BUS_RELATIONS).b;
 }
 
 export function d0Exit(): Uint8Array {
-  return new Struct(4).u32(0, T.BUS_D0EXIT).b;
+  return new Struct(4).u32(0, MSG.PCI_BUS_D0EXIT).b;
 }
 
 /** struct pci_bus_d0_entry: type, reserved, mmio_base (16 bytes). */
 export function d0Entry(mmioBase: number): Uint8Array {
-  return new Struct(16).u32(0, T.BUS_D0ENTRY).u64(8, mmioBase).b;
+  return new Struct(16).u32(0, MSG.PCI_BUS_D0ENTRY).u64(8, mmioBase).b;
 }
 
 /** struct pci_child_message: type, win_slot (8 bytes). */
 export function queryResourceRequirements(wslot: number): Uint8Array {
-  return new Struct(8).u32(0, T.QUERY_RESOURCE_REQUIREMENTS).u32(4, wslot).b;
+  return new Struct(8).u32(0, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).u32(4, wslot).b;
 }
 
 export function resourcesReleased(wslot: number): Uint8Array {
-  return new Struct(8).u32(0, T.RESOURCES_RELEASED).u32(4, wslot).b;
+  return new Struct(8).u32(0, MSG.PCI_RESOURCES_RELEASED).u32(4, wslot).b;
 }
 
 /** struct pci_resources_assigned: type, wslot, 6 x 20-byte ranges, msi_descriptors, reserved[4] = 148 bytes, all zero. */
 export function resourcesAssigned(wslot: number): Uint8Array {
-  return new Struct(148).u32(0, T.RESOURCES_ASSIGNED).u32(4, wslot).b;
+  return new Struct(148).u32(0, MSG.PCI_RESOURCES_ASSIGNED).u32(4, wslot).b;
 }
 
 /** struct pci_resources_assigned2: type, wslot, 6 x 20-byte ranges, msi_descriptor_count, reserved[70] = 202 bytes. */
 export function resourcesAssigned2(wslot: number): Uint8Array {
-  return new Struct(202).u32(0, T.RESOURCES_ASSIGNED2).u32(4, wslot).b;
+  return new Struct(202).u32(0, MSG.PCI_RESOURCES_ASSIGNED2).u32(4, wslot).b;
 }
 
 export interface MsiRequest {
@@ -96,7 +81,7 @@ export interface MsiRequest {
 /** struct pci_create_interrupt (v1): type, wslot, hv_msi_desc {vector u8, delivery u8, count u16, reserved u32, cpu_mask u64} = 24 bytes. */
 export function createInterrupt(wslot: number, d: MsiRequest & { cpuMask: bigint }): Uint8Array {
   return new Struct(24)
-    .u32(0, T.CREATE_INTERRUPT_MESSAGE)
+    .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE)
     .u32(4, wslot)
     .u8(8, d.vector)
     .u8(9, d.deliveryMode)
@@ -107,7 +92,7 @@ export function createInterrupt(wslot: number, d: MsiRequest & { cpuMask: bigint
 /** struct pci_create_interrupt2: type, wslot, hv_msi_desc2 {vector u8, delivery u8, count u16, processor_count u16, processor_array[32] u16} = 78 bytes. */
 export function createInterrupt2(wslot: number, d: MsiRequest & { cpus: number[] }): Uint8Array {
   const s = new Struct(78)
-    .u32(0, T.CREATE_INTERRUPT_MESSAGE2)
+    .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE2)
     .u32(4, wslot)
     .u8(8, d.vector)
     .u8(9, d.deliveryMode)
@@ -120,7 +105,7 @@ export function createInterrupt2(wslot: number, d: MsiRequest & { cpus: number[]
 /** struct pci_create_interrupt3: type, wslot, hv_msi_desc3 {vector u32, delivery u8, reserved u8, count u16, processor_count u16, processor_array[32] u16} = 82 bytes. */
 export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[] }): Uint8Array {
   const s = new Struct(82)
-    .u32(0, T.CREATE_INTERRUPT_MESSAGE3)
+    .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE3)
     .u32(4, wslot)
     .u32(8, d.vector)
     .u8(12, d.deliveryMode)
@@ -133,7 +118,7 @@ export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[]
 /** struct pci_delete_interrupt: type, wslot, tran_int_desc {reserved u16, vector_count u16, data u32, address u64} = 24 bytes. */
 export function deleteInterrupt(wslot: number, desc: { vector_count: number; data: number; address: number }): Uint8Array {
   return new Struct(24)
-    .u32(0, T.DELETE_INTERRUPT_MESSAGE)
+    .u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE)
     .u32(4, wslot)
     .u16(10, desc.vector_count)
     .u32(12, desc.data)
@@ -142,5 +127,5 @@ export function deleteInterrupt(wslot: number, desc: { vector_count: number; dat
 
 /** struct pci_eject_response: type, wslot, status (12 bytes). */
 export function ejectionComplete(wslot: number): Uint8Array {
-  return new Struct(12).u32(0, T.EJECTION_COMPLETE).u32(4, wslot).b;
+  return new Struct(12).u32(0, MSG.PCI_EJECTION_COMPLETE).u32(4, wslot).b;
 }

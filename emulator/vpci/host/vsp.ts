@@ -6,7 +6,8 @@
 // throws on guest input: every bad packet becomes the status the profile's host
 // returns (BAD_DATA when a completion was requested) or a fatal channel error,
 // and an Ev.Error trace record.
-import { Ev, type Trace } from '../../machine/trace';
+import { type Trace } from '../../runtime/trace';
+import { Ev } from '../events';
 import { decodePacket, encodePacket, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
 import type { PciFunction } from '../../pci/function';
 import type { HostFault, FaultAction } from './faults';
@@ -16,8 +17,9 @@ import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
 import { barLayout, mseSet, setMse, zeroBars, memoryBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
-import { M, Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
+import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
+import { MSG } from '../protocol';
 
 export interface HostEnv {
   now(): number;
@@ -69,9 +71,9 @@ interface HostSnapshot {
 
 /** Messages whose +4 field is a win_slot (spec §2.5). */
 const PER_DEVICE = new Set<number>([
-  M.POWER_STATE_CHANGE, M.QUERY_RESOURCE_REQUIREMENTS, M.GET_RESOURCES, M.EJECTION_COMPLETE, M.RESOURCES_ASSIGNED, M.RESOURCES_RELEASED,
-  M.CREATE_INTERRUPT, M.DELETE_INTERRUPT, M.RESOURCES_ASSIGNED2, M.CREATE_INTERRUPT2, M.DELETE_INTERRUPT2, M.RESOURCES_ASSIGNED3,
-  M.CREATE_INTERRUPT3, M.RESET_DEVICE,
+  MSG.PCI_POWER_STATE_CHANGE, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS, MSG.PCI_QUERY_RESOURCE_RESOURCES, MSG.PCI_EJECTION_COMPLETE, MSG.PCI_RESOURCES_ASSIGNED, MSG.PCI_RESOURCES_RELEASED,
+  MSG.PCI_CREATE_INTERRUPT_MESSAGE, MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_RESOURCES_ASSIGNED2, MSG.PCI_CREATE_INTERRUPT_MESSAGE2, MSG.PCI_DELETE_INTERRUPT_MESSAGE2, MSG.PCI_RESOURCES_ASSIGNED3,
+  MSG.PCI_CREATE_INTERRUPT_MESSAGE3, MSG.PCI_RESET_DEVICE,
 ]);
 
 class PacketError {
@@ -272,8 +274,8 @@ export class VpciHost {
     const r = new Reader(d.payload);
 
     if (this.state === 'init') {
-      if (r.length < 4 || type !== M.QUERY_PROTOCOL_VERSION) return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
-    } else if (type === M.QUERY_PROTOCOL_VERSION) {
+      if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION) return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
+    } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION) {
       return this.fatal(type, txid, 'UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation');
     }
 
@@ -333,13 +335,13 @@ export class VpciHost {
       if (this.profile.gateByVersion && (this.version ?? 0) < min) throw new PacketError(`UnknownType: 0x${type.toString(16)} needs protocol 0x${min.toString(16)}`);
     };
     switch (type) {
-      case M.QUERY_PROTOCOL_VERSION:
+      case MSG.PCI_QUERY_PROTOCOL_VERSION:
         return this.negotiate(r, rc, txid);
-      case M.QUERY_BUS_RELATIONS:
+      case MSG.PCI_QUERY_BUS_RELATIONS:
         if (rc) this.complete(type, txid, this.profile.emptyRelationsCompletion ? new Uint8Array(0) : statusOnly(STATUS_SUCCESS));
         this.sendRelations();
         return;
-      case M.FDO_D0_ENTRY: {
+      case MSG.PCI_BUS_D0ENTRY: {
         need(16, 'd0_entry');
         const base = Number(r.u64(8) & ~BigInt(this.profile.vtomBit));
         const from = this.windowBase;
@@ -351,59 +353,59 @@ export class VpciHost {
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       }
-      case M.FDO_D0_EXIT:
+      case MSG.PCI_BUS_D0EXIT:
         this.unmapWindow();
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
-      case M.EJECTION_COMPLETE:
+      case MSG.PCI_EJECTION_COMPLETE:
         if (!this.profile.acceptsEjectionComplete) throw new PacketError('UnknownType: EJECTION_COMPLETE');
         need(8, 'eject_response');
         return this.ejectionComplete(r.u32(4));
-      case M.RESET_DEVICE:
+      case MSG.PCI_RESET_DEVICE:
         this.slot(r, type);
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
         return;
-      case M.QUERY_RESOURCE_REQUIREMENTS: {
+      case MSG.PCI_QUERY_RESOURCE_REQUIREMENTS: {
         const w = this.slot(r, type);
         const out = new Writer(28).u32(0, STATUS_SUCCESS);
         (this.masks.get(w) ?? []).forEach((m, i) => out.u32(4 + 4 * i, m));
         if (rc) this.complete(type, txid, out.b);
         return;
       }
-      case M.GET_RESOURCES: {
+      case MSG.PCI_QUERY_RESOURCE_RESOURCES: {
         need(32, 'get_resources');
         const w = this.slot(r, type);
         if (rc) this.complete(type, txid, this.resourceList(w));
         return;
       }
-      case M.RESOURCES_ASSIGNED:
+      case MSG.PCI_RESOURCES_ASSIGNED:
         return this.resourcesAssigned(type, r, rc, txid, 1);
-      case M.RESOURCES_ASSIGNED2:
+      case MSG.PCI_RESOURCES_ASSIGNED2:
         gate(V1_2);
         return this.resourcesAssigned(type, r, rc, txid, 2);
-      case M.RESOURCES_ASSIGNED3:
+      case MSG.PCI_RESOURCES_ASSIGNED3:
         gate(V1_4);
         return this.resourcesAssigned(type, r, rc, txid, 3);
-      case M.RESOURCES_RELEASED: {
+      case MSG.PCI_RESOURCES_RELEASED: {
         const w = this.slot(r, type);
         this.release(w);
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       }
-      case M.CREATE_INTERRUPT:
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE:
         need(24, 'interrupt');
         return this.createInterrupt(type, r, rc, txid, 1);
-      case M.CREATE_INTERRUPT2:
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE2:
         gate(V1_2);
         need(78, 'interrupt2');
         return this.createInterrupt(type, r, rc, txid, 2);
-      case M.CREATE_INTERRUPT3:
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE3:
         gate(V1_4);
         need(82, 'interrupt3');
         return this.createInterrupt(type, r, rc, txid, 3);
-      case M.DELETE_INTERRUPT:
-      case M.DELETE_INTERRUPT2: {
-        if (type === M.DELETE_INTERRUPT2) gate(V1_2);
+      case MSG.PCI_DELETE_INTERRUPT_MESSAGE:
+      case MSG.PCI_DELETE_INTERRUPT_MESSAGE2: {
+        if (type === MSG.PCI_DELETE_INTERRUPT_MESSAGE2) gate(V1_2);
         need(24, 'delete_interrupt');
         if (this.unplugged.has(r.u32(4))) {
           // The guest tidies up after a function the host took away (FreeBSD hv_pci_delete_device sends one per
@@ -419,7 +421,7 @@ export class VpciHost {
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       }
-      case M.POWER_STATE_CHANGE: {
+      case MSG.PCI_POWER_STATE_CHANGE: {
         need(12, 'power_change');
         const w = this.slot(r, type);
         const st = r.u32(8);
@@ -438,7 +440,7 @@ export class VpciHost {
   private negotiate(r: Reader, rc: boolean, txid: bigint): void {
     if (r.length < 8) {
       // Unparsable in Init is fatal in OV-D.
-      return this.fatal(M.QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("version")');
+      return this.fatal(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("version")');
     }
     const want = r.u32(4);
     const accepted = this.profile.versions.includes(want);
@@ -452,7 +454,7 @@ export class VpciHost {
       // A refused version is the negotiation working as designed (the guest tries the next one), not an error.
       this.stateChange('version refused', want, 'REVISION_MISMATCH');
     }
-    if (rc) this.complete(M.QUERY_PROTOCOL_VERSION, txid, new Writer(8).u32(0, accepted ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH).u32(4, field).b);
+    if (rc) this.complete(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, new Writer(8).u32(0, accepted ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH).u32(4, field).b);
   }
 
   /** win_slot of a per-device message, validated (OV-D InvalidSlot). */
@@ -583,7 +585,7 @@ export class VpciHost {
   }
 
   private ejectInner(wslot: number): void {
-    if (!this.fns.has(wslot) || this.removed.has(wslot)) return this.error(M.EJECT, 0n, `eject: no function at win_slot 0x${wslot.toString(16)}`);
+    if (!this.fns.has(wslot) || this.removed.has(wslot)) return this.error(MSG.PCI_EJECT, 0n, `eject: no function at win_slot 0x${wslot.toString(16)}`);
     if (!this.profile.supportsEject) {
       // OpenVMM hot-removes by revoking the channel (openvmm vm/devices/pci/vpci/src/bus_control.rs `revoke_device`).
       this.stateChange('eject', wslot, 'revoke channel');
@@ -600,7 +602,7 @@ export class VpciHost {
 
   private ejectionComplete(wslot: number): void {
     if (!this.ejecting.has(wslot)) {
-      this.error(M.EJECTION_COMPLETE, 0n, `EJECTION_COMPLETE for win_slot 0x${wslot.toString(16)} that was not ejected`);
+      this.error(MSG.PCI_EJECTION_COMPLETE, 0n, `EJECTION_COMPLETE for win_slot 0x${wslot.toString(16)} that was not ejected`);
       return;
     }
     this.ejecting.delete(wslot);
@@ -628,7 +630,7 @@ export class VpciHost {
   addFunction(f: HostFunctionDecl): boolean {
     const w = f.wslot >>> 0;
     if (this.fns.has(w) && !this.removed.has(w)) {
-      this.error(M.BUS_RELATIONS, 0n, `add function: win_slot 0x${w.toString(16)} is already present`);
+      this.error(MSG.PCI_BUS_RELATIONS, 0n, `add function: win_slot 0x${w.toString(16)} is already present`);
       return false;
     }
     this.setFunction({ ...f, wslot: w });
@@ -649,7 +651,7 @@ export class VpciHost {
   removeFunction(wslot: number): boolean {
     const w = wslot >>> 0;
     if (!this.fns.has(w) || this.removed.has(w)) {
-      this.error(M.BUS_RELATIONS, 0n, `remove function: no function at win_slot 0x${w.toString(16)}`);
+      this.error(MSG.PCI_BUS_RELATIONS, 0n, `remove function: no function at win_slot 0x${w.toString(16)}`);
       return false;
     }
     if (this.ejecting.has(w)) {
@@ -692,7 +694,7 @@ export class VpciHost {
       const wslot = Number(name.slice(6));
       if (!this.ejecting.has(wslot)) return;
       this.ejecting.delete(wslot);
-      this.error(M.EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${this.profile.ejectTimeoutNs / 1e9} s: rescinding`);
+      this.error(MSG.PCI_EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${this.profile.ejectTimeoutNs / 1e9} s: rescinding`);
       this.dropFunction(wslot);
       this.env.rescind();
       return;

@@ -2,6 +2,7 @@
 // BAR sizes, interrupt capabilities and where the bytes come from
 // (emulator/pci/catalog.ts). Cached: catalogEntry() builds the config bytes.
 import { catalogEntry, type CatalogEntry } from '../emulator/pci/catalog';
+import { hexDigits, sizeText } from '../emulator/format';
 
 const cache = new Map<string, CatalogEntry | null>();
 
@@ -18,18 +19,8 @@ function entry(id: string): CatalogEntry | undefined {
   return e ?? undefined;
 }
 
-const hex4 = (v: number): string => v.toString(16).padStart(4, '0');
+const hex4 = (v: number): string => hexDigits(v, 4);
 
-export function sizeText(n: number): string {
-  for (const [u, s] of [
-    ['G', 1 << 30],
-    ['M', 1 << 20],
-    ['K', 1 << 10],
-  ] as const) {
-    if (n >= s && n % s === 0) return `${n / s}${u}`;
-  }
-  return String(n);
-}
 
 export function barsText(e: CatalogEntry): string {
   return e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ') || 'no BARs';

@@ -10,20 +10,11 @@ import { decodeLspci } from '../../emulator/pci/lspci-decode';
 import { exportLspci } from '../../emulator/pci/lspci-export';
 import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
 import type { DumpDevice } from '../../emulator/pci/function';
+import { sizeText } from '../../emulator/format';
 
 function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
-}
-
-function sizeText(n: number): string {
-  const u = ['', 'K', 'M', 'G', 'T'];
-  let i = 0;
-  while (n >= 1024 && n % 1024 === 0 && i < u.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n}${u[i]}`;
 }
 
 registerCommand('devices', 'list the device catalog (ids for scenarios)', (_args, io) => {

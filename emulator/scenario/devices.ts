@@ -2,6 +2,7 @@
 // checker and completion: id, title, and a one-line detail (PCI ids, BARs,
 // interrupts) from emulator/pci/catalog.ts.
 import { catalogEntry, catalogIds } from '../pci/catalog';
+import { hexDigits, sizeText } from '../format';
 
 export interface DeviceName {
   id: string;
@@ -9,12 +10,7 @@ export interface DeviceName {
   detail: string;
 }
 
-const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
-
-function sizeText(n: number): string {
-  for (const [u, f] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]] as const) if (n >= f && n % f === 0) return `${n / f}${u}`;
-  return String(n);
-}
+const hex4 = (n: number): string => hexDigits(n, 4);
 
 export function CATALOG_DEVICES(): DeviceName[] {
   const out: DeviceName[] = [];

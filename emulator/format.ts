@@ -1,0 +1,89 @@
+// How numbers, sizes, bytes and virtual time are written for people, in one
+// place: the CLI, the debugger's views, hovers and the message sequence all
+// use these, so a value reads the same wherever it appears. (How a duration is
+// written *in a scenario* is the scenario language's business: lexer.ts.)
+
+/** `0x` + lower-case hex, zero-padded to `digits` digits. */
+export function hex(n: number | bigint, digits = 0): string {
+  return '0x' + hexDigits(n, digits);
+}
+
+/** Lower-case hex without a prefix, zero-padded to `digits` digits (negative numbers as their u32). */
+export function hexDigits(n: number | bigint, digits = 0): string {
+  const v = typeof n === 'bigint' ? n : n < 0 && n >= -0x8000_0000 ? n >>> 0 : Math.trunc(n);
+  return v.toString(16).padStart(digits, '0');
+}
+
+/**
+ * A size the way lspci prints BAR sizes: the largest unit that divides it evenly (512, 16K, 256M,
+ * 1G). With `byteUnit`, a size below 1K says so ("512 B"), for places where a bare number could
+ * be read as something else.
+ */
+export function sizeText(n: number, byteUnit = false): string {
+  const units = ['', 'K', 'M', 'G', 'T', 'P'];
+  let u = 0;
+  while (u < units.length - 1 && n >= 1024 && n % 1024 === 0) {
+    n /= 1024;
+    u++;
+  }
+  return `${n}${units[u]}${byteUnit && u === 0 ? ' B' : ''}`;
+}
+
+export interface HexDumpOptions {
+  /** First byte to show (rounded down to a row); default 0. */
+  offset?: number;
+  /** Bytes to show from `offset`; default to the end. */
+  length?: number;
+  /** Digits of the row address; default 4. */
+  addressDigits?: number;
+  /** Text before each row; default none. */
+  indent?: string;
+  /** Show the printable ASCII of each row after the bytes. */
+  ascii?: boolean;
+}
+
+/** Rows of 16 bytes, `0010: 86 80 ed 10 …`, addresses relative to the start of `b`. */
+export function hexDump(b: Uint8Array, o: HexDumpOptions = {}): string {
+  const from = (o.offset ?? 0) & ~15;
+  const to = Math.min(b.length, o.length !== undefined ? (o.offset ?? 0) + o.length : b.length);
+  const lines: string[] = [];
+  for (let i = from; i < to; i += 16) {
+    const bytes = b.subarray(i, Math.min(i + 16, to));
+    const row = Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join(' ');
+    const text = o.ascii ? `  ${row.padEnd(47)}  ${Array.from(bytes, (x) => (x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.')).join('')}` : ` ${row}`;
+    lines.push(`${o.indent ?? ''}${i.toString(16).padStart(o.addressDigits ?? 4, '0')}:${text}`);
+  }
+  return lines.join('\n');
+}
+
+/** Bytes from a hex string (two digits a byte; anything else between them is ignored), as the views receive packets. */
+export function bytesOfHex(text: string): Uint8Array {
+  const s = text.replace(/[^0-9a-f]/gi, '');
+  const out = new Uint8Array(s.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const TIME_UNITS = [
+  { unit: 's', ns: 1_000_000_000, decimals: 9 },
+  { unit: 'ms', ns: 1_000_000, decimals: 6 },
+  { unit: 'µs', ns: 1_000, decimals: 3 },
+] as const;
+
+/**
+ * Virtual time for people: in the largest unit not above it, exact to the
+ * nanosecond, decimals in groups of three, trailing all-zero groups dropped —
+ * `0 ns`, `500 ns`, `2 µs`, `5.007 100 ms`, `65 s`, `1.000 000 001 s`.
+ */
+export function formatTime(ns: number): string {
+  if (!Number.isFinite(ns)) return String(ns);
+  const neg = ns < 0;
+  const a = Math.round(Math.abs(ns));
+  const u = TIME_UNITS.find((x) => a >= x.ns);
+  if (!u) return `${neg ? '-' : ''}${a} ns`;
+  const whole = Math.floor(a / u.ns);
+  let frac = String(a - whole * u.ns).padStart(u.decimals, '0');
+  while (frac.endsWith('000')) frac = frac.slice(0, -3);
+  const groups = frac.match(/.{3}/g) ?? [];
+  return `${neg ? '-' : ''}${whole}${groups.length ? '.' + groups.join(' ') : ''} ${u.unit}`;
+}

@@ -6,6 +6,8 @@ import type { Scenario, BusDecl as AstBus, FnRef, FunctionDeclAst, TimelineEvent
 import type { MachineConfig, TimelineItem } from './machine';
 import type { BusDecl, FunctionDecl } from './bus';
 import type { GuestModelName } from '../vpci/guest/quirks';
+import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
+import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 
 /**
  * Default VMBus MMIO ranges: one below 4 GiB and one above, as Hyper-V's ACPI
@@ -124,8 +126,8 @@ export function machineConfig(sc: Scenario, source: string, o: ConfigOverrides =
   }
   timeline.sort((a, b) => a.time - b.time);
   return {
-    host: o.host ?? sc.vm.host?.name ?? 'hyperv-2016',
-    guest: o.guest ?? ((sc.vm.guest?.name ?? 'freebsd') as GuestModelName),
+    host: o.host ?? sc.vm.host?.name ?? DEFAULT_HOST_PROFILE,
+    guest: o.guest ?? ((sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL) as GuestModelName),
     cpus: sc.vm.cpus || 4,
     mmio: sc.vm.mmio.length ? sc.vm.mmio.map((m) => ({ name: m.name, base: m.base, size: m.size })) : DEFAULT_MMIO,
     quirks,

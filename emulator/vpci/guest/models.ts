@@ -39,6 +39,9 @@ export const GUEST_MODELS: readonly GuestModelInfo[] = [
   },
 ];
 
+/** The model a scenario runs when it names none. */
+export const DEFAULT_GUEST_MODEL: GuestModelName = 'freebsd';
+
 export function guestModel(name: string): GuestModelInfo | undefined {
   return GUEST_MODELS.find((m) => m.name === name);
 }

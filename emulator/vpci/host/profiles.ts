@@ -94,6 +94,9 @@ export const HOST_PROFILES: HostProfile[] = [
   },
 ];
 
+/** The profile a scenario runs when it names none. */
+export const DEFAULT_HOST_PROFILE = 'hyperv-2016';
+
 export function hostProfile(name: string): HostProfile | undefined {
   return HOST_PROFILES.find((p) => p.name === name);
 }

@@ -219,7 +219,7 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
   const first = frame.locator('.row[data-index="0"]');
   await first.locator('.arrow').waitFor({ timeout: 10000 });
   await first.click();
-  await frame.locator('#bytes').filter({ hasText: /^0000 / }).waitFor({ timeout: 10000 });
+  await frame.locator('#bytes').filter({ hasText: /^0000: / }).waitFor({ timeout: 10000 });
 });
 
 // Journey 5: hot plug — break in the guest's eject work, then on EJECTION_COMPLETE.

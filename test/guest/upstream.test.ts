@@ -120,3 +120,17 @@ test('links: Linux opens the stable tree at the line; FreeBSD the pinned freebsd
   assert.match(upstreamLinkFor('freebsd', 'vmbus_pcib_attach_fail')!.label, /^ours: .*error labels.*stands for vmbus_pcib_attach\(\)/);
   assert.match(upstreamLinkFor('freebsd', 'ixv_attach')!.label, /^ours: stand-in for ixv's attach/);
 });
+
+test('Open Upstream Source finds the link of the function holding a listing line, and none between functions', async () => {
+  const { upstreamAt } = await import('../../emulator/vpci/guest/upstream');
+  const p = linuxProgram();
+  const f = p.fns.get('hv_pci_enter_d0')!;
+  const text = p.listings.get(f.file)!.text;
+  const mid = Math.floor((f.line + f.endLine) / 2);
+  assert.equal(upstreamAt(text, mid)!.url, upstreamLinkFor('linux', 'hv_pci_enter_d0')!.url);
+  assert.equal(upstreamAt(text, f.endLine)!.url, upstreamLinkFor('linux', 'hv_pci_enter_d0')!.url);
+  assert.equal(upstreamAt(text, f.endLine + 1), undefined, 'the blank line after a function belongs to none');
+  assert.equal(upstreamAt(text, 2), undefined, 'the file header belongs to no function');
+  const fail = p.fns.get('hv_pci_probe_fail')!;
+  assert.match(upstreamAt(text, fail.line + 2)!.label, /^ours: hv_pci_probe\(\)'s error labels/);
+});

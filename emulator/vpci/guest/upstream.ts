@@ -87,3 +87,15 @@ export function upstreamHeader(table: UpstreamTable): (fn: string) => string[] {
     return [`/* upstream: ${l.label}${url} */`];
   };
 }
+
+/** The upstream comment of the function that holds `line` (1-based) of a listing: the nearest header at or above it. */
+export function upstreamAt(listingText: string, line: number): { label: string; url?: string } | undefined {
+  const lines = listingText.split('\n');
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^\/\* (upstream: |ours: )(.*?)(?: (https:\/\/\S+))? \*\/$/.exec(lines[i]!);
+    if (m) return m[3] ? { label: `${m[1] === 'ours: ' ? 'ours: ' : ''}${m[2]}`, url: m[3] } : { label: `${m[1] === 'ours: ' ? 'ours: ' : ''}${m[2]}` };
+    // A closing brace at column 0 ends the previous function: a line between functions belongs to none.
+    if (i < line - 1 && lines[i] === '}') return undefined;
+  }
+  return undefined;
+}

@@ -12,10 +12,14 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   await row.waitFor({ timeout: 20000 });
   const frameText = (await row.innerText()).replace(/\s+/g, ' ').trim();
   const fn = /^(\S+)/.exec(frameText)?.[1] ?? '';
-  // VS Code puts the frame source's origin in the file label's tooltip.
-  const title = (await row.locator('.file').getAttribute('title').catch(() => null)) ?? '';
-  log(`frame: ${frameText}; tooltip: ${JSON.stringify(title)}`);
-  if (!/(upstream: |ours: ).*linux-stable v6\.12\.118/.test(title)) throw new Error(`frame tooltip lacks the upstream place: ${JSON.stringify(title)}`);
+  // VS Code shows the frame source's origin in the file label's hover (a managed hover, not a title attribute).
+  await row.locator('.file').hover();
+  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: /upstream: |ours: / }).first();
+  const title = (await hover.waitFor({ timeout: 4000 }).then(() => hover.innerText(), () => '')).replace(/\s+/g, ' ');
+  log(`frame: ${frameText}; hover: ${JSON.stringify(title)}`);
+  await page.screenshot({ path: join(OUT, 'upstream-call-stack-hover.png') });
+  if (!/(upstream: |ours: ).*linux-stable v6\.12\.118/.test(title)) throw new Error(`the frame's hover lacks the upstream place: ${JSON.stringify(title)}`);
+  await page.mouse.move(0, 0);
   const wanted = /https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/stable\/linux\.git\/tree\/[^?]+\?h=v6\.12\.118#n\d+/;
   const asked = [];
   const onRequest = (r) => { if (wanted.test(r.url())) asked.push(r.url()); };

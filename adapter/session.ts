@@ -36,6 +36,7 @@ import type { ThreadState } from '../emulator/runtime/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatDuration } from '../emulator/scenario/lexer';
 import { wslotText } from '../emulator/vpci/protocol';
+import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
@@ -782,6 +783,14 @@ export class VpciDebugSession extends LoggingDebugSession {
     return new Source(basename(p), p, 0, `${this.rt!.m.config.guest} driver listing`);
   }
 
+  /** A guest frame's listing, whose origin (the Call Stack's tooltip) names the function's upstream place (docs/upstream.md). */
+  private frameSource(listingFile: string, fn: string): Source {
+    const src = this.sourceOf(listingFile);
+    const link = upstreamLinkFor(this.rt!.m.config.guest, fn);
+    if (link) (src as DebugProtocol.Source).origin = link.ours ? link.label : `upstream: ${link.label}`;
+    return src;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const rt = this.rt;
     if (!rt) {
@@ -819,7 +828,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
-        for (const f of fr) all.push(mk(f.index, f.fn, this.sourceOf(f.file), f.line, undefined, t.steps > 0));
+        for (const f of fr) all.push(mk(f.index, f.fn, this.frameSource(f.file, f.fn), f.line, undefined, t.steps > 0));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }

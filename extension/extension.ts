@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { VpciAdapterFactory } from './adapter-factory';
 import { registerCommands } from './commands';
+import { registerUpstreamCommand } from './upstream-command';
 import { DynamicConfigurationProvider, InitialConfigurationProvider } from './configuration-provider';
 import { startLanguageClient } from './language-client';
 import { DEBUG_TYPE, EVT_TRACE_CHANGED } from '../adapter/protocol';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     sequence.show();
   }));
   registerCommands(context, topology);
+  registerUpstreamCommand(context, log);
 
   // Live views: refresh on every stop of a vpci session.
   sub(

@@ -157,7 +157,12 @@ function header(text: string, bodyLen: number, hasElse: boolean, close?: string)
  * `headers` gives each listing file's leading lines (licence-free description,
  * includes), so line numbers are stable for a given model definition.
  */
-export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, string[]> = {}): Program<C> {
+export function compileProgram<C>(
+  defs: FnDef<C>[],
+  headers: Record<string, string[]> = {},
+  /** Comment lines shown above each function (its upstream location, docs/upstream.md). */
+  fnHeader?: (name: string) => string[],
+): Program<C> {
   const files = new Map<string, string[]>();
   const exec = new Map<string, Set<number>>();
   const fns = new Map<string, CompiledFn<C>>();
@@ -177,6 +182,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
     if (fns.has(def.name)) throw new Error(`duplicate function ${def.name}`);
     const lines = linesOf(def.file);
     const ex = exec.get(def.file)!;
+    for (const d of fnHeader?.(def.name) ?? []) lines.push(d);
     for (const d of def.doc ?? []) lines.push(d);
     const sigStart = lines.length + 1;
     for (const s of def.signature) lines.push(s);

@@ -9,6 +9,8 @@ import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+import { upstreamHeader } from '../upstream';
+import { freebsdUpstream } from './upstream';
 
 
 export function freebsdProgram(variant: FreebsdVariant): Program<GuestKernel> {
@@ -22,6 +24,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<GuestKernel> {
       'freebsd/vmbus_chan.c': HEADER('the VMBus channel callback task', 'freebsd/freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c'),
       'freebsd/subr_taskqueue.c': HEADER('task-queue threads', 'freebsd/freebsd-src sys/kern/subr_taskqueue.c'),
     },
+    upstreamHeader(freebsdUpstream(variant)),
   );
 }
 

@@ -10,6 +10,8 @@ import { driverFunctions } from './driver';
 import { newLinuxSoftc } from './state';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+import { upstreamHeader } from '../upstream';
+import { LINUX_UPSTREAM } from './upstream';
 
 
 /** Every function of §8.2 the Linux model must define (checked by the tests). */
@@ -33,6 +35,7 @@ export function linuxProgram(): Program<GuestKernel> {
       'linux/connection.c': HEADER('the VMBus channel callback tasklet', 'torvalds/linux drivers/hv/connection.c'),
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },
+    upstreamHeader(LINUX_UPSTREAM),
   );
 }
 

@@ -122,9 +122,9 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   if (norm(opened) !== norm(url) && !asked.some((u) => noFragment(u) === noFragment(url))) throw new Error(`the browser was not asked for ${url} (window: ${JSON.stringify(opened)}, requests: ${JSON.stringify(asked)})`);
   // Show the user what was asked for: the vPCI Lab output channel with the command's line.
   await page.locator('.part.panel .action-label', { hasText: /^output$/i }).first().click().catch(() => {});
+  await page.mouse.move(700, 900); // away from the tab, so its tooltip does not cover the log
   await page.locator('.part.panel select.monaco-select-box').first().selectOption({ label: 'vPCI Lab' }).catch(() => {});
   await page.locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ }).first().waitFor({ timeout: 5000 }).catch(() => {});
-  await page.mouse.move(700, 900);
   await page.screenshot({ path: join(OUT, 'upstream-call-stack.png') });
   await page.locator('.part.panel .action-label', { hasText: /^debug console$/i }).first().click().catch(() => {});
   await command(page, 'Debug: Stop');

@@ -171,7 +171,7 @@ export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = tr
     const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
     for (const [w, f] of b.functions) {
       if (want !== undefined && w !== want) continue;
-      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (spec §3).
+      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (protocol.md §3).
       const domain = b.decl.instance.slice(9, 13);
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;

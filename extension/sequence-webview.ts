@@ -117,7 +117,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     arrow.title = it.summary + ' (txid ' + it.txid + ', ' + it.length + ' bytes)';
     const label = doc.createElement('span');
     label.className = 'label';
-    // PCI_ is every message's prefix (vpci-protocol.md); the full name is in the tooltip
+    // PCI_ is every message's prefix (docs/protocol.md); the full name is in the tooltip
     label.textContent = it.name.replace(/^PCI_/, '') + statusText(it.status);
     arrow.title = it.name + statusText(it.status) + ' · ' + arrow.title;
     arrow.appendChild(label);

@@ -25,7 +25,7 @@ export interface BarLayout {
   offset: number;
   /** Type bits kept in the low register (bits 3:0; 0 for ROM). */
   typeBits: number;
-  /** vPCI guests cannot use I/O BARs (vpci-protocol.md §5.1): modelled, but flagged. */
+  /** vPCI guests cannot use I/O BARs (protocol.md §5.1): modelled, but flagged. */
   usableThroughVpci: boolean;
 }
 

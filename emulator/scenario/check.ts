@@ -36,7 +36,7 @@ const VERSIONED: readonly { value: number; from: number; to: number; family: str
   { value: 0x42490010, from: 0x10001, to: 0x10002, family: 'resources-assigned' },
   { value: 0x42490016, from: 0x10002, to: Infinity, family: 'resources-assigned' },
 ];
-/** Host-to-guest messages (spec §2.1 Dir column): a host fault never matches them. */
+/** Host-to-guest messages (protocol.md §2.1 Dir column): a host fault never matches them. */
 const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
 
 function isPow2(n: number): boolean {

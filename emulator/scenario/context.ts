@@ -16,7 +16,7 @@ export interface ScenarioContext {
     name: string;
     title: string;
     versions: number[];
-    /** false: the host cannot send PCI_EJECT (OpenVMM revokes the channel instead, spec §7.2). */
+    /** false: the host cannot send PCI_EJECT (OpenVMM revokes the channel instead, protocol.md §7.2). */
     supportsEject?: boolean;
     /** true: only win_slot 0 is served (OpenVMM). */
     slotZeroOnly?: boolean;

@@ -116,9 +116,11 @@ step('Step Into a VMBus send shows the host handling the packet', async (page) =
 /** Adds a function breakpoint (a driver function or a protocol message) from the palette. */
 async function addFunctionBreakpoint(page, name) {
   await command(page, 'Add Function Breakpoint');
-  await page.locator('.debug-breakpoints .monaco-inputbox input').first().waitFor({ timeout: 10000 });
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
+  const input = page.locator('.debug-breakpoints .monaco-inputbox input').first();
+  await input.waitFor({ timeout: 10000 });
+  // type into the input itself: keys sent before it takes the focus land in the editor
+  await input.fill(name);
+  await input.press('Enter');
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
 }
 

@@ -12,7 +12,7 @@ import { Ev } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
 
-// Message types (vpci-protocol.md §2.1; pci-hyperv.c enum pci_message_type).
+// Message types (protocol.md §2.1; pci-hyperv.c enum pci_message_type).
 const QUERY_BUS_RELATIONS = 0x42490001;
 const QUERY_RESOURCE_REQUIREMENTS = 0x42490005;
 const BUS_D0ENTRY = 0x42490007;

@@ -9,7 +9,7 @@
 // Bus spec 6.8.1.3) and checks that nothing else differs. The BAR sizes are the ones
 // the kernel logged for that device (data/devices/intel-82599-pf.dmesg.txt).
 //
-// What must happen (vpci-protocol.md §2.3, §2.5, §6, checked against the sources):
+// What must happen (protocol.md §2.3, §2.5, §6, checked against the sources):
 // - Linux (torvalds/linux drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg): ONE
 //   CREATE_INTERRUPT for the whole block, dummy vector 32, vector_count = nvec; later
 //   composes reuse it ("Reuse the previous allocation"); vector k > 0 takes the first
@@ -32,7 +32,7 @@ import { loadScenarioFile } from '../../adapter/load';
 import { Ev } from '../../emulator/vpci/events';
 import type { Machine } from '../../emulator/machine/machine';
 
-// Message types (vpci-protocol.md §2.1).
+// Message types (protocol.md §2.1).
 const CREATE_INTERRUPT = 0x42490014;
 const DELETE_INTERRUPT = 0x42490015;
 const CREATE_INTERRUPT2 = 0x42490017;

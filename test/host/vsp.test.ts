@@ -96,7 +96,7 @@ test('BUS_RELATIONS v1 at 1.1 and v2 with serial and NUMA at 1.3 (Hyper-V profil
   assert.equal(u32(p, 24), 7);
   assert.equal(u32(p, 28), 1);
   assert.equal(u16(p, 32), 3);
-  // 1.2 still gets v1 relations (BUS_RELATIONS2 is a 1.3 message, spec §1.2)
+  // 1.2 still gets v1 relations (BUS_RELATIONS2 is a 1.3 message, protocol.md §1.2)
   const y = harness('hyperv-2019');
   y.send(G.queryProtocolVersion(0x10002));
   assert.equal(u32(payload(y.send(G.queryBusRelations(), { rc: false })[0]!.pkt), 0), 0x42490000);

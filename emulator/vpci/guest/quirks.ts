@@ -1,4 +1,4 @@
-// The real guest drivers' known quirks (vpci-protocol.md, marked [QUIRK]). Each
+// The real guest drivers' known quirks (docs/protocol.md, marked [QUIRK]). Each
 // one behaves as the real driver does by default; a scenario can switch it off to
 // model a fixed driver. The guest models consult these by name.
 

@@ -23,8 +23,12 @@ export interface UpstreamRow {
 export interface UpstreamTable {
   /** Guest model names this table serves. */
   models: readonly string[];
-  /** Human name of the pinned revision, e.g. "freebsd/freebsd-src @ 0010132dbd24". */
+  /** Human name of the pinned revision, e.g. "freebsd-src 0010132dbd24", "linux-stable v6.12.118". */
   revision: string;
+  /** Where a pinned copy of this tree is looked for by the test, under its trees folder: "freebsd/<commit>", "linux/v6.12.118". */
+  tree: string;
+  /** sha256 of each upstream file whose lines the rows cite, as pinned (docs/upstream.md). */
+  sha256: Readonly<Record<string, string>>;
   /** The web address of a path (at a line) in the pinned tree. */
   url(path: string, line?: number): string;
   rows: Readonly<Record<string, UpstreamRow>>;

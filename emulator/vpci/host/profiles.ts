@@ -1,6 +1,6 @@
 // Host profiles: which protocol versions a host accepts and how strictly it
 // validates what the guest sends. The numbers and behaviours come from the
-// shared spec (../../../../shared/vpci-protocol.md §1.4, §7.2, §9.2, §9.3):
+// protocol reference (docs/protocol.md §1.4, §7.2, §9.2, §9.3):
 // - OpenVMM: microsoft/openvmm vm/devices/pci/vpci/src/device.rs (OV-D) accepts
 //   RS1, VB, FE, GE, DT (1.2 and up), always answers the version request with VB,
 //   serves only win_slot 0, maps every per-packet error to STATUS_BAD_DATA and
@@ -10,7 +10,7 @@
 //   its 2016 revision; linux drivers/pci/controller/pci-hyperv.c names 1.4 "WS2022").
 //   Their error mapping is not public; we use OpenVMM's (BAD_DATA) and mark it so.
 
-/** Known protocol versions (major << 16 | minor); spec §1.2. */
+/** Known protocol versions (major << 16 | minor); protocol.md §1.2. */
 export const V1_1 = 0x00010001;
 export const V1_2 = 0x00010002;
 export const V1_3 = 0x00010003;
@@ -37,7 +37,7 @@ export interface HostProfile {
   gateByVersion: boolean;
   /** QUERY_BUS_RELATIONS sent with completion-requested gets an empty (0-byte payload) completion (OV-D). */
   emptyRelationsCompletion: boolean;
-  /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (spec §5.2). */
+  /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (protocol.md §5.2). */
   ignoreBarWritesWhileMse: boolean;
   /** Host can send PCI_EJECT and wait for PCI_EJECTION_COMPLETE (Hyper-V); OpenVMM revokes the channel instead (§7.2). */
   supportsEject: boolean;

@@ -816,7 +816,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         } else if (pv === PROTO_1_4) {
           l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpus: [l.vcpu_id] });
         } else {
-          // QUIRK (vpci-protocol.md §1.5): no case for version 0; the real driver
+          // QUIRK (protocol.md §1.5): no case for version 0; the real driver
           // sends an uninitialised size. We send nothing and fail the mapping.
           l.pkt = null;
         }

@@ -42,9 +42,36 @@ const DRIVER_ENTRY_POINTS: Readonly<Record<string, { probe: UpstreamRef; remove:
 
 const LOCAL_PCI_PROBE: UpstreamRef = { path: 'drivers/pci/pci-driver.c', line: 336, text: "static long local_pci_probe(void *_ddi)", name: 'local_pci_probe' };
 
+/** sha256 of each file the rows cite, read from Debian's linux-source-6.12 6.12.118-1~deb12u1 (docs/upstream.md). */
+const LINUX_SHA256: Readonly<Record<string, string>> = {
+  'drivers/pci/controller/pci-hyperv.c': '7168be2730ee96afb57d8a33648e5c76883cb83a3e86e054193eb8c892c4fa0b',
+  'drivers/pci/probe.c': '3e011fd2f86a4f2e79187b1db15e3a3dd6c01506737643e4b9c7968d828bb693',
+  'drivers/pci/setup-res.c': 'f092ee293800892019cbf8aba0df61cfc8b2c4de38283e590bb017e2d1155d3e',
+  'drivers/pci/setup-bus.c': '4e8ae7f8803caa61cc62c23a60f165642f348c53bfcf45eb4c61e9f361e6e25d',
+  'drivers/pci/bus.c': '61b94c9d90da1369f640ed92e9eae31c6ec09a48d3fe1fb73c088b6c6bc4252b',
+  'drivers/pci/remove.c': '855126632a59e30920b0252ed25e0785ca080b87e8396f1dfaba8464ef0a0c9b',
+  'drivers/pci/pci.c': '3c9eebd8e3bb4817bd79d5869ecbccc86cf126fd8452bf8d6996cdbf89516805',
+  'drivers/pci/pci-driver.c': '93dfaad10d3a40c072293e3e636ffc47d4716a8d36427ab8358fbfcf151cb16f',
+  'drivers/pci/msi/msi.c': 'd6b01b235f74ff8bd9165aa5f6e49a5cc667569b9487823195c82969dd96bd7d',
+  'drivers/pci/msi/api.c': '2fdbd75c8dc744431f732e35858cff0b06221caff72dce7023c333ac5babc98c',
+  'include/linux/interrupt.h': '64f1a31a5737976a9762e17d2a489da72f4418c52375a7ce5abcbb995064492a',
+  'kernel/irq/manage.c': '3f2e605e9a88cb75ea90cc2488b5cf9b0b477f278c8fba16f4a8b78051bca446',
+  'kernel/workqueue.c': 'ef9fca07578b618f975cbfdac1f1b584980a394e8622a88fd869e4ddb6105a54',
+  'drivers/hv/connection.c': '06b3627f2d212ce9f5183b20a71380384904e20bd7fe47e655bd6bc990eb6de9',
+  'drivers/net/ethernet/intel/ixgbevf/ixgbevf_main.c': '6c2ece0041fe2311e36b25ae5dfdae11a2290384a98252f71d9ec4b4e2175a52',
+  'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c': 'deae7687fa2b4299042b0fe3f354110402d2a5783a29e8e17adaf96ed65a1729',
+  'drivers/net/ethernet/intel/igb/igb_main.c': '27f191bbb3b6fc8a27e478eff227954313bd525520e85161d0b2061851f62d98',
+  'drivers/net/ethernet/intel/i40e/i40e_main.c': 'a9094ef154cf37837ddc3d673c720c9de26153dee70dbfccb163c375ee15e2ff',
+  'drivers/net/ethernet/mellanox/mlx4/main.c': 'b0157dfe3270f03830d80cf78e855bcb824e5ac9e3e0680b5638664902ff8dec',
+  'drivers/net/ethernet/mellanox/mlx5/core/main.c': 'f6d44fb98dae2ab39439fed50a73b8216614b115f859b95237f55145fddc0301',
+  'drivers/nvme/host/pci.c': '88b13258fa6db6ff8e6211e39c7fef504d7a53aa90a776c647d52112eb2d9512',
+};
+
 export const LINUX_UPSTREAM: UpstreamTable = {
   models: ['linux'],
   revision: `linux-stable ${LINUX_TAG}`,
+  tree: `linux/${LINUX_TAG}`,
+  sha256: LINUX_SHA256,
   url: (path, line) =>
     `https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/${path}?h=${LINUX_TAG}${line ? `#n${line}` : ''}`,
   rows: {

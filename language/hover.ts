@@ -4,7 +4,6 @@
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { versionText } from '../emulator/scenario/context';
 import { QUIRKS } from '../emulator/vpci/guest/quirks';
-import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
@@ -40,16 +39,18 @@ export function quirkMarkdown(name: string): string | undefined {
 
 export function profileMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const p = ctx.hostProfiles.find((x) => x.name === name);
-  return p && `**${p.name}** — ${p.title}\n\nAccepts vPCI protocol versions: ${versionsText(p.versions)}`;
+  return p && `**${p.name}** — ${p.title}\n\nAccepts vPCI protocol versions: ${versionsText(p.versions)}` + (p.description ? `\n\n${p.description}` : '');
 }
 
 export function guestMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const g = ctx.guestModels.find((x) => x.name === name);
   if (!g) return undefined;
-  const info = GUEST_MODELS.find((x) => x.name === name);
+  const quirks = ctx.quirks.filter((q) => q.models.includes(g.name));
   return (
     `**${g.name}** — ${g.title}\n\nOffers versions (in order): ${versionsText(g.versions)}` +
-    (info ? `\n\nDriver: \`${info.driver}\`; quirks: ${info.quirks.map((q) => `\`${q.name}\``).join(', ') || 'none'}\n\nSource: ${info.source}` : '')
+    (g.description ? `\n\n${g.description}` : '') +
+    (g.driver ? `\n\nDriver: \`${g.driver}\`; quirks: ${quirks.map((q) => `\`${q.name}\``).join(', ') || 'none'}` : '') +
+    (g.source ? `\n\nSource: ${g.source}` : '')
   );
 }
 

@@ -31,7 +31,7 @@ export interface HostProfile {
   name: string;
   /** Which host, in a few words (the accepted versions are added from `versions` where shown). */
   title: string;
-  /** One or two sentences for the launch schema, hover and docs: what is modelled and what is ours. */
+  /** One or two sentences for the launch schema, hover and docs: what is modelled and what is ours (the versions are added from `versions`). */
   description: string;
   /** Versions accepted by QUERY_PROTOCOL_VERSION, e.g. [0x10001]. */
   versions: number[];
@@ -85,32 +85,32 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   vtomBit: 0,
 });
 
-const HYPERV_NOTE = 'Rejecting newer versions with REVISION_MISMATCH and the per-packet error statuses are ours [UNCONFIRMED].';
+const HYPERV_NOTE = 'That it refuses newer versions with REVISION_MISMATCH, and its per-packet error statuses, are ours [UNCONFIRMED].';
 
 export const HOST_PROFILES: readonly HostProfile[] = [
   hyperv(
     'hyperv-2016',
     'Hyper-V, Windows Server 2016',
     [V1_1, V1_2],
-    `Windows Server 2016 (RS1): vPCI 1.1 and 1.2 (CREATE_INTERRUPT2, RESOURCES_ASSIGNED2; BUS_RELATIONS v1), eject with a 60 s timeout. ${HYPERV_NOTE}`,
+    `Release RS1 (build 14393): v1 bus relations, and PCI_EJECT with a 60 s wait for the guest. ${HYPERV_NOTE}`,
   ),
   hyperv(
     'hyperv-2019',
     'Hyper-V, Windows Server 2019',
     [V1_1, V1_2],
-    `Windows Server 2019 (RS5, before 1.3 "Vibranium"): vPCI 1.1 and 1.2, as Windows Server 2016. ${HYPERV_NOTE}`,
+    `Release RS5, before vPCI 1.3 ("Vibranium", 20H1): the same protocol as Windows Server 2016. ${HYPERV_NOTE}`,
   ),
   hyperv(
     'hyperv-2022',
     'Hyper-V, Windows Server 2022',
     [V1_1, V1_2, V1_3, V1_4],
-    `Windows Server 2022: vPCI 1.1 to 1.4 (BUS_RELATIONS2 from 1.3; CREATE_INTERRUPT3 and RESOURCES_ASSIGNED3 at 1.4). ${HYPERV_NOTE}`,
+    `BUS_RELATIONS2 (with NUMA node) from 1.3, CREATE_INTERRUPT3 at 1.4; PCI_EJECT with a 60 s wait. ${HYPERV_NOTE}`,
   ),
   {
     name: 'openvmm',
     title: 'OpenVMM vpci host',
     description:
-      'microsoft/openvmm vm/devices/pci/vpci: vPCI 1.2 and up (1.1 is refused), always replies version 1.3, serves only slot 0, answers every per-packet error with STATUS_BAD_DATA and revokes the channel instead of sending PCI_EJECT.',
+      'microsoft/openvmm vm/devices/pci/vpci: refuses 1.1, always replies version 1.3, serves only slot 0, answers every per-packet error with STATUS_BAD_DATA and revokes the channel instead of sending PCI_EJECT.',
     versions: [V1_2, V1_3, V1_4, V1_5, V1_6],
     replyVersion: V1_3,
     relations2From: V1_3,

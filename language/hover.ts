@@ -4,6 +4,7 @@
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { versionText } from '../emulator/scenario/context';
 import { QUIRKS } from '../emulator/vpci/guest/quirks';
+import { keywordHelp } from '../emulator/scenario/keywords';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
@@ -54,6 +55,13 @@ export function guestMarkdown(name: string, ctx: ScenarioContext): string | unde
   );
 }
 
+/** A fixed word of the language: how it is written and what it does, in each role it has (from its table). */
+export function keywordMarkdown(word: string): string | undefined {
+  const help = keywordHelp(word);
+  if (!help.length) return undefined;
+  return help.map((h) => `**${word}** (${h.role})\n\n\`${h.syntax.replace(/'/g, '')}\`\n\n${h.summary}.`).join('\n\n---\n\n');
+}
+
 export function statusMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const s = ctx.statuses.find((x) => x.name === name);
   return s && `**${s.name}** \`${hex(s.value)}\` (NTSTATUS)`;
@@ -91,5 +99,5 @@ export function hoverMarkdown(n: NameOccurrence | undefined, word: string | unde
   if (word === undefined) return undefined;
   if (/^STATUS_/.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/.test(word)) return messageMarkdown(word, ctx);
-  return undefined;
+  return keywordMarkdown(word);
 }

@@ -73,17 +73,24 @@ export const ARGUMENT_WORDS = ['size', 'dump', 'vector', 'cpu', 'times', 'before
 /** Fixed words that name a value rather than an action. */
 export const CONSTANT_WORDS = [...BUS_STATES, ...OUTCOMES, 'none', 'off'] as const;
 
+export type KeywordRole = 'statement' | 'vm setting' | 'bus item' | 'function option' | 'event' | 'driver mode' | 'fault action' | 'bus state' | 'expectation';
+
 export interface KeywordHelp {
-  /** Where the word is used: 'event', 'vm setting', … */
-  role: string;
+  /** Where the word is used. */
+  role: KeywordRole;
   syntax: string;
   summary: string;
 }
 
-/** Every meaning a fixed word has in the language (some words have two, e.g. `vanish`). */
-export function keywordHelp(word: string): KeywordHelp[] {
+/** Every meaning a fixed word has in the language (some words have two, e.g. `vanish`), or only the one in `role`. */
+export function keywordHelp(word: string, role?: KeywordRole): KeywordHelp[] {
+  const all = allHelp(word);
+  return role ? all.filter((h) => h.role === role) : all;
+}
+
+function allHelp(word: string): KeywordHelp[] {
   const out: KeywordHelp[] = [];
-  const add = (role: string, list: readonly KeywordRow[]): void => {
+  const add = (role: KeywordRole, list: readonly KeywordRow[]): void => {
     for (const r of list) if (r.word === word) out.push({ role, syntax: r.syntax, summary: r.summary });
   };
   add('statement', TOP_STATEMENTS);

@@ -12,6 +12,7 @@ import { loadScenarioFile } from '../../adapter/load';
 import { Ev } from '../../emulator/vpci/events';
 import { decodePacket } from '../../emulator/vmbus/packet';
 import { decodeMessage, decodeCompletion } from '../../emulator/vpci/wire';
+import { GUEST_MODELS } from '../../emulator/vpci/guest/models';
 
 const QUERY_PROTOCOL_VERSION = 0x42490013;
 const BUS_RELATIONS = 0x42490000;
@@ -92,5 +93,24 @@ for (const row of MATRIX) {
     for (const t of [CREATE_INTERRUPT, CREATE_INTERRUPT2, CREATE_INTERRUPT3]) assert.equal(sent.has(t), t === f.interrupt, `interrupt family 0x${t.toString(16)}`);
     const rel = new Set(toGuest.filter((t) => t === BUS_RELATIONS || t === BUS_RELATIONS2));
     assert.deepEqual([...rel], [f.relations], 'relations family');
+  });
+}
+
+// The table's `versions` (which the checker, the docs and the launch schema read) must be what
+// each model's program really offers: a host that refuses everything sees every offer, in order.
+for (const g of GUEST_MODELS) {
+  test(`${g.name}: the versions in its table row are the ones its program offers, in order`, () => {
+    const text = `# offers\nvm {\n  host hyperv-2022\n  guest ${g.name}\n  quirk all-versions-rejected-continues off\n}\nbus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 fault nic0 query-protocol-version status 0xC0000059\nat 0 boot\n`;
+    const l = loadScenarioFile('test/machine/offers-inline.vpci', {}, text);
+    assert.deepEqual(l.errors.map((e) => e.message), []);
+    const m = l.machine!;
+    m.run();
+    const offered: number[] = [];
+    for (let i = 0; i < m.trace.length; i++) {
+      if (m.trace.kind[i] !== Ev.PacketToHost || m.trace.a[i]! >>> 0 !== QUERY_PROTOCOL_VERSION) continue;
+      offered.push(u32(m.trace.get(i).blob as Uint8Array, 20));
+    }
+    assert.deepEqual(offered, [...g.versions]);
+    assert.equal(m.model.busStatus(m.buses[0]!.state.sc), 'failed');
   });
 }

@@ -12,12 +12,12 @@ import {
   EVENT_KEYWORDS,
   FAULT_ACTIONS,
   FUNCTION_OPTIONS,
-  DRIVER_MODES,
   OUTCOMES,
   EXPECT_BUS_FORMS,
 } from './vocabulary';
 import { deviceDetail } from './device-info';
 import { keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
 type Block = 'top' | 'vm' | 'bus';
@@ -175,18 +175,18 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     if (n === 2) return kwHelp(EVENT_KEYWORDS, 'event');
     const ev = w[2]!;
     const rest = w.slice(3);
-    // A target (bus or bus/slot) comes right after the event word.
-    if (n === 3 && ev !== 'boot' && ev !== 'offer') return buses();
-    if (ev === 'driver' && rest.length === 1) return kwHelp(DRIVER_MODES, 'driver mode');
-    if (ev === 'driver' && rest.length === 3 && rest[1] === '/') return kwHelp(DRIVER_MODES, 'driver mode');
+    const row = isEventKeyword(ev) ? EVENTS[ev] : undefined;
+    // A target (bus or bus/slot) comes right after the event word, then the words its row names.
+    if (n === 3 && (row?.target === 'function' || row?.target === 'bus')) return buses();
+    const afterTarget = rest.length === 1 || (row?.target === 'function' && rest.length === 3 && rest[1] === '/');
+    if (afterTarget && row?.then)
+      return row.then.map((t) => ({ label: t, kind: CompletionItemKind.Keyword, detail: row.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${row.summary}.` } }));
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
     if (ev === 'plug') {
-      if (rest.length === 1) return kw(['function']);
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
       if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return kwHelp(FUNCTION_OPTIONS, 'function option');
       return [];
     }
-    if (ev === 'raise' && (rest.length === 1 || (rest.length === 3 && rest[1] === '/'))) return kw(['vector']);
     if (ev === 'fault') {
       if (rest.length === 1) return messages();
       if (rest.length === 2) return kwHelp(FAULT_ACTIONS, 'fault action');

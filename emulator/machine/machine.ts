@@ -426,6 +426,11 @@ export class Machine implements BusHost {
         bus?.addFault({ message: f.message.value, action: f.action, ...(f.times !== undefined ? { remaining: f.times } : {}) });
         break;
       }
+      default: {
+        // Every event of emulator/scenario/events.ts is handled above: a new one does not compile until it is.
+        const unhandled: never = item;
+        void unhandled;
+      }
     }
   }
 

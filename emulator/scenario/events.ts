@@ -50,6 +50,8 @@ export interface EventRow<K extends EventKind> {
   target: EventTarget;
   /** A message name follows the target (the grammar colours it as one). */
   message?: true;
+  /** The words that can come right after the target (completion offers them). */
+  then?: readonly string[];
   /** What the event takes away for the rest of the run: later events on it are errors. */
   removes?: 'bus' | 'function';
   /** A removed function still holds its slot (nothing can be plugged there). */
@@ -71,6 +73,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     syntax: "'driver' target ('msix' N | 'msi' N | 'none')",
     summary: "the function's driver loads and enables N MSI-X or MSI vectors (or no interrupts)",
     target: 'function',
+    then: ['msix', 'msi', 'none'],
     parse(p) {
       const target = p.fnRef();
       if (p.isWord('none')) {
@@ -89,6 +92,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     syntax: "'raise' target 'vector' N",
     summary: 'the device signals interrupt vector N (MSI-X table entry or MSI message N)',
     target: 'function',
+    then: ['vector'],
     parse(p) {
       const target = p.fnRef();
       p.keyword('vector');
@@ -140,6 +144,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     syntax: "'plug' NAME function",
     summary: 'a function joins a live bus: the host sends a new BUS_RELATIONS(2) listing the complete set',
     target: 'bus',
+    then: ['function'],
     parse(p) {
       const bus = p.busName();
       if (!p.isWord('function')) return p.expected("'function' and the function to plug (as inside a bus block)");

@@ -5,7 +5,7 @@
 // `<!-- END GENERATED name -->`; the text around it is written by hand.
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS } from '../emulator/scenario/events';
 import { BUS_ITEMS, BUS_STATES, EXPECTATIONS, FUNCTION_OPTIONS, TOP_STATEMENTS, VM_SETTINGS, type KeywordRow } from '../emulator/scenario/keywords';
-import { CATALOG, negotiatedVersion, versionsText, type Catalog } from '../emulator/scenario/catalog';
+import { CATALOG, capital, negotiatedVersion, versionsText, type Catalog } from '../emulator/scenario/catalog';
 import { versionText } from '../emulator/scenario/context';
 import { MESSAGE_NAMES, STATUS_NAMES } from '../emulator/scenario/names';
 import { OPENVMM_MESSAGE_NAMES, type MessageName } from '../emulator/vpci/protocol';
@@ -115,7 +115,7 @@ export function guestTable(c: Catalog = CATALOG): string {
 }
 
 export function quirkTable(c: Catalog = CATALOG): string {
-  return table(['quirk', 'guest models', 'what the real driver does', 'source'], c.quirks.map((q) => [code(q.name), q.models.join(', '), `${q.summary}. ${q.description}`, q.source]));
+  return table(['quirk', 'guest models', 'what the real driver does', 'source'], c.quirks.map((q) => [code(q.name), q.models.join(', '), `${capital(q.summary)}. ${q.description}`, q.source]));
 }
 
 export function messageTable(): string {

@@ -47,7 +47,7 @@ export function quirkText(q: Catalog['quirks'][number]): string {
 }
 
 /** Capitalises a sentence that starts with a plain word (not an identifier like vmbus_pcib_map_msi). */
-function capital(s: string): string {
+export function capital(s: string): string {
   return /^[a-z]+\b(?![_(])/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }
 

@@ -161,7 +161,7 @@ test('a quirk is one row: launch schema property with its description, CLI help,
     assert.deepEqual(props.quirks!.properties['test-quirk'], { type: 'boolean', description: 'A test row (linux). It does nothing.', default: true });
     assert.match(quirkChoices(), /test-quirk/);
     assert.match(RUN_USAGE + catalogHelp(CATALOG), /test-quirk +A test row \(linux\)\./);
-    assert.match(namesSection(), /\| `test-quirk` \| linux \| a test row\. It does nothing\. \| test \|/);
+    assert.match(namesSection(), /\| `test-quirk` \| linux \| A test row\. It does nothing\. \| test \|/);
     const ctx = defaultScenarioContext(() => undefined);
     assert.deepEqual(loadScenario('vm {\n  guest freebsd\n  quirk test-quirk off\n}\n', 't.vpci', ctx).diagnostics.map((d) => d.code), ['quirk-not-applicable']);
     const items = complete({ text: 'vm {\n  quirk ', position: { line: 1, character: 8 }, ctx, busNames: [] });

@@ -493,7 +493,7 @@ export class Inspector {
           { name: 'trace events', value: `${m.trace.length}` },
           { name: 'host profile', value: m.config.host },
           { name: 'guest model', value: m.config.guest },
-          { name: 'next event', value: next ? `at ${next.time} ns: ${next.text} (line ${next.line})` : 'none (timeline done)' },
+          { name: 'next event', value: next ? `at ${next.time} ns: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },
           valueNode('quirks', m.config.quirks, this.hex),
         ];
       },

@@ -92,7 +92,7 @@ export class VpciRuntime {
     const out: LineBp[] = [];
     const listing = this.sources.listingOf(path);
     const scenario = this.sources.isScenario(path);
-    const timelineLines = this.m.config.timeline.map((t) => t.line ?? 0).filter((l) => l > 0);
+    const timelineLines = this.m.config.timeline.map((t) => t.loc.line);
     for (const b of bps) {
       const bp: LineBp = { id: this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
       if (b.condition) bp.condition = b.condition;
@@ -160,9 +160,7 @@ export class VpciRuntime {
     if (p.kind === 'idle') return undefined;
     if (p.kind === 'timeline') {
       const it = this.m.config.timeline[this.m.state.timelineIndex]!;
-      const r: { threadId: number; path: string; line?: number; timeline: TimelineItem } = { threadId: SCENARIO_THREAD, path: this.scenarioFile, timeline: it };
-      if (it.line !== undefined) r.line = it.line;
-      return r;
+      return { threadId: SCENARIO_THREAD, path: this.scenarioFile, line: it.loc.line, timeline: it };
     }
     if (p.kind === 'timer') return { threadId: SCENARIO_THREAD };
     const t = p.thread;
@@ -485,7 +483,7 @@ export class VpciRuntime {
       let lineHit = false;
       if (at.thread === 0) {
         const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
-        if (ti?.line !== undefined && lineKeys.has(`${this.scenarioFile}:${ti.line}`)) lineHit = true;
+        if (ti && lineKeys.has(`${this.scenarioFile}:${ti.loc.line}`)) lineHit = true;
       } else if (cf) {
         if (lineKeys.has(`${this.sources.pathOfListing(cf.file)}:${at.line}`)) lineHit = true;
         if (fnNames.has(cf.name) && at.line === firstLine(this.m, cf.name)) lineHit = true;

@@ -466,7 +466,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const listing = rt.sources.listingOf(path);
       let lines: number[] = [];
       if (listing) lines = rt.m.program.listings.get(listing)?.executable ?? [];
-      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.line ?? 0);
+      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.loc.line);
       response.body.breakpoints = [...new Set(lines.filter((l) => l >= from && l <= to))].map((l) => ({ line: this.convertDebuggerLineToClient(l) }));
     }
     this.sendResponse(response);
@@ -814,7 +814,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const m = rt.m;
       const next = m.config.timeline[m.state.timelineIndex];
       const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
-      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.line ?? 0));
+      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.loc.line));
       else all.push(mk(0, `scenario: timeline done (now ${formatDuration(m.now)})`, src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
@@ -1138,6 +1138,6 @@ const ANSWERED = Symbol('answered');
 
 function lastTimelineLine(m: Machine): number {
   const t = m.config.timeline;
-  return t.length ? (t[t.length - 1]!.line ?? 0) : 0;
+  return t.length ? t[t.length - 1]!.loc.line : 0;
 }
 

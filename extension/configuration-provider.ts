@@ -4,10 +4,12 @@
 // names no scenario and has no .vpci editor open is refused with a message.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
+import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
+import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   scenario?: string;
-  guest?: 'freebsd' | 'freebsd-2016' | 'linux';
+  guest?: GuestModelName;
   host?: string;
   quirks?: Record<string, boolean>;
   stopOnEntry?: boolean;
@@ -15,7 +17,8 @@ export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   noDebug?: boolean;
 }
 
-const GUESTS = new Set(['freebsd', 'freebsd-2016', 'linux']);
+const GUESTS = new Set<string>(GUEST_MODELS.map((g) => g.name));
+const HOSTS = new Set<string>(HOST_PROFILES.map((h) => h.name));
 
 /** The launch config for one scenario file. */
 export function configFor(file: vscode.Uri | string, noDebug = false): VpciLaunchConfig {
@@ -83,6 +86,7 @@ export function validate(c: VpciLaunchConfig): string | undefined {
   }
   if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
   if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
+  if (c.host !== undefined && !HOSTS.has(c.host)) return `"host" must be one of ${[...HOSTS].join(', ')}.`;
   if (c.quirks !== undefined) {
     if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';
     for (const [k, v] of Object.entries(c.quirks)) if (typeof v !== 'boolean') return `quirk "${k}" must be true or false.`;

@@ -10,11 +10,13 @@ import { transcript, fmtTime } from '../../emulator/machine/transcript';
 import { checkExpectations, type ExpectResult } from '../../emulator/machine/expect';
 import type { GuestModelName } from '../../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
+import { guestChoices, hostChoices, quirkChoices } from '../../emulator/scenario/catalog';
 
 export const RUN_USAGE = `usage: vpci-lab run <scenario.vpci> [options]
-  --guest <model>        override the guest model (freebsd, freebsd-2016, linux)
-  --host <profile>       override the host profile (hyperv-2016, hyperv-2019, hyperv-2022, openvmm)
-  --quirk <name>=on|off  switch a guest quirk (repeatable)
+  --guest <model>        override the guest model (${guestChoices()})
+  --host <profile>       override the host profile (${hostChoices()})
+  --quirk <name>=on|off  switch a guest quirk (repeatable):
+                         ${quirkChoices(undefined, 25)}
   --bytes                print each VMBus packet's bytes under it
   --config               print every config-window access (default: summarised)
   --mmio                 print raw MMIO and BAR-memory accesses

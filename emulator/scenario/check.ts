@@ -12,6 +12,7 @@ import { messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { formatDuration } from './lexer';
+import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
 export interface ParseExtras {
@@ -278,32 +279,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`);
         }
       }
-      let bus: Name | undefined;
-      let slot: FnRef['slot'];
-      switch (e.kind) {
-        case 'driver':
-        case 'raise':
-        case 'eject':
-        case 'vanish':
-        case 'unplug':
-          bus = e.target.bus;
-          slot = e.target.slot;
-          break;
-        case 'plug':
-          bus = e.bus;
-          checkFunction(e.fn);
-          break;
-        case 'rescind':
-        case 'detach':
-          bus = e.bus;
-          break;
-        case 'fault':
-          bus = e.fault.bus;
-          break;
-        default:
-          break;
-      }
-      if (!bus) continue;
+      const row = EVENTS[e.kind] as EventRow<EventKind>;
+      if (e.kind === 'plug') checkFunction(e.fn);
+      const ref = eventRef(e);
+      if (!ref) continue;
+      const bus = ref.bus;
+      const slot = ref.slot;
       const b = checkRef(index, bus, slot);
       if (!b) continue;
       if (b.offerAt !== undefined && e.time < b.offerAt) {
@@ -347,10 +328,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatDuration(e.time)}; the vector is never programmed`);
         else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
-      if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });
-      if (e.kind === 'eject' || e.kind === 'vanish' || e.kind === 'unplug') goneSlot.set(sk, { time: e.time, loc: e.loc });
+      if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
+      if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
-      if (e.kind === 'unplug' || e.kind === 'eject') here.delete(wslot);
+      if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
     for (const s of extras?.statusNames ?? []) {
       const hit =

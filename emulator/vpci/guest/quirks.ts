@@ -1,6 +1,12 @@
 // The real guest drivers' known quirks (docs/protocol.md, marked [QUIRK]). Each
 // one behaves as the real driver does by default; a scenario can switch it off to
-// model a fixed driver. The guest models consult these by name.
+// model a fixed driver. The guest models consult these by name. This table is the
+// one place a quirk is defined: the launch schema's `quirks` properties, the CLI
+// help, completion, hover and the docs' quirk table are generated from it
+// (scripts/generate.ts).
+import type { GuestModelName } from './models';
+
+export type { GuestModelName };
 
 export interface QuirkInfo {
   /** Switch name used in scenarios: `quirk <name> off`. */
@@ -14,8 +20,6 @@ export interface QuirkInfo {
   /** Where it comes from (repo and path, spec section). */
   source: string;
 }
-
-export type GuestModelName = 'freebsd' | 'freebsd-2016' | 'linux';
 
 export const QUIRKS: readonly QuirkInfo[] = [
   {
@@ -110,4 +114,11 @@ export function quirksFor(model: GuestModelName): QuirkInfo[] {
 
 export function quirkByName(name: string): QuirkInfo | undefined {
   return QUIRKS.find((q) => q.name === name);
+}
+
+/** Whether the quirk is in effect for this model under these switches (absent = the real driver's behaviour, on). */
+export function quirkInEffect(name: string, model: GuestModelName, switches: Readonly<Record<string, boolean>>): boolean {
+  const q = quirkByName(name);
+  if (!q || !q.models.includes(model)) return false;
+  return switches[name] ?? true;
 }

@@ -58,7 +58,7 @@ export function verdictLines(file: string, results: ExpectResult[]): string[] {
 }
 
 /** "N of M expectation(s) held", or that the scenario states none. */
-export function verdictSummary(results: ExpectResult[]): string {
+export function verdictSummary(results: readonly { ok: boolean }[]): string {
   if (!results.length) return 'the scenario states no expectations';
   return `${results.filter((r) => r.ok).length} of ${results.length} expectation(s) held`;
 }

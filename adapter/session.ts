@@ -519,7 +519,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, _args: DebugProtocol.ExceptionInfoArguments): void {
     if (this.lastStop && this.lastStop === this.causeStop) {
       const d = this.causeStop.description ?? '';
-      response.body = { exceptionId: 'expectation', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
+      response.body = { exceptionId: 'expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
       this.sendResponse(response);
       return;
     }
@@ -1153,7 +1153,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const j = this.judged;
     if (!rt || !j) return [];
     const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
-    for (const l of verdictConsole(j.file, r)) this.out(l.text, l.failed ? 'stderr' : 'console', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
+    for (const l of verdictConsole(j.file, r)) this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
     this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position)));
     return r;
   }

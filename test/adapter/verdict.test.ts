@@ -52,7 +52,7 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
     // The line is a link to the expectation.
     assert.equal(line.body.source?.path, LINUX);
     assert.equal(line.body.line, r.line);
-    assert.equal(line.body.category, r.ok ? 'console' : 'stderr');
+    assert.equal(line.body.category, r.ok ? 'stdout' : 'stderr');
   }
   assert.match(text, /^3 of 4 expectation\(s\) held$/m);
   const v = (await verdict).body as { scenario: string; held: number; total: number; results: { line: number; ok: boolean; expected?: string; actual?: string }[] };

@@ -112,6 +112,13 @@ test('vpci/goToCause: stops before the guest statement that sent the accepted ve
   assert.equal((await back).body.reason, 'step');
   const again = await dc.stackTraceRequest({ threadId: s.body.threadId! });
   assert.equal(again.body.stackFrames[0]!.line, top.line);
+  // Restart Frame on the negotiation: back to its entry, its first statement next.
+  const restarted = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartFrameRequest({ frameId: again.body.stackFrames[0]!.id });
+  assert.equal((await restarted).body.reason, 'restart');
+  const entry = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.equal(entry.body.stackFrames[0]!.name, top.name);
+  assert.ok(entry.body.stackFrames[0]!.line < top.line);
 });
 
 test('a launch with "cause" stops at the cause first; a line with no expectation is refused with a reason', async () => {

@@ -259,6 +259,7 @@ step('The message sequence in a half-width editor: both buses reachable, names w
   await frame.locator('#scroller').evaluate((el) => { el.scrollTop = 0; });
   const clipped = await frame.locator('.arrow .label').evaluateAll((ls) => ls.filter((l) => l.scrollWidth > l.clientWidth + 1 || l.getBoundingClientRect().width > l.parentElement.getBoundingClientRect().width + 1).map((l) => l.textContent));
   if (clipped.length) throw new Error(`labels wider than their arrows: ${clipped.slice(0, 3)}`);
+  await page.screenshot({ path: join(OUT, 'sequence-half-width.png') });
   const third = frame.locator('.row[data-index="2"]');
   await third.click();
   const title = await frame.locator('#detail-title').innerText();

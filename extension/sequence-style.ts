@@ -29,6 +29,7 @@ export function sequenceCss(row: number): string {
   .fixed { position: absolute; left: 0; top: 0; height: ${row}px; transform: translateX(var(--sx, 0px)); background: var(--vscode-editor-background); z-index: 2; font-family: var(--vscode-editor-font-family); color: var(--vscode-descriptionForeground); box-sizing: border-box; padding-left: 8px; }
   .fixed .num { display: inline-block; min-width: 3.5em; }
   .fixed .mark { display: inline-block; width: 1.2em; font-weight: 600; }
+  .fixed .bus { position: absolute; top: 0; }
   .ltime { position: absolute; font-family: var(--vscode-editor-font-family); font-size: 0.85em; color: var(--vscode-descriptionForeground); }
   .arrow { position: absolute; top: ${row - 7}px; height: 0; border-top: 2px solid var(--vscode-charts-blue, var(--vscode-foreground)); }
   .arrow.toGuest { border-top-color: var(--vscode-charts-green, var(--vscode-foreground)); }

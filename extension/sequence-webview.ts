@@ -75,7 +75,9 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   // ---- geometry: a fixed column, then lanes as wide as their labels ----
   const MARGIN = 74;
   const TIME_W = 104;
-  const FIX_W = MODE === 'live' ? 156 : 72;
+  const BASE_FIX = MODE === 'live' ? 156 : 72;
+  /** The fixed column: row number and time, and with several buses the packet's bus (its lanes may be scrolled away). */
+  let FIX_W = BASE_FIX;
   let SPAN = 180;
   const canvas = doc.createElement('canvas').getContext('2d');
   const measure = (t: string): number => {
@@ -142,6 +144,9 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   /** Lane titles and lifelines for the current geometry; rows already drawn are drawn again. */
   function relayout(): void {
     layoutKey++;
+    FIX_W = MODE === 'live' && buses.length > 1 ? BASE_FIX + Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : BASE_FIX;
+    const ft = $('fixed-title');
+    if (ft) ft.style.width = FIX_W + 'px';
     lanes.textContent = '';
     for (const l of [...spacer.querySelectorAll('.lifeline, .lane-sep')]) l.remove();
     if (MODE === 'live') {
@@ -198,6 +203,11 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       return row;
     }
     fixed.appendChild(el('span', 'time', it.timeText));
+    if (buses.length > 1) {
+      const b = el('span', 'bus', it.bus);
+      b.style.left = BASE_FIX + 'px';
+      fixed.appendChild(b);
+    }
     const b = busIndex(it.bus);
     const gx = busX(b) + MARGIN;
     const hx = gx + SPAN;
@@ -451,7 +461,7 @@ export function sequenceHtml(cspSource: string, nonce: string, mode: SequenceMod
 <style>${sequenceCss(ROW_HEIGHT)}</style></head>
 <body>
   <div id="bar"><strong>${live ? 'Message sequence' : 'Compare runs'}</strong><span id="count">${live ? '0 messages' : ''}</span>${live ? '' : '<button id="next" title="Select the next row that differs">Next divergence</button><span id="legend">= same · ~ changed · &lt; only left · &gt; only right</span><span id="first"></span>'}${live ? '<button id="next" hidden></button>' : ''}</div>
-  <div id="lanes-wrap"><div id="lanes"></div><div class="fixed-title" style="width:${live ? 156 : 72}px">${live ? '#&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;time' : ''}</div></div>
+  <div id="lanes-wrap"><div id="lanes"></div><div class="fixed-title" id="fixed-title" style="width:${live ? 156 : 72}px">${live ? '#&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;time' : ''}</div></div>
   <div id="scroller"><div id="spacer"><div id="rows"></div></div></div>
   <div id="detail" hidden>
     <div><strong id="detail-title"></strong> <button id="goto" title="Time-travel the session to the step that sent this packet"${live ? '' : ' hidden'}>Go to step</button></div>

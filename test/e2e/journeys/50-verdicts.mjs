@@ -262,6 +262,8 @@ step('The message sequence in a half-width editor: both buses reachable, names w
   await page.screenshot({ path: join(OUT, 'sequence-half-width.png') });
   const third = frame.locator('.row[data-index="2"]');
   await third.click();
+  // the detail comes back from the adapter: wait for it, then read what it says
+  await frame.locator('#detail-title', { hasText: /^#\d+ · / }).waitFor({ timeout: 10000 }).catch(() => {});
   const title = await frame.locator('#detail-title').innerText();
   log(`third row: ${title}`);
   if (!/^#3 · PCI_/.test(title)) throw new Error(`the detail of the third row is titled '${title}'`);

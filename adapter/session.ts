@@ -1217,7 +1217,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.running = false;
         return fail(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
       }
-      if (!idle) {
+      // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
+      if (!idle && rt.position < DEFAULT_MAX_STEPS) {
         setImmediate(tick);
         return;
       }

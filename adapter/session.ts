@@ -29,7 +29,7 @@ import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './ru
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { Inspector } from './inspect';
-import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
+import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, EVT_VERDICT, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
 import { listingPath, writeListings } from './listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
@@ -37,6 +37,11 @@ import type { GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatDuration } from '../emulator/scenario/lexer';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
+import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
+import type { Expectation } from '../emulator/scenario/ast';
+import { runSteps } from '../emulator/machine/transcript';
+import { DEFAULT_MAX_STEPS } from './headless';
+import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
@@ -47,6 +52,10 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** Where the driver listings live (default: the extension's listings/ folder). */
   listingsDir?: string;
+  /** Run Without Debugging: run to the end, print the summary and the verdict, terminate (no stop). */
+  noDebug?: boolean;
+  /** Debug at Cause: instead of the attach entry, stop where the expectation on this line was decided. */
+  cause?: number;
 }
 
 /** Required arguments per request (DAP's own "required" fields), checked before any handler runs. */
@@ -322,6 +331,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       isScenario: (path: string) => resolve(path) === file,
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
+    this.judged = { file, text: l.text, expectations: l.scenario.expectations };
     this.ins = new Inspector(m, () => this.hex, () => this.pciIds());
     this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks());
     this.ins.hist = this.rt.h;
@@ -374,6 +384,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.stopAt({ reason, threadId: last.threadId, description: `Attached: ${how}`, ...(last.text ? { text: last.text } : {}) });
       return;
     }
+    if (this.launchArgs?.noDebug === true) return this.runNoDebug();
+    if (typeof this.launchArgs?.cause === 'number') return this.runToCause(this.launchArgs.cause);
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
@@ -506,6 +518,12 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, _args: DebugProtocol.ExceptionInfoArguments): void {
+    if (this.lastStop && this.lastStop === this.causeStop) {
+      const d = this.causeStop.description ?? '';
+      response.body = { exceptionId: 'expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
+      this.sendResponse(response);
+      return;
+    }
     const x = this.lastStop?.exception;
     if (!x) {
       this.sendErrorResponse(response, { id: 1010, format: 'The session is not stopped on an exception', showUser: false });
@@ -757,7 +775,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     ev.body.allThreadsStopped = true;
     if (s.description) ev.body.description = s.description;
     if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
-    if (s.reason === 'end') this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+    if (s.reason === 'end') {
+      this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+      this.reportVerdict();
+    }
     this.sendEvent(ev);
     if (rt.m.trace.length !== this.lastTraceLength) {
       this.lastTraceLength = rt.m.trace.length;
@@ -1117,7 +1138,114 @@ export class VpciDebugSession extends LoggingDebugSession {
         return ANSWERED;
       },
       'vpci/trace': (a) => ({ lines: ins.transcript(a.from ?? 0, a.count ?? 200), total: rt.m.trace.length }),
+      'vpci/goToCause': (a) => {
+        paused();
+        this.runToCause(a.line, response);
+        return ANSWERED;
+      },
     };
+  }
+
+  // ---- verdicts: the run's end judged, Run Without Debugging, Debug at Cause ------------------
+
+  /** The loaded scenario's expectations and text, to judge the run at its end. */
+  private judged?: { file: string; text: string; expectations: Expectation[] };
+  /** The stop *Debug at Cause* made (exceptionInfo describes it). */
+  private causeStop?: StopInfo;
+
+  /**
+   * The run is at its end: prints every expectation with file:line, ok/FAIL and the detail, then
+   * "N of M expectation(s) held", and sends `vpci/verdict` for the editor's Test Explorer and Problems.
+   */
+  private reportVerdict(results?: ExpectResult[]): ExpectResult[] {
+    const rt = this.rt;
+    const j = this.judged;
+    if (!rt || !j) return [];
+    const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
+    for (const l of verdictConsole(j.file, r)) this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
+    this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position)));
+    return r;
+  }
+
+  /**
+   * `noDebug`: runs to the end without history, breakpoints or stops (in chunks, so terminate
+   * gets through), prints the run's summary and the verdict, and terminates.
+   */
+  private runNoDebug(): void {
+    const rt = this.rt!;
+    const j = this.judged!;
+    this.running = true;
+    const token = this.runToken;
+    const tick = () => {
+      if (token !== this.runToken) return;
+      let r: { steps: number; idle: boolean };
+      try {
+        r = runSteps(rt.m, Math.min(CHUNK, DEFAULT_MAX_STEPS - rt.m.steps));
+      } catch (e) {
+        this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
+        r = { steps: 0, idle: true };
+      }
+      if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
+        setImmediate(tick);
+        return;
+      }
+      this.running = false;
+      this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
+      this.reportVerdict();
+      this.ended = true;
+      this.sendEvent(new TerminatedEvent());
+    };
+    tick();
+  }
+
+  /**
+   * Debug at Cause: runs on to the end (logging history, ignoring breakpoints), judges the run,
+   * then travels back to the moment that decided the expectation on `line` and stops there. With
+   * a `response` (the vpci/goToCause request) it answers it; from a launch it stops regardless.
+   */
+  private runToCause(line: number, response?: DebugProtocol.Response): void {
+    const rt = this.rt!;
+    const j = this.judged!;
+    const fail = (why: string) => {
+      if (response) this.sendErrorResponse(response, { id: 1064, format: why, showUser: true });
+      else {
+        this.out(`vPCI Lab: ${why}\n`, 'stderr');
+        this.stopAt({ reason: 'entry', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: why });
+      }
+    };
+    if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);
+    this.running = true;
+    const token = this.runToken;
+    rt.h.goTo(rt.h.length);
+    const tick = () => {
+      if (token !== this.runToken) return;
+      let idle = false;
+      try {
+        for (let n = 0; n < CHUNK && !idle; n++) idle = rt.h.step().kind === 'idle';
+      } catch (e) {
+        this.running = false;
+        return fail(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
+      if (!idle && rt.position < DEFAULT_MAX_STEPS) {
+        setImmediate(tick);
+        return;
+      }
+      this.running = false;
+      const results = this.reportVerdict();
+      const r = results.find((x) => x.line === line)!;
+      const s = goToCause(rt, r, r.text ?? `the expectation on line ${line}`);
+      if (typeof s === 'string') return fail(s);
+      if (response) {
+        response.body = { description: s.description ?? '' };
+        this.sendResponse(response);
+      }
+      this.ended = false;
+      this.causeStop = s;
+      this.invalidate(['all']);
+      this.stopAt(s);
+    };
+    tick();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------

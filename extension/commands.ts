@@ -1,5 +1,5 @@
-// The extension's commands: open an example, run/debug the scenario in the
-// editor, lspci/eject/config-space on a function (from the topology tree or
+// The extension's commands: open an example, debug the scenario in the
+// editor (Run Scenario is in testing-commands.ts), lspci/eject/config-space on a function (from the topology tree or
 // the Variables context menu), toggle hex in Variables.
 import * as vscode from 'vscode';
 import { configFor } from './configuration-provider';
@@ -96,12 +96,6 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     if (!pick) return;
     const doc = await vscode.workspace.openTextDocument(pick.uri);
     await vscode.window.showTextDocument(doc, { preview: false });
-  });
-
-  reg('vpci.runScenario', async (arg) => {
-    const uri = scenarioUri(arg);
-    if (!uri) return void vscode.window.showInformationMessage('Open a .vpci scenario first.');
-    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), configFor(uri, true), { noDebug: true });
   });
 
   reg('vpci.debugScenario', async (arg) => {

@@ -12,6 +12,8 @@ import { startLanguageClient } from './language-client';
 import { DEBUG_TYPE, EVT_TRACE_CHANGED } from '../adapter/protocol';
 import { SequencePanel } from './sequence-panel';
 import { TopologyProvider } from './topology-view';
+import { ScenarioTests } from './testing';
+import { registerVerdictCommands } from './testing-commands';
 
 let client: LanguageClient | undefined;
 
@@ -37,6 +39,10 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   registerCommands(context, topology);
   registerUpstreamCommand(context, log);
+  // Scenarios as tests: the Test Explorer, Run Scenario, Debug at Cause, Compare Runs.
+  const tests = new ScenarioTests();
+  sub(tests);
+  registerVerdictCommands(context, tests);
 
   // Live views: refresh on every stop of a vpci session.
   sub(

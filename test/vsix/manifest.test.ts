@@ -142,3 +142,37 @@ test('the walkthrough goes from an example to a data breakpoint, and its media e
   }
   assert.ok(readFileSync(pkg.icon).subarray(1, 4).toString() === 'PNG', 'icon is a PNG');
 });
+
+/** Keys that appear twice in one JSON object (JSON.parse keeps the last and silently drops the other). */
+function duplicateKeys(text: string): string[] {
+  const out: string[] = [];
+  const stack: { keys: Set<string> | null; path: string }[] = [];
+  let i = 0;
+  let lastString = '';
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      lastString = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j + 1;
+      let k = i;
+      while (/\s/.test(text[k] ?? '')) k++;
+      const top = stack[stack.length - 1];
+      if (text[k] === ':' && top?.keys) {
+        if (top.keys.has(lastString)) out.push(`${top.path}/${lastString}`);
+        top.keys.add(lastString);
+      }
+      continue;
+    }
+    if (ch === '{' || ch === '[') stack.push({ keys: ch === '{' ? new Set() : null, path: `${stack[stack.length - 1]?.path ?? ''}/${lastString}` });
+    else if (ch === '}' || ch === ']') stack.pop();
+    i++;
+  }
+  return out;
+}
+
+test('package.json has no key twice in one object (a merge can leave two "editor/context" arrays; JSON.parse keeps one)', () => {
+  assert.deepEqual(duplicateKeys(readFileSync('package.json', 'utf8')), []);
+  assert.deepEqual(duplicateKeys('{"a": {"m": [1], "m": [2]}}'), ['//a/m']);
+});

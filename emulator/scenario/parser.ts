@@ -24,7 +24,7 @@ import type {
 import type { FaultAction } from '../vpci/host/faults';
 import { tokenize, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
-import { didYouMean } from './names';
+import { suggestions } from './names';
 import type { ScenarioContext } from './context';
 
 export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
@@ -42,10 +42,10 @@ class StatementError {
   constructor(readonly diag: Diagnostic) {}
 }
 
-/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)` */
-function unknownWord(what: string, word: string, allowed: readonly string[]): string {
-  const hint = didYouMean(word, allowed);
-  return `unknown ${what} '${word}'${hint ? `; did you mean '${hint}'?` : ''} (expected ${allowed.join(', ')})`;
+/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)`, and the suggestions for a quick fix. */
+function unknownWord(what: string, word: string, allowed: readonly string[]): [string, string[]] {
+  const hints = suggestions(word, allowed);
+  return [`unknown ${what} '${word}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${allowed.join(', ')})`, hints];
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -113,8 +113,10 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     loc,
     code,
   });
-  const fail = (loc: Loc, code: string, message: string): never => {
-    throw new StatementError(diag(loc, code, message));
+  const fail = (loc: Loc, code: string, message: string, hints?: string[]): never => {
+    const d = diag(loc, code, message);
+    if (hints?.length) d.suggestions = hints;
+    throw new StatementError(d);
   };
   const expected = (what: string, t: Token = peek()): never => {
     if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
@@ -151,7 +153,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
-      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`);
+      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`, ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`));
       return { value: 0, loc: t.loc };
     }
     const d = expectKind('duration', what);
@@ -281,7 +283,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        fail(kw.loc, 'unknown-setting', unknownWord('vm setting', kw.text, VM_KEYWORDS));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('vm setting', kw.text, VM_KEYWORDS));
     }
     endStatement(`'${kw.text}'`);
   };
@@ -349,7 +351,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           break;
         }
         default:
-          fail(o.loc, 'unexpected-token', unknownWord('function option', o.text, FUNCTION_OPTIONS));
+          fail(o.loc, 'unexpected-token', ...unknownWord('function option', o.text, FUNCTION_OPTIONS));
       }
     }
     f.loc = spanLoc(kw.loc, end);
@@ -370,7 +372,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       } else if (kw.text === 'function') {
         bus.functions.push(functionDecl(kw));
       } else {
-        fail(kw.loc, 'unknown-setting', unknownWord('bus item', kw.text, ['function', 'instance']));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, ['function', 'instance']));
       }
       endStatement(`'${kw.text}'`);
     });
@@ -413,7 +415,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       case 'vanish':
         return { kind: 'vanish' };
     }
-    return fail(a.loc, 'unknown-action', unknownWord('fault action', a.text, FAULT_ACTIONS));
+    return fail(a.loc, 'unknown-action', ...unknownWord('fault action', a.text, FAULT_ACTIONS));
   };
   const event = (at: Token): TimelineEvent => {
     const time = duration('the event time').value;
@@ -487,7 +489,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        return fail(kw.loc, 'unknown-event', unknownWord('event', kw.text, EVENT_KEYWORDS));
+        return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
     }
     e.loc = spanLoc(at.loc, last.loc);
     return e;
@@ -571,7 +573,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           return expected("'delivered' or 'undeliverable'", o);
         }
       } else {
-        return fail(w.loc, 'unknown-expectation', unknownWord('expectation', w.text, [...BUS_STATES, 'version', 'msix', 'vector']));
+        return fail(w.loc, 'unknown-expectation', ...unknownWord('expectation', w.text, [...BUS_STATES, 'version', 'msix', 'vector']));
       }
     }
     e.loc = spanLoc(ex.loc, last.loc);
@@ -613,7 +615,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           expectations.push(expectation(kw));
           break;
         default:
-          fail(kw.loc, 'unknown-statement', unknownWord('statement', kw.text, TOP_KEYWORDS));
+          fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
       }
       endStatement('the statement');
       if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");

@@ -79,7 +79,7 @@ test('the server advertises quick fixes', async () => {
 test('unknown device intel-82599-fv: the VF first and preferred, then the PF; applying it clears the error', async () => {
   const text = BASE.replace('intel-82599-vf', 'intel-82599-fv');
   const { d, actions } = await fixes(text, 'unknown-device');
-  assert.match(d.message, /did you mean 'intel-82599-vf'/);
+  assert.match(String(d.message), /did you mean 'intel-82599-vf'/);
   assert.deepEqual(actions.map((a) => a.title), ["Change to 'intel-82599-vf'", "Change to 'intel-82599-pf'"]);
   assert.equal(actions[0]!.kind, 'quickfix');
   assert.equal(actions[0]!.isPreferred, true);

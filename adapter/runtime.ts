@@ -25,8 +25,12 @@ export interface StopInfo {
   reason: StopReason;
   threadId: number;
   hitBreakpointIds?: number[];
+  /** What happened, in full (names, lower-case hex); the stopped event carries it as `text` (see stop-text.ts). */
   description?: string;
+  /** A short form of it, used when there is no description. */
   text?: string;
+  /** Set for a message breakpoint (reason 'function breakpoint'): the message's name. */
+  message?: string;
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
@@ -248,7 +252,7 @@ export class VpciRuntime {
         const ids = this.filterHits(hits, threadId, undefined);
         if (ids.length) {
           const name = hits[0]!.name;
-          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name };
+          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name, message: name };
         }
       }
     }

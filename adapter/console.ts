@@ -37,7 +37,7 @@ export const CONSOLE_FUNCTIONS: readonly { name: string; usage: string; what: st
 ];
 
 export const CONSOLE_NAMES: readonly { name: string; usage: string; what: string }[] = [
-  { name: 'msg', usage: 'msg', what: 'the VMBus message the last step sent or received: msg.type, msg.name, msg.wslot …' },
+  { name: 'msg', usage: 'msg', what: 'the VMBus message the last step moved: msg.type, msg.name, …' },
   { name: 'now', usage: 'now', what: 'virtual time in ns' },
   { name: 'steps', usage: 'steps', what: 'steps run so far' },
   { name: 'thread', usage: 'thread', what: 'the focused thread id' },

@@ -62,14 +62,15 @@ test('real context: the dump example reads a real lspci file; a wrong select is 
 test('real context: BAR sizes are checked against the BARs the dump implements', () => {
   const base = readFileSync(join(DIR, 'bring-your-own-device.vpci'), 'utf8');
   const missing = base.replace(' bar 5 128', '');
+  const dumpLine = base.split('\n').findIndex((l) => l.includes('function 0 dump')) + 1; // after the header comment
   let r = loadScenario(missing, 'b.vpci', ctx);
-  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [['bar-layout', 11, 3 + 'function 0 dump '.length]]);
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [['bar-layout', dumpLine, 3 + 'function 0 dump '.length]]);
   assert.match(r.diagnostics[0]!.message, /BAR5: the dump implements it \(io, register 0x00006001\) but no size was given/);
   // BAR 2 is the upper half of the 64-bit BAR 1: the error sits on the `bar 2 …` clause.
   const upper = base.replace('bar 3 32M', 'bar 2 32M');
   r = loadScenario(upper, 'b.vpci', ctx);
-  const line = upper.split('\n')[10]!;
-  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol]), [['bar-layout', 11, line.indexOf('bar 2') + 1, line.indexOf('bar 2') + 10]]);
+  const line = upper.split('\n')[dumpLine - 1]!;
+  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol]), [['bar-layout', dumpLine, line.indexOf('bar 2') + 1, line.indexOf('bar 2') + 10]]);
 });
 
 test('real context: a raw binary sysfs config file is a valid dump', () => {

@@ -36,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
   }));
   registerCommands(context, topology);
 
-  // Live views: refresh on every stop of a vpci session.
+  // Live views: refresh on every stop of a vpci session (step back and restart stop too), and
+  // the topology also when the machine changed without a stop (a console command: `invalidated`).
   sub(
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: () => ({
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
             void topology.refresh();
             void sequence.update();
             if (m.body?.reason === 'data breakpoint') void vscode.commands.executeCommand('setContext', 'vpci.dataBreakpointHit', true);
-          }
+          } else if (m.event === 'invalidated') void topology.refresh();
         },
       }),
     }),
@@ -54,7 +55,10 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       // `length` counts every trace event; the panel counts VMBus messages, so it re-reads.
-      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update();
+      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) {
+        void sequence.update();
+        void topology.refresh();
+      }
     }),
   );
   const onActive = (s: vscode.DebugSession | undefined) => {

@@ -55,10 +55,9 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       // `length` counts every trace event; the panel counts VMBus messages, so it re-reads.
-      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) {
-        void sequence.update();
-        void topology.refresh();
-      }
+      // (The topology is not re-read here: the event follows a stop, which re-read it already, and
+      // a second read racing VS Code's focusing of the new top frame left Call Stack unselected.)
+      if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update();
     }),
   );
   const onActive = (s: vscode.DebugSession | undefined) => {

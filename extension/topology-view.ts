@@ -1,6 +1,6 @@
 // The "vPCI Topology" tree in Run and Debug: buses → functions → BARs and
 // interrupts, read from the active vPCI session with `vpci/topology` and
-// refreshed on every stop, trace change and invalidation, and when shown. Function rows carry the actions
+// refreshed on every stop and invalidation, and when shown. Function rows carry the actions
 // lspci, eject and "open config space in the hex editor".
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, REQ, type TopologyResponse } from '../adapter/protocol';
@@ -23,7 +23,7 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
 
   /**
    * Re-reads the topology from the active vPCI session (or clears it). Called on every stop,
-   * step back, trace change, `invalidated` event (a console command changed the machine),
+   * step back, `invalidated` event (a console command changed the machine),
    * session change and whenever the view becomes visible. Calls while one is in flight
    * coalesce into one more read after it, so an older answer never overwrites a newer one
    * and the view always ends on the machine as it stands.

@@ -6,9 +6,9 @@
 // Its `text` is the hover of that label on the session row and of the one-thread state
 // message (callStackView.ts stoppedText), and, for reason `exception` when the adapter
 // has no exceptionInfo, the exception widget's text (debugModel.ts Thread.exceptionInfo).
-// So the label is a short phrase in VS Code's own words, which survives upper-casing,
-// and every detail with names and lower-case hex (nic0 BAR0 … 0x0000000c → 0xffffc00c)
-// goes into `text`.
+// So the label is a short phrase in VS Code's own words that reads the same upper-cased
+// (a message name such as PCI_EJECTION_COMPLETE does), and every detail with lower-case
+// names and hex (nic0 BAR0 … 0x0000000c → 0xffffc00c) goes into `text`.
 import type { StopInfo } from './runtime';
 
 const EXCEPTION_LABEL: Record<string, string> = {
@@ -28,7 +28,8 @@ export function stopText(s: StopInfo): { description: string; text?: string } {
       description = 'Paused';
       break;
     case 'function breakpoint':
-      description = s.message ? 'Paused on message breakpoint' : 'Paused on function breakpoint';
+      // a message name is upper case already: it reads the same shouted, and says which breakpoint hit
+      description = s.message && /^[A-Z0-9_]+$/.test(s.message) ? `Paused on ${s.message}` : 'Paused on function breakpoint';
       break;
     case 'exception':
       description = (s.exception && EXCEPTION_LABEL[s.exception.filter]) ?? 'Paused on exception';

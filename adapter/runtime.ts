@@ -25,8 +25,18 @@ export interface StopInfo {
   reason: StopReason;
   threadId: number;
   hitBreakpointIds?: number[];
+  /** What happened, in full (names, lower-case hex); the stopped event carries it as `text` (see stop-text.ts). */
   description?: string;
+  /** A short form of it, used when there is no description. */
   text?: string;
+  /**
+   * Show `description` as the stop's label as it is: a stop at the cause of an expectation names
+   * the expectation (it has no hex to be upper-cased out of shape), where other stops use a short
+   * phrase (stop-text.ts).
+   */
+  verbatim?: boolean;
+  /** Set for a message breakpoint (reason 'function breakpoint'): the message's name. */
+  message?: string;
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
@@ -246,7 +256,7 @@ export class VpciRuntime {
         const ids = this.filterHits(hits, threadId, undefined);
         if (ids.length) {
           const name = hits[0]!.name;
-          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name };
+          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name, message: name };
         }
       }
     }

@@ -26,6 +26,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioFile, formatDiagnostic, type Loaded } from './load';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
+import { stopText } from './stop-text';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { Inspector } from './inspect';
@@ -771,9 +772,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       // Config space and BAR memory may have changed: tell memory views.
       for (const ref of this.ins!.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
     }
-    const ev = new StoppedEvent(s.reason, s.threadId, s.text) as DebugProtocol.StoppedEvent;
+    // a short label VS Code may upper-case, the detail as text (stop-text.ts)
+    const label = stopText(s);
+    const ev = new StoppedEvent(s.reason, s.threadId, label.text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
-    if (s.description) ev.body.description = s.description;
+    ev.body.description = label.description;
+    // like gdb's "Hardware watchpoint … Old value … New value": the change stays readable in the console
+    if (s.reason === 'data breakpoint' && label.text) this.out(`Data breakpoint: ${label.text}\n`, 'console');
     if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
     if (s.reason === 'end') {
       this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
@@ -1210,7 +1215,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (response) this.sendErrorResponse(response, { id: 1064, format: why, showUser: true });
       else {
         this.out(`vPCI Lab: ${why}\n`, 'stderr');
-        this.stopAt({ reason: 'entry', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: why });
+        this.stopAt({ reason: 'entry', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: why, verbatim: true });
       }
     };
     if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);

@@ -1,4 +1,4 @@
-// The extension's commands: open an example, debug the scenario in the
+// The extension's commands: open an example (open-example.ts), debug the scenario in the
 // editor (Run Scenario is in testing-commands.ts), lspci/eject/config-space on a function (from the topology tree or
 // the Variables context menu), toggle hex in Variables.
 import * as vscode from 'vscode';
@@ -6,6 +6,7 @@ import { configFor } from './configuration-provider';
 import { DEBUG_TYPE, REQ, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
 import { hex } from '../emulator/format';
 import { functionTarget, type TopologyProvider } from './topology-view';
+import { openExample } from './open-example';
 
 function vpciSession(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
@@ -62,41 +63,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
   );
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  reg('vpci.openExample', async () => {
-    const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
-    // examples/*.vpci and one level of folders (examples/quirks/*.vpci)
-    const files: string[] = [];
-    const list = async (rel: string) => {
-      let entries: [string, vscode.FileType][] = [];
-      try {
-        entries = await vscode.workspace.fs.readDirectory(rel ? vscode.Uri.joinPath(dir, rel) : dir);
-      } catch {
-        return; // no examples folder (development tree without examples)
-      }
-      for (const [n, t] of entries) {
-        const p = rel ? `${rel}/${n}` : n;
-        if (t === vscode.FileType.File && n.endsWith('.vpci')) files.push(p);
-        else if (t === vscode.FileType.Directory && !rel) await list(n);
-      }
-    };
-    await list('');
-    files.sort((a, b) => (a.includes('/') === b.includes('/') ? a.localeCompare(b) : a.includes('/') ? 1 : -1));
-    if (!files.length) {
-      void vscode.window.showWarningMessage('vPCI Lab: no examples are bundled with this build.');
-      return;
-    }
-    const items = await Promise.all(
-      files.map(async (n) => {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, n)));
-        const first = /^\s*#\s*(.+)$/m.exec(text)?.[1] ?? '';
-        return { label: n.replace(/\.vpci$/, ''), detail: first, uri: vscode.Uri.joinPath(dir, n) };
-      }),
-    );
-    const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Open a vPCI example scenario', matchOnDetail: true });
-    if (!pick) return;
-    const doc = await vscode.workspace.openTextDocument(pick.uri);
-    await vscode.window.showTextDocument(doc, { preview: false });
-  });
+  reg('vpci.openExample', () => openExample(context));
 
   reg('vpci.debugScenario', async (arg) => {
     const uri = scenarioUri(arg);

@@ -1,6 +1,6 @@
 // Debug configurations without a launch.json: F5 on a .vpci file debugs it,
 // the Run view's dropdown lists every scenario in the workspace (dynamic
-// provider), and "Add Configuration…" writes the initial one. A config that
+// provider), and "Add Configuration…" writes the initial one (package.json's only). A config that
 // names no scenario and has no .vpci editor open is refused with a message.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
@@ -40,11 +40,13 @@ function activeScenario(): vscode.Uri | undefined {
   return undefined;
 }
 
+/**
+ * Resolves launch configurations (F5 without launch.json, defaults, validation). It offers no
+ * initial configurations of its own: "create a launch.json file" writes package.json's
+ * `initialConfigurations`, and VS Code would append a provider's list to them, writing the
+ * same entry twice.
+ */
 export class InitialConfigurationProvider implements vscode.DebugConfigurationProvider {
-  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
-    return [{ type: DEBUG_TYPE, request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }];
-  }
-
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
     // F5 with no launch.json: VS Code passes an empty config.
     if (!config.type && !config.request && !config.name) {

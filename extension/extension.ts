@@ -44,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(tests);
   registerVerdictCommands(context, tests);
 
-  // Live views: refresh on every stop of a vpci session.
+  // Live views: refresh on every stop of a vpci session (step back and restart stop too), and
+  // the topology also when the machine changed without a stop (a console command: `invalidated`).
   sub(
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: () => ({
@@ -54,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
             void topology.refresh();
             void sequence.update();
             if (m.body?.reason === 'data breakpoint') void vscode.commands.executeCommand('setContext', 'vpci.dataBreakpointHit', true);
-          }
+          } else if (m.event === 'invalidated') void topology.refresh();
         },
       }),
     }),
@@ -62,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       // `length` counts every trace event; the panel counts VMBus messages, so it re-reads.
+      // (The topology is not re-read here: the event follows a stop, which re-read it already, and
+      // a second read racing VS Code's focusing of the new top frame left Call Stack unselected.)
       if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update();
     }),
   );

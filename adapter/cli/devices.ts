@@ -36,7 +36,7 @@ options:
     for (const id of catalogIds()) {
       const e = catalogEntry(id)!;
       const bars = e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ');
-      io.out(`${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}${e.vf ? ' (VF)' : ''}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n`);
+      io.out(`${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n${' '.repeat(25)}data: ${e.source}\n`);
     }
     return EXIT.ok;
   },

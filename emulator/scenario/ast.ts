@@ -26,6 +26,8 @@ export interface Diagnostic {
   code: string;
   /** Related location (the first declaration of a duplicate, …). */
   related?: { message: string; loc: Loc };
+  /** Replacements for the text at `loc` the user most likely meant, best first ("did you mean"). */
+  suggestions?: string[];
 }
 
 /** `function 0` or `function 1.2`: PCI device (0–31) and function (0–7), and their win_slot. */

@@ -7,7 +7,7 @@ import type { BusDecl, Diagnostic, FnRef, FunctionDeclAst, Loc, MessageRef, Name
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
-import { didYouMean } from './names';
+import { suggestions } from './names';
 import { messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
@@ -53,14 +53,15 @@ function isPow2(n: number): boolean {
 
 export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related']): void => {
+  const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related'], hints?: string[]): void => {
     const d: Diagnostic = { severity, loc, code, message };
     if (related) d.related = related;
+    if (hints?.length) d.suggestions = hints;
     out.push(d);
   };
   const unknown = (code: string, what: string, n: Name, candidates: readonly string[]): void => {
-    const hint = didYouMean(n.name, candidates);
-    add('error', n.loc, code, `unknown ${what} '${n.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+    const hints = suggestions(n.name, candidates);
+    add('error', n.loc, code, `unknown ${what} '${n.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
   };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
@@ -205,6 +206,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     return ctx.messages.find((x) => x.value === v)?.aliases[0] ?? `0x${v.toString(16)}`;
   }
 
+  /** The message of the same family the guest does send in this VM, spelled the way `written` is (for a quick fix). */
+  function sentInstead(value: number, written: string): string[] {
+    const e = VERSIONED.find((x) => x.value === value);
+    const sib = e && negotiated !== undefined ? VERSIONED.find((x) => x.family === e.family && negotiated! >= x.from && negotiated! < x.to) : undefined;
+    const m = sib && ctx.messages.find((x) => x.value === sib.value);
+    if (!m) return [];
+    if (/^[0-9]/.test(written)) return [`0x${m.value.toString(16)}`];
+    return [/^[A-Z0-9_]+$/.test(written) ? m.name : (m.aliases[0] ?? m.name)];
+  }
+
   /** Why the guest never sends this message in this VM, or undefined when it may. */
   function neverSent(value: number): string | undefined {
     const e = VERSIONED.find((x) => x.value === value);
@@ -276,7 +287,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.fault.message.loc, 'fault-never-matches', `${msgName(v)} is sent by the host; a fault applies to messages the guest sends`);
         else {
           const why = neverSent(v);
-          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`);
+          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`, undefined, sentInstead(v, e.fault.message.name));
         }
       }
       const row = EVENTS[e.kind] as EventRow<EventKind>;
@@ -339,8 +350,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
-        const hint = didYouMean(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')));
-        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hint ? `; did you mean 'STATUS_${hint}'?` : ''}`);
+        const hints = suggestions(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, ''))).map((h) => `STATUS_${h}`);
+        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
       }
     }
   }
@@ -373,7 +384,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           resolveMessage(x.message);
           if (!x.negate && (x.count === undefined || x.count > 0)) {
             const why = neverSent(x.message.value);
-            if (why) add('warning', x.message.loc, 'message-never-sent', why);
+            if (why) add('warning', x.message.loc, 'message-never-sent', why, undefined, sentInstead(x.message.value, x.message.name));
           }
           if (x.bus) checkRef(index, x.bus, undefined);
           if (x.negate && x.count !== undefined) add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");

@@ -25,7 +25,7 @@ import type {
 import type { FaultAction } from '../vpci/host/faults';
 import { tokenize, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
-import { didYouMean } from './names';
+import { suggestions } from './names';
 import type { ScenarioContext } from './context';
 import { BUS_KEYWORDS, BUS_STATES, EXPECT_BUS_FORMS, FUNCTION_OPTION_KEYWORDS, RESERVED_BUS_NAMES, TOP_KEYWORDS, VM_KEYWORDS } from './keywords';
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS, isEventKeyword, isFaultActionKeyword, type EventKind, type EventRow, type StatementParser } from './events';
@@ -35,10 +35,10 @@ class StatementError {
   constructor(readonly diag: Diagnostic) {}
 }
 
-/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)` */
-function unknownWord(what: string, word: string, allowed: readonly string[]): string {
-  const hint = didYouMean(word, allowed);
-  return `unknown ${what} '${word}'${hint ? `; did you mean '${hint}'?` : ''} (expected ${allowed.join(', ')})`;
+/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)`, and the suggestions for a quick fix. */
+function unknownWord(what: string, word: string, allowed: readonly string[]): [string, string[]] {
+  const hints = suggestions(word, allowed);
+  return [`unknown ${what} '${word}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${allowed.join(', ')})`, hints];
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -106,8 +106,10 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     loc,
     code,
   });
-  const fail = (loc: Loc, code: string, message: string): never => {
-    throw new StatementError(diag(loc, code, message));
+  const fail = (loc: Loc, code: string, message: string, hints?: string[]): never => {
+    const d = diag(loc, code, message);
+    if (hints?.length) d.suggestions = hints;
+    throw new StatementError(d);
   };
   const expected = (what: string, t: Token = peek()): never => {
     if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
@@ -144,7 +146,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
-      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`);
+      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`, ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`));
       return { value: 0, loc: t.loc };
     }
     const d = expectKind('duration', what);
@@ -274,7 +276,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        fail(kw.loc, 'unknown-setting', unknownWord('vm setting', kw.text, VM_KEYWORDS));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('vm setting', kw.text, VM_KEYWORDS));
     }
     endStatement(`'${kw.text}'`);
   };
@@ -342,7 +344,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           break;
         }
         default:
-          fail(o.loc, 'unexpected-token', unknownWord('function option', o.text, FUNCTION_OPTION_KEYWORDS));
+          fail(o.loc, 'unexpected-token', ...unknownWord('function option', o.text, FUNCTION_OPTION_KEYWORDS));
       }
     }
     f.loc = spanLoc(kw.loc, end);
@@ -363,7 +365,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       } else if (kw.text === 'function') {
         bus.functions.push(functionDecl(kw));
       } else {
-        fail(kw.loc, 'unknown-setting', unknownWord('bus item', kw.text, BUS_KEYWORDS));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, BUS_KEYWORDS));
       }
       endStatement(`'${kw.text}'`);
     });
@@ -381,7 +383,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind !== 'word') return expected(`a fault action (${FAULT_ACTION_KEYWORDS.join(', ')})`);
     const a = take();
-    if (!isFaultActionKeyword(a.text)) return fail(a.loc, 'unknown-action', unknownWord('fault action', a.text, FAULT_ACTION_KEYWORDS));
+    if (!isFaultActionKeyword(a.text)) return fail(a.loc, 'unknown-action', ...unknownWord('fault action', a.text, FAULT_ACTION_KEYWORDS));
     return FAULT_ACTIONS[a.text].parse(api, a);
   };
   /** What the rows of events.ts parse with. */
@@ -410,7 +412,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
     const kw = take();
-    if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', unknownWord('event', kw.text, EVENT_KEYWORDS));
+    if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
     const row = EVENTS[kw.text] as EventRow<EventKind>;
     const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
     e.loc = spanLoc(at.loc, last.loc);
@@ -495,7 +497,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           return expected("'delivered' or 'undeliverable'", o);
         }
       } else {
-        return fail(w.loc, 'unknown-expectation', unknownWord('expectation', w.text, [...BUS_STATES, ...EXPECT_BUS_FORMS]));
+        return fail(w.loc, 'unknown-expectation', ...unknownWord('expectation', w.text, [...BUS_STATES, ...EXPECT_BUS_FORMS]));
       }
     }
     e.loc = spanLoc(ex.loc, last.loc);
@@ -537,7 +539,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           expectations.push(expectation(kw));
           break;
         default:
-          fail(kw.loc, 'unknown-statement', unknownWord('statement', kw.text, TOP_KEYWORDS));
+          fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
       }
       endStatement('the statement');
       if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");

@@ -22,9 +22,10 @@ step('workbench loads with the extension installed', async (page) => {
 
 step('vPCI: Open Example… opens a scenario', async (page) => {
   await command(page, 'vPCI: Open Example…');
-  // a quick pick when several examples are bundled: take quickstart (or the first)
+  // a quick pick when several examples are bundled (quickstart first): take quickstart. The
+  // command copies it into the workspace (README.txt's folder) and opens the copy.
   const qp = page.locator('.quick-input-widget');
-  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20000 }).then(() => true, () => false);
   if (picked && (await qp.isVisible())) {
     const quick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'quickstart' });
     if (await quick.count()) await quick.first().click();
@@ -32,6 +33,7 @@ step('vPCI: Open Example… opens a scenario', async (page) => {
   }
   await page.locator('.tabs-container .tab.active', { hasText: /\.vpci/ }).waitFor({ timeout: 20000 });
   await page.locator('.editor-instance .view-lines').first().waitFor();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'quickstart.vpci' }).first().waitFor({ timeout: 10000 });
 });
 
 step('F5 stops on entry, then at the driver\'s attach routine in its listing', async (page) => {

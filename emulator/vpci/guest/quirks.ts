@@ -32,7 +32,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'hv_pci_protocol_negotiation falls out of its loop with ret == 0 when the host answers ' +
       'REVISION_MISMATCH to every version, so vmbus_pcib_attach carries on with protocol_version 0 ' +
       '(only a console message is printed). Off: attach fails with EPROTO, as Linux does.',
-    source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (hv_pci_protocol_negotiation); vpci-protocol.md §1.5',
+    // Spec: vpci-protocol.md §1.5.
+    source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (hv_pci_protocol_negotiation)',
   },
   {
     name: 'short-packet-drop',
@@ -42,9 +43,10 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The channel callback ignores any received packet whose raw length (16-byte descriptor plus ' +
       'padded payload) is <= 20 bytes, so a completion without a payload never wakes the waiter. ' +
       'Off: such a completion is delivered with the synthetic status -1.',
+    // Spec: vpci-protocol.md §2.4.
     source:
       'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (vmbus_pcib_on_channel_callback); ' +
-      'torvalds/linux drivers/pci/controller/pci-hyperv.c (hv_pci_onchannelcallback); vpci-protocol.md §2.4',
+      'torvalds/linux drivers/pci/controller/pci-hyperv.c (hv_pci_onchannelcallback)',
   },
   {
     name: 'int-pin-single-byte-only',
@@ -54,7 +56,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The read_config emulation zeroes 0x3C and 0x3D only for 1-byte reads; a 16- or 32-bit read ' +
       'covering them is forwarded to the host and returns the device value. Off: any read covering ' +
       '0x3C..0x3D returns 0 for those bytes.',
-    source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config); vpci-protocol.md §4.4',
+    // Spec: vpci-protocol.md §4.4.
+    source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config)',
   },
   {
     name: 'drop-empty-relations',
@@ -64,7 +67,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The channel callback drops relations messages that report no functions, so an empty first ' +
       'reply leaves attach waiting forever and "all devices gone" can only be signalled by EJECT or ' +
       'rescind. Off: an empty list is processed and removes every child, as Linux does.',
-    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback); vpci-protocol.md §7.1',
+    // Spec: vpci-protocol.md §7.1.
+    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback)',
   },
   {
     name: 'relations2-falls-into-eject',
@@ -74,7 +78,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'A missing break after the PCI_BUS_RELATIONS2 case reinterprets the same buffer as an EJECT ' +
       'whose win_slot overlays device_count: with N functions reported, a child at wslot N is ' +
       'ejected spuriously. Off: the case ends after queueing the relations.',
-    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback); vpci-protocol.md §7.1',
+    // Spec: vpci-protocol.md §7.1.
+    source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback)',
   },
   {
     name: 'descriptor-stride',
@@ -84,7 +89,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The driver copies the raw 20-byte (v1) or 28-byte (v2) descriptor array into packed 26-byte ' +
       'records, so only entry 0 is decoded correctly: FreeBSD effectively supports one function per ' +
       'bus. Off: each descriptor is decoded at its real stride.',
-    source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2); vpci-protocol.md §7.1',
+    // Spec: vpci-protocol.md §7.1.
+    source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2)',
   },
   {
     name: 'map-msi-no-rescind-check',
@@ -94,7 +100,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'Every other wait polls for channel rescind every 100 ms; map_msi sleeps unconditionally, so ' +
       'a host that never answers (or a rescind) hangs the caller. Off: the wait fails with ENODEV on ' +
       'rescind like the others.',
-    source: 'vmbus_pcib.c (vmbus_pcib_map_msi); vpci-protocol.md §6.4',
+    // Spec: vpci-protocol.md §6.4.
+    source: 'vmbus_pcib.c (vmbus_pcib_map_msi)',
   },
   {
     name: 'resources-released-race',
@@ -104,7 +111,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'vmbus_pcib_detach queues a zero-device relations record and then walks the child list to ' +
       'send RESOURCES_RELEASED; the queued deletion runs first on the task queue, so no ' +
       'RESOURCES_RELEASED is sent. Off: RESOURCES_RELEASED is sent for every child before deletion.',
-    source: 'vmbus_pcib.c (vmbus_pcib_detach); vpci-protocol.md §7.3',
+    // Spec: vpci-protocol.md §7.3.
+    source: 'vmbus_pcib.c (vmbus_pcib_detach)',
   },
 ];
 

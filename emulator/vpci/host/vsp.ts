@@ -10,7 +10,7 @@ import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
 import { decodePacket, encodePacket, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
 import type { PciFunction } from '../../pci/function';
-import type { HostFault, FaultAction } from './faults';
+import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
 import { V1_2, V1_4 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
@@ -285,7 +285,7 @@ export class VpciHost {
       const f = this.faults[fi]!;
       if (f.remaining !== undefined) f.remaining--;
       if (f.remaining === 0) this.faults.splice(fi, 1);
-      this.env.trace.record(this.now(), Ev.Fault, this.env.bus, type, Number(txid & 0xffffffffn), 0, `fault on 0x${type.toString(16)}: ${JSON.stringify(f.action)}`);
+      this.env.trace.record(this.now(), Ev.Fault, this.env.bus, type, Number(txid & 0xffffffffn), 0, faultText(type, f.action));
       const a = f.action;
       if (a.kind === 'no-reply') return;
       if (a.kind === 'status') {

@@ -6,14 +6,29 @@ import { registerCommand, type CliIo } from './main';
 import { parseArgs } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
+import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
-import { exportLspci } from '../../emulator/pci/lspci-export';
 import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
 import type { DumpDevice } from '../../emulator/pci/function';
 
 function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
+}
+
+/**
+ * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
+ * emulator/pci/hwdb.ts): the source of the compiled hwdb.bin, when both are installed.
+ */
+function systemHwdb(): HwdbNames | undefined {
+  const bin = ['/etc/udev/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'].some((p) => existsSync(p));
+  const src = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
+  if (!bin || !src.every((p) => existsSync(p))) return undefined;
+  try {
+    return loadHwdb(src.map((p) => readFileSync(p, 'utf8')).join('\n'));
+  } catch {
+    return undefined;
+  }
 }
 
 function sizeText(n: number): string {
@@ -36,13 +51,23 @@ registerCommand('devices', 'list the device catalog (ids for scenarios)', (_args
 });
 
 function usage(io: CliIo): number {
-  io.err('usage: vpci-lab lspci <catalog-id | dump file> [-v | -vvv] [-xxxx] [--select BB:DD.F] [--bar I=SIZE]...\n');
+  io.err('usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...\n');
   return 2;
 }
 
-registerCommand('lspci', 'decode a catalog device or a dump like lspci (-v, -vvv, -xxxx)', (args, io) => {
-  const flags = args.filter((a) => /^-(v+|x+|nn)$/.test(a));
-  const rest = args.filter((a) => !/^-(v+|x+|nn)$/.test(a));
+registerCommand('lspci', 'decode a catalog device or a dump like lspci 3.9.0 (-v…-vvv, -n/-nn, -x…-xxxx)', (args, io) => {
+  // lspci's own option -O hwdb.disable=1 turns udev's hwdb off, as it does for lspci.
+  let hwdbOff = false;
+  const all: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-O' && args[i + 1] === 'hwdb.disable=1') {
+      hwdbOff = true;
+      i++;
+    } else all.push(args[i]!);
+  }
+  const FLAG = /^-(v{1,3}|x{1,4}|n{1,2}|D)$/;
+  const flags = all.filter((a) => FLAG.test(a));
+  const rest = all.filter((a) => !FLAG.test(a));
   const p = parseArgs(rest, { values: ['select', 'bar'] });
   if (!p.ok) {
     io.err(`vpci-lab lspci: ${p.error}\n`);
@@ -90,19 +115,21 @@ registerCommand('lspci', 'decode a catalog device or a dump like lspci (-v, -vvv
   const sel = p.args.values.get('select')?.[0];
   if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
   const ids = pciIds();
-  const verbose = flags.find((f) => f.startsWith('-v'));
-  const hex = flags.find((f) => f.startsWith('-x'));
+  const hwdb = hwdbOff ? false : systemHwdb();
+  const count = (c: string): number => Math.max(0, ...flags.filter((f) => f[1] === c).map((f) => f.length - 1));
   for (const d of devs) {
-    if (verbose || !hex) {
-      const text = decodeLspci(d.bytes, { address: d.address, ...(ids ? { ids } : {}), ...(bars.length ? { bars } : {}), ...(flags.includes('-nn') ? { numeric: true } : {}) });
-      const lines = text.split('\n');
-      io.out((verbose === '-vvv' || verbose === '-vv' ? lines : verbose === '-v' ? lines.filter((l) => !/^\t\t/.test(l)) : lines.slice(0, 1)).join('\n') + '\n');
-    }
-    if (hex) {
-      const full = exportLspci(d.bytes, d.address, d.title).split('\n');
-      const limit = hex === '-x' ? 64 : hex === '-xxx' ? 256 : 4096;
-      io.out(full.filter((l) => !/^[0-9a-f]{3}:/.test(l) || parseInt(l.slice(0, 3), 16) < limit).slice(1).join('\n') + '\n');
-    }
+    io.out(
+      decodeLspci(d.bytes, {
+        address: d.address,
+        ...(ids ? { ids } : {}),
+        ...(hwdb !== undefined ? { hwdb } : {}),
+        ...(bars.length ? { bars } : {}),
+        verbose: count('v'),
+        numeric: count('n'),
+        hex: count('x'),
+        domains: flags.includes('-D'),
+      }),
+    );
   }
   return 0;
 });

@@ -8,7 +8,8 @@ import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../em
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
-import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
+import { importConfigBinary } from '../../emulator/pci/lspci-import';
+import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 
 function pciIds(): PciIds | undefined {
@@ -20,7 +21,12 @@ function pciIds(): PciIds | undefined {
  * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
  * emulator/pci/hwdb.ts): the source of the compiled hwdb.bin, when both are installed.
  */
+let hwdbCache: { v: HwdbNames | undefined } | undefined;
 function systemHwdb(): HwdbNames | undefined {
+  hwdbCache ??= { v: readSystemHwdb() };
+  return hwdbCache.v;
+}
+function readSystemHwdb(): HwdbNames | undefined {
   const bin = ['/etc/udev/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'].some((p) => existsSync(p));
   const src = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
   if (!bin || !src.every((p) => existsSync(p))) return undefined;
@@ -94,12 +100,13 @@ registerCommand('lspci', 'decode a catalog device or a dump like lspci 3.9.0 (-v
     const raw = readFileSync(what);
     const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
     if (text) {
-      const r = importLspciText(raw.toString('latin1'));
+      // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
+      const r = parseLspciDump(raw.toString('latin1'));
       if (!r.ok) {
-        io.err(`${what}:${r.error.line}: ${r.error.message}\n`);
+        io.err(`${what}:${r.line}: ${r.message}\n`);
         return 2;
       }
-      devs = r.devices;
+      devs = r.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
     } else {
       const r = importConfigBinary(new Uint8Array(raw));
       if (!r.ok) {
@@ -127,7 +134,7 @@ registerCommand('lspci', 'decode a catalog device or a dump like lspci 3.9.0 (-v
         verbose: count('v'),
         numeric: count('n'),
         hex: count('x'),
-        domains: flags.includes('-D'),
+        domains: flags.includes('-D') || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
       }),
     );
   }

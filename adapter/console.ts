@@ -3,7 +3,8 @@
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
 import type { Inspector } from './inspect';
-import { REGISTERS, findRegister, bitsOf } from '../emulator/pci/registers';
+import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findRegister, bitsOf } from '../emulator/pci/registers';
+import { capsValue } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -18,14 +19,19 @@ export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
   const b = ins.m.buses[bi]!;
   if (!f) return undefined;
   const o: Record<string, Value> = {};
-  for (const r of REGISTERS) {
+  // Registers by their pci_regs.h names, and by the earlier spellings (BAR0, EXPANSION_ROM, …)
+  // so conditions written with those keep working.
+  const regValue = (r: (typeof REGISTERS)[number]): Value => {
     const v = ins.raw(f, r.offset, r.size);
-    if (r.fields.length > 1) {
-      const fields: Record<string, Value> = { value: v };
-      for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
-      o[r.name] = fields;
-    } else o[r.name] = v;
-  }
+    if (!r.fields.length) return v;
+    const fields: Record<string, Value> = { value: v };
+    for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
+    for (const [alias, to] of Object.entries(FIELD_ALIASES)) if (to in fields) fields[alias] = fields[to]!;
+    return fields;
+  };
+  for (const r of REGISTERS) o[r.name] = regValue(r);
+  for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
+  o.caps = capsValue(ins, f) as unknown as Value;
   o.version = ins.m.model.protocolVersion(b.state.sc);
   o.state = ins.m.model.busStatus(b.state.sc);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
@@ -170,7 +176,7 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
         ok: true,
         text: [
           'vPCI Lab debug console',
-          '  <expression>            e.g. nic0.COMMAND.MEMORY, nic0.BAR0 & ~0xf, msix(nic0)[2].data, cfg32(nic0, 0x10)',
+          '  <expression>            e.g. nic0.COMMAND.MEMORY, nic0.BASE_ADDRESS_0 & ~0xf, nic0.caps.msix.FLAGS.ENABLE, msix(nic0)[2].data, cfg32(nic0, 0x10)',
           '  nic0.COMMAND = 0x6      write a register (through its RO/RW/RW1C masks)',
           '  lspci [bus[/slot]] [-x] decode a function like lspci -vvv (-x: hex dump)',
           '  cfg <bus[/slot]> [off] [len]   hex dump of config space',
@@ -264,7 +270,7 @@ export function completions(ins: Inspector, text: string, column: number, locals
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
     const r = ins.resolveFn(dot[1]!);
-    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
+    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'caps', type: 'property' }, { label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
     const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
     if (reg) {
       const def = findRegister(reg[2]!);

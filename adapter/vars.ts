@@ -23,6 +23,8 @@ export interface VarNode {
   dataId?: string;
   dataDescription?: string;
   lazy?: boolean;
+  /** VS Code's __vscodeVariableMenuContext: which "debug/variables/context" menu items this row gets. */
+  menu?: string;
 }
 
 export class VarTable {
@@ -93,6 +95,7 @@ export class VarTable {
     if (k.readOnly || (!k.set && !k.children && !k.page)) hint.attributes = ['readOnly'];
     if (k.lazy) hint.lazy = true;
     if (Object.keys(hint).length) v.presentationHint = hint;
+    if (k.menu) (v as DebugProtocol.Variable & { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext = k.menu;
     return v;
   }
 }

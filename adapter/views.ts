@@ -94,7 +94,11 @@ export function topology(ins: Inspector): unknown {
           deviceId: id.deviceId,
           vanished: !!b.host.isVanished?.(wslot),
           memoryReference: ins.cfgRef(b.decl.name, wslot),
-          bars: f.bars().map((x) => ({ index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable })),
+          bars: f.bars().map((x) => ({
+            index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable,
+            // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
+            state: x.state, readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register, ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
+          })),
           interrupts: mx
             ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
                 const e = msixEntry(f, i)!;

@@ -92,7 +92,8 @@ export class VarTable {
     if (k.indexed !== undefined) v.indexedVariables = k.indexed;
     const hint: DebugProtocol.VariablePresentationHint = {};
     if (k.kind) hint.kind = k.kind;
-    if (k.readOnly || (!k.set && !k.children && !k.page)) hint.attributes = ['readOnly'];
+    // Only rows that can take a value offer Set Value (group rows and summaries cannot).
+    if (k.readOnly || !k.set) hint.attributes = ['readOnly'];
     if (k.lazy) hint.lazy = true;
     if (Object.keys(hint).length) v.presentationHint = hint;
     if (k.menu) (v as DebugProtocol.Variable & { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext = k.menu;

@@ -97,7 +97,10 @@ export const expressCap: CapabilityDef = {
     const devctl = u16(c, at + 8);
     const lnkcap = u32(c, at + 0xc);
     const lnksta = u16(c, at + 0x12);
-    const link = type === 9 || type === 0xa ? '' : `, link x${(lnksta >> 4) & 0x3f} ${SPEED[lnksta & 0xf] ?? '?'} (max x${(lnkcap >> 4) & 0x3f} ${SPEED[lnkcap & 0xf] ?? '?'})`;
+    // Root Complex integrated endpoints and event collectors have no link; a VF's link registers read 0.
+    const link = type === 9 || type === 0xa || !lnkcap
+      ? ''
+      : `, link x${(lnksta >> 4) & 0x3f} ${SPEED[lnksta & 0xf] ?? `speed ${lnksta & 0xf}`} (max x${(lnkcap >> 4) & 0x3f} ${SPEED[lnkcap & 0xf] ?? `speed ${lnkcap & 0xf}`})`;
     return `v${flags & 0xf} ${EXP_TYPE_NAMES[type] ?? `type ${type}`}, MaxPayload ${128 << ((devctl >> 5) & 7)}, MaxReadReq ${128 << ((devctl >> 12) & 7)}${link}`;
   },
   view: (c, o): PcieView => {

@@ -72,7 +72,10 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
 
 // Journey 2: step through attach.
 step('Step Over moves through the attach routine in the listing', async (page) => {
-  const line = async () => (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+  // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
+  const line = async () =>
+    (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ') +
+    ' ' + (await page.locator('.statusbar-item[id="status.editor.selection"]').first().innerText().catch(() => ''));
   const before = await line();
   for (let i = 0; i < 2; i++) {
     const b = await line();
@@ -80,7 +83,8 @@ step('Step Over moves through the attach routine in the listing', async (page) =
     await page.waitForFunction(
       (x) => {
         const r = document.querySelector('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused');
-        return r && r.innerText.replace(/\s+/g, ' ') !== x;
+        const ln = document.querySelector('.statusbar-item[id="status.editor.selection"]');
+        return r && `${r.innerText.replace(/\s+/g, ' ')} ${ln ? ln.innerText : ''}` !== x;
       },
       b,
       { timeout: 10000 },

@@ -3,7 +3,8 @@
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
 import type { Inspector } from './inspect';
-import { REGISTERS, findRegister, bitsOf } from '../emulator/pci/registers';
+import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findRegister, bitsOf } from '../emulator/pci/registers';
+import { capsValue } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -52,8 +53,9 @@ function columns(rows: readonly (readonly [string, string])[], indent = '  '): s
 /** The `help` text: every command, function and name, in aligned columns. */
 export function helpText(): string {
   const expr: [string, string][] = [
-    ['<bus>.<REGISTER>', 'a register by its PCI name: nic0.COMMAND, nic0/01.0.BAR0'],
+    ['<bus>.<REGISTER>', 'a register by its pci_regs.h name: nic0.COMMAND, nic0/01.0.BASE_ADDRESS_0 (BAR0 works too)'],
     ['<bus>.<REGISTER>.<field>', 'a field of it: nic0.COMMAND.MEMORY, nic0.STATUS.CAP_LIST'],
+    ['<bus>.caps.<cap>.<REGISTER>', 'a capability register: nic0.caps.msix.FLAGS.ENABLE'],
     ['<bus>.bars, .msix, .version, .state', "the function's BARs, MSI-X table, vPCI version, bus state"],
     ['<bus>.<REGISTER> = <value>', 'write a register through its masks: nic0.COMMAND = 0x6'],
     ['PCI_…', 'a message type by name: msg.type == PCI_BUS_RELATIONS2'],
@@ -83,14 +85,19 @@ export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
   const b = ins.m.buses[bi]!;
   if (!f) return undefined;
   const o: Record<string, Value> = {};
-  for (const r of REGISTERS) {
+  // Registers by their pci_regs.h names, and by the earlier spellings (BAR0, EXPANSION_ROM, …)
+  // so conditions written with those keep working.
+  const regValue = (r: (typeof REGISTERS)[number]): Value => {
     const v = ins.raw(f, r.offset, r.size);
-    if (r.fields.length > 1) {
-      const fields: Record<string, Value> = { value: v };
-      for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
-      o[r.name] = fields;
-    } else o[r.name] = v;
-  }
+    if (!r.fields.length) return v;
+    const fields: Record<string, Value> = { value: v };
+    for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
+    for (const [alias, to] of Object.entries(FIELD_ALIASES)) if (to in fields) fields[alias] = fields[to]!;
+    return fields;
+  };
+  for (const r of REGISTERS) o[r.name] = regValue(r);
+  for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
+  o.caps = capsValue(ins, f) as unknown as Value;
   o.version = ins.m.model.protocolVersion(b.state.sc);
   o.state = ins.m.model.busStatus(b.state.sc);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
@@ -358,7 +365,7 @@ export function completions(ins: Inspector, text: string, column: number, locals
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
     const r = ins.resolveFn(dot[1]!);
-    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
+    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'caps', type: 'property' }, { label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
     const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
     if (reg) {
       const def = findRegister(reg[2]!);

@@ -17,6 +17,12 @@ export interface TopologyBar {
   address: number;
   decoding: boolean;
   prefetchable: boolean;
+  /** 'sizing' while the BAR holds the all-ones sizing pattern, 'unassigned' before it has an address. */
+  state?: 'sizing' | 'unassigned' | 'assigned';
+  /** While sizing: the register as read back (the size mask with the type bits). */
+  readback?: number;
+  /** Which register of a 64-bit BAR is being sized. */
+  sizingHalf?: 'low' | 'high';
 }
 
 export interface TopologyInterrupt {

@@ -82,10 +82,18 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   });
 
-  reg('vpci.toggleHex', async () => {
+  // Number format in Variables / Watch: the menu offers the other format ("Show Decimal" while
+  // numbers are hex), so the state shows in the label; the adapter starts in hex.
+  const setHex = async (hex?: boolean): Promise<void> => {
     const s = vpciSession();
-    if (s) await s.customRequest(REQ.toggleHex);
-  });
+    if (!s) return;
+    const r = (await s.customRequest(REQ.toggleHex, hex === undefined ? {} : { hex })) as { hex?: boolean } | undefined;
+    await vscode.commands.executeCommand('setContext', 'vpci.hex', r?.hex ?? hex ?? true);
+  };
+  reg('vpci.toggleHex', () => setHex());
+  reg('vpci.showDecimal', () => setHex(false));
+  reg('vpci.showHex', () => setHex(true));
+  context.subscriptions.push(vscode.debug.onDidStartDebugSession((s) => s.type === DEBUG_TYPE && void vscode.commands.executeCommand('setContext', 'vpci.hex', true)));
 
   reg('vpci.topology.refresh', () => topology.refresh());
 

@@ -6,15 +6,36 @@ import { EXIT, type Command } from './io';
 import { parse } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
+import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
-import { exportLspci } from '../../emulator/pci/lspci-export';
-import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
+import { importConfigBinary } from '../../emulator/pci/lspci-import';
+import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
 
 function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
+}
+
+/**
+ * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
+ * emulator/pci/hwdb.ts): the source of the compiled hwdb.bin, when both are installed.
+ */
+let hwdbCache: { v: HwdbNames | undefined } | undefined;
+function systemHwdb(): HwdbNames | undefined {
+  hwdbCache ??= { v: readSystemHwdb() };
+  return hwdbCache.v;
+}
+function readSystemHwdb(): HwdbNames | undefined {
+  const bin = ['/etc/udev/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'].some((p) => existsSync(p));
+  const src = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
+  if (!bin || !src.every((p) => existsSync(p))) return undefined;
+  try {
+    return loadHwdb(src.map((p) => readFileSync(p, 'utf8')).join('\n'));
+  } catch {
+    return undefined;
+  }
 }
 
 export const devicesCommand: Command = {
@@ -42,15 +63,17 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v | -vv | -vvv] [-x | -xxx | -xxxx] [-nn] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
 
-Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, or raw
-config-space bytes) the way lspci 3.9 does.
+Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
+lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it.
 
 options:
   -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field)
   -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space
-  -nn                vendor and device names with their numbers
+  -n, -nn            numbers instead of names, or both
+  -D                 always show the PCI domain
+  -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
   --select BB:DD.F   only the device at that address (a dump may hold several)
   --bar I=SIZE       the size of BAR I (0-5 or rom), e.g. 0=16K: a dump cannot tell it
   -h, --help         print this help
@@ -60,13 +83,15 @@ const LSPCI_OPTIONS = {
   verbose: { type: 'boolean', short: 'v', multiple: true },
   hex: { type: 'boolean', short: 'x', multiple: true },
   numeric: { type: 'boolean', short: 'n', multiple: true },
+  domains: { type: 'boolean', short: 'D' },
+  option: { type: 'string', short: 'O', multiple: true },
   select: { type: 'string' },
   bar: { type: 'string', multiple: true },
 } as const;
 
 export const lspciCommand: Command = {
   name: 'lspci',
-  summary: 'decode a catalog device or a dump like lspci (-v, -vvv, -xxxx)',
+  summary: 'decode a catalog device or a dump like lspci 3.9.0 (-v…-vvv, -n/-nn, -x…-xxxx)',
   usage: LSPCI_USAGE,
   run(args, io) {
     const bad = (why: string) => {
@@ -81,7 +106,10 @@ export const lspciCommand: Command = {
     const nx = v.hex?.length ?? 0;
     if (nv > 3) return bad('-v at most three times (-vvv)');
     if (nx > 4) return bad('-x at most four times (-xxxx)');
-    if (v.numeric && v.numeric.length !== 2) return bad('-nn, as lspci spells it');
+    const nn = v.numeric?.length ?? 0;
+    if (nn > 2) return bad('-n at most twice (-nn)');
+    for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${o}: the only lspci option understood is hwdb.disable=1`);
+    const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
     const bars: { index: number | 'rom'; size: number }[] = [];
     for (const b of v.bar ?? []) {
@@ -104,12 +132,13 @@ export const lspciCommand: Command = {
       }
       const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
       if (text) {
-        const imp = importLspciText(raw.toString('latin1'));
+        // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
+        const imp = parseLspciDump(raw.toString('latin1'));
         if (!imp.ok) {
-          io.err(`${what}:${imp.error.line}: ${imp.error.message}\n`);
+          io.err(`${what}:${imp.line}: ${imp.message}\n`);
           return EXIT.badInput;
         }
-        devs = imp.devices;
+        devs = imp.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
       } else {
         const imp = importConfigBinary(new Uint8Array(raw));
         if (!imp.ok) {
@@ -122,17 +151,20 @@ export const lspciCommand: Command = {
     const sel = v.select;
     if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
     const ids = pciIds();
+    const hwdb = hwdbOff ? false : systemHwdb();
     for (const d of devs) {
-      if (nv || !nx) {
-        const text = decodeLspci(d.bytes, { address: d.address, ...(ids ? { ids } : {}), ...(bars.length ? { bars } : {}), ...(v.numeric ? { numeric: true } : {}) });
-        const lines = text.split('\n');
-        io.out((nv >= 2 ? lines : nv === 1 ? lines.filter((l) => !/^\t\t/.test(l)) : lines.slice(0, 1)).join('\n') + '\n');
-      }
-      if (nx) {
-        const full = exportLspci(d.bytes, d.address, d.title).split('\n');
-        const limit = nx === 1 ? 64 : nx === 3 ? 256 : nx === 4 ? 4096 : 64;
-        io.out(full.filter((l) => !/^[0-9a-f]{3}:/.test(l) || parseInt(l.slice(0, 3), 16) < limit).slice(1).join('\n') + '\n');
-      }
+      io.out(
+        decodeLspci(d.bytes, {
+          address: d.address,
+          ...(ids ? { ids } : {}),
+          ...(hwdb !== undefined ? { hwdb } : {}),
+          ...(bars.length ? { bars } : {}),
+          verbose: nv,
+          numeric: nn,
+          hex: nx,
+          domains: !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
+        }),
+      );
     }
     return EXIT.ok;
   },

@@ -55,7 +55,7 @@ test('entry, step, line, function, message and data breakpoints (a label that re
   await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
   const said = dc.waitForEvent('output') as Promise<DebugProtocol.OutputEvent>;
   const data = await cont(dc);
-  check(data, 'Paused on data breakpoint', /^nic0 BAR0 \(config 0x10\): 0x0000000c → 0xffffc00c$/);
+  check(data, 'Paused on data breakpoint', /^nic0\.BASE_ADDRESS_0 \(config 0x10, RW 0xffffc000\): 0x0000000c → 0xffffc00c$/);
   const out = await said;
   assert.equal(out.body.output, `Data breakpoint: ${data.body.text}\n`);
   await dc.setDataBreakpointsRequest({ breakpoints: [] });

@@ -74,7 +74,10 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
 
 // Journey 2: step through attach.
 step('Step Over moves through the attach routine in the listing', async (page) => {
-  const line = async () => (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+  // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
+  const line = async () =>
+    (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ') +
+    ' ' + (await page.locator('.statusbar-item[id="status.editor.selection"]').first().innerText().catch(() => ''));
   const before = await line();
   for (let i = 0; i < 2; i++) {
     const b = await line();
@@ -82,7 +85,8 @@ step('Step Over moves through the attach routine in the listing', async (page) =
     await page.waitForFunction(
       (x) => {
         const r = document.querySelector('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused');
-        return r && r.innerText.replace(/\s+/g, ' ') !== x;
+        const ln = document.querySelector('.statusbar-item[id="status.editor.selection"]');
+        return r && `${r.innerText.replace(/\s+/g, ' ')} ${ln ? ln.innerText : ''}` !== x;
       },
       b,
       { timeout: 10000 },
@@ -149,11 +153,11 @@ step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
 
 // Journey 3: break on config writes.
 step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
-  // BAR0 the config register (Header group): the variable with a data breakpoint id
+  // BAR0 the config register (Header group, pci_regs.h's BASE_ADDRESS_0): the variable with a data breakpoint id
   await collapse(page, /^\s*MSI-X table\b/);
   await collapse(page, /^\s*BARs\b/);
   await expand(page, /^\s*Header\b/);
-  const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*BAR0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
+  const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*BASE_ADDRESS_0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
   await bar0.click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
   await item.waitFor({ timeout: 10000 });
@@ -162,15 +166,15 @@ step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
   await page.keyboard.press('Enter');
   await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).first().waitFor({ timeout: 10000 });
 });
 
 step('Continue stops on the data breakpoint', async (page) => {
   await openPane(page, 'Call Stack');
   await command(page, 'Debug: Continue');
-  // the stopped thread's label is the adapter's description ("nic0 BAR0 (config 0x10): old → new")
+  // the stopped thread's label is the adapter's description ("nic0.BASE_ADDRESS_0 (config 0x10, …): old → new")
   // or VS Code's "Paused on data breakpoint"
-  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0 \(config 0x10/i }).first();
   await hit.waitFor({ timeout: 30000 });
   log(`data breakpoint stop: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
@@ -230,7 +234,7 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
 step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', async (page) => {
   await openPane(page, 'Breakpoints');
   await openPane(page, 'Call Stack');
-  await setBreakpointEnabled(page, /BAR0/, false);
+  await setBreakpointEnabled(page, /BASE_ADDRESS_0/, false);
   await addFunctionBreakpoint(page, 'hv_eject_device_work');
   await command(page, 'Debug: Continue');
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hv_eject_device_work' }).first().waitFor({ timeout: 30000 });
@@ -243,7 +247,7 @@ step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', a
   // leave the breakpoints as the next journeys expect them
   await setBreakpointEnabled(page, 'hv_eject_device_work', false);
   await setBreakpointEnabled(page, 'PCI_EJECTION_COMPLETE', false);
-  await setBreakpointEnabled(page, /BAR0/, true);
+  await setBreakpointEnabled(page, /BASE_ADDRESS_0/, true);
 });
 
 step('Debug: Stop ends the session', async (page) => {
@@ -257,13 +261,13 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   await startConfig(page, 'vPCI: quickstart on Linux');
   // Journey 3's data breakpoint persisted across sessions: it stops the Linux driver too
   await command(page, 'Debug: Continue');
-  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0 \(config 0x10/i }).first();
   await hit.waitFor({ timeout: 30000 });
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci|pci-hyperv/ }).first().waitFor({ timeout: 10000 });
   log(`persisted data breakpoint stops the Linux driver: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.screenshot({ path: join(OUT, 'linux-data-breakpoint.png') });
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).locator('input[type="checkbox"]').first().uncheck();
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck();
   await command(page, 'Debug: Continue');
   const end = page.locator('.debug-call-stack .monaco-list-row', { hasText: /finished|nothing is left/i }).first();
   await end.waitFor({ timeout: 30000 });

@@ -287,7 +287,7 @@ step('Stop labels read as VS Code words; the data breakpoint\'s change is in low
   log(`thread label: '${raw}' (shown as '${await label.innerText()}')`);
   if (raw !== 'Paused on data breakpoint') throw new Error(`label is '${raw}'`);
   await showConsole(page);
-  const said = page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0 BAR0 \(config 0x10\): 0x0000000c → 0xffffc00c/ }).first();
+  const said = page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0 \(config 0x10, RW 0xffffc000\): 0x0000000c → 0xffffc00c/ }).first();
   await said.waitFor({ timeout: 10000 });
   log(`console: ${(await said.innerText()).trim()}`);
   await shot(page, 'data-breakpoint-stop');

@@ -111,22 +111,22 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   if (m[1] !== 'drivers/pci/controller/pci-hyperv.c' && !/^ours: /.test(origin[0])) throw new Error(`${fn} is in pci-hyperv.c, the command opened ${m[1]}`);
   if (origin[2] && m[2] !== origin[2]) throw new Error(`the hover says line ${origin[2]}, the command opened line ${m[2]}`);
   const p = await popup;
-  if (p) await p.waitForLoadState('domcontentloaded').catch(() => {});
+  if (p) await p.waitForLoadState('domcontentloaded', { timeout: 5000 }).catch(() => {});
   const opened = p ? p.url() : '';
   log(`browser window: ${opened || '(none)'}; requests to upstream hosts: ${asked.join(', ') || '(none)'}`);
   await page.context().unroute(/^https:\/\/(git\.kernel\.org|github\.com)\//, stub);
-  if (p) await p.close().catch(() => {});
+  if (p) await p.close({ runBeforeUnload: false }).catch(() => {});
   // The browser got the same address: the window's URL, or its request (a request carries no #fragment).
   const norm = (u) => decodeURIComponent(u);
   const noFragment = (u) => norm(u).replace(/#.*$/, '');
   if (norm(opened) !== norm(url) && !asked.some((u) => noFragment(u) === noFragment(url))) throw new Error(`the browser was not asked for ${url} (window: ${JSON.stringify(opened)}, requests: ${JSON.stringify(asked)})`);
   // Show the user what was asked for: the vPCI Lab output channel with the command's line.
-  await page.locator('.part.panel .action-label', { hasText: /^output$/i }).first().click().catch(() => {});
+  await page.locator('.part.panel .action-label', { hasText: /^output$/i }).first().click({ timeout: 5000 }).catch(() => {});
   await page.mouse.move(700, 900); // away from the tab, so its tooltip does not cover the log
-  await page.locator('.part.panel select.monaco-select-box').first().selectOption({ label: 'vPCI Lab' }).catch(() => {});
+  await page.locator('.part.panel select.monaco-select-box').first().selectOption({ label: 'vPCI Lab' }, { timeout: 5000 }).catch(() => {});
   await page.locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ }).first().waitFor({ timeout: 5000 }).catch(() => {});
   await page.screenshot({ path: join(OUT, 'upstream-call-stack.png') });
-  await page.locator('.part.panel .action-label', { hasText: /^debug console$/i }).first().click().catch(() => {});
+  await page.locator('.part.panel .action-label', { hasText: /^debug console$/i }).first().click({ timeout: 5000 }).catch(() => {});
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

@@ -6,7 +6,7 @@
 // (the quickstart example open, no session running).
 import { existsSync, readFileSync, renameSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CS_URL, WORKSPACE, OUT, log, esc, command, rowTexts, openPane, closePane, step } from '../lib.mjs';
+import { CS_URL, WORKSPACE, OUT, log, esc, command, rowTexts, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint } from '../lib.mjs';
 
 const QUICKSTART_TITLE = 'Two NICs passed through to a FreeBSD guest on Windows Server 2016.';
 const extensionDir = () => {
@@ -14,24 +14,7 @@ const extensionDir = () => {
   return join(WORKSPACE, '..', 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`);
 };
 const shot = (page, name) => page.screenshot({ path: join(OUT, `40-${name}.png`) });
-
-/** Opens a workspace file by name: its tab if it has one, else through Quick Open. */
-async function openFile(page, name) {
-  const tab = page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(name)}$`) }) }).first();
-  if (await tab.count()) {
-    await tab.click();
-    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
-    return;
-  }
-  await page.locator('.editor-instance .view-lines').first().click().catch(() => {});
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
-}
+const openFile = openWorkspaceFile;
 
 /** The Open Example picker's rows: label, description and detail. */
 async function pickerRows(page) {
@@ -196,11 +179,7 @@ async function debugQuickstart(page) {
 async function setFunctionBreakpoint(page, name) {
   const row = page.locator('.debug-breakpoints .monaco-list-row', { hasText: name });
   if (!(await row.count())) {
-    await command(page, 'Add Function Breakpoint');
-    await page.locator('.debug-breakpoints .monaco-inputbox input').first().waitFor({ timeout: 10000 });
-    await page.keyboard.type(name);
-    await page.keyboard.press('Enter');
-    await row.first().waitFor({ timeout: 10000 });
+    await addFunctionBreakpoint(page, name);
   }
   await row.locator('input[type="checkbox"]').first().check();
 }
@@ -241,10 +220,10 @@ step('vPCI Topology, collapsed at the stop, fills when expanded and follows stop
   await shot(page, 'topology-followed');
 });
 
-/** Break on Value Change on nic0's BAR0 register (Variables → Device → Header → BAR0), or tick the one there. */
+/** Break on Value Change on nic0's BAR0 register (Variables → Device → Header → BASE_ADDRESS_0, pci_regs.h's name), or tick the one there. */
 async function breakOnBar0(page) {
   await openPane(page, 'Breakpoints');
-  const existing = page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).locator('input[type="checkbox"]');
+  const existing = page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]');
   if (await existing.count()) return existing.first().check();
   for (const p of ['Watch', 'Call Stack', 'Loaded Scripts', 'vPCI Topology']) await closePane(page, p);
   await openPane(page, 'Variables');
@@ -262,7 +241,7 @@ async function breakOnBar0(page) {
   await collapseRow(/^\s*Bus \S+\s*$/);
   await expandRow(/^\s*Device nic0/);
   await expandRow(/^\s*Header\b/);
-  const bar0 = rows.filter({ hasText: /^\s*BAR0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
+  const bar0 = rows.filter({ hasText: /^\s*BASE_ADDRESS_0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
   await bar0.click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
   await item.waitFor({ timeout: 10000 });
@@ -291,7 +270,7 @@ step('Stop labels read as VS Code words; the data breakpoint\'s change is in low
   await said.waitFor({ timeout: 10000 });
   log(`console: ${(await said.innerText()).trim()}`);
   await shot(page, 'data-breakpoint-stop');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).locator('input[type="checkbox"]').first().uncheck().catch(() => {});
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck().catch(() => {});
 });
 
 step('Debug Console: help in columns, msg without a packet, cfg like lspci -xxxx', async (page) => {
@@ -337,12 +316,16 @@ step('An exception stop: the label names the kind, the editor\'s exception widge
 
 step('Device hover: identity, BARs, interrupts and where the data came from; no developer notes', async (page) => {
   writeFileSync(join(WORKSPACE, 'typo.vpci'), 'vm {\n  host hyperv-2016\n  guest freebsd\n}\n\nbus nic0 { function 0 intel-82599-fv }\nbus nic1 { function 0 mellanox-cx3-vf }\n\nat 0    boot\nat 2ms  driver nic0 msix 3\n');
+  // one editor group, full width: earlier journeys leave listings, hex views and the sequence panel open
+  await command(page, 'View: Close All Editor Groups');
   await openFile(page, 'typo.vpci');
   // the word's first token (semantic highlighting splits it into spans)
   const word = page.locator('.editor-instance .view-line', { hasText: 'mellanox-cx3-vf' }).locator('span span', { hasText: /mellanox/ }).last();
   await word.waitFor({ timeout: 10000 });
+  await page.mouse.move(5, 500); // off any tab or button whose own tooltip would answer first
   await word.hover();
-  const hover = page.locator('.monaco-hover .hover-contents, .monaco-hover .rendered-markdown').first();
+  // the device's hover (a tab's or a button's tooltip is a .monaco-hover too)
+  const hover = page.locator('.monaco-hover .hover-contents, .monaco-hover .rendered-markdown').filter({ hasText: /mellanox|15b3|ConnectX/i }).first();
   await hover.waitFor({ timeout: 10000 });
   const text = (await hover.innerText()).replace(/\s+/g, ' ');
   log(`hover: ${text}`);

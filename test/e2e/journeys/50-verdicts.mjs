@@ -6,7 +6,7 @@
 // `vpci-lab` in a terminal (issue 12, items 11 and 14).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE, OUT, log, command, openPane, startConfig, step } from '../lib.mjs';
+import { WORKSPACE, OUT, log, command, openPane, startConfig, step, openWorkspaceFile } from '../lib.mjs';
 
 const DIR = join(WORKSPACE, 'scenarios');
 const FAILING = 'linux-2019.vpci';
@@ -28,20 +28,7 @@ expect nic0 vector 0 delivered
 expect no errors
 `;
 const VERSION_LINE = 12;
-
-/** Quick Open a workspace file by name; resolves when its editor is active. */
-async function openFile(page, name) {
-  // F1 then a name without '>' is Quick Open (Ctrl+P can be taken by the focused part).
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20000 });
-  await page.locator('.editor-instance .view-lines').first().waitFor();
-}
+const openFile = openWorkspaceFile;
 
 /** The glyph-margin test icon (passed/failed) on 1-based `line` of the active editor, or ''. */
 async function gutterState(page, line) {
@@ -105,7 +92,7 @@ step('The Test Explorer lists the workspace\'s scenarios with one child per expe
 });
 
 step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line with the detail, and an entry in Problems', async (page) => {
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
   await command(page, 'vPCI: Run Scenario');
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /expectation\(s\) held/ }).first();
   await toast.waitFor({ timeout: 30000 });
@@ -119,7 +106,7 @@ step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line
   log(`problems: ${JSON.stringify(p)}`);
   if (!p.some((r) => /expect nic0 version 1\.1: negotiated 1\.\d/.test(r) && /vpci/.test(r))) throw new Error('the failed expectation is not in Problems');
   // the failure as the Test Explorer shows it: the message at the line (peek), with expected/actual
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
   await page.screenshot({ path: join(OUT, 'test-failed.png') });
 });
 
@@ -136,10 +123,12 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
   } else {
     log('no Debug at Cause in the item menu; using the command');
     await page.keyboard.press('Escape');
-    await openFile(page, FAILING);
+    await openFile(page, `scenarios/${FAILING}`);
     await command(page, 'vPCI: Debug at Cause');
   }
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
+  // the side bar may still show the Test Explorer the command came from
+  if (!(await page.locator('.debug-pane').first().isVisible().catch(() => false))) await command(page, 'View: Show Run and Debug');
   await openPane(page, 'Call Stack');
   const frame = page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci_protocol_negotiation/ }).first();
   await frame.waitFor({ timeout: 30000 });
@@ -164,11 +153,11 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
 step('Run Without Debugging prints the verdict in the Debug Console and ends without a stop', async (page) => {
   // Run Without Debugging uses the configuration last picked, which the core journeys left on
   // another one: pick the launch.json entry for the file in the editor (it starts a session; stop it).
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
   await startConfig(page, 'vPCI: Debug scenario');
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
   await command(page, 'Debug: Start Without Debugging');
   await command(page, 'Debug Console: Focus on Debug Console View');
   const repl = page.locator('.repl');
@@ -182,7 +171,7 @@ step('Run Without Debugging prints the verdict in the Debug Console and ends wit
 
 step('Fixing the scenario and running it again turns the line ✓ and clears Problems', async (page) => {
   // The fix a reader of "negotiated 1.x" might make: the host that only speaks 1.1.
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
   await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('Control+G');
   await page.keyboard.type('3'); // "  host hyperv-2019"
@@ -197,7 +186,7 @@ step('Fixing the scenario and running it again turns the line ✓ and clears Pro
   const p = await problems(page);
   log(`problems after the fix: ${JSON.stringify(p)}`);
   if (p.some((r) => /expect nic0 version/.test(r))) throw new Error('Problems still lists the expectation');
-  await openFile(page, FAILING);
+  await openFile(page, `scenarios/${FAILING}`);
 });
 
 step('Compare Runs: FreeBSD and Linux as two lanes, the first divergence selected with both packets\' bytes', async (page) => {

@@ -20,7 +20,7 @@ export type GuestModelName = 'freebsd' | 'freebsd-2016' | 'linux';
 export const QUIRKS: readonly QuirkInfo[] = [
   {
     name: 'all-versions-rejected-continues',
-    // The 2016 driver sent a single request and failed with EPROTO on any
+    // The 2016 driver sent a single request and failed with EPROTO on a
     // negative status (freebsd-src @ dd2e215ca93c), so only the current tree has it.
     models: ['freebsd'],
     summary: 'attach continues with protocol version 0 when every version is rejected',
@@ -35,7 +35,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
     models: ['freebsd', 'freebsd-2016', 'linux'],
     summary: 'packets of 20 raw bytes or less are silently dropped',
     description:
-      'The channel callback ignores any received packet whose raw length (16-byte descriptor plus ' +
+      'The channel callback ignores every received packet whose raw length (16-byte descriptor plus ' +
       'padded payload) is <= 20 bytes, so a completion without a payload never wakes the waiter. ' +
       'Off: such a completion is delivered with the synthetic status -1.',
     source:
@@ -48,7 +48,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
     summary: 'only single-byte reads of Interrupt Line/Pin are answered locally',
     description:
       'The read_config emulation zeroes 0x3C and 0x3D only for 1-byte reads; a 16- or 32-bit read ' +
-      'covering them is forwarded to the host and returns the device value. Off: any read covering ' +
+      'covering them is forwarded to the host and returns the device value. Off: a read covering ' +
       '0x3C..0x3D returns 0 for those bytes.',
     source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config); vpci-protocol.md §4.4',
   },

@@ -2,7 +2,7 @@
 // which threads a bus gets, which function attaches and detaches the bridge,
 // and the initial softc. Programs are immutable and compiled once per model.
 import type { Program } from '../../runtime/program';
-import type { GuestKernel } from './kernel';
+import { asMachineProgram, type BaseSoftc, type GuestKernel, type GuestView } from './kernel';
 import type { GuestModelName } from './quirks';
 import type { FunctionDriverNames } from './drivers';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
@@ -20,33 +20,33 @@ export interface GuestModelRuntime {
   name: GuestModelName;
   /** The guest OS, which names the function drivers (FUNCTION_DRIVERS in drivers.ts). */
   os: keyof FunctionDriverNames;
-  program: Program<GuestKernel>;
+  program: Program<GuestKernel, GuestView>;
   threads: GuestThreadSpec[];
   /** Queued on the management thread when the channel is offered. */
   attachFn: string;
   /** Queued on the management thread for a rescind or a scenario `detach`. */
   detachFn: string;
-  newSoftc(): Record<string, unknown>;
+  newSoftc(): BaseSoftc;
   /** Reads the bridge's life-cycle state from the softc. */
-  busStatus(sc: any): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
+  busStatus(sc: BaseSoftc): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
   /** The negotiated protocol version from the softc (0 before negotiation). */
-  protocolVersion(sc: any): number;
+  protocolVersion(sc: BaseSoftc): number;
 }
 
 const cache = new Map<GuestModelName, GuestModelRuntime>();
 
 /** Both bridge models keep the life cycle in `sc.hbus.state` under the real drivers' state names. */
-function bridgeStatus(sc: any): ReturnType<GuestModelRuntime['busStatus']> {
-  const st = sc?.hbus?.state;
-  if (!sc?.hbus) return 'offered';
+function bridgeStatus(sc: BaseSoftc): ReturnType<GuestModelRuntime['busStatus']> {
+  const st = sc.hbus?.state;
+  if (!sc.hbus) return 'offered';
   if (st === 'hv_pcibus_installed') return 'attached';
   if (st === 'failed') return 'failed';
   if (st === 'detached') return 'detached';
   return 'attaching';
 }
 
-function bridgeVersion(sc: any): number {
-  return sc?.hbus?.protocol_version ?? 0;
+function bridgeVersion(sc: BaseSoftc): number {
+  return sc.hbus?.protocol_version ?? 0;
 }
 
 export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
@@ -58,7 +58,7 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
       m = {
         name,
         os: 'freebsd',
-        program: freebsdProgram(name),
+        program: asMachineProgram(freebsdProgram(name)),
         threads: [
           { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
           { role: 'taskq', name: 'vmbus_pcib_tq', fn: 'taskqueue_thread_loop' },
@@ -75,7 +75,7 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
       m = {
         name,
         os: 'linux',
-        program: linuxProgram(),
+        program: asMachineProgram(linuxProgram()),
         threads: [
           { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },
           { role: 'taskq', name: 'hv_pci workqueue', fn: 'worker_thread' },

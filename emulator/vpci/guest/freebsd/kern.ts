@@ -4,14 +4,12 @@
 // channel management queue that runs attach and eject work). Modelled on
 // freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c (vmbus_chan_task) and
 // sys/kern/subr_taskqueue.c (taskqueue_thread_loop); our own rendering.
-import { S, T, While, fn, call, wait, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import { S, T, While, call as untypedCall, wait } from '../../../runtime/program';
+import type { QueuedTask } from '../kernel';
+import { call, fn, type D } from './protos';
 
-type K = GuestKernel;
-
-export function kernFunctions(): FnDef<K>[] {
-  const chanTask = fn<K>({
-    name: 'vmbus_chan_task',
+export function kernFunctions(): D[] {
+  const chanTask = fn('vmbus_chan_task')({
     file: 'freebsd/vmbus_chan.c',
     doc: ['/* Runs the channel callback each time the host signals the channel. */'],
     signature: ['static void', 'vmbus_chan_task(void *xchan, int pending __unused)'],
@@ -30,9 +28,8 @@ export function kernFunctions(): FnDef<K>[] {
     ],
   });
 
-  const tqLoop = (queue: 'taskq' | 'mgmt', file: string, name: string) =>
-    fn<K>({
-      name,
+  const tqLoop = (queue: 'taskq' | 'mgmt', file: string, name: 'taskqueue_thread_loop' | 'vmbus_mgmt_taskqueue_loop') =>
+    fn(name)<{ task: QueuedTask }>({
       file,
       doc: [`/* The ${queue === 'taskq' ? 'vmbus_pcib_tq' : 'channel management'} task queue's thread. */`],
       signature: ['static void', `${name}(void *arg)`],
@@ -40,8 +37,7 @@ export function kernFunctions(): FnDef<K>[] {
       body: [
         While('while ((tq->tq_flags & TQ_FLAGS_ACTIVE) != 0) {', () => true, [
           S('TQ_SLEEP(tq, tq, "-");  /* until a task is queued */', (k) => {
-            const q = k.sc[queue] as unknown[];
-            if (q.length) return undefined;
+            if (k.sc[queue].length) return undefined;
             if (queue === 'taskq') {
               k.sc.taskqBusy = false;
               k.wake('taskq:idle');
@@ -49,11 +45,11 @@ export function kernFunctions(): FnDef<K>[] {
             return wait(k.key(`tq:${queue}`), `${queue} empty`);
           }),
           S('task = STAILQ_FIRST(&tq->tq_queue); STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);', (k, l) => {
-            const q = k.sc[queue] as { fn: string; args: Record<string, unknown> }[];
-            l.task = q.shift();
+            l.task = k.sc[queue].shift()!;
             if (queue === 'taskq') k.sc.taskqBusy = true;
           }),
-          S('task->ta_func(task->ta_context, pending);', (_k, l) => call(l.task.fn, l.task.args)),
+          // The queued task's function and arguments were checked when it was queued (enqueue).
+          S('task->ta_func(task->ta_context, pending);', (_k, l) => untypedCall(l.task.fn, l.task.args)),
         ]),
       ],
     });

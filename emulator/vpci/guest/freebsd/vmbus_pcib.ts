@@ -4,15 +4,14 @@
 // variant), in their order, with their names, reading and writing the same
 // bytes the C structs overlay. The listing is our own pseudo-C rendering of
 // that logic, not the FreeBSD source.
-import { S, T, If, For, Break, Continue, Label, fn, call, ret, wait, goto, type FnDef } from '../../../runtime/program';
-import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT, type GuestKernel } from '../kernel';
+import { S, T, If, For, Break, Continue, Label, When, ret, wait, goto, type Node } from '../../../runtime/program';
+import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT } from '../kernel';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
+import { hbus, cfgRes, newFreebsdSoftc, type HvIrqDesc, type HvPciDev, type K, type PendingPacket } from './softc';
+import { fn, call, enqueue, type D } from './protos';
 export type { Desc };
-
-type K = GuestKernel;
-type D = FnDef<K>;
 
 export type FreebsdVariant = 'freebsd' | 'freebsd-2016';
 
@@ -34,26 +33,7 @@ const SIZEOF_HV_PCIDEV_DESC = 26;
 const PROTO_1_1 = 0x00010001;
 const PROTO_1_4 = 0x00010004;
 
-/** The bridge driver's per-bus state (struct hv_pcibus + vmbus_pcib_softc), plain data. */
-export interface Child {
-  desc: Desc;
-  reported_missing: boolean;
-  probed_bar: number[];
-  irq_desc_list: { irq: number; desc: { vector_count: number; data: number; address: number } }[];
-}
-
-export function newFreebsdSoftc(): Record<string, unknown> {
-  return {
-    hbus: null,
-    chan_open: false,
-    taskq: [],
-    mgmt: [],
-    pending: {},
-    comps: {},
-    nextCtx: 0,
-    pci: { children: [] },
-  };
-}
+export { newFreebsdSoftc };
 
 /** A fake kernel address for the request context, used as the transaction id (FB uses &ctxt.pkt). */
 function newCtxt(k: K): bigint {
@@ -71,11 +51,11 @@ function complete(k: K, name: string): void {
   k.wake(`comp:${name}`);
 }
 
-function children(k: K): Child[] {
-  return k.sc.hbus ? (k.sc.hbus.children as Child[]) : [];
+function children(k: K): HvPciDev[] {
+  return k.sc.hbus ? k.sc.hbus.children : [];
 }
 
-export function getPcichildWslot(k: K, wslot: number): Child | undefined {
+export function getPcichildWslot(k: K, wslot: number): HvPciDev | undefined {
   return children(k).find((c) => c.desc.wslot === wslot);
 }
 
@@ -121,8 +101,7 @@ function copyDescs(k: K, b: Uint8Array, count: number, v2: boolean): Desc[] {
 }
 
 /** wait_for_response(): polls for rescind every hz/10 (modelled as waking on either). */
-const waitForResponse: D = fn({
-  name: 'wait_for_response',
+const waitForResponse = fn('wait_for_response')({
   file: FILE,
   signature: ['static int', 'wait_for_response(struct hv_pcibus *hbus, struct completion *c)'],
   params: ['c'],
@@ -144,21 +123,19 @@ const waitForResponse: D = fn({
 });
 
 /** wait_for_completion(): sleeps with no rescind check (the 2016 driver everywhere; map_msi today). */
-function waitForCompletionStmt(text: string, comp: (l: Record<string, any>) => string) {
-  return S<K>(text, (k, l) => {
+function waitForCompletionStmt<L>(text: string, comp: (l: L) => string): Node<K, L> {
+  return S(text, (k: K, l: L) => {
     const c = comp(l);
     return k.sc.comps[c]?.done ? undefined : wait(k.key(`comp:${c}`), `completion ${c}`);
   });
 }
 
 /** A completion wait that honours the variant: wait_for_response today, wait_for_completion in 2016. */
-function awaitComp(v: FreebsdVariant, comp: (l: Record<string, any>) => string, retVar = 'ret') {
+function awaitComp<L extends { ret: number }>(v: FreebsdVariant, comp: (l: L) => string): Node<K, L>[] {
   if (v === 'freebsd-2016') return [waitForCompletionStmt(`wait_for_completion(&comp_pkt.host_event);`, comp)];
   return [
-    If<K>(`if (!${retVar})`, (_k, l) => !l[retVar], [
-      S(`${retVar} = wait_for_response(hbus, &comp_pkt.host_event);`, (_k, l) =>
-        call('wait_for_response', { c: comp(l) }, retVar),
-      ),
+    If('if (!ret)', (_k: K, l: L) => !l.ret, [
+      S('ret = wait_for_response(hbus, &comp_pkt.host_event);', (_k: K, l: L) => call('wait_for_response', { c: comp(l) }, 'ret')),
     ]),
   ];
 }
@@ -168,10 +145,10 @@ function awaitComp(v: FreebsdVariant, comp: (l: Record<string, any>) => string, 
  * attach with its error (the labels sit at the end of the C function, so
  * nothing after the failed step runs).
  */
-function gotoVmbusClose() {
+function gotoVmbusClose<L extends { ret: number }>(): Node<K, L>[] {
   return [
-    S<K>('goto vmbus_close;', (_k, l) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret')),
-    S<K>('return (ret);  /* end of the vmbus_close / free_res path */', (_k, l) => ret(l.ret)),
+    S('goto vmbus_close;', (_k: K, l: L) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret')),
+    S('return (ret);  /* end of the vmbus_close / free_res path */', (_k: K, l: L) => ret(l.ret)),
   ];
 }
 
@@ -180,8 +157,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
   const versions = old ? [PROTO_1_1] : [PROTO_1_4, PROTO_1_1];
   const verText = old ? '' : 'hbus, pci_protocol_versions, ARRAY_SIZE(pci_protocol_versions)';
 
-  const attach: D = fn({
-    name: 'vmbus_pcib_attach',
+  const attach = fn('vmbus_pcib_attach')<{ ret: number }>({
     file: FILE,
     doc: ['/* Standard attach entry point. */'],
     signature: ['static int', 'vmbus_pcib_attach(device_t dev)'],
@@ -208,15 +184,15 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('inst_guid = vmbus_chan_guid_inst(channel);'),
       S('hbus->pci_domain = inst_guid->hv_guid[9] | (inst_guid->hv_guid[8] << 8);', (k) => {
         // vmbus_pcib.c vmbus_pcib_attach: bytes 8 and 9 of the instance GUID.
-        k.sc.hbus.pci_domain = k.instanceBytes[9]! | (k.instanceBytes[8]! << 8);
+        hbus(k).pci_domain = k.instanceBytes[9]! | (k.instanceBytes[8]! << 8);
       }),
       S('TAILQ_INIT(&hbus->children); TAILQ_INIT(&hbus->dr_list);'),
       T(),
       S('hbus->cfg_res = bus_alloc_resource(dev, SYS_RES_MEMORY, &rid, 0, RM_MAX_END, PCI_CONFIG_MMIO_LENGTH, RF_ACTIVE | rman_make_alignment_flags(PAGE_SIZE));', (k) => {
         const base = k.allocMmio(PCI_CONFIG_MMIO_LENGTH, 0x1000, 0, Number.MAX_SAFE_INTEGER, `${k.busName} cfg window`);
-        k.sc.hbus.cfg_res = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
+        hbus(k).cfg_res = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
       }),
-      If('if (!hbus->cfg_res) {', (k) => !k.sc.hbus.cfg_res, [
+      If('if (!hbus->cfg_res) {', (k) => !hbus(k).cfg_res, [
         S('device_printf(dev, "failed to get resource for cfg window\\n");', (k) => k.log('failed to get resource for cfg window')),
         S('return (ENXIO);', () => ret(ENXIO)),
       ]),
@@ -229,7 +205,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       T(),
       S('init_completion(&hbus->query_completion);', (k) => initCompletion(k, 'query')),
       S('hbus->query_comp = &hbus->query_completion;', (k) => {
-        k.sc.hbus.query_comp = true;
+        hbus(k).query_comp = true;
       }),
       T(),
       S('ret = vmbus_chan_open(sc->chan, pci_ring_size, pci_ring_size, NULL, 0, vmbus_pcib_on_channel_callback, sc);', (k, l) => {
@@ -243,16 +219,14 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
       T(),
       S('ret = hv_pci_query_relations(hbus);', () => call('hv_pci_query_relations', {}, 'ret')),
-      ...(old
-        ? [
-            If<K>('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+      When(old, [
+            If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
             waitForCompletionStmt('wait_for_completion(hbus->query_comp);', () => 'query'),
-          ]
-        : [
-            If<K>('if (!ret)', (_k, l) => !l.ret, [
+          ], [
+            If('if (!ret)', (_k, l) => !l.ret, [
               S('ret = wait_for_response(hbus, hbus->query_comp);', () => call('wait_for_response', { c: 'query' }, 'ret')),
             ]),
-            If<K>('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+            If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
           ]),
       T(),
       S('ret = hv_pci_enter_d0(hbus);', () => call('hv_pci_enter_d0', {}, 'ret')),
@@ -261,15 +235,15 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('ret = hv_send_resources_allocated(hbus);', () => call('hv_send_resources_allocated', {}, 'ret')),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
       T(),
-      ...(old ? [] : [S<K>('vmbus_pcib_prepopulate_bars(hbus);', () => call('vmbus_pcib_prepopulate_bars'))]),
+      When(!old, [S('vmbus_pcib_prepopulate_bars(hbus);', () => call('vmbus_pcib_prepopulate_bars'))]),
       T(),
       S('hbus->pci_bus = device_add_child(dev, "pci", -1);', (k) => {
-        k.sc.hbus.pci_bus = true;
+        hbus(k).pci_bus = true;
       }),
       S('bus_generic_attach(dev);', () => call('pci_attach')),
       T(),
       S('hbus->state = hv_pcibus_installed;', (k) => {
-        k.sc.hbus.state = 'hv_pcibus_installed';
+        hbus(k).state = 'hv_pcibus_installed';
         k.busState('attached');
       }),
       S('return (0);', () => ret(0)),
@@ -277,8 +251,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
   });
 
   // The attach error path, as its own function so "goto vmbus_close" is one step.
-  const attachFail: D = fn({
-    name: 'vmbus_pcib_attach_fail',
+  const attachFail = fn('vmbus_pcib_attach_fail')({
     file: FILE,
     doc: ['/* vmbus_pcib_attach() error path: the vmbus_close and free_res labels. */'],
     signature: ['static int', 'vmbus_pcib_attach_fail(struct hv_pcibus *hbus, int ret)'],
@@ -287,11 +260,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
       S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
       S('bus_release_resource(dev, SYS_RES_MEMORY, 0, hbus->cfg_res);', (k, l) => {
-        if (k.sc.hbus?.cfg_res) k.freeMmio(k.sc.hbus.cfg_res.start);
+        const cfg = k.sc.hbus?.cfg_res;
+        if (cfg) k.freeMmio(cfg.start);
         k.log(`vmbus_pcib_attach failed: error ${l.ret}`);
       }),
       S('free(hbus, M_DEVBUF);', (k) => {
-        k.sc.hbus.state = 'failed';
+        hbus(k).state = 'failed';
         k.busState('failed');
       }),
       S('return (ret);', (_k, l) => ret(l.ret)),
@@ -299,8 +273,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
   });
 
   const negotiation: D = old
-    ? fn({
-        name: 'hv_pci_protocol_negotiation',
+    ? fn('hv_pci_protocol_negotiation')<{ txid: bigint; ret: number; version: number }>({
         file: FILE,
         signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_pcibus *hbus)'],
         params: ['versions'],
@@ -338,15 +311,14 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
             [
               S('ret = 0;', (k, l) => {
                 l.ret = 0;
-                k.sc.hbus.protocol_version = PROTO_1_1;
+                hbus(k).protocol_version = PROTO_1_1;
               }),
             ],
           ),
           S('return (ret);', (_k, l) => ret(l.ret)),
         ],
       })
-    : fn({
-        name: 'hv_pci_protocol_negotiation',
+    : fn('hv_pci_protocol_negotiation')<{ txid: bigint; i: number; ret: number; version: number }>({
         file: FILE,
         signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_pcibus *hbus, enum pci_protocol_version_t version[], int num_version)'],
         params: ['versions'],
@@ -382,10 +354,10 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
             ]),
             If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version.status >= 0, [
               S('hbus->protocol_version = version[i];', (k, l) => {
-                k.sc.hbus.protocol_version = l.version;
+                hbus(k).protocol_version = l.version;
               }),
               S('device_printf(hbus->pcib, "PCI VMBus using version 0x%x\\n", hbus->protocol_version);', (k) =>
-                k.log(`PCI VMBus using version 0x${k.sc.hbus.protocol_version.toString(16)}`),
+                k.log(`PCI VMBus using version 0x${hbus(k).protocol_version.toString(16)}`),
               ),
               S('ret = 0;', (_k, l) => { l.ret = 0; }),
               S('goto out;', () => ret(0)),
@@ -409,8 +381,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         ],
       });
 
-  const queryRelations: D = fn({
-    name: 'hv_pci_query_relations',
+  const queryRelations = fn('hv_pci_query_relations')<{ ret: number }>({
     file: FILE,
     doc: ['/* Ask the host to send along the list of child devices */'],
     signature: ['static int', 'hv_pci_query_relations(struct hv_pcibus *hbus)'],
@@ -427,8 +398,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const enterD0: D = fn({
-    name: 'hv_pci_enter_d0',
+  const enterD0 = fn('hv_pci_enter_d0')<{ txid: bigint; mmio_base: number; ret: number }>({
     file: FILE,
     signature: ['static int', 'hv_pci_enter_d0(struct hv_pcibus *hbus)'],
     params: [],
@@ -444,7 +414,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       }),
       S('d0_entry->message_type.type = PCI_BUS_D0ENTRY;'),
       S('d0_entry->mmio_base = rman_get_start(hbus->cfg_res);', (k, l) => {
-        l.mmio_base = k.sc.hbus.cfg_res.start;
+        l.mmio_base = cfgRes(k).start;
       }),
       S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, d0_entry, sizeof(*d0_entry), (uint64_t)&ctxt.pkt);', (k, l) => {
         l.ret = k.send(M.d0Entry(l.mmio_base), true, l.txid);
@@ -464,8 +434,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const resourcesAllocated: D = fn({
-    name: 'hv_send_resources_allocated',
+  const resourcesAllocated = fn('hv_send_resources_allocated')<{ ret: number; v2: boolean; wslot: number; hpdev: number | null; txid: bigint }>({
     file: FILE,
     doc: ['/* It looks this is only needed by Windows VM, but the message is sent to move the host forward. */'],
     signature: ['static int', 'hv_send_resources_allocated(struct hv_pcibus *hbus)'],
@@ -478,7 +447,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S(old ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);' :
         'size_res = (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) ? sizeof(*res_assigned) : sizeof(*res_assigned2);', (k, l) => {
         l.ret = 0;
-        l.v2 = !old && k.sc.hbus.protocol_version >= PROTO_1_4;
+        l.v2 = !old && hbus(k).protocol_version >= PROTO_1_4;
       }),
       For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
         S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
@@ -494,7 +463,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &pkt->message, size_res, (uint64_t)pkt);', (k, l) => {
           l.ret = k.send(l.v2 ? M.resourcesAssigned2(l.wslot) : M.resourcesAssigned(l.wslot), true, l.txid);
         }),
-        ...awaitComp(v, (l) => `ra${l.wslot}`),
+        ...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`),
         If('if (ret)', (_k, l) => l.ret !== 0, [Break()]),
         If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`].status < 0, [
           S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
@@ -506,8 +475,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const resourcesReleased: D = fn({
-    name: 'hv_send_resources_released',
+  const resourcesReleased = fn('hv_send_resources_released')<{ wslot: number; ret: number; hpdev: number | null }>({
     file: FILE,
     signature: ['static int', 'hv_send_resources_released(struct hv_pcibus *hbus)'],
     params: [],
@@ -527,8 +495,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const prepopulate: D = fn({
-    name: 'vmbus_pcib_prepopulate_bars',
+  const prepopulate = fn('vmbus_pcib_prepopulate_bars')<{ list: number[]; ci: number; i: number; bar_val: number }>({
     file: FILE,
     doc: [
       '/*',
@@ -564,8 +531,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const readConfigInner: D = fn({
-    name: '_hv_pcifront_read_config',
+  const readConfigInner = fn('_hv_pcifront_read_config')<{ addr: number; desc: Desc | null; val: number; partial: boolean }>({
     file: FILE,
     signature: ['static void', '_hv_pcifront_read_config(struct hv_pci_dev *hpdev, int where, int size, uint32_t *val)'],
     params: ['wslot', 'where', 'size'],
@@ -614,11 +580,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           k.sc.config_lock_owner = k.thread.id;
         }),
         S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
-          k.mmioWrite(k.sc.hbus.cfg_res.start, 4, l.desc ? l.desc.wslot : l.wslot);
+          k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
         S('mb();'),
         S('*val = hv_cfg_read_{1,2,4}(hbus, addr);', (k, l) => {
-          l.val = k.mmioRead(k.sc.hbus.cfg_res.start + l.addr, l.size);
+          l.val = k.mmioRead(cfgRes(k).start + l.addr, l.size);
           if (l.partial) l.val = zeroIntLinePin(l.val, l.where, l.size);
         }, 2),
         S('mb();'),
@@ -632,8 +598,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const writeConfigInner: D = fn({
-    name: '_hv_pcifront_write_config',
+  const writeConfigInner = fn('_hv_pcifront_write_config')<{ addr: number; desc: Desc | null }>({
     file: FILE,
     signature: ['static void', '_hv_pcifront_write_config(struct hv_pci_dev *hpdev, int where, int size, uint32_t val)'],
     params: ['wslot', 'where', 'size', 'val'],
@@ -654,11 +619,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           k.sc.config_lock_owner = k.thread.id;
         }),
         S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
-          k.mmioWrite(k.sc.hbus.cfg_res.start, 4, l.desc ? l.desc.wslot : l.wslot);
+          k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
         S('wmb();'),
         S('hv_cfg_write_{1,2,4}(hbus, addr, val);', (k, l) => {
-          k.mmioWrite(k.sc.hbus.cfg_res.start + l.addr, l.size, l.val >>> 0);
+          k.mmioWrite(cfgRes(k).start + l.addr, l.size, l.val >>> 0);
         }, 2),
         S('mb();'),
         S('mtx_unlock(&hbus->config_lock);', (k) => {
@@ -671,8 +636,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const readConfig: D = fn({
-    name: 'vmbus_pcib_read_config',
+  const readConfig = fn('vmbus_pcib_read_config')<{ wslot: number; hpdev: number | null; data: number }>({
     file: FILE,
     signature: ['static uint32_t', 'vmbus_pcib_read_config(device_t dev, u_int bus, u_int slot, u_int func, u_int reg, int bytes)'],
     params: ['slot', 'func', 'reg', 'bytes'],
@@ -691,8 +655,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const writeConfig: D = fn({
-    name: 'vmbus_pcib_write_config',
+  const writeConfig = fn('vmbus_pcib_write_config')<{ wslot: number; hpdev: number | null }>({
     file: FILE,
     signature: ['static void', 'vmbus_pcib_write_config(device_t dev, u_int bus, u_int slot, u_int func, u_int reg, uint32_t data, int bytes)'],
     params: ['slot', 'func', 'reg', 'data', 'bytes'],
@@ -711,8 +674,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const allocResource: D = fn({
-    name: 'vmbus_pcib_alloc_resource',
+  const allocResource = fn('vmbus_pcib_alloc_resource')<{ hpdev: number | null; res: number | null }>({
     file: FILE,
     signature: ['static struct resource *', 'vmbus_pcib_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
     params: ['wslot', 'type', 'bar', 'start', 'end', 'count', 'align'],
@@ -743,8 +705,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const allocMsix: D = fn({
-    name: 'vmbus_pcib_alloc_msix',
+  const allocMsix = fn('vmbus_pcib_alloc_msix')({
     file: FILE,
     signature: ['static int', 'vmbus_pcib_alloc_msix(device_t pcib, device_t dev, int *irq)'],
     params: ['count', 'kind'],
@@ -753,8 +714,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const mapMsi: D = fn({
-    name: 'vmbus_pcib_map_msi',
+  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; ret: number; addr: number; data: number }>({
     file: FILE,
     signature: ['static int', 'vmbus_pcib_map_msi(device_t pcib, device_t child, int irq, uint64_t *addr, uint32_t *data)'],
     params: ['wslot', 'irq'],
@@ -791,12 +751,10 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('vector = v_data & MSI_INTEL_DATA_INTVEC;', (_k, l) => {
         l.vector = l.v_data & 0xff;
       }),
-      ...(old
-        ? []
-        : [
-            If<K>('if (hpdev->hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4 && vcpu_id > 63) {', (k, l) => k.sc.hbus.protocol_version < PROTO_1_4 && l.vcpu_id > 63, [
+      When(!old, [
+            If('if (hpdev->hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4 && vcpu_id > 63) {', (k, l) => hbus(k).protocol_version < PROTO_1_4 && l.vcpu_id > 63, [
               S('device_printf(pcib, "Error: vcpu_id %u overflowed on PCI VMBus version 0x%x\\n", ...);', (k, l) =>
-                k.log(`Error: vcpu_id ${l.vcpu_id} overflowed on PCI VMBus version 0x${k.sc.hbus.protocol_version.toString(16)}`),
+                k.log(`Error: vcpu_id ${l.vcpu_id} overflowed on PCI VMBus version 0x${hbus(k).protocol_version.toString(16)}`),
               ),
               S('return (ENODEV);', () => ret({ error: ENODEV })),
             ]),
@@ -810,7 +768,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         k.sc.pending[String(l.txid)] = { func: 'hv_pci_compose_compl', comp: l.comp };
       }),
       S(old ? 'build struct pci_create_interrupt (v1);' : 'switch (hpdev->hbus->protocol_version) { case 1.1: v1; case 1.4: v3; }', (k, l) => {
-        const pv = k.sc.hbus.protocol_version;
+        const pv = hbus(k).protocol_version;
         if (pv === PROTO_1_1 || old) {
           l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
         } else if (pv === PROTO_1_4) {
@@ -823,12 +781,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       }),
       If('if (size == 0)  /* no case for this protocol version */', (_k, l) => l.pkt === null, [
         S('return (EINVAL);', (k) => {
-          k.log(`vmbus_pcib_map_msi: no CREATE_INTERRUPT for protocol version 0x${k.sc.hbus.protocol_version.toString(16)}`);
+          k.log(`vmbus_pcib_map_msi: no CREATE_INTERRUPT for protocol version 0x${hbus(k).protocol_version.toString(16)}`);
           return ret({ error: 22 });
         }),
       ]),
       S('ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &ctxt.int_pkts, size, (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(l.pkt, true, l.txid);
+        l.ret = k.send(l.pkt!, true, l.txid);
       }),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret({ error: l.ret }))]),
       S('wait_for_completion(&comp.comp_pkt.host_event);', (k, l) => {
@@ -849,21 +807,20 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       ]),
       S('*addr = comp.int_desc.address; *data = comp.int_desc.data;', (k, l) => {
         const c = k.sc.comps[l.comp];
-        l.addr = c.address;
-        l.data = c.data;
+        l.addr = c.address ?? 0;
+        l.data = c.data ?? 0;
       }),
       S('hid = malloc(sizeof(struct hv_irq_desc), M_DEVBUF, M_WAITOK | M_ZERO);'),
       S('hid->irq = irq; hid->desc = comp.int_desc;'),
       S('TAILQ_INSERT_TAIL(&hpdev->irq_desc_list, hid, link);', (k, l) => {
         const c = k.sc.comps[l.comp];
-        getPcichildWslot(k, l.wslot)!.irq_desc_list.push({ irq: l.irq, desc: { vector_count: c.vector_count, data: c.data, address: c.address } });
+        getPcichildWslot(k, l.wslot)!.irq_desc_list.push({ irq: l.irq, desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 } });
       }),
       S('return (0);', (_k, l) => ret({ error: 0, addr: l.addr, data: l.data })),
     ],
   });
 
-  const genericCompl: D = fn({
-    name: 'hv_pci_generic_compl',
+  const genericCompl = fn('hv_pci_generic_compl')({
     file: FILE,
     signature: ['static void', 'hv_pci_generic_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -880,8 +837,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const qResReq: D = fn({
-    name: 'q_resource_requirements',
+  const qResReq = fn('q_resource_requirements')({
     file: FILE,
     signature: ['static void', 'q_resource_requirements(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -901,8 +857,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const composeCompl: D = fn({
-    name: 'hv_pci_compose_compl',
+  const composeCompl = fn('hv_pci_compose_compl')({
     file: FILE,
     signature: ['static void', 'hv_pci_compose_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -922,8 +877,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const intDescFree: D = fn({
-    name: 'hv_int_desc_free',
+  const intDescFree = fn('hv_int_desc_free')({
     file: FILE,
     signature: ['static void', 'hv_int_desc_free(struct hv_pci_dev *hpdev, struct hv_irq_desc *hid)'],
     params: ['wslot', 'hid'],
@@ -937,8 +891,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const deleteDevice: D = fn({
-    name: 'hv_pci_delete_device',
+  const deleteDevice = fn('hv_pci_delete_device')<{ pci_dev: boolean; hpdev: HvPciDev | null; h: number }>({
     file: FILE,
     signature: ['static void', 'hv_pci_delete_device(struct hv_pci_dev *hpdev)'],
     params: ['wslot'],
@@ -957,15 +910,14 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         const i = list.findIndex((c) => c.desc.wslot === l.wslot);
         l.hpdev = i >= 0 ? list.splice(i, 1)[0] : null;
       }),
-      For('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid)', (_k, l) => { l.h = 0; }, (_k, l) => l.hpdev && l.h < l.hpdev.irq_desc_list.length, (_k, l) => { l.h++; }, [
-        S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hpdev.irq_desc_list[l.h] })),
+      For('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid)', (_k, l) => { l.h = 0; }, (_k, l) => l.hpdev !== null && l.h < l.hpdev.irq_desc_list.length, (_k, l) => { l.h++; }, [
+        S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hpdev!.irq_desc_list[l.h]! })),
       ]),
       S('free(hpdev, M_DEVBUF);', () => ret()),
     ],
   });
 
-  const newChild: D = fn({
-    name: 'new_pcichild_device',
+  const newChild = fn('new_pcichild_device')<{ comp: string; txid: bigint; ret: number; wret: number }>({
     file: FILE,
     signature: ['static struct hv_pci_dev *', 'new_pcichild_device(struct hv_pcibus *hbus, struct hv_pcidev_desc *desc)'],
     params: ['desc'],
@@ -984,28 +936,25 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         l.ret = k.send(M.queryResourceRequirements(l.desc.wslot), true, l.txid);
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('goto err;', () => ret(null))]),
-      ...(old
-        ? [waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l) => l.comp)]
-        : [
-            S<K>('if (wait_for_response(hbus, &comp_pkt.host_event))', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
-            If<K>('    goto err;', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
+      When(old, [waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l) => l.comp)], [
+            S('if (wait_for_response(hbus, &comp_pkt.host_event))', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
+            If('    goto err;', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
           ]),
       S('hpdev->desc = *desc;'),
       If('if (TAILQ_EMPTY(&hbus->children))', (k) => children(k).length === 0, [
         S('hbus->pci_domain = desc->ser & 0xFFFF;', (k, l) => {
-          k.sc.hbus.pci_domain = l.desc.ser & 0xffff;
+          hbus(k).pci_domain = l.desc.ser & 0xffff;
         }),
       ]),
       S('TAILQ_INSERT_TAIL(&hbus->children, hpdev, link);', (k, l) => {
-        const child: Child = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp].probed_bar ?? [0, 0, 0, 0, 0, 0], irq_desc_list: [] };
+        const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp].probed_bar ?? [0, 0, 0, 0, 0, 0], irq_desc_list: [] };
         children(k).push(child);
       }),
       S('return (hpdev);', (_k, l) => ret(l.desc.wslot)),
     ],
   });
 
-  const presentWork: D = fn({
-    name: 'pci_devices_present_work',
+  const presentWork = fn('pci_devices_present_work')<{ dr: Desc[] | null; need_rescan: boolean; child_no: number; new_desc: Desc; found: boolean; match: number | null; hpdev: number | null; missing: number[]; mi: number; query_comp: boolean }>({
     file: FILE,
     signature: ['static void', 'pci_devices_present_work(void *arg, int pending __unused)'],
     params: [],
@@ -1013,7 +962,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       T('bool need_rescan = false;'),
       S('/* Pull this off the queue and process it if it was the last one. */ while (!TAILQ_EMPTY(&hbus->dr_list)) { ... }', (k, l) => {
         // Take only the newest record, dropping older ones.
-        const list = k.sc.hbus.dr_list as Desc[][];
+        const list = hbus(k).dr_list as Desc[][];
         l.dr = list.length ? list[list.length - 1] : null;
         list.length = 0;
         l.need_rescan = false;
@@ -1022,15 +971,15 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('TAILQ_FOREACH(hpdev, &hbus->children, link) hpdev->reported_missing = true;', (k) => {
         for (const c of children(k)) c.reported_missing = true;
       }),
-      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr.length, (_k, l) => { l.child_no++; }, [
+      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr!.length, (_k, l) => { l.child_no++; }, [
         S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
-          l.new_desc = l.dr[l.child_no];
+          l.new_desc = l.dr![l.child_no]!;
           l.found = false;
           l.match = matchReported(children(k), l.new_desc as Desc);
         }),
         If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {
-            const c = getPcichildWslot(k, l.match);
+            const c = getPcichildWslot(k, l.match!);
             if (c) c.reported_missing = false;
             l.found = true;
           }),
@@ -1050,26 +999,25 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       For('TAILQ_FOREACH_SAFE(hpdev, &hbus->children, link, tmp_hpdev) {', undefined, (_k, l) => l.mi < l.missing.length, (_k, l) => { l.mi++; }, [
         S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi] })),
       ]),
-      If('if (hbus->state == hv_pcibus_installed && need_rescan)', (k, l) => k.sc.hbus.state === 'hv_pcibus_installed' && l.need_rescan, [
+      If('if (hbus->state == hv_pcibus_installed && need_rescan)', (k, l) => hbus(k).state === 'hv_pcibus_installed' && l.need_rescan, [
         S('pci_rescan(hbus->pci_bus);', () => call('pci_rescan')),
       ]),
-      S('query_comp = hbus->query_comp;', (k, l) => { l.query_comp = k.sc.hbus.query_comp; }),
+      S('query_comp = hbus->query_comp;', (k, l) => { l.query_comp = hbus(k).query_comp; }),
       If('if (query_comp) {', (_k, l) => l.query_comp, [
-        S('hbus->query_comp = NULL;', (k) => { k.sc.hbus.query_comp = false; }),
+        S('hbus->query_comp = NULL;', (k) => { hbus(k).query_comp = false; }),
         S('complete(query_comp);', (k) => complete(k, 'query')),
       ]),
       S('free(dr, M_DEVBUF);', () => ret()),
     ],
   });
 
-  const devicesPresent = (name: string, v2: boolean): D =>
-    fn({
-      name,
+  const devicesPresent = (name: 'hv_pci_devices_present' | 'hv_pci_devices_present2', v2: boolean): D =>
+    fn(name)<{ dr: Desc[] }>({
       file: FILE,
       signature: ['static void', `${name}(struct hv_pcibus *hbus, struct pci_bus_relations${v2 ? '2' : ''} *relations)`],
       params: ['buf', 'count'],
       body: [
-        If('if (hbus->detaching && relations->device_count > 0)', (k, l) => k.sc.hbus.detaching && l.count > 0, [S('return;', () => ret())]),
+        If('if (hbus->detaching && relations->device_count > 0)', (k, l) => hbus(k).detaching && l.count > 0, [S('return;', () => ret())]),
         S(`dr = malloc(offsetof(struct hv_dr_state, func) + sizeof(struct pci_func_desc${v2 ? '2' : ''}) * relations->device_count, ...);`),
         S('dr->device_count = relations->device_count;'),
         If('if (dr->device_count != 0)', (_k, l) => l.count !== 0, [
@@ -1078,16 +1026,15 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           }),
         ]),
         S('TAILQ_INSERT_TAIL(&hbus->dr_list, dr, link);', (k, l) => {
-          (k.sc.hbus.dr_list as Desc[][]).push(l.dr ?? []);
+          (hbus(k).dr_list as Desc[][]).push(l.dr ?? []);
         }),
         S('TASK_INIT(&dr_wrk->task, 0, pci_devices_present_work, dr_wrk);'),
-        S('taskqueue_enqueue(hbus->sc->taskq, &dr_wrk->task);', (k) => k.enqueue('taskq', 'pci_devices_present_work', {})),
+        S('taskqueue_enqueue(hbus->sc->taskq, &dr_wrk->task);', (k) => enqueue(k, 'taskq', 'pci_devices_present_work', {})),
         S('return;', () => ret()),
       ],
     });
 
-  const ejectWork: D = fn({
-    name: 'hv_eject_device_work',
+  const ejectWork = fn('hv_eject_device_work')({
     file: FILE,
     signature: ['static void', 'hv_eject_device_work(void *arg, int pending __unused)'],
     params: ['wslot'],
@@ -1102,22 +1049,20 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const ejectDevice: D = fn({
-    name: 'hv_pci_eject_device',
+  const ejectDevice = fn('hv_pci_eject_device')({
     file: FILE,
     signature: ['static void', 'hv_pci_eject_device(struct hv_pci_dev *hpdev)'],
     params: ['wslot'],
     body: [
-      If('if (hbus->detaching)', (k) => k.sc.hbus.detaching, [S('return;', () => ret())]),
+      If('if (hbus->detaching)', (k) => hbus(k).detaching, [S('return;', () => ret())]),
       S('TASK_INIT(&hpdev->eject_task, 0, hv_eject_device_work, hpdev);'),
       S('taskq = vmbus_chan_mgmt_tq(hbus->sc->chan);  /* the queue vmbus_pcib_attach() runs on */'),
-      S('taskqueue_enqueue(taskq, &hpdev->eject_task);', (k, l) => k.enqueue('mgmt', 'hv_eject_device_work', { wslot: l.wslot })),
+      S('taskqueue_enqueue(taskq, &hpdev->eject_task);', (k, l) => enqueue(k, 'mgmt', 'hv_eject_device_work', { wslot: l.wslot })),
       S('return;', () => ret()),
     ],
   });
 
-  const callback: D = fn({
-    name: 'vmbus_pcib_on_channel_callback',
+  const callback = fn('vmbus_pcib_on_channel_callback')<{ bufferlen: number; ret: number; bytes_rxed: number; pkt: Uint8Array | null; type: number; xactid: string; msgtype: number; comp_packet: PendingPacket | null; ej: number; hpdev: number | null }>({
     file: FILE,
     signature: ['static void', 'vmbus_pcib_on_channel_callback(struct vmbus_channel *chan, void *arg)'],
     params: [],
@@ -1161,41 +1106,39 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           }),
         ]),
         S('comp_packet->completion_func(comp_packet->compl_ctxt, response, bytes_rxed);', (_k, l) =>
-          call(l.comp_packet.func, { comp: l.comp_packet.comp, resp: l.pkt, resp_packet_size: l.bytes_rxed }),
+          call(l.comp_packet!.func, { comp: l.comp_packet!.comp, resp: l.pkt!, resp_packet_size: l.bytes_rxed }),
         ),
         S('break;', (k) => goToLoop(k)),
       ]),
       If('case VMBUS_CHANPKT_TYPE_INBAND:', (_k, l) => l.type === VMBUS_CHANPKT_TYPE_INBAND, [
         If('switch (new_msg->message_type.type) { case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === 0x42490000, [
-          If('if (bus_rel->device_count == 0)', (k, l) => rd32(l.pkt, 20) === 0 && k.quirk('drop-empty-relations'), [
+          If('if (bus_rel->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
             S('break;', (k) => {
               k.log('vmbus_pcib: BUS_RELATIONS with no devices dropped');
               return goToLoop(k);
             }),
           ]),
-          If('if (bytes_rxed < offsetof(struct pci_bus_relations, func) + sizeof(struct pci_func_desc) * device_count)', (_k, l) => l.bytes_rxed < 24 + 20 * rd32(l.pkt, 20), [
+          If('if (bytes_rxed < offsetof(struct pci_bus_relations, func) + sizeof(struct pci_func_desc) * device_count)', (_k, l) => l.bytes_rxed < 24 + 20 * rd32(l.pkt!, 20), [
             S('break;', (k) => goToLoop(k)),
           ]),
-          S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt, count: rd32(l.pkt, 20) })),
+          S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', (k) => goToLoop(k)),
         ]),
-        ...(old
-          ? []
-          : [
-              If<K>('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === 0x42490019, [
-                If('if (bus_rel2->device_count == 0)', (k, l) => rd32(l.pkt, 20) === 0 && k.quirk('drop-empty-relations'), [
+        When(!old, [
+              If('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === 0x42490019, [
+                If('if (bus_rel2->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
                   S('break;', (k) => {
                     k.log('vmbus_pcib: BUS_RELATIONS2 with no devices dropped');
                     return goToLoop(k);
                   }),
                 ]),
-                If('if (bytes_rxed < offsetof(struct pci_bus_relations2, func) + sizeof(struct pci_func_desc2) * device_count)', (_k, l) => l.bytes_rxed < 24 + 28 * rd32(l.pkt, 20), [
+                If('if (bytes_rxed < offsetof(struct pci_bus_relations2, func) + sizeof(struct pci_func_desc2) * device_count)', (_k, l) => l.bytes_rxed < 24 + 28 * rd32(l.pkt!, 20), [
                   S('break;', (k) => goToLoop(k)),
                 ]),
-                S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt, count: rd32(l.pkt, 20) })),
+                S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
                 If('/* no break: falls through into case PCI_EJECT */', (k) => !k.quirk('relations2-falls-into-eject'), [S('break;', (k) => goToLoop(k))]),
                 S('dev_msg = (struct pci_dev_incoming *)buffer;  /* wslot overlays device_count */', (k, l) => {
-                  l.ej = rd32(l.pkt, 20);
+                  l.ej = rd32(l.pkt!, 20);
                   if (getPcichildWslot(k, l.ej)) k.log(`vmbus_pcib: BUS_RELATIONS2 fell through into PCI_EJECT for wslot ${l.ej}`);
                 }),
                 If('if (hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val))', (k, l) => !!getPcichildWslot(k, l.ej), [
@@ -1206,7 +1149,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
             ]),
         If('case PCI_EJECT:', (_k, l) => l.msgtype === 0x4249000b, [
           S('hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val);', (k, l) => {
-            l.ej = rd32(l.pkt, 20);
+            l.ej = rd32(l.pkt!, 20);
             l.hpdev = getPcichildWslot(k, l.ej) ? l.ej : null;
           }),
           If('if (hpdev)', (_k, l) => l.hpdev !== null, [S('hv_pci_eject_device(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej }))]),
@@ -1227,14 +1170,13 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const preDetach: D = fn({
-    name: 'vmbus_pcib_pre_detach',
+  const preDetach = fn('vmbus_pcib_pre_detach')({
     file: FILE,
     signature: ['static void', 'vmbus_pcib_pre_detach(struct hv_pcibus *hbus)'],
     params: [],
     body: [
       S('vmbus_chan_run_task(hbus->sc->chan, &task);  /* vmbus_pcib_set_detaching */', (k) => {
-        if (k.sc.hbus) k.sc.hbus.detaching = true;
+        if (k.sc.hbus) hbus(k).detaching = true;
       }),
       S('taskqueue_drain_all(hbus->sc->taskq);', (k) =>
         (k.sc.taskq as unknown[]).length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'taskqueue_drain_all'),
@@ -1243,8 +1185,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const detach: D = fn({
-    name: 'vmbus_pcib_detach',
+  const detach = fn('vmbus_pcib_detach')<{ ret: number }>({
     file: FILE,
     doc: ['/* Standard detach entry point */'],
     signature: ['static int', 'vmbus_pcib_detach(device_t dev)'],
@@ -1252,18 +1193,16 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     body: [
       // newbus calls DEVICE_DETACH only for an attached device (subr_bus.c
       // device_detach): after a failed attach the softc is gone and nothing runs.
-      If('/* device_detach(): not attached, nothing to do */', (k) => !k.sc.hbus || k.sc.hbus.state === 'failed' || k.sc.hbus.state === 'detached', [
+      If('/* device_detach(): not attached, nothing to do */', (k) => !k.sc.hbus || hbus(k).state === 'failed' || hbus(k).state === 'detached', [
         S('return (0);', () => ret(0)),
       ]),
       S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
-      If('if (hbus->state == hv_pcibus_installed)', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
+      If('if (hbus->state == hv_pcibus_installed)', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('bus_generic_detach(dev);', () => call('pci_detach')),
       ]),
       S('memset(&relations, 0, sizeof(relations));  /* Delete any children which might still exist. */'),
-      ...(old
-        ? []
-        : [
-            If<K>('/* fixed driver: release before the queued deletion can run */', (k) => !k.quirk('resources-released-race'), [
+      When(!old, [
+            If('/* fixed driver: release before the queued deletion can run */', (k) => !k.quirk('resources-released-race'), [
               S('ret = hv_send_resources_released(hbus);', () => call('hv_send_resources_released', {}, 'ret')),
             ]),
           ]),
@@ -1283,8 +1222,9 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       ),
       S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
       S('bus_release_resource(dev, SYS_RES_MEMORY, 0, hbus->cfg_res);', (k) => {
-        if (k.sc.hbus.cfg_res) k.freeMmio(k.sc.hbus.cfg_res.start);
-        k.sc.hbus.state = 'detached';
+        const cfg = hbus(k).cfg_res;
+        if (cfg) k.freeMmio(cfg.start);
+        hbus(k).state = 'detached';
         k.busState('detached');
       }),
       S('return (0);', () => ret(0)),

@@ -2,7 +2,7 @@
 // contexts it runs in and the function-driver stand-ins, compiled into one
 // program with its listings.
 import { compileProgram, type Program } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import type { K, V } from './state';
 import { pciHypervFunctions } from './pci-hyperv';
 import { pciCoreFunctions } from './pci';
 import { kernFunctions } from './kern';
@@ -20,9 +20,9 @@ export const LINUX_SPEC_FUNCTIONS = [
   'hv_pci_eject_device', 'hv_eject_device_work', 'hv_pci_remove', 'hv_pci_bus_exit', 'hv_pcifront_read_config', 'hv_pcifront_write_config',
 ] as const;
 
-export function linuxProgram(): Program<GuestKernel> {
+export function linuxProgram(): Program<K, V> {
   const drivers = [...new Set([...Object.values(FUNCTION_DRIVERS), GENERIC_DRIVER].map((d) => d.linux))];
-  return compileProgram<GuestKernel>(
+  return compileProgram<K, V>(
     [...pciHypervFunctions(), ...pciCoreFunctions(), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
     {
       'linux/pci-hyperv.c': HEADER('pci-hyperv, the Hyper-V vPCI host bridge driver', 'torvalds/linux drivers/pci/controller/pci-hyperv.c'),

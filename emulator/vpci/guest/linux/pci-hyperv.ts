@@ -4,17 +4,15 @@
 // RESOURCES_ASSIGNED(2), prepopulate_bars, the root bus, config access, MSI
 // composition and retargeting, eject, remove. The listing is our own pseudo-C
 // rendering of that logic, not the Linux source.
-import { S, T, If, For, While, Break, Continue, Label, fn, call, ret, wait, type FnDef } from '../../../runtime/program';
-import { rd8, rd16, rd32, rds32, rd64, type GuestKernel } from '../kernel';
+import { S, T, If, For, While, Break, Continue, Label, ret, wait, type Cond, type Node, type ReturnAction } from '../../../runtime/program';
+import { rd8, rd16, rd32, rds32, rd64 } from '../kernel';
 import * as M from '../messages';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
 import {
-  children, complete, devfnToWslot, getPcichildWslot, initCompletion, nextRequestId, pciDev, requestAddrMatch, dropRequestId, wslotToDevfn,
-  type Desc, type HvPciDev, type IntDesc,
+  children, complete, devfnToWslot, getPcichildWslot, hbus, initCompletion, memConfig, nextRequestId, pciDev, requestAddrMatch, dropRequestId, wslotToDevfn,
+  type Desc, type HvPciDev, type IntDesc, type K, type RequestorEntry,
 } from './state';
-
-type K = GuestKernel;
-type D = FnDef<K>;
+import { fn, call, enqueue, type D, type ProbeLabel } from './protos';
 
 const FILE = 'linux/pci-hyperv.c';
 
@@ -59,44 +57,44 @@ const CPU_AFFINITY_ALL = 0xffffffffffffffffn;
 const MULTI_MSI_DUMMY_VECTOR = 32;
 
 /** A kernel mutex (hbus->state_lock): taken by probe and by both work items. */
-function mutexLock(text: string): ReturnType<typeof S<K>> {
-  return S<K>(text, (k) => {
-    const h = k.sc.hbus;
+function mutexLock<L>(text: string): Node<K, L> {
+  return S(text, (k: K) => {
+    const h = hbus(k);
     if (h.state_lock !== null && h.state_lock !== k.thread.id) return wait(k.key('state_lock'), 'mutex_lock(&hbus->state_lock)');
     h.state_lock = k.thread.id;
     return undefined;
   });
 }
-function mutexUnlock(text: string, then?: (k: K, l: Record<string, any>) => ReturnType<typeof ret> | void) {
-  return S<K>(text, (k, l) => {
-    k.sc.hbus.state_lock = null;
+function mutexUnlock<L>(text: string, then?: (k: K, l: L) => ReturnAction | void): Node<K, L> {
+  return S(text, (k: K, l: L) => {
+    hbus(k).state_lock = null;
     k.wake('state_lock');
     return then ? then(k, l) : undefined;
   });
 }
 
 /** A `case X:` or `label:` block: rendered without a closing brace. */
-function Case(text: string, cond: (k: K, l: Record<string, any>) => boolean, body: ReturnType<typeof S<K>>[], close = '') {
-  return { ...If<K>(text, cond, body), close };
+function Case<L>(text: string, cond: Cond<K, L>, body: Node<K, L>[], close = ''): Node<K, L> {
+  return { ...If(text, cond, body), close } as Node<K, L>;
 }
 
 /** "goto <label>;" in hv_pci_probe: run the error path, then return its result. */
-function gotoFail(label: string, stage: string) {
+function gotoFail<L extends { ret: number }>(label: ProbeLabel, stage: ProbeLabel): Node<K, L>[] {
   return [
-    S<K>(`goto ${label};`, (_k, l) => call('hv_pci_probe_fail', { ret: l.ret, stage }, 'ret')),
-    S<K>('return ret;  /* from the error path */', (_k, l) => ret(l.ret)),
+    S(`goto ${label};`, (_k: K, l: L) => call('hv_pci_probe_fail', { ret: l.ret, stage }, 'ret')),
+    S('return ret;  /* from the error path */', (_k: K, l: L) => ret(l.ret)),
   ];
 }
 
 /** Waits until this bus's workqueue is empty and idle (flush_workqueue / destroy_workqueue). */
-function flushWorkqueue(text: string) {
-  return S<K>(text, (k) =>
-    (k.sc.taskq as unknown[]).length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'flush_workqueue(hbus->wq)'),
+function flushWorkqueue<L>(text: string): Node<K, L> {
+  return S(text, (k: K) =>
+    k.sc.taskq.length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'flush_workqueue(hbus->wq)'),
   );
 }
 
 /** Sends a request with a completion: allocates a requestor id bound to (func, comp). */
-function sendRc(k: K, payload: Uint8Array, func: string, comp: string): { ret: number; id: bigint } {
+function sendRc(k: K, payload: Uint8Array, func: RequestorEntry['func'], comp: string): { ret: number; id: bigint } {
   const id = nextRequestId(k, func, comp);
   if (id === 0n) return { ret: EAGAIN, id };
   const r = k.send(payload, true, id);
@@ -153,8 +151,7 @@ function pow2Floor(x: number): number {
 }
 
 export function pciHypervFunctions(): D[] {
-  const probe: D = fn({
-    name: 'hv_pci_probe',
+  const probe = fn('hv_pci_probe')<{ enter_d0_retry: boolean; dom_req: number; dom: number; ret: number }>({
     file: FILE,
     doc: ['/* hv_pci_probe() - New VMBus channel probe, for a root PCI bus */'],
     signature: ['static int', 'hv_pci_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *dev_id)'],
@@ -192,12 +189,12 @@ export function pciHypervFunctions(): D[] {
       }),
       S('dom = hv_get_dom_num(dom_req);', (k, l) => {
         l.dom = l.dom_req === 0 ? 1 : l.dom_req; // domain 0 is HVPCI_DOM_INVALID
-        k.sc.hbus.domain = l.dom;
+        hbus(k).domain = l.dom;
       }),
       S('hbus->sysdata.domain = dom; hbus->hdev = hdev;'),
       S('INIT_LIST_HEAD(&hbus->children); INIT_LIST_HEAD(&hbus->dr_list); spin_lock_init(&hbus->config_lock);'),
       S('hbus->wq = alloc_ordered_workqueue("hv_pci_%x", 0, hbus->sysdata.domain);', (k) => {
-        k.sc.hbus.wq = true;
+        hbus(k).wq = true;
       }),
       S('hdev->channel->rqstor_size = HV_PCI_RQSTOR_SIZE;  /* transaction ids 1..64 */'),
       S('ret = vmbus_open(hdev->channel, pci_ring_size, pci_ring_size, NULL, 0, hv_pci_onchannelcallback, hbus);', (k, l) => {
@@ -217,7 +214,7 @@ export function pciHypervFunctions(): D[] {
       S('hbus->cfg_addr = ioremap(hbus->mem_config->start, PCI_CONFIG_MMIO_LENGTH);'),
       S('hbus->sysdata.fwnode = irq_domain_alloc_named_fwnode(name);'),
       S('ret = hv_pcie_init_irq_domain(hbus);', (k, l) => {
-        k.sc.hbus.irq_domain = true;
+        hbus(k).irq_domain = true;
         l.ret = 0;
       }),
       T(),
@@ -231,7 +228,7 @@ export function pciHypervFunctions(): D[] {
       If('if (ret == -EPROTO && enter_d0_retry) {', (_k, l) => l.ret === -EPROTO && l.enter_d0_retry, [
         S('enter_d0_retry = false;', (_k, l) => { l.enter_d0_retry = false; }),
         S('dev_err(&hdev->device, "Retrying D0 Entry\\n");', (k) => k.log('hv_pci: Retrying D0 Entry')),
-        S('hbus->wslot_res_allocated = 255;', (k) => { k.sc.hbus.wslot_res_allocated = 255; }),
+        S('hbus->wslot_res_allocated = 255;', (k) => { hbus(k).wslot_res_allocated = 255; }),
         S('ret = hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ret')),
         If('if (ret == 0) {', (_k, l) => l.ret === 0, [
           mutexUnlock('mutex_unlock(&hbus->state_lock);'),
@@ -249,7 +246,7 @@ export function pciHypervFunctions(): D[] {
       T(),
       S('prepopulate_bars(hbus);', () => call('prepopulate_bars')),
       T(),
-      S('hbus->state = hv_pcibus_probed;', (k) => { k.sc.hbus.state = 'hv_pcibus_probed'; }),
+      S('hbus->state = hv_pcibus_probed;', (k) => { hbus(k).state = 'hv_pcibus_probed'; }),
       T(),
       S('ret = create_root_hv_pci_bus(hbus);', () => call('create_root_hv_pci_bus', {}, 'ret')),
       If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
@@ -261,9 +258,8 @@ export function pciHypervFunctions(): D[] {
 
   // The error labels of hv_pci_probe(), as one function so each "goto" is one step.
   const STAGES = ['free_windows', 'exit_d0', 'release_state_lock', 'free_irq_domain', 'close', 'destroy_wq'];
-  const from = (stage: string) => (_k: K, l: Record<string, any>) => STAGES.indexOf(l.stage) <= STAGES.indexOf(stage);
-  const probeFail: D = fn({
-    name: 'hv_pci_probe_fail',
+  const from = (stage: ProbeLabel) => (_k: K, l: { stage: ProbeLabel; ret: number; ignored: number }) => STAGES.indexOf(l.stage) <= STAGES.indexOf(stage);
+  const probeFail = fn('hv_pci_probe_fail')<{ ignored: number }>({
     file: FILE,
     doc: ['/* hv_pci_probe() error path: its labels, from the one jumped to downwards. */'],
     signature: ['static int', 'hv_pci_probe_fail(struct hv_device *hdev, int ret, label)'],
@@ -275,23 +271,22 @@ export function pciHypervFunctions(): D[] {
       Case('free_irq_domain:', from('free_irq_domain'), [
         S('irq_domain_remove(hbus->irq_domain); iounmap(hbus->cfg_addr);'),
         S('hv_free_config_window(hbus);', (k) => {
-          if (k.sc.hbus.mem_config) k.freeMmio(k.sc.hbus.mem_config.start);
-          k.sc.hbus.mem_config = null;
+          if (hbus(k).mem_config) k.freeMmio(memConfig(k).start);
+          hbus(k).mem_config = null;
         }),
       ]),
       Case('close:', from('close'), [S('vmbus_close(hdev->channel);', (k) => k.chanClose())]),
-      S('destroy_wq: destroy_workqueue(hbus->wq); hv_put_dom_num(hbus->sysdata.domain);', (k) => { k.sc.hbus.wq = false; }),
+      S('destroy_wq: destroy_workqueue(hbus->wq); hv_put_dom_num(hbus->sysdata.domain);', (k) => { hbus(k).wq = false; }),
       S('kfree(hbus);', (k, l) => {
         k.log(`hv_pci: probe failed: error ${l.ret}`);
-        k.sc.hbus.state = 'failed';
+        hbus(k).state = 'failed';
         k.busState('failed');
       }),
       S('return ret;', (_k, l) => ret(l.ret)),
     ],
   });
 
-  const waitForResponse: D = fn({
-    name: 'wait_for_response',
+  const waitForResponse = fn('wait_for_response')({
     file: FILE,
     signature: ['static int', 'wait_for_response(struct hv_device *hdev, struct completion *comp)'],
     params: ['c'],
@@ -310,8 +305,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const negotiation: D = fn({
-    name: 'hv_pci_protocol_negotiation',
+  const negotiation = fn('hv_pci_protocol_negotiation')<{ i: number; ret: number; version: number }>({
     file: FILE,
     doc: ['/* hv_pci_protocol_negotiation() - Set up protocol: try each version, newest first */'],
     signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_device *hdev, enum pci_protocol_version_t version[], int num_version)'],
@@ -338,9 +332,9 @@ export function pciHypervFunctions(): D[] {
           S('goto exit;', (_k, l) => ret(l.ret)),
         ]),
         If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version.status >= 0, [
-          S('hbus->protocol_version = version[i];', (k, l) => { k.sc.hbus.protocol_version = l.version; }),
+          S('hbus->protocol_version = version[i];', (k, l) => { hbus(k).protocol_version = l.version; }),
           S('dev_info(&hdev->device, "PCI VMBus probing: Using version %#x\\n", hbus->protocol_version);', (k) =>
-            k.log(`hv_pci: PCI VMBus probing: Using version 0x${k.sc.hbus.protocol_version.toString(16)}`),
+            k.log(`hv_pci: PCI VMBus probing: Using version 0x${hbus(k).protocol_version.toString(16)}`),
           ),
           S('goto exit;', () => ret(0)),
         ]),
@@ -360,8 +354,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const allocConfigWindow: D = fn({
-    name: 'hv_allocate_config_window',
+  const allocConfigWindow = fn('hv_allocate_config_window')<{ ret: number }>({
     file: FILE,
     doc: ['/* Claim MMIO space for accessing configuration space (after negotiation, unlike FreeBSD). */'],
     signature: ['static int', 'hv_allocate_config_window(struct hv_pcibus_device *hbus)'],
@@ -369,7 +362,7 @@ export function pciHypervFunctions(): D[] {
     body: [
       S('ret = vmbus_allocate_mmio(&hbus->mem_config, hbus->hdev, 0, -1, PCI_CONFIG_MMIO_LENGTH, 0x1000, false);', (k, l) => {
         const base = k.allocMmio(PCI_CONFIG_MMIO_LENGTH, 0x1000, 0, Number.MAX_SAFE_INTEGER, `${k.busName} cfg window`);
-        k.sc.hbus.mem_config = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
+        hbus(k).mem_config = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
         l.ret = base === undefined ? -ENOSPC : 0;
       }),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
@@ -378,8 +371,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const queryRelations: D = fn({
-    name: 'hv_pci_query_relations',
+  const queryRelations = fn('hv_pci_query_relations')<{ ret: number }>({
     file: FILE,
     doc: ['/* Ask the host to send along the list of child devices, and wait for survey_child_resources(). */'],
     signature: ['static int', 'hv_pci_query_relations(struct hv_device *hdev)'],
@@ -390,8 +382,8 @@ export function pciHypervFunctions(): D[] {
       T('int ret;'),
       T(),
       S('init_completion(&comp);', (k) => initCompletion(k, 'survey')),
-      If('if (cmpxchg(&hbus->survey_event, NULL, &comp)) {', (k) => k.sc.hbus.survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
-      S('/* hbus->survey_event = &comp */', (k) => { k.sc.hbus.survey_event = 'survey'; }),
+      If('if (cmpxchg(&hbus->survey_event, NULL, &comp)) {', (k) => hbus(k).survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
+      S('/* hbus->survey_event = &comp */', (k) => { hbus(k).survey_event = 'survey'; }),
       S('message.type = PCI_QUERY_BUS_RELATIONS;'),
       S('ret = vmbus_sendpacket(hdev->channel, &message, sizeof(message), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
         const r = k.send(M.queryBusRelations(), false, 0n);
@@ -404,21 +396,20 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const survey: D = fn({
-    name: 'survey_child_resources',
+  const survey = fn('survey_child_resources')<{ event: string | null; list: number[]; ci: number }>({
     file: FILE,
     doc: ['/* Sum the children\'s BAR sizes: 64-bit BARs to high MMIO, 32-bit BARs to low MMIO. */'],
     signature: ['static void', 'survey_child_resources(struct hv_pcibus_device *hbus)'],
     params: [],
     body: [
       S('event = xchg(&hbus->survey_event, NULL);', (k, l) => {
-        l.event = k.sc.hbus.survey_event;
-        k.sc.hbus.survey_event = null;
+        l.event = hbus(k).survey_event;
+        hbus(k).survey_event = null;
       }),
       If('if (!event) {', (_k, l) => l.event === null, [S('return;  /* nobody is waiting on the answer */', () => ret())]),
-      If('if (hbus->low_mmio_space || hbus->high_mmio_space) {', (k) => k.sc.hbus.low_mmio_space > 0 || k.sc.hbus.high_mmio_space > 0, [
+      If('if (hbus->low_mmio_space || hbus->high_mmio_space) {', (k) => hbus(k).low_mmio_space > 0 || hbus(k).high_mmio_space > 0, [
         S('complete(event); return;  /* already computed */', (k, l) => {
-          complete(k, l.event);
+          complete(k, l.event!);
           return ret();
         }),
       ]),
@@ -432,18 +423,17 @@ export function pciHypervFunctions(): D[] {
           // The walk skips the upper half of a 64-bit BAR (probed_bar[++i]), so only visited entries are checked for I/O.
           for (const b of probedBars(c)) {
             if ((c.probed_bar[b.i]! & PCI_BASE_ADDRESS_SPACE_IO) !== 0) k.log("hv_pci: There's an I/O BAR in this list!");
-            if (b.high) k.sc.hbus.high_mmio_space += b.size;
-            else k.sc.hbus.low_mmio_space += b.size;
+            if (b.high) hbus(k).high_mmio_space += b.size;
+            else hbus(k).low_mmio_space += b.size;
           }
         }),
       ]),
-      S('complete(event);', (k, l) => complete(k, l.event)),
+      S('complete(event);', (k, l) => complete(k, l.event!)),
       S('return;', () => ret()),
     ],
   });
 
-  const enterD0: D = fn({
-    name: 'hv_pci_enter_d0',
+  const enterD0 = fn('hv_pci_enter_d0')<{ mmio_base: number; ret: number }>({
     file: FILE,
     doc: ['/* Bring the "bus" into D0, telling the host where the config window is. */'],
     signature: ['static int', 'hv_pci_enter_d0(struct hv_device *hdev)'],
@@ -455,7 +445,7 @@ export function pciHypervFunctions(): D[] {
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
       S('d0_entry->message_type.type = PCI_BUS_D0ENTRY;'),
-      S('d0_entry->mmio_base = hbus->mem_config->start;', (k, l) => { l.mmio_base = k.sc.hbus.mem_config.start; }),
+      S('d0_entry->mmio_base = hbus->mem_config->start;', (k, l) => { l.mmio_base = memConfig(k).start; }),
       S('ret = vmbus_sendpacket(hdev->channel, d0_entry, sizeof(*d0_entry), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
         l.ret = sendRc(k, M.d0Entry(l.mmio_base), 'hv_pci_generic_compl', 'd0').ret;
       }),
@@ -471,42 +461,42 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const allocWindows: D = fn({
-    name: 'hv_pci_allocate_bridge_windows',
+  const allocWindows = fn('hv_pci_allocate_bridge_windows')<{ align: number; ret: number }>({
     file: FILE,
     doc: ['/* Up-front bridge windows sized by survey_child_resources(), aligned to the largest power of two <= size. */'],
     signature: ['static int', 'hv_pci_allocate_bridge_windows(struct hv_pcibus_device *hbus)'],
     params: [],
     body: [
-      If('if (hbus->low_mmio_space) {', (k) => k.sc.hbus.low_mmio_space > 0, [
-        S('align = 1ULL << (63 - __builtin_clzll(hbus->low_mmio_space));', (k, l) => { l.align = pow2Floor(k.sc.hbus.low_mmio_space); }),
+      If('if (hbus->low_mmio_space) {', (k) => hbus(k).low_mmio_space > 0, [
+        S('align = 1ULL << (63 - __builtin_clzll(hbus->low_mmio_space));', (k, l) => { l.align = pow2Floor(hbus(k).low_mmio_space); }),
         S('ret = vmbus_allocate_mmio(&hbus->low_mmio_res, hbus->hdev, 0, (u64)(u32)-1, hbus->low_mmio_space, align, false);', (k, l) => {
-          const base = k.allocMmio(k.sc.hbus.low_mmio_space, l.align, 0, 0xffffffff, `${k.busName} low window`);
-          k.sc.hbus.low_mmio_res = base === undefined ? null : { start: base, size: k.sc.hbus.low_mmio_space, used: [] };
+          const base = k.allocMmio(hbus(k).low_mmio_space, l.align, 0, 0xffffffff, `${k.busName} low window`);
+          hbus(k).low_mmio_res = base === undefined ? null : { start: base, size: hbus(k).low_mmio_space, used: [] };
           l.ret = base === undefined ? -ENOSPC : 0;
         }),
         If('if (ret) {', (_k, l) => l.ret !== 0, [
           S('dev_err(&hbus->hdev->device, "Need %#llx of low MMIO space. Consider reconfiguring the VM.\\n", hbus->low_mmio_space);', (k) =>
-            k.log(`hv_pci: Need 0x${k.sc.hbus.low_mmio_space.toString(16)} of low MMIO space. Consider reconfiguring the VM.`),
+            k.log(`hv_pci: Need 0x${hbus(k).low_mmio_space.toString(16)} of low MMIO space. Consider reconfiguring the VM.`),
           ),
           S('return ret;', (_k, l) => ret(l.ret)),
         ]),
         S('hbus->low_mmio_res->flags |= IORESOURCE_WINDOW; pci_add_resource(&hbus->bridge->windows, hbus->low_mmio_res);'),
       ]),
-      If('if (hbus->high_mmio_space) {', (k) => k.sc.hbus.high_mmio_space > 0, [
-        S('align = 1ULL << (63 - __builtin_clzll(hbus->high_mmio_space));', (k, l) => { l.align = pow2Floor(k.sc.hbus.high_mmio_space); }),
+      If('if (hbus->high_mmio_space) {', (k) => hbus(k).high_mmio_space > 0, [
+        S('align = 1ULL << (63 - __builtin_clzll(hbus->high_mmio_space));', (k, l) => { l.align = pow2Floor(hbus(k).high_mmio_space); }),
         S('ret = vmbus_allocate_mmio(&hbus->high_mmio_res, hbus->hdev, 0x100000000, -1, hbus->high_mmio_space, align, false);', (k, l) => {
-          const base = k.allocMmio(k.sc.hbus.high_mmio_space, l.align, 0x1_0000_0000, Number.MAX_SAFE_INTEGER, `${k.busName} high window`);
-          k.sc.hbus.high_mmio_res = base === undefined ? null : { start: base, size: k.sc.hbus.high_mmio_space, used: [] };
+          const base = k.allocMmio(hbus(k).high_mmio_space, l.align, 0x1_0000_0000, Number.MAX_SAFE_INTEGER, `${k.busName} high window`);
+          hbus(k).high_mmio_res = base === undefined ? null : { start: base, size: hbus(k).high_mmio_space, used: [] };
           l.ret = base === undefined ? -ENOSPC : 0;
         }),
         If('if (ret) {', (_k, l) => l.ret !== 0, [
           S('dev_err(&hbus->hdev->device, "Need %#llx of high MMIO space. Consider reconfiguring the VM.\\n", hbus->high_mmio_space);', (k) =>
-            k.log(`hv_pci: Need 0x${k.sc.hbus.high_mmio_space.toString(16)} of high MMIO space. Consider reconfiguring the VM.`),
+            k.log(`hv_pci: Need 0x${hbus(k).high_mmio_space.toString(16)} of high MMIO space. Consider reconfiguring the VM.`),
           ),
           S('goto release_low_mmio;', (k, l) => {
-            if (k.sc.hbus.low_mmio_res) k.freeMmio(k.sc.hbus.low_mmio_res.start);
-            k.sc.hbus.low_mmio_res = null;
+            const low = hbus(k).low_mmio_res;
+            if (low) k.freeMmio(low.start);
+            hbus(k).low_mmio_res = null;
             return ret(l.ret);
           }),
         ]),
@@ -516,37 +506,35 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const freeWindows: D = fn({
-    name: 'hv_pci_free_bridge_windows',
+  const freeWindows = fn('hv_pci_free_bridge_windows')({
     file: FILE,
     signature: ['static void', 'hv_pci_free_bridge_windows(struct hv_pcibus_device *hbus)'],
     params: [],
     body: [
-      If('if (hbus->low_mmio_space && hbus->low_mmio_res) {', (k) => !!k.sc.hbus.low_mmio_res, [
+      If('if (hbus->low_mmio_space && hbus->low_mmio_res) {', (k) => !!hbus(k).low_mmio_res, [
         S('vmbus_free_mmio(hbus->low_mmio_res->start, resource_size(hbus->low_mmio_res));', (k) => {
-          k.freeMmio(k.sc.hbus.low_mmio_res.start);
-          k.sc.hbus.low_mmio_res = null;
+          k.freeMmio(hbus(k).low_mmio_res!.start);
+          hbus(k).low_mmio_res = null;
         }),
       ]),
-      If('if (hbus->high_mmio_space && hbus->high_mmio_res) {', (k) => !!k.sc.hbus.high_mmio_res, [
+      If('if (hbus->high_mmio_space && hbus->high_mmio_res) {', (k) => !!hbus(k).high_mmio_res, [
         S('vmbus_free_mmio(hbus->high_mmio_res->start, resource_size(hbus->high_mmio_res));', (k) => {
-          k.freeMmio(k.sc.hbus.high_mmio_res.start);
-          k.sc.hbus.high_mmio_res = null;
+          k.freeMmio(hbus(k).high_mmio_res!.start);
+          hbus(k).high_mmio_res = null;
         }),
       ]),
       S('return;', () => ret()),
     ],
   });
 
-  const resourcesAllocated: D = fn({
-    name: 'hv_send_resources_allocated',
+  const resourcesAllocated = fn('hv_send_resources_allocated')<{ v2: boolean; ret: number; wslot: number; hpdev: number | null; pkt: Uint8Array }>({
     file: FILE,
     doc: ['/* Sent only to drive the host\'s state machine forward: the ranges are all zero. */'],
     signature: ['static int', 'hv_send_resources_allocated(struct hv_device *hdev)'],
     params: [],
     body: [
       S('size_res = (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_2) ? sizeof(*res_assigned) : sizeof(*res_assigned2);', (k, l) => {
-        l.v2 = k.sc.hbus.protocol_version >= PROTO_1_2;
+        l.v2 = hbus(k).protocol_version >= PROTO_1_2;
         l.ret = 0;
       }),
       For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
@@ -577,19 +565,18 @@ export function pciHypervFunctions(): D[] {
           ),
           Break(),
         ]),
-        S('hbus->wslot_res_allocated = wslot;', (k, l) => { k.sc.hbus.wslot_res_allocated = l.wslot; }),
+        S('hbus->wslot_res_allocated = wslot;', (k, l) => { hbus(k).wslot_res_allocated = l.wslot; }),
       ]),
       S('return ret;', (_k, l) => ret(l.ret)),
     ],
   });
 
-  const resourcesReleased: D = fn({
-    name: 'hv_send_resources_released',
+  const resourcesReleased = fn('hv_send_resources_released')<{ wslot: number; hpdev: number | null; ret: number }>({
     file: FILE,
     signature: ['static int', 'hv_send_resources_released(struct hv_device *hdev)'],
     params: [],
     body: [
-      For('for (wslot = hbus->wslot_res_allocated; wslot >= 0; wslot--) {', (k, l) => { l.wslot = k.sc.hbus.wslot_res_allocated; }, (_k, l) => l.wslot >= 0, (_k, l) => { l.wslot--; }, [
+      For('for (wslot = hbus->wslot_res_allocated; wslot >= 0; wslot--) {', (k, l) => { l.wslot = hbus(k).wslot_res_allocated; }, (_k, l) => l.wslot >= 0, (_k, l) => { l.wslot--; }, [
         S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
         If('if (!hpdev) {', (_k, l) => l.hpdev === null, [Continue()]),
         S('pkt.message_type.type = PCI_RESOURCES_RELEASED; pkt.wslot.slot = hpdev->desc.win_slot.slot;'),
@@ -598,15 +585,14 @@ export function pciHypervFunctions(): D[] {
           l.ret = r === 0 ? 0 : -r;
         }),
         If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
-        S('hbus->wslot_res_allocated = wslot - 1;', (k, l) => { k.sc.hbus.wslot_res_allocated = l.wslot - 1; }),
+        S('hbus->wslot_res_allocated = wslot - 1;', (k, l) => { hbus(k).wslot_res_allocated = l.wslot - 1; }),
       ]),
-      S('hbus->wslot_res_allocated = -1;', (k) => { k.sc.hbus.wslot_res_allocated = -1; }),
+      S('hbus->wslot_res_allocated = -1;', (k) => { hbus(k).wslot_res_allocated = -1; }),
       S('return 0;', () => ret(0)),
     ],
   });
 
-  const prepopulate: D = fn({
-    name: 'prepopulate_bars',
+  const prepopulate = fn('prepopulate_bars')<{ low_size: number; high_size: number; low_base: number; high_base: number; list: number[]; ci: number; command: number; stop: boolean; writes: [number, number][]; wi: number }>({
     file: FILE,
     doc: [
       '/*',
@@ -619,7 +605,7 @@ export function pciHypervFunctions(): D[] {
     params: [],
     body: [
       S('low_size/high_size = largest power of two <= space; low_base/high_base = window starts;', (k, l) => {
-        const h = k.sc.hbus;
+        const h = hbus(k);
         l.low_size = h.low_mmio_space ? pow2Floor(h.low_mmio_space) : 0;
         l.high_size = h.high_mmio_space ? pow2Floor(h.high_mmio_space) : 0;
         l.low_base = h.low_mmio_res ? h.low_mmio_res.start : 0;
@@ -677,8 +663,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const createRoot: D = fn({
-    name: 'create_root_hv_pci_bus',
+  const createRoot = fn('create_root_hv_pci_bus')<{ error: number }>({
     file: FILE,
     doc: ['/* Hand the bus to the PCI core: scan, assign resources, add devices (drivers probe). */'],
     signature: ['static int', 'create_root_hv_pci_bus(struct hv_pcibus_device *hbus)'],
@@ -697,15 +682,14 @@ export function pciHypervFunctions(): D[] {
       S('pci_bus_add_devices(hbus->bridge->bus);', () => call('pci_bus_add_devices')),
       S('pci_unlock_rescan_remove();'),
       S('hbus->state = hv_pcibus_installed;', (k) => {
-        k.sc.hbus.state = 'hv_pcibus_installed';
+        hbus(k).state = 'hv_pcibus_installed';
         k.busState('attached');
       }),
       S('return 0;', () => ret(0)),
     ],
   });
 
-  const readConfigInner: D = fn({
-    name: '_hv_pcifront_read_config',
+  const readConfigInner = fn('_hv_pcifront_read_config')<{ offset: number; desc: Desc | null; val: number; partial: boolean }>({
     file: FILE,
     doc: ['/* Config reads: the IDs, ROM BAR and INTx registers are answered here; the rest through the window. */'],
     signature: ['static void', '_hv_pcifront_read_config(struct hv_pci_dev *hpdev, int where, int size, u32 *val)'],
@@ -749,11 +733,11 @@ export function pciHypervFunctions(): D[] {
       If('else if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
         S('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S('writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */', (k, l) => {
-          k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.desc ? l.desc.wslot : l.wslot);
+          k.mmioWrite(memConfig(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
         S('mb();'),
         S('*val = read{b,w,l}(hbus->cfg_addr + offset);', (k, l) => {
-          l.val = k.mmioRead(k.sc.hbus.mem_config.start + l.offset, l.size);
+          l.val = k.mmioRead(memConfig(k).start + l.offset, l.size);
           if (l.partial) l.val = zeroIntLinePin(l.val, l.where, l.size);
         }, 2),
         S('mb();'),
@@ -766,8 +750,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const writeConfigInner: D = fn({
-    name: '_hv_pcifront_write_config',
+  const writeConfigInner = fn('_hv_pcifront_write_config')<{ offset: number; desc: Desc | null }>({
     file: FILE,
     signature: ['static void', '_hv_pcifront_write_config(struct hv_pci_dev *hpdev, int where, int size, u32 val)'],
     params: ['wslot', 'where', 'size', 'val'],
@@ -782,11 +765,11 @@ export function pciHypervFunctions(): D[] {
       If('else if (where >= PCI_COMMAND && where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where >= 0x04 && l.where + l.size <= CFG_PAGE_SIZE, [
         S('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S('writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */', (k, l) => {
-          k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.desc ? l.desc.wslot : l.wslot);
+          k.mmioWrite(memConfig(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
         }, 2),
         S('wmb();'),
         S('write{b,w,l}(val, hbus->cfg_addr + offset);', (k, l) => {
-          k.mmioWrite(k.sc.hbus.mem_config.start + l.offset, l.size, l.val >>> 0);
+          k.mmioWrite(memConfig(k).start + l.offset, l.size, l.val >>> 0);
         }, 2),
         S('mb();'),
         S('spin_unlock_irqrestore(&hbus->config_lock, flags);', () => ret()),
@@ -798,8 +781,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const readConfig: D = fn({
-    name: 'hv_pcifront_read_config',
+  const readConfig = fn('hv_pcifront_read_config')<{ wslot: number; hpdev: number | null; val: number }>({
     file: FILE,
     doc: ['/* struct pci_ops .read: PCI core config reads land here. */'],
     signature: ['static int', 'hv_pcifront_read_config(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 *val)'],
@@ -817,8 +799,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const writeConfig: D = fn({
-    name: 'hv_pcifront_write_config',
+  const writeConfig = fn('hv_pcifront_write_config')<{ wslot: number; hpdev: number | null }>({
     file: FILE,
     doc: ['/* struct pci_ops .write */'],
     signature: ['static int', 'hv_pcifront_write_config(struct pci_bus *bus, unsigned int devfn, int where, int size, u32 val)'],
@@ -836,8 +817,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const getVendorId: D = fn({
-    name: 'hv_pcifront_get_vendor_id',
+  const getVendorId = fn('hv_pcifront_get_vendor_id')<{ ret: number }>({
     file: FILE,
     doc: ['/* Reads the vendor ID through the window (not from the descriptor): 0xFFFF means the device is gone. */'],
     signature: ['static u16', 'hv_pcifront_get_vendor_id(struct hv_pci_dev *hpdev)'],
@@ -845,17 +825,16 @@ export function pciHypervFunctions(): D[] {
     body: [
       // Once the bus is torn down the window is gone: an unmapped MMIO read returns all-ones.
       S('writel(hpdev->desc.win_slot.slot, hpdev->hbus->cfg_addr); mb();', (k, l) => {
-        if (k.sc.hbus.mem_config) k.mmioWrite(k.sc.hbus.mem_config.start, 4, l.wslot);
+        if (hbus(k).mem_config) k.mmioWrite(memConfig(k).start, 4, l.wslot);
       }),
       S('ret = readw(hpdev->hbus->cfg_addr + CFG_PAGE_OFFSET + PCI_VENDOR_ID); mb();', (k, l) => {
-        l.ret = k.sc.hbus.mem_config ? k.mmioRead(k.sc.hbus.mem_config.start + CFG_PAGE_OFFSET, 2) : 0xffff;
+        l.ret = hbus(k).mem_config ? k.mmioRead(memConfig(k).start + CFG_PAGE_OFFSET, 2) : 0xffff;
       }),
       S('return ret;', (_k, l) => ret(l.ret)),
     ],
   });
 
-  const compose: D = fn({
-    name: 'hv_compose_msi_msg',
+  const compose = fn('hv_compose_msi_msg')<{ irq: number; multi_msi: boolean; nvec: number; chip_data: IntDesc | null; hpdev: number | null; vector: number; cpu: number; vector_count: number; comp: string; pkt: Uint8Array | null; ret: number; trans_id: string; vid: number; desc: IntDesc; until: number | undefined; gone: boolean }>({
     file: FILE,
     doc: [
       '/*',
@@ -881,14 +860,14 @@ export function pciHypervFunctions(): D[] {
       // drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg, "Reuse the previous allocation").
       If('if (data->chip_data && multi_msi) {  /* Reuse the previous allocation */', (_k, l) => l.multi_msi && !!l.chip_data, [
         S('int_desc = data->chip_data; msg->address_hi = int_desc->address >> 32; msg->address_lo = int_desc->address & 0xffffffff; msg->data = int_desc->data; return;', (_k, l) =>
-          ret({ ok: true, address: l.chip_data.address, data: l.chip_data.data, desc: null }),
+          ret({ ok: true, address: l.chip_data!.address, data: l.chip_data!.data, desc: null }),
         ),
       ]),
       S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
       If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('goto return_null_message;', () => ret({ ok: false, address: 0, data: 0, desc: null }))]),
       If('if (data->chip_data && !multi_msi) {  /* Free any previous message */', (_k, l) => !!l.chip_data && !l.multi_msi, [
         S('int_desc = data->chip_data; data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
-        S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.chip_data })),
+        S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.chip_data! })),
       ]),
       If(
         'if (multi_msi) {',
@@ -913,9 +892,9 @@ export function pciHypervFunctions(): D[] {
           S('vector = HV_MSI_DUMMY_VECTOR (32); vector_count = nvec; cpu = hv_compose_multi_msi_req_get_cpu();', (k, l) => {
             l.vector = MULTI_MSI_DUMMY_VECTOR;
             l.vector_count = l.nvec;
-            const n = (k.sc.hbus.multi_msi_cpu ?? 0) as number;
+            const n = (hbus(k).multi_msi_cpu ?? 0) as number;
             l.cpu = n % Math.max(1, k.cpus);
-            k.sc.hbus.multi_msi_cpu = n + 1;
+            hbus(k).multi_msi_cpu = n + 1;
           }),
         ],
         [
@@ -932,7 +911,7 @@ export function pciHypervFunctions(): D[] {
         initCompletion(k, l.comp);
       }),
       S('switch (hbus->protocol_version) { case 1.1: v1; case 1.2: case 1.3: v2; case 1.4: v3; }', (k, l) => {
-        const pv = k.sc.hbus.protocol_version;
+        const pv = hbus(k).protocol_version;
         const d = { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count };
         if (pv === PROTO_1_1) l.pkt = M.createInterrupt(l.wslot, { ...d, cpuMask: CPU_AFFINITY_ALL });
         else if (pv === PROTO_1_2 || pv === PROTO_1_3) l.pkt = M.createInterrupt2(l.wslot, { ...d, cpus: [l.cpu] });
@@ -946,7 +925,7 @@ export function pciHypervFunctions(): D[] {
         }),
       ]),
       S('ret = vmbus_sendpacket_getid(channel, &ctxt.int_pkts, size, (unsigned long)&ctxt.pci_pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-        const r = sendRc(k, l.pkt, 'hv_pci_compose_compl', l.comp);
+        const r = sendRc(k, l.pkt!, 'hv_pci_compose_compl', l.comp);
         l.ret = r.ret;
         l.trans_id = r.id.toString();
       }),
@@ -970,7 +949,7 @@ export function pciHypervFunctions(): D[] {
           }),
           Break('break;'),
         ]),
-        If('if (unlikely(channel->onchannel_callback == NULL)) {', (k) => k.isRevoked() || k.sc.hbus.state === 'closed', [
+        If('if (unlikely(channel->onchannel_callback == NULL)) {', (k) => k.isRevoked() || hbus(k).state === 'closed', [
           S('goto enable_tasklet;', (_k, l) => { l.gone = true; }),
           Break('break;'),
         ]),
@@ -1007,7 +986,7 @@ export function pciHypervFunctions(): D[] {
       ]),
       S('*int_desc = comp.int_desc; data->chip_data = int_desc;', (k, l) => {
         const c = k.sc.comps[l.comp];
-        const desc: IntDesc = { vector_count: c.vector_count, data: c.data, address: c.address };
+        const desc: IntDesc = { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 };
         pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = desc;
         l.desc = desc;
       }),
@@ -1017,8 +996,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const unmask: D = fn({
-    name: 'hv_irq_unmask',
+  const unmask = fn('hv_irq_unmask')<{ irq: number; int_desc: IntDesc | null; devfn: number; device_id: number; vector: number; cpus: number[]; res: number }>({
     file: FILE,
     doc: ['/* irq_chip .irq_unmask: HVCALL_RETARGET_INTERRUPT sets the real vector and CPU set, then unmask in the device. */'],
     signature: ['static void', 'hv_irq_unmask(struct irq_data *data)'],
@@ -1052,14 +1030,14 @@ export function pciHypervFunctions(): D[] {
       }),
       If(
         'if (hbus->protocol_version >= PCI_PROTOCOL_VERSION_1_2) {',
-        (k) => k.sc.hbus.protocol_version >= PROTO_1_2,
+        (k) => hbus(k).protocol_version >= PROTO_1_2,
         [S('params->int_target.flags |= HV_DEVICE_INTERRUPT_TARGET_PROCESSOR_SET; nr_bank = cpumask_to_vpset(&params->int_target.vp_set, dest);')],
         [S('for_each_cpu_and(cpu, dest, cpu_online_mask) params->int_target.vp_mask |= (1ULL << hv_cpu_number_to_vp_number(cpu));')],
       ),
       S('res = hv_do_hypercall(HVCALL_RETARGET_INTERRUPT | (var_size << 17), params, NULL);', (k, l) => {
-        l.res = k.retargetInterrupt(l.int_desc.address % 0x1_0000_0000, l.int_desc.data, l.vector, l.cpus);
+        l.res = k.retargetInterrupt(l.int_desc!.address % 0x1_0000_0000, l.int_desc!.data, l.vector, l.cpus);
       }, 2),
-      If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing) {', (k, l) => l.res !== 0 && k.sc.hbus.state !== 'hv_pcibus_removing', [
+      If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing) {', (k, l) => l.res !== 0 && hbus(k).state !== 'hv_pcibus_removing', [
         S('dev_err(&hbus->hdev->device, "%s() failed: %#llx", __func__, res);', (k, l) => k.log(`hv_pci: hv_irq_unmask() failed: 0x${l.res.toString(16)}`)),
       ]),
       S('pci_msi_unmask_irq(data);', (_k, l) => call('pci_msi_unmask_irq', { wslot: l.wslot, index: l.index })),
@@ -1067,8 +1045,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const msiFree: D = fn({
-    name: 'hv_msi_free',
+  const msiFree = fn('hv_msi_free')<{ int_desc: IntDesc | null; hpdev: number | null }>({
     file: FILE,
     doc: ['/* msi_domain_ops .msi_free: DELETE_INTERRUPT for the saved mapping. */'],
     signature: ['static void', 'hv_msi_free(struct irq_domain *domain, struct msi_domain_info *info, unsigned int irq)'],
@@ -1082,13 +1059,12 @@ export function pciHypervFunctions(): D[] {
       S('irq_data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
       S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
       If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('kfree(int_desc); return;', () => ret())]),
-      S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.int_desc })),
+      S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.int_desc! })),
       S('return;', () => ret()),
     ],
   });
 
-  const intDescFree: D = fn({
-    name: 'hv_int_desc_free',
+  const intDescFree = fn('hv_int_desc_free')({
     file: FILE,
     signature: ['static void', 'hv_int_desc_free(struct hv_pci_dev *hpdev, struct tran_int_desc *int_desc)'],
     params: ['wslot', 'desc'],
@@ -1102,8 +1078,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const genericCompl: D = fn({
-    name: 'hv_pci_generic_compl',
+  const genericCompl = fn('hv_pci_generic_compl')({
     file: FILE,
     signature: ['static void', 'hv_pci_generic_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -1119,8 +1094,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const qResReq: D = fn({
-    name: 'q_resource_requirements',
+  const qResReq = fn('q_resource_requirements')({
     file: FILE,
     signature: ['static void', 'q_resource_requirements(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -1146,8 +1120,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const composeCompl: D = fn({
-    name: 'hv_pci_compose_compl',
+  const composeCompl = fn('hv_pci_compose_compl')({
     file: FILE,
     signature: ['static void', 'hv_pci_compose_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
@@ -1169,8 +1142,7 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const newChild: D = fn({
-    name: 'new_pcichild_device',
+  const newChild = fn('new_pcichild_device')<{ comp: string; ret: number; wret: number }>({
     file: FILE,
     doc: ['/* Record a new child: QUERY_RESOURCE_REQUIREMENTS and wait for its probed BARs. */'],
     signature: ['static struct hv_pci_dev *', 'new_pcichild_device(struct hv_pcibus_device *hbus, struct hv_pcidev_description *desc)'],
@@ -1197,15 +1169,14 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const presentWork: D = fn({
-    name: 'pci_devices_present_work',
+  const presentWork = fn('pci_devices_present_work')<{ dr: Desc[] | null; child_no: number; new_desc: Desc; found: boolean; match: number | null; hpdev: number | null; removed: number[]; ri: number }>({
     file: FILE,
     doc: ['/* Runs on hbus->wq: reconcile the newest relations list with the children. */'],
     signature: ['static void', 'pci_devices_present_work(struct work_struct *work)'],
     params: [],
     body: [
       S('/* Pull this off the queue and process it if it was the last one. */', (k, l) => {
-        const list = k.sc.hbus.dr_list as Desc[][];
+        const list = hbus(k).dr_list as Desc[][];
         l.dr = list.length ? list[list.length - 1] : null;
         list.length = 0;
       }),
@@ -1214,15 +1185,15 @@ export function pciHypervFunctions(): D[] {
       S('list_for_each_entry(hpdev, &hbus->children, list_entry) hpdev->reported_missing = true;', (k) => {
         for (const c of children(k)) c.reported_missing = true;
       }),
-      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr.length, (_k, l) => { l.child_no++; }, [
+      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr!.length, (_k, l) => { l.child_no++; }, [
         S('found = false; new_desc = &dr->func[child_no];', (k, l) => {
-          l.new_desc = l.dr[l.child_no];
+          l.new_desc = l.dr![l.child_no];
           l.found = false;
           l.match = matchReported(children(k), l.new_desc as Desc);
         }),
         If('list_for_each_entry(hpdev, ...) if (win_slot, v_id, d_id and ser match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {
-            const c = getPcichildWslot(k, l.match);
+            const c = getPcichildWslot(k, l.match!);
             if (c) c.reported_missing = false;
             l.found = true;
           }),
@@ -1237,7 +1208,7 @@ export function pciHypervFunctions(): D[] {
       S('/* Move missing children to a list on the stack. */', (k, l) => {
         const list = children(k);
         l.removed = list.filter((c) => c.reported_missing).map((c) => c.desc.wslot);
-        k.sc.hbus.children = list.filter((c) => !c.reported_missing);
+        hbus(k).children = list.filter((c) => !c.reported_missing);
       }),
       For('while (!list_empty(&removed)) {', (_k, l) => { l.ri = 0; }, (_k, l) => l.ri < l.removed.length, (_k, l) => { l.ri++; }, [
         S('list_del(&hpdev->list_entry); if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot); put_pcichild(hpdev);', (k, l) =>
@@ -1245,7 +1216,7 @@ export function pciHypervFunctions(): D[] {
         ),
       ]),
       T('switch (hbus->state) {'),
-      Case('case hv_pcibus_installed:', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
+      Case('case hv_pcibus_installed:', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('pci_lock_rescan_remove();'),
         S('pci_scan_child_bus(hbus->bridge->bus);  /* Tell the core to rescan bus because there may have been changes. */', () =>
           call('pci_scan_child_bus'),
@@ -1253,7 +1224,7 @@ export function pciHypervFunctions(): D[] {
         S('hv_pci_assign_numa_node(hbus); hv_pci_assign_slots(hbus);'),
         S('pci_unlock_rescan_remove();'),
       ]),
-      Case('case hv_pcibus_init: case hv_pcibus_probed:', (k) => k.sc.hbus.state === 'hv_pcibus_init' || k.sc.hbus.state === 'hv_pcibus_probed', [
+      Case('case hv_pcibus_init: case hv_pcibus_probed:', (k) => hbus(k).state === 'hv_pcibus_init' || hbus(k).state === 'hv_pcibus_probed', [
         S('survey_child_resources(hbus);', () => call('survey_child_resources')),
       ]),
       T('}'),
@@ -1262,33 +1233,31 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const startRelationsWork: D = fn({
-    name: 'hv_pci_start_relations_work',
+  const startRelationsWork = fn('hv_pci_start_relations_work')<{ pending_dr: boolean }>({
     file: FILE,
     signature: ['static bool', 'hv_pci_start_relations_work(struct hv_pcibus_device *hbus, struct hv_dr_state *dr)'],
     params: ['dr'],
     body: [
-      If('if (hbus->state == hv_pcibus_removing) {', (k) => k.sc.hbus.state === 'hv_pcibus_removing', [
+      If('if (hbus->state == hv_pcibus_removing) {', (k) => hbus(k).state === 'hv_pcibus_removing', [
         S('dev_info(&hbus->hdev->device, "PCI VMBus BUS_RELATIONS: ignored\\n"); return false;', (k) => {
           k.log('hv_pci: PCI VMBus BUS_RELATIONS: ignored');
           return ret(false);
         }),
       ]),
       S('pending_dr = !list_empty(&hbus->dr_list); list_add_tail(&dr->list_entry, &hbus->dr_list);', (k, l) => {
-        const list = k.sc.hbus.dr_list as Desc[][];
+        const list = hbus(k).dr_list as Desc[][];
         l.pending_dr = list.length > 0;
         list.push(l.dr);
       }),
       If('if (pending_dr) {', (_k, l) => l.pending_dr, [S('return true;  /* the queued work will take the newest list */', () => ret(true))]),
       S('INIT_WORK(&dr_wrk->wrk, pci_devices_present_work);'),
-      S('queue_work(hbus->wq, &dr_wrk->wrk);', (k) => k.enqueue('taskq', 'pci_devices_present_work', {})),
+      S('queue_work(hbus->wq, &dr_wrk->wrk);', (k) => enqueue(k, 'taskq', 'pci_devices_present_work', {})),
       S('return true;', () => ret(true)),
     ],
   });
 
-  const devicesPresent = (name: string, v2: boolean): D =>
-    fn({
-      name,
+  const devicesPresent = (name: 'hv_pci_devices_present' | 'hv_pci_devices_present2', v2: boolean): D =>
+    fn(name)<{ dr: Desc[]; queued: boolean }>({
       file: FILE,
       signature: ['static void', `${name}(struct hv_pcibus_device *hbus, struct pci_bus_relations${v2 ? '2' : ''} *relations)`],
       params: ['buf', 'count'],
@@ -1305,8 +1274,7 @@ export function pciHypervFunctions(): D[] {
       ],
     });
 
-  const ejectWork: D = fn({
-    name: 'hv_eject_device_work',
+  const ejectWork = fn('hv_eject_device_work')<{ devfn: number; pdev: number | null }>({
     file: FILE,
     doc: ['/* Runs on hbus->wq: remove the PCI device, forget the child, tell the host. */'],
     signature: ['static void', 'hv_eject_device_work(struct work_struct *work)'],
@@ -1321,7 +1289,7 @@ export function pciHypervFunctions(): D[] {
         S('pci_dev_put(pdev); pci_unlock_rescan_remove();'),
       ]),
       S('list_del(&hpdev->list_entry);', (k, l) => {
-        k.sc.hbus.children = children(k).filter((c) => c.desc.wslot !== l.wslot);
+        hbus(k).children = children(k).filter((c) => c.desc.wslot !== l.wslot);
       }),
       S('if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot);'),
       S('ejct_pkt->message_type.type = PCI_EJECTION_COMPLETE; ejct_pkt->wslot.slot = hpdev->desc.win_slot.slot;'),
@@ -1333,13 +1301,12 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const ejectDevice: D = fn({
-    name: 'hv_pci_eject_device',
+  const ejectDevice = fn('hv_pci_eject_device')({
     file: FILE,
     signature: ['static void', 'hv_pci_eject_device(struct hv_pci_dev *hpdev)'],
     params: ['wslot'],
     body: [
-      If('if (hbus->state == hv_pcibus_removing) {', (k) => k.sc.hbus.state === 'hv_pcibus_removing', [
+      If('if (hbus->state == hv_pcibus_removing) {', (k) => hbus(k).state === 'hv_pcibus_removing', [
         S('dev_info(&hdev->device, "PCI VMBus EJECT: ignored\\n"); return;', (k) => {
           k.log('hv_pci: PCI VMBus EJECT: ignored');
           return ret();
@@ -1347,14 +1314,13 @@ export function pciHypervFunctions(): D[] {
       ]),
       S('get_pcichild(hpdev); INIT_WORK(&hpdev->wrk, hv_eject_device_work);'),
       S('queue_work(hbus->wq, &hpdev->wrk);  /* the same ordered queue as the relations work */', (k, l) =>
-        k.enqueue('taskq', 'hv_eject_device_work', { wslot: l.wslot }),
+        enqueue(k, 'taskq', 'hv_eject_device_work', { wslot: l.wslot }),
       ),
       S('return;', () => ret()),
     ],
   });
 
-  const callback: D = fn({
-    name: 'hv_pci_onchannelcallback',
+  const callback = fn('hv_pci_onchannelcallback')<{ bufferlen: number; ret: number; bytes_recvd: number; pkt: Uint8Array | null; type: number; req_id: string; msgtype: number; comp_packet: RequestorEntry | null; ej: number; hpdev: number | null }>({
     file: FILE,
     doc: ['/* The channel callback (tasklet): completions by transaction id, relations, eject. */'],
     signature: ['static void', 'hv_pci_onchannelcallback(void *context)'],
@@ -1399,30 +1365,30 @@ export function pciHypervFunctions(): D[] {
           }),
         ]),
         S('comp_packet->completion_func(comp_packet->compl_ctxt, response, bytes_recvd);', (_k, l) =>
-          call(l.comp_packet.func, { comp: l.comp_packet.comp, resp: l.pkt, resp_packet_size: l.bytes_recvd }),
+          call(l.comp_packet!.func, { comp: l.comp_packet!.comp, resp: l.pkt!, resp_packet_size: l.bytes_recvd }),
         ),
         S('break;', () => ({ kind: 'goto', label: 'recv' })),
       ]),
       Case('case VM_PKT_DATA_INBAND:', (_k, l) => l.type === VM_PKT_DATA_INBAND, [
         T('switch (new_message->message_type.type) {'),
         Case('case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS, [
-          If('if (bytes_recvd < sizeof(*bus_rel) || bytes_recvd < struct_size(bus_rel, func, bus_rel->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 20 * rd32(l.pkt, 20), [
+          If('if (bytes_recvd < sizeof(*bus_rel) || bytes_recvd < struct_size(bus_rel, func, bus_rel->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 20 * rd32(l.pkt!, 20), [
             S('dev_err(&hbus->hdev->device, "bus relations too small\\n"); break;', (k) => {
               k.log('hv_pci: bus relations too small');
               return { kind: 'goto', label: 'recv' };
             }),
           ]),
-          S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt, count: rd32(l.pkt, 20) })),
+          S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
         Case('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS2, [
-          If('if (bytes_recvd < sizeof(*bus_rel2) || bytes_recvd < struct_size(bus_rel2, func, bus_rel2->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 28 * rd32(l.pkt, 20), [
+          If('if (bytes_recvd < sizeof(*bus_rel2) || bytes_recvd < struct_size(bus_rel2, func, bus_rel2->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 28 * rd32(l.pkt!, 20), [
             S('dev_err(&hbus->hdev->device, "bus relations v2 too small\\n"); break;', (k) => {
               k.log('hv_pci: bus relations v2 too small');
               return { kind: 'goto', label: 'recv' };
             }),
           ]),
-          S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt, count: rd32(l.pkt, 20) })),
+          S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
         Case('case PCI_EJECT:', (_k, l) => l.msgtype === PCI_EJECT, [
@@ -1433,7 +1399,7 @@ export function pciHypervFunctions(): D[] {
             }),
           ]),
           S('hpdev = get_pcichild_wslot(hbus, dev_message->wslot.slot);', (k, l) => {
-            l.ej = rd32(l.pkt, 20);
+            l.ej = rd32(l.pkt!, 20);
             l.hpdev = getPcichildWslot(k, l.ej) ? l.ej : null;
           }),
           If('if (hpdev) {', (_k, l) => l.hpdev !== null, [S('hv_pci_eject_device(hpdev); put_pcichild(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej }))]),
@@ -1454,21 +1420,20 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const remove: D = fn({
-    name: 'hv_pci_remove',
+  const remove = fn('hv_pci_remove')<{ ret: number }>({
     file: FILE,
     doc: ['/* hv_pci_remove() - Remove routine for this VMBus channel (rescind or unbind). */'],
     signature: ['static void', 'hv_pci_remove(struct hv_device *hdev)'],
     params: [],
     body: [
-      If('if (!hbus) {  /* probe failed or never ran */', (k) => !k.sc.hbus || k.sc.hbus.state === 'failed' || k.sc.hbus.state === 'detached', [S('return;', () => ret())]),
-      If('if (hbus->state == hv_pcibus_installed) {', (k) => k.sc.hbus.state === 'hv_pcibus_installed', [
+      If('if (!hbus) {  /* probe failed or never ran */', (k) => !k.sc.hbus || hbus(k).state === 'failed' || hbus(k).state === 'detached', [S('return;', () => ret())]),
+      If('if (hbus->state == hv_pcibus_installed) {', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('tasklet_disable(&hdev->channel->callback_event);', (k) => {
           if (k.sc.tasklet_running) return wait(k.key('tasklet:idle'), 'tasklet_disable: the channel callback is running');
           k.sc.tasklet_disabled++;
           return undefined;
         }),
-        S('hbus->state = hv_pcibus_removing;', (k) => { k.sc.hbus.state = 'hv_pcibus_removing'; }),
+        S('hbus->state = hv_pcibus_removing;', (k) => { hbus(k).state = 'hv_pcibus_removing'; }),
         S('tasklet_enable(&hdev->channel->callback_event);', (k) => {
           k.sc.tasklet_disabled = Math.max(0, k.sc.tasklet_disabled - 1);
           k.wake('tasklet');
@@ -1483,25 +1448,24 @@ export function pciHypervFunctions(): D[] {
       ]),
       S('hv_pci_bus_exit(hdev, false);', () => call('hv_pci_bus_exit', { keep_devs: false }, 'ret')),
       S('vmbus_close(hdev->channel);', (k) => {
-        k.sc.hbus.state = 'closed';
+        hbus(k).state = 'closed';
         k.chanClose();
       }),
       S('iounmap(hbus->cfg_addr); hv_free_config_window(hbus);', (k) => {
-        if (k.sc.hbus.mem_config) k.freeMmio(k.sc.hbus.mem_config.start);
-        k.sc.hbus.mem_config = null;
+        if (hbus(k).mem_config) k.freeMmio(memConfig(k).start);
+        hbus(k).mem_config = null;
       }),
       S('hv_pci_free_bridge_windows(hbus);', () => call('hv_pci_free_bridge_windows')),
       S('irq_domain_remove(hbus->irq_domain); irq_domain_free_fwnode(hbus->fwnode);'),
       S('hv_put_dom_num(hbus->bridge->domain_nr); kfree(hbus);', (k) => {
-        k.sc.hbus.state = 'detached';
+        hbus(k).state = 'detached';
         k.busState('detached');
       }),
       S('return;', () => ret()),
     ],
   });
 
-  const busExit: D = fn({
-    name: 'hv_pci_bus_exit',
+  const busExit = fn('hv_pci_bus_exit')<{ removed: number[]; ret: number; trans_id: string; deadline: number | undefined; timed_out: boolean }>({
     file: FILE,
     doc: ['/* Forget the children, release their resources, PCI_BUS_D0EXIT (with a completion, 10 s). */'],
     signature: ['static int', 'hv_pci_bus_exit(struct hv_device *hdev, bool keep_devs)'],
@@ -1511,7 +1475,7 @@ export function pciHypervFunctions(): D[] {
       If('if (!keep_devs) {', (_k, l) => !l.keep_devs, [
         S('list_for_each_entry_safe(hpdev, tmp, &hbus->children, list_entry) list_move_tail(&hpdev->list_entry, &removed);', (k, l) => {
           l.removed = children(k).map((c) => c.desc.wslot);
-          k.sc.hbus.children = [];
+          hbus(k).children = [];
         }),
         S('list_for_each_entry_safe(hpdev, tmp, &removed, list_entry) { list_del(...); pci_destroy_slot(...); put_pcichild(hpdev) x2; }'),
       ]),

@@ -211,6 +211,10 @@ export type Instr<C> =
 /** One name a frame shows: a C parameter or a declared local. */
 export interface FrameName<V> {
   name: string;
+  /** A declaration's constant initializer (`int rid = 0;`): its value from the first line until the local changes. */
+  init?: number | boolean | null;
+  /** A parameter that points at the caller's scalar (`u32 *val`): the function's result, unset until it writes it. */
+  out?: boolean;
   /** How to read it (absent: the local of the same name, or the model's default for that parameter). */
   value?(v: V, l: never): unknown;
 }
@@ -291,8 +295,23 @@ export function declaredNames(text: string): string[] {
   return out;
 }
 
-/** The parameter names of a C signature (`f(device_t dev, int *rid)` → dev, rid). */
-export function parameterNames(signature: string[], name: string): string[] {
+/** A C declaration statement: a type, then the declarator (`unsigned int devfn = …;`, `uint32_t bar_val = 0;`). */
+export const DECLARATION =
+  /^(const\s+)?(struct\s+\w+|unsigned\s+int|unsigned\s+long|u8|u16|u32|u64|int|bool|char|uint8_t|uint16_t|uint32_t|uint64_t|bus_size_t|size_t|device_t)\s+\**\s*\w+\s*([=,[][^;]*)?;/;
+
+/** A declaration's constant initializer: `= 0`, `= 0x10`, `= true`, `= false`, `= NULL`. */
+function initializer(text: string): number | boolean | null | undefined {
+  const m = /=\s*(-?0x[0-9a-fA-F]+|-?\d+|true|false|NULL)\s*;/.exec(text);
+  if (!m) return undefined;
+  const t = m[1]!;
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'NULL') return null;
+  return Number(t);
+}
+
+/** The parameters of a C signature: `f(device_t dev, u32 *val)` → dev, val (an out-pointer to a scalar). */
+export function signatureParams(signature: string[], name: string): { name: string; out: boolean }[] {
   const text = signature.join(' ');
   const at = text.indexOf(`${name}(`);
   if (at < 0) return [];
@@ -308,18 +327,40 @@ export function parameterNames(signature: string[], name: string): string[] {
   }
   const inner = text.slice(open + 1, end).trim();
   if (!inner || inner === 'void') return [];
-  return inner
-    .split(',')
-    .map((p) => /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p.trim())?.[1])
-    .filter((n): n is string => !!n && n !== 'void');
+  const out: { name: string; out: boolean }[] = [];
+  for (const raw of inner.split(',')) {
+    const p = raw.trim();
+    const n = /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p)?.[1];
+    if (!n || n === 'void') continue;
+    const scalarOut = /^(const\s+)?(u8|u16|u32|u64|uint8_t|uint16_t|uint32_t|uint64_t|int|unsigned int|pci_addr_t)\s*\*\s*\w+$/.test(p);
+    out.push({ name: n, out: scalarOut });
+  }
+  return out;
 }
+
+/** The parameter names of a C signature (`f(device_t dev, int *rid)` → dev, rid). */
+export function parameterNames(signature: string[], name: string): string[] {
+  return signatureParams(signature, name).map((p) => p.name);
+}
+
+/**
+ * How a model reads a C parameter no definition binds and no local of the same
+ * name holds (e.g. `hbus` → the softc's bus, `dev` → the device), given the
+ * function it belongs to.
+ */
+export type ParamDefault<V> = (v: V, l: Locals, fn: { name: string; file: string }) => unknown;
 
 /**
  * Compiles function definitions into instructions and renders their listings.
  * `headers` gives each listing file's leading lines (licence-free description,
  * includes), so line numbers are stable for a given model definition.
+ * `params` gives the model's default reading of C parameters by name.
  */
-export function compileProgram<C, V = unknown>(defs: readonly AnyFnDef<C, V>[], headers: Record<string, string[]> = {}): Program<C, V> {
+export function compileProgram<C, V = unknown>(
+  defs: readonly AnyFnDef<C, V>[],
+  headers: Record<string, string[]> = {},
+  params: Readonly<Record<string, ParamDefault<V>>> = {},
+): Program<C, V> {
   const files = new Map<string, string[]>();
   const exec = new Map<string, Set<number>>();
   const fns = new Map<string, CompiledFn<C, V>>();
@@ -361,11 +402,18 @@ export function compileProgram<C, V = unknown>(defs: readonly AnyFnDef<C, V>[], 
       if (!names.length) throw new Error(`${def.name}: '${d.text}' declares nothing`);
       if (d.value && names.length > 1) throw new Error(`${def.name}: '${d.text}' declares ${names.length} names but gives one value`);
       addLine(1, d.text);
-      for (const name of names) locals.push(d.value ? { name, value: d.value } : { name });
+      const init = names.length === 1 ? initializer(d.text) : undefined;
+      for (const name of names) locals.push({ name, ...(d.value ? { value: d.value } : {}), ...(init !== undefined ? { init } : {}) });
     }
-    const args: FrameName<V>[] = parameterNames(def.signature, def.name).map((name) => {
+    const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out }) => {
       const value = def.args?.[name];
-      return value ? { name, value } : { name };
+      if (value) return { name, value };
+      const fallback = params[name];
+      if (fallback && !def.params.includes(name)) {
+        const where = { name: def.name, file: def.file };
+        return { name, value: (v: V, l: never) => fallback(v, l as Locals, where) };
+      }
+      return out ? { name, out } : { name };
     });
     for (const k of Object.keys(def.args ?? {})) {
       if (!args.some((a) => a.name === k)) throw new Error(`${def.name}: a binding for '${k}', which is not a parameter of its signature`);
@@ -383,6 +431,9 @@ export function compileProgram<C, V = unknown>(defs: readonly AnyFnDef<C, V>[], 
           case 'stmt': {
             const line = addLine(depth, n.text);
             ex.add(line);
+            // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
+            // name is a local of the frame from the first line, unset until the step runs.
+            if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((d) => d.name === name)) locals.push({ name });
             const i: Instr<C> = { op: 'exec', line, cost: n.cost ?? 1 };
             if (n.exec) i.exec = n.exec;
             emit(i);

@@ -126,6 +126,11 @@ export function asMachineProgram<Sc extends BaseSoftc>(p: Program<GuestKernel<Sc
   return p as unknown as Program<GuestKernel, GuestView>;
 }
 
+/** How a `struct hv_pci_compl comp_pkt` reads in the Locals view: the host_event completion and the status its callback stored. */
+export function complView(c: { done: boolean; status: number } | undefined): { host_event: { done: number }; completion_status: number } | undefined {
+  return c ? { host_event: { done: c.done ? 1 : 0 }, completion_status: c.status } : undefined;
+}
+
 /** The locals of a frame that hold numbers (register offsets and values), for helpers that take a local's name. */
 export type NumKey<L> = { [P in keyof L]: L[P] extends number ? P : never }[keyof L] & string;
 

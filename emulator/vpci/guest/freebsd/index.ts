@@ -7,6 +7,7 @@ import { vmbusPcibFunctions, newFreebsdSoftc, type FreebsdVariant } from './vmbu
 import { pciFunctions } from './pci';
 import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
+import { FREEBSD_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 
@@ -22,6 +23,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
       'freebsd/vmbus_chan.c': HEADER('the VMBus channel callback task', 'freebsd/freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c'),
       'freebsd/subr_taskqueue.c': HEADER('task-queue threads', 'freebsd/freebsd-src sys/kern/subr_taskqueue.c'),
     },
+    FREEBSD_PARAMS,
   );
 }
 

@@ -4,12 +4,13 @@
 // variant), in their order, with their names, reading and writing the same
 // bytes the C structs overlay. The listing is our own pseudo-C rendering of
 // that logic, not the FreeBSD source.
-import { S, T, If, For, Break, Continue, Label, When, ret, wait, goto, type Node } from '../../../runtime/program';
-import { rd8, rd16, rd32, rds32, rd64, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT } from '../kernel';
+import { S, T, If, For, Break, Continue, Label, When, decl, ret, wait, goto, type Decl, type Node } from '../../../runtime/program';
+import { rd8, rd16, rd32, rds32, rd64, complView, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT } from '../kernel';
+import { MSG } from '../../protocol';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
-import { hbus, cfgRes, newFreebsdSoftc, type HvIrqDesc, type HvPciDev, type K, type PendingPacket } from './softc';
+import { hbus, cfgRes, newFreebsdSoftc, type HvIrqDesc, type HvPciDev, type K, type PendingPacket, type V } from './softc';
 import { fn, call, enqueue, type D } from './protos';
 export type { Desc };
 
@@ -122,6 +123,13 @@ const waitForResponse = fn('wait_for_response')({
   ],
 });
 
+/** `struct pci_version_request *version_req;` as it reads once a version is filled in. */
+function versionReq<L extends { version: number }>(): Decl<V, L> {
+  return decl('struct pci_version_request *version_req;', (_v, l) =>
+    l.version === undefined ? undefined : { message_type: { type: MSG.PCI_QUERY_PROTOCOL_VERSION }, protocol_version: l.version },
+  );
+}
+
 /** wait_for_completion(): sleeps with no rescind check (the 2016 driver everywhere; map_msi today). */
 function waitForCompletionStmt<L>(text: string, comp: (l: L) => string): Node<K, L> {
   return S(text, (k: K, l: L) => {
@@ -162,11 +170,13 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     doc: ['/* Standard attach entry point. */'],
     signature: ['static int', 'vmbus_pcib_attach(device_t dev)'],
     params: [],
+    locals: [
+      decl('const int pci_ring_size = (4 * PAGE_SIZE);', () => 4 * 4096),
+      decl('struct hv_pcibus *hbus;', (v) => v.sc.hbus ?? undefined),
+      decl('int rid = 0;'),
+      decl('int ret;'),
+    ],
     body: [
-      T('const int pci_ring_size = (4 * PAGE_SIZE);'),
-      T('struct hv_pcibus *hbus;'),
-      T('int rid = 0;'),
-      T('int ret;'),
       T(),
       S('hbus = malloc(sizeof(*hbus), M_DEVBUF, M_WAITOK | M_ZERO);', (k) => {
         k.sc.hbus = {
@@ -277,10 +287,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         file: FILE,
         signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_pcibus *hbus)'],
         params: ['versions'],
+        locals: [versionReq(), decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.version)), decl('int ret;')],
         body: [
-          T('struct pci_version_request *version_req;'),
-          T('struct hv_pci_compl comp_pkt;'),
-          T('int ret;'),
           T(),
           S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
           S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
@@ -322,11 +330,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         file: FILE,
         signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_pcibus *hbus, enum pci_protocol_version_t version[], int num_version)'],
         params: ['versions'],
+        locals: [versionReq(), decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.version)), decl('int ret;'), decl('int i;')],
         body: [
-          T('struct pci_version_request *version_req;'),
-          T('struct hv_pci_compl comp_pkt;'),
-          T('int ret;'),
-          T('int i;'),
           T(),
           S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
           S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
@@ -381,16 +386,17 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         ],
       });
 
-  const queryRelations = fn('hv_pci_query_relations')<{ ret: number }>({
+  const queryRelations = fn('hv_pci_query_relations')<{ ret: number; message: { type: number } }>({
     file: FILE,
     doc: ['/* Ask the host to send along the list of child devices */'],
     signature: ['static int', 'hv_pci_query_relations(struct hv_pcibus *hbus)'],
     params: [],
+    locals: [decl('struct pci_message message;'), decl('int ret;')],
     body: [
-      T('struct pci_message message;'),
-      T('int ret;'),
       T(),
-      S('message.type = PCI_QUERY_BUS_RELATIONS;'),
+      S('message.type = PCI_QUERY_BUS_RELATIONS;', (_k, l) => {
+        l.message = { type: MSG.PCI_QUERY_BUS_RELATIONS };
+      }),
       S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &message, sizeof(message), 0);', (k, l) => {
         l.ret = k.send(M.queryBusRelations(), false, 0n);
       }),
@@ -402,10 +408,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     file: FILE,
     signature: ['static int', 'hv_pci_enter_d0(struct hv_pcibus *hbus)'],
     params: [],
+    locals: [
+      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) => (l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base })),
+      decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.d0)),
+      decl('int ret;'),
+    ],
     body: [
-      T('struct pci_bus_d0_entry *d0_entry;'),
-      T('struct hv_pci_compl comp_pkt;'),
-      T('int ret;'),
       T(),
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
@@ -439,10 +447,12 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     doc: ['/* It looks this is only needed by Windows VM, but the message is sent to move the host forward. */'],
     signature: ['static int', 'hv_send_resources_allocated(struct hv_pcibus *hbus)'],
     params: [],
+    locals: [
+      decl('struct hv_pci_dev *hpdev;', (v, l) => (l.hpdev === undefined ? undefined : l.hpdev === null ? null : v.sc.hbus?.children.find((c) => c.desc.wslot === l.hpdev))),
+      decl('uint32_t wslot;'),
+      decl('int ret = 0;'),
+    ],
     body: [
-      T('struct hv_pci_dev *hpdev;'),
-      T('uint32_t wslot;'),
-      T('int ret = 0;'),
       T(),
       S(old ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);' :
         'size_res = (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) ? sizeof(*res_assigned) : sizeof(*res_assigned2);', (k, l) => {
@@ -958,8 +968,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     file: FILE,
     signature: ['static void', 'pci_devices_present_work(void *arg, int pending __unused)'],
     params: [],
+    locals: [decl('bool need_rescan = false;')],
     body: [
-      T('bool need_rescan = false;'),
       S('/* Pull this off the queue and process it if it was the last one. */ while (!TAILQ_EMPTY(&hbus->dr_list)) { ... }', (k, l) => {
         // Take only the newest record, dropping older ones.
         const list = hbus(k).dr_list as Desc[][];

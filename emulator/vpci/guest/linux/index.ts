@@ -8,6 +8,7 @@ import { pciCoreFunctions } from './pci';
 import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
 import { newLinuxSoftc } from './state';
+import { LINUX_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 
@@ -33,6 +34,7 @@ export function linuxProgram(): Program<K, V> {
       'linux/connection.c': HEADER('the VMBus channel callback tasklet', 'torvalds/linux drivers/hv/connection.c'),
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },
+    LINUX_PARAMS,
   );
 }
 

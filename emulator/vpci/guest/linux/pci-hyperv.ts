@@ -4,8 +4,9 @@
 // RESOURCES_ASSIGNED(2), prepopulate_bars, the root bus, config access, MSI
 // composition and retargeting, eject, remove. The listing is our own pseudo-C
 // rendering of that logic, not the Linux source.
-import { S, T, If, For, While, Break, Continue, Label, ret, wait, type Cond, type Node, type ReturnAction } from '../../../runtime/program';
-import { rd8, rd16, rd32, rds32, rd64 } from '../kernel';
+import { S, T, If, For, While, Break, Continue, Label, decl, ret, wait, type Cond, type Node, type ReturnAction } from '../../../runtime/program';
+import { rd8, rd16, rd32, rds32, rd64, complView } from '../kernel';
+import { MSG } from '../../protocol';
 import * as M from '../messages';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
 import {
@@ -156,11 +157,13 @@ export function pciHypervFunctions(): D[] {
     doc: ['/* hv_pci_probe() - New VMBus channel probe, for a root PCI bus */'],
     signature: ['static int', 'hv_pci_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *dev_id)'],
     params: [],
+    locals: [
+      decl('struct hv_pcibus_device *hbus;', (v) => v.sc.hbus ?? undefined),
+      decl('u16 dom_req, dom;'),
+      decl('bool enter_d0_retry = true;'),
+      decl('int ret;'),
+    ],
     body: [
-      T('struct hv_pcibus_device *hbus;'),
-      T('u16 dom_req, dom;'),
-      T('bool enter_d0_retry = true;'),
-      T('int ret;'),
       T(),
       S('hbus = kzalloc(HV_HYP_PAGE_SIZE, GFP_KERNEL);', (k, l) => {
         l.enter_d0_retry = true;
@@ -310,11 +313,15 @@ export function pciHypervFunctions(): D[] {
     doc: ['/* hv_pci_protocol_negotiation() - Set up protocol: try each version, newest first */'],
     signature: ['static int', 'hv_pci_protocol_negotiation(struct hv_device *hdev, enum pci_protocol_version_t version[], int num_version)'],
     params: ['versions'],
+    locals: [
+      decl('struct pci_version_request *version_req;', (_v, l) =>
+        l.version === undefined ? undefined : { message_type: { type: MSG.PCI_QUERY_PROTOCOL_VERSION }, protocol_version: l.version },
+      ),
+      decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.version)),
+      decl('int ret;'),
+      decl('int i;'),
+    ],
     body: [
-      T('struct pci_version_request *version_req;'),
-      T('struct hv_pci_compl comp_pkt;'),
-      T('int ret;'),
-      T('int i;'),
       T(),
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
@@ -371,20 +378,24 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const queryRelations = fn('hv_pci_query_relations')<{ ret: number }>({
+  const queryRelations = fn('hv_pci_query_relations')<{ ret: number; message: { type: number } }>({
     file: FILE,
     doc: ['/* Ask the host to send along the list of child devices, and wait for survey_child_resources(). */'],
     signature: ['static int', 'hv_pci_query_relations(struct hv_device *hdev)'],
     params: [],
+    locals: [
+      decl('struct pci_message message;'),
+      decl('struct completion comp;', (v) => (v.sc.comps.survey ? { done: v.sc.comps.survey.done ? 1 : 0 } : undefined)),
+      decl('int ret;'),
+    ],
     body: [
-      T('struct pci_message message;'),
-      T('struct completion comp;'),
-      T('int ret;'),
       T(),
       S('init_completion(&comp);', (k) => initCompletion(k, 'survey')),
       If('if (cmpxchg(&hbus->survey_event, NULL, &comp)) {', (k) => hbus(k).survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
       S('/* hbus->survey_event = &comp */', (k) => { hbus(k).survey_event = 'survey'; }),
-      S('message.type = PCI_QUERY_BUS_RELATIONS;'),
+      S('message.type = PCI_QUERY_BUS_RELATIONS;', (_k, l) => {
+        l.message = { type: MSG.PCI_QUERY_BUS_RELATIONS };
+      }),
       S('ret = vmbus_sendpacket(hdev->channel, &message, sizeof(message), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
         const r = k.send(M.queryBusRelations(), false, 0n);
         l.ret = r === 0 ? 0 : -r;
@@ -438,9 +449,11 @@ export function pciHypervFunctions(): D[] {
     doc: ['/* Bring the "bus" into D0, telling the host where the config window is. */'],
     signature: ['static int', 'hv_pci_enter_d0(struct hv_device *hdev)'],
     params: [],
+    locals: [
+      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) => (l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base })),
+      decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.d0)),
+    ],
     body: [
-      T('struct pci_bus_d0_entry *d0_entry;'),
-      T('struct hv_pci_compl comp_pkt;'),
       T(),
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),

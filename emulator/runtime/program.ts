@@ -295,6 +295,11 @@ export function declaredNames(text: string): string[] {
   return out;
 }
 
+/** How many nodes a body shows (a group counts as its nodes). */
+function width<C, L>(nodes: Node<C, L>[]): number {
+  return nodes.reduce((n, x) => n + (x.t === 'group' ? width(x.nodes) : 1), 0);
+}
+
 /** A C declaration statement: a type, then the declarator (`unsigned int devfn = …;`, `uint32_t bar_val = 0;`). */
 export const DECLARATION =
   /^(const\s+)?(struct\s+\w+|unsigned\s+int|unsigned\s+long|u8|u16|u32|u64|int|bool|char|uint8_t|uint16_t|uint32_t|uint64_t|bus_size_t|size_t|device_t)\s+\**\s*\w+\s*([=,[][^;]*)?;/;
@@ -444,7 +449,7 @@ export function compileProgram<C, V = unknown>(
             labels[n.name] = code.length;
             break;
           case 'if': {
-            const hb = header(n.text, n.then.length, !!n.else, n.close);
+            const hb = header(n.text, width(n.then), !!n.else, n.close);
             const line = addLine(depth, hb.text);
             ex.add(line);
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
@@ -463,7 +468,7 @@ export function compileProgram<C, V = unknown>(
           }
           case 'for':
           case 'while': {
-            const hb = header(n.text, n.body.length, false, n.close);
+            const hb = header(n.text, width(n.body), false, n.close);
             const line = addLine(depth, hb.text);
             ex.add(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.

@@ -62,8 +62,14 @@ export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {
   chanOpen(txBytes: number, rxBytes: number): number;
   chanClose(): void;
   isRevoked(): boolean;
-  /** vmbus_chan_send: in-band packet, optional completion request. Returns 0 or an errno. */
-  send(payload: Payload, rc: boolean, txid: bigint): number;
+  /**
+   * Sends an in-band packet (optional completion request). Returns 0 or an errno. `onRescinded`
+   * is what the OS's send does once the host has rescinded the channel: 'write' — FreeBSD's
+   * vmbus_chan_send has no revoke check and writes the ring, which the host no longer reads
+   * (freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c); 'fail' — Linux's hv_ringbuffer_write
+   * returns -ENODEV (drivers/hv/ring_buffer.c).
+   */
+  send(payload: Payload, rc: boolean, txid: bigint, onRescinded: 'write' | 'fail'): number;
   /**
    * vmbus_chan_recv_pkt: the next raw packet (descriptor + padded payload).
    * ret is 0, EAGAIN when the ring is empty, or ENOBUFS (packet left in the

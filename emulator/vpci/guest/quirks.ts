@@ -74,13 +74,16 @@ export const QUIRKS: readonly QuirkInfo[] = [
   },
   {
     name: 'descriptor-stride',
-    models: ['freebsd', 'freebsd-2016'],
+    // Only trees with the packed 26-byte struct hv_pcidev_desc have it: the 2016 driver keeps 20-byte
+    // pci_func_desc records and copies sizeof(struct pci_func_desc) * N (freebsd-src @ dd2e215ca93c).
+    models: ['freebsd'],
     summary: 'relations descriptors are copied with the wrong stride',
     description:
       'The driver copies the raw 20-byte (v1) or 28-byte (v2) descriptor array into packed 26-byte ' +
-      'records, so only entry 0 is decoded correctly: FreeBSD effectively supports one function per ' +
-      'bus. Off: each descriptor is decoded at its real stride.',
-    source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2); vpci-protocol.md §7.1',
+      'hv_pcidev_desc records, so only entry 0 is decoded correctly: FreeBSD effectively supports one ' +
+      'function per bus. The 2016 driver (freebsd-2016) stores 20-byte records and has no such bug. ' +
+      'Off: each descriptor is decoded at its real stride.',
+    source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c @ 0010132dbd24 (hv_pci_devices_present / hv_pci_devices_present2); vpci-protocol.md §7.1',
   },
   {
     name: 'map-msi-no-rescind-check',
@@ -91,16 +94,6 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'a host that never answers (or a rescind) hangs the caller. Off: the wait fails with ENODEV on ' +
       'rescind like the others.',
     source: 'vmbus_pcib.c (vmbus_pcib_map_msi); vpci-protocol.md §6.4',
-  },
-  {
-    name: 'resources-released-race',
-    models: ['freebsd', 'freebsd-2016'],
-    summary: 'detach sends RESOURCES_RELEASED only for children not yet deleted by the queued work',
-    description:
-      'vmbus_pcib_detach queues a zero-device relations record and then walks the child list to ' +
-      'send RESOURCES_RELEASED; the queued deletion runs first on the task queue, so no ' +
-      'RESOURCES_RELEASED is sent. Off: RESOURCES_RELEASED is sent for every child before deletion.',
-    source: 'vmbus_pcib.c (vmbus_pcib_detach); vpci-protocol.md §7.3',
   },
 ];
 

@@ -22,6 +22,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
       'freebsd/pci.c': HEADER('the PCI bus layer above the bridge', 'freebsd/freebsd-src sys/dev/pci/pci.c'),
       'freebsd/vmbus_chan.c': HEADER('the VMBus channel callback task', 'freebsd/freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c'),
       'freebsd/subr_taskqueue.c': HEADER('task-queue threads', 'freebsd/freebsd-src sys/kern/subr_taskqueue.c'),
+      'freebsd/subr_bus.c': HEADER('the newbus detach path (device_detach)', 'freebsd/freebsd-src sys/kern/subr_bus.c and sys/dev/hyperv/vmbus/vmbus.c'),
     },
     FREEBSD_PARAMS,
   );

@@ -4,9 +4,10 @@
 // channel management queue that runs attach and eject work). Modelled on
 // freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c (vmbus_chan_task) and
 // sys/kern/subr_taskqueue.c (taskqueue_thread_loop); our own rendering.
-import { S, T, While, call as untypedCall, wait } from '../../../runtime/program';
+import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
 import type { QueuedTask } from '../kernel';
 import { call, fn, type D } from './protos';
+import { topoLock, topoUnlock } from './vmbus_pcib';
 
 export function kernFunctions(): D[] {
   const chanTask = fn('vmbus_chan_task')({
@@ -54,7 +55,35 @@ export function kernFunctions(): D[] {
       ],
     });
 
+  // The newbus path that detaches the bridge, with the state check device_detach() makes: on a rescind
+  // vmbus_delete_child() (sys/dev/hyperv/vmbus/vmbus.c) takes the bus topology lock (Giant) and deletes
+  // the child; device_detach() (sys/kern/subr_bus.c) runs DEVICE_DETACH only for an attached device.
+  const deviceDetach = fn('device_detach')<{ error: number }>({
+    file: 'freebsd/subr_bus.c',
+    doc: [
+      '/*',
+      ' * Stand-in for the newbus path that detaches the bridge: vmbus_delete_child()',
+      ' * (or devctl detach) holds the bus topology lock across device_detach(),',
+      ' * which calls the driver only for an attached device.',
+      ' */',
+    ],
+    signature: ['int', 'device_detach(device_t dev)'],
+    params: [],
+    args: { dev: (v) => `${v.busName}: vmbus_pcib (${v.instanceGuid})` },
+    body: [
+      S('bus_topo_lock();  /* Giant; the caller\'s: vmbus_delete_child() */', (k) => topoLock(k)),
+      If('if (dev->state != DS_ATTACHED) {', (k) => !k.sc.hbus || k.sc.hbus.state !== 'hv_pcibus_installed', [
+        S('bus_topo_unlock();', (k) => topoUnlock(k)),
+        S('return (0);', () => ret(0)),
+      ]),
+      S('error = DEVICE_DETACH(dev);  /* vmbus_pcib_detach */', () => call('vmbus_pcib_detach', {}, 'error')),
+      S('bus_topo_unlock();', (k) => topoUnlock(k)),
+      S('return (error);', (_k, l) => ret(l.error)),
+    ],
+  });
+
   return [
+    deviceDetach,
     chanTask,
     tqLoop('taskq', 'freebsd/subr_taskqueue.c', 'taskqueue_thread_loop'),
     tqLoop('mgmt', 'freebsd/subr_taskqueue.c', 'vmbus_mgmt_taskqueue_loop'),

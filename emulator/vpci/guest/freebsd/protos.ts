@@ -8,10 +8,13 @@ import { caller, definer, type AnyFnDef } from '../../../runtime/program';
 import type { Desc } from '../pv-config';
 import type { HvIrqDesc, K, V } from './softc';
 
+/** The error labels of vmbus_pcib_attach(), from the first one down. */
+export type AttachLabel = 'vmbus_close' | 'free_res' | 'free_bus';
+
 export type FreebsdProtos = {
   // vmbus_pcib.c
   vmbus_pcib_attach: {};
-  vmbus_pcib_attach_fail: { ret: number };
+  vmbus_pcib_attach_fail: { ret: number; label: AttachLabel };
   wait_for_response: { c: string };
   hv_pci_protocol_negotiation: { versions: number[] };
   hv_pci_query_relations: {};
@@ -64,7 +67,8 @@ export type FreebsdProtos = {
   pci_alloc_msi: { wslot: number; count: number };
   pci_setup_intr_msi: { wslot: number };
   pci_release_msi: { wslot: number };
-  // vmbus_chan.c, subr_taskqueue.c
+  // vmbus_chan.c, subr_taskqueue.c, subr_bus.c
+  device_detach: {};
   vmbus_chan_task: {};
   taskqueue_thread_loop: {};
   vmbus_mgmt_taskqueue_loop: {};

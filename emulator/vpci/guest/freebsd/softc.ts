@@ -136,6 +136,11 @@ export interface FreebsdSoftc extends BaseSoftc {
   rx_buf_len?: number;
   /** Thread id holding hbus->config_lock. */
   config_lock_owner?: number | null;
+  /**
+   * The bus topology lock (Giant): held by the newbus path that detaches the
+   * bridge, taken by hv_pci_delete_device, dropped while its holder sleeps.
+   */
+  topo_lock?: { owner: number; depth: number } | null;
 }
 
 export type K = GuestKernel<FreebsdSoftc>;

@@ -4,17 +4,20 @@
 // variant), in their order, with their names, reading and writing the same
 // bytes the C structs overlay. The listing is our own pseudo-C rendering of
 // that logic, not the FreeBSD source.
-import { S, T, If, For, Break, Continue, Label, When, decl, ret, wait, goto, type Decl, type Node } from '../../../runtime/program';
+import { S, T, If, For, Break, Continue, Label, When, decl, ret, wait, goto, type Cond, type Decl, type Node, type WaitAction } from '../../../runtime/program';
 import { rd8, rd16, rd32, rds32, rd64, complView, ENOBUFS, ENODEV, ENXIO, EPROTO, ENOENT } from '../kernel';
 import { MSG } from '../../protocol';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
 import { PV_READ, descBytes, zeroIntLinePin, matchReported } from '../pv-config';
 import { hbus, cfgRes, newFreebsdSoftc, type HvIrqDesc, type HvPciDev, type K, type PendingPacket, type V } from './softc';
-import { fn, call, enqueue, type D } from './protos';
+import { fn, call, enqueue, type AttachLabel, type D } from './protos';
 export type { Desc };
 
 export type FreebsdVariant = 'freebsd' | 'freebsd-2016';
+
+/** vmbus_chan_send has no revoke check: on a rescinded channel it writes the ring, which the host no longer reads (freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c). */
+const SEND_ON_RESCIND = 'write';
 
 const FILE = 'freebsd/vmbus_pcib.c';
 
@@ -36,10 +39,72 @@ const PROTO_1_4 = 0x00010004;
 
 export { newFreebsdSoftc };
 
-/** A fake kernel address for the request context, used as the transaction id (FB uses &ctxt.pkt). */
-function newCtxt(k: K): bigint {
+/**
+ * The transaction id of a request whose `struct pci_packet` sits on the
+ * calling thread's kernel stack (`(uint64_t)&ctxt.pkt`): the same address for
+ * every request made at the same call depth of the same thread, as in the real
+ * driver (FreeBSD amd64 kernel stacks live at 0xfffffe…). Deterministic.
+ */
+function stackCtxt(k: K): bigint {
+  const depth = BigInt(k.thread.frames.length);
+  return 0xfffffe0012340000n + BigInt(k.thread.id) * 0x8000n + 0x7000n - depth * 0x180n;
+}
+
+/**
+ * The transaction id of a request whose `struct pci_packet` was malloc'd
+ * (hv_send_resources_allocated: `(uint64_t)pkt`): a heap address (the amd64
+ * direct map, 0xfffff8…), a new one per allocation.
+ */
+function heapPkt(k: K): bigint {
   const n = k.sc.nextCtx++;
-  return 0xfffffe0012300000n + BigInt(n) * 0x100n;
+  return 0xfffff80004a00000n + BigInt(n) * 0x100n;
+}
+
+/**
+ * bus_topo_lock() (Giant in the 2016 tree): recursive; another thread waits
+ * until the holder unlocks or sleeps (a sleep drops Giant: drainAll).
+ */
+export function topoLock(k: K): WaitAction | undefined {
+  const t = k.sc.topo_lock;
+  if (t && t.owner !== k.thread.id) return wait(k.key('topo'), 'bus_topo_lock (Giant) held by the detaching thread');
+  k.sc.topo_lock = t ? { owner: t.owner, depth: t.depth + 1 } : { owner: k.thread.id, depth: 1 };
+  return undefined;
+}
+
+export function topoUnlock(k: K): void {
+  const t = k.sc.topo_lock;
+  if (!t || t.owner !== k.thread.id) return;
+  if (t.depth > 1) k.sc.topo_lock = { owner: t.owner, depth: t.depth - 1 };
+  else {
+    k.sc.topo_lock = null;
+    k.wake('topo');
+  }
+}
+
+/**
+ * taskqueue_drain_all(): sleeps until the bus's task queue is idle. Sleeping
+ * drops Giant (msleep), so a queued task that needs it — hv_pci_delete_device —
+ * runs now, and Giant is taken back before the drain returns.
+ */
+function drainAll<L extends { giant_held: number }>(text: string): Node<K, L> {
+  return S(text, (k: K, l: L) => {
+    if (k.sc.taskq.length !== 0 || k.sc.taskqBusy) {
+      const t = k.sc.topo_lock;
+      if (t && t.owner === k.thread.id) {
+        l.giant_held = t.depth;
+        k.sc.topo_lock = null;
+        k.wake('topo');
+      }
+      return wait(k.key('taskq:idle'), 'taskqueue_drain_all');
+    }
+    if (l.giant_held) {
+      const t = k.sc.topo_lock;
+      if (t && t.owner !== k.thread.id) return wait(k.key('topo'), 'Giant, taken back after taskqueue_drain_all');
+      k.sc.topo_lock = { owner: k.thread.id, depth: l.giant_held };
+      l.giant_held = 0;
+    }
+    return undefined;
+  });
 }
 
 function initCompletion(k: K, name: string): void {
@@ -153,11 +218,22 @@ function awaitComp<L extends { ret: number }>(v: FreebsdVariant, comp: (l: L) =>
  * attach with its error (the labels sit at the end of the C function, so
  * nothing after the failed step runs).
  */
-function gotoVmbusClose<L extends { ret: number }>(): Node<K, L>[] {
+function gotoFail<L extends { ret: number }>(label: AttachLabel = 'vmbus_close'): Node<K, L>[] {
   return [
-    S('goto vmbus_close;', (_k: K, l: L) => call('vmbus_pcib_attach_fail', { ret: l.ret }, 'ret')),
-    S('return (ret);  /* end of the vmbus_close / free_res path */', (_k: K, l: L) => ret(l.ret)),
+    S(`goto ${label};`, (_k: K, l: L) => call('vmbus_pcib_attach_fail', { ret: l.ret, label }, 'ret')),
+    S('return (ret);  /* end of the error path */', (_k: K, l: L) => ret(l.ret)),
   ];
+}
+
+/** A `case X:` of a switch: rendered without a closing brace. */
+function Case<L>(text: string, cond: Cond<K, L>, body: Node<K, L>[]): Node<K, L> {
+  return { ...If(text, cond, body), close: '' } as Node<K, L>;
+}
+
+/** A `label:` line of an error path: entered when the goto named this label or one above it. */
+function Label_<L extends { label: AttachLabel }>(label: AttachLabel, body: Node<K, L>[]): Node<K, L> {
+  const order: AttachLabel[] = ['vmbus_close', 'free_res', 'free_bus'];
+  return { ...If(`${label}:`, (_k: K, l: L) => order.indexOf(l.label) <= order.indexOf(label), body), close: '' } as Node<K, L>;
 }
 
 export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
@@ -204,7 +280,10 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       }),
       If('if (!hbus->cfg_res) {', (k) => !hbus(k).cfg_res, [
         S('device_printf(dev, "failed to get resource for cfg window\\n");', (k) => k.log('failed to get resource for cfg window')),
-        S('return (ENXIO);', () => ret(ENXIO)),
+        S('ret = ENXIO;', (_k, l) => {
+          l.ret = ENXIO;
+        }),
+        ...gotoFail('free_bus'),
       ]),
       T(),
       S('sc->rx_buf = malloc(PCIB_PACKET_SIZE, M_DEVBUF, M_WAITOK | M_ZERO);', (k) => {
@@ -221,29 +300,29 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('ret = vmbus_chan_open(sc->chan, pci_ring_size, pci_ring_size, NULL, 0, vmbus_pcib_on_channel_callback, sc);', (k, l) => {
         l.ret = k.chanOpen(4 * 4096, 4 * 4096);
       }),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto free_res;', (_k, l) => ret(l.ret))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_res')),
       T(),
       S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, (_k, l) =>
         call('hv_pci_protocol_negotiation', { versions }, 'ret'),
       ),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
       T(),
       S('ret = hv_pci_query_relations(hbus);', () => call('hv_pci_query_relations', {}, 'ret')),
       When(old, [
-            If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+            If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
             waitForCompletionStmt('wait_for_completion(hbus->query_comp);', () => 'query'),
           ], [
             If('if (!ret)', (_k, l) => !l.ret, [
               S('ret = wait_for_response(hbus, hbus->query_comp);', () => call('wait_for_response', { c: 'query' }, 'ret')),
             ]),
-            If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+            If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
           ]),
       T(),
       S('ret = hv_pci_enter_d0(hbus);', () => call('hv_pci_enter_d0', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
       T(),
       S('ret = hv_send_resources_allocated(hbus);', () => call('hv_send_resources_allocated', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, gotoVmbusClose()),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
       T(),
       When(!old, [S('vmbus_pcib_prepopulate_bars(hbus);', () => call('vmbus_pcib_prepopulate_bars'))]),
       T(),
@@ -260,24 +339,41 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  // The attach error path, as its own function so "goto vmbus_close" is one step.
+  // The attach error path, as its own function so each "goto" is one step.
   const attachFail = fn('vmbus_pcib_attach_fail')({
     file: FILE,
-    doc: ['/* vmbus_pcib_attach() error path: the vmbus_close and free_res labels. */'],
-    signature: ['static int', 'vmbus_pcib_attach_fail(struct hv_pcibus *hbus, int ret)'],
-    params: ['ret'],
+    doc: [
+      '/*',
+      ' * Not a function of vmbus_pcib.c: the error labels at the end of',
+      ' * vmbus_pcib_attach() (vmbus_close, free_res, free_bus), shown as a frame',
+      ' * of their own so that each "goto" is one step. Entered at the label the',
+      ' * goto names; falls through the labels below it, as the C does.',
+      ' */',
+    ],
+    signature: ['static int', 'vmbus_pcib_attach_fail(struct hv_pcibus *hbus, int ret, label)'],
+    params: ['ret', 'label'],
+    args: { hbus: (v) => v.sc.hbus ?? undefined },
     body: [
-      S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
-      S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
-      S('bus_release_resource(dev, SYS_RES_MEMORY, 0, hbus->cfg_res);', (k, l) => {
-        const cfg = k.sc.hbus?.cfg_res;
-        if (cfg) k.freeMmio(cfg.start);
-        k.log(`vmbus_pcib_attach failed: error ${l.ret}`);
-      }),
-      S('free(hbus, M_DEVBUF);', (k) => {
-        hbus(k).state = 'failed';
-        k.busState('failed');
-      }),
+      Label_('vmbus_close', [
+        S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
+        S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
+      ]),
+      Label_('free_res', [
+        S('taskqueue_free(sc->taskq);'),
+        S('free_completion(&hbus->query_completion);'),
+        S('free(sc->rx_buf, M_DEVBUF);'),
+        S('bus_release_resource(dev, SYS_RES_MEMORY, 0, hbus->cfg_res);', (k) => {
+          const cfg = k.sc.hbus?.cfg_res;
+          if (cfg) k.freeMmio(cfg.start);
+        }),
+      ]),
+      Label_('free_bus', [
+        S('mtx_destroy(&hbus->device_list_lock); mtx_destroy(&hbus->config_lock);'),
+        S('free(hbus, M_DEVBUF);', (k) => {
+          hbus(k).state = 'failed';
+          k.busState('failed');
+        }),
+      ]),
       S('return (ret);', (_k, l) => ret(l.ret)),
     ],
   });
@@ -292,7 +388,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           T(),
           S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
           S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
-            l.txid = newCtxt(k);
+            l.txid = stackCtxt(k);
             k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
           }),
           S('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;'),
@@ -301,7 +397,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           }),
           S('version_req->is_last_attempt = 1;'),
           S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);', (k, l) => {
-            l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 1 }), true, l.txid);
+            l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 1 }), true, l.txid, SEND_ON_RESCIND);
           }),
           If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]),
           waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'version'),
@@ -335,7 +431,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           T(),
           S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
           S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
-            l.txid = newCtxt(k);
+            l.txid = stackCtxt(k);
             k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
           }),
           S('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;'),
@@ -346,7 +442,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
             }),
             S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);', (k, l) => {
               k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
-              l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 0 }), true, l.txid);
+              l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 0 }), true, l.txid, SEND_ON_RESCIND);
             }),
             If('if (!ret)', (_k, l) => !l.ret, [
               S('ret = wait_for_response(hbus, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret')),
@@ -398,7 +494,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         l.message = { type: MSG.PCI_QUERY_BUS_RELATIONS };
       }),
       S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &message, sizeof(message), 0);', (k, l) => {
-        l.ret = k.send(M.queryBusRelations(), false, 0n);
+        l.ret = k.send(M.queryBusRelations(), false, 0n, SEND_ON_RESCIND);
       }),
       S('return (ret);', (_k, l) => ret(l.ret)),
     ],
@@ -417,7 +513,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       T(),
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('ctxt.pkt.completion_func = hv_pci_generic_compl;', (k, l) => {
-        l.txid = newCtxt(k);
+        l.txid = stackCtxt(k);
         k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'd0' };
       }),
       S('d0_entry->message_type.type = PCI_BUS_D0ENTRY;'),
@@ -425,10 +521,13 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         l.mmio_base = cfgRes(k).start;
       }),
       S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, d0_entry, sizeof(*d0_entry), (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(M.d0Entry(l.mmio_base), true, l.txid);
+        l.ret = k.send(M.d0Entry(l.mmio_base), true, l.txid, SEND_ON_RESCIND);
       }),
-      ...awaitComp(v, () => 'd0'),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]),
+      When(
+        old,
+        [If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]), waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'd0')],
+        [...awaitComp(v, () => 'd0'), If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))])],
+      ),
       If(
         'if (comp_pkt.completion_status < 0) {',
         (k) => k.sc.comps.d0.status < 0,
@@ -442,22 +541,31 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const resourcesAllocated = fn('hv_send_resources_allocated')<{ ret: number; v2: boolean; wslot: number; hpdev: number | null; txid: bigint }>({
+  const resourcesAllocated = fn('hv_send_resources_allocated')<{ ret: number; v2: boolean; wslot: number; hpdev: number | null; txid: bigint; pkt: bigint; size_res: number }>({
     file: FILE,
     doc: ['/* It looks this is only needed by Windows VM, but the message is sent to move the host forward. */'],
     signature: ['static int', 'hv_send_resources_allocated(struct hv_pcibus *hbus)'],
     params: [],
     locals: [
       decl('struct hv_pci_dev *hpdev;', (v, l) => (l.hpdev === undefined ? undefined : l.hpdev === null ? null : v.sc.hbus?.children.find((c) => c.desc.wslot === l.hpdev))),
+      decl('struct pci_packet *pkt;'),
       decl('uint32_t wslot;'),
       decl('int ret = 0;'),
+      ...(old ? [] : [decl<V, { size_res: number }>('size_t size_res;')]),
     ],
     body: [
       T(),
-      S(old ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);' :
-        'size_res = (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) ? sizeof(*res_assigned) : sizeof(*res_assigned2);', (k, l) => {
+      When(!old, [
+        S('size_res = (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) ? sizeof(*res_assigned) : sizeof(*res_assigned2);', (k, l) => {
+          l.v2 = hbus(k).protocol_version >= PROTO_1_4;
+          l.size_res = l.v2 ? 202 : 148;
+        }),
+      ]),
+      // The one request buffer of the loop is on the heap: its address is every RESOURCES_ASSIGNED's transaction id.
+      S(old ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);' : 'pkt = malloc(sizeof(*pkt) + size_res, M_DEVBUF, M_WAITOK | M_ZERO);', (k, l) => {
         l.ret = 0;
-        l.v2 = !old && hbus(k).protocol_version >= PROTO_1_4;
+        if (old) l.v2 = false;
+        l.pkt = heapPkt(k);
       }),
       For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
         S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
@@ -466,21 +574,37 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
         S('init_completion(&comp_pkt.host_event);', (k, l) => initCompletion(k, `ra${l.wslot}`)),
         S('pkt->completion_func = hv_pci_generic_compl;', (k, l) => {
-          l.txid = newCtxt(k);
+          l.txid = l.pkt;
           k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: `ra${l.wslot}` };
         }),
-        S(old ? 'res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED;' : 'res_assigned{,2}->message_type.type = PCI_RESOURCES_ASSIGNED{,2};'),
-        S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &pkt->message, size_res, (uint64_t)pkt);', (k, l) => {
-          l.ret = k.send(l.v2 ? M.resourcesAssigned2(l.wslot) : M.resourcesAssigned(l.wslot), true, l.txid);
+        When(
+          old,
+          [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED;')],
+          [
+            If(
+              'if (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) {',
+              (_k, l) => !l.v2,
+              [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED; res_assigned->wslot.val = hpdev->desc.wslot.val;')],
+              [S('res_assigned2->message_type.type = PCI_RESOURCES_ASSIGNED2; res_assigned2->wslot.val = hpdev->desc.wslot.val;')],
+            ),
+          ],
+        ),
+        S(`ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &pkt->message, ${old ? 'sizeof(*res_assigned)' : 'size_res'}, (uint64_t)pkt);`, (k, l) => {
+          l.ret = k.send(l.v2 ? M.resourcesAssigned2(l.wslot) : M.resourcesAssigned(l.wslot), true, l.txid, SEND_ON_RESCIND);
         }),
-        ...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`),
-        If('if (ret)', (_k, l) => l.ret !== 0, [Break()]),
+        // 2016: the send's error breaks out before the wait; today the wait runs only after a good send.
+        When(
+          old,
+          [If('if (ret)', (_k, l) => l.ret !== 0, [Break()]), waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l: { wslot: number }) => `ra${l.wslot}`)],
+          [...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`), If('if (ret)', (_k, l) => l.ret !== 0, [Break()])],
+        ),
         If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`].status < 0, [
           S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
           S('device_printf(hbus->pcib, "failed to send PCI_RESOURCES_ASSIGNED\\n");', (k) => k.log('failed to send PCI_RESOURCES_ASSIGNED')),
           Break(),
         ]),
       ]),
+      S('free(pkt, M_DEVBUF);'),
       S('return (ret);', (_k, l) => ret(l.ret)),
     ],
   });
@@ -497,7 +621,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
         S('pkt.message_type.type = PCI_RESOURCES_RELEASED;'),
         S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &pkt, sizeof(pkt), 0);', (k, l) => {
-          l.ret = k.send(M.resourcesReleased(l.wslot), false, 0n);
+          l.ret = k.send(M.resourcesReleased(l.wslot), false, 0n, SEND_ON_RESCIND);
         }),
         If('if (ret)', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret(l.ret))]),
       ]),
@@ -689,17 +813,13 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     signature: ['static struct resource *', 'vmbus_pcib_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
     params: ['wslot', 'type', 'bar', 'start', 'end', 'count', 'align'],
     body: [
-      If('if (type == SYS_RES_IOPORT)', (_k, l) => l.type === 'io', [
-        S('return (NULL);  /* Devices with port I/O BAR are not supported. */', (k, l) => {
-          k.log(`vmbus_pcib: I/O BAR ${l.bar} of ${l.wslot} refused`);
-          return ret(null);
-        }),
-      ]),
+      If('if (type == SYS_RES_IOPORT)', (_k, l) => l.type === 'io', [S('return (NULL);  /* Devices with port I/O BAR are not supported. */', () => ret(null))]),
       S('hpdev = get_pcichild_wslot(sc->hbus, devfn_to_wslot(devfn));', (k, l) => {
         l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
       }),
       If('if (!hpdev)', (_k, l) => l.hpdev === null, [S('return (NULL);', () => ret(null))]),
       S('bar_no = PCI_RID2BAR(*rid);'),
+      If('if (bar_no >= MAX_NUM_BARS)', (_k, l) => l.bar >= 6, [S('return (NULL);', () => ret(null))]),
       If('if (!(hpdev->probed_bar[bar_no] & PCIM_BAR_MEM_64))', (k, l) => l.bar < 6 && !((getPcichildWslot(k, l.wslot)?.probed_bar[l.bar] ?? 0) & PCIM_BAR_MEM_64), [
         S('end = ulmin(end, 0xFFFFFFFF);  /* a 32-bit BAR gets a 32-bit address */', (_k, l) => {
           l.end = Math.min(l.end, 0xffffffff);
@@ -708,8 +828,11 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('res = bus_generic_alloc_resource(dev, child, type, rid, start, end, count, flags);', (k, l) => {
         l.res = k.allocMmio(l.count, l.align, l.start, l.end, `${k.busName} ${l.wslot} BAR${l.bar}`) ?? null;
       }),
-      If('if (res)', (_k, l) => l.res !== null, [
-        S('device_printf(dev, "vmbus_pcib_alloc_resource is successful\\n");', (k) => k.log('vmbus_pcib_alloc_resource is successful')),
+      // The current tree announces every allocation; the 2016 one does not.
+      When(!old, [
+        If('if (res)', (_k, l) => l.res !== null, [
+          S('device_printf(dev, "vmbus_pcib_alloc_resource is successful\\n");', (k) => k.log('vmbus_pcib_alloc_resource is successful')),
+        ]),
       ]),
       S('return (res);', (_k, l) => ret(l.res)),
     ],
@@ -724,7 +847,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; ret: number; addr: number; data: number }>({
+  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; size: number; ret: number; addr: number; data: number }>({
     file: FILE,
     signature: ['static int', 'vmbus_pcib_map_msi(device_t pcib, device_t child, int irq, uint64_t *addr, uint32_t *data)'],
     params: ['wslot', 'irq'],
@@ -739,7 +862,9 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         const info = k.irqInfo(l.irq);
         l.v_addr = 0xfee00000 + ((info?.cpu ?? 0) << 12);
         l.v_data = info?.vector ?? 0;
+        l.ret = 0;
       }),
+      If('if (ret)', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret({ error: l.ret }))]),
       S('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid) if (hid->irq == irq) break;', (k, l) => {
         const c = getPcichildWslot(k, l.wslot)!;
         l.old = c.irq_desc_list.findIndex((h) => h.irq === l.irq);
@@ -755,7 +880,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         'cpu = apic_cpuid((v_addr & MSI_INTEL_ADDR_DEST) >> 12);', (_k, l) => {
         l.cpu = Math.floor(l.v_addr / 4096) & 0xff;
       }),
-      S(old ? 'vcpu_id = cpu;' : 'vcpu_id = VMBUS_GET_VCPU_ID(device_get_parent(pcib), pcib, cpu);', (_k, l) => {
+      S('vcpu_id = VMBUS_GET_VCPU_ID(device_get_parent(pcib), pcib, cpu);', (_k, l) => {
         l.vcpu_id = l.cpu;
       }),
       S('vector = v_data & MSI_INTEL_DATA_INTVEC;', (_k, l) => {
@@ -774,29 +899,53 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         initCompletion(k, l.comp);
       }),
       S('ctxt.pkt.completion_func = hv_pci_compose_compl;', (k, l) => {
-        l.txid = newCtxt(k);
+        l.txid = stackCtxt(k);
         k.sc.pending[String(l.txid)] = { func: 'hv_pci_compose_compl', comp: l.comp };
       }),
-      S(old ? 'build struct pci_create_interrupt (v1);' : 'switch (hpdev->hbus->protocol_version) { case 1.1: v1; case 1.4: v3; }', (k, l) => {
-        const pv = hbus(k).protocol_version;
-        if (pv === PROTO_1_1 || old) {
-          l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
-        } else if (pv === PROTO_1_4) {
-          l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpus: [l.vcpu_id] });
-        } else {
-          // QUIRK (vpci-protocol.md §1.5): no case for version 0; the real driver
-          // sends an uninitialised size. We send nothing and fail the mapping.
-          l.pkt = null;
-        }
-      }),
-      If('if (size == 0)  /* no case for this protocol version */', (_k, l) => l.pkt === null, [
-        S('return (EINVAL);', (k) => {
-          k.log(`vmbus_pcib_map_msi: no CREATE_INTERRUPT for protocol version 0x${hbus(k).protocol_version.toString(16)}`);
-          return ret({ error: 22 });
-        }),
-      ]),
-      S('ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &ctxt.int_pkts, size, (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(l.pkt!, true, l.txid);
+      When(
+        old,
+        [
+          S('int_pkt->message_type.type = PCI_CREATE_INTERRUPT_MESSAGE; int_pkt->wslot.val = hpdev->desc.wslot.val;'),
+          S('int_pkt->int_desc.vector = vector; int_pkt->int_desc.vector_count = 1; int_pkt->int_desc.delivery_mode = MSI_INTEL_DATA_DELFIXED; int_pkt->int_desc.cpu_mask = 1ULL << vcpu_id;', (_k, l) => {
+            l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
+            l.size = l.pkt.length;
+          }),
+        ],
+        [
+          T('switch (hpdev->hbus->protocol_version) {'),
+          Case('case PCI_PROTOCOL_VERSION_1_1:', (k) => hbus(k).protocol_version === PROTO_1_1, [
+            S('ctxt.int_pkts.v1.message_type.type = PCI_CREATE_INTERRUPT_MESSAGE; ctxt.int_pkts.v1.wslot.val = hpdev->desc.wslot.val;'),
+            S('ctxt.int_pkts.v1.int_desc.vector = vector; .vector_count = 1; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .cpu_mask = 1ULL << vcpu_id;', (_k, l) => {
+              l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
+            }),
+            S('size = sizeof(ctxt.int_pkts.v1);', (_k, l) => {
+              l.size = l.pkt!.length;
+            }),
+            S('break;'),
+          ]),
+          Case('case PCI_PROTOCOL_VERSION_1_4:', (k) => hbus(k).protocol_version === PROTO_1_4, [
+            S('ctxt.int_pkts.v3.message_type.type = PCI_CREATE_INTERRUPT_MESSAGE3; ctxt.int_pkts.v3.wslot.val = hpdev->desc.wslot.val;'),
+            S('ctxt.int_pkts.v3.int_desc.vector = vector; .vector_count = 1; .reserved = 0; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .processor_count = 1; .processor_array[0] = vcpu_id;', (_k, l) => {
+              l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpus: [l.vcpu_id] });
+            }),
+            S('size = sizeof(ctxt.int_pkts.v3);', (_k, l) => {
+              l.size = l.pkt!.length;
+            }),
+            S('break;'),
+          ]),
+          // Ours, not the driver's: the switch has no default, so with protocol version 0 (left by the
+          // all-versions-rejected-continues quirk) the driver sends an uninitialised size (docs/protocol.md §1.5).
+          Case('default:  /* vPCI Lab: ours. The driver has no default: it would send an uninitialised size */', (_k, l) => l.size === undefined, [
+            S('return (EINVAL);  /* vPCI Lab: ours, the model stops here */', (k) => {
+              k.log(`[vPCI Lab] vmbus_pcib_map_msi: protocol version 0x${hbus(k).protocol_version.toString(16)} has no CREATE_INTERRUPT case (the driver would send an uninitialised size)`);
+              return ret({ error: 22 });
+            }),
+          ]),
+          T('}'),
+        ],
+      ),
+      S(old ? 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, int_pkt, sizeof(*int_pkt), (uint64_t)&ctxt.pkt);' : 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &ctxt.int_pkts, size, (uint64_t)&ctxt.pkt);', (k, l) => {
+        l.ret = k.send(l.pkt!, true, l.txid, SEND_ON_RESCIND);
       }),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret({ error: l.ret }))]),
       S('wait_for_completion(&comp.comp_pkt.host_event);', (k, l) => {
@@ -809,10 +958,13 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         }
         return wait(keys, `CREATE_INTERRUPT completion (irq ${l.irq})`);
       }),
-      If('if (comp.comp_pkt.completion_status < 0) {', (k, l) => !k.sc.comps[l.comp].done || k.sc.comps[l.comp].status < 0, [
-        S('device_printf(pcib, "vmbus_pcib_map_msi completion_status %d\\n", comp.comp_pkt.completion_status);', (k, l) =>
-          k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp].done ? k.sc.comps[l.comp].status : 'none (rescinded)'}`),
-        ),
+      If(old ? 'if (comp.comp_pkt.completion_status < 0)' : 'if (comp.comp_pkt.completion_status < 0) {', (k, l) => !k.sc.comps[l.comp].done || k.sc.comps[l.comp].status < 0, [
+        // The 2016 driver returns without a message.
+        When(!old, [
+          S('device_printf(pcib, "vmbus_pcib_map_msi completion_status %d\\n", comp.comp_pkt.completion_status);', (k, l) =>
+            k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp].done ? k.sc.comps[l.comp].status : 'none (rescinded)'}`),
+          ),
+        ]),
         S('return (EPROTO);', () => ret({ error: EPROTO })),
       ]),
       S('*addr = comp.int_desc.address; *data = comp.int_desc.data;', (k, l) => {
@@ -895,7 +1047,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('int_pkt->message_type.type = PCI_DELETE_INTERRUPT_MESSAGE;'),
       S('int_pkt->wslot.val = hpdev->desc.wslot.val; int_pkt->int_desc = hid->desc;'),
       S('vmbus_chan_send(hpdev->hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, int_pkt, sizeof(*int_pkt), 0);', (k, l) => {
-        k.send(M.deleteInterrupt(l.wslot, l.hid.desc), false, 0n);
+        k.send(M.deleteInterrupt(l.wslot, l.hid.desc), false, 0n, SEND_ON_RESCIND);
       }),
       S('free(hid, M_DEVBUF);', () => ret()),
     ],
@@ -907,14 +1059,14 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     params: ['wslot'],
     body: [
       S('devfn = wslot_to_devfn(hpdev->desc.wslot.val);'),
-      S('bus_topo_lock();'),
+      S(old ? 'mtx_lock(&Giant);' : 'bus_topo_lock();', (k) => topoLock(k)),
       S('pci_dev = pci_find_dbsf(hbus->pci_domain, 0, PCI_SLOT(devfn), PCI_FUNC(devfn));', (k, l) => {
         l.pci_dev = (k.sc.pci.children as { wslot: number }[]).some((d) => d.wslot === l.wslot);
       }),
       If('if (pci_dev)', (_k, l) => l.pci_dev, [
         S('device_delete_child(hbus->pci_bus, pci_dev);', (_k, l) => call('pci_delete_child', { wslot: l.wslot })),
       ]),
-      S('bus_topo_unlock();'),
+      S(old ? 'mtx_unlock(&Giant);' : 'bus_topo_unlock();', (k) => topoUnlock(k)),
       S('TAILQ_REMOVE(&hbus->children, hpdev, link);', (k, l) => {
         const list = children(k);
         const i = list.findIndex((c) => c.desc.wslot === l.wslot);
@@ -929,7 +1081,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
 
   const newChild = fn('new_pcichild_device')<{ comp: string; txid: bigint; ret: number; wret: number }>({
     file: FILE,
-    signature: ['static struct hv_pci_dev *', 'new_pcichild_device(struct hv_pcibus *hbus, struct hv_pcidev_desc *desc)'],
+    signature: ['static struct hv_pci_dev *', `new_pcichild_device(struct hv_pcibus *hbus, struct ${old ? 'pci_func_desc' : 'hv_pcidev_desc'} *desc)`],
     params: ['desc'],
     body: [
       S('hpdev = malloc(sizeof(*hpdev), M_DEVBUF, M_WAITOK | M_ZERO);'),
@@ -938,17 +1090,18 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         initCompletion(k, l.comp);
       }),
       S('ctxt.pkt.completion_func = q_resource_requirements;', (k, l) => {
-        l.txid = newCtxt(k);
+        l.txid = stackCtxt(k);
         k.sc.pending[String(l.txid)] = { func: 'q_resource_requirements', comp: l.comp };
       }),
       S('res_req->message_type.type = PCI_QUERY_RESOURCE_REQUIREMENTS; res_req->wslot.val = desc->wslot.val;'),
       S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, res_req, sizeof(*res_req), (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(M.queryResourceRequirements(l.desc.wslot), true, l.txid);
+        l.ret = k.send(M.queryResourceRequirements(l.desc.wslot), true, l.txid, SEND_ON_RESCIND);
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('goto err;', () => ret(null))]),
       When(old, [waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l) => l.comp)], [
-            S('if (wait_for_response(hbus, &comp_pkt.host_event))', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
-            If('    goto err;', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
+            // `if (wait_for_response(...)) goto err;` is one C line: the model calls, then tests the result.
+            S('wret = wait_for_response(hbus, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
+            If('if (wret)  /* goto err */', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
           ]),
       S('hpdev->desc = *desc;'),
       If('if (TAILQ_EMPTY(&hbus->children))', (k) => children(k).length === 0, [
@@ -1031,7 +1184,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         S(`dr = malloc(offsetof(struct hv_dr_state, func) + sizeof(struct pci_func_desc${v2 ? '2' : ''}) * relations->device_count, ...);`),
         S('dr->device_count = relations->device_count;'),
         If('if (dr->device_count != 0)', (_k, l) => l.count !== 0, [
-          S(`memcpy(dr->func, relations->func, sizeof(struct ${v2 ? 'pci_func_desc2' : 'hv_pcidev_desc'}) * dr->device_count);`, (k, l) => {
+          // The 2016 driver keeps 20-byte pci_func_desc records; today's copies into packed 26-byte hv_pcidev_desc ones.
+          S(`memcpy(dr->func, relations->func, sizeof(struct ${v2 ? 'pci_func_desc2' : old ? 'pci_func_desc' : 'hv_pcidev_desc'}) * dr->device_count);`, (k, l) => {
             l.dr = copyDescs(k, l.buf, l.count, v2);
           }),
         ]),
@@ -1053,7 +1207,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.wslot })),
       S('eject_pkt->message_type.type = PCI_EJECTION_COMPLETE; eject_pkt->wslot.val = wslot.val;'),
       S('vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, eject_pkt, sizeof(*eject_pkt), 0);', (k, l) => {
-        k.send(M.ejectionComplete(l.wslot), false, 0n);
+        k.send(M.ejectionComplete(l.wslot), false, 0n, SEND_ON_RESCIND);
       }),
       S('return;', () => ret()),
     ],
@@ -1100,7 +1254,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       If('if (ret != 0)', (_k, l) => l.ret !== 0, [S('break;  /* ignore EIO or EAGAIN */', () => ret())]),
       If('if (bytes_rxed <= sizeof(struct pci_response))', (k, l) => k.quirk('short-packet-drop') && l.bytes_rxed <= SIZEOF_PCI_RESPONSE, [
         S('continue;', (k, l) => {
-          k.log(`vmbus_pcib: dropped a ${l.bytes_rxed}-byte packet (<= sizeof(struct pci_response))`);
+          k.log(`[vPCI Lab] vmbus_pcib dropped a ${l.bytes_rxed}-byte packet (<= sizeof(struct pci_response)), silently as the driver does`);
           return goToLoop(k);
         }),
       ]),
@@ -1109,9 +1263,9 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
           l.comp_packet = k.sc.pending[l.xactid] ?? null;
           if (l.comp_packet) delete k.sc.pending[l.xactid];
         }),
-        If('if (comp_packet == NULL)  /* a stale or forged id: the real driver would dereference it */', (_k, l) => l.comp_packet === null, [
-          S('continue;', (k, l) => {
-            k.log(`vmbus_pcib: completion for unknown transaction id 0x${BigInt(l.xactid).toString(16)} (the real driver would dereference it)`);
+        If('if (comp_packet == NULL)  /* vPCI Lab: ours. An id the driver never sent: the real driver would call through it */', (_k, l) => l.comp_packet === null, [
+          S('continue;  /* vPCI Lab: ours */', (k, l) => {
+            k.log(`[vPCI Lab] completion for transaction id 0x${BigInt(l.xactid).toString(16)}, which vmbus_pcib never sent: the real driver would call through it as a pointer; skipped`);
             return goToLoop(k);
           }),
         ]),
@@ -1124,7 +1278,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
         If('switch (new_msg->message_type.type) { case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === 0x42490000, [
           If('if (bus_rel->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
             S('break;', (k) => {
-              k.log('vmbus_pcib: BUS_RELATIONS with no devices dropped');
+              k.log('[vPCI Lab] vmbus_pcib dropped a BUS_RELATIONS with no devices, silently as the driver does');
               return goToLoop(k);
             }),
           ]),
@@ -1138,7 +1292,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
               If('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === 0x42490019, [
                 If('if (bus_rel2->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
                   S('break;', (k) => {
-                    k.log('vmbus_pcib: BUS_RELATIONS2 with no devices dropped');
+                    k.log('[vPCI Lab] vmbus_pcib dropped a BUS_RELATIONS2 with no devices, silently as the driver does');
                     return goToLoop(k);
                   }),
                 ]),
@@ -1149,7 +1303,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
                 If('/* no break: falls through into case PCI_EJECT */', (k) => !k.quirk('relations2-falls-into-eject'), [S('break;', (k) => goToLoop(k))]),
                 S('dev_msg = (struct pci_dev_incoming *)buffer;  /* wslot overlays device_count */', (k, l) => {
                   l.ej = rd32(l.pkt!, 20);
-                  if (getPcichildWslot(k, l.ej)) k.log(`vmbus_pcib: BUS_RELATIONS2 fell through into PCI_EJECT for wslot ${l.ej}`);
+                  if (getPcichildWslot(k, l.ej)) k.log(`[vPCI Lab] BUS_RELATIONS2 fell through into the PCI_EJECT case: wslot ${l.ej} (its device_count) is ejected`);
                 }),
                 If('if (hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val))', (k, l) => !!getPcichildWslot(k, l.ej), [
                   S('hv_pci_eject_device(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej })),
@@ -1180,7 +1334,7 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const preDetach = fn('vmbus_pcib_pre_detach')({
+  const preDetach = fn('vmbus_pcib_pre_detach')<{ giant_held: number }>({
     file: FILE,
     signature: ['static void', 'vmbus_pcib_pre_detach(struct hv_pcibus *hbus)'],
     params: [],
@@ -1188,55 +1342,44 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
       S('vmbus_chan_run_task(hbus->sc->chan, &task);  /* vmbus_pcib_set_detaching */', (k) => {
         if (k.sc.hbus) hbus(k).detaching = true;
       }),
-      S('taskqueue_drain_all(hbus->sc->taskq);', (k) =>
-        (k.sc.taskq as unknown[]).length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'taskqueue_drain_all'),
-      ),
+      drainAll('taskqueue_drain_all(hbus->sc->taskq);'),
       S('return;', () => ret()),
     ],
   });
 
-  const detach = fn('vmbus_pcib_detach')<{ ret: number }>({
+  // Detach runs with the bus topology lock (Giant) held by its caller (device_detach); the zero-device
+  // relations it queues deletes the children on vmbus_pcib_tq, whose hv_pci_delete_device needs that lock,
+  // so it cannot run before taskqueue_drain_all sleeps: on the wire RESOURCES_RELEASED (each child), then
+  // PCI_BUS_D0EXIT, then the DELETE_INTERRUPTs, always (docs/protocol.md §7.3).
+  const detach = fn('vmbus_pcib_detach')<{ ret: number; giant_held: number }>({
     file: FILE,
     doc: ['/* Standard detach entry point */'],
     signature: ['static int', 'vmbus_pcib_detach(device_t dev)'],
     params: [],
     body: [
-      // newbus calls DEVICE_DETACH only for an attached device (subr_bus.c
-      // device_detach): after a failed attach the softc is gone and nothing runs.
-      If('/* device_detach(): not attached, nothing to do */', (k) => !k.sc.hbus || hbus(k).state === 'failed' || hbus(k).state === 'detached', [
-        S('return (0);', () => ret(0)),
-      ]),
       S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
       If('if (hbus->state == hv_pcibus_installed)', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('bus_generic_detach(dev);', () => call('pci_detach')),
       ]),
       S('memset(&relations, 0, sizeof(relations));  /* Delete any children which might still exist. */'),
-      When(!old, [
-            If('/* fixed driver: release before the queued deletion can run */', (k) => !k.quirk('resources-released-race'), [
-              S('ret = hv_send_resources_released(hbus);', () => call('hv_send_resources_released', {}, 'ret')),
-            ]),
-          ]),
       S('hv_pci_devices_present(hbus, &relations);', () => call('hv_pci_devices_present', { buf: new Uint8Array(24), count: 0 })),
-      If('/* QUIRK resources-released-race: the task queue wins the race */', (k) => old || k.quirk('resources-released-race'), [
-        S('(the queued deletion runs on vmbus_pcib_tq first)', (k) =>
-          (k.sc.taskq as unknown[]).length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'vmbus_pcib_tq runs the zero-device relations'),
-        ),
-        S('ret = hv_send_resources_released(hbus);', () => call('hv_send_resources_released', {}, 'ret')),
-      ]),
+      S('ret = hv_send_resources_released(hbus);', () => call('hv_send_resources_released', {}, 'ret')),
+      If('if (ret)', (_k, l) => l.ret !== 0, [S('device_printf(dev, "failed to send PCI_RESOURCES_RELEASED\\n");', (k) => k.log('failed to send PCI_RESOURCES_RELEASED'))]),
       S('teardown_packet.type = PCI_BUS_D0EXIT;'),
       S('ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &teardown_packet, sizeof(struct pci_message), 0);', (k, l) => {
-        l.ret = k.send(M.d0Exit(), false, 0n);
+        l.ret = k.send(M.d0Exit(), false, 0n, SEND_ON_RESCIND);
       }),
-      S('taskqueue_drain_all(hbus->sc->taskq);', (k) =>
-        (k.sc.taskq as unknown[]).length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'taskqueue_drain_all'),
-      ),
+      If('if (ret)', (_k, l) => l.ret !== 0, [S('device_printf(dev, "failed to send PCI_BUS_D0EXIT\\n");', (k) => k.log('failed to send PCI_BUS_D0EXIT'))]),
+      drainAll('taskqueue_drain_all(hbus->sc->taskq);'),
       S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
+      S('taskqueue_free(sc->taskq);'),
       S('bus_release_resource(dev, SYS_RES_MEMORY, 0, hbus->cfg_res);', (k) => {
         const cfg = hbus(k).cfg_res;
         if (cfg) k.freeMmio(cfg.start);
         hbus(k).state = 'detached';
         k.busState('detached');
       }),
+      S('free(hbus, M_DEVBUF);'),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -1244,7 +1387,8 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
   return [
     attach,
     attachFail,
-    waitForResponse,
+    // wait_for_response() came with the rescind checks after 2016.
+    ...(old ? [] : [waitForResponse]),
     negotiation,
     queryRelations,
     enterD0,

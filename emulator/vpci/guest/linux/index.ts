@@ -26,11 +26,12 @@ export function linuxProgram(): Program<K, V> {
   return compileProgram<K, V>(
     [...pciHypervFunctions(), ...pciCoreFunctions(), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
     {
-      'linux/pci-hyperv.c': HEADER('pci-hyperv, the Hyper-V vPCI host bridge driver', 'torvalds/linux drivers/pci/controller/pci-hyperv.c'),
+      'linux/pci-hyperv.c': HEADER('pci-hyperv, the Hyper-V vPCI host bridge driver', 'Linux stable drivers/pci/controller/pci-hyperv.c @ v6.12.118'),
       'linux/pci.c': HEADER(
         'the PCI core above the bridge (probe, resources, MSI/MSI-X, remove)',
         'torvalds/linux drivers/pci/{probe,setup-bus,setup-res,bus,pci,remove}.c, drivers/pci/msi/msi.c',
       ),
+      'linux/vmbus_drv.c': HEADER('the VMBus driver core\'s remove (vmbus_remove)', 'torvalds/linux drivers/hv/vmbus_drv.c'),
       'linux/connection.c': HEADER('the VMBus channel callback tasklet', 'torvalds/linux drivers/hv/connection.c'),
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },

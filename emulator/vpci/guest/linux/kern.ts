@@ -5,7 +5,7 @@
 // work queue that runs probe and remove. Modelled on torvalds/linux
 // drivers/hv/connection.c (vmbus_on_event), kernel/softirq.c (tasklets) and
 // kernel/workqueue.c (worker_thread / process_one_work); our own rendering.
-import { S, T, While, call as untypedCall, wait } from '../../../runtime/program';
+import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
 import type { QueuedTask } from '../kernel';
 import { call, fn, type D } from './protos';
 
@@ -61,7 +61,25 @@ export function kernFunctions(): D[] {
       ],
     });
 
+  // The VMBus driver core's remove (drivers/hv/vmbus_drv.c @ v6.12.118): the driver's remove runs
+  // only when a driver is bound, i.e. its probe succeeded.
+  const vmbusRemove = fn('vmbus_remove')({
+    file: 'linux/vmbus_drv.c',
+    doc: ['/* vmbus_remove() - Remove a vmbus device (rescind or unbind): the bound driver\'s remove. */'],
+    signature: ['static void', 'vmbus_remove(struct device *child_device)'],
+    params: [],
+    args: { child_device: (v) => `${v.instanceGuid} (${v.busName})` },
+    body: [
+      If('if (child_device->driver) {', (k) => !!k.sc.hbus && k.sc.hbus.state !== 'failed' && k.sc.hbus.state !== 'detached', [
+        S('drv = drv_to_hv_drv(child_device->driver);'),
+        If('if (drv->remove)', () => true, [S('drv->remove(dev);  /* hv_pci_remove */', () => call('hv_pci_remove'))]),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
   return [
+    vmbusRemove,
     onEvent,
     worker('taskq', 'worker_thread', 'hbus->wq: the ordered workqueue "hv_pci_<domain>" (one worker).'),
     worker('mgmt', 'vmbus_device_work', 'The VMBus driver core\'s queue: vmbus_probe -> hv_pci_probe, vmbus_remove -> hv_pci_remove.'),

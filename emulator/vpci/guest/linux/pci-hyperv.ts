@@ -1,10 +1,12 @@
-// Linux pci-hyperv as a driver program: the functions of
-// torvalds/linux drivers/pci/controller/pci-hyperv.c in their order and with
-// their names — probe, negotiation, relations, D0 entry, bridge windows,
-// RESOURCES_ASSIGNED(2), prepopulate_bars, the root bus, config access, MSI
-// composition and retargeting, eject, remove. The listing is our own pseudo-C
-// rendering of that logic, not the Linux source.
-import { S, T, If, For, While, Break, Continue, Label, decl, ret, wait, type Cond, type Node, type ReturnAction } from '../../../runtime/program';
+// Linux pci-hyperv as a driver program, following one upstream revision:
+// drivers/pci/controller/pci-hyperv.c at Linux stable v6.12.118 (blob
+// e9bdb4aa3b9b; docs/upstream.md) — probe, negotiation, relations, D0 entry
+// (with its one retry inside hv_pci_enter_d0, no new relations query), bridge
+// windows, RESOURCES_ASSIGNED(2), prepopulate_bars, the root bus, config
+// access, MSI composition and retargeting, eject, remove; every function in
+// its order and with its name. The listing is our own pseudo-C rendering of
+// that logic, not the Linux source.
+import { S, T, If, For, While, Break, Continue, Label, decl, goto, ret, wait, type Cond, type Node, type ReturnAction } from '../../../runtime/program';
 import { rd8, rd16, rd32, rds32, rd64, complView } from '../kernel';
 import { MSG } from '../../protocol';
 import * as M from '../messages';
@@ -14,6 +16,9 @@ import {
   type Desc, type HvPciDev, type IntDesc, type K, type RequestorEntry,
 } from './state';
 import { fn, call, enqueue, type D, type ProbeLabel } from './protos';
+
+/** vmbus_sendpacket on a rescinded channel fails with -ENODEV (hv_ringbuffer_write, drivers/hv/ring_buffer.c @ v6.12.118). */
+const SEND_ON_RESCIND = 'fail';
 
 const FILE = 'linux/pci-hyperv.c';
 
@@ -34,6 +39,7 @@ const VM_PKT_DATA_INBAND = 6;
 const VM_PKT_COMP = 11;
 const PCI_BUS_RELATIONS = 0x42490000;
 const PCI_EJECT = 0x4249000b;
+const PCI_INVALIDATE_BLOCK = 0x42490012;
 const PCI_BUS_RELATIONS2 = 0x42490019;
 export const PROTO_1_1 = 0x00010001;
 export const PROTO_1_2 = 0x00010002;
@@ -53,6 +59,7 @@ const ENOMEM = 12;
 const ENOSPC = 28;
 const EAGAIN = 11;
 const ENOBUFS = 55;
+const ENOENT = 2;
 /** HV_PARTITION_ID_SELF, the multi-MSI dummy vector and CPU_AFFINITY_ALL (pci-hyperv.c). */
 const CPU_AFFINITY_ALL = 0xffffffffffffffffn;
 const MULTI_MSI_DUMMY_VECTOR = 32;
@@ -80,9 +87,9 @@ function Case<L>(text: string, cond: Cond<K, L>, body: Node<K, L>[], close = '')
 }
 
 /** "goto <label>;" in hv_pci_probe: run the error path, then return its result. */
-function gotoFail<L extends { ret: number }>(label: ProbeLabel, stage: ProbeLabel): Node<K, L>[] {
+function gotoFail<L extends { ret: number }>(stage: ProbeLabel): Node<K, L>[] {
   return [
-    S(`goto ${label};`, (_k: K, l: L) => call('hv_pci_probe_fail', { ret: l.ret, stage }, 'ret')),
+    S(`goto ${stage};`, (_k: K, l: L) => call('hv_pci_probe_fail', { ret: l.ret, stage }, 'ret')),
     S('return ret;  /* from the error path */', (_k: K, l: L) => ret(l.ret)),
   ];
 }
@@ -98,7 +105,7 @@ function flushWorkqueue<L>(text: string): Node<K, L> {
 function sendRc(k: K, payload: Uint8Array, func: RequestorEntry['func'], comp: string): { ret: number; id: bigint } {
   const id = nextRequestId(k, func, comp);
   if (id === 0n) return { ret: EAGAIN, id };
-  const r = k.send(payload, true, id);
+  const r = k.send(payload, true, id, SEND_ON_RESCIND);
   if (r !== 0) dropRequestId(k, id);
   return { ret: r === 0 ? 0 : -r, id };
 }
@@ -152,21 +159,22 @@ function pow2Floor(x: number): number {
 }
 
 export function pciHypervFunctions(): D[] {
-  const probe = fn('hv_pci_probe')<{ enter_d0_retry: boolean; dom_req: number; dom: number; ret: number }>({
+  const probe = fn('hv_pci_probe')<{ dom_req: number; dom: number; name: string; ret: number }>({
     file: FILE,
     doc: ['/* hv_pci_probe() - New VMBus channel probe, for a root PCI bus */'],
     signature: ['static int', 'hv_pci_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *dev_id)'],
     params: [],
     locals: [
+      decl('struct pci_host_bridge *bridge;', (v) => (v.sc.hbus ? `pci_host_bridge of ${v.busName} (domain ${v.sc.hbus.domain.toString(16).padStart(4, '0')})` : undefined)),
       decl('struct hv_pcibus_device *hbus;', (v) => v.sc.hbus ?? undefined),
       decl('u16 dom_req, dom;'),
-      decl('bool enter_d0_retry = true;'),
+      decl('char *name;'),
       decl('int ret;'),
     ],
     body: [
       T(),
-      S('hbus = kzalloc(HV_HYP_PAGE_SIZE, GFP_KERNEL);', (k, l) => {
-        l.enter_d0_retry = true;
+      S('bridge = devm_pci_alloc_host_bridge(&hdev->device, 0);'),
+      S('hbus = kzalloc(sizeof(*hbus), GFP_KERNEL);', (k) => {
         k.sc.hbus = {
           state: 'hv_pcibus_init',
           domain: 0,
@@ -185,18 +193,18 @@ export function pciHypervFunctions(): D[] {
           irq_domain: false,
         };
       }),
-      S('hbus->state = hv_pcibus_init; hbus->wslot_res_allocated = -1;'),
+      S('hbus->bridge = bridge; mutex_init(&hbus->state_lock); hbus->state = hv_pcibus_init; hbus->wslot_res_allocated = -1;'),
       S('dom_req = hdev->dev_instance.b[5] << 8 | hdev->dev_instance.b[4];', (k, l) => {
         // pci-hyperv.c hv_pci_probe: bytes 5 and 4 of the instance GUID.
         l.dom_req = (k.instanceBytes[5]! << 8) | k.instanceBytes[4]!;
       }),
       S('dom = hv_get_dom_num(dom_req);', (k, l) => {
-        l.dom = l.dom_req === 0 ? 1 : l.dom_req; // domain 0 is HVPCI_DOM_INVALID
+        l.dom = l.dom_req === 0 ? 1 : l.dom_req; // domain 0 is HVPCI_DOM_INVALID, taken at module init
         hbus(k).domain = l.dom;
       }),
-      S('hbus->sysdata.domain = dom; hbus->hdev = hdev;'),
-      S('INIT_LIST_HEAD(&hbus->children); INIT_LIST_HEAD(&hbus->dr_list); spin_lock_init(&hbus->config_lock);'),
-      S('hbus->wq = alloc_ordered_workqueue("hv_pci_%x", 0, hbus->sysdata.domain);', (k) => {
+      S('hbus->bridge->domain_nr = dom; hbus->sysdata.domain = dom; hbus->hdev = hdev;'),
+      S('INIT_LIST_HEAD(&hbus->children); INIT_LIST_HEAD(&hbus->dr_list); spin_lock_init(&hbus->config_lock); spin_lock_init(&hbus->device_list_lock);'),
+      S('hbus->wq = alloc_ordered_workqueue("hv_pci_%x", 0, hbus->bridge->domain_nr);', (k) => {
         hbus(k).wq = true;
       }),
       S('hdev->channel->rqstor_size = HV_PCI_RQSTOR_SIZE;  /* transaction ids 1..64 */'),
@@ -204,55 +212,46 @@ export function pciHypervFunctions(): D[] {
         // pci_ring_size = VMBUS_RING_SIZE(16 KiB) (pci-hyperv.c).
         l.ret = k.chanOpen(4 * 4096, 4 * 4096) === 0 ? 0 : -ENODEV;
       }),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('destroy_wq', 'destroy_wq')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('destroy_wq')),
       S('hv_set_drvdata(hdev, hbus);'),
       T(),
       S('ret = hv_pci_protocol_negotiation(hdev, pci_protocol_versions, ARRAY_SIZE(pci_protocol_versions));', () =>
         call('hv_pci_protocol_negotiation', { versions: PCI_PROTOCOL_VERSIONS }, 'ret'),
       ),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close')),
       T(),
       S('ret = hv_allocate_config_window(hbus);', () => call('hv_allocate_config_window', {}, 'ret')),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('close', 'close')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('close')),
       S('hbus->cfg_addr = ioremap(hbus->mem_config->start, PCI_CONFIG_MMIO_LENGTH);'),
-      S('hbus->sysdata.fwnode = irq_domain_alloc_named_fwnode(name);'),
+      S('name = kasprintf(GFP_KERNEL, "%pUL", &hdev->dev_instance);', (k, l) => {
+        l.name = k.instanceGuid;
+      }),
+      S('hbus->fwnode = irq_domain_alloc_named_fwnode(name); kfree(name);'),
       S('ret = hv_pcie_init_irq_domain(hbus);', (k, l) => {
         hbus(k).irq_domain = true;
         l.ret = 0;
       }),
       T(),
-      Label('retry'),
       S('ret = hv_pci_query_relations(hdev);', () => call('hv_pci_query_relations', {}, 'ret')),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_irq_domain', 'free_irq_domain')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_irq_domain')),
       T(),
       mutexLock('mutex_lock(&hbus->state_lock);'),
       T(),
       S('ret = hv_pci_enter_d0(hdev);', () => call('hv_pci_enter_d0', {}, 'ret')),
-      If('if (ret == -EPROTO && enter_d0_retry) {', (_k, l) => l.ret === -EPROTO && l.enter_d0_retry, [
-        S('enter_d0_retry = false;', (_k, l) => { l.enter_d0_retry = false; }),
-        S('dev_err(&hdev->device, "Retrying D0 Entry\\n");', (k) => k.log('hv_pci: Retrying D0 Entry')),
-        S('hbus->wslot_res_allocated = 255;', (k) => { hbus(k).wslot_res_allocated = 255; }),
-        S('ret = hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ret')),
-        If('if (ret == 0) {', (_k, l) => l.ret === 0, [
-          mutexUnlock('mutex_unlock(&hbus->state_lock);'),
-          S('goto retry;', () => ({ kind: 'goto', label: 'retry' })),
-        ]),
-        S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
-      ]),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('release_state_lock', 'release_state_lock')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('release_state_lock')),
       T(),
       S('ret = hv_pci_allocate_bridge_windows(hbus);', () => call('hv_pci_allocate_bridge_windows', {}, 'ret')),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('exit_d0', 'exit_d0')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('exit_d0')),
       T(),
       S('ret = hv_send_resources_allocated(hdev);', () => call('hv_send_resources_allocated', {}, 'ret')),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows')),
       T(),
       S('prepopulate_bars(hbus);', () => call('prepopulate_bars')),
       T(),
       S('hbus->state = hv_pcibus_probed;', (k) => { hbus(k).state = 'hv_pcibus_probed'; }),
       T(),
       S('ret = create_root_hv_pci_bus(hbus);', () => call('create_root_hv_pci_bus', {}, 'ret')),
-      If('if (ret) {', (_k, l) => l.ret !== 0, gotoFail('free_windows', 'free_windows')),
+      If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows')),
       T(),
       mutexUnlock('mutex_unlock(&hbus->state_lock);'),
       S('return 0;', () => ret(0)),
@@ -260,31 +259,44 @@ export function pciHypervFunctions(): D[] {
   });
 
   // The error labels of hv_pci_probe(), as one function so each "goto" is one step.
-  const STAGES = ['free_windows', 'exit_d0', 'release_state_lock', 'free_irq_domain', 'close', 'destroy_wq'];
-  const from = (stage: ProbeLabel) => (_k: K, l: { stage: ProbeLabel; ret: number; ignored: number }) => STAGES.indexOf(l.stage) <= STAGES.indexOf(stage);
+  const STAGES: ProbeLabel[] = ['free_windows', 'exit_d0', 'release_state_lock', 'free_irq_domain', 'free_fwnode', 'unmap', 'free_config', 'close', 'destroy_wq', 'free_dom', 'free_bus'];
+  type FailL = { stage: ProbeLabel; ret: number; ignored: number };
+  const from = (stage: ProbeLabel) => (_k: K, l: FailL) => STAGES.indexOf(l.stage) <= STAGES.indexOf(stage);
   const probeFail = fn('hv_pci_probe_fail')<{ ignored: number }>({
     file: FILE,
-    doc: ['/* hv_pci_probe() error path: its labels, from the one jumped to downwards. */'],
+    doc: [
+      '/*',
+      ' * Not a function of pci-hyperv.c: the error labels at the end of',
+      ' * hv_pci_probe(), shown as a frame of their own so that each "goto" is one',
+      ' * step. Entered at the label the goto names; falls through the labels below',
+      ' * it, as the C does.',
+      ' */',
+    ],
     signature: ['static int', 'hv_pci_probe_fail(struct hv_device *hdev, int ret, label)'],
     params: ['ret', 'stage'],
     body: [
-      Case('free_windows:', from('free_windows'), [S('hv_pci_free_bridge_windows(hbus);', (_k) => call('hv_pci_free_bridge_windows'))]),
+      Case('free_windows:', from('free_windows'), [S('hv_pci_free_bridge_windows(hbus);', () => call('hv_pci_free_bridge_windows'))]),
       Case('exit_d0:', from('exit_d0'), [S('(void) hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ignored'))]),
-      Case('release_state_lock:', from('release_state_lock'), [mutexUnlock('mutex_unlock(&hbus->state_lock);')]),
-      Case('free_irq_domain:', from('free_irq_domain'), [
-        S('irq_domain_remove(hbus->irq_domain); iounmap(hbus->cfg_addr);'),
+      Case('release_state_lock:', from('release_state_lock'), [mutexUnlock<FailL>('mutex_unlock(&hbus->state_lock);')]),
+      Case('free_irq_domain:', from('free_irq_domain'), [S('irq_domain_remove(hbus->irq_domain);', (k) => { hbus(k).irq_domain = false; })]),
+      Case('free_fwnode:', from('free_fwnode'), [S('irq_domain_free_fwnode(hbus->fwnode);')]),
+      Case('unmap:', from('unmap'), [S('iounmap(hbus->cfg_addr);')]),
+      Case('free_config:', from('free_config'), [
         S('hv_free_config_window(hbus);', (k) => {
-          if (hbus(k).mem_config) k.freeMmio(memConfig(k).start);
+          const cfg = hbus(k).mem_config;
+          if (cfg) k.freeMmio(cfg.start);
           hbus(k).mem_config = null;
         }),
       ]),
       Case('close:', from('close'), [S('vmbus_close(hdev->channel);', (k) => k.chanClose())]),
-      S('destroy_wq: destroy_workqueue(hbus->wq); hv_put_dom_num(hbus->sysdata.domain);', (k) => { hbus(k).wq = false; }),
-      S('kfree(hbus);', (k, l) => {
-        k.log(`hv_pci: probe failed: error ${l.ret}`);
-        hbus(k).state = 'failed';
-        k.busState('failed');
-      }),
+      Case('destroy_wq:', from('destroy_wq'), [S('destroy_workqueue(hbus->wq);', (k) => { hbus(k).wq = false; })]),
+      Case('free_dom:', from('free_dom'), [S('hv_put_dom_num(hbus->bridge->domain_nr);')]),
+      Case('free_bus:', from('free_bus'), [
+        S('kfree(hbus);', (k) => {
+          hbus(k).state = 'failed';
+          k.busState('failed');
+        }),
+      ]),
       S('return ret;', (_k, l) => ret(l.ret)),
     ],
   });
@@ -397,7 +409,7 @@ export function pciHypervFunctions(): D[] {
         l.message = { type: MSG.PCI_QUERY_BUS_RELATIONS };
       }),
       S('ret = vmbus_sendpacket(hdev->channel, &message, sizeof(message), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
-        const r = k.send(M.queryBusRelations(), false, 0n);
+        const r = k.send(M.queryBusRelations(), false, 0n, SEND_ON_RESCIND);
         l.ret = r === 0 ? 0 : -r;
       }),
       If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp);', () => call('wait_for_response', { c: 'survey' }, 'ret'))]),
@@ -444,17 +456,27 @@ export function pciHypervFunctions(): D[] {
     ],
   });
 
-  const enterD0 = fn('hv_pci_enter_d0')<{ mmio_base: number; ret: number }>({
+  // At v6.12.118 the one D0-entry retry (kdump: the host may still hold the resources) lives here, not
+  // in hv_pci_probe: release the children's resources and exit D0 (hv_pci_bus_exit, keep_devs), then
+  // send D0 entry again — with no new relations query.
+  const enterD0 = fn('hv_pci_enter_d0')<{ mmio_base: number; retry: boolean; ret: number }>({
     file: FILE,
-    doc: ['/* Bring the "bus" into D0, telling the host where the config window is. */'],
+    doc: ['/* hv_pci_enter_d0() - Bring the "bus" into the D0 power state */'],
     signature: ['static int', 'hv_pci_enter_d0(struct hv_device *hdev)'],
     params: [],
     locals: [
       decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) => (l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base })),
       decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.d0)),
+      decl('bool retry = true;'),
+      decl('int ret;'),
     ],
     body: [
       T(),
+      T('enter_d0_retry:'),
+      Label('enter_d0_retry'),
+      S('pkt = kzalloc(sizeof(*pkt) + sizeof(*d0_entry), GFP_KERNEL);', (_k, l) => {
+        if (l.retry === undefined) l.retry = true;
+      }),
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
       S('d0_entry->message_type.type = PCI_BUS_D0ENTRY;'),
@@ -462,15 +484,27 @@ export function pciHypervFunctions(): D[] {
       S('ret = vmbus_sendpacket(hdev->channel, d0_entry, sizeof(*d0_entry), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
         l.ret = sendRc(k, M.d0Entry(l.mmio_base), 'hv_pci_generic_compl', 'd0').ret;
       }),
-      If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
-      If('if (ret) {', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
+      If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
+      If('if (comp_pkt.completion_status < 0 && retry) {', (k, l) => k.sc.comps.d0.status < 0 && l.retry, [
+        S('retry = false;', (_k, l) => { l.retry = false; }),
+        S('dev_err(&hdev->device, "Retrying D0 Entry\\n");', (k) => k.log('hv_pci: Retrying D0 Entry')),
+        S('hbus->wslot_res_allocated = 255;', (k) => { hbus(k).wslot_res_allocated = 255; }),
+        S('ret = hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ret')),
+        If('if (ret == 0) {', (_k, l) => l.ret === 0, [
+          S('kfree(pkt);'),
+          S('goto enter_d0_retry;', () => goto('enter_d0_retry')),
+        ]),
+        S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
+      ]),
       If('if (comp_pkt.completion_status < 0) {', (k) => k.sc.comps.d0.status < 0, [
         S('dev_err(&hdev->device, "PCI Pass-through VSP failed D0 Entry with status %x\\n", comp_pkt.completion_status);', (k) =>
           k.log(`hv_pci: PCI Pass-through VSP failed D0 Entry with status ${(k.sc.comps.d0.status >>> 0).toString(16)}`),
         ),
         S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
       ]),
-      S('ret = 0;  /* exit: kfree(pkt); */', () => ret(0)),
+      S('ret = 0;', (_k, l) => { l.ret = 0; }),
+      S('exit: kfree(pkt); return ret;', (_k, l) => ret(l.ret)),
     ],
   });
 
@@ -594,7 +628,7 @@ export function pciHypervFunctions(): D[] {
         If('if (!hpdev) {', (_k, l) => l.hpdev === null, [Continue()]),
         S('pkt.message_type.type = PCI_RESOURCES_RELEASED; pkt.wslot.slot = hpdev->desc.win_slot.slot;'),
         S('ret = vmbus_sendpacket(hdev->channel, &pkt, sizeof(pkt), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
-          const r = k.send(M.resourcesReleased(l.wslot), false, 0n);
+          const r = k.send(M.resourcesReleased(l.wslot), false, 0n, SEND_ON_RESCIND);
           l.ret = r === 0 ? 0 : -r;
         }),
         If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
@@ -911,7 +945,7 @@ export function pciHypervFunctions(): D[] {
           }),
         ],
         [
-          S('vector = hv_msi_get_int_vector(data); vector_count = 1; cpu = cpumask_first_and(dest, cpu_online_mask);', (k, l) => {
+          S('vector = hv_msi_get_int_vector(data); vector_count = 1; cpu = hv_compose_msi_req_get_cpu(dest);', (k, l) => {
             const info = k.irqInfo(l.irq);
             l.vector = info?.vector ?? 0;
             l.cpu = info?.cpu ?? 0;
@@ -923,20 +957,33 @@ export function pciHypervFunctions(): D[] {
         l.comp = `msi${l.irq}`;
         initCompletion(k, l.comp);
       }),
-      S('switch (hbus->protocol_version) { case 1.1: v1; case 1.2: case 1.3: v2; case 1.4: v3; }', (k, l) => {
-        const pv = hbus(k).protocol_version;
-        const d = { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count };
-        if (pv === PROTO_1_1) l.pkt = M.createInterrupt(l.wslot, { ...d, cpuMask: CPU_AFFINITY_ALL });
-        else if (pv === PROTO_1_2 || pv === PROTO_1_3) l.pkt = M.createInterrupt2(l.wslot, { ...d, cpus: [l.cpu] });
-        else if (pv === PROTO_1_4) l.pkt = M.createInterrupt3(l.wslot, { ...d, cpus: [l.cpu] });
-        else l.pkt = null;
-      }),
-      Case('default: /* only negotiated versions are known */', (_k, l) => l.pkt === null, [
+      T('switch (hbus->protocol_version) {'),
+      Case('case PCI_PROTOCOL_VERSION_1_1:', (k) => hbus(k).protocol_version === PROTO_1_1, [
+        S('size = hv_compose_msi_req_v1(&ctxt.int_pkts.v1, hpdev->desc.win_slot.slot, (u8)vector, vector_count);', (_k, l) => {
+          // v1 carries a CPU mask: CPU_AFFINITY_ALL (hv_compose_msi_req_v1).
+          l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpuMask: CPU_AFFINITY_ALL });
+        }),
+        S('break;'),
+      ]),
+      Case('case PCI_PROTOCOL_VERSION_1_2: case PCI_PROTOCOL_VERSION_1_3:', (k) => hbus(k).protocol_version === PROTO_1_2 || hbus(k).protocol_version === PROTO_1_3, [
+        S('size = hv_compose_msi_req_v2(&ctxt.int_pkts.v2, cpu, hpdev->desc.win_slot.slot, (u8)vector, vector_count);', (_k, l) => {
+          l.pkt = M.createInterrupt2(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpus: [l.cpu] });
+        }),
+        S('break;'),
+      ]),
+      Case('case PCI_PROTOCOL_VERSION_1_4:', (k) => hbus(k).protocol_version === PROTO_1_4, [
+        S('size = hv_compose_msi_req_v3(&ctxt.int_pkts.v3, cpu, hpdev->desc.win_slot.slot, vector, vector_count);', (_k, l) => {
+          l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpus: [l.cpu] });
+        }),
+        S('break;'),
+      ]),
+      Case('default:', (_k, l) => !l.pkt, [
         S('dev_err(&hbus->hdev->device, "Unexpected vPCI protocol, update driver."); goto free_int_desc;', (k) => {
           k.log('hv_pci: Unexpected vPCI protocol, update driver.');
           return ret({ ok: false, address: 0, data: 0, desc: null });
         }),
       ]),
+      T('}'),
       S('ret = vmbus_sendpacket_getid(channel, &ctxt.int_pkts, size, (unsigned long)&ctxt.pci_pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
         const r = sendRc(k, l.pkt!, 'hv_pci_compose_compl', l.comp);
         l.ret = r.ret;
@@ -948,7 +995,8 @@ export function pciHypervFunctions(): D[] {
           return ret({ ok: false, address: 0, data: 0, desc: null });
         }),
       ]),
-      S('tasklet_disable_in_atomic(&channel->callback_event);', (k) => {
+      S('tasklet_disable_in_atomic(&channel->callback_event);', (k, l) => {
+        l.gone = false;
         if (k.sc.tasklet_running) return wait(k.key('tasklet:idle'), 'tasklet_disable: the channel callback is running');
         k.sc.tasklet_disabled++;
         return undefined;
@@ -985,7 +1033,7 @@ export function pciHypervFunctions(): D[] {
         k.wake('tasklet');
         if (k.sc.rxPending) k.wake('rx');
       }),
-      If('if (gone) {', (_k, l) => !!l.gone, [
+      If('if (gone) {  /* vPCI Lab: the loop was left by "goto enable_tasklet" */', (_k, l) => !!l.gone, [
         S('vmbus_request_addr_match(channel, trans_id, ...); goto free_int_desc;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
           return ret({ ok: false, address: 0, data: 0, desc: null });
@@ -1085,7 +1133,7 @@ export function pciHypervFunctions(): D[] {
       If('if (!int_desc->vector_count) {', (_k, l) => !l.desc.vector_count, [S('kfree(int_desc); return;', () => ret())]),
       S('int_pkt->message_type.type = PCI_DELETE_INTERRUPT_MESSAGE; int_pkt->wslot.slot = hpdev->desc.win_slot.slot; int_pkt->int_desc = *int_desc;'),
       S('vmbus_sendpacket(hpdev->hbus->hdev->channel, int_pkt, sizeof(*int_pkt), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
-        k.send(M.deleteInterrupt(l.wslot, l.desc), false, 0n);
+        k.send(M.deleteInterrupt(l.wslot, l.desc), false, 0n, SEND_ON_RESCIND);
       }),
       S('kfree(int_desc);', () => ret()),
     ],
@@ -1096,39 +1144,35 @@ export function pciHypervFunctions(): D[] {
     signature: ['static void', 'hv_pci_generic_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
-      If(
-        'if (resp_packet_size >= offsetofend(struct pci_response, status)) {',
-        (_k, l) => l.resp_packet_size >= SIZEOF_PCI_RESPONSE,
-        [S('comp_pkt->completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp].status = rds32(l.resp, 16); })],
-        [S('comp_pkt->completion_status = -1;', (k, l) => { k.sc.comps[l.comp].status = -1; })],
-      ),
+      S('comp_pkt->completion_status = resp->status;', (k, l) => {
+        // A packet without a status reaches here only with the short-packet-drop quirk switched off
+        // (the callback drops it otherwise); the C would read past it: we give it -1 (ours).
+        k.sc.comps[l.comp].status = l.resp_packet_size >= SIZEOF_PCI_RESPONSE ? rds32(l.resp, 16) : -1;
+      }),
       S('complete(&comp_pkt->host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),
     ],
   });
 
-  const qResReq = fn('q_resource_requirements')({
+  const qResReq = fn('q_resource_requirements')<{ status: number }>({
     file: FILE,
     signature: ['static void', 'q_resource_requirements(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
-      If('if (resp_packet_size < sizeof(*q_res_req)) {', (_k, l) => l.resp_packet_size < SIZEOF_Q_RES_REQ_RESPONSE, [
-        S('dev_err(..., "query resource requirements response too small\\n"); goto out;', (k) =>
-          k.log('hv_pci: query resource requirements response too small'),
-        ),
-      ], [
-        If(
-          'if (resp->status < 0) {',
-          (_k, l) => rds32(l.resp, 16) < 0,
-          [S('dev_err(..., "query resource requirements failed: %x\\n", resp->status);', (k, l) =>
-            k.log(`hv_pci: query resource requirements failed: ${(rds32(l.resp, 16) >>> 0).toString(16)}`),
-          )],
-          [S('for (i = 0; i < PCI_STD_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
-            k.sc.comps[l.comp].probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
-          })],
-        ),
-      ]),
-      S('out: complete(&completion->host_event);', (k, l) => complete(k, l.comp)),
+      S('status = (resp_packet_size < sizeof(*q_res_req)) ? -1 : resp->status;', (_k, l) => {
+        l.status = l.resp_packet_size < SIZEOF_Q_RES_REQ_RESPONSE ? -1 : rds32(l.resp, 16);
+      }),
+      If(
+        'if (status < 0) {',
+        (_k, l) => l.status < 0,
+        [S('dev_err(&completion->hpdev->hbus->hdev->device, "query resource requirements failed: %x\\n", status);', (k, l) =>
+          k.log(`hv_pci: query resource requirements failed: ${(l.status >>> 0).toString(16)}`),
+        )],
+        [S('for (i = 0; i < PCI_STD_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
+          k.sc.comps[l.comp].probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
+        })],
+      ),
+      S('complete(&completion->host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),
     ],
   });
@@ -1224,9 +1268,7 @@ export function pciHypervFunctions(): D[] {
         hbus(k).children = list.filter((c) => !c.reported_missing);
       }),
       For('while (!list_empty(&removed)) {', (_k, l) => { l.ri = 0; }, (_k, l) => l.ri < l.removed.length, (_k, l) => { l.ri++; }, [
-        S('list_del(&hpdev->list_entry); if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot); put_pcichild(hpdev);', (k, l) =>
-          k.log(`hv_pci: child at wslot ${l.removed[l.ri]} no longer reported`),
-        ),
+        S('list_del(&hpdev->list_entry); if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot); put_pcichild(hpdev);'),
       ]),
       T('switch (hbus->state) {'),
       Case('case hv_pcibus_installed:', (k) => hbus(k).state === 'hv_pcibus_installed', [
@@ -1248,29 +1290,34 @@ export function pciHypervFunctions(): D[] {
 
   const startRelationsWork = fn('hv_pci_start_relations_work')<{ pending_dr: boolean }>({
     file: FILE,
-    signature: ['static bool', 'hv_pci_start_relations_work(struct hv_pcibus_device *hbus, struct hv_dr_state *dr)'],
+    signature: ['static int', 'hv_pci_start_relations_work(struct hv_pcibus_device *hbus, struct hv_dr_state *dr)'],
     params: ['dr'],
     body: [
       If('if (hbus->state == hv_pcibus_removing) {', (k) => hbus(k).state === 'hv_pcibus_removing', [
-        S('dev_info(&hbus->hdev->device, "PCI VMBus BUS_RELATIONS: ignored\\n"); return false;', (k) => {
+        S('dev_info(&hbus->hdev->device, "PCI VMBus BUS_RELATIONS: ignored\\n"); return -ENOENT;', (k) => {
           k.log('hv_pci: PCI VMBus BUS_RELATIONS: ignored');
-          return ret(false);
+          return ret(-ENOENT);
         }),
       ]),
+      S('dr_wrk = kzalloc(sizeof(*dr_wrk), GFP_NOWAIT); INIT_WORK(&dr_wrk->wrk, pci_devices_present_work); dr_wrk->bus = hbus;'),
       S('pending_dr = !list_empty(&hbus->dr_list); list_add_tail(&dr->list_entry, &hbus->dr_list);', (k, l) => {
-        const list = hbus(k).dr_list as Desc[][];
+        const list = hbus(k).dr_list;
         l.pending_dr = list.length > 0;
         list.push(l.dr);
       }),
-      If('if (pending_dr) {', (_k, l) => l.pending_dr, [S('return true;  /* the queued work will take the newest list */', () => ret(true))]),
-      S('INIT_WORK(&dr_wrk->wrk, pci_devices_present_work);'),
-      S('queue_work(hbus->wq, &dr_wrk->wrk);', (k) => enqueue(k, 'taskq', 'pci_devices_present_work', {})),
-      S('return true;', () => ret(true)),
+      If(
+        'if (pending_dr)',
+        (_k, l) => l.pending_dr,
+        [S('kfree(dr_wrk);  /* the queued work will take the newest list */')],
+        [S('queue_work(hbus->wq, &dr_wrk->wrk);', (k) => enqueue(k, 'taskq', 'pci_devices_present_work', {}))],
+        'else',
+      ),
+      S('return 0;', () => ret(0)),
     ],
   });
 
   const devicesPresent = (name: 'hv_pci_devices_present' | 'hv_pci_devices_present2', v2: boolean): D =>
-    fn(name)<{ dr: Desc[]; queued: boolean }>({
+    fn(name)<{ dr: Desc[]; queued: number }>({
       file: FILE,
       signature: ['static void', `${name}(struct hv_pcibus_device *hbus, struct pci_bus_relations${v2 ? '2' : ''} *relations)`],
       params: ['buf', 'count'],
@@ -1282,7 +1329,7 @@ export function pciHypervFunctions(): D[] {
           for (let i = 0; i < l.count; i++) out.push(descAt(l.buf, 24 + i * (v2 ? 28 : 20), v2));
           l.dr = out;
         }),
-        S('if (!hv_pci_start_relations_work(hbus, dr)) kfree(dr);', (_k, l) => call('hv_pci_start_relations_work', { dr: l.dr }, 'queued')),
+        S('if (hv_pci_start_relations_work(hbus, dr)) kfree(dr);', (_k, l) => call('hv_pci_start_relations_work', { dr: l.dr }, 'queued')),
         S('return;', () => ret()),
       ],
     });
@@ -1307,7 +1354,7 @@ export function pciHypervFunctions(): D[] {
       S('if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot);'),
       S('ejct_pkt->message_type.type = PCI_EJECTION_COMPLETE; ejct_pkt->wslot.slot = hpdev->desc.win_slot.slot;'),
       S('vmbus_sendpacket(hbus->hdev->channel, ejct_pkt, sizeof(*ejct_pkt), 0, VM_PKT_DATA_INBAND, 0);', (k, l) => {
-        k.send(M.ejectionComplete(l.wslot), false, 0n);
+        k.send(M.ejectionComplete(l.wslot), false, 0n, SEND_ON_RESCIND);
       }),
       S('put_pcichild(hpdev); put_pcichild(hpdev); put_pcichild(hpdev);  /* hpdev has been freed */'),
       mutexUnlock('mutex_unlock(&hbus->state_lock);', () => ret()),
@@ -1362,7 +1409,7 @@ export function pciHypervFunctions(): D[] {
       If('if (ret || !bytes_recvd) {', (_k, l) => l.ret !== 0 || !l.bytes_recvd, [S('break;  /* Zero length indicates there are no more packets. */', () => ret())]),
       If('if (bytes_recvd <= sizeof(struct pci_response)) {', (k, l) => k.quirk('short-packet-drop') && l.bytes_recvd <= SIZEOF_PCI_RESPONSE, [
         S('continue;  /* All incoming packets must be at least as large as a response. */', (k, l) => {
-          k.log(`hv_pci: dropped a ${l.bytes_recvd}-byte packet (<= sizeof(struct pci_response))`);
+          k.log(`[vPCI Lab] hv_pci dropped a ${l.bytes_recvd}-byte packet (<= sizeof(struct pci_response)), silently as the driver does`);
           return { kind: 'goto', label: 'recv' };
         }),
       ]),
@@ -1418,6 +1465,21 @@ export function pciHypervFunctions(): D[] {
           If('if (hpdev) {', (_k, l) => l.hpdev !== null, [S('hv_pci_eject_device(hpdev); put_pcichild(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej }))]),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
+        Case('case PCI_INVALIDATE_BLOCK:', (_k, l) => l.msgtype === PCI_INVALIDATE_BLOCK, [
+          If('if (bytes_recvd < sizeof(*inval)) {', (_k, l) => l.bytes_recvd < 32, [
+            S('dev_err(&hbus->hdev->device, "invalidate message too small\\n"); break;', (k) => {
+              k.log('hv_pci: invalidate message too small');
+              return { kind: 'goto', label: 'recv' };
+            }),
+          ]),
+          S('hpdev = get_pcichild_wslot(hbus, inval->wslot.slot);', (k, l) => {
+            l.ej = rd32(l.pkt!, 20);
+            l.hpdev = getPcichildWslot(k, l.ej) ? l.ej : null;
+          }),
+          // No function driver of the model registers a block_invalidate callback (mlx5's VF does on Linux).
+          If('if (hpdev) {', (_k, l) => l.hpdev !== null, [S('if (hpdev->block_invalidate) hpdev->block_invalidate(hpdev->invalidate_context, inval->block_mask); put_pcichild(hpdev);')]),
+          S('break;', () => ({ kind: 'goto', label: 'recv' })),
+        ]),
         S('default: dev_warn(&hbus->hdev->device, "Unimplemented protocol message %x\\n", new_message->message_type.type);', (k, l) => {
           k.log(`hv_pci: Unimplemented protocol message ${(l.msgtype >>> 0).toString(16)}`);
           return { kind: 'goto', label: 'recv' };
@@ -1439,7 +1501,7 @@ export function pciHypervFunctions(): D[] {
     signature: ['static void', 'hv_pci_remove(struct hv_device *hdev)'],
     params: [],
     body: [
-      If('if (!hbus) {  /* probe failed or never ran */', (k) => !k.sc.hbus || hbus(k).state === 'failed' || hbus(k).state === 'detached', [S('return;', () => ret())]),
+      S('hbus = hv_get_drvdata(hdev);'),
       If('if (hbus->state == hv_pcibus_installed) {', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('tasklet_disable(&hdev->channel->callback_event);', (k) => {
           if (k.sc.tasklet_running) return wait(k.key('tasklet:idle'), 'tasklet_disable: the channel callback is running');
@@ -1509,7 +1571,8 @@ export function pciHypervFunctions(): D[] {
         l.trans_id = r.id.toString();
       }),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
-      S('ret = wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ);', (k, l) => {
+      // The wait and its test are one C line; the model sleeps in a step of its own, then tests.
+      S('/* wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ): sleeps until the completion or 10 s */', (k, l) => {
         if (k.sc.comps.d0exit.done) return undefined;
         if (l.deadline === undefined) l.deadline = k.now() + 10 * HZ_NS;
         if (k.now() >= l.deadline) {
@@ -1518,10 +1581,9 @@ export function pciHypervFunctions(): D[] {
         }
         return wait(k.key('comp:d0exit'), 'PCI_BUS_D0EXIT completion (10 s)', l.deadline);
       }),
-      If('if (ret == 0) {  /* timed out */', (_k, l) => !!l.timed_out, [
+      If('if (wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ) == 0) {', (_k, l) => !!l.timed_out, [
         S('vmbus_request_addr_match(chan, trans_id, (unsigned long)pkt); return -ETIMEDOUT;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
-          k.log('hv_pci: PCI_BUS_D0EXIT timed out after 10 s');
           return ret(-ETIMEDOUT);
         }),
       ]),

@@ -9,7 +9,18 @@ import type { Desc } from '../pv-config';
 import type { IntDesc, K, V } from './state';
 
 /** The labels of hv_pci_probe()'s error path, from the last one down. */
-export type ProbeLabel = 'free_windows' | 'exit_d0' | 'release_state_lock' | 'free_irq_domain' | 'close' | 'destroy_wq';
+export type ProbeLabel =
+  | 'free_windows'
+  | 'exit_d0'
+  | 'release_state_lock'
+  | 'free_irq_domain'
+  | 'free_fwnode'
+  | 'unmap'
+  | 'free_config'
+  | 'close'
+  | 'destroy_wq'
+  | 'free_dom'
+  | 'free_bus';
 
 export type LinuxProtos = {
   // pci-hyperv.c
@@ -77,7 +88,8 @@ export type LinuxProtos = {
   pci_disable_device: { wslot: number };
   pci_stop_and_remove_bus_device: { wslot: number };
   pci_stop_root_bus: {};
-  // connection.c, workqueue.c
+  // vmbus_drv.c, connection.c, workqueue.c
+  vmbus_remove: {};
   vmbus_on_event: {};
   worker_thread: {};
   vmbus_device_work: {};

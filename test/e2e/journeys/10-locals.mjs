@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { OUT, log, command, openPane, startConfig, step } from '../lib.mjs';
 
-/** The rows of the Locals scope, as "name: value" texts (the scope expanded). */
+/** The rows of the Locals scope, as "name = value" / "name: value" texts (the scope expanded). */
 async function localsRows(page, fn) {
   await openPane(page, 'Variables');
   const scope = page.locator('.debug-variables .monaco-list-row', { hasText: new RegExp(`Locals: ${fn}`) }).first();
@@ -37,7 +37,7 @@ step('Locals at the first stop: vmbus_pcib_attach lists dev and its declared loc
     ['dev', /Hyper-V PCI Express Pass Through \(vmbus_pcib, [0-9a-f-]{36}\)/],
     ['pci_ring_size', /0x4000|16384/],
     ['hbus', /<not yet assigned>/],
-    ['rid', /: (0|0x0)$/],
+    ['rid', /[:=] (0|0x0)$/],
     ['ret', /<not yet assigned>/],
   ]);
   await page.screenshot({ path: join(OUT, 'locals-freebsd-first-stop.png') });

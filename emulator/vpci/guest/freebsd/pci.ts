@@ -544,7 +544,7 @@ export function pciFunctions(): D[] {
       If('if (msix->msix_location == 0 || cfg->msix.msix_alloc > 0)', (_k, l) => !l.msix, [S('return (ENODEV);', () => ret({ error: 19, irqs: [] }))]),
       If('if (rle == NULL || rle->res == NULL || !(rman_get_flags(rle->res) & RF_ACTIVE))  /* table BAR must be active */', (_k, l) => !l.table_active, [
         S('return (ENXIO);', (k) => {
-          k.log('pci_alloc_msix: MSI-X table BAR is not allocated and active');
+          k.log('[vPCI Lab] pci_alloc_msix: MSI-X table BAR is not allocated and active');
           return ret({ error: 6, irqs: [] });
         }),
       ]),
@@ -620,7 +620,7 @@ export function pciFunctions(): D[] {
       ),
       If('if (error)', (_k, l) => l.map.error !== 0, [
         S('return (error);', (k, l) => {
-          k.log(`pci_setup_intr: PCIB_MAP_MSI failed for irq ${l.irq}: error ${l.map.error}`);
+          k.log(`[vPCI Lab] pci_setup_intr: PCIB_MAP_MSI failed for irq ${l.irq}: error ${l.map.error}`);
           return ret(l.map.error);
         }),
       ]),

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadGuestModel } from '../../emulator/vpci/guest/registry';
 import { frameEntries } from '../../emulator/vpci/guest/frame';
-import { DECLARATION, declaredNames } from '../../emulator/runtime/program';
+import { DECLARATION, declaredNames } from '../../emulator/runtime/c-decl';
 import type { GuestView } from '../../emulator/vpci/guest/kernel';
 
 const MODELS = ['freebsd', 'freebsd-2016', 'linux'] as const;

@@ -40,7 +40,7 @@ const COMMON: Record<string, unknown> = {
   PCI_EJECT: 0x4249000b,
   PCI_INVALIDATE_BLOCK: 0x42490012,
   PCI_BUS_RELATIONS2: 0x42490019,
-  // The models' errno values (kernel.ts / pci-hyperv.ts).
+  // The models' errno values (kernel.ts / linux/hv-common.ts).
   ENOBUFS: 55,
   HZ: 1000,
 };

@@ -7,7 +7,7 @@
 import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
 import type { QueuedTask } from '../kernel';
 import { call, fn, type D } from './protos';
-import { topoLock, topoUnlock } from './vmbus_pcib';
+import { topoLock, topoUnlock } from './pcib-common';
 
 export function kernFunctions(): D[] {
   const chanTask = fn('vmbus_chan_task')({

@@ -25,8 +25,18 @@ export interface StopInfo {
   reason: StopReason;
   threadId: number;
   hitBreakpointIds?: number[];
+  /** What happened, in full (names, lower-case hex); the stopped event carries it as `text` (see stop-text.ts). */
   description?: string;
+  /** A short form of it, used when there is no description. */
   text?: string;
+  /**
+   * Show `description` as the stop's label as it is: a stop at the cause of an expectation names
+   * the expectation (it has no hex to be upper-cased out of shape), where other stops use a short
+   * phrase (stop-text.ts).
+   */
+  verbatim?: boolean;
+  /** Set for a message breakpoint (reason 'function breakpoint'): the message's name. */
+  message?: string;
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
@@ -92,7 +102,7 @@ export class VpciRuntime {
     const out: LineBp[] = [];
     const listing = this.sources.listingOf(path);
     const scenario = this.sources.isScenario(path);
-    const timelineLines = this.m.config.timeline.map((t) => t.line ?? 0).filter((l) => l > 0);
+    const timelineLines = this.m.config.timeline.map((t) => t.loc.line);
     for (const b of bps) {
       const bp: LineBp = { id: this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
       if (b.condition) bp.condition = b.condition;
@@ -160,9 +170,7 @@ export class VpciRuntime {
     if (p.kind === 'idle') return undefined;
     if (p.kind === 'timeline') {
       const it = this.m.config.timeline[this.m.state.timelineIndex]!;
-      const r: { threadId: number; path: string; line?: number; timeline: TimelineItem } = { threadId: SCENARIO_THREAD, path: this.scenarioFile, timeline: it };
-      if (it.line !== undefined) r.line = it.line;
-      return r;
+      return { threadId: SCENARIO_THREAD, path: this.scenarioFile, line: it.loc.line, timeline: it };
     }
     if (p.kind === 'timer') return { threadId: SCENARIO_THREAD };
     const t = p.thread;
@@ -248,7 +256,7 @@ export class VpciRuntime {
         const ids = this.filterHits(hits, threadId, undefined);
         if (ids.length) {
           const name = hits[0]!.name;
-          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name };
+          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name, message: name };
         }
       }
     }
@@ -485,7 +493,7 @@ export class VpciRuntime {
       let lineHit = false;
       if (at.thread === 0) {
         const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
-        if (ti?.line !== undefined && lineKeys.has(`${this.scenarioFile}:${ti.line}`)) lineHit = true;
+        if (ti && lineKeys.has(`${this.scenarioFile}:${ti.loc.line}`)) lineHit = true;
       } else if (cf) {
         if (lineKeys.has(`${this.sources.pathOfListing(cf.file)}:${at.line}`)) lineHit = true;
         if (fnNames.has(cf.name) && at.line === firstLine(this.m, cf.name)) lineHit = true;

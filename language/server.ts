@@ -24,6 +24,7 @@ import { definition, references } from './definition';
 import { documentSymbols, foldingRanges } from './outline';
 import { LEGEND, semanticTokens } from './semantic';
 import { formatDocument } from './formatting';
+import { codeActions } from './code-actions';
 import { tokenize } from '../emulator/scenario/lexer';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -95,6 +96,7 @@ connection.onInitialize((params): InitializeResult => {
       semanticTokensProvider: { legend: LEGEND, full: true },
       documentFormattingProvider: true,
       foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'vpci-language-server', version: '0.1.0' },
   };
@@ -205,6 +207,13 @@ connection.onDocumentFormatting(
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     return formatDocument(doc);
+  }),
+);
+
+connection.onCodeAction(
+  guard([], (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? codeActions(p, analysisOf(doc)) : [];
   }),
 );
 

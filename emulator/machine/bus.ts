@@ -180,7 +180,7 @@ export class BusRuntime {
     this.host.vanish(wslot);
   }
 
-  /** A `plug` timeline event: a new function joins the live bus; the host reports the new set (spec §7.1). */
+  /** A `plug` timeline event: a new function joins the live bus; the host reports the new set (protocol.md §7.1). */
   plug(f: FunctionDecl): void {
     if (this.host.hasFunction(f.wslot)) {
       this.host.addFunction(this.hostDecl(this.fnDecls.get(f.wslot)!)); // refused: records the error

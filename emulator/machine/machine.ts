@@ -11,13 +11,14 @@ import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQue
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
 import type { Program, Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
-import { guestModel } from '../vpci/guest/models';
-import type { GuestModelName } from '../vpci/guest/quirks';
-import { quirkByName } from '../vpci/guest/quirks';
+import { guestModel, type GuestModelName } from '../vpci/guest/models';
+import { quirkInEffect } from '../vpci/guest/quirks';
 import { functionDriverFor } from '../vpci/guest/drivers';
 import { loadGuestModel, type GuestModelRuntime } from '../vpci/guest/registry';
 import { BusRuntime, type BusState } from './bus';
-import type { BusDecl, FunctionDecl, FunctionFactory } from './decls';
+import { busDeclOf, functionDeclOf, instanceData1, type BusDecl, type FunctionFactory } from './decls';
+import type { TimelineEvent } from '../scenario/ast';
+import { eventRef } from '../scenario/events';
 import { SIGNAL_NS, type BusHost, type DriverRequest, type GuestIrq } from './bus-host';
 import { InterruptRemapper } from '../vpci/host/interrupts';
 import { hostProfile } from '../vpci/host/profiles';
@@ -36,20 +37,11 @@ export interface MachineConfig {
   timeline: TimelineItem[];
 }
 
-/** One scenario timeline entry as the machine executes it. */
-export type TimelineItem = { time: number; line?: number; col?: number; text: string } & (
-  | { kind: 'boot' }
-  | { kind: 'driver'; bus: string; wslot: number; mode: 'msix' | 'msi' | 'none'; vectors: number }
-  | { kind: 'raise'; bus: string; wslot: number; vector: number }
-  | { kind: 'eject'; bus: string; wslot: number }
-  | { kind: 'offer'; bus: BusDecl }
-  | { kind: 'rescind'; bus: string }
-  | { kind: 'detach'; bus: string }
-  | { kind: 'vanish'; bus: string; wslot: number }
-  | { kind: 'plug'; bus: string; fn: FunctionDecl }
-  | { kind: 'unplug'; bus: string; wslot: number }
-  | { kind: 'fault'; bus: string; fault: unknown }
-);
+/**
+ * One scenario timeline entry as the machine executes it: the parser's own event
+ * (emulator/scenario/ast.ts) with the text of its source line for the trace.
+ */
+export type TimelineItem = TimelineEvent & { text: string };
 
 export interface MachineState {
   sched: SchedulerState;
@@ -131,9 +123,7 @@ export class Machine implements BusHost {
   }
 
   quirk(name: string): boolean {
-    const q = quirkByName(name);
-    if (!q || !q.models.includes(this.config.guest)) return false;
-    return this.config.quirks[name] ?? true;
+    return quirkInEffect(name, this.config.guest, this.config.quirks);
   }
 
   busByName(name: string): BusRuntime | undefined {
@@ -393,45 +383,54 @@ export class Machine implements BusHost {
   // ---- timeline ----------------------------------------------------------------------------
 
   private runTimeline(item: TimelineItem): void {
-    this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, { what: 'timeline', text: item.text, line: item.line });
+    this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, { what: 'timeline', text: item.text, line: item.loc.line });
+    // The bus (and slot) the event names, when it is there; an event on a bus that is gone does nothing.
+    const ref = eventRef(item);
+    const bus = ref ? this.busByName(ref.bus.name) : undefined;
+    const wslot = ref?.slot?.wslot ?? 0;
     switch (item.kind) {
       case 'boot':
         for (const b of this.buses) if (!b.state.started && !b.decl.offerAt) b.startGuest();
         break;
-      case 'driver': {
-        this.state.driverRequests[`${item.bus}/${item.wslot}`] = { mode: item.mode, vectors: item.vectors };
-        this.busByName(item.bus)?.driverLoaded(item.wslot);
+      case 'driver':
+        this.state.driverRequests[`${item.target.bus.name}/${wslot}`] = { mode: item.mode, vectors: item.vectors };
+        bus?.driverLoaded(wslot);
         break;
-      }
       case 'raise':
-        this.busByName(item.bus)?.raise(item.wslot, item.vector);
+        bus?.raise(wslot, item.vector);
         break;
       case 'eject':
-        this.busByName(item.bus)?.eject(item.wslot);
+        bus?.eject(wslot);
         break;
-      case 'offer': {
-        const rt = this.addBus(item.bus);
-        rt.startGuest();
+      case 'offer':
+        this.addBus(busDeclOf(item.bus, item.time)).startGuest();
         break;
-      }
       case 'rescind':
-        this.busByName(item.bus)?.rescind('scenario');
+        bus?.rescind('scenario');
         break;
       case 'detach':
-        this.busByName(item.bus)?.detachGuest();
+        bus?.detachGuest();
         break;
       case 'vanish':
-        this.busByName(item.bus)?.vanish(item.wslot);
+        bus?.vanish(wslot);
         break;
       case 'plug':
-        this.busByName(item.bus)?.plug(item.fn);
+        // Without `serial`, a plugged function gets Data1 + its win_slot, so it differs from the boot set's.
+        bus?.plug(functionDeclOf(item.fn, instanceData1(bus.decl.instance) + item.fn.slot.wslot));
         break;
       case 'unplug':
-        this.busByName(item.bus)?.unplug(item.wslot);
+        bus?.unplug(wslot);
         break;
-      case 'fault':
-        this.busByName(item.bus)?.addFault(item.fault);
+      case 'fault': {
+        const f = item.fault;
+        bus?.addFault({ message: f.message.value, action: f.action, ...(f.times !== undefined ? { remaining: f.times } : {}) });
         break;
+      }
+      default: {
+        // Every event of emulator/scenario/events.ts is handled above: a new one does not compile until it is.
+        const unhandled: never = item;
+        void unhandled;
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from './registers';
 import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
 import { BarMemory, type BarMemorySnapshot } from './bar-memory';
+import { capabilityDef } from './caps/index';
 import {
   capabilityMasks, decodeCapability, walkCapabilities, type CapabilityEntry, type CapabilityView, type MsiCapView,
   type MsixCapView,
@@ -156,11 +157,12 @@ export class PciFunction {
       put32(b.offset, b.typeBits);
       if (b.kind === 'mem64') put32(b.offset + 4, 0);
     }
+    // Each capability says which of its bits come out of reset cleared (caps/*.ts powerOnClear).
     for (const e of caps) {
-      if (e.extended) continue;
-      if (e.id === CAP_ID.PM) put16(e.offset + 4, get16(e.offset + 4) & ~0x0103); // D0, PME_En off
-      if (e.id === CAP_ID.MSI) put16(e.offset + 2, get16(e.offset + 2) & ~0x0071); // disabled, 1 vector
-      if (e.id === CAP_ID.MSIX) put16(e.offset + 2, get16(e.offset + 2) & ~0xc000); // disabled, unmasked
+      for (const [off, size, clear] of capabilityDef(e.id, e.extended).powerOnClear ?? []) {
+        if (size === 2) put16(e.offset + off, get16(e.offset + off) & ~clear);
+        else put32(e.offset + off, (get16(e.offset + off) | (get16(e.offset + off + 2) << 16)) & ~clear);
+      }
     }
   }
 

@@ -296,6 +296,8 @@ export function compileProgram<C, V = unknown>(
   defs: readonly AnyFnDef<C, V>[],
   headers: Record<string, string[]> = {},
   params: Readonly<Record<string, ParamDefault<V>>> = {},
+  /** Comment lines shown above each function (its upstream location, docs/upstream.md). */
+  fnHeader?: (name: string) => string[],
 ): Program<C, V> {
   const files = new Map<string, string[]>();
   const exec = new Map<string, Set<number>>();
@@ -316,6 +318,7 @@ export function compileProgram<C, V = unknown>(
     if (fns.has(def.name)) throw new Error(`duplicate function ${def.name}`);
     const lines = linesOf(def.file);
     const ex = exec.get(def.file)!;
+    for (const d of fnHeader?.(def.name) ?? []) lines.push(d);
     for (const d of def.doc ?? []) lines.push(d);
     const sigStart = lines.length + 1;
     for (const s of def.signature) lines.push(s);

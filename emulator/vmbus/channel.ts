@@ -1,8 +1,8 @@
-// A VMBus channel for one virtual PCI bus (spec §10.1): class GUID
+// A VMBus channel for one virtual PCI bus (protocol.md §10.1): class GUID
 // 44C4F61D-4444-4400-9D52-802E27EDE19F (linux drivers/pci/controller/pci-hyperv.c
 // HV_PCIE_GUID; freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c g_pass_through_dev_type),
 // an instance GUID naming the bus, and one ring per direction.
-// Ring sizes (spec §10.4): the guest asks for N bytes per ring *including* the
+// Ring sizes (protocol.md §10.4): the guest asks for N bytes per ring *including* the
 // 4 KiB control page, so the data area is N - 4096 (freebsd-src
 // sys/dev/hyperv/vmbus/vmbus_br.c: data size = size - sizeof(bufring)).
 // FreeBSD's 16 KiB request gives 12 KiB; current Linux asks 20 KiB and gets 16 KiB.

@@ -1,4 +1,4 @@
-// FreeBSD hot plug and teardown against vpci-protocol.md §7: eject
+// FreeBSD hot plug and teardown against protocol.md §7: eject
 // (EJECT → hv_eject_device_work → driver detach → DELETE_INTERRUPTs →
 // EJECTION_COMPLETE → rescind), the host's 60 s timeout when the guest does not
 // answer, hot add of a new bus, and vmbus_pcib_detach.

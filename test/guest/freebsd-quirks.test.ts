@@ -1,4 +1,4 @@
-// Each FreeBSD quirk of quirks.ts (vpci-protocol.md [QUIRK] marks): visible with
+// Each FreeBSD quirk of quirks.ts (docs/protocol.md [QUIRK] marks): visible with
 // its switch on (the default, as the real driver behaves) and absent with
 // `quirk <name> off` in the vm block.
 import { test } from 'node:test';

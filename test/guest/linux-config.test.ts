@@ -1,4 +1,4 @@
-// pci-hyperv's config-space access (vpci-protocol.md §4.2, §4.4) run statement
+// pci-hyperv's config-space access (protocol.md §4.2, §4.4) run statement
 // by statement against a fake kernel: which offsets are answered from the
 // relations descriptor, which go through the window (slot register at +0,
 // access at +0x1000 + where), and the int-pin quirk on and off.

@@ -12,7 +12,7 @@ import { Ev } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
 
-// Message types (vpci-protocol.md §2.1; pci-hyperv.c enum pci_message_type).
+// Message types (protocol.md §2.1; pci-hyperv.c enum pci_message_type).
 const QUERY_BUS_RELATIONS = 0x42490001;
 const QUERY_RESOURCE_REQUIREMENTS = 0x42490005;
 const BUS_D0ENTRY = 0x42490007;
@@ -175,8 +175,10 @@ at 0      boot
   for (let i = 0; i < m.trace.length; i++) assert.notEqual(m.trace.get(i).kind, Ev.BarMap);
 });
 
-test('linux on hyperv-2016: 1.4, 1.3, 1.2 rejected, 1.1 adopted; RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
-  const m = run(scenario('hyperv-2016', `bus nic0 { function 0 intel-82599-vf serial 1 }
+test('linux on a host refusing 1.4, 1.3 and 1.2 adopts 1.1: RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
+  // No Hyper-V release accepts only 1.1 (WS2016 is RS1 = 1.2), so a fault refuses the newer three.
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 query-protocol-version status 0xC0000059 times 3
 at 0      boot
 at 2ms    driver nic0 msix 1
 `));
@@ -194,17 +196,30 @@ at 2ms    driver nic0 msix 1
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 1, bad: 0 });
 });
 
-test('linux on hyperv-2019: 1.3 gets RESOURCES_ASSIGNED2 (>= 1.2) and CREATE_INTERRUPT2', () => {
-  const m = run(scenario('hyperv-2019', `bus nic0 { function 0 intel-82599-vf serial 1 }
+for (const host of ['hyperv-2016', 'hyperv-2019']) {
+  test(`linux on ${host}: 1.4 and 1.3 rejected, 1.2 adopted; RESOURCES_ASSIGNED2, CREATE_INTERRUPT2 and v1 relations`, () => {
+    const m = run(scenario(host, `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 2
 `));
-  const types = toHost(m).map((x) => x.type);
-  assert.ok(types.includes(RESOURCES_ASSIGNED2));
-  assert.ok(!types.includes(RESOURCES_ASSIGNED));
-  assert.ok(types.includes(CREATE_INTERRUPT2));
-  assert.ok(!types.includes(CREATE_INTERRUPT3) && !types.includes(CREATE_INTERRUPT));
-});
+    const p = toHost(m);
+    assert.deepEqual(p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20)), [0x00010004, 0x00010003, 0x00010002]);
+    assert.equal(m.buses[0]!.host.status.version, 0x00010002);
+    const types = p.map((x) => x.type);
+    assert.ok(types.includes(RESOURCES_ASSIGNED2));
+    assert.ok(!types.includes(RESOURCES_ASSIGNED));
+    assert.ok(types.includes(CREATE_INTERRUPT2));
+    assert.ok(!types.includes(CREATE_INTERRUPT3) && !types.includes(CREATE_INTERRUPT));
+    // BUS_RELATIONS2 is a 1.3 message: at 1.2 the host reports the functions with v1 BUS_RELATIONS.
+    const fromHost: number[] = [];
+    for (let i = 0; i < m.trace.length; i++) {
+      const e = m.trace.get(i);
+      if (e.kind === Ev.PacketToGuest) fromHost.push(e.a >>> 0);
+    }
+    assert.ok(fromHost.includes(0x42490000), 'BUS_RELATIONS');
+    assert.ok(!fromHost.includes(0x42490019), 'no BUS_RELATIONS2');
+  });
+}
 
 test('eject: the driver frees its vectors (DELETE_INTERRUPT) before EJECTION_COMPLETE, then the host rescinds', () => {
   const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }

@@ -1,5 +1,5 @@
 // What both bridge drivers do identically for config reads they answer from the
-// function description instead of the host (spec §4.4, "identical logic in FB and
+// function description instead of the host (protocol.md §4.4, "identical logic in FB and
 // LX"; freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c and torvalds/linux
 // drivers/pci/controller/pci-hyperv.c `_hv_pcifront_read_config`). Each model
 // keeps its own listing text; the arithmetic lives here once.
@@ -50,7 +50,7 @@ export interface At {
   desc: Desc | null;
 }
 
-/** Rules R1–R4 of spec §4.4: when each applies, and the value it gives. */
+/** Rules R1–R4 of protocol.md §4.4: when each applies, and the value it gives. */
 export const PV_READ = {
   ids: (l: At) => l.where + l.size <= 0x04,
   idsValue: (l: At) => descBytes(l.desc, [l.desc?.v_id, 2, l.desc?.d_id, 2], l.where, l.size),
@@ -62,7 +62,7 @@ export const PV_READ = {
 };
 
 /**
- * Spec §7.1 step 3, the same in both drivers: a reported function is an existing child when
+ * protocol.md §7.1 step 3, the same in both drivers: a reported function is an existing child when
  * win_slot, vendor, device and serial all match. Returns that child's win_slot, or null (new child).
  */
 export function matchReported(children: readonly { desc: Desc }[], d: Desc): number | null {

@@ -10,6 +10,8 @@ import { driverFunctions } from './driver';
 import { FREEBSD_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+import { upstreamHeader } from '../upstream';
+import { freebsdUpstream } from './upstream';
 
 
 export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
@@ -25,6 +27,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
       'freebsd/subr_bus.c': HEADER('the newbus detach path (device_detach)', 'freebsd/freebsd-src sys/kern/subr_bus.c and sys/dev/hyperv/vmbus/vmbus.c'),
     },
     FREEBSD_PARAMS,
+    upstreamHeader(freebsdUpstream(variant)),
   );
 }
 

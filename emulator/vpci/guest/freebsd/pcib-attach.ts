@@ -120,10 +120,8 @@ export function attachFunctions(v: FreebsdVariant) {
     file: FILE,
     doc: [
       '/*',
-      ' * Not a function of vmbus_pcib.c: the error labels at the end of',
-      ' * vmbus_pcib_attach() (vmbus_close, free_res, free_bus), shown as a frame',
-      ' * of their own so that each "goto" is one step. Entered at the label the',
-      ' * goto names; falls through the labels below it, as the C does.',
+      ' * Not a function: the error labels of vmbus_pcib_attach(), shown as a frame.',
+      ' * Entered at the label the goto names; falls through the ones below it.',
       ' */',
     ],
     signature: ['static int', 'vmbus_pcib_attach_fail(struct hv_pcibus *hbus, int ret, label)'],

@@ -120,10 +120,8 @@ export function attachFunctions() {
     file: FILE,
     doc: [
       '/*',
-      ' * Not a function of pci-hyperv.c: the error labels at the end of',
-      ' * hv_pci_probe(), shown as a frame of their own so that each "goto" is one',
-      ' * step. Entered at the label the goto names; falls through the labels below',
-      ' * it, as the C does.',
+      ' * Not a function: the error labels of hv_pci_probe(), shown as a frame.',
+      ' * Entered at the label the goto names; falls through the ones below it.',
       ' */',
     ],
     signature: ['static int', 'hv_pci_probe_fail(struct hv_device *hdev, int ret, label)'],

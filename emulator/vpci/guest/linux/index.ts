@@ -11,6 +11,8 @@ import { newLinuxSoftc } from './state';
 import { LINUX_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+import { upstreamHeader } from '../upstream';
+import { LINUX_UPSTREAM } from './upstream';
 
 
 /** Every function of §8.2 the Linux model must define (checked by the tests). */
@@ -36,6 +38,7 @@ export function linuxProgram(): Program<K, V> {
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },
     LINUX_PARAMS,
+    upstreamHeader(LINUX_UPSTREAM),
   );
 }
 

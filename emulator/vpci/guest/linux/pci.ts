@@ -206,7 +206,7 @@ export function pciCoreFunctions(): D[] {
         ),
         If('if (is64) {', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
       ]),
-      T('/* ROM: answered 0 by pci-hyperv (§4.4 R4) */'),
+      T('/* ROM: answered 0 by pci-hyperv */'),
       S('return;', () => ret()),
     ],
   });

@@ -29,6 +29,7 @@ import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './ru
 import { stopText } from './stop-text';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
+import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
 import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, EVT_VERDICT, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
 import { listingPath, writeListings } from './listings';
@@ -921,7 +922,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (hint) s.presentationHint = hint;
       scopes.push(s);
     };
-    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
+    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => this.driverLocals(args.frameId) ?? Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
     const busIdx = t && t.bus >= 0 ? t.bus : undefined;
     for (const b of rt.m.buses) {
       if (busIdx !== undefined && b.index !== busIdx && rt.m.buses.length > 4) continue;
@@ -935,8 +936,21 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private localNode(k: string, v: unknown, owner: Record<string, unknown>): VarNode {
-    const n = valueNode(k, v, this.hex, k);
+  /** A driver frame's Locals: its C parameters and declared locals first (adapter/frame-locals.ts). */
+  private driverLocals(frameId: number): VarNode[] | undefined {
+    const f = this.frames.get(frameId);
+    const t = f && this.rt?.m.threads.find((x) => x.id === f.threadId);
+    if (!f || !t || t.role === 'host' || !this.ins) return undefined;
+    const ins = this.ins;
+    return driverFrameLocals(
+      { m: this.rt!.m, hex: this.hex, device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}`, settable: (name, local, v, owner) => this.localNode(local, v, owner, name) },
+      t,
+      f.index,
+    );
+  }
+
+  private localNode(k: string, v: unknown, owner: Record<string, unknown>, shown = k): VarNode {
+    const n = valueNode(shown, v, this.hex, k);
     if (typeof v === 'number' || typeof v === 'boolean') {
       n.set = (text) => {
         const x = this.ins!.parseValue(text);

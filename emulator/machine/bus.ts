@@ -9,7 +9,7 @@ export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './d
 import type { ThreadState } from '../runtime/threads';
 import type { Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
-import { EAGAIN, ENOBUFS, ENXIO } from '../vpci/guest/kernel';
+import { EAGAIN, ENOBUFS, ENODEV, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
 import { VmbusChannel } from '../vmbus/channel';
 import { guidBytes } from '../vmbus/guid';
@@ -386,13 +386,20 @@ class BusKernel implements GuestKernel {
   isRevoked(): boolean {
     return this.b.channel.state === 'rescinded';
   }
-  send(payload: Uint8Array, rc: boolean, txid: bigint): number {
+  send(payload: Uint8Array, rc: boolean, txid: bigint, onRescinded: 'write' | 'fail'): number {
     const m = this.b.m;
-    if (this.b.channel.state !== 'open') {
-      // vmbus_chan_send on a revoked/closed channel fails with an errno; the driver sees it. Not a protocol error.
-      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${this.b.channel.state} channel: ENXIO` });
+    const st = this.b.channel.state;
+    if (st === 'rescinded' && onRescinded === 'fail') {
+      // Linux hv_ringbuffer_write: -ENODEV once the channel is rescinded. Not a protocol error.
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: 'send on a rescinded channel: ENODEV' });
+      return ENODEV;
+    }
+    if (st !== 'open' && st !== 'rescinded') {
+      // Ours: a send on a channel the guest has not opened or has closed (the drivers never do it).
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${st} channel: ENXIO` });
       return ENXIO;
     }
+    // FreeBSD's vmbus_chan_send on a rescinded channel writes the ring like any other: the host no longer reads it.
     const pkt = encodePacket({ type: 6, flags: rc ? 1 : 0, transactionId: txid, payload });
     if (!this.b.channel.guestToHost.tryWrite(pkt)) {
       m.trace.record(m.now, Ev.Error, this.b.index, 0, 0, 0, `guest-to-host ring full: ${pkt.length}-byte packet refused (EAGAIN)`);

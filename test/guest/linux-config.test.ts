@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linuxProgram } from '../../emulator/vpci/guest/linux';
 import { stepThread, type ThreadState } from '../../emulator/runtime/threads';
-import type { GuestKernel } from '../../emulator/vpci/guest/kernel';
+import type { K as GuestKernel } from '../../emulator/vpci/guest/linux/state';
 
 const prog = linuxProgram();
 const WINDOW = 0xf800_0000;

@@ -70,7 +70,7 @@ test('linux program compiles with every §8.2 function, in the listing it names'
     assert.ok(lines[f.line - 1]!.includes(`${name}(`), `${name}: its line shows its name`);
   }
   const main = p.listings.get('linux/pci-hyperv.c')!;
-  assert.match(main.text, /torvalds\/linux drivers\/pci\/controller\/pci-hyperv\.c/);
+  assert.match(main.text, /Linux stable drivers\/pci\/controller\/pci-hyperv\.c @ v6\.12\.118/, 'the listing names the pinned revision');
   for (const l of p.listings.values()) {
     const lines = l.text.split('\n');
     for (const n of l.executable) assert.ok(n >= 1 && n <= lines.length && lines[n - 1]!.trim() !== '', `${l.file}:${n} is a real line`);
@@ -86,7 +86,8 @@ test('linux program compiles with every §8.2 function, in the listing it names'
   assert.ok(p.fns.has('ixgbevf_probe') && p.fns.has('mlx4_core_remove') && p.fns.has('nvme_probe'));
   const rt = loadGuestModel('linux');
   assert.equal(rt.attachFn, 'hv_pci_probe');
-  assert.equal(rt.detachFn, 'hv_pci_remove');
+  assert.equal(rt.detachFn, 'vmbus_remove');
+  assert.ok(rt.program.fns.has('hv_pci_remove'));
   for (const t of rt.threads) assert.ok(rt.program.fns.has(t.fn), t.fn);
 });
 
@@ -350,16 +351,37 @@ at 0      boot
   assert.deepEqual(busStates(m), ['failed']);
 });
 
-test('D0 entry refused once: "Retrying D0 Entry" — RESOURCES_RELEASED for kept children, D0 exit, then relations and D0 again', () => {
+test('D0 entry refused once (v6.12.118): hv_pci_enter_d0 retries itself — RESOURCES_RELEASED for the kept children, D0 exit, D0 entry again, with no new relations query', () => {
   const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 bus-d0entry status 0xC0000184 times 1
 at 0      boot
 `));
   const types = toHost(m).map((x) => x.type);
   const first = types.indexOf(BUS_D0ENTRY);
-  assert.deepEqual(types.slice(first, first + 6), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, QUERY_BUS_RELATIONS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.deepEqual(types.slice(first, first + 5), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.equal(types.filter((t) => t === QUERY_BUS_RELATIONS).length, 1, 'relations are queried once, by probe');
   assert.ok(logs(m).includes('hv_pci: Retrying D0 Entry'));
   assert.deepEqual(busStates(m), ['attached']);
+  // The retry is hv_pci_enter_d0's own (label enter_d0_retry), not a goto in hv_pci_probe.
+  const p = loadGuestModel('linux').program;
+  const text = p.listings.get('linux/pci-hyperv.c')!.text.split('\n');
+  const body = (fn: string) => text.slice(p.fns.get(fn)!.line, p.fns.get(fn)!.endLine).join('\n');
+  assert.match(body('hv_pci_enter_d0'), /goto enter_d0_retry;/);
+  assert.doesNotMatch(body('hv_pci_probe'), /retry/);
+});
+
+test('D0 entry refused twice (v6.12.118): one retry, then "failed D0 Entry", and probe unwinds from release_state_lock', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 bus-d0entry status 0xC0000184 times 2
+at 0      boot
+`));
+  const types = toHost(m).map((x) => x.type);
+  const first = types.indexOf(BUS_D0ENTRY);
+  assert.deepEqual(types.slice(first), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY]);
+  assert.equal(logs(m).filter((x) => x === 'hv_pci: Retrying D0 Entry').length, 1);
+  assert.ok(logs(m).some((x) => /failed D0 Entry with status c0000184/.test(x)));
+  assert.deepEqual(busStates(m), ['failed']);
+  assert.ok(!logs(m).some((x) => /probe failed/.test(x)), 'no message the driver does not print');
 });
 
 test('rescind while probe waits for relations: wait_for_response gives -ENODEV and probe unwinds', () => {

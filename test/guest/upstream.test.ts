@@ -12,12 +12,12 @@ import { upstreamRow, upstreamLink, type UpstreamRef, type UpstreamTable } from 
 import { upstreamTable, upstreamLinkFor } from '../../emulator/vpci/guest/upstream-tables';
 import { LINUX_UPSTREAM } from '../../emulator/vpci/guest/linux/upstream';
 import type { Program } from '../../emulator/runtime/program';
-import type { GuestKernel } from '../../emulator/vpci/guest/kernel';
+import { asMachineProgram, type GuestKernel, type GuestView } from '../../emulator/vpci/guest/kernel';
 
-const PROGRAMS: [string, Program<GuestKernel>][] = [
-  ['linux', linuxProgram()],
-  ['freebsd', freebsdProgram('freebsd')],
-  ['freebsd-2016', freebsdProgram('freebsd-2016')],
+const PROGRAMS: [string, Program<GuestKernel, GuestView>][] = [
+  ['linux', asMachineProgram(linuxProgram())],
+  ['freebsd', asMachineProgram(freebsdProgram('freebsd'))],
+  ['freebsd-2016', asMachineProgram(freebsdProgram('freebsd-2016'))],
 ];
 
 // Function-driver stand-ins live in <guest>/drivers/<drv>.c and are the only rows patterns may supply.

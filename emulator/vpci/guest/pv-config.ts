@@ -20,12 +20,12 @@ export interface Desc {
 }
 
 /** Bytes `where..where+size` of a descriptor laid out as [value, width, …], little-endian. */
-export function descBytes(desc: Desc | null, fields: unknown[], where: number, size: number): number {
+export function descBytes(desc: Desc | null, fields: (number | undefined)[], where: number, size: number): number {
   if (!desc) return 0;
   const bytes: number[] = [];
   for (let i = 0; i < fields.length; i += 2) {
     const v = Number(fields[i] ?? 0);
-    const w = fields[i + 1] as number;
+    const w = fields[i + 1] ?? 0;
     for (let b = 0; b < w; b++) bytes.push(Math.floor(v / 2 ** (8 * b)) & 0xff);
   }
   let val = 0;
@@ -44,7 +44,11 @@ export function zeroIntLinePin(val: number, where: number, size: number): number
 }
 
 /** The locals of the model's read_config frame: `where`, `size` and the child's `desc`. */
-type At = Record<string, any>;
+export interface At {
+  where: number;
+  size: number;
+  desc: Desc | null;
+}
 
 /** Rules R1–R4 of protocol.md §4.4: when each applies, and the value it gives. */
 export const PV_READ = {

@@ -24,7 +24,7 @@ export interface QuirkInfo {
 export const QUIRKS: readonly QuirkInfo[] = [
   {
     name: 'all-versions-rejected-continues',
-    // The 2016 driver sent a single request and failed with EPROTO on any
+    // The 2016 driver sent a single request and failed with EPROTO on a
     // negative status (freebsd-src @ dd2e215ca93c), so only the current tree has it.
     models: ['freebsd'],
     summary: 'attach continues with protocol version 0 when every version is rejected',
@@ -40,7 +40,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
     models: ['freebsd', 'freebsd-2016', 'linux'],
     summary: 'packets of 20 raw bytes or less are silently dropped',
     description:
-      'The channel callback ignores any received packet whose raw length (16-byte descriptor plus ' +
+      'The channel callback ignores every received packet whose raw length (16-byte descriptor plus ' +
       'padded payload) is <= 20 bytes, so a completion without a payload never wakes the waiter. ' +
       'Off: such a completion is delivered with the synthetic status -1.',
     // Spec: vpci-protocol.md §2.4.
@@ -54,7 +54,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
     summary: 'only single-byte reads of Interrupt Line/Pin are answered locally',
     description:
       'The read_config emulation zeroes 0x3C and 0x3D only for 1-byte reads; a 16- or 32-bit read ' +
-      'covering them is forwarded to the host and returns the device value. Off: any read covering ' +
+      'covering them is forwarded to the host and returns the device value. Off: a read covering ' +
       '0x3C..0x3D returns 0 for those bytes.',
     // Spec: vpci-protocol.md §4.4.
     source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config)',
@@ -83,12 +83,15 @@ export const QUIRKS: readonly QuirkInfo[] = [
   },
   {
     name: 'descriptor-stride',
-    models: ['freebsd', 'freebsd-2016'],
+    // Only trees with the packed 26-byte struct hv_pcidev_desc have it: the 2016 driver keeps 20-byte
+    // pci_func_desc records and copies sizeof(struct pci_func_desc) * N (freebsd-src @ dd2e215ca93c).
+    models: ['freebsd'],
     summary: 'relations descriptors are copied with the wrong stride',
     description:
       'The driver copies the raw 20-byte (v1) or 28-byte (v2) descriptor array into packed 26-byte ' +
       'records, so only entry 0 is decoded correctly: FreeBSD effectively supports one function per ' +
-      'bus. Off: each descriptor is decoded at its real stride.',
+      'bus. The 2016 driver (freebsd-2016) keeps 20-byte records and has no such bug. ' +
+      'Off: each descriptor is decoded at its real stride.',
     // Spec: vpci-protocol.md §7.1.
     source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2)',
   },
@@ -102,17 +105,6 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'rescind like the others.',
     // Spec: vpci-protocol.md §6.4.
     source: 'vmbus_pcib.c (vmbus_pcib_map_msi)',
-  },
-  {
-    name: 'resources-released-race',
-    models: ['freebsd', 'freebsd-2016'],
-    summary: 'detach sends RESOURCES_RELEASED only for children not yet deleted by the queued work',
-    description:
-      'vmbus_pcib_detach queues a zero-device relations record and then walks the child list to ' +
-      'send RESOURCES_RELEASED; the queued deletion runs first on the task queue, so no ' +
-      'RESOURCES_RELEASED is sent. Off: RESOURCES_RELEASED is sent for every child before deletion.',
-    // Spec: vpci-protocol.md §7.3.
-    source: 'vmbus_pcib.c (vmbus_pcib_detach)',
   },
 ];
 

@@ -4,7 +4,7 @@
 // table without an entry here does not compile). Programs are immutable and
 // compiled once per model.
 import type { Program } from '../../runtime/program';
-import type { GuestKernel } from './kernel';
+import { asMachineProgram, type BaseSoftc, type GuestKernel, type GuestView } from './kernel';
 import { guestModel, type GuestModelName, type GuestOs } from './models';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
 import { linuxProgram, newLinuxSoftc } from './linux';
@@ -21,64 +21,66 @@ export interface GuestModelRuntime {
   name: GuestModelName;
   /** The guest OS, which names the function drivers (FUNCTION_DRIVERS in drivers.ts). */
   os: GuestOs;
-  program: Program<GuestKernel>;
+  program: Program<GuestKernel, GuestView>;
   threads: GuestThreadSpec[];
   /** Queued on the management thread when the channel is offered. */
   attachFn: string;
   /** Queued on the management thread for a rescind or a scenario `detach`. */
   detachFn: string;
-  newSoftc(): Record<string, unknown>;
+  newSoftc(): BaseSoftc;
   /** Reads the bridge's life-cycle state from the softc. */
-  busStatus(sc: any): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
+  busStatus(sc: BaseSoftc): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
   /** The negotiated protocol version from the softc (0 before negotiation). */
-  protocolVersion(sc: any): number;
+  protocolVersion(sc: BaseSoftc): number;
 }
 
 const cache = new Map<GuestModelName, GuestModelRuntime>();
 
 /** Both bridge models keep the life cycle in `sc.hbus.state` under the real drivers' state names. */
-function bridgeStatus(sc: any): ReturnType<GuestModelRuntime['busStatus']> {
-  const st = sc?.hbus?.state;
-  if (!sc?.hbus) return 'offered';
+function bridgeStatus(sc: BaseSoftc): ReturnType<GuestModelRuntime['busStatus']> {
+  const st = sc.hbus?.state;
+  if (!sc.hbus) return 'offered';
   if (st === 'hv_pcibus_installed') return 'attached';
   if (st === 'failed') return 'failed';
   if (st === 'detached') return 'detached';
   return 'attaching';
 }
 
-function bridgeVersion(sc: any): number {
-  return sc?.hbus?.protocol_version ?? 0;
+function bridgeVersion(sc: BaseSoftc): number {
+  return sc.hbus?.protocol_version ?? 0;
 }
 
 /** What a guest OS brings, whichever of its models runs. */
 type GuestOsRuntime = Omit<GuestModelRuntime, 'name' | 'os' | 'program'> & {
   /** Compiles the program for one of this OS's models. */
-  program(model: GuestModelName): Program<GuestKernel>;
+  program(model: GuestModelName): Program<GuestKernel, GuestView>;
 };
 
 const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
   freebsd: {
-    program: (model) => freebsdProgram(model === 'freebsd-2016' ? 'freebsd-2016' : 'freebsd'),
+    program: (model) => asMachineProgram(freebsdProgram(model === 'freebsd-2016' ? 'freebsd-2016' : 'freebsd')),
     threads: [
       { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
       { role: 'taskq', name: 'vmbus_pcib_tq', fn: 'taskqueue_thread_loop' },
       { role: 'callback', name: 'channel callback', fn: 'vmbus_chan_task' },
     ],
     attachFn: 'vmbus_pcib_attach',
-    detachFn: 'vmbus_pcib_detach',
+    // newbus device_detach: Giant, then vmbus_pcib_detach (freebsd/kern.ts)
+    detachFn: 'device_detach',
     newSoftc: newFreebsdSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,
   },
   linux: {
-    program: () => linuxProgram(),
+    program: () => asMachineProgram(linuxProgram()),
     threads: [
       { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },
       { role: 'taskq', name: 'hv_pci workqueue', fn: 'worker_thread' },
       { role: 'callback', name: 'channel tasklet', fn: 'vmbus_on_event' },
     ],
     attachFn: 'hv_pci_probe',
-    detachFn: 'hv_pci_remove',
+    // the VMBus core's vmbus_remove, which calls hv_pci_remove for a bound driver (linux/kern.ts)
+    detachFn: 'vmbus_remove',
     newSoftc: newLinuxSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,

@@ -143,6 +143,10 @@ function rows(variant: Variant): Record<string, UpstreamRow> {
     pci_alloc_msi: pci('pci_alloc_msi_method'),
     pci_setup_intr_msi: { ours: 'the MSI half of pci_setup_intr(), shown as its own frame', ref: at(PCI, 'pci_setup_intr') },
     pci_release_msi: pci('pci_release_msi_method'),
+    device_detach: {
+      ours: 'newbus device_detach() for the bridge, with Giant held as the vmbus rescind path holds it: the steps that reach vmbus_pcib_detach()',
+      ref: at('sys/kern/subr_bus.c', 'device_detach'),
+    },
     // Kernel contexts
     vmbus_chan_task: pci('vmbus_chan_task', 'sys/dev/hyperv/vmbus/vmbus_chan.c'),
     taskqueue_thread_loop: pci('taskqueue_thread_loop', 'sys/kern/subr_taskqueue.c'),

@@ -58,6 +58,7 @@ const LINUX_SHA256: Readonly<Record<string, string>> = {
   'kernel/irq/manage.c': '3f2e605e9a88cb75ea90cc2488b5cf9b0b477f278c8fba16f4a8b78051bca446',
   'kernel/workqueue.c': 'ef9fca07578b618f975cbfdac1f1b584980a394e8622a88fd869e4ddb6105a54',
   'drivers/hv/connection.c': '06b3627f2d212ce9f5183b20a71380384904e20bd7fe47e655bd6bc990eb6de9',
+  'drivers/hv/vmbus_drv.c': '9ffdf3070b873a29b8276c8b03703dfc4b6250150b827ce0a9e7bf7c55612acd',
   'drivers/net/ethernet/intel/ixgbevf/ixgbevf_main.c': '6c2ece0041fe2311e36b25ae5dfdae11a2290384a98252f71d9ec4b4e2175a52',
   'drivers/net/ethernet/intel/ixgbe/ixgbe_main.c': 'deae7687fa2b4299042b0fe3f354110402d2a5783a29e8e17adaf96ed65a1729',
   'drivers/net/ethernet/intel/igb/igb_main.c': '27f191bbb3b6fc8a27e478eff227954313bd525520e85161d0b2061851f62d98',
@@ -112,8 +113,13 @@ export const LINUX_UPSTREAM: UpstreamTable = {
     hv_pci_remove: { ref: { path: 'drivers/pci/controller/pci-hyperv.c', line: 3896, text: "static void hv_pci_remove(struct hv_device *hdev)" } },
     hv_pci_bus_exit: { ref: { path: 'drivers/pci/controller/pci-hyperv.c', line: 3813, text: "static int hv_pci_bus_exit(struct hv_device *hdev, bool keep_devs)" } },
     hv_free_config_window: { ref: { path: 'drivers/pci/controller/pci-hyperv.c', line: 3316, text: "static void hv_free_config_window(struct hv_pcibus_device *hbus)" } },
+    // drivers/hv/vmbus_drv.c: the VMBus core's remove, which calls the bound driver's remove.
+    vmbus_remove: {
+      ours: "the VMBus core's remove as far as it reaches the bridge: hv_pci_remove() for a bound driver",
+      ref: { path: 'drivers/hv/vmbus_drv.c', line: 848, text: 'static void vmbus_remove(struct device *child_device)' },
+    },
     hv_pci_probe_fail: {
-      ours: "hv_pci_probe()'s error labels (free_windows: … destroy_wq:) shown as one frame",
+      ours: "hv_pci_probe()'s error labels (free_windows: … free_bus:) shown as one frame",
       ref: { path: 'drivers/pci/controller/pci-hyperv.c', line: 3635, text: "static int hv_pci_probe(struct hv_device *hdev,", name: 'hv_pci_probe' },
     },
     // The PCI core, IRQ core and kernel contexts, modelled (ours) after these functions.

@@ -20,6 +20,12 @@ import { valueNode, fmtNum, parseNumber, type VarNode } from './vars';
 import * as repl from './console';
 import * as views from './views';
 import type { MessageDetailResponse, MessagesResponse, TopologyResponse } from './protocol';
+
+/** What the inspector reads of the step log: the trace events each step recorded. */
+export interface StepLog {
+  traceFromAt(p: number): number;
+  traceToAt(p: number): number;
+}
 import { capName, capSummary, fmtSize, t0 } from './fmt';
 
 type Target = Omit<DataTarget, 'description'>;
@@ -712,7 +718,7 @@ export class Inspector {
    * What a host thread last did: the packet it handled (found through the reply's transaction id)
    * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
    */
-  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number, history?: { traceFrom: Int32Array; traceTo: Int32Array }): { title: string; locals: Record<string, unknown> } | undefined {
+  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
     return views.lastHostWork(this, hostThread, lastStepOf);
   }
 
@@ -722,7 +728,7 @@ export class Inspector {
   }
 
   /** The session's history (typed step log), set by the session so host frames can be found. */
-  hist?: { traceFrom: Int32Array; traceTo: Int32Array };
+  hist?: StepLog;
 
   // ---- custom requests ------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import { REGISTERS, findRegister, bitsOf, type RegisterDef } from '../emulator/pci/registers';
 import { capabilityViews } from '../emulator/pci/capabilities';
-import { loadPciIds, type PciIds } from '../emulator/pci/pci-ids';
+import { indexPciIds, type PciIds } from '../emulator/pci/pci-ids';
 import { messageByName, messageName, versionText, wslotText } from '../emulator/vpci/protocol';
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { barRead, barWrite, msixEntry, functionIds } from '../emulator/machine/device-view';
@@ -20,13 +20,13 @@ import { valueNode, fmtNum, parseNumber, type VarNode } from './vars';
 import * as repl from './console';
 import * as views from './views';
 import type { MessageDetailResponse, MessagesResponse, TopologyResponse } from './protocol';
+import { capName, capSummary, fmtSize, t0 } from './fmt';
 
 /** What the inspector reads of the step log: the trace events each step recorded. */
 export interface StepLog {
   traceFromAt(p: number): number;
   traceToAt(p: number): number;
 }
-import { capName, capSummary, fmtSize, t0 } from './fmt';
 
 type Target = Omit<DataTarget, 'description'>;
 
@@ -36,14 +36,14 @@ export class Inspector {
   constructor(
     readonly m: Machine,
     private readonly hexMode: () => boolean,
-    /** pci.ids text, read when a name is first needed (parsing it costs more than a launch). */
+    /** pci.ids text, read when a name is first needed and looked up on demand (parsing all of it costs more than a launch). */
     private readonly pciIdsText?: string | (() => string | undefined),
   ) {}
 
   /** @internal */ get ids(): PciIds | undefined {
     if (this.idsCache === undefined) {
       const text = typeof this.pciIdsText === 'function' ? this.pciIdsText() : this.pciIdsText;
-      this.idsCache = text ? loadPciIds(text) : null;
+      this.idsCache = text ? indexPciIds(text) : null;
     }
     return this.idsCache ?? undefined;
   }

@@ -120,3 +120,120 @@ function classKey(base: number, sub?: number, progIf?: number): number {
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');
 }
+
+/**
+ * The same lookups as loadPciIds, answered from the text on demand: a name is looked for, the
+ * first time it is asked for, with a few native searches of the text (its vendor's or class's
+ * block, then its line). A debugger names a handful of devices; parsing all of pci.ids for them
+ * costs tens of milliseconds and megabytes of maps, and even a JavaScript loop over its 60,000
+ * lines leaves megabytes of optimizing-compiler memory behind (what the adapter held at its
+ * first stop). The answers are those of loadPciIds line for line, for text whose lines end in
+ * \n or \r\n (same patterns, later definitions win); `errors` parses the whole text when asked.
+ */
+export function indexPciIds(text: string): PciIds {
+  const answers = new Map<string, string | undefined>();
+  const classBlocks = new Map<number, Map<number, string>>();
+  let full: PciIds | undefined;
+
+  /** End of the line starting at `at`, before its \r. */
+  const lineEnd = (at: number) => {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    return end > at && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+  };
+  const lineAt = (at: number) => text.slice(at, lineEnd(at));
+  /** The start of the line after the one starting at `at` (text.length at the end). */
+  const nextLine = (at: number) => {
+    const p = text.indexOf('\n', at);
+    return p < 0 ? text.length : p + 1;
+  };
+  /** A hex number as a pattern matching it in either case, as [0-9a-fA-F] does. */
+  const hx = (n: number, w: number) => [...n.toString(16).padStart(w, '0')].map((c) => (c >= 'a' ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  /** Starts of the lines in [from, to) that `pattern` matches at their start. */
+  const starts = (pattern: string, from = 0, to = text.length): number[] => {
+    const re = new RegExp(`^${pattern}`, 'gm');
+    re.lastIndex = from;
+    const out: number[] = [];
+    for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) out.push(m.index);
+    return out;
+  };
+  /** Where the block whose header line starts at `at` ends: the next line that is not indented, a comment or blank. */
+  const blockEnd = (at: number) => {
+    const re = /^(?![\t#]|[^\S\n]*$)/gm;
+    re.lastIndex = nextLine(at);
+    const m = re.exec(text);
+    return m ? m.index : text.length;
+  };
+  const memo = (key: string, find: () => string | undefined) => {
+    if (answers.has(key)) return answers.get(key);
+    const v = find();
+    answers.set(key, v);
+    return v;
+  };
+  /** The header lines of vendor v, in file order (VENDOR must match: a name follows the two spaces). */
+  const vendorLines = (v: number) => starts(`${hx(v, 4)}  `).filter((at) => VENDOR.test(lineAt(at)));
+  const vendorName = (v: number) => memo(`v${v}`, () => {
+    const l = vendorLines(v);
+    return l.length ? VENDOR.exec(lineAt(l[l.length - 1]!))![2] : undefined;
+  });
+  /** Each device line of (v, d), with where its vendor block ends, in file order (a later one wins). */
+  const deviceLines = (v: number, d: number): { at: number; end: number; name: string }[] => {
+    const out: { at: number; end: number; name: string }[] = [];
+    for (const h of vendorLines(v)) {
+      const end = blockEnd(h);
+      for (const at of starts(`\t${hx(d, 4)}  `, nextLine(h), end)) {
+        const m = DEVICE.exec(lineAt(at));
+        if (m) out.push({ at, end, name: m[2] });
+      }
+    }
+    return out;
+  };
+  const deviceName = (v: number, d: number) => memo(`d${v}:${d}`, () => deviceLines(v, d).pop()?.name);
+  const subsystemName = (v: number, d: number, sv: number, sd: number) => memo(`s${v}:${d}:${sv}:${sd}`, () => {
+    let name: string | undefined;
+    for (const dev of deviceLines(v, d)) {
+      // Its subsystem lines follow it, up to the next device line of the block.
+      const from = nextLine(dev.at);
+      const next = starts('\\t[0-9a-fA-F]{4}  ', from, dev.end).find((at) => DEVICE.test(lineAt(at))) ?? dev.end;
+      for (const at of starts(`\\t\\t${hx(sv, 4)} ${hx(sd, 4)}  `, from, next)) {
+        const m = SUBSYS.exec(lineAt(at));
+        if (m) name = m[3];
+      }
+    }
+    return name;
+  });
+  const klass = (base: number) => {
+    let b = classBlocks.get(base);
+    if (b) return b;
+    b = new Map();
+    for (const h of starts(`C ${hx(base, 2)}  `).filter((at) => CLASS.test(lineAt(at)))) {
+      b.set(classKey(base), CLASS.exec(lineAt(h))![2]);
+      let sub = -1;
+      const end = blockEnd(h);
+      for (let p = nextLine(h); p < end; p = nextLine(p)) {
+        const line = lineAt(p);
+        let m: RegExpExecArray | null;
+        if ((m = SUBCLASS.exec(line))) {
+          sub = parseInt(m[1], 16);
+          b.set(classKey(base, sub), m[2]);
+        } else if ((m = PROGIF.exec(line)) && sub >= 0) b.set(classKey(base, sub, parseInt(m[1], 16)), m[2]);
+      }
+    }
+    classBlocks.set(base, b);
+    return b;
+  };
+  let version: string | undefined | null = null;
+  return {
+    get errors() {
+      return (full ??= loadPciIds(text)).errors;
+    },
+    get version() {
+      if (version === null) version = /^#\s*Version:\s*(\S+)/m.exec(text)?.[1];
+      return version;
+    },
+    vendorName,
+    deviceName,
+    subsystemName,
+    className: (b, s, p) => klass(b & 0xff).get(classKey(b, s, p)),
+  };
+}

@@ -153,14 +153,21 @@ export class History {
     return n;
   }
 
+  /** The last function looked up (consecutive steps are mostly in one function). */
+  private lastFn: string | undefined;
+  private lastFnId = -1;
+
   private fnId(name: string | undefined): number {
     if (name === undefined) return -1;
+    if (name === this.lastFn) return this.lastFnId;
     let id = this.fnIds.get(name);
     if (id === undefined) {
       id = this.fnNames.length;
       this.fnNames.push(name);
       this.fnIds.set(name, id);
     }
+    this.lastFn = name;
+    this.lastFnId = id;
     return id;
   }
 

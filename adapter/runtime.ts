@@ -59,6 +59,9 @@ export interface RuntimeHooks {
   historyCut?(text: string): void;
 }
 
+const NONE: readonly LineBp[] = [];
+const NO_OLDS: (number | undefined)[] = [];
+
 const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
 
 function int32At(b: Uint8Array, o: number): number {
@@ -174,7 +177,7 @@ export class VpciRuntime {
     if (!f) return { threadId: t.id, thread: t };
     const loc = nextLocation(this.m.program, f);
     if (!loc) return { threadId: t.id, thread: t };
-    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.sources.pathOfListing(loc.fn.file), line: loc.line };
+    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.pathOf(loc.fn.file), line: loc.line };
     // At the first statement of a function: function breakpoints stand here.
     if (f.pc === 0) u.fn = f.fn;
     return u;
@@ -184,17 +187,34 @@ export class VpciRuntime {
     this.pauseRequested = true;
   }
 
+  /** Listing paths by listing file (the same string each time: it is a map key on every step). */
+  private pathCache = new Map<string, string>();
+  private pathOf(file: string): string {
+    let p = this.pathCache.get(file);
+    if (p === undefined) this.pathCache.set(file, (p = this.sources.pathOfListing(file)));
+    return p;
+  }
+
   // ---- forward ------------------------------------------------------------------------
 
-  private lineHit(u: ReturnType<VpciRuntime['upcoming']>): LineBp[] {
-    if (!u || u.path === undefined || u.line === undefined) return [];
+  private lineHit(u: ReturnType<VpciRuntime['upcoming']>): readonly LineBp[] {
+    if (!u || u.path === undefined || u.line === undefined) return NONE;
     const list = this.lineBps.get(u.path);
-    if (!list) return [];
-    return list.filter((b) => b.verified && b.line === u.line);
+    if (!list) return NONE;
+    let hit: LineBp[] | undefined;
+    for (const b of list) if (b.verified && b.line === u.line) (hit ??= []).push(b);
+    return hit ?? NONE;
+  }
+
+  /** Whether anything stands before a step (line or function breakpoints, or the timeline's own steps). */
+  private checksBefore(mode: StepMode): boolean {
+    if (mode.kind === 'scenario' || this.fnBps.length) return true;
+    for (const list of this.lineBps.values()) if (list.length) return true;
+    return false;
   }
 
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
-  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
+  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: readonly B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
     const ids: number[] = [];
     for (const b of bps) {
       if (b.condition) {
@@ -296,28 +316,33 @@ export class VpciRuntime {
    * undefined when the budget ran out (the caller yields and calls again).
    */
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+    // Without anything that stands before a step, where the next step is need not be worked out.
+    const before = this.checksBefore(mode);
     for (let n = 0; n < budget; n++) {
       if (this.pauseRequested) {
         this.pauseRequested = false;
         const u = this.upcoming();
         return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
       }
-      const u = this.upcoming();
-      if (!u) return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
       // Line and function breakpoints stand before the step (not on the one we are resuming from).
-      if (!(first && n === 0)) {
+      if (before && !(first && n === 0)) {
+        const u = this.upcoming();
+        if (!u) return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
+        const hit = this.lineHit(u);
         const locals = u.thread?.frames[u.thread.frames.length - 1]?.locals;
-        const where = u.path !== undefined && u.line !== undefined ? { path: u.path, line: u.line } : undefined;
-        const lineIds = this.filterHits(this.lineHit(u), u.threadId, locals, where);
-        if (lineIds.length) return { reason: 'breakpoint', threadId: u.threadId, hitBreakpointIds: lineIds };
-        if (u.fn) {
+        if (hit.length) {
+          const where = u.path !== undefined && u.line !== undefined ? { path: u.path, line: u.line } : undefined;
+          const lineIds = this.filterHits(hit, u.threadId, locals, where);
+          if (lineIds.length) return { reason: 'breakpoint', threadId: u.threadId, hitBreakpointIds: lineIds };
+        }
+        if (u.fn && this.fnBps.length) {
           const fb = this.fnBps.filter((b) => b.kind === 'function' && b.name === u.fn);
           const ids = fb.length ? this.filterHits(fb, u.threadId, locals) : [];
           if (ids.length) return { reason: 'function breakpoint', threadId: u.threadId, hitBreakpointIds: ids, description: `Entered ${u.fn}` };
         }
         if (mode.kind === 'scenario' && u.threadId === SCENARIO_THREAD && u.timeline) return { reason: 'step', threadId: SCENARIO_THREAD };
       }
-      const olds = this.dataBps.map((b) => this.hooks.dataValue(b));
+      const olds = this.dataBps.length ? this.dataBps.map((b) => this.hooks.dataValue(b)) : NO_OLDS;
       const info = this.h.step();
       if (info.kind === 'idle') return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
       const tid = info.thread ? info.thread.id : SCENARIO_THREAD;

@@ -86,12 +86,12 @@ if (existsSync(join(ROOT, 'dist', 'cli.js'))) {
   if (CLI_DAP) adapters.push(['vpci-lab dap', CLI_DAP]);
   for (const [name, args] of adapters) {
     sampleFigure({
-      name: `Continue over 200 hot-plug cycles (~880k steps, 201 buses), ${name} over stdio, spawn to the end of the run (best of 3)`,
+      name: `Continue over 200 hot-plug cycles (~880k steps, 201 buses), ${name} over stdio, spawn to the end of the run (best of 5)`,
       floorName: '`vpci-lab run` of the same file, spawn to exit',
       measure: async () => {
         let ours = { ms: Infinity, peak: Infinity, reason: '' };
         let cli = { ms: Infinity, peak: Infinity };
-        for (let r = 0; r < 3; r++) {
+        for (let r = 0; r < 5; r++) {
           const c = await runInCli();
           if (c.ms < cli.ms) cli = c;
           const o = await continueInAdapter(args);

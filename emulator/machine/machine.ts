@@ -6,7 +6,7 @@
 // running on reproduces the original trace exactly.
 import { Trace } from '../runtime/trace';
 import { SnapshotContext, type Group, type SnapshotReader } from '../runtime/snapshot-tree';
-import { Thawer } from '../runtime/plain-copy';
+import { Thawer, plainBytes } from '../runtime/plain-copy';
 import { Ev } from '../vpci/events';
 import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from '../runtime/threads';
 import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from '../runtime/scheduler';
@@ -482,9 +482,8 @@ export class Machine implements BusHost {
     if (w.aliased) {
       // Two pieces share an object; written apart they would not share it after a restore. One
       // structuredClone of the whole state keeps the sharing (costlier, and never shared).
-      const bytes = w.walk.created;
       w = this.snaps.writer();
-      w.opaque('!state', structuredClone(st), bytes);
+      w.opaque('!state', structuredClone(st), plainBytes(st));
     }
     // The buses' own objects are fresh copies or bytes: only sharing within one piece matters there.
     w.walk.forget();

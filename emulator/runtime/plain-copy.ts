@@ -28,13 +28,37 @@ export class FrozenObject {
   constructor(
     readonly keys: readonly string[],
     readonly vals: readonly unknown[],
+    /** Estimated bytes of the whole subtree, parts shared with other nodes included. */
+    readonly size: number,
   ) {}
 }
 
 /** A frozen array (holes kept as holes in `vals`). */
 export class FrozenArray {
   gen = 0;
-  constructor(readonly vals: readonly unknown[]) {}
+  constructor(
+    readonly vals: readonly unknown[],
+    readonly size: number,
+  ) {}
+}
+
+/**
+ * Estimated bytes of a frozen value with everything under it. Counting shared parts in every
+ * value that holds them errs on the safe side for a memory budget (never less than is held).
+ */
+export function frozenSize(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+      return SIZE.string + v.length;
+    case 'bigint':
+      return SIZE.bigint;
+    case 'object':
+      if (v instanceof FrozenObject || v instanceof FrozenArray) return v.size;
+      if (ArrayBuffer.isView(v)) return SIZE.typed + v.byteLength;
+      return 0;
+    default:
+      return 0;
+  }
 }
 
 /** A typed array (copied with its own slice()). */
@@ -191,10 +215,13 @@ export class PlainWalk {
       }
       st.length = base;
     }
-    this.created += SIZE.object + 2 * SIZE.array + 2 * SIZE.slot * n;
+    const own = SIZE.object + 2 * SIZE.array + 2 * SIZE.slot * n;
+    this.created += own;
+    let size = own;
+    for (let j = 0; j < n; j++) size += frozenSize(vals[j]);
     // Keys in the same order as before: keep the old array (objects of one shape share it over time).
     const sameKeys = pk !== undefined && pk.length === n && keys.every((k, j) => k === pk[j]);
-    return new FrozenObject(sameKeys ? pk : keys, vals);
+    return new FrozenObject(sameKeys ? pk : keys, vals, size);
   }
 
   private freezeArray(live: unknown[], prev: FrozenArray | undefined): unknown {
@@ -235,8 +262,11 @@ export class PlainWalk {
       }
       st.length = base;
     }
-    this.created += SIZE.object + SIZE.array + SIZE.slot * n;
-    return new FrozenArray(vals);
+    const own = SIZE.object + SIZE.array + SIZE.slot * n;
+    this.created += own;
+    let size = own;
+    for (let j = 0; j < n; j++) size += frozenSize(vals[j]);
+    return new FrozenArray(vals, size);
   }
 
   private freezeTyped(live: ArrayBufferView, prev: unknown): unknown {
@@ -325,4 +355,25 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   }
   for (; i < n; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Estimated bytes of a live plain value (for a copy kept whole, as structuredClone makes it). */
+export function plainBytes(v: unknown, seen = new Set<object>()): number {
+  switch (typeof v) {
+    case 'string':
+      return SIZE.string + v.length;
+    case 'bigint':
+      return SIZE.bigint;
+    case 'object': {
+      if (v === null || seen.has(v)) return 0;
+      seen.add(v);
+      if (ArrayBuffer.isView(v)) return SIZE.typed + v.byteLength;
+      if (Array.isArray(v)) return v.reduce((n: number, x) => n + SIZE.slot + plainBytes(x, seen), SIZE.object + SIZE.array);
+      let n = SIZE.object;
+      for (const k in v) n += SIZE.slot + plainBytes((v as Record<string, unknown>)[k], seen);
+      return n;
+    }
+    default:
+      return 0;
+  }
 }

@@ -14,7 +14,7 @@
 //
 // Nothing here knows what the state means: the owner of each piece decides its name and
 // whether it is plain data, bytes, or an immutable value shared by reference.
-import { PlainWalk, WalkMemory, bytesEqual, thaw, SIZE } from './plain-copy';
+import { PlainWalk, WalkMemory, bytesEqual, frozenSize, thaw, SIZE } from './plain-copy';
 
 export const PAGE_BYTES = 4096;
 
@@ -153,9 +153,10 @@ export class SnapshotWriter {
   plain(key: string, live: unknown): void {
     const p = this.prevChild(key);
     const prev = p && p.kind === 'leaf' ? p.value : undefined;
-    const before = this.walk.created;
     const v = this.walk.freeze(live, prev);
-    this.push(key, p && v === prev ? p : leaf(v, this.walk.created - before));
+    // A new leaf is counted whole, with the parts it shares with the leaf it replaces: when that
+    // one is dropped, those parts stay held by this one.
+    this.push(key, p && v === prev ? p : leaf(v, frozenSize(v)));
   }
 
   /**
@@ -169,22 +170,15 @@ export class SnapshotWriter {
     const w = this.ctx.freshWalk;
     w.forget();
     const work = w.work;
-    const created = w.created;
     const v = w.freeze(value, prev);
     this.walk.work += w.work - work;
-    if (w.aliased) this.push(key, leaf(structuredClone(value), w.created - created));
-    else this.push(key, p && v === prev ? p : leaf(v, w.created - created));
+    if (w.aliased) this.push(key, leaf(structuredClone(value), frozenSize(v)));
+    else this.push(key, p && v === prev ? p : leaf(v, frozenSize(v)));
   }
 
   /** A value copied by the caller and kept as is, never compared (state that shares objects, as structuredClone copied it). */
   opaque(key: string, value: unknown, bytes: number): void {
     this.push(key, leaf(value, bytes));
-  }
-
-  /** An immutable value kept by reference (declarations that never change once made). */
-  ref(key: string, value: unknown, bytes = SIZE.object): void {
-    const p = this.prevChild(key);
-    this.push(key, p && p.kind === 'leaf' && p.value === value ? p : leaf(value, bytes));
   }
 
   /** A list of immutable values kept by reference: the previous leaf when it holds the same values. */

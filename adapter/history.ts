@@ -55,8 +55,11 @@ export const TIMELINE_THREAD = 0;
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
-/** Int32 fields per logged step: thread, depth|fn, line, traceFrom, traceTo, timeline. */
-const FIELDS = 6;
+/**
+ * Int32 fields per logged step: thread, depth | fn << 16, line (for a thread's step) or timeline
+ * item (for the timeline's: -1 for a timer), traceFrom, traceTo.
+ */
+const FIELDS = 5;
 
 export interface HistoryOptions {
   /** Budget in bytes for checkpoints and the step log together (default DEFAULT_MAX_MEMORY). */
@@ -187,7 +190,9 @@ export class History {
     return f >= 0 ? this.fnNames[f] : undefined;
   }
   lineAt(p: number): number {
-    return this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 2]!;
+    const c = this.chunks[p >>> CHUNK_BITS]!;
+    const o = (p & MASK) * FIELDS;
+    return c[o] === TIMELINE_THREAD ? 0 : c[o + 2]!;
   }
   /** Trace events recorded by step p: [traceFromAt(p), traceToAt(p)). */
   traceFromAt(p: number): number {
@@ -198,7 +203,9 @@ export class History {
   }
   /** Timeline item index for timeline steps, else -1. */
   timelineAt(p: number): number {
-    return this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 5]!;
+    const c = this.chunks[p >>> CHUNK_BITS]!;
+    const o = (p & MASK) * FIELDS;
+    return c[o] === TIMELINE_THREAD ? c[o + 2]! : -1;
   }
 
   /** The thread and line of logged step `i`. */
@@ -214,12 +221,12 @@ export class History {
       this.keepBudget();
     }
     const o = (pos & MASK) * FIELDS;
-    c[o] = info.thread ? info.thread.id : TIMELINE_THREAD;
+    const thread = info.thread ? info.thread.id : TIMELINE_THREAD;
+    c[o] = thread;
     c[o + 1] = ((info.depth ?? 0) & 0xffff) | ((this.fnId(info.fn) + 1) << 16);
-    c[o + 2] = info.line ?? 0;
+    c[o + 2] = thread !== TIMELINE_THREAD ? (info.line ?? 0) : info.kind === 'timeline' ? timelineBefore : -1;
     c[o + 3] = info.traceFrom;
     c[o + 4] = info.traceTo;
-    c[o + 5] = info.kind === 'timeline' ? timelineBefore : -1;
   }
 
   // ---- moving -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { History, type HistoryCut } from '../../adapter/history';
+import { History, historyBudget, type HistoryCut } from '../../adapter/history';
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
@@ -153,8 +153,6 @@ test('a hand-made change survives going back over it and forward again', () => {
   const m = load(LONG);
   const h = new History(m);
   for (let i = 0; i < 20_000; i++) h.step();
-  const t = m.threads.find((x) => x.role === 'host' && x.status !== 'done')!;
-  void t;
   // The driver's softc changes by hand (as setVariable would), then the run goes on.
   (m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'] = 42;
   h.truncateFuture();
@@ -167,4 +165,14 @@ test('a hand-made change survives going back over it and forward again', () => {
   h.goTo(end.steps);
   assert.deepEqual(traceOf(m), end.trace);
   assert.deepEqual(structuredClone(m.state), end.state);
+});
+
+test('the budget setting: MiB, default 256, and a clear word about a value that cannot be used', () => {
+  assert.deepEqual(historyBudget(undefined), { maxMemory: 256 * 2 ** 20 });
+  assert.deepEqual(historyBudget(64), { maxMemory: 64 * 2 ** 20 });
+  for (const bad of ['256', 0.5, -1, Number.NaN, {}]) {
+    const b = historyBudget(bad);
+    assert.equal(b.maxMemory, 256 * 2 ** 20);
+    assert.match(b.problem ?? '', /"historyMaxMemory" \(vpci\.history\.maxMemory\) must be a number of MiB, at least 1; got .*, using the default 256 MiB/);
+  }
 });

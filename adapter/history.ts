@@ -45,6 +45,10 @@ export const MIN_INTERVAL = 1024;
  * to roughly a tenth of the run's time (one visited value costs about what a fifth of a step does).
  */
 export const WORK_INTERVAL = 1;
+/** A checkpoint deferred to an idle moment is taken after this long without a step (ms). */
+const IDLE_MS = 40;
+/** …unless stepping without a pause has gone this many intervals past the last checkpoint. */
+const DEFER_LIMIT = 8;
 /** A replay longer than this leaves a checkpoint where it ended (the user is likely to step around there). */
 export const FOCUS_REPLAY = 8 * MIN_INTERVAL;
 
@@ -244,8 +248,50 @@ export class History {
     }
     const now = this.m.steps;
     if (this.edits.has(now)) this.m.restore(this.store.get(now)!);
-    else if (fresh && now >= this.nextAt) this.checkpoint(now, false);
+    else if (fresh && now >= this.nextAt) {
+      // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
+      // taken then, where the machine stands), so it never adds to a step's round trip; unless
+      // the stepping has gone on for so long without a pause that the gap would grow too wide.
+      const last = this.store.atOrBefore(now)?.pos ?? this.start;
+      if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) this.checkpointWhenIdle();
+      else this.checkpoint(now, false);
+    }
     return info;
+  }
+
+  /**
+   * When true (the runtime sets it for stepping requests, not for Continue), checkpoints that
+   * fall due are taken in the next idle moment instead of on the step path.
+   */
+  deferUntilIdle = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Steps between checkpoints taken while running (from the cost of the last one). */
+  private interval = MIN_INTERVAL;
+
+  private checkpointWhenIdle(): void {
+    this.lastActivity = performance.now();
+    if (this.idleTimer) return;
+    const fire = (): void => {
+      const quiet = performance.now() - this.lastActivity;
+      if (quiet < IDLE_MS) {
+        this.idleTimer = setTimeout(fire, IDLE_MS - quiet);
+        this.idleTimer.unref?.();
+        return;
+      }
+      this.idleTimer = undefined;
+      if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
+    };
+    this.idleTimer = setTimeout(fire, IDLE_MS);
+    this.idleTimer.unref?.();
+  }
+  private lastActivity = 0;
+
+  /** Takes a checkpoint now if one is waiting for an idle moment (tests; the end of a session). */
+  settle(): void {
+    if (!this.idleTimer) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
   }
 
   /** Takes a checkpoint at the current position (`pos`) and keeps the budget. */
@@ -253,7 +299,8 @@ export class History {
     const s = this.m.snapshot();
     const mark: Mark = { time: this.m.now, events: this.m.trace.length };
     this.store.add(pos, s.root, pinned, mark);
-    this.nextAt = pos + Math.max(MIN_INTERVAL, Math.ceil(s.work * WORK_INTERVAL));
+    this.interval = Math.max(MIN_INTERVAL, Math.ceil(s.work * WORK_INTERVAL));
+    this.nextAt = pos + this.interval;
     this.keepBudget();
   }
 

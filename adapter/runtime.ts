@@ -318,6 +318,8 @@ export class VpciRuntime {
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
     // Without anything that stands before a step, where the next step is need not be worked out.
     const before = this.checksBefore(mode);
+    // A step's round trip is the user waiting: checkpoints falling due during one wait for an idle moment.
+    this.h.deferUntilIdle = mode.kind !== 'continue';
     for (let n = 0; n < budget; n++) {
       if (this.pauseRequested) {
         this.pauseRequested = false;

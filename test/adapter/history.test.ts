@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { History, historyBudget, type HistoryCut } from '../../adapter/history';
+import { History, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
@@ -175,4 +175,18 @@ test('the budget setting: MiB, default 256, and a clear word about a value that 
     assert.equal(b.maxMemory, 256 * 2 ** 20);
     assert.match(b.problem ?? '', /"historyMaxMemory" \(vpci\.history\.maxMemory\) must be a number of MiB, at least 1; got .*, using the default 256 MiB/);
   }
+});
+
+test('while the user steps, a checkpoint that falls due waits for an idle moment; stepping on without one still gets them', async () => {
+  const m = load(LONG);
+  const h = new History(m);
+  h.deferUntilIdle = true;
+  for (let i = 0; i < MIN_INTERVAL + 500; i++) h.step();
+  assert.deepEqual(h.checkpointPositions, [0], 'nothing taken on the step path');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(h.checkpointPositions, [0, m.steps], 'taken where the machine stood once it was idle');
+  const from = m.steps;
+  for (let i = 0; i < 12 * MIN_INTERVAL; i++) h.step();
+  assert.ok(h.checkpointPositions.some((p) => p > from), 'a gap of many intervals is not left open');
+  h.settle();
 });

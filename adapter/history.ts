@@ -8,7 +8,8 @@
 // - checkpoints are incremental (emulator/runtime/snapshot-tree.ts): each holds only what
 //   changed since the one before, so a bus that is gone is held once, not once per checkpoint;
 // - they are taken at intervals that grow with what a checkpoint costs to take, so taking them
-//   stays a small share of running (and never a pause on a single step);
+//   stays a small share of running; while the user steps, one that falls due waits for an idle
+//   moment, so it is never a pause on a step's round trip;
 // - beyond the budget they are thinned, densest and oldest first (runtime/checkpoints.ts):
 //   every logged position stays reachable, by a longer replay;
 // - when even that is not enough (the step log itself grows with the run), the oldest part of
@@ -19,6 +20,9 @@
 // invalid, so it is dropped; the changed state is pinned as a checkpoint of its own.
 import type { Machine, StepInfo } from '../emulator/machine/machine';
 import { CheckpointStore } from '../emulator/runtime/checkpoints';
+import { StepLog } from './step-log';
+
+export { TIMELINE_THREAD } from './step-log';
 
 /** Default memory budget of a session's history (checkpoints and step log). */
 export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
@@ -41,8 +45,9 @@ export function historyBudget(mib: unknown): { maxMemory: number; problem?: stri
 export const MIN_INTERVAL = 1024;
 /**
  * Steps between checkpoints per unit of checkpoint work (values visited): a checkpoint that
- * visits W values is followed by at least W × WORK_INTERVAL steps, which keeps checkpointing
- * to roughly a tenth of the run's time (one visited value costs about what a fifth of a step does).
+ * visits W values is followed by at least W × WORK_INTERVAL steps, so checkpointing stays a
+ * fixed share of running however large the machine grows (measured on the 200-hot-plug run:
+ * about a quarter of the machine's own stepping time, a small part of a Continue in the adapter).
  */
 export const WORK_INTERVAL = 1;
 /** A checkpoint deferred to an idle moment is taken after this long without a step (ms). */
@@ -51,19 +56,6 @@ const IDLE_MS = 40;
 const DEFER_LIMIT = 8;
 /** A replay longer than this leaves a checkpoint where it ended (the user is likely to step around there). */
 export const FOCUS_REPLAY = 8 * MIN_INTERVAL;
-
-/** Thread id used in the log for timeline events and timers (not a machine thread). */
-export const TIMELINE_THREAD = 0;
-
-/** Steps per chunk of the step log (chunks before the start of history are freed). */
-const CHUNK_BITS = 12;
-const CHUNK = 1 << CHUNK_BITS;
-const MASK = CHUNK - 1;
-/**
- * Int32 fields per logged step: thread, depth | fn << 16, line (for a thread's step) or timeline
- * item (for the timeline's: -1 for a timer), traceFrom, traceTo.
- */
-const FIELDS = 5;
 
 export interface HistoryOptions {
   /** Budget in bytes for checkpoints and the step log together (default DEFAULT_MAX_MEMORY). */
@@ -105,12 +97,10 @@ export class History {
   length = 0;
   /** The earliest position history can go back to (0 until the budget forces a cut). */
   start = 0;
-  readonly fnNames: string[] = [];
   readonly maxMemory: number;
   private readonly onCut: ((cut: HistoryCut) => void) | undefined;
-  private fnIds = new Map<string, number>();
-  /** The step log, CHUNK steps per chunk; chunks before `start` are dropped. */
-  private chunks: (Int32Array | undefined)[] = [];
+  /** What each step did (positions before `start` are freed by a cut). */
+  private readonly log = new StepLog();
   private readonly store = new CheckpointStore();
   /**
    * Positions where the state was changed by hand (setVariable, writeMemory, Jump to Cursor…):
@@ -155,82 +145,37 @@ export class History {
   }
 
   private logBytes(): number {
-    let n = 0;
-    for (const c of this.chunks) if (c) n += c.byteLength;
-    return n;
+    return this.log.bytes;
   }
 
-  /** The last function looked up (consecutive steps are mostly in one function). */
-  private lastFn: string | undefined;
-  private lastFnId = -1;
+  // ---- the step log (adapter/step-log.ts) -------------------------------------------------------
 
-  private fnId(name: string | undefined): number {
-    if (name === undefined) return -1;
-    if (name === this.lastFn) return this.lastFnId;
-    let id = this.fnIds.get(name);
-    if (id === undefined) {
-      id = this.fnNames.length;
-      this.fnNames.push(name);
-      this.fnIds.set(name, id);
-    }
-    this.lastFn = name;
-    this.lastFnId = id;
-    return id;
-  }
-
-  // ---- the step log -----------------------------------------------------------------------------
-
-
-  /** Thread that ran step p (TIMELINE_THREAD for timeline events and timers). */
   threadAt(p: number): number {
-    return this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS]!;
+    return this.log.threadAt(p);
   }
-  /** Frame depth of that thread after step p. */
   depthAt(p: number): number {
-    return (this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 1]! << 16) >> 16;
+    return this.log.depthAt(p);
   }
   fnAt(p: number): string | undefined {
-    const f = (this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 1]! >>> 16) - 1;
-    return f >= 0 ? this.fnNames[f] : undefined;
+    return this.log.fnAt(p);
   }
   lineAt(p: number): number {
-    const c = this.chunks[p >>> CHUNK_BITS]!;
-    const o = (p & MASK) * FIELDS;
-    return c[o] === TIMELINE_THREAD ? 0 : c[o + 2]!;
+    return this.log.lineAt(p);
   }
-  /** Trace events recorded by step p: [traceFromAt(p), traceToAt(p)). */
   traceFromAt(p: number): number {
-    return this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 3]!;
+    return this.log.traceFromAt(p);
   }
   traceToAt(p: number): number {
-    return this.chunks[p >>> CHUNK_BITS]![(p & MASK) * FIELDS + 4]!;
+    return this.log.traceToAt(p);
   }
-  /** Timeline item index for timeline steps, else -1. */
   timelineAt(p: number): number {
-    const c = this.chunks[p >>> CHUNK_BITS]!;
-    const o = (p & MASK) * FIELDS;
-    return c[o] === TIMELINE_THREAD ? c[o + 2]! : -1;
+    return this.log.timelineAt(p);
   }
 
   /** The thread and line of logged step `i`. */
   at(i: number): { thread: number; depth: number; fn: string | undefined; line: number; traceFrom: number; traceTo: number; timeline: number } {
-    return { thread: this.threadAt(i), depth: this.depthAt(i), fn: this.fnAt(i), line: this.lineAt(i), traceFrom: this.traceFromAt(i), traceTo: this.traceToAt(i), timeline: this.timelineAt(i) };
-  }
-
-  private log(pos: number, info: StepInfo, timelineBefore: number): void {
-    const k = pos >>> CHUNK_BITS;
-    let c = this.chunks[k];
-    if (!c) {
-      this.chunks[k] = c = new Int32Array(CHUNK * FIELDS);
-      this.keepBudget();
-    }
-    const o = (pos & MASK) * FIELDS;
-    const thread = info.thread ? info.thread.id : TIMELINE_THREAD;
-    c[o] = thread;
-    c[o + 1] = ((info.depth ?? 0) & 0xffff) | ((this.fnId(info.fn) + 1) << 16);
-    c[o + 2] = thread !== TIMELINE_THREAD ? (info.line ?? 0) : info.kind === 'timeline' ? timelineBefore : -1;
-    c[o + 3] = info.traceFrom;
-    c[o + 4] = info.traceTo;
+    const l = this.log;
+    return { thread: l.threadAt(i), depth: l.depthAt(i), fn: l.fnAt(i), line: l.lineAt(i), traceFrom: l.traceFromAt(i), traceTo: l.traceToAt(i), timeline: l.timelineAt(i) };
   }
 
   // ---- moving -----------------------------------------------------------------------------------
@@ -243,8 +188,9 @@ export class History {
     if (info.kind === 'idle') return info;
     const fresh = pos >= this.length;
     if (fresh) {
-      this.log(pos, info, timelineBefore);
+      const grew = this.log.append(pos, info, timelineBefore);
       this.length = pos + 1;
+      if (grew) this.keepBudget();
     }
     const now = this.m.steps;
     if (this.edits.has(now)) this.m.restore(this.store.get(now)!);
@@ -336,7 +282,7 @@ export class History {
     const pos = this.m.steps;
     this.m.trace.dropFuture();
     this.length = Math.min(this.length, pos);
-    for (let k = (pos >>> CHUNK_BITS) + 1; k < this.chunks.length; k++) this.chunks[k] = undefined;
+    this.log.dropAfter(pos);
     this.store.dropAfter(pos);
     for (const k of [...this.edits]) if (k > pos) this.edits.delete(k);
     if (pos > this.start) this.edits.add(pos);
@@ -368,7 +314,7 @@ export class History {
       this.start = next.pos;
       this.store.cutBefore(this.start);
       for (const k of [...this.edits]) if (k <= this.start) this.edits.delete(k);
-      for (let k = 0; k < this.start >>> CHUNK_BITS; k++) this.chunks[k] = undefined;
+      this.log.dropBefore(this.start);
       cut = true;
     }
     if (cut) this.onCut?.({ start: this.start, time: this.startTime, firstEvent: this.firstEvent, maxMemory: max });
@@ -378,20 +324,12 @@ export class History {
 
   /** The position at which trace event `ev` was recorded (the step that recorded it), or -1. */
   stepOfEvent(ev: number): number {
-    let lo = this.start;
-    let hi = this.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.traceToAt(mid) <= ev) lo = mid + 1;
-      else if (this.traceFromAt(mid) > ev) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
+    return this.log.stepOfEvent(ev, this.start, this.length);
   }
 
   /** Checks that step p is held (for callers that index the log with outside input). */
   holds(p: number): boolean {
-    return Number.isInteger(p) && p >= this.start && p < this.length && this.chunks[p >>> CHUNK_BITS] !== undefined;
+    return Number.isInteger(p) && p >= this.start && p < this.length && this.log.has(p);
   }
 
   /** @internal for tests: positions of the checkpoints kept. */

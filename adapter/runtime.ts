@@ -391,7 +391,7 @@ export class VpciRuntime {
 
   /** Where history starts after a cut, and why, in the words the user reads. */
   historyStartText(): string {
-    return `the oldest step still held is step ${this.h.start} (at ${formatTime(this.h.startTime)}, trace event ${this.h.firstEvent}): older history was dropped to stay within vpci.history.maxMemory (${Math.round(this.h.maxMemory / 2 ** 20)} MiB)`;
+    return `the oldest step still held is step ${this.h.start} (at ${formatTime(this.h.startTime)}, trace event ${this.h.firstEvent}); older history was dropped to stay within vpci.history.maxMemory (${Math.round(this.h.maxMemory / 2 ** 20)} MiB)`;
   }
 
   /** Depth of thread `tid` before logged step p (the depth after its previous step; 1 if none). */

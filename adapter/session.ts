@@ -296,7 +296,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
       // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
       historyCut: (text) => {
-        this.out(`vPCI Lab: step-back history was cut to stay within its memory budget: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
+        this.out(`vPCI Lab: step-back history was cut: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
         this.historyCutTold = true;
       },
     };

@@ -188,8 +188,8 @@ export function lastPacketValue(ins: Inspector): Value {
   if (ins.hist) {
     const p = ins.m.steps - 1;
     if (p < 0) return null;
-    from = ins.hist.traceFrom[p]!;
-    to = Math.min(ins.hist.traceTo[p]!, t.length);
+    from = ins.hist.traceFromAt(p);
+    to = Math.min(ins.hist.traceToAt(p), t.length);
   }
   for (let i = to - 1; i >= from; i--) {
     const k = t.kind[i];

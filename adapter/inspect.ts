@@ -7,7 +7,7 @@
 import { Ev } from '../emulator/vpci/events';
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
-import { loadPciIds, type PciIds } from '../emulator/pci/pci-ids';
+import { indexPciIds, type PciIds } from '../emulator/pci/pci-ids';
 import { messageByName, messageName, wslotText } from '../emulator/vpci/protocol';
 import { functionIds } from '../emulator/machine/device-view';
 import { evaluate, type ExprEnv, type Value } from './expr';
@@ -21,20 +21,26 @@ import * as tree from './inspect-tree';
 import * as mem from './inspect-memory';
 import * as data from './inspect-data';
 
+/** What the inspector reads of the step log: the trace events each step recorded. */
+export interface StepLog {
+  traceFromAt(p: number): number;
+  traceToAt(p: number): number;
+}
+
 export class Inspector implements InspectContext {
   /** @internal */ idsCache?: PciIds | null;
 
   constructor(
     readonly m: Machine,
     private readonly hexMode: () => boolean,
-    /** pci.ids text, read when a name is first needed (parsing it costs more than a launch). */
+    /** pci.ids text, read when a name is first needed and looked up on demand (parsing all of it costs more than a launch). */
     private readonly pciIdsText?: string | (() => string | undefined),
   ) {}
 
   /** @internal */ get ids(): PciIds | undefined {
     if (this.idsCache === undefined) {
       const text = typeof this.pciIdsText === 'function' ? this.pciIdsText() : this.pciIdsText;
-      this.idsCache = text ? loadPciIds(text) : null;
+      this.idsCache = text ? indexPciIds(text) : null;
     }
     return this.idsCache ?? undefined;
   }
@@ -245,7 +251,7 @@ export class Inspector implements InspectContext {
    * What a host thread last did: the packet it handled (found through the reply's transaction id)
    * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
    */
-  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number, history?: { traceFrom: Int32Array; traceTo: Int32Array }): { title: string; locals: Record<string, unknown> } | undefined {
+  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
     return views.lastHostWork(this, hostThread, lastStepOf);
   }
 
@@ -255,7 +261,7 @@ export class Inspector implements InspectContext {
   }
 
   /** The session's history (typed step log), set by the session so host frames can be found. */
-  hist?: { traceFrom: Int32Array; traceTo: Int32Array };
+  hist?: StepLog;
 
   // ---- custom requests ------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioFile, formatDiagnostic, type Loaded } from './load';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
+import { historyBudget } from './history';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
@@ -58,6 +59,8 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   noDebug?: boolean;
   /** Debug at Cause: instead of the attach entry, stop where the expectation on this line was decided. */
   cause?: number;
+  /** Memory budget of step-back history in MiB (the `vpci.history.maxMemory` setting; default 256). */
+  historyMaxMemory?: number;
 }
 
 /** Required arguments per request (DAP's own "required" fields), checked before any handler runs. */
@@ -303,8 +306,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
+      // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
+      historyCut: (text) => {
+        this.out(`vPCI Lab: step-back history was cut: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
+        this.historyCutTold = true;
+      },
     };
   }
+
+  private historyCutTold = false;
 
   /** Loads the scenario and builds runtime and inspector; returns an error text or undefined. */
   private load(args: LaunchArgs): string | undefined {
@@ -335,7 +345,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
     this.ins = new Inspector(m, () => this.hex, () => this.pciIds());
-    this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks());
+    const budget = historyBudget(args.historyMaxMemory);
+    if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
+    this.historyCutTold = false;
+    this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks(), { maxMemory: budget.maxMemory });
     this.ins.hist = this.rt.h;
     this.ended = false;
     this.lastTraceLength = 0;
@@ -891,7 +904,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** The latest logged step of a thread at or before the current position, or -1. */
   private lastStepOf(tid: number): number {
     const h = this.rt!.h;
-    for (let p = this.rt!.position - 1; p >= 0; p--) if (h.thread[p] === tid) return p;
+    for (let p = this.rt!.position - 1; p >= h.start; p--) if (h.threadAt(p) === tid) return p;
     return -1;
   }
 
@@ -1130,6 +1143,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         paused();
         const s = rt.gotoEvent(a.index);
         if (!s) throw new Error(`Trace event ${a.index} has not happened yet`);
+        if (typeof s === 'string') throw new Error(s);
         this.sendResponse(response);
         this.ended = false;
         this.stopAt(s);
@@ -1269,7 +1283,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private out(text: string, category: 'console' | 'stdout' | 'stderr', where?: { path: string; line: number }): void {
+  private out(text: string, category: 'console' | 'important' | 'stdout' | 'stderr', where?: { path: string; line: number }): void {
     const e = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
     if (where) {
       e.body.source = { name: basename(where.path), path: where.path };

@@ -73,7 +73,7 @@ export function goToCause(rt: VpciRuntime, r: ExpectResult, label: string): Stop
   const guestStep = (ev: number): number => {
     const p = rt.h.stepOfEvent(ev);
     if (p < 0) return -1;
-    const tid = rt.h.thread[p]!;
+    const tid = rt.h.threadAt(p);
     const t = rt.m.threads.find((x) => x.id === tid);
     return t && t.role !== 'host' && t.role !== 'timeline' ? p : -1;
   };
@@ -84,9 +84,9 @@ export function goToCause(rt: VpciRuntime, r: ExpectResult, label: string): Stop
   const g = guestStep(c.event) >= 0 ? p : c.origin !== undefined ? guestStep(c.origin) : -1;
   if (g >= 0) {
     rt.h.goTo(g);
-    return { reason, threadId: rt.h.thread[g]!, description, text: description, verbatim: true };
+    return { reason, threadId: rt.h.threadAt(g), description, text: description, verbatim: true };
   }
   rt.h.goTo(p + 1);
-  const tid = rt.h.thread[p]!;
+  const tid = rt.h.threadAt(p);
   return { reason, threadId: tid && rt.m.threads.some((x) => x.id === tid) ? tid : SCENARIO_THREAD, description, text: description, verbatim: true };
 }

@@ -33,7 +33,7 @@ export function lastHostWork(ins: Inspector, hostThread: number, lastStepOf: (ti
   const h = ins.hist;
   const t = ins.m.trace;
   let reply = -1;
-  for (let i = h.traceFrom[p]!; i < h.traceTo[p]!; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+  for (let i = h.traceFromAt(p); i < h.traceToAt(p); i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
   if (reply < 0) return undefined;
   const pkt = t.get(reply).blob as Uint8Array;
   const type = t.a[reply]!;

@@ -14,6 +14,8 @@ export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   quirks?: Record<string, boolean>;
   stopOnEntry?: boolean;
   trace?: boolean;
+  /** Step-back history budget in MiB (from the vpci.history.maxMemory setting when absent). */
+  historyMaxMemory?: number;
   noDebug?: boolean;
 }
 
@@ -64,6 +66,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       if (uri) c.scenario = uri.fsPath;
     }
     if (c.stopOnEntry === undefined) c.stopOnEntry = !c.noDebug;
+    if (c.historyMaxMemory === undefined) c.historyMaxMemory = vscode.workspace.getConfiguration('vpci').get<number>('history.maxMemory');
     return c;
   }
 
@@ -89,6 +92,7 @@ export function validate(c: VpciLaunchConfig): string | undefined {
   if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
   if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
   if (c.host !== undefined && !HOSTS.has(c.host)) return `"host" must be one of ${[...HOSTS].join(', ')}.`;
+  if (c.historyMaxMemory !== undefined && (typeof c.historyMaxMemory !== 'number' || !(c.historyMaxMemory >= 1))) return '"historyMaxMemory" must be a number of MiB, at least 1.';
   if (c.quirks !== undefined) {
     if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';
     for (const [k, v] of Object.entries(c.quirks)) if (typeof v !== 'boolean') return `quirk "${k}" must be true or false.`;

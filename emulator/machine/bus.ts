@@ -2,6 +2,7 @@
 // with the passed-through functions, and the guest bridge-driver instance —
 // the threads the guest model asks for and the kernel services its statements
 // call. Everything the guest sends or receives crosses the rings as bytes.
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 import { Ev } from '../vpci/events';
 import { HOST_HANDLER_NS, type BusHost, type GuestIrq } from './bus-host';
 import type { BusDecl, FunctionDecl } from './decls';
@@ -301,22 +302,24 @@ export class BusRuntime {
 
   // ---- snapshots ----------------------------------------------------------------------------
 
-  snapshot(): unknown {
-    return {
-      channel: this.channel.snapshot(),
-      host: this.host.snapshot(),
-      decls: [...this.fnDecls.values()],
-      functions: [...this.functions].map(([w, f]) => [w, f.snapshot()]),
-    };
+  /**
+   * Incremental snapshot (emulator/runtime/snapshot-tree.ts) of everything the bus holds outside
+   * the machine's plain state: channel and rings, host, function set and each function's bytes.
+   */
+  freeze(w: SnapshotWriter): void {
+    this.channel.freeze(w, 'ch');
+    w.fresh('host', this.host.snapshot());
+    w.refs('decls', [...this.fnDecls.values()]);
+    for (const [wslot, f] of this.functions) f.freeze(w, `f${wslot}`);
   }
 
-  restore(state: BusState, snap: unknown): void {
+  /** Restores what `freeze` wrote, with `state` (the bus's part of the machine state, already live). */
+  thaw(state: BusState, r: SnapshotReader): void {
     (this as { state: BusState }).state = state;
-    const s = snap as { channel: unknown; host: unknown; decls?: FunctionDecl[]; functions: [number, unknown][] };
-    this.channel.restore(s.channel as never);
-    if (s.decls) this.restoreFunctionSet(s.decls);
-    this.host.restore(s.host as never);
-    for (const [w, fs] of s.functions) this.functions.get(w)?.restore(fs as never);
+    this.channel.thaw(r, 'ch');
+    this.restoreFunctionSet(r.refs('decls') as FunctionDecl[]);
+    this.host.restore(r.plain('host'));
+    for (const [wslot, f] of this.functions) if (r.has(`f${wslot}`)) f.thaw(r, `f${wslot}`);
   }
 
   /** Makes `functions` (and the host's set) the snapshot's: plugged ones appear, later ones go. */

@@ -9,6 +9,7 @@ import {
 import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
 import { BarMemory, type BarMemorySnapshot } from './bar-memory';
 import { capabilityDef } from './caps/index';
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 import {
   capabilityMasks, decodeCapability, walkCapabilities, type CapabilityEntry, type CapabilityView, type MsiCapView,
   type MsixCapView,
@@ -287,6 +288,25 @@ export class PciFunction {
     this.config.load(snap.config);
     for (const m of this.memories.values()) m.clear();
     for (const [i, ms] of snap.memories) this.memories.get(i)?.restore(ms);
+  }
+
+  /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): config space and BAR memory, unchanged pages shared. */
+  freeze(w: SnapshotWriter, key: string): void {
+    w.group(key, (g) => {
+      g.bytes('cfg', this.config.peek() as Uint8Array, this.config, this.config.version);
+      for (const [i, m] of this.memories) m.freeze(g, `bar${i}`);
+    });
+  }
+
+  thaw(r: SnapshotReader, key: string): void {
+    const g = r.group(key);
+    if (!g) throw new Error(`${this.name}: not in this snapshot`);
+    const cfg = g.bytes('cfg', this.config, this.config.version);
+    if (cfg) {
+      this.config.load(cfg);
+      g.loaded('cfg', this.config, this.config.version);
+    }
+    for (const [i, m] of this.memories) m.thaw(g, `bar${i}`);
   }
 
   /** Raw dword helper for views that work on the byte image. */

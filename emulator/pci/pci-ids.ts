@@ -176,3 +176,71 @@ function classKey(base: number, sub?: number, progIf?: number): number {
   const p = progIf === undefined ? 0x1ff : progIf & 0xff;
   return (base & 0xff) * 0x40000 + s * 0x200 + p;
 }
+
+/**
+ * The same lookups as loadPciIds, answered on demand: the first time a vendor, class or generic
+ * subsystem is asked for, only its blocks (each header line of it with the lines up to the next
+ * top-level line) are cut out of the text by native searches and parsed by loadPciIds. A debugger
+ * names a handful of devices; parsing all of pci.ids for them costs tens of milliseconds and
+ * megabytes of maps (what the adapter held at its first stop). Blocks are independent in the
+ * names-parse.c grammar (the category resets at every top-level line), so parsing a vendor's
+ * blocks alone gives that vendor's answers; a generic-subsystem block ("S xxxx") also needs its
+ * vendor defined before it, so the vendor's earlier blocks go with it. `errors` parses the
+ * whole text when asked.
+ */
+export function indexPciIds(text: string): PciIds {
+  const parsed = new Map<string, PciIds>();
+  let full: PciIds | undefined;
+  /** A hex number as a pattern matching it in either case. */
+  const hx = (n: number, w: number) => [...n.toString(16).padStart(w, '0')].map((c) => (c >= 'a' ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  /** Starts of the lines matching `pattern` at their start. */
+  const starts = (pattern: string): number[] => {
+    const re = new RegExp(`^${pattern}`, 'gm');
+    const out: number[] = [];
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
+    return out;
+  };
+  /** A top-level line (names-parse.c: no leading tab, not blank or a comment once blanks are skipped). */
+  const TOP = /^(?!\t)[ \t]*[^ \t#\r\n]/gm;
+  /** The block whose header line starts at `at`: up to the next top-level line. */
+  const block = (at: number): string => {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return text.slice(at);
+    TOP.lastIndex = nl + 1;
+    const m = TOP.exec(text);
+    const end = m ? m.index : text.length;
+    return text.slice(at, end) + (text.charCodeAt(end - 1) === 10 ? '' : '\n');
+  };
+  const of = (key: string, headers: () => number[]): PciIds => {
+    let p = parsed.get(key);
+    if (!p) {
+      const blocks = headers().sort((a, b) => a - b).map(block);
+      parsed.set(key, (p = loadPciIds(blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join(''))));
+    }
+    return p;
+  };
+  const vendorHeaders = (v: number) => starts(`${hx(v & 0xffff, 4)}[ \t]`);
+  const vendor = (v: number) => of(`v${v}`, () => vendorHeaders(v));
+  const klass = (c: number) => of(`c${c & 0xff}`, () => starts(`C ${hx(c & 0xff, 2)}`));
+  const generic = (sv: number) =>
+    of(`s${sv}`, () => {
+      const s = starts(`S ${hx(sv & 0xffff, 4)}`);
+      const first = s.length ? Math.min(...s) : 0;
+      return [...vendorHeaders(sv).filter((at) => at < Math.max(...s, first)), ...s];
+    });
+  let version: string | undefined | null = null;
+  return {
+    get errors() {
+      return (full ??= loadPciIds(text)).errors;
+    },
+    get version() {
+      if (version === null) version = /^[ \t]*#[^\S\r\n]*Version:[^\S\r\n]*([^\s]+)/m.exec(text)?.[1];
+      return version;
+    },
+    vendorName: (v) => vendor(v).vendorName(v),
+    deviceName: (v, d) => vendor(v).deviceName(v, d),
+    subsystemName: (v, d, sv, sd) => vendor(v).subsystemName(v, d, sv, sd),
+    genericSubsystemName: (sv, sd) => generic(sv).genericSubsystemName?.(sv, sd),
+    className: (b, s, p) => klass(b).className(b, s, p),
+  };
+}

@@ -31,7 +31,7 @@ test('the vpci debugger is contributed for the scenario language', () => {
 
 test('every launch property has a description and a default; enums have enumDescriptions', () => {
   const props = dbg.configurationAttributes.launch.properties as Record<string, Record<string, unknown>>;
-  assert.deepEqual(Object.keys(props).sort(), ['guest', 'host', 'quirks', 'scenario', 'stopOnEntry', 'trace']);
+  assert.deepEqual(Object.keys(props).sort(), ['guest', 'historyMaxMemory', 'host', 'quirks', 'scenario', 'stopOnEntry', 'trace']);
   assert.deepEqual(dbg.configurationAttributes.launch.required, ['scenario']);
   const check = (name: string, p: Record<string, unknown>) => {
     assert.equal(typeof p.description, 'string', `${name}.description`);
@@ -135,6 +135,16 @@ test('activation, trust and the adapter setting are declared', () => {
   assert.equal(a.default, 'inline');
   assert.equal(a.enumDescriptions.length, 2);
   assert.ok(pkg.scripts['test:e2e']);
+});
+
+test('the step-back history budget is a setting and a launch attribute, in MiB, default 256', () => {
+  const s = c.configuration.properties['vpci.history.maxMemory'];
+  assert.equal(s.type, 'number');
+  assert.equal(s.default, 256);
+  assert.equal(s.minimum, 1);
+  const l = dbg.configurationAttributes.launch.properties.historyMaxMemory;
+  assert.equal(l.default, s.default);
+  assert.equal(l.minimum, s.minimum);
 });
 
 test('the walkthrough goes from an example to a data breakpoint, and its media exist', () => {

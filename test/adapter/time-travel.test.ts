@@ -74,7 +74,8 @@ test('history cut to its budget: the user is told how far back they can go, and 
   // Reverse continue with no breakpoint runs back to where history starts, and says so.
   const back = await until(() => dc.reverseContinueRequest({ threadId: end.body.threadId! }));
   assert.equal(back.body.reason, 'entry');
-  assert.match(back.body.description!, /Reverse continue found no breakpoint in the history still held: the oldest step still held is step \d+/);
+  assert.equal(back.body.description, 'Paused on entry');
+  assert.match(back.body.text!, /Reverse continue found no breakpoint in the history still held: the oldest step still held is step \d+/);
 
   // Debug at an event older than that: refused, with how far back one can go.
   const e = await dc.customRequest('vpci/gotoEvent', { index: 0 }).then(

@@ -1,10 +1,29 @@
 // vpci-lab command line. Commands are registered in adapter/cli/commands.
+// Whatever escapes a command is one line on stderr, never a stack trace (set
+// VPCI_DEBUG=1 to see it): a system error (a folder given as a file, a port in
+// use, no permission) as its reason, exit 74 (EX_IOERR) or 69 (EX_UNAVAILABLE,
+// a port that cannot be listened on); anything else is a bug, exit 70 (EX_SOFTWARE).
 import { main } from './cli/main';
+import { errnoCode, errorReason } from '../io/errors';
+import { FileError } from '../io/files';
+import { ListenError } from './server';
 
+const command = process.argv[2] ?? '';
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`vpci-lab: internal error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    const where = command && !command.startsWith('-') ? `${command}: ` : '';
+    if (process.env.VPCI_DEBUG) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (err instanceof ListenError) {
+      process.stderr.write(`vpci-lab: ${where}${err.message}\n`);
+      process.exit(69);
+    }
+    if (err instanceof FileError || errnoCode(err)) {
+      const path = err instanceof FileError ? '' : typeof (err as { path?: unknown }).path === 'string' ? `${(err as { path: string }).path}: ` : '';
+      process.stderr.write(`vpci-lab: ${where}${err instanceof FileError ? err.message : path + errorReason(err)}\n`);
+      process.exit(74);
+    }
+    process.stderr.write(`vpci-lab: ${where}internal error: ${errorReason(err)}${process.env.VPCI_DEBUG ? '' : ' (set VPCI_DEBUG=1 for the stack trace)'}\n`);
     process.exit(70);
   },
 );

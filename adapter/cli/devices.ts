@@ -11,6 +11,9 @@ import { exportLspci } from '../../emulator/pci/lspci-export';
 import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
+import { nodeFiles } from '../../io/node-files';
+import { DUMP_LIMIT, FileError } from '../../io/files';
+import { errorReason } from '../../io/errors';
 
 function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
@@ -56,8 +59,15 @@ registerCommand('lspci', 'decode a catalog device or a dump like lspci (-v, -vvv
   if (bytes) {
     devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
     if (!bars.length) bars.push(...catalogEntry(what)!.bars);
-  } else if (existsSync(what)) {
-    const raw = readFileSync(what);
+  } else if (/[\\/.]/.test(what) || existsSync(what)) {
+    // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
+    let raw: Buffer;
+    try {
+      raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
+    } catch (e) {
+      io.err(`vpci-lab lspci: ${e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`}\n`);
+      return 2;
+    }
     const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
     if (text) {
       const r = importLspciText(raw.toString('latin1'));

@@ -58,7 +58,12 @@ registerCommand('dap', 'serve the debug adapter (stdio, or --port N on 127.0.0.1
     if (ov.o.quirks) a.quirks = ov.o.quirks;
     held = new HeldMachine(a);
   }
-  await runTcp(n, (bound) => io.err(`vpci-lab: debug adapter listening on 127.0.0.1:${bound}${held ? ` (holding ${scenario} for attach)` : ''}\n`), {}, held);
+  try {
+    await runTcp(n, (bound) => io.err(`vpci-lab: debug adapter listening on 127.0.0.1:${bound}${held ? ` (holding ${scenario} for attach)` : ''}\n`), {}, held);
+  } catch (e) {
+    io.err(`vpci-lab: dap: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 69; // EX_UNAVAILABLE: the port cannot be served
+  }
   // Keep the process alive: the server (or a signal) ends it.
   return new Promise<number>(() => {});
 });

@@ -21,7 +21,7 @@ export function serverBundle(): string {
   if (bundled) return bundled;
   const dir = mkdtempSync(join(tmpdir(), 'vpci-lsp-'));
   const outfile = join(dir, 'server.js');
-  buildSync({ entryPoints: ['language/server.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({ entryPoints: ['language/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   bundled = outfile;
   return outfile;

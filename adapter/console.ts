@@ -56,11 +56,14 @@ export function resolveFn(ins: Inspector, v: Value, slot?: Value): { bi: number;
 export function env(ins: Inspector, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
   const self = ins;
   const cfg = (size: 1 | 2 | 4) => (bus: Value, off: Value, slot?: Value): Value => {
+    const name = `cfg${size * 8}`;
     const r = self.resolveFn(bus, slot);
-    if (!r || typeof off !== 'number') throw new Error('cfg: expected (bus, offset[, slot])');
+    if (!r || typeof off !== 'number' || !Number.isInteger(off)) throw new Error(`${name}: expected (bus, offset[, slot])`);
+    // Config space is 4 KiB: an offset outside it is an error, never wrapped into it.
+    if (off < 0 || off + size > 4096) throw new Error(`${name}: offset ${off < 0 ? off : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`);
     const f = self.fn(r.bi, r.wslot);
-    if (!f) throw new Error('cfg: no function there');
-    return self.raw(f, off & 0xfff, size);
+    if (!f) throw new Error(`${name}: no function there`);
+    return self.raw(f, off, size);
   };
   return {
     lookup(name: string): Value {
@@ -203,7 +206,8 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
         return { ok: true, text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
       }
       const len = rest[2] ? (parseNumber(rest[2]) ?? 64) : 64;
-      return { ok: true, text: hexDump(f.config.bytes, off & 0xfff, Math.min(len, 4096 - (off & 0xfff))) };
+      if (off < 0 || off >= 4096) return { ok: false, error: `cfg: offset ${off} is outside the 4 KiB config space (0x0 to 0xfff)` };
+      return { ok: true, text: hexDump(f.config.bytes, off, Math.max(0, Math.min(len, 4096 - off))) };
     }
     case 'msix': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;

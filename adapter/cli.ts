@@ -8,22 +8,30 @@ import { errnoCode, errorReason } from '../io/errors';
 import { FileError } from '../io/files';
 import { ListenError } from './server';
 
+/** Exits once everything written has left: stdout and stderr are asynchronous pipes, and exiting at once would cut off a long report. */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 const command = process.argv[2] ?? '';
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (err: unknown) => {
     const where = command && !command.startsWith('-') ? `${command}: ` : '';
     if (process.env.VPCI_DEBUG) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     if (err instanceof ListenError) {
       process.stderr.write(`vpci-lab: ${where}${err.message}\n`);
-      process.exit(69);
+      exit(69);
+      return;
     }
     if (err instanceof FileError || errnoCode(err)) {
       const path = err instanceof FileError ? '' : typeof (err as { path?: unknown }).path === 'string' ? `${(err as { path: string }).path}: ` : '';
       process.stderr.write(`vpci-lab: ${where}${err instanceof FileError ? err.message : path + errorReason(err)}\n`);
-      process.exit(74);
+      exit(74);
+      return;
     }
     process.stderr.write(`vpci-lab: ${where}internal error: ${errorReason(err)}${process.env.VPCI_DEBUG ? '' : ' (set VPCI_DEBUG=1 for the stack trace)'}\n`);
-    process.exit(70);
+    exit(70);
   },
 );

@@ -23,7 +23,7 @@ function notAFile(path: string, st: Stats): FileError {
 }
 
 function tooLarge(path: string, size: number | undefined, limit: number): FileError {
-  return new FileError(path, 'too-large', `${size !== undefined ? `is ${bytesText(size)}` : 'is larger than the limit'}; files read here are limited to ${bytesText(limit)}`);
+  return new FileError(path, 'too-large', `${size !== undefined ? `is ${bytesText(size)} (${size} bytes)` : 'is larger than the limit'}; files read here are limited to ${bytesText(limit)}`);
 }
 
 /** A system error as a FileError about `path`. */

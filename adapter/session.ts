@@ -209,6 +209,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     dropNulls(request.command, a);
+    // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
+    if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
     super.dispatchRequest(request);
   }
 

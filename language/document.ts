@@ -54,8 +54,10 @@ export class LineDocument {
   /** The whole text (joined once per version), or the text of a range. */
   getText(range?: Range): string {
     if (!range) return (this.joined ??= this.lines.join(''));
-    const a = this.clamp(range.start);
-    const b = this.clamp(range.end);
+    let a = this.clamp(range.start);
+    let b = this.clamp(range.end);
+    // A range given end first reads the same text (as the stock document's substring does).
+    if (a.line > b.line || (a.line === b.line && a.character > b.character)) [a, b] = [b, a];
     if (a.line === b.line) return this.lines[a.line]!.slice(a.character, b.character);
     let s = this.lines[a.line]!.slice(a.character);
     for (let l = a.line + 1; l < b.line; l++) s += this.lines[l];

@@ -38,7 +38,7 @@ export interface Lsp {
   close(): Promise<void>;
 }
 
-export async function startServer(rootUri: string | null = null): Promise<Lsp> {
+export async function startServer(rootUri: string | null = null, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<Lsp> {
   const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => (err += String(d)));
@@ -59,7 +59,7 @@ export async function startServer(rootUri: string | null = null): Promise<Lsp> {
     processId: process.pid,
     rootUri,
     capabilities: { textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] } } },
-    workspaceFolders: null,
+    workspaceFolders,
   });
   await conn.sendNotification('initialized', {});
   return {

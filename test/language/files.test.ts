@@ -37,10 +37,10 @@ test('no workspace: only the scenario folder; absolute paths outside it and link
   try {
     const d = await open(lsp, pathToFileURL(join(scen, 's.vpci')).href, text);
     assert.deepEqual(codes(d), [[1, 'dump-outside'], [2, 'dump-outside'], [3, 'dump-outside'], [4, 'dump-unreadable']]);
-    assert.match(d.diagnostics[0]!.message, /^dump file '\/.*nvidia-tu102-gpu\.lspci' is outside the scenario's folder/);
-    assert.match(d.diagnostics[1]!.message, /^dump file '\.\.\/shared\.lspci' is outside the scenario's folder/);
-    assert.match(d.diagnostics[2]!.message, /resolves \(through a symbolic link\) to \/dev\/zero/);
-    assert.equal(d.diagnostics[3]!.message, "cannot read dump file 'folder.lspci': is a folder, not a file");
+    assert.match((d.diagnostics[0]!.message as string), /^dump file '\/.*nvidia-tu102-gpu\.lspci' is outside the scenario's folder/);
+    assert.match((d.diagnostics[1]!.message as string), /^dump file '\.\.\/shared\.lspci' is outside the scenario's folder/);
+    assert.match((d.diagnostics[2]!.message as string), /resolves \(through a symbolic link\) to \/dev\/zero/);
+    assert.equal((d.diagnostics[3]!.message as string), "cannot read dump file 'folder.lspci': is a folder, not a file");
   } finally {
     await lsp.close();
   }
@@ -51,7 +51,7 @@ test('a workspace folder is a root too', async () => {
   try {
     const d = await open(lsp, pathToFileURL(join(scen, 's.vpci')).href, text);
     assert.deepEqual(codes(d), [[1, 'dump-outside'], [3, 'dump-outside'], [4, 'dump-unreadable']]);
-    assert.match(d.diagnostics[1]!.message, /outside the scenario's folder and the workspace folders/);
+    assert.match((d.diagnostics[1]!.message as string), /outside the scenario's folder and the workspace folders/);
   } finally {
     await lsp.close();
   }

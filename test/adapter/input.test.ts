@@ -8,8 +8,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch, LISTINGS } from './harness';
 import { runTcp } from '../../adapter/server';
@@ -221,4 +222,28 @@ test('custom requests check their numbers: gotoEvent takes a whole event index, 
   assert.match(await refusal(dc.customRequest('vpci/gotoEvent', { index: 1.5 })), /argument 'index' must be a whole number/);
   assert.match(await refusal(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 999 })), /argument 'wslot' must be a whole number from 0 to 255/);
   assert.match(await refusal(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 9 })), /has no function at/);
+});
+
+test('launch reads dumps under the shared rule: the scenario folder, plus the workspace folders the editor passes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-launch-roots-'));
+  try {
+    mkdirSync(join(dir, 'scen'));
+    copyFileSync(resolve('examples/devices/nvidia-tu102-gpu.lspci'), join(dir, 'gpu.lspci'));
+    const file = join(dir, 'scen', 'g.vpci');
+    writeFileSync(file, 'bus g { function 0 dump "../gpu.lspci" select 02:00.0 bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n');
+    const dc = h.client();
+    await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+    const out: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+    const msg = await refusal(dc.launchRequest({ scenario: file, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments));
+    assert.match(msg, /^g\.vpci has 1 error\(s\): line 1: dump file '\.\.\/gpu\.lspci' is outside the scenario's folder/);
+    assert.match(out.join(''), /g\.vpci:1:25: error: dump file '\.\.\/gpu\.lspci' is outside the scenario's folder .*\[dump-outside\]/);
+    // The same session launched again with the workspace folder: the dump is read and the run stops at entry.
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.launchRequest({ scenario: file, listingsDir: LISTINGS, stopOnEntry: true, workspaceFolders: [dir] } as DebugProtocol.LaunchRequestArguments);
+    await dc.configurationDoneRequest();
+    assert.equal((await stopped).body.reason, 'entry');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

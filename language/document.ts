@@ -36,6 +36,8 @@ function content(line: string): string {
 export class LineDocument {
   private lines: string[];
   private joined?: string;
+  /** Characters in the text (UTF-16 code units), kept up to date by each edit. */
+  private chars: number;
 
   constructor(
     readonly uri: string,
@@ -45,6 +47,11 @@ export class LineDocument {
   ) {
     this.lines = splitLines(text);
     this.joined = text;
+    this.chars = text.length;
+  }
+
+  get length(): number {
+    return this.chars;
   }
 
   get lineCount(): number {
@@ -98,6 +105,7 @@ export class LineDocument {
       if (!('range' in ch) || !ch.range) {
         this.lines = splitLines(ch.text);
         this.joined = ch.text;
+        this.chars = ch.text.length;
         continue;
       }
       let a = this.clamp(ch.range.start);
@@ -119,7 +127,12 @@ export class LineDocument {
         if (last + 1 < this.lines.length && again.length > 1 && again[again.length - 1] === '') again.pop();
         repl.push(...again);
       }
+      let removed = 0;
+      for (let l = first; l <= last; l++) removed += this.lines[l]!.length;
+      let added = 0;
+      for (const x of repl) added += x.length;
       this.lines.splice(first, last - first + 1, ...repl);
+      this.chars += added - removed;
       this.joined = undefined;
     }
     this.version = version;

@@ -28,7 +28,7 @@ import { definition, references } from './definition';
 import { LEGEND } from './semantic';
 import { tokenize } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
-import { confinement, type FileAccess } from '../io/files';
+import { SCENARIO_LIMIT, bytesText, confinement, type FileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
@@ -164,6 +164,13 @@ connection.onInitialize((params): InitializeResult => {
 documents.onDidChangeContent(
   guard(undefined, (e) => {
     const doc = e.document;
+    // Larger than the CLI and the debugger would read: said once, not analysed.
+    if (doc.length > SCENARIO_LIMIT) {
+      scheduler.close(doc.uri);
+      const message = `this scenario is ${bytesText(doc.length)} long; scenarios are limited to ${bytesText(SCENARIO_LIMIT)} (the command line and the debugger refuse it too), so it is not checked`;
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code: 'scenario-too-large', source: 'vpci', message }] });
+      return;
+    }
     scheduler.update(doc.uri, doc.version, () => doc.getText(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);
   }),
 );

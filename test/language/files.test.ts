@@ -56,3 +56,17 @@ test('a workspace folder is a root too', async () => {
     await lsp.close();
   }
 });
+
+test('a document larger than a scenario may be is not analysed: one diagnostic says why, and requests still answer', async () => {
+  const lsp = await startServer();
+  try {
+    const uri = pathToFileURL(join(scen, 'huge.vpci')).href;
+    const text = '# filler\n'.repeat(1_900_000); // 17.1 MB
+    const d = await open(lsp, uri, text);
+    assert.deepEqual(d.diagnostics.map((x) => x.code), ['scenario-too-large']);
+    assert.match(d.diagnostics[0]!.message as string, /^this scenario is 16\.3 MiB long; scenarios are limited to 16 MiB/);
+    assert.equal(await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
+  } finally {
+    await lsp.close();
+  }
+});

@@ -143,6 +143,7 @@ test('a document kept as lines reads as the stock TextDocument after any edits (
       mine.update([ch], i + 2);
       assert.equal(mine.getText(), lib.getText(), `seed ${seed} edit ${i}`);
       assert.equal(mine.lineCount, lib.lineCount);
+      assert.equal(mine.length, lib.getText().length);
       const a = pos();
       const b = { line: a.line + r.int(2), character: r.int(9) };
       assert.equal(mine.getText({ start: a, end: b }), lib.getText({ start: a, end: b }));

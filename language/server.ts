@@ -1,5 +1,6 @@
 // Language server for *.vpci (vscode-languageserver over stdio, or node-ipc when
-// the extension's LanguageClient starts it). Every feature reads an analysis
+// the extension's LanguageClient starts it; the platform — connection, file
+// access, where analyses run — comes from language/platform.ts). Every feature reads an analysis
 // (language/analyze.ts, the same parser and checker as the CLI) computed off
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
 // the latest version wins, stale results are never published. Hover,
@@ -9,17 +10,8 @@
 // FileAccess (io/), confined to the document's folder and the workspace
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
-import {
-  createConnection,
-  ProposedFeatures,
-  TextDocuments,
-  TextDocumentSyncKind,
-  type InitializeResult,
-  type TextEdit,
-} from 'vscode-languageserver/node';
+import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type TextEdit } from 'vscode-languageserver';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
 import { hoverMarkdown } from './hover';
@@ -28,15 +20,15 @@ import { definition, references } from './definition';
 import { LEGEND } from './semantic';
 import { tokenize } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
-import { SCENARIO_LIMIT, bytesText, confinement, type FileAccess } from '../io/files';
-import { nodeFiles } from '../io/node-files';
+import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
 import { readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
-import { InProcessRunner, WorkerRunner, type Runner } from './runner';
+import { InProcessRunner } from './runner';
+import { platform } from './platform';
 import type { DocAnalysis } from './packed';
 import { LineDocument } from './document';
 
-const connection = createConnection(ProposedFeatures.all);
+const { connection, files, pathOf } = platform();
 // Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
 const documents = new TextDocuments<LineDocument>({
   create: (uri, languageId, version, text) => new LineDocument(uri, languageId, version, text),
@@ -47,35 +39,20 @@ const documents = new TextDocuments<LineDocument>({
 });
 let workspaceRoots: string[] = [];
 let snippetSupport = false;
-/** How this server reaches files: Node's here (a web host would inject its own). */
-const files: FileAccess = nodeFiles;
 
 /** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
 export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
-  if (!paths.length || !uri.startsWith('file:')) return new Map();
-  let dir: string;
-  try {
-    dir = dirname(fileURLToPath(uri));
-  } catch {
-    return new Map();
-  }
-  return readDumps(files, paths, confinement(dir, roots));
+  const path = paths.length ? pathOf(uri) : undefined;
+  if (!path) return new Map();
+  return readDumps(files, paths, confinement(dirname(path), roots));
 }
 
-/** Analyses on a worker thread (this bundle started again), or here when none can start. */
-function makeRunner(): Runner {
-  if (!__filename.endsWith('.js')) return new InProcessRunner(); // run from the sources: no bundle to start
-  return new WorkerRunner(
-    () => new Worker(__filename, { workerData: { vpciAnalysis: true } }),
-    (e) => {
-      connection.console.warn(`vpci language server: analysis worker failed (${e.message}); analysing on the main thread from now on`);
-      scheduler.replaceRunner(new InProcessRunner());
-    },
-  );
-}
-
+// Analyses where the platform runs them (a worker thread on Node); in-process if that fails.
 const scheduler = new AnalysisScheduler(
-  makeRunner(),
+  platform().runner((e) => {
+    connection.console.warn(`vpci language server: analysis worker failed (${e.message}); analysing on the main thread from now on`);
+    scheduler.replaceRunner(new InProcessRunner());
+  }),
   (uri, paths) => readDocumentFiles(uri, paths),
   (a) => {
     // Published only while it is the analysis of the document as it stands.
@@ -133,16 +110,7 @@ function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: 
 
 connection.onInitialize((params): InitializeResult => {
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-  workspaceRoots = (params.workspaceFolders ?? [])
-    .filter((f) => f.uri.startsWith('file:'))
-    .map((f) => {
-      try {
-        return fileURLToPath(f.uri);
-      } catch {
-        return '';
-      }
-    })
-    .filter(Boolean);
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -5,7 +5,7 @@
 // and folding ranges as JSON parsed only when asked for. Diagnostics go as they
 // are (they are published whole anyway).
 import type { Diagnostic as LspDiagnostic, DocumentSymbol, FoldingRange } from 'vscode-languageserver';
-import type { NameKind, NameOccurrence } from './names';
+import { busNames, type NameKind, type NameOccurrence } from './names';
 import type { Analysis } from './analyze';
 import { semanticTokens } from './semantic';
 import { documentSymbols, foldingRanges } from './outline';
@@ -32,6 +32,9 @@ export interface PackedAnalysis {
   tokens: Uint32Array;
   symbols: string;
   folding: string;
+  /** Declared bus names and functions (`bus/D.F`), for completion without the whole name table. */
+  busNames: string[];
+  functions: string[];
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
@@ -66,6 +69,8 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     tokens: Uint32Array.from(semanticTokens(a.text, a.names)),
     symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
     folding: JSON.stringify(foldingRanges(a.text)),
+    busNames: busNames(a.names),
+    functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
   };
 }
 
@@ -77,6 +82,7 @@ export function transferables(p: PackedAnalysis): ArrayBuffer[] {
 /** An analysis on the answering side: the parts unpacked on first use. */
 export class DocAnalysis {
   private names_?: NameOccurrence[];
+  private words_?: string[];
   private symbols_?: DocumentSymbol[];
   private folding_?: FoldingRange[];
   private lines_?: LineIndex;
@@ -102,8 +108,40 @@ export class DocAnalysis {
   get tokens(): number[] {
     return Array.from(this.packed.tokens);
   }
+  /** Every name occurrence (unpacked once; the requests that answer while typing use nameAt and named instead). */
   get names(): NameOccurrence[] {
     return (this.names_ ??= unpackNames(this.packed.names));
+  }
+
+  private occurrence(i: number): NameOccurrence {
+    const l = this.packed.names.locs;
+    this.words_ ??= this.packed.names.text.split('\n');
+    return { kind: KINDS[this.packed.names.kinds[i]!]!, name: this.words_[i]!, loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! } };
+  }
+
+  /** The name at 1-based (line, col), as names.ts nameAt finds it, by binary search over the packed table (in source order). */
+  nameAt(line: number, col: number): NameOccurrence | undefined {
+    const { kinds, locs } = this.packed.names;
+    let lo = 0;
+    let hi = kinds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (locs[mid * 4]! < line) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < kinds.length && locs[i * 4] === line; i++) {
+      if (KINDS[kinds[i]!] === 'fn-ref-implicit') continue;
+      if (col >= locs[i * 4 + 1]! && col <= locs[i * 4 + 3]!) return this.occurrence(i);
+    }
+    return undefined;
+  }
+
+  /** Every occurrence of one name (a bus's declaration and references…), without unpacking the others. */
+  named(name: string): NameOccurrence[] {
+    this.words_ ??= this.packed.names.text.split('\n');
+    const out: NameOccurrence[] = [];
+    for (let i = 0; i < this.words_.length; i++) if (this.words_[i] === name) out.push(this.occurrence(i));
+    return out;
   }
   get symbols(): DocumentSymbol[] {
     return (this.symbols_ ??= JSON.parse(this.packed.symbols) as DocumentSymbol[]);

@@ -62,6 +62,8 @@ export class InProcessRunner implements Runner {
 
 /** Messages to the worker. */
 export type ToWorker =
+  /** Shared with the worker: the sequence number of the last job dropped, so a finished result nobody wants is not sent (nor received). */
+  | { t: 'dropped'; flag: Int32Array }
   | { t: 'parse'; job: Job }
   | { t: 'check'; seq: number; reads: Map<string, FileRead> }
   | { t: 'drop'; seq: number }
@@ -70,7 +72,7 @@ export type ToWorker =
 /** Messages from the worker. */
 export type FromWorker =
   | { t: 'paths'; seq: number; paths: string[] }
-  | { t: 'result'; seq: number; result: PackedAnalysis }
+  | { t: 'result'; seq: number; result?: PackedAnalysis }
   | { t: 'failed'; seq: number; error: string }
   | { t: 'formatted'; id: number; text: string };
 
@@ -82,8 +84,13 @@ interface Port {
 /** The worker's side: answers the messages above. Runs in the worker thread. */
 export function serveAnalyses(port: Port): void {
   const parsed = new Map<number, { job: Job; doc: ParsedDocument }>();
+  let dropped: Int32Array | undefined;
+  const wanted = (seq: number): boolean => !dropped || Atomics.load(dropped, 0) !== seq;
   port.on('message', (m) => {
     switch (m.t) {
+      case 'dropped':
+        dropped = m.flag;
+        break;
       case 'parse': {
         const doc = parseDocument(m.job.text, m.job.uri);
         parsed.set(m.job.seq, { job: m.job, doc });
@@ -96,7 +103,8 @@ export function serveAnalyses(port: Port): void {
         if (!p) break;
         try {
           const result = packAnalysis(checkDocument(p.doc, readerOver(m.reads)), p.job.seq, p.job.version);
-          port.postMessage({ t: 'result', seq: m.seq, result }, transferables(result));
+          if (!wanted(m.seq)) port.postMessage({ t: 'result', seq: m.seq });
+          else port.postMessage({ t: 'result', seq: m.seq, result }, transferables(result));
         } catch (e) {
           port.postMessage({ t: 'failed', seq: m.seq, error: e instanceof Error ? e.message : String(e) });
         }
@@ -127,6 +135,8 @@ const KILL_AFTER_MS = 1000;
 /** Analyses on a worker thread; `spawn` starts one (the server's own bundle in worker mode). */
 export class WorkerRunner implements Runner {
   private worker?: WorkerLike;
+  /** The last dropped job's sequence number, shared with the worker (see ToWorker 'dropped'). */
+  private readonly droppedFlag = new Int32Array(new SharedArrayBuffer(4));
   private pending = new Map<number, { resolve: (r: PackedAnalysis | undefined) => void; reject: (e: Error) => void; read: ReadFiles; job: Job; started: number; dropped: boolean }>();
   private formats = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>();
   private nextFormat = 1;
@@ -144,6 +154,7 @@ export class WorkerRunner implements Runner {
     w.on('message', (m) => this.onMessage(m));
     w.on('error', (e) => this.fail(w, e));
     w.on('exit', (code) => this.fail(w, new Error(`the analysis worker exited (code ${code})`)));
+    w.postMessage({ t: 'dropped', flag: this.droppedFlag });
     this.worker = w;
     return w;
   }
@@ -205,6 +216,7 @@ export class WorkerRunner implements Runner {
     const p = this.pending.get(seq);
     if (!p) return;
     p.dropped = true;
+    Atomics.store(this.droppedFlag, 0, seq);
     // Still parsing or checking a big document that nobody wants: restart the worker rather than wait.
     if (Date.now() - p.started > KILL_AFTER_MS && this.worker) {
       const w = this.worker;

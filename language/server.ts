@@ -15,7 +15,6 @@ import { dirname } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
 import { hoverMarkdown } from './hover';
-import { nameAt, busNames, type NameOccurrence } from './names';
 import { definition, references } from './definition';
 import { LEGEND } from './semantic';
 import { tokenize } from '../emulator/scenario/lexer';
@@ -69,13 +68,11 @@ function lineOf(doc: LineDocument, line: number): string {
 }
 
 /**
- * The names of the last analysis, for a request at `line` (0-based): usable as they are when
- * the analysis is of the current text, or when that line still reads the same.
+ * The last analysis, for a request at `line` (0-based): usable when it is of the current text, or
+ * when that line still reads the same.
  */
-function namesFor(a: DocAnalysis | undefined, doc: LineDocument, line: number): NameOccurrence[] {
-  if (!a) return [];
-  if (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) return a.names;
-  return [];
+function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): DocAnalysis | undefined {
+  return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
 }
 
 /** The statement around a position: from the last line that starts a top-level statement, so completion never tokenizes the whole document. */
@@ -163,11 +160,9 @@ connection.onCompletion(
     if (!doc) return [];
     // The names of the last analysis (bus names change rarely); the context from the current text.
     const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
-    const names = a?.names ?? [];
-    const functions = [...new Set(names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))];
     const w = statementWindow(doc, p.position.line);
     const position = { line: p.position.line - w.firstLine, character: p.position.character };
-    return complete({ text: w.text, position, ctx: scenarioContext(), busNames: busNames(names), functions, snippets: snippetSupport });
+    return complete({ text: w.text, position, ctx: scenarioContext(), busNames: a?.packed.busNames ?? [], functions: a?.packed.functions ?? [], snippets: snippetSupport });
   }),
 );
 
@@ -175,11 +170,8 @@ connection.onHover(
   guardAsync(null, async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
-    const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
-    const names = namesFor(a, doc, p.position.line);
-    const line = p.position.line + 1;
-    const col = p.position.character + 1;
-    const n = nameAt(names, line, col);
+    const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, p.position.line);
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
     const src = lineOf(doc, p.position.line);
     let s = p.position.character;
     let e = p.position.character;
@@ -189,7 +181,8 @@ connection.onHover(
     const comment = tokenize(src).find((t) => t.kind === 'comment');
     if (comment && p.position.character >= comment.loc.col - 1) return null;
     const word = e > s ? src.slice(s, e) : undefined;
-    const md = hoverMarkdown(n, word, scenarioContext(), names);
+    // Only the occurrences of the name hovered are needed (a bus's declaration and references).
+    const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : []);
     if (!md) return null;
     const range = n
       ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
@@ -202,14 +195,16 @@ connection.onHover(
 connection.onDefinition(
   guardAsync([], async (p) => {
     const a = await current(p.textDocument.uri);
-    return a ? definition(a.names, a.uri, p.position) : [];
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
+    return a && n ? definition(a.named(n.name), a.uri, p.position) : [];
   }),
 );
 
 connection.onReferences(
   guardAsync([], async (p) => {
     const a = await current(p.textDocument.uri);
-    return a ? references(a.names, a.uri, p.position, p.context.includeDeclaration) : [];
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
+    return a && n ? references(a.named(n.name), a.uri, p.position, p.context.includeDeclaration) : [];
   }),
 );
 

@@ -12,6 +12,10 @@ import { InProcessRunner } from '../../language/runner';
 import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
+import { DocAnalysis as Unpacked, packAnalysis } from '../../language/packed';
+import { analyze } from '../../language/analyze';
+import { nameAt } from '../../language/names';
+import { readFileSync } from 'node:fs';
 import { rng } from '../../fuzz/rng';
 
 /** A runner whose jobs finish when the test says so. */
@@ -39,7 +43,7 @@ class HandRunner implements Runner {
 }
 
 function packed(job: Job): PackedAnalysis {
-  return { uri: job.uri, seq: job.seq, version: job.version, diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' }, tokens: new Uint32Array(), symbols: '[]', folding: '[]' };
+  return { uri: job.uri, seq: job.seq, version: job.version, diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' }, tokens: new Uint32Array(), symbols: '[]', folding: '[]', busNames: [], functions: [] };
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -152,4 +156,23 @@ test('a document kept as lines reads as the stock TextDocument after any edits (
       assert.deepEqual(mine.positionAt(off), lib.positionAt(off));
     }
   }
+});
+
+test('the packed name table answers nameAt and one name\'s occurrences exactly as the full table does', () => {
+  const text = readFileSync('examples/hot-plug.vpci', 'utf8') + readFileSync('examples/quickstart.vpci', 'utf8').replace(/bus nic(\d)/g, 'bus more$1');
+  const a = analyze(text, 'file:///x.vpci');
+  const d = new Unpacked(packAnalysis(a, 1, 1), text);
+  assert.deepEqual(d.packed.busNames, [...new Set(a.names.filter((n) => n.kind === 'bus-decl').map((n) => n.name))]);
+  let found = 0;
+  const lines = text.split('\n');
+  for (let line = 1; line <= lines.length; line++)
+    for (let col = 1; col <= lines[line - 1]!.length + 1; col++) {
+      const want = nameAt(a.names, line, col);
+      assert.deepEqual(d.nameAt(line, col), want, `${line}:${col}`);
+      if (want) {
+        found++;
+        assert.deepEqual(d.named(want.name), a.names.filter((n) => n.name === want.name));
+      }
+    }
+  assert.ok(found > 100, `${found}`);
 });

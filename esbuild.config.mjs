@@ -6,6 +6,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
+
+// What is generated from the project's tables (the launch schema in package.json, the TextMate
+// grammar, the tables in the README and docs/scenario-language.md) is brought up to date first,
+// so the bundles, the VSIX and the checked-in copies all say the same.
+{
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts'], { stdio: 'inherit' });
+}
 const common = {
   bundle: true,
   platform: 'node',

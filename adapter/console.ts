@@ -3,14 +3,81 @@
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
 import type { Inspector } from './inspect';
-import { REGISTERS, findRegister, bitsOf } from '../emulator/pci/registers';
+import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findRegister, bitsOf } from '../emulator/pci/registers';
+import { capsValue } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { Ev } from '../emulator/vpci/events';
 import { evaluate as evalExpr, formatValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
-import { camel, hexDump, offerGuid, stripInternal, toValue } from './fmt';
+import { camel, offerGuid, stripInternal, toValue } from './fmt';
+import { hexDump } from '../emulator/format';
+
+/**
+ * What the console understands, for `help` and completion: commands (typed as a line),
+ * functions and names (inside expressions). One table, so help never misses one.
+ */
+export const CONSOLE_COMMANDS: readonly { name: string; usage: string; what: string }[] = [
+  { name: 'help', usage: 'help', what: 'this list' },
+  { name: 'lspci', usage: 'lspci [bus[/DD.F]] [-x]', what: 'decode a function as lspci -vvv does (-x adds the hex dump)' },
+  { name: 'cfg', usage: 'cfg <bus[/DD.F]> [offset [length]]', what: 'config space as lspci -xxxx prints it: all 4 KiB, or a range' },
+  { name: 'cfg', usage: 'cfg <bus[/DD.F]> <offset> = <value> [1|2|4]', what: 'write config space through the register masks (RO, RW, RW1C)' },
+  { name: 'msix', usage: 'msix <bus[/DD.F]>', what: 'the MSI-X table: address, data and mask of every vector' },
+  { name: 'trace', usage: 'trace [n]', what: 'the last n events of the transcript (default 20)' },
+  { name: 'eject', usage: 'eject <bus[/DD.F]>', what: 'the host ejects the function (PCI_EJECT)' },
+  { name: 'offer', usage: 'offer <bus> <device>', what: 'the host offers a new bus with a catalog device (hot add)' },
+  { name: 'raise', usage: 'raise <bus[/DD.F]> <vector>', what: 'the device raises MSI-X/MSI vector <vector>' },
+];
+
+export const CONSOLE_FUNCTIONS: readonly { name: string; usage: string; what: string }[] = [
+  { name: 'cfg8', usage: 'cfg8(bus, offset[, wslot])', what: 'a config-space byte' },
+  { name: 'cfg16', usage: 'cfg16(bus, offset[, wslot])', what: 'a config-space word (16 bits)' },
+  { name: 'cfg32', usage: 'cfg32(bus, offset[, wslot])', what: 'a config-space dword (32 bits)' },
+  { name: 'msix', usage: 'msix(bus[, wslot])', what: 'the MSI-X table: msix(nic0)[2].data' },
+];
+
+export const CONSOLE_NAMES: readonly { name: string; usage: string; what: string }[] = [
+  { name: 'msg', usage: 'msg', what: 'the VMBus message the last step moved: msg.type, msg.name, …' },
+  { name: 'now', usage: 'now', what: 'virtual time in ns' },
+  { name: 'steps', usage: 'steps', what: 'steps run so far' },
+  { name: 'thread', usage: 'thread', what: 'the focused thread id' },
+];
+
+/** Two aligned columns. */
+function columns(rows: readonly (readonly [string, string])[], indent = '  '): string[] {
+  const w = Math.max(...rows.map(([a]) => a.length)) + 2;
+  return rows.map(([a, b]) => `${indent}${a.padEnd(w)}${b}`);
+}
+
+/** The `help` text: every command, function and name, in aligned columns. */
+export function helpText(): string {
+  const expr: [string, string][] = [
+    ['<bus>.<REGISTER>', 'a register by its pci_regs.h name: nic0.COMMAND, nic0/01.0.BASE_ADDRESS_0 (BAR0 works too)'],
+    ['<bus>.<REGISTER>.<field>', 'a field of it: nic0.COMMAND.MEMORY, nic0.STATUS.CAP_LIST'],
+    ['<bus>.caps.<cap>.<REGISTER>', 'a capability register: nic0.caps.msix.FLAGS.ENABLE'],
+    ['<bus>.bars, .msix, .version, .state', "the function's BARs, MSI-X table, vPCI version, bus state"],
+    ['<bus>.<REGISTER> = <value>', 'write a register through its masks: nic0.COMMAND = 0x6'],
+    ['PCI_…', 'a message type by name: msg.type == PCI_BUS_RELATIONS2'],
+    ['<local>', "a local of the focused driver frame: hbus, ret, …"],
+  ];
+  return [
+    'vPCI Lab debug console. Type a command, or an expression (C operators, 0x… hex):',
+    '',
+    'Commands:',
+    ...columns(CONSOLE_COMMANDS.map((c) => [c.usage, c.what] as const)),
+    '',
+    'Functions:',
+    ...columns(CONSOLE_FUNCTIONS.map((c) => [c.usage, c.what] as const)),
+    '',
+    'Names:',
+    ...columns([...CONSOLE_NAMES.map((c) => [c.usage, c.what] as const), ...expr]),
+  ].join('\n');
+}
+
+/** Where there is no current message, `msg` says so (instead of reading an older one). */
+export const NO_CURRENT_MESSAGE =
+  'no current message: the last step sent or received no VMBus packet (stop on one with a function breakpoint on its name, e.g. PCI_BUS_RELATIONS, or step until the driver sends one)';
 
 /** A bus (or bus/slot) as an expression value: its registers by PCI name, BARs, MSI-X. */
 export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
@@ -18,14 +85,19 @@ export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
   const b = ins.m.buses[bi]!;
   if (!f) return undefined;
   const o: Record<string, Value> = {};
-  for (const r of REGISTERS) {
+  // Registers by their pci_regs.h names, and by the earlier spellings (BAR0, EXPANSION_ROM, …)
+  // so conditions written with those keep working.
+  const regValue = (r: (typeof REGISTERS)[number]): Value => {
     const v = ins.raw(f, r.offset, r.size);
-    if (r.fields.length > 1) {
-      const fields: Record<string, Value> = { value: v };
-      for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
-      o[r.name] = fields;
-    } else o[r.name] = v;
-  }
+    if (!r.fields.length) return v;
+    const fields: Record<string, Value> = { value: v };
+    for (const fd of r.fields) fields[fd.name] = bitsOf(v, fd.bits[0], fd.bits[1]);
+    for (const [alias, to] of Object.entries(FIELD_ALIASES)) if (to in fields) fields[alias] = fields[to]!;
+    return fields;
+  };
+  for (const r of REGISTERS) o[r.name] = regValue(r);
+  for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
+  o.caps = capsValue(ins, f) as unknown as Value;
   o.version = ins.m.model.protocolVersion(b.state.sc);
   o.state = ins.m.model.busStatus(b.state.sc);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
@@ -86,8 +158,11 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
             const v = self.fnValue(r.bi, r.wslot) as Record<string, Value> | undefined;
             return v?.msix ?? [];
           }) as Value;
-        case 'msg':
-          return self.lastPacketValue();
+        case 'msg': {
+          const v = self.lastPacketValue();
+          if (v === null) throw new Error(NO_CURRENT_MESSAGE);
+          return v;
+        }
         case 'thread':
           return threadId ?? 0;
       }
@@ -103,10 +178,23 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
   };
 }
 
-/** The most recent VMBus packet, decoded, for `msg` in conditions and logpoints. */
+/**
+ * The current VMBus message, decoded, for `msg` in the console, conditions and logpoints:
+ * the packet the last step sent or received (the one a message breakpoint stopped on, the
+ * one a Step Into a send shows the host handling), or null when that step moved none. Without
+ * the session's step log (no debugger), the most recent packet of the trace.
+ */
 export function lastPacketValue(ins: Inspector): Value {
   const t = ins.m.trace;
-  for (let i = t.length - 1; i >= 0; i--) {
+  let from = 0;
+  let to = t.length;
+  if (ins.hist) {
+    const p = ins.m.steps - 1;
+    if (p < 0) return null;
+    from = ins.hist.traceFromAt(p);
+    to = Math.min(ins.hist.traceToAt(p), t.length);
+  }
+  for (let i = to - 1; i >= from; i--) {
     const k = t.kind[i];
     if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
     const pkt = t.get(i).blob as Uint8Array;
@@ -169,22 +257,7 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
   const [word, ...rest] = src.split(/\s+/);
   switch (word) {
     case 'help':
-      return {
-        ok: true,
-        text: [
-          'vPCI Lab debug console',
-          '  <expression>            e.g. nic0.COMMAND.MEMORY, nic0.BAR0 & ~0xf, msix(nic0)[2].data, cfg32(nic0, 0x10)',
-          '  nic0.COMMAND = 0x6      write a register (through its RO/RW/RW1C masks)',
-          '  lspci [bus[/slot]] [-x] decode a function like lspci -vvv (-x: hex dump)',
-          '  cfg <bus[/slot]> [off] [len]   hex dump of config space',
-          '  cfg <bus> <off> = <val> [width]   write config space through the register masks',
-          '  msix <bus[/slot]>       the MSI-X table',
-          '  eject <bus[/slot]>      the host ejects the function (PCI_EJECT)',
-          '  offer <bus> <device>    the host offers a new bus with a catalog device (hot add)',
-          '  raise <bus[/slot]> <i>  the device raises MSI-X/MSI vector i',
-          '  trace [n]               the last n events of the transcript (default 20)',
-        ].join('\n'),
-      };
+      return { ok: true, text: helpText() };
     case 'lspci': {
       const sel = rest.find((x) => !x.startsWith('-'));
       const x = rest.includes('-x');
@@ -205,9 +278,7 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
         const after = ins.raw(f, off, width);
         return { ok: true, text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
       }
-      const len = rest[2] ? (parseNumber(rest[2]) ?? 64) : 64;
-      if (off < 0 || off >= 4096) return { ok: false, error: `cfg: offset ${off} is outside the 4 KiB config space (0x0 to 0xfff)` };
-      return { ok: true, text: hexDump(f.config.bytes, off, Math.max(0, Math.min(len, 4096 - off))) };
+      return cfgDump(ins, r.bi, r.wslot, rest[1], rest[2]);
     }
     case 'msix': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
@@ -263,12 +334,41 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
   return undefined;
 }
 
+/**
+ * `cfg <fn> [offset [length]]`: the function's header line and its config space in whole
+ * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
+ * covering offset..offset+length (length 64 when only the offset is given).
+ */
+function cfgDump(ins: Inspector, bi: number, wslot: number, offText?: string, lenText?: string): { ok: true; text: string } | { ok: false; error: string } {
+  const f = ins.fn(bi, wslot)!;
+  const size = f.config.bytes.length;
+  let off = 0;
+  let len = size;
+  if (offText !== undefined) {
+    const o = parseNumber(offText);
+    if (o === undefined || o < 0 || o >= size) return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
+    off = o;
+    len = 64;
+  }
+  if (lenText !== undefined) {
+    const l = parseNumber(lenText);
+    if (l === undefined || l <= 0) return { ok: false, error: `cfg: length ${lenText} is not a positive number` };
+    len = l;
+  }
+  const from = off & ~15;
+  const to = Math.min(size, (off + len + 15) & ~15);
+  const header = ins.lspci(ins.m.buses[bi]!.decl.name, wslot).split('\n')[0] ?? '';
+  return { ok: true, text: `${header}\n${hexDump(f.config.bytes, { offset: from, length: to - from, addressDigits: 2 })}` };
+}
+
+const hexText = (n: number): string => `0x${n.toString(16)}`;
+
 export function completions(ins: Inspector, text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
   const upto = text.slice(0, Math.max(0, column));
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
     const r = ins.resolveFn(dot[1]!);
-    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
+    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'caps', type: 'property' }, { label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
     const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
     if (reg) {
       const def = findRegister(reg[2]!);
@@ -279,7 +379,7 @@ export function completions(ins: Inspector, text: string, column: number, locals
   const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
   for (const b of ins.m.buses) out.push({ label: b.decl.name, type: 'module' });
   for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
-  for (const f of ['cfg8', 'cfg16', 'cfg32', 'msix']) out.push({ label: f, type: 'function' });
-  for (const k of ['lspci', 'cfg', 'msix', 'trace', 'eject', 'offer', 'raise', 'help', 'msg', 'now', 'steps']) out.push({ label: k, type: 'keyword' });
+  for (const f of CONSOLE_FUNCTIONS) out.push({ label: f.name, type: 'function' });
+  for (const k of new Set([...CONSOLE_COMMANDS.map((c) => c.name), ...CONSOLE_NAMES.map((c) => c.name)])) if (!CONSOLE_FUNCTIONS.some((f) => f.name === k)) out.push({ label: k, type: 'keyword' });
   return out;
 }

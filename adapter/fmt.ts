@@ -1,43 +1,8 @@
-// Small formatting and value helpers the adapter's inspection modules share.
-import type { CapabilityView } from '../emulator/pci/capabilities';
+// Small formatting and value helpers the adapter's inspection modules share: sizes (fmtSize,
+// lspci's K/M/G), hex dumps, times. Hex numbers and the session's hex toggle are in vars.ts
+// (hex, fmtNum, parseNumber). Capability names and summaries belong to the capability objects
+// (emulator/pci/caps/).
 import type { Value } from './expr';
-
-export const CAP_NAMES: Record<string, string> = {
-  pm: 'Power Management',
-  msi: 'MSI',
-  msix: 'MSI-X',
-  pcie: 'PCI Express',
-  vpd: 'Vital Product Data',
-  aer: 'Advanced Error Reporting',
-  dsn: 'Device Serial Number',
-  ari: 'Alternative Routing-ID Interpretation',
-  sriov: 'Single Root I/O Virtualization',
-};
-
-export function capName(v: CapabilityView): string {
-  return v.kind === 'other' ? v.name : (CAP_NAMES[v.kind] ?? v.kind);
-}
-
-export function capSummary(v: CapabilityView): string {
-  switch (v.kind) {
-    case 'msix':
-      return `${v.tableSize} vectors, table BAR${v.tableBir}+0x${v.tableOffset.toString(16)}, PBA BAR${v.pbaBir}+0x${v.pbaOffset.toString(16)}${v.enabled ? ', enabled' : ''}${v.functionMask ? ', masked' : ''}`;
-    case 'msi':
-      return `${v.vectorsCapable} vector(s)${v.is64Bit ? ', 64-bit' : ''}${v.perVectorMasking ? ', per-vector masking' : ''}${v.enabled ? `, enabled (${v.vectorsEnabled})` : ''}`;
-    case 'pcie':
-      return `v${v.version}, MaxPayload ${v.maxPayload}, link x${v.linkWidth}`;
-    case 'pm':
-      return `version ${v.version}, D${v.powerState}`;
-    case 'dsn':
-      return v.serial;
-    case 'sriov':
-      return `${v.totalVFs} VFs, VF device ${v.vfDeviceId.toString(16)}`;
-    case 'vpd':
-      return 'present (not readable through vPCI)';
-    default:
-      return '';
-  }
-}
 
 export function fmtSize(n: number): string {
   const units = ['', 'K', 'M', 'G', 'T'];

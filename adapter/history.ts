@@ -1,41 +1,126 @@
-// Time travel over a deterministic machine. Every executed step is logged in
-// typed arrays (which thread ran, at what depth, which line, where its trace
-// events start), and a snapshot is kept every SNAP_EVERY steps. Going to any
-// earlier position restores the nearest snapshot at or before it and replays
-// forward; because the machine is deterministic the replayed trace is
-// byte-identical to the original. Changing state by hand (setVariable,
-// writeMemory) makes the logged future invalid, so it is dropped.
-import type { Machine, MachineSnapshot, StepInfo } from '../emulator/machine/machine';
+// Time travel over a deterministic machine. Every executed step is logged (which thread ran,
+// at what depth, which line, where its trace events start), and the machine is checkpointed
+// now and then. Going to any earlier position restores the nearest checkpoint at or before it
+// and replays forward; because the machine is deterministic the replayed trace is
+// byte-identical to the original.
+//
+// Memory is bounded (`maxMemory`, default 256 MiB, the `vpci.history.maxMemory` setting):
+// - checkpoints are incremental (emulator/runtime/snapshot-tree.ts): each holds only what
+//   changed since the one before, so a bus that is gone is held once, not once per checkpoint;
+// - they are taken at intervals that grow with what a checkpoint costs to take, so taking them
+//   stays a small share of running; while the user steps, one that falls due waits for an idle
+//   moment, so it is never a pause on a step's round trip;
+// - beyond the budget they are thinned, densest and oldest first (runtime/checkpoints.ts):
+//   every logged position stays reachable, by a longer replay;
+// - when even that is not enough (the step log itself grows with the run), the oldest part of
+//   history is cut: `start` moves forward, `onCut` says how far back one can now go, and
+//   positions before `start` are refused with that explanation.
+//
+// Changing state by hand (setVariable, writeMemory, Jump to Cursor…) makes the logged future
+// invalid, so it is dropped; the changed state is pinned as a checkpoint of its own.
+import type { Machine, StepInfo } from '../emulator/machine/machine';
+import { CheckpointStore } from '../emulator/runtime/checkpoints';
+import { StepLog } from './step-log';
 
-export const SNAP_EVERY = 1024;
+export { TIMELINE_THREAD } from './step-log';
 
-/** Thread id used in the log for timeline events and timers (not a machine thread). */
-export const TIMELINE_THREAD = 0;
+/** Default memory budget of a session's history (checkpoints and step log). */
+export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+/** The smallest budget a user may set (the setting's minimum, in bytes). */
+export const MIN_MAX_MEMORY = 1024 * 1024;
+
+/**
+ * The budget from the `vpci.history.maxMemory` setting (launch attribute `historyMaxMemory`, in
+ * MiB): the default when absent, and why a value cannot be used.
+ */
+export function historyBudget(mib: unknown): { maxMemory: number; problem?: string } {
+  if (mib === undefined || mib === null) return { maxMemory: DEFAULT_MAX_MEMORY };
+  if (typeof mib !== 'number' || !Number.isFinite(mib) || mib * 1024 * 1024 < MIN_MAX_MEMORY) {
+    return { maxMemory: DEFAULT_MAX_MEMORY, problem: `"historyMaxMemory" (vpci.history.maxMemory) must be a number of MiB, at least ${MIN_MAX_MEMORY / 1024 / 1024}; got ${JSON.stringify(mib)}, using the default ${DEFAULT_MAX_MEMORY / 1024 / 1024} MiB` };
+  }
+  return { maxMemory: mib * 1024 * 1024 };
+}
+
+/** Fewest steps between two checkpoints taken while running. */
+export const MIN_INTERVAL = 1024;
+/**
+ * Steps between checkpoints per unit of checkpoint work (values visited): a checkpoint that
+ * visits W values is followed by at least W × WORK_INTERVAL steps, so checkpointing stays a
+ * fixed share of running however large the machine grows (measured on the 200-hot-plug run:
+ * about a quarter of the machine's own stepping time, a small part of a Continue in the adapter).
+ */
+export const WORK_INTERVAL = 1;
+/** A checkpoint deferred to an idle moment is taken after this long without a step (ms). */
+const IDLE_MS = 40;
+/** …unless stepping without a pause has gone this many intervals past the last checkpoint. */
+const DEFER_LIMIT = 8;
+/** A replay longer than this leaves a checkpoint where it ended (the user is likely to step around there). */
+export const FOCUS_REPLAY = 8 * MIN_INTERVAL;
+
+export interface HistoryOptions {
+  /** Budget in bytes for checkpoints and the step log together (default DEFAULT_MAX_MEMORY). */
+  maxMemory?: number;
+  /** Told each time the oldest history is cut to stay within the budget. */
+  onCut?: (cut: HistoryCut) => void;
+}
+
+/** Where history starts after a cut. */
+export interface HistoryCut {
+  /** The earliest position one can still go back to. */
+  start: number;
+  /** Virtual time (ns) at that position. */
+  time: number;
+  /** The first trace event recorded after it. */
+  firstEvent: number;
+  /** The budget that forced the cut, in bytes. */
+  maxMemory: number;
+}
+
+/** Where a checkpoint stands: virtual time, and the trace length (events recorded before it). */
+interface Mark {
+  time: number;
+  events: number;
+}
+
+export interface HistoryMemory {
+  /** Bytes held by checkpoints (shared state counted once). */
+  checkpoints: number;
+  /** Bytes of the step log. */
+  log: number;
+  total: number;
+  /** Checkpoints kept. */
+  count: number;
+}
 
 export class History {
-  private cap = 4096;
   /** Number of steps logged (the furthest position reached). */
   length = 0;
-  thread = new Int32Array(this.cap);
-  depth = new Int16Array(this.cap);
-  fnIndex = new Int32Array(this.cap);
-  line = new Int32Array(this.cap);
-  traceFrom = new Int32Array(this.cap);
-  traceTo = new Int32Array(this.cap);
-  /** Timeline item index for timeline steps, else -1. */
-  timeline = new Int32Array(this.cap);
-  readonly fnNames: string[] = [];
-  private fnIds = new Map<string, number>();
-  private snaps = new Map<number, MachineSnapshot>();
+  /** The earliest position history can go back to (0 until the budget forces a cut). */
+  start = 0;
+  readonly maxMemory: number;
+  private readonly onCut: ((cut: HistoryCut) => void) | undefined;
+  /** What each step did (positions before `start` are freed by a cut). */
+  private readonly log = new StepLog();
+  private readonly store = new CheckpointStore();
   /**
    * Positions where the state was changed by hand (setVariable, writeMemory, Jump to Cursor…):
-   * replaying forward onto one of them loads its snapshot, so the change is part of history and
-   * not lost by stepping back over it and forward again.
+   * replaying forward onto one of them loads its checkpoint, so the change is part of history
+   * and not lost by stepping back over it and forward again.
    */
   private edits = new Set<number>();
+  /** The position at which the next checkpoint is due while running at the frontier. */
+  private nextAt = 0;
 
-  constructor(private readonly m: Machine) {
-    this.snaps.set(0, m.snapshot());
+  constructor(
+    private readonly m: Machine,
+    opts: HistoryOptions = {},
+  ) {
+    const max = opts.maxMemory;
+    this.maxMemory = max !== undefined && Number.isFinite(max) && max > 0 ? max : DEFAULT_MAX_MEMORY;
+    this.onCut = opts.onCut;
+    this.start = m.steps;
+    this.length = m.steps;
+    this.checkpoint(m.steps, true);
   }
 
   /** The machine's position: how many steps it has executed. */
@@ -43,33 +128,57 @@ export class History {
     return this.m.steps;
   }
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const g = <T extends Int32Array | Int16Array>(a: T, C: new (n: number) => T): T => {
-      const x = new C(cap);
-      x.set(a);
-      return x;
-    };
-    this.thread = g(this.thread, Int32Array);
-    this.depth = g(this.depth, Int16Array);
-    this.fnIndex = g(this.fnIndex, Int32Array);
-    this.line = g(this.line, Int32Array);
-    this.traceFrom = g(this.traceFrom, Int32Array);
-    this.traceTo = g(this.traceTo, Int32Array);
-    this.timeline = g(this.timeline, Int32Array);
-    this.cap = cap;
+  /** What history holds now. */
+  get memory(): HistoryMemory {
+    const log = this.logBytes();
+    return { checkpoints: this.store.held, log, total: this.store.held + log, count: this.store.size };
   }
 
-  private fnId(name: string | undefined): number {
-    if (name === undefined) return -1;
-    let id = this.fnIds.get(name);
-    if (id === undefined) {
-      id = this.fnNames.length;
-      this.fnNames.push(name);
-      this.fnIds.set(name, id);
-    }
-    return id;
+  /** The first trace event recorded at or after `start` (earlier events cannot be revisited). */
+  get firstEvent(): number {
+    return (this.store.first?.meta as Mark | undefined)?.events ?? 0;
   }
+
+  /** Virtual time (ns) at `start`. */
+  get startTime(): number {
+    return (this.store.first?.meta as Mark | undefined)?.time ?? 0;
+  }
+
+  private logBytes(): number {
+    return this.log.bytes;
+  }
+
+  // ---- the step log (adapter/step-log.ts) -------------------------------------------------------
+
+  threadAt(p: number): number {
+    return this.log.threadAt(p);
+  }
+  depthAt(p: number): number {
+    return this.log.depthAt(p);
+  }
+  fnAt(p: number): string | undefined {
+    return this.log.fnAt(p);
+  }
+  lineAt(p: number): number {
+    return this.log.lineAt(p);
+  }
+  traceFromAt(p: number): number {
+    return this.log.traceFromAt(p);
+  }
+  traceToAt(p: number): number {
+    return this.log.traceToAt(p);
+  }
+  timelineAt(p: number): number {
+    return this.log.timelineAt(p);
+  }
+
+  /** The thread and line of logged step `i`. */
+  at(i: number): { thread: number; depth: number; fn: string | undefined; line: number; traceFrom: number; traceTo: number; timeline: number } {
+    const l = this.log;
+    return { thread: l.threadAt(i), depth: l.depthAt(i), fn: l.fnAt(i), line: l.lineAt(i), traceFrom: l.traceFromAt(i), traceTo: l.traceToAt(i), timeline: l.timelineAt(i) };
+  }
+
+  // ---- moving -----------------------------------------------------------------------------------
 
   /** Executes one step at the current position and logs it (or checks it against the log when replaying). */
   step(): StepInfo {
@@ -77,69 +186,154 @@ export class History {
     const timelineBefore = this.m.state.timelineIndex;
     const info = this.m.step();
     if (info.kind === 'idle') return info;
-    if (pos >= this.length) {
-      if (pos >= this.cap) this.grow();
-      this.thread[pos] = info.thread ? info.thread.id : TIMELINE_THREAD;
-      this.depth[pos] = info.depth ?? 0;
-      this.fnIndex[pos] = this.fnId(info.fn);
-      this.line[pos] = info.line ?? 0;
-      this.traceFrom[pos] = info.traceFrom;
-      this.traceTo[pos] = info.traceTo;
-      this.timeline[pos] = info.kind === 'timeline' ? timelineBefore : -1;
+    const fresh = pos >= this.length;
+    if (fresh) {
+      const grew = this.log.append(pos, info, timelineBefore);
       this.length = pos + 1;
+      if (grew) this.keepBudget();
     }
-    if (this.edits.has(this.m.steps)) this.m.restore(this.snaps.get(this.m.steps)!);
-    else if (this.m.steps % SNAP_EVERY === 0 && !this.snaps.has(this.m.steps)) this.snaps.set(this.m.steps, this.m.snapshot());
+    const now = this.m.steps;
+    if (this.edits.has(now)) this.m.restore(this.store.get(now)!);
+    else if (fresh && now >= this.nextAt) {
+      // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
+      // taken then, where the machine stands), so it never adds to a step's round trip; unless
+      // the stepping has gone on for so long without a pause that the gap would grow too wide.
+      const last = this.store.atOrBefore(now)?.pos ?? this.start;
+      if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) this.checkpointWhenIdle();
+      else this.checkpoint(now, false);
+    }
     return info;
   }
 
-  /** Moves the machine to position `n` (0 = before the first step), within what has been logged. */
+  /**
+   * When true (the runtime sets it for stepping requests, not for Continue), checkpoints that
+   * fall due are taken in the next idle moment instead of on the step path.
+   */
+  deferUntilIdle = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Steps between checkpoints taken while running (from the cost of the last one). */
+  private interval = MIN_INTERVAL;
+
+  private checkpointWhenIdle(): void {
+    this.lastActivity = performance.now();
+    if (this.idleTimer) return;
+    const fire = (): void => {
+      const quiet = performance.now() - this.lastActivity;
+      if (quiet < IDLE_MS) {
+        this.idleTimer = setTimeout(fire, IDLE_MS - quiet);
+        this.idleTimer.unref?.();
+        return;
+      }
+      this.idleTimer = undefined;
+      if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
+    };
+    this.idleTimer = setTimeout(fire, IDLE_MS);
+    this.idleTimer.unref?.();
+  }
+  private lastActivity = 0;
+
+  /** Takes a checkpoint now if one is waiting for an idle moment (tests; the end of a session). */
+  settle(): void {
+    if (!this.idleTimer) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
+  }
+
+  /** Takes a checkpoint at the current position (`pos`) and keeps the budget. */
+  private checkpoint(pos: number, pinned: boolean): void {
+    const s = this.m.snapshot();
+    const mark: Mark = { time: this.m.now, events: this.m.trace.length };
+    this.store.add(pos, s.root, pinned, mark);
+    this.interval = Math.max(MIN_INTERVAL, Math.ceil(s.work * WORK_INTERVAL));
+    this.nextAt = pos + this.interval;
+    this.keepBudget();
+  }
+
+  /**
+   * Moves the machine to position `n`, within what has been logged and is still held: a
+   * position before `start` goes to `start` (callers that care check `reachable` first).
+   */
   goTo(n: number): void {
-    const target = Math.max(0, Math.min(n, this.length));
+    const target = Math.max(this.start, Math.min(n, this.length));
     if (target === this.m.steps) return;
-    let best = -1;
-    for (const k of this.snaps.keys()) if (k <= target && k > best) best = k;
-    if (target < this.m.steps || best > this.m.steps) this.m.restore(this.snaps.get(best)!);
+    const c = this.store.atOrBefore(target)!;
+    let from = this.m.steps;
+    // A checkpoint further on is worth restoring only with its trace events still held (kept by the trace since going back).
+    if (target < from || (c.pos > from && this.m.trace.canResume((c.meta as Mark).events))) {
+      this.m.restore(c);
+      from = c.pos;
+    }
     while (this.m.steps < target) {
       const i = this.step();
       if (i.kind === 'idle') break;
     }
+    // A long replay leaves a checkpoint behind: stepping around here again will be quick.
+    if (target - from > FOCUS_REPLAY && !this.store.get(target)) this.checkpoint(target, false);
+  }
+
+  /** Whether position `n` can still be reached (it is not before the start of history). */
+  reachable(n: number): boolean {
+    return n >= this.start && n <= this.length;
   }
 
   /** Hand-made state changes invalidate the logged future. */
   truncateFuture(): void {
     const pos = this.m.steps;
+    this.m.trace.dropFuture();
     this.length = Math.min(this.length, pos);
-    for (const k of [...this.snaps.keys()]) if (k > pos) this.snaps.delete(k);
+    this.log.dropAfter(pos);
+    this.store.dropAfter(pos);
     for (const k of [...this.edits]) if (k > pos) this.edits.delete(k);
-    this.snaps.set(pos, this.m.snapshot());
-    if (pos > 0) this.edits.add(pos);
+    if (pos > this.start) this.edits.add(pos);
+    this.checkpoint(pos, true);
   }
 
-  /** The thread and line of logged step `i`. */
-  at(i: number): { thread: number; depth: number; fn: string | undefined; line: number; traceFrom: number; traceTo: number; timeline: number } {
-    const f = this.fnIndex[i]!;
-    return {
-      thread: this.thread[i]!,
-      depth: this.depth[i]!,
-      fn: f >= 0 ? this.fnNames[f] : undefined,
-      line: this.line[i]!,
-      traceFrom: this.traceFrom[i]!,
-      traceTo: this.traceTo[i]!,
-      timeline: this.timeline[i]!,
-    };
+  // ---- the budget -------------------------------------------------------------------------------
+
+  private keepBudget(): void {
+    const max = this.maxMemory;
+    if (this.store.held + this.logBytes() <= max) return;
+    // Thin to below what the step log leaves, with room to spare so the next checkpoints do not thin again at once.
+    this.store.thin(0.9 * (max - this.logBytes()), this.m.steps);
+    if (this.store.held + this.logBytes() > max) this.cut();
   }
+
+  /**
+   * Cuts the oldest history: `start` moves to a later checkpoint, with everything before it
+   * (checkpoints, hand-made changes, step log chunks). Each round drops at least a quarter of
+   * the held positions, so a long run cuts rarely.
+   */
+  private cut(): void {
+    const max = this.maxMemory;
+    let cut = false;
+    while (this.store.held + this.logBytes() > 0.8 * max) {
+      const span = this.length - this.start;
+      const next = this.store.after(this.start + Math.max(1, Math.floor(span / 4)) - 1);
+      if (!next || next.pos > this.m.steps) break; // never cut away the present
+      this.start = next.pos;
+      this.store.cutBefore(this.start);
+      for (const k of [...this.edits]) if (k <= this.start) this.edits.delete(k);
+      this.log.dropBefore(this.start);
+      cut = true;
+    }
+    if (cut) this.onCut?.({ start: this.start, time: this.startTime, firstEvent: this.firstEvent, maxMemory: max });
+  }
+
+  // ---- looking things up ------------------------------------------------------------------------
 
   /** The position at which trace event `ev` was recorded (the step that recorded it), or -1. */
   stepOfEvent(ev: number): number {
-    let lo = 0;
-    let hi = this.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.traceTo[mid]! <= ev) lo = mid + 1;
-      else if (this.traceFrom[mid]! > ev) hi = mid - 1;
-      else return mid;
-    }
-    return -1;
+    return this.log.stepOfEvent(ev, this.start, this.length);
+  }
+
+  /** Checks that step p is held (for callers that index the log with outside input). */
+  holds(p: number): boolean {
+    return Number.isInteger(p) && p >= this.start && p < this.length && this.log.has(p);
+  }
+
+  /** @internal for tests: positions of the checkpoints kept. */
+  get checkpointPositions(): readonly number[] {
+    return this.store.positions;
   }
 }

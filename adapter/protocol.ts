@@ -17,6 +17,12 @@ export interface TopologyBar {
   address: number;
   decoding: boolean;
   prefetchable: boolean;
+  /** 'sizing' while the BAR holds the all-ones sizing pattern, 'unassigned' before it has an address. */
+  state?: 'sizing' | 'unassigned' | 'assigned';
+  /** While sizing: the register as read back (the size mask with the type bits). */
+  readback?: number;
+  /** Which register of a 64-bit BAR is being sized. */
+  sizingHalf?: 'low' | 'high';
 }
 
 export interface TopologyInterrupt {
@@ -134,6 +140,37 @@ export interface TraceResponse {
   total: number;
 }
 
+/** One expectation's result, as a verdict carries it (emulator/machine/expect.ts ExpectResult). */
+export interface VerdictItem {
+  line: number;
+  col: number;
+  ok: boolean;
+  /** The expectation as written ("expect nic0 version 1.1"). */
+  text?: string;
+  what: string;
+  detail: string;
+  expected?: string;
+  actual?: string;
+  /** The trace event that decided it (what *Debug at Cause* travels to). */
+  cause?: { event: number; time: number; text: string };
+}
+
+/** The verdict of a run that reached its end: every expectation, held or not. */
+export interface VerdictBody {
+  /** Absolute path of the scenario. */
+  scenario: string;
+  results: VerdictItem[];
+  held: number;
+  total: number;
+  steps: number;
+  virtualTimeNs: number;
+}
+
+export interface GoToCauseResponse {
+  /** The stop's description: "expect nic0 version 1.1: negotiated 1.3 here". */
+  description: string;
+}
+
 /** Every custom request: its arguments and the body of its response. */
 export interface VpciRequests {
   'vpci/topology': { args: Record<string, never>; body: TopologyResponse };
@@ -144,6 +181,12 @@ export interface VpciRequests {
   'vpci/lspci': { args: { bus?: string; wslot?: number; verbose?: boolean }; body: LspciResponse };
   'vpci/eject': { args: { bus: string; wslot?: number }; body: EjectResponse };
   'vpci/trace': { args: { from?: number; count?: number }; body: TraceResponse };
+  /**
+   * Runs the scenario to its end (if it is not there), judges it, and travels back to the moment
+   * that decided the expectation on `line` (1-based, the scenario's): stopped before the guest
+   * statement that made the deciding access or send.
+   */
+  'vpci/goToCause': { args: { line: number }; body: GoToCauseResponse };
 }
 
 export type VpciRequestName = keyof VpciRequests;
@@ -154,6 +197,8 @@ export type RequestBody<K extends VpciRequestName> = VpciRequests[K]['body'];
 export interface VpciEvents {
   /** The trace changed (a stop, a step back, a hand-made change): views refresh. */
   'vpci/traceChanged': { length: number; position: number };
+  /** The run reached its end (Continue, Go to Cause, or a noDebug launch): every expectation's result. */
+  'vpci/verdict': VerdictBody;
 }
 
 export type VpciEventName = keyof VpciEvents;
@@ -168,9 +213,11 @@ export const REQ = {
   lspci: 'vpci/lspci',
   eject: 'vpci/eject',
   trace: 'vpci/trace',
+  goToCause: 'vpci/goToCause',
 } as const satisfies Record<string, VpciRequestName>;
 
 export const EVT_TRACE_CHANGED = 'vpci/traceChanged' satisfies VpciEventName;
+export const EVT_VERDICT = 'vpci/verdict' satisfies VpciEventName;
 
 // ---- argument checking -------------------------------------------------------------
 
@@ -193,6 +240,7 @@ const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]
   'vpci/lspci': { bus: { kind: 'string', optional: true }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX }, verbose: { kind: 'boolean', optional: true } },
   'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX } },
   'vpci/trace': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },
+  'vpci/goToCause': { line: { kind: 'uint', max: 0xffff_ffff } },
 };
 
 export function isVpciRequest(command: string): command is VpciRequestName {

@@ -12,7 +12,8 @@ import type { Machine, TimelineItem } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
 import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
-import { History } from './history';
+import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
+import { formatTime } from '../emulator/format';
 import { hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
 
@@ -25,8 +26,18 @@ export interface StopInfo {
   reason: StopReason;
   threadId: number;
   hitBreakpointIds?: number[];
+  /** What happened, in full (names, lower-case hex); the stopped event carries it as `text` (see stop-text.ts). */
   description?: string;
+  /** A short form of it, used when there is no description. */
   text?: string;
+  /**
+   * Show `description` as the stop's label as it is: a stop at the cause of an expectation names
+   * the expectation (it has no hex to be upper-cased out of shape), where other stops use a short
+   * phrase (stop-text.ts).
+   */
+  verbatim?: boolean;
+  /** Set for a message breakpoint (reason 'function breakpoint'): the message's name. */
+  message?: string;
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
@@ -54,7 +65,12 @@ export interface RuntimeHooks {
   dataValue(bp: DataBp): number | undefined;
   /** Whether trace event i touches the target of bp with the given access. */
   dataTouches(bp: DataBp, event: number): 'read' | 'write' | undefined;
+  /** History was cut to stay within its memory budget: `text` says how far back one can now go. */
+  historyCut?(text: string): void;
 }
+
+const NONE: readonly LineBp[] = [];
+const NO_OLDS: (number | undefined)[] = [];
 
 const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
 
@@ -77,8 +93,9 @@ export class VpciRuntime {
     readonly scenarioFile: string,
     readonly sources: SourceMap,
     public hooks: RuntimeHooks,
+    history: HistoryOptions = {},
   ) {
-    this.h = new History(m);
+    this.h = new History(m, { ...history, onCut: (c) => { history.onCut?.(c); this.hooks.historyCut?.(this.historyStartText()); } });
   }
 
   get position(): number {
@@ -92,7 +109,7 @@ export class VpciRuntime {
     const out: LineBp[] = [];
     const listing = this.sources.listingOf(path);
     const scenario = this.sources.isScenario(path);
-    const timelineLines = this.m.config.timeline.map((t) => t.line ?? 0).filter((l) => l > 0);
+    const timelineLines = this.m.config.timeline.map((t) => t.loc.line);
     for (const b of bps) {
       const bp: LineBp = { id: this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
       if (b.condition) bp.condition = b.condition;
@@ -160,9 +177,7 @@ export class VpciRuntime {
     if (p.kind === 'idle') return undefined;
     if (p.kind === 'timeline') {
       const it = this.m.config.timeline[this.m.state.timelineIndex]!;
-      const r: { threadId: number; path: string; line?: number; timeline: TimelineItem } = { threadId: SCENARIO_THREAD, path: this.scenarioFile, timeline: it };
-      if (it.line !== undefined) r.line = it.line;
-      return r;
+      return { threadId: SCENARIO_THREAD, path: this.scenarioFile, line: it.loc.line, timeline: it };
     }
     if (p.kind === 'timer') return { threadId: SCENARIO_THREAD };
     const t = p.thread;
@@ -170,7 +185,7 @@ export class VpciRuntime {
     if (!f) return { threadId: t.id, thread: t };
     const loc = nextLocation(this.m.program, f);
     if (!loc) return { threadId: t.id, thread: t };
-    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.sources.pathOfListing(loc.fn.file), line: loc.line };
+    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.pathOf(loc.fn.file), line: loc.line };
     // At the first statement of a function: function breakpoints stand here.
     if (f.pc === 0) u.fn = f.fn;
     return u;
@@ -180,17 +195,34 @@ export class VpciRuntime {
     this.pauseRequested = true;
   }
 
+  /** Listing paths by listing file (the same string each time: it is a map key on every step). */
+  private pathCache = new Map<string, string>();
+  private pathOf(file: string): string {
+    let p = this.pathCache.get(file);
+    if (p === undefined) this.pathCache.set(file, (p = this.sources.pathOfListing(file)));
+    return p;
+  }
+
   // ---- forward ------------------------------------------------------------------------
 
-  private lineHit(u: ReturnType<VpciRuntime['upcoming']>): LineBp[] {
-    if (!u || u.path === undefined || u.line === undefined) return [];
+  private lineHit(u: ReturnType<VpciRuntime['upcoming']>): readonly LineBp[] {
+    if (!u || u.path === undefined || u.line === undefined) return NONE;
     const list = this.lineBps.get(u.path);
-    if (!list) return [];
-    return list.filter((b) => b.verified && b.line === u.line);
+    if (!list) return NONE;
+    let hit: LineBp[] | undefined;
+    for (const b of list) if (b.verified && b.line === u.line) (hit ??= []).push(b);
+    return hit ?? NONE;
+  }
+
+  /** Whether anything stands before a step (line or function breakpoints, or the timeline's own steps). */
+  private checksBefore(mode: StepMode): boolean {
+    if (mode.kind === 'scenario' || this.fnBps.length) return true;
+    for (const list of this.lineBps.values()) if (list.length) return true;
+    return false;
   }
 
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
-  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
+  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: readonly B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
     const ids: number[] = [];
     for (const b of bps) {
       if (b.condition) {
@@ -248,7 +280,7 @@ export class VpciRuntime {
         const ids = this.filterHits(hits, threadId, undefined);
         if (ids.length) {
           const name = hits[0]!.name;
-          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name };
+          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name, message: name };
         }
       }
     }
@@ -292,28 +324,35 @@ export class VpciRuntime {
    * undefined when the budget ran out (the caller yields and calls again).
    */
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+    // Without anything that stands before a step, where the next step is need not be worked out.
+    const before = this.checksBefore(mode);
+    // A step's round trip is the user waiting: checkpoints falling due during one wait for an idle moment.
+    this.h.deferUntilIdle = mode.kind !== 'continue';
     for (let n = 0; n < budget; n++) {
       if (this.pauseRequested) {
         this.pauseRequested = false;
         const u = this.upcoming();
         return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
       }
-      const u = this.upcoming();
-      if (!u) return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
       // Line and function breakpoints stand before the step (not on the one we are resuming from).
-      if (!(first && n === 0)) {
+      if (before && !(first && n === 0)) {
+        const u = this.upcoming();
+        if (!u) return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
+        const hit = this.lineHit(u);
         const locals = u.thread?.frames[u.thread.frames.length - 1]?.locals;
-        const where = u.path !== undefined && u.line !== undefined ? { path: u.path, line: u.line } : undefined;
-        const lineIds = this.filterHits(this.lineHit(u), u.threadId, locals, where);
-        if (lineIds.length) return { reason: 'breakpoint', threadId: u.threadId, hitBreakpointIds: lineIds };
-        if (u.fn) {
+        if (hit.length) {
+          const where = u.path !== undefined && u.line !== undefined ? { path: u.path, line: u.line } : undefined;
+          const lineIds = this.filterHits(hit, u.threadId, locals, where);
+          if (lineIds.length) return { reason: 'breakpoint', threadId: u.threadId, hitBreakpointIds: lineIds };
+        }
+        if (u.fn && this.fnBps.length) {
           const fb = this.fnBps.filter((b) => b.kind === 'function' && b.name === u.fn);
           const ids = fb.length ? this.filterHits(fb, u.threadId, locals) : [];
           if (ids.length) return { reason: 'function breakpoint', threadId: u.threadId, hitBreakpointIds: ids, description: `Entered ${u.fn}` };
         }
         if (mode.kind === 'scenario' && u.threadId === SCENARIO_THREAD && u.timeline) return { reason: 'step', threadId: SCENARIO_THREAD };
       }
-      const olds = this.dataBps.map((b) => this.hooks.dataValue(b));
+      const olds = this.dataBps.length ? this.dataBps.map((b) => this.hooks.dataValue(b)) : NO_OLDS;
       const info = this.h.step();
       if (info.kind === 'idle') return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
       const tid = info.thread ? info.thread.id : SCENARIO_THREAD;
@@ -350,25 +389,47 @@ export class VpciRuntime {
 
   // ---- backward -----------------------------------------------------------------------
 
+  /** The stop at the start of what history holds: the scenario's start, or where a cut left it. */
+  private atStart(why?: string): StopInfo {
+    this.h.goTo(this.h.start);
+    const threadId = this.upcoming()?.threadId ?? SCENARIO_THREAD;
+    if (this.h.start === 0) return { reason: 'entry', threadId, description: why ?? 'Start of the scenario' };
+    return { reason: 'entry', threadId, description: `${why ? `${why}: ` : ''}${this.historyStartText()}` };
+  }
+
+  /** Where history starts after a cut, and why, in the words the user reads. */
+  historyStartText(): string {
+    return `the oldest step still held is step ${this.h.start} (at ${formatTime(this.h.startTime)}, trace event ${this.h.firstEvent}); older history was dropped to stay within vpci.history.maxMemory (${Math.round(this.h.maxMemory / 2 ** 20)} MiB)`;
+  }
+
   /** Depth of thread `tid` before logged step p (the depth after its previous step; 1 if none). */
   private depthBefore(tid: number, p: number): number {
-    for (let q = p - 1; q >= 0; q--) if (this.h.thread[q] === tid) return this.h.depth[q]!;
+    for (let q = p - 1; q >= this.h.start; q--) if (this.h.threadAt(q) === tid) return this.h.depthAt(q);
     return 1;
   }
 
   /** Reverse of `next` (or of `stepIn` when `into`): the previous statement of the thread. */
   stepBack(tid: number, into: boolean): StopInfo {
     const pos = this.position;
+    const h = this.h;
+    if (tid === SCENARIO_THREAD) {
+      // The timeline's `next` stops before each timeline event; stepping back goes to before the previous one.
+      for (let p = pos - 1; p >= h.start; p--) {
+        if (h.threadAt(p) !== TIMELINE_THREAD || h.timelineAt(p) < 0) continue;
+        h.goTo(p);
+        return { reason: 'step', threadId: SCENARIO_THREAD };
+      }
+      return this.atStart(h.start > 0 ? 'No earlier timeline event is held' : undefined);
+    }
     const t = this.m.threads.find((x) => x.id === tid);
     const depth = t ? t.frames.length : 0;
-    for (let p = pos - 1; p >= 0; p--) {
-      if (this.h.thread[p] !== tid) continue;
+    for (let p = pos - 1; p >= h.start; p--) {
+      if (h.threadAt(p) !== tid) continue;
       if (!into && depth > 0 && this.depthBefore(tid, p) > depth) continue;
-      this.h.goTo(p);
+      h.goTo(p);
       return { reason: 'step', threadId: tid };
     }
-    this.h.goTo(0);
-    return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+    return this.atStart(h.start > 0 ? `No earlier statement of thread ${tid} is held` : undefined);
   }
 
   /**
@@ -386,24 +447,30 @@ export class VpciRuntime {
     if (!t || t.role === 'host') return 'Only a guest driver frame can be restarted';
     if (!Number.isInteger(index) || index < 0 || index >= t.frames.length) return `Thread ${tid} has no frame ${index}`;
     const d = index + 1;
+    const h = this.h;
     // Going back over this thread's steps: while its depth after a step stays >= d the frame (or
     // one it called) was live; the earliest such step is the call that entered it.
     let entry = -1;
     let called = false;
-    for (let p = this.position - 1; p >= 0; p--) {
-      if (this.h.thread[p] !== tid) continue;
-      if (this.h.depth[p]! < d) {
+    let seen = 0;
+    for (let p = this.position - 1; p >= h.start; p--) {
+      if (h.threadAt(p) !== tid) continue;
+      if (h.depthAt(p) < d) {
         called = true;
         break;
       }
       entry = p;
+      seen++;
     }
     const fn = t.frames[index]!.fn;
+    // The walk ran into the start of held history without finding the call, and the thread ran
+    // steps before that start: the frame was entered in history that was cut.
+    if (!called && seen < t.steps) return `${fn} was entered before the oldest history still held: ${this.historyStartText()}`;
     if (entry < 0) return `${fn} has not run a statement yet: there is nothing to restart`;
     // An inner frame starts just after the step that called it (when that was the thread's very
     // first step, the walk ran out instead of finding the caller); the thread's outermost frame
     // starts before the thread's first step.
-    this.h.goTo(called || d > 1 ? entry + 1 : entry);
+    h.goTo(called || d > 1 ? entry + 1 : entry);
     return { reason: 'restart', threadId: tid, description: `Restarted ${fn}` };
   }
 
@@ -451,9 +518,9 @@ export class VpciRuntime {
     const lineKeys = new Set<string>();
     for (const [path, list] of this.lineBps) for (const b of list) if (b.verified && !b.logMessage) lineKeys.add(`${path}:${b.line}`);
     const fileOf = (fn: string | undefined) => (fn ? this.m.program.fns.get(fn) : undefined);
-    for (let p = pos - 1; p >= 0; p--) {
-      const from = this.h.traceFrom[p]!;
-      const to = this.h.traceTo[p]!;
+    for (let p = pos - 1; p >= this.h.start; p--) {
+      const from = this.h.traceFromAt(p);
+      const to = this.h.traceToAt(p);
       if (p + 1 < pos) {
         for (let i = from; i < to; i++) {
           const k = t.kind[i]!;
@@ -472,7 +539,7 @@ export class VpciRuntime {
           });
           if (hit) {
             this.h.goTo(p + 1);
-            const tid = this.h.thread[p]! || SCENARIO_THREAD;
+            const tid = this.h.threadAt(p) || SCENARIO_THREAD;
             const ev = this.exceptionOf(i);
             const s: StopInfo = { reason: ev && this.exceptionFilters.has(ev.filter) ? 'exception' : 'breakpoint', threadId: tid, description: 'Reverse continue' };
             if (ev) s.exception = { ...ev, event: i };
@@ -485,7 +552,7 @@ export class VpciRuntime {
       let lineHit = false;
       if (at.thread === 0) {
         const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
-        if (ti?.line !== undefined && lineKeys.has(`${this.scenarioFile}:${ti.line}`)) lineHit = true;
+        if (ti && lineKeys.has(`${this.scenarioFile}:${ti.loc.line}`)) lineHit = true;
       } else if (cf) {
         if (lineKeys.has(`${this.sources.pathOfListing(cf.file)}:${at.line}`)) lineHit = true;
         if (fnNames.has(cf.name) && at.line === firstLine(this.m, cf.name)) lineHit = true;
@@ -495,8 +562,7 @@ export class VpciRuntime {
         return { reason: 'breakpoint', threadId: at.thread || SCENARIO_THREAD, description: 'Reverse continue' };
       }
     }
-    this.h.goTo(0);
-    return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Start of the scenario' };
+    return this.atStart(this.h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);
   }
 
   /**
@@ -512,16 +578,20 @@ export class VpciRuntime {
       if (top && top.fn === attach && top.pc === 0) return { reason: 'entry', threadId: u.threadId, description: `Entry of ${attach}` };
       if (this.h.step().kind === 'idle') break;
     }
-    this.h.goTo(0);
+    this.h.goTo(this.h.start);
     return { reason: 'entry', threadId: this.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Before the first step of the scenario' };
   }
 
-  /** Moves to the step that recorded trace event `ev` (stopped just after it). */
-  gotoEvent(ev: number): StopInfo | undefined {
+  /**
+   * Moves to the step that recorded trace event `ev` (stopped just after it). Undefined when the
+   * event has not happened; the reason when it happened before the oldest history still held.
+   */
+  gotoEvent(ev: number): StopInfo | string | undefined {
+    if (ev < this.h.firstEvent) return `Trace event ${ev} happened before the oldest history still held: ${this.historyStartText()}`;
     const p = this.h.stepOfEvent(ev);
     if (p < 0) return undefined;
     this.h.goTo(p + 1);
-    return { reason: 'goto', threadId: this.h.thread[p]! || SCENARIO_THREAD, description: `Event ${ev}` };
+    return { reason: 'goto', threadId: this.h.threadAt(p) || SCENARIO_THREAD, description: `Event ${ev}` };
   }
 }
 

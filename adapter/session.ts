@@ -31,10 +31,13 @@ import { errorReason } from '../io/errors';
 import { framedInput } from './framing';
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
+import { stopText } from './stop-text';
+import { historyBudget } from './history';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
+import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
-import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
+import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, EVT_VERDICT, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
 import { listingPath } from './listings';
 import { allListings } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
@@ -42,6 +45,12 @@ import type { ThreadState } from '../emulator/runtime/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatDuration } from '../emulator/scenario/lexer';
 import { wslotText } from '../emulator/vpci/protocol';
+import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
+import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
+import type { Expectation } from '../emulator/scenario/ast';
+import { runSteps } from '../emulator/machine/transcript';
+import { DEFAULT_MAX_STEPS } from './headless';
+import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
@@ -54,6 +63,12 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   listingsDir?: string;
   /** Folders besides the scenario's that its dump files may come from (the extension passes the workspace folders). */
   workspaceFolders?: string[];
+  /** Run Without Debugging: run to the end, print the summary and the verdict, terminate (no stop). */
+  noDebug?: boolean;
+  /** Debug at Cause: instead of the attach entry, stop where the expectation on this line was decided. */
+  cause?: number;
+  /** Memory budget of step-back history in MiB (the `vpci.history.maxMemory` setting; default 256). */
+  historyMaxMemory?: number;
 }
 
 /** Steps run between yields to the event loop, so pause and other requests get through. */
@@ -325,8 +340,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
+      // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
+      historyCut: (text) => {
+        this.out(`vPCI Lab: step-back history was cut: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
+        this.historyCutTold = true;
+      },
     };
   }
+
+  private historyCutTold = false;
 
   /** Bumped by each load: a load that finishes after a later one started is dropped. */
   private loadToken = 0;
@@ -375,8 +397,12 @@ export class VpciDebugSession extends LoggingDebugSession {
       isScenario: (path: string) => resolve(path) === file,
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
+    this.judged = { file, text: l.text, expectations: l.scenario.expectations };
     this.ins = new Inspector(m, () => this.hex, () => pciIdsText);
-    this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks());
+    const budget = historyBudget(args.historyMaxMemory);
+    if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
+    this.historyCutTold = false;
+    this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks(), { maxMemory: budget.maxMemory });
     this.ins.hist = this.rt.h;
     this.ended = false;
     this.lastTraceLength = 0;
@@ -460,6 +486,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.stopAt({ reason, threadId: last.threadId, description: `Attached: ${how}`, ...(last.text ? { text: last.text } : {}) });
       return;
     }
+    if (this.launchArgs?.noDebug === true) return this.runNoDebug();
+    if (typeof this.launchArgs?.cause === 'number') return this.runToCause(this.launchArgs.cause);
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
@@ -554,7 +582,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const listing = rt.sources.listingOf(path);
       let lines: number[] = [];
       if (listing) lines = rt.m.program.listings.get(listing)?.executable ?? [];
-      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.line ?? 0);
+      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.loc.line);
       response.body.breakpoints = [...new Set(lines.filter((l) => l >= from && l <= to))].map((l) => ({ line: this.convertDebuggerLineToClient(l) }));
     }
     this.sendResponse(response);
@@ -594,6 +622,12 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, _args: DebugProtocol.ExceptionInfoArguments): void {
+    if (this.lastStop && this.lastStop === this.causeStop) {
+      const d = this.causeStop.description ?? '';
+      response.body = { exceptionId: 'expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
+      this.sendResponse(response);
+      return;
+    }
     const x = this.lastStop?.exception;
     if (!x) {
       this.sendErrorResponse(response, { id: 1010, format: 'The session is not stopped on an exception', showUser: false });
@@ -841,11 +875,18 @@ export class VpciDebugSession extends LoggingDebugSession {
       // Config space and BAR memory may have changed: tell memory views.
       for (const ref of this.ins!.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
     }
-    const ev = new StoppedEvent(s.reason, s.threadId, s.text) as DebugProtocol.StoppedEvent;
+    // a short label VS Code may upper-case, the detail as text (stop-text.ts)
+    const label = stopText(s);
+    const ev = new StoppedEvent(s.reason, s.threadId, label.text) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
-    if (s.description) ev.body.description = s.description;
+    ev.body.description = label.description;
+    // like gdb's "Hardware watchpoint … Old value … New value": the change stays readable in the console
+    if (s.reason === 'data breakpoint' && label.text) this.out(`Data breakpoint: ${label.text}\n`, 'console');
     if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
-    if (s.reason === 'end') this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+    if (s.reason === 'end') {
+      this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+      this.reportVerdict();
+    }
     this.sendEvent(ev);
     if (rt.m.trace.length !== this.lastTraceLength) {
       this.lastTraceLength = rt.m.trace.length;
@@ -871,6 +912,14 @@ export class VpciDebugSession extends LoggingDebugSession {
     return new Source(basename(p), p, 0, `${this.rt!.m.config.guest} driver listing`);
   }
 
+  /** A guest frame's listing, whose origin (the Call Stack's tooltip) names the function's upstream place (docs/upstream.md). */
+  private frameSource(listingFile: string, fn: string): Source {
+    const src = this.sourceOf(listingFile);
+    const link = upstreamLinkFor(this.rt!.m.config.guest, fn);
+    if (link) (src as DebugProtocol.Source).origin = link.ours ? link.label : `upstream: ${link.label}`;
+    return src;
+  }
+
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const rt = this.rt;
     if (!rt) {
@@ -894,7 +943,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const m = rt.m;
       const next = m.config.timeline[m.state.timelineIndex];
       const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
-      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.line ?? 0));
+      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.loc.line));
       else all.push(mk(0, `scenario: timeline done (now ${formatDuration(m.now)})`, src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
@@ -908,7 +957,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
-        for (const f of fr) all.push(mk(f.index, f.fn, this.sourceOf(f.file), f.line, undefined, t.steps > 0));
+        for (const f of fr) all.push(mk(f.index, f.fn, this.frameSource(f.file, f.fn), f.line, undefined, t.steps > 0));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }
@@ -944,7 +993,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** The latest logged step of a thread at or before the current position, or -1. */
   private lastStepOf(tid: number): number {
     const h = this.rt!.h;
-    for (let p = this.rt!.position - 1; p >= 0; p--) if (h.thread[p] === tid) return p;
+    for (let p = this.rt!.position - 1; p >= h.start; p--) if (h.threadAt(p) === tid) return p;
     return -1;
   }
 
@@ -975,7 +1024,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (hint) s.presentationHint = hint;
       scopes.push(s);
     };
-    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
+    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => this.driverLocals(args.frameId) ?? Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
     const busIdx = t && t.bus >= 0 ? t.bus : undefined;
     for (const b of rt.m.buses) {
       if (busIdx !== undefined && b.index !== busIdx && rt.m.buses.length > 4) continue;
@@ -989,8 +1038,21 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private localNode(k: string, v: unknown, owner: Record<string, unknown>): VarNode {
-    const n = valueNode(k, v, this.hex, k);
+  /** A driver frame's Locals: its C parameters and declared locals first (adapter/frame-locals.ts). */
+  private driverLocals(frameId: number): VarNode[] | undefined {
+    const f = this.frames.get(frameId);
+    const t = f && this.rt?.m.threads.find((x) => x.id === f.threadId);
+    if (!f || !t || t.role === 'host' || !this.ins) return undefined;
+    const ins = this.ins;
+    return driverFrameLocals(
+      { m: this.rt!.m, hex: this.hex, device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}`, settable: (name, local, v, owner) => this.localNode(local, v, owner, name) },
+      t,
+      f.index,
+    );
+  }
+
+  private localNode(k: string, v: unknown, owner: Record<string, unknown>, shown = k): VarNode {
+    const n = valueNode(shown, v, this.hex, k);
     if (typeof v === 'number' || typeof v === 'boolean') {
       n.set = (text) => {
         const x = this.ins!.parseValue(text);
@@ -1209,6 +1271,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         paused();
         const s = rt.gotoEvent(a.index);
         if (!s) throw new Error(`Trace event ${a.index} has not happened yet`);
+        if (typeof s === 'string') throw new Error(s);
         this.sendResponse(response);
         this.ended = false;
         this.stopAt(s);
@@ -1236,12 +1299,119 @@ export class VpciDebugSession extends LoggingDebugSession {
         return ANSWERED;
       },
       'vpci/trace': (a) => ({ lines: ins.transcript(a.from ?? 0, a.count ?? 200), total: rt.m.trace.length }),
+      'vpci/goToCause': (a) => {
+        paused();
+        this.runToCause(a.line, response);
+        return ANSWERED;
+      },
     };
+  }
+
+  // ---- verdicts: the run's end judged, Run Without Debugging, Debug at Cause ------------------
+
+  /** The loaded scenario's expectations and text, to judge the run at its end. */
+  private judged?: { file: string; text: string; expectations: Expectation[] };
+  /** The stop *Debug at Cause* made (exceptionInfo describes it). */
+  private causeStop?: StopInfo;
+
+  /**
+   * The run is at its end: prints every expectation with file:line, ok/FAIL and the detail, then
+   * "N of M expectation(s) held", and sends `vpci/verdict` for the editor's Test Explorer and Problems.
+   */
+  private reportVerdict(results?: ExpectResult[]): ExpectResult[] {
+    const rt = this.rt;
+    const j = this.judged;
+    if (!rt || !j) return [];
+    const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
+    for (const l of verdictConsole(j.file, r)) this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
+    this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position)));
+    return r;
+  }
+
+  /**
+   * `noDebug`: runs to the end without history, breakpoints or stops (in chunks, so terminate
+   * gets through), prints the run's summary and the verdict, and terminates.
+   */
+  private runNoDebug(): void {
+    const rt = this.rt!;
+    const j = this.judged!;
+    this.running = true;
+    const token = this.runToken;
+    const tick = () => {
+      if (token !== this.runToken) return;
+      let r: { steps: number; idle: boolean };
+      try {
+        r = runSteps(rt.m, Math.min(CHUNK, DEFAULT_MAX_STEPS - rt.m.steps));
+      } catch (e) {
+        this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
+        r = { steps: 0, idle: true };
+      }
+      if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
+        setImmediate(tick);
+        return;
+      }
+      this.running = false;
+      this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
+      this.reportVerdict();
+      this.ended = true;
+      this.sendEvent(new TerminatedEvent());
+    };
+    tick();
+  }
+
+  /**
+   * Debug at Cause: runs on to the end (logging history, ignoring breakpoints), judges the run,
+   * then travels back to the moment that decided the expectation on `line` and stops there. With
+   * a `response` (the vpci/goToCause request) it answers it; from a launch it stops regardless.
+   */
+  private runToCause(line: number, response?: DebugProtocol.Response): void {
+    const rt = this.rt!;
+    const j = this.judged!;
+    const fail = (why: string) => {
+      if (response) this.sendErrorResponse(response, { id: 1064, format: why, showUser: true });
+      else {
+        this.out(`vPCI Lab: ${why}\n`, 'stderr');
+        this.stopAt({ reason: 'entry', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: why, verbatim: true });
+      }
+    };
+    if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);
+    this.running = true;
+    const token = this.runToken;
+    rt.h.goTo(rt.h.length);
+    const tick = () => {
+      if (token !== this.runToken) return;
+      let idle = false;
+      try {
+        for (let n = 0; n < CHUNK && !idle; n++) idle = rt.h.step().kind === 'idle';
+      } catch (e) {
+        this.running = false;
+        return fail(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
+      if (!idle && rt.position < DEFAULT_MAX_STEPS) {
+        setImmediate(tick);
+        return;
+      }
+      this.running = false;
+      const results = this.reportVerdict();
+      const r = results.find((x) => x.line === line)!;
+      const s = goToCause(rt, r, r.text ?? `the expectation on line ${line}`);
+      if (typeof s === 'string') return fail(s);
+      if (response) {
+        response.body = { description: s.description ?? '' };
+        this.sendResponse(response);
+      }
+      this.ended = false;
+      this.causeStop = s;
+      this.invalidate(['all']);
+      this.stopAt(s);
+    };
+    tick();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
 
-  private out(text: string, category: 'console' | 'stdout' | 'stderr', where?: { path: string; line: number }): void {
+  private out(text: string, category: 'console' | 'important' | 'stdout' | 'stderr', where?: { path: string; line: number }): void {
     const e = new OutputEvent(text, category) as DebugProtocol.OutputEvent;
     if (where) {
       e.body.source = { name: basename(where.path), path: where.path };
@@ -1260,6 +1430,6 @@ const ANSWERED = Symbol('answered');
 
 function lastTimelineLine(m: Machine): number {
   const t = m.config.timeline;
-  return t.length ? (t[t.length - 1]!.line ?? 0) : 0;
+  return t.length ? t[t.length - 1]!.loc.line : 0;
 }
 

@@ -23,6 +23,8 @@ export interface VarNode {
   dataId?: string;
   dataDescription?: string;
   lazy?: boolean;
+  /** VS Code's __vscodeVariableMenuContext: which "debug/variables/context" menu items this row gets. */
+  menu?: string;
 }
 
 export class VarTable {
@@ -90,9 +92,11 @@ export class VarTable {
     if (k.indexed !== undefined) v.indexedVariables = k.indexed;
     const hint: DebugProtocol.VariablePresentationHint = {};
     if (k.kind) hint.kind = k.kind;
-    if (k.readOnly || (!k.set && !k.children && !k.page)) hint.attributes = ['readOnly'];
+    // Only rows that can take a value offer Set Value (group rows and summaries cannot).
+    if (k.readOnly || !k.set) hint.attributes = ['readOnly'];
     if (k.lazy) hint.lazy = true;
     if (Object.keys(hint).length) v.presentationHint = hint;
+    if (k.menu) (v as DebugProtocol.Variable & { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext = k.menu;
     return v;
   }
 }

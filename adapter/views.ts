@@ -33,7 +33,7 @@ export function lastHostWork(ins: Inspector, hostThread: number, lastStepOf: (ti
   const h = ins.hist;
   const t = ins.m.trace;
   let reply = -1;
-  for (let i = h.traceFrom[p]!; i < h.traceTo[p]!; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+  for (let i = h.traceFromAt(p); i < h.traceToAt(p); i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
   if (reply < 0) return undefined;
   const pkt = t.get(reply).blob as Uint8Array;
   const type = t.a[reply]!;
@@ -96,7 +96,11 @@ export function topology(ins: Inspector): TopologyResponse {
           deviceId: id.deviceId,
           vanished: !!b.host.isVanished?.(wslot),
           memoryReference: ins.cfgRef(b.decl.name, wslot),
-          bars: f.bars().map((x) => ({ index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable })),
+          bars: f.bars().map((x) => ({
+            index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable,
+            // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
+            state: x.state, readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register, ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
+          })),
           interrupts: mx
             ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
                 const e = msixEntry(f, i)!;
@@ -171,17 +175,18 @@ export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = tr
     const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
     for (const [w, f] of b.functions) {
       if (want !== undefined && w !== want) continue;
-      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (spec §3).
+      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (protocol.md §3).
       const domain = b.decl.instance.slice(9, 13);
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
-      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars }));
+      // lspci ends each device with a blank line; the blocks are joined with one below.
+      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars }).replace(/\n+$/, ''));
       else out.push(`${address} ${ins.title(b.index, w)}`);
       if (hexDumpToo) out.push(hexDump(f.config.bytes, 0, 256));
     }
   }
-  return out.join('\n') || 'no functions';
+  return out.join(verbose ? '\n\n' : '\n') || 'no functions';
 }
 
 export function transcript(ins: Inspector, from: number, count: number): string[] {

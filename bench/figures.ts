@@ -3,4 +3,5 @@ import './lsp';
 import './emulator';
 import './wire';
 import './dap';
+import './long-run';
 import './extension';

@@ -143,3 +143,43 @@ export function fmtRate(x: number): string {
   if (x >= 1e3) return `${(x / 1e3).toFixed(1)}k`;
   return x.toFixed(1);
 }
+
+// ---- sampled figures (medians, maxima, memory: one measurement gives several results) -----------
+
+export interface SampleResult {
+  /** What this result is, e.g. "median", "max". */
+  label: string;
+  value: number;
+  floor: number;
+  /** Unit of value and floor, e.g. "ms", "MiB". */
+  unit: string;
+  /** Text of the budget and whether the result meets it (absent: shown, not budgeted). */
+  budget?: { text: string; ok: boolean };
+  /** Anything else worth printing (how many samples, the worst case…). */
+  note?: string;
+}
+
+export interface SampleFigure {
+  name: string;
+  floorName: string;
+  /** Measures both sides (interleaving rounds as it sees fit). */
+  measure: () => Promise<SampleResult[]>;
+}
+
+const sampleFigures: SampleFigure[] = [];
+
+export function sampleFigure(f: SampleFigure): void {
+  sampleFigures.push(f);
+}
+
+export function registeredSamples(): readonly SampleFigure[] {
+  return sampleFigures;
+}
+
+/** The median of a list of numbers. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

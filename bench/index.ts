@@ -1,7 +1,7 @@
 // `npm run bench`: runs every registered figure and prints it as a ratio to its
 // floor measured in the same run, with the DESIGN.md §7 budget next to it.
 // `npm run bench -- NAME` runs only the figures whose name contains NAME.
-import { measure, measureAsync, registered, registeredAsync, fmtRate, type Figure, type AsyncFigure, type FigureResult } from './harness';
+import { measure, measureAsync, registered, registeredAsync, registeredSamples, fmtRate, type Figure, type AsyncFigure, type FigureResult, type SampleFigure, type SampleResult } from './harness';
 import './figures';
 
 const filter = process.argv.slice(2).find((a) => !a.startsWith('-'));
@@ -15,6 +15,17 @@ function print(f: Figure | AsyncFigure, r: FigureResult): void {
   );
   if (r.budgetOk === false) failed++;
 }
+function printSamples(f: SampleFigure, rs: SampleResult[]): void {
+  console.log(f.name);
+  for (const r of rs) {
+    const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+    console.log(`    ${r.label}: ${fmt(r.value)} ${r.unit}  floor [${f.floorName}] ${fmt(r.floor)} ${r.unit}  ratio ${(r.value / r.floor).toFixed(2)}x${r.note ? `  (${r.note})` : ''}`);
+    if (r.budget) {
+      console.log(`      budget: ${r.budget.text}  ${r.budget.ok ? 'ok' : 'OVER'}`);
+      if (!r.budget.ok) failed++;
+    }
+  }
+}
 async function main(): Promise<void> {
   for (const f of registered()) {
     if (filter && !f.name.includes(filter)) continue;
@@ -24,6 +35,10 @@ async function main(): Promise<void> {
   for (const f of registeredAsync()) {
     if (filter && !f.name.includes(filter)) continue;
     print(f, await measureAsync(f));
+  }
+  for (const f of registeredSamples()) {
+    if (filter && !f.name.includes(filter)) continue;
+    printSamples(f, await f.measure());
   }
   if (failed) console.log(`\n${failed} figure(s) over budget`);
 }

@@ -1,11 +1,12 @@
-// The extension's commands: open an example, run/debug the scenario in the
-// editor, lspci/eject/config-space on a function (from the topology tree or
+// The extension's commands: open an example (open-example.ts), debug the scenario in the
+// editor (Run Scenario is in testing-commands.ts), lspci/eject/config-space on a function (from the topology tree or
 // the Variables context menu), toggle hex in Variables.
 import * as vscode from 'vscode';
 import { configFor } from './configuration-provider';
 import { DEBUG_TYPE, REQ, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
 import { hex } from '../emulator/format';
 import { functionTarget, type TopologyProvider } from './topology-view';
+import { openExample } from './open-example';
 
 function vpciSession(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
@@ -62,47 +63,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
   );
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
-  reg('vpci.openExample', async () => {
-    const dir = vscode.Uri.joinPath(context.extensionUri, 'examples');
-    // examples/*.vpci and one level of folders (examples/quirks/*.vpci)
-    const files: string[] = [];
-    const list = async (rel: string) => {
-      let entries: [string, vscode.FileType][] = [];
-      try {
-        entries = await vscode.workspace.fs.readDirectory(rel ? vscode.Uri.joinPath(dir, rel) : dir);
-      } catch {
-        return; // no examples folder (development tree without examples)
-      }
-      for (const [n, t] of entries) {
-        const p = rel ? `${rel}/${n}` : n;
-        if (t === vscode.FileType.File && n.endsWith('.vpci')) files.push(p);
-        else if (t === vscode.FileType.Directory && !rel) await list(n);
-      }
-    };
-    await list('');
-    files.sort((a, b) => (a.includes('/') === b.includes('/') ? a.localeCompare(b) : a.includes('/') ? 1 : -1));
-    if (!files.length) {
-      void vscode.window.showWarningMessage('vPCI Lab: no examples are bundled with this build.');
-      return;
-    }
-    const items = await Promise.all(
-      files.map(async (n) => {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, n)));
-        const first = /^\s*#\s*(.+)$/m.exec(text)?.[1] ?? '';
-        return { label: n.replace(/\.vpci$/, ''), detail: first, uri: vscode.Uri.joinPath(dir, n) };
-      }),
-    );
-    const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Open a vPCI example scenario', matchOnDetail: true });
-    if (!pick) return;
-    const doc = await vscode.workspace.openTextDocument(pick.uri);
-    await vscode.window.showTextDocument(doc, { preview: false });
-  });
-
-  reg('vpci.runScenario', async (arg) => {
-    const uri = scenarioUri(arg);
-    if (!uri) return void vscode.window.showInformationMessage('Open a .vpci scenario first.');
-    await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), configFor(uri, true), { noDebug: true });
-  });
+  reg('vpci.openExample', () => openExample(context));
 
   reg('vpci.debugScenario', async (arg) => {
     const uri = scenarioUri(arg);
@@ -121,10 +82,18 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   });
 
-  reg('vpci.toggleHex', async () => {
+  // Number format in Variables / Watch: the menu offers the other format ("Show Decimal" while
+  // numbers are hex), so the state shows in the label; the adapter starts in hex.
+  const setHex = async (hex?: boolean): Promise<void> => {
     const s = vpciSession();
-    if (s) await s.customRequest(REQ.toggleHex);
-  });
+    if (!s) return;
+    const r = (await s.customRequest(REQ.toggleHex, hex === undefined ? {} : { hex })) as { hex?: boolean } | undefined;
+    await vscode.commands.executeCommand('setContext', 'vpci.hex', r?.hex ?? hex ?? true);
+  };
+  reg('vpci.toggleHex', () => setHex());
+  reg('vpci.showDecimal', () => setHex(false));
+  reg('vpci.showHex', () => setHex(true));
+  context.subscriptions.push(vscode.debug.onDidStartDebugSession((s) => s.type === DEBUG_TYPE && void vscode.commands.executeCommand('setContext', 'vpci.hex', true)));
 
   reg('vpci.topology.refresh', () => topology.refresh());
 

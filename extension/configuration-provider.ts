@@ -1,23 +1,28 @@
 // Debug configurations without a launch.json: F5 on a .vpci file debugs it,
 // the Run view's dropdown lists every scenario in the workspace (dynamic
-// provider), and "Add Configuration…" writes the initial one. A config that
+// provider), and "Add Configuration…" writes the initial one (package.json's only). A config that
 // names no scenario and has no .vpci editor open is refused with a message.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
+import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
+import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   scenario?: string;
-  guest?: 'freebsd' | 'freebsd-2016' | 'linux';
+  guest?: GuestModelName;
   host?: string;
   quirks?: Record<string, boolean>;
   stopOnEntry?: boolean;
   trace?: boolean;
+  /** Step-back history budget in MiB (from the vpci.history.maxMemory setting when absent). */
+  historyMaxMemory?: number;
   noDebug?: boolean;
   /** Folders besides the scenario's that its dump files may come from: the workspace folders, filled in at launch. */
   workspaceFolders?: string[];
 }
 
-const GUESTS = new Set(['freebsd', 'freebsd-2016', 'linux']);
+const GUESTS = new Set<string>(GUEST_MODELS.map((g) => g.name));
+const HOSTS = new Set<string>(HOST_PROFILES.map((h) => h.name));
 
 /** The launch config for one scenario file. */
 export function configFor(file: vscode.Uri | string, noDebug = false): VpciLaunchConfig {
@@ -39,11 +44,13 @@ function activeScenario(): vscode.Uri | undefined {
   return undefined;
 }
 
+/**
+ * Resolves launch configurations (F5 without launch.json, defaults, validation). It offers no
+ * initial configurations of its own: "create a launch.json file" writes package.json's
+ * `initialConfigurations`, and VS Code would append a provider's list to them, writing the
+ * same entry twice.
+ */
 export class InitialConfigurationProvider implements vscode.DebugConfigurationProvider {
-  provideDebugConfigurations(): vscode.ProviderResult<vscode.DebugConfiguration[]> {
-    return [{ type: DEBUG_TYPE, request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }];
-  }
-
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
     // F5 with no launch.json: VS Code passes an empty config.
     if (!config.type && !config.request && !config.name) {
@@ -61,6 +68,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       if (uri) c.scenario = uri.fsPath;
     }
     if (c.stopOnEntry === undefined) c.stopOnEntry = !c.noDebug;
+    if (c.historyMaxMemory === undefined) c.historyMaxMemory = vscode.workspace.getConfiguration('vpci').get<number>('history.maxMemory');
     return c;
   }
 
@@ -90,6 +98,8 @@ export function validate(c: VpciLaunchConfig): string | undefined {
   }
   if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
   if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
+  if (c.host !== undefined && !HOSTS.has(c.host)) return `"host" must be one of ${[...HOSTS].join(', ')}.`;
+  if (c.historyMaxMemory !== undefined && (typeof c.historyMaxMemory !== 'number' || !(c.historyMaxMemory >= 1))) return '"historyMaxMemory" must be a number of MiB, at least 1.';
   if (c.quirks !== undefined) {
     if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';
     for (const [k, v] of Object.entries(c.quirks)) if (typeof v !== 'boolean') return `quirk "${k}" must be true or false.`;

@@ -6,11 +6,14 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { VpciAdapterFactory } from './adapter-factory';
 import { registerCommands } from './commands';
+import { registerUpstreamCommand } from './upstream-command';
 import { DynamicConfigurationProvider, InitialConfigurationProvider } from './configuration-provider';
 import { startLanguageClient } from './language-client';
 import { DEBUG_TYPE, EVT_TRACE_CHANGED } from '../adapter/protocol';
 import { SequencePanel } from './sequence-panel';
 import { TopologyProvider } from './topology-view';
+import { ScenarioTests } from './testing';
+import { registerVerdictCommands } from './testing-commands';
 
 let client: LanguageClient | undefined;
 
@@ -35,8 +38,14 @@ export function activate(context: vscode.ExtensionContext): void {
     sequence.show();
   }));
   registerCommands(context, topology);
+  registerUpstreamCommand(context, log);
+  // Scenarios as tests: the Test Explorer, Run Scenario, Debug at Cause, Compare Runs.
+  const tests = new ScenarioTests();
+  sub(tests);
+  registerVerdictCommands(context, tests);
 
-  // Live views: refresh on every stop of a vpci session.
+  // Live views: refresh on every stop of a vpci session (step back and restart stop too), and
+  // the topology also when the machine changed without a stop (a console command: `invalidated`).
   sub(
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
       createDebugAdapterTracker: () => ({
@@ -46,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
             void topology.refresh();
             void sequence.update();
             if (m.body?.reason === 'data breakpoint') void vscode.commands.executeCommand('setContext', 'vpci.dataBreakpointHit', true);
-          }
+          } else if (m.event === 'invalidated') void topology.refresh();
         },
       }),
     }),
@@ -54,6 +63,8 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       // `length` counts every trace event; the panel counts VMBus messages, so it re-reads.
+      // (The topology is not re-read here: the event follows a stop, which re-read it already, and
+      // a second read racing VS Code's focusing of the new top frame left Call Stack unselected.)
       if (e.session.type === DEBUG_TYPE && e.event === EVT_TRACE_CHANGED) void sequence.update();
     }),
   );

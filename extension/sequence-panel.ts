@@ -3,11 +3,12 @@
 // packet (`vpci/messageDetail`) and "go to step" (`vpci/gotoEvent`). Live: the
 // total is re-read on every stop and `vpci/traceChanged` event.
 import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
 import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from '../adapter/protocol';
 import { fieldLine, sequenceHtml } from './sequence-webview';
-import { bytesOfHex, hexDump } from '../emulator/format';
+import { bytesOfHex, formatTime, hexDump } from '../emulator/format';
 
-type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number } | { type: 'goto'; index: number };
+type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number; seq: number } | { type: 'goto'; index: number };
 
 export class SequencePanel implements vscode.Disposable {
   static readonly viewType = 'vpci.messageSequence';
@@ -26,7 +27,7 @@ export class SequencePanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [],
     });
-    const nonce = Array.from({ length: 32 }, (_, i) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(Math.random() * 62 + i) % 62 | 0]).join('');
+    const nonce = randomBytes(18).toString('base64');
     panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce);
     panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
@@ -83,13 +84,14 @@ export class SequencePanel implements vscode.Disposable {
           () => undefined,
         )) as MessagesResponse | undefined;
         if (!r) return;
-        void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items });
+        void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items.map((it) => ({ ...it, timeText: formatTime(it.time) })) });
         if (r.total !== this.total) await this.update(r.total);
       } else if (m.type === 'select') {
         const d = (await s.customRequest(REQ.messageDetail, { index: m.index })) as MessageDetailResponse;
         void this.panel.webview.postMessage({
           type: 'detail',
-          title: `message #${m.index} · ${d.bytes.length / 2} bytes`,
+          // Numbered as the rows are (1-based), so "#3" is the third row the user clicked.
+          title: `#${m.seq + 1} · ${d.name} · ${d.bytes.length / 2} bytes · ${formatTime(d.time)} · ${d.dir === 'toHost' ? 'guest → host' : 'host → guest'}`,
           dump: hexDump(bytesOfHex(d.bytes), { ascii: true }),
           fields: (d.fields ?? []).map(fieldLine).join('\n'),
         });

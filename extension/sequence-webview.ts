@@ -1,145 +1,276 @@
-// The message-sequence webview's page: guest and host lanes per bus, one row
-// per VMBus packet drawn as an arrow with its decoded name and status. Only
-// the rows in view exist in the DOM (fixed row height, pages of items fetched
-// on demand), so 100,000 events scroll as fast as 100. Colours come from the
-// theme's CSS variables. The page script is plain browser code serialised
-// from `sequencePage` below; it talks to sequence-panel.ts by postMessage.
+// The message-sequence webview's page, in two modes. Live: guest and host
+// lanes per bus of the active debug session, one row per VMBus packet drawn as
+// an arrow with its name and status, pages fetched on demand. Compare: two
+// runs as two lanes, rows aligned by `vpci-lab diff`'s alignment, divergent
+// rows marked, a "next divergence" button, and for a selected pair both
+// packets' bytes with the differing bytes marked. Lanes are as wide as their
+// longest label (the page scrolls sideways; the row number and time column
+// stays put); full names and summaries are on hover. Only the rows in view
+// exist in the DOM (fixed row height), so 100,000 packets scroll as fast as
+// 100. The page script is plain browser code serialised from `sequencePage`.
+import { sequenceCss } from './sequence-style';
 
 export const ROW_HEIGHT = 24;
 export const PAGE = 200;
 
+export type SequenceMode = 'live' | 'compare';
+
+/** One packet as the live page draws it (adapter MessageItem + display text). */
+export interface LiveItem {
+  index: number;
+  seq: number;
+  time: number;
+  timeText: string;
+  bus: string;
+  dir: 'toHost' | 'toGuest';
+  name: string;
+  status?: string;
+  txid: number | string;
+  length: number;
+  summary: string;
+  cfgBefore?: { count: number; reads: number; writes: number; slots: string };
+}
+
+/** One side of a compared row. */
+export interface CompareSide {
+  /** Row number of the packet in its run's message sequence (1-based, as the live view numbers it). */
+  n: number;
+  timeText: string;
+  dir: 'toHost' | 'toGuest';
+  name: string;
+  status?: string;
+  summary: string;
+  /** Lower-case hex of the whole packet. */
+  bytes: string;
+  /** Decoded fields, one per line. */
+  fields: string;
+}
+
+export type CompareRow =
+  | { kind: 'header'; text: string }
+  | { kind: 'same' | 'changed' | 'left' | 'right'; bus: string; left?: CompareSide; right?: CompareSide; changes?: string[] };
+
 /** Browser side. Must not reference anything outside itself. */
-function sequencePage(ROW: number, PAGE_SIZE: number): void {
-  type Item = { index: number; time: number | string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: number | string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
+function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'): void {
+  type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
+  type Item = { index: number; seq: number; timeText: string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
+  type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
   const vscode = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
   const doc = (globalThis as unknown as { document: any }).document;
-  const win = globalThis as unknown as { addEventListener(t: string, f: (e: any) => void): void; innerHeight: number };
-  const scroller = doc.getElementById('scroller');
-  const spacer = doc.getElementById('spacer');
-  const rowsEl = doc.getElementById('rows');
-  const header = doc.getElementById('lanes');
-  const detail = doc.getElementById('detail');
-  const countEl = doc.getElementById('count');
+  const win = globalThis as unknown as { addEventListener(t: string, f: (e: any) => void): void; innerHeight: number; getComputedStyle(e: any): any };
+  const $ = (id: string) => doc.getElementById(id);
+  const scroller = $('scroller');
+  const spacer = $('spacer');
+  const rowsEl = $('rows');
+  const lanes = $('lanes');
+  const detail = $('detail');
+  const countEl = $('count');
+  const el = (tag: string, cls?: string, text?: string): any => {
+    const e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  // ---- geometry: a fixed column, then lanes as wide as their labels ----
+  const MARGIN = 74;
+  const TIME_W = 104;
+  const BASE_FIX = MODE === 'live' ? 156 : 72;
+  /** The fixed column: row number and time, and with several buses the packet's bus (its lanes may be scrolled away). */
+  let FIX_W = BASE_FIX;
+  let SPAN = 180;
+  const canvas = doc.createElement('canvas').getContext('2d');
+  const measure = (t: string): number => {
+    if (!canvas) return t.length * 7;
+    canvas.font = win.getComputedStyle(doc.body).font;
+    return canvas.measureText(t).width * 0.92;
+  };
+  /** Widens the lanes to a label; true when they changed (rows are then drawn again). */
+  function fit(label: string): boolean {
+    const w = Math.min(560, Math.max(150, Math.ceil(measure(label)) + 28));
+    if (w <= SPAN) return false;
+    SPAN = w;
+    return true;
+  }
+  const shortName = (n: string) => n.replace(/^PCI_/, '').replace(/ \(completion\)$/, '');
+  const shortStatus = (s: string | undefined) => (s ?? '').replace(/ \(0x[0-9A-Fa-f]+\)$/, '');
+  const isCompletion = (n: string, status?: string) => / \(completion\)$/.test(n) || status !== undefined;
+  /** The arrow's label: the message name, or "↩ REQUEST: STATUS" for a completion. */
+  const labelOf = (name: string, status?: string) => (isCompletion(name, status) ? `↩ ${shortName(name)}${status !== undefined ? `: ${shortStatus(status)}` : ''}` : shortName(name));
+  const isError = (s: string | undefined) => s !== undefined && s !== 'SUCCESS' && s !== '0x00000000';
+
+  // ---- state ----
   let total = 0;
   let buses: string[] = [];
   let selected = -1;
   const cache = new Map<number, Item>();
   const requested = new Set<number>();
   const shown = new Map<number, any>();
-  const TIME_W = 110;
-  let LANE_W = 210;
-  /** Lanes share the panel's width (at least 110 px each; wider panels scroll sideways). */
-  function fitLanes(): boolean {
-    const avail = (scroller.clientWidth || 800) - TIME_W - 8;
-    const w = Math.max(110, Math.min(240, Math.floor(avail / (2 * Math.max(1, buses.length)))));
-    if (w === LANE_W) return false;
-    LANE_W = w;
-    for (const el of shown.values()) el.remove();
-    shown.clear();
-    return true;
-  }
+  let crows: CRow[] = [];
+  let labels: [string, string] = ['', ''];
+  let layoutKey = 0;
 
-  function laneX(bus: string, side: 'guest' | 'host'): number {
+  const busW = () => 2 * MARGIN + SPAN;
+  const laneW = () => TIME_W + 2 * MARGIN + SPAN;
+  const busX = (b: number) => FIX_W + b * busW();
+  const laneX = (k: number) => FIX_W + k * laneW();
+  const width = () => (MODE === 'live' ? FIX_W + Math.max(1, buses.length) * busW() + 480 : FIX_W + 2 * laneW() + 420);
+
+  /** A bus's lane index; a bus not seen yet gets lanes, drawn after this render (never inside it). */
+  function busIndex(bus: string): number {
     let b = buses.indexOf(bus);
     if (b < 0) {
       buses.push(bus);
       b = buses.length - 1;
-      drawHeader();
-      setTimeout(render, 0); // lane widths may have changed under rows already drawn
+      setTimeout(relayout, 0);
     }
-    return TIME_W + b * 2 * LANE_W + (side === 'guest' ? LANE_W / 2 : LANE_W * 1.5);
+    return b;
   }
 
-  function drawHeader(): void {
-    fitLanes();
-    header.textContent = '';
-    const t = doc.createElement('div');
-    t.className = 'lane-title tcol';
-    t.style.width = TIME_W + 'px';
-    t.textContent = 'time';
-    header.appendChild(t);
-    for (const b of buses)
-      for (const side of ['guest', 'host']) {
-        const d = doc.createElement('div');
-        d.className = 'lane-title ' + side;
-        d.style.width = LANE_W + 'px';
-        d.textContent = b + ' ' + side;
-        header.appendChild(d);
+  function title(x: number, w: number, text: string, cls: string): any {
+    const t = el('div', 'lane-title ' + cls, text);
+    t.style.left = x + 'px';
+    t.style.width = w + 'px';
+    t.title = text;
+    return t;
+  }
+
+  function lifeline(x: number, cls = 'lifeline'): void {
+    const l = el('div', cls);
+    l.style.left = x + 'px';
+    spacer.insertBefore(l, rowsEl);
+  }
+
+  /** Lane titles and lifelines for the current geometry; rows already drawn are drawn again. */
+  function relayout(): void {
+    layoutKey++;
+    FIX_W = MODE === 'live' && buses.length > 1 ? BASE_FIX + Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : BASE_FIX;
+    const ft = $('fixed-title');
+    if (ft) ft.style.width = FIX_W + 'px';
+    lanes.textContent = '';
+    for (const l of [...spacer.querySelectorAll('.lifeline, .lane-sep')]) l.remove();
+    if (MODE === 'live') {
+      buses.forEach((b, k) => {
+        const gx = busX(k) + MARGIN;
+        lanes.appendChild(title(gx - MARGIN + 2, 2 * MARGIN - 4, b + ' guest', 'guest'));
+        lanes.appendChild(title(gx + SPAN - MARGIN + 2, 2 * MARGIN - 4, b + ' host', 'host'));
+        lifeline(gx);
+        lifeline(gx + SPAN);
+      });
+    } else {
+      for (const k of [0, 1]) {
+        const x = laneX(k);
+        lanes.appendChild(title(x, TIME_W + MARGIN, labels[k]!, 'run'));
+        lanes.appendChild(title(x + TIME_W + 2, 2 * MARGIN - 4, 'guest', 'guest'));
+        lanes.appendChild(title(x + TIME_W + SPAN + 2, 2 * MARGIN - 4, 'host', 'host'));
+        lifeline(x + TIME_W + MARGIN);
+        lifeline(x + TIME_W + MARGIN + SPAN);
+        lifeline(x, 'lane-sep');
       }
-    const w = TIME_W + buses.length * 2 * LANE_W;
-    for (const l of [...spacer.querySelectorAll('.lifeline')]) l.remove();
-    buses.forEach((_b, k) => {
-      for (const x of [TIME_W + k * 2 * LANE_W + LANE_W / 2, TIME_W + k * 2 * LANE_W + LANE_W * 1.5]) {
-        const l = doc.createElement('div');
-        l.className = 'lifeline';
-        l.style.left = x + 'px';
-        spacer.insertBefore(l, rowsEl);
-      }
-    });
-    spacer.style.width = w + 'px';
-    header.style.width = w + 'px';
+      lifeline(laneX(2), 'lane-sep');
+    }
+    spacer.style.width = width() + 'px';
+    lanes.style.width = width() + 'px';
+    for (const e of shown.values()) e.remove();
+    shown.clear();
+    render();
   }
 
-  function isError(s: number | string | undefined): boolean {
-    if (s === undefined || s === 0 || s === '0' || s === 'SUCCESS' || s === '0x00000000') return false;
-    return true;
+  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): any {
+    const a = el('div', 'arrow ' + dir + (error ? ' error' : ''));
+    a.style.left = Math.min(x1, x2) + 'px';
+    a.style.width = Math.abs(x2 - x1) + 'px';
+    a.title = tip;
+    a.appendChild(el('span', 'label', label));
+    a.appendChild(el('span', 'head'));
+    return a;
   }
 
-  function statusText(s: number | string | undefined): string {
-    if (s === undefined) return '';
-    if (typeof s === 'number') return ' → 0x' + (s >>> 0).toString(16).padStart(8, '0');
-    return ' → ' + s;
-  }
-
-  function renderRow(i: number): any {
-    const row = doc.createElement('div');
-    row.className = 'row' + (i === selected ? ' selected' : '');
+  // ---- live rows ----
+  function liveRow(i: number): any {
+    const row = el('div', 'row' + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
+    row.style.width = width() + 'px';
     row.dataset.index = String(i);
+    const fixed = el('div', 'fixed');
+    fixed.style.width = FIX_W + 'px';
+    fixed.appendChild(el('span', 'num', String(i + 1)));
+    row.appendChild(fixed);
     const it = cache.get(i);
     if (!it) {
       row.classList.add('loading');
-      row.textContent = '…';
+      fixed.appendChild(el('span', 'time', '…'));
       return row;
     }
-    const time = doc.createElement('span');
-    time.className = 'time';
-    time.textContent = typeof it.time === 'number' ? (it.time / 1e6).toFixed(3) + ' ms' : String(it.time);
-    row.appendChild(time);
-    const gx = laneX(it.bus, 'guest');
-    const hx = laneX(it.bus, 'host');
+    fixed.appendChild(el('span', 'time', it.timeText));
+    if (buses.length > 1) {
+      const b = el('span', 'bus', it.bus);
+      b.style.left = BASE_FIX + 'px';
+      fixed.appendChild(b);
+    }
+    const b = busIndex(it.bus);
+    const gx = busX(b) + MARGIN;
+    const hx = gx + SPAN;
     const [x1, x2] = it.dir === 'toHost' ? [gx, hx] : [hx, gx];
-    const arrow = doc.createElement('div');
-    const err = isError(it.status);
-    arrow.className = 'arrow ' + it.dir + (err ? ' error' : '');
-    arrow.style.left = Math.min(x1, x2) + 'px';
-    arrow.style.width = Math.abs(x2 - x1) + 'px';
-    arrow.title = it.summary + ' (txid ' + it.txid + ', ' + it.length + ' bytes)';
-    const label = doc.createElement('span');
-    label.className = 'label';
-    // PCI_ is every message's prefix (vpci-protocol.md); the full name is in the tooltip
-    label.textContent = it.name.replace(/^PCI_/, '') + statusText(it.status);
-    arrow.title = it.name + statusText(it.status) + ' · ' + arrow.title;
-    arrow.appendChild(label);
-    const head = doc.createElement('span');
-    head.className = 'head';
-    arrow.appendChild(head);
-    row.appendChild(arrow);
+    const tip = `#${i + 1} ${it.name}${it.status !== undefined ? ' → ' + it.status : ''} · ${it.summary} · txid ${it.txid}, ${it.length} bytes`;
+    row.title = tip;
+    row.appendChild(arrow(x1, x2, it.dir, labelOf(it.name, it.status), isError(it.status), tip));
     if (it.cfgBefore) {
-      // The config-window traffic that came before this packet on its bus, on the guest's lifeline.
-      const c = doc.createElement('span');
-      c.className = 'cfg';
-      c.style.left = gx - LANE_W / 2 + 4 + 'px';
-      c.style.width = LANE_W / 2 - 10 + 'px';
-      c.textContent = '⋮ ' + it.cfgBefore.count + ' cfg';
+      // The config-window traffic that came before this packet on its bus, left of the guest's lifeline.
+      const c = el('span', 'cfg', '⋮ ' + it.cfgBefore.count + ' cfg');
+      c.style.left = gx - MARGIN + 4 + 'px';
+      c.style.width = MARGIN - 10 + 'px';
       c.title = it.cfgBefore.count + ' config-window access' + (it.cfgBefore.count === 1 ? '' : 'es') + ' before this packet (' + it.cfgBefore.reads + ' read, ' + it.cfgBefore.writes + ' write) to slot ' + it.cfgBefore.slots;
       row.appendChild(c);
     }
-    const sum = doc.createElement('span');
-    sum.className = 'summary';
-    sum.style.left = TIME_W + buses.length * 2 * LANE_W + 8 + 'px';
-    sum.textContent = it.summary;
+    const sum = el('span', 'summary', it.summary);
+    sum.style.left = busX(buses.length) + 8 + 'px';
     row.appendChild(sum);
+    return row;
+  }
+
+  // ---- compare rows ----
+  function compareRow(i: number): any {
+    const r = crows[i]!;
+    const row = el('div', 'row ' + r.kind + (i === selected ? ' selected' : ''));
+    row.style.top = i * ROW + 'px';
+    row.style.width = width() + 'px';
+    row.dataset.index = String(i);
+    if (r.kind === 'header') {
+      row.appendChild(el('span', 'htext', r.text));
+      return row;
+    }
+    const fixed = el('div', 'fixed');
+    fixed.style.width = FIX_W + 'px';
+    fixed.appendChild(el('span', 'mark', { same: '=', changed: '~', left: '<', right: '>' }[r.kind as 'same'] ?? ''));
+    row.appendChild(fixed);
+    const tips: string[] = [];
+    ([r.left, r.right] as (Side | undefined)[]).forEach((s, k) => {
+      const x = laneX(k);
+      if (!s) {
+        const bg = el('div', 'lane-bg');
+        bg.style.left = x + 'px';
+        bg.style.width = laneW() + 'px';
+        row.appendChild(bg);
+        return;
+      }
+      const t = el('span', 'ltime', s.timeText);
+      t.style.left = x + 6 + 'px';
+      row.appendChild(t);
+      const gx = x + TIME_W + MARGIN;
+      const hx = gx + SPAN;
+      const [x1, x2] = s.dir === 'toHost' ? [gx, hx] : [hx, gx];
+      const tip = `${labels[k]} #${s.n}: ${s.name}${s.status !== undefined ? ' → ' + s.status : ''} · ${s.summary}`;
+      tips.push(tip);
+      row.appendChild(arrow(x1, x2, s.dir, labelOf(s.name, s.status), isError(s.status), tip));
+    });
+    if (r.changes?.length) {
+      const c = el('span', 'changes', r.changes.join('; '));
+      c.style.left = laneX(2) + 8 + 'px';
+      row.appendChild(c);
+      tips.push('differs: ' + r.changes.join('; '));
+    }
+    row.title = tips.join('\n');
     return row;
   }
 
@@ -148,149 +279,195 @@ function sequencePage(ROW: number, PAGE_SIZE: number): void {
     const h = scroller.clientHeight || win.innerHeight;
     const first = Math.max(0, Math.floor(top / ROW) - 10);
     const last = Math.min(total - 1, Math.ceil((top + h) / ROW) + 10);
-    for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(Math.max(first, last) / PAGE_SIZE); p++) {
-      if (p * PAGE_SIZE >= total || requested.has(p)) continue;
-      requested.add(p);
-      vscode.postMessage({ type: 'need', from: p * PAGE_SIZE, count: PAGE_SIZE });
-    }
+    if (MODE === 'live')
+      for (let p = Math.floor(first / PAGE_SIZE); p <= Math.floor(Math.max(first, last) / PAGE_SIZE); p++) {
+        if (p * PAGE_SIZE >= total || requested.has(p)) continue;
+        requested.add(p);
+        vscode.postMessage({ type: 'need', from: p * PAGE_SIZE, count: PAGE_SIZE });
+      }
     // Keyed reuse: rows already in the DOM stay (hover, clicks and focus survive a scroll).
-    for (const [i, el] of shown) {
-      if (i < first || i > last || el.dataset.key !== keyOf(i)) {
-        el.remove();
+    for (const [i, e] of shown) {
+      if (i < first || i > last || e.dataset.key !== keyOf(i)) {
+        e.remove();
         shown.delete(i);
       }
     }
     for (let i = first; i <= last; i++) {
       if (shown.has(i)) continue;
-      const el = renderRow(i);
-      el.dataset.key = keyOf(i);
-      shown.set(i, el);
-      rowsEl.appendChild(el);
+      const e = MODE === 'live' ? liveRow(i) : compareRow(i);
+      e.dataset.key = keyOf(i);
+      shown.set(i, e);
+      rowsEl.appendChild(e);
     }
   }
 
   function keyOf(i: number): string {
-    return (cache.has(i) ? 'l' : 'p') + (i === selected ? 's' : '') + buses.length;
+    return (MODE === 'compare' || cache.has(i) ? 'l' : 'p') + (i === selected ? 's' : '') + layoutKey;
   }
 
-  function setTotal(n: number): void {
+  function setTotal(n: number, follow: boolean): void {
     const atEnd = scroller.scrollTop + scroller.clientHeight >= total * ROW - 2;
     if (n < total) {
       cache.clear();
       requested.clear();
-    } else {
-      // the last page may have grown
-      requested.delete(Math.floor(total / PAGE_SIZE));
-    }
+    } else requested.delete(Math.floor(total / PAGE_SIZE)); // the last page may have grown
     total = n;
     spacer.style.height = total * ROW + 'px';
-    countEl.textContent = total.toLocaleString() + ' messages';
-    if (atEnd) scroller.scrollTop = total * ROW;
+    if (MODE === 'live') countEl.textContent = total.toLocaleString() + ' messages';
+    if (follow && atEnd) scroller.scrollTop = total * ROW;
     render();
   }
 
+  function scrollTo(i: number): void {
+    const top = i * ROW;
+    if (top < scroller.scrollTop || top + ROW > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = Math.max(0, top - scroller.clientHeight / 3);
+  }
+
+  // ---- selection and detail ----
+  function select(i: number): void {
+    selected = i;
+    render();
+    if (MODE === 'live') {
+      const it = cache.get(i);
+      if (it) vscode.postMessage({ type: 'select', index: it.index, seq: i });
+      return;
+    }
+    const r = crows[i];
+    if (!r || r.kind === 'header') return;
+    showPair(r);
+  }
+
+  /** Hex rows of a packet with the bytes that differ from `other` marked. */
+  function dump(hex: string, other: string | undefined): any {
+    const pre = el('pre');
+    const n = hex.length / 2;
+    for (let off = 0; off < n; off += 16) {
+      pre.appendChild(doc.createTextNode(off.toString(16).padStart(4, '0') + ':'));
+      for (let k = off; k < Math.min(n, off + 16); k++) {
+        const b = hex.slice(2 * k, 2 * k + 2);
+        pre.appendChild(doc.createTextNode(' '));
+        const differs = other !== undefined && other.slice(2 * k, 2 * k + 2) !== b;
+        pre.appendChild(differs ? el('span', 'bdiff', b) : doc.createTextNode(b));
+      }
+      pre.appendChild(doc.createTextNode('\n'));
+    }
+    return pre;
+  }
+
+  function showPair(r: CRow): void {
+    const pair = $('pair');
+    pair.textContent = '';
+    const ks = ['left', 'right'] as const;
+    ks.forEach((k, j) => {
+      const s = r[k];
+      const other = r[ks[1 - j]!];
+      const box = el('div');
+      box.appendChild(el('strong', undefined, s ? `${labels[j]} #${s.n} · ${s.name}${s.status !== undefined ? ' → ' + s.status : ''} · ${s.bytes.length / 2} bytes · ${s.timeText}` : `${labels[j]}: no packet here`));
+      if (s) {
+        box.appendChild(dump(s.bytes, other ? other.bytes : undefined));
+        box.appendChild(el('pre', undefined, s.fields));
+      }
+      pair.appendChild(box);
+    });
+    $('detail-title').textContent = r.kind === 'same' ? 'The same on both sides' : r.kind === 'changed' ? 'Changed: ' + (r.changes ?? []).join('; ') : r.kind === 'left' ? 'Only ' + labels[0] : 'Only ' + labels[1];
+    detail.hidden = false;
+  }
+
+  function nextDivergence(): void {
+    for (let k = 1; k <= crows.length; k++) {
+      const i = (Math.max(selected, -1) + k) % crows.length;
+      const kind = crows[i]!.kind;
+      if (kind !== 'same' && kind !== 'header') {
+        scrollTo(i);
+        select(i);
+        return;
+      }
+    }
+  }
+
   scroller.addEventListener('scroll', () => {
-    header.style.transform = 'translateX(' + -scroller.scrollLeft + 'px)';
+    scroller.style.setProperty('--sx', scroller.scrollLeft + 'px');
+    lanes.style.transform = 'translateX(' + -scroller.scrollLeft + 'px)';
     render();
   });
-  win.addEventListener('resize', () => {
-    if (fitLanes()) drawHeader();
-    render();
-  });
+  win.addEventListener('resize', () => render());
   rowsEl.addEventListener('click', (e: any) => {
     const row = e.target.closest('.row');
-    if (!row) return;
-    selected = Number(row.dataset.index);
-    render();
-    const it = cache.get(selected);
-    if (it) vscode.postMessage({ type: 'select', index: it.index });
+    if (row) select(Number(row.dataset.index));
   });
-  doc.getElementById('goto').addEventListener('click', () => {
+  $('goto').addEventListener('click', () => {
     const it = cache.get(selected);
     if (it) vscode.postMessage({ type: 'goto', index: it.index });
   });
+  $('next').addEventListener('click', nextDivergence);
   win.addEventListener('message', (e: any) => {
     const m = e.data;
     if (m.type === 'init') {
       buses = m.buses.slice();
       cache.clear();
       requested.clear();
-      for (const el of shown.values()) el.remove();
-      shown.clear();
       selected = -1;
       total = 0;
       detail.hidden = true;
-      drawHeader();
-      setTotal(m.total);
+      relayout();
+      setTotal(m.total, true);
     } else if (m.type === 'total') {
-      setTotal(m.total);
+      setTotal(m.total, true);
     } else if (m.type === 'items') {
       // rows are keyed by their ordinal in the message list; `index` is the trace event
-      (m.items as Item[]).forEach((it, k) => cache.set(m.from + k, it));
-      render();
+      let wider = false;
+      (m.items as Item[]).forEach((it, k) => {
+        cache.set(m.from + k, it);
+        if (fit(labelOf(it.name, it.status))) wider = true;
+        if (!buses.includes(it.bus)) {
+          buses.push(it.bus);
+          wider = true;
+        }
+      });
+      if (wider) relayout();
+      else render();
     } else if (m.type === 'detail') {
-      doc.getElementById('detail-title').textContent = m.title;
-      doc.getElementById('bytes').textContent = m.dump;
-      doc.getElementById('fields').textContent = m.fields;
+      $('detail-title').textContent = m.title;
+      $('bytes').textContent = m.dump;
+      $('fields').textContent = m.fields;
       detail.hidden = false;
+    } else if (m.type === 'compare') {
+      labels = m.labels;
+      crows = m.rows;
+      for (const r of crows) for (const s of [r.left, r.right]) if (s) fit(labelOf(s.name, s.status));
+      $('first').textContent = m.first;
+      countEl.textContent = m.counts;
+      selected = -1;
+      total = 0;
+      relayout();
+      setTotal(crows.length, false);
+      if (m.firstRow >= 0) {
+        scrollTo(m.firstRow);
+        select(m.firstRow);
+      }
     }
   });
-  drawHeader();
+  relayout();
   vscode.postMessage({ type: 'ready' });
 }
 
-export function sequenceHtml(cspSource: string, nonce: string): string {
+export function sequenceHtml(cspSource: string, nonce: string, mode: SequenceMode = 'live'): string {
+  const live = mode === 'live';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>vPCI Message Sequence</title>
-<style>
-  body { margin: 0; padding: 0; font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); display: flex; flex-direction: column; height: 100vh; overflow: hidden; }
-  #bar { display: flex; gap: 12px; align-items: center; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); }
-  #count { color: var(--vscode-descriptionForeground); }
-  #lanes-wrap { overflow: hidden; border-bottom: 1px solid var(--vscode-panel-border); flex: none; }
-  #lanes { display: flex; }
-  .lane-title { flex: none; text-align: center; padding: 3px 0; font-weight: 600; }
-  .lane-title.guest { color: var(--vscode-debugTokenExpression-name, var(--vscode-foreground)); }
-  .lane-title.host { color: var(--vscode-debugTokenExpression-string, var(--vscode-foreground)); }
-  .lane-title.tcol { text-align: left; padding-left: 8px; box-sizing: border-box; color: var(--vscode-descriptionForeground); }
-  .lifeline { position: absolute; top: 0; bottom: 0; width: 0; border-left: 1px dashed var(--vscode-editorIndentGuide-background, var(--vscode-panel-border)); }
-  #scroller { flex: 1; overflow: auto; position: relative; }
-  #spacer { position: relative; }
-  #rows { position: absolute; top: 0; left: 0; right: 0; }
-  .row { position: absolute; left: 0; right: 0; height: ${ROW_HEIGHT}px; line-height: ${ROW_HEIGHT}px; cursor: pointer; white-space: nowrap; }
-  .row:hover { background: var(--vscode-list-hoverBackground); }
-  .row.selected { background: var(--vscode-list-activeSelectionBackground); color: var(--vscode-list-activeSelectionForeground); }
-  .row.loading { color: var(--vscode-descriptionForeground); padding-left: 8px; }
-  .time { position: absolute; left: 8px; font-family: var(--vscode-editor-font-family); color: var(--vscode-descriptionForeground); }
-  .arrow { position: absolute; top: ${ROW_HEIGHT - 7}px; height: 0; border-top: 2px solid var(--vscode-charts-blue, var(--vscode-foreground)); }
-  .arrow.toGuest { border-top-color: var(--vscode-charts-green, var(--vscode-foreground)); }
-  .arrow.error { border-top-color: var(--vscode-errorForeground); }
-  .arrow .label { position: absolute; bottom: 1px; left: 0; right: 0; text-align: center; line-height: 1.2; overflow: hidden; text-overflow: ellipsis; font-size: 0.92em; }
-  .arrow.error .label { color: var(--vscode-errorForeground); }
-  .cfg { position: absolute; top: 0; font-size: 0.82em; color: var(--vscode-descriptionForeground); overflow: hidden; text-overflow: ellipsis; text-align: right; }
-  .arrow .head { position: absolute; top: -6px; width: 0; height: 0; border-top: 5px solid transparent; border-bottom: 5px solid transparent; }
-  .arrow.toHost .head { right: -1px; border-left: 8px solid var(--vscode-charts-blue, var(--vscode-foreground)); }
-  .arrow.toGuest .head { left: -1px; border-right: 8px solid var(--vscode-charts-green, var(--vscode-foreground)); }
-  .arrow.error.toHost .head { border-left-color: var(--vscode-errorForeground); }
-  .arrow.error.toGuest .head { border-right-color: var(--vscode-errorForeground); }
-  .summary { position: absolute; color: var(--vscode-descriptionForeground); }
-  #detail { flex: none; max-height: 40vh; overflow: auto; border-top: 1px solid var(--vscode-panel-border); padding: 4px 8px; }
-  #detail pre { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); margin: 4px 0; }
-  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: 2px 10px; cursor: pointer; }
-  button:hover { background: var(--vscode-button-hoverBackground); }
-</style></head>
+<title>${live ? 'vPCI Message Sequence' : 'vPCI Compare Runs'}</title>
+<style>${sequenceCss(ROW_HEIGHT)}</style></head>
 <body>
-  <div id="bar"><strong>Message sequence</strong><span id="count">0 messages</span></div>
-  <div id="lanes-wrap"><div id="lanes"></div></div>
+  <div id="bar"><strong>${live ? 'Message sequence' : 'Compare runs'}</strong><span id="count">${live ? '0 messages' : ''}</span>${live ? '' : '<button id="next" title="Select the next row that differs">Next divergence</button><span id="legend">= same · ~ changed · &lt; only left · &gt; only right</span><span id="first"></span>'}${live ? '<button id="next" hidden></button>' : ''}</div>
+  <div id="lanes-wrap"><div id="lanes"></div><div class="fixed-title" id="fixed-title" style="width:${live ? 156 : 72}px">${live ? '#&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;time' : ''}</div></div>
   <div id="scroller"><div id="spacer"><div id="rows"></div></div></div>
   <div id="detail" hidden>
-    <div><strong id="detail-title"></strong> <button id="goto" title="Time-travel the session to the step that sent this packet">Go to step</button></div>
-    <pre id="bytes"></pre>
-    <pre id="fields"></pre>
+    <div><strong id="detail-title"></strong> <button id="goto" title="Time-travel the session to the step that sent this packet"${live ? '' : ' hidden'}>Go to step</button></div>
+    ${live ? '<pre id="bytes"></pre>\n    <pre id="fields"></pre>' : '<div id="pair"></div>'}
   </div>
-  <script nonce="${nonce}">(${sequencePage.toString()})(${ROW_HEIGHT}, ${PAGE});</script>
+  <script nonce="${nonce}">(${sequencePage.toString()})(${ROW_HEIGHT}, ${PAGE}, ${JSON.stringify(mode)});</script>
 </body></html>`;
 }
 

@@ -24,13 +24,10 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
       ];
     case 'group':
       if (node.group === 'bars')
-        return node.fn.bars.map((b) => ({
-          kind: 'leaf',
-          label: `BAR${b.index}`,
-          description: `${b.kind} ${sizeText(b.size, true)} @ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`,
-          tooltip: `BAR${b.index}: ${b.kind}, ${b.size} bytes at ${hex(b.address)}, decoding ${b.decoding ? 'on' : 'off'}`,
-          icon: b.decoding ? 'symbol-field' : 'circle-slash',
-        }));
+        return node.fn.bars.map((b) => {
+          const label = b.index === 6 ? 'ROM' : `BAR${b.index}`;
+          return { kind: 'leaf', label, description: `${b.kind} ${sizeText(b.size, true)} ${barWhere(b)}`, tooltip: `${label}: ${b.kind}, ${b.size} bytes, ${barWhere(b)}`, icon: b.decoding ? 'symbol-field' : 'circle-slash' };
+        });
       return node.fn.interrupts.map((i) => ({
         kind: 'leaf',
         label: `vector ${i.index}`,
@@ -41,6 +38,16 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
     case 'leaf':
       return [];
   }
+}
+
+/**
+ * Where a BAR stands: while a driver sizes it the registers hold the all-ones pattern and read
+ * back the size mask — that is not an address, so it is not shown as one.
+ */
+export function barWhere(b: TopologyFunction['bars'][number]): string {
+  if (b.state === 'sizing') return b.sizingHalf === 'high' ? `sizing (upper half reads back mask ${hex(b.readback ?? 0, 8)})` : `sizing (reads back mask ${hex(b.readback ?? 0, 8)})`;
+  if (b.state === 'unassigned') return 'unassigned';
+  return `@ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`;
 }
 
 /** The bus/wslot a command was invoked on: a tree row or a Variables entry. */

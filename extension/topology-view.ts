@@ -1,6 +1,6 @@
 // The "vPCI Topology" tree in Run and Debug: buses → functions → BARs and
 // interrupts, read from the active vPCI session with `vpci/topology` and
-// refreshed on every stop and trace change. Function rows carry the actions
+// refreshed on every stop and invalidation, and when shown. Function rows carry the actions
 // lspci, eject and "open config space in the hex editor".
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, REQ, type TopologyResponse } from '../adapter/protocol';
@@ -13,30 +13,53 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
   private readonly changed = new vscode.EventEmitter<TopologyNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private topology: TopologyResponse | undefined;
+  /** The session the topology was read from. */
+  private from: string | undefined;
+  /** The refresh in flight, and whether another was asked for meanwhile (runs once after it). */
   private pending: Promise<void> | undefined;
+  private again = false;
 
   constructor(private readonly log?: vscode.LogOutputChannel) {}
 
-  /** Re-reads the topology from the active vPCI session (or clears it). */
+  /**
+   * Re-reads the topology from the active vPCI session (or clears it). Called on every stop,
+   * step back, `invalidated` event (a console command changed the machine),
+   * session change and whenever the view becomes visible. Calls while one is in flight
+   * coalesce into one more read after it, so an older answer never overwrites a newer one
+   * and the view always ends on the machine as it stands.
+   */
   refresh(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    this.pending = (async () => {
+      do {
+        this.again = false;
+        await this.read();
+      } while (this.again);
+      this.pending = undefined;
+    })();
+    return this.pending;
+  }
+
+  private async read(): Promise<void> {
     const s = vscode.debug.activeDebugSession;
     if (!s || s.type !== DEBUG_TYPE) {
       this.log?.debug(`topology: no vpci session (active: ${s?.type ?? 'none'})`);
       this.topology = undefined;
-      this.changed.fire(undefined);
-      return Promise.resolve();
-    }
-    this.pending = (async () => {
+    } else {
       try {
         this.topology = (await s.customRequest(REQ.topology)) as TopologyResponse;
+        this.from = s.id;
         this.log?.debug(`topology: ${this.topology.buses.length} buses`);
       } catch (e) {
-        this.log?.warn(`topology: ${e instanceof Error ? e.message : String(e)}`);
-        this.topology = undefined;
+        // a session still launching has no machine yet: its first stop reads again
+        this.log?.debug(`topology: ${e instanceof Error ? e.message : String(e)}`);
+        if (this.from !== s.id) this.topology = undefined;
       }
-      this.changed.fire(undefined);
-    })();
-    return this.pending;
+    }
+    this.changed.fire(undefined);
   }
 
   getChildren(node?: TopologyNode): TopologyNode[] {

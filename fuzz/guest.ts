@@ -10,11 +10,12 @@
 import { resolve } from 'node:path';
 import { loadScenarioFile } from '../adapter/load';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
+import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { Ev } from '../emulator/vpci/events';
 import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 
-/** Guest models of emulator/vpci/guest/registry.ts (loadGuestModel). */
-export const GUESTS = ['freebsd', 'freebsd-2016', 'linux'] as const;
+/** Every guest model (emulator/vpci/guest/models.ts). */
+export const GUESTS = GUEST_MODELS.map((m) => m.name);
 /** Requests whose replies the fault corrupts (the host answers these with completions or messages). */
 const MESSAGES = [
   'PCI_QUERY_PROTOCOL_VERSION', 'PCI_QUERY_BUS_RELATIONS', 'PCI_BUS_D0ENTRY', 'PCI_QUERY_RESOURCE_REQUIREMENTS',

@@ -17,7 +17,7 @@ import { rng, hex, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 
 const GUID = '5e1e2f3a-1b2c-4d5e-8f90-0123456789ab';
 const BASE = 0x42490000;
-/** Every vPCI message type number the protocol defines (spec §2; pci-hyperv.c enum pci_message_type), plus two past the end. */
+/** Every vPCI message type number the protocol defines (protocol.md §2; pci-hyperv.c enum pci_message_type), plus two past the end. */
 const TYPES_ALL = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e];
 /** Without QUERY_PROTOCOL_VERSION (0x13): renegotiation after ready is fatal by design, so it is sent rarely. */
 const TYPES = TYPES_ALL.filter((t) => t !== 0x13);

@@ -38,6 +38,8 @@ export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
     message: d.message,
   };
   if (d.related) out.relatedInformation = [{ location: { uri, range: locToRange(d.related.loc) }, message: d.related.message }];
+  // What the quick fixes offer (language/code-actions.ts); clients hand `data` back with the diagnostic.
+  if (d.suggestions?.length) out.data = { suggestions: d.suggestions };
   return out;
 }
 

@@ -12,11 +12,12 @@ import {
   EVENT_KEYWORDS,
   FAULT_ACTIONS,
   FUNCTION_OPTIONS,
-  DRIVER_MODES,
   OUTCOMES,
   EXPECT_BUS_FORMS,
 } from './vocabulary';
 import { deviceDetail } from './device-info';
+import { keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
 type Block = 'top' | 'vm' | 'bus';
@@ -45,6 +46,17 @@ function blockAt(tokens: readonly Token[], line: number): Block {
 const kw = (words: readonly string[], detail?: string): CompletionItem[] =>
   words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, ...(detail ? { detail } : {}) }));
 
+/** Keyword items with their syntax and meaning in that role, from the language's tables (keywordHelp). */
+const kwHelp = (words: readonly string[], role: KeywordRole): CompletionItem[] =>
+  words.map((w) => {
+    const help = keywordHelp(w, role)[0];
+    return {
+      label: w,
+      kind: CompletionItemKind.Keyword,
+      ...(help ? { detail: help.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
+    };
+  });
+
 export interface CompletionInput {
   text: string;
   position: Position;
@@ -56,8 +68,13 @@ export interface CompletionInput {
   snippets?: boolean;
 }
 
-const SNIPPETS: { label: string; detail: string; body: string }[] = [
-  { label: 'vm block', detail: 'host profile, guest model, CPUs', body: 'vm {\n  host ${1|hyperv-2016,hyperv-2019,hyperv-2022,openvmm|}\n  guest ${2|freebsd,freebsd-2016,linux|}\n  cpus ${3:4}\n}\n' },
+/** Whole-statement templates; the vm block offers the host profiles and guest models the context knows. */
+const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; body: string }[] => [
+  {
+    label: 'vm block',
+    detail: 'host profile, guest model, CPUs',
+    body: `vm {\n  host \${1|${ctx.hostProfiles.map((p) => p.name).join(',')}|}\n  guest \${2|${ctx.guestModels.map((g) => g.name).join(',')}|}\n  cpus \${3:4}\n}\n`,
+  },
   { label: 'bus block', detail: 'a vPCI bus with one catalog function', body: 'bus ${1:nic0} {\n  function 0 ${2:intel-82599-vf}\n}\n' },
   { label: 'fault', detail: 'make the host answer a message with a status', body: 'at ${1:0} fault ${2:nic0} ${3:create-interrupt} status ${4:STATUS_BAD_DATA} times ${5:1}\n' },
   { label: 'hot-plug', detail: 'offer a bus at a time, then eject it', body: 'at ${1:6ms} offer ${2:nvme0} { function 0 ${3:samsung-pm174x-nvme} }\nat ${4:10ms} eject ${2:nvme0}\nexpect ${2:nvme0} ejected before ${5:65s}\n' },
@@ -129,12 +146,12 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     return functions.filter((f) => f.startsWith(prefix)).map((f) => ({ label: f.slice(prefix.length), kind: CompletionItemKind.Field, detail: `function ${f}` }));
   }
   if (n === 0) {
-    if (block === 'vm') return kw(VM_KEYWORDS);
-    if (block === 'bus') return kw(BUS_KEYWORDS);
+    if (block === 'vm') return kwHelp(VM_KEYWORDS, 'vm setting');
+    if (block === 'bus') return kwHelp(BUS_KEYWORDS, 'bus item');
     const snips: CompletionItem[] = snippets
-      ? SNIPPETS.map((x) => ({ label: x.label, kind: CompletionItemKind.Snippet, detail: x.detail, insertText: x.body, insertTextFormat: InsertTextFormat.Snippet }))
+      ? snippetsFor(ctx).map((x) => ({ label: x.label, kind: CompletionItemKind.Snippet, detail: x.detail, insertText: x.body, insertTextFormat: InsertTextFormat.Snippet }))
       : [];
-    return [...kw(TOP_KEYWORDS), ...snips];
+    return [...kwHelp(TOP_KEYWORDS, 'statement'), ...snips];
   }
   const first = w[0]!;
   // vm { … }
@@ -150,29 +167,29 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   // function <slot> <device | dump "…"> options
   if (first === 'function') {
     if (n === 2) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
-    if (n >= 3 && !['serial', 'numa', 'select', 'bar', 'rom'].includes(w[n - 1]!) && w[n - 2] !== 'bar') return kw(FUNCTION_OPTIONS);
+    if (n >= 3 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return kwHelp(FUNCTION_OPTIONS, 'function option');
     return [];
   }
   if (first === 'bus') return [];
   if (first === 'at') {
-    if (n === 2) return kw(EVENT_KEYWORDS);
+    if (n === 2) return kwHelp(EVENT_KEYWORDS, 'event');
     const ev = w[2]!;
     const rest = w.slice(3);
-    // A target (bus or bus/slot) comes right after the event word.
-    if (n === 3 && ev !== 'boot' && ev !== 'offer') return buses();
-    if (ev === 'driver' && rest.length === 1) return kw(DRIVER_MODES);
-    if (ev === 'driver' && rest.length === 3 && rest[1] === '/') return kw(DRIVER_MODES);
+    const row = isEventKeyword(ev) ? EVENTS[ev] : undefined;
+    // A target (bus or bus/slot) comes right after the event word, then the words its row names.
+    if (n === 3 && (row?.target === 'function' || row?.target === 'bus')) return buses();
+    const afterTarget = rest.length === 1 || (row?.target === 'function' && rest.length === 3 && rest[1] === '/');
+    if (afterTarget && row?.then)
+      return row.then.map((t) => ({ label: t, kind: CompletionItemKind.Keyword, detail: row.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${row.summary}.` } }));
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
     if (ev === 'plug') {
-      if (rest.length === 1) return kw(['function']);
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
-      if (rest[1] === 'function' && rest.length >= 4 && !['serial', 'numa', 'select', 'bar', 'rom'].includes(w[n - 1]!) && w[n - 2] !== 'bar') return kw(FUNCTION_OPTIONS);
+      if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return kwHelp(FUNCTION_OPTIONS, 'function option');
       return [];
     }
-    if (ev === 'raise' && (rest.length === 1 || (rest.length === 3 && rest[1] === '/'))) return kw(['vector']);
     if (ev === 'fault') {
       if (rest.length === 1) return messages();
-      if (rest.length === 2) return kw(FAULT_ACTIONS);
+      if (rest.length === 2) return kwHelp(FAULT_ACTIONS, 'fault action');
       if (rest[rest.length - 1] === 'status') return statuses();
       if (rest.length >= 4 && w[n - 1] !== 'times' && !['delay', 'truncate', 'flip'].includes(w[n - 1]!) && w[n - 2] !== 'flip') return kw(['times']);
     }
@@ -192,7 +209,7 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     // expect <bus>[/slot] …
     let i = 2;
     if (w[2] === '/') i = 4;
-    if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kw(EXPECT_BUS_FORMS)];
+    if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kwHelp(EXPECT_BUS_FORMS, 'expectation')];
     const form = w[i]!;
     if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kw(['before']);
     if (form === 'vector' && n === i + 2) return kw(OUTCOMES);

@@ -39,9 +39,10 @@ export function deviceCatalogMarkdown(id: string): string | undefined {
   return (
     `**${e.id}** — ${e.title}\n\n` +
     `| | |\n|---|---|\n` +
-    `| Vendor:Device | \`${hex4(e.vendorId)}:${hex4(e.deviceId)}\`${e.vf ? ' (virtual function)' : ''} |\n` +
+    `| Vendor:Device | \`${hex4(e.vendorId)}:${hex4(e.deviceId)}\`${e.vf ? ' (SR-IOV virtual function)' : ''} |\n` +
     `| BARs | ${barsText(e)} |\n` +
-    `| Interrupts | ${e.interrupts} |\n\n` +
-    `${e.description}\n\nSource: ${e.source}`
+    `| Interrupts | ${e.interrupts} |\n` +
+    `| Data | ${e.source} |\n\n` +
+    `${e.description}`
   );
 }

@@ -4,7 +4,7 @@
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { versionText } from '../emulator/scenario/context';
 import { QUIRKS } from '../emulator/vpci/guest/quirks';
-import { GUEST_MODELS } from '../emulator/vpci/guest/models';
+import { keywordHelp } from '../emulator/scenario/keywords';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
@@ -40,17 +40,26 @@ export function quirkMarkdown(name: string): string | undefined {
 
 export function profileMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const p = ctx.hostProfiles.find((x) => x.name === name);
-  return p && `**${p.name}** — ${p.title}\n\nAccepts vPCI protocol versions: ${versionsText(p.versions)}`;
+  return p && `**${p.name}** — ${p.title}\n\nAccepts vPCI protocol versions: ${versionsText(p.versions)}` + (p.description ? `\n\n${p.description}` : '');
 }
 
 export function guestMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const g = ctx.guestModels.find((x) => x.name === name);
   if (!g) return undefined;
-  const info = GUEST_MODELS.find((x) => x.name === name);
+  const quirks = ctx.quirks.filter((q) => q.models.includes(g.name));
   return (
     `**${g.name}** — ${g.title}\n\nOffers versions (in order): ${versionsText(g.versions)}` +
-    (info ? `\n\nDriver: \`${info.driver}\`; quirks: ${info.quirks.map((q) => `\`${q.name}\``).join(', ') || 'none'}\n\nSource: ${info.source}` : '')
+    (g.description ? `\n\n${g.description}` : '') +
+    (g.driver ? `\n\nDriver: \`${g.driver}\`; quirks: ${quirks.map((q) => `\`${q.name}\``).join(', ') || 'none'}` : '') +
+    (g.source ? `\n\nSource: ${g.source}` : '')
   );
+}
+
+/** A fixed word of the language: how it is written and what it does, in each role it has (from its table). */
+export function keywordMarkdown(word: string): string | undefined {
+  const help = keywordHelp(word);
+  if (!help.length) return undefined;
+  return help.map((h) => `**${word}** (${h.role})\n\n\`${h.syntax.replace(/'/g, '')}\`\n\n${h.summary}.`).join('\n\n---\n\n');
 }
 
 export function statusMarkdown(name: string, ctx: ScenarioContext): string | undefined {
@@ -90,5 +99,5 @@ export function hoverMarkdown(n: NameOccurrence | undefined, word: string | unde
   if (word === undefined) return undefined;
   if (/^STATUS_/.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/.test(word)) return messageMarkdown(word, ctx);
-  return undefined;
+  return keywordMarkdown(word);
 }

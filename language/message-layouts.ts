@@ -1,5 +1,5 @@
 // One-line payload layouts of the vPCI messages, for hover. Offsets and sizes
-// from /work/shared/vpci-protocol.md §2.5 and §1.3, which follow
+// from docs/protocol.md §2.5 and §1.3, which follow
 // torvalds/linux drivers/pci/controller/pci-hyperv.c (struct pci_* messages),
 // freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c and
 // microsoft/openvmm vm/devices/pci/vpci (protocol.rs). The text is ours.

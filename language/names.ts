@@ -2,7 +2,8 @@
 // references (for definition/references/rename-free navigation), devices,
 // profiles, guest models, quirks, messages. Hover, semantic tokens and
 // go-to-definition all read this one index.
-import type { Loc, Scenario, BusDecl, FnRef } from '../emulator/scenario/ast';
+import type { Loc, Scenario, BusDecl, Name, SlotRef } from '../emulator/scenario/ast';
+import { EVENTS, eventRef } from '../emulator/scenario/events';
 
 export type NameKind =
   | 'bus-decl'
@@ -39,7 +40,7 @@ export function collectNames(s: Scenario): NameOccurrence[] {
       if (f.source?.kind === 'catalog') push('device', f.source.id?.name, f.source.id?.loc);
     }
   };
-  const ref = (r: FnRef | undefined): void => {
+  const ref = (r: { bus: Name; slot?: SlotRef | undefined } | undefined): void => {
     push('bus-ref', r?.bus?.name, r?.bus?.loc);
     if (!r?.bus) return;
     if (r.slot) push('fn-ref', `${r.bus.name}/${r.slot.device}.${r.slot.fn}`, r.slot.loc);
@@ -51,31 +52,21 @@ export function collectNames(s: Scenario): NameOccurrence[] {
   for (const q of s.vm?.quirks ?? []) push('quirk', q.name?.name, q.name?.loc);
   for (const b of s.buses ?? []) bus(b);
   for (const e of s.timeline ?? []) {
-    switch (e.kind) {
-      case 'driver':
-      case 'raise':
-      case 'eject':
-      case 'vanish':
-      case 'unplug':
-        ref(e.target);
-        break;
-      case 'plug':
-        push('bus-ref', e.bus?.name, e.bus?.loc);
-        if (e.fn?.slot) push('fn-decl', `${e.bus?.name}/${e.fn.slot.device}.${e.fn.slot.fn}`, e.fn.slot.loc);
-        if (e.fn?.source?.kind === 'catalog') push('device', e.fn.source.id?.name, e.fn.source.id?.loc);
-        break;
-      case 'offer':
-        bus(e.bus);
-        break;
-      case 'rescind':
-      case 'detach':
-        push('bus-ref', e.bus?.name, e.bus?.loc);
-        break;
-      case 'fault':
-        push('bus-ref', e.fault?.bus?.name, e.fault?.bus?.loc);
-        push('message', e.fault?.message?.name, e.fault?.message?.loc);
-        break;
+    // What an event declares (a bus, a plugged function, a message); then the bus and slot it acts on.
+    if (e.kind === 'offer') {
+      bus(e.bus);
+      continue;
     }
+    if (e.kind === 'plug') {
+      push('bus-ref', e.bus?.name, e.bus?.loc);
+      if (e.fn?.slot) push('fn-decl', `${e.bus?.name}/${e.fn.slot.device}.${e.fn.slot.fn}`, e.fn.slot.loc);
+      if (e.fn?.source?.kind === 'catalog') push('device', e.fn.source.id?.name, e.fn.source.id?.loc);
+      continue;
+    }
+    if (e.kind === 'fault') push('message', e.fault?.message?.name, e.fault?.message?.loc);
+    const r = eventRef(e);
+    if (r && EVENTS[e.kind].target === 'function') ref(r);
+    else push('bus-ref', r?.bus?.name, r?.bus?.loc);
   }
   for (const x of s.expectations ?? []) {
     switch (x.kind) {

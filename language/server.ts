@@ -17,6 +17,7 @@ import { complete } from './completion';
 import { hoverMarkdown } from './hover';
 import { definition, references } from './definition';
 import { LEGEND } from './semantic';
+import { codeActions } from './code-actions';
 import { tokenize } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
@@ -119,6 +120,7 @@ connection.onInitialize((params): InitializeResult => {
       semanticTokensProvider: { legend: LEGEND, full: true },
       documentFormattingProvider: true,
       foldingRangeProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'vpci-language-server', version: '0.1.0' },
   };
@@ -240,6 +242,14 @@ async function current(uri: string): Promise<DocAnalysis | undefined> {
   const a = await scheduler.current(uri);
   return a && documents.get(uri) ? a : undefined;
 }
+
+// Quick fixes only for diagnostics the analysis of the current text still reports at the same range.
+connection.onCodeAction(
+  guardAsync([], async (p) => {
+    const a = await current(p.textDocument.uri);
+    return a ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
+  }),
+);
 
 process.on('uncaughtException', (e) => {
   try {

@@ -1,20 +1,21 @@
-// The scenario language's fixed words, from the parser's own keyword lists, so
-// completion and semantic tokens never drift from what parses.
+// The scenario language's fixed words, from the language's own keyword tables
+// (emulator/scenario/keywords.ts and events.ts), so completion and semantic
+// tokens never drift from what parses.
 import {
   BUS_STATES,
   TOP_KEYWORDS,
   VM_KEYWORDS,
   BUS_KEYWORDS,
-  EVENT_KEYWORDS,
-  FAULT_ACTIONS,
-  FUNCTION_OPTIONS,
-} from '../emulator/scenario/parser';
+  FUNCTION_OPTION_KEYWORDS as FUNCTION_OPTIONS,
+  DRIVER_MODES,
+  OUTCOMES,
+  EXPECT_BUS_FORMS,
+  ARGUMENT_WORDS,
+  CONSTANT_WORDS as CONSTANTS,
+} from '../emulator/scenario/keywords';
+import { EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS as FAULT_ACTIONS } from '../emulator/scenario/events';
 
-export { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS };
-
-export const DRIVER_MODES = ['msix', 'msi', 'none'] as const;
-export const OUTCOMES = ['delivered', 'undeliverable'] as const;
-export const EXPECT_BUS_FORMS = ['version', 'msix', 'vector'] as const;
+export { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, DRIVER_MODES, OUTCOMES, EXPECT_BUS_FORMS };
 
 export const KEYWORDS: ReadonlySet<string> = new Set<string>([
   ...TOP_KEYWORDS,
@@ -23,20 +24,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set<string>([
   ...EVENT_KEYWORDS,
   ...FAULT_ACTIONS,
   ...FUNCTION_OPTIONS,
-  'size',
-  'dump',
-  'msix',
-  'msi',
-  'vector',
-  'cpu',
-  'times',
-  'before',
-  'count',
-  'version',
-  'message',
-  'on',
-  'no',
-  'errors',
+  ...ARGUMENT_WORDS,
 ]);
 
-export const CONSTANT_WORDS: ReadonlySet<string> = new Set<string>([...BUS_STATES, ...OUTCOMES, 'none', 'off']);
+export const CONSTANT_WORDS: ReadonlySet<string> = new Set<string>(CONSTANTS);

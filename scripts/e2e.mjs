@@ -149,7 +149,8 @@ if (r.status !== 0) {
 }
 // Every session must have run on the adapter this run is for (the extension logs which one).
 let status = r.status ?? 1;
-const vpciLog = spawnSync('bash', ['-c', `cat "$(find ${join(RUN, 'user-data/logs')} -name 'vPCI Lab.log' | head -1)" 2>/dev/null`], { encoding: 'utf8' }).stdout;
+// every window's log (a journey may open a second window, which has a log of its own)
+const vpciLog = spawnSync('bash', ['-c', `find ${join(RUN, 'user-data/logs')} -name 'vPCI Lab.log' -exec cat {} + 2>/dev/null`], { encoding: 'utf8' }).stdout;
 const adapters = [...vpciLog.matchAll(/debug adapter for "[^"]*": (\w+)/g)].map((m) => m[1]);
 if (!adapters.length || adapters.some((a) => a !== ADAPTER)) {
   console.error(`e2e: expected every session on the ${ADAPTER} adapter; the vPCI Lab log says: ${adapters.join(', ') || 'nothing'}`);

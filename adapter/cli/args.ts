@@ -1,49 +1,44 @@
-// Small, strict option parsing for the CLI: every unknown option is an error
-// that names it, never silently ignored.
-export interface ParsedArgs {
-  positional: string[];
-  flags: Set<string>;
-  values: Map<string, string[]>;
+// Option parsing for the CLI: node:util parseArgs, strict, with its errors
+// turned into one line that names the option (never a stack trace).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed<O extends Options> {
+  values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'];
+  positionals: string[];
 }
 
-export interface OptionSpec {
-  /** Options that take no value. */
-  flags?: string[];
-  /** Options that take one value (may repeat). */
-  values?: string[];
-}
-
-export function parseArgs(args: string[], spec: OptionSpec): { ok: true; args: ParsedArgs } | { ok: false; error: string } {
-  const out: ParsedArgs = { positional: [], flags: new Set(), values: new Map() };
-  const flags = new Set(spec.flags ?? []);
-  const values = new Set(spec.values ?? []);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--') {
-      out.positional.push(...args.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--')) {
-      out.positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    if (flags.has(name)) {
-      if (eq > 0) return { ok: false, error: `option --${name} takes no value` };
-      out.flags.add(name);
-    } else if (values.has(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) return { ok: false, error: `option --${name} needs a value` };
-      const list = out.values.get(name) ?? [];
-      list.push(v);
-      out.values.set(name, list);
-    } else return { ok: false, error: `unknown option --${name}` };
+/** Parses `args` against `options`; a wrong option is an error naming it. */
+export function parse<O extends Options>(args: string[], options: O): { ok: true; p: Parsed<O> } | { ok: false; error: string } {
+  try {
+    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    return { ok: true, p: { values: r.values, positionals: r.positionals } };
+  } catch (e) {
+    return { ok: false, error: oneLine(e) };
   }
-  return { ok: true, args: out };
 }
 
-export function one(a: ParsedArgs, name: string): string | undefined {
-  const v = a.values.get(name);
-  return v ? v[v.length - 1] : undefined;
+function oneLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: string }).code;
+  const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${opt}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) return /does not take/.test(msg) ? `option ${opt} takes no value` : `option ${opt} needs a value`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''}`.trim();
+  return msg.split('\n')[0]!;
+}
+
+/** The last value of an option that may be given more than once. */
+export function last(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+/** Whether the command line asks for help (before any `--`). */
+export function wantsHelp(args: string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
 }

@@ -1,22 +1,38 @@
 // `vpci-lab check <scenario>...`: parse and check scenarios without running
-// them; prints every diagnostic with its position. Exit 0 = no errors.
-import { registerCommand } from './main';
+// them; prints every diagnostic with its position.
+import { EXIT, EXIT_CODES, type Command } from './io';
+import { parse } from './args';
 import { loadReported } from './load-reported';
 
-registerCommand('check', 'check scenarios for errors without running them', (args, io) => {
-  if (!args.length) {
-    io.err('usage: vpci-lab check <scenario.vpci>...\n');
-    return 2;
-  }
-  let errors = 0;
-  for (const file of args) {
-    const l = loadReported(file, io, '');
-    if (!l) {
-      errors++;
-      continue;
+export const CHECK_USAGE = `usage: vpci-lab check <scenario.vpci>...
+
+Parses and checks each scenario without running it; every diagnostic is printed to stderr as
+file:line:col: severity: message, with the source line. A clean file prints "<file>: ok".
+
+options:
+  -h, --help   print this help
+
+${EXIT_CODES}`;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check scenarios for errors without running them',
+  usage: CHECK_USAGE,
+  run(args, io) {
+    const r = parse(args, {});
+    if (!r.ok || !r.p.positionals.length) {
+      io.err(`vpci-lab check: ${r.ok ? 'which scenario? (vpci-lab check <scenario.vpci>...)' : r.error}\n(vpci-lab check --help for usage)\n`);
+      return EXIT.badInput;
     }
-    errors += l.errors.length;
-    if (!l.errors.length) io.out(`${file}: ok${l.diagnostics.length ? ` (${l.diagnostics.length} warning(s))` : ''}\n`);
-  }
-  return errors ? 1 : 0;
-});
+    let bad = false;
+    for (const file of r.p.positionals) {
+      const l = loadReported(file, io, 'vpci-lab check: ');
+      if (!l || l.errors.length) {
+        bad = true;
+        continue;
+      }
+      io.out(`${file}: ok${l.diagnostics.length ? ` (${l.diagnostics.length} warning(s))` : ''}\n`);
+    }
+    return bad ? EXIT.badInput : EXIT.ok;
+  },
+};

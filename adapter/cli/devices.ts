@@ -2,13 +2,14 @@
 // catalog device or a dump file the way lspci does (-v / -vvv, -xxxx).
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { registerCommand, type CliIo } from './main';
-import { parseArgs } from './args';
+import { EXIT, type Command } from './io';
+import { parse } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
+import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
-import { exportLspci } from '../../emulator/pci/lspci-export';
-import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
+import { importConfigBinary } from '../../emulator/pci/lspci-import';
+import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
 import { nodeFiles } from '../../io/node-files';
@@ -20,90 +21,155 @@ function pciIds(): PciIds | undefined {
   return undefined;
 }
 
-registerCommand('devices', 'list the device catalog (ids for scenarios)', (_args, io) => {
-  for (const id of catalogIds()) {
-    const e = catalogEntry(id)!;
-    const bars = e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ');
-    io.out(`${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}${e.vf ? ' (VF)' : ''}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n`);
+/**
+ * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
+ * emulator/pci/hwdb.ts): the source of the compiled hwdb.bin, when both are installed.
+ */
+let hwdbCache: { v: HwdbNames | undefined } | undefined;
+function systemHwdb(): HwdbNames | undefined {
+  hwdbCache ??= { v: readSystemHwdb() };
+  return hwdbCache.v;
+}
+function readSystemHwdb(): HwdbNames | undefined {
+  const bin = ['/etc/udev/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'].some((p) => existsSync(p));
+  const src = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
+  if (!bin || !src.every((p) => existsSync(p))) return undefined;
+  try {
+    return loadHwdb(src.map((p) => readFileSync(p, 'utf8')).join('\n'));
+  } catch {
+    return undefined;
   }
-  return 0;
-});
-
-function usage(io: CliIo): number {
-  io.err('usage: vpci-lab lspci <catalog-id | dump file> [-v | -vvv] [-xxxx] [--select BB:DD.F] [--bar I=SIZE]...\n');
-  return 2;
 }
 
-registerCommand('lspci', 'decode a catalog device or a dump like lspci (-v, -vvv, -xxxx)', (args, io) => {
-  const flags = args.filter((a) => /^-(v+|x+|nn)$/.test(a));
-  const rest = args.filter((a) => !/^-(v+|x+|nn)$/.test(a));
-  const p = parseArgs(rest, { values: ['select', 'bar'] });
-  if (!p.ok) {
-    io.err(`vpci-lab lspci: ${p.error}\n`);
-    return usage(io);
-  }
-  if (p.args.positional.length !== 1) return usage(io);
-  const what = p.args.positional[0]!;
-  const bars: { index: number | 'rom'; size: number }[] = [];
-  for (const b of p.args.values.get('bar') ?? []) {
-    const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
-    if (!m) {
-      io.err(`vpci-lab lspci: --bar ${b}: expected I=SIZE (e.g. 0=16K, rom=512K)\n`);
-      return 2;
+export const devicesCommand: Command = {
+  name: 'devices',
+  summary: 'list the device catalog (ids for scenarios)',
+  usage: `usage: vpci-lab devices
+
+Lists the device catalog: the id a scenario names, vendor:device, title, BAR sizes and interrupts.
+
+options:
+  -h, --help   print this help
+`,
+  run(args, io) {
+    const r = parse(args, {});
+    if (!r.ok || r.p.positionals.length) {
+      io.err(`vpci-lab devices: ${r.ok ? `unexpected argument ${r.p.positionals[0]}` : r.error}\n(vpci-lab devices --help for usage)\n`);
+      return EXIT.badInput;
     }
-    const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[3]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
-    bars.push({ index: m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]), size: Number(m[2]) * mult });
-  }
-  let devs: DumpDevice[];
-  const bytes = catalogBytes(what);
-  if (bytes) {
-    devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
-    if (!bars.length) bars.push(...catalogEntry(what)!.bars);
-  } else if (/[\\/.]/.test(what) || existsSync(what)) {
-    // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
-    let raw: Buffer;
-    try {
-      raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
-    } catch (e) {
-      io.err(`vpci-lab lspci: ${e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`}\n`);
-      return 2;
+    for (const id of catalogIds()) {
+      const e = catalogEntry(id)!;
+      const bars = e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ');
+      io.out(`${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n${' '.repeat(25)}data: ${e.source}\n`);
     }
-    const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
-    if (text) {
-      const r = importLspciText(raw.toString('latin1'));
-      if (!r.ok) {
-        io.err(`${what}:${r.error.line}: ${r.error.message}\n`);
-        return 2;
+    return EXIT.ok;
+  },
+};
+
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
+
+Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
+lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it.
+
+options:
+  -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field)
+  -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space
+  -n, -nn            numbers instead of names, or both
+  -D                 always show the PCI domain
+  -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
+  --select BB:DD.F   only the device at that address (a dump may hold several)
+  --bar I=SIZE       the size of BAR I (0-5 or rom), e.g. 0=16K: a dump cannot tell it
+  -h, --help         print this help
+`;
+
+const LSPCI_OPTIONS = {
+  verbose: { type: 'boolean', short: 'v', multiple: true },
+  hex: { type: 'boolean', short: 'x', multiple: true },
+  numeric: { type: 'boolean', short: 'n', multiple: true },
+  domains: { type: 'boolean', short: 'D' },
+  option: { type: 'string', short: 'O', multiple: true },
+  select: { type: 'string' },
+  bar: { type: 'string', multiple: true },
+} as const;
+
+export const lspciCommand: Command = {
+  name: 'lspci',
+  summary: 'decode a catalog device or a dump like lspci 3.9.0 (-v…-vvv, -n/-nn, -x…-xxxx)',
+  usage: LSPCI_USAGE,
+  run(args, io) {
+    const bad = (why: string) => {
+      io.err(`vpci-lab lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
+      return EXIT.badInput;
+    };
+    const r = parse(args, LSPCI_OPTIONS);
+    if (!r.ok) return bad(r.error);
+    if (r.p.positionals.length !== 1) return bad(r.p.positionals.length ? `one device or dump at a time (got ${r.p.positionals.length})` : 'which device or dump file?');
+    const v = r.p.values;
+    const nv = v.verbose?.length ?? 0;
+    const nx = v.hex?.length ?? 0;
+    if (nv > 3) return bad('-v at most three times (-vvv)');
+    if (nx > 4) return bad('-x at most four times (-xxxx)');
+    const nn = v.numeric?.length ?? 0;
+    if (nn > 2) return bad('-n at most twice (-nn)');
+    for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${o}: the only lspci option understood is hwdb.disable=1`);
+    const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
+    const what = r.p.positionals[0]!;
+    const bars: { index: number | 'rom'; size: number }[] = [];
+    for (const b of v.bar ?? []) {
+      const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
+      if (!m) return bad(`--bar ${b}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
+      const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[3]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+      bars.push({ index: m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]), size: Number(m[2]) * mult });
+    }
+    let devs: DumpDevice[];
+    const bytes = catalogBytes(what);
+    if (bytes) {
+      devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
+      if (!bars.length) bars.push(...catalogEntry(what)!.bars);
+    } else if (/[\\/.]/.test(what) || existsSync(what)) {
+      // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
+      let raw: Buffer;
+      try {
+        raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
+      } catch (e) {
+        return bad(e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`);
       }
-      devs = r.devices;
-    } else {
-      const r = importConfigBinary(new Uint8Array(raw));
-      if (!r.ok) {
-        io.err(`${what}: ${r.error.message}\n`);
-        return 2;
+      const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
+      if (text) {
+        // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
+        const imp = parseLspciDump(raw.toString('latin1'));
+        if (!imp.ok) {
+          io.err(`${what}:${imp.line}: ${imp.message}\n`);
+          return EXIT.badInput;
+        }
+        devs = imp.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
+      } else {
+        const imp = importConfigBinary(new Uint8Array(raw));
+        if (!imp.ok) {
+          io.err(`${what}: ${imp.error.message}\n`);
+          return EXIT.badInput;
+        }
+        devs = [imp.device];
       }
-      devs = [r.device];
+    } else return bad(`'${what}' is neither a catalog device (see vpci-lab devices) nor a file`);
+    const sel = v.select;
+    if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
+    const ids = pciIds();
+    const hwdb = hwdbOff ? false : systemHwdb();
+    for (const d of devs) {
+      io.out(
+        decodeLspci(d.bytes, {
+          address: d.address,
+          ...(ids ? { ids } : {}),
+          ...(hwdb !== undefined ? { hwdb } : {}),
+          ...(bars.length ? { bars } : {}),
+          verbose: nv,
+          numeric: nn,
+          hex: nx,
+          domains: !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
+        }),
+      );
     }
-  } else {
-    io.err(`vpci-lab lspci: '${what}' is neither a catalog device (see vpci-lab devices) nor a file\n`);
-    return 2;
-  }
-  const sel = p.args.values.get('select')?.[0];
-  if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
-  const ids = pciIds();
-  const verbose = flags.find((f) => f.startsWith('-v'));
-  const hex = flags.find((f) => f.startsWith('-x'));
-  for (const d of devs) {
-    if (verbose || !hex) {
-      const text = decodeLspci(d.bytes, { address: d.address, ...(ids ? { ids } : {}), ...(bars.length ? { bars } : {}), ...(flags.includes('-nn') ? { numeric: true } : {}) });
-      const lines = text.split('\n');
-      io.out((verbose === '-vvv' || verbose === '-vv' ? lines : verbose === '-v' ? lines.filter((l) => !/^\t\t/.test(l)) : lines.slice(0, 1)).join('\n') + '\n');
-    }
-    if (hex) {
-      const full = exportLspci(d.bytes, d.address, d.title).split('\n');
-      const limit = hex === '-x' ? 64 : hex === '-xxx' ? 256 : 4096;
-      io.out(full.filter((l) => !/^[0-9a-f]{3}:/.test(l) || parseInt(l.slice(0, 3), 16) < limit).slice(1).join('\n') + '\n');
-    }
-  }
-  return 0;
-});
+    return EXIT.ok;
+  },
+};

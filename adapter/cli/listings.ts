@@ -1,12 +1,37 @@
 // `vpci-lab listings <dir>`: writes every guest model's driver listings (the
 // pseudo-C the debugger steps through) as files, so the VSIX ships them and
 // users can set breakpoints before launching.
-import { registerCommand } from './main';
+import { EXIT, type Command } from './io';
+import { parse } from './args';
 import { writeListings } from '../listings';
 
-registerCommand('listings', 'write the guest driver listings to a folder', (args, io) => {
-  const dir = args[0] ?? 'listings';
-  const w = writeListings(dir);
-  io.out(`wrote ${w.length} listing file(s) under ${dir}\n`);
-  return 0;
-});
+export const LISTINGS_USAGE = `usage: vpci-lab listings [<dir>]
+
+Writes every guest model's driver listings (the C-like text the debugger steps through) under
+<dir> (default: listings), one folder per guest OS.
+
+options:
+  -h, --help   print this help
+`;
+
+export const listingsCommand: Command = {
+  name: 'listings',
+  summary: 'write the guest driver listings to a folder',
+  usage: LISTINGS_USAGE,
+  run(args, io) {
+    const r = parse(args, {});
+    if (!r.ok || r.p.positionals.length > 1) {
+      io.err(`vpci-lab listings: ${r.ok ? `one folder at a time (got ${r.p.positionals.length})` : r.error}\n(vpci-lab listings --help for usage)\n`);
+      return EXIT.badInput;
+    }
+    const dir = r.p.positionals[0] ?? 'listings';
+    try {
+      const w = writeListings(dir);
+      io.out(`wrote ${w.length} listing file(s) under ${dir}\n`);
+    } catch (e) {
+      io.err(`vpci-lab listings: ${dir}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return EXIT.badInput;
+    }
+    return EXIT.ok;
+  },
+};

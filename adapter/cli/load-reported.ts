@@ -1,7 +1,7 @@
 // Loading a scenario for a CLI command: the file is read, parsed and checked,
 // and every diagnostic is printed to stderr as file:line:col with the source
-// line — the same for `run`, `check` and `dap --scenario`.
-import type { CliIo } from './main';
+// line — the same for `run`, `check`, `diff` and `dap --scenario`.
+import type { CliIo } from './io';
 import { loadScenarioFile, type Loaded } from '../load';
 import { formatDiagnostics } from '../../emulator/scenario/lines';
 import { FileError } from '../../io/files';

@@ -1,43 +1,49 @@
-// Command dispatch for the vpci-lab CLI. Each command lives in its own module
-// and returns an exit code; output goes through the injected streams so tests
-// can capture it.
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+// Command dispatch for the vpci-lab CLI: `vpci-lab <command> [options]`, with
+// `--help` on every command printing its usage to stdout (exit 0).
+import { COMMANDS } from './commands';
+import { processIo, EXIT, type CliIo } from './io';
+import { wantsHelp } from './args';
 
-export const processIo: CliIo = {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-};
+export type { CliIo } from './io';
 
-export type Command = (args: string[], io: CliIo) => Promise<number> | number;
+function usage(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `usage: vpci-lab <command> [options]
 
-const commands = new Map<string, { run: Command; summary: string }>();
-
-export function registerCommand(name: string, summary: string, run: Command): void {
-  commands.set(name, { run, summary });
-}
-
-function usage(io: CliIo): void {
-  io.out('usage: vpci-lab <command> [options]\n\ncommands:\n');
-  for (const [name, c] of [...commands].sort(([a], [b]) => a.localeCompare(b))) {
-    io.out(`  ${name.padEnd(10)} ${c.summary}\n`);
-  }
+commands:
+${[...COMMANDS].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `  ${c.name.padEnd(w)}  ${c.summary}\n`).join('')}
+vpci-lab <command> --help prints a command's options; vpci-lab help <command> does too.
+`;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  await import('./commands');
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    usage(io);
-    return name ? 0 : 2;
+  if (name === undefined) {
+    io.err(usage());
+    return EXIT.badInput;
   }
-  const cmd = commands.get(name);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const about = name === 'help' ? rest[0] : undefined;
+    if (about === undefined) {
+      io.out(usage());
+      return EXIT.ok;
+    }
+    const c = COMMANDS.find((x) => x.name === about);
+    if (!c) {
+      io.err(`vpci-lab help: unknown command '${about}'\n${usage()}`);
+      return EXIT.badInput;
+    }
+    io.out(c.usage);
+    return EXIT.ok;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`vpci-lab: unknown command '${name}'\n`);
-    usage(io);
-    return 2;
+    io.err(`vpci-lab: unknown command '${name}'\n${usage()}`);
+    return EXIT.badInput;
+  }
+  if (wantsHelp(rest)) {
+    io.out(cmd.usage);
+    return EXIT.ok;
   }
   return cmd.run(rest, io);
 }

@@ -1,42 +1,47 @@
 // `vpci-lab run <scenario>`: runs a scenario headless to the end, prints the
 // transcript, checks the scenario's expectations and exits 0 (all held),
-// 1 (an expectation failed) or 2 (the scenario has errors). JSON and JUnit
-// reports are for CI.
+// 1 (an expectation failed) or 2 (bad input). JSON and JUnit reports are for CI;
+// `--json -` makes stdout the JSON report and nothing else.
 import { writeFileSync } from 'node:fs';
-import { registerCommand, type CliIo } from './main';
-import { parseArgs, one } from './args';
+import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
+import { parse, last } from './args';
 import { loadReported } from './load-reported';
+import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
 import { transcript, fmtTime } from '../../emulator/machine/transcript';
-import { checkExpectations, type ExpectResult } from '../../emulator/machine/expect';
-import type { GuestModelName } from '../../emulator/vpci/guest/quirks';
-import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
+import type { ExpectResult } from '../../emulator/machine/expect';
+import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
+import type { Machine } from '../../emulator/machine/machine';
 
 export const RUN_USAGE = `usage: vpci-lab run <scenario.vpci> [options]
-  --guest <model>        override the guest model (freebsd, freebsd-2016, linux)
-  --host <profile>       override the host profile (hyperv-2016, hyperv-2019, hyperv-2022, openvmm)
-  --quirk <name>=on|off  switch a guest quirk (repeatable)
-  --bytes                print each VMBus packet's bytes under it
-  --config               print every config-window access (default: summarised)
+
+Runs a scenario headless to its end: the transcript (every VMBus packet decoded, config-window
+accesses folded into the driver step that made them), then each expectation with file:line:col,
+ok or FAIL, and what happened.
+
+options:
+${OVERRIDE_USAGE}  --bytes                print each VMBus packet's bytes under it
+  --config               print every config-window access instead of one line per driver step
   --mmio                 print raw MMIO and BAR-memory accesses
   --quiet                print only the expectation results
-  --json <file|->        write a JSON report
+  --json <file|->        write a JSON report to a file, or to stdout alone with '-' (no transcript)
   --junit <file>         write a JUnit XML report
-  --max-steps <n>        stop after n steps (default 5,000,000)
-`;
+  --max-steps <n>        stop after n steps (default ${DEFAULT_MAX_STEPS.toLocaleString('en-US')})
+  -h, --help             print this help
 
-export function parseOverrides(values: Map<string, string[]>): { ok: true; o: ConfigOverrides } | { ok: false; error: string } {
-  const o: ConfigOverrides = {};
-  const g = values.get('guest');
-  if (g) o.guest = g[g.length - 1] as GuestModelName;
-  const h = values.get('host');
-  if (h) o.host = h[h.length - 1]!;
-  for (const q of values.get('quirk') ?? []) {
-    const m = /^([a-z0-9-]+)=(on|off)$/.exec(q);
-    if (!m) return { ok: false, error: `--quirk ${q}: expected <name>=on|off` };
-    (o.quirks ??= {})[m[1]!] = m[2] === 'on';
-  }
-  return { ok: true, o };
-}
+quirks:
+${quirksHelp()}
+${EXIT_CODES}`;
+
+const OPTIONS = {
+  ...OVERRIDE_OPTIONS,
+  bytes: { type: 'boolean' },
+  config: { type: 'boolean' },
+  mmio: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  'max-steps': { type: 'string' },
+} as const;
 
 function xmlEscape(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
@@ -54,63 +59,78 @@ export function junitReport(file: string, results: ExpectResult[], timeNs: numbe
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xmlEscape(file)}" tests="${results.length}" failures="${failures}" errors="0" time="${(timeNs / 1e9).toFixed(9)}">\n${cases}\n  </testsuite>\n</testsuites>\n`;
 }
 
-export async function runScenario(args: string[], io: CliIo): Promise<number> {
-  const p = parseArgs(args, { flags: ['bytes', 'config', 'mmio', 'quiet'], values: ['guest', 'host', 'quirk', 'json', 'junit', 'max-steps'] });
-  if (!p.ok) {
-    io.err(`vpci-lab run: ${p.error}\n${RUN_USAGE}`);
-    return 2;
-  }
-  const a = p.args;
-  if (a.positional.length !== 1) {
-    io.err(RUN_USAGE);
-    return 2;
-  }
-  const ov = parseOverrides(a.values);
-  if (!ov.ok) {
-    io.err(`vpci-lab run: ${ov.error}\n`);
-    return 2;
-  }
-  const file = a.positional[0]!;
-  const loaded = loadReported(file, io, 'vpci-lab run: ', ov.o);
-  if (!loaded?.machine) return 2;
-  const m = loaded.machine;
-  const maxSteps = Number(one(a, 'max-steps') ?? 5_000_000);
-  if (!Number.isInteger(maxSteps) || maxSteps <= 0) {
-    io.err(`vpci-lab run: --max-steps must be a positive integer\n`);
-    return 2;
-  }
-  const steps = m.run(maxSteps);
-  const quiet = a.flags.has('quiet');
-  if (!quiet) {
-    io.out(`vPCI Lab: ${file} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
-    for (const line of transcript(m, { bytes: a.flags.has('bytes'), configAccesses: a.flags.has('config'), mmio: a.flags.has('mmio') })) io.out(line + '\n');
-    io.out(`\n${steps} steps, ${m.trace.length} events, virtual time ${fmtTime(m.now).trim()}${steps >= maxSteps ? ' (stopped at --max-steps)' : ''}\n`);
-  }
-  const results = checkExpectations(m, loaded.scenario.expectations);
-  if (results.length) io.out(`\nexpectations:\n`);
-  for (const r of results) io.out(`  ${r.ok ? 'ok  ' : 'FAIL'}  ${file}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`);
-  const failed = results.filter((r) => !r.ok).length;
-  if (results.length) io.out(`${results.length - failed} of ${results.length} expectation(s) held\n`);
-  const json = one(a, 'json');
-  if (json) {
-    const report = {
-      scenario: file,
-      host: m.config.host,
-      guest: m.config.guest,
-      steps,
-      events: m.trace.length,
-      virtualTimeNs: m.now,
-      ok: failed === 0,
-      expectations: results,
-      diagnostics: loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.loc.line, col: d.loc.col })),
-    };
-    const text = JSON.stringify(report, null, 2) + '\n';
-    if (json === '-') io.out(text);
-    else writeFileSync(json, text);
-  }
-  const junit = one(a, 'junit');
-  if (junit) writeFileSync(junit, junitReport(file, results, m.now));
-  return failed ? 1 : 0;
+/** The JSON report of a run (`--json`). */
+export function jsonReport(file: string, m: Machine, steps: number, hitMax: boolean, results: ExpectResult[], diagnostics: { severity: string; code: string; message: string; loc: { line: number; col: number } }[]): unknown {
+  return {
+    scenario: file,
+    host: m.config.host,
+    guest: m.config.guest,
+    quirks: m.config.quirks,
+    steps,
+    stoppedAtMaxSteps: hitMax,
+    events: m.trace.length,
+    virtualTimeNs: m.now,
+    ok: results.every((r) => r.ok),
+    held: results.filter((r) => r.ok).length,
+    expectations: results,
+    diagnostics: diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.loc.line, col: d.loc.col })),
+  };
 }
 
-registerCommand('run', 'run a scenario headless: transcript, expectations, exit code', runScenario);
+export async function runScenario(args: string[], io: CliIo): Promise<number> {
+  const bad = (why: string) => {
+    io.err(`vpci-lab run: ${why}\n(vpci-lab run --help for usage)\n`);
+    return EXIT.badInput;
+  };
+  const r = parse(args, OPTIONS);
+  if (!r.ok) return bad(r.error);
+  const v = r.p.values;
+  if (r.p.positionals.length !== 1) return bad(r.p.positionals.length ? `one scenario at a time (got ${r.p.positionals.length})` : 'which scenario? (vpci-lab run <scenario.vpci>)');
+  const ov = overridesFrom(v);
+  if (!ov.ok) return bad(ov.error);
+  const maxText = last(v['max-steps']);
+  const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : Number(maxText);
+  if (!Number.isSafeInteger(maxSteps) || maxSteps <= 0) return bad(`--max-steps ${maxText}: must be a positive whole number`);
+  const json = last(v.json);
+  const junit = last(v.junit);
+  if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');
+  const file = r.p.positionals[0]!;
+  const loaded = loadReported(file, io, 'vpci-lab run: ', ov.o);
+  if (!loaded?.machine) return EXIT.badInput;
+  const m = loaded.machine;
+  const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
+  const results = run.results;
+  // `--json -`: stdout carries the report alone, so a program can parse it.
+  const quiet = v.quiet === true || json === '-';
+  if (!quiet) {
+    io.out(`vPCI Lab: ${file} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
+    for (const line of transcript(m, { bytes: v.bytes === true, configAccesses: v.config === true, mmio: v.mmio === true, log: run.log })) io.out(line + '\n');
+    io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${fmtTime(m.now).trim()}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
+  }
+  if (json !== '-') {
+    if (results.length) io.out(`\nexpectations:\n`);
+    for (const line of verdictLines(file, results)) io.out(line + '\n');
+    io.out(`${verdictSummary(results)}\n`);
+  }
+  if (json) {
+    const text = JSON.stringify(jsonReport(file, m, run.steps, run.hitMaxSteps, results, loaded.diagnostics), null, 2) + '\n';
+    if (json === '-') io.out(text);
+    else {
+      try {
+        writeFileSync(json, text);
+      } catch (e) {
+        return bad(`--json ${json}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  if (junit) {
+    try {
+      writeFileSync(junit, junitReport(file, results, m.now));
+    } catch (e) {
+      return bad(`--junit ${junit}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return results.some((x) => !x.ok) ? EXIT.failed : EXIT.ok;
+}
+
+export const runCommand: Command = { name: 'run', summary: 'run a scenario headless: transcript, expectations, exit code', usage: RUN_USAGE, run: runScenario };

@@ -2,7 +2,7 @@
 // quick-start scenario, headless, with its transcript and expectations.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { registerCommand } from './main';
+import type { Command } from './io';
 import { runScenario } from './run';
 
 /** The examples folder: next to the bundle (dist/..) or the source tree. */
@@ -11,4 +11,13 @@ export function examplesDir(): string {
   return resolve('examples');
 }
 
-registerCommand('start', 'run the bundled quick-start scenario headless', (args, io) => runScenario([join(examplesDir(), 'quickstart.vpci'), ...args], io));
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'run the bundled quick-start scenario headless',
+  usage: `usage: vpci-lab start [run options]
+
+Runs the bundled examples/quickstart.vpci headless, as vpci-lab run does (same options, same
+exit codes; vpci-lab run --help lists them).
+`,
+  run: (args, io) => runScenario([join(examplesDir(), 'quickstart.vpci'), ...args], io),
+};

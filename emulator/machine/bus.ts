@@ -2,6 +2,7 @@
 // with the passed-through functions, and the guest bridge-driver instance —
 // the threads the guest model asks for and the kernel services its statements
 // call. Everything the guest sends or receives crosses the rings as bytes.
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 import { Ev } from '../vpci/events';
 import { HOST_HANDLER_NS, type BusHost, type GuestIrq } from './bus-host';
 import type { BusDecl, FunctionDecl } from './decls';
@@ -9,7 +10,7 @@ export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './d
 import type { ThreadState } from '../runtime/threads';
 import type { Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
-import { EAGAIN, ENOBUFS, ENXIO } from '../vpci/guest/kernel';
+import { EAGAIN, ENOBUFS, ENODEV, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
 import { VmbusChannel } from '../vmbus/channel';
 import { guidBytes } from '../vmbus/guid';
@@ -180,7 +181,7 @@ export class BusRuntime {
     this.host.vanish(wslot);
   }
 
-  /** A `plug` timeline event: a new function joins the live bus; the host reports the new set (spec §7.1). */
+  /** A `plug` timeline event: a new function joins the live bus; the host reports the new set (protocol.md §7.1). */
   plug(f: FunctionDecl): void {
     if (this.host.hasFunction(f.wslot)) {
       this.host.addFunction(this.hostDecl(this.fnDecls.get(f.wslot)!)); // refused: records the error
@@ -301,22 +302,24 @@ export class BusRuntime {
 
   // ---- snapshots ----------------------------------------------------------------------------
 
-  snapshot(): unknown {
-    return {
-      channel: this.channel.snapshot(),
-      host: this.host.snapshot(),
-      decls: [...this.fnDecls.values()],
-      functions: [...this.functions].map(([w, f]) => [w, f.snapshot()]),
-    };
+  /**
+   * Incremental snapshot (emulator/runtime/snapshot-tree.ts) of everything the bus holds outside
+   * the machine's plain state: channel and rings, host, function set and each function's bytes.
+   */
+  freeze(w: SnapshotWriter): void {
+    this.channel.freeze(w, 'ch');
+    w.fresh('host', this.host.snapshot());
+    w.refs('decls', [...this.fnDecls.values()]);
+    for (const [wslot, f] of this.functions) f.freeze(w, `f${wslot}`);
   }
 
-  restore(state: BusState, snap: unknown): void {
+  /** Restores what `freeze` wrote, with `state` (the bus's part of the machine state, already live). */
+  thaw(state: BusState, r: SnapshotReader): void {
     (this as { state: BusState }).state = state;
-    const s = snap as { channel: unknown; host: unknown; decls?: FunctionDecl[]; functions: [number, unknown][] };
-    this.channel.restore(s.channel as never);
-    if (s.decls) this.restoreFunctionSet(s.decls);
-    this.host.restore(s.host as never);
-    for (const [w, fs] of s.functions) this.functions.get(w)?.restore(fs as never);
+    this.channel.thaw(r, 'ch');
+    this.restoreFunctionSet(r.refs('decls') as FunctionDecl[]);
+    this.host.restore(r.plain('host'));
+    for (const [wslot, f] of this.functions) if (r.has(`f${wslot}`)) f.thaw(r, `f${wslot}`);
   }
 
   /** Makes `functions` (and the host's set) the snapshot's: plugged ones appear, later ones go. */
@@ -386,13 +389,20 @@ class BusKernel implements GuestKernel {
   isRevoked(): boolean {
     return this.b.channel.state === 'rescinded';
   }
-  send(payload: Uint8Array, rc: boolean, txid: bigint): number {
+  send(payload: Uint8Array, rc: boolean, txid: bigint, onRescinded: 'write' | 'fail'): number {
     const m = this.b.m;
-    if (this.b.channel.state !== 'open') {
-      // vmbus_chan_send on a revoked/closed channel fails with an errno; the driver sees it. Not a protocol error.
-      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${this.b.channel.state} channel: ENXIO` });
+    const st = this.b.channel.state;
+    if (st === 'rescinded' && onRescinded === 'fail') {
+      // Linux hv_ringbuffer_write: -ENODEV once the channel is rescinded. Not a protocol error.
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: 'send on a rescinded channel: ENODEV' });
+      return ENODEV;
+    }
+    if (st !== 'open' && st !== 'rescinded') {
+      // Ours: a send on a channel the guest has not opened or has closed (the drivers never do it).
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${st} channel: ENXIO` });
       return ENXIO;
     }
+    // FreeBSD's vmbus_chan_send on a rescinded channel writes the ring like any other: the host no longer reads it.
     const pkt = encodePacket({ type: 6, flags: rc ? 1 : 0, transactionId: txid, payload });
     if (!this.b.channel.guestToHost.tryWrite(pkt)) {
       m.trace.record(m.now, Ev.Error, this.b.index, 0, 0, 0, `guest-to-host ring full: ${pkt.length}-byte packet refused (EAGAIN)`);

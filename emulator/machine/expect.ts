@@ -1,10 +1,30 @@
 // Checks a scenario's expectations against a finished (or paused) run, from the
 // trace and the guest/host state — never from anything the run did not record.
+// Each result also names the trace event that decided it (its cause): the
+// completion that carried the negotiated version, the delivery or the drop of a
+// vector, the first protocol error, the EJECTION_COMPLETE, the moment a `before`
+// deadline passed. The debugger travels there for *Debug at Cause*.
 import type { Expectation } from '../scenario/ast';
 import { Ev } from '../vpci/events';
 import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
+import { statusText } from '../vpci/protocol';
+
+/** The trace event that decided an expectation, and how the debugger names that moment. */
+export interface ExpectCause {
+  /** Trace event index. */
+  event: number;
+  /** Virtual time of the event, ns. */
+  time: number;
+  /** What happened there, in a few words: "negotiated 1.3 here". */
+  text: string;
+  /**
+   * When the deciding event is the host's (a completion), the guest's request it answers: the
+   * debugger stands on the guest statement that sent it.
+   */
+  origin?: number;
+}
 
 export interface ExpectResult {
   ok: boolean;
@@ -14,7 +34,19 @@ export interface ExpectResult {
   detail: string;
   line: number;
   col: number;
+  /** The expectation as the scenario writes it ("expect nic0 version 1.1"), when the source was given. */
+  text?: string;
+  /** The expected and the actual value, where the expectation is about a value (for a diff view). */
+  expected?: string;
+  actual?: string;
+  /** The trace event that decided it, when one did. */
+  cause?: ExpectCause;
 }
+
+const QUERY_PROTOCOL_VERSION = 0x42490013;
+const EJECTION_COMPLETE = 0x4249000f;
+const INBAND = 6;
+const COMPLETION = 11;
 
 function fmtNs(ns: number): string {
   if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
@@ -27,28 +59,84 @@ function verText(v: number): string {
   return `${v >>> 16}.${v & 0xffff}`;
 }
 
-/** When the bus first reached a life-cycle state, from the trace. */
-function stateTime(m: Machine, bus: number, state: string): number | undefined {
+/** The status word of a completion packet (after the 16-byte descriptor), or undefined. */
+function completionStatus(pkt: Uint8Array | undefined): number | undefined {
+  return pkt && pkt[0] === COMPLETION && pkt.length >= 20 ? rd32(pkt, 16) >>> 0 : undefined;
+}
+
+/** A cause at event `ev`; a completion's origin is the guest request with its transaction id. */
+function causeAt(m: Machine, ev: number, text: string): ExpectCause {
+  const t = m.trace;
+  const c: ExpectCause = { event: ev, time: t.time[ev]!, text };
+  if (t.kind[ev] === Ev.PacketToGuest && (t.get(ev).blob as Uint8Array | undefined)?.[0] === COMPLETION) {
+    for (let i = ev - 1; i >= 0; i--) {
+      if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[ev] && t.b[i] === t.b[ev]) {
+        c.origin = i;
+        break;
+      }
+    }
+  }
+  return c;
+}
+
+/** First protocol error (on `bus`, or anywhere when bus < 0), or -1. */
+function firstError(m: Machine, bus: number): number {
+  const t = m.trace;
+  for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error && (bus < 0 || t.bus[i] === bus)) return i;
+  return -1;
+}
+
+/** The last event the run recorded on `bus` (or at all when bus < 0), or -1. */
+function lastEvent(m: Machine, bus: number): number {
+  const t = m.trace;
+  for (let i = t.length - 1; i >= 0; i--) if (bus < 0 || t.bus[i] === bus) return i;
+  return -1;
+}
+
+/** Why something never happened on a bus: its first protocol error, else the last thing it did. */
+function whyNever(m: Machine, bus: number, what: string): ExpectCause | undefined {
+  const e = firstError(m, bus);
+  if (e >= 0) return causeAt(m, e, `${what}; first protocol error here: ${String(m.trace.get(e).blob)}`);
+  const l = lastEvent(m, bus);
+  return l >= 0 ? causeAt(m, l, `${what}; the last thing that happened${bus >= 0 ? ` on ${m.buses[bus]?.decl.name ?? 'the bus'}` : ''} is here`) : undefined;
+}
+
+/** The first event at or after `deadline` (the moment it passed), or -1 when the run ended before it. */
+function deadlinePassed(m: Machine, deadline: number): number {
+  const t = m.trace;
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.time[mid]! < deadline) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < t.length ? lo : -1;
+}
+
+/** When (and at which event) the bus first reached a life-cycle state, from the trace. */
+function stateEvent(m: Machine, bus: number, state: string): number {
   const t = m.trace;
   for (let i = 0; i < t.length; i++) {
     if (t.bus[i] !== bus) continue;
     const k = t.kind[i];
     if (k === Ev.State) {
       const b = t.get(i).blob as { what?: string; to?: string } | undefined;
-      if (b?.what === 'bus' && b.to === state) return t.time[i];
-    } else if (k === Ev.Channel && state === 'rescinded' && t.a[i] === 3) return t.time[i];
+      if (b?.what === 'bus' && b.to === state) return i;
+    } else if (k === Ev.Channel && state === 'rescinded' && t.a[i] === 3) return i;
   }
-  return undefined;
+  return -1;
 }
 
-function ejectedTime(m: Machine, bus: number, wslot: number): number | undefined {
+/** The guest's PCI_EJECTION_COMPLETE for a slot, or -1. */
+function ejectedEvent(m: Machine, bus: number, wslot: number): number {
   const t = m.trace;
   for (let i = 0; i < t.length; i++) {
-    if (t.bus[i] !== bus || t.kind[i] !== Ev.PacketToHost || t.a[i] !== 0x4249000f) continue;
+    if (t.bus[i] !== bus || t.kind[i] !== Ev.PacketToHost || t.a[i] !== EJECTION_COMPLETE) continue;
     const pkt = t.get(i).blob as Uint8Array;
-    if (rd32(pkt, 20) === wslot) return t.time[i];
+    if (rd32(pkt, 20) === wslot) return i;
   }
-  return undefined;
+  return -1;
 }
 
 /** `nic0` for slot 0, `nic0/1.0` otherwise: how the scenario names a function. */
@@ -56,99 +144,189 @@ function fnText(t: { bus: { name: string }; slot?: { device: number; fn: number;
   return t.slot && t.slot.wslot !== 0 ? `${t.bus.name}/${t.slot.device}.${t.slot.fn}` : t.bus.name;
 }
 
-export function checkExpectations(m: Machine, list: Expectation[]): ExpectResult[] {
-  const out: ExpectResult[] = [];
-  for (const e of list) {
-    const r = (ok: boolean, what: string, detail: string) => out.push({ ok, what, detail, line: e.loc.line, col: e.loc.col });
-    switch (e.kind) {
-      case 'state': {
-        const b = m.buses.findIndex((x) => x.decl.name === e.bus.name);
-        const what = `${e.bus.name} ${e.state}${e.before !== undefined ? ` before ${fmtNs(e.before)}` : ''}`;
-        if (b < 0) {
-          r(false, what, `no bus ${e.bus.name} was ever created`);
-          break;
-        }
-        const at = e.state === 'ejected' ? ejectedTime(m, b, 0) : stateTime(m, b, e.state);
-        if (at === undefined) {
-          r(false, what, `${e.bus.name} never became ${e.state} (guest state: ${m.model.busStatus(m.buses[b]!.state.sc)})`);
-        } else if (e.before !== undefined && at >= e.before) {
-          r(false, what, `${e.bus.name} became ${e.state} at ${fmtNs(at)}`);
-        } else r(true, what, `at ${fmtNs(at)}`);
-        break;
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+/**
+ * Checks every expectation. `source` (the scenario's text) lets each result carry the
+ * expectation as written.
+ */
+export function checkExpectations(m: Machine, list: Expectation[], source?: string): ExpectResult[] {
+  const lines = source?.split(/\r\n|\r|\n/);
+  return list.map((e) => {
+    const r = checkOne(m, e);
+    r.line = e.loc.line;
+    r.col = e.loc.col;
+    const text = lines?.[e.loc.line - 1]
+      ?.slice(e.loc.col - 1, e.loc.endLine === e.loc.line ? e.loc.endCol - 1 : undefined)
+      .replace(/\s*#.*$/, '')
+      .trim();
+    if (text) r.text = text;
+    return r;
+  });
+}
+
+function result(ok: boolean, what: string, detail: string, extra: Partial<ExpectResult> = {}): ExpectResult {
+  return { ok, what, detail, line: 0, col: 0, ...extra };
+}
+
+function checkOne(m: Machine, e: Expectation): ExpectResult {
+  const t = m.trace;
+  switch (e.kind) {
+    case 'state': {
+      const b = m.buses.findIndex((x) => x.decl.name === e.bus.name);
+      const what = `${e.bus.name} ${e.state}${e.before !== undefined ? ` before ${fmtNs(e.before)}` : ''}`;
+      const expected = e.before !== undefined ? `${e.state} before ${fmtNs(e.before)}` : e.state;
+      if (b < 0) return result(false, what, `no bus ${e.bus.name} was ever created`, { expected, actual: 'no such bus' });
+      const ev = e.state === 'ejected' ? ejectedEvent(m, b, 0) : stateEvent(m, b, e.state);
+      if (ev < 0) {
+        const status = m.model.busStatus(m.buses[b]!.state.sc);
+        const detail = `${e.bus.name} never became ${e.state} (guest state: ${status})`;
+        const late = e.before !== undefined ? deadlinePassed(m, e.before) : -1;
+        const cause = late >= 0 ? causeAt(m, late, `the ${fmtNs(e.before!)} deadline passed here; ${e.bus.name} never became ${e.state}`) : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
+        return result(false, what, detail, { expected, actual: `never (${status})`, ...(cause ? { cause } : {}) });
       }
-      case 'version': {
-        const b = m.buses.find((x) => x.decl.name === e.bus.name);
-        const what = `${e.bus.name} negotiates version ${verText(e.version)}`;
-        const v = b ? m.model.protocolVersion(b.state.sc) : 0;
-        r(v === e.version, what, b ? `negotiated ${v ? verText(v) : 'none'}` : `no bus ${e.bus.name}`);
-        break;
+      const at = t.time[ev]!;
+      const became = e.state === 'ejected' ? `${e.bus.name} completed the ejection here` : `${e.bus.name} became ${e.state} here`;
+      if (e.before !== undefined && at >= e.before) {
+        const late = deadlinePassed(m, e.before);
+        return result(false, what, `${e.bus.name} became ${e.state} at ${fmtNs(at)}`, {
+          expected,
+          actual: `${e.state} at ${fmtNs(at)}`,
+          cause: causeAt(m, late >= 0 ? late : ev, `the ${fmtNs(e.before)} deadline passed here; ${e.bus.name} became ${e.state} only at ${fmtNs(at)}`),
+        });
       }
-      case 'msix': {
-        const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
-        const wslot = e.target.slot?.wslot ?? 0;
-        const what = `${fnText(e.target)} has ${e.count} MSI-X vectors programmed with the host's address/data`;
-        if (!b) {
-          r(false, what, `no bus ${e.target.bus.name}`);
-          break;
-        }
-        const mapped = mappedMsix(m, b.index, wslot);
-        r(mapped.good >= e.count, what, `${mapped.good} programmed as the host returned${mapped.bad ? `, ${mapped.bad} differ` : ''}`);
-        break;
+      return result(true, what, `at ${fmtNs(at)}`, { cause: causeAt(m, ev, became) });
+    }
+    case 'version': {
+      const b = m.buses.find((x) => x.decl.name === e.bus.name);
+      const what = `${e.bus.name} negotiates version ${verText(e.version)}`;
+      if (!b) return result(false, what, `no bus ${e.bus.name}`, { expected: verText(e.version), actual: 'no such bus' });
+      const v = m.model.protocolVersion(b.state.sc);
+      // The completion that carried the version: the last successful QUERY_PROTOCOL_VERSION reply.
+      let ok = -1;
+      let rejected = -1;
+      for (let i = 0; i < t.length; i++) {
+        if (t.kind[i] !== Ev.PacketToGuest || t.bus[i] !== b.index || t.a[i] !== QUERY_PROTOCOL_VERSION) continue;
+        const st = completionStatus(t.get(i).blob as Uint8Array | undefined);
+        if (st === undefined) continue;
+        if ((st | 0) >= 0) ok = i;
+        else rejected = i;
       }
-      case 'interrupt': {
-        const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
-        const wslot = e.target.slot?.wslot ?? 0;
-        const what = `${fnText(e.target)} vector ${e.vector} ${e.outcome}${e.cpu !== undefined ? ` to cpu ${e.cpu}` : ''}`;
-        if (!b) {
-          r(false, what, `no bus ${e.target.bus.name}`);
-          break;
-        }
-        const got = m.delivered().filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector);
-        if (e.outcome === 'delivered') {
-          const hit = got.find((d) => e.cpu === undefined || d.cpu === e.cpu);
-          r(!!hit, what, hit ? `delivered to cpu ${hit.cpu} vector 0x${hit.vector.toString(16)} at ${fmtNs(hit.time)}` : got.length ? `delivered to cpu ${got.map((g) => g.cpu).join(', ')}` : 'never delivered');
-        } else {
-          let undeliverable = false;
-          const t = m.trace;
-          for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.IntUndeliverable && t.bus[i] === b.index && t.a[i] === wslot && t.b[i] === e.vector) undeliverable = true;
-          r(undeliverable, what, undeliverable ? 'reported undeliverable' : got.length ? 'it was delivered' : 'never raised');
-        }
-        break;
+      const actual = v ? verText(v) : 'none';
+      let cause: ExpectCause | undefined;
+      if (ok >= 0) cause = causeAt(m, ok, `negotiated ${actual} here`);
+      else if (rejected >= 0) cause = causeAt(m, rejected, `no version agreed: the host rejected the last offer here (${statusText(completionStatus(t.get(rejected).blob as Uint8Array)!)})`);
+      else cause = whyNever(m, b.index, 'no version was negotiated');
+      return result(v === e.version, what, `negotiated ${actual}`, { expected: verText(e.version), actual, ...(cause ? { cause } : {}) });
+    }
+    case 'msix': {
+      const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
+      const wslot = e.target.slot?.wslot ?? 0;
+      const what = `${fnText(e.target)} has ${e.count} MSI-X vectors programmed with the host's address/data`;
+      if (!b) return result(false, what, `no bus ${e.target.bus.name}`, { expected: String(e.count), actual: 'no such bus' });
+      const mapped = mappedMsix(m, b.index, wslot);
+      const ok = mapped.good >= e.count;
+      const write = lastMsixWrite(m, b.index, wslot);
+      const cause = write >= 0 ? causeAt(m, write, ok ? `the last MSI-X table entry was programmed here` : `the last MSI-X table write is here; ${mapped.good} of ${e.count} vectors hold the host's address/data`) : whyNever(m, b.index, 'the MSI-X table was never written');
+      return result(ok, what, `${mapped.good} programmed as the host returned${mapped.bad ? `, ${mapped.bad} differ` : ''}`, { expected: String(e.count), actual: String(mapped.good), ...(cause ? { cause } : {}) });
+    }
+    case 'interrupt': {
+      const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
+      const wslot = e.target.slot?.wslot ?? 0;
+      const what = `${fnText(e.target)} vector ${e.vector} ${e.outcome}${e.cpu !== undefined ? ` to cpu ${e.cpu}` : ''}`;
+      const expected = e.outcome === 'delivered' ? `delivered${e.cpu !== undefined ? ` to cpu ${e.cpu}` : ''}` : 'undeliverable';
+      if (!b) return result(false, what, `no bus ${e.target.bus.name}`, { expected, actual: 'no such bus' });
+      let delivered = -1;
+      let dropped = -1;
+      let wanted = -1;
+      for (let i = 0; i < t.length; i++) {
+        if (t.bus[i] !== b.index || t.a[i] !== wslot) continue;
+        if (t.kind[i] === Ev.IntDeliver && (t.get(i).blob as { index: number }).index === e.vector) {
+          if (delivered < 0) delivered = i;
+          if (wanted < 0 && (e.cpu === undefined || t.c[i] === e.cpu)) wanted = i;
+        } else if (t.kind[i] === Ev.IntUndeliverable && t.b[i] === e.vector && dropped < 0) dropped = i;
       }
-      case 'message': {
-        const t = m.trace;
-        const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
-        let n = 0;
-        let first: number | undefined;
+      const cpus = [...new Set(m.delivered().filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector).map((d) => d.cpu))];
+      if (e.outcome === 'delivered') {
+        if (wanted >= 0) {
+          const hit = t.get(wanted);
+          return result(true, what, `delivered to cpu ${hit.c} vector 0x${hit.b.toString(16)} at ${fmtNs(hit.time)}`, { cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`) });
+        }
+        const actual = cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? 'undeliverable' : 'never delivered';
+        const cause =
+          delivered >= 0
+            ? causeAt(m, delivered, `vector ${e.vector} delivered to cpu ${t.c[delivered]} here`)
+            : dropped >= 0
+              ? causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`)
+              : whyNever(m, b.index, `vector ${e.vector} was never raised`);
+        return result(false, what, cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? `undeliverable: ${String(t.get(dropped).blob)}` : 'never delivered', { expected, actual, ...(cause ? { cause } : {}) });
+      }
+      if (dropped >= 0) return result(true, what, 'reported undeliverable', { cause: causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`) });
+      const cause = delivered >= 0 ? causeAt(m, delivered, `vector ${e.vector} was delivered here`) : whyNever(m, b.index, `vector ${e.vector} was never raised`);
+      return result(false, what, delivered >= 0 ? 'it was delivered' : 'never raised', { expected, actual: delivered >= 0 ? 'delivered' : 'never raised', ...(cause ? { cause } : {}) });
+    }
+    case 'message': {
+      const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
+      const sends: number[] = [];
+      if (!e.bus || busIdx >= 0) {
         for (let i = 0; i < t.length; i++) {
           const k = t.kind[i];
           if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
           if (t.a[i] !== e.message.value >>> 0) continue;
           // Count messages, not the completions that answer them (VMBus descriptor type 6 = in-band data).
           const pkt = t.get(i).blob as Uint8Array | undefined;
-          if (pkt && pkt[0] !== 6) continue;
+          if (pkt && pkt[0] !== INBAND) continue;
           if (busIdx >= 0 && t.bus[i] !== busIdx) continue;
-          if (e.bus && busIdx < 0) continue;
           if (e.before !== undefined && t.time[i]! >= e.before) continue;
-          n++;
-          if (first === undefined) first = t.time[i];
+          sends.push(i);
         }
-        const where = e.bus ? ` on ${e.bus.name}` : '';
-        if (e.negate) r(n === 0, `no ${e.message.name}${where}`, n ? `${n} sent, first at ${fmtNs(first!)}` : 'none sent');
-        else if (e.count !== undefined) r(n === e.count, `${e.message.name}${where} ${e.count} time(s)${e.before !== undefined ? ` before ${fmtNs(e.before)}` : ''}`, `${n} sent`);
-        else r(n > 0, `${e.message.name}${where}`, n ? `${n} sent, first at ${fmtNs(first!)}` : 'never sent');
-        break;
       }
-      case 'no-errors': {
-        const t = m.trace;
-        const errs: string[] = [];
-        for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error) errs.push(String(t.get(i).blob));
-        r(errs.length === 0, 'no protocol errors', errs.length ? `${errs.length} error(s), first: ${errs[0]}` : 'none');
-        break;
+      const n = sends.length;
+      const name = e.message.name;
+      const where = e.bus ? ` on ${e.bus.name}` : '';
+      const first = sends[0];
+      const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
+      if (e.negate) return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${fmtNs(t.time[first!]!)}` : 'none sent', { expected: '0', actual: String(n), ...(n ? { cause: sentHere(first!, 1) } : {}) });
+      const deadline = e.before !== undefined ? ` before ${fmtNs(e.before)}` : '';
+      if (e.count !== undefined) {
+        const ok = n === e.count;
+        let cause: ExpectCause | undefined;
+        if (n > e.count) cause = sentHere(sends[e.count]!, e.count + 1);
+        else if (n > 0) cause = causeAt(m, sends[n - 1]!, ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`);
+        else cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${fmtNs(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
+        return result(ok, `${name}${where} ${e.count} time(s)${deadline}`, `${n} sent`, { expected: String(e.count), actual: String(n), ...(cause ? { cause } : {}) });
       }
+      if (n > 0) return result(true, `${name}${where}`, `${n} sent, first at ${fmtNs(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
+      const cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${fmtNs(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
+      return result(false, `${name}${where}`, 'never sent', { ...(cause ? { cause } : {}) });
+    }
+    case 'no-errors': {
+      const errs: number[] = [];
+      for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error) errs.push(i);
+      if (!errs.length) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
+      const first = String(t.get(errs[0]!).blob);
+      return result(false, 'no protocol errors', `${errs.length} error(s), first: ${first}`, { expected: '0 errors', actual: `${errs.length} error(s)`, cause: causeAt(m, errs[0]!, `first protocol error here: ${first}`) });
     }
   }
-  return out;
+}
+
+/** The last guest write into a function's MSI-X table (its address, data or control dword), or -1. */
+function lastMsixWrite(m: Machine, bus: number, wslot: number): number {
+  const fn = m.buses[bus]?.functions.get(wslot);
+  const x = fn?.msix();
+  if (!x) return -1;
+  const t = m.trace;
+  const lo = x.tableOffset;
+  const hi = x.tableOffset + x.tableSize * 16;
+  for (let i = t.length - 1; i >= 0; i--) {
+    if (t.kind[i] !== Ev.BarAccess || t.bus[i] !== bus || t.a[i] !== wslot || t.b[i] !== x.tableBir) continue;
+    const off = t.c[i]!;
+    if (off >= lo && off < hi && (t.get(i).blob as { write: boolean }).write) return i;
+  }
+  return -1;
 }
 
 /** MSI-X table entries of a function holding exactly an (address, data) the host returned for it. */

@@ -5,19 +5,22 @@
 // trace. The whole machine snapshots as plain data, so restoring a snapshot and
 // running on reproduces the original trace exactly.
 import { Trace } from '../runtime/trace';
+import { SnapshotContext, type Group, type SnapshotReader } from '../runtime/snapshot-tree';
+import { Thawer, plainBytes } from '../runtime/plain-copy';
 import { Ev } from '../vpci/events';
 import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from '../runtime/threads';
 import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
 import type { Program, Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
-import { guestModel } from '../vpci/guest/models';
-import type { GuestModelName } from '../vpci/guest/quirks';
-import { quirkByName } from '../vpci/guest/quirks';
+import { guestModel, type GuestModelName } from '../vpci/guest/models';
+import { quirkInEffect } from '../vpci/guest/quirks';
 import { functionDriverFor } from '../vpci/guest/drivers';
 import { loadGuestModel, type GuestModelRuntime } from '../vpci/guest/registry';
 import { BusRuntime, type BusState } from './bus';
-import type { BusDecl, FunctionDecl, FunctionFactory } from './decls';
+import { busDeclOf, functionDeclOf, instanceData1, type BusDecl, type FunctionFactory } from './decls';
+import type { TimelineEvent } from '../scenario/ast';
+import { eventRef } from '../scenario/events';
 import { SIGNAL_NS, type BusHost, type DriverRequest, type GuestIrq } from './bus-host';
 import { InterruptRemapper } from '../vpci/host/interrupts';
 import { hostProfile } from '../vpci/host/profiles';
@@ -36,20 +39,11 @@ export interface MachineConfig {
   timeline: TimelineItem[];
 }
 
-/** One scenario timeline entry as the machine executes it. */
-export type TimelineItem = { time: number; line?: number; col?: number; text: string } & (
-  | { kind: 'boot' }
-  | { kind: 'driver'; bus: string; wslot: number; mode: 'msix' | 'msi' | 'none'; vectors: number }
-  | { kind: 'raise'; bus: string; wslot: number; vector: number }
-  | { kind: 'eject'; bus: string; wslot: number }
-  | { kind: 'offer'; bus: BusDecl }
-  | { kind: 'rescind'; bus: string }
-  | { kind: 'detach'; bus: string }
-  | { kind: 'vanish'; bus: string; wslot: number }
-  | { kind: 'plug'; bus: string; fn: FunctionDecl }
-  | { kind: 'unplug'; bus: string; wslot: number }
-  | { kind: 'fault'; bus: string; fault: unknown }
-);
+/**
+ * One scenario timeline entry as the machine executes it: the parser's own event
+ * (emulator/scenario/ast.ts) with the text of its source line for the trace.
+ */
+export type TimelineItem = TimelineEvent & { text: string };
 
 export interface MachineState {
   sched: SchedulerState;
@@ -65,9 +59,13 @@ export interface MachineState {
   halted: boolean;
 }
 
+/** A machine snapshot: a tree whose unchanged pieces are shared with other snapshots (emulator/runtime/snapshot-tree.ts). */
 export interface MachineSnapshot {
-  state: MachineState;
-  buses: unknown[];
+  readonly root: Group;
+  /** Steps the machine had executed. */
+  readonly steps: number;
+  /** What taking it cost (values visited): the next snapshot will cost about as much. */
+  readonly work: number;
 }
 
 export interface StepInfo {
@@ -94,6 +92,8 @@ export class Machine implements BusHost {
   private readonly ready = new ReadyQueue();
   /** Threads by bus, so a wake-up looks only at the threads of the bus it names (derived). */
   private byBus = new Map<number, ThreadState[]>();
+  /** The last snapshot taken or restored, which the next one is written against. */
+  private readonly snaps = new SnapshotContext();
 
   constructor(
     readonly config: MachineConfig,
@@ -131,9 +131,7 @@ export class Machine implements BusHost {
   }
 
   quirk(name: string): boolean {
-    const q = quirkByName(name);
-    if (!q || !q.models.includes(this.config.guest)) return false;
-    return this.config.quirks[name] ?? true;
+    return quirkInEffect(name, this.config.guest, this.config.quirks);
   }
 
   busByName(name: string): BusRuntime | undefined {
@@ -393,74 +391,160 @@ export class Machine implements BusHost {
   // ---- timeline ----------------------------------------------------------------------------
 
   private runTimeline(item: TimelineItem): void {
-    this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, { what: 'timeline', text: item.text, line: item.line });
+    this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, { what: 'timeline', text: item.text, line: item.loc.line });
+    // The bus (and slot) the event names, when it is there; an event on a bus that is gone does nothing.
+    const ref = eventRef(item);
+    const bus = ref ? this.busByName(ref.bus.name) : undefined;
+    const wslot = ref?.slot?.wslot ?? 0;
     switch (item.kind) {
       case 'boot':
         for (const b of this.buses) if (!b.state.started && !b.decl.offerAt) b.startGuest();
         break;
-      case 'driver': {
-        this.state.driverRequests[`${item.bus}/${item.wslot}`] = { mode: item.mode, vectors: item.vectors };
-        this.busByName(item.bus)?.driverLoaded(item.wslot);
+      case 'driver':
+        this.state.driverRequests[`${item.target.bus.name}/${wslot}`] = { mode: item.mode, vectors: item.vectors };
+        bus?.driverLoaded(wslot);
         break;
-      }
       case 'raise':
-        this.busByName(item.bus)?.raise(item.wslot, item.vector);
+        bus?.raise(wslot, item.vector);
         break;
       case 'eject':
-        this.busByName(item.bus)?.eject(item.wslot);
+        bus?.eject(wslot);
         break;
-      case 'offer': {
-        const rt = this.addBus(item.bus);
-        rt.startGuest();
+      case 'offer':
+        this.addBus(busDeclOf(item.bus, item.time)).startGuest();
         break;
-      }
       case 'rescind':
-        this.busByName(item.bus)?.rescind('scenario');
+        bus?.rescind('scenario');
         break;
       case 'detach':
-        this.busByName(item.bus)?.detachGuest();
+        bus?.detachGuest();
         break;
       case 'vanish':
-        this.busByName(item.bus)?.vanish(item.wslot);
+        bus?.vanish(wslot);
         break;
       case 'plug':
-        this.busByName(item.bus)?.plug(item.fn);
+        // Without `serial`, a plugged function gets Data1 + its win_slot, so it differs from the boot set's.
+        bus?.plug(functionDeclOf(item.fn, instanceData1(bus.decl.instance) + item.fn.slot.wslot));
         break;
       case 'unplug':
-        this.busByName(item.bus)?.unplug(item.wslot);
+        bus?.unplug(wslot);
         break;
-      case 'fault':
-        this.busByName(item.bus)?.addFault(item.fault);
+      case 'fault': {
+        const f = item.fault;
+        bus?.addFault({ message: f.message.value, action: f.action, ...(f.times !== undefined ? { remaining: f.times } : {}) });
         break;
+      }
+      default: {
+        // Every event of emulator/scenario/events.ts is handled above: a new one does not compile until it is.
+        const unhandled: never = item;
+        void unhandled;
+      }
     }
   }
 
   // ---- snapshots ------------------------------------------------------------------------------
 
+  /**
+   * A snapshot of the whole machine, written against the last one taken or restored: pieces
+   * that did not change since are shared with it, not copied (emulator/runtime/snapshot-tree.ts).
+   * Plain state goes piece by piece — scheduler, each thread, each bus's driver state — and the
+   * bytes (config spaces, BAR memory, rings) page by page.
+   */
   snapshot(): MachineSnapshot {
     this.state.traceLength = this.trace.length;
     this.state.remapper = this.remapper.snapshot();
-    return { state: structuredClone(this.state), buses: this.buses.map((b) => b.snapshot()) };
+    const st = this.state;
+    let w = this.snaps.writer();
+    const { threads, ...sched } = st.sched;
+    w.plain('sched', sched);
+    w.plain('misc', { timelineIndex: st.timelineIndex, traceLength: st.traceLength, halted: st.halted });
+    w.plain('mmio', st.mmio);
+    w.plain('irqs', st.irqs);
+    w.plain('drv', st.driverRequests);
+    w.fresh('remap', st.remapper);
+    w.plain('order', Int32Array.from(threads, (t) => t.id));
+    // Threads by bus, so the threads of a bus that is gone form one group that stays shared.
+    const byBus = new Map<number, ThreadState[]>();
+    for (const t of threads) {
+      let l = byBus.get(t.bus);
+      if (!l) byBus.set(t.bus, (l = []));
+      l.push(t);
+    }
+    w.group('threads', (g) => {
+      for (const [bus, list] of byBus) g.group(`b${bus}`, (bg) => {
+        for (const t of list) bg.plain(String(t.id), t);
+      });
+    });
+    w.group('bstate', (g) => {
+      for (const b of st.buses) g.plain(`b${b.index}`, b);
+    });
+    if (w.aliased) {
+      // Two pieces share an object; written apart they would not share it after a restore. One
+      // structuredClone of the whole state keeps the sharing (costlier, and never shared).
+      w = this.snaps.writer();
+      w.opaque('!state', structuredClone(st), plainBytes(st));
+    }
+    // The buses' own objects are fresh copies or bytes: only sharing within one piece matters there.
+    w.walk.forget();
+    w.group('buses', (g) => {
+      for (const b of this.buses) g.group(`b${b.index}`, (bg) => b.freeze(bg));
+    });
+    const work = w.walk.work;
+    return { root: w.root(), steps: this.steps, work };
   }
 
-  restore(snap: MachineSnapshot): void {
-    const st = structuredClone(snap.state);
+  restore(snap: Pick<MachineSnapshot, 'root'>): void {
+    const r = this.snaps.reader(snap.root);
+    const st = r.has('!state') ? (r.plain('!state') as MachineState) : this.thawState(r);
+    // The trace is not in snapshots: a restore further on takes back the events kept from before.
+    if (!this.trace.canResume(st.traceLength)) throw new Error(`restore: trace events up to ${st.traceLength} are no longer held (the run changed since the snapshot)`);
+    const buses = r.group('buses')!;
+    const n = st.buses.length;
     // Buses created after the snapshot disappear; buses it knows are re-created if needed.
-    this.buses.length = Math.min(this.buses.length, snap.buses.length);
+    this.buses.length = Math.min(this.buses.length, n);
     this.state = st;
-    for (let i = 0; i < snap.buses.length; i++) {
+    for (let i = 0; i < n; i++) {
       let b = this.buses[i];
       if (!b) {
         b = new BusRuntime(this, i, st.buses[i]!.decl);
         this.buses[i] = b;
       }
-      b.restore(st.buses[i]!, snap.buses[i]);
+      b.thaw(st.buses[i]!, buses.group(`b${i}`)!);
     }
     this.remapper.restore(st.remapper as never);
-    this.trace.truncate(st.traceLength);
+    this.trace.resume(st.traceLength);
     this.byBus.clear();
     for (const t of st.sched.threads) this.indexThread(t);
     this.ready.rebuild(st.sched.threads);
+  }
+
+  /** The machine state a snapshot holds, as live objects (thawed together, so shared objects stay shared). */
+  private thawState(r: SnapshotReader): MachineState {
+    const t = new Thawer();
+    const sched = t.thaw(r.frozen('sched')) as Omit<SchedulerState, 'threads'>;
+    const misc = r.plain('misc') as { timelineIndex: number; traceLength: number; halted: boolean };
+    const frozenThreads = new Map<number, unknown>();
+    const tg = r.group('threads')!;
+    for (const bk of tg.keys) {
+      const g = tg.group(bk)!;
+      for (const id of g.keys) frozenThreads.set(Number(id), g.frozen(id));
+    }
+    const threads: ThreadState[] = [];
+    for (const id of r.plain('order') as Int32Array) threads.push(t.thaw(frozenThreads.get(id)) as ThreadState);
+    const bg = r.group('bstate')!;
+    const buses: BusState[] = [];
+    for (let i = 0; i < bg.keys.length; i++) buses.push(t.thaw(bg.frozen(`b${i}`)) as BusState);
+    return {
+      sched: { ...sched, threads },
+      timelineIndex: misc.timelineIndex,
+      mmio: t.thaw(r.frozen('mmio')) as MmioAllocState,
+      buses,
+      irqs: t.thaw(r.frozen('irqs')) as MachineState['irqs'],
+      driverRequests: t.thaw(r.frozen('drv')) as Record<string, DriverRequest>,
+      remapper: r.plain('remap'),
+      traceLength: misc.traceLength,
+      halted: misc.halted,
+    };
   }
 
   /**

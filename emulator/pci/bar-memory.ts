@@ -2,6 +2,8 @@
 // reads 0, so a 32 GiB BAR costs nothing until it is written. Ranges can be made read-only to
 // software (the MSI-X PBA); the device side writes them with `poke`.
 
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
+
 export const PAGE_SIZE = 4096;
 
 export interface BarMemorySnapshot {
@@ -13,6 +15,8 @@ export class BarMemory {
   readonly size: number;
   private pages = new Map<number, Uint8Array>();
   private readonly readOnly: [number, number][] = [];
+  /** Bumped by every change of contents, so an unchanged BAR costs nothing in a snapshot. */
+  private version = 0;
 
   constructor(size: number) {
     this.size = size;
@@ -43,6 +47,7 @@ export class BarMemory {
     if (!(a >= 0 && a < this.size)) return;
     const pi = Math.floor(a / PAGE_SIZE);
     let p = this.pages.get(pi);
+    this.version++;
     if (!p) {
       if (v === 0) return; // writing 0 into an untouched page changes nothing
       p = new Uint8Array(PAGE_SIZE);
@@ -97,7 +102,24 @@ export class BarMemory {
   }
 
   clear(): void {
+    this.version++;
     this.pages.clear();
+  }
+
+  /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): one leaf per allocated page. */
+  freeze(w: SnapshotWriter, key: string): void {
+    w.group(key, (g) => {
+      for (const [i, p] of this.pages) g.bytes(String(i), p);
+    }, this, this.version);
+  }
+
+  thaw(r: SnapshotReader, key: string): void {
+    if (r.holds(key, this, this.version)) return;
+    const g = r.group(key);
+    this.version++;
+    this.pages = new Map();
+    if (g) for (const k of g.keys) this.pages.set(Number(k), g.bytes(k)!);
+    r.loaded(key, this, this.version);
   }
 
   snapshot(): BarMemorySnapshot {
@@ -105,6 +127,7 @@ export class BarMemory {
   }
 
   restore(s: BarMemorySnapshot): void {
+    this.version++;
     this.pages = new Map(s.pages.map(([i, p]) => [i, p.slice()] as [number, Uint8Array]));
   }
 }

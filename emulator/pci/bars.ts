@@ -25,7 +25,7 @@ export interface BarLayout {
   offset: number;
   /** Type bits kept in the low register (bits 3:0; 0 for ROM). */
   typeBits: number;
-  /** vPCI guests cannot use I/O BARs (vpci-protocol.md §5.1): modelled, but flagged. */
+  /** vPCI guests cannot use I/O BARs (protocol.md §5.1): modelled, but flagged. */
   usableThroughVpci: boolean;
 }
 
@@ -34,9 +34,22 @@ export interface BarInfo {
   kind: BarKind;
   prefetchable: boolean;
   size: number;
+  /** The address the registers hold (while sizing, the mask they read back: see `state`). */
   address: number;
   decoding: boolean;
   probedMask: number;
+  /**
+   * Where the BAR stands: 'sizing' while its registers hold the all-ones pattern a driver writes
+   * to size it (every writable address bit set, so it reads back its size mask), 'unassigned'
+   * before software gives it an address, 'assigned' after.
+   */
+  state: 'sizing' | 'unassigned' | 'assigned';
+  /** The low register as read (what the guest sees while sizing: the mask with the type bits). */
+  register: number;
+  /** A 64-bit BAR's upper register as read. */
+  registerHigh?: number;
+  /** While sizing: which half holds the all-ones pattern (drivers size the two halves of a 64-bit BAR in turn). */
+  sizingHalf?: 'low' | 'high';
 }
 
 export function isPowerOfTwo(n: number): boolean {
@@ -192,9 +205,20 @@ export function decodeBars(layouts: BarLayout[], read32: (off: number) => number
     if (b.kind === 'io') on = (command & COMMAND_IO) !== 0;
     else if (b.kind === 'rom') on = (command & COMMAND_MEMORY) !== 0 && (read32(b.offset) & ROM_ENABLE) !== 0;
     else on = (command & COMMAND_MEMORY) !== 0;
+    // Sizing (Linux drivers/pci/probe.c __pci_read_base, FreeBSD pci_read_bar): the driver writes
+    // all-ones to the low register, reads the mask back and restores it, then does the same with
+    // a 64-bit BAR's upper register. While either holds the pattern the "address" is the mask.
+    const low = read32(b.offset) >>> 0;
+    const high = b.kind === 'mem64' ? read32(b.offset + 4) >>> 0 : undefined;
+    const m = barWriteMasks(b.kind, b.size);
+    const ones = (v: number, mask: number): boolean => mask !== 0 && ((v & mask) >>> 0) === mask >>> 0;
+    // (A ROM is sized with its enable bit clear: Linux writes ~PCI_ROM_ADDRESS_ENABLE.)
+    const half = ones(low, b.kind === 'rom' ? m.low & ~ROM_ENABLE : m.low) ? 'low' : high !== undefined && ones(high, m.high) ? 'high' : undefined;
+    const state = half ? 'sizing' : address === 0 ? 'unassigned' : 'assigned';
     return {
       index: b.index, kind: b.kind, prefetchable: b.prefetchable, size: b.size, address,
-      decoding: on && address !== 0, probedMask: probe32(b.offset),
-    };
+      decoding: on && address !== 0, probedMask: probe32(b.offset), state, register: low,
+      ...(high !== undefined ? { registerHigh: high } : {}), ...(half ? { sizingHalf: half } : {}),
+    } satisfies BarInfo;
   });
 }

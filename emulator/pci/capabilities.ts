@@ -1,10 +1,22 @@
-// Capability lists: the standard list from CAPABILITIES_PTR (0x34) and the PCIe extended list at
-// 0x100, walked defensively, plus one small decoded view per capability. Register layouts follow
-// Linux include/uapi/linux/pci_regs.h (torvalds/linux): PCI_PM_*, PCI_MSI_*, PCI_MSIX_*, PCI_EXP_*,
-// PCI_ERR_*, PCI_ARI_*, PCI_SRIOV_*. The walk's guards mirror Linux drivers/pci/pci.c
+// Capability lists: the standard list from CAPABILITY_LIST (0x34) and the PCIe extended list at
+// 0x100, walked defensively; each capability found is described by its object in caps/ (name,
+// registers with masks, typed view, summary). The walk's guards mirror Linux drivers/pci/pci.c
 // __pci_find_next_cap_ttl (pointer & ~3, below 0x40 ends the list, at most 48 hops).
 
-import { CAPABILITIES_PTR, CAP_ID, CAP_NAMES, EXT_CAP_ID, EXT_CAP_NAMES, EXT_CAP_START, STATUS, STATUS_CAP_LIST } from './registers';
+import { CAPABILITIES_PTR, EXT_CAP_START, STATUS, STATUS_CAP_LIST } from './registers';
+import { capabilityDef } from './caps/index';
+import type { PmView } from './caps/pm';
+import type { MsiCapView } from './caps/msi';
+import type { MsixCapView } from './caps/msix';
+import type { VpdView } from './caps/vpd';
+import type { PcieView } from './caps/express';
+import type { AerView } from './caps/aer';
+import type { DsnView } from './caps/dsn';
+import type { AriView } from './caps/ari';
+import type { SriovView } from './caps/sriov';
+
+export type { PmView, MsiCapView, MsixCapView, VpdView, PcieView, AerView, DsnView, AriView, SriovView };
+export { LINK_SPEED_GTS } from './caps/express';
 
 export interface CapabilityEntry {
   id: number;
@@ -69,7 +81,7 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
         problems.push(`capability at ${hex(ptr)} has ID 0xff (no device / bad read); list ends`);
         break;
       }
-      capabilities.push({ id, offset: ptr, extended: false, name: CAP_NAMES[id] ?? `Capability ${hex(id)}` });
+      capabilities.push({ id, offset: ptr, extended: false, name: capabilityDef(id, false).name });
       from = `next pointer of capability at ${hex(ptr)}`;
       ptr = u8(cfg, ptr + 1);
     }
@@ -97,7 +109,7 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
       const id = header & 0xffff;
       capabilities.push({
         id, offset: off, extended: true, version: (header >>> 16) & 0xf,
-        name: EXT_CAP_NAMES[id] ?? `Extended capability ${hex(id, 4)}`,
+        name: capabilityDef(id, true).name,
       });
       const next = (header >>> 20) & 0xffc;
       if (next === 0) break;
@@ -118,146 +130,16 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
 
 // ---- views --------------------------------------------------------------------------------
 
-export interface PmView {
-  kind: 'pm'; offset: number; version: number; d1: boolean; d2: boolean; pmeSupport: number;
-  auxCurrent: number; powerState: number; noSoftReset: boolean; pmeEnable: boolean; pmeStatus: boolean;
-}
-export interface MsiCapView {
-  kind: 'msi'; offset: number; enabled: boolean; is64Bit: boolean; perVectorMasking: boolean;
-  vectorsCapable: number; vectorsEnabled: number; address: number; data: number;
-  maskBits?: number; pendingBits?: number;
-  /** Config offsets of the fields (for writers). */
-  layout: { address: number; addressHi?: number; data: number; mask?: number; pending?: number };
-}
-export interface MsixCapView {
-  kind: 'msix'; offset: number; tableSize: number; enabled: boolean; functionMask: boolean;
-  tableBir: number; tableOffset: number; pbaBir: number; pbaOffset: number;
-}
-export interface PcieView {
-  kind: 'pcie'; offset: number; version: number; portType: number;
-  devCap: number; devCtl: number; devSta: number; linkCap: number; linkCtl: number; linkSta: number;
-  devCap2?: number; devCtl2?: number; devSta2?: number; linkCap2?: number; linkCtl2?: number; linkSta2?: number;
-  maxPayloadSupported: number; maxPayload: number; maxReadRequest: number; flr: boolean;
-  linkSpeedMax: number; linkWidthMax: number; linkSpeed: number; linkWidth: number;
-}
-export interface VpdView { kind: 'vpd'; offset: number; readable: false }
-export interface AerView {
-  kind: 'aer'; offset: number; version: number; uncorrectableStatus: number; uncorrectableMask: number;
-  uncorrectableSeverity: number; correctableStatus: number; correctableMask: number; capControl: number;
-  firstErrorPointer: number; headerLog: number[];
-}
-export interface DsnView { kind: 'dsn'; offset: number; serial: string; low: number; high: number }
-export interface AriView { kind: 'ari'; offset: number; mfvc: boolean; acs: boolean; nextFunction: number; control: number }
-export interface SriovView {
-  kind: 'sriov'; offset: number; capabilities: number; control: number; status: number;
-  initialVFs: number; totalVFs: number; numVFs: number; functionDependencyLink: number;
-  vfOffset: number; vfStride: number; vfDeviceId: number; supportedPageSizes: number; systemPageSize: number;
-  vfBars: number[]; migrationState: number;
-}
 export interface OtherCapView { kind: 'other'; offset: number; id: number; extended: boolean; name: string }
 
 export type CapabilityView =
   | PmView | MsiCapView | MsixCapView | PcieView | VpdView | AerView | DsnView | AriView | SriovView | OtherCapView;
 
+/** The typed view of a capability the emulator models; 'other' for the rest. */
 export function decodeCapability(cfg: Uint8Array, e: CapabilityEntry): CapabilityView {
-  const o = e.offset;
-  if (!e.extended) {
-    switch (e.id) {
-      case CAP_ID.PM: {
-        const pmc = u16(cfg, o + 2);
-        const csr = u16(cfg, o + 4);
-        return {
-          kind: 'pm', offset: o, version: pmc & 7, auxCurrent: (pmc >> 6) & 7, d1: !!(pmc & 0x200), d2: !!(pmc & 0x400),
-          pmeSupport: pmc >> 11, powerState: csr & 3, noSoftReset: !!(csr & 8), pmeEnable: !!(csr & 0x100), pmeStatus: !!(csr & 0x8000),
-        };
-      }
-      case CAP_ID.MSI: return decodeMsi(cfg, o);
-      case CAP_ID.MSIX: {
-        const ctl = u16(cfg, o + 2);
-        const t = u32(cfg, o + 4);
-        const p = u32(cfg, o + 8);
-        return {
-          kind: 'msix', offset: o, tableSize: (ctl & 0x7ff) + 1, functionMask: !!(ctl & 0x4000), enabled: !!(ctl & 0x8000),
-          tableBir: t & 7, tableOffset: (t & ~7) >>> 0, pbaBir: p & 7, pbaOffset: (p & ~7) >>> 0,
-        };
-      }
-      case CAP_ID.EXP: return decodePcie(cfg, o);
-      case CAP_ID.VPD: return { kind: 'vpd', offset: o, readable: false };
-    }
-  } else {
-    switch (e.id) {
-      case EXT_CAP_ID.ERR: {
-        const cc = u32(cfg, o + 0x18);
-        return {
-          kind: 'aer', offset: o, version: e.version ?? 0, uncorrectableStatus: u32(cfg, o + 4), uncorrectableMask: u32(cfg, o + 8),
-          uncorrectableSeverity: u32(cfg, o + 0xc), correctableStatus: u32(cfg, o + 0x10), correctableMask: u32(cfg, o + 0x14),
-          capControl: cc, firstErrorPointer: cc & 0x1f, headerLog: [0, 1, 2, 3].map((i) => u32(cfg, o + 0x1c + 4 * i)),
-        };
-      }
-      case EXT_CAP_ID.DSN: {
-        const low = u32(cfg, o + 4);
-        const high = u32(cfg, o + 8);
-        const bytes: string[] = [];
-        for (let i = 3; i >= 0; i--) bytes.push(((high >>> (8 * i)) & 0xff).toString(16).padStart(2, '0'));
-        for (let i = 3; i >= 0; i--) bytes.push(((low >>> (8 * i)) & 0xff).toString(16).padStart(2, '0'));
-        return { kind: 'dsn', offset: o, low, high, serial: bytes.join('-') };
-      }
-      case EXT_CAP_ID.ARI: {
-        const cap = u16(cfg, o + 4);
-        return { kind: 'ari', offset: o, mfvc: !!(cap & 1), acs: !!(cap & 2), nextFunction: cap >> 8, control: u16(cfg, o + 6) };
-      }
-      case EXT_CAP_ID.SRIOV:
-        return {
-          kind: 'sriov', offset: o, capabilities: u32(cfg, o + 4), control: u16(cfg, o + 8), status: u16(cfg, o + 0xa),
-          initialVFs: u16(cfg, o + 0xc), totalVFs: u16(cfg, o + 0xe), numVFs: u16(cfg, o + 0x10),
-          functionDependencyLink: u8(cfg, o + 0x12), vfOffset: u16(cfg, o + 0x14), vfStride: u16(cfg, o + 0x16),
-          vfDeviceId: u16(cfg, o + 0x1a), supportedPageSizes: u32(cfg, o + 0x1c), systemPageSize: u32(cfg, o + 0x20),
-          vfBars: [0, 1, 2, 3, 4, 5].map((i) => u32(cfg, o + 0x24 + 4 * i)), migrationState: u32(cfg, o + 0x3c),
-        };
-    }
-  }
-  return { kind: 'other', offset: o, id: e.id, extended: e.extended, name: e.name };
-}
-
-function decodeMsi(cfg: Uint8Array, o: number): MsiCapView {
-  const ctl = u16(cfg, o + 2);
-  const is64 = !!(ctl & 0x80);
-  const pvm = !!(ctl & 0x100);
-  const layout: MsiCapView['layout'] = is64
-    ? { address: o + 4, addressHi: o + 8, data: o + 0xc, ...(pvm ? { mask: o + 0x10, pending: o + 0x14 } : {}) }
-    : { address: o + 4, data: o + 8, ...(pvm ? { mask: o + 0xc, pending: o + 0x10 } : {}) };
-  const address = u32(cfg, layout.address) + (layout.addressHi !== undefined ? u32(cfg, layout.addressHi) * 2 ** 32 : 0);
-  return {
-    kind: 'msi', offset: o, enabled: !!(ctl & 1), is64Bit: is64, perVectorMasking: pvm,
-    vectorsCapable: 1 << ((ctl >> 1) & 7), vectorsEnabled: 1 << ((ctl >> 4) & 7),
-    address, data: u16(cfg, layout.data), layout,
-    ...(layout.mask !== undefined ? { maskBits: u32(cfg, layout.mask), pendingBits: u32(cfg, layout.pending!) } : {}),
-  };
-}
-
-/** Link speed code (PCI_EXP_LNKCAP_SLS_*) in GT/s. */
-export const LINK_SPEED_GTS: Record<number, number> = { 1: 2.5, 2: 5, 3: 8, 4: 16, 5: 32, 6: 64 };
-
-function decodePcie(cfg: Uint8Array, o: number): PcieView {
-  const flags = u16(cfg, o + 2);
-  const version = flags & 0xf;
-  const devCap = u32(cfg, o + 4);
-  const devCtl = u16(cfg, o + 8);
-  const linkCap = u32(cfg, o + 0xc);
-  const linkSta = u16(cfg, o + 0x12);
-  const v: PcieView = {
-    kind: 'pcie', offset: o, version, portType: (flags >> 4) & 0xf,
-    devCap, devCtl, devSta: u16(cfg, o + 0xa), linkCap, linkCtl: u16(cfg, o + 0x10), linkSta,
-    maxPayloadSupported: 128 << (devCap & 7), maxPayload: 128 << ((devCtl >> 5) & 7),
-    maxReadRequest: 128 << ((devCtl >> 12) & 7), flr: !!(devCap & (1 << 28)),
-    linkSpeedMax: LINK_SPEED_GTS[linkCap & 0xf] ?? 0, linkWidthMax: (linkCap >> 4) & 0x3f,
-    linkSpeed: LINK_SPEED_GTS[linkSta & 0xf] ?? 0, linkWidth: (linkSta >> 4) & 0x3f,
-  };
-  if (version >= 2) {
-    v.devCap2 = u32(cfg, o + 0x24); v.devCtl2 = u16(cfg, o + 0x28); v.devSta2 = u16(cfg, o + 0x2a);
-    v.linkCap2 = u32(cfg, o + 0x2c); v.linkCtl2 = u16(cfg, o + 0x30); v.linkSta2 = u16(cfg, o + 0x32);
-  }
-  return v;
+  const def = capabilityDef(e.id, e.extended);
+  const v = def.view?.(cfg, e.offset);
+  return (v as CapabilityView | undefined) ?? { kind: 'other', offset: e.offset, id: e.id, extended: e.extended, name: e.name };
 }
 
 /** Walk and decode in one go. */
@@ -267,61 +149,12 @@ export function capabilityViews(cfg: Uint8Array): { views: CapabilityView[]; pro
 }
 
 /**
- * Writable / write-1-to-clear bits each known capability adds to config space (used to build the
- * masks of a function). Offsets are absolute. Bit meanings from pci_regs.h as above.
+ * Writable / write-1-to-clear bits a capability adds to config space (used to build the masks of
+ * a function): its registers' masks, at absolute offsets.
  */
 export function capabilityMasks(cfg: Uint8Array, e: CapabilityEntry): { offset: number; size: 1 | 2 | 4; wmask: number; w1cmask?: number }[] {
-  const o = e.offset;
-  if (!e.extended) {
-    switch (e.id) {
-      case CAP_ID.PM: // PMCSR: PowerState 1:0, PME_En 8 (rw); PME_Status 15 (rw1c)
-        return [{ offset: o + 4, size: 2, wmask: 0x0103, w1cmask: 0x8000 }];
-      case CAP_ID.MSI: {
-        const m = decodeMsi(cfg, o);
-        const r: { offset: number; size: 1 | 2 | 4; wmask: number }[] = [
-          { offset: o + 2, size: 2, wmask: 0x0071 }, // Enable 0, Multiple Message Enable 6:4
-          { offset: m.layout.address, size: 4, wmask: 0xfffffffc },
-          { offset: m.layout.data, size: 2, wmask: 0xffff },
-        ];
-        if (m.layout.addressHi !== undefined) r.push({ offset: m.layout.addressHi, size: 4, wmask: 0xffffffff });
-        if (m.layout.mask !== undefined) r.push({ offset: m.layout.mask, size: 4, wmask: (2 ** Math.min(32, m.vectorsCapable) - 1) >>> 0 });
-        return r;
-      }
-      case CAP_ID.MSIX: // Function Mask 14, Enable 15
-        return [{ offset: o + 2, size: 2, wmask: 0xc000 }];
-      case CAP_ID.EXP: {
-        const version = u16(cfg, o + 2) & 0xf;
-        const r: { offset: number; size: 1 | 2 | 4; wmask: number; w1cmask?: number }[] = [
-          { offset: o + 8, size: 2, wmask: 0xffff }, // DevCtl (bit 15 is Initiate FLR on endpoints)
-          { offset: o + 0xa, size: 2, wmask: 0, w1cmask: 0x000f }, // DevSta error bits
-          { offset: o + 0x10, size: 2, wmask: 0x0ffb },
-        ];
-        if (version >= 2) r.push({ offset: o + 0x28, size: 2, wmask: 0xffff }, { offset: o + 0x30, size: 2, wmask: 0xffff });
-        return r;
-      }
-      case CAP_ID.VPD:
-        return [{ offset: o + 2, size: 2, wmask: 0xffff }, { offset: o + 4, size: 4, wmask: 0xffffffff }];
-    }
-    return [];
-  }
-  switch (e.id) {
-    case EXT_CAP_ID.ERR:
-      return [
-        { offset: o + 4, size: 4, wmask: 0, w1cmask: 0xffffffff },
-        { offset: o + 8, size: 4, wmask: 0xffffffff },
-        { offset: o + 0xc, size: 4, wmask: 0xffffffff },
-        { offset: o + 0x10, size: 4, wmask: 0, w1cmask: 0xffffffff },
-        { offset: o + 0x14, size: 4, wmask: 0xffffffff },
-        { offset: o + 0x18, size: 4, wmask: 0x00000140 }, // ECRC generation / check enable
-      ];
-    case EXT_CAP_ID.ARI:
-      return [{ offset: o + 6, size: 2, wmask: 0x0073 }];
-    case EXT_CAP_ID.SRIOV:
-      return [
-        { offset: o + 8, size: 2, wmask: 0x001f }, // VF Enable, Migration, IRQ, VF MSE, ARI Hierarchy
-        { offset: o + 0x10, size: 2, wmask: 0xffff }, // NumVFs
-        { offset: o + 0x20, size: 4, wmask: 0xffffffff }, // System Page Size
-      ];
-  }
-  return [];
+  return capabilityDef(e.id, e.extended)
+    .registers(cfg, e.offset)
+    .filter((r) => r.wmask || r.w1cmask)
+    .map((r) => ({ offset: e.offset + r.offset, size: r.size, wmask: r.wmask, ...(r.w1cmask ? { w1cmask: r.w1cmask } : {}) }));
 }

@@ -8,6 +8,8 @@ import {
 } from './registers';
 import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
 import { BarMemory, type BarMemorySnapshot } from './bar-memory';
+import { capabilityDef } from './caps/index';
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 import {
   capabilityMasks, decodeCapability, walkCapabilities, type CapabilityEntry, type CapabilityView, type MsiCapView,
   type MsixCapView,
@@ -156,11 +158,12 @@ export class PciFunction {
       put32(b.offset, b.typeBits);
       if (b.kind === 'mem64') put32(b.offset + 4, 0);
     }
+    // Each capability says which of its bits come out of reset cleared (caps/*.ts powerOnClear).
     for (const e of caps) {
-      if (e.extended) continue;
-      if (e.id === CAP_ID.PM) put16(e.offset + 4, get16(e.offset + 4) & ~0x0103); // D0, PME_En off
-      if (e.id === CAP_ID.MSI) put16(e.offset + 2, get16(e.offset + 2) & ~0x0071); // disabled, 1 vector
-      if (e.id === CAP_ID.MSIX) put16(e.offset + 2, get16(e.offset + 2) & ~0xc000); // disabled, unmasked
+      for (const [off, size, clear] of capabilityDef(e.id, e.extended).powerOnClear ?? []) {
+        if (size === 2) put16(e.offset + off, get16(e.offset + off) & ~clear);
+        else put32(e.offset + off, (get16(e.offset + off) | (get16(e.offset + off + 2) << 16)) & ~clear);
+      }
     }
   }
 
@@ -285,6 +288,25 @@ export class PciFunction {
     this.config.load(snap.config);
     for (const m of this.memories.values()) m.clear();
     for (const [i, ms] of snap.memories) this.memories.get(i)?.restore(ms);
+  }
+
+  /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): config space and BAR memory, unchanged pages shared. */
+  freeze(w: SnapshotWriter, key: string): void {
+    w.group(key, (g) => {
+      g.bytes('cfg', this.config.peek() as Uint8Array, this.config, this.config.version);
+      for (const [i, m] of this.memories) m.freeze(g, `bar${i}`);
+    });
+  }
+
+  thaw(r: SnapshotReader, key: string): void {
+    const g = r.group(key);
+    if (!g) throw new Error(`${this.name}: not in this snapshot`);
+    const cfg = g.bytes('cfg', this.config, this.config.version);
+    if (cfg) {
+      this.config.load(cfg);
+      g.loaded('cfg', this.config, this.config.version);
+    }
+    for (const [i, m] of this.memories) m.thaw(g, `bar${i}`);
   }
 
   /** Raw dword helper for views that work on the byte image. */

@@ -1,8 +1,8 @@
 // pci.ids parser and name lookup. The text is passed in (the emulator never reads
 // files); the project bundles a pinned copy in data/pci.ids (Version 2023.04.10, used
 // under its BSD-3-Clause option, header kept). Format: the comment block at the top of
-// pci.ids itself (vendor / <TAB>device / <TAB><TAB>subvendor subdevice, and
-// "C class" / <TAB>subclass / <TAB><TAB>prog-if).
+// pci.ids itself (vendor / <TAB>device / <TAB><TAB>subvendor subdevice, "C class" /
+// <TAB>subclass / <TAB><TAB>prog-if, "S vendor" / <TAB>subsystem), read as lspci reads it.
 // Never throws: malformed lines are skipped and reported with their line number.
 
 export interface PciIdsError {
@@ -14,6 +14,8 @@ export interface PciIds {
   vendorName(vendor: number): string | undefined;
   deviceName(vendor: number, device: number): string | undefined;
   subsystemName(vendor: number, device: number, subVendor: number, subDevice: number): string | undefined;
+  /** A subsystem named for any device ("S" blocks of pci.ids). */
+  genericSubsystemName?(subVendor: number, subDevice: number): string | undefined;
   /** className(0x02) → class; className(0x02, 0x00) → subclass; with progIf → programming interface. */
   className(base: number, sub?: number, progIf?: number): string | undefined;
   /** Lines that did not parse (the rest of the file is still used). */
@@ -22,82 +24,139 @@ export interface PciIds {
   version?: string;
 }
 
-const VENDOR = /^([0-9a-fA-F]{4})  (.+)$/;
-const DEVICE = /^\t([0-9a-fA-F]{4})  (.+)$/;
-const SUBSYS = /^\t\t([0-9a-fA-F]{4}) ([0-9a-fA-F]{4})  (.+)$/;
-const CLASS = /^C ([0-9a-fA-F]{2})  (.+)$/;
-const SUBCLASS = /^\t([0-9a-fA-F]{2})  (.+)$/;
-const PROGIF = /^\t\t([0-9a-fA-F]{2})  (.+)$/;
 const VERSION = /^#\s*Version:\s*(\S+)/;
 
+/** names-parse.c id_white_p. */
+const white = (c: string | undefined): boolean => c === ' ' || c === '\t';
+/** names-parse.c id_hex: exactly n hex digits. */
+function idHex(s: string, at: number, n: number): number {
+  const t = s.slice(at, at + n);
+  return t.length === n && /^[0-9a-fA-F]+$/.test(t) ? parseInt(t, 16) : -1;
+}
+
+/**
+ * Parse pci.ids the way pciutils v3.9.0 lib/names-parse.c id_parse_list does: a line ends at the
+ * first CR or LF and loses one trailing blank; blank and '#' lines are skipped; the number of
+ * leading tabs is the nesting; "C xx" opens a class, "S xxxx" a generic-subsystem block, any
+ * other "X " block is skipped; a name is what follows the id and its blanks. Where lspci would
+ * stop with "Parse error" or "Duplicate entry", the line is reported here and the rest is used
+ * (the first entry of a duplicate wins, as in lspci's hash).
+ */
 export function loadPciIds(text: string): PciIds {
   const vendors = new Map<number, string>();
   const devices = new Map<number, string>(); // (vendor << 16 | device) >>> 0
   const subsystems = new Map<number, Map<number, string>>(); // device key → (sv << 16 | sd) → name
-  const classes = new Map<number, string>(); // base << 16 | 0xffff, base << 8 | sub (+0x1000000 marker) ...
+  const generic = new Map<number, string>(); // (sv << 16 | sd) → name ("S" blocks)
+  const classes = new Map<number, string>();
   const errors: PciIdsError[] = [];
   let version: string | undefined;
 
-  // Section state: which kind of block the indented lines belong to.
-  let mode: 'none' | 'vendor' | 'class' | 'other' = 'none';
-  let vendor = -1;
-  let devKey = -1;
-  let cls = -1;
-  let subcls = -1;
+  type Cat = 'none' | 'vendor' | 'device' | 'subsystem' | 'gen' | 'class' | 'subclass' | 'progif' | 'unknown';
+  let cat: Cat = 'none';
+  let id1 = -1;
+  let id2 = -1;
+
+  const add = <K>(m: Map<K, string>, k: K, name: string, line: number): void => {
+    if (m.has(k)) errors.push({ line, message: 'Duplicate entry' });
+    else m.set(k, name);
+  };
 
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.startsWith('#')) {
-      const v = VERSION.exec(line);
+    const lineNo = i + 1;
+    let line = lines[i]!;
+    const cr = line.indexOf('\r');
+    if (cr >= 0) line = line.slice(0, cr);
+    if (line.length && white(line[line.length - 1])) line = line.slice(0, -1);
+    const trimmed = line.replace(/^[ \t]+/, '');
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      const v = VERSION.exec(trimmed);
       if (v && version === undefined) version = v[1];
       continue;
     }
-    if (line.trim() === '') continue;
-    let m: RegExpExecArray | null;
-    if ((m = VENDOR.exec(line))) {
-      mode = 'vendor';
-      vendor = parseInt(m[1], 16);
-      devKey = -1;
-      vendors.set(vendor, m[2]);
-      continue;
-    }
-    if ((m = CLASS.exec(line))) {
-      mode = 'class';
-      cls = parseInt(m[1], 16);
-      subcls = -1;
-      classes.set(classKey(cls), m[2]);
-      continue;
-    }
-    if (!line.startsWith('\t')) {
-      // Other top-level lists (e.g. "X" or future sections): skip their bodies.
-      mode = 'other';
-      continue;
-    }
-    if (mode === 'vendor') {
-      if ((m = DEVICE.exec(line))) {
-        devKey = ((vendor << 16) | parseInt(m[1], 16)) >>> 0;
-        devices.set(devKey, m[2]);
-      } else if ((m = SUBSYS.exec(line)) && devKey >= 0) {
-        let t = subsystems.get(devKey);
-        if (!t) subsystems.set(devKey, (t = new Map()));
-        t.set(((parseInt(m[1], 16) << 16) | parseInt(m[2], 16)) >>> 0, m[3]);
+    let nest = 0;
+    while (line[nest] === '\t') nest++;
+    let p = nest;
+    const fail = (message = 'Parse error'): void => {
+      errors.push({ line: lineNo, message });
+    };
+    let entry: { map: Map<number, string>; key: number } | undefined;
+    if (nest === 0) {
+      if (line[0] === 'C' && line[1] === ' ') {
+        const c = idHex(line, 2, 2);
+        if (c < 0 || !white(line[4])) { fail(); cat = 'unknown'; continue; }
+        cat = 'class';
+        id1 = c;
+        id2 = -1;
+        p = 5;
+        entry = { map: classes, key: classKey(c) };
+      } else if (line[0] === 'S' && line[1] === ' ') {
+        const v = idHex(line, 2, 4);
+        if (v < 0 || line.length !== 6) { fail(); cat = 'unknown'; continue; }
+        if (!vendors.has(v)) { fail('Vendor does not exist'); cat = 'unknown'; continue; }
+        cat = 'gen';
+        id1 = v;
+        continue;
+      } else if (line[0]! >= 'A' && line[0]! <= 'Z' && line[1] === ' ') {
+        cat = 'unknown';
+        continue;
       } else {
-        errors.push({ line: i + 1, message: `unrecognised line in vendor ${hex4(vendor)}` });
+        const v = idHex(line, 0, 4);
+        if (v < 0 || !white(line[4])) { fail(); cat = 'unknown'; continue; }
+        cat = 'vendor';
+        id1 = v;
+        id2 = -1;
+        p = 5;
+        entry = { map: vendors, key: v };
       }
-    } else if (mode === 'class') {
-      if ((m = SUBCLASS.exec(line))) {
-        subcls = parseInt(m[1], 16);
-        classes.set(classKey(cls, subcls), m[2]);
-      } else if ((m = PROGIF.exec(line)) && subcls >= 0) {
-        classes.set(classKey(cls, subcls, parseInt(m[1], 16)), m[2]);
-      } else {
-        errors.push({ line: i + 1, message: `unrecognised line in class ${cls.toString(16)}` });
-      }
-    } else if (mode === 'none') {
-      errors.push({ line: i + 1, message: 'indented line before any vendor or class' });
+    } else if (cat === 'unknown') {
+      continue;
+    } else if (nest === 1) {
+      if (cat === 'vendor' || cat === 'device' || cat === 'subsystem') {
+        const d = idHex(line, p, 4);
+        if (d < 0 || !white(line[p + 4])) { fail(); continue; }
+        cat = 'device';
+        id2 = d;
+        p += 5;
+        entry = { map: devices, key: ((id1 << 16) | d) >>> 0 };
+      } else if (cat === 'gen') {
+        const sd = idHex(line, p, 4);
+        if (sd < 0 || !white(line[p + 4])) { fail(); continue; }
+        p += 5;
+        entry = { map: generic, key: ((id1 << 16) | sd) >>> 0 };
+      } else if (cat === 'class' || cat === 'subclass' || cat === 'progif') {
+        const s = idHex(line, p, 2);
+        if (s < 0 || !white(line[p + 2])) { fail(); continue; }
+        cat = 'subclass';
+        id2 = s;
+        p += 3;
+        entry = { map: classes, key: classKey(id1, s) };
+      } else { fail(); continue; }
+    } else if (nest === 2) {
+      if (cat === 'device' || cat === 'subsystem') {
+        const sv = idHex(line, p, 4);
+        const sd = idHex(line, p + 5, 4);
+        if (sv < 0 || !white(line[p + 4]) || sd < 0 || !white(line[p + 9])) { fail(); continue; }
+        cat = 'subsystem';
+        p += 10;
+        const dk = ((id1 << 16) | id2) >>> 0;
+        let t = subsystems.get(dk);
+        if (!t) subsystems.set(dk, (t = new Map()));
+        entry = { map: t, key: ((sv << 16) | sd) >>> 0 };
+      } else if (cat === 'class' || cat === 'subclass' || cat === 'progif') {
+        const pi = idHex(line, p, 2);
+        if (pi < 0 || !white(line[p + 2]) || id2 < 0) { fail(); continue; }
+        cat = 'progif';
+        p += 3;
+        entry = { map: classes, key: classKey(id1, id2, pi) };
+      } else { fail(); continue; }
+    } else {
+      fail();
+      continue;
     }
+    while (white(line[p])) p++;
+    if (p >= line.length) { fail(); continue; }
+    add(entry.map, entry.key, line.slice(p), lineNo);
   }
 
   return {
@@ -106,6 +165,7 @@ export function loadPciIds(text: string): PciIds {
     vendorName: (v) => vendors.get(v),
     deviceName: (v, d) => devices.get(((v << 16) | d) >>> 0),
     subsystemName: (v, d, sv, sd) => subsystems.get(((v << 16) | d) >>> 0)?.get(((sv << 16) | sd) >>> 0),
+    genericSubsystemName: (sv, sd) => generic.get(((sv << 16) | sd) >>> 0),
     className: (b, s, p) => classes.get(classKey(b, s, p)),
   };
 }
@@ -117,6 +177,70 @@ function classKey(base: number, sub?: number, progIf?: number): number {
   return (base & 0xff) * 0x40000 + s * 0x200 + p;
 }
 
-function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
+/**
+ * The same lookups as loadPciIds, answered on demand: the first time a vendor, class or generic
+ * subsystem is asked for, only its blocks (each header line of it with the lines up to the next
+ * top-level line) are cut out of the text by native searches and parsed by loadPciIds. A debugger
+ * names a handful of devices; parsing all of pci.ids for them costs tens of milliseconds and
+ * megabytes of maps (what the adapter held at its first stop). Blocks are independent in the
+ * names-parse.c grammar (the category resets at every top-level line), so parsing a vendor's
+ * blocks alone gives that vendor's answers; a generic-subsystem block ("S xxxx") also needs its
+ * vendor defined before it, so the vendor's earlier blocks go with it. `errors` parses the
+ * whole text when asked.
+ */
+export function indexPciIds(text: string): PciIds {
+  const parsed = new Map<string, PciIds>();
+  let full: PciIds | undefined;
+  /** A hex number as a pattern matching it in either case. */
+  const hx = (n: number, w: number) => [...n.toString(16).padStart(w, '0')].map((c) => (c >= 'a' ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  /** Starts of the lines matching `pattern` at their start. */
+  const starts = (pattern: string): number[] => {
+    const re = new RegExp(`^${pattern}`, 'gm');
+    const out: number[] = [];
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
+    return out;
+  };
+  /** A top-level line (names-parse.c: no leading tab, not blank or a comment once blanks are skipped). */
+  const TOP = /^(?!\t)[ \t]*[^ \t#\r\n]/gm;
+  /** The block whose header line starts at `at`: up to the next top-level line. */
+  const block = (at: number): string => {
+    const nl = text.indexOf('\n', at);
+    if (nl < 0) return text.slice(at);
+    TOP.lastIndex = nl + 1;
+    const m = TOP.exec(text);
+    const end = m ? m.index : text.length;
+    return text.slice(at, end) + (text.charCodeAt(end - 1) === 10 ? '' : '\n');
+  };
+  const of = (key: string, headers: () => number[]): PciIds => {
+    let p = parsed.get(key);
+    if (!p) {
+      const blocks = headers().sort((a, b) => a - b).map(block);
+      parsed.set(key, (p = loadPciIds(blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join(''))));
+    }
+    return p;
+  };
+  const vendorHeaders = (v: number) => starts(`${hx(v & 0xffff, 4)}[ \t]`);
+  const vendor = (v: number) => of(`v${v}`, () => vendorHeaders(v));
+  const klass = (c: number) => of(`c${c & 0xff}`, () => starts(`C ${hx(c & 0xff, 2)}`));
+  const generic = (sv: number) =>
+    of(`s${sv}`, () => {
+      const s = starts(`S ${hx(sv & 0xffff, 4)}`);
+      const first = s.length ? Math.min(...s) : 0;
+      return [...vendorHeaders(sv).filter((at) => at < Math.max(...s, first)), ...s];
+    });
+  let version: string | undefined | null = null;
+  return {
+    get errors() {
+      return (full ??= loadPciIds(text)).errors;
+    },
+    get version() {
+      if (version === null) version = /^[ \t]*#[^\S\r\n]*Version:[^\S\r\n]*([^\s]+)/m.exec(text)?.[1];
+      return version;
+    },
+    vendorName: (v) => vendor(v).vendorName(v),
+    deviceName: (v, d) => vendor(v).deviceName(v, d),
+    subsystemName: (v, d, sv, sd) => vendor(v).subsystemName(v, d, sv, sd),
+    genericSubsystemName: (sv, sd) => generic(sv).genericSubsystemName?.(sv, sd),
+    className: (b, s, p) => klass(b).className(b, s, p),
+  };
 }

@@ -1,4 +1,5 @@
 // PCI type-0 configuration header: register offsets, bit names and a register table.
+import { accessOf, f, reg, regm, type FieldAccess, type FieldDef, type RegisterDef } from './caps/types';
 // Offsets and bit positions are those of the PCI Local Bus spec 3.0 / PCIe base spec, as spelled in
 // Linux include/uapi/linux/pci_regs.h (torvalds/linux) — the names below follow that file.
 
@@ -121,63 +122,78 @@ export const EXT_CAP_NAMES: Record<number, string> = {
   0x26: 'Physical Layer 16.0 GT/s', 0x2a: 'Physical Layer 32.0 GT/s',
 };
 
-export type FieldAccess = 'ro' | 'rw' | 'rw1c';
-export interface RegisterField { name: string; bits: [number, number]; access: FieldAccess }
-export interface RegisterDef { name: string; offset: number; size: 1 | 2 | 4; fields: RegisterField[] }
+export type { FieldAccess, FieldDef, RegisterDef } from './caps/types';
 
-const f = (name: string, lo: number, hi: number, access: FieldAccess): RegisterField => ({ name, bits: [lo, hi], access });
-const whole = (name: string, offset: number, size: 1 | 2 | 4, access: FieldAccess): RegisterDef =>
-  ({ name, offset, size, fields: [f(name, 0, size * 8 - 1, access)] });
+const rf = (name: string, lo: number, hi = lo): FieldDef => f(name, lo, hi);
 
-const barDef = (i: number): RegisterDef => ({
-  name: `BAR${i}`, offset: BAR_OFFSETS[i]!, size: 4,
-  fields: [f('SPACE_IO', 0, 0, 'ro'), f('MEM_TYPE', 1, 2, 'ro'), f('PREFETCH', 3, 3, 'ro'), f('ADDRESS', 4, 31, 'rw')],
-});
+const barDef = (i: number): RegisterDef =>
+  // Address bits are writable as far as the BAR's size allows: the function's own masks say how far.
+  regm(`BASE_ADDRESS_${i}`, BAR_OFFSETS[i]!, 4, 0xfffffff0, 0, [rf('SPACE', 0), rf('MEM_TYPE', 1, 2), rf('MEM_PREFETCH', 3), rf('ADDRESS', 4, 31)]);
 
-/** The type-0 header as data: find a register by its PCI name, decode its fields. */
+/**
+ * The type-0 header as data (names: Linux pci_regs.h without the PCI_ prefix; masks: what a
+ * function built by function.ts lets software write). Variables and the console show these.
+ */
 export const REGISTERS: readonly RegisterDef[] = [
-  whole('VENDOR_ID', VENDOR_ID, 2, 'ro'),
-  whole('DEVICE_ID', DEVICE_ID, 2, 'ro'),
-  {
-    name: 'COMMAND', offset: COMMAND, size: 2, fields: [
-      f('IO', 0, 0, 'rw'), f('MEMORY', 1, 1, 'rw'), f('MASTER', 2, 2, 'rw'), f('SPECIAL', 3, 3, 'ro'),
-      f('INVALIDATE', 4, 4, 'ro'), f('VGA_PALETTE', 5, 5, 'ro'), f('PARITY', 6, 6, 'rw'), f('WAIT', 7, 7, 'ro'),
-      f('SERR', 8, 8, 'rw'), f('FAST_BACK', 9, 9, 'ro'), f('INTX_DISABLE', 10, 10, 'rw'),
-    ],
-  },
-  {
-    name: 'STATUS', offset: STATUS, size: 2, fields: [
-      f('IMM_READY', 0, 0, 'ro'), f('INTERRUPT', 3, 3, 'ro'), f('CAP_LIST', 4, 4, 'ro'), f('66MHZ', 5, 5, 'ro'),
-      f('UDF', 6, 6, 'ro'), f('FAST_BACK', 7, 7, 'ro'), f('PARITY', 8, 8, 'rw1c'), f('DEVSEL', 9, 10, 'ro'),
-      f('SIG_TARGET_ABORT', 11, 11, 'rw1c'), f('REC_TARGET_ABORT', 12, 12, 'rw1c'),
-      f('REC_MASTER_ABORT', 13, 13, 'rw1c'), f('SIG_SYSTEM_ERROR', 14, 14, 'rw1c'),
-      f('DETECTED_PARITY', 15, 15, 'rw1c'),
-    ],
-  },
-  whole('REVISION_ID', REVISION_ID, 1, 'ro'),
-  whole('PROG_IF', CLASS_PROG, 1, 'ro'),
-  whole('SUBCLASS', 0x0a, 1, 'ro'),
-  whole('BASE_CLASS', 0x0b, 1, 'ro'),
-  whole('CACHE_LINE_SIZE', CACHE_LINE_SIZE, 1, 'rw'),
-  whole('LATENCY_TIMER', LATENCY_TIMER, 1, 'rw'),
-  { name: 'HEADER_TYPE', offset: HEADER_TYPE, size: 1, fields: [f('LAYOUT', 0, 6, 'ro'), f('MULTI_FUNCTION', 7, 7, 'ro')] },
-  whole('BIST', BIST, 1, 'ro'),
+  reg('VENDOR_ID', VENDOR_ID, 2),
+  reg('DEVICE_ID', DEVICE_ID, 2),
+  regm('COMMAND', COMMAND, 2, COMMAND_WRITABLE_BITS, 0, [
+    rf('IO', 0), rf('MEMORY', 1), rf('MASTER', 2), rf('SPECIAL', 3), rf('INVALIDATE', 4), rf('VGA_PALETTE', 5), rf('PARITY', 6),
+    rf('WAIT', 7), rf('SERR', 8), rf('FAST_BACK', 9), rf('INTX_DISABLE', 10),
+  ]),
+  regm('STATUS', STATUS, 2, 0, STATUS_W1C_BITS, [
+    rf('IMM_READY', 0), rf('INTERRUPT', 3), rf('CAP_LIST', 4), rf('66MHZ', 5), rf('UDF', 6), rf('FAST_BACK', 7), rf('PARITY', 8),
+    rf('DEVSEL', 9, 10), rf('SIG_TARGET_ABORT', 11), rf('REC_TARGET_ABORT', 12), rf('REC_MASTER_ABORT', 13),
+    rf('SIG_SYSTEM_ERROR', 14), rf('DETECTED_PARITY', 15),
+  ]),
+  reg('REVISION_ID', REVISION_ID, 1),
+  reg('CLASS_PROG', CLASS_PROG, 1),
+  reg('CLASS_DEVICE', CLASS_DEVICE, 2),
+  reg('CACHE_LINE_SIZE', CACHE_LINE_SIZE, 1, 'rw'),
+  reg('LATENCY_TIMER', LATENCY_TIMER, 1, 'rw'),
+  reg('HEADER_TYPE', HEADER_TYPE, 1, 'ro', [rf('TYPE', 0, 6), rf('MFD', 7)]),
+  reg('BIST', BIST, 1, 'ro', [rf('CODE', 0, 3), rf('START', 6), rf('CAPABLE', 7)]),
   barDef(0), barDef(1), barDef(2), barDef(3), barDef(4), barDef(5),
-  whole('CARDBUS_CIS', CARDBUS_CIS, 4, 'ro'),
-  whole('SUBSYSTEM_VENDOR_ID', SUBSYSTEM_VENDOR_ID, 2, 'ro'),
-  whole('SUBSYSTEM_ID', SUBSYSTEM_ID, 2, 'ro'),
-  { name: 'EXPANSION_ROM', offset: EXPANSION_ROM, size: 4, fields: [f('ENABLE', 0, 0, 'rw'), f('ADDRESS', 11, 31, 'rw')] },
-  whole('CAPABILITIES_PTR', CAPABILITIES_PTR, 1, 'ro'),
-  whole('INTERRUPT_LINE', INTERRUPT_LINE, 1, 'rw'),
-  whole('INTERRUPT_PIN', INTERRUPT_PIN, 1, 'ro'),
-  whole('MIN_GNT', MIN_GNT, 1, 'ro'),
-  whole('MAX_LAT', MAX_LAT, 1, 'ro'),
+  reg('CARDBUS_CIS', CARDBUS_CIS, 4),
+  reg('SUBSYSTEM_VENDOR_ID', SUBSYSTEM_VENDOR_ID, 2),
+  reg('SUBSYSTEM_ID', SUBSYSTEM_ID, 2),
+  regm('ROM_ADDRESS', EXPANSION_ROM, 4, 0xfffff801, 0, [rf('ENABLE', 0), rf('ADDRESS', 11, 31)]),
+  reg('CAPABILITY_LIST', CAPABILITIES_PTR, 1),
+  reg('INTERRUPT_LINE', INTERRUPT_LINE, 1, 'rw'),
+  reg('INTERRUPT_PIN', INTERRUPT_PIN, 1),
+  reg('MIN_GNT', MIN_GNT, 1),
+  reg('MAX_LAT', MAX_LAT, 1),
 ];
+
+/**
+ * Earlier spellings, still accepted in expressions, conditions and `cfg` commands (they were
+ * shown in Variables before the names followed pci_regs.h): BAR0…BAR5, EXPANSION_ROM,
+ * CAPABILITIES_PTR, PROG_IF, and the class code's two bytes SUBCLASS / BASE_CLASS.
+ */
+export const REGISTER_ALIASES: Readonly<Record<string, RegisterDef>> = {
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5].map((i) => [`BAR${i}`, barDef(i)])),
+  EXPANSION_ROM: REGISTERS.find((r) => r.name === 'ROM_ADDRESS')!,
+  CAPABILITIES_PTR: REGISTERS.find((r) => r.name === 'CAPABILITY_LIST')!,
+  PROG_IF: REGISTERS.find((r) => r.name === 'CLASS_PROG')!,
+  SUBCLASS: reg('SUBCLASS', 0x0a, 1),
+  BASE_CLASS: reg('BASE_CLASS', 0x0b, 1),
+};
+
+/** Earlier field spellings: BAR SPACE_IO / PREFETCH, HEADER_TYPE LAYOUT / MULTI_FUNCTION. */
+export const FIELD_ALIASES: Readonly<Record<string, string>> = { SPACE_IO: 'SPACE', PREFETCH: 'MEM_PREFETCH', LAYOUT: 'TYPE', MULTI_FUNCTION: 'MFD' };
 
 const byName = new Map(REGISTERS.map((r) => [r.name, r] as const));
 
+/** A header register by its pci_regs.h name (or an earlier spelling, see REGISTER_ALIASES). */
 export function findRegister(name: string): RegisterDef | undefined {
-  return byName.get(name.toUpperCase());
+  const n = name.toUpperCase();
+  return byName.get(n) ?? REGISTER_ALIASES[n];
+}
+
+/** A field of a register by name (or an earlier spelling, see FIELD_ALIASES). */
+export function findField(def: RegisterDef, name: string): FieldDef | undefined {
+  const n = name.toUpperCase();
+  return def.fields.find((x) => x.name === n) ?? def.fields.find((x) => x.name === FIELD_ALIASES[n]);
 }
 
 export function registerAt(offset: number): RegisterDef | undefined {
@@ -203,6 +219,6 @@ export function decodeRegister(name: string, value: number): DecodedRegister {
   const val = v < 0 ? v + 2 ** (def.size * 8) : v;
   return {
     ok: true, name: def.name, offset: def.offset, value: val,
-    fields: def.fields.map((fd) => ({ name: fd.name, value: bitsOf(val, fd.bits[0], fd.bits[1]), access: fd.access })),
+    fields: def.fields.map((fd) => ({ name: fd.name, value: bitsOf(val, fd.bits[0], fd.bits[1]), access: accessOf(fd, def.wmask, def.w1cmask) })),
   };
 }

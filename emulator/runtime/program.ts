@@ -8,114 +8,227 @@
 // bus) and the frame's locals; all mutable state lives in plain data (frames,
 // locals, the driver's softc), never in the closures, so a snapshot is a deep
 // copy of data.
+//
+// Typing: a function is defined with the type of its locals (`fn<C, L>`, or a
+// model's prototype-checked `definer`), so every `l.x` a statement reads or
+// writes is checked; a call names its callee and passes exactly the callee's
+// parameters (`caller<Protos>()`), and a call's result can only land in a
+// local the caller has. At run time locals stay plain records.
 
-/** Locals and softc fields: plain, structured-clone-able data. */
-export type Locals = Record<string, any>;
+import { DECLARATION, declaredNames, initializer, signatureParams } from './c-decl';
 
-/** What executing a statement asks the scheduler to do next. */
-export type Action =
-  | { kind: 'next' }
-  | { kind: 'call'; fn: string; args: Locals; into?: string }
-  | { kind: 'return'; value?: unknown }
-  | { kind: 'wait'; keys: string[]; timeoutAt?: number; why: string }
-  | { kind: 'goto'; label: string }
-  | { kind: 'exit' };
+/** A frame's locals as the runtime stores them: plain, structured-clone-able data. */
+export type Locals = Record<string, unknown>;
 
-export const next: Action = { kind: 'next' };
-export function call(fn: string, args: Locals = {}, into?: string): Action {
+/** What executing a statement asks the scheduler to do next (`L`: the locals of the frame that runs it). */
+export type Action<L = Locals> = NextAction | CallAction<keyof L & string> | ReturnAction | WaitAction | GotoAction | ExitAction;
+
+export interface NextAction {
+  kind: 'next';
+}
+export interface CallAction<I extends string> {
+  kind: 'call';
+  fn: string;
+  args: Locals;
+  /** The caller's local that receives the callee's return value. */
+  into?: I;
+}
+export interface ReturnAction {
+  kind: 'return';
+  value?: unknown;
+}
+export interface WaitAction {
+  kind: 'wait';
+  keys: string[];
+  timeoutAt?: number;
+  why: string;
+}
+export interface GotoAction {
+  kind: 'goto';
+  label: string;
+}
+export interface ExitAction {
+  kind: 'exit';
+}
+
+export const next: NextAction = { kind: 'next' };
+
+/** A call by name with untyped arguments (tests and tiny programs; models use `caller<Protos>()`). */
+export function call<I extends string = never>(fn: string, args: Locals = {}, into?: I): CallAction<I> {
   return into === undefined ? { kind: 'call', fn, args } : { kind: 'call', fn, args, into };
 }
-export function ret(value?: unknown): Action {
+
+/**
+ * A model's function prototypes: name → the parameters its frame starts with.
+ * Declared as a type literal (`type P = { f: { a: number } }`) so its entries
+ * are plain records.
+ */
+export type Protos<F> = { [N in keyof F]: Locals };
+
+/** `call` checked against a model's prototypes: the callee exists and gets exactly its parameters. */
+export function caller<F extends Protos<F>>() {
+  return <N extends keyof F & string, I extends string = never>(fn: N, ...rest: {} extends F[N] ? [args?: F[N], into?: I] : [args: F[N], into?: I]): CallAction<I> =>
+    call(fn, rest[0] ?? {}, rest[1]);
+}
+
+export function ret(value?: unknown): ReturnAction {
   return { kind: 'return', value };
 }
-export function wait(keys: string | string[], why: string, timeoutAt?: number): Action {
+export function wait(keys: string | string[], why: string, timeoutAt?: number): WaitAction {
   const k = Array.isArray(keys) ? keys : [keys];
   return timeoutAt === undefined ? { kind: 'wait', keys: k, why } : { kind: 'wait', keys: k, why, timeoutAt };
 }
-export function goto(label: string): Action {
+export function goto(label: string): GotoAction {
   return { kind: 'goto', label };
 }
 
-export type Exec<C> = (ctx: C, l: Locals) => Action | void;
-export type Cond<C> = (ctx: C, l: Locals) => boolean;
+export type Exec<C, L> = (ctx: C, l: L) => Action<L> | void;
+export type Cond<C, L> = (ctx: C, l: L) => boolean;
 
 // ---- authoring nodes -------------------------------------------------------
 
-export type Node<C> =
-  | { t: 'stmt'; text: string; exec?: Exec<C>; cost?: number }
+export type Node<C, L> =
+  | { t: 'stmt'; text: string; exec?: Exec<C, L>; cost?: number }
   | { t: 'text'; text: string }
-  | { t: 'if'; text: string; cond: Cond<C>; then: Node<C>[]; elseText?: string; else?: Node<C>[]; close?: string }
-  | { t: 'for'; text: string; init?: Exec<C>; cond: Cond<C>; step?: Exec<C>; body: Node<C>[]; close?: string }
-  | { t: 'while'; text: string; cond: Cond<C>; body: Node<C>[]; close?: string }
+  | { t: 'if'; text: string; cond: Cond<C, L>; then: Node<C, L>[]; elseText?: string; else?: Node<C, L>[]; close?: string }
+  | { t: 'for'; text: string; init?: Exec<C, L>; cond: Cond<C, L>; step?: Exec<C, L>; body: Node<C, L>[]; close?: string }
+  | { t: 'while'; text: string; cond: Cond<C, L>; body: Node<C, L>[]; close?: string }
   | { t: 'label'; name: string }
   | { t: 'break'; text: string }
-  | { t: 'continue'; text: string };
+  | { t: 'continue'; text: string }
+  | { t: 'group'; nodes: Node<C, L>[] };
 
 /** A statement: one listing line, one step. */
-export function S<C>(text: string, exec?: Exec<C>, cost?: number): Node<C> {
-  const n: Node<C> = { t: 'stmt', text };
+export function S<C, L>(text: string, exec?: Exec<C, L>, cost?: number): Node<C, L> {
+  const n: Node<C, L> = { t: 'stmt', text };
   if (exec) n.exec = exec;
   if (cost !== undefined) n.cost = cost;
   return n;
 }
-/** A listing-only line (declaration, comment, blank): not executable. */
-export function T<C>(text = ''): Node<C> {
+/** A listing-only line (comment, blank, brace): not executable. Declarations go in `locals`. */
+export function T<C, L>(text = ''): Node<C, L> {
   return { t: 'text', text };
 }
-export function If<C>(text: string, cond: Cond<C>, then: Node<C>[], elseNodes?: Node<C>[], elseText = '} else {'): Node<C> {
+export function If<C, L>(text: string, cond: Cond<C, L>, then: Node<C, L>[], elseNodes?: Node<C, L>[], elseText = '} else {'): Node<C, L> {
   return elseNodes ? { t: 'if', text, cond, then, elseText, else: elseNodes } : { t: 'if', text, cond, then };
 }
-export function For<C>(text: string, init: Exec<C> | undefined, cond: Cond<C>, step: Exec<C> | undefined, body: Node<C>[]): Node<C> {
-  const n: Node<C> = { t: 'for', text, cond, body };
+export function For<C, L>(text: string, init: Exec<C, L> | undefined, cond: Cond<C, L>, step: Exec<C, L> | undefined, body: Node<C, L>[]): Node<C, L> {
+  const n: Node<C, L> = { t: 'for', text, cond, body };
   if (init) n.init = init;
   if (step) n.step = step;
   return n;
 }
-export function While<C>(text: string, cond: Cond<C>, body: Node<C>[]): Node<C> {
+export function While<C, L>(text: string, cond: Cond<C, L>, body: Node<C, L>[]): Node<C, L> {
   return { t: 'while', text, cond, body };
 }
-export function Label<C>(name: string): Node<C> {
+export function Label<C, L>(name: string): Node<C, L> {
   return { t: 'label', name };
 }
-export function Break<C>(text = 'break;'): Node<C> {
+export function Break<C, L>(text = 'break;'): Node<C, L> {
   return { t: 'break', text };
 }
-export function Continue<C>(text = 'continue;'): Node<C> {
+export function Continue<C, L>(text = 'continue;'): Node<C, L> {
   return { t: 'continue', text };
 }
+/**
+ * Nodes chosen when the program is built (e.g. one model variant's lines or
+ * another's); compiled in place, as if written where the group stands.
+ */
+export function When<C, L>(choose: boolean, nodes: Node<C, L>[], otherwise: Node<C, L>[] = []): Node<C, L> {
+  return { t: 'group', nodes: choose ? nodes : otherwise };
+}
 
-export interface FnDef<C> {
+// ---- what a frame shows ------------------------------------------------------
+
+/**
+ * A C declaration at the top of a function's body, e.g. `int rid = 0;`. The
+ * listing prints the text; the debugger's Locals view shows each declared name
+ * from the function's first line, with `value` (default: the local of the same
+ * name), so the two always agree. `V` is what the value reads (the model's
+ * view of its bus).
+ */
+export interface Decl<V, L> {
+  text: string;
+  value?: (v: V, l: L) => unknown;
+}
+
+export function decl<V, L>(text: string, value?: (v: V, l: L) => unknown): Decl<V, L> {
+  return value ? { text, value } : { text };
+}
+
+export interface FnDef<C, L, V = unknown> {
   name: string;
   /** Listing file this function is rendered into (e.g. "freebsd/vmbus_pcib.c"). */
   file: string;
   /** Lines before the opening brace: return type, name and parameters. */
   signature: string[];
-  /** Parameter names, in order, as they appear in Locals. */
-  params: string[];
-  body: Node<C>[];
+  /** The locals a call passes, in order (the model's parameters). */
+  params: readonly (keyof L & string)[];
+  /** The function's declarations, printed first in its body and shown in Locals from its first line. */
+  locals?: readonly Decl<V, L>[];
+  /**
+   * How a C parameter of the signature reads when it is not a local of the same
+   * name: e.g. `dev` → the device it stands for.
+   */
+  args?: Readonly<Record<string, (v: V, l: L) => unknown>>;
+  body: Node<C, L>[];
   /** A comment shown above the function in the listing. */
   doc?: string[];
 }
 
-export function fn<C>(def: FnDef<C>): FnDef<C> {
+/** A function definition with its locals' type `L`. */
+export function fn<C, L, V = unknown>(def: FnDef<C, L, V>): FnDef<C, L, V> {
   return def;
 }
+
+/** Defines one prototyped function: without type arguments its frame has the parameters only; `<L>` adds locals. */
+export interface DefineFn<C, V, P> {
+  (def: Omit<FnDef<C, P, V>, 'name'>): FnDef<C, P, V>;
+  <L>(def: Omit<FnDef<C, P & L, V>, 'name'>): FnDef<C, P & L, V>;
+}
+
+/**
+ * Definitions checked against a model's prototypes: `fn('name')<Locals>({...})`
+ * gives the frame the prototype's parameters plus the function's own locals.
+ */
+export function definer<C, V, F extends Protos<F>>() {
+  return <N extends keyof F & string>(name: N): DefineFn<C, V, F[N]> =>
+    <L>(def: Omit<FnDef<C, F[N] & L, V>, 'name'>): FnDef<C, F[N] & L, V> => ({ name, ...def });
+}
+
+/** Any function definition, whatever its locals (what a program is compiled from). */
+export type AnyFnDef<C, V = unknown> = FnDef<C, never, V>;
 
 // ---- compiled form ----------------------------------------------------------
 
 export type Instr<C> =
-  | { op: 'exec'; line: number; exec?: Exec<C>; cost: number }
+  | { op: 'exec'; line: number; exec?: Exec<C, never>; cost: number }
   /** Evaluate cond at `line` (a step); jump to `target` when false. */
-  | { op: 'test'; line: number; cond: Cond<C>; target: number; pre?: Exec<C> }
+  | { op: 'test'; line: number; cond: Cond<C, never>; target: number; pre?: Exec<C, never> }
   /** Unconditional jump, not a step. */
-  | { op: 'jump'; target: number; pre?: Exec<C>; line: number }
+  | { op: 'jump'; target: number; pre?: Exec<C, never>; line: number }
   /** Implicit return at the closing brace (a step at that line). */
   | { op: 'end'; line: number };
 
-export interface CompiledFn<C> {
+/** One name a frame shows: a C parameter or a declared local. */
+export interface FrameName<V> {
+  name: string;
+  /** A declaration's constant initializer (`int rid = 0;`): its value from the first line until the local changes. */
+  init?: number | boolean | null;
+  /** A parameter that points at the caller's scalar (`u32 *val`): the function's result, unset until it writes it. */
+  out?: boolean;
+  /** How to read it (absent: the local of the same name, or the model's default for that parameter). */
+  value?(v: V, l: never): unknown;
+}
+
+export interface CompiledFn<C, V = unknown> {
   name: string;
   file: string;
-  params: string[];
+  params: readonly string[];
+  /** The C parameters of the signature, in order. */
+  args: FrameName<V>[];
+  /** The declared locals, in order. */
+  locals: FrameName<V>[];
   /** Line of the signature's function-name line (1-based). */
   line: number;
   /** Line of the closing brace. */
@@ -131,9 +244,17 @@ export interface Listing {
   executable: number[];
 }
 
-export interface Program<C> {
-  fns: Map<string, CompiledFn<C>>;
+export interface Program<C, V = unknown> {
+  fns: Map<string, CompiledFn<C, V>>;
   listings: Map<string, Listing>;
+}
+
+/** Runs a statement's closure on a frame's plain locals (the one place the runtime meets the typed view). */
+export function runExec<C>(exec: Exec<C, never>, ctx: C, locals: Locals): Action | void {
+  return exec(ctx, locals as never) as Action | void;
+}
+export function runCond<C>(cond: Cond<C, never>, ctx: C, locals: Locals): boolean {
+  return cond(ctx, locals as never);
 }
 
 const INDENT = '\t';
@@ -152,15 +273,35 @@ function header(text: string, bodyLen: number, hasElse: boolean, close?: string)
   return { text: m ? `${m[1]} {${m[2]}` : `${text} {`, close: '}' };
 }
 
+/** How many nodes a body shows (a group counts as its nodes). */
+function width<C, L>(nodes: Node<C, L>[]): number {
+  return nodes.reduce((n, x) => n + (x.t === 'group' ? width(x.nodes) : 1), 0);
+}
+
+
+/**
+ * How a model reads a C parameter no definition binds and no local of the same
+ * name holds (e.g. `hbus` → the softc's bus, `dev` → the device), given the
+ * function it belongs to.
+ */
+export type ParamDefault<V> = (v: V, l: Locals, fn: { name: string; file: string }) => unknown;
+
 /**
  * Compiles function definitions into instructions and renders their listings.
  * `headers` gives each listing file's leading lines (licence-free description,
  * includes), so line numbers are stable for a given model definition.
+ * `params` gives the model's default reading of C parameters by name.
  */
-export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, string[]> = {}): Program<C> {
+export function compileProgram<C, V = unknown>(
+  defs: readonly AnyFnDef<C, V>[],
+  headers: Record<string, string[]> = {},
+  params: Readonly<Record<string, ParamDefault<V>>> = {},
+  /** Comment lines shown above each function (its upstream location, docs/upstream.md). */
+  fnHeader?: (name: string) => string[],
+): Program<C, V> {
   const files = new Map<string, string[]>();
   const exec = new Map<string, Set<number>>();
-  const fns = new Map<string, CompiledFn<C>>();
+  const fns = new Map<string, CompiledFn<C, V>>();
 
   const linesOf = (file: string): string[] => {
     let l = files.get(file);
@@ -177,6 +318,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
     if (fns.has(def.name)) throw new Error(`duplicate function ${def.name}`);
     const lines = linesOf(def.file);
     const ex = exec.get(def.file)!;
+    for (const d of fnHeader?.(def.name) ?? []) lines.push(d);
     for (const d of def.doc ?? []) lines.push(d);
     const sigStart = lines.length + 1;
     for (const s of def.signature) lines.push(s);
@@ -193,15 +335,44 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
       return lines.length;
     };
 
-    const walk = (nodes: Node<C>[], depth: number): void => {
+    const locals: FrameName<V>[] = [];
+    for (const d of def.locals ?? []) {
+      const names = declaredNames(d.text);
+      if (!names.length) throw new Error(`${def.name}: '${d.text}' declares nothing`);
+      if (d.value && names.length > 1) throw new Error(`${def.name}: '${d.text}' declares ${names.length} names but gives one value`);
+      addLine(1, d.text);
+      const init = names.length === 1 ? initializer(d.text) : undefined;
+      for (const name of names) locals.push({ name, ...(d.value ? { value: d.value } : {}), ...(init !== undefined ? { init } : {}) });
+    }
+    const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out }) => {
+      const value = def.args?.[name];
+      if (value) return { name, value };
+      const fallback = params[name];
+      if (fallback && !def.params.includes(name)) {
+        const where = { name: def.name, file: def.file };
+        return { name, value: (v: V, l: never) => fallback(v, l as Locals, where) };
+      }
+      return out ? { name, out } : { name };
+    });
+    for (const k of Object.keys(def.args ?? {})) {
+      if (!args.some((a) => a.name === k)) throw new Error(`${def.name}: a binding for '${k}', which is not a parameter of its signature`);
+    }
+
+    const walk = (nodes: Node<C, never>[], depth: number): void => {
       for (const n of nodes) {
         switch (n.t) {
           case 'text':
             addLine(depth, n.text);
             break;
+          case 'group':
+            walk(n.nodes, depth);
+            break;
           case 'stmt': {
             const line = addLine(depth, n.text);
             ex.add(line);
+            // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
+            // name is a local of the frame from the first line, unset until the step runs.
+            if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((d) => d.name === name)) locals.push({ name });
             const i: Instr<C> = { op: 'exec', line, cost: n.cost ?? 1 };
             if (n.exec) i.exec = n.exec;
             emit(i);
@@ -212,7 +383,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
             labels[n.name] = code.length;
             break;
           case 'if': {
-            const hb = header(n.text, n.then.length, !!n.else, n.close);
+            const hb = header(n.text, width(n.then), !!n.else, n.close);
             const line = addLine(depth, hb.text);
             ex.add(line);
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
@@ -231,7 +402,7 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
           }
           case 'for':
           case 'while': {
-            const hb = header(n.text, n.body.length, false, n.close);
+            const hb = header(n.text, width(n.body), false, n.close);
             const line = addLine(depth, hb.text);
             ex.add(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.
@@ -276,6 +447,8 @@ export function compileProgram<C>(defs: FnDef<C>[], headers: Record<string, stri
       name: def.name,
       file: def.file,
       params: def.params,
+      args,
+      locals,
       line: sigStart + Math.max(0, nameIdx),
       endLine,
       code,
@@ -301,7 +474,7 @@ export function nearestExecutableLine(listing: Listing, line: number): number | 
 }
 
 /** Which function (if any) contains `line` of `file`. */
-export function functionAt<C>(program: Program<C>, file: string, line: number): CompiledFn<C> | undefined {
+export function functionAt<C, V>(program: Program<C, V>, file: string, line: number): CompiledFn<C, V> | undefined {
   for (const f of program.fns.values()) if (f.file === file && line >= f.line && line <= f.endLine) return f;
   return undefined;
 }

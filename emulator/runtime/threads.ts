@@ -4,7 +4,7 @@
 // thread re-runs the statement that blocked it, which re-checks its
 // condition), and may carry a timeout. Host threads have no frames: the
 // machine runs one host handler per step.
-import type { Action, CompiledFn, Instr, Locals, Program } from './program';
+import { runCond, runExec, type Action, type CompiledFn, type Instr, type Locals, type Program } from './program';
 
 export interface FrameState {
   fn: string;
@@ -48,7 +48,7 @@ export interface StepOutcome {
 }
 
 /** The listing location a thread will execute next, looking through free jumps. */
-export function nextLocation<C>(prog: Program<C>, f: FrameState): { fn: CompiledFn<C>; line: number } | undefined {
+export function nextLocation<C, V>(prog: Program<C, V>, f: FrameState): { fn: CompiledFn<C, V>; line: number } | undefined {
   const cf = prog.fns.get(f.fn);
   if (!cf) return undefined;
   let pc = f.pc;
@@ -71,7 +71,7 @@ export class InterpreterError extends Error {}
  * Executes one statement of a guest thread. `bindThread` tells the context
  * which thread is running (so statements can read `wokenBy` and spawn work).
  */
-export function stepThread<C>(prog: Program<C>, ctx: C, t: ThreadState, now: number): StepOutcome {
+export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, now: number): StepOutcome {
   const f = t.frames[t.frames.length - 1];
   if (!f) {
     t.status = 'done';
@@ -83,7 +83,7 @@ export function stepThread<C>(prog: Program<C>, ctx: C, t: ThreadState, now: num
   let ins: Instr<C> | undefined = cf.code[f.pc];
   for (let guard = 0; ins && ins.op === 'jump'; guard++) {
     if (guard > 1024) throw new InterpreterError(`${f.fn}: jump loop`);
-    ins.pre?.(ctx, f.locals);
+    if (ins.pre) runExec(ins.pre, ctx, f.locals);
     f.pc = ins.target;
     ins = cf.code[f.pc];
   }
@@ -94,14 +94,14 @@ export function stepThread<C>(prog: Program<C>, ctx: C, t: ThreadState, now: num
     return { fn: cf.name, line: ins?.line ?? cf.endLine, depth: t.frames.length, action: 'end' };
   }
   if (ins.op === 'test') {
-    const ok = ins.cond(ctx, f.locals);
+    const ok = runCond(ins.cond, ctx, f.locals);
     f.pc = ok ? f.pc + 1 : ins.target;
     t.readyAt = now + NS_PER_COST;
     return { fn: cf.name, line: ins.line, depth: t.frames.length, action: 'test' };
   }
   // exec
   const line = ins.line;
-  const a = ins.exec ? ins.exec(ctx, f.locals) : undefined;
+  const a = ins.exec ? runExec(ins.exec, ctx, f.locals) : undefined;
   t.readyAt = Math.max(t.readyAt, now) + ins.cost * NS_PER_COST;
   if (!a || a.kind === 'next') {
     f.pc++;

@@ -32,6 +32,14 @@ export class Trace {
   c: Uint32Array;
   ref: Int32Array;
   blobs: unknown[] = [];
+  /** Blobs in use (the array may hold more: those of the kept future, see truncate). */
+  private nBlobs = 0;
+  /**
+   * Events [length, future) are the ones recorded before the last truncate, kept: a deterministic
+   * replay records them again identically, and `resume` takes them back without one (a restore
+   * further on). Dropped by `dropFuture` when the run can no longer be trusted to repeat them.
+   */
+  private future = 0;
   /** When false, record() is a no-op (for measuring the cost of tracing). */
   enabled = true;
 
@@ -80,8 +88,9 @@ export class Trace {
     this.c[i] = c >>> 0;
     if (blob === undefined) this.ref[i] = NO_BLOB;
     else {
-      this.ref[i] = this.blobs.length;
-      this.blobs.push(blob);
+      const r = this.nBlobs++;
+      this.ref[i] = r;
+      this.blobs[r] = blob;
     }
     this.n = i + 1;
     return i;
@@ -101,21 +110,47 @@ export class Trace {
     };
   }
 
-  /** Drops every event from index `n` on (used when a snapshot is restored). */
+  /**
+   * Drops every event from index `n` on (used when a snapshot is restored). They are kept aside
+   * as the logged future until `dropFuture`: `resume` can take them back.
+   */
   truncate(n: number): void {
     if (n >= this.n) return;
     this.epoch++;
-    // Blobs are appended in event order, so the first dropped event with a blob
-    // tells how many blobs to keep.
-    let keepBlobs = this.blobs.length;
+    this.future = Math.max(this.future, this.n);
+    // Blobs are numbered in event order, so the first dropped event with a blob tells how many are in use.
     for (let i = n; i < this.n; i++) {
       if (this.ref[i]! !== NO_BLOB) {
-        keepBlobs = this.ref[i]!;
+        this.nBlobs = this.ref[i]!;
         break;
       }
     }
-    this.blobs.length = keepBlobs;
     this.n = n;
+  }
+
+  /** Whether the trace can be set to length `n`: shorter, or within the kept future. */
+  canResume(n: number): boolean {
+    return n <= this.n || n <= this.future;
+  }
+
+  /** Sets the length to `n`: truncates, or takes back kept future events. False if they are not held. */
+  resume(n: number): boolean {
+    if (n <= this.n) {
+      this.truncate(n);
+      return true;
+    }
+    if (n > this.future) return false;
+    this.n = n;
+    let i = n - 1;
+    while (i >= 0 && this.ref[i] === NO_BLOB) i--;
+    this.nBlobs = i >= 0 ? this.ref[i]! + 1 : 0;
+    return true;
+  }
+
+  /** Forgets the kept future (the run has changed: replaying would not record those events again). */
+  dropFuture(): void {
+    this.future = 0;
+    this.blobs.length = this.nBlobs;
   }
 
   *events(from = 0, to = this.n): IterableIterator<TraceEvent> {

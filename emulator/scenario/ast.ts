@@ -26,13 +26,15 @@ export interface Diagnostic {
   code: string;
   /** Related location (the first declaration of a duplicate, …). */
   related?: { message: string; loc: Loc };
+  /** Replacements for the text at `loc` the user most likely meant, best first ("did you mean"). */
+  suggestions?: string[];
 }
 
 /** `function 0` or `function 1.2`: PCI device (0–31) and function (0–7), and their win_slot. */
 export interface SlotRef {
   device: number;
   fn: number;
-  /** win_slot encoding: device in bits 0–4, function in bits 5–7 (spec §3). */
+  /** win_slot encoding: device in bits 0–4, function in bits 5–7 (protocol.md §3). */
   wslot: number;
   loc: Loc;
 }
@@ -123,9 +125,9 @@ export type TimelineEvent = EventBase &
     | { kind: 'rescind'; bus: Name }
     | { kind: 'detach'; bus: Name }
     | { kind: 'vanish'; target: FnRef }
-    /** `plug nic0 function 1 intel-82599-vf serial 7`: a function joins a live bus (relations update, spec §7.1). */
+    /** `plug nic0 function 1 intel-82599-vf serial 7`: a function joins a live bus (relations update, protocol.md §7.1). */
     | { kind: 'plug'; bus: Name; fn: FunctionDeclAst }
-    /** `unplug nic0/1`: a function leaves the bus without an eject (relations update, spec §7.1). */
+    /** `unplug nic0/1`: a function leaves the bus without an eject (relations update, protocol.md §7.1). */
     | { kind: 'unplug'; target: FnRef }
     | { kind: 'fault'; fault: FaultDecl }
   );

@@ -7,11 +7,12 @@ import type { BusDecl, Diagnostic, FnRef, FunctionDeclAst, Loc, MessageRef, Name
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
-import { didYouMean } from './names';
+import { suggestions } from './names';
 import { messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { formatDuration } from './lexer';
+import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
 export interface ParseExtras {
@@ -36,7 +37,7 @@ const VERSIONED: readonly { value: number; from: number; to: number; family: str
   { value: 0x42490010, from: 0x10001, to: 0x10002, family: 'resources-assigned' },
   { value: 0x42490016, from: 0x10002, to: Infinity, family: 'resources-assigned' },
 ];
-/** Host-to-guest messages (spec §2.1 Dir column): a host fault never matches them. */
+/** Host-to-guest messages (protocol.md §2.1 Dir column): a host fault never matches them. */
 const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
 
 function isPow2(n: number): boolean {
@@ -52,14 +53,15 @@ function isPow2(n: number): boolean {
 
 export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related']): void => {
+  const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related'], hints?: string[]): void => {
     const d: Diagnostic = { severity, loc, code, message };
     if (related) d.related = related;
+    if (hints?.length) d.suggestions = hints;
     out.push(d);
   };
   const unknown = (code: string, what: string, n: Name, candidates: readonly string[]): void => {
-    const hint = didYouMean(n.name, candidates);
-    add('error', n.loc, code, `unknown ${what} '${n.name}'${hint ? `; did you mean '${hint}'?` : ''}`);
+    const hints = suggestions(n.name, candidates);
+    add('error', n.loc, code, `unknown ${what} '${n.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
   };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
@@ -214,6 +216,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     return ctx.messages.find((x) => x.value === v)?.aliases[0] ?? `0x${v.toString(16)}`;
   }
 
+  /** The message of the same family the guest does send in this VM, spelled the way `written` is (for a quick fix). */
+  function sentInstead(value: number, written: string): string[] {
+    const e = VERSIONED.find((x) => x.value === value);
+    const sib = e && negotiated !== undefined ? VERSIONED.find((x) => x.family === e.family && negotiated! >= x.from && negotiated! < x.to) : undefined;
+    const m = sib && ctx.messages.find((x) => x.value === sib.value);
+    if (!m) return [];
+    if (/^[0-9]/.test(written)) return [`0x${m.value.toString(16)}`];
+    return [/^[A-Z0-9_]+$/.test(written) ? m.name : (m.aliases[0] ?? m.name)];
+  }
+
   /** Why the guest never sends this message in this VM, or undefined when it may. */
   function neverSent(value: number): string | undefined {
     const e = VERSIONED.find((x) => x.value === value);
@@ -285,35 +297,15 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.fault.message.loc, 'fault-never-matches', `${msgName(v)} is sent by the host; a fault applies to messages the guest sends`);
         else {
           const why = neverSent(v);
-          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`);
+          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`, undefined, sentInstead(v, e.fault.message.name));
         }
       }
-      let bus: Name | undefined;
-      let slot: FnRef['slot'];
-      switch (e.kind) {
-        case 'driver':
-        case 'raise':
-        case 'eject':
-        case 'vanish':
-        case 'unplug':
-          bus = e.target.bus;
-          slot = e.target.slot;
-          break;
-        case 'plug':
-          bus = e.bus;
-          checkFunction(e.fn);
-          break;
-        case 'rescind':
-        case 'detach':
-          bus = e.bus;
-          break;
-        case 'fault':
-          bus = e.fault.bus;
-          break;
-        default:
-          break;
-      }
-      if (!bus) continue;
+      const row = EVENTS[e.kind] as EventRow<EventKind>;
+      if (e.kind === 'plug') checkFunction(e.fn);
+      const ref = eventRef(e);
+      if (!ref) continue;
+      const bus = ref.bus;
+      const slot = ref.slot;
       const b = checkRef(index, bus, slot);
       if (!b) continue;
       if (b.offerAt !== undefined && e.time < b.offerAt) {
@@ -357,10 +349,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatDuration(e.time)}; the vector is never programmed`);
         else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
-      if (e.kind === 'rescind' || e.kind === 'detach') gone.set(bus.name, { time: e.time, loc: e.loc });
-      if (e.kind === 'eject' || e.kind === 'vanish' || e.kind === 'unplug') goneSlot.set(sk, { time: e.time, loc: e.loc });
+      if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
+      if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
-      if (e.kind === 'unplug' || e.kind === 'eject') here.delete(wslot);
+      if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
     for (const s of extras?.statusNames ?? []) {
       const hit =
@@ -368,8 +360,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
-        const hint = didYouMean(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')));
-        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hint ? `; did you mean 'STATUS_${hint}'?` : ''}`);
+        const hints = suggestions(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, ''))).map((h) => `STATUS_${h}`);
+        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
       }
     }
   }
@@ -402,7 +394,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           resolveMessage(x.message);
           if (!x.negate && (x.count === undefined || x.count > 0)) {
             const why = neverSent(x.message.value);
-            if (why) add('warning', x.message.loc, 'message-never-sent', why);
+            if (why) add('warning', x.message.loc, 'message-never-sent', why, undefined, sentInstead(x.message.value, x.message.name));
           }
           if (x.bus) checkRef(index, x.bus, undefined);
           if (x.negate && x.count !== undefined) add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");

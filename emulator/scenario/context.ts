@@ -23,13 +23,15 @@ export interface ScenarioContext {
     name: string;
     title: string;
     versions: number[];
-    /** false: the host cannot send PCI_EJECT (OpenVMM revokes the channel instead, spec §7.2). */
+    /** false: the host cannot send PCI_EJECT (OpenVMM revokes the channel instead, protocol.md §7.2). */
     supportsEject?: boolean;
     /** true: only win_slot 0 is served (OpenVMM). */
     slotZeroOnly?: boolean;
+    /** What is modelled and what is ours, for hover (HostProfile.description). */
+    description?: string;
   }[];
-  guestModels: { name: string; title: string; versions: number[] }[];
-  quirks: { name: string; models: string[]; summary: string }[];
+  guestModels: { name: string; title: string; versions: number[]; driver?: string; description?: string; source?: string }[];
+  quirks: { name: string; models: string[]; summary: string; description?: string; source?: string }[];
   messages: { name: string; value: number; aliases: string[] }[];
   statuses: { name: string; value: number }[];
   /**
@@ -59,9 +61,10 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
       versions: [...p.versions],
       supportsEject: p.supportsEject,
       slotZeroOnly: p.slotZeroOnly,
+      description: p.description,
     })),
-    guestModels: GUEST_MODELS.map((m) => ({ name: m.name, title: m.summary, versions: [...m.versions] })),
-    quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary })),
+    guestModels: GUEST_MODELS.map((m) => ({ name: m.name, title: m.title, versions: [...m.versions], driver: m.driver, description: m.description, source: m.source })),
+    quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary, description: q.description, source: q.source })),
     messages: MESSAGE_NAMES.map((m) => ({ name: m.name, value: m.value, aliases: [...m.aliases] })),
     statuses: STATUS_NAMES.map((s) => ({ ...s })),
     checkDump: checkLspciText,

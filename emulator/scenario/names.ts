@@ -26,34 +26,77 @@ export const MESSAGE_NAMES: readonly MessageName[] = Object.entries(MSG)
 /** NTSTATUS names as written in scenarios: STATUS_BAD_DATA (BAD_DATA and bad-data are accepted too). */
 export const STATUS_NAMES: readonly { name: string; value: number }[] = Object.entries(STATUS).map(([k, v]) => ({ name: `STATUS_${k}`, value: v }));
 
-/** Levenshtein distance, capped work for long inputs. */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment, the
+ * restricted Damerau–Levenshtein distance): a swapped pair of letters, the
+ * commonest typing slip, costs 1 (`fv` → `vf`), not 2. Capped work for long inputs.
+ */
 export function editDistance(a: string, b: string): number {
   if (a.length > 64 || b.length > 64) return Math.max(a.length, b.length);
-  const prev = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  // Three rows: i-2, i-1, i.
+  let prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let cur = new Array<number>(b.length + 1).fill(0);
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
+    cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const t = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = t;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
     }
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[b.length]!;
 }
 
-/** The closest candidate within a third of the word's length (case-insensitive), if any. */
+/** Case, `_` and `-` do not tell names apart when guessing what was meant. */
+function normal(s: string): string {
+  return s.toLowerCase().replace(/_/g, '-');
+}
+
+function tokens(s: string): string[] {
+  return normal(s).split('-').filter(Boolean);
+}
+
+/** Upper-case names (PCI_EJECT, STATUS_…) and lower-case ones (eject, intel-82599-vf) are two styles. */
+function style(s: string): 'upper' | 'lower' | 'mixed' {
+  return s === s.toUpperCase() ? 'upper' : s === s.toLowerCase() ? 'lower' : 'mixed';
+}
+
+/**
+ * The candidates the user most likely meant by `word`, best first (at most `max`).
+ * A candidate qualifies when it is within a third of the word's length in edit
+ * distance (transpositions count once; case, `_` and `-` are ignored), or when it
+ * holds every token of the word (`82599-vf` → `intel-82599-vf`). Ranking: edit
+ * distance, then tokens shared with the word, then the same spelling style
+ * (upper/lower case), then the closer length, then the candidates' own order.
+ * Only candidates within one edit of the best are kept, so a clear winner comes alone
+ * or with its nearest rival.
+ */
+export function suggestions(word: string, candidates: readonly string[], max = 3): string[] {
+  const w = normal(word);
+  if (!w) return [];
+  const wt = tokens(word);
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  const scored: { c: string; d: number; shared: number; sameStyle: number; len: number; order: number }[] = [];
+  const seen = new Set<string>();
+  candidates.forEach((c, order) => {
+    if (seen.has(c) || c === word) return;
+    seen.add(c);
+    const d = editDistance(w, normal(c));
+    const ct = tokens(c);
+    const shared = wt.filter((t) => ct.includes(t)).length;
+    const holdsAll = wt.length > 0 && shared === wt.length && wt.some((t) => t.length >= 3);
+    if (d > limit && !holdsAll) return;
+    scored.push({ c, d, shared, sameStyle: style(c) === style(word) ? 1 : 0, len: Math.abs(c.length - word.length), order });
+  });
+  scored.sort((a, b) => a.d - b.d || b.shared - a.shared || b.sameStyle - a.sameStyle || a.len - b.len || a.order - b.order);
+  const best = scored[0]?.d ?? 0;
+  return scored.filter((x) => x.d <= best + 1).slice(0, max).map((x) => x.c);
+}
+
+/** The candidate the user most likely meant, if any (see suggestions). */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return suggestions(word, candidates, 1)[0];
 }

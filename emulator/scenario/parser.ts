@@ -2,14 +2,15 @@
 // exact ranges. Syntax only — names (devices, profiles, messages, statuses) are
 // resolved by check.ts. Never throws: every error becomes a diagnostic and the
 // parser resumes at the next line (or the block's closing brace).
-// The grammar is documented in docs/scenario-language.md.
+// The keywords come from keywords.ts and events.ts, where each timeline event and
+// fault action also parses its own arguments through the StatementParser given
+// here. The grammar is documented in docs/scenario-language.md.
 import type {
   BarSize,
   BusDecl,
   BusLifeState,
   Diagnostic,
   Expectation,
-  FaultDecl,
   FnRef,
   FunctionDeclAst,
   FunctionSourceAst,
@@ -24,28 +25,20 @@ import type {
 import type { FaultAction } from '../vpci/host/faults';
 import { tokenize, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
-import { didYouMean } from './names';
+import { suggestions } from './names';
 import type { ScenarioContext } from './context';
-
-export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
-export const TOP_KEYWORDS = ['vm', 'bus', 'at', 'expect'] as const;
-export const VM_KEYWORDS = ['host', 'guest', 'cpus', 'mmio', 'quirk'] as const;
-export const BUS_KEYWORDS = ['instance', 'function'] as const;
-export const EVENT_KEYWORDS = ['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'plug', 'unplug', 'fault'] as const;
-export const FAULT_ACTIONS = ['status', 'no-reply', 'delay', 'truncate', 'flip', 'vanish'] as const;
-export const FUNCTION_OPTIONS = ['serial', 'numa', 'select', 'bar', 'rom'] as const;
-/** Words that cannot name a bus (they start other forms of `expect`). */
-export const RESERVED_BUS_NAMES = ['message', 'no', 'dump'];
+import { BUS_KEYWORDS, BUS_STATES, EXPECT_BUS_FORMS, FUNCTION_OPTION_KEYWORDS, RESERVED_BUS_NAMES, TOP_KEYWORDS, VM_KEYWORDS } from './keywords';
+import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS, isEventKeyword, isFaultActionKeyword, type EventKind, type EventRow, type StatementParser } from './events';
 
 /** Thrown internally to abandon a statement; never escapes the parser. */
 class StatementError {
   constructor(readonly diag: Diagnostic) {}
 }
 
-/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)` */
-function unknownWord(what: string, word: string, allowed: readonly string[]): string {
-  const hint = didYouMean(word, allowed);
-  return `unknown ${what} '${word}'${hint ? `; did you mean '${hint}'?` : ''} (expected ${allowed.join(', ')})`;
+/** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)`, and the suggestions for a quick fix. */
+function unknownWord(what: string, word: string, allowed: readonly string[]): [string, string[]] {
+  const hints = suggestions(word, allowed);
+  return [`unknown ${what} '${word}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${allowed.join(', ')})`, hints];
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -113,8 +106,10 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     loc,
     code,
   });
-  const fail = (loc: Loc, code: string, message: string): never => {
-    throw new StatementError(diag(loc, code, message));
+  const fail = (loc: Loc, code: string, message: string, hints?: string[]): never => {
+    const d = diag(loc, code, message);
+    if (hints?.length) d.suggestions = hints;
+    throw new StatementError(d);
   };
   const expected = (what: string, t: Token = peek()): never => {
     if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
@@ -151,7 +146,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
-      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`);
+      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`, ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`));
       return { value: 0, loc: t.loc };
     }
     const d = expectKind('duration', what);
@@ -281,7 +276,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         break;
       }
       default:
-        fail(kw.loc, 'unknown-setting', unknownWord('vm setting', kw.text, VM_KEYWORDS));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('vm setting', kw.text, VM_KEYWORDS));
     }
     endStatement(`'${kw.text}'`);
   };
@@ -349,7 +344,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           break;
         }
         default:
-          fail(o.loc, 'unexpected-token', unknownWord('function option', o.text, FUNCTION_OPTIONS));
+          fail(o.loc, 'unexpected-token', ...unknownWord('function option', o.text, FUNCTION_OPTION_KEYWORDS));
       }
     }
     f.loc = spanLoc(kw.loc, end);
@@ -370,7 +365,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       } else if (kw.text === 'function') {
         bus.functions.push(functionDecl(kw));
       } else {
-        fail(kw.loc, 'unknown-setting', unknownWord('bus item', kw.text, ['function', 'instance']));
+        fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, BUS_KEYWORDS));
       }
       endStatement(`'${kw.text}'`);
     });
@@ -386,109 +381,40 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   // ---- timeline ----
   const faultAction = (): FaultAction => {
     const t = peek();
-    if (t.kind !== 'word') return expected(`a fault action (${FAULT_ACTIONS.join(', ')})`);
+    if (t.kind !== 'word') return expected(`a fault action (${FAULT_ACTION_KEYWORDS.join(', ')})`);
     const a = take();
-    switch (a.text) {
-      case 'status': {
-        const s = peek();
-        if (s.kind === 'word') {
-          take();
-          const action: FaultAction = { kind: 'status', status: 0 };
-          extras.statusNames.push({ action, name: s.text, loc: s.loc });
-          return action;
-        }
-        return { kind: 'status', status: intIn('an NTSTATUS value or name', 0, 0xffff_ffff).value };
-      }
-      case 'no-reply':
-        return { kind: 'no-reply' };
-      case 'delay':
-        return { kind: 'delay', ns: duration('the delay').value };
-      case 'truncate':
-        return { kind: 'truncate', bytes: intIn('the byte count', 0, 0xffff).value };
-      case 'flip': {
-        const offset = intIn('the byte offset', 0, 0xffff).value;
-        const xor = intIn('the XOR mask', 1, 0xff).value;
-        return { kind: 'flip', offset, xor };
-      }
-      case 'vanish':
-        return { kind: 'vanish' };
-    }
-    return fail(a.loc, 'unknown-action', unknownWord('fault action', a.text, FAULT_ACTIONS));
+    if (!isFaultActionKeyword(a.text)) return fail(a.loc, 'unknown-action', ...unknownWord('fault action', a.text, FAULT_ACTION_KEYWORDS));
+    return FAULT_ACTIONS[a.text].parse(api, a);
+  };
+  /** What the rows of events.ts parse with. */
+  const api: StatementParser = {
+    peek,
+    take,
+    isWord,
+    keyword,
+    expected,
+    fail,
+    int: (what, lo, hi) => intIn(what, lo, hi).value,
+    duration: (what) => duration(what).value,
+    busName: () => busName(),
+    fnRef,
+    functionDecl,
+    busDecl,
+    message,
+    faultAction,
+    statusName: (action, t) => {
+      extras.statusNames.push({ action, name: t.text, loc: t.loc });
+    },
+    span: (from) => spanLoc(from, last.loc),
   };
   const event = (at: Token): TimelineEvent => {
     const time = duration('the event time').value;
     const t = peek();
     if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
     const kw = take();
-    const base = { time, loc: at.loc };
-    let e: TimelineEvent;
-    switch (kw.text) {
-      case 'boot':
-        e = { ...base, kind: 'boot' };
-        break;
-      case 'driver': {
-        const target = fnRef();
-        const m = peek();
-        if (m.kind === 'word' && m.text === 'none') {
-          take();
-          e = { ...base, kind: 'driver', target, mode: 'none', vectors: 0 };
-        } else if (m.kind === 'word' && (m.text === 'msix' || m.text === 'msi')) {
-          take();
-          const vectors = intIn('the vector count', 1, m.text === 'msi' ? 32 : 2048).value;
-          e = { ...base, kind: 'driver', target, mode: m.text, vectors };
-        } else {
-          return expected("'msix N', 'msi N' or 'none'");
-        }
-        break;
-      }
-      case 'raise': {
-        const target = fnRef();
-        keyword('vector');
-        e = { ...base, kind: 'raise', target, vector: intIn('the vector', 0, 2047).value };
-        break;
-      }
-      case 'eject':
-        e = { ...base, kind: 'eject', target: fnRef() };
-        break;
-      case 'vanish':
-        e = { ...base, kind: 'vanish', target: fnRef() };
-        break;
-      case 'plug': {
-        const bus = busName();
-        const fkw = peek();
-        if (!(fkw.kind === 'word' && fkw.text === 'function')) return expected("'function' and the function to plug (as inside a bus block)");
-        take();
-        e = { ...base, kind: 'plug', bus, fn: functionDecl(fkw) };
-        break;
-      }
-      case 'unplug':
-        e = { ...base, kind: 'unplug', target: fnRef() };
-        break;
-      case 'rescind':
-        e = { ...base, kind: 'rescind', bus: busName() };
-        break;
-      case 'detach':
-        e = { ...base, kind: 'detach', bus: busName() };
-        break;
-      case 'offer':
-        e = { ...base, kind: 'offer', bus: busDecl(peek().loc) };
-        break;
-      case 'fault': {
-        const bus = busName();
-        const msg = message();
-        const action = faultAction();
-        const fd: FaultDecl = { bus, message: msg, action, loc: spanLoc(kw.loc, last.loc) };
-        if (isWord('times')) {
-          take();
-          fd.times = intIn('the repeat count', 1, 0xffff_ffff).value;
-          fd.loc = spanLoc(kw.loc, last.loc);
-        }
-        e = { ...base, kind: 'fault', fault: fd };
-        break;
-      }
-      default:
-        return fail(kw.loc, 'unknown-event', unknownWord('event', kw.text, EVENT_KEYWORDS));
-    }
+    if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
+    const row = EVENTS[kw.text] as EventRow<EventKind>;
+    const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
     e.loc = spanLoc(at.loc, last.loc);
     return e;
   };
@@ -571,7 +497,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           return expected("'delivered' or 'undeliverable'", o);
         }
       } else {
-        return fail(w.loc, 'unknown-expectation', unknownWord('expectation', w.text, [...BUS_STATES, 'version', 'msix', 'vector']));
+        return fail(w.loc, 'unknown-expectation', ...unknownWord('expectation', w.text, [...BUS_STATES, ...EXPECT_BUS_FORMS]));
       }
     }
     e.loc = spanLoc(ex.loc, last.loc);
@@ -613,7 +539,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           expectations.push(expectation(kw));
           break;
         default:
-          fail(kw.loc, 'unknown-statement', unknownWord('statement', kw.text, TOP_KEYWORDS));
+          fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
       }
       endStatement('the statement');
       if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");

@@ -1,13 +1,14 @@
-// A VMBus channel for one virtual PCI bus (spec §10.1): class GUID
+// A VMBus channel for one virtual PCI bus (protocol.md §10.1): class GUID
 // 44C4F61D-4444-4400-9D52-802E27EDE19F (linux drivers/pci/controller/pci-hyperv.c
 // HV_PCIE_GUID; freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c g_pass_through_dev_type),
 // an instance GUID naming the bus, and one ring per direction.
-// Ring sizes (spec §10.4): the guest asks for N bytes per ring *including* the
+// Ring sizes (protocol.md §10.4): the guest asks for N bytes per ring *including* the
 // 4 KiB control page, so the data area is N - 4096 (freebsd-src
 // sys/dev/hyperv/vmbus/vmbus_br.c: data size = size - sizeof(bufring)).
 // FreeBSD's 16 KiB request gives 12 KiB; current Linux asks 20 KiB and gets 16 KiB.
 
 import { RingBuffer, type RingSnapshot } from './ring';
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 
 export const VPCI_CLASS_GUID = '44C4F61D-4444-4400-9D52-802E27EDE19F';
 export const RING_HEADER_BYTES = 4096;
@@ -77,6 +78,29 @@ export class VmbusChannel {
       guestToHost: this.guestToHost.snapshot(),
       hostToGuest: this.hostToGuest.snapshot(),
     };
+  }
+
+  /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): state and sizes, then each ring. */
+  freeze(w: SnapshotWriter, key: string): void {
+    w.group(key, (g) => {
+      g.fresh('meta', { instanceGuid: this.instanceGuid, state: this.state, txBytes: this.txBytes, rxBytes: this.rxBytes });
+      this.guestToHost.freeze(g, 'g2h');
+      this.hostToGuest.freeze(g, 'h2g');
+    });
+  }
+
+  thaw(r: SnapshotReader, key: string): void {
+    const g = r.group(key);
+    const m = g?.plain('meta') as { state: ChannelState; txBytes: number; rxBytes: number } | undefined;
+    if (!g || !m) return;
+    this.state = m.state;
+    // Rings keep their object (and data area) when the sizes match: thaw copies only what differs.
+    if (this.txBytes !== m.txBytes || this.guestToHost.capacity !== Math.max(0, m.txBytes - RING_HEADER_BYTES)) this.guestToHost = new RingBuffer(Math.max(0, m.txBytes - RING_HEADER_BYTES));
+    if (this.rxBytes !== m.rxBytes || this.hostToGuest.capacity !== Math.max(0, m.rxBytes - RING_HEADER_BYTES)) this.hostToGuest = new RingBuffer(Math.max(0, m.rxBytes - RING_HEADER_BYTES));
+    this.txBytes = m.txBytes;
+    this.rxBytes = m.rxBytes;
+    this.guestToHost.thaw(g, 'g2h');
+    this.hostToGuest.thaw(g, 'h2g');
   }
 
   restore(s: unknown): void {

@@ -2,7 +2,7 @@
 // (u16) and Data3 (u16) little-endian, Data4 (8 bytes) in text order. The vPCI
 // class GUID 44C4F61D-4444-4400-9D52-802E27EDE19F is therefore the bytes
 // 1D F6 C4 44 44 44 00 44 9D 52 80 2E 27 ED E1 9F (freebsd-src
-// sys/dev/hyperv/pcib/vmbus_pcib.c g_pass_through_dev_type; spec §10.1).
+// sys/dev/hyperv/pcib/vmbus_pcib.c g_pass_through_dev_type; protocol.md §10.1).
 
 const GUID_RE = /^\{?([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})\}?$/;
 
@@ -32,7 +32,7 @@ export function guidText(b: Uint8Array, off = 0): string {
   return `${r([3, 2, 1, 0])}-${r([5, 4])}-${r([7, 6])}-${r([8, 9])}-${r([10, 11, 12, 13, 14, 15])}`;
 }
 
-/** Data1 of a GUID (first 32 bits, little-endian): OpenVMM uses it as the function's serial number (spec §2.5). */
+/** Data1 of a GUID (first 32 bits, little-endian): OpenVMM uses it as the function's serial number (protocol.md §2.5). */
 export function guidData1(text: string): number {
   const b = guidBytes(text);
   return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;

@@ -1,4 +1,4 @@
-// The VMBus packet descriptor (spec §10.2; freebsd-src sys/dev/hyperv/include/vmbus.h
+// The VMBus packet descriptor (protocol.md §10.2; freebsd-src sys/dev/hyperv/include/vmbus.h
 // `struct vmbus_chanpkt_hdr`, linux include/linux/hyperv.h `struct vmpacket_descriptor`,
 // microsoft/openvmm vm/devices/vmbus/vmbus_ring/src/lib.rs `PacketDescriptor`):
 //   +0 u16 type, +2 u16 header length (8-byte units), +4 u16 total length (8-byte units),

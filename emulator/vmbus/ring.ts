@@ -8,6 +8,8 @@
 // distinguishable): linux hv_ringbuffer_write returns -EAGAIN when
 // `bytes_avail_towrite <= totalbytes_towrite`.
 
+import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
+
 const FOOTER_BYTES = 8;
 
 export interface RingSnapshot {
@@ -151,6 +153,35 @@ export class RingBuffer {
     this.totalWritten = Number(r.totalWritten) || 0;
     this.totalRead = Number(r.totalRead) || 0;
     this.rejected = Number(r.rejected) || 0;
+  }
+
+  /**
+   * Incremental snapshot (emulator/runtime/snapshot-tree.ts): the indices and counters as plain
+   * data, the data area as pages. The data changes only when a packet is written (totalWritten
+   * counts them) and the array is replaced on restore, so (array, totalWritten) names its contents.
+   */
+  freeze(w: SnapshotWriter, key: string): void {
+    w.group(key, (g) => {
+      g.fresh('meta', { capacity: this.capacity, readIndex: this.readIndex, writeIndex: this.writeIndex, lengths: this.lengths.slice(), totalWritten: this.totalWritten, totalRead: this.totalRead, rejected: this.rejected });
+      g.bytes('data', this.data, this.data, this.totalWritten);
+    });
+  }
+
+  /** Restores what `freeze` wrote (a ring of the same capacity); the data area is copied only if it differs. */
+  thaw(r: SnapshotReader, key: string): void {
+    const g = r.group(key);
+    const m = g?.plain('meta') as Omit<RingSnapshot, 'data'> | undefined;
+    if (!g || !m || m.capacity !== this.capacity) return;
+    // Copied unless the live area (at its own count) is known to hold exactly these bytes.
+    const data = g.bytes('data', this.data, this.totalWritten);
+    if (data) this.data = data;
+    g.loaded('data', this.data, m.totalWritten);
+    this.readIndex = m.readIndex;
+    this.writeIndex = m.writeIndex;
+    this.lengths = m.lengths;
+    this.totalWritten = m.totalWritten;
+    this.totalRead = m.totalRead;
+    this.rejected = m.rejected;
   }
 
   private copyIn(bytes: Uint8Array): void {

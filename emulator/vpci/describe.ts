@@ -146,7 +146,7 @@ export function summarizePacket(packet: Uint8Array, dir: 'toHost' | 'toGuest', c
 }
 
 /**
- * Every field of a whole VMBus packet: the 16-byte descriptor (spec §10.2),
+ * Every field of a whole VMBus packet: the 16-byte descriptor (protocol.md §10.2),
  * then the payload's fields at packet offsets (payload offset + header length).
  */
 export function describePacket(packet: Uint8Array, completionOf?: number): PayloadDescription {

@@ -1,4 +1,4 @@
-// vPCI protocol constants (spec §1, §2.1, §2.2, §3).
+// vPCI protocol constants (protocol.md §1, §2.1, §2.2, §3).
 // Message numbering: PCI_MESSAGE_BASE 0x42490000 + index (linux
 // drivers/pci/controller/pci-hyperv.c `enum pci_message_type`; freebsd-src
 // sys/dev/hyperv/pcib/vmbus_pcib.c; microsoft/openvmm
@@ -110,7 +110,7 @@ export function shortMessageName(type: number): string {
   return n ? n.slice(4) : `0x${(type >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-// NTSTATUS values (spec §2.2). Guests test (s32)status < 0 for failure.
+// NTSTATUS values (protocol.md §2.2). Guests test (s32)status < 0 for failure.
 export const STATUS = {
   SUCCESS: 0x00000000,
   UNSUCCESSFUL: 0xc0000001,
@@ -137,7 +137,7 @@ export function isFailure(s: number): boolean {
   return (s | 0) < 0;
 }
 
-// Versions: major << 16 | minor (spec §1.1–1.2). Names are OpenVMM's
+// Versions: major << 16 | minor (protocol.md §1.1–1.2). Names are OpenVMM's
 // `ProtocolVersion` variants (microsoft/openvmm vm/devices/pci/vpci_protocol/src/lib.rs).
 export const VERSIONS: { value: number; name: string }[] = [
   { value: 0x00010001, name: 'WIN10' },
@@ -167,7 +167,7 @@ export function versionName(v: number): string | undefined {
   return [...VERSIONS, ...OTHER_VERSIONS].find((x) => x.value === v >>> 0)?.name;
 }
 
-// win_slot (spec §3): bits 0-4 device, 5-7 function, 8-31 reserved
+// win_slot (protocol.md §3): bits 0-4 device, 5-7 function, 8-31 reserved
 // (linux pci-hyperv.c `union win_slot_encoding`; openvmm vpci_protocol `SlotNumber`).
 export function wslotEncode(device: number, fn: number): number {
   return ((device & 0x1f) | ((fn & 0x7) << 5)) >>> 0;
@@ -192,7 +192,7 @@ export function wslotText(w: number): string {
   return w >>> 8 ? `${base} (reserved bits 0x${(w >>> 8).toString(16)})` : base;
 }
 
-// Limits (spec §2.3, §2.5, §9.3, §10.4).
+// Limits (protocol.md §2.3, §2.5, §9.3, §10.4).
 export const MAX_MSI_VECTORS = 32; // vector_count per descriptor
 export const MAX_PROCESSORS = 32; // processor_array entries
 export const MAX_MSI_RESOURCES = 494; // OpenVMM MAXIMUM_PACKET_SIZE derivation

@@ -82,7 +82,7 @@ const top = async (dc: DebugClient, tid: number) => (await dc.stackTraceRequest(
 test('attach adopts the held machine; a detach leaves it where it stands for the next client', { timeout: 30_000 }, async () => {
   const a = await client();
   const s = await attach(a);
-  assert.match(s.body.description ?? '', /^Attached/);
+  assert.match(s.body.text ?? '', /^Attached/);
   const tid = s.body.threadId!;
   const entry = await top(a, tid);
   assert.equal(entry.name, 'vmbus_pcib_attach');
@@ -159,7 +159,7 @@ test('a client that detaches while the machine runs leaves it paused where the r
     const b = await client(p);
     const s2 = await attach(b);
     assert.equal(s2.body.reason, 'pause');
-    assert.match(s2.body.description ?? '', /^Attached: Paused: the last client detached while it ran/);
+    assert.match(s2.body.text ?? '', /^Attached: Paused: the last client detached while it ran/);
     // the machine moved on from the attach entry, and it steps for the new client
     const tl = (await b.stackTraceRequest({ threadId: 1_000_000 })).body.stackFrames[0]!;
     assert.match(tl.name, /raise nic0 vector/);

@@ -58,7 +58,7 @@ test('data breakpoint on an MSI-X entry stops when the driver programs it', asyn
   await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
   const s = await cont();
   assert.equal(s.body.reason, 'data breakpoint');
-  assert.match(s.body.description ?? '', /nic0 MSI-X entry 1/);
+  assert.match(s.body.text ?? '', /nic0 MSI-X entry 1/);
   const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
   assert.ok(st.body.stackFrames.some((f) => /msix|mlx4|pci_/.test(f.name)), st.body.stackFrames.map((f) => f.name).join(' < '));
 });

@@ -23,7 +23,7 @@ before(() => {
   if (!built) return;
   dir = mkdtempSync(join(tmpdir(), 'vpci-stdio-'));
   listings = mkdtempSync(join(tmpdir(), 'vpci-stdio-listings-'));
-  for (const f of ['adapter.js', 'adapter-core.js']) copyFileSync(join(DIST, f), join(dir, f));
+  for (const f of ['adapter.js', 'adapter-core.js', 'cli.js']) if (existsSync(join(DIST, f))) copyFileSync(join(DIST, f), join(dir, f));
 });
 /** Adapters this file spawned itself, killed at the end whatever happened (a hung one must not hang the run). */
 const children = new Set<ChildProcess>();
@@ -124,4 +124,29 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
   children.delete(p);
   assert.match(out, /"command":"disconnect"[^}]*"success":true|"success":true[^}]*"command":"disconnect"/);
   p.stdin!.destroy();
+});
+
+test('vpci-lab dap over stdio is the same adapter, started through the loader with its code cache', { skip, timeout: 30_000 }, async () => {
+  for (const f of caches()) rmSync(join(dir, f));
+  const p = spawn(process.execPath, [join(dir, 'cli.js'), 'dap'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(p);
+  const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
+  let out = '';
+  const stopped = new Promise<void>((res) => p.stdout!.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    if (/"event":"stopped"/.test(out)) res();
+  }));
+  const send = (seq: number, command: string, args: object): void => {
+    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  };
+  send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+  send(2, 'launch', { scenario: CX3, listingsDir: listings });
+  send(3, 'configurationDone', {});
+  await stopped;
+  assert.match(out, /"reason":"entry"/);
+  send(4, 'disconnect', {});
+  assert.equal(await exited, 0);
+  children.delete(p);
+  assert.equal(caches().length, 1, 'the adapter bundle ran through the loader, which wrote its cache after the first stop');
 });

@@ -30,3 +30,38 @@ test('dap: --scenario without --port, a stray argument and a broken scenario exi
   assert.equal(await main(['dap', '--port', '0', '--scenario', bad], io), 2);
   assert.match(io.stderr, /bad\.vpci:4:\d+: error: .*no-such-device/);
 });
+
+test('every command prints its usage to stdout with --help (or -h, or vpci-lab help <command>) and exits 0', async () => {
+  const { COMMANDS } = await import('../../adapter/cli/commands');
+  assert.ok(COMMANDS.length >= 8);
+  for (const c of COMMANDS) {
+    for (const argv of [[c.name, '--help'], [c.name, '-h'], ['help', c.name], [c.name, 'some.vpci', '--bogus', '--help']]) {
+      const io = capture();
+      assert.equal(await main(argv, io), 0, `${argv.join(' ')}: ${io.stderr}`);
+      assert.match(io.stdout, new RegExp(`^usage: vpci-lab ${c.name}\\b`), argv.join(' '));
+      assert.equal(io.stderr, '', argv.join(' '));
+    }
+  }
+  const io = capture();
+  assert.equal(await main(['--help'], io), 0);
+  for (const c of COMMANDS) assert.match(io.stdout, new RegExp(`^  ${c.name} +\\S`, 'm'));
+});
+
+test('run and check state the same exit codes in their usage', async () => {
+  const run = capture();
+  const check = capture();
+  await main(['run', '--help'], run);
+  await main(['check', '--help'], check);
+  const codes = (t: string) => t.slice(t.indexOf('exit codes'));
+  assert.match(codes(run.stdout), /0 +clean.*\n +1 .*expectation failed\n +2 +bad input/);
+  assert.equal(codes(run.stdout), codes(check.stdout));
+});
+
+test('the CLI has no import circle: main imports the command table, no command imports main', async () => {
+  const { importGraph, circles } = await import('../arch/imports');
+  const g = importGraph();
+  const cli = circles(g.files).filter((c) => c.some((f) => f.startsWith('adapter/cli')));
+  assert.deepEqual(cli, []);
+  assert.ok(g.files.get('adapter/cli/main.ts')!.includes('adapter/cli/commands.ts'));
+  for (const [f, tos] of g.files) if (f.startsWith('adapter/cli/')) assert.ok(!tos.includes('adapter/cli/main.ts'), `${f} imports main`);
+});

@@ -83,3 +83,67 @@ test('devices lists the catalog; lspci decodes a catalog device like lspci -vvv'
   assert.match(io.stdout, /Region 2: Memory at .* \(64-bit, prefetchable\).*\[size=8M\]/);
   assert.match(io.stdout, /MSI-X: Enable- Count=24 Masked-/);
 });
+
+test('run --json - writes the JSON report alone to stdout (a failing scenario exits 1 and still parses)', async () => {
+  const f = join(dir, 'fail-json.vpci');
+  writeFileSync(f, readFileSync(FIXTURE, 'utf8') + 'expect nic0 version 1.4\n');
+  const io = capture();
+  const code = await main(['run', f, '--json', '-'], io);
+  assert.equal(code, 1);
+  const r = JSON.parse(io.stdout);
+  assert.equal(r.ok, false);
+  assert.equal(r.held, 3);
+  const v = r.expectations.find((x: { line: number }) => x.line === 14);
+  assert.equal(v.ok, false);
+  assert.equal(v.text, 'expect nic0 version 1.4');
+  assert.deepEqual([v.expected, v.actual], ['1.4', '1.1']);
+  // The cause: the completion that carried the negotiated version, answering the guest's request.
+  assert.equal(v.cause.text, 'negotiated 1.1 here');
+  assert.ok(v.cause.origin < v.cause.event);
+});
+
+test('check: 0 for a clean scenario, 2 for one with errors or an unreadable file (the exit codes run uses)', async () => {
+  let io = capture();
+  assert.equal(await main(['check', FIXTURE], io), 0);
+  assert.match(io.stdout, /cx3\.vpci: ok/);
+  const f = join(dir, 'bad-check.vpci');
+  writeFileSync(f, 'vm {\n  host hyperv-2016\n}\nbus nic0 { function 0 no-such-device }\n');
+  io = capture();
+  assert.equal(await main(['check', f, FIXTURE], io), 2);
+  assert.match(io.stderr, /bad-check\.vpci:4:\d+: error/);
+  io = capture();
+  assert.equal(await main(['check', join(dir, 'missing.vpci')], io), 2);
+  assert.match(io.stderr, /^vpci-lab check: .*missing\.vpci: ENOENT/);
+});
+
+test('run: config-window accesses are folded into the driver step that made them, unless --config', async () => {
+  let io = capture();
+  assert.equal(await main(['run', FIXTURE], io), 0);
+  assert.doesNotMatch(io.stdout, /config-window access/);
+  assert.doesNotMatch(io.stdout, /cfg (read|write) /);
+  // FreeBSD's pci_read_bar sizes each BAR through vmbus_pcib_read_config/_write_config.
+  assert.match(io.stdout, /^ +[\d.]+ ms  nic0 +pci_read_bar: \d+ config reads and \d+ writes 0x[0-9a-f]{2}–0x[0-9a-f]{2}$/m);
+  assert.match(io.stdout, /^ +[\d.]+ ms  nic0 +pci_read_cap: \d+ config reads 0x34–0x[0-9a-f]{2}$/m);
+  const folded = io.stdout.split('\n').filter((l) => /config read|config write| writes 0x/.test(l));
+  io = capture();
+  assert.equal(await main(['run', FIXTURE, '--config'], io), 0);
+  const each = io.stdout.split('\n').filter((l) => /cfg (read|write) /.test(l));
+  // Every access, one line each: more lines than folds, and as many as the folds count.
+  const counted = folded.reduce((n, l) => n + [...l.matchAll(/(\d+) (?:config )?(?:reads?|writes?)/g)].reduce((k, m) => k + Number(m[1]), 0), 0);
+  assert.ok(each.length > folded.length);
+  assert.equal(each.length, counted);
+});
+
+test('run: a misspelt guest, host or quirk is one line naming the valid ones', async () => {
+  for (const [args, re] of [
+    [['--guest', 'windows'], /--guest windows: unknown guest model \(one of freebsd, freebsd-2016, linux\)/],
+    [['--host', 'hyperv-2000'], /--host hyperv-2000: unknown host profile \(one of hyperv-2016/],
+    [['--quirk', 'nope=on'], /--quirk nope=on: unknown quirk nope/],
+    [['--guest', 'linux', '--guest', 'freebsd'], /--guest given 2 times \(vpci-lab diff compares two\)/],
+  ] as const) {
+    const io = capture();
+    assert.equal(await main(['run', FIXTURE, ...args], io), 2);
+    assert.match(io.stderr, re);
+    assert.equal(io.stdout, '');
+  }
+});

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, CS_URL, WORKSPACE, OUT, log, esc, command, commandOnce, rowsOf, rowTexts, expand, openPane, closePane, collapse, startConfig, steps, step } from './lib.mjs';
+import { chromium, CS_URL, WORKSPACE, OUT, log, esc, command, commandOnce, rowsOf, rowTexts, expand, openPane, closePane, collapse, startConfig, steps, step, addFunctionBreakpoint } from './lib.mjs';
 
 // Journey 1: install and first stop.
 step('workbench loads with the extension installed', async (page) => {
@@ -22,9 +22,10 @@ step('workbench loads with the extension installed', async (page) => {
 
 step('vPCI: Open Example… opens a scenario', async (page) => {
   await command(page, 'vPCI: Open Example…');
-  // a quick pick when several examples are bundled: take quickstart (or the first)
+  // a quick pick when several examples are bundled (quickstart first): take quickstart. The
+  // command copies it into the workspace (README.txt's folder) and opens the copy.
   const qp = page.locator('.quick-input-widget');
-  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 5000 }).then(() => true, () => false);
+  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20000 }).then(() => true, () => false);
   if (picked && (await qp.isVisible())) {
     const quick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'quickstart' });
     if (await quick.count()) await quick.first().click();
@@ -32,6 +33,7 @@ step('vPCI: Open Example… opens a scenario', async (page) => {
   }
   await page.locator('.tabs-container .tab.active', { hasText: /\.vpci/ }).waitFor({ timeout: 20000 });
   await page.locator('.editor-instance .view-lines').first().waitFor();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'quickstart.vpci' }).first().waitFor({ timeout: 10000 });
 });
 
 step('F5 stops on entry, then at the driver\'s attach routine in its listing', async (page) => {
@@ -43,17 +45,7 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   const attach = /vmbus_pcib_attach|hv_pci_probe/;
   const top = async () => (await rowTexts(page, '.debug-call-stack')).join(' | ');
   log(`entry stop: ${(await top()).slice(0, 160)}`);
-  if (!attach.test(await top())) {
-    // The adapter stops before the scenario's first step; DESIGN.md §2 journey 1 wants the
-    // attach entry. Until it stops there itself, get there the way a user would: a function
-    // breakpoint on the attach routine, then Continue.
-    await command(page, 'Add Function Breakpoint');
-    await page.locator('.debug-breakpoints .monaco-inputbox input').first().waitFor({ timeout: 10000 });
-    await page.keyboard.type('vmbus_pcib_attach'); // the new row's input has the focus
-    await page.keyboard.press('Enter');
-    await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'vmbus_pcib_attach' }).first().waitFor({ timeout: 10000 });
-    await command(page, 'Debug: Continue');
-  }
+  // DESIGN.md §2 journey 1: the first stop is the entry of the guest driver's attach routine (the frames may take a moment to show).
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: attach }).first().waitFor({ timeout: 20000 });
   await page.locator('.tabs-container .tab.active', { hasText: /\.c\b/ }).waitFor({ timeout: 10000 });
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
@@ -62,9 +54,6 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   // threads are named '<bus>: host VSP' and '<bus>: <guest task>'
   const threads = stack.filter((r) => /^\S+: /.test(r));
   if (!threads.some((r) => /host/i.test(r)) || !threads.some((r) => !/host/i.test(r))) throw new Error('guest and host threads not both in Call Stack');
-  // untick the function breakpoint again, or Continue would stop at the next bus's attach
-  const fbp = page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'vmbus_pcib_attach' }).locator('input[type="checkbox"]');
-  if (await fbp.count()) await fbp.first().uncheck();
   // the listing is a vpci-listing document (status bar language)
   const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').innerText().catch(() => '');
   log(`listing language: ${lang}`);
@@ -72,7 +61,10 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
 
 // Journey 2: step through attach.
 step('Step Over moves through the attach routine in the listing', async (page) => {
-  const line = async () => (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+  // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
+  const line = async () =>
+    (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ') +
+    ' ' + (await page.locator('.statusbar-item[id="status.editor.selection"]').first().innerText().catch(() => ''));
   const before = await line();
   for (let i = 0; i < 2; i++) {
     const b = await line();
@@ -80,7 +72,9 @@ step('Step Over moves through the attach routine in the listing', async (page) =
     await page.waitForFunction(
       (x) => {
         const r = document.querySelector('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused');
-        return r && r.innerText.replace(/\s+/g, ' ') !== x;
+        const ln = document.querySelector('.statusbar-item[id="status.editor.selection"]');
+        // no Call Stack row may be selected after a step (the focus stays in the editor): the "Ln" indicator still moves
+        return `${r ? r.innerText.replace(/\s+/g, ' ') : ''} ${ln ? ln.innerText : ''}` !== x;
       },
       b,
       { timeout: 10000 },
@@ -113,15 +107,6 @@ step('Step Into a VMBus send shows the host handling the packet', async (page) =
   throw new Error('Step Into never reached the host handling the version request');
 });
 
-/** Adds a function breakpoint (a driver function or a protocol message) from the palette. */
-async function addFunctionBreakpoint(page, name) {
-  await command(page, 'Add Function Breakpoint');
-  await page.locator('.debug-breakpoints .monaco-inputbox input').first().waitFor({ timeout: 10000 });
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
-}
-
 /** Ticks or unticks the Breakpoints row matching `re`. */
 async function setBreakpointEnabled(page, re, on) {
   const box = page.locator('.debug-breakpoints .monaco-list-row', { hasText: re }).locator('input[type="checkbox"]');
@@ -145,11 +130,11 @@ step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
 
 // Journey 3: break on config writes.
 step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
-  // BAR0 the config register (Header group): the variable with a data breakpoint id
+  // BAR0 the config register (Header group, pci_regs.h's BASE_ADDRESS_0): the variable with a data breakpoint id
   await collapse(page, /^\s*MSI-X table\b/);
   await collapse(page, /^\s*BARs\b/);
   await expand(page, /^\s*Header\b/);
-  const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*BAR0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
+  const bar0 = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*BASE_ADDRESS_0\s*=?\s*0x[0-9a-f]+\s*$/i }).first();
   await bar0.click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: 'Break on Value Change' }).first();
   await item.waitFor({ timeout: 10000 });
@@ -158,15 +143,15 @@ step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
   await page.keyboard.press('Enter');
   await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).first().waitFor({ timeout: 10000 });
 });
 
 step('Continue stops on the data breakpoint', async (page) => {
   await openPane(page, 'Call Stack');
   await command(page, 'Debug: Continue');
-  // the stopped thread's label is the adapter's description ("nic0 BAR0 (config 0x10): old → new")
+  // the stopped thread's label is the adapter's description ("nic0.BASE_ADDRESS_0 (config 0x10, …): old → new")
   // or VS Code's "Paused on data breakpoint"
-  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0 \(config 0x10/i }).first();
   await hit.waitFor({ timeout: 30000 });
   log(`data breakpoint stop: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
@@ -219,14 +204,14 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
   const first = frame.locator('.row[data-index="0"]');
   await first.locator('.arrow').waitFor({ timeout: 10000 });
   await first.click();
-  await frame.locator('#bytes').filter({ hasText: /^0000 / }).waitFor({ timeout: 10000 });
+  await frame.locator('#bytes').filter({ hasText: /^0000: / }).waitFor({ timeout: 10000 });
 });
 
 // Journey 5: hot plug — break in the guest's eject work, then on EJECTION_COMPLETE.
 step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', async (page) => {
   await openPane(page, 'Breakpoints');
   await openPane(page, 'Call Stack');
-  await setBreakpointEnabled(page, /BAR0/, false);
+  await setBreakpointEnabled(page, /BASE_ADDRESS_0/, false);
   await addFunctionBreakpoint(page, 'hv_eject_device_work');
   await command(page, 'Debug: Continue');
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'hv_eject_device_work' }).first().waitFor({ timeout: 30000 });
@@ -239,7 +224,7 @@ step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', a
   // leave the breakpoints as the next journeys expect them
   await setBreakpointEnabled(page, 'hv_eject_device_work', false);
   await setBreakpointEnabled(page, 'PCI_EJECTION_COMPLETE', false);
-  await setBreakpointEnabled(page, /BAR0/, true);
+  await setBreakpointEnabled(page, /BASE_ADDRESS_0/, true);
 });
 
 step('Debug: Stop ends the session', async (page) => {
@@ -253,13 +238,13 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   await startConfig(page, 'vPCI: quickstart on Linux');
   // Journey 3's data breakpoint persisted across sessions: it stops the Linux driver too
   await command(page, 'Debug: Continue');
-  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BAR0 \(config 0x10\)/i }).first();
+  const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0 \(config 0x10/i }).first();
   await hit.waitFor({ timeout: 30000 });
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci|pci-hyperv/ }).first().waitFor({ timeout: 10000 });
   log(`persisted data breakpoint stops the Linux driver: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.screenshot({ path: join(OUT, 'linux-data-breakpoint.png') });
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BAR0/ }).locator('input[type="checkbox"]').first().uncheck();
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck();
   await command(page, 'Debug: Continue');
   const end = page.locator('.debug-call-stack .monaco-list-row', { hasText: /finished|nothing is left/i }).first();
   await end.waitFor({ timeout: 30000 });

@@ -103,3 +103,48 @@ export function step(name, fn) {
   steps.push({ name, fn });
 }
 
+
+/**
+ * Opens a workspace file (path relative to the workspace) in the editor by its full path through
+ * *File: Open File…* (the simple file dialog takes a typed path), so it does not depend on Quick
+ * Open's file index catching up with files a journey has just written. A file already open in a
+ * tab is just brought to the front.
+ */
+export async function openWorkspaceFile(page, rel) {
+  const name = rel.split('/').pop();
+  const tab = page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(name)}$`) }) }).first();
+  if (await tab.count()) {
+    await tab.click();
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
+    return;
+  }
+  await command(page, 'File: Open File...');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  // The dialog fills in its starting folder asynchronously and would overwrite a path typed before
+  // that: wait for it, type the path, and check it stayed before accepting.
+  const want = join(WORKSPACE, rel);
+  for (let i = 0; i < 50 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 5; i++) {
+    await input.fill(want);
+    await page.waitForTimeout(300);
+    if ((await input.inputValue()) === want) break;
+  }
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 }).catch(() => {});
+  const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first();
+  if (await ok.count()) await ok.click();
+  else await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20000 });
+  await page.locator('.editor-instance .view-lines').first().waitFor();
+}
+
+/** Adds a function breakpoint (a driver function or a message name) from the Breakpoints view. */
+export async function addFunctionBreakpoint(page, name) {
+  await command(page, 'Add Function Breakpoint');
+  const input = page.locator('.debug-breakpoints .monaco-inputbox input').first();
+  await input.waitFor({ timeout: 10000 });
+  // fill the input itself: keys typed before it takes the focus land in the editor
+  await input.fill(name);
+  await input.press('Enter');
+  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
+}

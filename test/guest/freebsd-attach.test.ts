@@ -1,4 +1,4 @@
-// FreeBSD vmbus_pcib_attach against the spec's §8.1 sequence (vpci-protocol.md),
+// FreeBSD vmbus_pcib_attach against the spec's §8.1 sequence (docs/protocol.md),
 // on hyperv-2016 (1.4 refused, 1.1 adopted) and hyperv-2022 (1.4 adopted):
 // message order, what each step waits for, the request bytes the spec names,
 // and the config offsets the bridge answers itself (§4.4) never reaching the host.

@@ -1,4 +1,4 @@
-// Each FreeBSD quirk of quirks.ts (vpci-protocol.md [QUIRK] marks): visible with
+// Each FreeBSD quirk of quirks.ts (docs/protocol.md [QUIRK] marks): visible with
 // its switch on (the default, as the real driver behaves) and absent with
 // `quirk <name> off` in the vm block.
 import { test } from 'node:test';
@@ -19,7 +19,7 @@ test('all-versions-rejected-continues: both versions refused → attach carries 
   assert.ok(!busStates(on).includes('failed'));
   const off = run({ host, off: ['all-versions-rejected-continues'] }, body);
   assert.equal(sent(off, MSG.PCI_QUERY_BUS_RELATIONS).length, 0);
-  assert.ok(logged(off, /attach failed: error 92/), 'EPROTO, as Linux');
+  assert.ok(logged(off, /failed to find supported version/));
   assert.deepEqual(busStates(off), ['failed']);
 });
 
@@ -38,11 +38,11 @@ test('short-packet-drop: a 16-byte completion (no status) is dropped and D0 entr
 test('drop-empty-relations: a bus with no functions leaves attach waiting forever (§7.1)', () => {
   const body = 'bus nic0 { }\nat 0 boot\n';
   const on = run({ host }, body);
-  assert.ok(logged(on, /BUS_RELATIONS2 with no devices dropped/));
+  assert.ok(logged(on, /dropped a BUS_RELATIONS2 with no devices/));
   assert.deepEqual(toHost(on), [MSG.PCI_QUERY_PROTOCOL_VERSION, MSG.PCI_QUERY_BUS_RELATIONS]);
   assert.deepEqual(busStates(on), []);
   const off = run({ host, off: ['drop-empty-relations'] }, body);
-  assert.equal(logged(off, /no devices dropped/), undefined);
+  assert.equal(logged(off, /with no devices/), undefined);
   assert.equal(sent(off, MSG.PCI_BUS_D0ENTRY).length, 1);
   assert.deepEqual(busStates(off), ['attached']);
 });
@@ -73,6 +73,17 @@ test('descriptor-stride: only relations entry 0 is decoded; the second function 
   }
 });
 
+test('descriptor-stride is not in freebsd-2016: its 20-byte pci_func_desc records decode both functions (§7.1)', () => {
+  assert.ok(!quirksFor('freebsd-2016').some((q) => q.name === 'descriptor-stride'));
+  const body = 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\n';
+  for (const h of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022']) {
+    const m = run({ host: h, guest: 'freebsd-2016' }, body);
+    assert.deepEqual(sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1], h);
+    assert.deepEqual(sent(m, MSG.PCI_RESOURCES_ASSIGNED).map((e) => u32(e, 4)), [0, 1], h);
+    assert.deepEqual(busStates(m), ['attached']);
+  }
+});
+
 test('map-msi-no-rescind-check: a rescind while CREATE_INTERRUPT is unanswered leaves map_msi asleep (§6.4)', () => {
   const body = `${NIC}at 0 fault nic0 PCI_CREATE_INTERRUPT_MESSAGE3 no-reply\nat 0 boot\nat 2ms driver nic0 msix 1\nat 5ms rescind nic0\n`;
   const on = run({ host }, body);
@@ -82,29 +93,15 @@ test('map-msi-no-rescind-check: a rescind while CREATE_INTERRUPT is unanswered l
   assert.ok(logged(off, /PCIB_MAP_MSI failed for irq \d+: error 19/), 'ENODEV like every other wait');
 });
 
-test('resources-released-race: detach sends no RESOURCES_RELEASED, the queued deletion wins (§7.3)', () => {
-  const body = `${NIC}at 0 boot\nat 2ms driver nic0 msix 2\nat 5ms detach nic0\n`;
-  const on = run({ host }, body);
-  const seqOn = toHost(on);
-  assert.equal(seqOn.filter((t) => t === MSG.PCI_RESOURCES_RELEASED).length, 0);
-  assert.equal(seqOn.filter((t) => t === MSG.PCI_DELETE_INTERRUPT_MESSAGE).length, 2);
-  assert.equal(seqOn.at(-1), MSG.PCI_BUS_D0EXIT);
-  const off = run({ host, off: ['resources-released-race'] }, body);
-  const rr = sent(off, MSG.PCI_RESOURCES_RELEASED);
-  assert.equal(rr.length, 1);
-  assert.equal(u32(rr[0]!, 4), 0, 'wslot 0');
-  const seqOff = toHost(off);
-  assert.ok(seqOff.indexOf(MSG.PCI_RESOURCES_RELEASED) < seqOff.indexOf(MSG.PCI_DELETE_INTERRUPT_MESSAGE), 'released before deletion');
-  assert.deepEqual(busStates(off), ['attached', 'detached']);
-});
-
 test('every FreeBSD quirk in quirks.ts has a test above (int-pin-single-byte-only: see the note)', () => {
   // int-pin-single-byte-only: pci(4) reads PCIR_INTLINE/PCIR_INTPIN one byte at a time
   // (pci_read_device), so no path of the FreeBSD model issues a wider read covering 0x3C;
   // the switch is exercised by the debugger console's config reads, not by a scenario.
   const covered = new Set([
     'all-versions-rejected-continues', 'short-packet-drop', 'drop-empty-relations', 'relations2-falls-into-eject',
-    'descriptor-stride', 'map-msi-no-rescind-check', 'resources-released-race', 'int-pin-single-byte-only',
+    'descriptor-stride', 'map-msi-no-rescind-check', 'int-pin-single-byte-only',
   ]);
-  for (const q of quirksFor('freebsd')) assert.ok(covered.has(q.name), q.name);
+  for (const q of [...quirksFor('freebsd'), ...quirksFor('freebsd-2016')]) assert.ok(covered.has(q.name), q.name);
+  // Detach order is fixed, not a race (Giant; §7.3): there is no quirk for it (freebsd-hotplug.test.ts).
+  assert.equal(quirksFor('freebsd').some((q) => /race/.test(q.name)), false);
 });

@@ -1,4 +1,4 @@
-// pci-hyperv's config-space access (vpci-protocol.md §4.2, §4.4) run statement
+// pci-hyperv's config-space access (protocol.md §4.2, §4.4) run statement
 // by statement against a fake kernel: which offsets are answered from the
 // relations descriptor, which go through the window (slot register at +0,
 // access at +0x1000 + where), and the int-pin quirk on and off.
@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { linuxProgram } from '../../emulator/vpci/guest/linux';
 import { stepThread, type ThreadState } from '../../emulator/runtime/threads';
-import type { GuestKernel } from '../../emulator/vpci/guest/kernel';
+import type { K as GuestKernel } from '../../emulator/vpci/guest/linux/state';
 
 const prog = linuxProgram();
 const WINDOW = 0xf800_0000;

@@ -12,7 +12,7 @@ import { Ev } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
 
-// Message types (vpci-protocol.md §2.1; pci-hyperv.c enum pci_message_type).
+// Message types (protocol.md §2.1; pci-hyperv.c enum pci_message_type).
 const QUERY_BUS_RELATIONS = 0x42490001;
 const QUERY_RESOURCE_REQUIREMENTS = 0x42490005;
 const BUS_D0ENTRY = 0x42490007;
@@ -70,7 +70,7 @@ test('linux program compiles with every §8.2 function, in the listing it names'
     assert.ok(lines[f.line - 1]!.includes(`${name}(`), `${name}: its line shows its name`);
   }
   const main = p.listings.get('linux/pci-hyperv.c')!;
-  assert.match(main.text, /torvalds\/linux drivers\/pci\/controller\/pci-hyperv\.c/);
+  assert.match(main.text, /Linux stable drivers\/pci\/controller\/pci-hyperv\.c @ v6\.12\.118/, 'the listing names the pinned revision');
   for (const l of p.listings.values()) {
     const lines = l.text.split('\n');
     for (const n of l.executable) assert.ok(n >= 1 && n <= lines.length && lines[n - 1]!.trim() !== '', `${l.file}:${n} is a real line`);
@@ -86,7 +86,8 @@ test('linux program compiles with every §8.2 function, in the listing it names'
   assert.ok(p.fns.has('ixgbevf_probe') && p.fns.has('mlx4_core_remove') && p.fns.has('nvme_probe'));
   const rt = loadGuestModel('linux');
   assert.equal(rt.attachFn, 'hv_pci_probe');
-  assert.equal(rt.detachFn, 'hv_pci_remove');
+  assert.equal(rt.detachFn, 'vmbus_remove');
+  assert.ok(rt.program.fns.has('hv_pci_remove'));
   for (const t of rt.threads) assert.ok(rt.program.fns.has(t.fn), t.fn);
 });
 
@@ -174,8 +175,10 @@ at 0      boot
   for (let i = 0; i < m.trace.length; i++) assert.notEqual(m.trace.get(i).kind, Ev.BarMap);
 });
 
-test('linux on hyperv-2016: 1.4, 1.3, 1.2 rejected, 1.1 adopted; RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
-  const m = run(scenario('hyperv-2016', `bus nic0 { function 0 intel-82599-vf serial 1 }
+test('linux on a host refusing 1.4, 1.3 and 1.2 adopts 1.1: RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
+  // No Hyper-V release accepts only 1.1 (WS2016 is RS1 = 1.2), so a fault refuses the newer three.
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 query-protocol-version status 0xC0000059 times 3
 at 0      boot
 at 2ms    driver nic0 msix 1
 `));
@@ -193,17 +196,30 @@ at 2ms    driver nic0 msix 1
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 1, bad: 0 });
 });
 
-test('linux on hyperv-2019: 1.3 gets RESOURCES_ASSIGNED2 (>= 1.2) and CREATE_INTERRUPT2', () => {
-  const m = run(scenario('hyperv-2019', `bus nic0 { function 0 intel-82599-vf serial 1 }
+for (const host of ['hyperv-2016', 'hyperv-2019']) {
+  test(`linux on ${host}: 1.4 and 1.3 rejected, 1.2 adopted; RESOURCES_ASSIGNED2, CREATE_INTERRUPT2 and v1 relations`, () => {
+    const m = run(scenario(host, `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 2
 `));
-  const types = toHost(m).map((x) => x.type);
-  assert.ok(types.includes(RESOURCES_ASSIGNED2));
-  assert.ok(!types.includes(RESOURCES_ASSIGNED));
-  assert.ok(types.includes(CREATE_INTERRUPT2));
-  assert.ok(!types.includes(CREATE_INTERRUPT3) && !types.includes(CREATE_INTERRUPT));
-});
+    const p = toHost(m);
+    assert.deepEqual(p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20)), [0x00010004, 0x00010003, 0x00010002]);
+    assert.equal(m.buses[0]!.host.status.version, 0x00010002);
+    const types = p.map((x) => x.type);
+    assert.ok(types.includes(RESOURCES_ASSIGNED2));
+    assert.ok(!types.includes(RESOURCES_ASSIGNED));
+    assert.ok(types.includes(CREATE_INTERRUPT2));
+    assert.ok(!types.includes(CREATE_INTERRUPT3) && !types.includes(CREATE_INTERRUPT));
+    // BUS_RELATIONS2 is a 1.3 message: at 1.2 the host reports the functions with v1 BUS_RELATIONS.
+    const fromHost: number[] = [];
+    for (let i = 0; i < m.trace.length; i++) {
+      const e = m.trace.get(i);
+      if (e.kind === Ev.PacketToGuest) fromHost.push(e.a >>> 0);
+    }
+    assert.ok(fromHost.includes(0x42490000), 'BUS_RELATIONS');
+    assert.ok(!fromHost.includes(0x42490019), 'no BUS_RELATIONS2');
+  });
+}
 
 test('eject: the driver frees its vectors (DELETE_INTERRUPT) before EJECTION_COMPLETE, then the host rescinds', () => {
   const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
@@ -335,16 +351,37 @@ at 0      boot
   assert.deepEqual(busStates(m), ['failed']);
 });
 
-test('D0 entry refused once: "Retrying D0 Entry" — RESOURCES_RELEASED for kept children, D0 exit, then relations and D0 again', () => {
+test('D0 entry refused once (v6.12.118): hv_pci_enter_d0 retries itself — RESOURCES_RELEASED for the kept children, D0 exit, D0 entry again, with no new relations query', () => {
   const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 bus-d0entry status 0xC0000184 times 1
 at 0      boot
 `));
   const types = toHost(m).map((x) => x.type);
   const first = types.indexOf(BUS_D0ENTRY);
-  assert.deepEqual(types.slice(first, first + 6), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, QUERY_BUS_RELATIONS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.deepEqual(types.slice(first, first + 5), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.equal(types.filter((t) => t === QUERY_BUS_RELATIONS).length, 1, 'relations are queried once, by probe');
   assert.ok(logs(m).includes('hv_pci: Retrying D0 Entry'));
   assert.deepEqual(busStates(m), ['attached']);
+  // The retry is hv_pci_enter_d0's own (label enter_d0_retry), not a goto in hv_pci_probe.
+  const p = loadGuestModel('linux').program;
+  const text = p.listings.get('linux/pci-hyperv.c')!.text.split('\n');
+  const body = (fn: string) => text.slice(p.fns.get(fn)!.line, p.fns.get(fn)!.endLine).join('\n');
+  assert.match(body('hv_pci_enter_d0'), /goto enter_d0_retry;/);
+  assert.doesNotMatch(body('hv_pci_probe'), /retry/);
+});
+
+test('D0 entry refused twice (v6.12.118): one retry, then "failed D0 Entry", and probe unwinds from release_state_lock', () => {
+  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 bus-d0entry status 0xC0000184 times 2
+at 0      boot
+`));
+  const types = toHost(m).map((x) => x.type);
+  const first = types.indexOf(BUS_D0ENTRY);
+  assert.deepEqual(types.slice(first), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY]);
+  assert.equal(logs(m).filter((x) => x === 'hv_pci: Retrying D0 Entry').length, 1);
+  assert.ok(logs(m).some((x) => /failed D0 Entry with status c0000184/.test(x)));
+  assert.deepEqual(busStates(m), ['failed']);
+  assert.ok(!logs(m).some((x) => /probe failed/.test(x)), 'no message the driver does not print');
 });
 
 test('rescind while probe waits for relations: wait_for_response gives -ENODEV and probe unwinds', () => {

@@ -15,8 +15,9 @@ const req = (o: Partial<{ bus: number; wslot: number; vector: number; deliveryMo
 
 test('profiles: names and accepted versions', () => {
   assert.deepEqual(HOST_PROFILES.map((p) => p.name), ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']);
-  assert.deepEqual(hostProfile('hyperv-2016')!.versions, [0x10001]);
-  assert.deepEqual(hostProfile('hyperv-2019')!.versions, [0x10001, 0x10002, 0x10003]);
+  // WS2016 is RS1 and WS2019 RS5, both before 1.3 (Vibranium): 1.1 and 1.2; WS2022 1.1-1.4.
+  assert.deepEqual(hostProfile('hyperv-2016')!.versions, [0x10001, 0x10002]);
+  assert.deepEqual(hostProfile('hyperv-2019')!.versions, [0x10001, 0x10002]);
   assert.deepEqual(hostProfile('hyperv-2022')!.versions, [0x10001, 0x10002, 0x10003, 0x10004]);
   assert.ok(!hostProfile('openvmm')!.versions.includes(0x10001));
   assert.ok(hostProfile('openvmm')!.versions.includes(0x10004));

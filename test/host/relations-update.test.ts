@@ -1,4 +1,4 @@
-// Host side of relations updates (vpci-protocol.md §7.1 (c)): addFunction / removeFunction
+// Host side of relations updates (protocol.md §7.1 (c)): addFunction / removeFunction
 // send the complete current set as BUS_RELATIONS (v1) or BUS_RELATIONS2 (v2) per the
 // negotiated version once the bus is past negotiation, and only change the set before.
 // A removed function answers config reads with all-ones and per-device messages with InvalidSlot.

@@ -17,10 +17,11 @@ function ready(profile: string, v: number, base = 0xf8000000): Harness {
 }
 
 test('version negotiation: completion bytes, REVISION_MISMATCH per profile', () => {
+  // WS2016 (RS1) accepts 1.1 and 1.2: a 1.3 request is refused, carrying the highest it accepts.
   const h = harness('hyperv-2016');
-  const [r1] = h.send(G.queryProtocolVersion(0x10002, { reservedWord: 1 }), { txid: 0x1122n });
+  const [r1] = h.send(G.queryProtocolVersion(0x10003, { reservedWord: 1 }), { txid: 0x1122n });
   // descriptor: type 11, header 2 (16 bytes), total 3 (24 bytes), flags 0, txid
-  assert.equal(hex(r1!.pkt), '0b 00 02 00 03 00 00 00 22 11 00 00 00 00 00 00 59 00 00 c0 01 00 01 00');
+  assert.equal(hex(r1!.pkt), '0b 00 02 00 03 00 00 00 22 11 00 00 00 00 00 00 59 00 00 c0 02 00 01 00');
   assert.equal(r1!.type, 0x42490013);
   assert.equal(h.host.status.state, 'init');
   const [r2] = h.send(G.queryProtocolVersion(0x10001), { txid: 0x1123n });
@@ -28,7 +29,9 @@ test('version negotiation: completion bytes, REVISION_MISMATCH per profile', () 
   assert.deepEqual(h.host.status, { state: 'ready', version: 0x10001 });
 
   for (const [p, ok, bad] of [
-    ['hyperv-2019', 0x10003, 0x10004],
+    ['hyperv-2016', 0x10002, 0x10004],
+    ['hyperv-2019', 0x10002, 0x10003],
+    ['hyperv-2019', 0x10001, 0x10004],
     ['hyperv-2022', 0x10004, 0x10005],
     ['openvmm', 0x10002, 0x10001],
   ] as const) {
@@ -86,7 +89,7 @@ test('BUS_RELATIONS v1 at 1.1 and v2 with serial and NUMA at 1.3 (Hyper-V profil
     '00 00 49 42 01 00 00 00 b3 15 1e 10 01 00 00 02 b3 15 61 00 00 00 00 00 34 12 00 00 00 00 00 00',
   );
   const fn = defaultFunction();
-  const x = harness('hyperv-2019', { functions: [{ wslot: 0x20, fn, serial: 7, numaNode: 3 }] });
+  const x = harness('hyperv-2022', { functions: [{ wslot: 0x20, fn, serial: 7, numaNode: 3 }] });
   x.send(G.queryProtocolVersion(0x10003));
   const [r2] = x.send(G.queryBusRelations(), { rc: false });
   const p = payload(r2!.pkt);
@@ -96,7 +99,7 @@ test('BUS_RELATIONS v1 at 1.1 and v2 with serial and NUMA at 1.3 (Hyper-V profil
   assert.equal(u32(p, 24), 7);
   assert.equal(u32(p, 28), 1);
   assert.equal(u16(p, 32), 3);
-  // 1.2 still gets v1 relations (BUS_RELATIONS2 is a 1.3 message, spec §1.2)
+  // 1.2 still gets v1 relations (BUS_RELATIONS2 is a 1.3 message, protocol.md §1.2): what WS2016/2019 send
   const y = harness('hyperv-2019');
   y.send(G.queryProtocolVersion(0x10002));
   assert.equal(u32(payload(y.send(G.queryBusRelations(), { rc: false })[0]!.pkt), 0), 0x42490000);

@@ -6,6 +6,7 @@ import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-im
 import { PciFunction, type BarSizeSpec } from '../../emulator/pci/function';
 import { sizeFromProbedMask, ROM_INDEX } from '../../emulator/pci/bars';
 import { BAR_OFFSETS, COMMAND, COMMAND_MEMORY, EXPANSION_ROM } from '../../emulator/pci/registers';
+import { createFunction } from '../../emulator/pci/catalog';
 
 const DIR = join(import.meta.dirname, '../../data/devices');
 const K = 1024;
@@ -161,4 +162,21 @@ test('TU102 via fromConfig keeps the dumping machine\'s addresses, above 4 GiB t
   fn.reset(); // power-on: addresses gone, MSI off
   assert.ok(fn.bars().every((b) => b.address === 0 && !b.decoding));
   assert.equal(fn.msi()!.enabled, false);
+});
+
+test('BAR state: unassigned, sizing (low half, then high half, and a ROM), assigned', () => {
+  const fn = createFunction('intel-82599-pf');
+  const bar0 = (): ReturnType<typeof fn.bars>[number] => fn.bars().find((b) => b.index === 0)!;
+  assert.equal(bar0().state, 'unassigned');
+  fn.cfgWrite(0x10, 4, 0xffffffff);
+  assert.deepEqual([bar0().state, bar0().sizingHalf, bar0().register >>> 0], ['sizing', 'low', 0xffc0000c]);
+  fn.cfgWrite(0x10, 4, 0);
+  fn.cfgWrite(0x14, 4, 0xffffffff);
+  assert.deepEqual([bar0().state, bar0().sizingHalf], ['sizing', 'high']);
+  fn.cfgWrite(0x14, 4, 0);
+  fn.cfgWrite(0x10, 4, 0xfe000000);
+  assert.deepEqual([bar0().state, bar0().address], ['assigned', 0xfe000000]);
+  const rom = (): ReturnType<typeof fn.bars>[number] => fn.bars().find((b) => b.kind === 'rom')!;
+  fn.cfgWrite(0x30, 4, 0xfffffffe); // Linux sizes the ROM with its enable bit clear
+  assert.equal(rom().state, 'sizing');
 });

@@ -88,7 +88,7 @@ test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump, line f
 test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump in full (Express, AER, DSN, VPD, VC, LTR, L1SS, …)', () => {
   for (const d of dumps()) {
     const ours = decodeLspci(d.bytes, { address: d.address, ids, numeric: true }).split('\n');
-    const ref = readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8').replace(/\n+$/, '\n').split('\n');
+    const ref = readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8').replace(/\n*$/, '\n\n').split('\n');
     assert.deepEqual(ours, ref, d.name);
   }
 });
@@ -97,7 +97,7 @@ test('full real lspci -F -vvv -nn output equals the decode for every dump', { sk
   for (const d of dumps()) {
     const real = realLspci(exportLspci(d.bytes, d.address, 'Device'), ['-vvv', '-nn']);
     const ours = decodeLspci(d.bytes, { address: d.address, ids, numeric: true });
-    assert.deepEqual(ours.split('\n'), real.replace(/\n+$/, '\n').split('\n'), d.name);
+    assert.deepEqual(ours.split('\n'), real.split('\n'), d.name);
   }
 });
 
@@ -128,7 +128,7 @@ test('decode equals real lspci -F -vvv for every catalog function (4 KiB from th
     const ours = decodeLspci(bytes, { address: addr, ids });
     assert.deepEqual(picked(ours), picked(real), id);
     // And the whole text: nothing the model's config space holds is left undecoded.
-    assert.deepEqual(ours.split('\n'), real.replace(/\n+$/, '\n').split('\n'), id);
+    assert.deepEqual(ours.split('\n'), real.split('\n'), id);
     assert.ok(picked(ours).some((l) => l.startsWith('\tCapabilities:')), `${id} shows capabilities`);
   }
 });

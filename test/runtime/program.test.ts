@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileProgram, fn, S, T, If, For, Break, call, ret, wait, nearestExecutableLine } from '../../emulator/runtime/program';
+import { compileProgram, fn, decl, S, If, For, Break, call, ret, wait, nearestExecutableLine } from '../../emulator/runtime/program';
 import { stepThread, wakeThread, nextLocation, type ThreadState } from '../../emulator/runtime/threads';
 
 interface Ctx { log: string[]; flag: boolean }
 
 const prog = compileProgram<Ctx>([
-  fn({
+  fn<Ctx, { n: number; i: number; r: number }>({
     name: 'outer', file: 'x.c', signature: ['static int', 'outer(int n)'], params: ['n'],
+    locals: [decl('int i, r;')],
     body: [
-      T('int i, r;'),
       For('for (i = 0; i < n; i++) {', (_c, l) => { l.i = 0; }, (_c, l) => l.i < l.n, (_c, l) => { l.i++; }, [
         S('r = inner(i);', (_c, l) => call('inner', { v: l.i }, 'r')),
         If('if (r == 4)', (_c, l) => l.r === 4, [Break()]),
@@ -18,7 +18,7 @@ const prog = compileProgram<Ctx>([
       S('return (r);', (_c, l) => ret(l.r)),
     ],
   }),
-  fn({
+  fn<Ctx, { v: number }>({
     name: 'inner', file: 'x.c', signature: ['static int', 'inner(int v)'], params: ['v'],
     body: [S('log(v);', (c, l) => { c.log.push(`v=${l.v}`); }), S('return (v * 2);', (_c, l) => ret(l.v * 2))],
   }),

@@ -29,6 +29,10 @@ const topo: TopologyResponse = {
           bars: [
             { index: 0, kind: 'mem64', size: 16384, address: 0xfe000000, decoding: true, prefetchable: false },
             { index: 3, kind: 'mem64', size: 16384, address: 0, decoding: false, prefetchable: false },
+            { index: 2, kind: 'mem64', size: 16384, address: 0xffffc000, decoding: false, prefetchable: false, state: 'sizing', readback: 0xffffc00c, sizingHalf: 'low' },
+            { index: 4, kind: 'mem64', size: 16384, address: 0xffffffff00000000, decoding: false, prefetchable: false, state: 'sizing', readback: 0xffffffff, sizingHalf: 'high' },
+            { index: 5, kind: 'mem32', size: 4096, address: 0, decoding: false, prefetchable: false, state: 'unassigned' },
+            { index: 6, kind: 'rom', size: 65536, address: 0xfff00000, decoding: false, prefetchable: false, state: 'assigned' },
           ],
           interrupts: [{ index: 0, address: 0xfee00000, data: 0x4021, masked: false, cpu: 1, vector: 33 }],
         },
@@ -49,6 +53,11 @@ test('topology rows: bus → function → BARs and interrupts', () => {
   assert.deepEqual(bars.map((b) => [b.label, b.description]), [
     ['BAR0', 'mem64 16K @ 0xfe000000'],
     ['BAR3', 'mem64 16K @ 0x0 (not decoding)'],
+    // While a driver sizes a BAR its registers read back the size mask: not an address.
+    ['BAR2', 'mem64 16K sizing (reads back mask 0xffffc00c)'],
+    ['BAR4', 'mem64 16K sizing (upper half reads back mask 0xffffffff)'],
+    ['BAR5', 'mem32 4K unassigned'],
+    ['ROM', 'rom 64K @ 0xfff00000 (not decoding)'],
   ]);
   const irq = childrenOf(topo, groups[1]) as Extract<TopologyNode, { kind: 'leaf' }>[];
   assert.equal(irq[0]!.description, 'addr 0xfee00000 data 0x4021 cpu 1 vec 33');

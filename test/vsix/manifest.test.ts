@@ -31,7 +31,7 @@ test('the vpci debugger is contributed for the scenario language', () => {
 
 test('every launch property has a description and a default; enums have enumDescriptions', () => {
   const props = dbg.configurationAttributes.launch.properties as Record<string, Record<string, unknown>>;
-  assert.deepEqual(Object.keys(props).sort(), ['guest', 'host', 'quirks', 'scenario', 'stopOnEntry', 'trace']);
+  assert.deepEqual(Object.keys(props).sort(), ['guest', 'historyMaxMemory', 'host', 'quirks', 'scenario', 'stopOnEntry', 'trace']);
   assert.deepEqual(dbg.configurationAttributes.launch.required, ['scenario']);
   const check = (name: string, p: Record<string, unknown>) => {
     assert.equal(typeof p.description, 'string', `${name}.description`);
@@ -98,15 +98,21 @@ test('Variables and Watch menu items are gated on the vpci debug type', () => {
     assert.ok(items.length > 0, menu);
     for (const it of items) assert.match(it.when ?? '', /debugType == 'vpci'/, `${menu}: ${it.command}`);
   }
-  const vars = c.menus['debug/variables/context'].map((i: { command: string }) => i.command);
-  assert.ok(vars.includes('vpci.toggleHex'));
+  const vars = c.menus['debug/variables/context'] as { command: string; when: string }[];
+  // The number-format item names what it does, and only one shows at a time (its state shows).
+  const when = (cmd: string): string => vars.find((i) => i.command === cmd)?.when ?? '';
+  assert.match(when('vpci.showDecimal'), /&& vpci\.hex$/);
+  assert.match(when('vpci.showHex'), /&& !vpci\.hex$/);
+  // Device commands only on rows that belong to a device (the adapter's __vscodeVariableMenuContext).
+  for (const cmd of ['vpci.showLspci', 'vpci.topology.openConfig']) assert.match(when(cmd), /debugProtocolVariableMenuContext == 'vpciDevice'/, cmd);
+  assert.ok(!vars.some((i) => i.command === 'vpci.toggleHex'));
   for (const it of c.menus['editor/title/run']) assert.match(it.when, /resourceLangId == vpci/);
 });
 
 test('the named commands exist with their titles, and every menu command is contributed', () => {
   const cmds = new Map<string, { title: string; category?: string }>(c.commands.map((x: { command: string }) => [x.command, x]));
   const titles = [...cmds.values()].map((x) => `${x.category ? x.category + ': ' : ''}${x.title}`);
-  for (const t of ['vPCI: Open Example…', 'vPCI: Run Scenario', 'vPCI: Debug Scenario', 'vPCI: Show lspci', 'vPCI: Toggle Hex']) assert.ok(titles.includes(t), t);
+  for (const t of ['vPCI: Open Example…', 'vPCI: Run Scenario', 'vPCI: Debug Scenario', 'vPCI: Show lspci', 'vPCI: Show Decimal', 'vPCI: Show Hex']) assert.ok(titles.includes(t), t);
   for (const [menu, items] of Object.entries(c.menus as Record<string, { command: string }[]>))
     for (const it of items) assert.ok(cmds.has(it.command), `${menu} → ${it.command} is contributed`);
 });
@@ -131,6 +137,16 @@ test('activation, trust and the adapter setting are declared', () => {
   assert.ok(pkg.scripts['test:e2e']);
 });
 
+test('the step-back history budget is a setting and a launch attribute, in MiB, default 256', () => {
+  const s = c.configuration.properties['vpci.history.maxMemory'];
+  assert.equal(s.type, 'number');
+  assert.equal(s.default, 256);
+  assert.equal(s.minimum, 1);
+  const l = dbg.configurationAttributes.launch.properties.historyMaxMemory;
+  assert.equal(l.default, s.default);
+  assert.equal(l.minimum, s.minimum);
+});
+
 test('the walkthrough goes from an example to a data breakpoint, and its media exist', () => {
   const w = c.walkthroughs[0];
   const ids = w.steps.map((s: { id: string }) => s.id);
@@ -141,4 +157,38 @@ test('the walkthrough goes from an example to a data breakpoint, and its media e
     if (s.media.markdown) assert.ok(readFileSync(s.media.markdown, 'utf8').startsWith('# '), s.media.markdown);
   }
   assert.ok(readFileSync(pkg.icon).subarray(1, 4).toString() === 'PNG', 'icon is a PNG');
+});
+
+/** Keys that appear twice in one JSON object (JSON.parse keeps the last and silently drops the other). */
+function duplicateKeys(text: string): string[] {
+  const out: string[] = [];
+  const stack: { keys: Set<string> | null; path: string }[] = [];
+  let i = 0;
+  let lastString = '';
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      lastString = JSON.parse(text.slice(i, j + 1)) as string;
+      i = j + 1;
+      let k = i;
+      while (/\s/.test(text[k] ?? '')) k++;
+      const top = stack[stack.length - 1];
+      if (text[k] === ':' && top?.keys) {
+        if (top.keys.has(lastString)) out.push(`${top.path}/${lastString}`);
+        top.keys.add(lastString);
+      }
+      continue;
+    }
+    if (ch === '{' || ch === '[') stack.push({ keys: ch === '{' ? new Set() : null, path: `${stack[stack.length - 1]?.path ?? ''}/${lastString}` });
+    else if (ch === '}' || ch === ']') stack.pop();
+    i++;
+  }
+  return out;
+}
+
+test('package.json has no key twice in one object (a merge can leave two "editor/context" arrays; JSON.parse keeps one)', () => {
+  assert.deepEqual(duplicateKeys(readFileSync('package.json', 'utf8')), []);
+  assert.deepEqual(duplicateKeys('{"a": {"m": [1], "m": [2]}}'), ['//a/m']);
 });

@@ -1,4 +1,4 @@
-// Completion golden vectors laid out by hand from spec §2.4.
+// Completion golden vectors laid out by hand from protocol.md §2.4.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeCompletion, encodeCompletion, type VpciCompletion } from '../../emulator/vpci/wire';

@@ -11,7 +11,7 @@ const code = (b: Uint8Array): WireErrorCode | 'ok' => {
 };
 const T = (i: number) => 0x42490000 + i;
 
-// Minimum size of each message's fixed part (spec §2.5), the encoder's canonical sample.
+// Minimum size of each message's fixed part (protocol.md §2.5), the encoder's canonical sample.
 const MIN: Record<string, number> = {
   PCI_BUS_RELATIONS: 8,
   PCI_BUS_RELATIONS2: 8,

@@ -1,4 +1,4 @@
-// Golden vectors: each message laid out by hand from spec §2.5 offsets, decoded
+// Golden vectors: each message laid out by hand from protocol.md §2.5 offsets, decoded
 // to the expected value, and the expected value encoded back to the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

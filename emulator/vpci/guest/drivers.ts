@@ -1,11 +1,11 @@
 // Which function driver claims which device, per guest OS — so stack frames
 // name the driver a real system would run (ixv_attach, mlx4_attach, …).
-// Keyed by PCI vendor:device; unknown devices get a generic stand-in.
+// Keyed by PCI vendor:device, one column per guest OS of GUEST_MODELS (a new OS
+// is a new column; the type says where one is missing); unknown devices get a
+// generic stand-in.
+import type { GuestOs } from './models';
 
-export interface FunctionDriverNames {
-  freebsd: string;
-  linux: string;
-}
+export type FunctionDriverNames = Readonly<Record<GuestOs, string>>;
 
 export const FUNCTION_DRIVERS: Record<string, FunctionDriverNames> = {
   '8086:10ed': { freebsd: 'ixv', linux: 'ixgbevf' }, // 82599 VF

@@ -3,7 +3,7 @@
 // provided per bus by the machine. Statements touch only this interface and
 // their plain-data softc and locals, so the whole guest is snapshot-able.
 import type { ThreadState } from '../../runtime/threads';
-import type { Locals } from '../../runtime/program';
+import type { Locals, Program } from '../../runtime/program';
 
 export const EAGAIN = 35;
 export const ENOBUFS = 55;
@@ -17,9 +17,32 @@ export const ETIMEDOUT = 60;
 /** A message the guest sends: its payload bytes, built by the wire encoder. */
 export type Payload = Uint8Array;
 
-export interface GuestKernel {
+/** A task queued on one of a bus's task queues: a program function and its arguments. */
+export interface QueuedTask {
+  fn: string;
+  args: Locals;
+}
+
+/**
+ * What every guest model's softc holds and the machine touches (the rest is the
+ * model's own): the bridge's state and negotiated version, the two task queues,
+ * the rx-pending flag the channel sets, and the PCI layer's children (their
+ * function driver and interrupt counts).
+ */
+export interface BaseSoftc {
+  hbus: { state: string; protocol_version: number } | null;
+  taskq: QueuedTask[];
+  mgmt: QueuedTask[];
+  /** Set by the channel when the host has written to the ring, cleared by the callback. */
+  rxPending?: boolean;
+  /** True while the bus's task queue runs a task. */
+  taskqBusy?: boolean;
+  pci: { children: { wslot: number; driver: string | null; intr_count: number[] }[] };
+}
+
+export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {
   /** The bridge driver's softc for this bus (plain data, part of the snapshot). */
-  readonly sc: any;
+  readonly sc: Sc;
   readonly busIndex: number;
   readonly busName: string;
   /** The bus's VMBus instance GUID, canonical text form. */
@@ -39,8 +62,14 @@ export interface GuestKernel {
   chanOpen(txBytes: number, rxBytes: number): number;
   chanClose(): void;
   isRevoked(): boolean;
-  /** vmbus_chan_send: in-band packet, optional completion request. Returns 0 or an errno. */
-  send(payload: Payload, rc: boolean, txid: bigint): number;
+  /**
+   * Sends an in-band packet (optional completion request). Returns 0 or an errno. `onRescinded`
+   * is what the OS's send does once the host has rescinded the channel: 'write' — FreeBSD's
+   * vmbus_chan_send has no revoke check and writes the ring, which the host no longer reads
+   * (freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c); 'fail' — Linux's hv_ringbuffer_write
+   * returns -ENODEV (drivers/hv/ring_buffer.c).
+   */
+  send(payload: Payload, rc: boolean, txid: bigint, onRescinded: 'write' | 'fail'): number;
   /**
    * vmbus_chan_recv_pkt: the next raw packet (descriptor + padded payload).
    * ret is 0, EAGAIN when the ring is empty, or ENOBUFS (packet left in the
@@ -76,6 +105,45 @@ export interface GuestKernel {
   driverRequest(wslot: number): { mode: 'msix' | 'msi' | 'none'; vectors: number } | undefined;
   /** Name of the function driver stand-in for the child at wslot (ixv, mlx4, nvme…). */
   driverName(wslot: number): string;
+}
+
+/**
+ * What a frame's names read from outside the machine (the debugger's Locals
+ * view, the listing-condition check): the softc and who the bus is.
+ */
+export interface GuestView<Sc extends BaseSoftc = BaseSoftc> {
+  readonly sc: Sc;
+  readonly busName: string;
+  /** The bus's VMBus instance GUID, canonical text form. */
+  readonly instanceGuid: string;
+  /** The channel has been rescinded. */
+  readonly revoked: boolean;
+  /** How the debugger names the function at a win_slot (e.g. "bus0/01.0: Intel 82599 VF"), if there is one. */
+  device(wslot: number): string | undefined;
+}
+
+/**
+ * A model's program as the machine runs it: its statements see the bus's
+ * kernel with the model's own softc type. The machine only ever hands a
+ * program the softc that model created (`newSoftc`), so forgetting the softc's
+ * exact type at this boundary is safe.
+ */
+export function asMachineProgram<Sc extends BaseSoftc>(p: Program<GuestKernel<Sc>, GuestView<Sc>>): Program<GuestKernel, GuestView> {
+  return p as unknown as Program<GuestKernel, GuestView>;
+}
+
+/** How a `struct hv_pci_compl comp_pkt` reads in the Locals view: the host_event completion and the status its callback stored. */
+export function complView(c: { done: boolean; status: number } | undefined): { host_event: { done: number }; completion_status: number } | undefined {
+  return c ? { host_event: { done: c.done ? 1 : 0 }, completion_status: c.status } : undefined;
+}
+
+/** The locals of a frame that hold numbers (register offsets and values), for helpers that take a local's name. */
+export type NumKey<L> = { [P in keyof L]: L[P] extends number ? P : never }[keyof L] & string;
+
+/** Reads a number-valued local by name. */
+export function num<L>(l: L, key: NumKey<L>): number {
+  const v = l[key];
+  return typeof v === 'number' ? v : Number(v);
 }
 
 // Little-endian reads and writes on raw packets, as the drivers' struct casts do.

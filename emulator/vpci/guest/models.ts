@@ -1,47 +1,73 @@
-// The guest bridge-driver models a scenario can choose, with the protocol
-// versions each offers (in the order it offers them) and its quirks.
-import { quirksFor, type GuestModelName, type QuirkInfo } from './quirks';
+// The guest bridge-driver models a scenario can choose: one row each, the one
+// place a guest model is named. The launch schema (package.json), the CLI help,
+// completion, hover and the docs' tables are generated from this table
+// (scripts/generate.ts); how a row runs (its program, threads and softc) is the
+// registry's per-OS entry (registry.ts), and which function driver a device gets
+// is a column per OS in drivers.ts. Plain data: the language server reads it
+// without loading any driver program.
 
-export interface GuestModelInfo {
-  name: GuestModelName;
+export interface GuestModelRow {
+  /** The name a scenario (`vm { guest … }`), a launch config (`"guest"`) and the CLI (`--guest`) use. */
+  name: string;
+  /** The guest OS: picks the program (registry.ts) and names the function drivers (drivers.ts). */
+  os: string;
+  /** The bridge driver's own name. */
   driver: string;
-  summary: string;
-  /** Versions offered, highest first, as u32 (major << 16 | minor). */
+  /** Which driver, in a few words. */
+  title: string;
+  /** One or two sentences for the launch schema, hover and docs (the versions are added from `versions`). */
+  description: string;
+  /** Versions offered, in the order the driver offers them, as u32 (major << 16 | minor). */
   versions: readonly number[];
-  quirks: readonly QuirkInfo[];
+  /** Repository, path and pinned revision the model follows. */
   source: string;
 }
 
-export const GUEST_MODELS: readonly GuestModelInfo[] = [
+export const GUEST_MODELS = [
   {
     name: 'freebsd',
+    os: 'freebsd',
     driver: 'vmbus_pcib',
-    summary: 'FreeBSD vmbus_pcib as in the current tree (protocol 1.4, then 1.1)',
+    title: 'FreeBSD vmbus_pcib, current tree',
+    description:
+      'FreeBSD vmbus_pcib as in the current freebsd-src tree; it has no code for 1.2 or 1.3, so it falls back from 1.4 straight to 1.1.',
     versions: [0x00010004, 0x00010001],
-    quirks: quirksFor('freebsd'),
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (pci_protocol_versions[])',
   },
   {
     name: 'freebsd-2016',
+    os: 'freebsd',
     driver: 'vmbus_pcib',
-    summary: 'FreeBSD vmbus_pcib as first committed in 2016 (r308725, D8332): protocol 1.1 only',
+    title: 'FreeBSD vmbus_pcib, first commit (2016)',
+    description:
+      'FreeBSD vmbus_pcib as first committed in 2016 (r308725, D8332): a single version request, and attach fails on any rejection.',
     versions: [0x00010001],
-    quirks: quirksFor('freebsd-2016'),
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c @ dd2e215ca93c',
   },
   {
     name: 'linux',
+    os: 'linux',
     driver: 'pci-hyperv',
-    summary: 'Linux pci-hyperv (protocol 1.4, 1.3, 1.2, then 1.1)',
+    title: 'Linux pci-hyperv',
+    description:
+      'Linux pci-hyperv as in torvalds/linux: tries each version it knows, newest first, until the host accepts one.',
     versions: [0x00010004, 0x00010003, 0x00010002, 0x00010001],
-    quirks: quirksFor('linux'),
     source: 'torvalds/linux drivers/pci/controller/pci-hyperv.c (pci_protocol_versions[])',
   },
-];
+] as const satisfies readonly GuestModelRow[];
+
+export type GuestModelInfo = (typeof GUEST_MODELS)[number];
+export type GuestModelName = GuestModelInfo['name'];
+/** The guest OSes the rows name; registry.ts and drivers.ts must cover each. */
+export type GuestOs = GuestModelInfo['os'];
 
 /** The model a scenario runs when it names none. */
 export const DEFAULT_GUEST_MODEL: GuestModelName = 'freebsd';
 
 export function guestModel(name: string): GuestModelInfo | undefined {
   return GUEST_MODELS.find((m) => m.name === name);
+}
+
+export function isGuestModelName(name: string): name is GuestModelName {
+  return guestModel(name) !== undefined;
 }

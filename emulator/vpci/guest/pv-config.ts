@@ -1,5 +1,5 @@
 // What both bridge drivers do identically for config reads they answer from the
-// function description instead of the host (spec §4.4, "identical logic in FB and
+// function description instead of the host (protocol.md §4.4, "identical logic in FB and
 // LX"; freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c and torvalds/linux
 // drivers/pci/controller/pci-hyperv.c `_hv_pcifront_read_config`). Each model
 // keeps its own listing text; the arithmetic lives here once.
@@ -20,12 +20,12 @@ export interface Desc {
 }
 
 /** Bytes `where..where+size` of a descriptor laid out as [value, width, …], little-endian. */
-export function descBytes(desc: Desc | null, fields: unknown[], where: number, size: number): number {
+export function descBytes(desc: Desc | null, fields: (number | undefined)[], where: number, size: number): number {
   if (!desc) return 0;
   const bytes: number[] = [];
   for (let i = 0; i < fields.length; i += 2) {
     const v = Number(fields[i] ?? 0);
-    const w = fields[i + 1] as number;
+    const w = fields[i + 1] ?? 0;
     for (let b = 0; b < w; b++) bytes.push(Math.floor(v / 2 ** (8 * b)) & 0xff);
   }
   let val = 0;
@@ -44,9 +44,13 @@ export function zeroIntLinePin(val: number, where: number, size: number): number
 }
 
 /** The locals of the model's read_config frame: `where`, `size` and the child's `desc`. */
-type At = Record<string, any>;
+export interface At {
+  where: number;
+  size: number;
+  desc: Desc | null;
+}
 
-/** Rules R1–R4 of spec §4.4: when each applies, and the value it gives. */
+/** Rules R1–R4 of protocol.md §4.4: when each applies, and the value it gives. */
 export const PV_READ = {
   ids: (l: At) => l.where + l.size <= 0x04,
   idsValue: (l: At) => descBytes(l.desc, [l.desc?.v_id, 2, l.desc?.d_id, 2], l.where, l.size),
@@ -58,7 +62,7 @@ export const PV_READ = {
 };
 
 /**
- * Spec §7.1 step 3, the same in both drivers: a reported function is an existing child when
+ * protocol.md §7.1 step 3, the same in both drivers: a reported function is an existing child when
  * win_slot, vendor, device and serial all match. Returns that child's win_slot, or null (new child).
  */
 export function matchReported(children: readonly { desc: Desc }[], d: Desc): number | null {

@@ -1,10 +1,11 @@
-// Loads a guest model's compiled program and tells the machine how to run it:
-// which threads a bus gets, which function attaches and detaches the bridge,
-// and the initial softc. Programs are immutable and compiled once per model.
+// How each guest OS runs: its compiled program, the threads a bus gets, the
+// functions that attach and detach the bridge, and the initial softc — one entry
+// per OS that GUEST_MODELS (models.ts) names, checked by the type (a new OS in the
+// table without an entry here does not compile). Programs are immutable and
+// compiled once per model.
 import type { Program } from '../../runtime/program';
-import type { GuestKernel } from './kernel';
-import type { GuestModelName } from './quirks';
-import type { FunctionDriverNames } from './drivers';
+import { asMachineProgram, type BaseSoftc, type GuestKernel, type GuestView } from './kernel';
+import { guestModel, type GuestModelName, type GuestOs } from './models';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
 import { linuxProgram, newLinuxSoftc } from './linux';
 
@@ -19,76 +20,80 @@ export interface GuestThreadSpec {
 export interface GuestModelRuntime {
   name: GuestModelName;
   /** The guest OS, which names the function drivers (FUNCTION_DRIVERS in drivers.ts). */
-  os: keyof FunctionDriverNames;
-  program: Program<GuestKernel>;
+  os: GuestOs;
+  program: Program<GuestKernel, GuestView>;
   threads: GuestThreadSpec[];
   /** Queued on the management thread when the channel is offered. */
   attachFn: string;
   /** Queued on the management thread for a rescind or a scenario `detach`. */
   detachFn: string;
-  newSoftc(): Record<string, unknown>;
+  newSoftc(): BaseSoftc;
   /** Reads the bridge's life-cycle state from the softc. */
-  busStatus(sc: any): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
+  busStatus(sc: BaseSoftc): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
   /** The negotiated protocol version from the softc (0 before negotiation). */
-  protocolVersion(sc: any): number;
+  protocolVersion(sc: BaseSoftc): number;
 }
 
 const cache = new Map<GuestModelName, GuestModelRuntime>();
 
 /** Both bridge models keep the life cycle in `sc.hbus.state` under the real drivers' state names. */
-function bridgeStatus(sc: any): ReturnType<GuestModelRuntime['busStatus']> {
-  const st = sc?.hbus?.state;
-  if (!sc?.hbus) return 'offered';
+function bridgeStatus(sc: BaseSoftc): ReturnType<GuestModelRuntime['busStatus']> {
+  const st = sc.hbus?.state;
+  if (!sc.hbus) return 'offered';
   if (st === 'hv_pcibus_installed') return 'attached';
   if (st === 'failed') return 'failed';
   if (st === 'detached') return 'detached';
   return 'attaching';
 }
 
-function bridgeVersion(sc: any): number {
-  return sc?.hbus?.protocol_version ?? 0;
+function bridgeVersion(sc: BaseSoftc): number {
+  return sc.hbus?.protocol_version ?? 0;
 }
+
+/** What a guest OS brings, whichever of its models runs. */
+type GuestOsRuntime = Omit<GuestModelRuntime, 'name' | 'os' | 'program'> & {
+  /** Compiles the program for one of this OS's models. */
+  program(model: GuestModelName): Program<GuestKernel, GuestView>;
+};
+
+const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
+  freebsd: {
+    program: (model) => asMachineProgram(freebsdProgram(model === 'freebsd-2016' ? 'freebsd-2016' : 'freebsd')),
+    threads: [
+      { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
+      { role: 'taskq', name: 'vmbus_pcib_tq', fn: 'taskqueue_thread_loop' },
+      { role: 'callback', name: 'channel callback', fn: 'vmbus_chan_task' },
+    ],
+    attachFn: 'vmbus_pcib_attach',
+    // newbus device_detach: Giant, then vmbus_pcib_detach (freebsd/kern.ts)
+    detachFn: 'device_detach',
+    newSoftc: newFreebsdSoftc,
+    busStatus: bridgeStatus,
+    protocolVersion: bridgeVersion,
+  },
+  linux: {
+    program: () => asMachineProgram(linuxProgram()),
+    threads: [
+      { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },
+      { role: 'taskq', name: 'hv_pci workqueue', fn: 'worker_thread' },
+      { role: 'callback', name: 'channel tasklet', fn: 'vmbus_on_event' },
+    ],
+    attachFn: 'hv_pci_probe',
+    // the VMBus core's vmbus_remove, which calls hv_pci_remove for a bound driver (linux/kern.ts)
+    detachFn: 'vmbus_remove',
+    newSoftc: newLinuxSoftc,
+    busStatus: bridgeStatus,
+    protocolVersion: bridgeVersion,
+  },
+};
 
 export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
   let m = cache.get(name);
   if (m) return m;
-  switch (name) {
-    case 'freebsd':
-    case 'freebsd-2016':
-      m = {
-        name,
-        os: 'freebsd',
-        program: freebsdProgram(name),
-        threads: [
-          { role: 'mgmt', name: 'vmbus mgmt taskqueue', fn: 'vmbus_mgmt_taskqueue_loop' },
-          { role: 'taskq', name: 'vmbus_pcib_tq', fn: 'taskqueue_thread_loop' },
-          { role: 'callback', name: 'channel callback', fn: 'vmbus_chan_task' },
-        ],
-        attachFn: 'vmbus_pcib_attach',
-        detachFn: 'vmbus_pcib_detach',
-        newSoftc: newFreebsdSoftc,
-        busStatus: bridgeStatus,
-        protocolVersion: bridgeVersion,
-      };
-      break;
-    case 'linux':
-      m = {
-        name,
-        os: 'linux',
-        program: linuxProgram(),
-        threads: [
-          { role: 'mgmt', name: 'vmbus work queue', fn: 'vmbus_device_work' },
-          { role: 'taskq', name: 'hv_pci workqueue', fn: 'worker_thread' },
-          { role: 'callback', name: 'channel tasklet', fn: 'vmbus_on_event' },
-        ],
-        attachFn: 'hv_pci_probe',
-        detachFn: 'hv_pci_remove',
-        newSoftc: newLinuxSoftc,
-        busStatus: bridgeStatus,
-        protocolVersion: bridgeVersion,
-      };
-      break;
-  }
+  const info = guestModel(name);
+  if (!info) throw new Error(`unknown guest model ${String(name)}`);
+  const { program, ...rest } = GUEST_OS[info.os];
+  m = { ...rest, name, os: info.os, program: program(name) };
   cache.set(name, m);
   return m;
 }

@@ -1,6 +1,6 @@
 // The host's view of a function's BARs, read through config space: which BARs
 // decode memory, where they are, how large they are. Sizes come from the probed
-// masks (spec §5.1; openvmm vm/devices/pci/vpci/src/device.rs sizes a BAR as
+// masks (protocol.md §5.1; openvmm vm/devices/pci/vpci/src/device.rs sizes a BAR as
 // (!mask | 0xF) + 1 on the 64-bit mask).
 import type { PciFunction } from '../../pci/function';
 

@@ -1,4 +1,4 @@
-// The para-virtual config window (spec §4.1, §4.3): 0x2000 bytes at the MMIO
+// The para-virtual config window (protocol.md §4.1, §4.3): 0x2000 bytes at the MMIO
 // base the guest gives in PCI_BUS_D0ENTRY. Page 0 holds the write-only slot
 // register at offset 0; page 1 (0x1000) is the 4 KiB config space of the
 // selected function. Decode rules follow openvmm vm/devices/pci/vpci/src/bus.rs
@@ -7,7 +7,7 @@
 // anywhere, 2 bytes at lane 0/2, 4 bytes at lane 0 (UnalignedAccess otherwise),
 // an empty slot reads all-ones and drops writes, nothing before D0 entry or
 // after D0 exit.
-// Host BAR emulation (spec §5.2): BAR writes are dropped while COMMAND.MEMORY is
+// Host BAR emulation (protocol.md §5.2): BAR writes are dropped while COMMAND.MEMORY is
 // set (linux pci-hyperv.c `prepopulate_bars` comment; openvmm device.rs
 // `verify_mmio`) and MSE toggles map/unmap the BARs.
 import { type Trace } from '../../runtime/trace';

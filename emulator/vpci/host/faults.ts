@@ -1,6 +1,8 @@
 // Host faults a scenario can inject: what the host does to the next matching
 // guest message instead of (or on top of) its normal handling. Plain data, so
 // faults survive snapshots and read the same in the trace and the scenario.
+import { messageName, statusText } from '../protocol';
+import { formatTime } from '../../format';
 
 export type FaultAction =
   /** Complete the request with this NTSTATUS instead of handling it. */
@@ -22,4 +24,23 @@ export interface HostFault {
   action: FaultAction;
   /** How many matching messages it applies to; absent = every one from now on. */
   remaining?: number;
+}
+
+/** What a fault did to message `type`, in words (the trace, the Debug Console, the exception widget). */
+export function faultText(type: number, a: FaultAction): string {
+  const msg = messageName(type) ?? `message 0x${(type >>> 0).toString(16)}`;
+  switch (a.kind) {
+    case 'status':
+      return `${msg} answered with STATUS_${statusText(a.status)} instead of being handled`;
+    case 'no-reply':
+      return `${msg} swallowed: no completion is sent`;
+    case 'delay':
+      return `${msg} answered ${formatTime(a.ns)} late`;
+    case 'truncate':
+      return `${msg} answered with its payload cut to ${a.bytes} bytes`;
+    case 'flip':
+      return `${msg} answered with payload byte +${a.offset} XORed with 0x${a.xor.toString(16)}`;
+    case 'vanish':
+      return `${msg}: the function vanishes from the host (surprise removal)`;
+  }
 }

@@ -4,7 +4,7 @@
 //
 // Modelled on OpenVMM's x86 software APIC device and test controller
 // (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs and
-// vm/devices/pci/vpci/src/test_helpers/mod.rs, spec §6.5): each mapping takes
+// vm/devices/pci/vpci/src/test_helpers/mod.rs, protocol.md §6.5): each mapping takes
 // one table slot; address = 0xFEE00000 + (slot << 2), data = 0; on delivery the
 // slot is (address >> 2) & 0xFFFF and data is added to the base vector
 // (multi-message MSI). Limits from openvmm vm/devices/pci/vpci/src/device.rs:

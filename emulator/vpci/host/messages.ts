@@ -1,5 +1,5 @@
 // Host-side reading of guest requests and building of host replies, by the
-// payload offsets of spec §2.3–§2.5 (linux drivers/pci/controller/pci-hyperv.c
+// payload offsets of protocol.md §2.3–§2.5 (linux drivers/pci/controller/pci-hyperv.c
 // structs; openvmm vm/devices/pci/vpci_protocol/src/lib.rs). Readers never
 // throw: a payload too short for its type yields a PacketTooSmall error.
 
@@ -46,7 +46,7 @@ export function writeTranIntDesc(w: Writer, o: number, d: { vectorCount: number;
   w.u16(o, 0).u16(o + 2, d.vectorCount).u32(o + 4, d.data).u64(o + 8, d.address);
 }
 
-/** Decoded hv_msi_desc v1/v2/v3 (spec §2.3). */
+/** Decoded hv_msi_desc v1/v2/v3 (protocol.md §2.3). */
 export interface MsiDesc {
   vector: number;
   deliveryMode: number;
@@ -74,7 +74,7 @@ export function readMsiDesc(r: Reader, o: number, ver: 1 | 2 | 3): MsiDesc {
     : { vector: r.u32(o), deliveryMode: r.u8(o + 4), vectorCount: r.u16(o + 6), cpus, cpuCount: count };
 }
 
-/** Partial resource descriptor types and flags (spec §2.3; Windows CM_PARTIAL_RESOURCE_DESCRIPTOR). */
+/** Partial resource descriptor types and flags (protocol.md §2.3; Windows CM_PARTIAL_RESOURCE_DESCRIPTOR). */
 export const CM_RESOURCE_TYPE_MEMORY = 3;
 export const CM_RESOURCE_TYPE_MEMORY_LARGE = 7;
 export const CM_RESOURCE_MEMORY_LARGE_40 = 0x200;
@@ -98,7 +98,7 @@ export function readResource(r: Reader, o: number): MmioRange {
   return null;
 }
 
-/** Encodes a memory range as OpenVMM does (spec §2.3): MEMORY below 4 GiB lengths, else MEMORY_LARGE with the smallest shift. */
+/** Encodes a memory range as OpenVMM does (protocol.md §2.3): MEMORY below 4 GiB lengths, else MEMORY_LARGE with the smallest shift. */
 export function writeResource(w: Writer, o: number, start: bigint, len: bigint): void {
   if (len === 0n) return;
   let type = CM_RESOURCE_TYPE_MEMORY;

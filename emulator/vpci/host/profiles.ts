@@ -1,16 +1,24 @@
 // Host profiles: which protocol versions a host accepts and how strictly it
-// validates what the guest sends. The numbers and behaviours come from the
-// shared spec (../../../../shared/vpci-protocol.md §1.4, §7.2, §9.2, §9.3):
+// validates what the guest sends. This table is the one place a host profile is
+// defined: the launch schema (package.json), the CLI help, completion, hover and
+// the docs' tables are generated from it (scripts/generate.ts), so adding a
+// profile is one row here (plus its tests). Behaviours: docs/protocol.md §1.4, §7.2, §9.2, §9.3.
 // - OpenVMM: microsoft/openvmm vm/devices/pci/vpci/src/device.rs (OV-D) accepts
 //   RS1, VB, FE, GE, DT (1.2 and up), always answers the version request with VB,
 //   serves only win_slot 0, maps every per-packet error to STATUS_BAD_DATA and
 //   never sends EJECT.
-// - Hyper-V (WS2016/2019/2022): version ranges from the guests that were written
-//   against them (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c offers only 1.1 in
-//   its 2016 revision; linux drivers/pci/controller/pci-hyperv.c names 1.4 "WS2022").
-//   Their error mapping is not public; we use OpenVMM's (BAD_DATA) and mark it so.
+// - Hyper-V (WS2016/2019/2022): the versions each release shipped, from the release
+//   names the guests give them. torvalds/linux drivers/pci/controller/pci-hyperv.c
+//   `enum pci_protocol_version_t` labels 1.1 "Win10", 1.2 "RS1", 1.3 "Vibranium" and
+//   1.4 "WS2022"; Windows Server 2016 is RS1 (build 14393) and Windows Server 2019 is
+//   RS5 (include/linux/hyperv.h: "5.2 (Windows Server 2019, RS5)"), both before
+//   Vibranium (20H1). So WS2016 and WS2019 accept 1.1-1.2 and WS2022 1.1-1.4. That
+//   WS2016/2019 answer a 1.3 or 1.4 request with REVISION_MISMATCH (rather than some
+//   other refusal) is not shown by any public source [UNCONFIRMED]; it is what every
+//   guest's fallback loop expects. Their per-packet error mapping is not public
+//   either; we use OpenVMM's (BAD_DATA) and mark it so.
 
-/** Known protocol versions (major << 16 | minor); spec §1.2. */
+/** Known protocol versions (major << 16 | minor); protocol.md §1.2. */
 export const V1_1 = 0x00010001;
 export const V1_2 = 0x00010002;
 export const V1_3 = 0x00010003;
@@ -19,8 +27,12 @@ export const V1_5 = 0x00010005;
 export const V1_6 = 0x00010006;
 
 export interface HostProfile {
+  /** The name a scenario (`vm { host … }`), a launch config (`"host"`) and the CLI (`--host`) use. */
   name: string;
+  /** Which host, in a few words (the accepted versions are added from `versions` where shown). */
   title: string;
+  /** One or two sentences for the launch schema, hover and docs: what is modelled and what is ours (the versions are added from `versions`). */
+  description: string;
   /** Versions accepted by QUERY_PROTOCOL_VERSION, e.g. [0x10001]. */
   versions: number[];
   /**
@@ -37,7 +49,7 @@ export interface HostProfile {
   gateByVersion: boolean;
   /** QUERY_BUS_RELATIONS sent with completion-requested gets an empty (0-byte payload) completion (OV-D). */
   emptyRelationsCompletion: boolean;
-  /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (spec §5.2). */
+  /** Writes to BAR registers are dropped while COMMAND.MEMORY is set (protocol.md §5.2). */
   ignoreBarWritesWhileMse: boolean;
   /** Host can send PCI_EJECT and wait for PCI_EJECTION_COMPLETE (Hyper-V); OpenVMM revokes the channel instead (§7.2). */
   supportsEject: boolean;
@@ -55,9 +67,10 @@ export interface HostProfile {
 export const MAXIMUM_PACKET_SIZE = 136 + 494 * 80;
 const EJECT_TIMEOUT_NS = 60_000_000_000;
 
-const hyperv = (name: string, title: string, versions: number[]): HostProfile => ({
+const hyperv = (name: string, title: string, versions: number[], description: string): HostProfile => ({
   name,
   title,
+  description,
   versions,
   replyVersion: 'echo',
   relations2From: V1_3,
@@ -72,13 +85,32 @@ const hyperv = (name: string, title: string, versions: number[]): HostProfile =>
   vtomBit: 0,
 });
 
-export const HOST_PROFILES: HostProfile[] = [
-  hyperv('hyperv-2016', 'Hyper-V, Windows Server 2016 (vPCI 1.1)', [V1_1]),
-  hyperv('hyperv-2019', 'Hyper-V, Windows Server 2019 (vPCI 1.1–1.3)', [V1_1, V1_2, V1_3]),
-  hyperv('hyperv-2022', 'Hyper-V, Windows Server 2022 (vPCI 1.1–1.4)', [V1_1, V1_2, V1_3, V1_4]),
+const HYPERV_NOTE = 'That it refuses newer versions with REVISION_MISMATCH, and its per-packet error statuses, are ours [UNCONFIRMED].';
+
+export const HOST_PROFILES: readonly HostProfile[] = [
+  hyperv(
+    'hyperv-2016',
+    'Hyper-V, Windows Server 2016',
+    [V1_1, V1_2],
+    `Release RS1 (build 14393): v1 bus relations, and PCI_EJECT with a 60 s wait for the guest. ${HYPERV_NOTE}`,
+  ),
+  hyperv(
+    'hyperv-2019',
+    'Hyper-V, Windows Server 2019',
+    [V1_1, V1_2],
+    `Release RS5, before vPCI 1.3 ("Vibranium", 20H1): the same protocol as Windows Server 2016. ${HYPERV_NOTE}`,
+  ),
+  hyperv(
+    'hyperv-2022',
+    'Hyper-V, Windows Server 2022',
+    [V1_1, V1_2, V1_3, V1_4],
+    `BUS_RELATIONS2 (with NUMA node) from 1.3, CREATE_INTERRUPT3 at 1.4; PCI_EJECT with a 60 s wait. ${HYPERV_NOTE}`,
+  ),
   {
     name: 'openvmm',
-    title: 'OpenVMM vpci host (1.2 and up, OpenVMM validation)',
+    title: 'OpenVMM vpci host',
+    description:
+      'microsoft/openvmm vm/devices/pci/vpci: refuses 1.1, always replies version 1.3, serves only slot 0, answers every per-packet error with STATUS_BAD_DATA and revokes the channel instead of sending PCI_EJECT.',
     versions: [V1_2, V1_3, V1_4, V1_5, V1_6],
     replyVersion: V1_3,
     relations2From: V1_3,

@@ -1,4 +1,4 @@
-// NTSTATUS values the host puts in completions (spec §2.2). Kept here so the
+// NTSTATUS values the host puts in completions (protocol.md §2.2). Kept here so the
 // host does not depend on the order other modules land in; they equal
 // protocol.ts STATUS.*.
 

@@ -1,5 +1,5 @@
 // The host side of one vPCI bus (the VSP): a state machine per channel, after
-// openvmm vm/devices/pci/vpci/src/device.rs `VpciChannelState` (spec §9.2) with
+// openvmm vm/devices/pci/vpci/src/device.rs `VpciChannelState` (protocol.md §9.2) with
 // the per-profile differences of profiles.ts. It reads one whole guest→host
 // VMBus packet at a time, answers through env.send, keeps the config window
 // and asks the VM's interrupt remapper for MSI address/data pairs. It never
@@ -10,7 +10,7 @@ import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
 import { decodePacket, encodePacket, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
 import type { PciFunction } from '../../pci/function';
-import type { HostFault, FaultAction } from './faults';
+import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
 import { V1_2, V1_4 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
@@ -69,7 +69,7 @@ interface HostSnapshot {
   fatal?: string;
 }
 
-/** Messages whose +4 field is a win_slot (spec §2.5). */
+/** Messages whose +4 field is a win_slot (protocol.md §2.5). */
 const PER_DEVICE = new Set<number>([
   MSG.PCI_POWER_STATE_CHANGE, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS, MSG.PCI_QUERY_RESOURCE_RESOURCES, MSG.PCI_EJECTION_COMPLETE, MSG.PCI_RESOURCES_ASSIGNED, MSG.PCI_RESOURCES_RELEASED,
   MSG.PCI_CREATE_INTERRUPT_MESSAGE, MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_RESOURCES_ASSIGNED2, MSG.PCI_CREATE_INTERRUPT_MESSAGE2, MSG.PCI_DELETE_INTERRUPT_MESSAGE2, MSG.PCI_RESOURCES_ASSIGNED3,
@@ -125,7 +125,7 @@ export class VpciHost {
 
   private setFunction(f: HostFunctionDecl): void {
     this.fns.set(f.wslot >>> 0, f);
-    // OV-D probes the masks once, when the device joins the bus (spec §9.2 CURRENT_RESOURCE_REQUIREMENTS).
+    // OV-D probes the masks once, when the device joins the bus (protocol.md §9.2 CURRENT_RESOURCE_REQUIREMENTS).
     const m = f.fn.probedBarMasks();
     this.masks.set(f.wslot >>> 0, Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0));
   }
@@ -285,7 +285,7 @@ export class VpciHost {
       const f = this.faults[fi]!;
       if (f.remaining !== undefined) f.remaining--;
       if (f.remaining === 0) this.faults.splice(fi, 1);
-      this.env.trace.record(this.now(), Ev.Fault, this.env.bus, type, Number(txid & 0xffffffffn), 0, `fault on 0x${type.toString(16)}: ${JSON.stringify(f.action)}`);
+      this.env.trace.record(this.now(), Ev.Fault, this.env.bus, type, Number(txid & 0xffffffffn), 0, faultText(type, f.action));
       const a = f.action;
       if (a.kind === 'no-reply') return;
       if (a.kind === 'status') {
@@ -533,13 +533,13 @@ export class VpciHost {
     }
     const mapped: { vectorCount: number; address: number; data: number }[] = [];
     for (const m of msis) {
-      if (m.vectorCount === 0) continue; // counted but omitted from the reply (spec §9.3 QUIRK)
+      if (m.vectorCount === 0) continue; // counted but omitted from the reply (protocol.md §9.3 QUIRK)
       const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
       if (!res.ok) throw new PacketError(`RegisterInterrupt: ${res.reason}`, res.status);
       mapped.push({ vectorCount: m.vectorCount, address: res.address, data: res.data });
     }
     // Reply (OV DeviceTranslateReply): status, wslot, 6 translated descriptors, msi count, reserved, remapped MSIs
-    // (16-byte slots for type 0x10; 72-byte slots for 0x16 and 0x1A, spec §9.2).
+    // (16-byte slots for type 0x10; 72-byte slots for 0x16 and 0x1A, protocol.md §9.2).
     const outSlot = ver === 1 ? 16 : 72;
     const w = new Writer(136 + mapped.length * outSlot).u32(0, STATUS_SUCCESS).u32(4, wslot);
     for (let i = 0; i < 6; i++) r.b.length >= 8 + 20 * (i + 1) && w.bytes(8 + 20 * i, r.b.subarray(8 + 20 * i, 28 + 20 * i));
@@ -622,7 +622,7 @@ export class VpciHost {
   }
 
   /**
-   * A function joins the bus (spec §7.1 (c)): once the bus is past version negotiation
+   * A function joins the bus (protocol.md §7.1 (c)): once the bus is past version negotiation
    * the host sends a new BUS_RELATIONS(2) listing the complete current set; before that
    * only the set changes (the guest's QUERY_BUS_RELATIONS / D0 entry will report it).
    * False (and an error record) when the slot is taken.
@@ -644,7 +644,7 @@ export class VpciHost {
   }
 
   /**
-   * A function leaves the bus without an eject (spec §7.1 (c)): it stops answering config
+   * A function leaves the bus without an eject (protocol.md §7.1 (c)): it stops answering config
    * and per-device messages at once (its BARs and interrupts are released, as OV-D
    * `release_all`), and the host reports the remaining set in a new BUS_RELATIONS(2).
    */

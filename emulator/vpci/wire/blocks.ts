@@ -1,4 +1,4 @@
-// Config-block back-channel, Linux only (spec §2.5; linux pci-hyperv.c
+// Config-block back-channel, Linux only (protocol.md §2.5; linux pci-hyperv.c
 // struct pci_read_block / pci_write_block / pci_dev_inval_block):
 //  PCI_READ_BLOCK (0x09): type, block_id @4, win_slot @8, bytes_requested @12 → 16 bytes
 //  PCI_WRITE_BLOCK (0x0A): type, block_id, win_slot, byte_count @12, bytes @16 (≤ 128);

@@ -1,4 +1,4 @@
-// Sub-structures shared by several messages (spec §2.3, §2.5, §3): function
+// Sub-structures shared by several messages (protocol.md §2.3, §2.5, §3): function
 // descriptions, MSI descriptors v1/v2/v3, tran_int_desc, partial resource descriptors.
 
 import { MAX_PROCESSORS, statusText, wslotText, versionText, messageName } from '../protocol';
@@ -138,7 +138,7 @@ export function tranText(d: TranIntDesc): string {
   return `address ${hex(8)(d.address)} data ${hex(8)(d.data)} ×${d.vectorCount}`;
 }
 
-// ---- partial resource descriptors (spec §2.3; openvmm vpci_protocol `PartialResourceDescriptor`) ----
+// ---- partial resource descriptors (protocol.md §2.3; openvmm vpci_protocol `PartialResourceDescriptor`) ----
 
 export const CM_RESOURCE_TYPE = { NULL: 0, PORT: 1, INTERRUPT: 2, MEMORY: 3, DMA: 4, DEVICE_SPECIFIC: 5, BUS_NUMBER: 6, MEMORY_LARGE: 7 } as const;
 export const CM_RESOURCE_MEMORY_LARGE_40 = 0x200;
@@ -175,7 +175,7 @@ export function resourceLength(d: PartialResourceDescriptor): bigint | undefined
   return undefined;
 }
 
-/** OpenVMM's encoding of an MMIO range (spec §2.3): 0 → all-zero; < 2^32 MEMORY; else MEMORY_LARGE, length rounded up. */
+/** OpenVMM's encoding of an MMIO range (protocol.md §2.3): 0 → all-zero; < 2^32 MEMORY; else MEMORY_LARGE, length rounded up. */
 export function memoryResource(start: bigint, len: bigint): PartialResourceDescriptor {
   if (len <= 0n) return { type: 0, shareDisposition: 0, flags: 0, start: 0n, length: 0, reserved: 0 };
   if (len < 1n << 32n) return { type: CM_RESOURCE_TYPE.MEMORY, shareDisposition: 0, flags: 0, start, length: Number(len), reserved: 0 };

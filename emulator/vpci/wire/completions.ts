@@ -1,4 +1,4 @@
-// Completion payloads (spec §2.4). A completion carries no type: its layout is
+// Completion payloads (protocol.md §2.4). A completion carries no type: its layout is
 // the one of the request it answers (matched by transaction id), so the
 // decoder takes the request type. Every layout starts with the NTSTATUS,
 // except GET_RESOURCES (OpenVMM), which has none.
@@ -43,7 +43,7 @@ export function completionKindFor(requestType: number): CompletionKind {
   }
 }
 
-/** Size of each remapped-MSI entry in a RESOURCES_ASSIGNED reply: 16 for v1, 72 for v2 and v3 (spec §2.4, §9.2). */
+/** Size of each remapped-MSI entry in a RESOURCES_ASSIGNED reply: 16 for v1, 72 for v2 and v3 (protocol.md §2.4, §9.2). */
 export function translateReplyMsiSize(requestType: number): number {
   return requestType >>> 0 === MSG.PCI_RESOURCES_ASSIGNED ? TRAN_INT_DESC_SIZE : 72;
 }
@@ -92,7 +92,7 @@ export function decodeCompletionWith(r: Reader, requestType: number): Decoded<Vp
       const reserved = r.u32(132, 'reserved');
       if (n > MAX_MSI_RESOURCES) return fail('count-out-of-range', `${n} MSI resources, at most ${MAX_MSI_RESOURCES}`, 128);
       const slot = translateReplyMsiSize(requestType);
-      // OpenVMM counts MSIs with vector_count 0 but omits them from the array (spec §9.3 quirk):
+      // OpenVMM counts MSIs with vector_count 0 but omits them from the array (protocol.md §9.3 quirk):
       // read as many entries as are present, never more than the count.
       const present = Math.min(n, Math.floor((r.length - DEVICE_TRANSLATE_HEADER) / slot));
       const msiResources = Array.from({ length: present }, (_, i) =>

@@ -1,4 +1,4 @@
-// Remaining per-device messages (spec §2.5):
+// Remaining per-device messages (protocol.md §2.5):
 //  PCI_EJECTION_COMPLETE (0x0F): type, win_slot, status → 12 bytes (linux pci-hyperv.c
 //    struct pci_eject_response); OpenVMM's client sends 8 (no status).
 //  PCI_TDISP_COMMAND (0x1D, OpenVMM extension): type, win_slot, data_length u64 @8, data @16.

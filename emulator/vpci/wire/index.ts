@@ -1,5 +1,5 @@
 // The vPCI wire format: typed messages and completions, one decoder per
-// direction that never throws, and the encoders (spec §2, §3).
+// direction that never throws, and the encoders (protocol.md §2, §3).
 export * from './types';
 export { decodeMessage, encodeMessage, decodeMessageWith, messageType } from './message';
 export { decodeCompletion, encodeCompletion, decodeCompletionWith, completionKindFor, translateReplyMsiSize } from './completions';

@@ -1,4 +1,4 @@
-// Interrupt messages (spec §2.3, §2.5; linux pci-hyperv.c struct pci_create_interrupt{,2,3},
+// Interrupt messages (protocol.md §2.3, §2.5; linux pci-hyperv.c struct pci_create_interrupt{,2,3},
 // struct pci_delete_interrupt):
 //  CREATE_INTERRUPT_MESSAGE  (0x14): type, win_slot, hv_msi_desc  @8 → 24 bytes
 //  CREATE_INTERRUPT_MESSAGE2 (0x17): type, win_slot, hv_msi_desc2 @8 → 78 bytes (OpenVMM: 80)

@@ -1,4 +1,4 @@
-// Bus and device power messages (spec §2.5):
+// Bus and device power messages (protocol.md §2.5):
 //  PCI_BUS_D0ENTRY (0x07): type, reserved u32, mmio_base u64 @8 → 16 bytes (pci_bus_d0_entry)
 //  PCI_BUS_D0EXIT (0x08): type only → 4 bytes
 //  PCI_POWER_STATE_CHANGE (0x04): type, win_slot, power_state @8 → 12 bytes (OpenVMM

@@ -1,4 +1,4 @@
-// PCI_BUS_RELATIONS (0x00) and PCI_BUS_RELATIONS2 (0x19), host → guest (spec §2.5):
+// PCI_BUS_RELATIONS (0x00) and PCI_BUS_RELATIONS2 (0x19), host → guest (protocol.md §2.5):
 // type @0, device_count @4, then device_count × 20-byte (v1) or 28-byte (v2)
 // function descriptions @8 (linux pci-hyperv.c struct pci_bus_relations{,2}).
 // Linux checks bytes >= 8 + N·size (hv_pci_onchannelcallback); so do we.

@@ -1,4 +1,4 @@
-// Resource messages (spec §2.5, §5):
+// Resource messages (protocol.md §2.5, §5):
 //  PCI_QUERY_RESOURCE_REQUIREMENTS (0x05) type, win_slot (8 bytes)
 //  PCI_QUERY_RESOURCE_RESOURCES (0x06, OpenVMM GET_RESOURCES) type, win_slot, 3 × u64 reserved (32 bytes)
 //  PCI_RESOURCES_ASSIGNED / 2 / 3 (0x10 / 0x16 / 0x1A) (openvmm vpci_protocol `DeviceTranslate`):

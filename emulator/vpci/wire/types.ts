@@ -1,4 +1,4 @@
-// Typed vPCI wire messages (spec §2). Field names are camelCase forms of the
+// Typed vPCI wire messages (protocol.md §2). Field names are camelCase forms of the
 // Linux/FreeBSD C struct members (linux drivers/pci/controller/pci-hyperv.c,
 // freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c), spelled out where the C name
 // is an abbreviation (v_id → vendorId, prog_intf → progIf, ser → serialNumber).
@@ -17,7 +17,7 @@ export interface FieldDesc {
   children?: FieldDesc[];
 }
 
-/** pci_function_description (20 bytes), spec §2.5. */
+/** pci_function_description (20 bytes), protocol.md §2.5. */
 export interface FunctionDescription {
   vendorId: number;
   deviceId: number;
@@ -73,7 +73,7 @@ export interface TranIntDesc {
   address: bigint;
 }
 
-/** CM_PARTIAL_RESOURCE_DESCRIPTOR as packed on the wire (20 bytes), spec §2.3. */
+/** CM_PARTIAL_RESOURCE_DESCRIPTOR as packed on the wire (20 bytes), protocol.md §2.3. */
 export interface PartialResourceDescriptor {
   type: number;
   shareDisposition: number;
@@ -125,7 +125,7 @@ export type VpciMessage =
 export type VpciMessageType = VpciMessage['type'];
 export type MessageOf<T extends VpciMessageType> = Extract<VpciMessage, { type: T }>;
 
-/** Completion payloads (spec §2.4); the layout is chosen by the request type. */
+/** Completion payloads (protocol.md §2.4); the layout is chosen by the request type. */
 export type VpciCompletion =
   | { kind: 'empty' }
   | { kind: 'status'; status: number }
@@ -137,7 +137,7 @@ export type VpciCompletion =
       status: number;
       wslot: number;
       memoryRange: PartialResourceDescriptor[];
-      /** As sent: OpenVMM counts every requested MSI, the array omits those with vector_count 0 (spec §9.3 quirk). */
+      /** As sent: OpenVMM counts every requested MSI, the array omits those with vector_count 0 (protocol.md §9.3 quirk). */
       msiResourceCount: number;
       reserved?: number;
       msiResources: TranIntDesc[];

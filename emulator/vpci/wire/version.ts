@@ -1,4 +1,4 @@
-// PCI_QUERY_PROTOCOL_VERSION (0x13), spec §1.3: type @0, protocol_version @4;
+// PCI_QUERY_PROTOCOL_VERSION (0x13), protocol.md §1.3: type @0, protocol_version @4;
 // FreeBSD adds a reserved u32 @8 (12 bytes; freebsd-src vmbus_pcib.c
 // struct pci_version_request), Linux sends 8. Extra bytes are ignored.
 

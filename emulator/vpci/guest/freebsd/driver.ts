@@ -4,16 +4,32 @@
 // vectors, have each one mapped through the bridge (CREATE_INTERRUPT) and
 // programmed into the device, and undo it all on detach. One copy per driver
 // name, so stack frames read `ixv_attach`, `mlx4_attach`… as on a real system.
-import { S, T, If, For, fn, call, ret, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import { S, T, If, For, ret } from '../../../runtime/program';
 import { pciChild } from './pci';
+import { call, driverFn, type D } from './protos';
 
-type K = GuestKernel;
+/** What pci_alloc_msi[x] hands a driver: an error, and the IRQs it got. */
+interface MsiAlloc {
+  error: number;
+  irqs: number[];
+}
 
-export function driverFunctions(drv: string): FnDef<K>[] {
+export function driverFunctions(drv: string): D[] {
   const file = `freebsd/drivers/${drv}.c`;
-  const attach = fn<K>({
-    name: `${drv}_attach`,
+  const attach = driverFn(`${drv}_attach` as const)<{
+    s: number;
+    f: number;
+    mode: 'msix' | 'msi' | 'none';
+    want: number;
+    bars: number[];
+    bi: number;
+    res: number | null;
+    count: number;
+    msix: MsiAlloc;
+    msi: MsiAlloc;
+    i: number;
+    err: number;
+  }>({
     file,
     doc: [`/* Stand-in for the ${drv} driver's attach routine: the steps that touch PCI and vPCI. */`],
     signature: ['static int', `${drv}_attach(device_t dev)`],
@@ -85,8 +101,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
     ],
   });
 
-  const detach = fn<K>({
-    name: `${drv}_detach`,
+  const detach = driverFn(`${drv}_detach` as const)({
     file,
     signature: ['static int', `${drv}_detach(device_t dev)`],
     params: ['wslot'],

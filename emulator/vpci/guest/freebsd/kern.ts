@@ -4,14 +4,13 @@
 // channel management queue that runs attach and eject work). Modelled on
 // freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c (vmbus_chan_task) and
 // sys/kern/subr_taskqueue.c (taskqueue_thread_loop); our own rendering.
-import { S, T, While, fn, call, wait, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
+import type { QueuedTask } from '../kernel';
+import { call, fn, type D } from './protos';
+import { topoLock, topoUnlock } from './pcib-common';
 
-type K = GuestKernel;
-
-export function kernFunctions(): FnDef<K>[] {
-  const chanTask = fn<K>({
-    name: 'vmbus_chan_task',
+export function kernFunctions(): D[] {
+  const chanTask = fn('vmbus_chan_task')({
     file: 'freebsd/vmbus_chan.c',
     doc: ['/* Runs the channel callback each time the host signals the channel. */'],
     signature: ['static void', 'vmbus_chan_task(void *xchan, int pending __unused)'],
@@ -30,9 +29,8 @@ export function kernFunctions(): FnDef<K>[] {
     ],
   });
 
-  const tqLoop = (queue: 'taskq' | 'mgmt', file: string, name: string) =>
-    fn<K>({
-      name,
+  const tqLoop = (queue: 'taskq' | 'mgmt', file: string, name: 'taskqueue_thread_loop' | 'vmbus_mgmt_taskqueue_loop') =>
+    fn(name)<{ task: QueuedTask }>({
       file,
       doc: [`/* The ${queue === 'taskq' ? 'vmbus_pcib_tq' : 'channel management'} task queue's thread. */`],
       signature: ['static void', `${name}(void *arg)`],
@@ -40,8 +38,7 @@ export function kernFunctions(): FnDef<K>[] {
       body: [
         While('while ((tq->tq_flags & TQ_FLAGS_ACTIVE) != 0) {', () => true, [
           S('TQ_SLEEP(tq, tq, "-");  /* until a task is queued */', (k) => {
-            const q = k.sc[queue] as unknown[];
-            if (q.length) return undefined;
+            if (k.sc[queue].length) return undefined;
             if (queue === 'taskq') {
               k.sc.taskqBusy = false;
               k.wake('taskq:idle');
@@ -49,16 +46,44 @@ export function kernFunctions(): FnDef<K>[] {
             return wait(k.key(`tq:${queue}`), `${queue} empty`);
           }),
           S('task = STAILQ_FIRST(&tq->tq_queue); STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);', (k, l) => {
-            const q = k.sc[queue] as { fn: string; args: Record<string, unknown> }[];
-            l.task = q.shift();
+            l.task = k.sc[queue].shift()!;
             if (queue === 'taskq') k.sc.taskqBusy = true;
           }),
-          S('task->ta_func(task->ta_context, pending);', (_k, l) => call(l.task.fn, l.task.args)),
+          // The queued task's function and arguments were checked when it was queued (enqueue).
+          S('task->ta_func(task->ta_context, pending);', (_k, l) => untypedCall(l.task.fn, l.task.args)),
         ]),
       ],
     });
 
+  // The newbus path that detaches the bridge, with the state check device_detach() makes: on a rescind
+  // vmbus_delete_child() (sys/dev/hyperv/vmbus/vmbus.c) takes the bus topology lock (Giant) and deletes
+  // the child; device_detach() (sys/kern/subr_bus.c) runs DEVICE_DETACH only for an attached device.
+  const deviceDetach = fn('device_detach')<{ error: number }>({
+    file: 'freebsd/subr_bus.c',
+    doc: [
+      '/*',
+      ' * Stand-in for the newbus path that detaches the bridge: vmbus_delete_child()',
+      ' * (or devctl detach) holds the bus topology lock across device_detach(),',
+      ' * which calls the driver only for an attached device.',
+      ' */',
+    ],
+    signature: ['int', 'device_detach(device_t dev)'],
+    params: [],
+    args: { dev: (v) => `${v.busName}: vmbus_pcib (${v.instanceGuid})` },
+    body: [
+      S('bus_topo_lock();  /* Giant; the caller\'s: vmbus_delete_child() */', (k) => topoLock(k)),
+      If('if (dev->state != DS_ATTACHED) {', (k) => !k.sc.hbus || k.sc.hbus.state !== 'hv_pcibus_installed', [
+        S('bus_topo_unlock();', (k) => topoUnlock(k)),
+        S('return (0);', () => ret(0)),
+      ]),
+      S('error = DEVICE_DETACH(dev);  /* vmbus_pcib_detach */', () => call('vmbus_pcib_detach', {}, 'error')),
+      S('bus_topo_unlock();', (k) => topoUnlock(k)),
+      S('return (error);', (_k, l) => ret(l.error)),
+    ],
+  });
+
   return [
+    deviceDetach,
     chanTask,
     tqLoop('taskq', 'freebsd/subr_taskqueue.c', 'taskqueue_thread_loop'),
     tqLoop('mgmt', 'freebsd/subr_taskqueue.c', 'vmbus_mgmt_taskqueue_loop'),

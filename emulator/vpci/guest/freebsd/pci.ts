@@ -6,11 +6,10 @@
 // sys/dev/pci/pci.c (pci_add_children, pci_read_device, pci_read_bar,
 // pci_add_map, pci_alloc_msix_method, pci_setup_intr, pci_enable_msix,
 // pci_unmask_msix, pci_delete_child); the listing is our own rendering.
-import { S, T, If, For, Continue, fn, call, ret, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
-
-type K = GuestKernel;
-type D = FnDef<K>;
+import { S, T, If, For, Continue, ret, type Exec } from '../../../runtime/program';
+import { num, type NumKey } from '../kernel';
+import type { K, PciChild, PciMsi, PciMsix } from './softc';
+import { fn, call, callDriver, type D } from './protos';
 
 const FILE = 'freebsd/pci.c';
 
@@ -40,52 +39,41 @@ const PCIM_MSICTRL_64BIT = 0x0080;
 const PCIM_MSICTRL_MSI_ENABLE = 0x0001;
 const PCIM_MSICTRL_MMC_MASK = 0x000e;
 
-export interface PciBar {
-  reg: number;
-  bar: number;
-  type: 'mem' | 'io';
-  is64: boolean;
-  prefetch: boolean;
-  size: number;
-  start: number | null;
-  /** The BAR register as read at enumeration (type bits). */
-  map?: number;
-  active: boolean;
+export type { PciBar, PciChild } from './softc';
+
+/** What pci_read_bar hands back: the BAR as read, and what it read back after all ones. */
+interface BarProbe {
+  map: number;
+  map_hi: number;
+  testval: number;
+  testval_hi: number;
+  bar64: boolean;
 }
 
-export interface PciChild {
-  wslot: number;
-  slot: number;
-  func: number;
-  devvendor: number;
-  hdrtype: number;
-  bars: PciBar[];
-  msix: { location: number; msgnum: number; table_bar: number; table_offset: number; pba_bar: number; pba_offset: number } | null;
-  msi: { location: number; msgnum: number; is64: boolean; ctrl?: number } | null;
-  irqs: { irq: number; index: number; addr: number; data: number; cpu: number; vector: number; mapped: boolean }[];
-  msix_enabled: boolean;
-  driver: string | null;
-  attached: boolean;
-  intr_count: number[];
-}
+/** What vmbus_pcib_map_msi returns: an error, or the message address and data to program. */
+export type MapMsiResult = { error: number; addr?: number; data?: number };
 
 function pciChild(k: K, wslot: number): PciChild | undefined {
-  return (k.sc.pci.children as PciChild[]).find((c) => c.wslot === wslot);
+  return k.sc.pci.children.find((c) => c.wslot === wslot);
 }
 
-/** REG(): one config read through the bridge. */
-function rd(reg: string | number, width: number, into: string) {
-  return (_k: K, l: Record<string, any>) =>
-    call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : l[reg], bytes: width }, into);
+/** REG(): one config read through the bridge, into a local. */
+function rd<L extends { s: number; f: number }>(reg: NumKey<L> | number, width: number, into: keyof L & string): Exec<K, L> {
+  return (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : num(l, reg), bytes: width }, into);
 }
-function wr(reg: string | number, width: number, val: string) {
-  return (_k: K, l: Record<string, any>) =>
-    call('vmbus_pcib_write_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : l[reg], data: l[val] >>> 0, bytes: width });
+function wr<L extends { s: number; f: number }>(reg: NumKey<L> | number, width: number, val: NumKey<L>): Exec<K, L> {
+  return (_k, l) => wrNow(l, reg, width, val);
+}
+/** The same, from inside a statement that first computes the value. */
+function wrNow<L extends { s: number; f: number }>(l: L, reg: NumKey<L> | number, width: number, val: NumKey<L>) {
+  return call('vmbus_pcib_write_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : num(l, reg), data: num(l, val) >>> 0, bytes: width });
+}
+function rdNow<L extends { s: number; f: number }>(l: L, reg: NumKey<L> | number, width: number, into: keyof L & string) {
+  return call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : num(l, reg), bytes: width }, into);
 }
 
 export function pciFunctions(): D[] {
-  const attach: D = fn({
-    name: 'pci_attach',
+  const attach = fn('pci_attach')({
     file: FILE,
     doc: ['/* bus_generic_attach() on the new pci bus: pci_attach() -> pci_add_children() */'],
     signature: ['static int', 'pci_attach(device_t dev)'],
@@ -96,8 +84,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const addChildren: D = fn({
-    name: 'pci_add_children',
+  const addChildren = fn('pci_add_children')<{ maxslots: number; s: number; pcifunchigh: number; f: number; hdrtype: number; dinfo: number | null }>({
     file: FILE,
     signature: ['void', 'pci_add_children(device_t dev, int domain, int busno)'],
     params: [],
@@ -113,7 +100,7 @@ export function pciFunctions(): D[] {
         For('for (f = 0; f <= pcifunchigh; f++) {', (_k, l) => { l.f = 0; }, (_k, l) => l.f <= l.pcifunchigh, (_k, l) => { l.f++; }, [
           S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
           If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
-            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo })),
+            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! })),
           ]),
         ]),
       ]),
@@ -121,8 +108,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const readDevice: D = fn({
-    name: 'pci_read_device',
+  const readDevice = fn('pci_read_device')<{ devvendor: number; cmdreg: number; statreg: number; hdrtype: number; wslot: number }>({
     file: FILE,
     signature: ['struct pci_devinfo *', 'pci_read_device(device_t pcib, device_t bus, int d, int b, int s, int f)'],
     params: ['s', 'f'],
@@ -134,7 +120,7 @@ export function pciFunctions(): D[] {
       S('cfg->hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
       S('dinfo = malloc(sizeof(*dinfo), M_DEVBUF, M_WAITOK | M_ZERO);', (k, l) => {
         const wslot = (l.s & 0x1f) | ((l.f & 7) << 5);
-        const list = k.sc.pci.children as PciChild[];
+        const list = k.sc.pci.children;
         const idx = list.findIndex((c) => c.wslot === wslot);
         if (idx >= 0) list.splice(idx, 1);
         list.push({
@@ -150,8 +136,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const readCap: D = fn({
-    name: 'pci_read_cap',
+  const readCap = fn('pci_read_cap')<{ nextptr: number; guard: number; ptr: number; capid: number; msi_ctrl: number; msix_ctrl: number; table: number; pba: number }>({
     file: FILE,
     signature: ['static void', 'pci_read_cap(device_t pcib, pcicfgregs *cfg)'],
     params: ['s', 'f', 'wslot'],
@@ -190,8 +175,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const addChild: D = fn({
-    name: 'pci_add_child',
+  const addChild = fn('pci_add_child')<{ s: number; f: number }>({
     file: FILE,
     signature: ['void', 'pci_add_child(device_t bus, struct pci_devinfo *dinfo)'],
     params: ['wslot'],
@@ -207,8 +191,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const addResources: D = fn({
-    name: 'pci_add_resources',
+  const addResources = fn('pci_add_resources')<{ i: number; barlen: number }>({
     file: FILE,
     signature: ['void', 'pci_add_resources(device_t bus, device_t dev, int force, uint32_t prefetchmask)'],
     params: ['s', 'f', 'wslot'],
@@ -222,8 +205,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const readBar: D = fn({
-    name: 'pci_read_bar',
+  const readBar = fn('pci_read_bar')<{ map: number; ln2range: number; reg_hi: number; cmd: number; ones: number; testval: number; map_hi: number; testval_hi: number; cmd_off: number }>({
     file: FILE,
     doc: ['/* Size a BAR: disable decoding, write all 1s, read back, restore. */'],
     signature: ['static void', 'pci_read_bar(device_t dev, int reg, pci_addr_t *mapp, pci_addr_t *testvalp, int *bar64)'],
@@ -241,12 +223,12 @@ export function pciFunctions(): D[] {
       If('if (cmd & (PCI_BAR_IO(map) ? PCIM_CMD_PORTEN : PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & ((l.map & 1) ? 1 : PCIM_CMD_MEMEN)) !== 0, [
         S('pci_write_config(dev, PCIR_COMMAND, cmd & ~(...), 2);', (_k, l) => {
           l.cmd_off = l.cmd & ~((l.map & 1) ? 1 : PCIM_CMD_MEMEN);
-          return wr(PCIR_COMMAND, 2, 'cmd_off')(_k, l);
+          return wrNow(l, PCIR_COMMAND, 2, 'cmd_off');
         }),
       ]),
       S('pci_write_config(dev, reg, 0xffffffff, 4);', (_k, l) => {
         l.ones = 0xffffffff;
-        return wr('reg', 4, 'ones')(_k, l);
+        return wrNow(l, 'reg', 4, 'ones');
       }),
       S('testval = pci_read_config(dev, reg, 4);', rd('reg', 4, 'testval')),
       If('if (ln2range == 64) {', (_k, l) => l.ln2range === 64, [
@@ -262,8 +244,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const addMap: D = fn({
-    name: 'pci_add_map',
+  const addMap = fn('pci_add_map')<{ rb: BarProbe; barlen: number; type: 'mem' | 'io'; prefetch: boolean; count: number; base: number; cmd: number; start: number; end: number; res: number | null; newlo: number; newhi: number; reg_hi: number }>({
     file: FILE,
     signature: ['static int', 'pci_add_map(device_t bus, device_t dev, int reg, struct resource_list *rl, int force, int prefetch)'],
     params: ['s', 'f', 'wslot', 'reg'],
@@ -302,7 +283,7 @@ export function pciFunctions(): D[] {
         If('if (!(cmd & PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & PCIM_CMD_MEMEN) === 0, [
           S('cmd |= PCIM_CMD_MEMEN; pci_write_config(dev, PCIR_COMMAND, cmd, 2);', (_k, l) => {
             l.cmd |= PCIM_CMD_MEMEN;
-            return wr(PCIR_COMMAND, 2, 'cmd')(_k, l);
+            return wrNow(l, PCIR_COMMAND, 2, 'cmd');
           }),
         ]),
       ]),
@@ -323,22 +304,21 @@ export function pciFunctions(): D[] {
         const c = pciChild(k, l.wslot)!;
         const b = c.bars.find((x) => x.reg === l.reg)!;
         b.start = l.res;
-        l.newlo = ((l.res % 0x1_0000_0000) >>> 0) | (l.rb.map & (l.type === 'io' ? 3 : 0xf));
-        l.newhi = Math.floor(l.res / 0x1_0000_0000) >>> 0;
-        return wr('reg', 4, 'newlo')(k, l);
+        l.newlo = ((l.res! % 0x1_0000_0000) >>> 0) | (l.rb.map & (l.type === 'io' ? 3 : 0xf));
+        l.newhi = Math.floor(l.res! / 0x1_0000_0000) >>> 0;
+        return wrNow(l, 'reg', 4, 'newlo');
       }),
       If('if (pm->pm_size == 64)', (_k, l) => l.rb.bar64, [
         S('pci_write_config(dev, pm->pm_reg + 4, map >> 32, 4);', (_k, l) => {
           l.reg_hi = l.reg + 4;
-          return wr('reg_hi', 4, 'newhi')(_k, l);
+          return wrNow(l, 'reg_hi', 4, 'newhi');
         }),
       ]),
       S('return (barlen);', (_k, l) => ret(l.barlen)),
     ],
   });
 
-  const probeAttach: D = fn({
-    name: 'pci_probe_and_attach_child',
+  const probeAttach = fn('pci_probe_and_attach_child')<{ driver: string | null }>({
     file: FILE,
     doc: ['/* device_probe_and_attach(): a function driver attaches if one is loaded for this device. */'],
     signature: ['static void', 'pci_probe_and_attach_child(device_t child)'],
@@ -360,8 +340,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const rescan: D = fn({
-    name: 'pci_rescan',
+  const rescan = fn('pci_rescan')<{ maxslots: number; s: number; f: number; pcifunchigh: number; vid: number; hdrtype: number; dinfo: number | null }>({
     file: FILE,
     signature: ['static int', 'pci_rescan(device_t dev)'],
     params: [],
@@ -380,10 +359,10 @@ export function pciFunctions(): D[] {
           S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
           If('if (vid == PCIV_INVALID)', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
           If('if (a device_t for s.f already exists)  /* unchanged: goto next_func */', (k, l) =>
-            (k.sc.pci.children as PciChild[]).some((c) => c.slot === l.s && c.func === l.f), [Continue()]),
+            k.sc.pci.children.some((c) => c.slot === l.s && c.func === l.f), [Continue()]),
           S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);  /* pci_identify_function */', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
           If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
-            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo })),
+            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! })),
           ]),
         ]),
       ]),
@@ -391,14 +370,13 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const detach: D = fn({
-    name: 'pci_detach',
+  const detach = fn('pci_detach')<{ list: number[]; i: number }>({
     file: FILE,
     signature: ['static int', 'pci_detach(device_t dev)'],
     params: [],
     body: [
       For('for each child: device_delete_child(dev, child)', (k, l) => {
-        l.list = (k.sc.pci.children as PciChild[]).map((c) => c.wslot);
+        l.list = k.sc.pci.children.map((c) => c.wslot);
         l.i = 0;
       }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
         S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i] })),
@@ -407,8 +385,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const deleteChild: D = fn({
-    name: 'pci_delete_child',
+  const deleteChild = fn('pci_delete_child')<{ present: boolean; driver: string | null; s: number; f: number; zero: number }>({
     file: FILE,
     signature: ['static void', 'pci_delete_child(device_t dev, device_t child)'],
     params: ['wslot'],
@@ -422,18 +399,18 @@ export function pciFunctions(): D[] {
       }),
       If('if (!present) return;', (_k, l) => !l.present, [S('return;', () => ret())]),
       If('if (device_is_attached(child))', (_k, l) => l.driver !== null, [
-        S('device_detach(child);', (_k, l) => call(`${l.driver}_detach`, { wslot: l.wslot })),
+        S('device_detach(child);', (_k, l) => callDriver(`${l.driver}_detach`, { wslot: l.wslot })),
       ]),
       S('pci_write_config(child, PCIR_COMMAND, pci_read_config(child, PCIR_COMMAND, 2) & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN | PCIM_CMD_BUSMASTEREN), 2);  /* turn off decoding */', (_k, l) => {
         l.zero = 0;
-        return wr(PCIR_COMMAND, 2, 'zero')(_k, l);
+        return wrNow(l, PCIR_COMMAND, 2, 'zero');
       }),
       S('resource_list_free(rl);  /* release the reserved BAR ranges */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         for (const b of c.bars) if (b.start !== null) k.freeMmio(b.start);
       }),
       S('device_delete_child(dev, child); pci_freecfg(dinfo);', (k, l) => {
-        const list = k.sc.pci.children as PciChild[];
+        const list = k.sc.pci.children;
         const i = list.findIndex((c) => c.wslot === l.wslot);
         if (i >= 0) list.splice(i, 1);
       }),
@@ -441,8 +418,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const reserveMap: D = fn({
-    name: 'pci_reserve_map',
+  const reserveMap = fn('pci_reserve_map')<{ s: number; f: number; found: boolean; size: number; is64: boolean; type: 'mem' | 'io'; map: number; reg: number; count: number; res: number | null; cmd: number; cmd_off: number; newlo: number; newhi: number; reg_hi: number }>({
     file: FILE,
     doc: ['/* A BAR left unassigned at enumeration: reserve a range now and write it to the BAR with decoding briefly off. */'],
     signature: ['static struct resource *', 'pci_reserve_map(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int num, u_int flags)'],
@@ -483,19 +459,19 @@ export function pciFunctions(): D[] {
       S('cmd = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
       S('pci_write_config(child, PCIR_COMMAND, cmd & ~(PCI_BAR_MEM(map) ? PCIM_CMD_MEMEN : PCIM_CMD_PORTEN), 2);', (k, l) => {
         l.cmd_off = l.cmd & ~(l.type === 'io' ? 1 : PCIM_CMD_MEMEN);  // PCIM_CMD_PORTEN is bit 0
-        return wr(PCIR_COMMAND, 2, 'cmd_off')(k, l);
+        return wrNow(l, PCIR_COMMAND, 2, 'cmd_off');
       }),
       S('map = rman_get_start(res); pci_write_bar(child, pm, map);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         c.bars.find((x) => x.bar === l.bar)!.start = l.res;
-        l.newlo = ((l.res % 0x1_0000_0000) >>> 0) | (l.map & (l.type === 'io' ? 3 : 0xf));
-        l.newhi = Math.floor(l.res / 0x1_0000_0000) >>> 0;
-        return wr('reg', 4, 'newlo')(k, l);
+        l.newlo = ((l.res! % 0x1_0000_0000) >>> 0) | (l.map & (l.type === 'io' ? 3 : 0xf));
+        l.newhi = Math.floor(l.res! / 0x1_0000_0000) >>> 0;
+        return wrNow(l, 'reg', 4, 'newlo');
       }),
       If('if (pm->pm_size == 64)  /* pci_write_bar: upper dword */', (_k, l) => l.is64, [
         S('pci_write_config(child, pm->pm_reg + 4, map >> 32, 4);', (_k, l) => {
           l.reg_hi = l.reg + 4;
-          return wr('reg_hi', 4, 'newhi')(_k, l);
+          return wrNow(l, 'reg_hi', 4, 'newhi');
         }),
       ]),
       S('pci_write_config(child, PCIR_COMMAND, cmd, 2);  /* restore the original value */', wr(PCIR_COMMAND, 2, 'cmd')),
@@ -503,8 +479,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const allocResource: D = fn({
-    name: 'pci_alloc_resource',
+  const allocResource = fn('pci_alloc_resource')<{ res: number | null; s: number; f: number; cmd: number }>({
     file: FILE,
     doc: ['/* bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE): inherit the reserved BAR and activate it. */'],
     signature: ['struct resource *', 'pci_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
@@ -532,15 +507,14 @@ export function pciFunctions(): D[] {
       If('if (!(cmd & PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & PCIM_CMD_MEMEN) === 0, [
         S('pci_write_config(child, PCIR_COMMAND, cmd | PCIM_CMD_MEMEN, 2);', (_k, l) => {
           l.cmd |= PCIM_CMD_MEMEN;
-          return wr(PCIR_COMMAND, 2, 'cmd')(_k, l);
+          return wrNow(l, PCIR_COMMAND, 2, 'cmd');
         }),
       ]),
       S('return (res);', (_k, l) => ret(l.res)),
     ],
   });
 
-  const enableBusmaster: D = fn({
-    name: 'pci_enable_busmaster',
+  const enableBusmaster = fn('pci_enable_busmaster')<{ command: number }>({
     file: FILE,
     signature: ['int', 'pci_enable_busmaster_method(device_t dev, device_t child)'],
     params: ['s', 'f'],
@@ -548,14 +522,13 @@ export function pciFunctions(): D[] {
       S('command = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'command')),
       S('command |= PCIM_CMD_BUSMASTEREN; pci_write_config(child, PCIR_COMMAND, command, 2);', (_k, l) => {
         l.command |= PCIM_CMD_BUSMASTEREN;
-        return wr(PCIR_COMMAND, 2, 'command')(_k, l);
+        return wrNow(l, PCIR_COMMAND, 2, 'command');
       }),
       S('return (0);', () => ret(0)),
     ],
   });
 
-  const allocMsix: D = fn({
-    name: 'pci_alloc_msix',
+  const allocMsix = fn('pci_alloc_msix')<{ msix: PciMsix | null; s: number; f: number; table_active: boolean; actual: number; irqs: number[]; i: number; ctrl_reg: number; ctrl: number }>({
     file: FILE,
     signature: ['int', 'pci_alloc_msix_method(device_t dev, device_t child, int *count)'],
     params: ['wslot', 'count'],
@@ -565,17 +538,17 @@ export function pciFunctions(): D[] {
         l.msix = c.msix;
         l.s = c.slot;
         l.f = c.func;
-        const tb = l.msix ? c.bars.find((b) => b.bar === l.msix.table_bar) : undefined;
+        const tb = l.msix ? c.bars.find((b) => b.bar === l.msix!.table_bar) : undefined;
         l.table_active = !!tb?.active;
       }),
       If('if (msix->msix_location == 0 || cfg->msix.msix_alloc > 0)', (_k, l) => !l.msix, [S('return (ENODEV);', () => ret({ error: 19, irqs: [] }))]),
       If('if (rle == NULL || rle->res == NULL || !(rman_get_flags(rle->res) & RF_ACTIVE))  /* table BAR must be active */', (_k, l) => !l.table_active, [
         S('return (ENXIO);', (k) => {
-          k.log('pci_alloc_msix: MSI-X table BAR is not allocated and active');
+          k.log('[vPCI Lab] pci_alloc_msix: MSI-X table BAR is not allocated and active');
           return ret({ error: 6, irqs: [] });
         }),
       ]),
-      S('actual = min(*count, msix->msix_msgnum);', (_k, l) => { l.actual = Math.min(l.count, l.msix.msgnum); }),
+      S('actual = min(*count, msix->msix_msgnum);', (_k, l) => { l.actual = Math.min(l.count, l.msix!.msgnum); }),
       S('error = PCIB_ALLOC_MSIX(device_get_parent(dev), child, &irq);  /* vmbus_pcib_alloc_msix */', (_k, l) =>
         call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msix' }, 'irqs'),
       ),
@@ -584,13 +557,13 @@ export function pciFunctions(): D[] {
         S('pci_mask_msix(child, i);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.i })),
       ]),
       S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
-        l.ctrl_reg = l.msix.location + PCIR_MSIX_CTRL;
-        return rd('ctrl_reg', 2, 'ctrl')(_k, l);
+        l.ctrl_reg = l.msix!.location + PCIR_MSIX_CTRL;
+        return rdNow(l, 'ctrl_reg', 2, 'ctrl');
       }),
       S('ctrl |= PCIM_MSIXCTRL_MSIX_ENABLE; pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl, 2);', (k, l) => {
         l.ctrl = (l.ctrl | PCIM_MSIXCTRL_MSIX_ENABLE) & ~PCIM_MSIXCTRL_FUNCTION_MASK;
         pciChild(k, l.wslot)!.msix_enabled = true;
-        return wr('ctrl_reg', 2, 'ctrl')(k, l);
+        return wrNow(l, 'ctrl_reg', 2, 'ctrl');
       }),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
@@ -612,8 +585,7 @@ export function pciFunctions(): D[] {
     return b.start + c.msix.table_offset + 16 * index;
   };
 
-  const maskMsix: D = fn({
-    name: 'pci_mask_msix',
+  const maskMsix = fn('pci_mask_msix')<{ addr: number | null; val: number }>({
     file: FILE,
     signature: ['void', 'pci_mask_msix(device_t dev, u_int index)'],
     params: ['wslot', 'index'],
@@ -623,18 +595,17 @@ export function pciFunctions(): D[] {
         l.addr = e === null ? null : e + 12;
       }),
       If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
-      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr, 4); }),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr!, 4); }),
       If('if (!(val & PCIM_MSIX_VCTRL_MASK)) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) === 0, [
         S('val |= PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
-          k.mmioWrite(l.addr, 4, (l.val | PCIM_MSIX_VCTRL_MASK) >>> 0);
+          k.mmioWrite(l.addr!, 4, (l.val | PCIM_MSIX_VCTRL_MASK) >>> 0);
         }),
       ]),
       S('return;', () => ret()),
     ],
   });
 
-  const setupIntr: D = fn({
-    name: 'pci_setup_intr',
+  const setupIntr = fn('pci_setup_intr')<{ irq: number; map: MapMsiResult }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on an MSI-X IRQ: map it through the bridge, program the table entry, unmask. */'],
     signature: ['int', 'pci_setup_intr(device_t dev, device_t child, struct resource *irq, int flags, driver_filter_t *filter, driver_intr_t *intr, void *arg, void **cookiep)'],
@@ -649,27 +620,26 @@ export function pciFunctions(): D[] {
       ),
       If('if (error)', (_k, l) => l.map.error !== 0, [
         S('return (error);', (k, l) => {
-          k.log(`pci_setup_intr: PCIB_MAP_MSI failed for irq ${l.irq}: error ${l.map.error}`);
+          k.log(`[vPCI Lab] pci_setup_intr: PCIB_MAP_MSI failed for irq ${l.irq}: error ${l.map.error}`);
           return ret(l.map.error);
         }),
       ]),
-      S('pci_enable_msix(child, rid - 1, addr, data);', (_k, l) => call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr, data: l.map.data })),
+      S('pci_enable_msix(child, rid - 1, addr, data);', (_k, l) => call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr!, data: l.map.data! })),
       S('pci_unmask_msix(child, rid - 1);', (_k, l) => call('pci_unmask_msix', { wslot: l.wslot, index: l.index })),
       S('return (0);', () => ret(0)),
     ],
   });
 
-  const enableMsix: D = fn({
-    name: 'pci_enable_msix',
+  const enableMsix = fn('pci_enable_msix')<{ entry: number | null }>({
     file: FILE,
     signature: ['void', 'pci_enable_msix_method(device_t dev, device_t child, u_int index, uint64_t address, uint32_t data)'],
     params: ['wslot', 'index', 'addr', 'data'],
     body: [
       S('offset = msix->msix_table_offset + index * 16;', (k, l) => { l.entry = msixEntryAddr(k, l.wslot, l.index); }),
       If('if (table not mapped)', (_k, l) => l.entry === null, [S('return;', () => ret())]),
-      S('bus_write_4(msix->msix_table_res, offset, address & 0xffffffff);', (k, l) => { k.mmioWrite(l.entry, 4, (l.addr % 0x1_0000_0000) >>> 0); }),
-      S('bus_write_4(msix->msix_table_res, offset + 4, address >> 32);', (k, l) => { k.mmioWrite(l.entry + 4, 4, Math.floor(l.addr / 0x1_0000_0000) >>> 0); }),
-      S('bus_write_4(msix->msix_table_res, offset + 8, data);', (k, l) => { k.mmioWrite(l.entry + 8, 4, l.data >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset, address & 0xffffffff);', (k, l) => { k.mmioWrite(l.entry!, 4, (l.addr % 0x1_0000_0000) >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset + 4, address >> 32);', (k, l) => { k.mmioWrite(l.entry! + 4, 4, Math.floor(l.addr / 0x1_0000_0000) >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset + 8, data);', (k, l) => { k.mmioWrite(l.entry! + 8, 4, l.data >>> 0); }),
       S('return;', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         const irq = c.irqs[l.index];
@@ -683,8 +653,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const unmaskMsix: D = fn({
-    name: 'pci_unmask_msix',
+  const unmaskMsix = fn('pci_unmask_msix')<{ addr: number | null; val: number }>({
     file: FILE,
     signature: ['void', 'pci_unmask_msix(device_t dev, u_int index)'],
     params: ['wslot', 'index'],
@@ -694,18 +663,17 @@ export function pciFunctions(): D[] {
         l.addr = e === null ? null : e + 12;
       }),
       If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
-      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr, 4); }),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr!, 4); }),
       If('if (val & PCIM_MSIX_VCTRL_MASK) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) !== 0, [
         S('val &= ~PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
-          k.mmioWrite(l.addr, 4, (l.val & ~PCIM_MSIX_VCTRL_MASK) >>> 0);
+          k.mmioWrite(l.addr!, 4, (l.val & ~PCIM_MSIX_VCTRL_MASK) >>> 0);
         }),
       ]),
       S('return;', () => ret()),
     ],
   });
 
-  const allocMsi: D = fn({
-    name: 'pci_alloc_msi',
+  const allocMsi = fn('pci_alloc_msi')<{ msi: PciMsi | null; s: number; f: number; actual: number; irqs: number[]; ctrl: number; reg: number }>({
     file: FILE,
     signature: ['int', 'pci_alloc_msi_method(device_t dev, device_t child, int *count)'],
     params: ['wslot', 'count'],
@@ -718,20 +686,20 @@ export function pciFunctions(): D[] {
       }),
       If('if (cfg->msi.msi_location == 0)', (_k, l) => !l.msi, [S('return (ENODEV);', () => ret({ error: 19, irqs: [] }))]),
       S('actual = min(*count, cfg->msi.msi_msgnum);  /* a power of two */', (_k, l) => {
-        let n = Math.min(l.count, l.msi.msgnum);
+        let n = Math.min(l.count, l.msi!.msgnum);
         while (n & (n - 1)) n &= n - 1;
         l.actual = Math.max(1, n);
       }),
       S('error = PCIB_ALLOC_MSI(device_get_parent(dev), child, actual, actual, irqs);', (_k, l) =>
         call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msi' }, 'irqs'),
       ),
-      // Multiple Message Enable is written here, at allocation, before any mapping; Enable comes later in
+      // Multiple Message Enable is written here, at allocation, before a mapping is made; Enable comes later in
       // pci_enable_msi (freebsd/freebsd-src sys/dev/pci/pci.c pci_alloc_msi_method, "Update control
       // register with actual count").
       S('ctrl = cfg->msi.msi_ctrl; ctrl &= ~PCIM_MSICTRL_MME_MASK; ctrl |= (ffs(actual) - 1) << 4; cfg->msi.msi_ctrl = ctrl;', (_k, l) => {
-        l.ctrl = ((l.msi.ctrl ?? 0) & ~0x70) | ((Math.log2(l.actual) | 0) << 4);
-        l.msi.ctrl = l.ctrl;
-        l.reg = l.msi.location + PCIR_MSI_CTRL;
+        l.ctrl = ((l.msi!.ctrl ?? 0) & ~0x70) | ((Math.log2(l.actual) | 0) << 4);
+        l.msi!.ctrl = l.ctrl;
+        l.reg = l.msi!.location + PCIR_MSI_CTRL;
       }),
       S('pci_write_config(child, cfg->msi.msi_location + PCIR_MSI_CTRL, ctrl, 2);', wr('reg', 2, 'ctrl')),
       S('*count = actual; return (0);', (k, l) => {
@@ -746,8 +714,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const setupIntrMsi: D = fn({
-    name: 'pci_setup_intr_msi',
+  const setupIntrMsi = fn('pci_setup_intr_msi')<{ irq: number; msi: PciMsi | null; s: number; f: number; count: number; map: MapMsiResult; reg: number; lo: number; hi: number; d: number; ctrl: number }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on the first MSI IRQ: map it and program the MSI capability. */'],
     signature: ['static int', 'pci_setup_intr_msi(device_t dev, device_t child, struct resource *irq)'],
@@ -766,48 +733,47 @@ export function pciFunctions(): D[] {
       ),
       If('if (error)', (_k, l) => l.map.error !== 0, [S('return (error);', (_k, l) => ret(l.map.error))]),
       S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR, address & 0xffffffff, 4);', (_k, l) => {
-        l.reg = l.msi.location + 4;
-        l.lo = (l.map.addr % 0x1_0000_0000) >>> 0;
-        return wr('reg', 4, 'lo')(_k, l);
+        l.reg = l.msi!.location + 4;
+        l.lo = (l.map.addr! % 0x1_0000_0000) >>> 0;
+        return wrNow(l, 'reg', 4, 'lo');
       }),
-      If('if (msi->msi_ctrl & PCIM_MSICTRL_64BIT) {', (_k, l) => l.msi.is64, [
+      If('if (msi->msi_ctrl & PCIM_MSICTRL_64BIT) {', (_k, l) => l.msi!.is64, [
         S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR_HIGH, address >> 32, 4);', (_k, l) => {
-          l.reg = l.msi.location + 8;
-          l.hi = Math.floor(l.map.addr / 0x1_0000_0000) >>> 0;
-          return wr('reg', 4, 'hi')(_k, l);
+          l.reg = l.msi!.location + 8;
+          l.hi = Math.floor(l.map.addr! / 0x1_0000_0000) >>> 0;
+          return wrNow(l, 'reg', 4, 'hi');
         }),
         S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA_64BIT, data, 2);', (_k, l) => {
-          l.reg = l.msi.location + 12;
-          l.d = l.map.data & 0xffff;
-          return wr('reg', 2, 'd')(_k, l);
+          l.reg = l.msi!.location + 12;
+          l.d = l.map.data! & 0xffff;
+          return wrNow(l, 'reg', 2, 'd');
         }),
       ], [
         S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA, data, 2);', (_k, l) => {
-          l.reg = l.msi.location + 8;
-          l.d = l.map.data & 0xffff;
-          return wr('reg', 2, 'd')(_k, l);
+          l.reg = l.msi!.location + 8;
+          l.d = l.map.data! & 0xffff;
+          return wrNow(l, 'reg', 2, 'd');
         }),
       ]),
       // Enable goes into the cached control word (Multiple Message Enable is already in it from
       // pci_alloc_msi); no read of the register (freebsd/freebsd-src sys/dev/pci/pci.c pci_enable_msi_method).
       S('msi->msi_ctrl |= PCIM_MSICTRL_MSI_ENABLE; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, msi->msi_ctrl, 2);', (k, l) => {
-        l.msi.ctrl = (l.msi.ctrl ?? 0) | PCIM_MSICTRL_MSI_ENABLE;
-        l.ctrl = l.msi.ctrl;
-        l.reg = l.msi.location + PCIR_MSI_CTRL;
+        l.msi!.ctrl = (l.msi!.ctrl ?? 0) | PCIM_MSICTRL_MSI_ENABLE;
+        l.ctrl = l.msi!.ctrl;
+        l.reg = l.msi!.location + PCIR_MSI_CTRL;
         const c = pciChild(k, l.wslot)!;
         c.irqs.forEach((x, i) => {
-          x.addr = l.map.addr;
-          x.data = l.map.data + i;
+          x.addr = l.map.addr!;
+          x.data = l.map.data! + i;
           x.mapped = true;
         });
-        return wr('reg', 2, 'ctrl')(k, l);
+        return wrNow(l, 'reg', 2, 'ctrl');
       }),
       S('return (0);', () => ret(0)),
     ],
   });
 
-  const releaseMsi: D = fn({
-    name: 'pci_release_msi',
+  const releaseMsi = fn('pci_release_msi')<{ s: number; f: number; msix: PciMsix | null; msi: PciMsi | null; reg: number; ctrl: number }>({
     file: FILE,
     signature: ['int', 'pci_release_msi_method(device_t dev, device_t child)'],
     params: ['wslot'],
@@ -821,23 +787,23 @@ export function pciFunctions(): D[] {
       }),
       If('if (cfg->msix.msix_alloc > 0) {', (_k, l) => l.msix !== null, [
         S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
-          l.reg = l.msix.location + PCIR_MSIX_CTRL;
-          return rd('reg', 2, 'ctrl')(_k, l);
+          l.reg = l.msix!.location + PCIR_MSIX_CTRL;
+          return rdNow(l, 'reg', 2, 'ctrl');
         }),
         S('pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl & ~PCIM_MSIXCTRL_MSIX_ENABLE, 2);', (k, l) => {
           l.ctrl &= ~PCIM_MSIXCTRL_MSIX_ENABLE;
           pciChild(k, l.wslot)!.msix_enabled = false;
-          return wr('reg', 2, 'ctrl')(k, l);
+          return wrNow(l, 'reg', 2, 'ctrl');
         }),
       ]),
       If('if (cfg->msi.msi_alloc > 0) {', (_k, l) => l.msi !== null, [
         S('ctrl = pci_read_config(child, msi->msi_location + PCIR_MSI_CTRL, 2);', (_k, l) => {
-          l.reg = l.msi.location + PCIR_MSI_CTRL;
-          return rd('reg', 2, 'ctrl')(_k, l);
+          l.reg = l.msi!.location + PCIR_MSI_CTRL;
+          return rdNow(l, 'reg', 2, 'ctrl');
         }),
         S('pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, ctrl & ~PCIM_MSICTRL_MSI_ENABLE, 2);', (_k, l) => {
           l.ctrl &= ~PCIM_MSICTRL_MSI_ENABLE;
-          return wr('reg', 2, 'ctrl')(_k, l);
+          return wrNow(l, 'reg', 2, 'ctrl');
         }),
       ]),
       S('PCIB_RELEASE_MSIX(device_get_parent(dev), child, irq);', (k, l) => {

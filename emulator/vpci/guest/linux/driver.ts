@@ -4,23 +4,20 @@
 // through hv_compose_msi_msg and retargets it in hv_irq_unmask), and undo it
 // all in remove. One copy per driver name so stack frames read ixgbevf_probe…
 // `<drv>_attach` is the driver core's entry (really_probe -> pci_device_probe
-// -> local_pci_probe), named so the machine can start it for any model.
-import { S, T, If, For, fn, call, ret, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+// -> local_pci_probe), named so the machine can start it for every model.
+import { S, T, If, For, ret } from '../../../runtime/program';
 import { pciDev } from './state';
+import { call, callDriver, driverFn, type D } from './protos';
 
-type K = GuestKernel;
-
-export function driverFunctions(drv: string): FnDef<K>[] {
+export function driverFunctions(drv: string): D[] {
   const file = `linux/drivers/${drv}.c`;
-  const attach = fn<K>({
-    name: `${drv}_attach`,
+  const attach = driverFn(`${drv}_attach` as const)<{ rc: number }>({
     file,
     doc: ['/* The driver core binding this driver: really_probe() -> pci_device_probe() -> local_pci_probe(). */'],
     signature: ['static int', `${drv}_attach(struct pci_dev *pci_dev)  /* local_pci_probe */`],
     params: ['wslot'],
     body: [
-      S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (_k, l) => call(`${drv}_probe`, { wslot: l.wslot }, 'rc')),
+      S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (_k, l) => callDriver(`${drv}_probe`, { wslot: l.wslot }, 'rc')),
       If('if (rc) {', (_k, l) => l.rc !== 0, [
         S(`pci_warn(pci_dev, "probe with driver ${drv} failed with error %d\\n", rc);`, (k, l) => k.log(`${drv} ${l.wslot}: probe with driver ${drv} failed with error ${l.rc}`)),
       ]),
@@ -28,8 +25,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
     ],
   });
 
-  const probe = fn<K>({
-    name: `${drv}_probe`,
+  const probe = driverFn(`${drv}_probe` as const)<{ mode: 'msix' | 'msi' | 'none'; want: number; err: number; nvec: number; i: number }>({
     file,
     doc: [`/* Stand-in for ${drv}'s probe: the steps that touch PCI and vPCI. */`],
     signature: ['static int', `${drv}_probe(struct pci_dev *pdev, const struct pci_device_id *ent)`],
@@ -84,8 +80,7 @@ export function driverFunctions(drv: string): FnDef<K>[] {
     ],
   });
 
-  const remove = fn<K>({
-    name: `${drv}_remove`,
+  const remove = driverFn(`${drv}_remove` as const)<{ i: number; n: number }>({
     file,
     signature: ['static void', `${drv}_remove(struct pci_dev *pdev)`],
     params: ['wslot'],

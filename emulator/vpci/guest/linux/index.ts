@@ -2,14 +2,17 @@
 // contexts it runs in and the function-driver stand-ins, compiled into one
 // program with its listings.
 import { compileProgram, type Program } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import type { K, V } from './state';
 import { pciHypervFunctions } from './pci-hyperv';
 import { pciCoreFunctions } from './pci';
 import { kernFunctions } from './kern';
 import { driverFunctions } from './driver';
 import { newLinuxSoftc } from './state';
+import { LINUX_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
+import { upstreamHeader } from '../upstream';
+import { LINUX_UPSTREAM } from './upstream';
 
 
 /** Every function of §8.2 the Linux model must define (checked by the tests). */
@@ -20,19 +23,22 @@ export const LINUX_SPEC_FUNCTIONS = [
   'hv_pci_eject_device', 'hv_eject_device_work', 'hv_pci_remove', 'hv_pci_bus_exit', 'hv_pcifront_read_config', 'hv_pcifront_write_config',
 ] as const;
 
-export function linuxProgram(): Program<GuestKernel> {
+export function linuxProgram(): Program<K, V> {
   const drivers = [...new Set([...Object.values(FUNCTION_DRIVERS), GENERIC_DRIVER].map((d) => d.linux))];
-  return compileProgram<GuestKernel>(
+  return compileProgram<K, V>(
     [...pciHypervFunctions(), ...pciCoreFunctions(), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
     {
-      'linux/pci-hyperv.c': HEADER('pci-hyperv, the Hyper-V vPCI host bridge driver', 'torvalds/linux drivers/pci/controller/pci-hyperv.c'),
+      'linux/pci-hyperv.c': HEADER('pci-hyperv, the Hyper-V vPCI host bridge driver', 'Linux stable drivers/pci/controller/pci-hyperv.c @ v6.12.118'),
       'linux/pci.c': HEADER(
         'the PCI core above the bridge (probe, resources, MSI/MSI-X, remove)',
         'torvalds/linux drivers/pci/{probe,setup-bus,setup-res,bus,pci,remove}.c, drivers/pci/msi/msi.c',
       ),
+      'linux/vmbus_drv.c': HEADER('the VMBus driver core\'s remove (vmbus_remove)', 'torvalds/linux drivers/hv/vmbus_drv.c'),
       'linux/connection.c': HEADER('the VMBus channel callback tasklet', 'torvalds/linux drivers/hv/connection.c'),
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },
+    LINUX_PARAMS,
+    upstreamHeader(LINUX_UPSTREAM),
   );
 }
 

@@ -5,14 +5,12 @@
 // work queue that runs probe and remove. Modelled on torvalds/linux
 // drivers/hv/connection.c (vmbus_on_event), kernel/softirq.c (tasklets) and
 // kernel/workqueue.c (worker_thread / process_one_work); our own rendering.
-import { S, T, While, fn, call, wait, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
+import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
+import type { QueuedTask } from '../kernel';
+import { call, fn, type D } from './protos';
 
-type K = GuestKernel;
-
-export function kernFunctions(): FnDef<K>[] {
-  const onEvent = fn<K>({
-    name: 'vmbus_on_event',
+export function kernFunctions(): D[] {
+  const onEvent = fn('vmbus_on_event')({
     file: 'linux/connection.c',
     doc: ['/* The channel\'s callback tasklet: runs the driver\'s onchannel_callback when the host signals. */'],
     signature: ['void', 'vmbus_on_event(unsigned long data)'],
@@ -37,9 +35,8 @@ export function kernFunctions(): FnDef<K>[] {
     ],
   });
 
-  const worker = (queue: 'taskq' | 'mgmt', name: string, what: string) =>
-    fn<K>({
-      name,
+  const worker = (queue: 'taskq' | 'mgmt', name: 'worker_thread' | 'vmbus_device_work', what: string) =>
+    fn(name)<{ work: QueuedTask }>({
       file: 'linux/workqueue.c',
       doc: [`/* ${what} */`],
       signature: ['static int', `${name}(void *__worker)`],
@@ -47,8 +44,7 @@ export function kernFunctions(): FnDef<K>[] {
       body: [
         While('for (;;) {', () => true, [
           S('if (list_empty(&pool->worklist)) schedule();  /* sleep until work is queued */', (k) => {
-            const q = k.sc[queue] as unknown[];
-            if (q.length) return undefined;
+            if (k.sc[queue].length) return undefined;
             if (queue === 'taskq') {
               k.sc.taskqBusy = false;
               k.wake('taskq:idle');
@@ -56,16 +52,34 @@ export function kernFunctions(): FnDef<K>[] {
             return wait(k.key(`tq:${queue}`), `${queue === 'taskq' ? 'hbus->wq' : 'vmbus work queue'} empty`);
           }),
           S('work = list_first_entry(&pool->worklist, struct work_struct, entry);', (k, l) => {
-            const q = k.sc[queue] as { fn: string; args: Record<string, unknown> }[];
-            l.work = q.shift();
+            l.work = k.sc[queue].shift()!;
             if (queue === 'taskq') k.sc.taskqBusy = true;
           }),
-          S('process_one_work(worker, work);  /* work->func(work) */', (_k, l) => call(l.work.fn, l.work.args)),
+          // The queued work's function and arguments were checked when it was queued (enqueue).
+          S('process_one_work(worker, work);  /* work->func(work) */', (_k, l) => untypedCall(l.work.fn, l.work.args)),
         ]),
       ],
     });
 
+  // The VMBus driver core's remove (drivers/hv/vmbus_drv.c @ v6.12.118): the driver's remove runs
+  // only when a driver is bound, i.e. its probe succeeded.
+  const vmbusRemove = fn('vmbus_remove')({
+    file: 'linux/vmbus_drv.c',
+    doc: ['/* vmbus_remove() - Remove a vmbus device (rescind or unbind): the bound driver\'s remove. */'],
+    signature: ['static void', 'vmbus_remove(struct device *child_device)'],
+    params: [],
+    args: { child_device: (v) => `${v.instanceGuid} (${v.busName})` },
+    body: [
+      If('if (child_device->driver) {', (k) => !!k.sc.hbus && k.sc.hbus.state !== 'failed' && k.sc.hbus.state !== 'detached', [
+        S('drv = drv_to_hv_drv(child_device->driver);'),
+        If('if (drv->remove)', () => true, [S('drv->remove(dev);  /* hv_pci_remove */', () => call('hv_pci_remove'))]),
+      ]),
+      S('return;', () => ret()),
+    ],
+  });
+
   return [
+    vmbusRemove,
     onEvent,
     worker('taskq', 'worker_thread', 'hbus->wq: the ordered workqueue "hv_pci_<domain>" (one worker).'),
     worker('mgmt', 'vmbus_device_work', 'The VMBus driver core\'s queue: vmbus_probe -> hv_pci_probe, vmbus_remove -> hv_pci_remove.'),

@@ -11,12 +11,10 @@
 // pci_msi_unmask_irq) and remove.c (pci_stop_and_remove_bus_device); x86 MSI
 // domains activate early and reactivate at request_irq (kernel/irq/msi.c,
 // MSI_FLAG_ACTIVATE_EARLY | MSI_FLAG_MUST_REACTIVATE). Our own rendering.
-import { S, T, If, For, Break, fn, call, ret, type FnDef } from '../../../runtime/program';
-import type { GuestKernel } from '../kernel';
-import { devfnToWslot, pciDev, wslotToDevfn, type PciDev, type PciResource } from './state';
-
-type K = GuestKernel;
-type D = FnDef<K>;
+import { S, T, If, For, Break, ret, type Exec } from '../../../runtime/program';
+import { num, type NumKey } from '../kernel';
+import { devfnToWslot, hbus, pciDev, wslotToDevfn, type ComposeResult, type K, type MmioWindow, type PciDev, type PciResource } from './state';
+import { fn, call, callDriver, type D } from './protos';
 
 const FILE = 'linux/pci.c';
 
@@ -56,17 +54,22 @@ const ENODEV = 19;
 const EIO = 5;
 
 /** pci_read_config_*: through the root bus's ops. */
-function rd(reg: string | number, width: number, into: string) {
-  return (_k: K, l: Record<string, any>) =>
-    call('hv_pcifront_read_config', { devfn: l.devfn, where: typeof reg === 'number' ? reg : l[reg], size: width }, into);
+function rd<L extends { devfn: number }>(reg: NumKey<L> | number, width: number, into: keyof L & string): Exec<K, L> {
+  return (_k, l) => rdNow(l, reg, width, into);
 }
-function wr(reg: string | number, width: number, val: string) {
-  return (_k: K, l: Record<string, any>) =>
-    call('hv_pcifront_write_config', { devfn: l.devfn, where: typeof reg === 'number' ? reg : l[reg], size: width, val: l[val] >>> 0 });
+function wr<L extends { devfn: number }>(reg: NumKey<L> | number, width: number, val: NumKey<L>): Exec<K, L> {
+  return (_k, l) => wrNow(l, reg, width, val);
+}
+/** The same, from inside a statement that first computes the register or value. */
+function rdNow<L extends { devfn: number }>(l: L, reg: NumKey<L> | number, width: number, into: keyof L & string) {
+  return call('hv_pcifront_read_config', { devfn: l.devfn, where: typeof reg === 'number' ? reg : num(l, reg), size: width }, into);
+}
+function wrNow<L extends { devfn: number }>(l: L, reg: NumKey<L> | number, width: number, val: NumKey<L>) {
+  return call('hv_pcifront_write_config', { devfn: l.devfn, where: typeof reg === 'number' ? reg : num(l, reg), size: width, val: num(l, val) >>> 0 });
 }
 
 function devs(k: K): PciDev[] {
-  return k.sc.pci.children as PciDev[];
+  return k.sc.pci.children;
 }
 
 /** The MMIO address of MSI-X table entry `index` (msix_map_region + index * 16). */
@@ -79,7 +82,7 @@ function msixEntry(k: K, wslot: number, index: number): number | null {
 }
 
 /** allocate_resource() inside a bridge window: first fit, aligned to the BAR size. */
-function allocInWindow(win: { start: number; size: number; used: { start: number; size: number }[] } | null, size: number): number | null {
+function allocInWindow(win: MmioWindow | null, size: number): number | null {
   if (!win) return null;
   let base = win.start;
   const used = [...win.used].sort((a, b) => a.start - b.start);
@@ -97,13 +100,12 @@ function allocInWindow(win: { start: number; size: number; used: { start: number
 function releaseInWindows(k: K, start: number): void {
   for (const w of [k.sc.hbus?.low_mmio_res, k.sc.hbus?.high_mmio_res]) {
     if (!w) continue;
-    w.used = (w.used as { start: number }[]).filter((u) => u.start !== start);
+    w.used = w.used.filter((u) => u.start !== start);
   }
 }
 
 export function pciCoreFunctions(): D[] {
-  const scanChildBus: D = fn({
-    name: 'pci_scan_child_bus',
+  const scanChildBus = fn('pci_scan_child_bus')<{ devfn: number; nr: number }>({
     file: FILE,
     doc: ['/* drivers/pci/probe.c: scan the 32 device slots of the root bus. */'],
     signature: ['unsigned int', 'pci_scan_child_bus(struct pci_bus *bus)'],
@@ -116,8 +118,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const scanSlot: D = fn({
-    name: 'pci_scan_slot',
+  const scanSlot = fn('pci_scan_slot')<{ fn: number; nr: number; dev: number | null }>({
     file: FILE,
     signature: ['int', 'pci_scan_slot(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
@@ -135,8 +136,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const scanSingle: D = fn({
-    name: 'pci_scan_single_device',
+  const scanSingle = fn('pci_scan_single_device')<{ have: number | null; dev: number | null }>({
     file: FILE,
     signature: ['struct pci_dev *', 'pci_scan_single_device(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
@@ -145,13 +145,12 @@ export function pciCoreFunctions(): D[] {
       If('if (dev) {', (_k, l) => l.have !== null, [S('pci_dev_put(dev); return dev;  /* already known */', (_k, l) => ret(l.have))]),
       S('dev = pci_scan_device(bus, devfn);', (_k, l) => call('pci_scan_device', { devfn: l.devfn }, 'dev')),
       If('if (!dev) {', (_k, l) => l.dev === null, [S('return NULL;', () => ret(null))]),
-      S('pci_device_add(dev, bus);  /* -> pci_init_capabilities() */', (_k, l) => call('pci_init_capabilities', { devfn: l.devfn, wslot: l.dev })),
+      S('pci_device_add(dev, bus);  /* -> pci_init_capabilities() */', (_k, l) => call('pci_init_capabilities', { devfn: l.devfn, wslot: l.dev! })),
       S('return dev;', (_k, l) => ret(l.dev)),
     ],
   });
 
-  const scanDevice: D = fn({
-    name: 'pci_scan_device',
+  const scanDevice = fn('pci_scan_device')<{ l: number; wslot: number; err: number }>({
     file: FILE,
     signature: ['static struct pci_dev *', 'pci_scan_device(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
@@ -177,8 +176,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const setupDevice: D = fn({
-    name: 'pci_setup_device',
+  const setupDevice = fn('pci_setup_device')<{ hdr_type: number; class: number; pin: number; line: number }>({
     file: FILE,
     signature: ['int', 'pci_setup_device(struct pci_dev *dev)'],
     params: ['devfn', 'wslot'],
@@ -197,8 +195,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const readBases: D = fn({
-    name: 'pci_read_bases',
+  const readBases = fn('pci_read_bases')<{ pos: number; is64: number }>({
     file: FILE,
     signature: ['static void', 'pci_read_bases(struct pci_dev *dev, unsigned int howmany, int rom)'],
     params: ['devfn', 'wslot'],
@@ -209,13 +206,12 @@ export function pciCoreFunctions(): D[] {
         ),
         If('if (is64) {', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
       ]),
-      T('/* ROM: answered 0 by pci-hyperv (§4.4 R4) */'),
+      T('/* ROM: answered 0 by pci-hyperv */'),
       S('return;', () => ret()),
     ],
   });
 
-  const readBase: D = fn({
-    name: '__pci_read_base',
+  const readBase = fn('__pci_read_base')<{ pos: number; pos_hi: number; ones: number; orig_cmd: number; cmd_off: number; l: number; sz: number; io: boolean; mem64: boolean; l_hi: number; sz_hi: number; size: number; region_start: number }>({
     file: FILE,
     doc: ['/* Size a BAR: decoding off, write all 1s, read back, restore. */'],
     signature: ['int', '__pci_read_base(struct pci_dev *dev, enum pci_bar_type type, struct resource *res, unsigned int pos)'],
@@ -225,12 +221,12 @@ export function pciCoreFunctions(): D[] {
         l.pos = 0x10 + 4 * l.bar;
         l.pos_hi = l.pos + 4;
         l.ones = 0xffffffff;
-        return rd(PCI_COMMAND, 2, 'orig_cmd')(_k, l);
+        return rdNow(l, PCI_COMMAND, 2, 'orig_cmd');
       }),
       If('if (orig_cmd & PCI_COMMAND_DECODE_ENABLE) {', (_k, l) => (l.orig_cmd & 3) !== 0, [
         S('pci_write_config_word(dev, PCI_COMMAND, orig_cmd & ~PCI_COMMAND_DECODE_ENABLE);', (_k, l) => {
           l.cmd_off = l.orig_cmd & ~3;
-          return wr(PCI_COMMAND, 2, 'cmd_off')(_k, l);
+          return wrNow(l, PCI_COMMAND, 2, 'cmd_off');
         }),
       ]),
       S('pci_read_config_dword(dev, pos, &l);', rd('pos', 4, 'l')),
@@ -269,8 +265,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const initCaps: D = fn({
-    name: 'pci_init_capabilities',
+  const initCaps = fn('pci_init_capabilities')<{ status: number; pos: number; ttl: number; ent: number; npos: number; reg: number; ctrl: number; treg: number; table: number }>({
     file: FILE,
     doc: ['/* pci_device_add() -> pci_init_capabilities(): pci_msi_init() and pci_msix_init() find their capabilities. */'],
     signature: ['static void', 'pci_init_capabilities(struct pci_dev *dev)'],
@@ -282,17 +277,17 @@ export function pciCoreFunctions(): D[] {
       For('while (pos && ttl--) {  /* __pci_find_next_cap_ttl */', (_k, l) => { l.ttl = 48; }, (_k, l) => (l.pos & 0xfc) !== 0 && l.ttl > 0, (_k, l) => { l.ttl--; }, [
         S('pci_read_config_word(dev, pos, &ent); id = ent & 0xff;', (_k, l) => {
           l.pos &= 0xfc;
-          return rd('pos', 2, 'ent')(_k, l);
+          return rdNow(l, 'pos', 2, 'ent');
         }),
         If('if (id == PCI_CAP_ID_MSI) {  /* pci_msi_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSI, [
           S('dev->msi_cap = pos; pci_read_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, &ctrl);', (_k, l) => {
             l.reg = l.pos + PCI_MSI_FLAGS;
-            return rd('reg', 2, 'ctrl')(_k, l);
+            return rdNow(l, 'reg', 2, 'ctrl');
           }),
           If('if (ctrl & PCI_MSI_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSI_FLAGS_ENABLE) !== 0, [
             S('pci_write_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, ctrl & ~PCI_MSI_FLAGS_ENABLE);', (_k, l) => {
               l.ctrl &= ~PCI_MSI_FLAGS_ENABLE;
-              return wr('reg', 2, 'ctrl')(_k, l);
+              return wrNow(l, 'reg', 2, 'ctrl');
             }),
           ]),
           S('dev->msi_cap = pos;', (k, l) => {
@@ -304,17 +299,17 @@ export function pciCoreFunctions(): D[] {
         If('if (id == PCI_CAP_ID_MSIX) {  /* pci_msix_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSIX, [
           S('pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);', (_k, l) => {
             l.reg = l.pos + PCI_MSIX_FLAGS;
-            return rd('reg', 2, 'ctrl')(_k, l);
+            return rdNow(l, 'reg', 2, 'ctrl');
           }),
           If('if (ctrl & PCI_MSIX_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSIX_FLAGS_ENABLE) !== 0, [
             S('pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);', (_k, l) => {
               l.ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
-              return wr('reg', 2, 'ctrl')(_k, l);
+              return wrNow(l, 'reg', 2, 'ctrl');
             }),
           ]),
           S('pci_read_config_dword(dev, dev->msix_cap + PCI_MSIX_TABLE, &table);', (_k, l) => {
             l.treg = l.pos + PCI_MSIX_TABLE;
-            return rd('treg', 4, 'table')(_k, l);
+            return rdNow(l, 'treg', 4, 'table');
           }),
           S('dev->msix_cap = pos;', (k, l) => {
             const p = pciDev(k, l.wslot)!;
@@ -324,15 +319,14 @@ export function pciCoreFunctions(): D[] {
         ]),
         S('pci_read_config_byte(dev, pos + PCI_CAP_LIST_NEXT, &pos);', (_k, l) => {
           l.npos = l.pos + 1;
-          return rd('npos', 1, 'pos')(_k, l);
+          return rdNow(l, 'npos', 1, 'pos');
         }),
       ]),
       S('return;', () => ret()),
     ],
   });
 
-  const assignResources: D = fn({
-    name: 'pci_bus_assign_resources',
+  const assignResources = fn('pci_bus_assign_resources')<{ list: [number, number, number][]; i: number; err: number }>({
     file: FILE,
     doc: ['/* setup-bus.c: every unclaimed BAR gets an address inside a bridge window, largest first. */'],
     signature: ['void', 'pci_bus_assign_resources(const struct pci_bus *bus)'],
@@ -351,8 +345,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const assignResource: D = fn({
-    name: 'pci_assign_resource',
+  const assignResource = fn('pci_assign_resource')<{ size: number; mem64: boolean; devfn: number; ret: number; base: number | null }>({
     file: FILE,
     signature: ['int', 'pci_assign_resource(struct pci_dev *dev, int resno)'],
     params: ['wslot', 'bar'],
@@ -365,7 +358,7 @@ export function pciCoreFunctions(): D[] {
         l.devfn = p.devfn;
       }),
       S('ret = _pci_assign_resource(dev, resno, size, align);  /* pci_bus_alloc_resource: 64-bit BARs try the window above 4 GiB first */', (k, l) => {
-        const h = k.sc.hbus;
+        const h = hbus(k);
         let base: number | null = null;
         if (l.mem64) base = allocInWindow(h.high_mmio_res, l.size);
         if (base === null) base = allocInWindow(h.low_mmio_res, l.size);
@@ -381,15 +374,14 @@ export function pciCoreFunctions(): D[] {
       S('res->flags &= ~IORESOURCE_UNSET; pci_info(dev, "%s %pR: assigned\\n", res_name, res);', (k, l) => {
         const r = pciDev(k, l.wslot)!.resources.find((x) => x.bar === l.bar)!;
         r.start = l.base;
-        k.log(`pci ${l.wslot}: BAR ${l.bar} [mem 0x${l.base.toString(16)}-0x${(l.base + l.size - 1).toString(16)}${l.mem64 ? ' 64bit' : ''}]: assigned`);
+        k.log(`pci ${l.wslot}: BAR ${l.bar} [mem 0x${l.base!.toString(16)}-0x${(l.base! + l.size - 1).toString(16)}${l.mem64 ? ' 64bit' : ''}]: assigned`);
       }),
       S('pci_update_resource(dev, resno);', (_k, l) => call('pci_std_update_resource', { wslot: l.wslot, bar: l.bar, devfn: l.devfn })),
       S('return 0;', () => ret(0)),
     ],
   });
 
-  const updateResource: D = fn({
-    name: 'pci_std_update_resource',
+  const updateResource = fn('pci_std_update_resource')<{ reg: number; reg_hi: number; mem64: boolean; lo: number; hi: number; cmd: number; cmd_off: number }>({
     file: FILE,
     doc: ['/* setup-res.c: write the BAR; decoding is turned off around a 64-bit update. */'],
     signature: ['static void', 'pci_std_update_resource(struct pci_dev *dev, int resno)'],
@@ -407,7 +399,7 @@ export function pciCoreFunctions(): D[] {
         S('pci_read_config_word(dev, PCI_COMMAND, &cmd);', rd(PCI_COMMAND, 2, 'cmd')),
         S('pci_write_config_word(dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MEMORY);', (_k, l) => {
           l.cmd_off = l.cmd & ~PCI_COMMAND_MEMORY;
-          return wr(PCI_COMMAND, 2, 'cmd_off')(_k, l);
+          return wrNow(l, PCI_COMMAND, 2, 'cmd_off');
         }),
       ]),
       S('pci_write_config_dword(dev, reg, new);', wr('reg', 4, 'lo')),
@@ -419,8 +411,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const busAddDevices: D = fn({
-    name: 'pci_bus_add_devices',
+  const busAddDevices = fn('pci_bus_add_devices')<{ list: number[]; i: number }>({
     file: FILE,
     doc: ['/* bus.c: make each new device visible; the driver core probes a matching driver. */'],
     signature: ['void', 'pci_bus_add_devices(const struct pci_bus *bus)'],
@@ -436,8 +427,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const busAddDevice: D = fn({
-    name: 'pci_bus_add_device',
+  const busAddDevice = fn('pci_bus_add_device')<{ driver: string | null }>({
     file: FILE,
     signature: ['void', 'pci_bus_add_device(struct pci_dev *dev)'],
     params: ['wslot'],
@@ -456,8 +446,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const enableDevice: D = fn({
-    name: 'pci_enable_device',
+  const enableDevice = fn('pci_enable_device')<{ devfn: number; unassigned: boolean; cmd: number; newcmd: number }>({
     file: FILE,
     doc: ['/* pci.c: pci_enable_device() -> pcibios_enable_device() -> pci_enable_resources(): turn on memory decoding. */'],
     signature: ['int', 'pci_enable_device(struct pci_dev *dev)'],
@@ -467,7 +456,7 @@ export function pciCoreFunctions(): D[] {
         const p = pciDev(k, l.wslot)!;
         l.devfn = p.devfn;
         l.unassigned = p.resources.some((r) => r.start === null);
-        return rd(PCI_COMMAND, 2, 'cmd')(k, l);
+        return rdNow(l, PCI_COMMAND, 2, 'cmd');
       }),
       If('if (r->flags & IORESOURCE_UNSET) {  /* pci_enable_resources */', (_k, l) => l.unassigned, [
         S('pci_err(dev, "%s %pR: not assigned; can\'t enable device\\n", r_name, r); return -EINVAL;', (k, l) => {
@@ -479,22 +468,21 @@ export function pciCoreFunctions(): D[] {
       If('if (cmd != old_cmd) {', (_k, l) => l.newcmd !== l.cmd, [
         S('pci_info(dev, "enabling device (%04x -> %04x)\\n", old_cmd, cmd); pci_write_config_word(dev, PCI_COMMAND, cmd);', (k, l) => {
           k.log(`pci ${l.wslot}: enabling device (${l.cmd.toString(16).padStart(4, '0')} -> ${l.newcmd.toString(16).padStart(4, '0')})`);
-          return wr(PCI_COMMAND, 2, 'newcmd')(k, l);
+          return wrNow(l, PCI_COMMAND, 2, 'newcmd');
         }),
       ]),
       S('return 0;', () => ret(0)),
     ],
   });
 
-  const setMaster: D = fn({
-    name: 'pci_set_master',
+  const setMaster = fn('pci_set_master')<{ devfn: number; old_cmd: number; cmd: number }>({
     file: FILE,
     signature: ['void', 'pci_set_master(struct pci_dev *dev)'],
     params: ['wslot'],
     body: [
       S('pci_read_config_word(dev, PCI_COMMAND, &old_cmd);', (k, l) => {
         l.devfn = pciDev(k, l.wslot)!.devfn;
-        return rd(PCI_COMMAND, 2, 'old_cmd')(k, l);
+        return rdNow(l, PCI_COMMAND, 2, 'old_cmd');
       }),
       S('cmd = old_cmd | PCI_COMMAND_MASTER;', (_k, l) => { l.cmd = l.old_cmd | PCI_COMMAND_MASTER; }),
       If('if (cmd != old_cmd) {', (_k, l) => l.cmd !== l.old_cmd, [S('pci_write_config_word(dev, PCI_COMMAND, cmd);', wr(PCI_COMMAND, 2, 'cmd'))]),
@@ -502,8 +490,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const allocIrqVectors: D = fn({
-    name: 'pci_alloc_irq_vectors',
+  const allocIrqVectors = fn('pci_alloc_irq_vectors')<{ nvecs: number }>({
     file: FILE,
     doc: ['/* msi/api.c: MSI-X if asked and present, else MSI. */'],
     signature: ['int', 'pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs, unsigned int flags)'],
@@ -528,8 +515,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const msixInit: D = fn({
-    name: 'msix_capability_init',
+  const msixInit = fn('msix_capability_init')<{ devfn: number; reg: number; tsize: number; ctrl: number; base: number | null; n: number; i: number; msg: ComposeResult }>({
     file: FILE,
     doc: ['/* msi/msi.c: enable MSI-X with all vectors masked, allocate IRQs (activated early: hv_compose_msi_msg), then clear MASKALL. */'],
     signature: ['static int', 'msix_capability_init(struct pci_dev *dev, struct msix_entry *entries, int nvec, struct irq_affinity *affd)'],
@@ -540,12 +526,12 @@ export function pciCoreFunctions(): D[] {
         l.devfn = p.devfn;
         l.reg = p.msix_cap + PCI_MSIX_FLAGS;
         l.tsize = p.msix!.msgnum;
-        return rd('reg', 2, 'ctrl')(k, l);
+        return rdNow(l, 'reg', 2, 'ctrl');
       }),
       S('pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl);', (k, l) => {
         l.ctrl = (l.ctrl | PCI_MSIX_FLAGS_MASKALL | PCI_MSIX_FLAGS_ENABLE) & 0xffff;
         pciDev(k, l.wslot)!.msix_enabled = true;
-        return wr('reg', 2, 'ctrl')(k, l);
+        return wrNow(l, 'reg', 2, 'ctrl');
       }),
       S('base = msix_map_region(dev, tsize);', (k, l) => {
         l.base = msixEntry(k, l.wslot, 0);
@@ -558,7 +544,7 @@ export function pciCoreFunctions(): D[] {
         }),
       ]),
       S('msix_mask_all(base, tsize);  /* writel(PCI_MSIX_ENTRY_CTRL_MASKBIT, base + i * 16 + 12) for every entry */', (k, l) => {
-        for (let i = 0; i < l.tsize; i++) k.mmioWrite(l.base + i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, PCI_MSIX_ENTRY_CTRL_MASKBIT);
+        for (let i = 0; i < l.tsize; i++) k.mmioWrite(l.base! + i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, PCI_MSIX_ENTRY_CTRL_MASKBIT);
       }, 2),
       S('ret = msix_setup_interrupts(dev, entries, nvec, affd);  /* msi_domain_alloc_irqs(): x86 vectors */', (k, l) => {
         const got = k.allocIrqs(l.nvec, 'msix');
@@ -580,14 +566,13 @@ export function pciCoreFunctions(): D[] {
       S('pci_intx_for_msi(dev, 0);'),
       S('pci_msix_clear_and_set_ctrl(dev, PCI_MSIX_FLAGS_MASKALL, 0);', (_k, l) => {
         l.ctrl &= ~PCI_MSIX_FLAGS_MASKALL;
-        return wr('reg', 2, 'ctrl')(_k, l);
+        return wrNow(l, 'reg', 2, 'ctrl');
       }),
       S('return 0;  /* the caller returns nvec */', (_k, l) => ret(l.n)),
     ],
   });
 
-  const msiInit: D = fn({
-    name: 'msi_capability_init',
+  const msiInit = fn('msi_capability_init')<{ n: number; i: number; msg: ComposeResult }>({
     file: FILE,
     doc: ['/* msi/msi.c: program the MSI capability (multi-MSI: one CREATE_INTERRUPT for the block), then enable. */'],
     signature: ['static int', 'msi_capability_init(struct pci_dev *dev, int nvec, struct irq_affinity *affd)'],
@@ -625,8 +610,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const msiSetEnable: D = fn({
-    name: 'pci_msi_set_enable',
+  const msiSetEnable = fn('pci_msi_set_enable')<{ devfn: number; reg: number; control: number }>({
     file: FILE,
     signature: ['static inline void', 'pci_msi_set_enable(struct pci_dev *dev, int enable)'],
     params: ['wslot', 'enable'],
@@ -635,7 +619,7 @@ export function pciCoreFunctions(): D[] {
         const p = pciDev(k, l.wslot)!;
         l.devfn = p.devfn;
         l.reg = p.msi_cap + PCI_MSI_FLAGS;
-        return rd('reg', 2, 'control')(k, l);
+        return rdNow(l, 'reg', 2, 'control');
       }),
       S('control &= ~PCI_MSI_FLAGS_ENABLE; if (enable) control |= PCI_MSI_FLAGS_ENABLE;', (_k, l) => {
         l.control = (l.control & ~PCI_MSI_FLAGS_ENABLE) | (l.enable ? PCI_MSI_FLAGS_ENABLE : 0);
@@ -645,8 +629,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const writeMsiMsg: D = fn({
-    name: '__pci_write_msi_msg',
+  const writeMsiMsg = fn('__pci_write_msi_msg')<{ devfn: number; pos: number; is64: boolean; nvec: number; reg: number; msgctl: number; areg: number; lo: number; hreg: number; hi: number; dreg: number; d: number; entry: number | null }>({
     file: FILE,
     doc: ['/* msi/msi.c: the address/data the host returned go into the MSI-X table entry or the MSI capability. */'],
     signature: ['void', '__pci_write_msi_msg(struct msi_desc *entry, struct msi_msg *msg)'],
@@ -655,9 +638,9 @@ export function pciCoreFunctions(): D[] {
       If('if (entry->pci.msi_attrib.is_msix) {', (k, l) => pciDev(k, l.wslot)!.msix_enabled, [
         S('void __iomem *base = pci_msix_desc_addr(entry);', (k, l) => { l.entry = msixEntry(k, l.wslot, l.index); }),
         If('if (!base) {', (_k, l) => l.entry === null, [S('return;', () => ret())]),
-        S('writel(msg->address_lo, base + PCI_MSIX_ENTRY_LOWER_ADDR);', (k, l) => { k.mmioWrite(l.entry, 4, (l.address % 0x1_0000_0000) >>> 0); }),
-        S('writel(msg->address_hi, base + PCI_MSIX_ENTRY_UPPER_ADDR);', (k, l) => { k.mmioWrite(l.entry + 4, 4, Math.floor(l.address / 0x1_0000_0000) >>> 0); }),
-        S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => { k.mmioWrite(l.entry + 8, 4, l.data >>> 0); }),
+        S('writel(msg->address_lo, base + PCI_MSIX_ENTRY_LOWER_ADDR);', (k, l) => { k.mmioWrite(l.entry!, 4, (l.address % 0x1_0000_0000) >>> 0); }),
+        S('writel(msg->address_hi, base + PCI_MSIX_ENTRY_UPPER_ADDR);', (k, l) => { k.mmioWrite(l.entry! + 4, 4, Math.floor(l.address / 0x1_0000_0000) >>> 0); }),
+        S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => { k.mmioWrite(l.entry! + 8, 4, l.data >>> 0); }),
       ], [
         S('pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &msgctl);', (k, l) => {
           const p = pciDev(k, l.wslot)!;
@@ -666,33 +649,33 @@ export function pciCoreFunctions(): D[] {
           l.is64 = p.msi!.is64;
           l.nvec = p.irqs.length;
           l.reg = l.pos + PCI_MSI_FLAGS;
-          return rd('reg', 2, 'msgctl')(k, l);
+          return rdNow(l, 'reg', 2, 'msgctl');
         }),
         S('msgctl &= ~PCI_MSI_FLAGS_QSIZE; msgctl |= entry->pci.msi_attrib.multiple << 4; pci_write_config_word(dev, pos + PCI_MSI_FLAGS, msgctl);', (_k, l) => {
           l.msgctl = (l.msgctl & ~PCI_MSI_FLAGS_QSIZE) | ((Math.log2(Math.max(1, l.nvec)) | 0) << 4);
-          return wr('reg', 2, 'msgctl')(_k, l);
+          return wrNow(l, 'reg', 2, 'msgctl');
         }),
         S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_LO, msg->address_lo);', (_k, l) => {
           l.areg = l.pos + PCI_MSI_ADDRESS_LO;
           l.lo = (l.address % 0x1_0000_0000) >>> 0;
-          return wr('areg', 4, 'lo')(_k, l);
+          return wrNow(l, 'areg', 4, 'lo');
         }),
         If('if (entry->pci.msi_attrib.is_64) {', (_k, l) => l.is64, [
           S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_HI, msg->address_hi);', (_k, l) => {
             l.hreg = l.pos + PCI_MSI_ADDRESS_HI;
             l.hi = Math.floor(l.address / 0x1_0000_0000) >>> 0;
-            return wr('hreg', 4, 'hi')(_k, l);
+            return wrNow(l, 'hreg', 4, 'hi');
           }),
           S('pci_write_config_word(dev, pos + PCI_MSI_DATA_64, msg->data);', (_k, l) => {
             l.dreg = l.pos + PCI_MSI_DATA_64;
             l.d = l.data & 0xffff;
-            return wr('dreg', 2, 'd')(_k, l);
+            return wrNow(l, 'dreg', 2, 'd');
           }),
         ], [
           S('pci_write_config_word(dev, pos + PCI_MSI_DATA_32, msg->data);', (_k, l) => {
             l.dreg = l.pos + PCI_MSI_DATA_32;
             l.d = l.data & 0xffff;
-            return wr('dreg', 2, 'd')(_k, l);
+            return wrNow(l, 'dreg', 2, 'd');
           }),
         ]),
       ]),
@@ -709,8 +692,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const requestIrq: D = fn({
-    name: 'request_irq',
+  const requestIrq = fn('request_irq')<{ msix: boolean; first: boolean; msg: ComposeResult }>({
     file: FILE,
     doc: ['/* kernel/irq/manage.c: __setup_irq() -> irq_activate_and_startup(): reactivate (MSI_FLAG_MUST_REACTIVATE), then unmask. */'],
     signature: ['int', 'request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name, void *dev)'],
@@ -739,8 +721,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const unmaskIrq: D = fn({
-    name: 'pci_msi_unmask_irq',
+  const unmaskIrq = fn('pci_msi_unmask_irq')({
     file: FILE,
     signature: ['void', 'pci_msi_unmask_irq(struct irq_data *data)'],
     params: ['wslot', 'index'],
@@ -760,8 +741,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const freeIrq: D = fn({
-    name: 'free_irq',
+  const freeIrq = fn('free_irq')({
     file: FILE,
     doc: ['/* irq_shutdown_and_deactivate(): mask the vector, then msi_domain_deactivate() writes a zero message. */'],
     signature: ['const void *', 'free_irq(unsigned int irq, void *dev_id)'],
@@ -777,8 +757,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const freeIrqVectors: D = fn({
-    name: 'pci_free_irq_vectors',
+  const freeIrqVectors = fn('pci_free_irq_vectors')<{ devfn: number; msix: boolean; msi: boolean; n: number; reg: number; ctrl: number; was_msix: boolean; i: number }>({
     file: FILE,
     doc: ['/* pci_disable_msix()/pci_disable_msi(), then msi_domain_free_irqs() -> hv_msi_free() per vector (DELETE_INTERRUPT). */'],
     signature: ['void', 'pci_free_irq_vectors(struct pci_dev *dev)'],
@@ -798,7 +777,7 @@ export function pciCoreFunctions(): D[] {
           l.ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
           pciDev(k, l.wslot)!.msix_enabled = false;
           l.was_msix = true;
-          return wr('reg', 2, 'ctrl')(k, l);
+          return wrNow(l, 'reg', 2, 'ctrl');
         }),
       ]),
       If('if (dev->msi_enabled) {', (_k, l) => l.msi, [
@@ -819,28 +798,26 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const disableDevice: D = fn({
-    name: 'pci_disable_device',
+  const disableDevice = fn('pci_disable_device')<{ devfn: number; cmd: number }>({
     file: FILE,
     signature: ['void', 'pci_disable_device(struct pci_dev *dev)'],
     params: ['wslot'],
     body: [
       S('pci_read_config_word(dev, PCI_COMMAND, &pci_command);', (k, l) => {
         l.devfn = pciDev(k, l.wslot)!.devfn;
-        return rd(PCI_COMMAND, 2, 'cmd')(k, l);
+        return rdNow(l, PCI_COMMAND, 2, 'cmd');
       }),
       If('if (pci_command & PCI_COMMAND_MASTER) {', (_k, l) => (l.cmd & PCI_COMMAND_MASTER) !== 0, [
         S('pci_command &= ~PCI_COMMAND_MASTER; pci_write_config_word(dev, PCI_COMMAND, pci_command);', (_k, l) => {
           l.cmd &= ~PCI_COMMAND_MASTER;
-          return wr(PCI_COMMAND, 2, 'cmd')(_k, l);
+          return wrNow(l, PCI_COMMAND, 2, 'cmd');
         }),
       ]),
       S('return;', () => ret()),
     ],
   });
 
-  const stopAndRemove: D = fn({
-    name: 'pci_stop_and_remove_bus_device',
+  const stopAndRemove = fn('pci_stop_and_remove_bus_device')<{ present: boolean; driver: string | null }>({
     file: FILE,
     doc: ['/* remove.c: unbind the driver (its remove frees the IRQs), then forget the device and its resources. */'],
     signature: ['void', 'pci_stop_and_remove_bus_device(struct pci_dev *dev)'],
@@ -853,7 +830,7 @@ export function pciCoreFunctions(): D[] {
       }),
       If('if (!present) return; {', (_k, l) => !l.present, [S('return;', () => ret())]),
       If('if (dev->driver) {', (_k, l) => l.driver !== null, [
-        S('drv->remove(dev);', (_k, l) => call(`${l.driver}_remove`, { wslot: l.wslot })),
+        S('drv->remove(dev);', (_k, l) => callDriver(`${l.driver}_remove`, { wslot: l.wslot })),
       ]),
       S('pci_remove_bus_device(dev) -> pci_destroy_dev(dev);  /* release BAR resources */', (k, l) => {
         const list = devs(k);
@@ -867,8 +844,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const stopRootBus: D = fn({
-    name: 'pci_stop_root_bus',
+  const stopRootBus = fn('pci_stop_root_bus')<{ list: number[]; i: number }>({
     file: FILE,
     signature: ['void', 'pci_stop_root_bus(struct pci_bus *bus)'],
     params: [],

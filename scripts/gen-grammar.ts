@@ -1,13 +1,34 @@
-// Generates syntaxes/vpci.tmLanguage.json (regexes written with String.raw for readability).
-// Run: node syntaxes/build-vpci-grammar.mjs syntaxes/vpci.tmLanguage.json
-import { writeFileSync } from 'node:fs';
+// The TextMate grammar of the scenario language (syntaxes/vpci.tmLanguage.json),
+// its keywords taken from the language's own tables (emulator/scenario/events.ts
+// and keywords.ts) so highlighting never drifts from what parses. Written by
+// scripts/generate.ts (`npm run build`); test/scenario/generated.test.ts fails
+// when the checked-in JSON differs. Regexes are written with String.raw.
+import { EVENTS, EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS, type EventKind } from '../emulator/scenario/events';
+import { ARGUMENT_WORDS, BUS_KEYWORDS, BUS_STATES, DRIVER_MODES, FUNCTION_OPTION_KEYWORDS, OUTCOMES, VM_KEYWORDS } from '../emulator/scenario/keywords';
+
 const r = String.raw;
 const ID = r`[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*`;
-const END = r`(?![A-Za-z0-9_-])`;   // end of an identifier (kebab-case aware)
+const END = r`(?![A-Za-z0-9_-])`; // end of an identifier (kebab-case aware)
 const BEG = r`(?<![A-Za-z0-9_-])`;
 const SLOT = r`\d+(?:\.\d+)?`;
 const MSG = r`(?:PCI_[A-Z0-9_]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)`;
-const kw = (words) => `${BEG}(?:${words.join('|')})${END}`;
+const kw = (words: readonly string[]): string => `${BEG}(?:${words.join('|')})${END}`;
+const unique = (words: readonly string[]): string[] => [...new Set(words)];
+
+const events = (f: (k: EventKind) => boolean): string[] => EVENT_KEYWORDS.filter(f);
+/** Events whose first argument is a bus or a function on one (a message may follow). */
+const REF_EVENTS = events((k) => (EVENTS[k].target === 'function' || EVENTS[k].target === 'bus') && !EVENTS[k].message);
+const MESSAGE_EVENTS = events((k) => EVENTS[k].message === true);
+const NEW_BUS_EVENTS = events((k) => EVENTS[k].target === 'new-bus');
+const BARE_EVENTS = events((k) => EVENTS[k].target === 'none');
+/** Words after a target that are not a bus name (`driver msix`, `raise vector`). */
+const NOT_A_BUS = [...DRIVER_MODES, 'vector'];
+const SETTING_WORDS = unique([...VM_KEYWORDS, ...BUS_KEYWORDS, ...FUNCTION_OPTION_KEYWORDS, 'size', 'dump', 'bus']);
+const ARGUMENTS = unique([...ARGUMENT_WORDS, ...FAULT_ACTION_KEYWORDS].filter((w) => !SETTING_WORDS.includes(w) && !(EVENT_KEYWORDS as readonly string[]).includes(w)));
+
+export function vpciGrammar(): object {
+  return g;
+}
 
 const g = {
   $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
@@ -71,7 +92,7 @@ const g = {
         },
         {
           // at 6ms offer nvme0 {
-          match: `${BEG}(offer)\\s+(${ID})`,
+          match: `${BEG}(${NEW_BUS_EVENTS.join('|')})\\s+(${ID})`,
           captures: { 1: { name: 'keyword.control.event.vpci' }, 2: { name: 'entity.name.type.bus.vpci' } },
         },
         {
@@ -112,11 +133,11 @@ const g = {
           captures: { 1: { name: 'keyword.control.at.vpci' } },
         },
         {
-          match: `${BEG}(boot)${END}`,
+          match: `${BEG}(${BARE_EVENTS.join('|')})${END}`,
           captures: { 1: { name: 'keyword.control.event.vpci' } },
         },
         {
-          match: `${BEG}(driver|raise|eject|rescind|detach|vanish|plug|unplug)\\s+(?!${kw(['msix', 'msi', 'none', 'vector'])})(${ID})(?:(/)(${SLOT}))?`,
+          match: `${BEG}(${REF_EVENTS.join('|')})\\s+(?!${kw(NOT_A_BUS)})(${ID})(?:(/)(${SLOT}))?`,
           captures: {
             1: { name: 'keyword.control.event.vpci' },
             2: { name: 'variable.other.bus.vpci' },
@@ -125,7 +146,7 @@ const g = {
           },
         },
         {
-          match: `${BEG}(fault)\\s+(${ID})\\s+(${MSG})${END}`,
+          match: `${BEG}(${MESSAGE_EVENTS.join('|')})\\s+(${ID})\\s+(${MSG})${END}`,
           captures: {
             1: { name: 'keyword.control.event.vpci' },
             2: { name: 'variable.other.bus.vpci' },
@@ -133,8 +154,8 @@ const g = {
           },
         },
         {
-          // the `vanish` fault action and `vanish` event without a target
-          match: `${BEG}(driver|raise|eject|rescind|detach|vanish|plug|unplug|fault)${END}`,
+          // an event word without its target yet, and the `vanish` fault action
+          match: kw(EVENT_KEYWORDS),
           name: 'keyword.control.event.vpci',
         },
       ],
@@ -221,18 +242,17 @@ const g = {
     },
     keywords: {
       patterns: [
-        { match: kw(['cpus', 'size', 'instance', 'serial', 'numa', 'dump', 'select', 'bar', 'rom', 'host', 'guest', 'quirk', 'mmio', 'function', 'bus']), name: 'keyword.other.vpci' },
-        { match: kw(['msix', 'msi', 'vector', 'cpu', 'status', 'no-reply', 'delay', 'truncate', 'flip', 'times', 'before', 'count', 'version', 'message', 'on', 'no', 'errors']), name: 'keyword.other.vpci' },
+        { match: kw(SETTING_WORDS), name: 'keyword.other.vpci' },
+        { match: kw(ARGUMENTS), name: 'keyword.other.vpci' },
       ],
     },
     constants: {
       patterns: [
-        { match: kw(['attached', 'failed', 'detached', 'rescinded', 'ejected']), name: 'constant.language.state.vpci' },
-        { match: kw(['delivered', 'undeliverable']), name: 'constant.language.outcome.vpci' },
+        { match: kw(BUS_STATES), name: 'constant.language.state.vpci' },
+        { match: kw(OUTCOMES), name: 'constant.language.outcome.vpci' },
         { match: kw(['none']), name: 'constant.language.none.vpci' },
         { match: kw(['off']), name: 'constant.language.boolean.vpci' },
       ],
     },
   },
 };
-writeFileSync(process.argv[2], JSON.stringify(g, null, 2) + '\n');

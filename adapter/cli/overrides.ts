@@ -1,0 +1,70 @@
+// --guest, --host and --quirk: what a command line may change in a scenario's
+// `vm` block. Values are checked against the guest, host and quirk tables, so a
+// misspelt name is a one-line error that lists the valid ones.
+import { GUEST_MODELS } from '../../emulator/vpci/guest/models';
+import { HOST_PROFILES } from '../../emulator/vpci/host/profiles';
+import { QUIRKS, type GuestModelName } from '../../emulator/vpci/guest/quirks';
+import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
+import { guestChoices, hostChoices } from '../../emulator/scenario/catalog';
+
+export const OVERRIDE_OPTIONS = {
+  guest: { type: 'string', multiple: true },
+  host: { type: 'string', multiple: true },
+  quirk: { type: 'string', multiple: true },
+} as const;
+
+export const GUEST_NAMES = guestChoices();
+export const HOST_NAMES = hostChoices();
+
+export const OVERRIDE_USAGE = `  --guest <model>        the guest model instead of the scenario's (${GUEST_NAMES})
+  --host <profile>       the host profile instead of the scenario's (${HOST_NAMES})
+  --quirk <name>=on|off  switch a guest quirk (repeatable; quirks below)
+`;
+
+export function checkGuest(name: string): string | undefined {
+  return GUEST_MODELS.some((g) => g.name === name) ? undefined : `--guest ${name}: unknown guest model (one of ${GUEST_NAMES})`;
+}
+
+export function checkHost(name: string): string | undefined {
+  return HOST_PROFILES.some((h) => h.name === name) ? undefined : `--host ${name}: unknown host profile (one of ${HOST_NAMES})`;
+}
+
+/** `name=on|off` → [name, on], or an error naming the value. */
+export function parseQuirk(text: string): { ok: true; name: string; on: boolean } | { ok: false; error: string } {
+  const m = /^([a-z0-9-]+)=(on|off)$/.exec(text);
+  if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
+  if (!QUIRKS.some((q) => q.name === m[1])) return { ok: false, error: `--quirk ${text}: unknown quirk ${m[1]} (one of ${QUIRKS.map((q) => q.name).join(', ')})` };
+  return { ok: true, name: m[1]!, on: m[2] === 'on' };
+}
+
+/** The quirk table as `--help-quirks` prints it. */
+export function quirksHelp(): string {
+  return QUIRKS.map((q) => `  ${q.name.padEnd(34)} ${q.models.join(', ')}: ${q.summary}\n`).join('');
+}
+
+/** One set of overrides: --guest and --host at most once each, --quirk repeatable. */
+export function overridesFrom(v: { guest?: string[]; host?: string[]; quirk?: string[] }, compareHint = 'vpci-lab diff compares two'): { ok: true; o: ConfigOverrides } | { ok: false; error: string } {
+  const o: ConfigOverrides = {};
+  for (const k of ['guest', 'host'] as const) {
+    const list = v[k] ?? [];
+    if (list.length > 1) return { ok: false, error: `--${k} given ${list.length} times (${compareHint})` };
+  }
+  const g = v.guest?.[0];
+  if (g !== undefined) {
+    const e = checkGuest(g);
+    if (e) return { ok: false, error: e };
+    o.guest = g as GuestModelName;
+  }
+  const h = v.host?.[0];
+  if (h !== undefined) {
+    const e = checkHost(h);
+    if (e) return { ok: false, error: e };
+    o.host = h;
+  }
+  for (const q of v.quirk ?? []) {
+    const r = parseQuirk(q);
+    if (!r.ok) return r;
+    (o.quirks ??= {})[r.name] = r.on;
+  }
+  return { ok: true, o };
+}

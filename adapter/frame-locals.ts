@@ -1,0 +1,46 @@
+// The Locals scope of a guest driver frame, as Variables nodes: the C
+// function's parameters (each as the device or structure it stands for), the
+// locals its listing declares (from the function's first line, `<not yet
+// assigned>` until set), then the model's other working values. The entries
+// come from the guest layer (emulator/vpci/guest/frame.ts), so the view and
+// the listing's declarations are one definition.
+import type { Machine } from '../emulator/machine/machine';
+import type { ThreadState } from '../emulator/runtime/threads';
+import { frameEntriesOf, guestView, type FrameEntry } from '../emulator/vpci/guest/frame';
+import { valueNode, type VarNode } from './vars';
+
+export const NOT_ASSIGNED = '<not yet assigned>';
+export const NOT_MODELLED = '<not modelled>';
+
+export interface FrameLocalsEnv {
+  m: Machine;
+  /** How the debugger names the function at a slot of a bus (e.g. "bus0/01.0: Intel 82599 VF"). */
+  device(bus: number, wslot: number): string | undefined;
+  hex: boolean;
+  /** A Variables node for a number or boolean the model keeps in the frame (settable). */
+  settable(name: string, local: string, value: unknown, owner: Record<string, unknown>): VarNode;
+}
+
+/** The Locals nodes of frame `index` of guest thread `t`, or undefined when it is not a driver frame. */
+export function driverFrameLocals(env: FrameLocalsEnv, t: ThreadState, index: number): VarNode[] | undefined {
+  const frame = t.frames[index];
+  const bus = env.m.buses[t.bus];
+  if (!frame || !bus) return undefined;
+  const view = guestView({
+    state: bus.state,
+    decl: bus.decl,
+    revoked: bus.channel.state === 'rescinded',
+    device: (w) => (bus.functions.has(w) ? env.device(bus.index, w) : undefined),
+  });
+  const entries = frameEntriesOf(env.m.model.program, frame, view);
+  return entries?.map((e) => entryNode(env, e, frame.locals));
+}
+
+function entryNode(env: FrameLocalsEnv, e: FrameEntry, owner: Record<string, unknown>): VarNode {
+  if (e.state === 'unset') return { name: e.name, value: NOT_ASSIGNED, readOnly: true };
+  if (e.state === 'unmodelled') return { name: e.name, value: NOT_MODELLED, readOnly: true };
+  if (e.local !== undefined) return env.settable(e.name, e.local, e.value, owner);
+  const n = valueNode(e.name, e.value, env.hex);
+  if (typeof e.value === 'string') n.value = e.value;
+  return { ...n, readOnly: true };
+}

@@ -1,0 +1,33 @@
+// What the inspection modules (Variables tree, memory references, data-breakpoint targets) need
+// from the Inspector: the machine, number formatting, name lookups and the guest's config-write
+// path. A type of its own, so the modules do not import the class that imports them.
+import type { Machine } from '../emulator/machine/machine';
+import type { PciFunction } from '../emulator/pci/function';
+import type { PciIds } from '../emulator/pci/pci-ids';
+import type { Value } from './expr';
+
+export interface InspectContext {
+  readonly m: Machine;
+  /** Numbers in hex (the session's Show Hex / Show Decimal state). */
+  readonly hex: boolean;
+  readonly ids: PciIds | undefined;
+  num(n: number, digits?: number): string;
+  fn(bus: number, wslot: number): PciFunction | undefined;
+  title(bus: number, wslot: number): string;
+  busIndex(name: string): number;
+  resolveFn(v: Value, slot?: Value): { bi: number; wslot: number } | undefined;
+  parseValue(text: string): number | undefined;
+  /** Config bytes as stored (little-endian, no side effects). */
+  raw(f: PciFunction, off: number, size: number): number;
+  /** A write through the guest's path (the host's config window when mapped). */
+  writeCfg(bi: number, wslot: number, f: PciFunction, off: number, size: number, value: number): void;
+  cfgRef(bus: string, wslot: number): string;
+  /** Trace events of one bus's VMBus packets; guest requests still waiting for their completion. */
+  packetEvents(bus: number): number[];
+  pendingTransactions(bus: number): { event: number; type: number; txid: string }[];
+}
+
+/** How the debugger names a function: the bus, plus "/DD.F" when it is not slot 00.0. */
+export function fnPrefix(bus: string, wslot: number, slotText: (w: number) => string): string {
+  return wslot === 0 ? bus : `${bus}/${slotText(wslot)}`;
+}

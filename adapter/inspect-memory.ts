@@ -1,0 +1,69 @@
+// Memory references the debugger hands out and serves: a function's config space
+// (cfg/<bus>/<wslot>, 4096 bytes, writes take the guest's path), a memory BAR
+// (bar/<bus>/<wslot>/<index>, through the device model) and a traced VMBus packet (pkt/<event>).
+import { barRead, barWrite } from '../emulator/machine/device-view';
+import type { InspectContext } from './inspect-context';
+
+export function cfgRef(bus: string, wslot: number): string {
+  return `cfg/${bus}/${wslot}`;
+}
+
+export function memoryReferences(ctx: InspectContext): string[] {
+  const out: string[] = [];
+  for (const b of ctx.m.buses) for (const [w] of b.functions) out.push(cfgRef(b.decl.name, w));
+  return out;
+}
+
+export function readMemory(ctx: InspectContext, ref: string, offset: number, count: number): { ok: true; address: string; bytes: Uint8Array; unreadable?: number } | { ok: false; error: string } {
+  const p = ref.split('/');
+  if (p[0] === 'cfg' && p.length === 3) {
+    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
+    if (!f) return { ok: false, error: `No function for ${ref}` };
+    const start = Math.max(0, offset);
+    const end = Math.min(4096, offset + count);
+    const bytes = start < end ? f.config.bytes.slice(start, end) : new Uint8Array(0);
+    return { ok: true, address: `0x${start.toString(16)}`, bytes, unreadable: Math.max(0, count - bytes.length) };
+  }
+  if (p[0] === 'bar' && p.length === 4) {
+    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
+    const bar = f?.bars().find((x) => x.index === Number(p[3]));
+    if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
+    const n = Math.max(0, Math.min(count, bar.size - offset, 1 << 20));
+    const bytes = new Uint8Array(n);
+    for (let i = 0; i < n; i += 4) {
+      const v = barRead(f, bar.index, offset + i, 4);
+      for (let k = 0; k < 4 && i + k < n; k++) bytes[i + k] = (v >>> (8 * k)) & 0xff;
+    }
+    return { ok: true, address: `0x${(bar.address + offset).toString(16)}`, bytes, unreadable: Math.max(0, count - n) };
+  }
+  if (p[0] === 'pkt' && p.length === 2) {
+    const ev = Number(p[1]);
+    if (!(ev >= 0 && ev < ctx.m.trace.length)) return { ok: false, error: `No trace event ${p[1]}` };
+    const b = ctx.m.trace.get(ev).blob;
+    if (!(b instanceof Uint8Array)) return { ok: false, error: `Trace event ${ev} has no bytes` };
+    const bytes = b.slice(Math.max(0, offset), Math.max(0, offset + count));
+    return { ok: true, address: `0x${Math.max(0, offset).toString(16)}`, bytes, unreadable: Math.max(0, count - bytes.length) };
+  }
+  return { ok: false, error: `Unknown memory reference ${ref}` };
+}
+
+export function writeMemory(ctx: InspectContext, ref: string, offset: number, data: Uint8Array): { ok: true; written: number } | { ok: false; error: string } {
+  const p = ref.split('/');
+  if (p[0] === 'cfg' && p.length === 3) {
+    const bi = ctx.busIndex(p[1]!);
+    const f = ctx.fn(bi, Number(p[2]));
+    if (!f) return { ok: false, error: `No function for ${ref}` };
+    let n = 0;
+    for (let i = 0; i < data.length && offset + i < 4096; i++, n++) ctx.writeCfg(bi, Number(p[2]), f, offset + i, 1, data[i]!);
+    return { ok: true, written: n };
+  }
+  if (p[0] === 'bar' && p.length === 4) {
+    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
+    const bar = f?.bars().find((x) => x.index === Number(p[3]));
+    if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
+    let n = 0;
+    for (let i = 0; i < data.length && offset + i < bar.size; i++, n++) barWrite(f, bar.index, offset + i, 1, data[i]!);
+    return { ok: true, written: n };
+  }
+  return { ok: false, error: `${ref} is read-only` };
+}

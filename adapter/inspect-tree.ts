@@ -1,0 +1,294 @@
+// The Variables tree: buses (guest and host state, softc), devices (identity, the header's
+// registers, BARs, capabilities, the MSI-X table and PBA, the config space by rows), the host's
+// interrupt remapping, VMBus rings and packets, the scenario. Rows are built lazily (vars.ts).
+import type { PciFunction } from '../emulator/pci/function';
+import { REGISTERS } from '../emulator/pci/registers';
+import { Ev } from '../emulator/vpci/events';
+import { messageName, versionText, wslotText } from '../emulator/vpci/protocol';
+import { describePayload, summarizePacket } from '../emulator/vpci/describe';
+import { functionIds, msixEntry } from '../emulator/machine/device-view';
+import { dataId } from './breakpoints';
+import { valueNode, type VarNode } from './vars';
+import { fmtSize, t0 } from './fmt';
+import { fnPrefix, type InspectContext } from './inspect-context';
+import { DEVICE_MENU, barsNode, capsNode, registerNode } from './inspect-registers';
+
+export function busNode(ctx: InspectContext, bi: number): VarNode {
+  const b = ctx.m.buses[bi]!;
+  const m = ctx.m;
+  const model = m.model;
+  return {
+    name: b.decl.name,
+    value: '',
+    children: () => {
+      const v = model.protocolVersion(b.state.sc);
+      const hs = b.host.status;
+      const out: VarNode[] = [
+        { name: 'instance', value: b.decl.instance, type: 'GUID' },
+        { name: 'guest state', value: model.busStatus(b.state.sc) },
+        { name: 'protocol version', value: v ? `${versionText(v)} (${ctx.num(v)})` : 'not negotiated', evaluateName: `${b.decl.name}.version` },
+        { name: 'channel', value: b.channel.state },
+        { name: 'host state', value: String(hs.state) },
+        { name: 'config window', value: hs.windowBase !== undefined ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)` : 'not mapped (before D0 entry or after D0 exit)' },
+        { name: 'functions', value: [...b.functions.keys()].map((w) => wslotText(w)).join(', ') || 'none' },
+        valueNode('softc', b.state.sc, ctx.hex, `${b.decl.name}.sc`),
+      ];
+      out[out.length - 1]!.lazy = true;
+      out.push({
+        name: 'VMBus MMIO ranges',
+        value: m.config.mmio.map((r) => `${r.name} ${ctx.num(r.base)}+${fmtSize(r.size)}`).join(', '),
+        children: () => m.config.mmio.map((r) => ({ name: r.name, value: `${ctx.num(r.base)} .. ${ctx.num(r.base + r.size - 1)} (${fmtSize(r.size)})` })),
+      });
+      out.push({
+        name: 'MMIO allocations',
+        value: `${m.state.mmio.used.length}`,
+        children: () => m.state.mmio.used.map((a) => ({ name: a.owner, value: `${ctx.num(a.base)} size ${ctx.num(a.size)}` })),
+      });
+      return out;
+    },
+  };
+}
+
+export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarNode {
+  const b = ctx.m.buses[bi]!;
+  const bus = b.decl.name;
+  const prefix = fnPrefix(bus, wslot, wslotText);
+  return {
+    name: prefix,
+    value: ctx.title(bi, wslot),
+    evaluateName: prefix,
+    menu: DEVICE_MENU,
+    children: () => {
+      const f = ctx.fn(bi, wslot);
+      if (!f) return [{ name: 'state', value: 'no function' }];
+      const out: VarNode[] = [];
+      if (b.host.isVanished?.(wslot)) out.push({ name: 'state', value: 'vanished (surprise removal): reads return all-ones', menu: DEVICE_MENU });
+      out.push(identityNode(ctx, bi, wslot, f));
+      out.push({
+        name: 'Header',
+        value: 'type 0 configuration header (pci_regs.h names)',
+        evaluateName: prefix,
+        menu: DEVICE_MENU,
+        children: () => REGISTERS.map((r) => registerNode(ctx, bi, wslot, f, r, `${prefix}.${r.name}`)),
+      });
+      out.push(barsNode(ctx, bi, wslot, f));
+      out.push(capsNode(ctx, bi, wslot, f));
+      if (f.msix()) out.push(msixTableNode(ctx, bi, wslot, f), pbaNode(ctx, f, prefix));
+      out.push({
+        name: 'Config space',
+        value: '4096 bytes (open in the hex editor)',
+        memoryReference: ctx.cfgRef(bus, wslot),
+        evaluateName: prefix,
+        menu: DEVICE_MENU,
+        kind: 'data',
+        indexed: 256,
+        page: (s, c) => cfgRows(ctx, f, s, c),
+      });
+      return out;
+    },
+  };
+}
+
+function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
+  const id = functionIds(f);
+  const ids = ctx.ids;
+  const vendor = ids?.vendorName(id.vendorId);
+  const dev = ids?.deviceName(id.vendorId, id.deviceId);
+  const sub = ids?.subsystemName(id.vendorId, id.deviceId, id.subsystemVendorId, id.subsystemId);
+  const cls = ids?.className(id.classCode >>> 16, (id.classCode >>> 8) & 0xff);
+  const prefix = fnPrefix(ctx.m.buses[bi]!.decl.name, wslot, wslotText);
+  const row = (name: string, value: string, reg?: string): VarNode => ({ name, value, menu: DEVICE_MENU, ...(reg ? { evaluateName: `${prefix}.${reg}` } : {}) });
+  return {
+    name: 'Identity',
+    value: ctx.title(bi, wslot),
+    evaluateName: prefix,
+    menu: DEVICE_MENU,
+    children: () => [
+      row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`, 'VENDOR_ID'),
+      row('device', `${ctx.num(id.deviceId, 4)}${dev ? ` ${dev}` : ''}`, 'DEVICE_ID'),
+      row('subsystem', `${ctx.num(id.subsystemVendorId, 4)}:${ctx.num(id.subsystemId, 4)}${sub ? ` ${sub}` : ''}`),
+      row('class', `${ctx.num(id.classCode, 6)}${cls ? ` ${cls}` : ''}`),
+      row('revision', ctx.num(id.revision, 2), 'REVISION_ID'),
+      row('slot', `${wslotText(wslot)} (win_slot ${ctx.num(wslot)})`),
+      row('driver', ctx.m.driverNameFor(id.vendorId, id.deviceId)),
+    ],
+  };
+}
+
+/** pci_regs.h names of an MSI-X table entry's dwords (PCI_MSIX_ENTRY_*). */
+function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
+  const bus = ctx.m.buses[bi]!.decl.name;
+  const prefix = fnPrefix(bus, wslot, wslotText);
+  const mx = f.msix()!;
+  const size = mx.tableSize;
+  const fn = prefix === bus ? bus : `"${prefix}"`;
+  return {
+    name: 'MSI-X table',
+    value: `${size} entries${mx.enabled ? ', enabled' : ', disabled'}${mx.functionMask ? ', function masked' : ''}`,
+    evaluateName: `msix(${fn})`,
+    menu: DEVICE_MENU,
+    kind: 'data',
+    indexed: size,
+    page: (s, c) => {
+      const out: VarNode[] = [];
+      for (let i = s; i < s + c; i++) {
+        const e = msixEntry(f, i);
+        if (!e) break;
+        const pending = !!mx.pending(i);
+        out.push({
+          name: `[${i}]`,
+          value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)}${e.masked ? ' masked' : ''}${pending ? ' pending' : ''}`,
+          evaluateName: `msix(${fn})[${i}]`,
+          dataId: dataId({ kind: 'msix', bus, wslot, offset: i, width: 16 }),
+          dataDescription: `${prefix} MSI-X entry ${i}`,
+          menu: DEVICE_MENU,
+          children: () => [
+            { name: 'LOWER_ADDR', value: ctx.num(e.address % 2 ** 32, 8), type: 'u32 @ +0x0' },
+            { name: 'UPPER_ADDR', value: ctx.num(Math.floor(e.address / 2 ** 32), 8), type: 'u32 @ +0x4' },
+            { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8' },
+            { name: 'VECTOR_CTRL', value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`, type: 'u32 @ +0xc' },
+            { name: 'PENDING', value: pending ? '1' : '0', type: `PBA bit ${i}` },
+          ].map((n) => ({ ...n, menu: DEVICE_MENU })),
+        });
+      }
+      return out;
+    },
+  };
+}
+
+function pbaNode(ctx: InspectContext, f: PciFunction, prefix: string): VarNode {
+  const mx = f.msix()!;
+  const n = mx.tableSize;
+  return {
+    name: 'MSI-X PBA',
+    value: `${n} bit(s)`,
+    evaluateName: prefix,
+    menu: DEVICE_MENU,
+    kind: 'data',
+    indexed: Math.ceil(n / 64),
+    page: (s, c) => {
+      const out: VarNode[] = [];
+      for (let q = s; q < s + c; q++) {
+        let bits = '';
+        for (let i = Math.min(n, (q + 1) * 64) - 1; i >= q * 64; i--) bits += mx.pending(i) ? '1' : '0';
+        out.push({ name: `[${q}]`, value: `0b${bits || '0'}`, menu: DEVICE_MENU });
+      }
+      return out;
+    },
+  };
+}
+
+function cfgRows(ctx: InspectContext, f: PciFunction, s: number, c: number): VarNode[] {
+  const out: VarNode[] = [];
+  const b = f.config.peek();
+  for (let row = s; row < Math.min(256, s + c); row++) {
+    const o = row * 16;
+    out.push({ name: ctx.num(o, 3), value: Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' '), menu: DEVICE_MENU });
+  }
+  return out;
+}
+
+export function interruptsNode(ctx: InspectContext): VarNode {
+  const m = ctx.m;
+  return {
+    name: 'Interrupts',
+    value: '',
+    children: () => {
+      const out: VarNode[] = [];
+      for (const b of m.buses) {
+        for (const [w] of b.functions) {
+          const entries = m.remapper.entriesFor(b.index, w);
+          out.push({
+            name: `${b.decl.name}/${wslotText(w)} host remapping`,
+            value: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
+            children: () => entries.map((e, i) => ({ name: `[${i}]`, value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)} → vector ${ctx.num(e.vector)} cpu(s) ${e.cpus.join(',')} mode ${e.deliveryMode}` })),
+          });
+        }
+      }
+      const irqs = m.state.irqs.table;
+      out.push({ name: 'guest IRQs', value: `${irqs.length} allocated`, children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${ctx.num(q.vector)}` })) });
+      const d = m.delivered();
+      out.push({ name: 'delivered', value: `${d.length}`, indexed: d.length, page: (s, c) => d.slice(s, s + c).map((x, i) => ({ name: `[${s + i}]`, value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${x.time} ns` })) });
+      return out;
+    },
+  };
+}
+
+export function vmbusNode(ctx: InspectContext): VarNode {
+  return {
+    name: 'VMBus',
+    value: '',
+    children: () =>
+      ctx.m.buses.map((b) => ({
+        name: b.decl.name,
+        value: `channel ${b.channel.state}`,
+        children: () => {
+          const ring = (name: string, r: { capacity: number; used: number; free: number; pendingPackets: number }): VarNode => ({
+            name,
+            value: `${r.used}/${r.capacity} bytes used, ${r.pendingPackets} packet(s) pending`,
+            children: () => [
+              { name: 'capacity', value: `${r.capacity}` },
+              { name: 'used', value: `${r.used}` },
+              { name: 'free', value: `${r.free}` },
+              { name: 'pending packets', value: `${r.pendingPackets}` },
+            ],
+          });
+          const recent = ctx.packetEvents(b.index);
+          const pending = ctx.pendingTransactions(b.index);
+          return [
+            { name: 'instance', value: b.decl.instance },
+            ring('guest → host ring', b.channel.guestToHost),
+            ring('host → guest ring', b.channel.hostToGuest),
+            {
+              name: 'pending transactions',
+              value: pending.length ? pending.map((p) => `${messageName(p.type) ?? p.type} (txid ${p.txid})`).join(', ') : 'none',
+              children: () => pending.map((p, i) => packetNode(ctx, p.event, `[${i}] waiting since ${t0(ctx.m.trace.time[p.event]!)}`)),
+            },
+            {
+              name: 'packets',
+              value: `${recent.length} sent so far`,
+              indexed: recent.length,
+              page: (s: number, c: number) => recent.slice(s, s + c).map((ev, i) => packetNode(ctx, ev, `[${s + i}]`)),
+            },
+          ];
+        },
+      })),
+  };
+}
+
+export function packetNode(ctx: InspectContext, ev: number, name: string): VarNode {
+  const t = ctx.m.trace;
+  const pkt = t.get(ev).blob as Uint8Array;
+  const dir = t.kind[ev] === Ev.PacketToHost ? 'toHost' : 'toGuest';
+  const completionOf = pkt[0] === 11 ? t.a[ev] : undefined;
+  const d = describePayload(pkt.subarray(Math.min(pkt.length, ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16)), completionOf !== undefined ? { completionOf } : {});
+  const fieldNodes = (fs: typeof d.fields): VarNode[] =>
+    fs.map((x) => ({ name: x.name, value: x.text, type: `+${x.offset}, ${x.size} byte(s)`, ...(x.children?.length ? { children: () => fieldNodes(x.children!) } : {}) }));
+  return {
+    name,
+    value: `${t.time[ev]} ns ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,
+    memoryReference: `pkt/${ev}`,
+    children: () => [...fieldNodes(d.fields), ...(d.error ? [{ name: 'error', value: d.error.message }] : []), valueNode('bytes', pkt, ctx.hex)],
+  };
+}
+
+export function scenarioNode(ctx: InspectContext, position: number): VarNode {
+  const m = ctx.m;
+  return {
+    name: 'Scenario',
+    value: '',
+    children: () => {
+      const next = m.config.timeline[m.state.timelineIndex];
+      return [
+        { name: 'virtual time', value: `${m.now} ns` },
+        { name: 'step', value: `${position}` },
+        { name: 'trace events', value: `${m.trace.length}` },
+        { name: 'host profile', value: m.config.host },
+        { name: 'guest model', value: m.config.guest },
+        { name: 'next event', value: next ? `at ${next.time} ns: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },
+        { name: 'numbers', value: ctx.hex ? 'hexadecimal (Show Decimal in the Variables context menu)' : 'decimal (Show Hex in the Variables context menu)' },
+        valueNode('quirks', m.config.quirks, ctx.hex),
+      ];
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Reading C declarations in listing text: which names a declaration line
+// declares, its constant initializer, and a signature's parameters. The
+// compiler uses these so a function's declarations are written once (as C)
+// and both the listing and the debugger's Locals view come from them.
+
+/** The names a C declaration declares: `u16 dom_req, dom;` → dom_req, dom; `struct x *p = NULL;` → p. */
+export function declaredNames(text: string): string[] {
+  const body = text.replace(/\/\*.*?\*\//g, '').trim().replace(/;\s*$/, '');
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  const parts: string[] = [];
+  for (const ch of body) {
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    if (ch === ')' || ch === ']' || ch === '}') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  for (const p of parts) {
+    const lhs = p.split('=')[0]!.replace(/\[.*$/, '').trim();
+    const m = /([A-Za-z_]\w*)\s*$/.exec(lhs);
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** A C declaration statement: a type, then the declarator (`unsigned int devfn = …;`, `uint32_t bar_val = 0;`). */
+export const DECLARATION =
+  /^(const\s+)?(struct\s+\w+|unsigned\s+int|unsigned\s+long|u8|u16|u32|u64|int|bool|char|uint8_t|uint16_t|uint32_t|uint64_t|bus_size_t|size_t|device_t)\s+\**\s*\w+\s*([=,[][^;]*)?;/;
+
+/** A declaration's constant initializer: `= 0`, `= 0x10`, `= true`, `= false`, `= NULL`. */
+export function initializer(text: string): number | boolean | null | undefined {
+  const m = /=\s*(-?0x[0-9a-fA-F]+|-?\d+|true|false|NULL)\s*;/.exec(text);
+  if (!m) return undefined;
+  const t = m[1]!;
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'NULL') return null;
+  return Number(t);
+}
+
+/** The parameters of a C signature: `f(device_t dev, u32 *val)` → dev, val (an out-pointer to a scalar). */
+export function signatureParams(signature: string[], name: string): { name: string; out: boolean }[] {
+  const text = signature.join(' ');
+  const at = text.indexOf(`${name}(`);
+  if (at < 0) return [];
+  const open = at + name.length;
+  let depth = 0;
+  let end = text.length;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    if (text[i] === ')' && --depth === 0) {
+      end = i;
+      break;
+    }
+  }
+  const inner = text.slice(open + 1, end).trim();
+  if (!inner || inner === 'void') return [];
+  const out: { name: string; out: boolean }[] = [];
+  for (const raw of inner.split(',')) {
+    const p = raw.trim();
+    const n = /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p)?.[1];
+    if (!n || n === 'void') continue;
+    const scalarOut = /^(const\s+)?(u8|u16|u32|u64|uint8_t|uint16_t|uint32_t|uint64_t|int|unsigned int|pci_addr_t)\s*\*\s*\w+$/.test(p);
+    out.push({ name: n, out: scalarOut });
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+// The scenario language's fixed words outside the timeline events (events.ts):
+// top-level statements, vm settings, bus items, function options and the forms
+// of `expect`, each with how it is written and what it means. The parser takes
+// its keyword lists from here, and the docs' grammar, completion, hover and the
+// TextMate grammar are generated from the same rows (scripts/generate.ts).
+import type { BusLifeState } from './ast';
+import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS } from './events';
+
+export interface KeywordRow {
+  word: string;
+  /** How it is written (the docs' grammar notation: quoted words are literal). */
+  syntax: string;
+  /** What it means, in one sentence. */
+  summary: string;
+}
+
+const rows = (...r: KeywordRow[]): readonly KeywordRow[] => r;
+
+export const TOP_STATEMENTS = rows(
+  { word: 'vm', syntax: "'vm' '{' { vm-item } '}'", summary: 'the VM: host profile, guest model, CPUs, MMIO ranges and quirk switches' },
+  { word: 'bus', syntax: "'bus' NAME bus-body", summary: 'a vPCI bus present at boot, with the PCI functions on it' },
+  { word: 'at', syntax: "'at' DURATION event", summary: 'an event on the timeline, at a virtual time' },
+  { word: 'expect', syntax: "'expect' expectation", summary: 'what must hold when the run ends (checked by `vpci-lab run`)' },
+);
+
+export const VM_SETTINGS = rows(
+  { word: 'host', syntax: "'host' NAME", summary: 'the host profile: which vPCI versions the host accepts and how it validates' },
+  { word: 'guest', syntax: "'guest' NAME", summary: "the guest's bridge-driver model" },
+  { word: 'cpus', syntax: "'cpus' NUMBER", summary: 'virtual processors, 1..240 (default 4)' },
+  { word: 'mmio', syntax: "'mmio' NAME NUMBER 'size' NUMBER", summary: "a VMBus MMIO range ('low' or 'high') the guest places BARs and the config window in" },
+  { word: 'quirk', syntax: "'quirk' NAME ('on' | 'off')", summary: "switch one of the real driver's known quirks (all are on unless switched off)" },
+);
+
+export const BUS_ITEMS = rows(
+  { word: 'instance', syntax: "'instance' GUID", summary: 'the bus instance GUID (default: derived from the bus name)' },
+  { word: 'function', syntax: "'function' SLOT source { option }", summary: 'a PCI function at a slot, from the device catalog or an lspci dump' },
+);
+
+export const FUNCTION_OPTIONS = rows(
+  { word: 'serial', syntax: "'serial' NUMBER", summary: 'the function serial number the host reports (default: the instance GUID’s Data1 + index)' },
+  { word: 'numa', syntax: "'numa' NUMBER", summary: 'the virtual NUMA node (reported in BUS_RELATIONS2 from vPCI 1.3)' },
+  { word: 'select', syntax: "'select' PCIADDR", summary: 'dump only: which device of the lspci file' },
+  { word: 'bar', syntax: "'bar' 0..5 SIZE", summary: 'dump only: the size of a BAR (a dump cannot show sizes)' },
+  { word: 'rom', syntax: "'rom' SIZE", summary: 'dump only: the size of the expansion ROM BAR' },
+);
+
+export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
+export const DRIVER_MODES = ['msix', 'msi', 'none'] as const;
+export const OUTCOMES = ['delivered', 'undeliverable'] as const;
+
+/** The forms of `expect`, in the order the docs list them; `word` is the keyword that picks the form. */
+export const EXPECTATIONS = rows(
+  { word: 'state', syntax: "'expect' NAME STATE ['before' DURATION]", summary: `the bus reached a life-cycle state (${BUS_STATES.join(', ')}), before a deadline if given` },
+  { word: 'version', syntax: "'expect' NAME 'version' VERSION", summary: 'the bus negotiated this vPCI protocol version' },
+  { word: 'msix', syntax: "'expect' target 'msix' N", summary: "N MSI-X vectors are programmed with the host's address and data" },
+  { word: 'vector', syntax: "'expect' target 'vector' N ('delivered' ['cpu' N] | 'undeliverable')", summary: 'interrupt vector N reached the guest (on that CPU), or could not be delivered' },
+  { word: 'message', syntax: "'expect' ['no'] 'message' message { 'on' NAME | 'count' N | 'before' DURATION }", summary: 'the guest sent the message (that many times, on that bus, before the deadline), or never did' },
+  { word: 'errors', syntax: "'expect' 'no' 'errors'", summary: 'no protocol or model error happened' },
+);
+
+/** Words after `expect BUS[/SLOT]` besides the states. */
+export const EXPECT_BUS_FORMS = ['version', 'msix', 'vector'] as const;
+
+export const TOP_KEYWORDS = TOP_STATEMENTS.map((r) => r.word);
+export const VM_KEYWORDS = VM_SETTINGS.map((r) => r.word);
+export const BUS_KEYWORDS = BUS_ITEMS.map((r) => r.word);
+export const FUNCTION_OPTION_KEYWORDS = FUNCTION_OPTIONS.map((r) => r.word);
+/** Words that cannot name a bus (they start other forms of `expect`). */
+export const RESERVED_BUS_NAMES = ['message', 'no', 'dump'];
+
+/** Every other fixed word (arguments inside statements), for highlighting. */
+export const ARGUMENT_WORDS = ['size', 'dump', 'vector', 'cpu', 'times', 'before', 'count', 'version', 'message', 'on', 'no', 'errors', 'msix', 'msi'] as const;
+/** Fixed words that name a value rather than an action. */
+export const CONSTANT_WORDS = [...BUS_STATES, ...OUTCOMES, 'none', 'off'] as const;
+
+export type KeywordRole = 'statement' | 'vm setting' | 'bus item' | 'function option' | 'event' | 'driver mode' | 'fault action' | 'bus state' | 'expectation';
+
+export interface KeywordHelp {
+  /** Where the word is used. */
+  role: KeywordRole;
+  syntax: string;
+  summary: string;
+}
+
+/** Every meaning a fixed word has in the language (some words have two, e.g. `vanish`), or only the one in `role`. */
+export function keywordHelp(word: string, role?: KeywordRole): KeywordHelp[] {
+  const all = allHelp(word);
+  return role ? all.filter((h) => h.role === role) : all;
+}
+
+function allHelp(word: string): KeywordHelp[] {
+  const out: KeywordHelp[] = [];
+  const add = (role: KeywordRole, list: readonly KeywordRow[]): void => {
+    for (const r of list) if (r.word === word) out.push({ role, syntax: r.syntax, summary: r.summary });
+  };
+  add('statement', TOP_STATEMENTS);
+  add('vm setting', VM_SETTINGS);
+  add('bus item', BUS_ITEMS);
+  add('function option', FUNCTION_OPTIONS);
+  if ((EVENT_KEYWORDS as readonly string[]).includes(word)) {
+    const e = EVENTS[word as keyof typeof EVENTS];
+    out.push({ role: 'event', syntax: `'at' DURATION ${e.syntax}`, summary: e.summary });
+  }
+  if ((DRIVER_MODES as readonly string[]).includes(word)) out.push({ role: 'driver mode', syntax: `'at' DURATION ${EVENTS.driver.syntax}`, summary: EVENTS.driver.summary });
+  if ((FAULT_ACTION_KEYWORDS as readonly string[]).includes(word)) {
+    const a = FAULT_ACTIONS[word as keyof typeof FAULT_ACTIONS];
+    out.push({ role: 'fault action', syntax: a.syntax, summary: a.summary });
+  }
+  if ((BUS_STATES as readonly string[]).includes(word)) {
+    const s = EXPECTATIONS.find((r) => r.word === 'state')!;
+    out.push({ role: 'bus state', syntax: s.syntax, summary: s.summary });
+  } else if (word !== 'state') add('expectation', EXPECTATIONS);
+  return out;
+}

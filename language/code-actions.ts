@@ -1,0 +1,110 @@
+// Quick fixes (LSP code actions of kind `quickfix`) for the checker's diagnostics:
+// every "did you mean" offers its suggestions, best first and preferred (unknown
+// device, message, status, quirk, host profile, guest model, bus, keyword, a
+// number without its unit); and the diagnostics whose fix is plain get it:
+// remove a contradictory `count`, a repeated `expect no errors`, a quirk line that
+// has no effect or is overridden, round an MSI vector count or a BAR size to a
+// power of two, write `rescind` where the host cannot eject.
+//
+// Only diagnostics the current analysis still reports at the same range get a
+// fix, so a stale diagnostic (the text changed since it was published) never
+// edits the wrong text.
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
+import type { Analysis } from './analyze';
+
+const sameRange = (a: Range, b: Range): boolean =>
+  a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+
+function lineOf(text: string, line: number): string {
+  return text.split('\n')[line]?.replace(/\r$/, '') ?? '';
+}
+
+/** The edit deleting 0-based `line` as a whole (with its line break). */
+function deleteLine(text: string, line: number): TextEdit {
+  const lines = text.split('\n').length;
+  return line + 1 < lines
+    ? { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }
+    : { range: { start: { line: Math.max(0, line - 1), character: lineOf(text, line - 1).length }, end: { line, character: lineOf(text, line).length } }, newText: '' };
+}
+
+/** The edit replacing the first match of `re` (with a group 1) inside `range` on its first line. */
+function replaceIn(text: string, range: Range, re: RegExp, newText: (m: RegExpExecArray) => string, whole = false): TextEdit | undefined {
+  const line = lineOf(text, range.start.line);
+  const end = range.end.line === range.start.line ? range.end.character : line.length;
+  const part = line.slice(range.start.character, end);
+  const m = re.exec(part);
+  if (!m) return undefined;
+  const at = range.start.character + m.index + (whole ? 0 : m[0].indexOf(m[1]!));
+  const len = whole ? m[0].length : m[1]!.length;
+  return { range: { start: { line: range.start.line, character: at }, end: { line: range.start.line, character: at + len } }, newText: newText(m) };
+}
+
+const isQuirkLine = (s: string): boolean => /^\s*quirk\s+[\w-]+(\s+(on|off|true|false))?\s*(#.*)?$/.test(s);
+
+/** Powers of two around n (the nearest below and above), within [1, max]. */
+function powersAround(n: number, max = Infinity): number[] {
+  let lo = 1;
+  while (lo * 2 <= n) lo *= 2;
+  return [lo, lo * 2].filter((x) => x >= 1 && x <= max && x !== n);
+}
+
+const UNIT: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lspDiagnostics'>): CodeAction[] {
+  if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+  const uri = p.textDocument.uri;
+  const out: CodeAction[] = [];
+  const fix = (title: string, d: LspDiagnostic, edits: (TextEdit | undefined)[], preferred = false): void => {
+    const list = edits.filter((e): e is TextEdit => !!e);
+    if (!list.length) return;
+    const action: CodeAction = { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: list } } };
+    if (preferred) action.isPreferred = true;
+    out.push(action);
+  };
+  for (const given of p.context.diagnostics) {
+    const d = a.lspDiagnostics.find((x) => x.code === given.code && sameRange(x.range, given.range));
+    if (!d) continue;
+    const hints = (d.data as { suggestions?: string[] } | undefined)?.suggestions ?? [];
+    hints.forEach((h, i) => fix(`Change to '${h}'`, given, [{ range: d.range, newText: h }], i === 0));
+    switch (d.code) {
+      case 'negated-count':
+        fix("Remove 'count N' ('no' means none)", given, [replaceIn(a.text, d.range, /\s+count\s+\S+/, () => '', true)], true);
+        break;
+      case 'duplicate-expectation':
+        if (lineOf(a.text, d.range.start.line).trim() === lineOf(a.text, d.range.start.line).slice(d.range.start.character, d.range.end.character).trim())
+          fix('Remove the repeated expectation', given, [deleteLine(a.text, d.range.start.line)], true);
+        break;
+      case 'quirk-not-applicable':
+        if (isQuirkLine(lineOf(a.text, d.range.start.line))) fix('Remove this quirk (it has no effect on this guest)', given, [deleteLine(a.text, d.range.start.line)], true);
+        break;
+      case 'duplicate-quirk': {
+        const first = d.relatedInformation?.[0]?.location.range.start.line;
+        if (first !== undefined && first !== d.range.start.line && isQuirkLine(lineOf(a.text, first)))
+          fix(`Remove the overridden setting on line ${first + 1}`, given, [deleteLine(a.text, first)], true);
+        break;
+      }
+      case 'msi-count': {
+        const n = Number(/\bmsi\s+(\d+)/.exec(lineOf(a.text, d.range.start.line))?.[1]);
+        for (const v of powersAround(n, 32)) fix(`Enable ${v} MSI vector${v === 1 ? '' : 's'}`, given, [replaceIn(a.text, d.range, /\bmsi\s+(\d+)/, () => String(v))]);
+        break;
+      }
+      case 'bar-size': {
+        const m = /(\d+)([KMGT]?)\s*$/i.exec(lineOf(a.text, d.range.start.line).slice(d.range.start.character, d.range.end.character));
+        if (!m) break;
+        const size = Number(m[1]) * UNIT[m[2]!.toUpperCase()]!;
+        const up = powersAround(size).find((x) => x > size);
+        if (up === undefined) break;
+        // in the largest unit that writes it exactly (4096 → 4K)
+        const u = ['T', 'G', 'M', 'K', ''].find((x) => up % UNIT[x]! === 0 && up >= UNIT[x]!) ?? '';
+        const text = `${up / UNIT[u]!}${u}`;
+        fix(`Round up to ${text} (BAR sizes are powers of two)`, given, [replaceIn(a.text, d.range, /(\d+[KMGT]?)\s*$/i, () => text)], true);
+        break;
+      }
+      case 'eject-unsupported':
+        // only for a whole bus: `rescind` names a bus, not a function
+        fix("Use 'rescind' (the host revokes the channel)", given, [replaceIn(a.text, d.range, /\b(eject)\s+[A-Za-z_][\w-]*\s*(#.*)?$/, () => 'rescind')]);
+        break;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+// Time travel's memory (adapter/history.ts): going back and forward again gives the same trace,
+// byte for byte, and the same machine state, whatever the budget — with checkpoints thinned,
+// and with the oldest history cut (then the earlier positions are refused and the cut is told).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadScenarioFile } from '../../adapter/load';
+import { History, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
+import { rng } from '../../fuzz/rng';
+import { treeBytes } from '../../emulator/runtime/snapshot-tree';
+import type { Machine } from '../../emulator/machine/machine';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpci-history-'));
+
+function scenario(name: string, text: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+/** A run of about 30k steps: interrupts raised every 3 µs on a bus with MSI-X. */
+const LONG = scenario(
+  'long.vpci',
+  ['vm {', '  host hyperv-2016', '  guest freebsd', '  cpus 4', '}', 'bus nic0 { function 0 mellanox-cx3-vf serial 1 }', 'at 0 boot', 'at 2ms driver nic0 msix 3', ...Array.from({ length: 10_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`)].join('\n') + '\n',
+);
+
+/** Buses offered, driven and rescinded one after the other (a long hot-plug reproduction). */
+function hotPlug(cycles: number): string {
+  const lines = ['vm {', '  host hyperv-2022', '  guest freebsd', '  cpus 2', '}', 'bus nic0 { function 0 intel-82599-vf serial 1 }', 'at 0 boot', 'at 1ms driver nic0 msix 3'];
+  for (let i = 0; i < cycles; i++) {
+    const t = 5 + 5 * i;
+    lines.push(`at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`, `at ${t + 1}ms driver hp${i} msix 3`, `at ${t + 2}ms raise hp${i} vector 0`, `at ${t + 3}ms rescind hp${i}`);
+  }
+  return scenario(`hot-plug-${cycles}.vpci`, lines.join('\n') + '\n');
+}
+
+function load(file: string): Machine {
+  const l = loadScenarioFile(file);
+  assert.ok(l.machine, l.errors.map((e) => e.message).join('; '));
+  return l.machine;
+}
+
+/** Everything the trace holds up to its length: columns and blobs. */
+function traceOf(m: Machine): unknown {
+  const t = m.trace;
+  const n = t.length;
+  const blobs: unknown[] = [];
+  for (let i = 0; i < n; i++) blobs.push(t.get(i).blob);
+  return { time: t.time.slice(0, n), kind: t.kind.slice(0, n), bus: t.bus.slice(0, n), a: t.a.slice(0, n), b: t.b.slice(0, n), c: t.c.slice(0, n), blobs };
+}
+
+/** Runs to the end; returns the number of steps, the trace and the state there. */
+function runToEnd(h: History, m: Machine): { steps: number; trace: unknown; state: unknown } {
+  while (h.step().kind !== 'idle');
+  return { steps: m.steps, trace: traceOf(m), state: structuredClone(m.state) };
+}
+
+/** Goes to seeded random positions (back and forward) and checks each against a fresh run; ends at the end. */
+function checkExact(file: string, h: History, m: Machine, end: { steps: number; trace: unknown; state: unknown }, seed: number, rounds = 6): void {
+  const r = rng(seed);
+  const ref = load(file);
+  const refTraceAt = new Map<number, number>();
+  for (let p = 0; p < end.steps; p++) {
+    refTraceAt.set(p, ref.trace.length);
+    ref.step();
+  }
+  for (let i = 0; i < rounds; i++) {
+    const target = h.start + r.int(end.steps - h.start);
+    h.goTo(target);
+    assert.equal(m.steps, target);
+    assert.equal(m.trace.length, refTraceAt.get(target), `trace length at step ${target}`);
+  }
+  h.goTo(end.steps);
+  assert.deepEqual(traceOf(m), end.trace, 'the trace after going back and forward is the same, byte for byte');
+  assert.deepEqual(structuredClone(m.state), end.state, 'and so is the machine state');
+}
+
+for (const [name, seed] of [
+  ['examples/quickstart.vpci', 1],
+  ['examples/linux-2022.vpci', 2],
+  ['examples/hot-plug.vpci', 3],
+  ['examples/relations-update.vpci', 4],
+  ['examples/bring-your-own-device.vpci', 5],
+] as const) {
+  test(`${name}: going back and forward again gives the same trace and state, byte for byte`, () => {
+    const m = load(name);
+    const h = new History(m);
+    const end = runToEnd(h, m);
+    checkExact(name, h, m, end, seed);
+  });
+}
+
+test('over a small budget checkpoints are thinned, not lost: every position is still reachable, exactly', () => {
+  const m0 = load(LONG);
+  const h0 = new History(m0);
+  runToEnd(h0, m0);
+  const full = h0.memory;
+  assert.ok(full.count > 8, `${full.count} checkpoints unbounded`);
+  const budget = full.log + full.checkpoints * 0.6;
+  const m = load(LONG);
+  const cuts: HistoryCut[] = [];
+  const h = new History(m, { maxMemory: budget, onCut: (c) => cuts.push(c) });
+  const end = runToEnd(h, m);
+  assert.ok(h.memory.total <= budget, `${h.memory.total} ≤ ${budget}`);
+  assert.ok(h.memory.count < full.count, `thinned: ${h.memory.count} of ${full.count} kept`);
+  assert.deepEqual(cuts, []);
+  assert.equal(h.start, 0);
+  checkExact(LONG, h, m, end, 7);
+  h.goTo(0);
+  assert.equal(m.steps, 0, 'the very start is still there');
+});
+
+test('beyond what thinning saves the oldest history is cut: the user is told, earlier positions are refused, later ones stay exact', () => {
+  const m0 = load(LONG);
+  const h0 = new History(m0);
+  runToEnd(h0, m0);
+  const budget = (h0.memory.log * 3) / 4;
+  const m = load(LONG);
+  const cuts: HistoryCut[] = [];
+  const h = new History(m, { maxMemory: budget, onCut: (c) => cuts.push(c) });
+  const end = runToEnd(h, m);
+  assert.ok(cuts.length > 0, 'told of the cut');
+  const last = cuts[cuts.length - 1]!;
+  assert.equal(last.start, h.start);
+  assert.ok(h.start > 0 && h.start < end.steps);
+  assert.equal(last.maxMemory, budget);
+  assert.ok(last.time > 0 && last.firstEvent > 0);
+  assert.ok(h.memory.total <= budget, `${h.memory.total} ≤ ${budget}`);
+  assert.equal(h.reachable(h.start - 1), false);
+  assert.equal(h.reachable(h.start), true);
+  assert.equal(h.stepOfEvent(last.firstEvent - 1), -1, 'an event before the start has no step');
+  assert.ok(h.stepOfEvent(last.firstEvent) >= h.start);
+  h.goTo(0);
+  assert.equal(m.steps, h.start, 'going to the very start lands where history starts now');
+  checkExact(LONG, h, m, end, 8);
+});
+
+test('a run that offers and rescinds 40 buses holds each gone bus once, not once per checkpoint', () => {
+  const file = hotPlug(40);
+  const m = load(file);
+  const h = new History(m);
+  const end = runToEnd(h, m);
+  const count = h.memory.count;
+  assert.ok(count > 10, `${count} checkpoints`);
+  const whole = treeBytes(m.snapshot().root);
+  assert.ok(h.memory.checkpoints < 3 * whole, `all ${count} checkpoints together (${h.memory.checkpoints} bytes) cost less than three whole snapshots (${whole} each)`);
+  checkExact(file, h, m, end, 9, 4);
+});
+
+test('a hand-made change survives going back over it and forward again', () => {
+  const m = load(LONG);
+  const h = new History(m);
+  for (let i = 0; i < 20_000; i++) h.step();
+  // The driver's softc changes by hand (as setVariable would), then the run goes on.
+  (m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'] = 42;
+  h.truncateFuture();
+  const edit = m.steps;
+  const end = runToEnd(h, m);
+  h.goTo(edit - 500);
+  assert.equal((m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'], undefined, 'before the change it was not there');
+  h.goTo(edit + 10);
+  assert.equal((m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'], 42, 'replayed onto the change, it is there again');
+  h.goTo(end.steps);
+  assert.deepEqual(traceOf(m), end.trace);
+  assert.deepEqual(structuredClone(m.state), end.state);
+});
+
+test('the budget setting: MiB, default 256, and a clear word about a value that cannot be used', () => {
+  assert.deepEqual(historyBudget(undefined), { maxMemory: 256 * 2 ** 20 });
+  assert.deepEqual(historyBudget(64), { maxMemory: 64 * 2 ** 20 });
+  for (const bad of ['256', 0.5, -1, Number.NaN, {}]) {
+    const b = historyBudget(bad);
+    assert.equal(b.maxMemory, 256 * 2 ** 20);
+    assert.match(b.problem ?? '', /"historyMaxMemory" \(vpci\.history\.maxMemory\) must be a number of MiB, at least 1; got .*, using the default 256 MiB/);
+  }
+});
+
+test('while the user steps, a checkpoint that falls due waits for an idle moment; stepping on without one still gets them', async () => {
+  const m = load(LONG);
+  const h = new History(m);
+  h.deferUntilIdle = true;
+  for (let i = 0; i < MIN_INTERVAL + 500; i++) h.step();
+  assert.deepEqual(h.checkpointPositions, [0], 'nothing taken on the step path');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(h.checkpointPositions, [0, m.steps], 'taken where the machine stood once it was idle');
+  const from = m.steps;
+  for (let i = 0; i < 12 * MIN_INTERVAL; i++) h.step();
+  assert.ok(h.checkpointPositions.some((p) => p > from), 'a gap of many intervals is not left open');
+  h.settle();
+});

@@ -1,0 +1,101 @@
+// The Locals scope of a driver frame over real DAP traffic: from the first
+// stop, a frame shows its C parameters (as the device they stand for) and
+// every local its listing declares, `<not yet assigned>` until the code sets
+// it — on FreeBSD (vmbus_pcib_attach) and Linux (hv_pci_probe) alike — and the
+// values follow the code as it runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import { adapterTests, launch, LISTINGS } from './harness';
+
+const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
+const h = adapterTests();
+
+async function locals(dc: DebugClient, threadId: number, frame = 0): Promise<{ frame: string; vars: DebugProtocol.Variable[] }> {
+  const st = await dc.stackTraceRequest({ threadId });
+  const f = st.body.stackFrames[frame]!;
+  const sc = await dc.scopesRequest({ frameId: f.id });
+  const scope = sc.body.scopes.find((s) => s.presentationHint === 'locals');
+  assert.ok(scope, `a Locals scope for ${f.name}`);
+  const v = await dc.variablesRequest({ variablesReference: scope.variablesReference });
+  return { frame: f.name, vars: v.body.variables };
+}
+
+/** The declaration lines between a function's opening brace and its first blank line. */
+function declared(file: string, fn: string): string[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.startsWith(`${fn}(`));
+  assert.ok(at >= 0, `${fn} in ${file}`);
+  const out: string[] = [];
+  for (let i = at + 2; lines[i]!.trim() !== ''; i++) out.push(lines[i]!.trim());
+  return out;
+}
+
+const byName = (vars: DebugProtocol.Variable[], name: string) => {
+  const v = vars.find((x) => x.name === name);
+  assert.ok(v, `${name} in ${vars.map((x) => x.name).join(', ')}`);
+  return v;
+};
+
+test('FreeBSD: at the first stop vmbus_pcib_attach shows dev and every declared local', async () => {
+  const dc = h.client();
+  const s = await launch(dc, SCENARIO, { stopOnEntry: true, guest: 'freebsd' });
+  const { frame, vars } = await locals(dc, s.body.threadId!);
+  assert.equal(frame, 'vmbus_pcib_attach');
+  const decls = declared(join(LISTINGS, 'freebsd', 'vmbus_pcib.c'), 'vmbus_pcib_attach');
+  assert.deepEqual(decls, ['const int pci_ring_size = (4 * PAGE_SIZE);', 'struct hv_pcibus *hbus;', 'int rid = 0;', 'int ret;']);
+  assert.deepEqual(vars.map((v) => v.name).slice(0, 5), ['dev', 'pci_ring_size', 'hbus', 'rid', 'ret']);
+  assert.match(byName(vars, 'dev').value, /^nic0: Hyper-V PCI Express Pass Through \(vmbus_pcib, [0-9a-f-]{36}\)$/);
+  assert.equal(byName(vars, 'pci_ring_size').value, '0x4000');
+  assert.equal(byName(vars, 'hbus').value, '<not yet assigned>');
+  assert.match(byName(vars, 'rid').value, /^(0|0x0)$/);
+  assert.equal(byName(vars, 'ret').value, '<not yet assigned>');
+
+  // Two steps later hbus is the bus structure (malloc, then the GUID line).
+  for (let i = 0; i < 2; i++) {
+    const stopped = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: s.body.threadId! });
+    await stopped;
+  }
+  const after = await locals(dc, s.body.threadId!);
+  const hbus = byName(after.vars, 'hbus');
+  assert.match(hbus.value, /state: "hv_pcibus_init"/);
+  assert.ok(hbus.variablesReference > 0, 'hbus expands');
+});
+
+test('Linux: at the first stop hv_pci_probe shows hdev and dev_id, and every declared local', async () => {
+  const dc = h.client();
+  const s = await launch(dc, SCENARIO, { stopOnEntry: true, guest: 'linux' });
+  const { frame, vars } = await locals(dc, s.body.threadId!);
+  assert.equal(frame, 'hv_pci_probe');
+  const decls = declared(join(LISTINGS, 'linux', 'pci-hyperv.c'), 'hv_pci_probe');
+  const names = decls.flatMap((d) => d.replace(/;$/, '').replace(/=.*$/, '').split(',').map((p) => /(\w+)\s*$/.exec(p.trim())![1]!));
+  assert.deepEqual(vars.map((v) => v.name).slice(0, 2 + names.length), ['hdev', 'dev_id', ...names]);
+  assert.match(byName(vars, 'hdev').value, /^[0-9a-f-]{36} \(nic0, hv_pci\)$/);
+  assert.match(byName(vars, 'dev_id').value, /44c4f61d-4444-4400-9d52-802e27ede19f/);
+  for (const n of names) {
+    const v = byName(vars, n);
+    if (n === 'enter_d0_retry') assert.equal(v.value, 'true');
+    else assert.equal(v.value, '<not yet assigned>', n);
+  }
+});
+
+test('a callee frame shows its parameters as what they stand for: _hv_pcifront_read_config(hpdev, where, size, val)', async () => {
+  const dc = h.client();
+  const s = await launch(dc, SCENARIO, { stopOnEntry: true, guest: 'freebsd' });
+  const file = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes('bus_size_t addr = CFG_PAGE_OFFSET + where;')) + 1;
+  await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: s.body.threadId! });
+  const b = await stopped;
+  const { frame, vars } = await locals(dc, b.body.threadId!);
+  assert.equal(frame, '_hv_pcifront_read_config');
+  assert.deepEqual(vars.map((v) => v.name).slice(0, 4), ['hpdev', 'where', 'size', 'val']);
+  assert.match(byName(vars, 'hpdev').value, /desc: \{…\}/);
+  assert.equal(byName(vars, 'val').value, '<not yet assigned>');
+});

@@ -1,0 +1,108 @@
+// Time travel over DAP: Step Back on the scenario timeline thread, and what the user is told
+// when history was cut to stay within its memory budget (historyMaxMemory / vpci.history.maxMemory).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch as launchWith } from './harness';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const TIMELINE = 1_000_000;
+const h = adapterTests();
+let dc = h.client();
+
+async function launch(scenario: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
+  dc = h.client();
+  return launchWith(dc, scenario, extra);
+}
+
+async function until(req: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> {
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await req();
+  return s;
+}
+
+/** The timeline thread's frame: the timeline event it stands before. */
+async function timelineFrame(): Promise<{ line: number; name: string }> {
+  const f = (await dc.stackTraceRequest({ threadId: TIMELINE })).body.stackFrames[0]!;
+  return { line: f.line, name: f.name };
+}
+
+test('Step Back on the scenario timeline goes to before the previous timeline event, not to the start', async () => {
+  await launch(QUICKSTART);
+  const seen: { line: number; name: string }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await until(() => dc.nextRequest({ threadId: TIMELINE }));
+    assert.equal(s.body.reason, 'step');
+    seen.push(await timelineFrame());
+  }
+  assert.equal(new Set(seen.map((f) => f.line)).size, seen.length, `each step stands before another timeline event: ${JSON.stringify(seen)}`);
+  for (let i = seen.length - 2; i >= 0; i--) {
+    const s = await until(() => dc.stepBackRequest({ threadId: TIMELINE }));
+    assert.equal(s.body.reason, 'step', `back to ${seen[i]!.name}`);
+    assert.equal(s.body.threadId, TIMELINE);
+    assert.deepEqual(await timelineFrame(), seen[i]);
+  }
+});
+
+/** A run of some 90k steps (its step log alone is over 1 MiB): buses offered, driven and rescinded one after the other. */
+function longScenario(): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'vpci-tt-')), 'hot-plug.vpci');
+  const lines = ['vm {', '  host hyperv-2022', '  guest freebsd', '  cpus 2', '}', 'bus nic0 { function 0 intel-82599-vf serial 1 }', 'at 0 boot', 'at 1ms driver nic0 msix 3'];
+  for (let i = 0; i < 20; i++) {
+    const t = 5 + 5 * i;
+    lines.push(`at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`, `at ${t + 1}ms driver hp${i} msix 3`, `at ${t + 2}ms raise hp${i} vector 0`, `at ${t + 3}ms rescind hp${i}`);
+  }
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
+test('history cut to its budget: the user is told how far back they can go, and older targets are refused with that', async () => {
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc = h.client();
+  dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));
+  const end = await launchWith(dc, longScenario(), { stopOnEntry: false, historyMaxMemory: 1 });
+  assert.equal(end.body.reason, 'end');
+  const told = outputs.filter((o) => /history was cut/.test(o.body.output));
+  assert.ok(told.length >= 1, 'an output event says history was cut');
+  assert.equal(told[0]!.body.category, 'important');
+  assert.match(told[0]!.body.output, /oldest step still held is step \d+ \(at [\d. ]+ [mµ]?s, trace event \d+\).*vpci\.history\.maxMemory \(1 MiB\)/);
+  const start = Number(/step (\d+)/.exec(told[told.length - 1]!.body.output)![1]);
+
+  // Reverse continue with no breakpoint runs back to where history starts, and says so.
+  const back = await until(() => dc.reverseContinueRequest({ threadId: end.body.threadId! }));
+  assert.equal(back.body.reason, 'entry');
+  assert.match(back.body.description!, /Reverse continue found no breakpoint in the history still held: the oldest step still held is step \d+/);
+
+  // Debug at an event older than that: refused, with how far back one can go.
+  const e = await dc.customRequest('vpci/gotoEvent', { index: 0 }).then(
+    () => undefined,
+    (err: Error) => err,
+  );
+  assert.ok(e, 'going to event 0 is refused');
+  assert.match(e.message, /Trace event 0 happened before the oldest history still held: the oldest step still held is step \d+/);
+
+  // Restart Frame of a frame entered before the start of history: refused with the same words.
+  const threads = (await dc.threadsRequest()).body.threads;
+  let refused = false;
+  for (const t of threads) {
+    if (t.id === TIMELINE) continue;
+    // canRestart is left out where it is true (the default once supportsRestartFrame is on).
+    const frames = (await dc.stackTraceRequest({ threadId: t.id })).body.stackFrames.filter((f) => f.canRestart !== false);
+    const outer = frames[frames.length - 1];
+    if (!outer) continue;
+    const r = await dc.customRequest('restartFrame', { frameId: outer.id }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    if (r) {
+      assert.match(r.message, /was entered before the oldest history still held/);
+      refused = true;
+      break;
+    }
+  }
+  assert.ok(refused, 'a driver frame entered before the cut cannot be restarted');
+  assert.ok(start > 0);
+});

@@ -1,0 +1,158 @@
+// What the Variables view shows of a PCI function, over real DAP traffic: register and field
+// names as Linux pci_regs.h spells them, hex by default with a working toggle, group rows that
+// are not drawn as disabled, a one-line summary on every capability (from its capability
+// object), device menu items only on device rows, write access read from the config space's
+// own masks, and a BAR shown as sizing / unassigned / at its address.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, cont, launch } from './harness';
+
+const SCENARIO = resolve('test/adapter/fixtures/vars.vpci');
+const h = adapterTests();
+
+type Var = DebugProtocol.Variable & { __vscodeVariableMenuContext?: string };
+
+async function children(ref: number): Promise<Var[]> {
+  return (await h.client().variablesRequest({ variablesReference: ref })).body.variables as Var[];
+}
+function byName(vs: Var[], name: string): Var {
+  const v = vs.find((x) => x.name === name);
+  assert.ok(v, `${name} not in ${vs.map((x) => x.name).join(', ')}`);
+  return v;
+}
+
+async function deviceScope(threadId: number, bus: string): Promise<Var[]> {
+  const dc = h.client();
+  const st = await dc.stackTraceRequest({ threadId });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith(`Device ${bus}`));
+  assert.ok(dev, scopes.body.scopes.map((x) => x.name).join(', '));
+  return children(dev.variablesReference);
+}
+
+async function runToEnd(): Promise<number> {
+  const dc = h.client();
+  await launch(dc, SCENARIO, { stopOnEntry: true });
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'end');
+  return s.body.threadId!;
+}
+
+test('registers and fields carry pci_regs.h names; numbers are hex; group rows are not greyed out', async () => {
+  const tid = await runToEnd();
+  const top = await deviceScope(tid, 'nic0');
+  assert.deepEqual(top.map((v) => v.name), ['Identity', 'Header', 'BARs', 'Capabilities', 'MSI-X table', 'MSI-X PBA', 'Config space']);
+  // presentationHint.kind 'virtual' draws a row dimmed in VS Code: no group row uses it.
+  for (const v of top) assert.notEqual(v.presentationHint?.kind, 'virtual', v.name);
+  const header = await children(byName(top, 'Header').variablesReference);
+  assert.deepEqual(
+    header.map((v) => v.name).slice(0, 12),
+    ['VENDOR_ID', 'DEVICE_ID', 'COMMAND', 'STATUS', 'REVISION_ID', 'CLASS_PROG', 'CLASS_DEVICE', 'CACHE_LINE_SIZE', 'LATENCY_TIMER', 'HEADER_TYPE', 'BIST', 'BASE_ADDRESS_0'],
+  );
+  for (const n of ['ROM_ADDRESS', 'CAPABILITY_LIST', 'INTERRUPT_PIN']) byName(header, n);
+  const command = byName(header, 'COMMAND');
+  assert.match(command.value, /^0x[0-9a-f]{4}$/);
+  assert.equal(command.evaluateName, 'nic0.COMMAND');
+  const cmdFields = await children(command.variablesReference);
+  assert.deepEqual(cmdFields.map((v) => v.name), ['IO', 'MEMORY', 'MASTER', 'SPECIAL', 'INVALIDATE', 'VGA_PALETTE', 'PARITY', 'WAIT', 'SERR', 'FAST_BACK', 'INTX_DISABLE']);
+  assert.equal(byName(cmdFields, 'MEMORY').type, 'bit 1, RW');
+  assert.equal(byName(cmdFields, 'SPECIAL').type, 'bit 3, RO');
+  const status = await children(byName(header, 'STATUS').variablesReference);
+  assert.equal(byName(status, 'REC_MASTER_ABORT').type, 'bit 13, RW1C');
+  assert.equal(byName(status, 'CAP_LIST').presentationHint?.attributes?.[0], 'readOnly');
+  // The toggle: decimal, then hex again.
+  await h.client().customRequest('vpci/toggleHex', { hex: false });
+  const dec = await children(byName(await deviceScope(tid, 'nic0'), 'Header').variablesReference);
+  assert.match(byName(dec, 'VENDOR_ID').value, /^32902$/);
+  await h.client().customRequest('vpci/toggleHex', { hex: true });
+  const hex = await children(byName(await deviceScope(tid, 'nic0'), 'Header').variablesReference);
+  assert.equal(byName(hex, 'VENDOR_ID').value, '0x8086');
+});
+
+test('every capability row has a summary; registers and lspci lines underneath', async () => {
+  const tid = await runToEnd();
+  const caps = await children(byName(await deviceScope(tid, 'nic0'), 'Capabilities').variablesReference);
+  assert.deepEqual(caps.map((v) => v.name), ['[0x70] MSI-X', '[0xa0] Express', '[0x100] Advanced Error Reporting', '[0x150] Alternative Routing-ID Interpretation (ARI)']);
+  assert.equal(byName(caps, '[0x100] Advanced Error Reporting').value, 'UE 0 CE 0, first error —');
+  assert.match(byName(caps, '[0x150] Alternative Routing-ID Interpretation (ARI)').value, /^next function \d+$/);
+  assert.match(byName(caps, '[0x70] MSI-X').value, /^enabled, 3 vectors, table BAR3\+0x0, PBA BAR3\+0x2000$/);
+  const msix = await children(byName(caps, '[0x70] MSI-X').variablesReference);
+  assert.deepEqual(msix.map((v) => v.name), ['FLAGS', 'TABLE', 'PBA', 'lspci -vvv']);
+  assert.equal(byName(msix, 'FLAGS').evaluateName, 'nic0.caps.msix.FLAGS');
+  const lspci = byName(msix, 'lspci -vvv');
+  assert.equal(lspci.value, '[70] MSI-X: Enable+ Count=3 Masked-');
+  assert.deepEqual((await children(lspci.variablesReference)).map((v) => v.value), ['Vector table: BAR=3 offset=00000000', 'PBA: BAR=3 offset=00002000']);
+  // The NVMe's capabilities the emulator does not model register by register still say something.
+  const nvme = await children(byName(await deviceScope(tid, 'nvme0'), 'Capabilities').variablesReference);
+  for (const c of nvme) assert.ok(c.value.trim().length > 0, `${c.name} has a summary`);
+  assert.match(byName(nvme, '[0x178] Secondary PCI Express').value, /LnkCtl3:/);
+  assert.equal(byName(nvme, '[0x1d4] Extended Capability ID 0x2a').value, 'present');
+});
+
+test('device commands are offered on device rows only (menu context), not on locals', async () => {
+  const dc = h.client();
+  const s = await launch(dc, SCENARIO, { stopOnEntry: true });
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const locals = await children(scopes[0]!.variablesReference);
+  for (const v of locals) assert.equal(v.__vscodeVariableMenuContext, undefined, v.name);
+  const dev = scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = await children(dev.variablesReference);
+  for (const v of top) assert.equal(v.__vscodeVariableMenuContext, 'vpciDevice', v.name);
+  const header = await children(byName(top, 'Header').variablesReference);
+  assert.equal(byName(header, 'COMMAND').__vscodeVariableMenuContext, 'vpciDevice');
+});
+
+test('capability registers: expressions, setVariable through the masks, data breakpoints; old register names still work', async () => {
+  const tid = await runToEnd();
+  const dc = h.client();
+  const ev = async (e: string): Promise<string> => (await dc.evaluateRequest({ expression: e, context: 'watch' })).body.result;
+  assert.equal(await ev('nic0.caps.msix.FLAGS.ENABLE'), '0x1');
+  assert.equal(await ev('nic0.caps.msix.FLAGS.QSIZE'), '0x2');
+  assert.equal(await ev('nic0.BAR0'), await ev('nic0.BASE_ADDRESS_0'));
+  assert.equal(await ev('nic0.EXPANSION_ROM'), await ev('nic0.ROM_ADDRESS'));
+  assert.equal(await ev('nic0.BAR0.SPACE_IO'), await ev('nic0.BASE_ADDRESS_0.SPACE'));
+  const caps = await children(byName(await deviceScope(tid, 'nic0'), 'Capabilities').variablesReference);
+  const flags = byName(await children(byName(caps, '[0x70] MSI-X').variablesReference), 'FLAGS');
+  assert.equal(flags.type, 'u16 @ 0x72, RW 0xc000');
+  const fields = await children(flags.variablesReference);
+  assert.equal(byName(fields, 'MASKALL').type, 'bit 14, RW');
+  const set = await dc.setVariableRequest({ variablesReference: flags.variablesReference, name: 'MASKALL', value: '1' });
+  assert.equal(set.body.value, '1');
+  assert.equal(await ev('nic0.caps.msix.FLAGS.MASKALL'), '0x1');
+  await assert.rejects(dc.setVariableRequest({ variablesReference: flags.variablesReference, name: 'QSIZE', value: '5' }));
+  const info = await dc.dataBreakpointInfoRequest({ name: 'nic0.caps.msix.FLAGS.ENABLE' });
+  assert.equal(info.body.dataId, 'cfg:nic0:0:115:1');
+  const reg = await dc.dataBreakpointInfoRequest({ name: 'nic0.STATUS' });
+  assert.equal(reg.body.dataId, 'cfg:nic0:0:6:2');
+  assert.match(reg.body.description, /^nic0\.STATUS \(config 0x06, RW1C 0xf900\)$/);
+  // The data breakpoint id of a register is the same under its old name.
+  assert.equal((await dc.dataBreakpointInfoRequest({ name: 'nic0.BAR0' })).body.dataId, (await dc.dataBreakpointInfoRequest({ name: 'nic0.BASE_ADDRESS_0' })).body.dataId);
+});
+
+test('a BAR being sized shows the mask it reads back, not an address: unassigned, sizing, then placed', async () => {
+  const dc = h.client();
+  const s0 = await launch(dc, SCENARIO, { stopOnEntry: true });
+  const bar0 = async (tid: number): Promise<string> => byName(await children(byName(await deviceScope(tid, 'nic0'), 'BARs').variablesReference), 'BAR0').value;
+  const seen = [await bar0(s0.body.threadId!)];
+  const info = await dc.dataBreakpointInfoRequest({ name: 'nic0.BASE_ADDRESS_0' });
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  let sizingTopology: unknown;
+  for (let i = 0; i < 12; i++) {
+    const s = await cont(dc);
+    if (s.body.reason !== 'data breakpoint') break;
+    const v = await bar0(s.body.threadId!);
+    if (/sizing/.test(v) && !sizingTopology) sizingTopology = await dc.customRequest('vpci/topology');
+    if (seen[seen.length - 1] !== v) seen.push(v);
+    if (/, at 0x/.test(v)) break;
+  }
+  assert.equal(seen[0], '64-bit memory, prefetchable, 16K, unassigned');
+  assert.ok(seen.includes('64-bit memory, prefetchable, 16K, sizing (reads back mask 0xffffc00c)'), seen.join(' | '));
+  assert.match(seen[seen.length - 1]!, /^64-bit memory, prefetchable, 16K, at 0x[0-9a-f]+, (not )?decoding$/);
+  assert.ok(!seen.some((v) => /at 0xffffc000/.test(v)), seen.join(' | '));
+  const body = (sizingTopology as { body: { buses: { name: string; functions: { bars: { index: number; state: string; readback: number }[] }[] }[] } }).body;
+  const b0 = body.buses.find((b) => b.name === 'nic0')!.functions[0]!.bars.find((b) => b.index === 0)!;
+  assert.deepEqual([b0.state, b0.readback], ['sizing', 0xffffc00c]);
+});

@@ -1,0 +1,137 @@
+// The verdict in a debug session: a noDebug launch runs to the end without a stop, prints the
+// summary and every expectation with file:line and the count, and terminates; a session run to
+// its end prints the same; vpci/goToCause (and a launch with "cause") travels to the moment that
+// decided an expectation, stopped on the guest statement that made the deciding send.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch as launchWith, cont, LISTINGS } from './harness';
+import { loadScenarioFile } from '../../adapter/load';
+import { runToVerdict } from '../../adapter/headless';
+
+const LINUX = resolve('test/adapter/fixtures/verdict-linux.vpci');
+const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
+const h = adapterTests();
+
+/** What the headless run (the CLI's) says about the scenario: the reference the session must match. */
+async function headless(file: string) {
+  const l = loadScenarioFile(file);
+  return (await runToVerdict({ ...l, machine: l.machine! })).results;
+}
+
+function collectOutput(dc: ReturnType<typeof h.client>): DebugProtocol.OutputEvent[] {
+  const out: DebugProtocol.OutputEvent[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e));
+  return out;
+}
+
+test('noDebug: runs to the end with no stop, prints the summary and the verdict with file:line, terminates', async () => {
+  const dc = h.client();
+  const out = collectOutput(dc);
+  let stops = 0;
+  dc.on('stopped', () => stops++);
+  const verdict = dc.waitForEvent('vpci/verdict') as Promise<DebugProtocol.Event>;
+  const terminated = dc.waitForEvent('terminated');
+  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  await dc.launchRequest({ scenario: LINUX, listingsDir: LISTINGS, noDebug: true } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  await terminated;
+  assert.equal(stops, 0);
+  const text = out.map((e) => e.body.output).join('');
+  const ref = await headless(LINUX);
+  assert.equal(ref.length, 4);
+  assert.match(text, /vPCI Lab: ran verdict-linux\.vpci to the end — host hyperv-2019, guest linux/);
+  assert.match(text, /nic0: attached, channel \w+, protocol 1\.\d, \d+ VMBus message\(s\)/);
+  for (const r of ref) {
+    const line = out.find((e) => e.body.output.includes(`${LINUX}:${r.line}:${r.col}`));
+    assert.ok(line, `expectation on line ${r.line} printed`);
+    assert.match(line.body.output, new RegExp(`^  ${r.ok ? 'ok  ' : 'FAIL'}  `));
+    assert.ok(line.body.output.includes(r.detail));
+    // The line is a link to the expectation.
+    assert.equal(line.body.source?.path, LINUX);
+    assert.equal(line.body.line, r.line);
+    assert.equal(line.body.category, r.ok ? 'stdout' : 'stderr');
+  }
+  assert.match(text, /^3 of 4 expectation\(s\) held$/m);
+  const v = (await verdict).body as { scenario: string; held: number; total: number; results: { line: number; ok: boolean; expected?: string; actual?: string }[] };
+  assert.equal(v.scenario, LINUX);
+  assert.deepEqual([v.held, v.total], [3, 4]);
+  const version = v.results.find((x) => !x.ok)!;
+  assert.equal(version.line, 13);
+  assert.equal(version.expected, '1.1');
+  assert.equal(version.actual, ref.find((x) => !x.ok)!.actual);
+});
+
+test('a debug session continued to its end prints the same verdict and sends vpci/verdict', async () => {
+  const dc = h.client();
+  const out = collectOutput(dc);
+  await launchWith(dc, CX3);
+  const verdict = dc.waitForEvent('vpci/verdict') as Promise<DebugProtocol.Event>;
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  const text = out.map((e) => e.body.output).join('');
+  for (const line of [11, 12, 13]) assert.match(text, new RegExp(`  ok    ${CX3.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:1  `));
+  assert.match(text, /^3 of 3 expectation\(s\) held$/m);
+  assert.deepEqual(((await verdict).body as { held: number }).held, 3);
+});
+
+test('vpci/goToCause: stops before the guest statement that sent the accepted version, the stop naming the expectation', async () => {
+  const dc = h.client();
+  const first = await launchWith(dc, LINUX);
+  assert.equal(first.body.reason, 'entry');
+  const ref = (await headless(LINUX)).find((r) => r.line === 13)!;
+  assert.equal(ref.ok, false);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  const r = await dc.customRequest('vpci/goToCause', { line: 13 });
+  const want = `expect nic0 version 1.1: negotiated ${ref.actual} here`;
+  assert.equal(r.body.description, want);
+  const s = await stopped;
+  assert.equal(s.body.reason, 'exception');
+  assert.equal(s.body.description, want);
+  const info = await dc.exceptionInfoRequest({ threadId: s.body.threadId! });
+  assert.equal(info.body.description, want);
+  // The guest driver's frame stands on the statement that sends the version request the host accepted.
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const top = st.body.stackFrames[0]!;
+  assert.ok(top.source?.path?.endsWith('.c'), top.source?.path);
+  const lineText = readFileSync(top.source!.path!, 'utf8').split('\n')[top.line - 1]!;
+  assert.match(lineText, /vmbus_sendpacket|vmbus_chan_send/);
+  assert.match(top.name, /hv_pci_protocol_negotiation/);
+  // Its locals say which version it is about to send.
+  const scopes = await dc.scopesRequest({ frameId: top.id });
+  const locals = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference });
+  assert.ok(locals.body.variables.length > 0);
+  // From there, time travel works as usual: stepping over sends it, Step Back returns.
+  const next = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: s.body.threadId! });
+  await next;
+  const back = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.stepBackRequest({ threadId: s.body.threadId! });
+  assert.equal((await back).body.reason, 'step');
+  const again = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.equal(again.body.stackFrames[0]!.line, top.line);
+  // Restart Frame on the negotiation: back to its entry, its first statement next.
+  const restarted = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartFrameRequest({ frameId: again.body.stackFrames[0]!.id });
+  assert.equal((await restarted).body.reason, 'restart');
+  const entry = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  assert.equal(entry.body.stackFrames[0]!.name, top.name);
+  assert.ok(entry.body.stackFrames[0]!.line < top.line);
+});
+
+test('a launch with "cause" stops at the cause first; a line with no expectation is refused with a reason', async () => {
+  const dc = h.client();
+  const s = await launchWith(dc, LINUX, { cause: 15 });
+  // expect no errors held: no error was ever recorded, so nothing decided it — it says so.
+  assert.equal(s.body.reason, 'entry');
+  assert.match(s.body.description!, /expect no errors: no event in the run decided it/);
+  await assert.rejects(dc.customRequest('vpci/goToCause', { line: 3 }), /No expectation on line 3 of verdict-linux\.vpci/);
+  await assert.rejects(dc.customRequest('vpci/goToCause', { line: -1 }), /argument 'line' must be a whole number/);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  const r = await dc.customRequest('vpci/goToCause', { line: 14 });
+  assert.match(r.body.description, /^expect nic0 vector 0 delivered: vector 0 delivered to cpu \d+ here$/);
+  const st = await stopped;
+  assert.equal(st.body.reason, 'goto');
+});

@@ -1,0 +1,173 @@
+// Quick fixes over real LSP: every "did you mean" diagnostic offers its suggestions as
+// `quickfix` code actions (best first, preferred), ranked by what the user most likely
+// meant; diagnostics with a plain fix get it; applying the edit makes the diagnostic go.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { startServer, open, type Lsp } from './client';
+import { suggestions, editDistance } from '../../emulator/scenario/names';
+import { readFileSync } from 'node:fs';
+import { analyze } from '../../language/analyze';
+import { codeActions } from '../../language/code-actions';
+
+let lsp: Lsp;
+let n = 0;
+const uriFor = (name: string): string => `file:///virtual/qf-${n++}-${name}`;
+
+before(async () => {
+  lsp = await startServer();
+});
+after(async () => {
+  await lsp.close();
+});
+
+const BASE = `vm {
+  host hyperv-2016
+  guest freebsd
+}
+
+bus nic0 { function 0 intel-82599-vf }
+
+at 0    boot
+at 2ms  driver nic0 msix 3
+expect nic0 attached
+`;
+
+async function actionsFor(uri: string, d: Diagnostic, only?: string[]): Promise<CodeAction[]> {
+  return (await lsp.conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: d.range,
+    context: { diagnostics: [d], ...(only ? { only } : {}) },
+  })) as CodeAction[];
+}
+
+/** Applies single-line edits (as the client would) to `text`. */
+function apply(text: string, edits: TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** Opens `text`, finds the diagnostic `code`, returns it with its code actions. */
+async function fixes(text: string, code: string): Promise<{ uri: string; d: Diagnostic; actions: CodeAction[] }> {
+  const uri = uriFor(`${code}.vpci`);
+  const pub = await open(lsp, uri, text);
+  const d = pub.diagnostics.find((x) => x.code === code);
+  assert.ok(d, `no ${code} in ${JSON.stringify(pub.diagnostics)}`);
+  return { uri, d, actions: await actionsFor(uri, d) };
+}
+
+async function diagnosticsOf(text: string): Promise<Diagnostic[]> {
+  return (await open(lsp, uriFor('after.vpci'), text)).diagnostics;
+}
+
+test('the server advertises quick fixes', async () => {
+  const l = await startServer();
+  try {
+    // the capability is in the initialize answer; a request on a fresh document answers an array
+    const uri = uriFor('cap.vpci');
+    await open(l, uri, BASE);
+    const r = await l.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    assert.deepEqual(r, []);
+  } finally {
+    await l.close();
+  }
+});
+
+test('unknown device intel-82599-fv: the VF first and preferred, then the PF; applying it clears the error', async () => {
+  const text = BASE.replace('intel-82599-vf', 'intel-82599-fv');
+  const { d, actions } = await fixes(text, 'unknown-device');
+  assert.match(String(d.message), /did you mean 'intel-82599-vf'/);
+  assert.deepEqual(actions.map((a) => a.title), ["Change to 'intel-82599-vf'", "Change to 'intel-82599-pf'"]);
+  assert.equal(actions[0]!.kind, 'quickfix');
+  assert.equal(actions[0]!.isPreferred, true);
+  assert.notEqual(actions[1]!.isPreferred, true);
+  assert.deepEqual(actions[0]!.diagnostics?.[0]?.code, 'unknown-device');
+  const edits = Object.values(actions[0]!.edit!.changes!)[0]!;
+  assert.deepEqual(edits, [{ range: d.range, newText: 'intel-82599-vf' }]);
+  const after = await diagnosticsOf(apply(text, edits));
+  assert.deepEqual(after.filter((x) => x.severity === 1), []);
+});
+
+for (const [what, from, to, code] of [
+  ['host profile', 'host hyperv-2016', 'host hyperv-2061', 'unknown-profile'],
+  ['guest model', 'guest freebsd', 'guest freebds', 'unknown-guest'],
+  ['quirk', '  guest freebsd\n', '  guest freebsd\n  quirk short-packet-drops off\n', 'unknown-quirk'],
+  ['vm setting', '  guest freebsd\n', '  guest freebsd\n  cpu 4\n', 'unknown-setting'],
+  ['event', 'driver nic0', 'drivr nic0', 'unknown-event'],
+  ['expectation', 'nic0 attached', 'nic0 atached', 'unknown-expectation'],
+  ['message', 'expect nic0 attached', 'expect message ejection-complet on nic0', 'unknown-message'],
+  ['status', 'expect nic0 attached', 'at 1ms fault nic0 create-interrupt status STATUS_BAD_DTA', 'unknown-status'],
+  ['bus', 'driver nic0', 'driver nic', 'unknown-bus'],
+  ['missing unit', 'at 2ms', 'at 2', 'missing-unit'],
+] as const) {
+  test(`a quick fix for an unknown ${what} turns it into a valid scenario`, async () => {
+    const text = BASE.replace(from, to);
+    const { d, actions } = await fixes(text, code);
+    assert.ok(actions.length >= 1, `${code}: no quick fix`);
+    assert.equal(actions[0]!.isPreferred, true);
+    const fixed = apply(text, Object.values(actions[0]!.edit!.changes!)[0]!);
+    const after = await diagnosticsOf(fixed);
+    assert.ok(!after.some((x) => x.code === code), `${actions[0]!.title} left ${JSON.stringify(after)}`);
+    assert.ok(!after.some((x) => x.severity === 1), `${code} → ${fixed}: ${JSON.stringify(after)}`);
+    if (code === 'missing-unit') assert.equal(actions[0]!.title, "Change to '2ms'");
+    if (code === 'unknown-status') assert.equal(actions[0]!.title, "Change to 'STATUS_BAD_DATA'");
+    if (code === 'unknown-message') assert.equal(actions[0]!.title, "Change to 'ejection-complete'");
+    assert.ok(d.range.start.line >= 0);
+  });
+}
+
+test('plain fixes: a contradictory count, a repeated expectation, an overridden quirk, a quirk the guest lacks, an MSI count, a message of the wrong version, eject on a host that cannot', async () => {
+  const cases: { text: string; code: string; title: RegExp }[] = [
+    { text: `${BASE}expect no message eject on nic0 count 2\n`, code: 'negated-count', title: /Remove 'count N'/ },
+    { text: `${BASE}expect no errors\nexpect no errors\n`, code: 'duplicate-expectation', title: /Remove the repeated expectation/ },
+    { text: BASE.replace('  guest freebsd\n', '  guest freebsd\n  quirk short-packet-drop off\n  quirk short-packet-drop on\n'), code: 'duplicate-quirk', title: /Remove the overridden setting on line 4/ },
+    { text: BASE.replace('  guest freebsd\n', '  guest freebsd-2016\n  quirk relations2-falls-into-eject on\n'), code: 'quirk-not-applicable', title: /Remove this quirk/ },
+    { text: BASE.replace('msix 3', 'msi 3'), code: 'msi-count', title: /Enable 4 MSI vectors/ },
+    { text: BASE.replace('host hyperv-2016', 'host hyperv-2022').replace('expect nic0 attached', 'expect message create-interrupt on nic0'), code: 'message-never-sent', title: /Change to 'create-interrupt3'/ },
+    { text: BASE.replace('host hyperv-2016', 'host openvmm').replace('guest freebsd', 'guest linux').replace('expect nic0 attached', 'at 5ms eject nic0'), code: 'eject-unsupported', title: /Use 'rescind'/ },
+  ];
+  for (const c of cases) {
+    const { actions } = await fixes(c.text, c.code);
+    const a = actions.find((x) => c.title.test(x.title));
+    assert.ok(a, `${c.code}: ${JSON.stringify(actions.map((x) => x.title))}`);
+    const fixed = apply(c.text, Object.values(a.edit!.changes!)[0]!);
+    const after = await diagnosticsOf(fixed);
+    assert.ok(!after.some((x) => x.code === c.code), `${c.code} remains after '${a.title}':\n${fixed}`);
+    assert.ok(!after.some((x) => x.severity === 1), `${c.code} → errors:\n${fixed}\n${JSON.stringify(after)}`);
+  }
+});
+
+test('no quick fix for a stale diagnostic, and none when only other kinds are asked for', async () => {
+  const text = BASE.replace('intel-82599-vf', 'intel-82599-fv');
+  const { uri, d } = await fixes(text, 'unknown-device');
+  assert.deepEqual(await actionsFor(uri, d, ['source.organizeImports']), []);
+  // the range no longer holds the bad name: nothing is offered
+  const moved = { ...d, range: { start: { line: d.range.start.line, character: 0 }, end: { line: d.range.start.line, character: 3 } } };
+  assert.deepEqual(await actionsFor(uri, moved), []);
+});
+
+test('ranking: transpositions cost one edit, shared tokens and style break ties', () => {
+  assert.equal(editDistance('fv', 'vf'), 1);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
+  const devices = ['intel-82599-pf', 'intel-82599-vf', 'mellanox-cx3-pf', 'mellanox-cx3-vf'];
+  assert.deepEqual(suggestions('intel-82599-fv', devices), ['intel-82599-vf', 'intel-82599-pf']);
+  assert.deepEqual(suggestions('mellanox-cx3-fv', devices), ['mellanox-cx3-vf', 'mellanox-cx3-pf']);
+  assert.deepEqual(suggestions('82599-vf', devices), ['intel-82599-vf']);
+  assert.deepEqual(suggestions('zzz', devices), []);
+  // the user's spelling style wins a tie: PCI_* for upper case, kebab for lower case
+  assert.deepEqual(suggestions('PCI_EJECT', ['eject', 'PCI_EJECT']), []);
+  assert.equal(suggestions('PCI_EJEKT', ['pci-eject', 'PCI_EJECT'])[0], 'PCI_EJECT');
+  assert.equal(suggestions('pci-ejekt', ['PCI_EJECT', 'pci-eject'])[0], 'pci-eject');
+});
+
+test('a BAR size that is not a power of two rounds up, in the unit it was written in', () => {
+  const text = 'bus gpu0 { function 0 dump "devices/nvidia-tu102-gpu.lspci" select 02:00.0 bar 0 3000 bar 1 256M bar 3 30M bar 5 128 rom 512K }\nat 0 boot\n';
+  const a = analyze(text, 'file:///x/x.vpci', (p) => readFileSync(`examples/${p}`, 'utf8'));
+  const bars = a.lspDiagnostics.filter((d) => d.code === 'bar-size');
+  assert.equal(bars.length, 2, JSON.stringify(a.lspDiagnostics));
+  const titles = bars.map((d) => codeActions({ textDocument: { uri: 'u' }, range: d.range, context: { diagnostics: [d] } }, a).map((x) => x.title));
+  assert.deepEqual(titles, [['Round up to 4K (BAR sizes are powers of two)'], ['Round up to 32M (BAR sizes are powers of two)']]);
+});

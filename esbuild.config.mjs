@@ -32,7 +32,7 @@ const entries = [
   // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
   // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
   { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },
-  { entryPoints: ['language/server.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['language/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['adapter/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 

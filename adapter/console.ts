@@ -128,11 +128,14 @@ export function resolveFn(ins: Inspector, v: Value, slot?: Value): { bi: number;
 export function env(ins: Inspector, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
   const self = ins;
   const cfg = (size: 1 | 2 | 4) => (bus: Value, off: Value, slot?: Value): Value => {
+    const name = `cfg${size * 8}`;
     const r = self.resolveFn(bus, slot);
-    if (!r || typeof off !== 'number') throw new Error('cfg: expected (bus, offset[, slot])');
+    if (!r || typeof off !== 'number' || !Number.isInteger(off)) throw new Error(`${name}: expected (bus, offset[, slot])`);
+    // Config space is 4 KiB: an offset outside it is an error, never wrapped into it.
+    if (off < 0 || off + size > 4096) throw new Error(`${name}: offset ${off < 0 ? off : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`);
     const f = self.fn(r.bi, r.wslot);
-    if (!f) throw new Error('cfg: no function there');
-    return self.raw(f, off & 0xfff, size);
+    if (!f) throw new Error(`${name}: no function there`);
+    return self.raw(f, off, size);
   };
   return {
     lookup(name: string): Value {

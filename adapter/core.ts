@@ -10,6 +10,11 @@ export function startAdapter(argv: readonly string[], hooks: AdapterHooks = {}):
   const arg = argv.find((a) => a.startsWith('--server='));
   if (arg) {
     const port = Number(arg.slice('--server='.length));
-    void runTcp(Number.isInteger(port) ? port : 4711, (p) => process.stderr.write(`vpci-lab debug adapter listening on 127.0.0.1:${p}\n`), hooks);
+    const p = Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 4711;
+    runTcp(p, (bound) => process.stderr.write(`vpci-lab debug adapter listening on 127.0.0.1:${bound}\n`), hooks).catch((e: unknown) => {
+      // One line and exit code 69 (EX_UNAVAILABLE: the service cannot be offered), never a stack.
+      process.stderr.write(`vpci-lab debug adapter: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(69);
+    });
   } else runStdio(hooks);
 }

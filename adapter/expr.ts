@@ -1,16 +1,18 @@
 // The debugger's expression language: breakpoint conditions, logpoint
 // interpolation, watch, hover and the debug console all evaluate it. It is a
-// small C-like language over numbers (64-bit safe as JS numbers up to 2^53,
-// bitwise operators on the low 32 bits) with member access, indexing and calls,
+// small C-like language over 64-bit integers (as C's int64_t, wrapping instead
+// of overflowing: literals, + - * / % and the bitwise operators are exact to 64
+// bits with BigInt — `1 << 40` is 0x10000000000, nothing rounds past 2^53; a
+// shift count must be 0–63) with member access, indexing and calls,
 // whose names the host environment resolves: frame locals, buses and their
 // registers (`nic0.COMMAND`, `nic0.BAR0`, `nic0/00.0.STATUS`), functions such as
 // `cfg32(nic0, 0x10)` and `msix(nic0)[2].data`, and the current packet `msg`.
 // Nothing is ever evaluated as JavaScript.
 
-export type Value = number | string | boolean | null | undefined | Value[] | { [k: string]: Value } | ((...args: Value[]) => Value);
+export type Value = number | bigint | string | boolean | null | undefined | Value[] | { [k: string]: Value } | ((...args: Value[]) => Value);
 
 export type Node =
-  | { t: 'num'; v: number }
+  | { t: 'num'; v: bigint }
   | { t: 'str'; v: string }
   | { t: 'id'; name: string; pos: number }
   | { t: 'un'; op: string; e: Node }
@@ -102,7 +104,11 @@ export function parseExpr(src: string): Node {
     let n: Node;
     if (t.k === 'num') {
       const clean = t.v.replace(/_/g, '');
-      n = { t: 'num', v: clean.startsWith('0b') ? parseInt(clean.slice(2), 2) : Number(clean) };
+      if (/^0[xb]$/i.test(clean)) throw new ExprError(`'${t.v}' has no digits`, t.pos);
+      // A literal is its exact value, kept to 64 bits (0xffffffffffffffff is -1, as in C's int64_t).
+      const big = BigInt(clean);
+      if (big >= 1n << 64n) throw new ExprError(`${t.v} does not fit in 64 bits`, t.pos);
+      n = { t: 'num', v: BigInt.asIntN(64, big) };
     } else if (t.k === 'str') n = { t: 'str', v: t.v };
     else if (t.k === 'id') n = { t: 'id', name: t.v, pos: t.pos };
     else if (t.v === '(') {
@@ -139,7 +145,17 @@ export function parseExpr(src: string): Node {
     return n;
   };
   const unaryOperand = (): Node => primary();
+  // Nesting deeper than this is refused rather than run out of stack.
+  let depth = 0;
   const expr = (min: number): Node => {
+    if (++depth > 256) throw new ExprError('expression nested too deeply', peek().pos);
+    try {
+      return exprAt(min);
+    } finally {
+      depth--;
+    }
+  };
+  const exprAt = (min: number): Node => {
     let a = primary();
     for (;;) {
       const t = peek();
@@ -169,16 +185,38 @@ export interface ExprEnv {
   lookup(name: string): Value;
 }
 
-function num(v: Value, what: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { value?: Value }).value === 'number') return (v as { value: number }).value;
+/** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
+function int(v: Value, what: string): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw new ExprError(`${what} ${v} is not an integer`, 0);
+    return BigInt.asIntN(64, BigInt(v));
+  }
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (v && typeof v === 'object' && !Array.isArray(v) && (typeof (v as { value?: Value }).value === 'number' || typeof (v as { value?: Value }).value === 'bigint')) return int((v as { value: number | bigint }).value, what);
   throw new ExprError(`${what} is not a number`, 0);
+}
+
+/** A 64-bit result, wrapped as int64_t would. */
+const wrap = (x: bigint): bigint => BigInt.asIntN(64, x);
+
+/** An integer as the host environment takes it (array indexes, function arguments): a JS number when exact. */
+function toHost(v: Value): Value {
+  if (typeof v !== 'bigint') return v;
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new ExprError(`${v} is too large here`, 0);
+  return Number(v);
 }
 
 function truthy(v: Value): boolean {
   if (v && typeof v === 'object' && !Array.isArray(v) && 'value' in v) return !!(v as { value: Value }).value;
   return !!v;
+}
+
+/** ==, <, … on any mix of numbers and 64-bit integers (a fraction compares as itself). */
+function compare(a: Value, b: Value): number {
+  const x = typeof a === 'number' && !Number.isInteger(a) ? a : int(a, 'left operand');
+  const y = typeof b === 'number' && !Number.isInteger(b) ? b : int(b, 'right operand');
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function evalExpr(n: Node, env: ExprEnv): Value {
@@ -194,8 +232,8 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
     case 'un': {
       const v = evalExpr(n.e, env);
       if (n.op === '!') return !truthy(v);
-      const x = num(v, 'operand');
-      return n.op === '-' ? -x : n.op === '~' ? ~x >>> 0 : x;
+      const x = int(v, 'operand');
+      return n.op === '-' ? wrap(-x) : n.op === '~' ? wrap(~x) : x;
     }
     case 'cond':
       return truthy(evalExpr(n.c, env)) ? evalExpr(n.a, env) : evalExpr(n.b, env);
@@ -205,25 +243,29 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       const av = evalExpr(n.a, env);
       const bv = evalExpr(n.b, env);
       if ((n.op === '==' || n.op === '!=') && (typeof av === 'string' || typeof bv === 'string')) return (String(av) === String(bv)) === (n.op === '==');
-      const a = num(av, 'left operand');
-      const b = num(bv, 'right operand');
       switch (n.op) {
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': if (b === 0) throw new ExprError('division by zero', 0); return Math.trunc(a / b);
-        case '%': if (b === 0) throw new ExprError('division by zero', 0); return a % b;
-        case '&': return (a & b) >>> 0;
-        case '|': return (a | b) >>> 0;
-        case '^': return (a ^ b) >>> 0;
-        case '<<': return (a << b) >>> 0;
-        case '>>': return a >>> b;
-        case '==': return a === b;
-        case '!=': return a !== b;
-        case '<': return a < b;
-        case '<=': return a <= b;
-        case '>': return a > b;
-        case '>=': return a >= b;
+        case '==': return compare(av, bv) === 0;
+        case '!=': return compare(av, bv) !== 0;
+        case '<': return compare(av, bv) < 0;
+        case '<=': return compare(av, bv) <= 0;
+        case '>': return compare(av, bv) > 0;
+        case '>=': return compare(av, bv) >= 0;
+      }
+      const a = int(av, 'left operand');
+      const b = int(bv, 'right operand');
+      switch (n.op) {
+        case '+': return wrap(a + b);
+        case '-': return wrap(a - b);
+        case '*': return wrap(a * b);
+        case '/': if (b === 0n) throw new ExprError('division by zero', 0); return wrap(a / b);
+        case '%': if (b === 0n) throw new ExprError('division by zero', 0); return wrap(a % b);
+        case '&': return wrap(a & b);
+        case '|': return wrap(a | b);
+        case '^': return wrap(a ^ b);
+        case '<<':
+        case '>>':
+          if (b < 0n || b > 63n) throw new ExprError(`shift count ${b} is out of range (0 to 63)`, 0);
+          return n.op === '<<' ? wrap(a << b) : a >> b;
       }
       throw new ExprError(`unknown operator ${n.op}`, 0);
     }
@@ -237,18 +279,18 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
     }
     case 'index': {
       const o = evalExpr(n.o, env);
-      const i = num(evalExpr(n.i, env), 'index');
+      const big = int(evalExpr(n.i, env), 'index');
       if (Array.isArray(o)) {
-        if (i < 0 || i >= o.length) throw new ExprError(`index ${i} out of range (0..${o.length - 1})`, 0);
-        return o[i];
+        if (big < 0n || big >= BigInt(o.length)) throw new ExprError(`index ${big} out of range (0..${o.length - 1})`, 0);
+        return o[Number(big)];
       }
-      if (typeof o === 'function') return o(i);
+      if (typeof o === 'function') return o(toHost(big));
       throw new ExprError('value cannot be indexed', 0);
     }
     case 'call': {
       const f = evalExpr(n.f, env);
       if (typeof f !== 'function') throw new ExprError('value is not a function', 0);
-      return f(...n.args.map((a) => evalExpr(a, env)));
+      return f(...n.args.map((a) => toHost(evalExpr(a, env))));
     }
   }
 }
@@ -266,6 +308,8 @@ export function evaluate(src: string, env: ExprEnv): { ok: true; value: Value } 
 /** Formats a value for display: numbers in hex (or decimal), objects as {a: …}. */
 export function formatValue(v: Value, hex = true): string {
   if (typeof v === 'number') return hex && Number.isInteger(v) && v >= 0 ? `0x${v.toString(16)}` : String(v);
+  // A 64-bit result: negative ones in hex as their two's complement, as a debugger shows an int64_t with /x.
+  if (typeof v === 'bigint') return hex ? `0x${BigInt.asUintN(64, v).toString(16)}` : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (typeof v === 'function') return '<function>';

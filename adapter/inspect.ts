@@ -88,7 +88,10 @@ export class Inspector implements InspectContext {
     const v = parseNumber(text);
     if (v !== undefined) return v;
     const r = evaluate(text, this.env(undefined));
-    return r.ok && typeof r.value === 'number' ? r.value : undefined;
+    if (!r.ok) return undefined;
+    // Expressions give 64-bit integers (adapter/expr.ts); a register takes its low bits.
+    if (typeof r.value === 'bigint') return Number(BigInt.asUintN(53, r.value));
+    return typeof r.value === 'number' ? r.value : undefined;
   }
 
   // ---- scopes (inspect-tree.ts) ------------------------------------------------------

@@ -1,11 +1,14 @@
-// Loading a scenario from disk for the CLI and the debug adapter: read the file,
-// parse and check it with the shared scenario checker, and build the machine
-// with a function factory that reads dump files — the only file I/O, kept here
-// so the emulator stays pure. Dump paths resolve inside the scenario's folder.
-import { readFileSync, existsSync } from 'node:fs';
-import { dirname, resolve, relative, isAbsolute } from 'node:path';
-import { loadScenario, formatDiagnostic } from '../emulator/scenario/parser';
+// Loading a scenario for the CLI and the debug adapter: read the file, parse
+// it, read the dump files it names (emulator/scenario/staged.ts: parse, read,
+// check), check it with the shared checker, and build the machine from the
+// bytes read — so every file is read once, up front, through the injected file
+// access (io/files.ts: regular files only, size limits, confined to the
+// scenario's folder and the workspace folders), and the emulator stays pure.
+import { dirname, resolve } from 'node:path';
+import { formatDiagnostic } from '../emulator/scenario/lines';
 import { defaultScenarioContext } from '../emulator/scenario/context';
+import { sameAddress } from '../emulator/scenario/dump-check';
+import { parseStaged, checkStaged, dumpPaths, readerOver, type FileRead, type ParsedScenario } from '../emulator/scenario/staged';
 import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
 import { machineConfig, type ConfigOverrides } from '../emulator/machine/scenario-config';
 import { Machine } from '../emulator/machine/machine';
@@ -13,6 +16,10 @@ import type { FunctionSource } from '../emulator/machine/bus';
 import { createFunction } from '../emulator/pci/catalog';
 import { importLspciText, importConfigBinary } from '../emulator/pci/lspci-import';
 import { PciFunction } from '../emulator/pci/function';
+import { SCENARIO_LIMIT, confinement, decodeText, type FileAccess } from '../io/files';
+import { nodeFiles } from '../io/node-files';
+import { readDumps, readDumpsSync } from '../io/scenario-files';
+import { latin1 } from '../emulator/scenario/staged';
 
 export interface Loaded {
   file: string;
@@ -23,56 +30,72 @@ export interface Loaded {
   machine?: Machine;
 }
 
-/** Reads a file inside `root` (the scenario's folder); refuses paths that escape it. */
-export function makeReader(root: string): (p: string) => string | undefined {
-  return (p: string) => {
-    const full = resolve(root, p);
-    const rel = relative(root, full);
-    if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
-    if (!existsSync(full)) return undefined;
-    return readFileSync(full, 'latin1');
-  };
+export interface LoadOptions {
+  overrides?: ConfigOverrides;
+  /** The scenario's text when the caller has it (an editor buffer, a test); else the file is read. */
+  text?: string;
+  /** Folders besides the scenario's that dump files may come from (the editor's workspace folders). */
+  workspaceFolders?: readonly string[];
 }
 
-export function functionFactory(root: string): (src: FunctionSource) => PciFunction {
+/** Builds a function from the catalog or from a dump's bytes read at load time (never reads a file). */
+export function functionFactory(reads: ReadonlyMap<string, FileRead>): (src: FunctionSource) => PciFunction {
   return (src) => {
     if (src.kind === 'catalog') return createFunction(src.id);
-    const full = resolve(root, src.path);
-    const rel = relative(root, full);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${src.path}: outside the scenario's folder`);
-    const raw = readFileSync(full);
+    const got = reads.get(src.path);
+    if (!got || !('bytes' in got)) throw new Error(got && 'message' in got ? got.message : `cannot read dump file '${src.path}'`);
+    const raw = got.bytes;
     const bars = src.bars.map((b) => ({ index: b.index, size: b.size }));
     const isText = raw.subarray(0, Math.min(raw.length, 256)).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
     if (!isText) {
-      const r = importConfigBinary(new Uint8Array(raw));
+      const r = importConfigBinary(raw);
       if (!r.ok) throw new Error(`${src.path}: ${r.error.message}`);
       return PciFunction.fromDump(r.device, bars);
     }
-    const r = importLspciText(raw.toString('latin1'));
+    const r = importLspciText(latin1(raw));
     if (!r.ok) throw new Error(`${src.path}:${r.error.line}: ${r.error.message}`);
-    const dev = src.select ? r.devices.find((d) => d.address.endsWith(src.select!)) : r.devices[0];
+    const dev = src.select !== undefined ? r.devices.find((d) => sameAddress(d.address, src.select!)) : r.devices[0];
     if (!dev) throw new Error(`${src.path}: no device ${src.select ?? ''} in the dump`);
     return PciFunction.fromDump(dev, bars);
   };
 }
 
-export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, text?: string): Loaded {
+/**
+ * Loads a scenario through `files` (any FileAccess: Node's, the editor's). Rejects with a
+ * FileError when the scenario itself cannot be read; problems with the files it names are
+ * diagnostics.
+ */
+export async function loadScenarioWith(files: FileAccess, file: string, o: LoadOptions = {}): Promise<Loaded> {
   const full = resolve(file);
-  const src = text ?? readFileSync(full, 'utf8');
-  const root = dirname(full);
-  const ctx = defaultScenarioContext(makeReader(root));
-  const r = loadScenario(src, full, ctx);
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
-  const out: Loaded = { file: full, text: src, scenario: r.scenario, diagnostics: r.diagnostics, errors };
+  const text = o.text ?? decodeText(await files.readFile(full, SCENARIO_LIMIT));
+  const p = parseStaged(text);
+  const reads = await readDumps(files, dumpPaths(p.scenario), confinement(dirname(full), o.workspaceFolders));
+  return build(full, text, p, reads, o.overrides ?? {});
+}
+
+/** The same, synchronously with Node's file system (the CLI, tests, the fuzzers, the bench). Throws a FileError. */
+export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, text?: string, workspaceFolders?: readonly string[]): Loaded {
+  const full = resolve(file);
+  const src = text ?? decodeText(nodeFiles.readFileSync(full, SCENARIO_LIMIT));
+  const p = parseStaged(src);
+  const reads = readDumpsSync(nodeFiles, dumpPaths(p.scenario), confinement(dirname(full), workspaceFolders));
+  return build(full, src, p, reads, overrides);
+}
+
+function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<string, FileRead>, overrides: ConfigOverrides): Loaded {
+  const diagnostics = checkStaged(p, full, defaultScenarioContext(readerOver(reads)));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const out: Loaded = { file: full, text: src, scenario: p.scenario, diagnostics, errors };
   if (errors.length) return out;
   // Build every function once now (catalog or dump, boot-time buses, offered ones and plugged ones), so a
   // dump that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
-  const factory = functionFactory(root);
-  // The functions built here are the ones the machine starts with: no dump is read twice.
+  const factory = functionFactory(reads);
+  // The functions built here are the ones the machine starts with.
   const built = new Map<string, PciFunction[]>();
-  const decls = [...r.scenario.buses, ...r.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({ name: b.name, functions: b.functions, plug: false }));
+  const sc = p.scenario;
+  const decls = [...sc.buses, ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({ name: b.name, functions: b.functions, plug: false }));
   // A plugged function may take a slot another function held earlier: each plug is built on its own.
-  for (const e of r.scenario.timeline) if (e.kind === 'plug') decls.push({ name: e.bus, functions: [e.fn], plug: true });
+  for (const e of sc.timeline) if (e.kind === 'plug') decls.push({ name: e.bus, functions: [e.fn], plug: true });
   const seen = new Set<string>();
   for (const b of decls) {
     for (const f of b.functions) {
@@ -95,8 +118,8 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
     }
   }
   if (out.errors.length) return out;
-  const config = machineConfig(r.scenario, src, overrides);
-  const m = new Machine(config, (src) => built.get(JSON.stringify(src))?.shift() ?? factory(src));
+  const config = machineConfig(sc, src, overrides);
+  const m = new Machine(config, (s) => built.get(JSON.stringify(s))?.shift() ?? factory(s));
   for (const b of config.buses) m.addBus(b);
   out.machine = m;
   return out;

@@ -229,17 +229,18 @@ interface FieldSpec {
   max?: number;
 }
 
-const U32 = 0xffff_ffff;
+/** win_slot: device in bits 0–4, function in bits 5–7 (spec §3); higher bits are reserved. */
+const WSLOT_MAX = 0xff;
 const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]: FieldSpec } } = {
   'vpci/topology': {},
   'vpci/messages': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },
   'vpci/messageDetail': { index: { kind: 'uint' } },
   'vpci/gotoEvent': { index: { kind: 'uint' } },
   'vpci/toggleHex': { hex: { kind: 'boolean', optional: true } },
-  'vpci/lspci': { bus: { kind: 'string', optional: true }, wslot: { kind: 'uint', optional: true, max: U32 }, verbose: { kind: 'boolean', optional: true } },
-  'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: U32 } },
+  'vpci/lspci': { bus: { kind: 'string', optional: true }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX }, verbose: { kind: 'boolean', optional: true } },
+  'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX } },
   'vpci/trace': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },
-  'vpci/goToCause': { line: { kind: 'uint', max: U32 } },
+  'vpci/goToCause': { line: { kind: 'uint', max: 0xffff_ffff } },
 };
 
 export function isVpciRequest(command: string): command is VpciRequestName {

@@ -3,6 +3,29 @@
 // connection). Nothing else listens, and nothing is exposed beyond loopback.
 import * as net from 'node:net';
 import { VpciDebugSession, type HeldMachine } from './session';
+import { errnoCode, errorReason } from '../io/errors';
+
+/** Why a TCP server could not listen, in one line ("port 4711 is in use"). */
+export class ListenError extends Error {
+  constructor(
+    message: string,
+    /** The system error's code (EADDRINUSE, EACCES …). */
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export function listenError(e: unknown, port: number): ListenError {
+  const code = errnoCode(e);
+  const text =
+    code === 'EADDRINUSE'
+      ? `port ${port} is in use (another adapter, or another program, listens there; pick another port or 0 for any free one)`
+      : code === 'EACCES' || code === 'EPERM'
+        ? `not allowed to listen on port ${port}${port < 1024 ? ' (ports below 1024 need privileges)' : ''}`
+        : `cannot listen on 127.0.0.1:${port}: ${errorReason(e)}`;
+  return new ListenError(text, code);
+}
 
 /** What the process hosting the adapter may want to hear about (adapter/boot.ts uses it). */
 export interface AdapterHooks {
@@ -48,10 +71,18 @@ export function runTcp(port: number, onListening?: (port: number) => void, hooks
       const s = new VpciDebugSession(held);
       watchFirstStop(s, hooks);
       s.setRunAsServer(true);
+      // A client that sends only garbage is told (an output event), then detached.
+      s.onGarbage = () => socket.end();
+      // A connection that fails (reset by the peer…) ends its session like a close does, never the process.
+      socket.on('error', () => socket.destroy());
       s.start(socket, socket);
     });
-    server.on('error', reject);
+    let listening = false;
+    server.on('error', (e) => {
+      if (!listening) reject(listenError(e, port));
+    });
     server.listen(port, '127.0.0.1', () => {
+      listening = true;
       const addr = server.address();
       const p = typeof addr === 'object' && addr ? addr.port : port;
       onListening?.(p);

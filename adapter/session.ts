@@ -2,7 +2,6 @@
 // runtime. It is hosted inline in VS Code, over stdio, and over TCP; it honours
 // the client's capabilities and only sends what the client said it accepts.
 import { basename, join, resolve } from 'node:path';
-import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
   LoggingDebugSession,
@@ -24,7 +23,13 @@ import {
   Logger,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { loadScenarioFile, formatDiagnostic, type Loaded } from './load';
+import { loadScenarioWith, type Loaded } from './load';
+import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
+import { DATA_LIMIT, FileError, decodeText, type FileAccess } from '../io/files';
+import { nodeFiles } from '../io/node-files';
+import { errorReason } from '../io/errors';
+import { framedInput } from './framing';
+import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { historyBudget } from './history';
@@ -33,7 +38,8 @@ import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
 import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, EVT_VERDICT, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
-import { listingPath, writeListings } from './listings';
+import { listingPath } from './listings';
+import { allListings } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
@@ -55,6 +61,8 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   trace?: boolean;
   /** Where the driver listings live (default: the extension's listings/ folder). */
   listingsDir?: string;
+  /** Folders besides the scenario's that its dump files may come from (the extension passes the workspace folders). */
+  workspaceFolders?: string[];
   /** Run Without Debugging: run to the end, print the summary and the verdict, terminate (no stop). */
   noDebug?: boolean;
   /** Debug at Cause: instead of the attach entry, stop where the expectation on this line was decided. */
@@ -62,36 +70,6 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   /** Memory budget of step-back history in MiB (the `vpci.history.maxMemory` setting; default 256). */
   historyMaxMemory?: number;
 }
-
-/** Required arguments per request (DAP's own "required" fields), checked before any handler runs. */
-const REQUIRED_ARGS: Record<string, [string, 'string' | 'number' | 'object' | 'array'][]> = {
-  setBreakpoints: [['source', 'object']],
-  breakpointLocations: [['source', 'object'], ['line', 'number']],
-  setFunctionBreakpoints: [['breakpoints', 'array']],
-  setExceptionBreakpoints: [['filters', 'array']],
-  dataBreakpointInfo: [['name', 'string']],
-  setDataBreakpoints: [['breakpoints', 'array']],
-  continue: [['threadId', 'number']],
-  next: [['threadId', 'number']],
-  stepIn: [['threadId', 'number']],
-  stepOut: [['threadId', 'number']],
-  stepBack: [['threadId', 'number']],
-  restartFrame: [['frameId', 'number']],
-  gotoTargets: [['source', 'object'], ['line', 'number']],
-  goto: [['threadId', 'number'], ['targetId', 'number']],
-  reverseContinue: [['threadId', 'number']],
-  pause: [['threadId', 'number']],
-  stackTrace: [['threadId', 'number']],
-  scopes: [['frameId', 'number']],
-  variables: [['variablesReference', 'number']],
-  setVariable: [['variablesReference', 'number'], ['name', 'string'], ['value', 'string']],
-  setExpression: [['expression', 'string'], ['value', 'string']],
-  evaluate: [['expression', 'string']],
-  completions: [['text', 'string'], ['column', 'number']],
-  exceptionInfo: [['threadId', 'number']],
-  readMemory: [['memoryReference', 'string'], ['count', 'number']],
-  writeMemory: [['memoryReference', 'string'], ['data', 'string']],
-};
 
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
@@ -139,10 +117,57 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** Set while this session is attached to the process's held machine. */
   private attachedTo?: HeldMachine;
 
-  constructor(private readonly held?: HeldMachine) {
+  /** How this session reaches files (scenarios, dumps, listings, pci.ids): Node's by default. */
+  private readonly files: FileAccess;
+
+  constructor(
+    private readonly held?: HeldMachine,
+    options: { files?: FileAccess } = {},
+  ) {
     super();
+    this.files = options.files ?? nodeFiles;
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  /** Set by a host that can hang up (TCP): called, after the client has been told, when it sends only garbage. */
+  onGarbage?: () => void;
+
+  /**
+   * Reads DAP frames with limits and resynchronisation (adapter/framing.ts) instead of the
+   * library's reader: a malformed frame is an `important` output event naming the problem (and
+   * an error response when the request it was can still be read), and the stream goes on.
+   */
+  override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
+    const input = framedInput(inStream, {
+      message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
+      problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
+      refuse: (req, why) => {
+        const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: req.seq, command: req.command, success: false };
+        this.sendErrorResponse(response, { id: 1101, format: `${req.command}: not run, its frame was malformed (${why})`, showUser: false });
+      },
+      garbage: (bytes) => {
+        this.sendEvent(new OutputEvent(`vPCI Lab: ${bytes} bytes of input without a single valid DAP frame${this.onGarbage ? '; closing the connection' : ''}.\n`, 'important'));
+        this.onGarbage?.();
+      },
+    });
+    super.start(input, outStream);
+  }
+
+  /**
+   * A handler that threw (the library's error 1104) answers with one line naming the request and
+   * the failure — never a stack trace or the adapter's file paths; the stack goes to the adapter's
+   * log only.
+   */
+  override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: number): void {
+    const v = variables as { _exception?: unknown; _stack?: unknown } | undefined;
+    if (codeOrMessage === 1104 && v && typeof v === 'object') {
+      logger.error(`${response.command}: ${String(v._stack ?? v._exception)}`);
+      const what = String(v._exception ?? 'unknown error').split('\n')[0]!.replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '').trim();
+      super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
+      return;
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables, dest);
   }
 
   // ---- lifecycle ------------------------------------------------------------------
@@ -190,19 +215,17 @@ export class VpciDebugSession extends LoggingDebugSession {
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
-    const need = REQUIRED_ARGS[request.command];
-    if (need) {
-      const a = request.arguments as Record<string, unknown>;
-      for (const [name, type] of need) {
-        const v = a[name];
-        const ok = type === 'array' ? Array.isArray(v) : type === 'object' ? !!v && typeof v === 'object' && !Array.isArray(v) : typeof v === type;
-        if (!ok) {
-          const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
-          this.sendErrorResponse(response, { id: 1100, format: `${request.command}: argument '${name}' must be ${type === 'array' ? 'an array' : `a${type === 'object' ? 'n' : ''} ${type}`}`, showUser: false });
-          return;
-        }
-      }
+    // Every standard request's arguments against the protocol's types (adapter/dap-args.ts).
+    const a = request.arguments as Record<string, unknown>;
+    const bad = checkDapArgs(request.command, a);
+    if (bad) {
+      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
+      this.sendErrorResponse(response, { id: 1100, format: bad, showUser: false });
+      return;
     }
+    dropNulls(request.command, a);
+    // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
+    if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
     super.dispatchRequest(request);
   }
 
@@ -213,14 +236,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     this.launchArgs = args;
-    const err = this.load(args);
-    if (err) {
-      this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
-      this.sendEvent(new TerminatedEvent());
-      return;
-    }
-    this.sendResponse(response);
-    this.sendEvent(new InitializedEvent());
+    void this.load(args).then((r) => {
+      if ('error' in r) {
+        this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
+        this.sendEvent(new TerminatedEvent());
+        return;
+      }
+      this.sendResponse(response);
+      this.sendEvent(new InitializedEvent());
+    });
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments & { trace?: boolean }): void {
@@ -243,19 +267,29 @@ export class VpciDebugSession extends LoggingDebugSession {
       const st = held.state;
       this.rt = st.rt;
       this.listingsDir = st.listingsDir;
-      this.ins = new Inspector(st.rt.m, () => this.hex, () => this.pciIds());
+      this.ins = new Inspector(st.rt.m, () => this.hex, () => pciIdsText);
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
       this.ended = st.lastStop.reason === 'end';
     } else {
-      const err = this.load(held.args);
-      if (err) {
-        this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
-        return;
-      }
-      held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
+      // The seat is this client's while the machine loads: a second attach is refused meanwhile.
+      held.client = this;
+      void this.load(held.args).then((r) => {
+        if ('error' in r) {
+          if (held.client === this) held.client = undefined;
+          this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
+          return;
+        }
+        held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
+        this.attached(held, response);
+      });
+      return;
     }
+    this.attached(held, response);
+  }
+
+  private attached(held: HeldMachine, response: DebugProtocol.AttachResponse): void {
     held.client = this;
     this.attachedTo = held;
     this.launchArgs = held.args;
@@ -316,22 +350,42 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private historyCutTold = false;
 
-  /** Loads the scenario and builds runtime and inspector; returns an error text or undefined. */
-  private load(args: LaunchArgs): string | undefined {
+  /** Bumped by each load: a load that finishes after a later one started is dropped. */
+  private loadToken = 0;
+
+  /**
+   * Loads the scenario (through this session's file access) and, unless a later load started
+   * meanwhile, installs its runtime and inspector; answers with the runtime it replaced, or an
+   * error text. Never rejects.
+   */
+  private async load(args: LaunchArgs): Promise<{ error: string } | { previous?: VpciRuntime }> {
+    const token = ++this.loadToken;
     const file = resolve(args.scenario);
     let l: Loaded;
+    let dir: string;
     try {
       const ov: { guest?: GuestModelName; host?: string; quirks?: Record<string, boolean> } = {};
       if (args.guest) ov.guest = args.guest;
       if (args.host) ov.host = args.host;
       if (args.quirks) ov.quirks = args.quirks;
-      l = loadScenarioFile(file, ov);
+      try {
+        l = await loadScenarioWith(this.files, file, { overrides: ov, ...(args.workspaceFolders ? { workspaceFolders: args.workspaceFolders } : {}) });
+      } catch (e) {
+        return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.reason : errorReason(e)}` };
+      }
+      if (token !== this.loadToken) return { error: 'Superseded by a later launch or restart' };
+      this.printDiagnostics(l, file);
+      if (!l.machine) {
+        const shown = l.errors.slice(0, 5).map((e) => `line ${e.loc.line}: ${e.message}`);
+        return { error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}` };
+      }
+      dir = await this.prepareListings(args.listingsDir, l.machine);
+      pciIdsText ??= await this.readPciIds();
     } catch (e) {
-      return `Cannot load ${args.scenario}: ${e instanceof Error ? e.message : String(e)}`;
+      return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.message : errorReason(e)}` };
     }
-    for (const d of l.diagnostics) this.out(formatDiagnostic(d, file, l.text) + '\n', d.severity === 'error' ? 'stderr' : 'console');
-    if (!l.machine) return `${basename(file)} has ${l.errors.length} error(s): ${l.errors.map((e) => `line ${e.loc.line}: ${e.message}`).join('; ')}`;
-    const dir = this.prepareListings(args.listingsDir, l.machine);
+    if (token !== this.loadToken) return { error: 'Superseded by a later launch or restart' };
+    const previous = this.rt;
     this.listingsDir = dir;
     const m = l.machine;
     const sources = {
@@ -344,7 +398,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
-    this.ins = new Inspector(m, () => this.hex, () => this.pciIds());
+    this.ins = new Inspector(m, () => this.hex, () => pciIdsText);
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
@@ -352,36 +406,69 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.ins.hist = this.rt.h;
     this.ended = false;
     this.lastTraceLength = 0;
-    return undefined;
+    return previous ? { previous } : {};
   }
 
-  private pciIds(): string | undefined {
-    for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return readFileSync(p, 'utf8');
+  /** The load's diagnostics in the Debug Console, as the CLI prints them: one output event per run of one category. */
+  private printDiagnostics(l: Loaded, file: string): void {
+    const idx = new LineIndex(l.text);
+    let run: string[] = [];
+    let cat: 'stderr' | 'console' | undefined;
+    const flush = (): void => {
+      if (run.length && cat) this.out(run.join(''), cat);
+      run = [];
+    };
+    for (const d of l.diagnostics) {
+      const c = d.severity === 'error' ? 'stderr' : 'console';
+      if (c !== cat) flush();
+      cat = c;
+      run.push(formatDiagnostic(d, file, idx) + '\n');
+    }
+    flush();
+  }
+
+  /** data/pci.ids next to the bundle (dist/..) or the source tree; undefined when there is none. */
+  private async readPciIds(): Promise<string | undefined> {
+    for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) {
+      try {
+        return decodeText(await this.files.readFile(p, DATA_LIMIT));
+      } catch {
+        /* try the next place */
+      }
+    }
     return undefined;
   }
 
   /** The listings folder: the shipped one when it matches this build, else freshly written ones. */
-  private prepareListings(dir: string | undefined, m: Machine): string {
+  private async prepareListings(dir: string | undefined, m: Machine): Promise<string> {
     const candidates = dir ? [dir] : [join(__dirname, '..', 'listings'), join(__dirname, '..', '..', 'listings')];
     for (const d of candidates) {
       let ok = true;
       for (const l of m.program.listings.values()) {
         const p = listingPath(d, m.config.guest, l.file);
-        if (!existsSync(p) || readFileSync(p, 'utf8') !== l.text) {
+        let text: string | undefined;
+        try {
+          text = decodeText(await this.files.readFile(p, DATA_LIMIT));
+        } catch {
+          text = undefined;
+        }
+        if (text !== l.text) {
           ok = false;
           break;
         }
       }
       if (ok) return d;
     }
+    const write = async (d: string): Promise<void> => {
+      for (const l of allListings()) await this.files.writeFile(join(d, ...l.relPath.split('/')), l.text);
+    };
     const d = dir ?? join(tmpdir(), `vpci-lab-listings-${process.pid}`);
     try {
-      mkdirSync(d, { recursive: true });
-      writeListings(d);
+      await write(d);
       return d;
     } catch {
       const t = join(tmpdir(), `vpci-lab-listings-${process.pid}`);
-      writeListings(t);
+      await write(t);
       return t;
     }
   }
@@ -412,13 +499,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart', showUser: true });
       return;
     }
-    const old = this.rt;
     this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
-    const err = this.load(a);
-    if (err) {
-      this.sendErrorResponse(response, { id: 1002, format: err, showUser: true });
-      return;
-    }
+    void this.load(a).then((r) => {
+      if ('error' in r) this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
+      else this.restarted(response, a, r.previous);
+    });
+  }
+
+  private restarted(response: DebugProtocol.RestartResponse, a: LaunchArgs, old: VpciRuntime | undefined): void {
+    this.abandonRun('restarted'); // one started on the old machine while the new one loaded
     // Breakpoints carry over to the new run.
     if (old && this.rt) {
       for (const [path, list] of old.lineBps) this.rt.setLineBreakpoints(path, list.map((b) => ({ line: b.line, ...(b.condition ? { condition: b.condition } : {}), ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}), ...(b.logMessage ? { logMessage: b.logMessage } : {}) })));
@@ -1059,8 +1148,36 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  // Memory: the arguments' types are checked at the door (adapter/dap-args.ts: integer offsets,
+  // counts up to MEMORY_MAX); here, bytes outside a region are never read or written. DAP says
+  // how: a read that starts before a region returns no data and the bytes to skip as
+  // `unreadableBytes`; bytes past its end are `unreadableBytes` after the data; a write that
+  // does not fit is refused whole, or with `allowPartial` writes only the part inside and says so.
+
+  /** The address of `offset` in a memory reference's region, as DAP writes addresses ("0x1f", or decimal "-4" before address 0). */
+  private memoryAddress(ref: string, offset: number): string | undefined {
+    const r = this.ins?.readMemory(ref, 0, 0);
+    if (!r?.ok) return undefined;
+    const base = Number(r.address);
+    const a = (Number.isFinite(base) ? base : 0) + offset;
+    return a >= 0 ? `0x${a.toString(16)}` : String(a);
+  }
+
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
-    const r = this.ins?.readMemory(args.memoryReference, args.offset ?? 0, args.count);
+    const offset = args.offset ?? 0;
+    if (offset < 0 && this.ins) {
+      // Before the region: nothing to read here; skip to its start.
+      const address = this.memoryAddress(args.memoryReference, offset);
+      if (address === undefined) {
+        const r = this.ins.readMemory(args.memoryReference, 0, 0);
+        this.sendErrorResponse(response, { id: 1050, format: r.ok ? `Unknown memory reference ${args.memoryReference}` : r.error, showUser: false });
+        return;
+      }
+      response.body = { address, unreadableBytes: Math.min(args.count, -offset) };
+      this.sendResponse(response);
+      return;
+    }
+    const r = this.ins?.readMemory(args.memoryReference, offset, args.count);
     if (!r || !r.ok) {
       this.sendErrorResponse(response, { id: 1050, format: r ? r.error : 'No scenario is loaded', showUser: false });
       return;
@@ -1071,20 +1188,31 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
-    if (typeof args.data !== 'string' || typeof args.memoryReference !== 'string') {
-      this.sendErrorResponse(response, { id: 1052, format: 'writeMemory needs a memoryReference and base64 data', showUser: false });
+    const fail = (id: number, format: string, showUser = false): void => this.sendErrorResponse(response, { id, format, showUser });
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1) return fail(1052, `writeMemory: argument 'data' is not base64`);
+    if (!this.ins) return fail(1051, 'No scenario is loaded', true);
+    const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+    const offset = args.offset ?? 0;
+    // Which of the bytes lie inside the region: those before its start cannot, and a read of the rest says how many fit.
+    const lead = offset < 0 ? Math.min(data.length, -offset) : 0;
+    const start = Math.max(0, offset);
+    const probe = this.ins.readMemory(args.memoryReference, start, data.length - lead);
+    if (!probe.ok) return fail(1051, probe.error, true);
+    const inside = probe.bytes.length;
+    if ((lead > 0 || inside < data.length - lead) && !args.allowPartial)
+      return fail(1053, `writeMemory: ${data.length} byte(s) at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`, true);
+    if (inside === 0) {
+      response.body = { offset: start, bytesWritten: 0 };
+      this.sendResponse(response);
       return;
     }
-    const bytes = new Uint8Array(Buffer.from(args.data, 'base64'));
-    const r = this.ins?.writeMemory(args.memoryReference, args.offset ?? 0, bytes);
-    if (!r || !r.ok) {
-      this.sendErrorResponse(response, { id: 1051, format: r ? r.error : 'No scenario is loaded', showUser: true });
-      return;
-    }
+    const r = this.ins.writeMemory(args.memoryReference, start, data.subarray(lead, lead + inside));
+    if (!r.ok) return fail(1051, r.error, true);
     this.rt!.h.truncateFuture();
     response.body = { bytesWritten: r.written };
+    if (args.allowPartial) response.body.offset = start;
     this.sendResponse(response);
-    if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(args.memoryReference, args.offset ?? 0, r.written));
+    if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(args.memoryReference, start, r.written));
     this.invalidate(['variables']);
   }
 
@@ -1293,6 +1421,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 }
 
+
+/** data/pci.ids, read once per process by the first load (the Inspector names devices with it). */
+let pciIdsText: string | undefined;
 
 /** Returned by a custom-request handler that sent its own response. */
 const ANSWERED = Symbol('answered');

@@ -17,6 +17,8 @@ export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   /** Step-back history budget in MiB (from the vpci.history.maxMemory setting when absent). */
   historyMaxMemory?: number;
   noDebug?: boolean;
+  /** Folders besides the scenario's that its dump files may come from: the workspace folders, filled in at launch. */
+  workspaceFolders?: string[];
 }
 
 const GUESTS = new Set<string>(GUEST_MODELS.map((g) => g.name));
@@ -76,6 +78,11 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     if (problem) {
       void vscode.window.showErrorMessage(`vPCI launch configuration "${c.name ?? ''}": ${problem}`);
       return undefined;
+    }
+    // Dump files may come from the workspace folders as well as the scenario's (the language server's rule too).
+    if (c.request !== 'attach' && c.workspaceFolders === undefined) {
+      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      if (folders.length) c.workspaceFolders = folders;
     }
     return c;
   }

@@ -1,7 +1,12 @@
 // Fuzz of the DAP request surface (issue 6): random request sequences — valid
 // and invalid arguments, stale references from earlier stops and sessions,
 // requests fired while the machine runs — against VpciDebugSession in-process
-// over a pair of streams, on test/adapter/fixtures/cx3.vpci. Every request must
+// over a pair of streams, on test/adapter/fixtures/cx3.vpci. Arguments are also
+// mutated at random depth into nulls, wrong types, fractional, negative and
+// huge numbers and huge strings, and broken frames are written between requests
+// (not JSON, a header that is none, a Content-Length too short, too long or
+// over the limit); a request inside a broken frame may get an error response
+// or none, but never a second one, and the stream must resynchronise. Every request must
 // get exactly one response (success or error) and the process must see no
 // uncaught exception or unhandled rejection. A handler that threw (the DAP
 // library's catch-all error 1104) is counted as `threw`, and a handler that
@@ -30,6 +35,9 @@ class Conn {
   private seq = 1;
   private buf = Buffer.alloc(0);
   private waiting = new Map<number, { resolve: (m: Msg) => void; command: string }>();
+  /** Requests sent inside broken frames: an error response is allowed (one), none is too. */
+  private maybe = new Map<number, string>();
+  readonly refusedFrames: string[] = [];
   readonly events: Msg[] = [];
   readonly problems: string[] = [];
   readonly responses: Msg[] = [];
@@ -82,7 +90,12 @@ class Conn {
       else if (msg.type === 'response') {
         this.responses.push(msg);
         const w = this.waiting.get(msg.request_seq!);
-        if (!w) this.problems.push(`response to unknown or already answered request ${msg.request_seq} (${msg.command})`);
+        const maybe = this.maybe.get(msg.request_seq!);
+        if (!w && maybe !== undefined) {
+          this.maybe.delete(msg.request_seq!);
+          if (msg.success) this.problems.push(`request ${msg.request_seq} (${maybe}) sent in a broken frame was run`);
+          else this.refusedFrames.push(msg.command ?? '');
+        } else if (!w) this.problems.push(`response to unknown or already answered request ${msg.request_seq} (${msg.command})`);
         else {
           this.waiting.delete(msg.request_seq!);
           if (msg.command !== w.command) this.problems.push(`response to ${w.command} says command ${msg.command}`);
@@ -103,6 +116,13 @@ class Conn {
   /** Raw bytes, e.g. a broken frame. */
   raw(s: string): void {
     this.input.write(s);
+  }
+
+  /** A request in a frame broken on purpose: its sequence number is taken, its response optional. */
+  brokenRequest(command: string, args: unknown, frame: (json: string) => string): void {
+    const seq = this.seq++;
+    this.maybe.set(seq, command);
+    this.input.write(frame(JSON.stringify({ seq, type: 'request', command, arguments: args })));
   }
 
   pending(): string[] {
@@ -169,10 +189,45 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
     case 31: cmd = 'goto'; args = { threadId: tid(), targetId: num(r, [1, 2, 3, 4, 5, 6]) }; break;
     default: cmd = 'stackTrace'; args = { threadId: tid() };
   }
-  // Garbage arguments now and then: the wrong JSON type, or none at all.
+  // Garbage arguments now and then: the wrong JSON type, or none at all; or one value inside made wrong.
   if (r.chance(0.08)) args = r.pick<unknown>([null, 0, 'x', [], true, undefined]);
+  else if (r.chance(0.25)) args = mutateArgs(r, args);
   return [cmd, args];
 }
+
+// ---- argument mutation: what a broken client sends -----------------------------------------------
+
+const HUGE = 'x'.repeat(100_000);
+const LONG = '1+'.repeat(30_000) + '1';
+const GARBAGE: unknown[] = [null, undefined, 0, -1, -4096, 1.5, -0.5, 0.1, 2 ** 31, 2 ** 53 + 2, -(2 ** 53) - 2, 1e300, -1e300, '', 'x', '0x0.8', HUGE, LONG, [], [null], {}, { a: null }, true, false];
+
+/** A copy of `args` with one value somewhere inside (a field, an array item, the whole) replaced by garbage, or a null pushed into an array. */
+export function mutateArgs(r: Rng, args: unknown): unknown {
+  const copy: unknown = args === undefined ? undefined : JSON.parse(JSON.stringify(args));
+  const slots: { holder: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 4 || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) v.forEach((x, i) => (slots.push({ holder: v, key: i }), walk(x, depth + 1)));
+    else for (const [k, x] of Object.entries(v)) slots.push({ holder: v as Record<string, unknown>, key: k }), walk(x, depth + 1);
+  };
+  walk(copy, 0);
+  if (!slots.length || r.chance(0.1)) return r.pick(GARBAGE);
+  const s = r.pick(slots);
+  if (Array.isArray(s.holder) && r.chance(0.3)) s.holder.splice(r.int(s.holder.length + 1), 0, r.pick([null, 1.5, 'x', [] as unknown]));
+  else (s.holder as Record<string | number, unknown>)[s.key] = r.pick(GARBAGE);
+  return copy;
+}
+
+/** Broken framings of a request's JSON; each keeps the stream recoverable at the next header. */
+const BROKEN_FRAMES: ((json: string, r: Rng) => string)[] = [
+  (j) => `Content-Length: ${Math.max(1, Buffer.byteLength(j) - 7)}\r\n\r\n${j}`, // too short
+  (j) => `Content-Length: ${Buffer.byteLength(j) + 23}\r\n\r\n${j}`, // too long
+  (j) => `Content-Length: ${Buffer.byteLength(j)}\r\n\r\n${j.slice(0, -1)}x`, // not JSON
+  (j) => `garbage ${j.slice(0, 20)}\r\n\r\n`, // a header that is none
+  (j) => `Content-Length: abc\r\n\r\n${j}`,
+  (j) => `Content-Length: 99999999999\r\n\r\n${j}`, // over the limit
+  (j) => `Content-Length: ${Buffer.byteLength(j)}\r\n\r\n[${j.slice(1, -1)}]`, // not an object
+];
 
 function harvest(m: Msg, refs: Refs): void {
   const b = m.body;
@@ -212,6 +267,8 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
   let firstThrow = '';
   let doubles = 0;
   let whileRunning = 0;
+  let framesBroken = 0;
+  let framesRefused = 0;
   const crashes: string[] = [];
   const onCrash = (e: unknown) => crashes.push(e instanceof Error ? e.stack ?? e.message : String(e));
   process.on('uncaughtException', onCrash);
@@ -235,6 +292,8 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
           harvest(m, refs);
           if (!m.success) {
             errors++;
+            // An error is one line for the user: never a stack trace or the adapter's own file paths.
+            if (/\n|\bat \S+ \(|\.[jt]s:\d+|node_modules/.test(m.message ?? '')) c.problems.push(`error response to ${cmd} carries a stack or a path: ${(m.message ?? '').slice(0, 300)}`);
             if (m.body?.error?.id === 1104) {
               threw++;
               firstThrow ||= `${cmd} ${JSON.stringify(args)}: ${m.body.error.variables?._exception ?? m.message}`;
@@ -257,6 +316,22 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
           if (r.chance(0.03)) {
             log.push('raw: broken frame');
             c.raw(r.pick(['Content-Length: 5\r\n\r\n{"x":', 'garbage\r\n\r\n', 'Content-Length: 2\r\n\r\n{}']));
+            continue;
+          }
+          if (r.chance(0.02)) {
+            // Junk, then a valid request: the junk is reported, the request answered as usual.
+            log.push('raw: junk before a frame');
+            c.raw(Buffer.from(r.bytes(1 + r.int(60))).toString('latin1').replace(/Content-Length/g, ''));
+            const [cmd, args] = randomRequest(r, refs);
+            void send(cmd, args);
+            continue;
+          }
+          if (r.chance(0.04)) {
+            const [cmd, args] = randomRequest(r, refs);
+            const k = r.int(BROKEN_FRAMES.length);
+            log.push(`broken frame #${k}: ${cmd} ${(JSON.stringify(args) ?? '').slice(0, 200)}`);
+            framesBroken++;
+            c.brokenRequest(cmd, args, (j) => BROKEN_FRAMES[k]!(j, r));
             continue;
           }
           const [cmd, args] = randomRequest(r, refs);
@@ -287,6 +362,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
       } finally {
         doubles += c.doubles.length;
         whileRunning += c.handledWhileRunning;
+        framesRefused += c.refusedFrames.length;
         if (c.doubles.length) firstThrow ||= `second response attempted for ${c.doubles[0]}`;
         c.close();
       }
@@ -300,5 +376,5 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
     process.off('unhandledRejection', onCrash);
     rmSync(listingsDir, { recursive: true, force: true });
   }
-  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors, whileRunning }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
+  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors, whileRunning, framesBroken, framesRefused }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
 }

@@ -4,12 +4,12 @@
 // tests can time and call it directly.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
-import { loadScenario } from '../emulator/scenario/parser';
+import { parseStaged, checkStaged, dumpPaths, type ParsedScenario } from '../emulator/scenario/staged';
 import { defaultScenarioContext, type ScenarioContext } from '../emulator/scenario/context';
 import { locToRange } from './ranges';
 import { collectNames, type NameOccurrence } from './names';
 
-export type ReadFile = (path: string) => string | undefined;
+export type ReadFile = ScenarioContext['readFile'];
 
 export interface Analysis {
   uri: string;
@@ -45,7 +45,7 @@ export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
 
 // One context for the whole process: the name tables are built once; only the
 // file reader changes from document to document.
-let currentRead: ReadFile = () => undefined;
+let currentRead: ScenarioContext['readFile'] = () => undefined;
 let sharedCtx: ScenarioContext | undefined;
 
 export function scenarioContext(): ScenarioContext {
@@ -65,32 +65,53 @@ function fileOf(uri: string): string {
   }
 }
 
-/**
- * Parses and checks `text`. `readFile` resolves a dump path the scenario names
- * (relative to the document's folder); default: no files exist. Never throws.
- */
-export function analyze(text: string, uri: string, readFile: ReadFile = () => undefined): Analysis {
+function internalError(e: unknown): Diagnostic {
+  return {
+    severity: 'error',
+    message: `internal error while checking this scenario: ${e instanceof Error ? e.message : String(e)}`,
+    loc: { line: 1, col: 1, endLine: 1, endCol: 1 },
+    code: 'internal-error',
+  };
+}
+
+/** A document parsed, with the dump files it names: the first stage of an analysis (the files are read between the stages). */
+export interface ParsedDocument {
+  uri: string;
+  text: string;
+  parsed?: ParsedScenario;
+  /** Set when the parser itself failed. */
+  failure?: Diagnostic;
+  /** Dump paths the scenario names, as written. */
+  paths: string[];
+}
+
+export function parseDocument(text: string, uri: string): ParsedDocument {
   // LSP counts a lone \r as a line break; the lexer only \n. Same length, so
   // offsets hold and every range lands on the line the editor shows.
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
+  try {
+    const parsed = parseStaged(text);
+    return { uri, text, parsed, paths: dumpPaths(parsed.scenario) };
+  } catch (e) {
+    return { uri, text, failure: internalError(e), paths: [] };
+  }
+}
+
+/** The second stage: check against the files read (`read` answers for the paths of the first). Never throws. */
+export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile']): Analysis {
   let scenario = EMPTY;
   let diagnostics: Diagnostic[];
-  currentRead = readFile;
-  try {
-    const r = loadScenario(text, fileOf(uri), scenarioContext());
-    scenario = r.scenario;
-    diagnostics = r.diagnostics;
-  } catch (e) {
-    diagnostics = [
-      {
-        severity: 'error',
-        message: `internal error while checking this scenario: ${e instanceof Error ? e.message : String(e)}`,
-        loc: { line: 1, col: 1, endLine: 1, endCol: 1 },
-        code: 'internal-error',
-      },
-    ];
-  } finally {
-    currentRead = () => undefined;
+  if (!p.parsed) diagnostics = [p.failure ?? internalError('no parse')];
+  else {
+    currentRead = read;
+    try {
+      scenario = p.parsed.scenario;
+      diagnostics = checkStaged(p.parsed, fileOf(p.uri), scenarioContext());
+    } catch (e) {
+      diagnostics = [internalError(e)];
+    } finally {
+      currentRead = () => undefined;
+    }
   }
   let names: NameOccurrence[] = [];
   try {
@@ -98,5 +119,13 @@ export function analyze(text: string, uri: string, readFile: ReadFile = () => un
   } catch {
     names = [];
   }
-  return { uri, text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, uri)), names };
+  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names };
+}
+
+/**
+ * Parses and checks `text` in one go. `readFile` resolves a dump path the scenario names
+ * (relative to the document's folder); default: no files exist. Never throws.
+ */
+export function analyze(text: string, uri: string, readFile: ReadFile = () => undefined): Analysis {
+  return checkDocument(parseDocument(text, uri), readFile);
 }

@@ -50,7 +50,7 @@ function powersAround(n: number, max = Infinity): number[] {
 
 const UNIT: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
-export function codeActions(p: CodeActionParams, a: Analysis): CodeAction[] {
+export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lspDiagnostics'>): CodeAction[] {
   if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
   const uri = p.textDocument.uri;
   const out: CodeAction[] = [];

@@ -4,11 +4,12 @@ import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
 import { formatDuration, tokenize } from '../emulator/scenario/lexer';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
+import { LineIndex } from '../emulator/scenario/lines';
 
 
-function lineText(text: string, loc: Loc): string {
-  const lines = text.split('\n');
-  return (lines[loc.line - 1] ?? '').trim().replace(/\s*#.*$/, '').replace(/\s+/g, ' ');
+/** A statement's line as the outline shows it; the lines come from one index of the text (one split per symbol was quadratic). */
+function lineText(lines: LineIndex, loc: Loc): string {
+  return lines.line(loc.line).trim().replace(/\s*#.*$/, '').replace(/\s+/g, ' ');
 }
 
 function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
@@ -25,6 +26,7 @@ function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
 
 export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
+  const lines = new LineIndex(text);
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
   if (s.vm && (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col)) {
     const children: DocumentSymbol[] = [];
@@ -43,11 +45,11 @@ export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
       out.push(sym);
       continue;
     }
-    out.push({ name: `at ${formatDuration(e.time)} ${e.kind}`, detail: lineText(text, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
+    out.push({ name: `at ${formatDuration(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
   }
   for (const x of s.expectations) {
     const range = locToRange(x.loc);
-    let detail = lineText(text, x.loc);
+    let detail = lineText(lines, x.loc);
     if (x.kind === 'version') detail += ` (${versionText(x.version)})`;
     out.push({ name: `expect ${x.kind}`, detail, kind: SymbolKind.Constant, range, selectionRange: range });
   }

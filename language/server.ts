@@ -1,65 +1,98 @@
 // Language server for *.vpci (vscode-languageserver over stdio, or node-ipc when
-// the extension's LanguageClient starts it). Every feature reads one analysis
-// per document version (language/analyze.ts, the same parser and checker as the
-// CLI), recomputed synchronously on each edit: no debounce, so what the editor
-// shows always matches the text. Every handler is guarded: a bug in one request
-// answers "nothing" instead of taking the server down.
-import {
-  createConnection,
-  ProposedFeatures,
-  TextDocuments,
-  TextDocumentSyncKind,
-  type InitializeResult,
-  type TextEdit,
-} from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { analyze, scenarioContext, type Analysis, type ReadFile } from './analyze';
+// the extension's LanguageClient starts it; the platform — connection, file
+// access, where analyses run — comes from language/platform.ts). Every feature reads an analysis
+// (language/analyze.ts, the same parser and checker as the CLI) computed off
+// this thread and scheduled by language/scheduler.ts: debounced after edits,
+// the latest version wins, stale results are never published. Hover,
+// completion, definition and references answer at once from the last analysis
+// and the current text; semantic tokens, the outline and folding wait for the
+// analysis of the current version. Dump files are read through the injected
+// FileAccess (io/), confined to the document's folder and the workspace
+// folders. Every handler is guarded: a bug in one request answers "nothing"
+// instead of taking the server down.
+import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type TextEdit } from 'vscode-languageserver';
+import { dirname } from 'node:path';
+import { scenarioContext } from './analyze';
 import { complete } from './completion';
 import { hoverMarkdown } from './hover';
-import { nameAt, busNames } from './names';
 import { definition, references } from './definition';
-import { documentSymbols, foldingRanges } from './outline';
-import { LEGEND, semanticTokens } from './semantic';
-import { formatDocument } from './formatting';
+import { LEGEND } from './semantic';
 import { codeActions } from './code-actions';
 import { tokenize } from '../emulator/scenario/lexer';
+import type { FileRead } from '../emulator/scenario/staged';
+import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
+import { readDumps } from '../io/scenario-files';
+import { AnalysisScheduler, debounceMs } from './scheduler';
+import { InProcessRunner } from './runner';
+import { platform } from './platform';
+import type { DocAnalysis } from './packed';
+import { LineDocument } from './document';
 
-const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const { connection, files, pathOf } = platform();
+// Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
+const documents = new TextDocuments<LineDocument>({
+  create: (uri, languageId, version, text) => new LineDocument(uri, languageId, version, text),
+  update: (doc, changes, version) => {
+    doc.update(changes, version);
+    return doc;
+  },
+});
 let workspaceRoots: string[] = [];
 let snippetSupport = false;
 
-/** Reads dump files relative to the document's folder; only for file: URIs, only inside the workspace when one is open. */
-export function dumpReader(uri: string, roots: readonly string[] = workspaceRoots): ReadFile {
-  if (!uri.startsWith('file:')) return () => undefined;
-  let dir: string;
-  try {
-    dir = dirname(fileURLToPath(uri));
-  } catch {
-    return () => undefined;
-  }
-  return (p: string) => {
-    try {
-      const full = resolve(dir, p);
-      if (roots.length && !roots.some((r) => { const rel = relative(r, full); return !rel.startsWith('..') && !isAbsolute(rel); })) return undefined;
-      return readFileSync(full, 'utf8');
-    } catch {
-      return undefined;
-    }
-  };
+/** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
+export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
+  const path = paths.length ? pathOf(uri) : undefined;
+  if (!path) return new Map();
+  return readDumps(files, paths, confinement(dirname(path), roots));
 }
 
-const cache = new Map<string, { version: number; analysis: Analysis }>();
+// Analyses where the platform runs them (a worker thread on Node); in-process if that fails.
+const scheduler = new AnalysisScheduler(
+  platform().runner((e) => {
+    connection.console.warn(`vpci language server: analysis worker failed (${e.message}); analysing on the main thread from now on`);
+    scheduler.replaceRunner(new InProcessRunner());
+  }),
+  (uri, paths) => readDocumentFiles(uri, paths),
+  (a) => {
+    // Published only while it is the analysis of the document as it stands.
+    const doc = documents.get(a.uri);
+    if (doc && doc.version === a.version) void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: a.diagnostics });
+  },
+  (text) => connection.console.error(`vpci language server: ${text}`),
+);
 
-function analysisOf(doc: TextDocument): Analysis {
-  const hit = cache.get(doc.uri);
-  if (hit && hit.version === doc.version) return hit.analysis;
-  const analysis = analyze(doc.getText(), doc.uri, dumpReader(doc.uri));
-  cache.set(doc.uri, { version: doc.version, analysis });
-  return analysis;
+/** The text of one line of the document as it stands (no copy of the whole text). */
+function lineOf(doc: LineDocument, line: number): string {
+  if (line < 0 || line >= doc.lineCount) return '';
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+}
+
+/**
+ * The last analysis, for a request at `line` (0-based): usable when it is of the current text, or
+ * when that line still reads the same.
+ */
+function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): DocAnalysis | undefined {
+  return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
+}
+
+/** The statement around a position: from the last line that starts a top-level statement, so completion never tokenizes the whole document. */
+function statementWindow(doc: LineDocument, line: number): { text: string; firstLine: number } {
+  const TOP = /^\s*(vm|bus|at|expect)\b/;
+  let first = line;
+  for (let k = 0; first > 0 && k < 5000 && !TOP.test(lineOf(doc, first)); k++) first--;
+  return { text: doc.getText({ start: { line: first, character: 0 }, end: { line: line + 1, character: 0 } }), firstLine: first };
+}
+
+function guardAsync<A extends unknown[], R>(fallback: R, fn: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
+  return async (...a: A) => {
+    try {
+      return await fn(...a);
+    } catch (e) {
+      connection.console.error(`vpci language server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return fallback;
+    }
+  };
 }
 
 function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: A) => R {
@@ -75,16 +108,7 @@ function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: 
 
 connection.onInitialize((params): InitializeResult => {
   snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
-  workspaceRoots = (params.workspaceFolders ?? [])
-    .filter((f) => f.uri.startsWith('file:'))
-    .map((f) => {
-      try {
-        return fileURLToPath(f.uri);
-      } catch {
-        return '';
-      }
-    })
-    .filter(Boolean);
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -102,50 +126,55 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+// Opened (the library reports an open as a change too): analysed at once; edited: after a quiet
+// moment (the scheduler drops what a later edit overtakes).
 documents.onDidChangeContent(
   guard(undefined, (e) => {
-    const a = analysisOf(e.document);
-    void connection.sendDiagnostics({ uri: e.document.uri, version: e.document.version, diagnostics: a.lspDiagnostics });
+    const doc = e.document;
+    // Larger than the CLI and the debugger would read: said once, not analysed.
+    if (doc.length > SCENARIO_LIMIT) {
+      scheduler.close(doc.uri);
+      const message = `this scenario is ${bytesText(doc.length)} long; scenarios are limited to ${bytesText(SCENARIO_LIMIT)} (the command line and the debugger refuse it too), so it is not checked`;
+      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code: 'scenario-too-large', source: 'vpci', message }] });
+      return;
+    }
+    scheduler.update(doc.uri, doc.version, () => doc.getText(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);
   }),
 );
 
 // A dump file changed on disk (when the client watches them): re-check every open scenario.
 connection.onDidChangeWatchedFiles(
   guard(undefined, () => {
-    cache.clear();
-    for (const doc of documents.all()) {
-      const a = analysisOf(doc);
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.lspDiagnostics });
-    }
+    scheduler.refreshAll();
   }),
 );
 
 documents.onDidClose(
   guard(undefined, (e) => {
-    cache.delete(e.document.uri);
+    scheduler.close(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }),
 );
 
 connection.onCompletion(
-  guard([], (p) => {
+  guardAsync([], async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
-    const a = analysisOf(doc);
-    const functions = [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))];
-    return complete({ text: a.text, position: p.position, ctx: scenarioContext(), busNames: busNames(a.names), functions, snippets: snippetSupport });
+    // The names of the last analysis (bus names change rarely); the context from the current text.
+    const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
+    const w = statementWindow(doc, p.position.line);
+    const position = { line: p.position.line - w.firstLine, character: p.position.character };
+    return complete({ text: w.text, position, ctx: scenarioContext(), busNames: a?.packed.busNames ?? [], functions: a?.packed.functions ?? [], snippets: snippetSupport });
   }),
 );
 
 connection.onHover(
-  guard(null, (p) => {
+  guardAsync(null, async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
-    const a = analysisOf(doc);
-    const line = p.position.line + 1;
-    const col = p.position.character + 1;
-    const n = nameAt(a.names, line, col);
-    const src = a.text.split('\n')[p.position.line] ?? '';
+    const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, p.position.line);
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
+    const src = lineOf(doc, p.position.line);
     let s = p.position.character;
     let e = p.position.character;
     while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
@@ -154,7 +183,8 @@ connection.onHover(
     const comment = tokenize(src).find((t) => t.kind === 'comment');
     if (comment && p.position.character >= comment.loc.col - 1) return null;
     const word = e > s ? src.slice(s, e) : undefined;
-    const md = hoverMarkdown(n, word, scenarioContext(), a.names);
+    // Only the occurrences of the name hovered are needed (a bus's declaration and references).
+    const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : []);
     if (!md) return null;
     const range = n
       ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
@@ -163,57 +193,61 @@ connection.onHover(
   }),
 );
 
+// Definition and references point elsewhere in the document: only from the analysis of the current text.
 connection.onDefinition(
-  guard([], (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? definition(analysisOf(doc).names, doc.uri, p.position) : [];
+  guardAsync([], async (p) => {
+    const a = await current(p.textDocument.uri);
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
+    return a && n ? definition(a.named(n.name), a.uri, p.position) : [];
   }),
 );
 
 connection.onReferences(
-  guard([], (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? references(analysisOf(doc).names, doc.uri, p.position, p.context.includeDeclaration) : [];
+  guardAsync([], async (p) => {
+    const a = await current(p.textDocument.uri);
+    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
+    return a && n ? references(a.named(n.name), a.uri, p.position, p.context.includeDeclaration) : [];
   }),
 );
 
 connection.onDocumentSymbol(
-  guard([], (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc) return [];
-    const a = analysisOf(doc);
-    return documentSymbols(a.scenario, a.text);
-  }),
+  guardAsync([], async (p) => (await current(p.textDocument.uri))?.symbols ?? []),
 );
 
 connection.onFoldingRanges(
-  guard([], (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? foldingRanges(analysisOf(doc).text) : [];
-  }),
+  guardAsync([], async (p) => (await current(p.textDocument.uri))?.folding ?? []),
 );
 
 connection.languages.semanticTokens.on(
-  guard({ data: [] }, (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    if (!doc) return { data: [] };
-    const a = analysisOf(doc);
-    return { data: semanticTokens(a.text, a.names) };
-  }),
+  guardAsync({ data: [] as number[] }, async (p) => ({ data: (await current(p.textDocument.uri))?.tokens ?? [] })),
 );
 
 connection.onDocumentFormatting(
-  guard([] as TextEdit[], (p) => {
+  guardAsync([] as TextEdit[], async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
-    return formatDocument(doc);
+    const text = doc.getText();
+    const version = doc.version;
+    const formatted = await scheduler.format(text);
+    // Edits for a text that changed meanwhile would land in the wrong places.
+    if (formatted === text || doc.version !== version) return [];
+    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
   }),
 );
 
+/** The analysis of the document as it stands (waits for it), or undefined when it is not open. */
+async function current(uri: string): Promise<DocAnalysis | undefined> {
+  const doc = documents.get(uri);
+  if (!doc) return undefined;
+  const a = await scheduler.current(uri);
+  return a && documents.get(uri) ? a : undefined;
+}
+
+// Quick fixes only for diagnostics the analysis of the current text still reports at the same range.
 connection.onCodeAction(
-  guard([], (p) => {
-    const doc = documents.get(p.textDocument.uri);
-    return doc ? codeActions(p, analysisOf(doc)) : [];
+  guardAsync([], async (p) => {
+    const a = await current(p.textDocument.uri);
+    return a ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
   }),
 );
 

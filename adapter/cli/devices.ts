@@ -12,6 +12,9 @@ import { importConfigBinary } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
+import { nodeFiles } from '../../io/node-files';
+import { DUMP_LIMIT, FileError } from '../../io/files';
+import { errorReason } from '../../io/errors';
 
 function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
@@ -123,12 +126,13 @@ export const lspciCommand: Command = {
     if (bytes) {
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
       if (!bars.length) bars.push(...catalogEntry(what)!.bars);
-    } else if (existsSync(what)) {
+    } else if (/[\\/.]/.test(what) || existsSync(what)) {
+      // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
       let raw: Buffer;
       try {
-        raw = readFileSync(what);
+        raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
       } catch (e) {
-        return bad(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+        return bad(e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`);
       }
       const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
       if (text) {

@@ -2,7 +2,10 @@
 // and every diagnostic is printed to stderr as file:line:col with the source
 // line — the same for `run`, `check`, `diff` and `dap --scenario`.
 import type { CliIo } from './io';
-import { loadScenarioFile, formatDiagnostic, type Loaded } from '../load';
+import { loadScenarioFile, type Loaded } from '../load';
+import { formatDiagnostics } from '../../emulator/scenario/lines';
+import { FileError } from '../../io/files';
+import { errorReason } from '../../io/errors';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 
 /** The loaded scenario (check `.machine` / `.errors`), or undefined when the file cannot be read; `prefix` starts the one-line read error. */
@@ -11,9 +14,9 @@ export function loadReported(file: string, io: CliIo, prefix: string, overrides:
   try {
     loaded = loadScenarioFile(file, overrides);
   } catch (e) {
-    io.err(`${prefix}${file}: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`${prefix}${file}: ${e instanceof FileError ? e.reason : errorReason(e)}\n`);
     return undefined;
   }
-  for (const d of loaded.diagnostics) io.err(formatDiagnostic(d, file, loaded.text) + '\n');
+  for (const line of formatDiagnostics(loaded.diagnostics, file, loaded.text)) io.err(line + '\n');
   return loaded;
 }

@@ -77,11 +77,20 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const busIndex = checkBuses();
     checkTimeline(busIndex);
     checkExpectations(busIndex);
+    checkNotEmpty();
   } catch (e) {
     // A checker bug must not take the editor down; report it as a diagnostic.
     add('error', { line: 1, col: 1, endLine: 1, endCol: 1 }, 'internal-error', `checker failed: ${String(e)}`);
   }
   return out;
+
+  /** A scenario with nothing in it runs nothing and checks nothing: say so rather than pass in silence. */
+  function checkNotEmpty(): void {
+    // The parser leaves the vm block's range empty (1:1–1:1) when there is none.
+    const hasVm = sc.vm.loc.endLine > sc.vm.loc.line || sc.vm.loc.endCol > sc.vm.loc.col;
+    if (hasVm || sc.buses.length || sc.timeline.length || sc.expectations.length) return;
+    add('warning', { line: 1, col: 1, endLine: 1, endCol: 1 }, 'empty-scenario', 'the scenario is empty: no vm, no bus, no event and no expectation, so a run does nothing and checks nothing');
+  }
 
   function checkVm(): void {
     const vm = sc.vm;
@@ -154,6 +163,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       }
       const text = ctx.readFile(src.path);
       if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
+      else if (typeof text !== 'string') add('error', src.pathLoc, text.code, text.message);
       else if (ctx.checkDump) {
         let r: { line?: number; message: string; bar?: number | 'rom' } | null;
         // BAR sizes are checked against the dump only once each size is a power of two.

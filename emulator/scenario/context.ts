@@ -9,8 +9,15 @@ import { MESSAGE_NAMES, STATUS_NAMES } from './names';
 import { checkLspciText } from './dump-check';
 import { CATALOG_DEVICES } from './devices';
 
+/** Why a dump file could not be read: its diagnostic code and a one-line message naming the path. */
+export interface DumpReadFailure {
+  code: 'dump-missing' | 'dump-outside' | 'dump-unreadable';
+  message: string;
+}
+
 export interface ScenarioContext {
-  readFile(path: string): string | undefined; // injected; resolves relative to the scenario
+  /** Injected; resolves relative to the scenario. Undefined: the file is missing. */
+  readFile(path: string): string | DumpReadFailure | undefined;
   devices: { id: string; title: string; detail: string }[];
   hostProfiles: {
     name: string;
@@ -44,7 +51,7 @@ export function versionText(v: number): string {
   return `${v >>> 16}.${v & 0xffff}`;
 }
 
-export function defaultScenarioContext(readFile: (p: string) => string | undefined): ScenarioContext {
+export function defaultScenarioContext(readFile: ScenarioContext['readFile']): ScenarioContext {
   return {
     readFile,
     devices: CATALOG_DEVICES(),

@@ -90,6 +90,8 @@ export function tokenize(text: string): Token[] {
   let col = 1;
   let i = 0;
   const n = text.length;
+  // A UTF-8 byte-order mark that reached us undecoded is no token: skipped, taking no column (editors hide it).
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
   const push = (kind: TokenKind, start: number, sl: number, sc: number, extra: Partial<Token> = {}): void => {
     out.push({ kind, text: text.slice(start, i), loc: { line: sl, col: sc, endLine: line, endCol: col }, ...extra });
   };

@@ -569,15 +569,5 @@ export function loadScenario(text: string, file: string, ctx: ScenarioContext): 
   return { scenario: r.scenario, diagnostics };
 }
 
-/** `file:line:col: error: message [code]`, then the source line and a caret under the range. */
-export function formatDiagnostic(d: Diagnostic, file: string, text?: string): string {
-  let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message} [${d.code}]`;
-  if (text !== undefined) {
-    const src = text.split(/\r\n|\n|\r/)[d.loc.line - 1] ?? '';
-    const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
-    const pad = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
-    s += `\n  ${src}\n  ${pad}^${'~'.repeat(width - 1)}`;
-  }
-  if (d.related) s += `\n${file}:${d.related.loc.line}:${d.related.loc.col}: note: ${d.related.message}`;
-  return s;
-}
+// Diagnostics are printed by lines.ts (one line index per text, not a split per diagnostic).
+export { formatDiagnostic } from './lines';

@@ -231,7 +231,7 @@ test('bad requests get error responses and the session lives on', async () => {
   await assert.rejects(dc.evaluateRequest({ expression: '1 +', context: 'watch' }));
   await assert.rejects(dc.customRequest('vpci/nonsense'), /Unknown request/);
   await assert.rejects(dc.customRequest('evaluate', { expression: 42 }), /evaluate: argument 'expression' must be a string/);
-  await assert.rejects(dc.customRequest('next', {}), /next: argument 'threadId' must be a number/);
+  await assert.rejects(dc.customRequest('next', {}), /next: argument 'threadId' is required/);
   await assert.rejects(dc.customRequest('stepIn', { threadId: 424242 }), /Unknown thread 424242/);
   await assert.rejects(dc.customRequest('launch', null), /scenario/);
   const th = await dc.threadsRequest();

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, resolve, relative } from 'node:path';
 
-const ROOTS = ['emulator', 'adapter', 'extension', 'language'];
+const ROOTS = ['emulator', 'io', 'adapter', 'extension', 'language'];
 
 function walk(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir)) {

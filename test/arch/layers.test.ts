@@ -47,6 +47,11 @@ test('the adapter never imports the CLI, the extension or the language server', 
   assert.deepEqual(forbid('adapter', ['extension', 'language']), []);
 });
 
+test('file access (io/) is a platform layer: it imports no adapter, extension or language server, and the emulator never imports it', () => {
+  assert.deepEqual(forbid('io', ['adapter', 'extension', 'language']), []);
+  assert.deepEqual(forbid('emulator', ['io']), []);
+});
+
 test('the language server and the extension meet only through LSP', () => {
   assert.deepEqual(forbid('language', ['adapter', 'extension']), []);
   assert.deepEqual(forbid('extension', ['language']), []);

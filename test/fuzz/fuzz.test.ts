@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { rng } from '../../fuzz/rng';
 import { fuzzHost } from '../../fuzz/host';
 import { fuzzGuest, guestScenario, GUESTS } from '../../fuzz/guest';
-import { fuzzDap } from '../../fuzz/dap';
+import { fuzzDap, mutateArgs } from '../../fuzz/dap';
 import { loadScenarioFile } from '../../adapter/load';
 
 const show = (r: { failures: { message: string; reproducer: string }[] }) => r.failures.map((f) => `${f.message}\n${f.reproducer}`).join('\n');
@@ -41,9 +41,27 @@ test('guest fuzz scenarios load for every guest model, and faults fire', () => {
   assert.ok(r.counts!.faults! > 0, 'no reply fault fired');
 });
 
-test('DAP fuzz (seed 3, 4 sessions): every request answered, no crash, bad requests get error responses', async () => {
-  const r = await fuzzDap(3, 4);
+test('DAP fuzz (seed 3, 6 sessions, strict): every request answered, no handler exception, bad requests and broken frames refused', async () => {
+  const r = await fuzzDap(3, 6, { strict: true });
   assert.deepEqual(r.failures, [], show(r));
-  assert.ok(r.units > 40, `only ${r.units} requests`);
+  assert.ok(r.units > 60, `only ${r.units} requests`);
   assert.ok(r.counts!.errors! > 0, 'no request was refused');
+  assert.equal(r.counts!.threw, 0, r.note);
+  assert.ok(r.counts!.framesBroken! > 0, 'no broken frame was sent');
+});
+
+test('DAP fuzz argument mutation reaches nulls, fractions, negative and huge numbers, huge strings, inside arrays and objects', () => {
+  const r = rng(11);
+  const seen = new Set<string>();
+  for (let i = 0; i < 400; i++) {
+    const m = mutateArgs(r, { source: { path: '/x' }, breakpoints: [{ line: 1 }, { line: 2 }] });
+    const s = JSON.stringify(m) ?? 'undefined';
+    if (s.includes('null')) seen.add('null');
+    if (/1\.5|-0\.5|0\.1/.test(s)) seen.add('fraction');
+    if (/-1\b|-4096/.test(s)) seen.add('negative');
+    if (/1e\+300|9007199254740994/.test(s)) seen.add('huge number');
+    if (s.length > 50_000) seen.add('huge string');
+    if (/"breakpoints":\[[^\]]*(null|"x")/.test(s)) seen.add('array item');
+  }
+  assert.deepEqual([...seen].sort(), ['array item', 'fraction', 'huge number', 'huge string', 'negative', 'null']);
 });

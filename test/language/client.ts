@@ -21,7 +21,7 @@ export function serverBundle(): string {
   if (bundled) return bundled;
   const dir = mkdtempSync(join(tmpdir(), 'vpci-lsp-'));
   const outfile = join(dir, 'server.js');
-  buildSync({ entryPoints: ['language/server.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
+  buildSync({ entryPoints: ['language/main.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'error' });
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   bundled = outfile;
   return outfile;
@@ -38,7 +38,7 @@ export interface Lsp {
   close(): Promise<void>;
 }
 
-export async function startServer(rootUri: string | null = null): Promise<Lsp> {
+export async function startServer(rootUri: string | null = null, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<Lsp> {
   const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr!.on('data', (d) => (err += String(d)));
@@ -59,7 +59,7 @@ export async function startServer(rootUri: string | null = null): Promise<Lsp> {
     processId: process.pid,
     rootUri,
     capabilities: { textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] } } },
-    workspaceFolders: null,
+    workspaceFolders,
   });
   await conn.sendNotification('initialized', {});
   return {

@@ -1,0 +1,60 @@
+// Lines of a text by number, from one pass over it: the diagnostics printer,
+// the outline and hovers look lines up here instead of splitting the whole
+// text each time (16k diagnostics on a 1 MB scenario took 21 s that way).
+import type { Diagnostic } from './ast';
+
+/** Line starts of a text; \n, \r\n and a lone \r each end a line (as the lexer and LSP count). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) this.starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        this.starts.push(i + 1);
+      }
+    }
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** Line `n` (1-based) without its line break; '' past the end. */
+  line(n: number): string {
+    if (n < 1 || n > this.starts.length) return '';
+    const from = this.starts[n - 1]!;
+    let to = n < this.starts.length ? this.starts[n]! : this.text.length;
+    if (to > from && this.text.charCodeAt(to - 1) === 10) to--;
+    if (to > from && this.text.charCodeAt(to - 1) === 13) to--;
+    return this.text.slice(from, to);
+  }
+}
+
+// The index of the last text formatted, so callers that pass the same text for each of many
+// diagnostics pay for one pass, not one per diagnostic.
+let last: LineIndex | undefined;
+function indexOf(text: string): LineIndex {
+  if (last?.text !== text) last = new LineIndex(text);
+  return last;
+}
+
+/** `file:line:col: error: message [code]`, then the source line and a caret under the range. */
+export function formatDiagnostic(d: Diagnostic, file: string, text?: string | LineIndex): string {
+  let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message} [${d.code}]`;
+  if (text !== undefined) {
+    const src = (typeof text === 'string' ? indexOf(text) : text).line(d.loc.line);
+    const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
+    const pad = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
+    s += `\n  ${src}\n  ${pad}^${'~'.repeat(width - 1)}`;
+  }
+  if (d.related) s += `\n${file}:${d.related.loc.line}:${d.related.loc.col}: note: ${d.related.message}`;
+  return s;
+}
+
+/** Every diagnostic formatted, from one index of the text. */
+export function formatDiagnostics(ds: readonly Diagnostic[], file: string, text: string): string[] {
+  const idx = new LineIndex(text);
+  return ds.map((d) => formatDiagnostic(d, file, idx));
+}

@@ -1,0 +1,61 @@
+// Loading a scenario in stages, so the files it names can be read between
+// parsing and checking — by whoever can read them, however they do (a Node
+// process, a web worker, the editor's file system), and without the checker
+// ever waiting: parse, list the dump files, read them (not here), check
+// against what was read. Same result as loadScenario with a reader.
+import type { Diagnostic, Scenario } from './ast';
+import { parseWithExtras } from './parser';
+import { checkScenario, type ParseExtras } from './check';
+import type { DumpReadFailure, ScenarioContext } from './context';
+
+export interface ParsedScenario {
+  scenario: Scenario;
+  /** Syntax errors. */
+  diagnostics: Diagnostic[];
+  extras: ParseExtras;
+}
+
+export function parseStaged(text: string): ParsedScenario {
+  return parseWithExtras(text);
+}
+
+/** Every dump file the scenario names (boot-time buses, offered buses, plugged functions), once each, in order. */
+export function dumpPaths(sc: Scenario): string[] {
+  const out = new Set<string>();
+  const fns = [...sc.buses.flatMap((b) => b.functions ?? []), ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? (e.bus.functions ?? []) : e.kind === 'plug' ? [e.fn] : []))];
+  for (const f of fns) if (f?.source?.kind === 'dump' && typeof f.source.path === 'string') out.add(f.source.path);
+  return [...out];
+}
+
+/** Syntax errors and meaning errors together, in position order (as loadScenario gives them). */
+export function checkStaged(p: ParsedScenario, file: string, ctx: ScenarioContext): Diagnostic[] {
+  let checked = checkScenario(p.scenario, ctx, p.extras, file);
+  // A file that is all syntax errors is not "empty": its errors say what is wrong.
+  if (p.diagnostics.some((d) => d.severity === 'error')) checked = checked.filter((d) => d.code !== 'empty-scenario');
+  const diagnostics = [...p.diagnostics, ...checked];
+  diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  return diagnostics;
+}
+
+/** A dump file as it was read: its bytes, or why it could not be. */
+export type FileRead = { bytes: Uint8Array } | DumpReadFailure;
+
+/** Bytes as the checker and the lspci importer take them: one character per byte. */
+export function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return s;
+}
+
+/** A ScenarioContext reader over files read beforehand; a path not read is missing. */
+export function readerOver(reads: ReadonlyMap<string, FileRead>): ScenarioContext['readFile'] {
+  const text = new Map<string, string>();
+  return (path) => {
+    const r = reads.get(path);
+    if (!r) return undefined;
+    if (!('bytes' in r)) return r;
+    let t = text.get(path);
+    if (t === undefined) text.set(path, (t = latin1(r.bytes)));
+    return t;
+  };
+}

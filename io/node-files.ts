@@ -1,0 +1,174 @@
+// The Node implementation of FileAccess (io/files.ts): regular files only,
+// size checked before the read and enforced during it (a file that grows, or a
+// device that claims size 0, cannot make a read run away), opened without
+// blocking (a FIFO never hangs the process).
+import { constants, closeSync, fstatSync, mkdirSync, openSync, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdir, open, realpath, stat, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FileError, bytesText, type FileAccess, type SyncFileAccess } from './files';
+import { errnoCode, errorReason } from './errors';
+
+/** What a non-regular file is, for the message. */
+function kindOf(st: Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function notAFile(path: string, st: Stats): FileError {
+  return new FileError(path, 'not-a-file', `is ${kindOf(st)}, not a file`);
+}
+
+function tooLarge(path: string, size: number | undefined, limit: number): FileError {
+  return new FileError(path, 'too-large', `${size !== undefined ? `is ${bytesText(size)} (${size} bytes)` : 'is larger than the limit'}; files read here are limited to ${bytesText(limit)}`);
+}
+
+/** A system error as a FileError about `path`. */
+export function fileErrorOf(path: string, e: unknown): FileError {
+  if (e instanceof FileError) return e;
+  const code = errnoCode(e);
+  const problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'denied' : code === 'EISDIR' ? 'not-a-file' : 'unreadable';
+  return new FileError(path, problem, code === 'ENOENT' ? 'no such file' : errorReason(e));
+}
+
+// O_NONBLOCK: opening a FIFO for reading must not wait for a writer (POSIX; absent on Windows, where there are none).
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const CHUNK = 64 * 1024;
+
+/** Bytes read so far into a growing buffer, refusing more than `limit`. */
+class Bounded {
+  buf: Uint8Array;
+  n = 0;
+  constructor(
+    expected: number,
+    private readonly limit: number,
+    private readonly path: string,
+  ) {
+    this.buf = new Uint8Array(Math.min(limit, Math.max(expected, 0)) + 1);
+  }
+  /** Room for the next read (at most one byte past the limit, to see it is passed). */
+  room(): Uint8Array {
+    if (this.n === this.buf.length) {
+      const next = new Uint8Array(Math.min(this.limit + 1, Math.max(this.buf.length * 2, CHUNK)));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    return this.buf.subarray(this.n, Math.min(this.buf.length, this.n + CHUNK * 16));
+  }
+  took(k: number): void {
+    this.n += k;
+    if (this.n > this.limit) throw tooLarge(this.path, undefined, this.limit);
+  }
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
+
+export class NodeFiles implements FileAccess, SyncFileAccess {
+  async readFile(path: string, limit: number): Promise<Uint8Array> {
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+    // Not opened at all unless it is a regular file (opening some devices has effects).
+    if (!st.isFile()) throw notAFile(path, st);
+    if (st.size > limit) throw tooLarge(path, st.size, limit);
+    let fh;
+    try {
+      fh = await open(path, OPEN_FLAGS);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+    try {
+      const st2 = await fh.stat();
+      if (!st2.isFile()) throw notAFile(path, st2); // swapped between stat and open
+      const b = new Bounded(st2.size, limit, path);
+      for (;;) {
+        const room = b.room();
+        const { bytesRead } = await fh.read(room, 0, room.length, null);
+        if (bytesRead === 0) break;
+        b.took(bytesRead);
+      }
+      return b.bytes();
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    } finally {
+      await fh.close().catch(() => {});
+    }
+  }
+
+  readFileSync(path: string, limit: number): Uint8Array {
+    let st: Stats;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+    if (!st.isFile()) throw notAFile(path, st);
+    if (st.size > limit) throw tooLarge(path, st.size, limit);
+    let fd: number;
+    try {
+      fd = openSync(path, OPEN_FLAGS);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+    try {
+      const st2 = fstatSync(fd);
+      if (!st2.isFile()) throw notAFile(path, st2);
+      const b = new Bounded(st2.size, limit, path);
+      for (;;) {
+        const room = b.room();
+        const k = readSync(fd, room, 0, room.length, null);
+        if (k === 0) break;
+        b.took(k);
+      }
+      return b.bytes();
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  async writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, data);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+  }
+
+  writeFileSync(path: string, data: string | Uint8Array): void {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, data);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+  }
+
+  async realPath(path: string): Promise<string> {
+    try {
+      return await realpath(path);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+  }
+
+  realPathSync(path: string): string {
+    try {
+      return realpathSync(path);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+  }
+}
+
+/** The process's file access. */
+export const nodeFiles = new NodeFiles();

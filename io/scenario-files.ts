@@ -1,0 +1,44 @@
+// The files a scenario names, read under the shared rules (io/files.ts) for the
+// staged loader (emulator/scenario/staged.ts): each dump is read once, and each
+// failure becomes the checker's diagnostic for it — `dump-missing`,
+// `dump-outside` (outside the scenario's folder), `dump-unreadable` (a folder,
+// a FIFO, a device, too large, no permission).
+import type { FileRead } from '../emulator/scenario/staged';
+import type { DumpReadFailure } from '../emulator/scenario/context';
+import { DUMP_LIMIT, FileError, readConfined, readConfinedSync, type Confinement, type FileAccess, type SyncFileAccess } from './files';
+
+export function dumpFailure(path: string, e: unknown): DumpReadFailure {
+  if (!(e instanceof FileError)) return { code: 'dump-unreadable', message: `cannot read dump file '${path}': ${e instanceof Error ? e.message : String(e)}` };
+  switch (e.problem) {
+    case 'missing':
+      return { code: 'dump-missing', message: `cannot read dump file '${path}': ${e.reason}` };
+    case 'outside':
+      return { code: 'dump-outside', message: `dump file '${path}' ${e.reason}` };
+    default:
+      return { code: 'dump-unreadable', message: `cannot read dump file '${path}': ${e.reason}` };
+  }
+}
+
+export async function readDumps(files: FileAccess, paths: readonly string[], c: Confinement): Promise<Map<string, FileRead>> {
+  const out = new Map<string, FileRead>();
+  for (const p of paths) {
+    try {
+      out.set(p, { bytes: await readConfined(files, p, c, DUMP_LIMIT) });
+    } catch (e) {
+      out.set(p, dumpFailure(p, e));
+    }
+  }
+  return out;
+}
+
+export function readDumpsSync(files: SyncFileAccess, paths: readonly string[], c: Confinement): Map<string, FileRead> {
+  const out = new Map<string, FileRead>();
+  for (const p of paths) {
+    try {
+      out.set(p, { bytes: readConfinedSync(files, p, c, DUMP_LIMIT) });
+    } catch (e) {
+      out.set(p, dumpFailure(p, e));
+    }
+  }
+  return out;
+}

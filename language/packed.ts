@@ -1,0 +1,156 @@
+// An analysis as it travels from where it is computed (a worker thread) to the
+// thread that answers requests, and back into a form the features read. Kept
+// compact so the answering thread spends little time receiving it: names as
+// typed arrays and one string, semantic tokens as a Uint32Array, the outline
+// and folding ranges as JSON parsed only when asked for. Diagnostics go as they
+// are (they are published whole anyway).
+import type { Diagnostic as LspDiagnostic, DocumentSymbol, FoldingRange } from 'vscode-languageserver';
+import { busNames, type NameKind, type NameOccurrence } from './names';
+import type { Analysis } from './analyze';
+import { semanticTokens } from './semantic';
+import { documentSymbols, foldingRanges } from './outline';
+import { LineIndex } from '../emulator/scenario/lines';
+
+const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
+
+export interface PackedNames {
+  kinds: Uint8Array;
+  /** line, col, endLine, endCol per name. */
+  locs: Int32Array;
+  /** The names, joined by \n (no name holds a line break). */
+  text: string;
+}
+
+export interface PackedAnalysis {
+  uri: string;
+  /** The job that computed it (later jobs supersede earlier ones). */
+  seq: number;
+  /** The document version analysed. */
+  version: number;
+  diagnostics: LspDiagnostic[];
+  names: PackedNames;
+  tokens: Uint32Array;
+  symbols: string;
+  folding: string;
+  /** Declared bus names and functions (`bus/D.F`), for completion without the whole name table. */
+  busNames: string[];
+  functions: string[];
+}
+
+export function packNames(names: readonly NameOccurrence[]): PackedNames {
+  const kinds = new Uint8Array(names.length);
+  const locs = new Int32Array(names.length * 4);
+  names.forEach((n, i) => {
+    kinds[i] = KINDS.indexOf(n.kind);
+    locs.set([n.loc.line, n.loc.col, n.loc.endLine, n.loc.endCol], i * 4);
+  });
+  return { kinds, locs, text: names.map((n) => n.name.replace(/\n/g, ' ')).join('\n') };
+}
+
+export function unpackNames(p: PackedNames): NameOccurrence[] {
+  if (!p.kinds.length) return [];
+  const words = p.text.split('\n');
+  const out: NameOccurrence[] = new Array(p.kinds.length);
+  for (let i = 0; i < p.kinds.length; i++) {
+    const l = p.locs;
+    out[i] = { kind: KINDS[p.kinds[i]!]!, name: words[i]!, loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! } };
+  }
+  return out;
+}
+
+/** Everything the features need from an analysis, computed where the analysis ran. */
+export function packAnalysis(a: Analysis, seq: number, version: number): PackedAnalysis {
+  return {
+    uri: a.uri,
+    seq,
+    version,
+    diagnostics: a.lspDiagnostics,
+    names: packNames(a.names),
+    tokens: Uint32Array.from(semanticTokens(a.text, a.names)),
+    symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
+    folding: JSON.stringify(foldingRanges(a.text)),
+    busNames: busNames(a.names),
+    functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
+  };
+}
+
+/** The buffers a PackedAnalysis can hand over instead of copying. */
+export function transferables(p: PackedAnalysis): ArrayBuffer[] {
+  return [p.names.kinds.buffer as ArrayBuffer, p.names.locs.buffer as ArrayBuffer, p.tokens.buffer as ArrayBuffer];
+}
+
+/** An analysis on the answering side: the parts unpacked on first use. */
+export class DocAnalysis {
+  private names_?: NameOccurrence[];
+  private words_?: string[];
+  private symbols_?: DocumentSymbol[];
+  private folding_?: FoldingRange[];
+  private lines_?: LineIndex;
+
+  constructor(
+    readonly packed: PackedAnalysis,
+    /** The text analysed (the document's text at `version`). */
+    readonly text: string,
+  ) {}
+
+  get uri(): string {
+    return this.packed.uri;
+  }
+  get seq(): number {
+    return this.packed.seq;
+  }
+  get version(): number {
+    return this.packed.version;
+  }
+  get diagnostics(): LspDiagnostic[] {
+    return this.packed.diagnostics;
+  }
+  get tokens(): number[] {
+    return Array.from(this.packed.tokens);
+  }
+  /** Every name occurrence (unpacked once; the requests that answer while typing use nameAt and named instead). */
+  get names(): NameOccurrence[] {
+    return (this.names_ ??= unpackNames(this.packed.names));
+  }
+
+  private occurrence(i: number): NameOccurrence {
+    const l = this.packed.names.locs;
+    this.words_ ??= this.packed.names.text.split('\n');
+    return { kind: KINDS[this.packed.names.kinds[i]!]!, name: this.words_[i]!, loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! } };
+  }
+
+  /** The name at 1-based (line, col), as names.ts nameAt finds it, by binary search over the packed table (in source order). */
+  nameAt(line: number, col: number): NameOccurrence | undefined {
+    const { kinds, locs } = this.packed.names;
+    let lo = 0;
+    let hi = kinds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (locs[mid * 4]! < line) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < kinds.length && locs[i * 4] === line; i++) {
+      if (KINDS[kinds[i]!] === 'fn-ref-implicit') continue;
+      if (col >= locs[i * 4 + 1]! && col <= locs[i * 4 + 3]!) return this.occurrence(i);
+    }
+    return undefined;
+  }
+
+  /** Every occurrence of one name (a bus's declaration and references…), without unpacking the others. */
+  named(name: string): NameOccurrence[] {
+    this.words_ ??= this.packed.names.text.split('\n');
+    const out: NameOccurrence[] = [];
+    for (let i = 0; i < this.words_.length; i++) if (this.words_[i] === name) out.push(this.occurrence(i));
+    return out;
+  }
+  get symbols(): DocumentSymbol[] {
+    return (this.symbols_ ??= JSON.parse(this.packed.symbols) as DocumentSymbol[]);
+  }
+  get folding(): FoldingRange[] {
+    return (this.folding_ ??= JSON.parse(this.packed.folding) as FoldingRange[]);
+  }
+  /** Line `n` (1-based) of the analysed text. */
+  line(n: number): string {
+    return (this.lines_ ??= new LineIndex(this.text)).line(n);
+  }
+}

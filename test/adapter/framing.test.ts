@@ -1,0 +1,152 @@
+// DAP frame reading (adapter/framing.ts) on byte streams: valid frames in any
+// chunking, and every kind of broken one — a header that is not one, a body
+// that is not JSON, a Content-Length too short or too long, one over the
+// limit, endless garbage — is reported once and reading resumes at the next
+// header; a request still readable in a broken frame is named for an error
+// response. Timers are driven by hand.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT } from '../../adapter/framing';
+
+interface Run {
+  push(s: string | Buffer): void;
+  idle(): void;
+  messages: Record<string, unknown>[];
+  problems: string[];
+  refused: { seq: number; command: string; why: string }[];
+  garbage: number;
+}
+
+function run(): Run {
+  let timer: (() => void) | undefined;
+  const r: Run = {
+    messages: [],
+    problems: [],
+    refused: [],
+    garbage: 0,
+    push: (s) => f.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s),
+    idle: () => {
+      const t = timer;
+      timer = undefined;
+      t?.();
+    },
+  };
+  const f = new DapFramer({
+    message: (m) => r.messages.push(m),
+    problem: (p) => r.problems.push(p),
+    refuse: (q, why) => r.refused.push({ ...q, why }),
+    garbage: () => r.garbage++,
+    setTimer: (fn) => (timer = fn),
+    clearTimer: () => (timer = undefined),
+  });
+  return r;
+}
+
+const req = (seq: number, command = 'threads', args: unknown = {}): string => JSON.stringify({ seq, type: 'request', command, arguments: args });
+const frame = (body: string, length = Buffer.byteLength(body)): string => `Content-Length: ${length}\r\n\r\n${body}`;
+const seqs = (r: Run): unknown[] => r.messages.map((m) => m.seq);
+
+test('valid frames arrive whole whatever the chunking, multi-byte text included', () => {
+  const r = run();
+  const all = Buffer.from(frame(req(1)) + frame(req(2, 'evaluate', { expression: 'é😀' })) + frame(req(3)), 'utf8');
+  for (let i = 0; i < all.length; i++) r.push(all.subarray(i, i + 1));
+  assert.deepEqual(seqs(r), [1, 2, 3]);
+  assert.deepEqual((r.messages[1]!.arguments as { expression: string }).expression, 'é😀');
+  assert.deepEqual(r.problems, []);
+  // Extra header fields are allowed; a stray line break before a header is tolerated.
+  r.push(`Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n${frame(req(4))}\r\n${frame(req(5))}`);
+  assert.deepEqual(seqs(r), [1, 2, 3, 4, 5]);
+  assert.deepEqual(r.problems, []);
+});
+
+test('a header that is not one is reported, and the next frame is read', () => {
+  const r = run();
+  r.push('garbage\r\n\r\n' + frame(req(1)));
+  r.push('Content-Length: x\r\n\r\n' + frame(req(2)));
+  r.push('junk' + frame(req(3)));
+  assert.deepEqual(seqs(r), [1, 2, 3]);
+  assert.equal(r.problems.length, 3);
+  assert.match(r.problems[0]!, /header line that is not "Name: value": "garbage"/);
+  assert.match(r.problems[1]!, /Content-Length "x" is not a byte count/);
+  assert.match(r.problems[2]!, /header without Content-Length|not "Name: value"/);
+});
+
+test('a body that is not JSON (Content-Length too short) is reported; its request is refused; the stream goes on', () => {
+  const r = run();
+  const body = req(7, 'next', { threadId: 1 });
+  r.push(frame(body, 10) + frame(req(8)));
+  assert.deepEqual(seqs(r), [8]);
+  assert.equal(r.problems.length, 1);
+  assert.match(r.problems[0]!, /a message body that is not JSON/);
+  assert.deepEqual(r.refused.map((x) => [x.seq, x.command]), [[7, 'next']]);
+  // Not JSON at all, with nothing after it: reported at once, nothing refused.
+  const q = run();
+  q.push(frame('{"x":', 5));
+  assert.equal(q.problems.length, 1);
+  q.idle();
+  assert.deepEqual(q.refused, []);
+});
+
+test('a Content-Length too long: the next header inside the body ends it; on the last request, a quiet moment does', () => {
+  const r = run();
+  r.push(frame(req(1), 1000) + frame(req(2)));
+  // Not yet 1000 bytes: nothing until the stream has been quiet a moment.
+  assert.deepEqual(seqs(r), []);
+  r.idle();
+  assert.deepEqual(seqs(r), [2]);
+  assert.deepEqual(r.refused.map((x) => x.seq), [1]);
+  assert.match(r.problems[0]!, /Content-Length 1000 is longer than the message, which ends after \d+ bytes/);
+  // Enough bytes to complete the declared length: found at once, no waiting.
+  const q = run();
+  q.push(frame(req(1), 200) + frame(req(2, 'evaluate', { expression: 'x'.repeat(300) })));
+  assert.deepEqual(seqs(q), [2]);
+  assert.deepEqual(q.refused.map((x) => x.seq), [1]);
+  // The last request alone with too long a length: refused after the quiet moment.
+  const z = run();
+  z.push(frame(req(9), 500));
+  z.idle();
+  assert.deepEqual(z.refused.map((x) => x.seq), [9]);
+  assert.match(z.problems[0]!, /Content-Length 500 is longer than the message/);
+});
+
+test('a slow sender of a long message is not cut short', () => {
+  const r = run();
+  const body = req(1, 'evaluate', { expression: 'y'.repeat(5000) });
+  const all = frame(body);
+  r.push(all.slice(0, 3000));
+  r.idle(); // a pause mid-message: the part so far is not a whole message
+  r.push(all.slice(3000));
+  assert.deepEqual(seqs(r), [1]);
+  assert.deepEqual(r.problems, []);
+});
+
+test('Content-Length over the limit, a header without end, and messages that are not requests are refused by name', () => {
+  const r = run();
+  r.push(`Content-Length: ${BODY_LIMIT + 1}\r\n\r\n{}` + frame(req(1)));
+  assert.match(r.problems[0]!, /over the 16777216-byte limit/);
+  r.push('X-Long: ' + 'a'.repeat(9000));
+  assert.match(r.problems[1]!, /header longer than 8192 bytes/);
+  r.push(frame(req(2)));
+  r.push(frame('[1,2]') + frame('{"type":"nope"}') + frame('{"type":"request","command":"x"}') + frame(req(3)));
+  assert.deepEqual(seqs(r), [1, 2, 3]);
+  assert.match(r.problems.slice(2).join('\n'), /not a JSON object \(an array\)[^]*"type" is "nope"[^]*without a numeric "seq"/);
+});
+
+test('endless garbage is bounded: kept memory stays small and the owner hears about it', () => {
+  const r = run();
+  const chunk = Buffer.alloc(64 * 1024, 'z');
+  for (let i = 0; i < 40; i++) r.push(chunk);
+  assert.ok(r.garbage >= 1);
+  assert.equal(r.problems.length, 1);
+  r.push(frame(req(1)));
+  assert.deepEqual(seqs(r), [1]);
+  assert.ok(40 * chunk.length > 2 * GARBAGE_LIMIT);
+});
+
+test('a large body in many chunks arrives whole', () => {
+  const r = run();
+  const body = req(1, 'evaluate', { expression: 'w'.repeat(4 << 20) });
+  const all = Buffer.from(frame(body));
+  for (let i = 0; i < all.length; i += 65536) r.push(all.subarray(i, i + 65536));
+  assert.deepEqual(seqs(r), [1]);
+});

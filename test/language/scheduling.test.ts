@@ -1,0 +1,178 @@
+// How the language server schedules analyses (language/scheduler.ts) and keeps
+// documents (language/document.ts), driven by hand: a burst of edits is one
+// analysis of the last version; an analysis overtaken by an edit is dropped and
+// never published; the last analysis answers while a new one runs; a document
+// kept as lines reads exactly as the stock TextDocument after any edits.
+import { test, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisScheduler } from '../../language/scheduler';
+import type { Job, ReadFiles, Runner } from '../../language/runner';
+import { InProcessRunner } from '../../language/runner';
+import type { PackedAnalysis } from '../../language/packed';
+import type { DocAnalysis } from '../../language/packed';
+import { LineDocument } from '../../language/document';
+import { DocAnalysis as Unpacked, packAnalysis } from '../../language/packed';
+import { analyze } from '../../language/analyze';
+import { nameAt } from '../../language/names';
+import { readFileSync } from 'node:fs';
+import { rng } from '../../fuzz/rng';
+
+/** A runner whose jobs finish when the test says so. */
+class HandRunner implements Runner {
+  jobs: { job: Job; finish: (ok?: boolean) => void }[] = [];
+  dropped: number[] = [];
+  analyze(job: Job, _read: ReadFiles): Promise<PackedAnalysis | undefined> {
+    return new Promise((resolve, reject) => {
+      this.jobs.push({
+        job,
+        finish: (ok = true) => {
+          if (!ok) return reject(new Error('boom'));
+          resolve(this.dropped.includes(job.seq) ? undefined : packed(job));
+        },
+      });
+    });
+  }
+  drop(seq: number): void {
+    this.dropped.push(seq);
+  }
+  async format(text: string): Promise<string> {
+    return text;
+  }
+  dispose(): void {}
+}
+
+function packed(job: Job): PackedAnalysis {
+  return { uri: job.uri, seq: job.seq, version: job.version, diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' }, tokens: new Uint32Array(), symbols: '[]', folding: '[]', busNames: [], functions: [] };
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+function setup(): { runner: HandRunner; s: AnalysisScheduler; published: DocAnalysis[] } {
+  const runner = new HandRunner();
+  const published: DocAnalysis[] = [];
+  const s = new AnalysisScheduler(runner, async () => new Map(), (a) => published.push(a));
+  return { runner, s, published };
+}
+
+test('a burst of edits inside the debounce is one analysis, of the last version', async () => {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const { runner, s, published } = setup();
+    for (let v = 1; v <= 30; v++) s.update('u', v, () => `text ${v}`, 50);
+    mock.timers.tick(49);
+    assert.equal(runner.jobs.length, 0);
+    mock.timers.tick(1);
+    assert.deepEqual(runner.jobs.map((j) => [j.job.version, j.job.text]), [[30, 'text 30']]);
+    runner.jobs[0]!.finish();
+    await tick();
+    assert.deepEqual(published.map((a) => a.version), [30]);
+  } finally {
+    mock.timers.reset();
+  }
+});
+
+test('an analysis overtaken by an edit is dropped and never published; the last one answers meanwhile', async () => {
+  const { runner, s, published } = setup();
+  s.update('u', 1, () => 'one', 0);
+  runner.jobs[0]!.finish();
+  await tick();
+  assert.equal(s.last('u')?.version, 1);
+  s.update('u', 2, () => 'two', 0);
+  assert.equal(runner.jobs.length, 2);
+  const now = s.current('u');
+  s.update('u', 3, () => 'three', 0);
+  assert.deepEqual(runner.dropped, [runner.jobs[1]!.job.seq]);
+  // While the newer ones run, hover and completion still have version 1.
+  assert.equal(s.last('u')?.version, 1);
+  runner.jobs[1]!.finish();
+  await tick();
+  assert.equal(runner.jobs.length, 3);
+  assert.equal(runner.jobs[2]!.job.version, 3);
+  runner.jobs[2]!.finish();
+  assert.equal((await now)?.version, 3);
+  assert.deepEqual(published.map((a) => a.version), [1, 3]);
+});
+
+test('a finished analysis that a newer edit has overtaken is kept for hover but not published', async () => {
+  const runner = new (class extends HandRunner {
+    override drop(): void {} // cannot stop it: it finishes with its (now stale) result
+  })();
+  const published: DocAnalysis[] = [];
+  const s = new AnalysisScheduler(runner, async () => new Map(), (a) => published.push(a));
+  s.update('u', 1, () => 'one', 0);
+  s.update('u', 2, () => 'two', 10_000);
+  runner.jobs[0]!.finish();
+  await tick();
+  assert.deepEqual(published, []);
+  assert.equal(s.last('u')?.version, 1);
+  s.close('u');
+});
+
+test('a failing analysis is retried once, then whoever waits gets what there is', async () => {
+  const { runner, s } = setup();
+  s.update('u', 1, () => 'one', 0);
+  const waiting = s.current('u');
+  runner.jobs[0]!.finish(false);
+  await tick();
+  assert.equal(runner.jobs.length, 2);
+  runner.jobs[1]!.finish(false);
+  await tick();
+  assert.equal(runner.jobs.length, 2);
+  assert.equal(await waiting, undefined);
+});
+
+test('in-process runner: the same analysis in two stages, the files read in between', async () => {
+  const r = new InProcessRunner();
+  let asked: readonly string[] = [];
+  const p = await r.analyze({ seq: 1, uri: 'file:///d/a.vpci', version: 1, text: 'bus a { function 0 dump "x.lspci" }\nat 0 boot\n' }, async (_u, paths) => {
+    asked = paths;
+    return new Map([['x.lspci', { code: 'dump-outside' as const, message: "dump file 'x.lspci' is outside the scenario's folder" }]]);
+  });
+  assert.deepEqual(asked, ['x.lspci']);
+  assert.deepEqual(p?.diagnostics.map((d) => [d.code, d.message]), [['dump-outside', "dump file 'x.lspci' is outside the scenario's folder"]]);
+});
+
+test('a document kept as lines reads as the stock TextDocument after any edits (\\r\\n, lone \\r, ranges past the end)', () => {
+  const frags = ['', 'a', '\n', '\r', '\r\n', 'xy\nz', '\n\r', 'q\r', '\rq', 'é', '😀', 'bus nic0 {\r\n'];
+  for (let seed = 0; seed < 400; seed++) {
+    const r = rng(seed);
+    const text = Array.from({ length: r.int(8) }, () => r.pick(frags)).join('');
+    let lib = TextDocument.create('u', 'vpci', 1, text);
+    const mine = new LineDocument('u', 'vpci', 1, text);
+    for (let i = 0; i < 25; i++) {
+      const pos = (): { line: number; character: number } => ({ line: r.int(lib.lineCount + 2) - 1, character: r.int(9) - 1 });
+      const ch = r.chance(0.05) ? { text: r.pick(frags) } : { range: { start: pos(), end: pos() }, text: Array.from({ length: r.int(3) }, () => r.pick(frags)).join('') };
+      lib = TextDocument.update(lib, [ch], i + 2);
+      mine.update([ch], i + 2);
+      assert.equal(mine.getText(), lib.getText(), `seed ${seed} edit ${i}`);
+      assert.equal(mine.lineCount, lib.lineCount);
+      assert.equal(mine.length, lib.getText().length);
+      const a = pos();
+      const b = { line: a.line + r.int(2), character: r.int(9) };
+      assert.equal(mine.getText({ start: a, end: b }), lib.getText({ start: a, end: b }));
+      assert.equal(mine.offsetAt(a), lib.offsetAt(a));
+      const off = r.int(lib.getText().length + 2);
+      assert.deepEqual(mine.positionAt(off), lib.positionAt(off));
+    }
+  }
+});
+
+test('the packed name table answers nameAt and one name\'s occurrences exactly as the full table does', () => {
+  const text = readFileSync('examples/hot-plug.vpci', 'utf8') + readFileSync('examples/quickstart.vpci', 'utf8').replace(/bus nic(\d)/g, 'bus more$1');
+  const a = analyze(text, 'file:///x.vpci');
+  const d = new Unpacked(packAnalysis(a, 1, 1), text);
+  assert.deepEqual(d.packed.busNames, [...new Set(a.names.filter((n) => n.kind === 'bus-decl').map((n) => n.name))]);
+  let found = 0;
+  const lines = text.split('\n');
+  for (let line = 1; line <= lines.length; line++)
+    for (let col = 1; col <= lines[line - 1]!.length + 1; col++) {
+      const want = nameAt(a.names, line, col);
+      assert.deepEqual(d.nameAt(line, col), want, `${line}:${col}`);
+      if (want) {
+        found++;
+        assert.deepEqual(d.named(want.name), a.names.filter((n) => n.name === want.name));
+      }
+    }
+  assert.ok(found > 100, `${found}`);
+});

@@ -236,7 +236,10 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     this.launchArgs = args;
-    void this.load(args).then((r) => {
+    const loading = this.load(args);
+    this.loading = loading;
+    void loading.then((r) => {
+      if (this.loading === loading) this.loading = undefined;
       if ('error' in r) {
         this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
         this.sendEvent(new TerminatedEvent());
@@ -349,6 +352,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   private historyCutTold = false;
+
+  /** The launch's load while it runs (configurationDone waits for it). */
+  private loading?: Promise<unknown>;
 
   /** Bumped by each load: a load that finishes after a later one started is dropped. */
   private loadToken = 0;
@@ -474,6 +480,13 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    // A client that does not wait for `initialized` (DAP asks it to) may send this while the
+    // launch is still loading: it is answered once the load has settled, in order.
+    const loading = this.loading;
+    if (loading) {
+      void loading.then(() => this.configurationDoneRequest(response));
+      return;
+    }
     this.sendResponse(response);
     if (!this.rt) return;
     const held = this.attachedTo?.state;

@@ -132,7 +132,10 @@ export const lspciCommand: Command = {
       try {
         raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
       } catch (e) {
-        return bad(e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`);
+        if (e instanceof FileError && e.problem === 'missing') return bad(`'${what}' is neither a catalog device (see vpci-lab devices) nor a file`);
+        // a file that exists but cannot be read is no usage mistake: one line naming it
+        io.err(`vpci-lab lspci: ${e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`}\n`);
+        return EXIT.badInput;
       }
       const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
       if (text) {

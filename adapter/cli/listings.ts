@@ -25,13 +25,9 @@ export const listingsCommand: Command = {
       return EXIT.badInput;
     }
     const dir = r.p.positionals[0] ?? 'listings';
-    try {
-      const w = writeListings(dir);
-      io.out(`wrote ${w.length} listing file(s) under ${dir}\n`);
-    } catch (e) {
-      io.err(`vpci-lab listings: ${dir}: ${e instanceof Error ? e.message : String(e)}\n`);
-      return EXIT.badInput;
-    }
+    // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli.ts).
+    const w = writeListings(dir);
+    io.out(`wrote ${w.length} listing file(s) under ${dir}\n`);
     return EXIT.ok;
   },
 };

@@ -48,8 +48,8 @@ test('run and check on a folder or a missing scenario: one line, exit 2', () => 
   assert.equal(r.code, 2);
   assert.equal(r.err, `vpci-lab run: ${dir}: is a folder, not a file\n`);
   r = cli('check', join(dir, 'nope.vpci'));
-  assert.equal(r.code, 1);
-  assert.equal(r.err, `${join(dir, 'nope.vpci')}: no such file\n`);
+  assert.equal(r.code, 2);
+  assert.equal(r.err, `vpci-lab check: ${join(dir, 'nope.vpci')}: no such file\n`);
 });
 
 test('a dump that is a symlink to /dev/zero, one outside the folder, and a folder as dump: diagnostics at the path, with their own codes', () => {
@@ -65,7 +65,7 @@ test('a dump that is a symlink to /dev/zero, one outside the folder, and a folde
     'bus a { function 0 dump "zero.lspci" }\nbus b { function 0 dump "folder.lspci" }\nbus c { function 0 dump "../outside.lspci" }\nbus d { function 0 dump "..ok.lspci" bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n',
   );
   const r = cli('check', file);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   const lines = r.err.split('\n').filter((l) => l.startsWith(file));
   assert.deepEqual(lines, [
     `${file}:1:25: error: dump file 'zero.lspci' resolves (through a symbolic link) to /dev/zero, outside the scenario's folder [dump-outside]`,
@@ -92,7 +92,7 @@ test('16,000 errors are all printed, each with its source line', () => {
   const file = join(dir, 'many.vpci');
   writeFileSync(file, 'at 1ms eject nosuchbus\n'.repeat(16_000));
   const r = cli('check', file);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   const errs = r.err.split('\n').filter((l) => / error: /.test(l));
   assert.equal(errs.length, 16_000);
   assert.match(r.err, /many\.vpci:16000:14: error: .*nosuchbus.*\n {2}at 1ms eject nosuchbus\n {2} {13}\^~~~~~~~~/);

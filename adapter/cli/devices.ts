@@ -132,9 +132,9 @@ export const lspciCommand: Command = {
       try {
         raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
       } catch (e) {
-        if (e instanceof FileError && e.problem === 'missing') return bad(`'${what}' is neither a catalog device (see vpci-lab devices) nor a file`);
-        // a file that exists but cannot be read is no usage mistake: one line naming it
-        io.err(`vpci-lab lspci: ${e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`}\n`);
+        // a file that is missing or cannot be read: one line naming it
+        const why = e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`;
+        io.err(`vpci-lab lspci: ${why}\n`);
         return EXIT.badInput;
       }
       const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));

@@ -170,16 +170,19 @@ step('Run Without Debugging prints the verdict in the Debug Console and ends wit
 });
 
 step('Fixing the scenario and running it again turns the line ✓ and clears Problems', async (page) => {
-  // The fix a reader of "negotiated 1.x" might make: the host that only speaks 1.1.
+  // The fix a reader of "negotiated 1.2" makes: expect the version Linux settles on with WS2019
+  // (it offers 1.2 before 1.1, and WS2019 accepts 1.1-1.2).
   await openFile(page, `scenarios/${FAILING}`);
   await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('Control+G');
-  await page.keyboard.type('3'); // "  host hyperv-2019"
+  await page.keyboard.type(String(VERSION_LINE));
   await page.keyboard.press('Enter');
   await page.keyboard.press('Home');
   await page.keyboard.press('Shift+End');
-  await page.keyboard.type('  host hyperv-2016');
-  await page.keyboard.press('Control+S');
+  await page.keyboard.type('expect nic0 version 1.2');
+  await command(page, 'File: Save');
+  // saved: the tab loses its dirty mark before the run reads the file
+  await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
   await command(page, 'vPCI: Run Scenario');
   await page.locator('.notifications-toasts .notification-toast', { hasText: /4 of 4 expectation\(s\) held/ }).first().waitFor({ timeout: 30000 });
   await waitGutter(page, VERSION_LINE, 'passed');

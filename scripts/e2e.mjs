@@ -80,6 +80,12 @@ if (inst.status !== 0 || !/successfully installed/.test(inst.stdout + inst.stder
 }
 log(`installed ${VSIX}`);
 
+// Another code-server left on this port would take the journeys (the browser would talk to it,
+// and its workspace and logs are not this run's): refuse to start instead.
+if (await fetch(`http://127.0.0.1:${PORT}/healthz`).then(() => true, () => false)) {
+  console.error(`e2e: something already answers on 127.0.0.1:${PORT} (a code-server left from another run?); stop it or set E2E_PORT`);
+  process.exit(1);
+}
 const csLog = openSync(join(RUN, 'code-server.log'), 'w');
 const cs = spawn(
   CODE_SERVER,

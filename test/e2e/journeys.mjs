@@ -319,6 +319,8 @@ const context = await chromium.launchPersistentContext(dir, {
 });
 const page = context.pages()[0] ?? (await context.newPage());
 page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+// nothing waits for ever: an action or read with no timeout of its own fails after 30 s
+page.setDefaultTimeout(30000);
 let failed = 0;
 let n = 0;
 for (const s of steps) {

@@ -148,3 +148,10 @@ export async function addFunctionBreakpoint(page, name) {
   await input.press('Enter');
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
 }
+
+/** Shows the Debug Console (Ctrl+Shift+Y toggles it: only when it is not shown). */
+export async function showConsole(page) {
+  if (await page.locator('.repl-input-wrapper').isVisible().catch(() => false)) return;
+  await page.keyboard.press('Control+Shift+Y');
+  await page.locator('.repl-input-wrapper').waitFor({ timeout: 10000 });
+}

@@ -5,7 +5,7 @@
 // Runs after the core journeys: no session, the data breakpoint on BASE_ADDRESS_0 persisted
 // (unticked by the Linux journey).
 import { join } from 'node:path';
-import { OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, step } from '../lib.mjs';
+import { OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, showConsole, step } from '../lib.mjs';
 
 const varRow = (page, re) => page.locator('.debug-variables .monaco-list-row').filter({ hasText: re }).first();
 
@@ -62,35 +62,35 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
     await openPane(page, 'Breakpoints');
     await bp.first().waitFor({ timeout: 10000 });
   }
-  for (const p of ['Watch', 'Loaded Scripts', 'Breakpoints']) await closePane(page, p);
-  await openPane(page, 'Call Stack');
-  const stackText = async () => (await rowTexts(page, '.debug-call-stack')).join(' | ');
-  const bar0Text = async () => ((await varRow(page, /^\s*BAR0\b/).innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+  // Variables gets the whole side bar: every other pane closed. Each data-breakpoint stop says so in
+  // the Debug Console ("Data breakpoint: nic0.BASE_ADDRESS_0 …"), which is how the journey counts stops.
+  for (const p of ['Watch', 'Call Stack', 'Loaded Scripts', 'Breakpoints', 'vPCI Topology']) await closePane(page, p);
+  await showConsole(page);
+  const bar0Text = async () => ((await varRow(page, /^\s*BAR0\b/).innerText({ timeout: 500 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
   // Continue from data-breakpoint stop to stop (BAR0 is written a few times: an unchanged write,
   // the sizing write of all-ones, its restore) until the row shows the sizing state.
   let text = '';
   for (let i = 0; i < 5 && !/sizing/.test(text); i++) {
-    const before = await stackText();
+    await command(page, 'Clear Console');
+    await page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ }).first().waitFor({ state: 'detached', timeout: 10000 });
     await command(page, 'Debug: Continue');
-    await page.waitForFunction(
-      (b) => [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim()).join(' | ') !== b,
-      before,
-      { timeout: 15000 },
-    ).catch(() => log('call stack text unchanged after Continue'));
-    await page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0/i }).first().waitFor({ timeout: 30000 });
-    if (i === 0) {
+    await page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ }).first().waitFor({ timeout: 30000 });
+    // VS Code expands the first scope again when a stop's variables arrive: collapse it once that has settled
+    for (let k = 0; k < 10; k++) {
+      await page.waitForTimeout(300);
       await collapse(page, /^\s*Locals\b/);
-      await collapse(page, /^\s*Bus \S+\s*$/);
-      await expand(page, /^\s*Device nic0\b/);
-      await expand(page, /^\s*BARs\b/);
+      const open = await page.locator('.debug-variables .monaco-list-row[aria-expanded="true"]').filter({ hasText: /^\s*Locals\b/ }).count();
+      if (!open) break;
     }
+    await collapse(page, /^\s*Bus \S+\s*$/);
+    await expand(page, /^\s*Device nic0\b/);
+    await expand(page, /^\s*BARs\b/);
     await varRow(page, /^\s*BAR0\b/).waitFor({ timeout: 10000 });
     for (let k = 0; k < 30 && !/sizing/.test((text = await bar0Text())); k++) await page.waitForTimeout(100);
     log(`BAR0 at data-breakpoint stop ${i + 1}: ${text}`);
   }
   if (!/sizing \(reads back mask 0xffffc00c\)/.test(text)) throw new Error(`BAR0 row: ${text}`);
   if (/0xffffc000/.test(text.replace(/0xffffc00c/, ''))) throw new Error('the sizing mask is shown as an address');
-  await closePane(page, 'Call Stack');
   await page.screenshot({ path: join(OUT, 'variables-bar-sizing.png') });
   await openPane(page, 'vPCI Topology');
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });

@@ -6,7 +6,7 @@
 // (the quickstart example open, no session running).
 import { existsSync, readFileSync, renameSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CS_URL, WORKSPACE, OUT, log, esc, command, rowTexts, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint } from '../lib.mjs';
+import { CS_URL, WORKSPACE, OUT, log, esc, command, rowTexts, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint, showConsole } from '../lib.mjs';
 
 const QUICKSTART_TITLE = 'Two NICs passed through to a FreeBSD guest on Windows Server 2016.';
 const extensionDir = () => {
@@ -146,13 +146,6 @@ async function topoBus(page, bus, re, what) {
     await page.waitForTimeout(100);
   }
   throw new Error(`${what}: vPCI Topology shows ${JSON.stringify(await topoRows(page))}`);
-}
-
-/** Shows the Debug Console (Ctrl+Shift+Y toggles it: only when it is not shown). */
-async function showConsole(page) {
-  if (await page.locator('.repl-input-wrapper').isVisible().catch(() => false)) return;
-  await page.keyboard.press('Control+Shift+Y');
-  await page.locator('.repl-input-wrapper').waitFor({ timeout: 10000 });
 }
 
 async function replEval(page, expr) {

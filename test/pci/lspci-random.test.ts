@@ -183,8 +183,15 @@ test(`random config spaces: our lspci equals real lspci 3.9.0 at every verbosity
 test('spaces whose registers make lspci die ("Internal bug") stop where lspci stops', { skip: SKIP }, () => {
   const devs = batch(FRESH_SEED ^ 0x5a5a5a5a, 40, true);
   let died = 0;
+  let undefinedInC = 0;
   for (const d of devs) {
     const mode = MODES[0]!;
+    const run = lspciRun(d.bytes, { address: d.address, ids, hwdb: false, ...mode.opts });
+    if (run.pastBuffer) {
+      // lspci reads past its own buffer here (undefined behaviour in C: heap garbage, or a later death)
+      undefinedInC++;
+      continue;
+    }
     const o = ours([d], mode);
     const real = realLspci([d], mode);
     assert.ok(o.text === real.stdout, `${d.note}: ${firstDifference([d], o.text, real.stdout)}`);
@@ -193,7 +200,8 @@ test('spaces whose registers make lspci die ("Internal bug") stop where lspci st
       assert.equal(real.status, 1);
     }
   }
-  console.log(`lspci died on ${died} of ${devs.length} short-DVSEC spaces, and so did the model`);
+  console.log(`lspci died on ${died} of ${devs.length} spaces, and so did the model; ${undefinedInC} made lspci read past its buffer (undefined behaviour, not compared)`);
+  assert.ok(died > 0, 'no space made lspci die: the generator no longer reaches that branch');
 });
 
 test('a non-zero domain prints on every device, as lspci does', { skip: SKIP }, () => {

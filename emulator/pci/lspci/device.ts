@@ -13,7 +13,20 @@
 
 import { PCI } from './regs';
 
-export class LspciDie extends Error {}
+export class LspciDie extends Error {
+  /**
+   * The byte lies past lspci's buffer (lspci.c d->config_bufsize: 64, doubled as fetches need):
+   * check_conf_range reads d->present out of bounds there, which is undefined behaviour in C —
+   * real lspci then prints whatever the heap holds, or dies a few bytes later. We stop where a
+   * bounds-checked lspci would, and say so; the comparison with real lspci skips such spaces.
+   */
+  constructor(
+    message: string,
+    readonly pastBuffer = false,
+  ) {
+    super(message);
+  }
+}
 
 export class Dev {
   /** Dump length (lib/dump.c dd->len): bytes past it do not exist. */
@@ -21,6 +34,8 @@ export class Dev {
   private readonly cfg: Uint8Array;
   /** lspci.c d->present. */
   private readonly present = new Uint8Array(4096);
+  /** lspci.c d->config_bufsize: 64, doubled until a fetch's end fits. */
+  private bufsize = 64;
   /** lspci.c d->config_cached: 64, or 128 for a CardBus bridge whose dump has them; 0 without access. */
   readonly cached: number;
   /** lspci.c d->no_config_access: the dump is shorter than the 64-byte header. */
@@ -42,12 +57,14 @@ export class Dev {
 
   /** lspci.c config_fetch: true when [pos, pos+len) is (now) present. */
   fetch(pos: number, len: number): boolean {
+    const end = pos + len;
     while (pos < 4096 && len > 0 && this.present[pos]) {
       pos++;
       len--;
     }
     while (pos + len <= 4096 && len > 0 && this.present[pos + len - 1]) len--;
     if (len <= 0) return true;
+    while (end > this.bufsize) this.bufsize *= 2;
     if (pos + len > this.len) return false;
     this.present.fill(1, pos, pos + len);
     return true;
@@ -56,7 +73,7 @@ export class Dev {
   private check(pos: number, n: number): void {
     for (let i = 0; i < n; i++) {
       if (pos + i >= 4096 || !this.present[pos + i]) {
-        throw new LspciDie(`Internal bug: Accessing non-read configuration byte at position ${(pos + i).toString(16)}`);
+        throw new LspciDie(`Internal bug: Accessing non-read configuration byte at position ${(pos + i).toString(16)}`, pos + i >= this.bufsize);
       }
     }
   }

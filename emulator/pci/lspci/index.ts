@@ -46,14 +46,16 @@ export function lspciText(bytes: Uint8Array, opts: LspciOptions): string {
 /**
  * The text, and — where lspci would stop with "lspci: Internal bug: …" (it read a byte it never
  * fetched) — that message: lspci exits there, so nothing after it, not even later devices, prints.
+ * `pastBuffer`: the byte lies past lspci's own buffer, where real lspci's behaviour is undefined
+ * (LspciDie); we stop as a bounds-checked lspci would.
  */
-export function lspciRun(bytes: Uint8Array, opts: LspciOptions): { text: string; died?: string } {
+export function lspciRun(bytes: Uint8Array, opts: LspciOptions): { text: string; died?: string; pastBuffer?: true } {
   const out = new Out();
   try {
     show(bytes, opts, out);
   } catch (e) {
     if (!(e instanceof LspciDie)) throw e;
-    return { text: out.s, died: e.message };
+    return e.pastBuffer ? { text: out.s, died: e.message, pastBuffer: true } : { text: out.s, died: e.message };
   }
   return { text: out.s };
 }

@@ -102,7 +102,8 @@ export class LineDocument {
   /** Applies LSP content changes in order. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const ch of changes) {
-      if (!('range' in ch)) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a client may send `range: null` for a whole-text change
+      if (!('range' in ch) || !ch.range) {
         this.lines = splitLines(ch.text);
         this.joined = ch.text;
         this.chars = ch.text.length;

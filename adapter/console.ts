@@ -202,7 +202,7 @@ export function lastPacketValue(ins: Inspector): Value {
     const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
     const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
     const o: Record<string, Value> = { type: t.a[i]!, name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
-    for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : (f.value);
+    for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : f.value;
     return o;
   }
   return null;

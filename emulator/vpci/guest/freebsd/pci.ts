@@ -567,7 +567,7 @@ export function pciFunctions(): D[] {
       }),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
-        c.irqs = (l.irqs).map((irq, index) => {
+        c.irqs = l.irqs.map((irq, index) => {
           const info = k.irqInfo(irq)!;
           return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
         });
@@ -704,7 +704,7 @@ export function pciFunctions(): D[] {
       S('pci_write_config(child, cfg->msi.msi_location + PCIR_MSI_CTRL, ctrl, 2);', wr('reg', 2, 'ctrl')),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
-        c.irqs = (l.irqs).map((irq, index) => {
+        c.irqs = l.irqs.map((irq, index) => {
           const info = k.irqInfo(irq)!;
           return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
         });

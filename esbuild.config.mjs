@@ -50,6 +50,7 @@ if (watch) {
   // ASCII (its default charset escapes strings, regexps, templates and identifiers) except inside
   // the comments it keeps, where any character is only text: there it becomes its \uXXXX spelling,
   // except U+2028/U+2029, which end a // comment and so become a real line break.
+  // eslint-disable-next-line no-control-regex -- the class is every non-ASCII character, so it starts at \x00
   const core = readFileSync('dist/adapter-core.js', 'utf8').replace(/[^\x00-\x7f]/g, (c) =>
     c === '\u2028' || c === '\u2029' ? '\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );

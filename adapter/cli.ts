@@ -41,6 +41,7 @@ function failed(command: string, err: unknown): void {
 const argv = process.argv.slice(2);
 const loader = join(__dirname, 'adapter.js');
 if (argv.length === 1 && argv[0] === 'dap' && __filename.endsWith('cli.js') && existsSync(loader)) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file found at run time (the adapter bundle beside this one), loaded synchronously with its code cache
   require(loader);
 } else {
   main(argv).then(

@@ -97,7 +97,7 @@ export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
   };
   for (const r of REGISTERS) o[r.name] = regValue(r);
   for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
-  o.caps = capsValue(ins, f) as unknown as Value;
+  o.caps = capsValue(ins, f);
   o.version = ins.m.model.protocolVersion(b.state.sc);
   o.state = ins.m.model.busStatus(b.state.sc);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
@@ -146,18 +146,18 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
         case 'steps':
           return self.m.steps;
         case 'cfg8':
-          return cfg(1) as Value;
+          return cfg(1);
         case 'cfg16':
-          return cfg(2) as Value;
+          return cfg(2);
         case 'cfg32':
-          return cfg(4) as Value;
+          return cfg(4);
         case 'msix':
           return ((bus: Value, slot?: Value) => {
             const r = self.resolveFn(bus, slot);
             if (!r) throw new Error('msix: unknown bus');
             const v = self.fnValue(r.bi, r.wslot) as Record<string, Value> | undefined;
             return v?.msix ?? [];
-          }) as Value;
+          });
         case 'msg': {
           const v = self.lastPacketValue();
           if (v === null) throw new Error(NO_CURRENT_MESSAGE);
@@ -202,7 +202,7 @@ export function lastPacketValue(ins: Inspector): Value {
     const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
     const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
     const o: Record<string, Value> = { type: t.a[i]!, name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
-    for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : (f.value as Value);
+    for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : f.value;
     return o;
   }
   return null;
@@ -255,7 +255,7 @@ export function assign(ins: Inspector, target: string, reg: string, valueText: s
 
 export function command(ins: Inspector, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
   const [word, ...rest] = src.split(/\s+/);
-  switch (word) {
+  switch (word ?? '') {
     case 'help':
       return { ok: true, text: helpText() };
     case 'lspci': {
@@ -367,7 +367,7 @@ export function completions(ins: Inspector, text: string, column: number, locals
   const upto = text.slice(0, Math.max(0, column));
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
-    const r = ins.resolveFn(dot[1]!);
+    const r = ins.resolveFn(dot[1]);
     if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'caps', type: 'property' }, { label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
     const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
     if (reg) {

@@ -68,7 +68,7 @@ function lex(src: string): Tok[] {
       let s = '';
       while (j < src.length && src[j] !== c) {
         if (src[j] === '\\' && j + 1 < src.length) j++;
-        s += src[j];
+        s += src[j]!;
         j++;
       }
       if (j >= src.length) throw new ExprError('unterminated string', start);
@@ -219,6 +219,11 @@ function compare(a: Value, b: Value): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** A value as text for comparing with a string: primitives as String() has them, structures as they are shown (not "[object Object]"). */
+function asText(v: Value): string {
+  return typeof v === 'object' && v !== null ? formatValue(v, false) : typeof v === 'function' ? 'function' : String(v);
+}
+
 export function evalExpr(n: Node, env: ExprEnv): Value {
   switch (n.t) {
     case 'num':
@@ -242,7 +247,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       if (n.op === '||') return truthy(evalExpr(n.a, env)) || truthy(evalExpr(n.b, env));
       const av = evalExpr(n.a, env);
       const bv = evalExpr(n.b, env);
-      if ((n.op === '==' || n.op === '!=') && (typeof av === 'string' || typeof bv === 'string')) return (String(av) === String(bv)) === (n.op === '==');
+      if ((n.op === '==' || n.op === '!=') && (typeof av === 'string' || typeof bv === 'string')) return (asText(av) === asText(bv)) === (n.op === '==');
       switch (n.op) {
         case '==': return compare(av, bv) === 0;
         case '!=': return compare(av, bv) !== 0;

@@ -34,7 +34,7 @@ export interface FramerHooks {
   /** Too much input with no valid frame in it. */
   garbage?(bytes: number): void;
   /** Timers (injectable for tests). */
-  setTimer?(fn: () => void, ms: number): unknown;
+  setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?(t: unknown): void;
 }
 
@@ -250,7 +250,7 @@ export class DapFramer {
     if (!text.startsWith('{')) return;
     try {
       const m = JSON.parse(text) as Record<string, unknown>;
-      if (m && typeof m === 'object' && m.type === 'request' && Number.isSafeInteger(m.seq) && typeof m.command === 'string') this.hooks.refuse({ seq: m.seq as number, command: m.command.slice(0, 100) }, why);
+      if (m.type === 'request' && Number.isSafeInteger(m.seq) && typeof m.command === 'string') this.hooks.refuse({ seq: m.seq as number, command: m.command.slice(0, 100) }, why);
     } catch {
       /* not recoverable: the problem was reported */
     }
@@ -263,7 +263,7 @@ export class DapFramer {
     }
     const m = msg as Record<string, unknown>;
     if (m.type !== 'request' && m.type !== 'response' && m.type !== 'event') {
-      this.hooks.problem(`a message whose "type" is ${JSON.stringify(m.type) ?? 'missing'} (expected "request")`);
+      this.hooks.problem(`a message whose "type" is ${m.type === undefined ? 'missing' : JSON.stringify(m.type)} (expected "request")`);
       return;
     }
     if (m.type === 'request' && (typeof m.command !== 'string' || !Number.isSafeInteger(m.seq))) {

@@ -221,6 +221,7 @@ export class History {
       const quiet = performance.now() - this.lastActivity;
       if (quiet < IDLE_MS) {
         this.idleTimer = setTimeout(fire, IDLE_MS - quiet);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as Node's Timeout, but a browser's timer (VS Code for the Web) is a number
         this.idleTimer.unref?.();
         return;
       }
@@ -228,6 +229,7 @@ export class History {
       if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
     };
     this.idleTimer = setTimeout(fire, IDLE_MS);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above: no unref() in a browser
     this.idleTimer.unref?.();
   }
   private lastActivity = 0;

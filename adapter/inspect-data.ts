@@ -18,7 +18,7 @@ export function dataTargetAtAddress(ctx: InspectContext, name: string, bytes: nu
   // "<bus>[/<slot>]:<offset>" or "<bus>[/<slot>] <offset>" — an offset in the function's config space.
   const m = /^\s*([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\s*[: +]\s*(\S+)\s*$/.exec(name);
   if (!m) return undefined;
-  const r = ctx.resolveFn(m[1]!);
+  const r = ctx.resolveFn(m[1]);
   const off = parseNumber(m[2]!);
   if (!r || off === undefined || off < 0 || off >= 4096) return undefined;
   const width = Math.max(1, Math.min(bytes, 4096 - off));
@@ -30,7 +30,7 @@ export function dataTargetAtAddress(ctx: InspectContext, name: string, bytes: nu
 export function dataTargetForExpression(ctx: InspectContext, expr: string): { dataId: string; description: string } | undefined {
   const m = /^\s*([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$/.exec(expr);
   if (m) {
-    const r = ctx.resolveFn(m[1]!);
+    const r = ctx.resolveFn(m[1]);
     const f = r ? ctx.fn(r.bi, r.wslot) : undefined;
     const def = f && m[2] ? capRegister(f, m[2], m[3]!) : findRegister(m[3]!);
     if (r && def) {
@@ -48,7 +48,7 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   }
   const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*$/.exec(expr);
   if (mx) {
-    const r = ctx.resolveFn(mx[1]!);
+    const r = ctx.resolveFn(mx[1]);
     if (!r) return undefined;
     const t: Target = { kind: 'msix', bus: ctx.m.buses[r.bi]!.decl.name, wslot: r.wslot, offset: Number(mx[2]), width: 16 };
     return { dataId: dataId(t), description: describeTarget(ctx, t) };

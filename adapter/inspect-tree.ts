@@ -28,7 +28,7 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
         { name: 'guest state', value: model.busStatus(b.state.sc) },
         { name: 'protocol version', value: v ? `${versionText(v)} (${ctx.num(v)})` : 'not negotiated', evaluateName: `${b.decl.name}.version` },
         { name: 'channel', value: b.channel.state },
-        { name: 'host state', value: String(hs.state) },
+        { name: 'host state', value: hs.state },
         { name: 'config window', value: hs.windowBase !== undefined ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)` : 'not mapped (before D0 entry or after D0 exit)' },
         { name: 'functions', value: [...b.functions.keys()].map((w) => wslotText(w)).join(', ') || 'none' },
         valueNode('softc', b.state.sc, ctx.hex, `${b.decl.name}.sc`),
@@ -62,7 +62,7 @@ export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarN
       const f = ctx.fn(bi, wslot);
       if (!f) return [{ name: 'state', value: 'no function' }];
       const out: VarNode[] = [];
-      if (b.host.isVanished?.(wslot)) out.push({ name: 'state', value: 'vanished (surprise removal): reads return all-ones', menu: DEVICE_MENU });
+      if (b.host.isVanished(wslot)) out.push({ name: 'state', value: 'vanished (surprise removal): reads return all-ones', menu: DEVICE_MENU });
       out.push(identityNode(ctx, bi, wslot, f));
       out.push({
         name: 'Header',
@@ -134,7 +134,7 @@ function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFun
       for (let i = s; i < s + c; i++) {
         const e = msixEntry(f, i);
         if (!e) break;
-        const pending = !!mx.pending(i);
+        const pending = mx.pending(i);
         out.push({
           name: `[${i}]`,
           value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)}${e.masked ? ' masked' : ''}${pending ? ' pending' : ''}`,

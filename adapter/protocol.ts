@@ -277,7 +277,7 @@ export function checkRequestArgs<K extends VpciRequestName>(command: K, raw: unk
     }
     out[name] = v;
   }
-  return { ok: true, args: out as RequestArgs<K> };
+  return { ok: true, args: out };
 }
 
 function describe(v: unknown): string {

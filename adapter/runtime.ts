@@ -222,7 +222,7 @@ export class VpciRuntime {
   }
 
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
-  private filterHits<B extends { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }>(bps: readonly B[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
+  private filterHits(bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
     const ids: number[] = [];
     for (const b of bps) {
       if (b.condition) {
@@ -381,6 +381,9 @@ export class VpciRuntime {
           break;
         case 'instruction':
           for (let i = info.traceFrom; i < info.traceTo; i++) if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+          break;
+        case 'continue':
+        case 'scenario':
           break;
       }
     }

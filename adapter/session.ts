@@ -21,6 +21,7 @@ import {
   Source,
   logger,
   Logger,
+  type ErrorDestination,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
@@ -33,7 +34,7 @@ import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { historyBudget } from './history';
-import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter, type AccessType } from './breakpoints';
+import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
@@ -159,15 +160,16 @@ export class VpciDebugSession extends LoggingDebugSession {
    * the failure — never a stack trace or the adapter's file paths; the stack goes to the adapter's
    * log only.
    */
-  override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: number): void {
-    const v = variables as { _exception?: unknown; _stack?: unknown } | undefined;
+  override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: ErrorDestination): void {
+    // @vscode/debugadapter passes the caught error's message and stack (either may be missing when a non-Error was thrown)
+    const v = variables as { _exception?: string; _stack?: string } | undefined;
     if (codeOrMessage === 1104 && v && typeof v === 'object') {
       logger.error(`${response.command}: ${String(v._stack ?? v._exception)}`);
-      const what = String(v._exception ?? 'unknown error').split('\n')[0]!.replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '').trim();
+      const what = (v._exception ?? 'unknown error').split('\n')[0]!.replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '').trim();
       super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
       return;
     }
-    super.sendErrorResponse(response, codeOrMessage as number, format, variables, dest);
+    super.sendErrorResponse(response, codeOrMessage, format, variables, dest);
   }
 
   // ---- lifecycle ------------------------------------------------------------------
@@ -558,6 +560,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   // ---- breakpoints --------------------------------------------------------------
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- dap-args lets `source` be absent (VS Code always sends it; other clients may not)
     if (!this.rt || !args.source?.path) {
       response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message: 'No scenario is loaded' })) };
       this.sendResponse(response);
@@ -627,7 +630,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
     const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
-    const chosen = [...(args.filters ?? []), ...(args.filterOptions ?? []).map((o) => o.filterId)];
+    const chosen = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
     const bad = chosen.filter((f) => !known.has(f));
     if (this.rt) this.rt.exceptionFilters = new Set(chosen.filter((f) => known.has(f)) as ExceptionFilter[]);
     response.body = { breakpoints: chosen.map((f) => (bad.includes(f) ? { verified: false, message: `Unknown exception filter ${f}` } : { verified: true })) };
@@ -682,7 +685,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         out.push({ verified: false, message: `Unknown data breakpoint id ${b.dataId}` });
         continue;
       }
-      const bp: DataBp = { id: this.rt.newBreakpointId(), dataId: b.dataId, target: { ...t, description: this.ins!.describeTarget(t) }, access: (b.accessType ?? 'write') as AccessType, hits: 0 };
+      const bp: DataBp = { id: this.rt.newBreakpointId(), dataId: b.dataId, target: { ...t, description: this.ins!.describeTarget(t) }, access: b.accessType ?? 'write', hits: 0 };
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       list.push(bp);
@@ -862,7 +865,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (this.client.supportsProgressReporting && chunks === 5) {
         progress = true;
         this.runningProgressId = progressId;
-        const e = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${rt.m.now} ns`) as DebugProtocol.ProgressStartEvent;
+        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${rt.m.now} ns`);
         e.body.cancellable = true;
         this.sendEvent(e);
       } else if (progress && chunks % 5 === 0) this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${(rt.m.now / 1e6).toFixed(3)} ms, ${rt.position} steps`));
@@ -890,7 +893,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     // a short label VS Code may upper-case, the detail as text (stop-text.ts)
     const label = stopText(s);
-    const ev = new StoppedEvent(s.reason, s.threadId, label.text) as DebugProtocol.StoppedEvent;
+    const ev: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.threadId, label.text);
     ev.body.allThreadsStopped = true;
     ev.body.description = label.description;
     // like gdb's "Hardware watchpoint … Old value … New value": the change stays readable in the console
@@ -947,9 +950,9 @@ export class VpciDebugSession extends LoggingDebugSession {
       const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, 1);
       // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
       const h = hint ?? (src ? undefined : 'label');
-      if (h && h !== 'normal') (f as DebugProtocol.StackFrame).presentationHint = h;
+      if (h && h !== 'normal') f.presentationHint = h;
       // Only guest driver frames can be restarted (canRestart defaults to true once supportsRestartFrame is on).
-      if (!restartable) (f as DebugProtocol.StackFrame).canRestart = false;
+      if (!restartable) f.canRestart = false;
       return f;
     };
     if (args.threadId === SCENARIO_THREAD) {

@@ -77,9 +77,9 @@ export class VarTable {
     }
     if (n.children && filter !== 'indexed') kids = kids.concat(n.children());
     let idx = this.childIndex.get(ref);
-    if (!idx) this.childIndex.set(ref, (idx = new Map()));
+    if (!idx) this.childIndex.set(ref, (idx = new Map<string, VarNode>()));
     return kids.map((k) => {
-      idx!.set(k.name, k);
+      idx.set(k.name, k);
       return this.toDap(k);
     });
   }
@@ -156,5 +156,6 @@ export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?:
       .join(', ');
     return { ...base, value: `{${preview}${entries.length > 4 ? ', …' : ''}}`, children: () => entries.map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1)) };
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and arrays are handled above; what is left is a primitive or a function
   return { ...base, value: String(v) };
 }

@@ -94,7 +94,7 @@ export function topology(ins: Inspector): TopologyResponse {
           title: ins.title(b.index, wslot),
           vendorId: id.vendorId,
           deviceId: id.deviceId,
-          vanished: !!b.host.isVanished?.(wslot),
+          vanished: b.host.isVanished(wslot),
           memoryReference: ins.cfgRef(b.decl.name, wslot),
           bars: f.bars().map((x) => ({
             index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable,
@@ -126,16 +126,16 @@ export function messages(ins: Inspector, from: number, count: number, stepOf: (e
     return {
       index: i,
       seq: Math.max(0, from) + k,
-      time: t.time[i],
+      time: t.time[i]!,
       bus: ins.m.buses[t.bus[i]!]?.decl.name ?? String(t.bus[i]),
       dir: toHost ? ('toHost' as const) : ('toGuest' as const),
       name: `${messageName(type) ?? `0x${type.toString(16)}`}${completion ? ' (completion)' : ''}`,
       ...(status !== undefined ? { status: statusText(status) } : {}),
-      txid: t.b[i],
+      txid: t.b[i]!,
       length: pkt.length,
       summary: summarizePacket(pkt, toHost ? 'toHost' : 'toGuest', completion ? type : undefined),
       step: stepOf(i),
-      ...(cfgBefore.has(i) ? { cfgBefore: cfgBefore.get(i) } : {}),
+      ...(cfgBefore.has(i) ? { cfgBefore: cfgBefore.get(i)! } : {}),
     };
   });
   return { total: all.length, items };
@@ -152,7 +152,7 @@ export function messageDetail(ins: Inspector, index: number): MessageDetailRespo
   const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
   return {
     index,
-    time: t.time[index],
+    time: t.time[index]!,
     dir: k === Ev.PacketToHost ? ('toHost' as const) : ('toGuest' as const),
     name: d.name,
     bytes: Array.from(pkt, (x) => x.toString(16).padStart(2, '0')).join(''),

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 // Spawned adapters are closed by each figure's done(); exit even if a handle lingers.
 main().then(
   () => process.exit(0),
-  (e) => {
+  (e: unknown) => {
     console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     process.exit(1);
   },

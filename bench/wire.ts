@@ -64,7 +64,7 @@ let sink = 0;
 
 {
   const trace = new Trace(1 << 12);
-  let now = 0;
+  const now = 0;
   const fn = createFunction('mellanox-cx3-vf');
   const host = new VpciHost({
     profile: hostProfile('hyperv-2022')!,

@@ -29,6 +29,6 @@ export class VpciAdapterFactory implements vscode.DebugAdapterDescriptorFactory 
       });
     }
     this.log.info(`debug adapter for "${session.name}": inline (in the extension host)`);
-    return new vscode.DebugAdapterInlineImplementation(new VpciDebugSession() as unknown as vscode.DebugAdapter);
+    return new vscode.DebugAdapterInlineImplementation(new VpciDebugSession());
   }
 }

@@ -13,7 +13,7 @@ import { describePacket } from '../emulator/vpci/describe';
 import { messageByName } from '../emulator/vpci/protocol';
 import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
-import { QUIRKS, type GuestModelName } from '../emulator/vpci/guest/quirks';
+import { QUIRKS } from '../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../emulator/machine/scenario-config';
 import type { Machine } from '../emulator/machine/machine';
 import { formatTime } from '../emulator/format';
@@ -60,7 +60,7 @@ export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | unde
         { title: `Compare ${cfg.guest} with…`, placeHolder: 'The other guest model' },
       );
       if (!pick) return undefined;
-      return { left: { ...same, overrides: { guest: cfg.guest }, label: cfg.guest }, right: { ...same, overrides: { guest: pick.label as GuestModelName }, label: pick.label } };
+      return { left: { ...same, overrides: { guest: cfg.guest }, label: cfg.guest }, right: { ...same, overrides: { guest: pick.label }, label: pick.label } };
     }
     case 'host': {
       const pick = await vscode.window.showQuickPick(

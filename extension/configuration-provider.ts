@@ -76,6 +76,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     const c = config as VpciLaunchConfig;
     const problem = validate(c);
     if (problem) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a launch configuration is the user's JSON, whatever its type says
       void vscode.window.showErrorMessage(`vPCI launch configuration "${c.name ?? ''}": ${problem}`);
       return undefined;
     }
@@ -101,6 +102,7 @@ export function validate(c: VpciLaunchConfig): string | undefined {
   if (c.host !== undefined && !HOSTS.has(c.host)) return `"host" must be one of ${[...HOSTS].join(', ')}.`;
   if (c.historyMaxMemory !== undefined && (typeof c.historyMaxMemory !== 'number' || !(c.historyMaxMemory >= 1))) return '"historyMaxMemory" must be a number of MiB, at least 1.';
   if (c.quirks !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- user JSON: null is possible whatever the type says
     if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';
     for (const [k, v] of Object.entries(c.quirks)) if (typeof v !== 'boolean') return `quirk "${k}" must be true or false.`;
   }

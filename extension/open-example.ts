@@ -20,7 +20,7 @@ async function readIf(uri: vscode.Uri): Promise<Uint8Array | undefined> {
 async function listExamples(dir: vscode.Uri): Promise<string[]> {
   const files: string[] = [];
   const list = async (rel: string) => {
-    let entries: [string, vscode.FileType][] = [];
+    let entries: [string, vscode.FileType][];
     try {
       entries = await vscode.workspace.fs.readDirectory(rel ? vscode.Uri.joinPath(dir, rel) : dir);
     } catch {

@@ -79,10 +79,10 @@ export class SequencePanel implements vscode.Disposable {
     try {
       if (m.type === 'need') {
         // after the session ended the pages already shown stay; others cannot be read any more
-        const r = (await s.customRequest(REQ.messages, { from: m.from, count: m.count }).then(
-          (x) => x,
+        const r = await s.customRequest(REQ.messages, { from: m.from, count: m.count }).then(
+          (x: MessagesResponse) => x,
           () => undefined,
-        )) as MessagesResponse | undefined;
+        );
         if (!r) return;
         void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items.map((it) => ({ ...it, timeText: formatTime(it.time) })) });
         if (r.total !== this.total) await this.update(r.total);
@@ -93,8 +93,9 @@ export class SequencePanel implements vscode.Disposable {
           // Numbered as the rows are (1-based), so "#3" is the third row the user clicked.
           title: `#${m.seq + 1} · ${d.name} · ${d.bytes.length / 2} bytes · ${formatTime(d.time)} · ${d.dir === 'toHost' ? 'guest → host' : 'host → guest'}`,
           dump: hexDump(bytesOfHex(d.bytes), { ascii: true }),
-          fields: (d.fields ?? []).map(fieldLine).join('\n'),
+          fields: d.fields.map(fieldLine).join('\n'),
         });
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from the page: typed, but checked rather than trusted
       } else if (m.type === 'goto') {
         await s.customRequest(REQ.gotoEvent, { index: m.index });
       }

@@ -55,17 +55,60 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
   type Item = { index: number; seq: number; timeText: string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
+  /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
+  type Msg =
+    | { type: 'init'; buses: string[]; total: number }
+    | { type: 'total'; total: number }
+    | { type: 'items'; from: number; items: Item[] }
+    | { type: 'detail'; title: string; dump: string; fields: string }
+    | { type: 'compare'; labels: [string, string]; rows: CRow[]; first: string; counts: string; firstRow: number };
+  // The little of the DOM this page uses, typed here: the extension is compiled without lib.dom.
+  interface El {
+    style: { left: string; width: string; top: string; height: string; transform: string; setProperty(name: string, value: string): void };
+    className: string;
+    textContent: string | null;
+    title: string;
+    hidden: boolean;
+    dataset: Record<string, string | undefined>;
+    classList: { add(c: string): void };
+    scrollTop: number;
+    scrollLeft: number;
+    clientHeight: number;
+    appendChild(child: El | Text): void;
+    insertBefore(child: El, before: El): void;
+    remove(): void;
+    querySelectorAll(selector: string): Iterable<El>;
+    closest(selector: string): El | null;
+    addEventListener(type: string, fn: (e: { target: El }) => void): void;
+  }
+  interface Text {
+    data: string;
+  }
+  interface Doc {
+    body: El;
+    getElementById(id: string): El | null;
+    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(t: string): { width: number } } | null };
+    createElement(tag: string): El;
+    createTextNode(text: string): Text;
+  }
+  interface Win {
+    addEventListener(type: 'message', fn: (e: { data: Msg }) => void): void;
+    addEventListener(type: string, fn: () => void): void;
+    innerHeight: number;
+    getComputedStyle(e: El): { font: string };
+  }
   const vscode = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
-  const doc = (globalThis as unknown as { document: any }).document;
-  const win = globalThis as unknown as { addEventListener(t: string, f: (e: any) => void): void; innerHeight: number; getComputedStyle(e: any): any };
-  const $ = (id: string) => doc.getElementById(id);
+  const doc = (globalThis as unknown as { document: Doc }).document;
+  const win = globalThis as unknown as Win;
+  /** The page's own elements (sequenceHtml below): always there. */
+  const $ = (id: string): El => doc.getElementById(id)!;
   const scroller = $('scroller');
   const spacer = $('spacer');
   const rowsEl = $('rows');
   const lanes = $('lanes');
   const detail = $('detail');
   const countEl = $('count');
-  const el = (tag: string, cls?: string, text?: string): any => {
+  const el = (tag: string, cls?: string, text?: string): El => {
     const e = doc.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
@@ -105,7 +148,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   let selected = -1;
   const cache = new Map<number, Item>();
   const requested = new Set<number>();
-  const shown = new Map<number, any>();
+  const shown = new Map<number, El>();
   let crows: CRow[] = [];
   let labels: [string, string] = ['', ''];
   let layoutKey = 0;
@@ -127,7 +170,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     return b;
   }
 
-  function title(x: number, w: number, text: string, cls: string): any {
+  function title(x: number, w: number, text: string, cls: string): El {
     const t = el('div', 'lane-title ' + cls, text);
     t.style.left = x + 'px';
     t.style.width = w + 'px';
@@ -145,7 +188,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   function relayout(): void {
     layoutKey++;
     FIX_W = MODE === 'live' && buses.length > 1 ? BASE_FIX + Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : BASE_FIX;
-    const ft = $('fixed-title');
+    const ft = doc.getElementById('fixed-title');
     if (ft) ft.style.width = FIX_W + 'px';
     lanes.textContent = '';
     for (const l of [...spacer.querySelectorAll('.lifeline, .lane-sep')]) l.remove();
@@ -176,7 +219,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   }
 
-  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): any {
+  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): El {
     const a = el('div', 'arrow ' + dir + (error ? ' error' : ''));
     a.style.left = Math.min(x1, x2) + 'px';
     a.style.width = Math.abs(x2 - x1) + 'px';
@@ -187,7 +230,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- live rows ----
-  function liveRow(i: number): any {
+  function liveRow(i: number): El {
     const row = el('div', 'row' + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
     row.style.width = width() + 'px';
@@ -230,7 +273,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- compare rows ----
-  function compareRow(i: number): any {
+  function compareRow(i: number): El {
     const r = crows[i]!;
     const row = el('div', 'row ' + r.kind + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
@@ -242,7 +285,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     }
     const fixed = el('div', 'fixed');
     fixed.style.width = FIX_W + 'px';
-    fixed.appendChild(el('span', 'mark', { same: '=', changed: '~', left: '<', right: '>' }[r.kind as 'same'] ?? ''));
+    fixed.appendChild(el('span', 'mark', ({ same: '=', changed: '~', left: '<', right: '>' } as Record<string, string | undefined>)[r.kind] ?? ''));
     row.appendChild(fixed);
     const tips: string[] = [];
     ([r.left, r.right] as (Side | undefined)[]).forEach((s, k) => {
@@ -338,7 +381,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   /** Hex rows of a packet with the bytes that differ from `other` marked. */
-  function dump(hex: string, other: string | undefined): any {
+  function dump(hex: string, other: string | undefined): El {
     const pre = el('pre');
     const n = hex.length / 2;
     for (let off = 0; off < n; off += 16) {
@@ -391,7 +434,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   });
   win.addEventListener('resize', () => render());
-  rowsEl.addEventListener('click', (e: any) => {
+  rowsEl.addEventListener('click', (e: { target: El }) => {
     const row = e.target.closest('.row');
     if (row) select(Number(row.dataset.index));
   });
@@ -400,7 +443,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     if (it) vscode.postMessage({ type: 'goto', index: it.index });
   });
   $('next').addEventListener('click', nextDivergence);
-  win.addEventListener('message', (e: any) => {
+  win.addEventListener('message', (e) => {
     const m = e.data;
     if (m.type === 'init') {
       buses = m.buses.slice();
@@ -416,14 +459,14 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     } else if (m.type === 'items') {
       // rows are keyed by their ordinal in the message list; `index` is the trace event
       let wider = false;
-      (m.items as Item[]).forEach((it, k) => {
+      for (const [k, it] of m.items.entries()) {
         cache.set(m.from + k, it);
         if (fit(labelOf(it.name, it.status))) wider = true;
         if (!buses.includes(it.bus)) {
           buses.push(it.bus);
           wider = true;
         }
-      });
+      }
       if (wider) relayout();
       else render();
     } else if (m.type === 'detail') {
@@ -431,6 +474,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       $('bytes').textContent = m.dump;
       $('fields').textContent = m.fields;
       detail.hidden = false;
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- posted by the extension, but checked like every message a page receives
     } else if (m.type === 'compare') {
       labels = m.labels;
       crows = m.rows;

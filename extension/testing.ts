@@ -307,7 +307,9 @@ export class ScenarioTests implements vscode.Disposable {
     try {
       return await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), config);
     } finally {
-      setTimeout(() => sub.dispose(), 10_000);
+      setTimeout(() => {
+        sub.dispose();
+      }, 10_000);
     }
   }
 
@@ -340,7 +342,7 @@ export class ScenarioTests implements vscode.Disposable {
   /** The expectation a menu argument names: a test item (or its file: the first failure), a {test, message} pair, or {uri, line}. */
   causeTarget(arg: unknown): ExpectInfo | undefined {
     if (arg && typeof arg === 'object' && 'uri' in arg && 'line' in arg) {
-      const a = arg as { uri: unknown; line: unknown };
+      const a = arg;
       if (a.uri instanceof vscode.Uri && typeof a.line === 'number') return { uri: a.uri, line: a.line };
     }
     const item = (arg && typeof arg === 'object' && 'test' in arg ? (arg as { test?: vscode.TestItem }).test : arg) as vscode.TestItem | undefined;

@@ -37,6 +37,7 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
       do {
         this.again = false;
         await this.read();
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- read() may set it again while awaited (TypeScript keeps the narrowing from above across the await)
       } while (this.again);
       this.pending = undefined;
     })();

@@ -56,7 +56,7 @@ class Conn {
       if (s.running) this.handledWhileRunning++;
       dispatch(req);
     };
-    this.session.sendResponse = (resp: any) => {
+    this.session.sendResponse = (resp: DebugProtocol.Response) => {
       if (resp.seq > 0) this.doubles.push(`${resp.command} (request ${resp.request_seq})`);
       else send(resp);
     };
@@ -158,7 +158,7 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
   const src = () => ({ path: r.pick([refs.listing ?? '/nonexistent/x.c', SCENARIO, '/etc/passwd', 'relative.c', '']) });
   const c = r.int(33);
   let cmd: string;
-  let args: any;
+  let args: unknown;
   switch (c) {
     case 0: cmd = 'threads'; args = {}; break;
     case 1: case 2: cmd = 'stackTrace'; args = { threadId: tid(), startFrame: r.chance(0.3) ? num(r, [0, 1, 5]) : undefined, levels: r.chance(0.3) ? num(r, [1, 20]) : undefined }; break;
@@ -208,7 +208,11 @@ export function mutateArgs(r: Rng, args: unknown): unknown {
   const walk = (v: unknown, depth: number): void => {
     if (depth > 4 || !v || typeof v !== 'object') return;
     if (Array.isArray(v)) v.forEach((x, i) => (slots.push({ holder: v, key: i }), walk(x, depth + 1)));
-    else for (const [k, x] of Object.entries(v)) slots.push({ holder: v as Record<string, unknown>, key: k }), walk(x, depth + 1);
+    else
+      for (const [k, x] of Object.entries(v)) {
+        slots.push({ holder: v as Record<string, unknown>, key: k });
+        walk(x, depth + 1);
+      }
   };
   walk(copy, 0);
   if (!slots.length || r.chance(0.1)) return r.pick(GARBAGE);

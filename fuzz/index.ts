@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     const deadline = t0 + a.seconds * 1000;
     let iterations = 0;
     let units = 0;
-    let unitName = 'units';
+    let unitName: string;
     const counts: Record<string, number> = {};
     let note: string | undefined;
     let batch = 1;
@@ -166,7 +166,7 @@ function watch(argv: string[], seconds: number): Promise<number> {
       }, limitMs);
     };
     let buf = '';
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       buf += d.toString('utf8');
       let nl: number;
       while ((nl = buf.indexOf('\n')) >= 0) {
@@ -189,7 +189,7 @@ function watch(argv: string[], seconds: number): Promise<number> {
 const argv = process.argv.slice(2);
 (argv.includes('--child') ? main() : watch(argv, parseArgs(argv).seconds)).then(
   (code) => process.exit(code),
-  (e) => {
+  (e: unknown) => {
     console.error(errText(e));
     process.exit(2);
   },

@@ -77,7 +77,7 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
       await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
       const d = await diags;
       const internal = d.diagnostics.find((x) => x.code === 'internal-error');
-      if (internal) throw new Error(`checker crashed at iteration ${i}, seed ${seed}: ${String(internal.message)}\n--- text ---\n${text}`);
+      if (internal) throw new Error(`checker crashed at iteration ${i}, seed ${seed}: ${typeof internal.message === 'string' ? internal.message : internal.message.value}\n--- text ---\n${text}`);
       // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives.
       const expected = JSON.stringify(analyze(text, uri).lspDiagnostics.map((x) => [x.code, x.range]));
       const got = JSON.stringify(d.diagnostics.map((x) => [x.code, x.range]));
@@ -116,7 +116,7 @@ if (process.argv[1] && /fuzz[\\/]lsp\.ts$/.test(process.argv[1])) {
   const iterations = Number(process.argv[3] ?? 2000);
   fuzzLsp(seed, iterations).then(
     (r) => console.log(`fuzzLsp seed ${seed}: ${r.iterations} edits, ${r.requests} requests, server alive`),
-    (e) => {
+    (e: unknown) => {
       console.error(e);
       process.exit(1);
     },

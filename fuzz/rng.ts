@@ -3,7 +3,7 @@
 
 export interface Rng {
   /** Uniform in [0, 1). */
-  next(): number;
+  next: () => number;
   /** Uniform integer in [0, n). */
   int(n: number): number;
   /** One element of a non-empty array. */

@@ -35,7 +35,7 @@ export function errnoCode(e: unknown): string | undefined {
 /** A system error's reason in a few words (no path, no stack), else the error's first line. */
 export function errorReason(e: unknown): string {
   const code = errnoCode(e);
-  if (code && ERRNO[code]) return ERRNO[code]!;
+  if (code && ERRNO[code]) return ERRNO[code];
   const msg = e instanceof Error ? e.message : String(e);
   // Node's system errors read "ENOENT: no such file or directory, open '/x'": keep the words.
   const m = /^[A-Z]+: ([^,]+)/.exec(msg);

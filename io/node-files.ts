@@ -35,6 +35,7 @@ export function fileErrorOf(path: string, e: unknown): FileError {
 }
 
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (POSIX; absent on Windows, where there are none).
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- @types/node declares it a number, but Windows has no O_NONBLOCK
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 const CHUNK = 64 * 1024;
 

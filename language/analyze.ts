@@ -32,7 +32,7 @@ const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
 export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
   const out: LspDiagnostic = {
     range: locToRange(d.loc),
-    severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+    severity: SEVERITY[d.severity],
     code: d.code,
     source: 'vpci',
     message: d.message,
@@ -113,7 +113,7 @@ export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile
       currentRead = () => undefined;
     }
   }
-  let names: NameOccurrence[] = [];
+  let names: NameOccurrence[];
   try {
     names = collectNames(scenario);
   } catch {

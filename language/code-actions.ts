@@ -104,6 +104,9 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
         // only for a whole bus: `rescind` names a bus, not a function
         fix("Use 'rescind' (the host revokes the channel)", given, [replaceIn(a.text, d.range, /\b(eject)\s+[A-Za-z_][\w-]*\s*(#.*)?$/, () => 'rescind')]);
         break;
+      default:
+        // the other diagnostics have no quick fix beyond their suggestions
+        break;
     }
   }
   return out;

@@ -43,6 +43,6 @@ export function deviceCatalogMarkdown(id: string): string | undefined {
     `| BARs | ${barsText(e)} |\n` +
     `| Interrupts | ${e.interrupts} |\n` +
     `| Data | ${e.source} |\n\n` +
-    `${e.description}`
+    e.description
   );
 }

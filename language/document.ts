@@ -67,7 +67,7 @@ export class LineDocument {
     if (a.line > b.line || (a.line === b.line && a.character > b.character)) [a, b] = [b, a];
     if (a.line === b.line) return this.lines[a.line]!.slice(a.character, b.character);
     let s = this.lines[a.line]!.slice(a.character);
-    for (let l = a.line + 1; l < b.line; l++) s += this.lines[l];
+    for (let l = a.line + 1; l < b.line; l++) s += this.lines[l]!;
     return s + this.lines[b.line]!.slice(0, b.character);
   }
 
@@ -102,6 +102,7 @@ export class LineDocument {
   /** Applies LSP content changes in order. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     for (const ch of changes) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a client may send `range: null` for a whole-text change
       if (!('range' in ch) || !ch.range) {
         this.lines = splitLines(ch.text);
         this.joined = ch.text;
@@ -122,7 +123,7 @@ export class LineDocument {
       if (last + 1 < this.lines.length && repl.length > 1 && repl[repl.length - 1] === '') repl.pop();
       else if (last + 1 < this.lines.length && repl[repl.length - 1] !== '') {
         // The text no longer ends its span with a line break: it runs on into the next line.
-        repl[repl.length - 1] += this.lines[++last]!;
+        repl[repl.length - 1]! += this.lines[++last]!;
         const again = splitLines(repl.pop()!);
         if (last + 1 < this.lines.length && again.length > 1 && again[again.length - 1] === '') again.pop();
         repl.push(...again);

@@ -16,5 +16,6 @@ if (!isMainThread && parentPort && (workerData as { vpciAnalysis?: unknown } | n
 } else {
   // The platform first: the server takes its connection, file access and runner from it.
   setPlatform(nodePlatform());
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after setPlatform: a static import is hoisted, and server.ts reads the platform as it loads
   require('./server');
 }

@@ -27,6 +27,7 @@ export interface NameOccurrence {
   loc: Loc;
 }
 
+/* eslint-disable @typescript-eslint/no-unnecessary-condition -- the guards below keep name collection total even on a tree the AST types call complete; the language server must not fail a keystroke over one */
 /** Occurrences in source order. Tolerates partial trees from a parse with errors. */
 export function collectNames(s: Scenario): NameOccurrence[] {
   const out: NameOccurrence[] = [];
@@ -82,11 +83,14 @@ export function collectNames(s: Scenario): NameOccurrence[] {
         push('message', x.message?.name, x.message?.loc);
         push('bus-ref', x.bus?.name, x.bus?.loc);
         break;
+      case 'no-errors':
+        break;
     }
   }
   out.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   return out;
 }
+/* eslint-enable @typescript-eslint/no-unnecessary-condition */
 
 /** The occurrence whose range holds 1-based (line, col), if any. */
 export function nameAt(names: readonly NameOccurrence[], line: number, col: number): NameOccurrence | undefined {

@@ -14,7 +14,7 @@ function lineText(lines: LineIndex, loc: Loc): string {
 
 function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
   const range = locToRange(b.loc);
-  const children: DocumentSymbol[] = (b.functions ?? []).map((f) => ({
+  const children: DocumentSymbol[] = b.functions.map((f) => ({
     name: `function ${f.slot.device}.${f.slot.fn}`,
     detail: f.source.kind === 'catalog' ? f.source.id.name : `dump "${f.source.path}"`,
     kind: SymbolKind.Field,
@@ -28,7 +28,7 @@ export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   const lines = new LineIndex(text);
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
-  if (s.vm && (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col)) {
+  if ((s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col)) {
     const children: DocumentSymbol[] = [];
     if (s.vm.host) children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
     if (s.vm.guest) children.push({ name: `guest ${s.vm.guest.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.guest.loc), selectionRange: locToRange(s.vm.guest.loc) });

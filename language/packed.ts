@@ -50,7 +50,7 @@ export function packNames(names: readonly NameOccurrence[]): PackedNames {
 export function unpackNames(p: PackedNames): NameOccurrence[] {
   if (!p.kinds.length) return [];
   const words = p.text.split('\n');
-  const out: NameOccurrence[] = new Array(p.kinds.length);
+  const out = new Array<NameOccurrence>(p.kinds.length);
   for (let i = 0; i < p.kinds.length; i++) {
     const l = p.locs;
     out[i] = { kind: KINDS[p.kinds[i]!]!, name: words[i]!, loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! } };

@@ -12,7 +12,7 @@ export interface LanguagePlatform {
   connection: Connection;
   files: FileAccess;
   /** The file-system path of a file: URI; undefined for other schemes (untitled documents…). */
-  pathOf(uri: string): string | undefined;
+  pathOf: (uri: string) => string | undefined;
   /** Where analyses run; `onBroken` is called if that stops working (the server then analyses in-process). */
   runner(onBroken: (e: Error) => void): Runner;
 }

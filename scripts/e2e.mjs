@@ -104,11 +104,15 @@ async function stop() {
   held.kill();
   try {
     process.kill(-cs.pid, 'SIGTERM');
-  } catch {}
+  } catch {
+    // already gone
+  }
   for (let i = 0; i < 50 && cs.exitCode === null && cs.signalCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   try {
     process.kill(-cs.pid, 'SIGKILL');
-  } catch {}
+  } catch {
+    // already gone
+  }
   log(`code-server (pgid ${cs.pid}) stopped`);
   if (process.env.KEEP_RUN !== '1') rmSync(RUN, { recursive: true, force: true });
   else log(`run kept: ${RUN}`);

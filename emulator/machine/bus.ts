@@ -9,7 +9,7 @@ import type { BusDecl, FunctionDecl } from './decls';
 export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './decls';
 import type { ThreadState } from '../runtime/threads';
 import type { Locals } from '../runtime/program';
-import type { GuestKernel } from '../vpci/guest/kernel';
+import type { BaseSoftc, GuestKernel } from '../vpci/guest/kernel';
 import { EAGAIN, ENOBUFS, ENODEV, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
 import { VmbusChannel } from '../vmbus/channel';
@@ -25,7 +25,7 @@ export interface BusState {
   started: boolean;
   gone: boolean;
   /** Guest bridge-driver softc (plain data). */
-  sc: any;
+  sc: BaseSoftc;
   threads: { mgmt?: number; taskq?: number; callback?: number; host?: number; drivers: Record<string, number> };
   /** Raised-interrupt bookkeeping per function: PBA pending bits while masked. */
   pending: Record<string, number[]>;
@@ -81,6 +81,7 @@ export class BusRuntime {
   // ---- host side -------------------------------------------------------------
 
   private hostEnv(): HostEnv {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the methods of the object returned have a `this` of their own
     const self = this;
     return {
       now: () => self.m.now,
@@ -154,7 +155,7 @@ export class BusRuntime {
   }
 
   enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
-    (this.state.sc[queue] as { fn: string; args: Locals }[]).push({ fn, args });
+    this.state.sc[queue].push({ fn, args });
     this.m.wakeKey(this.key(`tq:${queue}`), this.index);
   }
 
@@ -203,8 +204,7 @@ export class BusRuntime {
 
   /** A `driver` timeline event: load the function driver; attach it now if the device is already enumerated. */
   driverLoaded(wslot: number): void {
-    const pci = this.state.sc.pci?.children as { wslot: number; driver: string | null }[] | undefined;
-    const child = pci?.find((c) => c.wslot === wslot);
+    const child = this.state.sc.pci.children.find((c) => c.wslot === wslot);
     if (child && !child.driver) {
       const drv = this.kernel.driverName(wslot);
       child.driver = drv;
@@ -254,7 +254,7 @@ export class BusRuntime {
   private barAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
     if (this.channel.state === 'rescinded') return undefined;
     for (const [wslot, fn] of this.functions) {
-      if (this.host.isVanished?.(wslot) || !this.host.hasFunction(wslot)) continue;
+      if (this.host.isVanished(wslot) || !this.host.hasFunction(wslot)) continue;
       for (const b of memoryBars(fn)) {
         if (!b.decoding) continue;
         if (addr >= b.address && addr + size <= b.address + b.size) return { fn, wslot, bar: b.index, base: b.address };
@@ -290,9 +290,8 @@ export class BusRuntime {
     }
     const irq: GuestIrq | undefined = this.m.irqByVector(r.cpu, r.vector);
     t.record(this.m.now, Ev.IntDeliver, this.index, wslot, r.vector, r.cpu, { index, irq: irq?.irq, address: msg.address, data: msg.data });
-    const pci = this.state.sc.pci?.children as { wslot: number; intr_count: number[] }[] | undefined;
-    const child = pci?.find((c) => c.wslot === wslot);
-    if (child && child.intr_count[index] !== undefined) child.intr_count[index]!++;
+    const child = this.state.sc.pci.children.find((c) => c.wslot === wslot);
+    if (child && child.intr_count[index] !== undefined) child.intr_count[index]++;
   }
 
   kernelFor(t: ThreadState): GuestKernel {
@@ -349,7 +348,7 @@ class BusKernel implements GuestKernel {
   constructor(private readonly b: BusRuntime) {
     this.instanceBytes = guidBytes(b.decl.instance);
   }
-  get sc(): any {
+  get sc(): BaseSoftc {
     return this.b.state.sc;
   }
   get busIndex(): number {
@@ -371,6 +370,7 @@ class BusKernel implements GuestKernel {
     return this.b.m.quirk(name);
   }
   log(text: string): void {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- `thread` is set when a thread first runs; a log before that is thread 0
     this.b.m.trace.record(this.b.m.now, Ev.Log, this.b.index, this.thread?.id ?? 0, 0, 0, text);
   }
   busState(state: 'attached' | 'failed' | 'detached'): void {
@@ -383,7 +383,7 @@ class BusKernel implements GuestKernel {
   }
   chanClose(): void {
     if (this.b.channel.state === 'open') this.b.channel.close();
-    this.b.host.onChannelClosed?.();
+    this.b.host.onChannelClosed();
     this.b.m.trace.record(this.b.m.now, Ev.Channel, this.b.index, 2, 0, 0, `close ${this.b.decl.name}`);
   }
   isRevoked(): boolean {

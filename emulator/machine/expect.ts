@@ -332,8 +332,7 @@ function lastMsixWrite(m: Machine, bus: number, wslot: number): number {
 /** MSI-X table entries of a function holding exactly an (address, data) the host returned for it. */
 export function mappedMsix(m: Machine, bus: number, wslot: number): { good: number; bad: number } {
   const b = m.buses[bus]!;
-  const pci = (b.state.sc.pci?.children ?? []) as { wslot: number; irqs: { index: number; addr: number; data: number; mapped: boolean }[] }[];
-  const child = pci.find((c) => c.wslot === wslot);
+  const child = b.state.sc.pci.children.find((c) => c.wslot === wslot);
   const fn = b.functions.get(wslot);
   let good = 0;
   let bad = 0;

@@ -437,7 +437,7 @@ export class Machine implements BusHost {
       default: {
         // Every event of emulator/scenario/events.ts is handled above: a new one does not compile until it is.
         const unhandled: never = item;
-        void unhandled;
+        throw new Error(`unhandled timeline item ${JSON.stringify(unhandled)}`);
       }
     }
   }
@@ -511,7 +511,7 @@ export class Machine implements BusHost {
       }
       b.thaw(st.buses[i]!, buses.group(`b${i}`)!);
     }
-    this.remapper.restore(st.remapper as never);
+    this.remapper.restore(st.remapper);
     this.trace.resume(st.traceLength);
     this.byBus.clear();
     for (const t of st.sched.threads) this.indexThread(t);

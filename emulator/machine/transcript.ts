@@ -64,7 +64,8 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
       if (typeof d === 'string') return `${head} ${d}`;
       if (d?.what === 'timeline') return `${head} scenario: ${d.text}`;
       if (d?.what === 'bus') return `${head} bus ${d.to}`;
-      const v = (x: unknown): string => (typeof x === 'number' ? (x > 9 ? `0x${x.toString(16)}` : String(x)) : x === null ? 'none' : typeof x === 'object' ? JSON.stringify(x, (_k, y) => (typeof y === 'number' && y > 9 ? `0x${y.toString(16)}` : y)) : String(x));
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are JSON-printed, so String() only ever sees a primitive here
+      const v = (x: unknown): string => (typeof x === 'number' ? (x > 9 ? `0x${x.toString(16)}` : String(x)) : x === null ? 'none' : typeof x === 'object' ? JSON.stringify(x, (_k, y: unknown) => (typeof y === 'number' && y > 9 ? `0x${y.toString(16)}` : y)) : String(x));
       return `${head} ${d?.what ?? 'state'}${d?.from !== undefined ? ` ${v(d.from)} ->` : ''}${d?.to !== undefined ? ` ${v(d.to)}` : ''}${d?.text ? `: ${d.text}` : ''}`;
     }
     case Ev.Fault:
@@ -72,7 +73,7 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
     case Ev.Error:
       return `${head} ERROR: ${String(e.blob)}`;
     case Ev.BarMap:
-      return `${head} host maps BAR${e.b} of slot ${e.a.toString(16)} at 0x${typeof e.blob === 'object' && e.blob && 'address' in (e.blob as object) ? ((e.blob as { address: number }).address).toString(16) : e.c.toString(16)}`;
+      return `${head} host maps BAR${e.b} of slot ${e.a.toString(16)} at 0x${typeof e.blob === 'object' && e.blob && 'address' in (e.blob) ? ((e.blob as { address: number }).address).toString(16) : e.c.toString(16)}`;
     case Ev.BarUnmap:
       return `${head} host unmaps BAR${e.b} of slot ${e.a.toString(16)}`;
     case Ev.BarWriteIgnored:

@@ -241,7 +241,7 @@ export class PciFunction {
 
   private decodeFirst(id: number): CapabilityView | undefined {
     const e = this.capEntries.find((c) => !c.extended && c.id === id);
-    return e ? decodeCapability(this.config.peek() as Uint8Array, e) : undefined;
+    return e ? decodeCapability(this.config.peek(), e) : undefined;
   }
 
   private msixCap(): MsixCapView | undefined {
@@ -281,7 +281,7 @@ export class PciFunction {
   }
 
   restore(s: unknown): void {
-    const snap = s as PciFunctionSnapshot;
+    const snap = s as PciFunctionSnapshot | undefined;
     if (!snap || !(snap.config instanceof Uint8Array) || !Array.isArray(snap.memories)) {
       throw new Error(`${this.name}: not a PciFunction snapshot`);
     }
@@ -293,7 +293,7 @@ export class PciFunction {
   /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): config space and BAR memory, unchanged pages shared. */
   freeze(w: SnapshotWriter, key: string): void {
     w.group(key, (g) => {
-      g.bytes('cfg', this.config.peek() as Uint8Array, this.config, this.config.version);
+      g.bytes('cfg', this.config.peek(), this.config, this.config.version);
       for (const [i, m] of this.memories) m.freeze(g, `bar${i}`);
     });
   }

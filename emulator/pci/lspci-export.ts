@@ -14,14 +14,14 @@ export interface ConfigReadable {
  */
 export function exportLspci(source: Uint8Array | ConfigReadable, address: string, title?: string): string {
   const bytes = source instanceof Uint8Array ? source : readAll(source);
-  const vendor = bytes.length >= 2 ? bytes[0] | (bytes[1] << 8) : 0xffff;
-  const device = bytes.length >= 4 ? bytes[2] | (bytes[3] << 8) : 0xffff;
+  const vendor = bytes.length >= 2 ? bytes[0]! | (bytes[1]! << 8) : 0xffff;
+  const device = bytes.length >= 4 ? bytes[2]! | (bytes[3]! << 8) : 0xffff;
   const head = title ?? `Device ${hex(vendor, 4)}:${hex(device, 4)}`;
   const out: string[] = [`${address} ${head.replace(/[\r\n]+/g, ' ')}`];
   const len = bytes.length - (bytes.length % 16);
   for (let off = 0; off < len; off += 16) {
     let line = `${hex(off, 2)}:`;
-    for (let i = 0; i < 16; i++) line += ` ${hex(bytes[off + i], 2)}`;
+    for (let i = 0; i < 16; i++) line += ` ${hex(bytes[off + i]!, 2)}`;
     out.push(line);
   }
   return out.join('\n') + '\n\n';

@@ -141,7 +141,7 @@ export function loadPciIds(text: string): PciIds {
         p += 10;
         const dk = ((id1 << 16) | id2) >>> 0;
         let t = subsystems.get(dk);
-        if (!t) subsystems.set(dk, (t = new Map()));
+        if (!t) subsystems.set(dk, (t = new Map<number, string>()));
         entry = { map: t, key: ((sv << 16) | sd) >>> 0 };
       } else if (cat === 'class' || cat === 'subclass' || cat === 'progif') {
         const pi = idHex(line, p, 2);
@@ -192,7 +192,7 @@ export function indexPciIds(text: string): PciIds {
   const parsed = new Map<string, PciIds>();
   let full: PciIds | undefined;
   /** A hex number as a pattern matching it in either case. */
-  const hx = (n: number, w: number) => [...n.toString(16).padStart(w, '0')].map((c) => (c >= 'a' ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  const hx = (n: number, w: number) => n.toString(16).padStart(w, '0').replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
   /** Starts of the lines matching `pattern` at their start. */
   const starts = (pattern: string): number[] => {
     const re = new RegExp(`^${pattern}`, 'gm');

@@ -152,7 +152,7 @@ export class PlainWalk {
       r = this.freezeArray(live, p as FrozenArray | undefined);
     } else if (ArrayBuffer.isView(live)) r = this.freezeTyped(live, p);
     else {
-      const proto = Object.getPrototypeOf(live);
+      const proto: unknown = Object.getPrototypeOf(live);
       if (proto !== Object.prototype && proto !== null) {
         this.aliased = true; // not plain data: only structuredClone knows how to copy it
         r = null;
@@ -200,8 +200,8 @@ export class PlainWalk {
     }
     if (st === undefined && i === np) return prev;
     const n = i;
-    const keys: string[] = new Array(n);
-    const vals: unknown[] = new Array(n);
+    const keys = new Array<string>(n);
+    const vals = new Array<unknown>(n);
     if (st === undefined) {
       // A prefix of the previous node's keys (some were deleted at the end).
       for (let j = 0; j < n; j++) {

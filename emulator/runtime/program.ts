@@ -65,9 +65,13 @@ export function call<I extends string = never>(fn: string, args: Locals = {}, in
  */
 export type Protos<F> = { [N in keyof F]: Locals };
 
+/** The parameters of a function that takes none (an entry of a prototype table). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- it is intersected with the function's locals, where Record<string, never> would erase them
+export type NoParams = {};
+
 /** `call` checked against a model's prototypes: the callee exists and gets exactly its parameters. */
 export function caller<F extends Protos<F>>() {
-  return <N extends keyof F & string, I extends string = never>(fn: N, ...rest: {} extends F[N] ? [args?: F[N], into?: I] : [args: F[N], into?: I]): CallAction<I> =>
+  return <N extends keyof F & string, I extends string = never>(fn: N, ...rest: NoParams extends F[N] ? [args?: F[N], into?: I] : [args: F[N], into?: I]): CallAction<I> =>
     call(fn, rest[0] ?? {}, rest[1]);
 }
 
@@ -149,10 +153,11 @@ export function When<C, L>(choose: boolean, nodes: Node<C, L>[], otherwise: Node
  */
 export interface Decl<V, L> {
   text: string;
-  value?: (v: V, l: L) => unknown;
+  /** Shown from the function's first line, so a local may not be assigned yet. */
+  value?: (v: V, l: Partial<L>) => unknown;
 }
 
-export function decl<V, L>(text: string, value?: (v: V, l: L) => unknown): Decl<V, L> {
+export function decl<V, L>(text: string, value?: (v: V, l: Partial<L>) => unknown): Decl<V, L> {
   return value ? { text, value } : { text };
 }
 
@@ -251,7 +256,7 @@ export interface Program<C, V = unknown> {
 
 /** Runs a statement's closure on a frame's plain locals (the one place the runtime meets the typed view). */
 export function runExec<C>(exec: Exec<C, never>, ctx: C, locals: Locals): Action | void {
-  return exec(ctx, locals as never) as Action | void;
+  return exec(ctx, locals as never);
 }
 export function runCond<C>(cond: Cond<C, never>, ctx: C, locals: Locals): boolean {
   return cond(ctx, locals as never);
@@ -350,7 +355,7 @@ export function compileProgram<C, V = unknown>(
       const fallback = params[name];
       if (fallback && !def.params.includes(name)) {
         const where = { name: def.name, file: def.file };
-        return { name, value: (v: V, l: never) => fallback(v, l as Locals, where) };
+        return { name, value: (v: V, l: never) => fallback(v, l, where) };
       }
       return out ? { name, out } : { name };
     });

@@ -208,7 +208,7 @@ export class SnapshotWriter {
     if (data.length <= PAGE_BYTES) node = this.page(p, data);
     else {
       const n = Math.ceil(data.length / PAGE_BYTES);
-      const items: SnapNode[] = new Array(n);
+      const items = new Array<SnapNode>(n);
       let same = p?.kind === 'group' && p.items.length === n;
       for (let i = 0; i < n; i++) {
         const pp = p?.kind === 'group' ? p.items[i] : undefined;

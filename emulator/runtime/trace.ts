@@ -101,7 +101,7 @@ export class Trace {
     return {
       index: i,
       time: this.time[i]!,
-      kind: this.kind[i] ,
+      kind: this.kind[i]!,
       bus: this.bus[i]!,
       a: this.a[i]!,
       b: this.b[i]!,

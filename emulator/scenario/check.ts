@@ -174,7 +174,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           r = { message: String(e) };
         }
         if (r && r.bar !== undefined) {
-          const clause = src.bars.find((b) => b.index === r!.bar);
+          const clause = src.bars.find((b) => b.index === r.bar);
           add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
         } else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
       }

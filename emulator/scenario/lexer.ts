@@ -32,13 +32,13 @@ export interface Token {
   error?: string;
 }
 
-const RUN = /[A-Za-z0-9_.:\-]/;
+const RUN = /[A-Za-z0-9_.:-]/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NUMBER = /^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*)([KMGT])?$/;
 const DURATION = /^([0-9][0-9_]*)(ns|us|ms|s)$/;
 const DOTTED = /^[0-9]+\.[0-9]+$/;
 const PCIADDR = /^(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.[0-7]$/;
-const WORD = /^[A-Za-z_][A-Za-z0-9_\-]*$/;
+const WORD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Binary size suffixes: 1K = 1024. */
 export const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
@@ -142,7 +142,7 @@ export function tokenize(text: string): Token[] {
           break;
         }
         if (ch === '\\' && i + 1 < n && (text[i + 1] === '"' || text[i + 1] === '\\')) {
-          value += text[i + 1];
+          value += text[i + 1]!;
           i += 2;
           col += 2;
           continue;

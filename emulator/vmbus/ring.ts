@@ -149,7 +149,7 @@ export class RingBuffer {
     };
     this.readIndex = index(r.readIndex);
     this.writeIndex = index(r.writeIndex);
-    this.lengths = Array.isArray(r.lengths) ? r.lengths.map((x) => Math.max(0, Math.min(this.capacity, Math.floor(Number(x) || 0)))) : [];
+    this.lengths = Array.isArray(r.lengths) ? r.lengths.map((x) => Math.max(0, Math.min(this.capacity, Math.floor(x || 0)))) : [];
     this.totalWritten = Number(r.totalWritten) || 0;
     this.totalRead = Number(r.totalRead) || 0;
     this.rejected = Number(r.rejected) || 0;

@@ -46,7 +46,7 @@ async function client(p = port): Promise<DebugClient> {
 /** attach + configurationDone; resolves with the stop the client sees. */
 async function attach(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-  await dc.attachRequest({} as DebugProtocol.AttachRequestArguments);
+  await dc.attachRequest({});
   await dc.configurationDoneRequest();
   return stopped;
 }
@@ -132,7 +132,7 @@ test('one client at a time: a second attach is refused while the first is attach
   const a = await client();
   await attach(a);
   const b = await client();
-  await assert.rejects(b.attachRequest({} as DebugProtocol.AttachRequestArguments), /Another debug client is attached/);
+  await assert.rejects(b.attachRequest({}), /Another debug client is attached/);
   await b.stop();
   await detach(a);
   // once it is gone, the next one gets in
@@ -254,6 +254,6 @@ test('terminate ends the held run: the next attach starts the scenario afresh at
 
 test('attach to an adapter that holds no machine is an error that says how to get one', { timeout: 30_000 }, async () => {
   const a = await client(barePort);
-  await assert.rejects(a.attachRequest({} as DebugProtocol.AttachRequestArguments), /Nothing to attach to.*vpci-lab dap --port N --scenario FILE/);
+  await assert.rejects(a.attachRequest({}), /Nothing to attach to.*vpci-lab dap --port N --scenario FILE/);
   await a.stop();
 });

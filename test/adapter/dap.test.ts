@@ -135,7 +135,7 @@ test('data breakpoint on COMMAND: stops on the write with old and new value', as
   assert.equal(info.body.dataId, 'cfg:nic0:0:4:2');
   assert.deepEqual(info.body.accessTypes, ['read', 'write', 'readWrite']);
   assert.equal(info.body.canPersist, true);
-  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
   assert.equal(set.body.breakpoints[0]!.verified, true);
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.continueRequest({ threadId: 1 });
@@ -216,8 +216,8 @@ test('step back returns to the previous statement; reverse continue returns to t
 
 test('readMemory gives the config space bytes; the console runs lspci', async () => {
   await launchStopped();
-  const mem = (await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4 })) as DebugProtocol.ReadMemoryResponse;
-  const bytes = Buffer.from(mem.body!.data!, 'base64');
+  const mem = await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4 });
+  const bytes = Buffer.from(mem.body!.data, 'base64');
   // Mellanox vendor 0x15b3, ConnectX-3 VF device 0x1004.
   assert.deepEqual([...bytes], [0xb3, 0x15, 0x04, 0x10]);
   const ev = await dc.evaluateRequest({ expression: 'lspci nic0', context: 'repl' });

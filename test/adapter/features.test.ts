@@ -44,7 +44,7 @@ test('host error statuses stop as exceptions: the refused version first, then th
   const s1 = await cont();
   assert.equal(s1.body.reason, 'exception');
   assert.match((await dc.exceptionInfoRequest({ threadId: s1.body.threadId! })).body.description!, /0xC0000059/);
-  const s2 = await cont(s1.body.threadId!);
+  const s2 = await cont(s1.body.threadId);
   assert.equal(s2.body.reason, 'exception');
   const info = await dc.exceptionInfoRequest({ threadId: s2.body.threadId! });
   assert.equal(info.body.exceptionId, 'error-status');
@@ -55,7 +55,7 @@ test('data breakpoint on an MSI-X entry stops when the driver programs it', asyn
   await launch(CX3);
   const info = await dc.dataBreakpointInfoRequest({ name: 'msix(nic0)[1]' });
   assert.equal(info.body.dataId, 'msix:nic0:0:1:16');
-  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'write' }] });
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
   const s = await cont();
   assert.equal(s.body.reason, 'data breakpoint');
   assert.match(s.body.text ?? '', /nic0 MSI-X entry 1/);
@@ -80,11 +80,11 @@ test('logpoints print without stopping; conditions and hit counts pick the stop'
 
 test('instruction granularity steps one bus transaction at a time', async () => {
   const e = await launch(CX3);
-  const before = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 })) as DebugProtocol.Response).body.total as number;
+  const before = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 }))).body.total as number;
   const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.nextRequest({ threadId: e.body.threadId!, granularity: 'instruction' });
   await s;
-  const t = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 })) as DebugProtocol.Response).body.lines as string[];
+  const t = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 }))).body.lines as string[];
   assert.ok(t.length > before);
   assert.match(t.join('\n'), /guest -> host .*QUERY_PROTOCOL_VERSION|vmbus: open/);
 });
@@ -92,7 +92,7 @@ test('instruction granularity steps one bus transaction at a time', async () => 
 test('hex toggle flips values to decimal and sends invalidated', async () => {
   const e = await launch(CX3);
   const inv = dc.waitForEvent('invalidated');
-  const r = (await dc.customRequest('vpci/toggleHex')) as DebugProtocol.Response;
+  const r = await dc.customRequest('vpci/toggleHex');
   assert.equal(r.body.hex, false);
   await inv;
   const st = await dc.stackTraceRequest({ threadId: e.body.threadId! });
@@ -109,27 +109,27 @@ test('views: topology, the message list with details, and time travel to a messa
   await launch(CX3);
   const end = await cont();
   assert.equal(end.body.reason, 'end');
-  const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  const topo = ((await dc.customRequest('vpci/topology'))).body;
   assert.equal(topo.buses[0].name, 'nic0');
   assert.equal(topo.buses[0].version, '1.1');
   assert.equal(topo.buses[0].functions[0].interrupts.length, 3);
-  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 5 })) as DebugProtocol.Response).body;
+  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 5 }))).body;
   assert.ok(msgs.total > 10);
   assert.equal(msgs.items.length, 5);
   assert.match(msgs.items[0].name, /PCI_QUERY_PROTOCOL_VERSION/);
   assert.match(msgs.items[1].name, /PCI_QUERY_PROTOCOL_VERSION \(completion\)/);
   assert.match(msgs.items[1].status, /REVISION_MISMATCH \(0xC0000059\)/);
   // Config-window traffic between packets is summarised on the packet that follows it.
-  const every = ((await dc.customRequest('vpci/messages', { from: 0, count: msgs.total })) as DebugProtocol.Response).body;
+  const every = ((await dc.customRequest('vpci/messages', { from: 0, count: msgs.total }))).body;
   const withCfg = every.items.filter((x: { cfgBefore?: { count: number; reads: number } }) => x.cfgBefore);
   assert.ok(withCfg.length > 0 && withCfg.every((x: { cfgBefore: { count: number; reads: number; writes: number } }) => x.cfgBefore.count === x.cfgBefore.reads + x.cfgBefore.writes && x.cfgBefore.count > 0));
-  const d = ((await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index })) as DebugProtocol.Response).body;
+  const d = ((await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index }))).body;
   assert.equal(d.bytes.slice(0, 4), '0600');
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.customRequest('vpci/gotoEvent', { index: msgs.items[0].index });
   const g = await stopped;
   assert.equal(g.body.reason, 'goto');
-  const after = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  const after = ((await dc.customRequest('vpci/topology'))).body;
   assert.equal(after.buses[0].version, null, 'back before the version was agreed');
 });
 
@@ -167,7 +167,7 @@ test('the console offers a new bus (hot add) and the guest attaches it; pending 
   await assert.rejects(dc.evaluateRequest({ expression: 'offer nic8 no-such-device', context: 'repl' }));
   // Stop while the negotiation request is outstanding: it is listed as pending.
   await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_QUERY_PROTOCOL_VERSION' }] });
-  const s = await cont(e.body.threadId!);
+  const s = await cont(e.body.threadId);
   assert.equal(s.body.reason, 'function breakpoint');
   const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
   const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
@@ -181,9 +181,9 @@ test('the console offers a new bus (hot add) and the guest attaches it; pending 
   const pending = [await pendingOf('nic0'), await pendingOf('nic9')].join(' | ');
   assert.match(pending, /PCI_QUERY_PROTOCOL_VERSION \(txid 0x[0-9a-f]+\)/);
   await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
-  const end = await cont(s.body.threadId!);
+  const end = await cont(s.body.threadId);
   assert.equal(end.body.reason, 'end');
-  const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body;
+  const topo = ((await dc.customRequest('vpci/topology'))).body;
   assert.deepEqual(topo.buses.map((b: { name: string; state: string }) => `${b.name}:${b.state}`), ['nic0:attached', 'nic9:attached']);
 });
 

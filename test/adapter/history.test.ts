@@ -154,14 +154,14 @@ test('a hand-made change survives going back over it and forward again', () => {
   const h = new History(m);
   for (let i = 0; i < 20_000; i++) h.step();
   // The driver's softc changes by hand (as setVariable would), then the run goes on.
-  (m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'] = 42;
+  (m.state.buses[0]!.sc as unknown as Record<string, unknown>)['hand_made'] = 42;
   h.truncateFuture();
   const edit = m.steps;
   const end = runToEnd(h, m);
   h.goTo(edit - 500);
-  assert.equal((m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'], undefined, 'before the change it was not there');
+  assert.equal((m.state.buses[0]!.sc as unknown as Record<string, unknown>)['hand_made'], undefined, 'before the change it was not there');
   h.goTo(edit + 10);
-  assert.equal((m.state.buses[0]!.sc as Record<string, unknown>)['hand_made'], 42, 'replayed onto the change, it is there again');
+  assert.equal((m.state.buses[0]!.sc as unknown as Record<string, unknown>)['hand_made'], 42, 'replayed onto the change, it is there again');
   h.goTo(end.steps);
   assert.deepEqual(traceOf(m), end.trace);
   assert.deepEqual(structuredClone(m.state), end.state);

@@ -19,7 +19,7 @@ const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
 const ADAPTER = resolve('dist/adapter.js');
 const h = adapterTests();
 
-type Msg = { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: any };
+type Msg = { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: { category?: string; output?: string } };
 
 /** A DAP client that writes raw bytes and reads frames: for sending what a proper client never would. */
 class Raw {
@@ -90,7 +90,7 @@ test('stdio adapter: malformed frames are reported as important output, the stre
   c.send(6, 'threads');
   assert.equal((await c.response(6)).success, true);
   assert.equal((await c.response(5)).success, false);
-  const said = c.msgs.filter((m) => m.event === 'output' && m.body?.category === 'important').map((m) => m.body.output as string);
+  const said = c.msgs.filter((m) => m.event === 'output' && m.body?.category === 'important').map((m) => m.body!.output!);
   assert.ok(said.length >= 3, said.join(""));
   for (const s of said) assert.match(s, /^vPCI Lab: malformed DAP input: .*; skipped to the next Content-Length header\.\n$/);
   assert.equal(p.exitCode, null);
@@ -108,7 +108,7 @@ test('TCP: a client sending only garbage is told, then detached; the server goes
     const junk = Buffer.alloc(256 * 1024, 'x');
     for (let i = 0; i < 6; i++) sock.write(junk);
     await closed;
-    const said = c.msgs.filter((m) => m.event === 'output').map((m) => m.body.output as string).join('');
+    const said = c.msgs.filter((m) => m.event === 'output').map((m) => m.body!.output!).join('');
     assert.match(said, /bytes of input without a single valid DAP frame; closing the connection/);
     // Another client is served as usual.
     const s2 = connect(port, '127.0.0.1');
@@ -174,7 +174,7 @@ test('memory: bytes outside a region are never read or written; a partial write 
   const dc = h.client();
   await launch(dc, SCENARIO, { stopOnEntry: true });
   const read = async (offset: number, count: number): Promise<DebugProtocol.ReadMemoryResponse['body']> =>
-    ((await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset, count })) as DebugProtocol.ReadMemoryResponse).body;
+    (await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset, count })).body;
   // Before the start: no data, the bytes to skip.
   assert.deepEqual(await read(-4, 8), { address: '-4', unreadableBytes: 4 });
   // Past the end: the data there is, then the rest as unreadable.
@@ -189,9 +189,9 @@ test('memory: bytes outside a region are never read or written; a partial write 
   const tail = await refusal(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: 4094, data: 'AAAAAA==' }));
   assert.match(tail, /reach outside/);
   // With allowPartial, the part inside is written (through the register masks) and the answer says where.
-  const w = (await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -2, allowPartial: true, data: Buffer.from([0xaa, 0xbb, 0x06, 0x00]).toString('base64') })) as DebugProtocol.WriteMemoryResponse;
+  const w = await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -2, allowPartial: true, data: Buffer.from([0xaa, 0xbb, 0x06, 0x00]).toString('base64') });
   assert.deepEqual(w.body, { bytesWritten: 2, offset: 0 });
-  const none = (await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -8, allowPartial: true, data: 'AAAA' })) as DebugProtocol.WriteMemoryResponse;
+  const none = await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -8, allowPartial: true, data: 'AAAA' });
   assert.deepEqual(none.body, { offset: 0, bytesWritten: 0 });
 });
 

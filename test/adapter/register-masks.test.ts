@@ -41,7 +41,7 @@ test('a register row and its fields read RO / RW / RW1C from the config space ma
   let node = registerNode(c, 0, 0, f, def, 'nic0.CACHE_LINE_SIZE');
   assert.match(node.type!, /, RW$/);
   assert.ok(node.set);
-  assert.deepEqual(node.set!('0x10'), { ok: true, value: '0x10' });
+  assert.deepEqual(node.set('0x10'), { ok: true, value: '0x10' });
   // The same register, made read-only in this function's masks.
   f.config.setMasks(def.offset, 1, 0);
   node = registerNode(c, 0, 0, f, def, 'nic0.CACHE_LINE_SIZE');

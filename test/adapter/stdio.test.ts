@@ -112,10 +112,10 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
   children.add(p);
   const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
   let out = '';
-  p.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  p.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   const send = (seq: number, command: string, args: object): void => {
     const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
   };
   send(1, 'initialize', { adapterID: 'vpci' });
   send(2, 'disconnect', {});
@@ -123,7 +123,7 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
   assert.equal(await exited, 0);
   children.delete(p);
   assert.match(out, /"command":"disconnect"[^}]*"success":true|"success":true[^}]*"command":"disconnect"/);
-  p.stdin!.destroy();
+  p.stdin.destroy();
 });
 
 test('vpci-lab dap over stdio is the same adapter, started through the loader with its code cache', { skip, timeout: 30_000 }, async () => {
@@ -132,13 +132,13 @@ test('vpci-lab dap over stdio is the same adapter, started through the loader wi
   children.add(p);
   const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
   let out = '';
-  const stopped = new Promise<void>((res) => p.stdout!.on('data', (d: Buffer) => {
+  const stopped = new Promise<void>((res) => p.stdout.on('data', (d: Buffer) => {
     out += d.toString('utf8');
     if (/"event":"stopped"/.test(out)) res();
   }));
   const send = (seq: number, command: string, args: object): void => {
     const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
   };
   send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
   send(2, 'launch', { scenario: CX3, listingsDir: listings });

@@ -80,7 +80,7 @@ test('history cut to its budget: the user is told how far back they can go, and 
   // Debug at an event older than that: refused, with how far back one can go.
   const e = await dc.customRequest('vpci/gotoEvent', { index: 0 }).then(
     () => undefined,
-    (err: Error) => err,
+    (err: unknown) => err as Error,
   );
   assert.ok(e, 'going to event 0 is refused');
   assert.match(e.message, /Trace event 0 happened before the oldest history still held: the oldest step still held is step \d+/);
@@ -96,7 +96,7 @@ test('history cut to its budget: the user is told how far back they can go, and 
     if (!outer) continue;
     const r = await dc.customRequest('restartFrame', { frameId: outer.id }).then(
       () => undefined,
-      (err: Error) => err,
+      (err: unknown) => err as Error,
     );
     if (r) {
       assert.match(r.message, /was entered before the oldest history still held/);

@@ -15,7 +15,7 @@ const h = adapterTests();
 type Var = DebugProtocol.Variable & { __vscodeVariableMenuContext?: string };
 
 async function children(ref: number): Promise<Var[]> {
-  return (await h.client().variablesRequest({ variablesReference: ref })).body.variables as Var[];
+  return (await h.client().variablesRequest({ variablesReference: ref })).body.variables;
 }
 function byName(vs: Var[], name: string): Var {
   const v = vs.find((x) => x.name === name);

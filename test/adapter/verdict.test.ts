@@ -32,7 +32,7 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
   const out = collectOutput(dc);
   let stops = 0;
   dc.on('stopped', () => stops++);
-  const verdict = dc.waitForEvent('vpci/verdict') as Promise<DebugProtocol.Event>;
+  const verdict = dc.waitForEvent('vpci/verdict');
   const terminated = dc.waitForEvent('terminated');
   await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   await dc.launchRequest({ scenario: LINUX, listingsDir: LISTINGS, noDebug: true } as DebugProtocol.LaunchRequestArguments);
@@ -68,7 +68,7 @@ test('a debug session continued to its end prints the same verdict and sends vpc
   const dc = h.client();
   const out = collectOutput(dc);
   await launchWith(dc, CX3);
-  const verdict = dc.waitForEvent('vpci/verdict') as Promise<DebugProtocol.Event>;
+  const verdict = dc.waitForEvent('vpci/verdict');
   const end = await cont(dc);
   assert.equal(end.body.reason, 'end');
   const text = out.map((e) => e.body.output).join('');

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, CS_URL, WORKSPACE, OUT, log, esc, command, commandOnce, rowsOf, rowTexts, expand, openPane, closePane, collapse, startConfig, steps, step, addFunctionBreakpoint } from './lib.mjs';
+import { chromium, CS_URL, WORKSPACE, OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, steps, step, addFunctionBreakpoint } from './lib.mjs';
 
 // Journey 1: install and first stop.
 step('workbench loads with the extension installed', async (page) => {

@@ -26,7 +26,7 @@ function assertEachWaitsForItsCompletion(m: Machine, types: number[]): void {
       assert.ok(comp, `0x${t.toString(16)} is completed`);
       // The attach thread's next request goes out only after this completion.
       const nextReq = evs.find((e) => e.i > req.i && e.kind === Ev.PacketToHost && e.a !== MSG.PCI_QUERY_BUS_RELATIONS);
-      if (nextReq) assert.ok(nextReq.i > comp!.i, `request after 0x${t.toString(16)} waits for its completion`);
+      if (nextReq) assert.ok(nextReq.i > comp.i, `request after 0x${t.toString(16)} waits for its completion`);
     }
   }
 }

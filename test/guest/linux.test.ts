@@ -11,6 +11,7 @@ import { loadScenarioFile } from '../../adapter/load';
 import { Ev } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
+import type { LinuxSoftc } from '../../emulator/vpci/guest/linux/state';
 
 // Message types (protocol.md §2.1; pci-hyperv.c enum pci_message_type).
 const QUERY_BUS_RELATIONS = 0x42490001;
@@ -120,7 +121,7 @@ at 30ms   raise nic0 vector 2
   // RESOURCES_ASSIGNED2: 202-byte payload, padded to 8.
   assert.equal(p[4]!.bytes.length, 16 + 208);
   // D0 entry names the config window, which lies in the VM's MMIO ranges.
-  const win = Number(u32(p[3]!.bytes, 24)) + u32(p[3]!.bytes, 28) * 2 ** 32;
+  const win = u32(p[3]!.bytes, 24) + u32(p[3]!.bytes, 28) * 2 ** 32;
   assert.ok(m.config.mmio.some((r) => win >= r.base && win + 0x2000 <= r.base + r.size), 'config window in MMIO');
   assert.equal(win % 0x1000, 0);
   // MSI-X: CREATE_INTERRUPT3 only, early activation then reactivation at request_irq (DELETE in between).
@@ -134,7 +135,7 @@ at 30ms   raise nic0 vector 2
   assert.equal(c3.bytes[16 + 16]! | (c3.bytes[16 + 17]! << 8), 1);
   // Every MSI-X entry holds what the host returned; vector 2 reaches the CPU the guest's IRQ is bound to.
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
-  const pci = m.buses[0]!.state.sc.pci.children as { wslot: number; irqs: { cpu: number; vector: number }[] }[];
+  const pci = m.buses[0]!.state.sc.pci.children;
   const irq2 = pci[0]!.irqs[2]!;
   const d = m.delivered().find((x) => x.wslot === 0 && x.index === 2);
   assert.ok(d, 'vector 2 delivered');
@@ -156,7 +157,7 @@ at 0      boot
 `));
   const bars: { start: number; size: number; mem64: boolean }[] = [];
   for (const b of m.buses) {
-    for (const d of b.state.sc.pci.children as { resources: { start: number | null; size: number; mem64: boolean }[] }[]) {
+    for (const d of (b.state.sc as LinuxSoftc).pci.children) {
       for (const r of d.resources) {
         assert.notEqual(r.start, null, 'assigned');
         bars.push({ start: r.start!, size: r.size, mem64: r.mem64 });
@@ -408,7 +409,7 @@ at 31ms   raise nic9 vector 1
   assert.deepEqual(p.slice(0, 5).map((x) => x.type), [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
   assert.deepEqual(mappedMsix(m, 1, 0), { good: 2, bad: 0 });
   const d = m.delivered().find((x) => x.bus === 1 && x.index === 1);
-  const irq = (m.buses[1]!.state.sc.pci.children as { irqs: { cpu: number; vector: number }[] }[])[0]!.irqs[1]!;
+  const irq = m.buses[1]!.state.sc.pci.children[0]!.irqs[1]!;
   assert.ok(d);
   assert.equal(d.cpu, irq.cpu);
   assert.equal(d.vector, irq.vector);

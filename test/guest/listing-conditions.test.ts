@@ -195,7 +195,7 @@ interface Row {
   unresolved: Set<string>;
 }
 
-function instrument(model: GuestModelName, rows: Map<string, Row>, current: { k?: GuestKernel; v?: () => GuestView }): void {
+function instrument(model: GuestModelName, rows: Map<string, Row>, _current: { k?: GuestKernel; v?: () => GuestView }): void {
   const os: Os = model === 'linux' ? 'linux' : 'freebsd';
   const prog = loadGuestModel(model).program;
   for (const fn of prog.fns.values()) {
@@ -223,9 +223,9 @@ function instrument(model: GuestModelName, rows: Map<string, Row>, current: { k?
           device: (w) => `${k.busName}/${w}`,
         };
         try {
-          const cv = truthy(evaluate(c.expr, envFor(os, fn as CompiledFn<GuestKernel, GuestView>, k, l, view)));
+          const cv = truthy(evaluate(c.expr, envFor(os, fn, k, l, view)));
           row.checked++;
-          if (cv !== !!r && row.disagree.length < 3) row.disagree.push(`C says ${cv}, the model ${!!r} (locals ${JSON.stringify(l, (_k, x) => (typeof x === 'bigint' ? String(x) : x instanceof Uint8Array ? `${x.length} bytes` : x))})`);
+          if (cv !== r && row.disagree.length < 3) row.disagree.push(`C says ${cv}, the model ${r} (locals ${JSON.stringify(l, (_k, x) => (typeof x === 'bigint' ? String(x) : x instanceof Uint8Array ? `${x.length} bytes` : x))})`);
         } catch (e) {
           if (e instanceof Unresolved) row.unresolved.add(e.what);
           else throw e;
@@ -234,7 +234,6 @@ function instrument(model: GuestModelName, rows: Map<string, Row>, current: { k?
       };
     }
   }
-  void current;
 }
 
 const rows = new Map<string, Row>();

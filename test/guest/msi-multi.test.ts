@@ -129,7 +129,7 @@ function events(m: Machine, kind: number): { a: number; b: number; c: number; bl
 
 type GuestIrq = { irq: number; cpu: number; vector: number };
 function guestIrqs(m: Machine): GuestIrq[] {
-  const kids = m.buses[0]!.state.sc.pci.children as { wslot: number; irqs: GuestIrq[] }[];
+  const kids = m.buses[0]!.state.sc.pci.children;
   return kids.find((c) => c.wslot === 0)!.irqs;
 }
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { MSG } from '../../emulator/vpci/protocol';
 import { runText, scenarioText, events, sent, received, u32, logged, Ev, type E } from './freebsd-run';
 import type { Machine } from '../../emulator/machine/machine';
+import type { LinuxSoftc } from '../../emulator/vpci/guest/linux/state';
 
 const HOSTS = ['hyperv-2022', 'hyperv-2016'] as const;
 const BODY =
@@ -95,7 +96,7 @@ for (const guest of ['freebsd', 'linux'] as const) {
         assert.equal(sent(m, MSG.PCI_EJECTION_COMPLETE).length, 0, 'no eject involved');
       } else {
         // pci_devices_present_work moves the missing child to `removed` and drops it (no message: the driver prints none).
-        const kids = (m.buses[0]!.state.sc.hbus as { children: { desc: { wslot: number } }[] }).children;
+        const kids = (m.buses[0]!.state.sc as LinuxSoftc).hbus!.children;
         assert.deepEqual(kids.map((c) => c.desc.wslot), [0], 'Linux drops the child');
       }
     });

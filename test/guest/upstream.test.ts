@@ -82,8 +82,8 @@ function checkFacts(model: string, table: UpstreamTable): void {
     assert.ok(ref.text, `${model} ${fn}: no definition text`);
     assert.ok(table.sha256[ref.path], `${model} ${fn}: ${ref.path} is cited at a line but its pinned hash is not recorded`);
     // The definition line holds the name followed by "(" and is not a prototype.
-    assert.match(ref.text!, new RegExp(`(^|[\\s*])${name.replace(/\$/g, '\\$')}\\(`), `${model} ${fn}: "${ref.text}" does not define ${name}`);
-    assert.doesNotMatch(ref.text!, /;\s*$/, `${model} ${fn}: "${ref.text}" is a declaration`);
+    assert.match(ref.text, new RegExp(`(^|[\\s*])${name.replace(/\$/g, '\\$')}\\(`), `${model} ${fn}: "${ref.text}" does not define ${name}`);
+    assert.doesNotMatch(ref.text, /;\s*$/, `${model} ${fn}: "${ref.text}" is a declaration`);
     const key = `${ref.path}:${ref.line}`;
     const prev = byPlace.get(key);
     if (prev) assert.equal(prev, name, `${model}: ${key} cited for both ${prev} and ${name}`);

@@ -59,7 +59,7 @@ export class FakeFunction {
         const mb = (m >>> (8 * lane)) & 0xff;
         const keep = this.cfg[a]! & ~mb;
         this.cfg[a] = (keep | (byte & mb)) & 0xff;
-        if (!hit.high && lane === 0) this.cfg[a] = (this.cfg[a]! & 0xf0) | this.typeBits(hit.def);
+        if (!hit.high && lane === 0) this.cfg[a] = (this.cfg[a] & 0xf0) | this.typeBits(hit.def);
         continue;
       }
       this.cfg[a] = byte;

@@ -64,7 +64,9 @@ export function harness(profile: string, o: { functions?: { wslot: number; fn: F
     },
     trace,
     bus: 0,
-    rescind: () => void h.rescinds++,
+    rescind: () => {
+      h.rescinds++;
+    },
   };
   h.host = new VpciHost({ profile: hostProfile(profile)!, instanceGuid: GUID, functions: functions.map((f) => ({ ...f, fn: f.fn as never })), interrupts: remapper, env });
   h.send = (payload, so = {}) => {

@@ -405,7 +405,7 @@ test('host never throws on random packets (fixed seed), every profile', () => {
       let b: Uint8Array;
       if (rnd() % 2) {
         b = seeds[rnd() % seeds.length]!.slice();
-        for (let k = rnd() % 3; k > 0; k--) b[rnd() % b.length] ^= 1 << rnd() % 8;
+        for (let k = rnd() % 3; k > 0; k--) b[rnd() % b.length]! ^= 1 << rnd() % 8;
         if (rnd() % 8 === 0) b = b.subarray(0, rnd() % b.length);
       } else {
         const len = rnd() % 200;

@@ -41,8 +41,8 @@ export interface Lsp {
 export async function startServer(rootUri: string | null = null, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<Lsp> {
   const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
-  proc.stderr!.on('data', (d) => (err += String(d)));
-  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  proc.stderr.on('data', (d) => (err += String(d)));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   const seen: PublishDiagnosticsParams[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

@@ -34,11 +34,11 @@ expect nic0 attached
 `;
 
 async function actionsFor(uri: string, d: Diagnostic, only?: string[]): Promise<CodeAction[]> {
-  return (await lsp.conn.sendRequest('textDocument/codeAction', {
+  return await lsp.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri },
     range: d.range,
     context: { diagnostics: [d], ...(only ? { only } : {}) },
-  })) as CodeAction[];
+  });
 }
 
 /** Applies single-line edits (as the client would) to `text`. */
@@ -79,7 +79,7 @@ test('the server advertises quick fixes', async () => {
 test('unknown device intel-82599-fv: the VF first and preferred, then the PF; applying it clears the error', async () => {
   const text = BASE.replace('intel-82599-vf', 'intel-82599-fv');
   const { d, actions } = await fixes(text, 'unknown-device');
-  assert.match(String(d.message), /did you mean 'intel-82599-vf'/);
+  assert.match(typeof d.message === 'string' ? d.message : d.message.value, /did you mean 'intel-82599-vf'/);
   assert.deepEqual(actions.map((a) => a.title), ["Change to 'intel-82599-vf'", "Change to 'intel-82599-pf'"]);
   assert.equal(actions[0]!.kind, 'quickfix');
   assert.equal(actions[0]!.isPreferred, true);

@@ -12,11 +12,11 @@ test('server over --node-ipc: initialize, diagnostics with a range, shutdown', a
   const diags = new Promise<PublishDiagnosticsParams>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));
   conn.listen();
   try {
-    const init = (await conn.sendRequest('initialize', {
+    const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
       capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
-    })) as { capabilities: Record<string, unknown> };
+    });
     assert.equal(init.capabilities.hoverProvider, true);
     assert.equal((init.capabilities.textDocumentSync as { change: number }).change, 2); // incremental
     await conn.sendNotification('initialized', {});
@@ -28,11 +28,13 @@ test('server over --node-ipc: initialize, diagnostics with a range, shutdown', a
     assert.deepEqual(d.diagnostics[0]?.range, { start: { line: 1, character: 7 }, end: { line: 1, character: 18 } });
     // With snippet support, the top level offers block templates; expanded with their
     // defaults, they make a scenario without errors.
-    const items = (await conn.sendRequest('textDocument/completion', { textDocument: { uri: 'file:///ipc/a.vpci' }, position: { line: 3, character: 0 } })) as {
-      label: string;
-      insertText?: string;
-      insertTextFormat?: number;
-    }[];
+    const items = await conn.sendRequest<
+      {
+        label: string;
+        insertText?: string;
+        insertTextFormat?: number;
+      }[]
+    >('textDocument/completion', { textDocument: { uri: 'file:///ipc/a.vpci' }, position: { line: 3, character: 0 } });
     const snippets = items.filter((i) => i.insertTextFormat === 2);
     assert.deepEqual(snippets.map((i) => i.label), ['vm block', 'bus block', 'fault', 'hot-plug']);
     const expanded = snippets.map((i) => i.insertText!.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')).join('');

@@ -30,7 +30,7 @@ async function hoverAt(text: string, needle: string): Promise<string> {
   await open(lsp, uri, text);
   const before = text.slice(0, text.indexOf(needle) + 1);
   const position = { line: before.split('\n').length - 1, character: before.length - before.lastIndexOf('\n') - 1 };
-  const h = (await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position })) as Hover | null;
+  const h = await lsp.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
   assert.ok(h, `no hover on ${needle}`);
   return (h.contents as MarkupContent).value;
 }
@@ -53,7 +53,7 @@ test('device completion: detail and documentation carry no internal notes', asyn
   const text = 'bus b0 {\n  function 0 \n}\n';
   const uri = `file:///virtual/texts-${n++}.vpci`;
   await open(lsp, uri, text);
-  const r = (await lsp.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 13 } })) as CompletionItem[] | CompletionList;
+  const r = await lsp.conn.sendRequest<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 13 } });
   const items = (Array.isArray(r) ? r : r.items).filter((i) => catalogIds().includes(i.label));
   assert.equal(items.length, catalogIds().length);
   for (const i of items) {

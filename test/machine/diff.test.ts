@@ -23,7 +23,7 @@ test('lcs: a longest common subsequence, ascending, of matching elements (500 se
     const a = Array.from({ length: rnd(40) }, () => rnd(alphabet));
     const b = Array.from({ length: rnd(40) }, () => rnd(alphabet));
     const p = lcs(a, b);
-    assert.equal(p.length, lcsLength(a, b), `a=${a} b=${b}`);
+    assert.equal(p.length, lcsLength(a, b), `a=${a.join(',')} b=${b.join(',')}`);
     for (let i = 0; i < p.length; i++) {
       assert.equal(a[p[i]![0]], b[p[i]![1]]);
       if (i) assert.ok(p[i]![0] > p[i - 1]![0] && p[i]![1] > p[i - 1]![1]);

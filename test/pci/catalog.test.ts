@@ -52,7 +52,7 @@ test('each dumped entry holds exactly the dump bytes (file parsed independently)
     assert.ok(r.ok, `${file} imports`);
     if (!r.ok) continue;
     assert.equal(r.devices.length, 1);
-    const want = r.devices[0].bytes;
+    const want = r.devices[0]!.bytes;
     const got = catalogBytes(id)!;
     assert.equal(got.length, want.length, `${id} length`);
     assert.deepEqual(got, want, `${id} bytes`);
@@ -92,7 +92,7 @@ test('BAR sizes are those of SOURCES.md', () => {
       const i = index === 'rom' ? 6 : index;
       const info = fn.bars().find((b) => b.index === i);
       assert.ok(info, `${id} BAR ${index} modelled`);
-      assert.equal(info!.size, size, `${id} BAR ${index} size`);
+      assert.equal(info.size, size, `${id} BAR ${index} size`);
     }
   }
 });

@@ -42,11 +42,11 @@ test('export writes lspci -xxxx text that the project importer reads back byte-i
     const r = importLspciText(readFileSync(join(DEV, f), 'utf8'));
     assert.ok(r.ok, f);
     if (!r.ok) continue;
-    const d = r.devices[0];
+    const d = r.devices[0]!;
     const text = exportLspci(d.bytes, d.address, d.title);
     const back = importLspciText(text);
     assert.ok(back.ok, f);
-    if (back.ok) assert.deepEqual(back.devices[0].bytes, d.bytes, f);
+    if (back.ok) assert.deepEqual(back.devices[0]!.bytes, d.bytes, f);
     assert.equal(text.split('\n').filter((l) => /^[0-9a-f]+: /.test(l)).length, d.bytes.length / 16);
   }
   const t = exportLspci(new Uint8Array(4096).fill(0xab), '01:00.0', 'X');

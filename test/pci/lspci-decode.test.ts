@@ -58,7 +58,7 @@ function dumps(): { name: string; address: string; bytes: Uint8Array }[] {
     .map((f) => {
       const r = importLspciText(readFileSync(join(DEV, f), 'utf8'));
       if (!r.ok) throw new Error(`${f}: line ${r.error.line}: ${r.error.message}`);
-      const d = r.devices[0];
+      const d = r.devices[0]!;
       return { name: f.replace(/\.lspci$/, ''), address: d.address.replace(/^0000:/, ''), bytes: d.bytes };
     });
 }

@@ -62,11 +62,26 @@ function same(a: PciIds, b: PciIds, text: string, step = 1): number {
   const all = namedIn(text);
   const n = { v: every(all.v, step), d: every(all.d, step), s: every(all.s, step), c: all.c };
   let checked = 0;
-  for (const v of n.v) assert.equal(a.vendorName(v), b.vendorName(v), `vendor ${v.toString(16)}`), checked++;
-  for (const [v, d] of n.d) assert.equal(a.deviceName(v, d), b.deviceName(v, d), `device ${v.toString(16)}:${d.toString(16)}`), checked++;
-  for (const [v, d, sv, sd] of n.s) assert.equal(a.subsystemName(v, d, sv, sd), b.subsystemName(v, d, sv, sd)), checked++;
-  for (const [c, s, p] of n.c) assert.equal(a.className(c, s, p), b.className(c, s, p), `class ${c} ${s} ${p}`), checked++;
-  for (const [sv, sd] of gen(text)) assert.equal(a.genericSubsystemName?.(sv, sd), b.genericSubsystemName?.(sv, sd), `generic ${sv.toString(16)}:${sd.toString(16)}`), checked++;
+  for (const v of n.v) {
+    assert.equal(a.vendorName(v), b.vendorName(v), `vendor ${v.toString(16)}`);
+    checked++;
+  }
+  for (const [v, d] of n.d) {
+    assert.equal(a.deviceName(v, d), b.deviceName(v, d), `device ${v.toString(16)}:${d.toString(16)}`);
+    checked++;
+  }
+  for (const [v, d, sv, sd] of n.s) {
+    assert.equal(a.subsystemName(v, d, sv, sd), b.subsystemName(v, d, sv, sd));
+    checked++;
+  }
+  for (const [c, s, p] of n.c) {
+    assert.equal(a.className(c, s, p), b.className(c, s, p), `class ${c} ${s} ${p}`);
+    checked++;
+  }
+  for (const [sv, sd] of gen(text)) {
+    assert.equal(a.genericSubsystemName?.(sv, sd), b.genericSubsystemName?.(sv, sd), `generic ${sv.toString(16)}:${sd.toString(16)}`);
+    checked++;
+  }
   assert.equal(a.vendorName(0xfffe), b.vendorName(0xfffe));
   assert.equal(a.deviceName(0x8086, 0xfffe), b.deviceName(0x8086, 0xfffe));
   assert.equal(a.version, b.version);

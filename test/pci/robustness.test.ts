@@ -22,7 +22,7 @@ test('capability walk terminates with bounded output on random config spaces', (
     const len = [64, 256, 4096, 300, 0x104][n % 5]!;
     const b = new Uint8Array(len);
     for (let i = 0; i < len; i++) b[i] = r() & 0xff;
-    b[6] |= 0x10; // CAP_LIST, so the standard walk always runs
+    b[6]! |= 0x10; // CAP_LIST, so the standard walk always runs
     const w = walkCapabilities(b);
     const std = w.capabilities.filter((c) => !c.extended);
     const ext = w.capabilities.filter((c) => c.extended);

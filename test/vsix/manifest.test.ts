@@ -83,7 +83,7 @@ test('initial configurations and snippets are valid launch configs with ${} esca
       if (typeof v !== 'string') continue;
       // `${workspaceFolder}` in a snippet must be written `\${workspaceFolder}`; `${1:x}` are tab stops.
       for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
-        const escaped = m.index! > 0 && v[m.index! - 1] === '\\';
+        const escaped = m.index > 0 && v[m.index - 1] === '\\';
         assert.ok(escaped || /^\d+(:|$)/.test(m[1]!), `unescaped variable ${m[0]} in snippet "${s.label}"`);
       }
       // ^ inserts the value unquoted: a quoted string, or a tab stop standing for a number

@@ -330,7 +330,7 @@ export function showCaps(c: CapCtx, ptr: number): void {
       const next = d.b(where + 1) & ~3;
       const cap = d.w(where + 2);
       out.p(`[${x(where, 2)}] `);
-      if (seen[where]++) {
+      if (seen[where]!++) {
         out.p('<chain looped>\n');
         break;
       }

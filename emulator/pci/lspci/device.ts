@@ -119,7 +119,7 @@ export class Dev {
     while (where) {
       const cid = this.rb(where);
       const next = this.rb(where + 1) & ~3;
-      if (seen[where]++) break;
+      if (seen[where]!++) break;
       if (cid === 0xff) break;
       if (cid === id) return where;
       where = next;

@@ -420,7 +420,7 @@ export function showExtCaps(c: CapCtx, type: number): void {
     if (!header || header === 0xffffffff) break;
     const id = header & 0xffff;
     out.p(`\tCapabilities: [${x(where, 3)}${c.verbose > 1 ? ` v${(header >>> 16) & 0xf}` : ''}] `);
-    if (seen[where]++) {
+    if (seen[where]!++) {
       out.p('<chain looped>\n');
       break;
     }

@@ -36,7 +36,7 @@ export function lspciCapabilityLines(bytes: Uint8Array, at: number, extended: bo
       const cap = d.w(at + 2);
       out.p(`\tCapabilities: [${x(at, 2)}] `);
       if (id === 0x10) capExpress(c, at, cap);
-      else if (STD_CAP_PRINTERS[id]) STD_CAP_PRINTERS[id]!(c, at, cap);
+      else if (STD_CAP_PRINTERS[id]) STD_CAP_PRINTERS[id](c, at, cap);
       else out.p(`Capability ID 0x${x(id)} [${x(cap, 4)}]\n`);
     }
   } catch (e) {

@@ -24,7 +24,7 @@ export function descBytes(desc: Desc | null, fields: (number | undefined)[], whe
   if (!desc) return 0;
   const bytes: number[] = [];
   for (let i = 0; i < fields.length; i += 2) {
-    const v = Number(fields[i] ?? 0);
+    const v = fields[i] ?? 0;
     const w = fields[i + 1] ?? 0;
     for (let b = 0; b < w; b++) bytes.push(Math.floor(v / 2 ** (8 * b)) & 0xff);
   }

@@ -53,7 +53,7 @@ function bridgeVersion(sc: BaseSoftc): number {
 /** What a guest OS brings, whichever of its models runs. */
 type GuestOsRuntime = Omit<GuestModelRuntime, 'name' | 'os' | 'program'> & {
   /** Compiles the program for one of this OS's models. */
-  program(model: GuestModelName): Program<GuestKernel, GuestView>;
+  program: (model: GuestModelName) => Program<GuestKernel, GuestView>;
 };
 
 const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
@@ -91,7 +91,7 @@ export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
   let m = cache.get(name);
   if (m) return m;
   const info = guestModel(name);
-  if (!info) throw new Error(`unknown guest model ${String(name)}`);
+  if (!info) throw new Error(`unknown guest model ${name}`);
   const { program, ...rest } = GUEST_OS[info.os];
   m = { ...rest, name, os: info.os, program: program(name) };
   cache.set(name, m);

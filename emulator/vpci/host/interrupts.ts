@@ -63,7 +63,7 @@ export interface RemapperSnapshot {
 export class InterruptRemapper {
   private readonly trace: Trace;
   private readonly now: () => number;
-  private slots: (Entry | undefined)[] = new Array(TABLE_SLOTS).fill(undefined);
+  private slots = new Array<Entry | undefined>(TABLE_SLOTS).fill(undefined);
   private total = 0;
 
   constructor(o: { trace: Trace; now: () => number }) {
@@ -177,7 +177,7 @@ export class InterruptRemapper {
   }
 
   restore(s: unknown): void {
-    this.slots = new Array(TABLE_SLOTS).fill(undefined);
+    this.slots = new Array<Entry | undefined>(TABLE_SLOTS).fill(undefined);
     this.total = 0;
     const entries = (s as RemapperSnapshot | undefined)?.entries ?? [];
     for (const e of entries) {

@@ -542,7 +542,7 @@ export class VpciHost {
     // (16-byte slots for type 0x10; 72-byte slots for 0x16 and 0x1A, protocol.md §9.2).
     const outSlot = ver === 1 ? 16 : 72;
     const w = new Writer(136 + mapped.length * outSlot).u32(0, STATUS_SUCCESS).u32(4, wslot);
-    for (let i = 0; i < 6; i++) r.b.length >= 8 + 20 * (i + 1) && w.bytes(8 + 20 * i, r.b.subarray(8 + 20 * i, 28 + 20 * i));
+    for (let i = 0; i < 6; i++) if (r.b.length >= 8 + 20 * (i + 1)) w.bytes(8 + 20 * i, r.b.subarray(8 + 20 * i, 28 + 20 * i));
     w.u32(128, count);
     mapped.forEach((m, i) => writeTranIntDesc(w, 136 + i * outSlot, m));
     if (rc) this.complete(type, txid, w.b);
@@ -790,7 +790,7 @@ export class VpciHost {
     this.window.slot = x.slot;
     this.vanished = new Set(x.vanished);
     this.removed = new Set(x.removed);
-    this.unplugged = new Set(x.unplugged ?? []);
+    this.unplugged = new Set(x.unplugged);
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
     this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
     this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) }));

@@ -26,7 +26,7 @@ import { ejectionComplete, tdispCommand, opaque } from './device';
 import type { Decoded, VpciMessage, VpciMessageType } from './types';
 
 type AnyCodec = MessageCodec<VpciMessage>;
-const c = <M extends VpciMessage>(x: MessageCodec<M>): AnyCodec => x as unknown as AnyCodec;
+const c = <M extends VpciMessage>(x: MessageCodec<M>): AnyCodec => x;
 
 const CODECS: Record<VpciMessageType, AnyCodec> = {
   PCI_BUS_RELATIONS: c(busRelations),

@@ -6,7 +6,7 @@
 // (the quickstart example open, no session running).
 import { existsSync, readFileSync, renameSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CS_URL, WORKSPACE, OUT, log, esc, command, rowTexts, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint, showConsole } from '../lib.mjs';
+import { CS_URL, WORKSPACE, OUT, log, esc, command, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint, showConsole } from '../lib.mjs';
 
 const QUICKSTART_TITLE = 'Two NICs passed through to a FreeBSD guest on Windows Server 2016.';
 const extensionDir = () => {

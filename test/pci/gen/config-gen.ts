@@ -60,29 +60,29 @@ export function idsCatalog(pciIds: string, hwdb?: string): IdsCatalog {
   for (const line of pciIds.split('\n')) {
     let m: RegExpExecArray | null;
     if (line.startsWith('#') || !line.trim()) continue;
-    if ((m = /^([0-9a-f]{4})  (.*)$/.exec(line))) {
+    if ((m = /^([0-9a-f]{4}) {2}(.*)$/.exec(line))) {
       v = parseInt(m[1]!, 16);
       cls = -1;
       vendorNames.set(v, m[2]!);
       c.vendors.push(v);
-    } else if ((m = /^C ([0-9a-f]{2})  /.exec(line))) {
+    } else if ((m = /^C ([0-9a-f]{2}) {2}/.exec(line))) {
       cls = parseInt(m[1]!, 16);
       v = -1;
       c.bases.push(cls);
     } else if (/^[A-Z] /.test(line)) {
       v = -1;
       cls = -1;
-    } else if (v >= 0 && (m = /^\t([0-9a-f]{4})  (.*)$/.exec(line))) {
+    } else if (v >= 0 && (m = /^\t([0-9a-f]{4}) {2}(.*)$/.exec(line))) {
       d = parseInt(m[1]!, 16);
       c.devices.push([v, d]);
       known.add(v * 0x10000 + d);
       if (Buffer.byteLength(`${vendorNames.get(v)} ${m[2]}`) > 126) c.longNames.push([v, d]);
-    } else if (v >= 0 && (m = /^\t\t([0-9a-f]{4}) ([0-9a-f]{4})  /.exec(line))) {
+    } else if (v >= 0 && (m = /^\t\t([0-9a-f]{4}) ([0-9a-f]{4}) {2}/.exec(line))) {
       c.subsystems.push([v, d, parseInt(m[1]!, 16), parseInt(m[2]!, 16)]);
-    } else if (cls >= 0 && (m = /^\t([0-9a-f]{2})  /.exec(line))) {
+    } else if (cls >= 0 && (m = /^\t([0-9a-f]{2}) {2}/.exec(line))) {
       sub = parseInt(m[1]!, 16);
       c.classes.push([cls, sub]);
-    } else if (cls >= 0 && (m = /^\t\t([0-9a-f]{2})  /.exec(line))) {
+    } else if (cls >= 0 && (m = /^\t\t([0-9a-f]{2}) {2}/.exec(line))) {
       c.progIfs.push([cls, sub, parseInt(m[1]!, 16)]);
     }
   }

@@ -47,7 +47,7 @@ export function driverFunctions(drv: string): D[] {
       }),
       For('for (each memory BAR) {', (_k, l) => { l.bi = 0; }, (_k, l) => l.bi < l.bars.length, (_k, l) => { l.bi++; }, [
         S('rid = PCIR_BAR(i); sc->mem[i] = bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE);', (_k, l) =>
-          call('pci_alloc_resource', { wslot: l.wslot, bar: l.bars[l.bi] }, 'res'),
+          call('pci_alloc_resource', { wslot: l.wslot, bar: l.bars[l.bi]! }, 'res'),
         ),
         If('if (sc->mem[i] == NULL)', (_k, l) => l.res === null, [
           S('device_printf(dev, "Unable to allocate bus resource: memory\\n"); return (ENXIO);', (k) => {

@@ -239,7 +239,7 @@ export function pciFunctions(): D[] {
       If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [S('pci_write_config(dev, reg + 4, map >> 32, 4);', wr('reg_hi', 4, 'map_hi'))]),
       S('pci_write_config(dev, PCIR_COMMAND, cmd, 2);', wr(PCIR_COMMAND, 2, 'cmd')),
       S('*mapp = map; *testvalp = testval; *bar64 = (ln2range == 64);', (_k, l) =>
-        ret({ map: l.map >>> 0, map_hi: (l.map_hi ?? 0) >>> 0, testval: l.testval >>> 0, testval_hi: (l.testval_hi ?? 0) >>> 0, bar64: l.ln2range === 64 }),
+        ret({ map: l.map >>> 0, map_hi: l.ln2range === 64 ? l.map_hi >>> 0 : 0, testval: l.testval >>> 0, testval_hi: l.ln2range === 64 ? l.testval_hi >>> 0 : 0, bar64: l.ln2range === 64 }),
       ),
     ],
   });
@@ -379,7 +379,7 @@ export function pciFunctions(): D[] {
         l.list = k.sc.pci.children.map((c) => c.wslot);
         l.i = 0;
       }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i] })),
+        S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i]! })),
       ]),
       S('return (0);', () => ret(0)),
     ],
@@ -567,7 +567,7 @@ export function pciFunctions(): D[] {
       }),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
-        c.irqs = (l.irqs as number[]).map((irq, index) => {
+        c.irqs = l.irqs.map((irq, index) => {
           const info = k.irqInfo(irq)!;
           return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
         });
@@ -704,7 +704,7 @@ export function pciFunctions(): D[] {
       S('pci_write_config(child, cfg->msi.msi_location + PCIR_MSI_CTRL, ctrl, 2);', wr('reg', 2, 'ctrl')),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
-        c.irqs = (l.irqs as number[]).map((irq, index) => {
+        c.irqs = l.irqs.map((irq, index) => {
           const info = k.irqInfo(irq)!;
           return { irq, index, addr: 0, data: 0, cpu: info.cpu, vector: info.vector, mapped: false };
         });

@@ -78,7 +78,7 @@ export function attachFunctions(v: FreebsdVariant) {
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_res')),
       T(),
-      S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, (_k, l) =>
+      S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, () =>
         call('hv_pci_protocol_negotiation', { versions }, 'ret'),
       ),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
@@ -177,10 +177,10 @@ export function attachFunctions(v: FreebsdVariant) {
           waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'version'),
           If(
             'if (comp_pkt.completion_status < 0) {',
-            (k) => k.sc.comps.version.status < 0,
+            (k) => k.sc.comps.version!.status < 0,
             [
               S('device_printf(hbus->pcib, "vmbus_pcib version negotiation failed: %x\\n", comp_pkt.completion_status);', (k) =>
-                k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version.status >>> 0).toString(16)}`),
+                k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version!.status >>> 0).toString(16)}`),
               ),
               S('ret = EPROTO;', (_k, l) => {
                 l.ret = EPROTO;
@@ -212,7 +212,7 @@ export function attachFunctions(v: FreebsdVariant) {
           T(),
           For('for (i = 0; i < num_version; i++) {', (_k, l) => { l.i = 0; l.ret = 0; }, (_k, l) => l.i < l.versions.length, (_k, l) => { l.i++; }, [
             S('version_req->protocol_version = version[i];', (_k, l) => {
-              l.version = l.versions[l.i];
+              l.version = l.versions[l.i]!;
             }),
             S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);', (k, l) => {
               k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
@@ -227,7 +227,7 @@ export function attachFunctions(v: FreebsdVariant) {
               ),
               S('goto out;', (_k, l) => ret(l.ret)),
             ]),
-            If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version.status >= 0, [
+            If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
               S('hbus->protocol_version = version[i];', (k, l) => {
                 hbus(k).protocol_version = l.version;
               }),
@@ -237,9 +237,9 @@ export function attachFunctions(v: FreebsdVariant) {
               S('ret = 0;', (_k, l) => { l.ret = 0; }),
               S('goto out;', () => ret(0)),
             ]),
-            If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version.status !== STATUS_REVISION_MISMATCH, [
+            If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
               S('device_printf(hbus->pcib, "vmbus_pcib version negotiation failed: %x\\n", comp_pkt.completion_status);', (k) =>
-                k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version.status >>> 0).toString(16)}`),
+                k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version!.status >>> 0).toString(16)}`),
               ),
               S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
               S('goto out;', () => ret(EPROTO)),
@@ -304,7 +304,7 @@ export function attachFunctions(v: FreebsdVariant) {
       ),
       If(
         'if (comp_pkt.completion_status < 0) {',
-        (k) => k.sc.comps.d0.status < 0,
+        (k) => k.sc.comps.d0!.status < 0,
         [
           S('device_printf(hbus->pcib, "vmbus_pcib failed to enable D0\\n");', (k) => k.log('vmbus_pcib failed to enable D0')),
           S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
@@ -372,7 +372,7 @@ export function attachFunctions(v: FreebsdVariant) {
           [If('if (ret)', (_k, l) => l.ret !== 0, [Break()]), waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l: { wslot: number }) => `ra${l.wslot}`)],
           [...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`), If('if (ret)', (_k, l) => l.ret !== 0, [Break()])],
         ),
-        If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`].status < 0, [
+        If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`]!.status < 0, [
           S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
           S('device_printf(hbus->pcib, "failed to send PCI_RESOURCES_ASSIGNED\\n");', (k) => k.log('failed to send PCI_RESOURCES_ASSIGNED')),
           Break(),
@@ -420,17 +420,17 @@ export function attachFunctions(v: FreebsdVariant) {
         l.ci = 0;
       }, (_k, l) => l.ci < l.list.length, (_k, l) => { l.ci++; }, [
         For('for (i = 0; i < 6; i++) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < 6, (_k, l) => { l.i++; }, [
-          If('if (hpdev->probed_bar[i] == 0)', (k, l) => (getPcichildWslot(k, l.list[l.ci])?.probed_bar[l.i] ?? 0) === 0, [Continue()]),
+          If('if (hpdev->probed_bar[i] == 0)', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) === 0, [Continue()]),
           S('uint32_t bar_val = 0;', (_k, l) => { l.bar_val = 0; }),
           S('_hv_pcifront_read_config(hpdev, PCIR_BAR(i), 4, &bar_val);', (_k, l) =>
-            call('_hv_pcifront_read_config', { wslot: l.list[l.ci], where: 0x10 + 4 * l.i, size: 4 }, 'bar_val'),
+            call('_hv_pcifront_read_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4 }, 'bar_val'),
           ),
-          If('if (hpdev->probed_bar[i] != bar_val) {', (k, l) => (getPcichildWslot(k, l.list[l.ci])?.probed_bar[l.i] ?? 0) !== l.bar_val >>> 0, [
+          If('if (hpdev->probed_bar[i] != bar_val) {', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) !== l.bar_val >>> 0, [
             S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, 0xffffffff);', (_k, l) =>
-              call('_hv_pcifront_write_config', { wslot: l.list[l.ci], where: 0x10 + 4 * l.i, size: 4, val: 0xffffffff }),
+              call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: 0xffffffff }),
             ),
             S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, bar_val);', (_k, l) =>
-              call('_hv_pcifront_write_config', { wslot: l.list[l.ci], where: 0x10 + 4 * l.i, size: 4, val: l.bar_val }),
+              call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: l.bar_val }),
             ),
           ]),
         ]),

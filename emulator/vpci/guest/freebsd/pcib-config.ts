@@ -198,7 +198,7 @@ export function configFunctions(v: FreebsdVariant) {
     ],
   });
 
-  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; size: number; ret: number; addr: number; data: number }>({
+  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; size?: number; ret: number; addr: number; data: number }>({
     file: FILE,
     signature: ['static int', 'vmbus_pcib_map_msi(device_t pcib, device_t child, int irq, uint64_t *addr, uint32_t *data)'],
     params: ['wslot', 'irq'],
@@ -223,7 +223,7 @@ export function configFunctions(v: FreebsdVariant) {
       If('if (hid != NULL) {  /* an earlier mapping of this irq: free it */', (_k, l) => l.old >= 0, [
         S('TAILQ_REMOVE(&hpdev->irq_desc_list, hid, link);', (k, l) => {
           const c = getPcichildWslot(k, l.wslot)!;
-          l.hid = c.irq_desc_list.splice(l.old, 1)[0];
+          l.hid = c.irq_desc_list.splice(l.old, 1)[0]!;
         }),
         S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hid })),
       ]),
@@ -309,24 +309,24 @@ export function configFunctions(v: FreebsdVariant) {
         }
         return wait(keys, `CREATE_INTERRUPT completion (irq ${l.irq})`);
       }),
-      If(old ? 'if (comp.comp_pkt.completion_status < 0)' : 'if (comp.comp_pkt.completion_status < 0) {', (k, l) => !k.sc.comps[l.comp].done || k.sc.comps[l.comp].status < 0, [
+      If(old ? 'if (comp.comp_pkt.completion_status < 0)' : 'if (comp.comp_pkt.completion_status < 0) {', (k, l) => !k.sc.comps[l.comp]!.done || k.sc.comps[l.comp]!.status < 0, [
         // The 2016 driver returns without a message.
         When(!old, [
           S('device_printf(pcib, "vmbus_pcib_map_msi completion_status %d\\n", comp.comp_pkt.completion_status);', (k, l) =>
-            k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp].done ? k.sc.comps[l.comp].status : 'none (rescinded)'}`),
+            k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp]!.done ? k.sc.comps[l.comp]!.status : 'none (rescinded)'}`),
           ),
         ]),
         S('return (EPROTO);', () => ret({ error: EPROTO })),
       ]),
       S('*addr = comp.int_desc.address; *data = comp.int_desc.data;', (k, l) => {
-        const c = k.sc.comps[l.comp];
+        const c = k.sc.comps[l.comp]!;
         l.addr = c.address ?? 0;
         l.data = c.data ?? 0;
       }),
       S('hid = malloc(sizeof(struct hv_irq_desc), M_DEVBUF, M_WAITOK | M_ZERO);'),
       S('hid->irq = irq; hid->desc = comp.int_desc;'),
       S('TAILQ_INSERT_TAIL(&hpdev->irq_desc_list, hid, link);', (k, l) => {
-        const c = k.sc.comps[l.comp];
+        const c = k.sc.comps[l.comp]!;
         getPcichildWslot(k, l.wslot)!.irq_desc_list.push({ irq: l.irq, desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 } });
       }),
       S('return (0);', (_k, l) => ret({ error: 0, addr: l.addr, data: l.data })),
@@ -341,8 +341,8 @@ export function configFunctions(v: FreebsdVariant) {
       If(
         'if (resp_packet_size >= sizeof(struct pci_response))',
         (_k, l) => l.resp_packet_size >= SIZEOF_PCI_RESPONSE,
-        [S('comp_pkt->completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp].status = rds32(l.resp, 16); })],
-        [S('comp_pkt->completion_status = -1;', (k, l) => { k.sc.comps[l.comp].status = -1; })],
+        [S('comp_pkt->completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp]!.status = rds32(l.resp, 16); })],
+        [S('comp_pkt->completion_status = -1;', (k, l) => { k.sc.comps[l.comp]!.status = -1; })],
         'else',
       ),
       S('complete(&comp_pkt->host_event);', (k, l) => complete(k, l.comp)),
@@ -361,7 +361,7 @@ export function configFunctions(v: FreebsdVariant) {
         [S('printf("vmbus_pcib: failed to query resource requirements\\n");', (k) => k.log('vmbus_pcib: failed to query resource requirements'))],
         [
           S('for (i = 0; i < MAX_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
-            k.sc.comps[l.comp].probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
+            k.sc.comps[l.comp]!.probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
           }),
         ],
       ),
@@ -376,11 +376,11 @@ export function configFunctions(v: FreebsdVariant) {
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
       S('comp_pkt->comp_pkt.completion_status = resp->status;', (k, l) => {
-        k.sc.comps[l.comp].status = rds32(l.resp, 16);
+        k.sc.comps[l.comp]!.status = rds32(l.resp, 16);
       }),
       S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
         // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc(16)
-        const c = k.sc.comps[l.comp];
+        const c = k.sc.comps[l.comp]!;
         c.vector_count = rd16(l.resp, 26);
         c.data = rd32(l.resp, 28);
         c.address = rd64(l.resp, 32);

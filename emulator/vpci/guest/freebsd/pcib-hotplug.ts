@@ -33,7 +33,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
       S('TAILQ_REMOVE(&hbus->children, hpdev, link);', (k, l) => {
         const list = children(k);
         const i = list.findIndex((c) => c.desc.wslot === l.wslot);
-        l.hpdev = i >= 0 ? list.splice(i, 1)[0] : null;
+        l.hpdev = i >= 0 ? list.splice(i, 1)[0]! : null;
       }),
       For('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid)', (_k, l) => { l.h = 0; }, (_k, l) => l.hpdev !== null && l.h < l.hpdev.irq_desc_list.length, (_k, l) => { l.h++; }, [
         S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hpdev!.irq_desc_list[l.h]! })),
@@ -73,7 +73,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
         }),
       ]),
       S('TAILQ_INSERT_TAIL(&hbus->children, hpdev, link);', (k, l) => {
-        const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp].probed_bar ?? [0, 0, 0, 0, 0, 0], irq_desc_list: [] };
+        const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp]!.probed_bar ?? [0, 0, 0, 0, 0, 0], irq_desc_list: [] };
         children(k).push(child);
       }),
       S('return (hpdev);', (_k, l) => ret(l.desc.wslot)),
@@ -88,8 +88,8 @@ export function hotplugFunctions(v: FreebsdVariant) {
     body: [
       S('/* Pull this off the queue and process it if it was the last one. */ while (!TAILQ_EMPTY(&hbus->dr_list)) { ... }', (k, l) => {
         // Take only the newest record, dropping older ones.
-        const list = hbus(k).dr_list as Desc[][];
-        l.dr = list.length ? list[list.length - 1] : null;
+        const list = hbus(k).dr_list;
+        l.dr = list.length ? list[list.length - 1]! : null;
         list.length = 0;
         l.need_rescan = false;
       }),
@@ -101,7 +101,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
         S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
           l.new_desc = l.dr![l.child_no]!;
           l.found = false;
-          l.match = matchReported(children(k), l.new_desc as Desc);
+          l.match = matchReported(children(k), l.new_desc);
         }),
         If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {
@@ -123,7 +123,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
         l.mi = 0;
       }),
       For('TAILQ_FOREACH_SAFE(hpdev, &hbus->children, link, tmp_hpdev) {', undefined, (_k, l) => l.mi < l.missing.length, (_k, l) => { l.mi++; }, [
-        S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi] })),
+        S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi]! })),
       ]),
       If('if (hbus->state == hv_pcibus_installed && need_rescan)', (k, l) => hbus(k).state === 'hv_pcibus_installed' && l.need_rescan, [
         S('pci_rescan(hbus->pci_bus);', () => call('pci_rescan')),
@@ -138,7 +138,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
   });
 
   const devicesPresent = (name: 'hv_pci_devices_present' | 'hv_pci_devices_present2', v2: boolean): D =>
-    fn(name)<{ dr: Desc[] }>({
+    fn(name)<{ dr?: Desc[] }>({
       file: FILE,
       signature: ['static void', `${name}(struct hv_pcibus *hbus, struct pci_bus_relations${v2 ? '2' : ''} *relations)`],
       params: ['buf', 'count'],
@@ -153,7 +153,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
           }),
         ]),
         S('TAILQ_INSERT_TAIL(&hbus->dr_list, dr, link);', (k, l) => {
-          (hbus(k).dr_list as Desc[][]).push(l.dr ?? []);
+          hbus(k).dr_list.push(l.dr ?? []);
         }),
         S('TASK_INIT(&dr_wrk->task, 0, pci_devices_present_work, dr_wrk);'),
         S('taskqueue_enqueue(hbus->sc->taskq, &dr_wrk->task);', (k) => enqueue(k, 'taskq', 'pci_devices_present_work', {})),

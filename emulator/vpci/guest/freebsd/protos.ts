@@ -4,7 +4,7 @@
 // checked against this one table, so a misspelled function, a missing or
 // misspelled argument, or a result stored in a local the caller does not have
 // fails to compile.
-import { caller, definer, type AnyFnDef } from '../../../runtime/program';
+import { caller, definer, type AnyFnDef, type NoParams } from '../../../runtime/program';
 import type { Desc } from '../pv-config';
 import type { HvIrqDesc, K, V } from './softc';
 
@@ -13,15 +13,15 @@ export type AttachLabel = 'vmbus_close' | 'free_res' | 'free_bus';
 
 export type FreebsdProtos = {
   // vmbus_pcib.c
-  vmbus_pcib_attach: {};
+  vmbus_pcib_attach: NoParams;
   vmbus_pcib_attach_fail: { ret: number; label: AttachLabel };
   wait_for_response: { c: string };
   hv_pci_protocol_negotiation: { versions: number[] };
-  hv_pci_query_relations: {};
-  hv_pci_enter_d0: {};
-  hv_send_resources_allocated: {};
-  hv_send_resources_released: {};
-  vmbus_pcib_prepopulate_bars: {};
+  hv_pci_query_relations: NoParams;
+  hv_pci_enter_d0: NoParams;
+  hv_send_resources_allocated: NoParams;
+  hv_send_resources_released: NoParams;
+  vmbus_pcib_prepopulate_bars: NoParams;
   _hv_pcifront_read_config: { wslot: number; where: number; size: number };
   _hv_pcifront_write_config: { wslot: number; where: number; size: number; val: number };
   vmbus_pcib_read_config: { slot: number; func: number; reg: number; bytes: number };
@@ -35,17 +35,17 @@ export type FreebsdProtos = {
   hv_int_desc_free: { wslot: number; hid: HvIrqDesc };
   hv_pci_delete_device: { wslot: number };
   new_pcichild_device: { desc: Desc };
-  pci_devices_present_work: {};
+  pci_devices_present_work: NoParams;
   hv_pci_devices_present: { buf: Uint8Array; count: number };
   hv_pci_devices_present2: { buf: Uint8Array; count: number };
   hv_eject_device_work: { wslot: number };
   hv_pci_eject_device: { wslot: number };
-  vmbus_pcib_on_channel_callback: {};
-  vmbus_pcib_pre_detach: {};
-  vmbus_pcib_detach: {};
+  vmbus_pcib_on_channel_callback: NoParams;
+  vmbus_pcib_pre_detach: NoParams;
+  vmbus_pcib_detach: NoParams;
   // pci.c
-  pci_attach: {};
-  pci_add_children: {};
+  pci_attach: NoParams;
+  pci_add_children: NoParams;
   pci_read_device: { s: number; f: number };
   pci_read_cap: { s: number; f: number; wslot: number };
   pci_add_child: { wslot: number };
@@ -53,8 +53,8 @@ export type FreebsdProtos = {
   pci_read_bar: { s: number; f: number; reg: number };
   pci_add_map: { s: number; f: number; wslot: number; reg: number };
   pci_probe_and_attach_child: { wslot: number };
-  pci_rescan: {};
-  pci_detach: {};
+  pci_rescan: NoParams;
+  pci_detach: NoParams;
   pci_delete_child: { wslot: number };
   pci_reserve_map: { wslot: number; bar: number };
   pci_alloc_resource: { wslot: number; bar: number };
@@ -68,10 +68,10 @@ export type FreebsdProtos = {
   pci_setup_intr_msi: { wslot: number };
   pci_release_msi: { wslot: number };
   // vmbus_chan.c, subr_taskqueue.c, subr_bus.c
-  device_detach: {};
-  vmbus_chan_task: {};
-  taskqueue_thread_loop: {};
-  vmbus_mgmt_taskqueue_loop: {};
+  device_detach: NoParams;
+  vmbus_chan_task: NoParams;
+  taskqueue_thread_loop: NoParams;
+  vmbus_mgmt_taskqueue_loop: NoParams;
 };
 
 /** The function-driver stand-ins (`ixv_attach`, `mlx4_detach`…), one pair per driver name. */
@@ -86,7 +86,7 @@ export const driverFn = definer<K, V, FreebsdDriverProtos>();
 export const callDriver = caller<FreebsdDriverProtos>();
 
 /** Queues a task on one of the bus's task queues (checked like a call). */
-export function enqueue<N extends keyof FreebsdProtos & string>(k: K, queue: 'taskq' | 'mgmt', fn: N, args: FreebsdProtos[N]): void {
+export function enqueue<N extends keyof FreebsdProtos>(k: K, queue: 'taskq' | 'mgmt', fn: N, args: FreebsdProtos[N]): void {
   k.enqueue(queue, fn, args);
 }
 

@@ -191,7 +191,7 @@ export function attachFunctions() {
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
       S('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;'),
       For('for (i = 0; i < num_version; i++) {', (_k, l) => { l.i = 0; l.ret = 0; }, (_k, l) => l.i < l.versions.length, (_k, l) => { l.i++; }, [
-        S('version_req->protocol_version = version[i];', (_k, l) => { l.version = l.versions[l.i]; }),
+        S('version_req->protocol_version = version[i];', (_k, l) => { l.version = l.versions[l.i]!; }),
         S('ret = vmbus_sendpacket(hdev->channel, version_req, sizeof(struct pci_version_request), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
           l.ret = sendRc(k, M.queryProtocolVersion(l.version), 'hv_pci_generic_compl', 'version').ret;
         }),
@@ -202,16 +202,16 @@ export function attachFunctions() {
           ),
           S('goto exit;', (_k, l) => ret(l.ret)),
         ]),
-        If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version.status >= 0, [
+        If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
           S('hbus->protocol_version = version[i];', (k, l) => { hbus(k).protocol_version = l.version; }),
           S('dev_info(&hdev->device, "PCI VMBus probing: Using version %#x\\n", hbus->protocol_version);', (k) =>
             k.log(`hv_pci: PCI VMBus probing: Using version 0x${hbus(k).protocol_version.toString(16)}`),
           ),
           S('goto exit;', () => ret(0)),
         ]),
-        If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version.status !== STATUS_REVISION_MISMATCH, [
+        If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
           S('dev_err(&hdev->device, "PCI Pass-through VSP failed version request: %#x", comp_pkt.completion_status);', (k) =>
-            k.log(`hv_pci: PCI Pass-through VSP failed version request: 0x${(k.sc.comps.version.status >>> 0).toString(16)}`),
+            k.log(`hv_pci: PCI Pass-through VSP failed version request: 0x${(k.sc.comps.version!.status >>> 0).toString(16)}`),
           ),
           S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
         ]),
@@ -293,7 +293,7 @@ export function attachFunctions() {
         l.ci = 0;
       }, (_k, l) => l.ci < l.list.length, (_k, l) => { l.ci++; }, [
         S('for (i = 0; i < PCI_STD_NUM_BARS; i++) { bar_size = get_bar_size(probed_bar[i] (| probed_bar[i + 1] << 32)); ... }', (k, l) => {
-          const c = getPcichildWslot(k, l.list[l.ci]);
+          const c = getPcichildWslot(k, l.list[l.ci]!);
           if (!c) return;
           // The walk skips the upper half of a 64-bit BAR (probed_bar[++i]), so only visited entries are checked for I/O.
           for (const b of probedBars(c)) {
@@ -311,7 +311,7 @@ export function attachFunctions() {
   // At v6.12.118 the one D0-entry retry (kdump: the host may still hold the resources) lives here, not
   // in hv_pci_probe: release the children's resources and exit D0 (hv_pci_bus_exit, keep_devs), then
   // send D0 entry again — with no new relations query.
-  const enterD0 = fn('hv_pci_enter_d0')<{ mmio_base: number; retry: boolean; ret: number }>({
+  const enterD0 = fn('hv_pci_enter_d0')<{ mmio_base: number; retry?: boolean; ret: number }>({
     file: FILE,
     doc: ['/* hv_pci_enter_d0() - Bring the "bus" into the D0 power state */'],
     signature: ['static int', 'hv_pci_enter_d0(struct hv_device *hdev)'],
@@ -338,7 +338,7 @@ export function attachFunctions() {
       }),
       If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
-      If('if (comp_pkt.completion_status < 0 && retry) {', (k, l) => k.sc.comps.d0.status < 0 && l.retry, [
+      If('if (comp_pkt.completion_status < 0 && retry) {', (k, l) => k.sc.comps.d0!.status < 0 && l.retry === true, [
         S('retry = false;', (_k, l) => { l.retry = false; }),
         S('dev_err(&hdev->device, "Retrying D0 Entry\\n");', (k) => k.log('hv_pci: Retrying D0 Entry')),
         S('hbus->wslot_res_allocated = 255;', (k) => { hbus(k).wslot_res_allocated = 255; }),
@@ -349,9 +349,9 @@ export function attachFunctions() {
         ]),
         S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
       ]),
-      If('if (comp_pkt.completion_status < 0) {', (k) => k.sc.comps.d0.status < 0, [
+      If('if (comp_pkt.completion_status < 0) {', (k) => k.sc.comps.d0!.status < 0, [
         S('dev_err(&hdev->device, "PCI Pass-through VSP failed D0 Entry with status %x\\n", comp_pkt.completion_status);', (k) =>
-          k.log(`hv_pci: PCI Pass-through VSP failed D0 Entry with status ${(k.sc.comps.d0.status >>> 0).toString(16)}`),
+          k.log(`hv_pci: PCI Pass-through VSP failed D0 Entry with status ${(k.sc.comps.d0!.status >>> 0).toString(16)}`),
         ),
         S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
       ]),

@@ -32,7 +32,7 @@ export function hotplugFunctions() {
       If('if (wret) {', (_k, l) => l.wret !== 0, [S('goto error;  /* kfree(hpdev); return NULL; */', () => ret(null))]),
       S('hpdev->desc = *desc; refcount_set(&hpdev->refs, 1); get_pcichild(hpdev);'),
       S('list_add_tail(&hpdev->list_entry, &hbus->children);', (k, l) => {
-        const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp].probed_bar ?? [0, 0, 0, 0, 0, 0] };
+        const child: HvPciDev = { desc: l.desc, reported_missing: false, probed_bar: k.sc.comps[l.comp]!.probed_bar ?? [0, 0, 0, 0, 0, 0] };
         children(k).push(child);
       }),
       S('return hpdev;', (_k, l) => ret(l.desc.wslot)),
@@ -46,8 +46,8 @@ export function hotplugFunctions() {
     params: [],
     body: [
       S('/* Pull this off the queue and process it if it was the last one. */', (k, l) => {
-        const list = hbus(k).dr_list as Desc[][];
-        l.dr = list.length ? list[list.length - 1] : null;
+        const list = hbus(k).dr_list;
+        l.dr = list.length ? list[list.length - 1]! : null;
         list.length = 0;
       }),
       If('if (!dr) {', (_k, l) => l.dr === null, [S('return;', () => ret())]),
@@ -57,9 +57,9 @@ export function hotplugFunctions() {
       }),
       For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr!.length, (_k, l) => { l.child_no++; }, [
         S('found = false; new_desc = &dr->func[child_no];', (k, l) => {
-          l.new_desc = l.dr![l.child_no];
+          l.new_desc = l.dr![l.child_no]!;
           l.found = false;
-          l.match = matchReported(children(k), l.new_desc as Desc);
+          l.match = matchReported(children(k), l.new_desc);
         }),
         If('list_for_each_entry(hpdev, ...) if (win_slot, v_id, d_id and ser match) {', (_k, l) => l.match !== null, [
           S('hpdev->reported_missing = false; found = true;', (k, l) => {
@@ -353,7 +353,7 @@ export function hotplugFunctions() {
     ],
   });
 
-  const busExit = fn('hv_pci_bus_exit')<{ removed: number[]; ret: number; trans_id: string; deadline: number | undefined; timed_out: boolean }>({
+  const busExit = fn('hv_pci_bus_exit')<{ removed: number[]; ret: number; trans_id: string; deadline: number | undefined; timed_out?: boolean }>({
     file: FILE,
     doc: ['/* Forget the children, release their resources, PCI_BUS_D0EXIT (with a completion, 10 s). */'],
     signature: ['static int', 'hv_pci_bus_exit(struct hv_device *hdev, bool keep_devs)'],
@@ -386,7 +386,7 @@ export function hotplugFunctions() {
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
       // The wait and its test are one C line; the model sleeps in a step of its own, then tests.
       S('/* wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ): sleeps until the completion or 10 s */', (k, l) => {
-        if (k.sc.comps.d0exit.done) return undefined;
+        if (k.sc.comps.d0exit!.done) return undefined;
         if (l.deadline === undefined) l.deadline = k.now() + 10 * HZ_NS;
         if (k.now() >= l.deadline) {
           l.timed_out = true;
@@ -394,7 +394,7 @@ export function hotplugFunctions() {
         }
         return wait(k.key('comp:d0exit'), 'PCI_BUS_D0EXIT completion (10 s)', l.deadline);
       }),
-      If('if (wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ) == 0) {', (_k, l) => !!l.timed_out, [
+      If('if (wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ) == 0) {', (_k, l) => l.timed_out === true, [
         S('vmbus_request_addr_match(chan, trans_id, (unsigned long)pkt); return -ETIMEDOUT;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
           return ret(-ETIMEDOUT);

@@ -11,7 +11,7 @@ import { CPU_AFFINITY_ALL, Case, FILE, MULTI_MSI_DUMMY_VECTOR, PROTO_1_1, PROTO_
 
 /** The interrupt functions of pci-hyperv.c. */
 export function msiFunctions() {
-  const compose = fn('hv_compose_msi_msg')<{ irq: number; multi_msi: boolean; nvec: number; chip_data: IntDesc | null; hpdev: number | null; vector: number; cpu: number; vector_count: number; comp: string; pkt: Uint8Array | null; ret: number; trans_id: string; vid: number; desc: IntDesc; until: number | undefined; gone: boolean }>({
+  const compose = fn('hv_compose_msi_msg')<{ irq: number; multi_msi: boolean; nvec: number; chip_data: IntDesc | null; hpdev: number | null; vector: number; cpu: number; vector_count: number; comp: string; pkt: Uint8Array | null; ret: number; trans_id: string; vid: number; desc: IntDesc; until: number | undefined; gone?: boolean }>({
     file: FILE,
     doc: [
       '/*',
@@ -69,7 +69,7 @@ export function msiFunctions() {
           S('vector = HV_MSI_DUMMY_VECTOR (32); vector_count = nvec; cpu = hv_compose_multi_msi_req_get_cpu();', (k, l) => {
             l.vector = MULTI_MSI_DUMMY_VECTOR;
             l.vector_count = l.nvec;
-            const n = (hbus(k).multi_msi_cpu ?? 0) as number;
+            const n = hbus(k).multi_msi_cpu ?? 0;
             l.cpu = n % Math.max(1, k.cpus);
             hbus(k).multi_msi_cpu = n + 1;
           }),
@@ -131,7 +131,7 @@ export function msiFunctions() {
         k.sc.tasklet_disabled++;
         return undefined;
       }),
-      While('while (!try_wait_for_completion(&comp.comp_pkt.host_event)) {', (k, l) => !k.sc.comps[l.comp].done, [
+      While('while (!try_wait_for_completion(&comp.comp_pkt.host_event)) {', (k, l) => !k.sc.comps[l.comp]!.done, [
         S('vid = hv_pcifront_get_vendor_id(hpdev);  /* 0xFFFF means an invalid PCI VENDOR ID */', (_k, l) => call('hv_pcifront_get_vendor_id', { wslot: l.wslot }, 'vid')),
         If('if (vid == 0xFFFF) {', (_k, l) => l.vid === 0xffff, [
           S('dev_err_once(&hbus->hdev->device, "the device has gone\\n"); goto enable_tasklet;', (k, l) => {
@@ -149,7 +149,7 @@ export function msiFunctions() {
           return call('hv_pci_onchannelcallback');
         }),
         S('udelay(100);', (k, l) => {
-          if (k.sc.comps[l.comp].done) return undefined;
+          if (k.sc.comps[l.comp]!.done) return undefined;
           if (l.until === undefined) l.until = k.now() + 100_000;
           if (k.now() >= l.until || k.sc.rxPending) {
             delete l.until;
@@ -163,20 +163,20 @@ export function msiFunctions() {
         k.wake('tasklet');
         if (k.sc.rxPending) k.wake('rx');
       }),
-      If('if (gone) {  /* vPCI Lab: the loop was left by "goto enable_tasklet" */', (_k, l) => !!l.gone, [
+      If('if (gone) {  /* vPCI Lab: the loop was left by "goto enable_tasklet" */', (_k, l) => l.gone === true, [
         S('vmbus_request_addr_match(channel, trans_id, ...); goto free_int_desc;', (k, l) => {
           dropRequestId(k, BigInt(l.trans_id));
           return ret({ ok: false, address: 0, data: 0, desc: null });
         }),
       ]),
-      If('if (comp.comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[l.comp].status < 0, [
+      If('if (comp.comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[l.comp]!.status < 0, [
         S('dev_err(&hbus->hdev->device, "Request for interrupt failed: 0x%x", comp.comp_pkt.completion_status); goto free_int_desc;', (k, l) => {
-          k.log(`hv_pci: Request for interrupt failed: 0x${(k.sc.comps[l.comp].status >>> 0).toString(16)}`);
+          k.log(`hv_pci: Request for interrupt failed: 0x${(k.sc.comps[l.comp]!.status >>> 0).toString(16)}`);
           return ret({ ok: false, address: 0, data: 0, desc: null });
         }),
       ]),
       S('*int_desc = comp.int_desc; data->chip_data = int_desc;', (k, l) => {
-        const c = k.sc.comps[l.comp];
+        const c = k.sc.comps[l.comp]!;
         const desc: IntDesc = { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 };
         pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = desc;
         l.desc = desc;
@@ -277,7 +277,7 @@ export function msiFunctions() {
       S('comp_pkt->completion_status = resp->status;', (k, l) => {
         // A packet without a status reaches here only with the short-packet-drop quirk switched off
         // (the callback drops it otherwise); the C would read past it: we give it -1 (ours).
-        k.sc.comps[l.comp].status = l.resp_packet_size >= SIZEOF_PCI_RESPONSE ? rds32(l.resp, 16) : -1;
+        k.sc.comps[l.comp]!.status = l.resp_packet_size >= SIZEOF_PCI_RESPONSE ? rds32(l.resp, 16) : -1;
       }),
       S('complete(&comp_pkt->host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),
@@ -299,7 +299,7 @@ export function msiFunctions() {
           k.log(`hv_pci: query resource requirements failed: ${(l.status >>> 0).toString(16)}`),
         )],
         [S('for (i = 0; i < PCI_STD_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
-          k.sc.comps[l.comp].probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
+          k.sc.comps[l.comp]!.probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
         })],
       ),
       S('complete(&completion->host_event);', (k, l) => complete(k, l.comp)),
@@ -313,12 +313,12 @@ export function msiFunctions() {
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
       If('if (resp_packet_size < sizeof(*int_resp)) {', (_k, l) => l.resp_packet_size < SIZEOF_CREATE_INT_RESPONSE, [
-        S('comp_pkt->comp_pkt.completion_status = -1; goto out;', (k, l) => { k.sc.comps[l.comp].status = -1; }),
+        S('comp_pkt->comp_pkt.completion_status = -1; goto out;', (k, l) => { k.sc.comps[l.comp]!.status = -1; }),
       ], [
-        S('comp_pkt->comp_pkt.completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp].status = rds32(l.resp, 16); }),
+        S('comp_pkt->comp_pkt.completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp]!.status = rds32(l.resp, 16); }),
         S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
           // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc{reserved u16, vector_count u16, data u32, address u64}.
-          const c = k.sc.comps[l.comp];
+          const c = k.sc.comps[l.comp]!;
           c.vector_count = rd16(l.resp, 26);
           c.data = rd32(l.resp, 28);
           c.address = rd64(l.resp, 32);

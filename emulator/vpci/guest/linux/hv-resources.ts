@@ -109,10 +109,10 @@ export function resourceFunctions() {
           S('ret = wait_for_response(hdev, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: `ra${l.wslot}` }, 'ret')),
         ]),
         If('if (ret) {', (_k, l) => l.ret !== 0, [Break()]),
-        If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`].status < 0, [
+        If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`]!.status < 0, [
           S('ret = -EPROTO;', (_k, l) => { l.ret = -EPROTO; }),
           S('dev_err(&hdev->device, "resource allocated returned 0x%x", comp_pkt.completion_status);', (k, l) =>
-            k.log(`hv_pci: resource allocated returned 0x${(k.sc.comps[`ra${l.wslot}`].status >>> 0).toString(16)}`),
+            k.log(`hv_pci: resource allocated returned 0x${(k.sc.comps[`ra${l.wslot}`]!.status >>> 0).toString(16)}`),
           ),
           Break(),
         ]),
@@ -166,10 +166,10 @@ export function resourceFunctions() {
       T('/* Clear the memory enable bit, in case it\'s already set. */'),
       For('list_for_each_entry(hpdev, &hbus->children, list_entry) {', (_k, l) => { l.ci = 0; }, (_k, l) => l.ci < l.list.length, (_k, l) => { l.ci++; }, [
         S('_hv_pcifront_read_config(hpdev, PCI_COMMAND, 2, &command);', (_k, l) =>
-          call('_hv_pcifront_read_config', { wslot: l.list[l.ci], where: 0x04, size: 2 }, 'command'),
+          call('_hv_pcifront_read_config', { wslot: l.list[l.ci]!, where: 0x04, size: 2 }, 'command'),
         ),
         S('command &= ~PCI_COMMAND_MEMORY; _hv_pcifront_write_config(hpdev, PCI_COMMAND, 2, command);', (_k, l) =>
-          call('_hv_pcifront_write_config', { wslot: l.list[l.ci], where: 0x04, size: 2, val: l.command & ~PCI_COMMAND_MEMORY }),
+          call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x04, size: 2, val: l.command & ~PCI_COMMAND_MEMORY }),
         ),
       ]),
       T('/* Pick addresses for the BARs. */'),
@@ -177,7 +177,7 @@ export function resourceFunctions() {
       Label('size_class'),
       For('list_for_each_entry(hpdev, &hbus->children, list_entry) {', (_k, l) => { l.ci = 0; l.stop = false; }, (_k, l) => l.ci < l.list.length && !l.stop, (_k, l) => { l.ci++; }, [
         S('for (i = 0; i < PCI_STD_NUM_BARS; i++) { if (bar_size == this class) write the next base; }', (k, l) => {
-          const c = getPcichildWslot(k, l.list[l.ci]);
+          const c = getPcichildWslot(k, l.list[l.ci]!);
           l.writes = [];
           if (!c) return;
           for (const b of probedBars(c)) {
@@ -196,7 +196,7 @@ export function resourceFunctions() {
         }),
         For('for (each BAR of this size class) {', undefined, (_k, l) => l.wi < l.writes.length, (_k, l) => { l.wi++; }, [
           S('_hv_pcifront_write_config(hpdev, PCI_BASE_ADDRESS_0 + (4 * i), 4, (u32)(base & 0xffffff00) or (u32)(high_base >> 32));', (_k, l) =>
-            call('_hv_pcifront_write_config', { wslot: l.list[l.ci], where: l.writes[l.wi][0], size: 4, val: l.writes[l.wi][1] }),
+            call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: l.writes[l.wi]![0], size: 4, val: l.writes[l.wi]![1] }),
           ),
         ]),
         If('if (high_size <= 1 && low_size <= 1) {', (_k, l) => l.high_size <= 1 && l.low_size <= 1, [
@@ -240,7 +240,7 @@ export function resourceFunctions() {
     ],
   });
 
-  const readConfigInner = fn('_hv_pcifront_read_config')<{ offset: number; desc: Desc | null; val: number; partial: boolean }>({
+  const readConfigInner = fn('_hv_pcifront_read_config')<{ offset: number; desc: Desc | null; val?: number; partial: boolean }>({
     file: FILE,
     doc: ['/* Config reads: the IDs, ROM BAR and INTx registers are answered here; the rest through the window. */'],
     signature: ['static void', '_hv_pcifront_read_config(struct hv_pci_dev *hpdev, int where, int size, u32 *val)'],

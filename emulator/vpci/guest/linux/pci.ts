@@ -339,7 +339,7 @@ export function pciCoreFunctions(): D[] {
         l.list = list;
       }),
       For('list_for_each_entry(dev_res, head, list) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_assign_resource(dev_res->dev, idx);', (_k, l) => call('pci_assign_resource', { wslot: l.list[l.i][0], bar: l.list[l.i][1] }, 'err')),
+        S('pci_assign_resource(dev_res->dev, idx);', (_k, l) => call('pci_assign_resource', { wslot: l.list[l.i]![0], bar: l.list[l.i]![1] }, 'err')),
       ]),
       S('return;', () => ret()),
     ],
@@ -421,7 +421,7 @@ export function pciCoreFunctions(): D[] {
         l.list = devs(k).filter((p) => !p.added).map((p) => p.wslot);
         l.i = 0;
       }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_bus_add_device(dev);  /* device_attach() -> driver probe */', (_k, l) => call('pci_bus_add_device', { wslot: l.list[l.i] })),
+        S('pci_bus_add_device(dev);  /* device_attach() -> driver probe */', (_k, l) => call('pci_bus_add_device', { wslot: l.list[l.i]! })),
       ]),
       S('return;', () => ret()),
     ],
@@ -854,7 +854,7 @@ export function pciCoreFunctions(): D[] {
         l.i = 0;
       }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
         S('pci_stop_and_remove_bus_device(child);  /* pci_stop_bus_device + pci_remove_root_bus */', (_k, l) =>
-          call('pci_stop_and_remove_bus_device', { wslot: l.list[l.i] }),
+          call('pci_stop_and_remove_bus_device', { wslot: l.list[l.i]! }),
         ),
       ]),
       S('return;', () => ret()),

@@ -10,10 +10,10 @@ import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { Ev } from '../emulator/vpci/events';
-import { evaluate as evalExpr, formatValue, type ExprEnv, type Value } from './expr';
+import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, offerGuid, stripInternal, toValue } from './fmt';
-import { hexDump } from '../emulator/format';
+import { formatTime, hexDump } from '../emulator/format';
 
 /**
  * What the console understands, for `help` and completion: commands (typed as a line),
@@ -40,7 +40,7 @@ export const CONSOLE_FUNCTIONS: readonly { name: string; usage: string; what: st
 
 export const CONSOLE_NAMES: readonly { name: string; usage: string; what: string }[] = [
   { name: 'msg', usage: 'msg', what: 'the VMBus message the last step moved: msg.type, msg.name, …' },
-  { name: 'now', usage: 'now', what: 'virtual time in ns' },
+  { name: 'now', usage: 'now', what: 'virtual time: shown as 5.007 100 ms, a number of ns in expressions (now > 5000000)' },
   { name: 'steps', usage: 'steps', what: 'steps run so far' },
   { name: 'thread', usage: 'thread', what: 'the focused thread id' },
 ];
@@ -139,6 +139,10 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
     return self.raw(f, off, size);
   };
   return {
+    show(name: string, v: Value): string | undefined {
+      // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
+      return name === 'now' && !(locals && name in locals) && typeof v === 'number' ? formatTime(v) : undefined;
+    },
     lookup(name: string): Value {
       if (locals && name in locals) return toValue(locals[name]);
       switch (name) {
@@ -239,7 +243,7 @@ export function evaluate(ins: InspectContext, expr: string, context: string, thr
     const node = valueNode(src, clean, hex, src);
     return { ok: true, text: formatValue(clean as Value, hex), node };
   }
-  return { ok: true, text: formatValue(v, hex) };
+  return { ok: true, text: showValue(src, v, scope, hex) };
 }
 
 export function assign(ins: InspectContext, target: string, reg: string, valueText: string): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {

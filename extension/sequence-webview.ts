@@ -50,22 +50,87 @@ export type CompareRow =
   | { kind: 'header'; text: string }
   | { kind: 'same' | 'changed' | 'left' | 'right'; bus: string; left?: CompareSide; right?: CompareSide; changes?: string[] };
 
+/*
+ * The few DOM pieces the page script uses, typed here because the extension compiles without the
+ * DOM library (its code runs in Node; only this function runs in the webview). Types only: the
+ * serialised function references none of them at run time.
+ */
+interface PageStyle {
+  left: string;
+  top: string;
+  width: string;
+  height: string;
+  transform: string;
+  setProperty(name: string, value: string): void;
+}
+interface PageText {
+  readonly nodeType: number;
+}
+interface PageElement {
+  className: string;
+  textContent: string | null;
+  title: string;
+  hidden: boolean;
+  scrollTop: number;
+  readonly scrollLeft: number;
+  readonly clientHeight: number;
+  readonly style: PageStyle;
+  readonly dataset: Record<string, string | undefined>;
+  readonly classList: { add(name: string): void };
+  appendChild(child: PageElement | PageText): void;
+  insertBefore(child: PageElement, before: PageElement): void;
+  remove(): void;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  closest(selector: string): PageElement | null;
+  addEventListener(type: 'click', listener: (e: { target: PageElement }) => void): void;
+  addEventListener(type: 'scroll', listener: () => void): void;
+}
+interface PageCanvas {
+  getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } | null;
+}
+interface PageDocument {
+  readonly body: PageElement;
+  getElementById(id: string): PageElement | null;
+  createElement(tag: 'canvas'): PageCanvas;
+  createElement(tag: string): PageElement;
+  createTextNode(text: string): PageText;
+}
+interface PageWindow {
+  readonly document: PageDocument;
+  readonly innerHeight: number;
+  getComputedStyle(e: PageElement): { font: string };
+  addEventListener(type: 'resize', listener: () => void): void;
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  acquireVsCodeApi(): { postMessage(m: unknown): void };
+}
+
 /** Browser side. Must not reference anything outside itself. */
 function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'): void {
   type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
   type Item = { index: number; seq: number; timeText: string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
-  const vscode = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
-  const doc = (globalThis as unknown as { document: any }).document;
-  const win = globalThis as unknown as { addEventListener(t: string, f: (e: any) => void): void; innerHeight: number; getComputedStyle(e: any): any };
-  const $ = (id: string) => doc.getElementById(id);
+  /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
+  type Incoming =
+    | { type: 'init'; buses: string[]; total: number }
+    | { type: 'total'; total: number }
+    | { type: 'items'; from: number; items: Item[] }
+    | { type: 'detail'; title: string; dump: string; fields: string }
+    | { type: 'compare'; labels: [string, string]; rows: CRow[]; first: string; counts: string; firstRow: number };
+  const win = globalThis as unknown as PageWindow;
+  const vscode = win.acquireVsCodeApi();
+  const doc = win.document;
+  const $ = (id: string): PageElement => {
+    const e = doc.getElementById(id);
+    if (!e) throw new Error(`the page has no #${id}`);
+    return e;
+  };
   const scroller = $('scroller');
   const spacer = $('spacer');
   const rowsEl = $('rows');
   const lanes = $('lanes');
   const detail = $('detail');
   const countEl = $('count');
-  const el = (tag: string, cls?: string, text?: string): any => {
+  const el = (tag: string, cls?: string, text?: string): PageElement => {
     const e = doc.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
@@ -105,7 +170,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   let selected = -1;
   const cache = new Map<number, Item>();
   const requested = new Set<number>();
-  const shown = new Map<number, any>();
+  const shown = new Map<number, PageElement>();
   let crows: CRow[] = [];
   let labels: [string, string] = ['', ''];
   let layoutKey = 0;
@@ -127,7 +192,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     return b;
   }
 
-  function title(x: number, w: number, text: string, cls: string): any {
+  function title(x: number, w: number, text: string, cls: string): PageElement {
     const t = el('div', 'lane-title ' + cls, text);
     t.style.left = x + 'px';
     t.style.width = w + 'px';
@@ -145,7 +210,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   function relayout(): void {
     layoutKey++;
     FIX_W = MODE === 'live' && buses.length > 1 ? BASE_FIX + Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : BASE_FIX;
-    const ft = $('fixed-title');
+    const ft = doc.getElementById('fixed-title');
     if (ft) ft.style.width = FIX_W + 'px';
     lanes.textContent = '';
     for (const l of [...spacer.querySelectorAll('.lifeline, .lane-sep')]) l.remove();
@@ -176,7 +241,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   }
 
-  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): any {
+  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): PageElement {
     const a = el('div', 'arrow ' + dir + (error ? ' error' : ''));
     a.style.left = Math.min(x1, x2) + 'px';
     a.style.width = Math.abs(x2 - x1) + 'px';
@@ -187,7 +252,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- live rows ----
-  function liveRow(i: number): any {
+  function liveRow(i: number): PageElement {
     const row = el('div', 'row' + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
     row.style.width = width() + 'px';
@@ -230,7 +295,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- compare rows ----
-  function compareRow(i: number): any {
+  function compareRow(i: number): PageElement {
     const r = crows[i]!;
     const row = el('div', 'row ' + r.kind + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
@@ -338,7 +403,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   /** Hex rows of a packet with the bytes that differ from `other` marked. */
-  function dump(hex: string, other: string | undefined): any {
+  function dump(hex: string, other: string | undefined): PageElement {
     const pre = el('pre');
     const n = hex.length / 2;
     for (let off = 0; off < n; off += 16) {
@@ -391,7 +456,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   });
   win.addEventListener('resize', () => render());
-  rowsEl.addEventListener('click', (e: any) => {
+  rowsEl.addEventListener('click', (e) => {
     const row = e.target.closest('.row');
     if (row) select(Number(row.dataset.index));
   });
@@ -400,8 +465,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     if (it) vscode.postMessage({ type: 'goto', index: it.index });
   });
   $('next').addEventListener('click', nextDivergence);
-  win.addEventListener('message', (e: any) => {
-    const m = e.data;
+  win.addEventListener('message', (e) => {
+    const m = e.data as Incoming;
     if (m.type === 'init') {
       buses = m.buses.slice();
       cache.clear();

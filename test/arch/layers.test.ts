@@ -1,4 +1,4 @@
-// The house's layering (DESIGN.md §3, README "Architecture"), checked on the
+// The house's layering (docs/architecture.md, README "Architecture"), checked on the
 // real import graph: arrows run one way, no folder imports a folder that
 // imports it, and the emulator stays pure.
 import { test } from 'node:test';

@@ -63,6 +63,8 @@ export interface TopologyBus {
 
 export interface TopologyResponse {
   buses: TopologyBus[];
+  /** The machine's virtual time (ns) when it was read; the view writes it with formatTime. */
+  time: number;
 }
 
 export type MessageDir = 'toHost' | 'toGuest';

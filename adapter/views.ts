@@ -77,6 +77,7 @@ export function hostWorkText(ins: InspectContext, w: { title: string; locals: Re
 
 export function topology(ins: InspectContext): TopologyResponse {
   return {
+    time: ins.m.now,
     buses: ins.m.buses.map((b) => ({
       name: b.decl.name,
       index: b.index,

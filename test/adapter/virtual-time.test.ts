@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, cont, launch, VMBUS_PCIB } from './harness';
 import { foreignTimes, parseTime, timesIn } from '../time-forms';
+import { formatTime } from '../../emulator/format';
 
 const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
 const FAULT = resolve('test/adapter/fixtures/fault.vpci');
@@ -68,6 +69,12 @@ test('Variables, Call Stack, Debug Console, watch and logpoints write virtual ti
   const next = byName(scenario, 'next event').value;
   oneForm('Variables: next event', next);
   assert.match(next, /^at 2 ms: driver nic0 msix 3 \(line \d+\)$/);
+
+  // The views get the time as a number and write it with the same function (the Topology's header).
+  const topo = ((await dc.customRequest('vpci/topology')) as DebugProtocol.Response).body as { time: number };
+  assert.equal(formatTime(topo.time), now);
+  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 10 })) as DebugProtocol.Response).body as { items: { time: number }[] };
+  assert.ok(msgs.items.length >= 2 && msgs.items.every((x) => Number.isInteger(x.time) && x.time <= ns));
 
   // The Debug Console, watch and hover show `now` as Variables does; in expressions it is a number of ns.
   assert.equal(await repl('now'), now);

@@ -11,6 +11,7 @@ import { type TopologyResponse } from '../../adapter/protocol';
 import { sizeText, hex, hexDump, bytesOfHex } from '../../emulator/format';
 
 const topo: TopologyResponse = {
+  time: 5_007_100,
   buses: [
     {
       name: 'nic0',

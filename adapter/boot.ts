@@ -1,7 +1,7 @@
 // The shipped debug adapter executable (dist/adapter.js). It does one thing
 // before the adapter starts: load the adapter bundle (dist/adapter-core.js)
 // with a V8 code cache, because most of a cold launch → first stop is V8
-// compiling the bundle and the functions a launch runs (DESIGN.md §7 budgets
+// compiling the bundle and the functions a launch runs (docs/architecture.md budgets
 // launch → first stop at 1.2 × a bare adapter's start-up). Node 22 does this
 // itself (module.enableCompileCache); VS Code's Electron and Node 20 do not.
 //

@@ -36,7 +36,7 @@ function failed(command: string, err: unknown): void {
 
 // `vpci-lab dap` over stdio is the debug adapter itself: next to the built CLI it starts through
 // the adapter's loader (dist/adapter.js, adapter/boot.ts), which runs the adapter bundle with its
-// V8 code cache — launch → first stop is budgeted as for dist/adapter.js (DESIGN.md §7), and
+// V8 code cache — launch → first stop is budgeted as for dist/adapter.js (docs/architecture.md, Budgets), and
 // compiling the adapter from this bundle, without a cache, takes most of a launch.
 const argv = process.argv.slice(2);
 const loader = join(__dirname, 'adapter.js');

@@ -2,17 +2,18 @@
 // watch and hover (registers by PCI name, MSI-X entries, the current packet),
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
-import type { Inspector } from './inspect';
+import type { InspectContext } from './inspect-context';
+import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findRegister, bitsOf } from '../emulator/pci/registers';
 import { capsValue } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { Ev } from '../emulator/vpci/events';
-import { evaluate as evalExpr, formatValue, type ExprEnv, type Value } from './expr';
+import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, offerGuid, stripInternal, toValue } from './fmt';
-import { hexDump } from '../emulator/format';
+import { formatTime, hexDump } from '../emulator/format';
 
 /**
  * What the console understands, for `help` and completion: commands (typed as a line),
@@ -39,7 +40,7 @@ export const CONSOLE_FUNCTIONS: readonly { name: string; usage: string; what: st
 
 export const CONSOLE_NAMES: readonly { name: string; usage: string; what: string }[] = [
   { name: 'msg', usage: 'msg', what: 'the VMBus message the last step moved: msg.type, msg.name, …' },
-  { name: 'now', usage: 'now', what: 'virtual time in ns' },
+  { name: 'now', usage: 'now', what: 'virtual time: shown as 5.007 100 ms, a number of ns in expressions (now > 5000000)' },
   { name: 'steps', usage: 'steps', what: 'steps run so far' },
   { name: 'thread', usage: 'thread', what: 'the focused thread id' },
 ];
@@ -80,7 +81,7 @@ export const NO_CURRENT_MESSAGE =
   'no current message: the last step sent or received no VMBus packet (stop on one with a function breakpoint on its name, e.g. PCI_BUS_RELATIONS, or step until the driver sends one)';
 
 /** A bus (or bus/slot) as an expression value: its registers by PCI name, BARs, MSI-X. */
-export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
+export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
   const f = ins.fn(bi, wslot);
   const b = ins.m.buses[bi]!;
   if (!f) return undefined;
@@ -109,7 +110,7 @@ export function fnValue(ins: Inspector, bi: number, wslot: number): Value {
   return o;
 }
 
-export function resolveFn(ins: Inspector, v: Value, slot?: Value): { bi: number; wslot: number } | undefined {
+export function resolveFn(ins: InspectContext, v: Value, slot?: Value): { bi: number; wslot: number } | undefined {
   const name = typeof v === 'string' ? v : v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, Value>).__bus === 'string' ? ((v as Record<string, Value>).__bus as string) : undefined;
   if (!name) return undefined;
   const [bus, s] = name.split('/');
@@ -125,7 +126,7 @@ export function resolveFn(ins: Inspector, v: Value, slot?: Value): { bi: number;
   return { bi, wslot };
 }
 
-export function env(ins: Inspector, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
+export function env(ins: InspectContext, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
   const self = ins;
   const cfg = (size: 1 | 2 | 4) => (bus: Value, off: Value, slot?: Value): Value => {
     const name = `cfg${size * 8}`;
@@ -138,6 +139,10 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
     return self.raw(f, off, size);
   };
   return {
+    show(name: string, v: Value): string | undefined {
+      // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
+      return name === 'now' && !(locals && name in locals) && typeof v === 'number' ? formatTime(v) : undefined;
+    },
     lookup(name: string): Value {
       if (locals && name in locals) return toValue(locals[name]);
       switch (name) {
@@ -155,11 +160,11 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
           return ((bus: Value, slot?: Value) => {
             const r = self.resolveFn(bus, slot);
             if (!r) throw new Error('msix: unknown bus');
-            const v = self.fnValue(r.bi, r.wslot) as Record<string, Value> | undefined;
+            const v = fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined;
             return v?.msix ?? [];
           });
         case 'msg': {
-          const v = self.lastPacketValue();
+          const v = lastPacketValue(self);
           if (v === null) throw new Error(NO_CURRENT_MESSAGE);
           return v;
         }
@@ -168,7 +173,7 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
       }
       const bi = self.busIndex(name);
       if (bi >= 0) {
-        const v = self.fnValue(bi, 0) as Record<string, Value> | undefined;
+        const v = fnValue(self, bi, 0) as Record<string, Value> | undefined;
         return v ? { ...v, __bus: name } : { __bus: name };
       }
       const sym = (MSG as Record<string, number>)[name];
@@ -184,7 +189,7 @@ export function env(ins: Inspector, threadId: number | undefined, locals?: Recor
  * one a Step Into a send shows the host handling), or null when that step moved none. Without
  * the session's step log (no debugger), the most recent packet of the trace.
  */
-export function lastPacketValue(ins: Inspector): Value {
+export function lastPacketValue(ins: InspectContext): Value {
   const t = ins.m.trace;
   let from = 0;
   let to = t.length;
@@ -208,29 +213,29 @@ export function lastPacketValue(ins: Inspector): Value {
   return null;
 }
 
-export function evaluate(ins: Inspector, expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+export function evaluate(ins: InspectContext, expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
   const src = expr.trim();
   if (!src) return { ok: false, error: 'empty expression' };
   if (context === 'repl') {
-    const cmd = ins.command(src);
+    const cmd = command(ins, src);
     if (cmd) return cmd;
     const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.([A-Z_0-9]+)\s*=\s*(.+)$/.exec(src);
-    if (asg) return ins.assign(asg[1]!, asg[2]!, asg[3]!);
+    if (asg) return assign(ins, asg[1]!, asg[2]!, asg[3]!);
   }
   const m = /^([A-Za-z_][\w-]*)\/([0-9a-fA-F]{1,2}(?:\.[0-7])?)(\..*)?$/.exec(src);
-  let env = ins.env(threadId, locals);
+  let scope = env(ins, threadId, locals);
   let text = src;
   if (m) {
     // bus/slot.REG → a synthetic name for the slot's function.
     const r = ins.resolveFn(`${m[1]}/${m[2]}`);
     if (r) {
-      const v = ins.fnValue(r.bi, r.wslot);
-      const base = env;
-      env = { lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
+      const v = fnValue(ins, r.bi, r.wslot);
+      const base = scope;
+      scope = { lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
       text = `__fn${m[3] ?? ''}`;
     }
   }
-  const r = evalExpr(text, env);
+  const r = evalExpr(text, scope);
   if (!r.ok) return { ok: false, error: r.error };
   const v = r.value;
   if (v && typeof v === 'object') {
@@ -238,10 +243,10 @@ export function evaluate(ins: Inspector, expr: string, context: string, threadId
     const node = valueNode(src, clean, hex, src);
     return { ok: true, text: formatValue(clean as Value, hex), node };
   }
-  return { ok: true, text: formatValue(v, hex) };
+  return { ok: true, text: showValue(src, v, scope, hex) };
 }
 
-export function assign(ins: Inspector, target: string, reg: string, valueText: string): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
+export function assign(ins: InspectContext, target: string, reg: string, valueText: string): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
   const r = ins.resolveFn(target);
   if (!r) return { ok: false, error: `no bus or function '${target}'` };
   const f = ins.fn(r.bi, r.wslot);
@@ -253,7 +258,7 @@ export function assign(ins: Inspector, target: string, reg: string, valueText: s
   return { ok: true, text: `${target}.${reg} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
 }
 
-export function command(ins: Inspector, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
+export function command(ins: InspectContext, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
   const [word, ...rest] = src.split(/\s+/);
   switch (word ?? '') {
     case 'help':
@@ -261,7 +266,7 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
     case 'lspci': {
       const sel = rest.find((x) => !x.startsWith('-'));
       const x = rest.includes('-x');
-      return { ok: true, text: ins.lspci(sel, undefined, !x, x) };
+      return { ok: true, text: views.lspci(ins, sel, undefined, !x, x) };
     }
     case 'cfg': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
@@ -324,11 +329,11 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
       if (!r || v === undefined) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>' };
       const t0 = ins.m.trace.length;
       ins.m.buses[r.bi]!.raise(r.wslot, v);
-      return { ok: true, text: ins.transcript(t0, ins.m.trace.length - t0).join('\n') || 'raised', changed: true };
+      return { ok: true, text: views.transcript(ins, t0, ins.m.trace.length - t0).join('\n') || 'raised', changed: true };
     }
     case 'trace': {
       const n = rest[0] ? (parseNumber(rest[0]) ?? 20) : 20;
-      return { ok: true, text: ins.transcript(Math.max(0, ins.m.trace.length - n), n).join('\n') || '(no events yet)' };
+      return { ok: true, text: views.transcript(ins, Math.max(0, ins.m.trace.length - n), n).join('\n') || '(no events yet)' };
     }
   }
   return undefined;
@@ -339,7 +344,7 @@ export function command(ins: Inspector, src: string): { ok: true; text: string; 
  * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
  * covering offset..offset+length (length 64 when only the offset is given).
  */
-function cfgDump(ins: Inspector, bi: number, wslot: number, offText?: string, lenText?: string): { ok: true; text: string } | { ok: false; error: string } {
+function cfgDump(ins: InspectContext, bi: number, wslot: number, offText?: string, lenText?: string): { ok: true; text: string } | { ok: false; error: string } {
   const f = ins.fn(bi, wslot)!;
   const size = f.config.bytes.length;
   let off = 0;
@@ -357,13 +362,13 @@ function cfgDump(ins: Inspector, bi: number, wslot: number, offText?: string, le
   }
   const from = off & ~15;
   const to = Math.min(size, (off + len + 15) & ~15);
-  const header = ins.lspci(ins.m.buses[bi]!.decl.name, wslot).split('\n')[0] ?? '';
+  const header = views.lspci(ins, ins.m.buses[bi]!.decl.name, wslot).split('\n')[0] ?? '';
   return { ok: true, text: `${header}\n${hexDump(f.config.bytes, { offset: from, length: to - from, addressDigits: 2 })}` };
 }
 
 const hexText = (n: number): string => `0x${n.toString(16)}`;
 
-export function completions(ins: Inspector, text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
+export function completions(ins: InspectContext, text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
   const upto = text.slice(0, Math.max(0, column));
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {

@@ -183,6 +183,8 @@ export function parseExpr(src: string): Node {
 /** What names mean: the adapter supplies this over the machine's current state. */
 export interface ExprEnv {
   lookup(name: string): Value;
+  /** How an expression that is a name alone is shown, when not as a plain value (`now` as virtual time). */
+  show?(name: string, v: Value): string | undefined;
 }
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
@@ -323,10 +325,16 @@ export function formatValue(v: Value, hex = true): string {
   return `{${Object.entries(v).slice(0, 6).map(([k, x]) => `${k}: ${formatValue(x, hex)}`).join(', ')}}`;
 }
 
+/** An evaluated expression for display: as its name shows it when it is a name alone (env.show), else formatValue. */
+export function showValue(src: string, v: Value, env: ExprEnv, hex = true): string {
+  const name = src.trim();
+  return (/^[A-Za-z_$][\w$]*$/.test(name) ? env.show?.(name, v) : undefined) ?? formatValue(v, hex);
+}
+
 /** Interpolates `{expr}` in a logpoint message. */
 export function interpolate(msg: string, env: ExprEnv, hex = true): string {
   return msg.replace(/\{([^{}]+)\}/g, (_m, e: string) => {
     const r = evaluate(e, env);
-    return r.ok ? formatValue(r.value, hex) : `<${r.error}>`;
+    return r.ok ? showValue(e, r.value, env, hex) : `<${r.error}>`;
   });
 }

@@ -1,10 +1,17 @@
-// What the inspection modules (Variables tree, memory references, data-breakpoint targets) need
-// from the Inspector: the machine, number formatting, name lookups and the guest's config-write
-// path. A type of its own, so the modules do not import the class that imports them.
+// What the inspection modules (Variables tree, memory references, data-breakpoint targets, the
+// console and the views' requests) need from the Inspector: the machine, number formatting, name
+// lookups, the guest's config-write path and the session's step log. A type of its own, so the
+// modules do not import the class that imports them.
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import type { PciIds } from '../emulator/pci/pci-ids';
 import type { Value } from './expr';
+
+/** What the inspector reads of the step log: the trace events each step recorded. */
+export interface StepEvents {
+  traceFromAt(p: number): number;
+  traceToAt(p: number): number;
+}
 
 export interface InspectContext {
   readonly m: Machine;
@@ -25,6 +32,8 @@ export interface InspectContext {
   /** Trace events of one bus's VMBus packets; guest requests still waiting for their completion. */
   packetEvents(bus: number): number[];
   pendingTransactions(bus: number): { event: number; type: number; txid: string }[];
+  /** The session's history (typed step log); absent without a debugger (the CLI, tests). */
+  readonly hist?: StepEvents | undefined;
 }
 
 /** How the debugger names a function: the bus, plus "/DD.F" when it is not slot 00.0. */

@@ -9,7 +9,8 @@ import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { functionIds, msixEntry } from '../emulator/machine/device-view';
 import { dataId } from './breakpoints';
 import { valueNode, type VarNode } from './vars';
-import { fmtSize, t0 } from './fmt';
+import { fmtSize } from './fmt';
+import { formatTime } from '../emulator/format';
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { DEVICE_MENU, barsNode, capsNode, registerNode } from './inspect-registers';
 
@@ -208,7 +209,7 @@ export function interruptsNode(ctx: InspectContext): VarNode {
       const irqs = m.state.irqs.table;
       out.push({ name: 'guest IRQs', value: `${irqs.length} allocated`, children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${ctx.num(q.vector)}` })) });
       const d = m.delivered();
-      out.push({ name: 'delivered', value: `${d.length}`, indexed: d.length, page: (s, c) => d.slice(s, s + c).map((x, i) => ({ name: `[${s + i}]`, value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${x.time} ns` })) });
+      out.push({ name: 'delivered', value: `${d.length}`, indexed: d.length, page: (s, c) => d.slice(s, s + c).map((x, i) => ({ name: `[${s + i}]`, value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}` })) });
       return out;
     },
   };
@@ -242,7 +243,7 @@ export function vmbusNode(ctx: InspectContext): VarNode {
             {
               name: 'pending transactions',
               value: pending.length ? pending.map((p) => `${messageName(p.type) ?? p.type} (txid ${p.txid})`).join(', ') : 'none',
-              children: () => pending.map((p, i) => packetNode(ctx, p.event, `[${i}] waiting since ${t0(ctx.m.trace.time[p.event]!)}`)),
+              children: () => pending.map((p, i) => packetNode(ctx, p.event, `[${i}] waiting since ${formatTime(ctx.m.trace.time[p.event]!)}`)),
             },
             {
               name: 'packets',
@@ -266,7 +267,7 @@ export function packetNode(ctx: InspectContext, ev: number, name: string): VarNo
     fs.map((x) => ({ name: x.name, value: x.text, type: `+${x.offset}, ${x.size} byte(s)`, ...(x.children?.length ? { children: () => fieldNodes(x.children!) } : {}) }));
   return {
     name,
-    value: `${t.time[ev]} ns ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,
+    value: `${formatTime(t.time[ev]!)} ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,
     memoryReference: `pkt/${ev}`,
     children: () => [...fieldNodes(d.fields), ...(d.error ? [{ name: 'error', value: d.error.message }] : []), valueNode('bytes', pkt, ctx.hex)],
   };
@@ -280,12 +281,12 @@ export function scenarioNode(ctx: InspectContext, position: number): VarNode {
     children: () => {
       const next = m.config.timeline[m.state.timelineIndex];
       return [
-        { name: 'virtual time', value: `${m.now} ns` },
+        { name: 'virtual time', value: formatTime(m.now) },
         { name: 'step', value: `${position}` },
         { name: 'trace events', value: `${m.trace.length}` },
         { name: 'host profile', value: m.config.host },
         { name: 'guest model', value: m.config.guest },
-        { name: 'next event', value: next ? `at ${next.time} ns: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },
+        { name: 'next event', value: next ? `at ${formatTime(next.time)}: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },
         { name: 'numbers', value: ctx.hex ? 'hexadecimal (Show Decimal in the Variables context menu)' : 'decimal (Show Hex in the Variables context menu)' },
         valueNode('quirks', m.config.quirks, ctx.hex),
       ];

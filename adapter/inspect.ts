@@ -13,19 +13,13 @@ import { functionIds } from '../emulator/machine/device-view';
 import { evaluate, type ExprEnv, type Value } from './expr';
 import type { DataBp } from './breakpoints';
 import { fmtNum, parseNumber, type VarNode } from './vars';
-import type { InspectContext } from './inspect-context';
+import type { InspectContext, StepEvents } from './inspect-context';
 import * as repl from './console';
 import * as views from './views';
 import type { MessageDetailResponse, MessagesResponse, TopologyResponse } from './protocol';
 import * as tree from './inspect-tree';
 import * as mem from './inspect-memory';
 import * as data from './inspect-data';
-
-/** What the inspector reads of the step log: the trace events each step recorded. */
-export interface StepLog {
-  traceFromAt(p: number): number;
-  traceToAt(p: number): number;
-}
 
 export class Inspector implements InspectContext {
   /** @internal */ idsCache?: PciIds | null;
@@ -264,7 +258,7 @@ export class Inspector implements InspectContext {
   }
 
   /** The session's history (typed step log), set by the session so host frames can be found. */
-  hist?: StepLog;
+  hist?: StepEvents;
 
   // ---- custom requests ------------------------------------------------------------------------
 

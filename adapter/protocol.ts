@@ -63,6 +63,8 @@ export interface TopologyBus {
 
 export interface TopologyResponse {
   buses: TopologyBus[];
+  /** The machine's virtual time (ns) when it was read; the view writes it with formatTime. */
+  time: number;
 }
 
 export type MessageDir = 'toHost' | 'toGuest';
@@ -229,7 +231,7 @@ interface FieldSpec {
   max?: number;
 }
 
-/** win_slot: device in bits 0–4, function in bits 5–7 (spec §3); higher bits are reserved. */
+/** win_slot: device in bits 0–4, function in bits 5–7 (docs/protocol.md §3); higher bits are reserved. */
 const WSLOT_MAX = 0xff;
 const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]: FieldSpec } } = {
   'vpci/topology': {},

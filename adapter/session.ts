@@ -44,7 +44,7 @@ import { allListings } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
 import type { GuestModelName } from '../emulator/vpci/guest/quirks';
-import { formatDuration } from '../emulator/scenario/lexer';
+import { formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
@@ -865,10 +865,10 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (this.client.supportsProgressReporting && chunks === 5) {
         progress = true;
         this.runningProgressId = progressId;
-        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${rt.m.now} ns`);
+        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${formatTime(rt.m.now)}`);
         e.body.cancellable = true;
         this.sendEvent(e);
-      } else if (progress && chunks % 5 === 0) this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${(rt.m.now / 1e6).toFixed(3)} ms, ${rt.position} steps`));
+      } else if (progress && chunks % 5 === 0) this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
       setImmediate(tick);
     };
     tick();
@@ -900,7 +900,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (s.reason === 'data breakpoint' && label.text) this.out(`Data breakpoint: ${label.text}\n`, 'console');
     if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
     if (s.reason === 'end') {
-      this.out(`vPCI Lab: scenario finished after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+      this.out(`vPCI Lab: scenario finished at ${formatTime(rt.m.now)} of virtual time, after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
       this.reportVerdict();
     }
     this.sendEvent(ev);
@@ -959,8 +959,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       const m = rt.m;
       const next = m.config.timeline[m.state.timelineIndex];
       const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
-      if (next) all.push(mk(0, `at ${formatDuration(next.time)}: ${next.text}`, src, next.loc.line));
-      else all.push(mk(0, `scenario: timeline done (now ${formatDuration(m.now)})`, src, lastTimelineLine(m)));
+      if (next) all.push(mk(0, `at ${formatTime(next.time)}: ${next.text}`, src, next.loc.line));
+      else all.push(mk(0, `scenario: timeline done (now ${formatTime(m.now)})`, src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
       if (t && t.role === 'host') {

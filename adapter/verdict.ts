@@ -8,7 +8,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { ExpectResult } from '../emulator/machine/expect';
 import { Ev } from '../emulator/vpci/events';
 import { versionText } from '../emulator/vpci/protocol';
-import { fmtTime } from '../emulator/machine/transcript';
+import { formatTime } from '../emulator/format';
 import { SCENARIO_THREAD, type StopInfo, type VpciRuntime } from './runtime';
 import type { VerdictBody, VerdictItem } from './protocol';
 import { verdictSummary } from './headless';
@@ -50,7 +50,7 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
     else if (k === Ev.Error) errs.set(t.bus[i]!, (errs.get(t.bus[i]!) ?? 0) + 1);
   }
   const lines = [`vPCI Lab: ran ${basename(file)} to the end — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)`];
-  lines.push(`  ${steps} steps, ${t.length} events, virtual time ${fmtTime(m.now).trim()}${hitMax ? ' (stopped at the step limit)' : ''}`);
+  lines.push(`  ${steps} steps, ${t.length} events, virtual time ${formatTime(m.now)}${hitMax ? ' (stopped at the step limit)' : ''}`);
   for (const b of m.buses) {
     const v = m.model.protocolVersion(b.state.sc);
     const e = errs.get(b.index) ?? 0;
@@ -78,7 +78,7 @@ export function goToCause(rt: VpciRuntime, r: ExpectResult, label: string): Stop
     return t && t.role !== 'host' && t.role !== 'timeline' ? p : -1;
   };
   const p = rt.h.stepOfEvent(c.event);
-  if (p < 0) return `${label}: the moment that decided it (${fmtTime(c.time).trim()}) is further back than the step-back history reaches`;
+  if (p < 0) return `${label}: the moment that decided it (${formatTime(c.time)}) is further back than the step-back history reaches`;
   const description = `${label}: ${c.text}`;
   const reason = r.ok ? 'goto' : 'exception';
   const g = guestStep(c.event) >= 0 ? p : c.origin !== undefined ? guestStep(c.origin) : -1;

@@ -2,7 +2,7 @@
 // topology, the VMBus message list with config-window traffic summarised,
 // one message's bytes and fields, what a host thread last handled, lspci text
 // and the transcript.
-import type { Inspector } from './inspect';
+import type { InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
 import { decodeLspci } from '../emulator/pci/lspci-decode';
 import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
@@ -13,7 +13,7 @@ import { hexDump } from './fmt';
 import type { MessageDetailResponse, MessageField, MessagesResponse, TopologyResponse } from './protocol';
 import type { FieldDesc } from '../emulator/vpci/wire/types';
 
-export function eventContext(ins: Inspector, ev: number): string {
+export function eventContext(ins: InspectContext, ev: number): string {
   const t = ins.m.trace;
   const lines: string[] = [];
   for (let i = Math.max(0, ev - 5); i <= ev && i < t.length; i++) {
@@ -27,7 +27,7 @@ export function eventContext(ins: Inspector, ev: number): string {
  * What a host thread last did: the packet it handled (found through the reply's transaction id)
  * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
  */
-export function lastHostWork(ins: Inspector, hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
+export function lastHostWork(ins: InspectContext, hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
   const p = lastStepOf(hostThread);
   if (p < 0 || !ins.hist) return undefined;
   const h = ins.hist;
@@ -59,7 +59,7 @@ export function lastHostWork(ins: Inspector, hostThread: number, lastStepOf: (ti
 }
 
 /** A readable page of what the host did: the request it handled and the reply, field by field, with bytes. */
-export function hostWorkText(ins: Inspector, w: { title: string; locals: Record<string, unknown> }, bus: string, profile: string): string {
+export function hostWorkText(ins: InspectContext, w: { title: string; locals: Record<string, unknown> }, bus: string, profile: string): string {
   const lines = [`Host VSP of ${bus} (${profile}): ${w.title}`, ''];
   for (const [what, v] of Object.entries(w.locals)) {
     const o = v as Record<string, unknown>;
@@ -75,8 +75,9 @@ export function hostWorkText(ins: Inspector, w: { title: string; locals: Record<
   return lines.join('\n');
 }
 
-export function topology(ins: Inspector): TopologyResponse {
+export function topology(ins: InspectContext): TopologyResponse {
   return {
+    time: ins.m.now,
     buses: ins.m.buses.map((b) => ({
       name: b.decl.name,
       index: b.index,
@@ -114,7 +115,7 @@ export function topology(ins: Inspector): TopologyResponse {
   };
 }
 
-export function messages(ins: Inspector, from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {
+export function messages(ins: InspectContext, from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {
   const t = ins.m.trace;
   const { all, cfgBefore } = packetIndex(ins);
   const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
@@ -141,7 +142,7 @@ export function messages(ins: Inspector, from: number, count: number, stepOf: (e
   return { total: all.length, items };
 }
 
-export function messageDetail(ins: Inspector, index: number): MessageDetailResponse | undefined {
+export function messageDetail(ins: InspectContext, index: number): MessageDetailResponse | undefined {
   const t = ins.m.trace;
   if (!(index >= 0 && index < t.length)) return undefined;
   const k = t.kind[index];
@@ -168,7 +169,7 @@ function messageField(f: FieldDesc): MessageField {
   return { name: f.name, offset: f.offset, size: f.size, text: f.text, ...(f.children ? { children: f.children.map(messageField) } : {}) };
 }
 
-export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {
+export function lspci(ins: InspectContext, sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {
   const out: string[] = [];
   for (const b of ins.m.buses) {
     if (sel && b.decl.name !== sel.split('/')[0]) continue;
@@ -189,7 +190,7 @@ export function lspci(ins: Inspector, sel?: string, wslot?: number, verbose = tr
   return out.join(verbose ? '\n\n' : '\n') || 'no functions';
 }
 
-export function transcript(ins: Inspector, from: number, count: number): string[] {
+export function transcript(ins: InspectContext, from: number, count: number): string[] {
   const t = ins.m.trace;
   const out: string[] = [];
   for (let i = Math.max(0, from); i < Math.min(t.length, from + count); i++) {
@@ -211,9 +212,9 @@ interface PacketIndex {
   cfgBefore: Map<number, { count: number; reads: number; writes: number; slots: string }>;
   run: Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>;
 }
-const indexes = new WeakMap<Inspector, PacketIndex>();
+const indexes = new WeakMap<InspectContext, PacketIndex>();
 
-export function packetIndex(ins: Inspector): PacketIndex {
+export function packetIndex(ins: InspectContext): PacketIndex {
   const t = ins.m.trace;
   let x = indexes.get(ins);
   if (!x || x.epoch !== t.epoch || x.scanned > t.length) {

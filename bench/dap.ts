@@ -1,4 +1,4 @@
-// DAP figures (DESIGN.md §7, issues 6 and 14) on the shipped examples (quickstart,
+// DAP figures (docs/architecture.md, Budgets; issues 6 and 14) on the shipped examples (quickstart,
 // bring-your-own-device), through the shipped adapter (node dist/adapter.js, with its V8 code
 // cache) and through `vpci-lab dap` (node dist/cli.js dap), each next to a bare stdio echo
 // adapter (bench/echo-adapter.mjs) measured in the same run, rounds interleaved, best of each side:
@@ -42,7 +42,7 @@ for (const [adapterName, args] of adapters) {
       kind: 'latency',
       run: (n) => launches(args, file, n),
       floor: (n) => launches(ECHO, file, n),
-      budget: { text: '≤ 1.2 × the echo adapter’s startup (DESIGN.md §7)', ok: (r) => r.ratio <= 1.2 },
+      budget: { text: '≤ 1.2 × the echo adapter’s startup', ok: (r) => r.ratio <= 1.2 },
     });
   }
 }
@@ -129,7 +129,7 @@ for (const [adapterName, args] of adapters) {
           max = Math.min(max, Math.max(...o));
         }
         return [
-          { label: 'median', value: med, floor: fMed, unit: 'ms', note: `a session is ${session} steps`, budget: { text: '≤ 1.5 × the echo adapter (aim 1.3 ×; DESIGN.md §7)', ok: med / fMed <= 1.5 } },
+          { label: 'median', value: med, floor: fMed, unit: 'ms', note: `a session is ${session} steps`, budget: { text: '≤ 1.5 × the echo adapter (aim 1.3 ×)', ok: med / fMed <= 1.5 } },
           { label: 'slowest', value: max, floor: fMax, unit: 'ms', budget: { text: '≤ 5 × the echo adapter’s slowest (no pauses on the step path)', ok: max / fMax <= 5 } },
         ];
       },
@@ -165,7 +165,7 @@ for (const [adapterName, args] of adapters) {
           ours = Math.min(ours, await rssAtFirstStop(args, file));
         }
         const mib = (b: number) => b / 2 ** 20;
-        const res: SampleResult = { label: 'RSS', value: mib(ours), floor: mib(echo), unit: 'MiB', budget: { text: '≤ 1.25 × the echo adapter’s (DESIGN.md §7)', ok: ours / echo <= 1.25 } };
+        const res: SampleResult = { label: 'RSS', value: mib(ours), floor: mib(echo), unit: 'MiB', budget: { text: '≤ 1.25 × the echo adapter’s', ok: ours / echo <= 1.25 } };
         return [res];
       },
     });

@@ -1,4 +1,4 @@
-// Emulator figures from DESIGN.md §7: config access through the full
+// Emulator figures from docs/architecture.md (Budgets): config access through the full
 // para-virtual path with the trace on, attach of one bus and of 64 buses,
 // a 100-entry page of a 2048-entry MSI-X table, and step back deep in a run.
 // Each is printed as a ratio to a floor measured in the same run.

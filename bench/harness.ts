@@ -13,7 +13,7 @@ export interface Figure {
   floor: (n: number) => number;
   /** "throughput": higher is better (ratio = floor time / time); "latency": lower is better. */
   kind: 'throughput' | 'latency';
-  /** Budget text from DESIGN.md §7, and a check on the ratio (or on the absolute figure). */
+  /** Budget text (docs/architecture.md, Budgets), and a check on the ratio (or on the absolute figure). */
   budget?: { text: string; ok: (r: FigureResult) => boolean };
   /** Units per call of run() for the printed absolute figure, e.g. "accesses". */
   unit: string;

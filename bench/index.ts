@@ -1,5 +1,5 @@
 // `npm run bench`: runs every registered figure and prints it as a ratio to its
-// floor measured in the same run, with the DESIGN.md §7 budget next to it.
+// floor measured in the same run, with its budget (docs/architecture.md, Budgets) next to it.
 // `npm run bench -- NAME` runs only the figures whose name contains NAME.
 import { measure, measureAsync, registered, registeredAsync, registeredSamples, fmtRate, type Figure, type AsyncFigure, type FigureResult, type SampleFigure, type SampleResult } from './harness';
 import './figures';

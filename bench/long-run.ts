@@ -1,4 +1,4 @@
-// Long-run figures (DESIGN.md §7, issue 14): a debugger is used for hours on long reproductions.
+// Long-run figures (docs/architecture.md, Budgets; issue 14): a debugger is used for hours on long reproductions.
 //  - Continue over a 200-hot-plug scenario (200 buses offered, driven, interrupted and rescinded
 //    one after the other: about 880k steps) in the debug adapter over stdio, from spawn to the
 //    end of the run, next to `vpci-lab run` of the same file; budgets: ≤ 3 × the CLI's time,
@@ -97,8 +97,8 @@ if (existsSync(join(ROOT, 'dist', 'cli.js'))) {
           const o = await continueInAdapter(args);
           if (o.ms < ours.ms) ours = o;
         }
-        const time: SampleResult = { label: 'time', value: ours.ms / 1000, floor: cli.ms / 1000, unit: 's', note: `stopped: ${ours.reason}`, budget: { text: '≤ 3 × the CLI’s time (DESIGN.md §7)', ok: ours.ms <= 3 * cli.ms } };
-        const mem: SampleResult = { label: 'peak RSS', value: ours.peak / MiB, floor: cli.peak / MiB, unit: 'MiB', budget: { text: '≤ 512 MiB (DESIGN.md §7)', ok: ours.peak <= 512 * MiB } };
+        const time: SampleResult = { label: 'time', value: ours.ms / 1000, floor: cli.ms / 1000, unit: 's', note: `stopped: ${ours.reason}`, budget: { text: '≤ 3 × the CLI’s time', ok: ours.ms <= 3 * cli.ms } };
+        const mem: SampleResult = { label: 'peak RSS', value: ours.peak / MiB, floor: cli.peak / MiB, unit: 'MiB', budget: { text: '≤ 512 MiB', ok: ours.peak <= 512 * MiB } };
         return [time, mem];
       },
     });

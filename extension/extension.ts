@@ -30,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(topology);
   const topologyView = vscode.window.createTreeView('vpci.topology', { treeDataProvider: topology, showCollapseAll: true });
   sub(topologyView);
+  topology.view = topologyView;
   // a hidden tree is not asked for rows; read the topology afresh whenever it is shown
   sub(topologyView.onDidChangeVisibility((e) => e.visible && void topology.refresh()));
   const sequence = new SequencePanel();

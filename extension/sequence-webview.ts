@@ -50,65 +50,87 @@ export type CompareRow =
   | { kind: 'header'; text: string }
   | { kind: 'same' | 'changed' | 'left' | 'right'; bus: string; left?: CompareSide; right?: CompareSide; changes?: string[] };
 
+/*
+ * The few DOM pieces the page script uses, typed here because the extension compiles without the
+ * DOM library (its code runs in Node; only this function runs in the webview). Types only: the
+ * serialised function references none of them at run time.
+ */
+interface PageStyle {
+  left: string;
+  top: string;
+  width: string;
+  height: string;
+  transform: string;
+  setProperty(name: string, value: string): void;
+}
+interface PageText {
+  readonly nodeType: number;
+}
+interface PageElement {
+  className: string;
+  textContent: string | null;
+  title: string;
+  hidden: boolean;
+  scrollTop: number;
+  readonly scrollLeft: number;
+  readonly clientHeight: number;
+  readonly style: PageStyle;
+  readonly dataset: Record<string, string | undefined>;
+  readonly classList: { add(name: string): void };
+  appendChild(child: PageElement | PageText): void;
+  insertBefore(child: PageElement, before: PageElement): void;
+  remove(): void;
+  querySelectorAll(selector: string): Iterable<PageElement>;
+  closest(selector: string): PageElement | null;
+  addEventListener(type: 'click', listener: (e: { target: PageElement }) => void): void;
+  addEventListener(type: 'scroll', listener: () => void): void;
+}
+interface PageCanvas {
+  getContext(kind: '2d'): { font: string; measureText(text: string): { width: number } } | null;
+}
+interface PageDocument {
+  readonly body: PageElement;
+  getElementById(id: string): PageElement | null;
+  createElement(tag: 'canvas'): PageCanvas;
+  createElement(tag: string): PageElement;
+  createTextNode(text: string): PageText;
+}
+interface PageWindow {
+  readonly document: PageDocument;
+  readonly innerHeight: number;
+  getComputedStyle(e: PageElement): { font: string };
+  addEventListener(type: 'resize', listener: () => void): void;
+  addEventListener(type: 'message', listener: (e: { data: unknown }) => void): void;
+  acquireVsCodeApi(): { postMessage(m: unknown): void };
+}
+
 /** Browser side. Must not reference anything outside itself. */
 function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'): void {
   type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
   type Item = { index: number; seq: number; timeText: string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
   /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
-  type Msg =
+  type Incoming =
     | { type: 'init'; buses: string[]; total: number }
     | { type: 'total'; total: number }
     | { type: 'items'; from: number; items: Item[] }
     | { type: 'detail'; title: string; dump: string; fields: string }
     | { type: 'compare'; labels: [string, string]; rows: CRow[]; first: string; counts: string; firstRow: number };
-  // The little of the DOM this page uses, typed here: the extension is compiled without lib.dom.
-  interface El {
-    style: { left: string; width: string; top: string; height: string; transform: string; setProperty(name: string, value: string): void };
-    className: string;
-    textContent: string | null;
-    title: string;
-    hidden: boolean;
-    dataset: Record<string, string | undefined>;
-    classList: { add(c: string): void };
-    scrollTop: number;
-    scrollLeft: number;
-    clientHeight: number;
-    appendChild(child: El | Text): void;
-    insertBefore(child: El, before: El): void;
-    remove(): void;
-    querySelectorAll(selector: string): Iterable<El>;
-    closest(selector: string): El | null;
-    addEventListener(type: string, fn: (e: { target: El }) => void): void;
-  }
-  interface Text {
-    data: string;
-  }
-  interface Doc {
-    body: El;
-    getElementById(id: string): El | null;
-    createElement(tag: 'canvas'): { getContext(kind: '2d'): { font: string; measureText(t: string): { width: number } } | null };
-    createElement(tag: string): El;
-    createTextNode(text: string): Text;
-  }
-  interface Win {
-    addEventListener(type: 'message', fn: (e: { data: Msg }) => void): void;
-    addEventListener(type: string, fn: () => void): void;
-    innerHeight: number;
-    getComputedStyle(e: El): { font: string };
-  }
-  const vscode = (globalThis as unknown as { acquireVsCodeApi(): { postMessage(m: unknown): void } }).acquireVsCodeApi();
-  const doc = (globalThis as unknown as { document: Doc }).document;
-  const win = globalThis as unknown as Win;
-  /** The page's own elements (sequenceHtml below): always there. */
-  const $ = (id: string): El => doc.getElementById(id)!;
+  const win = globalThis as unknown as PageWindow;
+  const vscode = win.acquireVsCodeApi();
+  const doc = win.document;
+  const $ = (id: string): PageElement => {
+    const e = doc.getElementById(id);
+    if (!e) throw new Error(`the page has no #${id}`);
+    return e;
+  };
   const scroller = $('scroller');
   const spacer = $('spacer');
   const rowsEl = $('rows');
   const lanes = $('lanes');
   const detail = $('detail');
   const countEl = $('count');
-  const el = (tag: string, cls?: string, text?: string): El => {
+  const el = (tag: string, cls?: string, text?: string): PageElement => {
     const e = doc.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
@@ -148,7 +170,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   let selected = -1;
   const cache = new Map<number, Item>();
   const requested = new Set<number>();
-  const shown = new Map<number, El>();
+  const shown = new Map<number, PageElement>();
   let crows: CRow[] = [];
   let labels: [string, string] = ['', ''];
   let layoutKey = 0;
@@ -170,7 +192,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     return b;
   }
 
-  function title(x: number, w: number, text: string, cls: string): El {
+  function title(x: number, w: number, text: string, cls: string): PageElement {
     const t = el('div', 'lane-title ' + cls, text);
     t.style.left = x + 'px';
     t.style.width = w + 'px';
@@ -219,7 +241,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   }
 
-  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): El {
+  function arrow(x1: number, x2: number, dir: string, label: string, error: boolean, tip: string): PageElement {
     const a = el('div', 'arrow ' + dir + (error ? ' error' : ''));
     a.style.left = Math.min(x1, x2) + 'px';
     a.style.width = Math.abs(x2 - x1) + 'px';
@@ -230,7 +252,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- live rows ----
-  function liveRow(i: number): El {
+  function liveRow(i: number): PageElement {
     const row = el('div', 'row' + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
     row.style.width = width() + 'px';
@@ -273,7 +295,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   // ---- compare rows ----
-  function compareRow(i: number): El {
+  function compareRow(i: number): PageElement {
     const r = crows[i]!;
     const row = el('div', 'row ' + r.kind + (i === selected ? ' selected' : ''));
     row.style.top = i * ROW + 'px';
@@ -285,7 +307,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     }
     const fixed = el('div', 'fixed');
     fixed.style.width = FIX_W + 'px';
-    fixed.appendChild(el('span', 'mark', ({ same: '=', changed: '~', left: '<', right: '>' } as Record<string, string | undefined>)[r.kind] ?? ''));
+    fixed.appendChild(el('span', 'mark', (({ same: '=', changed: '~', left: '<', right: '>' } as Record<string, string | undefined>)[r.kind] ?? '')));
     row.appendChild(fixed);
     const tips: string[] = [];
     ([r.left, r.right] as (Side | undefined)[]).forEach((s, k) => {
@@ -381,7 +403,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   /** Hex rows of a packet with the bytes that differ from `other` marked. */
-  function dump(hex: string, other: string | undefined): El {
+  function dump(hex: string, other: string | undefined): PageElement {
     const pre = el('pre');
     const n = hex.length / 2;
     for (let off = 0; off < n; off += 16) {
@@ -434,7 +456,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     render();
   });
   win.addEventListener('resize', () => render());
-  rowsEl.addEventListener('click', (e: { target: El }) => {
+  rowsEl.addEventListener('click', (e) => {
     const row = e.target.closest('.row');
     if (row) select(Number(row.dataset.index));
   });
@@ -444,7 +466,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   });
   $('next').addEventListener('click', nextDivergence);
   win.addEventListener('message', (e) => {
-    const m = e.data;
+    const m = e.data as Incoming;
     if (m.type === 'init') {
       buses = m.buses.slice();
       cache.clear();
@@ -474,8 +496,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       $('bytes').textContent = m.dump;
       $('fields').textContent = m.fields;
       detail.hidden = false;
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- posted by the extension, but checked like every message a page receives
-    } else if (m.type === 'compare') {
+    } else {
+      // 'compare'
       labels = m.labels;
       crows = m.rows;
       for (const r of crows) for (const s of [r.left, r.right]) if (s) fit(labelOf(s.name, s.status));

@@ -11,7 +11,7 @@ import { parseScenario } from '../emulator/scenario/parser';
 import { loadScenarioFile, formatDiagnostic } from '../adapter/load';
 import { runToVerdict, verdictLines, verdictSummary } from '../adapter/headless';
 import { verdictItems } from '../adapter/verdict';
-import { transcript, fmtTime } from '../emulator/machine/transcript';
+import { transcript } from '../emulator/machine/transcript';
 import { formatTime } from '../emulator/format';
 import type { Diagnostic as ScenarioDiagnostic } from '../emulator/scenario/ast';
 import type { VerdictBody, VerdictItem } from '../adapter/protocol';
@@ -209,7 +209,7 @@ export class ScenarioTests implements vscode.Disposable {
     }
     run.appendOutput(`vPCI Lab: ${uri.fsPath} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\r\n`, undefined, file);
     run.appendOutput(transcript(m, { log: v.log }).join('\r\n') + '\r\n', undefined, file);
-    run.appendOutput(`\r\n${v.steps} steps, ${m.trace.length} events, virtual time ${fmtTime(m.now).trim()}${v.hitMaxSteps ? ' (stopped at the step limit)' : ''}\r\n\r\n`, undefined, file);
+    run.appendOutput(`\r\n${v.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${v.hitMaxSteps ? ' (stopped at the step limit)' : ''}\r\n\r\n`, undefined, file);
     for (const l of verdictLines(uri.fsPath, v.results)) run.appendOutput(l + '\r\n', undefined, file);
     run.appendOutput(verdictSummary(v.results) + '\r\n', undefined, file);
     const items = verdictItems(v.results);

@@ -4,7 +4,7 @@
 // lspci, eject and "open config space in the hex editor".
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, REQ, type TopologyResponse } from '../adapter/protocol';
-import { hex } from '../emulator/format';
+import { formatTime, hex } from '../emulator/format';
 import { childrenOf, type TopologyNode } from './topology-model';
 
 export { functionTarget } from './topology-model';
@@ -18,6 +18,9 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
   /** The refresh in flight, and whether another was asked for meanwhile (runs once after it). */
   private pending: Promise<void> | undefined;
   private again = false;
+
+  /** The tree view showing this provider: its description says when the machine was read. */
+  view?: vscode.TreeView<TopologyNode>;
 
   constructor(private readonly log?: vscode.LogOutputChannel) {}
 
@@ -60,6 +63,8 @@ export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, 
         if (this.from !== s.id) this.topology = undefined;
       }
     }
+    // Virtual time as Variables, Call Stack and the sequence view write it.
+    if (this.view) this.view.description = this.topology ? `at ${formatTime(this.topology.time)}` : undefined;
     this.changed.fire(undefined);
   }
 

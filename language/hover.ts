@@ -8,6 +8,8 @@ import { keywordHelp } from '../emulator/scenario/keywords';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
+import { tokenize } from '../emulator/scenario/lexer';
+import { formatTime } from '../emulator/format';
 
 const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
 
@@ -62,6 +64,13 @@ export function keywordMarkdown(word: string): string | undefined {
   return help.map((h) => `**${word}** (${h.role})\n\n\`${h.syntax.replace(/'/g, '')}\`\n\n${h.summary}.`).join('\n\n---\n\n');
 }
 
+/** A duration (`6ms`, `1500us`): the virtual time it stands for, written as the debugger and the CLI write it. */
+export function durationMarkdown(word: string): string | undefined {
+  const t = tokenize(word)[0];
+  if (t?.kind !== 'duration' || typeof t.value !== 'number' || t.text !== word) return undefined;
+  return `\`${word}\` — **${formatTime(t.value)}** of virtual time`;
+}
+
 export function statusMarkdown(name: string, ctx: ScenarioContext): string | undefined {
   const s = ctx.statuses.find((x) => x.name === name);
   return s && `**${s.name}** \`${hex(s.value)}\` (NTSTATUS)`;
@@ -97,6 +106,8 @@ export function hoverMarkdown(n: NameOccurrence | undefined, word: string | unde
     }
   }
   if (word === undefined) return undefined;
+  const duration = durationMarkdown(word);
+  if (duration) return duration;
   if (/^STATUS_/.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/.test(word)) return messageMarkdown(word, ctx);
   return keywordMarkdown(word);

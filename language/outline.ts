@@ -1,7 +1,8 @@
 // Document symbols (outline, breadcrumbs, sticky scroll) and folding ranges.
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
-import { formatDuration, tokenize } from '../emulator/scenario/lexer';
+import { tokenize } from '../emulator/scenario/lexer';
+import { formatTime } from '../emulator/format';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
 import { LineIndex } from '../emulator/scenario/lines';
@@ -40,12 +41,12 @@ export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   for (const e of s.timeline) {
     const range = locToRange(e.loc);
     if (e.kind === 'offer') {
-      const sym = busSymbol(e.bus, `offer at ${formatDuration(e.time)}`);
+      const sym = busSymbol(e.bus, `offer at ${formatTime(e.time)}`);
       sym.range = range;
       out.push(sym);
       continue;
     }
-    out.push({ name: `at ${formatDuration(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
+    out.push({ name: `at ${formatTime(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
   }
   for (const x of s.expectations) {
     const range = locToRange(x.loc);

@@ -1,5 +1,4 @@
-// Installs what `npm run test:e2e` needs, outside the repository (recipe:
-// shared/vscode-e2e.md): Debian's chromium, ripgrep and krb5 headers (apt);
+// Installs what `npm run test:e2e` needs, outside the repository: Debian's chromium, ripgrep and krb5 headers (apt);
 // @vscode/ripgrep's download cache seeded with Debian's rg (no GitHub);
 // code-server 4.100.3 (= VS Code 1.100.3, the newest for Node 20) and
 // playwright-core from the npm registry. Idempotent: finished steps are skipped.

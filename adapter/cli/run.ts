@@ -7,7 +7,8 @@ import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
 import { parse, last } from './args';
 import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
-import { transcript, fmtTime } from '../../emulator/machine/transcript';
+import { transcript } from '../../emulator/machine/transcript';
+import { formatTime } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -105,7 +106,7 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   if (!quiet) {
     io.out(`vPCI Lab: ${file} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
     for (const line of transcript(m, { bytes: v.bytes === true, configAccesses: v.config === true, mmio: v.mmio === true, log: run.log })) io.out(line + '\n');
-    io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${fmtTime(m.now).trim()}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
+    io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
   }
   if (json !== '-') {
     if (results.length) io.out(`\nexpectations:\n`);

@@ -10,6 +10,7 @@ import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
 import { statusText } from '../vpci/protocol';
+import { formatTime } from '../format';
 
 /** The trace event that decided an expectation, and how the debugger names that moment. */
 export interface ExpectCause {
@@ -47,13 +48,6 @@ const QUERY_PROTOCOL_VERSION = 0x42490013;
 const EJECTION_COMPLETE = 0x4249000f;
 const INBAND = 6;
 const COMPLETION = 11;
-
-function fmtNs(ns: number): string {
-  if (ns >= 1e9) return `${(ns / 1e9).toFixed(3)} s`;
-  if (ns >= 1e6) return `${(ns / 1e6).toFixed(3)} ms`;
-  if (ns >= 1e3) return `${(ns / 1e3).toFixed(1)} us`;
-  return `${ns} ns`;
-}
 
 function verText(v: number): string {
   return `${v >>> 16}.${v & 0xffff}`;
@@ -177,28 +171,28 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
   switch (e.kind) {
     case 'state': {
       const b = m.buses.findIndex((x) => x.decl.name === e.bus.name);
-      const what = `${e.bus.name} ${e.state}${e.before !== undefined ? ` before ${fmtNs(e.before)}` : ''}`;
-      const expected = e.before !== undefined ? `${e.state} before ${fmtNs(e.before)}` : e.state;
+      const what = `${e.bus.name} ${e.state}${e.before !== undefined ? ` before ${formatTime(e.before)}` : ''}`;
+      const expected = e.before !== undefined ? `${e.state} before ${formatTime(e.before)}` : e.state;
       if (b < 0) return result(false, what, `no bus ${e.bus.name} was ever created`, { expected, actual: 'no such bus' });
       const ev = e.state === 'ejected' ? ejectedEvent(m, b, 0) : stateEvent(m, b, e.state);
       if (ev < 0) {
         const status = m.model.busStatus(m.buses[b]!.state.sc);
         const detail = `${e.bus.name} never became ${e.state} (guest state: ${status})`;
         const late = e.before !== undefined ? deadlinePassed(m, e.before) : -1;
-        const cause = late >= 0 ? causeAt(m, late, `the ${fmtNs(e.before!)} deadline passed here; ${e.bus.name} never became ${e.state}`) : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
+        const cause = late >= 0 ? causeAt(m, late, `the ${formatTime(e.before!)} deadline passed here; ${e.bus.name} never became ${e.state}`) : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
         return result(false, what, detail, { expected, actual: `never (${status})`, ...(cause ? { cause } : {}) });
       }
       const at = t.time[ev]!;
       const became = e.state === 'ejected' ? `${e.bus.name} completed the ejection here` : `${e.bus.name} became ${e.state} here`;
       if (e.before !== undefined && at >= e.before) {
         const late = deadlinePassed(m, e.before);
-        return result(false, what, `${e.bus.name} became ${e.state} at ${fmtNs(at)}`, {
+        return result(false, what, `${e.bus.name} became ${e.state} at ${formatTime(at)}`, {
           expected,
-          actual: `${e.state} at ${fmtNs(at)}`,
-          cause: causeAt(m, late >= 0 ? late : ev, `the ${fmtNs(e.before)} deadline passed here; ${e.bus.name} became ${e.state} only at ${fmtNs(at)}`),
+          actual: `${e.state} at ${formatTime(at)}`,
+          cause: causeAt(m, late >= 0 ? late : ev, `the ${formatTime(e.before)} deadline passed here; ${e.bus.name} became ${e.state} only at ${formatTime(at)}`),
         });
       }
-      return result(true, what, `at ${fmtNs(at)}`, { cause: causeAt(m, ev, became) });
+      return result(true, what, `at ${formatTime(at)}`, { cause: causeAt(m, ev, became) });
     }
     case 'version': {
       const b = m.buses.find((x) => x.decl.name === e.bus.name);
@@ -253,7 +247,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       if (e.outcome === 'delivered') {
         if (wanted >= 0) {
           const hit = t.get(wanted);
-          return result(true, what, `delivered to cpu ${hit.c} vector 0x${hit.b.toString(16)} at ${fmtNs(hit.time)}`, { cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`) });
+          return result(true, what, `delivered to cpu ${hit.c} vector 0x${hit.b.toString(16)} at ${formatTime(hit.time)}`, { cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`) });
         }
         const actual = cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? 'undeliverable' : 'never delivered';
         const cause =
@@ -289,18 +283,18 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const where = e.bus ? ` on ${e.bus.name}` : '';
       const first = sends[0];
       const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
-      if (e.negate) return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${fmtNs(t.time[first!]!)}` : 'none sent', { expected: '0', actual: String(n), ...(n ? { cause: sentHere(first!, 1) } : {}) });
-      const deadline = e.before !== undefined ? ` before ${fmtNs(e.before)}` : '';
+      if (e.negate) return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : 'none sent', { expected: '0', actual: String(n), ...(n ? { cause: sentHere(first!, 1) } : {}) });
+      const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
       if (e.count !== undefined) {
         const ok = n === e.count;
         let cause: ExpectCause | undefined;
         if (n > e.count) cause = sentHere(sends[e.count]!, e.count + 1);
         else if (n > 0) cause = causeAt(m, sends[n - 1]!, ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`);
-        else cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${fmtNs(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
+        else cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
         return result(ok, `${name}${where} ${e.count} time(s)${deadline}`, `${n} sent`, { expected: String(e.count), actual: String(n), ...(cause ? { cause } : {}) });
       }
-      if (n > 0) return result(true, `${name}${where}`, `${n} sent, first at ${fmtNs(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
-      const cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${fmtNs(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
+      if (n > 0) return result(true, `${name}${where}`, `${n} sent, first at ${formatTime(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
+      const cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
       return result(false, `${name}${where}`, 'never sent', { ...(cause ? { cause } : {}) });
     }
     case 'no-errors': {

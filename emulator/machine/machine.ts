@@ -41,7 +41,8 @@ export interface MachineConfig {
 
 /**
  * One scenario timeline entry as the machine executes it: the parser's own event
- * (emulator/scenario/ast.ts) with the text of its source line for the trace.
+ * (emulator/scenario/ast.ts) with the text of its source line after `at <time>` (`eject nic0`), for
+ * the trace, Call Stack and Variables, which write the time from `time`.
  */
 export type TimelineItem = TimelineEvent & { text: string };
 

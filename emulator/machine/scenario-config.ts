@@ -34,7 +34,8 @@ export function machineConfig(sc: Scenario, source: string, o: ConfigOverrides =
   for (const q of sc.vm.quirks) quirks[q.name.name] = q.on;
   Object.assign(quirks, o.quirks ?? {});
   const offered = new Set(sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus.name.name] : [])));
-  const timeline: TimelineItem[] = sc.timeline.map((e) => ({ ...e, text: (lines[e.loc.line - 1] ?? '').trim() }));
+  // The statement after its `at <time>`: the time is shown from `time`, written as everywhere (format.ts).
+  const timeline: TimelineItem[] = sc.timeline.map((e) => ({ ...e, text: (lines[e.loc.line - 1] ?? '').trim().replace(/^at\s+\S+\s*/, '') }));
   // Stable: events at the same time run in file order.
   timeline.sort((a, b) => a.time - b.time);
   return {

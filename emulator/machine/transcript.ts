@@ -5,6 +5,7 @@ import { type TraceEvent } from '../runtime/trace';
 import { Ev } from '../vpci/events';
 import type { Machine, StepInfo } from './machine';
 import { summarizePacket } from '../vpci/describe';
+import { formatTime } from '../format';
 
 export interface TranscriptOptions {
   /** Include hex bytes under each packet. */
@@ -15,9 +16,9 @@ export interface TranscriptOptions {
   mmio?: boolean;
 }
 
-export function fmtTime(ns: number): string {
-  const ms = ns / 1e6;
-  return `${ms.toFixed(6).padStart(13)} ms`;
+/** The transcript's time column: virtual time as everywhere (format.ts), right-aligned. */
+function timeColumn(ns: number): string {
+  return formatTime(ns).padStart(14);
 }
 
 export function hexBytes(b: Uint8Array, indent = '      '): string {
@@ -31,7 +32,7 @@ export function hexBytes(b: Uint8Array, indent = '      '): string {
 
 export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
   const busName = e.bus === 0xffff ? 'vm' : (m.buses[e.bus]?.decl.name ?? `bus${e.bus}`);
-  const head = `${fmtTime(e.time)}  ${busName.padEnd(8)}`;
+  const head = `${timeColumn(e.time)}  ${busName.padEnd(8)}`;
   switch (e.kind) {
     case Ev.PacketToHost:
       return `${head} guest -> host  ${summarizePacket(e.blob as Uint8Array, 'toHost')}`;
@@ -186,7 +187,7 @@ function foldText(m: Machine, f: CfgFold): string {
   const slots = [...f.slots];
   const slot = slots.length === 1 && slots[0] === 0 ? '' : ` slot ${slots.map((w) => `${(w & 0x1f).toString(16).padStart(2, '0')}.${(w >> 5) & 7}`).join(', ')}`;
   const range = f.lo === f.hi ? offsetText(f.lo) : `${offsetText(f.lo)}–${offsetText(f.hi)}`;
-  return `${fmtTime(f.time)}  ${name.padEnd(8)} ${f.fn ? `${f.fn}: ` : ''}${parts.join(' and ')}${slot} ${range}`;
+  return `${timeColumn(f.time)}  ${name.padEnd(8)} ${f.fn ? `${f.fn}: ` : ''}${parts.join(' and ')}${slot} ${range}`;
 }
 
 /**

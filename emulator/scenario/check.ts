@@ -11,7 +11,7 @@ import { suggestions } from './names';
 import { messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
-import { formatDuration } from './lexer';
+import { formatTime } from '../format';
 import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
@@ -271,7 +271,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     let prevLoc: Loc | undefined;
     for (const e of sc.timeline) {
       if (e.time < prevTime && prevLoc)
-        add('warning', e.loc, 'timeline-order', `event at ${formatDuration(e.time)} comes after one at ${formatDuration(prevTime)}; events run in time order, not file order`, {
+        add('warning', e.loc, 'timeline-order', `event at ${formatTime(e.time)} comes after one at ${formatTime(prevTime)}; events run in time order, not file order`, {
           message: 'the later event',
           loc: prevLoc,
         });
@@ -309,7 +309,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const b = checkRef(index, bus, slot);
       if (!b) continue;
       if (b.offerAt !== undefined && e.time < b.offerAt) {
-        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${formatDuration(b.offerAt)}; it does not exist at ${formatDuration(e.time)}`, {
+        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${formatTime(b.offerAt)}; it does not exist at ${formatTime(e.time)}`, {
           message: 'offered here',
           loc: b.bus.loc,
         });
@@ -321,21 +321,21 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const gs = goneSlot.get(sk);
       let here = present.get(bus.name);
       if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
-      if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${formatDuration(e.time)}`, { message: 'removed here', loc: g.loc });
+      if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: g.loc });
       else if (e.kind === 'plug') {
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
-        if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatDuration(e.time)}`);
+        if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         here.add(wslot);
         goneSlot.delete(sk);
         if (hostInfo?.slotZeroOnly)
           add('warning', e.loc, 'plug-unsupported', `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`);
       } else if (gs && e.kind !== 'fault')
-        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatDuration(e.time)}`, { message: 'removed here', loc: gs.loc });
+        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: gs.loc });
       else if (slot && e.kind !== 'fault' && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
-        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatDuration(e.time)}; it is plugged later`);
+        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`);
       const tk = sk;
       if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
-        add('warning', e.loc, 'before-boot', `this event at ${formatDuration(e.time)} comes before the guest boots at ${formatDuration(bootAt)}`);
+        add('warning', e.loc, 'before-boot', `this event at ${formatTime(e.time)} comes before the guest boots at ${formatTime(bootAt)}`);
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
@@ -346,7 +346,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'raise') {
         const n = drivers.get(tk);
         if (n === undefined)
-          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatDuration(e.time)}; the vector is never programmed`);
+          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatTime(e.time)}; the vector is never programmed`);
         else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });

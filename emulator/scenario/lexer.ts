@@ -45,13 +45,6 @@ export const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n,
 /** Duration units in nanoseconds. */
 export const DURATION_UNIT: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 
-/** A time in nanoseconds written as a scenario duration, in the largest unit that is exact ("2ms", "1500us", "0"). */
-export function formatDuration(ns: number): string {
-  if (ns === 0) return '0';
-  for (const [u, f] of [['s', 1e9], ['ms', 1e6], ['us', 1e3]] as const) if (ns % f === 0) return `${ns / f}${u}`;
-  return `${ns}ns`;
-}
-
 /** A number literal's value, or an error; `_` separators and K/M/G/T allowed. */
 export function numberValue(text: string): { value: number } | { error: string } {
   const m = NUMBER.exec(text);

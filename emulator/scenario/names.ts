@@ -1,5 +1,5 @@
 // Names a scenario may use for vPCI messages and NTSTATUS values, and the
-// "did you mean" helper. Values come from emulator/vpci/protocol.ts (spec
+// "did you mean" helper. Values come from emulator/vpci/protocol.ts (docs/protocol.md
 // §2.1/§2.2: linux drivers/pci/controller/pci-hyperv.c `enum pci_message_type`,
 // freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c, openvmm vpci_protocol).
 import { MSG, STATUS } from '../vpci/protocol';

@@ -122,8 +122,8 @@ test('run: config-window accesses are folded into the driver step that made them
   assert.doesNotMatch(io.stdout, /config-window access/);
   assert.doesNotMatch(io.stdout, /cfg (read|write) /);
   // FreeBSD's pci_read_bar sizes each BAR through vmbus_pcib_read_config/_write_config.
-  assert.match(io.stdout, /^ +[\d.]+ ms {2}nic0 +pci_read_bar: \d+ config reads and \d+ writes 0x[0-9a-f]{2}–0x[0-9a-f]{2}$/m);
-  assert.match(io.stdout, /^ +[\d.]+ ms {2}nic0 +pci_read_cap: \d+ config reads 0x34–0x[0-9a-f]{2}$/m);
+  assert.match(io.stdout, /^ +\d+(\.\d{3}( \d{3})*)? (ns|µs|ms|s) {2}nic0 +pci_read_bar: \d+ config reads and \d+ writes 0x[0-9a-f]{2}–0x[0-9a-f]{2}$/m);
+  assert.match(io.stdout, /^ +\d+(\.\d{3}( \d{3})*)? (ns|µs|ms|s) {2}nic0 +pci_read_cap: \d+ config reads 0x34–0x[0-9a-f]{2}$/m);
   const folded = io.stdout.split('\n').filter((l) => /config read|config write| writes 0x/.test(l));
   io = capture();
   assert.equal(await main(['run', FIXTURE, '--config'], io), 0);

@@ -1,4 +1,4 @@
-// The user journeys of DESIGN.md §2 that need the editor, driven in a real VS
+// The user journeys (docs/architecture.md) that need the editor, driven in a real VS
 // Code (code-server) through headless Chromium by playwright-core. Started by
 // scripts/e2e.mjs with CS_URL, WORKSPACE, OUT_DIR, NODE_PATH (playwright-core).
 // Every step is checked, timed and screenshotted; a failed step ends the run
@@ -45,7 +45,7 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   const attach = /vmbus_pcib_attach|hv_pci_probe/;
   const top = async () => (await rowTexts(page, '.debug-call-stack')).join(' | ');
   log(`entry stop: ${(await top()).slice(0, 160)}`);
-  // DESIGN.md §2 journey 1: the first stop is the entry of the guest driver's attach routine (the frames may take a moment to show).
+  // Journey 1: the first stop is the entry of the guest driver's attach routine (the frames may take a moment to show).
   await page.locator('.debug-call-stack .monaco-list-row', { hasText: attach }).first().waitFor({ timeout: 20000 });
   await page.locator('.tabs-container .tab.active', { hasText: /\.c\b/ }).waitFor({ timeout: 10000 });
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
@@ -266,7 +266,7 @@ step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows 
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });
 
-// Attach (dap-anchors §7): the installed CLI holds the quickstart machine (`vpci-lab dap --port N
+// Attach (the DAP attach request, as gdbserver keeps its inferior): the installed CLI holds the quickstart machine (`vpci-lab dap --port N
 // --scenario`, started by scripts/e2e.mjs). Attach, step, detach, attach again: the machine stands
 // where it was left. Then Restart Frame (Call Stack context menu) takes it back to the entry.
 step('Attach to a held machine, detach, attach again: it stands where it was left; Restart Frame rewinds', async (page) => {

@@ -1,4 +1,4 @@
-// The 2016 vmbus_pcib (freebsd-src dd2e215ca93c) against the differences the spec
+// The 2016 vmbus_pcib (freebsd-src dd2e215ca93c) against the differences docs/protocol.md
 // lists for it: one QUERY_PROTOCOL_VERSION for 1.1 with is_last_attempt set (§1.3),
 // EPROTO on any negative status (§1.5), v1 messages only (§1.2), no
 // prepopulate_bars (§5.2), and waits without the rescind poll (§7.3).

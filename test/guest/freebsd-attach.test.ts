@@ -1,6 +1,6 @@
-// FreeBSD vmbus_pcib_attach against the spec's §8.1 sequence (docs/protocol.md),
+// FreeBSD vmbus_pcib_attach against docs/protocol.md's §8.1 sequence,
 // on hyperv-2016 (1.4 refused, 1.1 adopted) and hyperv-2022 (1.4 adopted):
-// message order, what each step waits for, the request bytes the spec names,
+// message order, what each step waits for, the request bytes it names,
 // and the config offsets the bridge answers itself (§4.4) never reaching the host.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

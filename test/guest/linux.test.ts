@@ -1,5 +1,5 @@
 // The Linux pci-hyperv model: its program compiles with every §8.2 function,
-// and a whole machine running it follows the spec's attach sequence (§8.2,
+// and a whole machine running it follows docs/protocol.md's attach sequence (§8.2,
 // §8.4), places BARs in up-front windows (§5.3), maps interrupts by version
 // (§6.2), and tears down as the real driver does (§7.2, §7.3).
 import { test } from 'node:test';

@@ -1,6 +1,6 @@
 // Test harness for the host VSP: a fake HostEnv that collects what the host
 // sends, guest packets built from the guest's own request builders, and a few
-// byte readers for asserting replies at their spec offsets.
+// byte readers for asserting replies at their docs/protocol.md offsets.
 import { Trace } from '../../emulator/runtime/trace';
 import { Ev } from '../../emulator/vpci/events';
 import { encodePacket } from '../../emulator/vmbus/packet';

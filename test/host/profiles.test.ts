@@ -4,7 +4,7 @@ import * as G from '../../emulator/vpci/guest/messages';
 import { harness, hex } from './helpers';
 
 // One full guest flow per profile; every expected reply is written out byte by
-// byte from the spec offsets (§1.3, §2.4, §2.5, §10.2), not from our encoder.
+// byte from docs/protocol.md's offsets (§1.3, §2.4, §2.5, §10.2), not from our encoder.
 const D = (type: number, totalUnits: number, txid: number) =>
   hex(new Uint8Array([type, 0, 2, 0, totalUnits, 0, 0, 0, txid, 0, 0, 0, 0, 0, 0, 0]));
 // BUS_RELATIONS2 entries are 28 bytes: 8 + 28 = 36 payload bytes, padded to 40 (4 trailing zeros).

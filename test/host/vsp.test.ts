@@ -248,7 +248,7 @@ function rawMsg(type: number, size: number, fill?: (v: DataView, b: Uint8Array) 
   return b;
 }
 
-test('OpenVMM error mapping (spec §9.3): every row -> BAD_DATA completion and an Ev.Error', () => {
+test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA completion and an Ev.Error', () => {
   const rows: [string, Uint8Array, RegExp][] = [
     ['PacketTooLarge', rawMsg(0x42490010, 39664), /PacketTooLarge/],
     ['PacketTooSmall header', new Uint8Array(0), /PacketTooSmall\("header"\)/],

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { CompletionItem, CompletionList, DocumentSymbol, Hover, Location, SemanticTokens, FoldingRange, TextEdit } from 'vscode-languageserver-protocol';
 import { startServer, open, type Lsp } from './client';
+import { foreignTimes } from '../time-forms';
 
 const QUICKSTART = `# Two NICs on Windows Server 2016, FreeBSD guest
 vm {
@@ -216,6 +217,23 @@ test('hover: status names, guest models with offered versions, bus declarations'
   assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'eject nic1', 7)), /declared on line 12; 3 references/);
 });
 
+test('virtual time as the debugger writes it: duration hovers, outline, diagnostics', async () => {
+  const text = QUICKSTART + 'at 5007100ns detach nic0\nat 1500us boot\n';
+  assert.match(await hover(text, pos(text, '2ms', 1)), /^`2ms` — \*\*2 ms\*\* of virtual time$/);
+  assert.match(await hover(text, pos(text, '65s', 1)), /\*\*65 s\*\*/);
+  assert.match(await hover(text, pos(text, '5007100ns', 2)), /\*\*5\.007 100 ms\*\*/);
+  assert.match(await hover(text, pos(text, '1500us', 0)), /\*\*1\.500 ms\*\*/);
+  const uri = uriFor('time.vpci');
+  const d = await open(lsp, uri, text);
+  const order = d.diagnostics.filter((x) => x.code === 'timeline-order').map((x) => messageText(x.message).split(';')[0]);
+  assert.deepEqual(order, ['event at 5.007 100 ms comes after one at 7 ms', 'event at 1.500 ms comes after one at 7 ms']);
+  const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  const names = syms.map((x) => x.name);
+  assert.ok(names.includes('at 5.007 100 ms detach') && names.includes('at 0 ns boot'), names.join(', '));
+  for (const n of names) assert.deepEqual(foreignTimes(n), [], n);
+  for (const x of d.diagnostics) assert.deepEqual(foreignTimes(messageText(x.message)), [], messageText(x.message));
+});
+
 test('definition and references of a bus name', async () => {
   const uri = uriFor('d.vpci');
   await open(lsp, uri, QUICKSTART);
@@ -255,7 +273,7 @@ test('document symbols: vm, buses with functions, events, expectations', async (
   const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
   const names = syms.map((s) => s.name);
   assert.deepEqual(names.slice(0, 3), ['vm', 'nic0', 'nic1']);
-  assert.ok(names.includes('at 5ms eject'));
+  assert.ok(names.includes('at 5 ms eject'), names.join(', '));
   const nic0 = syms.find((s) => s.name === 'nic0')!;
   assert.equal(nic0.children?.[0]?.detail, 'intel-82599-vf');
   assert.deepEqual(nic0.range, { start: pos(QUICKSTART, 'bus nic0'), end: { line: pos(QUICKSTART, 'bus nic0').line + 2, character: 1 } });
@@ -390,3 +408,8 @@ test('line breaks as the editor counts them: \\r\\n and a lone \\r put ranges on
   assert.deepEqual(byCode['unknown-profile'], { start: { line: 1, character: 7 }, end: { line: 1, character: 18 } });
   assert.deepEqual(byCode['unknown-bus'], { start: { line: 4, character: 13 }, end: { line: 4, character: 17 } });
 });
+
+/** A diagnostic's message as text (LSP allows markup content). */
+function messageText(m: string | { value: string }): string {
+  return typeof m === 'string' ? m : m.value;
+}

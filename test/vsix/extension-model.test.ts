@@ -3,12 +3,15 @@
 // (CSP with a nonce, no remote resources, theme colours only).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { childrenOf, functionTarget, type TopologyNode } from '../../extension/topology-model';
 import { fieldLine, sequenceHtml } from '../../extension/sequence-webview';
 import { type TopologyResponse } from '../../adapter/protocol';
 import { sizeText, hex, hexDump, bytesOfHex } from '../../emulator/format';
 
 const topo: TopologyResponse = {
+  time: 5_007_100,
   buses: [
     {
       name: 'nic0',
@@ -107,6 +110,26 @@ test('the sequence page: nonce-only scripts, no remote resources, theme colours'
   const body = /<script nonce="N0nce">([\s\S]*)<\/script>/.exec(html)![1]!;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiles the page script (never runs it) to prove it parses
   assert.doesNotThrow(() => new Function(body));
+});
+
+test('the page script is typed, not through any, and every webview nonce comes from a crypto source', () => {
+  const src = readFileSync('extension/sequence-webview.ts', 'utf8');
+  const code = src.split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l));
+  assert.deepEqual(code.filter((l) => /(:\s*any\b|\bas any\b|<any>|\bany\[\])/.test(l)), []);
+  assert.ok(src.includes('function sequencePage('), 'the page script is in this file');
+  const sites: string[] = [];
+  for (const f of readdirSync('extension').filter((x) => x.endsWith('.ts')).map((x) => join('extension', x))) {
+    const text = readFileSync(f, 'utf8');
+    assert.doesNotMatch(text, /Math\.random/, `${f}: Math.random is no source for a nonce`);
+    for (const m of text.matchAll(/webview\.html = sequenceHtml\([^,]+,\s*([^,)]+(?:\([^)]*\))?[^,)]*)/g)) {
+      const arg = m[1]!.trim();
+      // an identifier: the expression it was assigned
+      const value = /^\w+$/.test(arg) ? (new RegExp(`const ${arg} = (.+);`).exec(text)?.[1] ?? arg) : arg;
+      assert.match(value, /\b(randomBytes|getRandomValues|randomUUID)\(/, `${f}: nonce ${arg} = ${value}`);
+      sites.push(f);
+    }
+  }
+  assert.ok(sites.length >= 2, `webview pages found in ${sites.join(', ')}`);
 });
 
 test('decoded packet fields print as offset, name, size and text', () => {

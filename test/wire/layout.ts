@@ -1,4 +1,4 @@
-// Hand layout of test byte vectors from the spec's (offset, size, value) tables —
+// Hand layout of test byte vectors from docs/protocol.md's (offset, size, value) tables —
 // independent of the codec under test. Not a test file itself.
 export type Field = [offset: number, size: 1 | 2 | 4 | 8, value: number | bigint];
 

@@ -26,7 +26,7 @@ test('protocol: versions 1.1..1.4', () => {
   assert.deepEqual(VERSIONS.map((v) => [versionText(v.value), v.value]), [['1.1', 0x10001], ['1.2', 0x10002], ['1.3', 0x10003], ['1.4', 0x10004]]);
 });
 
-test('protocol: win_slot encoding examples from spec §3', () => {
+test('protocol: win_slot encoding examples from docs/protocol.md §3', () => {
   assert.equal(wslotEncode(0, 0), 0x00);
   assert.equal(wslotEncode(1, 0), 0x01);
   assert.equal(wslotEncode(0, 1), 0x20);

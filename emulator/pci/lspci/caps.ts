@@ -4,31 +4,12 @@
 // and ls-caps-vendor.c (virtio). HyperTransport is in ht.ts, PCI Express in express.ts, the
 // extended list in ecaps.ts. Our code; formats and bit positions are lspci's (lib/header.h).
 
-import { Dev, Out, bits, fl, x } from './device';
-import type { Names } from './names';
+import { bits, fl, x } from './device';
+import type { CapCtx, StdCapPrinter } from './cap-ctx';
 import { PCI } from './regs';
 import { capHt } from './ht';
 import { capExpress } from './express';
 import { showExtCaps } from './ecaps';
-
-export interface CapCtx {
-  d: Dev;
-  out: Out;
-  verbose: number;
-  names: Names;
-  /** p->vendor_id / p->device_id as the library read them. */
-  vendor: number;
-  device: number;
-  /** Device and function numbers of the address (Link Capabilities 2 depends on them). */
-  dev: number;
-  func: number;
-  /** p->base_addr[] (pci_generic_fill_info). */
-  baseAddr: bigint[];
-  sizes?: { index: number | 'rom'; size: number }[] | undefined;
-}
-
-/** A standard capability's printer: writes from after "[xx] " to the end of its lines. */
-export type StdCapPrinter = (c: CapCtx, where: number, cap: number) => void;
 
 function capPm(c: CapCtx, where: number, cap: number): void {
   const aux = [0, 55, 100, 160, 220, 270, 320, 375];

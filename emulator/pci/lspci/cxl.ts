@@ -4,7 +4,7 @@
 // a field wider than the table (cxl_range), C reads past the array; we print "<?>" there.
 
 import { bits, fl, x } from './device';
-import type { CapCtx } from './caps';
+import type { CapCtx } from './cap-ctx';
 
 const RANGE_TYPE = ['Volatile', 'Non-volatile', 'CDAT'];
 const RANGE_CLASS = ['DRAM', 'Storage', 'CDAT'];

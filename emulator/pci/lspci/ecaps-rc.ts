@@ -2,7 +2,7 @@
 // lspci 3.9.0 prints them: pciutils v3.9.0 ls-ecaps.c cap_vc, cap_rclink, cap_rcec. Our code.
 
 import { bits, fl, table, x } from './device';
-import type { CapCtx } from './caps';
+import type { CapCtx } from './cap-ctx';
 
 const REF_CLOCKS = ['100ns'];
 const ARB = ['Fixed', 'WRR32', 'WRR64', 'WRR128', '??4', '??5', '??6', '??7'];

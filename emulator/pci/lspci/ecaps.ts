@@ -3,7 +3,7 @@
 // Virtual Channel and the Root Complex ones are in ecaps-rc.ts, DVSEC/CXL in cxl.ts. Our code.
 
 import { bits, fl, x } from './device';
-import type { CapCtx } from './caps';
+import type { CapCtx } from './cap-ctx';
 import { PCI } from './regs';
 import { capRcec, capRclink, capVc } from './ecaps-rc';
 import { capDvsec } from './cxl';

@@ -3,7 +3,7 @@
 // lib/header.h PCI_EXP_*). Our code.
 
 import { fl, gFloat, x } from './device';
-import type { CapCtx } from './caps';
+import type { CapCtx } from './cap-ctx';
 import { PCI } from './regs';
 
 const T = PCI;

@@ -2,7 +2,7 @@
 // cap_ht_pri, cap_ht_sec (register layout: lib/header.h PCI_HT_*). Our code.
 
 import { fl, x } from './device';
-import type { CapCtx } from './caps';
+import type { CapCtx } from './cap-ctx';
 
 const WIDTHS = ['8bit', '16bit', '[2]', '32bit', '2bit', '4bit', '[6]', 'N/C'];
 const FREQS = ['200MHz', '300MHz', '400MHz', '500MHz', '600MHz', '800MHz', '1.0GHz', '1.2GHz', '1.4GHz', '1.6GHz', '[a]', '[b]', '[c]', '[d]', '[e]', 'Vend'];

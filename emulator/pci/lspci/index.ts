@@ -10,7 +10,8 @@ import { hwdbFromPciIds, type HwdbNames } from '../hwdb';
 import { Dev, LspciDie, Out, fl, x } from './device';
 import { Names } from './names';
 import { PCI } from './regs';
-import { showCaps, type CapCtx } from './caps';
+import { showCaps } from './caps';
+import type { CapCtx } from './cap-ctx';
 
 export interface LspciBarSize {
   index: number | 'rom';

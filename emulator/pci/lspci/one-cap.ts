@@ -4,7 +4,8 @@
 
 import { Dev, LspciDie, Out } from './device';
 import { Names } from './names';
-import { STD_CAP_PRINTERS, type CapCtx } from './caps';
+import { STD_CAP_PRINTERS } from './caps';
+import type { CapCtx } from './cap-ctx';
 import { capExpress } from './express';
 import { EXT_CAP_PRINTERS } from './ecaps';
 import { x } from './device';

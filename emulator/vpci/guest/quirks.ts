@@ -32,7 +32,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'hv_pci_protocol_negotiation falls out of its loop with ret == 0 when the host answers ' +
       'REVISION_MISMATCH to every version, so vmbus_pcib_attach carries on with protocol_version 0 ' +
       '(only a console message is printed). Off: attach fails with EPROTO, as Linux does.',
-    // Spec: vpci-protocol.md §1.5.
+    // Spec: docs/protocol.md §1.5.
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (hv_pci_protocol_negotiation)',
   },
   {
@@ -43,7 +43,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The channel callback ignores every received packet whose raw length (16-byte descriptor plus ' +
       'padded payload) is <= 20 bytes, so a completion without a payload never wakes the waiter. ' +
       'Off: such a completion is delivered with the synthetic status -1.',
-    // Spec: vpci-protocol.md §2.4.
+    // Spec: docs/protocol.md §2.4.
     source:
       'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (vmbus_pcib_on_channel_callback); ' +
       'torvalds/linux drivers/pci/controller/pci-hyperv.c (hv_pci_onchannelcallback)',
@@ -56,7 +56,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The read_config emulation zeroes 0x3C and 0x3D only for 1-byte reads; a 16- or 32-bit read ' +
       'covering them is forwarded to the host and returns the device value. Off: a read covering ' +
       '0x3C..0x3D returns 0 for those bytes.',
-    // Spec: vpci-protocol.md §4.4.
+    // Spec: docs/protocol.md §4.4.
     source: 'vmbus_pcib.c / pci-hyperv.c (_hv_pcifront_read_config)',
   },
   {
@@ -67,7 +67,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'The channel callback drops relations messages that report no functions, so an empty first ' +
       'reply leaves attach waiting forever and "all devices gone" can only be signalled by EJECT or ' +
       'rescind. Off: an empty list is processed and removes every child, as Linux does.',
-    // Spec: vpci-protocol.md §7.1.
+    // Spec: docs/protocol.md §7.1.
     source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback)',
   },
   {
@@ -78,7 +78,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'A missing break after the PCI_BUS_RELATIONS2 case reinterprets the same buffer as an EJECT ' +
       'whose win_slot overlays device_count: with N functions reported, a child at wslot N is ' +
       'ejected spuriously. Off: the case ends after queueing the relations.',
-    // Spec: vpci-protocol.md §7.1.
+    // Spec: docs/protocol.md §7.1.
     source: 'vmbus_pcib.c (vmbus_pcib_on_channel_callback)',
   },
   {
@@ -92,7 +92,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'records, so only entry 0 is decoded correctly: FreeBSD effectively supports one function per ' +
       'bus. The 2016 driver (freebsd-2016) keeps 20-byte records and has no such bug. ' +
       'Off: each descriptor is decoded at its real stride.',
-    // Spec: vpci-protocol.md §7.1.
+    // Spec: docs/protocol.md §7.1.
     source: 'vmbus_pcib.c (hv_pci_devices_present / hv_pci_devices_present2)',
   },
   {
@@ -103,7 +103,7 @@ export const QUIRKS: readonly QuirkInfo[] = [
       'Every other wait polls for channel rescind every 100 ms; map_msi sleeps unconditionally, so ' +
       'a host that never answers (or a rescind) hangs the caller. Off: the wait fails with ENODEV on ' +
       'rescind like the others.',
-    // Spec: vpci-protocol.md §6.4.
+    // Spec: docs/protocol.md §6.4.
     source: 'vmbus_pcib.c (vmbus_pcib_map_msi)',
   },
 ];

@@ -20,6 +20,7 @@ import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
 import { MSG } from '../protocol';
+import { formatTime } from '../../format';
 
 export interface HostEnv {
   now(): number;
@@ -694,7 +695,7 @@ export class VpciHost {
       const wslot = Number(name.slice(6));
       if (!this.ejecting.has(wslot)) return;
       this.ejecting.delete(wslot);
-      this.error(MSG.PCI_EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${this.profile.ejectTimeoutNs / 1e9} s: rescinding`);
+      this.error(MSG.PCI_EJECT, 0n, `eject of win_slot 0x${wslot.toString(16)} timed out after ${formatTime(this.profile.ejectTimeoutNs)}: rescinding`);
       this.dropFunction(wslot);
       this.env.rescind();
       return;

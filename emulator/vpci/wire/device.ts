@@ -3,7 +3,7 @@
 //    struct pci_eject_response); OpenVMM's client sends 8 (no status).
 //  PCI_TDISP_COMMAND (0x1D, OpenVMM extension): type, win_slot, data_length u64 @8, data @16.
 //  PCI_INVALIDATE_DEVICE / _BUS / QUERY_STOP / REENABLE / QUERY_STOP_FAILED: defined, used by
-//    no source read for the spec; layout unknown, so the bytes after the type are kept opaque.
+//    no source read for docs/protocol.md; layout unknown, so the bytes after the type are kept opaque.
 
 import { MSG, MAXIMUM_PACKET_SIZE } from '../protocol';
 import { ok, fail, needBytes, messageWriter, dec, type MessageCodec } from './codec';

@@ -1,4 +1,4 @@
-// Journeys 11 and 12 (DESIGN.md §2): scenarios are tests in the Test Explorer, Run gives a
+// Journeys 11 and 12 (docs/architecture.md, User journeys): scenarios are tests in the Test Explorer, Run gives a
 // verdict at the expect line (✗ with the detail, an entry in Problems), Debug at Cause stops at
 // the statement that decided it, fixing the scenario turns it ✓ and clears Problems, Run Without
 // Debugging prints the verdict in the Debug Console, and Compare Runs shows two runs side by side

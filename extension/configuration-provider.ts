@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
+import { host } from './host';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   scenario?: string;
@@ -81,7 +82,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     }
     // Dump files may come from the workspace folders as well as the scenario's (the language server's rule too).
     if (c.request !== 'attach' && c.workspaceFolders === undefined) {
-      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => host().pathOf(f.uri) ?? []);
       if (folders.length) c.workspaceFolders = folders;
     }
     return c;

@@ -3,14 +3,15 @@
 // there: the workspace's and the extension's own are read through
 // workspace.fs under the paths io/uri-paths.ts gives them (the workspace's
 // origin, else the extension's, maps to plain paths); the inline adapter's
-// source paths are mapped to the client's URIs and back (dap-paths.ts); the
+// source paths are mapped to the client's URIs and back (source-paths.ts); the
 // language server runs in a worker (language-client.ts). The stdio/TCP
 // adapter, its code cache and the CLI need Node and say so when asked for.
 import * as vscode from 'vscode';
 import { setHost } from '../host';
 import { UriPaths, type Origin } from '../../io/uri-paths';
 import { WorkspaceFiles } from './workspace-files';
-import { DapPaths, PathMappingAdapter } from './dap-paths';
+import { PathMappingAdapter } from './dap-paths';
+import { DapPaths } from './source-paths';
 import { startWebLanguageClient } from './language-client';
 import { activate as activateShared, deactivate } from '../extension';
 
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...(root !== undefined ? { root } : {}),
     pathOf,
     uriOf,
-    inlineAdapter: (session) => new PathMappingAdapter(session as unknown as vscode.DebugAdapter, new DapPaths(paths)),
+    inlineAdapter: (session) => new PathMappingAdapter(session as unknown as vscode.DebugAdapter, new DapPaths(paths, (u) => vscode.Uri.from(u).toString())),
     startLanguageClient: (ctx) => startWebLanguageClient(ctx, files, origin),
     nodeOnly: (feature) => `${feature} needs Node.js, which VS Code for the Web does not have`,
   });

@@ -6,7 +6,7 @@
 const queue: (() => void)[] = [];
 /** The browser's MessageChannel, as far as it is used here (Node's typings describe Node's). */
 interface Channel {
-  port1: { onmessage: (() => void) | null };
+  port1: { onmessage: (() => void) | null; start(): void; unref?: () => void };
   port2: { postMessage(m: unknown): void };
 }
 let channel: Channel | undefined;
@@ -20,6 +20,9 @@ export function setImmediate(fn: (...args: unknown[]) => void, ...args: unknown[
   if (!channel) {
     channel = new MessageChannel() as unknown as Channel;
     channel.port1.onmessage = drain;
+    channel.port1.start(); // implied by onmessage in browsers, not in Node
+    // (Node, where the tests run it: a listening port would keep the process alive.)
+    channel.port1.unref?.();
   }
   queue.push(() => fn(...args));
   if (queue.length === 1) channel.port2.postMessage(0);

@@ -31,8 +31,8 @@ export function normalize(p: string): string {
   if (p === '') return '.';
   const abs = isAbsolute(p);
   const body = fold(p.split('/'), abs).join('/');
-  const trailing = p.endsWith('/') && body !== '' ? '/' : '';
-  if (abs) return '/' + body + trailing;
+  const trailing = p.endsWith('/') ? '/' : '';
+  if (abs) return '/' + body + (body === '' ? '' : trailing);
   return (body === '' ? '.' : body) + trailing;
 }
 
@@ -66,20 +66,21 @@ export function dirname(p: string): string {
   if (trimmed === '') return '/';
   const k = trimmed.lastIndexOf('/');
   if (k < 0) return '.';
-  const d = trimmed.slice(0, k).replace(/\/+$/, '');
-  return d === '' ? '/' : d;
+  if (k === 0) return '/';
+  if (k === 1 && trimmed.startsWith('//')) return '//'; // as Node's (POSIX leaves a leading '//' to the implementation)
+  return trimmed.slice(0, k);
 }
 
 export function basename(p: string, ext?: string): string {
   const trimmed = p.replace(/\/+$/, '');
   const b = trimmed.slice(trimmed.lastIndexOf('/') + 1);
-  return ext && b !== ext && b.endsWith(ext) ? b.slice(0, b.length - ext.length) : b;
+  return ext && b.endsWith(ext) ? b.slice(0, b.length - ext.length) : b;
 }
 
 export function extname(p: string): string {
   const b = basename(p);
   const k = b.lastIndexOf('.');
-  return k <= 0 ? '' : b.slice(k);
+  return k <= 0 || b === '..' ? '' : b.slice(k);
 }
 
 export const posix = { sep, delimiter, isAbsolute, normalize, join, resolve, relative, dirname, basename, extname };

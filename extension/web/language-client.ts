@@ -15,10 +15,10 @@ type WorkerCtor = new (url: string, options?: { name?: string }) => unknown;
 
 /** The server bundle as a worker started from a blob: URL. */
 export async function startServerWorker(extensionUri: vscode.Uri, origin: Origin): Promise<unknown> {
-  const script = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'server.js'));
-  const url = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
   const W = (globalThis as unknown as { Worker?: WorkerCtor }).Worker;
   if (!W) throw new Error('this extension host cannot start workers');
+  const script = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, 'dist', 'web', 'server.js'));
+  const url = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }));
   // The worker has fetched its script once it runs; the URL can go after a while (revoking at once can race the fetch).
   const worker = new W(url, { name: JSON.stringify(origin) });
   setTimeout(() => URL.revokeObjectURL(url), 60_000);

@@ -39,6 +39,19 @@ function mapSource(s: Record<string, Json>, fn: (path: string) => string): Recor
   return p === inner.path ? inner : { ...inner, path: p };
 }
 
+/**
+ * Responses whose bodies never hold a Source (DAP specification: Variable, EvaluateResponse,
+ * ReadMemory, Thread … have none; and this adapter's vpci/* bodies, adapter/protocol.ts, have
+ * none): the bulky ones at every stop, passed through without a walk.
+ */
+const NO_SOURCES = new Set(['variables', 'evaluate', 'readMemory', 'writeMemory', 'setVariable', 'setExpression', 'completions', 'threads', 'dataBreakpointInfo']);
+
+function sourceless(m: Json): boolean {
+  if (!m || typeof m !== 'object') return true;
+  const r = m as { type?: unknown; command?: unknown };
+  return r.type === 'response' && typeof r.command === 'string' && (NO_SOURCES.has(r.command) || r.command.startsWith('vpci/'));
+}
+
 /** Translates between the client's URIs and the session's paths, remembering what the client sent. */
 export class DapPaths {
   /** path → the URI text the client used for it (bounded: one entry per file the client named). */
@@ -62,6 +75,7 @@ export class DapPaths {
   }
 
   toClient(m: Json): Json {
+    if (sourceless(m)) return m;
     return mapSourcePaths(m, (p) => {
       if (!p.startsWith('/')) return p;
       const known = this.sent.get(p);

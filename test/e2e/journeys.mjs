@@ -312,7 +312,8 @@ for (const f of readdirSync(topics).filter((n) => n.endsWith('.mjs')).sort()) aw
 
 // E2E_HOST=web (scripts/e2e.mjs): the extension runs in the browser's web worker extension host;
 // the journeys that make sense there run (DESIGN.md §2 journeys 1-4, eject, the Linux guest, the
-// Test Explorer and Run Scenario), not those that need Node (attach over TCP, the CLI terminal).
+// Test Explorer and Run Scenario, the language features), not those that need Node (attach over
+// TCP, the CLI terminal).
 const WEB_STEPS = [
   'workbench loads',
   'vPCI: Open Example… opens',
@@ -330,6 +331,9 @@ const WEB_STEPS = [
   'The same scenario on the Linux guest',
   "The Test Explorer lists the workspace's scenarios",
   'Run Scenario gives a verdict',
+  // the language server in its worker: diagnostics, hover, quick fix
+  'Device hover:',
+  'Quick Fix on intel-82599-fv',
 ];
 if (process.env.E2E_HOST === 'web') {
   const keep = steps.filter((s) => WEB_STEPS.some((w) => s.name.startsWith(w)));

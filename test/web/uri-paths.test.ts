@@ -65,3 +65,15 @@ test('DapPaths: the client\'s URI in, a path to the adapter, the same URI text b
   const plain = { arguments: { source: { path: '/tmp/ws/q.vpci' } } };
   assert.equal((d.toAdapter(plain) as typeof plain).arguments.source.path, '/tmp/ws/q.vpci');
 });
+
+test('DapPaths passes bodies that never hold a Source through untouched, and maps those that may', () => {
+  const d = new DapPaths(paths, text);
+  const vars = { type: 'response', command: 'variables', body: { variables: [{ name: 'x', value: '1', variablesReference: 0, source: { path: '/odd' } }] } };
+  assert.equal(d.toClient(vars), vars);
+  const topo = { type: 'response', command: 'vpci/topology', body: { buses: [] } };
+  assert.equal(d.toClient(topo), topo);
+  const out = { type: 'event', event: 'output', body: { output: 'x', source: { path: '/ws/q.vpci' }, line: 3 } };
+  assert.equal((d.toClient(out) as typeof out).body.source.path, 'vscode-remote://127.0.0.1:18400/ws/q.vpci');
+  const bps = { type: 'response', command: 'setDataBreakpoints', body: { breakpoints: [{ verified: true, source: { path: '/ws/q.vpci' } }] } };
+  assert.equal((d.toClient(bps) as typeof bps).body.breakpoints[0]!.source.path, 'vscode-remote://127.0.0.1:18400/ws/q.vpci');
+});

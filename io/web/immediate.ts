@@ -6,13 +6,15 @@
 const queue: (() => void)[] = [];
 /** The browser's MessageChannel, as far as it is used here (Node's typings describe Node's). */
 interface Channel {
-  port1: { onmessage: (() => void) | null; start(): void; unref?: () => void };
+  port1: { onmessage: (() => void) | null; start(): void; ref?: () => void; unref?: () => void };
   port2: { postMessage(m: unknown): void };
 }
 let channel: Channel | undefined;
 
 function drain(): void {
   const run = queue.splice(0, queue.length);
+  // (Node, where the tests run it: the port keeps the process alive only while callbacks wait, as Node's own setImmediate does.)
+  channel?.port1.unref?.();
   for (const fn of run) fn();
 }
 
@@ -21,9 +23,10 @@ export function setImmediate(fn: (...args: unknown[]) => void, ...args: unknown[
     channel = new MessageChannel() as unknown as Channel;
     channel.port1.onmessage = drain;
     channel.port1.start(); // implied by onmessage in browsers, not in Node
-    // (Node, where the tests run it: a listening port would keep the process alive.)
-    channel.port1.unref?.();
   }
   queue.push(() => fn(...args));
-  if (queue.length === 1) channel.port2.postMessage(0);
+  if (queue.length === 1) {
+    channel.port1.ref?.();
+    channel.port2.postMessage(0);
+  }
 }

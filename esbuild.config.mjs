@@ -1,5 +1,6 @@
-// Builds the four bundles that ship: the VS Code extension, the debug adapter
-// (stdio/TCP), the language server and the CLI. Everything is bundled so the
+// Builds the bundles that ship: the VS Code extension, the debug adapter
+// (stdio/TCP), the language server and the CLI, and the extension and the
+// language server again for VS Code for the Web. Everything is bundled so the
 // VSIX carries no node_modules; `vscode` is provided by the editor at run time.
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -28,13 +29,45 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js' },
   // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
   // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
   { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },
   { entryPoints: ['language/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['adapter/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// VS Code for the Web (package.json `browser`): the extension with its inline adapter, run by the
+// web worker extension host (which loads a CommonJS module), and the language server, run in a
+// worker of its own (a plain script). No Node there: `node:path` is the POSIX subset in io/web/,
+// @vscode/debugadapter's `events` and `url` get the smallest stand-ins, `setImmediate` is injected,
+// and the Node modules that only Node-only paths use (the stdio adapter, the CLI launcher, Node's
+// file access) throw a one-line error if ever called (io/web/node-only.ts).
+const nodeOnly = ['fs', 'fs/promises', 'os', 'stream'];
+const webAlias = {
+  'node:path': './io/web/path.ts',
+  path: './io/web/path.ts',
+  events: './io/web/events.ts',
+  url: './io/web/url.ts',
+  ...Object.fromEntries(nodeOnly.map((m) => [`node:${m}`, './io/web/node-only.ts'])),
+};
+const web = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  mainFields: ['browser', 'module', 'main'],
+  alias: webAlias,
+  inject: ['./io/web/immediate.ts'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // The VSIX must stay within 2 MB with both sets of bundles in it: the web ones are minified (their
+  // source maps stay out of it). Not keepNames: it puts calls to a helper of the bundle into every
+  // function, and the message-sequence page's script is a function's own text (sequence-webview.ts).
+  minify: true,
+};
+entries.push(
+  { ...web, entryPoints: ['extension/web/main.ts'], outfile: 'dist/web/extension.js', format: 'cjs' },
+  { ...web, entryPoints: ['language/web-main.ts'], outfile: 'dist/web/server.js', format: 'iife' },
+);
 
 /** The loader, stamped with the hash of the body it may cache ('' = no cache: a watch build changes the body under it). */
 const boot = (hash) => ({ ...common, entryPoints: ['adapter/boot.ts'], outfile: 'dist/adapter.js', sourcemap: false, define: { __VPCI_CORE_HASH__: JSON.stringify(hash) } });

@@ -28,6 +28,7 @@ import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
 import { DATA_LIMIT, FileError, decodeText, type FileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
+import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
 import { framedInput } from './framing';
 import { checkDapArgs, dropNulls } from './dap-args';
@@ -120,13 +121,17 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** How this session reaches files (scenarios, dumps, listings, pci.ids): Node's by default. */
   private readonly files: FileAccess;
+  /** The folders that may hold data/pci.ids and listings/: the given root (VS Code for the Web: the extension's), else next to the bundle or the source tree. */
+  private readonly roots: () => string[];
 
   constructor(
     private readonly held?: HeldMachine,
-    options: { files?: FileAccess } = {},
+    options: { files?: FileAccess; root?: string } = {},
   ) {
     super();
     this.files = options.files ?? nodeFiles;
+    const root = options.root;
+    this.roots = () => (root !== undefined ? [root] : [join(__dirname, '..'), join(__dirname, '..', '..')]);
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
   }
@@ -437,7 +442,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** data/pci.ids next to the bundle (dist/..) or the source tree; undefined when there is none. */
   private async readPciIds(): Promise<string | undefined> {
-    for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) {
+    for (const p of this.roots().map((r) => join(r, 'data', 'pci.ids'))) {
       try {
         return decodeText(await this.files.readFile(p, DATA_LIMIT));
       } catch {
@@ -449,7 +454,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** The listings folder: the shipped one when it matches this build, else freshly written ones. */
   private async prepareListings(dir: string | undefined, m: Machine): Promise<string> {
-    const candidates = dir ? [dir] : [join(__dirname, '..', 'listings'), join(__dirname, '..', '..', 'listings')];
+    const candidates = dir ? [dir] : this.roots().map((r) => join(r, 'listings'));
     for (const d of candidates) {
       let ok = true;
       for (const l of m.program.listings.values()) {
@@ -1198,7 +1203,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1050, format: r ? r.error : 'No scenario is loaded', showUser: false });
       return;
     }
-    response.body = { address: r.address, data: Buffer.from(r.bytes).toString('base64') };
+    response.body = { address: r.address, data: bytesToBase64(r.bytes) };
     if (r.unreadable) response.body.unreadableBytes = r.unreadable;
     this.sendResponse(response);
   }
@@ -1207,7 +1212,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const fail = (id: number, format: string, showUser = false): void => this.sendErrorResponse(response, { id, format, showUser });
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1) return fail(1052, `writeMemory: argument 'data' is not base64`);
     if (!this.ins) return fail(1051, 'No scenario is loaded', true);
-    const data = new Uint8Array(Buffer.from(args.data, 'base64'));
+    const data = base64ToBytes(args.data);
     const offset = args.offset ?? 0;
     // Which of the bytes lie inside the region: those before its start cannot, and a read of the rest says how many fit.
     const lead = offset < 0 ? Math.min(data.length, -offset) : 0;

@@ -5,3 +5,4 @@ import './wire';
 import './dap';
 import './long-run';
 import './extension';
+import './web';

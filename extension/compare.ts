@@ -5,8 +5,8 @@
 // message-sequence page in its compare mode: two lanes, divergent rows marked,
 // the first divergence selected.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
-import { loadScenarioFile, formatDiagnostic } from '../adapter/load';
+import { loadScenarioWith, formatDiagnostic } from '../adapter/load';
+import { host } from './host';
 import { runToVerdict } from '../adapter/headless';
 import { diffRuns, type DiffRow, type RunDiff, type SeqMessage } from '../emulator/machine/diff';
 import { describePacket } from '../emulator/vpci/describe';
@@ -17,7 +17,7 @@ import { QUIRKS } from '../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../emulator/machine/scenario-config';
 import type { Machine } from '../emulator/machine/machine';
 import { formatTime } from '../emulator/format';
-import { fieldLine, sequenceHtml, type CompareRow, type CompareSide } from './sequence-webview';
+import { fieldLine, nonce, sequenceHtml, type CompareRow, type CompareSide } from './sequence-webview';
 
 export interface CompareSpec {
   left: { uri: vscode.Uri; overrides: ConfigOverrides; label: string };
@@ -36,7 +36,7 @@ async function textOf(uri: vscode.Uri): Promise<string> {
 /** Asks what to vary; undefined when the user backs out. */
 export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | undefined> {
   const text = await textOf(uri);
-  const base = loadScenarioFile(uri.fsPath, {}, text);
+  const base = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, { text });
   const cfg = base.machine?.config;
   if (!cfg) {
     void vscode.window.showErrorMessage(`vPCI: ${basename(uri)} has errors (see Problems); fix them to compare runs.`);
@@ -102,7 +102,7 @@ export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | unde
 export async function runComparison(spec: CompareSpec, token?: vscode.CancellationToken): Promise<{ diff: RunDiff; machines: [Machine, Machine] } | undefined> {
   const machines: Machine[] = [];
   for (const side of [spec.left, spec.right]) {
-    const loaded = loadScenarioFile(side.uri.fsPath, side.overrides, await textOf(side.uri));
+    const loaded = await loadScenarioWith(host().files, host().pathOf(side.uri) ?? side.uri.fsPath, { overrides: side.overrides, text: await textOf(side.uri) });
     if (!loaded.machine) {
       const first = loaded.errors[0];
       void vscode.window.showErrorMessage(`vPCI: ${side.label}: ${first ? formatDiagnostic(first, basename(side.uri)).split('\n')[0] : 'the scenario does not load'}`);
@@ -153,7 +153,7 @@ export function compareRows(d: RunDiff): { rows: CompareRow[]; firstRow: number 
 export function showComparison(spec: CompareSpec, diff: RunDiff): vscode.WebviewPanel {
   const title = `Compare: ${spec.left.label} ↔ ${spec.right.label}`;
   const panel = vscode.window.createWebviewPanel('vpci.compareRuns', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] });
-  panel.webview.html = sequenceHtml(panel.webview.cspSource, randomBytes(18).toString('base64'), 'compare');
+  panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce(), 'compare');
   const { rows, firstRow } = compareRows(diff);
   const counts = `${diff.counts.same} same, ${diff.counts.changed} changed, ${diff.counts.left} only ${spec.left.label}, ${diff.counts.right} only ${spec.right.label}`;
   const first = diff.first ? `First divergence: ${diff.first.text}` : 'No divergence: both runs exchange the same messages.';

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
+import { host } from './host';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
   scenario?: string;
@@ -26,7 +27,7 @@ const HOSTS = new Set<string>(HOST_PROFILES.map((h) => h.name));
 
 /** The launch config for one scenario file. */
 export function configFor(file: vscode.Uri | string, noDebug = false): VpciLaunchConfig {
-  const path = typeof file === 'string' ? file : file.fsPath;
+  const path = typeof file === 'string' ? file : (host().pathOf(file) ?? file.fsPath);
   const base = path.split(/[\\/]/).pop() ?? path;
   return {
     type: DEBUG_TYPE,
@@ -62,10 +63,16 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       return configFor(uri);
     }
     const c = config as VpciLaunchConfig;
+    // A debug server is a TCP socket, which VS Code for the Web cannot open: say so rather than let the connection fail.
+    const noTcp = (c as { debugServer?: unknown }).debugServer !== undefined ? host().nodeOnly('Connecting to a debug server ("debugServer", TCP)') : undefined;
+    if (noTcp) {
+      void vscode.window.showErrorMessage(`vPCI: ${noTcp}; use a launch configuration, which runs the adapter inline.`);
+      return undefined;
+    }
     if (c.request === 'attach') return c; // attach brings no scenario: the adapter it connects to holds the machine
     if (!c.scenario) {
       const uri = activeScenario();
-      if (uri) c.scenario = uri.fsPath;
+      if (uri) c.scenario = host().pathOf(uri) ?? uri.fsPath;
     }
     if (c.stopOnEntry === undefined) c.stopOnEntry = !c.noDebug;
     if (c.historyMaxMemory === undefined) c.historyMaxMemory = vscode.workspace.getConfiguration('vpci').get<number>('history.maxMemory');
@@ -82,7 +89,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     }
     // Dump files may come from the workspace folders as well as the scenario's (the language server's rule too).
     if (c.request !== 'attach' && c.workspaceFolders === undefined) {
-      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => host().pathOf(f.uri) ?? []);
       if (folders.length) c.workspaceFolders = folders;
     }
     return c;

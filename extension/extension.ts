@@ -3,19 +3,18 @@
 // language client, the vPCI Topology view and the message-sequence panel, all
 // kept live from the adapter's stopped and `vpci/traceChanged` events.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
 import { VpciAdapterFactory } from './adapter-factory';
 import { registerCommands } from './commands';
 import { registerUpstreamCommand } from './upstream-command';
 import { DynamicConfigurationProvider, InitialConfigurationProvider } from './configuration-provider';
-import { startLanguageClient } from './language-client';
+import { host } from './host';
 import { DEBUG_TYPE, EVT_TRACE_CHANGED } from '../adapter/protocol';
 import { SequencePanel } from './sequence-panel';
 import { TopologyProvider } from './topology-view';
 import { ScenarioTests } from './testing';
 import { registerVerdictCommands } from './testing-commands';
 
-let client: LanguageClient | undefined;
+let client: { stop(): Promise<void> } | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const sub = (d: vscode.Disposable) => context.subscriptions.push(d);
@@ -85,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(vscode.window.onDidChangeActiveTextEditor(setScenarioContext));
 
   // The language server starts in the background so activation stays fast.
-  startLanguageClient(context).then(
+  host().startLanguageClient(context).then(
     (c) => {
       client = c;
     },

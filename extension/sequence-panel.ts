@@ -3,9 +3,8 @@
 // packet (`vpci/messageDetail`) and "go to step" (`vpci/gotoEvent`). Live: the
 // total is re-read on every stop and `vpci/traceChanged` event.
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from '../adapter/protocol';
-import { fieldLine, sequenceHtml } from './sequence-webview';
+import { fieldLine, nonce, sequenceHtml } from './sequence-webview';
 import { bytesOfHex, formatTime, hexDump } from '../emulator/format';
 
 type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number; seq: number } | { type: 'goto'; index: number };
@@ -27,8 +26,7 @@ export class SequencePanel implements vscode.Disposable {
       retainContextWhenHidden: true,
       localResourceRoots: [],
     });
-    const nonce = randomBytes(18).toString('base64');
-    panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce);
+    panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce());
     panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
     this.panel = panel;

@@ -547,3 +547,9 @@ export function fieldLine(f: unknown): string {
   const size = typeof x.size === 'number' ? ` (${x.size})` : '';
   return `${off}${x.name}${size} = ${x.text ?? String(x.value)}`;
 }
+
+/** A fresh nonce for a webview's script (CSP): 18 random bytes in base64, from Web Crypto (Node and browsers alike). */
+export function nonce(): string {
+  const b = globalThis.crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...b));
+}

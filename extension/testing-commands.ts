@@ -8,6 +8,7 @@ import { DEBUG_TYPE, EVT_VERDICT, type VerdictBody } from '../adapter/protocol';
 import type { ScenarioTests } from './testing';
 import { compareRunsCommand } from './compare';
 import { openCliTerminal } from './cli-terminal';
+import { host } from './host';
 
 function scenarioUri(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
@@ -26,7 +27,10 @@ export function registerVerdictCommands(context: vscode.ExtensionContext, tests:
   });
   reg('vpci.debugAtCause', (arg) => tests.debugAtCause(arg));
   reg('vpci.compareRuns', (arg) => compareRunsCommand(arg));
-  reg('vpci.useCliInTerminal', () => openCliTerminal(context));
+  reg('vpci.useCliInTerminal', () => {
+    const no = host().nodeOnly('The vpci-lab CLI');
+    return no ? void vscode.window.showInformationMessage(`vPCI: ${no}. Install the VSIX in desktop VS Code, or run \`npx vpci-lab\` in a clone, to use it.`) : openCliTerminal(context);
+  });
   context.subscriptions.push(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type === DEBUG_TYPE && e.event === EVT_VERDICT) void tests.onVerdict(e.session, e.body as VerdictBody);

@@ -8,7 +8,8 @@
 // items and Problems. A failed expectation offers Debug at Cause.
 import * as vscode from 'vscode';
 import { parseScenario } from '../emulator/scenario/parser';
-import { loadScenarioFile, formatDiagnostic } from '../adapter/load';
+import { loadScenarioWith, formatDiagnostic, type Loaded } from '../adapter/load';
+import { host } from './host';
 import { runToVerdict, verdictLines, verdictSummary } from '../adapter/headless';
 import { verdictItems } from '../adapter/verdict';
 import { transcript } from '../emulator/machine/transcript';
@@ -184,9 +185,9 @@ export class ScenarioTests implements vscode.Disposable {
     run.started(file);
     file.children.forEach((c) => run.started(c));
     const text = await this.textOf(uri);
-    let loaded: ReturnType<typeof loadScenarioFile>;
+    let loaded: Loaded;
     try {
-      loaded = loadScenarioFile(uri.fsPath, {}, text);
+      loaded = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, text !== undefined ? { text } : {});
     } catch (e) {
       run.errored(file, new vscode.TestMessage(`Cannot read ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`));
       return undefined;
@@ -315,7 +316,7 @@ export class ScenarioTests implements vscode.Disposable {
 
   /** A vPCI session's run reached its end: mark its scenario's items (Debug profile or not). */
   async onVerdict(session: vscode.DebugSession, body: VerdictBody): Promise<void> {
-    const uri = vscode.Uri.file(body.scenario);
+    const uri = host().uriOf(body.scenario);
     const tracked = this.debugRuns.get(session.id);
     const file = tracked?.file ?? (await this.update(uri));
     if (!file) return;

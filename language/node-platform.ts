@@ -25,5 +25,6 @@ export function nodePlatform(): LanguagePlatform {
       if (!__filename.endsWith('.js')) return new InProcessRunner();
       return new WorkerRunner(() => new Worker(__filename, { workerData: { vpciAnalysis: true } }), onBroken);
     },
+    onUncaught: (fn) => process.on('uncaughtException', fn),
   };
 }

@@ -15,6 +15,8 @@ export interface LanguagePlatform {
   pathOf: (uri: string) => string | undefined;
   /** Where analyses run; `onBroken` is called if that stops working (the server then analyses in-process). */
   runner(onBroken: (e: Error) => void): Runner;
+  /** Calls `fn` with what was thrown and caught by no one (Node: uncaughtException; a worker: its error events). */
+  onUncaught(fn: (e: unknown) => void): void;
 }
 
 let current: LanguagePlatform | undefined;

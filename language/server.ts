@@ -251,7 +251,7 @@ connection.onCodeAction(
   }),
 );
 
-process.on('uncaughtException', (e) => {
+platform().onUncaught((e) => {
   try {
     connection.console.error(`vpci language server: uncaught ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   } catch {

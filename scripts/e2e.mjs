@@ -4,7 +4,10 @@
 // code-server in its own process group on 127.0.0.1, runs the journeys in
 // test/e2e/journeys.mjs with playwright-core, and stops code-server again.
 // Screenshots land in e2e-screenshots/ (not committed).
-// env: E2E_BASE, E2E_PORT (default 18081), VSIX_OUT, KEEP_RUN=1, E2E_ADAPTER=inline|stdio.
+// env: E2E_BASE, E2E_PORT (default 18081), VSIX_OUT, KEEP_RUN=1, E2E_ADAPTER=inline|stdio,
+// E2E_HOST=web (the extension moved into the browser's web worker extension host by the
+// `remote.extensionKind` workspace setting, as VS Code for the Web runs it; the journeys that make
+// sense there; screenshots in e2e-screenshots-web/).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,8 +18,9 @@ const VSIX = resolve(process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`);
 const PORT = Number(process.env.E2E_PORT ?? 18081);
 // The held machine the attach journey connects to: the installed CLI's `dap --port --scenario`.
 const ATTACH_PORT = PORT + 1;
-const ADAPTER = process.env.E2E_ADAPTER ?? 'inline';
-const OUT = resolve(ADAPTER === 'inline' ? 'e2e-screenshots' : `e2e-screenshots-${ADAPTER}`);
+const WEB = process.env.E2E_HOST === 'web';
+const ADAPTER = WEB ? 'inline' : (process.env.E2E_ADAPTER ?? 'inline');
+const OUT = resolve(WEB ? 'e2e-screenshots-web' : ADAPTER === 'inline' ? 'e2e-screenshots' : `e2e-screenshots-${ADAPTER}`);
 const t0 = Date.now();
 const log = (s) => console.log(`[e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
@@ -49,7 +53,10 @@ writeFileSync(
 );
 // `vpci.adapter` is machine-overridable: code-server is a remote window, where the local user
 // settings file does not apply to it, so the workspace sets it (and the log check below proves it).
-writeFileSync(join(RUN, 'workspace', '.vscode', 'settings.json'), JSON.stringify({ 'vpci.adapter': ADAPTER }, null, 2));
+// The web run moves the extension into the web worker extension host with the workspace setting
+// (the shipped package.json keeps the Node host as the default for desktop users).
+const wsSettings = { 'vpci.adapter': ADAPTER, ...(WEB ? { 'remote.extensionKind': { [`${pkg.publisher}.${pkg.name}`]: ['ui'] } } : {}) };
+writeFileSync(join(RUN, 'workspace', '.vscode', 'settings.json'), JSON.stringify(wsSettings, null, 2));
 writeFileSync(
   join(RUN, 'user-data/User/settings.json'),
   JSON.stringify(
@@ -94,14 +101,14 @@ const cs = spawn(
 );
 // The installed extension's own CLI holds the quickstart machine for the attach journey.
 const heldLog = openSync(join(RUN, 'held-dap.log'), 'w');
-const held = spawn(process.execPath, [join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'), 'dap', '--port', String(ATTACH_PORT), '--scenario', installedExample], { stdio: ['ignore', heldLog, heldLog] });
-process.on('exit', () => held.kill()); // never left holding the port, whatever ends this script
+const held = WEB ? undefined : spawn(process.execPath, [join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'), 'dap', '--port', String(ATTACH_PORT), '--scenario', installedExample], { stdio: ['ignore', heldLog, heldLog] });
+process.on('exit', () => held?.kill()); // never left holding the port, whatever ends this script
 
 let stopped = false;
 async function stop() {
   if (stopped) return;
   stopped = true;
-  held.kill();
+  held?.kill();
   try {
     process.kill(-cs.pid, 'SIGTERM');
   } catch {
@@ -132,8 +139,8 @@ if (!up) {
 log(`code-server up on 127.0.0.1:${PORT}`);
 // the held machine for the attach journey must be listening before the journeys start
 const { connect } = await import('node:net');
-let heldUp = false;
-for (let i = 0; i < 100 && !heldUp && held.exitCode === null; i++) {
+let heldUp = WEB; // the web run has no attach journey
+for (let i = 0; i < 100 && !heldUp && held && held.exitCode === null; i++) {
   heldUp = await new Promise((res) => {
     const c = connect(ATTACH_PORT, '127.0.0.1', () => (c.destroy(), res(true)));
     c.on('error', () => res(false));
@@ -155,14 +162,30 @@ if (r.status !== 0) {
   if (logs.stdout) console.log(`--- extension host log (tail) ---\n${logs.stdout}`);
   const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], { encoding: 'utf8' });
   if (ours.stdout) console.log(`--- vPCI Lab log (tail) ---\n${ours.stdout}`);
-  console.log(`--- held machine (vpci-lab dap --scenario) ---\n${readFileSync(join(RUN, 'held-dap.log'), 'utf8')}`);
+  if (held) console.log(`--- held machine (vpci-lab dap --scenario) ---\n${readFileSync(join(RUN, 'held-dap.log'), 'utf8')}`);
 }
 // Every session must have run on the adapter this run is for (the extension logs which one).
 let status = r.status ?? 1;
+if (WEB) {
+  // Which extension host ran the extension: the web worker host says so in the browser's console
+  // (the extension's activation line; VS Code's own placement line where it logs one), and the
+  // server's Node extension host must not have activated it.
+  const browser = existsSync(join(OUT, 'console.txt')) ? readFileSync(join(OUT, 'console.txt'), 'utf8') : '';
+  const ours = browser.split('\n').find((l) => l.includes('vPCI Lab: activated in the web worker extension host'));
+  const placed = browser.split('\n').find((l) => /pickRunningLocation.*vpci-lab/i.test(l));
+  const nodeHost = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null`], { encoding: 'utf8' }).stdout;
+  const inNode = nodeHost.split('\n').filter((l) => /vpci-lab\.vpci-lab/.test(l));
+  if (!ours || inNode.some((l) => /activat/i.test(l))) {
+    console.error(`e2e: the extension did not run in the web worker extension host: browser console ${ours ? 'has' : 'lacks'} the activation line; Node extension host log: ${inNode.join(' | ') || 'no mention'}`);
+    if (status === 0) status = 1;
+  } else log(`web worker extension host: ${ours.trim()}${placed ? `; ${placed.trim()}` : ''}; the Node extension host never activated it`);
+}
 // every window's log (a journey may open a second window, which has a log of its own)
 const vpciLog = spawnSync('bash', ['-c', `find ${join(RUN, 'user-data/logs')} -name 'vPCI Lab.log' -exec cat {} + 2>/dev/null`], { encoding: 'utf8' }).stdout;
 const adapters = [...vpciLog.matchAll(/debug adapter for "[^"]*": (\w+)/g)].map((m) => m[1]);
-if (!adapters.length || adapters.some((a) => a !== ADAPTER)) {
+// (The web worker host keeps its output channels in the browser, not in these files: the web run's proof is the check above.)
+if (WEB) log('web run: the inline adapter is the only one the web worker extension host has');
+else if (!adapters.length || adapters.some((a) => a !== ADAPTER)) {
   console.error(`e2e: expected every session on the ${ADAPTER} adapter; the vPCI Lab log says: ${adapters.join(', ') || 'nothing'}`);
   if (status === 0) status = 1;
 } else log(`${adapters.length} debug sessions, all on the ${ADAPTER} adapter`);

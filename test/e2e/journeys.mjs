@@ -5,7 +5,7 @@
 // (later steps depend on it) and leaves OUT_DIR/failure.png. The core journeys
 // are here, in order; topic journeys live in test/e2e/journeys/*.mjs (each
 // registers its steps with step() on import) and run after them, by file name.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -310,6 +310,37 @@ step('Attach to a held machine, detach, attach again: it stands where it was lef
 const topics = join(import.meta.dirname, 'journeys');
 for (const f of readdirSync(topics).filter((n) => n.endsWith('.mjs')).sort()) await import(pathToFileURL(join(topics, f)).href);
 
+// E2E_HOST=web (scripts/e2e.mjs): the extension runs in the browser's web worker extension host;
+// the journeys that make sense there run (DESIGN.md §2 journeys 1-4, eject, the Linux guest, the
+// Test Explorer and Run Scenario, the language features), not those that need Node (attach over
+// TCP, the CLI terminal).
+const WEB_STEPS = [
+  'workbench loads',
+  'vPCI: Open Example… opens',
+  'F5 stops on entry',
+  'Step Over moves',
+  'Step Into a VMBus send',
+  "Variables: a device's BARs",
+  'Break on Value Change',
+  'Continue stops on the data breakpoint',
+  'Step Back returns',
+  'vPCI Topology shows',
+  'Message sequence draws',
+  'Eject stepped through',
+  'Debug: Stop ends',
+  'The same scenario on the Linux guest',
+  "The Test Explorer lists the workspace's scenarios",
+  'Run Scenario gives a verdict',
+  // the language server in its worker: diagnostics, hover, quick fix
+  'Device hover:',
+  'Quick Fix on intel-82599-fv',
+];
+if (process.env.E2E_HOST === 'web') {
+  const keep = steps.filter((s) => WEB_STEPS.some((w) => s.name.startsWith(w)));
+  if (keep.length !== WEB_STEPS.length) throw new Error(`web run: ${WEB_STEPS.length} journeys named, ${keep.length} found`);
+  steps.splice(0, steps.length, ...keep);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'e2e-chromium-'));
 const context = await chromium.launchPersistentContext(dir, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -321,6 +352,10 @@ const page = context.pages()[0] ?? (await context.newPage());
 page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
 // nothing waits for ever: an action or read with no timeout of its own fails after 30 s
 page.setDefaultTimeout(30000);
+// The browser's console (the page's, its frames' and workers'): the web run reads which extension host ran the extension from it.
+const consoleLines = [];
+page.on('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[${m.type()}] ${m.text()}`));
+page.on('worker', (w) => w.on?.('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[worker ${m.type()}] ${m.text()}`)));
 let failed = 0;
 let n = 0;
 for (const s of steps) {
@@ -340,6 +375,7 @@ for (const s of steps) {
   }
 }
 await context.close();
+writeFileSync(join(OUT, 'console.txt'), consoleLines.join('\n') + '\n');
 rmSync(dir, { recursive: true, force: true });
 log(failed ? `E2E FAILED (${n - 1}/${steps.length} steps passed)` : `E2E OK (${steps.length} steps)`);
 process.exit(failed ? 1 : 0);

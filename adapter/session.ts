@@ -4,6 +4,7 @@
 import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
+  DebugSession,
   LoggingDebugSession,
   InitializedEvent,
   StoppedEvent,
@@ -214,6 +215,34 @@ export class VpciDebugSession extends LoggingDebugSession {
    * client sent: a missing or mistyped required argument gets an error response naming it.
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    if (this.logAll) this.dispatchChecked(request, (r) => super.dispatchRequest(r));
+    else this.dispatchChecked(request, (r) => (DebugSession.prototype as unknown as { dispatchRequest(r: DebugProtocol.Request): void }).dispatchRequest.call(this, r));
+  }
+
+  /**
+   * Whether every message goes through the library's logger. LoggingDebugSession turns each
+   * request, response and event into JSON for its log before it looks at the log level; with
+   * tracing off that is a second JSON.stringify of every message, on every step's round trip. Until
+   * the launch sets the level, messages are logged (the logger queues them for a `trace` launch).
+   */
+  private logAll = true;
+
+  private setLogLevel(trace: boolean): void {
+    logger.setup(trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.logAll = trace;
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (this.logAll) super.sendResponse(response);
+    else DebugSession.prototype.sendResponse.call(this, response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (this.logAll) super.sendEvent(event);
+    else DebugSession.prototype.sendEvent.call(this, event);
+  }
+
+  private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
     if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
     // Every standard request's arguments against the protocol's types (adapter/dap-args.ts).
     const a = request.arguments as Record<string, unknown>;
@@ -226,11 +255,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     dropNulls(request.command, a);
     // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
     if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
-    super.dispatchRequest(request);
+    dispatch(request);
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
-    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
       this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
       return;
@@ -251,7 +280,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments & { trace?: boolean }): void {
-    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.setLogLevel(args.trace === true);
     const held = this.held;
     if (!held) {
       this.sendErrorResponse(response, { id: 1004, format: 'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.', showUser: true });

@@ -26,7 +26,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
-import { DATA_LIMIT, FileError, decodeText, type FileAccess } from '../io/files';
+import { DATA_LIMIT, FileError, decodeText, type FileAccess, type SyncFileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { errorReason } from '../io/errors';
 import { framedInput } from './framing';
@@ -299,7 +299,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const st = held.state;
       this.rt = st.rt;
       this.listingsDir = st.listingsDir;
-      this.ins = new Inspector(st.rt.m, () => this.hex, () => pciIdsText);
+      this.ins = new Inspector(st.rt.m, () => this.hex, () => this.pciIdsNow());
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
@@ -415,7 +415,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         return { error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}` };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
-      pciIdsText ??= await this.readPciIds();
+      // Files that can be read synchronously (Node's) are read when a name is first asked for, after the first stop.
+      if (!canReadSync(this.files)) pciIdsText ??= await this.readPciIds();
     } catch (e) {
       return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.message : errorReason(e)}` };
     }
@@ -433,7 +434,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
-    this.ins = new Inspector(m, () => this.hex, () => pciIdsText);
+    this.ins = new Inspector(m, () => this.hex, () => this.pciIdsNow());
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
@@ -462,9 +463,30 @@ export class VpciDebugSession extends LoggingDebugSession {
     flush();
   }
 
+  /**
+   * pci.ids for the Inspector. Reading and decoding its 1.3 MB took ~10 ms of every launch before
+   * the first stop; with Node's files it is read here, the first time a name is needed (the first
+   * Variables view), once per process.
+   */
+  private pciIdsNow(): string | undefined {
+    const files = this.files;
+    if (pciIdsText === undefined && !pciIdsTriedSync && canReadSync(files)) {
+      pciIdsTriedSync = true;
+      for (const p of PCI_IDS_PLACES) {
+        try {
+          pciIdsText = decodeText(files.readFileSync(p, DATA_LIMIT));
+          break;
+        } catch {
+          /* try the next place */
+        }
+      }
+    }
+    return pciIdsText;
+  }
+
   /** data/pci.ids next to the bundle (dist/..) or the source tree; undefined when there is none. */
   private async readPciIds(): Promise<string | undefined> {
-    for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) {
+    for (const p of PCI_IDS_PLACES) {
       try {
         return decodeText(await this.files.readFile(p, DATA_LIMIT));
       } catch {
@@ -1464,8 +1486,16 @@ export class VpciDebugSession extends LoggingDebugSession {
 }
 
 
-/** data/pci.ids, read once per process by the first load (the Inspector names devices with it). */
+/** data/pci.ids, read once per process (the Inspector names devices with it). */
 let pciIdsText: string | undefined;
+/** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
+let pciIdsTriedSync = false;
+/** Where data/pci.ids is: next to the bundle (dist/..) or the source tree (adapter/..). */
+const PCI_IDS_PLACES = [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')];
+
+function canReadSync(f: FileAccess): f is FileAccess & SyncFileAccess {
+  return typeof (f as Partial<SyncFileAccess>).readFileSync === 'function';
+}
 
 /** Returned by a custom-request handler that sent its own response. */
 const ANSWERED = Symbol('answered');

@@ -34,7 +34,10 @@ const entries = [
   // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
   { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },
   { entryPoints: ['language/main.ts'], outfile: 'dist/server.js' },
+  // The CLI is two files: the executable (adapter/cli.ts), which starts `dap` through the adapter's
+  // loader without compiling the rest, and the body that runs every other command.
   { entryPoints: ['adapter/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['adapter/cli/main.ts'], outfile: 'dist/cli-body.js' },
 ];
 
 // VS Code for the Web (package.json `browser`): the extension with its inline adapter, run by the

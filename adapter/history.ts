@@ -198,7 +198,11 @@ export class History {
       // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
       // taken then, where the machine stands), so it never adds to a step's round trip; unless
       // the stepping has gone on for so long without a pause that the gap would grow too wide.
-      const last = this.store.atOrBefore(now)?.pos ?? this.start;
+      // At the frontier the newest checkpoint is the one at or before `now`: read it without a search
+      // (this runs on every step while a checkpoint waits for an idle moment).
+      const ps = this.store.positions;
+      const newest = ps.length ? ps[ps.length - 1]! : undefined;
+      const last = newest !== undefined && newest <= now ? newest : (this.store.atOrBefore(now)?.pos ?? this.start);
       if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) this.checkpointWhenIdle();
       else this.checkpoint(now, false);
     }
@@ -215,8 +219,10 @@ export class History {
   private interval = MIN_INTERVAL;
 
   private checkpointWhenIdle(): void {
-    this.lastActivity = performance.now();
+    // Called on every step while a checkpoint waits (thousands in one long `next`): the clock is
+    // read when the timer is armed and when the stepping ends (stepped(), once per request), not here.
     if (this.idleTimer) return;
+    this.lastActivity = performance.now();
     const fire = (): void => {
       const quiet = performance.now() - this.lastActivity;
       if (quiet < IDLE_MS) {
@@ -233,6 +239,11 @@ export class History {
     this.idleTimer.unref?.();
   }
   private lastActivity = 0;
+
+  /** A run of steps has just ended (the runtime calls this once per request): a waiting checkpoint counts its quiet from now. */
+  stepped(): void {
+    if (this.idleTimer) this.lastActivity = performance.now();
+  }
 
   /** Takes a checkpoint now if one is waiting for an idle moment (tests; the end of a session). */
   settle(): void {

@@ -324,6 +324,14 @@ export class VpciRuntime {
    * undefined when the budget ran out (the caller yields and calls again).
    */
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+    try {
+      return this.runSteps(mode, budget, first);
+    } finally {
+      this.h.stepped();
+    }
+  }
+
+  private runSteps(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
     // Without anything that stands before a step, where the next step is need not be worked out.
     const before = this.checksBefore(mode);
     // A step's round trip is the user waiting: checkpoints falling due during one wait for an idle moment.

@@ -4,6 +4,7 @@
 import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
+  DebugSession,
   LoggingDebugSession,
   InitializedEvent,
   StoppedEvent,
@@ -26,7 +27,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
-import { DATA_LIMIT, FileError, decodeText, type FileAccess } from '../io/files';
+import { DATA_LIMIT, FileError, decodeText, type FileAccess, type SyncFileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
@@ -221,6 +222,34 @@ export class VpciDebugSession extends LoggingDebugSession {
    * client sent: a missing or mistyped required argument gets an error response naming it.
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
+    if (this.logAll) this.dispatchChecked(request, (r) => super.dispatchRequest(r));
+    else this.dispatchChecked(request, (r) => (DebugSession.prototype as unknown as { dispatchRequest(r: DebugProtocol.Request): void }).dispatchRequest.call(this, r));
+  }
+
+  /**
+   * Whether every message goes through the library's logger. LoggingDebugSession turns each
+   * request, response and event into JSON for its log before it looks at the log level; with
+   * tracing off that is a second JSON.stringify of every message, on every step's round trip. Until
+   * the launch sets the level, messages are logged (the logger queues them for a `trace` launch).
+   */
+  private logAll = true;
+
+  private setLogLevel(trace: boolean): void {
+    logger.setup(trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.logAll = trace;
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    if (this.logAll) super.sendResponse(response);
+    else DebugSession.prototype.sendResponse.call(this, response);
+  }
+
+  override sendEvent(event: DebugProtocol.Event): void {
+    if (this.logAll) super.sendEvent(event);
+    else DebugSession.prototype.sendEvent.call(this, event);
+  }
+
+  private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
     if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
     // Every standard request's arguments against the protocol's types (adapter/dap-args.ts).
     const a = request.arguments as Record<string, unknown>;
@@ -233,11 +262,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     dropNulls(request.command, a);
     // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
     if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
-    super.dispatchRequest(request);
+    dispatch(request);
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
-    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
       this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
       return;
@@ -258,7 +287,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override attachRequest(response: DebugProtocol.AttachResponse, args: DebugProtocol.AttachRequestArguments & { trace?: boolean }): void {
-    logger.setup(args.trace === true ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
+    this.setLogLevel(args.trace === true);
     const held = this.held;
     if (!held) {
       this.sendErrorResponse(response, { id: 1004, format: 'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.', showUser: true });
@@ -277,7 +306,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const st = held.state;
       this.rt = st.rt;
       this.listingsDir = st.listingsDir;
-      this.ins = new Inspector(st.rt.m, () => this.hex, () => pciIdsText);
+      this.ins = new Inspector(st.rt.m, () => this.hex, () => this.pciIdsNow());
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
@@ -393,7 +422,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         return { error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}` };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
-      pciIdsText ??= await this.readPciIds();
+      // Files that can be read synchronously (Node's) are read when a name is first asked for, after the first stop.
+      if (!canReadSync(this.files)) pciIdsText ??= await this.readPciIds();
     } catch (e) {
       return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.message : errorReason(e)}` };
     }
@@ -411,7 +441,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
-    this.ins = new Inspector(m, () => this.hex, () => pciIdsText);
+    this.ins = new Inspector(m, () => this.hex, () => this.pciIdsNow());
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
@@ -440,9 +470,35 @@ export class VpciDebugSession extends LoggingDebugSession {
     flush();
   }
 
+  /**
+   * pci.ids for the Inspector. Reading and decoding its 1.3 MB took ~10 ms of every launch before
+   * the first stop; with Node's files it is read here, the first time a name is needed (the first
+   * Variables view), once per process.
+   */
+  private pciIdsNow(): string | undefined {
+    const files = this.files;
+    if (pciIdsText === undefined && !pciIdsTriedSync && canReadSync(files)) {
+      pciIdsTriedSync = true;
+      for (const p of this.pciIdsPlaces()) {
+        try {
+          pciIdsText = decodeText(files.readFileSync(p, DATA_LIMIT));
+          break;
+        } catch {
+          /* try the next place */
+        }
+      }
+    }
+    return pciIdsText;
+  }
+
+  /** Where data/pci.ids may be: beside the bundle (dist/..), the source tree, or the given root. */
+  private pciIdsPlaces(): string[] {
+    return this.roots().map((r) => join(r, 'data', 'pci.ids'));
+  }
+
   /** data/pci.ids next to the bundle (dist/..) or the source tree; undefined when there is none. */
   private async readPciIds(): Promise<string | undefined> {
-    for (const p of this.roots().map((r) => join(r, 'data', 'pci.ids'))) {
+    for (const p of this.pciIdsPlaces()) {
       try {
         return decodeText(await this.files.readFile(p, DATA_LIMIT));
       } catch {
@@ -1443,8 +1499,15 @@ export class VpciDebugSession extends LoggingDebugSession {
 }
 
 
-/** data/pci.ids, read once per process by the first load (the Inspector names devices with it). */
+/** data/pci.ids, read once per process (the Inspector names devices with it). */
 let pciIdsText: string | undefined;
+/** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
+let pciIdsTriedSync = false;
+/** Where data/pci.ids is: next to the bundle (dist/..) or the source tree (adapter/..). */
+
+function canReadSync(f: FileAccess): f is FileAccess & SyncFileAccess {
+  return typeof (f as Partial<SyncFileAccess>).readFileSync === 'function';
+}
 
 /** Returned by a custom-request handler that sent its own response. */
 const ANSWERED = Symbol('answered');

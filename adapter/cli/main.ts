@@ -3,6 +3,9 @@
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
 import { wantsHelp } from './args';
+import { errnoCode, errorReason } from '../../io/errors';
+import { FileError } from '../../io/files';
+import { ListenError } from '../server';
 
 export type { CliIo } from './io';
 
@@ -46,4 +49,43 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   }
   return cmd.run(rest, io);
+}
+
+// ---- the process: the executable (adapter/cli.ts) loads this module's bundle (dist/cli-body.js) ----
+//
+// Whatever escapes a command is one line on stderr, never a stack trace (set VPCI_DEBUG=1 to see
+// it): a system error (a folder given as a file, a port in use, no permission) as its reason, exit
+// 74 (EX_IOERR) or 69 (EX_UNAVAILABLE, a port that cannot be listened on); anything else is a
+// bug, exit 70 (EX_SOFTWARE).
+
+/** Exits once everything written has left: stdout and stderr are asynchronous pipes, and exiting at once would cut off a long report. */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+function failed(command: string, err: unknown): void {
+  const where = command && !command.startsWith('-') ? `${command}: ` : '';
+  if (process.env.VPCI_DEBUG) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (err instanceof ListenError) {
+    process.stderr.write(`vpci-lab: ${where}${err.message}\n`);
+    exit(69);
+    return;
+  }
+  if (err instanceof FileError || errnoCode(err)) {
+    const path = err instanceof FileError ? '' : typeof (err as { path?: unknown }).path === 'string' ? `${(err as { path: string }).path}: ` : '';
+    process.stderr.write(`vpci-lab: ${where}${err instanceof FileError ? err.message : path + errorReason(err)}\n`);
+    exit(74);
+    return;
+  }
+  process.stderr.write(`vpci-lab: ${where}internal error: ${errorReason(err)}${process.env.VPCI_DEBUG ? '' : ' (set VPCI_DEBUG=1 for the stack trace)'}\n`);
+  exit(70);
+}
+
+/** Runs the command line `argv` (without node and the script) and exits with its code. */
+export function runCli(argv: string[]): void {
+  main(argv).then(
+    (code) => exit(code),
+    (err: unknown) => failed(argv[0] ?? '', err),
+  );
 }

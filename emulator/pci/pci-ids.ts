@@ -187,6 +187,14 @@ function classKey(base: number, sub?: number, progIf?: number): number {
  * blocks alone gives that vendor's answers; a generic-subsystem block ("S xxxx") also needs its
  * vendor defined before it, so the vendor's earlier blocks go with it. `errors` parses the
  * whole text when asked.
+ *
+ * Inside a vendor's blocks the cut is finer, because one vendor can be large (Intel's block is
+ * 8,500 lines, which took 25 ms to parse at a launch's first Variables view): a vendor's name
+ * parses its header lines alone, and a device's names parse the headers with that device's own
+ * lines (its device line up to the next line that names a device). That gives the full parse's
+ * answers because, inside a vendor block, a line that names a device (names-parse.c: one tab, four
+ * hex digits and a blank still there once the line's last blank is dropped) sets the device for
+ * the subsystem lines under it whatever came before, and no other line changes that state.
  */
 export function indexPciIds(text: string): PciIds {
   const parsed = new Map<string, PciIds>();
@@ -220,7 +228,44 @@ export function indexPciIds(text: string): PciIds {
     return p;
   };
   const vendorHeaders = (v: number) => starts(`${hx(v & 0xffff, 4)}[ \t]`);
-  const vendor = (v: number) => of(`v${v}`, () => vendorHeaders(v));
+  /** A vendor's blocks, each starting with its header line (found once per vendor). */
+  const blocksOf = new Map<number, string[]>();
+  const vendorBlocks = (v: number): string[] => {
+    let b = blocksOf.get(v);
+    if (!b) blocksOf.set(v, (b = vendorHeaders(v).sort((x, y) => x - y).map(block)));
+    return b;
+  };
+  const headerLine = (b: string): string => {
+    const nl = b.indexOf('\n');
+    return nl < 0 ? `${b}\n` : b.slice(0, nl + 1);
+  };
+  /** A line inside a vendor block that names a device, as the parser takes it (see above); at its '\n'. */
+  const DEVICE_LINE = /\n\t[0-9a-fA-F]{4}[ \t][^\r\n]/g;
+  /** The vendor's header lines, each followed by the lines of device `d` (its device line up to the next device line). */
+  const deviceText = (v: number, d: number): string => {
+    const re = new RegExp(`\\n\\t${hx(d & 0xffff, 4)}[ \\t][^\\r\\n]`, 'g');
+    let out = '';
+    for (const b of vendorBlocks(v)) {
+      out += headerLine(b);
+      for (let m = re.exec(b); m; m = re.exec(b)) {
+        DEVICE_LINE.lastIndex = m.index + 1;
+        const next = DEVICE_LINE.exec(b);
+        const end = next ? next.index + 1 : b.length;
+        out += b.slice(m.index + 1, end);
+        if (!out.endsWith('\n')) out += '\n';
+        re.lastIndex = end - 1;
+      }
+      re.lastIndex = 0;
+    }
+    return out;
+  };
+  const named = (key: string, text: () => string): PciIds => {
+    let p = parsed.get(key);
+    if (!p) parsed.set(key, (p = loadPciIds(text())));
+    return p;
+  };
+  const vendor = (v: number) => named(`v${v}`, () => vendorBlocks(v).map(headerLine).join(''));
+  const device = (v: number, d: number) => named(`d${v}:${d}`, () => deviceText(v, d));
   const klass = (c: number) => of(`c${c & 0xff}`, () => starts(`C ${hx(c & 0xff, 2)}`));
   const generic = (sv: number) =>
     of(`s${sv}`, () => {
@@ -238,8 +283,8 @@ export function indexPciIds(text: string): PciIds {
       return version;
     },
     vendorName: (v) => vendor(v).vendorName(v),
-    deviceName: (v, d) => vendor(v).deviceName(v, d),
-    subsystemName: (v, d, sv, sd) => vendor(v).subsystemName(v, d, sv, sd),
+    deviceName: (v, d) => device(v, d).deviceName(v, d),
+    subsystemName: (v, d, sv, sd) => device(v, d).subsystemName(v, d, sv, sd),
     genericSubsystemName: (sv, sd) => generic(sv).genericSubsystemName?.(sv, sd),
     className: (b, s, p) => klass(b).className(b, s, p),
   };

@@ -73,7 +73,13 @@ entries.push(
 );
 
 /** The loader, stamped with the hash of the body it may cache ('' = no cache: a watch build changes the body under it). */
-const boot = (hash) => ({ ...common, entryPoints: ['adapter/boot.ts'], outfile: 'dist/adapter.js', sourcemap: false, define: { __VPCI_CORE_HASH__: JSON.stringify(hash) } });
+const boot = (hash) => ({
+  ...common,
+  entryPoints: ['adapter/boot.ts'],
+  outfile: 'dist/adapter.js',
+  sourcemap: false,
+  define: { __VPCI_CORE_HASH__: JSON.stringify(hash) },
+});
 
 if (watch) {
   const ctxs = await Promise.all([...entries, boot('')].map((e) => esbuild.context({ ...common, ...e })));

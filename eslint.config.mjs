@@ -9,7 +9,31 @@ import tseslint from 'typescript-eslint';
 
 /** The Node globals the plain-JavaScript scripts use (no `globals` package needed for a dozen names). */
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'structuredClone', 'TextEncoder', 'TextDecoder', 'AbortController', 'fetch', 'performance', 'queueMicrotask', 'require', 'module', '__dirname', '__filename', 'globalThis'].map((n) => [n, 'readonly']),
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'structuredClone',
+    'TextEncoder',
+    'TextDecoder',
+    'AbortController',
+    'fetch',
+    'performance',
+    'queueMicrotask',
+    'require',
+    'module',
+    '__dirname',
+    '__filename',
+    'globalThis',
+  ].map((n) => [n, 'readonly']),
 );
 
 export default tseslint.config(
@@ -43,7 +67,10 @@ export default tseslint.config(
       // vscode.d.ts declares Disposable as a class, but the API hands out objects that only match it structurally: every registerX() result would be flagged.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // `_name` marks a parameter kept for its position (callbacks, overrides); anything else unused is dead code.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // The host's PacketError and the parser's StatementError are control-flow values caught in the same file (no stack wanted); anything else thrown must be an Error.
       '@typescript-eslint/only-throw-error': ['error', { allow: [{ from: 'file', name: ['PacketError', 'StatementError'] }] }],
     },
@@ -60,7 +87,10 @@ export default tseslint.config(
     // return promises the runner itself awaits, so leaving them unawaited at top level is the documented use.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'fuzz/**/*.ts', 'scripts/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', name: ['test', 'it', 'describe', 'suite'], package: 'node:test' }] },
+      ],
       // They read DAP bodies and JSON files that their libraries type `any`, and check them with assertions at run time;
       // an explicit `any` is still an error.
       '@typescript-eslint/no-unsafe-member-access': 'off',

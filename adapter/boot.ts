@@ -94,7 +94,13 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   ...(cachedData ? { cachedData } : {}),
 });
 const mod = { exports: {} as Core };
-(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, createRequire(coreFile), mod, coreFile, __dirname);
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(
+  mod.exports,
+  createRequire(coreFile),
+  mod,
+  coreFile,
+  __dirname,
+);
 
 const hooks: AdapterHooks = {};
 if (enabled && (!cachedData || script.cachedDataRejected === true) && writable()) {

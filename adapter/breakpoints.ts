@@ -60,7 +60,12 @@ export interface DataBp {
 }
 
 export const EXCEPTION_FILTERS = [
-  { filter: 'protocol-error', label: 'Protocol errors', description: 'A malformed or out-of-order packet, a fatal channel error, a rejected config-window access', default: true },
+  {
+    filter: 'protocol-error',
+    label: 'Protocol errors',
+    description: 'A malformed or out-of-order packet, a fatal channel error, a rejected config-window access',
+    default: true,
+  },
   { filter: 'error-status', label: 'Host error statuses', description: 'The host completes a request with a failure status (NTSTATUS < 0)', default: false },
   { filter: 'fault', label: 'Injected faults', description: 'A fault from the scenario fires', default: true },
   { filter: 'timeout', label: 'Timeouts', description: 'An eject times out, a guest wait gives up', default: true },

@@ -60,7 +60,7 @@ export function helpText(): string {
     ['<bus>.bars, .msix, .version, .state', "the function's BARs, MSI-X table, vPCI version, bus state"],
     ['<bus>.<REGISTER> = <value>', 'write a register through its masks: nic0.COMMAND = 0x6'],
     ['PCI_…', 'a message type by name: msg.type == PCI_BUS_RELATIONS2'],
-    ['<local>', "a local of the focused driver frame: hbus, ret, …"],
+    ['<local>', 'a local of the focused driver frame: hbus, ret, …'],
   ];
   return [
     'vPCI Lab debug console. Type a command, or an expression (C operators, 0x… hex):',
@@ -103,15 +103,21 @@ export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
   o.state = ins.m.model.busStatus(b.state.sc);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
   const mx = f.msix();
-  if (mx) o.msix = Array.from({ length: Math.min(mx.tableSize, 2048) }, (_, i) => {
-    const e = msixEntry(f, i)!;
-    return { address: e.address, data: e.data, masked: e.masked };
-  });
+  if (mx)
+    o.msix = Array.from({ length: Math.min(mx.tableSize, 2048) }, (_, i) => {
+      const e = msixEntry(f, i)!;
+      return { address: e.address, data: e.data, masked: e.masked };
+    });
   return o;
 }
 
 export function resolveFn(ins: InspectContext, v: Value, slot?: Value): { bi: number; wslot: number } | undefined {
-  const name = typeof v === 'string' ? v : v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, Value>).__bus === 'string' ? ((v as Record<string, Value>).__bus as string) : undefined;
+  const name =
+    typeof v === 'string'
+      ? v
+      : v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, Value>).__bus === 'string'
+        ? ((v as Record<string, Value>).__bus as string)
+        : undefined;
   if (!name) return undefined;
   const [bus, s] = name.split('/');
   const bi = ins.busIndex(bus!);
@@ -128,16 +134,21 @@ export function resolveFn(ins: InspectContext, v: Value, slot?: Value): { bi: nu
 
 export function env(ins: InspectContext, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
   const self = ins;
-  const cfg = (size: 1 | 2 | 4) => (bus: Value, off: Value, slot?: Value): Value => {
-    const name = `cfg${size * 8}`;
-    const r = self.resolveFn(bus, slot);
-    if (!r || typeof off !== 'number' || !Number.isInteger(off)) throw new Error(`${name}: expected (bus, offset[, slot])`);
-    // Config space is 4 KiB: an offset outside it is an error, never wrapped into it.
-    if (off < 0 || off + size > 4096) throw new Error(`${name}: offset ${off < 0 ? off : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`);
-    const f = self.fn(r.bi, r.wslot);
-    if (!f) throw new Error(`${name}: no function there`);
-    return self.raw(f, off, size);
-  };
+  const cfg =
+    (size: 1 | 2 | 4) =>
+    (bus: Value, off: Value, slot?: Value): Value => {
+      const name = `cfg${size * 8}`;
+      const r = self.resolveFn(bus, slot);
+      if (!r || typeof off !== 'number' || !Number.isInteger(off)) throw new Error(`${name}: expected (bus, offset[, slot])`);
+      // Config space is 4 KiB: an offset outside it is an error, never wrapped into it.
+      if (off < 0 || off + size > 4096)
+        throw new Error(
+          `${name}: offset ${off < 0 ? off : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`,
+        );
+      const f = self.fn(r.bi, r.wslot);
+      if (!f) throw new Error(`${name}: no function there`);
+      return self.raw(f, off, size);
+    };
   return {
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
@@ -157,12 +168,12 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
         case 'cfg32':
           return cfg(4);
         case 'msix':
-          return ((bus: Value, slot?: Value) => {
+          return (bus: Value, slot?: Value) => {
             const r = self.resolveFn(bus, slot);
             if (!r) throw new Error('msix: unknown bus');
             const v = fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined;
             return v?.msix ?? [];
-          });
+          };
         case 'msg': {
           const v = lastPacketValue(self);
           if (v === null) throw new Error(NO_CURRENT_MESSAGE);
@@ -204,7 +215,7 @@ export function lastPacketValue(ins: InspectContext): Value {
     if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
     const pkt = t.get(i).blob as Uint8Array;
     const completionOf = pkt[0] === 11 ? t.a[i] : undefined;
-    const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
+    const off = (pkt[2]! | (pkt[3]! << 8)) * 8 || 16;
     const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
     const o: Record<string, Value> = { type: t.a[i]!, name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
     for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : f.value;
@@ -213,7 +224,14 @@ export function lastPacketValue(ins: InspectContext): Value {
   return null;
 }
 
-export function evaluate(ins: InspectContext, expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+export function evaluate(
+  ins: InspectContext,
+  expr: string,
+  context: string,
+  threadId: number | undefined,
+  locals: Record<string, unknown> | undefined,
+  hex: boolean,
+): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
   const src = expr.trim();
   if (!src) return { ok: false, error: 'empty expression' };
   if (context === 'repl') {
@@ -246,7 +264,12 @@ export function evaluate(ins: InspectContext, expr: string, context: string, thr
   return { ok: true, text: showValue(src, v, scope, hex) };
 }
 
-export function assign(ins: InspectContext, target: string, reg: string, valueText: string): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
+export function assign(
+  ins: InspectContext,
+  target: string,
+  reg: string,
+  valueText: string,
+): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
   const r = ins.resolveFn(target);
   if (!r) return { ok: false, error: `no bus or function '${target}'` };
   const f = ins.fn(r.bi, r.wslot);
@@ -277,11 +300,16 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (rest[2] === '=') {
         const v = rest[3] !== undefined ? parseNumber(rest[3]) : undefined;
         const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
-        if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096) return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
+        if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096)
+          return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
         const before = ins.raw(f, off, width);
         ins.writeCfg(r.bi, r.wslot, f, off, width, v >>> 0);
         const after = ins.raw(f, off, width);
-        return { ok: true, text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== (v >>> 0) ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`, changed: true };
+        return {
+          ok: true,
+          text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== v >>> 0 ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`,
+          changed: true,
+        };
       }
       return cfgDump(ins, r.bi, r.wslot, rest[1], rest[2]);
     }
@@ -291,7 +319,9 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       const f = ins.fn(r.bi, r.wslot);
       const mx = f?.msix();
       if (!f || !mx) return { ok: false, error: 'no MSI-X capability' };
-      const lines = [`MSI-X: ${mx.tableSize} entries, ${mx.enabled ? 'enabled' : 'disabled'}${mx.functionMask ? ', function masked' : ''}, table BAR${mx.tableBir}+${ins.num(mx.tableOffset)}, PBA BAR${mx.pbaBir}+${ins.num(mx.pbaOffset)}`];
+      const lines = [
+        `MSI-X: ${mx.tableSize} entries, ${mx.enabled ? 'enabled' : 'disabled'}${mx.functionMask ? ', function masked' : ''}, table BAR${mx.tableBir}+${ins.num(mx.tableOffset)}, PBA BAR${mx.pbaBir}+${ins.num(mx.pbaOffset)}`,
+      ];
       for (let i = 0; i < Math.min(mx.tableSize, 64); i++) {
         const e = msixEntry(f, i)!;
         lines.push(`  [${i}] address ${ins.num(e.address)} data ${ins.num(e.data)}${e.masked ? ' masked' : ''}`);
@@ -313,7 +343,12 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       let rt;
       const n = ins.m.buses.length;
       try {
-        rt = ins.m.addBus({ name, instance: offerGuid(name, n), functions: [{ wslot: 0, source: { kind: 'catalog', id }, serial: n + 1 }], offerAt: ins.m.now });
+        rt = ins.m.addBus({
+          name,
+          instance: offerGuid(name, n),
+          functions: [{ wslot: 0, source: { kind: 'catalog', id }, serial: n + 1 }],
+          offerAt: ins.m.now,
+        });
       } catch (e) {
         // The bus runtime is built before it is added: a failure leaves the machine as it was.
         ins.m.buses.length = n;
@@ -321,7 +356,11 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
         return { ok: false, error: `${e instanceof Error ? e.message : String(e)} (see: vpci-lab devices)` };
       }
       rt.startGuest();
-      return { ok: true, text: `host: offered ${name} (${ins.title(rt.index, 0)}), instance ${rt.decl.instance}; continue to watch the guest attach it`, changed: true };
+      return {
+        ok: true,
+        text: `host: offered ${name} (${ins.title(rt.index, 0)}), instance ${rt.decl.instance}; continue to watch the guest attach it`,
+        changed: true,
+      };
     }
     case 'raise': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
@@ -344,14 +383,21 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
  * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
  * covering offset..offset+length (length 64 when only the offset is given).
  */
-function cfgDump(ins: InspectContext, bi: number, wslot: number, offText?: string, lenText?: string): { ok: true; text: string } | { ok: false; error: string } {
+function cfgDump(
+  ins: InspectContext,
+  bi: number,
+  wslot: number,
+  offText?: string,
+  lenText?: string,
+): { ok: true; text: string } | { ok: false; error: string } {
   const f = ins.fn(bi, wslot)!;
   const size = f.config.bytes.length;
   let off = 0;
   let len = size;
   if (offText !== undefined) {
     const o = parseNumber(offText);
-    if (o === undefined || o < 0 || o >= size) return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
+    if (o === undefined || o < 0 || o >= size)
+      return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
     off = o;
     len = 64;
   }
@@ -368,12 +414,24 @@ function cfgDump(ins: InspectContext, bi: number, wslot: number, offText?: strin
 
 const hexText = (n: number): string => `0x${n.toString(16)}`;
 
-export function completions(ins: InspectContext, text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
+export function completions(
+  ins: InspectContext,
+  text: string,
+  column: number,
+  locals?: Record<string, unknown>,
+): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
   const upto = text.slice(0, Math.max(0, column));
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
     const r = ins.resolveFn(dot[1]);
-    if (r) return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([{ label: 'caps', type: 'property' }, { label: 'msix', type: 'property' }, { label: 'bars', type: 'property' }, { label: 'version', type: 'property' }, { label: 'state', type: 'property' }]);
+    if (r)
+      return REGISTERS.map((x) => ({ label: x.name, type: 'property' as const })).concat([
+        { label: 'caps', type: 'property' },
+        { label: 'msix', type: 'property' },
+        { label: 'bars', type: 'property' },
+        { label: 'version', type: 'property' },
+        { label: 'state', type: 'property' },
+      ]);
     const reg = /([A-Za-z_][\w-]*)\.([A-Z_0-9]+)\.([A-Za-z_]*)$/.exec(upto);
     if (reg) {
       const def = findRegister(reg[2]!);
@@ -385,6 +443,7 @@ export function completions(ins: InspectContext, text: string, column: number, l
   for (const b of ins.m.buses) out.push({ label: b.decl.name, type: 'module' });
   for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
   for (const f of CONSOLE_FUNCTIONS) out.push({ label: f.name, type: 'function' });
-  for (const k of new Set([...CONSOLE_COMMANDS.map((c) => c.name), ...CONSOLE_NAMES.map((c) => c.name)])) if (!CONSOLE_FUNCTIONS.some((f) => f.name === k)) out.push({ label: k, type: 'keyword' });
+  for (const k of new Set([...CONSOLE_COMMANDS.map((c) => c.name), ...CONSOLE_NAMES.map((c) => c.name)]))
+    if (!CONSOLE_FUNCTIONS.some((f) => f.name === k)) out.push({ label: k, type: 'keyword' });
   return out;
 }

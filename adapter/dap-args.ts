@@ -55,9 +55,21 @@ const obj = (fields: Schema, req = false): Field => ({ kind: 'object', req, fiel
 const arr = (items: Field, req = false, extra: Partial<Field> = {}): Field => ({ kind: 'array', req, items, ...extra });
 const any: Field = { kind: 'any' };
 
-const SOURCE = obj({ name: str(), path: str(), sourceReference: int(), presentationHint: str(), origin: str(), sources: any, adapterData: any, checksums: any }, true);
+const SOURCE = obj(
+  { name: str(), path: str(), sourceReference: int(), presentationHint: str(), origin: str(), sources: any, adapterData: any, checksums: any },
+  true,
+);
 const FORMAT_VALUE = obj({ hex: bool() });
-const FORMAT_STACK = obj({ hex: bool(), parameters: bool(), parameterTypes: bool(), parameterNames: bool(), parameterValues: bool(), line: bool(), module: bool(), includeAll: bool() });
+const FORMAT_STACK = obj({
+  hex: bool(),
+  parameters: bool(),
+  parameterTypes: bool(),
+  parameterNames: bool(),
+  parameterValues: bool(),
+  line: bool(),
+  module: bool(),
+  includeAll: bool(),
+});
 const GRANULARITY = str(false, { oneOf: ['statement', 'line', 'instruction'] });
 const STEP = { threadId: int(true), singleThread: bool(), granularity: GRANULARITY };
 /** vPCI's launch (and attach, and restart's) arguments: the handler checks `scenario` itself, with its own message. */
@@ -110,9 +122,14 @@ const REQUESTS: Record<string, Schema> = {
   },
   dataBreakpointInfo: { variablesReference: int(), name: str(true), frameId: int(), bytes: uint(false, { max: 4096 }), asAddress: bool(), mode: str() },
   setDataBreakpoints: {
-    breakpoints: arr(obj({ dataId: str(true), accessType: str(false, { oneOf: ['read', 'write', 'readWrite'] }), condition: str(), hitCondition: str() }), true),
+    breakpoints: arr(
+      obj({ dataId: str(true), accessType: str(false, { oneOf: ['read', 'write', 'readWrite'] }), condition: str(), hitCondition: str() }),
+      true,
+    ),
   },
-  setInstructionBreakpoints: { breakpoints: arr(obj({ instructionReference: str(true), offset: int(), condition: str(), hitCondition: str(), mode: str() }), true) },
+  setInstructionBreakpoints: {
+    breakpoints: arr(obj({ instructionReference: str(true), offset: int(), condition: str(), hitCondition: str(), mode: str() }), true),
+  },
   continue: { threadId: int(true), singleThread: bool() },
   next: STEP,
   stepIn: { ...STEP, targetId: int() },
@@ -137,7 +154,12 @@ const REQUESTS: Record<string, Schema> = {
   exceptionInfo: { threadId: int(true) },
   readMemory: { memoryReference: str(true, { maxLength: 256 }), offset: int(), count: uint(true, { max: MEMORY_MAX }) },
   // Base64 of MEMORY_MAX bytes.
-  writeMemory: { memoryReference: str(true, { maxLength: 256 }), offset: int(), allowPartial: bool(), data: str(true, { maxLength: Math.ceil(MEMORY_MAX / 3) * 4 }) },
+  writeMemory: {
+    memoryReference: str(true, { maxLength: 256 }),
+    offset: int(),
+    allowPartial: bool(),
+    data: str(true, { maxLength: Math.ceil(MEMORY_MAX / 3) * 4 }),
+  },
   disassemble: { memoryReference: str(true), offset: int(), instructionOffset: int(), instructionCount: uint(true), resolveSymbols: bool() },
   cancel: { requestId: int(), progressId: str() },
 };
@@ -150,7 +172,15 @@ function describe(v: unknown): string {
   return Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : typeof v;
 }
 
-const A: Record<Kind, string> = { string: 'a string', boolean: 'true or false', int: 'an integer', uint: 'a whole number from 0', object: 'an object', array: 'an array', any: 'anything' };
+const A: Record<Kind, string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  int: 'an integer',
+  uint: 'a whole number from 0',
+  object: 'an object',
+  array: 'an array',
+  any: 'anything',
+};
 
 /** Why `v` does not fit `f` (the name is the argument's path), or undefined. */
 function check(v: unknown, f: Field, name: string): string | undefined {
@@ -173,18 +203,20 @@ function check(v: unknown, f: Field, name: string): string | undefined {
     case 'array': {
       if (!Array.isArray(v)) return wrong();
       if (v.length > (f.maxItems ?? ITEMS_MAX)) return `argument '${name}' has too many items (${v.length}; at most ${f.maxItems ?? ITEMS_MAX})`;
-      if (f.items) for (let i = 0; i < v.length; i++) {
-        const e = check(v[i], { ...f.items, req: true }, `${name}[${i}]`);
-        if (e) return e;
-      }
+      if (f.items)
+        for (let i = 0; i < v.length; i++) {
+          const e = check(v[i], { ...f.items, req: true }, `${name}[${i}]`);
+          if (e) return e;
+        }
       return undefined;
     }
     case 'object': {
       if (!v || typeof v !== 'object' || Array.isArray(v)) return wrong();
-      if (f.values) for (const [k, x] of Object.entries(v)) {
-        const e = check(x, f.values, `${name}.${k}`);
-        if (e) return e;
-      }
+      if (f.values)
+        for (const [k, x] of Object.entries(v)) {
+          const e = check(x, f.values, `${name}.${k}`);
+          if (e) return e;
+        }
       return f.fields ? checkFields(v as Record<string, unknown>, f.fields, `${name}.`) : undefined;
     }
   }

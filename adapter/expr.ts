@@ -37,7 +37,36 @@ interface Tok {
   pos: number;
 }
 
-const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '<', '>', '(', ')', '[', ']', '.', ',', '?', ':'];
+const OPS = [
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '?',
+  ':',
+];
 
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
@@ -86,7 +115,24 @@ function lex(src: string): Tok[] {
 }
 
 const BIN: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
 };
 
 export function parseExpr(src: string): Node {
@@ -195,7 +241,13 @@ function int(v: Value, what: string): bigint {
     return BigInt.asIntN(64, BigInt(v));
   }
   if (typeof v === 'boolean') return v ? 1n : 0n;
-  if (v && typeof v === 'object' && !Array.isArray(v) && (typeof (v as { value?: Value }).value === 'number' || typeof (v as { value?: Value }).value === 'bigint')) return int((v as { value: number | bigint }).value, what);
+  if (
+    v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    (typeof (v as { value?: Value }).value === 'number' || typeof (v as { value?: Value }).value === 'bigint')
+  )
+    return int((v as { value: number | bigint }).value, what);
   throw new ExprError(`${what} is not a number`, 0);
 }
 
@@ -251,24 +303,40 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       const bv = evalExpr(n.b, env);
       if ((n.op === '==' || n.op === '!=') && (typeof av === 'string' || typeof bv === 'string')) return (asText(av) === asText(bv)) === (n.op === '==');
       switch (n.op) {
-        case '==': return compare(av, bv) === 0;
-        case '!=': return compare(av, bv) !== 0;
-        case '<': return compare(av, bv) < 0;
-        case '<=': return compare(av, bv) <= 0;
-        case '>': return compare(av, bv) > 0;
-        case '>=': return compare(av, bv) >= 0;
+        case '==':
+          return compare(av, bv) === 0;
+        case '!=':
+          return compare(av, bv) !== 0;
+        case '<':
+          return compare(av, bv) < 0;
+        case '<=':
+          return compare(av, bv) <= 0;
+        case '>':
+          return compare(av, bv) > 0;
+        case '>=':
+          return compare(av, bv) >= 0;
       }
       const a = int(av, 'left operand');
       const b = int(bv, 'right operand');
       switch (n.op) {
-        case '+': return wrap(a + b);
-        case '-': return wrap(a - b);
-        case '*': return wrap(a * b);
-        case '/': if (b === 0n) throw new ExprError('division by zero', 0); return wrap(a / b);
-        case '%': if (b === 0n) throw new ExprError('division by zero', 0); return wrap(a % b);
-        case '&': return wrap(a & b);
-        case '|': return wrap(a | b);
-        case '^': return wrap(a ^ b);
+        case '+':
+          return wrap(a + b);
+        case '-':
+          return wrap(a - b);
+        case '*':
+          return wrap(a * b);
+        case '/':
+          if (b === 0n) throw new ExprError('division by zero', 0);
+          return wrap(a / b);
+        case '%':
+          if (b === 0n) throw new ExprError('division by zero', 0);
+          return wrap(a % b);
+        case '&':
+          return wrap(a & b);
+        case '|':
+          return wrap(a | b);
+        case '^':
+          return wrap(a ^ b);
         case '<<':
         case '>>':
           if (b < 0n || b > 63n) throw new ExprError(`shift count ${b} is out of range (0 to 63)`, 0);
@@ -320,9 +388,16 @@ export function formatValue(v: Value, hex = true): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (typeof v === 'function') return '<function>';
-  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => formatValue(x, hex)).join(', ')}${v.length > 8 ? `, … (${v.length})` : ''}]`;
+  if (Array.isArray(v))
+    return `[${v
+      .slice(0, 8)
+      .map((x) => formatValue(x, hex))
+      .join(', ')}${v.length > 8 ? `, … (${v.length})` : ''}]`;
   if ('value' in v && typeof v.value === 'number') return formatValue(v.value, hex);
-  return `{${Object.entries(v).slice(0, 6).map(([k, x]) => `${k}: ${formatValue(x, hex)}`).join(', ')}}`;
+  return `{${Object.entries(v)
+    .slice(0, 6)
+    .map(([k, x]) => `${k}: ${formatValue(x, hex)}`)
+    .join(', ')}}`;
 }
 
 /** An evaluated expression for display: as its name shows it when it is a name alone (env.show), else formatValue. */

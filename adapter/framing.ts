@@ -250,7 +250,8 @@ export class DapFramer {
     if (!text.startsWith('{')) return;
     try {
       const m = JSON.parse(text) as Record<string, unknown>;
-      if (m.type === 'request' && Number.isSafeInteger(m.seq) && typeof m.command === 'string') this.hooks.refuse({ seq: m.seq as number, command: m.command.slice(0, 100) }, why);
+      if (m.type === 'request' && Number.isSafeInteger(m.seq) && typeof m.command === 'string')
+        this.hooks.refuse({ seq: m.seq as number, command: m.command.slice(0, 100) }, why);
     } catch {
       /* not recoverable: the problem was reported */
     }

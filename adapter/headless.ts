@@ -49,7 +49,14 @@ export async function runToVerdict(loaded: Loaded & { machine: Machine }, o: Hea
     idle = r.idle;
     if (!idle && o.between) await o.between();
   }
-  return { machine: m, log, steps, hitMaxSteps: !idle && !cancelled && steps >= max, cancelled, results: checkExpectations(m, loaded.scenario.expectations, loaded.text) };
+  return {
+    machine: m,
+    log,
+    steps,
+    hitMaxSteps: !idle && !cancelled && steps >= max,
+    cancelled,
+    results: checkExpectations(m, loaded.scenario.expectations, loaded.text),
+  };
 }
 
 /** `file:line:col  ok|FAIL  what — detail`, one line per expectation, as the CLI and the Debug Console print them. */

@@ -36,7 +36,10 @@ export const MIN_MAX_MEMORY = 1024 * 1024;
 export function historyBudget(mib: unknown): { maxMemory: number; problem?: string } {
   if (mib === undefined || mib === null) return { maxMemory: DEFAULT_MAX_MEMORY };
   if (typeof mib !== 'number' || !Number.isFinite(mib) || mib * 1024 * 1024 < MIN_MAX_MEMORY) {
-    return { maxMemory: DEFAULT_MAX_MEMORY, problem: `"historyMaxMemory" (vpci.history.maxMemory) must be a number of MiB, at least ${MIN_MAX_MEMORY / 1024 / 1024}; got ${JSON.stringify(mib)}, using the default ${DEFAULT_MAX_MEMORY / 1024 / 1024} MiB` };
+    return {
+      maxMemory: DEFAULT_MAX_MEMORY,
+      problem: `"historyMaxMemory" (vpci.history.maxMemory) must be a number of MiB, at least ${MIN_MAX_MEMORY / 1024 / 1024}; got ${JSON.stringify(mib)}, using the default ${DEFAULT_MAX_MEMORY / 1024 / 1024} MiB`,
+    };
   }
   return { maxMemory: mib * 1024 * 1024 };
 }
@@ -175,7 +178,15 @@ export class History {
   /** The thread and line of logged step `i`. */
   at(i: number): { thread: number; depth: number; fn: string | undefined; line: number; traceFrom: number; traceTo: number; timeline: number } {
     const l = this.log;
-    return { thread: l.threadAt(i), depth: l.depthAt(i), fn: l.fnAt(i), line: l.lineAt(i), traceFrom: l.traceFromAt(i), traceTo: l.traceToAt(i), timeline: l.timelineAt(i) };
+    return {
+      thread: l.threadAt(i),
+      depth: l.depthAt(i),
+      fn: l.fnAt(i),
+      line: l.lineAt(i),
+      traceFrom: l.traceFromAt(i),
+      traceTo: l.traceToAt(i),
+      timeline: l.timelineAt(i),
+    };
   }
 
   // ---- moving -----------------------------------------------------------------------------------

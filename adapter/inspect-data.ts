@@ -63,10 +63,13 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
   const bi = ctx.busIndex(t.bus);
   const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
   const hx = (n: number, d: number): string => `0x${n.toString(16).padStart(d, '0')}`;
-  const access = f && t.width <= 4 ? (() => {
-    const m = masksAt(f, t.offset, t.width);
-    return `, ${accessText(m.wmask, m.w1cmask, t.width, (n, d) => hx(n, d ?? 0))}`;
-  })() : '';
+  const access =
+    f && t.width <= 4
+      ? (() => {
+          const m = masksAt(f, t.offset, t.width);
+          return `, ${accessText(m.wmask, m.w1cmask, t.width, (n, d) => hx(n, d ?? 0))}`;
+        })()
+      : '';
   const r = REGISTERS.find((x) => x.offset === t.offset && x.size === t.width);
   if (r) return `${where}.${r.name} (config ${hx(t.offset, 2)}${access})`;
   return `${where} config ${hx(t.offset, 3)}..${hx(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;

@@ -14,7 +14,12 @@ export function memoryReferences(ctx: InspectContext): string[] {
   return out;
 }
 
-export function readMemory(ctx: InspectContext, ref: string, offset: number, count: number): { ok: true; address: string; bytes: Uint8Array; unreadable?: number } | { ok: false; error: string } {
+export function readMemory(
+  ctx: InspectContext,
+  ref: string,
+  offset: number,
+  count: number,
+): { ok: true; address: string; bytes: Uint8Array; unreadable?: number } | { ok: false; error: string } {
   const p = ref.split('/');
   if (p[0] === 'cfg' && p.length === 3) {
     const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));

@@ -65,8 +65,15 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
 }
 
 function fieldNode(
-  ctx: InspectContext, bi: number, wslot: number, f: PciFunction, def: RegisterDef, fd: RegisterDef['fields'][number], path: string,
-  wmask: number, w1cmask: number,
+  ctx: InspectContext,
+  bi: number,
+  wslot: number,
+  f: PciFunction,
+  def: RegisterDef,
+  fd: RegisterDef['fields'][number],
+  path: string,
+  wmask: number,
+  w1cmask: number,
 ): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
   const v = ctx.raw(f, def.offset, def.size);
@@ -128,7 +135,8 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
     menu: DEVICE_MENU,
     children: () =>
       f.bars().map((x) => {
-        const kind = x.kind === 'mem64' ? '64-bit memory' : x.kind === 'mem32' ? '32-bit memory' : x.kind === 'io' ? 'I/O (not usable through vPCI)' : 'expansion ROM';
+        const kind =
+          x.kind === 'mem64' ? '64-bit memory' : x.kind === 'mem32' ? '32-bit memory' : x.kind === 'io' ? 'I/O (not usable through vPCI)' : 'expansion ROM';
         const reg = x.kind === 'rom' ? 0x30 : 0x10 + 4 * x.index;
         const regName = x.kind === 'rom' ? 'ROM_ADDRESS' : `BASE_ADDRESS_${x.index}`;
         return {
@@ -140,16 +148,17 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
           dataDescription: `${prefix}.${regName} (config ${ctx.num(reg, 2)}${x.kind === 'mem64' ? ` and ${ctx.num(reg + 4, 2)}` : ''})`,
           evaluateName: `${prefix}.${regName}`,
           menu: DEVICE_MENU,
-          children: () => [
-            { name: 'type', value: kind },
-            { name: 'prefetchable', value: String(x.prefetchable) },
-            { name: 'size', value: `${ctx.num(x.size)} (${fmtSize(x.size)})` },
-            { name: 'state', value: x.state },
-            { name: 'address', value: x.state === 'assigned' ? ctx.num(x.address) : x.state },
-            { name: 'register', value: ctx.num(x.register, 8) + (x.registerHigh !== undefined ? ` (upper ${ctx.num(x.registerHigh, 8)})` : '') },
-            { name: 'size mask', value: ctx.num(x.probedMask, 8) },
-            { name: 'decoding', value: String(x.decoding) },
-          ].map((n) => ({ ...n, menu: DEVICE_MENU })),
+          children: () =>
+            [
+              { name: 'type', value: kind },
+              { name: 'prefetchable', value: String(x.prefetchable) },
+              { name: 'size', value: `${ctx.num(x.size)} (${fmtSize(x.size)})` },
+              { name: 'state', value: x.state },
+              { name: 'address', value: x.state === 'assigned' ? ctx.num(x.address) : x.state },
+              { name: 'register', value: ctx.num(x.register, 8) + (x.registerHigh !== undefined ? ` (upper ${ctx.num(x.registerHigh, 8)})` : '') },
+              { name: 'size mask', value: ctx.num(x.probedMask, 8) },
+              { name: 'decoding', value: String(x.decoding) },
+            ].map((n) => ({ ...n, menu: DEVICE_MENU })),
         };
       }),
   };
@@ -177,7 +186,9 @@ export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
         return {
           name: `[${ctx.num(e.offset, e.extended ? 3 : 2)}] ${def.name}`,
           value: def.summary(cfg, e.offset),
-          type: e.extended ? `extended capability 0x${e.id.toString(16).padStart(4, '0')} v${e.version ?? 0}` : `capability 0x${e.id.toString(16).padStart(2, '0')}`,
+          type: e.extended
+            ? `extended capability 0x${e.id.toString(16).padStart(4, '0')} v${e.version ?? 0}`
+            : `capability 0x${e.id.toString(16).padStart(2, '0')}`,
           ...(regs.length ? { evaluateName: path } : {}),
           menu,
           children: () => [
@@ -240,6 +251,8 @@ export function capRegister(f: PciFunction, key: string, reg: string): RegisterD
   const i = keys.indexOf(key.toLowerCase());
   if (i < 0) return undefined;
   const e = entries[i]!;
-  const r = capabilityDef(e.id, e.extended).registers(cfg, e.offset).find((x) => x.name === reg.toUpperCase());
+  const r = capabilityDef(e.id, e.extended)
+    .registers(cfg, e.offset)
+    .find((x) => x.name === reg.toUpperCase());
   return r ? { ...r, offset: e.offset + r.offset } : undefined;
 }

@@ -30,7 +30,13 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
         { name: 'protocol version', value: v ? `${versionText(v)} (${ctx.num(v)})` : 'not negotiated', evaluateName: `${b.decl.name}.version` },
         { name: 'channel', value: b.channel.state },
         { name: 'host state', value: hs.state },
-        { name: 'config window', value: hs.windowBase !== undefined ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)` : 'not mapped (before D0 entry or after D0 exit)' },
+        {
+          name: 'config window',
+          value:
+            hs.windowBase !== undefined
+              ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)`
+              : 'not mapped (before D0 entry or after D0 exit)',
+        },
         { name: 'functions', value: [...b.functions.keys()].map((w) => wslotText(w)).join(', ') || 'none' },
         valueNode('softc', b.state.sc, ctx.hex, `${b.decl.name}.sc`),
       ];
@@ -98,7 +104,12 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
   const sub = ids?.subsystemName(id.vendorId, id.deviceId, id.subsystemVendorId, id.subsystemId);
   const cls = ids?.className(id.classCode >>> 16, (id.classCode >>> 8) & 0xff);
   const prefix = fnPrefix(ctx.m.buses[bi]!.decl.name, wslot, wslotText);
-  const row = (name: string, value: string, reg?: string): VarNode => ({ name, value, menu: DEVICE_MENU, ...(reg ? { evaluateName: `${prefix}.${reg}` } : {}) });
+  const row = (name: string, value: string, reg?: string): VarNode => ({
+    name,
+    value,
+    menu: DEVICE_MENU,
+    ...(reg ? { evaluateName: `${prefix}.${reg}` } : {}),
+  });
   return {
     name: 'Identity',
     value: ctx.title(bi, wslot),
@@ -143,13 +154,14 @@ function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFun
           dataId: dataId({ kind: 'msix', bus, wslot, offset: i, width: 16 }),
           dataDescription: `${prefix} MSI-X entry ${i}`,
           menu: DEVICE_MENU,
-          children: () => [
-            { name: 'LOWER_ADDR', value: ctx.num(e.address % 2 ** 32, 8), type: 'u32 @ +0x0' },
-            { name: 'UPPER_ADDR', value: ctx.num(Math.floor(e.address / 2 ** 32), 8), type: 'u32 @ +0x4' },
-            { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8' },
-            { name: 'VECTOR_CTRL', value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`, type: 'u32 @ +0xc' },
-            { name: 'PENDING', value: pending ? '1' : '0', type: `PBA bit ${i}` },
-          ].map((n) => ({ ...n, menu: DEVICE_MENU })),
+          children: () =>
+            [
+              { name: 'LOWER_ADDR', value: ctx.num(e.address % 2 ** 32, 8), type: 'u32 @ +0x0' },
+              { name: 'UPPER_ADDR', value: ctx.num(Math.floor(e.address / 2 ** 32), 8), type: 'u32 @ +0x4' },
+              { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8' },
+              { name: 'VECTOR_CTRL', value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`, type: 'u32 @ +0xc' },
+              { name: 'PENDING', value: pending ? '1' : '0', type: `PBA bit ${i}` },
+            ].map((n) => ({ ...n, menu: DEVICE_MENU })),
         });
       }
       return out;
@@ -202,14 +214,31 @@ export function interruptsNode(ctx: InspectContext): VarNode {
           out.push({
             name: `${b.decl.name}/${wslotText(w)} host remapping`,
             value: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
-            children: () => entries.map((e, i) => ({ name: `[${i}]`, value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)} → vector ${ctx.num(e.vector)} cpu(s) ${e.cpus.join(',')} mode ${e.deliveryMode}` })),
+            children: () =>
+              entries.map((e, i) => ({
+                name: `[${i}]`,
+                value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)} → vector ${ctx.num(e.vector)} cpu(s) ${e.cpus.join(',')} mode ${e.deliveryMode}`,
+              })),
           });
         }
       }
       const irqs = m.state.irqs.table;
-      out.push({ name: 'guest IRQs', value: `${irqs.length} allocated`, children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${ctx.num(q.vector)}` })) });
+      out.push({
+        name: 'guest IRQs',
+        value: `${irqs.length} allocated`,
+        children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${ctx.num(q.vector)}` })),
+      });
       const d = m.delivered();
-      out.push({ name: 'delivered', value: `${d.length}`, indexed: d.length, page: (s, c) => d.slice(s, s + c).map((x, i) => ({ name: `[${s + i}]`, value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}` })) });
+      out.push({
+        name: 'delivered',
+        value: `${d.length}`,
+        indexed: d.length,
+        page: (s, c) =>
+          d.slice(s, s + c).map((x, i) => ({
+            name: `[${s + i}]`,
+            value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}`,
+          })),
+      });
       return out;
     },
   };
@@ -262,9 +291,14 @@ export function packetNode(ctx: InspectContext, ev: number, name: string): VarNo
   const pkt = t.get(ev).blob as Uint8Array;
   const dir = t.kind[ev] === Ev.PacketToHost ? 'toHost' : 'toGuest';
   const completionOf = pkt[0] === 11 ? t.a[ev] : undefined;
-  const d = describePayload(pkt.subarray(Math.min(pkt.length, ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16)), completionOf !== undefined ? { completionOf } : {});
+  const d = describePayload(pkt.subarray(Math.min(pkt.length, (pkt[2]! | (pkt[3]! << 8)) * 8 || 16)), completionOf !== undefined ? { completionOf } : {});
   const fieldNodes = (fs: typeof d.fields): VarNode[] =>
-    fs.map((x) => ({ name: x.name, value: x.text, type: `+${x.offset}, ${x.size} byte(s)`, ...(x.children?.length ? { children: () => fieldNodes(x.children!) } : {}) }));
+    fs.map((x) => ({
+      name: x.name,
+      value: x.text,
+      type: `+${x.offset}, ${x.size} byte(s)`,
+      ...(x.children?.length ? { children: () => fieldNodes(x.children!) } : {}),
+    }));
   return {
     name,
     value: `${formatTime(t.time[ev]!)} ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,

@@ -67,7 +67,9 @@ export class Inspector implements InspectContext {
     const id = functionIds(f);
     const name = this.ids?.deviceName(id.vendorId, id.deviceId);
     const vendor = this.ids?.vendorName(id.vendorId);
-    return name ? `${vendor ? vendor.replace(/ Corporation| Technologies.*| Electronics.*/g, '') + ' ' : ''}${name}` : `${id.vendorId.toString(16).padStart(4, '0')}:${id.deviceId.toString(16).padStart(4, '0')}`;
+    return name
+      ? `${vendor ? vendor.replace(/ Corporation| Technologies.*| Electronics.*/g, '') + ' ' : ''}${name}`
+      : `${id.vendorId.toString(16).padStart(4, '0')}:${id.deviceId.toString(16).padStart(4, '0')}`;
   }
 
   messageType(name: string): number | undefined {
@@ -176,7 +178,13 @@ export class Inspector implements InspectContext {
     return repl.lastPacketValue(this);
   }
 
-  evaluate(expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+  evaluate(
+    expr: string,
+    context: string,
+    threadId: number | undefined,
+    locals: Record<string, unknown> | undefined,
+    hex: boolean,
+  ): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
     return repl.evaluate(this, expr, context, threadId, locals, hex);
   }
 
@@ -188,7 +196,11 @@ export class Inspector implements InspectContext {
     return repl.command(this, src);
   }
 
-  completions(text: string, column: number, locals?: Record<string, unknown>): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
+  completions(
+    text: string,
+    column: number,
+    locals?: Record<string, unknown>,
+  ): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
     return repl.completions(this, text, column, locals);
   }
 
@@ -282,4 +294,3 @@ export class Inspector implements InspectContext {
     return views.transcript(this, from, count);
   }
 }
-

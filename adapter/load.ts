@@ -93,7 +93,11 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
   // The functions built here are the ones the machine starts with.
   const built = new Map<string, PciFunction[]>();
   const sc = p.scenario;
-  const decls = [...sc.buses, ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({ name: b.name, functions: b.functions, plug: false }));
+  const decls = [...sc.buses, ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({
+    name: b.name,
+    functions: b.functions,
+    plug: false,
+  }));
   // A plugged function may take a slot another function held earlier: each plug is built on its own.
   for (const e of sc.timeline) if (e.kind === 'plug') decls.push({ name: e.bus, functions: [e.fn], plug: true });
   const seen = new Set<string>();
@@ -105,13 +109,23 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
       const source: FunctionSource =
         f.source.kind === 'catalog'
           ? { kind: 'catalog', id: f.source.id.name }
-          : { kind: 'dump', path: f.source.path, ...(f.source.select !== undefined ? { select: f.source.select } : {}), bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })) };
+          : {
+              kind: 'dump',
+              path: f.source.path,
+              ...(f.source.select !== undefined ? { select: f.source.select } : {}),
+              bars: f.source.bars.map((x) => ({ index: x.index, size: x.size })),
+            };
       try {
         const key = JSON.stringify(source);
         const fn = factory(source);
         built.set(key, [...(built.get(key) ?? []), fn]);
       } catch (e) {
-        const d: Diagnostic = { severity: 'error', code: 'bad-function', message: `${b.name.name} function ${f.slot.device}.${f.slot.fn}: ${e instanceof Error ? e.message : String(e)}`, loc: f.loc };
+        const d: Diagnostic = {
+          severity: 'error',
+          code: 'bad-function',
+          message: `${b.name.name} function ${f.slot.device}.${f.slot.fn}: ${e instanceof Error ? e.message : String(e)}`,
+          loc: f.loc,
+        };
         out.diagnostics.push(d);
         out.errors.push(d);
       }

@@ -239,7 +239,11 @@ const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]
   'vpci/messageDetail': { index: { kind: 'uint' } },
   'vpci/gotoEvent': { index: { kind: 'uint' } },
   'vpci/toggleHex': { hex: { kind: 'boolean', optional: true } },
-  'vpci/lspci': { bus: { kind: 'string', optional: true }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX }, verbose: { kind: 'boolean', optional: true } },
+  'vpci/lspci': {
+    bus: { kind: 'string', optional: true },
+    wslot: { kind: 'uint', optional: true, max: WSLOT_MAX },
+    verbose: { kind: 'boolean', optional: true },
+  },
   'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX } },
   'vpci/trace': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },
   'vpci/goToCause': { line: { kind: 'uint', max: 0xffff_ffff } },
@@ -255,7 +259,8 @@ export function isVpciRequest(command: string): command is VpciRequestName {
  * an error naming it.
  */
 export function checkRequestArgs<K extends VpciRequestName>(command: K, raw: unknown): { ok: true; args: RequestArgs<K> } | { ok: false; error: string } {
-  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) return { ok: false, error: `${command}: arguments must be an object` };
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw)))
+    return { ok: false, error: `${command}: arguments must be an object` };
   const obj = (raw ?? {}) as Record<string, unknown>;
   const schema = SCHEMAS[command] as Record<string, FieldSpec>;
   const out: Record<string, unknown> = {};
@@ -268,7 +273,10 @@ export function checkRequestArgs<K extends VpciRequestName>(command: K, raw: unk
     switch (spec.kind) {
       case 'uint':
         if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > (spec.max ?? Number.MAX_SAFE_INTEGER))
-          return { ok: false, error: `${command}: argument '${name}' must be a whole number from 0${spec.max !== undefined ? ` to ${spec.max}` : ''} (got ${describe(v)})` };
+          return {
+            ok: false,
+            error: `${command}: argument '${name}' must be a whole number from 0${spec.max !== undefined ? ` to ${spec.max}` : ''} (got ${describe(v)})`,
+          };
         break;
       case 'string':
         if (typeof v !== 'string') return { ok: false, error: `${command}: argument '${name}' must be a string (got ${describe(v)})` };

@@ -41,11 +41,7 @@ export interface StopInfo {
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
-export type StepMode =
-  | { kind: 'continue' }
-  | { kind: 'in' | 'over' | 'out'; thread: number; depth: number }
-  | { kind: 'instruction' }
-  | { kind: 'scenario' };
+export type StepMode = { kind: 'continue' } | { kind: 'in' | 'over' | 'out'; thread: number; depth: number } | { kind: 'instruction' } | { kind: 'scenario' };
 
 /** Resolves a file path to the program's listing name (or 'scenario'). */
 export interface SourceMap {
@@ -75,7 +71,7 @@ const NO_OLDS: (number | undefined)[] = [];
 const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
 
 function int32At(b: Uint8Array, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) | 0;
+  return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24) | 0;
 }
 
 export class VpciRuntime {
@@ -95,7 +91,13 @@ export class VpciRuntime {
     public hooks: RuntimeHooks,
     history: HistoryOptions = {},
   ) {
-    this.h = new History(m, { ...history, onCut: (c) => { history.onCut?.(c); this.hooks.historyCut?.(this.historyStartText()); } });
+    this.h = new History(m, {
+      ...history,
+      onCut: (c) => {
+        history.onCut?.(c);
+        this.hooks.historyCut?.(this.historyStartText());
+      },
+    });
   }
 
   get position(): number {
@@ -142,7 +144,10 @@ export class VpciRuntime {
     return out;
   }
 
-  setFunctionBreakpoints(bps: { name: string; condition?: string; hitCondition?: string }[], resolveMessage: (name: string) => number | undefined): FunctionBp[] {
+  setFunctionBreakpoints(
+    bps: { name: string; condition?: string; hitCondition?: string }[],
+    resolveMessage: (name: string) => number | undefined,
+  ): FunctionBp[] {
     this.fnBps = bps.map((b) => {
       const bp: FunctionBp = { id: this.nextBpId++, name: b.name.trim(), kind: 'function', hits: 0, verified: false };
       if (b.condition) bp.condition = b.condition;
@@ -185,7 +190,12 @@ export class VpciRuntime {
     if (!f) return { threadId: t.id, thread: t };
     const loc = nextLocation(this.m.program, f);
     if (!loc) return { threadId: t.id, thread: t };
-    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = { threadId: t.id, thread: t, path: this.pathOf(loc.fn.file), line: loc.line };
+    const u: { threadId: number; thread: ThreadState; path: string; line: number; fn?: string } = {
+      threadId: t.id,
+      thread: t,
+      path: this.pathOf(loc.fn.file),
+      line: loc.line,
+    };
     // At the first statement of a function: function breakpoints stand here.
     if (f.pc === 0) u.fn = f.fn;
     return u;
@@ -222,7 +232,12 @@ export class VpciRuntime {
   }
 
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
-  private filterHits(bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }[], threadId: number | undefined, locals: Record<string, unknown> | undefined, where?: { path: string; line: number }): number[] {
+  private filterHits(
+    bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }[],
+    threadId: number | undefined,
+    locals: Record<string, unknown> | undefined,
+    where?: { path: string; line: number },
+  ): number[] {
     const ids: number[] = [];
     for (const b of bps) {
       if (b.condition) {
@@ -280,7 +295,14 @@ export class VpciRuntime {
         const ids = this.filterHits(hits, threadId, undefined);
         if (ids.length) {
           const name = hits[0]!.name;
-          return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`, text: name, message: name };
+          return {
+            reason: 'function breakpoint',
+            threadId,
+            hitBreakpointIds: ids,
+            description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
+            text: name,
+            message: name,
+          };
         }
       }
     }
@@ -288,7 +310,8 @@ export class VpciRuntime {
     if (this.exceptionFilters.size) {
       for (let i = from; i < to; i++) {
         const x = this.exceptionOf(i);
-        if (x && this.exceptionFilters.has(x.filter)) return { reason: 'exception', threadId, description: x.description, text: x.description, exception: { ...x, event: i } };
+        if (x && this.exceptionFilters.has(x.filter))
+          return { reason: 'exception', threadId, description: x.description, text: x.description, exception: { ...x, event: i } };
       }
     }
     return undefined;
@@ -362,7 +385,8 @@ export class VpciRuntime {
       }
       const olds = this.dataBps.length ? this.dataBps.map((b) => this.hooks.dataValue(b)) : NO_OLDS;
       const info = this.h.step();
-      if (info.kind === 'idle') return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
+      if (info.kind === 'idle')
+        return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
       const tid = info.thread ? info.thread.id : SCENARIO_THREAD;
       const ev = info.traceTo > info.traceFrom ? this.eventHits(info.traceFrom, info.traceTo, tid, olds) : undefined;
       if (ev) return ev;
@@ -388,7 +412,8 @@ export class VpciRuntime {
           if (tid === mode.thread && (info.thread!.frames.length < mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
           break;
         case 'instruction':
-          for (let i = info.traceFrom; i < info.traceTo; i++) if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+          for (let i = info.traceFrom; i < info.traceTo; i++)
+            if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
           break;
         case 'continue':
         case 'scenario':
@@ -544,15 +569,20 @@ export class VpciRuntime {
             const x = this.exceptionOf(i);
             hit = !!x && this.exceptionFilters.has(x.filter);
           }
-          if (!hit && this.dataBps.length) hit = this.dataBps.some((b) => {
-            const a = this.hooks.dataTouches(b, i);
-            return !!a && (b.access === 'readWrite' || b.access === a);
-          });
+          if (!hit && this.dataBps.length)
+            hit = this.dataBps.some((b) => {
+              const a = this.hooks.dataTouches(b, i);
+              return !!a && (b.access === 'readWrite' || b.access === a);
+            });
           if (hit) {
             this.h.goTo(p + 1);
             const tid = this.h.threadAt(p) || SCENARIO_THREAD;
             const ev = this.exceptionOf(i);
-            const s: StopInfo = { reason: ev && this.exceptionFilters.has(ev.filter) ? 'exception' : 'breakpoint', threadId: tid, description: 'Reverse continue' };
+            const s: StopInfo = {
+              reason: ev && this.exceptionFilters.has(ev.filter) ? 'exception' : 'breakpoint',
+              threadId: tid,
+              description: 'Reverse continue',
+            };
             if (ev) s.exception = { ...ev, event: i };
             return s;
           }

@@ -40,7 +40,16 @@ import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type Ex
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
-import { checkRequestArgs, isVpciRequest, EVT_TRACE_CHANGED, EVT_VERDICT, type RequestArgs, type RequestBody, type VpciEvents, type VpciRequestName } from './protocol';
+import {
+  checkRequestArgs,
+  isVpciRequest,
+  EVT_TRACE_CHANGED,
+  EVT_VERDICT,
+  type RequestArgs,
+  type RequestBody,
+  type VpciEvents,
+  type VpciRequestName,
+} from './protocol';
 import { listingPath } from './listings';
 import { allListings } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
@@ -87,7 +96,11 @@ const CHUNK = 20_000;
 /** A held machine's runtime hooks while no client is attached (no breakpoints, so only logs could come). */
 const DETACHED_HOOKS: VpciRuntime['hooks'] = {
   log: () => {},
-  env: () => ({ lookup: (name) => { throw new Error(`no client is attached to evaluate ${name}`); } }),
+  env: () => ({
+    lookup: (name) => {
+      throw new Error(`no client is attached to evaluate ${name}`);
+    },
+  }),
   describeDataHit: () => '',
   dataValue: () => undefined,
   dataTouches: () => undefined,
@@ -154,7 +167,12 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.sendErrorResponse(response, { id: 1101, format: `${req.command}: not run, its frame was malformed (${why})`, showUser: false });
       },
       garbage: (bytes) => {
-        this.sendEvent(new OutputEvent(`vPCI Lab: ${bytes} bytes of input without a single valid DAP frame${this.onGarbage ? '; closing the connection' : ''}.\n`, 'important'));
+        this.sendEvent(
+          new OutputEvent(
+            `vPCI Lab: ${bytes} bytes of input without a single valid DAP frame${this.onGarbage ? '; closing the connection' : ''}.\n`,
+            'important',
+          ),
+        );
         this.onGarbage?.();
       },
     });
@@ -166,12 +184,21 @@ export class VpciDebugSession extends LoggingDebugSession {
    * the failure — never a stack trace or the adapter's file paths; the stack goes to the adapter's
    * log only.
    */
-  override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: unknown, dest?: ErrorDestination): void {
+  override sendErrorResponse(
+    response: DebugProtocol.Response,
+    codeOrMessage: number | DebugProtocol.Message,
+    format?: string,
+    variables?: unknown,
+    dest?: ErrorDestination,
+  ): void {
     // @vscode/debugadapter passes the caught error's message and stack (either may be missing when a non-Error was thrown)
     const v = variables as { _exception?: string; _stack?: string } | undefined;
     if (codeOrMessage === 1104 && v && typeof v === 'object') {
       logger.error(`${response.command}: ${String(v._stack ?? v._exception)}`);
-      const what = (v._exception ?? 'unknown error').split('\n')[0]!.replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '').trim();
+      const what = (v._exception ?? 'unknown error')
+        .split('\n')[0]!
+        .replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '')
+        .trim();
       super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
       return;
     }
@@ -199,7 +226,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       supportsSteppingGranularity: true,
       supportsExceptionInfoRequest: true,
       supportsExceptionFilterOptions: true,
-      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({ filter: f.filter, label: f.label, description: f.description, default: f.default, supportsCondition: false })),
+      exceptionBreakpointFilters: EXCEPTION_FILTERS.map((f) => ({
+        filter: f.filter,
+        label: f.label,
+        description: f.description,
+        default: f.default,
+        supportsCondition: false,
+      })),
       supportsDataBreakpoints: true,
       supportsDataBreakpointBytes: true,
       supportsReadMemoryRequest: true,
@@ -223,7 +256,10 @@ export class VpciDebugSession extends LoggingDebugSession {
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
     if (this.logAll) this.dispatchChecked(request, (r) => super.dispatchRequest(r));
-    else this.dispatchChecked(request, (r) => (DebugSession.prototype as unknown as { dispatchRequest(r: DebugProtocol.Request): void }).dispatchRequest.call(this, r));
+    else
+      this.dispatchChecked(request, (r) =>
+        (DebugSession.prototype as unknown as { dispatchRequest(r: DebugProtocol.Request): void }).dispatchRequest.call(this, r),
+      );
   }
 
   /**
@@ -290,7 +326,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.setLogLevel(args.trace === true);
     const held = this.held;
     if (!held) {
-      this.sendErrorResponse(response, { id: 1004, format: 'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.', showUser: true });
+      this.sendErrorResponse(response, {
+        id: 1004,
+        format:
+          'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.',
+        showUser: true,
+      });
       return;
     }
     if (held.client && held.client !== this) {
@@ -306,7 +347,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       const st = held.state;
       this.rt = st.rt;
       this.listingsDir = st.listingsDir;
-      this.ins = new Inspector(st.rt.m, () => this.hex, () => this.pciIdsNow());
+      this.ins = new Inspector(
+        st.rt.m,
+        () => this.hex,
+        () => this.pciIdsNow(),
+      );
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
@@ -348,7 +393,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.ins = undefined;
     const rt = held.state?.rt;
     if (this.abandonRun('detached')) {
-      if (held.state) held.state.lastStop = { reason: 'pause', threadId: held.state.rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Paused: the last client detached while it ran' };
+      if (held.state)
+        held.state.lastStop = {
+          reason: 'pause',
+          threadId: held.state.rt.upcoming()?.threadId ?? SCENARIO_THREAD,
+          description: 'Paused: the last client detached while it ran',
+        };
     }
     if (!rt || discard) {
       held.state = undefined;
@@ -419,7 +469,9 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.printDiagnostics(l, file);
       if (!l.machine) {
         const shown = l.errors.slice(0, 5).map((e) => `line ${e.loc.line}: ${e.message}`);
-        return { error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}` };
+        return {
+          error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
+        };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
       // Files that can be read synchronously (Node's) are read when a name is first asked for, after the first stop.
@@ -441,7 +493,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
-    this.ins = new Inspector(m, () => this.hex, () => this.pciIdsNow());
+    this.ins = new Inspector(
+      m,
+      () => this.hex,
+      () => this.pciIdsNow(),
+    );
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
@@ -586,7 +642,16 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.abandonRun('restarted'); // one started on the old machine while the new one loaded
     // Breakpoints carry over to the new run.
     if (old && this.rt) {
-      for (const [path, list] of old.lineBps) this.rt.setLineBreakpoints(path, list.map((b) => ({ line: b.line, ...(b.condition ? { condition: b.condition } : {}), ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}), ...(b.logMessage ? { logMessage: b.logMessage } : {}) })));
+      for (const [path, list] of old.lineBps)
+        this.rt.setLineBreakpoints(
+          path,
+          list.map((b) => ({
+            line: b.line,
+            ...(b.condition ? { condition: b.condition } : {}),
+            ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}),
+            ...(b.logMessage ? { logMessage: b.logMessage } : {}),
+          })),
+        );
       this.rt.fnBps = old.fnBps;
       this.rt.dataBps = old.dataBps;
       this.rt.exceptionFilters = old.exceptionFilters;
@@ -637,7 +702,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     const bps = this.rt.setLineBreakpoints(args.source.path, reqs);
     response.body = {
       breakpoints: bps.map((b, i) => {
-        const bp: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified, line: this.convertDebuggerLineToClient(b.line), source: { name: basename(b.path), path: b.path } };
+        const bp: DebugProtocol.Breakpoint = {
+          id: b.id,
+          verified: b.verified,
+          line: this.convertDebuggerLineToClient(b.line),
+          source: { name: basename(b.path), path: b.path },
+        };
         if (b.message) bp.message = b.message;
         if (!validHitCondition(reqs[i]!.hitCondition)) {
           bp.verified = false;
@@ -665,7 +735,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+  protected override setFunctionBreakPointsRequest(
+    response: DebugProtocol.SetFunctionBreakpointsResponse,
+    args: DebugProtocol.SetFunctionBreakpointsArguments,
+  ): void {
     if (!this.rt) {
       response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'No scenario is loaded' })) };
       this.sendResponse(response);
@@ -689,7 +762,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
     const chosen = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
     const bad = chosen.filter((f) => !known.has(f));
@@ -746,7 +822,13 @@ export class VpciDebugSession extends LoggingDebugSession {
         out.push({ verified: false, message: `Unknown data breakpoint id ${b.dataId}` });
         continue;
       }
-      const bp: DataBp = { id: this.rt.newBreakpointId(), dataId: b.dataId, target: { ...t, description: this.ins!.describeTarget(t) }, access: b.accessType ?? 'write', hits: 0 };
+      const bp: DataBp = {
+        id: this.rt.newBreakpointId(),
+        dataId: b.dataId,
+        target: { ...t, description: this.ins!.describeTarget(t) },
+        access: b.accessType ?? 'write',
+        hits: 0,
+      };
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       list.push(bp);
@@ -763,7 +845,13 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** A stepping request needs a loaded scenario, a known thread and a paused machine. */
   private checkThread(response: DebugProtocol.Response, tid: unknown): boolean {
     const known = typeof tid === 'number' && (tid === SCENARIO_THREAD || !!this.rt?.m.threads.some((t) => t.id === tid));
-    const why = !this.rt ? 'No scenario is loaded' : this.running ? 'The session is running: pause first' : !known ? `Unknown thread ${JSON.stringify(tid)}` : undefined;
+    const why = !this.rt
+      ? 'No scenario is loaded'
+      : this.running
+        ? 'The session is running: pause first'
+        : !known
+          ? `Unknown thread ${JSON.stringify(tid)}`
+          : undefined;
     if (why) this.sendErrorResponse(response, { id: 1070, format: why, showUser: false });
     return !why;
   }
@@ -789,7 +877,11 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   /** next, stepIn and stepOut: the same request with a different step kind. */
-  private stepRequest(response: DebugProtocol.Response, args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity }, kind: 'in' | 'over' | 'out'): void {
+  private stepRequest(
+    response: DebugProtocol.Response,
+    args: { threadId: number; granularity?: DebugProtocol.SteppingGranularity },
+    kind: 'in' | 'over' | 'out',
+  ): void {
     if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
     this.resume(this.stepMode(args.threadId, kind, args.granularity));
@@ -818,7 +910,11 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
     const f = this.frames.get(args.frameId);
     if (!f) {
-      this.sendErrorResponse(response, { id: 1071, format: `Unknown frame ${JSON.stringify(args.frameId)} (frames are valid until the next step)`, showUser: false });
+      this.sendErrorResponse(response, {
+        id: 1071,
+        format: `Unknown frame ${JSON.stringify(args.frameId)} (frames are valid until the next step)`,
+        showUser: false,
+      });
       return;
     }
     if (!this.checkThread(response, f.threadId)) return;
@@ -911,7 +1007,12 @@ export class VpciDebugSession extends LoggingDebugSession {
       } catch (e) {
         // Never leave the client waiting: report the failure and stop where the machine stands.
         this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
-        s = { reason: 'exception', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: 'Internal error (see the Debug Console)', text: 'internal error' };
+        s = {
+          reason: 'exception',
+          threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD,
+          description: 'Internal error (see the Debug Console)',
+          text: 'internal error',
+        };
       }
       first = false;
       chunks++;
@@ -926,10 +1027,15 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (this.client.supportsProgressReporting && chunks === 5) {
         progress = true;
         this.runningProgressId = progressId;
-        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(progressId, 'vPCI Lab: running the scenario', `virtual time ${formatTime(rt.m.now)}`);
+        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(
+          progressId,
+          'vPCI Lab: running the scenario',
+          `virtual time ${formatTime(rt.m.now)}`,
+        );
         e.body.cancellable = true;
         this.sendEvent(e);
-      } else if (progress && chunks % 5 === 0) this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
+      } else if (progress && chunks % 5 === 0)
+        this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
       setImmediate(tick);
     };
     tick();
@@ -961,7 +1067,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (s.reason === 'data breakpoint' && label.text) this.out(`Data breakpoint: ${label.text}\n`, 'console');
     if (s.hitBreakpointIds?.length) ev.body.hitBreakpointIds = s.hitBreakpointIds;
     if (s.reason === 'end') {
-      this.out(`vPCI Lab: scenario finished at ${formatTime(rt.m.now)} of virtual time, after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`, 'console');
+      this.out(
+        `vPCI Lab: scenario finished at ${formatTime(rt.m.now)} of virtual time, after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`,
+        'console',
+      );
       this.reportVerdict();
     }
     this.sendEvent(ev);
@@ -979,7 +1088,15 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads: Thread[] = [new Thread(SCENARIO_THREAD, 'scenario timeline')];
-    if (this.rt) for (const t of this.rt.m.threads) if (t.status !== 'done' || t.id === this.lastStop?.threadId) threads.push(new Thread(t.id, `${t.name}${t.status === 'blocked' ? (t.waitWhy ? ` (waiting: ${t.waitWhy})` : ' (waiting)') : t.status === 'done' ? ' (exited)' : ''}`));
+    if (this.rt)
+      for (const t of this.rt.m.threads)
+        if (t.status !== 'done' || t.id === this.lastStop?.threadId)
+          threads.push(
+            new Thread(
+              t.id,
+              `${t.name}${t.status === 'blocked' ? (t.waitWhy ? ` (waiting: ${t.waitWhy})` : ' (waiting)') : t.status === 'done' ? ' (exited)' : ''}`,
+            ),
+          );
     response.body = { threads };
     this.sendResponse(response);
   }
@@ -1029,8 +1146,20 @@ export class VpciDebugSession extends LoggingDebugSession {
         const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
         // The host has no driver listing: its frame opens a generated page with the packet it
         // handled and the reply it sent, so the editor has something to show and focus.
-        const src = last ? this.hostSource(`vsp-${b?.decl.name ?? 'bus'}.txt`, this.ins!.hostWorkText(last, b?.decl.name ?? 'bus', rt.m.config.host)) : undefined;
-        all.push(mk(0, last ? `vsp: ${last.title}` : `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`, src, src ? 1 : 0, 'normal'));
+        const src = last
+          ? this.hostSource(`vsp-${b?.decl.name ?? 'bus'}.txt`, this.ins!.hostWorkText(last, b?.decl.name ?? 'bus', rt.m.config.host))
+          : undefined;
+        all.push(
+          mk(
+            0,
+            last
+              ? `vsp: ${last.title}`
+              : `${b?.decl.name ?? 'bus'}: host VSP — ${b?.host.status.state ?? '?'}${t.status === 'blocked' ? ` (${t.waitWhy ?? 'idle'})` : ''}`,
+            src,
+            src ? 1 : 0,
+            'normal',
+          ),
+        );
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else if (t) {
         const fr = rt.m.frames(t);
@@ -1101,12 +1230,18 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (hint) s.presentationHint = hint;
       scopes.push(s);
     };
-    if (locals) add(`Locals: ${fn}`, { name: 'Locals', value: '', children: () => this.driverLocals(args.frameId) ?? Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) }, 'locals');
+    if (locals)
+      add(
+        `Locals: ${fn}`,
+        { name: 'Locals', value: '', children: () => this.driverLocals(args.frameId) ?? Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) },
+        'locals',
+      );
     const busIdx = t && t.bus >= 0 ? t.bus : undefined;
     for (const b of rt.m.buses) {
       if (busIdx !== undefined && b.index !== busIdx && rt.m.buses.length > 4) continue;
       add(`Bus ${b.decl.name}`, ins.busNode(b.index));
-      for (const [wslot] of b.functions) add(`Device ${b.decl.name}/${ins.slotText(wslot)}: ${ins.title(b.index, wslot)}`, ins.deviceNode(b.index, wslot), 'registers');
+      for (const [wslot] of b.functions)
+        add(`Device ${b.decl.name}/${ins.slotText(wslot)}: ${ins.title(b.index, wslot)}`, ins.deviceNode(b.index, wslot), 'registers');
     }
     add('Interrupts', ins.interruptsNode());
     add('VMBus', ins.vmbusNode());
@@ -1122,7 +1257,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (!f || !t || t.role === 'host' || !this.ins) return undefined;
     const ins = this.ins;
     return driverFrameLocals(
-      { m: this.rt!.m, hex: this.hex, device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}`, settable: (name, local, v, owner) => this.localNode(local, v, owner, name) },
+      {
+        m: this.rt!.m,
+        hex: this.hex,
+        device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}`,
+        settable: (name, local, v, owner) => this.localNode(local, v, owner, name),
+      },
       t,
       f.index,
     );
@@ -1209,7 +1349,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     const r = this.ins.evaluate(`${args.expression} = ${args.value}`, 'repl', undefined, undefined, this.hex);
     if (!r.ok || !r.changed) {
-      this.sendErrorResponse(response, { id: 1043, format: r.ok ? `${args.expression} cannot be assigned (registers such as nic0.COMMAND can)` : r.error, showUser: true });
+      this.sendErrorResponse(response, {
+        id: 1043,
+        format: r.ok ? `${args.expression} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
+        showUser: true,
+      });
       return;
     }
     this.rt!.h.truncateFuture();
@@ -1277,7 +1421,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     if (!probe.ok) return fail(1051, probe.error, true);
     const inside = probe.bytes.length;
     if ((lead > 0 || inside < data.length - lead) && !args.allowPartial)
-      return fail(1053, `writeMemory: ${data.length} byte(s) at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`, true);
+      return fail(
+        1053,
+        `writeMemory: ${data.length} byte(s) at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`,
+        true,
+      );
     if (inside === 0) {
       response.body = { offset: start, bytesWritten: 0 };
       this.sendResponse(response);
@@ -1295,7 +1443,9 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
     const rt = this.rt;
-    response.body = { sources: rt ? [new Source(basename(rt.scenarioFile), rt.scenarioFile), ...[...rt.m.program.listings.keys()].map((f) => this.sourceOf(f))] : [] };
+    response.body = {
+      sources: rt ? [new Source(basename(rt.scenarioFile), rt.scenarioFile), ...[...rt.m.program.listings.keys()].map((f) => this.sourceOf(f))] : [],
+    };
     this.sendResponse(response);
   }
 
@@ -1332,7 +1482,11 @@ export class VpciDebugSession extends LoggingDebugSession {
    * One handler per custom request (adapter/protocol.ts), each given its checked arguments. A
    * handler returns the response body, or ANSWERED when it has answered (and stopped) itself.
    */
-  private customHandlers(ins: Inspector, rt: VpciRuntime, response: DebugProtocol.Response): { [K in VpciRequestName]: (a: RequestArgs<K>) => RequestBody<K> | typeof ANSWERED } {
+  private customHandlers(
+    ins: Inspector,
+    rt: VpciRuntime,
+    response: DebugProtocol.Response,
+  ): { [K in VpciRequestName]: (a: RequestArgs<K>) => RequestBody<K> | typeof ANSWERED } {
     const paused = (): void => {
       if (this.running) throw new Error('Pause the session first');
     };
@@ -1400,7 +1554,8 @@ export class VpciDebugSession extends LoggingDebugSession {
     const j = this.judged;
     if (!rt || !j) return [];
     const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
-    for (const l of verdictConsole(j.file, r)) this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
+    for (const l of verdictConsole(j.file, r))
+      this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
     this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position)));
     return r;
   }
@@ -1498,7 +1653,6 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 }
 
-
 /** data/pci.ids, read once per process (the Inspector names devices with it). */
 let pciIdsText: string | undefined;
 /** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
@@ -1516,4 +1670,3 @@ function lastTimelineLine(m: Machine): number {
   const t = m.config.timeline;
   return t.length ? t[t.length - 1]!.loc.line : 0;
 }
-

@@ -152,9 +152,16 @@ export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?:
     const entries = Object.entries(v as Record<string, unknown>);
     const preview = entries
       .slice(0, 4)
-      .map(([k, x]) => `${k}: ${typeof x === 'number' ? fmtNum(x, hexMode) : typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x ? '{…}' : String(x)}`)
+      .map(
+        ([k, x]) =>
+          `${k}: ${typeof x === 'number' ? fmtNum(x, hexMode) : typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x ? '{…}' : String(x)}`,
+      )
       .join(', ');
-    return { ...base, value: `{${preview}${entries.length > 4 ? ', …' : ''}}`, children: () => entries.map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1)) };
+    return {
+      ...base,
+      value: `{${preview}${entries.length > 4 ? ', …' : ''}}`,
+      children: () => entries.map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1)),
+    };
   }
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and arrays are handled above; what is left is a primitive or a function
   return { ...base, value: String(v) };

@@ -34,7 +34,8 @@ export function verdictBody(file: string, m: Machine, results: ExpectResult[], s
 /** The Debug Console's verdict: a heading, one line per expectation (with its location), the count. */
 export function verdictConsole(file: string, results: ExpectResult[]): { text: string; line?: number; failed?: boolean }[] {
   const out: { text: string; line?: number; failed?: boolean }[] = [{ text: `Expectations of ${basename(file)}:\n` }];
-  for (const r of results) out.push({ text: `  ${r.ok ? 'ok  ' : 'FAIL'}  ${file}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`, line: r.line, failed: !r.ok });
+  for (const r of results)
+    out.push({ text: `  ${r.ok ? 'ok  ' : 'FAIL'}  ${file}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`, line: r.line, failed: !r.ok });
   out.push({ text: `${verdictSummary(results)}\n` });
   return out;
 }
@@ -54,7 +55,9 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
   for (const b of m.buses) {
     const v = m.model.protocolVersion(b.state.sc);
     const e = errs.get(b.index) ?? 0;
-    lines.push(`  ${b.decl.name}: ${m.model.busStatus(b.state.sc)}, channel ${b.channel.state}, protocol ${v ? versionText(v) : 'not negotiated'}, ${msgs.get(b.index) ?? 0} VMBus message(s)${e ? `, ${e} protocol error(s)` : ''}`);
+    lines.push(
+      `  ${b.decl.name}: ${m.model.busStatus(b.state.sc)}, channel ${b.channel.state}, protocol ${v ? versionText(v) : 'not negotiated'}, ${msgs.get(b.index) ?? 0} VMBus message(s)${e ? `, ${e} protocol error(s)` : ''}`,
+    );
   }
   lines.push(`  (the whole transcript: vpci-lab run ${basename(file)}; the messages: vPCI: Show Message Sequence in a debug session)`);
   return lines.join('\n') + '\n';

@@ -27,7 +27,11 @@ export function eventContext(ins: InspectContext, ev: number): string {
  * What a host thread last did: the packet it handled (found through the reply's transaction id)
  * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
  */
-export function lastHostWork(ins: InspectContext, hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
+export function lastHostWork(
+  ins: InspectContext,
+  hostThread: number,
+  lastStepOf: (tid: number) => number,
+): { title: string; locals: Record<string, unknown> } | undefined {
   const p = lastStepOf(hostThread);
   if (p < 0 || !ins.hist) return undefined;
   const h = ins.hist;
@@ -39,10 +43,15 @@ export function lastHostWork(ins: InspectContext, hostThread: number, lastStepOf
   const type = t.a[reply]!;
   const completion = pkt[0] === 11;
   let req = -1;
-  if (completion) for (let i = reply - 1; i >= 0; i--) if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[reply] && t.b[i] === t.b[reply]) { req = i; break; }
+  if (completion)
+    for (let i = reply - 1; i >= 0; i--)
+      if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[reply] && t.b[i] === t.b[reply]) {
+        req = i;
+        break;
+      }
   const decode = (ev: number) => {
     const b = t.get(ev).blob as Uint8Array;
-    const off = ((b[2]! | (b[3]! << 8)) * 8) || 16;
+    const off = (b[2]! | (b[3]! << 8)) * 8 || 16;
     const c = b[0] === 11 ? t.a[ev] : undefined;
     const d = describePayload(b.subarray(Math.min(off, b.length)), c !== undefined ? { completionOf: c } : {});
     const o: Record<string, unknown> = { message: d.name };
@@ -69,7 +78,9 @@ export function hostWorkText(ins: InspectContext, w: { title: string; locals: Re
       lines.push(`  ${k.padEnd(24)} ${String(x)}`);
     }
     const b = o.bytes as Uint8Array | undefined;
-    if (b) for (let i = 0; i < b.length; i += 16) lines.push(`  ${i.toString(16).padStart(4, '0')}: ${Array.from(b.subarray(i, i + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
+    if (b)
+      for (let i = 0; i < b.length; i += 16)
+        lines.push(`  ${i.toString(16).padStart(4, '0')}: ${Array.from(b.subarray(i, i + 16), (x) => x.toString(16).padStart(2, '0')).join(' ')}`);
     lines.push('');
   }
   return lines.join('\n');
@@ -98,9 +109,16 @@ export function topology(ins: InspectContext): TopologyResponse {
           vanished: b.host.isVanished(wslot),
           memoryReference: ins.cfgRef(b.decl.name, wslot),
           bars: f.bars().map((x) => ({
-            index: x.index, kind: x.kind, size: x.size, address: x.address, decoding: x.decoding, prefetchable: x.prefetchable,
+            index: x.index,
+            kind: x.kind,
+            size: x.size,
+            address: x.address,
+            decoding: x.decoding,
+            prefetchable: x.prefetchable,
             // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
-            state: x.state, readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register, ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
+            state: x.state,
+            readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register,
+            ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
           })),
           interrupts: mx
             ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
@@ -149,7 +167,7 @@ export function messageDetail(ins: InspectContext, index: number): MessageDetail
   if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) return undefined;
   const pkt = t.get(index).blob as Uint8Array;
   const completionOf = pkt[0] === 11 ? t.a[index] : undefined;
-  const off = ((pkt[2]! | (pkt[3]! << 8)) * 8) || 16;
+  const off = (pkt[2]! | (pkt[3]! << 8)) * 8 || 16;
   const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
   return {
     index,

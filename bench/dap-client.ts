@@ -15,7 +15,10 @@ export const ADAPTER: string[] = existsSync(BUNDLE) ? [BUNDLE] : ['--import', 't
 /** `vpci-lab dap`: the same adapter served by the CLI over stdio. */
 export const CLI_DAP: string[] | undefined = existsSync(CLI) ? [CLI, 'dap'] : undefined;
 /** The shipped examples the budgets are measured on. */
-export const EXAMPLES = { quickstart: join(ROOT, 'examples', 'quickstart.vpci'), 'bring-your-own-device': join(ROOT, 'examples', 'bring-your-own-device.vpci') };
+export const EXAMPLES = {
+  quickstart: join(ROOT, 'examples', 'quickstart.vpci'),
+  'bring-your-own-device': join(ROOT, 'examples', 'bring-your-own-device.vpci'),
+};
 
 /** A DAP message as read off the wire (request, response or event). */
 export type Msg = DebugProtocol.ProtocolMessage & Partial<Omit<DebugProtocol.Response, 'type' | 'seq'> & Omit<DebugProtocol.Event, 'type' | 'seq' | 'body'>>;

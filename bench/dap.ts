@@ -129,8 +129,21 @@ for (const [adapterName, args] of adapters) {
           max = Math.min(max, Math.max(...o));
         }
         return [
-          { label: 'median', value: med, floor: fMed, unit: 'ms', note: `a session is ${session} steps`, budget: { text: '≤ 1.5 × the echo adapter (aim 1.3 ×)', ok: med / fMed <= 1.5 } },
-          { label: 'slowest', value: max, floor: fMax, unit: 'ms', budget: { text: '≤ 5 × the echo adapter’s slowest (no pauses on the step path)', ok: max / fMax <= 5 } },
+          {
+            label: 'median',
+            value: med,
+            floor: fMed,
+            unit: 'ms',
+            note: `a session is ${session} steps`,
+            budget: { text: '≤ 1.5 × the echo adapter (aim 1.3 ×)', ok: med / fMed <= 1.5 },
+          },
+          {
+            label: 'slowest',
+            value: max,
+            floor: fMax,
+            unit: 'ms',
+            budget: { text: '≤ 5 × the echo adapter’s slowest (no pauses on the step path)', ok: max / fMax <= 5 },
+          },
         ];
       },
     });
@@ -165,7 +178,13 @@ for (const [adapterName, args] of adapters) {
           ours = Math.min(ours, await rssAtFirstStop(args, file));
         }
         const mib = (b: number) => b / 2 ** 20;
-        const res: SampleResult = { label: 'RSS', value: mib(ours), floor: mib(echo), unit: 'MiB', budget: { text: '≤ 1.25 × the echo adapter’s', ok: ours / echo <= 1.25 } };
+        const res: SampleResult = {
+          label: 'RSS',
+          value: mib(ours),
+          floor: mib(echo),
+          unit: 'MiB',
+          budget: { text: '≤ 1.25 × the echo adapter’s', ok: ours / echo <= 1.25 },
+        };
         return [res];
       },
     });

@@ -18,7 +18,12 @@ const event = (name, body) => send({ type: 'event', event: name, ...(body ? { bo
 
 const CANNED = {
   initialize: { supportsConfigurationDoneRequest: true, supportsStepBack: true },
-  threads: { threads: [{ id: 1, name: 'scenario timeline' }, { id: 2, name: 'vmbus_pcib_attach (nic0)' }] },
+  threads: {
+    threads: [
+      { id: 1, name: 'scenario timeline' },
+      { id: 2, name: 'vmbus_pcib_attach (nic0)' },
+    ],
+  },
   stackTrace: {
     stackFrames: [
       { id: 1000, name: 'hv_pci_protocol_negotiation', line: 812, column: 1, source: { name: 'vmbus_pcib.c', path: '/listings/freebsd/vmbus_pcib.c' } },
@@ -26,7 +31,12 @@ const CANNED = {
     ],
     totalFrames: 2,
   },
-  scopes: { scopes: [{ name: 'Locals', variablesReference: 1, expensive: false }, { name: 'Devices', variablesReference: 2, expensive: false }] },
+  scopes: {
+    scopes: [
+      { name: 'Locals', variablesReference: 1, expensive: false },
+      { name: 'Devices', variablesReference: 2, expensive: false },
+    ],
+  },
   variables: {
     variables: [
       { name: 'version', value: '0x10004', variablesReference: 0 },

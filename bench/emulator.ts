@@ -48,7 +48,8 @@ function buses(n: number): string {
     run: (n) => {
       for (let i = 0; i < n; i++) {
         const off = (i & 0x3f) << 2;
-        if (i & 1) fn.cfgWrite(0x0c, 1, i & 0xff); // CACHE_LINE_SIZE (RW)
+        if (i & 1)
+          fn.cfgWrite(0x0c, 1, i & 0xff); // CACHE_LINE_SIZE (RW)
         else sink ^= fn.cfgRead(off, 4);
       }
       return n;

@@ -33,9 +33,17 @@ if (existsSync(bundle)) {
   });
 }
 
-const vsix = readdirSync('.').filter((f) => f.endsWith('.vsix')).sort().pop();
+const vsix = readdirSync('.')
+  .filter((f) => f.endsWith('.vsix'))
+  .sort()
+  .pop();
 if (vsix) {
   const size = statSync(vsix).size;
-  const bundles = ['extension.js', 'adapter.js', 'server.js', 'cli.js'].map((f) => join('dist', f)).filter(existsSync).reduce((a, f) => a + statSync(f).size, 0);
-  console.log(`VSIX size\n    ${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB  floor [the four bundles uncompressed] ${(bundles / 1024 / 1024).toFixed(2)} MB  ratio ${(size / bundles).toFixed(2)}x\n    budget: ≤ 2 MB  ${size <= 2 * 1024 * 1024 ? 'ok' : 'OVER'}`);
+  const bundles = ['extension.js', 'adapter.js', 'server.js', 'cli.js']
+    .map((f) => join('dist', f))
+    .filter(existsSync)
+    .reduce((a, f) => a + statSync(f).size, 0);
+  console.log(
+    `VSIX size\n    ${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB  floor [the four bundles uncompressed] ${(bundles / 1024 / 1024).toFixed(2)} MB  ratio ${(size / bundles).toFixed(2)}x\n    budget: ≤ 2 MB  ${size <= 2 * 1024 * 1024 ? 'ok' : 'OVER'}`,
+  );
 } else console.log('VSIX size\n    no VSIX in the repository root: run `npm run package` first');

@@ -25,11 +25,43 @@ function fake() {
 }
 // esbuild's ESM interop copies the module's own property names, so the top level lists the
 // namespaces and classes the bundle uses.
-const NAMES = ['commands', 'debug', 'languages', 'window', 'workspace', 'env', 'extensions', 'Uri', 'EventEmitter', 'Disposable',
-  'TreeItem', 'TreeItemCollapsibleState', 'ThemeIcon', 'ThemeColor', 'ViewColumn', 'FileType', 'Diagnostic', 'DiagnosticSeverity',
-  'CodeAction', 'Range', 'Position', 'Location', 'DebugAdapterExecutable', 'DebugAdapterInlineImplementation',
-  'DebugAdapterServer', 'DebugConfigurationProviderTriggerKind', 'NotebookCellKind', 'ProgressLocation', 'StatusBarAlignment',
-  'RelativePattern', 'MarkdownString', 'CancellationTokenSource', 'CompletionItemKind', 'SymbolKind', 'SemanticTokensLegend'];
+const NAMES = [
+  'commands',
+  'debug',
+  'languages',
+  'window',
+  'workspace',
+  'env',
+  'extensions',
+  'Uri',
+  'EventEmitter',
+  'Disposable',
+  'TreeItem',
+  'TreeItemCollapsibleState',
+  'ThemeIcon',
+  'ThemeColor',
+  'ViewColumn',
+  'FileType',
+  'Diagnostic',
+  'DiagnosticSeverity',
+  'CodeAction',
+  'Range',
+  'Position',
+  'Location',
+  'DebugAdapterExecutable',
+  'DebugAdapterInlineImplementation',
+  'DebugAdapterServer',
+  'DebugConfigurationProviderTriggerKind',
+  'NotebookCellKind',
+  'ProgressLocation',
+  'StatusBarAlignment',
+  'RelativePattern',
+  'MarkdownString',
+  'CancellationTokenSource',
+  'CompletionItemKind',
+  'SymbolKind',
+  'SemanticTokensLegend',
+];
 // Every member name the bundle reads from its vscode import.
 const text = require('node:fs').readFileSync(path.resolve(__dirname, '..', 'dist', 'extension.js'), 'utf8');
 for (const m of text.matchAll(/\b(?:code|vscode\w*)\.([A-Za-z_]\w*)/g)) NAMES.push(m[1]);

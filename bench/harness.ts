@@ -130,7 +130,14 @@ export async function measureAsync(f: AsyncFigure, minMs = 300): Promise<FigureR
   } finally {
     await f.done?.();
   }
-  const r: FigureResult = { name: f.name, perSecond: 1e9 / best, floorPerSecond: 1e9 / bestFloor, ratio: best / bestFloor, nsPerUnit: best, floorNsPerUnit: bestFloor };
+  const r: FigureResult = {
+    name: f.name,
+    perSecond: 1e9 / best,
+    floorPerSecond: 1e9 / bestFloor,
+    ratio: best / bestFloor,
+    nsPerUnit: best,
+    floorNsPerUnit: bestFloor,
+  };
   if (f.budget) {
     r.budgetOk = f.budget.ok(r);
     r.budgetText = f.budget.text;

@@ -1,7 +1,19 @@
 // `npm run bench`: runs every registered figure and prints it as a ratio to its
 // floor measured in the same run, with its budget (docs/architecture.md, Budgets) next to it.
 // `npm run bench -- NAME` runs only the figures whose name contains NAME.
-import { measure, measureAsync, registered, registeredAsync, registeredSamples, fmtRate, type Figure, type AsyncFigure, type FigureResult, type SampleFigure, type SampleResult } from './harness';
+import {
+  measure,
+  measureAsync,
+  registered,
+  registeredAsync,
+  registeredSamples,
+  fmtRate,
+  type Figure,
+  type AsyncFigure,
+  type FigureResult,
+  type SampleFigure,
+  type SampleResult,
+} from './harness';
 import './figures';
 
 const filter = process.argv.slice(2).find((a) => !a.startsWith('-'));
@@ -19,7 +31,9 @@ function printSamples(f: SampleFigure, rs: SampleResult[]): void {
   console.log(f.name);
   for (const r of rs) {
     const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
-    console.log(`    ${r.label}: ${fmt(r.value)} ${r.unit}  floor [${f.floorName}] ${fmt(r.floor)} ${r.unit}  ratio ${(r.value / r.floor).toFixed(2)}x${r.note ? `  (${r.note})` : ''}`);
+    console.log(
+      `    ${r.label}: ${fmt(r.value)} ${r.unit}  floor [${f.floorName}] ${fmt(r.floor)} ${r.unit}  ratio ${(r.value / r.floor).toFixed(2)}x${r.note ? `  (${r.note})` : ''}`,
+    );
     if (r.budget) {
       console.log(`      budget: ${r.budget.text}  ${r.budget.ok ? 'ok' : 'OVER'}`);
       if (!r.budget.ok) failed++;

@@ -34,7 +34,12 @@ export function hotPlugScenario(cycles: number): string {
   ];
   for (let i = 0; i < cycles; i++) {
     const t = 5 + 5 * i;
-    lines.push(`at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`, `at ${t + 1}ms driver hp${i} msix 3`, `at ${t + 2}ms raise hp${i} vector 0`, `at ${t + 3}ms rescind hp${i}`);
+    lines.push(
+      `at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`,
+      `at ${t + 1}ms driver hp${i} msix 3`,
+      `at ${t + 2}ms raise hp${i} vector 0`,
+      `at ${t + 3}ms rescind hp${i}`,
+    );
   }
   lines.push('expect no errors');
   const f = join(dir, `hot-plug-${cycles}.vpci`);
@@ -97,8 +102,21 @@ if (existsSync(join(ROOT, 'dist', 'cli.js'))) {
           const o = await continueInAdapter(args);
           if (o.ms < ours.ms) ours = o;
         }
-        const time: SampleResult = { label: 'time', value: ours.ms / 1000, floor: cli.ms / 1000, unit: 's', note: `stopped: ${ours.reason}`, budget: { text: '≤ 3 × the CLI’s time', ok: ours.ms <= 3 * cli.ms } };
-        const mem: SampleResult = { label: 'peak RSS', value: ours.peak / MiB, floor: cli.peak / MiB, unit: 'MiB', budget: { text: '≤ 512 MiB', ok: ours.peak <= 512 * MiB } };
+        const time: SampleResult = {
+          label: 'time',
+          value: ours.ms / 1000,
+          floor: cli.ms / 1000,
+          unit: 's',
+          note: `stopped: ${ours.reason}`,
+          budget: { text: '≤ 3 × the CLI’s time', ok: ours.ms <= 3 * cli.ms },
+        };
+        const mem: SampleResult = {
+          label: 'peak RSS',
+          value: ours.peak / MiB,
+          floor: cli.peak / MiB,
+          unit: 'MiB',
+          budget: { text: '≤ 512 MiB', ok: ours.peak <= 512 * MiB },
+        };
         return [time, mem];
       },
     });
@@ -135,7 +153,13 @@ function historyGrowth(budget: number): SampleResult[] {
     if (m.steps >= MARKS[mark]!) {
       const mem = h.memory;
       at.push(mem.total);
-      out.push({ label: `${MARKS[mark]! / 1000}k steps`, value: mem.total / MiB, floor: budget / MiB, unit: 'MiB', note: `${mem.count} checkpoints ${(mem.checkpoints / MiB).toFixed(1)} MiB + step log ${(mem.log / MiB).toFixed(1)} MiB; history from step ${h.start}${cuts ? ` (${cuts} cuts)` : ''}; the trace holds ${(traceBytes(m.trace) / MiB).toFixed(1)} MiB more` });
+      out.push({
+        label: `${MARKS[mark]! / 1000}k steps`,
+        value: mem.total / MiB,
+        floor: budget / MiB,
+        unit: 'MiB',
+        note: `${mem.count} checkpoints ${(mem.checkpoints / MiB).toFixed(1)} MiB + step log ${(mem.log / MiB).toFixed(1)} MiB; history from step ${h.start}${cuts ? ` (${cuts} cuts)` : ''}; the trace holds ${(traceBytes(m.trace) / MiB).toFixed(1)} MiB more`,
+      });
       mark++;
     }
   }
@@ -146,7 +170,10 @@ function historyGrowth(budget: number): SampleResult[] {
     value: grew,
     floor: MARKS[at.length - 1]! / MARKS[at.length - 2]!,
     unit: '×',
-    budget: { text: `within the budget (${budget / MiB} MiB), and sub-linear: less than the run's own growth`, ok: last <= budget && grew < MARKS[at.length - 1]! / MARKS[at.length - 2]! },
+    budget: {
+      text: `within the budget (${budget / MiB} MiB), and sub-linear: less than the run's own growth`,
+      ok: last <= budget && grew < MARKS[at.length - 1]! / MARKS[at.length - 2]!,
+    },
   });
   return out;
 }

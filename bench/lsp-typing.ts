@@ -21,7 +21,10 @@ async function main(): Promise<void> {
     let v = 1;
     const edit = (line: number, ins: string): void => {
       v++;
-      void lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ins }] });
+      void lsp.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: v },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: ins }],
+      });
     };
     const hover = (): Promise<unknown> => lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 7, character: 5 } });
     for (let i = 0; i < 200; i++) edit(10 + ((i * 37) % (lines - 20)), '#x\n');
@@ -37,7 +40,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 30));
     }
     times.sort((a, b) => a - b);
-    console.log(`hover while typing (60 edits, 30 ms apart): median ${times[30]!.toFixed(1)} ms, 90th ${times[54]!.toFixed(1)} ms, max ${times[59]!.toFixed(1)} ms`);
+    console.log(
+      `hover while typing (60 edits, 30 ms apart): median ${times[30]!.toFixed(1)} ms, 90th ${times[54]!.toFixed(1)} ms, max ${times[59]!.toFixed(1)} ms`,
+    );
     t = performance.now();
     await lsp.diagnostics(uri, v);
     console.log(`diagnostics of the last version: ${ms(t)} after the last hover`);

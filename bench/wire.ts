@@ -21,9 +21,15 @@ let sink = 0;
 {
   // The messages a guest sends during an attach, as decoded values (so encode has real input).
   const raw = [
-    G.queryProtocolVersion(0x10004), G.queryBusRelations(), G.d0Entry(0xf8000000), G.queryResourceRequirements(0),
-    G.resourcesAssigned2(0), G.createInterrupt3(0, { vector: 0x41, deliveryMode: 0, vectorCount: 1, cpus: [0, 1] }),
-    G.deleteInterrupt(0, { vector_count: 1, data: 0x41, address: 0xfee00000 }), G.resourcesReleased(0), G.d0Exit(),
+    G.queryProtocolVersion(0x10004),
+    G.queryBusRelations(),
+    G.d0Entry(0xf8000000),
+    G.queryResourceRequirements(0),
+    G.resourcesAssigned2(0),
+    G.createInterrupt3(0, { vector: 0x41, deliveryMode: 0, vectorCount: 1, cpus: [0, 1] }),
+    G.deleteInterrupt(0, { vector_count: 1, data: 0x41, address: 0xfee00000 }),
+    G.resourcesReleased(0),
+    G.d0Exit(),
   ];
   const msgs: VpciMessage[] = raw.map((b) => {
     const d = decodeMessage(b);
@@ -71,7 +77,16 @@ let sink = 0;
     instanceGuid: '5e1e2f3a-1b2c-4d5e-8f90-0123456789ab',
     functions: [{ wslot: 0, fn, serial: 1 }],
     interrupts: new InterruptRemapper({ trace, now: () => now }),
-    env: { now: () => now, send: () => true, outboundFree: () => 1 << 16, setTimer: () => undefined, cancelTimer: () => undefined, trace, bus: 0, rescind: () => undefined },
+    env: {
+      now: () => now,
+      send: () => true,
+      outboundFree: () => 1 << 16,
+      setTimer: () => undefined,
+      cancelTimer: () => undefined,
+      trace,
+      bus: 0,
+      rescind: () => undefined,
+    },
   });
   host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 1n, payload: G.queryProtocolVersion(0x10004) }));
   host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 2n, payload: G.d0Entry(0xf8000000) }));

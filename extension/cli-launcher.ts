@@ -17,4 +17,3 @@ export function writeLauncher(dir: string, cli: string, runtime: string = proces
   }
   return dir;
 }
-

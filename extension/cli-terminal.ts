@@ -22,7 +22,8 @@ export async function openCliTerminal(context: vscode.ExtensionContext): Promise
     name: 'vPCI Lab CLI',
     ...(folder ? { cwd: folder } : {}),
     env: { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` },
-    message: 'vpci-lab is on PATH in this terminal: try vpci-lab run <scenario.vpci>, vpci-lab diff <scenario.vpci> --guest freebsd --guest linux, vpci-lab --help.',
+    message:
+      'vpci-lab is on PATH in this terminal: try vpci-lab run <scenario.vpci>, vpci-lab diff <scenario.vpci> --guest freebsd --guest linux, vpci-lab --help.',
   });
   terminal.show();
   terminal.sendText('vpci-lab --help', true);

@@ -93,7 +93,9 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
   reg('vpci.toggleHex', () => setHex());
   reg('vpci.showDecimal', () => setHex(false));
   reg('vpci.showHex', () => setHex(true));
-  context.subscriptions.push(vscode.debug.onDidStartDebugSession((s) => s.type === DEBUG_TYPE && void vscode.commands.executeCommand('setContext', 'vpci.hex', true)));
+  context.subscriptions.push(
+    vscode.debug.onDidStartDebugSession((s) => s.type === DEBUG_TYPE && void vscode.commands.executeCommand('setContext', 'vpci.hex', true)),
+  );
 
   reg('vpci.topology.refresh', () => topology.refresh());
 

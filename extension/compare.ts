@@ -81,18 +81,24 @@ export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | unde
         { title: 'Compare with a quirk on and off', placeHolder: 'Which quirk?' },
       );
       if (!pick) return undefined;
-      return { left: { ...same, overrides: { quirks: { [pick.label]: true } }, label: `${pick.label}=on` }, right: { ...same, overrides: { quirks: { [pick.label]: false } }, label: `${pick.label}=off` } };
+      return {
+        left: { ...same, overrides: { quirks: { [pick.label]: true } }, label: `${pick.label}=on` },
+        right: { ...same, overrides: { quirks: { [pick.label]: false } }, label: `${pick.label}=off` },
+      };
     }
     case 'file': {
       const files = (await vscode.workspace.findFiles('**/*.vpci', '**/{node_modules,.git}/**', 500)).filter((f) => f.toString() !== uri.toString());
-      const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f }));
+      const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = files
+        .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+        .map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f }));
       items.push({ label: 'Browse…' });
       const pick = await vscode.window.showQuickPick(items, { title: `Compare ${basename(uri)} with…`, placeHolder: 'The other scenario' });
       if (!pick) return undefined;
       let other = pick.uri;
       if (!other) other = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'vPCI scenario': ['vpci'] } }))?.[0];
       if (!other) return undefined;
-      const [a, b] = basename(uri) === basename(other) ? [vscode.workspace.asRelativePath(uri), vscode.workspace.asRelativePath(other)] : [basename(uri), basename(other)];
+      const [a, b] =
+        basename(uri) === basename(other) ? [vscode.workspace.asRelativePath(uri), vscode.workspace.asRelativePath(other)] : [basename(uri), basename(other)];
       return { left: { ...same, label: a }, right: { uri: other, overrides: {}, label: b } };
     }
   }
@@ -102,13 +108,21 @@ export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | unde
 export async function runComparison(spec: CompareSpec, token?: vscode.CancellationToken): Promise<{ diff: RunDiff; machines: [Machine, Machine] } | undefined> {
   const machines: Machine[] = [];
   for (const side of [spec.left, spec.right]) {
-    const loaded = await loadScenarioWith(host().files, host().pathOf(side.uri) ?? side.uri.fsPath, { overrides: side.overrides, text: await textOf(side.uri) });
+    const loaded = await loadScenarioWith(host().files, host().pathOf(side.uri) ?? side.uri.fsPath, {
+      overrides: side.overrides,
+      text: await textOf(side.uri),
+    });
     if (!loaded.machine) {
       const first = loaded.errors[0];
-      void vscode.window.showErrorMessage(`vPCI: ${side.label}: ${first ? formatDiagnostic(first, basename(side.uri)).split('\n')[0] : 'the scenario does not load'}`);
+      void vscode.window.showErrorMessage(
+        `vPCI: ${side.label}: ${first ? formatDiagnostic(first, basename(side.uri)).split('\n')[0] : 'the scenario does not load'}`,
+      );
       return undefined;
     }
-    const v = await runToVerdict({ ...loaded, machine: loaded.machine }, { between: () => new Promise((r) => setImmediate(r)), cancelled: () => token?.isCancellationRequested === true });
+    const v = await runToVerdict(
+      { ...loaded, machine: loaded.machine },
+      { between: () => new Promise((r) => setImmediate(r)), cancelled: () => token?.isCancellationRequested === true },
+    );
     if (v.cancelled) return undefined;
     machines.push(loaded.machine);
   }
@@ -138,12 +152,21 @@ export function compareRows(d: RunDiff): { rows: CompareRow[]; firstRow: number 
   let firstRow = -1;
   const [L, R] = d.labels;
   for (const b of d.buses) {
-    rows.push({ kind: 'header', text: `${b.bus}: ${b.counts.same} same, ${b.counts.changed} changed, ${b.counts.left} only ${L}, ${b.counts.right} only ${R}` });
+    rows.push({
+      kind: 'header',
+      text: `${b.bus}: ${b.counts.same} same, ${b.counts.changed} changed, ${b.counts.left} only ${L}, ${b.counts.right} only ${R}`,
+    });
     b.rows.forEach((r: DiffRow, k) => {
       if (d.first && d.first.bus === b.bus && d.first.row === k) firstRow = rows.length;
       const l = side(r.left);
       const rr = side(r.right);
-      rows.push({ kind: r.kind, bus: b.bus, ...(l ? { left: l } : {}), ...(rr ? { right: rr } : {}), ...(r.changes ? { changes: r.changes.map((c) => `${c.name}: ${c.left} → ${c.right}`) } : {}) });
+      rows.push({
+        kind: r.kind,
+        bus: b.bus,
+        ...(l ? { left: l } : {}),
+        ...(rr ? { right: rr } : {}),
+        ...(r.changes ? { changes: r.changes.map((c) => `${c.name}: ${c.left} → ${c.right}`) } : {}),
+      });
     });
   }
   return { rows, firstRow };
@@ -152,7 +175,12 @@ export function compareRows(d: RunDiff): { rows: CompareRow[]; firstRow: number 
 /** The Compare Runs panel: one per comparison, the page in compare mode. */
 export function showComparison(spec: CompareSpec, diff: RunDiff): vscode.WebviewPanel {
   const title = `Compare: ${spec.left.label} ↔ ${spec.right.label}`;
-  const panel = vscode.window.createWebviewPanel('vpci.compareRuns', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] });
+  const panel = vscode.window.createWebviewPanel(
+    'vpci.compareRuns',
+    title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+    { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] },
+  );
   panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce(), 'compare');
   const { rows, firstRow } = compareRows(diff);
   const counts = `${diff.counts.same} same, ${diff.counts.changed} changed, ${diff.counts.left} only ${spec.left.label}, ${diff.counts.right} only ${spec.right.label}`;
@@ -171,6 +199,9 @@ export async function compareRunsCommand(arg: unknown): Promise<void> {
   }
   const spec = await askComparison(uri);
   if (!spec) return;
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `vPCI: running ${spec.left.label} and ${spec.right.label}`, cancellable: true }, (_p, token) => runComparison(spec, token));
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `vPCI: running ${spec.left.label} and ${spec.right.label}`, cancellable: true },
+    (_p, token) => runComparison(spec, token),
+  );
   if (r) showComparison(spec, r.diff);
 }

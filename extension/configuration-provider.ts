@@ -79,7 +79,10 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     return c;
   }
 
-  resolveDebugConfigurationWithSubstitutedVariables(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+  resolveDebugConfigurationWithSubstitutedVariables(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.ProviderResult<vscode.DebugConfiguration> {
     const c = config as VpciLaunchConfig;
     const problem = validate(c);
     if (problem) {
@@ -107,7 +110,8 @@ export function validate(c: VpciLaunchConfig): string | undefined {
   if (typeof c.scenario !== 'string' || c.scenario.trim() === '') return '"scenario" must be the path of a .vpci file.';
   if (c.guest !== undefined && !GUESTS.has(c.guest)) return `"guest" must be one of ${[...GUESTS].join(', ')}.`;
   if (c.host !== undefined && !HOSTS.has(c.host)) return `"host" must be one of ${[...HOSTS].join(', ')}.`;
-  if (c.historyMaxMemory !== undefined && (typeof c.historyMaxMemory !== 'number' || !(c.historyMaxMemory >= 1))) return '"historyMaxMemory" must be a number of MiB, at least 1.';
+  if (c.historyMaxMemory !== undefined && (typeof c.historyMaxMemory !== 'number' || !(c.historyMaxMemory >= 1)))
+    return '"historyMaxMemory" must be a number of MiB, at least 1.';
   if (c.quirks !== undefined) {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- user JSON: null is possible whatever the type says
     if (typeof c.quirks !== 'object' || c.quirks === null) return '"quirks" must be an object of booleans.';

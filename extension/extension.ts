@@ -34,9 +34,11 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(topologyView.onDidChangeVisibility((e) => e.visible && void topology.refresh()));
   const sequence = new SequencePanel();
   sub(sequence);
-  sub(vscode.commands.registerCommand('vpci.showMessageSequence', () => {
-    sequence.show();
-  }));
+  sub(
+    vscode.commands.registerCommand('vpci.showMessageSequence', () => {
+      sequence.show();
+    }),
+  );
   registerCommands(context, topology);
   registerUpstreamCommand(context, log);
   // Scenarios as tests: the Test Explorer, Run Scenario, Debug at Cause, Compare Runs.
@@ -84,14 +86,16 @@ export function activate(context: vscode.ExtensionContext): void {
   sub(vscode.window.onDidChangeActiveTextEditor(setScenarioContext));
 
   // The language server starts in the background so activation stays fast.
-  host().startLanguageClient(context).then(
-    (c) => {
-      client = c;
-    },
-    (err: unknown) => {
-      console.error(`vPCI Lab: language server did not start: ${err instanceof Error ? err.message : String(err)}`);
-    },
-  );
+  host()
+    .startLanguageClient(context)
+    .then(
+      (c) => {
+        client = c;
+      },
+      (err: unknown) => {
+        console.error(`vPCI Lab: language server did not start: ${err instanceof Error ? err.message : String(err)}`);
+      },
+    );
 }
 
 export async function deactivate(): Promise<void> {

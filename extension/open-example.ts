@@ -52,13 +52,21 @@ export async function openExample(context: vscode.ExtensionContext): Promise<voi
     const item = { path, label: path.slice(slash + 1).replace(/\.vpci$/, ''), title: exampleTitle(text) };
     items.push({ ...item, detail: item.title, ...(slash > 0 ? { description: path.slice(0, slash) } : {}) });
   }
-  const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Open a vPCI example scenario (a copy goes into your workspace)', matchOnDetail: true, matchOnDescription: true });
+  const pick =
+    items.length === 1
+      ? items[0]
+      : await vscode.window.showQuickPick(items, {
+          placeHolder: 'Open a vPCI example scenario (a copy goes into your workspace)',
+          matchOnDetail: true,
+          matchOnDescription: true,
+        });
   if (!pick) return;
   const text = texts.get(pick.path)!;
   const bring = exampleFiles(pick.path, text);
 
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const folder = folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: `Copy the ${pick.label} example into which folder?` });
+  const folder =
+    folders.length <= 1 ? folders[0] : await vscode.window.showWorkspaceFolderPick({ placeHolder: `Copy the ${pick.label} example into which folder?` });
   if (!folder) {
     if (folders.length > 1) return; // the folder pick was dismissed
     await openUntitled(pick, text, bring.slice(1));
@@ -74,7 +82,11 @@ export async function openExample(context: vscode.ExtensionContext): Promise<voi
     there.set(f, await readIf(vscode.Uri.joinPath(folder.uri, f)));
   }
   const present = [...source.keys()];
-  const plan = copyPlan(present, (p) => source.get(p)!, (p) => there.get(p));
+  const plan = copyPlan(
+    present,
+    (p) => source.get(p)!,
+    (p) => there.get(p),
+  );
   let write = plan.write;
   let scenario = pick.path;
   if (plan.kind === 'conflict') {
@@ -119,7 +131,9 @@ async function openUntitled(pick: ExampleItem, text: string, dumps: string[]): P
   edit.insert(doc.uri, new vscode.Position(0, 0), text);
   await vscode.workspace.applyEdit(edit);
   await vscode.window.showTextDocument(doc, { preview: false });
-  const needs = dumps.length ? ` It reads ${dumps.join(', ')}: open a folder and run vPCI: Open Example… again to copy ${dumps.length === 1 ? 'that file' : 'those files'} with it.` : '';
+  const needs = dumps.length
+    ? ` It reads ${dumps.join(', ')}: open a folder and run vPCI: Open Example… again to copy ${dumps.length === 1 ? 'that file' : 'those files'} with it.`
+    : '';
   const choice = await vscode.window.showInformationMessage(
     `This is an unsaved copy of the ${pick.label} example (no folder is open). Save it into a folder (File > Save As…) to keep your changes and to debug it.${needs}`,
     'Open Folder…',

@@ -7,7 +7,8 @@ import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, typ
 import { fieldLine, nonce, sequenceHtml } from './sequence-webview';
 import { bytesOfHex, formatTime, hexDump } from '../emulator/format';
 
-type FromPage = { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number; seq: number } | { type: 'goto'; index: number };
+type FromPage =
+  { type: 'ready' } | { type: 'need'; from: number; count: number } | { type: 'select'; index: number; seq: number } | { type: 'goto'; index: number };
 
 export class SequencePanel implements vscode.Disposable {
   static readonly viewType = 'vpci.messageSequence';
@@ -21,11 +22,16 @@ export class SequencePanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(SequencePanel.viewType, 'vPCI Message Sequence', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      SequencePanel.viewType,
+      'vPCI Message Sequence',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [],
+      },
+    );
     panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce());
     panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, this.disposables);
     panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
@@ -107,4 +113,3 @@ export class SequencePanel implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
-

@@ -47,8 +47,7 @@ export interface CompareSide {
 }
 
 export type CompareRow =
-  | { kind: 'header'; text: string }
-  | { kind: 'same' | 'changed' | 'left' | 'right'; bus: string; left?: CompareSide; right?: CompareSide; changes?: string[] };
+  { kind: 'header'; text: string } | { kind: 'same' | 'changed' | 'left' | 'right'; bus: string; left?: CompareSide; right?: CompareSide; changes?: string[] };
 
 /*
  * The few DOM pieces the page script uses, typed here because the extension compiles without the
@@ -107,7 +106,19 @@ interface PageWindow {
 /** Browser side. Must not reference anything outside itself. */
 function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'): void {
   type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
-  type Item = { index: number; seq: number; timeText: string; bus: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; txid: number | string; length: number; summary: string; cfgBefore?: { count: number; reads: number; writes: number; slots: string } };
+  type Item = {
+    index: number;
+    seq: number;
+    timeText: string;
+    bus: string;
+    dir: 'toHost' | 'toGuest';
+    name: string;
+    status?: string;
+    txid: number | string;
+    length: number;
+    summary: string;
+    cfgBefore?: { count: number; reads: number; writes: number; slots: string };
+  };
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
   /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
   type Incoming =
@@ -161,7 +172,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   const shortStatus = (s: string | undefined) => (s ?? '').replace(/ \(0x[0-9A-Fa-f]+\)$/, '');
   const isCompletion = (n: string, status?: string) => / \(completion\)$/.test(n) || status !== undefined;
   /** The arrow's label: the message name, or "↩ REQUEST: STATUS" for a completion. */
-  const labelOf = (name: string, status?: string) => (isCompletion(name, status) ? `↩ ${shortName(name)}${status !== undefined ? `: ${shortStatus(status)}` : ''}` : shortName(name));
+  const labelOf = (name: string, status?: string) =>
+    isCompletion(name, status) ? `↩ ${shortName(name)}${status !== undefined ? `: ${shortStatus(status)}` : ''}` : shortName(name);
   const isError = (s: string | undefined) => s !== undefined && s !== 'SUCCESS' && s !== '0x00000000';
 
   // ---- state ----
@@ -285,7 +297,16 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       const c = el('span', 'cfg', '⋮ ' + it.cfgBefore.count + ' cfg');
       c.style.left = gx - MARGIN + 4 + 'px';
       c.style.width = MARGIN - 10 + 'px';
-      c.title = it.cfgBefore.count + ' config-window access' + (it.cfgBefore.count === 1 ? '' : 'es') + ' before this packet (' + it.cfgBefore.reads + ' read, ' + it.cfgBefore.writes + ' write) to slot ' + it.cfgBefore.slots;
+      c.title =
+        it.cfgBefore.count +
+        ' config-window access' +
+        (it.cfgBefore.count === 1 ? '' : 'es') +
+        ' before this packet (' +
+        it.cfgBefore.reads +
+        ' read, ' +
+        it.cfgBefore.writes +
+        ' write) to slot ' +
+        it.cfgBefore.slots;
       row.appendChild(c);
     }
     const sum = el('span', 'summary', it.summary);
@@ -307,7 +328,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     }
     const fixed = el('div', 'fixed');
     fixed.style.width = FIX_W + 'px';
-    fixed.appendChild(el('span', 'mark', (({ same: '=', changed: '~', left: '<', right: '>' } as Record<string, string | undefined>)[r.kind] ?? '')));
+    fixed.appendChild(el('span', 'mark', ({ same: '=', changed: '~', left: '<', right: '>' } as Record<string, string | undefined>)[r.kind] ?? ''));
     row.appendChild(fixed);
     const tips: string[] = [];
     ([r.left, r.right] as (Side | undefined)[]).forEach((s, k) => {
@@ -427,14 +448,29 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       const s = r[k];
       const other = r[ks[1 - j]!];
       const box = el('div');
-      box.appendChild(el('strong', undefined, s ? `${labels[j]} #${s.n} · ${s.name}${s.status !== undefined ? ' → ' + s.status : ''} · ${s.bytes.length / 2} bytes · ${s.timeText}` : `${labels[j]}: no packet here`));
+      box.appendChild(
+        el(
+          'strong',
+          undefined,
+          s
+            ? `${labels[j]} #${s.n} · ${s.name}${s.status !== undefined ? ' → ' + s.status : ''} · ${s.bytes.length / 2} bytes · ${s.timeText}`
+            : `${labels[j]}: no packet here`,
+        ),
+      );
       if (s) {
         box.appendChild(dump(s.bytes, other ? other.bytes : undefined));
         box.appendChild(el('pre', undefined, s.fields));
       }
       pair.appendChild(box);
     });
-    $('detail-title').textContent = r.kind === 'same' ? 'The same on both sides' : r.kind === 'changed' ? 'Changed: ' + (r.changes ?? []).join('; ') : r.kind === 'left' ? 'Only ' + labels[0] : 'Only ' + labels[1];
+    $('detail-title').textContent =
+      r.kind === 'same'
+        ? 'The same on both sides'
+        : r.kind === 'changed'
+          ? 'Changed: ' + (r.changes ?? []).join('; ')
+          : r.kind === 'left'
+            ? 'Only ' + labels[0]
+            : 'Only ' + labels[1];
     detail.hidden = false;
   }
 

@@ -29,7 +29,9 @@ export function registerVerdictCommands(context: vscode.ExtensionContext, tests:
   reg('vpci.compareRuns', (arg) => compareRunsCommand(arg));
   reg('vpci.useCliInTerminal', () => {
     const no = host().nodeOnly('The vpci-lab CLI');
-    return no ? void vscode.window.showInformationMessage(`vPCI: ${no}. Install the VSIX in desktop VS Code, or run \`npx vpci-lab\` in a clone, to use it.`) : openCliTerminal(context);
+    return no
+      ? void vscode.window.showInformationMessage(`vPCI: ${no}. Install the VSIX in desktop VS Code, or run \`npx vpci-lab\` in a clone, to use it.`)
+      : openCliTerminal(context);
   });
   context.subscriptions.push(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {

@@ -71,7 +71,11 @@ export class ScenarioTests implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => isScenario(d.uri) && void this.update(d.uri)),
       vscode.workspace.onDidCloseTextDocument((d) => isScenario(d.uri) && !vscode.workspace.getWorkspaceFolder(d.uri) && this.remove(d.uri)),
       // Problems' "Debug at Cause" quick fix on a failed expectation.
-      vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.vpci' }, { provideCodeActions: (doc, _r, ctx) => this.codeActions(doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider(
+        { scheme: 'file', pattern: '**/*.vpci' },
+        { provideCodeActions: (doc, _r, ctx) => this.codeActions(doc, ctx) },
+        { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+      ),
     );
     void this.discover();
   }
@@ -179,7 +183,11 @@ export class ScenarioTests implements vscode.Disposable {
     return out;
   }
 
-  private async runFile(run: vscode.TestRun, file: vscode.TestItem, token: vscode.CancellationToken): Promise<{ held: number; total: number; failed: VerdictItem[] } | undefined> {
+  private async runFile(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    token: vscode.CancellationToken,
+  ): Promise<{ held: number; total: number; failed: VerdictItem[] } | undefined> {
     const uri = file.uri!;
     await this.update(uri);
     run.started(file);
@@ -202,7 +210,10 @@ export class ScenarioTests implements vscode.Disposable {
       return { held: 0, total: 0, failed: [] };
     }
     const m = loaded.machine;
-    const v = await runToVerdict({ ...loaded, machine: m }, { between: () => new Promise((r) => setImmediate(r)), cancelled: () => token.isCancellationRequested });
+    const v = await runToVerdict(
+      { ...loaded, machine: m },
+      { between: () => new Promise((r) => setImmediate(r)), cancelled: () => token.isCancellationRequested },
+    );
     if (v.cancelled) {
       run.skipped(file);
       file.children.forEach((c) => run.skipped(c));
@@ -210,7 +221,11 @@ export class ScenarioTests implements vscode.Disposable {
     }
     run.appendOutput(`vPCI Lab: ${uri.fsPath} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\r\n`, undefined, file);
     run.appendOutput(transcript(m, { log: v.log }).join('\r\n') + '\r\n', undefined, file);
-    run.appendOutput(`\r\n${v.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${v.hitMaxSteps ? ' (stopped at the step limit)' : ''}\r\n\r\n`, undefined, file);
+    run.appendOutput(
+      `\r\n${v.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${v.hitMaxSteps ? ' (stopped at the step limit)' : ''}\r\n\r\n`,
+      undefined,
+      file,
+    );
     for (const l of verdictLines(uri.fsPath, v.results)) run.appendOutput(l + '\r\n', undefined, file);
     run.appendOutput(verdictSummary(v.results) + '\r\n', undefined, file);
     const items = verdictItems(v.results);
@@ -248,7 +263,11 @@ export class ScenarioTests implements vscode.Disposable {
       msg.location = new vscode.Location(uri, range);
       if (r.cause) msg.contextValue = CAUSE_MESSAGE;
       if (item) run.failed(item, msg);
-      const d = new vscode.Diagnostic(range, `${label}: ${r.detail}${r.cause ? ` (decided at ${formatTime(r.cause.time)}; Debug at Cause goes there)` : ''}`, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        range,
+        `${label}: ${r.detail}${r.cause ? ` (decided at ${formatTime(r.cause.time)}; Debug at Cause goes there)` : ''}`,
+        vscode.DiagnosticSeverity.Error,
+      );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = 'expectation-failed';
       diags.push(d);
@@ -363,7 +382,9 @@ export class ScenarioTests implements vscode.Disposable {
   async debugAtCause(arg: unknown): Promise<void> {
     const t = this.causeTarget(arg);
     if (!t) {
-      void vscode.window.showInformationMessage('vPCI: run the scenario first (▷ in the gutter or the Test Explorer); Debug at Cause opens the debugger where a failed expectation was decided.');
+      void vscode.window.showInformationMessage(
+        'vPCI: run the scenario first (▷ in the gutter or the Test Explorer); Debug at Cause opens the debugger where a failed expectation was decided.',
+      );
       return;
     }
     const name = `Debug at cause: ${vscode.workspace.asRelativePath(t.uri, false)}:${t.line}`;
@@ -375,7 +396,10 @@ export class ScenarioTests implements vscode.Disposable {
     const file = await this.update(uri);
     if (!file) return;
     const cts = new vscode.CancellationTokenSource();
-    const [r] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `vPCI: running ${vscode.workspace.asRelativePath(uri)}` }, () => this.run(new vscode.TestRunRequest([file], undefined, this.runProfile), cts.token));
+    const [r] = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `vPCI: running ${vscode.workspace.asRelativePath(uri)}` },
+      () => this.run(new vscode.TestRunRequest([file], undefined, this.runProfile), cts.token),
+    );
     cts.dispose();
     if (!r) return;
     const name = vscode.workspace.asRelativePath(uri);
@@ -388,7 +412,11 @@ export class ScenarioTests implements vscode.Disposable {
       return;
     }
     const first = r.failed[0]!;
-    const pick = await vscode.window.showWarningMessage(`vPCI: ${name}: ${r.held} of ${r.total} expectation(s) held. ${first.text ?? first.what}: ${first.detail}`, ...(first.cause ? ['Debug at Cause'] : []), 'Show Test Results');
+    const pick = await vscode.window.showWarningMessage(
+      `vPCI: ${name}: ${r.held} of ${r.total} expectation(s) held. ${first.text ?? first.what}: ${first.detail}`,
+      ...(first.cause ? ['Debug at Cause'] : []),
+      'Show Test Results',
+    );
     if (pick === 'Debug at Cause') await this.debugAtCause({ test: file.children.get(expectId(uri, first.line)) });
     else if (pick === 'Show Test Results') await vscode.commands.executeCommand('workbench.view.testing.focus');
   }

@@ -26,7 +26,13 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
       if (node.group === 'bars')
         return node.fn.bars.map((b) => {
           const label = b.index === 6 ? 'ROM' : `BAR${b.index}`;
-          return { kind: 'leaf', label, description: `${b.kind} ${sizeText(b.size, true)} ${barWhere(b)}`, tooltip: `${label}: ${b.kind}, ${b.size} bytes, ${barWhere(b)}`, icon: b.decoding ? 'symbol-field' : 'circle-slash' };
+          return {
+            kind: 'leaf',
+            label,
+            description: `${b.kind} ${sizeText(b.size, true)} ${barWhere(b)}`,
+            tooltip: `${label}: ${b.kind}, ${b.size} bytes, ${barWhere(b)}`,
+            icon: b.decoding ? 'symbol-field' : 'circle-slash',
+          };
         });
       return node.fn.interrupts.map((i) => ({
         kind: 'leaf',
@@ -45,7 +51,8 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
  * back the size mask — that is not an address, so it is not shown as one.
  */
 export function barWhere(b: TopologyFunction['bars'][number]): string {
-  if (b.state === 'sizing') return b.sizingHalf === 'high' ? `sizing (upper half reads back mask ${hex(b.readback ?? 0, 8)})` : `sizing (reads back mask ${hex(b.readback ?? 0, 8)})`;
+  if (b.state === 'sizing')
+    return b.sizingHalf === 'high' ? `sizing (upper half reads back mask ${hex(b.readback ?? 0, 8)})` : `sizing (reads back mask ${hex(b.readback ?? 0, 8)})`;
   if (b.state === 'unassigned') return 'unassigned';
   return `@ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`;
 }

@@ -20,7 +20,10 @@ import * as vscode from 'vscode';
 import { upstreamAt } from '../emulator/vpci/guest/upstream';
 import { DEBUG_TYPE } from '../adapter/protocol';
 
-interface Place { uri: vscode.Uri; line: number }
+interface Place {
+  uri: vscode.Uri;
+  line: number;
+}
 
 /** A DAP source path or a URI string as a Uri: "scheme:…" is parsed (but not a Windows drive, "C:\…"), anything else is a file path. */
 function toUri(pathOrUri: string): vscode.Uri {
@@ -46,7 +49,9 @@ async function fromFocusedFrame(): Promise<Place | undefined> {
   const s = vscode.debug.activeDebugSession;
   const item = vscode.debug.activeStackItem;
   if (!s || s.type !== DEBUG_TYPE || !(item instanceof vscode.DebugStackFrame) || item.session.id !== s.id) return undefined;
-  const st = (await s.customRequest('stackTrace', { threadId: item.threadId, startFrame: 0, levels: 200 })) as { stackFrames: { id: number; line: number; source?: { path?: string } }[] };
+  const st = (await s.customRequest('stackTrace', { threadId: item.threadId, startFrame: 0, levels: 200 })) as {
+    stackFrames: { id: number; line: number; source?: { path?: string } }[];
+  };
   const fr = st.stackFrames.find((x) => x.id === item.frameId);
   return fr?.source?.path ? { uri: toUri(fr.source.path), line: fr.line } : undefined;
 }

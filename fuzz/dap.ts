@@ -150,7 +150,23 @@ const num = (r: Rng, pool: readonly number[]): unknown =>
   pool.length && r.chance(0.75) ? r.pick(pool) : r.pick<unknown>([0, -1, 1, 2, 999999, 2 ** 31, 1.5, NaN, null, '1', undefined]);
 const str = (r: Rng, pool: readonly string[]): unknown =>
   pool.length && r.chance(0.7) ? r.pick(pool) : r.pick<unknown>(['', 'x', 'nic0', '$', '0x', '((', 'a'.repeat(300), 1, null, undefined]);
-const EXPRS = ['nic0', 'nic0.config[0]', 'sc', 'sc->pcib', '1+', 'cfg 0 0x04', '$trace', 'hv_pci', 'version', '"', '0x10', 'nic0/0.0.bars', '', 'a.b.c.d', 'nic0.msix[0]'];
+const EXPRS = [
+  'nic0',
+  'nic0.config[0]',
+  'sc',
+  'sc->pcib',
+  '1+',
+  'cfg 0 0x04',
+  '$trace',
+  'hv_pci',
+  'version',
+  '"',
+  '0x10',
+  'nic0/0.0.bars',
+  '',
+  'a.b.c.d',
+  'nic0.msix[0]',
+];
 
 /** One random request: [command, arguments]. */
 function randomRequest(r: Rng, refs: Refs): [string, unknown] {
@@ -160,34 +176,146 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
   let cmd: string;
   let args: unknown;
   switch (c) {
-    case 0: cmd = 'threads'; args = {}; break;
-    case 1: case 2: cmd = 'stackTrace'; args = { threadId: tid(), startFrame: r.chance(0.3) ? num(r, [0, 1, 5]) : undefined, levels: r.chance(0.3) ? num(r, [1, 20]) : undefined }; break;
-    case 3: case 4: cmd = 'scopes'; args = { frameId: num(r, refs.frames) }; break;
-    case 5: case 6: cmd = 'variables'; args = { variablesReference: num(r, refs.vars), start: r.chance(0.3) ? num(r, [0, 10, 2000]) : undefined, count: r.chance(0.3) ? num(r, [1, 100]) : undefined, filter: r.chance(0.2) ? r.pick(['indexed', 'named', 'x']) : undefined }; break;
-    case 7: case 8: cmd = r.pick(['next', 'stepIn', 'stepOut', 'stepBack']); args = { threadId: tid(), granularity: r.chance(0.2) ? r.pick(['statement', 'line', 'instruction', 'bogus']) : undefined }; break;
-    case 9: cmd = r.pick(['continue', 'reverseContinue']); args = { threadId: tid() }; break;
-    case 10: cmd = 'pause'; args = { threadId: tid() }; break;
-    case 11: cmd = 'setBreakpoints'; args = { source: src(), breakpoints: Array.from({ length: r.int(4) }, () => ({ line: num(r, [1, 10, 100, 500, 1500]), condition: r.chance(0.2) ? r.pick(EXPRS) : undefined, hitCondition: r.chance(0.1) ? r.pick(['2', '>3', 'x', '%2']) : undefined, logMessage: r.chance(0.1) ? 'hit {sc}' : undefined })) }; break;
-    case 12: cmd = 'setFunctionBreakpoints'; args = { breakpoints: Array.from({ length: r.int(3) }, () => ({ name: r.pick(['vmbus_pcib_attach', 'hv_pci_protocol_negotiation', 'nope', '', 'hv_pci_probe']), condition: r.chance(0.2) ? r.pick(EXPRS) : undefined })) }; break;
-    case 13: cmd = 'setExceptionBreakpoints'; args = { filters: r.chance(0.5) ? ['error', 'fault'] : [r.pick(['all', 'x', ''])], filterOptions: r.chance(0.2) ? [{ filterId: 'error' }] : undefined }; break;
-    case 14: case 15: cmd = 'evaluate'; args = { expression: r.chance(0.8) ? r.pick(EXPRS) : str(r, refs.names), frameId: r.chance(0.6) ? num(r, refs.frames) : undefined, context: r.pick(['watch', 'repl', 'hover', 'clipboard', 'variables', undefined]) }; break;
-    case 16: cmd = 'setVariable'; args = { variablesReference: num(r, refs.vars), name: str(r, refs.names), value: r.pick(['0', '0x10', '1', 'x', '', '99999999999999999999']) }; break;
-    case 17: cmd = 'setExpression'; args = { expression: r.pick(EXPRS), value: r.pick(['0', '0x1', 'x']), frameId: num(r, refs.frames) }; break;
-    case 18: cmd = 'completions'; args = { text: r.pick(EXPRS), column: num(r, [1, 3, 100]), frameId: r.chance(0.5) ? num(r, refs.frames) : undefined }; break;
-    case 19: cmd = 'readMemory'; args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4, -4, 4096]), count: num(r, [0, 4, 64, 1 << 20]) }; break;
-    case 20: cmd = 'writeMemory'; args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4]), data: r.pick(['AAAAAA==', '', '!!', 'AQ==']) }; break;
-    case 21: cmd = 'dataBreakpointInfo'; args = { variablesReference: num(r, refs.vars), name: str(r, refs.names) }; break;
-    case 22: cmd = 'setDataBreakpoints'; args = { breakpoints: Array.from({ length: r.int(3) }, () => ({ dataId: str(r, refs.dataIds), accessType: r.pick(['write', 'read', 'readWrite', undefined]) })) }; break;
-    case 23: cmd = 'exceptionInfo'; args = { threadId: tid() }; break;
-    case 24: cmd = 'breakpointLocations'; args = { source: src(), line: num(r, [1, 50, 400]), endLine: r.chance(0.3) ? num(r, [60, 5000]) : undefined }; break;
-    case 25: cmd = 'loadedSources'; args = {}; break;
-    case 26: cmd = 'cancel'; args = { requestId: num(r, [1, 2, 3, 50]), progressId: r.chance(0.3) ? 'p1' : undefined }; break;
-    case 27: cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize', 'attach']); args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {}; break;
-    case 28: cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']); args = { threadId: tid(), sourceReference: num(r, [1]) }; break;
-    case 29: cmd = 'restartFrame'; args = { frameId: num(r, refs.frames) }; break;
-    case 30: cmd = 'gotoTargets'; args = { source: src(), line: num(r, [1, 20, 100, 300, 1200]) }; break;
-    case 31: cmd = 'goto'; args = { threadId: tid(), targetId: num(r, [1, 2, 3, 4, 5, 6]) }; break;
-    default: cmd = 'stackTrace'; args = { threadId: tid() };
+    case 0:
+      cmd = 'threads';
+      args = {};
+      break;
+    case 1:
+    case 2:
+      cmd = 'stackTrace';
+      args = { threadId: tid(), startFrame: r.chance(0.3) ? num(r, [0, 1, 5]) : undefined, levels: r.chance(0.3) ? num(r, [1, 20]) : undefined };
+      break;
+    case 3:
+    case 4:
+      cmd = 'scopes';
+      args = { frameId: num(r, refs.frames) };
+      break;
+    case 5:
+    case 6:
+      cmd = 'variables';
+      args = {
+        variablesReference: num(r, refs.vars),
+        start: r.chance(0.3) ? num(r, [0, 10, 2000]) : undefined,
+        count: r.chance(0.3) ? num(r, [1, 100]) : undefined,
+        filter: r.chance(0.2) ? r.pick(['indexed', 'named', 'x']) : undefined,
+      };
+      break;
+    case 7:
+    case 8:
+      cmd = r.pick(['next', 'stepIn', 'stepOut', 'stepBack']);
+      args = { threadId: tid(), granularity: r.chance(0.2) ? r.pick(['statement', 'line', 'instruction', 'bogus']) : undefined };
+      break;
+    case 9:
+      cmd = r.pick(['continue', 'reverseContinue']);
+      args = { threadId: tid() };
+      break;
+    case 10:
+      cmd = 'pause';
+      args = { threadId: tid() };
+      break;
+    case 11:
+      cmd = 'setBreakpoints';
+      args = {
+        source: src(),
+        breakpoints: Array.from({ length: r.int(4) }, () => ({
+          line: num(r, [1, 10, 100, 500, 1500]),
+          condition: r.chance(0.2) ? r.pick(EXPRS) : undefined,
+          hitCondition: r.chance(0.1) ? r.pick(['2', '>3', 'x', '%2']) : undefined,
+          logMessage: r.chance(0.1) ? 'hit {sc}' : undefined,
+        })),
+      };
+      break;
+    case 12:
+      cmd = 'setFunctionBreakpoints';
+      args = {
+        breakpoints: Array.from({ length: r.int(3) }, () => ({
+          name: r.pick(['vmbus_pcib_attach', 'hv_pci_protocol_negotiation', 'nope', '', 'hv_pci_probe']),
+          condition: r.chance(0.2) ? r.pick(EXPRS) : undefined,
+        })),
+      };
+      break;
+    case 13:
+      cmd = 'setExceptionBreakpoints';
+      args = { filters: r.chance(0.5) ? ['error', 'fault'] : [r.pick(['all', 'x', ''])], filterOptions: r.chance(0.2) ? [{ filterId: 'error' }] : undefined };
+      break;
+    case 14:
+    case 15:
+      cmd = 'evaluate';
+      args = {
+        expression: r.chance(0.8) ? r.pick(EXPRS) : str(r, refs.names),
+        frameId: r.chance(0.6) ? num(r, refs.frames) : undefined,
+        context: r.pick(['watch', 'repl', 'hover', 'clipboard', 'variables', undefined]),
+      };
+      break;
+    case 16:
+      cmd = 'setVariable';
+      args = { variablesReference: num(r, refs.vars), name: str(r, refs.names), value: r.pick(['0', '0x10', '1', 'x', '', '99999999999999999999']) };
+      break;
+    case 17:
+      cmd = 'setExpression';
+      args = { expression: r.pick(EXPRS), value: r.pick(['0', '0x1', 'x']), frameId: num(r, refs.frames) };
+      break;
+    case 18:
+      cmd = 'completions';
+      args = { text: r.pick(EXPRS), column: num(r, [1, 3, 100]), frameId: r.chance(0.5) ? num(r, refs.frames) : undefined };
+      break;
+    case 19:
+      cmd = 'readMemory';
+      args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4, -4, 4096]), count: num(r, [0, 4, 64, 1 << 20]) };
+      break;
+    case 20:
+      cmd = 'writeMemory';
+      args = { memoryReference: str(r, refs.mem), offset: num(r, [0, 4]), data: r.pick(['AAAAAA==', '', '!!', 'AQ==']) };
+      break;
+    case 21:
+      cmd = 'dataBreakpointInfo';
+      args = { variablesReference: num(r, refs.vars), name: str(r, refs.names) };
+      break;
+    case 22:
+      cmd = 'setDataBreakpoints';
+      args = {
+        breakpoints: Array.from({ length: r.int(3) }, () => ({ dataId: str(r, refs.dataIds), accessType: r.pick(['write', 'read', 'readWrite', undefined]) })),
+      };
+      break;
+    case 23:
+      cmd = 'exceptionInfo';
+      args = { threadId: tid() };
+      break;
+    case 24:
+      cmd = 'breakpointLocations';
+      args = { source: src(), line: num(r, [1, 50, 400]), endLine: r.chance(0.3) ? num(r, [60, 5000]) : undefined };
+      break;
+    case 25:
+      cmd = 'loadedSources';
+      args = {};
+      break;
+    case 26:
+      cmd = 'cancel';
+      args = { requestId: num(r, [1, 2, 3, 50]), progressId: r.chance(0.3) ? 'p1' : undefined };
+      break;
+    case 27:
+      cmd = r.pick(['restart', 'configurationDone', 'launch', 'initialize', 'attach']);
+      args = cmd === 'launch' ? { scenario: SCENARIO, stopOnEntry: true } : cmd === 'initialize' ? { adapterID: 'vpci', pathFormat: 'path' } : {};
+      break;
+    case 28:
+      cmd = r.pick(['vpci/unknown', 'goto', 'source', 'modules', 'stepInTargets', 'disassemble']);
+      args = { threadId: tid(), sourceReference: num(r, [1]) };
+      break;
+    case 29:
+      cmd = 'restartFrame';
+      args = { frameId: num(r, refs.frames) };
+      break;
+    case 30:
+      cmd = 'gotoTargets';
+      args = { source: src(), line: num(r, [1, 20, 100, 300, 1200]) };
+      break;
+    case 31:
+      cmd = 'goto';
+      args = { threadId: tid(), targetId: num(r, [1, 2, 3, 4, 5, 6]) };
+      break;
+    default:
+      cmd = 'stackTrace';
+      args = { threadId: tid() };
   }
   // Garbage arguments now and then: the wrong JSON type, or none at all; or one value inside made wrong.
   if (r.chance(0.08)) args = r.pick<unknown>([null, 0, 'x', [], true, undefined]);
@@ -199,7 +327,32 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
 
 const HUGE = 'x'.repeat(100_000);
 const LONG = '1+'.repeat(30_000) + '1';
-const GARBAGE: unknown[] = [null, undefined, 0, -1, -4096, 1.5, -0.5, 0.1, 2 ** 31, 2 ** 53 + 2, -(2 ** 53) - 2, 1e300, -1e300, '', 'x', '0x0.8', HUGE, LONG, [], [null], {}, { a: null }, true, false];
+const GARBAGE: unknown[] = [
+  null,
+  undefined,
+  0,
+  -1,
+  -4096,
+  1.5,
+  -0.5,
+  0.1,
+  2 ** 31,
+  2 ** 53 + 2,
+  -(2 ** 53) - 2,
+  1e300,
+  -1e300,
+  '',
+  'x',
+  '0x0.8',
+  HUGE,
+  LONG,
+  [],
+  [null],
+  {},
+  { a: null },
+  true,
+  false,
+];
 
 /** A copy of `args` with one value somewhere inside (a field, an array item, the whole) replaced by garbage, or a null pushed into an array. */
 export function mutateArgs(r: Rng, args: unknown): unknown {
@@ -262,7 +415,10 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
   const listingsDir = mkdtempSync(join(tmpdir(), 'vpci-fuzz-listings-'));
   // A long scenario (~43k steps: three of the session's 20k-step run chunks), so `continue` spans chunks and requests land while the machine runs.
   const long = join(listingsDir, 'long.vpci');
-  writeFileSync(long, readFileSync(SCENARIO, 'utf8') + Array.from({ length: 40_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n');
+  writeFileSync(
+    long,
+    readFileSync(SCENARIO, 'utf8') + Array.from({ length: 40_000 }, (_, i) => `at ${4000 + i}us raise nic0 vector ${i % 3}`).join('\n') + '\n',
+  );
   const refs: Refs = { threads: [], frames: [], vars: [], mem: [], names: [], dataIds: [], listing: join(listingsDir, 'freebsd', 'vmbus_pcib.c') };
   const held = new HeldMachine({ scenario: long, listingsDir });
   let requests = 0;
@@ -274,7 +430,7 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
   let framesBroken = 0;
   let framesRefused = 0;
   const crashes: string[] = [];
-  const onCrash = (e: unknown) => crashes.push(e instanceof Error ? e.stack ?? e.message : String(e));
+  const onCrash = (e: unknown) => crashes.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   try {
@@ -282,7 +438,8 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
       const s = (seed + it * 0x9e3779b1) >>> 0;
       const r = rng(s);
       const log: string[] = [];
-      const fail = (message: string) => failures.push({ target: 'dap', seed, iteration: it, message, reproducer: `iteration seed ${s}; requests:\n${log.join('\n')}` });
+      const fail = (message: string) =>
+        failures.push({ target: 'dap', seed, iteration: it, message, reproducer: `iteration seed ${s}; requests:\n${log.join('\n')}` });
       // Some iterations attach to one machine held across the whole run instead of launching:
       // each finds it as an earlier iteration left it (mid-step, running, terminated…).
       const attaching = r.chance(0.2);
@@ -297,7 +454,8 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
           if (!m.success) {
             errors++;
             // An error is one line for the user: never a stack trace or the adapter's own file paths.
-            if (/\n|\bat \S+ \(|\.[jt]s:\d+|node_modules/.test(m.message ?? '')) c.problems.push(`error response to ${cmd} carries a stack or a path: ${(m.message ?? '').slice(0, 300)}`);
+            if (/\n|\bat \S+ \(|\.[jt]s:\d+|node_modules/.test(m.message ?? ''))
+              c.problems.push(`error response to ${cmd} carries a stack or a path: ${(m.message ?? '').slice(0, 300)}`);
             if (m.body?.error?.id === 1104) {
               threw++;
               firstThrow ||= `${cmd} ${JSON.stringify(args)}: ${m.body.error.variables?._exception ?? m.message}`;
@@ -309,10 +467,23 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
         return p;
       };
       try {
-        await send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsMemoryReferences: true });
+        await send('initialize', {
+          adapterID: 'vpci',
+          pathFormat: 'path',
+          linesStartAt1: true,
+          columnsStartAt1: true,
+          supportsVariablePaging: true,
+          supportsMemoryReferences: true,
+        });
         const launch = r.chance(0.9)
           ? { scenario: r.chance(0.85) ? SCENARIO : long, listingsDir, stopOnEntry: r.chance(0.85) }
-          : r.pick<unknown>([{}, { scenario: '/nonexistent.vpci' }, { scenario: 42 }, { scenario: SCENARIO, guest: 'plan9', listingsDir }, { scenario: SCENARIO, host: 'x', listingsDir }]);
+          : r.pick<unknown>([
+              {},
+              { scenario: '/nonexistent.vpci' },
+              { scenario: 42 },
+              { scenario: SCENARIO, guest: 'plan9', listingsDir },
+              { scenario: SCENARIO, host: 'x', listingsDir },
+            ]);
         await send(attaching ? 'attach' : 'launch', attaching ? {} : launch);
         await send('configurationDone', {});
         const n = 10 + r.int(30);
@@ -325,7 +496,11 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
           if (r.chance(0.02)) {
             // Junk, then a valid request: the junk is reported, the request answered as usual.
             log.push('raw: junk before a frame');
-            c.raw(Buffer.from(r.bytes(1 + r.int(60))).toString('latin1').replace(/Content-Length/g, ''));
+            c.raw(
+              Buffer.from(r.bytes(1 + r.int(60)))
+                .toString('latin1')
+                .replace(/Content-Length/g, ''),
+            );
             const [cmd, args] = randomRequest(r, refs);
             void send(cmd, args);
             continue;
@@ -358,7 +533,10 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
         void send('disconnect', {});
         const all = await withTimeout(Promise.all(inflight), RESPONSE_TIMEOUT_MS);
         // A crash first: it names the cause of a missing response (an async handler that rejected).
-        if (crashes.length) fail(`crash (uncaught exception or unhandled rejection; the adapter process would die): ${crashes.join('\n')}${all === 'timeout' ? `\nno response to: ${c.pending().join(', ')}` : ''}`);
+        if (crashes.length)
+          fail(
+            `crash (uncaught exception or unhandled rejection; the adapter process would die): ${crashes.join('\n')}${all === 'timeout' ? `\nno response to: ${c.pending().join(', ')}` : ''}`,
+          );
         else if (all === 'timeout') fail(`no response to: ${c.pending().join(', ')}`);
         else if (c.problems.length) fail(c.problems.join('; '));
       } catch (e) {
@@ -380,5 +558,12 @@ export async function fuzzDap(seed: number, iterations: number, o: { strict?: bo
     process.off('unhandledRejection', onCrash);
     rmSync(listingsDir, { recursive: true, force: true });
   }
-  return { iterations, units: requests, unitName: 'requests', failures, counts: { threw, doubles, errors, whileRunning, framesBroken, framesRefused }, ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}) };
+  return {
+    iterations,
+    units: requests,
+    unitName: 'requests',
+    failures,
+    counts: { threw, doubles, errors, whileRunning, framesBroken, framesRefused },
+    ...(firstThrow ? { note: `first handler exception: ${firstThrow}` } : {}),
+  };
 }

@@ -18,9 +18,18 @@ import { rng, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 export const GUESTS = GUEST_MODELS.map((m) => m.name);
 /** Requests whose replies the fault corrupts (the host answers these with completions or messages). */
 const MESSAGES = [
-  'PCI_QUERY_PROTOCOL_VERSION', 'PCI_QUERY_BUS_RELATIONS', 'PCI_BUS_D0ENTRY', 'PCI_QUERY_RESOURCE_REQUIREMENTS',
-  'PCI_RESOURCES_ASSIGNED', 'PCI_RESOURCES_ASSIGNED2', 'PCI_CREATE_INTERRUPT_MESSAGE', 'PCI_CREATE_INTERRUPT_MESSAGE2',
-  'PCI_CREATE_INTERRUPT_MESSAGE3', 'PCI_DELETE_INTERRUPT_MESSAGE', 'PCI_RESOURCES_RELEASED', 'PCI_BUS_D0EXIT',
+  'PCI_QUERY_PROTOCOL_VERSION',
+  'PCI_QUERY_BUS_RELATIONS',
+  'PCI_BUS_D0ENTRY',
+  'PCI_QUERY_RESOURCE_REQUIREMENTS',
+  'PCI_RESOURCES_ASSIGNED',
+  'PCI_RESOURCES_ASSIGNED2',
+  'PCI_CREATE_INTERRUPT_MESSAGE',
+  'PCI_CREATE_INTERRUPT_MESSAGE2',
+  'PCI_CREATE_INTERRUPT_MESSAGE3',
+  'PCI_DELETE_INTERRUPT_MESSAGE',
+  'PCI_RESOURCES_RELEASED',
+  'PCI_BUS_D0EXIT',
 ];
 const DEVICES = ['mellanox-cx3-vf', 'intel-82599-vf', 'samsung-pm174x-nvme', 'nvidia-tu102'];
 /** Steps per slice: a slice in which virtual time does not move is a livelock (every guest statement costs time). */
@@ -118,8 +127,15 @@ export function fuzzGuest(seed: number, iterations: number): FuzzRun {
         }
       }
     } catch (e) {
-      fail(`threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      fail(`threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
-  return { iterations, units: steps, unitName: 'steps', failures, counts: { faults, replies, spinning }, ...(spinExample ? { note: `a guest polls forever for a corrupted reply (as the real driver would): ${spinExample}` } : {}) };
+  return {
+    iterations,
+    units: steps,
+    unitName: 'steps',
+    failures,
+    counts: { faults, replies, spinning },
+    ...(spinExample ? { note: `a guest polls forever for a corrupted reply (as the real driver would): ${spinExample}` } : {}),
+  };
 }

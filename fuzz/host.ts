@@ -18,7 +18,10 @@ import { rng, hex, type Rng, type FuzzRun, type FuzzFailure } from './rng';
 const GUID = '5e1e2f3a-1b2c-4d5e-8f90-0123456789ab';
 const BASE = 0x42490000;
 /** Every vPCI message type number the protocol defines (protocol.md §2; pci-hyperv.c enum pci_message_type), plus two past the end. */
-const TYPES_ALL = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e];
+const TYPES_ALL = [
+  0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19,
+  0x1a, 0x1b, 0x1c, 0x1d, 0x1e,
+];
 /** Without QUERY_PROTOCOL_VERSION (0x13): renegotiation after ready is fatal by design, so it is sent rarely. */
 const TYPES = TYPES_ALL.filter((t) => t !== 0x13);
 const anyType = (r: Rng): number => BASE + (r.chance(0.05) ? r.pick(TYPES_ALL) : r.pick(TYPES));
@@ -131,7 +134,13 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
     const profile = HOST_PROFILES[it % HOST_PROFILES.length]!;
     const log: string[] = [];
     const fail = (message: string) =>
-      failures.push({ target: 'host', seed, iteration: it, message: `${profile.name}: ${message}`, reproducer: `profile ${profile.name}, iteration seed ${s}\n${log.slice(-20).join('\n')}` });
+      failures.push({
+        target: 'host',
+        seed,
+        iteration: it,
+        message: `${profile.name}: ${message}`,
+        reproducer: `profile ${profile.name}, iteration seed ${s}\n${log.slice(-20).join('\n')}`,
+      });
     let x: Rig;
     try {
       x = rig(profile, r);
@@ -141,7 +150,14 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
     }
     if (r.chance(0.8)) {
       // Start from a negotiated, D0 host most of the time so the per-device handlers are reached.
-      x.host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 1n, payload: G.queryProtocolVersion(profile.versions[r.int(profile.versions.length)]!) }));
+      x.host.handlePacket(
+        encodePacket({
+          type: PKT_DATA_INBAND,
+          flags: 1,
+          transactionId: 1n,
+          payload: G.queryProtocolVersion(profile.versions[r.int(profile.versions.length)]!),
+        }),
+      );
       x.host.handlePacket(encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 2n, payload: G.d0Entry(0xf8000000) }));
     }
     const n = 20 + r.int(180);
@@ -209,7 +225,7 @@ export function fuzzHost(seed: number, iterations: number): FuzzRun {
           x.time.now += 1000;
         }
       } catch (e) {
-        fail(`threw ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        fail(`threw ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         break;
       }
       const bad = [...x.host.checkInvariants(), ...internalErrors(x.trace, tr0)];

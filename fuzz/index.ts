@@ -33,7 +33,12 @@ export function targets(o: { strict?: boolean } = {}): Target[] {
       name: 'wire',
       run: async (seed, n) => {
         const r = fuzzWire(seed, n);
-        return { iterations: n, units: n, unitName: 'messages', failures: r.failures.map((f) => ({ target: 'wire', seed, iteration: f.iteration, message: f.what, reproducer: f.input })) };
+        return {
+          iterations: n,
+          units: n,
+          unitName: 'messages',
+          failures: r.failures.map((f) => ({ target: 'wire', seed, iteration: f.iteration, message: f.what, reproducer: f.input })),
+        };
       },
     },
     { name: 'dap', run: (s, n) => fuzzDap(s, n, o) },
@@ -46,7 +51,12 @@ export function targets(o: { strict?: boolean } = {}): Target[] {
           const r = await fuzzLsp(seed, n);
           return { iterations: n, units: r.requests, unitName: 'requests', failures: [] };
         } catch (e) {
-          return { iterations: n, units: 0, unitName: 'requests', failures: [{ target: 'lsp', seed, iteration: -1, message: errText(e), reproducer: '(in the message)' }] };
+          return {
+            iterations: n,
+            units: 0,
+            unitName: 'requests',
+            failures: [{ target: 'lsp', seed, iteration: -1, message: errText(e), reproducer: '(in the message)' }],
+          };
         }
       },
     },
@@ -121,7 +131,9 @@ async function main(): Promise<number> {
       if (f) {
         console.log(`\nFAIL ${t.name}: ${f.message}`);
         console.log(`  seed ${f.seed}, iteration ${f.iteration}`);
-        console.log(`  replay: npm run fuzz -- --seed ${f.seed} --iterations ${f.iteration >= 0 ? f.iteration + 1 : n}${a.strict ? ' --strict' : ''} ${t.name}`);
+        console.log(
+          `  replay: npm run fuzz -- --seed ${f.seed} --iterations ${f.iteration >= 0 ? f.iteration + 1 : n}${a.strict ? ' --strict' : ''} ${t.name}`,
+        );
         console.log(`  reproducer:\n${f.reproducer.replace(/^/gm, '    ')}`);
         return 1;
       }
@@ -133,8 +145,14 @@ async function main(): Promise<number> {
       batch = Math.max(1, Math.min(batch * 2, Math.floor((deadline - now) / Math.max(per, 1e-3))));
     }
     const secs = (performance.now() - t0) / 1000;
-    const extra = Object.keys(counts).length ? `  [${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}]` : '';
-    console.log(`${t.name.padEnd(9)} ${iterations} iterations in ${secs.toFixed(1)} s: ${(iterations / secs).toFixed(1)} iterations/s, ${(units / secs).toFixed(0)} ${unitName}/s${extra}`);
+    const extra = Object.keys(counts).length
+      ? `  [${Object.entries(counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}]`
+      : '';
+    console.log(
+      `${t.name.padEnd(9)} ${iterations} iterations in ${secs.toFixed(1)} s: ${(iterations / secs).toFixed(1)} iterations/s, ${(units / secs).toFixed(0)} ${unitName}/s${extra}`,
+    );
     if (note) console.log(`          finding: ${note}`);
   }
   console.log('fuzz: no failures');

@@ -13,12 +13,56 @@ import { rng } from './rng';
 const SEED_TEXT = seedScenario('devices/x.lspci');
 
 const FRAGMENTS = [
-  '{', '}', '{\n', '}\n', '\n', ' ', '#', '"', '"x', '/', '\\', '\t', '\r\n', '\u0000', '\u00e9', '\ud83d', '\ud83d\ude00',
-  'vm', 'bus', 'at', 'expect', 'function', 'host', 'guest', 'quirk', 'offer', 'eject', 'fault', 'dump', 'bar', 'rom',
-  '0x', '0b', '0xFFFFFFFFFFFFFFFFF', '99999999999999999999T', '1.2', '01:00.0', '2ms', '65s', '_', '-', 'nic0', 'nic0/',
-  'PCI_', 'STATUS_', 'create-interrupt', '3c2d7b4a-0001-4f00-8000-000000000001', 'at 1ms eject nic0\n', 'bus x { function 0 ',
+  '{',
+  '}',
+  '{\n',
+  '}\n',
+  '\n',
+  ' ',
+  '#',
+  '"',
+  '"x',
+  '/',
+  '\\',
+  '\t',
+  '\r\n',
+  '\u0000',
+  '\u00e9',
+  '\ud83d',
+  '\ud83d\ude00',
+  'vm',
+  'bus',
+  'at',
+  'expect',
+  'function',
+  'host',
+  'guest',
+  'quirk',
+  'offer',
+  'eject',
+  'fault',
+  'dump',
+  'bar',
+  'rom',
+  '0x',
+  '0b',
+  '0xFFFFFFFFFFFFFFFFF',
+  '99999999999999999999T',
+  '1.2',
+  '01:00.0',
+  '2ms',
+  '65s',
+  '_',
+  '-',
+  'nic0',
+  'nic0/',
+  'PCI_',
+  'STATUS_',
+  'create-interrupt',
+  '3c2d7b4a-0001-4f00-8000-000000000001',
+  'at 1ms eject nic0\n',
+  'bus x { function 0 ',
 ];
-
 
 /** LSP positions (lines end at \n, \r\n or a lone \r, as the server's TextDocument counts them). */
 function positionAt(text: string, offset: number): { line: number; character: number } {
@@ -44,7 +88,8 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
     for (let i = 0; i < iterations; i++) {
       // One edit: replace [a, b) with a fragment (or nothing), or restart from the seed.
       // One notification: one or two range edits (applied in order), or the whole text.
-      const changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[] = [];
+      const changes: ({ range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } | { text: string })[] =
+        [];
       const edits = rand() < 0.1 ? 2 : 1;
       for (let e = 0; e < edits; e++) {
         const r = rand();
@@ -77,7 +122,10 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
       await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
       const d = await diags;
       const internal = d.diagnostics.find((x) => x.code === 'internal-error');
-      if (internal) throw new Error(`checker crashed at iteration ${i}, seed ${seed}: ${typeof internal.message === 'string' ? internal.message : internal.message.value}\n--- text ---\n${text}`);
+      if (internal)
+        throw new Error(
+          `checker crashed at iteration ${i}, seed ${seed}: ${typeof internal.message === 'string' ? internal.message : internal.message.value}\n--- text ---\n${text}`,
+        );
       // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives.
       const expected = JSON.stringify(analyze(text, uri).lspDiagnostics.map((x) => [x.code, x.range]));
       const got = JSON.stringify(d.diagnostics.map((x) => [x.code, x.range]));

@@ -13,14 +13,69 @@ import { seedScenario } from './seed-scenario';
 const SEED_TEXT = seedScenario('g.lspci');
 
 const FRAGMENTS = [
-  '{', '}', '{\n', '}\n', '\n', ' ', '#', '"', '"x', '/', '\\', '\t', '\r\n', '\r', '\u0000', '\u00e9', '\ud83d', '\ud83d\ude00',
-  'vm', 'bus', 'at', 'expect', 'function', 'host', 'guest', 'quirk', 'offer', 'eject', 'fault', 'dump', 'bar', 'rom', 'no',
-  'message', '0x', '0b', '0xFFFFFFFFFFFFFFFFF', '99999999999999999999T', '1.2', '1.99', '01:00.0', '2ms', '65s', '0', '_', '-',
-  'nic0', 'nic0/', 'PCI_', 'STATUS_', 'create-interrupt', '3c2d7b4a-0001-4f00-8000-000000000001', 'at 1ms eject nic0\n',
-  'bus x { function 0 ', 'at 1ms fault nic0 x flip 1 ', 'expect nic0 vector 1 ', 'mmio high 0x1_0000_0000 size 1T\n',
+  '{',
+  '}',
+  '{\n',
+  '}\n',
+  '\n',
+  ' ',
+  '#',
+  '"',
+  '"x',
+  '/',
+  '\\',
+  '\t',
+  '\r\n',
+  '\r',
+  '\u0000',
+  '\u00e9',
+  '\ud83d',
+  '\ud83d\ude00',
+  'vm',
+  'bus',
+  'at',
+  'expect',
+  'function',
+  'host',
+  'guest',
+  'quirk',
+  'offer',
+  'eject',
+  'fault',
+  'dump',
+  'bar',
+  'rom',
+  'no',
+  'message',
+  '0x',
+  '0b',
+  '0xFFFFFFFFFFFFFFFFF',
+  '99999999999999999999T',
+  '1.2',
+  '1.99',
+  '01:00.0',
+  '2ms',
+  '65s',
+  '0',
+  '_',
+  '-',
+  'nic0',
+  'nic0/',
+  'PCI_',
+  'STATUS_',
+  'create-interrupt',
+  '3c2d7b4a-0001-4f00-8000-000000000001',
+  'at 1ms eject nic0\n',
+  'bus x { function 0 ',
+  'at 1ms fault nic0 x flip 1 ',
+  'expect nic0 vector 1 ',
+  'mmio high 0x1_0000_0000 size 1T\n',
 ];
 
-const GOOD_DUMP = ['01:00.0 Ethernet controller: fuzz', ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`)].join('\n');
+const GOOD_DUMP = [
+  '01:00.0 Ethernet controller: fuzz',
+  ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`),
+].join('\n');
 
 function mutate(text: string, rg: Rng): string {
   const r = (): number => rg.next();
@@ -89,7 +144,7 @@ export function fuzzScenario(seed: number, iterations: number): FuzzScenarioResu
       if (formatScenario(f) !== f) fail('format is not idempotent');
       if (sig(f) !== sig(text)) fail('format changed the token sequence');
     } catch (e) {
-      fail(`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      fail(`threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
   }
   return out;

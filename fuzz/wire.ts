@@ -24,7 +24,6 @@ export interface FuzzResult {
   failures: FuzzFailure[];
 }
 
-
 const R0 = { type: 0, shareDisposition: 0, flags: 0, start: 0n, length: 0 };
 const fd = { vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0x7a118086, winSlot: 0, serialNumber: 1 };
 
@@ -153,7 +152,8 @@ export function fuzzWire(seed: number, iterations: number): FuzzResult {
       const c = decodeCompletion(req, b);
       if (c.ok) {
         const again = decodeCompletion(req, encodeCompletion(req, c.value));
-        if (!again.ok || !isDeepStrictEqual(again.value, c.value)) failed(i, b, `completion re-encode mismatch (request 0x${req.toString(16)}, ${c.value.kind})`);
+        if (!again.ok || !isDeepStrictEqual(again.value, c.value))
+          failed(i, b, `completion re-encode mismatch (request 0x${req.toString(16)}, ${c.value.kind})`);
       }
       describePayload(b, { completionOf: req });
       const pkt = encodePacket({ type: rnd() < 0.5 ? 6 : 11, flags: rnd() < 0.5 ? 1 : 0, transactionId: BigInt(i), payload: b });

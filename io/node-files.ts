@@ -23,14 +23,19 @@ function notAFile(path: string, st: Stats): FileError {
 }
 
 function tooLarge(path: string, size: number | undefined, limit: number): FileError {
-  return new FileError(path, 'too-large', `${size !== undefined ? `is ${bytesText(size)} (${size} bytes)` : 'is larger than the limit'}; files read here are limited to ${bytesText(limit)}`);
+  return new FileError(
+    path,
+    'too-large',
+    `${size !== undefined ? `is ${bytesText(size)} (${size} bytes)` : 'is larger than the limit'}; files read here are limited to ${bytesText(limit)}`,
+  );
 }
 
 /** A system error as a FileError about `path`. */
 export function fileErrorOf(path: string, e: unknown): FileError {
   if (e instanceof FileError) return e;
   const code = errnoCode(e);
-  const problem = code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'denied' : code === 'EISDIR' ? 'not-a-file' : 'unreadable';
+  const problem =
+    code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'denied' : code === 'EISDIR' ? 'not-a-file' : 'unreadable';
   return new FileError(path, problem, code === 'ENOENT' ? 'no such file' : errorReason(e));
 }
 

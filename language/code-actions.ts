@@ -24,7 +24,10 @@ function deleteLine(text: string, line: number): TextEdit {
   const lines = text.split('\n').length;
   return line + 1 < lines
     ? { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }
-    : { range: { start: { line: Math.max(0, line - 1), character: lineOf(text, line - 1).length }, end: { line, character: lineOf(text, line).length } }, newText: '' };
+    : {
+        range: { start: { line: Math.max(0, line - 1), character: lineOf(text, line - 1).length }, end: { line, character: lineOf(text, line).length } },
+        newText: '',
+      };
 }
 
 /** The edit replacing the first match of `re` (with a group 1) inside `range` on its first line. */
@@ -51,7 +54,8 @@ function powersAround(n: number, max = Infinity): number[] {
 const UNIT: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
 export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lspDiagnostics'>): CodeAction[] {
-  if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty || CodeActionKind.QuickFix.startsWith(`${k}.`))) return [];
+  if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty || CodeActionKind.QuickFix.startsWith(`${k}.`)))
+    return [];
   const uri = p.textDocument.uri;
   const out: CodeAction[] = [];
   const fix = (title: string, d: LspDiagnostic, edits: (TextEdit | undefined)[], preferred = false): void => {
@@ -75,7 +79,8 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
           fix('Remove the repeated expectation', given, [deleteLine(a.text, d.range.start.line)], true);
         break;
       case 'quirk-not-applicable':
-        if (isQuirkLine(lineOf(a.text, d.range.start.line))) fix('Remove this quirk (it has no effect on this guest)', given, [deleteLine(a.text, d.range.start.line)], true);
+        if (isQuirkLine(lineOf(a.text, d.range.start.line)))
+          fix('Remove this quirk (it has no effect on this guest)', given, [deleteLine(a.text, d.range.start.line)], true);
         break;
       case 'duplicate-quirk': {
         const first = d.relatedInformation?.[0]?.location.range.start.line;
@@ -85,7 +90,8 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
       }
       case 'msi-count': {
         const n = Number(/\bmsi\s+(\d+)/.exec(lineOf(a.text, d.range.start.line))?.[1]);
-        for (const v of powersAround(n, 32)) fix(`Enable ${v} MSI vector${v === 1 ? '' : 's'}`, given, [replaceIn(a.text, d.range, /\bmsi\s+(\d+)/, () => String(v))]);
+        for (const v of powersAround(n, 32))
+          fix(`Enable ${v} MSI vector${v === 1 ? '' : 's'}`, given, [replaceIn(a.text, d.range, /\bmsi\s+(\d+)/, () => String(v))]);
         break;
       }
       case 'bar-size': {

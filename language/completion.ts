@@ -4,17 +4,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
 import type { ScenarioContext } from '../emulator/scenario/context';
-import {
-  BUS_STATES,
-  TOP_KEYWORDS,
-  VM_KEYWORDS,
-  BUS_KEYWORDS,
-  EVENT_KEYWORDS,
-  FAULT_ACTIONS,
-  FUNCTION_OPTIONS,
-  OUTCOMES,
-  EXPECT_BUS_FORMS,
-} from './vocabulary';
+import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
 import { keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
@@ -76,8 +66,16 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
     body: `vm {\n  host \${1|${ctx.hostProfiles.map((p) => p.name).join(',')}|}\n  guest \${2|${ctx.guestModels.map((g) => g.name).join(',')}|}\n  cpus \${3:4}\n}\n`,
   },
   { label: 'bus block', detail: 'a vPCI bus with one catalog function', body: 'bus ${1:nic0} {\n  function 0 ${2:intel-82599-vf}\n}\n' },
-  { label: 'fault', detail: 'make the host answer a message with a status', body: 'at ${1:0} fault ${2:nic0} ${3:create-interrupt} status ${4:STATUS_BAD_DATA} times ${5:1}\n' },
-  { label: 'hot-plug', detail: 'offer a bus at a time, then eject it', body: 'at ${1:6ms} offer ${2:nvme0} { function 0 ${3:samsung-pm174x-nvme} }\nat ${4:10ms} eject ${2:nvme0}\nexpect ${2:nvme0} ejected before ${5:65s}\n' },
+  {
+    label: 'fault',
+    detail: 'make the host answer a message with a status',
+    body: 'at ${1:0} fault ${2:nic0} ${3:create-interrupt} status ${4:STATUS_BAD_DATA} times ${5:1}\n',
+  },
+  {
+    label: 'hot-plug',
+    detail: 'offer a bus at a time, then eject it',
+    body: 'at ${1:6ms} offer ${2:nvme0} { function 0 ${3:samsung-pm174x-nvme} }\nat ${4:10ms} eject ${2:nvme0}\nexpect ${2:nvme0} ejected before ${5:65s}\n',
+  },
 ];
 
 export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
@@ -143,13 +141,21 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   // `nic0/` → the slots declared on nic0.
   if (n >= 2 && w[n - 1] === '/' && (w[0] === 'at' || w[0] === 'expect')) {
     const prefix = `${w[n - 2]}/`;
-    return functions.filter((f) => f.startsWith(prefix)).map((f) => ({ label: f.slice(prefix.length), kind: CompletionItemKind.Field, detail: `function ${f}` }));
+    return functions
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => ({ label: f.slice(prefix.length), kind: CompletionItemKind.Field, detail: `function ${f}` }));
   }
   if (n === 0) {
     if (block === 'vm') return kwHelp(VM_KEYWORDS, 'vm setting');
     if (block === 'bus') return kwHelp(BUS_KEYWORDS, 'bus item');
     const snips: CompletionItem[] = snippets
-      ? snippetsFor(ctx).map((x) => ({ label: x.label, kind: CompletionItemKind.Snippet, detail: x.detail, insertText: x.body, insertTextFormat: InsertTextFormat.Snippet }))
+      ? snippetsFor(ctx).map((x) => ({
+          label: x.label,
+          kind: CompletionItemKind.Snippet,
+          detail: x.detail,
+          insertText: x.body,
+          insertTextFormat: InsertTextFormat.Snippet,
+        }))
       : [];
     return [...kwHelp(TOP_KEYWORDS, 'statement'), ...snips];
   }
@@ -180,11 +186,17 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     if (n === 3 && (row?.target === 'function' || row?.target === 'bus')) return buses();
     const afterTarget = rest.length === 1 || (row?.target === 'function' && rest.length === 3 && rest[1] === '/');
     if (afterTarget && row?.then)
-      return row.then.map((t) => ({ label: t, kind: CompletionItemKind.Keyword, detail: row.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${row.summary}.` } }));
+      return row.then.map((t) => ({
+        label: t,
+        kind: CompletionItemKind.Keyword,
+        detail: row.syntax.replace(/'/g, ''),
+        documentation: { kind: 'markdown' as const, value: `${row.summary}.` },
+      }));
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
     if (ev === 'plug') {
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
-      if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return kwHelp(FUNCTION_OPTIONS, 'function option');
+      if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar')
+        return kwHelp(FUNCTION_OPTIONS, 'function option');
       return [];
     }
     if (ev === 'fault') {
@@ -218,4 +230,3 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   }
   return [];
 }
-

@@ -21,7 +21,6 @@ function entry(id: string): CatalogEntry | undefined {
 
 const hex4 = (v: number): string => hexDigits(v, 4);
 
-
 export function barsText(e: CatalogEntry): string {
   return e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ') || 'no BARs';
 }

@@ -77,7 +77,12 @@ export function statusMarkdown(name: string, ctx: ScenarioContext): string | und
 }
 
 /** Markdown for an indexed name, or for a bare word (statuses and messages outside the tree). */
-export function hoverMarkdown(n: NameOccurrence | undefined, word: string | undefined, ctx: ScenarioContext, names: readonly NameOccurrence[]): string | undefined {
+export function hoverMarkdown(
+  n: NameOccurrence | undefined,
+  word: string | undefined,
+  ctx: ScenarioContext,
+  names: readonly NameOccurrence[],
+): string | undefined {
   if (n) {
     switch (n.kind) {
       case 'device':

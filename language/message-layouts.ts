@@ -5,8 +5,10 @@
 // microsoft/openvmm vm/devices/pci/vpci (protocol.rs). The text is ours.
 
 export const MESSAGE_LAYOUTS: Readonly<Record<string, string>> = {
-  PCI_BUS_RELATIONS: 'host→guest, no completion: type @0, device_count @4, N × 20-byte function descriptors @8 (vendor, device, revision, prog-if, subclass, class, subsystem, win_slot, serial)',
-  PCI_BUS_RELATIONS2: 'host→guest, no completion: type @0, device_count @4, N × 28-byte descriptors @8 (v1 fields, flags @20 — bit 0 NUMA valid, NUMA node @24)',
+  PCI_BUS_RELATIONS:
+    'host→guest, no completion: type @0, device_count @4, N × 20-byte function descriptors @8 (vendor, device, revision, prog-if, subclass, class, subsystem, win_slot, serial)',
+  PCI_BUS_RELATIONS2:
+    'host→guest, no completion: type @0, device_count @4, N × 28-byte descriptors @8 (v1 fields, flags @20 — bit 0 NUMA valid, NUMA node @24)',
   PCI_QUERY_BUS_RELATIONS: '4 bytes: type only; sent without completion request, answered by a BUS_RELATIONS message',
   PCI_POWER_STATE_CHANGE: 'type @0, win_slot @4, power_state @8 (D0 = 1, D3 = 4), reserved @12 → 16 bytes',
   PCI_QUERY_RESOURCE_REQUIREMENTS: 'type @0, win_slot @4 → 8 bytes; completion carries status + the 6 probed BAR masks',
@@ -23,8 +25,10 @@ export const MESSAGE_LAYOUTS: Readonly<Record<string, string>> = {
   PCI_RESOURCES_RELEASED: 'type @0, win_slot @4 → 8 bytes, no completion',
   PCI_INVALIDATE_BLOCK: 'host→guest: type @0, win_slot @4, block_mask u64 @8',
   PCI_QUERY_PROTOCOL_VERSION: 'type @0, protocol_version @4 (major << 16 | minor) → 8 bytes; completion status REVISION_MISMATCH rejects',
-  PCI_CREATE_INTERRUPT_MESSAGE: 'type @0, win_slot @4, hv_msi_desc @8 (vector, delivery mode, vector_count, cpu mask) → 24 bytes; completion returns the 16-byte tran_int_desc',
-  PCI_CREATE_INTERRUPT_MESSAGE2: 'type @0, win_slot @4, hv_msi_desc2 @8 (vector, delivery mode, vector_count, processor_count, processor_array) → 78 bytes (Linux), 80 (OpenVMM)',
+  PCI_CREATE_INTERRUPT_MESSAGE:
+    'type @0, win_slot @4, hv_msi_desc @8 (vector, delivery mode, vector_count, cpu mask) → 24 bytes; completion returns the 16-byte tran_int_desc',
+  PCI_CREATE_INTERRUPT_MESSAGE2:
+    'type @0, win_slot @4, hv_msi_desc2 @8 (vector, delivery mode, vector_count, processor_count, processor_array) → 78 bytes (Linux), 80 (OpenVMM)',
   PCI_CREATE_INTERRUPT_MESSAGE3: 'type @0, win_slot @4, hv_msi_desc3 @8 (32-bit vector, …) → 82 bytes (Linux/FreeBSD), 84 (OpenVMM)',
   PCI_DELETE_INTERRUPT_MESSAGE: 'type @0, win_slot @4, tran_int_desc @8 (the 16 bytes CREATE_INTERRUPT returned) → 24 bytes',
   PCI_DELETE_INTERRUPT_MESSAGE2: 'type @0, win_slot @4, tran_int_desc @8 → 24 bytes',

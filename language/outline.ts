@@ -7,10 +7,13 @@ import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
 import { LineIndex } from '../emulator/scenario/lines';
 
-
 /** A statement's line as the outline shows it; the lines come from one index of the text (one split per symbol was quadratic). */
 function lineText(lines: LineIndex, loc: Loc): string {
-  return lines.line(loc.line).trim().replace(/\s*#.*$/, '').replace(/\s+/g, ' ');
+  return lines
+    .line(loc.line)
+    .trim()
+    .replace(/\s*#.*$/, '')
+    .replace(/\s+/g, ' ');
 }
 
 function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
@@ -29,13 +32,33 @@ export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
   const lines = new LineIndex(text);
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
-  if ((s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col)) {
+  if (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col) {
     const children: DocumentSymbol[] = [];
-    if (s.vm.host) children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
-    if (s.vm.guest) children.push({ name: `guest ${s.vm.guest.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.guest.loc), selectionRange: locToRange(s.vm.guest.loc) });
-    for (const q of s.vm.quirks) children.push({ name: `quirk ${q.name.name} ${q.on ? 'on' : 'off'}`, kind: SymbolKind.Boolean, range: locToRange(q.loc), selectionRange: locToRange(q.name.loc) });
+    if (s.vm.host)
+      children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
+    if (s.vm.guest)
+      children.push({
+        name: `guest ${s.vm.guest.name}`,
+        kind: SymbolKind.Property,
+        range: locToRange(s.vm.guest.loc),
+        selectionRange: locToRange(s.vm.guest.loc),
+      });
+    for (const q of s.vm.quirks)
+      children.push({
+        name: `quirk ${q.name.name} ${q.on ? 'on' : 'off'}`,
+        kind: SymbolKind.Boolean,
+        range: locToRange(q.loc),
+        selectionRange: locToRange(q.name.loc),
+      });
     const range = locToRange(s.vm.loc);
-    out.push({ name: 'vm', detail: [s.vm.host?.name, s.vm.guest?.name].filter(Boolean).join(' / '), kind: SymbolKind.Namespace, range, selectionRange: { start: range.start, end: { line: range.start.line, character: range.start.character + 2 } }, children });
+    out.push({
+      name: 'vm',
+      detail: [s.vm.host?.name, s.vm.guest?.name].filter(Boolean).join(' / '),
+      kind: SymbolKind.Namespace,
+      range,
+      selectionRange: { start: range.start, end: { line: range.start.line, character: range.start.character + 2 } },
+      children,
+    });
   }
   for (const b of s.buses) out.push(busSymbol(b));
   for (const e of s.timeline) {

@@ -116,7 +116,11 @@ export class DocAnalysis {
   private occurrence(i: number): NameOccurrence {
     const l = this.packed.names.locs;
     this.words_ ??= this.packed.names.text.split('\n');
-    return { kind: KINDS[this.packed.names.kinds[i]!]!, name: this.words_[i]!, loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! } };
+    return {
+      kind: KINDS[this.packed.names.kinds[i]!]!,
+      name: this.words_[i]!,
+      loc: { line: l[i * 4]!, col: l[i * 4 + 1]!, endLine: l[i * 4 + 2]!, endCol: l[i * 4 + 3]! },
+    };
   }
 
   /** The name at 1-based (line, col), as names.ts nameAt finds it, by binary search over the packed table (in source order). */

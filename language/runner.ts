@@ -137,7 +137,10 @@ export class WorkerRunner implements Runner {
   private worker?: WorkerLike;
   /** The last dropped job's sequence number, shared with the worker (see ToWorker 'dropped'). */
   private readonly droppedFlag = new Int32Array(new SharedArrayBuffer(4));
-  private pending = new Map<number, { resolve: (r: PackedAnalysis | undefined) => void; reject: (e: Error) => void; read: ReadFiles; job: Job; started: number; dropped: boolean }>();
+  private pending = new Map<
+    number,
+    { resolve: (r: PackedAnalysis | undefined) => void; reject: (e: Error) => void; read: ReadFiles; job: Job; started: number; dropped: boolean }
+  >();
   private formats = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>();
   private nextFormat = 1;
 

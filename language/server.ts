@@ -135,7 +135,13 @@ documents.onDidChangeContent(
     if (doc.length > SCENARIO_LIMIT) {
       scheduler.close(doc.uri);
       const message = `this scenario is ${bytesText(doc.length)} long; scenarios are limited to ${bytesText(SCENARIO_LIMIT)} (the command line and the debugger refuse it too), so it is not checked`;
-      void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code: 'scenario-too-large', source: 'vpci', message }] });
+      void connection.sendDiagnostics({
+        uri: doc.uri,
+        version: doc.version,
+        diagnostics: [
+          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code: 'scenario-too-large', source: 'vpci', message },
+        ],
+      });
       return;
     }
     scheduler.update(doc.uri, doc.version, () => doc.getText(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);
@@ -164,7 +170,14 @@ connection.onCompletion(
     const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
     const w = statementWindow(doc, p.position.line);
     const position = { line: p.position.line - w.firstLine, character: p.position.character };
-    return complete({ text: w.text, position, ctx: scenarioContext(), busNames: a?.packed.busNames ?? [], functions: a?.packed.functions ?? [], snippets: snippetSupport });
+    return complete({
+      text: w.text,
+      position,
+      ctx: scenarioContext(),
+      busNames: a?.packed.busNames ?? [],
+      functions: a?.packed.functions ?? [],
+      snippets: snippetSupport,
+    });
   }),
 );
 
@@ -210,17 +223,11 @@ connection.onReferences(
   }),
 );
 
-connection.onDocumentSymbol(
-  guardAsync([], async (p) => (await current(p.textDocument.uri))?.symbols ?? []),
-);
+connection.onDocumentSymbol(guardAsync([], async (p) => (await current(p.textDocument.uri))?.symbols ?? []));
 
-connection.onFoldingRanges(
-  guardAsync([], async (p) => (await current(p.textDocument.uri))?.folding ?? []),
-);
+connection.onFoldingRanges(guardAsync([], async (p) => (await current(p.textDocument.uri))?.folding ?? []));
 
-connection.languages.semanticTokens.on(
-  guardAsync({ data: [] as number[] }, async (p) => ({ data: (await current(p.textDocument.uri))?.tokens ?? [] })),
-);
+connection.languages.semanticTokens.on(guardAsync({ data: [] as number[] }, async (p) => ({ data: (await current(p.textDocument.uri))?.tokens ?? [] })));
 
 connection.onDocumentFormatting(
   guardAsync([] as TextEdit[], async (p) => {

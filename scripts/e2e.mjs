@@ -38,7 +38,8 @@ const env = {
   XDG_DATA_HOME: join(RUN, 'xdg/data'),
   XDG_CACHE_HOME: join(RUN, 'xdg/cache'),
 };
-for (const d of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, join(RUN, 'user-data/User'), join(RUN, 'workspace')]) mkdirSync(d, { recursive: true });
+for (const d of [env.XDG_CONFIG_HOME, env.XDG_DATA_HOME, env.XDG_CACHE_HOME, join(RUN, 'user-data/User'), join(RUN, 'workspace')])
+  mkdirSync(d, { recursive: true });
 writeFileSync(join(RUN, 'cs-config.yaml'), `bind-addr: 127.0.0.1:${PORT}\nauth: none\ncert: false\n`);
 const csArgs = ['--config', join(RUN, 'cs-config.yaml'), '--user-data-dir', join(RUN, 'user-data'), '--extensions-dir', join(RUN, 'extensions')];
 
@@ -49,7 +50,18 @@ mkdirSync(join(RUN, 'workspace', '.vscode'), { recursive: true });
 const installedExample = join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'examples', 'quickstart.vpci');
 writeFileSync(
   join(RUN, 'workspace', '.vscode', 'launch.json'),
-  JSON.stringify({ version: '0.2.0', configurations: [{ type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true }, { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true }, { type: 'vpci', request: 'attach', name: 'vPCI: Attach to the held machine', debugServer: ATTACH_PORT }] }, null, 2),
+  JSON.stringify(
+    {
+      version: '0.2.0',
+      configurations: [
+        { type: 'vpci', request: 'launch', name: 'vPCI: Debug scenario', scenario: '${file}', stopOnEntry: true },
+        { type: 'vpci', request: 'launch', name: 'vPCI: quickstart on Linux', scenario: installedExample, guest: 'linux', stopOnEntry: true },
+        { type: 'vpci', request: 'attach', name: 'vPCI: Attach to the held machine', debugServer: ATTACH_PORT },
+      ],
+    },
+    null,
+    2,
+  ),
 );
 // `vpci.adapter` is machine-overridable: code-server is a remote window, where the local user
 // settings file does not apply to it, so the workspace sets it (and the log check below proves it).
@@ -89,7 +101,12 @@ log(`installed ${VSIX}`);
 
 // Another code-server left on this port would take the journeys (the browser would talk to it,
 // and its workspace and logs are not this run's): refuse to start instead.
-if (await fetch(`http://127.0.0.1:${PORT}/healthz`).then(() => true, () => false)) {
+if (
+  await fetch(`http://127.0.0.1:${PORT}/healthz`).then(
+    () => true,
+    () => false,
+  )
+) {
   console.error(`e2e: something already answers on 127.0.0.1:${PORT} (a code-server left from another run?); stop it or set E2E_PORT`);
   process.exit(1);
 }
@@ -101,7 +118,20 @@ const cs = spawn(
 );
 // The installed extension's own CLI holds the quickstart machine for the attach journey.
 const heldLog = openSync(join(RUN, 'held-dap.log'), 'w');
-const held = WEB ? undefined : spawn(process.execPath, [join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'), 'dap', '--port', String(ATTACH_PORT), '--scenario', installedExample], { stdio: ['ignore', heldLog, heldLog] });
+const held = WEB
+  ? undefined
+  : spawn(
+      process.execPath,
+      [
+        join(RUN, 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`, 'dist', 'cli.js'),
+        'dap',
+        '--port',
+        String(ATTACH_PORT),
+        '--scenario',
+        installedExample,
+      ],
+      { stdio: ['ignore', heldLog, heldLog] },
+    );
 process.on('exit', () => held?.kill()); // never left holding the port, whatever ends this script
 
 let stopped = false;
@@ -128,7 +158,10 @@ process.on('SIGINT', () => void stop().then(() => process.exit(130)));
 
 let up = false;
 for (let i = 0; i < 300 && !up; i++) {
-  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then((r) => r.ok, () => false);
+  up = await fetch(`http://127.0.0.1:${PORT}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) await new Promise((r) => setTimeout(r, 100));
 }
 if (!up) {
@@ -158,9 +191,13 @@ const r = spawnSync(process.execPath, ['test/e2e/journeys.mjs'], {
   env: { ...process.env, CS_URL: `http://127.0.0.1:${PORT}`, WORKSPACE: join(RUN, 'workspace'), OUT_DIR: OUT, NODE_PATH: TOOLS },
 });
 if (r.status !== 0) {
-  const logs = spawnSync('bash', ['-c', `tail -n 40 $(ls -t ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null | head -1) 2>/dev/null`], { encoding: 'utf8' });
+  const logs = spawnSync('bash', ['-c', `tail -n 40 $(ls -t ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null | head -1) 2>/dev/null`], {
+    encoding: 'utf8',
+  });
   if (logs.stdout) console.log(`--- extension host log (tail) ---\n${logs.stdout}`);
-  const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], { encoding: 'utf8' });
+  const ours = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/output_logging_*/*vPCI*.log 2>/dev/null | tail -n 40`], {
+    encoding: 'utf8',
+  });
   if (ours.stdout) console.log(`--- vPCI Lab log (tail) ---\n${ours.stdout}`);
   if (held) console.log(`--- held machine (vpci-lab dap --scenario) ---\n${readFileSync(join(RUN, 'held-dap.log'), 'utf8')}`);
 }
@@ -176,7 +213,9 @@ if (WEB) {
   const nodeHost = spawnSync('bash', ['-c', `cat ${join(RUN, 'user-data/logs')}/*/exthost*/remoteexthost.log 2>/dev/null`], { encoding: 'utf8' }).stdout;
   const inNode = nodeHost.split('\n').filter((l) => /vpci-lab\.vpci-lab/.test(l));
   if (!ours || inNode.some((l) => /activat/i.test(l))) {
-    console.error(`e2e: the extension did not run in the web worker extension host: browser console ${ours ? 'has' : 'lacks'} the activation line; Node extension host log: ${inNode.join(' | ') || 'no mention'}`);
+    console.error(
+      `e2e: the extension did not run in the web worker extension host: browser console ${ours ? 'has' : 'lacks'} the activation line; Node extension host log: ${inNode.join(' | ') || 'no mention'}`,
+    );
     if (status === 0) status = 1;
   } else log(`web worker extension host: ${ours.trim()}${placed ? `; ${placed.trim()}` : ''}; the Node extension host never activated it`);
 }

@@ -9,7 +9,9 @@ const hexLine = /^([0-9a-fA-F]{2,8}):((?: [0-9a-fA-F]{2})+)\s*$/;
 const header = /^((?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]) (.*)$/;
 
 const out = [];
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.lspci')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.lspci'))
+  .sort()) {
   const lines = readFileSync(join(dir, file), 'utf8').split(/\r?\n/);
   let dev = null;
   const devs = [];

@@ -67,11 +67,20 @@ export function grammarBlock(c: Catalog = CATALOG): string {
     production('option', alt(FUNCTION_OPTIONS)),
     '',
     production('event', [{ syntax: TOP_STATEMENTS.find((r) => r.word === 'at')!.syntax.replace(/ event$/, ' action') }]),
-    production('action', EVENT_KEYWORDS.map((k) => ({ syntax: EVENTS[k].syntax }))),
+    production(
+      'action',
+      EVENT_KEYWORDS.map((k) => ({ syntax: EVENTS[k].syntax })),
+    ),
     production('target', [{ syntax: "NAME ['/' SLOT]", note: 'nic0 or nic0/1.0; default slot 0' }]),
-    production('fault-action', FAULT_ACTION_KEYWORDS.map((k) => ({ syntax: FAULT_ACTIONS[k].syntax }))),
+    production(
+      'fault-action',
+      FAULT_ACTION_KEYWORDS.map((k) => ({ syntax: FAULT_ACTIONS[k].syntax })),
+    ),
     '',
-    production('expect', EXPECTATIONS.map((r) => ({ syntax: r.syntax, ...(r.word === 'state' ? { note: BUS_STATES.join(' ') } : {}) }))),
+    production(
+      'expect',
+      EXPECTATIONS.map((r) => ({ syntax: r.syntax, ...(r.word === 'state' ? { note: BUS_STATES.join(' ') } : {}) })),
+    ),
     production('message', [{ syntax: 'NAME | NUMBER', note: 'Messages below' }]),
   ];
   return '```\n' + lines.join('\n') + '\n```\n';
@@ -82,9 +91,15 @@ export function statementTables(): string {
   const rows = (list: readonly KeywordRow[]): string[][] => list.map((r) => [code(r.word), code(words(r.syntax)), r.summary]);
   return [
     '**Events** (`at TIME …`)\n\n',
-    table(['event', 'written', 'what happens'], EVENT_KEYWORDS.map((k) => [code(k), code(words(EVENTS[k].syntax)), EVENTS[k].summary])),
+    table(
+      ['event', 'written', 'what happens'],
+      EVENT_KEYWORDS.map((k) => [code(k), code(words(EVENTS[k].syntax)), EVENTS[k].summary]),
+    ),
     '\n**Fault actions** (`at TIME fault BUS MESSAGE …`)\n\n',
-    table(['action', 'written', 'what the host does'], FAULT_ACTION_KEYWORDS.map((k) => [code(k), code(words(FAULT_ACTIONS[k].syntax)), FAULT_ACTIONS[k].summary])),
+    table(
+      ['action', 'written', 'what the host does'],
+      FAULT_ACTION_KEYWORDS.map((k) => [code(k), code(words(FAULT_ACTIONS[k].syntax)), FAULT_ACTIONS[k].summary]),
+    ),
     '\n**Expectations** (`expect …`)\n\n',
     table(['form', 'written', 'holds when'], rows(EXPECTATIONS)),
     '\n**vm settings**, **bus items** and **function options**\n\n',
@@ -96,15 +111,21 @@ export function statementTables(): string {
 export function negotiationMatrix(c: Catalog = CATALOG): string {
   return table(
     ['guest \\ host', ...c.hosts.map((h) => `${code(h.name)} (${versionsText(h.versions)})`)],
-    c.guests.map((g) => [`${code(g.name)} (${g.versions.map(versionText).join(', ')})`, ...c.hosts.map((h) => {
-      const v = negotiatedVersion(g, h);
-      return v === undefined ? '— (no common version)' : versionText(v);
-    })]),
+    c.guests.map((g) => [
+      `${code(g.name)} (${g.versions.map(versionText).join(', ')})`,
+      ...c.hosts.map((h) => {
+        const v = negotiatedVersion(g, h);
+        return v === undefined ? '— (no common version)' : versionText(v);
+      }),
+    ]),
   );
 }
 
 export function hostTable(c: Catalog = CATALOG): string {
-  return table(['host profile', 'accepts', 'what it models'], c.hosts.map((h) => [code(h.name), versionsText(h.versions), `${h.title}. ${h.description}`]));
+  return table(
+    ['host profile', 'accepts', 'what it models'],
+    c.hosts.map((h) => [code(h.name), versionsText(h.versions), `${h.title}. ${h.description}`]),
+  );
 }
 
 export function guestTable(c: Catalog = CATALOG): string {
@@ -115,22 +136,36 @@ export function guestTable(c: Catalog = CATALOG): string {
 }
 
 export function quirkTable(c: Catalog = CATALOG): string {
-  return table(['quirk', 'guest models', 'what the real driver does', 'source'], c.quirks.map((q) => [code(q.name), q.models.join(', '), `${capital(q.summary)}. ${q.description}`, q.source]));
+  return table(
+    ['quirk', 'guest models', 'what the real driver does', 'source'],
+    c.quirks.map((q) => [code(q.name), q.models.join(', '), `${capital(q.summary)}. ${q.description}`, q.source]),
+  );
 }
 
 export function messageTable(): string {
   return table(
     ['short name', 'protocol name', 'value', 'OpenVMM name'],
-    MESSAGE_NAMES.map((m) => [m.aliases.map(code).join(', '), m.name, `0x${m.value.toString(16).toUpperCase()}`, OPENVMM_MESSAGE_NAMES[m.name as MessageName] ?? '']),
+    MESSAGE_NAMES.map((m) => [
+      m.aliases.map(code).join(', '),
+      m.name,
+      `0x${m.value.toString(16).toUpperCase()}`,
+      OPENVMM_MESSAGE_NAMES[m.name as MessageName] ?? '',
+    ]),
   );
 }
 
 export function statusTable(): string {
-  return table(['status', 'value'], STATUS_NAMES.map((s) => [code(s.name), `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`]));
+  return table(
+    ['status', 'value'],
+    STATUS_NAMES.map((s) => [code(s.name), `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}`]),
+  );
 }
 
 export function deviceTable(): string {
-  return table(['device id', 'device', 'ids, BARs, interrupts'], CATALOG_DEVICES().map((d) => [code(d.id), d.title, d.detail]));
+  return table(
+    ['device id', 'device', 'ids, BARs, interrupts'],
+    CATALOG_DEVICES().map((d) => [code(d.id), d.title, d.detail]),
+  );
 }
 
 /** The names part of the scenario-language doc. */
@@ -163,18 +198,20 @@ export function launchExample(c: Catalog = CATALOG): string {
   const host = c.hosts.find((h) => h.name === 'hyperv-2019')?.name ?? c.hosts[0]!.name;
   const quirk = c.quirks.find((q) => q.name === 'short-packet-drop')?.name ?? c.quirks[0]!.name;
   const pad = (s: string): string => s.padEnd(29);
-  return [
-    '```jsonc',
-    '{',
-    '  "type": "vpci", "request": "launch", "name": "vPCI: attach on Linux",',
-    '  "scenario": "${workspaceFolder}/quickstart.vpci",',
-    `  ${pad(`"guest": "${guest}",`)}// ${c.guests.map((g) => g.name).join(' | ')}`,
-    `  ${pad(`"host": "${host}",`)}// ${c.hosts.map((h) => h.name).join(' | ')}`,
-    `  "quirks": { "${quirk}": false },`,
-    '  "stopOnEntry": true, "trace": false',
-    '}',
-    '```',
-  ].join('\n') + '\n';
+  return (
+    [
+      '```jsonc',
+      '{',
+      '  "type": "vpci", "request": "launch", "name": "vPCI: attach on Linux",',
+      '  "scenario": "${workspaceFolder}/quickstart.vpci",',
+      `  ${pad(`"guest": "${guest}",`)}// ${c.guests.map((g) => g.name).join(' | ')}`,
+      `  ${pad(`"host": "${host}",`)}// ${c.hosts.map((h) => h.name).join(' | ')}`,
+      `  "quirks": { "${quirk}": false },`,
+      '  "stopOnEntry": true, "trace": false',
+      '}',
+      '```',
+    ].join('\n') + '\n'
+  );
 }
 
 /** The README's short hosts-and-guests table. */

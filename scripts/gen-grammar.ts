@@ -24,7 +24,9 @@ const BARE_EVENTS = events((k) => EVENTS[k].target === 'none');
 /** Words after a target that are not a bus name (`driver msix`, `raise vector`). */
 const NOT_A_BUS = [...DRIVER_MODES, 'vector'];
 const SETTING_WORDS = unique([...VM_KEYWORDS, ...BUS_KEYWORDS, ...FUNCTION_OPTION_KEYWORDS, 'size', 'dump', 'bus']);
-const ARGUMENTS = unique([...ARGUMENT_WORDS, ...FAULT_ACTION_KEYWORDS].filter((w) => !SETTING_WORDS.includes(w) && !(EVENT_KEYWORDS as readonly string[]).includes(w)));
+const ARGUMENTS = unique(
+  [...ARGUMENT_WORDS, ...FAULT_ACTION_KEYWORDS].filter((w) => !SETTING_WORDS.includes(w) && !(EVENT_KEYWORDS as readonly string[]).includes(w)),
+);
 
 export function vpciGrammar(): object {
   return g;
@@ -35,11 +37,7 @@ const g = {
   name: 'vPCI Scenario',
   scopeName: 'source.vpci',
   fileTypes: ['vpci'],
-  patterns: [
-    { include: '#comment' },
-    { include: '#block' },
-    { include: '#statement' },
-  ],
+  patterns: [{ include: '#comment' }, { include: '#block' }, { include: '#statement' }],
   repository: {
     comment: {
       match: r`(#).*$`,

@@ -30,9 +30,7 @@ export function launchCatalogProperties(c: Catalog = CATALOG): Json {
       description:
         "Switch the real drivers' known quirks on (true) or off (false); overrides the scenario's `quirk` lines. Unlisted quirks keep the driver's real behaviour.",
       default: {},
-      properties: Object.fromEntries(
-        c.quirks.map((q) => [q.name, { type: 'boolean', description: `${quirkText(q)} ${q.description}`, default: true }]),
-      ),
+      properties: Object.fromEntries(c.quirks.map((q) => [q.name, { type: 'boolean', description: `${quirkText(q)} ${q.description}`, default: true }])),
       additionalProperties: { type: 'boolean' },
     },
   };

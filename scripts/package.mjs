@@ -8,7 +8,17 @@ const out = process.env.VSIX_OUT ?? `${pkg.name}-${pkg.version}.vsix`;
 const r = spawnSync(
   process.execPath,
   // README images are relative (media/); vsce wants an absolute base when the repository is not on GitHub.
-  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--baseImagesUrl', process.env.VSIX_IMAGES_URL ?? 'https://example.invalid/vpci-lab/raw/main/', '-o', out],
+  [
+    'node_modules/@vscode/vsce/vsce',
+    'package',
+    '--no-dependencies',
+    '--skip-license',
+    '--allow-missing-repository',
+    '--baseImagesUrl',
+    process.env.VSIX_IMAGES_URL ?? 'https://example.invalid/vpci-lab/raw/main/',
+    '-o',
+    out,
+  ],
   { stdio: 'inherit' },
 );
 if (r.status !== 0) process.exit(r.status ?? 1);

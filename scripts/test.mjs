@@ -23,9 +23,8 @@ if (!files.length) {
   process.exit(1);
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : ['--test-reporter=spec'];
-const r = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', ...reporter, ...passThrough, ...files.map((f) => relative('.', f))],
-  { stdio: 'inherit', env: { ...process.env, VPCI_TEST: '1' } },
-);
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...passThrough, ...files.map((f) => relative('.', f))], {
+  stdio: 'inherit',
+  env: { ...process.env, VPCI_TEST: '1' },
+});
 process.exit(r.status ?? 1);

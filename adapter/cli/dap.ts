@@ -42,7 +42,8 @@ export const dapCommand: Command = {
     const scenario = last(v.scenario);
     const ov = overridesFrom(v, 'one machine is held');
     if (!ov.ok) return bad(ov.error);
-    if ((scenario !== undefined || v.guest || v.host || v.quirk) && port === undefined) return bad('--scenario (and its --guest/--host/--quirk) needs --port: attach clients connect over TCP');
+    if ((scenario !== undefined || v.guest || v.host || v.quirk) && port === undefined)
+      return bad('--scenario (and its --guest/--host/--quirk) needs --port: attach clients connect over TCP');
     if (port === undefined) {
       runStdio();
       return new Promise<number>(() => {}); // the session ends the process

@@ -17,7 +17,8 @@ import { DUMP_LIMIT, FileError } from '../../io/files';
 import { errorReason } from '../../io/errors';
 
 function pciIds(): PciIds | undefined {
-  for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')]) if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
+  for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')])
+    if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
 }
 
@@ -60,7 +61,9 @@ options:
     for (const id of catalogIds()) {
       const e = catalogEntry(id)!;
       const bars = e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ');
-      io.out(`${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n${' '.repeat(25)}data: ${e.source}\n`);
+      io.out(
+        `${id.padEnd(24)} ${e.vendorId.toString(16).padStart(4, '0')}:${e.deviceId.toString(16).padStart(4, '0')}  ${e.title}\n${' '.repeat(25)}${bars}; ${e.interrupts}\n${' '.repeat(25)}data: ${e.source}\n`,
+      );
     }
     return EXIT.ok;
   },
@@ -103,7 +106,8 @@ export const lspciCommand: Command = {
     };
     const r = parse(args, LSPCI_OPTIONS);
     if (!r.ok) return bad(r.error);
-    if (r.p.positionals.length !== 1) return bad(r.p.positionals.length ? `one device or dump at a time (got ${r.p.positionals.length})` : 'which device or dump file?');
+    if (r.p.positionals.length !== 1)
+      return bad(r.p.positionals.length ? `one device or dump at a time (got ${r.p.positionals.length})` : 'which device or dump file?');
     const v = r.p.values;
     const nv = v.verbose?.length ?? 0;
     const nx = v.hex?.length ?? 0;
@@ -133,7 +137,12 @@ export const lspciCommand: Command = {
         raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
       } catch (e) {
         // a file that is missing or cannot be read: one line naming it
-        const why = e instanceof FileError && e.problem === 'missing' ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file` : e instanceof FileError ? e.message : `${what}: ${errorReason(e)}`;
+        const why =
+          e instanceof FileError && e.problem === 'missing'
+            ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file`
+            : e instanceof FileError
+              ? e.message
+              : `${what}: ${errorReason(e)}`;
         io.err(`vpci-lab lspci: ${why}\n`);
         return EXIT.badInput;
       }

@@ -58,8 +58,15 @@ interface Side {
 }
 
 /** The two runs a command line asks for, or why it cannot. */
-export function sidesOf(files: string[], v: { guest?: string[]; host?: string[]; quirk?: string[] }): { ok: true; sides: [Side, Side] } | { ok: false; error: string } {
-  if (files.length < 1 || files.length > 2) return { ok: false, error: files.length ? `one or two scenario files (got ${files.length})` : 'which scenario? (vpci-lab diff <scenario.vpci> --guest A --guest B)' };
+export function sidesOf(
+  files: string[],
+  v: { guest?: string[]; host?: string[]; quirk?: string[] },
+): { ok: true; sides: [Side, Side] } | { ok: false; error: string } {
+  if (files.length < 1 || files.length > 2)
+    return {
+      ok: false,
+      error: files.length ? `one or two scenario files (got ${files.length})` : 'which scenario? (vpci-lab diff <scenario.vpci> --guest A --guest B)',
+    };
   const o: [ConfigOverrides, ConfigOverrides] = [{}, {}];
   const parts: [string[], string[]] = [[], []];
   const pair = (k: 'guest' | 'host', check: (n: string) => string | undefined): string | undefined => {
@@ -105,7 +112,13 @@ export function sidesOf(files: string[], v: { guest?: string[]; host?: string[];
   }
   let labels = [parts[0].join(' ') || 'left', parts[1].join(' ') || 'right'];
   if (labels[0] === labels[1]) labels = [`${labels[0]} (1)`, `${labels[1]} (2)`];
-  return { ok: true, sides: [{ file: fa, overrides: o[0], label: labels[0]! }, { file: fb, overrides: o[1], label: labels[1]! }] };
+  return {
+    ok: true,
+    sides: [
+      { file: fa, overrides: o[0], label: labels[0]! },
+      { file: fb, overrides: o[1], label: labels[1]! },
+    ],
+  };
 }
 
 const W = 56;
@@ -127,7 +140,15 @@ export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: nu
   out.push(d.first ? `first divergence: ${d.first.text}` : `no divergence: both runs exchange the same ${msgs} message(s) on ${d.buses.length} bus(es)`);
   for (const [k, r] of runs.entries()) {
     const m = r.m;
-    out.push(`${k === 0 ? 'left: ' : 'right:'} ${d.labels[k]} — ${r.side.file}, host ${m.config.host}, guest ${m.config.guest}${Object.keys(r.side.overrides.quirks ?? {}).length ? `, ${Object.entries(r.side.overrides.quirks!).map(([n, on]) => `${n}=${on ? 'on' : 'off'}`).join(' ')}` : ''} (${r.steps} steps)`);
+    out.push(
+      `${k === 0 ? 'left: ' : 'right:'} ${d.labels[k]} — ${r.side.file}, host ${m.config.host}, guest ${m.config.guest}${
+        Object.keys(r.side.overrides.quirks ?? {}).length
+          ? `, ${Object.entries(r.side.overrides.quirks!)
+              .map(([n, on]) => `${n}=${on ? 'on' : 'off'}`)
+              .join(' ')}`
+          : ''
+      } (${r.steps} steps)`,
+    );
   }
   for (const b of d.buses) {
     out.push('');
@@ -155,14 +176,33 @@ export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: nu
 /** The comparison as JSON (`--json`): bytes and field lists are left out, rows keep their order. */
 export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: number }[]): unknown {
   const msg = (x: SeqMessage | undefined) =>
-    x && { seq: x.seq, event: x.event, timeNs: x.time, dir: x.dir, name: x.name, ...(x.slot !== undefined ? { slot: x.slot } : {}), ...(x.status !== undefined ? { status: x.status } : {}), summary: x.summary, ordinal: x.ordinal };
+    x && {
+      seq: x.seq,
+      event: x.event,
+      timeNs: x.time,
+      dir: x.dir,
+      name: x.name,
+      ...(x.slot !== undefined ? { slot: x.slot } : {}),
+      ...(x.status !== undefined ? { status: x.status } : {}),
+      summary: x.summary,
+      ordinal: x.ordinal,
+    };
   return {
     same: d.same,
     firstDivergence: d.first ? { bus: d.first.bus, row: d.first.row, text: d.first.text } : null,
     counts: d.counts,
     left: side(runs[0]!),
     right: side(runs[1]!),
-    buses: d.buses.map((b) => ({ bus: b.bus, counts: b.counts, rows: b.rows.map((r) => ({ kind: r.kind, ...(r.left ? { left: msg(r.left) } : {}), ...(r.right ? { right: msg(r.right) } : {}), ...(r.changes ? { changes: r.changes } : {}) })) })),
+    buses: d.buses.map((b) => ({
+      bus: b.bus,
+      counts: b.counts,
+      rows: b.rows.map((r) => ({
+        kind: r.kind,
+        ...(r.left ? { left: msg(r.left) } : {}),
+        ...(r.right ? { right: msg(r.right) } : {}),
+        ...(r.changes ? { changes: r.changes } : {}),
+      })),
+    })),
   };
   function side(r: { side: Side; m: Machine; steps: number }) {
     return { label: r.side.label, scenario: r.side.file, host: r.m.config.host, guest: r.m.config.guest, quirks: r.m.config.quirks, steps: r.steps };
@@ -207,4 +247,9 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   return d.same ? EXIT.ok : EXIT.failed;
 }
 
-export const diffCommand: Command = { name: 'diff', summary: 'run a scenario twice (two guests, hosts, quirk settings or files) and compare the message sequences', usage: DIFF_USAGE, run: diffCommandRun };
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'run a scenario twice (two guests, hosts, quirk settings or files) and compare the message sequences',
+  usage: DIFF_USAGE,
+  run: diffCommandRun,
+};

@@ -14,7 +14,10 @@ function usage(): string {
   return `usage: vpci-lab <command> [options]
 
 commands:
-${[...COMMANDS].sort((a, b) => a.name.localeCompare(b.name)).map((c) => `  ${c.name.padEnd(w)}  ${c.summary}\n`).join('')}
+${[...COMMANDS]
+  .sort((a, b) => a.name.localeCompare(b.name))
+  .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}\n`)
+  .join('')}
 vpci-lab <command> --help prints a command's options; vpci-lab help <command> does too.
 `;
 }

@@ -33,7 +33,8 @@ export function checkHost(name: string): string | undefined {
 export function parseQuirk(text: string): { ok: true; name: string; on: boolean } | { ok: false; error: string } {
   const m = /^([a-z0-9-]+)=(on|off)$/.exec(text);
   if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
-  if (!QUIRKS.some((q) => q.name === m[1])) return { ok: false, error: `--quirk ${text}: unknown quirk ${m[1]} (one of ${QUIRKS.map((q) => q.name).join(', ')})` };
+  if (!QUIRKS.some((q) => q.name === m[1]))
+    return { ok: false, error: `--quirk ${text}: unknown quirk ${m[1]} (one of ${QUIRKS.map((q) => q.name).join(', ')})` };
   return { ok: true, name: m[1]!, on: m[2] === 'on' };
 }
 
@@ -43,7 +44,10 @@ export function quirksHelp(): string {
 }
 
 /** One set of overrides: --guest and --host at most once each, --quirk repeatable. */
-export function overridesFrom(v: { guest?: string[]; host?: string[]; quirk?: string[] }, compareHint = 'vpci-lab diff compares two'): { ok: true; o: ConfigOverrides } | { ok: false; error: string } {
+export function overridesFrom(
+  v: { guest?: string[]; host?: string[]; quirk?: string[] },
+  compareHint = 'vpci-lab diff compares two',
+): { ok: true; o: ConfigOverrides } | { ok: false; error: string } {
   const o: ConfigOverrides = {};
   for (const k of ['guest', 'host'] as const) {
     const list = v[k] ?? [];

@@ -53,7 +53,9 @@ export function junitReport(file: string, results: ExpectResult[], timeNs: numbe
   const cases = results
     .map((r) => {
       const name = xmlEscape(`${r.what} (line ${r.line})`);
-      const body = r.ok ? '' : `<failure message="${xmlEscape(r.detail)}">${xmlEscape(`${file}:${r.line}:${r.col}: expected ${r.what}; ${r.detail}`)}</failure>`;
+      const body = r.ok
+        ? ''
+        : `<failure message="${xmlEscape(r.detail)}">${xmlEscape(`${file}:${r.line}:${r.col}: expected ${r.what}; ${r.detail}`)}</failure>`;
       return `    <testcase classname="${xmlEscape(file)}" name="${name}" time="0">${body}</testcase>`;
     })
     .join('\n');
@@ -61,7 +63,14 @@ export function junitReport(file: string, results: ExpectResult[], timeNs: numbe
 }
 
 /** The JSON report of a run (`--json`). */
-export function jsonReport(file: string, m: Machine, steps: number, hitMax: boolean, results: ExpectResult[], diagnostics: { severity: string; code: string; message: string; loc: { line: number; col: number } }[]): unknown {
+export function jsonReport(
+  file: string,
+  m: Machine,
+  steps: number,
+  hitMax: boolean,
+  results: ExpectResult[],
+  diagnostics: { severity: string; code: string; message: string; loc: { line: number; col: number } }[],
+): unknown {
   return {
     scenario: file,
     host: m.config.host,
@@ -86,7 +95,8 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   const r = parse(args, OPTIONS);
   if (!r.ok) return bad(r.error);
   const v = r.p.values;
-  if (r.p.positionals.length !== 1) return bad(r.p.positionals.length ? `one scenario at a time (got ${r.p.positionals.length})` : 'which scenario? (vpci-lab run <scenario.vpci>)');
+  if (r.p.positionals.length !== 1)
+    return bad(r.p.positionals.length ? `one scenario at a time (got ${r.p.positionals.length})` : 'which scenario? (vpci-lab run <scenario.vpci>)');
   const ov = overridesFrom(v);
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);

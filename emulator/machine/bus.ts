@@ -285,7 +285,15 @@ export class BusRuntime {
     }
     const r = this.m.remapper.deliver(msg.address, msg.data);
     if ('error' in r) {
-      t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, `vector ${index}: address 0x${msg.address.toString(16)} data 0x${msg.data.toString(16)}: ${r.error}`);
+      t.record(
+        this.m.now,
+        Ev.IntUndeliverable,
+        this.index,
+        wslot,
+        index,
+        0,
+        `vector ${index}: address 0x${msg.address.toString(16)} data 0x${msg.data.toString(16)}: ${r.error}`,
+      );
       return;
     }
     const irq: GuestIrq | undefined = this.m.irqByVector(r.cpu, r.vector);

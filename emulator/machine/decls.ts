@@ -6,9 +6,7 @@ import type { PciFunction } from '../pci/function';
 import type { BusDecl as AstBus, FunctionDeclAst } from '../scenario/ast';
 
 /** Where a function's config space comes from; plain data so a bus can be re-created from a snapshot. */
-export type FunctionSource =
-  | { kind: 'catalog'; id: string }
-  | { kind: 'dump'; path: string; select?: string; bars: { index: number | 'rom'; size: number }[] };
+export type FunctionSource = { kind: 'catalog'; id: string } | { kind: 'dump'; path: string; select?: string; bars: { index: number | 'rom'; size: number }[] };
 
 export interface FunctionDecl {
   wslot: number;

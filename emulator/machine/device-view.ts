@@ -5,7 +5,8 @@ import type { PciFunction } from '../pci/function';
 import { CLASS_CODE, DEVICE_ID, REVISION_ID, SUBSYSTEM_ID, SUBSYSTEM_VENDOR_ID, VENDOR_ID } from '../pci/registers';
 
 export function memoryBars(fn: PciFunction): { index: number; address: number; size: number; decoding: boolean }[] {
-  return fn.bars()
+  return fn
+    .bars()
     .filter((b) => b.kind === 'mem32' || b.kind === 'mem64')
     .map((b) => ({ index: b.index, address: b.address, size: b.size, decoding: b.decoding }));
 }
@@ -30,8 +31,7 @@ export function barWrite(fn: PciFunction, bar: number, offset: number, size: num
 }
 
 /** MSI-X if enabled, else MSI if enabled, else a reason. */
-export function interruptMessage(fn: PciFunction, index: number):
-  { ok: true; address: number; data: number; masked: boolean } | { ok: false; reason: string } {
+export function interruptMessage(fn: PciFunction, index: number): { ok: true; address: number; data: number; masked: boolean } | { ok: false; reason: string } {
   const x = fn.msix();
   if (x?.enabled) {
     const e = x.entry(index);
@@ -59,7 +59,14 @@ export function setPending(fn: PciFunction, index: number, on: boolean): void {
   else x?.setPending(index, on);
 }
 
-export function functionIds(fn: PciFunction): { vendorId: number; deviceId: number; subsystemVendorId: number; subsystemId: number; revision: number; classCode: number } {
+export function functionIds(fn: PciFunction): {
+  vendorId: number;
+  deviceId: number;
+  subsystemVendorId: number;
+  subsystemId: number;
+  revision: number;
+  classCode: number;
+} {
   return {
     vendorId: fn.cfgRead(VENDOR_ID, 2),
     deviceId: fn.cfgRead(DEVICE_ID, 2),

@@ -104,7 +104,21 @@ export function messageSequence(m: Machine): SeqMessage[] {
     const txid = p.ok ? p.transactionId : 0n;
     const payloadOffset = p.ok ? p.headerLen : Math.min(16, bytes.length);
     const payload = p.ok ? p.payload : bytes.subarray(payloadOffset);
-    const msg: SeqMessage = { event: i, seq: out.length, time: t.time[i]!, bus, dir, name: '', completion, summary: '', fields: [], bytes, payloadOffset, txid, ordinal: 0 };
+    const msg: SeqMessage = {
+      event: i,
+      seq: out.length,
+      time: t.time[i]!,
+      bus,
+      dir,
+      name: '',
+      completion,
+      summary: '',
+      fields: [],
+      bytes,
+      payloadOffset,
+      txid,
+      ordinal: 0,
+    };
     if (completion) {
       msg.request = shortMessageName(type);
       msg.name = `${msg.request} completion`;

@@ -179,7 +179,10 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
         const status = m.model.busStatus(m.buses[b]!.state.sc);
         const detail = `${e.bus.name} never became ${e.state} (guest state: ${status})`;
         const late = e.before !== undefined ? deadlinePassed(m, e.before) : -1;
-        const cause = late >= 0 ? causeAt(m, late, `the ${formatTime(e.before!)} deadline passed here; ${e.bus.name} never became ${e.state}`) : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
+        const cause =
+          late >= 0
+            ? causeAt(m, late, `the ${formatTime(e.before!)} deadline passed here; ${e.bus.name} never became ${e.state}`)
+            : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
         return result(false, what, detail, { expected, actual: `never (${status})`, ...(cause ? { cause } : {}) });
       }
       const at = t.time[ev]!;
@@ -189,7 +192,11 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
         return result(false, what, `${e.bus.name} became ${e.state} at ${formatTime(at)}`, {
           expected,
           actual: `${e.state} at ${formatTime(at)}`,
-          cause: causeAt(m, late >= 0 ? late : ev, `the ${formatTime(e.before)} deadline passed here; ${e.bus.name} became ${e.state} only at ${formatTime(at)}`),
+          cause: causeAt(
+            m,
+            late >= 0 ? late : ev,
+            `the ${formatTime(e.before)} deadline passed here; ${e.bus.name} became ${e.state} only at ${formatTime(at)}`,
+          ),
         });
       }
       return result(true, what, `at ${formatTime(at)}`, { cause: causeAt(m, ev, became) });
@@ -212,7 +219,12 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const actual = v ? verText(v) : 'none';
       let cause: ExpectCause | undefined;
       if (ok >= 0) cause = causeAt(m, ok, `negotiated ${actual} here`);
-      else if (rejected >= 0) cause = causeAt(m, rejected, `no version agreed: the host rejected the last offer here (${statusText(completionStatus(t.get(rejected).blob as Uint8Array)!)})`);
+      else if (rejected >= 0)
+        cause = causeAt(
+          m,
+          rejected,
+          `no version agreed: the host rejected the last offer here (${statusText(completionStatus(t.get(rejected).blob as Uint8Array)!)})`,
+        );
       else cause = whyNever(m, b.index, 'no version was negotiated');
       return result(v === e.version, what, `negotiated ${actual}`, { expected: verText(e.version), actual, ...(cause ? { cause } : {}) });
     }
@@ -224,8 +236,21 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const mapped = mappedMsix(m, b.index, wslot);
       const ok = mapped.good >= e.count;
       const write = lastMsixWrite(m, b.index, wslot);
-      const cause = write >= 0 ? causeAt(m, write, ok ? `the last MSI-X table entry was programmed here` : `the last MSI-X table write is here; ${mapped.good} of ${e.count} vectors hold the host's address/data`) : whyNever(m, b.index, 'the MSI-X table was never written');
-      return result(ok, what, `${mapped.good} programmed as the host returned${mapped.bad ? `, ${mapped.bad} differ` : ''}`, { expected: String(e.count), actual: String(mapped.good), ...(cause ? { cause } : {}) });
+      const cause =
+        write >= 0
+          ? causeAt(
+              m,
+              write,
+              ok
+                ? `the last MSI-X table entry was programmed here`
+                : `the last MSI-X table write is here; ${mapped.good} of ${e.count} vectors hold the host's address/data`,
+            )
+          : whyNever(m, b.index, 'the MSI-X table was never written');
+      return result(ok, what, `${mapped.good} programmed as the host returned${mapped.bad ? `, ${mapped.bad} differ` : ''}`, {
+        expected: String(e.count),
+        actual: String(mapped.good),
+        ...(cause ? { cause } : {}),
+      });
     }
     case 'interrupt': {
       const b = m.buses.find((x) => x.decl.name === e.target.bus.name);
@@ -243,11 +268,20 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
           if (wanted < 0 && (e.cpu === undefined || t.c[i] === e.cpu)) wanted = i;
         } else if (t.kind[i] === Ev.IntUndeliverable && t.b[i] === e.vector && dropped < 0) dropped = i;
       }
-      const cpus = [...new Set(m.delivered().filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector).map((d) => d.cpu))];
+      const cpus = [
+        ...new Set(
+          m
+            .delivered()
+            .filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector)
+            .map((d) => d.cpu),
+        ),
+      ];
       if (e.outcome === 'delivered') {
         if (wanted >= 0) {
           const hit = t.get(wanted);
-          return result(true, what, `delivered to cpu ${hit.c} vector 0x${hit.b.toString(16)} at ${formatTime(hit.time)}`, { cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`) });
+          return result(true, what, `delivered to cpu ${hit.c} vector 0x${hit.b.toString(16)} at ${formatTime(hit.time)}`, {
+            cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`),
+          });
         }
         const actual = cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? 'undeliverable' : 'never delivered';
         const cause =
@@ -256,11 +290,22 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             : dropped >= 0
               ? causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`)
               : whyNever(m, b.index, `vector ${e.vector} was never raised`);
-        return result(false, what, cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? `undeliverable: ${String(t.get(dropped).blob)}` : 'never delivered', { expected, actual, ...(cause ? { cause } : {}) });
+        return result(
+          false,
+          what,
+          cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? `undeliverable: ${String(t.get(dropped).blob)}` : 'never delivered',
+          { expected, actual, ...(cause ? { cause } : {}) },
+        );
       }
-      if (dropped >= 0) return result(true, what, 'reported undeliverable', { cause: causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`) });
-      const cause = delivered >= 0 ? causeAt(m, delivered, `vector ${e.vector} was delivered here`) : whyNever(m, b.index, `vector ${e.vector} was never raised`);
-      return result(false, what, delivered >= 0 ? 'it was delivered' : 'never raised', { expected, actual: delivered >= 0 ? 'delivered' : 'never raised', ...(cause ? { cause } : {}) });
+      if (dropped >= 0)
+        return result(true, what, 'reported undeliverable', { cause: causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`) });
+      const cause =
+        delivered >= 0 ? causeAt(m, delivered, `vector ${e.vector} was delivered here`) : whyNever(m, b.index, `vector ${e.vector} was never raised`);
+      return result(false, what, delivered >= 0 ? 'it was delivered' : 'never raised', {
+        expected,
+        actual: delivered >= 0 ? 'delivered' : 'never raised',
+        ...(cause ? { cause } : {}),
+      });
     }
     case 'message': {
       const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
@@ -283,18 +328,39 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const where = e.bus ? ` on ${e.bus.name}` : '';
       const first = sends[0];
       const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
-      if (e.negate) return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : 'none sent', { expected: '0', actual: String(n), ...(n ? { cause: sentHere(first!, 1) } : {}) });
+      if (e.negate)
+        return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : 'none sent', {
+          expected: '0',
+          actual: String(n),
+          ...(n ? { cause: sentHere(first!, 1) } : {}),
+        });
       const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
       if (e.count !== undefined) {
         const ok = n === e.count;
         let cause: ExpectCause | undefined;
         if (n > e.count) cause = sentHere(sends[e.count]!, e.count + 1);
-        else if (n > 0) cause = causeAt(m, sends[n - 1]!, ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`);
-        else cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
-        return result(ok, `${name}${where} ${e.count} time(s)${deadline}`, `${n} sent`, { expected: String(e.count), actual: String(n), ...(cause ? { cause } : {}) });
+        else if (n > 0)
+          cause = causeAt(
+            m,
+            sends[n - 1]!,
+            ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`,
+          );
+        else
+          cause =
+            e.before !== undefined && deadlinePassed(m, e.before) >= 0
+              ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`)
+              : whyNever(m, busIdx, `${name}${where} was never sent`);
+        return result(ok, `${name}${where} ${e.count} time(s)${deadline}`, `${n} sent`, {
+          expected: String(e.count),
+          actual: String(n),
+          ...(cause ? { cause } : {}),
+        });
       }
       if (n > 0) return result(true, `${name}${where}`, `${n} sent, first at ${formatTime(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
-      const cause = e.before !== undefined && deadlinePassed(m, e.before) >= 0 ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`) : whyNever(m, busIdx, `${name}${where} was never sent`);
+      const cause =
+        e.before !== undefined && deadlinePassed(m, e.before) >= 0
+          ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`)
+          : whyNever(m, busIdx, `${name}${where} was never sent`);
       return result(false, `${name}${where}`, 'never sent', { ...(cause ? { cause } : {}) });
     }
     case 'no-errors': {
@@ -302,7 +368,11 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error) errs.push(i);
       if (!errs.length) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
       const first = String(t.get(errs[0]!).blob);
-      return result(false, 'no protocol errors', `${errs.length} error(s), first: ${first}`, { expected: '0 errors', actual: `${errs.length} error(s)`, cause: causeAt(m, errs[0]!, `first protocol error here: ${first}`) });
+      return result(false, 'no protocol errors', `${errs.length} error(s), first: ${first}`, {
+        expected: '0 errors',
+        actual: `${errs.length} error(s)`,
+        cause: causeAt(m, errs[0]!, `first protocol error here: ${first}`),
+      });
     }
   }
 }

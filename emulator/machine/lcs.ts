@@ -27,7 +27,17 @@ export function lcs(a: readonly number[], b: readonly number[]): [number, number
 }
 
 /** The middle snake of a[a0..a1) vs b[b0..b1): where a shortest edit script crosses its middle. */
-function middleSnake(a: readonly number[], b: readonly number[], a0: number, a1: number, b0: number, b1: number, vf: Int32Array, vb: Int32Array, off: number): { x0: number; y0: number; x1: number; y1: number } {
+function middleSnake(
+  a: readonly number[],
+  b: readonly number[],
+  a0: number,
+  a1: number,
+  b0: number,
+  b1: number,
+  vf: Int32Array,
+  vb: Int32Array,
+  off: number,
+): { x0: number; y0: number; x1: number; y1: number } {
   const N = a1 - a0;
   const M = b1 - b0;
   const delta = N - M;

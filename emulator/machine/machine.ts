@@ -463,7 +463,10 @@ export class Machine implements BusHost {
     w.plain('irqs', st.irqs);
     w.plain('drv', st.driverRequests);
     w.fresh('remap', st.remapper);
-    w.plain('order', Int32Array.from(threads, (t) => t.id));
+    w.plain(
+      'order',
+      Int32Array.from(threads, (t) => t.id),
+    );
     // Threads by bus, so the threads of a bus that is gone form one group that stays shared.
     const byBus = new Map<number, ThreadState[]>();
     for (const t of threads) {
@@ -472,9 +475,10 @@ export class Machine implements BusHost {
       l.push(t);
     }
     w.group('threads', (g) => {
-      for (const [bus, list] of byBus) g.group(`b${bus}`, (bg) => {
-        for (const t of list) bg.plain(String(t.id), t);
-      });
+      for (const [bus, list] of byBus)
+        g.group(`b${bus}`, (bg) => {
+          for (const t of list) bg.plain(String(t.id), t);
+        });
     });
     w.group('bstate', (g) => {
       for (const b of st.buses) g.plain(`b${b.index}`, b);
@@ -498,7 +502,8 @@ export class Machine implements BusHost {
     const r = this.snaps.reader(snap.root);
     const st = r.has('!state') ? (r.plain('!state') as MachineState) : this.thawState(r);
     // The trace is not in snapshots: a restore further on takes back the events kept from before.
-    if (!this.trace.canResume(st.traceLength)) throw new Error(`restore: trace events up to ${st.traceLength} are no longer held (the run changed since the snapshot)`);
+    if (!this.trace.canResume(st.traceLength))
+      throw new Error(`restore: trace events up to ${st.traceLength} are no longer held (the run changed since the snapshot)`);
     const buses = r.group('buses')!;
     const n = st.buses.length;
     // Buses created after the snapshot disappear; buses it knows are re-created if needed.

@@ -29,14 +29,7 @@ export function newMmioAlloc(ranges: MmioRangeDecl[]): MmioAllocState {
  * allocation instead of a search for a clash per candidate (64 buses attach
  * linearly).
  */
-export function mmioAllocate(
-  s: MmioAllocState,
-  size: number,
-  align: number,
-  owner: string,
-  lo = 0,
-  hi = Number.MAX_SAFE_INTEGER,
-): number | undefined {
+export function mmioAllocate(s: MmioAllocState, size: number, align: number, owner: string, lo = 0, hi = Number.MAX_SAFE_INTEGER): number | undefined {
   const used = s.used;
   for (const r of s.ranges) {
     const start = Math.max(r.base, lo);

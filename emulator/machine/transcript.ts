@@ -65,8 +65,17 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
       if (typeof d === 'string') return `${head} ${d}`;
       if (d?.what === 'timeline') return `${head} scenario: ${d.text}`;
       if (d?.what === 'bus') return `${head} bus ${d.to}`;
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are JSON-printed, so String() only ever sees a primitive here
-      const v = (x: unknown): string => (typeof x === 'number' ? (x > 9 ? `0x${x.toString(16)}` : String(x)) : x === null ? 'none' : typeof x === 'object' ? JSON.stringify(x, (_k, y: unknown) => (typeof y === 'number' && y > 9 ? `0x${y.toString(16)}` : y)) : String(x));
+      const v = (x: unknown): string =>
+        typeof x === 'number'
+          ? x > 9
+            ? `0x${x.toString(16)}`
+            : String(x)
+          : x === null
+            ? 'none'
+            : typeof x === 'object'
+              ? JSON.stringify(x, (_k, y: unknown) => (typeof y === 'number' && y > 9 ? `0x${y.toString(16)}` : y))
+              : // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects are JSON-printed above, so String() only ever sees a primitive here
+                String(x);
       return `${head} ${d?.what ?? 'state'}${d?.from !== undefined ? ` ${v(d.from)} ->` : ''}${d?.to !== undefined ? ` ${v(d.to)}` : ''}${d?.text ? `: ${d.text}` : ''}`;
     }
     case Ev.Fault:
@@ -74,7 +83,7 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
     case Ev.Error:
       return `${head} ERROR: ${String(e.blob)}`;
     case Ev.BarMap:
-      return `${head} host maps BAR${e.b} of slot ${e.a.toString(16)} at 0x${typeof e.blob === 'object' && e.blob && 'address' in (e.blob) ? ((e.blob as { address: number }).address).toString(16) : e.c.toString(16)}`;
+      return `${head} host maps BAR${e.b} of slot ${e.a.toString(16)} at 0x${typeof e.blob === 'object' && e.blob && 'address' in e.blob ? (e.blob as { address: number }).address.toString(16) : e.c.toString(16)}`;
     case Ev.BarUnmap:
       return `${head} host unmaps BAR${e.b} of slot ${e.a.toString(16)}`;
     case Ev.BarWriteIgnored:
@@ -109,7 +118,10 @@ export class StepLog {
     let cfg = false;
     for (let i = info.traceFrom; i < info.traceTo && !cfg; i++) cfg = m.trace.kind[i] === Ev.CfgRead || m.trace.kind[i] === Ev.CfgWrite;
     if (!cfg) return;
-    const name = driverStep(info.thread.frames.map((f) => f.fn), info.fn);
+    const name = driverStep(
+      info.thread.frames.map((f) => f.fn),
+      info.fn,
+    );
     let id = this.ids.get(name);
     if (id === undefined) {
       id = this.names.length;
@@ -185,7 +197,8 @@ function foldText(m: Machine, f: CfgFold): string {
   if (f.reads) parts.push(`${f.reads} config read${f.reads === 1 ? '' : 's'}`);
   if (f.writes) parts.push(`${f.writes} ${f.reads ? '' : 'config '}write${f.writes === 1 ? '' : 's'}`);
   const slots = [...f.slots];
-  const slot = slots.length === 1 && slots[0] === 0 ? '' : ` slot ${slots.map((w) => `${(w & 0x1f).toString(16).padStart(2, '0')}.${(w >> 5) & 7}`).join(', ')}`;
+  const slot =
+    slots.length === 1 && slots[0] === 0 ? '' : ` slot ${slots.map((w) => `${(w & 0x1f).toString(16).padStart(2, '0')}.${(w >> 5) & 7}`).join(', ')}`;
   const range = f.lo === f.hi ? offsetText(f.lo) : `${offsetText(f.lo)}–${offsetText(f.hi)}`;
   return `${timeColumn(f.time)}  ${name.padEnd(8)} ${f.fn ? `${f.fn}: ` : ''}${parts.join(' and ')}${slot} ${range}`;
 }

@@ -85,7 +85,7 @@ export class BarMemory {
   private store(offset: number, size: number, value: number, honourProtect: boolean): void {
     const n = Math.max(0, Math.min(8, Math.trunc(size)));
     const v = Number.isFinite(value) ? Math.trunc(value) : 0;
-    const lo = v % 2 ** 32 >>> 0;
+    const lo = (v % 2 ** 32) >>> 0;
     const hi = Math.floor(v / 2 ** 32) >>> 0;
     for (let i = 0; i < n; i++) {
       const a = offset + i;
@@ -108,9 +108,14 @@ export class BarMemory {
 
   /** Incremental snapshot (emulator/runtime/snapshot-tree.ts): one leaf per allocated page. */
   freeze(w: SnapshotWriter, key: string): void {
-    w.group(key, (g) => {
-      for (const [i, p] of this.pages) g.bytes(String(i), p);
-    }, this, this.version);
+    w.group(
+      key,
+      (g) => {
+        for (const [i, p] of this.pages) g.bytes(String(i), p);
+      },
+      this,
+      this.version,
+    );
   }
 
   thaw(r: SnapshotReader, key: string): void {

@@ -5,15 +5,29 @@
 // probe_bar_masks (microsoft/openvmm) — save, write all-ones, read back, restore.
 
 import {
-  BAR_MEM_PREFETCH, BAR_MEM_TYPE_1M, BAR_MEM_TYPE_32, BAR_MEM_TYPE_64, BAR_MEM_TYPE_MASK, BAR_OFFSETS, BAR_SPACE_IO,
-  COMMAND, COMMAND_IO, COMMAND_MEMORY, EXPANSION_ROM, HEADER_TYPE, ROM_ENABLE,
+  BAR_MEM_PREFETCH,
+  BAR_MEM_TYPE_1M,
+  BAR_MEM_TYPE_32,
+  BAR_MEM_TYPE_64,
+  BAR_MEM_TYPE_MASK,
+  BAR_OFFSETS,
+  BAR_SPACE_IO,
+  COMMAND,
+  COMMAND_IO,
+  COMMAND_MEMORY,
+  EXPANSION_ROM,
+  HEADER_TYPE,
+  ROM_ENABLE,
 } from './registers';
 
 export type BarKind = 'mem32' | 'mem64' | 'io' | 'rom';
 /** BarInfo.index of the expansion ROM (Linux PCI_ROM_RESOURCE is 6 too). */
 export const ROM_INDEX = 6;
 
-export interface BarSizeSpec { index: number | 'rom'; size: number }
+export interface BarSizeSpec {
+  index: number | 'rom';
+  size: number;
+}
 
 /** One implemented BAR, fixed when the function is built. */
 export interface BarLayout {
@@ -77,10 +91,14 @@ export function barWriteMasks(kind: BarKind, size: number): { low: number; high:
     return { low: (lowMask & ~(2 ** minLowBits - 1)) >>> 0, high: highMask >>> 0 };
   };
   switch (kind) {
-    case 'io': return { low: addrMask(2).low, high: 0 };
-    case 'mem32': return { low: addrMask(4).low, high: 0 };
-    case 'mem64': return addrMask(4);
-    case 'rom': return { low: (addrMask(11).low | ROM_ENABLE) >>> 0, high: 0 };
+    case 'io':
+      return { low: addrMask(2).low, high: 0 };
+    case 'mem32':
+      return { low: addrMask(4).low, high: 0 };
+    case 'mem64':
+      return addrMask(4);
+    case 'rom':
+      return { low: (addrMask(11).low | ROM_ENABLE) >>> 0, high: 0 };
   }
 }
 
@@ -96,15 +114,21 @@ export function sizeFromProbedMask(low: number, high?: number): number {
   const is64 = (low & BAR_MEM_TYPE_MASK) === BAR_MEM_TYPE_64;
   const h = is64 ? (high ?? 0) >>> 0 : 0xffffffff;
   // size = ~mask + 1 over 64 bits.
-  const invLo = (~l >>> 0);
-  const invHi = (~h >>> 0);
+  const invLo = ~l >>> 0;
+  const invHi = ~h >>> 0;
   return invHi * U32 + invLo + 1;
 }
 
-export interface BarLayoutError { ok: false; message: string }
+export interface BarLayoutError {
+  ok: false;
+  message: string;
+}
 
 const sizeLimit: Record<BarKind, [number, number]> = {
-  io: [4, 2 ** 16], mem32: [16, 2 ** 31], mem64: [16, 2 ** 52], rom: [2048, 2 ** 31],
+  io: [4, 2 ** 16],
+  mem32: [16, 2 ** 31],
+  mem64: [16, 2 ** 52],
+  rom: [2048, 2 ** 31],
 };
 
 /**
@@ -113,8 +137,7 @@ const sizeLimit: Record<BarKind, [number, number]> = {
  * BAR; a size for a register that reads 0 is a 32-bit non-prefetchable memory BAR.
  */
 export function layoutBars(cfg: Uint8Array, specs: BarSizeSpec[]): { ok: true; bars: BarLayout[] } | BarLayoutError {
-  const rd = (o: number): number =>
-    o + 3 < cfg.length ? (cfg[o]! | (cfg[o + 1]! << 8) | (cfg[o + 2]! << 16) | (cfg[o + 3]! << 24)) >>> 0 : 0;
+  const rd = (o: number): number => (o + 3 < cfg.length ? (cfg[o]! | (cfg[o + 1]! << 8) | (cfg[o + 2]! << 16) | (cfg[o + 3]! << 24)) >>> 0 : 0);
   const headerLayout = (cfg[HEADER_TYPE] ?? 0) & 0x7f;
   const barCount = headerLayout === 0 ? 6 : headerLayout === 1 ? 2 : 0;
   const sizeOf = new Map<number | 'rom', number>();
@@ -211,14 +234,22 @@ export function decodeBars(layouts: BarLayout[], read32: (off: number) => number
     const low = read32(b.offset) >>> 0;
     const high = b.kind === 'mem64' ? read32(b.offset + 4) >>> 0 : undefined;
     const m = barWriteMasks(b.kind, b.size);
-    const ones = (v: number, mask: number): boolean => mask !== 0 && ((v & mask) >>> 0) === mask >>> 0;
+    const ones = (v: number, mask: number): boolean => mask !== 0 && (v & mask) >>> 0 === mask >>> 0;
     // (A ROM is sized with its enable bit clear: Linux writes ~PCI_ROM_ADDRESS_ENABLE.)
     const half = ones(low, b.kind === 'rom' ? m.low & ~ROM_ENABLE : m.low) ? 'low' : high !== undefined && ones(high, m.high) ? 'high' : undefined;
     const state = half ? 'sizing' : address === 0 ? 'unassigned' : 'assigned';
     return {
-      index: b.index, kind: b.kind, prefetchable: b.prefetchable, size: b.size, address,
-      decoding: on && address !== 0, probedMask: probe32(b.offset), state, register: low,
-      ...(high !== undefined ? { registerHigh: high } : {}), ...(half ? { sizingHalf: half } : {}),
+      index: b.index,
+      kind: b.kind,
+      prefetchable: b.prefetchable,
+      size: b.size,
+      address,
+      decoding: on && address !== 0,
+      probedMask: probe32(b.offset),
+      state,
+      register: low,
+      ...(high !== undefined ? { registerHigh: high } : {}),
+      ...(half ? { sizingHalf: half } : {}),
     } satisfies BarInfo;
   });
 }

@@ -108,7 +108,10 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
       seen.add(off);
       const id = header & 0xffff;
       capabilities.push({
-        id, offset: off, extended: true, version: (header >>> 16) & 0xf,
+        id,
+        offset: off,
+        extended: true,
+        version: (header >>> 16) & 0xf,
         name: capabilityDef(id, true).name,
       });
       const next = (header >>> 20) & 0xffc;
@@ -130,10 +133,15 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
 
 // ---- views --------------------------------------------------------------------------------
 
-export interface OtherCapView { kind: 'other'; offset: number; id: number; extended: boolean; name: string }
+export interface OtherCapView {
+  kind: 'other';
+  offset: number;
+  id: number;
+  extended: boolean;
+  name: string;
+}
 
-export type CapabilityView =
-  | PmView | MsiCapView | MsixCapView | PcieView | VpdView | AerView | DsnView | AriView | SriovView | OtherCapView;
+export type CapabilityView = PmView | MsiCapView | MsixCapView | PcieView | VpdView | AerView | DsnView | AriView | SriovView | OtherCapView;
 
 /** The typed view of a capability the emulator models; 'other' for the rest. */
 export function decodeCapability(cfg: Uint8Array, e: CapabilityEntry): CapabilityView {

@@ -47,7 +47,12 @@ const DEFS: Def[] = [
       'as it looks right after hot-add: BARs not yet assigned, memory decoding off. SR-IOV capable.',
     dump: 'intel-82599-pf',
     address: '01:00.0',
-    bars: [{ index: 0, size: 4 * M }, { index: 2, size: 32 }, { index: 4, size: 16 * K }, { index: 'rom', size: 4 * M }],
+    bars: [
+      { index: 0, size: 4 * M },
+      { index: 2, size: 32 },
+      { index: 4, size: 16 * K },
+      { index: 'rom', size: 4 * M },
+    ],
     source: 'a public config-space dump (a kernel log posted to the linux-pci mailing list, 2021); BAR sizes from the same log',
     interrupts: 'MSI-X 64, MSI 1',
     vf: false,
@@ -64,9 +69,11 @@ const DEFS: Def[] = [
       'MSI-X table and PBA sit in BAR3 is an assumption (the same offsets as the PF).',
     dump: build82599Vf,
     address: '00:00.0',
-    bars: [{ index: 0, size: 16 * K }, { index: 3, size: 16 * K }],
-    source:
-      "built by vPCI Lab (no public dump of this VF exists): the layout real guests' lspci shows, BAR sizes from the PF's kernel log",
+    bars: [
+      { index: 0, size: 16 * K },
+      { index: 3, size: 16 * K },
+    ],
+    source: "built by vPCI Lab (no public dump of this VF exists): the layout real guests' lspci shows, BAR sizes from the PF's kernel log",
     interrupts: 'MSI-X 3',
     vf: true,
   },
@@ -81,7 +88,11 @@ const DEFS: Def[] = [
       'the rest of its config space reads as zero, so its capabilities do not show.',
     dump: 'mellanox-cx3-pf-header64',
     address: '82:00.0',
-    bars: [{ index: 0, size: 1 * M }, { index: 2, size: 8 * M }, { index: 'rom', size: 1 * M }],
+    bars: [
+      { index: 0, size: 1 * M },
+      { index: 2, size: 8 * M },
+      { index: 'rom', size: 1 * M },
+    ],
     source: "a public lspci -vvv -x listing (an InfiniBand setup guide); BAR sizes from that listing's lspci -v lines",
     interrupts: 'MSI-X 128 (capability not in the 64-byte dump)',
     vf: false,
@@ -130,7 +141,7 @@ const DEFS: Def[] = [
       { index: 5, size: 128 },
       { index: 'rom', size: 512 * K },
     ],
-    source: "a public nvidia-bug-report.log (lspci -v -xxx); BAR sizes from its lspci -v lines",
+    source: 'a public nvidia-bug-report.log (lspci -v -xxx); BAR sizes from its lspci -v lines',
     interrupts: 'MSI 1',
     vf: false,
   },
@@ -146,7 +157,11 @@ const DEFS: Def[] = [
     // db808000 is 32K-aligned but not 64K-aligned (≤ 32K); BAR0 at db000000 must end
     // by db800000 (≤ 8M); the ROM at df280000 is 512K-aligned, not 1M (≤ 512K). All
     // three taken at those bounds.
-    bars: [{ index: 0, size: 8 * M }, { index: 3, size: 32 * K }, { index: 'rom', size: 512 * K }],
+    bars: [
+      { index: 0, size: 8 * M },
+      { index: 3, size: 32 * K },
+      { index: 'rom', size: 512 * K },
+    ],
     source: 'a public lspci -xxx listing (a troubleshooting write-up); its BAR sizes were not published: each is the largest its dumped address allows',
     interrupts: 'MSI-X 129, MSI 1',
     vf: false,
@@ -156,12 +171,16 @@ const DEFS: Def[] = [
   {
     id: 'mellanox-cx5ex-pf',
     title: 'Mellanox ConnectX-5 Ex (physical function)',
-    description: 'Mellanox ConnectX-5 Ex [15b3:1019], MCX516A-CDAT [15b3:0008]: an SR-IOV physical function whose SR-IOV capability lies beyond the 256 bytes published.',
+    description:
+      'Mellanox ConnectX-5 Ex [15b3:1019], MCX516A-CDAT [15b3:0008]: an SR-IOV physical function whose SR-IOV capability lies beyond the 256 bytes published.',
     dump: 'mellanox-cx5ex-pf',
     address: '01:00.0',
     // SOURCES.md: "size not shown" for the 1019; 32M and ROM 1M are the ConnectX-5 [1017]
     // row of the same family.
-    bars: [{ index: 0, size: 32 * M }, { index: 'rom', size: 1 * M }],
+    bars: [
+      { index: 0, size: 32 * M },
+      { index: 'rom', size: 1 * M },
+    ],
     source: 'a public lspci -xxx dump (linux-pci mailing list, 2022); BAR sizes from a ConnectX-5 of the same family (none were published for this one)',
     interrupts: 'MSI-X 64',
     vf: false,
@@ -195,7 +214,11 @@ const DEFS: Def[] = [
     address: '03:00.0',
     // This dump's BARs are 32-bit (c0100000, be000000), unlike the 64-bit ones in the
     // SOURCES.md row; the sizes are that row's.
-    bars: [{ index: 0, size: 1 * M }, { index: 2, size: 8 * M }, { index: 'rom', size: 1 * M }],
+    bars: [
+      { index: 0, size: 1 * M },
+      { index: 2, size: 8 * M },
+      { index: 'rom', size: 1 * M },
+    ],
     source: "pciutils' own test data (a 4 KiB lspci dump); BAR sizes from another ConnectX-3 Pro's public lspci -v",
     interrupts: 'MSI-X 256',
     vf: false,
@@ -205,10 +228,15 @@ const DEFS: Def[] = [
   {
     id: 'intel-82599-pf-dpdk',
     title: 'Intel 82599ES (physical function), Ethernet Server Adapter X520-2, first 64 bytes',
-    description: 'Intel 82599ES [8086:10fb], subsystem X520-2 [8086:0003]. Only the first 64 bytes of its config space were saved, so its capabilities do not show.',
+    description:
+      'Intel 82599ES [8086:10fb], subsystem X520-2 [8086:0003]. Only the first 64 bytes of its config space were saved, so its capabilities do not show.',
     dump: 'intel-82599-pf-dpdk-sysfs',
     address: '01:00.0',
-    bars: [{ index: 0, size: 512 * K }, { index: 2, size: 32 }, { index: 4, size: 16 * K }],
+    bars: [
+      { index: 0, size: 512 * K },
+      { index: 2, size: 32 },
+      { index: 4, size: 16 * K },
+    ],
     source: "DPDK's test data (a 64-byte sysfs config file; BAR sizes from its sysfs resource file)",
     interrupts: 'MSI-X 64 (capability not in the 64-byte dump)',
     vf: false,

@@ -3,24 +3,47 @@
 
 import { ConfigSpace } from './config-space';
 import {
-  BAR_OFFSETS, CACHE_LINE_SIZE, CAP_ID, COMMAND, COMMAND_WRITABLE_BITS, CONFIG_SPACE_SIZE, INTERRUPT_LINE,
-  LATENCY_TIMER, STATUS, STATUS_W1C_BITS,
+  BAR_OFFSETS,
+  CACHE_LINE_SIZE,
+  CAP_ID,
+  COMMAND,
+  COMMAND_WRITABLE_BITS,
+  CONFIG_SPACE_SIZE,
+  INTERRUPT_LINE,
+  LATENCY_TIMER,
+  STATUS,
+  STATUS_W1C_BITS,
 } from './registers';
 import { barWriteMasks, decodeBars, layoutBars, type BarInfo, type BarLayout, type BarSizeSpec } from './bars';
 import { BarMemory, type BarMemorySnapshot } from './bar-memory';
 import { capabilityDef } from './caps/index';
 import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
 import {
-  capabilityMasks, decodeCapability, walkCapabilities, type CapabilityEntry, type CapabilityView, type MsiCapView,
+  capabilityMasks,
+  decodeCapability,
+  walkCapabilities,
+  type CapabilityEntry,
+  type CapabilityView,
+  type MsiCapView,
   type MsixCapView,
 } from './capabilities';
 
 export type { BarInfo, BarSizeSpec } from './bars';
 export type { CapabilityView } from './capabilities';
 
-export interface DumpDevice { address: string /* "0000:01:00.0" or "01:00.0" */; title: string; bytes: Uint8Array /* 64, 256 or 4096 */ }
+export interface DumpDevice {
+  address: string /* "0000:01:00.0" or "01:00.0" */;
+  title: string;
+  bytes: Uint8Array; /* 64, 256 or 4096 */
+}
 
-export interface MsixEntry { addressLo: number; addressHi: number; address: number; data: number; masked: boolean }
+export interface MsixEntry {
+  addressLo: number;
+  addressHi: number;
+  address: number;
+  data: number;
+  masked: boolean;
+}
 
 export interface MsixView extends Readonly<MsixCapView> {
   entry(i: number): MsixEntry | undefined;
@@ -139,7 +162,8 @@ export class PciFunction {
   /** Unimplemented BAR registers read 0; implemented ones keep type bits and the address bits their size allows. */
   private maskBarRegisters(clear: boolean): void {
     const c = this.config;
-    for (let i = 0; i < 6; i++) if (!this.layouts.some((b) => b.offset === BAR_OFFSETS[i] || (b.kind === 'mem64' && b.offset + 4 === BAR_OFFSETS[i]))) c.setRaw(BAR_OFFSETS[i]!, 4, 0);
+    for (let i = 0; i < 6; i++)
+      if (!this.layouts.some((b) => b.offset === BAR_OFFSETS[i] || (b.kind === 'mem64' && b.offset + 4 === BAR_OFFSETS[i]))) c.setRaw(BAR_OFFSETS[i]!, 4, 0);
     for (const b of this.layouts) {
       const m = barWriteMasks(b.kind, b.size);
       const low = clear ? 0 : c.read(b.offset, 4);
@@ -149,9 +173,15 @@ export class PciFunction {
   }
 
   private static clearToPowerOn(cfg: Uint8Array, layouts: BarLayout[], caps: CapabilityEntry[]): void {
-    const put16 = (o: number, v: number): void => { cfg[o] = v & 0xff; cfg[o + 1] = (v >> 8) & 0xff; };
+    const put16 = (o: number, v: number): void => {
+      cfg[o] = v & 0xff;
+      cfg[o + 1] = (v >> 8) & 0xff;
+    };
     const get16 = (o: number): number => cfg[o]! | (cfg[o + 1]! << 8);
-    const put32 = (o: number, v: number): void => { put16(o, v & 0xffff); put16(o + 2, v >>> 16); };
+    const put32 = (o: number, v: number): void => {
+      put16(o, v & 0xffff);
+      put16(o + 2, v >>> 16);
+    };
     put16(COMMAND, 0);
     put16(STATUS, get16(STATUS) & ~STATUS_W1C_BITS);
     for (const b of layouts) {
@@ -204,7 +234,11 @@ export class PciFunction {
   bars(): BarInfo[] {
     const v = this.config.version;
     if (this.barsCache?.version === v) return this.barsCache.bars;
-    const bars = decodeBars(this.layouts, (o) => this.config.read(o, 4), (o) => this.probe32(o));
+    const bars = decodeBars(
+      this.layouts,
+      (o) => this.config.read(o, 4),
+      (o) => this.probe32(o),
+    );
     this.barsCache = { version: this.config.version, bars };
     return bars;
   }
@@ -328,7 +362,11 @@ class LiveMsix implements MsixView {
   readonly pbaBir: number;
   readonly pbaOffset: number;
 
-  constructor(private readonly cfg: ConfigSpace, cap: MsixCapView, private readonly memories: Map<number, BarMemory>) {
+  constructor(
+    private readonly cfg: ConfigSpace,
+    cap: MsixCapView,
+    private readonly memories: Map<number, BarMemory>,
+  ) {
     this.offset = cap.offset;
     this.tableSize = cap.tableSize;
     this.tableBir = cap.tableBir;
@@ -397,7 +435,10 @@ class LiveMsi implements MsiView {
   readonly vectorsCapable: number;
   readonly layout: MsiCapView['layout'];
 
-  constructor(private readonly cfg: ConfigSpace, cap: MsiCapView) {
+  constructor(
+    private readonly cfg: ConfigSpace,
+    cap: MsiCapView,
+  ) {
     this.offset = cap.offset;
     this.is64Bit = cap.is64Bit;
     this.perVectorMasking = cap.perVectorMasking;

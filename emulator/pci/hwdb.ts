@@ -95,9 +95,23 @@ export function loadHwdb(text: string): HwdbNames {
     }
     let m: RegExpExecArray | null;
     if ((m = VENDOR.exec(line))) keys.push({ kind: 'v', key: parseInt(m[1]!, 16) });
-    else if ((m = DEVICE.exec(line))) keys.push({ kind: 'd', key: (parseInt(m[1]!, 16) * 0x10000 + parseInt(m[2]!, 16)) });
-    else if ((m = SUBSYS.exec(line))) keys.push({ kind: 's', key: m.slice(1, 5).map((h) => h.toLowerCase()).join(':') });
-    else if ((m = CLASS.exec(line))) keys.push({ kind: 'c', key: (m.slice(1, 4) as (string | undefined)[]).filter((h) => h !== undefined).map((h) => h.toLowerCase()).join(':') });
+    else if ((m = DEVICE.exec(line))) keys.push({ kind: 'd', key: parseInt(m[1]!, 16) * 0x10000 + parseInt(m[2]!, 16) });
+    else if ((m = SUBSYS.exec(line)))
+      keys.push({
+        kind: 's',
+        key: m
+          .slice(1, 5)
+          .map((h) => h.toLowerCase())
+          .join(':'),
+      });
+    else if ((m = CLASS.exec(line)))
+      keys.push({
+        kind: 'c',
+        key: (m.slice(1, 4) as (string | undefined)[])
+          .filter((h) => h !== undefined)
+          .map((h) => h.toLowerCase())
+          .join(':'),
+      });
   }
   const h2 = (n: number): string => n.toString(16).padStart(2, '0');
   const h4 = (n: number): string => n.toString(16).padStart(4, '0');

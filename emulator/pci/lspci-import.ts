@@ -4,13 +4,9 @@
 
 import type { DumpDevice } from './function';
 
-export type LspciImportResult =
-  | { ok: true; devices: DumpDevice[] }
-  | { ok: false; error: { line: number; message: string } };
+export type LspciImportResult = { ok: true; devices: DumpDevice[] } | { ok: false; error: { line: number; message: string } };
 
-export type ConfigImportResult =
-  | { ok: true; device: DumpDevice }
-  | { ok: false; error: { message: string } };
+export type ConfigImportResult = { ok: true; device: DumpDevice } | { ok: false; error: { message: string } };
 
 const DUMP_SIZES = [64, 256, 4096];
 const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$/;
@@ -72,7 +68,11 @@ export function importLspciText(text: string): LspciImportResult {
       continue;
     }
     const offset = parseInt(m[1]!, 16);
-    const fields = line.slice(m[0].length).trim().split(/\s+/).filter((s) => s !== '');
+    const fields = line
+      .slice(m[0].length)
+      .trim()
+      .split(/\s+/)
+      .filter((s) => s !== '');
     if (!cur || (offset === 0 && cur.bytes.length > 0)) {
       // hex lines with no header line (or a second dump restarting at 0): an anonymous device
       if (cur && !finish()) return { ok: false, error: failure! };

@@ -84,7 +84,11 @@ export function loadPciIds(text: string): PciIds {
     if (nest === 0) {
       if (line[0] === 'C' && line[1] === ' ') {
         const c = idHex(line, 2, 2);
-        if (c < 0 || !white(line[4])) { fail(); cat = 'unknown'; continue; }
+        if (c < 0 || !white(line[4])) {
+          fail();
+          cat = 'unknown';
+          continue;
+        }
         cat = 'class';
         id1 = c;
         id2 = -1;
@@ -92,8 +96,16 @@ export function loadPciIds(text: string): PciIds {
         entry = { map: classes, key: classKey(c) };
       } else if (line[0] === 'S' && line[1] === ' ') {
         const v = idHex(line, 2, 4);
-        if (v < 0 || line.length !== 6) { fail(); cat = 'unknown'; continue; }
-        if (!vendors.has(v)) { fail('Vendor does not exist'); cat = 'unknown'; continue; }
+        if (v < 0 || line.length !== 6) {
+          fail();
+          cat = 'unknown';
+          continue;
+        }
+        if (!vendors.has(v)) {
+          fail('Vendor does not exist');
+          cat = 'unknown';
+          continue;
+        }
         cat = 'gen';
         id1 = v;
         continue;
@@ -102,7 +114,11 @@ export function loadPciIds(text: string): PciIds {
         continue;
       } else {
         const v = idHex(line, 0, 4);
-        if (v < 0 || !white(line[4])) { fail(); cat = 'unknown'; continue; }
+        if (v < 0 || !white(line[4])) {
+          fail();
+          cat = 'unknown';
+          continue;
+        }
         cat = 'vendor';
         id1 = v;
         id2 = -1;
@@ -114,29 +130,44 @@ export function loadPciIds(text: string): PciIds {
     } else if (nest === 1) {
       if (cat === 'vendor' || cat === 'device' || cat === 'subsystem') {
         const d = idHex(line, p, 4);
-        if (d < 0 || !white(line[p + 4])) { fail(); continue; }
+        if (d < 0 || !white(line[p + 4])) {
+          fail();
+          continue;
+        }
         cat = 'device';
         id2 = d;
         p += 5;
         entry = { map: devices, key: ((id1 << 16) | d) >>> 0 };
       } else if (cat === 'gen') {
         const sd = idHex(line, p, 4);
-        if (sd < 0 || !white(line[p + 4])) { fail(); continue; }
+        if (sd < 0 || !white(line[p + 4])) {
+          fail();
+          continue;
+        }
         p += 5;
         entry = { map: generic, key: ((id1 << 16) | sd) >>> 0 };
       } else if (cat === 'class' || cat === 'subclass' || cat === 'progif') {
         const s = idHex(line, p, 2);
-        if (s < 0 || !white(line[p + 2])) { fail(); continue; }
+        if (s < 0 || !white(line[p + 2])) {
+          fail();
+          continue;
+        }
         cat = 'subclass';
         id2 = s;
         p += 3;
         entry = { map: classes, key: classKey(id1, s) };
-      } else { fail(); continue; }
+      } else {
+        fail();
+        continue;
+      }
     } else if (nest === 2) {
       if (cat === 'device' || cat === 'subsystem') {
         const sv = idHex(line, p, 4);
         const sd = idHex(line, p + 5, 4);
-        if (sv < 0 || !white(line[p + 4]) || sd < 0 || !white(line[p + 9])) { fail(); continue; }
+        if (sv < 0 || !white(line[p + 4]) || sd < 0 || !white(line[p + 9])) {
+          fail();
+          continue;
+        }
         cat = 'subsystem';
         p += 10;
         const dk = ((id1 << 16) | id2) >>> 0;
@@ -145,17 +176,26 @@ export function loadPciIds(text: string): PciIds {
         entry = { map: t, key: ((sv << 16) | sd) >>> 0 };
       } else if (cat === 'class' || cat === 'subclass' || cat === 'progif') {
         const pi = idHex(line, p, 2);
-        if (pi < 0 || !white(line[p + 2]) || id2 < 0) { fail(); continue; }
+        if (pi < 0 || !white(line[p + 2]) || id2 < 0) {
+          fail();
+          continue;
+        }
         cat = 'progif';
         p += 3;
         entry = { map: classes, key: classKey(id1, id2, pi) };
-      } else { fail(); continue; }
+      } else {
+        fail();
+        continue;
+      }
     } else {
       fail();
       continue;
     }
     while (white(line[p])) p++;
-    if (p >= line.length) { fail(); continue; }
+    if (p >= line.length) {
+      fail();
+      continue;
+    }
     add(entry.map, entry.key, line.slice(p), lineNo);
   }
 
@@ -200,7 +240,11 @@ export function indexPciIds(text: string): PciIds {
   const parsed = new Map<string, PciIds>();
   let full: PciIds | undefined;
   /** A hex number as a pattern matching it in either case. */
-  const hx = (n: number, w: number) => n.toString(16).padStart(w, '0').replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
+  const hx = (n: number, w: number) =>
+    n
+      .toString(16)
+      .padStart(w, '0')
+      .replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
   /** Starts of the lines matching `pattern` at their start. */
   const starts = (pattern: string): number[] => {
     const re = new RegExp(`^${pattern}`, 'gm');
@@ -222,7 +266,9 @@ export function indexPciIds(text: string): PciIds {
   const of = (key: string, headers: () => number[]): PciIds => {
     let p = parsed.get(key);
     if (!p) {
-      const blocks = headers().sort((a, b) => a - b).map(block);
+      const blocks = headers()
+        .sort((a, b) => a - b)
+        .map(block);
       parsed.set(key, (p = loadPciIds(blocks.map((b) => (b.endsWith('\n') ? b : `${b}\n`)).join(''))));
     }
     return p;
@@ -232,7 +278,13 @@ export function indexPciIds(text: string): PciIds {
   const blocksOf = new Map<number, string[]>();
   const vendorBlocks = (v: number): string[] => {
     let b = blocksOf.get(v);
-    if (!b) blocksOf.set(v, (b = vendorHeaders(v).sort((x, y) => x - y).map(block)));
+    if (!b)
+      blocksOf.set(
+        v,
+        (b = vendorHeaders(v)
+          .sort((x, y) => x - y)
+          .map(block)),
+      );
     return b;
   };
   const headerLine = (b: string): string => {

@@ -65,15 +65,13 @@ export const STATUS_SIG_SYSTEM_ERROR = 1 << 14;
 export const STATUS_DETECTED_PARITY = 1 << 15;
 /** STATUS bits that are write-1-to-clear (QEMU hw/pci/pci.c pci_init_w1cmask uses the same set). */
 export const STATUS_W1C_BITS =
-  STATUS_PARITY | STATUS_SIG_TARGET_ABORT | STATUS_REC_TARGET_ABORT | STATUS_REC_MASTER_ABORT |
-  STATUS_SIG_SYSTEM_ERROR | STATUS_DETECTED_PARITY;
+  STATUS_PARITY | STATUS_SIG_TARGET_ABORT | STATUS_REC_TARGET_ABORT | STATUS_REC_MASTER_ABORT | STATUS_SIG_SYSTEM_ERROR | STATUS_DETECTED_PARITY;
 /**
  * COMMAND bits a type-0 function lets software write: QEMU hw/pci/pci.c pci_init_wmask (qemu/qemu)
  * gives IO, MEMORY, MASTER, INTX_DISABLE and SERR; PARITY (Parity Error Response) is added because
  * it is read-write on PCIe functions (PCIe base spec, Command register).
  */
-export const COMMAND_WRITABLE_BITS =
-  COMMAND_IO | COMMAND_MEMORY | COMMAND_MASTER | COMMAND_PARITY | COMMAND_SERR | COMMAND_INTX_DISABLE;
+export const COMMAND_WRITABLE_BITS = COMMAND_IO | COMMAND_MEMORY | COMMAND_MASTER | COMMAND_PARITY | COMMAND_SERR | COMMAND_INTX_DISABLE;
 
 /** BAR low bits (pci_regs.h PCI_BASE_ADDRESS_*). */
 export const BAR_SPACE_IO = 0x1;
@@ -86,40 +84,122 @@ export const ROM_ENABLE = 0x1;
 
 /** Standard capability IDs (pci_regs.h PCI_CAP_ID_*). */
 export const CAP_ID = {
-  PM: 0x01, AGP: 0x02, VPD: 0x03, SLOTID: 0x04, MSI: 0x05, CHSWP: 0x06, PCIX: 0x07, HT: 0x08,
-  VNDR: 0x09, DBG: 0x0a, CCRC: 0x0b, SHPC: 0x0c, SSVID: 0x0d, AGP3: 0x0e, SECDEV: 0x0f,
-  EXP: 0x10, MSIX: 0x11, SATA: 0x12, AF: 0x13, EA: 0x14,
+  PM: 0x01,
+  AGP: 0x02,
+  VPD: 0x03,
+  SLOTID: 0x04,
+  MSI: 0x05,
+  CHSWP: 0x06,
+  PCIX: 0x07,
+  HT: 0x08,
+  VNDR: 0x09,
+  DBG: 0x0a,
+  CCRC: 0x0b,
+  SHPC: 0x0c,
+  SSVID: 0x0d,
+  AGP3: 0x0e,
+  SECDEV: 0x0f,
+  EXP: 0x10,
+  MSIX: 0x11,
+  SATA: 0x12,
+  AF: 0x13,
+  EA: 0x14,
 } as const;
 
 /** Extended capability IDs (pci_regs.h PCI_EXT_CAP_ID_*). */
 export const EXT_CAP_ID = {
-  ERR: 0x01, VC: 0x02, DSN: 0x03, PWR: 0x04, RCLD: 0x05, RCILC: 0x06, RCEC: 0x07, MFVC: 0x08,
-  VC9: 0x09, RCRB: 0x0a, VNDR: 0x0b, CAC: 0x0c, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10,
-  MRIOV: 0x11, MCAST: 0x12, PRI: 0x13, AMD_XXX: 0x14, REBAR: 0x15, DPA: 0x16, TPH: 0x17,
-  LTR: 0x18, SECPCI: 0x19, PMUX: 0x1a, PASID: 0x1b, DPC: 0x1d, L1SS: 0x1e, PTM: 0x1f,
-  DVSEC: 0x23, DLF: 0x25, PL_16GT: 0x26, PL_32GT: 0x2a,
+  ERR: 0x01,
+  VC: 0x02,
+  DSN: 0x03,
+  PWR: 0x04,
+  RCLD: 0x05,
+  RCILC: 0x06,
+  RCEC: 0x07,
+  MFVC: 0x08,
+  VC9: 0x09,
+  RCRB: 0x0a,
+  VNDR: 0x0b,
+  CAC: 0x0c,
+  ACS: 0x0d,
+  ARI: 0x0e,
+  ATS: 0x0f,
+  SRIOV: 0x10,
+  MRIOV: 0x11,
+  MCAST: 0x12,
+  PRI: 0x13,
+  AMD_XXX: 0x14,
+  REBAR: 0x15,
+  DPA: 0x16,
+  TPH: 0x17,
+  LTR: 0x18,
+  SECPCI: 0x19,
+  PMUX: 0x1a,
+  PASID: 0x1b,
+  DPC: 0x1d,
+  L1SS: 0x1e,
+  PTM: 0x1f,
+  DVSEC: 0x23,
+  DLF: 0x25,
+  PL_16GT: 0x26,
+  PL_32GT: 0x2a,
 } as const;
 
 export const CAP_NAMES: Record<number, string> = {
-  0x01: 'Power Management', 0x02: 'AGP', 0x03: 'Vital Product Data', 0x04: 'Slot ID', 0x05: 'MSI',
-  0x06: 'CompactPCI hot-swap', 0x07: 'PCI-X', 0x08: 'HyperTransport', 0x09: 'Vendor Specific',
-  0x0a: 'Debug port', 0x0b: 'CompactPCI central resource control', 0x0c: 'Hot-plug',
-  0x0d: 'Subsystem ID', 0x0e: 'AGP 8x', 0x0f: 'Secure device', 0x10: 'PCI Express', 0x11: 'MSI-X',
-  0x12: 'SATA', 0x13: 'Advanced Features', 0x14: 'Enhanced Allocation',
+  0x01: 'Power Management',
+  0x02: 'AGP',
+  0x03: 'Vital Product Data',
+  0x04: 'Slot ID',
+  0x05: 'MSI',
+  0x06: 'CompactPCI hot-swap',
+  0x07: 'PCI-X',
+  0x08: 'HyperTransport',
+  0x09: 'Vendor Specific',
+  0x0a: 'Debug port',
+  0x0b: 'CompactPCI central resource control',
+  0x0c: 'Hot-plug',
+  0x0d: 'Subsystem ID',
+  0x0e: 'AGP 8x',
+  0x0f: 'Secure device',
+  0x10: 'PCI Express',
+  0x11: 'MSI-X',
+  0x12: 'SATA',
+  0x13: 'Advanced Features',
+  0x14: 'Enhanced Allocation',
 };
 
 export const EXT_CAP_NAMES: Record<number, string> = {
-  0x01: 'Advanced Error Reporting', 0x02: 'Virtual Channel', 0x03: 'Device Serial Number',
-  0x04: 'Power Budgeting', 0x05: 'Root Complex Link', 0x06: 'Root Complex Internal Link',
-  0x07: 'Root Complex Event Collector', 0x08: 'Multi-Function VC', 0x09: 'Virtual Channel',
-  0x0a: 'Root Complex Register Block', 0x0b: 'Vendor Specific', 0x0d: 'Access Control Services',
-  0x0e: 'Alternative Routing-ID Interpretation', 0x0f: 'Address Translation Service',
-  0x10: 'Single Root I/O Virtualization', 0x11: 'Multi-Root I/O Virtualization', 0x12: 'Multicast',
-  0x13: 'Page Request', 0x15: 'Resizable BAR', 0x16: 'Dynamic Power Allocation', 0x17: 'TPH Requester',
-  0x18: 'Latency Tolerance Reporting', 0x19: 'Secondary PCI Express', 0x1a: 'Protocol Multiplexing',
-  0x1b: 'Process Address Space ID', 0x1d: 'Downstream Port Containment', 0x1e: 'L1 PM Substates',
-  0x1f: 'Precision Time Measurement', 0x23: 'Designated Vendor-Specific', 0x25: 'Data Link Feature',
-  0x26: 'Physical Layer 16.0 GT/s', 0x2a: 'Physical Layer 32.0 GT/s',
+  0x01: 'Advanced Error Reporting',
+  0x02: 'Virtual Channel',
+  0x03: 'Device Serial Number',
+  0x04: 'Power Budgeting',
+  0x05: 'Root Complex Link',
+  0x06: 'Root Complex Internal Link',
+  0x07: 'Root Complex Event Collector',
+  0x08: 'Multi-Function VC',
+  0x09: 'Virtual Channel',
+  0x0a: 'Root Complex Register Block',
+  0x0b: 'Vendor Specific',
+  0x0d: 'Access Control Services',
+  0x0e: 'Alternative Routing-ID Interpretation',
+  0x0f: 'Address Translation Service',
+  0x10: 'Single Root I/O Virtualization',
+  0x11: 'Multi-Root I/O Virtualization',
+  0x12: 'Multicast',
+  0x13: 'Page Request',
+  0x15: 'Resizable BAR',
+  0x16: 'Dynamic Power Allocation',
+  0x17: 'TPH Requester',
+  0x18: 'Latency Tolerance Reporting',
+  0x19: 'Secondary PCI Express',
+  0x1a: 'Protocol Multiplexing',
+  0x1b: 'Process Address Space ID',
+  0x1d: 'Downstream Port Containment',
+  0x1e: 'L1 PM Substates',
+  0x1f: 'Precision Time Measurement',
+  0x23: 'Designated Vendor-Specific',
+  0x25: 'Data Link Feature',
+  0x26: 'Physical Layer 16.0 GT/s',
+  0x2a: 'Physical Layer 32.0 GT/s',
 };
 
 export type { FieldAccess, FieldDef, RegisterDef } from './caps/types';
@@ -138,13 +218,32 @@ export const REGISTERS: readonly RegisterDef[] = [
   reg('VENDOR_ID', VENDOR_ID, 2),
   reg('DEVICE_ID', DEVICE_ID, 2),
   regm('COMMAND', COMMAND, 2, COMMAND_WRITABLE_BITS, 0, [
-    rf('IO', 0), rf('MEMORY', 1), rf('MASTER', 2), rf('SPECIAL', 3), rf('INVALIDATE', 4), rf('VGA_PALETTE', 5), rf('PARITY', 6),
-    rf('WAIT', 7), rf('SERR', 8), rf('FAST_BACK', 9), rf('INTX_DISABLE', 10),
+    rf('IO', 0),
+    rf('MEMORY', 1),
+    rf('MASTER', 2),
+    rf('SPECIAL', 3),
+    rf('INVALIDATE', 4),
+    rf('VGA_PALETTE', 5),
+    rf('PARITY', 6),
+    rf('WAIT', 7),
+    rf('SERR', 8),
+    rf('FAST_BACK', 9),
+    rf('INTX_DISABLE', 10),
   ]),
   regm('STATUS', STATUS, 2, 0, STATUS_W1C_BITS, [
-    rf('IMM_READY', 0), rf('INTERRUPT', 3), rf('CAP_LIST', 4), rf('66MHZ', 5), rf('UDF', 6), rf('FAST_BACK', 7), rf('PARITY', 8),
-    rf('DEVSEL', 9, 10), rf('SIG_TARGET_ABORT', 11), rf('REC_TARGET_ABORT', 12), rf('REC_MASTER_ABORT', 13),
-    rf('SIG_SYSTEM_ERROR', 14), rf('DETECTED_PARITY', 15),
+    rf('IMM_READY', 0),
+    rf('INTERRUPT', 3),
+    rf('CAP_LIST', 4),
+    rf('66MHZ', 5),
+    rf('UDF', 6),
+    rf('FAST_BACK', 7),
+    rf('PARITY', 8),
+    rf('DEVSEL', 9, 10),
+    rf('SIG_TARGET_ABORT', 11),
+    rf('REC_TARGET_ABORT', 12),
+    rf('REC_MASTER_ABORT', 13),
+    rf('SIG_SYSTEM_ERROR', 14),
+    rf('DETECTED_PARITY', 15),
   ]),
   reg('REVISION_ID', REVISION_ID, 1),
   reg('CLASS_PROG', CLASS_PROG, 1),
@@ -153,7 +252,12 @@ export const REGISTERS: readonly RegisterDef[] = [
   reg('LATENCY_TIMER', LATENCY_TIMER, 1, 'rw'),
   reg('HEADER_TYPE', HEADER_TYPE, 1, 'ro', [rf('TYPE', 0, 6), rf('MFD', 7)]),
   reg('BIST', BIST, 1, 'ro', [rf('CODE', 0, 3), rf('START', 6), rf('CAPABLE', 7)]),
-  barDef(0), barDef(1), barDef(2), barDef(3), barDef(4), barDef(5),
+  barDef(0),
+  barDef(1),
+  barDef(2),
+  barDef(3),
+  barDef(4),
+  barDef(5),
   reg('CARDBUS_CIS', CARDBUS_CIS, 4),
   reg('SUBSYSTEM_VENDOR_ID', SUBSYSTEM_VENDOR_ID, 2),
   reg('SUBSYSTEM_ID', SUBSYSTEM_ID, 2),
@@ -208,8 +312,7 @@ export function bitsOf(value: number, lo: number, hi: number): number {
 }
 
 export type DecodedRegister =
-  | { ok: true; name: string; offset: number; value: number; fields: { name: string; value: number; access: FieldAccess }[] }
-  | { ok: false; error: string };
+  { ok: true; name: string; offset: number; value: number; fields: { name: string; value: number; access: FieldAccess }[] } | { ok: false; error: string };
 
 /** Decode a register value into its named fields; unknown name gives a typed error, never a throw. */
 export function decodeRegister(name: string, value: number): DecodedRegister {
@@ -218,7 +321,10 @@ export function decodeRegister(name: string, value: number): DecodedRegister {
   const v = Number.isFinite(value) ? Math.trunc(value) % 2 ** (def.size * 8) : 0;
   const val = v < 0 ? v + 2 ** (def.size * 8) : v;
   return {
-    ok: true, name: def.name, offset: def.offset, value: val,
+    ok: true,
+    name: def.name,
+    offset: def.offset,
+    value: val,
     fields: def.fields.map((fd) => ({ name: fd.name, value: bitsOf(val, fd.bits[0], fd.bits[1]), access: accessOf(fd, def.wmask, def.w1cmask) })),
   };
 }

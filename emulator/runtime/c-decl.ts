@@ -5,7 +5,10 @@
 
 /** The names a C declaration declares: `u16 dom_req, dom;` → dom_req, dom; `struct x *p = NULL;` → p. */
 export function declaredNames(text: string): string[] {
-  const body = text.replace(/\/\*.*?\*\//g, '').trim().replace(/;\s*$/, '');
+  const body = text
+    .replace(/\/\*.*?\*\//g, '')
+    .trim()
+    .replace(/;\s*$/, '');
   const out: string[] = [];
   let depth = 0;
   let cur = '';

@@ -71,8 +71,10 @@ export type NoParams = {};
 
 /** `call` checked against a model's prototypes: the callee exists and gets exactly its parameters. */
 export function caller<F extends Protos<F>>() {
-  return <N extends keyof F & string, I extends string = never>(fn: N, ...rest: NoParams extends F[N] ? [args?: F[N], into?: I] : [args: F[N], into?: I]): CallAction<I> =>
-    call(fn, rest[0] ?? {}, rest[1]);
+  return <N extends keyof F & string, I extends string = never>(
+    fn: N,
+    ...rest: NoParams extends F[N] ? [args?: F[N], into?: I] : [args: F[N], into?: I]
+  ): CallAction<I> => call(fn, rest[0] ?? {}, rest[1]);
 }
 
 export function ret(value?: unknown): ReturnAction {
@@ -282,7 +284,6 @@ function header(text: string, bodyLen: number, hasElse: boolean, close?: string)
 function width<C, L>(nodes: Node<C, L>[]): number {
   return nodes.reduce((n, x) => n + (x.t === 'group' ? width(x.nodes) : 1), 0);
 }
-
 
 /**
  * How a model reads a C parameter no definition binds and no local of the same

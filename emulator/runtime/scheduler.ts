@@ -29,10 +29,7 @@ export function newSchedulerState(): SchedulerState {
 }
 
 export type Pick =
-  | { kind: 'timeline'; at: number }
-  | { kind: 'timer'; timer: TimerState }
-  | { kind: 'thread'; thread: ThreadState; timedOut: boolean }
-  | { kind: 'idle' };
+  { kind: 'timeline'; at: number } | { kind: 'timer'; timer: TimerState } | { kind: 'thread'; thread: ThreadState; timedOut: boolean } | { kind: 'idle' };
 
 /** When a thread can next run (ready: readyAt; blocked with a timeout: when it times out), else Infinity. */
 export function runnableAt(t: ThreadState): number {

@@ -68,9 +68,7 @@ export interface BarSize {
   loc: Loc;
 }
 
-export type FunctionSourceAst =
-  | { kind: 'catalog'; id: Name }
-  | { kind: 'dump'; path: string; pathLoc: Loc; select?: string; bars: BarSize[] };
+export type FunctionSourceAst = { kind: 'catalog'; id: Name } | { kind: 'dump'; path: string; pathLoc: Loc; select?: string; bars: BarSize[] };
 
 export interface FunctionDeclAst {
   slot: SlotRef;

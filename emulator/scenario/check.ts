@@ -22,7 +22,6 @@ export interface ParseExtras {
   vmDecls: Loc[];
 }
 
-
 /**
  * Messages a guest sends in one version of a family only: CREATE_INTERRUPT v1 under
  * 1.1, v2 under 1.2–1.3, v3 under 1.4+ (torvalds/linux drivers/pci/controller/pci-hyperv.c
@@ -89,15 +88,32 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // The parser leaves the vm block's range empty (1:1–1:1) when there is none.
     const hasVm = sc.vm.loc.endLine > sc.vm.loc.line || sc.vm.loc.endCol > sc.vm.loc.col;
     if (hasVm || sc.buses.length || sc.timeline.length || sc.expectations.length) return;
-    add('warning', { line: 1, col: 1, endLine: 1, endCol: 1 }, 'empty-scenario', 'the scenario is empty: no vm, no bus, no event and no expectation, so a run does nothing and checks nothing');
+    add(
+      'warning',
+      { line: 1, col: 1, endLine: 1, endCol: 1 },
+      'empty-scenario',
+      'the scenario is empty: no vm, no bus, no event and no expectation, so a run does nothing and checks nothing',
+    );
   }
 
   function checkVm(): void {
     const vm = sc.vm;
     const host = vm.host ? ctx.hostProfiles.find((p) => p.name === vm.host!.name) : undefined;
-    if (vm.host && !host) unknown('unknown-profile', 'host profile', vm.host, ctx.hostProfiles.map((p) => p.name));
+    if (vm.host && !host)
+      unknown(
+        'unknown-profile',
+        'host profile',
+        vm.host,
+        ctx.hostProfiles.map((p) => p.name),
+      );
     const guest = vm.guest ? ctx.guestModels.find((g) => g.name === vm.guest!.name) : undefined;
-    if (vm.guest && !guest) unknown('unknown-guest', 'guest model', vm.guest, ctx.guestModels.map((g) => g.name));
+    if (vm.guest && !guest)
+      unknown(
+        'unknown-guest',
+        'guest model',
+        vm.guest,
+        ctx.guestModels.map((g) => g.name),
+      );
     // The defaults the machine runs with (machine/scenario-config.ts).
     const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE));
     const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL));
@@ -119,9 +135,20 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const seenQ = new Map<string, Loc>();
     for (const q of vm.quirks) {
       const info = ctx.quirks.find((x) => x.name === q.name.name);
-      if (!info) unknown('unknown-quirk', 'quirk', q.name, ctx.quirks.map((x) => x.name));
+      if (!info)
+        unknown(
+          'unknown-quirk',
+          'quirk',
+          q.name,
+          ctx.quirks.map((x) => x.name),
+        );
       else if (g && !info.models.includes(g.name))
-        add('warning', q.name.loc, 'quirk-not-applicable', `quirk '${q.name.name}' does not exist in guest ${g.name} (only ${info.models.join(', ')}); the switch has no effect`);
+        add(
+          'warning',
+          q.name.loc,
+          'quirk-not-applicable',
+          `quirk '${q.name.name}' does not exist in guest ${g.name} (only ${info.models.join(', ')}); the switch has no effect`,
+        );
       const prev = seenQ.get(q.name.name);
       if (prev) add('warning', q.loc, 'duplicate-quirk', `quirk '${q.name.name}' is set twice; the last one wins`, { message: 'first set here', loc: prev });
       else seenQ.set(q.name.name, q.loc);
@@ -130,7 +157,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const m = vm.mmio[i]!;
       for (let j = 0; j < i; j++) {
         const o = vm.mmio[j]!;
-        if (o.name === m.name) add('error', m.loc, 'duplicate-mmio', `MMIO range '${m.name}' is declared twice`, { message: 'first declared here', loc: o.loc });
+        if (o.name === m.name)
+          add('error', m.loc, 'duplicate-mmio', `MMIO range '${m.name}' is declared twice`, { message: 'first declared here', loc: o.loc });
         else if (m.base < o.base + o.size && o.base < m.base + m.size)
           add('error', m.loc, 'mmio-overlap', `MMIO range '${m.name}' overlaps '${o.name}'`, { message: `'${o.name}' is here`, loc: o.loc });
       }
@@ -142,7 +170,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     for (const f of b.functions) {
       const prev = slots.get(f.slot.wslot);
       if (prev !== undefined)
-        add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, { message: 'first declared here', loc: prev });
+        add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, {
+          message: 'first declared here',
+          loc: prev,
+        });
       else slots.set(f.slot.wslot, f.slot.loc);
       checkFunction(f);
     }
@@ -152,10 +183,20 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   /** One function's slot and source (inside a bus block or a `plug` event). */
   function checkFunction(f: FunctionDeclAst): void {
     if (f.slot.wslot !== 0 && hostInfo?.slotZeroOnly)
-      add('warning', f.slot.loc, 'slot-unsupported', `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`);
+      add(
+        'warning',
+        f.slot.loc,
+        'slot-unsupported',
+        `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`,
+      );
     if (f.source.kind === 'catalog') {
       if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
-        unknown('unknown-device', 'device', f.source.id, ctx.devices.map((d) => d.id));
+        unknown(
+          'unknown-device',
+          'device',
+          f.source.id,
+          ctx.devices.map((d) => d.id),
+        );
     } else {
       const src = f.source;
       for (const bar of src.bars) {
@@ -251,11 +292,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     unknown('unknown-message', 'message', { name: m.name, loc: m.loc }, cands);
   }
 
-  function checkRef(
-    index: Map<string, { bus: BusDecl; offerAt?: number }>,
-    bus: Name,
-    slot: FnRef['slot'],
-  ): { bus: BusDecl; offerAt?: number } | undefined {
+  function checkRef(index: Map<string, { bus: BusDecl; offerAt?: number }>, bus: Name, slot: FnRef['slot']): { bus: BusDecl; offerAt?: number } | undefined {
     const b = index.get(bus.name);
     if (!b) {
       unknown('unknown-bus', 'bus', bus, [...index.keys()]);
@@ -271,10 +308,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     let prevLoc: Loc | undefined;
     for (const e of sc.timeline) {
       if (e.time < prevTime && prevLoc)
-        add('warning', e.loc, 'timeline-order', `event at ${formatTime(e.time)} comes after one at ${formatTime(prevTime)}; events run in time order, not file order`, {
-          message: 'the later event',
-          loc: prevLoc,
-        });
+        add(
+          'warning',
+          e.loc,
+          'timeline-order',
+          `event at ${formatTime(e.time)} comes after one at ${formatTime(prevTime)}; events run in time order, not file order`,
+          {
+            message: 'the later event',
+            loc: prevLoc,
+          },
+        );
       if (e.time >= prevTime) {
         prevTime = e.time;
         prevLoc = e.loc;
@@ -297,7 +340,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.fault.message.loc, 'fault-never-matches', `${msgName(v)} is sent by the host; a fault applies to messages the guest sends`);
         else {
           const why = neverSent(v);
-          if (why) add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`, undefined, sentInstead(v, e.fault.message.name));
+          if (why)
+            add('warning', e.fault.message.loc, 'fault-never-matches', `${why}: this fault never fires`, undefined, sentInstead(v, e.fault.message.name));
         }
       }
       const row = EVENTS[e.kind] as EventRow<EventKind>;
@@ -328,7 +372,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         here.add(wslot);
         goneSlot.delete(sk);
         if (hostInfo?.slotZeroOnly)
-          add('warning', e.loc, 'plug-unsupported', `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`);
+          add(
+            'warning',
+            e.loc,
+            'plug-unsupported',
+            `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`,
+          );
       } else if (gs && e.kind !== 'fault')
         add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: gs.loc });
       else if (slot && e.kind !== 'fault' && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
@@ -347,7 +396,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         const n = drivers.get(tk);
         if (n === undefined)
           add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatTime(e.time)}; the vector is never programmed`);
-        else if (e.vector >= n) add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
+        else if (e.vector >= n)
+          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
       if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });
@@ -355,12 +405,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
     for (const s of extras?.statusNames ?? []) {
-      const hit =
-        ctx.statuses.find((x) => x.name === s.name) ??
-        ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
+      const hit = ctx.statuses.find((x) => x.name === s.name) ?? ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
-        const hints = suggestions(s.name.replace(/^STATUS_/i, ''), ctx.statuses.map((x) => x.name.replace(/^STATUS_/, ''))).map((h) => `STATUS_${h}`);
+        const hints = suggestions(
+          s.name.replace(/^STATUS_/i, ''),
+          ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')),
+        ).map((h) => `STATUS_${h}`);
         add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
       }
     }
@@ -397,7 +448,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             if (why) add('warning', x.message.loc, 'message-never-sent', why, undefined, sentInstead(x.message.value, x.message.name));
           }
           if (x.bus) checkRef(index, x.bus, undefined);
-          if (x.negate && x.count !== undefined) add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");
+          if (x.negate && x.count !== undefined)
+            add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");
           break;
         case 'no-errors':
           if (noErrors) add('warning', x.loc, 'duplicate-expectation', "'expect no errors' is given twice", { message: 'first here', loc: noErrors });

@@ -54,7 +54,10 @@ export function checkLspciText(text: string, select?: string, bars?: readonly { 
   if (bars) {
     const cfg = new Uint8Array(4096);
     cfg.set(dev.bytes.subarray(0, 4096));
-    const l = layoutBars(cfg, bars.map((b) => ({ index: b.index, size: b.size })));
+    const l = layoutBars(
+      cfg,
+      bars.map((b) => ({ index: b.index, size: b.size })),
+    );
     if (!l.ok) {
       const m = /^BAR(\d)/.exec(l.message);
       const p: DumpProblem = { message: `${dev.address}: ${l.message}` };

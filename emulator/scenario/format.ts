@@ -53,7 +53,7 @@ export function formatScenario(text: string): string {
   // Text of each line's code, with `at` times aligned within runs of `at` lines at the same indent.
   const code: string[] = lines.map((l) => joinTokens(l.code));
   const isAt = (l: Line): boolean => l.code.length >= 3 && l.code[0]!.kind === 'word' && l.code[0]!.text === 'at';
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     if (!isAt(lines[i]!)) {
       i++;
       continue;
@@ -70,7 +70,7 @@ export function formatScenario(text: string): string {
 
   // Trailing comments aligned within runs of consecutive non-blank code lines.
   const out: string[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const l = lines[i]!;
     if (l.blank || l.code.length === 0) {
       out.push(l.blank ? '' : '  '.repeat(l.indent) + l.comment!.text.trimEnd());

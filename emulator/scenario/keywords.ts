@@ -50,11 +50,23 @@ export const OUTCOMES = ['delivered', 'undeliverable'] as const;
 
 /** The forms of `expect`, in the order the docs list them; `word` is the keyword that picks the form. */
 export const EXPECTATIONS = rows(
-  { word: 'state', syntax: "'expect' NAME STATE ['before' DURATION]", summary: `the bus reached a life-cycle state (${BUS_STATES.join(', ')}), before a deadline if given` },
+  {
+    word: 'state',
+    syntax: "'expect' NAME STATE ['before' DURATION]",
+    summary: `the bus reached a life-cycle state (${BUS_STATES.join(', ')}), before a deadline if given`,
+  },
   { word: 'version', syntax: "'expect' NAME 'version' VERSION", summary: 'the bus negotiated this vPCI protocol version' },
   { word: 'msix', syntax: "'expect' target 'msix' N", summary: "N MSI-X vectors are programmed with the host's address and data" },
-  { word: 'vector', syntax: "'expect' target 'vector' N ('delivered' ['cpu' N] | 'undeliverable')", summary: 'interrupt vector N reached the guest (on that CPU), or could not be delivered' },
-  { word: 'message', syntax: "'expect' ['no'] 'message' message { 'on' NAME | 'count' N | 'before' DURATION }", summary: 'the guest sent the message (that many times, on that bus, before the deadline), or never did' },
+  {
+    word: 'vector',
+    syntax: "'expect' target 'vector' N ('delivered' ['cpu' N] | 'undeliverable')",
+    summary: 'interrupt vector N reached the guest (on that CPU), or could not be delivered',
+  },
+  {
+    word: 'message',
+    syntax: "'expect' ['no'] 'message' message { 'on' NAME | 'count' N | 'before' DURATION }",
+    summary: 'the guest sent the message (that many times, on that bus, before the deadline), or never did',
+  },
   { word: 'errors', syntax: "'expect' 'no' 'errors'", summary: 'no protocol or model error happened' },
 );
 
@@ -101,7 +113,8 @@ function allHelp(word: string): KeywordHelp[] {
     const e = EVENTS[word as keyof typeof EVENTS];
     out.push({ role: 'event', syntax: `'at' DURATION ${e.syntax}`, summary: e.summary });
   }
-  if ((DRIVER_MODES as readonly string[]).includes(word)) out.push({ role: 'driver mode', syntax: `'at' DURATION ${EVENTS.driver.syntax}`, summary: EVENTS.driver.summary });
+  if ((DRIVER_MODES as readonly string[]).includes(word))
+    out.push({ role: 'driver mode', syntax: `'at' DURATION ${EVENTS.driver.syntax}`, summary: EVENTS.driver.summary });
   if ((FAULT_ACTION_KEYWORDS as readonly string[]).includes(word)) {
     const a = FAULT_ACTIONS[word as keyof typeof FAULT_ACTIONS];
     out.push({ role: 'fault action', syntax: a.syntax, summary: a.summary });

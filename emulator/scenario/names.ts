@@ -10,7 +10,11 @@ import { MSG, STATUS } from '../vpci/protocol';
  * short name denotes exactly one message (one wire value), never a family.
  */
 export function kebabMessageName(protocolName: string): string {
-  return protocolName.replace(/^PCI_/, '').replace(/_MESSAGE(\d*)$/, '$1').toLowerCase().replace(/_/g, '-');
+  return protocolName
+    .replace(/^PCI_/, '')
+    .replace(/_MESSAGE(\d*)$/, '$1')
+    .toLowerCase()
+    .replace(/_/g, '-');
 }
 
 export interface MessageName {
@@ -93,7 +97,10 @@ export function suggestions(word: string, candidates: readonly string[], max = 3
   });
   scored.sort((a, b) => a.d - b.d || b.shared - a.shared || b.sameStyle - a.sameStyle || a.len - b.len || a.order - b.order);
   const best = scored[0]?.d ?? 0;
-  return scored.filter((x) => x.d <= best + 1).slice(0, max).map((x) => x.c);
+  return scored
+    .filter((x) => x.d <= best + 1)
+    .slice(0, max)
+    .map((x) => x.c);
 }
 
 /** The candidate the user most likely meant, if any (see suggestions). */

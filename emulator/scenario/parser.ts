@@ -28,7 +28,17 @@ import { checkScenario, type ParseExtras } from './check';
 import { suggestions } from './names';
 import type { ScenarioContext } from './context';
 import { BUS_KEYWORDS, BUS_STATES, EXPECT_BUS_FORMS, FUNCTION_OPTION_KEYWORDS, RESERVED_BUS_NAMES, TOP_KEYWORDS, VM_KEYWORDS } from './keywords';
-import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS, isEventKeyword, isFaultActionKeyword, type EventKind, type EventRow, type StatementParser } from './events';
+import {
+  EVENTS,
+  EVENT_KEYWORDS,
+  FAULT_ACTIONS,
+  FAULT_ACTION_KEYWORDS,
+  isEventKeyword,
+  isFaultActionKeyword,
+  type EventKind,
+  type EventRow,
+  type StatementParser,
+} from './events';
 
 /** Thrown internally to abandon a statement; never escapes the parser. */
 class StatementError {
@@ -146,7 +156,13 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
-      if (t.value !== 0) fail(t.loc, 'missing-unit', `${what} needs a unit (ns, us, ms, s): '${t.text}'`, ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`));
+      if (t.value !== 0)
+        fail(
+          t.loc,
+          'missing-unit',
+          `${what} needs a unit (ns, us, ms, s): '${t.text}'`,
+          ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`),
+        );
       return { value: 0, loc: t.loc };
     }
     const d = expectKind('duration', what);
@@ -337,7 +353,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           let index: number | 'rom' = 'rom';
           if (o.text === 'bar') index = intIn('the BAR index', 0, 5).value;
           const size = num('the BAR size (e.g. 16M)');
-          if (d.bars.some((b) => b.index === index)) fail(spanLoc(o.loc, size.loc), 'duplicate-bar', `${index === 'rom' ? 'the ROM' : `BAR ${index}`} size is given twice`);
+          if (d.bars.some((b) => b.index === index))
+            fail(spanLoc(o.loc, size.loc), 'duplicate-bar', `${index === 'rom' ? 'the ROM' : `BAR ${index}`} size is given twice`);
           const b: BarSize = { index, size: size.value, loc: spanLoc(o.loc, size.loc) };
           d.bars.push(b);
           end = size.loc;

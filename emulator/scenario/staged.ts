@@ -22,7 +22,10 @@ export function parseStaged(text: string): ParsedScenario {
 /** Every dump file the scenario names (boot-time buses, offered buses, plugged functions), once each, in order. */
 export function dumpPaths(sc: Scenario): string[] {
   const out = new Set<string>();
-  const fns = [...sc.buses.flatMap((b) => b.functions), ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? e.bus.functions : e.kind === 'plug' ? [e.fn] : []))];
+  const fns = [
+    ...sc.buses.flatMap((b) => b.functions),
+    ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? e.bus.functions : e.kind === 'plug' ? [e.fn] : [])),
+  ];
   for (const f of fns) if (f.source.kind === 'dump' && typeof f.source.path === 'string') out.add(f.source.path);
   return [...out];
 }

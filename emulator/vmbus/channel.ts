@@ -95,8 +95,10 @@ export class VmbusChannel {
     if (!g || !m) return;
     this.state = m.state;
     // Rings keep their object (and data area) when the sizes match: thaw copies only what differs.
-    if (this.txBytes !== m.txBytes || this.guestToHost.capacity !== Math.max(0, m.txBytes - RING_HEADER_BYTES)) this.guestToHost = new RingBuffer(Math.max(0, m.txBytes - RING_HEADER_BYTES));
-    if (this.rxBytes !== m.rxBytes || this.hostToGuest.capacity !== Math.max(0, m.rxBytes - RING_HEADER_BYTES)) this.hostToGuest = new RingBuffer(Math.max(0, m.rxBytes - RING_HEADER_BYTES));
+    if (this.txBytes !== m.txBytes || this.guestToHost.capacity !== Math.max(0, m.txBytes - RING_HEADER_BYTES))
+      this.guestToHost = new RingBuffer(Math.max(0, m.txBytes - RING_HEADER_BYTES));
+    if (this.rxBytes !== m.rxBytes || this.hostToGuest.capacity !== Math.max(0, m.rxBytes - RING_HEADER_BYTES))
+      this.hostToGuest = new RingBuffer(Math.max(0, m.rxBytes - RING_HEADER_BYTES));
     this.txBytes = m.txBytes;
     this.rxBytes = m.rxBytes;
     this.guestToHost.thaw(g, 'g2h');

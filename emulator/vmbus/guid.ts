@@ -17,7 +17,10 @@ export function guidBytes(text: string): Uint8Array {
   const m = GUID_RE.exec(text.trim());
   if (!m) return out;
   const hex = (s: string, i: number) => parseInt(s.slice(2 * i, 2 * i + 2), 16);
-  const d1 = m[1]!, d2 = m[2]!, d3 = m[3]!, d4 = m[4]! + m[5]!;
+  const d1 = m[1]!,
+    d2 = m[2]!,
+    d3 = m[3]!,
+    d4 = m[4]! + m[5]!;
   for (let i = 0; i < 4; i++) out[i] = hex(d1, 3 - i);
   for (let i = 0; i < 2; i++) out[4 + i] = hex(d2, 1 - i);
   for (let i = 0; i < 2; i++) out[6 + i] = hex(d3, 1 - i);

@@ -49,8 +49,7 @@ export function encodePacket(p: PacketFields): Uint8Array {
 }
 
 export type DecodedPacket =
-  | { ok: true; type: number; flags: number; transactionId: bigint; headerLen: number; totalLen: number; payload: Uint8Array }
-  | { ok: false; error: string };
+  { ok: true; type: number; flags: number; transactionId: bigint; headerLen: number; totalLen: number; payload: Uint8Array } | { ok: false; error: string };
 
 /**
  * Reads a descriptor. `headerLen`/`totalLen` are in bytes; `payload` is the

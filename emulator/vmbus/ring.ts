@@ -145,7 +145,7 @@ export class RingBuffer {
     fromHex(typeof r.data === 'string' ? r.data : '', this.data);
     const index = (x: unknown) => {
       const n = Math.floor(Number(x) || 0);
-      return this.capacity === 0 ? 0 : ((n % this.capacity) + this.capacity) % this.capacity & ~7;
+      return this.capacity === 0 ? 0 : (((n % this.capacity) + this.capacity) % this.capacity) & ~7;
     };
     this.readIndex = index(r.readIndex);
     this.writeIndex = index(r.writeIndex);
@@ -162,7 +162,15 @@ export class RingBuffer {
    */
   freeze(w: SnapshotWriter, key: string): void {
     w.group(key, (g) => {
-      g.fresh('meta', { capacity: this.capacity, readIndex: this.readIndex, writeIndex: this.writeIndex, lengths: this.lengths.slice(), totalWritten: this.totalWritten, totalRead: this.totalRead, rejected: this.rejected });
+      g.fresh('meta', {
+        capacity: this.capacity,
+        readIndex: this.readIndex,
+        writeIndex: this.writeIndex,
+        lengths: this.lengths.slice(),
+        totalWritten: this.totalWritten,
+        totalRead: this.totalRead,
+        rejected: this.rejected,
+      });
       g.bytes('data', this.data, this.data, this.totalWritten);
     });
   }

@@ -138,7 +138,8 @@ export function summarizePacket(packet: Uint8Array, dir: 'toHost' | 'toGuest', c
   }
   const d = decodeMessageWith(new Reader(p.payload, false));
   if (!d.ok) {
-    const t = p.payload.length >= 4 ? shortMessageName(new DataView(p.payload.buffer, p.payload.byteOffset, p.payload.byteLength).getUint32(0, true)) : '(no type)';
+    const t =
+      p.payload.length >= 4 ? shortMessageName(new DataView(p.payload.buffer, p.payload.byteOffset, p.payload.byteLength).getUint32(0, true)) : '(no type)';
     return `${head} ${t} ${d.error.code}: ${d.error.message}`;
   }
   const s = messageSummary(d.value);

@@ -45,6 +45,4 @@ export const Ev = {
 } as const;
 export type EvKind = (typeof Ev)[keyof typeof Ev];
 
-export const evName: Record<number, string> = Object.fromEntries(
-  Object.entries(Ev).map(([k, v]) => [v, k]),
-);
+export const evName: Record<number, string> = Object.fromEntries(Object.entries(Ev).map(([k, v]) => [v, k]));

@@ -19,7 +19,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const home = vscode.workspace.workspaceFolders?.[0]?.uri ?? context.extensionUri;
   const origin: Origin = { scheme: home.scheme, authority: home.authority };
   const paths = new UriPaths(origin);
-  const pathOf = (uri: vscode.Uri): string | undefined => (uri.scheme === 'untitled' ? undefined : paths.pathOf({ scheme: uri.scheme, authority: uri.authority, path: uri.path }));
+  const pathOf = (uri: vscode.Uri): string | undefined =>
+    uri.scheme === 'untitled' ? undefined : paths.pathOf({ scheme: uri.scheme, authority: uri.authority, path: uri.path });
   const uriOf = (path: string): vscode.Uri => vscode.Uri.from(paths.partsOf(path));
   const files = new WorkspaceFiles(uriOf);
   const root = pathOf(context.extensionUri);

@@ -44,7 +44,17 @@ function mapSource(s: Record<string, Json>, fn: (path: string) => string): Recor
  * ReadMemory, Thread … have none; and this adapter's vpci/* bodies, adapter/protocol.ts, have
  * none): the bulky ones at every stop, passed through without a walk.
  */
-const NO_SOURCES = new Set(['variables', 'evaluate', 'readMemory', 'writeMemory', 'setVariable', 'setExpression', 'completions', 'threads', 'dataBreakpointInfo']);
+const NO_SOURCES = new Set([
+  'variables',
+  'evaluate',
+  'readMemory',
+  'writeMemory',
+  'setVariable',
+  'setExpression',
+  'completions',
+  'threads',
+  'dataBreakpointInfo',
+]);
 
 function sourceless(m: Json): boolean {
   if (!m || typeof m !== 'object') return true;

@@ -38,7 +38,8 @@ export class WorkspaceFiles implements FileAccess {
   async readFile(path: string, limit: number): Promise<Uint8Array> {
     const st = await this.stat(path);
     // Not read at all unless it is a file (a folder's "content" is an error anyway).
-    if (!(st.type & vscode.FileType.File)) throw new FileError(path, 'not-a-file', st.type & vscode.FileType.Directory ? 'is a folder, not a file' : 'is not a regular file');
+    if (!(st.type & vscode.FileType.File))
+      throw new FileError(path, 'not-a-file', st.type & vscode.FileType.Directory ? 'is a folder, not a file' : 'is not a regular file');
     if (st.size > limit) throw tooLarge(path, st.size, limit);
     let bytes: Uint8Array;
     try {

@@ -53,7 +53,9 @@ async function attach(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
 
 /** The listing line holding `text`. */
 function lineIn(file: string, text: string): number {
-  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(text));
+  const i = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
   assert.ok(i >= 0, text);
   return i + 1;
 }
@@ -178,12 +180,18 @@ test('a client whose connection drops without a disconnect lets go of the machin
   const sock = connect(port, '127.0.0.1');
   await new Promise<void>((res) => sock.once('connect', () => res()));
   let got = '';
-  const stopped = new Promise<void>((res) => sock.on('data', (d: Buffer) => {
-    got += d.toString('utf8');
-    if (got.includes('"event":"stopped"')) res();
-  }));
+  const stopped = new Promise<void>((res) =>
+    sock.on('data', (d: Buffer) => {
+      got += d.toString('utf8');
+      if (got.includes('"event":"stopped"')) res();
+    }),
+  );
   let seq = 1;
-  for (const [command, args] of [['initialize', { adapterID: 'vpci' }], ['attach', {}], ['configurationDone', {}]] as const) {
+  for (const [command, args] of [
+    ['initialize', { adapterID: 'vpci' }],
+    ['attach', {}],
+    ['configurationDone', {}],
+  ] as const) {
     const json = JSON.stringify({ seq: seq++, type: 'request', command, arguments: args });
     sock.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
   }
@@ -235,20 +243,23 @@ test('terminate ends the held run: the next attach starts the scenario afresh at
   const b = await client();
   const s2 = await attach(b);
   assert.equal((await top(b, s2.body.threadId!)).name, 'vmbus_pcib_attach');
-  assert.equal((await b.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, (await (async () => {
-    // the same stop as a fresh launch reaches
-    const fresh = new DebugClient('node', 'unused', 'vpci');
-    fresh.defaultTimeout = 20_000;
-    await fresh.start(barePort);
-    await fresh.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
-    const f = fresh.waitForEvent('stopped');
-    await fresh.launchRequest({ scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
-    await fresh.configurationDoneRequest();
-    await f;
-    const r = (await fresh.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result;
-    await fresh.stop();
-    return r;
-  })()));
+  assert.equal(
+    (await b.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result,
+    await (async () => {
+      // the same stop as a fresh launch reaches
+      const fresh = new DebugClient('node', 'unused', 'vpci');
+      fresh.defaultTimeout = 20_000;
+      await fresh.start(barePort);
+      await fresh.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+      const f = fresh.waitForEvent('stopped');
+      await fresh.launchRequest({ scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+      await fresh.configurationDoneRequest();
+      await f;
+      const r = (await fresh.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result;
+      await fresh.stop();
+      return r;
+    })(),
+  );
   await detach(b);
 });
 

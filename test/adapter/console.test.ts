@@ -21,7 +21,8 @@ test('help lists every command, function and name, in aligned columns', async ()
   await launch(dc, QUICKSTART);
   const text = await repl('help');
   for (const c of [...CONSOLE_COMMANDS, ...CONSOLE_FUNCTIONS, ...CONSOLE_NAMES]) assert.ok(text.includes(c.usage), `help lacks ${c.usage}`);
-  for (const must of ['msix(bus[, wslot])', 'cfg32(bus, offset[, wslot])', 'cfg8(', 'cfg16(', 'msg', 'lspci', 'trace', 'eject', 'offer', 'raise']) assert.ok(text.includes(must), must);
+  for (const must of ['msix(bus[, wslot])', 'cfg32(bus, offset[, wslot])', 'cfg8(', 'cfg16(', 'msg', 'lspci', 'trace', 'eject', 'offer', 'raise'])
+    assert.ok(text.includes(must), must);
   // within each section the descriptions start in one column
   for (const section of text.split('\n\n').slice(1)) {
     const rows = section.split('\n').slice(1);

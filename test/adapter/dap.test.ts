@@ -32,8 +32,14 @@ test('launch stops at the entry of vmbus_pcib_attach, guest and host on separate
   const th = await dc.threadsRequest();
   const names = th.body.threads.map((t) => t.name);
   assert.ok(names.includes('scenario timeline'));
-  assert.ok(names.some((n) => /nic0: host VSP/.test(n)), names.join(', '));
-  assert.ok(names.some((n) => /nic0: vmbus mgmt taskqueue/.test(n)), names.join(', '));
+  assert.ok(
+    names.some((n) => /nic0: host VSP/.test(n)),
+    names.join(', '),
+  );
+  assert.ok(
+    names.some((n) => /nic0: vmbus mgmt taskqueue/.test(n)),
+    names.join(', '),
+  );
   const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
   assert.equal(st.body.stackFrames[0]!.name, 'vmbus_pcib_attach');
   assert.equal(st.body.stackFrames[0]!.source?.path, VMBUS_PCIB);
@@ -61,7 +67,10 @@ test('stepping into a VMBus send shows the host handling it', async () => {
   assert.match(st.body.stackFrames[0]!.name, /^vsp: handle PCI_QUERY_PROTOCOL_VERSION → REVISION_MISMATCH \(0xC0000059\)/);
   const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
   const locals = (await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference })).body.variables;
-  assert.deepEqual(locals.map((v) => v.name), ['request', 'reply']);
+  assert.deepEqual(
+    locals.map((v) => v.name),
+    ['request', 'reply'],
+  );
   // The frame opens a generated page with the packet and the reply.
   const ref = st.body.stackFrames[0]!.source?.sourceReference ?? 0;
   assert.ok(ref > 0);
@@ -103,7 +112,10 @@ test('a line breakpoint in the driver listing stops before that statement, in th
   assert.equal(st.body.stackFrames[0]!.name, 'hv_pci_protocol_negotiation');
   assert.equal(st.body.stackFrames[0]!.line, line);
   assert.equal(st.body.stackFrames[0]!.source?.path, VMBUS_PCIB);
-  assert.ok(st.body.stackFrames.some((f) => f.name === 'vmbus_pcib_attach'), 'the caller is on the stack');
+  assert.ok(
+    st.body.stackFrames.some((f) => f.name === 'vmbus_pcib_attach'),
+    'the caller is on the stack',
+  );
 });
 
 test('a breakpoint on a blank line moves to the next statement; one past the end is unverified with a reason', async () => {
@@ -165,7 +177,10 @@ test('Variables: the device scope decodes BARs and pages the MSI-X table', async
   const table = top.find((v) => v.name === 'MSI-X table')!;
   assert.ok(table.indexedVariables! >= 3);
   const page = (await dc.variablesRequest({ variablesReference: table.variablesReference, filter: 'indexed', start: 1, count: 2 })).body.variables;
-  assert.deepEqual(page.map((v) => v.name), ['[1]', '[2]']);
+  assert.deepEqual(
+    page.map((v) => v.name),
+    ['[1]', '[2]'],
+  );
   assert.match(page[0]!.value, /^address 0xfee0[0-9a-f]{4} data 0x[0-9a-f]+$/);
 });
 

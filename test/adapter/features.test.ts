@@ -24,7 +24,11 @@ function cont(threadId = 1): Promise<DebugProtocol.StoppedEvent> {
 }
 
 function lineOf(text: string): number {
-  return readFileSync(VMBUS_PCIB, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+  return (
+    readFileSync(VMBUS_PCIB, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  );
 }
 
 test('an injected fault stops as an exception, with exceptionInfo', async () => {
@@ -60,7 +64,10 @@ test('data breakpoint on an MSI-X entry stops when the driver programs it', asyn
   assert.equal(s.body.reason, 'data breakpoint');
   assert.match(s.body.text ?? '', /nic0 MSI-X entry 1/);
   const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
-  assert.ok(st.body.stackFrames.some((f) => /msix|mlx4|pci_/.test(f.name)), st.body.stackFrames.map((f) => f.name).join(' < '));
+  assert.ok(
+    st.body.stackFrames.some((f) => /msix|mlx4|pci_/.test(f.name)),
+    st.body.stackFrames.map((f) => f.name).join(' < '),
+  );
 });
 
 test('logpoints print without stopping; conditions and hit counts pick the stop', async () => {
@@ -72,7 +79,13 @@ test('logpoints print without stopping; conditions and hit counts pick the stop'
   assert.equal(set.body.breakpoints[0]!.verified, true);
   // A hit-count breakpoint on the same loop: the second attempt (1.1 after 1.4 was refused).
   const next = lineOf('ret = vmbus_chan_send(hbus->sc->chan');
-  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line, logMessage: 'negotiating at {now}, step {steps}' }, { line: next, hitCondition: '2' }] });
+  await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [
+      { line, logMessage: 'negotiating at {now}, step {steps}' },
+      { line: next, hitCondition: '2' },
+    ],
+  });
   const s = await cont();
   assert.equal(s.body.reason, 'breakpoint');
   // `{now}` is virtual time as everywhere (5.007 100 ms); other numbers keep the hex toggle.
@@ -81,11 +94,11 @@ test('logpoints print without stopping; conditions and hit counts pick the stop'
 
 test('instruction granularity steps one bus transaction at a time', async () => {
   const e = await launch(CX3);
-  const before = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 }))).body.total as number;
+  const before = (await dc.customRequest('vpci/trace', { from: 0, count: 1000 })).body.total as number;
   const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.nextRequest({ threadId: e.body.threadId!, granularity: 'instruction' });
   await s;
-  const t = ((await dc.customRequest('vpci/trace', { from: 0, count: 1000 }))).body.lines as string[];
+  const t = (await dc.customRequest('vpci/trace', { from: 0, count: 1000 })).body.lines as string[];
   assert.ok(t.length > before);
   assert.match(t.join('\n'), /guest -> host .*QUERY_PROTOCOL_VERSION|vmbus: open/);
 });
@@ -110,27 +123,33 @@ test('views: topology, the message list with details, and time travel to a messa
   await launch(CX3);
   const end = await cont();
   assert.equal(end.body.reason, 'end');
-  const topo = ((await dc.customRequest('vpci/topology'))).body;
+  const topo = (await dc.customRequest('vpci/topology')).body;
   assert.equal(topo.buses[0].name, 'nic0');
   assert.equal(topo.buses[0].version, '1.1');
   assert.equal(topo.buses[0].functions[0].interrupts.length, 3);
-  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 5 }))).body;
+  const msgs = (await dc.customRequest('vpci/messages', { from: 0, count: 5 })).body;
   assert.ok(msgs.total > 10);
   assert.equal(msgs.items.length, 5);
   assert.match(msgs.items[0].name, /PCI_QUERY_PROTOCOL_VERSION/);
   assert.match(msgs.items[1].name, /PCI_QUERY_PROTOCOL_VERSION \(completion\)/);
   assert.match(msgs.items[1].status, /REVISION_MISMATCH \(0xC0000059\)/);
   // Config-window traffic between packets is summarised on the packet that follows it.
-  const every = ((await dc.customRequest('vpci/messages', { from: 0, count: msgs.total }))).body;
+  const every = (await dc.customRequest('vpci/messages', { from: 0, count: msgs.total })).body;
   const withCfg = every.items.filter((x: { cfgBefore?: { count: number; reads: number } }) => x.cfgBefore);
-  assert.ok(withCfg.length > 0 && withCfg.every((x: { cfgBefore: { count: number; reads: number; writes: number } }) => x.cfgBefore.count === x.cfgBefore.reads + x.cfgBefore.writes && x.cfgBefore.count > 0));
-  const d = ((await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index }))).body;
+  assert.ok(
+    withCfg.length > 0 &&
+      withCfg.every(
+        (x: { cfgBefore: { count: number; reads: number; writes: number } }) =>
+          x.cfgBefore.count === x.cfgBefore.reads + x.cfgBefore.writes && x.cfgBefore.count > 0,
+      ),
+  );
+  const d = (await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index })).body;
   assert.equal(d.bytes.slice(0, 4), '0600');
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.customRequest('vpci/gotoEvent', { index: msgs.items[0].index });
   const g = await stopped;
   assert.equal(g.body.reason, 'goto');
-  const after = ((await dc.customRequest('vpci/topology'))).body;
+  const after = (await dc.customRequest('vpci/topology')).body;
   assert.equal(after.buses[0].version, null, 'back before the version was agreed');
 });
 
@@ -184,8 +203,11 @@ test('the console offers a new bus (hot add) and the guest attaches it; pending 
   await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
   const end = await cont(s.body.threadId);
   assert.equal(end.body.reason, 'end');
-  const topo = ((await dc.customRequest('vpci/topology'))).body;
-  assert.deepEqual(topo.buses.map((b: { name: string; state: string }) => `${b.name}:${b.state}`), ['nic0:attached', 'nic9:attached']);
+  const topo = (await dc.customRequest('vpci/topology')).body;
+  assert.deepEqual(
+    topo.buses.map((b: { name: string; state: string }) => `${b.name}:${b.state}`),
+    ['nic0:attached', 'nic9:attached'],
+  );
 });
 
 test('a client without memory references, paging or memory events gets none of them', async () => {
@@ -264,7 +286,10 @@ test('restart frame rewinds to the entry of a driver function, exactly; only gue
   assert.equal(r.body.reason, 'restart');
   assert.equal(r.body.threadId, tid);
   const now = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
-  assert.deepEqual(now.map((f) => [f.name, f.line]), entry.map((f) => [f.name, f.line]));
+  assert.deepEqual(
+    now.map((f) => [f.name, f.line]),
+    entry.map((f) => [f.name, f.line]),
+  );
   assert.deepEqual(await topLocals(tid), entryLocals);
   assert.equal((await dc.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result, entryTrace, 'the machine is where it was at the entry');
 
@@ -285,7 +310,10 @@ test('restart frame rewinds to the entry of a driver function, exactly; only gue
   await dc.restartFrameRequest({ frameId: loop.id });
   await third;
   const root = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
-  assert.deepEqual(root.map((f) => f.name), ['vmbus_mgmt_taskqueue_loop']);
+  assert.deepEqual(
+    root.map((f) => f.name),
+    ['vmbus_mgmt_taskqueue_loop'],
+  );
   const tq = readFileSync(root[0]!.source!.path!, 'utf8').split('\n');
   assert.match(tq[root[0]!.line - 1]!, /while \(\(tq->tq_flags & TQ_FLAGS_ACTIVE\) != 0\)/);
 
@@ -344,7 +372,10 @@ test('Jump to Cursor moves the thread within its function without running what l
   assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: blank })).body.targets, []);
   const other = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: lineOf('hbus->cfg_res = bus_alloc_resource(') })).body.targets;
   assert.equal(other.length, 1);
-  await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: other[0]!.id }), /is in hv_pci_protocol_negotiation: Jump to Cursor moves within the current function, not into vmbus_pcib_attach/);
+  await assert.rejects(
+    dc.gotoRequest({ threadId: tid, targetId: other[0]!.id }),
+    /is in hv_pci_protocol_negotiation: Jump to Cursor moves within the current function, not into vmbus_pcib_attach/,
+  );
   await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: 4242 }), /Unknown jump target 4242/);
 });
 

@@ -78,7 +78,10 @@ test('a body that is not JSON (Content-Length too short) is reported; its reques
   assert.deepEqual(seqs(r), [8]);
   assert.equal(r.problems.length, 1);
   assert.match(r.problems[0]!, /a message body that is not JSON/);
-  assert.deepEqual(r.refused.map((x) => [x.seq, x.command]), [[7, 'next']]);
+  assert.deepEqual(
+    r.refused.map((x) => [x.seq, x.command]),
+    [[7, 'next']],
+  );
   // Not JSON at all, with nothing after it: reported at once, nothing refused.
   const q = run();
   q.push(frame('{"x":', 5));
@@ -94,18 +97,27 @@ test('a Content-Length too long: the next header inside the body ends it; on the
   assert.deepEqual(seqs(r), []);
   r.idle();
   assert.deepEqual(seqs(r), [2]);
-  assert.deepEqual(r.refused.map((x) => x.seq), [1]);
+  assert.deepEqual(
+    r.refused.map((x) => x.seq),
+    [1],
+  );
   assert.match(r.problems[0]!, /Content-Length 1000 is longer than the message, which ends after \d+ bytes/);
   // Enough bytes to complete the declared length: found at once, no waiting.
   const q = run();
   q.push(frame(req(1), 200) + frame(req(2, 'evaluate', { expression: 'x'.repeat(300) })));
   assert.deepEqual(seqs(q), [2]);
-  assert.deepEqual(q.refused.map((x) => x.seq), [1]);
+  assert.deepEqual(
+    q.refused.map((x) => x.seq),
+    [1],
+  );
   // The last request alone with too long a length: refused after the quiet moment.
   const z = run();
   z.push(frame(req(9), 500));
   z.idle();
-  assert.deepEqual(z.refused.map((x) => x.seq), [9]);
+  assert.deepEqual(
+    z.refused.map((x) => x.seq),
+    [9],
+  );
   assert.match(z.problems[0]!, /Content-Length 500 is longer than the message/);
 });
 

@@ -35,7 +35,16 @@ export function adapterTests(): { client: () => DebugClient } {
 
 /** initialize (as VS Code does) + launch + configurationDone; resolves with the first stop. */
 export async function launch(dc: DebugClient, scenario: string, extra: Record<string, unknown> = {}): Promise<DebugProtocol.StoppedEvent> {
-  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsVariablePaging: true, supportsInvalidatedEvent: true, supportsMemoryEvent: true, supportsMemoryReferences: true });
+  await dc.initializeRequest({
+    adapterID: 'vpci',
+    pathFormat: 'path',
+    linesStartAt1: true,
+    columnsStartAt1: true,
+    supportsVariablePaging: true,
+    supportsInvalidatedEvent: true,
+    supportsMemoryEvent: true,
+    supportsMemoryReferences: true,
+  });
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.launchRequest({ scenario, listingsDir: LISTINGS, ...extra } as DebugProtocol.LaunchRequestArguments);
   await dc.configurationDoneRequest();

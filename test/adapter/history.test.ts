@@ -23,15 +23,39 @@ function scenario(name: string, text: string): string {
 /** A run of about 30k steps: interrupts raised every 3 µs on a bus with MSI-X. */
 const LONG = scenario(
   'long.vpci',
-  ['vm {', '  host hyperv-2016', '  guest freebsd', '  cpus 4', '}', 'bus nic0 { function 0 mellanox-cx3-vf serial 1 }', 'at 0 boot', 'at 2ms driver nic0 msix 3', ...Array.from({ length: 10_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`)].join('\n') + '\n',
+  [
+    'vm {',
+    '  host hyperv-2016',
+    '  guest freebsd',
+    '  cpus 4',
+    '}',
+    'bus nic0 { function 0 mellanox-cx3-vf serial 1 }',
+    'at 0 boot',
+    'at 2ms driver nic0 msix 3',
+    ...Array.from({ length: 10_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`),
+  ].join('\n') + '\n',
 );
 
 /** Buses offered, driven and rescinded one after the other (a long hot-plug reproduction). */
 function hotPlug(cycles: number): string {
-  const lines = ['vm {', '  host hyperv-2022', '  guest freebsd', '  cpus 2', '}', 'bus nic0 { function 0 intel-82599-vf serial 1 }', 'at 0 boot', 'at 1ms driver nic0 msix 3'];
+  const lines = [
+    'vm {',
+    '  host hyperv-2022',
+    '  guest freebsd',
+    '  cpus 2',
+    '}',
+    'bus nic0 { function 0 intel-82599-vf serial 1 }',
+    'at 0 boot',
+    'at 1ms driver nic0 msix 3',
+  ];
   for (let i = 0; i < cycles; i++) {
     const t = 5 + 5 * i;
-    lines.push(`at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`, `at ${t + 1}ms driver hp${i} msix 3`, `at ${t + 2}ms raise hp${i} vector 0`, `at ${t + 3}ms rescind hp${i}`);
+    lines.push(
+      `at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`,
+      `at ${t + 1}ms driver hp${i} msix 3`,
+      `at ${t + 2}ms raise hp${i} vector 0`,
+      `at ${t + 3}ms rescind hp${i}`,
+    );
   }
   return scenario(`hot-plug-${cycles}.vpci`, lines.join('\n') + '\n');
 }
@@ -145,7 +169,10 @@ test('a run that offers and rescinds 40 buses holds each gone bus once, not once
   const count = h.memory.count;
   assert.ok(count > 10, `${count} checkpoints`);
   const whole = treeBytes(m.snapshot().root);
-  assert.ok(h.memory.checkpoints < 3 * whole, `all ${count} checkpoints together (${h.memory.checkpoints} bytes) cost less than three whole snapshots (${whole} each)`);
+  assert.ok(
+    h.memory.checkpoints < 3 * whole,
+    `all ${count} checkpoints together (${h.memory.checkpoints} bytes) cost less than three whole snapshots (${whole} each)`,
+  );
   checkExact(file, h, m, end, 9, 4);
 });
 
@@ -187,6 +214,9 @@ test('while the user steps, a checkpoint that falls due waits for an idle moment
   assert.deepEqual(h.checkpointPositions, [0, m.steps], 'taken where the machine stood once it was idle');
   const from = m.steps;
   for (let i = 0; i < 12 * MIN_INTERVAL; i++) h.step();
-  assert.ok(h.checkpointPositions.some((p) => p > from), 'a gap of many intervals is not left open');
+  assert.ok(
+    h.checkpointPositions.some((p) => p > from),
+    'a gap of many intervals is not left open',
+  );
   h.settle();
 });

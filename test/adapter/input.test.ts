@@ -19,7 +19,16 @@ const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
 const ADAPTER = resolve('dist/adapter.js');
 const h = adapterTests();
 
-type Msg = { type: string; seq: number; command?: string; event?: string; request_seq?: number; success?: boolean; message?: string; body?: { category?: string; output?: string } };
+type Msg = {
+  type: string;
+  seq: number;
+  command?: string;
+  event?: string;
+  request_seq?: number;
+  success?: boolean;
+  message?: string;
+  body?: { category?: string; output?: string };
+};
 
 /** A DAP client that writes raw bytes and reads frames: for sending what a proper client never would. */
 class Raw {
@@ -37,10 +46,11 @@ class Raw {
       const m = JSON.parse(this.buf.subarray(h + 4, h + 4 + len).toString('utf8')) as Msg;
       this.buf = this.buf.subarray(h + 4 + len);
       this.msgs.push(m);
-      for (const w of [...this.waiters]) if (w.pred(m)) {
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
+      for (const w of [...this.waiters])
+        if (w.pred(m)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
     }
   }
   next(pred: (m: Msg) => boolean, ms = 20_000): Promise<Msg> {
@@ -66,35 +76,39 @@ class Raw {
 const children: ChildProcess[] = [];
 after(() => children.forEach((c) => c.kill()));
 
-test('stdio adapter: malformed frames are reported as important output, the stream resynchronises, the process lives', { skip: existsSync(ADAPTER) ? false : 'no dist/adapter.js', timeout: 60_000 }, async () => {
-  const p = spawn(process.execPath, [ADAPTER], { stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(p);
-  const c = new Raw((s) => p.stdin.write(s));
-  p.stdout.on('data', (d: Buffer) => c.feed(d));
-  c.send(1, 'initialize', { adapterID: 'vpci' });
-  // pathFormat left out means 'path' (DAP's default).
-  assert.equal((await c.response(1)).success, true);
-  // Not JSON, a header that is none, a Content-Length too short, one too long: then a good request.
-  c.write('Content-Length: 5\r\n\r\n{"x":');
-  c.write('hello adapter\r\n\r\n');
-  const bad = JSON.stringify({ seq: 3, type: 'request', command: 'threads' });
-  c.write(`Content-Length: ${bad.length - 4}\r\n\r\n${bad}`);
-  c.send(4, 'threads');
-  const ok = await c.response(4);
-  assert.equal(ok.success, true);
-  const refused = await c.response(3);
-  assert.equal(refused.success, false);
-  assert.match(refused.message!, /^threads: not run, its frame was malformed/);
-  const long = JSON.stringify({ seq: 5, type: 'request', command: 'threads' });
-  c.write(`Content-Length: ${long.length + 40}\r\n\r\n${long}`);
-  c.send(6, 'threads');
-  assert.equal((await c.response(6)).success, true);
-  assert.equal((await c.response(5)).success, false);
-  const said = c.msgs.filter((m) => m.event === 'output' && m.body?.category === 'important').map((m) => m.body!.output!);
-  assert.ok(said.length >= 3, said.join(""));
-  for (const s of said) assert.match(s, /^vPCI Lab: malformed DAP input: .*; skipped to the next Content-Length header\.\n$/);
-  assert.equal(p.exitCode, null);
-});
+test(
+  'stdio adapter: malformed frames are reported as important output, the stream resynchronises, the process lives',
+  { skip: existsSync(ADAPTER) ? false : 'no dist/adapter.js', timeout: 60_000 },
+  async () => {
+    const p = spawn(process.execPath, [ADAPTER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(p);
+    const c = new Raw((s) => p.stdin.write(s));
+    p.stdout.on('data', (d: Buffer) => c.feed(d));
+    c.send(1, 'initialize', { adapterID: 'vpci' });
+    // pathFormat left out means 'path' (DAP's default).
+    assert.equal((await c.response(1)).success, true);
+    // Not JSON, a header that is none, a Content-Length too short, one too long: then a good request.
+    c.write('Content-Length: 5\r\n\r\n{"x":');
+    c.write('hello adapter\r\n\r\n');
+    const bad = JSON.stringify({ seq: 3, type: 'request', command: 'threads' });
+    c.write(`Content-Length: ${bad.length - 4}\r\n\r\n${bad}`);
+    c.send(4, 'threads');
+    const ok = await c.response(4);
+    assert.equal(ok.success, true);
+    const refused = await c.response(3);
+    assert.equal(refused.success, false);
+    assert.match(refused.message!, /^threads: not run, its frame was malformed/);
+    const long = JSON.stringify({ seq: 5, type: 'request', command: 'threads' });
+    c.write(`Content-Length: ${long.length + 40}\r\n\r\n${long}`);
+    c.send(6, 'threads');
+    assert.equal((await c.response(6)).success, true);
+    assert.equal((await c.response(5)).success, false);
+    const said = c.msgs.filter((m) => m.event === 'output' && m.body?.category === 'important').map((m) => m.body!.output!);
+    assert.ok(said.length >= 3, said.join(''));
+    for (const s of said) assert.match(s, /^vPCI Lab: malformed DAP input: .*; skipped to the next Content-Length header\.\n$/);
+    assert.equal(p.exitCode, null);
+  },
+);
 
 test('TCP: a client sending only garbage is told, then detached; the server goes on serving', { timeout: 60_000 }, async () => {
   let port = 0;
@@ -108,7 +122,10 @@ test('TCP: a client sending only garbage is told, then detached; the server goes
     const junk = Buffer.alloc(256 * 1024, 'x');
     for (let i = 0; i < 6; i++) sock.write(junk);
     await closed;
-    const said = c.msgs.filter((m) => m.event === 'output').map((m) => m.body!.output!).join('');
+    const said = c.msgs
+      .filter((m) => m.event === 'output')
+      .map((m) => m.body!.output!)
+      .join('');
     assert.match(said, /bytes of input without a single valid DAP frame; closing the connection/);
     // Another client is served as usual.
     const s2 = connect(port, '127.0.0.1');
@@ -142,14 +159,26 @@ test('null, mistyped, fractional and oversized arguments get an error naming the
   await launch(dc, SCENARIO, { stopOnEntry: true });
   const cases: [string, unknown, RegExp][] = [
     ['setBreakpoints', { source: { path: SCENARIO }, breakpoints: [null] }, /^setBreakpoints: argument 'breakpoints\[0\]' must be an object \(got null\)$/],
-    ['setBreakpoints', { source: { path: SCENARIO }, breakpoints: [{ line: 3 }, { line: '9' }] }, /argument 'breakpoints\[1\]\.line' must be an integer \(got "9"\)/],
+    [
+      'setBreakpoints',
+      { source: { path: SCENARIO }, breakpoints: [{ line: 3 }, { line: '9' }] },
+      /argument 'breakpoints\[1\]\.line' must be an integer \(got "9"\)/,
+    ],
     ['setBreakpoints', { source: { path: SCENARIO }, breakpoints: [{ line: 2.5 }] }, /'breakpoints\[0\]\.line' must be an integer \(got 2\.5\)/],
     ['setBreakpoints', { source: null }, /argument 'source' must be an object \(got null\)/],
     ['setFunctionBreakpoints', { breakpoints: [{ name: 'x' }, null] }, /^setFunctionBreakpoints: argument 'breakpoints\[1\]' must be an object \(got null\)$/],
     ['setFunctionBreakpoints', { breakpoints: [{ name: 7 }] }, /'breakpoints\[0\]\.name' must be a string \(got 7\)/],
     ['setDataBreakpoints', { breakpoints: [null] }, /^setDataBreakpoints: argument 'breakpoints\[0\]' must be an object/],
-    ['setDataBreakpoints', { breakpoints: [{ dataId: 'x', accessType: 'sometimes' }] }, /'breakpoints\[0\]\.accessType' must be one of 'read', 'write', 'readWrite'/],
-    ['setExceptionBreakpoints', { filters: [], filterOptions: [null] }, /^setExceptionBreakpoints: argument 'filterOptions\[0\]' must be an object \(got null\)$/],
+    [
+      'setDataBreakpoints',
+      { breakpoints: [{ dataId: 'x', accessType: 'sometimes' }] },
+      /'breakpoints\[0\]\.accessType' must be one of 'read', 'write', 'readWrite'/,
+    ],
+    [
+      'setExceptionBreakpoints',
+      { filters: [], filterOptions: [null] },
+      /^setExceptionBreakpoints: argument 'filterOptions\[0\]' must be an object \(got null\)$/,
+    ],
     ['setExceptionBreakpoints', { filters: [], filterOptions: [{ filterId: 3 }] }, /'filterOptions\[0\]\.filterId' must be a string/],
     ['setExceptionBreakpoints', { filters: [null] }, /'filters\[0\]' must be a string \(got null\)/],
     ['stackTrace', { threadId: -1.5 }, /'threadId' must be an integer \(got -1\.5\)/],
@@ -183,13 +212,20 @@ test('memory: bytes outside a region are never read or written; a partial write 
   assert.equal(end.unreadableBytes, 4);
   const before = Buffer.from((await read(0, 8))!.data!, 'base64');
   // A write that starts before the region is refused whole, and nothing changes.
-  const msg = await refusal(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -4, data: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).toString('base64') }));
+  const msg = await refusal(
+    dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -4, data: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).toString('base64') }),
+  );
   assert.match(msg, /^writeMemory: 8 byte\(s\) at offset -4 reach outside cfg\/nic0\/0 \(4 of them fit\); nothing was written$/);
   assert.deepEqual(Buffer.from((await read(0, 8))!.data!, 'base64'), before);
   const tail = await refusal(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: 4094, data: 'AAAAAA==' }));
   assert.match(tail, /reach outside/);
   // With allowPartial, the part inside is written (through the register masks) and the answer says where.
-  const w = await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -2, allowPartial: true, data: Buffer.from([0xaa, 0xbb, 0x06, 0x00]).toString('base64') });
+  const w = await dc.customRequest('writeMemory', {
+    memoryReference: 'cfg/nic0/0',
+    offset: -2,
+    allowPartial: true,
+    data: Buffer.from([0xaa, 0xbb, 0x06, 0x00]).toString('base64'),
+  });
   assert.deepEqual(w.body, { bytesWritten: 2, offset: 0 });
   const none = await dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -8, allowPartial: true, data: 'AAAA' });
   assert.deepEqual(none.body, { offset: 0, bytesWritten: 0 });
@@ -209,7 +245,10 @@ test('evaluate in 64-bit integers: no 32-bit shifts, no rounding past 2^53, conf
   assert.equal((await dc.evaluateRequest({ expression: '-5 % 3', context: 'watch', format: { hex: false } })).body.result, '-2');
   assert.match(await refusal(dc.evaluateRequest({ expression: '1 << 64', context: 'watch' })), /shift count 64 is out of range \(0 to 63\)/);
   assert.match(await refusal(dc.evaluateRequest({ expression: '0x1_0000_0000_0000_0000', context: 'watch' })), /does not fit in 64 bits/);
-  assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg32(nic0, 4096)', context: 'watch' })), /cfg32: offset 0x1000 is outside the 4 KiB config space \(0x0 to 0xffc\)/);
+  assert.match(
+    await refusal(dc.evaluateRequest({ expression: 'cfg32(nic0, 4096)', context: 'watch' })),
+    /cfg32: offset 0x1000 is outside the 4 KiB config space \(0x0 to 0xffc\)/,
+  );
   assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg8(nic0, -1)', context: 'watch' })), /cfg8: offset -1 is outside/);
   assert.equal(await ev('cfg16(nic0, 0)'), '0x15b3');
   assert.match(await refusal(dc.evaluateRequest({ expression: '('.repeat(5000) + '1' + ')'.repeat(5000), context: 'watch' })), /nested too deeply/);

@@ -72,7 +72,13 @@ test('Linux: at the first stop hv_pci_probe shows hdev and dev_id, and every dec
   const { frame, vars } = await locals(dc, s.body.threadId!);
   assert.equal(frame, 'hv_pci_probe');
   const decls = declared(join(LISTINGS, 'linux', 'pci-hyperv.c'), 'hv_pci_probe');
-  const names = decls.flatMap((d) => d.replace(/;$/, '').replace(/=.*$/, '').split(',').map((p) => /(\w+)\s*$/.exec(p.trim())![1]!));
+  const names = decls.flatMap((d) =>
+    d
+      .replace(/;$/, '')
+      .replace(/=.*$/, '')
+      .split(',')
+      .map((p) => /(\w+)\s*$/.exec(p.trim())![1]!),
+  );
   assert.deepEqual(vars.map((v) => v.name).slice(0, 2 + names.length), ['hdev', 'dev_id', ...names]);
   assert.match(byName(vars, 'hdev').value, /^[0-9a-f-]{36} \(nic0, hv_pci\)$/);
   assert.match(byName(vars, 'dev_id').value, /44c4f61d-4444-4400-9d52-802e27ede19f/);

@@ -132,10 +132,12 @@ test('vpci-lab dap over stdio is the same adapter, started through the loader wi
   children.add(p);
   const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
   let out = '';
-  const stopped = new Promise<void>((res) => p.stdout.on('data', (d: Buffer) => {
-    out += d.toString('utf8');
-    if (/"event":"stopped"/.test(out)) res();
-  }));
+  const stopped = new Promise<void>((res) =>
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (/"event":"stopped"/.test(out)) res();
+    }),
+  );
   const send = (seq: number, command: string, args: object): void => {
     const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
     p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);

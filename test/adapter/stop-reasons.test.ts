@@ -15,7 +15,8 @@ const FAULT = resolve('test/adapter/fixtures/fault.vpci');
 const h = adapterTests();
 
 /** A label that reads the same upper-cased: VS Code's wording, no lower-case names, no hex (a message name is fine). */
-const SHORT = /^(Paused|Paused on (entry|step|breakpoint|function breakpoint|PCI_[A-Z0-9_]+|data breakpoint|goto|frame restart|exception|protocol error|host error status|injected fault|timeout|undeliverable interrupt)|Scenario finished)$/;
+const SHORT =
+  /^(Paused|Paused on (entry|step|breakpoint|function breakpoint|PCI_[A-Z0-9_]+|data breakpoint|goto|frame restart|exception|protocol error|host error status|injected fault|timeout|undeliverable interrupt)|Scenario finished)$/;
 
 function check(s: DebugProtocol.StoppedEvent, description: string, text?: RegExp): void {
   assert.match(s.body.description ?? '', SHORT);
@@ -30,7 +31,10 @@ const next = async (dc: DebugClient, what: () => Promise<unknown>): Promise<Debu
   return s;
 };
 
-const lineOf = (text: string): number => readFileSync(VMBUS_PCIB, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+const lineOf = (text: string): number =>
+  readFileSync(VMBUS_PCIB, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text)) + 1;
 
 test('entry, step, line, function, message and data breakpoints (a label that reads the same upper-cased, the detail in text), pause, goto, frame restart, end', async () => {
   const dc = h.client();

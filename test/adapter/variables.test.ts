@@ -43,20 +43,36 @@ async function runToEnd(): Promise<number> {
 test('registers and fields carry pci_regs.h names; numbers are hex; group rows are not greyed out', async () => {
   const tid = await runToEnd();
   const top = await deviceScope(tid, 'nic0');
-  assert.deepEqual(top.map((v) => v.name), ['Identity', 'Header', 'BARs', 'Capabilities', 'MSI-X table', 'MSI-X PBA', 'Config space']);
+  assert.deepEqual(
+    top.map((v) => v.name),
+    ['Identity', 'Header', 'BARs', 'Capabilities', 'MSI-X table', 'MSI-X PBA', 'Config space'],
+  );
   // presentationHint.kind 'virtual' draws a row dimmed in VS Code: no group row uses it.
   for (const v of top) assert.notEqual(v.presentationHint?.kind, 'virtual', v.name);
   const header = await children(byName(top, 'Header').variablesReference);
-  assert.deepEqual(
-    header.map((v) => v.name).slice(0, 12),
-    ['VENDOR_ID', 'DEVICE_ID', 'COMMAND', 'STATUS', 'REVISION_ID', 'CLASS_PROG', 'CLASS_DEVICE', 'CACHE_LINE_SIZE', 'LATENCY_TIMER', 'HEADER_TYPE', 'BIST', 'BASE_ADDRESS_0'],
-  );
+  assert.deepEqual(header.map((v) => v.name).slice(0, 12), [
+    'VENDOR_ID',
+    'DEVICE_ID',
+    'COMMAND',
+    'STATUS',
+    'REVISION_ID',
+    'CLASS_PROG',
+    'CLASS_DEVICE',
+    'CACHE_LINE_SIZE',
+    'LATENCY_TIMER',
+    'HEADER_TYPE',
+    'BIST',
+    'BASE_ADDRESS_0',
+  ]);
   for (const n of ['ROM_ADDRESS', 'CAPABILITY_LIST', 'INTERRUPT_PIN']) byName(header, n);
   const command = byName(header, 'COMMAND');
   assert.match(command.value, /^0x[0-9a-f]{4}$/);
   assert.equal(command.evaluateName, 'nic0.COMMAND');
   const cmdFields = await children(command.variablesReference);
-  assert.deepEqual(cmdFields.map((v) => v.name), ['IO', 'MEMORY', 'MASTER', 'SPECIAL', 'INVALIDATE', 'VGA_PALETTE', 'PARITY', 'WAIT', 'SERR', 'FAST_BACK', 'INTX_DISABLE']);
+  assert.deepEqual(
+    cmdFields.map((v) => v.name),
+    ['IO', 'MEMORY', 'MASTER', 'SPECIAL', 'INVALIDATE', 'VGA_PALETTE', 'PARITY', 'WAIT', 'SERR', 'FAST_BACK', 'INTX_DISABLE'],
+  );
   assert.equal(byName(cmdFields, 'MEMORY').type, 'bit 1, RW');
   assert.equal(byName(cmdFields, 'SPECIAL').type, 'bit 3, RO');
   const status = await children(byName(header, 'STATUS').variablesReference);
@@ -74,16 +90,25 @@ test('registers and fields carry pci_regs.h names; numbers are hex; group rows a
 test('every capability row has a summary; registers and lspci lines underneath', async () => {
   const tid = await runToEnd();
   const caps = await children(byName(await deviceScope(tid, 'nic0'), 'Capabilities').variablesReference);
-  assert.deepEqual(caps.map((v) => v.name), ['[0x70] MSI-X', '[0xa0] Express', '[0x100] Advanced Error Reporting', '[0x150] Alternative Routing-ID Interpretation (ARI)']);
+  assert.deepEqual(
+    caps.map((v) => v.name),
+    ['[0x70] MSI-X', '[0xa0] Express', '[0x100] Advanced Error Reporting', '[0x150] Alternative Routing-ID Interpretation (ARI)'],
+  );
   assert.equal(byName(caps, '[0x100] Advanced Error Reporting').value, 'UE 0 CE 0, first error —');
   assert.match(byName(caps, '[0x150] Alternative Routing-ID Interpretation (ARI)').value, /^next function \d+$/);
   assert.match(byName(caps, '[0x70] MSI-X').value, /^enabled, 3 vectors, table BAR3\+0x0, PBA BAR3\+0x2000$/);
   const msix = await children(byName(caps, '[0x70] MSI-X').variablesReference);
-  assert.deepEqual(msix.map((v) => v.name), ['FLAGS', 'TABLE', 'PBA', 'lspci -vvv']);
+  assert.deepEqual(
+    msix.map((v) => v.name),
+    ['FLAGS', 'TABLE', 'PBA', 'lspci -vvv'],
+  );
   assert.equal(byName(msix, 'FLAGS').evaluateName, 'nic0.caps.msix.FLAGS');
   const lspci = byName(msix, 'lspci -vvv');
   assert.equal(lspci.value, '[70] MSI-X: Enable+ Count=3 Masked-');
-  assert.deepEqual((await children(lspci.variablesReference)).map((v) => v.value), ['Vector table: BAR=3 offset=00000000', 'PBA: BAR=3 offset=00002000']);
+  assert.deepEqual(
+    (await children(lspci.variablesReference)).map((v) => v.value),
+    ['Vector table: BAR=3 offset=00000000', 'PBA: BAR=3 offset=00002000'],
+  );
   // The NVMe's capabilities the emulator does not model register by register still say something.
   const nvme = await children(byName(await deviceScope(tid, 'nvme0'), 'Capabilities').variablesReference);
   for (const c of nvme) assert.ok(c.value.trim().length > 0, `${c.name} has a summary`);
@@ -129,7 +154,10 @@ test('capability registers: expressions, setVariable through the masks, data bre
   assert.equal(reg.body.dataId, 'cfg:nic0:0:6:2');
   assert.match(reg.body.description, /^nic0\.STATUS \(config 0x06, RW1C 0xf900\)$/);
   // The data breakpoint id of a register is the same under its old name.
-  assert.equal((await dc.dataBreakpointInfoRequest({ name: 'nic0.BAR0' })).body.dataId, (await dc.dataBreakpointInfoRequest({ name: 'nic0.BASE_ADDRESS_0' })).body.dataId);
+  assert.equal(
+    (await dc.dataBreakpointInfoRequest({ name: 'nic0.BAR0' })).body.dataId,
+    (await dc.dataBreakpointInfoRequest({ name: 'nic0.BASE_ADDRESS_0' })).body.dataId,
+  );
 });
 
 test('a BAR being sized shows the mask it reads back, not an address: unassigned, sizing, then placed', async () => {

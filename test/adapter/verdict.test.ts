@@ -55,7 +55,12 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
     assert.equal(line.body.category, r.ok ? 'stdout' : 'stderr');
   }
   assert.match(text, /^3 of 4 expectation\(s\) held$/m);
-  const v = (await verdict).body as { scenario: string; held: number; total: number; results: { line: number; ok: boolean; expected?: string; actual?: string }[] };
+  const v = (await verdict).body as {
+    scenario: string;
+    held: number;
+    total: number;
+    results: { line: number; ok: boolean; expected?: string; actual?: string }[];
+  };
   assert.equal(v.scenario, LINUX);
   assert.deepEqual([v.held, v.total], [3, 4]);
   const version = v.results.find((x) => !x.ok)!;

@@ -45,7 +45,11 @@ async function repl(expression: string, context = 'repl'): Promise<string> {
   return (await h.client().evaluateRequest({ expression, context })).body.result;
 }
 function lineOf(text: string): number {
-  return readFileSync(VMBUS_PCIB, 'utf8').split('\n').findIndex((l) => l.includes(text)) + 1;
+  return (
+    readFileSync(VMBUS_PCIB, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(text)) + 1
+  );
 }
 
 test('Variables, Call Stack, Debug Console, watch and logpoints write virtual time one way', async () => {
@@ -56,7 +60,13 @@ test('Variables, Call Stack, Debug Console, watch and logpoints write virtual ti
   // Stop mid-negotiation (the second version request, after the host refused 1.4): time is not round.
   const line = lineOf('ret = vmbus_chan_send(hbus->sc->chan');
   const logLine = lineOf('version_req->protocol_version = version[i];');
-  await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: logLine, logMessage: 'negotiating at {now}' }, { line, hitCondition: '2' }] });
+  await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [
+      { line: logLine, logMessage: 'negotiating at {now}' },
+      { line, hitCondition: '2' },
+    ],
+  });
   const s = await cont(dc);
   assert.equal(s.body.reason, 'breakpoint');
   const tid = s.body.threadId!;
@@ -71,9 +81,9 @@ test('Variables, Call Stack, Debug Console, watch and logpoints write virtual ti
   assert.match(next, /^at 2 ms: driver nic0 msix 3 \(line \d+\)$/);
 
   // The views get the time as a number and write it with the same function (the Topology's header).
-  const topo = ((await dc.customRequest('vpci/topology'))).body as { time: number };
+  const topo = (await dc.customRequest('vpci/topology')).body as { time: number };
   assert.equal(formatTime(topo.time), now);
-  const msgs = ((await dc.customRequest('vpci/messages', { from: 0, count: 10 }))).body as { items: { time: number }[] };
+  const msgs = (await dc.customRequest('vpci/messages', { from: 0, count: 10 })).body as { items: { time: number }[] };
   assert.ok(msgs.items.length >= 2 && msgs.items.every((x) => Number.isInteger(x.time) && x.time <= ns));
 
   // The Debug Console, watch and hover show `now` as Variables does; in expressions it is a number of ns.
@@ -121,7 +131,10 @@ test('Variables, Call Stack, Debug Console, watch and logpoints write virtual ti
   const d = await children(delivered.variablesReference, { filter: 'indexed', start: 0, count: delivered.indexedVariables! });
   assert.ok(d.length >= 1);
   for (const x of d) oneForm('Interrupts: delivered', x.value);
-  assert.ok(d.some((x) => (parseTime(/at (.+)$/.exec(x.value)![1]!) ?? 0) >= 3_000_000), d.map((x) => x.value).join('\n'));
+  assert.ok(
+    d.some((x) => (parseTime(/at (.+)$/.exec(x.value)![1]!) ?? 0) >= 3_000_000),
+    d.map((x) => x.value).join('\n'),
+  );
   const finished = out.find((o) => o.startsWith('vPCI Lab: scenario finished at '));
   assert.ok(finished, out.join(''));
   oneForm('Debug Console: scenario finished', finished);

@@ -6,7 +6,23 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ROOTS = ['adapter', 'emulator', 'extension', 'language', 'io', 'scripts', 'test', 'bench', 'fuzz', 'docs', 'examples', '.ci', 'README.md', 'package.json', 'esbuild.config.mjs'];
+const ROOTS = [
+  'adapter',
+  'emulator',
+  'extension',
+  'language',
+  'io',
+  'scripts',
+  'test',
+  'bench',
+  'fuzz',
+  'docs',
+  'examples',
+  '.ci',
+  'README.md',
+  'package.json',
+  'esbuild.config.mjs',
+];
 const TEXT = /\.(ts|mjs|js|json|md|vpci)$|^run$/;
 /** This file and the user-texts test name the patterns they forbid. */
 const SELF = ['test/arch/hygiene.test.ts', 'test/language/user-texts.test.ts'];

@@ -22,7 +22,10 @@ test('the import graph is read (a test that reads no files proves nothing)', () 
 });
 
 test('no import circles', () => {
-  assert.deepEqual(circles(g.files).map((c) => c.join(' ↔ ')), []);
+  assert.deepEqual(
+    circles(g.files).map((c) => c.join(' ↔ ')),
+    [],
+  );
 });
 
 test('the circle finder finds circles (so an empty answer above means none)', () => {
@@ -36,7 +39,12 @@ test('the circle finder finds circles (so an empty answer above means none)', ()
     ['z.ts', ['x.ts']],
     ['s.ts', ['s.ts']],
   ]);
-  assert.deepEqual(circles(toy).map((c) => c.join(' ')).sort(), ['a.ts b.ts', 's.ts', 'x.ts y.ts z.ts']);
+  assert.deepEqual(
+    circles(toy)
+      .map((c) => c.join(' '))
+      .sort(),
+    ['a.ts b.ts', 's.ts', 'x.ts y.ts z.ts'],
+  );
   // The real graph with one arrow added back (a capability printer importing the standard list
   // it is called from; the console importing the Inspector) shows the circle.
   for (const [from, to] of [
@@ -46,7 +54,10 @@ test('the circle finder finds circles (so an empty answer above means none)', ()
     assert.ok(g.files.has(from) && g.files.has(to), `${from} and ${to} exist`);
     const more = new Map(g.files);
     more.set(from, [...g.files.get(from)!, to]);
-    assert.ok(circles(more).some((c) => c.includes(from) && c.includes(to)), `${from} → ${to} closes a circle`);
+    assert.ok(
+      circles(more).some((c) => c.includes(from) && c.includes(to)),
+      `${from} → ${to} closes a circle`,
+    );
   }
 });
 
@@ -77,7 +88,9 @@ test('pci and vmbus sit below vpci; vpci sits below machine', () => {
 
 test('the adapter never imports the CLI, the extension or the language server', () => {
   assert.deepEqual(
-    arrows.filter((x) => under(x.from, 'adapter') && !under(x.from, 'adapter/cli') && x.from !== 'adapter/cli.ts' && under(x.to, 'adapter/cli')).map((x) => `${x.from} → ${x.to}`),
+    arrows
+      .filter((x) => under(x.from, 'adapter') && !under(x.from, 'adapter/cli') && x.from !== 'adapter/cli.ts' && under(x.to, 'adapter/cli'))
+      .map((x) => `${x.from} → ${x.to}`),
     [],
   );
   assert.deepEqual(forbid('adapter', ['extension', 'language']), []);
@@ -99,15 +112,26 @@ test('guest models are named only in the guest registry: no branch on a guest na
   // `x === 'linux'`, `'linux' !== x`, `case 'linux':`, `.guest === …`/`.os === …`, and a
   // per-guest column (`linux: …`) are all branches on the guest; the registry and the guest
   // models own them.
-  const branch = new RegExp(`(?:[!=]==?\\s*${q})|(?:${q}\\s*[!=]==?)|(?:\\bcase\\s+${q})|(?:\\.(?:guest|os)\\s*[!=]==?\\s*['"\`])|(?:^\\s*['"]?(?:${names.join('|')})['"]?\\s*:)`, 'm');
+  const branch = new RegExp(
+    `(?:[!=]==?\\s*${q})|(?:${q}\\s*[!=]==?)|(?:\\bcase\\s+${q})|(?:\\.(?:guest|os)\\s*[!=]==?\\s*['"\`])|(?:^\\s*['"]?(?:${names.join('|')})['"]?\\s*:)`,
+    'm',
+  );
   const hits = [...g.files.keys()]
     .filter((f) => !under(f, 'emulator/vpci/guest'))
-    .flatMap((f) => readText(f).split('\n').map((line, i) => ({ f, line, i })))
+    .flatMap((f) =>
+      readText(f)
+        .split('\n')
+        .map((line, i) => ({ f, line, i })),
+    )
     .filter(({ line }) => !/^\s*(\/\/|\*)/.test(line) && branch.test(line))
     .map(({ f, line, i }) => `${f}:${i + 1}: ${line.trim()}`);
   assert.deepEqual(hits, []);
   // The pattern does find the registry's own branch (a check that matches nothing proves nothing).
-  assert.ok(readText('emulator/vpci/guest/registry.ts').split('\n').some((l) => branch.test(l)));
+  assert.ok(
+    readText('emulator/vpci/guest/registry.ts')
+      .split('\n')
+      .some((l) => branch.test(l)),
+  );
 });
 
 function readText(f: string): string {

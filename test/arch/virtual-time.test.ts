@@ -48,7 +48,11 @@ test('virtual time is written by formatTime only: no other writer in the code', 
   }
   assert.deepEqual(found, []);
   // The machine formats listed are still there (a stale exception would hide nothing and prove nothing).
-  for (const [f, r] of Object.entries(MACHINE_FORMATS)) assert.ok(code(f).some((l) => r.test(l)), `${f} no longer has ${r}`);
+  for (const [f, r] of Object.entries(MACHINE_FORMATS))
+    assert.ok(
+      code(f).some((l) => r.test(l)),
+      `${f} no longer has ${r}`,
+    );
 });
 
 test('the patterns catch the writers this round removed', () => {
@@ -59,8 +63,12 @@ test('the patterns catch the writers this round removed', () => {
     'all.push(mk(0, `scenario: timeline done (now ${formatDuration(m.now)})`));',
     'const head = `${fmtTime(e.time)}  ${busName.padEnd(8)}`;',
   ];
-  for (const l of old) assert.ok(HAND_WRITTEN.some((r) => r.test(l)), l);
-  assert.ok(!HAND_WRITTEN.some((r) => r.test('{ name: \'virtual time\', value: formatTime(m.now) },')));
+  for (const l of old)
+    assert.ok(
+      HAND_WRITTEN.some((r) => r.test(l)),
+      l,
+    );
+  assert.ok(!HAND_WRITTEN.some((r) => r.test("{ name: 'virtual time', value: formatTime(m.now) },")));
 });
 
 test('formatTime: the one form, exact to the nanosecond, in the largest unit not above it', () => {

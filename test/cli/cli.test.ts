@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { main, type CliIo } from '../../adapter/cli/main';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -35,7 +44,12 @@ test('every command prints its usage to stdout with --help (or -h, or vpci-lab h
   const { COMMANDS } = await import('../../adapter/cli/commands');
   assert.ok(COMMANDS.length >= 8);
   for (const c of COMMANDS) {
-    for (const argv of [[c.name, '--help'], [c.name, '-h'], ['help', c.name], [c.name, 'some.vpci', '--bogus', '--help']]) {
+    for (const argv of [
+      [c.name, '--help'],
+      [c.name, '-h'],
+      ['help', c.name],
+      [c.name, 'some.vpci', '--bogus', '--help'],
+    ]) {
       const io = capture();
       assert.equal(await main(argv, io), 0, `${argv.join(' ')}: ${io.stderr}`);
       assert.match(io.stdout, new RegExp(`^usage: vpci-lab ${c.name}\\b`), argv.join(' '));

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { main, type CliIo } from '../../adapter/cli/main';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -38,7 +47,10 @@ test('diff --host: a request both guests make alike, answered differently — "r
   const code = await main(['diff', CX3, '--host', 'hyperv-2016', '--host', 'hyperv-2022'], io);
   assert.equal(code, 1, io.stderr);
   // FreeBSD offers 1.4 first: WS2016 refuses it, WS2022 accepts it.
-  assert.equal(io.stdout.split('\n')[0], 'first divergence: nic0 at QUERY_PROTOCOL_VERSION #1 — hyperv-2016 offers 1.4, hyperv-2022 offers 1.4; reply REVISION_MISMATCH vs SUCCESS');
+  assert.equal(
+    io.stdout.split('\n')[0],
+    'first divergence: nic0 at QUERY_PROTOCOL_VERSION #1 — hyperv-2016 offers 1.4, hyperv-2022 offers 1.4; reply REVISION_MISMATCH vs SUCCESS',
+  );
   assert.match(io.stdout, /^~ +H→G QUERY_PROTOCOL_VERSION completion: REVISION_MISMATC… │ H→G QUERY_PROTOCOL_VERSION completion: SUCCESS/m);
   assert.match(io.stdout, /^ +status: REVISION_MISMATCH \(0xC0000059\) → SUCCESS$/m);
   // The retry with 1.1 exists only on WS2016, and is not paired with WS2022's accepted 1.4.
@@ -61,7 +73,13 @@ test('diff of two scenario files: labels are the file names; the missing eject i
   const b = join(dir, 'without-eject.vpci');
   const text = readFileSync(QUICKSTART, 'utf8');
   writeFileSync(a, text);
-  writeFileSync(b, text.replace(/^at 5ms +eject nic1$/m, '').replace(/^expect nic1 ejected.*$/m, '').replace(/^expect message PCI_EJECTION_COMPLETE.*$/m, ''));
+  writeFileSync(
+    b,
+    text
+      .replace(/^at 5ms +eject nic1$/m, '')
+      .replace(/^expect nic1 ejected.*$/m, '')
+      .replace(/^expect message PCI_EJECTION_COMPLETE.*$/m, ''),
+  );
   const io = capture();
   const code = await main(['diff', a, b], io);
   assert.equal(code, 1, io.stderr);

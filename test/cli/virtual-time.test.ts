@@ -10,7 +10,16 @@ import { main, type CliIo } from '../../adapter/cli/main';
 import { foreignTimes, parseTime, timesIn } from '../time-forms';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -20,7 +29,10 @@ const dir = mkdtempSync(join(tmpdir(), 'vpci-time-'));
 const TIME_COLUMN = /^( *)(\S+(?: \d{3})* (?:ns|µs|ms|s)) {2}\S/;
 
 test('run: the transcript, the summary and the expectations write time one way', async () => {
-  for (const args of [['run', CX3, '--config', '--bytes'], ['run', HOT_PLUG]]) {
+  for (const args of [
+    ['run', CX3, '--config', '--bytes'],
+    ['run', HOT_PLUG],
+  ]) {
     const io = capture();
     assert.equal(await main(args, io), 0, io.stderr);
     assert.deepEqual(foreignTimes(io.stdout), [], args.join(' '));

@@ -9,7 +9,23 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, CS_URL, WORKSPACE, OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, steps, step, addFunctionBreakpoint } from './lib.mjs';
+import {
+  chromium,
+  CS_URL,
+  WORKSPACE,
+  OUT,
+  log,
+  command,
+  rowTexts,
+  expand,
+  openPane,
+  closePane,
+  collapse,
+  startConfig,
+  steps,
+  step,
+  addFunctionBreakpoint,
+} from './lib.mjs';
 
 // Journey 1: install and first stop.
 step('workbench loads with the extension installed', async (page) => {
@@ -25,7 +41,14 @@ step('vPCI: Open Example… opens a scenario', async (page) => {
   // a quick pick when several examples are bundled (quickstart first): take quickstart. The
   // command copies it into the workspace (README.txt's folder) and opens the copy.
   const qp = page.locator('.quick-input-widget');
-  const picked = await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 20000 }).then(() => true, () => false);
+  const picked = await page
+    .locator('.quick-input-list .monaco-list-row')
+    .first()
+    .waitFor({ timeout: 20000 })
+    .then(
+      () => true,
+      () => false,
+    );
   if (picked && (await qp.isVisible())) {
     const quick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'quickstart' });
     if (await quick.count()) await quick.first().click();
@@ -36,11 +59,21 @@ step('vPCI: Open Example… opens a scenario', async (page) => {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'quickstart.vpci' }).first().waitFor({ timeout: 10000 });
 });
 
-step('F5 stops on entry, then at the driver\'s attach routine in its listing', async (page) => {
+step("F5 stops on entry, then at the driver's attach routine in its listing", async (page) => {
   await page.locator('.editor-instance .view-lines').first().click();
   await page.keyboard.press('F5');
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
-  if (!(await page.locator('.debug-pane').first().waitFor({ timeout: 3000 }).then(() => true, () => false))) await command(page, 'View: Show Run and Debug');
+  if (
+    !(await page
+      .locator('.debug-pane')
+      .first()
+      .waitFor({ timeout: 3000 })
+      .then(
+        () => true,
+        () => false,
+      ))
+  )
+    await command(page, 'View: Show Run and Debug');
   await page.locator('.debug-call-stack .monaco-list-row').first().waitFor({ timeout: 20000 });
   const attach = /vmbus_pcib_attach|hv_pci_probe/;
   const top = async () => (await rowTexts(page, '.debug-call-stack')).join(' | ');
@@ -55,7 +88,10 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
   const threads = stack.filter((r) => /^\S+: /.test(r));
   if (!threads.some((r) => /host/i.test(r)) || !threads.some((r) => !/host/i.test(r))) throw new Error('guest and host threads not both in Call Stack');
   // the listing is a vpci-listing document (status bar language)
-  const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').innerText().catch(() => '');
+  const lang = await page
+    .locator('.statusbar-item[id="status.editor.mode"]')
+    .innerText()
+    .catch(() => '');
   log(`listing language: ${lang}`);
 });
 
@@ -63,8 +99,19 @@ step('F5 stops on entry, then at the driver\'s attach routine in its listing', a
 step('Step Over moves through the attach routine in the listing', async (page) => {
   // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
   const line = async () =>
-    (await page.locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ') +
-    ' ' + (await page.locator('.statusbar-item[id="status.editor.selection"]').first().innerText().catch(() => ''));
+    (
+      await page
+        .locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused')
+        .first()
+        .innerText()
+        .catch(() => '')
+    ).replace(/\s+/g, ' ') +
+    ' ' +
+    (await page
+      .locator('.statusbar-item[id="status.editor.selection"]')
+      .first()
+      .innerText()
+      .catch(() => ''));
   const before = await line();
   for (let i = 0; i < 2; i++) {
     const b = await line();
@@ -114,7 +161,7 @@ async function setBreakpointEnabled(page, re, on) {
 }
 
 // Journey 4: inspect BARs and the MSI-X table.
-step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
+step("Variables: a device's BARs and MSI-X table expand", async (page) => {
   // scopes: 'Locals: <fn>', 'Bus nic0', 'Device nic0/00.0: <title>', Interrupts, VMBus, Scenario.
   // The Variables tree only renders rows in view: make room first.
   for (const p of ['Watch', 'Call Stack', 'Loaded Scripts', 'Breakpoints']) await closePane(page, p);
@@ -124,7 +171,11 @@ step('Variables: a device\'s BARs and MSI-X table expand', async (page) => {
   await expand(page, /^\s*BARs?\b/);
   await page.locator('.debug-pane .monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
   await expand(page, /^\s*MSI-X( table)?\b/);
-  await page.locator('.debug-pane .monaco-list-row', { hasText: /\[0\]|entry 0|vector 0/i }).first().waitFor({ timeout: 10000 }).catch(() => log('MSI-X entries not shown as [0]'));
+  await page
+    .locator('.debug-pane .monaco-list-row', { hasText: /\[0\]|entry 0|vector 0/i })
+    .first()
+    .waitFor({ timeout: 10000 })
+    .catch(() => log('MSI-X entries not shown as [0]'));
   log(`variables: ${JSON.stringify((await rowTexts(page, '.debug-variables')).slice(0, 30))}`);
 });
 
@@ -141,9 +192,16 @@ step('Break on Value Change on BAR0 appears in BREAKPOINTS', async (page) => {
   // A click that lands while the menu is still arming is ignored; hover then Enter is reliable.
   await item.hover();
   await page.keyboard.press('Enter');
-  await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
+  await page
+    .locator('.context-view .monaco-menu')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => item.click());
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).first().waitFor({ timeout: 10000 });
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ })
+    .first()
+    .waitFor({ timeout: 10000 });
 });
 
 step('Continue stops on the data breakpoint', async (page) => {
@@ -179,16 +237,25 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
   await pane.locator('.monaco-list-row', { hasText: /BAR0/ }).first().waitFor({ timeout: 10000 });
   log(`topology: ${JSON.stringify((await pane.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim()))}`);
   // the function row's inline "Show lspci" action opens the adapter's lspci -vvv text
-  const fnRow = pane.locator('.monaco-list-row').filter({ hasText: /\b[0-9a-f]{2}\.[0-7]\b/ }).first();
+  const fnRow = pane
+    .locator('.monaco-list-row')
+    .filter({ hasText: /\b[0-9a-f]{2}\.[0-7]\b/ })
+    .first();
   await fnRow.hover();
   await fnRow.locator('.action-label[aria-label="Show lspci"]').click();
-  await page.locator('.editor-instance .view-lines', { hasText: /Ethernet\scontroller/ }).first().waitFor({ timeout: 10000 });
-  log('Show lspci opened the function\'s lspci text');
+  await page
+    .locator('.editor-instance .view-lines', { hasText: /Ethernet\scontroller/ })
+    .first()
+    .waitFor({ timeout: 10000 });
+  log("Show lspci opened the function's lspci text");
   // "Open Config Space in Hex Editor": a vscode-debug-memory: document over the adapter's
   // readMemory (code-server has no hex editor installed, so VS Code's binary notice is fine)
   await fnRow.hover();
   await fnRow.locator('.action-label[aria-label="Open Config Space in Hex Editor"]').click();
-  await page.locator('.tabs-container .tab', { hasText: /config\.bin/ }).first().waitFor({ timeout: 10000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /config\.bin/ })
+    .first()
+    .waitFor({ timeout: 10000 });
   log('config space opened as a debug memory document');
 });
 
@@ -200,15 +267,20 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
   const count = await frame.locator('#count').innerText();
   log(`sequence: ${count}`);
   // jump to the top (the view follows the tail) and click the first packet
-  await frame.locator('#scroller').evaluate((el) => { el.scrollTop = 0; });
+  await frame.locator('#scroller').evaluate((el) => {
+    el.scrollTop = 0;
+  });
   const first = frame.locator('.row[data-index="0"]');
   await first.locator('.arrow').waitFor({ timeout: 10000 });
   await first.click();
-  await frame.locator('#bytes').filter({ hasText: /^0000: / }).waitFor({ timeout: 10000 });
+  await frame
+    .locator('#bytes')
+    .filter({ hasText: /^0000: / })
+    .waitFor({ timeout: 10000 });
 });
 
 // Journey 5: hot plug — break in the guest's eject work, then on EJECTION_COMPLETE.
-step('Eject stepped through: the guest\'s eject work, then EJECTION_COMPLETE', async (page) => {
+step("Eject stepped through: the guest's eject work, then EJECTION_COMPLETE", async (page) => {
   await openPane(page, 'Breakpoints');
   await openPane(page, 'Call Stack');
   await setBreakpointEnabled(page, /BASE_ADDRESS_0/, false);
@@ -234,17 +306,24 @@ step('Debug: Stop ends the session', async (page) => {
 
 // Journey 7 (compare guests) and 5 (hot plug): the same scenario on the Linux driver model,
 // run to its end: nic1 is ejected, and the sequence shows the eject handshake.
-step('The same scenario on the Linux guest runs to the end; nic1\'s eject shows in topology and sequence', async (page) => {
+step("The same scenario on the Linux guest runs to the end; nic1's eject shows in topology and sequence", async (page) => {
   await startConfig(page, 'vPCI: quickstart on Linux');
   // Journey 3's data breakpoint persisted across sessions: it stops the Linux driver too
   await command(page, 'Debug: Continue');
   const hit = page.locator('.debug-call-stack .monaco-list-row', { hasText: /data breakpoint|BASE_ADDRESS_0 \(config 0x10/i }).first();
   await hit.waitFor({ timeout: 30000 });
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci|pci-hyperv/ }).first().waitFor({ timeout: 10000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci|pci-hyperv/ })
+    .first()
+    .waitFor({ timeout: 10000 });
   log(`persisted data breakpoint stops the Linux driver: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
   await page.screenshot({ path: join(OUT, 'linux-data-breakpoint.png') });
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck();
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ })
+    .locator('input[type="checkbox"]')
+    .first()
+    .uncheck();
   await command(page, 'Debug: Continue');
   const end = page.locator('.debug-call-stack .monaco-list-row', { hasText: /finished|nothing is left/i }).first();
   await end.waitFor({ timeout: 30000 });
@@ -308,7 +387,10 @@ step('Attach to a held machine, detach, attach again: it stands where it was lef
 });
 
 const topics = join(import.meta.dirname, 'journeys');
-for (const f of readdirSync(topics).filter((n) => n.endsWith('.mjs')).sort()) await import(pathToFileURL(join(topics, f)).href);
+for (const f of readdirSync(topics)
+  .filter((n) => n.endsWith('.mjs'))
+  .sort())
+  await import(pathToFileURL(join(topics, f)).href);
 
 // E2E_HOST=web (scripts/e2e.mjs): the extension runs in the browser's web worker extension host;
 // the journeys that make sense there run (DESIGN.md §2 journeys 1-4, eject, the Linux guest, the
@@ -346,7 +428,16 @@ const context = await chromium.launchPersistentContext(dir, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1440, height: 1000 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const page = context.pages()[0] ?? (await context.newPage());
 page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
@@ -363,7 +454,13 @@ for (const s of steps) {
   const t = Date.now();
   try {
     await s.fn(page);
-    const shot = join(OUT, `${String(n).padStart(2, '0')}-${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase().slice(0, 60)}.png`);
+    const shot = join(
+      OUT,
+      `${String(n).padStart(2, '0')}-${s.name
+        .replace(/[^a-z0-9]+/gi, '-')
+        .toLowerCase()
+        .slice(0, 60)}.png`,
+    );
     await page.screenshot({ path: shot });
     log(`ok ${n} - ${s.name} (${Date.now() - t} ms) → ${shot}`);
   } catch (e) {

@@ -24,7 +24,11 @@ export async function command(page, label) {
   } catch (e) {
     log(`palette retry for '${label}': ${String(e).split('\n')[0]}`);
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-workbench').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    await page
+      .locator('.monaco-workbench')
+      .first()
+      .click({ position: { x: 5, y: 5 } })
+      .catch(() => {});
     await commandOnce(page, label);
   }
 }
@@ -36,9 +40,19 @@ export async function commandOnce(page, label) {
   await input.waitFor({ state: 'visible' });
   await input.fill(`>${label}`, { timeout: 10000 });
   const exact = new RegExp(`^${esc(label)}$`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first().waitFor({ state: 'visible', timeout: 20000 });
+  await page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first()
+    .waitFor({ state: 'visible', timeout: 20000 });
   for (let i = 0; i < 30; i++) {
-    const text = ((await page.locator('.quick-input-list .monaco-list-row.focused .label-name').first().textContent({ timeout: 2000 }).catch(() => '')) ?? '').trim();
+    const text = (
+      (await page
+        .locator('.quick-input-list .monaco-list-row.focused .label-name')
+        .first()
+        .textContent({ timeout: 2000 })
+        .catch(() => '')) ?? ''
+    ).trim();
     if (exact.test(text)) {
       await page.keyboard.press('Enter');
       return;
@@ -103,7 +117,6 @@ export function step(name, fn) {
   steps.push({ name, fn });
 }
 
-
 /**
  * Opens a workspace file (path relative to the workspace) in the editor by its full path through
  * *File: Open File…* (the simple file dialog takes a typed path), so it does not depend on Quick
@@ -112,7 +125,10 @@ export function step(name, fn) {
  */
 export async function openWorkspaceFile(page, rel) {
   const name = rel.split('/').pop();
-  const tab = page.locator('.tabs-container .tab').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(name)}$`) }) }).first();
+  const tab = page
+    .locator('.tabs-container .tab')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(name)}$`) }) })
+    .first();
   if (await tab.count()) {
     await tab.click();
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10000 });
@@ -130,7 +146,11 @@ export async function openWorkspaceFile(page, rel) {
     await page.waitForTimeout(300);
     if ((await input.inputValue()) === want) break;
   }
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 }).catch(() => {});
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ timeout: 10000 })
+    .catch(() => {});
   const ok = page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).first();
   if (await ok.count()) await ok.click();
   else await page.keyboard.press('Enter');
@@ -151,7 +171,13 @@ export async function addFunctionBreakpoint(page, name) {
 
 /** Shows the Debug Console (Ctrl+Shift+Y toggles it: only when it is not shown). */
 export async function showConsole(page) {
-  if (await page.locator('.repl-input-wrapper').isVisible().catch(() => false)) return;
+  if (
+    await page
+      .locator('.repl-input-wrapper')
+      .isVisible()
+      .catch(() => false)
+  )
+    return;
   await page.keyboard.press('Control+Shift+Y');
   await page.locator('.repl-input-wrapper').waitFor({ timeout: 10000 });
 }

@@ -15,8 +15,14 @@ test('rng: same seed, same stream; different seeds differ', () => {
   const a = rng(42);
   const b = rng(42);
   const xs = Array.from({ length: 8 }, () => a.int(1000));
-  assert.deepEqual(Array.from({ length: 8 }, () => b.int(1000)), xs);
-  assert.notDeepEqual(Array.from({ length: 8 }, () => rng(43).int(1000)), xs);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => b.int(1000)),
+    xs,
+  );
+  assert.notDeepEqual(
+    Array.from({ length: 8 }, () => rng(43).int(1000)),
+    xs,
+  );
 });
 
 test('host fuzz (seed 1, 120 sessions over every profile): no throw, invariants hold after each packet', () => {
@@ -33,7 +39,11 @@ test('guest fuzz scenarios load for every guest model, and faults fire', () => {
     const text = guestScenario(rng(s));
     seen.add(/guest (\S+)/.exec(text)![1]!);
     const l = loadScenarioFile(resolve('fuzz/x.vpci'), {}, text);
-    assert.deepEqual(l.errors.map((e) => e.message), [], text);
+    assert.deepEqual(
+      l.errors.map((e) => e.message),
+      [],
+      text,
+    );
   }
   assert.deepEqual([...seen].sort(), [...GUESTS].sort());
   const r = fuzzGuest(7, 25);

@@ -24,7 +24,40 @@ export interface Env {
 
 type Tok = { t: 'num'; v: number } | { t: 'id'; v: string } | { t: 'op'; v: string };
 
-const OPS = ['<<=', '>>=', '->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '(', ')', '[', ']', '.', ',', '!', '~', '+', '-', '*', '/', '%', '<', '>', '&', '|', '^', '?', ':', '='];
+const OPS = [
+  '<<=',
+  '>>=',
+  '->',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '!',
+  '~',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '<',
+  '>',
+  '&',
+  '|',
+  '^',
+  '?',
+  ':',
+  '=',
+];
 
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
@@ -83,7 +116,11 @@ export function evaluate(src: string, env: Env): unknown {
     p++;
   };
   // The source text of tokens [a, b), for sizeof/offsetof and call arguments.
-  const text = (a: number, b: number) => toks.slice(a, b).map((t) => String(t.v)).join(' ');
+  const text = (a: number, b: number) =>
+    toks
+      .slice(a, b)
+      .map((t) => String(t.v))
+      .join(' ');
 
   // Binary operators by precedence, loosest first.
   const BIN: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '<=', '>', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
@@ -218,7 +255,13 @@ export function evaluate(src: string, env: Env): unknown {
         p++;
         return unary();
       }
-      if (t.v === '(' && toks[p + 1]?.t === 'id' && /^(u8|u16|u32|u64|int|unsigned|uint\d+_t)$/.test(String(toks[p + 1]!.v)) && toks[p + 2]?.t === 'op' && toks[p + 2]!.v === ')') {
+      if (
+        t.v === '(' &&
+        toks[p + 1]?.t === 'id' &&
+        /^(u8|u16|u32|u64|int|unsigned|uint\d+_t)$/.test(String(toks[p + 1]!.v)) &&
+        toks[p + 2]?.t === 'op' &&
+        toks[p + 2]!.v === ')'
+      ) {
         p += 3; // a cast to an integer type
         return unary();
       }
@@ -316,7 +359,10 @@ export function evaluate(src: string, env: Env): unknown {
  * case B:` → (S) == A || (S) == B for the enclosing `switch (S)`.
  */
 export function conditionAt(lines: string[], line: number): { expr: string } | { skip: string } {
-  let t = lines[line - 1]!.replace(/\/\*.*?\*\//g, '').trim().replace(/\{\s*$/, '').trim();
+  let t = lines[line - 1]!.replace(/\/\*.*?\*\//g, '')
+    .trim()
+    .replace(/\{\s*$/, '')
+    .trim();
   if (!t) return { skip: 'a comment stands for the condition' };
   const paren = (s: string, from: number): string | undefined => {
     if (s[from] !== '(') return undefined;

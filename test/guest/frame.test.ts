@@ -39,14 +39,24 @@ test('the declaration lines of a listing are exactly the declared locals the fra
         const t = lines[i]!.trim();
         if (DECLARATION.test(t)) decls.push(t);
       }
-      assert.deepEqual(f.locals.map((d) => d.name), [...new Set(decls.flatMap(declaredNames))], `${model} ${f.name}`);
+      assert.deepEqual(
+        f.locals.map((d) => d.name),
+        [...new Set(decls.flatMap(declaredNames))],
+        `${model} ${f.name}`,
+      );
       // At the function's first line (empty frame) each declared name is listed, after the parameters.
       const e = frameEntries(f, {}, view(model));
-      assert.deepEqual(e.filter((x) => x.role === 'local').map((x) => x.name), f.locals.map((d) => d.name).filter((n) => !f.args.some((a) => a.name === n)));
+      assert.deepEqual(
+        e.filter((x) => x.role === 'local').map((x) => x.name),
+        f.locals.map((d) => d.name).filter((n) => !f.args.some((a) => a.name === n)),
+      );
       for (const x of e.filter((y) => y.role === 'local')) {
         const init = f.locals.find((d) => d.name === x.name)!.init;
-        // eslint-disable-next-line @typescript-eslint/unbound-method -- only asks whether the declaration has a reader
-        assert.ok(x.state === 'unset' || init !== undefined || f.locals.find((d) => d.name === x.name)!.value, `${model} ${f.name} ${x.name} shows a value before the code sets it`);
+        assert.ok(
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- only asks whether the declaration has a reader
+          x.state === 'unset' || init !== undefined || f.locals.find((d) => d.name === x.name)!.value,
+          `${model} ${f.name} ${x.name} shows a value before the code sets it`,
+        );
       }
     }
   }
@@ -56,7 +66,14 @@ test('a declared local shows its constant initializer from the first line, then 
   const p = loadGuestModel('freebsd').program;
   const f = p.fns.get('vmbus_pcib_attach')!;
   const v = view('freebsd');
-  const at = (locals: Record<string, unknown>) => Object.fromEntries(frameEntries(f, locals, v).map((e) => [e.name, e.state === 'value' ? e.value : `<${e.state}>`]));
-  assert.deepEqual(at({}), { dev: 'bus0: Hyper-V PCI Express Pass Through (vmbus_pcib, 11111111-2222-3333-4444-555555555555)', pci_ring_size: 16384, hbus: '<unset>', rid: 0, ret: '<unset>' });
+  const at = (locals: Record<string, unknown>) =>
+    Object.fromEntries(frameEntries(f, locals, v).map((e) => [e.name, e.state === 'value' ? e.value : `<${e.state}>`]));
+  assert.deepEqual(at({}), {
+    dev: 'bus0: Hyper-V PCI Express Pass Through (vmbus_pcib, 11111111-2222-3333-4444-555555555555)',
+    pci_ring_size: 16384,
+    hbus: '<unset>',
+    rid: 0,
+    ret: '<unset>',
+  });
   assert.equal(at({ ret: 92 }).ret, 92);
 });

@@ -82,8 +82,15 @@ test('freebsd-2016 on a two-function bus: both functions attach, and an eject of
   const body = 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\nat 5ms eject nic0/1\n';
   for (const host of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022']) {
     const m = run({ host, guest: 'freebsd-2016' }, body);
-    assert.deepEqual(sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1], `${host}: one query per function, each at its own wslot`);
-    assert.deepEqual(sent(m, MSG.PCI_RESOURCES_ASSIGNED).map((e) => u32(e, 4)), [0, 1]);
+    assert.deepEqual(
+      sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)),
+      [0, 1],
+      `${host}: one query per function, each at its own wslot`,
+    );
+    assert.deepEqual(
+      sent(m, MSG.PCI_RESOURCES_ASSIGNED).map((e) => u32(e, 4)),
+      [0, 1],
+    );
     const ej = received(m, MSG.PCI_EJECT)[0]!;
     const ec = sent(m, MSG.PCI_EJECTION_COMPLETE);
     assert.equal(ec.length, 1, `${host}: the eject is answered`);

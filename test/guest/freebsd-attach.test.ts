@@ -49,19 +49,16 @@ for (const [host, versions, relations, assigned, create] of [
     // Step 12: the function driver maps each vector through vmbus_pcib_map_msi.
     assert.deepEqual(seq.slice(attach.length), [create, create]);
     // Step 7: versions offered highest first, 1.4 then 1.1 (FB pci_protocol_versions[]).
-    assert.deepEqual(sent(m, MSG.PCI_QUERY_PROTOCOL_VERSION).map((e) => u32(e, 4)), versions);
+    assert.deepEqual(
+      sent(m, MSG.PCI_QUERY_PROTOCOL_VERSION).map((e) => u32(e, 4)),
+      versions,
+    );
     assert.deepEqual(busStates(m), ['attached']);
   });
 
   test(`freebsd on ${host}: each step waits for the packet §8.1 marks ⏸`, () => {
     const m = run({ host }, BODY);
-    assertEachWaitsForItsCompletion(m, [
-      MSG.PCI_QUERY_PROTOCOL_VERSION,
-      MSG.PCI_QUERY_RESOURCE_REQUIREMENTS,
-      MSG.PCI_BUS_D0ENTRY,
-      assigned,
-      create,
-    ]);
+    assertEachWaitsForItsCompletion(m, [MSG.PCI_QUERY_PROTOCOL_VERSION, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS, MSG.PCI_BUS_D0ENTRY, assigned, create]);
     // Step 8: QUERY_BUS_RELATIONS has no RC; the new child's QUERY_RESOURCE_REQUIREMENTS
     // is sent by pci_devices_present_work only after the host's relations arrived.
     const q = sent(m, MSG.PCI_QUERY_BUS_RELATIONS);
@@ -131,7 +128,7 @@ for (const [host, versions, relations, assigned, create] of [
   });
 }
 
-test('freebsd: the config window (§8.1 step 3) is the bus\'s first MMIO allocation: every BAR lies above it', () => {
+test("freebsd: the config window (§8.1 step 3) is the bus's first MMIO allocation: every BAR lies above it", () => {
   const m = run({ host: 'hyperv-2022' }, BODY);
   // The window base the D0 entry names is the first MMIO allocation of the bus, made before open:
   // it lies at the bottom of the VMBus MMIO range, below every BAR placed later.

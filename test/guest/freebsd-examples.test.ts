@@ -28,6 +28,9 @@ for (const q of quirksFor('freebsd')) {
     // in freebsd-quirks.test.ts only.
     if (q.name === 'short-packet-drop' || q.name === 'map-msi-no-rescind-check') return;
     const off = results(text.replace(/\n}\n/, `\n  quirk ${q.name} off\n}\n`));
-    assert.ok(off.some((r) => !r.ok), 'some expectation fails with the quirk off');
+    assert.ok(
+      off.some((r) => !r.ok),
+      'some expectation fails with the quirk off',
+    );
   });
 }

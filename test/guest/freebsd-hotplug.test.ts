@@ -52,7 +52,10 @@ test('eject timeout: a guest that cannot find the wslot never answers; the host 
 });
 
 test('hot add: `offer` of a new bus runs a full vmbus_pcib_attach on it while the first stays up', () => {
-  const m = run({ host: 'hyperv-2022' }, 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 6ms offer nvme0 { function 0 samsung-pm174x-nvme serial 7 }\n');
+  const m = run(
+    { host: 'hyperv-2022' },
+    'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 6ms offer nvme0 { function 0 samsung-pm174x-nvme serial 7 }\n',
+  );
   assert.deepEqual(toHost(m, 1), [
     MSG.PCI_QUERY_PROTOCOL_VERSION,
     MSG.PCI_QUERY_BUS_RELATIONS,
@@ -66,18 +69,29 @@ test('hot add: `offer` of a new bus runs a full vmbus_pcib_attach on it while th
   assert.deepEqual(busStates(m, 0), ['attached']);
 });
 
-test('relations update on a live bus: the host\'s second relations (during D0 entry) adds no child and sends nothing (§8.1 step 9)', () => {
-  const m = run({ host: 'hyperv-2022', off: ['descriptor-stride'] }, 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\n');
+test("relations update on a live bus: the host's second relations (during D0 entry) adds no child and sends nothing (§8.1 step 9)", () => {
+  const m = run(
+    { host: 'hyperv-2022', off: ['descriptor-stride'] },
+    'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\n',
+  );
   assert.equal(received(m, MSG.PCI_BUS_RELATIONS2).length, 2);
-  assert.deepEqual(sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1], 'one query per new child, none for the repeat');
-  assert.deepEqual(sent(m, MSG.PCI_RESOURCES_ASSIGNED2).map((e) => u32(e, 4)), [0, 1]);
+  assert.deepEqual(
+    sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)),
+    [0, 1],
+    'one query per new child, none for the repeat',
+  );
+  assert.deepEqual(
+    sent(m, MSG.PCI_RESOURCES_ASSIGNED2).map((e) => u32(e, 4)),
+    [0, 1],
+  );
 });
 
 for (const guest of ['freebsd', 'freebsd-2016'] as const) {
   test(`${guest} detach: RESOURCES_RELEASED per child, then PCI_BUS_D0EXIT (no RC), then the DELETE_INTERRUPTs, then close — always (§7.3)`, () => {
     // Two children with mapped vectors: detach holds Giant, so the queued zero-device relations cannot
     // delete them (hv_pci_delete_device takes Giant) before taskqueue_drain_all sleeps.
-    const body = 'bus nic0 { function 0 mellanox-cx3-vf serial 1\n function 1 intel-82599-vf serial 2 }\nat 0 boot\nat 2ms driver nic0 msix 3\nat 5ms detach nic0\n';
+    const body =
+      'bus nic0 { function 0 mellanox-cx3-vf serial 1\n function 1 intel-82599-vf serial 2 }\nat 0 boot\nat 2ms driver nic0 msix 3\nat 5ms detach nic0\n';
     for (const host of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022']) {
       const m = run({ host, guest, off: guest === 'freebsd' ? ['descriptor-stride'] : [] }, body);
       const seq = toHost(m);
@@ -89,7 +103,11 @@ for (const guest of ['freebsd', 'freebsd-2016'] as const) {
         [MSG.PCI_RESOURCES_RELEASED, MSG.PCI_RESOURCES_RELEASED, MSG.PCI_BUS_D0EXIT, ...Array<number>(mapped).fill(MSG.PCI_DELETE_INTERRUPT_MESSAGE)],
         `${guest} on ${host}`,
       );
-      assert.deepEqual(sent(m, MSG.PCI_RESOURCES_RELEASED).map((e) => u32(e, 4)), [0, 1], 'one per child, by win_slot');
+      assert.deepEqual(
+        sent(m, MSG.PCI_RESOURCES_RELEASED).map((e) => u32(e, 4)),
+        [0, 1],
+        'one per child, by win_slot',
+      );
       const d0x = sent(m, MSG.PCI_BUS_D0EXIT)[0]!;
       assert.equal(Buffer.from(d0x.blob as Uint8Array).readUInt16LE(6) & 1, 0, 'no RC');
       const close = events(m).find((e) => e.kind === Ev.Channel && /^close/.test(String(e.blob)))!;

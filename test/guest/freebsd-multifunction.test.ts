@@ -48,7 +48,11 @@ test('a plugged second function gets its own BAR and MSI-X; both drivers interru
   assert.ok(b1.address + b1.size <= b0.address || b0.address + b0.size <= b1.address, 'BARs do not overlap');
   const granted = m.remapper.entriesFor(0, 1);
   assert.equal(granted.length, 2);
-  for (let i = 0; i < 2; i++) assert.ok(granted.some((g) => g.address === msixEntry(f1, i)!.address), `entry ${i} of 1.0 holds the host's address`);
+  for (let i = 0; i < 2; i++)
+    assert.ok(
+      granted.some((g) => g.address === msixEntry(f1, i)!.address),
+      `entry ${i} of 1.0 holds the host's address`,
+    );
   // The rescan after the plug did not enumerate the existing function again.
   let reqs0 = 0;
   for (let i = 0; i < m.trace.length; i++) {

@@ -69,7 +69,10 @@ test('descriptor-stride: only relations entry 0 is decoded; the second function 
     assert.equal(wslots[0], 0);
     assert.notEqual(wslots[1], 1, `${h}: entry 1 read at the 26-byte stride`);
     const off = run({ host: h, off: ['descriptor-stride'] }, body);
-    assert.deepEqual(sent(off, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1]);
+    assert.deepEqual(
+      sent(off, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)),
+      [0, 1],
+    );
   }
 });
 
@@ -78,8 +81,16 @@ test('descriptor-stride is not in freebsd-2016: its 20-byte pci_func_desc record
   const body = 'bus nic0 { function 0 intel-82599-vf serial 1\n function 1 mellanox-cx3-vf serial 2 }\nat 0 boot\n';
   for (const h of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022']) {
     const m = run({ host: h, guest: 'freebsd-2016' }, body);
-    assert.deepEqual(sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)), [0, 1], h);
-    assert.deepEqual(sent(m, MSG.PCI_RESOURCES_ASSIGNED).map((e) => u32(e, 4)), [0, 1], h);
+    assert.deepEqual(
+      sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)),
+      [0, 1],
+      h,
+    );
+    assert.deepEqual(
+      sent(m, MSG.PCI_RESOURCES_ASSIGNED).map((e) => u32(e, 4)),
+      [0, 1],
+      h,
+    );
     assert.deepEqual(busStates(m), ['attached']);
   }
 });
@@ -98,10 +109,18 @@ test('every FreeBSD quirk in quirks.ts has a test above (int-pin-single-byte-onl
   // (pci_read_device), so no path of the FreeBSD model issues a wider read covering 0x3C;
   // the switch is exercised by the debugger console's config reads, not by a scenario.
   const covered = new Set([
-    'all-versions-rejected-continues', 'short-packet-drop', 'drop-empty-relations', 'relations2-falls-into-eject',
-    'descriptor-stride', 'map-msi-no-rescind-check', 'int-pin-single-byte-only',
+    'all-versions-rejected-continues',
+    'short-packet-drop',
+    'drop-empty-relations',
+    'relations2-falls-into-eject',
+    'descriptor-stride',
+    'map-msi-no-rescind-check',
+    'int-pin-single-byte-only',
   ]);
   for (const q of [...quirksFor('freebsd'), ...quirksFor('freebsd-2016')]) assert.ok(covered.has(q.name), q.name);
   // Detach order is fixed, not a race (Giant; §7.3): there is no quirk for it (freebsd-hotplug.test.ts).
-  assert.equal(quirksFor('freebsd').some((q) => /race/.test(q.name)), false);
+  assert.equal(
+    quirksFor('freebsd').some((q) => /race/.test(q.name)),
+    false,
+  );
 });

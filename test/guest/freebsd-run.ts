@@ -36,7 +36,11 @@ export function loadText(text: string, run = true): ReturnType<typeof loadScenar
   const file = join(dir, `s${n++}.vpci`);
   writeFileSync(file, text);
   const l = loadScenarioFile(file);
-  assert.deepEqual(l.errors.map((e) => e.message), [], 'the scenario checks clean');
+  assert.deepEqual(
+    l.errors.map((e) => e.message),
+    [],
+    'the scenario checks clean',
+  );
   if (run) l.machine!.run();
   return l;
 }
@@ -69,7 +73,9 @@ export const isCompletion = (e: E): boolean => e.blob instanceof Uint8Array && e
 
 /** Guest→host message types in order. */
 export function toHost(m: Machine, bus = 0): number[] {
-  return events(m).filter((e) => e.kind === Ev.PacketToHost && e.bus === bus).map((e) => e.a);
+  return events(m)
+    .filter((e) => e.kind === Ev.PacketToHost && e.bus === bus)
+    .map((e) => e.a);
 }
 
 /** Packets guest→host of one type. */

@@ -26,7 +26,19 @@ function fakeKernel(quirks: Record<string, boolean>, log: Access[]): GuestKernel
       mem_config: { start: WINDOW, size: 0x2000 },
       children: [
         {
-          desc: { v_id: 0x8086, d_id: 0x10ed, rev: 0x01, prog_intf: 0x00, subclass: 0x00, base_class: 0x02, subsystem_id: 0x7b11_8086, wslot: 0x21, ser: 1, flags: 0, virtual_numa_node: 0 },
+          desc: {
+            v_id: 0x8086,
+            d_id: 0x10ed,
+            rev: 0x01,
+            prog_intf: 0x00,
+            subclass: 0x00,
+            base_class: 0x02,
+            subsystem_id: 0x7b11_8086,
+            wslot: 0x21,
+            ser: 1,
+            flags: 0,
+            virtual_numa_node: 0,
+          },
           reported_missing: false,
           probed_bar: [0, 0, 0, 0, 0, 0],
         },
@@ -55,7 +67,13 @@ function callFn(fn: string, args: Record<string, unknown>, quirks: Record<string
   const mmio: Access[] = [];
   const k = fakeKernel(quirks, mmio);
   const t: ThreadState = {
-    id: 1, name: 't', bus: 0, role: 'driver', status: 'ready', readyAt: 0, steps: 0,
+    id: 1,
+    name: 't',
+    bus: 0,
+    role: 'driver',
+    status: 'ready',
+    readyAt: 0,
+    steps: 0,
     frames: [
       { fn: 'hv_pci_probe', pc: 0, locals: {} },
       { fn, pc: 0, locals: { ...args }, into: 'out' },

@@ -34,7 +34,10 @@ function scenario(host: string, body: string, vm = ''): string {
 
 function run(text: string, until = Infinity): Machine {
   const r = loadScenarioFile('test/guest/linux-inline.vpci', {}, text);
-  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    r.errors.map((e) => e.message),
+    [],
+  );
   const m = r.machine!;
   m.run(5_000_000, until);
   return m;
@@ -101,11 +104,16 @@ test('get_bar_size rounds to a page and reads 64-bit probes', () => {
 });
 
 test('linux on hyperv-2022: negotiation 1.4, relations, D0, RESOURCES_ASSIGNED2, CREATE_INTERRUPT3, retarget, delivery', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 3
 at 30ms   raise nic0 vector 2
-`));
+`,
+    ),
+  );
   const p = toHost(m);
   const types = p.map((x) => x.type);
   // §8.2 order up to the function driver.
@@ -122,7 +130,10 @@ at 30ms   raise nic0 vector 2
   assert.equal(p[4]!.bytes.length, 16 + 208);
   // D0 entry names the config window, which lies in the VM's MMIO ranges.
   const win = u32(p[3]!.bytes, 24) + u32(p[3]!.bytes, 28) * 2 ** 32;
-  assert.ok(m.config.mmio.some((r) => win >= r.base && win + 0x2000 <= r.base + r.size), 'config window in MMIO');
+  assert.ok(
+    m.config.mmio.some((r) => win >= r.base && win + 0x2000 <= r.base + r.size),
+    'config window in MMIO',
+  );
   assert.equal(win % 0x1000, 0);
   // MSI-X: CREATE_INTERRUPT3 only, early activation then reactivation at request_irq (DELETE in between).
   const ints = types.filter((t) => t === CREATE_INTERRUPT3 || t === CREATE_INTERRUPT2 || t === CREATE_INTERRUPT);
@@ -151,10 +162,15 @@ at 30ms   raise nic0 vector 2
 });
 
 test('BARs are placed in up-front windows: inside MMIO, aligned to size, no overlaps, 64-bit BARs above 4 GiB', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 bus nic1 { function 0 mellanox-cx3-vf serial 2 }
 at 0      boot
-`));
+`,
+    ),
+  );
   const bars: { start: number; size: number; mem64: boolean }[] = [];
   for (const b of m.buses) {
     for (const d of (b.state.sc as LinuxSoftc).pci.children) {
@@ -166,7 +182,10 @@ at 0      boot
   }
   assert.ok(bars.length >= 3);
   for (const b of bars) {
-    assert.ok(m.config.mmio.some((r) => b.start >= r.base && b.start + b.size <= r.base + r.size), `0x${b.start.toString(16)} in MMIO`);
+    assert.ok(
+      m.config.mmio.some((r) => b.start >= r.base && b.start + b.size <= r.base + r.size),
+      `0x${b.start.toString(16)} in MMIO`,
+    );
     assert.equal(b.start % b.size, 0, 'aligned');
     if (b.mem64) assert.ok(b.start >= 2 ** 32, '64-bit BAR in the high window');
   }
@@ -178,16 +197,24 @@ at 0      boot
 
 test('linux on a host refusing 1.4, 1.3 and 1.2 adopts 1.1: RESOURCES_ASSIGNED v1 and CREATE_INTERRUPT v1 with all CPUs', () => {
   // No Hyper-V release accepts only 1.1 (WS2016 is RS1 = 1.2), so a fault refuses the newer three.
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 query-protocol-version status 0xC0000059 times 3
 at 0      boot
 at 2ms    driver nic0 msix 1
-`));
+`,
+    ),
+  );
   const p = toHost(m);
   const versions = p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20));
   assert.deepEqual(versions, [0x00010004, 0x00010003, 0x00010002, 0x00010001]);
   const ra = p.filter((x) => x.type === RESOURCES_ASSIGNED || x.type === RESOURCES_ASSIGNED2);
-  assert.deepEqual(ra.map((x) => x.type), [RESOURCES_ASSIGNED]);
+  assert.deepEqual(
+    ra.map((x) => x.type),
+    [RESOURCES_ASSIGNED],
+  );
   assert.equal(ra[0]!.bytes.length, 16 + 152); // 148 bytes padded to 8
   const ci = p.filter((x) => x.type === CREATE_INTERRUPT);
   assert.ok(ci.length >= 1);
@@ -199,12 +226,20 @@ at 2ms    driver nic0 msix 1
 
 for (const host of ['hyperv-2016', 'hyperv-2019']) {
   test(`linux on ${host}: 1.4 and 1.3 rejected, 1.2 adopted; RESOURCES_ASSIGNED2, CREATE_INTERRUPT2 and v1 relations`, () => {
-    const m = run(scenario(host, `bus nic0 { function 0 intel-82599-vf serial 1 }
+    const m = run(
+      scenario(
+        host,
+        `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 2
-`));
+`,
+      ),
+    );
     const p = toHost(m);
-    assert.deepEqual(p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20)), [0x00010004, 0x00010003, 0x00010002]);
+    assert.deepEqual(
+      p.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20)),
+      [0x00010004, 0x00010003, 0x00010002],
+    );
     assert.equal(m.buses[0]!.host.status.version, 0x00010002);
     const types = p.map((x) => x.type);
     assert.ok(types.includes(RESOURCES_ASSIGNED2));
@@ -223,11 +258,16 @@ at 2ms    driver nic0 msix 2
 }
 
 test('eject: the driver frees its vectors (DELETE_INTERRUPT) before EJECTION_COMPLETE, then the host rescinds', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 2
 at 40ms   eject nic0
-`));
+`,
+    ),
+  );
   const p = toHost(m).filter((x) => x.time >= 40e6);
   const types = p.map((x) => x.type);
   assert.deepEqual(types, [DELETE_INTERRUPT, DELETE_INTERRUPT, EJECTION_COMPLETE]);
@@ -242,13 +282,21 @@ at 40ms   eject nic0
 });
 
 test('detach: DELETE_INTERRUPTs, no RESOURCES_RELEASED (children already freed), FDO_D0_EXIT with a completion', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 2
 at 40ms   detach nic0
-`));
+`,
+    ),
+  );
   const p = toHost(m).filter((x) => x.time >= 40e6);
-  assert.deepEqual(p.map((x) => x.type), [DELETE_INTERRUPT, DELETE_INTERRUPT, BUS_D0EXIT]);
+  assert.deepEqual(
+    p.map((x) => x.type),
+    [DELETE_INTERRUPT, DELETE_INTERRUPT, BUS_D0EXIT],
+  );
   assert.ok(!p.some((x) => x.type === RESOURCES_RELEASED));
   assert.equal(p[2]!.flags, 1);
   assert.ok(p[2]!.txid >= 1);
@@ -267,14 +315,17 @@ at 0      boot
 });
 
 test('determinism: the same scenario twice gives identical traces', () => {
-  const text = scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const text = scenario(
+    'hyperv-2022',
+    `bus nic0 { function 0 intel-82599-vf serial 1 }
 bus nic1 { function 0 mellanox-cx3-vf serial 2 }
 at 0      boot
 at 2ms    driver nic0 msix 3
 at 2ms    driver nic1 msix 2
 at 30ms   raise nic1 vector 1
 at 40ms   eject nic0
-`);
+`,
+  );
   const ser = (m: Machine) => {
     const out: string[] = [];
     for (let i = 0; i < m.trace.length; i++) {
@@ -317,12 +368,15 @@ function busStates(m: Machine): string[] {
 }
 
 test('snapshot taken mid-run (during MSI-X set-up and eject), restored and run on: the same trace', () => {
-  const text = scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const text = scenario(
+    'hyperv-2022',
+    `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 3
 at 30ms   raise nic0 vector 1
 at 40ms   eject nic0
-`);
+`,
+  );
   const whole = run(text);
   const full = serial(whole);
   for (const steps of [500, 3000, 6000]) {
@@ -341,22 +395,38 @@ at 40ms   eject nic0
 });
 
 test('every version rejected: probe fails with -EPROTO after offering 1.4, 1.3, 1.2, 1.1 (no FreeBSD-style carry-on)', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 query-protocol-version status 0xC0000059 times 4
 at 0      boot
-`));
+`,
+    ),
+  );
   const p = toHost(m);
-  assert.deepEqual(p.map((x) => u32(x.bytes, 20)), [0x00010004, 0x00010003, 0x00010002, 0x00010001]);
-  assert.ok(p.every((x) => x.type === QUERY_PROTOCOL_VERSION), 'nothing after negotiation');
+  assert.deepEqual(
+    p.map((x) => u32(x.bytes, 20)),
+    [0x00010004, 0x00010003, 0x00010002, 0x00010001],
+  );
+  assert.ok(
+    p.every((x) => x.type === QUERY_PROTOCOL_VERSION),
+    'nothing after negotiation',
+  );
   assert.ok(logs(m).includes('hv_pci: PCI pass-through VSP failed to find supported version'));
   assert.deepEqual(busStates(m), ['failed']);
 });
 
 test('D0 entry refused once (v6.12.118): hv_pci_enter_d0 retries itself — RESOURCES_RELEASED for the kept children, D0 exit, D0 entry again, with no new relations query', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 bus-d0entry status 0xC0000184 times 1
 at 0      boot
-`));
+`,
+    ),
+  );
   const types = toHost(m).map((x) => x.type);
   const first = types.indexOf(BUS_D0ENTRY);
   assert.deepEqual(types.slice(first, first + 5), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
@@ -372,10 +442,15 @@ at 0      boot
 });
 
 test('D0 entry refused twice (v6.12.118): one retry, then "failed D0 Entry", and probe unwinds from release_state_lock', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 bus-d0entry status 0xC0000184 times 2
 at 0      boot
-`));
+`,
+    ),
+  );
   const types = toHost(m).map((x) => x.type);
   const first = types.indexOf(BUS_D0ENTRY);
   assert.deepEqual(types.slice(first), [BUS_D0ENTRY, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY]);
@@ -386,27 +461,40 @@ at 0      boot
 });
 
 test('rescind while probe waits for relations: wait_for_response gives -ENODEV and probe unwinds', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 query-bus-relations no-reply
 at 0      fault nic0 bus-relations2 no-reply
 at 0      boot
 at 5ms    rescind nic0
-`));
+`,
+    ),
+  );
   assert.ok(logs(m).includes('hv_pci: The device is gone.'));
   assert.ok(busStates(m).includes('failed'));
   assert.ok(!toHost(m).some((x) => x.type === BUS_D0ENTRY));
 });
 
 test('hot add: an offered bus runs hv_pci_probe and its driver maps MSI-X; a delivered vector reaches its CPU', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      boot
 at 10ms   offer nic9 { function 0 intel-82599-vf serial 9 }
 at 12ms   driver nic9 msix 2
 at 31ms   raise nic9 vector 1
-`));
+`,
+    ),
+  );
   assert.deepEqual(busStates(m), ['attached', 'attached']);
   const p = toHost(m, 1);
-  assert.deepEqual(p.slice(0, 5).map((x) => x.type), [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2]);
+  assert.deepEqual(
+    p.slice(0, 5).map((x) => x.type),
+    [QUERY_PROTOCOL_VERSION, QUERY_BUS_RELATIONS, QUERY_RESOURCE_REQUIREMENTS, BUS_D0ENTRY, RESOURCES_ASSIGNED2],
+  );
   assert.deepEqual(mappedMsix(m, 1, 0), { good: 2, bad: 0 });
   const d = m.delivered().find((x) => x.bus === 1 && x.index === 1);
   const irq = m.buses[1]!.state.sc.pci.children[0]!.irqs[1]!;
@@ -416,11 +504,16 @@ at 31ms   raise nic9 vector 1
 });
 
 test('CREATE_INTERRUPT refused: hv_compose_msi_msg returns no message, request_irq fails, nothing is programmed', () => {
-  const m = run(scenario('hyperv-2022', `bus nic0 { function 0 intel-82599-vf serial 1 }
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
 at 0      fault nic0 create-interrupt3 status 0xC0000001
 at 0      boot
 at 2ms    driver nic0 msix 1
-`));
+`,
+    ),
+  );
   // The error reply carries no tran_int_desc: shorter than struct pci_create_int_response, so
   // hv_pci_compose_compl records -1 instead of the host's status (size validation, 2022).
   assert.ok(logs(m).some((l) => l === 'hv_pci: Request for interrupt failed: 0xffffffff'));
@@ -430,7 +523,9 @@ at 2ms    driver nic0 msix 1
 
 test('scenario expectations hold for a Linux guest: attached, version 1.4, MSI-X programmed, vector delivered, ejected, no errors', async () => {
   const { checkExpectations } = await import('../../emulator/machine/expect');
-  const text = scenario('hyperv-2022', `bus nic0 { function 0 mellanox-cx3-vf serial 1 }
+  const text = scenario(
+    'hyperv-2022',
+    `bus nic0 { function 0 mellanox-cx3-vf serial 1 }
 at 0      boot
 at 2ms    driver nic0 msix 3
 at 3ms    raise nic0 vector 0
@@ -444,16 +539,29 @@ expect message create-interrupt3 on nic0
 expect no message create-interrupt2
 expect no message resources-released
 expect no errors
-`);
+`,
+  );
   const r = loadScenarioFile('test/guest/linux-inline.vpci', {}, text);
-  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    r.errors.map((e) => e.message),
+    [],
+  );
   const m = r.machine!;
   // The function driver's vectors must be checked before the eject tears them down.
   m.run(5_000_000, 4e6);
-  const early = checkExpectations(m, r.scenario.expectations.filter((e) => e.kind === 'msix'));
-  assert.ok(early.every((x) => x.ok), JSON.stringify(early));
+  const early = checkExpectations(
+    m,
+    r.scenario.expectations.filter((e) => e.kind === 'msix'),
+  );
+  assert.ok(
+    early.every((x) => x.ok),
+    JSON.stringify(early),
+  );
   m.run();
-  const res = checkExpectations(m, r.scenario.expectations.filter((e) => e.kind !== 'msix'));
+  const res = checkExpectations(
+    m,
+    r.scenario.expectations.filter((e) => e.kind !== 'msix'),
+  );
   assert.ok(res.length >= 8);
   for (const x of res) assert.ok(x.ok, `${x.what}: ${x.detail}`);
 });

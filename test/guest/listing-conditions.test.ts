@@ -21,8 +21,12 @@ import { conditionAt, evaluate, truthy, Unresolved, UNREAD, type Env } from './c
 
 const BRIDGE = new Set(['freebsd/vmbus_pcib.c', 'linux/pci-hyperv.c']);
 const files = [
-  ...readdirSync('examples').filter((f) => f.endsWith('.vpci')).map((f) => join('examples', f)),
-  ...readdirSync('examples/quirks').filter((f) => f.endsWith('.vpci')).map((f) => join('examples/quirks', f)),
+  ...readdirSync('examples')
+    .filter((f) => f.endsWith('.vpci'))
+    .map((f) => join('examples', f)),
+  ...readdirSync('examples/quirks')
+    .filter((f) => f.endsWith('.vpci'))
+    .map((f) => join('examples/quirks', f)),
 ];
 
 const STATUS_REVISION_MISMATCH = 0xc0000059 | 0;
@@ -47,15 +51,35 @@ const COMMON: Record<string, unknown> = {
 const CONSTANTS: Record<'freebsd' | 'linux', Record<string, unknown>> = {
   freebsd: {
     ...COMMON,
-    PCIR_COMMAND: 0x04, PCIR_REVID: 0x08, PCIR_CACHELNSZ: 0x0c, PCIR_SUBVEND_0: 0x2c, PCIR_BIOS: 0x30, PCIR_CAP_PTR: 0x34,
-    PCIR_INTLINE: 0x3c, PCIR_INTPIN: 0x3d, MAX_NUM_BARS: 6, PCIM_BAR_MEM_64: 4, SYS_RES_IOPORT: 'io', SYS_RES_MEMORY: 'mem',
-    VMBUS_CHANPKT_TYPE_INBAND: 6, VMBUS_CHANPKT_TYPE_COMP: 11,
+    PCIR_COMMAND: 0x04,
+    PCIR_REVID: 0x08,
+    PCIR_CACHELNSZ: 0x0c,
+    PCIR_SUBVEND_0: 0x2c,
+    PCIR_BIOS: 0x30,
+    PCIR_CAP_PTR: 0x34,
+    PCIR_INTLINE: 0x3c,
+    PCIR_INTPIN: 0x3d,
+    MAX_NUM_BARS: 6,
+    PCIM_BAR_MEM_64: 4,
+    SYS_RES_IOPORT: 'io',
+    SYS_RES_MEMORY: 'mem',
+    VMBUS_CHANPKT_TYPE_INBAND: 6,
+    VMBUS_CHANPKT_TYPE_COMP: 11,
   },
   linux: {
     ...COMMON,
-    PCI_COMMAND: 0x04, PCI_CLASS_REVISION: 0x08, PCI_CACHE_LINE_SIZE: 0x0c, PCI_SUBSYSTEM_VENDOR_ID: 0x2c, PCI_ROM_ADDRESS: 0x30,
-    PCI_CAPABILITY_LIST: 0x34, PCI_INTERRUPT_LINE: 0x3c, PCI_INTERRUPT_PIN: 0x3d, PCI_MIN_GNT: 0x3e,
-    VM_PKT_DATA_INBAND: 6, VM_PKT_COMP: 11, VMBUS_RQST_ERROR: null,
+    PCI_COMMAND: 0x04,
+    PCI_CLASS_REVISION: 0x08,
+    PCI_CACHE_LINE_SIZE: 0x0c,
+    PCI_SUBSYSTEM_VENDOR_ID: 0x2c,
+    PCI_ROM_ADDRESS: 0x30,
+    PCI_CAPABILITY_LIST: 0x34,
+    PCI_INTERRUPT_LINE: 0x3c,
+    PCI_INTERRUPT_PIN: 0x3d,
+    PCI_MIN_GNT: 0x3e,
+    VM_PKT_DATA_INBAND: 6,
+    VM_PKT_COMP: 11,
+    VMBUS_RQST_ERROR: null,
   },
 };
 
@@ -132,10 +156,15 @@ function envFor(os: Os, fn: CompiledFn<GuestKernel, GuestView>, k: GuestKernel, 
     },
   };
   if (fn.name === 'vmbus_pcib_prepopulate_bars' && Array.isArray(l.list)) aliases.hpdev = () => child(v, (l.list as number[])[l.ci as number]);
-  const entries = new Map(frameEntries(fn, l, v).filter((e) => e.state === 'value').map((e) => [e.name, e.value]));
+  const entries = new Map(
+    frameEntries(fn, l, v)
+      .filter((e) => e.state === 'value')
+      .map((e) => [e.name, e.value]),
+  );
   return {
     name(id) {
-      if (POINTERS.has(id) && !(fn.name === 'vmbus_pcib_prepopulate_bars' && id === 'hpdev') && (typeof l[id] === 'number' || l[id] === null)) return child(v, l[id]);
+      if (POINTERS.has(id) && !(fn.name === 'vmbus_pcib_prepopulate_bars' && id === 'hpdev') && (typeof l[id] === 'number' || l[id] === null))
+        return child(v, l[id]);
       const a = aliases[id]?.();
       if (a !== undefined) return a;
       if (entries.has(id)) return entries.get(id);
@@ -225,7 +254,10 @@ function instrument(model: GuestModelName, rows: Map<string, Row>, _current: { k
         try {
           const cv = truthy(evaluate(c.expr, envFor(os, fn, k, l, view)));
           row.checked++;
-          if (cv !== r && row.disagree.length < 3) row.disagree.push(`C says ${cv}, the model ${r} (locals ${JSON.stringify(l, (_k, x) => (typeof x === 'bigint' ? String(x) : x instanceof Uint8Array ? `${x.length} bytes` : x))})`);
+          if (cv !== r && row.disagree.length < 3)
+            row.disagree.push(
+              `C says ${cv}, the model ${r} (locals ${JSON.stringify(l, (_k, x) => (typeof x === 'bigint' ? String(x) : x instanceof Uint8Array ? `${x.length} bytes` : x))})`,
+            );
         } catch (e) {
           if (e instanceof Unresolved) row.unresolved.add(e.what);
           else throw e;
@@ -241,8 +273,22 @@ for (const model of ['freebsd', 'freebsd-2016', 'linux'] as const) instrument(mo
 
 test('the C evaluator reads conditions as C does', () => {
   const env: Env = {
-    name: (id) => ({ ret: 0, hbus: { state: 'hv_pcibus_installed', children: [] }, x: 5, NULL: null, hv_pcibus_installed: 'hv_pcibus_installed' } as Record<string, unknown>)[id] ?? (() => { throw new Unresolved(id); })(),
-    call: (f, a) => (f === 'TAILQ_EMPTY' ? (a[0] as unknown[]).length === 0 : (() => { throw new Unresolved(f); })()),
+    name: (id) =>
+      (
+        ({ ret: 0, hbus: { state: 'hv_pcibus_installed', children: [] }, x: 5, NULL: null, hv_pcibus_installed: 'hv_pcibus_installed' }) as Record<
+          string,
+          unknown
+        >
+      )[id] ??
+      (() => {
+        throw new Unresolved(id);
+      })(),
+    call: (f, a) =>
+      f === 'TAILQ_EMPTY'
+        ? (a[0] as unknown[]).length === 0
+        : (() => {
+            throw new Unresolved(f);
+          })(),
     sizeof: () => 20,
     offsetof: () => 24,
   };
@@ -253,8 +299,16 @@ test('the C evaluator reads conditions as C does', () => {
   assert.equal(evaluate('x * 2 + sizeof(struct pci_response)', env), 30);
   assert.equal(truthy(evaluate('x || nosuch', env)), true, '|| stops at a true left side');
   assert.throws(() => evaluate('nosuch > 1', env), Unresolved);
-  const lines = ['\tswitch (hbus->protocol_version) {', '\tcase PCI_PROTOCOL_VERSION_1_2: case PCI_PROTOCOL_VERSION_1_3:', '\tfor (i = 0; i < n; i++) {', '\t} while (a || b);', 'free_res:'];
-  assert.deepEqual(conditionAt(lines, 2), { expr: '(hbus->protocol_version) == PCI_PROTOCOL_VERSION_1_2 || (hbus->protocol_version) == PCI_PROTOCOL_VERSION_1_3' });
+  const lines = [
+    '\tswitch (hbus->protocol_version) {',
+    '\tcase PCI_PROTOCOL_VERSION_1_2: case PCI_PROTOCOL_VERSION_1_3:',
+    '\tfor (i = 0; i < n; i++) {',
+    '\t} while (a || b);',
+    'free_res:',
+  ];
+  assert.deepEqual(conditionAt(lines, 2), {
+    expr: '(hbus->protocol_version) == PCI_PROTOCOL_VERSION_1_2 || (hbus->protocol_version) == PCI_PROTOCOL_VERSION_1_3',
+  });
   assert.deepEqual(conditionAt(lines, 3), { expr: 'i < n' });
   assert.deepEqual(conditionAt(lines, 4), { expr: 'a || b' });
   assert.ok('skip' in conditionAt(lines, 5));
@@ -279,6 +333,8 @@ test('every listing condition of the bridge drivers agrees with the model on eve
   const skipped = [...rows.values()].filter((r) => r.skipped);
   // Every condition that is not C (a label, a comment, an iterator in words) says so in the listing.
   for (const r of skipped) assert.ok(!/^if \(|^while \(|^for \(.*;.*;/.test(r.text), `${r.where}: '${r.text}' looks like C but was skipped (${r.skipped})`);
-  t.diagnostic(`${checked.length} listing conditions checked on ${checked.reduce((n, r) => n + r.checked, 0)} states; ${skipped.length} are not C (labels, comments, iterators in words)`);
+  t.diagnostic(
+    `${checked.length} listing conditions checked on ${checked.reduce((n, r) => n + r.checked, 0)} states; ${skipped.length} are not C (labels, comments, iterators in words)`,
+  );
   assert.ok(checked.length >= 150, `${checked.length} conditions checked`);
 });

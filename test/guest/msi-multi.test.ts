@@ -70,7 +70,10 @@ function dumpBytes(text: string): Map<number, number> {
   for (const l of text.split('\n')) {
     const m = /^([0-9a-f]{8}):((?: [0-9a-f]{2})+)/.exec(l);
     if (!m) continue;
-    m[2]!.trim().split(' ').forEach((b, i) => out.set(parseInt(m[1]!, 16) + i, parseInt(b, 16)));
+    m[2]!
+      .trim()
+      .split(' ')
+      .forEach((b, i) => out.set(parseInt(m[1]!, 16) + i, parseInt(b, 16)));
   }
   return out;
 }
@@ -88,7 +91,10 @@ function run(guest: string, host: string, capable: number, body: string, until =
   const file = join(dir, 'msi.vpci');
   writeFileSync(file, text);
   const r = loadScenarioFile(file);
-  assert.deepEqual(r.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    r.errors.map((e) => e.message),
+    [],
+  );
   const m = r.machine!;
   m.run(5_000_000, until);
   return { m, codes: r.diagnostics.map((d) => d.code) };
@@ -218,12 +224,20 @@ for (const { host, type, pre = '', label = host } of LINUX_HOSTS) {
     assert.equal(ctrl.at(-1), 0x01b7, 'Maskable+ 64bit+ MME=3 MMC=3 Enable');
     // msi_capability_init starts with pci_msi_set_enable(dev, 0): a write with Enable clear
     assert.deepEqual(ctrl, [0x0186, 0x01b6, 0x01b7, 0x01b7], 'first the setup-time disable (0x0186 read back with Enable clear), then MME=3, then Enable');
-    assert.ok(ctrl.every((c) => ((c >> 4) & 7) <= 3), 'MME never exceeds MMC');
+    assert.ok(
+      ctrl.every((c) => ((c >> 4) & 7) <= 3),
+      'MME never exceeds MMC',
+    );
     // Each vector k is retargeted by (address, data + k) to its own IRQ's vector and CPU ...
     const irqs = guestIrqs(m);
     assert.equal(irqs.length, 8);
-    const rt = events(m, Ev.State).map((e) => e.blob as { what?: string; data?: number; vector?: number; cpus?: number[] }).filter((b) => b.what === 'interrupt retarget');
-    assert.deepEqual(rt.map((b) => b.data), [0, 1, 2, 3, 4, 5, 6, 7]);
+    const rt = events(m, Ev.State)
+      .map((e) => e.blob as { what?: string; data?: number; vector?: number; cpus?: number[] })
+      .filter((b) => b.what === 'interrupt retarget');
+    assert.deepEqual(
+      rt.map((b) => b.data),
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    );
     rt.forEach((b, k) => assert.deepEqual([b.vector, b.cpus![0]], [irqs[k]!.vector, irqs[k]!.cpu]));
     // ... so the device writing data + k delivers IRQ k's vector on its CPU.
     const got = m.delivered();
@@ -293,7 +307,10 @@ for (const { guest, host, type } of FREEBSD) {
     assert.equal(got.length, 1);
     assert.deepEqual([got[0]!.index, got[0]!.vector, got[0]!.cpu], [0, irqs[0]!.vector, irqs[0]!.cpu]);
     const lost = events(m, Ev.IntUndeliverable);
-    assert.deepEqual(lost.map((e) => e.b), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual(
+      lost.map((e) => e.b),
+      [1, 2, 3, 4, 5, 6, 7],
+    );
     assert.match(lost[0]!.blob as string, /data 1 outside the 1 mapped message/);
     // Teardown (§7.3): RESOURCES_RELEASED first — the host releases the function's interrupts there
     // (OpenVMM release_all) — then D0 exit, then the one DELETE_INTERRUPT, which finds nothing left to delete.
@@ -302,7 +319,10 @@ for (const { guest, host, type } of FREEBSD) {
     assert.equal(dels.length, 1);
     assert.equal(u16(dels[0]!, 26), 1);
     assert.equal(m.remapper.mappedMessages, 0);
-    assert.deepEqual(events(m, Ev.Error).map((e) => String(e.blob).replace(/:.*/, '')), ['UnknownInterrupt']);
+    assert.deepEqual(
+      events(m, Ev.Error).map((e) => String(e.blob).replace(/:.*/, '')),
+      ['UnknownInterrupt'],
+    );
   });
 }
 
@@ -340,7 +360,10 @@ for (const guest of ['linux', 'freebsd']) {
       assert.equal(u16(p, 30), 1);
     }
     assert.equal(cfgWrites(b.m, MSI_CTRL).at(-1), 0x0181, 'MME 0, Enable');
-    assert.deepEqual(b.m.delivered().map((d) => [d.vector, d.cpu]), [[irqs[0]!.vector, irqs[0]!.cpu]]);
+    assert.deepEqual(
+      b.m.delivered().map((d) => [d.vector, d.cpu]),
+      [[irqs[0]!.vector, irqs[0]!.cpu]],
+    );
     assert.equal(b.m.remapper.mappedMessages, 1);
   });
 }

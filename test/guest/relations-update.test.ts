@@ -37,7 +37,9 @@ function relations(m: Machine): { e: E; v2: boolean; wslots: number[] }[] {
 }
 
 function errors(m: Machine): string[] {
-  return events(m).filter((e) => e.kind === Ev.Error).map((e) => String(e.blob));
+  return events(m)
+    .filter((e) => e.kind === Ev.Error)
+    .map((e) => String(e.blob));
 }
 
 for (const guest of ['freebsd', 'linux'] as const) {
@@ -48,7 +50,10 @@ for (const guest of ['freebsd', 'linux'] as const) {
       const m = go(guest, host, off);
       const rel = relations(m);
       const v2 = host === 'hyperv-2022';
-      assert.ok(rel.every((r) => r.v2 === v2), 'v1 or v2 as negotiated');
+      assert.ok(
+        rel.every((r) => r.v2 === v2),
+        'v1 or v2 as negotiated',
+      );
       const atPlug = rel.find((r) => r.e.time >= PLUG && r.e.time < UNPLUG)!;
       const atUnplug = rel.find((r) => r.e.time >= UNPLUG)!;
       assert.deepEqual(atPlug.wslots, [0, 1], 'the complete set after the plug');
@@ -58,7 +63,11 @@ for (const guest of ['freebsd', 'linux'] as const) {
       assert.equal(u32(atPlug.e, 8 + (v2 ? 28 : 20) + 16), 7);
 
       const qrr = sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).filter((e) => e.time >= PLUG);
-      assert.deepEqual(qrr.map((e) => u32(e, 4)), [1], 'QUERY_RESOURCE_REQUIREMENTS only for the new child');
+      assert.deepEqual(
+        qrr.map((e) => u32(e, 4)),
+        [1],
+        'QUERY_RESOURCE_REQUIREMENTS only for the new child',
+      );
       assert.ok(qrr[0]!.i > atPlug.e.i);
 
       const maps = events(m).filter((e) => e.kind === Ev.IntMap && e.a === 1);
@@ -97,7 +106,11 @@ for (const guest of ['freebsd', 'linux'] as const) {
       } else {
         // pci_devices_present_work moves the missing child to `removed` and drops it (no message: the driver prints none).
         const kids = (m.buses[0]!.state.sc as LinuxSoftc).hbus!.children;
-        assert.deepEqual(kids.map((c) => c.desc.wslot), [0], 'Linux drops the child');
+        assert.deepEqual(
+          kids.map((c) => c.desc.wslot),
+          [0],
+          'Linux drops the child',
+        );
       }
     });
   }
@@ -109,14 +122,25 @@ test('freebsd relations2-falls-into-eject with two functions: unplugging 0.0 sen
   const body = 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 5ms plug nic0 function 1 intel-82599-vf serial 7\nat 10ms unplug nic0\n';
   const on = go('freebsd', 'hyperv-2022', ['descriptor-stride'], body);
   const rel = relations(on).filter((r) => r.e.time >= UNPLUG);
-  assert.deepEqual(rel.map((r) => [r.v2, r.wslots]), [[true, [1]]]);
+  assert.deepEqual(
+    rel.map((r) => [r.v2, r.wslots]),
+    [[true, [1]]],
+  );
   const ec = sent(on, MSG.PCI_EJECTION_COMPLETE);
-  assert.deepEqual(ec.map((e) => u32(e, 4)), [1], 'quirk on: the surviving child 1.0 is ejected');
+  assert.deepEqual(
+    ec.map((e) => u32(e, 4)),
+    [1],
+    'quirk on: the surviving child 1.0 is ejected',
+  );
   assert.equal(received(on, MSG.PCI_EJECT).length, 0, 'the host never sent an EJECT');
   const off = go('freebsd', 'hyperv-2022', ['descriptor-stride', 'relations2-falls-into-eject'], body);
   assert.equal(sent(off, MSG.PCI_EJECTION_COMPLETE).length, 0, 'quirk off: no eject');
   const kids = (off.buses[0]!.state.sc.pci?.children ?? []) as { wslot: number }[];
-  assert.deepEqual(kids.map((c) => c.wslot), [1], 'quirk off: 1.0 stays, 0.0 is gone');
+  assert.deepEqual(
+    kids.map((c) => c.wslot),
+    [1],
+    'quirk off: 1.0 stays, 0.0 is gone',
+  );
   // v1 (hyperv-2016) has no BUS_RELATIONS2, so there is no fall-through.
   assert.equal(sent(go('freebsd', 'hyperv-2016', ['descriptor-stride'], body), MSG.PCI_EJECTION_COMPLETE).length, 0);
 });
@@ -128,10 +152,18 @@ test('freebsd descriptor-stride with two functions: the second descriptor decode
     assert.equal(q.length, 1, `${host}: one new child`);
     assert.notEqual(u32(q[0]!, 4), 1, `${host}: quirk on: not wslot 1`);
     // v2 entries are 28 bytes: entry 1 lands on garbage the host refuses; v1 entries over-read into zeroes (wslot 0).
-    if (host === 'hyperv-2022') assert.ok(errors(on).some((t) => /InvalidSlot: no function at win_slot 0x17b11/.test(t)), 'host answers InvalidSlot');
+    if (host === 'hyperv-2022')
+      assert.ok(
+        errors(on).some((t) => /InvalidSlot: no function at win_slot 0x17b11/.test(t)),
+        'host answers InvalidSlot',
+      );
     else assert.equal(u32(q[0]!, 4), 0);
     const off = go('freebsd', host, ['relations2-falls-into-eject', 'descriptor-stride']);
     const q2 = sent(off, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).filter((e) => e.time >= PLUG && e.time < UNPLUG);
-    assert.deepEqual(q2.map((e) => u32(e, 4)), [1], `${host}: quirk off: wslot 1`);
+    assert.deepEqual(
+      q2.map((e) => u32(e, 4)),
+      [1],
+      `${host}: quirk off: wslot 1`,
+    );
   }
 });

@@ -63,7 +63,19 @@ function citedRefs(table: UpstreamTable): { fn: string; ref: UpstreamRef }[] {
   const refs: { fn: string; ref: UpstreamRef }[] = [];
   for (const [fn, row] of Object.entries(table.rows)) if (row.ref?.line) refs.push({ fn, ref: row.ref });
   for (const p of table.patterns ?? []) {
-    for (const name of ['ixgbevf_attach', 'ixgbevf_probe', 'ixgbevf_remove', 'mlx4_core_probe', 'mlx5_core_remove', 'nvme_probe', 'i40e_remove', 'igb_probe', 'ixgbe_remove', 'ixv_attach', 'nvme_detach']) {
+    for (const name of [
+      'ixgbevf_attach',
+      'ixgbevf_probe',
+      'ixgbevf_remove',
+      'mlx4_core_probe',
+      'mlx5_core_remove',
+      'nvme_probe',
+      'i40e_remove',
+      'igb_probe',
+      'ixgbe_remove',
+      'ixv_attach',
+      'nvme_detach',
+    ]) {
       const m = p.re.exec(name);
       const row = m ? p.row(m) : undefined;
       if (row?.ref?.line) refs.push({ fn: name, ref: row.ref });
@@ -103,25 +115,80 @@ function checkOrder(model: string, table: UpstreamTable, file: string, order: st
     assert.ok(ref?.line, `${model}: ${n} has no line`);
     return ref.line;
   };
-  for (let i = 1; i < order.length; i++) assert.ok(line(order[i - 1]!) < line(order[i]!), `${model}: ${order[i - 1]} should come before ${order[i]} in ${file}`);
+  for (let i = 1; i < order.length; i++)
+    assert.ok(line(order[i - 1]!) < line(order[i]!), `${model}: ${order[i - 1]} should come before ${order[i]} in ${file}`);
 }
 
 test('Linux facts: each definition line names its function; lines unique and ordered within each file', () => {
   checkFacts('linux', LINUX_UPSTREAM);
   // Order: in pci-hyperv.c the callbacks come before the work items, which come before probe (the file's layout).
-  checkOrder('linux', LINUX_UPSTREAM, 'pci-hyperv.c', ['wait_for_response', '_hv_pcifront_read_config', 'hv_pcifront_read_config', 'hv_int_desc_free', 'hv_irq_unmask', 'hv_compose_msi_msg',
-    'survey_child_resources', 'prepopulate_bars', 'create_root_hv_pci_bus', 'q_resource_requirements', 'new_pcichild_device', 'pci_devices_present_work',
-    'hv_pci_start_relations_work', 'hv_pci_devices_present', 'hv_pci_devices_present2', 'hv_eject_device_work', 'hv_pci_eject_device', 'hv_pci_onchannelcallback',
-    'hv_pci_protocol_negotiation', 'hv_pci_free_bridge_windows', 'hv_pci_allocate_bridge_windows', 'hv_allocate_config_window', 'hv_free_config_window',
-    'hv_pci_enter_d0', 'hv_pci_query_relations', 'hv_send_resources_allocated', 'hv_send_resources_released', 'hv_pci_probe', 'hv_pci_bus_exit', 'hv_pci_remove']);
+  checkOrder('linux', LINUX_UPSTREAM, 'pci-hyperv.c', [
+    'wait_for_response',
+    '_hv_pcifront_read_config',
+    'hv_pcifront_read_config',
+    'hv_int_desc_free',
+    'hv_irq_unmask',
+    'hv_compose_msi_msg',
+    'survey_child_resources',
+    'prepopulate_bars',
+    'create_root_hv_pci_bus',
+    'q_resource_requirements',
+    'new_pcichild_device',
+    'pci_devices_present_work',
+    'hv_pci_start_relations_work',
+    'hv_pci_devices_present',
+    'hv_pci_devices_present2',
+    'hv_eject_device_work',
+    'hv_pci_eject_device',
+    'hv_pci_onchannelcallback',
+    'hv_pci_protocol_negotiation',
+    'hv_pci_free_bridge_windows',
+    'hv_pci_allocate_bridge_windows',
+    'hv_allocate_config_window',
+    'hv_free_config_window',
+    'hv_pci_enter_d0',
+    'hv_pci_query_relations',
+    'hv_send_resources_allocated',
+    'hv_send_resources_released',
+    'hv_pci_probe',
+    'hv_pci_bus_exit',
+    'hv_pci_remove',
+  ]);
 });
 
 // vmbus_pcib.c's layout, the same in 2016 and today except for the functions added since (marked).
-const PCIB_ORDER = ['wait_for_response*', 'hv_pci_generic_compl', 'q_resource_requirements', 'hv_pci_compose_compl', 'hv_int_desc_free', 'hv_pci_delete_device',
-  'new_pcichild_device', 'pci_rescan', 'pci_devices_present_work', 'hv_pci_devices_present', 'hv_pci_devices_present2*', 'hv_eject_device_work', 'hv_pci_eject_device',
-  'vmbus_pcib_on_channel_callback', 'hv_pci_protocol_negotiation', 'hv_pci_query_relations', 'hv_pci_enter_d0', 'hv_send_resources_allocated',
-  'hv_send_resources_released', '_hv_pcifront_read_config', '_hv_pcifront_write_config', 'vmbus_pcib_prepopulate_bars*', 'vmbus_pcib_pre_detach',
-  'vmbus_pcib_attach', 'vmbus_pcib_detach', 'vmbus_pcib_alloc_resource', 'vmbus_pcib_read_config', 'vmbus_pcib_write_config', 'vmbus_pcib_alloc_msix', 'vmbus_pcib_map_msi'];
+const PCIB_ORDER = [
+  'wait_for_response*',
+  'hv_pci_generic_compl',
+  'q_resource_requirements',
+  'hv_pci_compose_compl',
+  'hv_int_desc_free',
+  'hv_pci_delete_device',
+  'new_pcichild_device',
+  'pci_rescan',
+  'pci_devices_present_work',
+  'hv_pci_devices_present',
+  'hv_pci_devices_present2*',
+  'hv_eject_device_work',
+  'hv_pci_eject_device',
+  'vmbus_pcib_on_channel_callback',
+  'hv_pci_protocol_negotiation',
+  'hv_pci_query_relations',
+  'hv_pci_enter_d0',
+  'hv_send_resources_allocated',
+  'hv_send_resources_released',
+  '_hv_pcifront_read_config',
+  '_hv_pcifront_write_config',
+  'vmbus_pcib_prepopulate_bars*',
+  'vmbus_pcib_pre_detach',
+  'vmbus_pcib_attach',
+  'vmbus_pcib_detach',
+  'vmbus_pcib_alloc_resource',
+  'vmbus_pcib_read_config',
+  'vmbus_pcib_write_config',
+  'vmbus_pcib_alloc_msix',
+  'vmbus_pcib_map_msi',
+];
 
 for (const model of ['freebsd', 'freebsd-2016'] as const) {
   test(`${model} facts: every vmbus_pcib.c row has its definition line, in the file's order; other files are ours`, () => {
@@ -134,34 +201,56 @@ for (const model of ['freebsd', 'freebsd-2016'] as const) {
       assert.ok(row.ref?.line && row.ref.text, `${model} ${fn}: no definition line`);
     }
     const added = model === 'freebsd-2016';
-    checkOrder(model, table, pcib, PCIB_ORDER.filter((n) => !(added && n.endsWith('*'))).map((n) => n.replace('*', '')));
-    if (added) for (const n of PCIB_ORDER.filter((x) => x.endsWith('*'))) assert.equal(table.rows[n.replace('*', '')]?.ref?.line, undefined, `${n}: not in the 2016 file`);
+    checkOrder(
+      model,
+      table,
+      pcib,
+      PCIB_ORDER.filter((n) => !(added && n.endsWith('*'))).map((n) => n.replace('*', '')),
+    );
+    if (added)
+      for (const n of PCIB_ORDER.filter((x) => x.endsWith('*')))
+        assert.equal(table.rows[n.replace('*', '')]?.ref?.line, undefined, `${n}: not in the 2016 file`);
   });
 }
 
 test('links: Linux opens the stable tree at the line; FreeBSD the pinned freebsd-src commit; ours says what it stands for', () => {
   const probe = upstreamLinkFor('linux', 'hv_pci_probe')!;
   assert.equal(probe.ours, false);
-  assert.equal(probe.url, `https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/pci/controller/pci-hyperv.c?h=v6.12.118#n${probe.line}`);
+  assert.equal(
+    probe.url,
+    `https://git.kernel.org/pub/scm/linux/kernel/git/stable/linux.git/tree/drivers/pci/controller/pci-hyperv.c?h=v6.12.118#n${probe.line}`,
+  );
   assert.equal(probe.label, `drivers/pci/controller/pci-hyperv.c:${probe.line} @ linux-stable v6.12.118`);
   const fail = upstreamLinkFor('linux', 'hv_pci_probe_fail')!;
   assert.equal(fail.ours, true);
-  assert.match(fail.label, /^ours: hv_pci_probe\(\)'s error labels .*; stands for hv_pci_probe\(\) in drivers\/pci\/controller\/pci-hyperv\.c:\d+ @ linux-stable v6\.12\.118$/);
+  assert.match(
+    fail.label,
+    /^ours: hv_pci_probe\(\)'s error labels .*; stands for hv_pci_probe\(\) in drivers\/pci\/controller\/pci-hyperv\.c:\d+ @ linux-stable v6\.12\.118$/,
+  );
   assert.equal(fail.url, probe.url);
   const stand = upstreamLinkFor('linux', 'mlx4_core_probe')!;
   assert.equal(stand.ours, true);
   assert.equal(stand.upstreamName, 'mlx4_init_one');
   assert.equal(upstreamLinkFor('linux', 'pcidev_probe')!.url, undefined);
   const attach = upstreamLinkFor('freebsd', 'vmbus_pcib_attach')!;
-  assert.equal(attach.url, `https://github.com/freebsd/freebsd-src/blob/0010132dbd24b9d23a1f9c4a9961b7593438fa34/sys/dev/hyperv/pcib/vmbus_pcib.c#L${attach.line}`);
+  assert.equal(
+    attach.url,
+    `https://github.com/freebsd/freebsd-src/blob/0010132dbd24b9d23a1f9c4a9961b7593438fa34/sys/dev/hyperv/pcib/vmbus_pcib.c#L${attach.line}`,
+  );
   assert.equal(attach.label, `sys/dev/hyperv/pcib/vmbus_pcib.c:${attach.line} @ freebsd-src 0010132dbd24`);
   const attach2016 = upstreamLinkFor('freebsd-2016', 'vmbus_pcib_attach')!;
-  assert.equal(attach2016.url, `https://github.com/freebsd/freebsd-src/blob/dd2e215ca93c9d612422bf6f4b567b1b054ee188/sys/dev/hyperv/pcib/vmbus_pcib.c#L${attach2016.line}`);
+  assert.equal(
+    attach2016.url,
+    `https://github.com/freebsd/freebsd-src/blob/dd2e215ca93c9d612422bf6f4b567b1b054ee188/sys/dev/hyperv/pcib/vmbus_pcib.c#L${attach2016.line}`,
+  );
   assert.notEqual(attach2016.line, attach.line, 'each FreeBSD variant cites the line in its own commit');
   assert.match(upstreamLinkFor('freebsd-2016', 'wait_for_response')!.label, /^ours: not in the 2016 vmbus_pcib\.c/);
   assert.equal(upstreamLinkFor('freebsd-2016', 'wait_for_response')!.url, undefined);
   // pci(4) is linked by file at the variant's own commit (no line: docs/upstream.md).
-  assert.equal(upstreamLinkFor('freebsd-2016', 'pci_attach')!.url, 'https://github.com/freebsd/freebsd-src/blob/dd2e215ca93c9d612422bf6f4b567b1b054ee188/sys/dev/pci/pci.c');
+  assert.equal(
+    upstreamLinkFor('freebsd-2016', 'pci_attach')!.url,
+    'https://github.com/freebsd/freebsd-src/blob/dd2e215ca93c9d612422bf6f4b567b1b054ee188/sys/dev/pci/pci.c',
+  );
   assert.match(upstreamLinkFor('freebsd', 'vmbus_pcib_attach_fail')!.label, /^ours: .*error labels.*stands for vmbus_pcib_attach\(\)/);
   assert.equal(upstreamLinkFor('freebsd', 'vmbus_pcib_attach_fail')!.url, attach.url);
   assert.match(upstreamLinkFor('freebsd', 'ixv_attach')!.label, /^ours: stand-in for ixv's attach/);

@@ -81,7 +81,15 @@ test('verify_nonzero_slot_config_accesses_do_not_touch_device: empty slot reads 
   assert.equal(h.fn.writes.length, 0);
   // a second function at 00.1 (wslot 0x20) on a Hyper-V bus is reachable
   const f1 = new FakeFunction({ vendor: 0x8086, device: 0x1515 });
-  const x = ready('hyperv-2022', harness('hyperv-2022', { functions: [{ wslot: 0, fn: defaultFunction(), serial: 1 }, { wslot: 0x20, fn: f1, serial: 2 }] }));
+  const x = ready(
+    'hyperv-2022',
+    harness('hyperv-2022', {
+      functions: [
+        { wslot: 0, fn: defaultFunction(), serial: 1 },
+        { wslot: 0x20, fn: f1, serial: 2 },
+      ],
+    }),
+  );
   x.host.mmioWrite(0, 4, 0x20);
   assert.deepEqual(x.host.mmioRead(0x1000, 4), { ok: true, value: 0x15158086 });
 });
@@ -113,14 +121,20 @@ test('verify_mmio: BAR sizing through the window, programming, writes ignored on
   h.host.mmioWrite(0x1018, 4, 0x4000);
   h.host.mmioWrite(0x1004, 2, 0x0002); // MSE on
   const maps = events(h, Ev.BarMap);
-  assert.deepEqual(maps.map((e) => [e.a, e.b, e.c, (e.blob as { address: number }).address]), [
-    [0, 0, 0, 0x20_0000_0000],
-    [0, 2, 0x4000, 0x4000],
-  ]);
+  assert.deepEqual(
+    maps.map((e) => [e.a, e.b, e.c, (e.blob as { address: number }).address]),
+    [
+      [0, 0, 0, 0x20_0000_0000],
+      [0, 2, 0x4000, 0x4000],
+    ],
+  );
   h.host.mmioWrite(0x1018, 4, 0x8000);
   assert.equal(h.host.mmioRead(0x1018, 4).value, 0x4000);
   const ign = events(h, Ev.BarWriteIgnored);
-  assert.deepEqual(ign.map((e) => [e.a, e.b, e.c]), [[0, 0x18, 0x8000]]);
+  assert.deepEqual(
+    ign.map((e) => [e.a, e.b, e.c]),
+    [[0, 0x18, 0x8000]],
+  );
   h.host.mmioWrite(0x1004, 2, 0x0000); // MSE off
   assert.equal(events(h, Ev.BarUnmap).length, 2);
   h.host.mmioWrite(0x1018, 4, 0x8000);

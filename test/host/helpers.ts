@@ -27,13 +27,16 @@ export interface Harness {
 }
 
 export function defaultFunction(): FakeFunction {
-  return new FakeFunction(
-    { vendor: 0x15b3, device: 0x101e, revision: 0x01, classCode: 0x020000, subsystem: 0x0061_15b3 },
-    [{ index: 0, size: 0x1000, is64: true, prefetch: true }, { index: 2, size: 0x4000 }],
-  );
+  return new FakeFunction({ vendor: 0x15b3, device: 0x101e, revision: 0x01, classCode: 0x020000, subsystem: 0x0061_15b3 }, [
+    { index: 0, size: 0x1000, is64: true, prefetch: true },
+    { index: 2, size: 0x4000 },
+  ]);
 }
 
-export function harness(profile: string, o: { functions?: { wslot: number; fn: FakeFunction; serial: number; numaNode?: number }[]; remapper?: InterruptRemapper; trace?: Trace } = {}): Harness {
+export function harness(
+  profile: string,
+  o: { functions?: { wslot: number; fn: FakeFunction; serial: number; numaNode?: number }[]; remapper?: InterruptRemapper; trace?: Trace } = {},
+): Harness {
   const trace = o.trace ?? new Trace(256);
   const time = { now: 1000, free: 16384 };
   const fn = defaultFunction();
@@ -68,7 +71,13 @@ export function harness(profile: string, o: { functions?: { wslot: number; fn: F
       h.rescinds++;
     },
   };
-  h.host = new VpciHost({ profile: hostProfile(profile)!, instanceGuid: GUID, functions: functions.map((f) => ({ ...f, fn: f.fn as never })), interrupts: remapper, env });
+  h.host = new VpciHost({
+    profile: hostProfile(profile)!,
+    instanceGuid: GUID,
+    functions: functions.map((f) => ({ ...f, fn: f.fn as never })),
+    interrupts: remapper,
+    env,
+  });
   h.send = (payload, so = {}) => {
     const before = h.sent.length;
     h.host.handlePacket(encodePacket({ type: so.type ?? 6, flags: so.rc === false ? 0 : 1, transactionId: so.txid ?? 7n, payload }));

@@ -10,11 +10,20 @@ const mk = () => {
   return { trace, r: new InterruptRemapper({ trace, now: () => 5 }) };
 };
 const req = (o: Partial<{ bus: number; wslot: number; vector: number; deliveryMode: number; cpus: number[]; vectorCount: number }> = {}) => ({
-  bus: 0, wslot: 0, vector: 0x21, deliveryMode: 0, cpus: [0], vectorCount: 1, ...o,
+  bus: 0,
+  wslot: 0,
+  vector: 0x21,
+  deliveryMode: 0,
+  cpus: [0],
+  vectorCount: 1,
+  ...o,
 });
 
 test('profiles: names and accepted versions', () => {
-  assert.deepEqual(HOST_PROFILES.map((p) => p.name), ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']);
+  assert.deepEqual(
+    HOST_PROFILES.map((p) => p.name),
+    ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm'],
+  );
   // WS2016 is RS1 and WS2019 RS5, both before 1.3 (Vibranium): 1.1 and 1.2; WS2022 1.1-1.4.
   assert.deepEqual(hostProfile('hyperv-2016')!.versions, [0x10001, 0x10002]);
   assert.deepEqual(hostProfile('hyperv-2019')!.versions, [0x10001, 0x10002]);
@@ -86,6 +95,9 @@ test('unmap matches bus, wslot, address and data; snapshot/restore is equal', ()
   assert.equal(r.entriesFor(1, 0).length, 1);
   r.restore(snap);
   assert.deepEqual(r.snapshot(), snap);
-  assert.deepEqual(r.entriesFor(1, 0).map((e) => e.address), [0xfee00000, 0xfee00004]);
+  assert.deepEqual(
+    r.entriesFor(1, 0).map((e) => e.address),
+    [0xfee00000, 0xfee00004],
+  );
   assert.equal(r.mappedMessages, 2);
 });

@@ -5,16 +5,43 @@ import { harness, hex } from './helpers';
 
 // One full guest flow per profile; every expected reply is written out byte by
 // byte from docs/protocol.md's offsets (§1.3, §2.4, §2.5, §10.2), not from our encoder.
-const D = (type: number, totalUnits: number, txid: number) =>
-  hex(new Uint8Array([type, 0, 2, 0, totalUnits, 0, 0, 0, txid, 0, 0, 0, 0, 0, 0, 0]));
+const D = (type: number, totalUnits: number, txid: number) => hex(new Uint8Array([type, 0, 2, 0, totalUnits, 0, 0, 0, txid, 0, 0, 0, 0, 0, 0, 0]));
 // BUS_RELATIONS2 entries are 28 bytes: 8 + 28 = 36 payload bytes, padded to 40 (4 trailing zeros).
 const IDS = 'b3 15 1e 10 01 00 00 02 b3 15 61 00';
 
 const cases = [
-  { profile: 'hyperv-2016', version: 0x10001, vbytes: '01 00 01 00', rel: `00 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00`, relUnits: 6, qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00` },
-  { profile: 'hyperv-2019', version: 0x10002, vbytes: '02 00 01 00', rel: `00 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00`, relUnits: 6, qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00` },
-  { profile: 'hyperv-2022', version: 0x10004, vbytes: '04 00 01 00', rel: `19 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00 00 00 00 00 00 00 00 00`, relUnits: 7, qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00` },
-  { profile: 'openvmm', version: 0x10004, vbytes: '03 00 01 00', rel: `19 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 3a 2f 1e 5e 00 00 00 00 00 00 00 00 00 00 00 00`, relUnits: 7, qbrRc: D(11, 2, 3) },
+  {
+    profile: 'hyperv-2016',
+    version: 0x10001,
+    vbytes: '01 00 01 00',
+    rel: `00 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00`,
+    relUnits: 6,
+    qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00`,
+  },
+  {
+    profile: 'hyperv-2019',
+    version: 0x10002,
+    vbytes: '02 00 01 00',
+    rel: `00 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00`,
+    relUnits: 6,
+    qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00`,
+  },
+  {
+    profile: 'hyperv-2022',
+    version: 0x10004,
+    vbytes: '04 00 01 00',
+    rel: `19 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 34 12 00 00 00 00 00 00 00 00 00 00 00 00 00 00`,
+    relUnits: 7,
+    qbrRc: `${D(11, 3, 3)} 00 00 00 00 00 00 00 00`,
+  },
+  {
+    profile: 'openvmm',
+    version: 0x10004,
+    vbytes: '03 00 01 00',
+    rel: `19 00 49 42 01 00 00 00 ${IDS} 00 00 00 00 3a 2f 1e 5e 00 00 00 00 00 00 00 00 00 00 00 00`,
+    relUnits: 7,
+    qbrRc: D(11, 2, 3),
+  },
 ];
 
 for (const c of cases) {

@@ -11,7 +11,9 @@ import { harness, payload, u32, hex, defaultFunction } from './helpers';
 const BAD_DATA = 0xc000090b;
 
 function second(): FakeFunction {
-  return new FakeFunction({ vendor: 0x8086, device: 0x10ed, revision: 0x01, classCode: 0x020000, subsystem: 0x7b11_8086 }, [{ index: 0, size: 0x4000, is64: true }]);
+  return new FakeFunction({ vendor: 0x8086, device: 0x10ed, revision: 0x01, classCode: 0x020000, subsystem: 0x7b11_8086 }, [
+    { index: 0, size: 0x4000, is64: true },
+  ]);
 }
 
 test('addFunction after negotiation sends BUS_RELATIONS v1 with both functions (1.1): exact bytes', () => {
@@ -62,7 +64,12 @@ test('before negotiation only the set changes; the first QUERY_BUS_RELATIONS rep
 });
 
 test('a removed function answers config with all-ones and per-device messages with InvalidSlot; its interrupts go', () => {
-  const h = harness('hyperv-2016', { functions: [{ wslot: 0, fn: defaultFunction(), serial: 1 }, { wslot: 1, fn: second(), serial: 2 }] });
+  const h = harness('hyperv-2016', {
+    functions: [
+      { wslot: 0, fn: defaultFunction(), serial: 1 },
+      { wslot: 1, fn: second(), serial: 2 },
+    ],
+  });
   h.send(G.queryProtocolVersion(0x10001));
   h.send(G.d0Entry(0xf8000000));
   h.host.slotRegister = 1;

@@ -84,10 +84,7 @@ test('BUS_RELATIONS v1 at 1.1 and v2 with serial and NUMA at 1.3 (Hyper-V profil
   const h = harness('hyperv-2016');
   h.send(G.queryProtocolVersion(0x10001));
   const [rel] = h.send(G.queryBusRelations(), { rc: false });
-  assert.equal(
-    hex(payload(rel!.pkt)),
-    '00 00 49 42 01 00 00 00 b3 15 1e 10 01 00 00 02 b3 15 61 00 00 00 00 00 34 12 00 00 00 00 00 00',
-  );
+  assert.equal(hex(payload(rel!.pkt)), '00 00 49 42 01 00 00 00 b3 15 1e 10 01 00 00 02 b3 15 61 00 00 00 00 00 34 12 00 00 00 00 00 00');
   const fn = defaultFunction();
   const x = harness('hyperv-2022', { functions: [{ wslot: 0x20, fn, serial: 7, numaNode: 3 }] });
   x.send(G.queryProtocolVersion(0x10003));
@@ -165,7 +162,10 @@ test('RESOURCES_ASSIGNED2 with MMIO + MSI descriptors (Windows-style) programs B
   assert.equal(h.fn.cfgRead(0x10, 4), 0x0c);
   assert.equal(h.fn.cfgRead(0x14, 4), 0x20);
   assert.equal(h.fn.cfgRead(0x18, 4), 0x4000);
-  assert.deepEqual(h.remapper.entriesFor(0, 0).map((e) => e.cpus), [[2]]);
+  assert.deepEqual(
+    h.remapper.entriesFor(0, 0).map((e) => e.cpus),
+    [[2]],
+  );
 });
 
 test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matches address/data', () => {
@@ -179,7 +179,14 @@ test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matche
   assert.equal(u16(payload(c!.pkt), 10), 4);
   assert.equal(u64(payload(c!.pkt), 16), 0xfee00008);
   assert.deepEqual(h.remapper.deliver(0xfee00008, 3), { cpu: 0, vector: 0x43 });
-  assert.deepEqual(h.remapper.entriesFor(0, 0).map((e) => [e.vector, e.cpus]), [[0x13, [1]], [0x22, [2, 3]], [0x40, [0, 3]]]);
+  assert.deepEqual(
+    h.remapper.entriesFor(0, 0).map((e) => [e.vector, e.cpus]),
+    [
+      [0x13, [1]],
+      [0x22, [2, 3]],
+      [0x40, [0, 3]],
+    ],
+  );
   // delete without RC (as guests send it): no reply, entry gone
   assert.equal(h.send(G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00004 }), { rc: false }).length, 0);
   assert.equal(h.remapper.entriesFor(0, 0).length, 2);
@@ -211,7 +218,13 @@ test('RESET_DEVICE -> NOT_SUPPORTED; POWER_STATE_CHANGE toggles MSE with BarMap/
   assert.equal(h.fn.cfgRead(4, 2) & 2, 2);
   const maps = [];
   for (let i = 0; i < h.trace.length; i++) if (h.trace.get(i).kind === Ev.BarMap) maps.push(h.trace.get(i));
-  assert.deepEqual(maps.map((e) => [e.a, e.b, e.c]), [[0, 0, 0x10000000], [0, 2, 0]]);
+  assert.deepEqual(
+    maps.map((e) => [e.a, e.b, e.c]),
+    [
+      [0, 0, 0x10000000],
+      [0, 2, 0],
+    ],
+  );
   assert.equal(u32(payload(h.send(pw(4))[0]!.pkt), 0), 0);
   assert.equal(h.fn.cfgRead(4, 2) & 2, 0);
   assert.equal(u32(payload(h.send(pw(2))[0]!.pkt), 0), BAD_DATA);
@@ -258,13 +271,50 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
     ['UnknownType EJECTION_COMPLETE', G.ejectionComplete(0), /UnknownType/],
     ['TooManyMsis count', rawMsg(0x42490010, 136, (v) => v.setUint32(128, 495, true)), /TooManyMsis/],
     ['MSI array truncated', rawMsg(0x42490016, 144, (v) => v.setUint32(128, 2, true)), /PacketTooSmall\("msi2"\)/],
-    ['InvalidMmio', rawMsg(0x42490010, 136, (v, b) => { b[8] = 7; v.setUint32(20, 1, true); }), /InvalidMmio/],
-    ['ResourceHigh64', rawMsg(0x42490010, 136, (v, b) => { b[28] = 3; v.setUint32(40, 0x1000, true); }), /ResourceHigh64/],
-    ['Unaligned', rawMsg(0x42490010, 136, (v, b) => { b[8] = 3; v.setBigUint64(12, 0x800n, true); v.setUint32(20, 0x1000, true); }), /Unaligned/],
-    ['TooLarge', rawMsg(0x42490010, 136, (v, b) => { b[8] = 3; v.setBigUint64(12, 0x2000n, true); v.setUint32(20, 0x2000, true); }), /TooLarge/],
+    [
+      'InvalidMmio',
+      rawMsg(0x42490010, 136, (v, b) => {
+        b[8] = 7;
+        v.setUint32(20, 1, true);
+      }),
+      /InvalidMmio/,
+    ],
+    [
+      'ResourceHigh64',
+      rawMsg(0x42490010, 136, (v, b) => {
+        b[28] = 3;
+        v.setUint32(40, 0x1000, true);
+      }),
+      /ResourceHigh64/,
+    ],
+    [
+      'Unaligned',
+      rawMsg(0x42490010, 136, (v, b) => {
+        b[8] = 3;
+        v.setBigUint64(12, 0x800n, true);
+        v.setUint32(20, 0x1000, true);
+      }),
+      /Unaligned/,
+    ],
+    [
+      'TooLarge',
+      rawMsg(0x42490010, 136, (v, b) => {
+        b[8] = 3;
+        v.setBigUint64(12, 0x2000n, true);
+        v.setUint32(20, 0x2000, true);
+      }),
+      /TooLarge/,
+    ],
     ['vector_count > 32', G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 33, cpus: [0] }), /InvalidInterrupt/],
     ['v1 mask > 32 CPUs', G.createInterrupt(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpuMask: 0xffffffffffffffffn }), /InvalidInterrupt/],
-    ['processor_count > 32', rawMsg(0x42490017, 80, (v) => { v.setUint16(10, 1, true); v.setUint16(12, 33, true); }), /InvalidInterrupt/],
+    [
+      'processor_count > 32',
+      rawMsg(0x42490017, 80, (v) => {
+        v.setUint16(10, 1, true);
+        v.setUint16(12, 33, true);
+      }),
+      /InvalidInterrupt/,
+    ],
     ['delivery mode 2', G.createInterrupt3(0, { vector: 0x30, deliveryMode: 2, vectorCount: 1, cpus: [0] }), /InvalidInterruptType/],
     ['UnknownInterrupt', G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00100 }), /UnknownInterrupt/],
     ['InvalidSlot', G.queryResourceRequirements(1), /InvalidSlot/],
@@ -280,7 +330,8 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
   }
   // TooManyMsis across requests: 494 messages in total
   const h = ready('openvmm', 0x10004);
-  for (let i = 0; i < 15; i++) assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 32, cpus: [0] }))[0]!.pkt), 0), 0);
+  for (let i = 0; i < 15; i++)
+    assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 32, cpus: [0] }))[0]!.pkt), 0), 0);
   assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 15, cpus: [0] }))[0]!.pkt), 0), BAD_DATA);
   assert.match(h.errors().join('\n'), /TooManyMsis/);
 });
@@ -390,28 +441,40 @@ test('snapshot/restore: equal snapshots and identical behaviour afterwards', () 
 
 test('host never throws on random packets (fixed seed), every profile', () => {
   let s = 0x12345678;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) >>> 8;
   for (const p of ['hyperv-2016', 'hyperv-2019', 'hyperv-2022', 'openvmm']) {
     const h = ready(p, p === 'hyperv-2016' ? 0x10001 : 0x10002);
     const seeds = [
-      G.queryBusRelations(), G.queryResourceRequirements(0), G.resourcesAssigned(0), G.resourcesAssigned2(0), G.resourcesReleased(0),
+      G.queryBusRelations(),
+      G.queryResourceRequirements(0),
+      G.resourcesAssigned(0),
+      G.resourcesAssigned2(0),
+      G.resourcesReleased(0),
       G.createInterrupt(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpuMask: 1n }),
       G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 2, cpus: [1] }),
       G.createInterrupt3(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0, 1] }),
-      G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00000 }), G.d0Entry(0xf8000000), G.d0Exit(), G.ejectionComplete(0),
+      G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00000 }),
+      G.d0Entry(0xf8000000),
+      G.d0Exit(),
+      G.ejectionComplete(0),
     ];
     let handled = 0;
     for (let i = 0; i < 3000; i++) {
       let b: Uint8Array;
       if (rnd() % 2) {
         b = seeds[rnd() % seeds.length]!.slice();
-        for (let k = rnd() % 3; k > 0; k--) b[rnd() % b.length]! ^= 1 << rnd() % 8;
+        for (let k = rnd() % 3; k > 0; k--) b[rnd() % b.length]! ^= 1 << (rnd() % 8);
         if (rnd() % 8 === 0) b = b.subarray(0, rnd() % b.length);
       } else {
         const len = rnd() % 200;
         b = new Uint8Array(len);
         for (let j = 0; j < len; j++) b[j] = rnd() & 0xff;
-        if (len >= 4 && rnd() % 2) new DataView(b.buffer).setUint32(0, 0x42490000 + [0, 1, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c][rnd() % 18]!, true); // not 0x13: renegotiation is fatal by design
+        if (len >= 4 && rnd() % 2)
+          new DataView(b.buffer).setUint32(
+            0,
+            0x42490000 + [0, 1, 4, 5, 6, 7, 8, 9, 0x10, 0x11, 0x14, 0x15, 0x16, 0x17, 0x18, 0x1a, 0x1b, 0x1c][rnd() % 18]!,
+            true,
+          ); // not 0x13: renegotiation is fatal by design
         if (len >= 8 && rnd() % 2) new DataView(b.buffer).setUint32(4, 0, true);
       }
       handled++;

@@ -86,7 +86,7 @@ test('confinement: inside the folder yes (also "..foo"), outside no, and symboli
   assert.equal(isInside('/a/b', '/a/bc'), false);
 });
 
-test('dump reads become the checker\'s diagnostics: missing, outside and unreadable each have their own code', async () => {
+test("dump reads become the checker's diagnostics: missing, outside and unreadable each have their own code", async () => {
   const reads = await readDumps(nodeFiles, ['a.lspci', 'none.lspci', '../outside.lspci', 'zero.lspci', 'fifo.lspci', 'folder.lspci'], c);
   const codes = Object.fromEntries([...reads].map(([p, r]) => [p, 'bytes' in r ? 'ok' : r.code]));
   assert.deepEqual(codes, {

@@ -46,7 +46,8 @@ function apply(text: string, edits: TextEdit[]): string {
   const lines = text.split('\n');
   const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
   let out = text;
-  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)))
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   return out;
 }
 
@@ -69,7 +70,11 @@ test('the server advertises quick fixes', async () => {
     // the capability is in the initialize answer; a request on a fresh document answers an array
     const uri = uriFor('cap.vpci');
     await open(l, uri, BASE);
-    const r = await l.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    const r = await l.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
     assert.deepEqual(r, []);
   } finally {
     await l.close();
@@ -80,7 +85,10 @@ test('unknown device intel-82599-fv: the VF first and preferred, then the PF; ap
   const text = BASE.replace('intel-82599-vf', 'intel-82599-fv');
   const { d, actions } = await fixes(text, 'unknown-device');
   assert.match(typeof d.message === 'string' ? d.message : d.message.value, /did you mean 'intel-82599-vf'/);
-  assert.deepEqual(actions.map((a) => a.title), ["Change to 'intel-82599-vf'", "Change to 'intel-82599-pf'"]);
+  assert.deepEqual(
+    actions.map((a) => a.title),
+    ["Change to 'intel-82599-vf'", "Change to 'intel-82599-pf'"],
+  );
   assert.equal(actions[0]!.kind, 'quickfix');
   assert.equal(actions[0]!.isPreferred, true);
   assert.notEqual(actions[1]!.isPreferred, true);
@@ -88,7 +96,10 @@ test('unknown device intel-82599-fv: the VF first and preferred, then the PF; ap
   const edits = Object.values(actions[0]!.edit!.changes!)[0]!;
   assert.deepEqual(edits, [{ range: d.range, newText: 'intel-82599-vf' }]);
   const after = await diagnosticsOf(apply(text, edits));
-  assert.deepEqual(after.filter((x) => x.severity === 1), []);
+  assert.deepEqual(
+    after.filter((x) => x.severity === 1),
+    [],
+  );
 });
 
 for (const [what, from, to, code] of [
@@ -123,11 +134,27 @@ test('plain fixes: a contradictory count, a repeated expectation, an overridden 
   const cases: { text: string; code: string; title: RegExp }[] = [
     { text: `${BASE}expect no message eject on nic0 count 2\n`, code: 'negated-count', title: /Remove 'count N'/ },
     { text: `${BASE}expect no errors\nexpect no errors\n`, code: 'duplicate-expectation', title: /Remove the repeated expectation/ },
-    { text: BASE.replace('  guest freebsd\n', '  guest freebsd\n  quirk short-packet-drop off\n  quirk short-packet-drop on\n'), code: 'duplicate-quirk', title: /Remove the overridden setting on line 4/ },
-    { text: BASE.replace('  guest freebsd\n', '  guest freebsd-2016\n  quirk relations2-falls-into-eject on\n'), code: 'quirk-not-applicable', title: /Remove this quirk/ },
+    {
+      text: BASE.replace('  guest freebsd\n', '  guest freebsd\n  quirk short-packet-drop off\n  quirk short-packet-drop on\n'),
+      code: 'duplicate-quirk',
+      title: /Remove the overridden setting on line 4/,
+    },
+    {
+      text: BASE.replace('  guest freebsd\n', '  guest freebsd-2016\n  quirk relations2-falls-into-eject on\n'),
+      code: 'quirk-not-applicable',
+      title: /Remove this quirk/,
+    },
     { text: BASE.replace('msix 3', 'msi 3'), code: 'msi-count', title: /Enable 4 MSI vectors/ },
-    { text: BASE.replace('host hyperv-2016', 'host hyperv-2022').replace('expect nic0 attached', 'expect message create-interrupt on nic0'), code: 'message-never-sent', title: /Change to 'create-interrupt3'/ },
-    { text: BASE.replace('host hyperv-2016', 'host openvmm').replace('guest freebsd', 'guest linux').replace('expect nic0 attached', 'at 5ms eject nic0'), code: 'eject-unsupported', title: /Use 'rescind'/ },
+    {
+      text: BASE.replace('host hyperv-2016', 'host hyperv-2022').replace('expect nic0 attached', 'expect message create-interrupt on nic0'),
+      code: 'message-never-sent',
+      title: /Change to 'create-interrupt3'/,
+    },
+    {
+      text: BASE.replace('host hyperv-2016', 'host openvmm').replace('guest freebsd', 'guest linux').replace('expect nic0 attached', 'at 5ms eject nic0'),
+      code: 'eject-unsupported',
+      title: /Use 'rescind'/,
+    },
   ];
   for (const c of cases) {
     const { actions } = await fixes(c.text, c.code);

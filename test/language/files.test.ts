@@ -30,17 +30,23 @@ const text = [
   'at 0 boot',
   '',
 ].join('\n');
-const codes = (d: { diagnostics: { code?: string | number; range: { start: { line: number } } }[] }): [number, unknown][] => d.diagnostics.map((x) => [x.range.start.line, x.code]);
+const codes = (d: { diagnostics: { code?: string | number; range: { start: { line: number } } }[] }): [number, unknown][] =>
+  d.diagnostics.map((x) => [x.range.start.line, x.code]);
 
 test('no workspace: only the scenario folder; absolute paths outside it and links out of it are refused as outside', async () => {
   const lsp = await startServer();
   try {
     const d = await open(lsp, pathToFileURL(join(scen, 's.vpci')).href, text);
-    assert.deepEqual(codes(d), [[1, 'dump-outside'], [2, 'dump-outside'], [3, 'dump-outside'], [4, 'dump-unreadable']]);
-    assert.match((d.diagnostics[0]!.message as string), /^dump file '\/.*nvidia-tu102-gpu\.lspci' is outside the scenario's folder/);
-    assert.match((d.diagnostics[1]!.message as string), /^dump file '\.\.\/shared\.lspci' is outside the scenario's folder/);
-    assert.match((d.diagnostics[2]!.message as string), /resolves \(through a symbolic link\) to \/dev\/zero/);
-    assert.equal((d.diagnostics[3]!.message), "cannot read dump file 'folder.lspci': is a folder, not a file");
+    assert.deepEqual(codes(d), [
+      [1, 'dump-outside'],
+      [2, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+    assert.match(d.diagnostics[0]!.message as string, /^dump file '\/.*nvidia-tu102-gpu\.lspci' is outside the scenario's folder/);
+    assert.match(d.diagnostics[1]!.message as string, /^dump file '\.\.\/shared\.lspci' is outside the scenario's folder/);
+    assert.match(d.diagnostics[2]!.message as string, /resolves \(through a symbolic link\) to \/dev\/zero/);
+    assert.equal(d.diagnostics[3]!.message, "cannot read dump file 'folder.lspci': is a folder, not a file");
   } finally {
     await lsp.close();
   }
@@ -50,8 +56,12 @@ test('a workspace folder is a root too', async () => {
   const lsp = await startServer(null, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
   try {
     const d = await open(lsp, pathToFileURL(join(scen, 's.vpci')).href, text);
-    assert.deepEqual(codes(d), [[1, 'dump-outside'], [3, 'dump-outside'], [4, 'dump-unreadable']]);
-    assert.match((d.diagnostics[1]!.message as string), /outside the scenario's folder and the workspace folders/);
+    assert.deepEqual(codes(d), [
+      [1, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+    assert.match(d.diagnostics[1]!.message as string, /outside the scenario's folder and the workspace folders/);
   } finally {
     await lsp.close();
   }
@@ -63,7 +73,10 @@ test('a document larger than a scenario may be is not analysed: one diagnostic s
     const uri = pathToFileURL(join(scen, 'huge.vpci')).href;
     const text = '# filler\n'.repeat(1_900_000); // 17.1 MB
     const d = await open(lsp, uri, text);
-    assert.deepEqual(d.diagnostics.map((x) => x.code), ['scenario-too-large']);
+    assert.deepEqual(
+      d.diagnostics.map((x) => x.code),
+      ['scenario-too-large'],
+    );
     assert.match(d.diagnostics[0]!.message as string, /^this scenario is 16\.3 MiB long; scenarios are limited to 16 MiB/);
     assert.equal(await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
   } finally {

@@ -36,7 +36,10 @@ test('server over --node-ipc: initialize, diagnostics with a range, shutdown', a
       }[]
     >('textDocument/completion', { textDocument: { uri: 'file:///ipc/a.vpci' }, position: { line: 3, character: 0 } });
     const snippets = items.filter((i) => i.insertTextFormat === 2);
-    assert.deepEqual(snippets.map((i) => i.label), ['vm block', 'bus block', 'fault', 'hot-plug']);
+    assert.deepEqual(
+      snippets.map((i) => i.label),
+      ['vm block', 'bus block', 'fault', 'hot-plug'],
+    );
     const expanded = snippets.map((i) => i.insertText!.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')).join('');
     const next = new Promise<PublishDiagnosticsParams>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///ipc/b.vpci', languageId: 'vpci', version: 1, text: expanded } });

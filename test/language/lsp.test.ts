@@ -55,7 +55,10 @@ const pos = (text: string, needle: string, offset = 0, nth = 0): { line: number;
 
 test('a correct scenario gets no diagnostics', async () => {
   const d = await open(lsp, uriFor('ok.vpci'), QUICKSTART);
-  assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), []);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.severity === 1),
+    [],
+  );
 });
 
 test('an unknown device is reported at its exact range with a suggestion', async () => {
@@ -99,7 +102,10 @@ test('incremental edits re-diagnose each version: break then fix', async () => {
     textDocument: { uri, version: 3 },
     contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 11 } }, text: 'hyperv-2016' }],
   });
-  assert.deepEqual((await fixed).diagnostics.filter((x) => x.severity === 1), []);
+  assert.deepEqual(
+    (await fixed).diagnostics.filter((x) => x.severity === 1),
+    [],
+  );
 });
 
 async function completions(text: string, at: { line: number; character: number }): Promise<CompletionItem[]> {
@@ -170,11 +176,15 @@ test('hover: device identity, profile versions, quirk source, message layout', a
   const u = uriFor('vm1.vpci');
   await open(lsp, u, vmOneLine);
   const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: u } });
-  assert.deepEqual(syms.map((x) => x.name), ['vm']);
+  assert.deepEqual(
+    syms.map((x) => x.name),
+    ['vm'],
+  );
 });
 
 test('warnings: no common protocol version (naming the versions), timeline order; duplicate bus is an error', async () => {
-  const text = 'vm {\n  host openvmm\n  guest freebsd-2016\n}\nbus a { function 0 intel-82599-vf }\nbus a { function 0 intel-82599-vf }\nat 5ms boot\nat 2ms boot\n';
+  const text =
+    'vm {\n  host openvmm\n  guest freebsd-2016\n}\nbus a { function 0 intel-82599-vf }\nbus a { function 0 intel-82599-vf }\nat 5ms boot\nat 2ms boot\n';
   const d = await open(lsp, uriFor('warn.vpci'), text);
   const v = d.diagnostics.find((x) => x.code === 'no-common-version');
   assert.ok(v, JSON.stringify(d.diagnostics));
@@ -193,7 +203,10 @@ test('completion: expectation forms, states, outcomes, message options', async (
   const t1 = QUICKSTART + 'expect nic0 ';
   const last = (t: string) => ({ line: t.split('\n').length - 1, character: t.split('\n').pop()!.length });
   const a = labels(await completions(t1, last(t1)));
-  assert.ok(['attached', 'ejected', 'version', 'msix', 'vector'].every((w) => a.includes(w)), a.join(','));
+  assert.ok(
+    ['attached', 'ejected', 'version', 'msix', 'vector'].every((w) => a.includes(w)),
+    a.join(','),
+  );
   const t2 = QUICKSTART + 'expect nic0 vector 0 ';
   assert.deepEqual(labels(await completions(t2, last(t2))).sort(), ['delivered', 'undeliverable']);
   const t3 = QUICKSTART + 'expect ';
@@ -203,7 +216,8 @@ test('completion: expectation forms, states, outcomes, message options', async (
   assert.deepEqual(labels(await completions(t4, last(t4))).sort(), ['errors', 'message']);
   const t5 = QUICKSTART + '# a comment ';
   assert.deepEqual(await completions(t5, last(t5)), []);
-  const t7 = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 0 intel-82599-vf serial 1\n  function 1.2 intel-82599-vf') + 'at 9ms raise nic0/';
+  const t7 =
+    QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 0 intel-82599-vf serial 1\n  function 1.2 intel-82599-vf') + 'at 9ms raise nic0/';
   assert.deepEqual(labels(await completions(t7, last(t7))).sort(), ['0.0', '1.2']);
   const t6 = 'at 1ms ';
   const ev = labels(await completions(t6, last(t6)));
@@ -241,7 +255,11 @@ test('definition and references of a bus name', async () => {
   const use = pos(QUICKSTART, 'eject nic1', 7);
   const defs = await lsp.conn.sendRequest<Location[]>('textDocument/definition', { textDocument: { uri }, position: use });
   assert.deepEqual(defs, [{ uri, range: { start: decl, end: { line: decl.line, character: decl.character + 4 } } }]);
-  const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: decl, context: { includeDeclaration: true } });
+  const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', {
+    textDocument: { uri },
+    position: decl,
+    context: { includeDeclaration: true },
+  });
   assert.deepEqual(
     refs.map((r) => r.range.start.line),
     [decl.line, pos(QUICKSTART, 'eject nic1').line, pos(QUICKSTART, 'expect nic1').line, pos(QUICKSTART, 'on nic1').line],
@@ -256,7 +274,11 @@ test('definition and references of a function (bus/slot, and a bare bus meaning 
   const use = pos(text, 'nic0/0.0', 6);
   const defs = await lsp.conn.sendRequest<Location[]>('textDocument/definition', { textDocument: { uri }, position: use });
   assert.deepEqual(defs, [{ uri, range: { start: decl, end: { line: decl.line, character: decl.character + 1 } } }]);
-  const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', { textDocument: { uri }, position: decl, context: { includeDeclaration: false } });
+  const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', {
+    textDocument: { uri },
+    position: decl,
+    context: { includeDeclaration: false },
+  });
   assert.deepEqual(
     refs.map((r) => [r.range.start.line, r.range.start.character]),
     [
@@ -355,7 +377,11 @@ test('every example scenario opens with zero errors and has an outline; broken v
     const text = readFileSync(join(dir, f), 'utf8');
     const uri = pathToFileURL(join(dir, f)).href;
     const d = await open(lsp, uri, text);
-    assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), [], f);
+    assert.deepEqual(
+      d.diagnostics.filter((x) => x.severity === 1),
+      [],
+      f,
+    );
     const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
     assert.ok(syms.length > 0, f);
     // Broken variant 1: a misspelt host profile.
@@ -389,13 +415,19 @@ test('a dump file created later is picked up after didChangeWatchedFiles', async
     const text = 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus gpu0 { function 0 dump "gpu.lspci" }\n';
     const uri = pathToFileURL(join(dir, 'gpu.vpci')).href;
     const d1 = await open(lsp, uri, text);
-    assert.deepEqual(d1.diagnostics.map((x) => x.code), ['dump-missing']);
+    assert.deepEqual(
+      d1.diagnostics.map((x) => x.code),
+      ['dump-missing'],
+    );
     assert.deepEqual(d1.diagnostics[0]!.range.start, pos(text, '"gpu.lspci"'));
     writeFileSync(join(dir, 'gpu.lspci'), 'this is not an lspci dump\n');
     const d2p = lsp.diagnostics(uri, 1);
     await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(dir, 'gpu.lspci')).href, type: 1 }] });
     const d2 = await d2p;
-    assert.deepEqual(d2.diagnostics.map((x) => x.code), ['dump-unparsable']);
+    assert.deepEqual(
+      d2.diagnostics.map((x) => x.code),
+      ['dump-unparsable'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

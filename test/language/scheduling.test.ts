@@ -43,7 +43,18 @@ class HandRunner implements Runner {
 }
 
 function packed(job: Job): PackedAnalysis {
-  return { uri: job.uri, seq: job.seq, version: job.version, diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }], names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' }, tokens: new Uint32Array(), symbols: '[]', folding: '[]', busNames: [], functions: [] };
+  return {
+    uri: job.uri,
+    seq: job.seq,
+    version: job.version,
+    diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' },
+    tokens: new Uint32Array(),
+    symbols: '[]',
+    folding: '[]',
+    busNames: [],
+    functions: [],
+  };
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -51,7 +62,11 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 function setup(): { runner: HandRunner; s: AnalysisScheduler; published: DocAnalysis[] } {
   const runner = new HandRunner();
   const published: DocAnalysis[] = [];
-  const s = new AnalysisScheduler(runner, async () => new Map(), (a) => published.push(a));
+  const s = new AnalysisScheduler(
+    runner,
+    async () => new Map(),
+    (a) => published.push(a),
+  );
   return { runner, s, published };
 }
 
@@ -63,10 +78,16 @@ test('a burst of edits inside the debounce is one analysis, of the last version'
     mock.timers.tick(49);
     assert.equal(runner.jobs.length, 0);
     mock.timers.tick(1);
-    assert.deepEqual(runner.jobs.map((j) => [j.job.version, j.job.text]), [[30, 'text 30']]);
+    assert.deepEqual(
+      runner.jobs.map((j) => [j.job.version, j.job.text]),
+      [[30, 'text 30']],
+    );
     runner.jobs[0]!.finish();
     await tick();
-    assert.deepEqual(published.map((a) => a.version), [30]);
+    assert.deepEqual(
+      published.map((a) => a.version),
+      [30],
+    );
   } finally {
     mock.timers.reset();
   }
@@ -91,7 +112,10 @@ test('an analysis overtaken by an edit is dropped and never published; the last 
   assert.equal(runner.jobs[2]!.job.version, 3);
   runner.jobs[2]!.finish();
   assert.equal((await now)?.version, 3);
-  assert.deepEqual(published.map((a) => a.version), [1, 3]);
+  assert.deepEqual(
+    published.map((a) => a.version),
+    [1, 3],
+  );
 });
 
 test('a finished analysis that a newer edit has overtaken is kept for hover but not published', async () => {
@@ -99,7 +123,11 @@ test('a finished analysis that a newer edit has overtaken is kept for hover but 
     override drop(): void {} // cannot stop it: it finishes with its (now stale) result
   })();
   const published: DocAnalysis[] = [];
-  const s = new AnalysisScheduler(runner, async () => new Map(), (a) => published.push(a));
+  const s = new AnalysisScheduler(
+    runner,
+    async () => new Map(),
+    (a) => published.push(a),
+  );
   s.update('u', 1, () => 'one', 0);
   s.update('u', 2, () => 'two', 10_000);
   runner.jobs[0]!.finish();
@@ -130,7 +158,10 @@ test('in-process runner: the same analysis in two stages, the files read in betw
     return new Map([['x.lspci', { code: 'dump-outside' as const, message: "dump file 'x.lspci' is outside the scenario's folder" }]]);
   });
   assert.deepEqual(asked, ['x.lspci']);
-  assert.deepEqual(p?.diagnostics.map((d) => [d.code, d.message]), [['dump-outside', "dump file 'x.lspci' is outside the scenario's folder"]]);
+  assert.deepEqual(
+    p?.diagnostics.map((d) => [d.code, d.message]),
+    [['dump-outside', "dump file 'x.lspci' is outside the scenario's folder"]],
+  );
 });
 
 test('a document kept as lines reads as the stock TextDocument after any edits (\\r\\n, lone \\r, ranges past the end)', () => {
@@ -142,7 +173,9 @@ test('a document kept as lines reads as the stock TextDocument after any edits (
     const mine = new LineDocument('u', 'vpci', 1, text);
     for (let i = 0; i < 25; i++) {
       const pos = (): { line: number; character: number } => ({ line: r.int(lib.lineCount + 2) - 1, character: r.int(9) - 1 });
-      const ch = r.chance(0.05) ? { text: r.pick(frags) } : { range: { start: pos(), end: pos() }, text: Array.from({ length: r.int(3) }, () => r.pick(frags)).join('') };
+      const ch = r.chance(0.05)
+        ? { text: r.pick(frags) }
+        : { range: { start: pos(), end: pos() }, text: Array.from({ length: r.int(3) }, () => r.pick(frags)).join('') };
       lib = TextDocument.update(lib, [ch], i + 2);
       mine.update([ch], i + 2);
       assert.equal(mine.getText(), lib.getText(), `seed ${seed} edit ${i}`);
@@ -158,7 +191,7 @@ test('a document kept as lines reads as the stock TextDocument after any edits (
   }
 });
 
-test('the packed name table answers nameAt and one name\'s occurrences exactly as the full table does', () => {
+test("the packed name table answers nameAt and one name's occurrences exactly as the full table does", () => {
   const text = readFileSync('examples/hot-plug.vpci', 'utf8') + readFileSync('examples/quickstart.vpci', 'utf8').replace(/bus nic(\d)/g, 'bus more$1');
   const a = analyze(text, 'file:///x.vpci');
   const d = new Unpacked(packAnalysis(a, 1, 1), text);
@@ -171,7 +204,10 @@ test('the packed name table answers nameAt and one name\'s occurrences exactly a
       assert.deepEqual(d.nameAt(line, col), want, `${line}:${col}`);
       if (want) {
         found++;
-        assert.deepEqual(d.named(want.name), a.names.filter((n) => n.name === want.name));
+        assert.deepEqual(
+          d.named(want.name),
+          a.names.filter((n) => n.name === want.name),
+        );
       }
     }
   assert.ok(found > 100, `${found}`);

@@ -14,7 +14,8 @@ import { QUIRKS } from '../../emulator/vpci/guest/quirks';
 import { main, type CliIo } from '../../adapter/cli/main';
 
 /** Names of files and notes of this repository (and its design papers) that a user never sees. */
-const INTERNAL = /SOURCES\.md|DESIGN\.md|vpci-protocol\.md|dap-anchors|catalog-vfs|catalog-dumps|build82599Vf|buildCx3Vf|\b[\w-]+\.ts\b|§|CONSTRUCTED|data\/devices/;
+const INTERNAL =
+  /SOURCES\.md|DESIGN\.md|vpci-protocol\.md|dap-anchors|catalog-vfs|catalog-dumps|build82599Vf|buildCx3Vf|\b[\w-]+\.ts\b|§|CONSTRUCTED|data\/devices/;
 
 let lsp: Lsp;
 before(async () => {
@@ -53,7 +54,10 @@ test('device completion: detail and documentation carry no internal notes', asyn
   const text = 'bus b0 {\n  function 0 \n}\n';
   const uri = `file:///virtual/texts-${n++}.vpci`;
   await open(lsp, uri, text);
-  const r = await lsp.conn.sendRequest<CompletionItem[] | CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 13 } });
+  const r = await lsp.conn.sendRequest<CompletionItem[] | CompletionList>('textDocument/completion', {
+    textDocument: { uri },
+    position: { line: 1, character: 13 },
+  });
   const items = (Array.isArray(r) ? r : r.items).filter((i) => catalogIds().includes(i.label));
   assert.equal(items.length, catalogIds().length);
   for (const i of items) {
@@ -71,13 +75,21 @@ test('quirk hovers cite the driver source, not our notes', async () => {
 });
 
 test('vpci-lab devices: each device with its BARs, interrupts and data origin', async () => {
-  const io: CliIo & { stdout: string } = { stdout: '', out(t: string) { io.stdout += t; }, err() {} };
+  const io: CliIo & { stdout: string } = {
+    stdout: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err() {},
+  };
   assert.equal(await main(['devices'], io), 0);
   assert.doesNotMatch(io.stdout, INTERNAL);
-  for (const id of catalogIds()) assert.match(io.stdout, new RegExp(`^${id} +[0-9a-f]{4}:[0-9a-f]{4}  \\S.*\\n +(BAR|ROM).*; (MSI|none).*\\n +data: \\S`, 'm'), id);
+  for (const id of catalogIds())
+    assert.match(io.stdout, new RegExp(`^${id} +[0-9a-f]{4}:[0-9a-f]{4}  \\S.*\\n +(BAR|ROM).*; (MSI|none).*\\n +data: \\S`, 'm'), id);
 });
 
 test('the bundled examples name no file of this repository', () => {
-  const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.vpci') ? [join(d, f)] : []));
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.vpci') ? [join(d, f)] : []));
   for (const f of walk('examples')) assert.doesNotMatch(readFileSync(f, 'utf8'), INTERNAL, f);
 });

@@ -18,9 +18,15 @@ const dir = mkdtempSync(join(tmpdir(), 'vpci-attach-'));
 
 function scenario(name: string, host: string, guest: string, device: string, extra = ''): Machine {
   const file = join(dir, `${name}.vpci`);
-  writeFileSync(file, `vm {\n  host ${host}\n  guest ${guest}\n  cpus 4\n}\nbus nic0 { function 0 ${device} serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 3\nat 3ms raise nic0 vector 1\n${extra}`);
+  writeFileSync(
+    file,
+    `vm {\n  host ${host}\n  guest ${guest}\n  cpus 4\n}\nbus nic0 { function 0 ${device} serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 3\nat 3ms raise nic0 vector 1\n${extra}`,
+  );
   const l = loadScenarioFile(file);
-  assert.deepEqual(l.errors.map((e) => e.message), []);
+  assert.deepEqual(
+    l.errors.map((e) => e.message),
+    [],
+  );
   return l.machine!;
 }
 
@@ -102,7 +108,10 @@ test('MSI-X entries hold exactly the address/data the host returned, and a raise
   assert.equal(granted.length, 3);
   for (let i = 0; i < 3; i++) {
     const e = msixEntry(fn, i)!;
-    assert.ok(granted.some((g) => g.address === e.address && g.data === e.data), `entry ${i}`);
+    assert.ok(
+      granted.some((g) => g.address === e.address && g.data === e.data),
+      `entry ${i}`,
+    );
     assert.equal(e.masked, false);
   }
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });

@@ -8,7 +8,8 @@ import { loadScenarioFile } from '../../adapter/load';
 
 function lcsLength(a: number[], b: number[]): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = 1; i <= a.length; i++) for (let j = 1; j <= b.length; j++) d[i]![j] = a[i - 1] === b[j - 1] ? d[i - 1]![j - 1]! + 1 : Math.max(d[i - 1]![j]!, d[i]![j - 1]!);
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i]![j] = a[i - 1] === b[j - 1] ? d[i - 1]![j - 1]! + 1 : Math.max(d[i - 1]![j]!, d[i]![j - 1]!);
   return d[a.length]![b.length]!;
 }
 
@@ -30,7 +31,11 @@ test('lcs: a longest common subsequence, ascending, of matching elements (500 se
     }
   }
   assert.deepEqual(lcs([], [1, 2]), []);
-  assert.deepEqual(lcs([1, 2, 3], [1, 2, 3]), [[0, 0], [1, 1], [2, 2]]);
+  assert.deepEqual(lcs([1, 2, 3], [1, 2, 3]), [
+    [0, 0],
+    [1, 1],
+    [2, 2],
+  ]);
 });
 
 function run(file: string, o: { guest?: 'freebsd' | 'linux' | 'freebsd-2016'; host?: string } = {}) {
@@ -49,14 +54,20 @@ test('a run compared with itself is the same, row for row', () => {
 });
 
 test('exchanges stay whole: a request and its completion are rows next to each other, the reply compared field by field', () => {
-  const d = diffRuns(run('test/adapter/fixtures/cx3.vpci', { host: 'hyperv-2016' }), run('test/adapter/fixtures/cx3.vpci', { host: 'hyperv-2022' }), ['2016', '2022']);
+  const d = diffRuns(run('test/adapter/fixtures/cx3.vpci', { host: 'hyperv-2016' }), run('test/adapter/fixtures/cx3.vpci', { host: 'hyperv-2022' }), [
+    '2016',
+    '2022',
+  ]);
   const rows = d.buses[0]!.rows;
   // The first exchange: the same 1.4 offer, refused by one host and accepted by the other.
   assert.equal(rows[0]!.kind, 'same');
   assert.equal(rows[0]!.left!.name, 'QUERY_PROTOCOL_VERSION');
   assert.equal(rows[1]!.kind, 'changed');
   assert.equal(rows[1]!.left!.txid, rows[0]!.left!.txid);
-  assert.deepEqual(rows[1]!.changes!.find((c) => c.name === 'status'), { name: 'status', left: 'REVISION_MISMATCH (0xC0000059)', right: 'SUCCESS' });
+  assert.deepEqual(
+    rows[1]!.changes!.find((c) => c.name === 'status'),
+    { name: 'status', left: 'REVISION_MISMATCH (0xC0000059)', right: 'SUCCESS' },
+  );
   // Ordinals count exchanges: the completion is "#1" like its request.
   assert.equal(rows[1]!.left!.ordinal, 1);
   assert.equal(d.first!.row, 1);

@@ -35,7 +35,10 @@ expect nic1 ejected before 65s
 expect message PCI_EJECTION_COMPLETE on nic1 count 1
 `);
   const t = m.trace;
-  assert.ok(r.every((x) => x.ok), JSON.stringify(r.filter((x) => !x.ok)));
+  assert.ok(
+    r.every((x) => x.ok),
+    JSON.stringify(r.filter((x) => !x.ok)),
+  );
   const [attached, version, msix, vector, ejected, count] = r;
   assert.equal(attached!.text, 'expect nic0 attached');
   assert.equal((t.get(attached!.cause!.event).blob as { to: string }).to, 'attached');

@@ -57,7 +57,10 @@ for (const row of MATRIX) {
   test(label, () => {
     const text = `# versions\nvm {\n  host ${row.host}\n  guest ${row.guest}\n  cpus 4\n}\nbus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\n`;
     const l = loadScenarioFile('test/machine/versions-inline.vpci', {}, text);
-    assert.deepEqual(l.errors.map((e) => e.message), []);
+    assert.deepEqual(
+      l.errors.map((e) => e.message),
+      [],
+    );
     const m = l.machine!;
     m.run();
     const toHost: { type: number; bytes: Uint8Array }[] = [];
@@ -90,7 +93,8 @@ for (const row of MATRIX) {
     const f = families(row.version);
     const sent = new Set(toHost.map((x) => x.type));
     for (const t of [RESOURCES_ASSIGNED, RESOURCES_ASSIGNED2]) assert.equal(sent.has(t), t === f.resources, `resources family 0x${t.toString(16)}`);
-    for (const t of [CREATE_INTERRUPT, CREATE_INTERRUPT2, CREATE_INTERRUPT3]) assert.equal(sent.has(t), t === f.interrupt, `interrupt family 0x${t.toString(16)}`);
+    for (const t of [CREATE_INTERRUPT, CREATE_INTERRUPT2, CREATE_INTERRUPT3])
+      assert.equal(sent.has(t), t === f.interrupt, `interrupt family 0x${t.toString(16)}`);
     const rel = new Set(toGuest.filter((t) => t === BUS_RELATIONS || t === BUS_RELATIONS2));
     assert.deepEqual([...rel], [f.relations], 'relations family');
   });
@@ -102,7 +106,10 @@ for (const g of GUEST_MODELS) {
   test(`${g.name}: the versions in its table row are the ones its program offers, in order`, () => {
     const text = `# offers\nvm {\n  host hyperv-2022\n  guest ${g.name}\n  quirk all-versions-rejected-continues off\n}\nbus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 fault nic0 query-protocol-version status 0xC0000059\nat 0 boot\n`;
     const l = loadScenarioFile('test/machine/offers-inline.vpci', {}, text);
-    assert.deepEqual(l.errors.map((e) => e.message), []);
+    assert.deepEqual(
+      l.errors.map((e) => e.message),
+      [],
+    );
     const m = l.machine!;
     m.run();
     const offered: number[] = [];

@@ -21,8 +21,12 @@ import { HOST_PROFILES, hostProfile } from '../../emulator/vpci/host/profiles';
 import type { GuestModelName } from '../../emulator/vpci/guest/quirks';
 
 const files = [
-  ...readdirSync('examples').filter((f) => f.endsWith('.vpci')).map((f) => join('examples', f)),
-  ...readdirSync('examples/quirks').filter((f) => f.endsWith('.vpci')).map((f) => join('examples/quirks', f)),
+  ...readdirSync('examples')
+    .filter((f) => f.endsWith('.vpci'))
+    .map((f) => join('examples', f)),
+  ...readdirSync('examples/quirks')
+    .filter((f) => f.endsWith('.vpci'))
+    .map((f) => join('examples/quirks', f)),
 ];
 
 const V1_1 = 0x00010001;
@@ -104,7 +108,10 @@ for (const file of files) {
           versionChecked.set(`${guest} on ${host}`, (versionChecked.get(`${guest} on ${host}`) ?? 0) + 1);
           const where = `${guest} on ${host}, ${b.decl.name} at ${versionText(v)}`;
           assert.ok(profile.versions.includes(v), `${where}: a version the host accepts`);
-          assert.ok(GUEST_MODELS.find((g) => g.name === guest)!.versions.some((x) => x === v), `${where}: a version the guest offers`);
+          assert.ok(
+            GUEST_MODELS.find((g) => g.name === guest)!.versions.some((x) => x === v),
+            `${where}: a version the guest offers`,
+          );
           const want = expected(guest, v);
           const sent = sentBy.get(b.index) ?? [];
           for (const x of sent.filter((y) => ASSIGNED.includes(y))) assert.equal(messageName(x), messageName(want.assigned), where);
@@ -121,6 +128,12 @@ test('every guest model × host profile with a common version negotiated somewhe
   const common = (g: string, h: string): boolean => GUEST_MODELS.find((x) => x.name === g)!.versions.some((v) => hostProfile(h)!.versions.includes(v));
   const combos = guests.flatMap((g) => hosts.map((h) => ({ key: `${g} on ${h}`, common: common(g, h) })));
   assert.ok(combos.some((c) => c.common) && combos.filter((c) => c.common).length >= guests.length * 2);
-  assert.deepEqual(combos.filter((c) => c.common && !versionChecked.get(c.key)).map((c) => c.key), []);
-  assert.deepEqual(combos.filter((c) => !c.common && versionChecked.get(c.key)).map((c) => c.key), []);
+  assert.deepEqual(
+    combos.filter((c) => c.common && !versionChecked.get(c.key)).map((c) => c.key),
+    [],
+  );
+  assert.deepEqual(
+    combos.filter((c) => !c.common && versionChecked.get(c.key)).map((c) => c.key),
+    [],
+  );
 });

@@ -13,7 +13,12 @@ const DIR = join(import.meta.dirname, '../../data/devices');
 function x82599(): PciFunction {
   const r = importLspciText(readFileSync(join(DIR, 'intel-82599-pf.lspci'), 'latin1'));
   assert.ok(r.ok);
-  return PciFunction.fromDump(r.devices[0]!, [{ index: 0, size: 4 << 20 }, { index: 2, size: 32 }, { index: 4, size: 16384 }, { index: 'rom', size: 4 << 20 }]);
+  return PciFunction.fromDump(r.devices[0]!, [
+    { index: 0, size: 4 << 20 },
+    { index: 2, size: 32 },
+    { index: 4, size: 16384 },
+    { index: 'rom', size: 4 << 20 },
+  ]);
 }
 
 test('sparse: a 32 GiB BAR allocates nothing until written, untouched memory reads 0', () => {
@@ -65,7 +70,10 @@ test('PBA is read-only to software; device sets pending bits', () => {
 
 test('device view: BAR accesses, interrupt message selection and ids', () => {
   const fn = x82599();
-  assert.deepEqual(memoryBars(fn), [{ index: 0, address: 0, size: 4 << 20, decoding: false }, { index: 4, address: 0, size: 16384, decoding: false }]);
+  assert.deepEqual(memoryBars(fn), [
+    { index: 0, address: 0, size: 4 << 20, decoding: false },
+    { index: 4, address: 0, size: 16384, decoding: false },
+  ]);
   fn.cfgWrite(BAR_OFFSETS[0], 4, 0xe0000000);
   fn.cfgWrite(COMMAND, 2, COMMAND_MEMORY);
   assert.deepEqual(memoryBars(fn)[0], { index: 0, address: 0xe0000000, size: 4 << 20, decoding: true });

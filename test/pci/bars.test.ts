@@ -50,13 +50,21 @@ test('82599 (Huawei LOM dump): every BAR sizes to what the kernel logged', () =>
   const sizes = dmesgSizes();
   assert.equal(sizes.get(0x10), 4 * M);
   const bars: BarSizeSpec[] = [
-    { index: 0, size: sizes.get(0x10)! }, { index: 2, size: sizes.get(0x18)! },
-    { index: 4, size: sizes.get(0x20)! }, { index: 'rom', size: sizes.get(0x30)! },
+    { index: 0, size: sizes.get(0x10)! },
+    { index: 2, size: sizes.get(0x18)! },
+    { index: 4, size: sizes.get(0x20)! },
+    { index: 'rom', size: sizes.get(0x30)! },
   ];
   const fn = PciFunction.fromDump(loadDev('intel-82599-pf.lspci'), bars);
-  assert.deepEqual(fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size]), [
-    [0, 'mem64', true, 4 * M], [2, 'io', false, 32], [4, 'mem64', true, 16 * K], [ROM_INDEX, 'rom', false, 4 * M],
-  ]);
+  assert.deepEqual(
+    fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size]),
+    [
+      [0, 'mem64', true, 4 * M],
+      [2, 'io', false, 32],
+      [4, 'mem64', true, 16 * K],
+      [ROM_INDEX, 'rom', false, 4 * M],
+    ],
+  );
   const p0 = sizeByProbe(fn, 0);
   assert.equal(p0.mask, 0xffc0000c);
   assert.equal(p0.highMask, 0xffffffff);
@@ -73,21 +81,47 @@ test('82599 (Huawei LOM dump): every BAR sizes to what the kernel logged', () =>
 test('82599 (DPDK sysfs config): BAR sizes agree with the sysfs resource file', () => {
   const r = importConfigBinary(new Uint8Array(readFileSync(join(DIR, 'intel-82599-pf-dpdk-sysfs.config'))));
   assert.ok(r.ok);
-  const res = readFileSync(join(DIR, 'intel-82599-pf-dpdk-sysfs.resource'), 'latin1').trim().split('\n')
-    .map((l) => l.trim().split(/\s+/).map((x) => Number(BigInt(x))));
+  const res = readFileSync(join(DIR, 'intel-82599-pf-dpdk-sysfs.resource'), 'latin1')
+    .trim()
+    .split('\n')
+    .map((l) =>
+      l
+        .trim()
+        .split(/\s+/)
+        .map((x) => Number(BigInt(x))),
+    );
   const size = (i: number): number => res[i]![1]! - res[i]![0]! + 1;
-  const fn = PciFunction.fromDump(r.device, [{ index: 0, size: size(0) }, { index: 2, size: size(2) }, { index: 4, size: size(4) }]);
-  assert.deepEqual(fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size, b.address]),
-    [[0, 'mem64', true, 512 * K, 0], [2, 'io', false, 32, 0], [4, 'mem64', true, 16 * K, 0]]);
+  const fn = PciFunction.fromDump(r.device, [
+    { index: 0, size: size(0) },
+    { index: 2, size: size(2) },
+    { index: 4, size: size(4) },
+  ]);
+  assert.deepEqual(
+    fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size, b.address]),
+    [
+      [0, 'mem64', true, 512 * K, 0],
+      [2, 'io', false, 32, 0],
+      [4, 'mem64', true, 16 * K, 0],
+    ],
+  );
   for (const i of [0, 2, 4]) assert.equal(sizeByProbe(fn, i).size, size(i));
 });
 
 test('ConnectX-3 (64-byte dump): BAR0 1M, BAR2 8M prefetchable, ROM 1M; addresses cleared', () => {
   const dev = loadDev('mellanox-cx3-pf-header64.lspci');
-  const fn = PciFunction.fromDump(dev, [{ index: 0, size: 1 * M }, { index: 2, size: 8 * M }, { index: 'rom', size: 1 * M }]);
-  assert.deepEqual(fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size, b.address, b.decoding]), [
-    [0, 'mem64', false, 1 * M, 0, false], [2, 'mem64', true, 8 * M, 0, false], [ROM_INDEX, 'rom', false, 1 * M, 0, false],
+  const fn = PciFunction.fromDump(dev, [
+    { index: 0, size: 1 * M },
+    { index: 2, size: 8 * M },
+    { index: 'rom', size: 1 * M },
   ]);
+  assert.deepEqual(
+    fn.bars().map((b) => [b.index, b.kind, b.prefetchable, b.size, b.address, b.decoding]),
+    [
+      [0, 'mem64', false, 1 * M, 0, false],
+      [2, 'mem64', true, 8 * M, 0, false],
+      [ROM_INDEX, 'rom', false, 1 * M, 0, false],
+    ],
+  );
   assert.equal(fn.cfgRead(BAR_OFFSETS[0], 4), 0x4); // type bits kept, 0xc8800000 cleared
   assert.equal(fn.cfgRead(EXPANSION_ROM, 4), 0);
   assert.equal(sizeByProbe(fn, 0).size, 1 * M);
@@ -95,22 +129,58 @@ test('ConnectX-3 (64-byte dump): BAR0 1M, BAR2 8M prefetchable, ROM 1M; addresse
   assert.equal(fn.cfgRead(COMMAND, 2), 0);
 });
 
-test('82576: four BARs incl. 32-bit ones, sizes from the dump\'s [size=] lines', () => {
+test("82576: four BARs incl. 32-bit ones, sizes from the dump's [size=] lines", () => {
   const text = readFileSync(join(DIR, 'intel-82576-pf-sriov.lspci'), 'latin1');
-  const want = [...text.matchAll(/^\tRegion (\d): .*\[size=(\d+)([KM]?)\]/gm)]
-    .map((m) => ({ index: Number(m[1]), size: Number(m[2]) * (m[3] === 'K' ? K : m[3] === 'M' ? M : 1) }));
+  const want = [...text.matchAll(/^\tRegion (\d): .*\[size=(\d+)([KM]?)\]/gm)].map((m) => ({
+    index: Number(m[1]),
+    size: Number(m[2]) * (m[3] === 'K' ? K : m[3] === 'M' ? M : 1),
+  }));
   assert.equal(want.length, 4);
   const fn = PciFunction.fromDump(loadDev('intel-82576-pf-sriov.lspci'), [...want, { index: 'rom', size: 4 * M }]);
   for (const w of want) assert.equal(sizeByProbe(fn, w.index).size, w.size, `BAR${w.index}`);
-  assert.deepEqual(fn.bars().map((b) => b.kind), ['mem32', 'mem32', 'io', 'mem32', 'rom']);
+  assert.deepEqual(
+    fn.bars().map((b) => b.kind),
+    ['mem32', 'mem32', 'io', 'mem32', 'rom'],
+  );
 });
 
 test('a BAR in the dump with no size given throws naming it', () => {
   const dev = loadDev('mellanox-cx3-pf-header64.lspci');
-  assert.throws(() => PciFunction.fromDump(dev, [{ index: 0, size: M }, { index: 'rom', size: M }]), /BAR2/);
-  assert.throws(() => PciFunction.fromDump(dev, [{ index: 0, size: M }, { index: 2, size: 8 * M }]), /expansion ROM/);
-  assert.throws(() => PciFunction.fromDump(dev, [{ index: 0, size: M }, { index: 1, size: M }, { index: 2, size: 8 * M }, { index: 'rom', size: M }]), /BAR1.*upper half/);
-  assert.throws(() => PciFunction.fromDump(dev, [{ index: 0, size: 3 * M }, { index: 2, size: 8 * M }, { index: 'rom', size: M }]), /BAR0.*power of two/);
+  assert.throws(
+    () =>
+      PciFunction.fromDump(dev, [
+        { index: 0, size: M },
+        { index: 'rom', size: M },
+      ]),
+    /BAR2/,
+  );
+  assert.throws(
+    () =>
+      PciFunction.fromDump(dev, [
+        { index: 0, size: M },
+        { index: 2, size: 8 * M },
+      ]),
+    /expansion ROM/,
+  );
+  assert.throws(
+    () =>
+      PciFunction.fromDump(dev, [
+        { index: 0, size: M },
+        { index: 1, size: M },
+        { index: 2, size: 8 * M },
+        { index: 'rom', size: M },
+      ]),
+    /BAR1.*upper half/,
+  );
+  assert.throws(
+    () =>
+      PciFunction.fromDump(dev, [
+        { index: 0, size: 3 * M },
+        { index: 2, size: 8 * M },
+        { index: 'rom', size: M },
+      ]),
+    /BAR0.*power of two/,
+  );
 });
 
 test('32 GiB 64-bit BAR: masks, sizing and an address above 4 GiB without 32-bit overflow', () => {
@@ -132,7 +202,11 @@ test('32 GiB 64-bit BAR: masks, sizing and an address above 4 GiB without 32-bit
 });
 
 test('BAR writes respect the size mask (bits below the size read 0)', () => {
-  const fn = PciFunction.fromDump(loadDev('mellanox-cx3-pf-header64.lspci'), [{ index: 0, size: 1 * M }, { index: 2, size: 8 * M }, { index: 'rom', size: 1 * M }]);
+  const fn = PciFunction.fromDump(loadDev('mellanox-cx3-pf-header64.lspci'), [
+    { index: 0, size: 1 * M },
+    { index: 2, size: 8 * M },
+    { index: 'rom', size: 1 * M },
+  ]);
   fn.cfgWrite(BAR_OFFSETS[0], 4, 0xc88fffff);
   assert.equal(fn.cfgRead(BAR_OFFSETS[0], 4), 0xc8800004);
   fn.cfgWrite(EXPANSION_ROM, 4, 0xfff00001);
@@ -143,15 +217,26 @@ test('BAR writes respect the size mask (bits below the size read 0)', () => {
   assert.equal(fn.cfgRead(BAR_OFFSETS[4], 4), 0);
 });
 
-test('TU102 via fromConfig keeps the dumping machine\'s addresses, above 4 GiB too, as lspci printed them', () => {
+test("TU102 via fromConfig keeps the dumping machine's addresses, above 4 GiB too, as lspci printed them", () => {
   const dev = loadDev('nvidia-tu102-gpu.lspci');
-  const fn = PciFunction.fromConfig(dev.bytes, [
-    { index: 0, size: 16 * M }, { index: 1, size: 256 * M }, { index: 3, size: 32 * M }, { index: 5, size: 128 }, { index: 'rom', size: 512 * K },
-  ], { name: 'tu102' });
+  const fn = PciFunction.fromConfig(
+    dev.bytes,
+    [
+      { index: 0, size: 16 * M },
+      { index: 1, size: 256 * M },
+      { index: 3, size: 32 * M },
+      { index: 5, size: 128 },
+      { index: 'rom', size: 512 * K },
+    ],
+    { name: 'tu102' },
+  );
   const ref = readFileSync(join(DIR, 'nvidia-tu102-gpu.lspci-vvv.txt'), 'latin1');
   const refMem = new Map([...ref.matchAll(/^\tRegion (\d): Memory at ([0-9a-f]+)/gm)].map((m) => [Number(m[1]), parseInt(m[2]!, 16)]));
   const mem = fn.bars().filter((b) => b.kind === 'mem32' || b.kind === 'mem64');
-  assert.deepEqual(mem.map((b) => [b.index, b.address]), [...refMem]);
+  assert.deepEqual(
+    mem.map((b) => [b.index, b.address]),
+    [...refMem],
+  );
   assert.equal(mem[1]!.address, 0x383fe0000000);
   assert.ok(mem.every((b) => b.decoding));
   const io = fn.bars().find((b) => b.kind === 'io')!;

@@ -7,7 +7,9 @@ import { walkCapabilities, capabilityViews, type CapabilityView } from '../../em
 import { CAPABILITIES_PTR, STATUS, STATUS_CAP_LIST } from '../../emulator/pci/registers';
 
 const DIR = join(import.meta.dirname, '../../data/devices');
-const dumps = readdirSync(DIR).filter((f) => f.endsWith('.lspci')).sort();
+const dumps = readdirSync(DIR)
+  .filter((f) => f.endsWith('.lspci'))
+  .sort();
 
 function bytesOf(file: string): Uint8Array {
   const r = importLspciText(readFileSync(join(DIR, file), 'latin1'));
@@ -18,7 +20,7 @@ function bytesOf(file: string): Uint8Array {
 /** The capability offsets the reference lspci printed: "[40]" and "[100 v1]". */
 function referenceCaps(file: string): string[] {
   const t = readFileSync(join(DIR, file.replace(/\.lspci$/, '.lspci-vvv.txt')), 'latin1');
-  return [...t.matchAll(/^\tCapabilities: \[([0-9a-f]+)(?: v(\d+))?\]/gm)].map((m) => m[2] ? `${m[1]} v${m[2]}` : m[1]!);
+  return [...t.matchAll(/^\tCapabilities: \[([0-9a-f]+)(?: v(\d+))?\]/gm)].map((m) => (m[2] ? `${m[1]} v${m[2]}` : m[1]!));
 }
 
 test('every dump in data/devices: the walk finds exactly the capabilities the reference lspci printed', () => {
@@ -61,8 +63,10 @@ test('82576 extended caps: AER, DSN, ARI, SR-IOV decoded as lspci shows them', (
   const ref = readFileSync(join(DIR, 'intel-82576-pf-sriov.lspci-vvv.txt'), 'latin1');
   const s = find(v, 'sriov');
   const m = /Initial VFs: (\d+), Total VFs: (\d+), Number of VFs: (\d+).*\n.*VF offset: (\d+), stride: (\d+), Device ID: ([0-9a-f]+)/.exec(ref)!;
-  assert.deepEqual([s.initialVFs, s.totalVFs, s.numVFs, s.vfOffset, s.vfStride, s.vfDeviceId],
-    [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), parseInt(m[6]!, 16)]);
+  assert.deepEqual(
+    [s.initialVFs, s.totalVFs, s.numVFs, s.vfOffset, s.vfStride, s.vfDeviceId],
+    [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), parseInt(m[6]!, 16)],
+  );
   const dsn = find(v, 'dsn');
   assert.ok(ref.includes(`Device Serial Number ${dsn.serial}`), dsn.serial);
   assert.equal(find(v, 'aer').offset, 0x100);
@@ -93,7 +97,10 @@ test('a looping standard list is cut at the loop and reported', () => {
   b.set([0x01, 0x50], 0x40);
   b.set([0x05, 0x40], 0x50); // back to 0x40
   const w = walkCapabilities(b);
-  assert.deepEqual(w.capabilities.map((c) => c.offset), [0x40, 0x50]);
+  assert.deepEqual(
+    w.capabilities.map((c) => c.offset),
+    [0x40, 0x50],
+  );
   assert.match(w.problems[0]!, /loops/);
 });
 
@@ -101,7 +108,10 @@ test('a pointer into the header ends the list with a problem', () => {
   const b = header();
   b.set([0x01, 0x10], 0x40);
   const w = walkCapabilities(b);
-  assert.deepEqual(w.capabilities.map((c) => c.offset), [0x40]);
+  assert.deepEqual(
+    w.capabilities.map((c) => c.offset),
+    [0x40],
+  );
   assert.match(w.problems[0]!, /0x10, inside the header/);
   const b2 = header();
   b2[CAPABILITIES_PTR] = 0x3c;
@@ -114,19 +124,27 @@ test('misaligned pointers are masked like Linux does; no CAP_LIST bit means no l
   b[CAPABILITIES_PTR] = 0x43;
   b.set([0x11, 0x00], 0x40);
   const w = walkCapabilities(b);
-  assert.deepEqual(w.capabilities.map((c) => [c.offset, c.id]), [[0x40, 0x11]]);
+  assert.deepEqual(
+    w.capabilities.map((c) => [c.offset, c.id]),
+    [[0x40, 0x11]],
+  );
   assert.match(w.problems[0]!, /not dword-aligned/);
   b[STATUS] = 0;
   assert.deepEqual(walkCapabilities(b), { capabilities: [], problems: [] });
 });
 
 test('extended list: loops, pointers below 0x100 and past the end are reported', () => {
-  const put32 = (b: Uint8Array, o: number, v: number): void => { new DataView(b.buffer).setUint32(o, v, true); };
+  const put32 = (b: Uint8Array, o: number, v: number): void => {
+    new DataView(b.buffer).setUint32(o, v, true);
+  };
   const b = header();
   put32(b, 0x100, (0x140 << 20) | (1 << 16) | 0x0001); // AER -> 0x140
   put32(b, 0x140, (0x100 << 20) | (1 << 16) | 0x0003); // DSN -> back to 0x100
   let w = walkCapabilities(b);
-  assert.deepEqual(w.capabilities.filter((c) => c.extended).map((c) => c.offset), [0x100, 0x140]);
+  assert.deepEqual(
+    w.capabilities.filter((c) => c.extended).map((c) => c.offset),
+    [0x100, 0x140],
+  );
   assert.match(w.problems.join(), /loops/);
   put32(b, 0x140, (0x0c0 << 20) | (1 << 16) | 0x0003);
   w = walkCapabilities(b);
@@ -140,13 +158,26 @@ test('PciFunction from a 64-byte dump lists no capabilities and says why', async
   const { PciFunction } = await import('../../emulator/pci/function');
   const r = importLspciText(readFileSync(join(DIR, 'mellanox-cx3-pf-header64.lspci'), 'latin1'));
   assert.ok(r.ok);
-  const fn = PciFunction.fromDump(r.devices[0]!, [{ index: 0, size: 1 << 20 }, { index: 2, size: 8 << 20 }, { index: 'rom', size: 1 << 20 }]);
+  const fn = PciFunction.fromDump(r.devices[0]!, [
+    { index: 0, size: 1 << 20 },
+    { index: 2, size: 8 << 20 },
+    { index: 'rom', size: 1 << 20 },
+  ]);
   assert.equal(fn.sourceLength, 64);
   assert.deepEqual(fn.capabilities(), []);
   assert.equal(fn.msix(), undefined);
   assert.match(fn.capabilityProblems().join(), /beyond the 64 bytes/);
-  const full = PciFunction.fromDump({ address: '01:00.0', title: '82576', bytes: bytesOf('intel-82576-pf-sriov.lspci') }, [{ index: 0, size: 128 << 10 }, { index: 1, size: 4 << 20 }, { index: 2, size: 32 }, { index: 3, size: 16 << 10 }, { index: 'rom', size: 4 << 20 }]);
-  assert.deepEqual(full.capabilities().map((c) => c.kind), ['pm', 'msi', 'msix', 'pcie', 'aer', 'dsn', 'ari', 'sriov']);
+  const full = PciFunction.fromDump({ address: '01:00.0', title: '82576', bytes: bytesOf('intel-82576-pf-sriov.lspci') }, [
+    { index: 0, size: 128 << 10 },
+    { index: 1, size: 4 << 20 },
+    { index: 2, size: 32 },
+    { index: 3, size: 16 << 10 },
+    { index: 'rom', size: 4 << 20 },
+  ]);
+  assert.deepEqual(
+    full.capabilities().map((c) => c.kind),
+    ['pm', 'msi', 'msix', 'pcie', 'aer', 'dsn', 'ari', 'sriov'],
+  );
   // power-on: the dump had MSI-X enabled (lspci: Enable+); fromDump clears it
   assert.equal(full.msix()!.enabled, false);
 });

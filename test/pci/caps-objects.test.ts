@@ -12,17 +12,22 @@ import { createFunction, catalogIds } from '../../emulator/pci/catalog';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
 
 const DIR = 'data/devices';
-const dumps = readdirSync(DIR).filter((f) => f.endsWith('.lspci')).map((f) => {
-  const r = importLspciText(readFileSync(join(DIR, f), 'latin1'));
-  assert.ok(r.ok);
-  return { name: f, bytes: r.devices[0]!.bytes };
-});
+const dumps = readdirSync(DIR)
+  .filter((f) => f.endsWith('.lspci'))
+  .map((f) => {
+    const r = importLspciText(readFileSync(join(DIR, f), 'latin1'));
+    assert.ok(r.ok);
+    return { name: f, bytes: r.devices[0]!.bytes };
+  });
 
 test('every capability in the dumps and the catalog: lspci name, a summary, and the lines lspci prints for it', () => {
-  const spaces = [...dumps, ...catalogIds().map((id) => {
-    const f = createFunction(id);
-    return { name: id, bytes: Uint8Array.from({ length: 4096 }, (_, i) => f.cfgRead(i, 1)) };
-  })];
+  const spaces = [
+    ...dumps,
+    ...catalogIds().map((id) => {
+      const f = createFunction(id);
+      return { name: id, bytes: Uint8Array.from({ length: 4096 }, (_, i) => f.cfgRead(i, 1)) };
+    }),
+  ];
   let n = 0;
   for (const d of spaces) {
     const whole = decodeLspci(d.bytes, { address: '00:00.0', verbose: 3 });
@@ -45,14 +50,29 @@ test('the write masks come from the capability objects and are those of the hard
   // MSI-X: Function Mask and Enable (PCI_MSIX_FLAGS_MASKALL | _ENABLE).
   assert.deepEqual(masks.msix, [{ offset: 0x72, size: 2, wmask: 0xc000 }]);
   // AER: status registers RW1C, masks and severity RW, ECRC enables in the capability register.
-  assert.deepEqual(masks.err!.map((m) => [m.offset - 0x100, m.wmask, m.w1cmask ?? 0]), [
-    [4, 0, 0xffffffff], [8, 0xffffffff, 0], [0xc, 0xffffffff, 0], [0x10, 0, 0xffffffff], [0x14, 0xffffffff, 0], [0x18, 0x140, 0],
-  ]);
+  assert.deepEqual(
+    masks.err!.map((m) => [m.offset - 0x100, m.wmask, m.w1cmask ?? 0]),
+    [
+      [4, 0, 0xffffffff],
+      [8, 0xffffffff, 0],
+      [0xc, 0xffffffff, 0],
+      [0x10, 0, 0xffffffff],
+      [0x14, 0xffffffff, 0],
+      [0x18, 0x140, 0],
+    ],
+  );
   // and the function's config space holds exactly them
   assert.equal(fn.config.wmask[0x73], 0xc0);
   assert.equal(fn.config.w1cmask[0x104], 0xff);
   // Express: Device Control RW, the four error-detected bits RW1C, Link Control without its reserved bit.
-  assert.deepEqual(masks.exp!.slice(0, 3).map((m) => [m.offset - 0xa0, m.wmask, m.w1cmask ?? 0]), [[8, 0xffff, 0], [0xa, 0, 0xf], [0x10, 0x0ffb, 0]]);
+  assert.deepEqual(
+    masks.exp!.slice(0, 3).map((m) => [m.offset - 0xa0, m.wmask, m.w1cmask ?? 0]),
+    [
+      [8, 0xffff, 0],
+      [0xa, 0, 0xf],
+      [0x10, 0x0ffb, 0],
+    ],
+  );
   assert.equal(capabilityDef(0x15, true).name, 'Physical Resizable BAR');
   assert.equal(capabilityDef(0x2a, true).name, 'Extended Capability ID 0x2a');
   assert.equal(capabilityDef(0x01, false).key, 'pm');

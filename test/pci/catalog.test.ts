@@ -9,8 +9,14 @@ const K = 1024;
 const M = 1024 * K;
 
 const REQUIRED = [
-  'intel-82599-pf', 'intel-82599-vf', 'mellanox-cx3-pf', 'mellanox-cx3-vf',
-  'samsung-pm174x-nvme', 'nvidia-tu102', 'intel-x710-pf', 'mellanox-cx5ex-pf',
+  'intel-82599-pf',
+  'intel-82599-vf',
+  'mellanox-cx3-pf',
+  'mellanox-cx3-vf',
+  'samsung-pm174x-nvme',
+  'nvidia-tu102',
+  'intel-x710-pf',
+  'mellanox-cx5ex-pf',
 ];
 
 /** Catalog id → dump file it must equal byte for byte. */
@@ -77,16 +83,44 @@ test('the function model reads back the dumped bytes outside the BAR registers',
 
 test('BAR sizes are those of SOURCES.md', () => {
   const expect: Record<string, [number | 'rom', number][]> = {
-    'intel-82599-pf': [[0, 4 * M], [2, 32], [4, 16 * K], ['rom', 4 * M]],
-    'intel-82599-vf': [[0, 16 * K], [3, 16 * K]],
-    'mellanox-cx3-pf': [[0, 1 * M], [2, 8 * M], ['rom', 1 * M]],
+    'intel-82599-pf': [
+      [0, 4 * M],
+      [2, 32],
+      [4, 16 * K],
+      ['rom', 4 * M],
+    ],
+    'intel-82599-vf': [
+      [0, 16 * K],
+      [3, 16 * K],
+    ],
+    'mellanox-cx3-pf': [
+      [0, 1 * M],
+      [2, 8 * M],
+      ['rom', 1 * M],
+    ],
     'mellanox-cx3-vf': [[2, 8 * M]],
     'samsung-pm174x-nvme': [[0, 32 * K]],
-    'nvidia-tu102': [[0, 16 * M], [1, 256 * M], [3, 32 * M], [5, 128], ['rom', 512 * K]],
-    'intel-82576-pf': [[0, 128 * K], [1, 4 * M], [2, 32], [3, 16 * K], ['rom', 4 * M]],
+    'nvidia-tu102': [
+      [0, 16 * M],
+      [1, 256 * M],
+      [3, 32 * M],
+      [5, 128],
+      ['rom', 512 * K],
+    ],
+    'intel-82576-pf': [
+      [0, 128 * K],
+      [1, 4 * M],
+      [2, 32],
+      [3, 16 * K],
+      ['rom', 4 * M],
+    ],
   };
   for (const [id, bars] of Object.entries(expect)) {
-    assert.deepEqual(catalogEntry(id)!.bars.map((b) => [b.index, b.size]), bars, id);
+    assert.deepEqual(
+      catalogEntry(id)!.bars.map((b) => [b.index, b.size]),
+      bars,
+      id,
+    );
     const fn = createFunction(id);
     for (const [index, size] of bars) {
       const i = index === 'rom' ? 6 : index;
@@ -104,7 +138,7 @@ test('BAR sizing through config writes gives the catalog sizes (write ones, read
   const lo = fn.cfgRead(0x14, 4) >>> 0;
   const hi = fn.cfgRead(0x18, 4) >>> 0;
   assert.equal(lo & 0xf, 0xc, 'mem64 prefetchable type bits');
-  const mask = (BigInt(hi) << 32n) | BigInt(lo & ~0xf >>> 0);
+  const mask = (BigInt(hi) << 32n) | BigInt(lo & (~0xf >>> 0));
   assert.equal(Number((~mask & 0xffffffffffffffffn) + 1n), 256 * M);
 });
 
@@ -116,10 +150,13 @@ test('82599 VF: 8086:10ed, BAR0/BAR3 16K mem64 prefetchable, MSI-X 3 in BAR3, no
   assert.match(e.source, /built by vPCI Lab \(no public dump of this VF exists\)/); // constructed, and it says so
   const fn = createFunction('intel-82599-vf');
   const bars = fn.bars().filter((b) => b.size > 0);
-  assert.deepEqual(bars.map((b) => [b.index, b.kind, b.prefetchable, b.size]), [
-    [0, 'mem64', true, 16 * K],
-    [3, 'mem64', true, 16 * K],
-  ]);
+  assert.deepEqual(
+    bars.map((b) => [b.index, b.kind, b.prefetchable, b.size]),
+    [
+      [0, 'mem64', true, 16 * K],
+      [3, 'mem64', true, 16 * K],
+    ],
+  );
   assert.equal(fn.cfgRead(0x30, 4), 0, 'no expansion ROM');
   assert.equal(fn.cfgRead(0x3d, 1), 0, 'no INTx pin');
   const x = fn.msix()!;
@@ -130,7 +167,12 @@ test('82599 VF: 8086:10ed, BAR0/BAR3 16K mem64 prefetchable, MSI-X 3 in BAR3, no
   assert.equal(x.pbaOffset, 0x2000);
   assert.equal(fn.msi(), undefined);
   const caps = fn.capabilities().map((c) => [c.offset, c.kind]);
-  assert.deepEqual(caps, [[0x70, 'msix'], [0xa0, 'pcie'], [0x100, 'aer'], [0x150, 'ari']]);
+  assert.deepEqual(caps, [
+    [0x70, 'msix'],
+    [0xa0, 'pcie'],
+    [0x100, 'aer'],
+    [0x150, 'ari'],
+  ]);
 });
 
 test('ConnectX-3 VF: 15b3:1004, only BAR2 8M mem64 prefetchable, MSI-X 24 at BAR2+0x2000/0x3000', () => {
@@ -140,7 +182,10 @@ test('ConnectX-3 VF: 15b3:1004, only BAR2 8M mem64 prefetchable, MSI-X 24 at BAR
   assert.equal(e.deviceId, 0x1004);
   const fn = createFunction('mellanox-cx3-vf');
   const bars = fn.bars().filter((b) => b.size > 0);
-  assert.deepEqual(bars.map((b) => [b.index, b.kind, b.prefetchable, b.size]), [[2, 'mem64', true, 8 * M]]);
+  assert.deepEqual(
+    bars.map((b) => [b.index, b.kind, b.prefetchable, b.size]),
+    [[2, 'mem64', true, 8 * M]],
+  );
   const x = fn.msix()!;
   assert.equal(x.tableSize, 24);
   assert.equal(x.tableBir, 2);
@@ -148,5 +193,9 @@ test('ConnectX-3 VF: 15b3:1004, only BAR2 8M mem64 prefetchable, MSI-X 24 at BAR
   assert.equal(x.pbaBir, 2);
   assert.equal(x.pbaOffset, 0x3000);
   const caps = fn.capabilities().map((c) => [c.offset, c.kind]);
-  assert.deepEqual(caps, [[0x60, 'pcie'], [0x9c, 'msix'], [0x40, 'pm']]);
+  assert.deepEqual(caps, [
+    [0x60, 'pcie'],
+    [0x9c, 'msix'],
+    [0x40, 'pm'],
+  ]);
 });

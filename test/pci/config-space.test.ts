@@ -2,14 +2,23 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigSpace } from '../../emulator/pci/config-space';
 import {
-  COMMAND, COMMAND_MEMORY, STATUS, STATUS_CAP_LIST, STATUS_REC_MASTER_ABORT, STATUS_W1C_BITS, VENDOR_ID,
-  decodeRegister, findRegister, REGISTERS,
+  COMMAND,
+  COMMAND_MEMORY,
+  STATUS,
+  STATUS_CAP_LIST,
+  STATUS_REC_MASTER_ABORT,
+  STATUS_W1C_BITS,
+  VENDOR_ID,
+  decodeRegister,
+  findRegister,
+  REGISTERS,
 } from '../../emulator/pci/registers';
 
 function space(): ConfigSpace {
   const init = new Uint8Array(256);
   init.set([0x86, 0x80, 0xfb, 0x10]); // vendor/device
-  init[STATUS] = 0x10; init[STATUS + 1] = 0x20; // CAP_LIST + REC_MASTER_ABORT set
+  init[STATUS] = 0x10;
+  init[STATUS + 1] = 0x20; // CAP_LIST + REC_MASTER_ABORT set
   const c = new ConfigSpace(init);
   c.setMasks(COMMAND, 2, 0x0547);
   c.setMasks(STATUS, 2, 0, STATUS_W1C_BITS);
@@ -97,7 +106,10 @@ test('REGISTERS table names every type-0 header register and decodes fields', ()
   // the table covers 0x00..0x3f once each, except the reserved bytes 0x35..0x3b
   const covered = new Array(64).fill(0);
   for (const r of REGISTERS) for (let i = 0; i < r.size; i++) covered[r.offset + i]++;
-  assert.deepEqual(covered, Array.from({ length: 64 }, (_, i) => (i >= 0x35 && i <= 0x3b ? 0 : 1)));
+  assert.deepEqual(
+    covered,
+    Array.from({ length: 64 }, (_, i) => (i >= 0x35 && i <= 0x3b ? 0 : 1)),
+  );
   const d = decodeRegister('status', 0x2010);
   assert.ok(d.ok);
   const field = (name: string): number => d.fields.find((f) => f.name === name)!.value;
@@ -106,6 +118,9 @@ test('REGISTERS table names every type-0 header register and decodes fields', ()
   assert.equal(d.fields.find((f) => f.name === 'REC_MASTER_ABORT')!.access, 'rw1c');
   const b = decodeRegister('BAR0', 0xfff8000c);
   assert.ok(b.ok);
-  assert.deepEqual(b.fields.map((f) => f.value), [0, 2, 1, 0xfff8000]);
+  assert.deepEqual(
+    b.fields.map((f) => f.value),
+    [0, 2, 1, 0xfff8000],
+  );
   assert.deepEqual(decodeRegister('NOPE', 1), { ok: false, error: "unknown register 'NOPE'" });
 });

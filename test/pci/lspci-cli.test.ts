@@ -16,7 +16,16 @@ import { Rng, generateSpace, idsCatalog } from './gen/config-gen';
 const SKIP = spawnSync('lspci', ['--version'], { encoding: 'utf8' }).stdout?.startsWith('lspci version 3.9.0') ? false : 'skipped: lspci 3.9.0 not installed';
 
 function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = { stdout: '', stderr: '', out(t: string) { io.stdout += t; }, err(t: string) { io.stderr += t; } };
+  const io = {
+    stdout: '',
+    stderr: '',
+    out(t: string) {
+      io.stdout += t;
+    },
+    err(t: string) {
+      io.stderr += t;
+    },
+  };
   return io;
 }
 
@@ -68,7 +77,10 @@ test('the dump reader takes what lspci takes and refuses what it refuses', () =>
   const r = parseLspciDump('00:01.0 x\n00: 86 80 10 15\n10: aa\n\n0001:02:00.0 y\n00: ff ff\nnot hex\n');
   assert.ok(r.ok);
   if (!r.ok) return;
-  assert.deepEqual(r.devices.map((d) => d.address), ['0000:00:01.0', '0001:02:00.0']);
+  assert.deepEqual(
+    r.devices.map((d) => d.address),
+    ['0000:00:01.0', '0001:02:00.0'],
+  );
   assert.equal(r.devices[0]!.bytes.length, 0x11);
   assert.equal(r.devices[0]!.bytes[4], 0xff); // never given
   assert.equal(r.devices[0]!.bytes[0x10], 0xaa);

@@ -33,7 +33,10 @@ test('pci.ids: malformed lines are reported with their line number, never thrown
   const ids = loadPciIds('# Version: x\n8086  Intel\n\t10fb  NIC\n\tzz  broken\n\t\t8086 0003  Sub\nC 02  Network\n\t00  Ethernet\n\t\tqq\n');
   assert.equal(ids.deviceName(0x8086, 0x10fb), 'NIC');
   assert.equal(ids.subsystemName(0x8086, 0x10fb, 0x8086, 3), 'Sub');
-  assert.deepEqual(ids.errors.map((e) => e.line), [4, 8]);
+  assert.deepEqual(
+    ids.errors.map((e) => e.line),
+    [4, 8],
+  );
   assert.doesNotThrow(() => loadPciIds('\t\t\x00garbage\r\n'));
 });
 

@@ -88,7 +88,9 @@ test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump, line f
 test('decode equals the stored lspci 3.9.0 -vvv -nn output of every dump in full (Express, AER, DSN, VPD, VC, LTR, L1SS, …)', () => {
   for (const d of dumps()) {
     const ours = decodeLspci(d.bytes, { address: d.address, ids, numeric: true }).split('\n');
-    const ref = readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8').replace(/\n*$/, '\n\n').split('\n');
+    const ref = readFileSync(join(DEV, `${d.name}.lspci-vvv.txt`), 'utf8')
+      .replace(/\n*$/, '\n\n')
+      .split('\n');
     assert.deepEqual(ours, ref, d.name);
   }
 });
@@ -129,7 +131,10 @@ test('decode equals real lspci -F -vvv for every catalog function (4 KiB from th
     assert.deepEqual(picked(ours), picked(real), id);
     // And the whole text: nothing the model's config space holds is left undecoded.
     assert.deepEqual(ours.split('\n'), real.split('\n'), id);
-    assert.ok(picked(ours).some((l) => l.startsWith('\tCapabilities:')), `${id} shows capabilities`);
+    assert.ok(
+      picked(ours).some((l) => l.startsWith('\tCapabilities:')),
+      `${id} shows capabilities`,
+    );
   }
 });
 
@@ -137,7 +142,14 @@ test('VF decode: the constructed 82599 VF shows its BARs and MSI-X as lspci woul
   const fn = createFunction('intel-82599-vf');
   const bytes = new Uint8Array(4096);
   for (let o = 0; o < 4096; o++) bytes[o] = fn.cfgRead(o, 1);
-  const text = decodeLspci(bytes, { address: '00:00.0', ids, bars: [{ index: 0, size: 16384 }, { index: 3, size: 16384 }] });
+  const text = decodeLspci(bytes, {
+    address: '00:00.0',
+    ids,
+    bars: [
+      { index: 0, size: 16384 },
+      { index: 3, size: 16384 },
+    ],
+  });
   assert.match(text, /^00:00\.0 Ethernet controller: Intel Corporation 82599 Ethernet Controller Virtual Function \(rev 01\)$/m);
   assert.match(text, /^\tRegion 0: Memory at <unassigned> \(64-bit, prefetchable\) \[disabled\] \[size=16K\]$/m);
   assert.match(text, /^\tRegion 3: Memory at <unassigned> \(64-bit, prefetchable\) \[disabled\] \[size=16K\]$/m);
@@ -147,8 +159,14 @@ test('VF decode: the constructed 82599 VF shows its BARs and MSI-X as lspci woul
 
 test('decode never throws and reports looped or truncated capability lists as lspci does', () => {
   const b = new Uint8Array(256);
-  b[0] = 0x86; b[1] = 0x80; b[6] = 0x10; b[0x34] = 0x40;
-  b[0x40] = 0x05; b[0x41] = 0x50; b[0x50] = 0x11; b[0x51] = 0x40; // 40 → 50 → 40
+  b[0] = 0x86;
+  b[1] = 0x80;
+  b[6] = 0x10;
+  b[0x34] = 0x40;
+  b[0x40] = 0x05;
+  b[0x41] = 0x50;
+  b[0x50] = 0x11;
+  b[0x51] = 0x40; // 40 → 50 → 40
   const t = decodeLspci(b, { address: '00:01.0' });
   assert.match(t, /\[40\] MSI:/);
   assert.match(t, /\[40\] <chain looped>/);

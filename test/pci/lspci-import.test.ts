@@ -48,10 +48,22 @@ test('several devices per file, title optional, CRLF accepted', () => {
   const text = ['00:01.0 Host bridge: X', ...block(64), '', '0000:02:00.0 Thing', ...block(256)].join('\r\n');
   const r = importLspciText(text);
   assert.ok(r.ok);
-  assert.deepEqual(r.devices.map((d) => [d.address, d.title, d.bytes.length]), [['00:01.0', 'Host bridge: X', 64], ['0000:02:00.0', 'Thing', 256]]);
+  assert.deepEqual(
+    r.devices.map((d) => [d.address, d.title, d.bytes.length]),
+    [
+      ['00:01.0', 'Host bridge: X', 64],
+      ['0000:02:00.0', 'Thing', 256],
+    ],
+  );
   const bare = importLspciText([...block(64), '', ...block(64)].join('\n'));
   assert.ok(bare.ok);
-  assert.deepEqual(bare.devices.map((d) => [d.address, d.bytes.length]), [['00:00.0', 64], ['00:00.0', 64]]);
+  assert.deepEqual(
+    bare.devices.map((d) => [d.address, d.bytes.length]),
+    [
+      ['00:00.0', 64],
+      ['00:00.0', 64],
+    ],
+  );
 });
 
 test('malformed inputs give the line and a reason, never a throw', () => {

@@ -109,7 +109,11 @@ function firstDifference(devs: Dev[], a: string, b: string): string {
   for (let i = 0; i < Math.max(la.length, lb.length); i++) {
     if (la[i] !== lb[i]) {
       let dev = '';
-      for (let k = i; k >= 0; k--) if (/^[0-9a-f]{2}:[0-9a-f]{2}\.\d /.test(lb[k] ?? '')) { dev = lb[k]!.slice(0, 7); break; }
+      for (let k = i; k >= 0; k--)
+        if (/^[0-9a-f]{2}:[0-9a-f]{2}\.\d /.test(lb[k] ?? '')) {
+          dev = lb[k]!.slice(0, 7);
+          break;
+        }
       const note = devs.find((d) => d.address === dev)?.note ?? '';
       return `line ${i + 1} (device ${dev}: ${note})\n  ours: ${JSON.stringify(la[i])}\n  real: ${JSON.stringify(lb[i])}`;
     }
@@ -138,47 +142,162 @@ function compareBatch(devs: Dev[], seed: number): { compared: number; vvv: strin
 
 // Branches of lspci's printing the fixed seed must reach (so the generator stays general).
 const COVERAGE = [
-  '\tSubsystem: Device ', ' Device ', 'Class ', ' [', '(prog-if ', '...', '!!! Invalid class', '!!! Unknown header type',
-  'BIST result', 'BIST is running', 'Region 5: Memory at <unassigned> (64-bit', 'I/O ports at ', '(low-1M', '(type 3',
-  'Expansion ROM at <ignored>', '[disabled by cmd]', 'Bus: primary=', 'I/O behind bridge: ', '[32-bit]', '[64-bit]',
-  '!!! Unknown I/O range types', '!!! Unknown memory range types', '!!! Unknown prefetchable memory range types',
-  'Secondary status: 66MHz', 'BridgeCtl: Parity', 'Memory window 0', 'I/O window 1', '<access denied to the rest>',
-  'Capabilities: <access denied>', '<chain looped>', '<chain broken>', 'Capability ID 0x', 'Null',
-  'Power Management version', '\t\tBridge: PM', 'AGP version', 'Rate=x', 'Vital Product Data', 'Not readable', 'Slot ID:',
-  'MSI: Enable', 'Masking:', 'CompactPCI hot-swap', 'PCI-X non-bridge device', 'PCI-X bridge device',
-  'HyperTransport: Slave or Primary Interface', 'HyperTransport: Host or Secondary Interface', 'Link Frequency 0:',
-  'Possibly incomplete decoding', 'HyperTransport: MSI Mapping', 'Mapping Address Base', 'HyperTransport: #',
-  'HyperTransport: Revision ID', 'Vendor Specific Information: Len=', 'VirtIO:', 'Debug port', 'Hot-plug capable',
-  'Subsystem: ', 'AGP3 <?>', 'Secure device', 'Express (v2) Endpoint', 'Root Port (Slot+)', 'Downstream Port',
-  'Upstream Port', 'Legacy Endpoint', 'PCI-Express to PCI/PCI-X Bridge', 'PCI/PCI-X to PCI-Express Bridge',
-  'Root Complex Integrated Endpoint', 'Root Complex Event Collector,', 'Unknown type', 'SltCap:', 'RootCap:',
-  'LnkCap2:', 'DownstreamComp:', 'AtomicOpsCap:', 'MSI-X: Enable', 'SATA HBA', 'PCI Advanced Features',
-  'Enhanced Allocation (EA)', 'Entry 0:', 'Advanced Error Reporting', 'RootCmd:', 'Virtual Channel', '<unreadable>',
-  'Device Serial Number', 'Power Budgeting', 'Root Complex Link', 'Link0:', 'Root Complex Internal Link',
-  'Root Complex Event Collector Endpoint Association', 'RCiEP at Device(s)', 'AssociatedBusNumbers',
-  'Multi-Function Virtual Channel', 'Root Complex Register Block', 'Vendor Specific Information: ID=',
-  'Access Control Services', 'Alternative Routing-ID Interpretation', 'Address Translation Service',
-  'Single Root I/O Virtualization', 'Multi-Root I/O Virtualization', 'Multicast', 'McastOverlayBAR',
-  'Page Request Interface', 'Physical Resizable BAR', 'Virtual Resizable BAR', 'out of specification',
-  'Dynamic Power Allocation', 'Transaction Processing Hints', 'Latency Tolerance Reporting', 'Secondary PCI Express',
-  'LaneErr at lane', 'Protocol Multiplexing', 'Process Address Space ID', 'LN Requester', 'Downstream Port Containment',
-  'L1 PM Substates', 'PortTPowerOnTime', 'Precision Time Measurement', 'PCI Express over M_PHY', 'FRS Queueing',
-  'Readiness Time Reporting', 'Designated Vendor-Specific', ': CXL', 'CXLCap:', 'Range1:', 'CXLPortSta:',
-  'GPF Phase 2 Duration', 'GPF Phase 1 Timeout', 'FBCap:', 'Block', 'FuncMap 0', 'Data Link Feature',
-  'Physical Layer 16.0 GT/s', 'Lane Margining at the Receiver', 'Hierarchy ID', 'Native PCIe Enclosure Management',
-  'Data Object Exchange', 'Extended Capability ID 0x',
+  '\tSubsystem: Device ',
+  ' Device ',
+  'Class ',
+  ' [',
+  '(prog-if ',
+  '...',
+  '!!! Invalid class',
+  '!!! Unknown header type',
+  'BIST result',
+  'BIST is running',
+  'Region 5: Memory at <unassigned> (64-bit',
+  'I/O ports at ',
+  '(low-1M',
+  '(type 3',
+  'Expansion ROM at <ignored>',
+  '[disabled by cmd]',
+  'Bus: primary=',
+  'I/O behind bridge: ',
+  '[32-bit]',
+  '[64-bit]',
+  '!!! Unknown I/O range types',
+  '!!! Unknown memory range types',
+  '!!! Unknown prefetchable memory range types',
+  'Secondary status: 66MHz',
+  'BridgeCtl: Parity',
+  'Memory window 0',
+  'I/O window 1',
+  '<access denied to the rest>',
+  'Capabilities: <access denied>',
+  '<chain looped>',
+  '<chain broken>',
+  'Capability ID 0x',
+  'Null',
+  'Power Management version',
+  '\t\tBridge: PM',
+  'AGP version',
+  'Rate=x',
+  'Vital Product Data',
+  'Not readable',
+  'Slot ID:',
+  'MSI: Enable',
+  'Masking:',
+  'CompactPCI hot-swap',
+  'PCI-X non-bridge device',
+  'PCI-X bridge device',
+  'HyperTransport: Slave or Primary Interface',
+  'HyperTransport: Host or Secondary Interface',
+  'Link Frequency 0:',
+  'Possibly incomplete decoding',
+  'HyperTransport: MSI Mapping',
+  'Mapping Address Base',
+  'HyperTransport: #',
+  'HyperTransport: Revision ID',
+  'Vendor Specific Information: Len=',
+  'VirtIO:',
+  'Debug port',
+  'Hot-plug capable',
+  'Subsystem: ',
+  'AGP3 <?>',
+  'Secure device',
+  'Express (v2) Endpoint',
+  'Root Port (Slot+)',
+  'Downstream Port',
+  'Upstream Port',
+  'Legacy Endpoint',
+  'PCI-Express to PCI/PCI-X Bridge',
+  'PCI/PCI-X to PCI-Express Bridge',
+  'Root Complex Integrated Endpoint',
+  'Root Complex Event Collector,',
+  'Unknown type',
+  'SltCap:',
+  'RootCap:',
+  'LnkCap2:',
+  'DownstreamComp:',
+  'AtomicOpsCap:',
+  'MSI-X: Enable',
+  'SATA HBA',
+  'PCI Advanced Features',
+  'Enhanced Allocation (EA)',
+  'Entry 0:',
+  'Advanced Error Reporting',
+  'RootCmd:',
+  'Virtual Channel',
+  '<unreadable>',
+  'Device Serial Number',
+  'Power Budgeting',
+  'Root Complex Link',
+  'Link0:',
+  'Root Complex Internal Link',
+  'Root Complex Event Collector Endpoint Association',
+  'RCiEP at Device(s)',
+  'AssociatedBusNumbers',
+  'Multi-Function Virtual Channel',
+  'Root Complex Register Block',
+  'Vendor Specific Information: ID=',
+  'Access Control Services',
+  'Alternative Routing-ID Interpretation',
+  'Address Translation Service',
+  'Single Root I/O Virtualization',
+  'Multi-Root I/O Virtualization',
+  'Multicast',
+  'McastOverlayBAR',
+  'Page Request Interface',
+  'Physical Resizable BAR',
+  'Virtual Resizable BAR',
+  'out of specification',
+  'Dynamic Power Allocation',
+  'Transaction Processing Hints',
+  'Latency Tolerance Reporting',
+  'Secondary PCI Express',
+  'LaneErr at lane',
+  'Protocol Multiplexing',
+  'Process Address Space ID',
+  'LN Requester',
+  'Downstream Port Containment',
+  'L1 PM Substates',
+  'PortTPowerOnTime',
+  'Precision Time Measurement',
+  'PCI Express over M_PHY',
+  'FRS Queueing',
+  'Readiness Time Reporting',
+  'Designated Vendor-Specific',
+  ': CXL',
+  'CXLCap:',
+  'Range1:',
+  'CXLPortSta:',
+  'GPF Phase 2 Duration',
+  'GPF Phase 1 Timeout',
+  'FBCap:',
+  'Block',
+  'FuncMap 0',
+  'Data Link Feature',
+  'Physical Layer 16.0 GT/s',
+  'Lane Margining at the Receiver',
+  'Hierarchy ID',
+  'Native PCIe Enclosure Management',
+  'Data Object Exchange',
+  'Extended Capability ID 0x',
 ];
 
-test(`random config spaces: our lspci equals real lspci 3.9.0 at every verbosity (seeds 0x${FIXED_SEED.toString(16)} and 0x${FRESH_SEED.toString(16)})`, { skip: SKIP }, () => {
-  console.log(`lspci comparison seeds: fixed 0x${FIXED_SEED.toString(16)}, fresh 0x${FRESH_SEED.toString(16)} (rerun with VPCI_LSPCI_SEED=${FRESH_SEED}); hwdb ${hwdb ? 'compared' : 'not on this machine'}`);
-  const fixed = compareBatch(batch(FIXED_SEED, FIXED_COUNT), FIXED_SEED);
-  const fresh = compareBatch(batch(FRESH_SEED, FRESH_COUNT), FRESH_SEED);
-  const total = fixed.compared + fresh.compared;
-  console.log(`lspci comparison: ${total} config spaces compared in ${MODES.filter((m) => !m.hwdb || hwdb).length} modes, 0 differences`);
-  assert.ok(total >= 200, `only ${total} spaces compared`);
-  const missing = COVERAGE.filter((m) => !fixed.vvv.includes(m));
-  assert.deepEqual(missing, [], `branches of lspci the fixed seed no longer reaches: ${JSON.stringify(missing)}`);
-});
+test(
+  `random config spaces: our lspci equals real lspci 3.9.0 at every verbosity (seeds 0x${FIXED_SEED.toString(16)} and 0x${FRESH_SEED.toString(16)})`,
+  { skip: SKIP },
+  () => {
+    console.log(
+      `lspci comparison seeds: fixed 0x${FIXED_SEED.toString(16)}, fresh 0x${FRESH_SEED.toString(16)} (rerun with VPCI_LSPCI_SEED=${FRESH_SEED}); hwdb ${hwdb ? 'compared' : 'not on this machine'}`,
+    );
+    const fixed = compareBatch(batch(FIXED_SEED, FIXED_COUNT), FIXED_SEED);
+    const fresh = compareBatch(batch(FRESH_SEED, FRESH_COUNT), FRESH_SEED);
+    const total = fixed.compared + fresh.compared;
+    console.log(`lspci comparison: ${total} config spaces compared in ${MODES.filter((m) => !m.hwdb || hwdb).length} modes, 0 differences`);
+    assert.ok(total >= 200, `only ${total} spaces compared`);
+    const missing = COVERAGE.filter((m) => !fixed.vvv.includes(m));
+    assert.deepEqual(missing, [], `branches of lspci the fixed seed no longer reaches: ${JSON.stringify(missing)}`);
+  },
+);
 
 test('spaces whose registers make lspci die ("Internal bug") stop where lspci stops', { skip: SKIP }, () => {
   const devs = batch(FRESH_SEED ^ 0x5a5a5a5a, 120, true);
@@ -200,7 +319,9 @@ test('spaces whose registers make lspci die ("Internal bug") stop where lspci st
       assert.equal(real.status, 1);
     }
   }
-  console.log(`lspci died on ${died} of ${devs.length} spaces, and so did the model; ${undefinedInC} made lspci read past its buffer (undefined behaviour, not compared)`);
+  console.log(
+    `lspci died on ${died} of ${devs.length} spaces, and so did the model; ${undefinedInC} made lspci read past its buffer (undefined behaviour, not compared)`,
+  );
   assert.ok(died > 0, 'no space made lspci die: the generator no longer reaches that branch');
 });
 

@@ -9,9 +9,11 @@ import { decodeRegister, REGISTERS } from '../../emulator/pci/registers';
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s;
   };
 }
@@ -37,7 +39,10 @@ test('capability walk terminates with bounded output on random config spaces', (
 
 test('importLspciText never throws on mutated dumps and either succeeds or names a line in range', () => {
   const r = rng(42);
-  const base = ['01:00.0 Ethernet controller: X', ...Array.from({ length: 16 }, (_, i) => `${(i * 16).toString(16).padStart(2, '0')}: ${Array.from({ length: 16 }, () => '5a').join(' ')}`)];
+  const base = [
+    '01:00.0 Ethernet controller: X',
+    ...Array.from({ length: 16 }, (_, i) => `${(i * 16).toString(16).padStart(2, '0')}: ${Array.from({ length: 16 }, () => '5a').join(' ')}`),
+  ];
   for (let n = 0; n < 2000; n++) {
     const lines = base.slice();
     for (let k = 0; k < 1 + (r() % 3); k++) {
@@ -62,10 +67,11 @@ test('config space and register decode accept any offset, size and value', () =>
   const c = new ConfigSpace();
   for (let i = 0; i < 4096; i += 4) c.setMasks(i, 4, 0xffffffff);
   const odd = [-5, -1, 0, 1, 4093, 4095, 4096, 1e9, NaN, Infinity, 2.5];
-  for (const off of odd) for (const size of [0, 1, 2, 3, 4, 5, -1, NaN]) {
-    assert.doesNotThrow(() => c.write(off, size, 0xffffffff));
-    const v = c.read(off, size);
-    assert.ok(Number.isInteger(v) && v >= 0 && v <= 0xffffffff, `${off}/${size} -> ${v}`);
-  }
+  for (const off of odd)
+    for (const size of [0, 1, 2, 3, 4, 5, -1, NaN]) {
+      assert.doesNotThrow(() => c.write(off, size, 0xffffffff));
+      const v = c.read(off, size);
+      assert.ok(Number.isInteger(v) && v >= 0 && v <= 0xffffffff, `${off}/${size} -> ${v}`);
+    }
   for (const r of REGISTERS) for (const v of [-1, NaN, 2 ** 40, 0xffffffff]) assert.equal(decodeRegister(r.name, v).ok, true);
 });

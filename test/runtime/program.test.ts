@@ -3,26 +3,50 @@ import assert from 'node:assert/strict';
 import { compileProgram, fn, decl, S, If, For, Break, call, ret, wait, nearestExecutableLine } from '../../emulator/runtime/program';
 import { stepThread, wakeThread, nextLocation, type ThreadState } from '../../emulator/runtime/threads';
 
-interface Ctx { log: string[]; flag: boolean }
+interface Ctx {
+  log: string[];
+  flag: boolean;
+}
 
-const prog = compileProgram<Ctx>([
-  fn<Ctx, { n: number; i: number; r: number }>({
-    name: 'outer', file: 'x.c', signature: ['static int', 'outer(int n)'], params: ['n'],
-    locals: [decl('int i, r;')],
-    body: [
-      For('for (i = 0; i < n; i++) {', (_c, l) => { l.i = 0; }, (_c, l) => l.i < l.n, (_c, l) => { l.i++; }, [
-        S('r = inner(i);', (_c, l) => call('inner', { v: l.i }, 'r')),
-        If('if (r == 4)', (_c, l) => l.r === 4, [Break()]),
-      ]),
-      S('wait_for_flag();', (c) => (c.flag ? undefined : wait('flag', 'flag'))),
-      S('return (r);', (_c, l) => ret(l.r)),
-    ],
-  }),
-  fn<Ctx, { v: number }>({
-    name: 'inner', file: 'x.c', signature: ['static int', 'inner(int v)'], params: ['v'],
-    body: [S('log(v);', (c, l) => { c.log.push(`v=${l.v}`); }), S('return (v * 2);', (_c, l) => ret(l.v * 2))],
-  }),
-], { 'x.c': ['/* test listing */'] });
+const prog = compileProgram<Ctx>(
+  [
+    fn<Ctx, { n: number; i: number; r: number }>({
+      name: 'outer',
+      file: 'x.c',
+      signature: ['static int', 'outer(int n)'],
+      params: ['n'],
+      locals: [decl('int i, r;')],
+      body: [
+        For(
+          'for (i = 0; i < n; i++) {',
+          (_c, l) => {
+            l.i = 0;
+          },
+          (_c, l) => l.i < l.n,
+          (_c, l) => {
+            l.i++;
+          },
+          [S('r = inner(i);', (_c, l) => call('inner', { v: l.i }, 'r')), If('if (r == 4)', (_c, l) => l.r === 4, [Break()])],
+        ),
+        S('wait_for_flag();', (c) => (c.flag ? undefined : wait('flag', 'flag'))),
+        S('return (r);', (_c, l) => ret(l.r)),
+      ],
+    }),
+    fn<Ctx, { v: number }>({
+      name: 'inner',
+      file: 'x.c',
+      signature: ['static int', 'inner(int v)'],
+      params: ['v'],
+      body: [
+        S('log(v);', (c, l) => {
+          c.log.push(`v=${l.v}`);
+        }),
+        S('return (v * 2);', (_c, l) => ret(l.v * 2)),
+      ],
+    }),
+  ],
+  { 'x.c': ['/* test listing */'] },
+);
 
 test('listing renders every statement on its own line, with executable lines', () => {
   const l = prog.listings.get('x.c')!;
@@ -40,7 +64,16 @@ test('listing renders every statement on its own line, with executable lines', (
 
 test('the interpreter steps statements, calls, loops, breaks and waits', () => {
   const ctx: Ctx = { log: [], flag: false };
-  const t: ThreadState = { id: 1, name: 't', bus: 0, role: 'attach', frames: [{ fn: 'outer', pc: 0, locals: { n: 5 } }], status: 'ready', readyAt: 0, steps: 0 };
+  const t: ThreadState = {
+    id: 1,
+    name: 't',
+    bus: 0,
+    role: 'attach',
+    frames: [{ fn: 'outer', pc: 0, locals: { n: 5 } }],
+    status: 'ready',
+    readyAt: 0,
+    steps: 0,
+  };
   const lines: string[] = [];
   const text = prog.listings.get('x.c')!.text.split('\n');
   for (let i = 0; i < 200 && t.status === 'ready'; i++) {

@@ -17,7 +17,18 @@ function freezeThaw(v: unknown): unknown {
 
 test('a frozen copy thaws back to what a program would see of the original', () => {
   const holes: unknown[] = [1, , 3]; // eslint-disable-line no-sparse-arrays
-  const v = { b: 1, a: -0, u: undefined, n: NaN, s: 'text', big: 2n ** 70n, arr: holes, bytes: new Uint8Array([1, 2, 3]), words: new Uint32Array([7]), nested: { x: [null, true] } };
+  const v = {
+    b: 1,
+    a: -0,
+    u: undefined,
+    n: NaN,
+    s: 'text',
+    big: 2n ** 70n,
+    arr: holes,
+    bytes: new Uint8Array([1, 2, 3]),
+    words: new Uint32Array([7]),
+    nested: { x: [null, true] },
+  };
   const t = freezeThaw(v) as typeof v;
   assert.deepEqual(Object.keys(t), Object.keys(v));
   assert.ok(Object.is(t.a, -0));

@@ -23,7 +23,8 @@ test('unknown names get a did-you-mean with the exact range', () => {
 });
 
 test('messages and statuses resolve to their values; unknown ones are reported', () => {
-  const src = 'bus b { function 0 intel-82599-vf }\nat 1ms fault b create-interrupt2 status BAD_DATA\nat 1ms fault b PCI_CREATE_INTERRUPT_MESSAGE status STATUS_BAD_DATA\nat 2ms fault b create-interupt status BAD_DAT\nexpect message ejection-complete on b\n';
+  const src =
+    'bus b { function 0 intel-82599-vf }\nat 1ms fault b create-interrupt2 status BAD_DATA\nat 1ms fault b PCI_CREATE_INTERRUPT_MESSAGE status STATUS_BAD_DATA\nat 2ms fault b create-interupt status BAD_DAT\nexpect message ejection-complete on b\n';
   const r = load(src, 't', fakeContext());
   const t = r.scenario.timeline;
   assert.ok(t[0]!.kind === 'fault' && t[1]!.kind === 'fault');
@@ -36,25 +37,33 @@ test('messages and statuses resolve to their values; unknown ones are reported',
     r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]),
     [
       // Defaults (hyperv-2016, freebsd) negotiate 1.1, where the guest sends create-interrupt (v1).
-      ['fault-never-matches', 2, 16, 'host hyperv-2016 and guest freebsd negotiate 1.1, so the guest sends create-interrupt, never create-interrupt2: this fault never fires'],
+      [
+        'fault-never-matches',
+        2,
+        16,
+        'host hyperv-2016 and guest freebsd negotiate 1.1, so the guest sends create-interrupt, never create-interrupt2: this fault never fires',
+      ],
       ['unknown-message', 4, 16, "unknown message 'create-interupt'; did you mean 'create-interrupt'?"],
-      ["unknown-status", 4, 39, "unknown status 'BAD_DAT'; did you mean 'STATUS_BAD_DATA'?"],
+      ['unknown-status', 4, 39, "unknown status 'BAD_DAT'; did you mean 'STATUS_BAD_DATA'?"],
     ],
   );
 });
 
 test('duplicate bus and slot conflicts point at the first declaration', () => {
   const r = load('bus b { function 0 intel-82599-vf }\nbus b {\n  function 1 intel-82599-vf\n  function 1.0 mellanox-cx3-vf\n}\n', 't', fakeContext());
-  assert.deepEqual(r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.related?.loc.line, d.related?.loc.col]), [
-    ['duplicate-bus', 2, 5, 1, 5],
-    ['slot-conflict', 4, 12, 3, 12],
-  ]);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.related?.loc.line, d.related?.loc.col]),
+    [
+      ['duplicate-bus', 2, 5, 1, 5],
+      ['slot-conflict', 4, 12, 3, 12],
+    ],
+  );
 });
 
 test('BAR sizes must be powers of two; dump files must exist and parse', () => {
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" bar 0 16M bar 1 24M rom 3K }', { 'g.lspci': GOOD_DUMP }), [
-    ["error", "bar-size", 1, 45, 54],
-    ["error", "bar-size", 1, 55, 61],
+    ['error', 'bar-size', 1, 45, 54],
+    ['error', 'bar-size', 1, 55, 61],
   ]);
   assert.deepEqual(diags('bus g { function 0 dump "none.lspci" }'), [['error', 'dump-missing', 1, 25, 37]]);
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" }', { 'g.lspci': 'hello\n' }), [['error', 'dump-unparsable', 1, 25, 34]]);
@@ -121,9 +130,10 @@ test('a version expectation the host and guest cannot agree on warns', () => {
 });
 
 test('events on boot-time buses before the boot warn; offered buses are exempt', () => {
-  assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nat 2ms boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 4ms driver b msix 1\n'), [
-    ['warning', 'before-boot', 2, 1, 23],
-  ]);
+  assert.deepEqual(
+    diags('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nat 2ms boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 4ms driver b msix 1\n'),
+    [['warning', 'before-boot', 2, 1, 23]],
+  );
 });
 
 test('vm and bus consistency: quirks, MMIO ranges, instance GUIDs, negated counts', () => {

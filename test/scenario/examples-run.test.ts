@@ -8,7 +8,9 @@ import { runScenario } from '../../adapter/cli/run';
 
 const DIR = join(import.meta.dirname, '../../examples');
 
-for (const f of readdirSync(DIR).filter((x) => x.endsWith('.vpci')).sort()) {
+for (const f of readdirSync(DIR)
+  .filter((x) => x.endsWith('.vpci'))
+  .sort()) {
   test(`example ${f} runs and every expectation holds`, async () => {
     let out = '';
     let err = '';

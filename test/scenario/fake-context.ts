@@ -3,7 +3,10 @@
 import type { ScenarioContext } from '../../emulator/scenario/context';
 import { checkLspciText } from '../../emulator/scenario/dump-check';
 
-export const GOOD_DUMP = ['01:00.0 Ethernet controller: test', ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`)].join('\n');
+export const GOOD_DUMP = [
+  '01:00.0 Ethernet controller: test',
+  ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`),
+].join('\n');
 
 export function fakeContext(files: Record<string, string> = {}): ScenarioContext {
   return {

@@ -41,10 +41,22 @@ test('a hand edit inside a generated part is a drift the test sees', () => {
 });
 
 test('the launch schema lists exactly the tables, with a real description for every choice and quirk', () => {
-  const props = launchCatalogProperties() as Record<string, { enum?: string[]; enumDescriptions?: string[]; default?: unknown; properties?: Record<string, { description: string }> }>;
-  assert.deepEqual(props.guest!.enum, GUEST_MODELS.map((g) => g.name));
-  assert.deepEqual(props.host!.enum, HOST_PROFILES.map((h) => h.name));
-  assert.deepEqual(Object.keys(props.quirks!.properties!), QUIRKS.map((q) => q.name));
+  const props = launchCatalogProperties() as Record<
+    string,
+    { enum?: string[]; enumDescriptions?: string[]; default?: unknown; properties?: Record<string, { description: string }> }
+  >;
+  assert.deepEqual(
+    props.guest!.enum,
+    GUEST_MODELS.map((g) => g.name),
+  );
+  assert.deepEqual(
+    props.host!.enum,
+    HOST_PROFILES.map((h) => h.name),
+  );
+  assert.deepEqual(
+    Object.keys(props.quirks!.properties!),
+    QUIRKS.map((q) => q.name),
+  );
   assert.match(props.host!.enumDescriptions![0]!, /^Hyper-V, Windows Server 2016: accepts vPCI 1\.1, 1\.2\. /);
   assert.match(props.guest!.enumDescriptions![2]!, /^Linux pci-hyperv: offers vPCI 1\.4, 1\.3, 1\.2, 1\.1, in that order\. /);
   for (const q of QUIRKS) {
@@ -70,8 +82,16 @@ test('the grammar highlights every event, fault action and setting word of the t
     return out;
   };
   for (const k of EVENT_KEYWORDS) assert.ok(scopeOf(`at 0 ${k} nic0`, k).includes('keyword.control.event.vpci'), `event ${k}`);
-  for (const a of FAULT_ACTION_KEYWORDS) assert.ok(scopeOf(a, a).some((s) => s.startsWith('keyword.')), `fault action ${a}`);
-  for (const w of VM_KEYWORDS) assert.ok(scopeOf(w, w).some((s) => s.startsWith('keyword.')), `vm setting ${w}`);
+  for (const a of FAULT_ACTION_KEYWORDS)
+    assert.ok(
+      scopeOf(a, a).some((s) => s.startsWith('keyword.')),
+      `fault action ${a}`,
+    );
+  for (const w of VM_KEYWORDS)
+    assert.ok(
+      scopeOf(w, w).some((s) => s.startsWith('keyword.')),
+      `vm setting ${w}`,
+    );
 });
 
 test('the docs grammar has every event, fault action and expectation form of the tables', () => {
@@ -90,7 +110,10 @@ test('hover and completion explain each keyword from its table, in the role it h
   const ctx = defaultScenarioContext(() => undefined);
   assert.equal(hoverMarkdown(undefined, 'plug', ctx, []), keywordMarkdown('plug'));
   const items = complete({ text: 'at 1ms ', position: { line: 0, character: 7 }, ctx, busNames: [] });
-  assert.deepEqual(items.map((i) => i.label), [...EVENT_KEYWORDS]);
+  assert.deepEqual(
+    items.map((i) => i.label),
+    [...EVENT_KEYWORDS],
+  );
   const fault = items.find((i) => i.label === 'fault')!;
   assert.equal(fault.detail, `at DURATION ${EVENTS.fault.syntax.replace(/'/g, '')}`);
   const forms = complete({ text: 'bus nic0 { function 0 intel-82599-vf }\nexpect nic0 ', position: { line: 1, character: 12 }, ctx, busNames: ['nic0'] });
@@ -109,7 +132,13 @@ function withRow<T>(table: readonly T[], row: T, body: () => void): void {
 }
 
 test('a host profile is one row: it reaches the launch schema, the CLI help, the docs, the checker, completion, hover and the machine', () => {
-  const row: HostProfile = { ...hostProfile('hyperv-2022')!, name: 'hyperv-2025', title: 'Hyper-V, Windows Server 2025', description: 'A test row.', versions: [0x10001, 0x10002, 0x10003, 0x10004] };
+  const row: HostProfile = {
+    ...hostProfile('hyperv-2022')!,
+    name: 'hyperv-2025',
+    title: 'Hyper-V, Windows Server 2025',
+    description: 'A test row.',
+    versions: [0x10001, 0x10002, 0x10003, 0x10004],
+  };
   withRow(HOST_PROFILES, row, () => {
     const props = launchCatalogProperties() as Record<string, { enum: string[]; enumDescriptions: string[] }>;
     assert.ok(props.host!.enum.includes('hyperv-2025'));
@@ -120,12 +149,21 @@ test('a host profile is one row: it reaches the launch schema, the CLI help, the
     assert.match(readmeHostsGuests(), /`hyperv-2025` \(1\.1–1\.4\)/);
     const ctx = defaultScenarioContext(() => undefined);
     const text = 'vm {\n  host hyperv-2025\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 version 1.4\n';
-    assert.deepEqual(loadScenario(text, 't.vpci', ctx).diagnostics.map((d) => d.code), []);
+    assert.deepEqual(
+      loadScenario(text, 't.vpci', ctx).diagnostics.map((d) => d.code),
+      [],
+    );
     const items = complete({ text: 'vm {\n  host ', position: { line: 1, character: 7 }, ctx, busNames: [] });
     assert.ok(items.some((i) => i.label === 'hyperv-2025' && /accepts 1\.1, 1\.2, 1\.3, 1\.4/.test(i.detail ?? '')));
-    assert.match(hoverMarkdown({ kind: 'profile', name: 'hyperv-2025', loc: { line: 2, col: 8, endLine: 2, endCol: 19 } }, undefined, ctx, [])!, /A test row\./);
+    assert.match(
+      hoverMarkdown({ kind: 'profile', name: 'hyperv-2025', loc: { line: 2, col: 8, endLine: 2, endCol: 19 } }, undefined, ctx, [])!,
+      /A test row\./,
+    );
     const l = loadScenarioFile('test/scenario/row-inline.vpci', {}, text);
-    assert.deepEqual(l.errors.map((e) => e.message), []);
+    assert.deepEqual(
+      l.errors.map((e) => e.message),
+      [],
+    );
     l.machine!.run();
     assert.equal(l.machine!.buses[0]!.host.status.version, 0x10004);
   });
@@ -134,7 +172,12 @@ test('a host profile is one row: it reaches the launch schema, the CLI help, the
 
 test('a guest model of a known OS is one row: launch schema, CLI help, docs, checker, completion, and it runs', () => {
   // A second name for the Linux program (a model's versions are what its program offers: test/machine/versions.test.ts).
-  const row: GuestModelRow = { ...GUEST_MODELS.find((g) => g.name === 'linux')!, name: 'linux-lts', title: 'Linux pci-hyperv, a test row', description: 'A test row.' };
+  const row: GuestModelRow = {
+    ...GUEST_MODELS.find((g) => g.name === 'linux')!,
+    name: 'linux-lts',
+    title: 'Linux pci-hyperv, a test row',
+    description: 'A test row.',
+  };
   withRow<GuestModelRow>(GUEST_MODELS, row, () => {
     const props = launchCatalogProperties() as Record<string, { enum: string[] }>;
     assert.ok(props.guest!.enum.includes('linux-lts'));
@@ -143,11 +186,17 @@ test('a guest model of a known OS is one row: launch schema, CLI help, docs, che
     assert.match(namesSection(), /\| `linux-lts` \(1\.4, 1\.3, 1\.2, 1\.1\) \| 1\.2 \| 1\.2 \| 1\.4 \| 1\.4 \|/);
     const ctx = defaultScenarioContext(() => undefined);
     const text = 'vm {\n  host hyperv-2019\n  guest linux-lts\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 version 1.2\n';
-    assert.deepEqual(loadScenario(text, 't.vpci', ctx).diagnostics.map((d) => d.code), []);
+    assert.deepEqual(
+      loadScenario(text, 't.vpci', ctx).diagnostics.map((d) => d.code),
+      [],
+    );
     const items = complete({ text: 'vm {\n  guest ', position: { line: 1, character: 8 }, ctx, busNames: [] });
     assert.ok(items.some((i) => i.label === 'linux-lts'));
     const l = loadScenarioFile('test/scenario/row-inline.vpci', {}, text);
-    assert.deepEqual(l.errors.map((e) => e.message), []);
+    assert.deepEqual(
+      l.errors.map((e) => e.message),
+      [],
+    );
     l.machine!.run();
     assert.equal(l.machine!.buses[0]!.host.status.version, 0x10002);
     assert.equal(l.machine!.model.os, 'linux');
@@ -163,7 +212,10 @@ test('a quirk is one row: launch schema property with its description, CLI help,
     assert.match(RUN_USAGE + catalogHelp(CATALOG), /test-quirk +A test row \(linux\)\./);
     assert.match(namesSection(), /\| `test-quirk` \| linux \| A test row\. It does nothing\. \| test \|/);
     const ctx = defaultScenarioContext(() => undefined);
-    assert.deepEqual(loadScenario('vm {\n  guest freebsd\n  quirk test-quirk off\n}\n', 't.vpci', ctx).diagnostics.map((d) => d.code), ['quirk-not-applicable']);
+    assert.deepEqual(
+      loadScenario('vm {\n  guest freebsd\n  quirk test-quirk off\n}\n', 't.vpci', ctx).diagnostics.map((d) => d.code),
+      ['quirk-not-applicable'],
+    );
     const items = complete({ text: 'vm {\n  quirk ', position: { line: 1, character: 8 }, ctx, busNames: [] });
     assert.ok(items.some((i) => i.label === 'test-quirk'));
   });

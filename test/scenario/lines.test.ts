@@ -9,14 +9,21 @@ import { defaultScenarioContext } from '../../emulator/scenario/context';
 
 test('LineIndex: lines end at \\n, \\r\\n and a lone \\r; past the end is empty', () => {
   const idx = new LineIndex('a\r\nbb\rccc\n\nd');
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 0].map((n) => idx.line(n)), ['a', 'bb', 'ccc', '', 'd', '', '']);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 0].map((n) => idx.line(n)),
+    ['a', 'bb', 'ccc', '', 'd', '', ''],
+  );
   assert.equal(idx.lineCount, 5);
   assert.equal(new LineIndex('x\n').lineCount, 2);
 });
 
 test('thousands of diagnostics are printed from one pass over the text, not one split each', () => {
   const text = 'at 1ms eject nosuchbus\n'.repeat(3000);
-  const r = loadScenario(text, 'many.vpci', defaultScenarioContext(() => undefined));
+  const r = loadScenario(
+    text,
+    'many.vpci',
+    defaultScenarioContext(() => undefined),
+  );
   assert.equal(r.diagnostics.length, 3000);
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with its `this` below and put back after
   const split = String.prototype.split;

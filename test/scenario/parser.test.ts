@@ -111,7 +111,14 @@ test('timeline: every event kind with times in ns and targets with slots', () =>
   assert.deepEqual(diagnostics, []);
   const t = scenario.timeline;
   assert.deepEqual(t[0], { time: 0, loc: L(1, 1, 10), kind: 'boot' });
-  assert.deepEqual(t[1], { time: 2_000_000, loc: L(2, 1, 26), kind: 'driver', target: { bus: { name: 'nic0', loc: L(2, 15, 19) }, loc: L(2, 15, 19) }, mode: 'msix', vectors: 3 });
+  assert.deepEqual(t[1], {
+    time: 2_000_000,
+    loc: L(2, 1, 26),
+    kind: 'driver',
+    target: { bus: { name: 'nic0', loc: L(2, 15, 19) }, loc: L(2, 15, 19) },
+    mode: 'msix',
+    vectors: 3,
+  });
   assert.deepEqual(t[2]!.kind === 'driver' && t[2]!.target, {
     bus: { name: 'nic0', loc: L(3, 18, 22) },
     slot: { device: 1, fn: 0, wslot: 1, loc: L(3, 23, 26) },
@@ -135,7 +142,13 @@ test('timeline: every event kind with times in ns and targets with slots', () =>
     loc: L(11, 8, 61),
   });
   const actions = t.slice(11).map((e) => (e.kind === 'fault' ? e.fault.action : null));
-  assert.deepEqual(actions, [{ kind: 'no-reply' }, { kind: 'delay', ns: 10_000 }, { kind: 'truncate', bytes: 4 }, { kind: 'flip', offset: 8, xor: 0x80 }, { kind: 'vanish' }]);
+  assert.deepEqual(actions, [
+    { kind: 'no-reply' },
+    { kind: 'delay', ns: 10_000 },
+    { kind: 'truncate', bytes: 4 },
+    { kind: 'flip', offset: 8, xor: 0x80 },
+    { kind: 'vanish' },
+  ]);
   assert.equal(t[13]!.kind === 'fault' && t[13]!.fault.message.value, 0x42490014);
 });
 
@@ -155,10 +168,23 @@ test('expectations: state, version, msix, interrupt, message, no message, no err
   assert.deepEqual(scenario.expectations, [
     { kind: 'state', bus: { name: 'nic1', loc: L(1, 8, 12) }, state: 'ejected', before: 65e9, loc: L(1, 1, 31) },
     { kind: 'version', bus: { name: 'nic0', loc: L(2, 8, 12) }, version: 0x10001, loc: L(2, 1, 24) },
-    { kind: 'msix', target: { bus: { name: 'nic0', loc: L(3, 8, 12) }, slot: { device: 0, fn: 1, wslot: 32, loc: L(3, 13, 16) }, loc: L(3, 8, 16) }, count: 3, loc: L(3, 1, 23) },
+    {
+      kind: 'msix',
+      target: { bus: { name: 'nic0', loc: L(3, 8, 12) }, slot: { device: 0, fn: 1, wslot: 32, loc: L(3, 13, 16) }, loc: L(3, 8, 16) },
+      count: 3,
+      loc: L(3, 1, 23),
+    },
     { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(4, 8, 12) }, loc: L(4, 8, 12) }, vector: 0, outcome: 'delivered', cpu: 1, loc: L(4, 1, 37) },
     { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(5, 8, 12) }, loc: L(5, 8, 12) }, vector: 2, outcome: 'undeliverable', loc: L(5, 1, 35) },
-    { kind: 'message', message: { name: 'PCI_EJECTION_COMPLETE', value: 0, loc: L(6, 16, 37) }, negate: false, bus: { name: 'nic1', loc: L(6, 41, 45) }, count: 1, before: 1e9, loc: L(6, 1, 63) },
+    {
+      kind: 'message',
+      message: { name: 'PCI_EJECTION_COMPLETE', value: 0, loc: L(6, 16, 37) },
+      negate: false,
+      bus: { name: 'nic1', loc: L(6, 41, 45) },
+      count: 1,
+      before: 1e9,
+      loc: L(6, 1, 63),
+    },
     { kind: 'message', message: { name: 'PCI_RESOURCES_RELEASED', value: 0, loc: L(7, 19, 41) }, negate: true, loc: L(7, 1, 41) },
     { kind: 'no-errors', loc: L(8, 1, 17) },
   ]);
@@ -183,7 +209,10 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('at 1ms fault b m explode'), [['unknown-action', 1, 18, 25]]);
   assert.deepEqual(codes('bus message { function 0 x }'), [['reserved-name', 1, 5, 12]]);
   // The string runs to the end of the line and takes the '}' with it.
-  assert.deepEqual(codes('bus b { function 0 dump "x }'), [['unterminated-string', 1, 25, 29], ['unclosed-block', 1, 7, 8]]);
+  assert.deepEqual(codes('bus b { function 0 dump "x }'), [
+    ['unterminated-string', 1, 25, 29],
+    ['unclosed-block', 1, 7, 8],
+  ]);
   assert.deepEqual(codes('at 1ms boot extra'), [['unexpected-token', 1, 13, 18]]);
   assert.deepEqual(codes('}'), [['unexpected-token', 1, 1, 2]]);
   assert.deepEqual(codes('vm { cpus 4 }\nvm { cpus 2 }'), [['duplicate-vm', 2, 1, 3]]);
@@ -193,16 +222,22 @@ test('syntax errors: code and exact range', () => {
 test('recovery: one bad line does not hide the statements after it', () => {
   const src = 'vm {\n  cpus many\n  guest linux\n}\nat ?? boot\nat 1ms boot\nbus b { function 99 x\n  function 1 y\n}\nexpect no errors\n';
   const { scenario, diagnostics } = parseScenario(src);
-  assert.deepEqual(diagnostics.map((d) => [d.code, d.loc.line]), [
-    ['unexpected-token', 2],
-    ['invalid-token', 5],
-    ['bad-slot', 7],
-  ]);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.loc.line]),
+    [
+      ['unexpected-token', 2],
+      ['invalid-token', 5],
+      ['bad-slot', 7],
+    ],
+  );
   assert.equal(scenario.vm.guest?.name, 'linux');
   assert.equal(scenario.timeline.length, 1);
   assert.equal(scenario.buses[0]!.functions.length, 1);
   assert.equal(scenario.buses[0]!.functions[0]!.slot.device, 1);
-  assert.deepEqual(scenario.expectations.map((e) => e.kind), ['no-errors']);
+  assert.deepEqual(
+    scenario.expectations.map((e) => e.kind),
+    ['no-errors'],
+  );
 });
 
 test('formatDiagnostic: file:line:col, severity, code, source line and caret', () => {
@@ -214,13 +249,19 @@ test('formatDiagnostic: file:line:col, severity, code, source line and caret', (
 
 test('lexer: \\n, \\r\\n and a lone \\r each end one line (as LSP counts lines)', () => {
   const t = tokenize('a\r\nb\rc\nd # x\r');
-  assert.deepEqual(t.filter((x) => x.kind === 'word').map((x) => [x.text, x.loc.line, x.loc.col]), [
-    ['a', 1, 1],
-    ['b', 2, 1],
-    ['c', 3, 1],
-    ['d', 4, 1],
-  ]);
-  assert.deepEqual(t.filter((x) => x.kind === 'newline').map((x) => x.text), ['\r\n', '\r', '\n', '\r']);
+  assert.deepEqual(
+    t.filter((x) => x.kind === 'word').map((x) => [x.text, x.loc.line, x.loc.col]),
+    [
+      ['a', 1, 1],
+      ['b', 2, 1],
+      ['c', 3, 1],
+      ['d', 4, 1],
+    ],
+  );
+  assert.deepEqual(
+    t.filter((x) => x.kind === 'newline').map((x) => x.text),
+    ['\r\n', '\r', '\n', '\r'],
+  );
   assert.equal(t.find((x) => x.kind === 'comment')!.text, '# x');
 });
 
@@ -235,12 +276,24 @@ test('parser never throws on arbitrary bytes and always returns a tree', () => {
 test('recovery: a block missing its } ends where the next statement begins', () => {
   const src = 'bus a {\n  function 0 x\nbus b { function 0 y }\nat 6ms offer c {\n  function 0 z\nat 7ms boot\n';
   const { scenario, diagnostics } = parseScenario(src);
-  assert.deepEqual(diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]), [
-    ['unclosed-block', 1, 7],
-    ['unclosed-block', 4, 16],
-  ]);
-  assert.deepEqual(scenario.buses.map((b) => [b.name.name, b.functions.length]), [['a', 1], ['b', 1]]);
-  assert.deepEqual(scenario.timeline.map((e) => e.kind), ['offer', 'boot']);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]),
+    [
+      ['unclosed-block', 1, 7],
+      ['unclosed-block', 4, 16],
+    ],
+  );
+  assert.deepEqual(
+    scenario.buses.map((b) => [b.name.name, b.functions.length]),
+    [
+      ['a', 1],
+      ['b', 1],
+    ],
+  );
+  assert.deepEqual(
+    scenario.timeline.map((e) => e.kind),
+    ['offer', 'boot'],
+  );
   assert.deepEqual(scenario.buses[0]!.loc, { line: 1, col: 1, endLine: 2, endCol: 15 });
 });
 
@@ -248,8 +301,17 @@ test('unknown keywords suggest the closest one', () => {
   const msg = (src: string): string => parseScenario(src).diagnostics[0]!.message;
   assert.equal(msg('bsu a { function 0 x }'), "unknown statement 'bsu'; did you mean 'bus'? (expected vm, bus, at, expect)");
   assert.equal(msg('vm { cpu 4 }'), "unknown vm setting 'cpu'; did you mean 'cpus'? (expected host, guest, cpus, mmio, quirk)");
-  assert.equal(msg('at 1ms rejekt a'), "unknown event 'rejekt'; did you mean 'eject'? (expected boot, driver, raise, eject, offer, rescind, detach, vanish, plug, unplug, fault)");
-  assert.equal(msg('expect a ejcted'), "unknown expectation 'ejcted'; did you mean 'ejected'? (expected attached, failed, detached, rescinded, ejected, version, msix, vector)");
-  assert.equal(msg('at 1ms fault a eject noreply'), "unknown fault action 'noreply'; did you mean 'no-reply'? (expected status, no-reply, delay, truncate, flip, vanish)");
+  assert.equal(
+    msg('at 1ms rejekt a'),
+    "unknown event 'rejekt'; did you mean 'eject'? (expected boot, driver, raise, eject, offer, rescind, detach, vanish, plug, unplug, fault)",
+  );
+  assert.equal(
+    msg('expect a ejcted'),
+    "unknown expectation 'ejcted'; did you mean 'ejected'? (expected attached, failed, detached, rescinded, ejected, version, msix, vector)",
+  );
+  assert.equal(
+    msg('at 1ms fault a eject noreply'),
+    "unknown fault action 'noreply'; did you mean 'no-reply'? (expected status, no-reply, delay, truncate, flip, vanish)",
+  );
   assert.equal(msg('frobnicate'), "unknown statement 'frobnicate' (expected vm, bus, at, expect)");
 });

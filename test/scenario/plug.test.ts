@@ -19,7 +19,9 @@ test('unplug of a slot the bus does not have is an unknown slot', () => {
 });
 
 test('using a function before it is plugged, or after it is unplugged, is an error at the reference', () => {
-  assert.deepEqual(diags('hyperv-2022', 'at 1ms driver nic0/1 msix 1\nat 2ms plug nic0 function 1 intel-82599-vf\n'), [{ severity: 'error', code: 'fn-not-yet', line: 7, col: 20 }]);
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms driver nic0/1 msix 1\nat 2ms plug nic0 function 1 intel-82599-vf\n'), [
+    { severity: 'error', code: 'fn-not-yet', line: 7, col: 20 },
+  ]);
   const gone = diags('hyperv-2022', 'at 1ms plug nic0 function 1 intel-82599-vf\nat 2ms unplug nic0/1\nat 3ms raise nic0/1 vector 0\n');
   assert.ok(gone.some((d) => d.code === 'bus-gone' && d.line === 9 && d.severity === 'error'));
 });

@@ -5,13 +5,10 @@ import { encodePacket, decodePacket, PKT_DATA_INBAND, PKT_COMPLETION } from '../
 test('encodePacket: in-band 12-byte payload is padded to 16, total 32 bytes, lengths in 8-byte units', () => {
   const payload = new Uint8Array([0x13, 0, 0x49, 0x42, 4, 0, 1, 0, 0, 0, 0, 0]);
   const b = encodePacket({ type: PKT_DATA_INBAND, flags: 1, transactionId: 0x1122334455667788n, payload });
-  assert.deepEqual(
-    [...b],
-    [6, 0, 2, 0, 4, 0, 1, 0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x13, 0, 0x49, 0x42, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-  );
+  assert.deepEqual([...b], [6, 0, 2, 0, 4, 0, 1, 0, 0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x13, 0, 0x49, 0x42, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 });
 
-test('encodePacket: status-only completion is 24 bytes (passes the guests\' > 20 byte filter)', () => {
+test("encodePacket: status-only completion is 24 bytes (passes the guests' > 20 byte filter)", () => {
   const b = encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: 5n, payload: new Uint8Array(4) });
   assert.equal(b.length, 24);
   assert.deepEqual([...b.subarray(0, 8)], [11, 0, 2, 0, 3, 0, 0, 0]);

@@ -113,7 +113,12 @@ test('ring: restore of a corrupt snapshot is clamped and never throws', () => {
   r.restore({ capacity: 64, readIndex: 1000, writeIndex: -13, lengths: [500, 'x'], data: 'zz' });
   assert.ok(r.readOffset >= 0 && r.readOffset < 64 && r.readOffset % 8 === 0);
   assert.ok(r.writeOffset >= 0 && r.writeOffset < 64);
-  assert.doesNotThrow(() => { r.peek(); r.read(); r.read(); r.tryWrite(new Uint8Array(8)); });
+  assert.doesNotThrow(() => {
+    r.peek();
+    r.read();
+    r.read();
+    r.tryWrite(new Uint8Array(8));
+  });
   r.restore(null);
   r.restore({ capacity: 128 }); // other capacity: ignored
 });

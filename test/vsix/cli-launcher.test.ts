@@ -16,12 +16,16 @@ test('package.json names dist/cli.js as the vpci-lab bin, and the bundle is a no
   assert.match(readFileSync('dist/cli.js', 'utf8'), /^#!\/usr\/bin\/env node\n/);
 });
 
-test('the launcher runs the bundled CLI with the given runtime', { skip: process.platform === 'win32' ? 'POSIX shell launcher' : built ? false : 'needs npm run build' }, () => {
-  const dir = writeLauncher(mkdtempSync(join(tmpdir(), "vpci launcher's dir ")), resolve('dist/cli.js'), process.execPath);
-  const r = spawnSync(join(dir, 'vpci-lab'), ['check', 'examples/quickstart.vpci'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /quickstart\.vpci: ok/);
-  const h = spawnSync(join(dir, 'vpci-lab'), ['--help'], { encoding: 'utf8' });
-  assert.equal(h.status, 0);
-  assert.match(h.stdout, /^usage: vpci-lab <command>/);
-});
+test(
+  'the launcher runs the bundled CLI with the given runtime',
+  { skip: process.platform === 'win32' ? 'POSIX shell launcher' : built ? false : 'needs npm run build' },
+  () => {
+    const dir = writeLauncher(mkdtempSync(join(tmpdir(), "vpci launcher's dir ")), resolve('dist/cli.js'), process.execPath);
+    const r = spawnSync(join(dir, 'vpci-lab'), ['check', 'examples/quickstart.vpci'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /quickstart\.vpci: ok/);
+    const h = spawnSync(join(dir, 'vpci-lab'), ['--help'], { encoding: 'utf8' });
+    assert.equal(h.status, 0);
+    assert.match(h.stdout, /^usage: vpci-lab <command>/);
+  },
+);

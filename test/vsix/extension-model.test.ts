@@ -32,8 +32,28 @@ const topo: TopologyResponse = {
           bars: [
             { index: 0, kind: 'mem64', size: 16384, address: 0xfe000000, decoding: true, prefetchable: false },
             { index: 3, kind: 'mem64', size: 16384, address: 0, decoding: false, prefetchable: false },
-            { index: 2, kind: 'mem64', size: 16384, address: 0xffffc000, decoding: false, prefetchable: false, state: 'sizing', readback: 0xffffc00c, sizingHalf: 'low' },
-            { index: 4, kind: 'mem64', size: 16384, address: 0xffffffff00000000, decoding: false, prefetchable: false, state: 'sizing', readback: 0xffffffff, sizingHalf: 'high' },
+            {
+              index: 2,
+              kind: 'mem64',
+              size: 16384,
+              address: 0xffffc000,
+              decoding: false,
+              prefetchable: false,
+              state: 'sizing',
+              readback: 0xffffc00c,
+              sizingHalf: 'low',
+            },
+            {
+              index: 4,
+              kind: 'mem64',
+              size: 16384,
+              address: 0xffffffff00000000,
+              decoding: false,
+              prefetchable: false,
+              state: 'sizing',
+              readback: 0xffffffff,
+              sizingHalf: 'high',
+            },
             { index: 5, kind: 'mem32', size: 4096, address: 0, decoding: false, prefetchable: false, state: 'unassigned' },
             { index: 6, kind: 'rom', size: 65536, address: 0xfff00000, decoding: false, prefetchable: false, state: 'assigned' },
           ],
@@ -51,17 +71,23 @@ test('topology rows: bus → function → BARs and interrupts', () => {
   const fns = childrenOf(topo, buses[0]);
   assert.equal(fns.length, 1);
   const groups = childrenOf(topo, fns[0]) as Extract<TopologyNode, { kind: 'group' }>[];
-  assert.deepEqual(groups.map((g) => g.group), ['bars', 'interrupts']);
+  assert.deepEqual(
+    groups.map((g) => g.group),
+    ['bars', 'interrupts'],
+  );
   const bars = childrenOf(topo, groups[0]) as Extract<TopologyNode, { kind: 'leaf' }>[];
-  assert.deepEqual(bars.map((b) => [b.label, b.description]), [
-    ['BAR0', 'mem64 16K @ 0xfe000000'],
-    ['BAR3', 'mem64 16K @ 0x0 (not decoding)'],
-    // While a driver sizes a BAR its registers read back the size mask: not an address.
-    ['BAR2', 'mem64 16K sizing (reads back mask 0xffffc00c)'],
-    ['BAR4', 'mem64 16K sizing (upper half reads back mask 0xffffffff)'],
-    ['BAR5', 'mem32 4K unassigned'],
-    ['ROM', 'rom 64K @ 0xfff00000 (not decoding)'],
-  ]);
+  assert.deepEqual(
+    bars.map((b) => [b.label, b.description]),
+    [
+      ['BAR0', 'mem64 16K @ 0xfe000000'],
+      ['BAR3', 'mem64 16K @ 0x0 (not decoding)'],
+      // While a driver sizes a BAR its registers read back the size mask: not an address.
+      ['BAR2', 'mem64 16K sizing (reads back mask 0xffffc00c)'],
+      ['BAR4', 'mem64 16K sizing (upper half reads back mask 0xffffffff)'],
+      ['BAR5', 'mem32 4K unassigned'],
+      ['ROM', 'rom 64K @ 0xfff00000 (not decoding)'],
+    ],
+  );
   const irq = childrenOf(topo, groups[1]) as Extract<TopologyNode, { kind: 'leaf' }>[];
   assert.equal(irq[0]!.description, 'addr 0xfee00000 data 0x4021 cpu 1 vec 33');
   assert.deepEqual(childrenOf(undefined), []);
@@ -115,10 +141,15 @@ test('the sequence page: nonce-only scripts, no remote resources, theme colours'
 test('the page script is typed, not through any, and every webview nonce comes from a crypto source', () => {
   const src = readFileSync('extension/sequence-webview.ts', 'utf8');
   const code = src.split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l));
-  assert.deepEqual(code.filter((l) => /(:\s*any\b|\bas any\b|<any>|\bany\[\])/.test(l)), []);
+  assert.deepEqual(
+    code.filter((l) => /(:\s*any\b|\bas any\b|<any>|\bany\[\])/.test(l)),
+    [],
+  );
   assert.ok(src.includes('function sequencePage('), 'the page script is in this file');
   const sites: string[] = [];
-  for (const f of readdirSync('extension').filter((x) => x.endsWith('.ts')).map((x) => join('extension', x))) {
+  for (const f of readdirSync('extension')
+    .filter((x) => x.endsWith('.ts'))
+    .map((x) => join('extension', x))) {
     const text = readFileSync(f, 'utf8');
     assert.doesNotMatch(text, /Math\.random/, `${f}: Math.random is no source for a nonce`);
     for (const m of text.matchAll(/webview\.html = sequenceHtml\([^,]+,\s*([^,)]+(?:\([^)]*\))?[^,)]*)/g)) {
@@ -133,7 +164,10 @@ test('the page script is typed, not through any, and every webview nonce comes f
 });
 
 test('decoded packet fields print as offset, name, size and text', () => {
-  assert.equal(fieldLine({ name: 'protocol_version', offset: 4, size: 4, value: 65537, text: '0x00010001 (1.1)' }), '+0x04  protocol_version (4) = 0x00010001 (1.1)');
+  assert.equal(
+    fieldLine({ name: 'protocol_version', offset: 4, size: 4, value: 65537, text: '0x00010001 (1.1)' }),
+    '+0x04  protocol_version (4) = 0x00010001 (1.1)',
+  );
   assert.equal(fieldLine({ name: 'reserved', value: 0 }), 'reserved = 0');
   assert.equal(fieldLine('type = 0x42490001'), 'type = 0x42490001');
   assert.equal(fieldLine({ x: 1 }), '{"x":1}');

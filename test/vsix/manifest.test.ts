@@ -14,19 +14,13 @@ const dbg = c.debuggers.find((d: { type: string }) => d.type === 'vpci');
 test('the vpci debugger is contributed for the scenario language', () => {
   assert.ok(dbg, 'debuggers[type=vpci]');
   assert.deepEqual(dbg.languages, ['vpci']);
-  assert.deepEqual(
-    c.breakpoints.map((b: { language: string }) => b.language).sort(),
-    ['vpci', 'vpci-listing'],
-  );
+  assert.deepEqual(c.breakpoints.map((b: { language: string }) => b.language).sort(), ['vpci', 'vpci-listing']);
   const ids = c.languages.map((l: { id: string }) => l.id).sort();
   assert.deepEqual(ids, ['vpci', 'vpci-listing']);
   const listing = c.languages.find((l: { id: string }) => l.id === 'vpci-listing');
   assert.equal(listing.extensions, undefined, 'listings are matched by filename pattern, not extension');
   assert.ok(listing.filenamePatterns.some((p: string) => p.includes('listings/')));
-  assert.deepEqual(
-    c.grammars.map((g: { path: string }) => g.path).sort(),
-    ['./syntaxes/vpci-listing.tmLanguage.json', './syntaxes/vpci.tmLanguage.json'],
-  );
+  assert.deepEqual(c.grammars.map((g: { path: string }) => g.path).sort(), ['./syntaxes/vpci-listing.tmLanguage.json', './syntaxes/vpci.tmLanguage.json']);
 });
 
 test('every launch property has a description and a default; enums have enumDescriptions', () => {
@@ -69,7 +63,10 @@ test('initial configurations and snippets are valid launch configs with ${} esca
     assert.equal(typeof ic.scenario, 'string');
   }
   assert.ok(dbg.configurationSnippets.length >= 1);
-  assert.ok(dbg.configurationSnippets.some((s: { body: { request: string } }) => s.body.request === 'attach'), 'an attach snippet');
+  assert.ok(
+    dbg.configurationSnippets.some((s: { body: { request: string } }) => s.body.request === 'attach'),
+    'an attach snippet',
+  );
   for (const s of dbg.configurationSnippets) {
     assert.equal(typeof s.label, 'string');
     assert.equal(typeof s.description, 'string');
@@ -78,7 +75,8 @@ test('initial configurations and snippets are valid launch configs with ${} esca
     const props = dbg.configurationAttributes[s.body.request].properties;
     assert.ok(s.body.name);
     for (const r of dbg.configurationAttributes[s.body.request].required) assert.ok(r in s.body, `snippet "${s.label}" has required ${r}`);
-    for (const k of Object.keys(s.body)) assert.ok(k === 'type' || k === 'request' || k === 'name' || k in props, `snippet key ${k} is a ${s.body.request} property`);
+    for (const k of Object.keys(s.body))
+      assert.ok(k === 'type' || k === 'request' || k === 'name' || k in props, `snippet key ${k} is a ${s.body.request} property`);
     for (const v of Object.values(s.body)) {
       if (typeof v !== 'string') continue;
       // `${workspaceFolder}` in a snippet must be written `\${workspaceFolder}`; `${1:x}` are tab stops.
@@ -112,15 +110,20 @@ test('Variables and Watch menu items are gated on the vpci debug type', () => {
 test('the named commands exist with their titles, and every menu command is contributed', () => {
   const cmds = new Map<string, { title: string; category?: string }>(c.commands.map((x: { command: string }) => [x.command, x]));
   const titles = [...cmds.values()].map((x) => `${x.category ? x.category + ': ' : ''}${x.title}`);
-  for (const t of ['vPCI: Open Example…', 'vPCI: Run Scenario', 'vPCI: Debug Scenario', 'vPCI: Show lspci', 'vPCI: Show Decimal', 'vPCI: Show Hex']) assert.ok(titles.includes(t), t);
+  for (const t of ['vPCI: Open Example…', 'vPCI: Run Scenario', 'vPCI: Debug Scenario', 'vPCI: Show lspci', 'vPCI: Show Decimal', 'vPCI: Show Hex'])
+    assert.ok(titles.includes(t), t);
   for (const [menu, items] of Object.entries(c.menus as Record<string, { command: string }[]>))
     for (const it of items) assert.ok(cmds.has(it.command), `${menu} → ${it.command} is contributed`);
 });
 
 test('every contributed command and view is registered by the extension code', () => {
-  const src = readdirSync('extension').filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join('extension', f), 'utf8')).join('\n');
+  const src = readdirSync('extension')
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(join('extension', f), 'utf8'))
+    .join('\n');
   for (const { command } of c.commands as { command: string }[]) assert.ok(src.includes(`'${command}'`), `${command} registered`);
-  for (const v of c.views.debug as { id: string }[]) assert.ok(src.includes(`createTreeView('${v.id}'`) || src.includes(`registerTreeDataProvider('${v.id}'`), `${v.id} registered`);
+  for (const v of c.views.debug as { id: string }[])
+    assert.ok(src.includes(`createTreeView('${v.id}'`) || src.includes(`registerTreeDataProvider('${v.id}'`), `${v.id} registered`);
   assert.ok(src.includes('registerDebugAdapterDescriptorFactory(DEBUG_TYPE'));
   assert.ok(src.includes('DebugConfigurationProviderTriggerKind.Dynamic'));
 });

@@ -8,7 +8,15 @@ import { join } from 'node:path';
 import { copyPlan, dumpPaths, exampleFiles, exampleOrder, exampleTitle, freeName, insideRoot } from '../../extension/example-files';
 
 const bundled = (): string[] =>
-  readdirSync('examples').flatMap((f) => (statSync(join('examples', f)).isDirectory() ? readdirSync(join('examples', f)).filter((g) => g.endsWith('.vpci')).map((g) => `${f}/${g}`) : f.endsWith('.vpci') ? [f] : []));
+  readdirSync('examples').flatMap((f) =>
+    statSync(join('examples', f)).isDirectory()
+      ? readdirSync(join('examples', f))
+          .filter((g) => g.endsWith('.vpci'))
+          .map((g) => `${f}/${g}`)
+      : f.endsWith('.vpci')
+        ? [f]
+        : [],
+  );
 
 test('the picker lists quickstart first, then the top-level examples, then the folders', () => {
   const order = bundled().sort(exampleOrder);
@@ -40,7 +48,9 @@ test('an example brings the dump files it names, and only from inside the exampl
   assert.deepEqual(dumpPaths(byod), ['devices/nvidia-tu102-gpu.lspci']);
   assert.deepEqual(exampleFiles('bring-your-own-device.vpci', byod), ['bring-your-own-device.vpci', 'devices/nvidia-tu102-gpu.lspci']);
   for (const f of exampleFiles('bring-your-own-device.vpci', byod)) assert.ok(existsSync(join('examples', f)), `${f} is not bundled`);
-  assert.deepEqual(dumpPaths('# dump "not/this.lspci"\nbus a { function 0 dump "x.lspci" } # dump "nor.lspci"\nbus b { function 0 dump "x.lspci" }\n'), ['x.lspci']);
+  assert.deepEqual(dumpPaths('# dump "not/this.lspci"\nbus a { function 0 dump "x.lspci" } # dump "nor.lspci"\nbus b { function 0 dump "x.lspci" }\n'), [
+    'x.lspci',
+  ]);
   assert.deepEqual(exampleFiles('quirks/q.vpci', 'bus a { function 0 dump "../devices/d.lspci" }'), ['quirks/q.vpci', 'devices/d.lspci']);
   assert.deepEqual(exampleFiles('q.vpci', 'bus a { function 0 dump "../../etc/passwd" }\nbus b { function 0 dump "/etc/passwd" }'), ['q.vpci']);
   assert.equal(insideRoot('a/b.vpci', './c/../d.lspci'), 'a/d.lspci');
@@ -49,8 +59,20 @@ test('an example brings the dump files it names, and only from inside the exampl
 test('a copy writes what is missing, skips identical files, and asks about files that differ', () => {
   const enc = (s: string) => new TextEncoder().encode(s);
   const src = (p: string) => enc(`example ${p}`);
-  assert.deepEqual(copyPlan(['a.vpci', 'd.lspci'], src, () => undefined), { kind: 'copy', write: ['a.vpci', 'd.lspci'] });
-  assert.deepEqual(copyPlan(['a.vpci', 'd.lspci'], src, (p) => (p === 'a.vpci' ? src(p) : undefined)), { kind: 'copy', write: ['d.lspci'] });
-  assert.deepEqual(copyPlan(['a.vpci', 'd.lspci'], src, (p) => (p === 'a.vpci' ? enc('mine') : undefined)), { kind: 'conflict', write: ['d.lspci'], differ: ['a.vpci'] });
-  assert.equal(freeName('quickstart.vpci', (p) => p === 'quickstart-2.vpci'), 'quickstart-3.vpci');
+  assert.deepEqual(
+    copyPlan(['a.vpci', 'd.lspci'], src, () => undefined),
+    { kind: 'copy', write: ['a.vpci', 'd.lspci'] },
+  );
+  assert.deepEqual(
+    copyPlan(['a.vpci', 'd.lspci'], src, (p) => (p === 'a.vpci' ? src(p) : undefined)),
+    { kind: 'copy', write: ['d.lspci'] },
+  );
+  assert.deepEqual(
+    copyPlan(['a.vpci', 'd.lspci'], src, (p) => (p === 'a.vpci' ? enc('mine') : undefined)),
+    { kind: 'conflict', write: ['d.lspci'], differ: ['a.vpci'] },
+  );
+  assert.equal(
+    freeName('quickstart.vpci', (p) => p === 'quickstart-2.vpci'),
+    'quickstart-3.vpci',
+  );
 });

@@ -82,8 +82,14 @@ test('the VSIX holds the bundles, grammars, data, examples, icon, README and LIC
   ];
   const lower = new Set([...names].map((n) => n.toLowerCase()));
   for (const m of must) assert.ok(names.has(m) || lower.has(m.toLowerCase()), `${m} in the VSIX`);
-  assert.ok([...names].some((n) => /^extension\/examples\/.+\.vpci$/.test(n)), 'at least one example scenario');
-  assert.ok([...names].some((n) => n.startsWith('extension/listings/')), 'driver listings');
+  assert.ok(
+    [...names].some((n) => /^extension\/examples\/.+\.vpci$/.test(n)),
+    'at least one example scenario',
+  );
+  assert.ok(
+    [...names].some((n) => n.startsWith('extension/listings/')),
+    'driver listings',
+  );
   for (const md of pkg.contributes.walkthroughs[0].steps.map((s: { media: { markdown: string } }) => s.media.markdown))
     assert.ok(names.has(`extension/${md}`), `walkthrough media ${md}`);
 });

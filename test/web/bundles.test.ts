@@ -14,7 +14,22 @@ const built = existsSync('dist/web/extension.js') && existsSync('dist/web/server
 const skip = built ? false : 'needs npm run build';
 
 /** What a browser worker has of the globals these bundles use. */
-const browserGlobals = () => ({ console, URL, Blob, TextDecoder, TextEncoder, MessageChannel, setTimeout, clearTimeout, setInterval, clearInterval, queueMicrotask, atob, btoa, crypto });
+const browserGlobals = () => ({
+  console,
+  URL,
+  Blob,
+  TextDecoder,
+  TextEncoder,
+  MessageChannel,
+  setTimeout,
+  clearTimeout,
+  setInterval,
+  clearInterval,
+  queueMicrotask,
+  atob,
+  btoa,
+  crypto,
+});
 
 test('dist/web/extension.js loads without Node and exports activate and deactivate', { skip }, () => {
   // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- any vscode member is a class the bundle may extend or construct
@@ -71,12 +86,22 @@ test('dist/web/server.js serves LSP in a worker scope and reads dumps through it
     throw new Error('no such message');
   };
   assert.equal(typeof scope.onmessage, 'function', 'the server listens on the worker scope');
-  deliver({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: 'vscode-remote://h:1/ws', name: 'ws' }] } });
+  deliver({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: 'vscode-remote://h:1/ws', name: 'ws' }] },
+  });
   const init = await until((m) => m.id === 1 && m.result !== undefined);
   assert.ok((init.result as { capabilities: { hoverProvider?: boolean } }).capabilities.hoverProvider);
   deliver({ jsonrpc: '2.0', method: 'initialized', params: {} });
-  const text = 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 {\n  function 0 dump "devices/gpu.lspci"\n  function 1 dump "devices/none.lspci"\n}\nat 0 boot\n';
-  deliver({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'vscode-remote://h:1/ws/lab/a.vpci', languageId: 'vpci', version: 1, text } } });
+  const text =
+    'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 {\n  function 0 dump "devices/gpu.lspci"\n  function 1 dump "devices/none.lspci"\n}\nat 0 boot\n';
+  deliver({
+    jsonrpc: '2.0',
+    method: 'textDocument/didOpen',
+    params: { textDocument: { uri: 'vscode-remote://h:1/ws/lab/a.vpci', languageId: 'vpci', version: 1, text } },
+  });
   // The server asks its client for the dump files, by the paths of the workspace's origin.
   const ask = await until((m) => m.method === 'vpci/realPath' || m.method === 'vpci/readFile');
   const asked: string[] = [];
@@ -106,11 +131,20 @@ test('dist/web/server.js serves LSP in a worker scope and reads dumps through it
     if (!diags) await new Promise((r) => setTimeout(r, 20));
   }
   assert.ok(diags, `diagnostics published (asked: ${asked.join(', ')})`);
-  assert.ok(asked.some((a) => a === 'vpci/readFile /ws/lab/devices/gpu.lspci'), asked.join(', '));
+  assert.ok(
+    asked.some((a) => a === 'vpci/readFile /ws/lab/devices/gpu.lspci'),
+    asked.join(', '),
+  );
   const messages = (diags.params!.diagnostics as { message: string; code?: string }[]).map((d) => `${d.code}: ${d.message}`);
-  assert.ok(messages.some((m) => /dump-missing/.test(m) && m.includes('devices/none.lspci')), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => /dump-missing/.test(m) && m.includes('devices/none.lspci')),
+    messages.join('\n'),
+  );
   // the GPU dump was read and checked: its device (02:00.0, from the dump's text) is named, and it is not missing
-  assert.ok(messages.some((m) => m.includes('devices/gpu.lspci: 02:00.0')), messages.join('\n'));
+  assert.ok(
+    messages.some((m) => m.includes('devices/gpu.lspci: 02:00.0')),
+    messages.join('\n'),
+  );
   assert.ok(!messages.some((m) => /dump-(missing|unreadable)/.test(m) && m.includes('devices/gpu.lspci')), messages.join('\n'));
   assert.equal(diags.params!.uri, 'vscode-remote://h:1/ws/lab/a.vpci');
 });

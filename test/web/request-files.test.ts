@@ -33,7 +33,14 @@ function channel(files: FileAccess) {
   const send = async <R>(method: string, params: unknown): Promise<R> => {
     calls.push(method);
     const p = JSON.parse(JSON.stringify(params));
-    const r = method === READ_FILE ? await h.readFile(p) : method === REAL_PATH ? await h.realPath(p) : (() => { throw new Error(`no handler for ${method}`); })();
+    const r =
+      method === READ_FILE
+        ? await h.readFile(p)
+        : method === REAL_PATH
+          ? await h.realPath(p)
+          : (() => {
+              throw new Error(`no handler for ${method}`);
+            })();
     return JSON.parse(JSON.stringify(r)) as R;
   };
   return { server: filesOverRequests(send), calls };
@@ -47,7 +54,10 @@ test('bytes cross the channel intact', async () => {
 
 test('FileErrors keep their problem and reason; writes are refused', async () => {
   const { server } = channel(client);
-  await assert.rejects(server.readFile('/ws/none', 10), (e: unknown) => e instanceof FileError && e.problem === 'missing' && e.reason === 'no such file' && e.path === '/ws/none');
+  await assert.rejects(
+    server.readFile('/ws/none', 10),
+    (e: unknown) => e instanceof FileError && e.problem === 'missing' && e.reason === 'no such file' && e.path === '/ws/none',
+  );
   await assert.rejects(server.readFile('/ws/big.bin', 10), (e: unknown) => e instanceof FileError && e.problem === 'too-large');
   await assert.rejects(server.realPath('/ws/none'), (e: unknown) => e instanceof FileError && e.problem === 'missing');
   await assert.rejects(server.writeFile('/ws/x', 'y'), (e: unknown) => e instanceof FileError && e.problem === 'denied');
@@ -57,7 +67,10 @@ test('a channel that fails is an unreadable file, naming the path', async () => 
   const server = filesOverRequests(async () => {
     throw new Error('connection closed');
   });
-  await assert.rejects(server.readFile('/ws/a.lspci', 10), (e: unknown) => e instanceof FileError && e.problem === 'unreadable' && /connection closed/.test(e.reason) && e.path === '/ws/a.lspci');
+  await assert.rejects(
+    server.readFile('/ws/a.lspci', 10),
+    (e: unknown) => e instanceof FileError && e.problem === 'unreadable' && /connection closed/.test(e.reason) && e.path === '/ws/a.lspci',
+  );
 });
 
 test('confinement and dump diagnostics work over the channel as over a local file system', async () => {

@@ -10,7 +10,34 @@ import * as web from '../../io/web/path';
 import { EventEmitter } from '../../io/web/events';
 import { setImmediate as webImmediate } from '../../io/web/immediate';
 
-const paths = ['/', '', '.', '..', './', '../', 'a', 'a/', 'a/..', 'a/../', '/..', '..foo', 'x.', '/a/b/c', '/a/b/c/', '/a//b', 'a/./b/../c', '/a/../../b', '../x/y', '/x/..foo/y', '/a/b/..', '//a', '/a/b/c.vpci', 'c.tar.gz', '.hidden', '/ext/listings/freebsd/vmbus_pcib.c'];
+const paths = [
+  '/',
+  '',
+  '.',
+  '..',
+  './',
+  '../',
+  'a',
+  'a/',
+  'a/..',
+  'a/../',
+  '/..',
+  '..foo',
+  'x.',
+  '/a/b/c',
+  '/a/b/c/',
+  '/a//b',
+  'a/./b/../c',
+  '/a/../../b',
+  '../x/y',
+  '/x/..foo/y',
+  '/a/b/..',
+  '//a',
+  '/a/b/c.vpci',
+  'c.tar.gz',
+  '.hidden',
+  '/ext/listings/freebsd/vmbus_pcib.c',
+];
 
 test('dirname, basename, extname, normalize and isAbsolute agree with path.posix', () => {
   for (const p of paths) {
@@ -31,7 +58,11 @@ test('join, resolve (from /) and relative agree with path.posix', () => {
     assert.equal(web.join(a, b), posix.join(a, b), `join(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
     // Node resolves relative paths against its working directory; the browser has none and uses '/'.
     assert.equal(web.resolve(a, b), posix.resolve('/', a, b), `resolve(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
-    assert.equal(web.relative(web.resolve(a), web.resolve(b)), posix.relative(posix.resolve('/', a), posix.resolve('/', b)), `relative(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+    assert.equal(
+      web.relative(web.resolve(a), web.resolve(b)),
+      posix.relative(posix.resolve('/', a), posix.resolve('/', b)),
+      `relative(${JSON.stringify(a)}, ${JSON.stringify(b)})`,
+    );
   }
   assert.equal(web.join('/ext', '..', 'data', 'pci.ids'), '/data/pci.ids');
   assert.equal(web.resolve('/ws/scen', 'devices/x.lspci'), '/ws/scen/devices/x.lspci');

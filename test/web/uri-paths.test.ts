@@ -13,7 +13,11 @@ const paths = new UriPaths(ws);
 const text = (u: UriParts) => `${u.scheme}://${u.authority}${u.path.split('/').map(encodeURIComponent).join('/')}`;
 
 test('parseUri: scheme, authority and the decoded path; Windows paths and plain paths are not URIs', () => {
-  assert.deepEqual(parseUri('vscode-remote://127.0.0.1:18400/tmp/a%20b/q.vpci'), { scheme: 'vscode-remote', authority: '127.0.0.1:18400', path: '/tmp/a b/q.vpci' });
+  assert.deepEqual(parseUri('vscode-remote://127.0.0.1:18400/tmp/a%20b/q.vpci'), {
+    scheme: 'vscode-remote',
+    authority: '127.0.0.1:18400',
+    path: '/tmp/a b/q.vpci',
+  });
   assert.deepEqual(parseUri('vscode-userdata:/User/extensions/x'), { scheme: 'vscode-userdata', authority: '', path: '/User/extensions/x' });
   assert.equal(parseUri('c:\\work\\a.vpci'), undefined);
   assert.equal(parseUri('/tmp/a.vpci'), undefined);
@@ -38,7 +42,13 @@ test('mapSourcePaths rewrites Source paths only (source keys, sources lists, nes
   const msg = {
     type: 'response',
     command: 'stackTrace',
-    body: { stackFrames: [{ id: 1, name: 'f', source: { name: 'a.c', path: '/x/a.c', sources: [{ path: '/x/b.c' }] }, line: 3 }, { id: 2, name: 'host', source: { name: 'vsp', sourceReference: 7 } }], path: '/not/a/source' },
+    body: {
+      stackFrames: [
+        { id: 1, name: 'f', source: { name: 'a.c', path: '/x/a.c', sources: [{ path: '/x/b.c' }] }, line: 3 },
+        { id: 2, name: 'host', source: { name: 'vsp', sourceReference: 7 } },
+      ],
+      path: '/not/a/source',
+    },
   };
   const out = mapSourcePaths(msg, (p) => `u:${p}`) as typeof msg;
   assert.equal(out.body.stackFrames[0]!.source.path, 'u:/x/a.c');
@@ -50,14 +60,17 @@ test('mapSourcePaths rewrites Source paths only (source keys, sources lists, nes
   assert.equal(loaded.body.sources[0]!.path, 'u:/q.vpci');
 });
 
-test('DapPaths: the client\'s URI in, a path to the adapter, the same URI text back; other paths become their URIs', () => {
+test("DapPaths: the client's URI in, a path to the adapter, the same URI text back; other paths become their URIs", () => {
   const d = new DapPaths(paths, text);
   // the client's own spelling (an encoded colon VS Code would not write) must come back unchanged
   const sent = 'vscode-remote://127.0.0.1%3A18400/tmp/ws/my%20lab/quickstart.vpci';
   const req = { type: 'request', command: 'setBreakpoints', arguments: { source: { name: 'quickstart.vpci', path: sent }, breakpoints: [{ line: 16 }] } };
   const toAdapter = d.toAdapter(req) as typeof req;
   assert.equal(toAdapter.arguments.source.path, '/tmp/ws/my lab/quickstart.vpci');
-  const frames = { type: 'response', body: { stackFrames: [{ source: { path: '/tmp/ws/my lab/quickstart.vpci' } }, { source: { path: '/ext/listings/freebsd/vmbus_pcib.c' } }] } };
+  const frames = {
+    type: 'response',
+    body: { stackFrames: [{ source: { path: '/tmp/ws/my lab/quickstart.vpci' } }, { source: { path: '/ext/listings/freebsd/vmbus_pcib.c' } }] },
+  };
   const back = d.toClient(frames) as typeof frames;
   assert.equal(back.body.stackFrames[0]!.source.path, sent);
   assert.equal(back.body.stackFrames[1]!.source.path, 'vscode-remote://127.0.0.1:18400/ext/listings/freebsd/vmbus_pcib.c');

@@ -15,7 +15,11 @@ test('describe: version request names type and protocol_version with offsets and
   assert.equal(d.error, undefined);
   assert.deepEqual(
     d.fields.map((f) => [f.name, f.offset, f.size]),
-    [['type', 0, 4], ['protocol_version', 4, 4], ['reserved', 8, 4]],
+    [
+      ['type', 0, 4],
+      ['protocol_version', 4, 4],
+      ['reserved', 8, 4],
+    ],
   );
   assert.equal(find(d.fields, 'protocol_version')!.text, '0x00010004 (1.4)');
   assert.match(find(d.fields, 'type')!.text, /PCI_QUERY_PROTOCOL_VERSION/);
@@ -26,26 +30,77 @@ test('describe: CREATE_INTERRUPT3 nests int_desc with absolute offsets and the p
   const desc = find(d.fields, 'int_desc')!;
   assert.equal(desc.offset, 8);
   assert.equal(desc.size, 74);
-  assert.deepEqual(desc.children!.map((f) => [f.name, f.offset]), [['vector', 8], ['delivery_mode', 12], ['reserved', 13], ['vector_count', 14], ['processor_count', 16], ['processor_array', 18]]);
+  assert.deepEqual(
+    desc.children!.map((f) => [f.name, f.offset]),
+    [
+      ['vector', 8],
+      ['delivery_mode', 12],
+      ['reserved', 13],
+      ['vector_count', 14],
+      ['processor_count', 16],
+      ['processor_array', 18],
+    ],
+  );
   const arr = find(desc.children!, 'processor_array')!;
-  assert.deepEqual(arr.children!.map((f) => [f.offset, f.value]), [[18, 2], [20, 3]]);
+  assert.deepEqual(
+    arr.children!.map((f) => [f.offset, f.value]),
+    [
+      [18, 2],
+      [20, 3],
+    ],
+  );
 });
 
 test('describe: every field of a 1-function BUS_RELATIONS2', () => {
-  const b = encodeMessage({ type: 'PCI_BUS_RELATIONS2', devices: [{ vendorId: 0x10de, deviceId: 0x1e04, revision: 0xa1, progIf: 0, subclass: 0, baseClass: 3, subsystemId: 0, winSlot: 0, serialNumber: 5, flags: 1, virtualNumaNode: 0 }] });
+  const b = encodeMessage({
+    type: 'PCI_BUS_RELATIONS2',
+    devices: [
+      {
+        vendorId: 0x10de,
+        deviceId: 0x1e04,
+        revision: 0xa1,
+        progIf: 0,
+        subclass: 0,
+        baseClass: 3,
+        subsystemId: 0,
+        winSlot: 0,
+        serialNumber: 5,
+        flags: 1,
+        virtualNumaNode: 0,
+      },
+    ],
+  });
   const d = describePayload(b, {});
   const f = find(d.fields, 'func[0]')!;
-  assert.deepEqual(f.children!.map((c) => c.name), ['v_id', 'd_id', 'rev', 'prog_intf', 'subclass', 'base_class', 'subsystem_id', 'win_slot', 'ser', 'flags', 'virtual_numa_node', 'reserved']);
-  assert.equal(f.children!.reduce((s, c) => s + c.size, 0), 28);
+  assert.deepEqual(
+    f.children!.map((c) => c.name),
+    ['v_id', 'd_id', 'rev', 'prog_intf', 'subclass', 'base_class', 'subsystem_id', 'win_slot', 'ser', 'flags', 'virtual_numa_node', 'reserved'],
+  );
+  assert.equal(
+    f.children!.reduce((s, c) => s + c.size, 0),
+    28,
+  );
   assert.match(find(f.children!, 'flags')!.text, /NUMA_AFFINITY/);
 });
 
 test('describe: completions use the request layout; errors keep the fields read so far', () => {
-  const c = describePayload(lay(28, [[0, 4, 0], [4, 4, 0xfffff00c]]), { completionOf: MSG.PCI_QUERY_RESOURCE_REQUIREMENTS });
+  const c = describePayload(
+    lay(28, [
+      [0, 4, 0],
+      [4, 4, 0xfffff00c],
+    ]),
+    { completionOf: MSG.PCI_QUERY_RESOURCE_REQUIREMENTS },
+  );
   assert.equal(c.name, 'PCI_QUERY_RESOURCE_REQUIREMENTS completion');
   assert.equal(find(c.fields, 'status')!.text, 'SUCCESS');
   assert.equal(find(c.fields, 'probed_bar')!.children!.length, 6);
-  const bad = describePayload(lay(28, [[0, 4, MSG.PCI_BUS_RELATIONS], [4, 4, 3]]), {});
+  const bad = describePayload(
+    lay(28, [
+      [0, 4, MSG.PCI_BUS_RELATIONS],
+      [4, 4, 3],
+    ]),
+    {},
+  );
   assert.equal(bad.error?.code, 'count-out-of-range');
   assert.equal(find(bad.fields, 'device_count')!.value, 3);
 });
@@ -53,13 +108,32 @@ test('describe: completions use the request layout; errors keep the fields read 
 test('summarizePacket: one line for requests, completions and broken packets', () => {
   const req = encodePacket({ type: 6, flags: 1, transactionId: 3n, payload: G.queryProtocolVersion(0x10004) });
   assert.equal(summarizePacket(req, 'toHost'), 'G→H inband RC txid=0x3 QUERY_PROTOCOL_VERSION version 1.4');
-  const comp = encodePacket({ type: 11, flags: 0, transactionId: 3n, payload: lay(8, [[0, 4, 0xc0000059], [4, 4, 0x10003]]) });
-  assert.equal(summarizePacket(comp, 'toGuest', MSG.PCI_QUERY_PROTOCOL_VERSION), 'H→G completion txid=0x3 QUERY_PROTOCOL_VERSION: REVISION_MISMATCH (0xC0000059) version 1.3');
+  const comp = encodePacket({
+    type: 11,
+    flags: 0,
+    transactionId: 3n,
+    payload: lay(8, [
+      [0, 4, 0xc0000059],
+      [4, 4, 0x10003],
+    ]),
+  });
+  assert.equal(
+    summarizePacket(comp, 'toGuest', MSG.PCI_QUERY_PROTOCOL_VERSION),
+    'H→G completion txid=0x3 QUERY_PROTOCOL_VERSION: REVISION_MISMATCH (0xC0000059) version 1.3',
+  );
   assert.equal(summarizePacket(comp, 'toGuest'), 'H→G completion txid=0x3 status REVISION_MISMATCH (0xC0000059)');
   assert.match(summarizePacket(new Uint8Array(8), 'toHost'), /bad packet/);
   const unk = encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: lay(8, [[0, 4, 0x4249001e]]) });
   assert.match(summarizePacket(unk, 'toHost'), /unknown-type/);
-  const rel = encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: encodeMessage({ type: 'PCI_BUS_RELATIONS', devices: [{ vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0, winSlot: 0, serialNumber: 7 }] }) });
+  const rel = encodePacket({
+    type: 6,
+    flags: 0,
+    transactionId: 0n,
+    payload: encodeMessage({
+      type: 'PCI_BUS_RELATIONS',
+      devices: [{ vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0, winSlot: 0, serialNumber: 7 }],
+    }),
+  });
   assert.equal(summarizePacket(rel, 'toGuest'), 'H→G inband txid=0x0 BUS_RELATIONS 1 device(s) [00.0 8086:10fb ser 7]');
 });
 
@@ -77,12 +151,28 @@ test('describePacket: descriptor fields, then payload fields at packet offsets',
   const pkt = encodePacket({ type: 6, flags: 1, transactionId: 42n, payload: G.queryResourceRequirements(0x20) });
   const d = describePacket(pkt);
   assert.equal(d.name, 'PCI_QUERY_RESOURCE_REQUIREMENTS');
-  assert.deepEqual(d.fields.map((f) => [f.name, f.offset, f.size]), [
-    ['type', 0, 2], ['header_length', 2, 2], ['total_length', 4, 2], ['flags', 6, 2], ['transaction_id', 8, 8],
-    ['type', 16, 4], ['wslot', 20, 4],
-  ]);
+  assert.deepEqual(
+    d.fields.map((f) => [f.name, f.offset, f.size]),
+    [
+      ['type', 0, 2],
+      ['header_length', 2, 2],
+      ['total_length', 4, 2],
+      ['flags', 6, 2],
+      ['transaction_id', 8, 8],
+      ['type', 16, 4],
+      ['wslot', 20, 4],
+    ],
+  );
   assert.match(d.fields[3]!.text, /completion requested/);
-  const comp = encodePacket({ type: 11, flags: 0, transactionId: 42n, payload: lay(28, [[0, 4, 0], [4, 4, 0xfffff000]]) });
+  const comp = encodePacket({
+    type: 11,
+    flags: 0,
+    transactionId: 42n,
+    payload: lay(28, [
+      [0, 4, 0],
+      [4, 4, 0xfffff000],
+    ]),
+  });
   const c = describePacket(comp, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS);
   assert.equal(find(c.fields, 'probed_bar')!.offset, 20);
   assert.equal(find(c.fields, 'probed_bar')!.children![0]!.offset, 20);
@@ -91,6 +181,16 @@ test('describePacket: descriptor fields, then payload fields at packet offsets',
   assert.equal(find(bare.fields, 'status')!.offset, 16);
   const broken = describePacket(new Uint8Array(10));
   assert.equal(broken.error?.code, 'too-short');
-  const badRel = describePacket(encodePacket({ type: 6, flags: 0, transactionId: 0n, payload: lay(8, [[0, 4, MSG.PCI_BUS_RELATIONS], [4, 4, 5]]) }));
+  const badRel = describePacket(
+    encodePacket({
+      type: 6,
+      flags: 0,
+      transactionId: 0n,
+      payload: lay(8, [
+        [0, 4, MSG.PCI_BUS_RELATIONS],
+        [4, 4, 5],
+      ]),
+    }),
+  );
   assert.deepEqual([badRel.error?.code, badRel.error?.offset], ['count-out-of-range', 20]);
 });

@@ -38,7 +38,7 @@ const MIN: Record<string, number> = {
   PCI_TDISP_COMMAND: 16,
 };
 
-test('errors: every truncation below a message\'s fixed size is too-short (and one byte more decodes)', () => {
+test("errors: every truncation below a message's fixed size is too-short (and one byte more decodes)", () => {
   for (const [name, min] of Object.entries(MIN)) {
     const full = lay(min, [[0, 4, MSG[name as keyof typeof MSG]]]);
     assert.equal(code(full), 'ok', `${name} at ${min} bytes`);
@@ -61,20 +61,105 @@ test('errors: payload above MAXIMUM_PACKET_SIZE (39 656) is too-long', () => {
   assert.equal(code(b.subarray(0, 39656)), 'ok');
 });
 
-test('errors: overlong counts are count-out-of-range with the count\'s offset', () => {
+test("errors: overlong counts are count-out-of-range with the count's offset", () => {
   const cases: [string, Uint8Array, number][] = [
-    ['relations count 2 with 1 function', lay(28, [[0, 4, T(0)], [4, 4, 2]]), 4],
-    ['relations count 0xFFFFFFFF', lay(8, [[0, 4, T(0)], [4, 4, 0xffffffff]]), 4],
-    ['relations2 count 1 with 20 bytes', lay(28, [[0, 4, T(0x19)], [4, 4, 1]]), 4],
-    ['resources assigned 495 MSIs', lay(136, [[0, 4, T(0x10)], [128, 4, 495]]), 128],
-    ['resources assigned 1 MSI, no room', lay(148, [[0, 4, T(0x10)], [128, 4, 1]]), 128],
-    ['resources assigned2 1 MSI in 70 bytes', lay(206, [[0, 4, T(0x16)], [128, 4, 1]]), 128],
-    ['resources assigned3 1 MSI, processor_count 33', lay(216, [[0, 4, T(0x1a)], [128, 4, 1], [144, 2, 33]]), 136],
-    ['create interrupt2 processor_count 33', lay(78, [[0, 4, T(0x17)], [12, 2, 33]]), 12],
-    ['create interrupt3 processor_count 40', lay(82, [[0, 4, T(0x1b)], [16, 2, 40]]), 16],
-    ['write block 129 bytes', lay(16 + 129, [[0, 4, T(10)], [12, 4, 129]]), 12],
-    ['write block count beyond payload', lay(20, [[0, 4, T(10)], [12, 4, 8]]), 12],
-    ['tdisp length beyond payload', lay(24, [[0, 4, T(0x1d)], [8, 8, 9n]]), 8],
+    [
+      'relations count 2 with 1 function',
+      lay(28, [
+        [0, 4, T(0)],
+        [4, 4, 2],
+      ]),
+      4,
+    ],
+    [
+      'relations count 0xFFFFFFFF',
+      lay(8, [
+        [0, 4, T(0)],
+        [4, 4, 0xffffffff],
+      ]),
+      4,
+    ],
+    [
+      'relations2 count 1 with 20 bytes',
+      lay(28, [
+        [0, 4, T(0x19)],
+        [4, 4, 1],
+      ]),
+      4,
+    ],
+    [
+      'resources assigned 495 MSIs',
+      lay(136, [
+        [0, 4, T(0x10)],
+        [128, 4, 495],
+      ]),
+      128,
+    ],
+    [
+      'resources assigned 1 MSI, no room',
+      lay(148, [
+        [0, 4, T(0x10)],
+        [128, 4, 1],
+      ]),
+      128,
+    ],
+    [
+      'resources assigned2 1 MSI in 70 bytes',
+      lay(206, [
+        [0, 4, T(0x16)],
+        [128, 4, 1],
+      ]),
+      128,
+    ],
+    [
+      'resources assigned3 1 MSI, processor_count 33',
+      lay(216, [
+        [0, 4, T(0x1a)],
+        [128, 4, 1],
+        [144, 2, 33],
+      ]),
+      136,
+    ],
+    [
+      'create interrupt2 processor_count 33',
+      lay(78, [
+        [0, 4, T(0x17)],
+        [12, 2, 33],
+      ]),
+      12,
+    ],
+    [
+      'create interrupt3 processor_count 40',
+      lay(82, [
+        [0, 4, T(0x1b)],
+        [16, 2, 40],
+      ]),
+      16,
+    ],
+    [
+      'write block 129 bytes',
+      lay(16 + 129, [
+        [0, 4, T(10)],
+        [12, 4, 129],
+      ]),
+      12,
+    ],
+    [
+      'write block count beyond payload',
+      lay(20, [
+        [0, 4, T(10)],
+        [12, 4, 8],
+      ]),
+      12,
+    ],
+    [
+      'tdisp length beyond payload',
+      lay(24, [
+        [0, 4, T(0x1d)],
+        [8, 8, 9n],
+      ]),
+      8,
+    ],
   ];
   for (const [what, b, off] of cases) {
     const d = decodeMessage(b);
@@ -85,13 +170,22 @@ test('errors: overlong counts are count-out-of-range with the count\'s offset', 
 });
 
 test('errors: TDISP data_length above MAXIMUM_PACKET_SIZE - 16 is too-long (OpenVMM PacketTooLarge)', () => {
-  const d = decodeMessage(lay(24, [[0, 4, T(0x1d)], [8, 8, 0xffffffffffffffffn]]));
+  const d = decodeMessage(
+    lay(24, [
+      [0, 4, T(0x1d)],
+      [8, 8, 0xffffffffffffffffn],
+    ]),
+  );
   assert.ok(!d.ok);
   assert.equal(d.error.code, 'too-long');
   assert.equal(d.error.offset, 8);
 });
 
 test('errors: processor_count exactly 32 is accepted', () => {
-  const m: VpciMessage = { type: 'PCI_CREATE_INTERRUPT_MESSAGE2', wslot: 0, intDesc: { vector: 1, deliveryMode: 0, vectorCount: 1, processorArray: Array.from({ length: 32 }, (_, i) => i) } };
+  const m: VpciMessage = {
+    type: 'PCI_CREATE_INTERRUPT_MESSAGE2',
+    wslot: 0,
+    intDesc: { vector: 1, deliveryMode: 0, vectorCount: 1, processorArray: Array.from({ length: 32 }, (_, i) => i) },
+  };
   assert.deepEqual(decodeMessage(encodeMessage(m)), { ok: true, value: m });
 });

@@ -73,4 +73,3 @@ test('guest builders: DELETE_INTERRUPT carries the tran_int_desc back', () => {
     intDesc: { reserved: 0, vectorCount: 1, data: 0x21, address: 0xfee00004n },
   });
 });
-

@@ -1,6 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MSG, messageName, STATUS, statusName, statusText, VERSIONS, versionText, wslotEncode, wslotDecode, wslotToDevfn, devfnToWslot } from '../../emulator/vpci/protocol';
+import {
+  MSG,
+  messageName,
+  STATUS,
+  statusName,
+  statusText,
+  VERSIONS,
+  versionText,
+  wslotEncode,
+  wslotDecode,
+  wslotToDevfn,
+  devfnToWslot,
+} from '../../emulator/vpci/protocol';
 
 test('protocol: message numbering 0x42490000..0x4249001D, one name each', () => {
   const values = Object.values(MSG).sort((a, b) => a - b);
@@ -23,7 +35,15 @@ test('protocol: status codes', () => {
 });
 
 test('protocol: versions 1.1..1.4', () => {
-  assert.deepEqual(VERSIONS.map((v) => [versionText(v.value), v.value]), [['1.1', 0x10001], ['1.2', 0x10002], ['1.3', 0x10003], ['1.4', 0x10004]]);
+  assert.deepEqual(
+    VERSIONS.map((v) => [versionText(v.value), v.value]),
+    [
+      ['1.1', 0x10001],
+      ['1.2', 0x10002],
+      ['1.3', 0x10003],
+      ['1.4', 0x10004],
+    ],
+  );
 });
 
 test('protocol: win_slot encoding examples from docs/protocol.md §3', () => {

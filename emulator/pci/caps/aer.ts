@@ -4,19 +4,54 @@ import { f, reg, regm, u32, type CapabilityDef, type FieldDef } from './types';
 
 /** Uncorrectable error bits (PCI_ERR_UNC_*), by bit. */
 export interface AerView {
-  kind: 'aer'; offset: number; version: number; uncorrectableStatus: number; uncorrectableMask: number;
-  uncorrectableSeverity: number; correctableStatus: number; correctableMask: number; capControl: number;
-  firstErrorPointer: number; headerLog: number[];
+  kind: 'aer';
+  offset: number;
+  version: number;
+  uncorrectableStatus: number;
+  uncorrectableMask: number;
+  uncorrectableSeverity: number;
+  correctableStatus: number;
+  correctableMask: number;
+  capControl: number;
+  firstErrorPointer: number;
+  headerLog: number[];
 }
 
 export const AER_UNCORRECTABLE: FieldDef[] = [
-  f('UND', 0), f('DLP', 4), f('SURPDN', 5), f('POISON_TLP', 12), f('FCP', 13), f('COMP_TIME', 14), f('COMP_ABORT', 15), f('UNX_COMP', 16),
-  f('RX_OVER', 17), f('MALF_TLP', 18), f('ECRC', 19), f('UNSUP', 20), f('ACSV', 21), f('INTN', 22), f('MCBTLP', 23), f('ATOMEG', 24),
-  f('TLPPRE', 25), f('POISON_BLK', 26), f('DMWR_BLK', 27), f('IDE_CHECK', 28), f('MISR_IDE', 29), f('PCRC_CHECK', 30), f('XLAT_BLK', 31),
+  f('UND', 0),
+  f('DLP', 4),
+  f('SURPDN', 5),
+  f('POISON_TLP', 12),
+  f('FCP', 13),
+  f('COMP_TIME', 14),
+  f('COMP_ABORT', 15),
+  f('UNX_COMP', 16),
+  f('RX_OVER', 17),
+  f('MALF_TLP', 18),
+  f('ECRC', 19),
+  f('UNSUP', 20),
+  f('ACSV', 21),
+  f('INTN', 22),
+  f('MCBTLP', 23),
+  f('ATOMEG', 24),
+  f('TLPPRE', 25),
+  f('POISON_BLK', 26),
+  f('DMWR_BLK', 27),
+  f('IDE_CHECK', 28),
+  f('MISR_IDE', 29),
+  f('PCRC_CHECK', 30),
+  f('XLAT_BLK', 31),
 ];
 /** Correctable error bits (PCI_ERR_COR_*). */
 export const AER_CORRECTABLE: FieldDef[] = [
-  f('RCVR', 0), f('BAD_TLP', 6), f('BAD_DLLP', 7), f('REP_ROLL', 8), f('REP_TIMER', 12), f('ADV_NFAT', 13), f('INTERNAL', 14), f('LOG_OVER', 15),
+  f('RCVR', 0),
+  f('BAD_TLP', 6),
+  f('BAD_DLLP', 7),
+  f('REP_ROLL', 8),
+  f('REP_TIMER', 12),
+  f('ADV_NFAT', 13),
+  f('INTERNAL', 14),
+  f('LOG_OVER', 15),
 ];
 
 function popcount(v: number): number {
@@ -39,8 +74,15 @@ export const aerCap: CapabilityDef = {
     reg('COR_STATUS', 0x10, 4, 'rw1c', AER_CORRECTABLE),
     reg('COR_MASK', 0x14, 4, 'rw', AER_CORRECTABLE),
     regm('CAP', 0x18, 4, 0x00000140, 0, [
-      f('FEP', 0, 4), f('ECRC_GENC', 5), f('ECRC_GENE', 6), f('ECRC_CHKC', 7), f('ECRC_CHKE', 8), f('MULT_HDRC', 9), f('MULT_HDRE', 10),
-      f('PREFIX_LOG_PRESENT', 11), f('COMP_TIME_LOG', 12),
+      f('FEP', 0, 4),
+      f('ECRC_GENC', 5),
+      f('ECRC_GENE', 6),
+      f('ECRC_CHKC', 7),
+      f('ECRC_CHKE', 8),
+      f('MULT_HDRC', 9),
+      f('MULT_HDRE', 10),
+      f('PREFIX_LOG_PRESENT', 11),
+      f('COMP_TIME_LOG', 12),
     ]),
     reg('HEADER_LOG', 0x1c, 4),
     reg('HEADER_LOG_1', 0x20, 4),
@@ -58,9 +100,17 @@ export const aerCap: CapabilityDef = {
   view: (c, o): AerView => {
     const cc = u32(c, o + 0x18);
     return {
-      kind: 'aer', offset: o, version: (u32(c, o) >>> 16) & 0xf, uncorrectableStatus: u32(c, o + 4), uncorrectableMask: u32(c, o + 8),
-      uncorrectableSeverity: u32(c, o + 0xc), correctableStatus: u32(c, o + 0x10), correctableMask: u32(c, o + 0x14),
-      capControl: cc, firstErrorPointer: cc & 0x1f, headerLog: [0, 1, 2, 3].map((i) => u32(c, o + 0x1c + 4 * i)),
+      kind: 'aer',
+      offset: o,
+      version: (u32(c, o) >>> 16) & 0xf,
+      uncorrectableStatus: u32(c, o + 4),
+      uncorrectableMask: u32(c, o + 8),
+      uncorrectableSeverity: u32(c, o + 0xc),
+      correctableStatus: u32(c, o + 0x10),
+      correctableMask: u32(c, o + 0x14),
+      capControl: cc,
+      firstErrorPointer: cc & 0x1f,
+      headerLog: [0, 1, 2, 3].map((i) => u32(c, o + 0x1c + 4 * i)),
     };
   },
 };

@@ -2,7 +2,14 @@
 // names from Linux pci_regs.h PCI_ARI_*.
 import { f, reg, regm, u16, type CapabilityDef } from './types';
 
-export interface AriView { kind: 'ari'; offset: number; mfvc: boolean; acs: boolean; nextFunction: number; control: number }
+export interface AriView {
+  kind: 'ari';
+  offset: number;
+  mfvc: boolean;
+  acs: boolean;
+  nextFunction: number;
+  control: number;
+}
 
 export const ariCap: CapabilityDef = {
   id: 0x0e,

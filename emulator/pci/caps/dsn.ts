@@ -9,7 +9,13 @@ export function dsnText(lo: number, hi: number): string {
   return b.join('-');
 }
 
-export interface DsnView { kind: 'dsn'; offset: number; serial: string; low: number; high: number }
+export interface DsnView {
+  kind: 'dsn';
+  offset: number;
+  serial: string;
+  low: number;
+  high: number;
+}
 
 export const dsnCap: CapabilityDef = {
   id: 0x03,

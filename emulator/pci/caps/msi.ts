@@ -21,9 +21,17 @@ export function msiLayout(c: CfgBytes, at: number): MsiLayout {
 }
 
 export interface MsiCapView {
-  kind: 'msi'; offset: number; enabled: boolean; is64Bit: boolean; perVectorMasking: boolean;
-  vectorsCapable: number; vectorsEnabled: number; address: number; data: number;
-  maskBits?: number; pendingBits?: number;
+  kind: 'msi';
+  offset: number;
+  enabled: boolean;
+  is64Bit: boolean;
+  perVectorMasking: boolean;
+  vectorsCapable: number;
+  vectorsEnabled: number;
+  address: number;
+  data: number;
+  maskBits?: number;
+  pendingBits?: number;
   /** Config offsets of the fields (for writers). */
   layout: MsiLayout;
 }
@@ -65,9 +73,16 @@ export const msiCap: CapabilityDef = {
     const layout = msiLayout(c, o);
     const address = u32(c, layout.address) + (layout.addressHi !== undefined ? u32(c, layout.addressHi) * 2 ** 32 : 0);
     return {
-      kind: 'msi', offset: o, enabled: !!(ctl & 1), is64Bit: !!(ctl & 0x80), perVectorMasking: !!(ctl & 0x100),
-      vectorsCapable: 1 << ((ctl >> 1) & 7), vectorsEnabled: 1 << ((ctl >> 4) & 7),
-      address, data: u16(c, layout.data), layout,
+      kind: 'msi',
+      offset: o,
+      enabled: !!(ctl & 1),
+      is64Bit: !!(ctl & 0x80),
+      perVectorMasking: !!(ctl & 0x100),
+      vectorsCapable: 1 << ((ctl >> 1) & 7),
+      vectorsEnabled: 1 << ((ctl >> 4) & 7),
+      address,
+      data: u16(c, layout.data),
+      layout,
       ...(layout.mask !== undefined ? { maskBits: u32(c, layout.mask), pendingBits: u32(c, layout.pending!) } : {}),
     };
   },

@@ -3,8 +3,15 @@
 import { f, reg, regm, u16, u32, type CapabilityDef } from './types';
 
 export interface MsixCapView {
-  kind: 'msix'; offset: number; tableSize: number; enabled: boolean; functionMask: boolean;
-  tableBir: number; tableOffset: number; pbaBir: number; pbaOffset: number;
+  kind: 'msix';
+  offset: number;
+  tableSize: number;
+  enabled: boolean;
+  functionMask: boolean;
+  tableBir: number;
+  tableOffset: number;
+  pbaBir: number;
+  pbaOffset: number;
 }
 
 export const msixCap: CapabilityDef = {
@@ -31,8 +38,15 @@ export const msixCap: CapabilityDef = {
     const t = u32(c, o + 4);
     const p = u32(c, o + 8);
     return {
-      kind: 'msix', offset: o, tableSize: (ctl & 0x7ff) + 1, functionMask: !!(ctl & 0x4000), enabled: !!(ctl & 0x8000),
-      tableBir: t & 7, tableOffset: (t & ~7) >>> 0, pbaBir: p & 7, pbaOffset: (p & ~7) >>> 0,
+      kind: 'msix',
+      offset: o,
+      tableSize: (ctl & 0x7ff) + 1,
+      functionMask: !!(ctl & 0x4000),
+      enabled: !!(ctl & 0x8000),
+      tableBir: t & 7,
+      tableOffset: (t & ~7) >>> 0,
+      pbaBir: p & 7,
+      pbaOffset: (p & ~7) >>> 0,
     };
   },
 };

@@ -3,10 +3,22 @@
 import { f, reg, regm, u16, u32, u8, type CapabilityDef, type RegisterDef } from './types';
 
 export interface SriovView {
-  kind: 'sriov'; offset: number; capabilities: number; control: number; status: number;
-  initialVFs: number; totalVFs: number; numVFs: number; functionDependencyLink: number;
-  vfOffset: number; vfStride: number; vfDeviceId: number; supportedPageSizes: number; systemPageSize: number;
-  vfBars: number[]; migrationState: number;
+  kind: 'sriov';
+  offset: number;
+  capabilities: number;
+  control: number;
+  status: number;
+  initialVFs: number;
+  totalVFs: number;
+  numVFs: number;
+  functionDependencyLink: number;
+  vfOffset: number;
+  vfStride: number;
+  vfDeviceId: number;
+  supportedPageSizes: number;
+  systemPageSize: number;
+  vfBars: number[];
+  migrationState: number;
 }
 
 export const sriovCap: CapabilityDef = {
@@ -36,13 +48,26 @@ export const sriovCap: CapabilityDef = {
   },
   summary: (c, at) => {
     const ctl = u16(c, at + 8);
-    return `${u16(c, at + 0xe)} VFs (device ${u16(c, at + 0x1a).toString(16).padStart(4, '0')}), ${ctl & 1 ? `${u16(c, at + 0x10)} enabled` : 'VFs disabled'}`;
+    return `${u16(c, at + 0xe)} VFs (device ${u16(c, at + 0x1a)
+      .toString(16)
+      .padStart(4, '0')}), ${ctl & 1 ? `${u16(c, at + 0x10)} enabled` : 'VFs disabled'}`;
   },
   view: (c, o): SriovView => ({
-    kind: 'sriov', offset: o, capabilities: u32(c, o + 4), control: u16(c, o + 8), status: u16(c, o + 0xa),
-    initialVFs: u16(c, o + 0xc), totalVFs: u16(c, o + 0xe), numVFs: u16(c, o + 0x10),
-    functionDependencyLink: u8(c, o + 0x12), vfOffset: u16(c, o + 0x14), vfStride: u16(c, o + 0x16),
-    vfDeviceId: u16(c, o + 0x1a), supportedPageSizes: u32(c, o + 0x1c), systemPageSize: u32(c, o + 0x20),
-    vfBars: [0, 1, 2, 3, 4, 5].map((i) => u32(c, o + 0x24 + 4 * i)), migrationState: u32(c, o + 0x3c),
+    kind: 'sriov',
+    offset: o,
+    capabilities: u32(c, o + 4),
+    control: u16(c, o + 8),
+    status: u16(c, o + 0xa),
+    initialVFs: u16(c, o + 0xc),
+    totalVFs: u16(c, o + 0xe),
+    numVFs: u16(c, o + 0x10),
+    functionDependencyLink: u8(c, o + 0x12),
+    vfOffset: u16(c, o + 0x14),
+    vfStride: u16(c, o + 0x16),
+    vfDeviceId: u16(c, o + 0x1a),
+    supportedPageSizes: u32(c, o + 0x1c),
+    systemPageSize: u32(c, o + 0x20),
+    vfBars: [0, 1, 2, 3, 4, 5].map((i) => u32(c, o + 0x24 + 4 * i)),
+    migrationState: u32(c, o + 0x3c),
   }),
 };

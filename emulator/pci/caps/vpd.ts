@@ -1,7 +1,11 @@
 // Vital Product Data (PCI_CAP_ID_VPD, 0x03): names from Linux pci_regs.h PCI_VPD_*.
 import { f, reg, type CapabilityDef } from './types';
 
-export interface VpdView { kind: 'vpd'; offset: number; readable: false }
+export interface VpdView {
+  kind: 'vpd';
+  offset: number;
+  readable: false;
+}
 
 export const vpdCap: CapabilityDef = {
   id: 0x03,

@@ -192,18 +192,30 @@ function capSata(c: CapCtx, where: number, cap: number): void {
 
 function eaProperty(p: number, secondary: boolean): string | undefined {
   switch (p) {
-    case 0x00: return 'memory space, non-prefetchable';
-    case 0x01: return 'memory space, prefetchable';
-    case 0x02: return 'I/O space';
-    case 0x03: return 'VF memory space, prefetchable';
-    case 0x04: return 'VF memory space, non-prefetchable';
-    case 0x05: return 'allocation behind bridge, non-prefetchable memory';
-    case 0x06: return 'allocation behind bridge, prefetchable memory';
-    case 0x07: return 'allocation behind bridge, I/O space';
-    case 0xfd: return 'memory space resource unavailable for use';
-    case 0xfe: return 'I/O space resource unavailable for use';
-    case 0xff: return secondary ? 'entry unavailable for use, PrimaryProperties should be used' : 'entry unavailable for use';
-    default: return undefined;
+    case 0x00:
+      return 'memory space, non-prefetchable';
+    case 0x01:
+      return 'memory space, prefetchable';
+    case 0x02:
+      return 'I/O space';
+    case 0x03:
+      return 'VF memory space, prefetchable';
+    case 0x04:
+      return 'VF memory space, non-prefetchable';
+    case 0x05:
+      return 'allocation behind bridge, non-prefetchable memory';
+    case 0x06:
+      return 'allocation behind bridge, prefetchable memory';
+    case 0x07:
+      return 'allocation behind bridge, I/O space';
+    case 0xfd:
+      return 'memory space resource unavailable for use';
+    case 0xfe:
+      return 'I/O space resource unavailable for use';
+    case 0xff:
+      return secondary ? 'entry unavailable for use, PrimaryProperties should be used' : 'entry unavailable for use';
+    default:
+      return undefined;
   }
 }
 

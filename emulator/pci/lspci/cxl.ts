@@ -69,7 +69,7 @@ function registerLocator(c: CapCtx, where: number, len: number): void {
     const hi = c.d.l(pos + 4);
     const bir = bits(lo, 0, 3);
     const id = bits(lo, 8, 8);
-    const base = BigInt(((bits(lo, 16, 16) << 16) >>> 0)) | (BigInt(hi) << 32n);
+    const base = BigInt((bits(lo, 16, 16) << 16) >>> 0) | (BigInt(hi) << 32n);
     if (!id) continue;
     const name = id < BLOCK_IDS.length ? BLOCK_IDS[id]! : id === 0xff ? 'vendor-specific' : '<?>';
     c.out.p(`\t\tBlock${i + 1}: BIR: bar${bir}, ID: ${name}, offset: ${x(base, 16)}\n`);
@@ -82,9 +82,20 @@ function gpfTime(c: CapCtx, w: number): { value: number; unit: string } {
   const scale = bits(w, 8, 4);
   let value: number;
   switch (scale) {
-    case 2: case 5: value = base * 100; break;
-    case 1: case 4: case 7: value = base * 10; break;
-    case 0: case 3: case 6: value = base; break;
+    case 2:
+    case 5:
+      value = base * 100;
+      break;
+    case 1:
+    case 4:
+    case 7:
+      value = base * 10;
+      break;
+    case 0:
+    case 3:
+    case 6:
+      value = base;
+      break;
     default:
       c.out.p(`\t\tReserved time scale encoding ${x(scale)}\n`);
       value = base;
@@ -145,15 +156,24 @@ function cxl(c: CapCtx, id: number, rev: number, where: number, len: number): vo
   c.out.p(': CXL\n');
   if (c.verbose < 2 || !c.d.fetch(where, len)) return;
   switch (id) {
-    case 0: return device(c, rev, where, len);
-    case 2: return functionMap(c, where);
-    case 3: return port(c, where, len);
-    case 4: return gpfPort(c, where);
-    case 5: return gpfDevice(c, where);
-    case 7: return flexBus(c, where, rev);
-    case 8: return registerLocator(c, where, len);
-    case 9: return mld(c, where);
-    default: c.out.p(`\t\tUnknown ID ${x(id, 4)}\n`);
+    case 0:
+      return device(c, rev, where, len);
+    case 2:
+      return functionMap(c, where);
+    case 3:
+      return port(c, where, len);
+    case 4:
+      return gpfPort(c, where);
+    case 5:
+      return gpfDevice(c, where);
+    case 7:
+      return flexBus(c, where, rev);
+    case 8:
+      return registerLocator(c, where, len);
+    case 9:
+      return mld(c, where);
+    default:
+      c.out.p(`\t\tUnknown ID ${x(id, 4)}\n`);
   }
 }
 

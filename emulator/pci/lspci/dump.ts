@@ -30,7 +30,14 @@ export function parseLspciDump(text: string): LspciDumpResult {
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const h = HEADER.exec(line);
     if (h && /^[0-9]$/.test(h[4]!)) {
-      cur = { domain: h[1] ? parseInt(h[1], 16) : 0, bus: parseInt(h[2]!, 16), dev: parseInt(h[3]!, 16), func: Number(h[4]), data: new Uint8Array(4096).fill(0xff), len: 0 };
+      cur = {
+        domain: h[1] ? parseInt(h[1], 16) : 0,
+        bus: parseInt(h[2]!, 16),
+        dev: parseInt(h[3]!, 16),
+        func: Number(h[4]),
+        data: new Uint8Array(4096).fill(0xff),
+        len: 0,
+      };
       found.push(cur);
       continue;
     }
@@ -58,7 +65,10 @@ export function parseLspciDump(text: string): LspciDumpResult {
   return {
     ok: true,
     devices: found.map((f) => ({
-      domain: f.domain, bus: f.bus, dev: f.dev, func: f.func,
+      domain: f.domain,
+      bus: f.bus,
+      dev: f.dev,
+      func: f.func,
       address: `${domains ? `${f.domain.toString(16).padStart(4, '0')}:` : ''}${h2(f.bus)}:${h2(f.dev)}.${f.func}`,
       bytes: f.data.slice(0, f.len),
     })),

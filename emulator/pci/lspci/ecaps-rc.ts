@@ -46,7 +46,9 @@ export function capVc(c: CapCtx, where: number): void {
     const patPos = bits(rcap, 24, 8);
     out.p(`Caps:\tPATOffset=${x(patPos, 2)} MaxTimeSlots=${bits(rcap, 16, 7) + 1} RejSnoopTrans${fl(rcap, 1 << 15)}\n`);
     out.p(`\t\t\tArb:${arbList(VC_ARB, rcap)}`);
-    out.p(`\n\t\t\tCtrl:\tEnable${fl(rctrl, 1 << 31)} ID=${bits(rctrl, 24, 3)} ArbSelect=${table(VC_ARB, bits(rctrl, 17, 3))} TC/VC=${x(bits(rctrl, 0, 8), 2)}\n`);
+    out.p(
+      `\n\t\t\tCtrl:\tEnable${fl(rctrl, 1 << 31)} ID=${bits(rctrl, 24, 3)} ArbSelect=${table(VC_ARB, bits(rctrl, 17, 3))} TC/VC=${x(bits(rctrl, 0, 8), 2)}\n`,
+    );
     out.p(`\t\t\tStatus:\tNegoPending${fl(rstatus, 2)} InProgress${fl(rstatus, 1)}\n`);
     if (patPos) out.p('\t\t\tPort Arbitration Table <?>\n');
   }

@@ -25,9 +25,12 @@ function capTph(c: CapCtx, where: number): void {
   if (t & 0x100) c.out.p('\t\tExtended requester support\n');
   const loc = t & 0x600;
   c.out.p(
-    loc === 0 ? '\t\tNo steering table available\n'
-      : loc === 0x200 ? '\t\tSteering table in TPH capability structure\n'
-        : loc === 0x400 ? '\t\tSteering table in MSI-X table\n'
+    loc === 0
+      ? '\t\tNo steering table available\n'
+      : loc === 0x200
+        ? '\t\tSteering table in TPH capability structure\n'
+        : loc === 0x400
+          ? '\t\tSteering table in MSI-X table\n'
           : '\t\tReserved steering table location\n',
   );
 }

@@ -37,7 +37,8 @@ function dev(c: CapCtx, where: number, type: number): void {
   let s = `\t\tDevCap:\tMaxPayload ${128 << (t & 7)} bytes, PhantFunc ${(1 << ((t & 0x18) >> 3)) - 1}`;
   if (isEp(type)) s += `, Latency L0s ${L0S[(t & 0x1c0) >> 6]}, L1 ${L1[(t & 0xe00) >> 9]}`;
   s += `\n\t\t\tExtTag${fl(t, 0x20)}`;
-  if (isEp(type) || type === T.EXP_TYPE_UPSTREAM || type === T.EXP_TYPE_PCI_BRIDGE) s += ` AttnBtn${fl(t, 0x1000)} AttnInd${fl(t, 0x2000)} PwrInd${fl(t, 0x4000)}`;
+  if (isEp(type) || type === T.EXP_TYPE_UPSTREAM || type === T.EXP_TYPE_PCI_BRIDGE)
+    s += ` AttnBtn${fl(t, 0x1000)} AttnInd${fl(t, 0x2000)} PwrInd${fl(t, 0x4000)}`;
   s += ` RBE${fl(t, 0x8000)}`;
   const flrType = isEp(type) || type === T.EXP_TYPE_ROOT_INT_EP;
   if (flrType) s += ` FLReset${fl(t, 0x10000000)}`;
@@ -52,7 +53,9 @@ function dev(c: CapCtx, where: number, type: number): void {
   if (flrType && t & 0x10000000) s += ` FLReset${fl(w, 0x8000)}`;
   out.p(`${s}\n\t\t\tMaxPayload ${128 << ((w & 0xe0) >> 5)} bytes, MaxReadReq ${128 << ((w & 0x7000) >> 12)} bytes\n`);
   w = d.w(where + 0xa);
-  out.p(`\t\tDevSta:\tCorrErr${fl(w, 0x1)} NonFatalErr${fl(w, 0x2)} FatalErr${fl(w, 0x4)} UnsupReq${fl(w, 0x8)} AuxPwr${fl(w, 0x10)} TransPend${fl(w, 0x20)}\n`);
+  out.p(
+    `\t\tDevSta:\tCorrErr${fl(w, 0x1)} NonFatalErr${fl(w, 0x2)} FatalErr${fl(w, 0x4)} UnsupReq${fl(w, 0x8)} AuxPwr${fl(w, 0x10)} TransPend${fl(w, 0x20)}\n`,
+  );
 }
 
 function link(c: CapCtx, where: number, type: number): void {
@@ -86,13 +89,19 @@ function link(c: CapCtx, where: number, type: number): void {
 function slot(c: CapCtx, where: number): void {
   const { d, out } = c;
   const t = d.l(where + 0x14);
-  out.p(`\t\tSltCap:\tAttnBtn${fl(t, 0x1)} PwrCtrl${fl(t, 0x2)} MRL${fl(t, 0x4)} AttnInd${fl(t, 0x8)} PwrInd${fl(t, 0x10)} HotPlug${fl(t, 0x40)} Surprise${fl(t, 0x20)}\n`);
+  out.p(
+    `\t\tSltCap:\tAttnBtn${fl(t, 0x1)} PwrCtrl${fl(t, 0x2)} MRL${fl(t, 0x4)} AttnInd${fl(t, 0x8)} PwrInd${fl(t, 0x10)} HotPlug${fl(t, 0x40)} Surprise${fl(t, 0x20)}\n`,
+  );
   out.p(`\t\t\tSlot #${t >>> 19}, PowerLimit ${powerLimit((t & 0x7f80) >> 7, (t & 0x18000) >> 15)}; Interlock${fl(t, 0x20000)} NoCompl${fl(t, 0x40000)}\n`);
   let w = d.w(where + 0x18);
-  out.p(`\t\tSltCtl:\tEnable: AttnBtn${fl(w, 0x1)} PwrFlt${fl(w, 0x2)} MRL${fl(w, 0x4)} PresDet${fl(w, 0x8)} CmdCplt${fl(w, 0x10)} HPIrq${fl(w, 0x20)} LinkChg${fl(w, 0x1000)}\n`);
+  out.p(
+    `\t\tSltCtl:\tEnable: AttnBtn${fl(w, 0x1)} PwrFlt${fl(w, 0x2)} MRL${fl(w, 0x4)} PresDet${fl(w, 0x8)} CmdCplt${fl(w, 0x10)} HPIrq${fl(w, 0x20)} LinkChg${fl(w, 0x1000)}\n`,
+  );
   out.p(`\t\t\tControl: AttnInd ${INDICATOR[(w & 0xc0) >> 6]}, PwrInd ${INDICATOR[(w & 0x300) >> 8]}, Power${fl(w, 0x400)} Interlock${fl(w, 0x800)}\n`);
   w = d.w(where + 0x1a);
-  out.p(`\t\tSltSta:\tStatus: AttnBtn${fl(w, 0x1)} PowerFlt${fl(w, 0x2)} MRL${fl(w, 0x20)} CmdCplt${fl(w, 0x10)} PresDet${fl(w, 0x40)} Interlock${fl(w, 0x80)}\n`);
+  out.p(
+    `\t\tSltSta:\tStatus: AttnBtn${fl(w, 0x1)} PowerFlt${fl(w, 0x2)} MRL${fl(w, 0x20)} CmdCplt${fl(w, 0x10)} PresDet${fl(w, 0x40)} Interlock${fl(w, 0x80)}\n`,
+  );
   out.p(`\t\t\tChanged: MRL${fl(w, 0x4)} PresDet${fl(w, 0x8)} LinkState${fl(w, 0x100)}\n`);
 }
 
@@ -106,10 +115,26 @@ function root(c: CapCtx, where: number): void {
   out.p(`\t\tRootSta: PME ReqID ${x(w & 0xffff, 4)}, PMEStatus${fl(w, 0x10000)} PMEPending${fl(w, 0x20000)}\n`);
 }
 
-const TIMEOUT_RANGE: Record<number, string> = { 0: 'Not Supported', 1: 'Range A', 2: 'Range B', 3: 'Range AB', 6: 'Range BC', 7: 'Range ABC', 14: 'Range BCD', 15: 'Range ABCD' };
+const TIMEOUT_RANGE: Record<number, string> = {
+  0: 'Not Supported',
+  1: 'Range A',
+  2: 'Range B',
+  3: 'Range AB',
+  6: 'Range BC',
+  7: 'Range ABC',
+  14: 'Range BCD',
+  15: 'Range ABCD',
+};
 const TIMEOUT_VALUE: Record<number, string> = {
-  0: '50us to 50ms', 1: '50us to 100us', 2: '1ms to 10ms', 5: '16ms to 55ms', 6: '65ms to 210ms', 9: '260ms to 900ms',
-  10: '1s to 3.5s', 13: '4s to 13s', 14: '17s to 64s',
+  0: '50us to 50ms',
+  1: '50us to 100us',
+  2: '1ms to 10ms',
+  5: '16ms to 55ms',
+  6: '65ms to 210ms',
+  9: '260ms to 900ms',
+  10: '1s to 3.5s',
+  13: '4s to 13s',
+  14: '17s to 64s',
 };
 const CAP2_OBFF = ['Not Supported', 'Via message', 'Via WAKE#', 'Via message/WAKE#'];
 const EPR = ['Not Supported', 'Dev Specific', 'Form Factor Dev Specific', 'Reserved'];
@@ -174,19 +199,33 @@ function speedCap(v: number): string {
 const TARGET_SPEED: Record<number, string> = { 0: '2.5GT/s', 1: '2.5GT/s', 2: '5GT/s', 3: '8GT/s', 4: '16GT/s', 5: '32GT/s', 6: '64GT/s' };
 const DEEMPHASIS = ['-6dB', '-3.5dB'];
 const PRESET = [
-  '-6dB de-emphasis, 0dB preshoot', '-3.5dB de-emphasis, 0dB preshoot', '-4.4dB de-emphasis, 0dB preshoot',
-  '-2.5dB de-emphasis, 0dB preshoot', '0dB de-emphasis, 0dB preshoot', '0dB de-emphasis, 1.9dB preshoot',
-  '0dB de-emphasis, 2.5dB preshoot', '-6.0dB de-emphasis, 3.5dB preshoot', '-3.5dB de-emphasis, 3.5dB preshoot',
+  '-6dB de-emphasis, 0dB preshoot',
+  '-3.5dB de-emphasis, 0dB preshoot',
+  '-4.4dB de-emphasis, 0dB preshoot',
+  '-2.5dB de-emphasis, 0dB preshoot',
+  '0dB de-emphasis, 0dB preshoot',
+  '0dB de-emphasis, 1.9dB preshoot',
+  '0dB de-emphasis, 2.5dB preshoot',
+  '-6.0dB de-emphasis, 3.5dB preshoot',
+  '-3.5dB de-emphasis, 3.5dB preshoot',
   '0dB de-emphasis, 3.5dB preshoot',
 ];
 const MARGIN = [
-  'Normal Operating Range', '800-1200mV(full-swing)/400-700mV(half-swing)', '200-400mV(full-swing)/100-200mV(half-swing)',
-  '200-400mV(full-swing)/100-200mV(half-swing)', '200-400mV(full-swing)/100-200mV(half-swing)',
-  '200-400mV(full-swing)/100-200mV(half-swing)', 'Unknown', 'Unknown',
+  'Normal Operating Range',
+  '800-1200mV(full-swing)/400-700mV(half-swing)',
+  '200-400mV(full-swing)/100-200mV(half-swing)',
+  '200-400mV(full-swing)/100-200mV(half-swing)',
+  '200-400mV(full-swing)/100-200mV(half-swing)',
+  '200-400mV(full-swing)/100-200mV(half-swing)',
+  'Unknown',
+  'Unknown',
 ];
 const CROSSLINK = ['unsupported', 'Upstream Port', 'Downstream Port', 'incomplete'];
 const COMPONENT: Record<number, string> = {
-  0: 'Link Down - Not Determined', 1: 'Link Down - Not Present', 2: 'Link Down - Present', 4: 'Link Up - Present',
+  0: 'Link Down - Not Determined',
+  1: 'Link Down - Not Present',
+  2: 'Link Down - Present',
+  4: 'Link Up - Present',
   5: 'Link Up - Present and DRS Received',
 };
 
@@ -222,8 +261,12 @@ function link2(c: CapCtx, where: number, type: number): void {
 }
 
 const TYPE_NAMES: Record<number, string> = {
-  0x0: 'Endpoint', 0x1: 'Legacy Endpoint', 0x5: 'Upstream Port', 0x7: 'PCI-Express to PCI/PCI-X Bridge',
-  0x9: 'Root Complex Integrated Endpoint', 0xa: 'Root Complex Event Collector',
+  0x0: 'Endpoint',
+  0x1: 'Legacy Endpoint',
+  0x5: 'Upstream Port',
+  0x7: 'PCI-Express to PCI/PCI-X Bridge',
+  0x9: 'Root Complex Integrated Endpoint',
+  0xa: 'Root Complex Event Collector',
 };
 
 /** ls-caps.c cap_express; returns the Device/Port type, which the extended capabilities use. */

@@ -24,8 +24,7 @@ const linkError = (v: number): string => `<Prot${fl(v, 0x10)} <Ovfl${fl(v, 0x20)
 const freqCap = (v: number): string =>
   `200MHz${fl(v, 0x1)} 300MHz${fl(v, 0x2)} 400MHz${fl(v, 0x4)} 500MHz${fl(v, 0x8)} 600MHz${fl(v, 0x10)} 800MHz${fl(v, 0x20)} ` +
   `1.0GHz${fl(v, 0x40)} 1.2GHz${fl(v, 0x80)} 1.4GHz${fl(v, 0x100)} 1.6GHz${fl(v, 0x200)} Vend${fl(v, 0x8000)}`;
-const features = (v: number): string =>
-  `IsocFC${fl(v, 0x1)} LDTSTOP${fl(v, 0x2)} CRCTM${fl(v, 0x4)} ECTLT${fl(v, 0x8)} 64bA${fl(v, 0x10)} UIDRD${fl(v, 0x20)}`;
+const features = (v: number): string => `IsocFC${fl(v, 0x1)} LDTSTOP${fl(v, 0x2)} CRCTM${fl(v, 0x4)} ECTLT${fl(v, 0x8)} 64bA${fl(v, 0x10)} UIDRD${fl(v, 0x20)}`;
 const errorHandling = (v: number): string =>
   ['PFlE', 'OFlE', 'PFE', 'OFE', 'EOCFE', 'RFE', 'CRCFE', 'SERRFE', 'CF', 'RE', 'PNFE', 'ONFE', 'EOCNFE', 'RNFE', 'CRCNFE', 'SERRNFE']
     .map((n, i) => n + fl(v, 1 << i))
@@ -39,7 +38,9 @@ function pri(c: CapCtx, where: number, cmd: number): void {
   const rid = d.b(where + 12);
   const r22 = rid >= 0x22;
   if (rid < 0x22 && rid > 0x11) out.p('\t\t!!! Possibly incomplete decoding\n');
-  out.p(`\t\tCommand: BaseUnitID=${cmd & 0x1f} UnitCnt=${(cmd & 0x3e0) >> 5} MastHost${fl(cmd, 0x400)} DefDir${fl(cmd, 0x800)}${r22 ? ` DUL${fl(cmd, 0x1000)}` : ''}\n`);
+  out.p(
+    `\t\tCommand: BaseUnitID=${cmd & 0x1f} UnitCnt=${(cmd & 0x3e0) >> 5} MastHost${fl(cmd, 0x400)} DefDir${fl(cmd, 0x800)}${r22 ? ` DUL${fl(cmd, 0x1000)}` : ''}\n`,
+  );
   const lctr0 = d.w(where + 4);
   out.p(`\t\tLink Control 0: ${linkControl(lctr0)}${r22 ? linkControlExt(lctr0) : ''}\n`);
   out.p(`\t\tLink Config 0: ${linkConfig(d.w(where + 6), r22)}\n`);
@@ -108,12 +109,24 @@ export function capHt(c: CapCtx, where: number, cmd: number): void {
   }
   const type = cmd & 0xf800;
   switch (type) {
-    case 0x4000: out.p('HyperTransport: Switch\n'); break;
-    case 0x8000: out.p('HyperTransport: Interrupt Discovery and Configuration\n'); break;
-    case 0x8800: out.p(`HyperTransport: Revision ID: ${revisionText(cmd)}\n`); break;
-    case 0x9000: out.p('HyperTransport: UnitID Clumping\n'); break;
-    case 0x9800: out.p('HyperTransport: Extended Configuration Space Access\n'); break;
-    case 0xa000: out.p('HyperTransport: Address Mapping\n'); break;
+    case 0x4000:
+      out.p('HyperTransport: Switch\n');
+      break;
+    case 0x8000:
+      out.p('HyperTransport: Interrupt Discovery and Configuration\n');
+      break;
+    case 0x8800:
+      out.p(`HyperTransport: Revision ID: ${revisionText(cmd)}\n`);
+      break;
+    case 0x9000:
+      out.p('HyperTransport: UnitID Clumping\n');
+      break;
+    case 0x9800:
+      out.p('HyperTransport: Extended Configuration Space Access\n');
+      break;
+    case 0xa000:
+      out.p('HyperTransport: Address Mapping\n');
+      break;
     case 0xa800:
       out.p(`HyperTransport: MSI Mapping Enable${fl(cmd, 0x1)} Fixed${fl(cmd, 0x2)}\n`);
       if (c.verbose >= 2 && !(cmd & 0x2)) {
@@ -123,10 +136,19 @@ export function capHt(c: CapCtx, where: number, cmd: number): void {
         out.p(`\t\tMapping Address Base: ${x((BigInt(hi) << 32n) | BigInt((lo & ~0xfffff) >>> 0), 16)}\n`);
       }
       break;
-    case 0xb000: out.p('HyperTransport: DirectRoute\n'); break;
-    case 0xb800: out.p('HyperTransport: VCSet\n'); break;
-    case 0xc000: out.p('HyperTransport: Retry Mode\n'); break;
-    case 0xc800: out.p('HyperTransport: X86 (reserved)\n'); break;
-    default: out.p(`HyperTransport: #${x(type >> 11, 2)}\n`);
+    case 0xb000:
+      out.p('HyperTransport: DirectRoute\n');
+      break;
+    case 0xb800:
+      out.p('HyperTransport: VCSet\n');
+      break;
+    case 0xc000:
+      out.p('HyperTransport: Retry Mode\n');
+      break;
+    case 0xc800:
+      out.p('HyperTransport: X86 (reserved)\n');
+      break;
+    default:
+      out.p(`HyperTransport: #${x(type >> 11, 2)}\n`);
   }
 }

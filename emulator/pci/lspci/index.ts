@@ -81,9 +81,7 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out): void {
   const names = new Names(opts.ids, hwdb, numeric);
   const d = new Dev(bytes);
   const addr = parseAddress(opts.address);
-  const slot = addr
-    ? `${addr.domain || opts.domains ? `${x(addr.domain, 4)}:` : ''}${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}`
-    : opts.address;
+  const slot = addr ? `${addr.domain || opts.domains ? `${x(addr.domain, 4)}:` : ''}${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}` : opts.address;
 
   // scan_device + pci_generic_fill_info: what the library read before printing.
   const vendor = d.rw(PCI.VENDOR_ID);
@@ -119,7 +117,15 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out): void {
 
   if (verbose) {
     const ctx: CapCtx = {
-      d, out, verbose, names, vendor, device, dev: addr?.dev ?? 0, func: addr?.func ?? 0, baseAddr,
+      d,
+      out,
+      verbose,
+      names,
+      vendor,
+      device,
+      dev: addr?.dev ?? 0,
+      func: addr?.func ?? 0,
+      baseAddr,
       sizes: opts.bars,
     };
     showVerbose(ctx, cls, irq, romBase);
@@ -335,7 +341,9 @@ function showHtype1(c: CapCtx, romBase: number): void {
   const brc = d.w(PCI.BRIDGE_CONTROL);
 
   showBases(c, 2);
-  out.p(`\tBus: primary=${x(d.b(PCI.PRIMARY_BUS), 2)}, secondary=${x(d.b(PCI.SECONDARY_BUS), 2)}, subordinate=${x(d.b(PCI.SUBORDINATE_BUS), 2)}, sec-latency=${d.b(PCI.SEC_LATENCY_TIMER)}\n`);
+  out.p(
+    `\tBus: primary=${x(d.b(PCI.PRIMARY_BUS), 2)}, secondary=${x(d.b(PCI.SECONDARY_BUS), 2)}, subordinate=${x(d.b(PCI.SUBORDINATE_BUS), 2)}, sec-latency=${d.b(PCI.SEC_LATENCY_TIMER)}\n`,
+  );
 
   if (ioType !== (ioLimit & 0x0f) || (ioType !== 0 && ioType !== 1)) out.p(`\t!!! Unknown I/O range types ${x(ioBase)}/${x(ioLimit)}\n`);
   else {
@@ -356,7 +364,8 @@ function showHtype1(c: CapCtx, romBase: number): void {
     showRange(c, '\tMemory behind bridge', BigInt(base), BigInt((limit + 0xfffff) >>> 0), 32);
   }
 
-  if (prefType !== (prefLimit & 0x0f) || (prefType !== 0 && prefType !== 1)) out.p(`\t!!! Unknown prefetchable memory range types ${x(prefBase)}/${x(prefLimit)}\n`);
+  if (prefType !== (prefLimit & 0x0f) || (prefType !== 0 && prefType !== 1))
+    out.p(`\t!!! Unknown prefetchable memory range types ${x(prefBase)}/${x(prefLimit)}\n`);
   else {
     let base = BigInt(((prefBase & ~0x0f) << 16) >>> 0);
     let limit = BigInt(((prefLimit & ~0x0f) << 16) >>> 0);
@@ -392,13 +401,17 @@ function showHtype2(c: CapCtx): void {
   const brc = d.w(PCI.CB_BRIDGE_CONTROL);
   const verb = verbose > 2;
   showBases(c, 1);
-  out.p(`\tBus: primary=${x(d.b(PCI.CB_PRIMARY_BUS), 2)}, secondary=${x(d.b(PCI.CB_CARD_BUS), 2)}, subordinate=${x(d.b(PCI.CB_SUBORDINATE_BUS), 2)}, sec-latency=${d.b(PCI.CB_LATENCY_TIMER)}\n`);
+  out.p(
+    `\tBus: primary=${x(d.b(PCI.CB_PRIMARY_BUS), 2)}, secondary=${x(d.b(PCI.CB_CARD_BUS), 2)}, subordinate=${x(d.b(PCI.CB_SUBORDINATE_BUS), 2)}, sec-latency=${d.b(PCI.CB_LATENCY_TIMER)}\n`,
+  );
   for (let i = 0; i < 2; i++) {
     const p = 8 * i;
     const base = d.l(PCI.CB_MEMORY_BASE_0 + p);
     const limit = (d.l(PCI.CB_MEMORY_LIMIT_0 + p) + 0xfff) >>> 0;
     if (base <= limit || verb) {
-      out.p(`\tMemory window ${i}: ${x(base, 8)}-${x(limit, 8)}${cmd & PCI.COMMAND_MEMORY ? '' : ' [disabled]'}${brc & (0x100 << i) ? ' (prefetchable)' : ''}\n`);
+      out.p(
+        `\tMemory window ${i}: ${x(base, 8)}-${x(limit, 8)}${cmd & PCI.COMMAND_MEMORY ? '' : ' [disabled]'}${brc & (0x100 << i) ? ' (prefetchable)' : ''}\n`,
+      );
     }
   }
   for (let i = 0; i < 2; i++) {
@@ -448,4 +461,3 @@ function hexDump(d: Dev, opt: number, out: Out): void {
   }
   out.p(s);
 }
-

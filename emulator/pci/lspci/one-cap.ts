@@ -20,8 +20,16 @@ export function lspciCapabilityLines(bytes: Uint8Array, at: number, extended: bo
   const d = new Dev(bytes);
   const out = new Out();
   const c: CapCtx = {
-    d, out, verbose: opts.verbose ?? 3, names: new Names(undefined, undefined, 0), vendor: d.rw(0), device: d.rw(2),
-    dev: opts.dev ?? 0, func: opts.func ?? 0, baseAddr: [0n, 0n, 0n, 0n, 0n, 0n], sizes: undefined,
+    d,
+    out,
+    verbose: opts.verbose ?? 3,
+    names: new Names(undefined, undefined, 0),
+    vendor: d.rw(0),
+    device: d.rw(2),
+    dev: opts.dev ?? 0,
+    func: opts.func ?? 0,
+    baseAddr: [0n, 0n, 0n, 0n, 0n, 0n],
+    sizes: undefined,
   };
   for (let i = 0; i < 6; i++) c.baseAddr[i] = BigInt(d.rl(0x10 + 4 * i));
   try {

@@ -38,7 +38,14 @@ export interface BaseSoftc {
   /** True while the bus's task queue runs a task. */
   taskqBusy?: boolean;
   /** What both drivers keep per child: its slot, driver, interrupt counts and the MSI/MSI-X vectors it set up. */
-  pci: { children: { wslot: number; driver: string | null; intr_count: number[]; irqs: { irq: number; index: number; cpu: number; vector: number; addr: number; data: number; mapped: boolean }[] }[] };
+  pci: {
+    children: {
+      wslot: number;
+      driver: string | null;
+      intr_count: number[];
+      irqs: { irq: number; index: number; cpu: number; vector: number; addr: number; data: number; mapped: boolean }[];
+    }[];
+  };
 }
 
 export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {

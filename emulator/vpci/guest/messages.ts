@@ -80,13 +80,8 @@ export interface MsiRequest {
 
 /** struct pci_create_interrupt (v1): type, wslot, hv_msi_desc {vector u8, delivery u8, count u16, reserved u32, cpu_mask u64} = 24 bytes. */
 export function createInterrupt(wslot: number, d: MsiRequest & { cpuMask: bigint }): Uint8Array {
-  return new Struct(24)
-    .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE)
-    .u32(4, wslot)
-    .u8(8, d.vector)
-    .u8(9, d.deliveryMode)
-    .u16(10, d.vectorCount)
-    .u64(16, d.cpuMask).b;
+  return new Struct(24).u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE).u32(4, wslot).u8(8, d.vector).u8(9, d.deliveryMode).u16(10, d.vectorCount).u64(16, d.cpuMask)
+    .b;
 }
 
 /** struct pci_create_interrupt2: type, wslot, hv_msi_desc2 {vector u8, delivery u8, count u16, processor_count u16, processor_array[32] u16} = 78 bytes. */
@@ -117,12 +112,7 @@ export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[]
 
 /** struct pci_delete_interrupt: type, wslot, tran_int_desc {reserved u16, vector_count u16, data u32, address u64} = 24 bytes. */
 export function deleteInterrupt(wslot: number, desc: { vector_count: number; data: number; address: number }): Uint8Array {
-  return new Struct(24)
-    .u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE)
-    .u32(4, wslot)
-    .u16(10, desc.vector_count)
-    .u32(12, desc.data)
-    .u64(16, desc.address).b;
+  return new Struct(24).u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE).u32(4, wslot).u16(10, desc.vector_count).u32(12, desc.data).u64(16, desc.address).b;
 }
 
 /** struct pci_eject_response: type, wslot, status (12 bytes). */

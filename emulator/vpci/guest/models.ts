@@ -29,8 +29,7 @@ export const GUEST_MODELS = [
     os: 'freebsd',
     driver: 'vmbus_pcib',
     title: 'FreeBSD vmbus_pcib, current tree',
-    description:
-      'FreeBSD vmbus_pcib as in the current freebsd-src tree; it has no code for 1.2 or 1.3, so it falls back from 1.4 straight to 1.1.',
+    description: 'FreeBSD vmbus_pcib as in the current freebsd-src tree; it has no code for 1.2 or 1.3, so it falls back from 1.4 straight to 1.1.',
     versions: [0x00010004, 0x00010001],
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (pci_protocol_versions[])',
   },
@@ -39,8 +38,7 @@ export const GUEST_MODELS = [
     os: 'freebsd',
     driver: 'vmbus_pcib',
     title: 'FreeBSD vmbus_pcib, first commit (2016)',
-    description:
-      'FreeBSD vmbus_pcib as first committed in 2016 (r308725, D8332): a single version request, and attach fails on any rejection.',
+    description: 'FreeBSD vmbus_pcib as first committed in 2016 (r308725, D8332): a single version request, and attach fails on any rejection.',
     versions: [0x00010001],
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c @ dd2e215ca93c',
   },
@@ -49,8 +47,7 @@ export const GUEST_MODELS = [
     os: 'linux',
     driver: 'pci-hyperv',
     title: 'Linux pci-hyperv',
-    description:
-      'Linux pci-hyperv as in torvalds/linux: tries each version it knows, newest first, until the host accepts one.',
+    description: 'Linux pci-hyperv as in torvalds/linux: tries each version it knows, newest first, until the host accepts one.',
     versions: [0x00010004, 0x00010003, 0x00010002, 0x00010001],
     source: 'torvalds/linux drivers/pci/controller/pci-hyperv.c (pci_protocol_versions[])',
   },

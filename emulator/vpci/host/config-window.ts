@@ -44,7 +44,15 @@ export class ConfigWindow {
   constructor(private readonly o: WindowOptions) {}
 
   private reject(offset: number, size: number, write: boolean, err: WindowError, value = 0): { ok: false; error: WindowError } {
-    this.o.trace.record(this.o.now(), Ev.Error, this.o.bus, offset >>> 0, size >>> 0, value >>> 0, `config window ${write ? 'write' : 'read'} of ${size} byte(s) at 0x${(offset >>> 0).toString(16)}: ${err}`);
+    this.o.trace.record(
+      this.o.now(),
+      Ev.Error,
+      this.o.bus,
+      offset >>> 0,
+      size >>> 0,
+      value >>> 0,
+      `config window ${write ? 'write' : 'read'} of ${size} byte(s) at 0x${(offset >>> 0).toString(16)}: ${err}`,
+    );
     return { ok: false, error: err };
   }
 

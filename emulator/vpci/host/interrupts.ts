@@ -135,7 +135,8 @@ export class InterruptRemapper {
   }
 
   deliver(address: number, data: number): { cpu: number; vector: number } | { error: string } {
-    if (((address >>> 0) & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE) return { error: `address 0x${(address >>> 0).toString(16)} is not in the interrupt window 0xfee00000` };
+    if (((address >>> 0) & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE)
+      return { error: `address 0x${(address >>> 0).toString(16)} is not in the interrupt window 0xfee00000` };
     const slot = (address >>> 2) & 0xffff;
     const e = this.slots[slot];
     if (!e) return { error: `no mapping at table slot ${slot}` };
@@ -173,7 +174,11 @@ export class InterruptRemapper {
   }
 
   snapshot(): RemapperSnapshot {
-    return { entries: this.slots.filter((e): e is Entry => e !== undefined).map((e) => ({ ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) })) };
+    return {
+      entries: this.slots
+        .filter((e): e is Entry => e !== undefined)
+        .map((e) => ({ ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) })),
+    };
   }
 
   restore(s: unknown): void {

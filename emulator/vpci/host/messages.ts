@@ -43,7 +43,10 @@ export function statusOnly(status: number): Uint8Array {
 
 /** tran_int_desc (16 bytes): reserved u16, vector_count u16, data u32, address u64. */
 export function writeTranIntDesc(w: Writer, o: number, d: { vectorCount: number; data: number; address: number }): void {
-  w.u16(o, 0).u16(o + 2, d.vectorCount).u32(o + 4, d.data).u64(o + 8, d.address);
+  w.u16(o, 0)
+    .u16(o + 2, d.vectorCount)
+    .u32(o + 4, d.data)
+    .u64(o + 8, d.address);
 }
 
 /** Decoded hv_msi_desc v1/v2/v3 (protocol.md §2.3). */
@@ -110,5 +113,9 @@ export function writeResource(w: Writer, o: number, start: bigint, len: bigint):
     else if (len < 1n << 48n) [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_48, 16n];
     else [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_64, 32n];
   }
-  w.u8(o, type).u8(o + 1, 0).u16(o + 2, flags).u64(o + 4, start).u32(o + 12, Number(((len - 1n) >> shift) + 1n));
+  w.u8(o, type)
+    .u8(o + 1, 0)
+    .u16(o + 2, flags)
+    .u64(o + 4, start)
+    .u32(o + 12, Number(((len - 1n) >> shift) + 1n));
 }

@@ -72,13 +72,27 @@ interface HostSnapshot {
 
 /** Messages whose +4 field is a win_slot (protocol.md §2.5). */
 const PER_DEVICE = new Set<number>([
-  MSG.PCI_POWER_STATE_CHANGE, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS, MSG.PCI_QUERY_RESOURCE_RESOURCES, MSG.PCI_EJECTION_COMPLETE, MSG.PCI_RESOURCES_ASSIGNED, MSG.PCI_RESOURCES_RELEASED,
-  MSG.PCI_CREATE_INTERRUPT_MESSAGE, MSG.PCI_DELETE_INTERRUPT_MESSAGE, MSG.PCI_RESOURCES_ASSIGNED2, MSG.PCI_CREATE_INTERRUPT_MESSAGE2, MSG.PCI_DELETE_INTERRUPT_MESSAGE2, MSG.PCI_RESOURCES_ASSIGNED3,
-  MSG.PCI_CREATE_INTERRUPT_MESSAGE3, MSG.PCI_RESET_DEVICE,
+  MSG.PCI_POWER_STATE_CHANGE,
+  MSG.PCI_QUERY_RESOURCE_REQUIREMENTS,
+  MSG.PCI_QUERY_RESOURCE_RESOURCES,
+  MSG.PCI_EJECTION_COMPLETE,
+  MSG.PCI_RESOURCES_ASSIGNED,
+  MSG.PCI_RESOURCES_RELEASED,
+  MSG.PCI_CREATE_INTERRUPT_MESSAGE,
+  MSG.PCI_DELETE_INTERRUPT_MESSAGE,
+  MSG.PCI_RESOURCES_ASSIGNED2,
+  MSG.PCI_CREATE_INTERRUPT_MESSAGE2,
+  MSG.PCI_DELETE_INTERRUPT_MESSAGE2,
+  MSG.PCI_RESOURCES_ASSIGNED3,
+  MSG.PCI_CREATE_INTERRUPT_MESSAGE3,
+  MSG.PCI_RESET_DEVICE,
 ]);
 
 class PacketError {
-  constructor(readonly reason: string, readonly status = STATUS_BAD_DATA) {}
+  constructor(
+    readonly reason: string,
+    readonly status = STATUS_BAD_DATA,
+  ) {}
 }
 
 export class VpciHost {
@@ -128,7 +142,10 @@ export class VpciHost {
     this.fns.set(f.wslot >>> 0, f);
     // OV-D probes the masks once, when the device joins the bus (protocol.md §9.2 CURRENT_RESOURCE_REQUIREMENTS).
     const m = f.fn.probedBarMasks();
-    this.masks.set(f.wslot >>> 0, Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0));
+    this.masks.set(
+      f.wslot >>> 0,
+      Array.from({ length: 6 }, (_, i) => (m[i] ?? 0) >>> 0),
+    );
   }
 
   /** Cached: the bus reads it on every guest MMIO access. */
@@ -178,9 +195,7 @@ export class VpciHost {
   }
 
   private present(): HostFunctionDecl[] {
-    return [...this.fns.values()]
-      .filter((f) => !this.removed.has(f.wslot) && (!this.profile.slotZeroOnly || f.wslot === 0))
-      .sort((a, b) => a.wslot - b.wslot);
+    return [...this.fns.values()].filter((f) => !this.removed.has(f.wslot) && (!this.profile.slotZeroOnly || f.wslot === 0)).sort((a, b) => a.wslot - b.wslot);
   }
 
   private fatal(type: number, txid: bigint, reason: string): void {
@@ -215,7 +230,8 @@ export class VpciHost {
       p = p.slice();
       p[f.offset] = (p[f.offset]! ^ f.xor) & 0xff;
     }
-    if (!this.sendRaw(encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: txid, payload: p }), type)) this.fatal(type, txid, 'OutOfSpace: outgoing ring full while writing a completion');
+    if (!this.sendRaw(encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: txid, payload: p }), type))
+      this.fatal(type, txid, 'OutOfSpace: outgoing ring full while writing a completion');
   }
 
   private sendRelations(): void {
@@ -275,7 +291,8 @@ export class VpciHost {
     const r = new Reader(d.payload);
 
     if (this.state === 'init') {
-      if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION) return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
+      if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION)
+        return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
     } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION) {
       return this.fatal(type, txid, 'UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation');
     }
@@ -333,7 +350,8 @@ export class VpciHost {
       if (r.length < n) throw new PacketError(`PacketTooSmall("${what}"): ${r.length} < ${n} bytes`);
     };
     const gate = (min: number) => {
-      if (this.profile.gateByVersion && (this.version ?? 0) < min) throw new PacketError(`UnknownType: 0x${type.toString(16)} needs protocol 0x${min.toString(16)}`);
+      if (this.profile.gateByVersion && (this.version ?? 0) < min)
+        throw new PacketError(`UnknownType: 0x${type.toString(16)} needs protocol 0x${min.toString(16)}`);
     };
     switch (type) {
       case MSG.PCI_QUERY_PROTOCOL_VERSION:
@@ -418,7 +436,8 @@ export class VpciHost {
         const w = this.slot(r, type);
         const data = r.u32(12);
         const address = Number(r.u64(16));
-        if (!this.irq.unmap(this.env.bus, w, address, data)) throw new PacketError(`UnknownInterrupt: address 0x${address.toString(16)} data 0x${data.toString(16)}`);
+        if (!this.irq.unmap(this.env.bus, w, address, data))
+          throw new PacketError(`UnknownInterrupt: address 0x${address.toString(16)} data 0x${data.toString(16)}`);
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       }
@@ -499,7 +518,8 @@ export class VpciHost {
     if (count > MAX_MSIS) throw new PacketError(`TooManyMsis: msi_resource_count ${count} > ${MAX_MSIS}`);
     // MSI slots: v1 16 bytes, v2 72, v3 80 (OV-P MsiResource / MsiResource2 / MsiResource3).
     const slotSize = ver === 1 ? 16 : ver === 2 ? 72 : 80;
-    if (r.length < 136 + count * slotSize) throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
+    if (r.length < 136 + count * slotSize)
+      throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
     const f = this.fns.get(wslot)!;
     const layout = barLayout(this.masks.get(wslot)!);
     // Validate every range before touching the BARs (OV-D `set_bars`).
@@ -510,10 +530,12 @@ export class VpciHost {
       if ('error' in rr) throw new PacketError(rr.error);
       const bar = layout.find((b) => b.index === i);
       if (!bar) {
-        if (layout.some((b) => b.is64 && b.index + 1 === i)) throw new PacketError(`InvalidBars::ResourceHigh64: descriptor ${i} is the high half of a 64-bit BAR`);
+        if (layout.some((b) => b.is64 && b.index + 1 === i))
+          throw new PacketError(`InvalidBars::ResourceHigh64: descriptor ${i} is the high half of a 64-bit BAR`);
         throw new PacketError(`InvalidBars: no memory BAR ${i}`);
       }
-      if ((rr.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n) throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${rr.start.toString(16)}`);
+      if ((rr.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n)
+        throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${rr.start.toString(16)}`);
       if (rr.length > bar.size) throw new PacketError(`InvalidBars::TooLarge: BAR ${i} length 0x${rr.length.toString(16)} > 0x${bar.size.toString(16)}`);
       ranges.push({ index: i, start: rr.start });
     }

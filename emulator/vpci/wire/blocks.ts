@@ -14,7 +14,12 @@ export const readBlock: MessageCodec<MessageOf<'PCI_READ_BLOCK'>> = {
   decode(r) {
     const short = needBytes(r, 16, 'PCI_READ_BLOCK');
     if (short) return { ok: false, error: short };
-    return ok({ type: 'PCI_READ_BLOCK', blockId: r.u32(4, 'block_id', dec), wslot: r.u32(8, 'wslot', fmtWslot), bytesRequested: r.u32(12, 'bytes_requested', dec) });
+    return ok({
+      type: 'PCI_READ_BLOCK',
+      blockId: r.u32(4, 'block_id', dec),
+      wslot: r.u32(8, 'wslot', fmtWslot),
+      bytesRequested: r.u32(12, 'bytes_requested', dec),
+    });
   },
   encode: (m) => messageWriter(MSG.PCI_READ_BLOCK, 16).u32(4, m.blockId).u32(8, m.wslot).u32(12, m.bytesRequested).b,
 };
@@ -31,7 +36,11 @@ export const writeBlock: MessageCodec<MessageOf<'PCI_WRITE_BLOCK'>> = {
     return ok({ type: 'PCI_WRITE_BLOCK', blockId, wslot, bytes: r.bytes(16, n, 'bytes') });
   },
   encode: (m) =>
-    messageWriter(MSG.PCI_WRITE_BLOCK, 16 + m.bytes.length).u32(4, m.blockId).u32(8, m.wslot).u32(12, m.bytes.length).bytes(16, m.bytes).b,
+    messageWriter(MSG.PCI_WRITE_BLOCK, 16 + m.bytes.length)
+      .u32(4, m.blockId)
+      .u32(8, m.wslot)
+      .u32(12, m.bytes.length)
+      .bytes(16, m.bytes).b,
 };
 
 export const invalidateBlock: MessageCodec<MessageOf<'PCI_INVALIDATE_BLOCK'>> = {

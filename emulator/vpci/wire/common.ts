@@ -45,13 +45,22 @@ export function readFunctionDescription2(r: Reader): FunctionDescription2 {
 }
 
 export function writeFunctionDescription(w: Writer, off: number, d: FunctionDescription): void {
-  w.u16(off, d.vendorId).u16(off + 2, d.deviceId).u8(off + 4, d.revision).u8(off + 5, d.progIf).u8(off + 6, d.subclass).u8(off + 7, d.baseClass);
-  w.u32(off + 8, d.subsystemId).u32(off + 12, d.winSlot).u32(off + 16, d.serialNumber);
+  w.u16(off, d.vendorId)
+    .u16(off + 2, d.deviceId)
+    .u8(off + 4, d.revision)
+    .u8(off + 5, d.progIf)
+    .u8(off + 6, d.subclass)
+    .u8(off + 7, d.baseClass);
+  w.u32(off + 8, d.subsystemId)
+    .u32(off + 12, d.winSlot)
+    .u32(off + 16, d.serialNumber);
 }
 
 export function writeFunctionDescription2(w: Writer, off: number, d: FunctionDescription2): void {
   writeFunctionDescription(w, off, d);
-  w.u32(off + 20, d.flags).u16(off + 24, d.virtualNumaNode).u16(off + 26, d.reserved ?? 0);
+  w.u32(off + 20, d.flags)
+    .u16(off + 24, d.virtualNumaNode)
+    .u16(off + 26, d.reserved ?? 0);
 }
 
 export function functionText(d: FunctionDescription): string {
@@ -73,7 +82,11 @@ export function readHvMsiDesc(r: Reader): HvMsiDesc {
 }
 
 export function writeHvMsiDesc(w: Writer, off: number, d: HvMsiDesc): void {
-  w.u8(off, d.vector).u8(off + 1, d.deliveryMode).u16(off + 2, d.vectorCount).u32(off + 4, d.reserved ?? 0).u64(off + 8, d.cpuMask);
+  w.u8(off, d.vector)
+    .u8(off + 1, d.deliveryMode)
+    .u16(off + 2, d.vectorCount)
+    .u32(off + 4, d.reserved ?? 0)
+    .u64(off + 8, d.cpuMask);
 }
 
 /** processor_count at +pc, array at +pc+2. Returns undefined when processor_count > 32. */
@@ -107,12 +120,19 @@ export function readHvMsiDesc3(r: Reader): HvMsiDesc3 | undefined {
 }
 
 export function writeHvMsiDesc2(w: Writer, off: number, d: HvMsiDesc2): void {
-  w.u8(off, d.vector).u8(off + 1, d.deliveryMode).u16(off + 2, d.vectorCount).u16(off + 4, d.processorArray.length);
+  w.u8(off, d.vector)
+    .u8(off + 1, d.deliveryMode)
+    .u16(off + 2, d.vectorCount)
+    .u16(off + 4, d.processorArray.length);
   d.processorArray.slice(0, MAX_PROCESSORS).forEach((c, i) => w.u16(off + 6 + 2 * i, c));
 }
 
 export function writeHvMsiDesc3(w: Writer, off: number, d: HvMsiDesc3): void {
-  w.u32(off, d.vector).u8(off + 4, d.deliveryMode).u8(off + 5, d.reserved ?? 0).u16(off + 6, d.vectorCount).u16(off + 8, d.processorArray.length);
+  w.u32(off, d.vector)
+    .u8(off + 4, d.deliveryMode)
+    .u8(off + 5, d.reserved ?? 0)
+    .u16(off + 6, d.vectorCount)
+    .u16(off + 8, d.processorArray.length);
   d.processorArray.slice(0, MAX_PROCESSORS).forEach((c, i) => w.u16(off + 10 + 2 * i, c));
 }
 
@@ -131,7 +151,10 @@ export function readTranIntDesc(r: Reader): TranIntDesc {
 }
 
 export function writeTranIntDesc(w: Writer, off: number, d: TranIntDesc): void {
-  w.u16(off, d.reserved ?? 0).u16(off + 2, d.vectorCount).u32(off + 4, d.data).u64(off + 8, d.address);
+  w.u16(off, d.reserved ?? 0)
+    .u16(off + 2, d.vectorCount)
+    .u32(off + 4, d.data)
+    .u64(off + 8, d.address);
 }
 
 export function tranText(d: TranIntDesc): string {
@@ -158,7 +181,12 @@ export function readPartialResource(r: Reader): PartialResourceDescriptor {
 }
 
 export function writePartialResource(w: Writer, off: number, d: PartialResourceDescriptor): void {
-  w.u8(off, d.type).u8(off + 1, d.shareDisposition).u16(off + 2, d.flags).u64(off + 4, d.start).u32(off + 12, d.length).u32(off + 16, d.reserved ?? 0);
+  w.u8(off, d.type)
+    .u8(off + 1, d.shareDisposition)
+    .u16(off + 2, d.flags)
+    .u64(off + 4, d.start)
+    .u32(off + 12, d.length)
+    .u32(off + 16, d.reserved ?? 0);
 }
 
 /**
@@ -179,7 +207,8 @@ export function resourceLength(d: PartialResourceDescriptor): bigint | undefined
 export function memoryResource(start: bigint, len: bigint): PartialResourceDescriptor {
   if (len <= 0n) return { type: 0, shareDisposition: 0, flags: 0, start: 0n, length: 0, reserved: 0 };
   if (len < 1n << 32n) return { type: CM_RESOURCE_TYPE.MEMORY, shareDisposition: 0, flags: 0, start, length: Number(len), reserved: 0 };
-  const [shift, flag] = len < 1n << 40n ? [8n, CM_RESOURCE_MEMORY_LARGE_40] : len < 1n << 48n ? [16n, CM_RESOURCE_MEMORY_LARGE_48] : [32n, CM_RESOURCE_MEMORY_LARGE_64];
+  const [shift, flag] =
+    len < 1n << 40n ? [8n, CM_RESOURCE_MEMORY_LARGE_40] : len < 1n << 48n ? [16n, CM_RESOURCE_MEMORY_LARGE_48] : [32n, CM_RESOURCE_MEMORY_LARGE_64];
   return { type: CM_RESOURCE_TYPE.MEMORY_LARGE, shareDisposition: 0, flags: flag, start, length: Number(((len - 1n) >> shift) + 1n), reserved: 0 };
 }
 

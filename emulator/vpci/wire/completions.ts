@@ -8,7 +8,19 @@
 
 import { MSG, MAX_MSI_RESOURCES, MAXIMUM_PACKET_SIZE, HV_CONFIG_BLOCK_SIZE_MAX, PCI_BAR_COUNT, isFailure } from '../protocol';
 import { Reader, Writer, fail, ok, hex, dec, type Fmt } from './codec';
-import { fmtStatus, fmtVersion, fmtWslot, readTranIntDesc, writeTranIntDesc, tranText, TRAN_INT_DESC_SIZE, readPartialResource, writePartialResource, resourceText, PARTIAL_RESOURCE_SIZE } from './common';
+import {
+  fmtStatus,
+  fmtVersion,
+  fmtWslot,
+  readTranIntDesc,
+  writeTranIntDesc,
+  tranText,
+  TRAN_INT_DESC_SIZE,
+  readPartialResource,
+  writePartialResource,
+  resourceText,
+  PARTIAL_RESOURCE_SIZE,
+} from './common';
 import { readMemoryRanges, writeMemoryRanges, DEVICE_TRANSLATE_HEADER } from './resources';
 import { fmtPowerState } from './power';
 import type { Decoded, VpciCompletion, CompletionKind } from './types';
@@ -64,7 +76,8 @@ const FIXED: Record<CompletionKind, number> = {
 
 export function decodeCompletionWith(r: Reader, requestType: number): Decoded<VpciCompletion> {
   const kind = completionKindFor(requestType);
-  if (r.length > MAXIMUM_PACKET_SIZE) return fail('too-long', `completion of ${r.length} bytes exceeds the ${MAXIMUM_PACKET_SIZE}-byte maximum`, MAXIMUM_PACKET_SIZE);
+  if (r.length > MAXIMUM_PACKET_SIZE)
+    return fail('too-long', `completion of ${r.length} bytes exceeds the ${MAXIMUM_PACKET_SIZE}-byte maximum`, MAXIMUM_PACKET_SIZE);
   if (kind === 'empty' && r.length === 0) return ok({ kind: 'empty' });
   if (kind === 'resourceList') return decodeResourceList(r);
   if (r.length < 4) return fail('too-short', `completion needs a 4-byte status, got ${r.length} bytes`, r.length);
@@ -80,7 +93,13 @@ export function decodeCompletionWith(r: Reader, requestType: number): Decoded<Vp
     case 'version':
       return ok({ kind, status, version: r.u32(4, 'protocol_version', fmtVersion) });
     case 'resourceRequirements': {
-      const probedBar = r.group('probed_bar', 4, 4 * PCI_BAR_COUNT, () => Array.from({ length: PCI_BAR_COUNT }, (_, i) => r.u32(4 * i, `[${i}]`, hex(8))), (a) => a.map((x) => hex(8)(x)).join(' '));
+      const probedBar = r.group(
+        'probed_bar',
+        4,
+        4 * PCI_BAR_COUNT,
+        () => Array.from({ length: PCI_BAR_COUNT }, (_, i) => r.u32(4 * i, `[${i}]`, hex(8))),
+        (a) => a.map((x) => hex(8)(x)).join(' '),
+      );
       return ok({ kind, status, probedBar });
     }
     case 'createInterrupt':
@@ -101,9 +120,16 @@ export function decodeCompletionWith(r: Reader, requestType: number): Decoded<Vp
       return ok({ kind, status, wslot, memoryRange, msiResourceCount: n, reserved, msiResources });
     }
     case 'powerState':
-      return ok({ kind, status, wslot: r.u32(4, 'wslot', fmtWslot), resultantState: r.u32(8, 'resultant_state', fmtPowerState), reserved: r.u32(12, 'reserved') });
+      return ok({
+        kind,
+        status,
+        wslot: r.u32(4, 'wslot', fmtWslot),
+        resultantState: r.u32(8, 'resultant_state', fmtPowerState),
+        reserved: r.u32(12, 'reserved'),
+      });
     case 'readBlock': {
-      if (r.length > 4 + HV_CONFIG_BLOCK_SIZE_MAX + 7) return fail('too-long', `read-block completion of ${r.length} bytes exceeds ${4 + HV_CONFIG_BLOCK_SIZE_MAX}`, 4 + HV_CONFIG_BLOCK_SIZE_MAX);
+      if (r.length > 4 + HV_CONFIG_BLOCK_SIZE_MAX + 7)
+        return fail('too-long', `read-block completion of ${r.length} bytes exceeds ${4 + HV_CONFIG_BLOCK_SIZE_MAX}`, 4 + HV_CONFIG_BLOCK_SIZE_MAX);
       return ok({ kind, status, bytes: r.bytes(4, Math.min(HV_CONFIG_BLOCK_SIZE_MAX, r.length - 4), 'bytes') });
     }
     case 'tdisp': {
@@ -123,7 +149,9 @@ function decodeResourceList(r: Reader): Decoded<VpciCompletion> {
   if (n > PCI_BAR_COUNT || 8 + n * PARTIAL_RESOURCE_SIZE > r.length) {
     return fail('count-out-of-range', `resource list count ${n} (at most ${PCI_BAR_COUNT}) does not fit in ${r.length} bytes`, 4);
   }
-  const resources = Array.from({ length: n }, (_, i) => r.group(`partial_descriptors[${i}]`, 8 + i * PARTIAL_RESOURCE_SIZE, PARTIAL_RESOURCE_SIZE, () => readPartialResource(r), resourceText));
+  const resources = Array.from({ length: n }, (_, i) =>
+    r.group(`partial_descriptors[${i}]`, 8 + i * PARTIAL_RESOURCE_SIZE, PARTIAL_RESOURCE_SIZE, () => readPartialResource(r), resourceText),
+  );
   return ok({ kind: 'resourceList', version, revision, resources });
 }
 
@@ -167,7 +195,11 @@ export function encodeCompletion(requestType: number, c: VpciCompletion): Uint8A
       return w.b;
     }
     case 'powerState':
-      return new Writer(16).u32(0, c.status).u32(4, c.wslot).u32(8, c.resultantState).u32(12, c.reserved ?? 0).b;
+      return new Writer(16)
+        .u32(0, c.status)
+        .u32(4, c.wslot)
+        .u32(8, c.resultantState)
+        .u32(12, c.reserved ?? 0).b;
     case 'readBlock':
       return new Writer(4 + c.bytes.length).u32(0, c.status).bytes(4, c.bytes).b;
     case 'tdisp':

@@ -37,7 +37,11 @@ export const tdispCommand: MessageCodec<MessageOf<'PCI_TDISP_COMMAND'>> = {
     if (16n + n > BigInt(r.length)) return fail('count-out-of-range', `PCI_TDISP_COMMAND: data_length ${n} does not fit in ${r.length} bytes`, 8);
     return ok({ type: 'PCI_TDISP_COMMAND', wslot, data: r.bytes(16, Number(n), 'data') });
   },
-  encode: (m) => messageWriter(MSG.PCI_TDISP_COMMAND, 16 + m.data.length).u32(4, m.wslot).u64(8, m.data.length).bytes(16, m.data).b,
+  encode: (m) =>
+    messageWriter(MSG.PCI_TDISP_COMMAND, 16 + m.data.length)
+      .u32(4, m.wslot)
+      .u64(8, m.data.length)
+      .bytes(16, m.data).b,
 };
 
 export function opaque(type: OpaqueMessageType): MessageCodec<{ type: OpaqueMessageType; body: Uint8Array }> {

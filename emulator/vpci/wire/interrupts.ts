@@ -47,7 +47,13 @@ export const createInterrupt2: MessageCodec<MessageOf<'PCI_CREATE_INTERRUPT_MESS
     const short = needBytes(r, 8 + HV_MSI_DESC2_SIZE, 'PCI_CREATE_INTERRUPT_MESSAGE2');
     if (short) return { ok: false, error: short };
     const wslot = r.u32(4, 'wslot', fmtWslot);
-    const intDesc = r.group('int_desc', 8, HV_MSI_DESC2_SIZE, () => readHvMsiDesc2(r), (d) => (d ? msiText(d) : 'invalid'));
+    const intDesc = r.group(
+      'int_desc',
+      8,
+      HV_MSI_DESC2_SIZE,
+      () => readHvMsiDesc2(r),
+      (d) => (d ? msiText(d) : 'invalid'),
+    );
     if (!intDesc) return fail('count-out-of-range', 'PCI_CREATE_INTERRUPT_MESSAGE2: processor_count above 32', 12);
     return ok({ type: 'PCI_CREATE_INTERRUPT_MESSAGE2', wslot, intDesc });
   },
@@ -63,7 +69,13 @@ export const createInterrupt3: MessageCodec<MessageOf<'PCI_CREATE_INTERRUPT_MESS
     const short = needBytes(r, 8 + HV_MSI_DESC3_SIZE, 'PCI_CREATE_INTERRUPT_MESSAGE3');
     if (short) return { ok: false, error: short };
     const wslot = r.u32(4, 'wslot', fmtWslot);
-    const intDesc = r.group('int_desc', 8, HV_MSI_DESC3_SIZE, () => readHvMsiDesc3(r), (d) => (d ? msiText(d) : 'invalid'));
+    const intDesc = r.group(
+      'int_desc',
+      8,
+      HV_MSI_DESC3_SIZE,
+      () => readHvMsiDesc3(r),
+      (d) => (d ? msiText(d) : 'invalid'),
+    );
     if (!intDesc) return fail('count-out-of-range', 'PCI_CREATE_INTERRUPT_MESSAGE3: processor_count above 32', 16);
     return ok({ type: 'PCI_CREATE_INTERRUPT_MESSAGE3', wslot, intDesc });
   },
@@ -74,7 +86,9 @@ export const createInterrupt3: MessageCodec<MessageOf<'PCI_CREATE_INTERRUPT_MESS
   },
 };
 
-function deleteInterruptCodec<T extends 'PCI_DELETE_INTERRUPT_MESSAGE' | 'PCI_DELETE_INTERRUPT_MESSAGE2'>(type: T): MessageCodec<{ type: T; wslot: number; intDesc: TranIntDesc }> {
+function deleteInterruptCodec<T extends 'PCI_DELETE_INTERRUPT_MESSAGE' | 'PCI_DELETE_INTERRUPT_MESSAGE2'>(
+  type: T,
+): MessageCodec<{ type: T; wslot: number; intDesc: TranIntDesc }> {
   return {
     decode(r) {
       const short = needBytes(r, 8 + TRAN_INT_DESC_SIZE, type);

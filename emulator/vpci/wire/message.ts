@@ -65,7 +65,8 @@ const CODECS: Record<VpciMessageType, AnyCodec> = {
 export function decodeMessageWith(r: Reader): Decoded<VpciMessage> {
   if (r.length < 4) return fail('too-short', `message needs a 4-byte type, got ${r.length} bytes`, r.length);
   const type = r.u32(0, 'type', fmtType);
-  if (r.length > MAXIMUM_PACKET_SIZE) return fail('too-long', `message of ${r.length} bytes exceeds the ${MAXIMUM_PACKET_SIZE}-byte maximum`, MAXIMUM_PACKET_SIZE);
+  if (r.length > MAXIMUM_PACKET_SIZE)
+    return fail('too-long', `message of ${r.length} bytes exceeds the ${MAXIMUM_PACKET_SIZE}-byte maximum`, MAXIMUM_PACKET_SIZE);
   const name = messageName(type);
   if (!name) return fail('unknown-type', `unknown message type 0x${type.toString(16).padStart(8, '0')}`, 0);
   return CODECS[name].decode(r);

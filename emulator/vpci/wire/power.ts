@@ -22,7 +22,10 @@ export const busD0Entry: MessageCodec<MessageOf<'PCI_BUS_D0ENTRY'>> = {
     if (short) return { ok: false, error: short };
     return ok({ type: 'PCI_BUS_D0ENTRY', reserved: r.u32(4, 'reserved'), mmioBase: r.u64(8, 'mmio_base') });
   },
-  encode: (m) => messageWriter(MSG.PCI_BUS_D0ENTRY, 16).u32(4, m.reserved ?? 0).u64(8, m.mmioBase).b,
+  encode: (m) =>
+    messageWriter(MSG.PCI_BUS_D0ENTRY, 16)
+      .u32(4, m.reserved ?? 0)
+      .u64(8, m.mmioBase).b,
 };
 
 export const busD0Exit: MessageCodec<MessageOf<'PCI_BUS_D0EXIT'>> = {
@@ -40,7 +43,9 @@ export const powerStateChange: MessageCodec<MessageOf<'PCI_POWER_STATE_CHANGE'>>
     return ok({ type: 'PCI_POWER_STATE_CHANGE', wslot, powerState });
   },
   encode(m) {
-    const w = messageWriter(MSG.PCI_POWER_STATE_CHANGE, m.reserved === undefined ? 12 : 16).u32(4, m.wslot).u32(8, m.powerState);
+    const w = messageWriter(MSG.PCI_POWER_STATE_CHANGE, m.reserved === undefined ? 12 : 16)
+      .u32(4, m.wslot)
+      .u32(8, m.powerState);
     if (m.reserved !== undefined) w.u32(12, m.reserved);
     return w.b;
   },

@@ -67,7 +67,8 @@ export const queryResourceResources: MessageCodec<MessageOf<'PCI_QUERY_RESOURCE_
 /** The six BAR descriptors at `off` (shared with the completion layouts). */
 export function readMemoryRanges(r: Reader, off: number, name = 'memory_range'): PartialResourceDescriptor[] {
   const out: PartialResourceDescriptor[] = [];
-  for (let i = 0; i < PCI_BAR_COUNT; i++) out.push(r.group(`${name}[${i}]`, off + i * PARTIAL_RESOURCE_SIZE, PARTIAL_RESOURCE_SIZE, () => readPartialResource(r), resourceText));
+  for (let i = 0; i < PCI_BAR_COUNT; i++)
+    out.push(r.group(`${name}[${i}]`, off + i * PARTIAL_RESOURCE_SIZE, PARTIAL_RESOURCE_SIZE, () => readPartialResource(r), resourceText));
   return out;
 }
 
@@ -103,11 +104,21 @@ function assigned<T extends AssignedType, D>(
       const reserved = r.u32(132, 'reserved');
       if (n > MAX_MSI_RESOURCES) return fail('count-out-of-range', `${type}: ${n} MSI descriptors, at most ${MAX_MSI_RESOURCES}`, 128);
       if (DEVICE_TRANSLATE_HEADER + n * slot > r.length) {
-        return fail('count-out-of-range', `${type}: ${n} MSI descriptors of ${slot} bytes need ${DEVICE_TRANSLATE_HEADER + n * slot} bytes, got ${r.length}`, 128);
+        return fail(
+          'count-out-of-range',
+          `${type}: ${n} MSI descriptors of ${slot} bytes need ${DEVICE_TRANSLATE_HEADER + n * slot} bytes, got ${r.length}`,
+          128,
+        );
       }
       const msiDescriptors: D[] = [];
       for (let i = 0; i < n; i++) {
-        const d = r.group(`msi_descriptors[${i}]`, DEVICE_TRANSLATE_HEADER + i * slot, slot, () => read(r), (x) => (x ? text(x) : 'invalid'));
+        const d = r.group(
+          `msi_descriptors[${i}]`,
+          DEVICE_TRANSLATE_HEADER + i * slot,
+          slot,
+          () => read(r),
+          (x) => (x ? text(x) : 'invalid'),
+        );
         if (!d) return fail('count-out-of-range', `${type}: MSI descriptor ${i} has processor_count above 32`, DEVICE_TRANSLATE_HEADER + i * slot);
         msiDescriptors.push(d);
       }

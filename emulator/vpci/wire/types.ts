@@ -109,8 +109,22 @@ export type VpciMessage =
       /** Bytes after the MSI array (Linux/FreeBSD's reserved words), kept for byte-exact re-encoding. */
       tail?: Uint8Array;
     }
-  | { type: 'PCI_RESOURCES_ASSIGNED2'; wslot: number; memoryRange: PartialResourceDescriptor[]; reserved?: number; msiDescriptors: HvMsiDesc2[]; tail?: Uint8Array }
-  | { type: 'PCI_RESOURCES_ASSIGNED3'; wslot: number; memoryRange: PartialResourceDescriptor[]; reserved?: number; msiDescriptors: HvMsiDesc3[]; tail?: Uint8Array }
+  | {
+      type: 'PCI_RESOURCES_ASSIGNED2';
+      wslot: number;
+      memoryRange: PartialResourceDescriptor[];
+      reserved?: number;
+      msiDescriptors: HvMsiDesc2[];
+      tail?: Uint8Array;
+    }
+  | {
+      type: 'PCI_RESOURCES_ASSIGNED3';
+      wslot: number;
+      memoryRange: PartialResourceDescriptor[];
+      reserved?: number;
+      msiDescriptors: HvMsiDesc3[];
+      tail?: Uint8Array;
+    }
   | { type: 'PCI_RESOURCES_RELEASED'; wslot: number }
   | { type: 'PCI_INVALIDATE_BLOCK'; wslot: number; blockMask: bigint }
   | { type: 'PCI_QUERY_PROTOCOL_VERSION'; version: number; reserved?: number }

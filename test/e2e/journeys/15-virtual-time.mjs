@@ -8,7 +8,12 @@ import { OUT, log, command, openPane, closePane, startConfig, step, addFunctionB
 const ONE_FORM = /^\d+(\.\d{3}( \d{3})*)? (ns|µs|ms|s)$/;
 
 async function replLast(page, expr) {
-  if (!(await page.locator('.repl-input-wrapper').isVisible().catch(() => false))) {
+  if (
+    !(await page
+      .locator('.repl-input-wrapper')
+      .isVisible()
+      .catch(() => false))
+  ) {
     await page.keyboard.press('Control+Shift+Y');
     await page.locator('.repl-input-wrapper').waitFor({ timeout: 10000 });
   }
@@ -23,7 +28,12 @@ async function replLast(page, expr) {
 }
 
 step('Virtual time reads the same in Call Stack, Variables, the Debug Console and vPCI Topology', async (page) => {
-  if (await page.locator('.debug-toolbar').isVisible().catch(() => false)) {
+  if (
+    await page
+      .locator('.debug-toolbar')
+      .isVisible()
+      .catch(() => false)
+  ) {
     await command(page, 'Debug: Stop');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
   }
@@ -80,7 +90,13 @@ step('Virtual time reads the same in Call Stack, Variables, the Debug Console an
   const header = page.locator('.pane-header', { hasText: /vPCI Topology/i }).first();
   let topo = '';
   for (let i = 0; i < 50 && !/^at /.test(topo); i++) {
-    topo = ((await header.locator('.description').first().innerText().catch(() => '')) ?? '').trim();
+    topo = (
+      (await header
+        .locator('.description')
+        .first()
+        .innerText()
+        .catch(() => '')) ?? ''
+    ).trim();
     if (!/^at /.test(topo)) await page.waitForTimeout(200);
   }
   log(`vPCI Topology: ${topo}`);
@@ -95,7 +111,12 @@ step('Virtual time reads the same in Call Stack, Variables, the Debug Console an
   await page.screenshot({ path: join(OUT, 'virtual-time-console.png') });
 
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'PCI_BUS_D0ENTRY' }).locator('input[type="checkbox"]').first().uncheck().catch(() => {});
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: 'PCI_BUS_D0ENTRY' })
+    .locator('input[type="checkbox"]')
+    .first()
+    .uncheck()
+    .catch(() => {});
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

@@ -36,11 +36,20 @@ async function runMenuItem(page, re, label) {
   await item.waitFor({ timeout: 10000 });
   await item.hover();
   await page.keyboard.press('Enter');
-  await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
+  await page
+    .locator('.context-view .monaco-menu')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 5000 })
+    .catch(() => item.click());
 }
 
 step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vPCI Topology', async (page) => {
-  if (await page.locator('.debug-toolbar').isVisible().catch(() => false)) {
+  if (
+    await page
+      .locator('.debug-toolbar')
+      .isVisible()
+      .catch(() => false)
+  ) {
     await command(page, 'Debug: Stop');
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
   }
@@ -66,20 +75,36 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
   // the Debug Console ("Data breakpoint: nic0.BASE_ADDRESS_0 …"), which is how the journey counts stops.
   for (const p of ['Watch', 'Call Stack', 'Loaded Scripts', 'Breakpoints', 'vPCI Topology']) await closePane(page, p);
   await showConsole(page);
-  const bar0Text = async () => ((await varRow(page, /^\s*BAR0\b/).innerText({ timeout: 500 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+  const bar0Text = async () =>
+    (
+      (await varRow(page, /^\s*BAR0\b/)
+        .innerText({ timeout: 500 })
+        .catch(() => '')) ?? ''
+    )
+      .replace(/\s+/g, ' ')
+      .trim();
   // Continue from data-breakpoint stop to stop (BAR0 is written a few times: an unchanged write,
   // the sizing write of all-ones, its restore) until the row shows the sizing state.
   let text = '';
   for (let i = 0; i < 5 && !/sizing/.test(text); i++) {
     await command(page, 'Clear Console');
-    await page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ }).first().waitFor({ state: 'detached', timeout: 10000 });
+    await page
+      .locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ })
+      .first()
+      .waitFor({ state: 'detached', timeout: 10000 });
     await command(page, 'Debug: Continue');
-    await page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ }).first().waitFor({ timeout: 30000 });
+    await page
+      .locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0/ })
+      .first()
+      .waitFor({ timeout: 30000 });
     // VS Code expands the first scope again when a stop's variables arrive: collapse it once that has settled
     for (let k = 0; k < 10; k++) {
       await page.waitForTimeout(300);
       await collapse(page, /^\s*Locals\b/);
-      const open = await page.locator('.debug-variables .monaco-list-row[aria-expanded="true"]').filter({ hasText: /^\s*Locals\b/ }).count();
+      const open = await page
+        .locator('.debug-variables .monaco-list-row[aria-expanded="true"]')
+        .filter({ hasText: /^\s*Locals\b/ })
+        .count();
       if (!open) break;
     }
     await collapse(page, /^\s*Bus \S+\s*$/);
@@ -105,7 +130,11 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
   await page.screenshot({ path: join(OUT, 'topology-bar-sizing.png') });
   await closePane(page, 'vPCI Topology');
   await openPane(page, 'Breakpoints');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck();
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ })
+    .locator('input[type="checkbox"]')
+    .first()
+    .uncheck();
   await closePane(page, 'Breakpoints');
 });
 
@@ -130,7 +159,12 @@ step('Registers carry pci_regs.h names; capabilities have summaries; group rows 
   const aer = varRow(page, /^\s*\[0x100\] Advanced Error Reporting/);
   for (let i = 0; i < 3 && !(await aer.isVisible().catch(() => false)); i++) {
     const caps = await expand(page, /^\s*Capabilities\b/);
-    if (!(await aer.waitFor({ timeout: 4000 }).then(() => true, () => false))) {
+    if (
+      !(await aer.waitFor({ timeout: 4000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await caps.click();
       await page.keyboard.press('ArrowRight');
     }
@@ -147,7 +181,8 @@ step('Registers carry pci_regs.h names; capabilities have summaries; group rows 
 step('Device commands only on device rows; "Show Decimal" / "Show Hex" says what it does', async (page) => {
   const onDevice = await menuOf(page, /Advanced Error Reporting/);
   log(`menu on a capability row: ${JSON.stringify(onDevice)}`);
-  for (const l of ['Show lspci', 'Open Config Space in Hex Editor', 'Show Decimal']) if (!onDevice.includes(l)) throw new Error(`'${l}' missing on a device row`);
+  for (const l of ['Show lspci', 'Open Config Space in Hex Editor', 'Show Decimal'])
+    if (!onDevice.includes(l)) throw new Error(`'${l}' missing on a device row`);
   if (onDevice.includes('Show Hex') || onDevice.includes('Toggle Hex')) throw new Error('the number-format item is not the one for the current state');
   await collapse(page, /^\s*Device nic0\b/);
   await expand(page, /^\s*Scenario\b/);

@@ -39,10 +39,13 @@ async function settledCallStack(page) {
 
 /** The text of the Call Stack row under the point (x, y) of the page, or '' — to know the hover belongs to the row we meant. */
 const rowAt = (page, x, y) =>
-  page.evaluate(([px, py]) => {
-    const el = document.elementFromPoint(px, py)?.closest('.debug-call-stack .monaco-list-row');
-    return el ? el.innerText.replace(/\s+/g, ' ').trim() : '';
-  }, [x, y]);
+  page.evaluate(
+    ([px, py]) => {
+      const el = document.elementFromPoint(px, py)?.closest('.debug-call-stack .monaco-list-row');
+      return el ? el.innerText.replace(/\s+/g, ' ').trim() : '';
+    },
+    [x, y],
+  );
 
 step('Call Stack: a driver frame names its upstream place, and Open Upstream Source opens it at the line', async (page) => {
   const before = vpciLog().split('\n').length;
@@ -51,7 +54,15 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   // A frame in the driver's own listing (pci-hyperv.c), whose row names both the function and the file.
   const row = page.locator('.debug-call-stack .monaco-list-row', { has: page.locator('.stack-frame .file', { hasText: /pci-hyperv\.c/ }) }).first();
   await row.waitFor({ timeout: 20000 });
-  const fn = ((await row.locator('.stack-frame .expression').first().innerText().catch(() => '')) || (await row.innerText())).trim().split(/\s+/)[0];
+  const fn = (
+    (await row
+      .locator('.stack-frame .expression')
+      .first()
+      .innerText()
+      .catch(() => '')) || (await row.innerText())
+  )
+    .trim()
+    .split(/\s+/)[0];
   const frameText = (await row.innerText()).replace(/\s+/g, ' ').trim();
 
   // VS Code shows the frame source's origin in the file label's managed hover (not a title attribute).
@@ -61,16 +72,28 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   const x = box.x + Math.min(box.width / 2, 30);
   const y = box.y + box.height / 2;
   await page.mouse.move(x, y);
-  const hover = page.locator('.workbench-hover-container .workbench-hover, .monaco-hover:not(.hidden)').filter({ hasText: /listings\/linux\// }).first();
-  const title = (await hover.waitFor({ timeout: 6000 }).then(() => hover.innerText(), () => '')).replace(/\s+/g, ' ').trim();
+  const hover = page
+    .locator('.workbench-hover-container .workbench-hover, .monaco-hover:not(.hidden)')
+    .filter({ hasText: /listings\/linux\// })
+    .first();
+  const title = (
+    await hover.waitFor({ timeout: 6000 }).then(
+      () => hover.innerText(),
+      () => '',
+    )
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
   const under = await rowAt(page, x, y);
   log(`frame: ${frameText}; row under the mouse: ${under}; hover: ${JSON.stringify(title)}`);
   await page.screenshot({ path: join(OUT, 'upstream-call-stack-hover.png') });
   // The hover must be this row's: the mouse is still on it, and the hover names its listing file.
   // (the row under the mouse shows its inline actions in place of the line badge: compare name and file)
   const key = (t) => t.split(' ').slice(0, 2).join(' ');
-  if (key(under) !== key(frameText)) throw new Error(`the Call Stack moved under the mouse: hovering ${JSON.stringify(under)}, meant ${JSON.stringify(frameText)}`);
-  if (!/listings\/linux\/pci-hyperv\.c /.test(title)) throw new Error(`the hover is not the ${fn} frame's (its file is pci-hyperv.c): ${JSON.stringify(title)}`);
+  if (key(under) !== key(frameText))
+    throw new Error(`the Call Stack moved under the mouse: hovering ${JSON.stringify(under)}, meant ${JSON.stringify(frameText)}`);
+  if (!/listings\/linux\/pci-hyperv\.c /.test(title))
+    throw new Error(`the hover is not the ${fn} frame's (its file is pci-hyperv.c): ${JSON.stringify(title)}`);
   const origin = /(upstream: drivers\/pci\/controller\/pci-hyperv\.c:(\d+) @ linux-stable v6\.12\.118|ours: .* @ linux-stable v6\.12\.118)/.exec(title);
   if (!origin) throw new Error(`the ${fn} frame's hover lacks its upstream place: ${JSON.stringify(title)}`);
   await page.mouse.move(0, 0);
@@ -82,7 +105,10 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
     return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>upstream (stub)</title>stub page for the e2e: no network here' });
   };
   await page.context().route(/^https:\/\/(git\.kernel\.org|github\.com)\//, stub);
-  const popup = page.context().waitForEvent('page', { timeout: 20000 }).catch(() => undefined);
+  const popup = page
+    .context()
+    .waitForEvent('page', { timeout: 20000 })
+    .catch(() => undefined);
   // The frame's context menu → Open Upstream Source. Under load a menu pick can be lost (the menu
   // closes and nothing runs); a user would pick it again, and so does the journey, once.
   const pickFromMenu = async () => {
@@ -93,18 +119,31 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
     // A click that lands while the menu is still arming is ignored (the item stays highlighted and nothing runs): hover, then Enter.
     await item.hover();
     await page.keyboard.press('Enter');
-    await page.locator('.context-view .monaco-menu').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => item.click());
+    await page
+      .locator('.context-view .monaco-menu')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => item.click());
     // VS Code asks before opening an external site (and again if the browser blocked the window): allow it.
     for (let i = 0; i < 2; i++) {
       const open = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open$/ }).first();
-      if (!(await open.waitFor({ timeout: 3000 }).then(() => true, () => false))) break;
+      if (
+        !(await open.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
       await open.click();
     }
   };
   // What the command asked for: its own log line (the log file is flushed with a delay), then the window the browser opened.
   const logged = async () => {
     for (let i = 0; i < 150; i++) {
-      const l = vpciLog().split('\n').slice(before - 1).find((x) => /Open Upstream Source: https:/.test(x));
+      const l = vpciLog()
+        .split('\n')
+        .slice(before - 1)
+        .find((x) => /Open Upstream Source: https:/.test(x));
       if (l) return l;
       await page.waitForTimeout(100);
     }
@@ -132,14 +171,31 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   // The browser got the same address: the window's URL, or its request (a request carries no #fragment).
   const norm = (u) => decodeURIComponent(u);
   const noFragment = (u) => norm(u).replace(/#.*$/, '');
-  if (norm(opened) !== norm(url) && !asked.some((u) => noFragment(u) === noFragment(url))) throw new Error(`the browser was not asked for ${url} (window: ${JSON.stringify(opened)}, requests: ${JSON.stringify(asked)})`);
+  if (norm(opened) !== norm(url) && !asked.some((u) => noFragment(u) === noFragment(url)))
+    throw new Error(`the browser was not asked for ${url} (window: ${JSON.stringify(opened)}, requests: ${JSON.stringify(asked)})`);
   // Show the user what was asked for: the vPCI Lab output channel with the command's line.
-  await page.locator('.part.panel .action-label', { hasText: /^output$/i }).first().click({ timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.part.panel .action-label', { hasText: /^output$/i })
+    .first()
+    .click({ timeout: 5000 })
+    .catch(() => {});
   await page.mouse.move(700, 900); // away from the tab, so its tooltip does not cover the log
-  await page.locator('.part.panel select.monaco-select-box').first().selectOption({ label: 'vPCI Lab' }, { timeout: 5000 }).catch(() => {});
-  await page.locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ }).first().waitFor({ timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.part.panel select.monaco-select-box')
+    .first()
+    .selectOption({ label: 'vPCI Lab' }, { timeout: 5000 })
+    .catch(() => {});
+  await page
+    .locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ })
+    .first()
+    .waitFor({ timeout: 5000 })
+    .catch(() => {});
   await page.screenshot({ path: join(OUT, 'upstream-call-stack.png') });
-  await page.locator('.part.panel .action-label', { hasText: /^debug console$/i }).first().click({ timeout: 5000 }).catch(() => {});
+  await page
+    .locator('.part.panel .action-label', { hasText: /^debug console$/i })
+    .first()
+    .click({ timeout: 5000 })
+    .catch(() => {});
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

@@ -23,7 +23,10 @@ async function pickerRows(page) {
   return page.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) =>
     rows.map((r) => ({
       label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
-      detail: r.querySelector('.quick-input-list-label-meta .label-name, .quick-input-list-detail .label-name, .monaco-icon-label-container .label-description')?.textContent?.trim() ?? '',
+      detail:
+        r
+          .querySelector('.quick-input-list-label-meta .label-name, .quick-input-list-detail .label-name, .monaco-icon-label-container .label-description')
+          ?.textContent?.trim() ?? '',
       text: r.textContent ?? '',
       clipped: [...r.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === 'ellipsis'),
     })),
@@ -33,7 +36,10 @@ async function pickerRows(page) {
 async function chooseExample(page, label) {
   const input = page.locator('.quick-input-widget input.input');
   await input.fill(label);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }) }).first();
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${esc(label)}$`) }) })
+    .first();
   await row.waitFor({ timeout: 10000 });
   await row.click();
 }
@@ -46,7 +52,13 @@ step('Open Example: quickstart first, every title whole; the copy and its dump l
   log(`examples: ${JSON.stringify(rows.map((r) => r.label))}`);
   if (rows[0]?.label !== 'quickstart') throw new Error(`quickstart is not first: ${rows[0]?.label}`);
   if (!rows[0].text.includes(QUICKSTART_TITLE)) throw new Error(`quickstart's title is not whole: ${rows[0].text}`);
-  if (rows.some((r) => r.clipped)) throw new Error(`titles cut short in the picker: ${rows.filter((r) => r.clipped).map((r) => r.label).join(', ')}`);
+  if (rows.some((r) => r.clipped))
+    throw new Error(
+      `titles cut short in the picker: ${rows
+        .filter((r) => r.clipped)
+        .map((r) => r.label)
+        .join(', ')}`,
+    );
   await shot(page, 'open-example-picker');
   await chooseExample(page, 'bring-your-own-device');
   await page.locator('.tabs-container .tab.active', { hasText: 'bring-your-own-device.vpci' }).waitFor({ timeout: 10000 });
@@ -107,12 +119,23 @@ step('"create a launch.json file" writes the vPCI configuration once', async (pa
     await openFile(page, 'quickstart.vpci');
     await command(page, 'View: Show Run and Debug');
     const link = page.locator('.debug-viewlet a, .welcome-view a', { hasText: /create a launch\.json file/i }).first();
-    if (await link.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+    if (
+      await link.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
       log('Run and Debug offers "create a launch.json file"');
       await link.click();
     } else await command(page, "Debug: Open 'launch.json'");
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*vPCI Lab\s*$/ }).first();
-    if (await row.waitFor({ timeout: 5000 }).then(() => true, () => false)) await row.click();
+    if (
+      await row.waitFor({ timeout: 5000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      await row.click();
     await page.locator('.tabs-container .tab.active', { hasText: 'launch.json' }).waitFor({ timeout: 15000 });
     let text = '';
     for (let i = 0; i < 50 && !text; i++) {
@@ -166,7 +189,10 @@ async function debugQuickstart(page) {
   await page.keyboard.press('F5');
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
   await openPane(page, 'Call Stack');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
+    .first()
+    .waitFor({ timeout: 20000 });
 }
 
 async function setFunctionBreakpoint(page, name) {
@@ -184,7 +210,10 @@ step('vPCI Topology, collapsed at the stop, fills when expanded and follows stop
   await openPane(page, 'Breakpoints');
   await setFunctionBreakpoint(page, 'PCI_BUS_D0ENTRY');
   await command(page, 'Debug: Continue');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /PCI_BUS_D0ENTRY/ }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /PCI_BUS_D0ENTRY/ })
+    .first()
+    .waitFor({ timeout: 20000 });
   for (const p of ['Breakpoints', 'Watch', 'Loaded Scripts']) await closePane(page, p);
   await openPane(page, 'vPCI Topology');
   log(`topology after expanding: ${await topoBus(page, 'nic0', /vPCI 1\.1/, 'expanded after the stop')}`);
@@ -204,7 +233,10 @@ step('vPCI Topology, collapsed at the stop, fills when expanded and follows stop
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
   await debugQuickstart(page);
   await command(page, 'Debug: Continue');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /PCI_BUS_D0ENTRY/ }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /PCI_BUS_D0ENTRY/ })
+    .first()
+    .waitFor({ timeout: 20000 });
   await openPane(page, 'vPCI Topology');
   log(`topology in the new session: ${await topoBus(page, 'nic0', /vPCI 1\.1/, 'a new session, expanded at its second stop')}`);
   // a console command changes the machine without a stop: the view follows it too
@@ -244,10 +276,13 @@ async function breakOnBar0(page) {
   await existing.first().waitFor({ timeout: 10000 });
 }
 
-step('Stop labels read as VS Code words; the data breakpoint\'s change is in lower-case hex in the console', async (page) => {
+step("Stop labels read as VS Code words; the data breakpoint's change is in lower-case hex in the console", async (page) => {
   // back to the entry (Restart), untick the message breakpoint, break on BAR0
   await command(page, 'Debug: Restart');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
+    .first()
+    .waitFor({ timeout: 20000 });
   await openPane(page, 'Breakpoints');
   await page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'PCI_BUS_D0ENTRY' }).locator('input[type="checkbox"]').first().uncheck();
   await breakOnBar0(page);
@@ -259,16 +294,24 @@ step('Stop labels read as VS Code words; the data breakpoint\'s change is in low
   log(`thread label: '${raw}' (shown as '${await label.innerText()}')`);
   if (raw !== 'Paused on data breakpoint') throw new Error(`label is '${raw}'`);
   await showConsole(page);
-  const said = page.locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0 \(config 0x10, RW 0xffffc000\): 0x0000000c → 0xffffc00c/ }).first();
+  const said = page
+    .locator('.repl .monaco-list-row', { hasText: /Data breakpoint: nic0\.BASE_ADDRESS_0 \(config 0x10, RW 0xffffc000\): 0x0000000c → 0xffffc00c/ })
+    .first();
   await said.waitFor({ timeout: 10000 });
   log(`console: ${(await said.innerText()).trim()}`);
   await shot(page, 'data-breakpoint-stop');
-  await page.locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ }).locator('input[type="checkbox"]').first().uncheck().catch(() => {});
+  await page
+    .locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ })
+    .locator('input[type="checkbox"]')
+    .first()
+    .uncheck()
+    .catch(() => {});
 });
 
 step('Debug Console: help in columns, msg without a packet, cfg like lspci -xxxx', async (page) => {
   const help = await replEval(page, 'help');
-  for (const want of ['cfg32(bus, offset[, wslot])', 'msix(bus[, wslot])', 'msg', 'cfg <bus[/DD.F]> [offset [length]]']) if (!help.includes(want)) throw new Error(`help lacks ${want}`);
+  for (const want of ['cfg32(bus, offset[, wslot])', 'msix(bus[, wslot])', 'msg', 'cfg <bus[/DD.F]> [offset [length]]'])
+    if (!help.includes(want)) throw new Error(`help lacks ${want}`);
   await shot(page, 'console-help');
   const msg = await replEval(page, 'msg.type');
   if (!/no current message/.test(msg)) throw new Error(`msg.type said: ${msg.split('\n').slice(-3).join(' | ')}`);
@@ -282,7 +325,7 @@ step('Debug Console: help in columns, msg without a packet, cfg like lspci -xxxx
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });
 
-step('An exception stop: the label names the kind, the editor\'s exception widget says what happened', async (page) => {
+step("An exception stop: the label names the kind, the editor's exception widget says what happened", async (page) => {
   await pickerRows(page);
   await chooseExample(page, 'faults');
   await page.locator('.tabs-container .tab.active', { hasText: 'faults.vpci' }).waitFor({ timeout: 10000 });
@@ -290,14 +333,20 @@ step('An exception stop: the label names the kind, the editor\'s exception widge
   await page.keyboard.press('F5');
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
   await openPane(page, 'Call Stack');
-  await page.locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ }).first().waitFor({ timeout: 20000 });
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
+    .first()
+    .waitFor({ timeout: 20000 });
   await command(page, 'Debug: Continue');
   const label = page.locator('.debug-call-stack .thread .state.label.exception').first();
   await label.waitFor({ timeout: 20000 });
   log(`exception label: '${await label.textContent()}'`);
   if ((await label.textContent()) !== 'Paused on injected fault') throw new Error(`label is '${await label.textContent()}'`);
   const widget = page.locator('.exception-widget').first();
-  const shown = await widget.waitFor({ timeout: 8000 }).then(() => true, () => false);
+  const shown = await widget.waitFor({ timeout: 8000 }).then(
+    () => true,
+    () => false,
+  );
   log(shown ? `exception widget: ${(await widget.innerText()).replace(/\s+/g, ' ')}` : 'no exception widget in the editor');
   await shot(page, 'exception-stop');
   await command(page, 'Debug: Stop');
@@ -308,17 +357,26 @@ step('An exception stop: the label names the kind, the editor\'s exception widge
 // ---- 12.7 hovers, 12.8 quick fixes --------------------------------------------------------------
 
 step('Device hover: identity, BARs, interrupts and where the data came from; no developer notes', async (page) => {
-  writeFileSync(join(WORKSPACE, 'typo.vpci'), 'vm {\n  host hyperv-2016\n  guest freebsd\n}\n\nbus nic0 { function 0 intel-82599-fv }\nbus nic1 { function 0 mellanox-cx3-vf }\n\nat 0    boot\nat 2ms  driver nic0 msix 3\n');
+  writeFileSync(
+    join(WORKSPACE, 'typo.vpci'),
+    'vm {\n  host hyperv-2016\n  guest freebsd\n}\n\nbus nic0 { function 0 intel-82599-fv }\nbus nic1 { function 0 mellanox-cx3-vf }\n\nat 0    boot\nat 2ms  driver nic0 msix 3\n',
+  );
   // one editor group, full width: earlier journeys leave listings, hex views and the sequence panel open
   await command(page, 'View: Close All Editor Groups');
   await openFile(page, 'typo.vpci');
   // the word's first token (semantic highlighting splits it into spans)
-  const word = page.locator('.editor-instance .view-line', { hasText: 'mellanox-cx3-vf' }).locator('span span', { hasText: /mellanox/ }).last();
+  const word = page
+    .locator('.editor-instance .view-line', { hasText: 'mellanox-cx3-vf' })
+    .locator('span span', { hasText: /mellanox/ })
+    .last();
   await word.waitFor({ timeout: 10000 });
   await page.mouse.move(5, 500); // off any tab or button whose own tooltip would answer first
   await word.hover();
   // the device's hover (a tab's or a button's tooltip is a .monaco-hover too)
-  const hover = page.locator('.monaco-hover .hover-contents, .monaco-hover .rendered-markdown').filter({ hasText: /mellanox|15b3|ConnectX/i }).first();
+  const hover = page
+    .locator('.monaco-hover .hover-contents, .monaco-hover .rendered-markdown')
+    .filter({ hasText: /mellanox|15b3|ConnectX/i })
+    .first();
   await hover.waitFor({ timeout: 10000 });
   const text = (await hover.innerText()).replace(/\s+/g, ' ');
   log(`hover: ${text}`);
@@ -363,7 +421,10 @@ step('Open Example with no folder open: an untitled copy and how to keep it', as
     await toast.waitFor({ timeout: 10000 });
     log(`notification: ${(await toast.innerText()).replace(/\s+/g, ' ')}`);
     // the copy holds the example (its bus line is drawn in the editor)
-    await win.locator('.editor-instance .view-line', { hasText: /bus\s+nic0/ }).first().waitFor({ timeout: 10000 });
+    await win
+      .locator('.editor-instance .view-line', { hasText: /bus\s+nic0/ })
+      .first()
+      .waitFor({ timeout: 10000 });
     await win.screenshot({ path: join(OUT, '40-open-example-no-folder.png') });
   } finally {
     await win.close();

@@ -66,7 +66,7 @@ async function problems(page) {
   return (await rows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
 }
 
-step('The Test Explorer lists the workspace\'s scenarios with one child per expect line', async (page) => {
+step("The Test Explorer lists the workspace's scenarios with one child per expect line", async (page) => {
   mkdirSync(DIR, { recursive: true });
   const examples = join(WORKSPACE, '..', 'extensions');
   // The installed extension's examples, copied into the workspace as a project would hold them.
@@ -98,7 +98,8 @@ step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line
   await toast.waitFor({ timeout: 30000 });
   const verdict = (await toast.innerText()).replace(/\s+/g, ' ');
   log(`run scenario: ${verdict}`);
-  if (!/3 of 4 expectation\(s\) held/.test(verdict) || !/expect nic0 version 1\.1: negotiated 1\.\d/.test(verdict)) throw new Error(`unexpected verdict: ${verdict}`);
+  if (!/3 of 4 expectation\(s\) held/.test(verdict) || !/expect nic0 version 1\.1: negotiated 1\.\d/.test(verdict))
+    throw new Error(`unexpected verdict: ${verdict}`);
   if (await page.locator('.debug-toolbar').isVisible()) throw new Error('Run Scenario left a debug session');
   await waitGutter(page, VERSION_LINE, 'failed');
   await waitGutter(page, VERSION_LINE - 1, 'passed');
@@ -117,7 +118,12 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
   await item.waitFor({ timeout: 10000 });
   await item.click({ button: 'right' });
   const entry = page.locator('.context-view .action-label', { hasText: /^Debug at Cause$/ }).first();
-  if (await entry.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+  if (
+    await entry.waitFor({ timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  ) {
     await entry.hover();
     await page.keyboard.press('Enter');
   } else {
@@ -128,7 +134,14 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
   }
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
   // the side bar may still show the Test Explorer the command came from
-  if (!(await page.locator('.debug-pane').first().isVisible().catch(() => false))) await command(page, 'View: Show Run and Debug');
+  if (
+    !(await page
+      .locator('.debug-pane')
+      .first()
+      .isVisible()
+      .catch(() => false))
+  )
+    await command(page, 'View: Show Run and Debug');
   await openPane(page, 'Call Stack');
   const frame = page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci_protocol_negotiation/ }).first();
   await frame.waitFor({ timeout: 30000 });
@@ -161,7 +174,10 @@ step('Run Without Debugging prints the verdict in the Debug Console and ends wit
   await command(page, 'Debug: Start Without Debugging');
   await command(page, 'Debug Console: Focus on Debug Console View');
   const repl = page.locator('.repl');
-  await repl.locator('.monaco-list-row', { hasText: /3 of 4 expectation\(s\) held/ }).first().waitFor({ timeout: 30000 });
+  await repl
+    .locator('.monaco-list-row', { hasText: /3 of 4 expectation\(s\) held/ })
+    .first()
+    .waitFor({ timeout: 30000 });
   const fail = repl.locator('.monaco-list-row', { hasText: new RegExp(`FAIL +\\S*${FAILING.replace('.', '\\.')}:${VERSION_LINE}:1`) }).first();
   await fail.waitFor({ timeout: 5000 });
   log(`debug console: ${(await fail.innerText()).replace(/\s+/g, ' ')}`);
@@ -184,7 +200,10 @@ step('Fixing the scenario and running it again turns the line ✓ and clears Pro
   // saved: the tab loses its dirty mark before the run reads the file
   await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
   await command(page, 'vPCI: Run Scenario');
-  await page.locator('.notifications-toasts .notification-toast', { hasText: /4 of 4 expectation\(s\) held/ }).first().waitFor({ timeout: 30000 });
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: /4 of 4 expectation\(s\) held/ })
+    .first()
+    .waitFor({ timeout: 30000 });
   await waitGutter(page, VERSION_LINE, 'passed');
   const p = await problems(page);
   log(`problems after the fix: ${JSON.stringify(p)}`);
@@ -192,7 +211,7 @@ step('Fixing the scenario and running it again turns the line ✓ and clears Pro
   await openFile(page, `scenarios/${FAILING}`);
 });
 
-step('Compare Runs: FreeBSD and Linux as two lanes, the first divergence selected with both packets\' bytes', async (page) => {
+step("Compare Runs: FreeBSD and Linux as two lanes, the first divergence selected with both packets' bytes", async (page) => {
   await openFile(page, 'quickstart.vpci');
   await command(page, 'vPCI: Compare Runs…');
   // pick by typing (a hover over the list can cover the row a click would aim at)
@@ -206,7 +225,10 @@ step('Compare Runs: FreeBSD and Linux as two lanes, the first divergence selecte
   await pick('Guest model');
   await page.locator('.quick-input-widget', { hasText: 'Compare freebsd with' }).waitFor({ timeout: 10000 });
   await pick('linux');
-  await page.locator('.tabs-container .tab', { hasText: /Compare: freebsd ↔ linux/ }).first().waitFor({ timeout: 30000 });
+  await page
+    .locator('.tabs-container .tab', { hasText: /Compare: freebsd ↔ linux/ })
+    .first()
+    .waitFor({ timeout: 30000 });
   const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
   await frame.locator('.row.selected').waitFor({ timeout: 20000 });
   const first = await frame.locator('#first').innerText();
@@ -234,7 +256,7 @@ step('Compare Runs: FreeBSD and Linux as two lanes, the first divergence selecte
   await command(page, 'View: Close All Editors');
 });
 
-step('The message sequence in a half-width editor: both buses reachable, names whole, the clicked row\'s number in its detail', async (page) => {
+step("The message sequence in a half-width editor: both buses reachable, names whole, the clicked row's number in its detail", async (page) => {
   await openFile(page, 'quickstart.vpci');
   await command(page, 'Debug: Start Debugging');
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
@@ -248,19 +270,32 @@ step('The message sequence in a half-width editor: both buses reachable, names w
   }
   await frame.locator('.lane-title', { hasText: 'nic1 host' }).waitFor({ timeout: 30000 });
   await frame.locator('.arrow').first().waitFor({ timeout: 20000 });
-  await frame.locator('#scroller').evaluate((el) => { el.scrollTop = 0; });
-  const clipped = await frame.locator('.arrow .label').evaluateAll((ls) => ls.filter((l) => l.scrollWidth > l.clientWidth + 1 || l.getBoundingClientRect().width > l.parentElement.getBoundingClientRect().width + 1).map((l) => l.textContent));
+  await frame.locator('#scroller').evaluate((el) => {
+    el.scrollTop = 0;
+  });
+  const clipped = await frame
+    .locator('.arrow .label')
+    .evaluateAll((ls) =>
+      ls
+        .filter((l) => l.scrollWidth > l.clientWidth + 1 || l.getBoundingClientRect().width > l.parentElement.getBoundingClientRect().width + 1)
+        .map((l) => l.textContent),
+    );
   if (clipped.length) throw new Error(`labels wider than their arrows: ${clipped.slice(0, 3)}`);
   await page.screenshot({ path: join(OUT, 'sequence-half-width.png') });
   const third = frame.locator('.row[data-index="2"]');
   await third.click();
   // the detail comes back from the adapter: wait for it, then read what it says
-  await frame.locator('#detail-title', { hasText: /^#\d+ · / }).waitFor({ timeout: 10000 }).catch(() => {});
+  await frame
+    .locator('#detail-title', { hasText: /^#\d+ · / })
+    .waitFor({ timeout: 10000 })
+    .catch(() => {});
   const title = await frame.locator('#detail-title').innerText();
   log(`third row: ${title}`);
   if (!/^#3 · PCI_/.test(title)) throw new Error(`the detail of the third row is titled '${title}'`);
   // the second bus's lanes are reachable: scroll right, the number and time column stays
-  await frame.locator('#scroller').evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  await frame.locator('#scroller').evaluate((el) => {
+    el.scrollLeft = el.scrollWidth;
+  });
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(OUT, 'sequence-scrolled.png') });
   const visible = await frame.locator('.row[data-index="2"] .fixed').evaluate((e) => e.getBoundingClientRect().left);

@@ -118,13 +118,26 @@ class Space {
 }
 
 /** Standard capability ids lspci 3.9.0 decodes, plus ids it prints as unknown. */
-const STD_IDS = [0x08, 0x10, 0x14, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14];
+const STD_IDS = [
+  0x08, 0x10, 0x14, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14,
+];
 /** Extended capability ids lspci 3.9.0 knows (0x00–0x29, 0x2e), plus some it does not. */
 const EXT_IDS = [
   ...Array.from({ length: 0x2a }, (_, i) => i).filter((i) => i !== 0x0c && i !== 0x14),
   0x2e,
   // The printers with the most branches, once more each (DVSEC/CXL three more times).
-  0x01, 0x02, 0x05, 0x07, 0x10, 0x12, 0x15, 0x1e, 0x23, 0x23, 0x23, 0x2e,
+  0x01,
+  0x02,
+  0x05,
+  0x07,
+  0x10,
+  0x12,
+  0x15,
+  0x1e,
+  0x23,
+  0x23,
+  0x23,
+  0x2e,
 ];
 const EXT_UNKNOWN = [0x0c, 0x14, 0x2a, 0x2b, 0x2c, 0x2d, 0x2f, 0x30, 0x4b, 0xffff, 0x8000];
 
@@ -203,7 +216,8 @@ function identity(r: Rng, s: Space, cat: IdsCatalog, htype: number, notes: strin
   else if (roll < 45 && cat.longNames.length) [v, d] = r.pick(cat.longNames);
   else if (roll < 52 && cat.hwdbOnly.length) [v, d] = r.pick(cat.hwdbOnly);
   else if (roll < 65) [v, d] = [r.pick(cat.vendors), r.bits(16)];
-  else if (roll < 71) [v, d] = [0x1af4, 0x1000 + r.int(0x80)]; // virtio: its vendor capability decodes
+  else if (roll < 71)
+    [v, d] = [0x1af4, 0x1000 + r.int(0x80)]; // virtio: its vendor capability decodes
   else [v, d] = [r.bits(16), r.bits(16)];
   s.u16(0, v);
   s.u16(2, d);
@@ -342,7 +356,18 @@ function bridge(r: Rng, s: Space): void {
 /** Fill the standard list; returns whether it has an Express (or PCI-X) capability, so an extended list is read. */
 /** Bytes each standard capability's lspci printer reads (EA: as its entries say). */
 const STD_SIZE: Record<number, number> = {
-  0x01: 8, 0x02: 12, 0x03: 8, 0x05: 24, 0x07: 16, 0x08: 28, 0x09: 20, 0x0d: 8, 0x10: 0x3c, 0x11: 12, 0x12: 8, 0x13: 8,
+  0x01: 8,
+  0x02: 12,
+  0x03: 8,
+  0x05: 24,
+  0x07: 16,
+  0x08: 28,
+  0x09: 20,
+  0x0d: 8,
+  0x10: 0x3c,
+  0x11: 12,
+  0x12: 8,
+  0x13: 8,
 };
 
 interface EaPlan {
@@ -397,7 +422,8 @@ function stdCaps(r: Rng, s: Space, htype: number, ptrReg: number, subsys: [numbe
     let next = i + 1 < caps.length ? caps[i + 1]!.at : 0;
     const end = r.int(100);
     if (i + 1 === caps.length) {
-      if (end < 6) next = caps[r.int(caps.length)]!.at; // loop back
+      if (end < 6)
+        next = caps[r.int(caps.length)]!.at; // loop back
       else if (end < 10) {
         // Somewhere with random contents: an unknown or short capability that ends the list.
         next = 0x40 + 4 * r.int(48);
@@ -427,11 +453,20 @@ function stdBody(r: Rng, s: Space, id: number, o: number, htype: number, subsys:
       break;
     case 0x05: // MSI: all flag combinations come from random flags
       break;
-    case 0x08: { // HyperTransport: primary, secondary, and each other type
+    case 0x08: {
+      // HyperTransport: primary, secondary, and each other type
       const kind = r.int(4);
       if (kind === 0) s.u16(o + 2, r.bits(13));
       else if (kind === 1) s.u16(o + 2, 0x2000 | r.bits(13));
-      else s.u16(o + 2, (r.pick([0x4000, 0x4800, 0x8000, 0x8800, 0x8800, 0x8800, 0x9000, 0x9800, 0xa000, 0xa800, 0xa800, 0xa800, 0xb000, 0xb800, 0xc000, 0xc800, 0xd000, 0xf800]) | r.bits(11)) & ~(r.chance(0.5) ? 2 : 0));
+      else
+        s.u16(
+          o + 2,
+          (r.pick([
+            0x4000, 0x4800, 0x8000, 0x8800, 0x8800, 0x8800, 0x9000, 0x9800, 0xa000, 0xa800, 0xa800, 0xa800, 0xb000, 0xb800, 0xc000, 0xc800, 0xd000, 0xf800,
+          ]) |
+            r.bits(11)) &
+            ~(r.chance(0.5) ? 2 : 0),
+        );
       const rid = r.pick([0x10, 0x11, 0x12, 0x21, 0x22, 0x23, 0x60, r.bits(8)]);
       s.u8(o + (kind === 0 ? 12 : 8), rid);
       break;
@@ -444,7 +479,8 @@ function stdBody(r: Rng, s: Space, id: number, o: number, htype: number, subsys:
       s.u16(o + 4, subsys[0]);
       s.u16(o + 6, subsys[1]);
       break;
-    case 0x10: { // PCI Express: every port type and version, slot bit set or not
+    case 0x10: {
+      // PCI Express: every port type and version, slot bit set or not
       const type = r.chance(0.85) ? r.pick([0, 1, 4, 4, 5, 6, 7, 8, 9, 0xa, 0xa]) : r.bits(4);
       const ver = r.pick([1, 2, 2, 2, 0, 3]);
       s.u16(o + 2, (r.bits(7) << 9) | (r.chance(0.5) ? 0x100 : 0) | (type << 4) | ver);
@@ -454,7 +490,8 @@ function stdBody(r: Rng, s: Space, id: number, o: number, htype: number, subsys:
     case 0x12: // SATA: BAR location encodings
       s.u32(o + 4, (r.bits(20) << 4) | r.pick([4, 5, 9, 15, 0, 3, 10]));
       break;
-    case 0x14: { // Enhanced Allocation: the planned entries
+    case 0x14: {
+      // Enhanced Allocation: the planned entries
       const plan = ea ?? { entries: [] };
       s.u16(o + 2, plan.entries.length | (r.bits(10) << 6));
       let e = o + 4 + (htype === 1 ? 4 : 0);
@@ -475,15 +512,26 @@ function stdBody(r: Rng, s: Space, id: number, o: number, htype: number, subsys:
 /** Sizes (bytes) the extended capabilities' printers read, so capabilities do not overlap. */
 function extSize(id: number): number {
   switch (id) {
-    case 0x01: return 0x38;
-    case 0x02: case 0x09: return 0x10 + 12 * 8;
-    case 0x05: return 0x10 + 16 * 4;
-    case 0x10: return 0x40;
-    case 0x12: return 0x30;
-    case 0x15: case 0x24: return 4 + 8 * 6;
-    case 0x23: return 0x40;
-    case 0x2e: return 0x18;
-    default: return 0x10;
+    case 0x01:
+      return 0x38;
+    case 0x02:
+    case 0x09:
+      return 0x10 + 12 * 8;
+    case 0x05:
+      return 0x10 + 16 * 4;
+    case 0x10:
+      return 0x40;
+    case 0x12:
+      return 0x30;
+    case 0x15:
+    case 0x24:
+      return 4 + 8 * 6;
+    case 0x23:
+      return 0x40;
+    case 0x2e:
+      return 0x18;
+    default:
+      return 0x10;
   }
 }
 
@@ -539,7 +587,8 @@ function extBody(r: Rng, s: Space, id: number, o: number, opts: GenOptions): voi
       for (let i = 0; i < 6; i++) s.u32(o + 0x24 + 4 * i, r.pick([0, 0xffffffff, (r.u32() & ~0xf) | r.pick([0, 4, 8, 0xc, 2, 6])]));
       break;
     case 0x15:
-    case 0x24: { // Resizable BAR: 0–7 BARs (1–6 valid), sizes up to the extended range
+    case 0x24: {
+      // Resizable BAR: 0–7 BARs (1–6 valid), sizes up to the extended range
       const num = r.pick([1, 2, 3, 6, 0, 7, 4]);
       for (let i = 0; i < 6; i++) {
         s.u32(o + 4 + 8 * i, r.u32() & r.pick([0xfffffff0, 0x000003f0, 0]));

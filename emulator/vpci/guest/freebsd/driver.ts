@@ -45,19 +45,31 @@ export function driverFunctions(drv: string): D[] {
         l.bars = c.bars.filter((b) => b.type === 'mem').map((b) => b.bar);
         return call('pci_enable_busmaster', { s: l.s, f: l.f });
       }),
-      For('for (each memory BAR) {', (_k, l) => { l.bi = 0; }, (_k, l) => l.bi < l.bars.length, (_k, l) => { l.bi++; }, [
-        S('rid = PCIR_BAR(i); sc->mem[i] = bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE);', (_k, l) =>
-          call('pci_alloc_resource', { wslot: l.wslot, bar: l.bars[l.bi]! }, 'res'),
-        ),
-        If('if (sc->mem[i] == NULL)', (_k, l) => l.res === null, [
-          S('device_printf(dev, "Unable to allocate bus resource: memory\\n"); return (ENXIO);', (k) => {
-            k.log(`${drv}: Unable to allocate bus resource: memory`);
-            return ret(6);
-          }),
-        ]),
-      ]),
+      For(
+        'for (each memory BAR) {',
+        (_k, l) => {
+          l.bi = 0;
+        },
+        (_k, l) => l.bi < l.bars.length,
+        (_k, l) => {
+          l.bi++;
+        },
+        [
+          S('rid = PCIR_BAR(i); sc->mem[i] = bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE);', (_k, l) =>
+            call('pci_alloc_resource', { wslot: l.wslot, bar: l.bars[l.bi]! }, 'res'),
+          ),
+          If('if (sc->mem[i] == NULL)', (_k, l) => l.res === null, [
+            S('device_printf(dev, "Unable to allocate bus resource: memory\\n"); return (ENXIO);', (k) => {
+              k.log(`${drv}: Unable to allocate bus resource: memory`);
+              return ret(6);
+            }),
+          ]),
+        ],
+      ),
       If('if (use MSI-X) {', (_k, l) => l.mode === 'msix', [
-        S('msgs = pci_msix_count(dev); want = min(msgs, requested);', (_k, l) => { l.count = l.want; }),
+        S('msgs = pci_msix_count(dev); want = min(msgs, requested);', (_k, l) => {
+          l.count = l.want;
+        }),
         S('error = pci_alloc_msix(dev, &want);', (_k, l) => call('pci_alloc_msix', { wslot: l.wslot, count: l.count }, 'msix')),
         If('if (error) {', (_k, l) => l.msix.error !== 0, [
           S('device_printf(dev, "MSI-X allocation failed\\n"); return (ENXIO);', (k) => {
@@ -65,18 +77,28 @@ export function driverFunctions(drv: string): D[] {
             return ret(6);
           }),
         ]),
-        For('for (i = 0; i < want; i++) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.msix.irqs.length, (_k, l) => { l.i++; }, [
-          S('rid = i + 1; res = bus_alloc_resource_any(dev, SYS_RES_IRQ, &rid, RF_SHAREABLE | RF_ACTIVE);'),
-          S(`error = bus_setup_intr(dev, res, INTR_TYPE_NET | INTR_MPSAFE, NULL, ${drv}_msix_que, que, &que->tag);`, (_k, l) =>
-            call('pci_setup_intr', { wslot: l.wslot, index: l.i }, 'err'),
-          ),
-          If('if (error) {', (_k, l) => l.err !== 0, [
-            S('device_printf(dev, "Failed to register QUE handler"); return (error);', (k, l) => {
-              k.log(`${drv}: Failed to register QUE handler (error ${l.err})`);
-              return ret(l.err);
-            }),
-          ]),
-        ]),
+        For(
+          'for (i = 0; i < want; i++) {',
+          (_k, l) => {
+            l.i = 0;
+          },
+          (_k, l) => l.i < l.msix.irqs.length,
+          (_k, l) => {
+            l.i++;
+          },
+          [
+            S('rid = i + 1; res = bus_alloc_resource_any(dev, SYS_RES_IRQ, &rid, RF_SHAREABLE | RF_ACTIVE);'),
+            S(`error = bus_setup_intr(dev, res, INTR_TYPE_NET | INTR_MPSAFE, NULL, ${drv}_msix_que, que, &que->tag);`, (_k, l) =>
+              call('pci_setup_intr', { wslot: l.wslot, index: l.i }, 'err'),
+            ),
+            If('if (error) {', (_k, l) => l.err !== 0, [
+              S('device_printf(dev, "Failed to register QUE handler"); return (error);', (k, l) => {
+                k.log(`${drv}: Failed to register QUE handler (error ${l.err})`);
+                return ret(l.err);
+              }),
+            ]),
+          ],
+        ),
       ]),
       If('if (use MSI) {', (_k, l) => l.mode === 'msi', [
         S('want = requested; error = pci_alloc_msi(dev, &want);', (_k, l) => call('pci_alloc_msi', { wslot: l.wslot, count: l.want }, 'msi')),

@@ -13,7 +13,6 @@ import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 import { upstreamHeader } from '../upstream';
 import { freebsdUpstream } from './upstream';
 
-
 export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
   const rev = variant === 'freebsd-2016' ? '@ dd2e215ca93c (r308725, 2016)' : '@ 0010132dbd24';
   const drivers = [...new Set([...Object.values(FUNCTION_DRIVERS), GENERIC_DRIVER].map((d) => d.freebsd))];

@@ -17,9 +17,7 @@ export function kernFunctions(): D[] {
     params: [],
     body: [
       While('for (;;) {', () => true, [
-        S('wait for the host to signal the channel (interrupt);', (k) =>
-          k.sc.rxPending ? undefined : wait(k.key('rx'), 'host signals the channel'),
-        ),
+        S('wait for the host to signal the channel (interrupt);', (k) => (k.sc.rxPending ? undefined : wait(k.key('rx'), 'host signals the channel'))),
         S('cb(chan, cbarg);  /* vmbus_pcib_on_channel_callback */', (k) => {
           k.sc.rxPending = false;
           return call('vmbus_pcib_on_channel_callback');
@@ -71,7 +69,7 @@ export function kernFunctions(): D[] {
     params: [],
     args: { dev: (v) => `${v.busName}: vmbus_pcib (${v.instanceGuid})` },
     body: [
-      S('bus_topo_lock();  /* Giant; the caller\'s: vmbus_delete_child() */', (k) => topoLock(k)),
+      S("bus_topo_lock();  /* Giant; the caller's: vmbus_delete_child() */", (k) => topoLock(k)),
       If('if (dev->state != DS_ATTACHED) {', (k) => !k.sc.hbus || k.sc.hbus.state !== 'hv_pcibus_installed', [
         S('bus_topo_unlock();', (k) => topoUnlock(k)),
         S('return (0);', () => ret(0)),

@@ -51,7 +51,8 @@ export const FREEBSD_PARAMS: Readonly<Record<string, ParamDefault<V>>> = {
   num_version: (_v, l) => (Array.isArray(l.versions) ? l.versions.length : undefined),
   relations: (_v, l) => l.buf,
   rid: (_v, l) => (typeof l.bar === 'number' ? 0x10 + 4 * l.bar : undefined),
-  flags: (_v, l, fn) => (fn.name === 'vmbus_pcib_alloc_resource' && typeof l.align === 'number' ? `rman_make_alignment_flags(0x${l.align.toString(16)})` : undefined),
+  flags: (_v, l, fn) =>
+    fn.name === 'vmbus_pcib_alloc_resource' && typeof l.align === 'number' ? `rman_make_alignment_flags(0x${l.align.toString(16)})` : undefined,
   /** The task's context: the child for eject work, the bus's relations queue for the relations work, the softc for the channel callback. */
   arg: (v, l, fn) =>
     fn.name === 'hv_eject_device_work'

@@ -78,10 +78,7 @@ export function pciFunctions(): D[] {
     doc: ['/* bus_generic_attach() on the new pci bus: pci_attach() -> pci_add_children() */'],
     signature: ['static int', 'pci_attach(device_t dev)'],
     params: [],
-    body: [
-      S('pci_add_children(dev, domain, busno);', () => call('pci_add_children')),
-      S('return (bus_generic_attach(dev));', () => ret(0)),
-    ],
+    body: [S('pci_add_children(dev, domain, busno);', () => call('pci_add_children')), S('return (bus_generic_attach(dev));', () => ret(0))],
   });
 
   const addChildren = fn('pci_add_children')<{ maxslots: number; s: number; pcifunchigh: number; f: number; hdrtype: number; dinfo: number | null }>({
@@ -89,21 +86,46 @@ export function pciFunctions(): D[] {
     signature: ['void', 'pci_add_children(device_t dev, int domain, int busno)'],
     params: [],
     body: [
-      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => { l.maxslots = 31; }),
-      For('for (s = 0; s <= maxslots; s++) {', (_k, l) => { l.s = 0; }, (_k, l) => l.s <= l.maxslots, (_k, l) => { l.s++; }, [
-        S('pcifunchigh = 0; f = 0;', (_k, l) => { l.pcifunchigh = 0; l.f = 0; }),
-        S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
-        If('if ((hdrtype & PCIM_HDRTYPE) > PCI_MAXHDRTYPE)', (_k, l) => (l.hdrtype & PCIM_HDRTYPE) > 2, [Continue()]),
-        If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
-          S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => { l.pcifunchigh = 7; }),
-        ]),
-        For('for (f = 0; f <= pcifunchigh; f++) {', (_k, l) => { l.f = 0; }, (_k, l) => l.f <= l.pcifunchigh, (_k, l) => { l.f++; }, [
-          S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
-          If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
-            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! })),
+      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => {
+        l.maxslots = 31;
+      }),
+      For(
+        'for (s = 0; s <= maxslots; s++) {',
+        (_k, l) => {
+          l.s = 0;
+        },
+        (_k, l) => l.s <= l.maxslots,
+        (_k, l) => {
+          l.s++;
+        },
+        [
+          S('pcifunchigh = 0; f = 0;', (_k, l) => {
+            l.pcifunchigh = 0;
+            l.f = 0;
+          }),
+          S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
+          If('if ((hdrtype & PCIM_HDRTYPE) > PCI_MAXHDRTYPE)', (_k, l) => (l.hdrtype & PCIM_HDRTYPE) > 2, [Continue()]),
+          If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
+            S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => {
+              l.pcifunchigh = 7;
+            }),
           ]),
-        ]),
-      ]),
+          For(
+            'for (f = 0; f <= pcifunchigh; f++) {',
+            (_k, l) => {
+              l.f = 0;
+            },
+            (_k, l) => l.f <= l.pcifunchigh,
+            (_k, l) => {
+              l.f++;
+            },
+            [
+              S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
+              If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! }))]),
+            ],
+          ),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -124,8 +146,19 @@ export function pciFunctions(): D[] {
         const idx = list.findIndex((c) => c.wslot === wslot);
         if (idx >= 0) list.splice(idx, 1);
         list.push({
-          wslot, slot: l.s, func: l.f, devvendor: l.devvendor >>> 0, hdrtype: l.hdrtype, bars: [], msix: null, msi: null,
-          irqs: [], msix_enabled: false, driver: null, attached: false, intr_count: [],
+          wslot,
+          slot: l.s,
+          func: l.f,
+          devvendor: l.devvendor >>> 0,
+          hdrtype: l.hdrtype,
+          bars: [],
+          msix: null,
+          msi: null,
+          irqs: [],
+          msix_enabled: false,
+          driver: null,
+          attached: false,
+          intr_count: [],
         });
         l.wslot = wslot;
       }),
@@ -136,41 +169,77 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const readCap = fn('pci_read_cap')<{ nextptr: number; guard: number; ptr: number; capid: number; msi_ctrl: number; msix_ctrl: number; table: number; pba: number }>({
+  const readCap = fn('pci_read_cap')<{
+    nextptr: number;
+    guard: number;
+    ptr: number;
+    capid: number;
+    msi_ctrl: number;
+    msix_ctrl: number;
+    table: number;
+    pba: number;
+  }>({
     file: FILE,
     signature: ['static void', 'pci_read_cap(device_t pcib, pcicfgregs *cfg)'],
     params: ['s', 'f', 'wslot'],
     body: [
       S('nextptr = REG(PCIR_CAP_PTR, 1);', rd(PCIR_CAP_PTR, 1, 'nextptr')),
-      For('while (nextptr != 0) {', (_k, l) => { l.guard = 0; }, (_k, l) => (l.nextptr & 0xfc) !== 0 && l.guard < 48, (_k, l) => { l.guard++; }, [
-        S('ptr = nextptr;', (_k, l) => { l.ptr = l.nextptr & 0xfc; }),
-        S('nextptr = REG(ptr + PCICAP_NEXTPTR, 1);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + 1, bytes: 1 }, 'nextptr')),
-        S('switch (REG(ptr + PCICAP_ID, 1)) {', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr, bytes: 1 }, 'capid')),
-        If('case PCIY_MSI:', (_k, l) => l.capid === PCIY_MSI, [
-          S('msi_ctrl = REG(ptr + PCIR_MSI_CTRL, 2);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSI_CTRL, bytes: 2 }, 'msi_ctrl')),
-          S('cfg->msi.msi_location = ptr; cfg->msi.msi_msgnum = 1 << ((msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1);', (k, l) => {
-            const c = pciChild(k, l.wslot)!;
-            c.msi = { location: l.ptr, msgnum: 1 << ((l.msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1), is64: (l.msi_ctrl & PCIM_MSICTRL_64BIT) !== 0, ctrl: l.msi_ctrl };
+      For(
+        'while (nextptr != 0) {',
+        (_k, l) => {
+          l.guard = 0;
+        },
+        (_k, l) => (l.nextptr & 0xfc) !== 0 && l.guard < 48,
+        (_k, l) => {
+          l.guard++;
+        },
+        [
+          S('ptr = nextptr;', (_k, l) => {
+            l.ptr = l.nextptr & 0xfc;
           }),
-        ]),
-        If('case PCIY_MSIX:', (_k, l) => l.capid === PCIY_MSIX, [
-          S('msix_ctrl = REG(ptr + PCIR_MSIX_CTRL, 2);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_CTRL, bytes: 2 }, 'msix_ctrl')),
-          S('val = REG(ptr + PCIR_MSIX_TABLE, 4);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_TABLE, bytes: 4 }, 'table')),
-          S('val = REG(ptr + PCIR_MSIX_PBA, 4);', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_PBA, bytes: 4 }, 'pba')),
-          S('cfg->msix.msix_location = ptr; msix_msgnum = (msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1; ...', (k, l) => {
-            const c = pciChild(k, l.wslot)!;
-            c.msix = {
-              location: l.ptr,
-              msgnum: (l.msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1,
-              table_bar: l.table & PCIM_MSIX_BIR_MASK,
-              table_offset: (l.table & ~PCIM_MSIX_BIR_MASK) >>> 0,
-              pba_bar: l.pba & PCIM_MSIX_BIR_MASK,
-              pba_offset: (l.pba & ~PCIM_MSIX_BIR_MASK) >>> 0,
-            };
-          }),
-        ]),
-        T('}'),
-      ]),
+          S('nextptr = REG(ptr + PCICAP_NEXTPTR, 1);', (_k, l) =>
+            call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + 1, bytes: 1 }, 'nextptr'),
+          ),
+          S('switch (REG(ptr + PCICAP_ID, 1)) {', (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr, bytes: 1 }, 'capid')),
+          If('case PCIY_MSI:', (_k, l) => l.capid === PCIY_MSI, [
+            S('msi_ctrl = REG(ptr + PCIR_MSI_CTRL, 2);', (_k, l) =>
+              call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSI_CTRL, bytes: 2 }, 'msi_ctrl'),
+            ),
+            S('cfg->msi.msi_location = ptr; cfg->msi.msi_msgnum = 1 << ((msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1);', (k, l) => {
+              const c = pciChild(k, l.wslot)!;
+              c.msi = {
+                location: l.ptr,
+                msgnum: 1 << ((l.msi_ctrl & PCIM_MSICTRL_MMC_MASK) >> 1),
+                is64: (l.msi_ctrl & PCIM_MSICTRL_64BIT) !== 0,
+                ctrl: l.msi_ctrl,
+              };
+            }),
+          ]),
+          If('case PCIY_MSIX:', (_k, l) => l.capid === PCIY_MSIX, [
+            S('msix_ctrl = REG(ptr + PCIR_MSIX_CTRL, 2);', (_k, l) =>
+              call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_CTRL, bytes: 2 }, 'msix_ctrl'),
+            ),
+            S('val = REG(ptr + PCIR_MSIX_TABLE, 4);', (_k, l) =>
+              call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_TABLE, bytes: 4 }, 'table'),
+            ),
+            S('val = REG(ptr + PCIR_MSIX_PBA, 4);', (_k, l) =>
+              call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: l.ptr + PCIR_MSIX_PBA, bytes: 4 }, 'pba'),
+            ),
+            S('cfg->msix.msix_location = ptr; msix_msgnum = (msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1; ...', (k, l) => {
+              const c = pciChild(k, l.wslot)!;
+              c.msix = {
+                location: l.ptr,
+                msgnum: (l.msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1,
+                table_bar: l.table & PCIM_MSIX_BIR_MASK,
+                table_offset: (l.table & ~PCIM_MSIX_BIR_MASK) >>> 0,
+                pba_bar: l.pba & PCIM_MSIX_BIR_MASK,
+                pba_offset: (l.pba & ~PCIM_MSIX_BIR_MASK) >>> 0,
+              };
+            }),
+          ]),
+          T('}'),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -196,16 +265,36 @@ export function pciFunctions(): D[] {
     signature: ['void', 'pci_add_resources(device_t bus, device_t dev, int force, uint32_t prefetchmask)'],
     params: ['s', 'f', 'wslot'],
     body: [
-      For('for (i = 0; i < cfg->nummaps; i += barlen) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < 6, (_k, l) => { l.i += l.barlen; }, [
-        S('barlen = pci_add_map(bus, dev, PCIR_BAR(i), rl, force, prefetchmask & (1 << i));', (_k, l) =>
-          call('pci_add_map', { s: l.s, f: l.f, wslot: l.wslot, reg: 0x10 + 4 * l.i }, 'barlen'),
-        ),
-      ]),
+      For(
+        'for (i = 0; i < cfg->nummaps; i += barlen) {',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < 6,
+        (_k, l) => {
+          l.i += l.barlen;
+        },
+        [
+          S('barlen = pci_add_map(bus, dev, PCIR_BAR(i), rl, force, prefetchmask & (1 << i));', (_k, l) =>
+            call('pci_add_map', { s: l.s, f: l.f, wslot: l.wslot, reg: 0x10 + 4 * l.i }, 'barlen'),
+          ),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });
 
-  const readBar = fn('pci_read_bar')<{ map: number; ln2range: number; reg_hi: number; cmd: number; ones: number; testval: number; map_hi: number; testval_hi: number; cmd_off: number }>({
+  const readBar = fn('pci_read_bar')<{
+    map: number;
+    ln2range: number;
+    reg_hi: number;
+    cmd: number;
+    ones: number;
+    testval: number;
+    map_hi: number;
+    testval_hi: number;
+    cmd_off: number;
+  }>({
     file: FILE,
     doc: ['/* Size a BAR: disable decoding, write all 1s, read back, restore. */'],
     signature: ['static void', 'pci_read_bar(device_t dev, int reg, pci_addr_t *mapp, pci_addr_t *testvalp, int *bar64)'],
@@ -216,13 +305,11 @@ export function pciFunctions(): D[] {
         l.ln2range = (l.map & 1) === 0 && (l.map & 6) === 4 ? 64 : 32;
         l.reg_hi = l.reg + 4;
       }),
-      If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [
-        S('map |= (pci_addr_t)pci_read_config(dev, reg + 4, 4) << 32;', rd('reg_hi', 4, 'map_hi')),
-      ]),
+      If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [S('map |= (pci_addr_t)pci_read_config(dev, reg + 4, 4) << 32;', rd('reg_hi', 4, 'map_hi'))]),
       S('cmd = pci_read_config(dev, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
-      If('if (cmd & (PCI_BAR_IO(map) ? PCIM_CMD_PORTEN : PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & ((l.map & 1) ? 1 : PCIM_CMD_MEMEN)) !== 0, [
+      If('if (cmd & (PCI_BAR_IO(map) ? PCIM_CMD_PORTEN : PCIM_CMD_MEMEN))', (_k, l) => (l.cmd & (l.map & 1 ? 1 : PCIM_CMD_MEMEN)) !== 0, [
         S('pci_write_config(dev, PCIR_COMMAND, cmd & ~(...), 2);', (_k, l) => {
-          l.cmd_off = l.cmd & ~((l.map & 1) ? 1 : PCIM_CMD_MEMEN);
+          l.cmd_off = l.cmd & ~(l.map & 1 ? 1 : PCIM_CMD_MEMEN);
           return wrNow(l, PCIR_COMMAND, 2, 'cmd_off');
         }),
       ]),
@@ -239,18 +326,40 @@ export function pciFunctions(): D[] {
       If('if (ln2range == 64)', (_k, l) => l.ln2range === 64, [S('pci_write_config(dev, reg + 4, map >> 32, 4);', wr('reg_hi', 4, 'map_hi'))]),
       S('pci_write_config(dev, PCIR_COMMAND, cmd, 2);', wr(PCIR_COMMAND, 2, 'cmd')),
       S('*mapp = map; *testvalp = testval; *bar64 = (ln2range == 64);', (_k, l) =>
-        ret({ map: l.map >>> 0, map_hi: l.ln2range === 64 ? l.map_hi >>> 0 : 0, testval: l.testval >>> 0, testval_hi: l.ln2range === 64 ? l.testval_hi >>> 0 : 0, bar64: l.ln2range === 64 }),
+        ret({
+          map: l.map >>> 0,
+          map_hi: l.ln2range === 64 ? l.map_hi >>> 0 : 0,
+          testval: l.testval >>> 0,
+          testval_hi: l.ln2range === 64 ? l.testval_hi >>> 0 : 0,
+          bar64: l.ln2range === 64,
+        }),
       ),
     ],
   });
 
-  const addMap = fn('pci_add_map')<{ rb: BarProbe; barlen: number; type: 'mem' | 'io'; prefetch: boolean; count: number; base: number; cmd: number; start: number; end: number; res: number | null; newlo: number; newhi: number; reg_hi: number }>({
+  const addMap = fn('pci_add_map')<{
+    rb: BarProbe;
+    barlen: number;
+    type: 'mem' | 'io';
+    prefetch: boolean;
+    count: number;
+    base: number;
+    cmd: number;
+    start: number;
+    end: number;
+    res: number | null;
+    newlo: number;
+    newhi: number;
+    reg_hi: number;
+  }>({
     file: FILE,
     signature: ['static int', 'pci_add_map(device_t bus, device_t dev, int reg, struct resource_list *rl, int force, int prefetch)'],
     params: ['s', 'f', 'wslot', 'reg'],
     body: [
       S('pci_read_bar(dev, reg, &map, &testval, NULL);', (_k, l) => call('pci_read_bar', { s: l.s, f: l.f, reg: l.reg }, 'rb')),
-      S('barlen = pci_maprange(map) == 64 ? 2 : 1;', (_k, l) => { l.barlen = l.rb.bar64 ? 2 : 1; }),
+      S('barlen = pci_maprange(map) == 64 ? 2 : 1;', (_k, l) => {
+        l.barlen = l.rb.bar64 ? 2 : 1;
+      }),
       If('if (PCI_BAR_MEM(map) && ... || testval == 0)  /* no BAR */', (_k, l) => l.rb.testval === 0 && l.rb.testval_hi === 0, [
         S('return (barlen);', (_k, l) => ret(l.barlen)),
       ]),
@@ -270,12 +379,22 @@ export function pciFunctions(): D[] {
       }),
       S('pm = pci_add_bar(dev, reg, map, mapsize);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
-        c.bars.push({ reg: l.reg, bar: (l.reg - 0x10) / 4, type: l.type, is64: l.rb.bar64, prefetch: l.prefetch, size: l.count, start: null, map: l.rb.map, active: false });
+        c.bars.push({
+          reg: l.reg,
+          bar: (l.reg - 0x10) / 4,
+          type: l.type,
+          is64: l.rb.bar64,
+          prefetch: l.prefetch,
+          size: l.count,
+          start: null,
+          map: l.rb.map,
+          active: false,
+        });
       }),
       // A zero BAR is left for the driver: pci_alloc_resource -> pci_reserve_map places it
       // lazily (freebsd/freebsd-src sys/dev/pci/pci.c pci_add_map, "If base is 0 ...").
       // Under Hyper-V every BAR reads zero here, so every BAR takes the lazy path.
-      If('if (!force && (basezero || map == testval))', (_k, l) => l.base === 0 || (l.rb.map >>> 0) === (l.rb.testval >>> 0), [
+      If('if (!force && (basezero || map == testval))', (_k, l) => l.base === 0 || l.rb.map >>> 0 === l.rb.testval >>> 0, [
         S('return (barlen);', (_k, l) => ret(l.barlen)),
       ]),
       If('if (pci_enable_io_modes && type == SYS_RES_MEMORY && !pci_memen(dev)) {  /* lazy BIOS */', (_k, l) => l.type === 'mem', [
@@ -292,7 +411,11 @@ export function pciFunctions(): D[] {
         l.end = l.base + l.count - 1;
       }),
       S('res = resource_list_reserve(rl, bus, dev, type, &reg, start, end, count, flags);', (_k, l) =>
-        call('vmbus_pcib_alloc_resource', { wslot: l.wslot, type: l.type, bar: (l.reg - 0x10) / 4, start: l.start, end: l.end, count: l.count, align: l.count }, 'res'),
+        call(
+          'vmbus_pcib_alloc_resource',
+          { wslot: l.wslot, type: l.type, bar: (l.reg - 0x10) / 4, start: l.start, end: l.end, count: l.count, align: l.count },
+          'res',
+        ),
       ),
       If('if (res == NULL) {', (_k, l) => l.res === null, [
         S('device_printf(bus, "pci%d:%d:%d:%d bar %#x failed to allocate\\n", ...);', (k, l) =>
@@ -328,10 +451,8 @@ export function pciFunctions(): D[] {
         const req = k.driverRequest(l.wslot);
         l.driver = req ? k.driverName(l.wslot) : null;
       }),
-      If('if (driver == NULL)', (_k, l) => l.driver === null, [
-        S('return;  /* no driver loaded yet: the device stays unclaimed */', () => ret()),
-      ]),
-      S('device_attach(child);  /* runs the driver\'s attach in its own context */', (k, l) => {
+      If('if (driver == NULL)', (_k, l) => l.driver === null, [S('return;  /* no driver loaded yet: the device stays unclaimed */', () => ret())]),
+      S("device_attach(child);  /* runs the driver's attach in its own context */", (k, l) => {
         const c = pciChild(k, l.wslot)!;
         c.driver = l.driver;
         k.spawnDriver(l.wslot, `${l.driver}_attach`, { wslot: l.wslot });
@@ -346,26 +467,56 @@ export function pciFunctions(): D[] {
     params: [],
     doc: ['/* pci_rescan_method(): identify functions the bus does not know yet; existing devices are left alone. */'],
     body: [
-      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => { l.maxslots = 31; }),
-      For('for (s = 0; s <= maxslots; s++) {', (_k, l) => { l.s = 0; }, (_k, l) => l.s <= l.maxslots, (_k, l) => { l.s++; }, [
-        S('f = 0;', (_k, l) => { l.f = 0; l.pcifunchigh = 0; }),
-        S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
-        If('if (vid == PCIV_INVALID)  /* function 0 absent: next slot */', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
-        S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
-        If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
-          S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => { l.pcifunchigh = 7; }),
-        ]),
-        For('for (f = 0; f <= pcifunchigh; f++) {', (_k, l) => { l.f = 0; }, (_k, l) => l.f <= l.pcifunchigh, (_k, l) => { l.f++; }, [
+      S('maxslots = PCIB_MAXSLOTS(pcib);', (_k, l) => {
+        l.maxslots = 31;
+      }),
+      For(
+        'for (s = 0; s <= maxslots; s++) {',
+        (_k, l) => {
+          l.s = 0;
+        },
+        (_k, l) => l.s <= l.maxslots,
+        (_k, l) => {
+          l.s++;
+        },
+        [
+          S('f = 0;', (_k, l) => {
+            l.f = 0;
+            l.pcifunchigh = 0;
+          }),
           S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
-          If('if (vid == PCIV_INVALID)', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
-          If('if (a device_t for s.f already exists)  /* unchanged: goto next_func */', (k, l) =>
-            k.sc.pci.children.some((c) => c.slot === l.s && c.func === l.f), [Continue()]),
-          S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);  /* pci_identify_function */', (_k, l) => call('pci_read_device', { s: l.s, f: l.f }, 'dinfo')),
-          If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [
-            S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! })),
+          If('if (vid == PCIV_INVALID)  /* function 0 absent: next slot */', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
+          S('hdrtype = REG(PCIR_HDRTYPE, 1);', rd(PCIR_HDRTYPE, 1, 'hdrtype')),
+          If('if (hdrtype & PCIM_MFDEV)', (_k, l) => (l.hdrtype & PCIM_MFDEV) !== 0, [
+            S('pcifunchigh = PCIB_MAXFUNCS(pcib);', (_k, l) => {
+              l.pcifunchigh = 7;
+            }),
           ]),
-        ]),
-      ]),
+          For(
+            'for (f = 0; f <= pcifunchigh; f++) {',
+            (_k, l) => {
+              l.f = 0;
+            },
+            (_k, l) => l.f <= l.pcifunchigh,
+            (_k, l) => {
+              l.f++;
+            },
+            [
+              S('vid = REG(PCIR_VENDOR, 2);', rd(PCIR_DEVVENDOR, 2, 'vid')),
+              If('if (vid == PCIV_INVALID)', (_k, l) => (l.vid & 0xffff) === 0xffff, [Continue()]),
+              If(
+                'if (a device_t for s.f already exists)  /* unchanged: goto next_func */',
+                (k, l) => k.sc.pci.children.some((c) => c.slot === l.s && c.func === l.f),
+                [Continue()],
+              ),
+              S('dinfo = pci_read_device(pcib, dev, domain, busno, s, f);  /* pci_identify_function */', (_k, l) =>
+                call('pci_read_device', { s: l.s, f: l.f }, 'dinfo'),
+              ),
+              If('if (dinfo != NULL)', (_k, l) => l.dinfo !== null, [S('pci_add_child(dev, dinfo);', (_k, l) => call('pci_add_child', { wslot: l.dinfo! }))]),
+            ],
+          ),
+        ],
+      ),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -375,12 +526,18 @@ export function pciFunctions(): D[] {
     signature: ['static int', 'pci_detach(device_t dev)'],
     params: [],
     body: [
-      For('for each child: device_delete_child(dev, child)', (k, l) => {
-        l.list = k.sc.pci.children.map((c) => c.wslot);
-        l.i = 0;
-      }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i]! })),
-      ]),
+      For(
+        'for each child: device_delete_child(dev, child)',
+        (k, l) => {
+          l.list = k.sc.pci.children.map((c) => c.wslot);
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.list.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('pci_delete_child(dev, child);', (_k, l) => call('pci_delete_child', { wslot: l.list[l.i]! }))],
+      ),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -401,10 +558,13 @@ export function pciFunctions(): D[] {
       If('if (device_is_attached(child))', (_k, l) => l.driver !== null, [
         S('device_detach(child);', (_k, l) => callDriver(`${l.driver}_detach`, { wslot: l.wslot })),
       ]),
-      S('pci_write_config(child, PCIR_COMMAND, pci_read_config(child, PCIR_COMMAND, 2) & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN | PCIM_CMD_BUSMASTEREN), 2);  /* turn off decoding */', (_k, l) => {
-        l.zero = 0;
-        return wrNow(l, PCIR_COMMAND, 2, 'zero');
-      }),
+      S(
+        'pci_write_config(child, PCIR_COMMAND, pci_read_config(child, PCIR_COMMAND, 2) & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN | PCIM_CMD_BUSMASTEREN), 2);  /* turn off decoding */',
+        (_k, l) => {
+          l.zero = 0;
+          return wrNow(l, PCIR_COMMAND, 2, 'zero');
+        },
+      ),
       S('resource_list_free(rl);  /* release the reserved BAR ranges */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         for (const b of c.bars) if (b.start !== null) k.freeMmio(b.start);
@@ -418,10 +578,29 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const reserveMap = fn('pci_reserve_map')<{ s: number; f: number; found: boolean; size: number; is64: boolean; type: 'mem' | 'io'; map: number; reg: number; count: number; res: number | null; cmd: number; cmd_off: number; newlo: number; newhi: number; reg_hi: number }>({
+  const reserveMap = fn('pci_reserve_map')<{
+    s: number;
+    f: number;
+    found: boolean;
+    size: number;
+    is64: boolean;
+    type: 'mem' | 'io';
+    map: number;
+    reg: number;
+    count: number;
+    res: number | null;
+    cmd: number;
+    cmd_off: number;
+    newlo: number;
+    newhi: number;
+    reg_hi: number;
+  }>({
     file: FILE,
     doc: ['/* A BAR left unassigned at enumeration: reserve a range now and write it to the BAR with decoding briefly off. */'],
-    signature: ['static struct resource *', 'pci_reserve_map(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int num, u_int flags)'],
+    signature: [
+      'static struct resource *',
+      'pci_reserve_map(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int num, u_int flags)',
+    ],
     params: ['wslot', 'bar'],
     body: [
       S('pm = pci_find_bar(child, *rid);  /* recorded by pci_add_map */', (k, l) => {
@@ -439,11 +618,15 @@ export function pciFunctions(): D[] {
         }
       }),
       If('if (pm == NULL)', (_k, l) => !l.found, [S('return (NULL);', () => ret(null))]),
-      S('count = (pci_addr_t)1 << mapsize;  /* the BAR\'s size; alignment is the size */', (_k, l) => {
+      S("count = (pci_addr_t)1 << mapsize;  /* the BAR's size; alignment is the size */", (_k, l) => {
         l.count = l.size;
       }),
       S('res = resource_list_reserve(rl, dev, child, type, rid, 0, ~0, count, flags & ~RF_ACTIVE);', (_k, l) =>
-        call('vmbus_pcib_alloc_resource', { wslot: l.wslot, type: l.type, bar: l.bar, start: 0, end: Number.MAX_SAFE_INTEGER, count: l.count, align: l.count }, 'res'),
+        call(
+          'vmbus_pcib_alloc_resource',
+          { wslot: l.wslot, type: l.type, bar: l.bar, start: 0, end: Number.MAX_SAFE_INTEGER, count: l.count, align: l.count },
+          'res',
+        ),
       ),
       If('if (res == NULL) {', (_k, l) => l.res === null, [
         S('device_printf(child, "%#jx bytes of rid %#x res %d failed (%#jx, %#jx).\\n", ...);', (k, l) =>
@@ -458,7 +641,7 @@ export function pciFunctions(): D[] {
       // another BAR of the device is already active.
       S('cmd = pci_read_config(child, PCIR_COMMAND, 2);', rd(PCIR_COMMAND, 2, 'cmd')),
       S('pci_write_config(child, PCIR_COMMAND, cmd & ~(PCI_BAR_MEM(map) ? PCIM_CMD_MEMEN : PCIM_CMD_PORTEN), 2);', (k, l) => {
-        l.cmd_off = l.cmd & ~(l.type === 'io' ? 1 : PCIM_CMD_MEMEN);  // PCIM_CMD_PORTEN is bit 0
+        l.cmd_off = l.cmd & ~(l.type === 'io' ? 1 : PCIM_CMD_MEMEN); // PCIM_CMD_PORTEN is bit 0
         return wrNow(l, PCIR_COMMAND, 2, 'cmd_off');
       }),
       S('map = rman_get_start(res); pci_write_bar(child, pm, map);', (k, l) => {
@@ -482,7 +665,10 @@ export function pciFunctions(): D[] {
   const allocResource = fn('pci_alloc_resource')<{ res: number | null; s: number; f: number; cmd: number }>({
     file: FILE,
     doc: ['/* bus_alloc_resource_any(dev, SYS_RES_MEMORY, &rid, RF_ACTIVE): inherit the reserved BAR and activate it. */'],
-    signature: ['struct resource *', 'pci_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
+    signature: [
+      'struct resource *',
+      'pci_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)',
+    ],
     params: ['wslot', 'bar'],
     body: [
       S('rle = resource_list_find(rl, type, *rid);', (k, l) => {
@@ -528,7 +714,17 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const allocMsix = fn('pci_alloc_msix')<{ msix: PciMsix | null; s: number; f: number; table_active: boolean; actual: number; irqs: number[]; i: number; ctrl_reg: number; ctrl: number }>({
+  const allocMsix = fn('pci_alloc_msix')<{
+    msix: PciMsix | null;
+    s: number;
+    f: number;
+    table_active: boolean;
+    actual: number;
+    irqs: number[];
+    i: number;
+    ctrl_reg: number;
+    ctrl: number;
+  }>({
     file: FILE,
     signature: ['int', 'pci_alloc_msix_method(device_t dev, device_t child, int *count)'],
     params: ['wslot', 'count'],
@@ -548,14 +744,26 @@ export function pciFunctions(): D[] {
           return ret({ error: 6, irqs: [] });
         }),
       ]),
-      S('actual = min(*count, msix->msix_msgnum);', (_k, l) => { l.actual = Math.min(l.count, l.msix!.msgnum); }),
+      S('actual = min(*count, msix->msix_msgnum);', (_k, l) => {
+        l.actual = Math.min(l.count, l.msix!.msgnum);
+      }),
       S('error = PCIB_ALLOC_MSIX(device_get_parent(dev), child, &irq);  /* vmbus_pcib_alloc_msix */', (_k, l) =>
         call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msix' }, 'irqs'),
       ),
-      S('/* Mask all vectors. */ for (i = 0; i < msix->msix_msgnum; i++) pci_mask_msix(child, i);', (_k, l) => { l.i = 0; }),
-      For('for (i = 0; i < actual; i++)', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.actual, (_k, l) => { l.i++; }, [
-        S('pci_mask_msix(child, i);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.i })),
-      ]),
+      S('/* Mask all vectors. */ for (i = 0; i < msix->msix_msgnum; i++) pci_mask_msix(child, i);', (_k, l) => {
+        l.i = 0;
+      }),
+      For(
+        'for (i = 0; i < actual; i++)',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.actual,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('pci_mask_msix(child, i);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.i }))],
+      ),
       S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
         l.ctrl_reg = l.msix!.location + PCIR_MSIX_CTRL;
         return rdNow(l, 'ctrl_reg', 2, 'ctrl');
@@ -595,7 +803,9 @@ export function pciFunctions(): D[] {
         l.addr = e === null ? null : e + 12;
       }),
       If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
-      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr!, 4); }),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => {
+        l.val = k.mmioRead(l.addr!, 4);
+      }),
       If('if (!(val & PCIM_MSIX_VCTRL_MASK)) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) === 0, [
         S('val |= PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
           k.mmioWrite(l.addr!, 4, (l.val | PCIM_MSIX_VCTRL_MASK) >>> 0);
@@ -608,7 +818,10 @@ export function pciFunctions(): D[] {
   const setupIntr = fn('pci_setup_intr')<{ irq: number; map: MapMsiResult }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on an MSI-X IRQ: map it through the bridge, program the table entry, unmask. */'],
-    signature: ['int', 'pci_setup_intr(device_t dev, device_t child, struct resource *irq, int flags, driver_filter_t *filter, driver_intr_t *intr, void *arg, void **cookiep)'],
+    signature: [
+      'int',
+      'pci_setup_intr(device_t dev, device_t child, struct resource *irq, int flags, driver_filter_t *filter, driver_intr_t *intr, void *arg, void **cookiep)',
+    ],
     params: ['wslot', 'index'],
     body: [
       S('rid = rman_get_rid(irq); irqnum = rman_get_start(irq);', (k, l) => {
@@ -624,7 +837,9 @@ export function pciFunctions(): D[] {
           return ret(l.map.error);
         }),
       ]),
-      S('pci_enable_msix(child, rid - 1, addr, data);', (_k, l) => call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr!, data: l.map.data! })),
+      S('pci_enable_msix(child, rid - 1, addr, data);', (_k, l) =>
+        call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr!, data: l.map.data! }),
+      ),
       S('pci_unmask_msix(child, rid - 1);', (_k, l) => call('pci_unmask_msix', { wslot: l.wslot, index: l.index })),
       S('return (0);', () => ret(0)),
     ],
@@ -635,11 +850,19 @@ export function pciFunctions(): D[] {
     signature: ['void', 'pci_enable_msix_method(device_t dev, device_t child, u_int index, uint64_t address, uint32_t data)'],
     params: ['wslot', 'index', 'addr', 'data'],
     body: [
-      S('offset = msix->msix_table_offset + index * 16;', (k, l) => { l.entry = msixEntryAddr(k, l.wslot, l.index); }),
+      S('offset = msix->msix_table_offset + index * 16;', (k, l) => {
+        l.entry = msixEntryAddr(k, l.wslot, l.index);
+      }),
       If('if (table not mapped)', (_k, l) => l.entry === null, [S('return;', () => ret())]),
-      S('bus_write_4(msix->msix_table_res, offset, address & 0xffffffff);', (k, l) => { k.mmioWrite(l.entry!, 4, (l.addr % 0x1_0000_0000) >>> 0); }),
-      S('bus_write_4(msix->msix_table_res, offset + 4, address >> 32);', (k, l) => { k.mmioWrite(l.entry! + 4, 4, Math.floor(l.addr / 0x1_0000_0000) >>> 0); }),
-      S('bus_write_4(msix->msix_table_res, offset + 8, data);', (k, l) => { k.mmioWrite(l.entry! + 8, 4, l.data >>> 0); }),
+      S('bus_write_4(msix->msix_table_res, offset, address & 0xffffffff);', (k, l) => {
+        k.mmioWrite(l.entry!, 4, (l.addr % 0x1_0000_0000) >>> 0);
+      }),
+      S('bus_write_4(msix->msix_table_res, offset + 4, address >> 32);', (k, l) => {
+        k.mmioWrite(l.entry! + 4, 4, Math.floor(l.addr / 0x1_0000_0000) >>> 0);
+      }),
+      S('bus_write_4(msix->msix_table_res, offset + 8, data);', (k, l) => {
+        k.mmioWrite(l.entry! + 8, 4, l.data >>> 0);
+      }),
       S('return;', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         const irq = c.irqs[l.index];
@@ -663,7 +886,9 @@ export function pciFunctions(): D[] {
         l.addr = e === null ? null : e + 12;
       }),
       If('if (table not mapped)', (_k, l) => l.addr === null, [S('return;', () => ret())]),
-      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => { l.val = k.mmioRead(l.addr!, 4); }),
+      S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => {
+        l.val = k.mmioRead(l.addr!, 4);
+      }),
       If('if (val & PCIM_MSIX_VCTRL_MASK) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) !== 0, [
         S('val &= ~PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
           k.mmioWrite(l.addr!, 4, (l.val & ~PCIM_MSIX_VCTRL_MASK) >>> 0);
@@ -714,7 +939,19 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const setupIntrMsi = fn('pci_setup_intr_msi')<{ irq: number; msi: PciMsi | null; s: number; f: number; count: number; map: MapMsiResult; reg: number; lo: number; hi: number; d: number; ctrl: number }>({
+  const setupIntrMsi = fn('pci_setup_intr_msi')<{
+    irq: number;
+    msi: PciMsi | null;
+    s: number;
+    f: number;
+    count: number;
+    map: MapMsiResult;
+    reg: number;
+    lo: number;
+    hi: number;
+    d: number;
+    ctrl: number;
+  }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on the first MSI IRQ: map it and program the MSI capability. */'],
     signature: ['static int', 'pci_setup_intr_msi(device_t dev, device_t child, struct resource *irq)'],
@@ -737,24 +974,29 @@ export function pciFunctions(): D[] {
         l.lo = (l.map.addr! % 0x1_0000_0000) >>> 0;
         return wrNow(l, 'reg', 4, 'lo');
       }),
-      If('if (msi->msi_ctrl & PCIM_MSICTRL_64BIT) {', (_k, l) => l.msi!.is64, [
-        S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR_HIGH, address >> 32, 4);', (_k, l) => {
-          l.reg = l.msi!.location + 8;
-          l.hi = Math.floor(l.map.addr! / 0x1_0000_0000) >>> 0;
-          return wrNow(l, 'reg', 4, 'hi');
-        }),
-        S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA_64BIT, data, 2);', (_k, l) => {
-          l.reg = l.msi!.location + 12;
-          l.d = l.map.data! & 0xffff;
-          return wrNow(l, 'reg', 2, 'd');
-        }),
-      ], [
-        S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA, data, 2);', (_k, l) => {
-          l.reg = l.msi!.location + 8;
-          l.d = l.map.data! & 0xffff;
-          return wrNow(l, 'reg', 2, 'd');
-        }),
-      ]),
+      If(
+        'if (msi->msi_ctrl & PCIM_MSICTRL_64BIT) {',
+        (_k, l) => l.msi!.is64,
+        [
+          S('pci_write_config(child, msi->msi_location + PCIR_MSI_ADDR_HIGH, address >> 32, 4);', (_k, l) => {
+            l.reg = l.msi!.location + 8;
+            l.hi = Math.floor(l.map.addr! / 0x1_0000_0000) >>> 0;
+            return wrNow(l, 'reg', 4, 'hi');
+          }),
+          S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA_64BIT, data, 2);', (_k, l) => {
+            l.reg = l.msi!.location + 12;
+            l.d = l.map.data! & 0xffff;
+            return wrNow(l, 'reg', 2, 'd');
+          }),
+        ],
+        [
+          S('pci_write_config(child, msi->msi_location + PCIR_MSI_DATA, data, 2);', (_k, l) => {
+            l.reg = l.msi!.location + 8;
+            l.d = l.map.data! & 0xffff;
+            return wrNow(l, 'reg', 2, 'd');
+          }),
+        ],
+      ),
       // Enable goes into the cached control word (Multiple Message Enable is already in it from
       // pci_alloc_msi); no read of the register (freebsd/freebsd-src sys/dev/pci/pci.c pci_enable_msi_method).
       S('msi->msi_ctrl |= PCIM_MSICTRL_MSI_ENABLE; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, msi->msi_ctrl, 2);', (k, l) => {
@@ -816,8 +1058,29 @@ export function pciFunctions(): D[] {
   });
 
   return [
-    attach, addChildren, readDevice, readCap, addChild, addResources, readBar, addMap, probeAttach, rescan, detach, deleteChild,
-    reserveMap, allocResource, enableBusmaster, allocMsix, maskMsix, setupIntr, enableMsix, unmaskMsix, allocMsi, setupIntrMsi, releaseMsi,
+    attach,
+    addChildren,
+    readDevice,
+    readCap,
+    addChild,
+    addResources,
+    readBar,
+    addMap,
+    probeAttach,
+    rescan,
+    detach,
+    deleteChild,
+    reserveMap,
+    allocResource,
+    enableBusmaster,
+    allocMsix,
+    maskMsix,
+    setupIntr,
+    enableMsix,
+    unmaskMsix,
+    allocMsi,
+    setupIntrMsi,
+    releaseMsi,
   ];
 }
 

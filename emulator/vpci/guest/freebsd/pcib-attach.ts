@@ -9,7 +9,26 @@ import { MSG } from '../../protocol';
 import * as M from '../messages';
 import { hbus, cfgRes, type V } from './softc';
 import { fn, call, type D } from './protos';
-import { FILE, Label_, PCIB_PACKET_SIZE, PCI_CONFIG_MMIO_LENGTH, PROTO_1_1, PROTO_1_4, SEND_ON_RESCIND, STATUS_REVISION_MISMATCH, awaitComp, children, getPcichildWslot, gotoFail, heapPkt, initCompletion, stackCtxt, versionReq, waitForCompletionStmt, type FreebsdVariant } from './pcib-common';
+import {
+  FILE,
+  Label_,
+  PCIB_PACKET_SIZE,
+  PCI_CONFIG_MMIO_LENGTH,
+  PROTO_1_1,
+  PROTO_1_4,
+  SEND_ON_RESCIND,
+  STATUS_REVISION_MISMATCH,
+  awaitComp,
+  children,
+  getPcichildWslot,
+  gotoFail,
+  heapPkt,
+  initCompletion,
+  stackCtxt,
+  versionReq,
+  waitForCompletionStmt,
+  type FreebsdVariant,
+} from './pcib-common';
 
 /** The attach-side functions of vmbus_pcib.c for one variant (each still its own C function in the listing). */
 export function attachFunctions(v: FreebsdVariant) {
@@ -50,10 +69,13 @@ export function attachFunctions(v: FreebsdVariant) {
       }),
       S('TAILQ_INIT(&hbus->children); TAILQ_INIT(&hbus->dr_list);'),
       T(),
-      S('hbus->cfg_res = bus_alloc_resource(dev, SYS_RES_MEMORY, &rid, 0, RM_MAX_END, PCI_CONFIG_MMIO_LENGTH, RF_ACTIVE | rman_make_alignment_flags(PAGE_SIZE));', (k) => {
-        const base = k.allocMmio(PCI_CONFIG_MMIO_LENGTH, 0x1000, 0, Number.MAX_SAFE_INTEGER, `${k.busName} cfg window`);
-        hbus(k).cfg_res = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
-      }),
+      S(
+        'hbus->cfg_res = bus_alloc_resource(dev, SYS_RES_MEMORY, &rid, 0, RM_MAX_END, PCI_CONFIG_MMIO_LENGTH, RF_ACTIVE | rman_make_alignment_flags(PAGE_SIZE));',
+        (k) => {
+          const base = k.allocMmio(PCI_CONFIG_MMIO_LENGTH, 0x1000, 0, Number.MAX_SAFE_INTEGER, `${k.busName} cfg window`);
+          hbus(k).cfg_res = base === undefined ? null : { start: base, size: PCI_CONFIG_MMIO_LENGTH };
+        },
+      ),
       If('if (!hbus->cfg_res) {', (k) => !hbus(k).cfg_res, [
         S('device_printf(dev, "failed to get resource for cfg window\\n");', (k) => k.log('failed to get resource for cfg window')),
         S('ret = ENXIO;', (_k, l) => {
@@ -78,21 +100,18 @@ export function attachFunctions(v: FreebsdVariant) {
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_res')),
       T(),
-      S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, () =>
-        call('hv_pci_protocol_negotiation', { versions }, 'ret'),
-      ),
+      S(`ret = hv_pci_protocol_negotiation(${verText || 'hbus'});`, () => call('hv_pci_protocol_negotiation', { versions }, 'ret')),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
       T(),
       S('ret = hv_pci_query_relations(hbus);', () => call('hv_pci_query_relations', {}, 'ret')),
-      When(old, [
-            If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
-            waitForCompletionStmt('wait_for_completion(hbus->query_comp);', () => 'query'),
-          ], [
-            If('if (!ret)', (_k, l) => !l.ret, [
-              S('ret = wait_for_response(hbus, hbus->query_comp);', () => call('wait_for_response', { c: 'query' }, 'ret')),
-            ]),
-            If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
-          ]),
+      When(
+        old,
+        [If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()), waitForCompletionStmt('wait_for_completion(hbus->query_comp);', () => 'query')],
+        [
+          If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hbus, hbus->query_comp);', () => call('wait_for_response', { c: 'query' }, 'ret'))]),
+          If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
+        ],
+      ),
       T(),
       S('ret = hv_pci_enter_d0(hbus);', () => call('hv_pci_enter_d0', {}, 'ret')),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail()),
@@ -128,10 +147,7 @@ export function attachFunctions(v: FreebsdVariant) {
     params: ['ret', 'label'],
     args: { hbus: (v) => v.sc.hbus ?? undefined },
     body: [
-      Label_('vmbus_close', [
-        S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
-        S('vmbus_chan_close(sc->chan);', (k) => k.chanClose()),
-      ]),
+      Label_('vmbus_close', [S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')), S('vmbus_chan_close(sc->chan);', (k) => k.chanClose())]),
       Label_('free_res', [
         S('taskqueue_free(sc->taskq);'),
         S('free_completion(&hbus->query_completion);'),
@@ -170,9 +186,12 @@ export function attachFunctions(v: FreebsdVariant) {
             l.version = PROTO_1_1;
           }),
           S('version_req->is_last_attempt = 1;'),
-          S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);', (k, l) => {
-            l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 1 }), true, l.txid, SEND_ON_RESCIND);
-          }),
+          S(
+            'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);',
+            (k, l) => {
+              l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 1 }), true, l.txid, SEND_ON_RESCIND);
+            },
+          ),
           If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]),
           waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'version'),
           If(
@@ -210,42 +229,60 @@ export function attachFunctions(v: FreebsdVariant) {
           }),
           S('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;'),
           T(),
-          For('for (i = 0; i < num_version; i++) {', (_k, l) => { l.i = 0; l.ret = 0; }, (_k, l) => l.i < l.versions.length, (_k, l) => { l.i++; }, [
-            S('version_req->protocol_version = version[i];', (_k, l) => {
-              l.version = l.versions[l.i]!;
-            }),
-            S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);', (k, l) => {
-              k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
-              l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 0 }), true, l.txid, SEND_ON_RESCIND);
-            }),
-            If('if (!ret)', (_k, l) => !l.ret, [
-              S('ret = wait_for_response(hbus, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret')),
-            ]),
-            If('if (ret) {', (_k, l) => l.ret !== 0, [
-              S('device_printf(hbus->pcib, "vmbus_pcib failed to request version: %d\\n", ret);', (k, l) =>
-                k.log(`vmbus_pcib failed to request version: ${l.ret}`),
-              ),
-              S('goto out;', (_k, l) => ret(l.ret)),
-            ]),
-            If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
-              S('hbus->protocol_version = version[i];', (k, l) => {
-                hbus(k).protocol_version = l.version;
+          For(
+            'for (i = 0; i < num_version; i++) {',
+            (_k, l) => {
+              l.i = 0;
+              l.ret = 0;
+            },
+            (_k, l) => l.i < l.versions.length,
+            (_k, l) => {
+              l.i++;
+            },
+            [
+              S('version_req->protocol_version = version[i];', (_k, l) => {
+                l.version = l.versions[l.i]!;
               }),
-              S('device_printf(hbus->pcib, "PCI VMBus using version 0x%x\\n", hbus->protocol_version);', (k) =>
-                k.log(`PCI VMBus using version 0x${hbus(k).protocol_version.toString(16)}`),
+              S(
+                'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);',
+                (k, l) => {
+                  k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
+                  l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 0 }), true, l.txid, SEND_ON_RESCIND);
+                },
               ),
-              S('ret = 0;', (_k, l) => { l.ret = 0; }),
-              S('goto out;', () => ret(0)),
-            ]),
-            If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
-              S('device_printf(hbus->pcib, "vmbus_pcib version negotiation failed: %x\\n", comp_pkt.completion_status);', (k) =>
-                k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version!.status >>> 0).toString(16)}`),
-              ),
-              S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
-              S('goto out;', () => ret(EPROTO)),
-            ]),
-            S('reinit_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
-          ]),
+              If('if (!ret)', (_k, l) => !l.ret, [
+                S('ret = wait_for_response(hbus, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret')),
+              ]),
+              If('if (ret) {', (_k, l) => l.ret !== 0, [
+                S('device_printf(hbus->pcib, "vmbus_pcib failed to request version: %d\\n", ret);', (k, l) =>
+                  k.log(`vmbus_pcib failed to request version: ${l.ret}`),
+                ),
+                S('goto out;', (_k, l) => ret(l.ret)),
+              ]),
+              If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
+                S('hbus->protocol_version = version[i];', (k, l) => {
+                  hbus(k).protocol_version = l.version;
+                }),
+                S('device_printf(hbus->pcib, "PCI VMBus using version 0x%x\\n", hbus->protocol_version);', (k) =>
+                  k.log(`PCI VMBus using version 0x${hbus(k).protocol_version.toString(16)}`),
+                ),
+                S('ret = 0;', (_k, l) => {
+                  l.ret = 0;
+                }),
+                S('goto out;', () => ret(0)),
+              ]),
+              If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
+                S('device_printf(hbus->pcib, "vmbus_pcib version negotiation failed: %x\\n", comp_pkt.completion_status);', (k) =>
+                  k.log(`vmbus_pcib version negotiation failed: ${(k.sc.comps.version!.status >>> 0).toString(16)}`),
+                ),
+                S('ret = EPROTO;', (_k, l) => {
+                  l.ret = EPROTO;
+                }),
+                S('goto out;', () => ret(EPROTO)),
+              ]),
+              S('reinit_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
+            ],
+          ),
           T(),
           S('device_printf(hbus->pcib, "PCI pass-trhpugh VSP failed to find supported version\\n");', (k, l) => {
             k.log('PCI pass-trhpugh VSP failed to find supported version');
@@ -279,7 +316,9 @@ export function attachFunctions(v: FreebsdVariant) {
     signature: ['static int', 'hv_pci_enter_d0(struct hv_pcibus *hbus)'],
     params: [],
     locals: [
-      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) => (l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base })),
+      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) =>
+        l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base },
+      ),
       decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.d0)),
       decl('int ret;'),
     ],
@@ -294,12 +333,18 @@ export function attachFunctions(v: FreebsdVariant) {
       S('d0_entry->mmio_base = rman_get_start(hbus->cfg_res);', (k, l) => {
         l.mmio_base = cfgRes(k).start;
       }),
-      S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, d0_entry, sizeof(*d0_entry), (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(M.d0Entry(l.mmio_base), true, l.txid, SEND_ON_RESCIND);
-      }),
+      S(
+        'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, d0_entry, sizeof(*d0_entry), (uint64_t)&ctxt.pkt);',
+        (k, l) => {
+          l.ret = k.send(M.d0Entry(l.mmio_base), true, l.txid, SEND_ON_RESCIND);
+        },
+      ),
       When(
         old,
-        [If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]), waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'd0')],
+        [
+          If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))]),
+          waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', () => 'd0'),
+        ],
         [...awaitComp(v, () => 'd0'), If('if (ret)', (_k, l) => l.ret !== 0, [S('goto out;', (_k, l) => ret(l.ret))])],
       ),
       If(
@@ -307,21 +352,37 @@ export function attachFunctions(v: FreebsdVariant) {
         (k) => k.sc.comps.d0!.status < 0,
         [
           S('device_printf(hbus->pcib, "vmbus_pcib failed to enable D0\\n");', (k) => k.log('vmbus_pcib failed to enable D0')),
-          S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
+          S('ret = EPROTO;', (_k, l) => {
+            l.ret = EPROTO;
+          }),
         ],
-        [S('ret = 0;', (_k, l) => { l.ret = 0; })],
+        [
+          S('ret = 0;', (_k, l) => {
+            l.ret = 0;
+          }),
+        ],
       ),
       S('return (ret);', (_k, l) => ret(l.ret)),
     ],
   });
 
-  const resourcesAllocated = fn('hv_send_resources_allocated')<{ ret: number; v2: boolean; wslot: number; hpdev: number | null; txid: bigint; pkt: bigint; size_res: number }>({
+  const resourcesAllocated = fn('hv_send_resources_allocated')<{
+    ret: number;
+    v2: boolean;
+    wslot: number;
+    hpdev: number | null;
+    txid: bigint;
+    pkt: bigint;
+    size_res: number;
+  }>({
     file: FILE,
     doc: ['/* It looks this is only needed by Windows VM, but the message is sent to move the host forward. */'],
     signature: ['static int', 'hv_send_resources_allocated(struct hv_pcibus *hbus)'],
     params: [],
     locals: [
-      decl('struct hv_pci_dev *hpdev;', (v, l) => (l.hpdev === undefined ? undefined : l.hpdev === null ? null : v.sc.hbus?.children.find((c) => c.desc.wslot === l.hpdev))),
+      decl('struct hv_pci_dev *hpdev;', (v, l) =>
+        l.hpdev === undefined ? undefined : l.hpdev === null ? null : v.sc.hbus?.children.find((c) => c.desc.wslot === l.hpdev),
+      ),
       decl('struct pci_packet *pkt;'),
       decl('uint32_t wslot;'),
       decl('int ret = 0;'),
@@ -336,48 +397,71 @@ export function attachFunctions(v: FreebsdVariant) {
         }),
       ]),
       // The one request buffer of the loop is on the heap: its address is every RESOURCES_ASSIGNED's transaction id.
-      S(old ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);' : 'pkt = malloc(sizeof(*pkt) + size_res, M_DEVBUF, M_WAITOK | M_ZERO);', (k, l) => {
-        l.ret = 0;
-        if (old) l.v2 = false;
-        l.pkt = heapPkt(k);
-      }),
-      For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
-        S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
-          l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
-        }),
-        If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
-        S('init_completion(&comp_pkt.host_event);', (k, l) => initCompletion(k, `ra${l.wslot}`)),
-        S('pkt->completion_func = hv_pci_generic_compl;', (k, l) => {
-          l.txid = l.pkt;
-          k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: `ra${l.wslot}` };
-        }),
-        When(
-          old,
-          [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED;')],
-          [
-            If(
-              'if (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) {',
-              (_k, l) => !l.v2,
-              [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED; res_assigned->wslot.val = hpdev->desc.wslot.val;')],
-              [S('res_assigned2->message_type.type = PCI_RESOURCES_ASSIGNED2; res_assigned2->wslot.val = hpdev->desc.wslot.val;')],
-            ),
-          ],
-        ),
-        S(`ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &pkt->message, ${old ? 'sizeof(*res_assigned)' : 'size_res'}, (uint64_t)pkt);`, (k, l) => {
-          l.ret = k.send(l.v2 ? M.resourcesAssigned2(l.wslot) : M.resourcesAssigned(l.wslot), true, l.txid, SEND_ON_RESCIND);
-        }),
-        // 2016: the send's error breaks out before the wait; today the wait runs only after a good send.
-        When(
-          old,
-          [If('if (ret)', (_k, l) => l.ret !== 0, [Break()]), waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l: { wslot: number }) => `ra${l.wslot}`)],
-          [...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`), If('if (ret)', (_k, l) => l.ret !== 0, [Break()])],
-        ),
-        If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`]!.status < 0, [
-          S('ret = EPROTO;', (_k, l) => { l.ret = EPROTO; }),
-          S('device_printf(hbus->pcib, "failed to send PCI_RESOURCES_ASSIGNED\\n");', (k) => k.log('failed to send PCI_RESOURCES_ASSIGNED')),
-          Break(),
-        ]),
-      ]),
+      S(
+        old
+          ? 'pkt = malloc(sizeof(*pkt) + sizeof(*res_assigned), M_DEVBUF, M_WAITOK | M_ZERO);'
+          : 'pkt = malloc(sizeof(*pkt) + size_res, M_DEVBUF, M_WAITOK | M_ZERO);',
+        (k, l) => {
+          l.ret = 0;
+          if (old) l.v2 = false;
+          l.pkt = heapPkt(k);
+        },
+      ),
+      For(
+        'for (wslot = 0; wslot < 256; wslot++) {',
+        (_k, l) => {
+          l.wslot = 0;
+        },
+        (_k, l) => l.wslot < 256,
+        (_k, l) => {
+          l.wslot++;
+        },
+        [
+          S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
+            l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
+          }),
+          If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
+          S('init_completion(&comp_pkt.host_event);', (k, l) => initCompletion(k, `ra${l.wslot}`)),
+          S('pkt->completion_func = hv_pci_generic_compl;', (k, l) => {
+            l.txid = l.pkt;
+            k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: `ra${l.wslot}` };
+          }),
+          When(
+            old,
+            [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED;')],
+            [
+              If(
+                'if (hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4) {',
+                (_k, l) => !l.v2,
+                [S('res_assigned->message_type.type = PCI_RESOURCES_ASSIGNED; res_assigned->wslot.val = hpdev->desc.wslot.val;')],
+                [S('res_assigned2->message_type.type = PCI_RESOURCES_ASSIGNED2; res_assigned2->wslot.val = hpdev->desc.wslot.val;')],
+              ),
+            ],
+          ),
+          S(
+            `ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &pkt->message, ${old ? 'sizeof(*res_assigned)' : 'size_res'}, (uint64_t)pkt);`,
+            (k, l) => {
+              l.ret = k.send(l.v2 ? M.resourcesAssigned2(l.wslot) : M.resourcesAssigned(l.wslot), true, l.txid, SEND_ON_RESCIND);
+            },
+          ),
+          // 2016: the send's error breaks out before the wait; today the wait runs only after a good send.
+          When(
+            old,
+            [
+              If('if (ret)', (_k, l) => l.ret !== 0, [Break()]),
+              waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l: { wslot: number }) => `ra${l.wslot}`),
+            ],
+            [...awaitComp(v, (l: { wslot: number; ret: number }) => `ra${l.wslot}`), If('if (ret)', (_k, l) => l.ret !== 0, [Break()])],
+          ),
+          If('if (comp_pkt.completion_status < 0) {', (k, l) => k.sc.comps[`ra${l.wslot}`]!.status < 0, [
+            S('ret = EPROTO;', (_k, l) => {
+              l.ret = EPROTO;
+            }),
+            S('device_printf(hbus->pcib, "failed to send PCI_RESOURCES_ASSIGNED\\n");', (k) => k.log('failed to send PCI_RESOURCES_ASSIGNED')),
+            Break(),
+          ]),
+        ],
+      ),
       S('free(pkt, M_DEVBUF);'),
       S('return (ret);', (_k, l) => ret(l.ret)),
     ],
@@ -388,17 +472,28 @@ export function attachFunctions(v: FreebsdVariant) {
     signature: ['static int', 'hv_send_resources_released(struct hv_pcibus *hbus)'],
     params: [],
     body: [
-      For('for (wslot = 0; wslot < 256; wslot++) {', (_k, l) => { l.wslot = 0; l.ret = 0; }, (_k, l) => l.wslot < 256, (_k, l) => { l.wslot++; }, [
-        S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
-          l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
-        }),
-        If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
-        S('pkt.message_type.type = PCI_RESOURCES_RELEASED;'),
-        S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &pkt, sizeof(pkt), 0);', (k, l) => {
-          l.ret = k.send(M.resourcesReleased(l.wslot), false, 0n, SEND_ON_RESCIND);
-        }),
-        If('if (ret)', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret(l.ret))]),
-      ]),
+      For(
+        'for (wslot = 0; wslot < 256; wslot++) {',
+        (_k, l) => {
+          l.wslot = 0;
+          l.ret = 0;
+        },
+        (_k, l) => l.wslot < 256,
+        (_k, l) => {
+          l.wslot++;
+        },
+        [
+          S('hpdev = get_pcichild_wslot(hbus, wslot);', (k, l) => {
+            l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
+          }),
+          If('if (!hpdev)', (_k, l) => l.hpdev === null, [Continue()]),
+          S('pkt.message_type.type = PCI_RESOURCES_RELEASED;'),
+          S('ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &pkt, sizeof(pkt), 0);', (k, l) => {
+            l.ret = k.send(M.resourcesReleased(l.wslot), false, 0n, SEND_ON_RESCIND);
+          }),
+          If('if (ret)', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret(l.ret))]),
+        ],
+      ),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -415,26 +510,46 @@ export function attachFunctions(v: FreebsdVariant) {
     signature: ['static void', 'vmbus_pcib_prepopulate_bars(struct hv_pcibus *hbus)'],
     params: [],
     body: [
-      For('TAILQ_FOREACH(hpdev, &hbus->children, link) {', (k, l) => {
-        l.list = children(k).map((c) => c.desc.wslot);
-        l.ci = 0;
-      }, (_k, l) => l.ci < l.list.length, (_k, l) => { l.ci++; }, [
-        For('for (i = 0; i < 6; i++) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < 6, (_k, l) => { l.i++; }, [
-          If('if (hpdev->probed_bar[i] == 0)', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) === 0, [Continue()]),
-          S('uint32_t bar_val = 0;', (_k, l) => { l.bar_val = 0; }),
-          S('_hv_pcifront_read_config(hpdev, PCIR_BAR(i), 4, &bar_val);', (_k, l) =>
-            call('_hv_pcifront_read_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4 }, 'bar_val'),
+      For(
+        'TAILQ_FOREACH(hpdev, &hbus->children, link) {',
+        (k, l) => {
+          l.list = children(k).map((c) => c.desc.wslot);
+          l.ci = 0;
+        },
+        (_k, l) => l.ci < l.list.length,
+        (_k, l) => {
+          l.ci++;
+        },
+        [
+          For(
+            'for (i = 0; i < 6; i++) {',
+            (_k, l) => {
+              l.i = 0;
+            },
+            (_k, l) => l.i < 6,
+            (_k, l) => {
+              l.i++;
+            },
+            [
+              If('if (hpdev->probed_bar[i] == 0)', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) === 0, [Continue()]),
+              S('uint32_t bar_val = 0;', (_k, l) => {
+                l.bar_val = 0;
+              }),
+              S('_hv_pcifront_read_config(hpdev, PCIR_BAR(i), 4, &bar_val);', (_k, l) =>
+                call('_hv_pcifront_read_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4 }, 'bar_val'),
+              ),
+              If('if (hpdev->probed_bar[i] != bar_val) {', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) !== l.bar_val >>> 0, [
+                S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, 0xffffffff);', (_k, l) =>
+                  call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: 0xffffffff }),
+                ),
+                S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, bar_val);', (_k, l) =>
+                  call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: l.bar_val }),
+                ),
+              ]),
+            ],
           ),
-          If('if (hpdev->probed_bar[i] != bar_val) {', (k, l) => (getPcichildWslot(k, l.list[l.ci]!)?.probed_bar[l.i] ?? 0) !== l.bar_val >>> 0, [
-            S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, 0xffffffff);', (_k, l) =>
-              call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: 0xffffffff }),
-            ),
-            S('_hv_pcifront_write_config(hpdev, PCIR_BAR(i), 4, bar_val);', (_k, l) =>
-              call('_hv_pcifront_write_config', { wslot: l.list[l.ci]!, where: 0x10 + 4 * l.i, size: 4, val: l.bar_val }),
-            ),
-          ]),
-        ]),
-      ]),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });

@@ -33,7 +33,6 @@ export const SIZEOF_HV_PCIDEV_DESC = 26;
 export const PROTO_1_1 = 0x00010001;
 export const PROTO_1_4 = 0x00010004;
 
-
 /**
  * The transaction id of a request whose `struct pci_packet` sits on the
  * calling thread's kernel stack (`(uint64_t)&ctxt.pkt`): the same address for

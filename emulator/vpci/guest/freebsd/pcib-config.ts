@@ -10,7 +10,22 @@ import type { Desc } from '../pv-config';
 import { PV_READ, zeroIntLinePin } from '../pv-config';
 import { hbus, cfgRes, type HvIrqDesc } from './softc';
 import { fn, call } from './protos';
-import { CFG_PAGE_OFFSET, CFG_PAGE_SIZE, Case, FILE, PCIM_BAR_MEM_64, PROTO_1_1, PROTO_1_4, SEND_ON_RESCIND, SIZEOF_PCI_RESPONSE, complete, getPcichildWslot, initCompletion, stackCtxt, type FreebsdVariant } from './pcib-common';
+import {
+  CFG_PAGE_OFFSET,
+  CFG_PAGE_SIZE,
+  Case,
+  FILE,
+  PCIM_BAR_MEM_64,
+  PROTO_1_1,
+  PROTO_1_4,
+  SEND_ON_RESCIND,
+  SIZEOF_PCI_RESPONSE,
+  complete,
+  getPcichildWslot,
+  initCompletion,
+  stackCtxt,
+  type FreebsdVariant,
+} from './pcib-common';
 
 /** Config-space, resource and MSI functions of vmbus_pcib.c for one variant. */
 export function configFunctions(v: FreebsdVariant) {
@@ -27,19 +42,13 @@ export function configFunctions(v: FreebsdVariant) {
         l.desc = c ? c.desc : null;
       }),
       If('if (where + size <= PCIR_COMMAND) {', (_k, l) => PV_READ.ids(l), [
-        S('memcpy(val, ((uint8_t *)&hpdev->desc.v_id) + where, size);', (_k, l) =>
-          ret(PV_READ.idsValue(l)),
-        ),
+        S('memcpy(val, ((uint8_t *)&hpdev->desc.v_id) + where, size);', (_k, l) => ret(PV_READ.idsValue(l))),
       ]),
       If('if (where >= PCIR_REVID && where + size <= PCIR_CACHELNSZ) {', (_k, l) => PV_READ.classRev(l), [
-        S('memcpy(val, ((uint8_t *)&hpdev->desc.rev) + where - PCIR_REVID, size);', (_k, l) =>
-          ret(PV_READ.classRevValue(l)),
-        ),
+        S('memcpy(val, ((uint8_t *)&hpdev->desc.rev) + where - PCIR_REVID, size);', (_k, l) => ret(PV_READ.classRevValue(l))),
       ]),
       If('if (where >= PCIR_SUBVEND_0 && where + size <= PCIR_BIOS) {', (_k, l) => PV_READ.subsystem(l), [
-        S('memcpy(val, (uint8_t *)&hpdev->desc.subsystem_id + where - PCIR_SUBVEND_0, size);', (_k, l) =>
-          ret(PV_READ.subsystemValue(l)),
-        ),
+        S('memcpy(val, (uint8_t *)&hpdev->desc.subsystem_id + where - PCIR_SUBVEND_0, size);', (_k, l) => ret(PV_READ.subsystemValue(l))),
       ]),
       If('if (where >= PCIR_BIOS && where + size <= PCIR_CAP_PTR) {', (_k, l) => PV_READ.rom(l), [
         S('*val = 0;  /* ROM BARs are unimplemented */', () => ret(0)),
@@ -50,12 +59,14 @@ export function configFunctions(v: FreebsdVariant) {
           k.quirk('int-pin-single-byte-only')
             ? (l.where >= 0x3c && l.where + l.size <= 0x3d) || (l.where === 0x3d && l.size === 1)
             : l.where <= 0x3d && l.where + l.size > 0x3c,
-        [S('*val = 0;  /* MSI/MSI-X only: no INTx */', (k, l) => {
-          if (k.quirk('int-pin-single-byte-only') || l.size === 1) return ret(0);
-          // Fixed driver: zero only the Interrupt Line/Pin bytes of a wider read.
-          l.partial = true;
-          return undefined;
-        })],
+        [
+          S('*val = 0;  /* MSI/MSI-X only: no INTx */', (k, l) => {
+            if (k.quirk('int-pin-single-byte-only') || l.size === 1) return ret(0);
+            // Fixed driver: zero only the Interrupt Line/Pin bytes of a wider read.
+            l.partial = true;
+            return undefined;
+          }),
+        ],
       ),
       If('if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
         // The lock is real: another thread's slot select cannot slip between ours and the access.
@@ -64,14 +75,22 @@ export function configFunctions(v: FreebsdVariant) {
           if (owner != null && owner !== k.thread.id) return wait(k.key('config_lock'), 'config_lock held by another thread');
           k.sc.config_lock_owner = k.thread.id;
         }),
-        S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
-          k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
-        }, 2),
+        S(
+          'hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */',
+          (k, l) => {
+            k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
+          },
+          2,
+        ),
         S('mb();'),
-        S('*val = hv_cfg_read_{1,2,4}(hbus, addr);', (k, l) => {
-          l.val = k.mmioRead(cfgRes(k).start + l.addr, l.size);
-          if (l.partial) l.val = zeroIntLinePin(l.val, l.where, l.size);
-        }, 2),
+        S(
+          '*val = hv_cfg_read_{1,2,4}(hbus, addr);',
+          (k, l) => {
+            l.val = k.mmioRead(cfgRes(k).start + l.addr, l.size);
+            if (l.partial) l.val = zeroIntLinePin(l.val, l.where, l.size);
+          },
+          2,
+        ),
         S('mb();'),
         S('mtx_unlock(&hbus->config_lock);', (k, l) => {
           k.sc.config_lock_owner = null;
@@ -103,13 +122,21 @@ export function configFunctions(v: FreebsdVariant) {
           if (owner != null && owner !== k.thread.id) return wait(k.key('config_lock'), 'config_lock held by another thread');
           k.sc.config_lock_owner = k.thread.id;
         }),
-        S('hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */', (k, l) => {
-          k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
-        }, 2),
+        S(
+          'hv_cfg_write_4(hbus, 0, hpdev->desc.wslot.val);  /* choose the function */',
+          (k, l) => {
+            k.mmioWrite(cfgRes(k).start, 4, l.desc ? l.desc.wslot : l.wslot);
+          },
+          2,
+        ),
         S('wmb();'),
-        S('hv_cfg_write_{1,2,4}(hbus, addr, val);', (k, l) => {
-          k.mmioWrite(cfgRes(k).start + l.addr, l.size, l.val >>> 0);
-        }, 2),
+        S(
+          'hv_cfg_write_{1,2,4}(hbus, addr, val);',
+          (k, l) => {
+            k.mmioWrite(cfgRes(k).start + l.addr, l.size, l.val >>> 0);
+          },
+          2,
+        ),
         S('mb();'),
         S('mtx_unlock(&hbus->config_lock);', (k) => {
           k.sc.config_lock_owner = null;
@@ -161,7 +188,10 @@ export function configFunctions(v: FreebsdVariant) {
 
   const allocResource = fn('vmbus_pcib_alloc_resource')<{ hpdev: number | null; res: number | null }>({
     file: FILE,
-    signature: ['static struct resource *', 'vmbus_pcib_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)'],
+    signature: [
+      'static struct resource *',
+      'vmbus_pcib_alloc_resource(device_t dev, device_t child, int type, int *rid, rman_res_t start, rman_res_t end, rman_res_t count, u_int flags)',
+    ],
     params: ['wslot', 'type', 'bar', 'start', 'end', 'count', 'align'],
     body: [
       If('if (type == SYS_RES_IOPORT)', (_k, l) => l.type === 'io', [S('return (NULL);  /* Devices with port I/O BAR are not supported. */', () => ret(null))]),
@@ -171,11 +201,15 @@ export function configFunctions(v: FreebsdVariant) {
       If('if (!hpdev)', (_k, l) => l.hpdev === null, [S('return (NULL);', () => ret(null))]),
       S('bar_no = PCI_RID2BAR(*rid);'),
       If('if (bar_no >= MAX_NUM_BARS)', (_k, l) => l.bar >= 6, [S('return (NULL);', () => ret(null))]),
-      If('if (!(hpdev->probed_bar[bar_no] & PCIM_BAR_MEM_64))', (k, l) => l.bar < 6 && !((getPcichildWslot(k, l.wslot)?.probed_bar[l.bar] ?? 0) & PCIM_BAR_MEM_64), [
-        S('end = ulmin(end, 0xFFFFFFFF);  /* a 32-bit BAR gets a 32-bit address */', (_k, l) => {
-          l.end = Math.min(l.end, 0xffffffff);
-        }),
-      ]),
+      If(
+        'if (!(hpdev->probed_bar[bar_no] & PCIM_BAR_MEM_64))',
+        (k, l) => l.bar < 6 && !((getPcichildWslot(k, l.wslot)?.probed_bar[l.bar] ?? 0) & PCIM_BAR_MEM_64),
+        [
+          S('end = ulmin(end, 0xFFFFFFFF);  /* a 32-bit BAR gets a 32-bit address */', (_k, l) => {
+            l.end = Math.min(l.end, 0xffffffff);
+          }),
+        ],
+      ),
       S('res = bus_generic_alloc_resource(dev, child, type, rid, start, end, count, flags);', (k, l) => {
         l.res = k.allocMmio(l.count, l.align, l.start, l.end, `${k.busName} ${l.wslot} BAR${l.bar}`) ?? null;
       }),
@@ -193,12 +227,26 @@ export function configFunctions(v: FreebsdVariant) {
     file: FILE,
     signature: ['static int', 'vmbus_pcib_alloc_msix(device_t pcib, device_t dev, int *irq)'],
     params: ['count', 'kind'],
-    body: [
-      S('return (PCIB_ALLOC_MSIX(device_get_parent(pcib), dev, irq));', (k, l) => ret(k.allocIrqs(l.count, l.kind).map((x) => x.irq))),
-    ],
+    body: [S('return (PCIB_ALLOC_MSIX(device_get_parent(pcib), dev, irq));', (k, l) => ret(k.allocIrqs(l.count, l.kind).map((x) => x.irq)))],
   });
 
-  const mapMsi = fn('vmbus_pcib_map_msi')<{ hpdev: number | null; v_addr: number; v_data: number; old: number; hid: HvIrqDesc; cpu: number; vcpu_id: number; vector: number; comp: string; txid: bigint; pkt: Uint8Array | null; size?: number; ret: number; addr: number; data: number }>({
+  const mapMsi = fn('vmbus_pcib_map_msi')<{
+    hpdev: number | null;
+    v_addr: number;
+    v_data: number;
+    old: number;
+    hid: HvIrqDesc;
+    cpu: number;
+    vcpu_id: number;
+    vector: number;
+    comp: string;
+    txid: bigint;
+    pkt: Uint8Array | null;
+    size?: number;
+    ret: number;
+    addr: number;
+    data: number;
+  }>({
     file: FILE,
     signature: ['static int', 'vmbus_pcib_map_msi(device_t pcib, device_t child, int irq, uint64_t *addr, uint32_t *data)'],
     params: ['wslot', 'irq'],
@@ -227,10 +275,12 @@ export function configFunctions(v: FreebsdVariant) {
         }),
         S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hid })),
       ]),
-      S(old ? 'cpu = (v_addr & MSI_INTEL_ADDR_DEST) >> 12;  /* the APIC ID, used as the CPU id */' :
-        'cpu = apic_cpuid((v_addr & MSI_INTEL_ADDR_DEST) >> 12);', (_k, l) => {
-        l.cpu = Math.floor(l.v_addr / 4096) & 0xff;
-      }),
+      S(
+        old ? 'cpu = (v_addr & MSI_INTEL_ADDR_DEST) >> 12;  /* the APIC ID, used as the CPU id */' : 'cpu = apic_cpuid((v_addr & MSI_INTEL_ADDR_DEST) >> 12);',
+        (_k, l) => {
+          l.cpu = Math.floor(l.v_addr / 4096) & 0xff;
+        },
+      ),
       S('vcpu_id = VMBUS_GET_VCPU_ID(device_get_parent(pcib), pcib, cpu);', (_k, l) => {
         l.vcpu_id = l.cpu;
       }),
@@ -238,13 +288,17 @@ export function configFunctions(v: FreebsdVariant) {
         l.vector = l.v_data & 0xff;
       }),
       When(!old, [
-            If('if (hpdev->hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4 && vcpu_id > 63) {', (k, l) => hbus(k).protocol_version < PROTO_1_4 && l.vcpu_id > 63, [
-              S('device_printf(pcib, "Error: vcpu_id %u overflowed on PCI VMBus version 0x%x\\n", ...);', (k, l) =>
-                k.log(`Error: vcpu_id ${l.vcpu_id} overflowed on PCI VMBus version 0x${hbus(k).protocol_version.toString(16)}`),
-              ),
-              S('return (ENODEV);', () => ret({ error: ENODEV })),
-            ]),
-          ]),
+        If(
+          'if (hpdev->hbus->protocol_version < PCI_PROTOCOL_VERSION_1_4 && vcpu_id > 63) {',
+          (k, l) => hbus(k).protocol_version < PROTO_1_4 && l.vcpu_id > 63,
+          [
+            S('device_printf(pcib, "Error: vcpu_id %u overflowed on PCI VMBus version 0x%x\\n", ...);', (k, l) =>
+              k.log(`Error: vcpu_id ${l.vcpu_id} overflowed on PCI VMBus version 0x${hbus(k).protocol_version.toString(16)}`),
+            ),
+            S('return (ENODEV);', () => ret({ error: ENODEV })),
+          ],
+        ),
+      ]),
       S('init_completion(&comp.comp_pkt.host_event);', (k, l) => {
         l.comp = `msi${l.irq}`;
         initCompletion(k, l.comp);
@@ -257,18 +311,24 @@ export function configFunctions(v: FreebsdVariant) {
         old,
         [
           S('int_pkt->message_type.type = PCI_CREATE_INTERRUPT_MESSAGE; int_pkt->wslot.val = hpdev->desc.wslot.val;'),
-          S('int_pkt->int_desc.vector = vector; int_pkt->int_desc.vector_count = 1; int_pkt->int_desc.delivery_mode = MSI_INTEL_DATA_DELFIXED; int_pkt->int_desc.cpu_mask = 1ULL << vcpu_id;', (_k, l) => {
-            l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
-            l.size = l.pkt.length;
-          }),
+          S(
+            'int_pkt->int_desc.vector = vector; int_pkt->int_desc.vector_count = 1; int_pkt->int_desc.delivery_mode = MSI_INTEL_DATA_DELFIXED; int_pkt->int_desc.cpu_mask = 1ULL << vcpu_id;',
+            (_k, l) => {
+              l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
+              l.size = l.pkt.length;
+            },
+          ),
         ],
         [
           T('switch (hpdev->hbus->protocol_version) {'),
           Case('case PCI_PROTOCOL_VERSION_1_1:', (k) => hbus(k).protocol_version === PROTO_1_1, [
             S('ctxt.int_pkts.v1.message_type.type = PCI_CREATE_INTERRUPT_MESSAGE; ctxt.int_pkts.v1.wslot.val = hpdev->desc.wslot.val;'),
-            S('ctxt.int_pkts.v1.int_desc.vector = vector; .vector_count = 1; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .cpu_mask = 1ULL << vcpu_id;', (_k, l) => {
-              l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
-            }),
+            S(
+              'ctxt.int_pkts.v1.int_desc.vector = vector; .vector_count = 1; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .cpu_mask = 1ULL << vcpu_id;',
+              (_k, l) => {
+                l.pkt = M.createInterrupt(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpuMask: 1n << BigInt(l.vcpu_id) });
+              },
+            ),
             S('size = sizeof(ctxt.int_pkts.v1);', (_k, l) => {
               l.size = l.pkt!.length;
             }),
@@ -276,9 +336,12 @@ export function configFunctions(v: FreebsdVariant) {
           ]),
           Case('case PCI_PROTOCOL_VERSION_1_4:', (k) => hbus(k).protocol_version === PROTO_1_4, [
             S('ctxt.int_pkts.v3.message_type.type = PCI_CREATE_INTERRUPT_MESSAGE3; ctxt.int_pkts.v3.wslot.val = hpdev->desc.wslot.val;'),
-            S('ctxt.int_pkts.v3.int_desc.vector = vector; .vector_count = 1; .reserved = 0; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .processor_count = 1; .processor_array[0] = vcpu_id;', (_k, l) => {
-              l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpus: [l.vcpu_id] });
-            }),
+            S(
+              'ctxt.int_pkts.v3.int_desc.vector = vector; .vector_count = 1; .reserved = 0; .delivery_mode = MSI_INTEL_DATA_DELFIXED; .processor_count = 1; .processor_array[0] = vcpu_id;',
+              (_k, l) => {
+                l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: 1, cpus: [l.vcpu_id] });
+              },
+            ),
             S('size = sizeof(ctxt.int_pkts.v3);', (_k, l) => {
               l.size = l.pkt!.length;
             }),
@@ -288,16 +351,23 @@ export function configFunctions(v: FreebsdVariant) {
           // all-versions-rejected-continues quirk) the driver sends an uninitialised size (docs/protocol.md §1.5).
           Case('default:  /* vPCI Lab: ours. The driver has no default: it would send an uninitialised size */', (_k, l) => l.size === undefined, [
             S('return (EINVAL);  /* vPCI Lab: ours, the model stops here */', (k) => {
-              k.log(`[vPCI Lab] vmbus_pcib_map_msi: protocol version 0x${hbus(k).protocol_version.toString(16)} has no CREATE_INTERRUPT case (the driver would send an uninitialised size)`);
+              k.log(
+                `[vPCI Lab] vmbus_pcib_map_msi: protocol version 0x${hbus(k).protocol_version.toString(16)} has no CREATE_INTERRUPT case (the driver would send an uninitialised size)`,
+              );
               return ret({ error: 22 });
             }),
           ]),
           T('}'),
         ],
       ),
-      S(old ? 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, int_pkt, sizeof(*int_pkt), (uint64_t)&ctxt.pkt);' : 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &ctxt.int_pkts, size, (uint64_t)&ctxt.pkt);', (k, l) => {
-        l.ret = k.send(l.pkt!, true, l.txid, SEND_ON_RESCIND);
-      }),
+      S(
+        old
+          ? 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, int_pkt, sizeof(*int_pkt), (uint64_t)&ctxt.pkt);'
+          : 'ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, &ctxt.int_pkts, size, (uint64_t)&ctxt.pkt);',
+        (k, l) => {
+          l.ret = k.send(l.pkt!, true, l.txid, SEND_ON_RESCIND);
+        },
+      ),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret({ error: l.ret }))]),
       S('wait_for_completion(&comp.comp_pkt.host_event);', (k, l) => {
         if (k.sc.comps[l.comp]?.done) return undefined;
@@ -309,15 +379,19 @@ export function configFunctions(v: FreebsdVariant) {
         }
         return wait(keys, `CREATE_INTERRUPT completion (irq ${l.irq})`);
       }),
-      If(old ? 'if (comp.comp_pkt.completion_status < 0)' : 'if (comp.comp_pkt.completion_status < 0) {', (k, l) => !k.sc.comps[l.comp]!.done || k.sc.comps[l.comp]!.status < 0, [
-        // The 2016 driver returns without a message.
-        When(!old, [
-          S('device_printf(pcib, "vmbus_pcib_map_msi completion_status %d\\n", comp.comp_pkt.completion_status);', (k, l) =>
-            k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp]!.done ? k.sc.comps[l.comp]!.status : 'none (rescinded)'}`),
-          ),
-        ]),
-        S('return (EPROTO);', () => ret({ error: EPROTO })),
-      ]),
+      If(
+        old ? 'if (comp.comp_pkt.completion_status < 0)' : 'if (comp.comp_pkt.completion_status < 0) {',
+        (k, l) => !k.sc.comps[l.comp]!.done || k.sc.comps[l.comp]!.status < 0,
+        [
+          // The 2016 driver returns without a message.
+          When(!old, [
+            S('device_printf(pcib, "vmbus_pcib_map_msi completion_status %d\\n", comp.comp_pkt.completion_status);', (k, l) =>
+              k.log(`vmbus_pcib_map_msi completion_status ${k.sc.comps[l.comp]!.done ? k.sc.comps[l.comp]!.status : 'none (rescinded)'}`),
+            ),
+          ]),
+          S('return (EPROTO);', () => ret({ error: EPROTO })),
+        ],
+      ),
       S('*addr = comp.int_desc.address; *data = comp.int_desc.data;', (k, l) => {
         const c = k.sc.comps[l.comp]!;
         l.addr = c.address ?? 0;
@@ -327,7 +401,10 @@ export function configFunctions(v: FreebsdVariant) {
       S('hid->irq = irq; hid->desc = comp.int_desc;'),
       S('TAILQ_INSERT_TAIL(&hpdev->irq_desc_list, hid, link);', (k, l) => {
         const c = k.sc.comps[l.comp]!;
-        getPcichildWslot(k, l.wslot)!.irq_desc_list.push({ irq: l.irq, desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 } });
+        getPcichildWslot(k, l.wslot)!.irq_desc_list.push({
+          irq: l.irq,
+          desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 },
+        });
       }),
       S('return (0);', (_k, l) => ret({ error: 0, addr: l.addr, data: l.data })),
     ],
@@ -341,8 +418,16 @@ export function configFunctions(v: FreebsdVariant) {
       If(
         'if (resp_packet_size >= sizeof(struct pci_response))',
         (_k, l) => l.resp_packet_size >= SIZEOF_PCI_RESPONSE,
-        [S('comp_pkt->completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp]!.status = rds32(l.resp, 16); })],
-        [S('comp_pkt->completion_status = -1;', (k, l) => { k.sc.comps[l.comp]!.status = -1; })],
+        [
+          S('comp_pkt->completion_status = resp->status;', (k, l) => {
+            k.sc.comps[l.comp]!.status = rds32(l.resp, 16);
+          }),
+        ],
+        [
+          S('comp_pkt->completion_status = -1;', (k, l) => {
+            k.sc.comps[l.comp]!.status = -1;
+          }),
+        ],
         'else',
       ),
       S('complete(&comp_pkt->host_event);', (k, l) => complete(k, l.comp)),

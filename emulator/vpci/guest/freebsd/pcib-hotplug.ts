@@ -10,7 +10,26 @@ import type { Desc } from '../pv-config';
 import { matchReported } from '../pv-config';
 import { hbus, type HvPciDev, type PendingPacket } from './softc';
 import { fn, call, enqueue, type D } from './protos';
-import { FILE, PCIB_PACKET_SIZE, SEND_ON_RESCIND, SIZEOF_PCI_RESPONSE, VMBUS_CHANPKT_TYPE_COMP, VMBUS_CHANPKT_TYPE_INBAND, children, complete, copyDescs, drainAll, getPcichildWslot, goToLoop, initCompletion, stackCtxt, topoLock, topoUnlock, waitForCompletionStmt, type FreebsdVariant } from './pcib-common';
+import {
+  FILE,
+  PCIB_PACKET_SIZE,
+  SEND_ON_RESCIND,
+  SIZEOF_PCI_RESPONSE,
+  VMBUS_CHANPKT_TYPE_COMP,
+  VMBUS_CHANPKT_TYPE_INBAND,
+  children,
+  complete,
+  copyDescs,
+  drainAll,
+  getPcichildWslot,
+  goToLoop,
+  initCompletion,
+  stackCtxt,
+  topoLock,
+  topoUnlock,
+  waitForCompletionStmt,
+  type FreebsdVariant,
+} from './pcib-common';
 
 /** Hot-plug, channel-callback and detach functions of vmbus_pcib.c for one variant. */
 export function hotplugFunctions(v: FreebsdVariant) {
@@ -26,18 +45,24 @@ export function hotplugFunctions(v: FreebsdVariant) {
       S('pci_dev = pci_find_dbsf(hbus->pci_domain, 0, PCI_SLOT(devfn), PCI_FUNC(devfn));', (k, l) => {
         l.pci_dev = (k.sc.pci.children as { wslot: number }[]).some((d) => d.wslot === l.wslot);
       }),
-      If('if (pci_dev)', (_k, l) => l.pci_dev, [
-        S('device_delete_child(hbus->pci_bus, pci_dev);', (_k, l) => call('pci_delete_child', { wslot: l.wslot })),
-      ]),
+      If('if (pci_dev)', (_k, l) => l.pci_dev, [S('device_delete_child(hbus->pci_bus, pci_dev);', (_k, l) => call('pci_delete_child', { wslot: l.wslot }))]),
       S(old ? 'mtx_unlock(&Giant);' : 'bus_topo_unlock();', (k) => topoUnlock(k)),
       S('TAILQ_REMOVE(&hbus->children, hpdev, link);', (k, l) => {
         const list = children(k);
         const i = list.findIndex((c) => c.desc.wslot === l.wslot);
         l.hpdev = i >= 0 ? list.splice(i, 1)[0]! : null;
       }),
-      For('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid)', (_k, l) => { l.h = 0; }, (_k, l) => l.hpdev !== null && l.h < l.hpdev.irq_desc_list.length, (_k, l) => { l.h++; }, [
-        S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hpdev!.irq_desc_list[l.h]! })),
-      ]),
+      For(
+        'TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid)',
+        (_k, l) => {
+          l.h = 0;
+        },
+        (_k, l) => l.hpdev !== null && l.h < l.hpdev.irq_desc_list.length,
+        (_k, l) => {
+          l.h++;
+        },
+        [S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hpdev!.irq_desc_list[l.h]! }))],
+      ),
       S('free(hpdev, M_DEVBUF);', () => ret()),
     ],
   });
@@ -61,11 +86,15 @@ export function hotplugFunctions(v: FreebsdVariant) {
         l.ret = k.send(M.queryResourceRequirements(l.desc.wslot), true, l.txid, SEND_ON_RESCIND);
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('goto err;', () => ret(null))]),
-      When(old, [waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l) => l.comp)], [
-            // `if (wait_for_response(...)) goto err;` is one C line: the model calls, then tests the result.
-            S('wret = wait_for_response(hbus, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
-            If('if (wret)  /* goto err */', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
-          ]),
+      When(
+        old,
+        [waitForCompletionStmt('wait_for_completion(&comp_pkt.host_event);', (l) => l.comp)],
+        [
+          // `if (wait_for_response(...)) goto err;` is one C line: the model calls, then tests the result.
+          S('wret = wait_for_response(hbus, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
+          If('if (wret)  /* goto err */', (_k, l) => l.wret !== 0, [S('return (NULL);', () => ret(null))]),
+        ],
+      ),
       S('hpdev->desc = *desc;'),
       If('if (TAILQ_EMPTY(&hbus->children))', (k) => children(k).length === 0, [
         S('hbus->pci_domain = desc->ser & 0xFFFF;', (k, l) => {
@@ -80,7 +109,18 @@ export function hotplugFunctions(v: FreebsdVariant) {
     ],
   });
 
-  const presentWork = fn('pci_devices_present_work')<{ dr: Desc[] | null; need_rescan: boolean; child_no: number; new_desc: Desc; found: boolean; match: number | null; hpdev: number | null; missing: number[]; mi: number; query_comp: boolean }>({
+  const presentWork = fn('pci_devices_present_work')<{
+    dr: Desc[] | null;
+    need_rescan: boolean;
+    child_no: number;
+    new_desc: Desc;
+    found: boolean;
+    match: number | null;
+    hpdev: number | null;
+    missing: number[];
+    mi: number;
+    query_comp: boolean;
+  }>({
     file: FILE,
     signature: ['static void', 'pci_devices_present_work(void *arg, int pending __unused)'],
     params: [],
@@ -97,40 +137,64 @@ export function hotplugFunctions(v: FreebsdVariant) {
       S('TAILQ_FOREACH(hpdev, &hbus->children, link) hpdev->reported_missing = true;', (k) => {
         for (const c of children(k)) c.reported_missing = true;
       }),
-      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr!.length, (_k, l) => { l.child_no++; }, [
-        S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
-          l.new_desc = l.dr![l.child_no]!;
-          l.found = false;
-          l.match = matchReported(children(k), l.new_desc);
-        }),
-        If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
-          S('hpdev->reported_missing = false; found = true;', (k, l) => {
-            const c = getPcichildWslot(k, l.match!);
-            if (c) c.reported_missing = false;
-            l.found = true;
+      For(
+        'for (child_no = 0; child_no < dr->device_count; child_no++) {',
+        (_k, l) => {
+          l.child_no = 0;
+        },
+        (_k, l) => l.child_no < l.dr!.length,
+        (_k, l) => {
+          l.child_no++;
+        },
+        [
+          S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
+            l.new_desc = l.dr![l.child_no]!;
+            l.found = false;
+            l.match = matchReported(children(k), l.new_desc);
           }),
-        ]),
-        If('if (!found) {', (_k, l) => !l.found, [
-          S('need_rescan = true;', (_k, l) => { l.need_rescan = true; }),
-          S('hpdev = new_pcichild_device(hbus, new_desc);', (_k, l) => call('new_pcichild_device', { desc: l.new_desc }, 'hpdev')),
-          If('if (!hpdev)', (_k, l) => l.hpdev === null, [
-            S('printf("vmbus_pcib: failed to add a child\\n");', (k) => k.log('vmbus_pcib: failed to add a child')),
+          If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
+            S('hpdev->reported_missing = false; found = true;', (k, l) => {
+              const c = getPcichildWslot(k, l.match!);
+              if (c) c.reported_missing = false;
+              l.found = true;
+            }),
           ]),
-        ]),
-      ]),
+          If('if (!found) {', (_k, l) => !l.found, [
+            S('need_rescan = true;', (_k, l) => {
+              l.need_rescan = true;
+            }),
+            S('hpdev = new_pcichild_device(hbus, new_desc);', (_k, l) => call('new_pcichild_device', { desc: l.new_desc }, 'hpdev')),
+            If('if (!hpdev)', (_k, l) => l.hpdev === null, [
+              S('printf("vmbus_pcib: failed to add a child\\n");', (k) => k.log('vmbus_pcib: failed to add a child')),
+            ]),
+          ]),
+        ],
+      ),
       S('/* Remove missing device(s), if any */', (k, l) => {
-        l.missing = children(k).filter((c) => c.reported_missing).map((c) => c.desc.wslot);
+        l.missing = children(k)
+          .filter((c) => c.reported_missing)
+          .map((c) => c.desc.wslot);
         l.mi = 0;
       }),
-      For('TAILQ_FOREACH_SAFE(hpdev, &hbus->children, link, tmp_hpdev) {', undefined, (_k, l) => l.mi < l.missing.length, (_k, l) => { l.mi++; }, [
-        S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi]! })),
-      ]),
+      For(
+        'TAILQ_FOREACH_SAFE(hpdev, &hbus->children, link, tmp_hpdev) {',
+        undefined,
+        (_k, l) => l.mi < l.missing.length,
+        (_k, l) => {
+          l.mi++;
+        },
+        [S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi]! }))],
+      ),
       If('if (hbus->state == hv_pcibus_installed && need_rescan)', (k, l) => hbus(k).state === 'hv_pcibus_installed' && l.need_rescan, [
         S('pci_rescan(hbus->pci_bus);', () => call('pci_rescan')),
       ]),
-      S('query_comp = hbus->query_comp;', (k, l) => { l.query_comp = hbus(k).query_comp; }),
+      S('query_comp = hbus->query_comp;', (k, l) => {
+        l.query_comp = hbus(k).query_comp;
+      }),
       If('if (query_comp) {', (_k, l) => l.query_comp, [
-        S('hbus->query_comp = NULL;', (k) => { hbus(k).query_comp = false; }),
+        S('hbus->query_comp = NULL;', (k) => {
+          hbus(k).query_comp = false;
+        }),
         S('complete(query_comp);', (k) => complete(k, 'query')),
       ]),
       S('free(dr, M_DEVBUF);', () => ret()),
@@ -148,9 +212,12 @@ export function hotplugFunctions(v: FreebsdVariant) {
         S('dr->device_count = relations->device_count;'),
         If('if (dr->device_count != 0)', (_k, l) => l.count !== 0, [
           // The 2016 driver keeps 20-byte pci_func_desc records; today's copies into packed 26-byte hv_pcidev_desc ones.
-          S(`memcpy(dr->func, relations->func, sizeof(struct ${v2 ? 'pci_func_desc2' : old ? 'pci_func_desc' : 'hv_pcidev_desc'}) * dr->device_count);`, (k, l) => {
-            l.dr = copyDescs(k, l.buf, l.count, v2);
-          }),
+          S(
+            `memcpy(dr->func, relations->func, sizeof(struct ${v2 ? 'pci_func_desc2' : old ? 'pci_func_desc' : 'hv_pcidev_desc'}) * dr->device_count);`,
+            (k, l) => {
+              l.dr = copyDescs(k, l.buf, l.count, v2);
+            },
+          ),
         ]),
         S('TAILQ_INSERT_TAIL(&hbus->dr_list, dr, link);', (k, l) => {
           hbus(k).dr_list.push(l.dr ?? []);
@@ -189,12 +256,25 @@ export function hotplugFunctions(v: FreebsdVariant) {
     ],
   });
 
-  const callback = fn('vmbus_pcib_on_channel_callback')<{ bufferlen: number; ret: number; bytes_rxed: number; pkt: Uint8Array | null; type: number; xactid: string; msgtype: number; comp_packet: PendingPacket | null; ej: number; hpdev: number | null }>({
+  const callback = fn('vmbus_pcib_on_channel_callback')<{
+    bufferlen: number;
+    ret: number;
+    bytes_rxed: number;
+    pkt: Uint8Array | null;
+    type: number;
+    xactid: string;
+    msgtype: number;
+    comp_packet: PendingPacket | null;
+    ej: number;
+    hpdev: number | null;
+  }>({
     file: FILE,
     signature: ['static void', 'vmbus_pcib_on_channel_callback(struct vmbus_channel *chan, void *arg)'],
     params: [],
     body: [
-      S('buffer = sc->rx_buf; bufferlen = PCIB_PACKET_SIZE;', (_k, l) => { l.bufferlen = PCIB_PACKET_SIZE; }),
+      S('buffer = sc->rx_buf; bufferlen = PCIB_PACKET_SIZE;', (_k, l) => {
+        l.bufferlen = PCIB_PACKET_SIZE;
+      }),
       T('do {'),
       Label('recv'),
       S('ret = vmbus_chan_recv_pkt(chan, pkt, &bytes_rxed);', (k, l) => {
@@ -226,12 +306,18 @@ export function hotplugFunctions(v: FreebsdVariant) {
           l.comp_packet = k.sc.pending[l.xactid] ?? null;
           if (l.comp_packet) delete k.sc.pending[l.xactid];
         }),
-        If('if (comp_packet == NULL)  /* vPCI Lab: ours. An id the driver never sent: the real driver would call through it */', (_k, l) => l.comp_packet === null, [
-          S('continue;  /* vPCI Lab: ours */', (k, l) => {
-            k.log(`[vPCI Lab] completion for transaction id 0x${BigInt(l.xactid).toString(16)}, which vmbus_pcib never sent: the real driver would call through it as a pointer; skipped`);
-            return goToLoop(k);
-          }),
-        ]),
+        If(
+          'if (comp_packet == NULL)  /* vPCI Lab: ours. An id the driver never sent: the real driver would call through it */',
+          (_k, l) => l.comp_packet === null,
+          [
+            S('continue;  /* vPCI Lab: ours */', (k, l) => {
+              k.log(
+                `[vPCI Lab] completion for transaction id 0x${BigInt(l.xactid).toString(16)}, which vmbus_pcib never sent: the real driver would call through it as a pointer; skipped`,
+              );
+              return goToLoop(k);
+            }),
+          ],
+        ),
         S('comp_packet->completion_func(comp_packet->compl_ctxt, response, bytes_rxed);', (_k, l) =>
           call(l.comp_packet!.func, { comp: l.comp_packet!.comp, resp: l.pkt!, resp_packet_size: l.bytes_rxed }),
         ),
@@ -245,35 +331,40 @@ export function hotplugFunctions(v: FreebsdVariant) {
               return goToLoop(k);
             }),
           ]),
-          If('if (bytes_rxed < offsetof(struct pci_bus_relations, func) + sizeof(struct pci_func_desc) * device_count)', (_k, l) => l.bytes_rxed < 24 + 20 * rd32(l.pkt!, 20), [
-            S('break;', (k) => goToLoop(k)),
-          ]),
+          If(
+            'if (bytes_rxed < offsetof(struct pci_bus_relations, func) + sizeof(struct pci_func_desc) * device_count)',
+            (_k, l) => l.bytes_rxed < 24 + 20 * rd32(l.pkt!, 20),
+            [S('break;', (k) => goToLoop(k))],
+          ),
           S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', (k) => goToLoop(k)),
         ]),
         When(!old, [
-              If('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === 0x42490019, [
-                If('if (bus_rel2->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
-                  S('break;', (k) => {
-                    k.log('[vPCI Lab] vmbus_pcib dropped a BUS_RELATIONS2 with no devices, silently as the driver does');
-                    return goToLoop(k);
-                  }),
-                ]),
-                If('if (bytes_rxed < offsetof(struct pci_bus_relations2, func) + sizeof(struct pci_func_desc2) * device_count)', (_k, l) => l.bytes_rxed < 24 + 28 * rd32(l.pkt!, 20), [
-                  S('break;', (k) => goToLoop(k)),
-                ]),
-                S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
-                If('/* no break: falls through into case PCI_EJECT */', (k) => !k.quirk('relations2-falls-into-eject'), [S('break;', (k) => goToLoop(k))]),
-                S('dev_msg = (struct pci_dev_incoming *)buffer;  /* wslot overlays device_count */', (k, l) => {
-                  l.ej = rd32(l.pkt!, 20);
-                  if (getPcichildWslot(k, l.ej)) k.log(`[vPCI Lab] BUS_RELATIONS2 fell through into the PCI_EJECT case: wslot ${l.ej} (its device_count) is ejected`);
-                }),
-                If('if (hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val))', (k, l) => !!getPcichildWslot(k, l.ej), [
-                  S('hv_pci_eject_device(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej })),
-                ]),
-                S('break;', (k) => goToLoop(k)),
-              ]),
+          If('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === 0x42490019, [
+            If('if (bus_rel2->device_count == 0)', (k, l) => rd32(l.pkt!, 20) === 0 && k.quirk('drop-empty-relations'), [
+              S('break;', (k) => {
+                k.log('[vPCI Lab] vmbus_pcib dropped a BUS_RELATIONS2 with no devices, silently as the driver does');
+                return goToLoop(k);
+              }),
             ]),
+            If(
+              'if (bytes_rxed < offsetof(struct pci_bus_relations2, func) + sizeof(struct pci_func_desc2) * device_count)',
+              (_k, l) => l.bytes_rxed < 24 + 28 * rd32(l.pkt!, 20),
+              [S('break;', (k) => goToLoop(k))],
+            ),
+            S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
+            If('/* no break: falls through into case PCI_EJECT */', (k) => !k.quirk('relations2-falls-into-eject'), [S('break;', (k) => goToLoop(k))]),
+            S('dev_msg = (struct pci_dev_incoming *)buffer;  /* wslot overlays device_count */', (k, l) => {
+              l.ej = rd32(l.pkt!, 20);
+              if (getPcichildWslot(k, l.ej))
+                k.log(`[vPCI Lab] BUS_RELATIONS2 fell through into the PCI_EJECT case: wslot ${l.ej} (its device_count) is ejected`);
+            }),
+            If('if (hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val))', (k, l) => !!getPcichildWslot(k, l.ej), [
+              S('hv_pci_eject_device(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej })),
+            ]),
+            S('break;', (k) => goToLoop(k)),
+          ]),
+        ]),
         If('case PCI_EJECT:', (_k, l) => l.msgtype === 0x4249000b, [
           S('hpdev = get_pcichild_wslot(hbus, dev_msg->wslot.val);', (k, l) => {
             l.ej = rd32(l.pkt!, 20);
@@ -321,13 +412,13 @@ export function hotplugFunctions(v: FreebsdVariant) {
     params: [],
     body: [
       S('vmbus_pcib_pre_detach(hbus);', () => call('vmbus_pcib_pre_detach')),
-      If('if (hbus->state == hv_pcibus_installed)', (k) => hbus(k).state === 'hv_pcibus_installed', [
-        S('bus_generic_detach(dev);', () => call('pci_detach')),
-      ]),
+      If('if (hbus->state == hv_pcibus_installed)', (k) => hbus(k).state === 'hv_pcibus_installed', [S('bus_generic_detach(dev);', () => call('pci_detach'))]),
       S('memset(&relations, 0, sizeof(relations));  /* Delete any children which might still exist. */'),
       S('hv_pci_devices_present(hbus, &relations);', () => call('hv_pci_devices_present', { buf: new Uint8Array(24), count: 0 })),
       S('ret = hv_send_resources_released(hbus);', () => call('hv_send_resources_released', {}, 'ret')),
-      If('if (ret)', (_k, l) => l.ret !== 0, [S('device_printf(dev, "failed to send PCI_RESOURCES_RELEASED\\n");', (k) => k.log('failed to send PCI_RESOURCES_RELEASED'))]),
+      If('if (ret)', (_k, l) => l.ret !== 0, [
+        S('device_printf(dev, "failed to send PCI_RESOURCES_RELEASED\\n");', (k) => k.log('failed to send PCI_RESOURCES_RELEASED')),
+      ]),
       S('teardown_packet.type = PCI_BUS_D0EXIT;'),
       S('ret = vmbus_chan_send(sc->chan, VMBUS_CHANPKT_TYPE_INBAND, 0, &teardown_packet, sizeof(struct pci_message), 0);', (k, l) => {
         l.ret = k.send(M.d0Exit(), false, 0n, SEND_ON_RESCIND);

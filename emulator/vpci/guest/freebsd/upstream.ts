@@ -119,7 +119,10 @@ function rows(variant: Variant): Record<string, UpstreamRow> {
   for (const [name, why] of Object.entries(NOT_AT_COMMIT[variant])) out[name] = { ours: why };
   return {
     ...out,
-    vmbus_pcib_attach_fail: { ours: "vmbus_pcib_attach()'s error labels (vmbus_close: free_res: …) shown as one frame", ref: { ...def('vmbus_pcib_attach'), name: 'vmbus_pcib_attach' } },
+    vmbus_pcib_attach_fail: {
+      ours: "vmbus_pcib_attach()'s error labels (vmbus_close: free_res: …) shown as one frame",
+      ref: { ...def('vmbus_pcib_attach'), name: 'vmbus_pcib_attach' },
+    },
     // pci(4), modelled
     pci_attach: pci('pci_attach'),
     pci_add_children: pci('pci_add_children'),

@@ -60,4 +60,3 @@ export function vmbusPcibFunctions(v: FreebsdVariant): D[] {
 }
 
 export const _internal = { descBytes, zeroIntLinePin, copyDescs, ENXIO };
-

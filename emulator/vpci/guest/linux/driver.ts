@@ -19,7 +19,9 @@ export function driverFunctions(drv: string): D[] {
     body: [
       S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (_k, l) => callDriver(`${drv}_probe`, { wslot: l.wslot }, 'rc')),
       If('if (rc) {', (_k, l) => l.rc !== 0, [
-        S(`pci_warn(pci_dev, "probe with driver ${drv} failed with error %d\\n", rc);`, (k, l) => k.log(`${drv} ${l.wslot}: probe with driver ${drv} failed with error ${l.rc}`)),
+        S(`pci_warn(pci_dev, "probe with driver ${drv} failed with error %d\\n", rc);`, (k, l) =>
+          k.log(`${drv} ${l.wslot}: probe with driver ${drv} failed with error ${l.rc}`),
+        ),
       ]),
       S('return rc;', (_k, l) => ret(l.rc)),
     ],
@@ -40,7 +42,9 @@ export function driverFunctions(drv: string): D[] {
       If('if (err) {', (_k, l) => l.err !== 0, [S('return err;', (_k, l) => ret(l.err))]),
       S('pci_set_master(pdev);', (_k, l) => call('pci_set_master', { wslot: l.wslot })),
       If('if (use MSI-X) {', (_k, l) => l.mode === 'msix', [
-        S('nvec = pci_alloc_irq_vectors(pdev, 1, want, PCI_IRQ_MSIX);', (_k, l) => call('pci_alloc_irq_vectors', { wslot: l.wslot, max: l.want, kind: 'msix' }, 'nvec')),
+        S('nvec = pci_alloc_irq_vectors(pdev, 1, want, PCI_IRQ_MSIX);', (_k, l) =>
+          call('pci_alloc_irq_vectors', { wslot: l.wslot, max: l.want, kind: 'msix' }, 'nvec'),
+        ),
         If('if (nvec < 0) {', (_k, l) => l.nvec < 0, [
           S('dev_err(&pdev->dev, "Unable to allocate MSI-X interrupts\\n"); return nvec;', (k, l) => {
             k.log(`${drv} ${l.wslot}: Unable to allocate MSI-X interrupts`);
@@ -49,7 +53,9 @@ export function driverFunctions(drv: string): D[] {
         ]),
       ]),
       If('if (use MSI) {', (_k, l) => l.mode === 'msi', [
-        S('nvec = pci_alloc_irq_vectors(pdev, 1, want, PCI_IRQ_MSI);', (_k, l) => call('pci_alloc_irq_vectors', { wslot: l.wslot, max: l.want, kind: 'msi' }, 'nvec')),
+        S('nvec = pci_alloc_irq_vectors(pdev, 1, want, PCI_IRQ_MSI);', (_k, l) =>
+          call('pci_alloc_irq_vectors', { wslot: l.wslot, max: l.want, kind: 'msi' }, 'nvec'),
+        ),
         If('if (nvec < 0) {', (_k, l) => l.nvec < 0, [
           S('dev_err(&pdev->dev, "Unable to allocate MSI interrupts\\n"); return nvec;', (k, l) => {
             k.log(`${drv} ${l.wslot}: Unable to allocate MSI interrupts`);
@@ -58,17 +64,27 @@ export function driverFunctions(drv: string): D[] {
         ]),
       ]),
       If('if (vectors allocated) {', (_k, l) => l.mode !== 'none', [
-        For('for (i = 0; i < nvec; i++) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.nvec, (_k, l) => { l.i++; }, [
-          S(`err = request_irq(pci_irq_vector(pdev, i), ${drv}_msix_clean_rings, 0, q_vector->name, q_vector);`, (_k, l) =>
-            call('request_irq', { wslot: l.wslot, index: l.i }, 'err'),
-          ),
-          If('if (err) {', (_k, l) => l.err !== 0, [
-            S('dev_err(&pdev->dev, "request_irq failed, Error: %d\\n", err); return err;', (k, l) => {
-              k.log(`${drv} ${l.wslot}: request_irq failed, Error: ${l.err}`);
-              return ret(l.err);
-            }),
-          ]),
-        ]),
+        For(
+          'for (i = 0; i < nvec; i++) {',
+          (_k, l) => {
+            l.i = 0;
+          },
+          (_k, l) => l.i < l.nvec,
+          (_k, l) => {
+            l.i++;
+          },
+          [
+            S(`err = request_irq(pci_irq_vector(pdev, i), ${drv}_msix_clean_rings, 0, q_vector->name, q_vector);`, (_k, l) =>
+              call('request_irq', { wslot: l.wslot, index: l.i }, 'err'),
+            ),
+            If('if (err) {', (_k, l) => l.err !== 0, [
+              S('dev_err(&pdev->dev, "request_irq failed, Error: %d\\n", err); return err;', (k, l) => {
+                k.log(`${drv} ${l.wslot}: request_irq failed, Error: ${l.err}`);
+                return ret(l.err);
+              }),
+            ]),
+          ],
+        ),
       ]),
       T(),
       S('dev_info(&pdev->dev, "attached\\n");', (k, l) => {
@@ -85,12 +101,18 @@ export function driverFunctions(drv: string): D[] {
     signature: ['static void', `${drv}_remove(struct pci_dev *pdev)`],
     params: ['wslot'],
     body: [
-      For('for (i = 0; i < nvec; i++) {', (k, l) => {
-        l.i = 0;
-        l.n = pciDev(k, l.wslot)?.irqs.length ?? 0;
-      }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
-        S('free_irq(pci_irq_vector(pdev, i), q_vector);', (_k, l) => call('free_irq', { wslot: l.wslot, index: l.i })),
-      ]),
+      For(
+        'for (i = 0; i < nvec; i++) {',
+        (k, l) => {
+          l.i = 0;
+          l.n = pciDev(k, l.wslot)?.irqs.length ?? 0;
+        },
+        (_k, l) => l.i < l.n,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('free_irq(pci_irq_vector(pdev, i), q_vector);', (_k, l) => call('free_irq', { wslot: l.wslot, index: l.i }))],
+      ),
       If('if (nvec) {', (_k, l) => l.n > 0, [S('pci_free_irq_vectors(pdev);', (_k, l) => call('pci_free_irq_vectors', { wslot: l.wslot }))]),
       S('pci_disable_device(pdev);', (_k, l) => call('pci_disable_device', { wslot: l.wslot })),
       S('dev_info(&pdev->dev, "removed\\n");', (k, l) => {

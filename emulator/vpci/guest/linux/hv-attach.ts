@@ -9,7 +9,24 @@ import { MSG } from '../../protocol';
 import * as M from '../messages';
 import { children, complete, getPcichildWslot, hbus, initCompletion, memConfig, type K } from './state';
 import { fn, call, type ProbeLabel } from './protos';
-import { Case, ENODEV, ENOSPC, EPROTO, FILE, PCI_BASE_ADDRESS_SPACE_IO, PCI_CONFIG_MMIO_LENGTH, PCI_PROTOCOL_VERSIONS, SEND_ON_RESCIND, STATUS_REVISION_MISMATCH, flushWorkqueue, gotoFail, mutexLock, mutexUnlock, probedBars, sendRc } from './hv-common';
+import {
+  Case,
+  ENODEV,
+  ENOSPC,
+  EPROTO,
+  FILE,
+  PCI_BASE_ADDRESS_SPACE_IO,
+  PCI_CONFIG_MMIO_LENGTH,
+  PCI_PROTOCOL_VERSIONS,
+  SEND_ON_RESCIND,
+  STATUS_REVISION_MISMATCH,
+  flushWorkqueue,
+  gotoFail,
+  mutexLock,
+  mutexUnlock,
+  probedBars,
+  sendRc,
+} from './hv-common';
 
 /** The probe-side functions of pci-hyperv.c. */
 export function attachFunctions() {
@@ -19,7 +36,9 @@ export function attachFunctions() {
     signature: ['static int', 'hv_pci_probe(struct hv_device *hdev, const struct hv_vmbus_device_id *dev_id)'],
     params: [],
     locals: [
-      decl('struct pci_host_bridge *bridge;', (v) => (v.sc.hbus ? `pci_host_bridge of ${v.busName} (domain ${v.sc.hbus.domain.toString(16).padStart(4, '0')})` : undefined)),
+      decl('struct pci_host_bridge *bridge;', (v) =>
+        v.sc.hbus ? `pci_host_bridge of ${v.busName} (domain ${v.sc.hbus.domain.toString(16).padStart(4, '0')})` : undefined,
+      ),
       decl('struct hv_pcibus_device *hbus;', (v) => v.sc.hbus ?? undefined),
       decl('u16 dom_req, dom;'),
       decl('char *name;'),
@@ -102,7 +121,9 @@ export function attachFunctions() {
       T(),
       S('prepopulate_bars(hbus);', () => call('prepopulate_bars')),
       T(),
-      S('hbus->state = hv_pcibus_probed;', (k) => { hbus(k).state = 'hv_pcibus_probed'; }),
+      S('hbus->state = hv_pcibus_probed;', (k) => {
+        hbus(k).state = 'hv_pcibus_probed';
+      }),
       T(),
       S('ret = create_root_hv_pci_bus(hbus);', () => call('create_root_hv_pci_bus', {}, 'ret')),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('free_windows')),
@@ -113,7 +134,19 @@ export function attachFunctions() {
   });
 
   // The error labels of hv_pci_probe(), as one function so each "goto" is one step.
-  const STAGES: ProbeLabel[] = ['free_windows', 'exit_d0', 'release_state_lock', 'free_irq_domain', 'free_fwnode', 'unmap', 'free_config', 'close', 'destroy_wq', 'free_dom', 'free_bus'];
+  const STAGES: ProbeLabel[] = [
+    'free_windows',
+    'exit_d0',
+    'release_state_lock',
+    'free_irq_domain',
+    'free_fwnode',
+    'unmap',
+    'free_config',
+    'close',
+    'destroy_wq',
+    'free_dom',
+    'free_bus',
+  ];
   type FailL = { stage: ProbeLabel; ret: number; ignored: number };
   const from = (stage: ProbeLabel) => (_k: K, l: FailL) => STAGES.indexOf(l.stage) <= STAGES.indexOf(stage);
   const probeFail = fn('hv_pci_probe_fail')<{ ignored: number }>({
@@ -130,7 +163,11 @@ export function attachFunctions() {
       Case('free_windows:', from('free_windows'), [S('hv_pci_free_bridge_windows(hbus);', () => call('hv_pci_free_bridge_windows'))]),
       Case('exit_d0:', from('exit_d0'), [S('(void) hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ignored'))]),
       Case('release_state_lock:', from('release_state_lock'), [mutexUnlock<FailL>('mutex_unlock(&hbus->state_lock);')]),
-      Case('free_irq_domain:', from('free_irq_domain'), [S('irq_domain_remove(hbus->irq_domain);', (k) => { hbus(k).irq_domain = false; })]),
+      Case('free_irq_domain:', from('free_irq_domain'), [
+        S('irq_domain_remove(hbus->irq_domain);', (k) => {
+          hbus(k).irq_domain = false;
+        }),
+      ]),
       Case('free_fwnode:', from('free_fwnode'), [S('irq_domain_free_fwnode(hbus->fwnode);')]),
       Case('unmap:', from('unmap'), [S('iounmap(hbus->cfg_addr);')]),
       Case('free_config:', from('free_config'), [
@@ -141,7 +178,11 @@ export function attachFunctions() {
         }),
       ]),
       Case('close:', from('close'), [S('vmbus_close(hdev->channel);', (k) => k.chanClose())]),
-      Case('destroy_wq:', from('destroy_wq'), [S('destroy_workqueue(hbus->wq);', (k) => { hbus(k).wq = false; })]),
+      Case('destroy_wq:', from('destroy_wq'), [
+        S('destroy_workqueue(hbus->wq);', (k) => {
+          hbus(k).wq = false;
+        }),
+      ]),
       Case('free_dom:', from('free_dom'), [S('hv_put_dom_num(hbus->bridge->domain_nr);')]),
       Case('free_bus:', from('free_bus'), [
         S('kfree(hbus);', (k) => {
@@ -190,33 +231,53 @@ export function attachFunctions() {
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
       S('version_req->message_type.type = PCI_QUERY_PROTOCOL_VERSION;'),
-      For('for (i = 0; i < num_version; i++) {', (_k, l) => { l.i = 0; l.ret = 0; }, (_k, l) => l.i < l.versions.length, (_k, l) => { l.i++; }, [
-        S('version_req->protocol_version = version[i];', (_k, l) => { l.version = l.versions[l.i]!; }),
-        S('ret = vmbus_sendpacket(hdev->channel, version_req, sizeof(struct pci_version_request), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-          l.ret = sendRc(k, M.queryProtocolVersion(l.version), 'hv_pci_generic_compl', 'version').ret;
-        }),
-        If('if (!ret) {', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret'))]),
-        If('if (ret) {', (_k, l) => l.ret !== 0, [
-          S('dev_err(&hdev->device, "PCI Pass-through VSP failed to request version: %d", ret);', (k, l) =>
-            k.log(`hv_pci: PCI Pass-through VSP failed to request version: ${l.ret}`),
+      For(
+        'for (i = 0; i < num_version; i++) {',
+        (_k, l) => {
+          l.i = 0;
+          l.ret = 0;
+        },
+        (_k, l) => l.i < l.versions.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [
+          S('version_req->protocol_version = version[i];', (_k, l) => {
+            l.version = l.versions[l.i]!;
+          }),
+          S(
+            'ret = vmbus_sendpacket(hdev->channel, version_req, sizeof(struct pci_version_request), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);',
+            (k, l) => {
+              l.ret = sendRc(k, M.queryProtocolVersion(l.version), 'hv_pci_generic_compl', 'version').ret;
+            },
           ),
-          S('goto exit;', (_k, l) => ret(l.ret)),
-        ]),
-        If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
-          S('hbus->protocol_version = version[i];', (k, l) => { hbus(k).protocol_version = l.version; }),
-          S('dev_info(&hdev->device, "PCI VMBus probing: Using version %#x\\n", hbus->protocol_version);', (k) =>
-            k.log(`hv_pci: PCI VMBus probing: Using version 0x${hbus(k).protocol_version.toString(16)}`),
-          ),
-          S('goto exit;', () => ret(0)),
-        ]),
-        If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
-          S('dev_err(&hdev->device, "PCI Pass-through VSP failed version request: %#x", comp_pkt.completion_status);', (k) =>
-            k.log(`hv_pci: PCI Pass-through VSP failed version request: 0x${(k.sc.comps.version!.status >>> 0).toString(16)}`),
-          ),
-          S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
-        ]),
-        S('reinit_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
-      ]),
+          If('if (!ret) {', (_k, l) => !l.ret, [
+            S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'version' }, 'ret')),
+          ]),
+          If('if (ret) {', (_k, l) => l.ret !== 0, [
+            S('dev_err(&hdev->device, "PCI Pass-through VSP failed to request version: %d", ret);', (k, l) =>
+              k.log(`hv_pci: PCI Pass-through VSP failed to request version: ${l.ret}`),
+            ),
+            S('goto exit;', (_k, l) => ret(l.ret)),
+          ]),
+          If('if (comp_pkt.completion_status >= 0) {', (k) => k.sc.comps.version!.status >= 0, [
+            S('hbus->protocol_version = version[i];', (k, l) => {
+              hbus(k).protocol_version = l.version;
+            }),
+            S('dev_info(&hdev->device, "PCI VMBus probing: Using version %#x\\n", hbus->protocol_version);', (k) =>
+              k.log(`hv_pci: PCI VMBus probing: Using version 0x${hbus(k).protocol_version.toString(16)}`),
+            ),
+            S('goto exit;', () => ret(0)),
+          ]),
+          If('if (comp_pkt.completion_status != STATUS_REVISION_MISMATCH) {', (k) => k.sc.comps.version!.status !== STATUS_REVISION_MISMATCH, [
+            S('dev_err(&hdev->device, "PCI Pass-through VSP failed version request: %#x", comp_pkt.completion_status);', (k) =>
+              k.log(`hv_pci: PCI Pass-through VSP failed version request: 0x${(k.sc.comps.version!.status >>> 0).toString(16)}`),
+            ),
+            S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
+          ]),
+          S('reinit_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'version')),
+        ],
+      ),
       T(),
       S('dev_err(&hdev->device, "PCI pass-through VSP failed to find supported version");', (k) =>
         k.log('hv_pci: PCI pass-through VSP failed to find supported version'),
@@ -256,7 +317,9 @@ export function attachFunctions() {
       T(),
       S('init_completion(&comp);', (k) => initCompletion(k, 'survey')),
       If('if (cmpxchg(&hbus->survey_event, NULL, &comp)) {', (k) => hbus(k).survey_event !== null, [S('return -ENOTEMPTY;', () => ret(-39))]),
-      S('/* hbus->survey_event = &comp */', (k) => { hbus(k).survey_event = 'survey'; }),
+      S('/* hbus->survey_event = &comp */', (k) => {
+        hbus(k).survey_event = 'survey';
+      }),
       S('message.type = PCI_QUERY_BUS_RELATIONS;', (_k, l) => {
         l.message = { type: MSG.PCI_QUERY_BUS_RELATIONS };
       }),
@@ -273,7 +336,7 @@ export function attachFunctions() {
 
   const survey = fn('survey_child_resources')<{ event: string | null; list: number[]; ci: number }>({
     file: FILE,
-    doc: ['/* Sum the children\'s BAR sizes: 64-bit BARs to high MMIO, 32-bit BARs to low MMIO. */'],
+    doc: ["/* Sum the children's BAR sizes: 64-bit BARs to high MMIO, 32-bit BARs to low MMIO. */"],
     signature: ['static void', 'survey_child_resources(struct hv_pcibus_device *hbus)'],
     params: [],
     body: [
@@ -288,21 +351,29 @@ export function attachFunctions() {
           return ret();
         }),
       ]),
-      For('list_for_each_entry(hpdev, &hbus->children, list_entry) {', (k, l) => {
-        l.list = children(k).map((c) => c.desc.wslot);
-        l.ci = 0;
-      }, (_k, l) => l.ci < l.list.length, (_k, l) => { l.ci++; }, [
-        S('for (i = 0; i < PCI_STD_NUM_BARS; i++) { bar_size = get_bar_size(probed_bar[i] (| probed_bar[i + 1] << 32)); ... }', (k, l) => {
-          const c = getPcichildWslot(k, l.list[l.ci]!);
-          if (!c) return;
-          // The walk skips the upper half of a 64-bit BAR (probed_bar[++i]), so only visited entries are checked for I/O.
-          for (const b of probedBars(c)) {
-            if ((c.probed_bar[b.i]! & PCI_BASE_ADDRESS_SPACE_IO) !== 0) k.log("hv_pci: There's an I/O BAR in this list!");
-            if (b.high) hbus(k).high_mmio_space += b.size;
-            else hbus(k).low_mmio_space += b.size;
-          }
-        }),
-      ]),
+      For(
+        'list_for_each_entry(hpdev, &hbus->children, list_entry) {',
+        (k, l) => {
+          l.list = children(k).map((c) => c.desc.wslot);
+          l.ci = 0;
+        },
+        (_k, l) => l.ci < l.list.length,
+        (_k, l) => {
+          l.ci++;
+        },
+        [
+          S('for (i = 0; i < PCI_STD_NUM_BARS; i++) { bar_size = get_bar_size(probed_bar[i] (| probed_bar[i + 1] << 32)); ... }', (k, l) => {
+            const c = getPcichildWslot(k, l.list[l.ci]!);
+            if (!c) return;
+            // The walk skips the upper half of a 64-bit BAR (probed_bar[++i]), so only visited entries are checked for I/O.
+            for (const b of probedBars(c)) {
+              if ((c.probed_bar[b.i]! & PCI_BASE_ADDRESS_SPACE_IO) !== 0) k.log("hv_pci: There's an I/O BAR in this list!");
+              if (b.high) hbus(k).high_mmio_space += b.size;
+              else hbus(k).low_mmio_space += b.size;
+            }
+          }),
+        ],
+      ),
       S('complete(event);', (k, l) => complete(k, l.event!)),
       S('return;', () => ret()),
     ],
@@ -317,7 +388,9 @@ export function attachFunctions() {
     signature: ['static int', 'hv_pci_enter_d0(struct hv_device *hdev)'],
     params: [],
     locals: [
-      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) => (l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base })),
+      decl('struct pci_bus_d0_entry *d0_entry;', (_v, l) =>
+        l.mmio_base === undefined ? undefined : { message_type: { type: MSG.PCI_BUS_D0ENTRY }, mmio_base: l.mmio_base },
+      ),
       decl('struct hv_pci_compl comp_pkt;', (v) => complView(v.sc.comps.d0)),
       decl('bool retry = true;'),
       decl('int ret;'),
@@ -332,21 +405,27 @@ export function attachFunctions() {
       S('init_completion(&comp_pkt.host_event);', (k) => initCompletion(k, 'd0')),
       S('pkt->completion_func = hv_pci_generic_compl; pkt->compl_ctxt = &comp_pkt;'),
       S('d0_entry->message_type.type = PCI_BUS_D0ENTRY;'),
-      S('d0_entry->mmio_base = hbus->mem_config->start;', (k, l) => { l.mmio_base = memConfig(k).start; }),
-      S('ret = vmbus_sendpacket(hdev->channel, d0_entry, sizeof(*d0_entry), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-        l.ret = sendRc(k, M.d0Entry(l.mmio_base), 'hv_pci_generic_compl', 'd0').ret;
+      S('d0_entry->mmio_base = hbus->mem_config->start;', (k, l) => {
+        l.mmio_base = memConfig(k).start;
       }),
+      S(
+        'ret = vmbus_sendpacket(hdev->channel, d0_entry, sizeof(*d0_entry), (unsigned long)pkt, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);',
+        (k, l) => {
+          l.ret = sendRc(k, M.d0Entry(l.mmio_base), 'hv_pci_generic_compl', 'd0').ret;
+        },
+      ),
       If('if (!ret)', (_k, l) => !l.ret, [S('ret = wait_for_response(hdev, &comp_pkt.host_event);', () => call('wait_for_response', { c: 'd0' }, 'ret'))]),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('goto exit;', (_k, l) => ret(l.ret))]),
       If('if (comp_pkt.completion_status < 0 && retry) {', (k, l) => k.sc.comps.d0!.status < 0 && l.retry === true, [
-        S('retry = false;', (_k, l) => { l.retry = false; }),
+        S('retry = false;', (_k, l) => {
+          l.retry = false;
+        }),
         S('dev_err(&hdev->device, "Retrying D0 Entry\\n");', (k) => k.log('hv_pci: Retrying D0 Entry')),
-        S('hbus->wslot_res_allocated = 255;', (k) => { hbus(k).wslot_res_allocated = 255; }),
+        S('hbus->wslot_res_allocated = 255;', (k) => {
+          hbus(k).wslot_res_allocated = 255;
+        }),
         S('ret = hv_pci_bus_exit(hdev, true);', () => call('hv_pci_bus_exit', { keep_devs: true }, 'ret')),
-        If('if (ret == 0) {', (_k, l) => l.ret === 0, [
-          S('kfree(pkt);'),
-          S('goto enter_d0_retry;', () => goto('enter_d0_retry')),
-        ]),
+        If('if (ret == 0) {', (_k, l) => l.ret === 0, [S('kfree(pkt);'), S('goto enter_d0_retry;', () => goto('enter_d0_retry'))]),
         S('dev_err(&hdev->device, "Retrying D0 failed with ret %d\\n", ret);', (k, l) => k.log(`hv_pci: Retrying D0 failed with ret ${l.ret}`)),
       ]),
       If('if (comp_pkt.completion_status < 0) {', (k) => k.sc.comps.d0!.status < 0, [
@@ -355,7 +434,9 @@ export function attachFunctions() {
         ),
         S('ret = -EPROTO; goto exit;', () => ret(-EPROTO)),
       ]),
-      S('ret = 0;', (_k, l) => { l.ret = 0; }),
+      S('ret = 0;', (_k, l) => {
+        l.ret = 0;
+      }),
       S('exit: kfree(pkt); return ret;', (_k, l) => ret(l.ret)),
     ],
   });

@@ -87,9 +87,7 @@ export function gotoFail<L extends { ret: number }>(stage: ProbeLabel): Node<K, 
 
 /** Waits until this bus's workqueue is empty and idle (flush_workqueue / destroy_workqueue). */
 export function flushWorkqueue<L>(text: string): Node<K, L> {
-  return S(text, (k: K) =>
-    k.sc.taskq.length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'flush_workqueue(hbus->wq)'),
-  );
+  return S(text, (k: K) => (k.sc.taskq.length === 0 && !k.sc.taskqBusy ? undefined : wait(k.key('taskq:idle'), 'flush_workqueue(hbus->wq)')));
 }
 
 /** Sends a request with a completion: allocates a requestor id bound to (func, comp). */

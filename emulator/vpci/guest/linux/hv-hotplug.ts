@@ -6,9 +6,44 @@ import { S, T, If, For, Label, ret, wait } from '../../../runtime/program';
 import { rd16, rd32 } from '../kernel';
 import * as M from '../messages';
 import { matchReported } from '../pv-config';
-import { children, getPcichildWslot, hbus, initCompletion, memConfig, pciDev, requestAddrMatch, dropRequestId, wslotToDevfn, type Desc, type HvPciDev, type RequestorEntry } from './state';
+import {
+  children,
+  getPcichildWslot,
+  hbus,
+  initCompletion,
+  memConfig,
+  pciDev,
+  requestAddrMatch,
+  dropRequestId,
+  wslotToDevfn,
+  type Desc,
+  type HvPciDev,
+  type RequestorEntry,
+} from './state';
 import { fn, call, enqueue, type D } from './protos';
-import { Case, EAGAIN, ENOBUFS, ENOENT, ETIMEDOUT, FILE, HZ_NS, PACKET_SIZE, PCI_BUS_RELATIONS, PCI_BUS_RELATIONS2, PCI_EJECT, PCI_INVALIDATE_BLOCK, SEND_ON_RESCIND, SIZEOF_PCI_RESPONSE, VM_PKT_COMP, VM_PKT_DATA_INBAND, descAt, flushWorkqueue, mutexLock, mutexUnlock, sendRc } from './hv-common';
+import {
+  Case,
+  EAGAIN,
+  ENOBUFS,
+  ENOENT,
+  ETIMEDOUT,
+  FILE,
+  HZ_NS,
+  PACKET_SIZE,
+  PCI_BUS_RELATIONS,
+  PCI_BUS_RELATIONS2,
+  PCI_EJECT,
+  PCI_INVALIDATE_BLOCK,
+  SEND_ON_RESCIND,
+  SIZEOF_PCI_RESPONSE,
+  VM_PKT_COMP,
+  VM_PKT_DATA_INBAND,
+  descAt,
+  flushWorkqueue,
+  mutexLock,
+  mutexUnlock,
+  sendRc,
+} from './hv-common';
 
 /** The hot-plug, channel-callback and teardown functions of pci-hyperv.c. */
 export function hotplugFunctions() {
@@ -24,9 +59,12 @@ export function hotplugFunctions() {
         initCompletion(k, l.comp);
       }),
       S('res_req->message_type.type = PCI_QUERY_RESOURCE_REQUIREMENTS; res_req->wslot.slot = desc->win_slot.slot;'),
-      S('ret = vmbus_sendpacket(hbus->hdev->channel, res_req, sizeof(struct pci_child_message), (unsigned long)&pkt.init_packet, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-        l.ret = sendRc(k, M.queryResourceRequirements(l.desc.wslot), 'q_resource_requirements', l.comp).ret;
-      }),
+      S(
+        'ret = vmbus_sendpacket(hbus->hdev->channel, res_req, sizeof(struct pci_child_message), (unsigned long)&pkt.init_packet, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);',
+        (k, l) => {
+          l.ret = sendRc(k, M.queryResourceRequirements(l.desc.wslot), 'q_resource_requirements', l.comp).ret;
+        },
+      ),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('goto error;', () => ret(null))]),
       S('wret = wait_for_response(hbus->hdev, &comp_pkt.host_event);', (_k, l) => call('wait_for_response', { c: l.comp }, 'wret')),
       If('if (wret) {', (_k, l) => l.wret !== 0, [S('goto error;  /* kfree(hpdev); return NULL; */', () => ret(null))]),
@@ -39,7 +77,16 @@ export function hotplugFunctions() {
     ],
   });
 
-  const presentWork = fn('pci_devices_present_work')<{ dr: Desc[] | null; child_no: number; new_desc: Desc; found: boolean; match: number | null; hpdev: number | null; removed: number[]; ri: number }>({
+  const presentWork = fn('pci_devices_present_work')<{
+    dr: Desc[] | null;
+    child_no: number;
+    new_desc: Desc;
+    found: boolean;
+    match: number | null;
+    hpdev: number | null;
+    removed: number[];
+    ri: number;
+  }>({
     file: FILE,
     doc: ['/* Runs on hbus->wq: reconcile the newest relations list with the children. */'],
     signature: ['static void', 'pci_devices_present_work(struct work_struct *work)'],
@@ -55,40 +102,56 @@ export function hotplugFunctions() {
       S('list_for_each_entry(hpdev, &hbus->children, list_entry) hpdev->reported_missing = true;', (k) => {
         for (const c of children(k)) c.reported_missing = true;
       }),
-      For('for (child_no = 0; child_no < dr->device_count; child_no++) {', (_k, l) => { l.child_no = 0; }, (_k, l) => l.child_no < l.dr!.length, (_k, l) => { l.child_no++; }, [
-        S('found = false; new_desc = &dr->func[child_no];', (k, l) => {
-          l.new_desc = l.dr![l.child_no]!;
-          l.found = false;
-          l.match = matchReported(children(k), l.new_desc);
-        }),
-        If('list_for_each_entry(hpdev, ...) if (win_slot, v_id, d_id and ser match) {', (_k, l) => l.match !== null, [
-          S('hpdev->reported_missing = false; found = true;', (k, l) => {
-            const c = getPcichildWslot(k, l.match!);
-            if (c) c.reported_missing = false;
-            l.found = true;
+      For(
+        'for (child_no = 0; child_no < dr->device_count; child_no++) {',
+        (_k, l) => {
+          l.child_no = 0;
+        },
+        (_k, l) => l.child_no < l.dr!.length,
+        (_k, l) => {
+          l.child_no++;
+        },
+        [
+          S('found = false; new_desc = &dr->func[child_no];', (k, l) => {
+            l.new_desc = l.dr![l.child_no]!;
+            l.found = false;
+            l.match = matchReported(children(k), l.new_desc);
           }),
-        ]),
-        If('if (!found) {', (_k, l) => !l.found, [
-          S('hpdev = new_pcichild_device(hbus, new_desc);', (_k, l) => call('new_pcichild_device', { desc: l.new_desc }, 'hpdev')),
-          If('if (!hpdev) {', (_k, l) => l.hpdev === null, [
-            S('dev_err(&hbus->hdev->device, "couldn\'t record a child device.\\n");', (k) => k.log("hv_pci: couldn't record a child device.")),
+          If('list_for_each_entry(hpdev, ...) if (win_slot, v_id, d_id and ser match) {', (_k, l) => l.match !== null, [
+            S('hpdev->reported_missing = false; found = true;', (k, l) => {
+              const c = getPcichildWslot(k, l.match!);
+              if (c) c.reported_missing = false;
+              l.found = true;
+            }),
           ]),
-        ]),
-      ]),
+          If('if (!found) {', (_k, l) => !l.found, [
+            S('hpdev = new_pcichild_device(hbus, new_desc);', (_k, l) => call('new_pcichild_device', { desc: l.new_desc }, 'hpdev')),
+            If('if (!hpdev) {', (_k, l) => l.hpdev === null, [
+              S('dev_err(&hbus->hdev->device, "couldn\'t record a child device.\\n");', (k) => k.log("hv_pci: couldn't record a child device.")),
+            ]),
+          ]),
+        ],
+      ),
       S('/* Move missing children to a list on the stack. */', (k, l) => {
         const list = children(k);
         l.removed = list.filter((c) => c.reported_missing).map((c) => c.desc.wslot);
         hbus(k).children = list.filter((c) => !c.reported_missing);
       }),
-      For('while (!list_empty(&removed)) {', (_k, l) => { l.ri = 0; }, (_k, l) => l.ri < l.removed.length, (_k, l) => { l.ri++; }, [
-        S('list_del(&hpdev->list_entry); if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot); put_pcichild(hpdev);'),
-      ]),
+      For(
+        'while (!list_empty(&removed)) {',
+        (_k, l) => {
+          l.ri = 0;
+        },
+        (_k, l) => l.ri < l.removed.length,
+        (_k, l) => {
+          l.ri++;
+        },
+        [S('list_del(&hpdev->list_entry); if (hpdev->pci_slot) pci_destroy_slot(hpdev->pci_slot); put_pcichild(hpdev);')],
+      ),
       T('switch (hbus->state) {'),
       Case('case hv_pcibus_installed:', (k) => hbus(k).state === 'hv_pcibus_installed', [
         S('pci_lock_rescan_remove();'),
-        S('pci_scan_child_bus(hbus->bridge->bus);  /* Tell the core to rescan bus because there may have been changes. */', () =>
-          call('pci_scan_child_bus'),
-        ),
+        S('pci_scan_child_bus(hbus->bridge->bus);  /* Tell the core to rescan bus because there may have been changes. */', () => call('pci_scan_child_bus')),
         S('hv_pci_assign_numa_node(hbus); hv_pci_assign_slots(hbus);'),
         S('pci_unlock_rescan_remove();'),
       ]),
@@ -154,8 +217,12 @@ export function hotplugFunctions() {
     params: ['wslot'],
     body: [
       mutexLock('mutex_lock(&hbus->state_lock);'),
-      S('wslot = wslot_to_devfn(hpdev->desc.win_slot.slot);', (_k, l) => { l.devfn = wslotToDevfn(l.wslot); }),
-      S('pdev = pci_get_domain_bus_and_slot(hbus->bridge->domain_nr, 0, wslot);', (k, l) => { l.pdev = pciDev(k, l.wslot) ? l.wslot : null; }),
+      S('wslot = wslot_to_devfn(hpdev->desc.win_slot.slot);', (_k, l) => {
+        l.devfn = wslotToDevfn(l.wslot);
+      }),
+      S('pdev = pci_get_domain_bus_and_slot(hbus->bridge->domain_nr, 0, wslot);', (k, l) => {
+        l.pdev = pciDev(k, l.wslot) ? l.wslot : null;
+      }),
       If('if (pdev) {', (_k, l) => l.pdev !== null, [
         S('pci_lock_rescan_remove();'),
         S('pci_stop_and_remove_bus_device(pdev);', (_k, l) => call('pci_stop_and_remove_bus_device', { wslot: l.wslot })),
@@ -193,13 +260,26 @@ export function hotplugFunctions() {
     ],
   });
 
-  const callback = fn('hv_pci_onchannelcallback')<{ bufferlen: number; ret: number; bytes_recvd: number; pkt: Uint8Array | null; type: number; req_id: string; msgtype: number; comp_packet: RequestorEntry | null; ej: number; hpdev: number | null }>({
+  const callback = fn('hv_pci_onchannelcallback')<{
+    bufferlen: number;
+    ret: number;
+    bytes_recvd: number;
+    pkt: Uint8Array | null;
+    type: number;
+    req_id: string;
+    msgtype: number;
+    comp_packet: RequestorEntry | null;
+    ej: number;
+    hpdev: number | null;
+  }>({
     file: FILE,
     doc: ['/* The channel callback (tasklet): completions by transaction id, relations, eject. */'],
     signature: ['static void', 'hv_pci_onchannelcallback(void *context)'],
     params: [],
     body: [
-      S('const int packet_size = 0x100; int bufferlen = packet_size; buffer = kmalloc(bufferlen, GFP_ATOMIC);', (_k, l) => { l.bufferlen = PACKET_SIZE; }),
+      S('const int packet_size = 0x100; int bufferlen = packet_size; buffer = kmalloc(bufferlen, GFP_ATOMIC);', (_k, l) => {
+        l.bufferlen = PACKET_SIZE;
+      }),
       T('while (1) {'),
       Label('recv'),
       S('ret = vmbus_recvpacket_raw(chan, buffer, bufferlen, &bytes_recvd, &req_id);', (k, l) => {
@@ -219,7 +299,9 @@ export function hotplugFunctions() {
           return { kind: 'goto', label: 'recv' };
         }),
       ]),
-      If('if (ret || !bytes_recvd) {', (_k, l) => l.ret !== 0 || !l.bytes_recvd, [S('break;  /* Zero length indicates there are no more packets. */', () => ret())]),
+      If('if (ret || !bytes_recvd) {', (_k, l) => l.ret !== 0 || !l.bytes_recvd, [
+        S('break;  /* Zero length indicates there are no more packets. */', () => ret()),
+      ]),
       If('if (bytes_recvd <= sizeof(struct pci_response)) {', (k, l) => k.quirk('short-packet-drop') && l.bytes_recvd <= SIZEOF_PCI_RESPONSE, [
         S('continue;  /* All incoming packets must be at least as large as a response. */', (k, l) => {
           k.log(`[vPCI Lab] hv_pci dropped a ${l.bytes_recvd}-byte packet (<= sizeof(struct pci_response)), silently as the driver does`);
@@ -245,22 +327,30 @@ export function hotplugFunctions() {
       Case('case VM_PKT_DATA_INBAND:', (_k, l) => l.type === VM_PKT_DATA_INBAND, [
         T('switch (new_message->message_type.type) {'),
         Case('case PCI_BUS_RELATIONS:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS, [
-          If('if (bytes_recvd < sizeof(*bus_rel) || bytes_recvd < struct_size(bus_rel, func, bus_rel->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 20 * rd32(l.pkt!, 20), [
-            S('dev_err(&hbus->hdev->device, "bus relations too small\\n"); break;', (k) => {
-              k.log('hv_pci: bus relations too small');
-              return { kind: 'goto', label: 'recv' };
-            }),
-          ]),
+          If(
+            'if (bytes_recvd < sizeof(*bus_rel) || bytes_recvd < struct_size(bus_rel, func, bus_rel->device_count)) {',
+            (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 20 * rd32(l.pkt!, 20),
+            [
+              S('dev_err(&hbus->hdev->device, "bus relations too small\\n"); break;', (k) => {
+                k.log('hv_pci: bus relations too small');
+                return { kind: 'goto', label: 'recv' };
+              }),
+            ],
+          ),
           S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
         Case('case PCI_BUS_RELATIONS2:', (_k, l) => l.msgtype === PCI_BUS_RELATIONS2, [
-          If('if (bytes_recvd < sizeof(*bus_rel2) || bytes_recvd < struct_size(bus_rel2, func, bus_rel2->device_count)) {', (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 28 * rd32(l.pkt!, 20), [
-            S('dev_err(&hbus->hdev->device, "bus relations v2 too small\\n"); break;', (k) => {
-              k.log('hv_pci: bus relations v2 too small');
-              return { kind: 'goto', label: 'recv' };
-            }),
-          ]),
+          If(
+            'if (bytes_recvd < sizeof(*bus_rel2) || bytes_recvd < struct_size(bus_rel2, func, bus_rel2->device_count)) {',
+            (_k, l) => l.bytes_recvd < 24 || l.bytes_recvd < 24 + 28 * rd32(l.pkt!, 20),
+            [
+              S('dev_err(&hbus->hdev->device, "bus relations v2 too small\\n"); break;', (k) => {
+                k.log('hv_pci: bus relations v2 too small');
+                return { kind: 'goto', label: 'recv' };
+              }),
+            ],
+          ),
           S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
@@ -275,7 +365,9 @@ export function hotplugFunctions() {
             l.ej = rd32(l.pkt!, 20);
             l.hpdev = getPcichildWslot(k, l.ej) ? l.ej : null;
           }),
-          If('if (hpdev) {', (_k, l) => l.hpdev !== null, [S('hv_pci_eject_device(hpdev); put_pcichild(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej }))]),
+          If('if (hpdev) {', (_k, l) => l.hpdev !== null, [
+            S('hv_pci_eject_device(hpdev); put_pcichild(hpdev);', (_k, l) => call('hv_pci_eject_device', { wslot: l.ej })),
+          ]),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
         Case('case PCI_INVALIDATE_BLOCK:', (_k, l) => l.msgtype === PCI_INVALIDATE_BLOCK, [
@@ -290,7 +382,9 @@ export function hotplugFunctions() {
             l.hpdev = getPcichildWslot(k, l.ej) ? l.ej : null;
           }),
           // No function driver of the model registers a block_invalidate callback (mlx5's VF does on Linux).
-          If('if (hpdev) {', (_k, l) => l.hpdev !== null, [S('if (hpdev->block_invalidate) hpdev->block_invalidate(hpdev->invalidate_context, inval->block_mask); put_pcichild(hpdev);')]),
+          If('if (hpdev) {', (_k, l) => l.hpdev !== null, [
+            S('if (hpdev->block_invalidate) hpdev->block_invalidate(hpdev->invalidate_context, inval->block_mask); put_pcichild(hpdev);'),
+          ]),
           S('break;', () => ({ kind: 'goto', label: 'recv' })),
         ]),
         S('default: dev_warn(&hbus->hdev->device, "Unimplemented protocol message %x\\n", new_message->message_type.type);', (k, l) => {
@@ -321,17 +415,21 @@ export function hotplugFunctions() {
           k.sc.tasklet_disabled++;
           return undefined;
         }),
-        S('hbus->state = hv_pcibus_removing;', (k) => { hbus(k).state = 'hv_pcibus_removing'; }),
+        S('hbus->state = hv_pcibus_removing;', (k) => {
+          hbus(k).state = 'hv_pcibus_removing';
+        }),
         S('tasklet_enable(&hdev->channel->callback_event);', (k) => {
           k.sc.tasklet_disabled = Math.max(0, k.sc.tasklet_disabled - 1);
           k.wake('tasklet');
         }),
         flushWorkqueue('destroy_workqueue(hbus->wq); hbus->wq = NULL;  /* drains pending relations / eject work */'),
-        T('/* Remove the bus from PCI\'s point of view. */'),
+        T("/* Remove the bus from PCI's point of view. */"),
         S('pci_lock_rescan_remove();'),
         S('pci_stop_root_bus(hbus->bridge->bus);', () => call('pci_stop_root_bus')),
         S('hv_pci_remove_slots(hbus);'),
-        S('pci_remove_root_bus(hbus->bridge->bus);', (k) => { k.sc.pci.root = false; }),
+        S('pci_remove_root_bus(hbus->bridge->bus);', (k) => {
+          k.sc.pci.root = false;
+        }),
         S('pci_unlock_rescan_remove();'),
       ]),
       S('hv_pci_bus_exit(hdev, false);', () => call('hv_pci_bus_exit', { keep_devs: false }, 'ret')),
@@ -378,11 +476,14 @@ export function hotplugFunctions() {
       S('init_completion(&comp_pkt.host_event); pkt->completion_func = hv_pci_generic_compl; pkt->message[0].type = PCI_BUS_D0EXIT;', (k) =>
         initCompletion(k, 'd0exit'),
       ),
-      S('ret = vmbus_sendpacket_getid(chan, pkt->message, sizeof(struct pci_message), (unsigned long)pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-        const r = sendRc(k, M.d0Exit(), 'hv_pci_generic_compl', 'd0exit');
-        l.ret = r.ret;
-        l.trans_id = r.id.toString();
-      }),
+      S(
+        'ret = vmbus_sendpacket_getid(chan, pkt->message, sizeof(struct pci_message), (unsigned long)pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);',
+        (k, l) => {
+          const r = sendRc(k, M.d0Exit(), 'hv_pci_generic_compl', 'd0exit');
+          l.ret = r.ret;
+          l.trans_id = r.id.toString();
+        },
+      ),
       If('if (ret) {', (_k, l) => l.ret !== 0, [S('return ret;', (_k, l) => ret(l.ret))]),
       // The wait and its test are one C line; the model sleeps in a step of its own, then tests.
       S('/* wait_for_completion_timeout(&comp_pkt.host_event, 10 * HZ): sleeps until the completion or 10 s */', (k, l) => {

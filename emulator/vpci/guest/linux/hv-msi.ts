@@ -7,11 +7,42 @@ import { rd16, rd32, rds32, rd64 } from '../kernel';
 import * as M from '../messages';
 import { complete, getPcichildWslot, hbus, initCompletion, pciDev, dropRequestId, wslotToDevfn, type IntDesc } from './state';
 import { fn, call } from './protos';
-import { CPU_AFFINITY_ALL, Case, FILE, MULTI_MSI_DUMMY_VECTOR, PROTO_1_1, PROTO_1_2, PROTO_1_3, PROTO_1_4, SEND_ON_RESCIND, SIZEOF_CREATE_INT_RESPONSE, SIZEOF_PCI_RESPONSE, SIZEOF_Q_RES_REQ_RESPONSE, sendRc } from './hv-common';
+import {
+  CPU_AFFINITY_ALL,
+  Case,
+  FILE,
+  MULTI_MSI_DUMMY_VECTOR,
+  PROTO_1_1,
+  PROTO_1_2,
+  PROTO_1_3,
+  PROTO_1_4,
+  SEND_ON_RESCIND,
+  SIZEOF_CREATE_INT_RESPONSE,
+  SIZEOF_PCI_RESPONSE,
+  SIZEOF_Q_RES_REQ_RESPONSE,
+  sendRc,
+} from './hv-common';
 
 /** The interrupt functions of pci-hyperv.c. */
 export function msiFunctions() {
-  const compose = fn('hv_compose_msi_msg')<{ irq: number; multi_msi: boolean; nvec: number; chip_data: IntDesc | null; hpdev: number | null; vector: number; cpu: number; vector_count: number; comp: string; pkt: Uint8Array | null; ret: number; trans_id: string; vid: number; desc: IntDesc; until: number | undefined; gone?: boolean }>({
+  const compose = fn('hv_compose_msi_msg')<{
+    irq: number;
+    multi_msi: boolean;
+    nvec: number;
+    chip_data: IntDesc | null;
+    hpdev: number | null;
+    vector: number;
+    cpu: number;
+    vector_count: number;
+    comp: string;
+    pkt: Uint8Array | null;
+    ret: number;
+    trans_id: string;
+    vid: number;
+    desc: IntDesc;
+    until: number | undefined;
+    gone?: boolean;
+  }>({
     file: FILE,
     doc: [
       '/*',
@@ -36,14 +67,19 @@ export function msiFunctions() {
       // request_irq, so the block is mapped exactly once (torvalds/linux
       // drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg, "Reuse the previous allocation").
       If('if (data->chip_data && multi_msi) {  /* Reuse the previous allocation */', (_k, l) => l.multi_msi && !!l.chip_data, [
-        S('int_desc = data->chip_data; msg->address_hi = int_desc->address >> 32; msg->address_lo = int_desc->address & 0xffffffff; msg->data = int_desc->data; return;', (_k, l) =>
-          ret({ ok: true, address: l.chip_data!.address, data: l.chip_data!.data, desc: null }),
+        S(
+          'int_desc = data->chip_data; msg->address_hi = int_desc->address >> 32; msg->address_lo = int_desc->address & 0xffffffff; msg->data = int_desc->data; return;',
+          (_k, l) => ret({ ok: true, address: l.chip_data!.address, data: l.chip_data!.data, desc: null }),
         ),
       ]),
-      S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
+      S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => {
+        l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
+      }),
       If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('goto return_null_message;', () => ret({ ok: false, address: 0, data: 0, desc: null }))]),
       If('if (data->chip_data && !multi_msi) {  /* Free any previous message */', (_k, l) => !!l.chip_data && !l.multi_msi, [
-        S('int_desc = data->chip_data; data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
+        S('int_desc = data->chip_data; data->chip_data = NULL;', (k, l) => {
+          pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null;
+        }),
         S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.chip_data! })),
       ]),
       If(
@@ -54,14 +90,17 @@ export function msiFunctions() {
           // vector's programmed address with data + (irq - first irq), and vector_count 0, so that
           // hv_int_desc_free sends no DELETE_INTERRUPT for it (pci-hyperv.c hv_compose_msi_msg).
           If('if (msi_desc->irq != data->irq) {  /* not the first MSI of Multi MSI: we already have a mapping */', (_k, l) => l.index > 0, [
-            S('data->chip_data = int_desc; int_desc->address = msi_desc->msg.address; int_desc->data = msi_desc->msg.data + (data->irq - msi_desc->irq);', (k, l) => {
-              // read the first vector's message now, from the device (locals hold plain data, never machine objects)
-              const p = pciDev(k, l.wslot)!;
-              const first = p.irqs[0]!;
-              const desc: IntDesc = { vector_count: 0, address: first.addr, data: first.data + l.index };
-              p.irqs[l.index]!.chip_data = desc;
-              l.desc = desc;
-            }),
+            S(
+              'data->chip_data = int_desc; int_desc->address = msi_desc->msg.address; int_desc->data = msi_desc->msg.data + (data->irq - msi_desc->irq);',
+              (k, l) => {
+                // read the first vector's message now, from the device (locals hold plain data, never machine objects)
+                const p = pciDev(k, l.wslot)!;
+                const first = p.irqs[0]!;
+                const desc: IntDesc = { vector_count: 0, address: first.addr, data: first.data + l.index };
+                p.irqs[l.index]!.chip_data = desc;
+                l.desc = desc;
+              },
+            ),
             S('msg->address_hi = msi_desc->msg.address_hi; msg->address_lo = msi_desc->msg.address_lo; msg->data = int_desc->data; return;', (_k, l) =>
               ret({ ok: true, address: l.desc.address, data: l.desc.data, desc: null }),
             ),
@@ -95,12 +134,16 @@ export function msiFunctions() {
         }),
         S('break;'),
       ]),
-      Case('case PCI_PROTOCOL_VERSION_1_2: case PCI_PROTOCOL_VERSION_1_3:', (k) => hbus(k).protocol_version === PROTO_1_2 || hbus(k).protocol_version === PROTO_1_3, [
-        S('size = hv_compose_msi_req_v2(&ctxt.int_pkts.v2, cpu, hpdev->desc.win_slot.slot, (u8)vector, vector_count);', (_k, l) => {
-          l.pkt = M.createInterrupt2(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpus: [l.cpu] });
-        }),
-        S('break;'),
-      ]),
+      Case(
+        'case PCI_PROTOCOL_VERSION_1_2: case PCI_PROTOCOL_VERSION_1_3:',
+        (k) => hbus(k).protocol_version === PROTO_1_2 || hbus(k).protocol_version === PROTO_1_3,
+        [
+          S('size = hv_compose_msi_req_v2(&ctxt.int_pkts.v2, cpu, hpdev->desc.win_slot.slot, (u8)vector, vector_count);', (_k, l) => {
+            l.pkt = M.createInterrupt2(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpus: [l.cpu] });
+          }),
+          S('break;'),
+        ],
+      ),
       Case('case PCI_PROTOCOL_VERSION_1_4:', (k) => hbus(k).protocol_version === PROTO_1_4, [
         S('size = hv_compose_msi_req_v3(&ctxt.int_pkts.v3, cpu, hpdev->desc.win_slot.slot, vector, vector_count);', (_k, l) => {
           l.pkt = M.createInterrupt3(l.wslot, { vector: l.vector, deliveryMode: 0, vectorCount: l.vector_count, cpus: [l.cpu] });
@@ -114,11 +157,14 @@ export function msiFunctions() {
         }),
       ]),
       T('}'),
-      S('ret = vmbus_sendpacket_getid(channel, &ctxt.int_pkts, size, (unsigned long)&ctxt.pci_pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);', (k, l) => {
-        const r = sendRc(k, l.pkt!, 'hv_pci_compose_compl', l.comp);
-        l.ret = r.ret;
-        l.trans_id = r.id.toString();
-      }),
+      S(
+        'ret = vmbus_sendpacket_getid(channel, &ctxt.int_pkts, size, (unsigned long)&ctxt.pci_pkt, &trans_id, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);',
+        (k, l) => {
+          const r = sendRc(k, l.pkt!, 'hv_pci_compose_compl', l.comp);
+          l.ret = r.ret;
+          l.trans_id = r.id.toString();
+        },
+      ),
       If('if (ret) {', (_k, l) => l.ret !== 0, [
         S('dev_err(&hbus->hdev->device, "Sending request for interrupt failed: 0x%x", ...); goto free_int_desc;', (k, l) => {
           k.log(`hv_pci: Sending request for interrupt failed: ${l.ret}`);
@@ -132,7 +178,9 @@ export function msiFunctions() {
         return undefined;
       }),
       While('while (!try_wait_for_completion(&comp.comp_pkt.host_event)) {', (k, l) => !k.sc.comps[l.comp]!.done, [
-        S('vid = hv_pcifront_get_vendor_id(hpdev);  /* 0xFFFF means an invalid PCI VENDOR ID */', (_k, l) => call('hv_pcifront_get_vendor_id', { wslot: l.wslot }, 'vid')),
+        S('vid = hv_pcifront_get_vendor_id(hpdev);  /* 0xFFFF means an invalid PCI VENDOR ID */', (_k, l) =>
+          call('hv_pcifront_get_vendor_id', { wslot: l.wslot }, 'vid'),
+        ),
         If('if (vid == 0xFFFF) {', (_k, l) => l.vid === 0xffff, [
           S('dev_err_once(&hbus->hdev->device, "the device has gone\\n"); goto enable_tasklet;', (k, l) => {
             k.log('hv_pci: the device has gone');
@@ -141,7 +189,9 @@ export function msiFunctions() {
           Break('break;'),
         ]),
         If('if (unlikely(channel->onchannel_callback == NULL)) {', (k) => k.isRevoked() || hbus(k).state === 'closed', [
-          S('goto enable_tasklet;', (_k, l) => { l.gone = true; }),
+          S('goto enable_tasklet;', (_k, l) => {
+            l.gone = true;
+          }),
           Break('break;'),
         ]),
         S('hv_pci_onchannelcallback(hbus);  /* run the callback inline */', (k) => {
@@ -225,9 +275,13 @@ export function msiFunctions() {
         [S('params->int_target.flags |= HV_DEVICE_INTERRUPT_TARGET_PROCESSOR_SET; nr_bank = cpumask_to_vpset(&params->int_target.vp_set, dest);')],
         [S('for_each_cpu_and(cpu, dest, cpu_online_mask) params->int_target.vp_mask |= (1ULL << hv_cpu_number_to_vp_number(cpu));')],
       ),
-      S('res = hv_do_hypercall(HVCALL_RETARGET_INTERRUPT | (var_size << 17), params, NULL);', (k, l) => {
-        l.res = k.retargetInterrupt(l.int_desc!.address % 0x1_0000_0000, l.int_desc!.data, l.vector, l.cpus);
-      }, 2),
+      S(
+        'res = hv_do_hypercall(HVCALL_RETARGET_INTERRUPT | (var_size << 17), params, NULL);',
+        (k, l) => {
+          l.res = k.retargetInterrupt(l.int_desc!.address % 0x1_0000_0000, l.int_desc!.data, l.vector, l.cpus);
+        },
+        2,
+      ),
       If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing) {', (k, l) => l.res !== 0 && hbus(k).state !== 'hv_pcibus_removing', [
         S('dev_err(&hbus->hdev->device, "%s() failed: %#llx", __func__, res);', (k, l) => k.log(`hv_pci: hv_irq_unmask() failed: 0x${l.res.toString(16)}`)),
       ]),
@@ -247,8 +301,12 @@ export function msiFunctions() {
         l.int_desc = p?.irqs[l.index]?.chip_data ?? null;
       }),
       If('if (!int_desc) {', (_k, l) => l.int_desc === null, [S('return;', () => ret())]),
-      S('irq_data->chip_data = NULL;', (k, l) => { pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null; }),
-      S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => { l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null; }),
+      S('irq_data->chip_data = NULL;', (k, l) => {
+        pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = null;
+      }),
+      S('hpdev = get_pcichild_wslot(hbus, devfn_to_wslot(pdev->devfn));', (k, l) => {
+        l.hpdev = getPcichildWslot(k, l.wslot) ? l.wslot : null;
+      }),
       If('if (!hpdev) {', (_k, l) => l.hpdev === null, [S('kfree(int_desc); return;', () => ret())]),
       S('hv_int_desc_free(hpdev, int_desc);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, desc: l.int_desc! })),
       S('return;', () => ret()),
@@ -295,12 +353,16 @@ export function msiFunctions() {
       If(
         'if (status < 0) {',
         (_k, l) => l.status < 0,
-        [S('dev_err(&completion->hpdev->hbus->hdev->device, "query resource requirements failed: %x\\n", status);', (k, l) =>
-          k.log(`hv_pci: query resource requirements failed: ${(l.status >>> 0).toString(16)}`),
-        )],
-        [S('for (i = 0; i < PCI_STD_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
-          k.sc.comps[l.comp]!.probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
-        })],
+        [
+          S('dev_err(&completion->hpdev->hbus->hdev->device, "query resource requirements failed: %x\\n", status);', (k, l) =>
+            k.log(`hv_pci: query resource requirements failed: ${(l.status >>> 0).toString(16)}`),
+          ),
+        ],
+        [
+          S('for (i = 0; i < PCI_STD_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
+            k.sc.comps[l.comp]!.probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
+          }),
+        ],
       ),
       S('complete(&completion->host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),
@@ -312,18 +374,27 @@ export function msiFunctions() {
     signature: ['static void', 'hv_pci_compose_compl(void *context, struct pci_response *resp, int resp_packet_size)'],
     params: ['comp', 'resp', 'resp_packet_size'],
     body: [
-      If('if (resp_packet_size < sizeof(*int_resp)) {', (_k, l) => l.resp_packet_size < SIZEOF_CREATE_INT_RESPONSE, [
-        S('comp_pkt->comp_pkt.completion_status = -1; goto out;', (k, l) => { k.sc.comps[l.comp]!.status = -1; }),
-      ], [
-        S('comp_pkt->comp_pkt.completion_status = resp->status;', (k, l) => { k.sc.comps[l.comp]!.status = rds32(l.resp, 16); }),
-        S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
-          // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc{reserved u16, vector_count u16, data u32, address u64}.
-          const c = k.sc.comps[l.comp]!;
-          c.vector_count = rd16(l.resp, 26);
-          c.data = rd32(l.resp, 28);
-          c.address = rd64(l.resp, 32);
-        }),
-      ]),
+      If(
+        'if (resp_packet_size < sizeof(*int_resp)) {',
+        (_k, l) => l.resp_packet_size < SIZEOF_CREATE_INT_RESPONSE,
+        [
+          S('comp_pkt->comp_pkt.completion_status = -1; goto out;', (k, l) => {
+            k.sc.comps[l.comp]!.status = -1;
+          }),
+        ],
+        [
+          S('comp_pkt->comp_pkt.completion_status = resp->status;', (k, l) => {
+            k.sc.comps[l.comp]!.status = rds32(l.resp, 16);
+          }),
+          S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
+            // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc{reserved u16, vector_count u16, data u32, address u64}.
+            const c = k.sc.comps[l.comp]!;
+            c.vector_count = rd16(l.resp, 26);
+            c.data = rd32(l.resp, 28);
+            c.address = rd64(l.resp, 32);
+          }),
+        ],
+      ),
       S('out: complete(&comp_pkt->comp_pkt.host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),
     ],

@@ -14,13 +14,29 @@ import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 import { upstreamHeader } from '../upstream';
 import { LINUX_UPSTREAM } from './upstream';
 
-
 /** Every function of §8.2 the Linux model must define (checked by the tests). */
 export const LINUX_SPEC_FUNCTIONS = [
-  'hv_pci_probe', 'hv_pci_protocol_negotiation', 'hv_allocate_config_window', 'hv_pci_query_relations', 'survey_child_resources',
-  'hv_pci_enter_d0', 'hv_pci_allocate_bridge_windows', 'hv_send_resources_allocated', 'prepopulate_bars', 'create_root_hv_pci_bus',
-  'hv_compose_msi_msg', 'hv_irq_unmask', 'hv_pci_onchannelcallback', 'hv_pci_devices_present', 'pci_devices_present_work',
-  'hv_pci_eject_device', 'hv_eject_device_work', 'hv_pci_remove', 'hv_pci_bus_exit', 'hv_pcifront_read_config', 'hv_pcifront_write_config',
+  'hv_pci_probe',
+  'hv_pci_protocol_negotiation',
+  'hv_allocate_config_window',
+  'hv_pci_query_relations',
+  'survey_child_resources',
+  'hv_pci_enter_d0',
+  'hv_pci_allocate_bridge_windows',
+  'hv_send_resources_allocated',
+  'prepopulate_bars',
+  'create_root_hv_pci_bus',
+  'hv_compose_msi_msg',
+  'hv_irq_unmask',
+  'hv_pci_onchannelcallback',
+  'hv_pci_devices_present',
+  'pci_devices_present_work',
+  'hv_pci_eject_device',
+  'hv_eject_device_work',
+  'hv_pci_remove',
+  'hv_pci_bus_exit',
+  'hv_pcifront_read_config',
+  'hv_pcifront_write_config',
 ] as const;
 
 export function linuxProgram(): Program<K, V> {
@@ -33,7 +49,7 @@ export function linuxProgram(): Program<K, V> {
         'the PCI core above the bridge (probe, resources, MSI/MSI-X, remove)',
         'torvalds/linux drivers/pci/{probe,setup-bus,setup-res,bus,pci,remove}.c, drivers/pci/msi/msi.c',
       ),
-      'linux/vmbus_drv.c': HEADER('the VMBus driver core\'s remove (vmbus_remove)', 'torvalds/linux drivers/hv/vmbus_drv.c'),
+      'linux/vmbus_drv.c': HEADER("the VMBus driver core's remove (vmbus_remove)", 'torvalds/linux drivers/hv/vmbus_drv.c'),
       'linux/connection.c': HEADER('the VMBus channel callback tasklet', 'torvalds/linux drivers/hv/connection.c'),
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },

@@ -12,7 +12,7 @@ import { call, fn, type D } from './protos';
 export function kernFunctions(): D[] {
   const onEvent = fn('vmbus_on_event')({
     file: 'linux/connection.c',
-    doc: ['/* The channel\'s callback tasklet: runs the driver\'s onchannel_callback when the host signals. */'],
+    doc: ["/* The channel's callback tasklet: runs the driver's onchannel_callback when the host signals. */"],
     signature: ['void', 'vmbus_on_event(unsigned long data)'],
     params: [],
     body: [
@@ -65,7 +65,7 @@ export function kernFunctions(): D[] {
   // only when a driver is bound, i.e. its probe succeeded.
   const vmbusRemove = fn('vmbus_remove')({
     file: 'linux/vmbus_drv.c',
-    doc: ['/* vmbus_remove() - Remove a vmbus device (rescind or unbind): the bound driver\'s remove. */'],
+    doc: ["/* vmbus_remove() - Remove a vmbus device (rescind or unbind): the bound driver's remove. */"],
     signature: ['static void', 'vmbus_remove(struct device *child_device)'],
     params: [],
     args: { child_device: (v) => `${v.instanceGuid} (${v.busName})` },
@@ -82,6 +82,6 @@ export function kernFunctions(): D[] {
     vmbusRemove,
     onEvent,
     worker('taskq', 'worker_thread', 'hbus->wq: the ordered workqueue "hv_pci_<domain>" (one worker).'),
-    worker('mgmt', 'vmbus_device_work', 'The VMBus driver core\'s queue: vmbus_probe -> hv_pci_probe, vmbus_remove -> hv_pci_remove.'),
+    worker('mgmt', 'vmbus_device_work', "The VMBus driver core's queue: vmbus_probe -> hv_pci_probe, vmbus_remove -> hv_pci_remove."),
   ];
 }

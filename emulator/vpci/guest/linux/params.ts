@@ -9,7 +9,8 @@ import type { V } from './state';
 /** The vPCI class GUID pci-hyperv's id table matches (HV_PCIE_GUID, include/linux/hyperv.h). */
 const HV_PCIE_GUID = '44c4f61d-4444-4400-9d52-802e27ede19f';
 
-const wslotOf = (l: Locals): number | undefined => (typeof l.wslot === 'number' ? l.wslot : typeof l.devfn === 'number' ? ((l.devfn >> 3) & 0x1f) | ((l.devfn & 7) << 5) : undefined);
+const wslotOf = (l: Locals): number | undefined =>
+  typeof l.wslot === 'number' ? l.wslot : typeof l.devfn === 'number' ? ((l.devfn >> 3) & 0x1f) | ((l.devfn & 7) << 5) : undefined;
 
 /** struct hv_device *: Linux names a VMBus device by its instance GUID (dev_name). */
 export function vmbusDevice(v: V): string {

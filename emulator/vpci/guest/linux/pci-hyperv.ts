@@ -65,4 +65,3 @@ export function pciHypervFunctions(): D[] {
 }
 
 export const _internal = { descBytes, zeroIntLinePin, descAt, probedBars, pow2Floor, ENOMEM };
-

@@ -111,9 +111,17 @@ export function pciCoreFunctions(): D[] {
     signature: ['unsigned int', 'pci_scan_child_bus(struct pci_bus *bus)'],
     params: [],
     body: [
-      For('for (devfn = 0; devfn < 256; devfn += 8) {', (_k, l) => { l.devfn = 0; }, (_k, l) => l.devfn < 256, (_k, l) => { l.devfn += 8; }, [
-        S('nr_devs = pci_scan_slot(bus, devfn);', (_k, l) => call('pci_scan_slot', { devfn: l.devfn }, 'nr')),
-      ]),
+      For(
+        'for (devfn = 0; devfn < 256; devfn += 8) {',
+        (_k, l) => {
+          l.devfn = 0;
+        },
+        (_k, l) => l.devfn < 256,
+        (_k, l) => {
+          l.devfn += 8;
+        },
+        [S('nr_devs = pci_scan_slot(bus, devfn);', (_k, l) => call('pci_scan_slot', { devfn: l.devfn }, 'nr'))],
+      ),
       S('return max;', () => ret(0)),
     ],
   });
@@ -123,15 +131,34 @@ export function pciCoreFunctions(): D[] {
     signature: ['int', 'pci_scan_slot(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
     body: [
-      For('for (fn = 0; fn < 8; fn = next_fn(bus, dev, fn)) {', (_k, l) => { l.fn = 0; l.nr = 0; }, (_k, l) => l.fn < 8, (_k, l) => { l.fn++; }, [
-        S('dev = pci_scan_single_device(bus, devfn + fn);', (_k, l) => call('pci_scan_single_device', { devfn: l.devfn + l.fn }, 'dev')),
-        If('if (dev) nr++; {', (_k, l) => l.dev !== null, [S('nr++;', (_k, l) => { l.nr++; })]),
-        If('if (fn == 0 && (!dev || !dev->multifunction)) {  /* next_fn() */', (k, l) => {
-          if (l.fn !== 0) return false;
-          const p = l.dev === null ? undefined : pciDev(k, l.dev);
-          return !p || (p.hdr_type & 0x80) === 0;
-        }, [Break()]),
-      ]),
+      For(
+        'for (fn = 0; fn < 8; fn = next_fn(bus, dev, fn)) {',
+        (_k, l) => {
+          l.fn = 0;
+          l.nr = 0;
+        },
+        (_k, l) => l.fn < 8,
+        (_k, l) => {
+          l.fn++;
+        },
+        [
+          S('dev = pci_scan_single_device(bus, devfn + fn);', (_k, l) => call('pci_scan_single_device', { devfn: l.devfn + l.fn }, 'dev')),
+          If('if (dev) nr++; {', (_k, l) => l.dev !== null, [
+            S('nr++;', (_k, l) => {
+              l.nr++;
+            }),
+          ]),
+          If(
+            'if (fn == 0 && (!dev || !dev->multifunction)) {  /* next_fn() */',
+            (k, l) => {
+              if (l.fn !== 0) return false;
+              const p = l.dev === null ? undefined : pciDev(k, l.dev);
+              return !p || (p.hdr_type & 0x80) === 0;
+            },
+            [Break()],
+          ),
+        ],
+      ),
       S('return nr;', (_k, l) => ret(l.nr)),
     ],
   });
@@ -141,7 +168,9 @@ export function pciCoreFunctions(): D[] {
     signature: ['struct pci_dev *', 'pci_scan_single_device(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
     body: [
-      S('dev = pci_get_slot(bus, devfn);', (k, l) => { l.have = pciDev(k, devfnToWslot(l.devfn)) ? devfnToWslot(l.devfn) : null; }),
+      S('dev = pci_get_slot(bus, devfn);', (k, l) => {
+        l.have = pciDev(k, devfnToWslot(l.devfn)) ? devfnToWslot(l.devfn) : null;
+      }),
       If('if (dev) {', (_k, l) => l.have !== null, [S('pci_dev_put(dev); return dev;  /* already known */', (_k, l) => ret(l.have))]),
       S('dev = pci_scan_device(bus, devfn);', (_k, l) => call('pci_scan_device', { devfn: l.devfn }, 'dev')),
       If('if (!dev) {', (_k, l) => l.dev === null, [S('return NULL;', () => ret(null))]),
@@ -156,22 +185,44 @@ export function pciCoreFunctions(): D[] {
     params: ['devfn'],
     body: [
       S('found = pci_bus_read_dev_vendor_id(bus, devfn, &l, 60*1000);  /* pci_bus_read_config_dword(bus, devfn, PCI_VENDOR_ID, &l) */', rd(0, 4, 'l')),
-      If('if (!found) {  /* all ones / zero: nothing there */', (_k, l) => {
-        const v = l.l >>> 0;
-        return v === 0xffffffff || v === 0 || v === 0x0000ffff || v === 0xffff0000;
-      }, [S('return NULL;', () => ret(null))]),
+      If(
+        'if (!found) {  /* all ones / zero: nothing there */',
+        (_k, l) => {
+          const v = l.l >>> 0;
+          return v === 0xffffffff || v === 0 || v === 0x0000ffff || v === 0xffff0000;
+        },
+        [S('return NULL;', () => ret(null))],
+      ),
       S('dev = pci_alloc_dev(bus); dev->devfn = devfn; dev->vendor = l & 0xffff; dev->device = (l >> 16) & 0xffff;', (k, l) => {
         const wslot = devfnToWslot(l.devfn);
         const list = devs(k);
         const i = list.findIndex((c) => c.wslot === wslot);
         if (i >= 0) list.splice(i, 1);
         list.push({
-          wslot, devfn: l.devfn, vendor: l.l & 0xffff, device: (l.l >>> 16) & 0xffff, hdr_type: 0, resources: [], msi_cap: 0, msix_cap: 0,
-          msix: null, msi: null, irqs: [], msix_enabled: false, msi_enabled: false, driver: null, attached: false, intr_count: [], added: false, pin: 0,
+          wslot,
+          devfn: l.devfn,
+          vendor: l.l & 0xffff,
+          device: (l.l >>> 16) & 0xffff,
+          hdr_type: 0,
+          resources: [],
+          msi_cap: 0,
+          msix_cap: 0,
+          msix: null,
+          msi: null,
+          irqs: [],
+          msix_enabled: false,
+          msi_enabled: false,
+          driver: null,
+          attached: false,
+          intr_count: [],
+          added: false,
+          pin: 0,
         });
         l.wslot = wslot;
       }),
-      S('if (pci_setup_device(dev)) { pci_bus_put(dev->bus); kfree(dev); return NULL; }', (_k, l) => call('pci_setup_device', { devfn: l.devfn, wslot: l.wslot }, 'err')),
+      S('if (pci_setup_device(dev)) { pci_bus_put(dev->bus); kfree(dev); return NULL; }', (_k, l) =>
+        call('pci_setup_device', { devfn: l.devfn, wslot: l.wslot }, 'err'),
+      ),
       S('return dev;', (_k, l) => ret(l.wslot)),
     ],
   });
@@ -182,14 +233,16 @@ export function pciCoreFunctions(): D[] {
     params: ['devfn', 'wslot'],
     body: [
       S('pci_read_config_byte(dev, PCI_HEADER_TYPE, &hdr_type);', rd(PCI_HEADER_TYPE, 1, 'hdr_type')),
-      S('dev->hdr_type = hdr_type & 0x7f; dev->multifunction = !!(hdr_type & 0x80);', (k, l) => { pciDev(k, l.wslot)!.hdr_type = l.hdr_type; }),
+      S('dev->hdr_type = hdr_type & 0x7f; dev->multifunction = !!(hdr_type & 0x80);', (k, l) => {
+        pciDev(k, l.wslot)!.hdr_type = l.hdr_type;
+      }),
       S('pci_read_config_dword(dev, PCI_CLASS_REVISION, &class);', rd(PCI_CLASS_REVISION, 4, 'class')),
       S('dev->revision = class & 0xff; dev->class = class >> 8;'),
       S('pci_read_irq(dev): pci_read_config_byte(dev, PCI_INTERRUPT_PIN, &irq);', rd(PCI_INTERRUPT_PIN, 1, 'pin')),
-      If('if (irq) {', (_k, l) => (l.pin & 0xff) !== 0, [
-        S('pci_read_config_byte(dev, PCI_INTERRUPT_LINE, &irq);', rd(PCI_INTERRUPT_LINE, 1, 'line')),
-      ]),
-      S('dev->pin = irq;', (k, l) => { pciDev(k, l.wslot)!.pin = l.pin & 0xff; }),
+      If('if (irq) {', (_k, l) => (l.pin & 0xff) !== 0, [S('pci_read_config_byte(dev, PCI_INTERRUPT_LINE, &irq);', rd(PCI_INTERRUPT_LINE, 1, 'line'))]),
+      S('dev->pin = irq;', (k, l) => {
+        pciDev(k, l.wslot)!.pin = l.pin & 0xff;
+      }),
       S('pci_read_bases(dev, 6, PCI_ROM_ADDRESS);', (_k, l) => call('pci_read_bases', { devfn: l.devfn, wslot: l.wslot })),
       S('return 0;', () => ret(0)),
     ],
@@ -200,18 +253,46 @@ export function pciCoreFunctions(): D[] {
     signature: ['static void', 'pci_read_bases(struct pci_dev *dev, unsigned int howmany, int rom)'],
     params: ['devfn', 'wslot'],
     body: [
-      For('for (pos = 0; pos < howmany; pos++) {', (_k, l) => { l.pos = 0; }, (_k, l) => l.pos < 6, (_k, l) => { l.pos++; }, [
-        S('pos += __pci_read_base(dev, pci_bar_unknown, res, PCI_BASE_ADDRESS_0 + (pos << 2));', (_k, l) =>
-          call('__pci_read_base', { devfn: l.devfn, wslot: l.wslot, bar: l.pos }, 'is64'),
-        ),
-        If('if (is64) {', (_k, l) => l.is64 === 1, [S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => { l.pos++; })]),
-      ]),
+      For(
+        'for (pos = 0; pos < howmany; pos++) {',
+        (_k, l) => {
+          l.pos = 0;
+        },
+        (_k, l) => l.pos < 6,
+        (_k, l) => {
+          l.pos++;
+        },
+        [
+          S('pos += __pci_read_base(dev, pci_bar_unknown, res, PCI_BASE_ADDRESS_0 + (pos << 2));', (_k, l) =>
+            call('__pci_read_base', { devfn: l.devfn, wslot: l.wslot, bar: l.pos }, 'is64'),
+          ),
+          If('if (is64) {', (_k, l) => l.is64 === 1, [
+            S('pos++;  /* a 64-bit BAR takes two registers */', (_k, l) => {
+              l.pos++;
+            }),
+          ]),
+        ],
+      ),
       T('/* ROM: answered 0 by pci-hyperv */'),
       S('return;', () => ret()),
     ],
   });
 
-  const readBase = fn('__pci_read_base')<{ pos: number; pos_hi: number; ones: number; orig_cmd: number; cmd_off: number; l: number; sz: number; io: boolean; mem64: boolean; l_hi: number; sz_hi: number; size: number; region_start: number }>({
+  const readBase = fn('__pci_read_base')<{
+    pos: number;
+    pos_hi: number;
+    ones: number;
+    orig_cmd: number;
+    cmd_off: number;
+    l: number;
+    sz: number;
+    io: boolean;
+    mem64: boolean;
+    l_hi: number;
+    sz_hi: number;
+    size: number;
+    region_start: number;
+  }>({
     file: FILE,
     doc: ['/* Size a BAR: decoding off, write all 1s, read back, restore. */'],
     signature: ['int', '__pci_read_base(struct pci_dev *dev, enum pci_bar_type type, struct resource *res, unsigned int pos)'],
@@ -249,14 +330,14 @@ export function pciCoreFunctions(): D[] {
         S('pci_write_config_word(dev, PCI_COMMAND, orig_cmd);', wr(PCI_COMMAND, 2, 'orig_cmd')),
       ]),
       S('sz64 = pci_size(l64, sz64, mask64); region.start = l64; region.end = l64 + sz64 - 1;', (k, l) => {
-        const sz = (BigInt(l.sz_hi >>> 0) << 32n) | BigInt((l.sz >>> 0) & (l.io ? ~3 : ~0xf) >>> 0);
+        const sz = (BigInt(l.sz_hi >>> 0) << 32n) | BigInt((l.sz >>> 0) & ((l.io ? ~3 : ~0xf) >>> 0));
         const mask = l.mem64 ? 0xffffffffffffffffn : 0xffffffffn;
         const masked = sz & mask;
         let size = 0;
-        if (masked !== 0n) size = Number((masked & -masked) & mask);
+        if (masked !== 0n) size = Number(masked & -masked & mask);
         l.size = size;
         if (size === 0 || l.io) return;
-        const start = (l.l >>> 0 & ~0xf) + (l.mem64 ? (l.l_hi >>> 0) * 0x1_0000_0000 : 0);
+        const start = ((l.l >>> 0) & ~0xf) + (l.mem64 ? (l.l_hi >>> 0) * 0x1_0000_0000 : 0);
         const r: PciResource = { bar: l.bar, mem64: l.mem64, prefetch: (l.l & 8) !== 0, size, start: null };
         pciDev(k, l.wslot)!.resources.push(r);
         l.region_start = start;
@@ -265,7 +346,17 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const initCaps = fn('pci_init_capabilities')<{ status: number; pos: number; ttl: number; ent: number; npos: number; reg: number; ctrl: number; treg: number; table: number }>({
+  const initCaps = fn('pci_init_capabilities')<{
+    status: number;
+    pos: number;
+    ttl: number;
+    ent: number;
+    npos: number;
+    reg: number;
+    ctrl: number;
+    treg: number;
+    table: number;
+  }>({
     file: FILE,
     doc: ['/* pci_device_add() -> pci_init_capabilities(): pci_msi_init() and pci_msix_init() find their capabilities. */'],
     signature: ['static void', 'pci_init_capabilities(struct pci_dev *dev)'],
@@ -274,54 +365,64 @@ export function pciCoreFunctions(): D[] {
       S('pci_read_config_word(dev, PCI_STATUS, &status);', rd(PCI_STATUS, 2, 'status')),
       If('if (!(status & PCI_STATUS_CAP_LIST)) {', (_k, l) => (l.status & PCI_STATUS_CAP_LIST) === 0, [S('return;', () => ret())]),
       S('pci_read_config_byte(dev, PCI_CAPABILITY_LIST, &pos);', rd(PCI_CAPABILITY_LIST, 1, 'pos')),
-      For('while (pos && ttl--) {  /* __pci_find_next_cap_ttl */', (_k, l) => { l.ttl = 48; }, (_k, l) => (l.pos & 0xfc) !== 0 && l.ttl > 0, (_k, l) => { l.ttl--; }, [
-        S('pci_read_config_word(dev, pos, &ent); id = ent & 0xff;', (_k, l) => {
-          l.pos &= 0xfc;
-          return rdNow(l, 'pos', 2, 'ent');
-        }),
-        If('if (id == PCI_CAP_ID_MSI) {  /* pci_msi_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSI, [
-          S('dev->msi_cap = pos; pci_read_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, &ctrl);', (_k, l) => {
-            l.reg = l.pos + PCI_MSI_FLAGS;
-            return rdNow(l, 'reg', 2, 'ctrl');
+      For(
+        'while (pos && ttl--) {  /* __pci_find_next_cap_ttl */',
+        (_k, l) => {
+          l.ttl = 48;
+        },
+        (_k, l) => (l.pos & 0xfc) !== 0 && l.ttl > 0,
+        (_k, l) => {
+          l.ttl--;
+        },
+        [
+          S('pci_read_config_word(dev, pos, &ent); id = ent & 0xff;', (_k, l) => {
+            l.pos &= 0xfc;
+            return rdNow(l, 'pos', 2, 'ent');
           }),
-          If('if (ctrl & PCI_MSI_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSI_FLAGS_ENABLE) !== 0, [
-            S('pci_write_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, ctrl & ~PCI_MSI_FLAGS_ENABLE);', (_k, l) => {
-              l.ctrl &= ~PCI_MSI_FLAGS_ENABLE;
-              return wrNow(l, 'reg', 2, 'ctrl');
+          If('if (id == PCI_CAP_ID_MSI) {  /* pci_msi_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSI, [
+            S('dev->msi_cap = pos; pci_read_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, &ctrl);', (_k, l) => {
+              l.reg = l.pos + PCI_MSI_FLAGS;
+              return rdNow(l, 'reg', 2, 'ctrl');
+            }),
+            If('if (ctrl & PCI_MSI_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSI_FLAGS_ENABLE) !== 0, [
+              S('pci_write_config_word(dev, dev->msi_cap + PCI_MSI_FLAGS, ctrl & ~PCI_MSI_FLAGS_ENABLE);', (_k, l) => {
+                l.ctrl &= ~PCI_MSI_FLAGS_ENABLE;
+                return wrNow(l, 'reg', 2, 'ctrl');
+              }),
+            ]),
+            S('dev->msi_cap = pos;', (k, l) => {
+              const p = pciDev(k, l.wslot)!;
+              p.msi_cap = l.pos;
+              p.msi = { msgnum: 1 << ((l.ctrl & PCI_MSI_FLAGS_QMASK) >> 1), is64: (l.ctrl & PCI_MSI_FLAGS_64BIT) !== 0 };
             }),
           ]),
-          S('dev->msi_cap = pos;', (k, l) => {
-            const p = pciDev(k, l.wslot)!;
-            p.msi_cap = l.pos;
-            p.msi = { msgnum: 1 << ((l.ctrl & PCI_MSI_FLAGS_QMASK) >> 1), is64: (l.ctrl & PCI_MSI_FLAGS_64BIT) !== 0 };
-          }),
-        ]),
-        If('if (id == PCI_CAP_ID_MSIX) {  /* pci_msix_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSIX, [
-          S('pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);', (_k, l) => {
-            l.reg = l.pos + PCI_MSIX_FLAGS;
-            return rdNow(l, 'reg', 2, 'ctrl');
-          }),
-          If('if (ctrl & PCI_MSIX_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSIX_FLAGS_ENABLE) !== 0, [
-            S('pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);', (_k, l) => {
-              l.ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
-              return wrNow(l, 'reg', 2, 'ctrl');
+          If('if (id == PCI_CAP_ID_MSIX) {  /* pci_msix_init() */', (_k, l) => (l.ent & 0xff) === PCI_CAP_ID_MSIX, [
+            S('pci_read_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, &ctrl);', (_k, l) => {
+              l.reg = l.pos + PCI_MSIX_FLAGS;
+              return rdNow(l, 'reg', 2, 'ctrl');
+            }),
+            If('if (ctrl & PCI_MSIX_FLAGS_ENABLE) {', (_k, l) => (l.ctrl & PCI_MSIX_FLAGS_ENABLE) !== 0, [
+              S('pci_write_config_word(dev, dev->msix_cap + PCI_MSIX_FLAGS, ctrl & ~PCI_MSIX_FLAGS_ENABLE);', (_k, l) => {
+                l.ctrl &= ~PCI_MSIX_FLAGS_ENABLE;
+                return wrNow(l, 'reg', 2, 'ctrl');
+              }),
+            ]),
+            S('pci_read_config_dword(dev, dev->msix_cap + PCI_MSIX_TABLE, &table);', (_k, l) => {
+              l.treg = l.pos + PCI_MSIX_TABLE;
+              return rdNow(l, 'treg', 4, 'table');
+            }),
+            S('dev->msix_cap = pos;', (k, l) => {
+              const p = pciDev(k, l.wslot)!;
+              p.msix_cap = l.pos;
+              p.msix = { msgnum: (l.ctrl & PCI_MSIX_FLAGS_QSIZE) + 1, table_bar: l.table & 7, table_offset: (l.table & ~7) >>> 0 };
             }),
           ]),
-          S('pci_read_config_dword(dev, dev->msix_cap + PCI_MSIX_TABLE, &table);', (_k, l) => {
-            l.treg = l.pos + PCI_MSIX_TABLE;
-            return rdNow(l, 'treg', 4, 'table');
+          S('pci_read_config_byte(dev, pos + PCI_CAP_LIST_NEXT, &pos);', (_k, l) => {
+            l.npos = l.pos + 1;
+            return rdNow(l, 'npos', 1, 'pos');
           }),
-          S('dev->msix_cap = pos;', (k, l) => {
-            const p = pciDev(k, l.wslot)!;
-            p.msix_cap = l.pos;
-            p.msix = { msgnum: (l.ctrl & PCI_MSIX_FLAGS_QSIZE) + 1, table_bar: l.table & 7, table_offset: (l.table & ~7) >>> 0 };
-          }),
-        ]),
-        S('pci_read_config_byte(dev, pos + PCI_CAP_LIST_NEXT, &pos);', (_k, l) => {
-          l.npos = l.pos + 1;
-          return rdNow(l, 'npos', 1, 'pos');
-        }),
-      ]),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -338,9 +439,17 @@ export function pciCoreFunctions(): D[] {
         list.sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
         l.list = list;
       }),
-      For('list_for_each_entry(dev_res, head, list) {', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_assign_resource(dev_res->dev, idx);', (_k, l) => call('pci_assign_resource', { wslot: l.list[l.i]![0], bar: l.list[l.i]![1] }, 'err')),
-      ]),
+      For(
+        'list_for_each_entry(dev_res, head, list) {',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.list.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('pci_assign_resource(dev_res->dev, idx);', (_k, l) => call('pci_assign_resource', { wslot: l.list[l.i]![0], bar: l.list[l.i]![1] }, 'err'))],
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -417,12 +526,20 @@ export function pciCoreFunctions(): D[] {
     signature: ['void', 'pci_bus_add_devices(const struct pci_bus *bus)'],
     params: [],
     body: [
-      For('list_for_each_entry(dev, &bus->devices, bus_list) {', (k, l) => {
-        l.list = devs(k).filter((p) => !p.added).map((p) => p.wslot);
-        l.i = 0;
-      }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_bus_add_device(dev);  /* device_attach() -> driver probe */', (_k, l) => call('pci_bus_add_device', { wslot: l.list[l.i]! })),
-      ]),
+      For(
+        'list_for_each_entry(dev, &bus->devices, bus_list) {',
+        (k, l) => {
+          l.list = devs(k)
+            .filter((p) => !p.added)
+            .map((p) => p.wslot);
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.list.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('pci_bus_add_device(dev);  /* device_attach() -> driver probe */', (_k, l) => call('pci_bus_add_device', { wslot: l.list[l.i]! }))],
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -432,12 +549,14 @@ export function pciCoreFunctions(): D[] {
     signature: ['void', 'pci_bus_add_device(struct pci_dev *dev)'],
     params: ['wslot'],
     body: [
-      S('pci_dev_assign_added(dev, true);', (k, l) => { pciDev(k, l.wslot)!.added = true; }),
+      S('pci_dev_assign_added(dev, true);', (k, l) => {
+        pciDev(k, l.wslot)!.added = true;
+      }),
       S('retval = device_attach(&dev->dev);  /* bus_for_each_drv(): is a matching driver loaded? */', (k, l) => {
         l.driver = k.driverRequest(l.wslot) ? k.driverName(l.wslot) : null;
       }),
       If('if (driver matched) {', (_k, l) => l.driver !== null, [
-        S('driver_probe_device(drv, dev);  /* runs the driver\'s probe in its own context */', (k, l) => {
+        S("driver_probe_device(drv, dev);  /* runs the driver's probe in its own context */", (k, l) => {
           pciDev(k, l.wslot)!.driver = l.driver;
           k.spawnDriver(l.wslot, `${l.driver}_attach`, { wslot: l.wslot });
         }),
@@ -464,7 +583,9 @@ export function pciCoreFunctions(): D[] {
           return ret(-EINVAL);
         }),
       ]),
-      S('cmd |= PCI_COMMAND_MEMORY;', (_k, l) => { l.newcmd = l.cmd | PCI_COMMAND_MEMORY; }),
+      S('cmd |= PCI_COMMAND_MEMORY;', (_k, l) => {
+        l.newcmd = l.cmd | PCI_COMMAND_MEMORY;
+      }),
       If('if (cmd != old_cmd) {', (_k, l) => l.newcmd !== l.cmd, [
         S('pci_info(dev, "enabling device (%04x -> %04x)\\n", old_cmd, cmd); pci_write_config_word(dev, PCI_COMMAND, cmd);', (k, l) => {
           k.log(`pci ${l.wslot}: enabling device (${l.cmd.toString(16).padStart(4, '0')} -> ${l.newcmd.toString(16).padStart(4, '0')})`);
@@ -484,7 +605,9 @@ export function pciCoreFunctions(): D[] {
         l.devfn = pciDev(k, l.wslot)!.devfn;
         return rdNow(l, PCI_COMMAND, 2, 'old_cmd');
       }),
-      S('cmd = old_cmd | PCI_COMMAND_MASTER;', (_k, l) => { l.cmd = l.old_cmd | PCI_COMMAND_MASTER; }),
+      S('cmd = old_cmd | PCI_COMMAND_MASTER;', (_k, l) => {
+        l.cmd = l.old_cmd | PCI_COMMAND_MASTER;
+      }),
       If('if (cmd != old_cmd) {', (_k, l) => l.cmd !== l.old_cmd, [S('pci_write_config_word(dev, PCI_COMMAND, cmd);', wr(PCI_COMMAND, 2, 'cmd'))]),
       S('return;', () => ret()),
     ],
@@ -515,7 +638,16 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const msixInit = fn('msix_capability_init')<{ devfn: number; reg: number; tsize: number; ctrl: number; base: number | null; n: number; i: number; msg: ComposeResult }>({
+  const msixInit = fn('msix_capability_init')<{
+    devfn: number;
+    reg: number;
+    tsize: number;
+    ctrl: number;
+    base: number | null;
+    n: number;
+    i: number;
+    msg: ComposeResult;
+  }>({
     file: FILE,
     doc: ['/* msi/msi.c: enable MSI-X with all vectors masked, allocate IRQs (activated early: hv_compose_msi_msg), then clear MASKALL. */'],
     signature: ['static int', 'msix_capability_init(struct pci_dev *dev, struct msix_entry *entries, int nvec, struct irq_affinity *affd)'],
@@ -543,9 +675,13 @@ export function pciCoreFunctions(): D[] {
           return ret(-12);
         }),
       ]),
-      S('msix_mask_all(base, tsize);  /* writel(PCI_MSIX_ENTRY_CTRL_MASKBIT, base + i * 16 + 12) for every entry */', (k, l) => {
-        for (let i = 0; i < l.tsize; i++) k.mmioWrite(l.base! + i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, PCI_MSIX_ENTRY_CTRL_MASKBIT);
-      }, 2),
+      S(
+        'msix_mask_all(base, tsize);  /* writel(PCI_MSIX_ENTRY_CTRL_MASKBIT, base + i * 16 + 12) for every entry */',
+        (k, l) => {
+          for (let i = 0; i < l.tsize; i++) k.mmioWrite(l.base! + i * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, PCI_MSIX_ENTRY_CTRL_MASKBIT);
+        },
+        2,
+      ),
       S('ret = msix_setup_interrupts(dev, entries, nvec, affd);  /* msi_domain_alloc_irqs(): x86 vectors */', (k, l) => {
         const got = k.allocIrqs(l.nvec, 'msix');
         const p = pciDev(k, l.wslot)!;
@@ -553,16 +689,26 @@ export function pciCoreFunctions(): D[] {
         p.intr_count = p.irqs.map(() => 0);
         l.n = got.length;
       }),
-      For('msi_for_each_desc(desc, dev, MSI_DESC_ALL) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
-        S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
-          call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
-        ),
-        If('if (msg composed) {', (_k, l) => l.msg.ok, [
-          S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
-            call('__pci_write_msi_msg', { wslot: l.wslot, index: l.i, address: l.msg.address, data: l.msg.data }),
+      For(
+        'msi_for_each_desc(desc, dev, MSI_DESC_ALL) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.n,
+        (_k, l) => {
+          l.i++;
+        },
+        [
+          S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
+            call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
           ),
-        ]),
-      ]),
+          If('if (msg composed) {', (_k, l) => l.msg.ok, [
+            S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
+              call('__pci_write_msi_msg', { wslot: l.wslot, index: l.i, address: l.msg.address, data: l.msg.data }),
+            ),
+          ]),
+        ],
+      ),
       S('pci_intx_for_msi(dev, 0);'),
       S('pci_msix_clear_and_set_ctrl(dev, PCI_MSIX_FLAGS_MASKALL, 0);', (_k, l) => {
         l.ctrl &= ~PCI_MSIX_FLAGS_MASKALL;
@@ -591,16 +737,26 @@ export function pciCoreFunctions(): D[] {
       // first one's message reaches the capability (drivers/pci/msi/irqdomain.c pci_msi_domain_write_msg:
       // "For MSI only the first interrupt of MULTI MSI passes the test"); the others take their
       // descriptor from it in hv_compose_msi_msg.
-      For('for (i = 0; i < nvec_used; i++) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
-        S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
-          call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
-        ),
-        If('if (msg composed && desc->irq == irq_data->irq) {  /* pci_msi_domain_write_msg */', (_k, l) => l.msg.ok && l.i === 0, [
-          S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
-            call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
+      For(
+        'for (i = 0; i < nvec_used; i++) {  /* irq_domain_activate_irq(): MSI_FLAG_ACTIVATE_EARLY */',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.n,
+        (_k, l) => {
+          l.i++;
+        },
+        [
+          S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
+            call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
           ),
-        ]),
-      ]),
+          If('if (msg composed && desc->irq == irq_data->irq) {  /* pci_msi_domain_write_msg */', (_k, l) => l.msg.ok && l.i === 0, [
+            S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
+              call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
+            ),
+          ]),
+        ],
+      ),
       S('pci_intx_for_msi(dev, 0);'),
       S('pci_msi_set_enable(dev, 1); dev->msi_enabled = 1;', (k, l) => {
         pciDev(k, l.wslot)!.msi_enabled = true;
@@ -629,56 +785,91 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const writeMsiMsg = fn('__pci_write_msi_msg')<{ devfn: number; pos: number; is64: boolean; nvec: number; reg: number; msgctl: number; areg: number; lo: number; hreg: number; hi: number; dreg: number; d: number; entry: number | null }>({
+  const writeMsiMsg = fn('__pci_write_msi_msg')<{
+    devfn: number;
+    pos: number;
+    is64: boolean;
+    nvec: number;
+    reg: number;
+    msgctl: number;
+    areg: number;
+    lo: number;
+    hreg: number;
+    hi: number;
+    dreg: number;
+    d: number;
+    entry: number | null;
+  }>({
     file: FILE,
     doc: ['/* msi/msi.c: the address/data the host returned go into the MSI-X table entry or the MSI capability. */'],
     signature: ['void', '__pci_write_msi_msg(struct msi_desc *entry, struct msi_msg *msg)'],
     params: ['wslot', 'index', 'address', 'data'],
     body: [
-      If('if (entry->pci.msi_attrib.is_msix) {', (k, l) => pciDev(k, l.wslot)!.msix_enabled, [
-        S('void __iomem *base = pci_msix_desc_addr(entry);', (k, l) => { l.entry = msixEntry(k, l.wslot, l.index); }),
-        If('if (!base) {', (_k, l) => l.entry === null, [S('return;', () => ret())]),
-        S('writel(msg->address_lo, base + PCI_MSIX_ENTRY_LOWER_ADDR);', (k, l) => { k.mmioWrite(l.entry!, 4, (l.address % 0x1_0000_0000) >>> 0); }),
-        S('writel(msg->address_hi, base + PCI_MSIX_ENTRY_UPPER_ADDR);', (k, l) => { k.mmioWrite(l.entry! + 4, 4, Math.floor(l.address / 0x1_0000_0000) >>> 0); }),
-        S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => { k.mmioWrite(l.entry! + 8, 4, l.data >>> 0); }),
-      ], [
-        S('pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &msgctl);', (k, l) => {
-          const p = pciDev(k, l.wslot)!;
-          l.devfn = p.devfn;
-          l.pos = p.msi_cap;
-          l.is64 = p.msi!.is64;
-          l.nvec = p.irqs.length;
-          l.reg = l.pos + PCI_MSI_FLAGS;
-          return rdNow(l, 'reg', 2, 'msgctl');
-        }),
-        S('msgctl &= ~PCI_MSI_FLAGS_QSIZE; msgctl |= entry->pci.msi_attrib.multiple << 4; pci_write_config_word(dev, pos + PCI_MSI_FLAGS, msgctl);', (_k, l) => {
-          l.msgctl = (l.msgctl & ~PCI_MSI_FLAGS_QSIZE) | ((Math.log2(Math.max(1, l.nvec)) | 0) << 4);
-          return wrNow(l, 'reg', 2, 'msgctl');
-        }),
-        S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_LO, msg->address_lo);', (_k, l) => {
-          l.areg = l.pos + PCI_MSI_ADDRESS_LO;
-          l.lo = (l.address % 0x1_0000_0000) >>> 0;
-          return wrNow(l, 'areg', 4, 'lo');
-        }),
-        If('if (entry->pci.msi_attrib.is_64) {', (_k, l) => l.is64, [
-          S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_HI, msg->address_hi);', (_k, l) => {
-            l.hreg = l.pos + PCI_MSI_ADDRESS_HI;
-            l.hi = Math.floor(l.address / 0x1_0000_0000) >>> 0;
-            return wrNow(l, 'hreg', 4, 'hi');
+      If(
+        'if (entry->pci.msi_attrib.is_msix) {',
+        (k, l) => pciDev(k, l.wslot)!.msix_enabled,
+        [
+          S('void __iomem *base = pci_msix_desc_addr(entry);', (k, l) => {
+            l.entry = msixEntry(k, l.wslot, l.index);
           }),
-          S('pci_write_config_word(dev, pos + PCI_MSI_DATA_64, msg->data);', (_k, l) => {
-            l.dreg = l.pos + PCI_MSI_DATA_64;
-            l.d = l.data & 0xffff;
-            return wrNow(l, 'dreg', 2, 'd');
+          If('if (!base) {', (_k, l) => l.entry === null, [S('return;', () => ret())]),
+          S('writel(msg->address_lo, base + PCI_MSIX_ENTRY_LOWER_ADDR);', (k, l) => {
+            k.mmioWrite(l.entry!, 4, (l.address % 0x1_0000_0000) >>> 0);
           }),
-        ], [
-          S('pci_write_config_word(dev, pos + PCI_MSI_DATA_32, msg->data);', (_k, l) => {
-            l.dreg = l.pos + PCI_MSI_DATA_32;
-            l.d = l.data & 0xffff;
-            return wrNow(l, 'dreg', 2, 'd');
+          S('writel(msg->address_hi, base + PCI_MSIX_ENTRY_UPPER_ADDR);', (k, l) => {
+            k.mmioWrite(l.entry! + 4, 4, Math.floor(l.address / 0x1_0000_0000) >>> 0);
           }),
-        ]),
-      ]),
+          S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => {
+            k.mmioWrite(l.entry! + 8, 4, l.data >>> 0);
+          }),
+        ],
+        [
+          S('pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &msgctl);', (k, l) => {
+            const p = pciDev(k, l.wslot)!;
+            l.devfn = p.devfn;
+            l.pos = p.msi_cap;
+            l.is64 = p.msi!.is64;
+            l.nvec = p.irqs.length;
+            l.reg = l.pos + PCI_MSI_FLAGS;
+            return rdNow(l, 'reg', 2, 'msgctl');
+          }),
+          S(
+            'msgctl &= ~PCI_MSI_FLAGS_QSIZE; msgctl |= entry->pci.msi_attrib.multiple << 4; pci_write_config_word(dev, pos + PCI_MSI_FLAGS, msgctl);',
+            (_k, l) => {
+              l.msgctl = (l.msgctl & ~PCI_MSI_FLAGS_QSIZE) | ((Math.log2(Math.max(1, l.nvec)) | 0) << 4);
+              return wrNow(l, 'reg', 2, 'msgctl');
+            },
+          ),
+          S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_LO, msg->address_lo);', (_k, l) => {
+            l.areg = l.pos + PCI_MSI_ADDRESS_LO;
+            l.lo = (l.address % 0x1_0000_0000) >>> 0;
+            return wrNow(l, 'areg', 4, 'lo');
+          }),
+          If(
+            'if (entry->pci.msi_attrib.is_64) {',
+            (_k, l) => l.is64,
+            [
+              S('pci_write_config_dword(dev, pos + PCI_MSI_ADDRESS_HI, msg->address_hi);', (_k, l) => {
+                l.hreg = l.pos + PCI_MSI_ADDRESS_HI;
+                l.hi = Math.floor(l.address / 0x1_0000_0000) >>> 0;
+                return wrNow(l, 'hreg', 4, 'hi');
+              }),
+              S('pci_write_config_word(dev, pos + PCI_MSI_DATA_64, msg->data);', (_k, l) => {
+                l.dreg = l.pos + PCI_MSI_DATA_64;
+                l.d = l.data & 0xffff;
+                return wrNow(l, 'dreg', 2, 'd');
+              }),
+            ],
+            [
+              S('pci_write_config_word(dev, pos + PCI_MSI_DATA_32, msg->data);', (_k, l) => {
+                l.dreg = l.pos + PCI_MSI_DATA_32;
+                l.d = l.data & 0xffff;
+                return wrNow(l, 'dreg', 2, 'd');
+              }),
+            ],
+          ),
+        ],
+      ),
       S('entry->msg = *msg;', (k, l) => {
         const p = pciDev(k, l.wslot)!;
         const list = p.msix_enabled ? [p.irqs[l.index]!] : p.irqs;
@@ -757,7 +948,16 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const freeIrqVectors = fn('pci_free_irq_vectors')<{ devfn: number; msix: boolean; msi: boolean; n: number; reg: number; ctrl: number; was_msix: boolean; i: number }>({
+  const freeIrqVectors = fn('pci_free_irq_vectors')<{
+    devfn: number;
+    msix: boolean;
+    msi: boolean;
+    n: number;
+    reg: number;
+    ctrl: number;
+    was_msix: boolean;
+    i: number;
+  }>({
     file: FILE,
     doc: ['/* pci_disable_msix()/pci_disable_msi(), then msi_domain_free_irqs() -> hv_msi_free() per vector (DELETE_INTERRUPT). */'],
     signature: ['void', 'pci_free_irq_vectors(struct pci_dev *dev)'],
@@ -786,9 +986,17 @@ export function pciCoreFunctions(): D[] {
           return call('pci_msi_set_enable', { wslot: l.wslot, enable: 0 });
         }),
       ]),
-      For('msi_for_each_desc(desc, dev, MSI_DESC_ALL) {  /* msi_domain_free_irqs() */', (_k, l) => { l.i = 0; }, (_k, l) => l.i < l.n, (_k, l) => { l.i++; }, [
-        S('hv_msi_free(domain, info, irq);', (_k, l) => call('hv_msi_free', { wslot: l.wslot, index: l.i })),
-      ]),
+      For(
+        'msi_for_each_desc(desc, dev, MSI_DESC_ALL) {  /* msi_domain_free_irqs() */',
+        (_k, l) => {
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.n,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('hv_msi_free(domain, info, irq);', (_k, l) => call('hv_msi_free', { wslot: l.wslot, index: l.i }))],
+      ),
       S('irq_domain_free_irqs(); /* x86 vectors released */', (k, l) => {
         const p = pciDev(k, l.wslot)!;
         k.releaseIrqs(p.irqs.map((x) => x.irq));
@@ -829,9 +1037,7 @@ export function pciCoreFunctions(): D[] {
         l.driver = p?.attached ? p.driver : null;
       }),
       If('if (!present) return; {', (_k, l) => !l.present, [S('return;', () => ret())]),
-      If('if (dev->driver) {', (_k, l) => l.driver !== null, [
-        S('drv->remove(dev);', (_k, l) => callDriver(`${l.driver}_remove`, { wslot: l.wslot })),
-      ]),
+      If('if (dev->driver) {', (_k, l) => l.driver !== null, [S('drv->remove(dev);', (_k, l) => callDriver(`${l.driver}_remove`, { wslot: l.wslot }))]),
       S('pci_remove_bus_device(dev) -> pci_destroy_dev(dev);  /* release BAR resources */', (k, l) => {
         const list = devs(k);
         const i = list.findIndex((c) => c.wslot === l.wslot);
@@ -849,22 +1055,56 @@ export function pciCoreFunctions(): D[] {
     signature: ['void', 'pci_stop_root_bus(struct pci_bus *bus)'],
     params: [],
     body: [
-      For('list_for_each_entry_safe_reverse(child, tmp, &bus->devices, bus_list) {', (k, l) => {
-        l.list = devs(k).map((p) => p.wslot).reverse();
-        l.i = 0;
-      }, (_k, l) => l.i < l.list.length, (_k, l) => { l.i++; }, [
-        S('pci_stop_and_remove_bus_device(child);  /* pci_stop_bus_device + pci_remove_root_bus */', (_k, l) =>
-          call('pci_stop_and_remove_bus_device', { wslot: l.list[l.i]! }),
-        ),
-      ]),
+      For(
+        'list_for_each_entry_safe_reverse(child, tmp, &bus->devices, bus_list) {',
+        (k, l) => {
+          l.list = devs(k)
+            .map((p) => p.wslot)
+            .reverse();
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.list.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [
+          S('pci_stop_and_remove_bus_device(child);  /* pci_stop_bus_device + pci_remove_root_bus */', (_k, l) =>
+            call('pci_stop_and_remove_bus_device', { wslot: l.list[l.i]! }),
+          ),
+        ],
+      ),
       S('return;', () => ret()),
     ],
   });
 
   return [
-    scanChildBus, scanSlot, scanSingle, scanDevice, setupDevice, readBases, readBase, initCaps, assignResources, assignResource,
-    updateResource, busAddDevices, busAddDevice, enableDevice, setMaster, allocIrqVectors, msixInit, msiInit, msiSetEnable,
-    writeMsiMsg, requestIrq, unmaskIrq, freeIrq, freeIrqVectors, disableDevice, stopAndRemove, stopRootBus,
+    scanChildBus,
+    scanSlot,
+    scanSingle,
+    scanDevice,
+    setupDevice,
+    readBases,
+    readBase,
+    initCaps,
+    assignResources,
+    assignResource,
+    updateResource,
+    busAddDevices,
+    busAddDevice,
+    enableDevice,
+    setMaster,
+    allocIrqVectors,
+    msixInit,
+    msiInit,
+    msiSetEnable,
+    writeMsiMsg,
+    requestIrq,
+    unmaskIrq,
+    freeIrq,
+    freeIrqVectors,
+    disableDevice,
+    stopAndRemove,
+    stopRootBus,
   ];
 }
 

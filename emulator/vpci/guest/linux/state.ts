@@ -8,7 +8,6 @@ import type { BaseSoftc, GuestKernel, GuestView } from '../kernel';
 import type { Desc } from '../pv-config';
 export type { Desc };
 
-
 /** struct hv_pci_dev. */
 export interface HvPciDev {
   desc: Desc;

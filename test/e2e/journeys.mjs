@@ -393,7 +393,7 @@ for (const f of readdirSync(topics)
   await import(pathToFileURL(join(topics, f)).href);
 
 // E2E_HOST=web (scripts/e2e.mjs): the extension runs in the browser's web worker extension host;
-// the journeys that make sense there run (DESIGN.md §2 journeys 1-4, eject, the Linux guest, the
+// the journeys that make sense there run (docs/architecture.md, User journeys 1-4, eject, the Linux guest, the
 // Test Explorer and Run Scenario, the language features), not those that need Node (attach over
 // TCP, the CLI terminal).
 const WEB_STEPS = [

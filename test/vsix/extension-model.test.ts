@@ -147,6 +147,9 @@ test('the page script is typed, not through any, and every webview nonce comes f
   );
   assert.ok(src.includes('function sequencePage('), 'the page script is in this file');
   const sites: string[] = [];
+  const sources = readdirSync('extension')
+    .filter((x) => x.endsWith('.ts'))
+    .map((x) => readFileSync(join('extension', x), 'utf8'));
   for (const f of readdirSync('extension')
     .filter((x) => x.endsWith('.ts'))
     .map((x) => join('extension', x))) {
@@ -155,7 +158,10 @@ test('the page script is typed, not through any, and every webview nonce comes f
     for (const m of text.matchAll(/webview\.html = sequenceHtml\([^,]+,\s*([^,)]+(?:\([^)]*\))?[^,)]*)/g)) {
       const arg = m[1]!.trim();
       // an identifier: the expression it was assigned
-      const value = /^\w+$/.test(arg) ? (new RegExp(`const ${arg} = (.+);`).exec(text)?.[1] ?? arg) : arg;
+      let value = /^\w+$/.test(arg) ? (new RegExp(`const ${arg} = (.+);`).exec(text)?.[1] ?? arg) : arg;
+      // a call of a helper: its body, wherever in extension/ it is defined
+      const helper = /^(\w+)\(\)?$/.exec(value)?.[1];
+      if (helper) value = sources.map((t) => new RegExp(`function ${helper}\\(\\)[^{]*\\{([^}]*)\\}`).exec(t)?.[1]).find((b) => b !== undefined) ?? value;
       assert.match(value, /\b(randomBytes|getRandomValues|randomUUID)\(/, `${f}: nonce ${arg} = ${value}`);
       sites.push(f);
     }

@@ -4,7 +4,7 @@
 // every file is a URI — the workspace's (`vscode-remote://…` in code-server,
 // `vscode-vfs://…` on vscode.dev) and the extension's own. One origin (scheme
 // and authority: the workspace's) maps to plain paths, so messages read as
-// they do on the desktop (`/home/me/lab/quickstart.vpci`); any other origin
+// they do on the desktop (`<folder>/lab/quickstart.vpci`); any other origin
 // gets a first segment of its own, `/:scheme:authority/…`, so no two files
 // share a path. Ours, not VS Code's: the editor never sees these paths (the
 // inline adapter's messages are mapped back to the client's URIs).

@@ -29,6 +29,7 @@ const SELF = ['test/arch/hygiene.test.ts', 'test/language/user-texts.test.ts'];
 
 const FORBIDDEN: [RegExp, string][] = [
   [/\/work\//, 'a path on the machine the code was written on'],
+  [/\/(home|Users)\/[A-Za-z]|\/root\//, "a user's home folder (use a path relative to the repository or a temp dir)"],
   [/\bDESIGN\.md\b|\bdap-anchors\b|\bvscode-e2e\.md\b|\bBRIEF\b/, 'a document outside the repository'],
   [/\bspec\/vpci-protocol\.md\b|(?<![\w/])vpci-protocol\.md\b/, 'the protocol reference by its old name (it is docs/protocol.md)'],
   [/\bworktree\b/i, 'how the code was developed, not what it does'],

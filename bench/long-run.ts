@@ -15,35 +15,18 @@ import { StdioClient, ADAPTER, CLI_DAP, ROOT } from './dap-client';
 import { loadScenarioFile } from '../adapter/load';
 import { History, DEFAULT_MAX_MEMORY } from '../adapter/history';
 import type { Trace } from '../emulator/runtime/trace';
+import { hotPlugText } from '../test/hot-plug-scenario';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-bench-long-'));
 
 /** `cycles` buses offered after boot, each driven with MSI-X, interrupted once and rescinded. */
 export function hotPlugScenario(cycles: number): string {
-  const lines = [
+  const header = [
     `# ${cycles} hot-plug cycles: a bus is offered, its driver loads with MSI-X, the device raises`,
     '# an interrupt, and the host rescinds the channel; then the next one.',
-    'vm {',
-    '  host hyperv-2022',
-    '  guest freebsd',
-    '  cpus 2',
-    '}',
-    'bus nic0 { function 0 intel-82599-vf serial 1 }',
-    'at 0 boot',
-    'at 1ms driver nic0 msix 3',
   ];
-  for (let i = 0; i < cycles; i++) {
-    const t = 5 + 5 * i;
-    lines.push(
-      `at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`,
-      `at ${t + 1}ms driver hp${i} msix 3`,
-      `at ${t + 2}ms raise hp${i} vector 0`,
-      `at ${t + 3}ms rescind hp${i}`,
-    );
-  }
-  lines.push('expect no errors');
   const f = join(dir, `hot-plug-${cycles}.vpci`);
-  writeFileSync(f, lines.join('\n') + '\n');
+  writeFileSync(f, `${header.join('\n')}\n${hotPlugText(cycles)}expect no errors\n`);
   return f;
 }
 

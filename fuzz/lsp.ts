@@ -9,60 +9,9 @@ import { analyze } from '../language/analyze';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { seedScenario } from './seed-scenario';
 import { rng } from './rng';
+import { FRAGMENTS } from './fragments';
 
 const SEED_TEXT = seedScenario('devices/x.lspci');
-
-const FRAGMENTS = [
-  '{',
-  '}',
-  '{\n',
-  '}\n',
-  '\n',
-  ' ',
-  '#',
-  '"',
-  '"x',
-  '/',
-  '\\',
-  '\t',
-  '\r\n',
-  '\u0000',
-  '\u00e9',
-  '\ud83d',
-  '\ud83d\ude00',
-  'vm',
-  'bus',
-  'at',
-  'expect',
-  'function',
-  'host',
-  'guest',
-  'quirk',
-  'offer',
-  'eject',
-  'fault',
-  'dump',
-  'bar',
-  'rom',
-  '0x',
-  '0b',
-  '0xFFFFFFFFFFFFFFFFF',
-  '99999999999999999999T',
-  '1.2',
-  '01:00.0',
-  '2ms',
-  '65s',
-  '_',
-  '-',
-  'nic0',
-  'nic0/',
-  'PCI_',
-  'STATUS_',
-  'create-interrupt',
-  '3c2d7b4a-0001-4f00-8000-000000000001',
-  'at 1ms eject nic0\n',
-  'bus x { function 0 ',
-];
 
 /** LSP positions (lines end at \n, \r\n or a lone \r, as the server's TextDocument counts them). */
 function positionAt(text: string, offset: number): { line: number; character: number } {

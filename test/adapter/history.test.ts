@@ -11,6 +11,7 @@ import { History, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../ada
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
+import { hotPlugText } from '../hot-plug-scenario';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-history-'));
 
@@ -38,26 +39,7 @@ const LONG = scenario(
 
 /** Buses offered, driven and rescinded one after the other (a long hot-plug reproduction). */
 function hotPlug(cycles: number): string {
-  const lines = [
-    'vm {',
-    '  host hyperv-2022',
-    '  guest freebsd',
-    '  cpus 2',
-    '}',
-    'bus nic0 { function 0 intel-82599-vf serial 1 }',
-    'at 0 boot',
-    'at 1ms driver nic0 msix 3',
-  ];
-  for (let i = 0; i < cycles; i++) {
-    const t = 5 + 5 * i;
-    lines.push(
-      `at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`,
-      `at ${t + 1}ms driver hp${i} msix 3`,
-      `at ${t + 2}ms raise hp${i} vector 0`,
-      `at ${t + 3}ms rescind hp${i}`,
-    );
-  }
-  return scenario(`hot-plug-${cycles}.vpci`, lines.join('\n') + '\n');
+  return scenario(`hot-plug-${cycles}.vpci`, hotPlugText(cycles));
 }
 
 function load(file: string): Machine {

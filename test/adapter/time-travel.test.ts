@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch as launchWith } from './harness';
+import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const TIMELINE = 1_000_000;
@@ -50,26 +51,7 @@ test('Step Back on the scenario timeline goes to before the previous timeline ev
 /** A run of some 90k steps (its step log alone is over 1 MiB): buses offered, driven and rescinded one after the other. */
 function longScenario(): string {
   const f = join(mkdtempSync(join(tmpdir(), 'vpci-tt-')), 'hot-plug.vpci');
-  const lines = [
-    'vm {',
-    '  host hyperv-2022',
-    '  guest freebsd',
-    '  cpus 2',
-    '}',
-    'bus nic0 { function 0 intel-82599-vf serial 1 }',
-    'at 0 boot',
-    'at 1ms driver nic0 msix 3',
-  ];
-  for (let i = 0; i < 20; i++) {
-    const t = 5 + 5 * i;
-    lines.push(
-      `at ${t}ms offer hp${i} { function 0 intel-82599-vf serial ${100 + i} }`,
-      `at ${t + 1}ms driver hp${i} msix 3`,
-      `at ${t + 2}ms raise hp${i} vector 0`,
-      `at ${t + 3}ms rescind hp${i}`,
-    );
-  }
-  writeFileSync(f, lines.join('\n') + '\n');
+  writeFileSync(f, hotPlugText(20));
   return f;
 }
 

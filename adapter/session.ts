@@ -566,6 +566,17 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** The listings folder: the shipped one when it matches this build, else freshly written ones. */
   private async prepareListings(dir: string | undefined, m: Machine): Promise<string> {
+    // The listings are fixed for a build: a folder found (or written) to match them once in this
+    // process is not read again at every launch and restart.
+    const key = `${dir ?? this.roots().join('\n')}\n${m.config.guest}`;
+    const known = listingsFound.get(key);
+    if (known !== undefined) return known;
+    const found = await this.findOrWriteListings(dir, m);
+    listingsFound.set(key, found);
+    return found;
+  }
+
+  private async findOrWriteListings(dir: string | undefined, m: Machine): Promise<string> {
     const candidates = dir ? [dir] : this.roots().map((r) => join(r, 'listings'));
     for (const d of candidates) {
       let ok = true;
@@ -1662,6 +1673,9 @@ let pciIdsTriedSync = false;
 function canReadSync(f: FileAccess): f is FileAccess & SyncFileAccess {
   return typeof (f as Partial<SyncFileAccess>).readFileSync === 'function';
 }
+
+/** Listings folders already checked against this build's listings, per requested folder and guest model. */
+const listingsFound = new Map<string, string>();
 
 /** Returned by a custom-request handler that sent its own response. */
 const ANSWERED = Symbol('answered');

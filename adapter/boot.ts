@@ -16,7 +16,6 @@
 //
 // Only Node built-ins here: this file runs before anything else is loaded.
 import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import type { AdapterHooks } from './core';
@@ -83,27 +82,27 @@ function writable(): boolean {
 }
 
 // The build makes the bundle pure ASCII (esbuild.config.mjs), so it is read as Latin-1: the same
-// string as UTF-8 would give, without the cost of decoding UTF-8.
+// string as UTF-8 would give, without the cost of decoding UTF-8. It is already wrapped in the
+// function Node puts around a CommonJS module, so this one string is what V8 compiles and keeps.
 // The stamp is taken as the bundle is read: a cache made later describes this text, not a newer file.
 const coreStamp = enabled ? stamp() : Buffer.alloc(0);
-const source = readFileSync(coreFile, 'latin1');
-const cachedData = readCache();
-// The CommonJS wrapper Node itself puts around a module, so the bundle sees the usual five bindings.
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: coreFile,
-  ...(cachedData ? { cachedData } : {}),
-});
+/** Whether the cache was missing or refused (then one is written after the first stop). */
+let cacheMissed = true;
+const script = ((): Script => {
+  // The cache's bytes are needed only while compiling: kept in a module-level binding they would
+  // stay in the adapter's memory for the whole session.
+  const cachedData = readCache();
+  const s = new Script(readFileSync(coreFile, 'latin1'), { filename: coreFile, ...(cachedData ? { cachedData } : {}) });
+  cacheMissed = !cachedData || s.cachedDataRejected === true;
+  return s;
+})();
 const mod = { exports: {} as Core };
-(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(
-  mod.exports,
-  createRequire(coreFile),
-  mod,
-  coreFile,
-  __dirname,
-);
+// This file's own `require` resolves from dist/, as the body's would: the body needs only Node's
+// built-ins and nothing beside it.
+(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, require, mod, coreFile, __dirname);
 
 const hooks: AdapterHooks = {};
-if (enabled && (!cachedData || script.cachedDataRejected === true) && writable()) {
+if (enabled && cacheMissed && writable()) {
   // Written once, after the first stop. Clients often end the process right after that stop (the
   // bench does, and so does a user who stops at once), so an exit or SIGTERM that comes first
   // writes it on the way out; ending before the first stop writes nothing (the cache would lack

@@ -109,6 +109,8 @@ if (watch) {
   writeFileSync('dist/adapter-core.js', wrapped);
   await esbuild.build(boot(createHash('sha256').update(wrapped).digest('hex')));
   const { execFileSync } = await import('node:child_process');
+  // The index the adapter reads data/pci.ids by, in pieces (adapter/pci-ids-file.ts).
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/pci-ids-index.ts'], { stdio: 'inherit' });
   // The driver listings ship as files (so breakpoints can be set before launch): generate them
   // from the same program definitions the bundles run.
   execFileSync(process.execPath, ['dist/cli.js', 'listings', 'listings'], { stdio: 'inherit' });

@@ -7,7 +7,7 @@
 import { Ev } from '../emulator/vpci/events';
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
-import { indexPciIds, type PciIds } from '../emulator/pci/pci-ids';
+import { indexPciIds, type PciIds, type PciIdsPieces } from '../emulator/pci/pci-ids';
 import { messageByName, messageName, wslotText } from '../emulator/vpci/protocol';
 import { functionIds } from '../emulator/machine/device-view';
 import { evaluate, type ExprEnv, type Value } from './expr';
@@ -27,8 +27,8 @@ export class Inspector implements InspectContext {
   constructor(
     readonly m: Machine,
     private readonly hexMode: () => boolean,
-    /** pci.ids text, read when a name is first needed and looked up on demand (parsing all of it costs more than a launch). */
-    private readonly pciIdsText?: string | (() => string | undefined),
+    /** pci.ids (its text, or the file in pieces), reached when a name is first needed and looked up on demand (parsing all of it costs more than a launch). */
+    private readonly pciIdsText?: string | PciIdsPieces | (() => string | PciIdsPieces | undefined),
   ) {}
 
   /** @internal */ get ids(): PciIds | undefined {

@@ -51,6 +51,8 @@ import {
   type VpciRequestName,
 } from './protocol';
 import { listingPath } from './listings';
+import { PCI_IDS_INDEX, pciIdsPieces } from './pci-ids-file';
+import type { PciIdsPieces } from '../emulator/pci/pci-ids';
 import { allListings } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
@@ -527,15 +529,20 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   /**
-   * pci.ids for the Inspector. Reading and decoding its 1.3 MB took ~10 ms of every launch before
-   * the first stop; with Node's files it is read here, the first time a name is needed (the first
-   * Variables view), once per process.
+   * pci.ids for the Inspector, the first time a name is needed (the first Variables view), once per
+   * process. With Node's files it is the file in pieces, by the index the build writes beside the
+   * bundle (adapter/pci-ids-file.ts): a session reads the few kilobytes naming its devices, where
+   * reading and decoding all 1.3 MB cost ~10 ms and held that much memory for the whole session.
+   * Without an index (a source-tree run before any build) it is the whole text.
    */
-  private pciIdsNow(): string | undefined {
+  private pciIdsNow(): string | PciIdsPieces | undefined {
     const files = this.files;
     if (pciIdsText === undefined && !pciIdsTriedSync && canReadSync(files)) {
       pciIdsTriedSync = true;
-      for (const p of this.pciIdsPlaces()) {
+      for (const r of this.roots()) {
+        const p = join(r, 'data', 'pci.ids');
+        pciIdsText = pciIdsPieces(files, p, join(r, 'dist', PCI_IDS_INDEX));
+        if (pciIdsText) break;
         try {
           pciIdsText = decodeText(files.readFileSync(p, DATA_LIMIT));
           break;
@@ -1664,8 +1671,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 }
 
-/** data/pci.ids, read once per process (the Inspector names devices with it). */
-let pciIdsText: string | undefined;
+/** data/pci.ids, reached once per process (the Inspector names devices with it): its text, or the file in pieces. */
+let pciIdsText: string | PciIdsPieces | undefined;
 /** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
 let pciIdsTriedSync = false;
 /** Where data/pci.ids is: next to the bundle (dist/..) or the source tree (adapter/..). */

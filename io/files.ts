@@ -46,6 +46,8 @@ export interface FileAccess {
 /** A synchronous FileAccess, for the Node-only callers that cannot wait (tests, the fuzzers, the bench). */
 export interface SyncFileAccess {
   readFileSync(path: string, limit: number): Uint8Array;
+  /** Up to `length` bytes of a regular file from byte `start` (fewer at its end). */
+  readRangeSync(path: string, start: number, length: number): Uint8Array;
   realPathSync(path: string): string;
 }
 

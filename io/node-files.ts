@@ -141,6 +141,31 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
     }
   }
 
+  readRangeSync(path: string, start: number, length: number): Uint8Array {
+    let fd: number;
+    try {
+      fd = openSync(path, OPEN_FLAGS);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    }
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw notAFile(path, st);
+      const buf = new Uint8Array(Math.max(0, Math.min(length, st.size - start)));
+      let n = 0;
+      while (n < buf.length) {
+        const k = readSync(fd, buf, n, buf.length - n, start + n);
+        if (k === 0) break;
+        n += k;
+      }
+      return buf.subarray(0, n);
+    } catch (e) {
+      throw fileErrorOf(path, e);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
     try {
       await mkdir(dirname(path), { recursive: true });

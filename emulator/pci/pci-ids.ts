@@ -217,6 +217,53 @@ function classKey(base: number, sub?: number, progIf?: number): number {
   return (base & 0xff) * 0x40000 + s * 0x200 + p;
 }
 
+/** A top-level line (names-parse.c: no leading tab, not blank or a comment once blanks are skipped). */
+const TOP_LINE = /^(?!\t)[ \t]*[^ \t#\r\n]/gm;
+
+/**
+ * The key of a top-level line that the on-demand lookups search for — "v8086" (a vendor),
+ * "c02" (a class), "s8086" (a generic-subsystem block) — or undefined. Exactly the lines their
+ * patterns match: four hex digits and a blank; "C " and two hex digits; "S " and four.
+ */
+export function pciIdsLineKey(line: string): string | undefined {
+  let m = /^([0-9a-fA-F]{4})[ \t]/.exec(line);
+  if (m) return `v${m[1]!.toLowerCase()}`;
+  m = /^C ([0-9a-fA-F]{2})/.exec(line);
+  if (m) return `c${m[1]!.toLowerCase()}`;
+  m = /^S ([0-9a-fA-F]{4})/.exec(line);
+  return m ? `s${m[1]!.toLowerCase()}` : undefined;
+}
+
+/**
+ * pci.ids in pieces: where the blocks of each vendor, class and generic-subsystem block start and
+ * end (worked out once, when the project is built: scripts/pci-ids-index.ts), and any stretch of
+ * the text read when a lookup needs it. The adapter names a handful of devices in a session; this
+ * way it reads a few kilobytes of the file for them instead of holding all 1.3 MB.
+ */
+export interface PciIdsPieces {
+  /** The blocks whose header line has this key (pciIdsLineKey): start and end offsets in pairs, ascending, in the units `slice` takes (bytes for a file). */
+  blocks(key: string): readonly number[];
+  /** Where the text ends, in the same units. */
+  readonly length: number;
+  /** What pciIdsVersion says of the whole text. */
+  readonly version: string | undefined;
+  /** The text from `start` to `end` (both a line's start or the end). */
+  slice(start: number, end: number): string;
+}
+
+/** The top-level lines of a pci.ids text: each one's offset (in UTF-16 units) and its key. */
+export function pciIdsTopLines(text: string): { at: number; key: string | undefined }[] {
+  const out: { at: number; key: string | undefined }[] = [];
+  const re = new RegExp(TOP_LINE.source, 'gm');
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ at: m.index, key: pciIdsLineKey(text.slice(m.index, m.index + 8)) });
+  return out;
+}
+
+/** The version pci.ids gives in its header comment ("# Version: 2023.04.10"). */
+export function pciIdsVersion(text: string): string | undefined {
+  return /^[ \t]*#[^\S\r\n]*Version:[^\S\r\n]*([^\s]+)/m.exec(text)?.[1];
+}
+
 /**
  * The same lookups as loadPciIds, answered on demand: the first time a vendor, class or generic
  * subsystem is asked for, only its blocks (each header line of it with the lines up to the next
@@ -236,32 +283,54 @@ function classKey(base: number, sub?: number, progIf?: number): number {
  * hex digits and a blank still there once the line's last blank is dropped) sets the device for
  * the subsystem lines under it whatever came before, and no other line changes that state.
  */
-export function indexPciIds(text: string): PciIds {
+export function indexPciIds(source: string | PciIdsPieces): PciIds {
+  const pieces = typeof source === 'string' ? undefined : source;
+  /** The whole text: given, or (pieces) read only if `errors` is asked for. */
+  let whole = typeof source === 'string' ? source : undefined;
+  const text = (): string => (whole ??= pieces!.slice(0, pieces!.length));
   const parsed = new Map<string, PciIds>();
   let full: PciIds | undefined;
   /** A hex number as a pattern matching it in either case. */
+  const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
   const hx = (n: number, w: number) =>
     n
       .toString(16)
       .padStart(w, '0')
       .replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
   /** Starts of the lines matching `pattern` at their start. */
-  const starts = (pattern: string): number[] => {
+  /** Where each block of the pieces found so far ends. */
+  const ends = new Map<number, number>();
+  /** Starts of the top-level lines with this key (pciIdsLineKey), which are those matching `pattern` at a line's start. */
+  const starts = (key: string, pattern: string): number[] => {
+    if (pieces) {
+      const b = pieces.blocks(key);
+      const out: number[] = [];
+      for (let i = 0; i + 1 < b.length; i += 2) {
+        out.push(b[i]!);
+        ends.set(b[i]!, b[i + 1]!);
+      }
+      return out;
+    }
+    const all = text();
     const re = new RegExp(`^${pattern}`, 'gm');
     const out: number[] = [];
-    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m.index);
+    for (let m = re.exec(all); m; m = re.exec(all)) out.push(m.index);
     return out;
   };
-  /** A top-level line (names-parse.c: no leading tab, not blank or a comment once blanks are skipped). */
-  const TOP = /^(?!\t)[ \t]*[^ \t#\r\n]/gm;
+  const top = new RegExp(TOP_LINE.source, 'gm');
   /** The block whose header line starts at `at`: up to the next top-level line. */
   const block = (at: number): string => {
-    const nl = text.indexOf('\n', at);
-    if (nl < 0) return text.slice(at);
-    TOP.lastIndex = nl + 1;
-    const m = TOP.exec(text);
-    const end = m ? m.index : text.length;
-    return text.slice(at, end) + (text.charCodeAt(end - 1) === 10 ? '' : '\n');
+    if (pieces) {
+      const b = pieces.slice(at, ends.get(at) ?? pieces.length);
+      return b.endsWith('\n') ? b : `${b}\n`;
+    }
+    const all = text();
+    const nl = all.indexOf('\n', at);
+    if (nl < 0) return all.slice(at);
+    top.lastIndex = nl + 1;
+    const m = top.exec(all);
+    const end = m ? m.index : all.length;
+    return all.slice(at, end) + (all.charCodeAt(end - 1) === 10 ? '' : '\n');
   };
   const of = (key: string, headers: () => number[]): PciIds => {
     let p = parsed.get(key);
@@ -273,18 +342,21 @@ export function indexPciIds(text: string): PciIds {
     }
     return p;
   };
-  const vendorHeaders = (v: number) => starts(`${hx(v & 0xffff, 4)}[ \t]`);
-  /** A vendor's blocks, each starting with its header line (found once per vendor). */
+  const vendorHeaders = (v: number) => starts(`v${hex(v & 0xffff, 4)}`, `${hx(v & 0xffff, 4)}[ \t]`);
+  /**
+   * A vendor's blocks, each starting with its header line. Kept per vendor when they are cut from a
+   * text held anyway (slices share its memory); read afresh from pieces (Intel's block alone is
+   * 370 KB, and each device's answers are kept once parsed).
+   */
   const blocksOf = new Map<number, string[]>();
   const vendorBlocks = (v: number): string[] => {
     let b = blocksOf.get(v);
-    if (!b)
-      blocksOf.set(
-        v,
-        (b = vendorHeaders(v)
-          .sort((x, y) => x - y)
-          .map(block)),
-      );
+    if (!b) {
+      b = vendorHeaders(v)
+        .sort((x, y) => x - y)
+        .map(block);
+      if (!pieces) blocksOf.set(v, b);
+    }
     return b;
   };
   const headerLine = (b: string): string => {
@@ -318,20 +390,20 @@ export function indexPciIds(text: string): PciIds {
   };
   const vendor = (v: number) => named(`v${v}`, () => vendorBlocks(v).map(headerLine).join(''));
   const device = (v: number, d: number) => named(`d${v}:${d}`, () => deviceText(v, d));
-  const klass = (c: number) => of(`c${c & 0xff}`, () => starts(`C ${hx(c & 0xff, 2)}`));
+  const klass = (c: number) => of(`c${c & 0xff}`, () => starts(`c${hex(c & 0xff, 2)}`, `C ${hx(c & 0xff, 2)}`));
   const generic = (sv: number) =>
     of(`s${sv}`, () => {
-      const s = starts(`S ${hx(sv & 0xffff, 4)}`);
+      const s = starts(`s${hex(sv & 0xffff, 4)}`, `S ${hx(sv & 0xffff, 4)}`);
       const first = s.length ? Math.min(...s) : 0;
       return [...vendorHeaders(sv).filter((at) => at < Math.max(...s, first)), ...s];
     });
   let version: string | undefined | null = null;
   return {
     get errors() {
-      return (full ??= loadPciIds(text)).errors;
+      return (full ??= loadPciIds(text())).errors;
     },
     get version() {
-      if (version === null) version = /^[ \t]*#[^\S\r\n]*Version:[^\S\r\n]*([^\s]+)/m.exec(text)?.[1];
+      if (version === null) version = pieces ? pieces.version : pciIdsVersion(text());
       return version;
     },
     vendorName: (v) => vendor(v).vendorName(v),

@@ -5,9 +5,10 @@
 // launch → first stop at 1.2 × a bare adapter's start-up). Node 22 does this
 // itself (module.enableCompileCache); VS Code's Electron and Node 20 do not.
 //
-// The cache is written once, just after the first stop — by then every
-// function a launch needs has been compiled, so the next launch compiles
-// almost nothing. It sits next to the bundle and its name carries the bundle's
+// The cache is written just after the first stop — by then every function a
+// launch needs has been compiled, so the next launch compiles almost nothing —
+// and once more when a process has gone on stepping, so later sessions do not
+// compile the step path at their first steps either. It sits next to the bundle and its name carries the bundle's
 // content hash (stamped in at build time), the V8 version and the CPU
 // architecture; V8 itself rejects data made under other flags, and a rejected
 // or unreadable cache only means an ordinary compile and a fresh cache. Where
@@ -35,18 +36,20 @@ const cacheFile = join(__dirname, `adapter-core.${hash.slice(0, 16)}.${process.v
 /**
  * The cache file starts with the size and mtime of the bundle it was made from, so a bundle
  * changed on disk without a rebuild of this loader (whose hash would still match) is never run
- * from a stale cache; V8 itself only compares the source length.
+ * from a stale cache (V8 itself only compares the source length), and with how many stops its
+ * process had made when it was written: what it covers.
  */
-const HEADER = 16;
+const HEADER = 24;
 function stamp(): Buffer {
   const st = statSync(coreFile);
-  const b = Buffer.alloc(HEADER);
+  const b = Buffer.alloc(16);
   b.writeDoubleLE(st.size, 0);
   b.writeDoubleLE(st.mtimeMs, 8);
   return b;
 }
 
-function readCache(): Buffer | undefined {
+/** The cache for this bundle (its V8 data and the stops it covers), if there is a good one. */
+function readCache(): { data: Buffer; stops: number } | undefined {
   if (!enabled) return undefined;
   let file: Buffer;
   try {
@@ -54,13 +57,16 @@ function readCache(): Buffer | undefined {
   } catch {
     return undefined; // first launch with this bundle and this V8
   }
-  return file.length > HEADER && file.subarray(0, HEADER).equals(coreStamp) ? file.subarray(HEADER) : undefined;
+  if (file.length <= HEADER || !file.subarray(0, 16).equals(coreStamp)) return undefined;
+  return { data: file.subarray(HEADER), stops: file.readDoubleLE(16) };
 }
 
-function writeCache(script: Script): void {
+function writeCache(script: Script, stops: number): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, Buffer.concat([coreStamp, script.createCachedData()]));
+    const covers = Buffer.alloc(8);
+    covers.writeDoubleLE(stops, 0);
+    writeFileSync(tmp, Buffer.concat([coreStamp, covers, script.createCachedData()]));
     renameSync(tmp, cacheFile); // atomic: a concurrent launch reads the old file or the new one, never half of one
   } catch {
     try {
@@ -86,14 +92,14 @@ function writable(): boolean {
 // function Node puts around a CommonJS module, so this one string is what V8 compiles and keeps.
 // The stamp is taken as the bundle is read: a cache made later describes this text, not a newer file.
 const coreStamp = enabled ? stamp() : Buffer.alloc(0);
-/** Whether the cache was missing or refused (then one is written after the first stop). */
-let cacheMissed = true;
+/** How many stops the cache this process started from covers (0: none, or refused). */
+let covered = 0;
 const script = ((): Script => {
   // The cache's bytes are needed only while compiling: kept in a module-level binding they would
   // stay in the adapter's memory for the whole session.
-  const cachedData = readCache();
-  const s = new Script(readFileSync(coreFile, 'latin1'), { filename: coreFile, ...(cachedData ? { cachedData } : {}) });
-  cacheMissed = !cachedData || s.cachedDataRejected === true;
+  const cache = readCache();
+  const s = new Script(readFileSync(coreFile, 'latin1'), { filename: coreFile, ...(cache ? { cachedData: cache.data } : {}) });
+  covered = cache && s.cachedDataRejected !== true ? cache.stops : 0;
   return s;
 })();
 const mod = { exports: {} as Core };
@@ -101,21 +107,39 @@ const mod = { exports: {} as Core };
 // built-ins and nothing beside it.
 (script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, require, mod, coreFile, __dirname);
 
+/**
+ * The stops after which a cache covers stepping too: by then the session has run the functions a
+ * step runs (the emulator's, Variables', the stack's), and a cache made then spares a later
+ * launch compiling them at its first steps.
+ */
+const STEPPED = 8;
+
 const hooks: AdapterHooks = {};
-if (enabled && cacheMissed && writable()) {
-  // Written once, after the first stop. Clients often end the process right after that stop (the
-  // bench does, and so does a user who stops at once), so an exit or SIGTERM that comes first
-  // writes it on the way out; ending before the first stop writes nothing (the cache would lack
-  // the launch path).
-  let state: 'waiting' | 'due' | 'done' = 'waiting';
+if (enabled && covered < STEPPED && writable()) {
+  // Written at most twice per build: just after the first stop when there was no cache (the
+  // launch path), and on the way out of the first process that went on stepping (the step path),
+  // never on the step path itself (making one takes tens of milliseconds). Clients often end the
+  // process right after the first stop (the bench does, and so does a user who stops at once), so
+  // an exit or SIGTERM that comes first writes it on the way out; ending before the first stop
+  // writes nothing (the cache would lack the launch path).
+  let stops = 0;
+  let written = covered;
   const flush = (): void => {
-    if (state !== 'due') return;
-    state = 'done';
-    writeCache(script);
+    // Once per coverage: at the first stop if nothing covered it, at the end if stepping was new.
+    if (stops === 0 || stops <= written || (written > 0 && stops < STEPPED)) return;
+    written = stops;
+    writeCache(script, stops);
   };
-  hooks.afterFirstStop = () => {
-    if (state === 'waiting') state = 'due';
-    setImmediate(flush); // after the stopped event has left
+  // The stepping cache is written in the first quiet second after enough stops (before V8 may have
+  // dropped the bytecode of launch functions not run since), or at the end, whichever comes first.
+  let quiet: NodeJS.Timeout | undefined;
+  hooks.afterStop = (n) => {
+    stops = n;
+    if (n === 1 && covered === 0) setImmediate(flush); // after the stopped event has left
+    if (n >= STEPPED && written < STEPPED) {
+      clearTimeout(quiet);
+      quiet = setTimeout(flush, 1000).unref();
+    }
   };
   const onTerm = (): void => {
     flush();

@@ -29,27 +29,27 @@ export function listenError(e: unknown, port: number): ListenError {
 
 /** What the process hosting the adapter may want to hear about (adapter/boot.ts uses it). */
 export interface AdapterHooks {
-  /** Called once per process, right after the first `stopped` event of any session has been sent (keep it short). */
-  afterFirstStop?: () => void;
+  /** Called right after every `stopped` event of any session has been sent, with how many this process has sent so far (keep it short). */
+  afterStop?: (stops: number) => void;
 }
 
-/** Wires hooks.afterFirstStop to the session's first `stopped` event (the hook runs after the event is out). */
-function watchFirstStop(s: VpciDebugSession, hooks: AdapterHooks): void {
-  const hook = hooks.afterFirstStop;
+/** Stops this process has sent, over all its sessions. */
+let stops = 0;
+
+/** Wires hooks.afterStop to the session's `stopped` events (the hook runs after each event is out). */
+function watchStops(s: VpciDebugSession, hooks: AdapterHooks): void {
+  const hook = hooks.afterStop;
   if (!hook) return;
   const send = s.sendEvent.bind(s);
   s.sendEvent = (e) => {
     send(e);
-    if (e.event === 'stopped' && hooks.afterFirstStop === hook) {
-      hooks.afterFirstStop = undefined;
-      hook();
-    }
+    if (e.event === 'stopped') hook(++stops);
   };
 }
 
 export function runStdio(hooks: AdapterHooks = {}): void {
   const s = new VpciDebugSession();
-  watchFirstStop(s, hooks);
+  watchStops(s, hooks);
   s.setRunAsServer(false);
   s.ownsProcess = true;
   s.start(process.stdin, process.stdout);
@@ -69,7 +69,7 @@ export function runTcp(port: number, onListening?: (port: number) => void, hooks
       // on Linux's defaults the socket closes about 11 minutes later)
       socket.setKeepAlive(true, 10_000);
       const s = new VpciDebugSession(held);
-      watchFirstStop(s, hooks);
+      watchStops(s, hooks);
       s.setRunAsServer(true);
       // A client that sends only garbage is told (an output event), then detached.
       s.onGarbage = () => socket.end();

@@ -35,8 +35,8 @@ after(() => {
 
 const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.cache'));
 
-/** One session through the stdio bundle: first stop at the attach entry, one stack trace, disconnect. */
-async function session(env: NodeJS.ProcessEnv = process.env): Promise<DebugProtocol.StackFrame> {
+/** One session through the stdio bundle: first stop at the attach entry, one stack trace, `steps` steps in, disconnect. */
+async function session(env: NodeJS.ProcessEnv = process.env, steps = 0): Promise<DebugProtocol.StackFrame> {
   const dc = new DebugClient(process.execPath, join(dir, 'adapter.js'), 'vpci', { env }, true);
   dc.defaultTimeout = 20_000;
   await dc.start();
@@ -48,9 +48,20 @@ async function session(env: NodeJS.ProcessEnv = process.env): Promise<DebugProto
     const s = await stopped;
     assert.equal(s.body.reason, 'entry');
     const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+    let tid = s.body.threadId!;
+    for (let i = 0; i < steps; i++) {
+      const next = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await dc.stepInRequest({ threadId: tid });
+      tid = (await next).body.threadId ?? tid;
+      await dc.stackTraceRequest({ threadId: tid });
+    }
     return st.body.stackFrames[0]!;
   } finally {
+    // The adapter may write its cache on the way out: wait for the process to end, not just for stop().
+    const proc = (dc as unknown as { _adapterProcess?: ChildProcess })._adapterProcess;
+    const exited = proc && proc.exitCode === null ? new Promise((res) => proc.once('exit', res)) : undefined;
     await dc.stop();
+    await exited;
   }
 }
 
@@ -72,6 +83,22 @@ test('a second launch runs from the cache and leaves it as it is', { skip, timeo
   const top = await session();
   assert.equal(top.name, 'vmbus_pcib_attach');
   assert.deepEqual(readFileSync(join(dir, c)), before);
+});
+
+test('a process that goes on stepping rewrites the cache once, to cover the step path too; later ones leave it', { skip, timeout: 30_000 }, async () => {
+  const [c] = caches();
+  assert.ok(c);
+  const before = readFileSync(join(dir, c));
+  assert.equal(before.readDoubleLE(16), 1, 'the launch cache covers the first stop');
+  await session(process.env, 12);
+  const after = readFileSync(join(dir, c));
+  assert.ok(after.readDoubleLE(16) >= 8, `covers ${after.readDoubleLE(16)} stops`);
+  assert.deepEqual(after.subarray(0, 16), before.subarray(0, 16), 'the same bundle');
+  assert.ok(after.length > before.length, 'the functions of the steps are in it');
+  await session(process.env, 12);
+  assert.deepEqual(readFileSync(join(dir, c)), after, 'a cache that covers stepping is not written again');
+  await session();
+  assert.deepEqual(readFileSync(join(dir, c)), after);
 });
 
 test('a corrupt cache is rejected by V8, the session runs as usual, and a good cache replaces it', { skip, timeout: 30_000 }, async () => {

@@ -16,7 +16,7 @@ import type { FunctionSource } from '../emulator/machine/bus';
 import { createFunction } from '../emulator/pci/catalog';
 import { importLspciText, importConfigBinary } from '../emulator/pci/lspci-import';
 import { PciFunction } from '../emulator/pci/function';
-import { SCENARIO_LIMIT, confinement, decodeText, type FileAccess } from '../io/files';
+import { SCENARIO_LIMIT, canReadSync, confinement, decodeText, type FileAccess, type SyncFileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { readDumps, readDumpsSync } from '../io/scenario-files';
 import { latin1 } from '../emulator/scenario/staged';
@@ -63,9 +63,11 @@ export function functionFactory(reads: ReadonlyMap<string, FileRead>): (src: Fun
 /**
  * Loads a scenario through `files` (any FileAccess: Node's, the editor's). Rejects with a
  * FileError when the scenario itself cannot be read; problems with the files it names are
- * diagnostics.
+ * diagnostics. Files that can be read synchronously are (Node's: a launch then waits on no I/O
+ * callback and never loads Node's promise-based file system).
  */
 export async function loadScenarioWith(files: FileAccess, file: string, o: LoadOptions = {}): Promise<Loaded> {
+  if (canReadSync(files)) return loadSync(files, file, o.overrides ?? {}, o.text, o.workspaceFolders);
   const full = resolve(file);
   const text = o.text ?? decodeText(await files.readFile(full, SCENARIO_LIMIT));
   const p = parseStaged(text);
@@ -75,10 +77,14 @@ export async function loadScenarioWith(files: FileAccess, file: string, o: LoadO
 
 /** The same, synchronously with Node's file system (the CLI, tests, the fuzzers, the bench). Throws a FileError. */
 export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, text?: string, workspaceFolders?: readonly string[]): Loaded {
+  return loadSync(nodeFiles, file, overrides, text, workspaceFolders);
+}
+
+function loadSync(files: SyncFileAccess, file: string, overrides: ConfigOverrides, text?: string, workspaceFolders?: readonly string[]): Loaded {
   const full = resolve(file);
-  const src = text ?? decodeText(nodeFiles.readFileSync(full, SCENARIO_LIMIT));
+  const src = text ?? decodeText(files.readFileSync(full, SCENARIO_LIMIT));
   const p = parseStaged(src);
-  const reads = readDumpsSync(nodeFiles, dumpPaths(p.scenario), confinement(dirname(full), workspaceFolders));
+  const reads = readDumpsSync(files, dumpPaths(p.scenario), confinement(dirname(full), workspaceFolders));
   return build(full, src, p, reads, overrides);
 }
 

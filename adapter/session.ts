@@ -27,7 +27,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
-import { DATA_LIMIT, FileError, decodeText, type FileAccess, type SyncFileAccess } from '../io/files';
+import { DATA_LIMIT, FileError, canReadSync, decodeText, type FileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
@@ -591,7 +591,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         const p = listingPath(d, m.config.guest, l.file);
         let text: string | undefined;
         try {
-          text = decodeText(await this.files.readFile(p, DATA_LIMIT));
+          const files = this.files;
+          text = decodeText(canReadSync(files) ? files.readFileSync(p, DATA_LIMIT) : await files.readFile(p, DATA_LIMIT));
         } catch {
           text = undefined;
         }
@@ -1676,10 +1677,6 @@ let pciIdsText: string | PciIdsPieces | undefined;
 /** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
 let pciIdsTriedSync = false;
 /** Where data/pci.ids is: next to the bundle (dist/..) or the source tree (adapter/..). */
-
-function canReadSync(f: FileAccess): f is FileAccess & SyncFileAccess {
-  return typeof (f as Partial<SyncFileAccess>).readFileSync === 'function';
-}
 
 /** Listings folders already checked against this build's listings, per requested folder and guest model. */
 const listingsFound = new Map<string, string>();

@@ -51,6 +51,11 @@ export interface SyncFileAccess {
   realPathSync(path: string): string;
 }
 
+/** Whether `files` can also read synchronously (Node's can; the editor's workspace.fs cannot). */
+export function canReadSync(files: FileAccess): files is FileAccess & SyncFileAccess {
+  return typeof (files as Partial<SyncFileAccess>).readFileSync === 'function';
+}
+
 /** "16 MiB", "1.5 GiB": sizes in messages about limits. */
 export function bytesText(n: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];

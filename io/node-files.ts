@@ -2,8 +2,9 @@
 // size checked before the read and enforced during it (a file that grows, or a
 // device that claims size 0, cannot make a read run away), opened without
 // blocking (a FIFO never hangs the process).
-import { constants, closeSync, fstatSync, mkdirSync, openSync, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { mkdir, open, realpath, stat, writeFile } from 'node:fs/promises';
+// fs.promises is reached through `promises` at the call: a property Node loads on first use, so a
+// process that only reads synchronously (the debug adapter's launch) never loads fs/promises.
+import { constants, closeSync, fstatSync, mkdirSync, openSync, promises, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname } from 'node:path';
 import { FileError, bytesText, type FileAccess, type SyncFileAccess } from './files';
 import { errnoCode, errorReason } from './errors';
@@ -77,7 +78,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
   async readFile(path: string, limit: number): Promise<Uint8Array> {
     let st: Stats;
     try {
-      st = await stat(path);
+      st = await promises.stat(path);
     } catch (e) {
       throw fileErrorOf(path, e);
     }
@@ -86,7 +87,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
     if (st.size > limit) throw tooLarge(path, st.size, limit);
     let fh;
     try {
-      fh = await open(path, OPEN_FLAGS);
+      fh = await promises.open(path, OPEN_FLAGS);
     } catch (e) {
       throw fileErrorOf(path, e);
     }
@@ -168,8 +169,8 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
 
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, data);
+      await promises.mkdir(dirname(path), { recursive: true });
+      await promises.writeFile(path, data);
     } catch (e) {
       throw fileErrorOf(path, e);
     }
@@ -186,7 +187,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
 
   async realPath(path: string): Promise<string> {
     try {
-      return await realpath(path);
+      return await promises.realpath(path);
     } catch (e) {
       throw fileErrorOf(path, e);
     }

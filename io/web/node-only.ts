@@ -1,4 +1,4 @@
-// The Node built-ins (fs, fs/promises, os, stream) the browser bundles import on
+// The Node built-ins (fs and its promises, os, stream) the browser bundles import on
 // paths that never run in VS Code for the Web — the stdio adapter's framing,
 // the CLI launcher, Node's file access, the listings writer — as exports that
 // throw one line saying so, should such a path ever run. Named exports only:
@@ -26,12 +26,14 @@ export const writeFileSync = fn('fs.writeFileSync');
 export const readFileSync = fn('fs.readFileSync');
 export const existsSync = fn('fs.existsSync');
 export const chmodSync = fn('fs.chmodSync');
-// fs/promises
-export const mkdir = fn('fs.mkdir');
-export const open = fn('fs.open');
-export const realpath = fn('fs.realpath');
-export const stat = fn('fs.stat');
-export const writeFile = fn('fs.writeFile');
+// fs.promises (io/node-files.ts reaches it through fs)
+export const promises = {
+  mkdir: fn('fs.promises.mkdir'),
+  open: fn('fs.promises.open'),
+  realpath: fn('fs.promises.realpath'),
+  stat: fn('fs.promises.stat'),
+  writeFile: fn('fs.promises.writeFile'),
+};
 // os
 export const tmpdir = fn('os.tmpdir');
 // stream

@@ -65,8 +65,30 @@ const NAMES = [
 // Every member name the bundle reads from its vscode import.
 const text = require('node:fs').readFileSync(path.resolve(__dirname, '..', 'dist', 'extension.js'), 'utf8');
 for (const m of text.matchAll(/\b(?:code|vscode\w*)\.([A-Za-z_]\w*)/g)) NAMES.push(m[1]);
+// And every value the API declares at its top level, as the real module has them (the interop
+// copies each one: the browser stand-in, bench/web-host/vscode-web.js, lists the same).
+const dts = path.resolve(__dirname, '..', 'node_modules', '@types', 'vscode', 'index.d.ts');
+for (const m of require('node:fs')
+  .readFileSync(dts, 'utf8')
+  .matchAll(/^\texport (?:namespace|class|enum|const|let|function) (\w+)/gm))
+  NAMES.push(m[1]);
 const top = {};
 for (const n of NAMES) top[n] = fake();
+// The debug adapter descriptor factories activate() registers, by debug type, and the inline
+// implementation they return, real: bench/web-host/node-host.cjs asks the factory for sessions.
+const debugFactories = new Map();
+top.debug = new Proxy(
+  {
+    registerDebugAdapterDescriptorFactory(type, factory) {
+      debugFactories.set(type, factory);
+      return { dispose: () => debugFactories.delete(type) };
+    },
+  },
+  { get: (t, p) => (p in t ? t[p] : p === 'then' ? undefined : fake()) },
+);
+top.DebugAdapterInlineImplementation = function DebugAdapterInlineImplementation(implementation) {
+  this.implementation = implementation;
+};
 // Bundled libraries (vscode-languageclient) read other members, and extend its classes, directly.
 const vscode = new Proxy(top, { get: (t, p) => (p in t ? t[p] : p === 'then' || p === '__esModule' ? undefined : (t[p] = fake())) });
 const resolve = Module._resolveFilename;
@@ -96,4 +118,4 @@ function activateFresh(bundle) {
   return context.subscriptions.length;
 }
 
-module.exports = { activateFresh };
+module.exports = { activateFresh, debugFactories };

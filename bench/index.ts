@@ -28,7 +28,6 @@ function print(f: Figure | AsyncFigure, r: FigureResult): void {
   if (r.budgetOk === false) failed++;
 }
 function printSamples(f: SampleFigure, rs: SampleResult[]): void {
-  console.log(f.name);
   for (const r of rs) {
     const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
     console.log(
@@ -52,6 +51,8 @@ async function main(): Promise<void> {
   }
   for (const f of registeredSamples()) {
     if (filter && !f.name.includes(filter)) continue;
+    // The name first: a figure may print a line of its own while it measures (one skipped says why).
+    console.log(f.name);
     printSamples(f, await f.measure());
   }
   if (failed) console.log(`\n${failed} figure(s) over budget`);

@@ -75,6 +75,7 @@ test('the VSIX holds the bundles, grammars, data, examples, icon, README and LIC
     'extension/language-configuration.json',
     'extension/listing-language-configuration.json',
     'extension/data/pci.ids',
+    'extension/dist/pci.ids.index.json',
     'extension/media/icon.png',
     'extension/readme.md',
     'extension/LICENSE.txt',

@@ -53,6 +53,33 @@ export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks): N
   return quiet;
 }
 
+/**
+ * Makes the messages one turn of the adapter writes to `out` leave together: the first write of a
+ * turn corks the stream and a microtask uncorks it, so a response, the stopped event after it and
+ * the events that go with a stop reach the client in one system call instead of one each (each a
+ * wake-up of the client). Streams without cork() (a test's) are left as they are. Returns `out`.
+ */
+export function coalescedOutput<T extends NodeJS.WritableStream>(out: T): T {
+  const s = out as T & Partial<Pick<NodeJS.WriteStream, 'cork' | 'uncork'>>;
+  const cork = s.cork?.bind(s);
+  const uncork = s.uncork?.bind(s);
+  if (!cork || !uncork) return out;
+  const write = s.write.bind(s) as (...a: unknown[]) => boolean;
+  let corked = false;
+  s.write = (...a: unknown[]): boolean => {
+    if (!corked) {
+      corked = true;
+      cork();
+      queueMicrotask(() => {
+        corked = false;
+        uncork();
+      });
+    }
+    return write(...a);
+  };
+  return out;
+}
+
 // `Content-Length: 12` then a blank line, as raw bytes (latin1 keeps one character per byte).
 const HEADER_AT = /Content-Length[ \t]*:[ \t]*[0-9]+[ \t]*\r\n(?:[^\r\n]+\r\n)*?\r\n/;
 const HEADER_START = /Content-Length[ \t]*:/;

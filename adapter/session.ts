@@ -31,7 +31,7 @@ import { DATA_LIMIT, FileError, canReadSync, decodeText, type FileAccess } from 
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
-import { framedInput } from './framing';
+import { coalescedOutput, framedInput } from './framing';
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
@@ -178,7 +178,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.onGarbage?.();
       },
     });
-    super.start(input, outStream);
+    super.start(input, coalescedOutput(outStream));
   }
 
   /**

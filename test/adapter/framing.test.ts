@@ -6,7 +6,7 @@
 // response. Timers are driven by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT } from '../../adapter/framing';
+import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput } from '../../adapter/framing';
 
 interface Run {
   push(s: string | Buffer): void;
@@ -161,4 +161,39 @@ test('a large body in many chunks arrives whole', () => {
   const all = Buffer.from(frame(body));
   for (let i = 0; i < all.length; i += 65536) r.push(all.subarray(i, i + 65536));
   assert.deepEqual(seqs(r), [1]);
+});
+
+test('what one turn of the adapter writes leaves in one system call: cork at its first write, uncork after the turn', async () => {
+  const { Writable } = await import('node:stream');
+  const calls: string[][] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      calls.push([chunk.toString()]);
+      cb();
+    },
+    writev(chunks, cb) {
+      calls.push(chunks.map((c) => (c.chunk as Buffer).toString()));
+      cb();
+    },
+  });
+  coalescedOutput(out);
+  // a response, its stopped event and an event after it, written in one turn
+  out.write('response');
+  out.write('stopped');
+  out.write('traceChanged');
+  assert.deepEqual(calls, [], 'nothing leaves before the turn ends');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [['response', 'stopped', 'traceChanged']]);
+  // the next turn's messages leave in their own call
+  out.write('threads');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [['response', 'stopped', 'traceChanged'], ['threads']]);
+});
+
+test('a stream that cannot cork is written as it is', () => {
+  const seen: string[] = [];
+  const out = { write: (s: string) => (seen.push(s), true) } as unknown as NodeJS.WritableStream;
+  assert.equal(coalescedOutput(out), out);
+  out.write('a');
+  assert.deepEqual(seen, ['a']);
 });

@@ -23,7 +23,7 @@
 // URI mapping applied in-process), are gone: they approximated this very work, now measured where
 // it runs.
 // Only 127.0.0.1:18600 is used (the page server, closed when each figure ends).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -95,21 +95,12 @@ async function withPage<R>(fn: (page: Page) => Promise<R>): Promise<R> {
   });
   let browser: Browser | undefined;
   try {
-    // The flags scripts/e2e.mjs's journeys launch Chromium with (test/e2e/journeys.mjs).
+    // The flags the e2e journeys launch Chromium with (scripts/chromium-flags.json).
     browser = await chromium
       .launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: JSON.parse(readFileSync(join(ROOT, 'scripts', 'chromium-flags.json'), 'utf8')) as string[],
       })
       .catch((e: unknown) => {
         throw new NotStarted(`headless Chromium (${CHROMIUM}) did not start: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);

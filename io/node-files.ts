@@ -74,6 +74,37 @@ class Bounded {
   }
 }
 
+/**
+ * Runs `read` on `path` opened for reading, with its size, if it is a regular file no larger than
+ * `limit`: checked before it is opened (opening some devices has effects) and again once it is
+ * (it may have been swapped in between). Errors are FileErrors naming the path.
+ */
+function withRegularFileSync<T>(path: string, limit: number, read: (fd: number, size: number) => T): T {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    throw fileErrorOf(path, e);
+  }
+  if (!st.isFile()) throw notAFile(path, st);
+  if (st.size > limit) throw tooLarge(path, st.size, limit);
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    throw fileErrorOf(path, e);
+  }
+  try {
+    const st2 = fstatSync(fd);
+    if (!st2.isFile()) throw notAFile(path, st2);
+    return read(fd, st2.size);
+  } catch (e) {
+    throw fileErrorOf(path, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export class NodeFiles implements FileAccess, SyncFileAccess {
   async readFile(path: string, limit: number): Promise<Uint8Array> {
     let st: Stats;
@@ -110,24 +141,8 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
   }
 
   readFileSync(path: string, limit: number): Uint8Array {
-    let st: Stats;
-    try {
-      st = statSync(path);
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    }
-    if (!st.isFile()) throw notAFile(path, st);
-    if (st.size > limit) throw tooLarge(path, st.size, limit);
-    let fd: number;
-    try {
-      fd = openSync(path, OPEN_FLAGS);
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    }
-    try {
-      const st2 = fstatSync(fd);
-      if (!st2.isFile()) throw notAFile(path, st2);
-      const b = new Bounded(st2.size, limit, path);
+    return withRegularFileSync(path, limit, (fd, size) => {
+      const b = new Bounded(size, limit, path);
       for (;;) {
         const room = b.room();
         const k = readSync(fd, room, 0, room.length, null);
@@ -135,24 +150,12 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
         b.took(k);
       }
       return b.bytes();
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   readRangeSync(path: string, start: number, length: number): Uint8Array {
-    let fd: number;
-    try {
-      fd = openSync(path, OPEN_FLAGS);
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    }
-    try {
-      const st = fstatSync(fd);
-      if (!st.isFile()) throw notAFile(path, st);
-      const buf = new Uint8Array(Math.max(0, Math.min(length, st.size - start)));
+    return withRegularFileSync(path, Infinity, (fd, size) => {
+      const buf = new Uint8Array(Math.max(0, Math.min(length, size - start)));
       let n = 0;
       while (n < buf.length) {
         const k = readSync(fd, buf, n, buf.length - n, start + n);
@@ -160,11 +163,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
         n += k;
       }
       return buf.subarray(0, n);
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
 
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {

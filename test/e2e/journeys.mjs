@@ -5,7 +5,7 @@
 // (later steps depend on it) and leaves OUT_DIR/failure.png. The core journeys
 // are here, in order; topic journeys live in test/e2e/journeys/*.mjs (each
 // registers its steps with step() on import) and run after them, by file name.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -428,16 +428,8 @@ const context = await chromium.launchPersistentContext(dir, {
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
   viewport: { width: 1440, height: 1000 },
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  // headless, no sandbox (root in CI), nothing that would reach the network (scripts/chromium-flags.json, shared with the bench)
+  args: JSON.parse(readFileSync(new URL('../../scripts/chromium-flags.json', import.meta.url), 'utf8')),
 });
 const page = context.pages()[0] ?? (await context.newPage());
 page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));

@@ -22,7 +22,7 @@ export class VpciAdapterFactory implements vscode.DebugAdapterDescriptorFactory 
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
     const h = host();
-    const noStdio = adapterMode() === 'stdio' ? h.nodeOnly('The stdio adapter (vpci.adapter: stdio) and its code cache') : undefined;
+    const noStdio = adapterMode() === 'stdio' ? h.nodeOnly('The stdio adapter (vpci.adapter: stdio, with its code cache)') : undefined;
     if (noStdio) {
       // VS Code for the Web: the setting cannot be honoured; say why (once in a window, every time in the log) and run inline.
       this.log.warn(`${noStdio}; "${session.name}" runs on the inline adapter`);

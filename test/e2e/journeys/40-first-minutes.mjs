@@ -6,7 +6,21 @@
 // (the quickstart example open, no session running).
 import { existsSync, readFileSync, renameSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CS_URL, WORKSPACE, OUT, log, esc, command, openPane, closePane, step, openWorkspaceFile, addFunctionBreakpoint, showConsole } from '../lib.mjs';
+import {
+  CS_URL,
+  WORKSPACE,
+  OUT,
+  log,
+  esc,
+  command,
+  openPane,
+  closePane,
+  startConfig,
+  step,
+  openWorkspaceFile,
+  addFunctionBreakpoint,
+  showConsole,
+} from '../lib.mjs';
 
 const QUICKSTART_TITLE = 'Two NICs passed through to a FreeBSD guest on Windows Server 2016.';
 const extensionDir = () => {
@@ -329,10 +343,8 @@ step("An exception stop: the label names the kind, the editor's exception widget
   await pickerRows(page);
   await chooseExample(page, 'faults');
   await page.locator('.tabs-container .tab.active', { hasText: 'faults.vpci' }).waitFor({ timeout: 10000 });
-  await page.locator('.editor-instance .view-lines').first().click();
-  await page.keyboard.press('F5');
-  await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
-  await openPane(page, 'Call Stack');
+  // the configuration for the file in the editor (F5 would start whichever one an earlier journey picked last)
+  await startConfig(page, 'vPCI: Debug scenario');
   await page
     .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
     .first()

@@ -133,20 +133,17 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
     await command(page, 'vPCI: Debug at Cause');
   }
   await page.locator('.debug-toolbar').waitFor({ timeout: 30000 });
-  // the side bar may still show the Test Explorer the command came from
-  if (
-    !(await page
-      .locator('.debug-pane')
-      .first()
-      .isVisible()
-      .catch(() => false))
-  )
-    await command(page, 'View: Show Run and Debug');
+  // The stop first (the exception widget in the editor): a palette opened while the stop takes
+  // the focus would type into the listing.
+  const widget = page.locator('.exception-widget, .zone-widget', { hasText: /expect nic0 version 1\.1: negotiated 1\.\d here/ }).first();
+  await widget.waitFor({ timeout: 30000 });
+  // The side bar may show the Test Explorer: the one the command came from, or the one VS Code
+  // opens when the test run starts (testing.openTesting).
+  const callStack = page.locator('.pane-header', { hasText: /^\s*Call Stack/i }).first();
+  if (!(await callStack.isVisible().catch(() => false))) await command(page, 'View: Show Run and Debug');
   await openPane(page, 'Call Stack');
   const frame = page.locator('.debug-call-stack .monaco-list-row', { hasText: /hv_pci_protocol_negotiation/ }).first();
   await frame.waitFor({ timeout: 30000 });
-  const widget = page.locator('.exception-widget, .zone-widget', { hasText: /expect nic0 version 1\.1: negotiated 1\.\d here/ }).first();
-  await widget.waitFor({ timeout: 20000 });
   log(`debug at cause: ${(await widget.innerText()).replace(/\s+/g, ' ').slice(0, 160)}`);
   log(`stopped on: ${(await frame.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });

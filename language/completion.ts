@@ -111,7 +111,10 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     ctx.devices.map((d) => ({
       label: d.id,
       kind: CompletionItemKind.Class,
-      detail: `${d.title} — ${deviceDetail(d.id) ?? d.detail}`,
+      // The ids, BARs and interrupts only: the suggest widget shares one line between the label and
+      // this, and a longer detail cut the device names themselves ("mellanox-cx3-…"); the title is
+      // the first line of the documentation beside the list.
+      detail: deviceDetail(d.id) ?? d.detail,
       documentation: { kind: 'markdown', value: deviceMarkdown(d.id, ctx) ?? d.title },
     }));
   const profiles = (): CompletionItem[] =>

@@ -108,6 +108,16 @@ step('Breakpoints in a driver listing: a line breakpoint stops there, a conditio
   // turns from hollow to solid once the adapter matched the editor's file (a path, or the
   // client's vscode-remote: URI in the web host) to its listing.
   const d0 = await cursorTo(page, 'ret = hv_pci_enter_d0(hbus);');
+  // The listing is the extension's own file and opens read-only (package.json configurationDefaults,
+  // files.readonlyInclude): a key typed into it by accident is refused, not written into the extension.
+  await page.keyboard.press('Escape'); // the find widget's, if it kept the focus
+  await page.locator('.editor-group-container.active .view-line', { hasText: 'ret = hv_pci_enter_d0(hbus);' }).first().click();
+  await page.keyboard.type('x');
+  const refused = page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first();
+  await refused.waitFor({ timeout: 10000 });
+  log(`typing into the listing: '${(await refused.innerText()).replace(/\s+/g, ' ')}'`);
+  await page.keyboard.press('Escape');
+  await cursorTo(page, 'ret = hv_pci_enter_d0(hbus);');
   await command(page, 'Debug: Toggle Breakpoint');
   await verified(page, 'debug-breakpoint', d0);
   await command(page, 'Debug: Continue');

@@ -111,9 +111,8 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     ctx.devices.map((d) => ({
       label: d.id,
       kind: CompletionItemKind.Class,
-      // The ids, BARs and interrupts only: the suggest widget shares one line between the label and
-      // this, and a longer detail cut the device names themselves ("mellanox-cx3-…"); the title is
-      // the first line of the documentation beside the list.
+      // Short (language/device-info.ts): a longer detail cut the device names themselves
+      // ("mellanox-cx3-…"); the title, BARs and interrupts are in the documentation beside the list.
       detail: deviceDetail(d.id) ?? d.detail,
       documentation: { kind: 'markdown', value: deviceMarkdown(d.id, ctx) ?? d.title },
     }));

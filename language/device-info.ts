@@ -25,10 +25,15 @@ export function barsText(e: CatalogEntry): string {
   return e.bars.map((b) => `${b.index === 'rom' ? 'ROM' : `BAR${b.index}`} ${sizeText(b.size)}`).join(', ') || 'no BARs';
 }
 
-/** One line for a completion item's detail, or undefined when the catalog does not know the id. */
+/**
+ * A completion item's detail, or undefined when the catalog does not know the id: its
+ * vendor:device as lspci -nn writes it and whether it is a virtual function — short, because the
+ * suggest list gives the focused row's label and detail one line and cuts the label first. BARs
+ * and interrupts are in the documentation beside the list.
+ */
 export function deviceDetail(id: string): string | undefined {
   const e = entry(id);
-  return e && `[${hex4(e.vendorId)}:${hex4(e.deviceId)}] ${barsText(e)}; ${e.interrupts}${e.vf ? '; SR-IOV VF' : ''}`;
+  return e && `[${hex4(e.vendorId)}:${hex4(e.deviceId)}]${e.vf ? ' SR-IOV VF' : ''}`;
 }
 
 /** Hover Markdown from the catalog, or undefined when it does not know the id. */

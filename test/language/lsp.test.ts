@@ -116,12 +116,16 @@ async function completions(text: string, at: { line: number; character: number }
 }
 const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
 
-test('completion: devices after `function N`, with vendor/device in the detail', async () => {
+test('completion: devices after `function N`, vendor/device in a detail short enough to leave the name whole, BARs and interrupts in the documentation', async () => {
   const text = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 1 ');
   const items = await completions(text, pos(text, '  function 1 ', '  function 1 '.length));
   const dev = items.find((i) => i.label === 'intel-82599-vf');
   assert.ok(dev, labels(items).join(','));
-  assert.match(dev.detail ?? '', /\[8086:10ed\] BAR0 16K, BAR3 16K; MSI-X 3/);
+  assert.equal(dev.detail, '[8086:10ed] SR-IOV VF');
+  const doc = typeof dev.documentation === 'string' ? dev.documentation : (dev.documentation?.value ?? '');
+  assert.match(doc, /BAR0 16K, BAR3 16K/);
+  assert.match(doc, /MSI-X 3/);
+  for (const i of items) if (i.kind === dev.kind) assert.ok((i.detail ?? '').length <= 24, `${i.label}: ${i.detail}`);
   assert.ok(labels(items).includes('dump'));
   assert.ok(!labels(items).includes('boot'));
 });

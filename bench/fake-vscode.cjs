@@ -4,25 +4,7 @@
 // providers, views and commands and starts a language client.
 const Module = require('node:module');
 const path = require('node:path');
-// A `vscode` stand-in where every member is callable and constructible and returns another
-// stand-in (registrations return disposables); enough for an activate() that only registers.
-function fake() {
-  const fn = function () {};
-  return new Proxy(fn, {
-    get(_t, p) {
-      if (p === 'then') return undefined;
-      if (p === Symbol.toPrimitive) return () => 0;
-      if (p === 'dispose') return () => {};
-      return fake();
-    },
-    apply() {
-      return fake();
-    },
-    construct() {
-      return fake();
-    },
-  });
-}
+const { fake } = require('./web-host/stand-in.cjs');
 // esbuild's ESM interop copies the module's own property names, so the top level lists the
 // namespaces and classes the bundle uses.
 const NAMES = [

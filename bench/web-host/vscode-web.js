@@ -19,23 +19,7 @@
 'use strict';
 
 (function () {
-  function fake() {
-    const fn = function () {};
-    return new Proxy(fn, {
-      get(_t, p) {
-        if (p === 'then') return undefined;
-        if (p === Symbol.toPrimitive) return () => 0;
-        if (p === 'dispose') return () => {};
-        return fake();
-      },
-      apply() {
-        return fake();
-      },
-      construct() {
-        return fake();
-      },
-    });
-  }
+  const { fake } = self.StandIn; // stand-in.cjs, loaded before this file
 
   /** An object whose listed members are real and whose others are stand-ins. */
   function partly(real) {

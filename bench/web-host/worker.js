@@ -9,7 +9,7 @@
 /* global self, importScripts */
 'use strict';
 
-importScripts('vscode-web.js', 'debug-host.cjs');
+importScripts('stand-in.cjs', 'vscode-web.js', 'debug-host.cjs');
 
 let handle;
 self.onmessage = async (e) => {

@@ -127,7 +127,12 @@ step('Step Over moves through the attach routine in the listing', async (page) =
       { timeout: 10000 },
     );
   }
-  const after = await line();
+  // The Call Stack may show its selected row a moment after the editor's "Ln" moved (a loaded machine).
+  let after = await line();
+  for (let i = 0; i < 50 && !/vmbus_pcib_attach|hv_pci_probe/.test(after); i++) {
+    await page.waitForTimeout(100);
+    after = await line();
+  }
   log(`step over: ${before} → ${after}`);
   if (!/vmbus_pcib_attach|hv_pci_probe/.test(after) || after === before) throw new Error(`did not step within the attach routine: ${before} → ${after}`);
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });

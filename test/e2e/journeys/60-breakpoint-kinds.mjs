@@ -178,6 +178,16 @@ step('Breakpoints in a driver listing: a line breakpoint stops there, a conditio
   await openPane(page, 'Breakpoints');
   const boxes = page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'vmbus_pcib.c' }).locator('input[type="checkbox"]');
   await boxes.nth(1).waitFor({ timeout: 10000 });
-  for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).uncheck();
+  // the list re-renders as each one changes: click until it reads unchecked (uncheck() gave up on a re-render)
+  for (let i = 0; i < (await boxes.count()); i++) {
+    for (let t = 0; t < 10 && (await boxes.nth(i).isChecked()); t++) {
+      await boxes
+        .nth(i)
+        .click()
+        .catch(() => {});
+      await page.waitForTimeout(200);
+    }
+    if (await boxes.nth(i).isChecked()) throw new Error(`breakpoint ${i} in vmbus_pcib.c stays enabled`);
+  }
   for (const p of ['Variables', 'Call Stack']) await openPane(page, p);
 });

@@ -3,21 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main, type CliIo } from '../../adapter/cli/main';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+import { main } from '../../adapter/cli/main';
+import { capture } from './capture';
 
 test('unknown command exits 2 and names the command', async () => {
   const io = capture();

@@ -6,21 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main, type CliIo } from '../../adapter/cli/main';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+import { main } from '../../adapter/cli/main';
+import { capture } from './capture';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const CX3 = resolve('test/adapter/fixtures/cx3.vpci');

@@ -5,21 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main, type CliIo } from '../../adapter/cli/main';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+import { main } from '../../adapter/cli/main';
+import { capture } from './capture';
 
 const FIXTURE = resolve('test/adapter/fixtures/cx3.vpci');
 const dir = mkdtempSync(join(tmpdir(), 'vpci-cli-'));

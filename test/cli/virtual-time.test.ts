@@ -6,22 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { main, type CliIo } from '../../adapter/cli/main';
+import { main } from '../../adapter/cli/main';
+import { capture } from './capture';
 import { foreignTimes, parseTime, timesIn } from '../time-forms';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
 const HOT_PLUG = resolve('examples/hot-plug.vpci');

@@ -8,26 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type CliIo } from '../../adapter/cli/main';
+import { main } from '../../adapter/cli/main';
+import { capture } from '../cli/capture';
 import '../../adapter/cli/devices';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import { Rng, generateSpace, idsCatalog } from './gen/config-gen';
 
 const SKIP = spawnSync('lspci', ['--version'], { encoding: 'utf8' }).stdout?.startsWith('lspci version 3.9.0') ? false : 'skipped: lspci 3.9.0 not installed';
-
-function capture(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 

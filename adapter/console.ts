@@ -224,6 +224,9 @@ export function lastPacketValue(ins: InspectContext): Value {
   return null;
 }
 
+/** What evaluating a Debug Console line, a watch or a hover gives: its text (and a tree for Variables) or why not. */
+export type EvalResult = { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string };
+
 export function evaluate(
   ins: InspectContext,
   expr: string,
@@ -231,7 +234,7 @@ export function evaluate(
   threadId: number | undefined,
   locals: Record<string, unknown> | undefined,
   hex: boolean,
-): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+): EvalResult {
   const src = expr.trim();
   if (!src) return { ok: false, error: 'empty expression' };
   if (context === 'repl') {

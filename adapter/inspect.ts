@@ -178,13 +178,7 @@ export class Inspector implements InspectContext {
     return repl.lastPacketValue(this);
   }
 
-  evaluate(
-    expr: string,
-    context: string,
-    threadId: number | undefined,
-    locals: Record<string, unknown> | undefined,
-    hex: boolean,
-  ): { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string } {
+  evaluate(expr: string, context: string, threadId: number | undefined, locals: Record<string, unknown> | undefined, hex: boolean): repl.EvalResult {
     return repl.evaluate(this, expr, context, threadId, locals, hex);
   }
 

@@ -65,6 +65,11 @@ export function measure(f: Figure, minMs = 200): FigureResult {
     const m = timeIt(f.run, minMs);
     best = Math.min(best, m.ns / m.units);
   }
+  return result(f, best, bestFloor);
+}
+
+/** A figure's result from its best time per unit and its floor's, with its budget judged. */
+function result(f: Figure | AsyncFigure, best: number, bestFloor: number): FigureResult {
   const r: FigureResult = {
     name: f.name,
     perSecond: 1e9 / best,
@@ -130,19 +135,7 @@ export async function measureAsync(f: AsyncFigure, minMs = 300): Promise<FigureR
   } finally {
     await f.done?.();
   }
-  const r: FigureResult = {
-    name: f.name,
-    perSecond: 1e9 / best,
-    floorPerSecond: 1e9 / bestFloor,
-    ratio: best / bestFloor,
-    nsPerUnit: best,
-    floorNsPerUnit: bestFloor,
-  };
-  if (f.budget) {
-    r.budgetOk = f.budget.ok(r);
-    r.budgetText = f.budget.text;
-  }
-  return r;
+  return result(f, best, bestFloor);
 }
 
 export function fmtRate(x: number): string {

@@ -106,19 +106,9 @@ interface PageWindow {
 /** Browser side. Must not reference anything outside itself. */
 function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'): void {
   type Side = { n: number; timeText: string; dir: 'toHost' | 'toGuest'; name: string; status?: string; summary: string; bytes: string; fields: string };
-  type Item = {
-    index: number;
-    seq: number;
-    timeText: string;
-    bus: string;
-    dir: 'toHost' | 'toGuest';
-    name: string;
-    status?: string;
-    txid: number | string;
-    length: number;
-    summary: string;
-    cfgBefore?: { count: number; reads: number; writes: number; slots: string };
-  };
+  // Types only (erased from the page's text): the live item as the page receives it.
+  type Item = Omit<LiveItem, 'time'>;
+
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
   /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
   type Incoming =

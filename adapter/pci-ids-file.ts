@@ -4,7 +4,7 @@
 // memory at the first stop). Node only (positional reads); VS Code for the Web reads the whole
 // file through workspace.fs.
 import { decodeText, type SyncFileAccess } from '../io/files';
-import { pciIdsTopLines, pciIdsVersion, type PciIdsPieces } from '../emulator/pci/pci-ids';
+import { pciIdsDeviceLines, pciIdsTopLines, pciIdsVersion, type PciIdsPieces } from '../emulator/pci/pci-ids';
 
 /** The index's file name, in dist/ beside the bundles. */
 export const PCI_IDS_INDEX = 'pci.ids.index.json';
@@ -15,17 +15,29 @@ export interface PciIdsIndex {
   size: number;
   version: string | null;
   /**
-   * For each key (pciIdsLineKey: "v8086", "c02", "s8086"), the byte offsets of its blocks: start,
-   * end, start, end … A plain object, so JSON.parse builds it without a line of our code running
-   * per entry.
+   * One line per key (pciIdsLineKey: "v8086", "c02", "s8086"): the key, then the byte offsets of
+   * its blocks — start, end, start, end … — separated by blanks, every line between line breaks
+   * ("\nv8086 1234 5678\n"). One string, not an object of ~3,000 keys: reading the index costs
+   * one JSON string, and a lookup one search in it.
    */
-  blocks: Record<string, number[]>;
+  blocks: string;
+  /**
+   * For each vendor with one block longer than DEVICE_STRIDE_FROM bytes whose device lines are in
+   * ascending order of device id: a line "v8086 start end" and then every DEVICE_STRIDE-th of its
+   * device lines as "10fb:123456" (device, byte offset of the line), the first one included. A
+   * device's lines then lie between the last of these before it and the first after it.
+   */
+  devices: string;
   /** Lines to find where the index says they are before trusting it: [byte offset, the line's first characters]. */
   check: [number, string][];
 }
 
 /** How many characters of a line `check` holds. */
 const CHECK_CHARS = 16;
+/** Vendors with a block longer than this get device marks (8 of them in pci.ids 2023.04.10; Intel's block is 370 KB). */
+const DEVICE_STRIDE_FROM = 16 * 1024;
+/** One device line in this many is marked: Intel's 4,233 device lines give 67 marks, ~6 KB apart. */
+const DEVICE_STRIDE = 64;
 
 /** The index of a pci.ids file's bytes (what scripts/pci-ids-index.ts writes at build time). */
 export function pciIdsIndexOf(bytes: Uint8Array): PciIdsIndex {
@@ -41,42 +53,79 @@ export function pciIdsIndexOf(bytes: Uint8Array): PciIdsIndex {
     chars = t.at;
     at.push(byte);
   }
-  const blocks: Record<string, number[]> = {};
+  const blocks = new Map<string, number[]>();
   const keyed: number[] = [];
   tops.forEach((t, i) => {
     if (t.key === undefined) return;
-    (blocks[t.key] ??= []).push(at[i]!, at[i + 1] ?? bytes.length);
+    const b = blocks.get(t.key) ?? [];
+    b.push(at[i]!, at[i + 1] ?? bytes.length);
+    blocks.set(t.key, b);
     keyed.push(i);
+  });
+  // Device marks for large vendors whose device lines are in order.
+  let devices = '\n';
+  tops.forEach((t, i) => {
+    if (t.key === undefined || !t.key.startsWith('v') || blocks.get(t.key)!.length !== 2) return;
+    const start = at[i]!;
+    const end = at[i + 1] ?? bytes.length;
+    if (end - start <= DEVICE_STRIDE_FROM) return;
+    const block = text.slice(t.at, tops[i + 1]?.at ?? text.length);
+    const lines = pciIdsDeviceLines(block);
+    if (lines.some((l, k) => k > 0 && l.device < lines[k - 1]!.device)) return;
+    const marks: string[] = [];
+    let chars = 0;
+    let byte = start;
+    for (let k = 0; k < lines.length; k += DEVICE_STRIDE) {
+      const l = lines[k]!;
+      byte += enc.encode(block.slice(chars, l.at)).length;
+      chars = l.at;
+      marks.push(`${l.device.toString(16).padStart(4, '0')}:${byte}`);
+    }
+    devices += `${t.key} ${start} ${end} ${marks.join(' ')}\n`;
   });
   const check = [...new Set([keyed[0], keyed[keyed.length >> 1], keyed[keyed.length - 1]])]
     .filter((i) => i !== undefined)
     .map((i): [number, string] => [at[i]!, text.slice(tops[i]!.at, tops[i]!.at + CHECK_CHARS)]);
-  return { size: bytes.length, version: pciIdsVersion(text) ?? null, blocks, check };
+  return {
+    size: bytes.length,
+    version: pciIdsVersion(text) ?? null,
+    blocks: `\n${[...blocks].map(([k, v]) => `${k} ${v.join(' ')}\n`).join('')}`,
+    devices,
+    check,
+  };
 }
 
 function isIndex(x: unknown): x is PciIdsIndex {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  const blocks = o['blocks'];
   const check = o['check'];
   return (
     typeof o['size'] === 'number' &&
     (o['version'] === null || typeof o['version'] === 'string') &&
-    typeof blocks === 'object' &&
-    blocks !== null &&
-    !Array.isArray(blocks) &&
+    typeof o['blocks'] === 'string' &&
+    typeof o['devices'] === 'string' &&
     Array.isArray(check) &&
     check.length > 0 &&
     check.every((c) => Array.isArray(c) && c.length === 2 && Number.isInteger(c[0]) && typeof c[1] === 'string')
   );
 }
 
-/** A key's offsets from an index: pairs of integers within the file, or nothing. */
-function offsets(index: PciIdsIndex, key: string): readonly number[] {
-  const b: unknown = Object.hasOwn(index.blocks, key) ? index.blocks[key] : undefined;
-  if (!Array.isArray(b) || b.length % 2) return [];
-  for (const n of b) if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > index.size) return [];
-  return b as number[];
+/** A key's offsets from one of the index's line lists: pairs of integers within the file, or nothing. */
+function offsets(list: string, size: number, key: string): readonly number[] {
+  const at = list.indexOf(`\n${key} `);
+  if (at < 0) return [];
+  const from = at + key.length + 2;
+  const end = list.indexOf('\n', from);
+  const fields = list.slice(from, end < 0 ? list.length : end).split(' ');
+  if (fields.length % 2) return [];
+  const out: number[] = [];
+  for (const f of fields) {
+    if (!/^[0-9]{1,12}$/.test(f)) return [];
+    const n = Number(f);
+    if (n > size) return [];
+    out.push(n);
+  }
+  return out;
 }
 
 /**
@@ -104,7 +153,8 @@ export function pciIdsPieces(files: SyncFileAccess, path: string, indexPath: str
   }
   const ix = index;
   return {
-    blocks: (key) => offsets(ix, key),
+    blocks: (key) => offsets(ix.blocks, ix.size, key),
+    deviceRange: (vendorKey, device) => deviceRange(ix, vendorKey, device),
     length: ix.size,
     version: ix.version ?? undefined,
     slice: (start, end) => {
@@ -115,4 +165,29 @@ export function pciIdsPieces(files: SyncFileAccess, path: string, indexPath: str
       }
     },
   };
+}
+
+/** Where the index's device marks put every line of `device` of a vendor (PciIdsPieces.deviceRange). */
+function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): readonly [number, number] | undefined {
+  const at = index.devices.indexOf(`\n${vendorKey} `);
+  if (at < 0) return undefined;
+  const nl = index.devices.indexOf('\n', at + 1);
+  const [start, end, ...marks] = index.devices.slice(at + vendorKey.length + 2, nl < 0 ? undefined : nl).split(' ');
+  const s = Number(start);
+  const e = Number(end);
+  if (!Number.isSafeInteger(s) || !Number.isSafeInteger(e) || s < 0 || e > index.size || s >= e) return undefined;
+  let lo = s;
+  let hi = e;
+  for (const m of marks) {
+    const [id, offset] = m.split(':');
+    const d = parseInt(id ?? '', 16);
+    const o = Number(offset);
+    if (!/^[0-9a-f]{4}$/.test(id ?? '') || !Number.isSafeInteger(o) || o < s || o > e) return undefined;
+    if (d < device) lo = o;
+    else if (d > device) {
+      hi = o;
+      break;
+    }
+  }
+  return [lo, hi];
 }

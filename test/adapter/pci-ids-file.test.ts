@@ -88,3 +88,59 @@ test('an index that does not describe the file is refused: edited, shifted, trun
 test('the build’s index describes the shipped data/pci.ids', { skip: existsSync(join('dist', PCI_IDS_INDEX)) ? false : 'not built' }, () => {
   assert.deepEqual(JSON.parse(readFileSync(join('dist', PCI_IDS_INDEX), 'utf8')), pciIdsIndexOf(readFileSync('data/pci.ids')));
 });
+
+/** Node's files, counting the bytes read by range. */
+class CountingFiles extends NodeFiles {
+  bytes = 0;
+  override readRangeSync(path: string, start: number, length: number): Uint8Array {
+    const b = super.readRangeSync(path, start, length);
+    this.bytes += b.length;
+    return b;
+  }
+}
+
+test('a large vendor is read near its device: every Intel device and subsystem names as the full parse, each device from a few kilobytes of its 370 KB', () => {
+  const text = readFileSync('data/pci.ids', 'utf8');
+  const p = place('intel', readFileSync('data/pci.ids'));
+  const counting = new CountingFiles();
+  const pieces = pciIdsPieces(counting, p.ids, p.index);
+  assert.ok(pieces?.deviceRange?.('v8086', 0x10fb), 'device marks');
+  const intel = /^8086 [^\n]*\n(?:[\t#][^\n]*\n|\n)*/m.exec(text)![0];
+  assert.ok(intel.length > 300_000, 'the Intel block');
+  const a = indexPciIds(pieces);
+  counting.bytes = 0;
+  assert.equal(a.deviceName(0x8086, 0x10fb), '82599ES 10-Gigabit SFI/SFP+ Network Connection');
+  assert.ok(counting.bytes < 16 * 1024, `one device read ${counting.bytes} bytes`);
+  const n = same(a, loadPciIds(text), intel);
+  assert.ok(n > 4000, `${n} names checked`);
+});
+
+test('device marks only where the device lines are in order: a large vendor out of order, or with a device repeated across a mark, still names as the full parse', () => {
+  const sorted: string[] = ['abcd  Sorted'];
+  for (let d = 0; d < 1200; d++) {
+    sorted.push(`\t${d.toString(16).padStart(4, '0')}  device ${d}`);
+    if (d === 64 * 3) sorted.push(`\t${d.toString(16).padStart(4, '0')}  device ${d} again`, '\t\tabcd 0001  its subsystem');
+    if (d % 7 === 0) sorted.push(`\t\tabcd ${d.toString(16).padStart(4, '0')}  sub ${d}`);
+  }
+  const shuffled: string[] = ['dcba  Shuffled'];
+  for (let k = 0; k < 1200; k++) {
+    const d = (k * 7919) % 1200;
+    shuffled.push(`\t${d.toString(16).padStart(4, '0')}  device ${d}`, `\t\tdcba ${d.toString(16).padStart(4, '0')}  sub ${d}`);
+  }
+  const text = ['# Version: 2099.01.02', ...sorted, ...shuffled, 'C 02  Network', ''].join('\n');
+  const p = place('large', text);
+  const index = JSON.parse(readFileSync(p.index, 'utf8')) as { devices: string };
+  assert.match(index.devices, /\nvabcd /, 'the sorted vendor is marked');
+  assert.doesNotMatch(index.devices, /\nvdcba /, 'the shuffled one is not');
+  const pieces = pciIdsPieces(files, p.ids, p.index);
+  assert.ok(pieces);
+  const a = indexPciIds(pieces);
+  same(a, loadPciIds(text), text);
+  assert.equal(a.deviceName(0xabcd, 64 * 3), 'device 192');
+  assert.equal(a.subsystemName(0xabcd, 64 * 3, 0xabcd, 1), 'its subsystem');
+  // Marks that do not fit the file are not used.
+  writeFileSync(p.index, JSON.stringify({ ...index, devices: index.devices.replace(/(\nvabcd )\d+/, (_, key: string) => `${key}999999999`) }));
+  const bad = pciIdsPieces(files, p.ids, p.index);
+  assert.equal(bad?.deviceRange?.('vabcd', 5), undefined);
+  assert.equal(indexPciIds(bad!).deviceName(0xabcd, 5), 'device 5');
+});

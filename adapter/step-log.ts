@@ -50,7 +50,8 @@ export class StepLog {
   /** Logs step `pos`; returns true when that took a new chunk (the log grew). */
   append(pos: number, info: StepInfo, timelineBefore: number): boolean {
     const k = pos >>> CHUNK_BITS;
-    let c = this.chunks[k];
+    // Not read past the end: that would send V8's optimized code of the step loop back to the interpreter.
+    let c = k < this.chunks.length ? this.chunks[k] : undefined;
     const grew = !c;
     if (!c) this.chunks[k] = c = new Int32Array(CHUNK * FIELDS);
     const o = (pos & MASK) * FIELDS;

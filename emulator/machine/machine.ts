@@ -81,6 +81,24 @@ export interface StepInfo {
   traceTo: number;
 }
 
+/**
+ * Every StepInfo is made here, all fields in one order whatever its kind: the step loop (history,
+ * step log, the runtime's stepping) reads one at every step, and one shape keeps those reads
+ * monomorphic (several shapes made V8 deoptimize the loop when a new kind first came by).
+ */
+function stepInfo(
+  kind: StepInfo['kind'],
+  thread: ThreadState | undefined,
+  fn: string | undefined,
+  line: number | undefined,
+  depth: number | undefined,
+  timeline: TimelineItem | undefined,
+  traceFrom: number,
+  traceTo: number,
+): StepInfo {
+  return { kind, thread, fn, line, depth, timeline, traceFrom, traceTo };
+}
+
 export class Machine implements BusHost {
   readonly trace = new Trace();
   readonly model: GuestModelRuntime;
@@ -271,8 +289,9 @@ export class Machine implements BusHost {
   // ---- stepping ------------------------------------------------------------------------
 
   private nextTimelineAt(): number {
-    const t = this.config.timeline[this.state.timelineIndex];
-    return t ? t.time : Infinity;
+    const tl = this.config.timeline;
+    const i = this.state.timelineIndex;
+    return i < tl.length ? tl[i]!.time : Infinity;
   }
 
   /** What will run next, without running it. */
@@ -290,17 +309,17 @@ export class Machine implements BusHost {
   private stepInner(): StepInfo {
     const from = this.trace.length;
     const s = this.state.sched;
-    if (this.state.halted) return { kind: 'idle', traceFrom: from, traceTo: from };
+    if (this.state.halted) return stepInfo('idle', undefined, undefined, undefined, undefined, undefined, from, from);
     const p = pickNext(s, this.nextTimelineAt(), this.ready);
     switch (p.kind) {
       case 'idle':
-        return { kind: 'idle', traceFrom: from, traceTo: from };
+        return stepInfo('idle', undefined, undefined, undefined, undefined, undefined, from, from);
       case 'timeline': {
         s.now = Math.max(s.now, p.at);
         const item = this.config.timeline[this.state.timelineIndex++]!;
         s.steps++;
         this.runTimeline(item);
-        return { kind: 'timeline', timeline: item, traceFrom: from, traceTo: this.trace.length };
+        return stepInfo('timeline', undefined, undefined, undefined, undefined, item, from, this.trace.length);
       }
       case 'timer': {
         s.now = Math.max(s.now, p.timer.at);
@@ -308,7 +327,7 @@ export class Machine implements BusHost {
         s.steps++;
         const b = this.buses[p.timer.bus];
         b?.onTimer(p.timer.name);
-        return { kind: 'timer', traceFrom: from, traceTo: this.trace.length };
+        return stepInfo('timer', undefined, undefined, undefined, undefined, undefined, from, this.trace.length);
       }
       case 'thread': {
         const t = p.thread;
@@ -329,7 +348,7 @@ export class Machine implements BusHost {
             this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `host model error: ${e instanceof Error ? e.message : String(e)}`);
             t.status = 'done';
           }
-          return { kind: 'thread', thread: t, traceFrom: from, traceTo: this.trace.length };
+          return stepInfo('thread', t, undefined, undefined, undefined, undefined, from, this.trace.length);
         }
         const b = this.buses[t.bus]!;
         const kernel = b.kernelFor(t);
@@ -343,10 +362,10 @@ export class Machine implements BusHost {
           this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `model error in ${where} (thread ${t.name}): ${e instanceof Error ? e.message : String(e)}`);
           t.status = 'done';
           t.frames.length = 0;
-          return { kind: 'thread', thread: t, depth: 0, traceFrom: from, traceTo: this.trace.length };
+          return stepInfo('thread', t, undefined, undefined, 0, undefined, from, this.trace.length);
         }
         if (t.status === 'done' && t.role !== 'driver') b.onThreadDone(t);
-        return { kind: 'thread', thread: t, fn: o.fn, line: o.line, depth: o.depth, timeline: undefined, traceFrom: from, traceTo: this.trace.length };
+        return stepInfo('thread', t, o.fn, o.line, o.depth, undefined, from, this.trace.length);
       }
     }
   }

@@ -53,7 +53,7 @@ export class ReadyQueue {
   private heap: ThreadState[] = [];
   private keys: number[] = [];
   private ids: number[] = [];
-  /** Heap index by thread id (-1 or undefined: not queued). Thread ids are small integers. */
+  /** Heap index by thread id (-1: not queued). Thread ids are small integers. */
   private pos: number[] = [];
 
   clear(): void {
@@ -71,7 +71,9 @@ export class ReadyQueue {
   /** Inserts, re-keys or removes `t` according to its current state. */
   push(t: ThreadState): void {
     const at = runnableAt(t);
-    const i = this.pos[t.id] ?? -1;
+    // `pos` grows here, one slot per new thread id, so no read or write goes past its end.
+    while (this.pos.length <= t.id) this.pos.push(-1);
+    const i = this.pos[t.id]!;
     if (i < 0) {
       if (at === Infinity) return;
       this.heap.push(t);
@@ -95,11 +97,14 @@ export class ReadyQueue {
    * thread changed without a push would go unnoticed, so every change must push).
    */
   top(): ThreadState | undefined {
-    for (;;) {
-      const t = this.heap[0];
-      if (!t || runnableAt(t) === this.keys[0]) return t;
+    // The length is checked before reading: reading past an array's end sends V8's optimized
+    // code of this hot path back to the interpreter.
+    while (this.heap.length) {
+      const t = this.heap[0]!;
+      if (runnableAt(t) === this.keys[0]) return t;
       this.push(t);
     }
+    return undefined;
   }
 
   /** Puts thread t (key at, its id) at i. */
@@ -168,6 +173,17 @@ export class ReadyQueue {
 }
 
 /**
+ * Every pick is made here, with the same fields in the same order whatever its kind (the fields
+ * its kind does not have are undefined): the machine reads a pick at every step, and objects of
+ * one shape keep those reads monomorphic, where four shapes made V8 deoptimize the step loop
+ * each time a new kind first came by.
+ */
+function pick(kind: Pick['kind'], at: number | undefined, timer: TimerState | undefined, thread: ThreadState | undefined, timedOut: boolean): Pick {
+  return { kind, at, timer, thread, timedOut } as Pick;
+}
+const IDLE = pick('idle', undefined, undefined, undefined, false);
+
+/**
  * Chooses the next thing to run. `nextTimelineAt` is the time of the next
  * scenario event (Infinity when none). Host threads are ordinary threads whose
  * readiness the machine manages.
@@ -193,15 +209,17 @@ export function pickNext(s: SchedulerState, nextTimelineAt: number, ready?: Read
     }
   }
   let timer: TimerState | undefined;
-  for (const tm of s.timers) {
+  const timers = s.timers;
+  for (let i = 0; i < timers.length; i++) {
+    const tm = timers[i]!;
     if (!timer || tm.at < timer.at || (tm.at === timer.at && tm.seq < timer.seq)) timer = tm;
   }
   const timerAt = timer ? timer.at : Infinity;
   const m = Math.min(nextTimelineAt, timerAt, bestAt);
-  if (m === Infinity) return { kind: 'idle' };
-  if (nextTimelineAt === m) return { kind: 'timeline', at: m };
-  if (timer && timerAt === m) return { kind: 'timer', timer };
-  return { kind: 'thread', thread: best!, timedOut };
+  if (m === Infinity) return IDLE;
+  if (nextTimelineAt === m) return pick('timeline', m, undefined, undefined, false);
+  if (timer && timerAt === m) return pick('timer', undefined, timer, undefined, false);
+  return pick('thread', undefined, undefined, best, timedOut);
 }
 
 export function armTimer(s: SchedulerState, bus: number, name: string, at: number): void {

@@ -75,7 +75,7 @@ export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, no
   const f = t.frames[t.frames.length - 1];
   if (!f) {
     t.status = 'done';
-    return { depth: 0, action: 'exit' };
+    return { fn: undefined, line: undefined, depth: 0, action: 'exit' };
   }
   const cf = prog.fns.get(f.fn);
   if (!cf) throw new InterpreterError(`no function ${f.fn}`);

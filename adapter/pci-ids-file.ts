@@ -173,21 +173,24 @@ function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): rea
   if (at < 0) return undefined;
   const nl = index.devices.indexOf('\n', at + 1);
   const [start, end, ...marks] = index.devices.slice(at + vendorKey.length + 2, nl < 0 ? undefined : nl).split(' ');
-  const s = Number(start);
-  const e = Number(end);
-  if (!Number.isSafeInteger(s) || !Number.isSafeInteger(e) || s < 0 || e > index.size || s >= e) return undefined;
+  const offset = (x: string | undefined): number => (x !== undefined && /^[0-9]{1,12}$/.test(x) ? Number(x) : NaN);
+  const s = offset(start);
+  const e = offset(end);
+  if (!(s < e && e <= index.size)) return undefined;
   let lo = s;
   let hi = e;
+  let lastAt = s;
+  let lastId = 0;
   for (const m of marks) {
-    const [id, offset] = m.split(':');
+    const [id, at] = m.split(':');
     const d = parseInt(id ?? '', 16);
-    const o = Number(offset);
-    if (!/^[0-9a-f]{4}$/.test(id ?? '') || !Number.isSafeInteger(o) || o < s || o > e) return undefined;
+    const o = offset(at);
+    // Marks lie in the block, in ascending order of place and device, or the index is not used for this vendor.
+    if (!/^[0-9a-f]{4}$/.test(id ?? '') || !(o >= lastAt && o <= e) || d < lastId) return undefined;
+    lastAt = o;
+    lastId = d;
     if (d < device) lo = o;
-    else if (d > device) {
-      hi = o;
-      break;
-    }
+    else if (d > device && hi === e) hi = o;
   }
   return [lo, hi];
 }

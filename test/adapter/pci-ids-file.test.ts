@@ -144,4 +144,20 @@ test('device marks only where the device lines are in order: a large vendor out 
   const bad = pciIdsPieces(files, p.ids, p.index);
   assert.equal(bad?.deviceRange?.('vabcd', 5), undefined);
   assert.equal(indexPciIds(bad!).deviceName(0xabcd, 5), 'device 5');
+  // Marks out of order (by place or by device) or malformed are not used either.
+  const line = /\nvabcd [^\n]*/.exec(index.devices)![0];
+  const [key, start, end, ...marks] = line.slice(1).split(' ');
+  const variants = [
+    [key, start, end, ...[...marks].reverse()],
+    [key, start, end, ...marks.map((m, i) => (i === 1 ? m.replace(/^[0-9a-f]{4}/, 'ffff') : m))],
+    [key, start, end, ...marks.map((m, i) => (i === 1 ? 'x' : m))],
+    [key, '', end, ...marks],
+  ].map((f) => `\n${f.join(' ')}`);
+  for (const v of variants) {
+    writeFileSync(p.index, JSON.stringify({ ...index, devices: index.devices.replace(line, v) }));
+    const q = pciIdsPieces(files, p.ids, p.index);
+    assert.ok(q);
+    assert.equal(q.deviceRange?.('vabcd', 0x300), undefined, v.slice(0, 60));
+    assert.equal(indexPciIds(q).deviceName(0xabcd, 0x300), 'device 768');
+  }
 });

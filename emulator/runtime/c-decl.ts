@@ -11,17 +11,22 @@ export function declaredNames(text: string): string[] {
     .replace(/;\s*$/, '');
   const out: string[] = [];
   let depth = 0;
-  let cur = '';
+  let start = 0;
   const parts: string[] = [];
-  for (const ch of body) {
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    if (ch === ')' || ch === ']' || ch === '}') depth--;
-    if (ch === ',' && depth === 0) {
-      parts.push(cur);
-      cur = '';
-    } else cur += ch;
+  // By index and slices: a launch reads every declaration of a driver program (thousands of
+  // characters), and a character-by-character string iterator allocated for each one.
+  for (let i = 0; i < body.length; i++) {
+    const ch = body.charCodeAt(i);
+    if (ch === 0x28 || ch === 0x5b || ch === 0x7b)
+      depth++; // ( [ {
+    else if (ch === 0x29 || ch === 0x5d || ch === 0x7d)
+      depth--; // ) ] }
+    else if (ch === 0x2c && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
   }
-  parts.push(cur);
+  parts.push(body.slice(start));
   for (const p of parts) {
     const lhs = p.split('=')[0]!.replace(/\[.*$/, '').trim();
     const m = /([A-Za-z_]\w*)\s*$/.exec(lhs);

@@ -320,14 +320,15 @@ export function compileProgram<C, V = unknown>(
     return l;
   };
 
-  for (const def of defs) {
+  for (let di = 0; di < defs.length; di++) {
+    const def = defs[di]!;
     if (fns.has(def.name)) throw new Error(`duplicate function ${def.name}`);
     const lines = linesOf(def.file);
     const ex = exec.get(def.file)!;
-    for (const d of fnHeader?.(def.name) ?? []) lines.push(d);
-    for (const d of def.doc ?? []) lines.push(d);
+    if (fnHeader) lines.push(...fnHeader(def.name));
+    if (def.doc) lines.push(...def.doc);
     const sigStart = lines.length + 1;
-    for (const s of def.signature) lines.push(s);
+    lines.push(...def.signature);
     lines.push('{');
     const code: Instr<C>[] = [];
     const labels: Record<string, number> = {};
@@ -365,7 +366,10 @@ export function compileProgram<C, V = unknown>(
     }
 
     const walk = (nodes: Node<C, never>[], depth: number): void => {
-      for (const n of nodes) {
+      // Indexed, not for…of: this runs once per node of a program (thousands) at every launch, in
+      // V8's interpreter, where each step of an array iterator allocates.
+      for (let k = 0; k < nodes.length; k++) {
+        const n = nodes[k]!;
         switch (n.t) {
           case 'text':
             lines.push(n.text && INDENT.repeat(depth) + n.text);
@@ -378,7 +382,7 @@ export function compileProgram<C, V = unknown>(
             ex.add(line);
             // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
             // name is a local of the frame from the first line, unset until the step runs.
-            if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((d) => d.name === name)) locals.push({ name });
+            if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((l) => l.name === name)) locals.push({ name });
             const i: Instr<C> = { op: 'exec', line, cost: n.cost ?? 1 };
             if (n.exec) i.exec = n.exec;
             emit(i);

@@ -383,7 +383,13 @@ step('Attach to a held machine, detach, attach again: it stands where it was lef
   await attach();
   const found = await until('the second attach finds the machine where it was left', (t) => t === left);
   log(`attached again: ${found}`);
-  // Restart Frame on vmbus_pcib_attach: back to the moment it was entered
+  // Restart Frame on vmbus_pcib_attach: back to the moment it was entered. VS Code loads a stopped
+  // thread's top frame first and the rest a moment later, which moves the rows: the caller's row is
+  // waited for, so the right-click cannot land on a row that has just moved under it (a local stdio
+  // run restarted the caller, vmbus_mgmt_taskqueue_loop, that way).
+  const callerRow = page.locator('.debug-call-stack .monaco-list-row', { has: page.locator('.stack-frame', { hasText: 'vmbus_mgmt_taskqueue_loop' }) }).first();
+  await callerRow.waitFor({ timeout: 10000 });
+  await page.waitForTimeout(300);
   const frameRow = page.locator('.debug-call-stack .monaco-list-row', { has: page.locator('.stack-frame', { hasText: 'vmbus_pcib_attach' }) }).first();
   await frameRow.click({ button: 'right' });
   const item = page.locator('.context-view .action-label', { hasText: /^Restart Frame$/ }).first();

@@ -107,9 +107,26 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
         .count();
       if (!open) break;
     }
-    await collapse(page, /^\s*Bus \S+\s*$/);
-    await expand(page, /^\s*Device nic0\b/);
-    await expand(page, /^\s*BARs\b/);
+    // The stop's variables may arrive after its console line: VS Code then draws the tree again,
+    // with the first scope open and the rest closed. Expand until BAR0 is there (a clean-clone stdio
+    // run lost its Device row that way and waited for BARs in vain).
+    const shown = (re) =>
+      varRow(page, re)
+        .waitFor({ timeout: 3000 })
+        .then(
+          () => true,
+          () => false,
+        );
+    for (let k = 0; k < 6; k++) {
+      await collapse(page, /^\s*Locals\b/);
+      await collapse(page, /^\s*Bus \S+\s*$/);
+      await expand(page, /^\s*Device nic0\b/);
+      if (await shown(/^\s*BARs\b/)) {
+        await expand(page, /^\s*BARs\b/);
+        if (await shown(/^\s*BAR0\b/)) break;
+      }
+      await page.waitForTimeout(300);
+    }
     await varRow(page, /^\s*BAR0\b/).waitFor({ timeout: 10000 });
     for (let k = 0; k < 30 && !/sizing/.test((text = await bar0Text())); k++) await page.waitForTimeout(100);
     log(`BAR0 at data-breakpoint stop ${i + 1}: ${text}`);

@@ -58,6 +58,40 @@ asyncFigure({
   floor: (n) => launches(ECHO, EXAMPLES.quickstart, n),
 });
 
+// ---- the first views ------------------------------------------------------------------------------
+
+/** Milliseconds of VS Code's first views (threads, stack, scopes, Variables) right after a fresh launch's first stop. */
+async function firstViews(args: string[], scenario: string): Promise<number> {
+  const c = new StdioClient(args);
+  try {
+    const s = await c.launch(scenario);
+    const t0 = performance.now();
+    await c.views(s.body?.threadId ?? 1);
+    return performance.now() - t0;
+  } finally {
+    await c.close();
+  }
+}
+
+// What the user waits for after the editor has shown the first stop: the Variables view's first
+// fill (names from pci.ids, the device tree). Outside both the launch and the step figures, so
+// shown on its own; not budgeted.
+for (const [example, file] of Object.entries(EXAMPLES)) {
+  sampleFigure({
+    name: `DAP first views at the first stop, ${example}, dist/adapter.js (threads, stackTrace, scopes, variables right after a fresh launch's stopped event; median of ${2 * ROUNDS})`,
+    floorName: 'the same requests to a bare stdio echo adapter',
+    measure: async () => {
+      const ours: number[] = [];
+      const echo: number[] = [];
+      for (let r = 0; r < 2 * ROUNDS; r++) {
+        echo.push(await firstViews(ECHO, file));
+        ours.push(await firstViews(ADAPTER, file));
+      }
+      return [{ label: 'views', value: median(ours), floor: median(echo), unit: 'ms' }];
+    },
+  });
+}
+
 // ---- the step round trip -------------------------------------------------------------------------
 
 /**

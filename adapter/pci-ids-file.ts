@@ -4,7 +4,7 @@
 // memory at the first stop). Node only (positional reads); VS Code for the Web reads the whole
 // file through workspace.fs.
 import { decodeText, type SyncFileAccess } from '../io/files';
-import { pciIdsDeviceLines, pciIdsTopLines, pciIdsVersion, type PciIdsPieces } from '../emulator/pci/pci-ids';
+import { pciIdsDeviceLines, pciIdsTopLines, pciIdsVersion, type DeviceRange, type PciIdsPieces } from '../emulator/pci/pci-ids';
 
 /** The index's file name, in dist/ beside the bundles. */
 export const PCI_IDS_INDEX = 'pci.ids.index.json';
@@ -44,10 +44,11 @@ export function pciIdsIndexOf(bytes: Uint8Array): PciIdsIndex {
   const text = decodeText(bytes);
   const enc = new TextEncoder();
   const tops = pciIdsTopLines(text);
-  // Offsets in bytes (the file is UTF-8, the lines' offsets are UTF-16 units).
+  // Offsets in bytes (the file is UTF-8, the lines' offsets are UTF-16 units), after the byte-order
+  // mark decodeText drops, when the file has one.
   const at: number[] = [];
   let chars = 0;
-  let byte = 0;
+  let byte = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   for (const t of tops) {
     byte += enc.encode(text.slice(chars, t.at)).length;
     chars = t.at;
@@ -168,7 +169,7 @@ export function pciIdsPieces(files: SyncFileAccess, path: string, indexPath: str
 }
 
 /** Where the index's device marks put every line of `device` of a vendor (PciIdsPieces.deviceRange). */
-function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): readonly [number, number] | undefined {
+function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): DeviceRange | undefined {
   const at = index.devices.indexOf(`\n${vendorKey} `);
   if (at < 0) return undefined;
   const nl = index.devices.indexOf('\n', at + 1);
@@ -179,6 +180,8 @@ function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): rea
   if (!(s < e && e <= index.size)) return undefined;
   let lo = s;
   let hi = e;
+  let before: number | undefined;
+  let after: number | undefined;
   let lastAt = s;
   let lastId = 0;
   for (const m of marks) {
@@ -189,8 +192,13 @@ function deviceRange(index: PciIdsIndex, vendorKey: string, device: number): rea
     if (!/^[0-9a-f]{4}$/.test(id ?? '') || !(o >= lastAt && o <= e) || d < lastId) return undefined;
     lastAt = o;
     lastId = d;
-    if (d < device) lo = o;
-    else if (d > device && hi === e) hi = o;
+    if (d < device) {
+      lo = o;
+      before = d;
+    } else if (d > device && after === undefined) {
+      hi = o;
+      after = d;
+    }
   }
-  return [lo, hi];
+  return { block: [s, e], start: lo, end: hi, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) };
 }

@@ -245,18 +245,32 @@ export interface PciIdsPieces {
   blocks(key: string): readonly number[];
   /**
    * For a vendor whose device lines the pieces know to be in ascending order of device id (one
-   * block, checked when the index was made): a stretch [start, end) of its block, from a line's
-   * start to a line's start, that holds every line naming `device` with all the lines under them
-   * — a few kilobytes of Intel's 370 KB. Undefined when the pieces do not know (the vendor's
-   * blocks are read).
+   * block, checked when the index was made): a stretch [start, end) of its block that holds every
+   * line naming `device` with all the lines under them — a few kilobytes of Intel's 370 KB — with
+   * the block it claims to be in and the devices named by the lines that bound it (`before` at
+   * `start` unless that is the block's start, `after` at `end` unless that is its end). The
+   * reader checks all of that against the text before it trusts the stretch. Undefined when the
+   * pieces do not know (the vendor's blocks are read).
    */
-  deviceRange?(vendorKey: string, device: number): readonly [number, number] | undefined;
+  deviceRange?(vendorKey: string, device: number): DeviceRange | undefined;
   /** Where the text ends, in the same units. */
   readonly length: number;
   /** What pciIdsVersion says of the whole text. */
   readonly version: string | undefined;
   /** The text from `start` to `end` (both a line's start or the end). */
   slice(start: number, end: number): string;
+}
+
+/** Where the pieces put a device's lines (PciIdsPieces.deviceRange). */
+export interface DeviceRange {
+  /** The vendor's one block. */
+  block: readonly [number, number];
+  start: number;
+  end: number;
+  /** The device the line at `start` names (absent when `start` is the block's start). */
+  before?: number;
+  /** The device the line at `end` names (absent when `end` is the block's end). */
+  after?: number;
 }
 
 /**
@@ -406,6 +420,29 @@ export function indexPciIds(source: string | PciIdsPieces): PciIds {
     for (let i = 0; i + 1 < b.length; i += 2) out += headerAt(b[i]!, b[i + 1]!);
     return out;
   };
+  /** A line naming device `id` at the start of `text` (after the line break before it). */
+  const namesDevice = (text: string, id: number | undefined): boolean => {
+    const m = /^\n\t([0-9a-fA-F]{4})[ \t][^\r\n]/.exec(text);
+    return !!m && id !== undefined && parseInt(m[1]!, 16) === id;
+  };
+  /**
+   * The text of the stretch the pieces give for device `d` (PciIdsPieces.deviceRange), from the
+   * line break before its first line; undefined when there is none, or it does not fit the text:
+   * another block than the vendor's one, or bounds that are not the device lines the index says
+   * (a damaged index: the vendor's blocks are read instead, never a wrong name).
+   */
+  const nearDevice = (p: PciIdsPieces, v: number, d: number): string | undefined => {
+    const r = p.deviceRange?.(`v${hex(v & 0xffff, 4)}`, d & 0xffff);
+    if (!r) return undefined;
+    const b = vendorPairs(v);
+    const [bs, be] = r.block;
+    if (b.length !== 2 || b[0] !== bs || b[1] !== be || !(bs <= r.start && r.start < r.end && r.end <= be)) return undefined;
+    const atStart = r.start === bs;
+    const text = p.slice(atStart ? r.start : r.start - 1, r.end);
+    if (!atStart && !(namesDevice(text, r.before) && r.before! < d)) return undefined;
+    if (r.end < be && !(namesDevice(p.slice(r.end - 1, Math.min(be, r.end + 7)), r.after) && r.after! > d)) return undefined;
+    return text;
+  };
   /** Where device `d`'s lines are in a vendor block: from each line naming it to the next line naming a device. */
   const stretches = (b: string, d: number): [number, number][] => {
     const re = new RegExp(`\\n\\t${hx(d & 0xffff, 4)}[ \\t][^\\r\\n]`, 'g');
@@ -423,11 +460,10 @@ export function indexPciIds(source: string | PciIdsPieces): PciIds {
   /** The vendor's header lines, each followed by the lines of device `d` (its device line up to the next device line). */
   const deviceText = (v: number, d: number): string => {
     let out = '';
-    const range = pieces?.deviceRange?.(`v${hex(v & 0xffff, 4)}`, d & 0xffff);
-    if (range) {
+    const near = pieces && nearDevice(pieces, v, d);
+    if (near !== undefined) {
       // One block, its device lines in order: the header and a few kilobytes around the device are read.
       const b = vendorPairs(v);
-      const near = pieces!.slice(range[0], range[1]);
       out = headerAt(b[0]!, b[1]!);
       for (const [from, to] of stretches(near, d)) out += withBreak(near.slice(from, to));
       return out;

@@ -11,6 +11,7 @@ import { indexPciIds, loadPciIds } from '../../emulator/pci/pci-ids';
 import { PCI_IDS_INDEX, pciIdsIndexOf, pciIdsPieces } from '../../adapter/pci-ids-file';
 import { NodeFiles } from '../../io/node-files';
 import { same } from '../pci/pci-ids-compare';
+import { rng } from '../../fuzz/rng';
 
 const files = new NodeFiles();
 const dir = mkdtempSync(join(tmpdir(), 'vpci-ids-'));
@@ -160,4 +161,105 @@ test('device marks only where the device lines are in order: a large vendor out 
     assert.equal(q.deviceRange?.('vabcd', 0x300), undefined, v.slice(0, 60));
     assert.equal(indexPciIds(q).deviceName(0xabcd, 0x300), 'device 768');
   }
+});
+
+test('device marks that are well-formed and in order but do not fit the text are not trusted: another vendor’s block, a mark moved off its line', () => {
+  const vendor = (v: string, tag: string) => [
+    `${v}  Vendor ${tag}`,
+    ...Array.from({ length: 1200 }, (_, d) => `\t${d.toString(16).padStart(4, '0')}  ${tag} device ${d}`),
+  ];
+  const text = ['# Version: 2099.01.03', ...vendor('abcd', 'A'), ...vendor('1111', 'B'), 'C 02  Network', ''].join('\n');
+  const p = place('misfit', text);
+  const index = JSON.parse(readFileSync(p.index, 'utf8')) as { devices: string };
+  const line = (k: string) => new RegExp(`\\n${k} [^\\n]*`).exec(index.devices)![0];
+  const [key, start, end, ...marks] = line('vabcd').slice(1).split(' ');
+  const [id3, at3] = marks[3]!.split(':');
+  const cases: [string, string, number][] = [
+    // the vendor's line carries the other vendor's block and marks
+    ['another block', index.devices.replace(line('vabcd'), `\nvabcd ${line('v1111').slice(7)}`), 5],
+    // a mark 5 bytes early, still in order: the device before it would lose the end of its name
+    [
+      'a mark off its line',
+      index.devices.replace(line('vabcd'), `\n${[key, start, end, ...marks.map((m, i) => (i === 3 ? `${id3}:${Number(at3) - 5}` : m))].join(' ')}`),
+      parseInt(id3!, 16) - 1,
+    ],
+    // a mark naming another device than the line it points at
+    [
+      'a mark naming another device',
+      index.devices.replace(
+        line('vabcd'),
+        `\n${[key, start, end, ...marks.map((m, i) => (i === 3 ? m.replace(/^[0-9a-f]{4}/, (x) => (parseInt(x, 16) + 1).toString(16).padStart(4, '0')) : m))].join(' ')}`,
+      ),
+      parseInt(id3!, 16),
+    ],
+  ];
+  const full = loadPciIds(text);
+  for (const [what, devices, d] of cases) {
+    writeFileSync(p.index, JSON.stringify({ ...index, devices }));
+    const pieces = pciIdsPieces(files, p.ids, p.index);
+    assert.ok(pieces, what);
+    const a = indexPciIds(pieces);
+    assert.equal(a.deviceName(0xabcd, d), full.deviceName(0xabcd, d), what);
+    assert.equal(a.deviceName(0xabcd, 5), 'A device 5', what);
+  }
+});
+
+test('a pci.ids that starts with a byte-order mark is indexed past it: one large vendor, every device named as the full parse', () => {
+  const text = ['abcd  Only vendor', ...Array.from({ length: 700 }, (_, d) => `\t${d.toString(16).padStart(4, '0')}  device ${d} ${'x'.repeat(20)}`), ''].join(
+    '\n',
+  );
+  const p = place('bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+  const pieces = pciIdsPieces(files, p.ids, p.index);
+  assert.ok(pieces);
+  assert.ok(pieces.deviceRange?.('vabcd', 100), 'marked');
+  same(indexPciIds(pieces), loadPciIds(text), text);
+});
+
+test('pci.ids in pieces on generated files: marked vendors with CRLF, lone CR, trailing blanks, comments and blank lines inside, upper-case ids, repeated devices, non-ASCII names, long headers, the last block without a line break', () => {
+  let marked = 0;
+  for (let seed = 1; seed <= 4; seed++) {
+    const r = rng(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[r.int(xs.length)]!;
+    const h4 = (n: number) => (r.next() < 0.2 ? n.toString(16).padStart(4, '0').toUpperCase() : n.toString(16).padStart(4, '0'));
+    const name = () => pick(['N', 'Ü', '😀']) + Array.from({ length: r.int(6) }, () => pick(['ab', 'Größe', '✓', '😀', ' ', 'é'])).join('');
+    const end = () => pick(['', '', '', '\r', ' ', '\t']);
+    const lines = ['# Version: 2099.02.0' + seed];
+    const vendors = [0x1234, 0xabcd, 0x8086].slice(0, 1 + r.int(3));
+    let last = 0;
+    for (const v of vendors) {
+      let header = `${h4(v)}  ${name()}`;
+      // sometimes past the 256 bytes read first for a header, with multi-byte characters across it
+      if (r.next() < 0.5) while (Buffer.byteLength(header) < 250 + r.int(12)) header += pick(['é', '😀', 'a', '✓']);
+      lines.push(header + end());
+      let d = 0;
+      for (let k = 300 + r.int(500); k > 0 && d <= 0xffff; k--) {
+        d += r.next() < 0.15 ? 0 : 1 + r.int(3);
+        last = Math.max(last, d);
+        const x = r.next();
+        if (x < 0.03) lines.push('');
+        else if (x < 0.06) lines.push(`# comment ${name()}`);
+        else if (x < 0.08) lines.push('\t# a comment with a tab');
+        lines.push(`\t${h4(d)}${pick(['  ', ' ', '\t'])}${name()}${end()}`);
+        for (let s = r.int(3); s > 0; s--) lines.push(`\t\t${h4(r.int(4))} ${h4(r.int(4))}  ${name()}${end()}`);
+      }
+    }
+    if (r.next() < 0.5) lines.push('C 02  Network', '\t00  Ethernet');
+    const text = lines.join(r.next() < 0.3 ? '\r\n' : '\n') + (r.next() < 0.5 ? '' : '\n');
+    const p = place(`gen${seed}`, text);
+    const pieces = pciIdsPieces(files, p.ids, p.index);
+    assert.ok(pieces, `seed ${seed}`);
+    marked += /\nv/.exec((JSON.parse(readFileSync(p.index, 'utf8')) as { devices: string }).devices) ? 1 : 0;
+    const a = indexPciIds(pieces);
+    const b = loadPciIds(text);
+    for (const v of vendors) {
+      assert.equal(a.vendorName(v), b.vendorName(v), `seed ${seed} vendor ${v.toString(16)}`);
+      for (let dev = 0; dev < last + 20; dev++) {
+        assert.equal(a.deviceName(v, dev), b.deviceName(v, dev), `seed ${seed} device ${v.toString(16)}:${dev.toString(16)}`);
+        if (dev % 3 === 0)
+          for (let sv = 0; sv < 4; sv++)
+            assert.equal(a.subsystemName(v, dev, sv, sv), b.subsystemName(v, dev, sv, sv), `seed ${seed} subsystem of ${dev.toString(16)}`);
+      }
+    }
+  }
+  assert.ok(marked >= 3, `${marked} of 4 files have marked vendors`);
 });

@@ -413,9 +413,9 @@ for (const f of readdirSync(topics)
 // the journeys that make sense there run (docs/architecture.md, User journeys 1-4, eject, the Linux guest, the
 // Test Explorer, Run Scenario, Debug at Cause, Compare Runs, breakpoints of every kind, the console,
 // the language features), and a web-only one checks the line each Node-only feature says instead.
-// Left out: those that need Node (attach over TCP, the CLI terminal), Open Upstream Source (its
-// check reads the extension's log file, which the web host keeps in the browser), and a window
-// with no folder (no workspace setting moves the extension there, so it runs in the Node host).
+// Open Upstream Source runs too (its log line is read from the Output panel there). Left out:
+// those that need Node (attach over TCP, the CLI terminal) and a window with no folder (no
+// workspace setting moves the extension there, so it runs in the Node host).
 const WEB_STEPS = [
   'workbench loads',
   'vPCI: Open Example… opens',
@@ -446,6 +446,8 @@ const WEB_STEPS = [
   'Device hover:',
   'Quick Fix on intel-82599-fv',
   'Scenario editor: completion',
+  // upstream links: the Call Stack's hover, and Open Upstream Source asking the browser for the pinned page
+  'Call Stack: a driver frame names its upstream place',
   // what cannot work there says so in one line (registered in the web run only)
   'In the browser, what needs Node says so',
 ];

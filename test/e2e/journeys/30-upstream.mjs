@@ -4,11 +4,13 @@
 // There is no network here: the browser's requests to the upstream hosts are
 // answered by a stub page, so the step checks the address the command asked
 // for (the extension's log line, and the page the window opened), never what
-// the real page holds.
+// the real page holds. In the web run (E2E_HOST=web) the extension's log lives
+// in the browser, so its line is read from the Output panel's vPCI Lab channel.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { step, startConfig, command, log, OUT, WORKSPACE } from '../lib.mjs';
 
+const WEB = process.env.E2E_HOST === 'web';
 const LINUX_PAGE = /^https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/stable\/linux\.git\/tree\/([^?#]+)\?h=v6\.12\.118#n(\d+)$/;
 
 /** The "vPCI Lab" output channel's log file of this run (code-server writes it under the user-data folder next to the workspace). */
@@ -48,7 +50,21 @@ const rowAt = (page, x, y) =>
   );
 
 step('Call Stack: a driver frame names its upstream place, and Open Upstream Source opens it at the line', async (page) => {
-  const before = vpciLog().split('\n').length;
+  const before = WEB ? 0 : vpciLog().split('\n').length;
+  /** The Output panel, showing the vPCI Lab channel. */
+  const showVpciOutput = async () => {
+    await page
+      .locator('.part.panel .action-label', { hasText: /^output$/i })
+      .first()
+      .click({ timeout: 5000 })
+      .catch(() => {});
+    await page.mouse.move(700, 900); // away from the tab, so its tooltip does not cover the log
+    await page
+      .locator('.part.panel select.monaco-select-box')
+      .first()
+      .selectOption({ label: 'vPCI Lab' }, { timeout: 5000 })
+      .catch(() => {});
+  };
   await startConfig(page, 'vPCI: quickstart on Linux');
   await settledCallStack(page);
   // A frame in the driver's own listing (pci-hyperv.c), whose row names both the function and the file.
@@ -137,14 +153,22 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
       await open.click();
     }
   };
-  // What the command asked for: its own log line (the log file is flushed with a delay), then the window the browser opened.
+  // What the command asked for: its own log line (the log file is flushed with a delay; in the web
+  // run, the Output panel's channel), then the window the browser opened.
+  const logLines = async () => {
+    if (!WEB)
+      return vpciLog()
+        .split('\n')
+        .slice(before - 1);
+    await showVpciOutput();
+    // The panel wraps long lines: its visual lines, joined, are the channel's text (one line is enough to search).
+    return [(await page.locator('.part.panel .view-lines .view-line').allInnerTexts()).join('').replace(/\u00a0/g, ' ')];
+  };
   const logged = async () => {
     for (let i = 0; i < 150; i++) {
-      const l = vpciLog()
-        .split('\n')
-        .slice(before - 1)
-        .find((x) => /Open Upstream Source: https:/.test(x));
-      if (l) return l;
+      const l = (await logLines()).find((x) => /Open Upstream Source: https:/.test(x));
+      // the command's own words (in the web run the search ran over the whole channel)
+      if (l) return /Open Upstream Source: \S+(?: \([^)]*\))?/.exec(l)?.[0] ?? l;
       await page.waitForTimeout(100);
     }
     return undefined;
@@ -174,17 +198,7 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   if (norm(opened) !== norm(url) && !asked.some((u) => noFragment(u) === noFragment(url)))
     throw new Error(`the browser was not asked for ${url} (window: ${JSON.stringify(opened)}, requests: ${JSON.stringify(asked)})`);
   // Show the user what was asked for: the vPCI Lab output channel with the command's line.
-  await page
-    .locator('.part.panel .action-label', { hasText: /^output$/i })
-    .first()
-    .click({ timeout: 5000 })
-    .catch(() => {});
-  await page.mouse.move(700, 900); // away from the tab, so its tooltip does not cover the log
-  await page
-    .locator('.part.panel select.monaco-select-box')
-    .first()
-    .selectOption({ label: 'vPCI Lab' }, { timeout: 5000 })
-    .catch(() => {});
+  await showVpciOutput();
   await page
     .locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ })
     .first()

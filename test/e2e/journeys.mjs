@@ -155,6 +155,16 @@ step('Step Into a VMBus send shows the host handling the packet', async (page) =
       b,
       { timeout: 10000 },
     );
+    // The Call Stack draws a stop in parts (threads, then each thread's frames): read it once it has
+    // settled, or the stop at the host could be passed over by the next F11 (a clean-clone stdio run
+    // stepped on past it to the end of the scenario).
+    let prev = '';
+    for (let k = 0; k < 20; k++) {
+      const now = JSON.stringify(await stack());
+      if (now === prev) break;
+      prev = now;
+      await page.waitForTimeout(250);
+    }
   }
   throw new Error('Step Into never reached the host handling the version request');
 });

@@ -182,44 +182,68 @@ const A: Record<Kind, string> = {
   any: 'anything',
 };
 
-/** Why `v` does not fit `f` (the name is the argument's path), or undefined. */
-function check(v: unknown, f: Field, name: string): string | undefined {
-  const wrong = (what = A[f.kind]): string => `argument '${name}' must be ${what} (got ${describe(v)})`;
+/**
+ * Why `v` does not fit `f`, or undefined. The argument's path (`at` then `key`: a field's name or
+ * an item's index) is put together only for an error: every request of every step is checked, and
+ * building each field's name and an error helper up front was most of what a check allocated.
+ */
+function check(v: unknown, f: Field, at: string, key: string | number): string | undefined {
   switch (f.kind) {
     case 'any':
       return undefined;
     case 'string':
-      if (typeof v !== 'string') return wrong();
-      if (v.length > (f.maxLength ?? STRING_MAX)) return `argument '${name}' is too long (${v.length} characters; at most ${f.maxLength ?? STRING_MAX})`;
-      if (f.oneOf && !f.oneOf.includes(v)) return wrong(`one of ${f.oneOf.map((x) => `'${x}'`).join(', ')}`);
+      if (typeof v !== 'string') return wrong(v, f, at, key);
+      if (v.length > (f.maxLength ?? STRING_MAX))
+        return `argument '${path(at, key)}' is too long (${v.length} characters; at most ${f.maxLength ?? STRING_MAX})`;
+      if (f.oneOf && !f.oneOf.includes(v)) return wrong(v, f, at, key, `one of ${f.oneOf.map((x) => `'${x}'`).join(', ')}`);
       return undefined;
     case 'boolean':
-      return typeof v === 'boolean' ? undefined : wrong();
+      return typeof v === 'boolean' ? undefined : wrong(v, f, at, key);
     case 'int':
     case 'uint':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || (f.kind === 'uint' && v < 0)) return wrong();
-      if (f.max !== undefined && v > f.max) return `argument '${name}' must be at most ${f.max} (got ${v})`;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || (f.kind === 'uint' && v < 0)) return wrong(v, f, at, key);
+      if (f.max !== undefined && v > f.max) return `argument '${path(at, key)}' must be at most ${f.max} (got ${v})`;
       return undefined;
     case 'array': {
-      if (!Array.isArray(v)) return wrong();
-      if (v.length > (f.maxItems ?? ITEMS_MAX)) return `argument '${name}' has too many items (${v.length}; at most ${f.maxItems ?? ITEMS_MAX})`;
-      if (f.items)
+      if (!Array.isArray(v)) return wrong(v, f, at, key);
+      if (v.length > (f.maxItems ?? ITEMS_MAX)) return `argument '${path(at, key)}' has too many items (${v.length}; at most ${f.maxItems ?? ITEMS_MAX})`;
+      const items = f.items && itemField(f.items);
+      if (items)
         for (let i = 0; i < v.length; i++) {
-          const e = check(v[i], { ...f.items, req: true }, `${name}[${i}]`);
+          const e = check(v[i], items, path(at, key), i);
           if (e) return e;
         }
       return undefined;
     }
     case 'object': {
-      if (!v || typeof v !== 'object' || Array.isArray(v)) return wrong();
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return wrong(v, f, at, key);
+      const o = v as Record<string, unknown>;
       if (f.values)
-        for (const [k, x] of Object.entries(v)) {
-          const e = check(x, f.values, `${name}.${k}`);
+        for (const k in o) {
+          if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+          const e = check(o[k], f.values, path(at, key), k);
           if (e) return e;
         }
-      return f.fields ? checkFields(v as Record<string, unknown>, f.fields, `${name}.`) : undefined;
+      return f.fields ? checkFields(o, f.fields, path(at, key)) : undefined;
     }
   }
+}
+
+/** An argument's path: `a.b`, `a[0]`, or the top-level name. */
+function path(at: string, key: string | number): string {
+  return typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key;
+}
+
+function wrong(v: unknown, f: Field, at: string, key: string | number, what = A[f.kind]): string {
+  return `argument '${path(at, key)}' must be ${what} (got ${describe(v)})`;
+}
+
+/** An array's item schema, required (an item may not be missing or null), made once per schema. */
+const itemFields = new WeakMap<Field, Field>();
+function itemField(f: Field): Field {
+  let r = itemFields.get(f);
+  if (!r) itemFields.set(f, (r = { ...f, req: true }));
+  return r;
 }
 
 /**
@@ -233,11 +257,13 @@ function fieldsOf(s: Schema): readonly (readonly [string, Field])[] {
   return list;
 }
 
-function checkFields(o: Record<string, unknown>, s: Schema, prefix: string): string | undefined {
+function checkFields(o: Record<string, unknown>, s: Schema, at: string): string | undefined {
   const list = fieldsOf(s);
   let missing: string | undefined;
   for (let i = 0; i < list.length; i++) {
-    const [k, f] = list[i]!;
+    const kf = list[i]!;
+    const k = kf[0];
+    const f = kf[1];
     const v = o[k];
     if (v === undefined) {
       if (f.req) missing ??= k;
@@ -245,11 +271,11 @@ function checkFields(o: Record<string, unknown>, s: Schema, prefix: string): str
     }
     // An optional argument may be null, which JSON clients send for "not given".
     if (v === null && !f.req) continue;
-    const e = check(v, f, `${prefix}${k}`);
+    const e = check(v, f, at, k);
     if (e) return e;
   }
   // A wrong argument is reported before a missing one.
-  return missing === undefined ? undefined : `argument '${prefix}${missing}' is required`;
+  return missing === undefined ? undefined : `argument '${path(at, missing)}' is required`;
 }
 
 /**
@@ -268,5 +294,11 @@ export function checkDapArgs(command: string, args: Record<string, unknown>): st
 export function dropNulls(command: string, args: Record<string, unknown>): void {
   const s = Object.prototype.hasOwnProperty.call(REQUESTS, command) ? REQUESTS[command] : undefined;
   if (!s) return;
-  for (const [k, f] of fieldsOf(s)) if (args[k] === null && !f.req) delete args[k];
+  const list = fieldsOf(s);
+  for (let i = 0; i < list.length; i++) {
+    const kf = list[i]!;
+    const k = kf[0];
+    const f = kf[1];
+    if (args[k] === null && !f.req) delete args[k];
+  }
 }

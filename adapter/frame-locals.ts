@@ -42,5 +42,6 @@ function entryNode(env: FrameLocalsEnv, e: FrameEntry, owner: Record<string, unk
   if (e.local !== undefined) return env.settable(e.name, e.local, e.value, owner);
   const n = valueNode(e.name, e.value, env.hex);
   if (typeof e.value === 'string') n.value = e.value;
-  return { ...n, readOnly: true };
+  n.readOnly = true;
+  return n;
 }

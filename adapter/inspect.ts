@@ -9,7 +9,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import { indexPciIds, type PciIds, type PciIdsPieces } from '../emulator/pci/pci-ids';
 import { messageByName, messageName, wslotText } from '../emulator/vpci/protocol';
-import { functionIds } from '../emulator/machine/device-view';
+import { DEVICE_ID, VENDOR_ID } from '../emulator/pci/registers';
 import { evaluate, type ExprEnv, type Value } from './expr';
 import type { DataBp } from './breakpoints';
 import { fmtNum, parseNumber, type VarNode } from './vars';
@@ -64,13 +64,23 @@ export class Inspector implements InspectContext {
   title(bus: number, wslot: number): string {
     const f = this.fn(bus, wslot);
     if (!f) return 'empty slot';
-    const id = functionIds(f);
-    const name = this.ids?.deviceName(id.vendorId, id.deviceId);
-    const vendor = this.ids?.vendorName(id.vendorId);
-    return name
-      ? `${vendor ? vendor.replace(/ Corporation| Technologies.*| Electronics.*/g, '') + ' ' : ''}${name}`
-      : `${id.vendorId.toString(16).padStart(4, '0')}:${id.deviceId.toString(16).padStart(4, '0')}`;
+    const vendorId = f.cfgRead(VENDOR_ID, 2);
+    const deviceId = f.cfgRead(DEVICE_ID, 2);
+    // Every stop's Scopes and Locals name every function: the name of an ID pair is looked up once.
+    const key = vendorId * 0x10000 + deviceId;
+    let t = this.titles.get(key);
+    if (t === undefined) {
+      const ids = this.ids;
+      const name = ids?.deviceName(vendorId, deviceId);
+      const vendor = ids?.vendorName(vendorId);
+      t = name
+        ? `${vendor ? vendor.replace(/ Corporation| Technologies.*| Electronics.*/g, '') + ' ' : ''}${name}`
+        : `${vendorId.toString(16).padStart(4, '0')}:${deviceId.toString(16).padStart(4, '0')}`;
+      this.titles.set(key, t);
+    }
+    return t;
   }
+  private readonly titles = new Map<number, string>();
 
   messageType(name: string): number | undefined {
     const byName = messageByName(name);

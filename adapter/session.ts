@@ -1127,11 +1127,20 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** A guest frame's listing, whose origin (the Call Stack's tooltip) names the function's upstream place (docs/upstream.md). */
   private frameSource(listingFile: string, fn: string): Source {
-    const src = this.sourceOf(listingFile);
-    const link = upstreamLinkFor(this.rt!.m.config.guest, fn);
-    if (link) (src as DebugProtocol.Source).origin = link.ours ? link.label : `upstream: ${link.label}`;
+    // Made once per function and run: every stop's Call Stack names the same few (sent as JSON, never changed after).
+    if (this.frameSources.rt !== this.rt) this.frameSources = { rt: this.rt, byFile: new Map() };
+    let byFn = this.frameSources.byFile.get(listingFile);
+    if (!byFn) this.frameSources.byFile.set(listingFile, (byFn = new Map<string, Source>()));
+    let src = byFn.get(fn);
+    if (!src) {
+      src = this.sourceOf(listingFile);
+      const link = upstreamLinkFor(this.rt!.m.config.guest, fn);
+      if (link) (src as DebugProtocol.Source).origin = link.ours ? link.label : `upstream: ${link.label}`;
+      byFn.set(fn, src);
+    }
     return src;
   }
+  private frameSources: { rt?: VpciRuntime; byFile: Map<string, Map<string, Source>> } = { byFile: new Map() };
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const rt = this.rt;

@@ -75,13 +75,16 @@ export class VarTable {
       const c = Math.max(0, Math.min(count ?? total, total - s));
       kids = n.page(s, c);
     }
-    if (n.children && filter !== 'indexed') kids = kids.concat(n.children());
+    if (n.children && filter !== 'indexed') kids = kids.length ? kids.concat(n.children()) : n.children();
     let idx = this.childIndex.get(ref);
     if (!idx) this.childIndex.set(ref, (idx = new Map<string, VarNode>()));
-    return kids.map((k) => {
+    const out: DebugProtocol.Variable[] = new Array<DebugProtocol.Variable>(kids.length);
+    for (let i = 0; i < kids.length; i++) {
+      const k = kids[i]!;
       idx.set(k.name, k);
-      return this.toDap(k);
-    });
+      out[i] = this.toDap(k);
+    }
+    return out;
   }
 
   toDap(k: VarNode): DebugProtocol.Variable {
@@ -90,16 +93,22 @@ export class VarTable {
     if (k.evaluateName) v.evaluateName = k.evaluateName;
     if (k.memoryReference && this.memoryReferences) v.memoryReference = k.memoryReference;
     if (k.indexed !== undefined) v.indexedVariables = k.indexed;
-    const hint: DebugProtocol.VariablePresentationHint = {};
-    if (k.kind) hint.kind = k.kind;
     // Only rows that can take a value offer Set Value (group rows and summaries cannot).
-    if (k.readOnly || !k.set) hint.attributes = ['readOnly'];
-    if (k.lazy) hint.lazy = true;
-    if (Object.keys(hint).length) v.presentationHint = hint;
+    const readOnly = k.readOnly || !k.set;
+    if (k.kind || readOnly || k.lazy) {
+      const hint: DebugProtocol.VariablePresentationHint = {};
+      if (k.kind) hint.kind = k.kind;
+      if (readOnly) hint.attributes = READ_ONLY;
+      if (k.lazy) hint.lazy = true;
+      v.presentationHint = hint;
+    }
     if (k.menu) (v as DebugProtocol.Variable & { __vscodeVariableMenuContext?: string }).__vscodeVariableMenuContext = k.menu;
     return v;
   }
 }
+
+/** One shared list for every read-only row (a response is only ever serialized, never changed). */
+const READ_ONLY: DebugProtocol.VariablePresentationHint['attributes'] = Object.freeze(['readOnly']) as unknown as string[];
 
 export function hex(n: number, digits = 0): string {
   return '0x' + (n >>> 0 === n ? n.toString(16) : Math.trunc(n).toString(16)).padStart(digits, '0');
@@ -123,46 +132,68 @@ export function parseNumber(text: string): number | undefined {
 
 /** A generic plain-data value (softc fields, locals) as a node. */
 export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?: string, depth = 0): VarNode {
-  const base = { name, ...(evalName ? { evaluateName: evalName } : {}) };
-  if (v === null || v === undefined) return { ...base, value: String(v) };
-  if (typeof v === 'number') return { ...base, value: fmtNum(v, hexMode), type: 'number' };
-  if (typeof v === 'bigint') return { ...base, value: hexMode ? `0x${v.toString(16)}` : v.toString(), type: 'u64' };
-  if (typeof v === 'boolean') return { ...base, value: String(v), type: 'bool' };
-  if (typeof v === 'string') return { ...base, value: JSON.stringify(v), type: 'string' };
+  // Made for every local and field shown at every stop: no spreads, and an object's fields are
+  // listed only when it is expanded (its one-line preview needs the first four).
+  const n: VarNode = { name, value: '' };
+  if (evalName) n.evaluateName = evalName;
+  if (v === null || v === undefined) {
+    n.value = String(v);
+    return n;
+  }
+  if (typeof v === 'number') {
+    n.value = fmtNum(v, hexMode);
+    n.type = 'number';
+    return n;
+  }
+  if (typeof v === 'bigint') {
+    n.value = hexMode ? `0x${v.toString(16)}` : v.toString();
+    n.type = 'u64';
+    return n;
+  }
+  if (typeof v === 'boolean') {
+    n.value = String(v);
+    n.type = 'bool';
+    return n;
+  }
+  if (typeof v === 'string') {
+    n.value = JSON.stringify(v);
+    n.type = 'string';
+    return n;
+  }
   if (v instanceof Uint8Array) {
     const shown = Array.from(v.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    return {
-      ...base,
-      value: `${v.length} bytes: ${shown}${v.length > 16 ? ' …' : ''}`,
-      type: 'bytes',
-      indexed: v.length,
-      page: (s, c) => Array.from(v.subarray(s, s + c), (b, i) => ({ name: `[${s + i}]`, value: fmtNum(b, hexMode, 2) })),
-    };
+    n.value = `${v.length} bytes: ${shown}${v.length > 16 ? ' …' : ''}`;
+    n.type = 'bytes';
+    n.indexed = v.length;
+    n.page = (s, c) => Array.from(v.subarray(s, s + c), (b, i) => ({ name: `[${s + i}]`, value: fmtNum(b, hexMode, 2) }));
+    return n;
   }
-  if (depth > 12) return { ...base, value: '…' };
+  if (depth > 12) {
+    n.value = '…';
+    return n;
+  }
   if (Array.isArray(v)) {
-    return {
-      ...base,
-      value: `Array(${v.length})`,
-      indexed: v.length,
-      page: (s, c) => v.slice(s, s + c).map((x, i) => valueNode(`[${s + i}]`, x, hexMode, evalName ? `${evalName}[${s + i}]` : undefined, depth + 1)),
-    };
+    n.value = `Array(${v.length})`;
+    n.indexed = v.length;
+    n.page = (s, c) => v.slice(s, s + c).map((x, i) => valueNode(`[${s + i}]`, x, hexMode, evalName ? `${evalName}[${s + i}]` : undefined, depth + 1));
+    return n;
   }
   if (typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>);
-    const preview = entries
-      .slice(0, 4)
-      .map(
-        ([k, x]) =>
-          `${k}: ${typeof x === 'number' ? fmtNum(x, hexMode) : typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x ? '{…}' : String(x)}`,
-      )
-      .join(', ');
-    return {
-      ...base,
-      value: `{${preview}${entries.length > 4 ? ', …' : ''}}`,
-      children: () => entries.map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1)),
-    };
+    const o = v as Record<string, unknown>;
+    // The first four own fields, in Object.entries' order, and whether there are more.
+    let preview = '';
+    let count = 0;
+    for (const k in o) {
+      if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+      if (++count > 4) break;
+      const x = o[k];
+      preview += `${count > 1 ? ', ' : ''}${k}: ${typeof x === 'number' ? fmtNum(x, hexMode) : typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x ? '{…}' : String(x)}`;
+    }
+    n.value = `{${preview}${count > 4 ? ', …' : ''}}`;
+    n.children = () => Object.entries(o).map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1));
+    return n;
   }
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and arrays are handled above; what is left is a primitive or a function
-  return { ...base, value: String(v) };
+  n.value = String(v);
+  return n;
 }

@@ -64,8 +64,9 @@ export function frameEntries(fn: CompiledFn<GuestKernel, GuestView>, locals: Loc
     else if (d.init !== undefined) out.push({ name: d.name, value: d.init, state: 'value', role: 'local' });
     else out.push({ name: d.name, value: undefined, state: 'unset', role: 'local' });
   }
-  for (const [k, x] of Object.entries(locals)) {
-    if (seen.has(k) || x === undefined) continue;
+  for (const k in locals) {
+    const x = locals[k];
+    if (!Object.prototype.hasOwnProperty.call(locals, k) || seen.has(k) || x === undefined) continue;
     out.push({ name: k, value: x, state: 'value', role: 'model', local: k });
   }
   return out;

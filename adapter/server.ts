@@ -1,6 +1,7 @@
 // Hosting the debug session outside VS Code's extension host: over stdio (one
 // session per process) or over TCP on 127.0.0.1 only (one session per
 // connection). Nothing else listens, and nothing is exposed beyond loopback.
+import { writeSync } from 'node:fs';
 import * as net from 'node:net';
 import { VpciDebugSession, type HeldMachine } from './session';
 import { errnoCode, errorReason } from '../io/errors';
@@ -52,6 +53,8 @@ export function runStdio(hooks: AdapterHooks = {}): void {
   watchStops(s, hooks);
   s.setRunAsServer(false);
   s.ownsProcess = true;
+  // A pipe or a file: written with write(2) directly (a terminal keeps Node's stream).
+  if (!process.stdout.isTTY) s.outputFd = { fd: 1, write: (fd, data) => writeSync(fd, data) };
   s.start(process.stdin, process.stdout);
   // The client closing our stdin ends the process, as a disconnect does (the session's shutdown).
   process.stdin.on('end', () => process.exit(0));

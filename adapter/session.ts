@@ -31,7 +31,7 @@ import { DATA_LIMIT, FileError, canReadSync, decodeText, type FileAccess } from 
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
-import { coalescedOutput, framedInput } from './framing';
+import { coalescedOutput, directOutput, framedInput, type WriteFd } from './framing';
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
@@ -152,6 +152,9 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
+  /** Set by a host whose output is a file descriptor (stdio): messages are written to it directly (adapter/framing.ts, directOutput). */
+  outputFd?: { fd: number; write: WriteFd };
+
   /** Set by a host that can hang up (TCP): called, after the client has been told, when it sends only garbage. */
   onGarbage?: () => void;
 
@@ -178,7 +181,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.onGarbage?.();
       },
     });
-    super.start(input, coalescedOutput(outStream));
+    super.start(input, this.outputFd ? directOutput(outStream, this.outputFd.fd, this.outputFd.write) : coalescedOutput(outStream));
   }
 
   /**

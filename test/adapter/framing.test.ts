@@ -6,7 +6,7 @@
 // response. Timers are driven by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput } from '../../adapter/framing';
+import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput, directOutput } from '../../adapter/framing';
 
 interface Run {
   push(s: string | Buffer): void;
@@ -196,4 +196,72 @@ test('a stream that cannot cork is written as it is', () => {
   assert.equal(coalescedOutput(out), out);
   out.write('a');
   assert.deepEqual(seen, ['a']);
+});
+
+test('stdio output: what one turn writes goes to the descriptor in one write, after the turn', async () => {
+  const { Writable } = await import('node:stream');
+  const viaStream: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      viaStream.push(chunk.toString());
+      cb();
+    },
+  });
+  const calls: [number, string][] = [];
+  directOutput(out, 7, (fd, data) => (calls.push([fd, data]), Buffer.byteLength(data)));
+  let called = 0;
+  out.write('response');
+  out.write('stopped', () => called++);
+  out.write('traceChanged');
+  assert.deepEqual(calls, [], 'nothing leaves before the turn ends');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(calls, [[7, 'responsestoppedtraceChanged']]);
+  assert.equal(called, 1, "a write's callback runs once its bytes are out");
+  assert.deepEqual(viaStream, []);
+});
+
+test('stdio output: a short write, a full pipe or an error hands the rest to the stream, and later turns queue behind it', async () => {
+  const { Writable } = await import('node:stream');
+  const viaStream: string[] = [];
+  let release: (() => void) | undefined;
+  const out = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _enc, cb) {
+      viaStream.push(chunk.toString());
+      // the pipe is slow: the stream holds what it was given until released
+      release = () => cb();
+    },
+  });
+  const direct: string[] = [];
+  let mode: 'short' | 'eagain' | 'ok' = 'short';
+  directOutput(out, 1, (_fd, data) => {
+    if (mode === 'eagain') throw Object.assign(new Error('EAGAIN: resource temporarily unavailable, write'), { code: 'EAGAIN' });
+    const n = mode === 'short' ? 4 : Buffer.byteLength(data);
+    direct.push(data.slice(0, n));
+    return n;
+  });
+  const turn = async () => new Promise((r) => setImmediate(r));
+  // multi-byte characters: the remainder is cut by bytes, not characters
+  out.write('abcdé€');
+  await turn();
+  assert.deepEqual(direct, ['abcd']);
+  assert.deepEqual(viaStream, ['é€'], 'the bytes the descriptor did not take go to the stream');
+  // the stream still holds bytes: the next turn goes behind them, not around them
+  mode = 'ok';
+  out.write('next');
+  await turn();
+  assert.deepEqual(direct, ['abcd']);
+  release!();
+  await turn();
+  assert.deepEqual(viaStream, ['é€', 'next']);
+  release!();
+  await turn();
+  // drained: direct again; a full pipe (EAGAIN) hands the whole turn to the stream
+  out.write('again');
+  await turn();
+  assert.deepEqual(direct, ['abcd', 'again']);
+  mode = 'eagain';
+  out.write('full');
+  await turn();
+  assert.deepEqual(viaStream, ['é€', 'next', 'full']);
 });

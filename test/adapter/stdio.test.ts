@@ -179,3 +179,67 @@ test('vpci-lab dap over stdio is the same adapter, started through the loader wi
   children.delete(p);
   assert.equal(caches().length, 1, 'the adapter bundle ran through the loader, which wrote its cache after the first stop');
 });
+
+test(
+  'a client that stops reading loses nothing: replies past a full pipe arrive whole and in order once it reads again',
+  { skip, timeout: 60_000 },
+  async () => {
+    const p = spawn(process.execPath, [join(dir, 'adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    children.add(p);
+    const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
+    const chunks: Buffer[] = [];
+    let stoppedSeen: () => void = () => undefined;
+    const stopped = new Promise<void>((res) => (stoppedSeen = res));
+    const onData = (d: Buffer): void => {
+      chunks.push(d);
+      if (d.includes('"event":"stopped"')) stoppedSeen();
+    };
+    p.stdout.on('data', onData);
+    const send = (seq: number, command: string, args: object): void => {
+      const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+      p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    };
+    send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+    send(2, 'launch', { scenario: CX3, listingsDir: listings });
+    send(3, 'configurationDone', {});
+    await stopped;
+    // The client stops reading; 200 replies of ~5.5 KB each (a config space in base64) are far more than a pipe holds.
+    p.stdout.pause();
+    const N = 200;
+    for (let i = 0; i < N; i++) send(10 + i, 'readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4096 });
+    send(10 + N, 'threads', {});
+    await new Promise((r) => setTimeout(r, 500));
+    p.stdout.resume();
+    // Read every frame; the threads reply comes after all the readMemory ones.
+    const frames = async (): Promise<{ request_seq?: number; command?: string; body?: { data?: string } }[]> => {
+      for (;;) {
+        const all = Buffer.concat(chunks);
+        const out: { request_seq?: number; command?: string; body?: { data?: string } }[] = [];
+        let at = 0;
+        for (;;) {
+          const h = all.indexOf('\r\n\r\n', at);
+          if (h < 0) break;
+          const len = Number(/Content-Length: (\d+)/.exec(all.toString('latin1', at, h))![1]);
+          if (all.length < h + 4 + len) break;
+          out.push(JSON.parse(all.toString('utf8', h + 4, h + 4 + len)) as (typeof out)[number]);
+          at = h + 4 + len;
+        }
+        if (out.some((m) => m.command === 'threads')) return out;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const msgs = await frames();
+    const replies = msgs.filter((m) => m.command === 'readMemory' || m.command === 'threads').map((m) => m.request_seq);
+    assert.deepEqual(
+      replies,
+      Array.from({ length: N + 1 }, (_, i) => 10 + i),
+      'every reply, once, in the order asked',
+    );
+    const first = msgs.find((m) => m.command === 'readMemory')!;
+    assert.equal(Buffer.from(first.body!.data!, 'base64').length, 4096);
+    assert.ok(msgs.filter((m) => m.command === 'readMemory').every((m) => m.body?.data === first.body!.data));
+    send(11 + N, 'disconnect', {});
+    assert.equal(await exited, 0);
+    children.delete(p);
+  },
+);

@@ -16,7 +16,7 @@
 // off (the cold figure in `npm run bench`).
 //
 // Only Node built-ins here: this file runs before anything else is loaded.
-import { accessSync, constants, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import type { AdapterHooks } from './core';
@@ -48,12 +48,33 @@ function stamp(): Buffer {
   return b;
 }
 
-/** The cache for this bundle (its V8 data and the stops it covers), if there is a good one. */
-function readCache(): { data: Buffer; stops: number } | undefined {
+/**
+ * Reads a whole file into `into` when it fits (else into a new buffer); returns the bytes read.
+ * Throws as fs does (a missing file, a file that shrank under the read is read as it now is).
+ */
+function readWhole(file: string, into: Buffer): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const buf = size <= into.length ? into : Buffer.allocUnsafe(size);
+    let n = 0;
+    while (n < size) {
+      const got = readSync(fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The cache for this bundle (its V8 data and the stops it covers), if there is a good one, read into `into` when it fits. */
+function readCache(into: Buffer): { data: Buffer; stops: number } | undefined {
   if (!enabled) return undefined;
   let file: Buffer;
   try {
-    file = readFileSync(cacheFile);
+    file = readWhole(cacheFile, into);
   } catch {
     return undefined; // first launch with this bundle and this V8
   }
@@ -96,9 +117,20 @@ const coreStamp = enabled ? stamp() : Buffer.alloc(0);
 let covered = 0;
 const script = ((): Script => {
   // The cache's bytes are needed only while compiling: kept in a module-level binding they would
-  // stay in the adapter's memory for the whole session.
-  const cache = readCache();
-  const s = new Script(readFileSync(coreFile, 'latin1'), { filename: coreFile, ...(cache ? { cachedData: cache.data } : {}) });
+  // stay in the adapter's memory for the whole session. One buffer takes both files, the bundle
+  // (copied out into its string at once) and then the cache: on a virtual machine the first touch
+  // of each fresh page of memory costs more than reading a page into it, and the bundle's pages
+  // are touched already.
+  let cacheSize = 0;
+  try {
+    cacheSize = enabled ? statSync(cacheFile).size : 0;
+  } catch {
+    // no cache yet
+  }
+  const buf = Buffer.allocUnsafe(Math.max(cacheSize, coreStamp.length ? coreStamp.readDoubleLE(0) : 0, 1));
+  const source = readWhole(coreFile, buf).toString('latin1');
+  const cache = readCache(buf);
+  const s = new Script(source, { filename: coreFile, ...(cache ? { cachedData: cache.data } : {}) });
   covered = cache && s.cachedDataRejected !== true ? cache.stops : 0;
   return s;
 })();

@@ -43,10 +43,14 @@ export interface FramerHooks {
  * instead: it carries no data (the framer delivers messages) but ends, closes and fails when
  * `input` does, so the library's session life cycle is unchanged.
  */
-export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks): NodeJS.ReadableStream {
+export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks, output?: NodeJS.WritableStream): NodeJS.ReadableStream {
   const framer = new DapFramer(hooks);
   const quiet = new PassThrough();
-  input.on('data', (d: Buffer | string) => framer.push(typeof d === 'string' ? Buffer.from(d, 'utf8') : d));
+  input.on('data', (d: Buffer | string) => {
+    framer.push(typeof d === 'string' ? Buffer.from(d, 'utf8') : d);
+    // The replies to what this chunk asked leave now, not after Node's stream bookkeeping for the chunk.
+    if (output) endTurn(output);
+  });
   input.on('end', () => framer.end());
   input.on('close', () => quiet.destroy());
   input.on('error', (e: Error) => quiet.destroy(e));
@@ -55,7 +59,8 @@ export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks): N
 
 /**
  * Makes the messages one turn of the adapter writes to `out` leave together: the first write of a
- * turn corks the stream and a microtask uncorks it, so a response, the stopped event after it and
+ * turn corks the stream and it is uncorked when the input chunk that asked has been handled
+ * (endTurn, from framedInput) or else by a microtask, so a response, the stopped event after it and
  * the events that go with a stop reach the client in one system call instead of one each (each a
  * wake-up of the client). Streams without cork() (a test's) are left as they are. Returns `out`.
  */
@@ -66,25 +71,41 @@ export function coalescedOutput<T extends NodeJS.WritableStream>(out: T): T {
   if (!cork || !uncork) return out;
   const write = s.write.bind(s) as (...a: unknown[]) => boolean;
   let corked = false;
+  const release = (): void => {
+    if (!corked) return;
+    corked = false;
+    uncork();
+  };
   s.write = (...a: unknown[]): boolean => {
     if (!corked) {
       corked = true;
       cork();
-      queueMicrotask(() => {
-        corked = false;
-        uncork();
-      });
+      queueMicrotask(release);
     }
     return write(...a);
   };
+  turnEnds.set(out, release);
   return out;
+}
+
+/** How to send now what this turn has written so far to a coalescing output (coalescedOutput, directOutput). */
+const turnEnds = new WeakMap<object, () => void>();
+
+/**
+ * The adapter has handled a chunk of input: what it wrote in answer leaves now rather than at the
+ * end of the turn (where Node's stream bookkeeping for the chunk would run first). A stream that
+ * does not coalesce is left as it is.
+ */
+export function endTurn(out: NodeJS.WritableStream): void {
+  turnEnds.get(out)?.();
 }
 
 /** Writes a string to a file descriptor at once and says how many bytes went (Node's fs.writeSync); throws as it does. */
 export type WriteFd = (fd: number, data: string) => number;
 
 /**
- * Like coalescedOutput — what one turn writes leaves together, after the turn — but written to the
+ * Like coalescedOutput — what one turn writes leaves together, once the input that asked has been
+ * handled (endTurn) or else after the turn — but written to the
  * stream's file descriptor directly (a stdio pipe): one write(2) of the joined messages, without
  * the stream's buffering and write requests, which on a fresh adapter process cost more than the
  * system call itself on every step's five round trips. Whatever the descriptor does not take at
@@ -98,6 +119,7 @@ export function directOutput<T extends NodeJS.WritableStream>(out: T, fd: number
   let queue: string[] = [];
   let callbacks: ((e?: Error | null) => void)[] = [];
   const flush = (): void => {
+    if (!queue.length) return; // sent already, at the end of the input that asked for it
     const data = queue.length === 1 ? queue[0]! : queue.join('');
     const cbs = callbacks;
     queue = [];
@@ -131,6 +153,7 @@ export function directOutput<T extends NodeJS.WritableStream>(out: T, fd: number
     if (cb) callbacks.push(cb);
     return true;
   };
+  turnEnds.set(out, flush);
   return out;
 }
 

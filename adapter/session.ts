@@ -164,24 +164,29 @@ export class VpciDebugSession extends LoggingDebugSession {
    * an error response when the request it was can still be read), and the stream goes on.
    */
   override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
-    const input = framedInput(inStream, {
-      message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
-      problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
-      refuse: (req, why) => {
-        const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: req.seq, command: req.command, success: false };
-        this.sendErrorResponse(response, { id: 1101, format: `${req.command}: not run, its frame was malformed (${why})`, showUser: false });
+    const output = this.outputFd ? directOutput(outStream, this.outputFd.fd, this.outputFd.write) : coalescedOutput(outStream);
+    const input = framedInput(
+      inStream,
+      {
+        message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
+        problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
+        refuse: (req, why) => {
+          const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: req.seq, command: req.command, success: false };
+          this.sendErrorResponse(response, { id: 1101, format: `${req.command}: not run, its frame was malformed (${why})`, showUser: false });
+        },
+        garbage: (bytes) => {
+          this.sendEvent(
+            new OutputEvent(
+              `vPCI Lab: ${bytes} bytes of input without a single valid DAP frame${this.onGarbage ? '; closing the connection' : ''}.\n`,
+              'important',
+            ),
+          );
+          this.onGarbage?.();
+        },
       },
-      garbage: (bytes) => {
-        this.sendEvent(
-          new OutputEvent(
-            `vPCI Lab: ${bytes} bytes of input without a single valid DAP frame${this.onGarbage ? '; closing the connection' : ''}.\n`,
-            'important',
-          ),
-        );
-        this.onGarbage?.();
-      },
-    });
-    super.start(input, this.outputFd ? directOutput(outStream, this.outputFd.fd, this.outputFd.write) : coalescedOutput(outStream));
+      output,
+    );
+    super.start(input, output);
   }
 
   /**

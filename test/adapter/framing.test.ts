@@ -6,7 +6,7 @@
 // response. Timers are driven by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput, directOutput } from '../../adapter/framing';
+import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput, directOutput, framedInput } from '../../adapter/framing';
 
 interface Run {
   push(s: string | Buffer): void;
@@ -264,4 +264,42 @@ test('stdio output: a short write, a full pipe or an error hands the rest to the
   out.write('full');
   await turn();
   assert.deepEqual(viaStream, ['é€', 'next', 'full']);
+});
+
+test('the replies to an input chunk leave as soon as the chunk is handled, together, before the turn ends', async () => {
+  const { PassThrough, Writable } = await import('node:stream');
+  const written: string[] = [];
+  const out = new Writable({ write: (_c, _e, cb) => cb() });
+  directOutput(out, 3, (_fd, data) => (written.push(data), Buffer.byteLength(data)));
+  const input = new PassThrough();
+  const seen: string[] = [];
+  framedInput(
+    input,
+    {
+      message: (m) => {
+        seen.push(String(m.command));
+        out.write(`reply:${String(m.command)};`);
+      },
+      problem: () => undefined,
+    },
+    out,
+  );
+  const frame = (command: string): string => {
+    const json = JSON.stringify({ seq: 1, type: 'request', command });
+    return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  };
+  // two requests in one chunk: both replies in one write, made inside the 'data' event itself
+  let during: string[] = [];
+  input.on('data', () => (during = [...written]));
+  input.write(frame('threads') + frame('scopes'));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(seen, ['threads', 'scopes']);
+  // the test's listener runs after the framer's, in the same 'data' event: the replies are out already (a microtask would come later)
+  assert.deepEqual(during, ['reply:threads;reply:scopes;']);
+  assert.deepEqual(written, ['reply:threads;reply:scopes;']);
+  // a write outside any input (a timer's event) still leaves, at the end of its turn
+  out.write('event;');
+  assert.equal(written.length, 1);
+  await Promise.resolve();
+  assert.deepEqual(written, ['reply:threads;reply:scopes;', 'event;']);
 });

@@ -303,3 +303,30 @@ test('the replies to an input chunk leave as soon as the chunk is handled, toget
   await Promise.resolve();
   assert.deepEqual(written, ['reply:threads;reply:scopes;', 'event;']);
 });
+
+test('the plain header and every other form of it read alike: leading zeros, 12 and 13 digits, zero, over the limit, other fields after it', () => {
+  const body = req(1);
+  const n = Buffer.byteLength(body);
+  const forms: [string, { seqs: unknown[]; problem?: RegExp }][] = [
+    [`Content-Length: ${n}\r\n\r\n${body}`, { seqs: [1] }],
+    [`Content-Length: 000${n}\r\n\r\n${body}`, { seqs: [1] }],
+    [`Content-Length:${n}\r\n\r\n${body}`, { seqs: [1] }],
+    [`Content-Length: ${n}\r\nX-Extra: 1\r\n\r\n${body}`, { seqs: [1] }],
+    [`content-length: ${n}\r\n\r\n${body}`, { seqs: [1] }],
+    [`Content-Length: ${String(n).padStart(12, '0')}\r\n\r\n${body}`, { seqs: [1] }],
+    [`Content-Length: ${String(n).padStart(13, '0')}\r\n\r\n${body}`, { seqs: [], problem: /is not a byte count/ }],
+    [`Content-Length: 0\r\n\r\n`, { seqs: [], problem: /Content-Length 0/ }],
+    [`Content-Length: ${BODY_LIMIT + 1}\r\n\r\n${body}`, { seqs: [], problem: /over the \d+-byte limit/ }],
+  ];
+  for (const [text, want] of forms) {
+    const r = run();
+    r.push(text);
+    r.idle();
+    assert.deepEqual(seqs(r), want.seqs, JSON.stringify(text.slice(0, 40)));
+    if (want.problem) assert.match(r.problems[0] ?? '', want.problem, JSON.stringify(text.slice(0, 40)));
+    else assert.deepEqual(r.problems, [], JSON.stringify(text.slice(0, 40)));
+    // and the stream goes on: a good frame after it is read
+    r.push(frame(req(9)));
+    assert.equal(r.messages.at(-1)?.seq, 9, JSON.stringify(text.slice(0, 40)));
+  }
+});

@@ -8,7 +8,9 @@
 // The cache is written just after the first stop — by then every function a
 // launch needs has been compiled, so the next launch compiles almost nothing —
 // and once more when a process has gone on stepping, so later sessions do not
-// compile the step path at their first steps either. It sits next to the bundle and its name carries the bundle's
+// compile the step path at their first steps either. Before each write, the
+// process runs a small scenario of each guest OS in memory (adapter/warm.ts),
+// so the cache covers a launch of either whichever came first. It sits next to the bundle and its name carries the bundle's
 // content hash (stamped in at build time), the V8 version and the CPU
 // architecture; V8 itself rejects data made under other flags, and a rejected
 // or unreadable cache only means an ordinary compile and a fresh cache. Where
@@ -26,6 +28,7 @@ declare const __VPCI_CORE_HASH__: string;
 
 interface Core {
   startAdapter(argv: readonly string[], hooks?: AdapterHooks): void;
+  warmCodeCache(): void;
 }
 
 const coreFile = join(__dirname, 'adapter-core.js');
@@ -160,6 +163,9 @@ if (enabled && covered < STEPPED && writable()) {
     // Once per coverage: at the first stop if nothing covered it, at the end if stepping was new.
     if (stops === 0 || stops <= written || (written > 0 && stops < STEPPED)) return;
     written = stops;
+    // The cache holds what this process compiled: first run what a launch of the other guest OS
+    // would, so the next launch finds it compiled whichever scenario this one was (adapter/warm.ts).
+    mod.exports.warmCodeCache();
     writeCache(script, stops);
   };
   // The stepping cache is written in the first quiet second after enough stops (before V8 may have

@@ -5,6 +5,8 @@
 import { runStdio, runTcp, type AdapterHooks } from './server';
 
 export type { AdapterHooks };
+/** Compiles what a launch of either guest runs, just before the loader writes its code cache (adapter/warm.ts). */
+export { warmCodeCache } from './warm';
 
 export function startAdapter(argv: readonly string[], hooks: AdapterHooks = {}): void {
   const arg = argv.find((a) => a.startsWith('--server='));

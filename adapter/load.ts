@@ -80,6 +80,11 @@ export function loadScenarioFile(file: string, overrides: ConfigOverrides = {}, 
   return loadSync(nodeFiles, file, overrides, text, workspaceFolders);
 }
 
+/** The same through any synchronous file access (the code-cache warm-up's files are in memory). Throws a FileError. */
+export function loadScenarioSync(files: FileAccess & SyncFileAccess, file: string, o: LoadOptions = {}): Loaded {
+  return loadSync(files, file, o.overrides ?? {}, o.text, o.workspaceFolders);
+}
+
 function loadSync(files: SyncFileAccess, file: string, overrides: ConfigOverrides, text?: string, workspaceFolders?: readonly string[]): Loaded {
   const full = resolve(file);
   const src = text ?? decodeText(files.readFileSync(full, SCENARIO_LIMIT));

@@ -87,6 +87,16 @@ const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
   },
 };
 
+/** The guest models built (and kept) so far. */
+export function guestModelsBuilt(): GuestModelName[] {
+  return [...cache.keys()];
+}
+
+/** Forgets every built guest model but `keep` (what a run built only to compile its code need not stay in memory). */
+export function forgetGuestModels(keep: readonly GuestModelName[]): void {
+  for (const name of [...cache.keys()]) if (!keep.includes(name)) cache.delete(name);
+}
+
 export function loadGuestModel(name: GuestModelName): GuestModelRuntime {
   let m = cache.get(name);
   if (m) return m;

@@ -1,0 +1,124 @@
+// What the adapter's V8 code cache (adapter/boot.ts) covers is what its process had compiled
+// when the cache was written: the launch and steps of the one scenario that process ran. A build's
+// cache is written by whichever session comes first, so after a FreeBSD session every launch of
+// a Linux guest compiled the Linux model (its program builders alone are a third of such a
+// launch's own work), and the other way round. Before the cache is written, this loads and runs
+// one small scenario per guest OS (a catalog device, a device read from an lspci dump, the usual
+// timeline events, expectations), in memory, so the cache covers what any launch and its first
+// steps run, whichever guest came first. It leaves nothing behind: its machines are dropped, and
+// the guest models it built are forgotten again.
+import { loadScenarioSync } from './load';
+import { runSteps } from '../emulator/machine/transcript';
+import { checkExpectations } from '../emulator/machine/expect';
+import { CATALOG_DUMPS } from '../emulator/pci/catalog-dumps';
+import { lspciText } from '../emulator/pci/lspci';
+import { forgetGuestModels, guestModelsBuilt } from '../emulator/vpci/guest/registry';
+import { FileError, type FileAccess, type SyncFileAccess } from '../io/files';
+
+/** Where the warm-up's files seem to be (nothing is read or written there). */
+const DIR = '/vpci-lab-warm-up';
+
+/** The NVMe controller of pciutils' test data; its BAR size as the catalog gives it (emulator/pci/catalog.ts). */
+const DUMP = CATALOG_DUMPS['samsung-pm174x-nvme'];
+
+const SCENARIOS: Record<string, string> = {
+  'freebsd.vpci': [
+    'vm {',
+    '  host hyperv-2016',
+    '  guest freebsd',
+    '}',
+    'bus nic0 { function 0 intel-82599-vf serial 1 }',
+    'bus nic1 { function 0 mellanox-cx3-vf serial 2 }',
+    'at 0    boot',
+    'at 2ms  driver nic0 msix 3',
+    'at 3ms  raise nic0 vector 0',
+    'at 5ms  eject nic1',
+    'expect nic0 attached',
+    'expect nic1 ejected before 65s',
+    'expect no errors',
+    '',
+  ].join('\n'),
+  'linux.vpci': [
+    'vm {',
+    '  host hyperv-2019',
+    '  guest linux',
+    '}',
+    'bus nvme0 {',
+    '  function 0 dump "nvme.lspci" bar 0 32K',
+    '}',
+    'at 0    boot',
+    'at 2ms  driver nvme0 msi 1',
+    'at 4ms  eject nvme0',
+    'expect nvme0 attached',
+    'expect no errors',
+    '',
+  ].join('\n'),
+};
+
+/** At most this many emulator steps per scenario (each runs to its end well within it). */
+const MAX_STEPS = 50_000;
+
+function memoryFiles(files: Record<string, string>): FileAccess & SyncFileAccess {
+  const bytes = (path: string): Uint8Array => {
+    const name = path.startsWith(DIR + '/') ? path.slice(DIR.length + 1) : undefined;
+    const text = name !== undefined ? files[name] : undefined;
+    if (text === undefined) throw new FileError(path, 'missing', 'no such file');
+    return Buffer.from(text, 'latin1');
+  };
+  return {
+    readFileSync: (p) => bytes(p),
+    readRangeSync: (p, start, length) => bytes(p).subarray(start, start + length),
+    realPathSync: (p) => (bytes(p), p),
+    readFile: (p) => Promise.resolve(bytes(p)),
+    writeFile: () => Promise.reject(new Error('the warm-up writes nothing')),
+    realPath: (p) => Promise.resolve((bytes(p), p)),
+  };
+}
+
+/** One warm-up scenario's run: what a test checks (that the warm-up runs what it claims to). */
+export interface WarmRun {
+  name: string;
+  errors: string[];
+  steps: number;
+  ended: boolean;
+  held: boolean[];
+}
+
+/** Loads and runs each warm-up scenario to its end (at most MAX_STEPS); throws what loading throws. */
+export function warmUpRuns(): WarmRun[] {
+  const files: Record<string, string> = { ...SCENARIOS };
+  if (DUMP) {
+    const hex = DUMP.hex;
+    const dump = Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+    files['nvme.lspci'] = lspciText(dump, { address: DUMP.address, verbose: 0, hex: dump.length > 256 ? 4 : 3 });
+  }
+  const access = memoryFiles(files);
+  const runs: WarmRun[] = [];
+  for (const name of Object.keys(SCENARIOS)) {
+    const loaded = loadScenarioSync(access, `${DIR}/${name}`);
+    const run: WarmRun = { name, errors: loaded.errors.map((e) => e.message), steps: 0, ended: false, held: [] };
+    runs.push(run);
+    if (!loaded.machine) continue;
+    const r = runSteps(loaded.machine, MAX_STEPS);
+    run.steps = r.steps;
+    run.ended = r.idle;
+    run.held = checkExpectations(loaded.machine, loaded.scenario.expectations, loaded.text).map((x) => x.ok);
+  }
+  return runs;
+}
+
+/**
+ * Runs the warm-up scenarios (see the file comment) and forgets the guest models they built. Never
+ * throws: a failure only means a cache that covers less. Takes a few tens of milliseconds, once
+ * per build, just before the cache is written.
+ */
+export function warmCodeCache(): void {
+  const models = guestModelsBuilt();
+  try {
+    warmUpRuns();
+  } catch {
+    // a warm-up that fails leaves a cache covering less, nothing worse
+  } finally {
+    forgetGuestModels(models);
+  }
+}

@@ -157,8 +157,8 @@ export function directOutput<T extends NodeJS.WritableStream>(out: T, fd: number
   return out;
 }
 
-/** The start of the header every client writes. */
-const PLAIN_PREFIX = Buffer.from('Content-Length: ', 'latin1');
+/** The start of the header every client writes (a string: this module loads in VS Code for the Web too, where there is no Buffer). */
+const PLAIN_PREFIX = 'Content-Length: ';
 
 // `Content-Length: 12` then a blank line, as raw bytes (latin1 keeps one character per byte).
 const HEADER_AT = /Content-Length[ \t]*:[ \t]*[0-9]+[ \t]*\r\n(?:[^\r\n]+\r\n)*?\r\n/;
@@ -299,7 +299,7 @@ export class DapFramer {
   private plainHeader(b: Buffer): number {
     const p = PLAIN_PREFIX.length;
     if (b.length < p + 5) return 0;
-    for (let i = 0; i < p; i++) if (b[i] !== PLAIN_PREFIX[i]) return 0;
+    for (let i = 0; i < p; i++) if (b[i] !== PLAIN_PREFIX.charCodeAt(i)) return 0;
     let n = 0;
     let i = p;
     for (; i < b.length && i < p + 12; i++) {

@@ -5,7 +5,7 @@
 // launch → first stop at 1.2 × a bare adapter's start-up). Node 22 does this
 // itself (module.enableCompileCache); VS Code's Electron and Node 20 do not.
 //
-// The cache is written just after the first stop — by then every function a
+// The cache is written in the first quiet moment after the first stop — by then every function a
 // launch needs has been compiled, so the next launch compiles almost nothing —
 // and once more when a process has gone on stepping, so later sessions do not
 // compile the step path at their first steps either. Before each write, the
@@ -28,7 +28,7 @@ declare const __VPCI_CORE_HASH__: string;
 
 interface Core {
   startAdapter(argv: readonly string[], hooks?: AdapterHooks): void;
-  warmCodeCache(): void;
+  warmCodeCache(maxSteps?: number): void;
 }
 
 const coreFile = join(__dirname, 'adapter-core.js');
@@ -55,10 +55,11 @@ function stamp(): Buffer {
  * Reads a whole file into `into` when it fits (else into a new buffer); returns the bytes read.
  * Throws as fs does (a missing file, a file that shrank under the read is read as it now is).
  */
-function readWhole(file: string, into: Buffer): Buffer {
+function readWhole(file: string, into: Buffer, limit = Infinity): Buffer {
   const fd = openSync(file, 'r');
   try {
     const size = fstatSync(fd).size;
+    if (size > limit) throw new Error(`${file}: ${size} bytes, over ${limit}`);
     const buf = size <= into.length ? into : Buffer.allocUnsafe(size);
     let n = 0;
     while (n < size) {
@@ -72,12 +73,15 @@ function readWhole(file: string, into: Buffer): Buffer {
   }
 }
 
+/** A cache larger than this is not one this loader wrote (the bundle's is about 1 MB): it is ignored, never read. */
+const CACHE_LIMIT = 64 * 1024 * 1024;
+
 /** The cache for this bundle (its V8 data and the stops it covers), if there is a good one, read into `into` when it fits. */
 function readCache(into: Buffer): { data: Buffer; stops: number } | undefined {
   if (!enabled) return undefined;
   let file: Buffer;
   try {
-    file = readWhole(cacheFile, into);
+    file = readWhole(cacheFile, into, CACHE_LIMIT);
   } catch {
     return undefined; // first launch with this bundle and this V8
   }
@@ -130,6 +134,7 @@ const script = ((): Script => {
   } catch {
     // no cache yet
   }
+  if (cacheSize > CACHE_LIMIT) cacheSize = 0; // readCache refuses it
   const buf = Buffer.allocUnsafe(Math.max(cacheSize, coreStamp.length ? coreStamp.readDoubleLE(0) : 0, 1));
   const source = readWhole(coreFile, buf).toString('latin1');
   const cache = readCache(buf);
@@ -149,35 +154,45 @@ const mod = { exports: {} as Core };
  */
 const STEPPED = 8;
 
+/**
+ * How far the warm-up before the first cache runs each of its scenarios: past its attach entry,
+ * where a launch stops, and its first steps — enough to compile what a launch of the other guest
+ * OS runs, in a few tens of milliseconds. Before the stepping cache it runs them to their end.
+ */
+const LAUNCH_STEPS = 2000;
+/** The quiet after a stop in which a cache is written (a user looking at the stop; VS Code's first requests are answered by then). */
+const QUIET_MS = 500;
+
 const hooks: AdapterHooks = {};
 if (enabled && covered < STEPPED && writable()) {
-  // Written at most twice per build: just after the first stop when there was no cache (the
-  // launch path), and on the way out of the first process that went on stepping (the step path),
-  // never on the step path itself (making one takes tens of milliseconds). Clients often end the
-  // process right after the first stop (the bench does, and so does a user who stops at once), so
-  // an exit or SIGTERM that comes first writes it on the way out; ending before the first stop
-  // writes nothing (the cache would lack the launch path).
+  // Written at most twice per build: in the first quiet moment after the first stop when there was
+  // no cache (the launch path, with the first views), and after the first process that went on
+  // stepping has made enough stops (the step path), never on the step path itself (making one,
+  // with the warm-up before it, takes tens of milliseconds). Clients often end the process right
+  // after the first stop (the bench does, and so does a user who stops at once), so an exit or
+  // SIGTERM that comes first writes it on the way out; ending before the first stop writes nothing
+  // (the cache would lack the launch path).
   let stops = 0;
   let written = covered;
   const flush = (): void => {
-    // Once per coverage: at the first stop if nothing covered it, at the end if stepping was new.
+    // Once per coverage: after the first stop if nothing covered it, after STEPPED stops if stepping was new.
     if (stops === 0 || stops <= written || (written > 0 && stops < STEPPED)) return;
     written = stops;
-    // The cache holds what this process compiled: first run what a launch of the other guest OS
-    // would, so the next launch finds it compiled whichever scenario this one was (adapter/warm.ts).
-    mod.exports.warmCodeCache();
+    // The cache holds what this process compiled: first run what a launch (and, for the stepping
+    // cache, a whole run) of either guest OS would, so the next launch finds it compiled whichever
+    // scenario this one was (adapter/warm.ts).
+    mod.exports.warmCodeCache(stops < STEPPED ? LAUNCH_STEPS : undefined);
     writeCache(script, stops);
   };
-  // The stepping cache is written in the first quiet second after enough stops (before V8 may have
-  // dropped the bytecode of launch functions not run since), or at the end, whichever comes first.
+  // Each cache is written in the first quiet moment after its stop (before V8 may have dropped the
+  // bytecode of launch functions not run since), or at the end, whichever comes first.
   let quiet: NodeJS.Timeout | undefined;
   hooks.afterStop = (n) => {
     stops = n;
-    if (n === 1 && covered === 0) setImmediate(flush); // after the stopped event has left
-    if (n >= STEPPED && written < STEPPED) {
-      clearTimeout(quiet);
-      quiet = setTimeout(flush, 1000).unref();
-    }
+    const due = (n >= 1 && covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
+    if (!due) return;
+    clearTimeout(quiet);
+    quiet = setTimeout(flush, n >= STEPPED ? 1000 : QUIET_MS).unref();
   };
   const onTerm = (): void => {
     flush();

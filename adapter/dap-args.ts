@@ -208,11 +208,13 @@ function check(v: unknown, f: Field, at: string, key: string | number): string |
       if (!Array.isArray(v)) return wrong(v, f, at, key);
       if (v.length > (f.maxItems ?? ITEMS_MAX)) return `argument '${path(at, key)}' has too many items (${v.length}; at most ${f.maxItems ?? ITEMS_MAX})`;
       const items = f.items && itemField(f.items);
-      if (items)
+      if (items && v.length) {
+        const base = path(at, key);
         for (let i = 0; i < v.length; i++) {
-          const e = check(v[i], items, path(at, key), i);
+          const e = check(v[i], items, base, i);
           if (e) return e;
         }
+      }
       return undefined;
     }
     case 'object': {

@@ -7,6 +7,7 @@
 // timeline events, expectations), in memory, so the cache covers what any launch and its first
 // steps run, whichever guest came first. It leaves nothing behind: its machines are dropped, and
 // the guest models it built are forgotten again.
+import { resolve } from 'node:path';
 import { loadScenarioSync } from './load';
 import { runSteps } from '../emulator/machine/transcript';
 import { checkExpectations } from '../emulator/machine/expect';
@@ -15,8 +16,8 @@ import { lspciText } from '../emulator/pci/lspci';
 import { forgetGuestModels, guestModelsBuilt } from '../emulator/vpci/guest/registry';
 import { FileError, type FileAccess, type SyncFileAccess } from '../io/files';
 
-/** Where the warm-up's files seem to be (nothing is read or written there). */
-const DIR = '/vpci-lab-warm-up';
+/** Where the warm-up's files seem to be (nothing is read or written there), as the loader resolves it (`C:\\vpci-lab-warm-up` on Windows). */
+const DIR = resolve('/vpci-lab-warm-up');
 
 /** The NVMe controller of pciutils' test data; its BAR size as the catalog gives it (emulator/pci/catalog.ts). */
 const DUMP = CATALOG_DUMPS['samsung-pm174x-nvme'];
@@ -59,9 +60,9 @@ const SCENARIOS: Record<string, string> = {
 const MAX_STEPS = 50_000;
 
 function memoryFiles(files: Record<string, string>): FileAccess & SyncFileAccess {
+  const byPath = new Map(Object.entries(files).map(([name, text]) => [resolve(DIR, name), text]));
   const bytes = (path: string): Uint8Array => {
-    const name = path.startsWith(DIR + '/') ? path.slice(DIR.length + 1) : undefined;
-    const text = name !== undefined ? files[name] : undefined;
+    const text = byPath.get(resolve(path));
     if (text === undefined) throw new FileError(path, 'missing', 'no such file');
     return Buffer.from(text, 'latin1');
   };
@@ -84,8 +85,8 @@ export interface WarmRun {
   held: boolean[];
 }
 
-/** Loads and runs each warm-up scenario to its end (at most MAX_STEPS); throws what loading throws. */
-export function warmUpRuns(): WarmRun[] {
+/** Loads and runs each warm-up scenario to its end, or for at most `maxSteps`; throws what loading throws. */
+export function warmUpRuns(maxSteps = MAX_STEPS): WarmRun[] {
   const files: Record<string, string> = { ...SCENARIOS };
   if (DUMP) {
     const hex = DUMP.hex;
@@ -95,11 +96,11 @@ export function warmUpRuns(): WarmRun[] {
   const access = memoryFiles(files);
   const runs: WarmRun[] = [];
   for (const name of Object.keys(SCENARIOS)) {
-    const loaded = loadScenarioSync(access, `${DIR}/${name}`);
+    const loaded = loadScenarioSync(access, resolve(DIR, name));
     const run: WarmRun = { name, errors: loaded.errors.map((e) => e.message), steps: 0, ended: false, held: [] };
     runs.push(run);
     if (!loaded.machine) continue;
-    const r = runSteps(loaded.machine, MAX_STEPS);
+    const r = runSteps(loaded.machine, maxSteps);
     run.steps = r.steps;
     run.ended = r.idle;
     run.held = checkExpectations(loaded.machine, loaded.scenario.expectations, loaded.text).map((x) => x.ok);
@@ -108,14 +109,15 @@ export function warmUpRuns(): WarmRun[] {
 }
 
 /**
- * Runs the warm-up scenarios (see the file comment) and forgets the guest models they built. Never
- * throws: a failure only means a cache that covers less. Takes a few tens of milliseconds, once
- * per build, just before the cache is written.
+ * Runs the warm-up scenarios (see the file comment), each to its end or for at most `maxSteps`,
+ * and forgets the guest models they built. Never throws: a failure only means a cache that covers
+ * less. Once per build, in a quiet moment or on the way out (adapter/boot.ts): a few tens of
+ * milliseconds for a launch's worth of steps, a few hundred to run both to their end.
  */
-export function warmCodeCache(): void {
+export function warmCodeCache(maxSteps?: number): void {
   const models = guestModelsBuilt();
   try {
-    warmUpRuns();
+    warmUpRuns(maxSteps);
   } catch {
     // a warm-up that fails leaves a cache covering less, nothing worse
   } finally {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -112,6 +112,21 @@ test('a corrupt cache is rejected by V8, the session runs as usual, and a good c
   assert.notDeepEqual(now, junk);
   assert.ok(now.length > 100_000);
 });
+
+test(
+  'a cache file far larger than any cache (a sparse 5 GiB one) is ignored unread: the adapter starts, and a good cache replaces it',
+  { skip, timeout: 30_000 },
+  async () => {
+    const [c] = caches();
+    assert.ok(c);
+    writeFileSync(join(dir, c), '');
+    truncateSync(join(dir, c), 5 * 1024 ** 3);
+    const top = await session();
+    assert.equal(top.name, 'vmbus_pcib_attach');
+    const size = statSync(join(dir, c)).size;
+    assert.ok(size > 100_000 && size < 64 * 1024 * 1024, `a fresh cache (${size} bytes)`);
+  },
+);
 
 test('a cache made for the bundle as it was before a change on disk is not used, and is replaced', { skip, timeout: 30_000 }, async () => {
   const [c] = caches();

@@ -260,10 +260,19 @@ step("The message sequence in a half-width editor: both buses reachable, names w
   await page.locator('.debug-call-stack .stack-frame').first().waitFor({ timeout: 20000 });
   await command(page, 'vPCI: Show Message Sequence');
   const frame = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
-  // run on so both buses have packets (a breakpoint left by an earlier journey may stop it on the way)
-  for (let i = 0; i < 5 && !(await frame.locator('.lane-title', { hasText: 'nic1 host' }).count()); i++) {
+  // run on so both buses have packets (a breakpoint left by an earlier journey may stop it on the
+  // way). After each Continue, wait for the stop and give the view its time to re-read the trace
+  // before continuing again: a Continue at the scenario's end ends the session, and a clean-clone
+  // stdio run that pressed it again after a fixed 1.5 s found no debugger left to ask for a detail.
+  const nic1 = frame.locator('.lane-title', { hasText: 'nic1 host' });
+  for (let i = 0; i < 5 && !(await nic1.count()); i++) {
     await command(page, 'Debug: Continue');
-    await page.waitForTimeout(1500);
+    await page
+      .locator('.debug-toolbar .codicon-debug-continue')
+      .first()
+      .waitFor({ timeout: 30000 })
+      .catch(() => {});
+    await nic1.waitFor({ timeout: 8000 }).catch(() => {});
   }
   await frame.locator('.lane-title', { hasText: 'nic1 host' }).waitFor({ timeout: 30000 });
   await frame.locator('.arrow').first().waitFor({ timeout: 20000 });

@@ -97,22 +97,22 @@ step("F5 stops on entry, then at the driver's attach routine in its listing", as
 
 // Journey 2: step through attach.
 step('Step Over moves through the attach routine in the listing', async (page) => {
-  // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
-  const line = async () =>
+  // Reads that must not wait: a Call Stack with no selected row (the focus stays in the editor
+  // after a step) would otherwise hold each read for the page's 30 s default.
+  const text = async (sel) =>
     (
       await page
-        .locator('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused')
+        .locator(sel)
         .first()
-        .innerText()
+        .innerText({ timeout: 1000 })
         .catch(() => '')
-    ).replace(/\s+/g, ' ') +
-    ' ' +
-    (await page
-      .locator('.statusbar-item[id="status.editor.selection"]')
-      .first()
-      .innerText()
-      .catch(() => ''));
+    ).replace(/\s+/g, ' ');
+  // The frame row's text, plus the editor's "Ln N" (a narrow Call Stack can cut the row's line label off).
+  const line = async () =>
+    `${await text('.debug-call-stack .monaco-list-row.selected, .debug-call-stack .monaco-list-row.focused')} ${await text('.statusbar-item[id="status.editor.selection"]')}`;
+  const ln = () => text('.statusbar-item[id="status.editor.selection"]');
   const before = await line();
+  const lnBefore = await ln();
   for (let i = 0; i < 2; i++) {
     const b = await line();
     await page.keyboard.press('F10');
@@ -127,14 +127,15 @@ step('Step Over moves through the attach routine in the listing', async (page) =
       { timeout: 10000 },
     );
   }
-  // The Call Stack may show its selected row a moment after the editor's "Ln" moved (a loaded machine).
-  let after = await line();
-  for (let i = 0; i < 50 && !/vmbus_pcib_attach|hv_pci_probe/.test(after); i++) {
-    await page.waitForTimeout(100);
-    after = await line();
-  }
-  log(`step over: ${before} → ${after}`);
-  if (!/vmbus_pcib_attach|hv_pci_probe/.test(after) || after === before) throw new Error(`did not step within the attach routine: ${before} → ${after}`);
+  // Still in the attach routine: its frame is in Call Stack (selected or not; it may show a moment
+  // after the editor's "Ln" moved on a loaded machine), and the position moved.
+  const attach = page.locator('.debug-call-stack .stack-frame', { hasText: /vmbus_pcib_attach|hv_pci_probe/ }).first();
+  await attach.waitFor({ timeout: 10000 }).catch(() => {});
+  const frame = await text('.debug-call-stack .stack-frame:has-text("vmbus_pcib_attach"), .debug-call-stack .stack-frame:has-text("hv_pci_probe")');
+  const lnAfter = await ln();
+  log(`step over: ${before} → ${frame} ${lnAfter}`);
+  if (!/vmbus_pcib_attach|hv_pci_probe/.test(frame) || lnAfter === lnBefore)
+    throw new Error(`did not step within the attach routine: ${before} → ${frame} ${lnAfter}`);
   await page.locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
 });
 
@@ -485,11 +486,19 @@ page.on('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[${m
 page.on('worker', (w) => w.on?.('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[worker ${m.type()}] ${m.text()}`)));
 let failed = 0;
 let n = 0;
+/** No journey takes this long (the longest take ~20 s): one that does is failed, with its screenshot, rather than left to hang the run. */
+const JOURNEY_LIMIT_MS = 240_000;
 for (const s of steps) {
   n++;
   const t = Date.now();
   try {
-    await s.fn(page);
+    let timer;
+    await Promise.race([
+      s.fn(page),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`still running after ${JOURNEY_LIMIT_MS / 1000} s: a wait that does not end`)), JOURNEY_LIMIT_MS);
+      }),
+    ]).finally(() => clearTimeout(timer));
     const shot = join(
       OUT,
       `${String(n).padStart(2, '0')}-${s.name

@@ -35,6 +35,21 @@ after(() => {
 
 const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.cache'));
 
+/** Writes DAP requests to the stdin of an adapter process this file drives by hand. */
+function sender(p: ChildProcess): (seq: number, command: string, args: object) => void {
+  return (seq, command, args) => {
+    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  };
+}
+
+/** initialize, launch of the CX-3 fixture (requests 1–3), configurationDone: the adapter then stops at the attach entry. */
+function launchRaw(send: ReturnType<typeof sender>): void {
+  send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+  send(2, 'launch', { scenario: CX3, listingsDir: listings });
+  send(3, 'configurationDone', {});
+}
+
 /** One session through the stdio bundle: first stop at the attach entry, one stack trace, `steps` steps in, disconnect. */
 async function session(env: NodeJS.ProcessEnv = process.env, steps = 0): Promise<DebugProtocol.StackFrame> {
   const dc = new DebugClient(process.execPath, join(dir, 'adapter.js'), 'vpci', { env }, true);
@@ -155,10 +170,7 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
   const exited = new Promise<number | null>((res) => p.once('exit', (code) => res(code)));
   let out = '';
   p.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const send = (seq: number, command: string, args: object): void => {
-    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
+  const send = sender(p);
   send(1, 'initialize', { adapterID: 'vpci' });
   send(2, 'disconnect', {});
   // stdin stays open: the exit comes from the disconnect, not from end of input.
@@ -180,13 +192,8 @@ test('vpci-lab dap over stdio is the same adapter, started through the loader wi
       if (/"event":"stopped"/.test(out)) res();
     }),
   );
-  const send = (seq: number, command: string, args: object): void => {
-    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
-  send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
-  send(2, 'launch', { scenario: CX3, listingsDir: listings });
-  send(3, 'configurationDone', {});
+  const send = sender(p);
+  launchRaw(send);
   await stopped;
   assert.match(out, /"reason":"entry"/);
   send(4, 'disconnect', {});
@@ -210,13 +217,8 @@ test(
       if (d.includes('"event":"stopped"')) stoppedSeen();
     };
     p.stdout.on('data', onData);
-    const send = (seq: number, command: string, args: object): void => {
-      const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-      p.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-    };
-    send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
-    send(2, 'launch', { scenario: CX3, listingsDir: listings });
-    send(3, 'configurationDone', {});
+    const send = sender(p);
+    launchRaw(send);
     await stopped;
     // The client stops reading; 200 replies of ~5.5 KB each (a config space in base64) are far more than a pipe holds.
     p.stdout.pause();

@@ -189,7 +189,7 @@ if (enabled && covered < STEPPED && writable()) {
   let quiet: NodeJS.Timeout | undefined;
   hooks.afterStop = (n) => {
     stops = n;
-    const due = (n >= 1 && covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
+    const due = (covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
     if (!due) return;
     clearTimeout(quiet);
     quiet = setTimeout(flush, n >= STEPPED ? 1000 : QUIET_MS).unref();

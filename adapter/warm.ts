@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { loadScenarioSync } from './load';
 import { runSteps } from '../emulator/machine/transcript';
 import { checkExpectations } from '../emulator/machine/expect';
-import { CATALOG_DUMPS } from '../emulator/pci/catalog-dumps';
+import { catalogAddress, catalogBytes, catalogEntry } from '../emulator/pci/catalog';
 import { lspciText } from '../emulator/pci/lspci';
 import { forgetGuestModels, guestModelsBuilt } from '../emulator/vpci/guest/registry';
 import { FileError, type FileAccess, type SyncFileAccess } from '../io/files';
@@ -19,10 +19,11 @@ import { FileError, type FileAccess, type SyncFileAccess } from '../io/files';
 /** Where the warm-up's files seem to be (nothing is read or written there), as the loader resolves it (`C:\\vpci-lab-warm-up` on Windows). */
 const DIR = resolve('/vpci-lab-warm-up');
 
-/** The NVMe controller of pciutils' test data; its BAR size as the catalog gives it (emulator/pci/catalog.ts). */
-const DUMP = CATALOG_DUMPS['samsung-pm174x-nvme'];
+/** The device the Linux scenario reads from an lspci dump: the catalog's NVMe controller (pciutils' test data), with the catalog's BAR sizes. */
+const DUMPED = 'samsung-pm174x-nvme';
 
-const SCENARIOS: Record<string, string> = {
+/** The warm-up's scenarios, by file name (made when a warm-up runs, not when the adapter starts). */
+const scenarios = (): Record<string, string> => ({
   'freebsd.vpci': [
     'vm {',
     '  host hyperv-2016',
@@ -45,7 +46,7 @@ const SCENARIOS: Record<string, string> = {
     '  guest linux',
     '}',
     'bus nvme0 {',
-    '  function 0 dump "nvme.lspci" bar 0 32K',
+    `  function 0 dump "nvme.lspci"${(catalogEntry(DUMPED)?.bars ?? []).map((x) => (x.index === 'rom' ? ` rom ${x.size}` : ` bar ${x.index} ${x.size}`)).join('')}`,
     '}',
     'at 0    boot',
     'at 2ms  driver nvme0 msi 1',
@@ -54,7 +55,7 @@ const SCENARIOS: Record<string, string> = {
     'expect no errors',
     '',
   ].join('\n'),
-};
+});
 
 /** At most this many emulator steps per scenario (each runs to its end well within it). */
 const MAX_STEPS = 50_000;
@@ -87,15 +88,14 @@ export interface WarmRun {
 
 /** Loads and runs each warm-up scenario to its end, or for at most `maxSteps`; throws what loading throws. */
 export function warmUpRuns(maxSteps = MAX_STEPS): WarmRun[] {
-  const files: Record<string, string> = { ...SCENARIOS };
-  if (DUMP) {
-    const hex = DUMP.hex;
-    const dump = Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-    files['nvme.lspci'] = lspciText(dump, { address: DUMP.address, verbose: 0, hex: dump.length > 256 ? 4 : 3 });
-  }
+  const files = scenarios();
+  const names = Object.keys(files);
+  const dump = catalogBytes(DUMPED);
+  const address = catalogAddress(DUMPED);
+  if (dump && address) files['nvme.lspci'] = lspciText(dump, { address, verbose: 0, hex: dump.length > 256 ? 4 : 3 });
   const access = memoryFiles(files);
   const runs: WarmRun[] = [];
-  for (const name of Object.keys(SCENARIOS)) {
+  for (const name of names) {
     const loaded = loadScenarioSync(access, resolve(DIR, name));
     const run: WarmRun = { name, errors: loaded.errors.map((e) => e.message), steps: 0, ended: false, held: [] };
     runs.push(run);

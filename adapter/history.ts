@@ -22,6 +22,20 @@ import type { Machine, StepInfo } from '../emulator/machine/machine';
 import { CheckpointStore } from '../emulator/runtime/checkpoints';
 import { StepLog } from './step-log';
 
+/**
+ * Milliseconds on a monotonic clock, for the idle moment a deferred checkpoint waits for. In Node,
+ * process.hrtime: the first touch of the `performance` global loads Node's perf_hooks internals
+ * (1.7–2.4 ms here), and that first touch came in the middle of the first long `next` of a
+ * session. A browser (VS Code for the Web) has no process.hrtime and a native performance.now().
+ */
+const clock: () => number =
+  typeof process !== 'undefined' && typeof process.hrtime === 'function'
+    ? () => {
+        const [s, ns] = process.hrtime();
+        return s * 1e3 + ns / 1e6;
+      }
+    : () => performance.now();
+
 export { TIMELINE_THREAD } from './step-log';
 
 /** Default memory budget of a session's history (checkpoints and step log). */
@@ -233,9 +247,9 @@ export class History {
     // Called on every step while a checkpoint waits (thousands in one long `next`): the clock is
     // read when the timer is armed and when the stepping ends (stepped(), once per request), not here.
     if (this.idleTimer) return;
-    this.lastActivity = performance.now();
+    this.lastActivity = clock();
     const fire = (): void => {
-      const quiet = performance.now() - this.lastActivity;
+      const quiet = clock() - this.lastActivity;
       if (quiet < IDLE_MS) {
         this.idleTimer = setTimeout(fire, IDLE_MS - quiet);
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as Node's Timeout, but a browser's timer (VS Code for the Web) is a number
@@ -253,7 +267,7 @@ export class History {
 
   /** A run of steps has just ended (the runtime calls this once per request): a waiting checkpoint counts its quiet from now. */
   stepped(): void {
-    if (this.idleTimer) this.lastActivity = performance.now();
+    if (this.idleTimer) this.lastActivity = clock();
   }
 
   /** Takes a checkpoint now if one is waiting for an idle moment (tests; the end of a session). */

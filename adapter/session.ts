@@ -23,7 +23,7 @@ import {
   logger,
   Logger,
   type ErrorDestination,
-} from '@vscode/debugadapter';
+} from './dap-lib';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';

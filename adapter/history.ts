@@ -32,7 +32,7 @@ const clock: () => number =
   typeof process !== 'undefined' && typeof process.hrtime === 'function'
     ? () => {
         const [s, ns] = process.hrtime();
-        return s * 1e3 + ns / 1e6;
+        return s * 1e3 + ns * 1e-6;
       }
     : () => performance.now();
 

@@ -24,7 +24,12 @@ function oneLine(e: unknown): string {
   const code = (e as { code?: string }).code;
   const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${opt}`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) return /does not take/.test(msg) ? `option ${opt} takes no value` : `option ${opt} needs a value`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
+    if (/does not take/.test(msg)) return `option ${opt} takes no value`;
+    // The next argument starts with a dash (`--port -1`): parseArgs will not take it as the value.
+    if (/ambiguous/.test(msg)) return `option ${opt} needs a value (one that starts with a dash is written ${opt}=-…)`;
+    return `option ${opt} needs a value`;
+  }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''}`.trim();
   return msg.split('\n')[0]!;
 }

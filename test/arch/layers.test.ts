@@ -96,6 +96,17 @@ test('the adapter never imports the CLI, the extension or the language server', 
   assert.deepEqual(forbid('adapter', ['extension', 'language']), []);
 });
 
+test('the debug adapter library is imported in one place, adapter/dap-lib.ts, which binds its classes once', () => {
+  // The bundler reaches a CommonJS package's exports through getters: a file importing the
+  // library directly would put two getter calls into each use of its classes, on every message.
+  const importers = [...g.packages].filter(([, pkgs]) => pkgs.includes('@vscode/debugadapter')).map(([f]) => f);
+  assert.deepEqual(importers, ['adapter/dap-lib.ts']);
+  // And in the shipped adapter no use of the library goes through the bundler's getters.
+  const core = readFileSync('dist/adapter-core.js', 'latin1');
+  assert.match(core, /LoggingDebugSession/);
+  assert.deepEqual(core.match(/\bimport_debugadapter\d*\.\w+/g) ?? [], []);
+});
+
 test('file access (io/) is a platform layer: it imports no adapter, extension or language server, and the emulator never imports it', () => {
   assert.deepEqual(forbid('io', ['adapter', 'extension', 'language']), []);
   assert.deepEqual(forbid('emulator', ['io']), []);

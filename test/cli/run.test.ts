@@ -69,6 +69,18 @@ test('unknown options are refused with their name', async () => {
   assert.match(io.stderr, /unknown option --frobnicate/);
 });
 
+test('an option value that starts with a dash is not called missing: the message says how to write it', async () => {
+  let io = capture();
+  assert.equal(await main(['dap', '--port', '-1'], io), 2);
+  assert.match(io.stderr, /^vpci-lab dap: option --port needs a value \(one that starts with a dash is written --port=-…\)$/m);
+  io = capture();
+  assert.equal(await main(['dap', '--port=-1'], io), 2);
+  assert.match(io.stderr, /--port -1: must be 0\.\.65535/);
+  io = capture();
+  assert.equal(await main(['dap', '--port'], io), 2);
+  assert.match(io.stderr, /^vpci-lab dap: option --port needs a value$/m);
+});
+
 test('devices lists the catalog; lspci decodes a catalog device like lspci -vvv', async () => {
   let io = capture();
   assert.equal(await main(['devices'], io), 0);

@@ -135,9 +135,26 @@ const BIN: Record<string, number> = {
   '%': 10,
 };
 
+/**
+ * How deep an expression may nest. Parsing and evaluating both recurse over the tree, so a
+ * deeper one is refused (with the column where it went too deep) rather than run out of stack:
+ * brackets, unary operators (`----1`), operator chains (`1+1+…`, a left-deep tree) and member,
+ * index and call chains (`a.b.c…`) all count.
+ */
+const MAX_DEPTH = 256;
+
 export function parseExpr(src: string): Node {
   const toks = lex(src);
   let p = 0;
+  // Each node's depth (a leaf is 1), so a chain that the parser builds in a loop is measured too.
+  const depths = new WeakMap<Node, number>();
+  const made = <N extends Node>(n: N, pos: number, ...kids: Node[]): N => {
+    let d = 0;
+    for (const k of kids) d = Math.max(d, depths.get(k) ?? 1);
+    if (d + 1 > MAX_DEPTH) throw new ExprError('expression nested too deeply', pos);
+    depths.set(n, d + 1);
+    return n;
+  };
   const peek = () => toks[p]!;
   const eat = (v?: string): Tok => {
     const t = toks[p]!;
@@ -160,20 +177,22 @@ export function parseExpr(src: string): Node {
     else if (t.v === '(') {
       n = expr(0);
       eat(')');
-    } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+') n = { t: 'un', op: t.v, e: unaryOperand() };
-    else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
+    } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+') {
+      const e = nested(t.pos, primary);
+      n = made({ t: 'un', op: t.v, e }, t.pos, e);
+    } else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
     for (;;) {
       const q = peek();
       if (q.v === '.') {
         eat();
         const id = eat();
         if (id.k !== 'id' && id.k !== 'num') throw new ExprError('expected a member name after "."', id.pos);
-        n = { t: 'member', o: n, name: id.v };
+        n = made({ t: 'member', o: n, name: id.v }, q.pos, n);
       } else if (q.v === '[') {
         eat();
         const i = expr(0);
         eat(']');
-        n = { t: 'index', o: n, i };
+        n = made({ t: 'index', o: n, i }, q.pos, n, i);
       } else if (q.v === '(') {
         eat();
         const args: Node[] = [];
@@ -185,22 +204,23 @@ export function parseExpr(src: string): Node {
           }
         }
         eat(')');
-        n = { t: 'call', f: n, args };
+        n = made({ t: 'call', f: n, args }, q.pos, n, ...args);
       } else break;
     }
     return n;
   };
-  const unaryOperand = (): Node => primary();
-  // Nesting deeper than this is refused rather than run out of stack.
+  // The parser's own recursion (brackets, operands of operators, unary operators), counted before
+  // it recurses: a tree is measured only once it is built, and the stack would run out first.
   let depth = 0;
-  const expr = (min: number): Node => {
-    if (++depth > 256) throw new ExprError('expression nested too deeply', peek().pos);
+  const nested = (pos: number, f: () => Node): Node => {
+    if (++depth > MAX_DEPTH) throw new ExprError('expression nested too deeply', pos);
     try {
-      return exprAt(min);
+      return f();
     } finally {
       depth--;
     }
   };
+  const expr = (min: number): Node => nested(peek().pos, () => exprAt(min));
   const exprAt = (min: number): Node => {
     let a = primary();
     for (;;) {
@@ -210,14 +230,14 @@ export function parseExpr(src: string): Node {
         const x = expr(0);
         eat(':');
         const y = expr(0);
-        a = { t: 'cond', c: a, a: x, b: y };
+        a = made({ t: 'cond', c: a, a: x, b: y }, t.pos, a, x, y);
         continue;
       }
       const prec = t.k === 'op' ? BIN[t.v] : undefined;
       if (prec === undefined || prec < min) break;
       eat();
       const b = expr(prec + 1);
-      a = { t: 'bin', op: t.v, a, b };
+      a = made({ t: 'bin', op: t.v, a, b }, t.pos, a, b);
     }
     return a;
   };

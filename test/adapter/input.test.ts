@@ -252,6 +252,23 @@ test('evaluate in 64-bit integers: no 32-bit shifts, no rounding past 2^53, conf
   assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg8(nic0, -1)', context: 'watch' })), /cfg8: offset -1 is outside/);
   assert.equal(await ev('cfg16(nic0, 0)'), '0x15b3');
   assert.match(await refusal(dc.evaluateRequest({ expression: '('.repeat(5000) + '1' + ')'.repeat(5000), context: 'watch' })), /nested too deeply/);
+  // Deep trees the parser builds without brackets: unary operators, an operator chain (left-deep),
+  // member, index and call chains. Each is refused at the column where it went too deep, never
+  // a stack overflow; just under the limit still evaluates.
+  for (const deep of [
+    '-'.repeat(60_000) + '1',
+    '~'.repeat(60_000) + '1',
+    '!'.repeat(300) + '1',
+    '1+'.repeat(30_000) + '1',
+    'nic0' + '.x'.repeat(20_000),
+    'f' + '(1)'.repeat(20_000),
+    'a' + '[0]'.repeat(20_000),
+    '1?'.repeat(15_000) + '1' + ':1'.repeat(15_000),
+  ])
+    assert.match(await refusal(dc.evaluateRequest({ expression: deep, context: 'watch' })), /^expression nested too deeply \(at column \d+\)$/);
+  assert.equal(await ev('1+'.repeat(200) + '1'), '0xc9');
+  assert.equal(await ev('-'.repeat(200) + '1'), '0x1');
+  assert.equal((await dc.threadsRequest()).success, true);
 });
 
 test('custom requests check their numbers: gotoEvent takes a whole event index, eject a real slot', async () => {

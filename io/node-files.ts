@@ -5,7 +5,7 @@
 // fs.promises is reached through `promises` at the call: a property Node loads on first use, so a
 // process that only reads synchronously (the debug adapter's launch) never loads fs/promises.
 import { constants, closeSync, fstatSync, mkdirSync, openSync, promises, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FileError, bytesText, type FileAccess, type SyncFileAccess } from './files';
 import { errnoCode, errorReason } from './errors';
 
@@ -38,6 +38,44 @@ export function fileErrorOf(path: string, e: unknown): FileError {
   const problem =
     code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : code === 'EACCES' || code === 'EPERM' ? 'denied' : code === 'EISDIR' ? 'not-a-file' : 'unreadable';
   return new FileError(path, problem, code === 'ENOENT' ? 'no such file' : errorReason(e));
+}
+
+/**
+ * Creates `dir` and the folders above it that are missing (mkdir -p). Not Node's recursive
+ * mkdir: for a path in a file system that refuses new folders, such as /proc/self/x, it retries
+ * the parent and the child for ever (Node 20), and the process hangs; here each missing folder
+ * is made once, top down, and the first refusal is an error naming that folder.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ;) {
+    let st: Stats | undefined;
+    try {
+      st = statSync(d);
+    } catch (e) {
+      if (errnoCode(e) !== 'ENOENT') throw fileErrorOf(d, e);
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new FileError(d, 'not-a-file', `is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
+      break;
+    }
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i]!);
+    } catch (e) {
+      if (errnoCode(e) !== 'EEXIST')
+        throw new FileError(
+          missing[i]!,
+          errnoCode(e) === 'EACCES' || errnoCode(e) === 'EPERM' ? 'denied' : 'unreadable',
+          `cannot create this folder: ${errorReason(e)}`,
+        );
+    }
+  }
 }
 
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (POSIX; absent on Windows, where there are none).
@@ -168,7 +206,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
 
   async writeFile(path: string, data: string | Uint8Array): Promise<void> {
     try {
-      await promises.mkdir(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       await promises.writeFile(path, data);
     } catch (e) {
       throw fileErrorOf(path, e);
@@ -177,7 +215,7 @@ export class NodeFiles implements FileAccess, SyncFileAccess {
 
   writeFileSync(path: string, data: string | Uint8Array): void {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeFolders(dirname(path));
       writeFileSync(path, data);
     } catch (e) {
       throw fileErrorOf(path, e);

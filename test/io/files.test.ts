@@ -5,10 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { nodeFiles } from '../../io/node-files';
+import { makeFolders, nodeFiles } from '../../io/node-files';
 import { FileError, confinement, decodeText, isInside, readConfined, readConfinedSync, DUMP_LIMIT } from '../../io/files';
 import { readDumps } from '../../io/scenario-files';
 
@@ -105,4 +105,28 @@ test("dump reads become the checker's diagnostics: missing, outside and unreadab
 test('text is UTF-8 with a byte-order mark dropped', () => {
   assert.equal(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x76, 0x6d])), 'vm');
   assert.equal(decodeText(new Uint8Array([0xc3, 0xa9])), 'é');
+});
+
+test('folders are made top down, and one that cannot be made is an error naming it (no hang under /proc)', async () => {
+  // Node's recursive mkdir never returns for /proc/self/x (it retries the parent for ever); a
+  // listings folder or a file written there would have hung the adapter or the CLI.
+  const deep = join(dir, 'made', 'a', 'b');
+  await nodeFiles.writeFile(join(deep, 'f.c'), 'x');
+  assert.equal(readFileSync(join(deep, 'f.c'), 'utf8'), 'x');
+  nodeFiles.writeFileSync(join(deep, 'g.c'), 'y');
+  assert.equal(readFileSync(join(deep, 'g.c'), 'utf8'), 'y');
+  makeFolders(deep); // already there: nothing to do
+  const proc = await problem(nodeFiles.writeFile('/proc/self/vpci-lab-test/f.c', 'x'));
+  assert.deepEqual(proc, { problem: 'unreadable', message: '/proc/self/vpci-lab-test: cannot create this folder: no such file or folder' });
+  assert.throws(() => makeFolders('/proc/self/vpci-lab-test/a'), /^Error: \/proc\/self\/vpci-lab-test: cannot create this folder/);
+  // A file where a folder should be.
+  writeFileSync(join(dir, 'plain'), '');
+  assert.throws(
+    () => makeFolders(join(dir, 'plain', 'sub')),
+    (e: unknown) => e instanceof FileError && e.message === `${join(dir, 'plain', 'sub')}: a part of the path is not a folder`,
+  );
+  assert.throws(
+    () => makeFolders(join(dir, 'plain')),
+    (e: unknown) => e instanceof FileError && e.message === `${join(dir, 'plain')}: is a file, not a folder`,
+  );
 });

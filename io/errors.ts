@@ -36,6 +36,8 @@ export function errnoCode(e: unknown): string | undefined {
 export function errorReason(e: unknown): string {
   const code = errnoCode(e);
   if (code && ERRNO[code]) return ERRNO[code];
+  // Node refuses a path with a NUL in it before the system sees it (its message quotes the path).
+  if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test((e as Error).message)) return 'the path contains a NUL character';
   const msg = e instanceof Error ? e.message : String(e);
   // Node's system errors read "ENOENT: no such file or directory, open '/x'": keep the words.
   const m = /^[A-Z]+: ([^,]+)/.exec(msg);

@@ -261,3 +261,13 @@ test('launch of a broken scenario fails with the error and its line', async () =
   (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');
   await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), /line 2|line 4/);
 });
+
+test('launch of a path the system cannot take says why in words: a NUL in the path, a folder', async () => {
+  dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  await assert.rejects(
+    dc.launchRequest({ scenario: join(tmpdir(), 'a\u0000b.vpci') } as DebugProtocol.LaunchRequestArguments),
+    (e: Error) => /: the path contains a NUL character$/.test(e.message) && !/null bytes|Received/.test(e.message),
+  );
+  await assert.rejects(dc.launchRequest({ scenario: tmpdir() } as DebugProtocol.LaunchRequestArguments), /: is a folder, not a file$/);
+});

@@ -3,27 +3,7 @@
 // the client's capabilities and only sends what the client said it accepts.
 import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import {
-  DebugSession,
-  LoggingDebugSession,
-  InitializedEvent,
-  StoppedEvent,
-  TerminatedEvent,
-  OutputEvent,
-  ProgressStartEvent,
-  ProgressUpdateEvent,
-  ProgressEndEvent,
-  InvalidatedEvent,
-  MemoryEvent,
-  Event,
-  Thread,
-  StackFrame,
-  Scope,
-  Source,
-  logger,
-  Logger,
-  type ErrorDestination,
-} from './dap-lib';
+import { dap, type ErrorDestination } from './dap-lib';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
@@ -65,6 +45,30 @@ import type { Expectation } from '../emulator/scenario/ast';
 import { runSteps } from '../emulator/machine/transcript';
 import { DEFAULT_MAX_STEPS } from './headless';
 import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
+
+const {
+  DebugSession,
+  LoggingDebugSession,
+  InitializedEvent,
+  StoppedEvent,
+  TerminatedEvent,
+  OutputEvent,
+  ProgressStartEvent,
+  ProgressUpdateEvent,
+  ProgressEndEvent,
+  InvalidatedEvent,
+  MemoryEvent,
+  Event,
+  Thread,
+  StackFrame,
+  Scope,
+  Source,
+  logger,
+  Logger,
+} = dap;
+type Thread = InstanceType<typeof Thread>;
+type StackFrame = InstanceType<typeof StackFrame>;
+type Source = InstanceType<typeof Source>;
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;

@@ -142,13 +142,17 @@ const BIN: Record<string, number> = {
  * index and call chains (`a.b.c…`) all count.
  */
 const MAX_DEPTH = 256;
+/** The parser's own recursion: a bracket after a unary operator takes two levels of it for one of the tree. */
+const MAX_RECURSION = 2 * MAX_DEPTH;
+/** Arguments of one call (the functions here take one to three). */
+const MAX_ARGS = 256;
 
 export function parseExpr(src: string): Node {
   const toks = lex(src);
   let p = 0;
   // Each node's depth (a leaf is 1), so a chain that the parser builds in a loop is measured too.
   const depths = new WeakMap<Node, number>();
-  const made = <N extends Node>(n: N, pos: number, ...kids: Node[]): N => {
+  const made = <N extends Node>(n: N, pos: number, kids: readonly Node[]): N => {
     let d = 0;
     for (const k of kids) d = Math.max(d, depths.get(k) ?? 1);
     if (d + 1 > MAX_DEPTH) throw new ExprError('expression nested too deeply', pos);
@@ -179,7 +183,7 @@ export function parseExpr(src: string): Node {
       eat(')');
     } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+') {
       const e = nested(t.pos, primary);
-      n = made({ t: 'un', op: t.v, e }, t.pos, e);
+      n = made({ t: 'un', op: t.v, e }, t.pos, [e]);
     } else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
     for (;;) {
       const q = peek();
@@ -187,24 +191,25 @@ export function parseExpr(src: string): Node {
         eat();
         const id = eat();
         if (id.k !== 'id' && id.k !== 'num') throw new ExprError('expected a member name after "."', id.pos);
-        n = made({ t: 'member', o: n, name: id.v }, q.pos, n);
+        n = made({ t: 'member', o: n, name: id.v }, q.pos, [n]);
       } else if (q.v === '[') {
         eat();
         const i = expr(0);
         eat(']');
-        n = made({ t: 'index', o: n, i }, q.pos, n, i);
+        n = made({ t: 'index', o: n, i }, q.pos, [n, i]);
       } else if (q.v === '(') {
         eat();
         const args: Node[] = [];
         if (peek().v !== ')') {
           args.push(expr(0));
           while (peek().v === ',') {
-            eat();
+            const comma = eat();
+            if (args.length >= MAX_ARGS) throw new ExprError(`more than ${MAX_ARGS} arguments`, comma.pos);
             args.push(expr(0));
           }
         }
         eat(')');
-        n = made({ t: 'call', f: n, args }, q.pos, n, ...args);
+        n = made({ t: 'call', f: n, args }, q.pos, [n, ...args]);
       } else break;
     }
     return n;
@@ -213,7 +218,7 @@ export function parseExpr(src: string): Node {
   // it recurses: a tree is measured only once it is built, and the stack would run out first.
   let depth = 0;
   const nested = (pos: number, f: () => Node): Node => {
-    if (++depth > MAX_DEPTH) throw new ExprError('expression nested too deeply', pos);
+    if (++depth > MAX_RECURSION) throw new ExprError('expression nested too deeply', pos);
     try {
       return f();
     } finally {
@@ -230,14 +235,14 @@ export function parseExpr(src: string): Node {
         const x = expr(0);
         eat(':');
         const y = expr(0);
-        a = made({ t: 'cond', c: a, a: x, b: y }, t.pos, a, x, y);
+        a = made({ t: 'cond', c: a, a: x, b: y }, t.pos, [a, x, y]);
         continue;
       }
       const prec = t.k === 'op' ? BIN[t.v] : undefined;
       if (prec === undefined || prec < min) break;
       eat();
       const b = expr(prec + 1);
-      a = made({ t: 'bin', op: t.v, a, b }, t.pos, a, b);
+      a = made({ t: 'bin', op: t.v, a, b }, t.pos, [a, b]);
     }
     return a;
   };

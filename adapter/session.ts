@@ -7,7 +7,7 @@ import { dap, type ErrorDestination } from './dap-lib';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
-import { DATA_LIMIT, FileError, canReadSync, decodeText, type FileAccess } from '../io/files';
+import { DATA_LIMIT, FileError, canReadSync, decodeText, shownPath, type FileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
@@ -477,7 +477,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       try {
         l = await loadScenarioWith(this.files, file, { overrides: ov, ...(args.workspaceFolders ? { workspaceFolders: args.workspaceFolders } : {}) });
       } catch (e) {
-        return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.reason : errorReason(e)}` };
+        return { error: `Cannot load ${shownPath(args.scenario)}: ${e instanceof FileError ? e.reason : errorReason(e)}` };
       }
       if (token !== this.loadToken) return { error: 'Superseded by a later launch or restart' };
       this.printDiagnostics(l, file);
@@ -491,7 +491,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       // Files that can be read synchronously (Node's) are read when a name is first asked for, after the first stop.
       if (!canReadSync(this.files)) pciIdsText ??= await this.readPciIds();
     } catch (e) {
-      return { error: `Cannot load ${args.scenario}: ${e instanceof FileError ? e.message : errorReason(e)}` };
+      return { error: `Cannot load ${shownPath(args.scenario)}: ${e instanceof FileError ? e.message : errorReason(e)}` };
     }
     if (token !== this.loadToken) return { error: 'Superseded by a later launch or restart' };
     const previous = this.rt;

@@ -22,8 +22,14 @@ export class FileError extends Error {
     /** One line, without the path: "no such file", "is a FIFO (named pipe), not a file" … */
     readonly reason: string,
   ) {
-    super(`${path}: ${reason}`);
+    super(`${shownPath(path)}: ${reason}`);
   }
+}
+
+/** A path for a message: control characters (a NUL, a line break) written as \xNN, so the message stays one line of text. */
+export function shownPath(path: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what is matched
+  return path.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** The largest dump file read (lspci -xxxx text of a whole machine is well under 1 MiB). */

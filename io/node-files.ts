@@ -5,7 +5,7 @@
 // fs.promises is reached through `promises` at the call: a property Node loads on first use, so a
 // process that only reads synchronously (the debug adapter's launch) never loads fs/promises.
 import { constants, closeSync, fstatSync, mkdirSync, openSync, promises, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { FileError, bytesText, type FileAccess, type SyncFileAccess } from './files';
 import { errnoCode, errorReason } from './errors';
 
@@ -44,19 +44,22 @@ export function fileErrorOf(path: string, e: unknown): FileError {
  * Creates `dir` and the folders above it that are missing (mkdir -p). Not Node's recursive
  * mkdir: for a path in a file system that refuses new folders, such as /proc/self/x, it retries
  * the parent and the child for ever (Node 20), and the process hangs; here each missing folder
- * is made once, top down, and the first refusal is an error naming that folder.
+ * is made once, top down, and the first refusal is an error naming that folder. The path is
+ * walked as written (not resolved first), so `link/..` means what the system makes of it.
  */
 export function makeFolders(dir: string): void {
   const missing: string[] = [];
-  for (let d = resolve(dir); ;) {
+  for (let d = dir; ;) {
     let st: Stats | undefined;
     try {
       st = statSync(d);
     } catch (e) {
-      if (errnoCode(e) !== 'ENOENT') throw fileErrorOf(d, e);
+      // ENOTDIR: something above is not a folder; walking on up finds it and names it.
+      const code = errnoCode(e);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fileErrorOf(d, e);
     }
     if (st) {
-      if (!st.isDirectory()) throw new FileError(d, 'not-a-file', `is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
+      if (!st.isDirectory()) throw notAFolder(d, st);
       break;
     }
     missing.push(d);
@@ -65,17 +68,26 @@ export function makeFolders(dir: string): void {
     d = up;
   }
   for (let i = missing.length - 1; i >= 0; i--) {
+    const d = missing[i]!;
     try {
-      mkdirSync(missing[i]!);
+      mkdirSync(d);
     } catch (e) {
-      if (errnoCode(e) !== 'EEXIST')
-        throw new FileError(
-          missing[i]!,
-          errnoCode(e) === 'EACCES' || errnoCode(e) === 'EPERM' ? 'denied' : 'unreadable',
-          `cannot create this folder: ${errorReason(e)}`,
-        );
+      const code = errnoCode(e);
+      if (code === 'EEXIST') {
+        // Made meanwhile by someone else: fine if it is a folder.
+        const st = statSync(d, { throwIfNoEntry: false });
+        if (st?.isDirectory()) continue;
+        if (st) throw notAFolder(d, st);
+      }
+      // ENOENT with the folder above in place: the file system takes no new folders there (/proc).
+      const why = code === 'ENOENT' ? 'the file system there does not take new folders' : errorReason(e);
+      throw new FileError(d, code === 'EACCES' || code === 'EPERM' ? 'denied' : 'unreadable', `cannot create this folder: ${why}`);
     }
   }
+}
+
+function notAFolder(path: string, st: Stats): FileError {
+  return new FileError(path, 'not-a-file', `is ${st.isFile() ? 'a file' : kindOf(st)}, not a folder`);
 }
 
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (POSIX; absent on Windows, where there are none).

@@ -22,12 +22,12 @@ export function parse<O extends Options>(args: string[], options: O): { ok: true
 function oneLine(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string }).code;
-  const opt = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+  const opt = /'(-{1,2}[^', ]+)/.exec(msg)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${opt}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
     if (/does not take/.test(msg)) return `option ${opt} takes no value`;
     // The next argument starts with a dash (`--port -1`): parseArgs will not take it as the value.
-    if (/ambiguous/.test(msg)) return `option ${opt} needs a value (one that starts with a dash is written ${opt}=-…)`;
+    if (/ambiguous/.test(msg)) return `option ${opt} needs a value (one that starts with a dash is written ${opt.startsWith('--') ? `${opt}=-…` : `${opt}-…`})`;
     return `option ${opt} needs a value`;
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''}`.trim();

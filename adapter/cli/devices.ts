@@ -13,7 +13,7 @@ import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
 import { nodeFiles } from '../../io/node-files';
-import { DUMP_LIMIT, FileError } from '../../io/files';
+import { DUMP_LIMIT, FileError, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
 
 function pciIds(): PciIds | undefined {
@@ -139,10 +139,10 @@ export const lspciCommand: Command = {
         // a file that is missing or cannot be read: one line naming it
         const why =
           e instanceof FileError && e.problem === 'missing'
-            ? `'${what}' is neither a catalog device (see vpci-lab devices) nor a file`
+            ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`
             : e instanceof FileError
               ? e.message
-              : `${what}: ${errorReason(e)}`;
+              : `${shownPath(what)}: ${errorReason(e)}`;
         io.err(`vpci-lab lspci: ${why}\n`);
         return EXIT.badInput;
       }
@@ -151,19 +151,19 @@ export const lspciCommand: Command = {
         // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
         const imp = parseLspciDump(raw.toString('latin1'));
         if (!imp.ok) {
-          io.err(`${what}:${imp.line}: ${imp.message}\n`);
+          io.err(`${shownPath(what)}:${imp.line}: ${imp.message}\n`);
           return EXIT.badInput;
         }
         devs = imp.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
       } else {
         const imp = importConfigBinary(new Uint8Array(raw));
         if (!imp.ok) {
-          io.err(`${what}: ${imp.error.message}\n`);
+          io.err(`${shownPath(what)}: ${imp.error.message}\n`);
           return EXIT.badInput;
         }
         devs = [imp.device];
       }
-    } else return bad(`'${what}' is neither a catalog device (see vpci-lab devices) nor a file`);
+    } else return bad(`'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`);
     const sel = v.select;
     if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
     const ids = pciIds();

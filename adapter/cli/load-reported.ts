@@ -4,7 +4,7 @@
 import type { CliIo } from './io';
 import { loadScenarioFile, type Loaded } from '../load';
 import { formatDiagnostics } from '../../emulator/scenario/lines';
-import { FileError } from '../../io/files';
+import { FileError, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 
@@ -14,9 +14,9 @@ export function loadReported(file: string, io: CliIo, prefix: string, overrides:
   try {
     loaded = loadScenarioFile(file, overrides);
   } catch (e) {
-    io.err(`${prefix}${file}: ${e instanceof FileError ? e.reason : errorReason(e)}\n`);
+    io.err(`${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason : errorReason(e)}\n`);
     return undefined;
   }
-  for (const line of formatDiagnostics(loaded.diagnostics, file, loaded.text)) io.err(line + '\n');
+  for (const line of formatDiagnostics(loaded.diagnostics, shownPath(file), loaded.text)) io.err(line + '\n');
   return loaded;
 }

@@ -268,6 +268,11 @@ test('evaluate in 64-bit integers: no 32-bit shifts, no rounding past 2^53, conf
     assert.match(await refusal(dc.evaluateRequest({ expression: deep, context: 'watch' })), /^expression nested too deeply \(at column \d+\)$/);
   assert.equal(await ev('1+'.repeat(200) + '1'), '0xc9');
   assert.equal(await ev('-'.repeat(200) + '1'), '0x1');
+  assert.equal(await ev('-('.repeat(200) + '1' + ')'.repeat(200)), '0x1');
+  assert.match(
+    await refusal(dc.evaluateRequest({ expression: 'cfg8(' + '1,'.repeat(20_000) + '1)', context: 'watch' })),
+    /^more than 256 arguments \(at column \d+\)$/,
+  );
   assert.equal((await dc.threadsRequest()).success, true);
 });
 

@@ -43,6 +43,23 @@ test('lspci on /dev/zero, a folder and a FIFO: one line naming the path, exit 2,
   oneLine(missing.err);
 });
 
+test('a path with control characters in it is shown escaped: the error stays one line', () => {
+  const odd = join(dir, 'a\nb\tc');
+  const shown = join(dir, 'a\\x0ab\\x09c');
+  let r = cli('run', `${odd}.vpci`);
+  assert.equal(r.code, 2);
+  assert.equal(r.err, `vpci-lab run: ${shown}.vpci: no such file\n`);
+  r = cli('lspci', `${odd}.lspci`);
+  assert.equal(r.code, 2);
+  assert.equal(r.err, `vpci-lab lspci: '${shown}.lspci' is neither a catalog device (see vpci-lab devices) nor a file\n`);
+  // Diagnostics name the file the same way.
+  writeFileSync(`${odd}.vpci`, 'vm { guest freebsd }\nbus nic0 { function 0 no-such-device }\n');
+  r = cli('check', `${odd}.vpci`);
+  assert.equal(r.code, 2, r.err);
+  assert.match(r.err, new RegExp(`^${shown.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}\\.vpci:2:\\d+: error: `, 'm'));
+  assert.doesNotMatch(r.err, /a\nb/);
+});
+
 test('run and check on a folder or a missing scenario: one line, exit 2', () => {
   let r = cli('run', dir);
   assert.equal(r.code, 2);
@@ -126,7 +143,7 @@ test('a system error escaping a command is one line with exit 74, not a stack (e
   const r = cli('listings', join(file, 'sub'));
   assert.equal(r.code, 74);
   oneLine(r.err);
-  assert.equal(r.err, `vpci-lab: listings: ${join(file, 'sub', 'freebsd')}: a part of the path is not a folder\n`);
+  assert.equal(r.err, `vpci-lab: listings: ${file}: is a file, not a folder\n`);
 });
 
 test('the stdio adapter is not stopped by a FIFO scenario: launch fails with one line', async () => {

@@ -79,6 +79,13 @@ test('an option value that starts with a dash is not called missing: the message
   io = capture();
   assert.equal(await main(['dap', '--port'], io), 2);
   assert.match(io.stderr, /^vpci-lab dap: option --port needs a value$/m);
+  // A short option: written -O-… (parseArgs reads -O=-x as the value '=-x'); a missing value names -O alone.
+  io = capture();
+  assert.equal(await main(['lspci', '-O', '-x'], io), 2);
+  assert.match(io.stderr, /^vpci-lab lspci: option -O needs a value \(one that starts with a dash is written -O-…\)$/m);
+  io = capture();
+  assert.equal(await main(['lspci', 'intel-82599-vf', '-O'], io), 2);
+  assert.match(io.stderr, /^vpci-lab lspci: option -O needs a value$/m);
 });
 
 test('devices lists the catalog; lspci decodes a catalog device like lspci -vvv', async () => {

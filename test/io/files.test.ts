@@ -107,9 +107,9 @@ test('text is UTF-8 with a byte-order mark dropped', () => {
   assert.equal(decodeText(new Uint8Array([0xc3, 0xa9])), 'é');
 });
 
-test('folders are made top down, and one that cannot be made is an error naming it (no hang under /proc)', async () => {
+test('folders are made top down, and one that cannot be made is an error naming it (no hang under /proc)', { timeout: 10_000 }, async () => {
   // Node's recursive mkdir never returns for /proc/self/x (it retries the parent for ever); a
-  // listings folder or a file written there would have hung the adapter or the CLI.
+  // listings folder or a file written there would have hung the adapter or the CLI (hence the timeout).
   const deep = join(dir, 'made', 'a', 'b');
   await nodeFiles.writeFile(join(deep, 'f.c'), 'x');
   assert.equal(readFileSync(join(deep, 'f.c'), 'utf8'), 'x');
@@ -117,16 +117,25 @@ test('folders are made top down, and one that cannot be made is an error naming 
   assert.equal(readFileSync(join(deep, 'g.c'), 'utf8'), 'y');
   makeFolders(deep); // already there: nothing to do
   const proc = await problem(nodeFiles.writeFile('/proc/self/vpci-lab-test/f.c', 'x'));
-  assert.deepEqual(proc, { problem: 'unreadable', message: '/proc/self/vpci-lab-test: cannot create this folder: no such file or folder' });
+  assert.deepEqual(proc, {
+    problem: 'unreadable',
+    message: '/proc/self/vpci-lab-test: cannot create this folder: the file system there does not take new folders',
+  });
   assert.throws(() => makeFolders('/proc/self/vpci-lab-test/a'), /^Error: \/proc\/self\/vpci-lab-test: cannot create this folder/);
-  // A file where a folder should be.
+  // A file where a folder should be: the error names the file, however deep the path goes on.
   writeFileSync(join(dir, 'plain'), '');
+  for (const p of [join(dir, 'plain'), join(dir, 'plain', 'sub'), join(dir, 'plain', 'sub', 'x')])
+    assert.throws(
+      () => makeFolders(p),
+      (e: unknown) => e instanceof FileError && e.message === `${join(dir, 'plain')}: is a file, not a folder`,
+    );
   assert.throws(
-    () => makeFolders(join(dir, 'plain', 'sub')),
-    (e: unknown) => e instanceof FileError && e.message === `${join(dir, 'plain', 'sub')}: a part of the path is not a folder`,
+    () => makeFolders(join(scen, 'fifo.lspci')),
+    (e: unknown) => e instanceof FileError && e.message === `${join(scen, 'fifo.lspci')}: is a FIFO (named pipe), not a folder`,
   );
-  assert.throws(
-    () => makeFolders(join(dir, 'plain')),
-    (e: unknown) => e instanceof FileError && e.message === `${join(dir, 'plain')}: is a file, not a folder`,
-  );
+  // `link/..` is the parent of where the link points, as the system reads it (not the folder the link is in).
+  mkdirSync(join(dir, 'real', 'inner'), { recursive: true });
+  symlinkSync(join(dir, 'real', 'inner'), join(dir, 'to-inner'));
+  nodeFiles.writeFileSync(`${dir}/to-inner/../beside/h.c`, 'z'); // not join(), which would drop `to-inner/..` as text
+  assert.equal(readFileSync(join(dir, 'real', 'beside', 'h.c'), 'utf8'), 'z');
 });

@@ -1,7 +1,8 @@
 // Hosting the debug session outside VS Code's extension host: over stdio (one
 // session per process) or over TCP on 127.0.0.1 only (one session per
 // connection). Nothing else listens, and nothing is exposed beyond loopback.
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync, type Stats } from 'node:fs';
+import type { RawInput } from './framing';
 import * as net from 'node:net';
 import { VpciDebugSession, type HeldMachine } from './session';
 import { errnoCode, errorReason } from '../io/errors';
@@ -55,9 +56,53 @@ export function runStdio(hooks: AdapterHooks = {}): void {
   s.ownsProcess = true;
   // A pipe or a file: written with write(2) directly (a terminal keeps Node's stream).
   if (!process.stdout.isTTY) s.outputFd = { fd: 1, write: (fd, data) => writeSync(fd, data) };
-  s.start(process.stdin, process.stdout);
+  const raw = pipeInput(0);
+  if (raw) s.rawInput = raw;
+  const input = raw?.socket ?? process.stdin;
+  s.start(input, process.stdout);
   // The client closing our stdin ends the process, as a disconnect does (the session's shutdown).
-  process.stdin.on('end', () => process.exit(0));
+  input.on('end', () => process.exit(0));
+}
+
+/** Bytes per read of the stdio pipe (a step's requests are a few hundred bytes; larger messages take several reads). */
+const READ_SIZE = 64 * 1024;
+
+/**
+ * When `fd` is a pipe or a socket (how VS Code and every DAP client start an adapter), a socket
+ * that reads it into one reused buffer and hands each read to the session (adapter/framing.ts,
+ * RawInput) instead of through a Readable stream; it still emits 'end', 'close' and 'error'.
+ * Anything else (a terminal, a file), or a descriptor Node cannot wrap: undefined, and the
+ * caller uses process.stdin. process.stdin is then never touched: a second reader of the same
+ * descriptor would take bytes from the first.
+ */
+function pipeInput(fd: number): (RawInput & { socket: net.Socket }) | undefined {
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFIFO() && !st.isSocket()) return undefined;
+  const buffer = Buffer.allocUnsafe(READ_SIZE);
+  const raw = { receive: (_: Buffer): void => undefined };
+  // `onread` is a documented option of new net.Socket() (Node's net docs) that @types/node 20 lists only for connect().
+  const options: net.SocketConstructorOpts & { onread: net.OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: {
+      buffer,
+      callback: (n: number) => {
+        raw.receive(buffer.subarray(0, n));
+        return true;
+      },
+    },
+  };
+  try {
+    return Object.assign(raw, { socket: new net.Socket(options) });
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { DATA_LIMIT, FileError, canReadSync, decodeText, shownPath, type FileAcc
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
-import { coalescedOutput, directOutput, framedInput, type WriteFd } from './framing';
+import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd } from './framing';
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
@@ -159,6 +159,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** Set by a host whose output is a file descriptor (stdio): messages are written to it directly (adapter/framing.ts, directOutput). */
   outputFd?: { fd: number; write: WriteFd };
 
+  /** Set by a host that reads its input without a stream's buffering (stdio from a pipe): chunks come through it, not as 'data' events. */
+  rawInput?: RawInput;
+
   /** Set by a host that can hang up (TCP): called, after the client has been told, when it sends only garbage. */
   onGarbage?: () => void;
 
@@ -189,6 +192,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         },
       },
       output,
+      this.rawInput,
     );
     super.start(input, output);
   }

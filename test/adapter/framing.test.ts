@@ -17,14 +17,27 @@ interface Run {
   garbage: number;
 }
 
-function run(): Run {
+/**
+ * A framer fed as the stdio adapter feeds it from a pipe when `transient` (adapter/server.ts): every
+ * read lands in one reused buffer, which is overwritten with junk as soon as push() returns.
+ */
+function run(transient = false): Run {
   let timer: (() => void) | undefined;
+  const reused = Buffer.alloc(64 * 1024);
+  const feed = (b: Buffer): void => {
+    if (!transient) return f.push(b);
+    for (let i = 0; i < b.length; i += reused.length) {
+      const n = b.copy(reused, 0, i, i + reused.length);
+      f.push(reused.subarray(0, n), true);
+      reused.fill('}{\r\n');
+    }
+  };
   const r: Run = {
     messages: [],
     problems: [],
     refused: [],
     garbage: 0,
-    push: (s) => f.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s),
+    push: (s) => feed(typeof s === 'string' ? Buffer.from(s, 'utf8') : s),
     idle: () => {
       const t = timer;
       timer = undefined;
@@ -161,6 +174,39 @@ test('a large body in many chunks arrives whole', () => {
   const all = Buffer.from(frame(body));
   for (let i = 0; i < all.length; i += 65536) r.push(all.subarray(i, i + 65536));
   assert.deepEqual(seqs(r), [1]);
+});
+
+test('reads into one reused buffer (stdio from a pipe): what the framer keeps between reads is its own copy', () => {
+  // Frames split anywhere, multi-byte text split inside a character.
+  const r = run(true);
+  const all = Buffer.from(frame(req(1)) + frame(req(2, 'evaluate', { expression: 'é😀' })) + frame(req(3)), 'utf8');
+  for (let i = 0; i < all.length; i += 7) r.push(all.subarray(i, i + 7));
+  assert.deepEqual(seqs(r), [1, 2, 3]);
+  assert.equal((r.messages[1]!.arguments as { expression: string }).expression, 'é😀');
+  assert.deepEqual(r.problems, []);
+  // A broken frame read a byte at a time: the bytes kept to name its request survive the reuse.
+  const b = run(true);
+  for (const c of Buffer.from(frame(req(7, 'next', { threadId: 1 }), 10) + frame(req(8)))) b.push(Buffer.from([c]));
+  assert.deepEqual(seqs(b), [8]);
+  assert.deepEqual(
+    b.refused.map((x) => [x.seq, x.command]),
+    [[7, 'next']],
+  );
+  // A Content-Length too long, settled by a quiet moment: what it looks at then was kept whole.
+  const q = run(true);
+  const long = frame(req(9), 400);
+  q.push(long.slice(0, 20));
+  q.push(long.slice(20));
+  q.idle();
+  assert.deepEqual(
+    q.refused.map((x) => x.seq),
+    [9],
+  );
+  // A body larger than the buffer, over many reads.
+  const big = run(true);
+  big.push(frame(req(4, 'evaluate', { expression: 'w'.repeat(300_000) })) + frame(req(5)));
+  assert.deepEqual(seqs(big), [4, 5]);
+  assert.equal((big.messages[0]!.arguments as { expression: string }).expression, 'w'.repeat(300_000));
 });
 
 test('what one turn of the adapter writes leaves in one system call: cork at its first write, uncork after the turn', async () => {

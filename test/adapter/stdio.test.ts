@@ -6,7 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
@@ -179,6 +192,101 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
   assert.match(out, /"command":"disconnect"[^}]*"success":true|"success":true[^}]*"command":"disconnect"/);
   p.stdin.destroy();
 });
+
+/** Frames read so far from an adapter's stdout. */
+function framesIn(out: Buffer): { request_seq?: number; command?: string; success?: boolean; event?: string }[] {
+  const msgs: { request_seq?: number; command?: string; success?: boolean; event?: string }[] = [];
+  let at = 0;
+  for (;;) {
+    const h = out.indexOf('\r\n\r\n', at);
+    if (h < 0) return msgs;
+    const len = Number(/Content-Length: (\d+)/.exec(out.toString('latin1', at, h))![1]);
+    if (out.length < h + 4 + len) return msgs;
+    msgs.push(JSON.parse(out.toString('utf8', h + 4, h + 4 + len)) as (typeof msgs)[number]);
+    at = h + 4 + len;
+  }
+}
+
+/** Runs the stdio adapter with `stdin`, collects its output, resolves with its exit code and the frames it wrote. */
+function runWith(stdin: 'pipe' | number, feed?: (p: ChildProcess) => void): Promise<{ code: number | null; msgs: ReturnType<typeof framesIn> }> {
+  const p = spawn(process.execPath, [join(dir, 'adapter.js')], { stdio: [stdin, 'pipe', 'inherit'] });
+  children.add(p);
+  const chunks: Buffer[] = [];
+  p.stdout!.on('data', (d: Buffer) => chunks.push(d));
+  feed?.(p);
+  return new Promise((res) =>
+    p.once('close', (code) => {
+      children.delete(p);
+      res({ code, msgs: framesIn(Buffer.concat(chunks)) });
+    }),
+  );
+}
+
+const frameOf = (seq: number, command: string, args: object = {}): string => {
+  const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+  return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+};
+
+test(
+  'a pipe is read through one reused buffer: 3,000 requests in one write, frames across every read boundary, are all answered in order',
+  { skip, timeout: 30_000 },
+  async () => {
+    const N = 3000;
+    const { code, msgs } = await runWith('pipe', (p) => {
+      let all = frameOf(1, 'initialize', { adapterID: 'vpci' });
+      for (let i = 0; i < N; i++) all += frameOf(2 + i, 'threads');
+      // A request larger than one read (64 KiB), then the end.
+      all += frameOf(2 + N, 'evaluate', { expression: `"${'x'.repeat(200_000)}"`, context: 'repl' }) + frameOf(3 + N, 'disconnect');
+      assert.ok(Buffer.byteLength(all) > 4 * 64 * 1024);
+      p.stdin!.write(all);
+    });
+    assert.equal(code, 0);
+    const replies = msgs.filter((m) => m.request_seq !== undefined);
+    assert.deepEqual(
+      replies.map((m) => m.request_seq),
+      Array.from({ length: N + 3 }, (_, i) => 1 + i),
+    );
+    assert.ok(replies.slice(1, N + 1).every((m) => m.command === 'threads' && m.success === true));
+    assert.equal(replies[N + 1]!.command, 'evaluate', 'the 200 KB request was read whole and answered');
+    assert.deepEqual(
+      msgs.filter((m) => m.event === 'output' && /malformed/.test(JSON.stringify(m))),
+      [],
+      'no frame was broken by a read boundary',
+    );
+  },
+);
+
+test(
+  'the client closing stdin ends the adapter with exit code 0; stdin from a file (not a pipe) is read as a stream, to its end',
+  { skip, timeout: 30_000 },
+  async () => {
+    const closed = await runWith('pipe', (p) => {
+      p.stdin!.write(frameOf(1, 'initialize', { adapterID: 'vpci' }));
+      p.stdin!.end();
+    });
+    assert.equal(closed.code, 0);
+    assert.deepEqual(
+      closed.msgs.filter((m) => m.command).map((m) => m.command),
+      ['initialize'],
+    );
+    const file = join(dir, 'requests.dap');
+    writeFileSync(file, frameOf(1, 'initialize', { adapterID: 'vpci' }) + frameOf(2, 'threads'));
+    const fd = openSync(file, 'r');
+    try {
+      const fromFile = await runWith(fd);
+      assert.equal(fromFile.code, 0, 'the end of the file ends the session');
+      assert.deepEqual(
+        fromFile.msgs.filter((m) => m.command).map((m) => [m.request_seq, m.command, m.success]),
+        [
+          [1, 'initialize', true],
+          [2, 'threads', true],
+        ],
+      );
+    } finally {
+      closeSync(fd);
+    }
+  },
+);
 
 test('vpci-lab dap over stdio is the same adapter, started through the loader with its code cache', { skip, timeout: 30_000 }, async () => {
   for (const f of caches()) rmSync(join(dir, f));

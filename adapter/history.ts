@@ -69,6 +69,17 @@ export const MIN_INTERVAL = 1024;
 export const WORK_INTERVAL = 1;
 /** A checkpoint deferred to an idle moment is taken after this long without a step (ms). */
 const IDLE_MS = 40;
+
+/**
+ * Runs, once, what arming the idle timer first runs: in Node the first setTimeout loads the timer
+ * machinery (0.4–0.9 ms on the bench machine) and the first process.hrtime() its own (~50 µs).
+ * Without this, that landed in the first step long enough for a checkpoint to fall due (the
+ * slowest step of a session). The session calls it after its first stop has been sent.
+ */
+export function prepareIdleTimer(): void {
+  clock();
+  clearTimeout(setTimeout(() => undefined, IDLE_MS));
+}
 /** …unless stepping without a pause has gone this many intervals past the last checkpoint. */
 const DEFER_LIMIT = 8;
 /** A replay longer than this leaves a checkpoint where it ended (the user is likely to step around there). */
@@ -219,17 +230,20 @@ export class History {
     }
     const now = this.m.steps;
     if (this.edits.has(now)) this.m.restore(this.store.get(now)!);
-    else if (fresh && now >= this.nextAt) {
+    else if (fresh && now >= this.nextAt && !(this.deferUntilIdle && now < this.waitingUntil)) {
       // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
       // taken then, where the machine stands), so it never adds to a step's round trip; unless
       // the stepping has gone on for so long without a pause that the gap would grow too wide.
-      // At the frontier the newest checkpoint is the one at or before `now`: read it without a search
-      // (this runs on every step while a checkpoint waits for an idle moment).
+      // At the frontier the newest checkpoint is the one at or before `now`: read it without a search.
       const ps = this.store.positions;
       const newest = ps.length ? ps[ps.length - 1]! : undefined;
       const last = newest !== undefined && newest <= now ? newest : (this.store.atOrBefore(now)?.pos ?? this.start);
-      if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) this.checkpointWhenIdle();
-      else this.checkpoint(now, false);
+      if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) {
+        this.checkpointWhenIdle();
+        // Until the gap would grow too wide, the steps that follow (thousands, in one long `next`)
+        // need not look again: one comparison each.
+        this.waitingUntil = last + DEFER_LIMIT * this.interval;
+      } else this.checkpoint(now, false);
     }
     return info;
   }
@@ -243,9 +257,11 @@ export class History {
   /** Steps between checkpoints taken while running (from the cost of the last one). */
   private interval = MIN_INTERVAL;
 
+  /** While a checkpoint waits for an idle moment: the position until which the steps need not look (step()); 0 when none waits. */
+  private waitingUntil = 0;
+
   private checkpointWhenIdle(): void {
-    // Called on every step while a checkpoint waits (thousands in one long `next`): the clock is
-    // read when the timer is armed and when the stepping ends (stepped(), once per request), not here.
+    // The clock is read when the timer is armed and when the stepping ends (stepped(), once per request).
     if (this.idleTimer) return;
     this.lastActivity = clock();
     const fire = (): void => {
@@ -257,6 +273,7 @@ export class History {
         return;
       }
       this.idleTimer = undefined;
+      this.waitingUntil = 0;
       if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
     };
     this.idleTimer = setTimeout(fire, IDLE_MS);
@@ -275,6 +292,7 @@ export class History {
     if (!this.idleTimer) return;
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
+    this.waitingUntil = 0;
     if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
   }
 
@@ -285,6 +303,7 @@ export class History {
     this.store.add(pos, s.root, pinned, mark);
     this.interval = Math.max(MIN_INTERVAL, Math.ceil(s.work * WORK_INTERVAL));
     this.nextAt = pos + this.interval;
+    this.waitingUntil = 0;
     this.keepBudget();
   }
 
@@ -332,6 +351,8 @@ export class History {
   private keepBudget(): void {
     const max = this.maxMemory;
     if (this.store.held + this.logBytes() <= max) return;
+    // Thinning may drop the checkpoint a waiting one measures its gap from: the next step looks again.
+    this.waitingUntil = 0;
     // Thin to below what the step log leaves, with room to spare so the next checkpoints do not thin again at once.
     this.store.thin(0.9 * (max - this.logBytes()), this.m.steps);
     if (this.store.held + this.logBytes() > max) this.cut();

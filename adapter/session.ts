@@ -15,7 +15,7 @@ import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
-import { historyBudget } from './history';
+import { historyBudget, prepareIdleTimer } from './history';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
@@ -1081,6 +1081,9 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /** Whether the history's idle timer has been prepared (adapter/history.ts, prepareIdleTimer). */
+  private idleTimerReady = false;
+
   private stopAt(s: StopInfo): void {
     this.lastStop = s;
     this.gotoTargets.clear();
@@ -1109,6 +1112,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.reportVerdict();
     }
     this.sendEvent(ev);
+    if (!this.idleTimerReady) {
+      this.idleTimerReady = true;
+      // After this turn's output has gone (a microtask queued after its flush): off the step path.
+      void Promise.resolve().then(prepareIdleTimer);
+    }
     if (rt.m.trace.length !== this.lastTraceLength) {
       this.lastTraceLength = rt.m.trace.length;
       this.sendEvent(new Event(EVT_TRACE_CHANGED, { length: rt.m.trace.length, position: rt.position } satisfies VpciEvents[typeof EVT_TRACE_CHANGED]));

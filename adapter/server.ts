@@ -33,13 +33,19 @@ export function listenError(e: unknown, port: number): ListenError {
 export interface AdapterHooks {
   /** Called right after every `stopped` event of any session has been sent, with how many this process has sent so far (keep it short). */
   afterStop?: (stops: number) => void;
+  /**
+   * Called when a run goes on past one chunk of emulator steps (Continue to a distant stop, a run
+   * without debugging, Debug at Cause), at each further chunk: adapter/boot.ts lets V8 optimize from then on.
+   */
+  longRun?: () => void;
 }
 
 /** Stops this process has sent, over all its sessions. */
 let stops = 0;
 
-/** Wires hooks.afterStop to the session's `stopped` events (the hook runs after each event is out). */
+/** Wires hooks.afterStop to the session's `stopped` events (the hook runs after each event is out), and hooks.longRun to its long runs. */
 function watchStops(s: VpciDebugSession, hooks: AdapterHooks): void {
+  s.onLongRun = hooks.longRun;
   const hook = hooks.afterStop;
   if (!hook) return;
   const send = s.sendEvent.bind(s);

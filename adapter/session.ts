@@ -162,6 +162,9 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** Set by a host that reads its input without a stream's buffering (stdio from a pipe): chunks come through it, not as 'data' events. */
   rawInput?: RawInput;
 
+  /** Set by the hosting process: called at each chunk of a run that goes on past its first (adapter/server.ts, AdapterHooks.longRun). */
+  onLongRun?: () => void;
+
   /** Set by a host that can hang up (TCP): called, after the client has been told, when it sends only garbage. */
   onGarbage?: () => void;
 
@@ -1071,6 +1074,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.sendEvent(e);
       } else if (progress && chunks % 5 === 0)
         this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
+      this.onLongRun?.();
       setImmediate(tick);
     };
     tick();
@@ -1631,6 +1635,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         r = { steps: 0, idle: true };
       }
       if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
+        this.onLongRun?.();
         setImmediate(tick);
         return;
       }
@@ -1673,6 +1678,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       }
       // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
       if (!idle && rt.position < DEFAULT_MAX_STEPS) {
+        this.onLongRun?.();
         setImmediate(tick);
         return;
       }

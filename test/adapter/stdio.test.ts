@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { hotPlugText } from '../hot-plug-scenario';
 
 const DIST = resolve('dist');
 const built = existsSync(join(DIST, 'adapter.js')) && existsSync(join(DIST, 'adapter-core.js'));
@@ -287,6 +288,84 @@ test(
     }
   },
 );
+
+test("the stdio adapter steps without V8's optimizing compiler, and turns it on when a run goes long", { skip, timeout: 60_000 }, async () => {
+  // --trace-opt makes V8 print each optimizing compile ("[compiling method …") to stdout, between the frames.
+  const scenario = join(dir, 'hot-plug-30.vpci');
+  writeFileSync(scenario, hotPlugText(30));
+  const p = spawn(process.execPath, ['--trace-opt', join(dir, 'adapter.js')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, VPCI_LAB_NO_CODE_CACHE: '1' }, // a cache made under --trace-opt is for no one else
+  });
+  children.add(p);
+  let out = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString('latin1')));
+  const count = (re: RegExp): number => (out.match(re) ?? []).length;
+  const until = async (ok: () => boolean): Promise<void> => {
+    while (!ok()) await new Promise((r) => setTimeout(r, 10));
+  };
+  const send = sender(p);
+  send(1, 'initialize', { adapterID: 'vpci' });
+  send(2, 'launch', { scenario, listingsDir: listings, stopOnEntry: true });
+  send(3, 'configurationDone', {});
+  await until(() => count(/"event":"stopped"/g) === 1);
+  // Eight steps through the driver's attach, one of them ~2,800 emulator steps long (the next one runs to the end).
+  for (let i = 0; i < 8; i++) {
+    send(4 + i, 'next', { threadId: 1 });
+    await until(() => count(/"event":"stopped"/g) === 2 + i);
+  }
+  assert.ok(Number([...out.matchAll(/"position":(\d+)/g)].pop()?.[1]) > 2000, 'the steps ran thousands of emulator steps');
+  const compiles = /\[compiling method/g;
+  assert.equal(count(compiles), 0, 'no optimizing compile through the launch and the steps');
+  send(100, 'continue', { threadId: 1 });
+  await until(() => /"reason":"end"/.test(out));
+  assert.ok(count(compiles) > 0, 'a run of hundreds of thousands of steps is optimized');
+  p.kill();
+  children.delete(p);
+});
+
+test('a code cache written after a long run (optimizing compiler on) is the one the next launch uses', { skip, timeout: 60_000 }, async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vpci-stdio-long-'));
+  try {
+    for (const f of ['adapter.js', 'adapter-core.js']) copyFileSync(join(dir, f), join(own, f));
+    const scenario = join(own, 'hot-plug-30.vpci');
+    writeFileSync(scenario, hotPlugText(30));
+    const run = async (toEnd: boolean): Promise<void> => {
+      const p = spawn(process.execPath, [join(own, 'adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.add(p);
+      let out = '';
+      p.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+      const until = async (re: RegExp): Promise<void> => {
+        while (!re.test(out)) await new Promise((r) => setTimeout(r, 10));
+      };
+      const send = sender(p);
+      send(1, 'initialize', { adapterID: 'vpci' });
+      send(2, 'launch', { scenario, listingsDir: listings, stopOnEntry: true });
+      send(3, 'configurationDone', {});
+      await until(/"event":"stopped"/);
+      if (toEnd) {
+        send(4, 'continue', { threadId: 1 });
+        await until(/"reason":"end"/);
+      }
+      // SIGTERM: the cache is written on the way out.
+      const exited = new Promise((res) => p.once('exit', res));
+      p.kill();
+      await exited;
+      children.delete(p);
+    };
+    const cache = (): Buffer | undefined => {
+      const f = readdirSync(own).find((x) => x.endsWith('.cache'));
+      return f ? readFileSync(join(own, f)) : undefined;
+    };
+    await run(true);
+    const first = cache();
+    assert.ok(first, 'written by the process that ran long');
+    await run(false);
+    assert.deepEqual(cache(), first, 'V8 accepted it: the next launch did not make another');
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
+});
 
 test('vpci-lab dap over stdio is the same adapter, started through the loader with its code cache', { skip, timeout: 30_000 }, async () => {
   for (const f of caches()) rmSync(join(dir, f));

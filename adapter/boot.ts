@@ -20,30 +20,46 @@
 // Only Node built-ins here: this file runs before anything else is loaded.
 import { accessSync, closeSync, constants, fstatSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 import type { AdapterHooks } from './core';
 
-// V8's optimizing compiler (TurboFan) stays off until a run goes long. What a user does most —
-// a step, and the views VS Code asks for at each stop — runs a few to a few thousand emulator
-// steps in a process that started moments ago: TurboFan's compiles then cost more than they win.
-// Measured on the shipped examples (step round trips from fresh launches, A/B in one run, this
-// machine's two cores): with it on, 1.2–2 ms of compiler-thread CPU per step competed with the
-// client for the cores, and a session's slowest step (a `next` over 2,100–2,300 emulator steps)
-// took 12–25 ms; with it off, no compiler-thread time, the adapter's own CPU per step 2–11 % lower
-// and the slowest step 9–17 ms. On-stack replacement is TurboFan too, and the flag alone does not
-// stop it. A run that goes past one chunk of steps (Continue to a distant stop, a run without
-// debugging, Debug at Cause: adapter/session.ts) turns both on for the rest of the process, where
-// optimized code pays: such runs are up to millions of steps long. Set here, in the adapter's own
-// process only — the inline adapter shares VS Code's extension host and leaves V8 as it is. V8
-// keeps the flags a code cache was made under in the cache and refuses it under others, so the
-// cache is always made with the compiler off, as every launch starts.
-setFlagsFromString('--no-turbofan --no-use-osr');
-let optimizing = false;
+// V8's optimizing compiler (TurboFan) is off while the user steps, and on once a run goes long.
+// What a user does most — a step, and the views VS Code asks for at each stop — runs a few to a
+// few thousand emulator steps in a process that started moments ago: TurboFan's compiles then cost
+// more than they win. Measured on the shipped examples (step round trips from fresh launches, A/B
+// in one run, this machine's two cores): with it on, 1.2–2 ms of compiler-thread CPU per step
+// competed with the client for the cores, and a session's slowest step (a `next` over 2,100–2,300
+// emulator steps) took 12–25 ms; with it off, no compiler-thread time, the adapter's own CPU per
+// step 2–11 % lower and the slowest step 9–17 ms. On-stack replacement is TurboFan too, and the
+// flag alone does not stop it. A run that goes past one chunk of steps (Continue to a distant
+// stop, a run without debugging, Debug at Cause: adapter/session.ts) turns both back on for the
+// rest of the process, where optimized code pays: such runs are up to millions of steps long.
+//
+// The switch is made after the first stop has been sent, not here: node:v8 loads Node's stream
+// modules with it (2–5 ms, on the launch's critical path), and the launch runs only a few emulator
+// steps. Until then V8 runs as started, so the code cache is read under its own flags — V8 keeps
+// the flags a cache was made under and refuses it under others — and it is always made under them
+// too (writeCache). All of this is in the adapter's own process only: the inline adapter shares VS
+// Code's extension host and leaves V8 as it is.
+let v8: typeof import('node:v8') | undefined;
+/** TurboFan and on-stack replacement are off (between the first stop and the first long run). */
+let stepping = false;
+/** A run has gone long: optimizing from now on. */
+let longRun = false;
+const STEPPING_FLAGS = '--no-turbofan --no-use-osr';
+const STARTUP_FLAGS = '--turbofan --use-osr';
+function startStepping(): void {
+  if (stepping || longRun) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the first stop, off the launch (see above)
+  v8 ??= require('node:v8') as typeof import('node:v8');
+  v8.setFlagsFromString(STEPPING_FLAGS);
+  stepping = true;
+}
 function optimizeFromNowOn(): void {
-  if (optimizing) return;
-  optimizing = true;
-  setFlagsFromString('--turbofan --use-osr');
+  longRun = true;
+  if (!stepping) return;
+  v8!.setFlagsFromString(STARTUP_FLAGS);
+  stepping = false;
 }
 
 /** sha256 of dist/adapter-core.js, stamped by esbuild.config.mjs; '' (watch builds) disables the cache. */
@@ -119,11 +135,11 @@ function writeCache(script: Script, stops: number): void {
     covers.writeDoubleLE(stops, 0);
     let data: Buffer;
     // Made under the flags every launch starts with (see the top of this file).
-    if (optimizing) setFlagsFromString('--no-turbofan --no-use-osr');
+    if (stepping) v8!.setFlagsFromString(STARTUP_FLAGS);
     try {
       data = script.createCachedData();
     } finally {
-      if (optimizing) setFlagsFromString('--turbofan --use-osr');
+      if (stepping) v8!.setFlagsFromString(STEPPING_FLAGS);
     }
     writeFileSync(tmp, Buffer.concat([coreStamp, covers, data]));
     renameSync(tmp, cacheFile); // atomic: a concurrent launch reads the old file or the new one, never half of one
@@ -195,6 +211,13 @@ const LAUNCH_STEPS = 2000;
 const QUIET_MS = 500;
 
 const hooks: AdapterHooks = { longRun: optimizeFromNowOn };
+/** What the code cache does after a stop (below), if anything. */
+let cacheAfterStop: ((stops: number) => void) | undefined;
+hooks.afterStop = (n) => {
+  // A microtask queued after the stop's output: it runs once the stopped event has been written.
+  if (n === 1) void Promise.resolve().then(startStepping);
+  cacheAfterStop?.(n);
+};
 if (enabled && covered < STEPPED && writable()) {
   // Written at most twice per build: in the first quiet moment after the first stop when there was
   // no cache (the launch path, with the first views), and after the first process that went on
@@ -218,7 +241,7 @@ if (enabled && covered < STEPPED && writable()) {
   // Each cache is written in the first quiet moment after its stop (before V8 may have dropped the
   // bytecode of launch functions not run since), or at the end, whichever comes first.
   let quiet: NodeJS.Timeout | undefined;
-  hooks.afterStop = (n) => {
+  cacheAfterStop = (n) => {
     stops = n;
     const due = (covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
     if (!due) return;

@@ -309,17 +309,20 @@ test("the stdio adapter steps without V8's optimizing compiler, and turns it on 
   send(2, 'launch', { scenario, listingsDir: listings, stopOnEntry: true });
   send(3, 'configurationDone', {});
   await until(() => count(/"event":"stopped"/g) === 1);
+  const compiles = /\[compiling method/g;
+  // The compiler is switched off once the first stop has been sent (before it, the launch runs as Node started).
+  await new Promise((r) => setTimeout(r, 100));
+  const atFirstStop = count(compiles);
   // Eight steps through the driver's attach, one of them ~2,800 emulator steps long (the next one runs to the end).
   for (let i = 0; i < 8; i++) {
     send(4 + i, 'next', { threadId: 1 });
     await until(() => count(/"event":"stopped"/g) === 2 + i);
   }
   assert.ok(Number([...out.matchAll(/"position":(\d+)/g)].pop()?.[1]) > 2000, 'the steps ran thousands of emulator steps');
-  const compiles = /\[compiling method/g;
-  assert.equal(count(compiles), 0, 'no optimizing compile through the launch and the steps');
+  assert.equal(count(compiles), atFirstStop, 'no optimizing compile through the steps');
   send(100, 'continue', { threadId: 1 });
   await until(() => /"reason":"end"/.test(out));
-  assert.ok(count(compiles) > 0, 'a run of hundreds of thousands of steps is optimized');
+  assert.ok(count(compiles) > atFirstStop, 'a run of hundreds of thousands of steps is optimized');
   p.kill();
   children.delete(p);
 });

@@ -54,7 +54,11 @@ export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks, ou
   };
   if (raw) raw.receive = (b) => chunk(b, true);
   else input.on('data', (d: Buffer | string) => chunk(typeof d === 'string' ? Buffer.from(d, 'utf8') : d, false));
-  input.on('end', () => framer.end());
+  input.on('end', () => {
+    framer.end();
+    // What the end of input had to say (a broken last frame) leaves before the host's own 'end' listener ends the process.
+    if (output) endTurn(output);
+  });
   input.on('close', () => quiet.destroy());
   input.on('error', (e: Error) => quiet.destroy(e));
   return quiet;
@@ -219,8 +223,10 @@ export class DapFramer {
     this.garbage += chunk.length;
     this.drain();
     if (transient) {
+      // Views of this read can only be the last chunks kept (what came before is copied or joined
+      // already): scanning back to the first that is not one keeps many small reads linear.
       const mem = chunk.buffer;
-      for (let i = 0; i < this.chunks.length; i++) if (this.chunks[i]!.buffer === mem) this.chunks[i] = Buffer.from(this.chunks[i]!);
+      for (let i = this.chunks.length - 1; i >= 0 && this.chunks[i]!.buffer === mem; i--) this.chunks[i] = Buffer.from(this.chunks[i]!);
     }
     this.arm();
   }
@@ -363,7 +369,7 @@ export class DapFramer {
         return true;
       }
       // Too short a Content-Length (the rest of the JSON follows), or not JSON at all: skip to the next header.
-      this.kept = [body.subarray(0, SALVAGE_LIMIT)];
+      this.kept = [Buffer.from(body.subarray(0, SALVAGE_LIMIT))]; // a copy: `body` may be a view of a transient chunk (push)
       this.broken(`a message body that is not JSON (${e instanceof Error ? e.message : String(e)})`);
       return true;
     }

@@ -209,6 +209,47 @@ test('reads into one reused buffer (stdio from a pipe): what the framer keeps be
   assert.equal((big.messages[0]!.arguments as { expression: string }).expression, 'w'.repeat(300_000));
 });
 
+test('reading into one reused buffer gives exactly what stream reading gives, for any chunking and quiet moments (seeded)', () => {
+  // Every kind of broken frame between good ones; cut into reads at random places (whole frames in
+  // one read as often as split ones), with the quiet-moment timer firing after random reads.
+  const long = req(5);
+  const bad = req(3, 'next');
+  const all = Buffer.from(
+    frame(req(1, 'initialize')) +
+      'Content-Length: 5\r\n\r\n{"x":' +
+      'hello adapter\r\n\r\n' +
+      frame(bad, bad.length - 4) +
+      frame(req(4, 'evaluate', { expression: 'é😀' })) +
+      frame(long, long.length + 40) +
+      frame(req(6)) +
+      'junk' +
+      frame(req(7)) +
+      `Content-Length: ${req(8).length}\r\n\r\n${req(8).slice(0, 10)}`,
+    'utf8',
+  );
+  let seed = 0x5eed;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const outcome = (transient: boolean, cuts: number[], quiet: Set<number>): string => {
+    const r = run(transient);
+    let at = 0;
+    for (const c of [...cuts, all.length]) {
+      if (c > at) r.push(all.subarray(at, c));
+      at = c;
+      if (quiet.has(c)) r.idle();
+    }
+    r.idle();
+    return JSON.stringify([r.messages, r.problems, r.refused]);
+  };
+  for (let k = 0; k < 3000; k++) {
+    const cuts = [...new Set(Array.from({ length: rnd(8) }, () => rnd(all.length)))].sort((a, b) => a - b);
+    const quiet = new Set(cuts.filter(() => rnd(3) === 0));
+    assert.equal(outcome(true, cuts, quiet), outcome(false, cuts, quiet), `reads cut at ${cuts.join(',')}, quiet after ${[...quiet].join(',')}`);
+  }
+});
+
 test('what one turn of the adapter writes leaves in one system call: cork at its first write, uncork after the turn', async () => {
   const { Writable } = await import('node:stream');
   const calls: string[][] = [];

@@ -257,6 +257,41 @@ test(
   },
 );
 
+test('stdin from a shell pipe (a FIFO, not a socket) is read the same way: 2,000 requests answered, exit 0 at its end', { skip, timeout: 30_000 }, async () => {
+  const p = spawn('sh', ['-c', `cat | exec "${process.execPath}" "${join(dir, 'adapter.js')}"`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(p);
+  const chunks: Buffer[] = [];
+  p.stdout.on('data', (d: Buffer) => chunks.push(d));
+  const closed = new Promise<number | null>((res) => p.once('close', (code) => res(code)));
+  let all = frameOf(1, 'initialize', { adapterID: 'vpci' });
+  for (let i = 0; i < 2000; i++) all += frameOf(2 + i, 'threads');
+  p.stdin.end(all);
+  assert.equal(await closed, 0, 'the end of the pipe ends the adapter');
+  children.delete(p);
+  const replies = framesIn(Buffer.concat(chunks)).filter((m) => m.request_seq !== undefined);
+  assert.deepEqual(
+    replies.map((m) => m.request_seq),
+    Array.from({ length: 2001 }, (_, i) => 1 + i),
+  );
+});
+
+test('a broken last frame at the end of input is still answered before the adapter exits', { skip, timeout: 30_000 }, async () => {
+  const truncated = JSON.stringify({ seq: 2, type: 'request', command: 'threads' });
+  const { code, msgs } = await runWith('pipe', (p) => {
+    p.stdin!.write(frameOf(1, 'initialize', { adapterID: 'vpci' }));
+    // Content-Length says more than comes before the input ends.
+    p.stdin!.end(`Content-Length: ${truncated.length + 50}\r\n\r\n${truncated}`);
+  });
+  assert.equal(code, 0);
+  const refused = msgs.find((m) => m.request_seq === 2);
+  assert.ok(refused, 'the request the broken frame held is answered');
+  assert.equal(refused.success, false);
+  assert.ok(
+    msgs.some((m) => m.event === 'output' && /malformed DAP input/.test(JSON.stringify(m))),
+    'and the problem is reported',
+  );
+});
+
 test(
   'the client closing stdin ends the adapter with exit code 0; stdin from a file (not a pipe) is read as a stream, to its end',
   { skip, timeout: 30_000 },

@@ -31,7 +31,7 @@ import type { AdapterHooks } from './core';
 // competed with the client for the cores, and a session's slowest step (a `next` over 2,100–2,300
 // emulator steps) took 12–25 ms; with it off, no compiler-thread time, the adapter's own CPU per
 // step 2–11 % lower and the slowest step 9–17 ms. On-stack replacement is TurboFan too, and the
-// flag alone does not stop it. A run that goes past one chunk of steps (Continue to a distant
+// flag alone does not stop it. A run that goes past one chunk of steps (Continue or a step to a distant
 // stop, a run without debugging, Debug at Cause: adapter/session.ts) turns both back on for the
 // rest of the process, where optimized code pays: such runs are up to millions of steps long.
 //
@@ -214,8 +214,11 @@ const hooks: AdapterHooks = { longRun: optimizeFromNowOn };
 /** What the code cache does after a stop (below), if anything. */
 let cacheAfterStop: ((stops: number) => void) | undefined;
 hooks.afterStop = (n) => {
-  // A microtask queued after the stop's output: it runs once the stopped event has been written.
-  if (n === 1) void Promise.resolve().then(startStepping);
+  // After the stopped event has been written (a microtask queued after the stop's output) and after
+  // what the session itself prepares then (its idle timer): Node's built-in modules carry a code
+  // cache made under its startup flags, and any that loads after the switch compiles from source.
+  // setImmediate loads Node's timers here, under those flags, and the switch comes a turn later.
+  if (n === 1) void Promise.resolve().then(() => setImmediate(startStepping));
   cacheAfterStop?.(n);
 };
 if (enabled && covered < STEPPED && writable()) {

@@ -34,7 +34,7 @@ export interface AdapterHooks {
   /** Called right after every `stopped` event of any session has been sent, with how many this process has sent so far (keep it short). */
   afterStop?: (stops: number) => void;
   /**
-   * Called when a run goes on past one chunk of emulator steps (Continue to a distant stop, a run
+   * Called when a run goes on past one chunk of emulator steps (Continue or a step to a distant stop, a run
    * without debugging, Debug at Cause), at each further chunk: adapter/boot.ts lets V8 optimize from then on.
    */
   longRun?: () => void;

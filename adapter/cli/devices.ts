@@ -23,20 +23,31 @@ function pciIds(): PciIds | undefined {
 }
 
 /**
- * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
- * emulator/pci/hwdb.ts): the source of the compiled hwdb.bin, when both are installed.
+ * Where libudev looks for the compiled hwdb, in order (systemd src/libsystemd/sd-hwdb/hwdb-internal.h,
+ * HWDB_BIN_PATHS, with UDEVLIBEXECDIR /usr/lib/udev and /lib/udev before the /usr merge). lspci
+ * asks it only when one of them exists (lib/names-hwdb.c: no hwdb, no names from it).
  */
-let hwdbCache: { v: HwdbNames | undefined } | undefined;
-function systemHwdb(): HwdbNames | undefined {
+const HWDB_BIN = ['/etc/systemd/hwdb/hwdb.bin', '/etc/udev/hwdb.bin', '/usr/lib/systemd/hwdb/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'];
+/** The sources the PCI part of that hwdb is compiled from (systemd hwdb.d). */
+const HWDB_PCI_SOURCES = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
+
+/**
+ * udev's hwdb as this machine's lspci sees it (it asks the hwdb when pci.ids has no name, see
+ * emulator/pci/hwdb.ts): `false` when the machine has none (a minimal container: lspci then names
+ * only what pci.ids names); its PCI sources when both they and the compiled hwdb are installed;
+ * undefined when only the compiled one is, which the decoder takes as the hwdb generated from
+ * pci.ids (what a distribution builds it from).
+ */
+let hwdbCache: { v: HwdbNames | false | undefined } | undefined;
+export function systemHwdb(): HwdbNames | false | undefined {
   hwdbCache ??= { v: readSystemHwdb() };
   return hwdbCache.v;
 }
-function readSystemHwdb(): HwdbNames | undefined {
-  const bin = ['/etc/udev/hwdb.bin', '/usr/lib/udev/hwdb.bin', '/lib/udev/hwdb.bin'].some((p) => existsSync(p));
-  const src = ['/usr/lib/udev/hwdb.d/20-pci-vendor-model.hwdb', '/usr/lib/udev/hwdb.d/20-pci-classes.hwdb'];
-  if (!bin || !src.every((p) => existsSync(p))) return undefined;
+function readSystemHwdb(): HwdbNames | false | undefined {
+  if (!HWDB_BIN.some((p) => existsSync(p))) return false;
+  if (!HWDB_PCI_SOURCES.every((p) => existsSync(p))) return undefined;
   try {
-    return loadHwdb(src.map((p) => readFileSync(p, 'utf8')).join('\n'));
+    return loadHwdb(HWDB_PCI_SOURCES.map((p) => readFileSync(p, 'utf8')).join('\n'));
   } catch {
     return undefined;
   }

@@ -491,7 +491,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (!l.machine) {
         const shown = l.errors.slice(0, 5).map((e) => `line ${e.loc.line}: ${e.message}`);
         return {
-          error: `${basename(file)} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
+          error: `${shownPath(basename(file))} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
         };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
@@ -542,7 +542,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const c = d.severity === 'error' ? 'stderr' : 'console';
       if (c !== cat) flush();
       cat = c;
-      run.push(formatDiagnostic(d, file, idx) + '\n');
+      run.push(formatDiagnostic(d, shownPath(file), idx) + '\n');
     }
     flush();
   }

@@ -8,6 +8,7 @@
 // items and Problems. A failed expectation offers Debug at Cause.
 import * as vscode from 'vscode';
 import { parseScenario } from '../emulator/scenario/parser';
+import { shownPath } from '../io/files';
 import { loadScenarioWith, formatDiagnostic, type Loaded } from '../adapter/load';
 import { host } from './host';
 import { runToVerdict, verdictLines, verdictSummary } from '../adapter/headless';
@@ -197,10 +198,11 @@ export class ScenarioTests implements vscode.Disposable {
     try {
       loaded = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, text !== undefined ? { text } : {});
     } catch (e) {
-      run.errored(file, new vscode.TestMessage(`Cannot read ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`));
+      run.errored(file, new vscode.TestMessage(`Cannot read ${shownPath(uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`));
       return undefined;
     }
-    for (const d of loaded.diagnostics) run.appendOutput(formatDiagnostic(d, uri.fsPath, loaded.text).replace(/\n/g, '\r\n') + '\r\n', undefined, file);
+    for (const d of loaded.diagnostics)
+      run.appendOutput(formatDiagnostic(d, shownPath(uri.fsPath), loaded.text).replace(/\n/g, '\r\n') + '\r\n', undefined, file);
     if (!loaded.machine) {
       // A scenario that does not load fails with its diagnostics, each at its line.
       const msgs = loaded.errors.map((d) => this.diagnosticMessage(uri, d));

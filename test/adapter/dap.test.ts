@@ -262,6 +262,22 @@ test('launch of a broken scenario fails with the error and its line', async () =
   await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), /line 2|line 4/);
 });
 
+test('a broken scenario whose name holds a line break is named escaped, in the error and in the Debug Console', async () => {
+  dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
+  const bad = join(dir, 'two\nlines.vpci');
+  (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\n');
+  const said: string[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => said.push(e.body.output));
+  await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), (e: Error) =>
+    e.message.startsWith('two\\x0alines.vpci has 1 error(s): line 2'),
+  );
+  const diagnostics = said.filter((o) => o.includes('no-such-host'));
+  assert.ok(diagnostics.length > 0, said.join(''));
+  for (const o of diagnostics) assert.ok(o.startsWith(`${dir}/two\\x0alines.vpci:2:`), o);
+});
+
 test('launch of a path the system cannot take says why in words: a NUL in the path, a folder', async () => {
   dc = h.client();
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });

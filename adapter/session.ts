@@ -181,8 +181,9 @@ export class VpciDebugSession extends LoggingDebugSession {
         message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
         problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
         refuse: (req, why) => {
-          const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: req.seq, command: req.command, success: false };
-          this.sendErrorResponse(response, { id: 1101, format: `${req.command}: not run, its frame was malformed (${why})`, showUser: false });
+          // DAP's rules (adapter/framing.ts) name a request by its seq and command.
+          const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: Number(req.id), command: req.name, success: false };
+          this.sendErrorResponse(response, { id: 1101, format: `${req.name}: not run, its frame was malformed (${why})`, showUser: false });
         },
         garbage: (bytes) => {
           this.sendEvent(

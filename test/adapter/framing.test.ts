@@ -47,7 +47,7 @@ function run(transient = false): Run {
   const f = new DapFramer({
     message: (m) => r.messages.push(m),
     problem: (p) => r.problems.push(p),
-    refuse: (q, why) => r.refused.push({ ...q, why }),
+    refuse: (q, why) => r.refused.push({ seq: Number(q.id), command: q.name, why }),
     garbage: () => r.garbage++,
     setTimer: (fn) => (timer = fn),
     clearTimer: () => (timer = undefined),

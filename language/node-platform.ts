@@ -1,16 +1,93 @@
 // The language server on Node: LSP over stdio or the extension's IPC channel,
 // Node's file system (io/node-files.ts), and analyses on a worker thread that
 // runs this same bundle (language/main.ts), or in-process when none can start.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+// Over stdio, frames are read by io/frames.ts first (vscode-jsonrpc's reader stops
+// reading for good after one malformed frame): a broken one is reported and, when it
+// still names its request, answered with a parse error, and reading goes on.
+import {
+  createConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type Connection,
+  type Message,
+  type NotificationMessage,
+  type ResponseMessage,
+} from 'vscode-languageserver/node';
+import { PassThrough } from 'node:stream';
+import { Framer, type FrameRules } from '../io/frames';
+import { SCENARIO_LIMIT } from '../io/files';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nodeFiles } from '../io/node-files';
 import { InProcessRunner, WorkerRunner } from './runner';
 import type { LanguagePlatform } from './platform';
 
+/** JSON-RPC 2.0 as LSP uses it: requests and notifications name a method; responses carry the id of their request. */
+const LSP_RULES: FrameRules = {
+  protocol: 'LSP',
+  // Documents travel inside messages: room for the largest scenario the server analyses (io/files.ts),
+  // JSON escapes and all. A larger document is the server's to refuse, with a diagnostic that says so.
+  bodyLimit: 4 * SCENARIO_LIMIT,
+  check: (m) => {
+    if (m.jsonrpc !== '2.0') return 'a message without "jsonrpc": "2.0"';
+    if ('method' in m && typeof m.method !== 'string') return 'a message whose "method" is not a string';
+    if ('id' in m && m.id !== null && typeof m.id !== 'number' && typeof m.id !== 'string') return 'a message whose "id" is neither a number nor a string';
+    if (!('method' in m) && !('id' in m)) return 'a message that is neither a request, a notification nor a response';
+    return undefined;
+  },
+  requestOf: (m) =>
+    typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? { id: m.id, name: m.method.slice(0, 100) } : undefined,
+};
+
+/** JSON-RPC's code for a message that could not be parsed (JSON-RPC 2.0 specification, 5.1). */
+const PARSE_ERROR = -32700;
+
+/**
+ * The LSP connection over stdio, its input read through io/frames.ts; the library reads the
+ * well-formed messages, framed again. As the library does on stdin, the end of input ends the
+ * process (once what it said has been written): exit code 0 after a shutdown request, else 1.
+ */
+function stdioConnection(): Connection {
+  const clean = new PassThrough();
+  const writer = new StreamMessageWriter(process.stdout);
+  // Through the connection's own writer: its messages are written whole, one after the other.
+  let written: Promise<unknown> = Promise.resolve();
+  const send = (m: Message): void => {
+    written = writer.write(m).catch(() => undefined);
+  };
+  let shutdown = false;
+  const framer = new Framer(LSP_RULES, {
+    message: (m, raw) => {
+      if (m.method === 'shutdown') shutdown = true;
+      // The bytes as they came (stdin's chunks are never reused): a large document is not re-encoded.
+      clean.write(`Content-Length: ${raw.length}\r\n\r\n`);
+      clean.write(raw);
+    },
+    problem: (why) =>
+      send({
+        jsonrpc: '2.0',
+        method: 'window/logMessage',
+        params: { type: 1, message: `vPCI Lab language server: malformed LSP input: ${why}; skipped to the next Content-Length header.` },
+      } as NotificationMessage),
+    refuse: (r, why) =>
+      send({ jsonrpc: '2.0', id: r.id, error: { code: PARSE_ERROR, message: `${r.name}: not run, its frame was malformed (${why})` } } as ResponseMessage),
+  });
+  const reader = new StreamMessageReader(clean);
+  process.stdin.on('data', (d: Buffer) => framer.push(d));
+  process.stdin.on('end', () => {
+    framer.end();
+    clean.end();
+  });
+  process.stdin.on('error', (e) => clean.destroy(e));
+  // The reader closes once it has read what came before the end.
+  reader.onClose(() => void written.then(() => process.exit(shutdown ? 0 : 1)));
+  return createConnection(ProposedFeatures.all, reader, writer);
+}
+
 export function nodePlatform(): LanguagePlatform {
   return {
-    connection: createConnection(ProposedFeatures.all),
+    connection: process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all),
     files: nodeFiles,
     pathOf: (uri) => {
       if (!uri.startsWith('file:')) return undefined;

@@ -1,0 +1,91 @@
+// The language server over stdio reads its frames through io/frames.ts: a malformed frame is
+// reported (window/logMessage, an error), a request its broken frame still names is answered
+// with a JSON-RPC parse error, and the server goes on answering — where vscode-jsonrpc's own
+// reader stopped reading for good. The end of input ends the process as before: exit code 0
+// after shutdown, 1 without.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { serverBundle } from './client';
+
+const children = new Set<ChildProcess>();
+after(() => children.forEach((c) => c.kill()));
+
+interface RpcMessage {
+  id?: number | string | null;
+  method?: string;
+  result?: unknown;
+  error?: { code: number; message: string };
+  params?: { type?: number; message?: string };
+}
+
+/** A server over raw stdio: bytes in, framed messages out. */
+function server(): { proc: ChildProcess; write(s: string): void; msgs: RpcMessage[]; until(ok: () => boolean): Promise<void>; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(proc);
+  const msgs: RpcMessage[] = [];
+  let buf = Buffer.alloc(0);
+  proc.stdout.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const h = buf.indexOf('\r\n\r\n');
+      if (h < 0) return;
+      const len = Number(/Content-Length: (\d+)/i.exec(buf.toString('latin1', 0, h))![1]);
+      if (buf.length < h + 4 + len) return;
+      msgs.push(JSON.parse(buf.toString('utf8', h + 4, h + 4 + len)) as RpcMessage);
+      buf = buf.subarray(h + 4 + len);
+    }
+  });
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  return {
+    proc,
+    msgs,
+    exited,
+    write: (s) => proc.stdin.write(s),
+    until: async (ok) => {
+      for (let i = 0; i < 2000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(ok(), `waited 20 s; got ${JSON.stringify(msgs).slice(0, 2000)}`);
+    },
+  };
+}
+
+const frame = (m: object, extra = 0): string => {
+  const json = JSON.stringify(m);
+  return `Content-Length: ${Buffer.byteLength(json) + extra}\r\n\r\n${json}`;
+};
+const request = (id: number, method: string, params: object = {}): object => ({ jsonrpc: '2.0', id, method, params });
+
+test('malformed frames are reported, a broken request is answered with a parse error, and the server goes on; exit 0 after shutdown and exit', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
+  // Not JSON, a header without Content-Length, a request whose Content-Length is too short.
+  s.write('Content-Length: 5\r\n\r\n{bad}');
+  s.write('X-Nothing: here\r\n\r\n');
+  const broken = JSON.stringify(request(2, 'textDocument/hover', { textDocument: { uri: 'file:///x.vpci' }, position: { line: 0, character: 0 } }));
+  s.write(`Content-Length: ${broken.length - 6}\r\n\r\n${broken}`);
+  s.write(frame(request(3, 'shutdown')));
+  await s.until(() => s.msgs.some((m) => m.id === 3));
+  const refused = s.msgs.find((m) => m.id === 2);
+  assert.ok(refused?.error, 'the broken request is answered');
+  assert.equal(refused.error.code, -32700);
+  assert.match(refused.error.message, /^textDocument\/hover: not run, its frame was malformed/);
+  const said = s.msgs.filter((m) => m.method === 'window/logMessage' && /malformed LSP input/.test(m.params?.message ?? ''));
+  assert.ok(said.length >= 2, JSON.stringify(said)); // the header without Content-Length is skipped with the first broken frame
+  for (const m of said) assert.equal(m.params?.type, 1);
+  assert.deepEqual(s.msgs.find((m) => m.id === 3)?.result, null, 'shutdown answered after the broken frames');
+  s.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});
+
+test('the end of input ends the server: exit code 1 without shutdown, after a broken last frame is answered', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.proc.stdin!.end(frame(request(2, 'textDocument/hover', {}), 30));
+  assert.equal(await s.exited, 1);
+  children.delete(s.proc);
+  assert.equal(s.msgs.find((m) => m.id === 2)?.error?.code, -32700, 'the truncated request is answered before the exit');
+});

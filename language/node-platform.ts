@@ -40,8 +40,9 @@ const LSP_RULES: FrameRules = {
     typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? { id: m.id, name: m.method.slice(0, 100) } : undefined,
 };
 
-/** JSON-RPC's code for a message that could not be parsed (JSON-RPC 2.0 specification, 5.1). */
+/** JSON-RPC's codes for a message that could not be parsed and for invalid parameters (JSON-RPC 2.0 specification, 5.1). */
 const PARSE_ERROR = -32700;
+const INVALID_PARAMS = -32602;
 
 /**
  * The LSP connection over stdio, its input read through io/frames.ts; the library reads the
@@ -59,6 +60,24 @@ function stdioConnection(): Connection {
   let shutdown = false;
   const framer = new Framer(LSP_RULES, {
     message: (m, raw) => {
+      // JSON-RPC 2.0 (4.2): params, when present, are an object or an array. Anything else is
+      // refused here with its own error, not left to fail inside the library as a TypeError.
+      if ('params' in m && (typeof m.params !== 'object' || m.params === null)) {
+        const what = m.params === null ? 'null' : typeof m.params;
+        if (typeof m.id === 'number' || typeof m.id === 'string')
+          send({
+            jsonrpc: '2.0',
+            id: m.id,
+            error: { code: INVALID_PARAMS, message: `${String(m.method)}: "params" is ${what}; it must be an object or an array` },
+          } as ResponseMessage);
+        else
+          send({
+            jsonrpc: '2.0',
+            method: 'window/logMessage',
+            params: { type: 1, message: `vPCI Lab language server: ${String(m.method)}: "params" is ${what}; the notification was not handled.` },
+          } as NotificationMessage);
+        return;
+      }
       if (m.method === 'shutdown') shutdown = true;
       // The bytes as they came (stdin's chunks are never reused): a large document is not re-encoded.
       clean.write(`Content-Length: ${raw.length}\r\n\r\n`);

@@ -89,3 +89,22 @@ test('the end of input ends the server: exit code 1 without shutdown, after a br
   children.delete(s.proc);
   assert.equal(s.msgs.find((m) => m.id === 2)?.error?.code, -32700, 'the truncated request is answered before the exit');
 });
+
+test('a request whose params are null (or not an object or array) is answered with an invalid-params error, and the server goes on', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.write(frame({ jsonrpc: '2.0', id: 2, method: 'textDocument/hover', params: null }));
+  s.write(frame({ jsonrpc: '2.0', id: 3, method: 'textDocument/completion', params: 5 }));
+  s.write(frame({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: null }));
+  s.write(frame(request(4, 'shutdown')));
+  await s.until(() => s.msgs.some((m) => m.id === 4));
+  assert.equal(s.msgs.find((m) => m.id === 2)?.error?.code, -32602);
+  assert.match(s.msgs.find((m) => m.id === 2)!.error!.message, /^textDocument\/hover: "params" is null; it must be an object or an array$/);
+  assert.match(s.msgs.find((m) => m.id === 3)!.error!.message, /"params" is number/);
+  assert.ok(s.msgs.some((m) => m.method === 'window/logMessage' && /didOpen: "params" is null/.test(m.params?.message ?? '')));
+  assert.equal(s.msgs.find((m) => m.id === 4)?.result, null);
+  s.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});

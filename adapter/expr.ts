@@ -22,10 +22,11 @@ export type Node =
   | { t: 'index'; o: Node; i: Node }
   | { t: 'call'; f: Node; args: Node[] };
 
+/** An expression that cannot be parsed (pos: where, 0-based) or evaluated (no pos: the value is at fault, not a place). */
 export class ExprError extends Error {
   constructor(
     message: string,
-    readonly pos: number,
+    readonly pos?: number,
   ) {
     super(message);
   }
@@ -262,7 +263,7 @@ export interface ExprEnv {
 function int(v: Value, what: string): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number') {
-    if (!Number.isInteger(v)) throw new ExprError(`${what} ${v} is not an integer`, 0);
+    if (!Number.isInteger(v)) throw new ExprError(`${what} ${v} is not an integer`);
     return BigInt.asIntN(64, BigInt(v));
   }
   if (typeof v === 'boolean') return v ? 1n : 0n;
@@ -273,7 +274,7 @@ function int(v: Value, what: string): bigint {
     (typeof (v as { value?: Value }).value === 'number' || typeof (v as { value?: Value }).value === 'bigint')
   )
     return int((v as { value: number | bigint }).value, what);
-  throw new ExprError(`${what} is not a number`, 0);
+  throw new ExprError(`${what} is not a number`);
 }
 
 /** A 64-bit result, wrapped as int64_t would. */
@@ -282,7 +283,7 @@ const wrap = (x: bigint): bigint => BigInt.asIntN(64, x);
 /** An integer as the host environment takes it (array indexes, function arguments): a JS number when exact. */
 function toHost(v: Value): Value {
   if (typeof v !== 'bigint') return v;
-  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new ExprError(`${v} is too large here`, 0);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new ExprError(`${v} is too large here`);
   return Number(v);
 }
 
@@ -351,10 +352,10 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         case '*':
           return wrap(a * b);
         case '/':
-          if (b === 0n) throw new ExprError('division by zero', 0);
+          if (b === 0n) throw new ExprError('division by zero');
           return wrap(a / b);
         case '%':
-          if (b === 0n) throw new ExprError('division by zero', 0);
+          if (b === 0n) throw new ExprError('division by zero');
           return wrap(a % b);
         case '&':
           return wrap(a & b);
@@ -364,10 +365,10 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
           return wrap(a ^ b);
         case '<<':
         case '>>':
-          if (b < 0n || b > 63n) throw new ExprError(`shift count ${b} is out of range (0 to 63)`, 0);
+          if (b < 0n || b > 63n) throw new ExprError(`shift count ${b} is out of range (0 to 63)`);
           return n.op === '<<' ? wrap(a << b) : a >> b;
       }
-      throw new ExprError(`unknown operator ${n.op}`, 0);
+      throw new ExprError(`unknown operator ${n.op}`);
     }
     case 'member': {
       const o = evalExpr(n.o, env);
@@ -375,21 +376,21 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         const key = Object.keys(o).find((k) => k === n.name) ?? Object.keys(o).find((k) => k.toLowerCase() === n.name.toLowerCase());
         if (key !== undefined) return (o as Record<string, Value>)[key];
       }
-      throw new ExprError(`no member '${n.name}'`, 0);
+      throw new ExprError(`no member '${n.name}'`);
     }
     case 'index': {
       const o = evalExpr(n.o, env);
       const big = int(evalExpr(n.i, env), 'index');
       if (Array.isArray(o)) {
-        if (big < 0n || big >= BigInt(o.length)) throw new ExprError(`index ${big} out of range (0..${o.length - 1})`, 0);
+        if (big < 0n || big >= BigInt(o.length)) throw new ExprError(`index ${big} out of range (0..${o.length - 1})`);
         return o[Number(big)];
       }
       if (typeof o === 'function') return o(toHost(big));
-      throw new ExprError('value cannot be indexed', 0);
+      throw new ExprError('value cannot be indexed');
     }
     case 'call': {
       const f = evalExpr(n.f, env);
-      if (typeof f !== 'function') throw new ExprError('value is not a function', 0);
+      if (typeof f !== 'function') throw new ExprError('value is not a function');
       return f(...n.args.map((a) => toHost(evalExpr(a, env))));
     }
   }
@@ -400,7 +401,7 @@ export function evaluate(src: string, env: ExprEnv): { ok: true; value: Value } 
   try {
     return { ok: true, value: evalExpr(parseExpr(src), env) };
   } catch (e) {
-    if (e instanceof ExprError) return { ok: false, error: `${e.message}${e.pos ? ` (at column ${e.pos + 1})` : ''}` };
+    if (e instanceof ExprError) return { ok: false, error: `${e.message}${e.pos !== undefined ? ` (at column ${e.pos + 1})` : ''}` };
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
 }

@@ -266,6 +266,9 @@ test('evaluate in 64-bit integers: no 32-bit shifts, no rounding past 2^53, conf
     '1?'.repeat(15_000) + '1' + ':1'.repeat(15_000),
   ])
     assert.match(await refusal(dc.evaluateRequest({ expression: deep, context: 'watch' })), /^expression nested too deeply \(at column \d+\)$/);
+  // A place is named whenever there is one, the first column included; an evaluation error names none.
+  assert.equal(await refusal(dc.evaluateRequest({ expression: ')1', context: 'watch' })), "unexpected ')' (at column 1)");
+  assert.equal(await refusal(dc.evaluateRequest({ expression: '1/0', context: 'watch' })), 'division by zero');
   assert.equal(await ev('1+'.repeat(200) + '1'), '0xc9');
   assert.equal(await ev('-'.repeat(200) + '1'), '0x1');
   assert.equal(await ev('-('.repeat(200) + '1' + ')'.repeat(200)), '0x1');

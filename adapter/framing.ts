@@ -13,9 +13,6 @@ import { Framer, type FrameHooks, type FrameRules } from '../io/frames';
 export const BODY_LIMIT = 16 * 1024 * 1024;
 export { HEADER_LIMIT, GARBAGE_LIMIT, IDLE_MS } from '../io/frames';
 
-/** What the DAP reader tells its owner (a broken request comes as { id: seq, name: command }). */
-export type FramerHooks = FrameHooks;
-
 /** What a DAP message is (the protocol's ProtocolMessage: a request needs a numeric seq and a command). */
 const DAP_RULES: FrameRules = {
   protocol: 'DAP',
@@ -33,7 +30,8 @@ const DAP_RULES: FrameRules = {
 
 /** Reads DAP frames from byte chunks (io/frames.ts, by DAP's rules); see the file comment. */
 export class DapFramer extends Framer {
-  constructor(hooks: FramerHooks) {
+  // A broken request comes to hooks.refuse as { id: seq, name: command }.
+  constructor(hooks: FrameHooks) {
     super(DAP_RULES, hooks);
   }
 }
@@ -44,7 +42,7 @@ export class DapFramer extends Framer {
  * `input` does, so the library's session life cycle is unchanged. With `raw`, the bytes come
  * through it (see RawInput) and `input` is only listened to for its end, close and errors.
  */
-export function framedInput(input: NodeJS.ReadableStream, hooks: FramerHooks, output?: NodeJS.WritableStream, raw?: RawInput): NodeJS.ReadableStream {
+export function framedInput(input: NodeJS.ReadableStream, hooks: FrameHooks, output?: NodeJS.WritableStream, raw?: RawInput): NodeJS.ReadableStream {
   const framer = new DapFramer(hooks);
   const quiet = new PassThrough();
   const chunk = (b: Buffer, transient: boolean): void => {

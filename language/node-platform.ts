@@ -57,6 +57,9 @@ function stdioConnection(): Connection {
   const send = (m: Message): void => {
     written = writer.write(m).catch(() => undefined);
   };
+  /** An error-level window/logMessage: what the client shows of input it sent that could not be handled. */
+  const logError = (text: string): void =>
+    send({ jsonrpc: '2.0', method: 'window/logMessage', params: { type: 1, message: `vPCI Lab language server: ${text}` } } as NotificationMessage);
   let shutdown = false;
   const framer = new Framer(LSP_RULES, {
     message: (m, raw) => {
@@ -70,12 +73,7 @@ function stdioConnection(): Connection {
             id: m.id,
             error: { code: INVALID_PARAMS, message: `${String(m.method)}: "params" is ${what}; it must be an object or an array` },
           } as ResponseMessage);
-        else
-          send({
-            jsonrpc: '2.0',
-            method: 'window/logMessage',
-            params: { type: 1, message: `vPCI Lab language server: ${String(m.method)}: "params" is ${what}; the notification was not handled.` },
-          } as NotificationMessage);
+        else logError(`${String(m.method)}: "params" is ${what}; the notification was not handled.`);
         return;
       }
       if (m.method === 'shutdown') shutdown = true;
@@ -83,12 +81,7 @@ function stdioConnection(): Connection {
       clean.write(`Content-Length: ${raw.length}\r\n\r\n`);
       clean.write(raw);
     },
-    problem: (why) =>
-      send({
-        jsonrpc: '2.0',
-        method: 'window/logMessage',
-        params: { type: 1, message: `vPCI Lab language server: malformed LSP input: ${why}; skipped to the next Content-Length header.` },
-      } as NotificationMessage),
+    problem: (why) => logError(`malformed LSP input: ${why}; skipped to the next Content-Length header.`),
     refuse: (r, why) =>
       send({ jsonrpc: '2.0', id: r.id, error: { code: PARSE_ERROR, message: `${r.name}: not run, its frame was malformed (${why})` } } as ResponseMessage),
   });

@@ -51,10 +51,13 @@ const caches = (): string[] => readdirSync(dir).filter((f) => f.endsWith('.cache
 
 /** Writes DAP requests to the stdin of an adapter process this file drives by hand. */
 function sender(p: ChildProcess): (seq: number, command: string, args: object) => void {
-  return (seq, command, args) => {
-    const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-    p.stdin!.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
+  return (seq, command, args) => p.stdin!.write(frameOf(seq, command, args));
+}
+
+/** A DAP request as a client frames it. */
+function frameOf(seq: number, command: string, args: object = {}): string {
+  const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
+  return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
 }
 
 /** initialize, launch of the CX-3 fixture (requests 1–3), configurationDone: the adapter then stops at the attach entry. */
@@ -195,8 +198,8 @@ test('disconnect ends the stdio adapter process with exit code 0', { skip, timeo
 });
 
 /** Frames read so far from an adapter's stdout. */
-function framesIn(out: Buffer): { request_seq?: number; command?: string; success?: boolean; event?: string }[] {
-  const msgs: { request_seq?: number; command?: string; success?: boolean; event?: string }[] = [];
+function framesIn(out: Buffer): { request_seq?: number; command?: string; success?: boolean; event?: string; body?: { data?: string } }[] {
+  const msgs: ReturnType<typeof framesIn> = [];
   let at = 0;
   for (;;) {
     const h = out.indexOf('\r\n\r\n', at);
@@ -222,11 +225,6 @@ function runWith(stdin: 'pipe' | number, feed?: (p: ChildProcess) => void): Prom
     }),
   );
 }
-
-const frameOf = (seq: number, command: string, args: object = {}): string => {
-  const json = JSON.stringify({ seq, type: 'request', command, arguments: args });
-  return `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-};
 
 test(
   'a pipe is read through one reused buffer: 3,000 requests in one write, frames across every read boundary, are all answered in order',
@@ -453,19 +451,9 @@ test(
     await new Promise((r) => setTimeout(r, 500));
     p.stdout.resume();
     // Read every frame; the threads reply comes after all the readMemory ones.
-    const frames = async (): Promise<{ request_seq?: number; command?: string; body?: { data?: string } }[]> => {
+    const frames = async (): Promise<ReturnType<typeof framesIn>> => {
       for (;;) {
-        const all = Buffer.concat(chunks);
-        const out: { request_seq?: number; command?: string; body?: { data?: string } }[] = [];
-        let at = 0;
-        for (;;) {
-          const h = all.indexOf('\r\n\r\n', at);
-          if (h < 0) break;
-          const len = Number(/Content-Length: (\d+)/.exec(all.toString('latin1', at, h))![1]);
-          if (all.length < h + 4 + len) break;
-          out.push(JSON.parse(all.toString('utf8', h + 4, h + 4 + len)) as (typeof out)[number]);
-          at = h + 4 + len;
-        }
+        const out = framesIn(Buffer.concat(chunks));
         if (out.some((m) => m.command === 'threads')) return out;
         await new Promise((r) => setTimeout(r, 50));
       }

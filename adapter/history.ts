@@ -218,34 +218,38 @@ export class History {
 
   /** Executes one step at the current position and logs it (or checks it against the log when replaying). */
   step(): StepInfo {
-    const pos = this.m.steps;
-    const timelineBefore = this.m.state.timelineIndex;
-    const info = this.m.step();
+    const m = this.m;
+    const pos = m.state.sched.steps;
+    const timelineBefore = m.state.timelineIndex;
+    const info = m.step();
     if (info.kind === 'idle') return info;
-    const fresh = pos >= this.length;
-    if (fresh) {
+    // A step that ran counts one.
+    const now = pos + 1;
+    if (pos >= this.length) {
+      // At the frontier: log the step (no hand-made change lies beyond the logged steps).
       const grew = this.log.append(pos, info, timelineBefore);
-      this.length = pos + 1;
+      this.length = now;
       if (grew) this.keepBudget();
-    }
-    const now = this.m.steps;
-    if (this.edits.has(now)) this.m.restore(this.store.get(now)!);
-    else if (fresh && now >= this.nextAt && !(this.deferUntilIdle && now < this.waitingUntil)) {
-      // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
-      // taken then, where the machine stands), so it never adds to a step's round trip; unless
-      // the stepping has gone on for so long without a pause that the gap would grow too wide.
-      // At the frontier the newest checkpoint is the one at or before `now`: read it without a search.
-      const ps = this.store.positions;
-      const newest = ps.length ? ps[ps.length - 1]! : undefined;
-      const last = newest !== undefined && newest <= now ? newest : (this.store.atOrBefore(now)?.pos ?? this.start);
-      if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) {
-        this.checkpointWhenIdle();
-        // Until the gap would grow too wide, the steps that follow (thousands, in one long `next`)
-        // need not look again: one comparison each.
-        this.waitingUntil = last + DEFER_LIMIT * this.interval;
-      } else this.checkpoint(now, false);
-    }
+      if (now >= this.nextAt && !(this.deferUntilIdle && now < this.waitingUntil)) this.checkpointDue(now);
+    } else if (this.edits.size !== 0 && this.edits.has(now)) m.restore(this.store.get(now)!);
     return info;
+  }
+
+  /** A checkpoint has fallen due at the frontier (position `now`). */
+  private checkpointDue(now: number): void {
+    // While the user steps, a checkpoint that falls due waits for a pause in the requests (it is
+    // taken then, where the machine stands), so it never adds to a step's round trip; unless
+    // the stepping has gone on for so long without a pause that the gap would grow too wide.
+    // At the frontier the newest checkpoint is the one at or before `now`: read it without a search.
+    const ps = this.store.positions;
+    const newest = ps.length ? ps[ps.length - 1]! : undefined;
+    const last = newest !== undefined && newest <= now ? newest : (this.store.atOrBefore(now)?.pos ?? this.start);
+    if (this.deferUntilIdle && now - last < DEFER_LIMIT * this.interval) {
+      this.checkpointWhenIdle();
+      // Until the gap would grow too wide, the steps that follow (thousands, in one long `next`)
+      // need not look again: one comparison each.
+      this.waitingUntil = last + DEFER_LIMIT * this.interval;
+    } else this.checkpoint(now, false);
   }
 
   /**

@@ -67,6 +67,12 @@ export interface RuntimeHooks {
 
 const NONE: readonly LineBp[] = [];
 const NO_OLDS: (number | undefined)[] = [];
+/** runSteps' stepping modes, as numbers (what a step compares at every step). */
+const ANY = 0;
+const IN = 1;
+const OVER = 2;
+const OUT = 3;
+const INSTRUCTION = 4;
 
 const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
 
@@ -358,7 +364,15 @@ export class VpciRuntime {
     // Without anything that stands before a step, where the next step is need not be worked out.
     const before = this.checksBefore(mode);
     // A step's round trip is the user waiting: checkpoints falling due during one wait for an idle moment.
-    this.h.deferUntilIdle = mode.kind !== 'continue';
+    const h = this.h;
+    h.deferUntilIdle = mode.kind !== 'continue';
+    // What cannot change while this runs (no request is handled in between), read once: this loop
+    // runs thousands of times for one `next`, mostly as V8's baseline code (adapter/boot.ts).
+    const watchData = this.dataBps.length !== 0;
+    const watchEvents = watchData || this.exceptionFilters.size !== 0 || this.fnBps.some((b) => b.kind === 'message' && b.verified);
+    const kind = mode.kind === 'in' ? IN : mode.kind === 'over' ? OVER : mode.kind === 'out' ? OUT : mode.kind === 'instruction' ? INSTRUCTION : ANY;
+    const depth = kind === OVER || kind === OUT ? (mode as { depth: number }).depth : 0;
+    let thread = kind === IN || kind === OVER || kind === OUT ? (mode as { thread: number }).thread : SCENARIO_THREAD;
     for (let n = 0; n < budget; n++) {
       if (this.pauseRequested) {
         this.pauseRequested = false;
@@ -383,41 +397,42 @@ export class VpciRuntime {
         }
         if (mode.kind === 'scenario' && u.threadId === SCENARIO_THREAD && u.timeline) return { reason: 'step', threadId: SCENARIO_THREAD };
       }
-      const olds = this.dataBps.length ? this.dataBps.map((b) => this.hooks.dataValue(b)) : NO_OLDS;
-      const info = this.h.step();
+      const olds = watchData ? this.dataBps.map((b) => this.hooks.dataValue(b)) : NO_OLDS;
+      const info = h.step();
       if (info.kind === 'idle')
         return { reason: 'end', threadId: SCENARIO_THREAD, description: 'The scenario has finished: nothing is left to run', text: 'end of scenario' };
-      const tid = info.thread ? info.thread.id : SCENARIO_THREAD;
-      const ev = info.traceTo > info.traceFrom ? this.eventHits(info.traceFrom, info.traceTo, tid, olds) : undefined;
-      if (ev) return ev;
-      switch (mode.kind) {
-        case 'in':
-          if (tid === mode.thread) {
-            // Stepping into a VMBus send follows the packet: stop where the host handles it.
-            const bus = info.thread?.bus ?? -1;
-            let sent = false;
-            for (let i = info.traceFrom; i < info.traceTo; i++) if (this.m.trace.kind[i] === Ev.PacketToHost) sent = true;
-            const host = bus >= 0 ? this.m.buses[bus]?.state.threads.host : undefined;
-            if (sent && host !== undefined && host !== tid) {
-              (mode as { thread: number }).thread = host;
-              break;
-            }
-            return { reason: 'step', threadId: tid, ...(info.thread?.role === 'host' ? { description: 'The host handled the packet' } : {}) };
-          }
-          break;
-        case 'over':
-          if (tid === mode.thread && (info.thread!.frames.length <= mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
-          break;
-        case 'out':
-          if (tid === mode.thread && (info.thread!.frames.length < mode.depth || info.thread!.status === 'done')) return { reason: 'step', threadId: tid };
-          break;
-        case 'instruction':
-          for (let i = info.traceFrom; i < info.traceTo; i++)
-            if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
-          break;
-        case 'continue':
-        case 'scenario':
-          break;
+      const t = info.thread;
+      const tid = t !== undefined ? t.id : SCENARIO_THREAD;
+      if (watchEvents && info.traceTo > info.traceFrom) {
+        const ev = this.eventHits(info.traceFrom, info.traceTo, tid, olds);
+        if (ev) return ev;
+      }
+      if (kind === ANY) continue;
+      if (kind === INSTRUCTION) {
+        // Any thread's bus transaction.
+        for (let i = info.traceFrom; i < info.traceTo; i++)
+          if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+        continue;
+      }
+      if (tid !== thread) continue;
+      // A step of the thread being stepped.
+      if (t === undefined) return { reason: 'step', threadId: tid };
+      if (kind === OVER) {
+        if (t.frames.length <= depth || t.status === 'done') return { reason: 'step', threadId: tid };
+      } else if (kind === OUT) {
+        if (t.frames.length < depth || t.status === 'done') return { reason: 'step', threadId: tid };
+      } else {
+        // In. Stepping into a VMBus send follows the packet: stop where the host handles it.
+        const bus = t.bus;
+        let sent = false;
+        for (let i = info.traceFrom; i < info.traceTo; i++) if (this.m.trace.kind[i] === Ev.PacketToHost) sent = true;
+        const host = bus >= 0 ? this.m.buses[bus]?.state.threads.host : undefined;
+        if (sent && host !== undefined && host !== tid) {
+          // The stepping follows the host thread from here (and a later chunk of this run too).
+          (mode as { thread: number }).thread = thread = host;
+          continue;
+        }
+        return { reason: 'step', threadId: tid, ...(t.role === 'host' ? { description: 'The host handled the packet' } : {}) };
       }
     }
     return undefined;

@@ -57,7 +57,8 @@ export class StepLog {
     const o = (pos & MASK) * FIELDS;
     const thread = info.thread ? info.thread.id : TIMELINE_THREAD;
     c[o] = thread;
-    c[o + 1] = ((info.depth ?? 0) & 0xffff) | ((this.fnId(info.fn) + 1) << 16);
+    const fn = info.fn;
+    c[o + 1] = ((info.depth ?? 0) & 0xffff) | (((fn === this.lastFn ? this.lastFnId : this.fnId(fn)) + 1) << 16);
     c[o + 2] = thread !== TIMELINE_THREAD ? (info.line ?? 0) : info.kind === 'timeline' ? timelineBefore : -1;
     c[o + 3] = info.traceFrom;
     c[o + 4] = info.traceTo;

@@ -8,8 +8,8 @@ import { Trace } from '../runtime/trace';
 import { SnapshotContext, type Group, type SnapshotReader } from '../runtime/snapshot-tree';
 import { Thawer, plainBytes } from '../runtime/plain-copy';
 import { Ev } from '../vpci/events';
-import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState } from '../runtime/threads';
-import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState } from '../runtime/scheduler';
+import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState, type StepOutcome } from '../runtime/threads';
+import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState, type TimerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
 import type { Program, Locals } from '../runtime/program';
 import type { GuestKernel } from '../vpci/guest/kernel';
@@ -69,13 +69,10 @@ export interface MachineSnapshot {
   readonly work: number;
 }
 
-export interface StepInfo {
+export interface StepInfo extends StepOutcome {
   kind: 'thread' | 'timeline' | 'timer' | 'idle';
-  thread?: ThreadState;
-  fn?: string;
-  line?: number;
-  depth?: number;
-  timeline?: TimelineItem;
+  thread?: ThreadState | undefined;
+  timeline?: TimelineItem | undefined;
   /** Trace events recorded by this step: [from, to). */
   traceFrom: number;
   traceTo: number;
@@ -86,17 +83,18 @@ export interface StepInfo {
  * step log, the runtime's stepping) reads one at every step, and one shape keeps those reads
  * monomorphic (several shapes made V8 deoptimize the loop when a new kind first came by).
  */
-function stepInfo(
-  kind: StepInfo['kind'],
-  thread: ThreadState | undefined,
-  fn: string | undefined,
-  line: number | undefined,
-  depth: number | undefined,
-  timeline: TimelineItem | undefined,
-  traceFrom: number,
-  traceTo: number,
-): StepInfo {
-  return { kind, thread, fn, line, depth, timeline, traceFrom, traceTo };
+function newStepInfo(): StepInfo {
+  return {
+    kind: 'idle',
+    thread: undefined,
+    fn: undefined,
+    line: undefined,
+    depth: undefined,
+    action: undefined,
+    timeline: undefined,
+    traceFrom: 0,
+    traceTo: 0,
+  };
 }
 
 export class Machine implements BusHost {
@@ -109,6 +107,8 @@ export class Machine implements BusHost {
   buses: BusRuntime[] = [];
   /** Runnable threads by time (derived from the threads; rebuilt on restore). */
   private readonly ready = new ReadyQueue();
+  /** What step() returns, refilled at every step (see step()). */
+  private readonly info = newStepInfo();
   /** Threads by bus, so a wake-up looks only at the threads of the bus it names (derived). */
   private byBus = new Map<number, ThreadState[]>();
   /** The last snapshot taken or restored, which the next one is written against. */
@@ -299,75 +299,117 @@ export class Machine implements BusHost {
     return pickNext(this.state.sched, this.nextTimelineAt(), this.ready);
   }
 
-  /** Executes one step: a timeline event, a timer, or one statement / host handler of a thread. */
+  /**
+   * Executes one step: a timeline event, a timer, or one statement / host handler of a thread.
+   *
+   * Returns the machine's one StepInfo, filled in for this step: it is valid until the next step
+   * (every reader — the history, the step log, the runtime's stepping, the transcript — reads it
+   * at once). One object, not one per step: this is the innermost loop of every run, and in a
+   * process that has just started it runs as V8's baseline code, where each allocation, call and
+   * property access is a call into a builtin. For the same reason the pick is made here without
+   * building a Pick (the same choice as pickNext: the earliest of the next timeline event, the
+   * next due timer and the earliest ready thread, ties in that order).
+   */
   step(): StepInfo {
-    const info = this.stepInner();
-    if (info.thread) this.ready.push(info.thread);
-    return info;
-  }
-
-  private stepInner(): StepInfo {
+    const info = this.info;
     const from = this.trace.length;
-    const s = this.state.sched;
-    if (this.state.halted) return stepInfo('idle', undefined, undefined, undefined, undefined, undefined, from, from);
-    const p = pickNext(s, this.nextTimelineAt(), this.ready);
-    switch (p.kind) {
-      case 'idle':
-        return stepInfo('idle', undefined, undefined, undefined, undefined, undefined, from, from);
-      case 'timeline': {
-        s.now = Math.max(s.now, p.at);
-        const item = this.config.timeline[this.state.timelineIndex++]!;
-        s.steps++;
-        this.runTimeline(item);
-        return stepInfo('timeline', undefined, undefined, undefined, undefined, item, from, this.trace.length);
-      }
-      case 'timer': {
-        s.now = Math.max(s.now, p.timer.at);
-        takeTimer(s, p.timer);
-        s.steps++;
-        const b = this.buses[p.timer.bus];
-        b?.onTimer(p.timer.name);
-        return stepInfo('timer', undefined, undefined, undefined, undefined, undefined, from, this.trace.length);
-      }
-      case 'thread': {
-        const t = p.thread;
-        if (p.timedOut) {
-          t.status = 'ready';
-          t.wokenBy = 'timeout';
-          t.readyAt = Math.max(t.readyAt, t.timeoutAt ?? t.readyAt);
-          t.waitKeys = undefined;
-          t.timeoutAt = undefined;
-        }
-        s.now = Math.max(s.now, t.readyAt);
-        s.steps++;
-        if (t.role === 'host') {
-          const b = this.buses[t.bus]!;
-          try {
-            b.hostStep(t);
-          } catch (e) {
-            this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `host model error: ${e instanceof Error ? e.message : String(e)}`);
-            t.status = 'done';
-          }
-          return stepInfo('thread', t, undefined, undefined, undefined, undefined, from, this.trace.length);
-        }
-        const b = this.buses[t.bus]!;
-        const kernel = b.kernelFor(t);
-        let o: ReturnType<typeof stepThread>;
-        try {
-          o = stepThread(this.program, kernel, t, s.now);
-        } catch (e) {
-          // A defect in a driver model must not take the run (or the debugger) down: the thread
-          // stops, and the trace says where and why.
-          const where = t.frames[t.frames.length - 1]?.fn ?? t.name;
-          this.trace.record(s.now, Ev.Error, t.bus, t.id, 0, 0, `model error in ${where} (thread ${t.name}): ${e instanceof Error ? e.message : String(e)}`);
-          t.status = 'done';
-          t.frames.length = 0;
-          return stepInfo('thread', t, undefined, undefined, 0, undefined, from, this.trace.length);
-        }
-        if (t.status === 'done' && t.role !== 'driver') b.onThreadDone(t);
-        return stepInfo('thread', t, o.fn, o.line, o.depth, undefined, from, this.trace.length);
+    info.thread = undefined;
+    info.fn = undefined;
+    info.line = undefined;
+    info.depth = undefined;
+    info.action = undefined;
+    info.timeline = undefined;
+    info.traceFrom = from;
+    info.traceTo = from;
+    const st = this.state;
+    if (st.halted) {
+      info.kind = 'idle';
+      return info;
+    }
+    const s = st.sched;
+    const tl = this.config.timeline;
+    const ti = st.timelineIndex;
+    const tlAt = ti < tl.length ? tl[ti]!.time : Infinity;
+    const ready = this.ready;
+    const t = ready.top();
+    const tAt = t !== undefined ? ready.topAt() : Infinity;
+    const timers = s.timers;
+    let timer: TimerState | undefined;
+    let timerAt = Infinity;
+    for (let i = 0; i < timers.length; i++) {
+      const tm = timers[i]!;
+      if (timer === undefined || tm.at < timerAt || (tm.at === timerAt && tm.seq < timer.seq)) {
+        timer = tm;
+        timerAt = tm.at;
       }
     }
+    if (tlAt <= timerAt && tlAt <= tAt) {
+      if (tlAt === Infinity) {
+        info.kind = 'idle';
+        return info;
+      }
+      if (tlAt > s.now) s.now = tlAt;
+      const item = tl[st.timelineIndex++]!;
+      s.steps++;
+      this.runTimeline(item);
+      info.kind = 'timeline';
+      info.timeline = item;
+      info.traceTo = this.trace.length;
+      return info;
+    }
+    if (timer !== undefined && timerAt <= tAt) {
+      if (timerAt > s.now) s.now = timerAt;
+      takeTimer(s, timer);
+      s.steps++;
+      this.buses[timer.bus]?.onTimer(timer.name);
+      info.kind = 'timer';
+      info.traceTo = this.trace.length;
+      return info;
+    }
+    // A thread (t is defined: tAt is finite here).
+    const th = t!;
+    info.kind = 'thread';
+    info.thread = th;
+    if (th.status === 'blocked') {
+      // It is runnable while blocked only because its timeout has come.
+      th.status = 'ready';
+      th.wokenBy = 'timeout';
+      th.readyAt = Math.max(th.readyAt, th.timeoutAt ?? th.readyAt);
+      th.waitKeys = undefined;
+      th.timeoutAt = undefined;
+    }
+    if (th.readyAt > s.now) s.now = th.readyAt;
+    s.steps++;
+    const b = this.buses[th.bus]!;
+    if (th.role === 'host') {
+      try {
+        b.hostStep(th);
+      } catch (e) {
+        this.trace.record(s.now, Ev.Error, th.bus, th.id, 0, 0, `host model error: ${e instanceof Error ? e.message : String(e)}`);
+        th.status = 'done';
+      }
+    } else {
+      const kernel = b.kernelFor(th);
+      let ran = true;
+      try {
+        stepThread(this.program, kernel, th, s.now, info);
+      } catch (e) {
+        // A defect in a driver model must not take the run (or the debugger) down: the thread
+        // stops, and the trace says where and why.
+        const where = th.frames[th.frames.length - 1]?.fn ?? th.name;
+        this.trace.record(s.now, Ev.Error, th.bus, th.id, 0, 0, `model error in ${where} (thread ${th.name}): ${e instanceof Error ? e.message : String(e)}`);
+        th.status = 'done';
+        th.frames.length = 0;
+        info.fn = undefined;
+        info.line = undefined;
+        info.depth = 0;
+        ran = false;
+      }
+      if (ran && th.status === 'done' && th.role !== 'driver') b.onThreadDone(th);
+    }
+    info.traceTo = this.trace.length;
+    ready.push(th);
+    return info;
   }
 
   /** Runs until nothing is left to do or `maxSteps` steps have run. Returns the steps run. */

@@ -256,14 +256,6 @@ export interface Program<C, V = unknown> {
   listings: Map<string, Listing>;
 }
 
-/** Runs a statement's closure on a frame's plain locals (the one place the runtime meets the typed view). */
-export function runExec<C>(exec: Exec<C, never>, ctx: C, locals: Locals): Action | void {
-  return exec(ctx, locals as never);
-}
-export function runCond<C>(cond: Cond<C, never>, ctx: C, locals: Locals): boolean {
-  return cond(ctx, locals as never);
-}
-
 const INDENT = '\t';
 
 /**

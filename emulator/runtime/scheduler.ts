@@ -70,15 +70,19 @@ export class ReadyQueue {
 
   /** Inserts, re-keys or removes `t` according to its current state. */
   push(t: ThreadState): void {
-    const at = runnableAt(t);
+    // runnableAt(t), written out: this runs after every step of every thread.
+    const st = t.status;
+    const at = st === 'ready' ? t.readyAt : st === 'blocked' && t.timeoutAt !== undefined ? Math.max(t.timeoutAt, t.readyAt) : Infinity;
+    const id = t.id;
+    const pos = this.pos;
     // `pos` grows here, one slot per new thread id, so no read or write goes past its end.
-    while (this.pos.length <= t.id) this.pos.push(-1);
-    const i = this.pos[t.id]!;
+    while (pos.length <= id) pos.push(-1);
+    const i = pos[id]!;
     if (i < 0) {
       if (at === Infinity) return;
       this.heap.push(t);
       this.keys.push(at);
-      this.ids.push(t.id);
+      this.ids.push(id);
       this.up(this.heap.length - 1, t, at);
       return;
     }
@@ -86,9 +90,30 @@ export class ReadyQueue {
       this.removeAt(i);
       return;
     }
-    const old = this.keys[i]!;
-    if (at < old) this.up(i, t, at);
-    else if (at > old) this.down(i, t, at);
+    const keys = this.keys;
+    const old = keys[i]!;
+    if (at === old) return;
+    // Most often: the thread that just ran, at the root, later now; with no child (or none as
+    // early) it stays where it is and only its key changes.
+    if (at > old) {
+      const c0 = 4 * i + 1;
+      const n = keys.length;
+      if (c0 >= n || this.noChildBefore(c0, n, at, id)) keys[i] = at;
+      else this.down(i, t, at);
+    } else if (i === 0) keys[0] = at;
+    else this.up(i, t, at);
+  }
+
+  /** Whether none of the children c0 … c0 + 3 (below n) comes before key `at` with id `id`. */
+  private noChildBefore(c0: number, n: number, at: number, id: number): boolean {
+    const keys = this.keys;
+    const ids = this.ids;
+    const last = c0 + 3 < n ? c0 + 3 : n - 1;
+    for (let c = c0; c <= last; c++) {
+      const ck = keys[c]!;
+      if (ck < at || (ck === at && ids[c]! < id)) return false;
+    }
+    return true;
   }
 
   /**
@@ -105,6 +130,11 @@ export class ReadyQueue {
       this.push(t);
     }
     return undefined;
+  }
+
+  /** The key (runnable time) of the thread top() returned: read right after top(). */
+  topAt(): number {
+    return this.keys.length ? this.keys[0]! : Infinity;
   }
 
   /** Puts thread t (key at, its id) at i. */

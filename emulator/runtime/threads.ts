@@ -4,7 +4,7 @@
 // thread re-runs the statement that blocked it, which re-checks its
 // condition), and may carry a timeout. Host threads have no frames: the
 // machine runs one host handler per step.
-import { runCond, runExec, type Action, type CompiledFn, type Instr, type Locals, type Program } from './program';
+import { type Action, type CompiledFn, type Instr, type Locals, type Program } from './program';
 
 export interface FrameState {
   fn: string;
@@ -38,13 +38,14 @@ export interface ThreadState {
 /** Nanoseconds of virtual time one statement cost unit takes. */
 export const NS_PER_COST = 100;
 
+/** What a guest thread's step did. */
 export interface StepOutcome {
-  /** The line the step executed (for guest threads). */
-  fn?: string;
-  line?: number;
+  /** The function and line the step executed; undefined when the thread had no frame. */
+  fn?: string | undefined;
+  line?: number | undefined;
   /** Frame depth after the step. */
-  depth: number;
-  action: Action['kind'] | 'test' | 'end';
+  depth?: number | undefined;
+  action?: Action['kind'] | 'test' | 'end' | undefined;
 }
 
 /** The listing location a thread will execute next, looking through free jumps. */
@@ -68,44 +69,64 @@ export function nextLocation<C, V>(prog: Program<C, V>, f: FrameState): { fn: Co
 export class InterpreterError extends Error {}
 
 /**
- * Executes one statement of a guest thread. `bindThread` tells the context
- * which thread is running (so statements can read `wokenBy` and spawn work).
+ * Executes one statement of a guest thread and says what it did in `out` (returned; a new one when
+ * none is given: the machine passes the one it refills at every step).
+ *
+ * The machine runs this at every step of a guest thread, mostly as V8's baseline code in a process
+ * that has just started (adapter/boot.ts), where every call costs: the statement's closures are
+ * called directly and `out` is written in place.
  */
-export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, now: number): StepOutcome {
-  const f = t.frames[t.frames.length - 1];
+export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, now: number, out: StepOutcome = {}): StepOutcome {
+  const frames = t.frames;
+  const f = frames[frames.length - 1];
   if (!f) {
     t.status = 'done';
-    return { fn: undefined, line: undefined, depth: 0, action: 'exit' };
+    out.fn = undefined;
+    out.line = undefined;
+    out.depth = 0;
+    out.action = 'exit';
+    return out;
   }
   const cf = prog.fns.get(f.fn);
   if (!cf) throw new InterpreterError(`no function ${f.fn}`);
+  const code = cf.code;
+  // The frame's plain locals, as the statements' closures see them (the one place the runtime meets the typed view).
+  const locals = f.locals as never;
   // Free jumps first (their side effects belong to the line they show).
-  let ins: Instr<C> | undefined = cf.code[f.pc];
+  let ins: Instr<C> | undefined = code[f.pc];
   for (let guard = 0; ins && ins.op === 'jump'; guard++) {
     if (guard > 1024) throw new InterpreterError(`${f.fn}: jump loop`);
-    if (ins.pre) runExec(ins.pre, ctx, f.locals);
+    if (ins.pre) ins.pre(ctx, locals);
     f.pc = ins.target;
-    ins = cf.code[f.pc];
+    ins = code[f.pc];
   }
   t.steps++;
+  out.fn = cf.name;
   if (!ins || ins.op === 'end') {
     finishFrame(t, undefined);
     t.readyAt = now + NS_PER_COST;
-    return { fn: cf.name, line: ins?.line ?? cf.endLine, depth: t.frames.length, action: 'end' };
+    out.line = ins ? ins.line : cf.endLine;
+    out.depth = frames.length;
+    out.action = 'end';
+    return out;
   }
   if (ins.op === 'test') {
-    const ok = runCond(ins.cond, ctx, f.locals);
-    f.pc = ok ? f.pc + 1 : ins.target;
+    f.pc = ins.cond(ctx, locals) ? f.pc + 1 : ins.target;
     t.readyAt = now + NS_PER_COST;
-    return { fn: cf.name, line: ins.line, depth: t.frames.length, action: 'test' };
+    out.line = ins.line;
+    out.depth = frames.length;
+    out.action = 'test';
+    return out;
   }
   // exec
-  const line = ins.line;
-  const a = ins.exec ? runExec(ins.exec, ctx, f.locals) : undefined;
-  t.readyAt = Math.max(t.readyAt, now) + ins.cost * NS_PER_COST;
+  out.line = ins.line;
+  const a = ins.exec ? ins.exec(ctx, locals) : undefined;
+  t.readyAt = (t.readyAt > now ? t.readyAt : now) + ins.cost * NS_PER_COST;
   if (!a || a.kind === 'next') {
     f.pc++;
-    return { fn: cf.name, line, depth: t.frames.length, action: 'next' };
+    out.depth = frames.length;
+    out.action = 'next';
+    return out;
   }
   switch (a.kind) {
     case 'call': {
@@ -113,7 +134,7 @@ export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, no
       if (!prog.fns.has(a.fn)) throw new InterpreterError(`${cf.name}: call to unknown function ${a.fn}`);
       const nf: FrameState = { fn: a.fn, pc: 0, locals: { ...a.args } };
       if (a.into !== undefined) nf.into = a.into;
-      t.frames.push(nf);
+      frames.push(nf);
       break;
     }
     case 'return':
@@ -134,11 +155,13 @@ export function stepThread<C, V>(prog: Program<C, V>, ctx: C, t: ThreadState, no
       break;
     }
     case 'exit':
-      t.frames.length = 0;
+      frames.length = 0;
       t.status = 'done';
       break;
   }
-  return { fn: cf.name, line, depth: t.frames.length, action: a.kind };
+  out.depth = frames.length;
+  out.action = a.kind;
+  return out;
 }
 
 function finishFrame(t: ThreadState, value: unknown): void {

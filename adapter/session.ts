@@ -91,6 +91,10 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
+/** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictDue). */
+const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
+/** How long after the last of them a due verdict is reported. */
+const VERDICT_QUIET_MS = 20;
 
 /**
  * A machine the adapter process keeps between debug clients (`vpci-lab dap --port N
@@ -308,6 +312,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
+    if (this.verdictDue) {
+      if (STOP_VIEWS.has(request.command)) this.armVerdict();
+      else this.flushVerdict();
+    }
     if (request.arguments === null || typeof request.arguments !== 'object' || Array.isArray(request.arguments)) request.arguments = {};
     // Every standard request's arguments against the protocol's types (adapter/dap-args.ts).
     const a = request.arguments as Record<string, unknown>;
@@ -438,6 +446,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   ownsProcess = false;
 
   override shutdown(): void {
+    this.flushVerdict();
     // The client went away (disconnect, or its connection closed): a held machine stays for the next one.
     this.detach(false);
     // Only a stdio adapter process exits with its session; the extension host and TCP servers live on.
@@ -1114,9 +1123,11 @@ export class VpciDebugSession extends LoggingDebugSession {
         `vPCI Lab: scenario finished at ${formatTime(rt.m.now)} of virtual time, after ${rt.position} steps (${rt.m.trace.length} events). Step back or reverse-continue to look around; continue ends the session.\n`,
         'console',
       );
-      this.reportVerdict();
+      // Judged where the run ended, and reported once the client has what it asks at this stop.
+      this.verdictDue = true;
     }
     this.sendEvent(ev);
+    if (this.verdictDue) this.armVerdict();
     if (!this.idleTimerReady) {
       this.idleTimerReady = true;
       // After this turn's output has gone (a microtask queued after its flush): off the step path.
@@ -1126,6 +1137,30 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.lastTraceLength = rt.m.trace.length;
       this.sendEvent(new Event(EVT_TRACE_CHANGED, { length: rt.m.trace.length, position: rt.position } satisfies VpciEvents[typeof EVT_TRACE_CHANGED]));
     }
+  }
+
+  /**
+   * The verdict of a run that has just reached its end waits for the stop's own requests (the Call
+   * Stack, Variables: STOP_VIEWS) to be answered, and comes VERDICT_QUIET_MS after the last of them:
+   * judging the expectations (and the report it prints and sends) takes milliseconds, and the
+   * stopped event and the views the user is waiting for come first. Any other request (a step
+   * back, a restart, a disconnect …) reports it first, so it always judges the state the run ended in.
+   */
+  private verdictDue = false;
+  private verdictTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private armVerdict(): void {
+    if (this.verdictTimer !== undefined) clearTimeout(this.verdictTimer);
+    this.verdictTimer = setTimeout(() => this.flushVerdict(), VERDICT_QUIET_MS);
+  }
+
+  /** Reports a verdict that is due (see verdictDue). */
+  private flushVerdict(): void {
+    if (this.verdictTimer !== undefined) clearTimeout(this.verdictTimer);
+    this.verdictTimer = undefined;
+    if (!this.verdictDue) return;
+    this.verdictDue = false;
+    this.reportVerdict();
   }
 
   private invalidate(areas: DebugProtocol.InvalidatedAreas[]): void {

@@ -76,10 +76,27 @@ test('a debug session continued to its end prints the same verdict and sends vpc
   const verdict = dc.waitForEvent('vpci/verdict');
   const end = await cont(dc);
   assert.equal(end.body.reason, 'end');
+  // The stop comes first; the verdict after the stop's requests have been answered (none here).
+  const held = ((await verdict).body as { held: number }).held;
   const text = out.map((e) => e.body.output).join('');
   for (const line of [11, 12, 13]) assert.match(text, new RegExp(`  ok    ${CX3.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:1  `));
   assert.match(text, /^3 of 3 expectation\(s\) held$/m);
-  assert.deepEqual(((await verdict).body as { held: number }).held, 3);
+  assert.equal(held, 3);
+});
+
+test('at the end of a run the stopped event comes first and the verdict after it, judged where the run ended even when a step back follows at once', async () => {
+  const dc = h.client();
+  await launchWith(dc, CX3);
+  const order: string[] = [];
+  dc.on('stopped', (e: DebugProtocol.StoppedEvent) => order.push(`stopped ${e.body.reason}`));
+  dc.on('vpci/verdict', (e: DebugProtocol.Event) => order.push(`verdict ${(e.body as { held: number }).held}`));
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  // A step back sent right away: the verdict is reported before it moves the machine.
+  const back = dc.waitForEvent('stopped');
+  await dc.stepBackRequest({ threadId: end.body.threadId! });
+  await back;
+  assert.deepEqual(order.slice(-3), ['stopped end', 'verdict 3', 'stopped step']);
 });
 
 test('vpci/goToCause: stops before the guest statement that sent the accepted version, the stop naming the expectation', async () => {

@@ -219,8 +219,9 @@ export class History {
   /** Executes one step at the current position and logs it (or checks it against the log when replaying). */
   step(): StepInfo {
     const m = this.m;
-    const pos = m.state.sched.steps;
-    const timelineBefore = m.state.timelineIndex;
+    const st = m.state;
+    const pos = st.sched.steps;
+    const timelineBefore = st.timelineIndex;
     const info = m.step();
     if (info.kind === 'idle') return info;
     // A step that ran counts one.

@@ -373,12 +373,13 @@ export class VpciRuntime {
     const kind = mode.kind === 'in' ? IN : mode.kind === 'over' ? OVER : mode.kind === 'out' ? OUT : mode.kind === 'instruction' ? INSTRUCTION : ANY;
     const depth = kind === OVER || kind === OUT ? (mode as { depth: number }).depth : 0;
     let thread = kind === IN || kind === OVER || kind === OUT ? (mode as { thread: number }).thread : SCENARIO_THREAD;
+    // A pause request is handled between runs (this loop handles none): it stops before the first step.
+    if (this.pauseRequested) {
+      this.pauseRequested = false;
+      const u = this.upcoming();
+      return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
+    }
     for (let n = 0; n < budget; n++) {
-      if (this.pauseRequested) {
-        this.pauseRequested = false;
-        const u = this.upcoming();
-        return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
-      }
       // Line and function breakpoints stand before the step (not on the one we are resuming from).
       if (before && !(first && n === 0)) {
         const u = this.upcoming();

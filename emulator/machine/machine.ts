@@ -35,8 +35,8 @@ export interface MachineConfig {
   /** Quirk switches; absent = the real driver's behaviour (on). */
   quirks: Record<string, boolean>;
   buses: BusDecl[];
-  /** Timeline, sorted by time. */
-  timeline: TimelineItem[];
+  /** Timeline, sorted by time; fixed once the machine is built (step() reads a copy of its times). */
+  readonly timeline: readonly TimelineItem[];
 }
 
 /**
@@ -107,6 +107,11 @@ export class Machine implements BusHost {
   buses: BusRuntime[] = [];
   /** Runnable threads by time (derived from the threads; rebuilt on restore). */
   private readonly ready = new ReadyQueue();
+  /**
+   * The times of the timeline's items (one array of numbers: the items are of many kinds and
+   * shapes, and step() reads the next one's time at every step).
+   */
+  private readonly timelineTimes: number[];
   /** What step() returns, refilled at every step (see step()). */
   private readonly info = newStepInfo();
   /** Threads by bus, so a wake-up looks only at the threads of the bus it names (derived). */
@@ -124,6 +129,7 @@ export class Machine implements BusHost {
     this.model = loadGuestModel(config.guest);
     this.program = this.model.program;
     this.remapper = new InterruptRemapper({ trace: this.trace, now: () => this.now });
+    this.timelineTimes = config.timeline.map((e) => e.time);
     const cpus = Math.max(1, config.cpus);
     this.state = {
       sched: newSchedulerState(),
@@ -289,9 +295,9 @@ export class Machine implements BusHost {
   // ---- stepping ------------------------------------------------------------------------
 
   private nextTimelineAt(): number {
-    const tl = this.config.timeline;
+    const times = this.timelineTimes;
     const i = this.state.timelineIndex;
-    return i < tl.length ? tl[i]!.time : Infinity;
+    return i < times.length ? times[i]! : Infinity;
   }
 
   /** What will run next, without running it. */
@@ -313,23 +319,13 @@ export class Machine implements BusHost {
   step(): StepInfo {
     const info = this.info;
     const from = this.trace.length;
-    info.thread = undefined;
-    info.fn = undefined;
-    info.line = undefined;
-    info.depth = undefined;
-    info.action = undefined;
-    info.timeline = undefined;
-    info.traceFrom = from;
-    info.traceTo = from;
+    // Each way through sets every field of `info` once.
     const st = this.state;
-    if (st.halted) {
-      info.kind = 'idle';
-      return info;
-    }
+    if (st.halted) return this.idleInfo(from);
     const s = st.sched;
-    const tl = this.config.timeline;
+    const times = this.timelineTimes;
     const ti = st.timelineIndex;
-    const tlAt = ti < tl.length ? tl[ti]!.time : Infinity;
+    const tlAt = ti < times.length ? times[ti]! : Infinity;
     const ready = this.ready;
     const t = ready.top();
     const tAt = t !== undefined ? ready.topAt() : Infinity;
@@ -344,17 +340,12 @@ export class Machine implements BusHost {
       }
     }
     if (tlAt <= timerAt && tlAt <= tAt) {
-      if (tlAt === Infinity) {
-        info.kind = 'idle';
-        return info;
-      }
+      if (tlAt === Infinity) return this.idleInfo(from);
       if (tlAt > s.now) s.now = tlAt;
-      const item = tl[st.timelineIndex++]!;
+      const item = this.config.timeline[st.timelineIndex++]!;
       s.steps++;
       this.runTimeline(item);
-      info.kind = 'timeline';
-      info.timeline = item;
-      info.traceTo = this.trace.length;
+      this.otherInfo('timeline', item, from);
       return info;
     }
     if (timer !== undefined && timerAt <= tAt) {
@@ -362,14 +353,15 @@ export class Machine implements BusHost {
       takeTimer(s, timer);
       s.steps++;
       this.buses[timer.bus]?.onTimer(timer.name);
-      info.kind = 'timer';
-      info.traceTo = this.trace.length;
+      this.otherInfo('timer', undefined, from);
       return info;
     }
     // A thread (t is defined: tAt is finite here).
     const th = t!;
     info.kind = 'thread';
     info.thread = th;
+    info.timeline = undefined;
+    info.traceFrom = from;
     if (th.status === 'blocked') {
       // It is runnable while blocked only because its timeout has come.
       th.status = 'ready';
@@ -382,6 +374,10 @@ export class Machine implements BusHost {
     s.steps++;
     const b = this.buses[th.bus]!;
     if (th.role === 'host') {
+      info.fn = undefined;
+      info.line = undefined;
+      info.depth = undefined;
+      info.action = undefined;
       try {
         b.hostStep(th);
       } catch (e) {
@@ -403,6 +399,7 @@ export class Machine implements BusHost {
         info.fn = undefined;
         info.line = undefined;
         info.depth = 0;
+        info.action = undefined;
         ran = false;
       }
       if (ran && th.status === 'done' && th.role !== 'driver') b.onThreadDone(th);
@@ -410,6 +407,26 @@ export class Machine implements BusHost {
     info.traceTo = this.trace.length;
     ready.push(th);
     return info;
+  }
+
+  /** step()'s answer when nothing runs. */
+  private idleInfo(from: number): StepInfo {
+    this.otherInfo('idle', undefined, from);
+    return this.info;
+  }
+
+  /** Fills step()'s answer for a step that is not a thread's (the trace events it recorded end here). */
+  private otherInfo(kind: 'timeline' | 'timer' | 'idle', timeline: TimelineItem | undefined, from: number): void {
+    const info = this.info;
+    info.kind = kind;
+    info.thread = undefined;
+    info.fn = undefined;
+    info.line = undefined;
+    info.depth = undefined;
+    info.action = undefined;
+    info.timeline = timeline;
+    info.traceFrom = from;
+    info.traceTo = this.trace.length;
   }
 
   /** Runs until nothing is left to do or `maxSteps` steps have run. Returns the steps run. */

@@ -147,14 +147,20 @@ export class ReadyQueue {
 
   /** Moves t (key at) from hole i towards the root until its parent is earlier. */
   private up(i: number, t: ThreadState, at: number): void {
+    const heap = this.heap;
     const keys = this.keys;
     const ids = this.ids;
+    const pos = this.pos;
     const id = t.id;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pk = keys[p]!;
-      if (pk < at || (pk === at && ids[p]! < id)) break;
-      this.place(i, this.heap[p]!, pk, ids[p]!);
+      const pid = ids[p]!;
+      if (pk < at || (pk === at && pid < id)) break;
+      heap[i] = heap[p]!;
+      keys[i] = pk;
+      ids[i] = pid;
+      pos[pid] = i;
       i = p;
     }
     this.place(i, t, at, id);
@@ -162,9 +168,11 @@ export class ReadyQueue {
 
   /** Moves t (key at) from hole i towards the leaves until no child is earlier. */
   private down(i: number, t: ThreadState, at: number): void {
+    const heap = this.heap;
     const keys = this.keys;
     const ids = this.ids;
-    const n = this.heap.length;
+    const pos = this.pos;
+    const n = heap.length;
     const id = t.id;
     for (;;) {
       const c0 = 4 * i + 1;
@@ -172,7 +180,7 @@ export class ReadyQueue {
       let m = c0;
       let mk = keys[c0]!;
       let mi = ids[c0]!;
-      const last = Math.min(c0 + 3, n - 1);
+      const last = c0 + 3 < n ? c0 + 3 : n - 1;
       for (let c = c0 + 1; c <= last; c++) {
         const ck = keys[c]!;
         if (ck < mk || (ck === mk && ids[c]! < mi)) {
@@ -182,7 +190,10 @@ export class ReadyQueue {
         }
       }
       if (at < mk || (at === mk && id < mi)) break;
-      this.place(i, this.heap[m]!, mk, mi);
+      heap[i] = heap[m]!;
+      keys[i] = mk;
+      ids[i] = mi;
+      pos[mi] = i;
       i = m;
     }
     this.place(i, t, at, id);

@@ -28,7 +28,7 @@ import { StepLog } from './step-log';
  * (1.7–2.4 ms here), and that first touch came in the middle of the first long `next` of a
  * session. A browser (VS Code for the Web) has no process.hrtime and a native performance.now().
  */
-const clock: () => number =
+export const clock: () => number =
   typeof process !== 'undefined' && typeof process.hrtime === 'function'
     ? () => {
         const [s, ns] = process.hrtime();

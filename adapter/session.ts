@@ -15,7 +15,7 @@ import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd
 import { checkDapArgs, dropNulls } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
-import { historyBudget, prepareIdleTimer } from './history';
+import { clock, historyBudget, prepareIdleTimer } from './history';
 import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
@@ -93,8 +93,10 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 const CHUNK = 20_000;
 /** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictDue). */
 const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
-/** How long after the last of them a due verdict is reported. */
+/** How long after the last of them a due verdict is reported … */
 const VERDICT_QUIET_MS = 20;
+/** … and at the latest after the stop, however many of them keep coming. */
+const VERDICT_LATEST_MS = 500;
 
 /**
  * A machine the adapter process keeps between debug clients (`vpci-lab dap --port N
@@ -179,6 +181,11 @@ export class VpciDebugSession extends LoggingDebugSession {
    */
   override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
     const output = this.outputFd ? directOutput(outStream, this.outputFd.fd, this.outputFd.write) : coalescedOutput(outStream);
+    // The client has closed its side (a disconnect may never come): what is still due to it, a
+    // verdict waiting for the stop's views, is written first — before the framer's own 'end'
+    // listener sends this turn's output, before the stdio host exits, and before Node ends a TCP
+    // socket's writing side after a half-close.
+    inStream.prependListener('end', () => this.flushVerdict());
     const input = framedInput(
       inStream,
       {
@@ -1125,6 +1132,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       );
       // Judged where the run ended, and reported once the client has what it asks at this stop.
       this.verdictDue = true;
+      this.verdictBy = clock() + VERDICT_LATEST_MS;
     }
     this.sendEvent(ev);
     if (this.verdictDue) this.armVerdict();
@@ -1141,17 +1149,21 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /**
    * The verdict of a run that has just reached its end waits for the stop's own requests (the Call
-   * Stack, Variables: STOP_VIEWS) to be answered, and comes VERDICT_QUIET_MS after the last of them:
+   * Stack, Variables: STOP_VIEWS) to be answered, and comes VERDICT_QUIET_MS after the last of them
+   * (VERDICT_LATEST_MS after the stop at the latest):
    * judging the expectations (and the report it prints and sends) takes milliseconds, and the
    * stopped event and the views the user is waiting for come first. Any other request (a step
    * back, a restart, a disconnect …) reports it first, so it always judges the state the run ended in.
    */
   private verdictDue = false;
   private verdictTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When a due verdict is reported at the latest, however many view requests keep coming (clock(), ms). */
+  private verdictBy = 0;
 
   private armVerdict(): void {
     if (this.verdictTimer !== undefined) clearTimeout(this.verdictTimer);
-    this.verdictTimer = setTimeout(() => this.flushVerdict(), VERDICT_QUIET_MS);
+    const wait = Math.min(VERDICT_QUIET_MS, Math.max(0, this.verdictBy - clock()));
+    this.verdictTimer = setTimeout(() => this.flushVerdict(), wait);
   }
 
   /** Reports a verdict that is due (see verdictDue). */

@@ -142,6 +142,33 @@ test('TCP: a client sending only garbage is told, then detached; the server goes
   }
 });
 
+test('TCP: a client that half-closes at the end stop, without a disconnect, still gets the verdict', { timeout: 60_000 }, async () => {
+  let port = 0;
+  const server = await runTcp(0, (x) => (port = x));
+  try {
+    const sock: Socket = connect(port, '127.0.0.1');
+    const c = new Raw((s) => sock.write(s));
+    sock.on('data', (d: Buffer) => c.feed(d));
+    const closed = new Promise<void>((r) => sock.on('close', () => r()));
+    await new Promise<void>((r) => sock.on('connect', () => r()));
+    c.send(1, 'initialize', { adapterID: 'vpci', pathFormat: 'path' });
+    await c.response(1);
+    c.send(2, 'launch', { scenario: SCENARIO, listingsDir: LISTINGS, stopOnEntry: false });
+    await c.next((m) => m.event === 'initialized');
+    c.send(3, 'configurationDone', {});
+    await c.next((m) => m.event === 'stopped');
+    // Our side ends here (the verdict is not out yet: it follows the stop's views); the server's follows.
+    sock.end();
+    await closed;
+    assert.deepEqual(
+      c.msgs.filter((m) => m.event === 'stopped' || m.event === 'vpci/verdict').map((m) => m.event),
+      ['stopped', 'vpci/verdict'],
+    );
+  } finally {
+    server.close();
+  }
+});
+
 /** The error of a request expected to fail, checked for the things a user must never see. */
 async function refusal(p: Promise<unknown>): Promise<string> {
   try {

@@ -291,6 +291,28 @@ test('a broken last frame at the end of input is still answered before the adapt
 });
 
 test(
+  'a client that closes stdin at the end stop, without a disconnect, still gets the verdict before the adapter exits',
+  { skip, timeout: 30_000 },
+  async () => {
+    const { code, msgs } = await runWith('pipe', (p) => {
+      const send = sender(p);
+      send(1, 'initialize', { adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+      send(2, 'launch', { scenario: CX3, listingsDir: listings, stopOnEntry: false });
+      send(3, 'configurationDone', {});
+      // Hang up as soon as the run's end stop arrives (the verdict is not out yet: it follows the stop's views).
+      let seen = Buffer.alloc(0);
+      p.stdout!.on('data', (d: Buffer) => {
+        seen = Buffer.concat([seen, d]);
+        if (framesIn(seen).some((m) => m.event === 'stopped' && JSON.stringify(m).includes('"reason":"end"'))) p.stdin!.end();
+      });
+    });
+    assert.equal(code, 0);
+    const events = msgs.filter((m) => m.event === 'stopped' || m.event === 'vpci/verdict').map((m) => m.event);
+    assert.deepEqual(events, ['stopped', 'vpci/verdict']);
+  },
+);
+
+test(
   'the client closing stdin ends the adapter with exit code 0; stdin from a file (not a pipe) is read as a stream, to its end',
   { skip, timeout: 30_000 },
   async () => {

@@ -99,6 +99,24 @@ test('at the end of a run the stopped event comes first and the verdict after it
   assert.deepEqual(order.slice(-3), ['stopped end', 'verdict 3', 'stopped step']);
 });
 
+test("a client that keeps asking for the stop's views still gets the verdict: it waits for a quiet moment, but not for ever", async () => {
+  const dc = h.client();
+  await launchWith(dc, CX3);
+  let verdict = false;
+  dc.on('vpci/verdict', () => (verdict = true));
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  // Back-to-back Call Stack requests leave no quiet moment; the verdict comes anyway (half a second
+  // after the stop). The loop gives up long after that.
+  const until = Date.now() + 5000;
+  let asked = 0;
+  while (!verdict && Date.now() < until) {
+    await dc.stackTraceRequest({ threadId: end.body.threadId! });
+    asked++;
+  }
+  assert.ok(verdict, `no verdict after ${asked} stackTrace requests`);
+});
+
 test('vpci/goToCause: stops before the guest statement that sent the accepted version, the stop naming the expectation', async () => {
   const dc = h.client();
   const first = await launchWith(dc, LINUX);

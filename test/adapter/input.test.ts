@@ -110,15 +110,21 @@ test(
   },
 );
 
+/** A client connected to the TCP server on `port`: its socket, what it reads, and when the socket closes. */
+async function tcpClient(port: number): Promise<{ sock: Socket; c: Raw; closed: Promise<void> }> {
+  const sock: Socket = connect(port, '127.0.0.1');
+  const c = new Raw((s) => sock.write(s));
+  sock.on('data', (d: Buffer) => c.feed(d));
+  const closed = new Promise<void>((r) => sock.on('close', () => r()));
+  await new Promise<void>((r) => sock.on('connect', () => r()));
+  return { sock, c, closed };
+}
+
 test('TCP: a client sending only garbage is told, then detached; the server goes on serving', { timeout: 60_000 }, async () => {
   let port = 0;
   const server = await runTcp(0, (x) => (port = x));
   try {
-    const sock: Socket = connect(port, '127.0.0.1');
-    const c = new Raw((s) => sock.write(s));
-    sock.on('data', (d: Buffer) => c.feed(d));
-    const closed = new Promise<void>((r) => sock.on('close', () => r()));
-    await new Promise<void>((r) => sock.on('connect', () => r()));
+    const { sock, c, closed } = await tcpClient(port);
     const junk = Buffer.alloc(256 * 1024, 'x');
     for (let i = 0; i < 6; i++) sock.write(junk);
     await closed;
@@ -146,11 +152,7 @@ test('TCP: a client that half-closes at the end stop, without a disconnect, stil
   let port = 0;
   const server = await runTcp(0, (x) => (port = x));
   try {
-    const sock: Socket = connect(port, '127.0.0.1');
-    const c = new Raw((s) => sock.write(s));
-    sock.on('data', (d: Buffer) => c.feed(d));
-    const closed = new Promise<void>((r) => sock.on('close', () => r()));
-    await new Promise<void>((r) => sock.on('connect', () => r()));
+    const { sock, c, closed } = await tcpClient(port);
     c.send(1, 'initialize', { adapterID: 'vpci', pathFormat: 'path' });
     await c.response(1);
     c.send(2, 'launch', { scenario: SCENARIO, listingsDir: LISTINGS, stopOnEntry: false });

@@ -226,7 +226,7 @@ export class Framer {
     try {
       msg = JSON.parse(body.toString('utf8'));
     } catch (e) {
-      const h = findHeader(body, 0, body.length);
+      const h = findHeader(body);
       if (h >= 0) {
         // The declared length was too long: the next frame starts inside it.
         this.tooLong(s.length, body.subarray(0, h));
@@ -234,7 +234,7 @@ export class Framer {
         return true;
       }
       // Too short a Content-Length (the rest of the JSON follows), or not JSON at all: skip to the next header.
-      this.kept = [Buffer.from(body.subarray(0, SALVAGE_LIMIT))]; // a copy: `body` may be a view of a transient chunk (push)
+      this.keep(body);
       this.broken(`a message body that is not JSON (${e instanceof Error ? e.message : String(e)})`);
       return true;
     }
@@ -258,13 +258,14 @@ export class Framer {
     this.size += b.length;
   }
 
-  /** Broken bytes kept while resynchronising, to recover the request they were. */
+  /** Broken bytes kept while resynchronising, to recover the request they were (keptBytes in all). */
   private kept: Buffer[] = [];
+  private keptBytes = 0;
 
   private resync(s: Extract<State, { kind: 'resync' }>): boolean {
     if (!this.size) return false;
     const b = this.buffer();
-    const at = findHeader(b, 0, b.length);
+    const at = findHeader(b);
     if (at < 0) {
       // A header may be arriving split across chunks: keep a tail that could be its start.
       this.keep(this.take(partialHeaderStart(b)));
@@ -278,13 +279,17 @@ export class Framer {
   private endResync(why: string): void {
     this.salvage(Buffer.concat(this.kept), why);
     this.kept = [];
+    this.keptBytes = 0;
     this.state = { kind: 'header' };
   }
 
   private keep(b: Buffer): void {
-    const have = this.kept.reduce((n, x) => n + x.length, 0);
     // A copy: `b` may be a view of a transient chunk (push).
-    if (have < SALVAGE_LIMIT && b.length) this.kept.push(Buffer.from(b.subarray(0, SALVAGE_LIMIT - have)));
+    if (this.keptBytes < SALVAGE_LIMIT && b.length) {
+      const piece = Buffer.from(b.subarray(0, SALVAGE_LIMIT - this.keptBytes));
+      this.kept.push(piece);
+      this.keptBytes += piece.length;
+    }
     if (this.garbage > GARBAGE_LIMIT) {
       this.garbage = 0;
       this.hooks.garbage?.(GARBAGE_LIMIT);
@@ -343,7 +348,7 @@ export class Framer {
       if (!this.size) return;
       const b = this.buffer();
       // A header inside: the declared length was too long and the next frame has begun.
-      const h = findHeader(b, 0, b.length);
+      const h = findHeader(b);
       if (h >= 0) {
         this.tooLong(s.length, this.take(h));
         this.drain();
@@ -372,12 +377,12 @@ function completeJson(b: Buffer): boolean {
   }
 }
 
-/** Position of a complete `Content-Length: N` header block in b[from, to), or -1. */
-function findHeader(b: Buffer, from: number, to: number): number {
+/** Position of a complete `Content-Length: N` header block in b, or -1. */
+function findHeader(b: Buffer): number {
   // Scan for the letters first (cheap), then check the header form there.
-  let i = from;
+  let i = 0;
   for (;;) {
-    const at = indexOfCi(b, i, to);
+    const at = b.indexOf(NEEDLE, i, 'latin1');
     if (at < 0) return -1;
     const text = b.toString('latin1', at, Math.min(b.length, at + HEADER_LIMIT));
     if (HEADER_AT.exec(text)?.index === 0) return at;
@@ -385,12 +390,8 @@ function findHeader(b: Buffer, from: number, to: number): number {
   }
 }
 
+/** The header's name as every DAP and LSP client writes it. */
 const NEEDLE = 'Content-Length';
-/** Search for "Content-Length" (as every DAP and LSP client writes it) in b[from, to). */
-function indexOfCi(b: Buffer, from: number, to: number): number {
-  const at = b.indexOf(NEEDLE, from, 'latin1');
-  return at >= 0 && at + NEEDLE.length <= to ? at : -1;
-}
 
 /** Where a header that has begun but not finished may start near the end of b (b.length when none). */
 function partialHeaderStart(b: Buffer): number {

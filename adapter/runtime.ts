@@ -261,8 +261,8 @@ export class VpciRuntime {
     return ids;
   }
 
-  /** Checks the trace events of a step for message, data and exception breakpoints. */
-  private eventHits(from: number, to: number, threadId: number, olds: (number | undefined)[]): StopInfo | undefined {
+  /** Checks the trace events of a step for message (msgBps: the verified ones), data and exception breakpoints. */
+  private eventHits(from: number, to: number, threadId: number, olds: (number | undefined)[], msgBps: readonly FunctionBp[]): StopInfo | undefined {
     const t = this.m.trace;
     // Data breakpoints.
     if (this.dataBps.length) {
@@ -289,7 +289,6 @@ export class VpciRuntime {
       if (ids.length) return { reason: 'data breakpoint', threadId, hitBreakpointIds: ids, description: text, text };
     }
     // Message breakpoints.
-    const msgBps = this.fnBps.filter((b) => b.kind === 'message' && b.verified);
     if (msgBps.length) {
       for (let i = from; i < to; i++) {
         const k = t.kind[i];
@@ -369,7 +368,8 @@ export class VpciRuntime {
     // What cannot change while this runs (no request is handled in between), read once: this loop
     // runs thousands of times for one `next`, mostly as V8's baseline code (adapter/boot.ts).
     const watchData = this.dataBps.length !== 0;
-    const watchEvents = watchData || this.exceptionFilters.size !== 0 || this.fnBps.some((b) => b.kind === 'message' && b.verified);
+    const msgBps = this.fnBps.filter((b) => b.kind === 'message' && b.verified);
+    const watchEvents = watchData || msgBps.length !== 0 || this.exceptionFilters.size !== 0;
     const kind = mode.kind === 'in' ? IN : mode.kind === 'over' ? OVER : mode.kind === 'out' ? OUT : mode.kind === 'instruction' ? INSTRUCTION : ANY;
     const depth = kind === OVER || kind === OUT ? (mode as { depth: number }).depth : 0;
     let thread = kind === IN || kind === OVER || kind === OUT ? (mode as { thread: number }).thread : SCENARIO_THREAD;
@@ -405,7 +405,7 @@ export class VpciRuntime {
       const t = info.thread;
       const tid = t !== undefined ? t.id : SCENARIO_THREAD;
       if (watchEvents && info.traceTo > info.traceFrom) {
-        const ev = this.eventHits(info.traceFrom, info.traceTo, tid, olds);
+        const ev = this.eventHits(info.traceFrom, info.traceTo, tid, olds, msgBps);
         if (ev) return ev;
       }
       if (kind === ANY) continue;

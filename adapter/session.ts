@@ -91,7 +91,7 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
-/** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictDue). */
+/** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictTimer). */
 const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
 /** How long after the last of them a due verdict is reported … */
 const VERDICT_QUIET_MS = 20;
@@ -319,7 +319,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
-    if (this.verdictDue) {
+    if (this.verdictTimer !== undefined) {
       if (STOP_VIEWS.has(request.command)) this.armVerdict();
       else this.flushVerdict();
     }
@@ -1131,11 +1131,10 @@ export class VpciDebugSession extends LoggingDebugSession {
         'console',
       );
       // Judged where the run ended, and reported once the client has what it asks at this stop.
-      this.verdictDue = true;
       this.verdictBy = clock() + VERDICT_LATEST_MS;
+      this.armVerdict();
     }
     this.sendEvent(ev);
-    if (this.verdictDue) this.armVerdict();
     if (!this.idleTimerReady) {
       this.idleTimerReady = true;
       // After this turn's output has gone (a microtask queued after its flush): off the step path.
@@ -1154,8 +1153,8 @@ export class VpciDebugSession extends LoggingDebugSession {
    * judging the expectations (and the report it prints and sends) takes milliseconds, and the
    * stopped event and the views the user is waiting for come first. Any other request (a step
    * back, a restart, a disconnect …) reports it first, so it always judges the state the run ended in.
+   * A verdict is due while its timer is set.
    */
-  private verdictDue = false;
   private verdictTimer: ReturnType<typeof setTimeout> | undefined;
   /** When a due verdict is reported at the latest, however many view requests keep coming (clock(), ms). */
   private verdictBy = 0;
@@ -1166,12 +1165,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.verdictTimer = setTimeout(() => this.flushVerdict(), wait);
   }
 
-  /** Reports a verdict that is due (see verdictDue). */
+  /** Reports a verdict that is due (see verdictTimer), now. */
   private flushVerdict(): void {
-    if (this.verdictTimer !== undefined) clearTimeout(this.verdictTimer);
+    if (this.verdictTimer === undefined) return;
+    clearTimeout(this.verdictTimer);
     this.verdictTimer = undefined;
-    if (!this.verdictDue) return;
-    this.verdictDue = false;
     this.reportVerdict();
   }
 

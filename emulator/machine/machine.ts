@@ -321,7 +321,7 @@ export class Machine implements BusHost {
     const from = this.trace.length;
     // Each way through sets every field of `info` once.
     const st = this.state;
-    if (st.halted) return this.idleInfo(from);
+    if (st.halted) return this.otherInfo('idle', undefined, from);
     const s = st.sched;
     const times = this.timelineTimes;
     const ti = st.timelineIndex;
@@ -340,21 +340,19 @@ export class Machine implements BusHost {
       }
     }
     if (tlAt <= timerAt && tlAt <= tAt) {
-      if (tlAt === Infinity) return this.idleInfo(from);
+      if (tlAt === Infinity) return this.otherInfo('idle', undefined, from);
       if (tlAt > s.now) s.now = tlAt;
       const item = this.config.timeline[st.timelineIndex++]!;
       s.steps++;
       this.runTimeline(item);
-      this.otherInfo('timeline', item, from);
-      return info;
+      return this.otherInfo('timeline', item, from);
     }
     if (timer !== undefined && timerAt <= tAt) {
       if (timerAt > s.now) s.now = timerAt;
       takeTimer(s, timer);
       s.steps++;
       this.buses[timer.bus]?.onTimer(timer.name);
-      this.otherInfo('timer', undefined, from);
-      return info;
+      return this.otherInfo('timer', undefined, from);
     }
     // A thread (t is defined: tAt is finite here).
     const th = t!;
@@ -409,14 +407,8 @@ export class Machine implements BusHost {
     return info;
   }
 
-  /** step()'s answer when nothing runs. */
-  private idleInfo(from: number): StepInfo {
-    this.otherInfo('idle', undefined, from);
-    return this.info;
-  }
-
   /** Fills step()'s answer for a step that is not a thread's (the trace events it recorded end here). */
-  private otherInfo(kind: 'timeline' | 'timer' | 'idle', timeline: TimelineItem | undefined, from: number): void {
+  private otherInfo(kind: 'timeline' | 'timer' | 'idle', timeline: TimelineItem | undefined, from: number): StepInfo {
     const info = this.info;
     info.kind = kind;
     info.thread = undefined;
@@ -427,6 +419,7 @@ export class Machine implements BusHost {
     info.timeline = timeline;
     info.traceFrom = from;
     info.traceTo = this.trace.length;
+    return info;
   }
 
   /** Runs until nothing is left to do or `maxSteps` steps have run. Returns the steps run. */

@@ -3,8 +3,8 @@
 // one feature, asserting what a user would see.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch, LISTINGS, VMBUS_PCIB } from './harness';
@@ -253,21 +253,22 @@ test('bad requests get error responses and the session lives on', async () => {
   assert.ok(th.body.threads.length >= 1);
 });
 
-test('launch of a broken scenario fails with the error and its line', async () => {
+/** A new session, initialized, and a scenario file `name` holding `text` in a new folder. */
+async function badScenario(name: string, text: string): Promise<string> {
   dc = h.client();
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
-  const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
-  const bad = join(dir, 'bad.vpci');
-  (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');
+  const bad = join(mkdtempSync(join(tmpdir(), 'vpci-bad-')), name);
+  writeFileSync(bad, text);
+  return bad;
+}
+
+test('launch of a broken scenario fails with the error and its line', async () => {
+  const bad = await badScenario('bad.vpci', 'vm {\n  host no-such-host\n}\nbus nic0 { function 0 no-such-device }\nat 0 boot\n');
   await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), /line 2|line 4/);
 });
 
 test('a broken scenario whose name holds a line break is named escaped, in the error and in the Debug Console', async () => {
-  dc = h.client();
-  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
-  const dir = mkdtempSync(join(tmpdir(), 'vpci-bad-'));
-  const bad = join(dir, 'two\nlines.vpci');
-  (await import('node:fs')).writeFileSync(bad, 'vm {\n  host no-such-host\n}\n');
+  const bad = await badScenario('two\nlines.vpci', 'vm {\n  host no-such-host\n}\n');
   const said: string[] = [];
   dc.on('output', (e: DebugProtocol.OutputEvent) => said.push(e.body.output));
   await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), (e: Error) =>
@@ -275,7 +276,7 @@ test('a broken scenario whose name holds a line break is named escaped, in the e
   );
   const diagnostics = said.filter((o) => o.includes('no-such-host'));
   assert.ok(diagnostics.length > 0, said.join(''));
-  for (const o of diagnostics) assert.ok(o.startsWith(`${dir}/two\\x0alines.vpci:2:`), o);
+  for (const o of diagnostics) assert.ok(o.startsWith(`${dirname(bad)}/two\\x0alines.vpci:2:`), o);
 });
 
 test('launch of a path the system cannot take says why in words: a NUL in the path, a folder', async () => {

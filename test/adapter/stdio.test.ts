@@ -425,6 +425,45 @@ test('a code cache written after a long run (optimizing compiler on) is the one 
   }
 });
 
+test('SIGTERM is caught only while a code cache is due: a process with nothing to write dies of the signal at once', { skip, timeout: 60_000 }, async () => {
+  const own = mkdtempSync(join(tmpdir(), 'vpci-stdio-term-'));
+  try {
+    for (const f of ['adapter.js', 'adapter-core.js']) copyFileSync(join(dir, f), join(own, f));
+    /** Launches to the first stop, sends SIGTERM, and reports how the process ended. */
+    const killedAtFirstStop = async (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> => {
+      const p = spawn(process.execPath, [join(own, 'adapter.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+      children.add(p);
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => p.once('exit', (code, signal) => res({ code, signal })));
+      let out = '';
+      const stopped = new Promise<void>((res) =>
+        p.stdout.on('data', (d: Buffer) => {
+          out += d.toString('utf8');
+          if (/"event":"stopped"/.test(out)) res();
+        }),
+      );
+      launchRaw(sender(p));
+      await stopped;
+      p.kill('SIGTERM');
+      const how = await ended;
+      children.delete(p);
+      return how;
+    };
+    const cache = (): Buffer | undefined => {
+      const f = readdirSync(own).find((x) => x.endsWith('.cache'));
+      return f ? readFileSync(join(own, f)) : undefined;
+    };
+    // No cache yet: one is due from the first stop, so SIGTERM is caught, the cache written, and the exit is 128 + 15.
+    assert.deepEqual(await killedAtFirstStop(), { code: 143, signal: null });
+    const first = cache();
+    assert.ok(first, 'the first process wrote the cache on its way out');
+    // The cache covers a launch: nothing is due at the first stop, and the signal's default action ends the process.
+    assert.deepEqual(await killedAtFirstStop(), { code: null, signal: 'SIGTERM' });
+    assert.deepEqual(cache(), first, 'and nothing was written');
+  } finally {
+    rmSync(own, { recursive: true, force: true });
+  }
+});
+
 test('vpci-lab dap over stdio is the same adapter, started through the loader with its code cache', { skip, timeout: 30_000 }, async () => {
   for (const f of caches()) rmSync(join(dir, f));
   const p = spawn(process.execPath, [join(dir, 'cli.js'), 'dap'], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -261,7 +261,7 @@ if (enabled && covered < STEPPED && writable()) {
     quiet = setTimeout(
       () => {
         flush();
-        if (catching) process.removeListener('SIGTERM', onTerm);
+        process.removeListener('SIGTERM', onTerm);
         catching = false;
       },
       n >= STEPPED ? 1000 : QUIET_MS,

@@ -297,31 +297,72 @@ export function compileProgram<C, V = unknown>(
   /** Comment lines shown above each function (its upstream location, docs/upstream.md). */
   fnHeader?: (name: string) => string[],
 ): Program<C, V> {
-  const files = new Map<string, string[]>();
-  const exec = new Map<string, Set<number>>();
+  // A launch needs the instructions and their line numbers, not the listing text: that is read
+  // only to compare with (or write) the listing files, which a build stamp usually spares
+  // (adapter/session.ts). So the first pass counts lines, and the text is laid out by a second
+  // pass over the same definitions the first time any listing's text is asked for.
+  const { fns, files } = layout(defs, headers, params, fnHeader, false);
+  let texts: Map<string, string> | undefined;
+  const textOf = (file: string): string => {
+    texts ??= new Map([...layout(defs, headers, params, fnHeader, true).files].map(([f, l]) => [f, l.lines.join('\n') + '\n']));
+    return texts.get(file)!;
+  };
+  const listings = new Map<string, Listing>();
+  for (const [file, l] of files) {
+    listings.set(file, {
+      file,
+      get text() {
+        return textOf(file);
+      },
+      executable: [...l.exec].sort((a, b) => a - b),
+    });
+  }
+  return { fns, listings };
+}
+
+/** One listing file as a layout pass leaves it: its line count, its lines (text pass only), its executable lines. */
+interface FileLayout {
+  count: number;
+  lines: string[];
+  exec: Set<number>;
+}
+
+/**
+ * One pass over the definitions. With `text`, each listing line is made and kept; without, lines
+ * are only counted, and the line numbers (what the instructions carry) are the same.
+ */
+function layout<C, V>(
+  defs: readonly AnyFnDef<C, V>[],
+  headers: Record<string, string[]>,
+  params: Readonly<Record<string, ParamDefault<V>>>,
+  fnHeader: ((name: string) => string[]) | undefined,
+  text: boolean,
+): { fns: Map<string, CompiledFn<C, V>>; files: Map<string, FileLayout> } {
+  const files = new Map<string, FileLayout>();
   const fns = new Map<string, CompiledFn<C, V>>();
 
-  const linesOf = (file: string): string[] => {
-    let l = files.get(file);
-    if (!l) {
-      l = [...(headers[file] ?? [])];
-      if (l.length) l.push('');
-      files.set(file, l);
-      exec.set(file, new Set());
+  const fileOf = (file: string): FileLayout => {
+    let f = files.get(file);
+    if (!f) {
+      const h = headers[file] ?? [];
+      f = { count: h.length ? h.length + 1 : 0, lines: text && h.length ? [...h, ''] : [], exec: new Set() };
+      files.set(file, f);
     }
-    return l;
+    return f;
   };
 
   for (let di = 0; di < defs.length; di++) {
     const def = defs[di]!;
     if (fns.has(def.name)) throw new Error(`duplicate function ${def.name}`);
-    const lines = linesOf(def.file);
-    const ex = exec.get(def.file)!;
-    if (fnHeader) lines.push(...fnHeader(def.name));
-    if (def.doc) lines.push(...def.doc);
-    const sigStart = lines.length + 1;
-    lines.push(...def.signature);
-    lines.push('{');
+    const f = fileOf(def.file);
+    const lines = f.lines;
+    const ex = f.exec;
+    const before = [...(fnHeader ? fnHeader(def.name) : []), ...(def.doc ?? [])];
+    f.count += before.length;
+    if (text) lines.push(...before);
+    const sigStart = f.count + 1;
+    f.count += def.signature.length + 1;
+    if (text) lines.push(...def.signature, '{');
     const code: Instr<C>[] = [];
     const labels: Record<string, number> = {};
     const loops: { breaks: number[]; continues: number[] }[] = [];
@@ -330,16 +371,17 @@ export function compileProgram<C, V = unknown>(
       return code.length - 1;
     };
 
-    // Lines are pushed where they are made, indented there (a blank line is not): a helper called
-    // once per listing line (2,000 for Linux) was the one function V8 optimized before a launch's
-    // first stop, which brought the optimizing compiler's own code (3.5 MB) into the adapter's
-    // memory for work done once per process. push() returns the new line's number.
+    // Each line is counted (and, in the text pass, made and indented) where it stands: a helper
+    // called once per listing line (2,000 for Linux) was the one function V8 optimized before a
+    // launch's first stop, which brought the optimizing compiler's own code (3.5 MB) into the
+    // adapter's memory for work done once per process. `++f.count` is the new line's number.
     const locals: FrameName<V>[] = [];
     for (const d of def.locals ?? []) {
       const names = declaredNames(d.text);
       if (!names.length) throw new Error(`${def.name}: '${d.text}' declares nothing`);
       if (d.value && names.length > 1) throw new Error(`${def.name}: '${d.text}' declares ${names.length} names but gives one value`);
-      lines.push(d.text && INDENT + d.text);
+      ++f.count;
+      if (text) lines.push(d.text && INDENT + d.text);
       const init = names.length === 1 ? initializer(d.text) : undefined;
       for (const name of names) locals.push({ name, ...(d.value ? { value: d.value } : {}), ...(init !== undefined ? { init } : {}) });
     }
@@ -364,13 +406,15 @@ export function compileProgram<C, V = unknown>(
         const n = nodes[k]!;
         switch (n.t) {
           case 'text':
-            lines.push(n.text && INDENT.repeat(depth) + n.text);
+            ++f.count;
+            if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
             break;
           case 'group':
             walk(n.nodes, depth);
             break;
           case 'stmt': {
-            const line = lines.push(n.text && INDENT.repeat(depth) + n.text);
+            const line = ++f.count;
+            if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
             ex.add(line);
             // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
             // name is a local of the frame from the first line, unset until the step runs.
@@ -386,12 +430,14 @@ export function compileProgram<C, V = unknown>(
             break;
           case 'if': {
             const hb = header(n.text, width(n.then), !!n.else, n.close);
-            const line = lines.push(hb.text && INDENT.repeat(depth) + hb.text);
+            const line = ++f.count;
+            if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
             ex.add(line);
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
             walk(n.then, depth + 1);
             if (n.else) {
-              const eline = lines.push(INDENT.repeat(depth) + (n.elseText ?? '} else {'));
+              const eline = ++f.count;
+              if (text) lines.push(INDENT.repeat(depth) + (n.elseText ?? '} else {'));
               const j = emit({ op: 'jump', target: -1, line: eline });
               (code[test] as { target: number }).target = code.length;
               walk(n.else, depth + 1);
@@ -399,13 +445,17 @@ export function compileProgram<C, V = unknown>(
             } else {
               (code[test] as { target: number }).target = code.length;
             }
-            if (hb.close) lines.push(INDENT.repeat(depth) + hb.close);
+            if (hb.close) {
+              ++f.count;
+              if (text) lines.push(INDENT.repeat(depth) + hb.close);
+            }
             break;
           }
           case 'for':
           case 'while': {
             const hb = header(n.text, width(n.body), false, n.close);
-            const line = lines.push(hb.text && INDENT.repeat(depth) + hb.text);
+            const line = ++f.count;
+            if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
             ex.add(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.
             const entry = emit({ op: 'jump', target: -1, line, ...(n.t === 'for' && n.init ? { pre: n.init } : {}) });
@@ -419,12 +469,16 @@ export function compileProgram<C, V = unknown>(
             const after = code.length;
             (code[test] as { target: number }).target = after;
             for (const b of loop.breaks) (code[b] as { target: number }).target = after;
-            if (hb.close) lines.push(INDENT.repeat(depth) + hb.close);
+            if (hb.close) {
+              ++f.count;
+              if (text) lines.push(INDENT.repeat(depth) + hb.close);
+            }
             break;
           }
           case 'break':
           case 'continue': {
-            const line = lines.push(n.text && INDENT.repeat(depth) + n.text);
+            const line = ++f.count;
+            if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
             ex.add(line);
             const loop = loops[loops.length - 1];
             if (!loop) throw new Error(`${def.name}: ${n.t} outside a loop`);
@@ -438,11 +492,11 @@ export function compileProgram<C, V = unknown>(
       }
     };
     walk(def.body, 1);
-    lines.push('}');
-    const endLine = lines.length;
+    const endLine = ++f.count;
     ex.add(endLine);
     emit({ op: 'end', line: endLine });
-    lines.push('');
+    ++f.count;
+    if (text) lines.push('}', '');
     // The name line is the first signature line containing the function name.
     const nameIdx = def.signature.findIndex((s) => s.includes(def.name + '('));
     fns.set(def.name, {
@@ -457,16 +511,10 @@ export function compileProgram<C, V = unknown>(
       labels,
     });
   }
-
-  const listings = new Map<string, Listing>();
-  for (const [file, lines] of files) {
-    listings.set(file, {
-      file,
-      text: lines.join('\n') + '\n',
-      executable: [...exec.get(file)!].sort((a, b) => a - b),
-    });
-  }
-  return { fns, listings };
+  if (text)
+    for (const [file, l] of files)
+      if (l.lines.length !== l.count) throw new Error(`${file}: the listing has ${l.lines.length} lines where ${l.count} were counted`);
+  return { fns, files };
 }
 
 /** The executable line at or after `line` in a listing, for moving breakpoints. */

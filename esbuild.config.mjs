@@ -15,6 +15,12 @@ const watch = process.argv.includes('--watch');
   const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts'], { stdio: 'inherit' });
 }
+// The digest of the driver listings these sources lay out (scripts/listings-digest.ts): stamped into
+// the bundles, it lets a launch know the listings folder the build writes below is its own from the
+// folder's stamp alone (adapter/session.ts). A watch build stamps none: its sources change under it.
+const listingsDigest = watch
+  ? ''
+  : (await import('node:child_process')).execFileSync(process.execPath, ['--import', 'tsx', 'scripts/listings-digest.ts'], { encoding: 'utf8' }).trim();
 const common = {
   bundle: true,
   platform: 'node',
@@ -30,6 +36,7 @@ const common = {
   minifySyntax: true,
   minifyWhitespace: true,
   charset: 'ascii',
+  define: { __VPCI_LISTINGS_DIGEST__: JSON.stringify(listingsDigest) },
 };
 
 const entries = [
@@ -114,4 +121,7 @@ if (watch) {
   // The driver listings ship as files (so breakpoints can be set before launch): generate them
   // from the same program definitions the bundles run.
   execFileSync(process.execPath, ['dist/cli.js', 'listings', 'listings'], { stdio: 'inherit' });
+  // The bundles lay the listings out as the sources do, or a launch would never take this folder for its own.
+  const stamped = readFileSync('listings/listings.digest', 'utf8').trim();
+  if (stamped !== listingsDigest) throw new Error(`listings/listings.digest is ${stamped}, the sources' digest ${listingsDigest}`);
 }

@@ -8,7 +8,8 @@ import { writeListings } from '../listings';
 export const LISTINGS_USAGE = `usage: vpci-lab listings [<dir>]
 
 Writes every guest model's driver listings (the C-like text the debugger steps through) under
-<dir> (default: listings), one folder per guest OS.
+<dir> (default: listings), one folder per guest OS, and last listings.digest, their stamp: a
+debug session of the same build takes a folder with its stamp as its own without reading it.
 
 options:
   -h, --help   print this help

@@ -20,7 +20,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -68,14 +68,14 @@ function launchRaw(send: ReturnType<typeof sender>): void {
 }
 
 /** One session through the stdio bundle: first stop at the attach entry, one stack trace, `steps` steps in, disconnect. */
-async function session(env: NodeJS.ProcessEnv = process.env, steps = 0): Promise<DebugProtocol.StackFrame> {
+async function session(env: NodeJS.ProcessEnv = process.env, steps = 0, listingsDir = listings): Promise<DebugProtocol.StackFrame> {
   const dc = new DebugClient(process.execPath, join(dir, 'adapter.js'), 'vpci', { env }, true);
   dc.defaultTimeout = 20_000;
   await dc.start();
   try {
     await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
     const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
-    await dc.launchRequest({ scenario: CX3, listingsDir: listings } as DebugProtocol.LaunchRequestArguments);
+    await dc.launchRequest({ scenario: CX3, listingsDir } as DebugProtocol.LaunchRequestArguments);
     await dc.configurationDoneRequest();
     const s = await stopped;
     assert.equal(s.body.reason, 'entry');
@@ -532,5 +532,36 @@ test(
     send(11 + N, 'disconnect', {});
     assert.equal(await exited, 0);
     children.delete(p);
+  },
+);
+
+test(
+  "a listings folder stamped with this build's digest is taken as it stands; one stamped by another build is compared and written afresh",
+  { skip, timeout: 60_000 },
+  async () => {
+    const digest = readFileSync(join('listings', 'listings.digest'), 'utf8');
+    const ld = mkdtempSync(join(tmpdir(), 'vpci-stdio-stamp-'));
+    try {
+      // An empty folder: the listings are written into it, and last the stamp the build wrote beside its own.
+      const top = await session(process.env, 0, ld);
+      const file = top.source!.path!;
+      assert.ok(file.startsWith(ld + sep), file);
+      const stamp = join(ld, 'listings.digest');
+      assert.equal(readFileSync(stamp, 'utf8'), digest);
+      const text = readFileSync(file, 'utf8');
+      assert.equal(text, readFileSync(join('listings', relative(ld, file)), 'utf8'));
+      // Stamped as this build's: the stamp alone decides, the listing files are not read. (A listing
+      // changed by hand stays as it is; VS Code keeps the extension's listings read-only.)
+      writeFileSync(file, text + '/* changed */\n');
+      assert.equal((await session(process.env, 0, ld)).source?.path, file);
+      assert.equal(readFileSync(file, 'utf8'), text + '/* changed */\n');
+      // Stamped by another build: the files are compared, found different and written afresh, stamp last.
+      writeFileSync(stamp, '42-0-0000000000000000\n');
+      assert.equal((await session(process.env, 0, ld)).source?.path, file);
+      assert.equal(readFileSync(file, 'utf8'), text);
+      assert.equal(readFileSync(stamp, 'utf8'), digest);
+    } finally {
+      rmSync(ld, { recursive: true, force: true });
+    }
   },
 );

@@ -26,3 +26,32 @@ export function allListings(): ListingFile[] {
   }
   return out;
 }
+
+/**
+ * An identity of a set of listings (their paths and texts), for the stamp a listings folder
+ * carries (adapter/listings.ts): equal sets give equal digests, and a change anywhere almost
+ * surely gives another. Not a cryptographic hash (nothing here is adversarial): two independent
+ * 32-bit FNV-1a hashes (http://www.isthe.com/chongo/tech/comp/fnv/, offset basis 2166136261 and
+ * prime 16777619; the second, ours, from another basis with each character's position mixed in)
+ * and the total length.
+ */
+export function listingsDigest(listings: readonly { relPath: string; text: string }[]): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  let n = 0;
+  const add = (s: string): void => {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c ^ (i & 0xff), 0x01000193) >>> 0;
+    }
+    n += s.length;
+  };
+  for (const l of [...listings].sort((x, y) => (x.relPath < y.relPath ? -1 : x.relPath > y.relPath ? 1 : 0))) {
+    add(l.relPath);
+    add('\0');
+    add(l.text);
+    add('\0');
+  }
+  return `${listings.length}-${n}-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}

@@ -1,0 +1,147 @@
+// The driver listings as files: what `vpci-lab listings` writes (adapter/listings.ts), the stamp
+// that lets a launch take a build's own listings folder without reading it, and the listing text
+// laid out on demand by a second pass of the compiler (emulator/runtime/program.ts), which must
+// put every line where the first pass counted it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { allListings, listingsDigest } from '../../emulator/vpci/guest/listings';
+import { loadGuestModel } from '../../emulator/vpci/guest/registry';
+import { GUEST_MODELS } from '../../emulator/vpci/guest/models';
+import { LISTINGS_STAMP, writeListings } from '../../adapter/listings';
+import { compileProgram, S, T, If, While, For, Break, Continue, Label, When, fn } from '../../emulator/runtime/program';
+
+test('every instruction of every model stands on the listing line the text puts there', () => {
+  for (const info of GUEST_MODELS) {
+    const p = loadGuestModel(info.name).program;
+    for (const f of p.fns.values()) {
+      const l = p.listings.get(f.file)!;
+      const lines = l.text.split('\n');
+      // The name line (or, where the listing names the function as upstream does, e.g. pci_enable_busmaster_method,
+      // the signature's first line), then the rest of the signature, then the opening brace.
+      const open = lines.indexOf('{', f.line - 1) + 1;
+      assert.ok(open > f.line && open - f.line <= 4, `${info.name} ${f.name}: line ${f.line} is '${lines[f.line - 1]}', its brace at ${open}`);
+      assert.match(lines.slice(f.line - 1, open - 1).join(' '), /\w\(.*\)/, `${info.name} ${f.name}: a signature`);
+      if (
+        lines
+          .slice(f.line - 1, open - 1)
+          .join(' ')
+          .includes(`${f.name}(`)
+      )
+        assert.ok(lines[f.line - 1]!.includes(`${f.name}(`), `${info.name} ${f.name}: the name line`);
+      assert.equal(lines[f.endLine - 1], '}', `${info.name} ${f.name}: its closing brace`);
+      for (const i of f.code) {
+        const text = lines[i.line - 1]!;
+        assert.ok(text.trim() !== '', `${info.name} ${f.name}: ${i.op} at line ${i.line} is blank`);
+        if (i.op !== 'jump') assert.ok(l.executable.includes(i.line), `${info.name} ${f.name}: line ${i.line} ('${text.trim()}') is executable`);
+      }
+    }
+    // The executable lines are those of the instructions, no more.
+    for (const l of p.listings.values()) {
+      const used = new Set([...p.fns.values()].filter((f) => f.file === l.file).flatMap((f) => f.code.filter((i) => i.op !== 'jump').map((i) => i.line)));
+      assert.deepEqual(
+        l.executable,
+        [...used].sort((a, b) => a - b),
+        `${info.name} ${l.file}`,
+      );
+    }
+  }
+});
+
+test('the listing text is laid out at first use, the same each time, with the lines the instructions name', () => {
+  const defs = [
+    fn<unknown, { i: number }>({
+      name: 'f',
+      file: 'x/f.c',
+      signature: ['static int', 'f(void)'],
+      params: [],
+      locals: [{ text: 'int i = 0;' }],
+      doc: ['/* doc */'],
+      body: [
+        T('/* a comment */'),
+        S('i = 1;'),
+        If('if (i)', () => true, [S('i++;'), S('i++;')], [S('i--;')]),
+        While('while (i < 3)', () => false, [S('i++;'), Break()]),
+        For('for (;;)', undefined, () => false, undefined, [Continue()]),
+        Label('out'),
+        When(true, [S('i = 2;')], [S('never;')]),
+        T(),
+      ],
+    }),
+  ];
+  const p = compileProgram(defs, { 'x/f.c': ['/* header */'] }, {}, (name) => [`/* upstream: ${name} */`]);
+  const l = p.listings.get('x/f.c')!;
+  const lines = l.text.split('\n');
+  assert.equal(l.text, p.listings.get('x/f.c')!.text);
+  assert.deepEqual(lines.slice(0, 6), ['/* header */', '', '/* upstream: f */', '/* doc */', 'static int', 'f(void)']);
+  const f = p.fns.get('f')!;
+  assert.equal(lines[f.line - 1], 'f(void)');
+  assert.equal(lines[f.endLine - 1], '}');
+  const shown = (n: number): string => lines[n - 1]!.trim();
+  assert.deepEqual(
+    f.code.filter((i) => i.op !== 'jump').map((i) => shown(i.line)),
+    ['i = 1;', 'if (i) {', 'i++;', 'i++;', 'i--;', 'while (i < 3) {', 'i++;', 'break;', 'for (;;)', 'continue;', 'i = 2;', '}'],
+  );
+  // The first jump is the one at the else, at its own line.
+  assert.equal(shown(f.code.find((i) => i.op === 'jump')!.line), '} else {');
+  assert.equal(lines.length, f.endLine + 2, 'a blank line after the function, then the final newline');
+});
+
+test('vpci-lab listings writes every listing and, last, the stamp: the digest of what it wrote', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-listings-stamp-'));
+  try {
+    const written = writeListings(dir);
+    const all = allListings();
+    assert.equal(written.length, all.length);
+    for (const l of all) assert.equal(readFileSync(join(dir, ...l.relPath.split('/')), 'utf8'), l.text, l.relPath);
+    assert.equal(readFileSync(join(dir, LISTINGS_STAMP), 'utf8'), listingsDigest(all) + '\n');
+    assert.deepEqual(readdirSync(dir).sort(), [...new Set(all.map((l) => l.relPath.split('/')[0]!)), LISTINGS_STAMP].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the listings digest names exactly the set of listings: any changed character, path or file changes it; order does not', () => {
+  const a = [
+    { relPath: 'freebsd/a.c', text: 'int a;\n' },
+    { relPath: 'linux/b.c', text: 'int b;\n' },
+  ];
+  const d = listingsDigest(a);
+  assert.match(d, /^2-\d+-[0-9a-f]{16}$/);
+  assert.equal(listingsDigest([...a].reverse()), d);
+  assert.notEqual(listingsDigest([a[0]!, { ...a[1]!, text: 'int c;\n' }]), d);
+  assert.notEqual(listingsDigest([a[0]!, { ...a[1]!, relPath: 'linux/c.c' }]), d);
+  assert.notEqual(listingsDigest([a[0]!]), d);
+  // Text moved across the boundary between two files is another set.
+  assert.notEqual(
+    listingsDigest([
+      { ...a[0]!, text: 'int a;\nint b;\n' },
+      { ...a[1]!, text: '' },
+    ]),
+    listingsDigest([
+      { ...a[0]!, text: 'int a;\n' },
+      { ...a[1]!, text: 'int b;\n' },
+    ]),
+  );
+  // Every single-character change of a real listing is seen.
+  const real = allListings()[0]!;
+  const base = listingsDigest([real]);
+  const t = real.text;
+  for (let at = 0; at < t.length; at += Math.max(1, Math.floor(t.length / 200))) {
+    const changed = [{ ...real, text: t.slice(0, at) + (t[at] === 'x' ? 'y' : 'x') + t.slice(at + 1) }];
+    assert.notEqual(listingsDigest(changed), base, `a change at ${at}`);
+  }
+});
+
+test(
+  'the build stamps its bundles with the digest of the listings it writes beside them',
+  { skip: existsSync('dist/adapter-core.js') && existsSync('listings') ? false : 'not built' },
+  () => {
+    const stamped = readFileSync(join('listings', LISTINGS_STAMP), 'utf8').trim();
+    assert.equal(stamped, listingsDigest(allListings()), 'listings/ is what these sources lay out');
+    for (const bundle of ['dist/adapter-core.js', 'dist/cli-body.js', 'dist/extension.js'])
+      assert.ok(readFileSync(bundle, 'latin1').includes(JSON.stringify(stamped)), bundle);
+  },
+);

@@ -3,6 +3,7 @@
 // breakpoints on driver functions and protocol messages, data breakpoints on
 // config registers / fields and MSI-X entries with stable ids, and exception
 // filters. The runtime asks these after every step whether to stop.
+import { syntaxError } from './expr';
 
 export interface LineBp {
   id: number;
@@ -15,6 +16,8 @@ export interface LineBp {
   logMessage?: string;
   hits: number;
   message?: string;
+  /** Its condition or hit count is malformed (conditionProblem): it never acts. */
+  broken?: boolean;
 }
 
 export interface FunctionBp {
@@ -28,6 +31,8 @@ export interface FunctionBp {
   hits: number;
   verified: boolean;
   message?: string;
+  /** Its condition or hit count is malformed (conditionProblem): it never acts. */
+  broken?: boolean;
 }
 
 export type AccessType = 'read' | 'write' | 'readWrite';
@@ -57,6 +62,8 @@ export interface DataBp {
   condition?: string;
   hitCondition?: string;
   hits: number;
+  /** Its condition or hit count is malformed (conditionProblem): it never acts. */
+  broken?: boolean;
 }
 
 export const EXCEPTION_FILTERS = [
@@ -107,4 +114,19 @@ export function hitConditionMet(cond: string | undefined, hits: number): boolean
 
 export function validHitCondition(cond: string | undefined): boolean {
   return !cond || /^\s*(==|=|>=|>|<=|<|%)?\s*\d+\s*$/.test(cond);
+}
+
+/**
+ * What is wrong with a breakpoint's condition (its syntax) or hit count, for its message, or
+ * undefined. A breakpoint with a problem is reported unverified and never acts (it neither stops
+ * nor counts); names in a condition are looked up where it is evaluated, not here.
+ */
+export function conditionProblem(condition: string | undefined, hitCondition: string | undefined): string | undefined {
+  const cut = (t: string): string => (t.length > 40 ? `${t.slice(0, 40)}…` : t);
+  if (condition) {
+    const e = syntaxError(condition);
+    if (e) return `Condition "${cut(condition)}": ${e}`;
+  }
+  if (!validHitCondition(hitCondition)) return `Hit count "${cut(hitCondition!)}": use N, =N, >N, >=N, <N, <=N or %N`;
+  return undefined;
 }

@@ -152,10 +152,11 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
   return {
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
-      return name === 'now' && !(locals && name in locals) && typeof v === 'number' ? formatTime(v) : undefined;
+      return name === 'now' && !(locals && own(locals, name)) && typeof v === 'number' ? formatTime(v) : undefined;
     },
     lookup(name: string): Value {
-      if (locals && name in locals) return toValue(locals[name]);
+      // Own names only: nothing of JavaScript's (toString, constructor, __proto__) is reachable.
+      if (locals && own(locals, name)) return toValue(locals[name]);
       switch (name) {
         case 'now':
           return self.m.now;
@@ -187,11 +188,14 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
         const v = fnValue(self, bi, 0) as Record<string, Value> | undefined;
         return v ? { ...v, __bus: name } : { __bus: name };
       }
-      const sym = (MSG as Record<string, number>)[name];
-      if (sym !== undefined) return sym;
+      if (own(MSG, name)) return (MSG as Record<string, number>)[name]!;
       return undefined;
     },
   };
+}
+
+function own(o: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, name);
 }
 
 /**
@@ -278,8 +282,9 @@ export function assign(
   const f = ins.fn(r.bi, r.wslot);
   const def = findRegister(reg);
   if (!f || !def) return { ok: false, error: `no register ${reg}` };
+  if (ins.frozen) return { ok: false, error: ins.frozen };
   const v = ins.parseValue(valueText);
-  if (v === undefined) return { ok: false, error: `'${valueText}' is not a number` };
+  if (typeof v === 'string') return { ok: false, error: v };
   ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);
   return { ok: true, text: `${target}.${reg} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
 }
@@ -301,6 +306,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (!f) return { ok: false, error: 'no function there' };
       const off = rest[1] ? (parseNumber(rest[1]) ?? 0) : 0;
       if (rest[2] === '=') {
+        if (ins.frozen) return { ok: false, error: ins.frozen };
         const v = rest[3] !== undefined ? parseNumber(rest[3]) : undefined;
         const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
         if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096)
@@ -333,6 +339,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       return { ok: true, text: lines.join('\n') };
     }
     case 'eject': {
+      if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
       if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
       ins.m.buses[r.bi]!.eject(r.wslot);
@@ -340,6 +347,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     }
     case 'offer': {
       // offer <bus-name> <catalog-id>: the host offers a new vPCI channel now (hot add).
+      if (ins.frozen) return { ok: false, error: ins.frozen };
       const [name, id] = rest;
       if (!name || !id) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
       if (ins.m.buses.some((b) => b.decl.name === name && !b.state.gone)) return { ok: false, error: `bus ${name} exists already` };
@@ -366,6 +374,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       };
     }
     case 'raise': {
+      if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
       const v = rest[1] !== undefined ? parseNumber(rest[1]) : undefined;
       if (!r || v === undefined) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>' };
@@ -423,7 +432,10 @@ export function completions(
   column: number,
   locals?: Record<string, unknown>,
 ): { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] {
-  const upto = text.slice(0, Math.max(0, column));
+  // Only the words before the cursor matter (bus/slot.REGISTER.field): the patterns below, tried at
+  // every start, look at its last 256 characters, never a whole 64 KiB line (quadratic).
+  const end = Math.max(0, Math.min(column, text.length));
+  const upto = text.slice(Math.max(0, end - 256), end);
   const dot = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F.]+)?)\.([A-Za-z_]*)$/.exec(upto);
   if (dot) {
     const r = ins.resolveFn(dot[1]);

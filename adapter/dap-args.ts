@@ -304,3 +304,32 @@ export function dropNulls(command: string, args: Record<string, unknown>): void 
     if (args[k] === null && !f.req) delete args[k];
   }
 }
+
+/**
+ * How deeply a message's arrays and objects may nest. No request needs more than a handful of
+ * levels (a launch configuration's quirks are three); a message nested thousands deep parses, but
+ * everything that walks it recursively — the library's log of each request, JSON.stringify —
+ * overflows the stack. It is refused at the door like a malformed frame.
+ */
+export const MAX_NESTING = 64;
+
+/** Whether a parsed JSON value nests arrays and objects deeper than `limit`. Iterative: the value may be deeper than the stack. */
+export function nestedDeeperThan(v: unknown, limit: number): boolean {
+  const values: unknown[] = [v];
+  const depths: number[] = [1];
+  while (values.length) {
+    const x = values.pop();
+    const d = depths.pop()!;
+    if (x === null || typeof x !== 'object') continue;
+    if (d > limit) return true;
+    const children = Array.isArray(x) ? x : Object.values(x);
+    for (let i = 0; i < children.length; i++) {
+      const c: unknown = children[i];
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
+        depths.push(d + 1);
+      }
+    }
+  }
+  return false;
+}

@@ -32,6 +32,11 @@ export class ExprError extends Error {
   }
 }
 
+/** A piece of the user's text in a one-line message: at most 40 characters. */
+function cut(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 interface Tok {
   k: 'num' | 'str' | 'id' | 'op' | 'end';
   v: string;
@@ -163,7 +168,7 @@ export function parseExpr(src: string): Node {
   const peek = () => toks[p]!;
   const eat = (v?: string): Tok => {
     const t = toks[p]!;
-    if (v !== undefined && t.v !== v) throw new ExprError(`expected '${v}' but found '${t.v || 'end of input'}'`, t.pos);
+    if (v !== undefined && t.v !== v) throw new ExprError(`expected '${v}' but found '${cut(t.v) || 'end of input'}'`, t.pos);
     p++;
     return t;
   };
@@ -172,10 +177,10 @@ export function parseExpr(src: string): Node {
     let n: Node;
     if (t.k === 'num') {
       const clean = t.v.replace(/_/g, '');
-      if (/^0[xb]$/i.test(clean)) throw new ExprError(`'${t.v}' has no digits`, t.pos);
+      if (/^0[xb]$/i.test(clean)) throw new ExprError(`'${cut(t.v)}' has no digits`, t.pos);
       // A literal is its exact value, kept to 64 bits (0xffffffffffffffff is -1, as in C's int64_t).
       const big = BigInt(clean);
-      if (big >= 1n << 64n) throw new ExprError(`${t.v} does not fit in 64 bits`, t.pos);
+      if (big >= 1n << 64n) throw new ExprError(`${cut(t.v)} does not fit in 64 bits`, t.pos);
       n = { t: 'num', v: BigInt.asIntN(64, big) };
     } else if (t.k === 'str') n = { t: 'str', v: t.v };
     else if (t.k === 'id') n = { t: 'id', name: t.v, pos: t.pos };
@@ -248,7 +253,7 @@ export function parseExpr(src: string): Node {
     return a;
   };
   const n = expr(0);
-  if (peek().k !== 'end') throw new ExprError(`unexpected '${peek().v}'`, peek().pos);
+  if (peek().k !== 'end') throw new ExprError(`unexpected '${cut(peek().v)}'`, peek().pos);
   return n;
 }
 
@@ -311,7 +316,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       return n.v;
     case 'id': {
       const v = env.lookup(n.name);
-      if (v === undefined) throw new ExprError(`unknown name '${n.name}'`, n.pos);
+      if (v === undefined) throw new ExprError(`unknown name '${cut(n.name)}'`, n.pos);
       return v;
     }
     case 'un': {
@@ -376,7 +381,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         const key = Object.keys(o).find((k) => k === n.name) ?? Object.keys(o).find((k) => k.toLowerCase() === n.name.toLowerCase());
         if (key !== undefined) return (o as Record<string, Value>)[key];
       }
-      throw new ExprError(`no member '${n.name}'`);
+      throw new ExprError(`no member '${cut(n.name)}'`);
     }
     case 'index': {
       const o = evalExpr(n.o, env);
@@ -393,6 +398,17 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       if (typeof f !== 'function') throw new ExprError('value is not a function');
       return f(...n.args.map((a) => toHost(evalExpr(a, env))));
     }
+  }
+}
+
+/** Why `src` is not an expression (its syntax alone: names are not looked up), or undefined. */
+export function syntaxError(src: string): string | undefined {
+  try {
+    parseExpr(src);
+    return undefined;
+  } catch (e) {
+    if (e instanceof ExprError) return `${e.message}${e.pos !== undefined ? ` (at column ${e.pos + 1})` : ''}`;
+    return e instanceof Error ? e.message : String(e);
   }
 }
 

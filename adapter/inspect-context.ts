@@ -23,7 +23,10 @@ export interface InspectContext {
   title(bus: number, wslot: number): string;
   busIndex(name: string): number;
   resolveFn(v: Value, slot?: Value): { bi: number; wslot: number } | undefined;
-  parseValue(text: string): number | undefined;
+  /** A value typed by the user, with the expression language's 64-bit integer rules; a string says why it is not one. */
+  parseValue(text: string): number | string;
+  /** Why the machine cannot be changed now (a run is going), or undefined. */
+  readonly frozen?: string | undefined;
   /** Config bytes as stored (little-endian, no side effects). */
   raw(f: PciFunction, off: number, size: number): number;
   /** A write through the guest's path (the host's config window when mapped). */

@@ -4,6 +4,11 @@
 import { barRead, barWrite } from '../emulator/machine/device-view';
 import type { InspectContext } from './inspect-context';
 
+/** A number in a memory reference, as the adapter writes them (decimal, no sign, no padding); NaN for anything else. */
+function refNumber(s: string): number {
+  return /^(?:0|[1-9][0-9]{0,15})$/.test(s) ? Number(s) : NaN;
+}
+
 export function cfgRef(bus: string, wslot: number): string {
   return `cfg/${bus}/${wslot}`;
 }
@@ -22,7 +27,7 @@ export function readMemory(
 ): { ok: true; address: string; bytes: Uint8Array; unreadable?: number } | { ok: false; error: string } {
   const p = ref.split('/');
   if (p[0] === 'cfg' && p.length === 3) {
-    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
+    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!));
     if (!f) return { ok: false, error: `No function for ${ref}` };
     const start = Math.max(0, offset);
     const end = Math.min(4096, offset + count);
@@ -30,19 +35,25 @@ export function readMemory(
     return { ok: true, address: `0x${start.toString(16)}`, bytes, unreadable: Math.max(0, count - bytes.length) };
   }
   if (p[0] === 'bar' && p.length === 4) {
-    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
-    const bar = f?.bars().find((x) => x.index === Number(p[3]));
+    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!));
+    const bar = f?.bars().find((x) => x.index === refNumber(p[3]!));
     if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
-    const n = Math.max(0, Math.min(count, bar.size - offset, 1 << 20));
+    const start = Math.max(0, offset);
+    const end = Math.min(bar.size, offset + count, start + (1 << 20));
+    const n = Math.max(0, end - start);
     const bytes = new Uint8Array(n);
-    for (let i = 0; i < n; i += 4) {
-      const v = barRead(f, bar.index, offset + i, 4);
-      for (let k = 0; k < 4 && i + k < n; k++) bytes[i + k] = (v >>> (8 * k)) & 0xff;
+    // Read as aligned dwords, the way a CPU reads device registers: a byte reads the same whatever
+    // the read starts at, and no access crosses the BAR's end (BARs are 16 bytes or more, in powers of two).
+    for (let i = 0; i < n;) {
+      const at = start + i;
+      const base = at - (at % 4);
+      const v = barRead(f, bar.index, base, 4);
+      for (let k = at - base; k < 4 && i < n; k++, i++) bytes[i] = (v >>> (8 * k)) & 0xff;
     }
-    return { ok: true, address: `0x${(bar.address + offset).toString(16)}`, bytes, unreadable: Math.max(0, count - n) };
+    return { ok: true, address: `0x${(bar.address + start).toString(16)}`, bytes, unreadable: Math.max(0, count - n) };
   }
   if (p[0] === 'pkt' && p.length === 2) {
-    const ev = Number(p[1]);
+    const ev = refNumber(p[1]!);
     if (!(ev >= 0 && ev < ctx.m.trace.length)) return { ok: false, error: `No trace event ${p[1]}` };
     const b = ctx.m.trace.get(ev).blob;
     if (!(b instanceof Uint8Array)) return { ok: false, error: `Trace event ${ev} has no bytes` };
@@ -56,15 +67,15 @@ export function writeMemory(ctx: InspectContext, ref: string, offset: number, da
   const p = ref.split('/');
   if (p[0] === 'cfg' && p.length === 3) {
     const bi = ctx.busIndex(p[1]!);
-    const f = ctx.fn(bi, Number(p[2]));
+    const f = ctx.fn(bi, refNumber(p[2]!));
     if (!f) return { ok: false, error: `No function for ${ref}` };
     let n = 0;
-    for (let i = 0; i < data.length && offset + i < 4096; i++, n++) ctx.writeCfg(bi, Number(p[2]), f, offset + i, 1, data[i]!);
+    for (let i = 0; i < data.length && offset + i < 4096; i++, n++) ctx.writeCfg(bi, refNumber(p[2]!), f, offset + i, 1, data[i]!);
     return { ok: true, written: n };
   }
   if (p[0] === 'bar' && p.length === 4) {
-    const f = ctx.fn(ctx.busIndex(p[1]!), Number(p[2]));
-    const bar = f?.bars().find((x) => x.index === Number(p[3]));
+    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!));
+    const bar = f?.bars().find((x) => x.index === refNumber(p[3]!));
     if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
     let n = 0;
     for (let i = 0; i < data.length && offset + i < bar.size; i++, n++) barWrite(f, bar.index, offset + i, 1, data[i]!);

@@ -56,8 +56,9 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
   if (def.fields.length) node.children = () => def.fields.map((fd) => fieldNode(ctx, bi, wslot, f, def, fd, path, wmask, w1cmask));
   if (wmask || w1cmask)
     node.set = (text) => {
+      if (ctx.frozen) return { ok: false, error: ctx.frozen };
       const x = ctx.parseValue(text);
-      if (x === undefined) return { ok: false, error: `'${text}' is not a number` };
+      if (typeof x === 'string') return { ok: false, error: x };
       ctx.writeCfg(bi, wslot, f, def.offset, def.size, x >>> 0);
       return { ok: true, value: ctx.num(ctx.raw(f, def.offset, def.size), def.size * 2) };
     };
@@ -93,8 +94,9 @@ function fieldNode(
   };
   if (access !== 'ro')
     child.set = (text) => {
+      if (ctx.frozen) return { ok: false, error: ctx.frozen };
       const x = ctx.parseValue(text);
-      if (x === undefined) return { ok: false, error: `'${text}' is not a number` };
+      if (typeof x === 'string') return { ok: false, error: x };
       if (x < 0 || x >= 2 ** width) return { ok: false, error: `${fd.name} is ${width} bit(s) wide` };
       const cur = f.cfgRead(def.offset, def.size);
       // Other write-1-to-clear bits of the register are written 0 so they stay as they are; the

@@ -31,6 +31,12 @@ export class Inspector implements InspectContext {
     private readonly pciIdsText?: string | PciIdsPieces | (() => string | PciIdsPieces | undefined),
   ) {}
 
+  /** Why the machine cannot be changed now (the session sets it: a run is going). */
+  frozenWhy: (() => string | undefined) | undefined;
+  get frozen(): string | undefined {
+    return this.frozenWhy?.();
+  }
+
   /** @internal */ get ids(): PciIds | undefined {
     if (this.idsCache === undefined) {
       const text = typeof this.pciIdsText === 'function' ? this.pciIdsText() : this.pciIdsText;
@@ -90,14 +96,17 @@ export class Inspector implements InspectContext {
     return undefined;
   }
 
-  parseValue(text: string): number | undefined {
+  parseValue(text: string): number | string {
+    // A plain number within 2^53 is what a user types most; anything else (0xffffffffffffffff, an
+    // expression) takes the expression language's 64-bit rules, and a value that does not fit is an error.
     const v = parseNumber(text);
-    if (v !== undefined) return v;
+    if (v !== undefined && Number.isSafeInteger(v)) return v;
     const r = evaluate(text, this.env(undefined));
-    if (!r.ok) return undefined;
+    if (!r.ok) return r.error;
     // Expressions give 64-bit integers (adapter/expr.ts); a register takes its low bits.
     if (typeof r.value === 'bigint') return Number(BigInt.asUintN(53, r.value));
-    return typeof r.value === 'number' ? r.value : undefined;
+    if (typeof r.value === 'number') return r.value;
+    return `'${text.length > 40 ? text.slice(0, 40) + '…' : text}' is not a number`;
   }
 
   // ---- scopes (inspect-tree.ts) ------------------------------------------------------

@@ -14,7 +14,7 @@ import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
 import { formatTime } from '../emulator/format';
-import { hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
+import { conditionProblem, hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
 
 /** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
@@ -137,12 +137,11 @@ export class VpciRuntime {
           bp.verified = true;
         } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';
       } else bp.message = 'Not a vPCI driver listing or the running scenario';
-      if (bp.condition) {
-        const r = evaluate(bp.condition, this.hooks.env(undefined));
-        if (!r.ok && /^unexpected|expected/.test(r.error)) {
-          bp.verified = false;
-          bp.message = `Condition: ${r.error}`;
-        }
+      const problem = conditionProblem(bp.condition, bp.hitCondition);
+      if (problem) {
+        bp.verified = false;
+        bp.broken = true;
+        bp.message = problem;
       }
       out.push(bp);
     }
@@ -158,7 +157,11 @@ export class VpciRuntime {
       const bp: FunctionBp = { id: this.nextBpId++, name: b.name.trim(), kind: 'function', hits: 0, verified: false };
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
-      if (this.m.program.fns.has(bp.name)) bp.verified = true;
+      const problem = conditionProblem(bp.condition, bp.hitCondition);
+      if (problem) {
+        bp.broken = true;
+        bp.message = problem;
+      } else if (this.m.program.fns.has(bp.name)) bp.verified = true;
       else {
         const t = resolveMessage(bp.name);
         if (t !== undefined) {
@@ -237,19 +240,38 @@ export class VpciRuntime {
     return false;
   }
 
+  /**
+   * Whether a breakpoint's condition holds here. One that cannot be evaluated here (an unknown
+   * name, a division by zero) counts as holding, and says so in the Debug Console: a breakpoint
+   * whose condition fails stops rather than being passed over without a word (as gdb does).
+   */
+  private conditionHolds(
+    condition: string,
+    threadId: number | undefined,
+    locals: Record<string, unknown> | undefined,
+    where?: { path: string; line: number },
+  ): boolean {
+    const r = evaluate(condition, this.hooks.env(threadId, locals));
+    if (!r.ok) {
+      const shown = condition.length > 40 ? `${condition.slice(0, 40)}…` : condition;
+      this.hooks.log(`Breakpoint condition "${shown}" could not be evaluated here (${r.error}): stopping.`, where);
+      return true;
+    }
+    const v = r.value;
+    return !!v && !(typeof v === 'object' && 'value' in (v as object) && !(v as { value: unknown }).value);
+  }
+
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
   private filterHits(
-    bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string }[],
+    bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string; broken?: boolean }[],
     threadId: number | undefined,
     locals: Record<string, unknown> | undefined,
     where?: { path: string; line: number },
   ): number[] {
     const ids: number[] = [];
     for (const b of bps) {
-      if (b.condition) {
-        const r = evaluate(b.condition, this.hooks.env(threadId, locals));
-        if (!r.ok || !r.value || (typeof r.value === 'object' && 'value' in (r.value as object) && !(r.value as { value: unknown }).value)) continue;
-      }
+      if (b.broken) continue;
+      if (b.condition && !this.conditionHolds(b.condition, threadId, locals, where)) continue;
       b.hits++;
       if (!hitConditionMet(b.hitCondition, b.hits)) continue;
       if (b.logMessage) {
@@ -276,11 +298,9 @@ export class VpciRuntime {
           if (a && (bp.access === 'readWrite' || bp.access === a)) touched = a;
         }
         if (!touched) continue;
+        if (bp.broken) continue;
         const now = this.hooks.dataValue(bp);
-        if (bp.condition) {
-          const r = evaluate(bp.condition, this.hooks.env(threadId));
-          if (!r.ok || !r.value) continue;
-        }
+        if (bp.condition && !this.conditionHolds(bp.condition, threadId, undefined)) continue;
         bp.hits++;
         if (!hitConditionMet(bp.hitCondition, bp.hits)) continue;
         ids.push(bp.id);

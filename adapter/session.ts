@@ -12,11 +12,12 @@ import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
 import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd } from './framing';
-import { checkDapArgs, dropNulls } from './dap-args';
+import { quoteShort } from '../io/frames';
+import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { clock, historyBudget, prepareIdleTimer } from './history';
-import { EXCEPTION_FILTERS, parseDataId, validHitCondition, type DataBp, type ExceptionFilter } from './breakpoints';
+import { EXCEPTION_FILTERS, conditionProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals } from './frame-locals';
 import { Inspector } from './inspect';
@@ -93,6 +94,14 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
 declare const __VPCI_LISTINGS_DIGEST__: string | undefined;
 const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LISTINGS_DIGEST__ : '';
 
+/** Why a request that changes the machine is refused while a run is going. */
+const RUNNING = 'The session is running: pause first';
+
+/** A name from the client in a one-line message: as it is, or quoted and cut when long. */
+function shortName(name: string): string {
+  return name.length <= 40 ? name : quoteShort(name);
+}
+
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
 /** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictTimer). */
@@ -141,6 +150,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   private nextFrameId = 1;
   private hex = true;
   private running = false;
+  /** `terminated` has been sent: execution requests are refused until a restart (notRunnable). */
+  private terminatedSent = false;
   private lastStop?: StopInfo;
   private ended = false;
   private lastTraceLength = 0;
@@ -193,7 +204,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const input = framedInput(
       inStream,
       {
-        message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
+        message: (m) => this.receive(m as unknown as DebugProtocol.ProtocolMessage),
         problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
         refuse: (req, why) => {
           // DAP's rules (adapter/framing.ts) name a request by its seq and command.
@@ -214,6 +225,40 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.rawInput,
     );
     super.start(input, output);
+  }
+
+  /**
+   * One message from the client. A message nested deeper than any request needs is refused before
+   * anything walks it (it would overflow the stack); an exception that escapes the library's own
+   * handling (which catches only a handler's) answers the request with one line instead of ending
+   * the process — and with it, over TCP, every other session.
+   */
+  private receive(m: DebugProtocol.ProtocolMessage): void {
+    const req = m as Partial<DebugProtocol.Request>;
+    const refuse = (why: string): void => {
+      if (m.type !== 'request' || typeof req.command !== 'string') return;
+      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: m.seq, command: req.command, success: false };
+      this.sendErrorResponse(response, { id: 1102, format: `${shortName(req.command)}: ${why}`, showUser: false });
+    };
+    if (nestedDeeperThan(m, MAX_NESTING)) {
+      const why = `nested more than ${MAX_NESTING} levels deep (arrays and objects)`;
+      this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: a message ${why}; skipped.\n`, 'important'));
+      refuse(`not run, its message is ${why}`);
+      return;
+    }
+    try {
+      this.handleMessage(m);
+    } catch (e) {
+      logger.error(`${String(req.command)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      refuse(
+        `failed: ${
+          errorReason(e)
+            .split('\n')[0]!
+            .replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '')
+            .trim() || 'internal error'
+        }`,
+      );
+    }
   }
 
   /**
@@ -318,6 +363,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   override sendEvent(event: DebugProtocol.Event): void {
+    // After `terminated` the client ends the session: nothing runs or stops again until a restart loads anew.
+    if (event.event === 'terminated') this.terminatedSent = true;
     if (this.logAll) super.sendEvent(event);
     else DebugSession.prototype.sendEvent.call(this, event);
   }
@@ -346,6 +393,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
       this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
+      return;
+    }
+    if (this.rt || this.loading || this.attachedTo) {
+      // DAP: one launch per session; a new scenario, or the same again, is a restart.
+      this.sendErrorResponse(response, { id: 1007, format: 'This session has launched a scenario already: restart it to load one again', showUser: true });
       return;
     }
     this.launchArgs = args;
@@ -393,6 +445,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         () => this.hex,
         () => this.pciIdsNow(),
       );
+      this.ins.frozenWhy = () => (this.running ? RUNNING : undefined);
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
@@ -540,12 +593,14 @@ export class VpciDebugSession extends LoggingDebugSession {
       () => this.hex,
       () => this.pciIdsNow(),
     );
+    this.ins.frozenWhy = () => (this.running ? RUNNING : undefined);
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
     this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks(), { maxMemory: budget.maxMemory });
     this.ins.hist = this.rt.h;
     this.ended = false;
+    this.terminatedSent = false;
     this.lastTraceLength = 0;
     return previous ? { previous } : {};
   }
@@ -700,10 +755,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart', showUser: true });
       return;
     }
-    this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
+    const wasRunning = this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
     void this.load(a).then((r) => {
-      if ('error' in r) this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
-      else this.restarted(response, a, r.previous);
+      if (!('error' in r)) return this.restarted(response, a, r.previous);
+      this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
+      // The run was stopped for a machine that did not come: the old one stands where the run left it.
+      if (wasRunning && this.rt && !this.running)
+        this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD, description: 'The restart failed: paused where the run got to' });
     });
   }
 
@@ -770,7 +828,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     });
     const bps = this.rt.setLineBreakpoints(args.source.path, reqs);
     response.body = {
-      breakpoints: bps.map((b, i) => {
+      breakpoints: bps.map((b) => {
         const bp: DebugProtocol.Breakpoint = {
           id: b.id,
           verified: b.verified,
@@ -778,10 +836,6 @@ export class VpciDebugSession extends LoggingDebugSession {
           source: { name: basename(b.path), path: b.path },
         };
         if (b.message) bp.message = b.message;
-        if (!validHitCondition(reqs[i]!.hitCondition)) {
-          bp.verified = false;
-          bp.message = `Hit count "${reqs[i]!.hitCondition}": use N, =N, >N, >=N, <N, <=N or %N`;
-        }
         return bp;
       }),
     };
@@ -901,6 +955,12 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       list.push(bp);
+      const problem = conditionProblem(bp.condition, bp.hitCondition);
+      if (problem) {
+        bp.broken = true;
+        out.push({ id: bp.id, verified: false, message: problem });
+        continue;
+      }
       const present = this.ins!.targetPresent(t);
       out.push({ id: bp.id, verified: true, message: present ? bp.target.description : `${bp.target.description} (the device is not present yet)` });
     }
@@ -914,13 +974,22 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** A stepping request needs a loaded scenario, a known thread and a paused machine. */
   private checkThread(response: DebugProtocol.Response, tid: unknown): boolean {
     const known = typeof tid === 'number' && (tid === SCENARIO_THREAD || !!this.rt?.m.threads.some((t) => t.id === tid));
-    const why = !this.rt
-      ? 'No scenario is loaded'
-      : this.running
-        ? 'The session is running: pause first'
-        : !known
-          ? `Unknown thread ${JSON.stringify(tid)}`
-          : undefined;
+    const why = this.notRunnable(true) ?? (!known ? `Unknown thread ${shortName(JSON.stringify(tid))}` : undefined);
+    if (why) this.sendErrorResponse(response, { id: 1070, format: why, showUser: false });
+    return !why;
+  }
+
+  /** Why the machine cannot be run, stepped or paused now (`busy`: nor while a run is going), or undefined. */
+  private notRunnable(busy: boolean): string | undefined {
+    if (!this.rt) return 'No scenario is loaded';
+    if (this.terminatedSent) return 'The session has ended: restart it to run the scenario again';
+    if (busy && this.running) return RUNNING;
+    return undefined;
+  }
+
+  /** Refuses a request the machine cannot take now (notRunnable); says whether it may go on. */
+  private runnable(response: DebugProtocol.Response, busy: boolean): boolean {
+    const why = this.notRunnable(busy);
     if (why) this.sendErrorResponse(response, { id: 1070, format: why, showUser: false });
     return !why;
   }
@@ -930,6 +999,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+    if (!this.runnable(response, false)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     if (this.ended) {
@@ -1030,6 +1100,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (!this.runnable(response, true)) return;
     this.sendResponse(response);
     if (!this.rt) return;
     this.ended = false;
@@ -1037,6 +1108,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
+    if (!this.runnable(response, false)) return;
     this.sendResponse(response);
     if (this.running) this.rt?.pause();
     else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
@@ -1388,8 +1460,9 @@ export class VpciDebugSession extends LoggingDebugSession {
     const n = valueNode(shown, v, this.hex, k);
     if (typeof v === 'number' || typeof v === 'boolean') {
       n.set = (text) => {
+        if (this.running) return { ok: false, error: RUNNING };
         const x = this.ins!.parseValue(text);
-        if (x === undefined) return { ok: false, error: `'${text}' is not a number` };
+        if (typeof x === 'string') return { ok: false, error: x };
         owner[k] = typeof v === 'boolean' ? !!x : x;
         this.rt!.h.truncateFuture();
         return { ok: true, value: typeof v === 'boolean' ? String(!!x) : fmtNum(x, this.hex) };
@@ -1419,9 +1492,17 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    if (this.running) {
+      this.sendErrorResponse(response, { id: 1032, format: RUNNING, showUser: true });
+      return;
+    }
     const n = this.vars.child(args.variablesReference, args.name);
     if (!n || !n.set) {
-      this.sendErrorResponse(response, { id: 1030, format: n ? `${args.name} is read-only` : `No variable ${args.name}`, showUser: true });
+      this.sendErrorResponse(response, {
+        id: 1030,
+        format: n ? `${shortName(args.name)} is read-only` : `No variable ${shortName(args.name)}`,
+        showUser: true,
+      });
       return;
     }
     const r = n.set(args.value);
@@ -1460,14 +1541,14 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
     if (!this.ins || this.running) {
-      this.sendErrorResponse(response, { id: 1042, format: this.running ? 'Pause the session first' : 'No scenario is loaded', showUser: true });
+      this.sendErrorResponse(response, { id: 1042, format: this.running ? RUNNING : 'No scenario is loaded', showUser: true });
       return;
     }
     const r = this.ins.evaluate(`${args.expression} = ${args.value}`, 'repl', undefined, undefined, this.hex);
     if (!r.ok || !r.changed) {
       this.sendErrorResponse(response, {
         id: 1043,
-        format: r.ok ? `${args.expression} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
+        format: r.ok ? `${shortName(args.expression)} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
         showUser: true,
       });
       return;
@@ -1528,6 +1609,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const fail = (id: number, format: string, showUser = false): void => this.sendErrorResponse(response, { id, format, showUser });
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1) return fail(1052, `writeMemory: argument 'data' is not base64`);
     if (!this.ins) return fail(1051, 'No scenario is loaded', true);
+    if (this.running) return fail(1053, RUNNING, true);
     const data = base64ToBytes(args.data);
     const offset = args.offset ?? 0;
     // Which of the bytes lie inside the region: those before its start cannot, and a read of the rest says how many fit.
@@ -1565,11 +1647,29 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  // The library answers these with an empty success; none is among the capabilities (initialize), and
+  // an empty success is wrong for each (DAP requires a body of targets or breakpoints).
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse): void {
+    this.unsupported(response, 'there is no machine code to disassemble: the driver models step through C listings');
+  }
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse): void {
+    this.unsupported(response, 'there are no instructions: set line, function or data breakpoints');
+  }
+  protected override stepInTargetsRequest(response: DebugProtocol.StepInTargetsResponse): void {
+    this.unsupported(response, 'Step Into steps into the call on the line');
+  }
+  protected override terminateThreadsRequest(response: DebugProtocol.TerminateThreadsResponse): void {
+    this.unsupported(response, 'the threads are the guest kernel’s; end the session instead');
+  }
+  private unsupported(response: DebugProtocol.Response, why: string): void {
+    this.sendErrorResponse(response, { id: 1062, format: `${response.command} is not supported: ${why}`, showUser: false });
+  }
+
   // ---- vPCI custom requests ---------------------------------------------------------------
 
   protected override customRequest(command: string, response: DebugProtocol.Response, raw: unknown): void {
     if (!isVpciRequest(command)) {
-      this.sendErrorResponse(response, { id: 1061, format: `Unknown request ${command}`, showUser: false });
+      this.sendErrorResponse(response, { id: 1061, format: `Unknown request ${shortName(command)}`, showUser: false });
       return;
     }
     const ins = this.ins;
@@ -1604,7 +1704,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     response: DebugProtocol.Response,
   ): { [K in VpciRequestName]: (a: RequestArgs<K>) => RequestBody<K> | typeof ANSWERED } {
     const paused = (): void => {
-      if (this.running) throw new Error('Pause the session first');
+      if (this.running) throw new Error(RUNNING);
     };
     return {
       'vpci/topology': () => ins.topology(),

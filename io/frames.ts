@@ -155,7 +155,7 @@ export class Framer {
       // Input that does not start like a header: look for one now rather than wait for a blank line.
       const text = b.toString('latin1', 0, Math.min(b.length, 64)).replace(/^[\r\n]+/, '');
       if (text.length >= 16 && !/^[A-Za-z-]+[ \t]*:/.test(text)) {
-        this.broken(`bytes that are not a ${this.rules.protocol} header: ${quote(text)}`);
+        this.broken(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(text)}`);
         return true;
       }
       return false;
@@ -171,17 +171,17 @@ export class Framer {
       if (line === '') continue; // a stray line break before the header
       const m = /^([A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*$/.exec(line);
       if (!m) {
-        bad = `a header line that is not "Name: value": ${quote(line)}`;
+        bad = `a header line that is not "Name: value": ${quoteShort(line)}`;
         break;
       }
       if (m[1]!.toLowerCase() !== 'content-length') continue;
       if (!/^[0-9]{1,12}$/.test(m[2]!)) {
-        bad = `Content-Length ${quote(m[2]!)} is not a byte count`;
+        bad = `Content-Length ${quoteShort(m[2]!)} is not a byte count`;
         break;
       }
       length = Number(m[2]);
     }
-    if (!bad && length === undefined) bad = `a header without Content-Length: ${quote(headerText)}`;
+    if (!bad && length === undefined) bad = `a header without Content-Length: ${quoteShort(headerText)}`;
     if (!bad && length! > this.rules.bodyLimit) bad = `Content-Length ${length} is over the ${this.rules.bodyLimit}-byte limit`;
     if (!bad && length === 0) bad = 'Content-Length 0 (an empty message)';
     if (bad) {
@@ -363,7 +363,7 @@ export class Framer {
       this.endResync(s.why);
     } else if (this.size) {
       const junk = this.take(this.size);
-      this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quote(junk.toString('latin1', 0, 40))}`);
+      this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(junk.toString('latin1', 0, 40))}`);
     }
   }
 }
@@ -404,7 +404,8 @@ function partialHeaderStart(b: Buffer): number {
   return b.length;
 }
 
-function quote(s: string): string {
+/** A piece of input for a one-line message: JSON-quoted, cut to 40 characters. */
+export function quoteShort(s: string): string {
   const t = s.length > 40 ? s.slice(0, 40) + '…' : s;
   return JSON.stringify(t);
 }

@@ -55,6 +55,11 @@ test('steps, and a Continue that stops within a chunk, are not long runs', async
   const first = await launch(dc, QUICKSTART, { stopOnEntry: true });
   await steps(first, 40); // to the end of the quick start, through its heaviest steps (2,300 emulator steps)
   assert.equal(longRuns, 0);
+  // A new session for another scenario (one launch per session).
+  await dc.stop();
+  dc = new DebugClient('node', 'unused', 'vpci');
+  dc.defaultTimeout = 30_000;
+  await dc.start(port);
   const s = await launch(dc, join(dir, 'long.vpci'), { stopOnEntry: true });
   await steps(s, 5);
   assert.equal(longRuns, 0);

@@ -25,7 +25,7 @@ function ctx(f: PciFunction): InspectContext {
     title: () => 'f',
     busIndex: () => 0,
     resolveFn: () => ({ bi: 0, wslot: 0 }),
-    parseValue: (t) => parseNumber(t),
+    parseValue: (t) => parseNumber(t) ?? `'${t}' is not a number`,
     raw,
     writeCfg: (_b, _w, fn, off, size, v) => fn.cfgWrite(off, size as 1 | 2 | 4, v),
     cfgRef: () => 'cfg/nic0/0',

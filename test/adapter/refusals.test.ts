@@ -1,0 +1,315 @@
+// What the adapter refuses, and how: requests that cannot run now (a second launch, a reverse run
+// or a change to the machine while a run is going, anything after `terminated`), messages nested
+// deeper than any request, requests the adapter does not support, malformed memory references,
+// values that do not fit, breakpoint conditions that cannot be read or evaluated — each an error
+// response or an unverified breakpoint with one line saying why, never a silent success.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { connect, type AddressInfo } from 'node:net';
+import { adapterTests, launch, cont, VMBUS_PCIB } from './harness';
+import { runTcp } from '../../adapter/server';
+import { hotPlugText } from '../hot-plug-scenario';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const h = adapterTests();
+let dir = '';
+let LONG = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vpci-refusals-'));
+  // 150 hot-plug cycles: many chunks of emulator steps (20,000 each), so a request sent after
+  // `continue` finds the run going, again and again before the scenario's end.
+  LONG = join(dir, 'long.vpci');
+  writeFileSync(LONG, hotPlugText(150));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const SCENARIO_THREAD = 1_000_000;
+
+/** The error a request gets (fails the test if it succeeds). */
+async function refused(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail('the request succeeded');
+}
+
+/** Sends `continue` and, in the same turn, `then`: the second request arrives while the run goes. Pauses the run after. */
+async function whileRunning<T>(dc: DebugClient, then: () => Promise<T>): Promise<T> {
+  const c = dc.continueRequest({ threadId: SCENARIO_THREAD });
+  const r = then();
+  await c;
+  const settled = await Promise.allSettled([r]);
+  const paused = dc.waitForEvent('stopped');
+  await dc.pauseRequest({ threadId: SCENARIO_THREAD });
+  await paused;
+  if (settled[0].status === 'rejected') throw settled[0].reason;
+  return settled[0].value;
+}
+
+test('a second launch in one session is refused (a restart loads a scenario again); the first run goes on', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const why = await refused(dc.launchRequest({ scenario: LONG } as DebugProtocol.LaunchRequestArguments));
+  assert.match(why, /^This session has launched a scenario already: restart it/);
+  const end = await cont(dc, SCENARIO_THREAD);
+  assert.equal(end.body.reason, 'end');
+  // The verdict is the quickstart's, on the quickstart's run.
+  const threads = await dc.threadsRequest();
+  assert.ok(threads.body.threads.some((t) => /nic0/.test(t.name)));
+});
+
+test('while a run goes, Reverse Continue and every change to the machine are refused: pause first', async () => {
+  const dc = h.client();
+  await launch(dc, LONG);
+  assert.match(
+    await whileRunning(dc, () => refused(dc.customRequest('reverseContinue', { threadId: SCENARIO_THREAD }))),
+    /^The session is running: pause first$/,
+  );
+  for (const expression of ['eject nic0', 'nic0.COMMAND = 0', 'cfg nic0 4 = 0 2', 'raise nic0 0', 'offer nic9 intel-82599-vf']) {
+    const why = await whileRunning(dc, () => refused(dc.evaluateRequest({ expression, context: 'repl' })));
+    assert.match(why, /^The session is running: pause first$/, expression);
+  }
+  const mem = await whileRunning(dc, () => refused(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: 4, data: 'AAA=' })));
+  assert.match(mem, /^The session is running: pause first$/);
+  // Paused, the same changes are taken.
+  const ok = await dc.evaluateRequest({ expression: 'nic0.COMMAND = 0x6', context: 'repl' });
+  assert.match(ok.body.result, /^nic0\.COMMAND = 0x0006$/);
+});
+
+test('Set Value on a register while a run goes is refused; paused it is taken', async () => {
+  const dc = h.client();
+  const s = await launch(dc, LONG);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const header = top.find((v) => v.name === 'Header')!;
+  const why = await whileRunning(dc, () => refused(dc.setVariableRequest({ variablesReference: header.variablesReference, name: 'COMMAND', value: '0' })));
+  assert.match(why, /^The session is running: pause first$/);
+});
+
+test('a restart that fails while a run goes leaves the machine paused where the run got to, and says so', async () => {
+  const dc = h.client();
+  await launch(dc, LONG);
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  void dc.continueRequest({ threadId: SCENARIO_THREAD });
+  const why = await refused(dc.customRequest('restart', { arguments: { scenario: join(dir, 'missing.vpci') } }));
+  assert.match(why, /^Cannot load .*missing\.vpci/);
+  const s = await stopped;
+  assert.equal(s.body.reason, 'pause');
+  assert.match((s.body as { text?: string }).text ?? '', /^The restart failed: paused where the run got to$/);
+  // The machine still answers and steps on.
+  const next = await cont(dc, SCENARIO_THREAD);
+  assert.equal(next.body.reason, 'end');
+});
+
+test('after `terminated` nothing runs, steps or stops again until a restart', async () => {
+  const dc = h.client();
+  const s = await launch(dc, QUICKSTART);
+  const terminated = dc.waitForEvent('terminated');
+  await dc.terminateRequest({});
+  await terminated;
+  for (const [command, args] of [
+    ['next', { threadId: s.body.threadId }],
+    ['stepBack', { threadId: s.body.threadId }],
+    ['continue', { threadId: SCENARIO_THREAD }],
+    ['reverseContinue', { threadId: SCENARIO_THREAD }],
+    ['pause', { threadId: SCENARIO_THREAD }],
+  ] as const)
+    assert.match(await refused(dc.customRequest(command, args)), /^The session has ended: restart it/, command);
+  // A restart loads the scenario afresh and runs again.
+  const again = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.customRequest('restart', {});
+  assert.equal((await again).body.reason, 'entry');
+  const step = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: s.body.threadId! });
+  await step;
+});
+
+test('a message nested deeper than any request is refused at the door with an important output; the session goes on', async () => {
+  // A raw client: no JSON library writes 5,000 levels (JSON.stringify overflows first), a hand-made frame does.
+  const server = await runTcp(0);
+  const port = (server.address() as AddressInfo).port;
+  const sock = connect(port, '127.0.0.1');
+  const got: Record<string, unknown>[] = [];
+  let buf = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  sock.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const h = buf.indexOf('\r\n\r\n');
+      if (h < 0) break;
+      const n = Number(/Content-Length: (\d+)/.exec(buf.subarray(0, h).toString())![1]);
+      if (buf.length < h + 4 + n) break;
+      got.push(JSON.parse(buf.subarray(h + 4, h + 4 + n).toString()) as Record<string, unknown>);
+      buf = buf.subarray(h + 4 + n);
+    }
+    waiters.splice(0).forEach((w) => w());
+  });
+  const frame = (json: string): string => `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
+  const responseTo = async (seq: number): Promise<Record<string, unknown>> => {
+    for (;;) {
+      const r = got.find((m) => m.type === 'response' && m.request_seq === seq);
+      if (r) return r;
+      await new Promise<void>((res) => waiters.push(res));
+    }
+  };
+  try {
+    sock.write(frame(JSON.stringify({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } })));
+    await responseTo(1);
+    sock.write(frame(`{"seq":2,"type":"request","command":"threads","arguments":{"x":${'['.repeat(5000)}0${']'.repeat(5000)}}}`));
+    const r = await responseTo(2);
+    assert.equal(r.success, false);
+    assert.match(String(r.message), /^threads: not run, its message is nested more than 64 levels deep/);
+    const said = got.find((m) => m.type === 'event' && m.event === 'output') as { body: { category: string; output: string } } | undefined;
+    assert.equal(said?.body.category, 'important');
+    assert.match(said.body.output, /nested more than 64 levels deep/);
+    // The session goes on: 60 levels are fine.
+    sock.write(frame(`{"seq":3,"type":"request","command":"threads","arguments":{"x":${'['.repeat(60)}0${']'.repeat(60)}}}`));
+    assert.equal((await responseTo(3)).success, true);
+  } finally {
+    sock.destroy();
+    server.close();
+  }
+});
+
+test('requests the adapter does not support are errors saying so, not empty successes', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  for (const [command, args] of [
+    ['disassemble', { memoryReference: 'cfg/nic0/0', instructionCount: 10 }],
+    ['setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x0' }] }],
+    ['stepInTargets', { frameId: 1 }],
+    ['terminateThreads', { threadIds: [1] }],
+  ] as const)
+    assert.match(await refused(dc.customRequest(command, args)), new RegExp(`^${command} is not supported: `), command);
+  const long = 'x'.repeat(100_000);
+  const why = await refused(dc.customRequest(long, {}));
+  assert.ok(why.length < 100, `${why.length} characters`);
+});
+
+test('readMemory on a BAR gives the same bytes whatever the read starts at, to its last byte', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const end = await cont(dc, SCENARIO_THREAD); // the driver has placed the BARs
+  const st = await dc.stackTraceRequest({ threadId: end.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const dev = scopes.body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const bars = (await dc.variablesRequest({ variablesReference: top.find((v) => v.name === 'BARs')!.variablesReference })).body.variables;
+  const ref = bars.find((v) => v.memoryReference)?.memoryReference;
+  assert.ok(ref, bars.map((v) => v.name).join(', '));
+
+  const whole = await dc.customRequest('readMemory', { memoryReference: ref, offset: 0, count: 1 << 20 });
+  const size = Buffer.from(whole.body.data, 'base64').length;
+  assert.ok(size >= 16, `BAR0 holds ${size} bytes`);
+  const all = Buffer.from(whole.body.data, 'base64');
+  for (const start of [size - 4, size - 3, size - 2, size - 1, 1, 2, 3, 5]) {
+    const r = await dc.customRequest('readMemory', { memoryReference: ref, offset: start, count: 8 });
+    const got = Buffer.from(r.body.data, 'base64');
+    assert.deepEqual(got, all.subarray(start, start + 8), `from ${start}`);
+    assert.equal(r.body.unreadableBytes ?? 0, Math.max(0, start + 8 - size), `from ${start}`);
+  }
+  // Before the BAR: the bytes up to its start are unreadable (a client reads on from there).
+  const before = await dc.customRequest('readMemory', { memoryReference: ref, offset: -4, count: 8 });
+  assert.equal(before.body.unreadableBytes, 4);
+  assert.equal(before.body.data, undefined);
+});
+
+test('memory references are read only as the adapter writes them', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  assert.ok((await dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4 })).body.data);
+  for (const memoryReference of ['cfg/nic0/', 'cfg/nic0/ 0', 'cfg/nic0/0.0', 'cfg/nic0/00', 'cfg/nic0/0x0', 'bar/nic0/0/', 'pkt/', 'pkt/0x1', 'pkt/-1'])
+    assert.match(await refused(dc.customRequest('readMemory', { memoryReference, offset: 0, count: 4 })), /^No (function|BAR|trace event)/, memoryReference);
+});
+
+test('a value typed into a register follows the expression rules: all ones from -1 or 0xffffffffffffffff, an error when it does not fit in 64 bits', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const set = (value: string): Promise<DebugProtocol.SetExpressionResponse> =>
+    dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value }) as Promise<DebugProtocol.SetExpressionResponse>;
+  const ones = (await set('-1')).body.value;
+  assert.notEqual(ones, '0x0000');
+  await set('0');
+  assert.equal((await set('0xffffffffffffffff')).body.value, ones);
+  assert.match(await refused(set('99999999999999999999')), /does not fit in 64 bits/);
+  assert.match(await refused(dc.evaluateRequest({ expression: 'nic0.COMMAND = 99999999999999999999', context: 'repl' })), /does not fit in 64 bits/);
+});
+
+test('the expression language reaches no JavaScript: toString, constructor and __proto__ are unknown names; long names are cut in messages', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  for (const expression of ['toString()', 'valueOf()', 'constructor', '__proto__', 'hasOwnProperty'])
+    assert.match(
+      await refused(dc.evaluateRequest({ expression, context: 'watch' })),
+      /^unknown name '(toString|valueOf|constructor|__proto__|hasOwnProperty)'/,
+      expression,
+    );
+  const why = await refused(dc.evaluateRequest({ expression: 'y'.repeat(60_000), context: 'watch' }));
+  assert.ok(why.length < 100, `${why.length} characters`);
+});
+
+test('completions look at the words before the cursor only: right on a long line', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const text = `${'x'.repeat(60_000)} nic0.COMM`;
+  const r = await dc.completionsRequest({ text, column: text.length + 1 });
+  assert.ok(r.body.targets.some((t) => t.label === 'COMMAND'));
+});
+
+test('breakpoint conditions and hit counts that cannot be read make every kind of breakpoint unverified, and it never acts', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const lineBps = await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [
+      { line: 1, condition: "'abc" },
+      { line: 1, condition: '1 +' },
+      { line: 1, hitCondition: 'abc' },
+    ],
+  });
+  for (const b of lineBps.body.breakpoints) assert.equal(b.verified, false, b.message);
+  assert.match(lineBps.body.breakpoints[1]!.message!, /^Condition "1 \+": /);
+  assert.match(lineBps.body.breakpoints[2]!.message!, /^Hit count "abc": use N/);
+  const fnBps = await dc.setFunctionBreakpointsRequest({
+    breakpoints: [
+      { name: 'vmbus_pcib_attach', condition: '1 +' },
+      { name: 'hv_pci_protocol_negotiation', hitCondition: 'abc' },
+    ],
+  });
+  assert.deepEqual(
+    fnBps.body.breakpoints.map((b) => b.verified),
+    [false, false],
+  );
+  const data = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'cfg:nic0:0:4:2', condition: '1 +', hitCondition: 'abc' }] });
+  assert.equal(data.body.breakpoints[0]!.verified, false);
+  // None of them stops: the run goes to its end.
+  assert.equal((await cont(dc, SCENARIO_THREAD)).body.reason, 'end');
+});
+
+test('a breakpoint whose condition cannot be evaluated where it is hit stops there, and the Debug Console says why', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const bps = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_protocol_negotiation', condition: 'no_such_name == 1' }] });
+  assert.equal(bps.body.breakpoints[0]!.verified, true);
+  const said = new Promise<string>((res) => {
+    const on = (e: DebugProtocol.OutputEvent): void => {
+      if (/could not be evaluated/.test(e.body.output)) {
+        dc.removeListener('output', on);
+        res(e.body.output);
+      }
+    };
+    dc.on('output', on);
+  });
+  const s = await cont(dc, SCENARIO_THREAD);
+  assert.equal(s.body.reason, 'function breakpoint');
+  assert.match(await said, /^Breakpoint condition "no_such_name == 1" could not be evaluated here \(unknown name 'no_such_name'.*\): stopping\.\n$/);
+});

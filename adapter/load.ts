@@ -14,7 +14,7 @@ import { machineConfig, type ConfigOverrides } from '../emulator/machine/scenari
 import { Machine } from '../emulator/machine/machine';
 import type { FunctionSource } from '../emulator/machine/bus';
 import { createFunction } from '../emulator/pci/catalog';
-import { importLspciText, importConfigBinary } from '../emulator/pci/lspci-import';
+import { importLspciText, importConfigBinary, isDumpText, withoutBom } from '../emulator/pci/lspci-import';
 import { PciFunction } from '../emulator/pci/function';
 import { SCENARIO_LIMIT, canReadSync, confinement, decodeText, type FileAccess, type SyncFileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
@@ -44,10 +44,9 @@ export function functionFactory(reads: ReadonlyMap<string, FileRead>): (src: Fun
     if (src.kind === 'catalog') return createFunction(src.id);
     const got = reads.get(src.path);
     if (!got || !('bytes' in got)) throw new Error(got && 'message' in got ? got.message : `cannot read dump file '${src.path}'`);
-    const raw = got.bytes;
+    const raw = withoutBom(got.bytes);
     const bars = src.bars.map((b) => ({ index: b.index, size: b.size }));
-    const isText = raw.subarray(0, Math.min(raw.length, 256)).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
-    if (!isText) {
+    if (!isDumpText(raw)) {
       const r = importConfigBinary(raw);
       if (!r.ok) throw new Error(`${src.path}: ${r.error.message}`);
       return PciFunction.fromDump(r.device, bars);
@@ -101,8 +100,9 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
   // Build every function once now (catalog or dump, boot-time buses, offered ones and plugged ones), so a
   // dump that cannot become a device is a diagnostic at its declaration, never an exception mid-run.
   const factory = functionFactory(reads);
-  // The functions built here are the ones the machine starts with.
-  const built = new Map<string, PciFunction[]>();
+  // The functions built here are the ones the machine starts with, taken in order by source (a
+  // cursor, not shift(): thousands of functions from one source stay linear).
+  const built = new Map<string, { list: PciFunction[]; next: number }>();
   const sc = p.scenario;
   const decls = [...sc.buses, ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))].map((b) => ({
     name: b.name,
@@ -129,7 +129,9 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
       try {
         const key = JSON.stringify(source);
         const fn = factory(source);
-        built.set(key, [...(built.get(key) ?? []), fn]);
+        const b = built.get(key);
+        if (b) b.list.push(fn);
+        else built.set(key, { list: [fn], next: 0 });
       } catch (e) {
         const d: Diagnostic = {
           severity: 'error',
@@ -144,7 +146,10 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
   }
   if (out.errors.length) return out;
   const config = machineConfig(sc, src, overrides);
-  const m = new Machine(config, (s) => built.get(JSON.stringify(s))?.shift() ?? factory(s));
+  const m = new Machine(config, (s) => {
+    const b = built.get(JSON.stringify(s));
+    return b && b.next < b.list.length ? b.list[b.next++]! : factory(s);
+  });
   for (const b of config.buses) m.addBus(b);
   out.machine = m;
   return out;

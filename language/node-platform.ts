@@ -65,6 +65,16 @@ function stdioConnection(): Connection {
     message: (m, raw) => {
       // JSON-RPC 2.0 (4.2): params, when present, are an object or an array. Anything else is
       // refused here with its own error, not left to fail inside the library as a TypeError.
+      if ('params' in m && m.params === null && (m.method === 'shutdown' || m.method === 'exit')) {
+        // Some clients (lsp4j's) write the two messages without parameters as "params": null: taken as
+        // none, so such a client's shutdown and exit are honoured (the server would outlive it).
+        const { params: _none, ...rest } = m;
+        if (m.method === 'shutdown') shutdown = true;
+        const json = Buffer.from(JSON.stringify(rest), 'utf8');
+        clean.write(`Content-Length: ${json.length}\r\n\r\n`);
+        clean.write(json);
+        return;
+      }
       if ('params' in m && (typeof m.params !== 'object' || m.params === null)) {
         const what = m.params === null ? 'null' : typeof m.params;
         if (typeof m.id === 'number' || typeof m.id === 'string')
@@ -77,6 +87,15 @@ function stdioConnection(): Connection {
         return;
       }
       if (m.method === 'shutdown') shutdown = true;
+      const p = m.params as { capabilities?: unknown } | undefined;
+      if (m.method === 'initialize' && p && !Array.isArray(p) && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
+        // LSP requires the client's capabilities; the library reads them unchecked (a TypeError as
+        // the error). A client that leaves them out is taken as one that has none.
+        const json = Buffer.from(JSON.stringify({ ...m, params: { ...p, capabilities: {} } }), 'utf8');
+        clean.write(`Content-Length: ${json.length}\r\n\r\n`);
+        clean.write(json);
+        return;
+      }
       // The bytes as they came (stdin's chunks are never reused): a large document is not re-encoded.
       clean.write(`Content-Length: ${raw.length}\r\n\r\n`);
       clean.write(raw);

@@ -84,12 +84,19 @@ function statementWindow(doc: LineDocument, line: number): { text: string; first
   return { text: doc.getText({ start: { line: first, character: 0 }, end: { line: line + 1, character: 0 } }), firstLine: first };
 }
 
+/** A handler's failure in one line for the client's log (the stack with VPCI_DEBUG=1, where there is a process environment). */
+function failure(e: unknown): string {
+  const debug = typeof process !== 'undefined' && !!process.env['VPCI_DEBUG'];
+  if (!(e instanceof Error)) return String(e);
+  return debug ? (e.stack ?? e.message) : `${e.message.split('\n')[0]!} (request not handled; VPCI_DEBUG=1 logs the stack)`;
+}
+
 function guardAsync<A extends unknown[], R>(fallback: R, fn: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
   return async (...a: A) => {
     try {
       return await fn(...a);
     } catch (e) {
-      connection.console.error(`vpci language server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      connection.console.error(`vpci language server: ${failure(e)}`);
       return fallback;
     }
   };
@@ -100,14 +107,15 @@ function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: 
     try {
       return fn(...a);
     } catch (e) {
-      connection.console.error(`vpci language server: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      connection.console.error(`vpci language server: ${failure(e)}`);
       return fallback;
     }
   };
 }
 
 connection.onInitialize((params): InitializeResult => {
-  snippetSupport = params.capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- required by LSP, but a client may leave it out: then it has none
+  snippetSupport = params.capabilities?.textDocument?.completion?.completionItem?.snippetSupport === true;
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
   return {
     capabilities: {
@@ -235,7 +243,11 @@ connection.onDocumentFormatting(
     if (!doc) return [];
     const text = doc.getText();
     const version = doc.version;
-    const formatted = await scheduler.format(text);
+    // The formatter writes \n; the document keeps its own line ends (its first one: \r\n, \r or \n),
+    // so formatting a canonical CRLF file changes nothing.
+    const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
+    const lf = await scheduler.format(text);
+    const formatted = eol === '\n' ? lf : lf.replace(/\n/g, eol);
     // Edits for a text that changed meanwhile would land in the wrong places.
     if (formatted === text || doc.version !== version) return [];
     return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];

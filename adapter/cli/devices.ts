@@ -8,7 +8,7 @@ import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../em
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
-import { importConfigBinary } from '../../emulator/pci/lspci-import';
+import { importConfigBinary, isDumpText, withoutBom } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText } from '../../emulator/format';
@@ -145,7 +145,7 @@ export const lspciCommand: Command = {
       // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
       let raw: Buffer;
       try {
-        raw = Buffer.from(nodeFiles.readFileSync(what, DUMP_LIMIT));
+        raw = Buffer.from(withoutBom(nodeFiles.readFileSync(what, DUMP_LIMIT)));
       } catch (e) {
         // a file that is missing or cannot be read: one line naming it
         const why =
@@ -157,8 +157,7 @@ export const lspciCommand: Command = {
         io.err(`vpci-lab lspci: ${why}\n`);
         return EXIT.badInput;
       }
-      const text = raw.subarray(0, 256).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
-      if (text) {
+      if (isDumpText(raw)) {
         // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
         const imp = parseLspciDump(raw.toString('latin1'));
         if (!imp.ok) {
@@ -176,7 +175,21 @@ export const lspciCommand: Command = {
       }
     } else return bad(`'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`);
     const sel = v.select;
-    if (sel) devs = devs.filter((d) => d.address.endsWith(sel));
+    if (sel !== undefined) {
+      // [[domain:]bus:]slot.func, as lspci -s takes it (without its wildcards); a part left out matches any.
+      const m = /^(?:(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,2}):)?([0-9a-f]{1,2})\.([0-7])$/i.exec(sel.trim());
+      if (!m) return bad(`--select ${JSON.stringify(sel)}: not a device address (BB:DD.F, DDDD:BB:DD.F or DD.F)`);
+      // A group left out is undefined (the match array's type says string).
+      const want = m.slice(1).map((x: string | undefined) => (x === undefined ? undefined : parseInt(x, 16)));
+      const parts = (a: string): number[] => {
+        const p = a.split(/[:.]/).map((x) => parseInt(x, 16));
+        return p.length === 3 ? [0, ...p] : p;
+      };
+      const all = devs;
+      devs = devs.filter((d) => parts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
+      if (!devs.length)
+        return bad(`--select ${sel}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
+    }
     const ids = pciIds();
     const hwdb = hwdbOff ? false : systemHwdb();
     for (const d of devs) {

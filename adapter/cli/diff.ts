@@ -3,7 +3,7 @@
 // side by side, the first divergence named on the first line. Exit 0 when the
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { positiveWhole, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
 import { checkGuest, checkHost, parseQuirk, quirksHelp, GUEST_NAMES, HOST_NAMES } from './overrides';
@@ -21,7 +21,8 @@ by message type, slot and order (a longest-common-subsequence alignment, so one 
 shifts nothing after it). Each row is the same (=), changed (~, with the fields that differ),
 only left (<) or only right (>). The first line names the first divergence.
 
-What differs between the two runs (at least one, or two scenario files):
+What differs between the two runs (with none, a run is compared with itself: a check that it is
+deterministic):
   --guest A --guest B          two guest models (${GUEST_NAMES})
   --host A --host B            two host profiles (${HOST_NAMES})
   --quirk N=on --quirk N=off   a quirk given twice varies; given once it applies to both runs
@@ -220,9 +221,10 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   const s = sidesOf(r.p.positionals, v);
   if (!s.ok) return bad(s.error);
   const maxText = last(v['max-steps']);
-  const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : Number(maxText);
-  if (!Number.isSafeInteger(maxSteps) || maxSteps <= 0) return bad(`--max-steps ${maxText}: must be a positive whole number`);
+  const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
+  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
   const json = last(v.json);
+  if (json && json !== '-') reportWritable('--json', json);
   const runs: { side: Side; m: Machine; steps: number }[] = [];
   for (const side of s.sides) {
     const loaded = loadReported(side.file, io, 'vpci-lab diff: ', side.overrides);
@@ -236,13 +238,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (json) {
     const text = JSON.stringify(diffJson(d, runs), null, 2) + '\n';
     if (json === '-') io.out(text);
-    else {
-      try {
-        writeFileSync(json, text);
-      } catch (e) {
-        return bad(`--json ${json}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    else writeReport('--json', json, text);
   }
   return d.same ? EXIT.ok : EXIT.failed;
 }

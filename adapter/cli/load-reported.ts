@@ -11,6 +11,11 @@ import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 /** The loaded scenario (check `.machine` / `.errors`), or undefined when the file cannot be read; `prefix` starts the one-line read error. */
 export function loadReported(file: string, io: CliIo, prefix: string, overrides: ConfigOverrides = {}): Loaded | undefined {
   let loaded: Loaded;
+  if (file.trim() === '') {
+    // '' would resolve to the current folder ("is a folder, not a file").
+    io.err(`${prefix}an empty file name: which scenario?\n`);
+    return undefined;
+  }
   try {
     loaded = loadScenarioFile(file, overrides);
   } catch (e) {

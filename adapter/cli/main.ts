@@ -1,5 +1,6 @@
 // Command dispatch for the vpci-lab CLI: `vpci-lab <command> [options]`, with
 // `--help` on every command printing its usage to stdout (exit 0).
+import { writeSync } from 'node:fs';
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
 import { wantsHelp } from './args';
@@ -64,7 +65,31 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 /** Exits once everything written has left: stdout and stderr are asynchronous pipes, and exiting at once would cut off a long report. */
 function exit(code: number): void {
   process.exitCode = code;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  process.stdout.write('', (e) => {
+    if (e) return outputFailed('stdout', e);
+    process.stderr.write('', (e2) => (e2 ? outputFailed('stderr', e2) : process.exit(code)));
+  });
+}
+
+/**
+ * Output that cannot be written ends the process at once, never with Node's stack trace for an
+ * unhandled 'error' event, and never with the command's own code as if the report had been
+ * delivered. The reader of a pipe went away (`vpci-lab devices | head -1`): quietly, with 141, the
+ * status of a Unix tool ended by SIGPIPE. Any other failure (a full disk, /dev/full, a closed
+ * descriptor): one line on stderr and 74 (EX_IOERR).
+ */
+function outputFailed(name: 'stdout' | 'stderr', e: unknown): void {
+  // The first failure of the stream, not a later write's "stream destroyed".
+  const first: unknown = (name === 'stdout' ? process.stdout : process.stderr).errored ?? e;
+  if (errnoCode(first) === 'EPIPE') process.exit(141);
+  if (name === 'stdout') {
+    try {
+      writeSync(2, `vpci-lab: cannot write the output (stdout): ${errorReason(first)}\n`);
+    } catch {
+      // stderr is gone too
+    }
+  }
+  process.exit(74);
 }
 
 function failed(command: string, err: unknown): void {
@@ -87,6 +112,8 @@ function failed(command: string, err: unknown): void {
 
 /** Runs the command line `argv` (without node and the script) and exits with its code. */
 export function runCli(argv: string[]): void {
+  process.stdout.on('error', (e) => outputFailed('stdout', e));
+  process.stderr.on('error', (e) => outputFailed('stderr', e));
   main(argv).then(
     (code) => exit(code),
     (err: unknown) => failed(argv[0] ?? '', err),

@@ -2,8 +2,8 @@
 // transcript, checks the scenario's expectations and exits 0 (all held),
 // 1 (an expectation failed) or 2 (bad input). JSON and JUnit reports are for CI;
 // `--json -` makes stdout the JSON report and nothing else.
-import { writeFileSync } from 'node:fs';
 import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
+import { positiveWhole, reportWritable, writeReport } from './report-file';
 import { parse, last } from './args';
 import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
@@ -100,12 +100,18 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   const ov = overridesFrom(v);
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);
-  const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : Number(maxText);
-  if (!Number.isSafeInteger(maxSteps) || maxSteps <= 0) return bad(`--max-steps ${maxText}: must be a positive whole number`);
+  const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
+  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
   const json = last(v.json);
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');
   const file = r.p.positionals[0]!;
+  // A report that could not be written would be found missing only after the whole run.
+  for (const [flag, path] of [
+    ['--json', json],
+    ['--junit', junit],
+  ] as const)
+    if (path && path !== '-') reportWritable(flag, path);
   const loaded = loadReported(file, io, 'vpci-lab run: ', ov.o);
   if (!loaded?.machine) return EXIT.badInput;
   const m = loaded.machine;
@@ -126,21 +132,9 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   if (json) {
     const text = JSON.stringify(jsonReport(file, m, run.steps, run.hitMaxSteps, results, loaded.diagnostics), null, 2) + '\n';
     if (json === '-') io.out(text);
-    else {
-      try {
-        writeFileSync(json, text);
-      } catch (e) {
-        return bad(`--json ${json}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    else writeReport('--json', json, text);
   }
-  if (junit) {
-    try {
-      writeFileSync(junit, junitReport(file, results, m.now));
-    } catch (e) {
-      return bad(`--junit ${junit}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+  if (junit) writeReport('--junit', junit, junitReport(file, results, m.now));
   return results.some((x) => !x.ok) ? EXIT.failed : EXIT.ok;
 }
 

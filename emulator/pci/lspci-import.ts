@@ -105,3 +105,17 @@ export function importConfigBinary(bytes: Uint8Array): ConfigImportResult {
   }
   return { ok: true, device: { address: '00:00.0', title: '', bytes: bytes.slice() } };
 }
+
+/** A dump's bytes without a leading UTF-8 byte-order mark (an editor on Windows writes one into the text it saves). */
+export function withoutBom(b: Uint8Array): Uint8Array {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
+}
+
+/** Whether a dump (its BOM removed) is lspci text rather than a binary config file: its first 256 bytes are printable ASCII, tabs and line breaks. */
+export function isDumpText(b: Uint8Array): boolean {
+  for (let i = 0; i < Math.min(b.length, 256); i++) {
+    const c = b[i]!;
+    if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return false;
+  }
+  return true;
+}

@@ -35,7 +35,9 @@ function isText(text: string): boolean {
   return true;
 }
 
-export function checkLspciText(text: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
+export function checkLspciText(withBom: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
+  // Without a UTF-8 byte-order mark, whether the text was read as latin1 (one character per byte) or decoded.
+  const text = withBom.startsWith('\xef\xbb\xbf') ? withBom.slice(3) : withBom.startsWith('\ufeff') ? withBom.slice(1) : withBom;
   let dev: DumpDevice | undefined;
   if (isText(text)) {
     const r = importLspciText(text);

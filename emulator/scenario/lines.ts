@@ -42,15 +42,46 @@ function indexOf(text: string): LineIndex {
 
 /** `file:line:col: error: message [code]`, then the source line and a caret under the range. */
 export function formatDiagnostic(d: Diagnostic, file: string, text?: string | LineIndex): string {
-  let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message} [${d.code}]`;
+  let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${visible(d.message)} [${d.code}]`;
   if (text !== undefined) {
-    const src = (typeof text === 'string' ? indexOf(text) : text).line(d.loc.line);
-    const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, src.length - d.loc.col + 1);
-    const pad = src.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ');
-    s += `\n  ${src}\n  ${pad}^${'~'.repeat(width - 1)}`;
+    const line = (typeof text === 'string' ? indexOf(text) : text).line(d.loc.line);
+    const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, line.length - d.loc.col + 1);
+    // A long line is shown around the place (a 1 MiB line is not echoed whole), marked … where cut.
+    const from = line.length > EXCERPT ? Math.max(0, Math.min(d.loc.col - 1 - EXCERPT_BEFORE, line.length - EXCERPT)) : 0;
+    const to = Math.min(line.length, from + EXCERPT);
+    const head = from > 0 ? '…' : '';
+    const src = head + excerpt(line.slice(from, to)) + (to < line.length ? '…' : '');
+    const pad = head.replace(/./g, ' ') + line.slice(from, Math.max(from, d.loc.col - 1)).replace(/[^\t]/g, ' ');
+    const shown = Math.max(1, Math.min(width, to - (d.loc.col - 1)));
+    s += `\n  ${src}\n  ${pad}^${'~'.repeat(shown - 1)}`;
   }
-  if (d.related) s += `\n${file}:${d.related.loc.line}:${d.related.loc.col}: note: ${d.related.message}`;
+  if (d.related) s += `\n${file}:${d.related.loc.line}:${d.related.loc.col}: note: ${visible(d.related.message)}`;
   return s;
+}
+
+/** The widest source excerpt under a diagnostic, in characters, and how much of it comes before the place. */
+const EXCERPT = 160;
+const EXCERPT_BEFORE = 60;
+
+/**
+ * Characters a terminal would act on rather than show (C0 and C1 controls but the tab, DEL, the
+ * byte-order mark, line and paragraph separators), as text: a scenario from elsewhere cannot
+ * recolour or rewrite the terminal through its diagnostics.
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it matches
+const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\u2028\u2029]/g;
+
+/** A message with each control character written as \xNN or \uNNNN. */
+function visible(text: string): string {
+  return text.replace(CONTROLS, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A source excerpt with each control character shown as U+FFFD, one column as in the line, so the caret below stays in place. */
+function excerpt(text: string): string {
+  return text.replace(CONTROLS, '\ufffd');
 }
 
 /** Every diagnostic formatted, from one index of the text. */

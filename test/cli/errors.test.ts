@@ -165,3 +165,111 @@ test('the stdio adapter is not stopped by a FIFO scenario: launch fails with one
   assert.ok(m, out);
   assert.equal(m[1], `Cannot load ${fifo}: is a FIFO (named pipe), not a file`);
 });
+
+test('output that cannot be written: a reader that went away ends the command quietly (141, as SIGPIPE would); a full disk is one line and exit 74', async () => {
+  // `vpci-lab devices | head -1`: the reader has gone (here before the first write, so every write meets it).
+  for (const args of [['devices'], ['lspci', 'intel-82599-pf', '-vvv'], ['run', 'examples/quickstart.vpci']]) {
+    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.stdout.destroy();
+    const code = await new Promise<number | null>((res) => p.on('close', (c) => res(c)));
+    assert.equal(code, 141, `${args.join(' ')}: ${err}`);
+    assert.equal(err, '', args.join(' '));
+  }
+  // /dev/full: every write fails with ENOSPC. The run's transcript and its --json - report are lost: never exit 0.
+  for (const args of [
+    ['devices'],
+    ['lspci', 'intel-82599-pf'],
+    ['--help'],
+    ['run', 'examples/quickstart.vpci'],
+    ['run', 'examples/quickstart.vpci', '--json', '-'],
+  ]) {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" ${args.join(' ')} > /dev/full`], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 74, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, 'vpci-lab: cannot write the output (stdout): no space left on the device\n', args.join(' '));
+  }
+});
+
+test('run --json/--junit to a file that cannot be written: one line and exit 74, before the run', () => {
+  const fifo = join(dir, 'report.fifo');
+  execFileSync('mkfifo', [fifo]);
+  for (const [flag, path, why] of [
+    ['--json', join(dir, 'missing', 'x.json'), 'no such file or directory'],
+    ['--json', dir, 'is a folder'],
+    ['--junit', fifo, 'no reader'],
+  ] as const) {
+    const r = cli('run', 'examples/quickstart.vpci', flag, path);
+    assert.equal(r.code, 74, r.err);
+    oneLine(r.err);
+    assert.ok(r.err.startsWith(`vpci-lab: run: ${path}: cannot be written (${flag}): `), r.err);
+    assert.ok(r.err.includes(why) || /such device|directory|folder/.test(r.err), r.err);
+    assert.equal(r.out, '', 'nothing ran');
+  }
+});
+
+test('lspci --select: a malformed address is a usage error; an address the dump lacks names the ones it has', () => {
+  const dump = join(dir, 'two.lspci');
+  const one = readFileSync('data/devices/intel-82599-pf.lspci', 'latin1');
+  writeFileSync(dump, one + '\n' + one.replace(/^([0-9a-f:.]+) /m, '00:09.0 '));
+  for (const sel of ['zz', '1:2:3:4:5', '', '00:1f']) {
+    const r = cli('lspci', dump, '--select', sel);
+    assert.equal(r.code, 2, `${sel}: ${r.err}`);
+    assert.match(r.err, /^vpci-lab lspci: --select .*: not a device address/, sel);
+  }
+  const miss = cli('lspci', dump, '--select', '00:1f.7');
+  assert.equal(miss.code, 2);
+  assert.match(miss.err, /^vpci-lab lspci: --select 00:1f\.7: no device there \(the devices are .*00:09\.0/);
+  const hit = cli('lspci', dump, '--select', '09.0');
+  assert.equal(hit.code, 0, hit.err);
+  assert.match(hit.out, /^00:09\.0 /);
+  assert.equal(hit.out.split('\n\n').filter(Boolean).length, 1);
+});
+
+test('a dump saved with a UTF-8 byte-order mark reads as the same dump, in lspci and in a scenario', () => {
+  const text = readFileSync('data/devices/intel-82599-pf.lspci');
+  const bom = join(dir, 'bom.lspci');
+  writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]));
+  const plain = join(dir, 'plain.lspci');
+  writeFileSync(plain, text);
+  const a = cli('lspci', bom, '-vvv');
+  assert.equal(a.code, 0, a.err);
+  assert.equal(a.out, cli('lspci', plain, '-vvv').out);
+  writeFileSync(
+    join(dir, 'bom.vpci'),
+    'vm { guest freebsd }\nbus nic0 { function 0 dump "bom.lspci" bar 0 4M bar 2 32 bar 4 16K rom 4M }\nat 0 boot\nexpect nic0 attached\n',
+  );
+  const r = cli('run', join(dir, 'bom.vpci'), '--quiet');
+  assert.equal(r.code, 0, r.err);
+});
+
+test('a diagnostic shows control characters as text and a long line around its place, not whole', () => {
+  const esc = join(dir, 'esc.vpci');
+  writeFileSync(esc, 'bus nic0 { function 0 intel-82599-vf }\nat 0 \x1b[31mboot\x00\n');
+  const r = cli('check', esc);
+  assert.equal(r.code, 2);
+  // eslint-disable-next-line no-control-regex -- the control characters are what must not appear
+  assert.doesNotMatch(r.err, /[\x00-\x08\x0b-\x1f\x7f]/, 'no raw control character reaches the terminal');
+  assert.match(r.err, /unexpected character '\\x1b'/);
+  const long = join(dir, 'long.vpci');
+  writeFileSync(long, `bus nic0 { function 0 intel-82599-vf ${' '.repeat(1 << 20)}@ }\n`);
+  const l = cli('check', long);
+  assert.equal(l.code, 2);
+  assert.ok(l.err.length < 2000, `${l.err.length} bytes`);
+  const lines = l.err.split('\n');
+  const at = lines.findIndex((x) => x.includes("unexpected character '@'"));
+  assert.ok(at >= 0, l.err);
+  // The caret stands under the '@'.
+  assert.equal(lines[at + 2]!.indexOf('^'), lines[at + 1]!.indexOf('@'));
+});
+
+test('lenient arguments are refused: an empty scenario name, --max-steps other than decimal digits', () => {
+  const e = cli('check', '');
+  assert.equal(e.code, 2);
+  assert.equal(e.err, 'vpci-lab check: an empty file name: which scenario?\n');
+  for (const n of ['0x10', '1e3', ' 5', '0', '-1']) {
+    const r = cli('run', 'examples/quickstart.vpci', `--max-steps=${n}`);
+    assert.equal(r.code, 2, n);
+    assert.match(r.err, /must be a positive whole number/, n);
+  }
+});

@@ -108,3 +108,45 @@ test('a request whose params are null (or not an object or array) is answered wi
   assert.equal(await s.exited, 0);
   children.delete(s.proc);
 });
+
+test('shutdown and exit written with "params": null (as lsp4j writes them) are honoured: the server ends with 0', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.write(frame({ jsonrpc: '2.0', id: 2, method: 'shutdown', params: null }));
+  await s.until(() => s.msgs.some((m) => m.id === 2));
+  assert.equal(s.msgs.find((m) => m.id === 2)?.error, undefined);
+  s.write(frame({ jsonrpc: '2.0', method: 'exit', params: null }));
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});
+
+test('initialize without capabilities (LSP requires them; a client may leave them out) is answered with the server’s capabilities', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  const r = s.msgs.find((m) => m.id === 1)!;
+  assert.equal(r.error, undefined, JSON.stringify(r.error));
+  assert.ok((r.result as { capabilities?: object }).capabilities);
+  s.proc.kill();
+  children.delete(s.proc);
+});
+
+test('a request with malformed parameters is logged in one line, without a stack trace, and the server goes on', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
+  s.write(frame(request(2, 'textDocument/hover', { position: { line: 'x', character: 1.5 } })));
+  s.write(frame(request(3, 'shutdown')));
+  await s.until(() => s.msgs.some((m) => m.id === 3));
+  const logged = s.msgs.filter((m) => m.method === 'window/logMessage' && m.params?.type === 1).map((m) => m.params!.message!);
+  assert.ok(logged.length >= 1, 'the failure is logged');
+  for (const l of logged) {
+    assert.equal(l.split('\n').length, 1, l);
+    assert.doesNotMatch(l, /\bat .*\.js:\d+/, l);
+  }
+  s.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});

@@ -358,6 +358,16 @@ test('formatting returns edits that produce the formatter text, and none for for
   const uri2 = uriFor('fmt2.vpci');
   await open(lsp, uri2, formatted);
   assert.deepEqual(await lsp.conn.sendRequest('textDocument/formatting', { textDocument: { uri: uri2 }, options: opts }), []);
+  // A document keeps its line ends: formatted CRLF or CR text has nothing to change, and a messy CRLF one is formatted in CRLF.
+  for (const eol of ['\r\n', '\r']) {
+    const u = uriFor(`fmt-${eol.length}.vpci`);
+    await open(lsp, u, formatted.replace(/\n/g, eol));
+    assert.deepEqual(await lsp.conn.sendRequest('textDocument/formatting', { textDocument: { uri: u }, options: opts }), [], JSON.stringify(eol));
+  }
+  const u3 = uriFor('fmt-messy-crlf.vpci');
+  await open(lsp, u3, messy.replace(/\n/g, '\r\n'));
+  const e3 = await lsp.conn.sendRequest<TextEdit[]>('textDocument/formatting', { textDocument: { uri: u3 }, options: opts });
+  assert.equal(e3[0]!.newText, formatted.replace(/\n/g, '\r\n'));
 });
 
 test('dump files resolve relative to the document folder', async () => {

@@ -255,6 +255,7 @@ export function evaluate(
     const r = ins.resolveFn(`${m[1]}/${m[2]}`);
     if (r) {
       const v = fnValue(ins, r.bi, r.wslot);
+      if (v === undefined) return { ok: false, error: `no function at ${m[1]}/${m[2]}` };
       const base = scope;
       scope = { lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
       text = `__fn${m[3] ?? ''}`;

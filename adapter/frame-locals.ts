@@ -21,8 +21,8 @@ export interface FrameLocalsEnv {
   settable(name: string, local: string, value: unknown, owner: Record<string, unknown>): VarNode;
 }
 
-/** The Locals nodes of frame `index` of guest thread `t`, or undefined when it is not a driver frame. */
-export function driverFrameLocals(env: FrameLocalsEnv, t: ThreadState, index: number): VarNode[] | undefined {
+/** The entries of frame `index` of guest thread `t` (emulator/vpci/guest/frame.ts), or undefined when it is not a driver frame. */
+function entriesOf(env: Pick<FrameLocalsEnv, 'm' | 'device'>, t: ThreadState, index: number): FrameEntry[] | undefined {
   const frame = t.frames[index];
   const bus = env.m.buses[t.bus];
   if (!frame || !bus) return undefined;
@@ -32,15 +32,33 @@ export function driverFrameLocals(env: FrameLocalsEnv, t: ThreadState, index: nu
     revoked: bus.channel.state === 'rescinded',
     device: (w) => (bus.functions.has(w) ? env.device(bus.index, w) : undefined),
   });
-  const entries = frameEntriesOf(env.m.model.program, frame, view);
-  return entries?.map((e) => entryNode(env, e, frame.locals));
+  return frameEntriesOf(env.m.model.program, frame, view);
+}
+
+/** The Locals nodes of frame `index` of guest thread `t`, or undefined when it is not a driver frame. */
+export function driverFrameLocals(env: FrameLocalsEnv, t: ThreadState, index: number): VarNode[] | undefined {
+  const frame = t.frames[index];
+  return frame && entriesOf(env, t, index)?.map((e) => entryNode(env, e, frame.locals));
+}
+
+/**
+ * The names a driver frame's Locals shows that have a value now, with it (a C parameter as what it
+ * stands for, a declared local once assigned): what an expression evaluated in the frame reads, so
+ * hovering or watching a name in Locals gives what Locals shows.
+ */
+export function driverFrameValues(env: Pick<FrameLocalsEnv, 'm' | 'device'>, t: ThreadState, index: number): Record<string, unknown> | undefined {
+  const entries = entriesOf(env, t, index);
+  if (!entries) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const e of entries) if (e.state === 'value') out[e.name] = e.value;
+  return out;
 }
 
 function entryNode(env: FrameLocalsEnv, e: FrameEntry, owner: Record<string, unknown>): VarNode {
   if (e.state === 'unset') return { name: e.name, value: NOT_ASSIGNED, readOnly: true };
   if (e.state === 'unmodelled') return { name: e.name, value: NOT_MODELLED, readOnly: true };
   if (e.local !== undefined) return env.settable(e.name, e.local, e.value, owner);
-  const n = valueNode(e.name, e.value, env.hex);
+  const n = valueNode(e.name, e.value, env.hex, e.name);
   if (typeof e.value === 'string') n.value = e.value;
   n.readOnly = true;
   return n;

@@ -19,7 +19,7 @@ import { stopText } from './stop-text';
 import { clock, historyBudget, prepareIdleTimer } from './history';
 import { EXCEPTION_FILTERS, conditionProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
-import { driverFrameLocals } from './frame-locals';
+import { driverFrameLocals, driverFrameValues } from './frame-locals';
 import { Inspector } from './inspect';
 import {
   checkRequestArgs,
@@ -37,7 +37,7 @@ import type { PciIdsPieces } from '../emulator/pci/pci-ids';
 import { allListings, listingsDigest } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
-import type { GuestModelName } from '../emulator/vpci/guest/quirks';
+import { QUIRKS, type GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
@@ -96,6 +96,22 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+
+/** What is wrong with a launch configuration's own fields (beyond the scenario), or undefined; the CLI refuses the same. */
+function launchProblem(a: LaunchArgs): string | undefined {
+  const q: unknown = a.quirks;
+  if (q !== undefined) {
+    if (q === null || typeof q !== 'object' || Array.isArray(q)) return 'Launch: "quirks" is an object of quirk names, each true or false';
+    for (const [name, on] of Object.entries(q)) {
+      if (!QUIRKS.some((x) => x.name === name)) return `Launch: unknown quirk ${shortName(name)} (one of ${QUIRKS.map((x) => x.name).join(', ')})`;
+      if (typeof on !== 'boolean') return `Launch: quirk ${name} is true or false (got ${shortName(JSON.stringify(on))})`;
+    }
+  }
+  const c: unknown = a.cause;
+  if (c !== undefined && !(typeof c === 'number' && Number.isInteger(c) && c >= 1))
+    return `Launch: "cause" is the line of an expectation, a whole number from 1 (got ${shortName(JSON.stringify(c))})`;
+  return undefined;
+}
 
 /** A name from the client in a one-line message: as it is, or quoted and cut when long. */
 function shortName(name: string): string {
@@ -393,6 +409,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
       this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
+      return;
+    }
+    const bad = launchProblem(args);
+    if (bad) {
+      this.sendErrorResponse(response, { id: 1001, format: bad, showUser: true });
       return;
     }
     if (this.rt || this.loading || this.attachedTo) {
@@ -815,7 +836,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- dap-args lets `source` be absent (VS Code always sends it; other clients may not)
     if (!this.rt || !args.source?.path) {
-      response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message: 'No scenario is loaded' })) };
+      const message = !this.rt ? 'No scenario is loaded' : 'The source has no path: breakpoints stand in driver listings and the scenario';
+      response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message })) };
       this.sendResponse(response);
       return;
     }
@@ -1377,7 +1399,10 @@ export class VpciDebugSession extends LoggingDebugSession {
     const ref = args.source?.sourceReference ?? args.sourceReference;
     const text = this.generated.get(ref);
     if (text === undefined) {
-      this.sendErrorResponse(response, { id: 1080, format: `No generated source ${ref}`, showUser: false });
+      const why = ref
+        ? `No generated source ${ref} (references are valid for the stops that made them)`
+        : `No sourceReference given${args.source?.path ? `: ${shortName(args.source.path)} is a file the client reads itself` : ''}`;
+      this.sendErrorResponse(response, { id: 1080, format: why, showUser: false });
       return;
     }
     response.body = { content: text, mimeType: 'text/plain' };
@@ -1400,7 +1425,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       return last ? { t, locals: last.locals, fn: last.title } : { t };
     }
     const fr = t?.frames[f.index];
-    return fr ? { t, locals: fr.locals, fn: fr.fn } : t ? { t } : {};
+    if (!fr) return t ? { t } : {};
+    // The names Locals shows (a parameter as what it stands for), over the model's own locals.
+    const ins = this.ins!;
+    const shown = driverFrameValues({ m: this.rt.m, device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}` }, t, f.index);
+    return { t, locals: shown ? { ...fr.locals, ...shown } : fr.locals, fn: fr.fn };
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {

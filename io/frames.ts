@@ -99,7 +99,7 @@ export class Framer {
   /** The input ended: whatever is left is a broken frame. */
   end(): void {
     this.disarm();
-    this.idle();
+    this.idle(true);
   }
 
   private buffer(): Buffer {
@@ -302,7 +302,8 @@ export class Framer {
     const text = bytes.toString('utf8').trim();
     if (!text.startsWith('{')) return;
     try {
-      const m = JSON.parse(text) as unknown;
+      // The request may be followed by junk ("…}garbage"): its own object is what is read.
+      const m = JSON.parse(firstObject(text) ?? text) as unknown;
       const r = m && typeof m === 'object' && !Array.isArray(m) ? this.rules.requestOf(m as Record<string, unknown>) : undefined;
       if (r) this.hooks.refuse(r, why);
     } catch {
@@ -341,7 +342,7 @@ export class Framer {
   }
 
   /** Nothing more came: a frame still incomplete is broken (a Content-Length too long on the last request, junk). */
-  private idle(): void {
+  private idle(ended = false): void {
     this.timer = undefined;
     const s = this.state;
     if (s.kind === 'body') {
@@ -355,8 +356,15 @@ export class Framer {
         this.arm();
         return;
       }
-      // Only when what came is a whole message: a slow sender of a long one is not cut short.
-      if (!completeJson(b)) return;
+      // Only when what came is a whole message: a slow sender of a long one is not cut short —
+      // unless the input has ended, and the rest can never come.
+      if (!completeJson(b)) {
+        if (!ended) return;
+        this.take(this.size);
+        this.state = { kind: 'header' };
+        this.hooks.problem(`the input ended inside a message: ${b.length} of its ${s.length} bytes came`);
+        return;
+      }
       this.tooLong(s.length, this.take(this.size));
     } else if (s.kind === 'resync') {
       this.keep(this.take(this.size));
@@ -366,6 +374,23 @@ export class Framer {
       this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(junk.toString('latin1', 0, 40))}`);
     }
   }
+}
+
+/** The first JSON object of `text` (which starts with '{'), found by its braces outside strings; undefined when it does not close. Linear. */
+function firstObject(text: string): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return text.slice(0, i + 1);
+  }
+  return undefined;
 }
 
 function completeJson(b: Buffer): boolean {

@@ -11,6 +11,8 @@ import { DapFramer, BODY_LIMIT, GARBAGE_LIMIT, coalescedOutput, directOutput, fr
 interface Run {
   push(s: string | Buffer): void;
   idle(): void;
+  /** The input ends. */
+  end(): void;
   messages: Record<string, unknown>[];
   problems: string[];
   refused: { seq: number; command: string; why: string }[];
@@ -43,6 +45,7 @@ function run(transient = false): Run {
       timer = undefined;
       t?.();
     },
+    end: () => f.end(),
   };
   const f = new DapFramer({
     message: (m) => r.messages.push(m),
@@ -416,4 +419,30 @@ test('the plain header and every other form of it read alike: leading zeros, 12 
     r.push(frame(req(9)));
     assert.equal(r.messages.at(-1)?.seq, 9, JSON.stringify(text.slice(0, 40)));
   }
+});
+
+test('a broken frame followed by junk still names its request for an error response', () => {
+  const r = run();
+  // Content-Length too short for #60's frame, so its tail and the junk after it are skipped to #62's header.
+  r.push(frame(req(60)) + frame(req(61), 30) + 'garbage\r\n' + frame(req(62)));
+  assert.deepEqual(seqs(r), [60, 62]);
+  assert.deepEqual(
+    r.refused.map((x) => [x.seq, x.command]),
+    [[61, 'threads']],
+  );
+});
+
+test('the input ending inside a message is reported: nothing more can complete it', () => {
+  const r = run();
+  r.push(frame(req(53)).slice(0, 40));
+  r.push('');
+  assert.deepEqual(r.problems, []);
+  r.end();
+  assert.equal(r.problems.length, 1);
+  assert.match(r.problems[0]!, /^the input ended inside a message: \d+ of its \d+ bytes came$/);
+  // A slow sender, whose input has not ended, is waited for.
+  const slow = run();
+  slow.push(frame(req(54)).slice(0, 40));
+  slow.idle();
+  assert.deepEqual(slow.problems, []);
 });

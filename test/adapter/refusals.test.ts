@@ -313,3 +313,50 @@ test('a breakpoint whose condition cannot be evaluated where it is hit stops the
   assert.equal(s.body.reason, 'function breakpoint');
   assert.match(await said, /^Breakpoint condition "no_such_name == 1" could not be evaluated here \(unknown name 'no_such_name'.*\): stopping\.\n$/);
 });
+
+test('a name Locals shows evaluates in its frame to what Locals shows (hover, watch, Add to Watch)', async () => {
+  const dc = h.client();
+  let s = await launch(dc, QUICKSTART);
+  for (let i = 0; i < 3; i++) {
+    const next = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.nextRequest({ threadId: s.body.threadId! });
+    s = await next;
+  }
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const frameId = st.body.stackFrames[0]!.id;
+  const scopes = await dc.scopesRequest({ frameId });
+  const locals = (await dc.variablesRequest({ variablesReference: scopes.body.scopes.find((x) => x.presentationHint === 'locals')!.variablesReference })).body
+    .variables;
+  const shown = locals.filter((v) => !v.value.startsWith('<'));
+  assert.ok(shown.length >= 3, locals.map((v) => `${v.name}=${v.value}`).join(', '));
+  for (const v of shown) {
+    assert.ok(v.evaluateName, `${v.name} has an evaluateName`);
+    const r = await dc.evaluateRequest({ expression: v.evaluateName, frameId, context: 'watch' });
+    // A string (what a parameter stands for) is shown quoted by the expression language; a structure's
+    // one-line preview in Locals is its first fields.
+    const same =
+      r.body.result === v.value || r.body.result === JSON.stringify(v.value) || (v.value.endsWith('…}') && r.body.result.startsWith(v.value.slice(0, -2)));
+    assert.ok(same, `${v.name}: ${r.body.result} vs ${v.value}`);
+  }
+});
+
+test('misleading messages name the real problem: a slot with no function, a source without a reference, breakpoints without a path', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  assert.match(await refused(dc.evaluateRequest({ expression: 'nic0/00.7.COMMAND', context: 'watch' })), /^no function at nic0\/00\.7$/);
+  assert.match(await refused(dc.customRequest('source', {})), /^No sourceReference given/);
+  const bps = await dc.setBreakpointsRequest({ source: {}, breakpoints: [{ line: 5 }] });
+  assert.match(bps.body.breakpoints[0]!.message!, /^The source has no path/);
+});
+
+test('a launch configuration with an unknown quirk, or a cause that is not a line number, is refused as the CLI refuses it', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+  for (const [extra, why] of [
+    [{ quirks: { bogus: true } }, /^Launch: unknown quirk bogus \(one of /],
+    [{ quirks: ['x'] }, /'quirks' must be an object/],
+    [{ cause: '20' }, /^Launch: "cause" is the line of an expectation, a whole number from 1 \(got "20"\)$/],
+    [{ cause: 1.5 }, /^Launch: "cause" is the line/],
+  ] as const)
+    assert.match(await refused(dc.launchRequest({ scenario: QUICKSTART, ...extra } as DebugProtocol.LaunchRequestArguments)), why, JSON.stringify(extra));
+});

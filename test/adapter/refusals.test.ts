@@ -358,5 +358,9 @@ test('a launch configuration with an unknown quirk, or a cause that is not a lin
     [{ cause: '20' }, /^Launch: "cause" is the line of an expectation, a whole number from 1 \(got "20"\)$/],
     [{ cause: 1.5 }, /^Launch: "cause" is the line/],
   ] as const)
-    assert.match(await refused(dc.launchRequest({ scenario: QUICKSTART, ...extra } as DebugProtocol.LaunchRequestArguments)), why, JSON.stringify(extra));
+    assert.match(
+      await refused(dc.launchRequest({ scenario: QUICKSTART, ...extra } as unknown as DebugProtocol.LaunchRequestArguments)),
+      why,
+      JSON.stringify(extra),
+    );
 });

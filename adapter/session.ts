@@ -1760,7 +1760,15 @@ export class VpciDebugSession extends LoggingDebugSession {
         this.invalidate(['variables']);
         return ANSWERED;
       },
-      'vpci/lspci': (a) => ({ text: ins.lspci(a.bus, a.wslot, a.verbose !== false) }),
+      'vpci/lspci': (a) => {
+        // A bus or slot that is not there is an error, as for eject (not "no functions").
+        if (a.bus !== undefined) {
+          const b = rt.m.busByName(a.bus);
+          if (!b) throw new Error(`No bus ${shortName(a.bus)}`);
+          if (a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(a.wslot)}`);
+        }
+        return { text: ins.lspci(a.bus, a.wslot, a.verbose !== false) };
+      },
       'vpci/eject': (a) => {
         paused();
         const b = rt.m.busByName(a.bus);

@@ -364,3 +364,11 @@ test('a launch configuration with an unknown quirk, or a cause that is not a lin
       JSON.stringify(extra),
     );
 });
+
+test('vpci/lspci on a bus or slot that is not there is an error, as vpci/eject is', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  assert.match(await refused(dc.customRequest('vpci/lspci', { bus: 'nic9' })), /^No bus nic9$/);
+  assert.match(await refused(dc.customRequest('vpci/lspci', { bus: 'nic0', wslot: 31 })), /^Bus nic0 has no function at /);
+  assert.match((await dc.customRequest('vpci/lspci', { bus: 'nic0' })).body.text, /^00:00\.0 |^[0-9a-f]{4}:/m);
+});

@@ -164,3 +164,11 @@ test('vm and bus consistency: quirks, MMIO ranges, instance GUIDs, negated count
     ['warning', 'negated-count', 17, 1, 44],
   ]);
 });
+
+test('a bus whose block holds a syntax error is not also called empty; a bus with nothing in it is', async () => {
+  const { parseStaged, checkStaged } = await import('../../emulator/scenario/staged');
+  const codes = (src: string): string[] => checkStaged(parseStaged(src), 't.vpci', fakeContext()).map((d) => d.code);
+  assert.deepEqual(codes('bus nic0 { function 32 intel-82599-vf }\nat 0 boot\n'), ['bad-slot']);
+  assert.deepEqual(codes('bus nic0 { function 0 "intel\n}\nat 0 boot\n').includes('empty-bus'), false);
+  assert.deepEqual(codes('bus nic0 { }\nbus nic1 { function 32 x }\nat 0 boot\n'), ['empty-bus', 'bad-slot']);
+});

@@ -1762,10 +1762,11 @@ export class VpciDebugSession extends LoggingDebugSession {
       },
       'vpci/lspci': (a) => {
         // A bus or slot that is not there is an error, as for eject (not "no functions").
+        // A bus that has gone (ejected, rescinded) still shows what it last had.
         if (a.bus !== undefined) {
           const b = rt.m.busByName(a.bus);
-          if (!b) throw new Error(`No bus ${shortName(a.bus)}`);
-          if (a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(a.wslot)}`);
+          if (!b && !rt.m.buses.some((x) => x.decl.name === a.bus)) throw new Error(`No bus ${shortName(a.bus)}`);
+          if (b && a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(a.wslot)}`);
         }
         return { text: ins.lspci(a.bus, a.wslot, a.verbose !== false) };
       },

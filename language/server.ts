@@ -200,9 +200,10 @@ connection.onHover(
     let e = p.position.character;
     while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
     while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
-    // Inside a comment there is nothing to explain.
-    const comment = tokenize(src).find((t) => t.kind === 'comment');
-    if (comment && p.position.character >= comment.loc.col - 1) return null;
+    // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
+    // and only the text up to it is read: a long line is not tokenized at every hover.
+    const upto = src.slice(0, p.position.character + 1);
+    if (upto.includes('#') && tokenize(upto).some((t) => t.kind === 'comment')) return null;
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
     const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : []);

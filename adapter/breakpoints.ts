@@ -4,6 +4,7 @@
 // config registers / fields and MSI-X entries with stable ids, and exception
 // filters. The runtime asks these after every step whether to stop.
 import { syntaxError } from './expr';
+import { clip } from '../emulator/format';
 
 export interface LineBp {
   id: number;
@@ -122,11 +123,10 @@ export function validHitCondition(cond: string | undefined): boolean {
  * nor counts); names in a condition are looked up where it is evaluated, not here.
  */
 export function conditionProblem(condition: string | undefined, hitCondition: string | undefined): string | undefined {
-  const cut = (t: string): string => (t.length > 40 ? `${t.slice(0, 40)}…` : t);
   if (condition) {
     const e = syntaxError(condition);
-    if (e) return `Condition "${cut(condition)}": ${e}`;
+    if (e) return `Condition "${clip(condition)}": ${e}`;
   }
-  if (!validHitCondition(hitCondition)) return `Hit count "${cut(hitCondition!)}": use N, =N, >N, >=N, <N, <=N or %N`;
+  if (!validHitCondition(hitCondition)) return `Hit count "${clip(hitCondition!)}": use N, =N, >N, >=N, <N, <=N or %N`;
   return undefined;
 }

@@ -8,6 +8,7 @@
 // registers (`nic0.COMMAND`, `nic0.BAR0`, `nic0/00.0.STATUS`), functions such as
 // `cfg32(nic0, 0x10)` and `msix(nic0)[2].data`, and the current packet `msg`.
 // Nothing is ever evaluated as JavaScript.
+import { clip } from '../emulator/format';
 
 export type Value = number | bigint | string | boolean | null | undefined | Value[] | { [k: string]: Value } | ((...args: Value[]) => Value);
 
@@ -30,11 +31,6 @@ export class ExprError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A piece of the user's text in a one-line message: at most 40 characters. */
-function cut(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 interface Tok {
@@ -168,7 +164,7 @@ export function parseExpr(src: string): Node {
   const peek = () => toks[p]!;
   const eat = (v?: string): Tok => {
     const t = toks[p]!;
-    if (v !== undefined && t.v !== v) throw new ExprError(`expected '${v}' but found '${cut(t.v) || 'end of input'}'`, t.pos);
+    if (v !== undefined && t.v !== v) throw new ExprError(`expected '${v}' but found '${clip(t.v) || 'end of input'}'`, t.pos);
     p++;
     return t;
   };
@@ -177,10 +173,10 @@ export function parseExpr(src: string): Node {
     let n: Node;
     if (t.k === 'num') {
       const clean = t.v.replace(/_/g, '');
-      if (/^0[xb]$/i.test(clean)) throw new ExprError(`'${cut(t.v)}' has no digits`, t.pos);
+      if (/^0[xb]$/i.test(clean)) throw new ExprError(`'${clip(t.v)}' has no digits`, t.pos);
       // A literal is its exact value, kept to 64 bits (0xffffffffffffffff is -1, as in C's int64_t).
       const big = BigInt(clean);
-      if (big >= 1n << 64n) throw new ExprError(`${cut(t.v)} does not fit in 64 bits`, t.pos);
+      if (big >= 1n << 64n) throw new ExprError(`${clip(t.v)} does not fit in 64 bits`, t.pos);
       n = { t: 'num', v: BigInt.asIntN(64, big) };
     } else if (t.k === 'str') n = { t: 'str', v: t.v };
     else if (t.k === 'id') n = { t: 'id', name: t.v, pos: t.pos };
@@ -253,7 +249,7 @@ export function parseExpr(src: string): Node {
     return a;
   };
   const n = expr(0);
-  if (peek().k !== 'end') throw new ExprError(`unexpected '${cut(peek().v)}'`, peek().pos);
+  if (peek().k !== 'end') throw new ExprError(`unexpected '${clip(peek().v)}'`, peek().pos);
   return n;
 }
 
@@ -316,7 +312,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       return n.v;
     case 'id': {
       const v = env.lookup(n.name);
-      if (v === undefined) throw new ExprError(`unknown name '${cut(n.name)}'`, n.pos);
+      if (v === undefined) throw new ExprError(`unknown name '${clip(n.name)}'`, n.pos);
       return v;
     }
     case 'un': {
@@ -381,7 +377,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         const key = Object.keys(o).find((k) => k === n.name) ?? Object.keys(o).find((k) => k.toLowerCase() === n.name.toLowerCase());
         if (key !== undefined) return (o as Record<string, Value>)[key];
       }
-      throw new ExprError(`no member '${cut(n.name)}'`);
+      throw new ExprError(`no member '${clip(n.name)}'`);
     }
     case 'index': {
       const o = evalExpr(n.o, env);

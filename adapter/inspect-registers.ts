@@ -56,7 +56,6 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
   if (def.fields.length) node.children = () => def.fields.map((fd) => fieldNode(ctx, bi, wslot, f, def, fd, path, wmask, w1cmask));
   if (wmask || w1cmask)
     node.set = (text) => {
-      if (ctx.frozen) return { ok: false, error: ctx.frozen };
       const x = ctx.parseValue(text);
       if (typeof x === 'string') return { ok: false, error: x };
       ctx.writeCfg(bi, wslot, f, def.offset, def.size, x >>> 0);
@@ -94,7 +93,6 @@ function fieldNode(
   };
   if (access !== 'ro')
     child.set = (text) => {
-      if (ctx.frozen) return { ok: false, error: ctx.frozen };
       const x = ctx.parseValue(text);
       if (typeof x === 'string') return { ok: false, error: x };
       if (x < 0 || x >= 2 ** width) return { ok: false, error: `${fd.name} is ${width} bit(s) wide` };

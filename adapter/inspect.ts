@@ -5,6 +5,7 @@
 // (views.ts). Reads go through the device model without side effects; writes take the guest's
 // path through the host window.
 import { Ev } from '../emulator/vpci/events';
+import { clip } from '../emulator/format';
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import { indexPciIds, type PciIds, type PciIdsPieces } from '../emulator/pci/pci-ids';
@@ -106,7 +107,7 @@ export class Inspector implements InspectContext {
     // Expressions give 64-bit integers (adapter/expr.ts); a register takes its low bits.
     if (typeof r.value === 'bigint') return Number(BigInt.asUintN(53, r.value));
     if (typeof r.value === 'number') return r.value;
-    return `'${text.length > 40 ? text.slice(0, 40) + '…' : text}' is not a number`;
+    return `'${clip(text)}' is not a number`;
   }
 
   // ---- scopes (inspect-tree.ts) ------------------------------------------------------

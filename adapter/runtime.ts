@@ -13,7 +13,7 @@ import type { ThreadState } from '../emulator/runtime/threads';
 import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
-import { formatTime } from '../emulator/format';
+import { clip, formatTime } from '../emulator/format';
 import { conditionProblem, hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
 
@@ -253,8 +253,7 @@ export class VpciRuntime {
   ): boolean {
     const r = evaluate(condition, this.hooks.env(threadId, locals));
     if (!r.ok) {
-      const shown = condition.length > 40 ? `${condition.slice(0, 40)}…` : condition;
-      this.hooks.log(`Breakpoint condition "${shown}" could not be evaluated here (${r.error}): stopping.`, where);
+      this.hooks.log(`Breakpoint condition "${clip(condition)}" could not be evaluated here (${r.error}): stopping.`, where);
       return true;
     }
     const v = r.value;

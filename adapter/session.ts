@@ -31,13 +31,13 @@ import {
   type VpciEvents,
   type VpciRequestName,
 } from './protocol';
-import { LISTINGS_STAMP, listingPath } from './listings';
+import { listingPath } from './listings';
 import { PCI_IDS_INDEX, pciIdsPieces } from './pci-ids-file';
 import type { PciIdsPieces } from '../emulator/pci/pci-ids';
-import { allListings, listingsDigest } from '../emulator/vpci/guest/listings';
+import { LISTINGS_STAMP, listingsFolder } from '../emulator/vpci/guest/listings';
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
-import { QUIRKS, type GuestModelName } from '../emulator/vpci/guest/quirks';
+import { QUIRKS, quirkByName, type GuestModelName } from '../emulator/vpci/guest/quirks';
 import { formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
@@ -103,7 +103,7 @@ function launchProblem(a: LaunchArgs): string | undefined {
   if (q !== undefined) {
     if (q === null || typeof q !== 'object' || Array.isArray(q)) return 'Launch: "quirks" is an object of quirk names, each true or false';
     for (const [name, on] of Object.entries(q)) {
-      if (!QUIRKS.some((x) => x.name === name)) return `Launch: unknown quirk ${shortName(name)} (one of ${QUIRKS.map((x) => x.name).join(', ')})`;
+      if (!quirkByName(name)) return `Launch: unknown quirk ${shortName(name)} (one of ${QUIRKS.map((x) => x.name).join(', ')})`;
       if (typeof on !== 'boolean') return `Launch: quirk ${name} is true or false (got ${shortName(JSON.stringify(on))})`;
     }
   }
@@ -251,29 +251,19 @@ export class VpciDebugSession extends LoggingDebugSession {
    */
   private receive(m: DebugProtocol.ProtocolMessage): void {
     const req = m as Partial<DebugProtocol.Request>;
-    const refuse = (why: string): void => {
-      if (m.type !== 'request' || typeof req.command !== 'string') return;
-      const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: m.seq, command: req.command, success: false };
-      this.sendErrorResponse(response, { id: 1102, format: `${shortName(req.command)}: ${why}`, showUser: false });
-    };
+    const answerable = m.type === 'request' && typeof req.command === 'string';
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: m.seq, command: String(req.command), success: false };
     if (nestedDeeperThan(m, MAX_NESTING)) {
       const why = `nested more than ${MAX_NESTING} levels deep (arrays and objects)`;
       this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: a message ${why}; skipped.\n`, 'important'));
-      refuse(`not run, its message is ${why}`);
+      if (answerable) this.sendErrorResponse(response, { id: 1102, format: `${shortName(response.command)}: not run, its message is ${why}`, showUser: false });
       return;
     }
     try {
       this.handleMessage(m);
     } catch (e) {
-      logger.error(`${String(req.command)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      refuse(
-        `failed: ${
-          errorReason(e)
-            .split('\n')[0]!
-            .replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '')
-            .trim() || 'internal error'
-        }`,
-      );
+      // As a handler's exception is answered (the library's error 1104, sendErrorResponse below).
+      if (answerable) this.sendErrorResponse(response, 1104, '', { _exception: errorReason(e), _stack: e instanceof Error ? e.stack : undefined });
     }
   }
 
@@ -461,12 +451,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       const st = held.state;
       this.rt = st.rt;
       this.listingsDir = st.listingsDir;
-      this.ins = new Inspector(
-        st.rt.m,
-        () => this.hex,
-        () => this.pciIdsNow(),
-      );
-      this.ins.frozenWhy = () => (this.running ? RUNNING : undefined);
+      this.ins = this.inspectorFor(st.rt.m);
       this.ins.hist = st.rt.h;
       st.rt.hooks = this.runtimeHooks();
       this.lastTraceLength = 0;
@@ -609,12 +594,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
-    this.ins = new Inspector(
-      m,
-      () => this.hex,
-      () => this.pciIdsNow(),
-    );
-    this.ins.frozenWhy = () => (this.running ? RUNNING : undefined);
+    this.ins = this.inspectorFor(m);
     const budget = historyBudget(args.historyMaxMemory);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
@@ -725,12 +705,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       if (ok) return d;
     }
     const write = async (d: string): Promise<void> => {
-      const all = allListings();
-      const stamp = join(d, LISTINGS_STAMP);
-      // Written last, and an old one is emptied first, so a write cut short leaves no folder stamped as this build's.
-      if (await read(stamp)) await files.writeFile(stamp, '');
-      for (const l of all) await files.writeFile(join(d, ...l.relPath.split('/')), l.text);
-      await files.writeFile(stamp, listingsDigest(all) + '\n');
+      for (const f of listingsFolder()) await files.writeFile(join(d, ...f.relPath.split('/')), f.text);
     };
     const d = dir ?? join(tmpdir(), `vpci-lab-listings-${process.pid}`);
     try {
@@ -1427,8 +1402,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const fr = t?.frames[f.index];
     if (!fr) return t ? { t } : {};
     // The names Locals shows (a parameter as what it stands for), over the model's own locals.
-    const ins = this.ins!;
-    const shown = driverFrameValues({ m: this.rt.m, device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}` }, t, f.index);
+    const shown = driverFrameValues({ m: this.rt.m, device: (b, w) => this.deviceName(b, w) }, t, f.index);
     return { t, locals: shown ? { ...fr.locals, ...shown } : fr.locals, fn: fr.fn };
   }
 
@@ -1472,12 +1446,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     const f = this.frames.get(frameId);
     const t = f && this.rt?.m.threads.find((x) => x.id === f.threadId);
     if (!f || !t || t.role === 'host' || !this.ins) return undefined;
-    const ins = this.ins;
     return driverFrameLocals(
       {
         m: this.rt!.m,
         hex: this.hex,
-        device: (b, w) => `${this.rt!.m.buses[b]!.decl.name}/${ins.slotText(w)}: ${ins.title(b, w)}`,
+        device: (b, w) => this.deviceName(b, w),
         settable: (name, local, v, owner) => this.localNode(local, v, owner, name),
       },
       t,
@@ -1485,11 +1458,26 @@ export class VpciDebugSession extends LoggingDebugSession {
     );
   }
 
+  /** The views' reading of a machine: in the session's number format, names from pci.ids, no changes while a run goes. */
+  private inspectorFor(m: Machine): Inspector {
+    const ins = new Inspector(
+      m,
+      () => this.hex,
+      () => this.pciIdsNow(),
+    );
+    ins.frozenWhy = () => (this.running ? RUNNING : undefined);
+    return ins;
+  }
+
+  /** How a driver frame names the function at a slot of a bus ("nic0/00.0: Intel 82599 …"). */
+  private deviceName(bus: number, wslot: number): string {
+    return `${this.rt!.m.buses[bus]!.decl.name}/${this.ins!.slotText(wslot)}: ${this.ins!.title(bus, wslot)}`;
+  }
+
   private localNode(k: string, v: unknown, owner: Record<string, unknown>, shown = k): VarNode {
     const n = valueNode(shown, v, this.hex, k);
     if (typeof v === 'number' || typeof v === 'boolean') {
       n.set = (text) => {
-        if (this.running) return { ok: false, error: RUNNING };
         const x = this.ins!.parseValue(text);
         if (typeof x === 'string') return { ok: false, error: x };
         owner[k] = typeof v === 'boolean' ? !!x : x;

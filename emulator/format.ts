@@ -87,3 +87,28 @@ export function formatTime(ns: number): string {
   const groups = frac.match(/.{3}/g) ?? [];
   return `${neg ? '-' : ''}${whole}${groups.length ? '.' + groups.join(' ') : ''} ${u.unit}`;
 }
+
+/** A piece of input in a one-line message: at most `max` characters, with … where it was cut. */
+export function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * Characters a terminal would act on rather than show (C0 and C1 controls, DEL, the byte-order
+ * mark, line and paragraph separators).
+ */
+// eslint-disable-next-line no-control-regex -- the control characters are what it matches
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029]/g;
+
+/**
+ * Text from elsewhere (a message quoting input, a path) made safe to print: each control character
+ * written as \xNN or \uNNNN, or, with `one`, replaced by that one character (so columns stay; a
+ * tab then stays a tab, as a source excerpt keeps it to align its caret line).
+ */
+export function visible(text: string, one?: string): string {
+  return text.replace(CONTROLS, (c) => {
+    if (one !== undefined) return c === '\t' ? c : one;
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}

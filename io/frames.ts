@@ -6,6 +6,7 @@
 // inside one a raw line break is not), so finding one inside a body proves its declared length
 // wrong, and reading resumes there at once. What a message must be is the protocol's (FrameRules):
 // adapter/framing.ts reads DAP with it, language/node-platform.ts LSP over stdio.
+import { clip } from '../emulator/format';
 
 /** Longest header block accepted (a header is ~20 bytes). */
 export const HEADER_LIMIT = 8 * 1024;
@@ -431,6 +432,5 @@ function partialHeaderStart(b: Buffer): number {
 
 /** A piece of input for a one-line message: JSON-quoted, cut to 40 characters. */
 export function quoteShort(s: string): string {
-  const t = s.length > 40 ? s.slice(0, 40) + '…' : s;
-  return JSON.stringify(t);
+  return JSON.stringify(clip(s));
 }

@@ -2,6 +2,7 @@
 // the outline and hovers look lines up here instead of splitting the whole
 // text each time (16k diagnostics on a 1 MB scenario took 21 s that way).
 import type { Diagnostic } from './ast';
+import { visible } from '../format';
 
 /** Line starts of a text; \n, \r\n and a lone \r each end a line (as the lexer and LSP count). */
 export class LineIndex {
@@ -50,7 +51,8 @@ export function formatDiagnostic(d: Diagnostic, file: string, text?: string | Li
     const from = line.length > EXCERPT ? Math.max(0, Math.min(d.loc.col - 1 - EXCERPT_BEFORE, line.length - EXCERPT)) : 0;
     const to = Math.min(line.length, from + EXCERPT);
     const head = from > 0 ? '…' : '';
-    const src = head + excerpt(line.slice(from, to)) + (to < line.length ? '…' : '');
+    // Control characters show as U+FFFD in the excerpt, one column each, so the caret stays in place.
+    const src = head + visible(line.slice(from, to), '\ufffd') + (to < line.length ? '…' : '');
     const pad = head.replace(/./g, ' ') + line.slice(from, Math.max(from, d.loc.col - 1)).replace(/[^\t]/g, ' ');
     const shown = Math.max(1, Math.min(width, to - (d.loc.col - 1)));
     s += `\n  ${src}\n  ${pad}^${'~'.repeat(shown - 1)}`;
@@ -62,27 +64,6 @@ export function formatDiagnostic(d: Diagnostic, file: string, text?: string | Li
 /** The widest source excerpt under a diagnostic, in characters, and how much of it comes before the place. */
 const EXCERPT = 160;
 const EXCERPT_BEFORE = 60;
-
-/**
- * Characters a terminal would act on rather than show (C0 and C1 controls but the tab, DEL, the
- * byte-order mark, line and paragraph separators), as text: a scenario from elsewhere cannot
- * recolour or rewrite the terminal through its diagnostics.
- */
-// eslint-disable-next-line no-control-regex -- the control characters are what it matches
-const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\ufeff\u2028\u2029]/g;
-
-/** A message with each control character written as \xNN or \uNNNN. */
-function visible(text: string): string {
-  return text.replace(CONTROLS, (c) => {
-    const n = c.charCodeAt(0);
-    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
-  });
-}
-
-/** A source excerpt with each control character shown as U+FFFD, one column as in the line, so the caret below stays in place. */
-function excerpt(text: string): string {
-  return text.replace(CONTROLS, '\ufffd');
-}
 
 /** Every diagnostic formatted, from one index of the text. */
 export function formatDiagnostics(ds: readonly Diagnostic[], file: string, text: string): string[] {

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { allListings, listingsDigest } from '../../emulator/vpci/guest/listings';
+import { LISTINGS_STAMP, allListings, listingsDigest } from '../../emulator/vpci/guest/listings';
 import { loadGuestModel } from '../../emulator/vpci/guest/registry';
 import { GUEST_MODELS } from '../../emulator/vpci/guest/models';
-import { LISTINGS_STAMP, writeListings } from '../../adapter/listings';
+import { writeListings } from '../../adapter/listings';
 import { compileProgram, S, T, If, While, For, Break, Continue, Label, When, fn } from '../../emulator/runtime/program';
 
 test('every instruction of every model stands on the listing line the text puts there', () => {

@@ -55,3 +55,21 @@ export function listingsDigest(listings: readonly { relPath: string; text: strin
   }
   return `${listings.length}-${n}-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
+
+/**
+ * The stamp a listings folder carries: the digest of every model's listings it holds
+ * (listingsDigest). A build stamps the same digest into its bundles (esbuild.config.mjs,
+ * `__VPCI_LISTINGS_DIGEST__`), so a launch knows the shipped listings are its own from these few
+ * bytes instead of laying out its model's listings and comparing them with the files (adapter/session.ts).
+ */
+export const LISTINGS_STAMP = 'listings.digest';
+
+/**
+ * The files a listings folder is written as, in order (relative paths, posix separators): the stamp
+ * emptied first, every model's listings, the stamp last. A write cut short leaves a folder no build
+ * takes for its own.
+ */
+export function listingsFolder(): { relPath: string; text: string }[] {
+  const all = allListings();
+  return [{ relPath: LISTINGS_STAMP, text: '' }, ...all, { relPath: LISTINGS_STAMP, text: listingsDigest(all) + '\n' }];
+}

@@ -265,11 +265,37 @@ const INDENT = '\t';
  */
 function header(text: string, bodyLen: number, hasElse: boolean, close?: string): { text: string; close: string | null } {
   if (close !== undefined) return { text, close };
-  if (/:\s*$/.test(text)) return { text, close: null };
-  if (/\{\s*(\/\*.*\*\/\s*)?$/.test(text)) return { text, close: '}' };
+  const t = text.trimEnd();
+  if (t.endsWith(':')) return { text, close: null };
+  if (opensBrace(t)) return { text, close: '}' };
   if (bodyLen <= 1 && !hasElse) return { text, close: null };
   const m = /^(.*?)(\s*\/\*.*\*\/\s*)$/.exec(text);
   return { text: m ? `${m[1]} {${m[2]}` : `${text} {`, close: '}' };
+}
+
+/**
+ * Whether a header (without trailing blanks) ends with `{`, or with `{` and then one comment
+ * (`if (x) { /* why *\/`): /\{\s*(\/\*.*\*\/\s*)?$/, spelled out because every block of a
+ * model is laid out at every launch, where a regular expression's first use compiles it.
+ */
+function opensBrace(t: string): boolean {
+  if (t.endsWith('{')) return true;
+  if (!t.endsWith('*/')) return false;
+  // Any `/*` may open the comment (`.*` takes whatever follows it up to the last `*/`), as long as
+  // the comment holds no line end and `{` stands before it.
+  for (let i = t.indexOf('/*'); i >= 0 && i + 4 <= t.length; i = t.indexOf('/*', i + 1)) {
+    if (hasLineEnd(t, i, t.length - 2)) continue;
+    if (t.slice(0, i).trimEnd().endsWith('{')) return true;
+  }
+  return false;
+}
+
+function hasLineEnd(t: string, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 /** How many nodes a body shows (a group counts as its nodes). */
@@ -294,17 +320,25 @@ export function compileProgram<C, V = unknown>(
   defs: readonly AnyFnDef<C, V>[],
   headers: Record<string, string[]> = {},
   params: Readonly<Record<string, ParamDefault<V>>> = {},
-  /** Comment lines shown above each function (its upstream location, docs/upstream.md). */
-  fnHeader?: (name: string) => string[],
+  fnHeader?: FnHeader,
 ): Program<C, V> {
   // A launch needs the instructions and their line numbers, not the listing text: that is read
   // only to compare with (or write) the listing files, which a build stamp usually spares
   // (adapter/session.ts). So the first pass counts lines, and the text is laid out by a second
-  // pass over the same definitions the first time any listing's text is asked for.
+  // pass over the same definitions the first time any listing's text is asked for; that pass
+  // checks it puts every function on the lines the first one counted.
   const { fns, files } = layout(defs, headers, params, fnHeader, false);
   let texts: Map<string, string> | undefined;
   const textOf = (file: string): string => {
-    texts ??= new Map([...layout(defs, headers, params, fnHeader, true).files].map(([f, l]) => [f, l.lines.join('\n') + '\n']));
+    if (!texts) {
+      const laid = layout(defs, headers, params, fnHeader, true);
+      for (const [name, f] of laid.fns) {
+        const counted = fns.get(name)!;
+        if (f.line !== counted.line || f.endLine !== counted.endLine)
+          throw new Error(`${name}: the listing puts it on lines ${f.line}-${f.endLine} where ${counted.line}-${counted.endLine} were counted`);
+      }
+      texts = new Map([...laid.files].map(([f, l]) => [f, l.lines.join('\n') + '\n']));
+    }
     return texts.get(file)!;
   };
   const listings = new Map<string, Listing>();
@@ -314,17 +348,75 @@ export function compileProgram<C, V = unknown>(
       get text() {
         return textOf(file);
       },
-      executable: [...l.exec].sort((a, b) => a - b),
+      // Made in order: each executable line is a new, higher line number.
+      executable: l.exec,
     });
   }
   return { fns, listings };
 }
 
-/** One listing file as a layout pass leaves it: its line count, its lines (text pass only), its executable lines. */
+/**
+ * Comment lines shown above each function in its listing (its upstream location,
+ * docs/upstream.md): `lines` of them for every function, so a launch counts them
+ * without making them; the listing's text pass checks each function got that many.
+ */
+export interface FnHeader {
+  lines: number;
+  text(name: string): string[];
+}
+
+/** One listing file as a layout pass leaves it: its line count, its lines (text pass only), its executable lines (ascending). */
 interface FileLayout {
   count: number;
   lines: string[];
-  exec: Set<number>;
+  exec: number[];
+}
+
+/**
+ * What a function's frame shows: the C parameters of its signature and its declared locals
+ * (the declarations at the top of its body, then each declaration statement, in listing
+ * order). Read from the C text, so worked out only when a frame of the function is first shown
+ * (a launch compiles every function of a model and shows a few); a malformed declaration
+ * or binding is an error then (test/guest/listings.test.ts reads every function of every model).
+ */
+function frameNames<C, V>(def: AnyFnDef<C, V>, params: Readonly<Record<string, ParamDefault<V>>>): { args: FrameName<V>[]; locals: FrameName<V>[] } {
+  const locals: FrameName<V>[] = [];
+  for (const d of def.locals ?? []) {
+    const names = declaredNames(d.text);
+    if (!names.length) throw new Error(`${def.name}: '${d.text}' declares nothing`);
+    if (d.value && names.length > 1) throw new Error(`${def.name}: '${d.text}' declares ${names.length} names but gives one value`);
+    const init = names.length === 1 ? initializer(d.text) : undefined;
+    for (const name of names) locals.push({ name, ...(d.value ? { value: d.value } : {}), ...(init !== undefined ? { init } : {}) });
+  }
+  // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
+  // name is a local of the frame from the first line, unset until the step runs.
+  const visit = (nodes: Node<C, never>[]): void => {
+    for (let k = 0; k < nodes.length; k++) {
+      const n = nodes[k]!;
+      if (n.t === 'stmt') {
+        if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((l) => l.name === name)) locals.push({ name });
+      } else if (n.t === 'group') visit(n.nodes);
+      else if (n.t === 'if') {
+        visit(n.then);
+        if (n.else) visit(n.else);
+      } else if (n.t === 'for' || n.t === 'while') visit(n.body);
+    }
+  };
+  visit(def.body);
+  const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out }) => {
+    const value = def.args?.[name];
+    if (value) return { name, value };
+    const fallback = params[name];
+    if (fallback && !def.params.includes(name)) {
+      const where = { name: def.name, file: def.file };
+      return { name, value: (v: V, l: never) => fallback(v, l, where) };
+    }
+    return out ? { name, out } : { name };
+  });
+  for (const k of Object.keys(def.args ?? {})) {
+    if (!args.some((a) => a.name === k)) throw new Error(`${def.name}: a binding for '${k}', which is not a parameter of its signature`);
+  }
+  return { args, locals };
 }
 
 /**
@@ -335,7 +427,7 @@ function layout<C, V>(
   defs: readonly AnyFnDef<C, V>[],
   headers: Record<string, string[]>,
   params: Readonly<Record<string, ParamDefault<V>>>,
-  fnHeader: ((name: string) => string[]) | undefined,
+  fnHeader: FnHeader | undefined,
   text: boolean,
 ): { fns: Map<string, CompiledFn<C, V>>; files: Map<string, FileLayout> } {
   const files = new Map<string, FileLayout>();
@@ -345,7 +437,7 @@ function layout<C, V>(
     let f = files.get(file);
     if (!f) {
       const h = headers[file] ?? [];
-      f = { count: h.length ? h.length + 1 : 0, lines: text && h.length ? [...h, ''] : [], exec: new Set() };
+      f = { count: h.length ? h.length + 1 : 0, lines: text && h.length ? [...h, ''] : [], exec: [] };
       files.set(file, f);
     }
     return f;
@@ -357,9 +449,13 @@ function layout<C, V>(
     const f = fileOf(def.file);
     const lines = f.lines;
     const ex = f.exec;
-    const before = [...(fnHeader ? fnHeader(def.name) : []), ...(def.doc ?? [])];
-    f.count += before.length;
-    if (text) lines.push(...before);
+    f.count += (fnHeader?.lines ?? 0) + (def.doc?.length ?? 0);
+    if (text) {
+      const head = fnHeader?.text(def.name) ?? [];
+      if (head.length !== (fnHeader?.lines ?? 0))
+        throw new Error(`${def.name}: its header has ${head.length} lines where every function's has ${fnHeader?.lines}`);
+      lines.push(...head, ...(def.doc ?? []));
+    }
     const sigStart = f.count + 1;
     f.count += def.signature.length + 1;
     if (text) lines.push(...def.signature, '{');
@@ -375,29 +471,10 @@ function layout<C, V>(
     // called once per listing line (2,000 for Linux) was the one function V8 optimized before a
     // launch's first stop, which brought the optimizing compiler's own code (3.5 MB) into the
     // adapter's memory for work done once per process. `++f.count` is the new line's number.
-    const locals: FrameName<V>[] = [];
-    for (const d of def.locals ?? []) {
-      const names = declaredNames(d.text);
-      if (!names.length) throw new Error(`${def.name}: '${d.text}' declares nothing`);
-      if (d.value && names.length > 1) throw new Error(`${def.name}: '${d.text}' declares ${names.length} names but gives one value`);
-      ++f.count;
-      if (text) lines.push(d.text && INDENT + d.text);
-      const init = names.length === 1 ? initializer(d.text) : undefined;
-      for (const name of names) locals.push({ name, ...(d.value ? { value: d.value } : {}), ...(init !== undefined ? { init } : {}) });
-    }
-    const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out }) => {
-      const value = def.args?.[name];
-      if (value) return { name, value };
-      const fallback = params[name];
-      if (fallback && !def.params.includes(name)) {
-        const where = { name: def.name, file: def.file };
-        return { name, value: (v: V, l: never) => fallback(v, l, where) };
-      }
-      return out ? { name, out } : { name };
-    });
-    for (const k of Object.keys(def.args ?? {})) {
-      if (!args.some((a) => a.name === k)) throw new Error(`${def.name}: a binding for '${k}', which is not a parameter of its signature`);
-    }
+    // The declarations: one line each.
+    const decls = def.locals ?? [];
+    f.count += decls.length;
+    if (text) for (let k = 0; k < decls.length; k++) lines.push(decls[k]!.text && INDENT + decls[k]!.text);
 
     const walk = (nodes: Node<C, never>[], depth: number): void => {
       // Indexed, not for…of: this runs once per node of a program (thousands) at every launch, in
@@ -415,10 +492,7 @@ function layout<C, V>(
           case 'stmt': {
             const line = ++f.count;
             if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
-            ex.add(line);
-            // A declaration with an initializer is a step (`bus_size_t addr = CFG_PAGE_OFFSET + where;`); its
-            // name is a local of the frame from the first line, unset until the step runs.
-            if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((l) => l.name === name)) locals.push({ name });
+            ex.push(line);
             const i: Instr<C> = { op: 'exec', line, cost: n.cost ?? 1 };
             if (n.exec) i.exec = n.exec;
             emit(i);
@@ -432,7 +506,7 @@ function layout<C, V>(
             const hb = header(n.text, width(n.then), !!n.else, n.close);
             const line = ++f.count;
             if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
-            ex.add(line);
+            ex.push(line);
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
             walk(n.then, depth + 1);
             if (n.else) {
@@ -456,7 +530,7 @@ function layout<C, V>(
             const hb = header(n.text, width(n.body), false, n.close);
             const line = ++f.count;
             if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
-            ex.add(line);
+            ex.push(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.
             const entry = emit({ op: 'jump', target: -1, line, ...(n.t === 'for' && n.init ? { pre: n.init } : {}) });
             const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
@@ -479,7 +553,7 @@ function layout<C, V>(
           case 'continue': {
             const line = ++f.count;
             if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
-            ex.add(line);
+            ex.push(line);
             const loop = loops[loops.length - 1];
             if (!loop) throw new Error(`${def.name}: ${n.t} outside a loop`);
             // A break/continue is a visible step, then a jump.
@@ -493,18 +567,23 @@ function layout<C, V>(
     };
     walk(def.body, 1);
     const endLine = ++f.count;
-    ex.add(endLine);
+    ex.push(endLine);
     emit({ op: 'end', line: endLine });
     ++f.count;
     if (text) lines.push('}', '');
     // The name line is the first signature line containing the function name.
     const nameIdx = def.signature.findIndex((s) => s.includes(def.name + '('));
+    let names: { args: FrameName<V>[]; locals: FrameName<V>[] } | undefined;
     fns.set(def.name, {
       name: def.name,
       file: def.file,
       params: def.params,
-      args,
-      locals,
+      get args() {
+        return (names ??= frameNames(def, params)).args;
+      },
+      get locals() {
+        return (names ??= frameNames(def, params)).locals;
+      },
       line: sigStart + Math.max(0, nameIdx),
       endLine,
       code,

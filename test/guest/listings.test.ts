@@ -71,7 +71,7 @@ test('the listing text is laid out at first use, the same each time, with the li
       ],
     }),
   ];
-  const p = compileProgram(defs, { 'x/f.c': ['/* header */'] }, {}, (name) => [`/* upstream: ${name} */`]);
+  const p = compileProgram(defs, { 'x/f.c': ['/* header */'] }, {}, { lines: 1, text: (name) => [`/* upstream: ${name} */`] });
   const l = p.listings.get('x/f.c')!;
   const lines = l.text.split('\n');
   assert.equal(l.text, p.listings.get('x/f.c')!.text);
@@ -87,6 +87,69 @@ test('the listing text is laid out at first use, the same each time, with the li
   // The first jump is the one at the else, at its own line.
   assert.equal(shown(f.code.find((i) => i.op === 'jump')!.line), '} else {');
   assert.equal(lines.length, f.endLine + 2, 'a blank line after the function, then the final newline');
+});
+
+test('every function of every model names its frame: the C parameters of its signature, then its declared locals', () => {
+  for (const info of GUEST_MODELS) {
+    const p = loadGuestModel(info.name).program;
+    for (const f of p.fns.values()) {
+      const lines = p.listings.get(f.file)!.text.split('\n');
+      const open = lines.indexOf('{', f.line - 1) + 1;
+      const signature = lines.slice(f.line - 1, open - 1).join(' ');
+      for (const a of f.args) assert.match(signature, new RegExp(`\\b${a.name}\\b`), `${info.name} ${f.name}: parameter ${a.name}`);
+      const body = lines.slice(open, f.endLine - 1).join('\n');
+      for (const l of f.locals) assert.match(body, new RegExp(`\\b${l.name}\\b`), `${info.name} ${f.name}: local ${l.name}`);
+      assert.equal(new Set(f.locals.map((l) => l.name)).size, f.locals.length, `${info.name} ${f.name}: each local once`);
+      assert.equal(f.args, f.args, 'worked out once');
+    }
+  }
+});
+
+test('frame names are read from the C text when first shown: a malformed declaration or binding is an error then, naming the function', () => {
+  const program = (def: Partial<Parameters<typeof fn<unknown, never>>[0]>) =>
+    compileProgram([
+      fn<unknown, never>({ name: 'g', file: 'x/g.c', signature: ['static void', 'g(device_t dev, u32 *val)'], params: [], body: [S('x = 1;')], ...def }),
+    ]);
+  const ok = program({
+    locals: [{ text: 'int rid = 0;' }, { text: 'u16 a, b;' }],
+    body: [S('bus_size_t addr = 4 + 2;'), If('if (x) {', () => true, [S('u32 v = 1;')])],
+  }).fns.get('g')!;
+  assert.deepEqual(
+    ok.locals.map((l) => [l.name, l.init]),
+    [
+      ['rid', 0],
+      ['a', undefined],
+      ['b', undefined],
+      ['addr', undefined],
+      ['v', undefined],
+    ],
+  );
+  assert.deepEqual(
+    ok.args.map((a) => [a.name, a.out ?? false]),
+    [
+      ['dev', false],
+      ['val', true],
+    ],
+  );
+  const bad = program({ locals: [{ text: '/* nothing */;' }] }).fns.get('g')!;
+  assert.equal(bad.code.length, 2, 'compiled all the same');
+  assert.throws(() => bad.locals, /^Error: g: '\/\* nothing \*\/;' declares nothing$/);
+  const binding = program({ args: { nope: () => 1 } }).fns.get('g')!;
+  assert.throws(() => binding.args, /^Error: g: a binding for 'nope', which is not a parameter of its signature$/);
+});
+
+test('a function header with other than the counted number of lines is an error when the text is laid out', () => {
+  const p = compileProgram(
+    [fn<unknown, never>({ name: 'h', file: 'x/h.c', signature: ['void', 'h(void)'], params: [], body: [S('x;')] })],
+    {},
+    {},
+    {
+      lines: 1,
+      text: () => ['/* one */', '/* two */'],
+    },
+  );
+  assert.equal(p.fns.get('h')!.line, 3, 'counted: one header line, then the signature');
+  assert.throws(() => p.listings.get('x/h.c')!.text, /^Error: h: its header has 2 lines where every function's has 1$/);
 });
 
 test('vpci-lab listings writes every listing and, last, the stamp: the digest of what it wrote', () => {

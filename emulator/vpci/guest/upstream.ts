@@ -4,6 +4,7 @@
 // function driver, a modelled kernel service), what it stands for. The rows
 // are plain data in one table per guest (freebsd/upstream.ts,
 // linux/upstream.ts); this file only reads them. Pure: no I/O.
+import type { FnHeader } from '../../runtime/program';
 
 /** A place in the pinned upstream tree. `text` is the definition line, held to the truth by test/guest/upstream.test.ts. */
 export interface UpstreamRef {
@@ -81,14 +82,17 @@ export function upstreamLink(table: UpstreamTable, fn: string): UpstreamLink | u
   return link;
 }
 
-/** The comment lines a listing shows above a function: where it lives upstream, or that it is ours. */
-export function upstreamHeader(table: UpstreamTable): (fn: string) => string[] {
-  return (fn) => {
-    const l = upstreamLink(table, fn);
-    if (!l) return [`/* upstream: none recorded for ${fn} */`];
-    const url = l.url ? ` ${l.url}` : '';
-    if (l.ours) return [`/* ${l.label}${url} */`];
-    return [`/* upstream: ${l.label}${url} */`];
+/** The comment line a listing shows above each function: where it lives upstream, or that it is ours (the table is read when the text is made). */
+export function upstreamHeader(table: () => UpstreamTable): FnHeader {
+  return {
+    lines: 1,
+    text: (fn) => {
+      const l = upstreamLink(table(), fn);
+      if (!l) return [`/* upstream: none recorded for ${fn} */`];
+      const url = l.url ? ` ${l.url}` : '';
+      if (l.ours) return [`/* ${l.label}${url} */`];
+      return [`/* upstream: ${l.label}${url} */`];
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import { FREEBSD_PARAMS } from './params';
 import { LISTING_HEADER as HEADER } from '../listing-header';
 import { FUNCTION_DRIVERS, GENERIC_DRIVER } from '../drivers';
 import { upstreamHeader } from '../upstream';
-import { freebsdUpstream } from './upstream';
+import { upstreamTable } from '../upstream-tables';
 
 export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
   const rev = variant === 'freebsd-2016' ? '@ dd2e215ca93c (r308725, 2016)' : '@ 0010132dbd24';
@@ -26,7 +26,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
       'freebsd/subr_bus.c': HEADER('the newbus detach path (device_detach)', 'freebsd/freebsd-src sys/kern/subr_bus.c and sys/dev/hyperv/vmbus/vmbus.c'),
     },
     FREEBSD_PARAMS,
-    upstreamHeader(freebsdUpstream(variant)),
+    upstreamHeader(() => upstreamTable(variant)!),
   );
 }
 

@@ -54,7 +54,7 @@ export function linuxProgram(): Program<K, V> {
       'linux/workqueue.c': HEADER('workqueue worker threads', 'torvalds/linux kernel/workqueue.c'),
     },
     LINUX_PARAMS,
-    upstreamHeader(LINUX_UPSTREAM),
+    upstreamHeader(() => LINUX_UPSTREAM),
   );
 }
 

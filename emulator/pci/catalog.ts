@@ -249,6 +249,11 @@ export function catalogIds(): string[] {
   return DEFS.map((d) => d.id);
 }
 
+/** An entry's title, without making its config bytes (a constructed function is built to read its ids). */
+export function catalogTitle(id: string): string | undefined {
+  return BY_ID.get(id)?.title;
+}
+
 export function catalogEntry(id: string): CatalogEntry | undefined {
   const d = BY_ID.get(id);
   if (!d) return undefined;

@@ -32,7 +32,10 @@ export interface Token {
   error?: string;
 }
 
-const RUN = /[A-Za-z0-9_.:-]/;
+/** A character of a run (`[A-Za-z0-9_.:-]`), by code: the lexer asks this of every character of a scenario. */
+function isRun(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x3a) || c === 0x5f || c === 0x2e || c === 0x2d; // a-z A-Z 0-9 : _ . -
+}
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const NUMBER = /^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|[0-9][0-9_]*)([KMGT])?$/;
 const DURATION = /^([0-9][0-9_]*)(ns|us|ms|s)$/;
@@ -58,21 +61,26 @@ export function numberValue(text: string): { value: number } | { error: string }
 }
 
 function classify(text: string): Pick<Token, 'kind' | 'value' | 'error'> {
-  if (GUID.test(text)) return { kind: 'guid', value: text.toLowerCase() };
-  if (NUMBER.test(text)) {
+  // Each pattern is tried only where it could match (a GUID has 36 characters; a number, a
+  // duration and a dotted pair start with a digit; a PCI address has a colon): most tokens are
+  // words, and a regular expression costs its compilation the first time it runs in a process.
+  const c0 = text.charCodeAt(0);
+  const digit = c0 >= 0x30 && c0 <= 0x39;
+  if (text.length === 36 && GUID.test(text)) return { kind: 'guid', value: text.toLowerCase() };
+  if (digit && NUMBER.test(text)) {
     const n = numberValue(text);
     return 'value' in n ? { kind: 'number', value: n.value } : { kind: 'number', error: n.error };
   }
-  const d = DURATION.exec(text);
+  const d = digit ? DURATION.exec(text) : null;
   if (d) {
     const v = BigInt(d[1]!.replace(/_/g, '')) * DURATION_UNIT[d[2]!]!;
     if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'duration', error: `'${text}' is too long a duration` };
     return { kind: 'duration', value: Number(v) };
   }
-  if (DOTTED.test(text)) return { kind: 'dotted' };
-  if (PCIADDR.test(text)) return { kind: 'pciaddr' };
-  if (WORD.test(text)) return { kind: 'word' };
-  if (/^[0-9]/.test(text)) return { kind: 'invalid', error: `'${text}' is not a valid number, duration, slot or GUID` };
+  if (digit && DOTTED.test(text)) return { kind: 'dotted' };
+  if (text.includes(':') && PCIADDR.test(text)) return { kind: 'pciaddr' };
+  if (!digit && WORD.test(text)) return { kind: 'word' };
+  if (digit) return { kind: 'invalid', error: `'${text}' is not a valid number, duration, slot or GUID` };
   return { kind: 'invalid', error: `unexpected '${text}'` };
 }
 
@@ -147,8 +155,8 @@ export function tokenize(text: string): Token[] {
       push('string', start, sl, sc, closed ? { value } : { value, error: 'unterminated string' });
       continue;
     }
-    if (RUN.test(c)) {
-      while (i < n && RUN.test(text[i]!)) {
+    if (isRun(text.charCodeAt(i))) {
+      while (i < n && isRun(text.charCodeAt(i))) {
         i++;
         col++;
       }

@@ -2,7 +2,7 @@
 // "did you mean" helper. Values come from emulator/vpci/protocol.ts (docs/protocol.md
 // §2.1/§2.2: linux drivers/pci/controller/pci-hyperv.c `enum pci_message_type`,
 // freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c, openvmm vpci_protocol).
-import { MSG, STATUS } from '../vpci/protocol';
+import { MSG, STATUS, bareMessageName } from '../vpci/protocol';
 
 /**
  * The short (kebab) name of a protocol name: drop `PCI_` and `_MESSAGE`, lower
@@ -10,11 +10,7 @@ import { MSG, STATUS } from '../vpci/protocol';
  * short name denotes exactly one message (one wire value), never a family.
  */
 export function kebabMessageName(protocolName: string): string {
-  return protocolName
-    .replace(/^PCI_/, '')
-    .replace(/_MESSAGE(\d*)$/, '$1')
-    .toLowerCase()
-    .replace(/_/g, '-');
+  return bareMessageName(protocolName).toLowerCase().replaceAll('_', '-');
 }
 
 export interface MessageName {

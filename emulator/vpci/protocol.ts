@@ -89,10 +89,27 @@ export const OPENVMM_MESSAGE_NAMES: Record<MessageName, string> = {
   PCI_TDISP_COMMAND: 'VPCI_TDISP_COMMAND',
 };
 
+/** A name without its `PCI_` prefix: PCI_BUS_D0ENTRY → BUS_D0ENTRY. */
+export function withoutPciPrefix(name: string): string {
+  return name.startsWith('PCI_') ? name.slice(4) : name;
+}
+
+/**
+ * A name without its `PCI_` prefix and `_MESSAGE` suffix (digits after it stay):
+ * PCI_CREATE_INTERRUPT_MESSAGE2 → CREATE_INTERRUPT2. By string search, not a regular
+ * expression: this runs for every message name as the module loads, at every start.
+ */
+export function bareMessageName(name: string): string {
+  const bare = withoutPciPrefix(name);
+  const at = bare.lastIndexOf('_MESSAGE');
+  if (at < 0) return bare;
+  for (let i = at + 8; i < bare.length; i++) if (bare.charCodeAt(i) < 0x30 || bare.charCodeAt(i) > 0x39) return bare;
+  return bare.slice(0, at) + bare.slice(at + 8);
+}
+
 const MSG_BY_ANY_NAME = new Map<string, number>();
 for (const [name, value] of Object.entries(MSG) as [MessageName, number][]) {
-  const bare = name.replace(/^PCI_/, '');
-  for (const n of [name, bare, bare.replace(/_MESSAGE(\d*)$/, '$1'), OPENVMM_MESSAGE_NAMES[name]]) MSG_BY_ANY_NAME.set(n, value);
+  for (const n of [name, withoutPciPrefix(name), bareMessageName(name), OPENVMM_MESSAGE_NAMES[name]]) MSG_BY_ANY_NAME.set(n, value);
 }
 
 /**
@@ -101,7 +118,7 @@ for (const [name, value] of Object.entries(MSG) as [MessageName, number][]) {
  * name (FDO_D0_ENTRY); case does not matter.
  */
 export function messageByName(name: string): number | undefined {
-  return MSG_BY_ANY_NAME.get(name.trim().toUpperCase().replace(/-/g, '_'));
+  return MSG_BY_ANY_NAME.get(name.trim().toUpperCase().replaceAll('-', '_'));
 }
 
 /** Message name without the PCI_ prefix, for one-line summaries. */

@@ -97,6 +97,10 @@ if (watch) {
   await Promise.all(ctxs.map((c) => c.watch()));
 } else {
   await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
+  // Node looks for the nearest package.json of every script it starts, to learn its module type: this
+  // one answers it for dist/ in 20 bytes, where the extension's manifest (28 KB) would be read and
+  // parsed at every start of the debug adapter and the CLI.
+  writeFileSync('dist/package.json', '{"type":"commonjs"}\n');
   // Code caches of earlier bodies can never be used again (nor half-written ones a killed adapter left).
   for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache(\.\d+\.tmp)?$/.test(f)) rmSync(`dist/${f}`);
   // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild's output is

@@ -1043,14 +1043,25 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.stopAt(this.rt.stepBack(args.threadId, args.granularity === 'instruction'));
   }
 
+  /**
+   * Refuses a request about a frame this stop has not given out (a stale id from before the last
+   * step, or none at all): answering it about some other frame, or about none, would show the
+   * user values that are not the frame's. True when refused.
+   */
+  private unknownFrame(response: DebugProtocol.Response, frameId: number): boolean {
+    if (this.frames.has(frameId)) return false;
+    this.sendErrorResponse(response, {
+      id: 1071,
+      format: `Unknown frame ${shortName(String(frameId))} (frames are valid until the next step)`,
+      showUser: false,
+    });
+    return true;
+  }
+
   protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
     const f = this.frames.get(args.frameId);
     if (!f) {
-      this.sendErrorResponse(response, {
-        id: 1071,
-        format: `Unknown frame ${JSON.stringify(args.frameId)} (frames are valid until the next step)`,
-        showUser: false,
-      });
+      this.unknownFrame(response, args.frameId);
       return;
     }
     if (!this.checkThread(response, f.threadId)) return;
@@ -1414,6 +1425,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendResponse(response);
       return;
     }
+    if (this.unknownFrame(response, args.frameId)) return;
     const { t, locals, fn } = this.frameLocals(args.frameId);
     const scopes: DebugProtocol.Scope[] = [];
     const add = (name: string, node: VarNode, hint?: 'locals' | 'registers', expensive = false) => {
@@ -1539,6 +1551,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1040, format: 'No scenario is loaded', showUser: false });
       return;
     }
+    if (args.frameId !== undefined && this.unknownFrame(response, args.frameId)) return;
     const { t, locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
     const r = this.ins.evaluate(args.expression, args.context ?? 'repl', t?.id, locals, args.format?.hex ?? this.hex);
     if (!r.ok) {
@@ -1578,6 +1591,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+    if (args.frameId !== undefined && this.ins && this.unknownFrame(response, args.frameId)) return;
     const { locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
     response.body = { targets: this.ins ? this.ins.completions(args.text, args.column - (this.client.columnsStartAt1 === false ? 0 : 1), locals) : [] };
     this.sendResponse(response);

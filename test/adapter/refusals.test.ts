@@ -372,3 +372,25 @@ test('vpci/lspci on a bus or slot that is not there is an error, as vpci/eject i
   assert.match(await refused(dc.customRequest('vpci/lspci', { bus: 'nic0', wslot: 31 })), /^Bus nic0 has no function at /);
   assert.match((await dc.customRequest('vpci/lspci', { bus: 'nic0' })).body.text, /^00:00\.0 |^[0-9a-f]{4}:/m);
 });
+
+test('a frame id this stop did not give out (stale after a step, or never given) is refused by scopes, evaluate and completions', async () => {
+  const dc = h.client();
+  const stop = await launch(dc, QUICKSTART);
+  const tid = stop.body.threadId as number;
+  const before = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0]!.id;
+  const scopes = (await dc.scopesRequest({ frameId: before })).body.scopes;
+  assert.ok(scopes.length > 0, 'the frame of this stop has scopes');
+  assert.equal((await dc.evaluateRequest({ expression: '1+1', frameId: before, context: 'watch' })).body.result, '0x2');
+  const stepped = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: tid });
+  await stepped;
+  for (const frameId of [before, 987654]) {
+    assert.match(await refused(dc.scopesRequest({ frameId })), new RegExp(`^Unknown frame ${frameId} \\(frames are valid until the next step\\)$`));
+    assert.match(await refused(dc.evaluateRequest({ expression: '1+1', frameId, context: 'watch' })), /^Unknown frame/);
+    assert.match(await refused(dc.completionsRequest({ text: 'nic', column: 4, frameId })), /^Unknown frame/);
+  }
+  // Without a frame the REPL evaluates machine-wide, as before.
+  assert.equal((await dc.evaluateRequest({ expression: '1+1', context: 'repl' })).body.result, '0x2');
+  const now = (await dc.stackTraceRequest({ threadId: (await dc.threadsRequest()).body.threads[0]!.id })).body.stackFrames[0]!.id;
+  assert.ok((await dc.scopesRequest({ frameId: now })).body.scopes.length > 0);
+});

@@ -112,3 +112,44 @@ export function visible(text: string, one?: string): string {
     return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * A byte that a C program writes as it is (lspci's `'A' + pin - 1` for an out-of-range interrupt
+ * pin): ASCII as itself, a byte from 0x80 up as U+DC80–U+DCFF, a lone low surrogate no text
+ * otherwise holds ("surrogateescape"). `textBytes` writes it back as that one byte; shown
+ * anywhere else it is a replacement character, as a terminal shows such a byte.
+ */
+export function rawByteChar(b: number): string {
+  const v = b & 0xff;
+  return String.fromCharCode(v < 0x80 ? v : 0xdc00 + v);
+}
+
+const utf8 = new TextEncoder();
+
+/** The bytes of a text as UTF-8, each `rawByteChar` as its own byte. */
+export function textBytes(text: string): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let from = 0;
+  let size = 0;
+  const put = (b: Uint8Array): void => {
+    parts.push(b);
+    size += b.length;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // A raw byte is a lone U+DC80–U+DCFF: not the second half of a surrogate pair.
+    if (c < 0xdc80 || c > 0xdcff || (i > 0 && text.charCodeAt(i - 1) >= 0xd800 && text.charCodeAt(i - 1) <= 0xdbff)) continue;
+    put(utf8.encode(text.slice(from, i)));
+    put(Uint8Array.of(c - 0xdc00));
+    from = i + 1;
+  }
+  if (from === 0) return utf8.encode(text);
+  put(utf8.encode(text.slice(from)));
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -7,7 +7,8 @@ import { parse } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
-import { decodeLspci } from '../../emulator/pci/lspci-decode';
+import { lspciRun } from '../../emulator/pci/lspci/index';
+import { textBytes } from '../../emulator/format';
 import { importConfigBinary, isDumpText, withoutBom } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
@@ -94,6 +95,15 @@ options:
   --select BB:DD.F   only the device at that address (a dump may hold several)
   --bar I=SIZE       the size of BAR I (0-5 or rom), e.g. 0=16K: a dump cannot tell it
   -h, --help         print this help
+
+As lspci, it prints pcilib's warnings on stderr ("pcilib: …"), and where lspci 3.9.0 stops with
+"Internal bug" (a capability that reaches past what it read), it prints what lspci prints up to
+there and stops, later devices too.
+
+exit codes:
+  0  decoded
+  1  lspci 3.9.0 stops on this config space ("Internal bug"): stderr says where
+  2  bad input: an unknown device, an unreadable or malformed dump, a wrong option
 `;
 
 const LSPCI_OPTIONS = {
@@ -193,18 +203,25 @@ export const lspciCommand: Command = {
     const ids = pciIds();
     const hwdb = hwdbOff ? false : systemHwdb();
     for (const d of devs) {
-      io.out(
-        decodeLspci(d.bytes, {
-          address: d.address,
-          ...(ids ? { ids } : {}),
-          ...(hwdb !== undefined ? { hwdb } : {}),
-          ...(bars.length ? { bars } : {}),
-          verbose: nv,
-          numeric: nn,
-          hex: nx,
-          domains: !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
-        }),
-      );
+      const run = lspciRun(d.bytes, {
+        address: d.address,
+        ...(ids ? { ids } : {}),
+        ...(hwdb !== undefined ? { hwdb } : {}),
+        ...(bars.length ? { bars } : {}),
+        verbose: nv,
+        numeric: nn,
+        hex: nx,
+        domains: !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
+      });
+      for (const w of run.warnings ?? []) io.err(`pcilib: ${w}\n`);
+      // Byte for byte as lspci writes it (an out-of-range interrupt pin is a raw byte).
+      if (io.outBytes) io.outBytes(textBytes(run.text));
+      else io.out(run.text);
+      if (run.died) {
+        const past = run.pastBuffer ? '; the byte lies past its buffer, where real lspci reads on into memory it does not own' : '';
+        io.err(`vpci-lab lspci: ${d.address}: lspci 3.9.0 stops here with "${run.died}"${past}\n`);
+        return EXIT.failed;
+      }
     }
     return EXIT.ok;
   },

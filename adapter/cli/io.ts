@@ -4,11 +4,14 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Bytes to stdout as they are (what a C program writes raw); without it, `out` of their text. */
+  outBytes?(bytes: Uint8Array): void;
 }
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
+  outBytes: (b) => process.stdout.write(b),
 };
 
 export interface Command {

@@ -8,6 +8,7 @@
 import type { PciIds } from '../pci-ids';
 import { hwdbFromPciIds, type HwdbNames } from '../hwdb';
 import { Dev, LspciDie, Out, fl, x } from './device';
+import { rawByteChar } from '../../format';
 import { Names } from './names';
 import { PCI } from './regs';
 import { showCaps } from './caps';
@@ -50,15 +51,25 @@ export function lspciText(bytes: Uint8Array, opts: LspciOptions): string {
  * `pastBuffer`: the byte lies past lspci's own buffer, where real lspci's behaviour is undefined
  * (LspciDie); we stop as a bounds-checked lspci would.
  */
-export function lspciRun(bytes: Uint8Array, opts: LspciOptions): { text: string; died?: string; pastBuffer?: true } {
+export function lspciRun(bytes: Uint8Array, opts: LspciOptions): LspciRun {
   const out = new Out();
+  const warnings: string[] = [];
+  const run = (): LspciRun => (warnings.length ? { text: out.s, warnings } : { text: out.s });
   try {
-    show(bytes, opts, out);
+    show(bytes, opts, out, (w) => warnings.push(w));
   } catch (e) {
     if (!(e instanceof LspciDie)) throw e;
-    return e.pastBuffer ? { text: out.s, died: e.message, pastBuffer: true } : { text: out.s, died: e.message };
+    return e.pastBuffer ? { ...run(), died: e.message, pastBuffer: true } : { ...run(), died: e.message };
   }
-  return { text: out.s };
+  return run();
+}
+
+export interface LspciRun {
+  text: string;
+  died?: string;
+  pastBuffer?: true;
+  /** What pcilib warns about on stderr as it reads the device (its text, without lspci's "pcilib: " prefix). */
+  warnings?: string[];
 }
 
 interface Addr {
@@ -74,7 +85,7 @@ function parseAddress(a: string): Addr | undefined {
   return { domain: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), dev: parseInt(m[3]!, 16), func: Number(m[4]) };
 }
 
-function show(bytes: Uint8Array, opts: LspciOptions, out: Out): void {
+function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string) => void): void {
   const verbose = opts.verbose ?? 3;
   const numeric = opts.numeric === true ? 2 : opts.numeric === false || opts.numeric === undefined ? 0 : opts.numeric;
   const hwdb = opts.hwdb === false ? undefined : (opts.hwdb ?? (opts.ids ? hwdbFromPciIds(opts.ids) : undefined));
@@ -97,7 +108,8 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out): void {
     subsys = ss !== undefined ? { v: d.rw(ss + 4), d: d.rw(ss + 6) } : { v: 0, d: 0 };
   } else if (htypeLib === PCI.HEADER_TYPE_CARDBUS) subsys = { v: d.rw(PCI.CB_SUBSYSTEM_VENDOR_ID), d: d.rw(PCI.CB_SUBSYSTEM_ID) };
   const irq = d.rb(PCI.INTERRUPT_LINE);
-  const baseAddr = fillBases(d, htypeLib);
+  const where = `${x(addr?.domain ?? 0, 4)}:${x(addr?.bus ?? 0, 2)}:${x(addr?.dev ?? 0, 2)}.${addr?.func ?? 0}`;
+  const baseAddr = fillBases(d, htypeLib, (i) => warn(`${where}: Invalid 64-bit address seen for BAR ${i}.`));
   const romReg = htypeLib === PCI.HEADER_TYPE_NORMAL ? PCI.ROM_ADDRESS : htypeLib === PCI.HEADER_TYPE_BRIDGE ? PCI.ROM_ADDRESS1 : 0;
   let romBase = 0;
   if (romReg) {
@@ -135,14 +147,16 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out): void {
 }
 
 /** pci_generic_fill_info PCI_FILL_BASES: a 64-bit BAR takes the next register as its upper half. */
-function fillBases(d: Dev, htype: number): bigint[] {
+/** pciutils lib/generic.c pci_generic_fill_info: the BAR addresses; a 64-bit BAR in the last slot has no upper half (`invalid64`). */
+function fillBases(d: Dev, htype: number, invalid64: (bar: number) => void): bigint[] {
   const base: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
   const cnt = htype === 0 ? 6 : htype === 1 ? 2 : htype === 2 ? 1 : 0;
   for (let i = 0; i < cnt; i++) {
     const v = d.rl(PCI.BASE_ADDRESS_0 + 4 * i);
     if (!v || v === 0xffffffff) continue;
     if (v & 1 || (v & 6) !== 4) base[i] = BigInt(v);
-    else if (i < cnt - 1) {
+    else if (i >= cnt - 1) invalid64(i);
+    else {
       const y = d.rl(PCI.BASE_ADDRESS_0 + 4 * ++i);
       base[i - 1] = BigInt(v) | (BigInt(y) << 32n);
     }
@@ -208,7 +222,8 @@ function showVerbose(c: CapCtx, cls: number, irq: number, romBase: number): void
 
   if (verbose > 1) {
     const pin = unknownConfig ? 0 : d.b(PCI.INTERRUPT_PIN);
-    if (pin || irq) out.p(`\tInterrupt: pin ${pin ? String.fromCharCode((0x40 + pin) & 0xff) : '?'} routed to IRQ ${irq}\n`);
+    // lspci prints the byte 'A' + pin - 1 as it is: past 'Z', whatever byte that makes.
+    if (pin || irq) out.p(`\tInterrupt: pin ${pin ? rawByteChar(0x40 + pin) : '?'} routed to IRQ ${irq}\n`);
   }
 
   if (!unknownConfig && verbose <= 1) {

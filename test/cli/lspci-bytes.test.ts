@@ -1,0 +1,90 @@
+// `vpci-lab lspci` as lspci 3.9.0 writes it, past what the text alone shows: the raw byte an
+// out-of-range interrupt pin prints as, pcilib's warnings on stderr, and lspci stopping with
+// "Internal bug" (exit 1, later devices not printed). Where lspci 3.9.0 is installed (CI installs
+// pciutils), each case is also compared byte for byte with it. The cases come from a structured
+// differential fuzzer (valid capability chains with random fields) run against real lspci.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const CLI = resolve('dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-bytes-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const lspciPresent = spawnSync('lspci', ['--version'], { encoding: 'utf8' }).stdout?.startsWith('lspci version 3.9.0') ?? false;
+
+function ours(file: string, ...flags: string[]): { code: number | null; out: Buffer; err: string } {
+  const r = spawnSync(process.execPath, [CLI, 'lspci', file, '-O', 'hwdb.disable=1', ...flags], { timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr.toString('utf8') };
+}
+function real(file: string, ...flags: string[]): { code: number | null; out: Buffer; err: string } {
+  const r = spawnSync('lspci', ['-F', file, '-O', 'hwdb.disable=1', ...flags], { timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr.toString('utf8') };
+}
+
+/** A dump of 64 config bytes at 00:00.0, `set` applied to an otherwise zero header (Intel 82574L ids). */
+function dump64(name: string, set: Record<number, number>): string {
+  const b = new Uint8Array(64);
+  b.set([0x86, 0x80, 0xd3, 0x10], 0);
+  b[0x0b] = 0x02; // Ethernet controller
+  for (const [o, v] of Object.entries(set)) b[Number(o)] = v;
+  const rows: string[] = [];
+  for (let o = 0; o < 64; o += 16)
+    rows.push(`${o.toString(16).padStart(3, '0')}: ${[...b.subarray(o, o + 16)].map((v) => v.toString(16).padStart(2, '0')).join(' ')}`);
+  const file = join(dir, name);
+  writeFileSync(file, `00:00.0 Ethernet controller: test\n${rows.join('\n')}\n\n`);
+  return file;
+}
+
+test('an interrupt pin past D prints as the byte lspci prints, not that character in UTF-8', () => {
+  for (const [pin, byte] of [
+    [0x05, 0x45], // 'E'
+    [0x96, 0xd6], // a byte with no character of its own
+    [0xbf, 0xff],
+  ] as const) {
+    const file = dump64(`pin-${pin}.lspci`, { 0x3c: 10, 0x3d: pin });
+    const o = ours(file, '-vvv');
+    assert.equal(o.code, 0, o.err);
+    const at = o.out.indexOf('Interrupt: pin ');
+    assert.ok(at >= 0);
+    assert.deepEqual([...o.out.subarray(at + 15, at + 17)], [byte, 0x20], `pin ${pin}`);
+    if (lspciPresent) assert.deepEqual(o.out, real(file, '-vvv').out, `pin ${pin}: as lspci writes it`);
+  }
+});
+
+test("pcilib's warning about a 64-bit BAR in the last slot goes to stderr, as lspci gives it", () => {
+  // BAR 5 says "64-bit memory": it has no BAR 6 for its upper half.
+  const file = dump64('bar5-64.lspci', { 0x24: 0x0c, 0x25: 0x00, 0x26: 0x10, 0x27: 0xfe });
+  const o = ours(file, '-vvv');
+  assert.equal(o.code, 0, o.err);
+  assert.equal(o.err, 'pcilib: 0000:00:00.0: Invalid 64-bit address seen for BAR 5.\n');
+  if (lspciPresent) {
+    const r = real(file, '-vvv');
+    assert.deepEqual(o.out, r.out);
+    assert.ok(r.err.includes(o.err), r.err);
+  }
+});
+
+test('where lspci dies with "Internal bug" it stops: what lspci printed, no later device, exit 1, one line saying where', () => {
+  // Device 00:0d.0 has a CXL DVSEC (ID 2) shorter than its FuncMap registers; 7f:00.0 follows it.
+  const file = resolve('test/fixtures/lspci/cxl-dvsec-short-then-another.lspci');
+  const o = ours(file, '-vvv');
+  assert.equal(o.code, 1);
+  assert.equal(o.err, 'vpci-lab lspci: 00:0d.0: lspci 3.9.0 stops here with "Internal bug: Accessing non-read configuration byte at position 1e4"\n');
+  const text = o.out.toString('latin1');
+  assert.match(text, /^00:0d\.0 /);
+  assert.match(text, /\t\tFuncMap 2: 00000000\n$/);
+  assert.doesNotMatch(text, /7f:00\.0/);
+  // The device after it is decoded when asked for alone.
+  const alone = ours(file, '-vvv', '--select', '7f:00.0');
+  assert.equal(alone.code, 0, alone.err);
+  assert.match(alone.out.toString('latin1'), /^7f:00\.0 /);
+  if (lspciPresent) {
+    const r = real(file, '-vvv');
+    assert.equal(r.code, 1);
+    assert.deepEqual(o.out, r.out);
+    assert.equal(r.err, 'lspci: Internal bug: Accessing non-read configuration byte at position 1e4\n');
+  }
+});

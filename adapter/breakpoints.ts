@@ -91,6 +91,28 @@ export function parseDataId(id: string): Omit<DataTarget, 'description'> | undef
   return { kind: m[1] as 'cfg' | 'msix', bus: m[2]!, wslot: Number(m[3]), offset: Number(m[4]), width: Number(m[5]) };
 }
 
+/** PCIe config space: 4 KiB. MSI-X: at most 2048 entries of 16 bytes (PCIe Base Spec, MSI-X Table Size is 11 bits). */
+const CONFIG_BYTES = 4096;
+const MSIX_ENTRIES = 2048;
+
+/**
+ * What no device can have at a data breakpoint's target (an id the adapter never gives out: a
+ * range past config space, an empty or inverted one, a slot outside the 8-bit wslot, an MSI-X
+ * entry past the largest table), or undefined.
+ */
+export function dataTargetProblem(t: Omit<DataTarget, 'description'>): string | undefined {
+  if (t.wslot > 0xff) return `slot ${t.wslot} is not a device and function (0-255)`;
+  if (t.kind === 'msix') {
+    if (t.width !== 16) return `an MSI-X entry is 16 bytes (the id says ${t.width})`;
+    if (t.offset >= MSIX_ENTRIES) return `MSI-X entry ${t.offset} is past the largest table (${MSIX_ENTRIES} entries)`;
+    return undefined;
+  }
+  if (t.width < 1) return 'it watches no bytes';
+  if (t.offset >= CONFIG_BYTES || t.offset + t.width > CONFIG_BYTES)
+    return `config 0x${t.offset.toString(16)}..+${t.width} is past the ${CONFIG_BYTES}-byte config space`;
+  return undefined;
+}
+
 /** Hit conditions as VS Code users write them: "5", "=5", ">5", ">=5", "%3". */
 export function hitConditionMet(cond: string | undefined, hits: number): boolean {
   if (!cond || !cond.trim()) return true;
@@ -122,11 +144,35 @@ export function validHitCondition(cond: string | undefined): boolean {
  * undefined. A breakpoint with a problem is reported unverified and never acts (it neither stops
  * nor counts); names in a condition are looked up where it is evaluated, not here.
  */
-export function conditionProblem(condition: string | undefined, hitCondition: string | undefined): string | undefined {
+export function conditionProblem(condition: string | undefined, hitCondition: string | undefined, logMessage?: string): string | undefined {
   if (condition) {
     const e = syntaxError(condition);
     if (e) return `Condition "${clip(condition)}": ${e}`;
   }
   if (!validHitCondition(hitCondition)) return `Hit count "${clip(hitCondition!)}": use N, =N, >N, >=N, <N, <=N or %N`;
+  if (hitCondition && neverMet(hitCondition)) return `Hit count "${clip(hitCondition)}" is never met: hits are counted from 1`;
+  // A log message's {expressions} are read now, as a condition is: not found wrong at every hit.
+  if (logMessage)
+    for (const m of logMessage.matchAll(/\{([^{}]+)\}/g)) {
+      const e = syntaxError(m[1]!);
+      if (e) return `Log message "{${clip(m[1]!)}}": ${e}`;
+    }
   return undefined;
+}
+
+/** A well-formed hit count that no number of hits (1, 2, 3, …) meets: 0, =0, %0, <1, <=0. */
+function neverMet(cond: string): boolean {
+  const m = /^\s*(==|=|>=|>|<=|<|%)?\s*(\d+)\s*$/.exec(cond);
+  if (!m) return false;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '<':
+      return n <= 1;
+    case '>':
+    case '>=':
+      return false;
+    default:
+      // N, =N, ==N, <=N and %N
+      return n === 0;
+  }
 }

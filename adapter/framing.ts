@@ -8,10 +8,16 @@
 
 import { PassThrough } from 'node:stream';
 import { Framer, type FrameHooks, type FrameRules } from '../io/frames';
+import { clip } from '../emulator/format';
 
 /** Largest DAP message body accepted. */
 export const BODY_LIMIT = 16 * 1024 * 1024;
 export { HEADER_LIMIT, GARBAGE_LIMIT, IDLE_MS } from '../io/frames';
+
+/** A value from a message as JSON, cut short (what a field was, for a message about it). */
+function shown(v: unknown): string {
+  return v === undefined ? 'missing' : clip(JSON.stringify(v));
+}
 
 /** What a DAP message is (the protocol's ProtocolMessage: a request needs a numeric seq and a command). */
 const DAP_RULES: FrameRules = {
@@ -20,8 +26,9 @@ const DAP_RULES: FrameRules = {
   check: (m) => {
     if (m.type !== 'request' && m.type !== 'response' && m.type !== 'event')
       return `a message whose "type" is ${m.type === undefined ? 'missing' : JSON.stringify(m.type)} (expected "request")`;
-    if (m.type === 'request' && (typeof m.command !== 'string' || !Number.isSafeInteger(m.seq)))
-      return 'a request without a numeric "seq" and a string "command"';
+    if (m.type === 'request' && !Number.isSafeInteger(m.seq)) return `a request whose "seq" is ${shown(m.seq)} (expected an integer)`;
+    if (m.type === 'request' && (typeof m.command !== 'string' || m.command === ''))
+      return `a request whose "command" is ${shown(m.command)} (expected a name)`;
     return undefined;
   },
   requestOf: (m) =>

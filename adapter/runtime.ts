@@ -137,7 +137,7 @@ export class VpciRuntime {
           bp.verified = true;
         } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';
       } else bp.message = 'Not a vPCI driver listing or the running scenario';
-      const problem = conditionProblem(bp.condition, bp.hitCondition);
+      const problem = conditionProblem(bp.condition, bp.hitCondition, bp.logMessage);
       if (problem) {
         bp.verified = false;
         bp.broken = true;
@@ -559,7 +559,11 @@ export class VpciRuntime {
       // entry (a jump that runs the initialiser), so jumping there starts the loop afresh; plain
       // jumps (the end of a then-branch, a loop's way out) are no steps and no targets.
       const pc = cf.code.findIndex((i) => i.line === line && (i.op !== 'jump' || i.pre !== undefined));
-      return pc < 0 ? undefined : { fn: cf.name, pc, line };
+      if (pc < 0) return undefined;
+      // Jump to Cursor moves a thread within its current function (goto): a line of a function no
+      // guest thread is in now is no target (gotoTargets names no thread, so any thread counts).
+      const inIt = this.m.threads.some((t) => t.role !== 'host' && t.status !== 'done' && t.frames[t.frames.length - 1]?.fn === cf.name);
+      return inIt ? { fn: cf.name, pc, line } : undefined;
     }
     return undefined;
   }

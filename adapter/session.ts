@@ -17,7 +17,8 @@ import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-ar
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { clock, historyBudget, prepareIdleTimer } from './history';
-import { EXCEPTION_FILTERS, conditionProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
+import { EXCEPTION_FILTERS, conditionProblem, dataTargetProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
+import { syntaxError } from './expr';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals, driverFrameValues } from './frame-locals';
 import { Inspector } from './inspect';
@@ -809,14 +810,16 @@ export class VpciDebugSession extends LoggingDebugSession {
   // ---- breakpoints --------------------------------------------------------------
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    // `lines` is the older spelling (deprecated in DAP, still sent by some clients): a breakpoint per line.
+    const given: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- dap-args lets `source` be absent (VS Code always sends it; other clients may not)
     if (!this.rt || !args.source?.path) {
       const message = !this.rt ? 'No scenario is loaded' : 'The source has no path: breakpoints stand in driver listings and the scenario';
-      response.body = { breakpoints: (args.breakpoints ?? []).map(() => ({ verified: false, message })) };
+      response.body = { breakpoints: given.map(() => ({ verified: false, message })) };
       this.sendResponse(response);
       return;
     }
-    const reqs = (args.breakpoints ?? []).map((b) => {
+    const reqs = given.map((b) => {
       const r: { line: number; condition?: string; hitCondition?: string; logMessage?: string } = { line: this.convertClientLineToDebugger(b.line) };
       if (b.condition) r.condition = b.condition;
       if (b.hitCondition) r.hitCondition = b.hitCondition;
@@ -939,7 +942,12 @@ export class VpciDebugSession extends LoggingDebugSession {
     for (const b of args.breakpoints) {
       const t = parseDataId(b.dataId);
       if (!t || !this.rt) {
-        out.push({ verified: false, message: `Unknown data breakpoint id ${b.dataId}` });
+        out.push({ verified: false, message: `Unknown data breakpoint id ${shortName(b.dataId)}` });
+        continue;
+      }
+      const bad = dataTargetProblem(t);
+      if (bad) {
+        out.push({ verified: false, message: `Data breakpoint id ${shortName(b.dataId)}: ${bad}` });
         continue;
       }
       const bp: DataBp = {
@@ -1337,7 +1345,12 @@ export class VpciDebugSession extends LoggingDebugSession {
       else all.push(mk(0, `scenario: timeline done (now ${formatTime(m.now)})`, src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
-      if (t && t.role === 'host') {
+      if (!t) {
+        // As next, pause and goto answer it: an empty stack would read as a thread with no frames.
+        this.sendErrorResponse(response, { id: 1070, format: `Unknown thread ${shortName(String(args.threadId))}`, showUser: false });
+        return;
+      }
+      if (t.role === 'host') {
         const b = rt.m.buses[t.bus];
         const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
         // The host has no driver listing: its frame opens a generated page with the packet it
@@ -1357,7 +1370,7 @@ export class VpciDebugSession extends LoggingDebugSession {
           ),
         );
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
-      } else if (t) {
+      } else {
         const fr = rt.m.frames(t);
         for (const f of fr) all.push(mk(f.index, f.fn, this.frameSource(f.file, f.fn), f.line, undefined, t.steps > 0));
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
@@ -1574,11 +1587,24 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: 1042, format: this.running ? RUNNING : 'No scenario is loaded', showUser: true });
       return;
     }
-    const r = this.ins.evaluate(`${args.expression} = ${args.value}`, 'repl', undefined, undefined, this.hex);
+    // Each part is read on its own first, so an error's column is one of the text the user typed.
+    const wrong = (what: string, text: string): string | undefined => {
+      const e = syntaxError(text);
+      return e ? `${what} ${shortName(JSON.stringify(text))}: ${e}` : undefined;
+    };
+    const unreadable = wrong('Expression', args.expression) ?? wrong('Value', args.value);
+    if (unreadable) {
+      this.sendErrorResponse(response, { id: 1043, format: unreadable, showUser: true });
+      return;
+    }
+    const assignment = `${args.expression} = ${args.value}`;
+    const r = this.ins.evaluate(assignment, 'repl', undefined, undefined, this.hex);
     if (!r.ok || !r.changed) {
+      // Both parts read, so a syntax error of the whole is the assignment itself: not a thing that takes a value.
+      const notAssignable = r.ok || syntaxError(assignment) !== undefined;
       this.sendErrorResponse(response, {
         id: 1043,
-        format: r.ok ? `${shortName(args.expression)} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
+        format: notAssignable ? `${shortName(args.expression)} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
         showUser: true,
       });
       return;

@@ -75,7 +75,16 @@ export class VarTable {
       const c = Math.max(0, Math.min(count ?? total, total - s));
       kids = n.page(s, c);
     }
-    if (n.children && filter !== 'indexed') kids = kids.length ? kids.concat(n.children()) : n.children();
+    if (n.children && filter !== 'indexed') {
+      let named = n.children();
+      // A node without indexed children pages its named ones: `start`/`count` cut that list (a
+      // paged node's `start`/`count` are its indexed range, above, and its named rows come whole).
+      if (!n.page && (start !== undefined || count !== undefined)) {
+        const s = Math.max(0, start ?? 0);
+        named = named.slice(s, count === undefined ? undefined : s + Math.max(0, count));
+      }
+      kids = kids.length ? kids.concat(named) : named;
+    }
     let idx = this.childIndex.get(ref);
     if (!idx) this.childIndex.set(ref, (idx = new Map<string, VarNode>()));
     const out: DebugProtocol.Variable[] = new Array<DebugProtocol.Variable>(kids.length);

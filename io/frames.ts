@@ -321,6 +321,10 @@ export class Framer {
     const problem = this.rules.check(m);
     if (problem !== undefined) {
       this.hooks.problem(problem);
+      // A message that still names a request (an id and a command the protocol can address) is
+      // answered with an error too: its sender waits for that answer.
+      const r = this.rules.requestOf(m);
+      if (r) this.hooks.refuse?.(r, problem);
       return;
     }
     this.garbage = 0;

@@ -157,7 +157,7 @@ test('Content-Length over the limit, a header without end, and messages that are
   r.push(frame(req(2)));
   r.push(frame('[1,2]') + frame('{"type":"nope"}') + frame('{"type":"request","command":"x"}') + frame(req(3)));
   assert.deepEqual(seqs(r), [1, 2, 3]);
-  assert.match(r.problems.slice(2).join('\n'), /not a JSON object \(an array\)[^]*"type" is "nope"[^]*without a numeric "seq"/);
+  assert.match(r.problems.slice(2).join('\n'), /not a JSON object \(an array\)[^]*"type" is "nope"[^]*"seq" is missing \(expected an integer\)/);
 });
 
 test('endless garbage is bounded: kept memory stays small and the owner hears about it', () => {

@@ -1,0 +1,210 @@
+// Requests whose arguments the adapter took without checking them against what it can do: found by
+// an outside probe of the built adapter. Each answer is now what was asked, or an error saying
+// why: a page of variables, data breakpoint ids no device can have, hit counts and log messages
+// that can never work, jump targets that goto refuses, setExpression errors about the text typed,
+// unknown threads, the older `lines` form of setBreakpoints, and messages whose envelope is broken.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connect, type AddressInfo } from 'node:net';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch, VMBUS_PCIB } from './harness';
+import { runTcp } from '../../adapter/server';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const h = adapterTests();
+
+async function refused(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  assert.fail('the request succeeded');
+}
+
+/** The testsupport DebugClient has no setExpressionRequest. */
+const setExpression = (dc: ReturnType<typeof h.client>, expression: string, value: string): Promise<DebugProtocol.SetExpressionResponse> =>
+  dc.customRequest('setExpression', { expression, value }) as Promise<DebugProtocol.SetExpressionResponse>;
+
+test('variables honours start and count on a container of named rows: a page, an empty page past the end', async () => {
+  const dc = h.client();
+  const stop = await launch(dc, QUICKSTART);
+  const frame = (await dc.stackTraceRequest({ threadId: stop.body.threadId as number })).body.stackFrames[0]!;
+  const scopes = (await dc.scopesRequest({ frameId: frame.id })).body.scopes;
+  const ref = scopes.find((s) => s.name.startsWith('Bus '))!.variablesReference;
+  const all = (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  assert.ok(all.length >= 3, `${all.length} rows`);
+  const page = (await dc.variablesRequest({ variablesReference: ref, start: 1, count: 2 })).body.variables;
+  assert.deepEqual(
+    page.map((v) => v.name),
+    all.slice(1, 3).map((v) => v.name),
+  );
+  assert.deepEqual((await dc.variablesRequest({ variablesReference: ref, start: all.length, count: 5 })).body.variables, []);
+  assert.deepEqual(
+    (await dc.variablesRequest({ variablesReference: ref, start: 2 })).body.variables.map((v) => v.name),
+    all.slice(2).map((v) => v.name),
+  );
+});
+
+test('a data breakpoint id no device can have is unverified, saying why; ids the adapter gives out still verify', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const ids = [
+    'cfg:nic0:0:4:9999999',
+    'cfg:nic0:0:4096:4',
+    'cfg:nic0:0:4:0',
+    'cfg:nic0:300:4:2',
+    'msix:nic0:0:5000:16',
+    'msix:nic0:0:1:4',
+    'cfg:nic0:0:4:2',
+    'msix:nic0:0:1:16',
+  ];
+  const r = (await dc.setDataBreakpointsRequest({ breakpoints: ids.map((dataId) => ({ dataId })) })).body.breakpoints;
+  assert.deepEqual(
+    r.map((b) => b.verified),
+    [false, false, false, false, false, false, true, true],
+  );
+  assert.equal(r[0]!.message, 'Data breakpoint id cfg:nic0:0:4:9999999: config 0x4..+9999999 is past the 4096-byte config space');
+  assert.equal(r[2]!.message, 'Data breakpoint id cfg:nic0:0:4:0: it watches no bytes');
+  assert.equal(r[3]!.message, 'Data breakpoint id cfg:nic0:300:4:2: slot 300 is not a device and function (0-255)');
+  assert.equal(r[4]!.message, 'Data breakpoint id msix:nic0:0:5000:16: MSI-X entry 5000 is past the largest table (2048 entries)');
+  assert.equal(r[5]!.message, 'Data breakpoint id msix:nic0:0:1:4: an MSI-X entry is 16 bytes (the id says 4)');
+});
+
+test('a hit count no number of hits meets, and a log message with an expression that cannot be read, are unverified when set', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const never = ['0', '=0', '==0', '%0', '<1', '<=0'];
+  const fine = ['1', '%2', '<2', '>0', '>=1'];
+  const r = (
+    await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [...never, ...fine].map((hitCondition) => ({ line: 1, hitCondition })) })
+  ).body.breakpoints;
+  assert.deepEqual(
+    r.map((b) => b.verified),
+    [...never.map(() => false), ...fine.map(() => true)],
+  );
+  assert.equal(r[3]!.message, 'Hit count "%0" is never met: hits are counted from 1');
+  const logs = (
+    await dc.setBreakpointsRequest({
+      source: { path: VMBUS_PCIB },
+      breakpoints: [
+        { line: 1, logMessage: 'x {1+} y' },
+        { line: 1, logMessage: 'plain text, {1+1} and {nic0.COMMAND}' },
+      ],
+    })
+  ).body.breakpoints;
+  assert.equal(logs[0]!.verified, false);
+  assert.match(logs[0]!.message!, /^Log message "\{1\+\}": /);
+  assert.equal(logs[1]!.verified, true, logs[1]!.message);
+});
+
+test('gotoTargets offers a line only in a function a guest thread is in now, so goto takes every target it offers', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // Step into the driver: its thread's top frame is a function of vmbus_pcib.c.
+  let top: DebugProtocol.StackFrame | undefined;
+  let tid = 0;
+  for (let i = 0; i < 40 && !(top?.source?.path === VMBUS_PCIB); i++) {
+    const threads = (await dc.threadsRequest()).body.threads;
+    for (const t of threads) {
+      const f = (await dc.stackTraceRequest({ threadId: t.id })).body.stackFrames[0];
+      if (f?.source?.path === VMBUS_PCIB) [top, tid] = [f, t.id];
+    }
+    if (top) break;
+    const stopped = dc.waitForEvent('stopped');
+    await dc.nextRequest({ threadId: threads[0]!.id });
+    await stopped;
+  }
+  assert.ok(top, 'a thread in vmbus_pcib.c');
+  const here = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: top.line })).body.targets;
+  assert.equal(here.length, 1, `line ${top.line} of ${top.name}`);
+  await dc.gotoRequest({ threadId: tid, targetId: here[0]!.id });
+  // A function nobody is in: hv_pci_delete_device runs only on eject.
+  const lines = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith('hv_pci_delete_device('));
+  const body = lines.findIndex((l, i) => i > start && /^\t\S.*;$/.test(l)) + 1;
+  assert.ok(start > 0 && body > start);
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: body })).body.targets, []);
+});
+
+test('setExpression errors speak of the text typed: the expression, the value, or a thing that takes no value', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  assert.equal(await refused(setExpression(dc, 'hbus', '1')), 'hbus cannot be assigned (registers such as nic0.COMMAND can)');
+  assert.match(await refused(setExpression(dc, 'nic0.COMMAND +', '1')), /^Expression "nic0\.COMMAND \+": .*\(at column 1[45]\)$/);
+  assert.match(await refused(setExpression(dc, 'nic0.COMMAND', '1 +')), /^Value "1 \+": .*\(at column [34]\)$/);
+  assert.match((await setExpression(dc, 'nic0.COMMAND', '0x6')).body.value, /^0x0*6$/);
+});
+
+test('stackTrace on a thread that is not there is an error, as next and goto say; setBreakpoints takes the older `lines` too', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  assert.equal(await refused(dc.stackTraceRequest({ threadId: 987654 })), 'Unknown thread 987654');
+  const r = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, lines: [1, 2] });
+  assert.equal(r.body.breakpoints.length, 2);
+  for (const b of r.body.breakpoints) assert.equal(b.verified, true, b.message);
+});
+
+test('a message with a broken envelope (seq, type, command) gets an important output, and an error response when it can be addressed', async () => {
+  const server = await runTcp(0);
+  const port = (server.address() as AddressInfo).port;
+  const sock = connect(port, '127.0.0.1');
+  const got: Record<string, unknown>[] = [];
+  let buf = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  sock.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const hd = buf.indexOf('\r\n\r\n');
+      if (hd < 0) break;
+      const n = Number(/Content-Length: (\d+)/.exec(buf.subarray(0, hd).toString())![1]);
+      if (buf.length < hd + 4 + n) break;
+      got.push(JSON.parse(buf.subarray(hd + 4, hd + 4 + n).toString()) as Record<string, unknown>);
+      buf = buf.subarray(hd + 4 + n);
+    }
+    waiters.splice(0).forEach((w) => w());
+  });
+  const send = (m: unknown): void => {
+    const json = JSON.stringify(m);
+    sock.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+  };
+  const until = async (f: () => boolean): Promise<void> => {
+    while (!f()) await new Promise<void>((res) => waiters.push(res));
+  };
+  const outputs = (): string[] =>
+    got.filter((m) => m.type === 'event' && m.event === 'output').map((m) => (m as { body: { category: string; output: string } }).body.output);
+  try {
+    send({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } });
+    await until(() => got.some((m) => m.type === 'response' && m.request_seq === 1));
+    // Each is refused at the door (adapter/framing.ts) with an important output naming the field;
+    // one that still names a request (an integer seq, a string command) gets an error response too.
+    const cases: [unknown, RegExp][] = [
+      [{ seq: '103', type: 'request', command: 'threads' }, /a request whose "seq" is "103" \(expected an integer\)/],
+      [{ seq: 1.5, type: 'request', command: 'threads' }, /a request whose "seq" is 1\.5 \(expected an integer\)/],
+      [{ type: 'request', command: 'threads' }, /a request whose "seq" is missing \(expected an integer\)/],
+      [{ seq: 7, type: 'request', command: 42 }, /a request whose "command" is 42 \(expected a name\)/],
+      [{ seq: 8, type: 'request' }, /a request whose "command" is missing \(expected a name\)/],
+      [{ seq: 9, command: 'threads' }, /a message whose "type" is missing/],
+      [{ seq: 11, type: 'request', command: '' }, /a request whose "command" is "" \(expected a name\)/],
+    ];
+    for (const [i, [m, said]] of cases.entries()) {
+      send(m);
+      await until(() => outputs().length > i);
+      assert.match(outputs()[i]!, said, JSON.stringify(m));
+      assert.match(outputs()[i]!, /^vPCI Lab: malformed DAP input: /);
+    }
+    await until(() => got.some((m) => m.type === 'response' && m.request_seq === 11));
+    const r11 = got.find((m) => m.type === 'response' && m.request_seq === 11)!;
+    assert.equal(r11.success, false);
+    assert.match(String(r11.message), /not run, .*"command" is ""/);
+    // The session goes on.
+    send({ seq: 10, type: 'request', command: 'threads' });
+    await until(() => got.some((m) => m.type === 'response' && m.request_seq === 10));
+    assert.equal(got.find((m) => m.type === 'response' && m.request_seq === 10)!.success, true);
+  } finally {
+    sock.destroy();
+    server.close();
+  }
+});

@@ -11,17 +11,31 @@
 // edits the wrong text.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { Analysis } from './analyze';
+import { LineIndex } from '../emulator/scenario/lines';
+import { tokenize, type Token } from '../emulator/scenario/lexer';
 
 const sameRange = (a: Range, b: Range): boolean =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 
+/**
+ * Line `line` (0-based) of `text` without its line break. Lines end at \n, \r\n or a lone \r, as the
+ * lexer and LSP count them (emulator/scenario/lines.ts): splitting on \n alone would read a lone-\r
+ * file as one line, and no fix would be found on it.
+ */
 function lineOf(text: string, line: number): string {
-  return text.split('\n')[line]?.replace(/\r$/, '') ?? '';
+  return indexOf(text).line(line + 1);
+}
+
+// The index of the last text asked about: one pass over the text per request, not one per diagnostic.
+let lastIndex: LineIndex | undefined;
+function indexOf(text: string): LineIndex {
+  if (lastIndex?.text !== text) lastIndex = new LineIndex(text);
+  return lastIndex;
 }
 
 /** The edit deleting 0-based `line` as a whole (with its line break). */
 function deleteLine(text: string, line: number): TextEdit {
-  const lines = text.split('\n').length;
+  const lines = indexOf(text).lineCount;
   return line + 1 < lines
     ? { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' }
     : {
@@ -41,6 +55,21 @@ function replaceIn(text: string, range: Range, re: RegExp, newText: (m: RegExpEx
   const len = whole ? m[0].length : m[1]!.length;
   return { range: { start: { line: range.start.line, character: at }, end: { line: range.start.line, character: at + len } }, newText: newText(m) };
 }
+
+/** The tokens inside `range` on its first line, with 0-based start and end characters on that line. */
+function tokensIn(text: string, range: Range): { tok: Token; start: number; end: number }[] {
+  const line = lineOf(text, range.start.line);
+  const end = range.end.line === range.start.line ? range.end.character : line.length;
+  return tokenize(line.slice(range.start.character, end))
+    .filter((t) => t.kind !== 'eof' && t.kind !== 'newline' && t.kind !== 'comment')
+    .map((tok) => ({ tok, start: range.start.character + tok.loc.col - 1, end: range.start.character + tok.loc.endCol - 1 }));
+}
+
+/** The edit replacing a whole token (found by tokensIn) on `line`. */
+const replaceToken = (line: number, t: { start: number; end: number }, newText: string): TextEdit => ({
+  range: { start: { line, character: t.start }, end: { line, character: t.end } },
+  newText,
+});
 
 const isQuirkLine = (s: string): boolean => /^\s*quirk\s+[\w-]+(\s+(on|off|true|false))?\s*(#.*)?$/.test(s);
 
@@ -89,21 +118,30 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
         break;
       }
       case 'msi-count': {
-        const n = Number(/\bmsi\s+(\d+)/.exec(lineOf(a.text, d.range.start.line))?.[1]);
-        for (const v of powersAround(n, 32))
-          fix(`Enable ${v} MSI vector${v === 1 ? '' : 's'}`, given, [replaceIn(a.text, d.range, /\bmsi\s+(\d+)/, () => String(v))]);
+        // The count is the number token after the word `msi`, read as the lexer reads it (0x3, 0b11,
+        // 1_6…) and replaced whole: a digit run inside `0x3` is not the count.
+        const toks = tokensIn(a.text, d.range);
+        const i = toks.findIndex((t, k) => t.tok.kind === 'word' && t.tok.text === 'msi' && toks[k + 1]?.tok.kind === 'number');
+        const count = toks[i + 1];
+        if (i < 0 || !count || typeof count.tok.value !== 'number') break;
+        for (const v of powersAround(count.tok.value, 32))
+          fix(`Enable ${v} MSI vector${v === 1 ? '' : 's'}`, given, [replaceToken(d.range.start.line, count, String(v))]);
         break;
       }
       case 'bar-size': {
-        const m = /(\d+)([KMGT]?)\s*$/i.exec(lineOf(a.text, d.range.start.line).slice(d.range.start.character, d.range.end.character));
-        if (!m) break;
-        const size = Number(m[1]) * UNIT[m[2]!.toUpperCase()]!;
-        const up = powersAround(size).find((x) => x > size);
+        // The size is the last number token of `bar N SIZE` (or `rom SIZE`), its value as the lexer
+        // computes it (prefixes, `_` separators, K/M/G/T); the whole token is replaced.
+        const size = tokensIn(a.text, d.range)
+          .filter((t) => t.tok.kind === 'number')
+          .pop();
+        const bytes = size?.tok.value;
+        if (!size || typeof bytes !== 'number') break;
+        const up = powersAround(bytes).find((x) => x > bytes);
         if (up === undefined) break;
         // in the largest unit that writes it exactly (4096 → 4K)
         const u = ['T', 'G', 'M', 'K', ''].find((x) => up % UNIT[x]! === 0 && up >= UNIT[x]!) ?? '';
         const text = `${up / UNIT[u]!}${u}`;
-        fix(`Round up to ${text} (BAR sizes are powers of two)`, given, [replaceIn(a.text, d.range, /(\d+[KMGT]?)\s*$/i, () => text)], true);
+        fix(`Round up to ${text} (BAR sizes are powers of two)`, given, [replaceToken(d.range.start.line, size, text)], true);
         break;
       }
       case 'eject-unsupported':

@@ -3,6 +3,7 @@
 // come next: a keyword, a catalog device, a profile, a bus name, a message….
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
+import { LineIndex } from '../emulator/scenario/lines';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
@@ -79,8 +80,9 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
 ];
 
 export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
-  const lines = text.split('\n');
-  const lineText = (lines[position.line] ?? '').slice(0, position.character);
+  // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
+  // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
+  const lineText = new LineIndex(text).line(position.line + 1).slice(0, Math.max(0, position.character));
   // Inside a comment: nothing.
   const toks = tokenize(lineText).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
   if (toks.some((t) => t.kind === 'comment')) return [];
@@ -88,7 +90,7 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   // The word being typed (touching the cursor) is not context.
   const last = toks[toks.length - 1];
   let words = toks;
-  if (last && last.loc.endCol - 1 === position.character && /[A-Za-z0-9_\-.:]$/.test(lineText)) words = toks.slice(0, -1);
+  if (last && last.loc.endCol - 1 === lineText.length && /[A-Za-z0-9_\-.:]$/.test(lineText)) words = toks.slice(0, -1);
   // Statements after `{` on the same line: context restarts after the last brace.
   let block: Block = blockAt(tokenize(text), position.line);
   for (let i = words.length - 1; i >= 0; i--) {

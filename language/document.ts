@@ -71,15 +71,23 @@ export class LineDocument {
     return s + this.lines[b.line]!.slice(0, b.character);
   }
 
-  /** A position moved to where it really points: inside the text, never past a line's end. */
-  private clamp(p: Position): Position {
-    if (p.line < 0) return { line: 0, character: 0 };
-    if (p.line >= this.lines.length) {
+  /**
+   * A position moved to where it really points (LSP's rule): a line past the last means the end of
+   * the text, a character past its line's end means the line's end, a negative one the line's start.
+   * Every request that takes a position reads it through here (language/server.ts), so no handler
+   * walks or slices by a number the text does not bound.
+   */
+  clamp(p: Position): Position {
+    // A value that is not a number at all (NaN) counts as 0; a fraction is cut to its whole part.
+    const line = Math.floor(p.line) || 0;
+    const character = Math.floor(p.character) || 0;
+    if (line < 0) return { line: 0, character: 0 };
+    if (line >= this.lines.length) {
       const last = this.lines.length - 1;
       return { line: last, character: this.lines[last]!.length };
     }
-    const len = content(this.lines[p.line]!).length;
-    return { line: p.line, character: Math.max(0, Math.min(p.character, len)) };
+    const len = content(this.lines[line]!).length;
+    return { line, character: Math.max(0, Math.min(character, len)) };
   }
 
   offsetAt(p: Position): number {

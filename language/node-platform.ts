@@ -6,6 +6,8 @@
 // still names its request, answered with a parse error, and reading goes on.
 import {
   createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   ProposedFeatures,
   StreamMessageReader,
   StreamMessageWriter,
@@ -22,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { nodeFiles } from '../io/node-files';
 import { InProcessRunner, WorkerRunner } from './runner';
 import type { LanguagePlatform } from './platform';
+import { gatedReader } from './protocol-gate';
 
 /** JSON-RPC 2.0 as LSP uses it: requests and notifications name a method; responses carry the id of their request. */
 const LSP_RULES: FrameRules = {
@@ -113,12 +116,24 @@ function stdioConnection(): Connection {
   process.stdin.on('error', (e) => clean.destroy(e));
   // The reader closes once it has read what came before the end.
   reader.onClose(() => void written.then(() => process.exit(shutdown ? 0 : 1)));
-  return createConnection(ProposedFeatures.all, reader, writer);
+  // LSP's lifecycle and each request's params are checked at the door (language/protocol-gate.ts).
+  return createConnection(ProposedFeatures.all, gatedReader(reader, { send }), writer);
+}
+
+/** The connection over the extension's IPC channel (as the library builds it for --node-ipc), with the same door as stdio. */
+function ipcConnection(): Connection {
+  const writer = new IPCMessageWriter(process);
+  const send = (m: Message): void => void writer.write(m).catch(() => undefined);
+  return createConnection(ProposedFeatures.all, gatedReader(new IPCMessageReader(process), { send }), writer);
 }
 
 export function nodePlatform(): LanguagePlatform {
   return {
-    connection: process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all),
+    connection: process.argv.includes('--stdio')
+      ? stdioConnection()
+      : process.argv.includes('--node-ipc')
+        ? ipcConnection()
+        : createConnection(ProposedFeatures.all),
     files: nodeFiles,
     pathOf: (uri) => {
       if (!uri.startsWith('file:')) return undefined;

@@ -10,7 +10,7 @@
 // FileAccess (io/), confined to the document's folder and the workspace
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
-import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type TextEdit } from 'vscode-languageserver';
+import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type Position, type TextEdit } from 'vscode-languageserver';
 import { dirname } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
@@ -74,6 +74,15 @@ function lineOf(doc: LineDocument, line: number): string {
  */
 function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): DocAnalysis | undefined {
   return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
+}
+
+/**
+ * The position a request names, clamped to the document as LSP says (language/document.ts clamp):
+ * a client may send any line and character — past the end, or (refused at the door, but not
+ * trusted here) negative — and every handler walks or slices the text by it.
+ */
+function positionIn(doc: LineDocument, p: Position): Position {
+  return doc.clamp(p);
 }
 
 /** The statement around a position: from the last line that starts a top-level statement, so completion never tokenizes the whole document. */
@@ -176,8 +185,9 @@ connection.onCompletion(
     if (!doc) return [];
     // The names of the last analysis (bus names change rarely); the context from the current text.
     const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
-    const w = statementWindow(doc, p.position.line);
-    const position = { line: p.position.line - w.firstLine, character: p.position.character };
+    const at = positionIn(doc, p.position);
+    const w = statementWindow(doc, at.line);
+    const position = { line: at.line - w.firstLine, character: at.character };
     return complete({
       text: w.text,
       position,
@@ -193,16 +203,19 @@ connection.onHover(
   guardAsync(null, async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
-    const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, p.position.line);
-    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
-    const src = lineOf(doc, p.position.line);
-    let s = p.position.character;
-    let e = p.position.character;
+    // Clamped first: the word is found by stepping from the cursor, one character at a time, so an
+    // unbounded character (1e8, 2^31) would be as many steps with every other request waiting.
+    const at = positionIn(doc, p.position);
+    const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, at.line);
+    const n = a?.nameAt(at.line + 1, at.character + 1);
+    const src = lineOf(doc, at.line);
+    let s = at.character;
+    let e = at.character;
     while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
     while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
     // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
     // and only the text up to it is read: a long line is not tokenized at every hover.
-    const upto = src.slice(0, p.position.character + 1);
+    const upto = src.slice(0, at.character + 1);
     if (upto.includes('#') && tokenize(upto).some((t) => t.kind === 'comment')) return null;
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
@@ -210,7 +223,7 @@ connection.onHover(
     if (!md) return null;
     const range = n
       ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
-      : { start: { line: p.position.line, character: s }, end: { line: p.position.line, character: e } };
+      : { start: { line: at.line, character: s }, end: { line: at.line, character: e } };
     return { contents: { kind: 'markdown' as const, value: md }, range };
   }),
 );
@@ -219,16 +232,22 @@ connection.onHover(
 connection.onDefinition(
   guardAsync([], async (p) => {
     const a = await current(p.textDocument.uri);
-    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
-    return a && n ? definition(a.named(n.name), a.uri, p.position) : [];
+    const doc = documents.get(p.textDocument.uri);
+    if (!a || !doc) return [];
+    const at = positionIn(doc, p.position);
+    const n = a.nameAt(at.line + 1, at.character + 1);
+    return n ? definition(a.named(n.name), a.uri, at) : [];
   }),
 );
 
 connection.onReferences(
   guardAsync([], async (p) => {
     const a = await current(p.textDocument.uri);
-    const n = a?.nameAt(p.position.line + 1, p.position.character + 1);
-    return a && n ? references(a.named(n.name), a.uri, p.position, p.context.includeDeclaration) : [];
+    const doc = documents.get(p.textDocument.uri);
+    if (!a || !doc) return [];
+    const at = positionIn(doc, p.position);
+    const n = a.nameAt(at.line + 1, at.character + 1);
+    return n ? references(a.named(n.name), a.uri, at, p.context.includeDeclaration) : [];
   }),
 );
 

@@ -198,3 +198,95 @@ test('a BAR size that is not a power of two rounds up, in the unit it was writte
   const titles = bars.map((d) => codeActions({ textDocument: { uri: 'u' }, range: d.range, context: { diagnostics: [d] } }, a).map((x) => x.title));
   assert.deepEqual(titles, [['Round up to 4K (BAR sizes are powers of two)'], ['Round up to 32M (BAR sizes are powers of two)']]);
 });
+
+/** Applies edits to `text` whose lines end at \n, \r\n or a lone \r (as LSP counts lines). */
+function applyAnyEol(text: string, edits: TextEdit[]): string {
+  const starts = [0];
+  for (const m of text.matchAll(/\r\n|\r|\n/g)) starts.push(m.index + m[0].length);
+  const offset = (p: { line: number; character: number }): number => (starts[p.line] ?? text.length) + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)))
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+// A number is the whole token the lexer reads (0x/0b prefixes, `_` separators, K/M/G/T): a fix
+// that edited only a run of decimal digits inside it turned 0x3000 into 0x4K (a smaller BAR),
+// 3_000 into 3_1, 0b11 into 0b16 (no number at all) and `msi 0x3` into `msi 1x3`.
+const GPU_VM = 'vm {\n  host hyperv-2019\n  guest linux\n}\n';
+const gpuBar = (size: string): string =>
+  `${GPU_VM}bus gpu0 {\n  function 0 dump "devices/nvidia-tu102-gpu.lspci" select 02:00.0 bar 0 ${size} bar 1 256M bar 3 32M bar 5 128 rom 512K\n}\nat 0 boot\n`;
+for (const [size, rounded] of [
+  ['0x3000', '16K'],
+  ['3_000', '4K'],
+  ['0b1_0000_0001', '512'],
+  ['0x3_000', '16K'],
+  ['3K', '4K'],
+] as const) {
+  test(`bar size ${size} rounds up to ${rounded}: the whole number is replaced and the diagnostic goes`, () => {
+    const read = (p: string): string => readFileSync(`examples/${p}`, 'utf8');
+    const text = gpuBar(size);
+    const a = analyze(text, 'file:///x/x.vpci', read);
+    const d = a.lspDiagnostics.find((x) => x.code === 'bar-size');
+    assert.ok(d, JSON.stringify(a.lspDiagnostics));
+    const actions = codeActions({ textDocument: { uri: 'u' }, range: d.range, context: { diagnostics: [d] } }, a);
+    assert.deepEqual(
+      actions.map((x) => x.title),
+      [`Round up to ${rounded} (BAR sizes are powers of two)`],
+    );
+    const fixed = applyAnyEol(text, actions[0]!.edit!.changes!['u']!);
+    assert.ok(fixed.includes(` bar 0 ${rounded} bar 1 `), fixed);
+    const after = analyze(fixed, 'file:///x/x.vpci', read).lspDiagnostics;
+    assert.deepEqual(
+      after.filter((x) => x.severity === 1),
+      [],
+      fixed,
+    );
+  });
+}
+
+for (const [count, offered] of [
+  ['0x3', [2, 4]],
+  ['0b101', [4, 8]],
+  ['1_2', [8, 16]],
+  ['3 # msi 5', [2, 4]],
+] as const) {
+  test(`msi ${count}: the fixes replace the whole count with the vectors their titles name`, async () => {
+    const text = `${GPU_VM}bus gpu0 { function 0 nvidia-tu102 }\nat 0 boot\nat 1ms driver gpu0 msi ${count}\n`;
+    const { actions } = await fixes(text, 'msi-count');
+    assert.deepEqual(
+      actions.map((x) => x.title),
+      offered.map((v) => `Enable ${v} MSI vectors`),
+    );
+    for (const [i, a] of actions.entries()) {
+      const fixed = apply(text, Object.values(a.edit!.changes!)[0]!);
+      assert.ok(fixed.includes(`driver gpu0 msi ${offered[i]!}${count.includes('#') ? ' #' : '\n'}`), fixed);
+      const after = await diagnosticsOf(fixed);
+      assert.deepEqual(
+        after.filter((x) => x.code === 'msi-count' || x.severity === 1),
+        [],
+        fixed,
+      );
+    }
+  });
+}
+
+// Lines end at a lone \r as well (the lexer and LSP count them so): the fixes read the lines the same way.
+for (const [what, text, code] of [
+  ['quirk-not-applicable', 'vm {\r  guest linux\r  quirk descriptor-stride off\r}\rbus gpu0 { function 0 nvidia-tu102 }\rat 0 boot\r', 'quirk-not-applicable'],
+  ['msi-count', `${GPU_VM.replace(/\n/g, '\r')}bus gpu0 { function 0 nvidia-tu102 }\rat 0 boot\rat 1ms driver gpu0 msi 3\r`, 'msi-count'],
+  ['eject-unsupported', 'vm {\r host openvmm\r}\rbus nic0 { function 0 intel-82599-vf }\rat 0 boot\rat 1ms eject nic0\r', 'eject-unsupported'],
+] as const) {
+  for (const eol of ['\r', '\r\n', '\n']) {
+    test(`${what} in a file whose lines end with ${JSON.stringify(eol)}: the quick fix is offered and clears it`, async () => {
+      const t = text.replace(/\r/g, eol);
+      const { actions } = await fixes(t, code);
+      assert.ok(actions.length >= 1, `${code}: no quick fix`);
+      for (const a of actions) {
+        const fixed = applyAnyEol(t, Object.values(a.edit!.changes!)[0]!);
+        const after = await diagnosticsOf(fixed);
+        assert.ok(!after.some((x) => x.code === code || x.severity === 1), `${a.title} → ${JSON.stringify(fixed)}: ${JSON.stringify(after)}`);
+      }
+    });
+  }
+}

@@ -132,7 +132,7 @@ test('initialize without capabilities (LSP requires them; a client may leave the
   children.delete(s.proc);
 });
 
-test('a request with malformed parameters is logged in one line, without a stack trace, and the server goes on', async () => {
+test('a request with malformed parameters is refused with invalid params in one line, without a stack trace, and the server goes on', async () => {
   const s = server();
   s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
   await s.until(() => s.msgs.some((m) => m.id === 1));
@@ -140,9 +140,12 @@ test('a request with malformed parameters is logged in one line, without a stack
   s.write(frame(request(2, 'textDocument/hover', { position: { line: 'x', character: 1.5 } })));
   s.write(frame(request(3, 'shutdown')));
   await s.until(() => s.msgs.some((m) => m.id === 3));
+  // Refused at the door (language/protocol-gate.ts) before a handler could fail on it.
+  const refused = s.msgs.find((m) => m.id === 2)?.error;
+  assert.equal(refused?.code, -32602);
+  assert.match(refused.message, /^textDocument\/hover: params\.textDocument is not an object$/);
   const logged = s.msgs.filter((m) => m.method === 'window/logMessage' && m.params?.type === 1).map((m) => m.params!.message!);
-  assert.ok(logged.length >= 1, 'the failure is logged');
-  for (const l of logged) {
+  for (const l of [...logged, refused.message]) {
     assert.equal(l.split('\n').length, 1, l);
     assert.doesNotMatch(l, /\bat .*\.js:\d+/, l);
   }

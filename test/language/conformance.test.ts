@@ -1,0 +1,188 @@
+// LSP conformance at the door and in the handlers, over real LSP traffic:
+// - the lifecycle (language/protocol-gate.ts): a request before `initialize` fails with
+//   ServerNotInitialized, a second `initialize` and any request after `shutdown` with
+//   InvalidRequest; a request without the params its handler reads with InvalidParams;
+// - positions: one past the end of its line or of the text means the end (LSP's rule), so a
+//   hover at character 2^31-1 answers as at the line's end — it used to step one character at a
+//   time to the cursor, and every request behind it waited;
+// - lone \r line ends: completion reads the lines as the lexer does.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  createProtocolConnection,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import type { CompletionItem, Hover, Location } from 'vscode-languageserver-protocol';
+import { serverBundle, startServer, open } from './client';
+
+const children = new Set<ChildProcess>();
+after(() => children.forEach((c) => c.kill()));
+
+/** A server over stdio that has not been initialized: the test drives the lifecycle itself. */
+function bare(): { conn: ProtocolConnection; proc: ChildProcess; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(proc);
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+  conn.listen();
+  return { conn, proc, exited };
+}
+
+/** The JSON-RPC error code a request is answered with (undefined when it succeeds). */
+async function errorCode(conn: ProtocolConnection, method: string, params?: unknown): Promise<number | undefined> {
+  try {
+    await (params === undefined ? conn.sendRequest(method) : conn.sendRequest(method, params));
+    return undefined;
+  } catch (e) {
+    assert.ok(e instanceof ResponseError, String(e));
+    return e.code;
+  }
+}
+
+const INIT = { processId: null, rootUri: null, capabilities: {} };
+const URI = 'file:///virtual/conformance.vpci';
+const TEXT = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms eject nic0\nexpect nic0 attached\n';
+
+test('before initialize a request fails with ServerNotInitialized (-32002), a notification is dropped; then the server starts normally', async () => {
+  const s = bare();
+  try {
+    assert.equal(await errorCode(s.conn, 'textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 0 } }), -32002);
+    assert.equal(await errorCode(s.conn, 'shutdown'), -32002);
+    // dropped: the document is not open once the server runs
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: TEXT } });
+    assert.equal(await errorCode(s.conn, 'initialize', INIT), undefined);
+    assert.deepEqual(await s.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri: URI } }), []);
+  } finally {
+    s.proc.kill();
+  }
+});
+
+test('a second initialize fails with InvalidRequest (-32600) and the server goes on answering', async () => {
+  const s = bare();
+  try {
+    assert.equal(await errorCode(s.conn, 'initialize', INIT), undefined);
+    assert.equal(await errorCode(s.conn, 'initialize', INIT), -32600);
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: TEXT } });
+    const symbols = await s.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } });
+    assert.ok(symbols.length > 0);
+  } finally {
+    s.proc.kill();
+  }
+});
+
+test('after shutdown every request fails with InvalidRequest (-32600); exit still ends the server with 0', async () => {
+  const s = bare();
+  assert.equal(await errorCode(s.conn, 'initialize', INIT), undefined);
+  await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: TEXT } });
+  assert.ok((await s.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } })).length > 0);
+  assert.equal(await errorCode(s.conn, 'shutdown'), undefined);
+  assert.equal(await errorCode(s.conn, 'textDocument/documentSymbol', { textDocument: { uri: URI } }), -32600);
+  assert.equal(await errorCode(s.conn, 'textDocument/hover', { textDocument: { uri: URI }, position: { line: 3, character: 14 } }), -32600);
+  await s.conn.sendNotification('exit');
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});
+
+test('a request without the params its handler reads fails with InvalidParams (-32602); positions must be LSP uintegers', async () => {
+  const lsp = await startServer();
+  try {
+    await open(lsp, URI, TEXT);
+    const doc = { textDocument: { uri: URI } };
+    const bad: [string, unknown][] = [
+      ['textDocument/hover', doc],
+      ['textDocument/hover', { ...doc, position: { line: 3 } }],
+      ['textDocument/hover', { ...doc, position: { line: 3, character: -1 } }],
+      ['textDocument/hover', { ...doc, position: { line: -1, character: 0 } }],
+      ['textDocument/hover', { ...doc, position: { line: 0.5, character: 0 } }],
+      ['textDocument/hover', { ...doc, position: { line: 0, character: 2 ** 31 } }],
+      ['textDocument/hover', { position: { line: 0, character: 0 } }],
+      ['textDocument/completion', { ...doc, position: { line: '1', character: 0 } }],
+      ['textDocument/definition', doc],
+      ['textDocument/references', { ...doc, position: { line: 2, character: 14 } }],
+      ['textDocument/codeAction', { ...doc, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+      ['textDocument/codeAction', { ...doc, range: { start: { line: 0, character: 0 } }, context: { diagnostics: [] } }],
+      ['textDocument/formatting', doc],
+      ['textDocument/documentSymbol', {}],
+    ];
+    for (const [method, params] of bad) assert.equal(await errorCode(lsp.conn, method, params), -32602, `${method} ${JSON.stringify(params)}`);
+    // the same requests with their params whole are answered
+    const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', {
+      ...doc,
+      position: { line: 2, character: 14 },
+      context: { includeDeclaration: true },
+    });
+    assert.equal(refs.length, 3);
+    assert.deepEqual(lsp.errors(), []);
+  } finally {
+    await lsp.close();
+  }
+});
+
+// The timeout only ends a regression (a hover walking 2^31 characters) as a failure instead of a hung run; nothing is timed.
+test(
+  'a position past its line or past the text means the end (LSP): hovers at character 2^31-1 answer as at the line end, and so do the other requests',
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      await open(lsp, URI, TEXT);
+      const doc = { textDocument: { uri: URI } };
+      const far = 2 ** 31 - 1;
+      // `expect nic0 attached` is 20 characters: at its end the cursor touches `attached`, whose range ends at 20
+      for (const character of [20, 100, 1e8, far]) {
+        const h = await lsp.conn.sendRequest<Hover | null>('textDocument/hover', { ...doc, position: { line: 3, character } });
+        assert.match(JSON.stringify(h?.contents), /attached/, String(character));
+        assert.deepEqual(h?.range, { start: { line: 3, character: 12 }, end: { line: 3, character: 20 } }, String(character));
+      }
+      // past the last line: the end of the text (an empty last line) holds nothing
+      assert.equal(await lsp.conn.sendRequest('textDocument/hover', { ...doc, position: { line: far, character: far } }), null);
+      assert.equal(await lsp.conn.sendRequest('textDocument/hover', { ...doc, position: { line: 50, character: 1e8 } }), null);
+      // `at 1ms eject nic0` ends with the bus name: far past the end still points at it
+      const def = await lsp.conn.sendRequest<Location[]>('textDocument/definition', { ...doc, position: { line: 2, character: far } });
+      assert.deepEqual(def[0]?.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 8 } });
+      const refs = await lsp.conn.sendRequest<Location[]>('textDocument/references', {
+        ...doc,
+        position: { line: 2, character: far },
+        context: { includeDeclaration: false },
+      });
+      assert.equal(refs.length, 2);
+      // completion at the end of the text: the top-level statements
+      const items = await lsp.conn.sendRequest<CompletionItem[]>('textDocument/completion', { ...doc, position: { line: far, character: far } });
+      assert.ok(
+        ['vm', 'bus', 'at', 'expect'].every((k) => items.some((i) => i.label === k)),
+        JSON.stringify(items.map((i) => i.label)),
+      );
+      // and a hover in the text is still answered as before
+      const h = await lsp.conn.sendRequest<Hover | null>('textDocument/hover', { ...doc, position: { line: 0, character: 5 } });
+      assert.deepEqual(h?.range, { start: { line: 0, character: 4 }, end: { line: 0, character: 8 } });
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test('completion answers the same whether lines end with \\n, \\r\\n or a lone \\r', async () => {
+  const lsp = await startServer();
+  try {
+    const lines = ['vm {', '  host hyperv-2016', '  guest ', '}', 'bus nic0 { function 0 intel-82599-vf }', 'at 0 boot', 'bus b2 {', '  function 1 ', '}'];
+    const at = [
+      { line: 2, character: 8, has: 'linux', not: 'cpus' },
+      { line: 7, character: 13, has: 'intel-82599-vf', not: 'function' },
+    ];
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const uri = `file:///virtual/eol-${JSON.stringify(eol).replace(/\W/g, '')}.vpci`;
+      await open(lsp, uri, lines.join(eol) + eol);
+      for (const p of at) {
+        const items = await lsp.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: p });
+        const labels = items.map((i) => i.label);
+        assert.ok(labels.includes(p.has) && !labels.includes(p.not), `${JSON.stringify(eol)} ${lines[p.line]}: ${JSON.stringify(labels)}`);
+      }
+    }
+  } finally {
+    await lsp.close();
+  }
+});

@@ -1,6 +1,7 @@
 // Option parsing for the CLI: node:util parseArgs, strict, with its errors
 // turned into one line that names the option (never a stack trace).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { visible } from '../../emulator/format';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -9,14 +10,33 @@ export interface Parsed<O extends Options> {
   positionals: string[];
 }
 
-/** Parses `args` against `options`; a wrong option is an error naming it. */
+/**
+ * Parses `args` against `options`; a wrong option is an error naming it. An option that takes one
+ * value (type 'string' without `multiple`) given twice is an error too: parseArgs would keep the
+ * last one silently, so `--json - --json out.json` would drop one report without a word.
+ */
 export function parse<O extends Options>(args: string[], options: O): { ok: true; p: Parsed<O> } | { ok: false; error: string } {
   try {
-    const r = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const r = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+    const seen = new Map<string, string[]>();
+    for (const t of r.tokens) {
+      if (t.kind !== 'option') continue;
+      const o = options[t.name];
+      if (o?.type !== 'string' || o.multiple) continue;
+      const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
+      seen.set(t.name, given);
+      if (given.length === 2)
+        return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => `'${visible(x)}'`).join(' and ')}): it takes one value` };
+    }
     return { ok: true, p: { values: r.values, positionals: r.positionals } };
   } catch (e) {
     return { ok: false, error: oneLine(e) };
   }
+}
+
+/** How an option is written on the command line: --name, or -X for a one-letter one. */
+function optionName(name: string, o: Options[string]): string {
+  return name.length === 1 && o.short === name ? `-${name}` : `--${name}`;
 }
 
 function oneLine(e: unknown): string {

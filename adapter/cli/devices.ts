@@ -9,10 +9,11 @@ import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { lspciRun } from '../../emulator/pci/lspci/index';
 import { textBytes } from '../../emulator/format';
-import { importConfigBinary, isDumpText, withoutBom } from '../../emulator/pci/lspci-import';
+import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
-import { sizeText } from '../../emulator/format';
+import { sizeText, visible } from '../../emulator/format';
+import { isPowerOfTwo } from '../../emulator/pci/bars';
 import { nodeFiles } from '../../io/node-files';
 import { DUMP_LIMIT, FileError, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
@@ -93,12 +94,15 @@ options:
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
   --select BB:DD.F   only the device at that address (a dump may hold several)
-  --bar I=SIZE       the size of BAR I (0-5 or rom), e.g. 0=16K: a dump cannot tell it
+  --bar I=SIZE       a dump's BAR I size (0-5 or rom; a power of two, once each), e.g. 0=16K:
+                     a dump cannot tell it (a catalog device has its own: refused there)
   -h, --help         print this help
 
 As lspci, it prints pcilib's warnings on stderr ("pcilib: …"), and where lspci 3.9.0 stops with
 "Internal bug" (a capability that reaches past what it read), it prints what lspci prints up to
-there and stops, later devices too.
+there and stops, later devices too. A dump with no device in it (an empty file) is an error
+here, as in a scenario, where lspci -F prints nothing. A dump saved as UTF-16 (PowerShell's >)
+or with a UTF-8 byte-order mark reads as its text.
 
 exit codes:
   0  decoded
@@ -136,21 +140,33 @@ export const lspciCommand: Command = {
     if (nx > 4) return bad('-x at most four times (-xxxx)');
     const nn = v.numeric?.length ?? 0;
     if (nn > 2) return bad('-n at most twice (-nn)');
-    for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${o}: the only lspci option understood is hwdb.disable=1`);
+    for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${visible(o)}: the only lspci option understood is hwdb.disable=1`);
     const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
     const bars: { index: number | 'rom'; size: number }[] = [];
     for (const b of v.bar ?? []) {
       const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
-      if (!m) return bad(`--bar ${b}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
+      if (!m) return bad(`--bar ${visible(b)}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
       const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[3]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
-      bars.push({ index: m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]), size: Number(m[2]) * mult });
+      const index = m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]);
+      const size = Number(m[2]) * mult;
+      const name = index === 'rom' ? 'ROM' : `BAR ${index}`;
+      // The scenario language's rules for `bar I SIZE` (emulator/scenario/parser.ts duplicate-bar,
+      // check.ts bar-size): a BAR is a naturally aligned power of two, and each is sized once.
+      if (!isPowerOfTwo(size)) return bad(`--bar ${b}: ${name} size ${size} is not a power of two`);
+      if (bars.some((x) => x.index === index)) return bad(`--bar ${b}: ${index === 'rom' ? 'the ROM' : name} size is given twice`);
+      bars.push({ index, size });
     }
     let devs: DumpDevice[];
     const bytes = catalogBytes(what);
     if (bytes) {
+      // A catalog device's BAR sizes are part of it (vpci-lab devices lists them): --bar would
+      // replace them all, the BARs not named losing their sizes, and decode a device the catalog
+      // does not have. It is for dumps, which cannot tell the sizes.
+      if (bars.length)
+        return bad(`--bar ${v.bar![0]}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
+      bars.push(...catalogEntry(what)!.bars);
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
-      if (!bars.length) bars.push(...catalogEntry(what)!.bars);
     } else if (/[\\/.]/.test(what) || existsSync(what)) {
       // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
       let raw: Buffer;
@@ -172,6 +188,13 @@ export const lspciCommand: Command = {
         const imp = parseLspciDump(raw.toString('latin1'));
         if (!imp.ok) {
           io.err(`${shownPath(what)}:${imp.line}: ${imp.message}\n`);
+          return EXIT.badInput;
+        }
+        // A file with no device in it (empty, blank lines) has nothing for lspci -F to print: said
+        // in one line, as a scenario naming it is told (dump-unparsable), not a silent exit 0. A
+        // header line with no hex under it is a device to lspci -F (all ff bytes), printed as it does.
+        if (!imp.devices.length) {
+          io.err(`${shownPath(what)}:1: ${NO_DUMP_FOUND}\n`);
           return EXIT.badInput;
         }
         devs = imp.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
@@ -198,7 +221,7 @@ export const lspciCommand: Command = {
       const all = devs;
       devs = devs.filter((d) => parts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
       if (!devs.length)
-        return bad(`--select ${sel}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
+        return bad(`--select ${visible(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
     }
     const ids = pciIds();
     const hwdb = hwdbOff ? false : systemHwdb();

@@ -3,6 +3,7 @@
 // side by side, the first divergence named on the first line. Exit 0 when the
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
+import { visible } from '../../emulator/format';
 import { positiveWhole, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
@@ -41,6 +42,7 @@ exit codes:
   0  the two message sequences are the same
   1  they differ
   2  bad input: a scenario error (printed as file:line:col), an unreadable file or a wrong option
+  74 the --json report file cannot be written (found before the runs start)
 `;
 
 const OPTIONS = {
@@ -224,17 +226,20 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
   if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
   const json = last(v.json);
+  // An empty name would be taken as no report at all, silently.
+  if (json === '') return bad("--json needs a file name, or '-' for stdout");
   if (json && json !== '-') reportWritable('--json', json);
   const runs: { side: Side; m: Machine; steps: number }[] = [];
   for (const side of s.sides) {
     const loaded = loadReported(side.file, io, 'vpci-lab diff: ', side.overrides);
     if (!loaded?.machine) return EXIT.badInput;
     const run = await runToVerdict({ ...loaded, machine: loaded.machine }, { maxSteps });
-    if (run.hitMaxSteps) io.err(`vpci-lab diff: ${side.label}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
+    if (run.hitMaxSteps) io.err(`vpci-lab diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
     runs.push({ side, m: loaded.machine, steps: run.steps });
   }
   const d = diffRuns(runs[0]!.m, runs[1]!.m, [s.sides[0].label, s.sides[1].label]);
-  if (json !== '-') for (const line of diffReport(d, runs, v.differences === true)) io.out(line + '\n');
+  // visible(): a control character in a file name (and so in a label) is written as \xNN, as in every message.
+  if (json !== '-') for (const line of diffReport(d, runs, v.differences === true)) io.out(visible(line) + '\n');
   if (json) {
     const text = JSON.stringify(diffJson(d, runs), null, 2) + '\n';
     if (json === '-') io.out(text);

@@ -30,4 +30,5 @@ export const EXIT_CODES = `exit codes (run and check alike):
   0  clean: no scenario errors and (run) every expectation held
   1  (run) an expectation failed
   2  bad input: a scenario error (printed as file:line:col), an unreadable file or a wrong option
+  74 (run) a --json or --junit report file cannot be written (found before the run starts)
 `;

@@ -4,6 +4,7 @@
 import { EXIT, type Command } from './io';
 import { parse } from './args';
 import { writeListings } from '../listings';
+import { visible } from '../../emulator/format';
 
 export const LISTINGS_USAGE = `usage: vpci-lab listings [<dir>]
 
@@ -13,6 +14,12 @@ debug session of the same build takes a folder with its stamp as its own without
 
 options:
   -h, --help   print this help
+
+exit codes:
+  0   written
+  2   a wrong option or argument (an empty folder name, more than one folder)
+  74  the folder cannot be written: a file in its place, no permission, a full disk (one line
+      naming the path)
 `;
 
 export const listingsCommand: Command = {
@@ -26,9 +33,14 @@ export const listingsCommand: Command = {
       return EXIT.badInput;
     }
     const dir = r.p.positionals[0] ?? 'listings';
-    // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli.ts).
+    // '' (an unset shell variable) would resolve to the current folder and fill it with listings.
+    if (dir.trim() === '') {
+      io.err(`vpci-lab listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n`);
+      return EXIT.badInput;
+    }
+    // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli/main.ts).
     const w = writeListings(dir);
-    io.out(`wrote ${w.length} listing file(s) under ${dir}\n`);
+    io.out(`wrote ${w.length} listing file(s) under ${visible(dir)}\n`);
     return EXIT.ok;
   },
 };

@@ -5,7 +5,7 @@ import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
 import { wantsHelp } from './args';
 import { errnoCode, errorReason } from '../../io/errors';
-import { FileError } from '../../io/files';
+import { FileError, shownPath } from '../../io/files';
 import { ListenError } from '../server';
 
 export type { CliIo } from './io';
@@ -101,7 +101,8 @@ function failed(command: string, err: unknown): void {
     return;
   }
   if (err instanceof FileError || errnoCode(err)) {
-    const path = err instanceof FileError ? '' : typeof (err as { path?: unknown }).path === 'string' ? `${(err as { path: string }).path}: ` : '';
+    // The path as every message shows it: a control character in it as \xNN, so the line stays one line.
+    const path = err instanceof FileError ? '' : typeof (err as { path?: unknown }).path === 'string' ? `${shownPath((err as { path: string }).path)}: ` : '';
     process.stderr.write(`vpci-lab: ${where}${err instanceof FileError ? err.message : path + errorReason(err)}\n`);
     exit(74);
     return;

@@ -8,7 +8,7 @@ import { parse, last } from './args';
 import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
 import { transcript } from '../../emulator/machine/transcript';
-import { formatTime } from '../../emulator/format';
+import { formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -23,7 +23,7 @@ options:
 ${OVERRIDE_USAGE}  --bytes                print each VMBus packet's bytes under it
   --config               print every config-window access instead of one line per driver step
   --mmio                 print raw MMIO and BAR-memory accesses
-  --quiet                print only the expectation results
+  --quiet                print only the expectation results (and a line if --max-steps cut the run short)
   --json <file|->        write a JSON report to a file, or to stdout alone with '-' (no transcript)
   --junit <file>         write a JUnit XML report
   --max-steps <n>        stop after n steps (default ${DEFAULT_MAX_STEPS.toLocaleString('en-US')})
@@ -44,22 +44,46 @@ const OPTIONS = {
   'max-steps': { type: 'string' },
 } as const;
 
-function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+/**
+ * Text made fit for an XML 1.0 document, as an attribute value or as element content. XML 1.0
+ * allows only tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up: any
+ * other character (a C0 control in a file name, a lone surrogate, U+FFFE, U+FFFF) makes the
+ * whole report unreadable to a CI server even written as a character reference. So control
+ * characters are spelt as the rest of the CLI spells them (`visible`: \x01), and what is left
+ * that XML forbids as \uNNNN; then & < > " ' are escaped, so the text is right in either place.
+ */
+export function xmlText(s: string): string {
+  return visible(s)
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-export function junitReport(file: string, results: ExpectResult[], timeNs: number): string {
+/**
+ * The JUnit XML report of a run (`--junit`). A run cut short by --max-steps says so: a property
+ * for programs and a line of system-out for people, since its failures may only mean "not yet".
+ */
+export function junitReport(file: string, results: ExpectResult[], timeNs: number, stoppedAt?: number): string {
   const failures = results.filter((r) => !r.ok).length;
   const cases = results
     .map((r) => {
-      const name = xmlEscape(`${r.what} (line ${r.line})`);
-      const body = r.ok
-        ? ''
-        : `<failure message="${xmlEscape(r.detail)}">${xmlEscape(`${file}:${r.line}:${r.col}: expected ${r.what}; ${r.detail}`)}</failure>`;
-      return `    <testcase classname="${xmlEscape(file)}" name="${name}" time="0">${body}</testcase>`;
+      const name = xmlText(`${r.what} (line ${r.line})`);
+      const body = r.ok ? '' : `<failure message="${xmlText(r.detail)}">${xmlText(`${file}:${r.line}:${r.col}: expected ${r.what}; ${r.detail}`)}</failure>`;
+      return `    <testcase classname="${xmlText(file)}" name="${name}" time="0">${body}</testcase>`;
     })
     .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xmlEscape(file)}" tests="${results.length}" failures="${failures}" errors="0" time="${(timeNs / 1e9).toFixed(9)}">\n${cases}\n  </testsuite>\n</testsuites>\n`;
+  const stopped =
+    stoppedAt === undefined
+      ? ['', '']
+      : [
+          `    <properties><property name="stoppedAtMaxSteps" value="${stoppedAt}"/></properties>\n`,
+          `    <system-out>${xmlText(stoppedText(stoppedAt))}</system-out>\n`,
+        ];
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xmlText(file)}" tests="${results.length}" failures="${failures}" errors="0" time="${(timeNs / 1e9).toFixed(9)}">\n${stopped[0]}${cases}${cases ? '\n' : ''}${stopped[1]}  </testsuite>\n</testsuites>\n`;
+}
+
+/** What a run stopped by --max-steps says about its expectations, in every form of its report. */
+function stoppedText(maxSteps: number): string {
+  return `stopped at --max-steps ${maxSteps}: the run did not reach its end, and the expectations judge only what ran`;
 }
 
 /** The JSON report of a run (`--json`). */
@@ -105,7 +129,12 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   const json = last(v.json);
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');
+  // An empty name would be taken as no report at all, silently.
+  if (json === '') return bad("--json needs a file name, or '-' for stdout");
+  if (junit === '') return bad('--junit needs a file name');
   const file = r.p.positionals[0]!;
+  // The file name as printed: a control character in it written as \xNN, as every message writes it.
+  const shown = visible(file);
   // A report that could not be written would be found missing only after the whole run.
   for (const [flag, path] of [
     ['--json', json],
@@ -120,13 +149,16 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
   // `--json -`: stdout carries the report alone, so a program can parse it.
   const quiet = v.quiet === true || json === '-';
   if (!quiet) {
-    io.out(`vPCI Lab: ${file} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
+    io.out(`vPCI Lab: ${shown} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
     for (const line of transcript(m, { bytes: v.bytes === true, configAccesses: v.config === true, mmio: v.mmio === true, log: run.log })) io.out(line + '\n');
     io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
   }
   if (json !== '-') {
+    // --quiet prints no transcript, whose last line tells of the cut: the results must, or a FAIL
+    // reads as a verdict on a finished run.
+    if (quiet && run.hitMaxSteps) io.out(`${stoppedText(maxSteps)}\n`);
     if (results.length) io.out(`\nexpectations:\n`);
-    for (const line of verdictLines(file, results)) io.out(line + '\n');
+    for (const line of verdictLines(file, results)) io.out(visible(line) + '\n');
     io.out(`${verdictSummary(results)}\n`);
   }
   if (json) {
@@ -134,7 +166,7 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
     if (json === '-') io.out(text);
     else writeReport('--json', json, text);
   }
-  if (junit) writeReport('--junit', junit, junitReport(file, results, m.now));
+  if (junit) writeReport('--junit', junit, junitReport(file, results, m.now, run.hitMaxSteps ? maxSteps : undefined));
   return results.some((x) => !x.ok) ? EXIT.failed : EXIT.ok;
 }
 

@@ -13,6 +13,14 @@ const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])
 const HEX_START_RE = /^([0-9a-fA-F]+):(?:\s|$)/;
 const BYTE_RE = /^[0-9a-fA-F]{2}$/;
 
+/** A dump with no device in it (an empty file, blank lines, text with no hex): what every reader says of it. */
+export const NO_DUMP_FOUND = 'no config-space dump found (expected lspci -x/-xxx/-xxxx output)';
+
+/** A device header with no hex lines under it (`lspci -v` saved without -x). */
+export function noHexLines(address: string): string {
+  return `device ${address} has no hex dump lines (use lspci -x, -xxx or -xxxx)`;
+}
+
 interface Pending {
   address: string;
   title: string;
@@ -33,7 +41,7 @@ export function importLspciText(text: string): LspciImportResult {
     const c = cur;
     cur = undefined;
     if (c.bytes.length === 0) {
-      failure = { line: c.headerLine, message: `device ${c.address} has no hex dump lines (use lspci -x, -xxx or -xxxx)` };
+      failure = { line: c.headerLine, message: noHexLines(c.address) };
       return false;
     }
     if (!DUMP_SIZES.includes(c.bytes.length)) {
@@ -94,7 +102,7 @@ export function importLspciText(text: string): LspciImportResult {
     cur.lastLine = lineNo;
   }
   if (!finish()) return { ok: false, error: failure! };
-  if (devices.length === 0) return { ok: false, error: { line: 1, message: 'no config-space dump found (expected lspci -x/-xxx/-xxxx output)' } };
+  if (devices.length === 0) return { ok: false, error: { line: 1, message: NO_DUMP_FOUND } };
   return { ok: true, devices };
 }
 
@@ -106,9 +114,36 @@ export function importConfigBinary(bytes: Uint8Array): ConfigImportResult {
   return { ok: true, device: { address: '00:00.0', title: '', bytes: bytes.slice() } };
 }
 
-/** A dump's bytes without a leading UTF-8 byte-order mark (an editor on Windows writes one into the text it saves). */
+/**
+ * A dump's bytes as every reader takes them (the CLI's lspci, the scenario checker, the machine),
+ * without the byte-order mark Windows puts before text: a UTF-8 one (an editor saving the file)
+ * is dropped; UTF-16 text (what PowerShell's `>` writes: FF FE then UTF-16LE, or FE FF then
+ * big-endian) becomes the same text in UTF-8, so it reads as the dump it holds instead of as
+ * thousands of config-space bytes. Bytes after FF FE or FE FF that are not dump text (a raw
+ * config file of a device whose vendor ID is 0xfeff or 0xfffe) stay as they are.
+ */
 export function withoutBom(b: Uint8Array): Uint8Array {
-  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? b.subarray(3) : b;
+  if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return b.subarray(3);
+  const le = b[0] === 0xff && b[1] === 0xfe;
+  if (!le && !(b[0] === 0xfe && b[1] === 0xff)) return b;
+  let text = '';
+  for (let i = 2; i + 1 < b.length; i += 2) text += String.fromCharCode(le ? b[i]! | (b[i + 1]! << 8) : (b[i]! << 8) | b[i + 1]!);
+  // An odd last byte is half a character: a replacement character, as a decoder writes it.
+  if (b.length % 2) text += '\ufffd';
+  // TextEncoder writes a lone surrogate as U+FFFD too: the result is always well-formed UTF-8.
+  const utf8 = new TextEncoder().encode(text);
+  return isDumpText(utf8) ? utf8 : b;
+}
+
+/** The same for a dump read as text one character per byte (emulator/scenario/staged.ts latin1). */
+export function withoutBomText(latin1: string): string {
+  if (!/^(?:\xef\xbb\xbf|\xff\xfe|\xfe\xff)/.test(latin1)) return latin1;
+  const bytes = new Uint8Array(latin1.length);
+  for (let i = 0; i < latin1.length; i++) bytes[i] = latin1.charCodeAt(i) & 0xff;
+  const out = withoutBom(bytes);
+  let s = '';
+  for (let i = 0; i < out.length; i += 0x8000) s += String.fromCharCode(...out.subarray(i, i + 0x8000));
+  return s;
 }
 
 /** Whether a dump (its BOM removed) is lspci text rather than a binary config file: its first 256 bytes are printable ASCII, tabs and line breaks. */

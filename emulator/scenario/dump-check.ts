@@ -4,7 +4,7 @@
 // (emulator/pci/bars.ts layoutBars, the same rule the machine applies)?
 // Returns null if usable, else the first problem, its 1-based line, and the BAR
 // it concerns.
-import { importConfigBinary, importLspciText } from '../pci/lspci-import';
+import { importConfigBinary, importLspciText, withoutBomText } from '../pci/lspci-import';
 import { layoutBars } from '../pci/bars';
 import type { DumpDevice } from '../pci/function';
 
@@ -36,8 +36,9 @@ function isText(text: string): boolean {
 }
 
 export function checkLspciText(withBom: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
-  // Without a UTF-8 byte-order mark, whether the text was read as latin1 (one character per byte) or decoded.
-  const text = withBom.startsWith('\xef\xbb\xbf') ? withBom.slice(3) : withBom.startsWith('\ufeff') ? withBom.slice(1) : withBom;
+  // Without a byte-order mark, whether the text was read as latin1 (one character per byte: UTF-16
+  // text becomes its UTF-8, as withoutBom makes it for the machine) or decoded.
+  const text = withBom.startsWith('\ufeff') ? withBom.slice(1) : withoutBomText(withBom);
   let dev: DumpDevice | undefined;
   if (isText(text)) {
     const r = importLspciText(text);

@@ -13,6 +13,8 @@ export interface LspciDumpDevice {
   /** "[DDDD:]BB:DD.F" as lspci prints it (the domain only when the dump has one that is not 0). */
   address: string;
   bytes: Uint8Array;
+  /** The 1-based line of its header, for a message about it (lspci names no lines). */
+  line: number;
 }
 
 export type LspciDumpResult = { ok: true; devices: LspciDumpDevice[] } | { ok: false; line: number; message: string };
@@ -21,7 +23,7 @@ const HEADER = /^(?:([0-9a-fA-F]{4,5}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-
 const DATA = /^([0-9a-fA-F]{2,8}): /;
 
 export function parseLspciDump(text: string): LspciDumpResult {
-  const found: { domain: number; bus: number; dev: number; func: number; data: Uint8Array; len: number }[] = [];
+  const found: { domain: number; bus: number; dev: number; func: number; data: Uint8Array; len: number; line: number }[] = [];
   let cur: (typeof found)[number] | undefined;
   const lines = text.split('\n');
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
@@ -37,6 +39,7 @@ export function parseLspciDump(text: string): LspciDumpResult {
         func: Number(h[4]),
         data: new Uint8Array(4096).fill(0xff),
         len: 0,
+        line: n + 1,
       };
       found.push(cur);
       continue;
@@ -71,6 +74,7 @@ export function parseLspciDump(text: string): LspciDumpResult {
       func: f.func,
       address: `${domains ? `${f.domain.toString(16).padStart(4, '0')}:` : ''}${h2(f.bus)}:${h2(f.dev)}.${f.func}`,
       bytes: f.data.slice(0, f.len),
+      line: f.line,
     })),
   };
 }

@@ -365,17 +365,13 @@ test('Jump to Cursor moves the thread within its function without running what l
   assert.ok(beforeJump < from, `back before the jump (${beforeJump})`);
   assert.equal(await step(() => dc.nextRequest({ threadId: tid })), to, 'forward again lands where the jump put the thread');
 
-  // a blank line has no target; a line of another function is refused by goto
+  // a blank line has no target; nor has a line of a function no thread is in (vmbus_pcib_attach is
+  // only the caller here): goto moves a thread within its current function, so it is not offered
   const lines = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
   const blank = lines.findIndex((l, i) => i > lineOf('hv_pci_protocol_negotiation(struct hv_pcibus') && l.trim() === '') + 1;
   assert.ok(blank > 0 && blank < from, 'a blank line inside the function');
   assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: blank })).body.targets, []);
-  const other = (await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: lineOf('hbus->cfg_res = bus_alloc_resource(') })).body.targets;
-  assert.equal(other.length, 1);
-  await assert.rejects(
-    dc.gotoRequest({ threadId: tid, targetId: other[0]!.id }),
-    /is in hv_pci_protocol_negotiation: Jump to Cursor moves within the current function, not into vmbus_pcib_attach/,
-  );
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: VMBUS_PCIB }, line: lineOf('hbus->cfg_res = bus_alloc_resource(') })).body.targets, []);
   await assert.rejects(dc.gotoRequest({ threadId: tid, targetId: 4242 }), /Unknown jump target 4242/);
 });
 

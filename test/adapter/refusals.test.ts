@@ -10,9 +10,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { connect, type AddressInfo } from 'node:net';
-import { adapterTests, launch, cont, VMBUS_PCIB } from './harness';
-import { runTcp } from '../../adapter/server';
+import { adapterTests, launch, cont, rawDapClient, refused, VMBUS_PCIB } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -29,16 +27,6 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const SCENARIO_THREAD = 1_000_000;
-
-/** The error a request gets (fails the test if it succeeds). */
-async function refused(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail('the request succeeded');
-}
 
 /** Sends `continue` and, in the same turn, `then`: the second request arrives while the run goes. Pauses the run after. */
 async function whileRunning<T>(dc: DebugClient, then: () => Promise<T>): Promise<T> {
@@ -135,48 +123,22 @@ test('after `terminated` nothing runs, steps or stops again until a restart', as
 
 test('a message nested deeper than any request is refused at the door with an important output; the session goes on', async () => {
   // A raw client: no JSON library writes 5,000 levels (JSON.stringify overflows first), a hand-made frame does.
-  const server = await runTcp(0);
-  const port = (server.address() as AddressInfo).port;
-  const sock = connect(port, '127.0.0.1');
-  const got: Record<string, unknown>[] = [];
-  let buf = Buffer.alloc(0);
-  const waiters: (() => void)[] = [];
-  sock.on('data', (d: Buffer) => {
-    buf = Buffer.concat([buf, d]);
-    for (;;) {
-      const h = buf.indexOf('\r\n\r\n');
-      if (h < 0) break;
-      const n = Number(/Content-Length: (\d+)/.exec(buf.subarray(0, h).toString())![1]);
-      if (buf.length < h + 4 + n) break;
-      got.push(JSON.parse(buf.subarray(h + 4, h + 4 + n).toString()) as Record<string, unknown>);
-      buf = buf.subarray(h + 4 + n);
-    }
-    waiters.splice(0).forEach((w) => w());
-  });
-  const frame = (json: string): string => `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`;
-  const responseTo = async (seq: number): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const r = got.find((m) => m.type === 'response' && m.request_seq === seq);
-      if (r) return r;
-      await new Promise<void>((res) => waiters.push(res));
-    }
-  };
+  const c = await rawDapClient();
   try {
-    sock.write(frame(JSON.stringify({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } })));
-    await responseTo(1);
-    sock.write(frame(`{"seq":2,"type":"request","command":"threads","arguments":{"x":${'['.repeat(5000)}0${']'.repeat(5000)}}}`));
-    const r = await responseTo(2);
+    c.send({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } });
+    await c.responseTo(1);
+    c.sendText(`{"seq":2,"type":"request","command":"threads","arguments":{"x":${'['.repeat(5000)}0${']'.repeat(5000)}}}`);
+    const r = await c.responseTo(2);
     assert.equal(r.success, false);
     assert.match(String(r.message), /^threads: not run, its message is nested more than 64 levels deep/);
-    const said = got.find((m) => m.type === 'event' && m.event === 'output') as { body: { category: string; output: string } } | undefined;
+    const said = c.got.find((m) => m.type === 'event' && m.event === 'output') as { body: { category: string; output: string } } | undefined;
     assert.equal(said?.body.category, 'important');
     assert.match(said.body.output, /nested more than 64 levels deep/);
     // The session goes on: 60 levels are fine.
-    sock.write(frame(`{"seq":3,"type":"request","command":"threads","arguments":{"x":${'['.repeat(60)}0${']'.repeat(60)}}}`));
-    assert.equal((await responseTo(3)).success, true);
+    c.sendText(`{"seq":3,"type":"request","command":"threads","arguments":{"x":${'['.repeat(60)}0${']'.repeat(60)}}}`);
+    assert.equal((await c.responseTo(3)).success, true);
   } finally {
-    sock.destroy();
-    server.close();
+    c.close();
   }
 });
 

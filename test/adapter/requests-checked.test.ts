@@ -7,22 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connect, type AddressInfo } from 'node:net';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, VMBUS_PCIB } from './harness';
-import { runTcp } from '../../adapter/server';
+import { adapterTests, launch, rawDapClient, refused, VMBUS_PCIB } from './harness';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const h = adapterTests();
-
-async function refused(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    return (e as Error).message;
-  }
-  assert.fail('the request succeeded');
-}
 
 /** The testsupport DebugClient has no setExpressionRequest. */
 const setExpression = (dc: ReturnType<typeof h.client>, expression: string, value: string): Promise<DebugProtocol.SetExpressionResponse> =>
@@ -148,31 +137,10 @@ test('stackTrace on a thread that is not there is an error, as next and goto say
 });
 
 test('a message with a broken envelope (seq, type, command) gets an important output, and an error response when it can be addressed', async () => {
-  const server = await runTcp(0);
-  const port = (server.address() as AddressInfo).port;
-  const sock = connect(port, '127.0.0.1');
-  const got: Record<string, unknown>[] = [];
-  let buf = Buffer.alloc(0);
-  const waiters: (() => void)[] = [];
-  sock.on('data', (d: Buffer) => {
-    buf = Buffer.concat([buf, d]);
-    for (;;) {
-      const hd = buf.indexOf('\r\n\r\n');
-      if (hd < 0) break;
-      const n = Number(/Content-Length: (\d+)/.exec(buf.subarray(0, hd).toString())![1]);
-      if (buf.length < hd + 4 + n) break;
-      got.push(JSON.parse(buf.subarray(hd + 4, hd + 4 + n).toString()) as Record<string, unknown>);
-      buf = buf.subarray(hd + 4 + n);
-    }
-    waiters.splice(0).forEach((w) => w());
-  });
-  const send = (m: unknown): void => {
-    const json = JSON.stringify(m);
-    sock.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
-  };
-  const until = async (f: () => boolean): Promise<void> => {
-    while (!f()) await new Promise<void>((res) => waiters.push(res));
-  };
+  const c = await rawDapClient();
+  const got = c.got;
+  const send = (m: unknown): void => c.send(m);
+  const until = (f: () => boolean): Promise<void> => c.until(f);
   const outputs = (): string[] =>
     got.filter((m) => m.type === 'event' && m.event === 'output').map((m) => (m as { body: { category: string; output: string } }).body.output);
   try {
@@ -204,7 +172,6 @@ test('a message with a broken envelope (seq, type, command) gets an important ou
     await until(() => got.some((m) => m.type === 'response' && m.request_seq === 10));
     assert.equal(got.find((m) => m.type === 'response' && m.request_seq === 10)!.success, true);
   } finally {
-    sock.destroy();
-    server.close();
+    c.close();
   }
 });

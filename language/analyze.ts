@@ -86,8 +86,8 @@ export interface ParsedDocument {
 }
 
 export function parseDocument(text: string, uri: string): ParsedDocument {
-  // LSP counts a lone \r as a line break; the lexer only \n. Same length, so
-  // offsets hold and every range lands on the line the editor shows.
+  // LSP and the lexer count a lone \r as a line break; as \n (the same length, so offsets hold)
+  // it is one line end fewer for the stages after the lexer to know.
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   try {
     const parsed = parseStaged(text);

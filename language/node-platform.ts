@@ -90,15 +90,7 @@ function stdioConnection(): Connection {
         return;
       }
       if (m.method === 'shutdown') shutdown = true;
-      const p = m.params as { capabilities?: unknown } | undefined;
-      if (m.method === 'initialize' && p && !Array.isArray(p) && (typeof p.capabilities !== 'object' || p.capabilities === null)) {
-        // LSP requires the client's capabilities; the library reads them unchecked (a TypeError as
-        // the error). A client that leaves them out is taken as one that has none.
-        const json = Buffer.from(JSON.stringify({ ...m, params: { ...p, capabilities: {} } }), 'utf8');
-        clean.write(`Content-Length: ${json.length}\r\n\r\n`);
-        clean.write(json);
-        return;
-      }
+      // An initialize without capabilities is mended by the gate (language/protocol-gate.ts).
       // The bytes as they came (stdin's chunks are never reused): a large document is not re-encoded.
       clean.write(`Content-Length: ${raw.length}\r\n\r\n`);
       clean.write(raw);

@@ -5,10 +5,9 @@
 
 /** The names a C declaration declares: `u16 dom_req, dom;` → dom_req, dom; `struct x *p = NULL;` → p. */
 export function declaredNames(text: string): string[] {
-  const body = text
-    .replace(/\/\*.*?\*\//g, '')
-    .trim()
-    .replace(/;\s*$/, '');
+  // Each regular expression only where it can match: the first use of one in a process compiles
+  // it, and frame names are read when the debugger first shows a function (most have no comment).
+  const body = (text.includes('/*') ? text.replace(/\/\*.*?\*\//g, '') : text).trim().replace(/;\s*$/, '');
   const out: string[] = [];
   let depth = 0;
   let start = 0;
@@ -28,7 +27,8 @@ export function declaredNames(text: string): string[] {
   }
   parts.push(body.slice(start));
   for (const p of parts) {
-    const lhs = p.split('=')[0]!.replace(/\[.*$/, '').trim();
+    const left = p.split('=')[0]!;
+    const lhs = (left.includes('[') ? left.replace(/\[.*$/, '') : left).trim();
     const m = /([A-Za-z_]\w*)\s*$/.exec(lhs);
     if (m) out.push(m[1]!);
   }
@@ -39,8 +39,46 @@ export function declaredNames(text: string): string[] {
 export const DECLARATION =
   /^(const\s+)?(struct\s+\w+|unsigned\s+int|unsigned\s+long|u8|u16|u32|u64|int|bool|char|uint8_t|uint16_t|uint32_t|uint64_t|bus_size_t|size_t|device_t)\s+\**\s*\w+\s*([=,[][^;]*)?;/;
 
+/** The words a DECLARATION starts with (its first alternative's first word). */
+const DECLARATION_START = new Set([
+  'const',
+  'struct',
+  'unsigned',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  'int',
+  'bool',
+  'char',
+  'uint8_t',
+  'uint16_t',
+  'uint32_t',
+  'uint64_t',
+  'bus_size_t',
+  'size_t',
+  'device_t',
+]);
+
+/**
+ * DECLARATION.test, asked only of a statement whose first word can start one: most statements
+ * (calls, assignments) never reach the expression, which then need not be compiled at all.
+ */
+export function isDeclaration(text: string): boolean {
+  let end = 0;
+  while (
+    end < text.length &&
+    /* a word character */ (((text.charCodeAt(end) | 0x20) >= 0x61 && (text.charCodeAt(end) | 0x20) <= 0x7a) ||
+      (text.charCodeAt(end) >= 0x30 && text.charCodeAt(end) <= 0x39) ||
+      text.charCodeAt(end) === 0x5f)
+  )
+    end++;
+  return DECLARATION_START.has(text.slice(0, end)) && DECLARATION.test(text);
+}
+
 /** A declaration's constant initializer: `= 0`, `= 0x10`, `= true`, `= false`, `= NULL`. */
 export function initializer(text: string): number | boolean | null | undefined {
+  if (!text.includes('=')) return undefined;
   const m = /=\s*(-?0x[0-9a-fA-F]+|-?\d+|true|false|NULL)\s*;/.exec(text);
   if (!m) return undefined;
   const t = m[1]!;
@@ -72,7 +110,8 @@ export function signatureParams(signature: string[], name: string): { name: stri
     const p = raw.trim();
     const n = /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p)?.[1];
     if (!n || n === 'void') continue;
-    const scalarOut = /^(const\s+)?(u8|u16|u32|u64|uint8_t|uint16_t|uint32_t|uint64_t|int|unsigned int|pci_addr_t)\s*\*\s*\w+$/.test(p);
+    // Only a pointer can be an out-parameter.
+    const scalarOut = p.includes('*') && /^(const\s+)?(u8|u16|u32|u64|uint8_t|uint16_t|uint32_t|uint64_t|int|unsigned int|pci_addr_t)\s*\*\s*\w+$/.test(p);
     out.push({ name: n, out: scalarOut });
   }
   return out;

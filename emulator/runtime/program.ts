@@ -15,7 +15,7 @@
 // parameters (`caller<Protos>()`), and a call's result can only land in a
 // local the caller has. At run time locals stay plain records.
 
-import { DECLARATION, declaredNames, initializer, signatureParams } from './c-decl';
+import { declaredNames, initializer, isDeclaration, signatureParams } from './c-decl';
 
 /** A frame's locals as the runtime stores them: plain, structured-clone-able data. */
 export type Locals = Record<string, unknown>;
@@ -394,7 +394,7 @@ function frameNames<C, V>(def: AnyFnDef<C, V>, params: Readonly<Record<string, P
     for (let k = 0; k < nodes.length; k++) {
       const n = nodes[k]!;
       if (n.t === 'stmt') {
-        if (DECLARATION.test(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((l) => l.name === name)) locals.push({ name });
+        if (isDeclaration(n.text)) for (const name of declaredNames(n.text)) if (!locals.some((l) => l.name === name)) locals.push({ name });
       } else if (n.t === 'group') visit(n.nodes);
       else if (n.t === 'if') {
         visit(n.then);

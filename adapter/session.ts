@@ -1415,7 +1415,14 @@ export class VpciDebugSession extends LoggingDebugSession {
     return -1;
   }
 
-  private frameLocals(frameId: number): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
+  /**
+   * A frame's thread, locals and function. `shownValues`: a driver frame's locals include the
+   * names Locals shows (a parameter as what it stands for) — what evaluate and completions read;
+   * the Scopes request, which only names the frame's scopes, leaves them out (they are worked out
+   * again when Locals is expanded, adapter/frame-locals.ts), as they cost a walk of the frame at
+   * every stop.
+   */
+  private frameLocals(frameId: number, shownValues = true): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
     const f = this.frames.get(frameId);
     if (!f || !this.rt) return {};
     const t = this.rt.m.threads.find((x) => x.id === f.threadId);
@@ -1425,6 +1432,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     const fr = t?.frames[f.index];
     if (!fr) return t ? { t } : {};
+    if (!shownValues) return { t, locals: fr.locals, fn: fr.fn };
     // The names Locals shows (a parameter as what it stands for), over the model's own locals.
     const shown = driverFrameValues({ m: this.rt.m, device: (b, w) => this.deviceName(b, w) }, t, f.index);
     return { t, locals: shown ? { ...fr.locals, ...shown } : fr.locals, fn: fr.fn };
@@ -1439,7 +1447,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     if (this.unknownFrame(response, args.frameId)) return;
-    const { t, locals, fn } = this.frameLocals(args.frameId);
+    // A driver frame's Locals are made by driverLocals when expanded; `locals` is for a host frame's.
+    const { t, locals, fn } = this.frameLocals(args.frameId, false);
     const scopes: DebugProtocol.Scope[] = [];
     const add = (name: string, node: VarNode, hint?: 'locals' | 'registers', expensive = false) => {
       const s = new Scope(name, this.vars.add(node), expensive) as DebugProtocol.Scope;

@@ -1067,11 +1067,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
-    const f = this.frames.get(args.frameId);
-    if (!f) {
-      this.unknownFrame(response, args.frameId);
-      return;
-    }
+    if (this.unknownFrame(response, args.frameId)) return;
+    const f = this.frames.get(args.frameId)!;
     if (!this.checkThread(response, f.threadId)) return;
     const s = this.rt!.restartFrame(f.threadId, f.index);
     if (typeof s === 'string') {

@@ -24,7 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { nodeFiles } from '../io/node-files';
 import { InProcessRunner, WorkerRunner } from './runner';
 import type { LanguagePlatform } from './platform';
-import { gatedReader } from './protocol-gate';
+import { ProtocolGate, gatedReader } from './protocol-gate';
 
 /** JSON-RPC 2.0 as LSP uses it: requests and notifications name a method; responses carry the id of their request. */
 const LSP_RULES: FrameRules = {
@@ -43,9 +43,8 @@ const LSP_RULES: FrameRules = {
     typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? { id: m.id, name: m.method.slice(0, 100) } : undefined,
 };
 
-/** JSON-RPC's codes for a message that could not be parsed and for invalid parameters (JSON-RPC 2.0 specification, 5.1). */
+/** JSON-RPC's code for a message that could not be parsed (JSON-RPC 2.0 specification, 5.1). */
 const PARSE_ERROR = -32700;
-const INVALID_PARAMS = -32602;
 
 /**
  * The LSP connection over stdio, its input read through io/frames.ts; the library reads the
@@ -61,36 +60,13 @@ function stdioConnection(): Connection {
     written = writer.write(m).catch(() => undefined);
   };
   /** An error-level window/logMessage: what the client shows of input it sent that could not be handled. */
+  const gate = new ProtocolGate({ send });
   const logError = (text: string): void =>
     send({ jsonrpc: '2.0', method: 'window/logMessage', params: { type: 1, message: `vPCI Lab language server: ${text}` } } as NotificationMessage);
-  let shutdown = false;
   const framer = new Framer(LSP_RULES, {
     message: (m, raw) => {
-      // JSON-RPC 2.0 (4.2): params, when present, are an object or an array. Anything else is
-      // refused here with its own error, not left to fail inside the library as a TypeError.
-      if ('params' in m && m.params === null && (m.method === 'shutdown' || m.method === 'exit')) {
-        // Some clients (lsp4j's) write the two messages without parameters as "params": null: taken as
-        // none, so such a client's shutdown and exit are honoured (the server would outlive it).
-        const { params: _none, ...rest } = m;
-        if (m.method === 'shutdown') shutdown = true;
-        const json = Buffer.from(JSON.stringify(rest), 'utf8');
-        clean.write(`Content-Length: ${json.length}\r\n\r\n`);
-        clean.write(json);
-        return;
-      }
-      if ('params' in m && (typeof m.params !== 'object' || m.params === null)) {
-        const what = m.params === null ? 'null' : typeof m.params;
-        if (typeof m.id === 'number' || typeof m.id === 'string')
-          send({
-            jsonrpc: '2.0',
-            id: m.id,
-            error: { code: INVALID_PARAMS, message: `${String(m.method)}: "params" is ${what}; it must be an object or an array` },
-          } as ResponseMessage);
-        else logError(`${String(m.method)}: "params" is ${what}; the notification was not handled.`);
-        return;
-      }
-      if (m.method === 'shutdown') shutdown = true;
-      // An initialize without capabilities is mended by the gate (language/protocol-gate.ts).
+      // Params that are not an object, shutdown and exit with "params": null, an initialize without
+      // capabilities: the gate's (language/protocol-gate.ts), on every transport.
       // The bytes as they came (stdin's chunks are never reused): a large document is not re-encoded.
       clean.write(`Content-Length: ${raw.length}\r\n\r\n`);
       clean.write(raw);
@@ -107,16 +83,16 @@ function stdioConnection(): Connection {
   });
   process.stdin.on('error', (e) => clean.destroy(e));
   // The reader closes once it has read what came before the end.
-  reader.onClose(() => void written.then(() => process.exit(shutdown ? 0 : 1)));
+  reader.onClose(() => void written.then(() => process.exit(gate.shutDown ? 0 : 1)));
   // LSP's lifecycle and each request's params are checked at the door (language/protocol-gate.ts).
-  return createConnection(ProposedFeatures.all, gatedReader(reader, { send }), writer);
+  return createConnection(ProposedFeatures.all, gatedReader(reader, gate), writer);
 }
 
 /** The connection over the extension's IPC channel (as the library builds it for --node-ipc), with the same door as stdio. */
 function ipcConnection(): Connection {
   const writer = new IPCMessageWriter(process);
   const send = (m: Message): void => void writer.write(m).catch(() => undefined);
-  return createConnection(ProposedFeatures.all, gatedReader(new IPCMessageReader(process), { send }), writer);
+  return createConnection(ProposedFeatures.all, gatedReader(new IPCMessageReader(process), new ProtocolGate({ send })), writer);
 }
 
 export function nodePlatform(): LanguagePlatform {

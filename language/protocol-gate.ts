@@ -117,6 +117,11 @@ export class ProtocolGate {
 
   constructor(private readonly out: GateOutput) {}
 
+  /** Whether a `shutdown` request has been admitted (LSP: `exit` then ends the process with 0, else 1). */
+  get shutDown(): boolean {
+    return this.stage === 'shut down';
+  }
+
   /** True when `m` goes on to the library; otherwise it has been answered (a request) or dropped (a notification). */
   admit(m: Message): boolean {
     const msg = m as Partial<RequestMessage>;
@@ -124,25 +129,36 @@ export class ProtocolGate {
     if (typeof msg.method !== 'string') return true;
     const isRequest = typeof msg.id === 'number' || typeof msg.id === 'string';
     const method = msg.method;
-    if (method === 'exit') return true;
     const refuse = (code: number, message: string): false => {
       if (isRequest) this.out.send({ jsonrpc: '2.0', id: msg.id!, error: { code, message } } as ResponseMessage);
       return false;
     };
-    if (this.stage === 'new' && method !== 'initialize')
-      return refuse(SERVER_NOT_INITIALIZED, `${method}: the server is not initialized yet (send "initialize" first)`);
-    if (this.stage === 'running' && method === 'initialize') return refuse(INVALID_REQUEST, 'initialize: the server is already initialized');
-    if (this.stage === 'shut down') return refuse(INVALID_REQUEST, `${method}: the server has been shut down (only "exit" is accepted)`);
-    const why = paramsProblem(method, msg.params);
-    if (why) {
-      if (isRequest) return refuse(INVALID_PARAMS, why);
+    const drop = (why: string): false => {
       this.out.send({
         jsonrpc: '2.0',
         method: 'window/logMessage',
         params: { type: 1, message: `vPCI Lab language server: ${why}; the notification was not handled.` },
       } as NotificationMessage);
       return false;
+    };
+    // JSON-RPC 2.0 (4.2): params, when present, are an object or an array; anything else would fail
+    // inside the library as a TypeError. Some clients (lsp4j's) write shutdown and exit, which take
+    // none, with "params": null: taken as none, so such a client's shutdown and exit are honoured.
+    const params: unknown = msg.params;
+    if ('params' in msg && (typeof params !== 'object' || params === null)) {
+      if (params === null && (method === 'shutdown' || method === 'exit')) delete msg.params;
+      else {
+        const why = `${method}: "params" is ${params === null ? 'null' : typeof params}`;
+        return isRequest ? refuse(INVALID_PARAMS, `${why}; it must be an object or an array`) : drop(why);
+      }
     }
+    if (method === 'exit') return true;
+    if (this.stage === 'new' && method !== 'initialize')
+      return refuse(SERVER_NOT_INITIALIZED, `${method}: the server is not initialized yet (send "initialize" first)`);
+    if (this.stage === 'running' && method === 'initialize') return refuse(INVALID_REQUEST, 'initialize: the server is already initialized');
+    if (this.stage === 'shut down') return refuse(INVALID_REQUEST, `${method}: the server has been shut down (only "exit" is accepted)`);
+    const why = paramsProblem(method, msg.params);
+    if (why) return isRequest ? refuse(INVALID_PARAMS, why) : drop(why);
     if (method === 'initialize') {
       this.stage = 'running';
       // LSP requires the client's capabilities; the library reads them unchecked. A client that leaves them out has none.
@@ -153,9 +169,8 @@ export class ProtocolGate {
   }
 }
 
-/** `reader` with the gate in front: the library reads only what the gate admits. */
-export function gatedReader(reader: MessageReader, out: GateOutput): MessageReader {
-  const gate = new ProtocolGate(out);
+/** `reader` with `gate` in front: the library reads only what the gate admits. */
+export function gatedReader(reader: MessageReader, gate: ProtocolGate): MessageReader {
   return {
     onError: reader.onError,
     onClose: reader.onClose,

@@ -10,7 +10,7 @@ import { filesOverRequests } from '../io/request-files';
 import { UriPaths, parseUri, type Origin } from '../io/uri-paths';
 import { InProcessRunner } from './runner';
 import type { LanguagePlatform } from './platform';
-import { gatedReader } from './protocol-gate';
+import { ProtocolGate, gatedReader } from './protocol-gate';
 
 /** The worker's global scope, as far as it is used here (the project's typings are Node's, not the DOM's). */
 export interface WorkerScope {
@@ -21,7 +21,7 @@ export interface WorkerScope {
 export function webPlatform(scope: WorkerScope): LanguagePlatform {
   const writer = new BrowserMessageWriter(scope);
   // LSP's lifecycle and each request's params are checked at the door, as on Node (language/protocol-gate.ts).
-  const reader = gatedReader(new BrowserMessageReader(scope), { send: (m) => void writer.write(m).catch(() => undefined) });
+  const reader = gatedReader(new BrowserMessageReader(scope), new ProtocolGate({ send: (m) => void writer.write(m).catch(() => undefined) }));
   const connection = createConnection(reader, writer);
   let origin: Origin = { scheme: 'file', authority: '' };
   try {

@@ -146,10 +146,13 @@ export function withoutBomText(latin1: string): string {
   return s;
 }
 
-/** Whether a dump (its BOM removed) is lspci text rather than a binary config file: its first 256 bytes are printable ASCII, tabs and line breaks. */
-export function isDumpText(b: Uint8Array): boolean {
+/**
+ * Whether a dump (its BOM removed) is lspci text rather than a binary config file: its first 256
+ * bytes are printable ASCII, tabs and line breaks. The bytes, or the text read one character per byte.
+ */
+export function isDumpText(b: Uint8Array | string): boolean {
   for (let i = 0; i < Math.min(b.length, 256); i++) {
-    const c = b[i]!;
+    const c = typeof b === 'string' ? b.charCodeAt(i) : b[i]!;
     if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return false;
   }
   return true;

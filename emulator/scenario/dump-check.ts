@@ -4,7 +4,7 @@
 // (emulator/pci/bars.ts layoutBars, the same rule the machine applies)?
 // Returns null if usable, else the first problem, its 1-based line, and the BAR
 // it concerns.
-import { importConfigBinary, importLspciText, withoutBomText } from '../pci/lspci-import';
+import { importConfigBinary, importLspciText, isDumpText, withoutBomText } from '../pci/lspci-import';
 import { layoutBars } from '../pci/bars';
 import type { DumpDevice } from '../pci/function';
 
@@ -26,21 +26,13 @@ export function sameAddress(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** As the CLI decides (adapter/load.ts): text unless the first 256 characters hold a non-printable one. */
-function isText(text: string): boolean {
-  for (let i = 0; i < Math.min(text.length, 256); i++) {
-    const c = text.charCodeAt(i);
-    if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return false;
-  }
-  return true;
-}
-
 export function checkLspciText(withBom: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
   // Without a byte-order mark, whether the text was read as latin1 (one character per byte: UTF-16
   // text becomes its UTF-8, as withoutBom makes it for the machine) or decoded.
   const text = withBom.startsWith('\ufeff') ? withBom.slice(1) : withoutBomText(withBom);
   let dev: DumpDevice | undefined;
-  if (isText(text)) {
+  // As the CLI and the machine decide (adapter/load.ts).
+  if (isDumpText(text)) {
     const r = importLspciText(text);
     if (!r.ok) return { line: r.error.line, message: r.error.message };
     if (r.devices.length === 0) return { message: 'no device in the dump' };

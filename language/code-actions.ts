@@ -11,7 +11,7 @@
 // edits the wrong text.
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { Analysis } from './analyze';
-import { LineIndex } from '../emulator/scenario/lines';
+import { indexOf } from '../emulator/scenario/lines';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
 
 const sameRange = (a: Range, b: Range): boolean =>
@@ -24,13 +24,6 @@ const sameRange = (a: Range, b: Range): boolean =>
  */
 function lineOf(text: string, line: number): string {
   return indexOf(text).line(line + 1);
-}
-
-// The index of the last text asked about: one pass over the text per request, not one per diagnostic.
-let lastIndex: LineIndex | undefined;
-function indexOf(text: string): LineIndex {
-  if (lastIndex?.text !== text) lastIndex = new LineIndex(text);
-  return lastIndex;
 }
 
 /** The edit deleting 0-based `line` as a whole (with its line break). */

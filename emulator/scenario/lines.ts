@@ -33,10 +33,10 @@ export class LineIndex {
   }
 }
 
-// The index of the last text formatted, so callers that pass the same text for each of many
-// diagnostics pay for one pass, not one per diagnostic.
+// The index of the last text asked about, so callers that pass the same text for each of many
+// diagnostics (formatting them, fixing them) pay for one pass, not one per diagnostic.
 let last: LineIndex | undefined;
-function indexOf(text: string): LineIndex {
+export function indexOf(text: string): LineIndex {
   if (last?.text !== text) last = new LineIndex(text);
   return last;
 }

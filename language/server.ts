@@ -10,7 +10,7 @@
 // FileAccess (io/), confined to the document's folder and the workspace
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
-import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type Position, type TextEdit } from 'vscode-languageserver';
+import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type TextEdit } from 'vscode-languageserver';
 import { dirname } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
@@ -74,15 +74,6 @@ function lineOf(doc: LineDocument, line: number): string {
  */
 function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): DocAnalysis | undefined {
   return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
-}
-
-/**
- * The position a request names, clamped to the document as LSP says (language/document.ts clamp):
- * a client may send any line and character — past the end, or (refused at the door, but not
- * trusted here) negative — and every handler walks or slices the text by it.
- */
-function positionIn(doc: LineDocument, p: Position): Position {
-  return doc.clamp(p);
 }
 
 /** The statement around a position: from the last line that starts a top-level statement, so completion never tokenizes the whole document. */
@@ -185,7 +176,8 @@ connection.onCompletion(
     if (!doc) return [];
     // The names of the last analysis (bus names change rarely); the context from the current text.
     const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
-    const at = positionIn(doc, p.position);
+    // Clamped to the document as LSP says: a client may send any line and character.
+    const at = doc.clamp(p.position);
     const w = statementWindow(doc, at.line);
     const position = { line: at.line - w.firstLine, character: at.character };
     return complete({
@@ -205,7 +197,7 @@ connection.onHover(
     if (!doc) return null;
     // Clamped first: the word is found by stepping from the cursor, one character at a time, so an
     // unbounded character (1e8, 2^31) would be as many steps with every other request waiting.
-    const at = positionIn(doc, p.position);
+    const at = doc.clamp(p.position);
     const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, at.line);
     const n = a?.nameAt(at.line + 1, at.character + 1);
     const src = lineOf(doc, at.line);
@@ -234,7 +226,7 @@ connection.onDefinition(
     const a = await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
     if (!a || !doc) return [];
-    const at = positionIn(doc, p.position);
+    const at = doc.clamp(p.position);
     const n = a.nameAt(at.line + 1, at.character + 1);
     return n ? definition(a.named(n.name), a.uri, at) : [];
   }),
@@ -245,7 +237,7 @@ connection.onReferences(
     const a = await current(p.textDocument.uri);
     const doc = documents.get(p.textDocument.uri);
     if (!a || !doc) return [];
-    const at = positionIn(doc, p.position);
+    const at = doc.clamp(p.position);
     const n = a.nameAt(at.line + 1, at.character + 1);
     return n ? references(a.named(n.name), a.uri, at, p.context.includeDeclaration) : [];
   }),

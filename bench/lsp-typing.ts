@@ -4,7 +4,8 @@
 // - hover answered after a burst of 200 edits to a ~1 MB scenario;
 // - hover while typing (an edit every 30 ms, a hover after each): median, max;
 // - how long after the last edit the diagnostics of the last version come;
-// - semantic tokens, outline and completion on the current version.
+// - semantic tokens (whole, after an edit as a delta, a visible range), outline and completion on
+//   the current version.
 import { startServer, open } from '../test/language/client';
 import { bigScenario } from './lsp';
 
@@ -47,8 +48,20 @@ async function main(): Promise<void> {
     await lsp.diagnostics(uri, v);
     console.log(`diagnostics of the last version: ${ms(t)} after the last hover`);
     t = performance.now();
-    await lsp.conn.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } });
-    console.log(`semantic tokens: ${ms(t)}`);
+    const full = await lsp.conn.sendRequest<{ resultId?: string }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    console.log(`semantic tokens (whole document): ${ms(t)}`);
+    // What VS Code asks after each edit once it holds a result: the change since, and the lines it shows.
+    edit(20, 'at 1us boot\n');
+    await lsp.diagnostics(uri, v);
+    t = performance.now();
+    const delta = await lsp.conn.sendRequest('textDocument/semanticTokens/full/delta', { textDocument: { uri }, previousResultId: full.resultId });
+    console.log(`semantic tokens after an edit (delta): ${ms(t)}, ${JSON.stringify(delta).length} bytes`);
+    t = performance.now();
+    await lsp.conn.sendRequest('textDocument/semanticTokens/range', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 60, character: 0 } },
+    });
+    console.log(`semantic tokens of 60 visible lines (range): ${ms(t)}`);
     t = performance.now();
     await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } });
     console.log(`outline: ${ms(t)}`);

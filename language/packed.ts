@@ -86,6 +86,7 @@ export class DocAnalysis {
   private symbols_?: DocumentSymbol[];
   private folding_?: FoldingRange[];
   private lines_?: LineIndex;
+  private tokens_?: number[];
 
   constructor(
     readonly packed: PackedAnalysis,
@@ -105,8 +106,13 @@ export class DocAnalysis {
   get diagnostics(): LspDiagnostic[] {
     return this.packed.diagnostics;
   }
+  /** The semantic tokens as JSON sends them (made once: a 1 MB scenario has ~500k integers, and Array.from copies them slowly). */
   get tokens(): number[] {
-    return Array.from(this.packed.tokens);
+    if (this.tokens_) return this.tokens_;
+    const t = this.packed.tokens;
+    const out = new Array<number>(t.length);
+    for (let i = 0; i < t.length; i++) out[i] = t[i]!;
+    return (this.tokens_ = out);
   }
   /** Every name occurrence (unpacked once; the requests that answer while typing use nameAt and named instead). */
   get names(): NameOccurrence[] {

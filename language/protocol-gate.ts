@@ -81,6 +81,8 @@ const PARAMS: Record<string, Check> = {
   'textDocument/documentSymbol': object({ textDocument: document }),
   'textDocument/foldingRange': object({ textDocument: document }),
   'textDocument/semanticTokens/full': object({ textDocument: document }),
+  'textDocument/semanticTokens/full/delta': object({ textDocument: document, previousResultId: string }),
+  'textDocument/semanticTokens/range': object({ textDocument: document, range }),
   'textDocument/formatting': object({ textDocument: document, options: object({}) }),
   'textDocument/codeAction': object({
     textDocument: document,

@@ -30,8 +30,16 @@ const NAME_ROLE: Record<NameKind, [TokenType, number]> = {
   mmio: ['property', DECLARATION],
 };
 
+/**
+ * A name's key by where it starts. Columns go past 65,535 on a long line (a scenario may be one
+ * 16 MiB line), so the line is scaled by 2^25: exact for every line and column a scenario can have.
+ */
+function posKey(line: number, col: number): number {
+  return line * 2 ** 25 + col;
+}
+
 function wordRole(t: Token, byPos: Map<number, NameOccurrence>): [TokenType, number] {
-  const n = byPos.get(t.loc.line * 65536 + t.loc.col);
+  const n = byPos.get(posKey(t.loc.line, t.loc.col));
   if (n) return NAME_ROLE[n.kind];
   if (/^STATUS_/.test(t.text)) return ['enumMember', READONLY | DEFAULT_LIBRARY];
   if (/^PCI_/.test(t.text)) return ['event', DEFAULT_LIBRARY];
@@ -46,7 +54,7 @@ function wordRole(t: Token, byPos: Map<number, NameOccurrence>): [TokenType, num
  */
 export function semanticTokens(text: string, names: readonly NameOccurrence[]): number[] {
   const byPos = new Map<number, NameOccurrence>();
-  for (const n of names) byPos.set(n.loc.line * 65536 + n.loc.col, n);
+  for (const n of names) byPos.set(posKey(n.loc.line, n.loc.col), n);
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;

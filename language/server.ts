@@ -10,13 +10,24 @@
 // FileAccess (io/), confined to the document's folder and the workspace
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
-import { TextDocuments, TextDocumentSyncKind, type InitializeResult, type TextEdit } from 'vscode-languageserver';
+import {
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+  type SemanticTokens,
+  type SemanticTokensDelta,
+  type SemanticTokensDeltaParams,
+  type SemanticTokensParams,
+  type SemanticTokensRangeParams,
+  type TextEdit,
+} from 'vscode-languageserver';
 import { dirname } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
 import { hoverMarkdown } from './hover';
 import { definition, references } from './definition';
 import { LEGEND } from './semantic';
+import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
 import { tokenize } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
@@ -125,7 +136,7 @@ connection.onInitialize((params): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       documentSymbolProvider: true,
-      semanticTokensProvider: { legend: LEGEND, full: true },
+      semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
       documentFormattingProvider: true,
       foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
@@ -166,6 +177,7 @@ connection.onDidChangeWatchedFiles(
 documents.onDidClose(
   guard(undefined, (e) => {
     scheduler.close(e.document.uri);
+    tokenResults.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }),
 );
@@ -247,7 +259,35 @@ connection.onDocumentSymbol(guardAsync([], async (p) => (await current(p.textDoc
 
 connection.onFoldingRanges(guardAsync([], async (p) => (await current(p.textDocument.uri))?.folding ?? []));
 
-connection.languages.semanticTokens.on(guardAsync({ data: [] as number[] }, async (p) => ({ data: (await current(p.textDocument.uri))?.tokens ?? [] })));
+// Semantic tokens (language/semantic-results.ts): the whole document, then what changed since the
+// result the client holds, and the lines it shows.
+const tokenResults = new TokenResults();
+
+connection.languages.semanticTokens.on(
+  guardAsync<[SemanticTokensParams], SemanticTokens>({ data: [] }, async (p) => {
+    const a = await current(p.textDocument.uri);
+    if (!a) return { data: [] };
+    return { resultId: tokenResults.hold(a.uri, a.packed.tokens), data: a.tokens };
+  }),
+);
+
+connection.languages.semanticTokens.onDelta(
+  guardAsync<[SemanticTokensDeltaParams], SemanticTokens | SemanticTokensDelta>({ edits: [] }, async (p) => {
+    const a = await current(p.textDocument.uri);
+    if (!a) return { edits: [] };
+    const held = tokenResults.held(a.uri, p.previousResultId);
+    const resultId = tokenResults.hold(a.uri, a.packed.tokens);
+    // A result the client holds but this server no longer does (an earlier one, or one from before a restart): the whole document.
+    return held ? { resultId, edits: tokenEdits(held, a.packed.tokens) } : { resultId, data: a.tokens };
+  }),
+);
+
+connection.languages.semanticTokens.onRange(
+  guardAsync<[SemanticTokensRangeParams], SemanticTokens>({ data: [] }, async (p) => {
+    const a = await current(p.textDocument.uri);
+    return { data: a ? tokensInRange(a.packed.tokens, p.range) : [] };
+  }),
+);
 
 connection.onDocumentFormatting(
   guardAsync([] as TextEdit[], async (p) => {

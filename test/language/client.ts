@@ -12,6 +12,8 @@ import {
   StreamMessageWriter,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type InitializeResult,
+  type ServerCapabilities,
 } from 'vscode-languageserver-protocol/node';
 
 let bundled: string | undefined;
@@ -30,6 +32,8 @@ export function serverBundle(): string {
 export interface Lsp {
   conn: ProtocolConnection;
   proc: ChildProcess;
+  /** What the server answered to initialize. */
+  capabilities: ServerCapabilities;
   /** Resolves with the next diagnostics published for `uri` (optionally at `version`). */
   diagnostics(uri: string, version?: number): Promise<PublishDiagnosticsParams>;
   stderr(): string;
@@ -55,7 +59,7 @@ export async function startServer(rootUri: string | null = null, workspaceFolder
     if (m.type === 1) errors.push(m.message);
   });
   conn.listen();
-  await conn.sendRequest('initialize', {
+  const init = await conn.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
     rootUri,
     capabilities: { textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] } } },
@@ -65,6 +69,7 @@ export async function startServer(rootUri: string | null = null, workspaceFolder
   return {
     conn,
     proc,
+    capabilities: init.capabilities,
     stderr: () => err,
     errors: () => errors,
     diagnostics(uri, version) {

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { CompletionItem, CompletionList, DocumentSymbol, Hover, Location, SemanticTokens, FoldingRange, TextEdit } from 'vscode-languageserver-protocol';
 import { startServer, open, type Lsp } from './client';
 import { foreignTimes } from '../time-forms';
+import { LEGEND } from '../../language/semantic';
 
 const QUICKSTART = `# Two NICs on Windows Server 2016, FreeBSD guest
 vm {
@@ -330,6 +331,111 @@ test('semantic tokens: keywords, bus declaration, device, numbers, comment', asy
   assert.equal(at('65s')?.type, 'number');
   assert.equal(at('PCI_EJECTION_COMPLETE')?.type, 'event');
   assert.equal(at('ejected')?.type, 'enumMember');
+});
+
+/** Semantic token data decoded to absolute positions and legend names. */
+function decodeTokens(data: readonly number[]): { line: number; ch: number; len: number; type: string; mods: number }[] {
+  const legend = LEGEND;
+  const out: { line: number; ch: number; len: number; type: string; mods: number }[] = [];
+  let line = 0;
+  let ch = 0;
+  for (let i = 0; i < data.length; i += 5) {
+    line += data[i]!;
+    ch = data[i] ? data[i + 1]! : ch + data[i + 1]!;
+    out.push({ line, ch, len: data[i + 2]!, type: legend.tokenTypes[data[i + 3]!]!, mods: data[i + 4]! });
+  }
+  return out;
+}
+
+test('semantic tokens: the server offers delta and range results', () => {
+  assert.deepEqual(lsp.capabilities.semanticTokensProvider, { legend: LEGEND, full: { delta: true }, range: true });
+});
+
+test('semantic tokens: after an edit, a delta from the held result turns it into the new full result', async () => {
+  const uri = uriFor('delta.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const first = await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+  assert.ok(first.resultId);
+  // A bus inserted before the timeline: new tokens in the middle, every later token one line down.
+  const at = pos(QUICKSTART, 'at 0');
+  const v2 = lsp.diagnostics(uri, 2);
+  await lsp.conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: at, end: at }, text: 'bus nic2 { function 0 intel-82599-vf serial 3 }\n' }],
+  });
+  await v2;
+  const delta = await lsp.conn.sendRequest<{ resultId?: string; edits?: { start: number; deleteCount: number; data?: number[] }[]; data?: number[] }>(
+    'textDocument/semanticTokens/full/delta',
+    { textDocument: { uri }, previousResultId: first.resultId },
+  );
+  assert.ok(delta.edits, 'a delta, not the whole document');
+  assert.ok(delta.resultId && delta.resultId !== first.resultId);
+  const applied = [...first.data];
+  // LSP: edits apply to the array the client holds, the later ones first (they do not overlap).
+  for (const e of [...delta.edits].sort((a, b) => b.start - a.start)) applied.splice(e.start, e.deleteCount, ...(e.data ?? []));
+  assert.ok(delta.edits.reduce((n, e) => n + (e.data?.length ?? 0), 0) < first.data.length / 2, 'the delta is smaller than the document');
+  const full = await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+  assert.deepEqual(applied, full.data);
+  const decoded = decodeTokens(full.data);
+  const nic2 = pos(QUICKSTART.slice(0, QUICKSTART.indexOf('at 0')) + 'bus nic2 { function 0 intel-82599-vf serial 3 }\n', 'nic2');
+  assert.deepEqual(
+    decoded.filter((d) => d.line === nic2.line).map((d) => d.type),
+    ['keyword', 'variable', 'keyword', 'number', 'type', 'keyword', 'number'],
+  );
+  // Nothing changed since: an empty delta.
+  const none = await lsp.conn.sendRequest<{ resultId?: string; edits?: unknown[] }>('textDocument/semanticTokens/full/delta', {
+    textDocument: { uri },
+    previousResultId: full.resultId,
+  });
+  assert.deepEqual(none.edits, []);
+  // A result this server does not hold (an older one, or from before a restart): the whole document.
+  const stale = await lsp.conn.sendRequest<{ resultId?: string; edits?: unknown[]; data?: number[] }>('textDocument/semanticTokens/full/delta', {
+    textDocument: { uri },
+    previousResultId: first.resultId,
+  });
+  assert.equal(stale.edits, undefined);
+  assert.deepEqual(stale.data, full.data);
+  // A delta request without its previousResultId is refused with the argument named.
+  await assert.rejects(
+    lsp.conn.sendRequest('textDocument/semanticTokens/full/delta', { textDocument: { uri } }),
+    (e: Error & { code?: number }) => e.code === -32602 && /previousResultId/.test(e.message),
+  );
+});
+
+test('semantic tokens: a range answers the tokens of its lines, encoded from the document start', async () => {
+  const uri = uriFor('range.vpci');
+  await open(lsp, uri, QUICKSTART);
+  const full = decodeTokens((await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } })).data);
+  const from = pos(QUICKSTART, 'bus nic0');
+  const to = pos(QUICKSTART, 'at 0');
+  const ranged = await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/range', {
+    textDocument: { uri },
+    range: { start: from, end: to },
+  });
+  const want = full.filter((d) => d.line >= from.line && d.line < to.line);
+  assert.ok(want.length > 5);
+  assert.deepEqual(decodeTokens(ranged.data), want);
+  // The end position's own line counts up to its character.
+  const mid = await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/range', {
+    textDocument: { uri },
+    range: { start: to, end: { line: to.line, character: 4 } },
+  });
+  assert.deepEqual(
+    decodeTokens(mid.data),
+    full.filter((d) => d.line === to.line && d.ch < 4),
+  );
+});
+
+test('semantic tokens: names past column 65,535 of a long line keep their roles', async () => {
+  const uri = uriFor('long-line.vpci');
+  const pad = ' '.repeat(70_000);
+  const text = `vm { host hyperv-2016 guest freebsd }\n${pad}bus far0 { function 0 intel-82599-vf }\nat 0 boot\n`;
+  await open(lsp, uri, text);
+  const decoded = decodeTokens((await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } })).data);
+  const on1 = decoded.filter((d) => d.line === 1);
+  assert.equal(on1.find((d) => d.ch === pad.length + 4)?.type, 'variable');
+  assert.equal((on1.find((d) => d.ch === pad.length + 4)!.mods & 1) !== 0, true, 'the bus name is its declaration');
+  assert.equal(on1.find((d) => d.ch === text.split('\n')[1]!.indexOf('intel-82599-vf'))?.type, 'type');
 });
 
 test('folding ranges for multi-line blocks', async () => {

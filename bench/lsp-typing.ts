@@ -68,6 +68,16 @@ async function main(): Promise<void> {
     t = performance.now();
     await lsp.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: lines - 3, character: 3 } });
     console.log(`completion near the end: ${ms(t)}`);
+    // The same document as one line: a 1 MB line of statements, then a comment.
+    const lineUri = 'file:///bench/one-line.vpci';
+    const oneLine = `${'bus b0 { function 0 intel-82599-vf } '.repeat(26_000)}at 0 eject # ${'x'.repeat(1000)}`;
+    await open(lsp, lineUri, oneLine);
+    t = performance.now();
+    await lsp.conn.sendRequest('textDocument/completion', { textDocument: { uri: lineUri }, position: { line: 0, character: oneLine.indexOf(' # ') } });
+    console.log(`completion at the end of a ${(oneLine.length / 1e6).toFixed(2)} MB line: ${ms(t)}`);
+    t = performance.now();
+    await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri: lineUri }, position: { line: 0, character: oneLine.length - 5 } });
+    console.log(`hover in a comment at the end of that line: ${ms(t)}`);
   } finally {
     await lsp.close();
   }

@@ -2,7 +2,7 @@
 // before the cursor on its line (and which block the cursor is in) say what can
 // come next: a keyword, a catalog device, a profile, a bus name, a message….
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
-import { tokenize, type Token } from '../emulator/scenario/lexer';
+import { scanLine, tokenize, type Token } from '../emulator/scenario/lexer';
 import { LineIndex } from '../emulator/scenario/lines';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
@@ -32,6 +32,14 @@ function blockAt(tokens: readonly Token[], line: number): Block {
     }
   }
   return stack[stack.length - 1] ?? 'top';
+}
+
+/** The text of a line's first token (read from its first few characters only). */
+function firstWord(line: string): string | undefined {
+  let i = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < line.length && (line[i] === ' ' || line[i] === '\t' || line[i] === '\f' || line[i] === '\v')) i++;
+  // Enough to tell `vm` from a longer word: the word and the character after it.
+  return tokenize(line.slice(0, i + 3)).find((t) => t.kind !== 'eof')?.text;
 }
 
 const kw = (words: readonly string[], detail?: string): CompletionItem[] =>
@@ -82,29 +90,25 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
 export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
   // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
   // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
-  const lineText = new LineIndex(text).line(position.line + 1).slice(0, Math.max(0, position.character));
-  // Inside a comment: nothing.
-  const toks = tokenize(lineText).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
-  if (toks.some((t) => t.kind === 'comment')) return [];
+  const index = new LineIndex(text);
+  const lineText = index.line(position.line + 1).slice(0, Math.max(0, position.character));
+  // One pass over the line's characters (no tokens made): a comment before the cursor means
+  // nothing to offer, and statements after a `{` or `}` on the same line restart the context
+  // there, so only the text after the last brace is tokenized — a 1 MB line is not, at every key.
+  const scan = scanLine(lineText, lineText.length);
+  if (scan.comment) return [];
+  const rest = lineText.slice(scan.afterBrace);
+  const toks = tokenize(rest).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
   if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error) return [];
   // The word being typed (touching the cursor) is not context.
   const last = toks[toks.length - 1];
   let words = toks;
-  if (last && last.loc.endCol - 1 === lineText.length && /[A-Za-z0-9_\-.:]$/.test(lineText)) words = toks.slice(0, -1);
-  // Statements after `{` on the same line: context restarts after the last brace.
-  let block: Block = blockAt(tokenize(text), position.line);
-  for (let i = words.length - 1; i >= 0; i--) {
-    if (words[i]!.kind === 'lbrace') {
-      block = words[0]?.text === 'vm' ? 'vm' : 'bus';
-      words = words.slice(i + 1);
-      break;
-    }
-    if (words[i]!.kind === 'rbrace') {
-      block = 'top';
-      words = words.slice(i + 1);
-      break;
-    }
-  }
+  if (last && last.loc.endCol - 1 === rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
+  // The block the statement is in: after a brace on this line, the brace says; else the lines before.
+  let block: Block;
+  if (scan.afterBrace === 0) block = blockAt(tokenize(text.slice(0, index.startOf(position.line + 1))), position.line);
+  else if (lineText[scan.afterBrace - 1] === '}') block = 'top';
+  else block = firstWord(lineText) === 'vm' ? 'vm' : 'bus';
   const w = words.map((t) => (t.kind === 'slash' ? '/' : t.text));
   const n = w.length;
 

@@ -29,7 +29,7 @@ import { definition, references } from './definition';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
-import { tokenize } from '../emulator/scenario/lexer';
+import { commentBefore } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
 import { readDumps } from '../io/scenario-files';
@@ -218,9 +218,8 @@ connection.onHover(
     while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
     while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
     // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
-    // and only the text up to it is read: a long line is not tokenized at every hover.
-    const upto = src.slice(0, at.character + 1);
-    if (upto.includes('#') && tokenize(upto).some((t) => t.kind === 'comment')) return null;
+    // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
+    if (commentBefore(src, at.character + 1)) return null;
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
     const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : []);

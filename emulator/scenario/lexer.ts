@@ -84,6 +84,35 @@ function classify(text: string): Pick<Token, 'kind' | 'value' | 'error'> {
   return { kind: 'invalid', error: `unexpected '${text}'` };
 }
 
+/**
+ * What the tokens of `line` (one line, no line break) before offset `end` hold, read as tokenize
+ * reads them (strings and their escapes, `#` outside a string) but character by character with no
+ * tokens made, for the language server's requests on a long line (a 1 MB one-line scenario):
+ * whether a comment starts there, and the offset just after the last `{` or `}` (0 when none).
+ */
+export function scanLine(line: string, end: number): { comment: boolean; afterBrace: number } {
+  const n = Math.min(end, line.length);
+  let afterBrace = 0;
+  for (let i = 0; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x23) return { comment: true, afterBrace }; // #
+    if (c === 0x7b || c === 0x7d) afterBrace = i + 1; // { }
+    if (c !== 0x22) continue; // "
+    // A string: to its closing quote (\" and \\ are escapes), or to the end of the line.
+    for (i++; i < line.length; i++) {
+      const d = line.charCodeAt(i);
+      if (d === 0x22) break;
+      if (d === 0x5c && i + 1 < line.length && (line.charCodeAt(i + 1) === 0x22 || line.charCodeAt(i + 1) === 0x5c)) i++;
+    }
+  }
+  return { comment: false, afterBrace };
+}
+
+/** Whether a comment starts in `line` before offset `end` (scanLine). */
+export function commentBefore(line: string, end: number): boolean {
+  return scanLine(line, end).comment;
+}
+
 /** Tokens of a scenario, always ending with `eof`. Comments and newlines are kept (the LSP and formatter use them). */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];

@@ -22,6 +22,11 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  /** Offset where line `n` (1-based) starts; the text's length past the end. */
+  startOf(n: number): number {
+    return n >= 1 && n <= this.starts.length ? this.starts[n - 1]! : this.text.length;
+  }
+
   /** Line `n` (1-based) without its line break; '' past the end. */
   line(n: number): string {
     if (n < 1 || n > this.starts.length) return '';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, formatDiagnostic } from '../../emulator/scenario/parser';
-import { tokenize } from '../../emulator/scenario/lexer';
+import { commentBefore, tokenize } from '../../emulator/scenario/lexer';
 
 const L = (line: number, col: number, endCol: number, endLine = line) => ({ line, col, endLine, endCol });
 
@@ -314,4 +314,23 @@ test('unknown keywords suggest the closest one', () => {
     "unknown fault action 'noreply'; did you mean 'no-reply'? (expected status, no-reply, delay, truncate, flip, vanish)",
   );
   assert.equal(msg('frobnicate'), "unknown statement 'frobnicate' (expected vm, bus, at, expect)");
+});
+
+test('commentBefore answers as tokenize does: a # outside a string, up to an offset', () => {
+  // Random lines from the characters that matter (quotes, escapes, #) and some that do not.
+  const alphabet = ['#', '"', '\\', 'a', ' ', '{', '0', '-'];
+  let seed = 12345;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 16;
+  };
+  for (let k = 0; k < 20_000; k++) {
+    const len = next() % 14;
+    let line = '';
+    for (let i = 0; i < len; i++) line += alphabet[next() % alphabet.length]!;
+    for (let end = 0; end <= len + 1; end++) {
+      const want = tokenize(line.slice(0, end)).some((t) => t.kind === 'comment');
+      assert.equal(commentBefore(line, end), want, JSON.stringify({ line, end }));
+    }
+  }
 });

@@ -1,0 +1,50 @@
+// Completion's context on one line (language/completion.ts): statements after a `{` or `}` on the
+// same line restart it, a comment or an unterminated string before the cursor ends it. The
+// context is found by a scan of the line's characters and only the text after the last brace
+// is tokenized; each case here must offer the same items at the end of a 1 MB line of complete
+// statements as on its own line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { complete } from '../../language/completion';
+import { defaultScenarioContext } from '../../emulator/scenario/context';
+
+const ctx = defaultScenarioContext(() => undefined);
+const labels = (text: string): string[] => {
+  const lines = text.split('\n');
+  const position = { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+  return complete({ text, position, ctx, busNames: ['nic0', 'b0'], functions: ['nic0/0.0'] }).map((i) => i.label);
+};
+
+const CASES: [string, (items: string[]) => boolean][] = [
+  ['bus x { function 0 ', (i) => i.includes('intel-82599-vf')],
+  ['at 0 eject ', (i) => i.includes('nic0')],
+  ['vm { host ', (i) => i.includes('hyperv-2016')],
+  ['vm { quirk ', (i) => i.includes('short-packet-drop')],
+  ['bus x { ', (i) => i.includes('function')],
+  ['expect ', (i) => i.length > 0],
+  ['at 0 fault nic0 create-interrupt status ', (i) => i.some((l) => l.startsWith('STATUS_'))],
+  ['# a comment { at 0 ', (i) => i.length === 0],
+  ['at 0 fault nic0 "open { string ', (i) => i.length === 0],
+  ['bus x { function 0 "a}b" ', (i) => i.length >= 0],
+  ['at 0 eject nic', (i) => i.includes('nic0')],
+];
+
+test('completion context after statements on the same line, short and at the end of a 1 MB line', () => {
+  const long = 'bus b0 { function 0 intel-82599-vf } '.repeat(28_000);
+  assert.ok(long.length > 1_000_000);
+  for (const [tail, ok] of CASES) {
+    const alone = labels(tail);
+    assert.ok(ok(alone), `${tail}: ${alone.slice(0, 8).join(', ')}`);
+    assert.deepEqual(labels(long + tail), alone, `after a long line: ${tail}`);
+    assert.deepEqual(labels(`bus b0 { function 0 intel-82599-vf }\n${tail}`), alone, `on its own line: ${tail}`);
+  }
+});
+
+test('completion context: the block a line continues is read from the lines before it', () => {
+  assert.ok(labels('vm {\n  host ').includes('hyperv-2016'));
+  assert.ok(labels('bus nic0 {\n  ').includes('function'));
+  assert.ok(!labels('bus nic0 {\n}\n').includes('function'));
+  // A brace in a comment or a string on an earlier line opens nothing.
+  assert.deepEqual(labels('# bus x {\nat 0 eject '), labels('at 0 eject '));
+  assert.deepEqual(labels('at 0 fault nic0 "x {" \nat 0 eject '), labels('at 0 eject '));
+});

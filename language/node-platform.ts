@@ -1,4 +1,5 @@
-// The language server on Node: LSP over stdio or the extension's IPC channel,
+// The language server on Node: LSP over stdio, the extension's IPC channel, or a socket or
+// named pipe the client listens on (--socket=N, --pipe=NAME, as vscode-languageserver reads them),
 // Node's file system (io/node-files.ts), and analyses on a worker thread that
 // runs this same bundle (language/main.ts), or in-process when none can start.
 // Over stdio, frames are read by io/frames.ts first (vscode-jsonrpc's reader stops
@@ -6,6 +7,8 @@
 // still names its request, answered with a parse error, and reading goes on.
 import {
   createConnection,
+  createServerPipeTransport,
+  createServerSocketTransport,
   IPCMessageReader,
   IPCMessageWriter,
   ProposedFeatures,
@@ -13,6 +16,8 @@ import {
   StreamMessageWriter,
   type Connection,
   type Message,
+  type MessageReader,
+  type MessageWriter,
   type NotificationMessage,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
@@ -88,20 +93,40 @@ function stdioConnection(): Connection {
   return createConnection(ProposedFeatures.all, gatedReader(reader, gate), writer);
 }
 
-/** The connection over the extension's IPC channel (as the library builds it for --node-ipc), with the same door as stdio. */
-function ipcConnection(): Connection {
-  const writer = new IPCMessageWriter(process);
+/**
+ * The connection over a transport the library makes (the extension's IPC channel, a socket or a
+ * named pipe), with the same door as stdio: LSP's lifecycle and each request's params are
+ * checked by the gate (language/protocol-gate.ts) whichever way the client connects.
+ */
+function gatedConnection([reader, writer]: [MessageReader, MessageWriter]): Connection {
   const send = (m: Message): void => void writer.write(m).catch(() => undefined);
-  return createConnection(ProposedFeatures.all, gatedReader(new IPCMessageReader(process), new ProtocolGate({ send })), writer);
+  return createConnection(ProposedFeatures.all, gatedReader(reader, new ProtocolGate({ send })), writer);
+}
+
+/** The value of `--name=V` or `--name V` on the command line, as vscode-languageserver reads its transport options. */
+function argValue(name: string): string | undefined {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) return argv[i + 1];
+    if (argv[i]!.startsWith(`${name}=`)) return argv[i]!.slice(name.length + 1);
+  }
+  return undefined;
+}
+
+function connection(): Connection {
+  if (process.argv.includes('--stdio')) return stdioConnection();
+  if (process.argv.includes('--node-ipc')) return gatedConnection([new IPCMessageReader(process), new IPCMessageWriter(process)]);
+  const port = Number(argValue('--socket'));
+  if (Number.isInteger(port) && port > 0 && port < 65536) return gatedConnection(createServerSocketTransport(port));
+  const pipe = argValue('--pipe');
+  if (pipe) return gatedConnection(createServerPipeTransport(pipe));
+  // No transport named: the library's own choice and its error message.
+  return createConnection(ProposedFeatures.all);
 }
 
 export function nodePlatform(): LanguagePlatform {
   return {
-    connection: process.argv.includes('--stdio')
-      ? stdioConnection()
-      : process.argv.includes('--node-ipc')
-        ? ipcConnection()
-        : createConnection(ProposedFeatures.all),
+    connection: connection(),
     files: nodeFiles,
     pathOf: (uri) => {
       if (!uri.startsWith('file:')) return undefined;

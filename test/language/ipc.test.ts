@@ -1,9 +1,21 @@
 // The extension's LanguageClient starts the server with TransportKind.ipc
-// (`--node-ipc`): the same bundle must speak LSP over the Node IPC channel.
+// (`--node-ipc`): the same bundle must speak LSP over the Node IPC channel, and over the
+// socket and pipe transports other clients use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { fork, spawn } from 'node:child_process';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import {
+  createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  SocketMessageReader,
+  SocketMessageWriter,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
 import { serverBundle } from './client';
 
 test('server over --node-ipc: initialize, diagnostics with a range, shutdown', async () => {
@@ -59,5 +71,63 @@ test('server over --node-ipc: initialize, diagnostics with a range, shutdown', a
         r();
       });
     });
+  }
+});
+
+/**
+ * The server connects to a socket or named pipe the client listens on (vscode-languageserver's
+ * --socket=N and --pipe=NAME). The same door as over stdio and IPC (language/protocol-gate.ts):
+ * a request before initialize fails with -32002, one without the params its handler reads with -32602.
+ */
+async function overTransport(args: (where: string | number) => string[], listen: (s: Server) => Promise<string | number>): Promise<void> {
+  const server = createServer();
+  const where = await listen(server);
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const proc = spawn(process.execPath, [serverBundle(), ...args(where)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  proc.stderr.on('data', (d) => (err += String(d)));
+  const socket = await accepted;
+  const conn = createProtocolConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+  conn.listen();
+  const code = (method: string, params: unknown): Promise<number | undefined> =>
+    conn.sendRequest(method, params).then(
+      () => undefined,
+      (e: unknown) => (e as { code?: number }).code,
+    );
+  try {
+    assert.equal(await code('textDocument/hover', { textDocument: { uri: 'file:///t/a.vpci' }, position: { line: 0, character: 0 } }), -32002);
+    const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    assert.equal(init.capabilities.hoverProvider, true);
+    await conn.sendNotification('initialized', {});
+    assert.equal(await code('textDocument/hover', { textDocument: { uri: 'file:///t/a.vpci' } }), -32602);
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    const exit = await new Promise<number | null>((r) => (proc.exitCode !== null ? r(proc.exitCode) : proc.once('exit', r)));
+    assert.equal(exit, 0, err);
+  } finally {
+    conn.dispose();
+    socket.destroy();
+    server.close();
+    if (proc.exitCode === null) proc.kill();
+  }
+}
+
+test('server over --socket=N: the same lifecycle and params checks as stdio', async () => {
+  await overTransport(
+    (port) => [`--socket=${port}`],
+    (s) => new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port))),
+  );
+});
+
+test('server over --pipe NAME: the same lifecycle and params checks as stdio', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-pipe-'));
+  try {
+    const path = join(dir, 'lsp.sock');
+    await overTransport(
+      (p) => ['--pipe', String(p)],
+      (s) => new Promise((resolve) => s.listen(path, () => resolve(path))),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -75,6 +75,12 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
   return `${where} config ${hx(t.offset, 3)}..${hx(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;
 }
 
+/** Whether the scenario has a bus of that name at any time: declared, or offered by a timeline event. */
+export function busInScenario(ctx: InspectContext, name: string): boolean {
+  const c = ctx.m.config;
+  return c.buses.some((b) => b.name === name) || c.timeline.some((e) => e.kind === 'offer' && e.bus.name.name === name);
+}
+
 export function targetPresent(ctx: InspectContext, t: Target): boolean {
   const bi = ctx.busIndex(t.bus);
   return bi >= 0 && !!ctx.fn(bi, t.wslot);

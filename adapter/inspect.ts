@@ -250,6 +250,10 @@ export class Inspector implements InspectContext {
     return data.describeTarget(this, t);
   }
 
+  busInScenario(name: string): boolean {
+    return data.busInScenario(this, name);
+  }
+
   targetPresent(t: data.Target): boolean {
     return data.targetPresent(this, t);
   }

@@ -945,7 +945,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         out.push({ verified: false, message: `Unknown data breakpoint id ${shortName(b.dataId)}` });
         continue;
       }
-      const bad = dataTargetProblem(t);
+      // A bus the scenario never has (not declared, never offered) can never be present: not "not present yet".
+      const bad = dataTargetProblem(t) ?? (this.ins!.busInScenario(t.bus) ? undefined : `this scenario has no bus named ${shortName(t.bus)}`);
       if (bad) {
         out.push({ verified: false, message: `Data breakpoint id ${shortName(b.dataId)}: ${bad}` });
         continue;

@@ -62,6 +62,19 @@ test('a data breakpoint id no device can have is unverified, saying why; ids the
   assert.equal(r[5]!.message, 'Data breakpoint id msix:nic0:0:1:4: an MSI-X entry is 16 bytes (the id says 4)');
 });
 
+test('a data breakpoint on a bus the scenario never has is unverified; one on a bus offered later verifies as not present yet', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('examples/hot-plug.vpci'));
+  const r = (await dc.setDataBreakpointsRequest({ breakpoints: ['cfg:nic9:0:4:2', 'cfg:nvme0:0:4:2'].map((dataId) => ({ dataId })) })).body.breakpoints;
+  assert.deepEqual(
+    r.map((b) => [b.verified, b.message]),
+    [
+      [false, 'Data breakpoint id cfg:nic9:0:4:2: this scenario has no bus named nic9'],
+      [true, 'nvme0.COMMAND (config 0x04) (the device is not present yet)'],
+    ],
+  );
+});
+
 test('a hit count no number of hits meets, and a log message with an expression that cannot be read, are unverified when set', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);

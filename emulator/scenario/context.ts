@@ -43,7 +43,7 @@ export interface ScenarioContext {
     text: string,
     select?: string,
     bars?: readonly { index: number | 'rom'; size: number }[],
-  ): { line?: number; message: string; bar?: number | 'rom' } | null;
+  ): { line?: number; message: string; bar?: number | 'rom'; warning?: true } | null;
 }
 
 /** `1.4` for 0x00010004. */

@@ -11,6 +11,8 @@ import type { DumpDevice } from '../pci/function';
 export interface DumpProblem {
   line?: number;
   message: string;
+  /** A warning (the dump is used as it stands, but maybe not as meant); absent: an error. */
+  warning?: true;
   /** The BAR (0–5) or 'rom' the problem is about, when it is about one. */
   bar?: number | 'rom';
 }
@@ -31,6 +33,8 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
   // text becomes its UTF-8, as withoutBom makes it for the machine) or decoded.
   const text = withBom.startsWith('\ufeff') ? withBom.slice(1) : withoutBomText(withBom);
   let dev: DumpDevice | undefined;
+  let note: DumpProblem | null = null;
+  let count = 1;
   // As the CLI and the machine decide (adapter/load.ts).
   if (isDumpText(text)) {
     const r = importLspciText(text);
@@ -38,6 +42,17 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
     if (r.devices.length === 0) return { message: 'no device in the dump' };
     dev = select === undefined ? r.devices[0] : r.devices.find((d) => sameAddress(d.address, select));
     if (!dev) return { message: `no device ${select} in the dump (it has ${r.devices.map((d) => d.address).join(', ')})` };
+    // Several devices and none chosen: the first is used, which may not be the one meant (a whole
+    // machine's `lspci -xxxx`). Said, with the addresses to choose from.
+    count = r.devices.length;
+    if (select === undefined && count > 1) {
+      const shown = r.devices.slice(0, 8).map((d) => d.address);
+      const more = r.devices.length > shown.length ? `, … ${r.devices.length - shown.length} more` : '';
+      note = {
+        warning: true,
+        message: `the dump holds ${r.devices.length} devices (${shown.join(', ')}${more}); the first, ${dev.address}, is used: add \`select ${dev.address}\` (or another address) to say which`,
+      };
+    }
   } else {
     // A raw binary config file read as latin1: one char per byte.
     const bytes = new Uint8Array(text.length);
@@ -55,11 +70,13 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
     );
     if (!l.ok) {
       const m = /^BAR(\d)/.exec(l.message);
-      const p: DumpProblem = { message: `${dev.address}: ${l.message}` };
+      // The device used unasked, of several: said, so the user can tell which one this is about.
+      const which = note ? `${dev.address} (the first of the dump's ${count} devices; \`select\` names another)` : dev.address;
+      const p: DumpProblem = { message: `${which}: ${l.message}` };
       if (m) p.bar = Number(m[1]);
       else if (/^(expansion ROM|ROM)/i.test(l.message)) p.bar = 'rom';
       return p;
     }
   }
-  return null;
+  return note;
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 
@@ -69,6 +70,38 @@ test('BAR sizes must be powers of two; dump files must exist and parse', () => {
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" }', { 'g.lspci': 'hello\n' }), [['error', 'dump-unparsable', 1, 25, 34]]);
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 03:00.0 }', { 'g.lspci': GOOD_DUMP }), [['error', 'dump-unparsable', 1, 25, 34]]);
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 01:00.0 }', { 'g.lspci': GOOD_DUMP }), []);
+});
+
+test('a dump of several devices with no select: a warning naming the addresses and the one used', () => {
+  const two = `${GOOD_DUMP}\n\n${GOOD_DUMP.replace('01:00.0', '02:00.0')}`;
+  const r = load('bus g { function 0 dump "g.lspci" }', 't.vpci', fakeContext({ 'g.lspci': two })).diagnostics;
+  assert.deepEqual(
+    r.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message]),
+    [
+      [
+        'warning',
+        'dump-several-devices',
+        1,
+        25,
+        34,
+        'g.lspci: the dump holds 2 devices (01:00.0, 02:00.0); the first, 01:00.0, is used: add `select 01:00.0` (or another address) to say which',
+      ],
+    ],
+  );
+  // Chosen: nothing to say, whichever it is.
+  assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 02:00.0 }', { 'g.lspci': two }), []);
+  // Past eight addresses, the rest are counted.
+  const many = Array.from({ length: 11 }, (_, i) => GOOD_DUMP.replace('01:00.0', `${(i + 1).toString(16).padStart(2, '0')}:00.0`)).join('\n\n');
+  const m = load('bus g { function 0 dump "g.lspci" }', 't.vpci', fakeContext({ 'g.lspci': many })).diagnostics[0]!;
+  // An error about the device used unasked says which one of the dump's it is.
+  const real = readFileSync('test/fixtures/lspci/cxl-dvsec-short-then-another.lspci', 'latin1');
+  const e = load('bus g { function 0 dump "g.lspci" }', 't.vpci', fakeContext({ 'g.lspci': real })).diagnostics;
+  assert.deepEqual(
+    e.map((d) => [d.severity, d.code]),
+    [['error', 'bar-layout']],
+  );
+  assert.match(e[0]!.message, /^g\.lspci: 00:0d\.0 \(the first of the dump's 2 devices; `select` names another\): BAR0: /);
+  assert.match(m.message, /holds 11 devices \(01:00\.0, 02:00\.0, .*08:00\.0, … 3 more\); the first, 01:00\.0, is used/);
 });
 
 test('events on buses that do not exist yet, any more, or at all', () => {

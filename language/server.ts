@@ -271,9 +271,10 @@ connection.languages.semanticTokens.on(
 );
 
 connection.languages.semanticTokens.onDelta(
-  guardAsync<[SemanticTokensDeltaParams], SemanticTokens | SemanticTokensDelta>({ edits: [] }, async (p) => {
+  // Without an analysis (a document not open, or too large to check): no tokens, as a full answer, so none are left standing.
+  guardAsync<[SemanticTokensDeltaParams], SemanticTokens | SemanticTokensDelta>({ data: [] }, async (p) => {
     const a = await current(p.textDocument.uri);
-    if (!a) return { edits: [] };
+    if (!a) return { data: [] };
     const held = tokenResults.held(a.uri, p.previousResultId);
     const resultId = tokenResults.hold(a.uri, a.packed.tokens);
     // A result the client holds but this server no longer does (an earlier one, or one from before a restart): the whole document.

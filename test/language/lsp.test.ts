@@ -395,6 +395,14 @@ test('semantic tokens: after an edit, a delta from the held result turns it into
   });
   assert.equal(stale.edits, undefined);
   assert.deepEqual(stale.data, full.data);
+  // A document the server does not hold (never opened, or closed): no tokens, as a whole answer.
+  assert.deepEqual(
+    await lsp.conn.sendRequest('textDocument/semanticTokens/full/delta', {
+      textDocument: { uri: uriFor('never-opened.vpci') },
+      previousResultId: full.resultId,
+    }),
+    { data: [] },
+  );
   // A delta request without its previousResultId is refused with the argument named.
   await assert.rejects(
     lsp.conn.sendRequest('textDocument/semanticTokens/full/delta', { textDocument: { uri } }),

@@ -3,9 +3,13 @@
 // sent as incremental didChange notifications, each followed by random
 // requests (completion, hover, definition, references, symbols, semantic
 // tokens, folding, formatting) at random positions. Asserts the server process
-// never dies and answers every request; returns what it did.
+// never dies and answers every request, and that the semantic tokens it sends as deltas after
+// each edit (and for a random range) are what a fresh analysis of the same text gives; returns
+// what it did.
 import { startServer, open } from '../test/language/client';
 import { analyze } from '../language/analyze';
+import { semanticTokens } from '../language/semantic';
+import { tokensInRange } from '../language/semantic-results';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { seedScenario } from './seed-scenario';
 import { rng } from './rng';
@@ -34,6 +38,8 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
   let requests = 0;
   try {
     await open(lsp, uri, text, version);
+    // The semantic tokens the client holds, kept up to date by deltas as VS Code keeps them.
+    let held = await lsp.conn.sendRequest<{ resultId?: string; data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
     for (let i = 0; i < iterations; i++) {
       // One edit: replace [a, b) with a fragment (or nothing), or restart from the seed.
       // One notification: one or two range edits (applied in order), or the whole text.
@@ -76,9 +82,29 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
           `checker crashed at iteration ${i}, seed ${seed}: ${typeof internal.message === 'string' ? internal.message : internal.message.value}\n--- text ---\n${text}`,
         );
       // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives.
-      const expected = JSON.stringify(analyze(text, uri).lspDiagnostics.map((x) => [x.code, x.range]));
+      const fresh = analyze(text, uri);
+      const expected = JSON.stringify(fresh.lspDiagnostics.map((x) => [x.code, x.range]));
       const got = JSON.stringify(d.diagnostics.map((x) => [x.code, x.range]));
       if (expected !== got) throw new Error(`diagnostics out of sync at iteration ${i}, seed ${seed}:\n got ${got}\nwant ${expected}`);
+      // The tokens as a delta from what the client holds, applied as VS Code applies them, and a
+      // random range: each must be what the fresh analysis gives.
+      const delta = await lsp.conn.sendRequest<{ resultId?: string; data?: number[]; edits?: { start: number; deleteCount: number; data?: number[] }[] }>(
+        'textDocument/semanticTokens/full/delta',
+        { textDocument: { uri }, previousResultId: held.resultId },
+      );
+      let data = [...held.data];
+      if (delta.edits) for (const e of [...delta.edits].sort((x, y) => y.start - x.start)) data.splice(e.start, e.deleteCount, ...(e.data ?? []));
+      else data = delta.data ?? [];
+      held = { ...(delta.resultId !== undefined ? { resultId: delta.resultId } : {}), data };
+      const want = semanticTokens(fresh.text, fresh.names);
+      if (JSON.stringify(data) !== JSON.stringify(want)) throw new Error(`semantic tokens out of sync after a delta at iteration ${i}, seed ${seed}`);
+      const lines = text.split('\n').length;
+      const r0 = Math.floor(rand() * lines);
+      const range = { start: { line: r0, character: 0 }, end: { line: r0 + Math.floor(rand() * 5), character: Math.floor(rand() * 40) } };
+      const ranged = await lsp.conn.sendRequest<{ data: number[] }>('textDocument/semanticTokens/range', { textDocument: { uri }, range });
+      if (JSON.stringify(ranged.data) !== JSON.stringify(tokensInRange(want, range)))
+        throw new Error(`semantic tokens of a range differ at iteration ${i}, seed ${seed}: ${JSON.stringify(range)}`);
+      requests += 2;
       // A few requests at random (sometimes out-of-range) positions.
       const count = 1 + Math.floor(rand() * 3);
       for (let k = 0; k < count; k++) {

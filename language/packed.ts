@@ -30,6 +30,8 @@ export interface PackedAnalysis {
   diagnostics: LspDiagnostic[];
   names: PackedNames;
   tokens: Uint32Array;
+  /** Where each line of the analysed text starts (emulator/scenario/lines.ts), so the answering thread never indexes a 1 MB text itself. */
+  lineStarts: Int32Array;
   symbols: string;
   folding: string;
   /** Declared bus names and functions (`bus/D.F`), for completion without the whole name table. */
@@ -67,6 +69,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     diagnostics: a.lspDiagnostics,
     names: packNames(a.names),
     tokens: Uint32Array.from(semanticTokens(a.text, a.names)),
+    lineStarts: new LineIndex(a.text).startsOf(),
     symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
     folding: JSON.stringify(foldingRanges(a.text)),
     busNames: busNames(a.names),
@@ -76,7 +79,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
 
 /** The buffers a PackedAnalysis can hand over instead of copying. */
 export function transferables(p: PackedAnalysis): ArrayBuffer[] {
-  return [p.names.kinds.buffer as ArrayBuffer, p.names.locs.buffer as ArrayBuffer, p.tokens.buffer as ArrayBuffer];
+  return [p.names.kinds.buffer as ArrayBuffer, p.names.locs.buffer as ArrayBuffer, p.tokens.buffer as ArrayBuffer, p.lineStarts.buffer as ArrayBuffer];
 }
 
 /** An analysis on the answering side: the parts unpacked on first use. */
@@ -161,6 +164,6 @@ export class DocAnalysis {
   }
   /** Line `n` (1-based) of the analysed text. */
   line(n: number): string {
-    return (this.lines_ ??= new LineIndex(this.text)).line(n);
+    return (this.lines_ ??= new LineIndex(this.text, this.packed.lineStarts)).line(n);
   }
 }

@@ -6,16 +6,31 @@ import { visible } from '../format';
 
 /** Line starts of a text; \n, \r\n and a lone \r each end a line (as the lexer and LSP count). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
-  constructor(readonly text: string) {
+  private readonly starts: ArrayLike<number> & { length: number };
+  /** `starts`: the line starts as another index of the same text gave them (startsOf), instead of a pass over it. */
+  constructor(
+    readonly text: string,
+    starts?: ArrayLike<number>,
+  ) {
+    if (starts) {
+      this.starts = starts;
+      return;
+    }
+    const own: number[] = [0];
+    this.starts = own;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) this.starts.push(i + 1);
+      if (c === 10) own.push(i + 1);
       else if (c === 13) {
         if (text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
+        own.push(i + 1);
       }
     }
+  }
+
+  /** The line starts, to hand to another thread (a LineIndex of the same text made from them needs no pass over it). */
+  startsOf(): Int32Array {
+    return Int32Array.from(this.starts);
   }
 
   get lineCount(): number {

@@ -12,6 +12,7 @@ import { InProcessRunner } from '../../language/runner';
 import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
+import { LineIndex } from '../../emulator/scenario/lines';
 import { DocAnalysis as Unpacked, packAnalysis } from '../../language/packed';
 import { analyze } from '../../language/analyze';
 import { nameAt } from '../../language/names';
@@ -50,6 +51,7 @@ function packed(job: Job): PackedAnalysis {
     diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
     names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' },
     tokens: new Uint32Array(),
+    lineStarts: new LineIndex(job.text).startsOf(),
     symbols: '[]',
     folding: '[]',
     busNames: [],

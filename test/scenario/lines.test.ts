@@ -44,3 +44,24 @@ test('thousands of diagnostics are printed from one pass over the text, not one 
   assert.deepEqual(one, each);
   assert.equal(one[2999], "many.vpci:3000:14: error: unknown bus 'nosuchbus' [unknown-bus]\n  at 1ms eject nosuchbus\n               ^~~~~~~~~");
 });
+
+test('a LineIndex made from the line starts another index of the same text gave reads the same lines', () => {
+  const pieces = ['a', 'bc', '\n', '\r', '\r\n', '', 'é😀'];
+  let seed = 7;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 16;
+  };
+  for (let k = 0; k < 2000; k++) {
+    let text = '';
+    for (let i = next() % 12; i > 0; i--) text += pieces[next() % pieces.length]!;
+    const own = new LineIndex(text);
+    const starts = own.startsOf();
+    const given = new LineIndex(text, starts);
+    assert.equal(given.lineCount, own.lineCount, JSON.stringify(text));
+    for (let n = 0; n <= own.lineCount + 1; n++) {
+      assert.equal(given.line(n), own.line(n), JSON.stringify({ text, n }));
+      assert.equal(given.startOf(n), own.startOf(n));
+    }
+  }
+});

@@ -193,6 +193,46 @@ test('a document kept as lines reads as the stock TextDocument after any edits (
   }
 });
 
+test('a long document kept as lines (blocks of lines) reads as the stock TextDocument after edits across many lines', () => {
+  const line = (r: ReturnType<typeof rng>): string =>
+    r.pick(['at 0 boot', 'bus nic0 {', '}', '', 'expect nic0 attached', '# x']) + r.pick(['\n', '\r\n', '\r']);
+  const lines = (r: ReturnType<typeof rng>, n: number): string => Array.from({ length: n }, () => line(r)).join('');
+  for (let seed = 0; seed < 12; seed++) {
+    const r = rng(1000 + seed);
+    const text = lines(r, 1500 + r.int(1500));
+    let lib = TextDocument.create('u', 'vpci', 1, text);
+    const mine = new LineDocument('u', 'vpci', 1, text);
+    for (let i = 0; i < 120; i++) {
+      const n = lib.lineCount;
+      // Inside the document: the stock TextDocument miscounts its lines after a range that starts
+      // past its last line (the small-document test above covers those ranges, where it does not).
+      const start = { line: r.int(n), character: r.int(12) };
+      // Short edits, and ones that span or insert hundreds of lines (across the 512-line blocks).
+      const span = r.pick([0, 0, 1, 3, 600, 1200]);
+      const end = { line: Math.min(n - 1, start.line + span), character: r.int(12) };
+      const insert = r.pick(['', 'x', '\n', '\r', 'a\nb', lines(r, r.pick([1, 2, 700]))]);
+      const ch = r.chance(0.02) ? { text: lines(r, r.int(1200)) } : { range: { start, end }, text: insert };
+      lib = TextDocument.update(lib, [ch], i + 2);
+      mine.update([ch], i + 2);
+      assert.equal(mine.lineCount, lib.lineCount, `seed ${seed} edit ${i}`);
+      assert.equal(mine.length, lib.getText().length);
+      for (let k = 0; k < 5; k++) {
+        const a = { line: r.int(lib.lineCount + 1), character: r.int(12) };
+        const b = { line: a.line + r.int(700), character: r.int(12) };
+        assert.equal(mine.getText({ start: a, end: b }), lib.getText({ start: a, end: b }), `seed ${seed} edit ${i} range ${JSON.stringify([a, b])}`);
+      }
+      if (i % 20 === 0) assert.equal(mine.getText(), lib.getText(), `seed ${seed} edit ${i}`);
+    }
+    assert.equal(mine.getText(), lib.getText(), `seed ${seed}`);
+  }
+  // A paste of 200,000 lines into one place (no argument spread of the lines).
+  const big = new LineDocument('u', 'vpci', 1, 'a\nb\n');
+  const paste = 'x\n'.repeat(200_000);
+  big.update([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: paste }], 2);
+  assert.equal(big.lineCount, 200_003);
+  assert.equal(big.getText(), `a\n${paste}b\n`);
+});
+
 test("the packed name table answers nameAt and one name's occurrences exactly as the full table does", () => {
   const text = readFileSync('examples/hot-plug.vpci', 'utf8') + readFileSync('examples/quickstart.vpci', 'utf8').replace(/bus nic(\d)/g, 'bus more$1');
   const a = analyze(text, 'file:///x.vpci');

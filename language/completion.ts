@@ -98,12 +98,15 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   const scan = scanLine(lineText, lineText.length);
   if (scan.comment) return [];
   const rest = lineText.slice(scan.afterBrace);
-  const toks = tokenize(rest).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  // tokenize skips a U+FEFF that starts its text (a byte-order mark); one after a brace is an
+  // invalid character, as when the whole line is read: a space in front keeps it one.
+  const lead = scan.afterBrace > 0 && rest.charCodeAt(0) === 0xfeff ? ' ' : '';
+  const toks = tokenize(lead + rest).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
   if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error) return [];
   // The word being typed (touching the cursor) is not context.
   const last = toks[toks.length - 1];
   let words = toks;
-  if (last && last.loc.endCol - 1 === rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
+  if (last && last.loc.endCol - 1 === lead.length + rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
   // The block the statement is in: after a brace on this line, the brace says; else the lines before.
   let block: Block;
   if (scan.afterBrace === 0) block = blockAt(tokenize(text.slice(0, index.startOf(position.line + 1))), position.line);

@@ -116,8 +116,10 @@ function argValue(name: string): string | undefined {
 function connection(): Connection {
   if (process.argv.includes('--stdio')) return stdioConnection();
   if (process.argv.includes('--node-ipc')) return gatedConnection([new IPCMessageReader(process), new IPCMessageWriter(process)]);
-  const port = Number(argValue('--socket'));
-  if (Number.isInteger(port) && port > 0 && port < 65536) return gatedConnection(createServerSocketTransport(port));
+  // The port read as the library reads it (parseInt: `--socket=6009abc` is port 6009), so every
+  // value it would serve ungated is served here, through the gate.
+  const port = parseInt(argValue('--socket') ?? '', 10);
+  if (port) return gatedConnection(createServerSocketTransport(port));
   const pipe = argValue('--pipe');
   if (pipe) return gatedConnection(createServerPipeTransport(pipe));
   // No transport named: the library's own choice and its error message.

@@ -25,7 +25,8 @@ const CASES: [string, (items: string[]) => boolean][] = [
   ['at 0 fault nic0 create-interrupt status ', (i) => i.some((l) => l.startsWith('STATUS_'))],
   ['# a comment { at 0 ', (i) => i.length === 0],
   ['at 0 fault nic0 "open { string ', (i) => i.length === 0],
-  ['bus x { function 0 "a}b" ', (i) => i.length >= 0],
+  ['bus x { function 0 "a}b" ', (i) => i.join() === labels('bus x { function 0 "ab" ').join()],
+  ['vm {\ufeff', (i) => i.length === 0],
   ['at 0 eject nic', (i) => i.includes('nic0')],
 ];
 

@@ -436,14 +436,18 @@ test('semantic tokens: a range answers the tokens of its lines, encoded from the
 
 test('semantic tokens: names past column 65,535 of a long line keep their roles', async () => {
   const uri = uriFor('long-line.vpci');
-  const pad = ' '.repeat(70_000);
-  const text = `vm { host hyperv-2016 guest freebsd }\n${pad}bus far0 { function 0 intel-82599-vf }\nat 0 boot\n`;
+  // With names keyed by line × 65536 + column, `far0` on the last line (column 12) had the key of
+  // column 65,548 on the line before: there `function` stands, and it took the bus's role.
+  const pad = ' '.repeat(65_536);
+  const text = `vm { host hyperv-2016 guest freebsd }\n${pad}bus far0 { function 0 intel-82599-vf }\nat 0 eject far0\n`;
   await open(lsp, uri, text);
   const decoded = decodeTokens((await lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } })).data);
   const on1 = decoded.filter((d) => d.line === 1);
-  assert.equal(on1.find((d) => d.ch === pad.length + 4)?.type, 'variable');
-  assert.equal((on1.find((d) => d.ch === pad.length + 4)!.mods & 1) !== 0, true, 'the bus name is its declaration');
-  assert.equal(on1.find((d) => d.ch === text.split('\n')[1]!.indexOf('intel-82599-vf'))?.type, 'type');
+  const at = (word: string) => on1.find((d) => d.ch === text.split('\n')[1]!.indexOf(word));
+  assert.equal(at('function')?.type, 'keyword');
+  assert.equal(at('far0')?.type, 'variable');
+  assert.equal((at('far0')!.mods & 1) !== 0, true, 'the bus name is its declaration');
+  assert.equal(at('intel-82599-vf')?.type, 'type');
 });
 
 test('folding ranges for multi-line blocks', async () => {

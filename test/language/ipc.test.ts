@@ -119,6 +119,13 @@ test('server over --socket=N: the same lifecycle and params checks as stdio', as
   );
 });
 
+test('server over --socket N with trailing characters (the port as the library reads it): still through the gate', async () => {
+  await overTransport(
+    (port) => ['--socket', `${port}x`],
+    (s) => new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port))),
+  );
+});
+
 test('server over --pipe NAME: the same lifecycle and params checks as stdio', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpci-pipe-'));
   try {

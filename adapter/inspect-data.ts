@@ -75,10 +75,35 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
   return `${where} config ${hx(t.offset, 3)}..${hx(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;
 }
 
-/** Whether the scenario has a bus of that name at any time: declared, or offered by a timeline event. */
-export function busInScenario(ctx: InspectContext, name: string): boolean {
+/**
+ * Why a data breakpoint's target can never be present in this scenario, or undefined when it can:
+ * its bus is declared or offered by a timeline event, and its slot is one of that bus's functions
+ * there or is filled by a `plug` event.
+ */
+export function targetNeverPresent(ctx: InspectContext, t: Pick<Target, 'bus' | 'wslot'>, shown: (name: string) => string = (n) => n): string | undefined {
   const c = ctx.m.config;
-  return c.buses.some((b) => b.name === name) || c.timeline.some((e) => e.kind === 'offer' && e.bus.name.name === name);
+  const slots = new Set<number>();
+  let known = false;
+  for (const b of c.buses)
+    if (b.name === t.bus) {
+      known = true;
+      for (const f of b.functions) slots.add(f.wslot);
+    }
+  for (const e of c.timeline) {
+    if (e.kind === 'offer' && e.bus.name.name === t.bus) {
+      known = true;
+      for (const f of e.bus.functions) slots.add(f.slot.wslot);
+    } else if (e.kind === 'plug' && e.bus.name === t.bus) slots.add(e.fn.slot.wslot);
+  }
+  if (!known) return `this scenario has no bus named ${shown(t.bus)}`;
+  if (!slots.has(t.wslot))
+    return `bus ${t.bus} never has a function at ${wslotText(t.wslot)} in this scenario (it has ${
+      [...slots]
+        .sort((a, b) => a - b)
+        .map(wslotText)
+        .join(', ') || 'none'
+    })`;
+  return undefined;
 }
 
 export function targetPresent(ctx: InspectContext, t: Target): boolean {

@@ -250,8 +250,8 @@ export class Inspector implements InspectContext {
     return data.describeTarget(this, t);
   }
 
-  busInScenario(name: string): boolean {
-    return data.busInScenario(this, name);
+  targetNeverPresent(t: Pick<data.Target, 'bus' | 'wslot'>, shown?: (name: string) => string): string | undefined {
+    return data.targetNeverPresent(this, t, shown);
   }
 
   targetPresent(t: data.Target): boolean {

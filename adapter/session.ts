@@ -945,8 +945,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         out.push({ verified: false, message: `Unknown data breakpoint id ${shortName(b.dataId)}` });
         continue;
       }
-      // A bus the scenario never has (not declared, never offered) can never be present: not "not present yet".
-      const bad = dataTargetProblem(t) ?? (this.ins!.busInScenario(t.bus) ? undefined : `this scenario has no bus named ${shortName(t.bus)}`);
+      // A bus or function the scenario never has (not declared, offered or plugged) can never be present: not "not present yet".
+      const bad = dataTargetProblem(t) ?? this.ins!.targetNeverPresent(t, shortName);
       if (bad) {
         out.push({ verified: false, message: `Data breakpoint id ${shortName(b.dataId)}: ${bad}` });
         continue;

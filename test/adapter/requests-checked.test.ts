@@ -62,6 +62,21 @@ test('a data breakpoint id no device can have is unverified, saying why; ids the
   assert.equal(r[5]!.message, 'Data breakpoint id msix:nic0:0:1:4: an MSI-X entry is 16 bytes (the id says 4)');
 });
 
+test('a data breakpoint on a function the scenario never has is unverified; one on a function plugged later verifies as not present yet', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('examples/relations-update.vpci'));
+  const r = (await dc.setDataBreakpointsRequest({ breakpoints: ['cfg:nic0:2:4:2', 'cfg:nic0:1:4:2', 'cfg:nic0:0:4:2'].map((dataId) => ({ dataId })) })).body
+    .breakpoints;
+  assert.deepEqual(
+    r.map((b) => [b.verified, b.message]),
+    [
+      [false, 'Data breakpoint id cfg:nic0:2:4:2: bus nic0 never has a function at 02.0 in this scenario (it has 00.0, 01.0)'],
+      [true, 'nic0/01.0.COMMAND (config 0x04) (the device is not present yet)'],
+      [true, 'nic0.COMMAND (config 0x04, RW 0x0547)'],
+    ],
+  );
+});
+
 test('a data breakpoint on a bus the scenario never has is unverified; one on a bus offered later verifies as not present yet', async () => {
   const dc = h.client();
   await launch(dc, resolve('examples/hot-plug.vpci'));

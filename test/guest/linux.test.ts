@@ -281,6 +281,41 @@ at 40ms   eject nic0
   assert.ok(rescinded);
 });
 
+test('eject during the probe: removal waits for the device lock, so the probe ends and the driver frees its vectors before EJECTION_COMPLETE', () => {
+  // The eject arrives while ixgbevf_probe is in its MSI-X set-up (hv_compose_msi_msg polling for
+  // CREATE_INTERRUPT). pci_stop_and_remove_bus_device -> device_release_driver takes the device
+  // lock the driver core holds for the probe (torvalds/linux drivers/base/dd.c): the removal goes
+  // on once the probe returns, and runs the driver's remove. It used to free the device under the
+  // probe (a model error in hv_compose_msi_msg, and no remove).
+  const m = run(
+    scenario(
+      'hyperv-2019',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0       boot
+at 2ms     driver nic0 msix 2
+at 2010us  eject nic0
+`,
+    ),
+  );
+  const errors: string[] = [];
+  const logs: string[] = [];
+  for (let i = 0; i < m.trace.length; i++) {
+    const e = m.trace.get(i);
+    if (e.kind === Ev.Error) errors.push(String(e.blob));
+    if (e.kind === Ev.Log) logs.push(String(e.blob));
+  }
+  assert.deepEqual(errors, []);
+  const attached = logs.findIndex((l) => /ixgbevf 0: attached, msix vectors 2/.test(l));
+  const removed = logs.findIndex((l) => /ixgbevf 0: removed/.test(l));
+  assert.ok(attached >= 0 && removed > attached, JSON.stringify(logs));
+  const p = toHost(m).filter((x) => x.time >= 2.01e6);
+  const types = p.map((x) => x.type);
+  // The probe's remaining CREATE_INTERRUPTs (and hv_irq_unmask's re-creation), then the remove's DELETE_INTERRUPTs, then the completion.
+  const done = types.indexOf(EJECTION_COMPLETE);
+  assert.ok(done > 0 && types.lastIndexOf(CREATE_INTERRUPT2) < done, JSON.stringify(types.map((t) => t.toString(16))));
+  assert.deepEqual(types.slice(done - 2), [DELETE_INTERRUPT, DELETE_INTERRUPT, EJECTION_COMPLETE]);
+});
+
 test('detach: DELETE_INTERRUPTs, no RESOURCES_RELEASED (children already freed), FDO_D0_EXIT with a completion', () => {
   const m = run(
     scenario(

@@ -17,13 +17,27 @@ export function driverFunctions(drv: string): D[] {
     signature: ['static int', `${drv}_attach(struct pci_dev *pci_dev)  /* local_pci_probe */`],
     params: ['wslot'],
     body: [
-      S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (_k, l) => callDriver(`${drv}_probe`, { wslot: l.wslot }, 'rc')),
+      S(`rc = pci_drv->probe(pci_dev, ddi->id);  /* ${drv}_probe */`, (k, l) => {
+        // The driver core holds the device lock while the driver probes (torvalds/linux
+        // drivers/base/dd.c __driver_attach / __device_attach): a removal waits (pci.ts,
+        // pci_stop_and_remove_bus_device). Here from the first statement of the binding, wherever
+        // it was started (a driver event, or pci_bus_add_device).
+        const p = pciDev(k, l.wslot);
+        if (p) p.probing = true;
+        return callDriver(`${drv}_probe`, { wslot: l.wslot }, 'rc');
+      }),
       If('if (rc) {', (_k, l) => l.rc !== 0, [
         S(`pci_warn(pci_dev, "probe with driver ${drv} failed with error %d\\n", rc);`, (k, l) =>
           k.log(`${drv} ${l.wslot}: probe with driver ${drv} failed with error ${l.rc}`),
         ),
       ]),
-      S('return rc;', (_k, l) => ret(l.rc)),
+      S('return rc;', (k, l) => {
+        // The probe is over: the driver core drops the device lock (a removal waiting for it goes on).
+        const p = pciDev(k, l.wslot);
+        if (p) p.probing = false;
+        k.wake(`device_lock:${l.wslot}`);
+        return ret(l.rc);
+      }),
     ],
   });
 

@@ -11,7 +11,7 @@
 // pci_msi_unmask_irq) and remove.c (pci_stop_and_remove_bus_device); x86 MSI
 // domains activate early and reactivate at request_irq (kernel/irq/msi.c,
 // MSI_FLAG_ACTIVATE_EARLY | MSI_FLAG_MUST_REACTIVATE). Our own rendering.
-import { S, T, If, For, Break, ret, type Exec } from '../../../runtime/program';
+import { S, T, If, For, Break, ret, wait, type Exec } from '../../../runtime/program';
 import { num, type NumKey } from '../kernel';
 import { devfnToWslot, hbus, pciDev, wslotToDevfn, type ComposeResult, type K, type MmioWindow, type PciDev, type PciResource } from './state';
 import { fn, call, callDriver, type D } from './protos';
@@ -216,6 +216,7 @@ export function pciCoreFunctions(): D[] {
           attached: false,
           intr_count: [],
           added: false,
+          probing: false,
           pin: 0,
         });
         l.wslot = wslot;
@@ -1033,6 +1034,10 @@ export function pciCoreFunctions(): D[] {
     body: [
       S('pci_stop_bus_device(dev) -> device_release_driver(&dev->dev);', (k, l) => {
         const p = pciDev(k, l.wslot);
+        // device_release_driver() takes the device lock, which the driver core holds while the
+        // driver probes (torvalds/linux drivers/base/dd.c): removal waits for a probe in progress
+        // (an eject arriving during ixgbevf_probe's MSI-X set-up), as the kernel's does.
+        if (p?.probing) return wait(k.key(`device_lock:${l.wslot}`), `device_release_driver: the device lock is held while ${p.driver ?? 'the driver'} probes`);
         l.present = !!p;
         l.driver = p?.attached ? p.driver : null;
       }),

@@ -61,6 +61,11 @@ export interface PciDev {
   pin: number;
   /** pci_dev_is_added(): after pci_bus_add_device. */
   added: boolean;
+  /**
+   * A driver's probe is running (the driver core holds the device lock from driver_probe_device
+   * until the probe returns: torvalds/linux drivers/base/dd.c __device_attach, device_release_driver).
+   */
+  probing: boolean;
 }
 
 /** A bridge window (hbus->low_mmio_res / high_mmio_res) and the BAR ranges assigned inside it. */

@@ -523,17 +523,20 @@ export class Machine implements BusHost {
    * bytes (config spaces, BAR memory, rings) page by page.
    */
   snapshot(): MachineSnapshot {
-    this.state.traceLength = this.trace.length;
-    this.state.remapper = this.remapper.snapshot();
+    // The trace length and the remapper go into the snapshot only: written into the live state,
+    // they would read as of whichever snapshot was taken last, so two runs to the same step could
+    // differ in them (restore clears them again for the same reason).
+    const traceLength = this.trace.length;
+    const remapper = this.remapper.snapshot();
     const st = this.state;
     let w = this.snaps.writer();
     const { threads, ...sched } = st.sched;
     w.plain('sched', sched);
-    w.plain('misc', { timelineIndex: st.timelineIndex, traceLength: st.traceLength, halted: st.halted });
+    w.plain('misc', { timelineIndex: st.timelineIndex, traceLength, halted: st.halted });
     w.plain('mmio', st.mmio);
     w.plain('irqs', st.irqs);
     w.plain('drv', st.driverRequests);
-    w.fresh('remap', st.remapper);
+    w.fresh('remap', remapper);
     w.plain(
       'order',
       Int32Array.from(threads, (t) => t.id),
@@ -558,7 +561,10 @@ export class Machine implements BusHost {
       // Two pieces share an object; written apart they would not share it after a restore. One
       // structuredClone of the whole state keeps the sharing (costlier, and never shared).
       w = this.snaps.writer();
-      w.opaque('!state', structuredClone(st), plainBytes(st));
+      const whole = structuredClone(st);
+      whole.traceLength = traceLength;
+      whole.remapper = remapper;
+      w.opaque('!state', whole, plainBytes(whole));
     }
     // The buses' own objects are fresh copies or bytes: only sharing within one piece matters there.
     w.walk.forget();
@@ -590,6 +596,9 @@ export class Machine implements BusHost {
     }
     this.remapper.restore(st.remapper);
     this.trace.resume(st.traceLength);
+    // Read from the snapshot; the live state does not keep them (snapshot()).
+    st.traceLength = 0;
+    st.remapper = undefined;
     this.byBus.clear();
     for (const t of st.sched.threads) this.indexThread(t);
     this.ready.rebuild(st.sched.threads);

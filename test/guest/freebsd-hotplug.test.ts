@@ -125,3 +125,34 @@ test('detach after a rescind: vmbus_chan_send has no revoke check, so RESOURCES_
   assert.equal(events(m).filter((e) => e.kind === Ev.State && /send refused/.test(JSON.stringify(e.blob))).length, 0, 'no send fails');
   assert.deepEqual(busStates(m), ['attached', 'detached']);
 });
+
+test('eject while the function driver attaches: device_detach defers (DS_ATTACHING), the eject completes, and no model error', () => {
+  // hv_pci_delete_device -> device_delete_child -> device_detach refuses a device whose driver is
+  // still attaching (freebsd-src sys/kern/subr_bus.c, "device in attaching state! Deferring
+  // detach.", EBUSY): the pci child stays, the hv_pci_dev goes, EJECTION_COMPLETE is sent. The
+  // model used to delete the child under the attaching driver (model errors in pci_reserve_map,
+  // pci_alloc_resource and vmbus_pcib_map_msi).
+  for (const guest of ['freebsd', 'freebsd-2016'] as const) {
+    for (const at of ['2001us', '2010us', '2040us']) {
+      const m = run(
+        { host: 'hyperv-2019', guest },
+        `bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\nat ${at} eject nic0\n`,
+      );
+      const evs = events(m);
+      const modelErrors = evs.filter((e) => e.kind === Ev.Error && /model error/.test(String(e.blob))).map((e) => String(e.blob));
+      assert.deepEqual(modelErrors, [], `${guest} ${at}`);
+      assert.equal(sent(m, MSG.PCI_EJECTION_COMPLETE).length, 1, `${guest} ${at}: the eject completes`);
+      const logs = evs.filter((e) => e.kind === Ev.Log).map((e) => String(e.blob));
+      assert.ok(
+        logs.some((l) => /device in attaching state! Deferring detach\./.test(l)),
+        `${guest} ${at}: the detach is deferred: ${logs.join(' | ')}`,
+      );
+      // Late enough, the attach's MSI-X mapping finds its hv_pci_dev freed (the real driver's use after free): said, and ENOENT.
+      assert.equal(
+        logs.some((l) => /vmbus_pcib_map_msi: the hv_pci_dev of slot 0 was freed by an eject/.test(l)),
+        at === '2040us',
+        `${guest} ${at}`,
+      );
+    }
+  }
+});

@@ -7,11 +7,19 @@
 import { S, T, If, For, ret } from '../../../runtime/program';
 import { pciChild } from './pci';
 import { call, driverFn, type D } from './protos';
+import type { K } from './softc';
 
 /** What pci_alloc_msi[x] hands a driver: an error, and the IRQs it got. */
 interface MsiAlloc {
   error: number;
   irqs: number[];
+}
+
+/** The driver's attach returns: newbus leaves DS_ATTACHING (softc.ts, attaching), whatever the result. */
+function attachDone(k: K, wslot: number, rc: number): ReturnType<typeof ret> {
+  const c = pciChild(k, wslot);
+  if (c) c.attaching = false;
+  return ret(rc);
 }
 
 export function driverFunctions(drv: string): D[] {
@@ -37,6 +45,8 @@ export function driverFunctions(drv: string): D[] {
     body: [
       S('pci_enable_busmaster(dev);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
+        // newbus marks the device DS_ATTACHING until DEVICE_ATTACH returns (softc.ts, attaching).
+        c.attaching = true;
         l.s = c.slot;
         l.f = c.func;
         const req = k.driverRequest(l.wslot) ?? { mode: 'none', vectors: 0 };
@@ -59,9 +69,9 @@ export function driverFunctions(drv: string): D[] {
             call('pci_alloc_resource', { wslot: l.wslot, bar: l.bars[l.bi]! }, 'res'),
           ),
           If('if (sc->mem[i] == NULL)', (_k, l) => l.res === null, [
-            S('device_printf(dev, "Unable to allocate bus resource: memory\\n"); return (ENXIO);', (k) => {
+            S('device_printf(dev, "Unable to allocate bus resource: memory\\n"); return (ENXIO);', (k, l) => {
               k.log(`${drv}: Unable to allocate bus resource: memory`);
-              return ret(6);
+              return attachDone(k, l.wslot, 6);
             }),
           ]),
         ],
@@ -72,9 +82,9 @@ export function driverFunctions(drv: string): D[] {
         }),
         S('error = pci_alloc_msix(dev, &want);', (_k, l) => call('pci_alloc_msix', { wslot: l.wslot, count: l.count }, 'msix')),
         If('if (error) {', (_k, l) => l.msix.error !== 0, [
-          S('device_printf(dev, "MSI-X allocation failed\\n"); return (ENXIO);', (k) => {
+          S('device_printf(dev, "MSI-X allocation failed\\n"); return (ENXIO);', (k, l) => {
             k.log(`${drv}: MSI-X allocation failed`);
-            return ret(6);
+            return attachDone(k, l.wslot, 6);
           }),
         ]),
         For(
@@ -94,7 +104,7 @@ export function driverFunctions(drv: string): D[] {
             If('if (error) {', (_k, l) => l.err !== 0, [
               S('device_printf(dev, "Failed to register QUE handler"); return (error);', (k, l) => {
                 k.log(`${drv}: Failed to register QUE handler (error ${l.err})`);
-                return ret(l.err);
+                return attachDone(k, l.wslot, l.err);
               }),
             ]),
           ],
@@ -103,15 +113,15 @@ export function driverFunctions(drv: string): D[] {
       If('if (use MSI) {', (_k, l) => l.mode === 'msi', [
         S('want = requested; error = pci_alloc_msi(dev, &want);', (_k, l) => call('pci_alloc_msi', { wslot: l.wslot, count: l.want }, 'msi')),
         If('if (error) {', (_k, l) => l.msi.error !== 0, [
-          S('device_printf(dev, "MSI allocation failed\\n"); return (ENXIO);', (k) => {
+          S('device_printf(dev, "MSI allocation failed\\n"); return (ENXIO);', (k, l) => {
             k.log(`${drv}: MSI allocation failed`);
-            return ret(6);
+            return attachDone(k, l.wslot, 6);
           }),
         ]),
         S(`error = bus_setup_intr(dev, res, INTR_TYPE_MISC | INTR_MPSAFE, NULL, ${drv}_intr, sc, &sc->tag);`, (_k, l) =>
           call('pci_setup_intr_msi', { wslot: l.wslot }, 'err'),
         ),
-        If('if (error)', (_k, l) => l.err !== 0, [S('return (error);', (_k, l) => ret(l.err))]),
+        If('if (error)', (_k, l) => l.err !== 0, [S('return (error);', (k, l) => attachDone(k, l.wslot, l.err))]),
       ]),
       T(),
       S('device_printf(dev, "attached\\n");', (k, l) => {
@@ -119,7 +129,7 @@ export function driverFunctions(drv: string): D[] {
         if (c) c.attached = true;
         k.log(`${drv}${l.wslot}: attached${l.mode === 'none' ? '' : `, ${l.mode} vectors ${l.mode === 'msix' ? l.msix.irqs.length : l.msi.irqs.length}`}`);
       }),
-      S('return (0);', () => ret(0)),
+      S('return (0);', (k, l) => attachDone(k, l.wslot, 0)),
     ],
   });
 

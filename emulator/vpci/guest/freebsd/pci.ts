@@ -158,6 +158,7 @@ export function pciFunctions(): D[] {
           msix_enabled: false,
           driver: null,
           attached: false,
+          attaching: false,
           intr_count: [],
         });
         l.wslot = wslot;
@@ -542,7 +543,7 @@ export function pciFunctions(): D[] {
     ],
   });
 
-  const deleteChild = fn('pci_delete_child')<{ present: boolean; driver: string | null; s: number; f: number; zero: number }>({
+  const deleteChild = fn('pci_delete_child')<{ present: boolean; attaching: boolean; driver: string | null; s: number; f: number; zero: number }>({
     file: FILE,
     signature: ['static void', 'pci_delete_child(device_t dev, device_t child)'],
     params: ['wslot'],
@@ -550,11 +551,21 @@ export function pciFunctions(): D[] {
       S('dinfo = device_get_ivars(child);', (k, l) => {
         const c = pciChild(k, l.wslot);
         l.present = !!c;
+        l.attaching = !!c?.attaching;
         l.driver = c?.attached ? c.driver : null;
         l.s = c?.slot ?? 0;
         l.f = c?.func ?? 0;
       }),
       If('if (!present) return;', (_k, l) => !l.present, [S('return;', () => ret())]),
+      // device_delete_child() detaches first, and device_detach() refuses a device whose driver is
+      // still attaching (freebsd-src sys/kern/subr_bus.c: DS_ATTACHING, "device in attaching state!
+      // Deferring detach.", EBUSY): the child stays, and the caller (hv_pci_delete_device) goes on.
+      If('if (device_detach(child) == EBUSY) return;  /* DS_ATTACHING */', (_k, l) => l.attaching, [
+        S('device_printf(child, "device in attaching state! Deferring detach.\\n"); return;', (k, l) => {
+          k.log(`${l.driver ?? pciChild(k, l.wslot)?.driver ?? 'pci'}${l.wslot}: device in attaching state! Deferring detach.`);
+          return ret();
+        }),
+      ]),
       If('if (device_is_attached(child))', (_k, l) => l.driver !== null, [
         S('device_detach(child);', (_k, l) => callDriver(`${l.driver}_detach`, { wslot: l.wslot })),
       ]),

@@ -8,7 +8,7 @@ import { rd16, rd32, rds32, rd64, ENODEV, EPROTO, ENOENT } from '../kernel';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
 import { PV_READ, zeroIntLinePin } from '../pv-config';
-import { hbus, cfgRes, type HvIrqDesc } from './softc';
+import { hbus, cfgRes, type HvIrqDesc, type K } from './softc';
 import { fn, call } from './protos';
 import {
   CFG_PAGE_OFFSET,
@@ -230,6 +230,19 @@ export function configFunctions(v: FreebsdVariant) {
     body: [S('return (PCIB_ALLOC_MSIX(device_get_parent(pcib), dev, irq));', (k, l) => ret(k.allocIrqs(l.count, l.kind).map((x) => x.irq)))],
   });
 
+  /**
+   * Ours: the hv_pci_dev this call looked up was freed meanwhile — an eject's hv_pci_delete_device
+   * ran while the function's driver was still attaching (its device_delete_child() is refused with
+   * EBUSY then, so the driver goes on). The real driver would go on through a freed pointer; the
+   * model cannot, so it says so and answers as for a missing child (ENOENT).
+   */
+  function hpdevFreed(k: K, wslot: number): ReturnType<typeof ret> {
+    k.log(
+      `[vPCI Lab] vmbus_pcib_map_msi: the hv_pci_dev of slot ${wslot} was freed by an eject while this call ran (a use after free in the real driver); answering ENOENT`,
+    );
+    return ret({ error: ENOENT });
+  }
+
   const mapMsi = fn('vmbus_pcib_map_msi')<{
     hpdev: number | null;
     v_addr: number;
@@ -265,13 +278,17 @@ export function configFunctions(v: FreebsdVariant) {
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, [S('return (ret);', (_k, l) => ret({ error: l.ret }))]),
       S('TAILQ_FOREACH_SAFE(hid, &hpdev->irq_desc_list, link, tmp_hid) if (hid->irq == irq) break;', (k, l) => {
-        const c = getPcichildWslot(k, l.wslot)!;
+        const c = getPcichildWslot(k, l.wslot);
+        if (!c) return hpdevFreed(k, l.wslot);
         l.old = c.irq_desc_list.findIndex((h) => h.irq === l.irq);
+        return undefined;
       }),
       If('if (hid != NULL) {  /* an earlier mapping of this irq: free it */', (_k, l) => l.old >= 0, [
         S('TAILQ_REMOVE(&hpdev->irq_desc_list, hid, link);', (k, l) => {
-          const c = getPcichildWslot(k, l.wslot)!;
+          const c = getPcichildWslot(k, l.wslot);
+          if (!c) return hpdevFreed(k, l.wslot);
           l.hid = c.irq_desc_list.splice(l.old, 1)[0]!;
+          return undefined;
         }),
         S('hv_int_desc_free(hpdev, hid);', (_k, l) => call('hv_int_desc_free', { wslot: l.wslot, hid: l.hid })),
       ]),
@@ -401,10 +418,13 @@ export function configFunctions(v: FreebsdVariant) {
       S('hid->irq = irq; hid->desc = comp.int_desc;'),
       S('TAILQ_INSERT_TAIL(&hpdev->irq_desc_list, hid, link);', (k, l) => {
         const c = k.sc.comps[l.comp]!;
-        getPcichildWslot(k, l.wslot)!.irq_desc_list.push({
+        const hpdev = getPcichildWslot(k, l.wslot);
+        if (!hpdev) return hpdevFreed(k, l.wslot);
+        hpdev.irq_desc_list.push({
           irq: l.irq,
           desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 },
         });
+        return undefined;
       }),
       S('return (0);', (_k, l) => ret({ error: 0, addr: l.addr, data: l.data })),
     ],

@@ -120,6 +120,11 @@ export interface PciChild {
   msix_enabled: boolean;
   driver: string | null;
   attached: boolean;
+  /**
+   * The driver's attach has started and not returned (newbus DS_ATTACHING: freebsd-src
+   * sys/kern/subr_bus.c device_attach); device_detach refuses such a device with EBUSY.
+   */
+  attaching: boolean;
   intr_count: number[];
 }
 

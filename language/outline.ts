@@ -5,7 +5,7 @@ import { tokenize } from '../emulator/scenario/lexer';
 import { formatTime } from '../emulator/format';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
-import { LineIndex } from '../emulator/scenario/lines';
+import { indexOf, type LineIndex } from '../emulator/scenario/lines';
 
 /** A statement's line as the outline shows it; the lines come from one index of the text (one split per symbol was quadratic). */
 function lineText(lines: LineIndex, loc: Loc): string {
@@ -30,7 +30,8 @@ function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
 
 export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
   const out: DocumentSymbol[] = [];
-  const lines = new LineIndex(text);
+  // The index packAnalysis made of the same text (language/packed.ts: its line starts), not a second pass.
+  const lines = indexOf(text);
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
   if (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col) {
     const children: DocumentSymbol[] = [];

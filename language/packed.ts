@@ -9,7 +9,7 @@ import { busNames, type NameKind, type NameOccurrence } from './names';
 import type { Analysis } from './analyze';
 import { semanticTokens } from './semantic';
 import { documentSymbols, foldingRanges } from './outline';
-import { LineIndex } from '../emulator/scenario/lines';
+import { LineIndex, indexOf } from '../emulator/scenario/lines';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
 
@@ -69,7 +69,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     diagnostics: a.lspDiagnostics,
     names: packNames(a.names),
     tokens: Uint32Array.from(semanticTokens(a.text, a.names)),
-    lineStarts: new LineIndex(a.text).startsOf(),
+    lineStarts: indexOf(a.text).startsOf(),
     symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
     folding: JSON.stringify(foldingRanges(a.text)),
     busNames: busNames(a.names),

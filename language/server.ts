@@ -14,6 +14,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
+  type Position,
   type SemanticTokens,
   type SemanticTokensDelta,
   type SemanticTokensDeltaParams,
@@ -37,6 +38,7 @@ import { AnalysisScheduler, debounceMs } from './scheduler';
 import { InProcessRunner } from './runner';
 import { platform } from './platform';
 import type { DocAnalysis } from './packed';
+import type { NameOccurrence } from './names';
 import { LineDocument } from './document';
 
 const { connection, files, pathOf } = platform();
@@ -232,25 +234,27 @@ connection.onHover(
 );
 
 // Definition and references point elsewhere in the document: only from the analysis of the current text.
+/** The name at a request's position (clamped to the document), in the analysis of the current text. */
+async function nameUnder(p: { textDocument: { uri: string }; position: Position }): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence } | undefined> {
+  const a = await current(p.textDocument.uri);
+  const doc = documents.get(p.textDocument.uri);
+  if (!a || !doc) return undefined;
+  const at = doc.clamp(p.position);
+  const n = a.nameAt(at.line + 1, at.character + 1);
+  return n && { a, at, n };
+}
+
 connection.onDefinition(
   guardAsync([], async (p) => {
-    const a = await current(p.textDocument.uri);
-    const doc = documents.get(p.textDocument.uri);
-    if (!a || !doc) return [];
-    const at = doc.clamp(p.position);
-    const n = a.nameAt(at.line + 1, at.character + 1);
-    return n ? definition(a.named(n.name), a.uri, at) : [];
+    const u = await nameUnder(p);
+    return u ? definition(u.a.named(u.n.name), u.a.uri, u.at) : [];
   }),
 );
 
 connection.onReferences(
   guardAsync([], async (p) => {
-    const a = await current(p.textDocument.uri);
-    const doc = documents.get(p.textDocument.uri);
-    if (!a || !doc) return [];
-    const at = doc.clamp(p.position);
-    const n = a.nameAt(at.line + 1, at.character + 1);
-    return n ? references(a.named(n.name), a.uri, at, p.context.includeDeclaration) : [];
+    const u = await nameUnder(p);
+    return u ? references(u.a.named(u.n.name), u.a.uri, u.at, p.context.includeDeclaration) : [];
   }),
 );
 

@@ -13,7 +13,7 @@ import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../..
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText, visible } from '../../emulator/format';
-import { isPowerOfTwo } from '../../emulator/pci/bars';
+import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
 import { nodeFiles } from '../../io/node-files';
 import { DUMP_LIMIT, FileError, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
@@ -94,8 +94,9 @@ options:
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
   --select BB:DD.F   only the device at that address (a dump may hold several)
-  --bar I=SIZE       a dump's BAR I size (0-5 or rom; a power of two, once each), e.g. 0=16K:
-                     a dump cannot tell it (a catalog device has its own: refused there)
+  --bar I=SIZE       a dump's BAR I size (0-5 or rom; once each, a power of two its register can
+                     hold: a 32-bit memory BAR up to 2G, I/O up to 64K), e.g. 0=16K: a dump
+                     cannot tell it (a catalog device has its own: refused there)
   -h, --help         print this help
 
 As lspci, it prints pcilib's warnings on stderr ("pcilib: …"), and where lspci 3.9.0 stops with
@@ -222,6 +223,23 @@ export const lspciCommand: Command = {
       devs = devs.filter((d) => parts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
       if (!devs.length)
         return bad(`--select ${visible(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
+    }
+    if (bars.length && !bytes) {
+      // The sizes given must fit the dump's BAR registers as a scenario's `bar` clauses must
+      // (emulator/scenario/dump-check.ts): a register the header has, not the upper half of a
+      // 64-bit BAR, a size its kind can have (a 16G BAR cannot be a 32-bit one). The BARs not named
+      // keep no size, as lspci -F prints them.
+      for (const d of devs) {
+        const cfg = new Uint8Array(4096);
+        cfg.set(d.bytes.subarray(0, 4096));
+        const l = layoutBars(cfg, bars, true);
+        if (!l.ok) {
+          const m = /^BAR(\d)/.exec(l.message);
+          const index = m ? Number(m[1]) : /^expansion ROM/.test(l.message) ? 'rom' : undefined;
+          const arg = (v.bar ?? []).find((b) => b.toLowerCase().startsWith(`${String(index)}=`));
+          return bad(`--bar ${arg ?? (v.bar ?? []).join(' --bar ')}: ${d.address}: ${l.message}`);
+        }
+      }
     }
     const ids = pciIds();
     const hwdb = hwdbOff ? false : systemHwdb();

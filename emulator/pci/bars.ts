@@ -135,8 +135,13 @@ const sizeLimit: Record<BarKind, [number, number]> = {
  * Decide which BARs a function implements from its register values (a dump's, which keep the type
  * bits) and the sizes the caller knows. A register with a value but no size is an error naming the
  * BAR; a size for a register that reads 0 is a 32-bit non-prefetchable memory BAR.
+ *
+ * `partial`: only the BARs given a size are laid out, and a register with a value but no size is
+ * left out rather than refused (`vpci-lab lspci --bar`, which sizes some BARs of a dump and prints
+ * the others as lspci -F does, without a size). The sizes given are checked as always: a BAR
+ * register that exists in the header, not the upper half of a 64-bit BAR, a size its kind can have.
  */
-export function layoutBars(cfg: Uint8Array, specs: BarSizeSpec[]): { ok: true; bars: BarLayout[] } | BarLayoutError {
+export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], partial = false): { ok: true; bars: BarLayout[] } | BarLayoutError {
   const rd = (o: number): number => (o + 3 < cfg.length ? (cfg[o]! | (cfg[o + 1]! << 8) | (cfg[o + 2]! << 16) | (cfg[o + 3]! << 24)) >>> 0 : 0);
   const headerLayout = (cfg[HEADER_TYPE] ?? 0) & 0x7f;
   const barCount = headerLayout === 0 ? 6 : headerLayout === 1 ? 2 : 0;
@@ -179,6 +184,7 @@ export function layoutBars(cfg: Uint8Array, specs: BarSizeSpec[]): { ok: true; b
       typeBits = low & 0xf;
     }
     if (size === undefined) {
+      if (partial) continue;
       return { ok: false, message: `BAR${i}: the dump implements it (${kind}, register 0x${low.toString(16).padStart(8, '0')}) but no size was given` };
     }
     const err = checkSize(`BAR${i}`, kind, size);
@@ -188,7 +194,7 @@ export function layoutBars(cfg: Uint8Array, specs: BarSizeSpec[]): { ok: true; b
   const romOffset = headerLayout === 1 ? 0x38 : EXPANSION_ROM;
   const rom = rd(romOffset);
   const romSize = sizeOf.get('rom');
-  if (rom !== 0 && romSize === undefined) {
+  if (rom !== 0 && romSize === undefined && !partial) {
     return { ok: false, message: `expansion ROM: the dump implements it (register 0x${rom.toString(16).padStart(8, '0')}) but no size was given` };
   }
   if (romSize !== undefined) {
@@ -203,10 +209,13 @@ function barName(i: number | 'rom'): string {
   return i === 'rom' ? 'expansion ROM' : `BAR${i}`;
 }
 
+/** What a kind of BAR is called in a size error. */
+const KIND_TEXT: Record<BarKind, string> = { io: 'an I/O BAR', mem32: 'a 32-bit memory BAR', mem64: 'a 64-bit memory BAR', rom: 'an expansion ROM' };
+
 function checkSize(name: string, kind: BarKind, size: number): string | undefined {
   const [min, max] = sizeLimit[kind];
   if (!isPowerOfTwo(size)) return `${name}: size ${size} is not a power of two`;
-  if (size < min || size > max) return `${name}: size ${size} outside ${min}..${max} for a ${kind} BAR`;
+  if (size < min || size > max) return `${name}: size ${size} outside ${min}..${max} for ${KIND_TEXT[kind]}`;
   return undefined;
 }
 

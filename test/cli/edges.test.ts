@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { junitReport } from '../../adapter/cli/run';
@@ -219,6 +219,31 @@ test('lspci --bar: a size that is not a power of two, a BAR given twice, and --b
   const ok = cli(['lspci', GPU, '-v', '--bar', '0=16M', '--bar', 'rom=512K']);
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /Memory at d3000000 \(32-bit, non-prefetchable\) \[size=16M\]/);
+});
+
+test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar clause must (kind, range, upper half of a 64-bit BAR); the BARs not named print no size", () => {
+  // The TU102 dump: BAR0 32-bit memory, BAR1 (with BAR2) and BAR3 (with BAR4) 64-bit prefetchable, BAR5 I/O, a ROM register.
+  for (const [bar, why] of [
+    ['0=16G', 'BAR0: size 17179869184 outside 16..2147483648 for a 32-bit memory BAR'],
+    ['2=16M', 'BAR2: is the upper half of 64-bit BAR1; give the size on BAR1'],
+    ['4=16M', 'BAR4: is the upper half of 64-bit BAR3; give the size on BAR3'],
+    ['5=1G', 'BAR5: size 1073741824 outside 4..65536 for an I/O BAR'],
+    ['rom=1K', 'expansion ROM: size 1024 outside 2048..2147483648 for an expansion ROM'],
+  ] as const) {
+    const r = cli(['lspci', GPU, '-v', '--bar', '1=256M', '--bar', bar]);
+    assert.equal(r.code, 2, bar);
+    assert.equal(r.err, `vpci-lab lspci: --bar ${bar}: 02:00.0: ${why}\n(vpci-lab lspci --help for usage)\n`);
+    assert.equal(r.out, '');
+  }
+  // The same rule refuses the same size in a scenario (emulator/scenario/dump-check.ts).
+  copyFileSync(GPU, join(dir, 'gpu16g.lspci'));
+  writeFileSync(join(dir, 'gpu16g.vpci'), 'bus g { function 0 dump "gpu16g.lspci" bar 0 16G bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n');
+  assert.match(cli(['check', 'gpu16g.vpci']).err, /BAR0: size 17179869184 outside 16\.\.2147483648 for a 32-bit memory BAR \[bar-layout\]/);
+  // A 64-bit BAR sized alone: only it gets a size; BAR5's I/O and the others print as lspci -F prints them.
+  const one = cli(['lspci', GPU, '-v', '--bar', '3=32M']);
+  assert.equal(one.code, 0, one.err);
+  assert.match(one.out, /Memory at 383ff0000000 \(64-bit, prefetchable\) \[size=32M\]\n\tI\/O ports at 0000\n\tI\/O ports at 6000\n/);
+  assert.match(one.out, /\tMemory at d3000000 \(32-bit, non-prefetchable\)\n/);
 });
 
 test('listings with an empty folder name is a usage error and writes nothing; a file as the folder is one line naming it, exit 74', () => {

@@ -234,9 +234,14 @@ export class Framer {
         this.unshift(body.subarray(h));
         return true;
       }
-      // Too short a Content-Length (the rest of the JSON follows), or not JSON at all: skip to the next header.
-      this.keep(body);
+      // Too short a Content-Length (the rest of the JSON follows), or not JSON at all: skip to the
+      // next header. A length too long by less than a header may also have cut the next frame's
+      // header in two ("…}Content-Leng" | "th: 57…"): what could be its start goes back in front of
+      // the unread bytes, so resynchronising finds the whole header there.
+      const tail = partialHeaderStart(body);
+      this.keep(body.subarray(0, tail));
       this.broken(`a message body that is not JSON (${e instanceof Error ? e.message : String(e)})`);
+      this.unshift(body.subarray(tail));
       return true;
     }
     this.state = { kind: 'header' };

@@ -137,6 +137,29 @@ test('a Content-Length too long: the next header inside the body ends it; on the
   assert.match(z.problems[0]!, /Content-Length 500 is longer than the message/);
 });
 
+test('a Content-Length too long by a few bytes: the body ends inside the next header (after junk or not), and that frame is still read', () => {
+  // The fuzzer's case (seed 791594359): a frame 23 bytes too long, 11 bytes of junk, then a request
+  // whose header the too-long body cut after "Content-Leng"; that request went unanswered.
+  const first = req(1, 'gotoTargets', { source: { path: 'relative.c' }, line: 1200 });
+  for (const junk of ['', 'garbage\r\n\r\n', 'xyz', 'Content-Length: 2\r\n\r\n{}']) {
+    const second = frame(req(2, 'next', { threadId: 1 }));
+    for (let extra = 1; extra <= junk.length + second.length + 8; extra++) {
+      for (const transient of [false, true]) {
+        const r = run(transient);
+        r.push(frame(first, Buffer.byteLength(first) + extra) + junk + second + frame(req(3)));
+        const what = `${JSON.stringify(junk)} + ${extra} bytes${transient ? ', one reused read buffer' : ''}`;
+        assert.deepEqual(seqs(r), [2, 3], what);
+        assert.ok(r.problems.length >= 1, what);
+        assert.deepEqual(
+          r.refused.map((x) => x.seq),
+          [1],
+          what,
+        );
+      }
+    }
+  }
+});
+
 test('a slow sender of a long message is not cut short', () => {
   const r = run();
   const body = req(1, 'evaluate', { expression: 'y'.repeat(5000) });

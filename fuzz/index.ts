@@ -5,15 +5,17 @@
 // Targets run in a child process watched for hangs: a batch with no progress for
 // max(60 s, 3 × N s) (FUZZ_HANG_MS overrides the 60 s) is killed and reported.
 // Targets: host (VSP packet parser), guest (completion parser, whole machines),
-// wire (protocol codec), dap (request surface), scenario (language), lsp
-// (language server). --strict also fails the DAP target on handlers that
-// threw or answered twice (reported as findings otherwise).
+// wire (protocol codec), frames (the Content-Length reader DAP and LSP share),
+// dap (request surface), scenario (language), lsp (language server). --strict
+// also fails the DAP target on handlers that threw or answered twice (reported
+// as findings otherwise).
 import { spawn } from 'node:child_process';
 import { fuzzHost } from './host';
 import { fuzzGuest } from './guest';
 import { fuzzDap } from './dap';
 import { fuzzScenario } from './scenario';
 import { fuzzWire } from './wire';
+import { fuzzFrames } from './frames';
 import type { FuzzRun } from './rng';
 
 export interface Target {
@@ -41,6 +43,7 @@ export function targets(o: { strict?: boolean } = {}): Target[] {
         };
       },
     },
+    { name: 'frames', run: async (s, n) => fuzzFrames(s, n) },
     { name: 'dap', run: (s, n) => fuzzDap(s, n, o) },
     { name: 'scenario', run: async (s, n) => fuzzScenario(s, n) },
     {

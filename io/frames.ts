@@ -351,7 +351,13 @@ export class Framer {
     this.timer = undefined;
   }
 
-  /** Nothing more came: a frame still incomplete is broken (a Content-Length too long on the last request, junk). */
+  /**
+   * Nothing more came for a moment: a frame still incomplete is looked at as it stands. What can
+   * still become a frame waits (a slow sender is not cut short): a header arriving (its name, its
+   * colon, its value), a body that is not yet a whole message. What cannot is broken: a body that
+   * holds a whole message and more (a Content-Length too long, on the last request or before
+   * junk), bytes that are not a header. When the input has ended, nothing more can come.
+   */
   private idle(ended = false): void {
     this.timer = undefined;
     const s = this.state;
@@ -366,22 +372,40 @@ export class Framer {
         this.arm();
         return;
       }
-      // Only when what came is a whole message: a slow sender of a long one is not cut short —
-      // unless the input has ended, and the rest can never come.
-      if (!completeJson(b)) {
+      // A whole message, perhaps with more after it (junk, the start of the next header): the
+      // declared length was too long. What follows it is read again as what comes next.
+      const end = completeJson(b) ? b.length : messageEnd(b);
+      if (end < 0) {
         if (!ended) return;
         this.take(this.size);
         this.state = { kind: 'header' };
         this.hooks.problem(`the input ended inside a message: ${b.length} of its ${s.length} bytes came`);
         return;
       }
-      this.tooLong(s.length, this.take(this.size));
+      this.tooLong(s.length, this.take(end));
+      if (this.size && !ended) {
+        this.drain();
+        this.arm();
+      } else if (this.size) this.idle(true);
     } else if (s.kind === 'resync') {
-      this.keep(this.take(this.size));
+      // Up to what could be the start of the next header (it may be arriving slowly), unless the input has ended.
+      const b = this.buffer();
+      const keepFrom = ended ? b.length : partialHeaderStart(b);
+      this.keep(this.take(keepFrom));
       this.endResync(s.why);
+      if (this.size && !ended) this.arm();
+      else if (this.size) this.idle(true);
     } else if (this.size) {
-      const junk = this.take(this.size);
+      const b = this.buffer();
+      if (!ended && headerArriving(b)) return;
+      // Junk, up to what could still be the start of a header after it (not at its first byte:
+      // what starts there was just found wanting).
+      const junk = this.take(ended ? b.length : 1 + partialHeaderStart(b.subarray(1)));
       this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(junk.toString('latin1', 0, 40))}`);
+      if (this.size && !ended) {
+        this.drain();
+        this.arm();
+      } else if (this.size) this.idle(true);
     }
   }
 }
@@ -401,6 +425,41 @@ function firstObject(text: string): string | undefined {
     else if ((c === 0x7d || c === 0x5d) && --depth === 0) return text.slice(0, i + 1);
   }
   return undefined;
+}
+
+/**
+ * Where the whole JSON object a body starts with ends (its bytes, and the blanks after it) when
+ * more follows it; -1 when the body does not start with a whole object.
+ */
+function messageEnd(b: Buffer): number {
+  const text = b.toString('utf8');
+  const lead = text.length - text.trimStart().length;
+  if (text.charCodeAt(lead) !== 0x7b) return -1;
+  const obj = firstObject(text.slice(lead));
+  if (obj === undefined) return -1;
+  let end = lead + obj.length;
+  while (end < text.length && /\s/.test(text[end]!)) end++;
+  return Buffer.byteLength(text.slice(0, end), 'utf8');
+}
+
+/**
+ * Whether bytes still waiting for their blank line can become a header: complete lines of
+ * `Name: value`, then the start of one (its name and colon, perhaps part of its value; or the start
+ * of Content-Length or Content-Type), within the limit.
+ */
+function headerArriving(b: Buffer): boolean {
+  if (b.length > HEADER_LIMIT) return false;
+  const lines = b
+    .toString('latin1')
+    .replace(/^[\r\n]+/, '')
+    .split('\r\n');
+  const last = lines.pop()!;
+  for (const line of lines) if (!/^[A-Za-z-]+[ \t]*:[^\r\n]*$/.test(line)) return false;
+  // A line's end or the blank line under way, or a line with its name and colon.
+  if (last === '' || last === '\r' || /^[A-Za-z-]+[ \t]*:[^\r\n]*\r?$/.test(last)) return true;
+  // A name without its colon yet: only the start of one of the protocol's own (Content-Length, Content-Type).
+  const name = last.toLowerCase();
+  return 'content-length'.startsWith(name) || 'content-type'.startsWith(name);
 }
 
 function completeJson(b: Buffer): boolean {

@@ -4,8 +4,11 @@
 // request it was) and reading resynchronises at the next header. Raw `Content-Length: N` followed
 // by a blank line can never occur inside valid JSON (outside a string the letters are not JSON,
 // inside one a raw line break is not), so finding one inside a body proves its declared length
-// wrong, and reading resumes there at once. What a message must be is the protocol's (FrameRules):
-// adapter/framing.ts reads DAP with it, language/node-platform.ts LSP over stdio.
+// wrong, and reading resumes there at once. A frame that stops arriving is looked at after a quiet
+// moment (IDLE_MS): what can still complete waits (a slow sender is never cut short), what cannot
+// is reported. fuzz/frames.ts checks that every good frame is read whatever broken ones surround
+// it. What a message must be is the protocol's (FrameRules): adapter/framing.ts reads DAP with it,
+// language/node-platform.ts LSP over stdio.
 import { clip } from '../emulator/format';
 
 /** Longest header block accepted (a header is ~20 bytes). */

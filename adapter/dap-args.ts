@@ -313,23 +313,25 @@ export function dropNulls(command: string, args: Record<string, unknown>): void 
  */
 export const MAX_NESTING = 64;
 
-/** Whether a parsed JSON value nests arrays and objects deeper than `limit`. Iterative: the value may be deeper than the stack. */
+/**
+ * Whether a parsed JSON value nests arrays and objects deeper than `limit` (the value itself is
+ * level 1). Recursive, but never deeper than `limit` + 1 calls whatever the value: the walk stops
+ * at the first level past the limit. Every message passes here, so it allocates nothing.
+ */
 export function nestedDeeperThan(v: unknown, limit: number): boolean {
-  const values: unknown[] = [v];
-  const depths: number[] = [1];
-  while (values.length) {
-    const x = values.pop();
-    const d = depths.pop()!;
-    if (x === null || typeof x !== 'object') continue;
-    if (d > limit) return true;
-    const children = Array.isArray(x) ? x : Object.values(x);
-    for (let i = 0; i < children.length; i++) {
-      const c: unknown = children[i];
-      if (c !== null && typeof c === 'object') {
-        values.push(c);
-        depths.push(d + 1);
-      }
+  if (v === null || typeof v !== 'object') return false;
+  if (limit <= 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (x !== null && typeof x === 'object' && nestedDeeperThan(x, limit - 1)) return true;
     }
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (x !== null && typeof x === 'object' && nestedDeeperThan(x, limit - 1)) return true;
   }
   return false;
 }

@@ -432,18 +432,24 @@ function firstObject(text: string): string | undefined {
 
 /**
  * Where the whole JSON object a body starts with ends (its bytes, and the blanks after it) when
- * more follows it; -1 when the body does not start with a whole object.
+ * more follows it; -1 when the body does not start with a whole object. Read as Latin-1, one
+ * character per byte: the braces, quotes and backslashes that delimit JSON are ASCII, which no
+ * byte of a multi-byte UTF-8 character is, so the offsets are the bytes' even when the text is not
+ * valid UTF-8 or a character is cut at the end.
  */
 function messageEnd(b: Buffer): number {
-  const text = b.toString('utf8');
-  const lead = text.length - text.trimStart().length;
+  const text = b.toString('latin1');
+  let lead = 0;
+  while (lead < text.length && JSON_BLANK.test(text[lead]!)) lead++;
   if (text.charCodeAt(lead) !== 0x7b) return -1;
   const obj = firstObject(text.slice(lead));
   if (obj === undefined) return -1;
   let end = lead + obj.length;
-  while (end < text.length && /\s/.test(text[end]!)) end++;
-  return Buffer.byteLength(text.slice(0, end), 'utf8');
+  while (end < text.length && JSON_BLANK.test(text[end]!)) end++;
+  return end;
 }
+/** The whitespace JSON allows between tokens (RFC 8259 section 2). */
+const JSON_BLANK = /^[ \t\r\n]$/;
 
 /**
  * Whether bytes still waiting for their blank line can become a header: complete lines of

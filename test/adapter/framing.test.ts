@@ -196,6 +196,22 @@ test('quiet moments: a header still arriving waits for the rest of it; a whole m
   assert.equal(t.problems[0], `Content-Length 300 is longer than the message, which ends after ${Buffer.byteLength(req(3, 'next'))} bytes`);
   t.idle();
   assert.match(t.problems[1]!, /bytes that are not a DAP header: "junk!"/);
+  // The same with a byte that is not UTF-8 inside the message (0xff in a string): the split falls on the message's own last byte.
+  const odd = Buffer.concat([
+    Buffer.from('{"seq":4,"type":"request","command":"evaluate","arguments":{"expression":"'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('"}}'),
+  ]);
+  const u = run();
+  u.push(Buffer.concat([Buffer.from(`Content-Length: ${odd.length + 40}\r\n\r\n`), odd, Buffer.from('junk!')]));
+  u.idle();
+  assert.deepEqual(
+    u.refused.map((x) => [x.seq, x.command]),
+    [[4, 'evaluate']],
+  );
+  assert.equal(u.problems[0], `Content-Length ${odd.length + 40} is longer than the message, which ends after ${odd.length} bytes`);
+  u.idle();
+  assert.match(u.problems[1]!, /bytes that are not a DAP header: "junk!"/);
   // Not a header, and not the start of one: reported at the quiet moment, as before.
   const j = run();
   j.push('hello');

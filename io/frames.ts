@@ -454,7 +454,8 @@ const JSON_BLANK = /^[ \t\r\n]$/;
 /**
  * Whether bytes still waiting for their blank line can become a header: complete lines of
  * `Name: value`, then the start of one (its name and colon, perhaps part of its value; or the start
- * of Content-Length or Content-Type), within the limit.
+ * of Content-Length or Content-Type), within the limit. A Content-Length whose value is already
+ * not a byte count ("Content-Length: abc") cannot.
  */
 function headerArriving(b: Buffer): boolean {
   if (b.length > HEADER_LIMIT) return false;
@@ -463,12 +464,20 @@ function headerArriving(b: Buffer): boolean {
     .replace(/^[\r\n]+/, '')
     .split('\r\n');
   const last = lines.pop()!;
-  for (const line of lines) if (!/^[A-Za-z-]+[ \t]*:[^\r\n]*$/.test(line)) return false;
+  for (const line of lines) if (!headerLine(line, true)) return false;
   // A line's end or the blank line under way, or a line with its name and colon.
-  if (last === '' || last === '\r' || /^[A-Za-z-]+[ \t]*:[^\r\n]*\r?$/.test(last)) return true;
+  if (last === '' || last === '\r' || headerLine(last.endsWith('\r') ? last.slice(0, -1) : last, false)) return true;
   // A name without its colon yet: only the start of one of the protocol's own (Content-Length, Content-Type).
   const name = last.toLowerCase();
   return 'content-length'.startsWith(name) || 'content-type'.startsWith(name);
+}
+
+/** Whether a header line (`complete`: its line break has come) is, or can still become, `Name: value`. */
+function headerLine(line: string, complete: boolean): boolean {
+  const m = /^([A-Za-z-]+)[ \t]*:([^\r\n]*)$/.exec(line);
+  if (!m) return false;
+  if (m[1]!.toLowerCase() !== 'content-length') return true;
+  return (complete ? /^[ \t]*[0-9]{1,12}[ \t]*$/ : /^[ \t]*[0-9]{0,12}[ \t]*$/).test(m[2]!);
 }
 
 function completeJson(b: Buffer): boolean {

@@ -212,6 +212,23 @@ test('quiet moments: a header still arriving waits for the rest of it; a whole m
   assert.equal(u.problems[0], `Content-Length ${odd.length + 40} is longer than the message, which ends after ${odd.length} bytes`);
   u.idle();
   assert.match(u.problems[1]!, /bytes that are not a DAP header: "junk!"/);
+  // A header still arriving waits however many lines it has; one whose Content-Length is already no byte count is reported.
+  for (const [text, waits] of [
+    ['Content-Length: 12', true],
+    ['Content-Length:', true],
+    ['Content-Length: 12\r', true],
+    ['Content-Length: 12\r\nContent-Type: application/vscode-jsonrpc', true],
+    ['Content-Type: application/vscode-jsonrpc\r\nContent-Le', true],
+    ['Content-Length: abc', false],
+    ['Content-Length: 1x\r\n', false],
+    ['Content-Length: 1234567890123', false],
+    ['Content-Type: x\r\nhello', false],
+  ] as const) {
+    const w = run();
+    w.push(text);
+    w.idle();
+    assert.equal(w.problems.length, waits ? 0 : 1, `${JSON.stringify(text)}: ${JSON.stringify(w.problems)}`);
+  }
   // Not a header, and not the start of one: reported at the quiet moment, as before.
   const j = run();
   j.push('hello');

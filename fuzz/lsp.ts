@@ -13,6 +13,11 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { seedScenario } from './seed-scenario';
 import { rng } from './rng';
 import { FRAGMENTS } from './fragments';
+import { readDumpsSync } from '../io/scenario-files';
+import { confinement } from '../io/files';
+import { nodeFiles } from '../io/node-files';
+import { readerOver } from '../emulator/scenario/staged';
+import type { ReadFile } from '../language/analyze';
 
 const SEED_TEXT = seedScenario('devices/x.lspci');
 
@@ -26,6 +31,9 @@ export interface FuzzLspResult {
   requests: number;
   finalLength: number;
 }
+
+/** The dumps a scenario at file:///fuzz/… names, read as the server reads them (no workspace folder). */
+const readAsServer: ReadFile = (path) => readerOver(readDumpsSync(nodeFiles, [path], confinement('/fuzz')))(path);
 
 export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLspResult> {
   const rand = rng(seed).next;
@@ -80,8 +88,9 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
         throw new Error(
           `checker crashed at iteration ${i}, seed ${seed}: ${typeof internal.message === 'string' ? internal.message : internal.message.value}\n--- text ---\n${text}`,
         );
-      // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives.
-      const fresh = analyze(text, uri);
+      // Incremental sync and the debounce-free re-check must give exactly what a fresh analysis of our copy gives,
+      // its dumps read under the server's own rules (a path that cannot name a file, one outside the folder …).
+      const fresh = analyze(text, uri, readAsServer);
       const expected = JSON.stringify(fresh.lspDiagnostics.map((x) => [x.code, x.range]));
       const got = JSON.stringify(d.diagnostics.map((x) => [x.code, x.range]));
       if (expected !== got) throw new Error(`diagnostics out of sync at iteration ${i}, seed ${seed}:\n got ${got}\nwant ${expected}`);

@@ -145,6 +145,8 @@ export const lspciCommand: Command = {
     const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
     const bars: { index: number | 'rom'; size: number }[] = [];
+    /** Each BAR's --bar argument as written, to name it in an error. */
+    const barArg = new Map<number | 'rom', string>();
     for (const b of v.bar ?? []) {
       const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
       if (!m) return bad(`--bar ${visible(b)}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
@@ -157,6 +159,7 @@ export const lspciCommand: Command = {
       if (!isPowerOfTwo(size)) return bad(`--bar ${b}: ${name} size ${size} is not a power of two`);
       if (bars.some((x) => x.index === index)) return bad(`--bar ${b}: ${index === 'rom' ? 'the ROM' : name} size is given twice`);
       bars.push({ index, size });
+      barArg.set(index, b);
     }
     let devs: DumpDevice[];
     const bytes = catalogBytes(what);
@@ -233,12 +236,7 @@ export const lspciCommand: Command = {
         const cfg = new Uint8Array(4096);
         cfg.set(d.bytes.subarray(0, 4096));
         const l = layoutBars(cfg, bars, true);
-        if (!l.ok) {
-          const m = /^BAR(\d)/.exec(l.message);
-          const index = m ? Number(m[1]) : /^expansion ROM/.test(l.message) ? 'rom' : undefined;
-          const arg = (v.bar ?? []).find((b) => b.toLowerCase().startsWith(`${String(index)}=`));
-          return bad(`--bar ${arg ?? (v.bar ?? []).join(' --bar ')}: ${d.address}: ${l.message}`);
-        }
+        if (!l.ok) return bad(`--bar ${barArg.get(l.bar) ?? String(l.bar)}: ${d.address}: ${l.message}`);
       }
     }
     const ids = pciIds();

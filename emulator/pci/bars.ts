@@ -122,6 +122,8 @@ export function sizeFromProbedMask(low: number, high?: number): number {
 export interface BarLayoutError {
   ok: false;
   message: string;
+  /** The BAR (0–5) or 'rom' the message is about. */
+  bar: number | 'rom';
 }
 
 const sizeLimit: Record<BarKind, [number, number]> = {
@@ -137,9 +139,10 @@ const sizeLimit: Record<BarKind, [number, number]> = {
  * BAR; a size for a register that reads 0 is a 32-bit non-prefetchable memory BAR.
  *
  * `partial`: only the BARs given a size are laid out, and a register with a value but no size is
- * left out rather than refused (`vpci-lab lspci --bar`, which sizes some BARs of a dump and prints
- * the others as lspci -F does, without a size). The sizes given are checked as always: a BAR
- * register that exists in the header, not the upper half of a 64-bit BAR, a size its kind can have.
+ * left out rather than refused, as is one whose register could not be laid out (`vpci-lab lspci
+ * --bar`, which sizes some BARs of a dump and prints the others as lspci -F does, without a size).
+ * The sizes given are checked as always: a BAR register that exists in the header, not the upper
+ * half of a 64-bit BAR, a size its kind can have. Every error names the BAR given a size.
  */
 export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], partial = false): { ok: true; bars: BarLayout[] } | BarLayoutError {
   const rd = (o: number): number => (o + 3 < cfg.length ? (cfg[o]! | (cfg[o + 1]! << 8) | (cfg[o + 2]! << 16) | (cfg[o + 3]! << 24)) >>> 0 : 0);
@@ -148,9 +151,9 @@ export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], parti
   const sizeOf = new Map<number | 'rom', number>();
   for (const s of specs) {
     if (s.index !== 'rom' && (!Number.isInteger(s.index) || s.index < 0 || s.index >= barCount)) {
-      return { ok: false, message: `BAR${String(s.index)}: no such BAR register in a header of type ${headerLayout}` };
+      return { ok: false, bar: s.index, message: `BAR${String(s.index)}: no such BAR register in a header of type ${headerLayout}` };
     }
-    if (sizeOf.has(s.index)) return { ok: false, message: `${barName(s.index)}: size given twice` };
+    if (sizeOf.has(s.index)) return { ok: false, bar: s.index, message: `${barName(s.index)}: size given twice` };
     sizeOf.set(s.index, s.size);
   }
   const bars: BarLayout[] = [];
@@ -159,7 +162,7 @@ export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], parti
     const low = rd(BAR_OFFSETS[i]!);
     const size = sizeOf.get(i);
     if (used.has(i)) {
-      if (size !== undefined) return { ok: false, message: `BAR${i}: is the upper half of 64-bit BAR${i - 1}; give the size on BAR${i - 1}` };
+      if (size !== undefined) return { ok: false, bar: i, message: `BAR${i}: is the upper half of 64-bit BAR${i - 1}; give the size on BAR${i - 1}` };
       continue;
     }
     if (low === 0 && size === undefined) continue;
@@ -172,34 +175,39 @@ export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], parti
     } else {
       const t = low & BAR_MEM_TYPE_MASK;
       if (t === BAR_MEM_TYPE_64) {
-        if (i === barCount - 1) return { ok: false, message: `BAR${i}: 64-bit BAR in the last BAR register` };
+        if (i === barCount - 1) {
+          // A BAR not sized in a partial layout is not laid out, so its register cannot be wrong for it.
+          if (partial && size === undefined) continue;
+          return { ok: false, bar: i, message: `BAR${i}: 64-bit BAR in the last BAR register` };
+        }
         kind = 'mem64';
         used.add(i + 1);
       } else if (t === BAR_MEM_TYPE_32 || t === BAR_MEM_TYPE_1M) {
         kind = 'mem32';
       } else {
-        return { ok: false, message: `BAR${i}: reserved memory type 0b11 in register value 0x${low.toString(16)}` };
+        if (partial && size === undefined) continue;
+        return { ok: false, bar: i, message: `BAR${i}: reserved memory type 0b11 in register value 0x${low.toString(16)}` };
       }
       prefetchable = (low & BAR_MEM_PREFETCH) !== 0;
       typeBits = low & 0xf;
     }
     if (size === undefined) {
       if (partial) continue;
-      return { ok: false, message: `BAR${i}: the dump implements it (${kind}, register 0x${low.toString(16).padStart(8, '0')}) but no size was given` };
+      return { ok: false, bar: i, message: `BAR${i}: the dump implements it (${kind}, register 0x${low.toString(16).padStart(8, '0')}) but no size was given` };
     }
     const err = checkSize(`BAR${i}`, kind, size);
-    if (err) return { ok: false, message: err };
+    if (err) return { ok: false, bar: i, message: err };
     bars.push({ index: i, kind, prefetchable, size, offset: BAR_OFFSETS[i]!, typeBits, usableThroughVpci: kind !== 'io' });
   }
   const romOffset = headerLayout === 1 ? 0x38 : EXPANSION_ROM;
   const rom = rd(romOffset);
   const romSize = sizeOf.get('rom');
   if (rom !== 0 && romSize === undefined && !partial) {
-    return { ok: false, message: `expansion ROM: the dump implements it (register 0x${rom.toString(16).padStart(8, '0')}) but no size was given` };
+    return { ok: false, bar: 'rom', message: `expansion ROM: the dump implements it (register 0x${rom.toString(16).padStart(8, '0')}) but no size was given` };
   }
   if (romSize !== undefined) {
     const err = checkSize('expansion ROM', 'rom', romSize);
-    if (err) return { ok: false, message: err };
+    if (err) return { ok: false, bar: 'rom', message: err };
     bars.push({ index: ROM_INDEX, kind: 'rom', prefetchable: false, size: romSize, offset: romOffset, typeBits: 0, usableThroughVpci: true });
   }
   return { ok: true, bars };

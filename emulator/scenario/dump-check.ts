@@ -69,13 +69,9 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
       bars.map((b) => ({ index: b.index, size: b.size })),
     );
     if (!l.ok) {
-      const m = /^BAR(\d)/.exec(l.message);
       // The device used unasked, of several: said, so the user can tell which one this is about.
       const which = note ? `${dev.address} (the first of the dump's ${count} devices; \`select\` names another)` : dev.address;
-      const p: DumpProblem = { message: `${which}: ${l.message}` };
-      if (m) p.bar = Number(m[1]);
-      else if (/^(expansion ROM|ROM)/i.test(l.message)) p.bar = 'rom';
-      return p;
+      return { message: `${which}: ${l.message}`, bar: l.bar };
     }
   }
   return note;

@@ -239,6 +239,15 @@ test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar c
   copyFileSync(GPU, join(dir, 'gpu16g.lspci'));
   writeFileSync(join(dir, 'gpu16g.vpci'), 'bus g { function 0 dump "gpu16g.lspci" bar 0 16G bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n');
   assert.match(cli(['check', 'gpu16g.vpci']).err, /BAR0: size 17179869184 outside 16\.\.2147483648 for a 32-bit memory BAR \[bar-layout\]/);
+  // A register not sized is not laid out, so one that could not be (BAR5 made a reserved memory type) does not stop another's size.
+  writeFileSync(join(dir, 'gpu-odd-bar5.lspci'), readFileSync(GPU, 'latin1').replace(/^20: 3f 38 00 00 01 60 00 00/m, '20: 3f 38 00 00 06 00 00 00'));
+  const odd = cli(['lspci', 'gpu-odd-bar5.lspci', '-v', '--bar', '0=16M']);
+  assert.equal(odd.code, 0, odd.err);
+  assert.match(odd.out, /Memory at d3000000 \(32-bit, non-prefetchable\) \[size=16M\]/);
+  assert.equal(
+    cli(['lspci', 'gpu-odd-bar5.lspci', '-v', '--bar', '5=128']).err,
+    'vpci-lab lspci: --bar 5=128: 02:00.0: BAR5: reserved memory type 0b11 in register value 0x6\n(vpci-lab lspci --help for usage)\n',
+  );
   // A 64-bit BAR sized alone: only it gets a size; BAR5's I/O and the others print as lspci -F prints them.
   const one = cli(['lspci', GPU, '-v', '--bar', '3=32M']);
   assert.equal(one.code, 0, one.err);

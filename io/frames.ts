@@ -386,18 +386,14 @@ export class Framer {
         return;
       }
       this.tooLong(s.length, this.take(end));
-      if (this.size && !ended) {
-        this.drain();
-        this.arm();
-      } else if (this.size) this.idle(true);
+      this.goOn(ended);
     } else if (s.kind === 'resync') {
       // Up to what could be the start of the next header (it may be arriving slowly), unless the input has ended.
       const b = this.buffer();
       const keepFrom = ended ? b.length : partialHeaderStart(b);
       this.keep(this.take(keepFrom));
       this.endResync(s.why);
-      if (this.size && !ended) this.arm();
-      else if (this.size) this.idle(true);
+      this.goOn(ended);
     } else if (this.size) {
       const b = this.buffer();
       if (!ended && headerArriving(b)) return;
@@ -405,11 +401,16 @@ export class Framer {
       // what starts there was just found wanting).
       const junk = this.take(ended ? b.length : 1 + partialHeaderStart(b.subarray(1)));
       this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(junk.toString('latin1', 0, 40))}`);
-      if (this.size && !ended) {
-        this.drain();
-        this.arm();
-      } else if (this.size) this.idle(true);
+      this.goOn(ended);
     }
+  }
+
+  /** After a quiet moment took a broken part off the front: the rest is read as it stands, and waited on again (or, when the input has ended, settled too). */
+  private goOn(ended: boolean): void {
+    if (!this.size) return;
+    if (ended) return this.idle(true);
+    this.drain();
+    this.arm();
   }
 }
 

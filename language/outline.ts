@@ -28,57 +28,126 @@ function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
   return { name: b.name.name, detail: detail ?? 'bus', kind: SymbolKind.Module, range, selectionRange: locToRange(b.name.loc), children };
 }
 
-export function documentSymbols(s: Scenario, text: string): DocumentSymbol[] {
-  const out: DocumentSymbol[] = [];
+/**
+ * The most symbols an outline lists, children included. A scenario generated with tens of
+ * thousands of timeline lines has as many symbols: its outline is megabytes of JSON, which the
+ * server sends and VS Code parses again at every pause in typing (for the Outline view, the
+ * breadcrumbs and sticky scroll), holding up the requests behind it. VS Code's own JSON support
+ * stops at the same number (the `json.maxItemsComputed` setting, default 5000:
+ * microsoft/vscode extensions/json-language-features/package.json). Past it, the outline lists
+ * the symbols that come first in the text and ends with one entry that says how many follow.
+ */
+export const OUTLINE_LIMIT = 5000;
+
+/** One top-level outline entry before it is made: where it stands and how many symbols it is. */
+interface Entry {
+  loc: Loc;
+  /** The symbol and its children. */
+  size: number;
+  make: () => DocumentSymbol;
+}
+
+export function documentSymbols(s: Scenario, text: string, limit = OUTLINE_LIMIT): DocumentSymbol[] {
+  const entries: Entry[] = [];
   // The index packAnalysis made of the same text (language/packed.ts: its line starts), not a second pass.
   const lines = indexOf(text);
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
   if (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col) {
-    const children: DocumentSymbol[] = [];
-    if (s.vm.host)
-      children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
-    if (s.vm.guest)
-      children.push({
-        name: `guest ${s.vm.guest.name}`,
-        kind: SymbolKind.Property,
-        range: locToRange(s.vm.guest.loc),
-        selectionRange: locToRange(s.vm.guest.loc),
-      });
-    for (const q of s.vm.quirks)
-      children.push({
-        name: `quirk ${q.name.name} ${q.on ? 'on' : 'off'}`,
-        kind: SymbolKind.Boolean,
-        range: locToRange(q.loc),
-        selectionRange: locToRange(q.name.loc),
-      });
-    const range = locToRange(s.vm.loc);
-    out.push({
-      name: 'vm',
-      detail: [s.vm.host?.name, s.vm.guest?.name].filter(Boolean).join(' / '),
-      kind: SymbolKind.Namespace,
-      range,
-      selectionRange: { start: range.start, end: { line: range.start.line, character: range.start.character + 2 } },
-      children,
-    });
+    const vm = s.vm;
+    entries.push({ loc: vm.loc, size: 1 + (vm.host ? 1 : 0) + (vm.guest ? 1 : 0) + vm.quirks.length, make: () => vmSymbol(s) });
   }
-  for (const b of s.buses) out.push(busSymbol(b));
+  for (const b of s.buses) entries.push({ loc: b.loc, size: 1 + b.functions.length, make: () => busSymbol(b) });
   for (const e of s.timeline) {
-    const range = locToRange(e.loc);
     if (e.kind === 'offer') {
-      const sym = busSymbol(e.bus, `offer at ${formatTime(e.time)}`);
-      sym.range = range;
-      out.push(sym);
+      entries.push({
+        loc: e.loc,
+        size: 1 + e.bus.functions.length,
+        make: () => {
+          const sym = busSymbol(e.bus, `offer at ${formatTime(e.time)}`);
+          sym.range = locToRange(e.loc);
+          return sym;
+        },
+      });
       continue;
     }
-    out.push({ name: `at ${formatTime(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range });
+    entries.push({
+      loc: e.loc,
+      size: 1,
+      make: () => {
+        const range = locToRange(e.loc);
+        return { name: `at ${formatTime(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range };
+      },
+    });
   }
-  for (const x of s.expectations) {
-    const range = locToRange(x.loc);
-    let detail = lineText(lines, x.loc);
-    if (x.kind === 'version') detail += ` (${versionText(x.version)})`;
-    out.push({ name: `expect ${x.kind}`, detail, kind: SymbolKind.Constant, range, selectionRange: range });
+  for (const x of s.expectations)
+    entries.push({
+      loc: x.loc,
+      size: 1,
+      make: () => {
+        const range = locToRange(x.loc);
+        let detail = lineText(lines, x.loc);
+        if (x.kind === 'version') detail += ` (${versionText(x.version)})`;
+        return { name: `expect ${x.kind}`, detail, kind: SymbolKind.Constant, range, selectionRange: range };
+      },
+    });
+  let total = 0;
+  for (const e of entries) total += e.size;
+  if (total <= limit) return entries.map((e) => e.make());
+  // Too many: the first in the text, in its order (a stable sort), one place left for the entry
+  // that says what is not listed. Only what is listed is made.
+  const byPlace = entries.slice().sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  const out: DocumentSymbol[] = [];
+  let listed = 0;
+  let i = 0;
+  for (; i < byPlace.length && listed + byPlace[i]!.size < limit; i++) {
+    out.push(byPlace[i]!.make());
+    listed += byPlace[i]!.size;
   }
+  const first = byPlace[i]!;
+  let last = first.loc;
+  for (let j = i + 1; j < byPlace.length; j++) {
+    const l = byPlace[j]!.loc;
+    if (l.endLine > last.endLine || (l.endLine === last.endLine && l.endCol > last.endCol)) last = l;
+  }
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const from = locToRange(first.loc);
+  out.push({
+    name: `… ${count(total - listed)} more`,
+    detail: `not listed: an outline lists at most ${count(limit)} symbols, and this scenario has ${count(total)}`,
+    kind: SymbolKind.Null,
+    range: { start: from.start, end: locToRange(last).end },
+    selectionRange: from,
+  });
   return out;
+}
+
+function vmSymbol(s: Scenario): DocumentSymbol {
+  const children: DocumentSymbol[] = [];
+  if (s.vm.host)
+    children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
+  if (s.vm.guest)
+    children.push({
+      name: `guest ${s.vm.guest.name}`,
+      kind: SymbolKind.Property,
+      range: locToRange(s.vm.guest.loc),
+      selectionRange: locToRange(s.vm.guest.loc),
+    });
+  for (const q of s.vm.quirks)
+    children.push({
+      name: `quirk ${q.name.name} ${q.on ? 'on' : 'off'}`,
+      kind: SymbolKind.Boolean,
+      range: locToRange(q.loc),
+      selectionRange: locToRange(q.name.loc),
+    });
+  const range = locToRange(s.vm.loc);
+  return {
+    name: 'vm',
+    detail: [s.vm.host?.name, s.vm.guest?.name].filter(Boolean).join(' / '),
+    kind: SymbolKind.Namespace,
+    range,
+    selectionRange: { start: range.start, end: { line: range.start.line, character: range.start.character + 2 } },
+    children,
+  };
 }
 
 /** Brace blocks spanning lines, and runs of 2+ comment lines. */

@@ -253,6 +253,42 @@ test('virtual time as the debugger writes it: duration hovers, outline, diagnost
   for (const x of d.diagnostics) assert.deepEqual(foreignTimes(messageText(x.message)), [], messageText(x.message));
 });
 
+test('a very large scenario: the outline lists its first 5,000 symbols and says how many follow', async () => {
+  /** A vm block (3 symbols), one bus (2) and `events` timeline lines, each at a later time. */
+  const big = (events: number): string => {
+    const out = ['vm {', '  host hyperv-2016', '  guest freebsd', '}', 'bus nic0 { function 0 intel-82599-vf serial 1 }'];
+    for (let i = 0; i < events; i++) out.push(`at ${i + 1}us raise nic0 vector 0`);
+    return out.join('\n') + '\n';
+  };
+  const symbols = async (text: string): Promise<DocumentSymbol[]> => {
+    const uri = uriFor('big.vpci');
+    await open(lsp, uri, text);
+    return lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  };
+  const count = (syms: DocumentSymbol[]): number => syms.reduce((n, s) => n + 1 + (s.children?.length ?? 0), 0);
+  // Exactly at the limit: everything, nothing added.
+  const whole = await symbols(big(4995));
+  assert.equal(count(whole), 5000);
+  assert.equal(whole.at(-1)!.name, 'at 4.995 ms raise');
+  // Over it: the first 4,999 in the text, then one entry for the rest, whose range covers them.
+  const text = big(6000);
+  const syms = await symbols(text);
+  assert.equal(count(syms), 5000);
+  assert.deepEqual(
+    syms.slice(0, 3).map((s) => s.name),
+    ['vm', 'nic0', 'at 1 µs raise'],
+  );
+  assert.equal(syms.at(-2)!.name, 'at 4.994 ms raise');
+  assert.equal(syms.at(-2)!.range.start.line, 4998);
+  const more = syms.at(-1)!;
+  assert.equal(more.name, '… 1,006 more');
+  assert.equal(more.detail, 'not listed: an outline lists at most 5,000 symbols, and this scenario has 6,005');
+  const lastLine = text.split('\n').at(-2)!;
+  assert.deepEqual(more.range, { start: { line: 4999, character: 0 }, end: { line: 6004, character: lastLine.length } });
+  assert.deepEqual(more.selectionRange, { start: { line: 4999, character: 0 }, end: { line: 4999, character: 'at 4995us raise nic0 vector 0'.length } });
+  assert.equal(text.split('\n')[4999], 'at 4995us raise nic0 vector 0');
+});
+
 test('definition and references of a bus name', async () => {
   const uri = uriFor('d.vpci');
   await open(lsp, uri, QUICKSTART);

@@ -52,6 +52,11 @@ const documents = new TextDocuments<LineDocument>({
 });
 let workspaceRoots: string[] = [];
 let snippetSupport = false;
+/**
+ * The most folding ranges the client wants per document (LSP's FoldingRangeClientCapabilities
+ * rangeLimit; VS Code sends its editor.foldingMaximumRegions, 5000), or undefined for no limit.
+ */
+let foldingLimit: number | undefined;
 
 /** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
 export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
@@ -130,6 +135,9 @@ connection.onInitialize((params): InitializeResult => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- required by LSP, but a client may leave it out: then it has none
   snippetSupport = params.capabilities?.textDocument?.completion?.completionItem?.snippetSupport === true;
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  const limit: unknown = params.capabilities?.textDocument?.foldingRange?.rangeLimit;
+  foldingLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0 ? limit : undefined;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -260,7 +268,13 @@ connection.onReferences(
 
 connection.onDocumentSymbol(guardAsync([], async (p) => (await current(p.textDocument.uri))?.symbols ?? []));
 
-connection.onFoldingRanges(guardAsync([], async (p) => (await current(p.textDocument.uri))?.folding ?? []));
+// The ranges come in the order of their first lines: past the client's limit, the first ones in the text.
+connection.onFoldingRanges(
+  guardAsync([], async (p) => {
+    const ranges = (await current(p.textDocument.uri))?.folding ?? [];
+    return foldingLimit !== undefined && ranges.length > foldingLimit ? ranges.slice(0, foldingLimit) : ranges;
+  }),
+);
 
 // Semantic tokens (language/semantic-results.ts): the whole document, then what changed since the
 // result the client holds, and the lines it shows.

@@ -42,7 +42,12 @@ export interface Lsp {
   close(): Promise<void>;
 }
 
-export async function startServer(rootUri: string | null = null, workspaceFolders: { uri: string; name: string }[] | null = null): Promise<Lsp> {
+export async function startServer(
+  rootUri: string | null = null,
+  workspaceFolders: { uri: string; name: string }[] | null = null,
+  /** More of the client's textDocument capabilities (what VS Code would send). */
+  textDocument: Record<string, unknown> = {},
+): Promise<Lsp> {
   const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr.on('data', (d) => (err += String(d)));
@@ -62,7 +67,9 @@ export async function startServer(rootUri: string | null = null, workspaceFolder
   const init = await conn.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
     rootUri,
-    capabilities: { textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] } } },
+    capabilities: {
+      textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] }, ...textDocument },
+    },
     workspaceFolders,
   });
   await conn.sendNotification('initialized', {});

@@ -289,6 +289,29 @@ test('a very large scenario: the outline lists its first 5,000 symbols and says 
   assert.equal(text.split('\n')[4999], 'at 4995us raise nic0 vector 0');
 });
 
+test("folding ranges: a client's rangeLimit is kept, with the first ranges in the text", async () => {
+  // 30 bus blocks over three lines each: 30 ranges.
+  const lines = ['vm {', '  host hyperv-2016', '  guest freebsd', '}'];
+  for (let i = 0; i < 30; i++) lines.push(`bus nic${i} {`, `  function 0 intel-82599-vf serial ${i + 1}`, '}');
+  const text = lines.join('\n') + '\n';
+  const ranges = async (server: Lsp): Promise<FoldingRange[]> => {
+    const uri = uriFor('folds.vpci');
+    await open(server, uri, text);
+    return server.conn.sendRequest<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+  };
+  assert.equal((await ranges(lsp)).length, 31); // the vm block and every bus
+  const limited = await startServer(null, null, { foldingRange: { rangeLimit: 10, lineFoldingOnly: true } });
+  try {
+    const f = await ranges(limited);
+    assert.deepEqual(
+      f.map((r) => [r.startLine, r.endLine]),
+      [[0, 2], ...Array.from({ length: 9 }, (_, i) => [4 + 3 * i, 4 + 3 * i + 1])],
+    );
+  } finally {
+    await limited.close();
+  }
+});
+
 test('definition and references of a bus name', async () => {
   const uri = uriFor('d.vpci');
   await open(lsp, uri, QUICKSTART);

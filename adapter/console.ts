@@ -21,7 +21,7 @@ import { formatTime, hexDump } from '../emulator/format';
  */
 export const CONSOLE_COMMANDS: readonly { name: string; usage: string; what: string }[] = [
   { name: 'help', usage: 'help', what: 'this list' },
-  { name: 'lspci', usage: 'lspci [bus[/DD.F]] [-x]', what: 'decode a function as lspci -vvv does (-x adds the hex dump)' },
+  { name: 'lspci', usage: 'lspci [bus[/DD.F]] [-x|-xxx|-xxxx]', what: 'decode a function as lspci -vvv does (-x, -xxx, -xxxx add its hex dump)' },
   { name: 'cfg', usage: 'cfg <bus[/DD.F]> [offset [length]]', what: 'config space as lspci -xxxx prints it: all 4 KiB, or a range' },
   { name: 'cfg', usage: 'cfg <bus[/DD.F]> <offset> = <value> [1|2|4]', what: 'write config space through the register masks (RO, RW, RW1C)' },
   { name: 'msix', usage: 'msix <bus[/DD.F]>', what: 'the MSI-X table: address, data and mask of every vector' },
@@ -297,8 +297,9 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       return { ok: true, text: helpText() };
     case 'lspci': {
       const sel = rest.find((x) => !x.startsWith('-'));
-      const x = rest.includes('-x');
-      return { ok: true, text: views.lspci(ins, sel, undefined, !x, x) };
+      // lspci's -x, -xxx, -xxxx (the standard header, 256 bytes, all 4096), after the -vvv decoding.
+      const x = rest.includes('-xxxx') ? 4 : rest.includes('-xxx') ? 3 : rest.includes('-x') ? 1 : 0;
+      return { ok: true, text: views.lspci(ins, sel, undefined, { hex: x }) };
     }
     case 'cfg': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;

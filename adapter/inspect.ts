@@ -304,8 +304,8 @@ export class Inspector implements InspectContext {
     return views.messageDetail(this, index);
   }
 
-  lspci(sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {
-    return views.lspci(this, sel, wslot, verbose, hexDumpToo);
+  lspci(sel?: string, wslot?: number, form?: views.LspciForm): string {
+    return views.lspci(this, sel, wslot, form);
   }
 
   transcript(from: number, count: number): string[] {

@@ -180,7 +180,11 @@ export interface VpciRequests {
   'vpci/messageDetail': { args: { index: number }; body: MessageDetailResponse };
   'vpci/gotoEvent': { args: { index: number }; body: undefined };
   'vpci/toggleHex': { args: { hex?: boolean }; body: ToggleHexResponse };
-  'vpci/lspci': { args: { bus?: string; wslot?: number; verbose?: boolean }; body: LspciResponse };
+  /**
+   * The functions (all, a bus's or one) as lspci prints them: decoded as with -vvv unless `verbose`
+   * is false (then one line each), and with `hex` their whole config space as -xxxx dumps it.
+   */
+  'vpci/lspci': { args: { bus?: string; wslot?: number; verbose?: boolean; hex?: boolean }; body: LspciResponse };
   'vpci/eject': { args: { bus: string; wslot?: number }; body: EjectResponse };
   'vpci/trace': { args: { from?: number; count?: number }; body: TraceResponse };
   /**
@@ -243,6 +247,7 @@ const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]
     bus: { kind: 'string', optional: true },
     wslot: { kind: 'uint', optional: true, max: WSLOT_MAX },
     verbose: { kind: 'boolean', optional: true },
+    hex: { kind: 'boolean', optional: true },
   },
   'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX } },
   'vpci/trace': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },

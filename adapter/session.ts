@@ -1803,7 +1803,7 @@ export class VpciDebugSession extends LoggingDebugSession {
           if (!b && !rt.m.buses.some((x) => x.decl.name === a.bus)) throw new Error(`No bus ${shortName(a.bus)}`);
           if (b && a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(a.wslot)}`);
         }
-        return { text: ins.lspci(a.bus, a.wslot, a.verbose !== false) };
+        return { text: ins.lspci(a.bus, a.wslot, { verbose: a.verbose !== false, hex: a.hex ? 4 : 0 }) };
       },
       'vpci/eject': (a) => {
         paused();

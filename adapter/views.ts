@@ -9,7 +9,6 @@ import { messageName, statusText, versionText, wslotText } from '../emulator/vpc
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { msixEntry, functionIds } from '../emulator/machine/device-view';
 import { describeEvent } from '../emulator/machine/transcript';
-import { hexDump } from './fmt';
 import type { MessageDetailResponse, MessageField, MessagesResponse, TopologyResponse } from './protocol';
 import type { FieldDesc } from '../emulator/vpci/wire/types';
 
@@ -187,7 +186,15 @@ function messageField(f: FieldDesc): MessageField {
   return { name: f.name, offset: f.offset, size: f.size, text: f.text, ...(f.children ? { children: f.children.map(messageField) } : {}) };
 }
 
-export function lspci(ins: InspectContext, sel?: string, wslot?: number, verbose = true, hexDumpToo = false): string {
+/** How `lspci` prints each function: decoded as lspci -vvv (or only its line), and with lspci's hex dump (its -x count: 1 the standard header, 3 256 bytes, 4 all 4096). */
+export interface LspciForm {
+  verbose?: boolean;
+  hex?: 0 | 1 | 3 | 4;
+}
+
+export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: LspciForm = {}): string {
+  const verbose = form.verbose ?? true;
+  const hex = form.hex ?? 0;
   const out: string[] = [];
   for (const b of ins.m.buses) {
     if (sel && b.decl.name !== sel.split('/')[0]) continue;
@@ -200,12 +207,12 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, verbose
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
       // lspci ends each device with a blank line; the blocks are joined with one below.
-      if (verbose) out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars }).replace(/\n+$/, ''));
+      if (verbose || hex)
+        out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars, verbose: verbose ? 3 : 0, hex }).replace(/\n+$/, ''));
       else out.push(`${address} ${ins.title(b.index, w)}`);
-      if (hexDumpToo) out.push(hexDump(f.config.bytes, 0, 256));
     }
   }
-  return out.join(verbose ? '\n\n' : '\n') || 'no functions';
+  return out.join(verbose || hex ? '\n\n' : '\n') || 'no functions';
 }
 
 export function transcript(ins: InspectContext, from: number, count: number): string[] {

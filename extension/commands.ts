@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { configFor } from './configuration-provider';
 import { DEBUG_TYPE, REQ, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
 import { hex } from '../emulator/format';
+import { wslotText } from '../emulator/vpci/protocol';
 import { functionTarget, type TopologyProvider } from './topology-view';
 import { openExample } from './open-example';
 
@@ -52,6 +53,26 @@ async function target(arg: unknown): Promise<{ s: vscode.DebugSession; bus: stri
   return t ? { s, ...t } : undefined;
 }
 
+/** The Hex Editor extension and its editor: what opens a config space as bytes (VS Code's own "View Binary Data" asks for the same one). */
+const HEX_EDITOR = 'ms-vscode.hexeditor';
+const HEX_EDITOR_VIEW = 'hexEditor.hexedit';
+
+/** Says the config space is shown as text, and offers to install the Hex Editor and open it there. */
+async function offerHexEditor(bus: string, memory: vscode.Uri): Promise<void> {
+  const install = 'Install Hex Editor';
+  const pick = await vscode.window.showInformationMessage(
+    `Config space of ${bus} as lspci -xxxx prints it. To view and edit it byte by byte, install the Hex Editor extension (${HEX_EDITOR}).`,
+    install,
+  );
+  if (pick !== install) return;
+  try {
+    await vscode.commands.executeCommand('workbench.extensions.installExtension', HEX_EDITOR);
+    await vscode.commands.executeCommand('vscode.openWith', memory, HEX_EDITOR_VIEW);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Could not install the Hex Editor (${HEX_EDITOR}): ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 const LSPCI_SCHEME = 'vpci-lspci';
 const lspciTexts = new Map<string, string>();
 let lspciSeq = 0;
@@ -76,7 +97,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     if (!t) return;
     const r = (await t.s.customRequest(REQ.lspci, { bus: t.bus, wslot: t.wslot })) as LspciResponse;
     // a read-only document (no "save changes?" when it is closed)
-    const uri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${t.wslot}.lspci.txt`, query: String(++lspciSeq) });
+    const uri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${wslotText(t.wslot)}.lspci.txt`, query: String(++lspciSeq) });
     lspciTexts.set(uri.toString(), r.text);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
@@ -110,11 +131,16 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     const t = await target(arg);
     if (!t) return;
     const uri = debugMemoryUri(t.s.id, configMemoryReference(t.bus, t.wslot), `${t.bus}-${hex(t.wslot, 8)}-config`, 4096);
-    try {
-      await vscode.commands.executeCommand('vscode.openWith', uri, 'hexEditor.hexedit');
-    } catch {
-      // No hex editor: VS Code's own "open binary" prompt offers to install one.
-      await vscode.commands.executeCommand('vscode.open', uri);
+    if (vscode.extensions.getExtension(HEX_EDITOR)) {
+      await vscode.commands.executeCommand('vscode.openWith', uri, HEX_EDITOR_VIEW);
+      return;
     }
+    // No hex editor (VS Code has none built in): the bytes as `lspci -xxxx` prints them, a text that
+    // can be saved as a scenario's dump, beside the editor; and the offer to install one.
+    const r = (await t.s.customRequest(REQ.lspci, { bus: t.bus, wslot: t.wslot, verbose: false, hex: true })) as LspciResponse;
+    const textUri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${wslotText(t.wslot)}-config.lspci`, query: String(++lspciSeq) });
+    lspciTexts.set(textUri.toString(), `${r.text}\n`);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(textUri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    void offerHexEditor(t.bus, uri);
   });
 }

@@ -81,6 +81,19 @@ test('cfg prints all 4 KiB as lspci -xxxx does, and a range in whole rows', asyn
   assert.deepEqual(range.slice(1), rows.slice(16, 20));
   assert.deepEqual((await repl('cfg nic0 0x104 8')).split('\n').slice(1), [rows[16]]);
   assert.deepEqual((await repl('cfg nic0 0xf8 16')).split('\n').slice(1), [rows[15], rows[16]]);
+  // vpci/lspci with hex and without verbose (what Open Config Space shows with no hex editor installed): the same text
+  assert.equal((await dc.customRequest('vpci/lspci', { bus: 'nic0', wslot: 0, verbose: false, hex: true })).body.text, all.join('\n'));
+  // `lspci -x`, `-xxx`, `-xxxx` add lspci's hex dump of 64, 256 and 4096 bytes after the -vvv text
+  const vvv = await repl('lspci nic0');
+  for (const [flag, n] of [
+    ['-x', 4],
+    ['-xxx', 16],
+    ['-xxxx', 256],
+  ] as const) {
+    const text = await repl(`lspci nic0 ${flag}`);
+    assert.ok(text.startsWith(`${vvv}\n`), flag);
+    assert.deepEqual(text.slice(vvv.length + 1).split('\n'), rows.slice(0, n), flag);
+  }
   await assert.rejects(dc.evaluateRequest({ expression: 'cfg nic0 0x1000', context: 'repl' }), /outside the 4096-byte config space/);
   await assert.rejects(dc.evaluateRequest({ expression: 'cfg nic0 0 zero', context: 'repl' }), /length zero/);
 });

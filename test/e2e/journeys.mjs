@@ -264,21 +264,32 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
     .first()
     .waitFor({ timeout: 10000 });
   log("Show lspci opened the function's lspci text");
-  // "Open Config Space in Hex Editor": a vscode-debug-memory: document over the adapter's
-  // readMemory (code-server has no hex editor installed, so VS Code's binary notice is fine)
+  // "Open Config Space in Hex Editor" with no hex editor installed (code-server has none, nor has a
+  // fresh VS Code): the bytes as lspci -xxxx prints them beside the editor, and the offer to install one
   await fnRow.hover();
   await fnRow.locator('.action-label[aria-label="Open Config Space in Hex Editor"]').click();
   await page
-    .locator('.tabs-container .tab', { hasText: /config\.bin/ })
+    .locator('.tabs-container .tab', { hasText: /nic0-00\.0-config\.lspci/ })
     .first()
     .waitFor({ timeout: 10000 });
-  // VS Code read the bytes through the adapter's readMemory and found them binary (a failed read
-  // shows an error in the editor instead)
+  // the function's line as lspci names it, then the rows: Intel's vendor id first
   await page
-    .locator('.editor-group-container.active', { hasText: /not displayed in the text editor because it is either binary/ })
+    .locator('.editor-instance .view-lines', { hasText: /Ethernet\scontroller:\sIntel\sCorporation/ })
     .first()
     .waitFor({ timeout: 10000 });
-  log('config space opened as a debug memory document');
+  await page
+    .locator('.editor-instance .view-lines', { hasText: /00:\s86\s80\sed\s10/ })
+    .first()
+    .waitFor({ timeout: 10000 });
+  const offer = page.locator('.notifications-toasts .notification-list-item', { hasText: /install the Hex Editor extension \(ms-vscode\.hexeditor\)/ });
+  await offer.first().waitFor({ timeout: 10000 });
+  await offer.first().locator('.monaco-button', { hasText: 'Install Hex Editor' }).waitFor({ timeout: 5000 });
+  await page.screenshot({ path: join(OUT, 'config-space-as-lspci-xxxx.png') });
+  // dismissed, so it covers nothing later
+  await offer.first().hover();
+  await offer.first().locator('.codicon-notifications-clear, .codicon-close').first().click();
+  await offer.first().waitFor({ state: 'detached', timeout: 10000 });
+  log('config space opened as lspci -xxxx text, with the offer of a hex editor');
 });
 
 // Journey 7: message sequence.

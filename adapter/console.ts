@@ -297,8 +297,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       return { ok: true, text: helpText() };
     case 'lspci': {
       const sel = rest.find((x) => !x.startsWith('-'));
-      // lspci's -x, -xxx, -xxxx (the standard header, 256 bytes, all 4096), after the -vvv decoding.
-      const x = rest.includes('-xxxx') ? 4 : rest.includes('-xxx') ? 3 : rest.includes('-x') ? 1 : 0;
+      // lspci's -x count, after the -vvv decoding: up to -xx the standard header, -xxx 256 bytes, -xxxx all 4096.
+      const x = Math.min(4, Math.max(0, ...rest.map((r) => (/^-x+$/.test(r) ? r.length - 1 : 0))));
       return { ok: true, text: views.lspci(ins, sel, undefined, { hex: x }) };
     }
     case 'cfg': {

@@ -186,10 +186,10 @@ function messageField(f: FieldDesc): MessageField {
   return { name: f.name, offset: f.offset, size: f.size, text: f.text, ...(f.children ? { children: f.children.map(messageField) } : {}) };
 }
 
-/** How `lspci` prints each function: decoded as lspci -vvv (or only its line), and with lspci's hex dump (its -x count: 1 the standard header, 3 256 bytes, 4 all 4096). */
+/** How `lspci` prints each function: decoded as lspci -vvv (or only its line), and with lspci's hex dump (its -x count: 1 or 2 the standard header, 3 256 bytes, 4 all 4096). */
 export interface LspciForm {
   verbose?: boolean;
-  hex?: 0 | 1 | 3 | 4;
+  hex?: number;
 }
 
 export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: LspciForm = {}): string {

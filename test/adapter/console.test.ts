@@ -87,6 +87,7 @@ test('cfg prints all 4 KiB as lspci -xxxx does, and a range in whole rows', asyn
   const vvv = await repl('lspci nic0');
   for (const [flag, n] of [
     ['-x', 4],
+    ['-xx', 4],
     ['-xxx', 16],
     ['-xxxx', 256],
   ] as const) {

@@ -233,9 +233,7 @@ export const lspciCommand: Command = {
       // 64-bit BAR, a size its kind can have (a 16G BAR cannot be a 32-bit one). The BARs not named
       // keep no size, as lspci -F prints them.
       for (const d of devs) {
-        const cfg = new Uint8Array(4096);
-        cfg.set(d.bytes.subarray(0, 4096));
-        const l = layoutBars(cfg, bars, true);
+        const l = layoutBars(d.bytes, bars, true);
         if (!l.ok) return bad(`--bar ${barArg.get(l.bar) ?? String(l.bar)}: ${d.address}: ${l.message}`);
       }
     }

@@ -62,10 +62,9 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
     dev = r.device;
   }
   if (bars) {
-    const cfg = new Uint8Array(4096);
-    cfg.set(dev.bytes.subarray(0, 4096));
+    // A dump shorter than 4 KiB reads 0 past its end there, as its device would.
     const l = layoutBars(
-      cfg,
+      dev.bytes,
       bars.map((b) => ({ index: b.index, size: b.size })),
     );
     if (!l.ok) {

@@ -173,17 +173,17 @@ export class Framer {
     let bad: string | undefined;
     for (const line of headerText.split('\r\n')) {
       if (line === '') continue; // a stray line break before the header
-      const m = /^([A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*$/.exec(line);
-      if (!m) {
+      const f = headerField(line);
+      if (!f) {
         bad = `a header line that is not "Name: value": ${quoteShort(line)}`;
         break;
       }
-      if (m[1]!.toLowerCase() !== 'content-length') continue;
-      if (!/^[0-9]{1,12}$/.test(m[2]!)) {
-        bad = `Content-Length ${quoteShort(m[2]!)} is not a byte count`;
+      if (f.name !== 'content-length') continue;
+      if (!BYTE_COUNT.test(f.value)) {
+        bad = `Content-Length ${quoteShort(f.value)} is not a byte count`;
         break;
       }
-      length = Number(m[2]);
+      length = Number(f.value);
     }
     if (!bad && length === undefined) bad = `a header without Content-Length: ${quoteShort(headerText)}`;
     if (!bad && length! > this.rules.bodyLimit) bad = `Content-Length ${length} is over the ${this.rules.bodyLimit}-byte limit`;
@@ -473,12 +473,21 @@ function headerArriving(b: Buffer): boolean {
   return 'content-length'.startsWith(name) || 'content-type'.startsWith(name);
 }
 
+/** A header line's name (lower case) and value (without the blanks around it), or undefined when it is not `Name: value`. */
+function headerField(line: string): { name: string; value: string } | undefined {
+  const m = /^([A-Za-z-]+)[ \t]*:[ \t]*(.*?)[ \t]*$/.exec(line);
+  return m ? { name: m[1]!.toLowerCase(), value: m[2]! } : undefined;
+}
+
+/** A Content-Length value: a byte count of 1 to 12 digits (the body limit is checked apart). */
+const BYTE_COUNT = /^[0-9]{1,12}$/;
+
 /** Whether a header line (`complete`: its line break has come) is, or can still become, `Name: value`. */
 function headerLine(line: string, complete: boolean): boolean {
-  const m = /^([A-Za-z-]+)[ \t]*:([^\r\n]*)$/.exec(line);
-  if (!m) return false;
-  if (m[1]!.toLowerCase() !== 'content-length') return true;
-  return (complete ? /^[ \t]*[0-9]{1,12}[ \t]*$/ : /^[ \t]*[0-9]{0,12}[ \t]*$/).test(m[2]!);
+  const f = headerField(line);
+  if (!f) return false;
+  // A value still arriving may have no digit yet.
+  return f.name !== 'content-length' || BYTE_COUNT.test(f.value) || (!complete && f.value === '');
 }
 
 function completeJson(b: Buffer): boolean {

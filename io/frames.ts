@@ -103,7 +103,7 @@ export class Framer {
   /** The input ended: whatever is left is a broken frame. */
   end(): void {
     this.disarm();
-    this.idle(true);
+    this.settle(true);
   }
 
   private buffer(): Buffer {
@@ -345,7 +345,7 @@ export class Framer {
     this.disarm();
     if (this.state.kind === 'header' && !this.size) return;
     const set = this.hooks.setTimer ?? ((fn: () => void, ms: number) => setTimeout(fn, ms).unref());
-    this.timer = set(() => this.idle(), IDLE_MS);
+    this.timer = set(() => this.settle(false), IDLE_MS);
   }
 
   private disarm(): void {
@@ -355,62 +355,82 @@ export class Framer {
   }
 
   /**
-   * Nothing more came for a moment: a frame still incomplete is looked at as it stands. What can
+   * Nothing more came for a moment (or the input has ended): what is left is settled as far as it
+   * can be now, pass by pass, in a loop: several broken frames in a row (each Content-Length too
+   * long, the next header inside) are all settled in the same moment, and the frames whole after
+   * them read, however many there are.
+   */
+  private settle(ended: boolean): void {
+    this.timer = undefined;
+    while (this.idle(ended));
+  }
+
+  /**
+   * One pass of settle(): a frame still incomplete is looked at as it stands. What can
    * still become a frame waits (a slow sender is not cut short): a header arriving (its name, its
    * colon, its value), a body that is not yet a whole message. What cannot is broken: a body that
    * holds a whole message and more (a Content-Length too long, on the last request or before
    * junk), bytes that are not a header. When the input has ended, nothing more can come.
+   * Returns whether it took something off the front and left more to look at (another pass).
    */
-  private idle(ended = false): void {
-    this.timer = undefined;
+  private idle(ended: boolean): boolean {
     const s = this.state;
     if (s.kind === 'body') {
-      if (!this.size) return;
+      if (!this.size) {
+        // A header and not one byte of its message: only the end of the input settles it.
+        if (ended) {
+          this.state = { kind: 'header' };
+          this.hooks.problem(`the input ended inside a message: 0 of its ${s.length} bytes came`);
+        }
+        return false;
+      }
       const b = this.buffer();
       // A header inside: the declared length was too long and the next frame has begun.
       const h = findHeader(b);
       if (h >= 0) {
         this.tooLong(s.length, this.take(h));
-        this.drain();
-        this.arm();
-        return;
+        return this.goOn();
       }
       // A whole message, perhaps with more after it (junk, the start of the next header): the
       // declared length was too long. What follows it is read again as what comes next.
       const end = completeJson(b) ? b.length : messageEnd(b);
       if (end < 0) {
-        if (!ended) return;
+        if (!ended) return false;
         this.take(this.size);
         this.state = { kind: 'header' };
         this.hooks.problem(`the input ended inside a message: ${b.length} of its ${s.length} bytes came`);
-        return;
+        return false;
       }
       this.tooLong(s.length, this.take(end));
-      this.goOn(ended);
+      return this.goOn();
     } else if (s.kind === 'resync') {
       // Up to what could be the start of the next header (it may be arriving slowly), unless the input has ended.
       const b = this.buffer();
       const keepFrom = ended ? b.length : partialHeaderStart(b);
       this.keep(this.take(keepFrom));
       this.endResync(s.why);
-      this.goOn(ended);
-    } else if (this.size) {
+      return this.goOn();
+    }
+    if (this.size) {
       const b = this.buffer();
-      if (!ended && headerArriving(b)) return;
+      if (!ended && headerArriving(b)) return false;
       // Junk, up to what could still be the start of a header after it (not at its first byte:
       // what starts there was just found wanting).
       const junk = this.take(ended ? b.length : 1 + partialHeaderStart(b.subarray(1)));
       this.hooks.problem(`bytes that are not a ${this.rules.protocol} header: ${quoteShort(junk.toString('latin1', 0, 40))}`);
-      this.goOn(ended);
+      return this.goOn();
     }
+    return false;
   }
 
-  /** After a quiet moment took a broken part off the front: the rest is read as it stands, and waited on again (or, when the input has ended, settled too). */
-  private goOn(ended: boolean): void {
-    if (!this.size) return;
-    if (ended) return this.idle(true);
+  /**
+   * After a pass of settle() took a broken part off the front: the rest is read as it stands (the
+   * frames in it that are whole), and what is left then gets another pass. Each pass that comes
+   * here has taken bytes or a header off the front, so the passes end.
+   */
+  private goOn(): boolean {
     this.drain();
-    this.arm();
+    return this.size > 0 || this.state.kind === 'body';
   }
 }
 

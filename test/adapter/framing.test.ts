@@ -556,3 +556,51 @@ test('the input ending inside a message is reported: nothing more can complete i
   slow.idle();
   assert.deepEqual(slow.problems, []);
 });
+
+test('at the end of the input, frames too long one after another are each settled and the good frame inside them is read', () => {
+  // Found by `npm run fuzz` (frames, seed 2162275815): #4's length runs to within a few bytes of the
+  // end, #5's and #6's past it; the end of the input settled #4 and left #5, #6 and the good #7 unread.
+  const tail = frame(req(5)) + frame(req(6)) + frame(req(7));
+  const text = frame(req(3)) + frame(req(4), Buffer.byteLength(req(4)) + Buffer.byteLength(tail) - 4) + frame(req(5), 299) + frame(req(6), 192) + frame(req(7));
+  for (const quiet of [false, true]) {
+    const r = run();
+    r.push(text);
+    if (quiet) r.idle(); // a quiet moment settles #4 only; the end settles the rest
+    r.end();
+    assert.deepEqual(seqs(r), [3, 7], `quiet moment first: ${quiet}`);
+    assert.deepEqual(
+      r.refused.map((x) => x.seq),
+      [4, 5, 6],
+    );
+    assert.equal(r.problems.length, 3);
+    for (const p of r.problems) assert.match(p, /^Content-Length \d+ is longer than the message, which ends after \d+ bytes$/);
+  }
+});
+
+test('thousands of frames whose lengths run past the input are settled in one quiet moment, without recursion, and the good frame after them is read', () => {
+  const n = 20_000;
+  let text = '';
+  for (let i = 1; i <= n; i++) text += frame(req(i), 16_000_000);
+  text += frame(req(n + 1));
+  for (const ending of [false, true]) {
+    const r = run(true);
+    r.push(text);
+    assert.deepEqual(seqs(r), [], 'each waits for its 16 MB');
+    if (ending) r.end();
+    else r.idle();
+    assert.deepEqual(seqs(r), [n + 1], `ended: ${ending}`);
+    assert.equal(r.refused.length, n);
+    assert.equal(r.refused[n - 1]!.seq, n);
+    assert.equal(r.problems.length, n);
+  }
+});
+
+test('a header whose message never starts is reported when the input ends', () => {
+  const r = run();
+  r.push(frame(req(1)) + 'Content-Length: 50\r\n\r\n');
+  r.idle();
+  assert.deepEqual(r.problems, [], 'a slow sender is waited for');
+  r.end();
+  assert.deepEqual(seqs(r), [1]);
+  assert.deepEqual(r.problems, ['the input ended inside a message: 0 of its 50 bytes came']);
+});

@@ -32,6 +32,13 @@ export interface Runner {
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * The analysis worker ran out of memory on a job (Node's ERR_WORKER_OUT_OF_MEMORY): the document
+ * is too large to check in the memory a thread may have. Not a broken worker: the next job starts
+ * a fresh one, and the main thread, whose heap is no larger, is not asked to try.
+ */
+export class AnalysisOutOfMemory extends Error {}
+
 /** Both stages on this thread, with a turn of the event loop between them. */
 export class InProcessRunner implements Runner {
   private dropped = new Set<number>();
@@ -197,14 +204,20 @@ export class WorkerRunner implements Runner {
     else p.resolve(r);
   }
 
-  /** The worker died or could not start: every job in it fails, and the owner is told. */
+  /**
+   * The worker died or could not start: every job in it fails, and the owner is told. One that ran
+   * out of memory is not broken: its jobs fail as too large (AnalysisOutOfMemory) and the next job
+   * starts a fresh worker.
+   */
   private fail(w: WorkerLike, e: Error): void {
     if (this.worker !== w) return; // one terminated on purpose
     this.worker = undefined;
-    for (const [seq] of this.pending) this.settle(seq, undefined, e);
-    for (const f of this.formats.values()) f.reject(e);
+    const oom = (e as Error & { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const why = oom ? new AnalysisOutOfMemory(e.message) : e;
+    for (const [seq] of this.pending) this.settle(seq, undefined, why);
+    for (const f of this.formats.values()) f.reject(why);
     this.formats.clear();
-    this.onBroken(e);
+    if (!oom) this.onBroken(e);
   }
 
   analyze(job: Job, read: ReadFiles): Promise<PackedAnalysis | undefined> {

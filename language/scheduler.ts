@@ -7,7 +7,7 @@
 // one runs; those that must match the current text (semantic tokens, the
 // outline, folding) wait for the analysis of the current version.
 import { DocAnalysis } from './packed';
-import type { Job, ReadFiles, Runner } from './runner';
+import { AnalysisOutOfMemory, type Job, type ReadFiles, type Runner } from './runner';
 
 /** Debounce after an edit: about 30 ms for a small scenario, 70 ms for 40,000 lines (1 MB), at most 400 ms. */
 export function debounceMs(lines: number): number {
@@ -28,6 +28,10 @@ interface DocState {
   failures: number;
   last?: DocAnalysis;
   waiters: { seq: number; resolve: (a: DocAnalysis | undefined) => void }[];
+  /** The shortest text (in UTF-16 units) whose analysis ran out of memory: one at least as long is not tried again. */
+  tooLarge?: number;
+  /** The job (wantedSeq) found too large to analyse: while it is the latest, nobody waits for its analysis. */
+  tooLargeSeq?: number;
 }
 
 export class AnalysisScheduler {
@@ -43,6 +47,8 @@ export class AnalysisScheduler {
     private readonly onCurrent: (a: DocAnalysis) => void,
     /** Errors worth a line in the log. */
     private readonly log: (text: string) => void = () => {},
+    /** The document's latest version is too large to analyse in the memory there is (say so). */
+    private readonly onTooLarge: (uri: string, version: number) => void = () => {},
   ) {}
 
   /** Swaps the runner (the worker could not start): the job in flight is run again on the new one. */
@@ -111,6 +117,7 @@ export class AnalysisScheduler {
     const d = this.docs.get(uri);
     if (!d) return Promise.resolve(undefined);
     if (d.last) return Promise.resolve(d.last);
+    if (d.tooLargeSeq === d.wantedSeq) return Promise.resolve(undefined);
     return new Promise((resolve) => d.waiters.push({ seq: 0, resolve }));
   }
 
@@ -119,6 +126,7 @@ export class AnalysisScheduler {
     const d = this.docs.get(uri);
     if (!d) return Promise.resolve(undefined);
     if (d.last && d.last.seq >= d.wantedSeq) return Promise.resolve(d.last);
+    if (d.tooLargeSeq === d.wantedSeq) return Promise.resolve(undefined);
     // Asked for now: no need to wait out the debounce.
     if (d.timer && !d.due) {
       clearTimeout(d.timer);
@@ -142,15 +150,38 @@ export class AnalysisScheduler {
     const doc = d;
     doc.due = false;
     const job: Job = { seq: doc.wantedSeq, uri: doc.uri, version: doc.version, text: doc.text() };
+    // As long as a text that ran the analysis out of memory, or longer: not tried again.
+    if (doc.tooLarge !== undefined && job.text.length >= doc.tooLarge) return this.outOfMemory(doc, job);
     doc.runningSeq = job.seq;
     this.busy = true;
     this.runner.analyze(job, this.read).then(
       (packed) => this.finished(doc, job, packed),
       (e: unknown) => {
         this.log(`analysis of ${job.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
-        this.finished(doc, job, undefined, true);
+        if (e instanceof AnalysisOutOfMemory) {
+          this.busy = false;
+          if (doc.runningSeq === job.seq) doc.runningSeq = undefined;
+          if (this.docs.get(doc.uri) === doc) doc.tooLarge = Math.min(doc.tooLarge ?? Infinity, job.text.length);
+          this.outOfMemory(doc, job);
+        } else this.finished(doc, job, undefined, true);
       },
     );
+  }
+
+  /**
+   * The job's text is too large to analyse in the memory there is: said (when it is still the
+   * latest version), never retried; whoever waits for an analysis of it gets none (the last one
+   * is of another text). Then the next document's turn.
+   */
+  private outOfMemory(doc: DocState, job: Job): void {
+    if (this.docs.get(doc.uri) === doc && job.seq === doc.wantedSeq) {
+      doc.tooLargeSeq = job.seq;
+      this.onTooLarge(doc.uri, job.version);
+      const waiting = doc.waiters.filter((w) => w.seq <= job.seq);
+      doc.waiters = doc.waiters.filter((w) => w.seq > job.seq);
+      for (const w of waiting) w.resolve(undefined);
+    }
+    this.pump();
   }
 
   private finished(doc: DocState, job: Job, packed: Awaited<ReturnType<Runner['analyze']>>, failed = false): void {

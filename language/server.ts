@@ -78,6 +78,27 @@ const scheduler = new AnalysisScheduler(
     if (doc && doc.version === a.version) void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: a.diagnostics });
   },
   (text) => connection.console.error(`vpci language server: ${text}`),
+  (uri, version) => {
+    // Within the size limit, yet more than the analysis has memory for (a machine with little
+    // memory, a scenario of hundreds of thousands of lines): said at its first line, like a
+    // scenario over the limit; the server and the other documents go on.
+    const doc = documents.get(uri);
+    if (!doc || doc.version !== version) return;
+    const message = `this scenario (${bytesText(doc.length)}, ${doc.lineCount.toLocaleString('en-US')} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`;
+    void connection.sendDiagnostics({
+      uri,
+      version,
+      diagnostics: [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: 1,
+          code: 'scenario-too-large-for-memory',
+          source: 'vpci',
+          message,
+        },
+      ],
+    });
+  },
 );
 
 /** The text of one line of the document as it stands (no copy of the whole text). */

@@ -47,8 +47,10 @@ export async function startServer(
   workspaceFolders: { uri: string; name: string }[] | null = null,
   /** More of the client's textDocument capabilities (what VS Code would send). */
   textDocument: Record<string, unknown> = {},
+  /** Options for node itself (a smaller heap: `--max-old-space-size=128`); its worker threads get them too. */
+  nodeArgs: string[] = [],
 ): Promise<Lsp> {
-  const proc = spawn(process.execPath, [serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   proc.stderr.on('data', (d) => (err += String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));

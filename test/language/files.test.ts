@@ -67,6 +67,55 @@ test('a workspace folder is a root too', async () => {
   }
 });
 
+test('a scenario within the size limit that the analysis has no memory for: one diagnostic says why, nothing is retried, the server lives on', async () => {
+  // A heap of 128 MiB stands for a machine with little memory: a 2 MiB timeline needs several
+  // times that. The analysis worker runs out of memory; the server must not try it on its main
+  // thread (which would run out too, and end the server), nor again on every edit.
+  const lsp = await startServer(null, null, {}, ['--max-old-space-size=128']);
+  try {
+    const uri = pathToFileURL(join(scen, 'long.vpci')).href;
+    const head = 'vm {\n  host hyperv-2022\n  guest freebsd\n}\nbus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 3\n';
+    let text = head;
+    for (let i = 0; text.length < 2 * 1024 * 1024; i++) text += `at ${3 + (i % 1000)}ms raise nic0 vector ${i % 3}\n`;
+    const d = await open(lsp, uri, text);
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.code, x.range.start.line, x.severity]),
+      [['scenario-too-large-for-memory', 0, 1]],
+    );
+    assert.match(d.diagnostics[0]!.message as string, /^this scenario \(2\.0 MiB, [\d,]+ lines\) is too large to check in the memory the language server has/);
+    // Requests answer, from the text alone (no analysis will come for it: nobody waits for one).
+    const hover = await lsp.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 40, character: 1 },
+    });
+    assert.match(hover?.contents.value ?? '', /^\*\*at\*\* \(statement\)/);
+    assert.deepEqual(await lsp.conn.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }), []);
+    // One more line: not tried again, said again for the new version.
+    const longer = lsp.diagnostics(uri, 2);
+    await lsp.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: `${text}at 9ms raise nic0 vector 1\n` }],
+    });
+    assert.deepEqual(
+      (await longer).diagnostics.map((x) => x.code),
+      ['scenario-too-large-for-memory'],
+    );
+    // Another scenario is checked as usual (a fresh worker); and this one, once short, is too.
+    const small = pathToFileURL(join(scen, 'small.vpci')).href;
+    assert.deepEqual(
+      (await open(lsp, small, `${head}at 1ms bogus\n`)).diagnostics.map((x) => x.code),
+      ['unknown-event'],
+    );
+    const short = lsp.diagnostics(uri, 3);
+    await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: head }] });
+    assert.deepEqual((await short).diagnostics, []);
+    assert.equal(lsp.proc.exitCode, null);
+    assert.doesNotMatch(lsp.stderr(), /heap out of memory|FATAL/);
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('a document larger than a scenario may be is not analysed: one diagnostic says why, and requests still answer', async () => {
   const lsp = await startServer();
   try {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisScheduler } from '../../language/scheduler';
 import type { Job, ReadFiles, Runner } from '../../language/runner';
-import { InProcessRunner } from '../../language/runner';
+import { AnalysisOutOfMemory, InProcessRunner, WorkerRunner } from '../../language/runner';
 import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
@@ -21,13 +21,14 @@ import { rng } from '../../fuzz/rng';
 
 /** A runner whose jobs finish when the test says so. */
 class HandRunner implements Runner {
-  jobs: { job: Job; finish: (ok?: boolean) => void }[] = [];
+  jobs: { job: Job; finish: (ok?: boolean | 'oom') => void }[] = [];
   dropped: number[] = [];
   analyze(job: Job, _read: ReadFiles): Promise<PackedAnalysis | undefined> {
     return new Promise((resolve, reject) => {
       this.jobs.push({
         job,
-        finish: (ok = true) => {
+        finish: (ok: boolean | 'oom' = true) => {
+          if (ok === 'oom') return reject(new AnalysisOutOfMemory('Worker terminated due to reaching memory limit: JS heap out of memory'));
           if (!ok) return reject(new Error('boom'));
           resolve(this.dropped.includes(job.seq) ? undefined : packed(job));
         },
@@ -150,6 +151,90 @@ test('a failing analysis is retried once, then whoever waits gets what there is'
   await tick();
   assert.equal(runner.jobs.length, 2);
   assert.equal(await waiting, undefined);
+});
+
+test('a text the analysis ran out of memory on is said once per version, never retried, and nobody waits on it; a shorter one is analysed', async () => {
+  const runner = new HandRunner();
+  const published: DocAnalysis[] = [];
+  const tooLarge: [string, number][] = [];
+  const s = new AnalysisScheduler(
+    runner,
+    async () => new Map(),
+    (a) => published.push(a),
+    () => {},
+    (uri, version) => tooLarge.push([uri, version]),
+  );
+  s.update('u', 1, () => 'x'.repeat(1000), 0);
+  const waiting = s.current('u');
+  const first = s.lastOrNext('u');
+  runner.jobs[0]!.finish('oom');
+  await tick();
+  assert.deepEqual(tooLarge, [['u', 1]]);
+  assert.equal(runner.jobs.length, 1, 'not retried');
+  assert.equal(await waiting, undefined);
+  assert.equal(await first, undefined);
+  // Asked again while that version stands: answered at once, with nothing.
+  assert.equal(await s.current('u'), undefined);
+  assert.equal(await s.lastOrNext('u'), undefined);
+  // Longer still: judged without trying.
+  s.update('u', 2, () => 'x'.repeat(1001), 0);
+  await tick();
+  assert.deepEqual(tooLarge, [
+    ['u', 1],
+    ['u', 2],
+  ]);
+  assert.equal(runner.jobs.length, 1);
+  // Another document is analysed meanwhile, as usual.
+  s.update('v', 1, () => 'small', 0);
+  await tick();
+  assert.equal(runner.jobs.length, 2);
+  runner.jobs[1]!.finish();
+  await tick();
+  assert.deepEqual(
+    published.map((a) => [a.uri, a.version]),
+    [['v', 1]],
+  );
+  // Shorter than the text that was too large: tried again.
+  s.update('u', 3, () => 'x'.repeat(999), 0);
+  const now = s.current('u');
+  await tick();
+  assert.equal(runner.jobs.length, 3);
+  runner.jobs[2]!.finish();
+  assert.equal((await now)?.version, 3);
+  assert.deepEqual(tooLarge.length, 2);
+});
+
+test('a worker that runs out of memory fails its job as too large and is replaced; the runner is not given up', async () => {
+  type Handler = (x: unknown) => void;
+  const workers: { handlers: Map<string, Handler>; posted: unknown[] }[] = [];
+  const broken: Error[] = [];
+  const r = new WorkerRunner(
+    () => {
+      const w = { handlers: new Map<string, Handler>(), posted: [] as unknown[] };
+      workers.push(w);
+      return {
+        on: (ev: string, fn: Handler) => w.handlers.set(ev, fn),
+        postMessage: (m: unknown) => w.posted.push(m),
+        unref: () => {},
+        terminate: async () => 0,
+      } as never;
+    },
+    (e) => broken.push(e),
+  );
+  const job: Job = { seq: 1, uri: 'u', version: 1, text: 'big' };
+  const result = r.analyze(job, async () => new Map());
+  const oom = Object.assign(new Error('Worker terminated due to reaching memory limit: JS heap out of memory'), { code: 'ERR_WORKER_OUT_OF_MEMORY' });
+  workers[0]!.handlers.get('error')!(oom);
+  workers[0]!.handlers.get('exit')!(1);
+  await assert.rejects(result, (e: unknown) => e instanceof AnalysisOutOfMemory);
+  assert.deepEqual(broken, [], 'not a broken worker: the server keeps analysing off its main thread');
+  // The next job starts a fresh worker.
+  const second = r.analyze({ ...job, seq: 2 }, async () => new Map());
+  assert.equal(workers.length, 2);
+  // Any other death is a broken worker, as before.
+  workers[1]!.handlers.get('error')!(new Error('cannot start'));
+  await assert.rejects(second, (e: unknown) => e instanceof Error && !(e instanceof AnalysisOutOfMemory));
+  assert.equal(broken.length, 1);
 });
 
 test('in-process runner: the same analysis in two stages, the files read in between', async () => {

@@ -362,7 +362,7 @@ export class Framer {
    */
   private settle(ended: boolean): void {
     this.timer = undefined;
-    while (this.idle(ended));
+    while (this.settlePass(ended));
   }
 
   /**
@@ -373,7 +373,7 @@ export class Framer {
    * junk), bytes that are not a header. When the input has ended, nothing more can come.
    * Returns whether it took something off the front and left more to look at (another pass).
    */
-  private idle(ended: boolean): boolean {
+  private settlePass(ended: boolean): boolean {
     const s = this.state;
     if (s.kind === 'body') {
       if (!this.size) {

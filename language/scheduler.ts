@@ -158,23 +158,28 @@ export class AnalysisScheduler {
       (packed) => this.finished(doc, job, packed),
       (e: unknown) => {
         this.log(`analysis of ${job.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
-        if (e instanceof AnalysisOutOfMemory) {
-          this.busy = false;
-          if (doc.runningSeq === job.seq) doc.runningSeq = undefined;
-          if (this.docs.get(doc.uri) === doc) doc.tooLarge = Math.min(doc.tooLarge ?? Infinity, job.text.length);
-          this.outOfMemory(doc, job);
-        } else this.finished(doc, job, undefined, true);
+        if (e instanceof AnalysisOutOfMemory) this.outOfMemory(doc, job);
+        else this.finished(doc, job, undefined, true);
       },
     );
   }
 
+  /** A job is over: the next one may start. */
+  private release(doc: DocState, job: Job): void {
+    this.busy = false;
+    if (doc.runningSeq === job.seq) doc.runningSeq = undefined;
+  }
+
   /**
-   * The job's text is too large to analyse in the memory there is: said (when it is still the
-   * latest version), never retried; whoever waits for an analysis of it gets none (the last one
-   * is of another text). Then the next document's turn.
+   * The job's text is too large to analyse in the memory there is (it ran out, or a shorter text
+   * did): said (when it is still the latest version), never retried; whoever waits for an analysis
+   * of it gets none (the last one is of another text). Then the next document's turn.
    */
   private outOfMemory(doc: DocState, job: Job): void {
-    if (this.docs.get(doc.uri) === doc && job.seq === doc.wantedSeq) {
+    this.release(doc, job);
+    if (this.docs.get(doc.uri) !== doc) return this.pump();
+    doc.tooLarge = Math.min(doc.tooLarge ?? Infinity, job.text.length);
+    if (job.seq === doc.wantedSeq) {
       doc.tooLargeSeq = job.seq;
       this.onTooLarge(doc.uri, job.version);
       const waiting = doc.waiters.filter((w) => w.seq <= job.seq);
@@ -185,8 +190,7 @@ export class AnalysisScheduler {
   }
 
   private finished(doc: DocState, job: Job, packed: Awaited<ReturnType<Runner['analyze']>>, failed = false): void {
-    this.busy = false;
-    if (doc.runningSeq === job.seq) doc.runningSeq = undefined;
+    this.release(doc, job);
     const open = this.docs.get(doc.uri) === doc;
     if (open && packed) {
       const a = new DocAnalysis(packed, job.text);

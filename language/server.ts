@@ -84,22 +84,22 @@ const scheduler = new AnalysisScheduler(
     // scenario over the limit; the server and the other documents go on.
     const doc = documents.get(uri);
     if (!doc || doc.version !== version) return;
-    const message = `this scenario (${bytesText(doc.length)}, ${doc.lineCount.toLocaleString('en-US')} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`;
-    void connection.sendDiagnostics({
-      uri,
-      version,
-      diagnostics: [
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          severity: 1,
-          code: 'scenario-too-large-for-memory',
-          source: 'vpci',
-          message,
-        },
-      ],
-    });
+    notChecked(
+      doc,
+      'scenario-too-large-for-memory',
+      `this scenario (${bytesText(doc.length)}, ${doc.lineCount.toLocaleString('en-US')} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`,
+    );
   },
 );
+
+/** Publishes the one diagnostic of a document that is not checked, at its first line: why not. */
+function notChecked(doc: LineDocument, code: string, message: string): void {
+  void connection.sendDiagnostics({
+    uri: doc.uri,
+    version: doc.version,
+    diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code, source: 'vpci', message }],
+  });
+}
 
 /** The text of one line of the document as it stands (no copy of the whole text). */
 function lineOf(doc: LineDocument, line: number): string {
@@ -184,14 +184,11 @@ documents.onDidChangeContent(
     // Larger than the CLI and the debugger would read: said once, not analysed.
     if (doc.length > SCENARIO_LIMIT) {
       scheduler.close(doc.uri);
-      const message = `this scenario is ${bytesText(doc.length)} long; scenarios are limited to ${bytesText(SCENARIO_LIMIT)} (the command line and the debugger refuse it too), so it is not checked`;
-      void connection.sendDiagnostics({
-        uri: doc.uri,
-        version: doc.version,
-        diagnostics: [
-          { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 1, code: 'scenario-too-large', source: 'vpci', message },
-        ],
-      });
+      notChecked(
+        doc,
+        'scenario-too-large',
+        `this scenario is ${bytesText(doc.length)} long; scenarios are limited to ${bytesText(SCENARIO_LIMIT)} (the command line and the debugger refuse it too), so it is not checked`,
+      );
       return;
     }
     scheduler.update(doc.uri, doc.version, () => doc.getText(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);

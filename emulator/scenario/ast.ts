@@ -30,6 +30,14 @@ export interface Diagnostic {
   suggestions?: string[];
 }
 
+/**
+ * The most diagnostics the parser, and again the checker, keep for one scenario (ours: a bound on
+ * memory, not a language rule). A broken file near the 16 MiB size limit can have millions of bad
+ * lines, at a few hundred bytes per diagnostic kept; past this many syntax errors the parser stops
+ * reading, and past this many problems the checker counts the rest in one last diagnostic.
+ */
+export const MAX_DIAGNOSTICS = 100_000;
+
 /** `function 0` or `function 1.2`: PCI device (0–31) and function (0–7), and their win_slot. */
 export interface SlotRef {
   device: number;

@@ -3,7 +3,18 @@
 // exist and parse, events name buses that exist at that time, the timeline is
 // in order, and the host accepts one of the guest's protocol versions. Fills in
 // the values parsing could not know (message and status numbers). Never throws.
-import type { BusDecl, Diagnostic, FnRef, FunctionDeclAst, Loc, MessageRef, Name, Scenario, Severity } from './ast';
+import {
+  MAX_DIAGNOSTICS,
+  type BusDecl,
+  type Diagnostic,
+  type FnRef,
+  type FunctionDeclAst,
+  type Loc,
+  type MessageRef,
+  type Name,
+  type Scenario,
+  type Severity,
+} from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
@@ -52,7 +63,17 @@ function isPow2(n: number): boolean {
 
 export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
   const out: Diagnostic[] = [];
+  /** Problems past MAX_DIAGNOSTICS: counted, not kept (the first of them is where the count is said). */
+  let dropped = 0;
+  let droppedErrors = 0;
+  let firstDropped: Loc | undefined;
   const add = (severity: Severity, loc: Loc, code: string, message: string, related?: Diagnostic['related'], hints?: string[]): void => {
+    if (out.length >= MAX_DIAGNOSTICS) {
+      dropped++;
+      if (severity === 'error') droppedErrors++;
+      firstDropped ??= loc;
+      return;
+    }
     const d: Diagnostic = { severity, loc, code, message };
     if (related) d.related = related;
     if (hints?.length) d.suggestions = hints;
@@ -79,7 +100,20 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     checkNotEmpty();
   } catch (e) {
     // A checker bug must not take the editor down; report it as a diagnostic.
-    add('error', { line: 1, col: 1, endLine: 1, endCol: 1 }, 'internal-error', `checker failed: ${String(e)}`);
+    out.push({ severity: 'error', loc: { line: 1, col: 1, endLine: 1, endCol: 1 }, code: 'internal-error', message: `checker failed: ${String(e)}` });
+  }
+  if (firstDropped) {
+    // One diagnostic says what was not kept, as severe as the worst of it (warnings alone still let the scenario run).
+    const n = (k: number): string => k.toLocaleString('en-US');
+    const count = (k: number, one: string, many: string): string => `${n(k)} ${k === 1 ? one : many}`;
+    const what = `${count(dropped, 'more problem', 'more problems')}${droppedErrors ? ` (${count(droppedErrors, 'error', 'errors')})` : ''}`;
+    const where = dropped === 1 ? 'is not listed (at most {max} are kept): it is here' : 'are not listed (at most {max} are kept); the first of them is here';
+    out.push({
+      severity: droppedErrors ? 'error' : 'warning',
+      loc: firstDropped,
+      code: 'too-many-problems',
+      message: `${what} ${where.replace('{max}', n(MAX_DIAGNOSTICS))}`,
+    });
   }
   return out;
 

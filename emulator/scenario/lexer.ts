@@ -116,47 +116,90 @@ export function commentBefore(line: string, end: number): boolean {
 /** Tokens of a scenario, always ending with `eof`. Comments and newlines are kept (the LSP and formatter use them). */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
-  let line = 1;
-  let col = 1;
-  let i = 0;
-  const n = text.length;
-  // A UTF-8 byte-order mark that reached us undecoded is no token: skipped, taking no column (editors hide it).
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  const push = (kind: TokenKind, start: number, sl: number, sc: number, extra: Partial<Token> = {}): void => {
-    out.push({ kind, text: text.slice(start, i), loc: { line: sl, col: sc, endLine: line, endCol: col }, ...extra });
-  };
-  while (i < n) {
-    const c = text[i]!;
+  const lx = new Lexer(text);
+  for (let t = lx.next(); ; t = lx.next()) {
+    out.push(t);
+    if (t.kind === 'eof') return out;
+  }
+}
+
+/** The same tokens as tokenize (`eof` last), made one at a time as a loop takes them (Lexer). */
+export function* tokensOf(text: string): Generator<Token, void, undefined> {
+  const lx = new Lexer(text);
+  for (;;) {
+    const t = lx.next();
+    yield t;
+    if (t.kind === 'eof') return;
+  }
+}
+
+/**
+ * The same tokens as tokenize, one at a time and made only when asked for: what reads a scenario
+ * once from start to end (the parser, the outline, semantic tokens) holds a few tokens at a time
+ * instead of all of them (a 16 MiB scenario has millions, at about 130 bytes each). After `eof`,
+ * every call gives `eof` again.
+ */
+export class Lexer {
+  private i = 0;
+  private line = 1;
+  private col = 1;
+  private readonly n: number;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+    // A UTF-8 byte-order mark that reached us undecoded is no token: skipped, taking no column (editors hide it).
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
+  }
+
+  next(): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
+    let col = this.col;
+    const line = this.line;
+    // Whitespace between tokens is no token.
+    for (;;) {
+      const c = text[i];
+      if (c !== ' ' && c !== '\t' && c !== '\f' && c !== '\v') break;
+      i++;
+      col++;
+    }
     const start = i;
-    const sl = line;
     const sc = col;
+    const done = (kind: TokenKind, extra?: Partial<Token>): Token => {
+      this.i = i;
+      this.col = col;
+      const t: Token = { kind, text: text.slice(start, i), loc: { line, col: sc, endLine: line, endCol: col } };
+      if (extra) Object.assign(t, extra);
+      return t;
+    };
+    if (i >= n) {
+      this.i = i;
+      this.col = col;
+      return { kind: 'eof', text: '', loc: { line, col, endLine: line, endCol: col } };
+    }
+    const c = text[i]!;
     if (c === '\n' || c === '\r') {
       // \n, \r\n and a lone \r each end a line, as LSP counts lines.
       const w = c === '\r' && text[i + 1] === '\n' ? 2 : 1;
       i += w;
-      out.push({ kind: 'newline', text: text.slice(start, i), loc: { line: sl, col: sc, endLine: sl, endCol: sc + w } });
-      line++;
-      col = 1;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\f' || c === '\v') {
-      i++;
-      col++;
-      continue;
+      const t: Token = { kind: 'newline', text: text.slice(start, i), loc: { line, col: sc, endLine: line, endCol: sc + w } };
+      this.i = i;
+      this.line = line + 1;
+      this.col = 1;
+      return t;
     }
     if (c === '#') {
       while (i < n && text[i] !== '\n' && text[i] !== '\r') {
         i++;
         col++;
       }
-      push('comment', start, sl, sc);
-      continue;
+      return done('comment');
     }
     if (c === '{' || c === '}' || c === '/') {
       i++;
       col++;
-      push(c === '{' ? 'lbrace' : c === '}' ? 'rbrace' : 'slash', start, sl, sc);
-      continue;
+      return done(c === '{' ? 'lbrace' : c === '}' ? 'rbrace' : 'slash');
     }
     if (c === '"') {
       i++;
@@ -181,29 +224,24 @@ export function tokenize(text: string): Token[] {
         i++;
         col++;
       }
-      push('string', start, sl, sc, closed ? { value } : { value, error: 'unterminated string' });
-      continue;
+      return done('string', closed ? { value } : { value, error: 'unterminated string' });
     }
     if (isRun(text.charCodeAt(i))) {
       while (i < n && isRun(text.charCodeAt(i))) {
         i++;
         col++;
       }
-      const t = text.slice(start, i);
-      const k = classify(t);
+      const k = classify(text.slice(start, i));
       const extra: Partial<Token> = {};
       if (k.value !== undefined) extra.value = k.value;
       if (k.error !== undefined) extra.error = k.error;
-      push(k.kind, start, sl, sc, extra);
-      continue;
+      return done(k.kind, extra);
     }
     // Any other character (including a lone surrogate half) is one invalid token.
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
     i += w;
     col += w;
-    push('invalid', start, sl, sc, { error: `unexpected character '${text.slice(start, i)}'` });
+    return done('invalid', { error: `unexpected character '${text.slice(start, i)}'` });
   }
-  out.push({ kind: 'eof', text: '', loc: { line, col, endLine: line, endCol: col } });
-  return out;
 }

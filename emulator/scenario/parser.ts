@@ -22,8 +22,9 @@ import type {
   TimelineEvent,
   VmDecl,
 } from './ast';
+import { MAX_DIAGNOSTICS } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
-import { tokenize, type Token, type TokenKind } from './lexer';
+import { Lexer, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
 import { suggestions } from './names';
 import type { ScenarioContext } from './context';
@@ -43,6 +44,11 @@ import {
 /** Thrown internally to abandon a statement; never escapes the parser. */
 class StatementError {
   constructor(readonly diag: Diagnostic) {}
+}
+
+/** Thrown internally when MAX_DIAGNOSTICS are kept (`kept`): the parser reads no further. Never escapes the parser. */
+class TooManyDiagnostics {
+  constructor(readonly kept: number) {}
 }
 
 /** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)`, and the suggestions for a quick fix. */
@@ -75,34 +81,59 @@ export interface ParseResult {
 
 /** Parse plus what the checker needs that the tree has no room for (status names). */
 export function parseWithExtras(text: string): ParseResult & { extras: ParseExtras } {
-  const all = tokenize(text);
   const diagnostics: Diagnostic[] = [];
   const extras: ParseExtras = { statusNames: [], vmDecls: [] };
 
-  // Title: the first run of comment lines before anything else.
+  // Title: the first run of comment lines before anything else (read by a lexer of its own, which
+  // stops at the first token that is neither a comment nor a line end).
   const titleLines: string[] = [];
-  let k = 0;
-  while (all[k]?.kind === 'newline') k++;
-  while (k < all.length) {
-    const t = all[k]!;
-    if (t.kind === 'comment') {
+  {
+    const lx = new Lexer(text);
+    let t = lx.next();
+    while (t.kind === 'newline') t = lx.next();
+    while (t.kind === 'comment') {
       titleLines.push(t.text.replace(/^#\s?/, '').trimEnd());
-      k++;
-      if (all[k]?.kind === 'newline') k++;
-      continue;
+      t = lx.next();
+      if (t.kind === 'newline') t = lx.next();
     }
-    break;
   }
 
-  const toks = all.filter((t) => t.kind !== 'comment');
-  let p = 0;
-  const peek = (o = 0): Token => toks[Math.min(p + o, toks.length - 1)]!;
-  const next = (): Token => {
-    const t = peek();
-    if (t.kind !== 'eof') p++;
+  // The tokens, comments left out, made as the parser reaches them: it looks a few tokens ahead
+  // at most, so it holds those and not the whole file's (linear memory in the tree, not the text).
+  const lexer = new Lexer(text);
+  /** Tokens lexed and not yet taken: ahead[0] is the next one. */
+  const ahead: Token[] = [];
+  let head = 0;
+  const lex = (): Token => {
+    let t = lexer.next();
+    while (t.kind === 'comment') t = lexer.next();
     return t;
   };
-  let last: Token = toks[0]!;
+  const peek = (o = 0): Token => {
+    while (ahead.length - head <= o) {
+      const last = ahead[ahead.length - 1];
+      // After the end, every further token is the end (as a clamped index into all of them was).
+      if (last?.kind === 'eof') return last;
+      ahead.push(lex());
+    }
+    return ahead[head + o]!;
+  };
+  /** The token taken last (any kind, line ends too), if any. */
+  let prev: Token | undefined;
+  const next = (): Token => {
+    const t = peek();
+    if (t.kind !== 'eof') {
+      prev = t;
+      head++;
+      // Taken tokens are dropped in batches, so the look-ahead stays a few tokens long.
+      if (head >= 64) {
+        ahead.splice(0, head);
+        head = 0;
+      }
+    }
+    return t;
+  };
+  let last: Token = peek();
   /** The last token taken that is not a line end (spans never end on one). */
   const take = (): Token => {
     const t = next();
@@ -116,6 +147,11 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     loc,
     code,
   });
+  /** Keeps a diagnostic; the MAX_DIAGNOSTICS-th ends the parse (TooManyDiagnostics). */
+  const report = (d: Diagnostic): void => {
+    diagnostics.push(d);
+    if (diagnostics.length >= MAX_DIAGNOSTICS) throw new TooManyDiagnostics(diagnostics.length);
+  };
   const fail = (loc: Loc, code: string, message: string, hints?: string[]): never => {
     const d = diag(loc, code, message);
     if (hints?.length) d.suggestions = hints;
@@ -208,7 +244,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   };
   const endStatement = (what: string): void => {
     // An unclosed block already stopped at the start of the next line's statement.
-    if (p > 0 && toks[p - 1]!.kind === 'newline') return;
+    if (prev?.kind === 'newline') return;
     const t = peek();
     if (t.kind === 'newline') {
       take();
@@ -242,14 +278,14 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       if (t.kind === 'rbrace') return take();
       if (t.kind === 'eof' || (t.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(t.text))) {
         // No block item starts with a top-level keyword: the `}` is missing, the next statement begins here.
-        diagnostics.push(diag(open.loc, 'unclosed-block', "'{' is never closed"));
+        report(diag(open.loc, 'unclosed-block', "'{' is never closed"));
         return last;
       }
       try {
         item();
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
-        diagnostics.push(e.diag);
+        report(e.diag);
         sync(true);
       }
     }
@@ -525,45 +561,59 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   const buses: BusDecl[] = [];
   const timeline: TimelineEvent[] = [];
   const expectations: Expectation[] = [];
-  for (;;) {
-    skipNewlines();
-    const t = peek();
-    if (t.kind === 'eof') break;
-    try {
-      if (t.kind === 'rbrace') fail(t.loc, 'unexpected-token', "unexpected '}' outside a block");
-      if (t.kind !== 'word') expected(`a statement (${TOP_KEYWORDS.join(', ')})`);
-      const kw = take();
-      switch (kw.text) {
-        case 'vm': {
-          const open = peek();
-          if (open.kind !== 'lbrace') expected("'{'");
-          take();
-          if (sawVm) diagnostics.push(diag(kw.loc, 'duplicate-vm', "a second 'vm' block; its settings are merged into the first", 'warning'));
-          const close = block(open, vmItem);
-          const loc = spanLoc(kw.loc, close.loc);
-          extras.vmDecls.push(loc);
-          if (!sawVm) vm.loc = loc;
-          sawVm = true;
-          break;
+  try {
+    for (;;) {
+      skipNewlines();
+      const t = peek();
+      if (t.kind === 'eof') break;
+      try {
+        if (t.kind === 'rbrace') fail(t.loc, 'unexpected-token', "unexpected '}' outside a block");
+        if (t.kind !== 'word') expected(`a statement (${TOP_KEYWORDS.join(', ')})`);
+        const kw = take();
+        switch (kw.text) {
+          case 'vm': {
+            const open = peek();
+            if (open.kind !== 'lbrace') expected("'{'");
+            take();
+            if (sawVm) report(diag(kw.loc, 'duplicate-vm', "a second 'vm' block; its settings are merged into the first", 'warning'));
+            const close = block(open, vmItem);
+            const loc = spanLoc(kw.loc, close.loc);
+            extras.vmDecls.push(loc);
+            if (!sawVm) vm.loc = loc;
+            sawVm = true;
+            break;
+          }
+          case 'bus':
+            buses.push(busDecl(kw.loc));
+            break;
+          case 'at':
+            timeline.push(event(kw));
+            break;
+          case 'expect':
+            expectations.push(expectation(kw));
+            break;
+          default:
+            fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
         }
-        case 'bus':
-          buses.push(busDecl(kw.loc));
-          break;
-        case 'at':
-          timeline.push(event(kw));
-          break;
-        case 'expect':
-          expectations.push(expectation(kw));
-          break;
-        default:
-          fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
+        endStatement('the statement');
+        if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
+      } catch (e) {
+        if (!(e instanceof StatementError)) throw e;
+        report(e.diag);
+        sync(false);
       }
-      endStatement('the statement');
-      if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
-    } catch (e) {
-      if (!(e instanceof StatementError)) throw e;
-      diagnostics.push(e.diag);
-      sync(false);
+    }
+  } catch (e) {
+    if (!(e instanceof TooManyDiagnostics)) throw e;
+    // Where it stopped: the next statement's line (none: the file ended with the last error).
+    sync(false);
+    skipNewlines();
+    const at = peek();
+    if (at.kind !== 'eof') {
+      const n = e.kept.toLocaleString('en-US');
+      const what = diagnostics.every((d) => d.severity === 'error') ? 'syntax errors' : 'syntax errors and warnings';
+      const why = `${n} ${what} so far: the parser stops here, and the rest of the file (from line ${at.loc.line}) is not checked`;
+      diagnostics.push(diag(at.loc, 'too-many-errors', why));
     }
   }
 

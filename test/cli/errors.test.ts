@@ -273,3 +273,18 @@ test('lenient arguments are refused: an empty scenario name, --max-steps other t
     assert.match(r.err, /must be a positive whole number/, n);
   }
 });
+
+test('a broken scenario just under the size limit, in a small heap: its first 100,000 errors and where checking stopped, never a crash', () => {
+  // 8 million bad lines (16 MiB less a byte): kept whole, the diagnostics alone would need gigabytes.
+  const file = join(dir, 'broken.vpci');
+  writeFileSync(file, 'x\n'.repeat(8 * 1024 * 1024 - 1) + 'x');
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', CLI, 'check', file], { encoding: 'utf8', timeout: 120_000, maxBuffer: 256 << 20 });
+  assert.equal(r.status, 2, r.stderr.slice(-2000));
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 3 * 100_001);
+  assert.equal(
+    lines.at(-3),
+    `${file}:100001:1: error: 100,000 syntax errors so far: the parser stops here, and the rest of the file (from line 100001) is not checked [too-many-errors]`,
+  );
+  assert.doesNotMatch(r.stderr, /FATAL|heap limit|node:internal/);
+});

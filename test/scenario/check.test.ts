@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
+import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
 
 const load = loadScenario;
 
@@ -204,4 +205,26 @@ test('a bus whose block holds a syntax error is not also called empty; a bus wit
   assert.deepEqual(codes('bus nic0 { function 32 intel-82599-vf }\nat 0 boot\n'), ['bad-slot']);
   assert.deepEqual(codes('bus nic0 { function 0 "intel\n}\nat 0 boot\n').includes('empty-bus'), false);
   assert.deepEqual(codes('bus nic0 { }\nbus nic1 { function 32 x }\nat 0 boot\n'), ['empty-bus', 'bad-slot']);
+});
+
+test('the checker keeps at most MAX_DIAGNOSTICS: the rest are counted in one, as severe as the worst of them', () => {
+  const head = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
+  // Each raise before any driver event is a no-driver warning: warnings only, so the scenario still runs.
+  const warnings = load(head + 'at 1ms raise nic0 vector 0\n'.repeat(MAX_DIAGNOSTICS + 7), 't', fakeContext()).diagnostics;
+  assert.equal(warnings.length, MAX_DIAGNOSTICS + 1);
+  assert.ok(warnings.every((d) => d.severity === 'warning'));
+  const w = warnings.find((d) => d.code === 'too-many-problems')!;
+  assert.equal(w.message, '7 more problems are not listed (at most 100,000 are kept); the first of them is here');
+  assert.equal(w.loc.line, 3 + MAX_DIAGNOSTICS, 'at the first one not kept');
+
+  // Errors past the bound make it an error: the scenario must not run as if they were not there.
+  const mixed = load(
+    head + 'at 1ms raise nic0 vector 0\n'.repeat(MAX_DIAGNOSTICS) + 'at 2ms raise nic9 vector 0\nat 3ms raise nic0 vector 0\n',
+    't',
+    fakeContext(),
+  ).diagnostics;
+  const m = mixed.find((d) => d.code === 'too-many-problems')!;
+  assert.equal(m.severity, 'error');
+  assert.equal(m.message, '2 more problems (1 error) are not listed (at most 100,000 are kept); the first of them is here');
+  assert.equal(mixed.filter((d) => d.code === 'unknown-bus').length, 0, 'the error itself is counted, not kept');
 });

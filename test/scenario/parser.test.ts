@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, formatDiagnostic } from '../../emulator/scenario/parser';
-import { commentBefore, tokenize } from '../../emulator/scenario/lexer';
+import { commentBefore, Lexer, tokenize, tokensOf } from '../../emulator/scenario/lexer';
+import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
 
 const L = (line: number, col: number, endCol: number, endLine = line) => ({ line, col, endLine, endCol });
 
@@ -333,4 +334,65 @@ test('commentBefore answers as tokenize does: a # outside a string, up to an off
       assert.equal(commentBefore(line, end), want, JSON.stringify({ line, end }));
     }
   }
+});
+
+test('the parser keeps at most MAX_DIAGNOSTICS and then stops, saying where (top level and inside a block)', () => {
+  const bad = 'x\n'.repeat(MAX_DIAGNOSTICS + 50);
+  const r = parseScenario(`# title\n${bad}bus b { function 0 intel-82599-vf }\n`);
+  assert.equal(r.diagnostics.length, MAX_DIAGNOSTICS + 1);
+  const last = r.diagnostics.at(-1)!;
+  assert.equal(last.code, 'too-many-errors');
+  assert.equal(last.severity, 'error');
+  // The title is line 1; the MAX_DIAGNOSTICS-th bad line is line MAX_DIAGNOSTICS + 1, and the parser stops at the next one.
+  assert.deepEqual(last.loc, { line: MAX_DIAGNOSTICS + 2, col: 1, endLine: MAX_DIAGNOSTICS + 2, endCol: 2 });
+  assert.equal(last.message, `100,000 syntax errors so far: the parser stops here, and the rest of the file (from line ${MAX_DIAGNOSTICS + 2}) is not checked`);
+  assert.equal(r.scenario.buses.length, 0, 'nothing after the stop is read');
+  assert.equal(r.scenario.title, 'title');
+
+  // Inside a block: each bad item is one error, and the block's items stop counting at the bound too.
+  const inBlock = parseScenario(`vm {\n${'nosuch 1\n'.repeat(MAX_DIAGNOSTICS + 3)}}\n`);
+  assert.equal(inBlock.diagnostics.length, MAX_DIAGNOSTICS + 1);
+  assert.equal(inBlock.diagnostics.at(-1)!.code, 'too-many-errors');
+  assert.equal(inBlock.diagnostics.at(-1)!.loc.line, MAX_DIAGNOSTICS + 2);
+
+  // Exactly the bound, with nothing after it: every error is kept and nothing is said to be unread.
+  const exact = parseScenario('x\n'.repeat(MAX_DIAGNOSTICS) + '\n\n');
+  assert.equal(exact.diagnostics.length, MAX_DIAGNOSTICS);
+  assert.ok(exact.diagnostics.every((d) => d.code === 'unknown-statement'));
+});
+
+test('the parser reads tokens as it goes: the same tree and diagnostics as from the whole token list, comments anywhere', () => {
+  const text = [
+    '# A title',
+    '#  over two lines',
+    '',
+    'vm { # the vm',
+    '  host hyperv-2016 # a host',
+    '  guest freebsd',
+    '}',
+    '# between',
+    'bus nic0 { function 0 intel-82599-vf serial 1 } # trailing',
+    'at 0 boot',
+    'at 2ms driver nic0 msix 3 extra',
+    'at 3ms raise nic0 vector 0',
+    'expect nic0 attached # done',
+    'expect',
+  ].join('\n');
+  const r = parseScenario(text);
+  assert.equal(r.scenario.title, 'A title\n over two lines');
+  assert.equal(r.scenario.buses.length, 1);
+  assert.equal(r.scenario.timeline.length, 3);
+  assert.equal(r.scenario.expectations.length, 1);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]),
+    [
+      ['unexpected-token', 11, 27],
+      ['missing-argument', 14, 7],
+    ],
+  );
+  // Lexer and tokenize agree token for token.
+  const lx = new Lexer(text);
+  for (const t of tokenize(text)) assert.deepEqual(lx.next(), t);
+  assert.equal(lx.next().kind, 'eof', 'after the end, the end again');
+  assert.deepEqual([...tokensOf(text)], tokenize(text));
 });

@@ -1,7 +1,7 @@
 // Document symbols (outline, breadcrumbs, sticky scroll) and folding ranges.
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
-import { tokenize } from '../emulator/scenario/lexer';
+import { tokensOf } from '../emulator/scenario/lexer';
 import { formatTime } from '../emulator/format';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
@@ -156,7 +156,7 @@ export function foldingRanges(text: string): FoldingRange[] {
   const stack: number[] = [];
   let commentStart = -1;
   let commentLast = -1;
-  for (const t of tokenize(text)) {
+  for (const t of tokensOf(text)) {
     const line = t.loc.line - 1;
     if (t.kind === 'lbrace') stack.push(line);
     else if (t.kind === 'rbrace') {

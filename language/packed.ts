@@ -61,17 +61,29 @@ export function unpackNames(p: PackedNames): NameOccurrence[] {
 }
 
 /** Everything the features need from an analysis, computed where the analysis ran. */
+/**
+ * Past this many lines a document gets no semantic tokens and no folding ranges: both read every
+ * token of the text (a 16 MiB scenario of one-word lines has 8 million lines, whose tokens alone
+ * took 3 s to compute and 20 s and gigabytes to send as 42 million integers, before its
+ * diagnostics could be published). The number is VS Code's: past 300,000 lines its editor
+ * stops tokenizing a file itself (LARGE_FILE_LINE_COUNT_THRESHOLD, microsoft/vscode
+ * src/vs/editor/common/model/textModel.ts), so the TextMate colours end there too. Ours to apply it here.
+ */
+export const LARGE_DOCUMENT_LINES = 300_000;
+
 export function packAnalysis(a: Analysis, seq: number, version: number): PackedAnalysis {
+  const lineStarts = indexOf(a.text).startsOf();
+  const large = lineStarts.length > LARGE_DOCUMENT_LINES;
   return {
     uri: a.uri,
     seq,
     version,
     diagnostics: a.lspDiagnostics,
     names: packNames(a.names),
-    tokens: Uint32Array.from(semanticTokens(a.text, a.names)),
-    lineStarts: indexOf(a.text).startsOf(),
+    tokens: large ? new Uint32Array(0) : Uint32Array.from(semanticTokens(a.text, a.names)),
+    lineStarts,
     symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
-    folding: JSON.stringify(foldingRanges(a.text)),
+    folding: large ? '[]' : JSON.stringify(foldingRanges(a.text)),
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
   };

@@ -2,7 +2,7 @@
 // (a word that the tree knows as a bus, device, message… gets that role). Only
 // standard token types, so every theme colours them.
 import type { SemanticTokensLegend } from 'vscode-languageserver';
-import { tokenize, type Token } from '../emulator/scenario/lexer';
+import { tokensOf, type Token } from '../emulator/scenario/lexer';
 import type { NameKind, NameOccurrence } from './names';
 import { KEYWORDS, CONSTANT_WORDS } from './vocabulary';
 
@@ -58,7 +58,7 @@ export function semanticTokens(text: string, names: readonly NameOccurrence[]): 
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
-  for (const t of tokenize(text)) {
+  for (const t of tokensOf(text)) {
     let role: [TokenType, number] | undefined;
     switch (t.kind) {
       case 'word':

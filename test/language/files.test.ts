@@ -132,3 +132,27 @@ test('a document larger than a scenario may be is not analysed: one diagnostic s
     await lsp.close();
   }
 });
+
+test('a broken scenario just under the size limit: its first 100,000 errors and where checking stopped; no tokens or folding past 300,000 lines', async () => {
+  const lsp = await startServer();
+  try {
+    const uri = pathToFileURL(join(scen, 'broken.vpci')).href;
+    // 8 million lines of one unknown word: 16 MiB less a byte.
+    const d = await open(lsp, uri, 'x\n'.repeat(8 * 1024 * 1024 - 1) + 'x');
+    assert.equal(d.diagnostics.length, 100_001);
+    const last = d.diagnostics.at(-1)!;
+    assert.deepEqual([last.code, last.range.start.line, last.severity], ['too-many-errors', 100_000, 1]);
+    assert.equal(last.message, '100,000 syntax errors so far: the parser stops here, and the rest of the file (from line 100001) is not checked');
+    const tokens = await lsp.conn.sendRequest<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.deepEqual(tokens.data, []);
+    assert.deepEqual(await lsp.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } }), []);
+    const hover = await lsp.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 7_000_000, character: 0 },
+    });
+    assert.equal(hover, null);
+    assert.deepEqual(lsp.errors(), []);
+  } finally {
+    await lsp.close();
+  }
+});

@@ -13,7 +13,7 @@ import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
 import { LineIndex } from '../../emulator/scenario/lines';
-import { DocAnalysis as Unpacked, packAnalysis } from '../../language/packed';
+import { DocAnalysis as Unpacked, LARGE_DOCUMENT_LINES, packAnalysis } from '../../language/packed';
 import { analyze } from '../../language/analyze';
 import { nameAt } from '../../language/names';
 import { readFileSync } from 'node:fs';
@@ -338,4 +338,16 @@ test("the packed name table answers nameAt and one name's occurrences exactly as
       }
     }
   assert.ok(found > 100, `${found}`);
+});
+
+test('semantic tokens and folding ranges up to LARGE_DOCUMENT_LINES lines, none past them', () => {
+  const lines = (n: number): string => '# a\n'.repeat(n - 1) + '# a';
+  const at = packAnalysis(analyze(lines(LARGE_DOCUMENT_LINES), 'file:///a.vpci'), 1, 1);
+  assert.equal(at.lineStarts.length, LARGE_DOCUMENT_LINES);
+  assert.equal(at.tokens.length, 5 * LARGE_DOCUMENT_LINES, 'one comment token per line');
+  assert.deepEqual(JSON.parse(at.folding), [{ startLine: 0, endLine: LARGE_DOCUMENT_LINES - 1, kind: 'comment' }]);
+  const past = packAnalysis(analyze(lines(LARGE_DOCUMENT_LINES + 1), 'file:///a.vpci'), 1, 1);
+  assert.equal(past.lineStarts.length, LARGE_DOCUMENT_LINES + 1);
+  assert.equal(past.tokens.length, 0);
+  assert.equal(past.folding, '[]');
 });

@@ -3,32 +3,72 @@
 // run of `at` lines, trailing comments aligned within a run of lines, at most
 // one blank line in a row, one final newline. Works on tokens, so it never
 // changes meaning and is idempotent; text that does not lex is kept verbatim.
-import { tokenize, type Token } from './lexer';
+import { Lexer, type Token } from './lexer';
 
-interface Line {
-  indent: number;
-  code: Token[];
-  comment?: Token;
-  blank: boolean;
-}
-
-function joinTokens(ts: readonly Token[]): string {
+function joinTokens(ts: readonly Token[], from = 0): string {
   let s = '';
-  for (let i = 0; i < ts.length; i++) {
+  for (let i = from; i < ts.length; i++) {
     const t = ts[i]!;
-    const prev = ts[i - 1];
-    if (i > 0 && t.kind !== 'slash' && prev?.kind !== 'slash') s += ' ';
+    if (i > from && t.kind !== 'slash' && ts[i - 1]!.kind !== 'slash') s += ' ';
     s += t.text;
   }
   return s;
 }
 
+/**
+ * Formats line by line as the lexer reads: each line's tokens are made into its text and let go,
+ * and only the current run of code lines (the most a trailing comment's column can depend on)
+ * is held, as strings. A 16 MiB scenario of one-word lines held every token and a record per
+ * line, and took gigabytes.
+ */
 export function formatScenario(text: string): string {
-  const toks = tokenize(text);
-  const lines: Line[] = [];
+  // The result's lines: at most one blank line in a row, none at the start (trailing ones are dropped at the end).
+  const res: string[] = [];
+  const put = (s: string): void => {
+    if (s === '' && (res.length === 0 || res[res.length - 1] === '')) return;
+    res.push(s);
+  };
+
+  // The current run of consecutive non-blank code lines: trailing comments are aligned within it.
+  let indents: number[] = [];
+  let codes: string[] = [];
+  let comments: (string | undefined)[] = [];
+  // The current run of `at` lines at one indent within it (from index atFrom): their times are aligned.
+  let atFrom = -1;
+  let atTimes: string[] = [];
+  let atRests: string[] = [];
+  const endAtRun = (): void => {
+    if (atFrom < 0) return;
+    let width = 0;
+    for (const t of atTimes) width = Math.max(width, t.length);
+    for (let k = 0; k < atTimes.length; k++) codes[atFrom + k] = `at ${atTimes[k]!.padEnd(width)}  ${atRests[k]!}`;
+    atFrom = -1;
+    atTimes = [];
+    atRests = [];
+  };
+  /** Whether a line of the current run has a trailing comment (until then, each line is put as soon as its text is final). */
+  let commented = false;
+  const putRun = (): void => {
+    let width = 0;
+    for (let k = 0; k < codes.length; k++) if (comments[k] !== undefined) width = Math.max(width, indents[k]! * 2 + codes[k]!.length);
+    for (let k = 0; k < codes.length; k++) {
+      const s = '  '.repeat(indents[k]!) + codes[k]!;
+      const c = comments[k];
+      put(c === undefined ? s : `${s.padEnd(width)}  ${c}`);
+    }
+    indents = [];
+    codes = [];
+    comments = [];
+  };
+  const endRun = (): void => {
+    endAtRun();
+    putRun();
+    commented = false;
+  };
+
   let cur: Token[] = [];
   let depth = 0;
-  const flush = (): void => {
+  const endLine = (): void => {
     let comment: Token | undefined;
     if (cur.length && cur[cur.length - 1]!.kind === 'comment') comment = cur.pop();
     let lead = 0;
@@ -38,62 +78,35 @@ export function formatScenario(text: string): string {
       if (t.kind === 'lbrace') depth++;
       else if (t.kind === 'rbrace') depth = Math.max(0, depth - 1);
     }
-    const l: Line = { indent, code: cur, blank: cur.length === 0 && !comment };
-    if (comment) l.comment = comment;
-    lines.push(l);
+    if (cur.length === 0) {
+      // A blank line, or a line of only a comment: either ends the run.
+      endRun();
+      put(comment ? '  '.repeat(indent) + comment.text.trimEnd() : '');
+    } else {
+      const isAt = cur.length >= 3 && cur[0]!.kind === 'word' && cur[0]!.text === 'at';
+      if (!isAt || (atFrom >= 0 && indents[atFrom] !== indent)) endAtRun();
+      if (isAt) {
+        if (atFrom < 0) atFrom = codes.length;
+        atTimes.push(cur[1]!.text);
+        atRests.push(joinTokens(cur, 2));
+        codes.push(''); // made when the `at` run ends
+      } else codes.push(joinTokens(cur));
+      indents.push(indent);
+      comments.push(comment?.text.trimEnd());
+      if (comment) commented = true;
+      // No comment to align yet and no `at` run open: what the run holds is final.
+      else if (!commented && atFrom < 0) putRun();
+    }
     cur = [];
   };
-  for (const t of toks) {
-    if (t.kind === 'eof') break;
-    if (t.kind === 'newline') flush();
+  const lx = new Lexer(text);
+  for (let t = lx.next(); t.kind !== 'eof'; t = lx.next()) {
+    if (t.kind === 'newline') endLine();
     else cur.push(t);
   }
-  flush();
+  endLine();
+  endRun();
 
-  // Text of each line's code, with `at` times aligned within runs of `at` lines at the same indent.
-  const code: string[] = lines.map((l) => joinTokens(l.code));
-  const isAt = (l: Line): boolean => l.code.length >= 3 && l.code[0]!.kind === 'word' && l.code[0]!.text === 'at';
-  for (let i = 0; i < lines.length;) {
-    if (!isAt(lines[i]!)) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < lines.length && isAt(lines[j]!) && lines[j]!.indent === lines[i]!.indent) j++;
-    const width = lines.slice(i, j).reduce((w, l) => Math.max(w, l.code[1]!.text.length), 0);
-    for (let k = i; k < j; k++) {
-      const l = lines[k]!;
-      code[k] = `at ${l.code[1]!.text.padEnd(width)}  ${joinTokens(l.code.slice(2))}`;
-    }
-    i = j;
-  }
-
-  // Trailing comments aligned within runs of consecutive non-blank code lines.
-  const out: string[] = [];
-  for (let i = 0; i < lines.length;) {
-    const l = lines[i]!;
-    if (l.blank || l.code.length === 0) {
-      out.push(l.blank ? '' : '  '.repeat(l.indent) + l.comment!.text.trimEnd());
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < lines.length && !lines[j]!.blank && lines[j]!.code.length > 0) j++;
-    const width = lines.slice(i, j).reduce((w, x, k) => Math.max(w, x.comment ? x.indent * 2 + code[i + k]!.length : 0), 0);
-    for (let k = i; k < j; k++) {
-      const x = lines[k]!;
-      const s = '  '.repeat(x.indent) + code[k]!;
-      out.push(x.comment ? `${s.padEnd(width)}  ${x.comment.text.trimEnd()}` : s);
-    }
-    i = j;
-  }
-
-  // Collapse blank runs, trim leading/trailing blank lines.
-  const res: string[] = [];
-  for (const s of out) {
-    if (s === '' && (res.length === 0 || res[res.length - 1] === '')) continue;
-    res.push(s);
-  }
   while (res.length && res[res.length - 1] === '') res.pop();
   return res.length ? res.join('\n') + '\n' : '';
 }

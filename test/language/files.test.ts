@@ -156,3 +156,25 @@ test('a broken scenario just under the size limit: its first 100,000 errors and 
     await lsp.close();
   }
 });
+
+test('formatting a scenario just under the size limit, in a 1 GiB heap: the edit comes, the server lives on', { timeout: 180_000 }, async () => {
+  // 4 million lines of one word: formatting held every token and a record per line (4.9 GB at its
+  // peak), and the worker ran out of memory; line by line it needs about the text and the result.
+  const lsp = await startServer(null, null, {}, ['--max-old-space-size=1024']);
+  try {
+    const uri = pathToFileURL(join(scen, 'words.vpci')).href;
+    const text = 'x  \n'.repeat(4 * 1024 * 1024 - 1) + 'x';
+    await open(lsp, uri, text);
+    const edits = await lsp.conn.sendRequest<{ newText: string }[]>('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.equal(edits.length, 1);
+    assert.equal(edits[0]!.newText, 'x\n'.repeat(4 * 1024 * 1024));
+    assert.equal(lsp.proc.exitCode, null);
+    assert.deepEqual(lsp.errors(), []);
+    assert.doesNotMatch(lsp.stderr(), /heap out of memory|FATAL/);
+  } finally {
+    await lsp.close();
+  }
+});

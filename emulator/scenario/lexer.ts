@@ -151,6 +151,15 @@ export class Lexer {
     if (text.charCodeAt(0) === 0xfeff) this.i = 1;
   }
 
+  private token(kind: TokenKind, start: number, sc: number, end: number, col: number, extra?: Partial<Token>): Token {
+    this.i = end;
+    this.col = col;
+    const line = this.line;
+    const t: Token = { kind, text: this.text.slice(start, end), loc: { line, col: sc, endLine: line, endCol: col } };
+    if (extra) Object.assign(t, extra);
+    return t;
+  }
+
   next(): Token {
     const text = this.text;
     const n = this.n;
@@ -166,13 +175,6 @@ export class Lexer {
     }
     const start = i;
     const sc = col;
-    const done = (kind: TokenKind, extra?: Partial<Token>): Token => {
-      this.i = i;
-      this.col = col;
-      const t: Token = { kind, text: text.slice(start, i), loc: { line, col: sc, endLine: line, endCol: col } };
-      if (extra) Object.assign(t, extra);
-      return t;
-    };
     if (i >= n) {
       this.i = i;
       this.col = col;
@@ -194,12 +196,12 @@ export class Lexer {
         i++;
         col++;
       }
-      return done('comment');
+      return this.token('comment', start, sc, i, col);
     }
     if (c === '{' || c === '}' || c === '/') {
       i++;
       col++;
-      return done(c === '{' ? 'lbrace' : c === '}' ? 'rbrace' : 'slash');
+      return this.token(c === '{' ? 'lbrace' : c === '}' ? 'rbrace' : 'slash', start, sc, i, col);
     }
     if (c === '"') {
       i++;
@@ -224,7 +226,7 @@ export class Lexer {
         i++;
         col++;
       }
-      return done('string', closed ? { value } : { value, error: 'unterminated string' });
+      return this.token('string', start, sc, i, col, closed ? { value } : { value, error: 'unterminated string' });
     }
     if (isRun(text.charCodeAt(i))) {
       while (i < n && isRun(text.charCodeAt(i))) {
@@ -235,13 +237,13 @@ export class Lexer {
       const extra: Partial<Token> = {};
       if (k.value !== undefined) extra.value = k.value;
       if (k.error !== undefined) extra.error = k.error;
-      return done(k.kind, extra);
+      return this.token(k.kind, start, sc, i, col, extra);
     }
     // Any other character (including a lone surrogate half) is one invalid token.
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
     i += w;
     col += w;
-    return done('invalid', { error: `unexpected character '${text.slice(start, i)}'` });
+    return this.token('invalid', start, sc, i, col, { error: `unexpected character '${text.slice(start, i)}'` });
   }
 }

@@ -84,26 +84,32 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   const diagnostics: Diagnostic[] = [];
   const extras: ParseExtras = { statusNames: [], vmDecls: [] };
 
-  // Title: the first run of comment lines before anything else (read by a lexer of its own, which
-  // stops at the first token that is neither a comment nor a line end).
-  const titleLines: string[] = [];
-  {
-    const lx = new Lexer(text);
-    let t = lx.next();
-    while (t.kind === 'newline') t = lx.next();
-    while (t.kind === 'comment') {
-      titleLines.push(t.text.replace(/^#\s?/, '').trimEnd());
-      t = lx.next();
-      if (t.kind === 'newline') t = lx.next();
-    }
-  }
-
   // The tokens, comments left out, made as the parser reaches them: it looks a few tokens ahead
   // at most, so it holds those and not the whole file's (linear memory in the tree, not the text).
   const lexer = new Lexer(text);
-  /** Tokens lexed and not yet taken: ahead[0] is the next one. */
+  /** Tokens lexed and not yet taken: ahead[head] is the next one. */
   const ahead: Token[] = [];
   let head = 0;
+
+  // Title: the first run of comment lines before anything else (the line ends around them stay for the parser).
+  const titleLines: string[] = [];
+  {
+    let t = lexer.next();
+    while (t.kind === 'newline') {
+      ahead.push(t);
+      t = lexer.next();
+    }
+    while (t.kind === 'comment') {
+      titleLines.push(t.text.replace(/^#\s?/, '').trimEnd());
+      t = lexer.next();
+      if (t.kind === 'newline') {
+        ahead.push(t);
+        t = lexer.next();
+      }
+    }
+    ahead.push(t);
+  }
+
   const lex = (): Token => {
     let t = lexer.next();
     while (t.kind === 'comment') t = lexer.next();

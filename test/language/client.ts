@@ -54,7 +54,13 @@ export async function startServer(
   let err = '';
   proc.stderr.on('data', (d) => (err += String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void; reject: (e: Error) => void }[] = [];
+  // A server that dies fails whoever waits for its diagnostics, with what it printed (a test never hangs on it).
+  let died: Error | undefined;
+  proc.once('exit', (code, signal) => {
+    died = new Error(`the language server exited (${signal ?? `code ${code}`}) with nothing published: ${err.slice(-2000)}`);
+    for (const w of waiters.splice(0)) w.reject(died);
+  });
   const seen: PublishDiagnosticsParams[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     const i = waiters.findIndex((w) => w.uri === p.uri && (w.version === undefined || w.version === p.version));
@@ -84,7 +90,8 @@ export async function startServer(
     diagnostics(uri, version) {
       const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);
-      return new Promise((resolve) => waiters.push({ uri, version, resolve }));
+      if (died) return Promise.reject(died);
+      return new Promise((resolve, reject) => waiters.push({ uri, version, resolve, reject }));
     },
     async close() {
       try {

@@ -8,20 +8,13 @@
 // character past the end of its line means the end of the line; a line past
 // the last means the end of the text.
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { LineIndex } from '../emulator/scenario/lines';
 
 /** Splits text into lines that keep their line breaks; the last line has none (it may be empty). */
 function splitLines(text: string): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      out.push(text.slice(from, i + 1));
-      from = i + 1;
-    }
-  }
-  out.push(text.slice(from));
+  const idx = new LineIndex(text);
+  const out = new Array<string>(idx.lineCount);
+  for (let k = 0; k < out.length; k++) out[k] = text.slice(idx.startOf(k + 1), idx.startOf(k + 2));
   return out;
 }
 
@@ -36,27 +29,15 @@ function content(line: string): string {
 /** Lines per block (LineBlocks). */
 const BLOCK = 512;
 
-/**
- * Where each line of `text` ends (just after its line break), as LineDocument counts lines: the last
- * line has no break, and may be empty.
- */
-function lineEnds(text: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      out.push(i + 1);
-    }
-  }
-  out.push(text.length);
-  return out;
-}
-
 /** One block of lines: their text, one string, and where each ends in it. */
 interface Block {
   text: string;
   ends: Int32Array;
+}
+
+/** Where line `i` of a block starts in its text. */
+function startIn(blk: Block, i: number): number {
+  return i ? blk.ends[i - 1]! : 0;
 }
 
 /**
@@ -80,16 +61,16 @@ class LineBlocks {
 
   /** All of the text, as its lines; no per-line strings are made (blocks are slices of it). */
   setText(text: string): void {
-    const ends = lineEnds(text);
+    // Line breaks as the lexer and LSP count them (emulator/scenario/lines.ts): line k ends where k + 1 starts.
+    const idx = new LineIndex(text);
+    const count = idx.lineCount;
     this.blocks = [];
-    let start = 0;
-    for (let i = 0; i < ends.length; i += BLOCK) {
-      const last = Math.min(i + BLOCK, ends.length) - 1;
-      const end = ends[last]!;
-      const e = new Int32Array(last - i + 1);
-      for (let k = i; k <= last; k++) e[k - i] = ends[k]! - start;
-      this.blocks.push({ text: text.slice(start, end), ends: e });
-      start = end;
+    for (let first = 0; first < count; first += BLOCK) {
+      const n = Math.min(BLOCK, count - first);
+      const start = idx.startOf(first + 1);
+      const ends = new Int32Array(n);
+      for (let k = 0; k < n; k++) ends[k] = idx.startOf(first + k + 2) - start;
+      this.blocks.push({ text: text.slice(start, start + ends[n - 1]!), ends });
     }
     this.reindex();
   }
@@ -121,7 +102,7 @@ class LineBlocks {
     const b = this.blockOf(line);
     const blk = this.blocks[b]!;
     const i = line - this.firsts[b]!;
-    return blk.text.slice(i ? blk.ends[i - 1]! : 0, blk.ends[i]);
+    return blk.text.slice(startIn(blk, i), blk.ends[i]);
   }
 
   /** The length of line `line` (0 … count-1) with its line break, without making it. */
@@ -129,7 +110,31 @@ class LineBlocks {
     const b = this.blockOf(line);
     const blk = this.blocks[b]!;
     const i = line - this.firsts[b]!;
-    return blk.ends[i]! - (i ? blk.ends[i - 1]! : 0);
+    return blk.ends[i]! - startIn(blk, i);
+  }
+
+  /** Where line `line` (0 … count-1) starts in the whole text: whole blocks are summed, not line by line. */
+  offsetOf(line: number): number {
+    const b = this.blockOf(line);
+    let off = 0;
+    for (let k = 0; k < b; k++) off += this.blocks[k]!.text.length;
+    return off + startIn(this.blocks[b]!, line - this.firsts[b]!);
+  }
+
+  /** The line holding `offset` (0 … the text's length) and where that line starts; an offset at the very end is in the last line. */
+  lineAt(offset: number): { line: number; start: number } {
+    let off = 0;
+    for (let b = 0; b < this.blocks.length; b++) {
+      const blk = this.blocks[b]!;
+      if (offset >= off + blk.text.length && b < this.blocks.length - 1) {
+        off += blk.text.length;
+        continue;
+      }
+      let i = 0;
+      while (i < blk.ends.length - 1 && off + blk.ends[i]! <= offset) i++;
+      return { line: this.firsts[b]! + i, start: off + startIn(blk, i) };
+    }
+    return { line: 0, start: 0 };
   }
 
   /** Replaces `deleteCount` (at least one) lines from `first` with `items`. */
@@ -151,15 +156,15 @@ class LineBlocks {
       const n = blk.ends.length;
       // Lines of this block before `first`, then (once, where `first` is) the items, then those from `end`.
       const before = Math.max(0, Math.min(n, first - f));
-      for (let i = 0; i < before; i++) lens.push(blk.ends[i]! - (i ? blk.ends[i - 1]! : 0));
+      for (let i = 0; i < before; i++) lens.push(blk.ends[i]! - startIn(blk, i));
       if (before) text += blk.text.slice(0, blk.ends[before - 1]);
       if (b === b0) {
         for (const x of items) lens.push(x.length);
         text += items.join('');
       }
       const from = Math.max(0, Math.min(n, end - f));
-      for (let i = from; i < n; i++) lens.push(blk.ends[i]! - (i ? blk.ends[i - 1]! : 0));
-      if (from < n) text += blk.text.slice(from ? blk.ends[from - 1]! : 0);
+      for (let i = from; i < n; i++) lens.push(blk.ends[i]! - startIn(blk, i));
+      if (from < n) text += blk.text.slice(startIn(blk, from));
     }
     const fresh: Block[] = [];
     let at = 0;
@@ -242,19 +247,13 @@ export class LineDocument {
 
   offsetAt(p: Position): number {
     const c = this.clamp(p);
-    let off = 0;
-    for (let l = 0; l < c.line; l++) off += this.lines.length(l);
-    return off + c.character;
+    return this.lines.offsetOf(c.line) + c.character;
   }
 
   positionAt(offset: number): Position {
-    let rest = Math.max(0, Math.min(offset, this.getText().length));
-    for (let l = 0; l < this.lines.count; l++) {
-      const len = this.lines.length(l);
-      if (rest < len || l === this.lines.count - 1) return { line: l, character: Math.min(rest, content(this.lines.get(l)).length) };
-      rest -= len;
-    }
-    return { line: 0, character: 0 };
+    const at = this.lines.lineAt(Math.max(0, Math.min(offset, this.chars)));
+    const rest = Math.max(0, Math.min(offset, this.chars)) - at.start;
+    return { line: at.line, character: Math.min(rest, content(this.lines.get(at.line)).length) };
   }
 
   /** Applies LSP content changes in order. */

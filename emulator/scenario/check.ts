@@ -107,13 +107,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const n = (k: number): string => k.toLocaleString('en-US');
     const count = (k: number, one: string, many: string): string => `${n(k)} ${k === 1 ? one : many}`;
     const what = `${count(dropped, 'more problem', 'more problems')}${droppedErrors ? ` (${count(droppedErrors, 'error', 'errors')})` : ''}`;
-    const where = dropped === 1 ? 'is not listed (at most {max} are kept): it is here' : 'are not listed (at most {max} are kept); the first of them is here';
-    out.push({
-      severity: droppedErrors ? 'error' : 'warning',
-      loc: firstDropped,
-      code: 'too-many-problems',
-      message: `${what} ${where.replace('{max}', n(MAX_DIAGNOSTICS))}`,
-    });
+    const kept = `(at most ${n(MAX_DIAGNOSTICS)} are kept)`;
+    const message = dropped === 1 ? `${what} is not listed ${kept}: it is here` : `${what} are not listed ${kept}; the first of them is here`;
+    out.push({ severity: droppedErrors ? 'error' : 'warning', loc: firstDropped, code: 'too-many-problems', message });
   }
   return out;
 

@@ -115,12 +115,7 @@ export function commentBefore(line: string, end: number): boolean {
 
 /** Tokens of a scenario, always ending with `eof`. Comments and newlines are kept (the LSP and formatter use them). */
 export function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  const lx = new Lexer(text);
-  for (let t = lx.next(); ; t = lx.next()) {
-    out.push(t);
-    if (t.kind === 'eof') return out;
-  }
+  return [...tokensOf(text)];
 }
 
 /** The same tokens as tokenize (`eof` last), made one at a time as a loop takes them (Lexer). */

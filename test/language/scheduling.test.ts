@@ -305,6 +305,12 @@ test('a long document kept as lines (blocks of lines) reads as the stock TextDoc
         const a = { line: r.int(lib.lineCount + 1), character: r.int(12) };
         const b = { line: a.line + r.int(700), character: r.int(12) };
         assert.equal(mine.getText({ start: a, end: b }), lib.getText({ start: a, end: b }), `seed ${seed} edit ${i} range ${JSON.stringify([a, b])}`);
+        // Offsets and positions across blocks (offsets at a block's very end included).
+        assert.equal(mine.offsetAt(a), lib.offsetAt(a), `seed ${seed} edit ${i} offsetAt ${JSON.stringify(a)}`);
+        const off = r.int(lib.getText().length + 2);
+        assert.deepEqual(mine.positionAt(off), lib.positionAt(off), `seed ${seed} edit ${i} positionAt ${off}`);
+        const lineEnd = lib.offsetAt({ line: a.line + 1, character: 0 });
+        assert.deepEqual(mine.positionAt(lineEnd), lib.positionAt(lineEnd));
       }
       if (i % 20 === 0) assert.equal(mine.getText(), lib.getText(), `seed ${seed} edit ${i}`);
     }

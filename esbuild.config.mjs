@@ -57,7 +57,7 @@ const entries = [
 // @vscode/debugadapter's `events` and `url` get the smallest stand-ins, `setImmediate` is injected,
 // and the Node modules that only Node-only paths use (the stdio adapter, the CLI launcher, Node's
 // file access) throw a one-line error if ever called (io/web/node-only.ts).
-const nodeOnly = ['fs', 'fs/promises', 'os', 'stream'];
+const nodeOnly = ['fs', 'fs/promises', 'os', 'stream', 'v8'];
 const webAlias = {
   'node:path': './io/web/path.ts',
   path: './io/web/path.ts',

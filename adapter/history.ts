@@ -38,24 +38,45 @@ export const clock: () => number =
 
 export { TIMELINE_THREAD } from './step-log';
 
+const MIB = 1024 * 1024;
 /** Default memory budget of a session's history (checkpoints and step log). */
-export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+export const DEFAULT_MAX_MEMORY = 256 * MIB;
 /** The smallest budget a user may set (the setting's minimum, in bytes). */
 export const MIN_MAX_MEMORY = 1024 * 1024;
 
 /**
  * The budget from the `vpci.history.maxMemory` setting (launch attribute `historyMaxMemory`, in
  * MiB): the default when absent, and why a value cannot be used.
+ *
+ * `heapLimit` (bytes) is how much the JavaScript heap the adapter runs in can hold, where the host
+ * can tell (V8's heap_size_limit in Node; the session asks only for a budget above the default).
+ * History may have at most half of it: the machine, its trace and the views need the rest, and a
+ * budget the heap cannot hold would end the session in an out-of-memory abort long before history
+ * is thinned. That half is our choice, not a V8 figure.
  */
-export function historyBudget(mib: unknown): { maxMemory: number; problem?: string } {
+export function historyBudget(mib: unknown, heapLimit?: number): { maxMemory: number; problem?: string } {
   if (mib === undefined || mib === null) return { maxMemory: DEFAULT_MAX_MEMORY };
-  if (typeof mib !== 'number' || !Number.isFinite(mib) || mib * 1024 * 1024 < MIN_MAX_MEMORY) {
+  if (typeof mib !== 'number' || !Number.isFinite(mib) || mib * MIB < MIN_MAX_MEMORY) {
     return {
       maxMemory: DEFAULT_MAX_MEMORY,
-      problem: `"historyMaxMemory" (vpci.history.maxMemory) must be a number of MiB, at least ${MIN_MAX_MEMORY / 1024 / 1024}; got ${JSON.stringify(mib)}, using the default ${DEFAULT_MAX_MEMORY / 1024 / 1024} MiB`,
+      problem: `"historyMaxMemory" (vpci.history.maxMemory) must be a number of MiB, at least ${MIN_MAX_MEMORY / MIB}; got ${JSON.stringify(mib)}, using the default ${DEFAULT_MAX_MEMORY / MIB} MiB`,
     };
   }
-  return { maxMemory: mib * 1024 * 1024 };
+  if (heapLimit !== undefined && Number.isFinite(heapLimit) && heapLimit > 0) {
+    const most = Math.max(MIN_MAX_MEMORY, Math.floor(heapLimit / 2 / MIB) * MIB);
+    if (mib * MIB > most) {
+      return {
+        maxMemory: most,
+        problem: `"historyMaxMemory" (vpci.history.maxMemory) is ${mib} MiB, more than this debug adapter's JavaScript heap can spare (it holds ${Math.floor(heapLimit / MIB)} MiB in all); using ${most / MIB} MiB, half of it`,
+      };
+    }
+  }
+  return { maxMemory: mib * MIB };
+}
+
+/** Whether historyBudget needs the heap's size to judge `mib`: only a budget above the default may not fit. */
+export function budgetNeedsHeapLimit(mib: unknown): boolean {
+  return typeof mib === 'number' && Number.isFinite(mib) && mib * MIB > DEFAULT_MAX_MEMORY;
 }
 
 /** Fewest steps between two checkpoints taken while running. */

@@ -16,7 +16,8 @@ import { quoteShort } from '../io/frames';
 import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-args';
 import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
-import { clock, historyBudget, prepareIdleTimer } from './history';
+import { budgetNeedsHeapLimit, clock, historyBudget, prepareIdleTimer } from './history';
+import { heapSizeLimit } from './heap';
 import { EXCEPTION_FILTERS, conditionProblem, dataTargetProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
 import { syntaxError } from './expr';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
@@ -87,7 +88,7 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   noDebug?: boolean;
   /** Debug at Cause: instead of the attach entry, stop where the expectation on this line was decided. */
   cause?: number;
-  /** Memory budget of step-back history in MiB (the `vpci.history.maxMemory` setting; default 256). */
+  /** Memory budget of step-back history in MiB (the `vpci.history.maxMemory` setting; default 256; at most half the heap: historyBudget). */
   historyMaxMemory?: number;
 }
 
@@ -179,15 +180,18 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   /** How this session reaches files (scenarios, dumps, listings, pci.ids): Node's by default. */
   private readonly files: FileAccess;
+  /** How much the JavaScript heap this session runs in can hold (bytes), where the host can tell: the history budget's ceiling. */
+  private readonly heapLimit: () => number | undefined;
   /** The folders that may hold data/pci.ids and listings/: the given root (VS Code for the Web: the extension's), else next to the bundle or the source tree. */
   private readonly roots: () => string[];
 
   constructor(
     private readonly held?: HeldMachine,
-    options: { files?: FileAccess; root?: string } = {},
+    options: { files?: FileAccess; root?: string; heapLimit?: () => number | undefined } = {},
   ) {
     super();
     this.files = options.files ?? nodeFiles;
+    this.heapLimit = options.heapLimit ?? heapSizeLimit;
     const root = options.root;
     this.roots = () => (root !== undefined ? [root] : [join(__dirname, '..'), join(__dirname, '..', '..')]);
     this.setDebuggerLinesStartAt1(true);
@@ -596,7 +600,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations };
     this.ins = this.inspectorFor(m);
-    const budget = historyBudget(args.historyMaxMemory);
+    const budget = historyBudget(args.historyMaxMemory, budgetNeedsHeapLimit(args.historyMaxMemory) ? this.heapLimit() : undefined);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
     this.historyCutTold = false;
     this.rt = new VpciRuntime(m, file, sources, this.runtimeHooks(), { maxMemory: budget.maxMemory });

@@ -1,7 +1,8 @@
-// The Node built-ins (fs and its promises, os, stream) the browser bundles import on
+// The Node built-ins (fs and its promises, os, stream, v8) the browser bundles import on
 // paths that never run in VS Code for the Web — the stdio adapter's framing,
 // the CLI launcher, Node's file access, the listings writer — as exports that
-// throw one line saying so, should such a path ever run. Named exports only:
+// throw one line saying so, should such a path ever run (adapter/heap.ts takes
+// v8's throw as "the heap's size cannot be told"). Named exports only:
 // a new import of something else fails the web build, where it can be seen.
 
 function unavailable(name: string): never {
@@ -36,6 +37,8 @@ export const promises = {
 };
 // os
 export const tmpdir = fn('os.tmpdir');
+// v8
+export const getHeapStatistics = fn('v8.getHeapStatistics');
 // stream
 // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- stands in for Node's class: it must be something `new` can be called on
 export class PassThrough {

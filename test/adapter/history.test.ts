@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { History, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
+import { History, budgetNeedsHeapLimit, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
@@ -184,6 +184,35 @@ test('the budget setting: MiB, default 256, and a clear word about a value that 
     assert.equal(b.maxMemory, 256 * 2 ** 20);
     assert.match(b.problem ?? '', /"historyMaxMemory" \(vpci\.history\.maxMemory\) must be a number of MiB, at least 1; got .*, using the default 256 MiB/);
   }
+});
+
+test("a budget the adapter's heap cannot spare is cut to half of the heap, and the user is told why", () => {
+  const MiB = 2 ** 20;
+  const heap = 4144 * MiB; // Node 20's heap_size_limit on a 24 GB machine
+  assert.deepEqual(historyBudget(1024, heap), { maxMemory: 1024 * MiB });
+  assert.deepEqual(historyBudget(2072, heap), { maxMemory: 2072 * MiB }, 'exactly half is allowed');
+  for (const [asked, limit, got] of [
+    [2073, heap, 2072],
+    [1e9, heap, 2072],
+    [512, 300 * MiB, 150], // node --max-old-space-size=300
+    [64, 1.5 * MiB, 1], // never below the smallest budget
+  ] as const) {
+    const b = historyBudget(asked, limit);
+    assert.equal(b.maxMemory, got * MiB, `${asked} MiB in a heap of ${limit / MiB} MiB`);
+    assert.equal(
+      b.problem,
+      `"historyMaxMemory" (vpci.history.maxMemory) is ${asked} MiB, more than this debug adapter's JavaScript heap can spare (it holds ${Math.floor(limit / MiB)} MiB in all); using ${got} MiB, half of it`,
+    );
+  }
+  // Where the host cannot tell its heap (VS Code for the Web), the setting is taken as it is.
+  for (const unknown of [undefined, Number.NaN, 0, -1]) assert.deepEqual(historyBudget(1e6, unknown), { maxMemory: 1e6 * MiB });
+  // The heap is asked about only for a budget above the default.
+  assert.equal(budgetNeedsHeapLimit(undefined), false);
+  assert.equal(budgetNeedsHeapLimit(256), false);
+  assert.equal(budgetNeedsHeapLimit(256.5), true);
+  assert.equal(budgetNeedsHeapLimit(1e9), true);
+  assert.equal(budgetNeedsHeapLimit('4096'), false);
+  assert.equal(budgetNeedsHeapLimit(Infinity), false);
 });
 
 test('while the user steps, a checkpoint that falls due waits for an idle moment; stepping on without one still gets them', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch as launchWith } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
@@ -102,4 +103,24 @@ test('history cut to its budget: the user is told how far back they can go, and 
   }
   assert.ok(refused, 'a driver frame entered before the cut cannot be restarted');
   assert.ok(start > 0);
+});
+
+test('a history budget larger than the adapter can hold is cut to half of its heap, said once in the Debug Console, and the session works', async () => {
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc = h.client();
+  dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));
+  // The adapter runs in this process (harness.ts): its heap is this one's.
+  const heapMiB = Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20);
+  const stop = await launchWith(dc, QUICKSTART, { historyMaxMemory: 1e9 });
+  const told = outputs.filter((o) => /historyMaxMemory/.test(o.body.output));
+  assert.equal(told.length, 1, 'said once');
+  assert.equal(told[0]!.body.category, 'stderr');
+  assert.equal(
+    told[0]!.body.output,
+    `vPCI Lab: "historyMaxMemory" (vpci.history.maxMemory) is 1000000000 MiB, more than this debug adapter's JavaScript heap can spare (it holds ${heapMiB} MiB in all); using ${Math.floor(heapMiB / 2)} MiB, half of it\n`,
+  );
+  const next = await until(() => dc.nextRequest({ threadId: stop.body.threadId! }));
+  const back = await until(() => dc.stepBackRequest({ threadId: next.body.threadId! }));
+  assert.equal(back.body.reason, 'step');
+  assert.equal(outputs.filter((o) => /historyMaxMemory/.test(o.body.output)).length, 1, 'not said again');
 });

@@ -2,7 +2,7 @@
 // before the cursor on its line (and which block the cursor is in) say what can
 // come next: a keyword, a catalog device, a profile, a bus name, a message….
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
-import { scanLine, tokenize, type Token } from '../emulator/scenario/lexer';
+import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/lexer';
 import { LineIndex } from '../emulator/scenario/lines';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
@@ -13,8 +13,8 @@ import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './
 
 type Block = 'top' | 'vm' | 'bus';
 
-/** Which block the 0-based position is in, from the brace structure before it. */
-function blockAt(tokens: readonly Token[], line: number): Block {
+/** Which block the 0-based position is in, from the brace structure before it (tokens read as they come). */
+function blockAt(tokens: Iterable<Token>, line: number): Block {
   const stack: Block[] = [];
   let stmtFirst: string | undefined;
   for (const t of tokens) {
@@ -87,6 +87,13 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
   },
 ];
 
+/**
+ * More words than this before the cursor on a line, and completion has nothing to offer there.
+ * Ours: the longest statements of the language (a function clause with its dump, select and
+ * every BAR size) are a few dozen words.
+ */
+const MAX_STATEMENT_TOKENS = 1000;
+
 export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
   // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
   // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
@@ -101,7 +108,13 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   // tokenize skips a U+FEFF that starts its text (a byte-order mark); one after a brace is an
   // invalid character, as when the whole line is read: a space in front keeps it one.
   const lead = scan.afterBrace > 0 && rest.charCodeAt(0) === 0xfeff ? ' ' : '';
-  const toks = tokenize(lead + rest).filter((t) => t.kind !== 'eof' && t.kind !== 'newline');
+  const toks: Token[] = [];
+  for (const t of tokensOf(lead + rest)) {
+    if (t.kind === 'eof' || t.kind === 'newline') continue;
+    // Nothing to continue, and no tokens kept by the million on a line of millions of words.
+    if (toks.length === MAX_STATEMENT_TOKENS) return [];
+    toks.push(t);
+  }
   if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error) return [];
   // The word being typed (touching the cursor) is not context.
   const last = toks[toks.length - 1];
@@ -109,7 +122,7 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   if (last && last.loc.endCol - 1 === lead.length + rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
   // The block the statement is in: after a brace on this line, the brace says; else the lines before.
   let block: Block;
-  if (scan.afterBrace === 0) block = blockAt(tokenize(text.slice(0, index.startOf(position.line + 1))), position.line);
+  if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1))), position.line);
   else if (lineText[scan.afterBrace - 1] === '}') block = 'top';
   else block = firstWord(lineText) === 'vm' ? 'vm' : 'bus';
   const w = words.map((t) => (t.kind === 'slash' ? '/' : t.text));

@@ -60,7 +60,6 @@ export function unpackNames(p: PackedNames): NameOccurrence[] {
   return out;
 }
 
-/** Everything the features need from an analysis, computed where the analysis ran. */
 /**
  * Past this many lines a document gets no semantic tokens and no folding ranges: both read every
  * token of the text (a 16 MiB scenario of one-word lines has 8 million lines, whose tokens alone
@@ -70,20 +69,29 @@ export function unpackNames(p: PackedNames): NameOccurrence[] {
  * src/vs/editor/common/model/textModel.ts), so the TextMate colours end there too. Ours to apply it here.
  */
 export const LARGE_DOCUMENT_LINES = 300_000;
+/**
+ * …and past this many semantic tokens, whatever its lines: a 16 MiB scenario on one line (or a few
+ * hundred long ones) has up to 8 million, 40 million integers to send, and the server ran out of
+ * memory making them in a 256 MiB heap. VS Code's editor does not colour such lines itself either
+ * (editor.maxTokenizationLineLength, 20,000 characters by default). The number is ours: 300,000
+ * lines of a timeline, about six tokens each, stay under it.
+ */
+export const LARGE_DOCUMENT_TOKENS = 2_000_000;
 
+/** Everything the features need from an analysis, computed where the analysis ran. */
 export function packAnalysis(a: Analysis, seq: number, version: number): PackedAnalysis {
   const lineStarts = indexOf(a.text).startsOf();
-  const large = lineStarts.length > LARGE_DOCUMENT_LINES;
+  const tokens = lineStarts.length > LARGE_DOCUMENT_LINES ? undefined : semanticTokens(a.text, a.names, LARGE_DOCUMENT_TOKENS);
   return {
     uri: a.uri,
     seq,
     version,
     diagnostics: a.lspDiagnostics,
     names: packNames(a.names),
-    tokens: large ? new Uint32Array(0) : Uint32Array.from(semanticTokens(a.text, a.names)),
+    tokens: tokens ? Uint32Array.from(tokens) : new Uint32Array(0),
     lineStarts,
     symbols: JSON.stringify(documentSymbols(a.scenario, a.text)),
-    folding: large ? '[]' : JSON.stringify(foldingRanges(a.text)),
+    folding: tokens ? JSON.stringify(foldingRanges(a.text)) : '[]',
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
   };

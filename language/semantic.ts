@@ -51,8 +51,9 @@ function wordRole(t: Token, byPos: Map<number, NameOccurrence>): [TokenType, num
 /**
  * The LSP relative encoding (5 integers per token). Tokens never span lines
  * here except an unterminated string, which stops at the newline anyway.
+ * Undefined as soon as there would be more than `max` tokens (the caller then sends none).
  */
-export function semanticTokens(text: string, names: readonly NameOccurrence[]): number[] {
+export function semanticTokens(text: string, names: readonly NameOccurrence[], max = Infinity): number[] | undefined {
   const byPos = new Map<number, NameOccurrence>();
   for (const n of names) byPos.set(posKey(n.loc.line, n.loc.col), n);
   const data: number[] = [];
@@ -85,6 +86,7 @@ export function semanticTokens(text: string, names: readonly NameOccurrence[]): 
     const ch = t.loc.col - 1;
     const len = t.loc.endCol - t.loc.col;
     if (len <= 0) continue;
+    if (data.length >= max * 5) return undefined;
     data.push(line - prevLine, line === prevLine ? ch - prevChar : ch, len, T(role[0]), role[1]);
     prevLine = line;
     prevChar = ch;

@@ -3,16 +3,71 @@
 // run of `at` lines, trailing comments aligned within a run of lines, at most
 // one blank line in a row, one final newline. Works on tokens, so it never
 // changes meaning and is idempotent; text that does not lex is kept verbatim.
-import { Lexer, type Token } from './lexer';
+import { Lexer, type Token, type TokenKind } from './lexer';
 
-function joinTokens(ts: readonly Token[], from = 0): string {
-  let s = '';
-  for (let i = from; i < ts.length; i++) {
-    const t = ts[i]!;
-    if (i > from && t.kind !== 'slash' && ts[i - 1]!.kind !== 'slash') s += ' ';
-    s += t.text;
+/** Parts joined into one string every so often: a line of millions of words is not built as a rope of millions of pieces. */
+class TextBuilder {
+  private parts: string[] = [];
+  private chunks: string[] = [];
+  add(s: string): void {
+    this.parts.push(s);
+    if (this.parts.length === 4096) {
+      this.chunks.push(this.parts.join(''));
+      this.parts = [];
+    }
   }
-  return s;
+  text(): string {
+    return this.chunks.length ? this.chunks.join('') + this.parts.join('') : this.parts.join('');
+  }
+}
+
+/** Whether two tokens next to each other on a line are written with a space between them (none around `/`). */
+const spaced = (a: TokenKind, b: TokenKind): boolean => a !== 'slash' && b !== 'slash';
+
+/**
+ * One line's code tokens as the lexer gives them, joined with single spaces (none around `/`),
+ * without holding the tokens: a 16 MiB line of words is 8 million of them. The first two are
+ * kept, as an `at` line needs its time apart from the rest.
+ */
+class LineCode {
+  /** Code tokens so far. */
+  n = 0;
+  /** Closing braces before the line's first other token (they take the line back a level). */
+  lead = 0;
+  first?: Token;
+  second?: Token;
+  private thirdKind?: TokenKind;
+  private lastKind?: TokenKind;
+  /** The tokens from the third on, joined. */
+  private rest = new TextBuilder();
+
+  add(t: Token): void {
+    if (this.n === this.lead && t.kind === 'rbrace') this.lead++;
+    if (this.n === 0) this.first = t;
+    else if (this.n === 1) this.second = t;
+    else {
+      if (this.n === 2) this.thirdKind = t.kind;
+      else if (spaced(this.lastKind!, t.kind)) this.rest.add(' ');
+      this.rest.add(t.text);
+    }
+    this.lastKind = t.kind;
+    this.n++;
+  }
+
+  /** The tokens from the third on, joined. */
+  fromThird(): string {
+    return this.rest.text();
+  }
+
+  /** All of the line's code tokens, joined. */
+  all(): string {
+    const a = this.first;
+    const b = this.second;
+    if (!a) return '';
+    if (!b) return a.text;
+    const ab = a.text + (spaced(a.kind, b.kind) ? ' ' : '') + b.text;
+    return this.n > 2 ? ab + (spaced(b.kind, this.thirdKind!) ? ' ' : '') + this.fromThird() : ab;
+  }
 }
 
 /**
@@ -66,43 +121,53 @@ export function formatScenario(text: string): string {
     commented = false;
   };
 
-  let cur: Token[] = [];
+  let line = new LineCode();
+  /** A comment token, held until it turns out to end its line (it always does: a comment runs to the end of the line). */
+  let comment: Token | undefined;
   let depth = 0;
+  /** The brace depth where the line started. */
+  let lineDepth = 0;
   const endLine = (): void => {
-    let comment: Token | undefined;
-    if (cur.length && cur[cur.length - 1]!.kind === 'comment') comment = cur.pop();
-    let lead = 0;
-    while (lead < cur.length && cur[lead]!.kind === 'rbrace') lead++;
-    const indent = Math.max(0, depth - lead);
-    for (const t of cur) {
-      if (t.kind === 'lbrace') depth++;
-      else if (t.kind === 'rbrace') depth = Math.max(0, depth - 1);
-    }
-    if (cur.length === 0) {
+    const indent = Math.max(0, lineDepth - line.lead);
+    if (line.n === 0) {
       // A blank line, or a line of only a comment: either ends the run.
       endRun();
       put(comment ? '  '.repeat(indent) + comment.text.trimEnd() : '');
     } else {
-      const isAt = cur.length >= 3 && cur[0]!.kind === 'word' && cur[0]!.text === 'at';
+      const isAt = line.n >= 3 && line.first!.kind === 'word' && line.first!.text === 'at';
       if (!isAt || (atFrom >= 0 && indents[atFrom] !== indent)) endAtRun();
       if (isAt) {
         if (atFrom < 0) atFrom = codes.length;
-        atTimes.push(cur[1]!.text);
-        atRests.push(joinTokens(cur, 2));
+        atTimes.push(line.second!.text);
+        atRests.push(line.fromThird());
         codes.push(''); // made when the `at` run ends
-      } else codes.push(joinTokens(cur));
+      } else codes.push(line.all());
       indents.push(indent);
       comments.push(comment?.text.trimEnd());
       if (comment) commented = true;
       // No comment to align yet and no `at` run open: what the run holds is final.
       else if (!commented && atFrom < 0) putRun();
     }
-    cur = [];
+    line = new LineCode();
+    comment = undefined;
+    lineDepth = depth;
   };
   const lx = new Lexer(text);
   for (let t = lx.next(); t.kind !== 'eof'; t = lx.next()) {
-    if (t.kind === 'newline') endLine();
-    else cur.push(t);
+    if (t.kind === 'newline') {
+      endLine();
+      continue;
+    }
+    // Only a line's last token is its trailing comment; one with more after it is code.
+    if (comment) line.add(comment);
+    comment = undefined;
+    if (t.kind === 'comment') {
+      comment = t;
+      continue;
+    }
+    if (t.kind === 'lbrace') depth++;
+    else if (t.kind === 'rbrace') depth = Math.max(0, depth - 1);
+    line.add(t);
   }
   endLine();
   endRun();

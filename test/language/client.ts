@@ -55,11 +55,14 @@ export async function startServer(
   proc.stderr.on('data', (d) => (err += String(d)));
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const waiters: { uri: string; version?: number; resolve: (p: PublishDiagnosticsParams) => void; reject: (e: Error) => void }[] = [];
-  // A server that dies fails whoever waits for its diagnostics, with what it printed (a test never hangs on it).
+  // A server that dies fails whoever waits for its diagnostics, with what it printed, and every
+  // request still waiting for an answer (a test never hangs on it, nor ends as if it had passed).
   let died: Error | undefined;
   proc.once('exit', (code, signal) => {
     died = new Error(`the language server exited (${signal ?? `code ${code}`}) with nothing published: ${err.slice(-2000)}`);
     for (const w of waiters.splice(0)) w.reject(died);
+    // After what it wrote before it died has been read.
+    setImmediate(() => conn.dispose());
   });
   const seen: PublishDiagnosticsParams[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

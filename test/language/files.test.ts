@@ -159,6 +159,42 @@ test('a broken scenario just under the size limit, in a 256 MiB heap: its first 
   }
 });
 
+test(
+  'a scenario of one line just under the size limit, in a 256 MiB heap: diagnostics, no tokens, Format Document, completion and hover all answer',
+  { timeout: 180_000 },
+  async () => {
+    // 16 MiB of words on one line: the server made 5.6 million semantic tokens for it (28 million
+    // integers) and ran out of memory; formatting held the line's tokens (over 1 GB); completion
+    // at its end tokenized everything before the cursor, and the server aborted.
+    const lsp = await startServer(null, null, {}, ['--max-old-space-size=256']);
+    try {
+      const uri = pathToFileURL(join(scen, 'one-line.vpci')).href;
+      const words = Math.floor((16 * 1024 * 1024 - 1) / 3);
+      const d = await open(lsp, uri, 'x  '.repeat(words));
+      assert.deepEqual(
+        d.diagnostics.map((x) => [x.code, x.range.start.line, x.range.start.character]),
+        [['unknown-statement', 0, 0]],
+      );
+      const tokens = await lsp.conn.sendRequest<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri } });
+      assert.deepEqual(tokens.data, []);
+      assert.deepEqual(await lsp.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } }), []);
+      const edits = await lsp.conn.sendRequest<{ newText: string }[]>('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
+      assert.equal(edits.length, 1);
+      assert.equal(edits[0]!.newText, 'x '.repeat(words - 1) + 'x\n');
+      const end = { line: 0, character: 3 * words };
+      assert.deepEqual(await lsp.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: end }), []);
+      assert.equal(await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 * 1_000_000 } }), null);
+      assert.equal(lsp.proc.exitCode, null);
+      assert.deepEqual(lsp.errors(), []);
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
 test('formatting a scenario just under the size limit, in a 1 GiB heap: the edit comes, the server lives on', { timeout: 180_000 }, async () => {
   // 4 million lines of one word: formatting held every token and a record per line (4.9 GB at its
   // peak), and the worker ran out of memory; line by line it needs about the text and the result.

@@ -13,7 +13,7 @@ import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
 import { LineIndex } from '../../emulator/scenario/lines';
-import { DocAnalysis as Unpacked, LARGE_DOCUMENT_LINES, packAnalysis } from '../../language/packed';
+import { DocAnalysis as Unpacked, LARGE_DOCUMENT_LINES, LARGE_DOCUMENT_TOKENS, packAnalysis } from '../../language/packed';
 import { analyze } from '../../language/analyze';
 import { nameAt } from '../../language/names';
 import { readFileSync } from 'node:fs';
@@ -354,6 +354,21 @@ test('semantic tokens and folding ranges up to LARGE_DOCUMENT_LINES lines, none 
   assert.deepEqual(JSON.parse(at.folding), [{ startLine: 0, endLine: LARGE_DOCUMENT_LINES - 1, kind: 'comment' }]);
   const past = packAnalysis(analyze(lines(LARGE_DOCUMENT_LINES + 1), 'file:///a.vpci'), 1, 1);
   assert.equal(past.lineStarts.length, LARGE_DOCUMENT_LINES + 1);
+  assert.equal(past.tokens.length, 0);
+  assert.equal(past.folding, '[]');
+});
+
+test('semantic tokens and folding ranges up to LARGE_DOCUMENT_TOKENS tokens, however few the lines, none past them', () => {
+  // Two lines of words (each a token), a comment block around them so that folding has something to give.
+  const text = (n: number): string => `# a\n# b\n${'x '.repeat(n / 2)}\n${'x '.repeat(n / 2 - 4)}\n# c\n# d`;
+  const at = packAnalysis(analyze(text(LARGE_DOCUMENT_TOKENS), 'file:///a.vpci'), 1, 1);
+  assert.equal(at.tokens.length, 5 * LARGE_DOCUMENT_TOKENS, 'four comments and the words');
+  assert.deepEqual(JSON.parse(at.folding), [
+    { startLine: 0, endLine: 1, kind: 'comment' },
+    { startLine: 4, endLine: 5, kind: 'comment' },
+  ]);
+  const past = packAnalysis(analyze(text(LARGE_DOCUMENT_TOKENS + 2), 'file:///a.vpci'), 1, 1);
+  assert.equal(past.lineStarts.length, 6);
   assert.equal(past.tokens.length, 0);
   assert.equal(past.folding, '[]');
 });

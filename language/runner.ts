@@ -39,6 +39,9 @@ const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
  */
 export class AnalysisOutOfMemory extends Error {}
 
+/** A job was under way in a worker that was restarted (to stop a dropped analysis): it may be asked for again. */
+export class WorkerRestarted extends Error {}
+
 /** Both stages on this thread, with a turn of the event loop between them. */
 export class InProcessRunner implements Runner {
   private dropped = new Set<number>();
@@ -239,7 +242,7 @@ export class WorkerRunner implements Runner {
       this.worker = undefined;
       void w.terminate();
       for (const [s] of this.pending) this.settle(s, undefined);
-      for (const f of this.formats.values()) f.reject(new Error('the analysis worker was restarted'));
+      for (const f of this.formats.values()) f.reject(new WorkerRestarted('the analysis worker was restarted'));
       this.formats.clear();
     }
   }

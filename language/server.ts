@@ -30,6 +30,7 @@ import { definition, references } from './definition';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
+import { formatDocument } from './formatting';
 import { commentBefore } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
@@ -329,16 +330,14 @@ connection.onDocumentFormatting(
   guardAsync([] as TextEdit[], async (p) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
-    const text = doc.getText();
-    const version = doc.version;
-    // The formatter writes \n; the document keeps its own line ends (its first one: \r\n, \r or \n),
-    // so formatting a canonical CRLF file changes nothing.
-    const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
-    const lf = await scheduler.format(text);
-    const formatted = eol === '\n' ? lf : lf.replace(/\n/g, eol);
-    // Edits for a text that changed meanwhile would land in the wrong places.
-    if (formatted === text || doc.version !== version) return [];
-    return [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
+    return formatDocument(
+      doc,
+      (text) => scheduler.format(text),
+      (message) => {
+        connection.console.error(`vpci language server: ${message}`);
+        connection.window.showErrorMessage(message);
+      },
+    );
   }),
 );
 

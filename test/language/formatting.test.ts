@@ -1,0 +1,70 @@
+// Format Document (language/formatting.ts): the one edit, the document's line ends, a text that
+// changed meanwhile, and a formatter that cannot finish — asked again once when its worker was
+// restarted under it, and otherwise told to the user instead of doing nothing in silence.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatDocument, type FormatTarget } from '../../language/formatting';
+import { AnalysisOutOfMemory, WorkerRestarted } from '../../language/runner';
+import { formatScenario } from '../../emulator/scenario/format';
+import { LineDocument } from '../../language/document';
+
+const URI = 'file:///srv/scen%20one/timeline.vpci';
+const doc = (text: string): LineDocument => new LineDocument(URI, 'vpci', 1, text);
+
+/** The format function's calls, answering each in turn from `answers` (a string, or an error to reject with). */
+function formatter(...answers: (string | Error | ((text: string) => string))[]): { format: (text: string) => Promise<string>; calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    format: (text) => {
+      calls.push(text);
+      const a = answers.shift() ?? formatScenario;
+      if (a instanceof Error) return Promise.reject(a);
+      return Promise.resolve(typeof a === 'function' ? a(text) : a);
+    },
+  };
+}
+
+test("one edit over the whole text, in the document's own line ends; none when nothing changes", async () => {
+  const told: string[] = [];
+  const d = doc('at  1ms boot\r\nat 2ms   driver nic0 msix 3\r\n');
+  const f = formatter();
+  assert.deepEqual(await formatDocument(d, f.format, (m) => told.push(m)), [
+    { range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } }, newText: 'at 1ms  boot\r\nat 2ms  driver nic0 msix 3\r\n' },
+  ]);
+  assert.deepEqual(await formatDocument(doc('at 1ms  boot\r\n'), formatter().format, (m) => told.push(m)), []);
+  assert.deepEqual(told, []);
+});
+
+test('a text that changed while the formatter ran gets no edit', async () => {
+  const d = doc('at  1ms boot\n');
+  const f = formatter((t) => {
+    d.version = 2;
+    return formatScenario(t);
+  });
+  assert.deepEqual(await formatDocument(d, f.format, () => assert.fail('nothing to tell')), []);
+});
+
+test('a formatter whose worker was restarted under it is asked once more', async () => {
+  const told: string[] = [];
+  const f = formatter(new WorkerRestarted('the analysis worker was restarted'));
+  const edits = await formatDocument(doc('at  1ms boot\n'), f.format, (m) => told.push(m));
+  assert.equal(f.calls.length, 2);
+  assert.equal(edits[0]?.newText, 'at 1ms  boot\n');
+  assert.deepEqual(told, []);
+});
+
+test('a formatter that cannot finish: no edit, and the user is told why', async () => {
+  for (const [error, why] of [
+    [new AnalysisOutOfMemory('Worker terminated due to reaching memory limit: JS heap out of memory'), 'the formatter ran out of memory'],
+    [new Error('the analysis worker exited (code 1)'), 'the formatter failed (the analysis worker exited (code 1))'],
+    // Restarted twice running: not asked a third time.
+    [new WorkerRestarted('the analysis worker was restarted'), 'the formatter failed (the analysis worker was restarted)'],
+  ] as const) {
+    const told: string[] = [];
+    const f = formatter(...(error instanceof WorkerRestarted ? [error, error] : [error]));
+    const target: FormatTarget = doc('at  1ms boot\n');
+    assert.deepEqual(await formatDocument(target, f.format, (m) => told.push(m)), []);
+    assert.deepEqual(told, [`Format Document: timeline.vpci was not formatted: ${why}. It is unchanged.`]);
+  }
+});

@@ -283,7 +283,7 @@ export class BusRuntime {
       t.record(this.m.now, Ev.State, this.index, wslot, index, 0, { what: 'interrupt pending (masked)', index });
       return;
     }
-    const r = this.m.remapper.deliver(msg.address, msg.data);
+    const r = this.m.remapper.deliver(this.index, msg.address, msg.data);
     if ('error' in r) {
       t.record(
         this.m.now,
@@ -470,7 +470,7 @@ class BusKernel implements GuestKernel {
     return this.b.m.irqInfo(irq);
   }
   retargetInterrupt(address: number, data: number, vector: number, cpus: number[]): number {
-    return this.b.m.remapper.retarget(address, data, vector, cpus) ? 0 : 22;
+    return this.b.m.remapper.retarget(this.b.index, address, data, vector, cpus) ? 0 : 22;
   }
   driverRequest(wslot: number) {
     return this.b.m.state.driverRequests[`${this.b.decl.name}/${wslot}`];

@@ -37,7 +37,7 @@ test('profiles: names and accepted versions', () => {
 test('verify_simple_interrupt: 0xFEE00000/0 delivers vector 0x21 to CPU 0', () => {
   const { r, trace } = mk();
   assert.deepEqual(r.map(req()), { ok: true, address: 0xfee00000, data: 0 });
-  assert.deepEqual(r.deliver(0xfee00000, 0), { cpu: 0, vector: 0x21 });
+  assert.deepEqual(r.deliver(0, 0xfee00000, 0), { cpu: 0, vector: 0x21 });
   assert.equal(trace.get(0).kind, Ev.IntMap);
   assert.equal(trace.get(0).c, 0xfee00000);
 });
@@ -46,9 +46,9 @@ test('verify_multi_interrupt: count 2, data 0/1 -> 0x21/0x22', () => {
   const { r } = mk();
   const m = r.map(req({ vectorCount: 2 }));
   assert.ok(m.ok);
-  assert.deepEqual(r.deliver(m.address, 0), { cpu: 0, vector: 0x21 });
-  assert.deepEqual(r.deliver(m.address, 1), { cpu: 0, vector: 0x22 });
-  assert.ok('error' in r.deliver(m.address, 2));
+  assert.deepEqual(r.deliver(0, m.address, 0), { cpu: 0, vector: 0x21 });
+  assert.deepEqual(r.deliver(0, m.address, 1), { cpu: 0, vector: 0x22 });
+  assert.ok('error' in r.deliver(0, m.address, 2));
 });
 
 test('verify_two_interrupts: second mapping at 0xFEE00004', () => {
@@ -60,12 +60,13 @@ test('verify_two_interrupts: second mapping at 0xFEE00004', () => {
 test('verify_retarget: retarget to [2,3] delivers to CPU 2', () => {
   const { r } = mk();
   r.map(req());
-  assert.equal(r.retarget(0xfee00000, 0, 0x41, [2, 3]), true);
-  assert.deepEqual(r.deliver(0xfee00000, 0), { cpu: 2, vector: 0x41 });
-  assert.equal(r.retarget(0xfee00040, 0, 0x41, [2]), false);
+  assert.equal(r.retarget(0, 0xfee00000, 0, 0x41, [2, 3]), true);
+  assert.deepEqual(r.deliver(0, 0xfee00000, 0), { cpu: 2, vector: 0x41 });
+  assert.equal(r.retarget(0, 0xfee00040, 0, 0x41, [2]), false);
+  assert.equal(r.retarget(1, 0xfee00000, 0, 0x41, [2]), false, 'another bus has no such mapping');
 });
 
-test('remapper limits: >32 vectors, >32 CPUs, delivery mode, 494 total', () => {
+test('remapper limits: >32 vectors, >32 CPUs, delivery mode, and 494 mappings per device whatever their vector counts', () => {
   const { r, trace } = mk();
   const bad = [req({ vectorCount: 33 }), req({ cpus: Array.from({ length: 33 }, (_, i) => i) }), req({ deliveryMode: 2 }), req({ cpus: [] })];
   for (const q of bad) {
@@ -75,21 +76,62 @@ test('remapper limits: >32 vectors, >32 CPUs, delivery mode, 494 total', () => {
   }
   assert.equal(trace.get(0).kind, Ev.Error);
   assert.ok(r.map(req({ vectorCount: 32, cpus: Array.from({ length: 32 }, (_, i) => i) })).ok);
-  for (let i = 0; i < 14; i++) assert.ok(r.map(req({ vectorCount: 32 })).ok); // 15 * 32 = 480
-  assert.ok(r.map(req({ vectorCount: 14 })).ok); // 494
+  // OV-D map_interrupts counts the device's mappings (one per request), not their messages.
+  for (let i = 1; i < 494; i++) assert.ok(r.map(req({ vectorCount: 32 })).ok, `mapping ${i + 1}`);
+  assert.equal(r.mappingsOf(0), 494);
+  assert.equal(r.mappedMessages, 494 * 32);
   const over = r.map(req({ vectorCount: 1 }));
   assert.equal(over.ok, false);
-  if (!over.ok) assert.match(over.reason, /TooManyMsis/);
+  if (!over.ok) assert.equal(over.reason, 'TooManyMsis: 495 interrupts mapped on the device > 494');
   assert.deepEqual(r.map(req({ vectorCount: 0 })), { ok: true, address: 0, data: 0 });
+  // Another device (bus) has a limit of its own.
+  assert.deepEqual(r.map(req({ bus: 1 })), { ok: true, address: 0xfee00000, data: 0 });
+  assert.equal(r.tooMany(0, 0), undefined);
+  assert.equal(r.tooMany(1, 493), undefined);
+  assert.equal(r.tooMany(1, 494), 'TooManyMsis: 495 interrupts mapped on the device > 494');
 });
 
-test('unmap matches bus, wslot, address and data; snapshot/restore is equal', () => {
+test("one table per device: each bus starts at 0xFEE00000, and a write or a retarget finds its own bus's mapping", () => {
+  const { r } = mk();
+  assert.deepEqual(r.map(req({ bus: 0, vector: 0x30 })), { ok: true, address: 0xfee00000, data: 0 });
+  assert.deepEqual(r.map(req({ bus: 0, vector: 0x31 })), { ok: true, address: 0xfee00004, data: 0 });
+  assert.deepEqual(r.map(req({ bus: 3, vector: 0x40, cpus: [1] })), { ok: true, address: 0xfee00000, data: 0 });
+  assert.deepEqual(r.deliver(0, 0xfee00000, 0), { cpu: 0, vector: 0x30 });
+  assert.deepEqual(r.deliver(3, 0xfee00000, 0), { cpu: 1, vector: 0x40 });
+  assert.deepEqual(r.deliver(3, 0xfee00004, 0), { error: 'no mapping at table slot 1' });
+  assert.equal(r.retarget(3, 0xfee00000, 0, 0x50, [2]), true);
+  assert.deepEqual(r.deliver(3, 0xfee00000, 0), { cpu: 2, vector: 0x50 });
+  assert.deepEqual(r.deliver(0, 0xfee00000, 0), { cpu: 0, vector: 0x30 }, 'bus 0 is untouched');
+  assert.equal(r.unmap(3, 0, 0xfee00004, 0), false);
+  assert.equal(r.unmap(3, 0, 0xfee00000, 0), true);
+  assert.equal(r.entriesFor(0, 0).length, 2);
+});
+
+test("a table is a slab: a new mapping takes the entry freed last; a release frees in the device's list order (swap_remove on delete)", () => {
+  const { r } = mk();
+  for (let v = 0; v < 4; v++) r.map(req({ vector: 0x30 + v })); // entries 0..3, list [0, 1, 2, 3]
+  assert.equal(r.unmap(0, 0, 0xfee00004, 0), true); // list [0, 3, 2], free [1]
+  assert.equal(r.unmap(0, 0, 0xfee0000c, 0), true); // list [0, 2], free [1, 3]
+  assert.equal((r.map(req({ vector: 0x40 })) as { address: number }).address, 0xfee0000c, 'the entry freed last');
+  assert.equal((r.map(req({ vector: 0x41 })) as { address: number }).address, 0xfee00004);
+  assert.equal((r.map(req({ vector: 0x42 })) as { address: number }).address, 0xfee00010, 'none free: a new one at the end');
+  // list [0, 2, 3, 1, 4]: released in that order, so the next mappings take 4, 1, 3, 2, 0.
+  assert.equal(r.unmapAll(0), 5);
+  const next = Array.from({ length: 6 }, () => (r.map(req()) as { address: number }).address);
+  assert.deepEqual(next, [0xfee00010, 0xfee00004, 0xfee0000c, 0xfee00008, 0xfee00000, 0xfee00014]);
+});
+
+test('unmap matches bus, wslot, address and data; snapshot/restore is equal, free entries and list order included', () => {
   const { r } = mk();
   r.map(req({ bus: 1, wslot: 0 }));
   r.map(req({ bus: 1, wslot: 0, vector: 0x22, cpus: [1, 2] }));
+  r.map(req({ bus: 1, wslot: 0, vector: 0x23 }));
+  r.map(req({ bus: 2, wslot: 0, vector: 0x24 }));
+  assert.equal(r.unmap(1, 0, 0xfee00004, 0), true);
   const snap = structuredClone(r.snapshot());
   assert.equal(r.unmap(0, 0, 0xfee00000, 0), false);
   assert.equal(r.unmap(1, 0, 0xfee00000, 1), false);
+  assert.equal(r.unmap(1, 1, 0xfee00000, 0), false);
   assert.equal(r.unmap(1, 0, 0xfee00000, 0), true);
   assert.equal(r.unmap(1, 0, 0xfee00000, 0), false);
   assert.equal(r.entriesFor(1, 0).length, 1);
@@ -97,7 +139,9 @@ test('unmap matches bus, wslot, address and data; snapshot/restore is equal', ()
   assert.deepEqual(r.snapshot(), snap);
   assert.deepEqual(
     r.entriesFor(1, 0).map((e) => e.address),
-    [0xfee00000, 0xfee00004],
+    [0xfee00000, 0xfee00008],
   );
-  assert.equal(r.mappedMessages, 2);
+  assert.equal(r.mappedMessages, 3);
+  assert.equal((r.map(req({ bus: 1 })) as { address: number }).address, 0xfee00004, 'the free entry came back with the snapshot');
+  assert.equal((r.map(req({ bus: 2 })) as { address: number }).address, 0xfee00004);
 });

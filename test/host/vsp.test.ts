@@ -178,7 +178,7 @@ test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matche
   const [c] = h.send(G.createInterrupt3(0, { vector: 0x40, deliveryMode: 0, vectorCount: 4, cpus: [0, 3] }));
   assert.equal(u16(payload(c!.pkt), 10), 4);
   assert.equal(u64(payload(c!.pkt), 16), 0xfee00008);
-  assert.deepEqual(h.remapper.deliver(0xfee00008, 3), { cpu: 0, vector: 0x43 });
+  assert.deepEqual(h.remapper.deliver(0, 0xfee00008, 3), { cpu: 0, vector: 0x43 });
   assert.deepEqual(
     h.remapper.entriesFor(0, 0).map((e) => [e.vector, e.cpus]),
     [
@@ -328,12 +328,32 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
     assert.match(h.errors().join('\n'), re, name);
     assert.equal(h.host.status.state, 'ready', name);
   }
-  // TooManyMsis across requests: 494 messages in total
+  // TooManyMsis across requests: 494 mappings on the device, whatever their vector counts (OV-D map_interrupts)
   const h = ready('openvmm', 0x10004);
-  for (let i = 0; i < 15; i++)
-    assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 32, cpus: [0] }))[0]!.pkt), 0), 0);
-  assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 15, cpus: [0] }))[0]!.pkt), 0), BAD_DATA);
-  assert.match(h.errors().join('\n'), /TooManyMsis/);
+  for (let i = 0; i < 494; i++)
+    assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 32, cpus: [0] }))[0]!.pkt), 0), 0, `mapping ${i + 1}`);
+  assert.equal(u32(payload(h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0] }))[0]!.pkt), 0), BAD_DATA);
+  assert.match(h.errors().join('\n'), /TooManyMsis: 495 interrupts mapped on the device > 494/);
+  assert.equal(h.remapper.mappingsOf(0), 494);
+
+  // RESOURCES_ASSIGNED with MSIs: the device's mappings and all of the packet's together, checked before any is made.
+  const g = ready('openvmm', 0x10004);
+  for (let i = 0; i < 493; i++) g.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0] }));
+  const assigned = (msis: number): Uint8Array =>
+    rawMsg(0x42490010, 136 + 16 * msis, (v) => {
+      v.setUint32(128, msis, true);
+      for (let i = 0; i < msis; i++) {
+        v.setUint8(136 + 16 * i, 0x50 + i); // vector
+        v.setUint16(136 + 16 * i + 2, 1, true); // vector count
+        v.setBigUint64(136 + 16 * i + 8, 1n, true); // CPU 0
+      }
+    });
+  assert.equal(u32(payload(g.send(assigned(2))[0]!.pkt), 0), BAD_DATA);
+  assert.match(g.errors().join('\n'), /TooManyMsis: 495 interrupts mapped on the device > 494/);
+  assert.equal(g.remapper.mappingsOf(0), 493, 'none of the two was mapped');
+  const [ok] = g.send(assigned(1));
+  assert.equal(u32(payload(ok!.pkt), 0), 0);
+  assert.equal(g.remapper.mappingsOf(0), 494);
 });
 
 test('fatal errors: data before negotiation, second negotiation, non-data packet — no reply, host stops', () => {

@@ -1,16 +1,20 @@
-// The VM's interrupt-remapping table: one per VM, shared by every vPCI bus.
-// CREATE_INTERRUPT asks it for an (address, data) pair the device must write;
-// when the device writes that pair, deliver() finds the guest vector and CPU.
+// The interrupt-remapping tables: one per vPCI device (bus), as OpenVMM's x86 backend keeps one
+// InterruptTable per device (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs:
+// ApicSoftwareDevices::new_device makes a table per device id, retarget_interrupt looks the
+// device's table up by id, and a device's MSI writes are looked up in its own table). So every
+// bus's first mapping is 0xFEE00000. CREATE_INTERRUPT asks its bus's table for an (address, data)
+// pair the device must write; when the device writes that pair, deliver() finds the guest vector
+// and CPU.
 //
-// Modelled on OpenVMM's x86 software APIC device and test controller
-// (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs and
-// vm/devices/pci/vpci/src/test_helpers/mod.rs, protocol.md §6.5): each mapping takes
-// one table slot; address = 0xFEE00000 + (slot << 2), data = 0; on delivery the
-// slot is (address >> 2) & 0xFFFF and data is added to the base vector
-// (multi-message MSI). Limits from openvmm vm/devices/pci/vpci/src/device.rs:
-// ≤ 32 vectors per request (PCI_MAX_MSI_VECTOR_COUNT), ≤ 32 target CPUs,
-// delivery mode 0 (fixed) or 1 (lowest priority), ≤ 494 messages in total
-// (MAX_SUPPORTED_INTERRUPT_MESSAGES; we count vector messages, not slots).
+// Each mapping takes one entry of the table, a slab (the `slab` crate): a new mapping takes the
+// entry freed last, or a new one at the end when none is free; address = 0xFEE00000 + (index << 2),
+// data = 0; on delivery the index is (address >> 2) & 0xFFFF and data is added to the base
+// vector (multi-message MSI, as OpenVMM's test controller does: vm/devices/pci/vpci/src/
+// test_helpers/mod.rs; the x86 backend injects the base vector alone). Limits from openvmm
+// vm/devices/pci/vpci/src/device.rs: <= 32 vectors per request (PCI_MAX_MSI_VECTOR_COUNT), <= 32
+// target CPUs, delivery mode 0 (fixed) or 1 (lowest priority), and <= 494 mappings per device
+// (map_interrupts: the device's interrupt list, one per mapping whatever its vector count, plus
+// the new ones, against MAX_SUPPORTED_INTERRUPT_MESSAGES).
 //
 // Multi-message MSI: one mapping covers vector_count messages (data 0..count-1).
 // A retarget names one message by its (address, data) and moves only that one,
@@ -29,9 +33,8 @@ import { STATUS_BAD_DATA } from './status';
 export const MSI_ADDRESS_BASE = 0xfee00000;
 export const PCI_MAX_MSI_VECTOR_COUNT = 32;
 export const MAX_TARGET_CPUS = 32;
+/** Mappings one device may hold (OV-P MAX_SUPPORTED_INTERRUPT_MESSAGES, checked by OV-D map_interrupts). */
 export const MAX_SUPPORTED_INTERRUPT_MESSAGES = 494;
-/** Table slots the x86 backend has (OV-T: index 0..499). */
-export const TABLE_SLOTS = 500;
 
 export interface MapRequest {
   bus: number;
@@ -45,6 +48,7 @@ export interface MapRequest {
 export type MapResult = { ok: true; address: number; data: number } | { ok: false; status: number; reason: string };
 
 interface Entry {
+  /** Its index in its bus's table. */
   slot: number;
   bus: number;
   wslot: number;
@@ -56,24 +60,60 @@ interface Entry {
   msgs?: ({ vector: number; cpus: number[] } | null)[];
 }
 
-export interface RemapperSnapshot {
-  entries: Entry[];
+/**
+ * One device's table, a slab: entries by index, and the indexes freed, the last freed on top. With
+ * it, the device's list of mappings (OV-D ReadyDevice::interrupts, by index): a new one is pushed,
+ * a deleted one swapped out with the last (Vec::swap_remove), a release deletes them in list order.
+ */
+interface Table {
+  entries: (Entry | undefined)[];
+  free: number[];
+  list: number[];
 }
+
+export interface RemapperSnapshot {
+  /** Per bus: its entries (in index order) and its free indexes (the last freed last). */
+  tables: { bus: number; entries: Entry[]; free: number[]; list: number[]; length: number }[];
+}
+
+const copyEntry = (e: Entry): Entry => ({
+  ...e,
+  cpus: [...e.cpus],
+  ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}),
+});
 
 export class InterruptRemapper {
   private readonly trace: Trace;
   private readonly now: () => number;
-  private slots = new Array<Entry | undefined>(TABLE_SLOTS).fill(undefined);
-  private total = 0;
+  private tables = new Map<number, Table>();
 
   constructor(o: { trace: Trace; now: () => number }) {
     this.trace = o.trace;
     this.now = o.now;
   }
 
-  /** Messages currently mapped (sum of vector counts). */
+  private table(bus: number): Table {
+    let t = this.tables.get(bus);
+    if (!t) this.tables.set(bus, (t = { entries: [], free: [], list: [] }));
+    return t;
+  }
+
+  /** Messages currently mapped, over every bus (sum of vector counts). */
   get mappedMessages(): number {
-    return this.total;
+    let n = 0;
+    for (const t of this.tables.values()) for (const e of t.entries) if (e) n += e.vectorCount;
+    return n;
+  }
+
+  /** Mappings a bus's device holds now. */
+  mappingsOf(bus: number): number {
+    return this.tables.get(bus)?.list.length ?? 0;
+  }
+
+  /** Why `count` more mappings cannot be made on a bus (OV-D map_interrupts' TooManyMsis), or undefined. */
+  tooMany(bus: number, count: number): string | undefined {
+    const total = this.mappingsOf(bus) + count;
+    return total > MAX_SUPPORTED_INTERRUPT_MESSAGES ? `TooManyMsis: ${total} interrupts mapped on the device > ${MAX_SUPPORTED_INTERRUPT_MESSAGES}` : undefined;
   }
 
   map(req: MapRequest): MapResult {
@@ -86,11 +126,12 @@ export class InterruptRemapper {
       return fail(`InvalidInterrupt: vector_count ${req.vectorCount} > ${PCI_MAX_MSI_VECTOR_COUNT}`);
     if (req.cpus.length > MAX_TARGET_CPUS) return fail(`InvalidInterrupt: ${req.cpus.length} target CPUs > ${MAX_TARGET_CPUS}`);
     if (req.deliveryMode !== 0 && req.deliveryMode !== 1) return fail(`InvalidInterruptType: delivery mode ${req.deliveryMode}`);
+    const over = this.tooMany(req.bus, 1);
+    if (over) return fail(over);
     if (req.cpus.length === 0) return fail('RegisterInterrupt: no target CPU');
-    if (this.total + req.vectorCount > MAX_SUPPORTED_INTERRUPT_MESSAGES)
-      return fail(`TooManyMsis: ${this.total} + ${req.vectorCount} > ${MAX_SUPPORTED_INTERRUPT_MESSAGES}`);
-    const slot = this.slots.indexOf(undefined);
-    if (slot < 0) return fail('RegisterInterrupt: no free table slot');
+    const t = this.table(req.bus);
+    // The slab's next entry: the one freed last, else a new one at the end.
+    const slot = t.free.length ? t.free.pop()! : t.entries.length;
     const e: Entry = {
       slot,
       bus: req.bus,
@@ -100,8 +141,8 @@ export class InterruptRemapper {
       deliveryMode: req.deliveryMode,
       cpus: [...req.cpus],
     };
-    this.slots[slot] = e;
-    this.total += e.vectorCount;
+    t.entries[slot] = e;
+    t.list.push(slot);
     const address = addressOf(slot);
     this.trace.record(this.now(), Ev.IntMap, req.bus, req.wslot, 0, address, {
       slot,
@@ -116,29 +157,40 @@ export class InterruptRemapper {
   }
 
   unmap(bus: number, wslot: number, address: number, data: number): boolean {
-    const e = this.lookup(address, data);
-    if (!e || e.bus !== bus || e.wslot !== wslot || data !== 0) return false;
-    this.slots[e.slot] = undefined;
-    this.total -= e.vectorCount;
+    const e = this.lookup(bus, address);
+    if (!e || e.wslot !== wslot || data !== 0) return false;
+    const t = this.table(bus);
+    t.entries[e.slot] = undefined;
+    t.free.push(e.slot);
+    const i = t.list.indexOf(e.slot);
+    t.list[i] = t.list[t.list.length - 1]!;
+    t.list.pop();
     this.trace.record(this.now(), Ev.IntUnmap, bus, wslot, data, address);
     return true;
   }
 
-  /** Removes every mapping of one function (RESOURCES_RELEASED, channel close). Returns how many. */
+  /** Removes every mapping of one function (RESOURCES_RELEASED, channel close), in the device's list order (OV-D release_all). Returns how many. */
   unmapAll(bus: number, wslot?: number): number {
-    let n = 0;
-    for (const e of this.slots) {
-      if (!e || e.bus !== bus || (wslot !== undefined && e.wslot !== wslot)) continue;
-      if (this.unmap(e.bus, e.wslot, addressOf(e.slot), 0)) n++;
+    const t = this.tables.get(bus);
+    if (!t) return 0;
+    const gone = t.list.filter((slot) => wslot === undefined || t.entries[slot]!.wslot === wslot);
+    for (const slot of gone) {
+      const e = t.entries[slot]!;
+      t.entries[slot] = undefined;
+      t.free.push(slot);
+      this.trace.record(this.now(), Ev.IntUnmap, bus, e.wslot, 0, addressOf(slot));
     }
-    return n;
+    // What stays keeps its order (all of them go when the device is released, as OV-D drains its list).
+    t.list = t.list.filter((slot) => t.entries[slot] !== undefined);
+    return gone.length;
   }
 
-  deliver(address: number, data: number): { cpu: number; vector: number } | { error: string } {
+  /** Where a device's MSI write of (address, data) goes, looked up in its bus's table. */
+  deliver(bus: number, address: number, data: number): { cpu: number; vector: number } | { error: string } {
     if (((address >>> 0) & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE)
       return { error: `address 0x${(address >>> 0).toString(16)} is not in the interrupt window 0xfee00000` };
     const slot = (address >>> 2) & 0xffff;
-    const e = this.slots[slot];
+    const e = this.tables.get(bus)?.entries[slot];
     if (!e) return { error: `no mapping at table slot ${slot}` };
     if (!Number.isInteger(data) || data < 0 || data >= e.vectorCount) return { error: `data ${data} outside the ${e.vectorCount} mapped message(s)` };
     const own = e.msgs?.[data];
@@ -147,8 +199,9 @@ export class InterruptRemapper {
     return { cpu, vector: own ? own.vector : e.vector + data };
   }
 
-  retarget(address: number, data: number, vector: number, cpus: number[]): boolean {
-    const e = this.lookup(address, data);
+  /** A guest's retarget of one of its bus's mappings (OV retarget_interrupt finds the device's table by its id). */
+  retarget(bus: number, address: number, data: number, vector: number, cpus: number[]): boolean {
+    const e = this.lookup(bus, address);
     if (!e || cpus.length === 0 || cpus.length > MAX_TARGET_CPUS) return false;
     if (e.vectorCount > 1) {
       // One message of a multi-message block (see the top of this file).
@@ -167,34 +220,37 @@ export class InterruptRemapper {
 
   entriesFor(bus: number, wslot: number): { address: number; data: number; vector: number; cpus: number[]; deliveryMode: number }[] {
     const out: { address: number; data: number; vector: number; cpus: number[]; deliveryMode: number }[] = [];
-    for (const e of this.slots)
-      if (e && e.bus === bus && e.wslot === wslot)
-        out.push({ address: addressOf(e.slot), data: 0, vector: e.vector, cpus: [...e.cpus], deliveryMode: e.deliveryMode });
+    for (const e of this.tables.get(bus)?.entries ?? [])
+      if (e && e.wslot === wslot) out.push({ address: addressOf(e.slot), data: 0, vector: e.vector, cpus: [...e.cpus], deliveryMode: e.deliveryMode });
     return out;
   }
 
   snapshot(): RemapperSnapshot {
-    return {
-      entries: this.slots
-        .filter((e): e is Entry => e !== undefined)
-        .map((e) => ({ ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) })),
-    };
+    const tables: RemapperSnapshot['tables'] = [];
+    for (const [bus, t] of [...this.tables].sort((a, b) => a[0] - b[0]))
+      tables.push({
+        bus,
+        entries: t.entries.filter((e): e is Entry => e !== undefined).map(copyEntry),
+        free: [...t.free],
+        list: [...t.list],
+        length: t.entries.length,
+      });
+    return { tables };
   }
 
   restore(s: unknown): void {
-    this.slots = new Array<Entry | undefined>(TABLE_SLOTS).fill(undefined);
-    this.total = 0;
-    const entries = (s as RemapperSnapshot | undefined)?.entries ?? [];
-    for (const e of entries) {
-      this.slots[e.slot] = { ...e, cpus: [...e.cpus], ...(e.msgs ? { msgs: e.msgs.map((x) => (x ? { vector: x.vector, cpus: [...x.cpus] } : null)) } : {}) };
-      this.total += e.vectorCount;
+    this.tables = new Map();
+    for (const x of (s as RemapperSnapshot | undefined)?.tables ?? []) {
+      const entries = new Array<Entry | undefined>(x.length).fill(undefined);
+      for (const e of x.entries) entries[e.slot] = copyEntry(e);
+      this.tables.set(x.bus, { entries, free: [...x.free], list: [...x.list] });
     }
   }
 
-  private lookup(address: number, _data: number): Entry | undefined {
+  private lookup(bus: number, address: number): Entry | undefined {
     if (((address >>> 0) & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE) return undefined;
     const slot = (address >>> 2) & 0xffff;
-    const e = this.slots[slot];
+    const e = this.tables.get(bus)?.entries[slot];
     return e && addressOf(e.slot) === address >>> 0 ? e : undefined;
   }
 }

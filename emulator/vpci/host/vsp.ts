@@ -555,10 +555,13 @@ export class VpciHost {
         }
     }
     const mapped: { vectorCount: number; address: number; data: number }[] = [];
+    // OV-D map_interrupts: the device's mappings and this request's (vector count 0 aside) against its limit, before any is made.
+    const over = this.irq.tooMany(this.env.bus, msis.filter((m) => m.vectorCount !== 0).length);
+    if (over) throw new PacketError(over);
     for (const m of msis) {
       if (m.vectorCount === 0) continue; // counted but omitted from the reply (protocol.md §9.3 QUIRK)
       const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
-      if (!res.ok) throw new PacketError(`RegisterInterrupt: ${res.reason}`, res.status);
+      if (!res.ok) throw new PacketError(res.reason, res.status);
       mapped.push({ vectorCount: m.vectorCount, address: res.address, data: res.data });
     }
     // Reply (OV DeviceTranslateReply): status, wslot, 6 translated descriptors, msi count, reserved, remapped MSIs
@@ -588,7 +591,7 @@ export class VpciHost {
     const out = new Writer(24).u32(0, STATUS_SUCCESS);
     if (m.vectorCount !== 0) {
       const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
-      if (!res.ok) throw new PacketError(`RegisterInterrupt: ${res.reason}`, res.status);
+      if (!res.ok) throw new PacketError(res.reason, res.status);
       writeTranIntDesc(out, 8, { vectorCount: m.vectorCount, data: res.data, address: res.address });
     }
     if (rc) this.complete(type, txid, out.b);

@@ -2,7 +2,7 @@
 // openvmm vm/devices/pci/vpci/src/device.rs `VpciChannelState` (protocol.md §9.2) with
 // the per-profile differences of profiles.ts. It reads one whole guest→host
 // VMBus packet at a time, answers through env.send, keeps the config window
-// and asks the VM's interrupt remapper for MSI address/data pairs. It never
+// and asks its bus's interrupt table (interrupts.ts) for MSI address/data pairs. It never
 // throws on guest input: every bad packet becomes the status the profile's host
 // returns (BAD_DATA when a completion was requested) or a fatal channel error,
 // and an Ev.Error trace record.

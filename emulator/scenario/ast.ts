@@ -38,6 +38,40 @@ export interface Diagnostic {
  */
 export const MAX_DIAGNOSTICS = 100_000;
 
+/**
+ * The longest bus name (ours). A bus name is in every thread name of its bus, in the transcript's
+ * every line, the Call Stack, the topology and the message sequence: a name of a million
+ * characters (which the lexer takes as one word) made each step's threads answer megabytes.
+ */
+export const MAX_BUS_NAME = 64;
+
+/**
+ * The longest text a diagnostic quotes in full (a word, a device id, a path it could not read). A
+ * longer one — a scenario may hold a word of millions of characters, which each message repeated,
+ * megabytes on one line — is shown by its first and last QUOTE_KEPT characters around an ellipsis,
+ * with its length. Ours: no real path comes near it (PATH_MAX is 4,096 bytes on Linux, but paths
+ * people use are a few hundred characters at most).
+ */
+export const MAX_QUOTE = 512;
+const QUOTE_KEPT = 100;
+const LONG_QUOTE = new RegExp(`'([^'\\n]{${MAX_QUOTE + 1},})'`, 'g');
+
+/** `i` moved back off the second half of a surrogate pair, so a cut there never splits a character. */
+function cutAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
+}
+
+/** A diagnostic's message with every quoted text ('…') longer than MAX_QUOTE shortened as MAX_QUOTE says. */
+export function shortQuotes(message: string): string {
+  if (message.length <= MAX_QUOTE) return message;
+  return message.replace(LONG_QUOTE, (_, q: string) => {
+    const head = q.slice(0, cutAt(q, QUOTE_KEPT));
+    const tail = q.slice(cutAt(q, q.length - QUOTE_KEPT));
+    return `'${head}…${tail}' (${q.length.toLocaleString('en-US')} characters)`;
+  });
+}
+
 /** `function 0` or `function 1.2`: PCI device (0–31) and function (0–7), and their win_slot. */
 export interface SlotRef {
   device: number;

@@ -5,6 +5,7 @@
 // the values parsing could not know (message and status numbers). Never throws.
 import {
   MAX_DIAGNOSTICS,
+  shortQuotes,
   type BusDecl,
   type Diagnostic,
   type FnRef,
@@ -74,7 +75,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       firstDropped ??= loc;
       return;
     }
-    const d: Diagnostic = { severity, loc, code, message };
+    const d: Diagnostic = { severity, loc, code, message: shortQuotes(message) };
     if (related) d.related = related;
     if (hints?.length) d.suggestions = hints;
     out.push(d);

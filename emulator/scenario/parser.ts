@@ -22,7 +22,7 @@ import type {
   TimelineEvent,
   VmDecl,
 } from './ast';
-import { MAX_DIAGNOSTICS } from './ast';
+import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import { Lexer, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
@@ -155,6 +155,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   });
   /** Keeps a diagnostic; the MAX_DIAGNOSTICS-th ends the parse (TooManyDiagnostics). */
   const report = (d: Diagnostic): void => {
+    d.message = shortQuotes(d.message);
     diagnostics.push(d);
     if (diagnostics.length >= MAX_DIAGNOSTICS) throw new TooManyDiagnostics(diagnostics.length);
   };
@@ -183,6 +184,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   const busName = (what = 'a bus name'): Name => {
     const n = name(what);
     if (RESERVED_BUS_NAMES.includes(n.name)) fail(n.loc, 'reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
+    if (n.name.length > MAX_BUS_NAME)
+      fail(n.loc, 'name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${n.name.length.toLocaleString('en-US')}`);
     return n;
   };
   const num = (what: string): { value: number; loc: Loc } => {

@@ -288,3 +288,22 @@ test('a broken scenario just under the size limit, in a small heap: its first 10
   );
   assert.doesNotMatch(r.stderr, /FATAL|heap limit|node:internal/);
 });
+
+test('check on words of millions of characters: each message quotes the word shortened, the source line cut, a few hundred bytes each', () => {
+  const word = 'q'.repeat(4_000_000);
+  const cases: [string, string][] = [
+    [`${word}\n`, `unknown statement 'q`],
+    [`bus nic0 { function 0 ${word} }\n`, `unknown device 'q`],
+    [`bus nic0 { function 0 dump "${word}" }\n`, `cannot read dump file 'q`],
+    [`bus ${word} { function 0 intel-82599-vf }\n`, 'a bus name is at most 64 characters; this one is 4,000,000'],
+  ];
+  for (const [text, said] of cases) {
+    const file = join(dir, 'long-word.vpci');
+    writeFileSync(file, text);
+    const r = cli('check', file);
+    assert.equal(r.code, 2, r.err.slice(0, 500));
+    assert.ok(r.err.includes(said), r.err.slice(0, 500));
+    assert.ok(r.err.length < 1500, `${r.err.length} bytes: ${r.err.slice(0, 300)}`);
+    if (said.endsWith("'q")) assert.match(r.err, /'q{100}…q{100}' \(4,000,000 characters\)/);
+  }
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseScenario, formatDiagnostic } from '../../emulator/scenario/parser';
 import { commentBefore, Lexer, tokenize, tokensOf } from '../../emulator/scenario/lexer';
-import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
+import { MAX_BUS_NAME, MAX_DIAGNOSTICS, MAX_QUOTE, shortQuotes } from '../../emulator/scenario/ast';
 
 const L = (line: number, col: number, endCol: number, endLine = line) => ({ line, col, endLine, endCol });
 
@@ -395,4 +395,45 @@ test('the parser reads tokens as it goes: the same tree and diagnostics as from 
   for (const t of tokenize(text)) assert.deepEqual(lx.next(), t);
   assert.equal(lx.next().kind, 'eof', 'after the end, the end again');
   assert.deepEqual([...tokensOf(text)], tokenize(text));
+});
+
+test('a bus name is at most MAX_BUS_NAME characters, where it is declared and where it is named', () => {
+  const ok = 'b'.repeat(MAX_BUS_NAME);
+  const long = 'b'.repeat(MAX_BUS_NAME + 1);
+  assert.deepEqual(codes(`bus ${ok} { function 0 x }\nat 1ms driver ${ok} msix 1`), []);
+  const d = parseScenario(`bus ${long} { function 0 x }\nat 1ms driver ${long} msix 1\nexpect ${long} attached`).diagnostics;
+  assert.deepEqual(
+    d.map((x) => [x.code, x.loc.line, x.loc.col, x.loc.endCol]),
+    [
+      ['name-too-long', 1, 5, 5 + MAX_BUS_NAME + 1],
+      ['name-too-long', 2, 15, 15 + MAX_BUS_NAME + 1],
+      ['name-too-long', 3, 8, 8 + MAX_BUS_NAME + 1],
+    ],
+  );
+  assert.equal(d[0]!.message, `a bus name is at most 64 characters; this one is 65`);
+  assert.equal(
+    parseScenario(`bus ${'n'.repeat(1_000_000)} { function 0 x }`).diagnostics[0]!.message,
+    'a bus name is at most 64 characters; this one is 1,000,000',
+  );
+});
+
+test('a quoted text over MAX_QUOTE characters is shortened in every message, keeping its ends and saying its length', () => {
+  const word = 'q'.repeat(4_000_000);
+  const d = parseScenario(`${word}\n`).diagnostics;
+  assert.deepEqual(
+    d.map((x) => x.code),
+    ['unknown-statement'],
+  );
+  assert.equal(d[0]!.message, `unknown statement '${'q'.repeat(100)}…${'q'.repeat(100)}' (4,000,000 characters) (expected vm, bus, at, expect)`);
+  // Up to the limit a quote stays whole; one character more and it is shortened.
+  const at = (n: number) => shortQuotes(`unknown device '${'x'.repeat(n - 1)}y'; did you mean 'a'?`);
+  assert.equal(at(MAX_QUOTE), `unknown device '${'x'.repeat(MAX_QUOTE - 1)}y'; did you mean 'a'?`);
+  assert.equal(at(MAX_QUOTE + 1), `unknown device '${'x'.repeat(100)}…${'x'.repeat(99)}y' (513 characters); did you mean 'a'?`);
+  // A character outside the BMP at the cut is kept whole, not split into half a surrogate pair.
+  const astral = '😀'.repeat(400); // 800 UTF-16 units
+  const short = shortQuotes(`cannot read dump file '${astral}'`);
+  assert.equal(short, `cannot read dump file '${'😀'.repeat(50)}…${'😀'.repeat(50)}' (800 characters)`);
+  assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(short), 'no lone surrogate');
+  // One unit earlier, the 100th unit would be the second half of a pair: the cut moves back before it.
+  assert.equal(shortQuotes(`cannot read dump file 'a${astral}'`), `cannot read dump file 'a${'😀'.repeat(49)}…${'😀'.repeat(50)}' (801 characters)`);
 });

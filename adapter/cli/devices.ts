@@ -11,6 +11,7 @@ import { lspciRun } from '../../emulator/pci/lspci/index';
 import { textBytes } from '../../emulator/format';
 import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
+import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../emulator/pci/lspci/filter';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText, visible } from '../../emulator/format';
 import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
@@ -82,7 +83,7 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it.
@@ -93,7 +94,12 @@ options:
   -n, -nn            numbers instead of names, or both
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
-  --select BB:DD.F   only the device at that address (a dump may hold several)
+  -s [[[[DOMAIN]:]BUS]:][DEV][.[FUNC]]
+                     as lspci -s: only devices in that domain, bus, device, function (hex;
+                     a part left out or * matches any); no device matching prints nothing
+  -d [VENDOR]:[DEVICE][:CLASS[:PROG-IF]]
+                     as lspci -d: only devices with those ids (hex; x in CLASS matches any digit)
+  --select BB:DD.F   only the device at that address, and an error if there is none
   --bar I=SIZE       a dump's BAR I size (0-5 or rom; once each, a power of two its register can
                      hold: a 32-bit memory BAR up to 2G, I/O up to 64K), e.g. 0=16K: a dump
                      cannot tell it (a catalog device has its own: refused there)
@@ -118,8 +124,16 @@ const LSPCI_OPTIONS = {
   domains: { type: 'boolean', short: 'D' },
   option: { type: 'string', short: 'O', multiple: true },
   select: { type: 'string' },
+  slot: { type: 'string', short: 's', multiple: true },
+  id: { type: 'string', short: 'd', multiple: true },
   bar: { type: 'string', multiple: true },
 } as const;
+
+/** A device address (BB:DD.F or DDDD:BB:DD.F) as [domain, bus, device, function]. */
+function addressParts(a: string): number[] {
+  const p = a.split(/[:.]/).map((x) => parseInt(x, 16));
+  return p.length === 3 ? [0, ...p] : p;
+}
 
 export const lspciCommand: Command = {
   name: 'lspci',
@@ -142,6 +156,16 @@ export const lspciCommand: Command = {
     const nn = v.numeric?.length ?? 0;
     if (nn > 2) return bad('-n at most twice (-nn)');
     for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${visible(o)}: the only lspci option understood is hwdb.disable=1`);
+    // lspci's own filters, each applied in turn to one filter as pcilib does (emulator/pci/lspci/filter.ts).
+    const filter = newFilter();
+    for (const x of v.slot ?? []) {
+      const e = parseSlotFilter(filter, x);
+      if (e) return bad(`-s: ${e}`);
+    }
+    for (const x of v.id ?? []) {
+      const e = parseIdFilter(filter, x);
+      if (e) return bad(`-d: ${e}`);
+    }
     const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
     const bars: { index: number | 'rom'; size: number }[] = [];
@@ -211,6 +235,8 @@ export const lspciCommand: Command = {
         devs = [imp.device];
       }
     } else return bad(`'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`);
+    // lspci shows domains when any device it read has one, matched by the filters or not (lspci.c scan_device).
+    const withDomains = !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address));
     const sel = v.select;
     if (sel !== undefined) {
       // [[domain:]bus:]slot.func, as lspci -s takes it (without its wildcards); a part left out matches any.
@@ -218,14 +244,17 @@ export const lspciCommand: Command = {
       if (!m) return bad(`--select ${JSON.stringify(sel)}: not a device address (BB:DD.F, DDDD:BB:DD.F or DD.F)`);
       // A group left out is undefined (the match array's type says string).
       const want = m.slice(1).map((x: string | undefined) => (x === undefined ? undefined : parseInt(x, 16)));
-      const parts = (a: string): number[] => {
-        const p = a.split(/[:.]/).map((x) => parseInt(x, 16));
-        return p.length === 3 ? [0, ...p] : p;
-      };
       const all = devs;
-      devs = devs.filter((d) => parts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
+      devs = devs.filter((d) => addressParts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
       if (!devs.length)
         return bad(`--select ${visible(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
+    }
+    if (v.slot?.length || v.id?.length) {
+      // As lspci: what no device matches is printed as nothing.
+      devs = devs.filter((d) => {
+        const [domain = 0, bus = 0, slot = 0, func = 0] = addressParts(d.address);
+        return filterMatches(filter, { domain, bus, slot, func }, d.bytes);
+      });
     }
     if (bars.length && !bytes) {
       // The sizes given must fit the dump's BAR registers as a scenario's `bar` clauses must
@@ -248,7 +277,7 @@ export const lspciCommand: Command = {
         verbose: nv,
         numeric: nn,
         hex: nx,
-        domains: !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address)),
+        domains: withDomains,
       });
       for (const w of run.warnings ?? []) io.err(`pcilib: ${w}\n`);
       // Byte for byte as lspci writes it (an out-of-range interrupt pin is a raw byte).

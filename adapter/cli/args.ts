@@ -8,6 +8,8 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 export interface Parsed<O extends Options> {
   values: ReturnType<typeof parseArgs<{ options: O; allowPositionals: true; strict: true }>>['values'];
   positionals: string[];
+  /** The options that take a value, in the order given (where options act in turn on one thing). */
+  given: { name: string; value: string }[];
 }
 
 /**
@@ -28,7 +30,9 @@ export function parse<O extends Options>(args: string[], options: O): { ok: true
       if (given.length === 2)
         return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => `'${visible(x)}'`).join(' and ')}): it takes one value` };
     }
-    return { ok: true, p: { values: r.values, positionals: r.positionals } };
+    const given: { name: string; value: string }[] = [];
+    for (const t of r.tokens) if (t.kind === 'option' && t.value !== undefined) given.push({ name: t.name, value: t.value });
+    return { ok: true, p: { values: r.values, positionals: r.positionals, given } };
   } catch (e) {
     return { ok: false, error: oneLine(e) };
   }

@@ -156,15 +156,12 @@ export const lspciCommand: Command = {
     const nn = v.numeric?.length ?? 0;
     if (nn > 2) return bad('-n at most twice (-nn)');
     for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${visible(o)}: the only lspci option understood is hwdb.disable=1`);
-    // lspci's own filters, each applied in turn to one filter as pcilib does (emulator/pci/lspci/filter.ts).
+    // lspci's own filters, each applied in turn to one filter as pcilib does (emulator/pci/lspci/filter.ts),
+    // in the order given: lspci stops at the first bad one.
     const filter = newFilter();
-    for (const x of v.slot ?? []) {
-      const e = parseSlotFilter(filter, x);
-      if (e) return bad(`-s: ${e}`);
-    }
-    for (const x of v.id ?? []) {
-      const e = parseIdFilter(filter, x);
-      if (e) return bad(`-d: ${e}`);
+    for (const { name, value } of r.p.given) {
+      const e = name === 'slot' ? parseSlotFilter(filter, value) : name === 'id' ? parseIdFilter(filter, value) : undefined;
+      if (e) return bad(`-${name === 'slot' ? 's' : 'd'}: ${e}`);
     }
     const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;

@@ -126,6 +126,10 @@ test('-s and -d show the devices real lspci shows, and refuse what it refuses wi
     ['-d', '8086:', '-s', '00:'],
     ['-s', '02:00.0', '-s', '03:'],
     ['-s', '0001:03:', '-D'],
+    // Two bad ones: lspci stops at the first given.
+    ['-d', 'zz:', '-s', '20'],
+    ['-s', '20', '-d', 'zz:'],
+    ['-s', '02:', '-s', '1:2:3:4'],
   ])
     await compare(file, args);
   // Domains are shown when any device read has one, whether the filter shows it or not.

@@ -251,9 +251,9 @@ export class LineDocument {
   }
 
   positionAt(offset: number): Position {
-    const at = this.lines.lineAt(Math.max(0, Math.min(offset, this.chars)));
-    const rest = Math.max(0, Math.min(offset, this.chars)) - at.start;
-    return { line: at.line, character: Math.min(rest, content(this.lines.get(at.line)).length) };
+    const o = Math.max(0, Math.min(offset, this.chars));
+    const at = this.lines.lineAt(o);
+    return { line: at.line, character: Math.min(o - at.start, content(this.lines.get(at.line)).length) };
   }
 
   /** Applies LSP content changes in order. */

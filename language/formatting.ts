@@ -4,7 +4,7 @@
 // memory, or failed), the user is told so in a message: a command that silently does nothing
 // looks like a formatter that found nothing to change.
 import type { Position, TextEdit } from 'vscode-languageserver';
-import { AnalysisOutOfMemory, WorkerRestarted } from './runner';
+import { AnalysisOutOfMemory } from './runner';
 
 /** What formatting needs of an open document (language/document.ts, LineDocument). */
 export interface FormatTarget {
@@ -30,8 +30,7 @@ function nameOf(uri: string): string {
 
 /**
  * The edits that format `doc`. `format` formats text (the analysis worker's formatter); `tell`
- * shows the user a message. A format that was under way when its worker was restarted (another
- * analysis was dropped) is asked for once more; one that fails is told and gives no edits.
+ * shows the user a message. A format that fails is told and gives no edits.
  */
 export async function formatDocument(doc: FormatTarget, format: (text: string) => Promise<string>, tell: (message: string) => void): Promise<TextEdit[]> {
   const text = doc.getText();
@@ -41,10 +40,7 @@ export async function formatDocument(doc: FormatTarget, format: (text: string) =
   const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
   let lf: string;
   try {
-    lf = await format(text).catch((e: unknown) => {
-      if (e instanceof WorkerRestarted) return format(text);
-      throw e;
-    });
+    lf = await format(text);
   } catch (e) {
     const why = e instanceof AnalysisOutOfMemory ? 'the formatter ran out of memory' : `the formatter failed (${e instanceof Error ? e.message : String(e)})`;
     tell(`Format Document: ${nameOf(doc.uri)} was not formatted: ${why}. It is unchanged.`);

@@ -39,9 +39,6 @@ const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
  */
 export class AnalysisOutOfMemory extends Error {}
 
-/** A job was under way in a worker that was restarted (to stop a dropped analysis): it may be asked for again. */
-export class WorkerRestarted extends Error {}
-
 /** Both stages on this thread, with a turn of the event loop between them. */
 export class InProcessRunner implements Runner {
   private dropped = new Set<number>();
@@ -151,7 +148,7 @@ export class WorkerRunner implements Runner {
     number,
     { resolve: (r: PackedAnalysis | undefined) => void; reject: (e: Error) => void; read: ReadFiles; job: Job; started: number; dropped: boolean }
   >();
-  private formats = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void }>();
+  private formats = new Map<number, { text: string; resolve: (t: string) => void; reject: (e: Error) => void }>();
   private nextFormat = 1;
 
   constructor(
@@ -242,8 +239,11 @@ export class WorkerRunner implements Runner {
       this.worker = undefined;
       void w.terminate();
       for (const [s] of this.pending) this.settle(s, undefined);
-      for (const f of this.formats.values()) f.reject(new WorkerRestarted('the analysis worker was restarted'));
-      this.formats.clear();
+      // A format that was waiting behind it is wanted still: the fresh worker does it.
+      if (this.formats.size) {
+        const fresh = this.ensure();
+        for (const [id, f] of this.formats) fresh.postMessage({ t: 'format', id, text: f.text });
+      }
     }
   }
 
@@ -251,7 +251,7 @@ export class WorkerRunner implements Runner {
     const w = this.ensure();
     const id = this.nextFormat++;
     return new Promise((resolve, reject) => {
-      this.formats.set(id, { resolve, reject });
+      this.formats.set(id, { text, resolve, reject });
       w.postMessage({ t: 'format', id, text });
     });
   }

@@ -1,10 +1,11 @@
 // Format Document (language/formatting.ts): the one edit, the document's line ends, a text that
-// changed meanwhile, and a formatter that cannot finish — asked again once when its worker was
-// restarted under it, and otherwise told to the user instead of doing nothing in silence.
+// changed meanwhile, and a formatter that cannot finish, told to the user instead of doing
+// nothing in silence (one whose worker is restarted under it is sent again by the runner:
+// test/language/scheduling.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDocument, type FormatTarget } from '../../language/formatting';
-import { AnalysisOutOfMemory, WorkerRestarted } from '../../language/runner';
+import { AnalysisOutOfMemory } from '../../language/runner';
 import { formatScenario } from '../../emulator/scenario/format';
 import { LineDocument } from '../../language/document';
 
@@ -45,24 +46,13 @@ test('a text that changed while the formatter ran gets no edit', async () => {
   assert.deepEqual(await formatDocument(d, f.format, () => assert.fail('nothing to tell')), []);
 });
 
-test('a formatter whose worker was restarted under it is asked once more', async () => {
-  const told: string[] = [];
-  const f = formatter(new WorkerRestarted('the analysis worker was restarted'));
-  const edits = await formatDocument(doc('at  1ms boot\n'), f.format, (m) => told.push(m));
-  assert.equal(f.calls.length, 2);
-  assert.equal(edits[0]?.newText, 'at 1ms  boot\n');
-  assert.deepEqual(told, []);
-});
-
 test('a formatter that cannot finish: no edit, and the user is told why', async () => {
   for (const [error, why] of [
     [new AnalysisOutOfMemory('Worker terminated due to reaching memory limit: JS heap out of memory'), 'the formatter ran out of memory'],
     [new Error('the analysis worker exited (code 1)'), 'the formatter failed (the analysis worker exited (code 1))'],
-    // Restarted twice running: not asked a third time.
-    [new WorkerRestarted('the analysis worker was restarted'), 'the formatter failed (the analysis worker was restarted)'],
   ] as const) {
     const told: string[] = [];
-    const f = formatter(...(error instanceof WorkerRestarted ? [error, error] : [error]));
+    const f = formatter(error);
     const target: FormatTarget = doc('at  1ms boot\n');
     assert.deepEqual(await formatDocument(target, f.format, (m) => told.push(m)), []);
     assert.deepEqual(told, [`Format Document: timeline.vpci was not formatted: ${why}. It is unchanged.`]);

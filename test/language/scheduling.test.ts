@@ -237,6 +237,41 @@ test('a worker that runs out of memory fails its job as too large and is replace
   assert.equal(broken.length, 1);
 });
 
+test('a format waiting behind an analysis that is dropped and stopped by a worker restart is done by the fresh worker', async () => {
+  type Handler = (x: unknown) => void;
+  const workers: { handlers: Map<string, Handler>; posted: { t?: string; id?: number; text?: string }[] }[] = [];
+  const r = new WorkerRunner(
+    () => {
+      const w = { handlers: new Map<string, Handler>(), posted: [] as { t?: string }[] };
+      workers.push(w);
+      return {
+        on: (ev: string, fn: Handler) => w.handlers.set(ev, fn),
+        postMessage: (m: { t?: string }) => w.posted.push(m),
+        unref: () => {},
+        terminate: async () => 0,
+      } as never;
+    },
+    () => assert.fail('not broken'),
+  );
+  const job: Job = { seq: 1, uri: 'u', version: 1, text: 'big' };
+  const analysis = r.analyze(job, async () => new Map());
+  const formatted = r.format('at  1ms boot\n');
+  // The analysis has run for longer than the runner waits for a dropped one: it restarts the worker.
+  const now = Date.now;
+  Date.now = () => now() + 60_000;
+  try {
+    r.drop(1);
+  } finally {
+    Date.now = now;
+  }
+  assert.equal(await analysis, undefined);
+  assert.equal(workers.length, 2, 'a fresh worker');
+  const sent = workers[1]!.posted.find((m) => m.t === 'format')!;
+  assert.equal(sent.text, 'at  1ms boot\n');
+  workers[1]!.handlers.get('message')!({ t: 'formatted', id: sent.id, text: 'at 1ms  boot\n' });
+  assert.equal(await formatted, 'at 1ms  boot\n');
+});
+
 test('in-process runner: the same analysis in two stages, the files read in between', async () => {
   const r = new InProcessRunner();
   let asked: readonly string[] = [];

@@ -160,13 +160,18 @@ export class InterruptRemapper {
     const e = this.lookup(bus, address);
     if (!e || e.wslot !== wslot || data !== 0) return false;
     const t = this.table(bus);
-    t.entries[e.slot] = undefined;
-    t.free.push(e.slot);
+    this.free(t, e);
     const i = t.list.indexOf(e.slot);
     t.list[i] = t.list[t.list.length - 1]!;
     t.list.pop();
-    this.trace.record(this.now(), Ev.IntUnmap, bus, wslot, data, address);
     return true;
+  }
+
+  /** Frees a mapping's entry (the slab takes it back, last freed first) and records it; the device's list is the caller's. */
+  private free(t: Table, e: Entry): void {
+    t.entries[e.slot] = undefined;
+    t.free.push(e.slot);
+    this.trace.record(this.now(), Ev.IntUnmap, e.bus, e.wslot, 0, addressOf(e.slot));
   }
 
   /** Removes every mapping of one function (RESOURCES_RELEASED, channel close), in the device's list order (OV-D release_all). Returns how many. */
@@ -174,12 +179,7 @@ export class InterruptRemapper {
     const t = this.tables.get(bus);
     if (!t) return 0;
     const gone = t.list.filter((slot) => wslot === undefined || t.entries[slot]!.wslot === wslot);
-    for (const slot of gone) {
-      const e = t.entries[slot]!;
-      t.entries[slot] = undefined;
-      t.free.push(slot);
-      this.trace.record(this.now(), Ev.IntUnmap, bus, e.wslot, 0, addressOf(slot));
-    }
+    for (const slot of gone) this.free(t, t.entries[slot]!);
     // What stays keeps its order (all of them go when the device is released, as OV-D drains its list).
     t.list = t.list.filter((slot) => t.entries[slot] !== undefined);
     return gone.length;

@@ -40,6 +40,9 @@ import { LISTINGS_STAMP, listingsFolder } from '../emulator/vpci/guest/listings'
 import type { Machine } from '../emulator/machine/machine';
 import type { ThreadState } from '../emulator/runtime/threads';
 import { QUIRKS, quirkByName, type GuestModelName } from '../emulator/vpci/guest/quirks';
+import { GUEST_MODELS } from '../emulator/vpci/guest/models';
+import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
+import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
 import { formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
@@ -101,6 +104,14 @@ const RUNNING = 'The session is running: pause first';
 
 /** What is wrong with a launch configuration's own fields (beyond the scenario), or undefined; the CLI refuses the same. */
 function launchProblem(a: LaunchArgs): string | undefined {
+  // The scenario's own `guest` and `host` are checked with the scenario; these replace them, so a
+  // misspelt one is named here, with the valid ones, rather than as the scenario's failure to load.
+  const g: unknown = a.guest;
+  if (g !== undefined && !GUEST_MODELS.some((m) => m.name === g))
+    return `Launch: unknown guest model ${shortName(JSON.stringify(g))} in "guest" (one of ${guestChoices()})`;
+  const h: unknown = a.host;
+  if (h !== undefined && !HOST_PROFILES.some((p) => p.name === h))
+    return `Launch: unknown host profile ${shortName(JSON.stringify(h))} in "host" (one of ${hostChoices()})`;
   const q: unknown = a.quirks;
   if (q !== undefined) {
     if (q === null || typeof q !== 'object' || Array.isArray(q)) return 'Launch: "quirks" is an object of quirk names, each true or false';
@@ -295,6 +306,13 @@ export class VpciDebugSession extends LoggingDebugSession {
       super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
       return;
     }
+    // The library fills the message's {name} placeholders from `variables`, and with none given it
+    // reads them from undefined when a name starts with '_' (a TypeError that ended the adapter, on
+    // a message quoting a path or an expression like "{_x}"). Our messages have no placeholders:
+    // an empty table leaves every brace of theirs as it is.
+    if (typeof codeOrMessage === 'object') {
+      if (codeOrMessage.variables === undefined) codeOrMessage = { ...codeOrMessage, variables: {} };
+    } else variables ??= {};
     super.sendErrorResponse(response, codeOrMessage, format, variables, dest);
   }
 
@@ -403,7 +421,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
     this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
-      this.sendErrorResponse(response, { id: 1001, format: 'Launch needs "scenario": the path of a .vpci file', showUser: true });
+      // A configuration written for another debugger names its file "program": say which key this one reads.
+      const { scenario, program } = args as { scenario?: unknown; program?: unknown };
+      const hint = scenario === undefined && typeof program === 'string' ? ' ("program" is not read: vPCI Lab runs the scenario named by "scenario")' : '';
+      this.sendErrorResponse(response, { id: 1001, format: `Launch needs "scenario": the path of a .vpci file${hint}`, showUser: true });
       return;
     }
     const bad = launchProblem(args);

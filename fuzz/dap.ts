@@ -149,7 +149,7 @@ interface Refs {
 const num = (r: Rng, pool: readonly number[]): unknown =>
   pool.length && r.chance(0.75) ? r.pick(pool) : r.pick<unknown>([0, -1, 1, 2, 999999, 2 ** 31, 1.5, NaN, null, '1', undefined]);
 const str = (r: Rng, pool: readonly string[]): unknown =>
-  pool.length && r.chance(0.7) ? r.pick(pool) : r.pick<unknown>(['', 'x', 'nic0', '$', '0x', '((', 'a'.repeat(300), 1, null, undefined]);
+  pool.length && r.chance(0.7) ? r.pick(pool) : r.pick<unknown>(['', 'x', 'nic0', '$', '0x', '((', 'a'.repeat(300), '{_x}', 1, null, undefined]);
 const EXPRS = [
   'nic0',
   'nic0.config[0]',
@@ -344,6 +344,9 @@ const GARBAGE: unknown[] = [
   '',
   'x',
   '0x0.8',
+  // The DAP library's message placeholders: a text quoting one must come back as it is.
+  '{_stack}',
+  '{x}',
   HUGE,
   LONG,
   [],

@@ -319,6 +319,9 @@ test('a launch configuration with an unknown quirk, or a cause that is not a lin
     [{ quirks: ['x'] }, /'quirks' must be an object/],
     [{ cause: '20' }, /^Launch: "cause" is the line of an expectation, a whole number from 1 \(got "20"\)$/],
     [{ cause: 1.5 }, /^Launch: "cause" is the line/],
+    [{ guest: 'windows' }, /^Launch: unknown guest model "windows" in "guest" \(one of freebsd, freebsd-2016, linux\)$/],
+    [{ guest: '' }, /^Launch: unknown guest model "" in "guest" \(one of /],
+    [{ host: 'azure' }, /^Launch: unknown host profile "azure" in "host" \(one of hyperv-2016, hyperv-2019, hyperv-2022, openvmm\)$/],
   ] as const)
     assert.match(
       await refused(dc.launchRequest({ scenario: QUICKSTART, ...extra } as unknown as DebugProtocol.LaunchRequestArguments)),
@@ -326,6 +329,31 @@ test('a launch configuration with an unknown quirk, or a cause that is not a lin
       JSON.stringify(extra),
     );
 });
+
+test('a launch configuration written for another debugger ("program") is told which key this one reads', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+  assert.equal(
+    await refused(dc.launchRequest({ program: QUICKSTART } as unknown as DebugProtocol.LaunchRequestArguments)),
+    'Launch needs "scenario": the path of a .vpci file ("program" is not read: vPCI Lab runs the scenario named by "scenario")',
+  );
+});
+
+test(
+  'an error quoting braces the DAP library reads as its placeholders ({_x}) comes back as written, and the session goes on',
+  { timeout: 30_000 },
+  async () => {
+    const dc = h.client();
+    await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true });
+    const missing = join(dir, '{_x}', '{_stack}.vpci');
+    assert.equal(
+      await refused(dc.launchRequest({ scenario: missing } as unknown as DebugProtocol.LaunchRequestArguments)),
+      `Cannot load ${missing}: no such file`,
+    );
+    // The adapter is alive and answers: an evaluate quoting a placeholder too.
+    assert.match(await refused(dc.evaluateRequest({ expression: '{_stack}', context: 'repl' })), /\{_stack\}|No scenario is loaded/);
+  },
+);
 
 test('vpci/lspci on a bus or slot that is not there is an error, as vpci/eject is', async () => {
   const dc = h.client();

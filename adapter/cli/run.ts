@@ -111,14 +111,23 @@ export function jsonReport(
   };
 }
 
-export async function runScenario(args: string[], io: CliIo): Promise<number> {
+/**
+ * `vpci-lab run ARGS`; with `bundled` (`vpci-lab start`), that scenario and ARGS its options only:
+ * messages then name the command the user typed.
+ */
+export async function runScenario(args: string[], io: CliIo, bundled?: string): Promise<number> {
+  const name = bundled === undefined ? 'run' : 'start';
   const bad = (why: string) => {
-    io.err(`vpci-lab run: ${why}\n(vpci-lab run --help for usage)\n`);
+    io.err(`vpci-lab ${name}: ${why}\n(vpci-lab ${name} --help for usage)\n`);
     return EXIT.badInput;
   };
   const r = parse(args, OPTIONS);
   if (!r.ok) return bad(r.error);
   const v = r.p.values;
+  if (bundled !== undefined) {
+    if (r.p.positionals.length) return bad(`takes no scenario: it runs the bundled quickstart.vpci (vpci-lab run <scenario.vpci> runs another)`);
+    r.p.positionals.push(bundled);
+  }
   if (r.p.positionals.length !== 1)
     return bad(r.p.positionals.length ? `one scenario at a time (got ${r.p.positionals.length})` : 'which scenario? (vpci-lab run <scenario.vpci>)');
   const ov = overridesFrom(v);
@@ -141,7 +150,7 @@ export async function runScenario(args: string[], io: CliIo): Promise<number> {
     ['--junit', junit],
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
-  const loaded = loadReported(file, io, 'vpci-lab run: ', ov.o);
+  const loaded = loadReported(file, io, `vpci-lab ${name}: `, ov.o);
   if (!loaded?.machine) return EXIT.badInput;
   const m = loaded.machine;
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });

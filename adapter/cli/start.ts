@@ -19,5 +19,5 @@ export const startCommand: Command = {
 Runs the bundled examples/quickstart.vpci headless, as vpci-lab run does (same options, same
 exit codes; vpci-lab run --help lists them).
 `,
-  run: (args, io) => runScenario([join(examplesDir(), 'quickstart.vpci'), ...args], io),
+  run: (args, io) => runScenario(args, io, join(examplesDir(), 'quickstart.vpci')),
 };

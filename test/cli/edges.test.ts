@@ -95,6 +95,19 @@ test('run --quiet stopped by --max-steps says so in one line; the JSON and JUnit
   assert.doesNotMatch(whole.out + readFileSync(join(dir, 'whole.xml'), 'utf8'), /max-steps|stoppedAtMaxSteps/i);
 });
 
+test('vpci-lab start names itself in its errors, and takes options only: a scenario given to it is refused, pointing to run', () => {
+  const opt = cli(['start', '--nope']);
+  assert.equal(opt.code, 2);
+  assert.equal(opt.err, 'vpci-lab start: unknown option --nope\n(vpci-lab start --help for usage)\n');
+  const file = cli(['start', QUICKSTART]);
+  assert.equal(file.code, 2);
+  assert.equal(
+    file.err,
+    'vpci-lab start: takes no scenario: it runs the bundled quickstart.vpci (vpci-lab run <scenario.vpci> runs another)\n(vpci-lab start --help for usage)\n',
+  );
+  assert.equal(file.out, '');
+});
+
 test('an option that takes one value, given twice, is a usage error naming it, in every command; repeatable ones stay repeatable', () => {
   for (const [args, shown] of [
     [['run', QUICKSTART, '--json', '-', '--json', 'twice.json'], "option --json given twice ('-' and 'twice.json')"],
@@ -107,8 +120,7 @@ test('an option that takes one value, given twice, is a usage error naming it, i
     [['lspci', 'intel-82599-vf', '--select', '00.0', '--select', '01.0'], "option --select given twice ('00.0' and '01.0')"],
   ] as const) {
     const r = cli([...args]);
-    // start is run on the bundled scenario, and says so.
-    const cmd = args[0] === 'start' ? 'run' : args[0];
+    const cmd = args[0];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.equal(r.err, `vpci-lab ${cmd}: ${shown}: it takes one value\n(vpci-lab ${cmd} --help for usage)\n`);
     assert.equal(r.out, '', args.join(' '));

@@ -130,6 +130,8 @@ step('"create a launch.json file" writes the vPCI configuration once', async (pa
     // The Run view's "create a launch.json file" link shows only before the first session of a
     // workspace; "Debug: Open 'launch.json'" with no file creates it the same way (VS Code's
     // Launch.openConfigFile: package.json's initialConfigurations plus the Initial providers').
+    // One editor group, so the new launch.json is shown whole (earlier steps leave views open beside it).
+    await command(page, 'View: Close All Editor Groups');
     await openFile(page, 'quickstart.vpci');
     await command(page, 'View: Show Run and Debug');
     const link = page.locator('.debug-viewlet a, .welcome-view a', { hasText: /create a launch\.json file/i }).first();
@@ -158,6 +160,8 @@ step('"create a launch.json file" writes the vPCI configuration once', async (pa
     }
     log(`launch.json written:\n${text}`);
     const configs = JSON.parse(text.replace(/^\s*\/\/.*$/gm, '')).configurations;
+    // VS Code opens the new file with its suggestions up; the picture is of the file.
+    await page.keyboard.press('Escape');
     await shot(page, 'launch-json');
     if (configs.length !== 1) throw new Error(`launch.json has ${configs.length} configurations`);
     if (configs[0].type !== 'vpci' || configs[0].name !== 'vPCI: Debug scenario') throw new Error(`unexpected configuration ${JSON.stringify(configs[0])}`);

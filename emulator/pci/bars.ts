@@ -4,6 +4,7 @@
 // get_bar_size (torvalds/linux); OpenVMM vm/devices/pci/pci_core/src/chipset_device_ext.rs
 // probe_bar_masks (microsoft/openvmm) — save, write all-ones, read back, restore.
 
+import { sizeText } from '../format';
 import {
   BAR_MEM_PREFETCH,
   BAR_MEM_TYPE_1M,
@@ -195,7 +196,7 @@ export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], parti
       if (partial) continue;
       return { ok: false, bar: i, message: `BAR${i}: the dump implements it (${kind}, register 0x${low.toString(16).padStart(8, '0')}) but no size was given` };
     }
-    const err = checkSize(`BAR${i}`, kind, size);
+    const err = checkSize(`BAR${i}`, kind, size) ?? checkAligned(`BAR${i}`, kind, size, low, kind === 'mem64' ? rd(BAR_OFFSETS[i]! + 4) : 0);
     if (err) return { ok: false, bar: i, message: err };
     bars.push({ index: i, kind, prefetchable, size, offset: BAR_OFFSETS[i]!, typeBits, usableThroughVpci: kind !== 'io' });
   }
@@ -206,7 +207,7 @@ export function layoutBars(cfg: Uint8Array, specs: readonly BarSizeSpec[], parti
     return { ok: false, bar: 'rom', message: `expansion ROM: the dump implements it (register 0x${rom.toString(16).padStart(8, '0')}) but no size was given` };
   }
   if (romSize !== undefined) {
-    const err = checkSize('expansion ROM', 'rom', romSize);
+    const err = checkSize('expansion ROM', 'rom', romSize) ?? checkAligned('expansion ROM', 'rom', romSize, rom, 0);
     if (err) return { ok: false, bar: 'rom', message: err };
     bars.push({ index: ROM_INDEX, kind: 'rom', prefetchable: false, size: romSize, offset: romOffset, typeBits: 0, usableThroughVpci: true });
   }
@@ -225,6 +226,21 @@ function checkSize(name: string, kind: BarKind, size: number): string | undefine
   if (!isPowerOfTwo(size)) return `${name}: size ${size} is not a power of two`;
   if (size < min || size > max) return `${name}: size ${size} outside ${min}..${max} for ${KIND_TEXT[kind]}`;
   return undefined;
+}
+
+/**
+ * A BAR decodes a naturally aligned range: the address bits below its size are read-only zeros
+ * (PCI Local Bus spec 3.0 §6.2.5.1), so an address in a dump's BAR registers bounds the size that
+ * BAR can have. `high` is a 64-bit BAR's upper register; an address of 0 (not assigned) bounds nothing.
+ */
+function checkAligned(name: string, kind: BarKind, size: number, low: number, high: number): string | undefined {
+  const a = (low & (kind === 'io' ? ~0x3 : kind === 'rom' ? ~0x7ff : ~0xf)) >>> 0;
+  if (a === 0 && high === 0) return undefined;
+  // The lowest address bit set: the largest size the address is a multiple of.
+  const most = a !== 0 ? (a & -a) >>> 0 : ((high & -high) >>> 0) * U32;
+  if (size <= most) return undefined;
+  const address = high !== 0 ? `0x${high.toString(16)}${a.toString(16).padStart(8, '0')}` : `0x${a.toString(16)}`;
+  return `${name}: size ${size} (${sizeText(size)}) cannot hold the address ${address} the dump gives it: a BAR decodes a range aligned to its size, so this one is at most ${most} (${sizeText(most)})`;
 }
 
 /** Current address held by a BAR's registers. */

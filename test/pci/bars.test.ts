@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importLspciText, importConfigBinary } from '../../emulator/pci/lspci-import';
 import { PciFunction, type BarSizeSpec } from '../../emulator/pci/function';
-import { sizeFromProbedMask, ROM_INDEX } from '../../emulator/pci/bars';
+import { sizeFromProbedMask, layoutBars, ROM_INDEX } from '../../emulator/pci/bars';
 import { BAR_OFFSETS, COMMAND, COMMAND_MEMORY, EXPANSION_ROM } from '../../emulator/pci/registers';
 import { createFunction } from '../../emulator/pci/catalog';
 
@@ -182,6 +182,68 @@ test('a BAR in the dump with no size given throws naming it', () => {
     /BAR0.*power of two/,
   );
 });
+
+test("a size the address in the dump's BAR cannot have is refused: a BAR decodes a range aligned to its size", () => {
+  // A type 0 header with: BAR0 32-bit memory at 0xe0800000, BAR2 I/O at 0x1020, BAR3/4 64-bit
+  // prefetchable at 0x3_0000_0000 (upper half only), BAR5 unassigned, the ROM at 0xc7800000.
+  const cfg = new Uint8Array(256);
+  const put = (off: number, v: number) => new DataView(cfg.buffer).setUint32(off, v >>> 0, true);
+  put(BAR_OFFSETS[0], 0xe0800000);
+  put(BAR_OFFSETS[2], 0x1021);
+  put(BAR_OFFSETS[3], 0x0000000c);
+  put(BAR_OFFSETS[4], 0x3);
+  put(EXPANSION_ROM, 0xc7800000);
+  const G = 1024 * M;
+  const fits = (specs: BarSizeSpec[]) => layoutBars(cfg, specs, true);
+  // At the alignment of each address, and below it: laid out.
+  for (const specs of [
+    [{ index: 0, size: 8 * M }],
+    [{ index: 0, size: 16 }],
+    [{ index: 2, size: 32 }],
+    [{ index: 3, size: 4 * G }],
+    [{ index: 5, size: G }], // unassigned: any size its kind can have
+    [{ index: 'rom' as const, size: 8 * M }],
+  ] satisfies BarSizeSpec[][])
+    assert.equal(fits(specs).ok, true, JSON.stringify(specs));
+  // One step past it: refused, naming the BAR, the address and the most it can be.
+  for (const [specs, message] of [
+    [
+      [{ index: 0, size: 16 * M }],
+      'BAR0: size 16777216 (16M) cannot hold the address 0xe0800000 the dump gives it: a BAR decodes a range aligned to its size, so this one is at most 8388608 (8M)',
+    ],
+    [
+      [{ index: 2, size: 64 }],
+      'BAR2: size 64 (64) cannot hold the address 0x1020 the dump gives it: a BAR decodes a range aligned to its size, so this one is at most 32 (32)',
+    ],
+    [
+      [{ index: 3, size: 8 * G }],
+      'BAR3: size 8589934592 (8G) cannot hold the address 0x300000000 the dump gives it: a BAR decodes a range aligned to its size, so this one is at most 4294967296 (4G)',
+    ],
+    [
+      [{ index: 'rom', size: 16 * M }],
+      'expansion ROM: size 16777216 (16M) cannot hold the address 0xc7800000 the dump gives it: a BAR decodes a range aligned to its size, so this one is at most 8388608 (8M)',
+    ],
+  ] as [BarSizeSpec[], string][]) {
+    const r = fits(specs);
+    assert.equal(r.ok, false, JSON.stringify(specs));
+    assert.equal(!r.ok && r.message, message);
+  }
+  // The same rule for a scenario's function from the dump (not partial).
+  assert.throws(() => layoutBarsOrThrow(cfg, [{ index: 0, size: 16 * M }]), /BAR0: size 16777216 \(16M\) cannot hold the address 0xe0800000/);
+});
+
+function layoutBarsOrThrow(cfg: Uint8Array, specs: BarSizeSpec[]) {
+  const r = layoutBars(
+    cfg,
+    specs.concat([
+      { index: 2, size: 32 },
+      { index: 3, size: 4 * 1024 * M },
+      { index: 'rom', size: M },
+    ]),
+  );
+  if (!r.ok) throw new Error(r.message);
+  return r.bars;
+}
 
 test('32 GiB 64-bit BAR: masks, sizing and an address above 4 GiB without 32-bit overflow', () => {
   const cfg = new Uint8Array(256);

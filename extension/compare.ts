@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { loadScenarioWith, formatDiagnostic } from '../adapter/load';
 import { host } from './host';
+import { scenarioText } from './scenario-text';
 import { runToVerdict } from '../adapter/headless';
 import { diffRuns, type DiffRow, type RunDiff, type SeqMessage } from '../emulator/machine/diff';
 import { describePacket } from '../emulator/vpci/describe';
@@ -28,14 +29,16 @@ function basename(uri: vscode.Uri): string {
   return uri.path.split('/').pop() ?? uri.path;
 }
 
-async function textOf(uri: vscode.Uri): Promise<string> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-}
-
 /** Asks what to vary; undefined when the user backs out. */
 export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | undefined> {
-  const text = await textOf(uri);
+  let text: string;
+  try {
+    text = await scenarioText(uri);
+  } catch (e) {
+    // A *.vpci that is a folder, a FIFO or a device, or over the size limit, is not read at all.
+    void vscode.window.showErrorMessage(`vPCI: cannot compare runs of ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
   const base = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, { text });
   const cfg = base.machine?.config;
   if (!cfg) {
@@ -108,10 +111,14 @@ export async function askComparison(uri: vscode.Uri): Promise<CompareSpec | unde
 export async function runComparison(spec: CompareSpec, token?: vscode.CancellationToken): Promise<{ diff: RunDiff; machines: [Machine, Machine] } | undefined> {
   const machines: Machine[] = [];
   for (const side of [spec.left, spec.right]) {
-    const loaded = await loadScenarioWith(host().files, host().pathOf(side.uri) ?? side.uri.fsPath, {
-      overrides: side.overrides,
-      text: await textOf(side.uri),
-    });
+    let text: string;
+    try {
+      text = await scenarioText(side.uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`vPCI: ${side.label}: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+    const loaded = await loadScenarioWith(host().files, host().pathOf(side.uri) ?? side.uri.fsPath, { overrides: side.overrides, text });
     if (!loaded.machine) {
       const first = loaded.errors[0];
       void vscode.window.showErrorMessage(

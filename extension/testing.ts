@@ -8,7 +8,8 @@
 // items and Problems. A failed expectation offers Debug at Cause.
 import * as vscode from 'vscode';
 import { parseScenario } from '../emulator/scenario/parser';
-import { shownPath } from '../io/files';
+import { FileError, shownPath } from '../io/files';
+import { scenarioText } from './scenario-text';
 import { loadScenarioWith, formatDiagnostic, type Loaded } from '../adapter/load';
 import { host } from './host';
 import { runToVerdict, verdictLines, verdictSummary } from '../adapter/headless';
@@ -107,20 +108,19 @@ export class ScenarioTests implements vscode.Disposable {
     );
   }
 
-  private async textOf(uri: vscode.Uri): Promise<string | undefined> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (open) return open.getText();
+  /** The scenario's text, or why it cannot be read (scenario-text.ts). */
+  private async textOf(uri: vscode.Uri): Promise<{ text: string } | { error: FileError | Error }> {
     try {
-      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      return undefined;
+      return { text: await scenarioText(uri) };
+    } catch (e) {
+      return { error: e instanceof Error ? e : new Error(String(e)) };
     }
   }
 
   /** (Re)reads a scenario: its item, and one child per `expect` line. */
   async update(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
-    const text = await this.textOf(uri);
-    if (text === undefined) {
+    const read = await this.textOf(uri);
+    if ('error' in read && read.error instanceof FileError && read.error.problem === 'missing') {
       this.remove(uri);
       return undefined;
     }
@@ -131,6 +131,14 @@ export class ScenarioTests implements vscode.Disposable {
       file = this.ctrl.createTestItem(uri.toString(), inside ? vscode.workspace.asRelativePath(uri, false) : (uri.path.split('/').pop() ?? uri.path), uri);
       this.ctrl.items.add(file);
     }
+    if ('error' in read) {
+      // Listed, with why it cannot be run (a folder, a FIFO or a device named *.vpci, a file over the size limit …).
+      file.error = `Cannot read this scenario: ${read.error instanceof FileError ? read.error.reason : read.error.message}`;
+      file.children.replace([]);
+      return file;
+    }
+    file.error = undefined;
+    const text = read.text;
     const title = /^\s*#\s*(.+)$/m.exec(text)?.[1];
     if (title) file.description = title;
     file.range = new vscode.Range(0, 0, 0, 0);
@@ -193,10 +201,17 @@ export class ScenarioTests implements vscode.Disposable {
     await this.update(uri);
     run.started(file);
     file.children.forEach((c) => run.started(c));
-    const text = await this.textOf(uri);
+    const read = await this.textOf(uri);
+    if ('error' in read) {
+      run.errored(
+        file,
+        new vscode.TestMessage(`Cannot read ${shownPath(uri.fsPath)}: ${read.error instanceof FileError ? read.error.reason : read.error.message}`),
+      );
+      return undefined;
+    }
     let loaded: Loaded;
     try {
-      loaded = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, text !== undefined ? { text } : {});
+      loaded = await loadScenarioWith(host().files, host().pathOf(uri) ?? uri.fsPath, { text: read.text });
     } catch (e) {
       run.errored(file, new vscode.TestMessage(`Cannot read ${shownPath(uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`));
       return undefined;

@@ -24,6 +24,32 @@ function tooLarge(path: string, size: number, limit: number): FileError {
   return new FileError(path, 'too-large', `is ${bytesText(size)} (${size} bytes); files read here are limited to ${bytesText(limit)}`);
 }
 
+/**
+ * A file's bytes through `vscode.workspace.fs`, read only when it is a file (not a folder, a FIFO
+ * or a device, which would never end) of at most `limit` bytes; a FileError naming `path` otherwise.
+ */
+export async function readWorkspaceFile(uri: vscode.Uri, path: string, limit: number): Promise<Uint8Array> {
+  let st: vscode.FileStat;
+  try {
+    st = await vscode.workspace.fs.stat(uri);
+  } catch (e) {
+    throw fileErrorOf(path, e);
+  }
+  // Not read at all unless it is a file (a folder's "content" is an error anyway).
+  if (!(st.type & vscode.FileType.File))
+    throw new FileError(path, 'not-a-file', st.type & vscode.FileType.Directory ? 'is a folder, not a file' : 'is not a regular file');
+  if (st.size > limit) throw tooLarge(path, st.size, limit);
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(uri);
+  } catch (e) {
+    throw fileErrorOf(path, e);
+  }
+  // It may have grown between the stat and the read.
+  if (bytes.length > limit) throw tooLarge(path, bytes.length, limit);
+  return bytes;
+}
+
 export class WorkspaceFiles implements FileAccess {
   constructor(private readonly uriOf: (path: string) => vscode.Uri) {}
 
@@ -35,21 +61,8 @@ export class WorkspaceFiles implements FileAccess {
     }
   }
 
-  async readFile(path: string, limit: number): Promise<Uint8Array> {
-    const st = await this.stat(path);
-    // Not read at all unless it is a file (a folder's "content" is an error anyway).
-    if (!(st.type & vscode.FileType.File))
-      throw new FileError(path, 'not-a-file', st.type & vscode.FileType.Directory ? 'is a folder, not a file' : 'is not a regular file');
-    if (st.size > limit) throw tooLarge(path, st.size, limit);
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(this.uriOf(path));
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    }
-    // It may have grown between the stat and the read.
-    if (bytes.length > limit) throw tooLarge(path, bytes.length, limit);
-    return bytes;
+  readFile(path: string, limit: number): Promise<Uint8Array> {
+    return readWorkspaceFile(this.uriOf(path), path, limit);
   }
 
   async writeFile(path: string): Promise<void> {

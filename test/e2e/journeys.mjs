@@ -454,6 +454,7 @@ const WEB_STEPS = [
   'Debug: Stop ends',
   'The same scenario on the Linux guest',
   "The Test Explorer lists the workspace's scenarios",
+  'A *.vpci that never ends',
   'Run Scenario gives a verdict',
   'Debug at Cause stops',
   'Run Without Debugging prints',

@@ -4,7 +4,8 @@
 // Debugging prints the verdict in the Debug Console, and Compare Runs shows two runs side by side
 // with the first divergence selected. Also the message-sequence layout in a half-width editor and
 // `vpci-lab` in a terminal (issue 12, items 11 and 14).
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKSPACE, OUT, log, command, openPane, startConfig, step, openWorkspaceFile } from '../lib.mjs';
 
@@ -89,6 +90,32 @@ step("The Test Explorer lists the workspace's scenarios with one child per expec
   const rows = (await tree.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
   log(`test explorer: ${JSON.stringify(rows.slice(0, 12))}`);
   await page.screenshot({ path: join(OUT, 'test-explorer.png') });
+});
+
+step('A *.vpci that never ends (a link to /dev/zero, a FIFO) is listed with why it cannot be read; nothing hangs', async (page) => {
+  // The Test Explorer reads every scenario of the workspace, unasked: such a file was read to its end,
+  // which never comes. Now it is not read at all (a regular file of at most 16 MiB only).
+  const odd = join(DIR, 'odd');
+  mkdirSync(odd, { recursive: true });
+  symlinkSync('/dev/zero', join(odd, 'endless.vpci'));
+  execFileSync('mkfifo', [join(odd, 'pipe.vpci')]);
+  const added = join(DIR, 'after-odd.vpci');
+  try {
+    await command(page, 'Testing: Focus on Test Explorer View');
+    await page.waitForTimeout(2000);
+    // A scenario written after them is still found and read: the extension host is not stuck.
+    writeFileSync(
+      added,
+      '# Written after the odd files.\nvm { host hyperv-2016 guest freebsd }\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 attached\n',
+    );
+    const tree = page.locator('.part.sidebar');
+    await tree.locator('.monaco-list-row', { hasText: 'after-odd.vpci' }).first().waitFor({ timeout: 30000 });
+    const rows = (await tree.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
+    log(`test explorer with odd files: ${JSON.stringify(rows)}`);
+  } finally {
+    rmSync(odd, { recursive: true, force: true });
+    rmSync(added, { force: true });
+  }
 });
 
 step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line with the detail, and an entry in Problems', async (page) => {

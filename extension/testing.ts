@@ -117,9 +117,9 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  /** (Re)reads a scenario: its item, and one child per `expect` line. */
-  async update(uri: vscode.Uri): Promise<vscode.TestItem | undefined> {
-    const read = await this.textOf(uri);
+  /** (Re)reads a scenario (or takes what the caller has just read): its item, and one child per `expect` line. */
+  async update(uri: vscode.Uri, read?: { text: string } | { error: FileError | Error }): Promise<vscode.TestItem | undefined> {
+    read ??= await this.textOf(uri);
     if ('error' in read && read.error instanceof FileError && read.error.problem === 'missing') {
       this.remove(uri);
       return undefined;
@@ -198,10 +198,11 @@ export class ScenarioTests implements vscode.Disposable {
     token: vscode.CancellationToken,
   ): Promise<{ held: number; total: number; failed: VerdictItem[] } | undefined> {
     const uri = file.uri!;
-    await this.update(uri);
+    // Read once: the item is refreshed from the text the run then loads.
+    const read = await this.textOf(uri);
+    await this.update(uri, read);
     run.started(file);
     file.children.forEach((c) => run.started(c));
-    const read = await this.textOf(uri);
     if ('error' in read) {
       run.errored(
         file,

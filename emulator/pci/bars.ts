@@ -228,13 +228,16 @@ function checkSize(name: string, kind: BarKind, size: number): string | undefine
   return undefined;
 }
 
+/** The address bits of a BAR's (low) register, by kind: the rest are its type bits, or the ROM's enable bit and reserved bits. */
+const ADDRESS_MASK: Record<BarKind, number> = { io: ~0x3, mem32: ~0xf, mem64: ~0xf, rom: ~0x7ff };
+
 /**
  * A BAR decodes a naturally aligned range: the address bits below its size are read-only zeros
  * (PCI Local Bus spec 3.0 §6.2.5.1), so an address in a dump's BAR registers bounds the size that
  * BAR can have. `high` is a 64-bit BAR's upper register; an address of 0 (not assigned) bounds nothing.
  */
 function checkAligned(name: string, kind: BarKind, size: number, low: number, high: number): string | undefined {
-  const a = (low & (kind === 'io' ? ~0x3 : kind === 'rom' ? ~0x7ff : ~0xf)) >>> 0;
+  const a = (low & ADDRESS_MASK[kind]) >>> 0;
   if (a === 0 && high === 0) return undefined;
   // The lowest address bit set: the largest size the address is a multiple of.
   const most = a !== 0 ? (a & -a) >>> 0 : ((high & -high) >>> 0) * U32;
@@ -245,10 +248,7 @@ function checkAligned(name: string, kind: BarKind, size: number, low: number, hi
 
 /** Current address held by a BAR's registers. */
 export function barAddress(layout: BarLayout, read32: (off: number) => number): number {
-  const low = read32(layout.offset);
-  if (layout.kind === 'io') return (low & ~0x3) >>> 0;
-  if (layout.kind === 'rom') return (low & ~0x7ff) >>> 0;
-  const base = (low & ~0xf) >>> 0;
+  const base = (read32(layout.offset) & ADDRESS_MASK[layout.kind]) >>> 0;
   return layout.kind === 'mem64' ? read32(layout.offset + 4) * U32 + base : base;
 }
 

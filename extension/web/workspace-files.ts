@@ -28,13 +28,17 @@ function tooLarge(path: string, size: number, limit: number): FileError {
  * A file's bytes through `vscode.workspace.fs`, read only when it is a file (not a folder, a FIFO
  * or a device, which would never end) of at most `limit` bytes; a FileError naming `path` otherwise.
  */
-export async function readWorkspaceFile(uri: vscode.Uri, path: string, limit: number): Promise<Uint8Array> {
-  let st: vscode.FileStat;
+/** What workspace.fs says of `uri`; a FileError naming `path` when it cannot say. */
+async function statOf(uri: vscode.Uri, path: string): Promise<vscode.FileStat> {
   try {
-    st = await vscode.workspace.fs.stat(uri);
+    return await vscode.workspace.fs.stat(uri);
   } catch (e) {
     throw fileErrorOf(path, e);
   }
+}
+
+export async function readWorkspaceFile(uri: vscode.Uri, path: string, limit: number): Promise<Uint8Array> {
+  const st = await statOf(uri, path);
   // Not read at all unless it is a file (a folder's "content" is an error anyway).
   if (!(st.type & vscode.FileType.File))
     throw new FileError(path, 'not-a-file', st.type & vscode.FileType.Directory ? 'is a folder, not a file' : 'is not a regular file');
@@ -53,14 +57,6 @@ export async function readWorkspaceFile(uri: vscode.Uri, path: string, limit: nu
 export class WorkspaceFiles implements FileAccess {
   constructor(private readonly uriOf: (path: string) => vscode.Uri) {}
 
-  private async stat(path: string): Promise<vscode.FileStat> {
-    try {
-      return await vscode.workspace.fs.stat(this.uriOf(path));
-    } catch (e) {
-      throw fileErrorOf(path, e);
-    }
-  }
-
   readFile(path: string, limit: number): Promise<Uint8Array> {
     return readWorkspaceFile(this.uriOf(path), path, limit);
   }
@@ -70,7 +66,7 @@ export class WorkspaceFiles implements FileAccess {
   }
 
   async realPath(path: string): Promise<string> {
-    await this.stat(path);
+    await statOf(this.uriOf(path), path);
     return normalize(path);
   }
 }

@@ -76,6 +76,14 @@ type Thread = InstanceType<typeof Thread>;
 type StackFrame = InstanceType<typeof StackFrame>;
 type Source = InstanceType<typeof Source>;
 
+/** A stop's first views, made ahead (VpciDebugSession.viewsAhead). */
+interface ViewsAhead {
+  threadId: number;
+  stack: DebugProtocol.StackTraceResponse['body'];
+  scopes?: { frameId: number; body: DebugProtocol.ScopesResponse['body'] };
+  variables?: { variablesReference: number; body: DebugProtocol.VariablesResponse['body'] };
+}
+
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   scenario: string;
   guest?: GuestModelName;
@@ -135,6 +143,21 @@ function shortName(name: string): string {
 const CHUNK = 20_000;
 /** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictTimer). */
 const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
+/**
+ * Requests that only read, and change nothing a stop's views show: the views made ahead of them
+ * (VpciDebugSession.viewsAhead) stay good past them. The editor's VPCI Topology and Message
+ * Sequence ask theirs at every stop.
+ */
+const READS_ONLY = new Set([
+  ...STOP_VIEWS,
+  'source',
+  'loadedSources',
+  'vpci/topology',
+  'vpci/messages',
+  'vpci/messageDetail',
+  'vpci/lspci',
+  'vpci/trace',
+] satisfies string[]);
 /** How long after the last of them a due verdict is reported … */
 const VERDICT_QUIET_MS = 20;
 /** … and at the latest after the stop, however many of them keep coming. */
@@ -387,6 +410,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   override sendResponse(response: DebugProtocol.Response): void {
+    if (this.capturing) {
+      this.captured = response;
+      return;
+    }
     if (this.logAll) super.sendResponse(response);
     else DebugSession.prototype.sendResponse.call(this, response);
   }
@@ -415,7 +442,110 @@ export class VpciDebugSession extends LoggingDebugSession {
     dropNulls(request.command, a);
     // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
     if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
+    this.aheadOf = undefined;
+    if (this.ahead) {
+      if (!READS_ONLY.has(request.command) || a.format !== undefined) this.ahead = undefined;
+      else if (this.answerFromAhead(this.ahead, request)) return;
+    }
     dispatch(request);
+  }
+
+  // ---- a stop's first views, made while the client reads the stop --------------------------------
+
+  /**
+   * The stop whose first views are still to be made ahead (viewsAhead): any request that comes
+   * before they are made finds none, and they are not made.
+   */
+  private aheadOf: StopInfo | undefined;
+  /**
+   * The answers made ahead for the last stop, until a request that may change what they show (any
+   * but READS_ONLY, or one with a number `format`), or the next stop.
+   */
+  private ahead: ViewsAhead | undefined;
+  /** While the views ahead are made: the handler's response is kept here instead of being sent. */
+  private capturing = false;
+  private captured: DebugProtocol.Response | undefined;
+
+  /**
+   * At every stop VS Code asks the stopped thread's Call Stack, its top frame's scopes and the first
+   * scope's variables, a round trip each, after reading the stopped event. Those answers are made
+   * here by the handlers themselves, in that order, as soon as the stopped event has left: while
+   * the client wakes, reads the stop and asks `threads`, so its requests find them made. They are
+   * the answers the requests would get (the same handlers on the same machine, nothing between);
+   * the Call Stack answers any slice of the thread's frames (VS Code asks the top frame first, the
+   * rest later), scopes and variables each once.
+   */
+  private viewsAhead(s: StopInfo): void {
+    if (this.aheadOf !== s || this.running || !this.rt || this.terminatedSent) return;
+    this.aheadOf = undefined;
+    const threadId = s.threadId;
+    const stack = this.capture<DebugProtocol.StackTraceResponse>('stackTrace', (r) => this.stackTraceRequest(r, { threadId }));
+    const top = stack?.body.stackFrames[0];
+    if (!stack || !top) return;
+    const ahead: ViewsAhead = { threadId, stack: stack.body };
+    this.ahead = ahead;
+    const frameId = top.id;
+    const scopes = this.capture<DebugProtocol.ScopesResponse>('scopes', (r) => this.scopesRequest(r, { frameId }));
+    const first = scopes?.body.scopes[0];
+    if (!scopes || !first) return;
+    ahead.scopes = { frameId, body: scopes.body };
+    const variablesReference = first.variablesReference;
+    const vars = variablesReference
+      ? this.capture<DebugProtocol.VariablesResponse>('variables', (r) => this.variablesRequest(r, { variablesReference }))
+      : undefined;
+    if (vars) ahead.variables = { variablesReference, body: vars.body };
+  }
+
+  /** What a handler answers, kept instead of sent; undefined for an error. */
+  private capture<R extends DebugProtocol.Response>(command: string, run: (r: R) => void): R | undefined {
+    const r: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: 0, command, success: true };
+    this.capturing = true;
+    this.captured = undefined;
+    try {
+      run(r as R);
+    } catch {
+      this.captured = undefined;
+    } finally {
+      this.capturing = false;
+    }
+    // (TypeScript reads this.captured as still undefined: it cannot see the handler set it)
+    const got = this.captured as DebugProtocol.Response | undefined;
+    this.captured = undefined;
+    return got?.success ? (got as R) : undefined;
+  }
+
+  /** Answers a view request from what was made ahead, if it was; whether it did. */
+  private answerFromAhead(ahead: ViewsAhead, request: DebugProtocol.Request): boolean {
+    let body: unknown;
+    switch (request.command) {
+      case 'stackTrace': {
+        const a = request.arguments as DebugProtocol.StackTraceArguments;
+        if (a.threadId !== ahead.threadId) return false;
+        const all = ahead.stack.stackFrames;
+        const start = a.startFrame ?? 0;
+        body = { stackFrames: all.slice(start, start + (a.levels || all.length)), totalFrames: ahead.stack.totalFrames };
+        break;
+      }
+      case 'scopes': {
+        const a = request.arguments as DebugProtocol.ScopesArguments;
+        if (!ahead.scopes || a.frameId !== ahead.scopes.frameId) return false;
+        body = ahead.scopes.body;
+        ahead.scopes = undefined;
+        break;
+      }
+      case 'variables': {
+        const a = request.arguments as DebugProtocol.VariablesArguments;
+        const v = ahead.variables;
+        if (!v || a.variablesReference !== v.variablesReference || a.filter !== undefined || a.start !== undefined || a.count !== undefined) return false;
+        body = v.body;
+        ahead.variables = undefined;
+        break;
+      }
+      default:
+        return false;
+    }
+    this.sendResponse({ seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: true, body });
+    return true;
   }
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
@@ -1232,6 +1362,7 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private stopAt(s: StopInfo): void {
     this.lastStop = s;
+    this.ahead = undefined;
     this.gotoTargets.clear();
     if (this.attachedTo?.state) this.attachedTo.state.lastStop = s;
     this.vars.reset();
@@ -1269,6 +1400,9 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.lastTraceLength = rt.m.trace.length;
       this.sendEvent(new Event(EVT_TRACE_CHANGED, { length: rt.m.trace.length, position: rt.position } satisfies VpciEvents[typeof EVT_TRACE_CHANGED]));
     }
+    // After this turn's output has gone (it leaves when the input that asked has been handled, or at the turn's end).
+    this.aheadOf = s;
+    setImmediate(() => this.viewsAhead(s));
   }
 
   /**

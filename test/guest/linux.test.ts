@@ -595,3 +595,24 @@ expect no errors
   assert.ok(res.length >= 8);
   for (const x of res) assert.ok(x.ok, `${x.what}: ${x.detail}`);
 });
+
+test('the rings each guest asks for: Linux VMBUS_RING_SIZE(SZ_16K) = 20 KiB (16 KiB of data), FreeBSD 16 KiB (12 KiB of data)', () => {
+  for (const [guest, asked] of [
+    ['linux', 20480],
+    ['freebsd', 16384],
+  ] as const) {
+    const r = loadScenarioFile(
+      'test/guest/rings-inline.vpci',
+      {},
+      `vm {\n  host hyperv-2022\n  guest ${guest}\n}\nbus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\n`,
+    );
+    const m = r.machine!;
+    m.run(5_000_000);
+    const open = [...Array(m.trace.length).keys()].map((i) => m.trace.get(i)).find((e) => e.kind === Ev.Channel && e.a === 1);
+    assert.ok(open, `${guest}: the channel was opened`);
+    assert.deepEqual([open.b, open.c, open.blob], [asked, asked, `open nic0: rings ${asked}/${asked} bytes requested`], guest);
+    const ch = m.buses[0]!.channel;
+    assert.equal(ch.guestToHost.capacity, asked - 4096, `${guest}: data area to the host`);
+    assert.equal(ch.hostToGuest.capacity, asked - 4096, `${guest}: data area to the guest`);
+  }
+});

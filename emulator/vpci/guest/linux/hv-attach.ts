@@ -15,6 +15,7 @@ import {
   ENOSPC,
   EPROTO,
   FILE,
+  LX_RING_BYTES,
   PCI_BASE_ADDRESS_SPACE_IO,
   PCI_CONFIG_MMIO_LENGTH,
   PCI_PROTOCOL_VERSIONS,
@@ -82,8 +83,10 @@ export function attachFunctions() {
       }),
       S('hdev->channel->rqstor_size = HV_PCI_RQSTOR_SIZE;  /* transaction ids 1..64 */'),
       S('ret = vmbus_open(hdev->channel, pci_ring_size, pci_ring_size, NULL, 0, hv_pci_onchannelcallback, hbus);', (k, l) => {
-        // pci_ring_size = VMBUS_RING_SIZE(16 KiB) (pci-hyperv.c).
-        l.ret = k.chanOpen(4 * 4096, 4 * 4096) === 0 ? 0 : -ENODEV;
+        // pci_ring_size = VMBUS_RING_SIZE(SZ_16K) (pci-hyperv.c, since torvalds/linux b5ff74c1ef50 "PCI: hv:
+        // Fix ring buffer size calculation", v6.9): the 4 KiB ring header plus 16 KiB, page-aligned = 20 KiB
+        // each way (VMBUS_RING_SIZE, include/linux/hyperv.h), so a 16 KiB data area (docs/protocol.md §10.4).
+        l.ret = k.chanOpen(LX_RING_BYTES, LX_RING_BYTES) === 0 ? 0 : -ENODEV;
       }),
       If('if (ret)', (_k, l) => l.ret !== 0, gotoFail('destroy_wq')),
       S('hv_set_drvdata(hdev, hbus);'),

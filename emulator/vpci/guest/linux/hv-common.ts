@@ -15,6 +15,11 @@ export const FILE = 'linux/pci-hyperv.c';
 
 // pci-hyperv.c constants (torvalds/linux drivers/pci/controller/pci-hyperv.c).
 export const PCI_CONFIG_MMIO_LENGTH = 0x2000;
+/**
+ * pci_ring_size: VMBUS_RING_SIZE(SZ_16K) = PAGE_ALIGN(sizeof(struct hv_ring_buffer) + 16 KiB) =
+ * 4 KiB + 16 KiB, each way (pci-hyperv.c since b5ff74c1ef50, v6.9; include/linux/hyperv.h).
+ */
+export const LX_RING_BYTES = 4096 + 16 * 1024;
 export const CFG_PAGE_OFFSET = 0x1000;
 export const CFG_PAGE_SIZE = PCI_CONFIG_MMIO_LENGTH - CFG_PAGE_OFFSET;
 export const STATUS_REVISION_MISMATCH = 0xc0000059 | 0;

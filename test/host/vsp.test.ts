@@ -168,6 +168,71 @@ test('RESOURCES_ASSIGNED2 with MMIO + MSI descriptors (Windows-style) programs B
   );
 });
 
+/** A per-device message of `size` bytes with no body beyond its win_slot (GET_RESOURCES: 32, OV-P GetResources; RESOURCES_RELEASED: 8). */
+function slotMessage(type: number, size: number, wslot = 0): Uint8Array {
+  const m = new Uint8Array(size);
+  new DataView(m.buffer).setUint32(0, type, true);
+  new DataView(m.buffer).setUint32(4, wslot, true);
+  return m;
+}
+
+/** RESOURCES_ASSIGNED2 (no MSIs) with the given 20-byte MMIO descriptors at their indexes. */
+function assigned2(descs: Record<number, number[]>): Uint8Array {
+  const m = new Uint8Array(136);
+  new DataView(m.buffer).setUint32(0, 0x42490016, true);
+  for (const [i, d] of Object.entries(descs)) m.set(d, 8 + 20 * Number(i));
+  return m;
+}
+const le = (v: bigint, n: number) => [...Array(n).keys()].map((i) => Number((v >> BigInt(8 * i)) & 0xffn));
+
+test('GET_RESOURCES: six zero descriptors until RESOURCES_ASSIGNED sets the BARs, then every BAR (at 0 too), zeros again once released (OV-D bars, bars_set)', () => {
+  const h = ready('openvmm', VB);
+  const list = () => payload(h.send(slotMessage(0x42490006, 32))[0]!.pkt);
+  const before = list();
+  assert.equal(before.length, 128);
+  assert.deepEqual([u16(before, 0), u16(before, 2), u32(before, 4)], [1, 1, 6]);
+  assert.ok(before.subarray(8).every((x) => x === 0));
+  // BAR0 (64-bit, 4 KiB) assigned; BAR2 (32-bit, 16 KiB) not listed: set_bars writes it 0.
+  h.fn.cfgWrite(0x18, 4, 0x8000);
+  const [r] = h.send(assigned2({ 0: [3, 0, 0, 0, ...le(0x20_0000_0000n, 8), ...le(0x1000n, 4), 0, 0, 0, 0] }));
+  assert.equal(u32(payload(r!.pkt), 0), 0);
+  assert.equal(h.fn.cfgRead(0x18, 4), 0);
+  const after = list();
+  assert.equal(hex(after.subarray(8, 28)), '03 00 00 00 00 00 00 00 20 00 00 00 00 10 00 00 00 00 00 00');
+  assert.ok(
+    after.subarray(28, 48).every((x) => x === 0),
+    'BAR1 is BAR0’s high half',
+  );
+  assert.equal(hex(after.subarray(48, 68)), '03 00 00 00 00 00 00 00 00 00 00 00 00 40 00 00 00 00 00 00');
+  assert.ok(after.subarray(68).every((x) => x === 0));
+  h.send(slotMessage(0x42490011, 8), { rc: false });
+  assert.ok(
+    list()
+      .subarray(8)
+      .every((x) => x === 0),
+  );
+});
+
+test('RESOURCES_ASSIGNED answers its ranges written again (OV-D to_protocol): reserved fields zero, the smallest type, other types zero', () => {
+  const h = ready('openvmm', VB);
+  const [r] = h.send(
+    assigned2({
+      // MEMORY with a share disposition, flags and padding set
+      0: [3, 5, 0x34, 0x12, ...le(0x20_0000_0000n, 8), ...le(0x1000n, 4), 0xaa, 0xbb, 0xcc, 0xdd],
+      // MEMORY_LARGE (LARGE_40) of 0x40 << 8 = 16 KiB: a MEMORY range
+      2: [7, 0, 0x00, 0x02, ...le(0x8000n, 8), ...le(0x40n, 4), 0, 0, 0, 0],
+      // a port range: not a memory range, ignored
+      4: [1, 1, 1, 0, ...le(0x1000n, 8), ...le(0x20n, 4), 0, 0, 0, 0],
+    }),
+  );
+  const p = payload(r!.pkt);
+  assert.equal(u32(p, 0), 0);
+  assert.equal(hex(p.subarray(8, 28)), '03 00 00 00 00 00 00 00 20 00 00 00 00 10 00 00 00 00 00 00');
+  assert.equal(hex(p.subarray(48, 68)), '03 00 00 00 00 80 00 00 00 00 00 00 00 40 00 00 00 00 00 00');
+  assert.ok(p.subarray(88, 108).every((x) => x === 0));
+  assert.equal(h.fn.cfgRead(0x18, 4), 0x8000);
+});
+
 test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matches address/data', () => {
   const h = ready('hyperv-2022', 0x10004);
   // verify_simple_device_interrupt: CREATE_INTERRUPT2 vector 0x13 -> CPU [1]

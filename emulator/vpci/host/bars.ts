@@ -65,6 +65,29 @@ export function setMse(fn: HostFunction, on: boolean): void {
 }
 
 /** Writes zero to all six BAR registers (OV: RESOURCES_RELEASED, channel close, empty RESOURCES_ASSIGNED). */
+/**
+ * The BARs as OpenVMM's GET_RESOURCES reads them back (microsoft/openvmm vm/devices/pci/pci_core/src/bar_mapping.rs,
+ * `BarMappings::parse`, @1488a37b): every BAR whose probed mask has address bits — a 64-bit one (mask bit 2)
+ * with its high half, a 32-bit one with its mask sign-extended — at its register's address under the mask,
+ * whatever it is (0 too), with the length the mask gives. An I/O BAR is read the same way (parse does not
+ * look at bit 0).
+ */
+export function parsedBars(fn: HostFunction, masks: number[]): { index: number; address: bigint; len: bigint }[] {
+  const out: { index: number; address: bigint; len: bigint }[] = [];
+  const reg = (i: number) => BigInt(fn.cfgRead(PCI_BAR0 + 4 * i, 4) >>> 0);
+  const all = 0xffffffffffffffffn;
+  for (let i = 0; i < 6;) {
+    const lo = (masks[i] ?? 0) >>> 0;
+    const is64 = (lo & 4) !== 0 && i < 5;
+    let mask = is64 ? (BigInt((masks[i + 1] ?? 0) >>> 0) << 32n) | BigInt(lo) : BigInt.asUintN(64, BigInt(lo | 0));
+    const address = is64 ? (reg(i + 1) << 32n) | reg(i) : reg(i);
+    mask &= ~0xfn & all;
+    if (mask !== 0n) out.push({ index: i, address: address & mask, len: ((~mask & all) + 1n) & all });
+    i += is64 ? 2 : 1;
+  }
+  return out;
+}
+
 export function zeroBars(fn: HostFunction): void {
   for (let i = 0; i < 6; i++) fn.cfgWrite(PCI_BAR0 + 4 * i, 4, 0);
 }

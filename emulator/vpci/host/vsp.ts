@@ -15,7 +15,7 @@ import type { HostProfile } from './profiles';
 import { V1_2, V1_4 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
-import { barLayout, mseSet, setMse, zeroBars, memoryBars, PCI_BAR0, type HostFunction } from './bars';
+import { barLayout, mseSet, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
@@ -61,6 +61,7 @@ interface HostSnapshot {
   mapped: boolean;
   slot: number;
   vanished: number[];
+  barsSet?: number[];
   removed: number[];
   unplugged: number[];
   ejecting: { wslot: number; deadline: number }[];
@@ -108,6 +109,8 @@ export class VpciHost {
   private version: number | undefined;
   private windowBase: number | undefined;
   private vanished = new Set<number>();
+  /** Functions whose BARs a RESOURCES_ASSIGNED has set, until they are released (OV-D `bars_set`). */
+  private barsSet = new Set<number>();
   private removed = new Set<number>();
   /** Functions taken away by a relations update (removeFunction): a subset of `removed`. */
   private unplugged = new Set<number>();
@@ -500,14 +503,17 @@ export class VpciHost {
       this.setMemoryEnable(wslot, f.fn, false);
       zeroBars(f.fn);
     }
+    this.barsSet.delete(wslot);
     this.irq.unmapAll(this.env.bus, wslot);
   }
 
   private resourceList(wslot: number): Uint8Array {
-    // OV GET_RESOURCES reply: version u16 = 1, revision u16 = 1, count u32 = 6, 6 descriptors.
+    // OV GET_RESOURCES reply: version u16 = 1, revision u16 = 1, count u32 = 6, 6 descriptors; all six zero
+    // until a RESOURCES_ASSIGNED has set the BARs (OV-D `bars`: "the default BAR state … would look like
+    // everything is mapped at 0"), then every BAR with its address, 0 included.
     const w = new Writer(128).u16(0, 1).u16(2, 1).u32(4, 6);
     const f = this.fns.get(wslot)!;
-    for (const b of memoryBars(f.fn, this.masks.get(wslot)!)) if (b.address !== 0) writeResource(w, 8 + 20 * b.index, BigInt(b.address), BigInt(b.size));
+    if (this.barsSet.has(wslot)) for (const b of parsedBars(f.fn, this.masks.get(wslot)!)) writeResource(w, 8 + 20 * b.index, b.address, b.len);
     return w.b;
   }
 
@@ -523,7 +529,7 @@ export class VpciHost {
     const f = this.fns.get(wslot)!;
     const layout = barLayout(this.masks.get(wslot)!);
     // Validate every range before touching the BARs (OV-D `set_bars`).
-    const ranges: { index: number; start: bigint }[] = [];
+    const ranges: { index: number; start: bigint; length: bigint }[] = [];
     for (let i = 0; i < 6; i++) {
       const rr = readResource(r, 8 + 20 * i);
       if (rr === null) continue;
@@ -537,7 +543,7 @@ export class VpciHost {
       if ((rr.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n)
         throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${rr.start.toString(16)}`);
       if (rr.length > bar.size) throw new PacketError(`InvalidBars::TooLarge: BAR ${i} length 0x${rr.length.toString(16)} > 0x${bar.size.toString(16)}`);
-      ranges.push({ index: i, start: rr.start });
+      ranges.push({ index: i, start: rr.start, length: rr.length });
     }
     const msis: MsiDesc[] = [];
     for (let i = 0; i < count; i++) {
@@ -546,14 +552,15 @@ export class VpciHost {
       msis.push(m);
     }
     if (!this.vanished.has(wslot)) {
-      if (ranges.length === 0) zeroBars(f.fn);
-      else
-        for (const g of ranges) {
-          const bar = layout.find((b) => b.index === g.index)!;
-          f.fn.cfgWrite(PCI_BAR0 + 4 * g.index, 4, Number(g.start & 0xffffffffn));
-          if (bar.is64) f.fn.cfgWrite(PCI_BAR0 + 4 * (g.index + 1), 4, Number((g.start >> 32n) & 0xffffffffn));
-        }
+      // OV-D `set_bars` writes all six registers: a BAR the request does not list is zeroed.
+      const regs = [0, 0, 0, 0, 0, 0];
+      for (const g of ranges) {
+        regs[g.index] = Number(g.start & 0xffffffffn);
+        if (layout.find((b) => b.index === g.index)!.is64) regs[g.index + 1] = Number((g.start >> 32n) & 0xffffffffn);
+      }
+      regs.forEach((v, i) => f.fn.cfgWrite(PCI_BAR0 + 4 * i, 4, v));
     }
+    this.barsSet.add(wslot);
     const mapped: { vectorCount: number; address: number; data: number }[] = [];
     // OV-D map_interrupts: the device's mappings and this request's (vector count 0 aside) against its limit, before any is made.
     const over = this.irq.tooMany(this.env.bus, msis.filter((m) => m.vectorCount !== 0).length);
@@ -568,7 +575,9 @@ export class VpciHost {
     // (16-byte slots for type 0x10; 72-byte slots for 0x16 and 0x1A, protocol.md §9.2).
     const outSlot = ver === 1 ? 16 : 72;
     const w = new Writer(136 + mapped.length * outSlot).u32(0, STATUS_SUCCESS).u32(4, wslot);
-    for (let i = 0; i < 6; i++) if (r.b.length >= 8 + 20 * (i + 1)) w.bytes(8 + 20 * i, r.b.subarray(8 + 20 * i, 28 + 20 * i));
+    // The ranges as read, written again (OV-D `to_protocol`): share disposition, flags and padding 0, the
+    // smallest type that holds the length; a range of another type or of length 0 is all zeros.
+    for (const g of ranges) writeResource(w, 8 + 20 * g.index, g.start, g.length);
     w.u32(128, count);
     mapped.forEach((m, i) => writeTranIntDesc(w, 136 + i * outSlot, m));
     if (rc) this.complete(type, txid, w.b);
@@ -663,6 +672,7 @@ export class VpciHost {
     this.removed.delete(w);
     this.unplugged.delete(w);
     this.vanished.delete(w);
+    this.barsSet.delete(w);
     this.stateChange('function', w, 'added');
     this.relationsUpdate();
     this.refreshStatus();
@@ -797,6 +807,7 @@ export class VpciHost {
       mapped: this.window.mapped,
       slot: this.window.slot,
       vanished: [...this.vanished],
+      barsSet: [...this.barsSet],
       removed: [...this.removed],
       unplugged: [...this.unplugged],
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
@@ -815,6 +826,7 @@ export class VpciHost {
     this.window.mapped = x.mapped;
     this.window.slot = x.slot;
     this.vanished = new Set(x.vanished);
+    this.barsSet = new Set(x.barsSet);
     this.removed = new Set(x.removed);
     this.unplugged = new Set(x.unplugged);
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));

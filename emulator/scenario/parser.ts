@@ -166,7 +166,11 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   };
   const expected = (what: string, t: Token = peek()): never => {
     if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
-    return fail(t.loc, t.kind === 'newline' || t.kind === 'eof' ? 'missing-argument' : 'unexpected-token', `expected ${what}, found ${describe(t)}`);
+    if (t.kind !== 'newline' && t.kind !== 'eof') return fail(t.loc, 'unexpected-token', `expected ${what}, found ${describe(t)}`);
+    // Something missing at the end of a line is placed where it would go: right after the line's last
+    // token (before any spaces or comment), as a zero-width range that ends on that line.
+    const at = last.loc.endLine === t.loc.line && last.loc.endCol <= t.loc.col ? last.loc.endCol : t.loc.col;
+    return fail({ line: t.loc.line, col: at, endLine: t.loc.line, endCol: at }, 'missing-argument', `expected ${what}, found ${describe(t)}`);
   };
   const isWord = (w: string, o = 0): boolean => peek(o).kind === 'word' && peek(o).text === w;
 

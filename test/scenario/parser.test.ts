@@ -200,7 +200,10 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('bus b { function 32 x }'), [['bad-slot', 1, 18, 20]]);
   assert.deepEqual(codes('bus b { function 1.8 x }'), [['bad-slot', 1, 18, 21]]);
   assert.deepEqual(codes('vm { cpus }'), [['unexpected-token', 1, 11, 12]]);
-  assert.deepEqual(codes('vm {\n  cpus\n}'), [['missing-argument', 2, 7, 8]]);
+  // Missing at a line's end: a zero-width range right after its last token, whatever ends the line.
+  assert.deepEqual(codes('vm {\n  cpus\n}'), [['missing-argument', 2, 7, 7]]);
+  assert.deepEqual(codes('vm {\r\n  cpus   # how many?\r\n}'), [['missing-argument', 2, 7, 7]]);
+  assert.deepEqual(codes('bus b { function 0 x }\nat 2ms driver'), [['missing-argument', 2, 14, 14]]);
   assert.deepEqual(codes('frobnicate 1'), [['unknown-statement', 1, 1, 11]]);
   assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);
   assert.deepEqual(codes('expect nic0 exploded'), [['unknown-expectation', 1, 13, 21]]);

@@ -75,6 +75,7 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
     body: `vm {\n  host \${1|${ctx.hostProfiles.map((p) => p.name).join(',')}|}\n  guest \${2|${ctx.guestModels.map((g) => g.name).join(',')}|}\n  cpus \${3:4}\n}\n`,
   },
   { label: 'bus block', detail: 'a vPCI bus with one catalog function', body: 'bus ${1:nic0} {\n  function 0 ${2:intel-82599-vf}\n}\n' },
+  { label: 'boot', detail: 'the guest boots: the buses declared with bus start then', body: 'at ${1:0} boot\n' },
   {
     label: 'fault',
     detail: 'make the host answer a message with a status',

@@ -364,6 +364,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
     const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
     const bootAt = boots.length ? boots.reduce((a, b) => Math.min(a, b)) : undefined;
+    if (bootAt === undefined) {
+      const idle = [...index.values()].filter((b) => b.offerAt === undefined);
+      if (idle.length)
+        add(
+          'warning',
+          idle[0]!.bus.name.loc,
+          'no-boot',
+          `the timeline has no 'boot': the guest never starts, so bus ${idle[0]!.bus.name.name}${idle.length > 1 ? ` (and ${idle.length - 1} more declared at boot)` : ''} is never attached (add 'at 0 boot')`,
+        );
+    }
     for (const { e } of order) {
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);

@@ -50,7 +50,7 @@ test('server over --node-ipc: initialize, diagnostics with a range, shutdown', a
     const snippets = items.filter((i) => i.insertTextFormat === 2);
     assert.deepEqual(
       snippets.map((i) => i.label),
-      ['vm block', 'bus block', 'fault', 'hot-plug'],
+      ['vm block', 'bus block', 'boot', 'fault', 'hot-plug'],
     );
     const expanded = snippets.map((i) => i.insertText!.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')).join('');
     const next = new Promise<PublishDiagnosticsParams>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));

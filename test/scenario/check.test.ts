@@ -1,11 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
 
-const load = loadScenario;
+/**
+ * Each scenario here is cut to what its test checks, most without a `boot`: the 'no-boot' warning they
+ * would all carry is left out, and checked on its own (loadWithNoBoot).
+ */
+const load: typeof loadScenario = (...a) => {
+  const r = loadScenario(...a);
+  return { ...r, diagnostics: r.diagnostics.filter((d) => d.code !== 'no-boot') };
+};
+const loadWithNoBoot = loadScenario;
 
 function diags(src: string, files: Record<string, string> = {}): [string, string, number, number, number][] {
   return load(src, 't.vpci', fakeContext(files)).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
@@ -170,6 +178,15 @@ test('events on boot-time buses before the boot warn; offered buses are exempt',
   );
 });
 
+test('a timeline with no boot warns once, at the first bus declared at boot; offered buses start without one', () => {
+  const diags = (src: string) => loadWithNoBoot(src, 't.vpci', fakeContext()).diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.loc.endCol]);
+  assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nbus b { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nexpect a attached\n'), [
+    ['warning', 'no-boot', 1, 5, 6],
+  ]);
+  assert.deepEqual(diags('at 1ms offer b { function 0 intel-82599-vf }\nexpect b attached\n'), []);
+  assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nat 5ms boot\n'), []);
+});
+
 test('vm and bus consistency: quirks, MMIO ranges, instance GUIDs, negated counts', () => {
   const src = [
     'vm {',
@@ -227,4 +244,22 @@ test('the checker keeps at most MAX_DIAGNOSTICS: the rest are counted in one, as
   assert.equal(m.severity, 'error');
   assert.equal(m.message, '2 more problems (1 error) are not listed (at most 100,000 are kept); the first of them is here');
   assert.equal(mixed.filter((d) => d.code === 'unknown-bus').length, 0, 'the error itself is counted, not kept');
+});
+
+test('every diagnostic code the parser and checker report is in the language reference', () => {
+  const doc = readFileSync('docs/scenario-language.md', 'utf8');
+  const codes = new Set<string>();
+  // The first quoted word after each add( / fail( / diag( / warn( that reads as a code (the severity aside).
+  for (const f of readdirSync('emulator/scenario').filter((x) => x.endsWith('.ts'))) {
+    const src = readFileSync(`emulator/scenario/${f}`, 'utf8');
+    for (const m of src.matchAll(/\b(?:add|fail|diag|warn)\(/g)) {
+      const lit = [...src.slice(m.index + m[0].length, m.index + 400).matchAll(/'([^'\\]*)'/g)].map((x) => x[1]!).find((x) => x !== 'error' && x !== 'warning');
+      if (lit && /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(lit)) codes.add(lit);
+    }
+  }
+  assert.ok(codes.size > 40 && codes.has('no-boot') && codes.has('timeline-order'), [...codes].join(' '));
+  assert.deepEqual(
+    [...codes].filter((c) => !doc.includes(`\`${c}\``)),
+    [],
+  );
 });

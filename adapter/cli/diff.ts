@@ -4,7 +4,7 @@
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
 import { visible } from '../../emulator/format';
-import { positiveWhole, reportWritable, writeReport } from './report-file';
+import { LoadFailure, positiveWhole, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
 import { checkGuest, checkHost, parseQuirk, quirksHelp, GUEST_NAMES, HOST_NAMES } from './overrides';
@@ -231,8 +231,18 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (json && json !== '-') reportWritable('--json', json);
   const runs: { side: Side; m: Machine; steps: number }[] = [];
   for (const side of s.sides) {
-    const loaded = loadReported(side.file, io, 'vpci-lab diff: ', side.overrides);
-    if (!loaded?.machine) return EXIT.badInput;
+    const printed: string[] = [];
+    const loaded = loadReported(side.file, LoadFailure.watching(io, printed), 'vpci-lab diff: ', side.overrides);
+    if (!loaded?.machine) {
+      if (json) {
+        const failure = new LoadFailure(side.file, loaded?.diagnostics);
+        failure.printed.push(...printed);
+        const text = JSON.stringify({ side: side.label, ...failure.json(), same: false }, null, 2) + '\n';
+        if (json === '-') io.out(text);
+        else writeReport('--json', json, text);
+      }
+      return EXIT.badInput;
+    }
     const run = await runToVerdict({ ...loaded, machine: loaded.machine }, { maxSteps });
     if (run.hitMaxSteps) io.err(`vpci-lab diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
     runs.push({ side, m: loaded.machine, steps: run.steps });

@@ -4,6 +4,8 @@
 import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
 import { FileError } from '../../io/files';
 import { errorReason } from '../../io/errors';
+import { visible } from '../../emulator/format';
+import type { CliIo } from './io';
 
 /**
  * Checks, before a run, that a report file can be written: opened for appending (created if
@@ -16,6 +18,20 @@ export function reportWritable(flag: string, path: string): void {
   } catch (e) {
     throw new FileError(path, 'unreadable', `cannot be written (${flag}): ${errorReason(e)}`);
   }
+}
+
+/**
+ * Text made fit for an XML 1.0 document, as an attribute value or as element content. XML 1.0
+ * allows only tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up: any
+ * other character (a C0 control in a file name, a lone surrogate, U+FFFE, U+FFFF) makes the
+ * whole report unreadable to a CI server even written as a character reference. So control
+ * characters are spelt as the rest of the CLI spells them (`visible`: \x01), and what is left
+ * that XML forbids as \uNNNN; then & < > " ' are escaped, so the text is right in either place.
+ */
+export function xmlText(s: string): string {
+  return visible(s)
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
 /** Writes a report file; a failure is a one-line FileError. */
@@ -32,4 +48,61 @@ export function positiveWhole(text: string): number | undefined {
   if (!/^[1-9][0-9]*$/.test(text)) return undefined;
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A diagnostic as the JSON reports list it. */
+export interface ReportDiagnostic {
+  severity: string;
+  code: string;
+  message: string;
+  loc: { line: number; col: number };
+}
+
+export const reportDiagnostics = (ds: readonly ReportDiagnostic[]) =>
+  ds.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.loc.line, col: d.loc.col }));
+
+/**
+ * What `run` and `diff` write to their report files when a scenario did not load (it could not be
+ * read, or has errors): a report that says so, rather than none — a CI step that reads the file
+ * would otherwise find it empty (created when it was checked to be writable) or left from an
+ * earlier run, and read a stale pass.
+ */
+export class LoadFailure {
+  /** What the command printed on stderr while loading (the read error, or the diagnostics), at most MAX_LINES lines. */
+  readonly printed: string[] = [];
+  static readonly MAX_LINES = 200;
+
+  constructor(
+    readonly file: string,
+    readonly diagnostics: readonly ReportDiagnostic[] = [],
+  ) {}
+
+  /** The io to load through: it prints as `io` does and keeps the first lines. */
+  static watching(io: CliIo, lines: string[]): CliIo {
+    return {
+      ...io,
+      err: (t: string) => {
+        if (lines.length < LoadFailure.MAX_LINES) lines.push(...t.split('\n').filter((l) => l !== ''));
+        io.err(t);
+      },
+    };
+  }
+
+  /** One line: the read error, or how many errors the scenario has. */
+  problem(): string {
+    const errors = this.diagnostics.filter((d) => d.severity === 'error').length;
+    if (errors)
+      return `the scenario did not load: ${errors.toLocaleString('en-US')} error${errors === 1 ? '' : 's'} (${this.diagnostics.find((d) => d.severity === 'error')!.message})`;
+    return this.printed[0] ?? 'the scenario did not load';
+  }
+
+  /** The JSON report's own fields: the scenario, that it did not load and why, its diagnostics. */
+  json(): { scenario: string; loaded: false; problem: string; diagnostics: ReturnType<typeof reportDiagnostics> } {
+    return { scenario: this.file, loaded: false, problem: this.problem(), diagnostics: reportDiagnostics(this.diagnostics) };
+  }
+
+  junit(): string {
+    const name = xmlText(this.file);
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${name}" tests="1" failures="0" errors="1" time="0">\n    <testcase classname="${name}" name="load" time="0"><error message="${xmlText(this.problem())}">${this.printed.map(xmlText).join('\n')}</error></testcase>\n  </testsuite>\n</testsuites>\n`;
+  }
 }

@@ -3,7 +3,7 @@
 // 1 (an expectation failed) or 2 (bad input). JSON and JUnit reports are for CI;
 // `--json -` makes stdout the JSON report and nothing else.
 import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
-import { positiveWhole, reportWritable, writeReport } from './report-file';
+import { LoadFailure, positiveWhole, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
 import { parse, last } from './args';
 import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
@@ -43,20 +43,6 @@ const OPTIONS = {
   junit: { type: 'string' },
   'max-steps': { type: 'string' },
 } as const;
-
-/**
- * Text made fit for an XML 1.0 document, as an attribute value or as element content. XML 1.0
- * allows only tab, line feed, carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up: any
- * other character (a C0 control in a file name, a lone surrogate, U+FFFE, U+FFFF) makes the
- * whole report unreadable to a CI server even written as a character reference. So control
- * characters are spelt as the rest of the CLI spells them (`visible`: \x01), and what is left
- * that XML forbids as \uNNNN; then & < > " ' are escaped, so the text is right in either place.
- */
-export function xmlText(s: string): string {
-  return visible(s)
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
 
 /**
  * The JUnit XML report of a run (`--junit`). A run cut short by --max-steps says so: a property
@@ -107,7 +93,7 @@ export function jsonReport(
     ok: results.every((r) => r.ok),
     held: results.filter((r) => r.ok).length,
     expectations: results,
-    diagnostics: diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.loc.line, col: d.loc.col })),
+    diagnostics: reportDiagnostics(diagnostics),
   };
 }
 
@@ -150,8 +136,17 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     ['--junit', junit],
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
-  const loaded = loadReported(file, io, `vpci-lab ${name}: `, ov.o);
-  if (!loaded?.machine) return EXIT.badInput;
+  const printed: string[] = [];
+  const loaded = loadReported(file, LoadFailure.watching(io, printed), `vpci-lab ${name}: `, ov.o);
+  if (!loaded?.machine) {
+    const failure = new LoadFailure(file, loaded?.diagnostics);
+    failure.printed.push(...printed);
+    const text = JSON.stringify({ ...failure.json(), ok: false, held: 0, expectations: [] }, null, 2) + '\n';
+    if (json === '-') io.out(text);
+    else if (json) writeReport('--json', json, text);
+    if (junit) writeReport('--junit', junit, failure.junit());
+    return EXIT.badInput;
+  }
   const m = loaded.machine;
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
   const results = run.results;

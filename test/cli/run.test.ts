@@ -53,6 +53,42 @@ test('run --json and --junit write machine-readable reports', async () => {
   assert.match(x, /<testsuite name="[^"]*cx3\.vpci" tests="3" failures="0"/);
 });
 
+test('a scenario that does not load still gets its reports: they say so (an old report is not left behind, nor an empty file)', async () => {
+  const bad = join(dir, 'bad-report.vpci');
+  writeFileSync(bad, 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms driver nic9 msix 1\n');
+  const json = join(dir, 'stale.json');
+  const junit = join(dir, 'stale.xml');
+  // What an earlier, passing run left.
+  assert.equal(await main(['run', FIXTURE, '--quiet', '--json', json, '--junit', junit], capture()), 0);
+  const io = capture();
+  assert.equal(await main(['run', bad, '--json', json, '--junit', junit], io), 2);
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  assert.deepEqual(
+    { loaded: r.loaded, ok: r.ok, held: r.held, problem: r.problem, codes: r.diagnostics.map((d: { code: string; line: number }) => [d.code, d.line]) },
+    {
+      loaded: false,
+      ok: false,
+      held: 0,
+      problem: "the scenario did not load: 1 error (unknown bus 'nic9'; did you mean 'nic0'?)",
+      codes: [['unknown-bus', 3]],
+    },
+  );
+  const x = readFileSync(junit, 'utf8');
+  assert.match(x, /<testsuite name="[^"]*bad-report\.vpci" tests="1" failures="0" errors="1"/);
+  assert.match(x, /<testcase [^>]*name="load"[^>]*><error message="the scenario did not load: 1 error[^"]*">[^<]*bad-report\.vpci:3:15: error: unknown bus/);
+  // A file that cannot be read: the report names the read error; --json - is the report alone.
+  const io2 = capture();
+  assert.equal(await main(['run', join(dir, 'missing.vpci'), '--json', '-'], io2), 2);
+  const r2 = JSON.parse(io2.stdout);
+  assert.equal(r2.loaded, false);
+  assert.match(r2.problem, /missing\.vpci: no such file$/);
+  // diff --json, the side that did not load named.
+  const io3 = capture();
+  assert.equal(await main(['diff', bad, '--guest', 'linux', '--guest', 'freebsd', '--json', '-'], io3), 2);
+  const d = JSON.parse(io3.stdout);
+  assert.deepEqual([d.side, d.loaded, d.same], ['linux', false, false]);
+});
+
 test('run --bytes prints each packet under it; overrides switch the host', async () => {
   const io = capture();
   const code = await main(['run', FIXTURE, '--bytes', '--host', 'hyperv-2022'], io);

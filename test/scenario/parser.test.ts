@@ -205,6 +205,10 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('vm {\r\n  cpus   # how many?\r\n}'), [['missing-argument', 2, 7, 7]]);
   assert.deepEqual(codes('bus b { function 0 x }\nat 2ms driver'), [['missing-argument', 2, 14, 14]]);
   assert.deepEqual(codes('frobnicate 1'), [['unknown-statement', 1, 1, 11]]);
+  // The VMBus device's two MMIO ranges, and no address past 2^52.
+  assert.deepEqual(codes('vm { mmio medium 0xF8000000 size 1M }'), [['unknown-setting', 1, 11, 17]]);
+  assert.deepEqual(codes('vm { mmio high 0x1F_FFFF_FFFF_FFFF size 1G }'), [['out-of-range', 1, 16, 43]]);
+  assert.deepEqual(codes('vm { mmio high 0xF_FFFF_C000_0000 size 1G }'), []);
   assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);
   assert.deepEqual(codes('expect nic0 exploded'), [['unknown-expectation', 1, 13, 21]]);
   assert.deepEqual(codes('expect nic0/1 version 1.1'), [['unexpected-slot', 1, 13, 14]]);

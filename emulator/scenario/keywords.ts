@@ -27,7 +27,12 @@ export const VM_SETTINGS = rows(
   { word: 'host', syntax: "'host' NAME", summary: 'the host profile: which vPCI versions the host accepts and how it validates' },
   { word: 'guest', syntax: "'guest' NAME", summary: "the guest's bridge-driver model" },
   { word: 'cpus', syntax: "'cpus' NUMBER", summary: 'virtual processors, 1..240 (default 4)' },
-  { word: 'mmio', syntax: "'mmio' NAME NUMBER 'size' NUMBER", summary: "a VMBus MMIO range ('low' or 'high') the guest places BARs and the config window in, ending at or below 2^52 (the widest x86-64 physical address)" },
+  {
+    word: 'mmio',
+    syntax: "'mmio' NAME NUMBER 'size' NUMBER",
+    summary:
+      "a VMBus MMIO range ('low' or 'high') the guest places BARs and the config window in, ending at or below 2^52 (the widest x86-64 physical address)",
+  },
   { word: 'quirk', syntax: "'quirk' NAME ('on' | 'off')", summary: "switch one of the real driver's known quirks (all are on unless switched off)" },
 );
 

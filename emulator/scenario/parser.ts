@@ -333,7 +333,11 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         if (size.value === 0) fail(size.loc, 'out-of-range', 'an MMIO range cannot be empty');
         // x86-64 physical addresses have at most 52 bits (Intel SDM vol. 3A §4.1.4, MAXPHYADDR).
         if (base.value + size.value > 2 ** 52)
-          fail(spanLoc(base.loc, size.loc), 'out-of-range', `an MMIO range must end at or below 2^52 (the widest physical address x86-64 defines); this one ends at 0x${(base.value + size.value).toString(16)}`);
+          fail(
+            spanLoc(base.loc, size.loc),
+            'out-of-range',
+            `an MMIO range must end at or below 2^52 (the widest physical address x86-64 defines); this one ends at 0x${(base.value + size.value).toString(16)}`,
+          );
         vm.mmio.push({ name: n.name, base: base.value, size: size.value, loc: spanLoc(kw.loc, size.loc) });
         break;
       }

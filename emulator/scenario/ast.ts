@@ -46,6 +46,15 @@ export const MAX_DIAGNOSTICS = 100_000;
 export const MAX_BUS_NAME = 64;
 
 /**
+ * The most buses, and the most PCI functions (declared, offered and plugged together), one
+ * scenario may have (ours: a bound on memory). Each function is a 4 KiB config space, a host
+ * model and a guest driver instance; 4,096 single-function buses run in about half a GiB, and a
+ * file of 300,000 one-line buses (12 MB, under the size limit) took 9 GB to check.
+ */
+export const MAX_BUSES = 4096;
+export const MAX_FUNCTIONS = 4096;
+
+/**
  * The longest text a diagnostic quotes in full (a word, a device id, a path it could not read). A
  * longer one — a scenario may hold a word of millions of characters, which each message repeated,
  * megabytes on one line — is shown by its first and last QUOTE_KEPT characters around an ellipsis,

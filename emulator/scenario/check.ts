@@ -4,7 +4,9 @@
 // in order, and the host accepts one of the guest's protocol versions. Fills in
 // the values parsing could not know (message and status numbers). Never throws.
 import {
+  MAX_BUSES,
   MAX_DIAGNOSTICS,
+  MAX_FUNCTIONS,
   shortQuotes,
   type BusDecl,
   type Diagnostic,
@@ -63,6 +65,9 @@ function isPow2(n: number): boolean {
 }
 
 export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
+  // Buses and functions counted against MAX_BUSES and MAX_FUNCTIONS (countFunction, checkBuses).
+  let buses = 0;
+  let functions = 0;
   const out: Diagnostic[] = [];
   /** Problems past MAX_DIAGNOSTICS: counted, not kept (the first of them is where the count is said). */
   let dropped = 0;
@@ -266,10 +271,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     return m;
   }
 
+  /** Counts a function (declared, offered or plugged); the one past MAX_FUNCTIONS is an error. */
+  function countFunction(loc: Loc): void {
+    if (++functions === MAX_FUNCTIONS + 1)
+      add('error', loc, 'too-many-functions', `a scenario has at most ${MAX_FUNCTIONS.toLocaleString('en-US')} PCI functions (ours: a bound on memory); this is one more`);
+  }
+
   function checkBuses(): Map<string, { bus: BusDecl; offerAt?: number }> {
     const index = new Map<string, { bus: BusDecl; offerAt?: number }>();
     const guids = new Map<string, Loc>();
     const declare = (b: BusDecl, offerAt?: number): void => {
+      if (++buses === MAX_BUSES + 1)
+        add('error', b.name.loc, 'too-many-buses', `a scenario has at most ${MAX_BUSES.toLocaleString('en-US')} buses (ours: a bound on memory); this is one more`);
+      for (const f of b.functions) countFunction(f.slot.loc);
       const prev = index.get(b.name.name);
       if (prev) add('error', b.name.loc, 'duplicate-bus', `bus ${b.name.name} is declared twice`, { message: 'first declared here', loc: prev.bus.name.loc });
       else index.set(b.name.name, offerAt === undefined ? { bus: b } : { bus: b, offerAt });
@@ -387,7 +401,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         }
       }
       const row = EVENTS[e.kind] as EventRow<EventKind>;
-      if (e.kind === 'plug') checkFunction(e.fn);
+      if (e.kind === 'plug') {
+        checkFunction(e.fn);
+        countFunction(e.fn.slot.loc);
+      }
       const ref = eventRef(e);
       if (!ref) continue;
       const bus = ref.bus;

@@ -263,3 +263,31 @@ test('every diagnostic code the parser and checker report is in the language ref
     [],
   );
 });
+
+test('at most 4,096 buses and 4,096 functions (declared, offered and plugged): the one past each is an error where it is written', () => {
+  // One line a bus with one function; else `bus bN {`, a line per function, `}`.
+  const buses = (n: number, fns = 1) =>
+    Array.from({ length: n }, (_, i) =>
+      fns === 1
+        ? `bus b${i} { function 0 intel-82599-vf }`
+        : `bus b${i} {\n${Array.from({ length: fns }, (_, f) => `  function ${f} intel-82599-vf`).join('\n')}\n}`,
+    ).join('\n');
+  const codes = (src: string) =>
+    load(src, 't.vpci', fakeContext())
+      .diagnostics.filter((d) => d.code.startsWith('too-many'))
+      .map((d) => [d.code, d.loc.line, d.loc.col]);
+  assert.deepEqual(codes(`at 0 boot\n${buses(4096)}\n`), []);
+  assert.deepEqual(codes(`at 0 boot\n${buses(4097)}\n`), [
+    ['too-many-buses', 4098, 5],
+    ['too-many-functions', 4098, 22],
+  ]);
+  // 1,024 buses of four functions; an offered bus's function and a plugged one pass the count.
+  assert.deepEqual(codes(`at 0 boot\n${buses(1024, 4)}\n`), []);
+  assert.deepEqual(codes(`at 0 boot\n${buses(1024, 4)}\nat 1ms offer x { function 0 intel-82599-vf }\n`), [['too-many-functions', 6146, 27]]);
+  assert.deepEqual(
+    codes(
+      `at 0 boot\n${buses(1023, 4)}\nbus y { function 0 intel-82599-vf }\nat 1ms plug y function 1 intel-82599-vf\nat 2ms plug y function 2 intel-82599-vf\nat 3ms plug y function 3 intel-82599-vf\nat 4ms plug y function 4 intel-82599-vf\n`,
+    ),
+    [['too-many-functions', 6144, 24]],
+  );
+});

@@ -274,7 +274,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   /** Counts a function (declared, offered or plugged); the one past MAX_FUNCTIONS is an error. */
   function countFunction(loc: Loc): void {
     if (++functions === MAX_FUNCTIONS + 1)
-      add('error', loc, 'too-many-functions', `a scenario has at most ${MAX_FUNCTIONS.toLocaleString('en-US')} PCI functions (ours: a bound on memory); this is one more`);
+      add(
+        'error',
+        loc,
+        'too-many-functions',
+        `a scenario has at most ${MAX_FUNCTIONS.toLocaleString('en-US')} PCI functions (ours: a bound on memory); this is one more`,
+      );
   }
 
   function checkBuses(): Map<string, { bus: BusDecl; offerAt?: number }> {
@@ -282,7 +287,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const guids = new Map<string, Loc>();
     const declare = (b: BusDecl, offerAt?: number): void => {
       if (++buses === MAX_BUSES + 1)
-        add('error', b.name.loc, 'too-many-buses', `a scenario has at most ${MAX_BUSES.toLocaleString('en-US')} buses (ours: a bound on memory); this is one more`);
+        add(
+          'error',
+          b.name.loc,
+          'too-many-buses',
+          `a scenario has at most ${MAX_BUSES.toLocaleString('en-US')} buses (ours: a bound on memory); this is one more`,
+        );
       for (const f of b.functions) countFunction(f.slot.loc);
       const prev = index.get(b.name.name);
       if (prev) add('error', b.name.loc, 'duplicate-bus', `bus ${b.name.name} is declared twice`, { message: 'first declared here', loc: prev.bus.name.loc });

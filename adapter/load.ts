@@ -93,7 +93,7 @@ function loadSync(files: SyncFileAccess, file: string, overrides: ConfigOverride
 }
 
 function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<string, FileRead>, overrides: ConfigOverrides): Loaded {
-  const diagnostics = checkStaged(p, full, defaultScenarioContext(readerOver(reads)));
+  const diagnostics = checkStaged(p, full, defaultScenarioContext(readerOver(reads)), { host: overrides.host, guest: overrides.guest });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const out: Loaded = { file: full, text: src, scenario: p.scenario, diagnostics, errors };
   if (errors.length) return out;

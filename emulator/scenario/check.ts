@@ -64,7 +64,13 @@ function isPow2(n: number): boolean {
   return true;
 }
 
-export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = ''): Diagnostic[] {
+/** A run's --host / --guest in place of the file's (the CLI's overrides): the checks that depend on them judge what will run. */
+export interface CheckOverrides {
+  host?: string;
+  guest?: string;
+}
+
+export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = '', overrides: CheckOverrides = {}): Diagnostic[] {
   // Buses and functions counted against MAX_BUSES and MAX_FUNCTIONS (countFunction, checkBuses).
   let buses = 0;
   let functions = 0;
@@ -150,9 +156,15 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         vm.guest,
         ctx.guestModels.map((g) => g.name),
       );
-    // The defaults the machine runs with (machine/scenario-config.ts).
-    const h = host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE));
-    const g = guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL));
+    // What the machine runs with: an override, else the file's, else the defaults (machine/scenario-config.ts).
+    const h =
+      overrides.host !== undefined
+        ? ctx.hostProfiles.find((p) => p.name === overrides.host)
+        : (host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE)));
+    const g =
+      overrides.guest !== undefined
+        ? ctx.guestModels.find((m) => m.name === overrides.guest)
+        : (guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL)));
     hostInfo = h;
     guestName = g?.name;
     if (h && g) {

@@ -5,7 +5,7 @@
 // against what was read. Same result as loadScenario with a reader.
 import type { Diagnostic, Scenario } from './ast';
 import { parseWithExtras } from './parser';
-import { checkScenario, type ParseExtras } from './check';
+import { checkScenario, type CheckOverrides, type ParseExtras } from './check';
 import type { DumpReadFailure, ScenarioContext } from './context';
 
 export interface ParsedScenario {
@@ -31,8 +31,8 @@ export function dumpPaths(sc: Scenario): string[] {
 }
 
 /** Syntax errors and meaning errors together, in position order (as loadScenario gives them). */
-export function checkStaged(p: ParsedScenario, file: string, ctx: ScenarioContext): Diagnostic[] {
-  let checked = checkScenario(p.scenario, ctx, p.extras, file);
+export function checkStaged(p: ParsedScenario, file: string, ctx: ScenarioContext, overrides?: CheckOverrides): Diagnostic[] {
+  let checked = checkScenario(p.scenario, ctx, p.extras, file, overrides);
   // A file that is all syntax errors is not "empty": its errors say what is wrong.
   if (p.diagnostics.some((d) => d.severity === 'error')) {
     checked = checked.filter((d) => d.code !== 'empty-scenario');

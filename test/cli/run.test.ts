@@ -89,6 +89,22 @@ test('a scenario that does not load still gets its reports: they say so (an old 
   assert.deepEqual([d.side, d.loaded, d.same], ['linux', false, false]);
 });
 
+test("the checks judge the host and guest that will run: --host and --guest in place of the file's", async () => {
+  const f = join(dir, 'override.vpci');
+  writeFileSync(f, 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 version 1.4\n');
+  const io = capture();
+  await main(['run', f, '--quiet', '--host', 'openvmm', '--guest', 'freebsd-2016'], io);
+  assert.match(
+    io.stderr,
+    /override\.vpci:2:8: warning: host openvmm accepts 1\.2, 1\.3, 1\.4, 1\.5, 1\.6 but guest freebsd-2016 offers only 1\.1: version negotiation will fail \[no-common-version\]/,
+  );
+  assert.match(io.stderr, /override\.vpci:7:1: warning: version 1\.4 cannot be negotiated: host and guest share no version \[version-unreachable\]/);
+  // The file's own pair shares 1.4: no warning at all.
+  const io2 = capture();
+  assert.equal(await main(['run', f, '--quiet'], io2), 0);
+  assert.equal(io2.stderr, '');
+});
+
 test('run --bytes prints each packet under it; overrides switch the host', async () => {
   const io = capture();
   const code = await main(['run', FIXTURE, '--bytes', '--host', 'hyperv-2022'], io);

@@ -19,9 +19,26 @@ export function dumpFailure(path: string, e: unknown): DumpReadFailure {
   }
 }
 
+/**
+ * A dump path that names no file whatever is on disk: an empty one (it would resolve to the
+ * scenario's own folder) or one ending in a separator (resolving drops it, and the file without
+ * it would be read, where a system call refuses with ENOTDIR).
+ */
+function namesNoFile(path: string): DumpReadFailure | undefined {
+  if (path.trim() === '') return { code: 'dump-missing', message: 'an empty dump path: which file?' };
+  if (/[/\\]$/.test(path))
+    return { code: 'dump-unreadable', message: `cannot read dump file '${path}': it ends in '${path.slice(-1)}', so it names a folder, not a file` };
+  return undefined;
+}
+
 export async function readDumps(files: FileAccess, paths: readonly string[], c: Confinement): Promise<Map<string, FileRead>> {
   const out = new Map<string, FileRead>();
   for (const p of paths) {
+    const no = namesNoFile(p);
+    if (no) {
+      out.set(p, no);
+      continue;
+    }
     try {
       out.set(p, { bytes: await readConfined(files, p, c, DUMP_LIMIT) });
     } catch (e) {
@@ -34,6 +51,11 @@ export async function readDumps(files: FileAccess, paths: readonly string[], c: 
 export function readDumpsSync(files: SyncFileAccess, paths: readonly string[], c: Confinement): Map<string, FileRead> {
   const out = new Map<string, FileRead>();
   for (const p of paths) {
+    const no = namesNoFile(p);
+    if (no) {
+      out.set(p, no);
+      continue;
+    }
     try {
       out.set(p, { bytes: readConfinedSync(files, p, c, DUMP_LIMIT) });
     } catch (e) {

@@ -79,7 +79,7 @@ test('a dump that is a symlink to /dev/zero, one outside the folder, and a folde
   const file = join(scen, 's.vpci');
   writeFileSync(
     file,
-    'bus a { function 0 dump "zero.lspci" }\nbus b { function 0 dump "folder.lspci" }\nbus c { function 0 dump "../outside.lspci" }\nbus d { function 0 dump "..ok.lspci" bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n',
+    'bus a { function 0 dump "zero.lspci" }\nbus b { function 0 dump "folder.lspci" }\nbus c { function 0 dump "../outside.lspci" }\nbus d { function 0 dump "..ok.lspci" bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K }\nbus e { function 0 dump "" }\nbus f { function 0 dump "..ok.lspci/" }\nat 0 boot\n',
   );
   const r = cli('check', file);
   assert.equal(r.code, 2);
@@ -88,6 +88,9 @@ test('a dump that is a symlink to /dev/zero, one outside the folder, and a folde
     `${file}:1:25: error: dump file 'zero.lspci' resolves (through a symbolic link) to /dev/zero, outside the scenario's folder [dump-outside]`,
     `${file}:2:25: error: cannot read dump file 'folder.lspci': is a folder, not a file [dump-unreadable]`,
     `${file}:3:25: error: dump file '../outside.lspci' is outside the scenario's folder (${scen}) [dump-outside]`,
+    // Not the scenario's folder, nor the file without its '/'.
+    `${file}:5:25: error: an empty dump path: which file? [dump-missing]`,
+    `${file}:6:25: error: cannot read dump file '..ok.lspci/': it ends in '/', so it names a folder, not a file [dump-unreadable]`,
   ]);
   assert.doesNotMatch(r.err, /internal-error/);
 });

@@ -113,13 +113,15 @@ export class VpciRuntime {
   // ---- breakpoints ---------------------------------------------------------------
 
   /** Replaces the line breakpoints of one file; returns them verified and moved to real lines. */
-  setLineBreakpoints(path: string, bps: { line: number; condition?: string; hitCondition?: string; logMessage?: string }[]): LineBp[] {
+  setLineBreakpoints(path: string, bps: { line: number; condition?: string; hitCondition?: string; logMessage?: string; id?: number }[]): LineBp[] {
     const out: LineBp[] = [];
     const listing = this.sources.listingOf(path);
     const scenario = this.sources.isScenario(path);
+    // Kept under the file's own path, as a step names it (…/freebsd/../freebsd/x.c and x.c are one file).
+    const key = listing ? this.pathOf(listing) : scenario ? this.scenarioFile : path;
     const timelineLines = this.m.config.timeline.map((t) => t.loc.line);
     for (const b of bps) {
-      const bp: LineBp = { id: this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
+      const bp: LineBp = { id: b.id ?? this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       if (b.logMessage) bp.logMessage = b.logMessage;
@@ -145,16 +147,16 @@ export class VpciRuntime {
       }
       out.push(bp);
     }
-    this.lineBps.set(path, out);
+    this.lineBps.set(key, out);
     return out;
   }
 
   setFunctionBreakpoints(
-    bps: { name: string; condition?: string; hitCondition?: string }[],
+    bps: { name: string; condition?: string; hitCondition?: string; id?: number }[],
     resolveMessage: (name: string) => number | undefined,
   ): FunctionBp[] {
     this.fnBps = bps.map((b) => {
-      const bp: FunctionBp = { id: this.nextBpId++, name: b.name.trim(), kind: 'function', hits: 0, verified: false };
+      const bp: FunctionBp = { id: b.id ?? this.nextBpId++, name: b.name.trim(), kind: 'function', hits: 0, verified: false };
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       const problem = conditionProblem(bp.condition, bp.hitCondition);
@@ -181,6 +183,46 @@ export class VpciRuntime {
 
   newBreakpointId(): number {
     return this.nextBpId++;
+  }
+
+  /**
+   * A restart's new run takes the old run's breakpoints with the ids the client knows, checked
+   * again against the new machine (another guest has other listings and functions) and counting
+   * hits afresh. Returns the ids whose verification or line changed.
+   */
+  adoptBreakpoints(old: VpciRuntime, resolveMessage: (name: string) => number | undefined): number[] {
+    this.nextBpId = Math.max(this.nextBpId, old.nextBpId);
+    const changed: number[] = [];
+    for (const [path, list] of old.lineBps) {
+      const now = this.setLineBreakpoints(
+        path,
+        list.map((b) => ({
+          id: b.id,
+          line: b.line,
+          ...(b.condition ? { condition: b.condition } : {}),
+          ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}),
+          ...(b.logMessage ? { logMessage: b.logMessage } : {}),
+        })),
+      );
+      now.forEach((b, i) => {
+        if (b.verified !== list[i]!.verified || b.line !== list[i]!.line) changed.push(b.id);
+      });
+    }
+    const fns = this.setFunctionBreakpoints(
+      old.fnBps.map((b) => ({
+        id: b.id,
+        name: b.name,
+        ...(b.condition ? { condition: b.condition } : {}),
+        ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}),
+      })),
+      resolveMessage,
+    );
+    fns.forEach((b, i) => {
+      if (b.verified !== old.fnBps[i]!.verified) changed.push(b.id);
+    });
+    this.dataBps = old.dataBps.map((b) => ({ ...b, hits: 0 }));
+    this.exceptionFilters = new Set(old.exceptionFilters);
+    return changed;
   }
 
   // ---- where things stand -----------------------------------------------------------

@@ -109,6 +109,8 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+/** After `terminated`: nothing runs or changes until a restart. */
+const ENDED = 'The session has ended: restart it to run the scenario again';
 
 /** What is wrong with a launch configuration's own fields (beyond the scenario), or undefined; the CLI refuses the same. */
 function launchProblem(a: LaunchArgs): string | undefined {
@@ -682,7 +684,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   private runtimeHooks(): VpciRuntime['hooks'] {
     return {
       log: (text, where) => this.out(text + '\n', 'console', where),
-      env: (tid, locals) => this.ins!.env(tid, locals),
+      // A condition or log message reads the names Locals shows (a parameter as what it stands for), as evaluate does.
+      env: (tid, locals) => this.ins!.env(tid, locals && tid !== undefined ? this.shownLocals(tid, locals) : locals),
       describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
@@ -919,23 +922,10 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private restarted(response: DebugProtocol.RestartResponse, a: LaunchArgs, old: VpciRuntime | undefined): void {
     this.abandonRun('restarted'); // one started on the old machine while the new one loaded
-    // Breakpoints carry over to the new run.
-    if (old && this.rt) {
-      for (const [path, list] of old.lineBps)
-        this.rt.setLineBreakpoints(
-          path,
-          list.map((b) => ({
-            line: b.line,
-            ...(b.condition ? { condition: b.condition } : {}),
-            ...(b.hitCondition ? { hitCondition: b.hitCondition } : {}),
-            ...(b.logMessage ? { logMessage: b.logMessage } : {}),
-          })),
-        );
-      this.rt.fnBps = old.fnBps;
-      this.rt.dataBps = old.dataBps;
-      this.rt.exceptionFilters = old.exceptionFilters;
-    }
+    // Breakpoints carry over to the new run, with the ids the client knows and their hit counts afresh.
+    const changed = old && this.rt ? this.rt.adoptBreakpoints(old, (n) => this.ins!.messageType(n)) : [];
     this.sendResponse(response);
+    for (const id of changed) this.sendBreakpointChanged(id);
     this.invalidate(['all']);
     const held = this.attachedTo;
     if (held) held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
@@ -1011,6 +1001,22 @@ export class VpciDebugSession extends LoggingDebugSession {
       response.body.breakpoints = [...new Set(lines.filter((l) => l >= from && l <= to))].map((l) => ({ line: this.convertDebuggerLineToClient(l) }));
     }
     this.sendResponse(response);
+  }
+
+  /** Tells the client a breakpoint's verification or line changed (a restart on another guest model). */
+  private sendBreakpointChanged(id: number): void {
+    const rt = this.rt;
+    if (!rt) return;
+    const line = [...rt.lineBps.values()].flat().find((b) => b.id === id);
+    const fn = rt.fnBps.find((b) => b.id === id);
+    const bp: DebugProtocol.Breakpoint = { id, verified: (line ?? fn)?.verified ?? false };
+    if (line) {
+      bp.line = this.convertDebuggerLineToClient(line.line);
+      bp.source = { name: basename(line.path), path: line.path };
+    }
+    const message = (line ?? fn)?.message;
+    if (message) bp.message = message;
+    this.sendEvent(new Event('breakpoint', { reason: 'changed', breakpoint: bp } satisfies DebugProtocol.BreakpointEvent['body']));
   }
 
   protected override setFunctionBreakPointsRequest(
@@ -1143,7 +1149,7 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** Why the machine cannot be run, stepped or paused now (`busy`: nor while a run is going), or undefined. */
   private notRunnable(busy: boolean): string | undefined {
     if (!this.rt) return 'No scenario is loaded';
-    if (this.terminatedSent) return 'The session has ended: restart it to run the scenario again';
+    if (this.terminatedSent) return ENDED;
     if (busy && this.running) return RUNNING;
     return undefined;
   }
@@ -1579,6 +1585,14 @@ export class VpciDebugSession extends LoggingDebugSession {
    * again when Locals is expanded, adapter/frame-locals.ts), as they cost a walk of the frame at
    * every stop.
    */
+  /** A guest thread's top-frame locals with the names Locals shows over them (frameLocals does the same for a frame id). */
+  private shownLocals(tid: number, locals: Record<string, unknown>): Record<string, unknown> {
+    const t = this.rt?.m.threads.find((x) => x.id === tid);
+    if (!t || t.role === 'host' || !t.frames.length) return locals;
+    const shown = driverFrameValues({ m: this.rt!.m, device: (b, w) => this.deviceName(b, w) }, t, t.frames.length - 1);
+    return shown ? { ...locals, ...shown } : locals;
+  }
+
   private frameLocals(frameId: number, shownValues = true): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
     const f = this.frames.get(frameId);
     if (!f || !this.rt) return {};
@@ -1656,7 +1670,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       () => this.hex,
       () => this.pciIdsNow(),
     );
-    ins.frozenWhy = () => (this.running ? RUNNING : undefined);
+    // Nothing changes the machine while a run goes, nor once the session has ended (`terminated` sent).
+    ins.frozenWhy = () => (this.running ? RUNNING : this.terminatedSent ? ENDED : undefined);
     return ins;
   }
 
@@ -1700,8 +1715,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    if (this.running) {
-      this.sendErrorResponse(response, { id: 1032, format: RUNNING, showUser: true });
+    if (this.running || this.terminatedSent) {
+      this.sendErrorResponse(response, { id: 1032, format: this.running ? RUNNING : ENDED, showUser: true });
       return;
     }
     const n = this.vars.child(args.variablesReference, args.name);
@@ -1749,8 +1764,10 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
-    if (!this.ins || this.running) {
-      this.sendErrorResponse(response, { id: 1042, format: this.running ? RUNNING : 'No scenario is loaded', showUser: true });
+    const ins = this.ins;
+    const why = !ins ? 'No scenario is loaded' : this.running ? RUNNING : this.terminatedSent ? ENDED : undefined;
+    if (why || !ins) {
+      this.sendErrorResponse(response, { id: 1042, format: why ?? 'No scenario is loaded', showUser: true });
       return;
     }
     // Each part is read on its own first, so an error's column is one of the text the user typed.
@@ -1764,7 +1781,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const assignment = `${args.expression} = ${args.value}`;
-    const r = this.ins.evaluate(assignment, 'repl', undefined, undefined, this.hex);
+    const r = ins.evaluate(assignment, 'repl', undefined, undefined, this.hex);
     if (!r.ok || !r.changed) {
       // Both parts read, so a syntax error of the whole is the assignment itself: not a thing that takes a value.
       const notAssignable = r.ok || syntaxError(assignment) !== undefined;
@@ -1776,7 +1793,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     this.rt!.h.truncateFuture();
-    const v = this.ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex);
+    const v = ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex);
     response.body = { value: v.ok ? v.text : r.text };
     this.sendResponse(response);
     this.invalidate(['variables']);
@@ -1832,7 +1849,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const fail = (id: number, format: string, showUser = false): void => this.sendErrorResponse(response, { id, format, showUser });
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1) return fail(1052, `writeMemory: argument 'data' is not base64`);
     if (!this.ins) return fail(1051, 'No scenario is loaded', true);
-    if (this.running) return fail(1053, RUNNING, true);
+    if (this.running || this.terminatedSent) return fail(1053, this.running ? RUNNING : ENDED, true);
     const data = base64ToBytes(args.data);
     const offset = args.offset ?? 0;
     // Which of the bytes lie inside the region: those before its start cannot, and a read of the rest says how many fit.
@@ -1927,7 +1944,8 @@ export class VpciDebugSession extends LoggingDebugSession {
     response: DebugProtocol.Response,
   ): { [K in VpciRequestName]: (a: RequestArgs<K>) => RequestBody<K> | typeof ANSWERED } {
     const paused = (): void => {
-      if (this.running) throw new Error(RUNNING);
+      const why = this.notRunnable(true);
+      if (why) throw new Error(why);
     };
     return {
       'vpci/topology': () => ins.topology(),

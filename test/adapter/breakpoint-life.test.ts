@@ -1,0 +1,107 @@
+// Breakpoints over a session's life, over real DAP traffic: a condition or log message reads the
+// names Locals shows, a listing path written another way is the same file, a restart keeps the
+// ids the client knows (hit counts afresh), and once `terminated` is sent nothing changes the
+// machine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, cont, launch, LISTINGS, VMBUS_PCIB } from './harness';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const h = adapterTests();
+
+function lineOf(text: string): number {
+  const i = readFileSync(VMBUS_PCIB, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(text));
+  assert.ok(i >= 0, text);
+  return i + 1;
+}
+
+/** The attach routine's statement after `int rid = 0;`, where Locals shows rid. */
+const AFTER_RID = 'hbus = malloc(sizeof(*hbus), M_DEVBUF, M_WAITOK | M_ZERO);';
+
+test('a condition and a log message read the names Locals shows (rid, a declared local)', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const line = lineOf(AFTER_RID);
+  const set = await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [
+      { line, condition: 'rid == 5' },
+      { line: line + 1, logMessage: 'rid is {rid}' },
+      { line: line + 2, condition: 'rid == 0' },
+    ],
+  });
+  assert.deepEqual(
+    set.body.breakpoints.map((b) => b.verified),
+    [true, true, true],
+  );
+  const out: string[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+  const s = await cont(dc);
+  // rid is 0: the first does not stop, the second logs, the third stops.
+  assert.deepEqual(s.body.hitBreakpointIds, [set.body.breakpoints[2]!.id]);
+  assert.ok(
+    out.some((o) => o.includes('rid is 0x0')),
+    out.join(''),
+  );
+  assert.ok(!out.some((o) => /could not be evaluated/.test(o)), out.join(''));
+});
+
+test('a listing path written another way (…/freebsd/../freebsd/…) is the same file: its breakpoint stops', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const odd = `${dirname(VMBUS_PCIB)}/../freebsd/vmbus_pcib.c`; // not normalised (join would)
+  const set = await dc.setBreakpointsRequest({ source: { path: odd }, breakpoints: [{ line: lineOf(AFTER_RID) }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'breakpoint');
+  assert.deepEqual(s.body.hitBreakpointIds, [set.body.breakpoints[0]!.id]);
+});
+
+test('a restart keeps the breakpoint ids the client knows and counts hits afresh', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const fn = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'vmbus_pcib_attach', hitCondition: '1' }] });
+  const line = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: lineOf(AFTER_RID) }] });
+  const fnId = fn.body.breakpoints[0]!.id!;
+  const lineId = line.body.breakpoints[0]!.id!;
+  assert.notEqual(fnId, lineId);
+  const run = async (): Promise<number[][]> => [(await cont(dc)).body.hitBreakpointIds ?? [], (await cont(dc)).body.hitBreakpointIds ?? []];
+  // The first stop is at the attach routine's entry itself: the function breakpoint counts from there.
+  const first = await run();
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartRequest({ arguments: { scenario: QUICKSTART, stopOnEntry: true, listingsDir: LISTINGS } } as DebugProtocol.RestartArguments);
+  await stopped;
+  assert.deepEqual(await run(), first);
+});
+
+test('after terminated nothing changes the machine: console commands, register and memory writes, eject, Debug at Cause', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const terminated = dc.waitForEvent('terminated');
+  await dc.terminateRequest({});
+  await terminated;
+  let stops = 0;
+  dc.on('stopped', () => stops++);
+  const ENDED = 'The session has ended: restart it to run the scenario again';
+  const refused = async (p: Promise<unknown>) => {
+    const e = await p.then(
+      () => undefined,
+      (x: unknown) => x,
+    );
+    assert.equal(e instanceof Error ? e.message : e, ENDED);
+  };
+  await refused(dc.evaluateRequest({ expression: 'eject nic1', context: 'repl' }));
+  await refused(dc.evaluateRequest({ expression: 'cfg nic0 4 = 7', context: 'repl' }));
+  await refused(dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '7' }));
+  await refused(dc.customRequest('vpci/eject', { bus: 'nic0' }));
+  await refused(dc.customRequest('vpci/goToCause', { line: 20 }));
+  await refused(dc.customRequest('vpci/gotoEvent', { index: 1 }));
+  // Reading still works.
+  assert.match((await dc.evaluateRequest({ expression: 'steps', context: 'repl' })).body.result, /^\d/);
+  assert.equal(stops, 0);
+});

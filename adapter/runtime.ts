@@ -80,6 +80,9 @@ function int32At(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24) | 0;
 }
 
+/** How many forward steps Step Back can undo exactly (VpciRuntime.noteStep); older ones go by statements. */
+const STEPS_KEPT = 10_000;
+
 export class VpciRuntime {
   readonly h: History;
   lineBps = new Map<string, LineBp[]>();
@@ -521,10 +524,31 @@ export class VpciRuntime {
     return 1;
   }
 
-  /** Reverse of `next` (or of `stepIn` when `into`): the previous statement of the thread. */
+  /** Forward steps (next, step in, step out) as they ran: where each started and stopped, newest last (at most STEPS_KEPT). */
+  private stepsRun: { from: number; to: number; threads: [number, number] }[] = [];
+
+  /** Notes a forward step of thread `tid` from position `from` that stopped here, on thread `stoppedOn`. */
+  noteStep(tid: number, stoppedOn: number, from: number): void {
+    if (this.position <= from) return;
+    this.stepsRun.push({ from, to: this.position, threads: [tid, stoppedOn] });
+    if (this.stepsRun.length > STEPS_KEPT) this.stepsRun.splice(0, this.stepsRun.length - STEPS_KEPT);
+  }
+
+  /**
+   * Reverse of `next` (or of `stepIn` when `into`). Right after a forward step of this thread,
+   * back to exactly where that step started (Step Back undoes the step the user just took: out of
+   * a function through its return, too, which the statement rule below would take back over the
+   * whole call); else the previous statement of the thread.
+   */
   stepBack(tid: number, into: boolean): StopInfo {
     const pos = this.position;
     const h = this.h;
+    const last = this.stepsRun[this.stepsRun.length - 1];
+    if (last && last.to === pos && last.threads.includes(tid) && last.from >= h.start) {
+      this.stepsRun.pop();
+      h.goTo(last.from);
+      return { reason: 'step', threadId: tid };
+    }
     if (tid === SCENARIO_THREAD) {
       // The timeline's `next` stops before each timeline event; stepping back goes to before the previous one.
       for (let p = pos - 1; p >= h.start; p--) {
@@ -539,7 +563,13 @@ export class VpciRuntime {
     for (let p = pos - 1; p >= h.start; p--) {
       if (h.threadAt(p) !== tid) continue;
       if (!into && depth > 0 && this.depthBefore(tid, p) > depth) continue;
-      h.goTo(p);
+      // Step p began the statement being undone. A forward `next` (or step in) stops just after the
+      // thread's own step, so the stop before this one was just after the thread's previous step:
+      // other threads' steps and the time the thread waited since then are undone too. Before the
+      // thread's first step (or the oldest held), just before step p.
+      let q = p - 1;
+      while (q >= h.start && h.threadAt(q) !== tid) q--;
+      h.goTo(q >= h.start ? q + 1 : p);
       return { reason: 'step', threadId: tid };
     }
     return this.atStart(h.start > 0 ? `No earlier statement of thread ${tid} is held` : undefined);

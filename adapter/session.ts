@@ -1190,8 +1190,12 @@ export class VpciDebugSession extends LoggingDebugSession {
   ): void {
     if (!this.checkThread(response, args.threadId)) return;
     this.sendResponse(response);
+    if (this.rt) this.stepStart = { rt: this.rt, tid: args.threadId, from: this.rt.position };
     this.resume(this.stepMode(args.threadId, kind, args.granularity));
   }
+
+  /** Where the forward step running now started: its stop is noted for Step Back (VpciRuntime.noteStep). */
+  private stepStart: { rt: VpciRuntime; tid: number; from: number } | undefined;
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.stepRequest(response, args, 'over');
@@ -1368,6 +1372,9 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private stopAt(s: StopInfo): void {
     this.lastStop = s;
+    const step = this.stepStart;
+    this.stepStart = undefined;
+    if (step && step.rt === this.rt) step.rt.noteStep(step.tid, s.threadId, step.from);
     this.ahead = undefined;
     this.gotoTargets.clear();
     if (this.attachedTo?.state) this.attachedTo.state.lastStop = s;

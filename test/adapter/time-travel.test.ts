@@ -124,3 +124,36 @@ test('a history budget larger than the adapter can hold is cut to half of its he
   assert.equal(back.body.reason, 'step');
   assert.equal(outputs.filter((o) => /historyMaxMemory/.test(o.body.output)).length, 1, 'not said again');
 });
+
+test('Step Back after each Next returns to the stop before it exactly: frames, virtual time and the buses, out of a function through its return too', async () => {
+  const dc = h.client();
+  const first = await launchWith(dc, resolve('examples/hot-plug.vpci'), { stopOnEntry: true });
+  const tid = first.body.threadId!;
+  /** What a stop shows: the stack, virtual time, and every bus scope's rows. */
+  const shown = async (): Promise<string> => {
+    const st = await dc.stackTraceRequest({ threadId: tid });
+    const now = (await dc.evaluateRequest({ expression: 'now', context: 'watch' })).body.result;
+    const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+    const buses: string[] = [];
+    for (const s of scopes.body.scopes.filter((x) => x.name.startsWith('Bus ')))
+      buses.push((await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables.map((v) => `${v.name}=${v.value}`).join(', '));
+    return JSON.stringify({ frames: st.body.stackFrames.map((f) => `${f.name}:${f.line}`), now, buses });
+  };
+  const go = async (req: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> => {
+    const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await req();
+    return s;
+  };
+  let returns = 0;
+  for (let i = 0; i < 36; i++) {
+    const before = await shown();
+    const s = await go(() => dc.nextRequest({ threadId: tid }));
+    if (s.body.threadId !== tid || s.body.reason !== 'step') break;
+    const depthBefore = (JSON.parse(before) as { frames: string[] }).frames.length;
+    if ((await dc.stackTraceRequest({ threadId: tid })).body.stackFrames.length < depthBefore) returns++;
+    await go(() => dc.stepBackRequest({ threadId: tid }));
+    assert.equal(await shown(), before, `step ${i}`);
+    await go(() => dc.nextRequest({ threadId: tid }));
+  }
+  assert.ok(returns > 0, 'some Next stepped out of a function through its return');
+});

@@ -1058,8 +1058,14 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, _args: DebugProtocol.ExceptionInfoArguments): void {
-    if (this.lastStop && this.lastStop === this.causeStop) {
+  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
+    const tid = args.threadId;
+    if (tid !== SCENARIO_THREAD && !this.rt?.m.threads.some((t) => t.id === tid)) {
+      this.sendErrorResponse(response, { id: 1070, format: `Unknown thread ${shortName(JSON.stringify(tid))}`, showUser: false });
+      return;
+    }
+    // Debug at Cause stops on an exception for an expectation that failed; on one that held it only goes there.
+    if (this.lastStop && this.lastStop === this.causeStop && this.causeStop.reason === 'exception') {
       const d = this.causeStop.description ?? '';
       response.body = { exceptionId: 'expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
       this.sendResponse(response);
@@ -1075,7 +1081,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       exceptionId: x.filter,
       description: x.description,
       breakMode: 'always',
-      details: { message: x.description, typeName: f.label, evaluateName: `trace(${x.event})`, stackTrace: this.ins!.eventContext(x.event) },
+      // No evaluateName: no expression names a trace event (the console's `trace [n]` lists the last n).
+      details: { message: x.description, typeName: f.label, stackTrace: this.ins!.eventContext(x.event) },
     };
     this.sendResponse(response);
   }

@@ -40,6 +40,9 @@ test('an injected fault stops as an exception, with exceptionInfo', async () => 
   assert.equal(info.body.exceptionId, 'fault');
   assert.equal(info.body.breakMode, 'always');
   assert.match(info.body.description!, /Injected fault/);
+  // Every name it gives can be evaluated (none is given for a trace event: no expression names one).
+  const name = info.body.details?.evaluateName;
+  if (name !== undefined) assert.ok((await dc.evaluateRequest({ expression: name, context: 'watch' })).body.result);
 });
 
 test('host error statuses stop as exceptions: the refused version first, then the injected BAD_DATA', async () => {

@@ -117,6 +117,19 @@ test("a client that keeps asking for the stop's views still gets the verdict: it
   assert.ok(verdict, `no verdict after ${asked} stackTrace requests`);
 });
 
+test('Debug at Cause on an expectation that held goes there without an exception: exceptionInfo says it is not stopped on one', async () => {
+  const dc = h.client();
+  await launchWith(dc, LINUX);
+  const held = (await headless(LINUX)).find((r) => r.ok);
+  assert.ok(held, 'the fixture has an expectation that holds');
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.customRequest('vpci/goToCause', { line: held.line });
+  const s = await stopped;
+  assert.equal(s.body.reason, 'goto');
+  await assert.rejects(dc.exceptionInfoRequest({ threadId: s.body.threadId! }), /The session is not stopped on an exception/);
+  await assert.rejects(dc.exceptionInfoRequest({ threadId: 12345 }), /Unknown thread 12345/);
+});
+
 test('vpci/goToCause: stops before the guest statement that sent the accepted version, the stop naming the expectation', async () => {
   const dc = h.client();
   const first = await launchWith(dc, LINUX);

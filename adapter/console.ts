@@ -4,8 +4,8 @@
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
 import type { InspectContext } from './inspect-context';
 import * as views from './views';
-import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findRegister, bitsOf } from '../emulator/pci/registers';
-import { capsValue } from './inspect-registers';
+import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
+import { capsValue, registerFieldNode } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -229,7 +229,8 @@ export function lastPacketValue(ins: InspectContext): Value {
 }
 
 /** What evaluating a Debug Console line, a watch or a hover gives: its text (and a tree for Variables) or why not. */
-export type EvalResult = { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string };
+/** `assigning`: the text was an assignment the console took up (its error is about the assignment itself). */
+export type EvalResult = { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string; assigning?: true };
 
 export function evaluate(
   ins: InspectContext,
@@ -244,8 +245,11 @@ export function evaluate(
   if (context === 'repl') {
     const cmd = command(ins, src);
     if (cmd) return cmd;
-    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.([A-Z_0-9]+)\s*=\s*(.+)$/.exec(src);
-    if (asg) return assign(ins, asg[1]!, asg[2]!, asg[3]!);
+    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?\s*=\s*(.+)$/.exec(src);
+    if (asg) {
+      const a = assign(ins, asg[1]!, asg[2]!, asg[4]!, asg[3]);
+      return a.ok ? a : { ...a, assigning: true };
+    }
   }
   const m = /^([A-Za-z_][\w-]*)\/([0-9a-fA-F]{1,2}(?:\.[0-7])?)(\..*)?$/.exec(src);
   let scope = env(ins, threadId, locals);
@@ -277,6 +281,7 @@ export function assign(
   target: string,
   reg: string,
   valueText: string,
+  field?: string,
 ): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
   const r = ins.resolveFn(target);
   if (!r) return { ok: false, error: `no bus or function '${target}'` };
@@ -284,6 +289,16 @@ export function assign(
   const def = findRegister(reg);
   if (!f || !def) return { ok: false, error: `no register ${reg}` };
   if (ins.frozen) return { ok: false, error: ins.frozen };
+  if (field !== undefined) {
+    // A field (nic0.COMMAND.MEMORY = 1): as its Variables row sets it, within its bits and through the masks.
+    const fd = findField(def, field);
+    if (!fd) return { ok: false, error: `no field ${field} in ${def.name}` };
+    const node = registerFieldNode(ins, r.bi, r.wslot, f, def, fd, `${target}.${def.name}`);
+    if (!node.set) return { ok: false, error: `${target}.${def.name}.${fd.name} is read-only` };
+    const w = node.set(valueText);
+    if (!w.ok) return { ok: false, error: w.error };
+    return { ok: true, text: `${target}.${def.name}.${fd.name} = ${w.value}`, changed: true };
+  }
   const v = ins.parseValue(valueText);
   if (typeof v === 'string') return { ok: false, error: v };
   ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);

@@ -64,6 +64,20 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
   return node;
 }
 
+/** The row of field `fd` of register `def` (absolute offset) of a function, as Variables shows it under the register (`path` names the register). */
+export function registerFieldNode(
+  ctx: InspectContext,
+  bi: number,
+  wslot: number,
+  f: PciFunction,
+  def: RegisterDef,
+  fd: RegisterDef['fields'][number],
+  path: string,
+): VarNode {
+  const { wmask, w1cmask } = masksAt(f, def.offset, def.size);
+  return fieldNode(ctx, bi, wslot, f, def, fd, path, wmask, w1cmask);
+}
+
 function fieldNode(
   ctx: InspectContext,
   bi: number,

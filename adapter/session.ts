@@ -1798,7 +1798,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const r = ins.evaluate(assignment, 'repl', undefined, undefined, this.hex);
     if (!r.ok || !r.changed) {
       // Both parts read, so a syntax error of the whole is the assignment itself: not a thing that takes a value.
-      const notAssignable = r.ok || syntaxError(assignment) !== undefined;
+      const notAssignable = r.ok || (!r.assigning && syntaxError(assignment) !== undefined);
       this.sendErrorResponse(response, {
         id: 1043,
         format: notAssignable ? `${shortName(args.expression)} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,

@@ -153,6 +153,14 @@ test('setExpression errors speak of the text typed: the expression, the value, o
   assert.match(await refused(setExpression(dc, 'nic0.COMMAND +', '1')), /^Expression "nic0\.COMMAND \+": .*\(at column 1[45]\)$/);
   assert.match(await refused(setExpression(dc, 'nic0.COMMAND', '1 +')), /^Value "1 \+": .*\(at column [34]\)$/);
   assert.match((await setExpression(dc, 'nic0.COMMAND', '0x6')).body.value, /^0x0*6$/);
+  // A field, by the evaluateName its Variables row gives (the Watch view sets it so): within its bits, through the masks.
+  await setExpression(dc, 'nic0.COMMAND.MEMORY', '0');
+  assert.match((await dc.evaluateRequest({ expression: 'nic0.COMMAND', context: 'watch' })).body.result, /^0x0*4$/);
+  await setExpression(dc, 'nic0.COMMAND.MEMORY', '1');
+  assert.match((await dc.evaluateRequest({ expression: 'nic0.COMMAND', context: 'watch' })).body.result, /^0x0*6$/);
+  assert.equal(await refused(setExpression(dc, 'nic0.COMMAND.MEMORY', '2')), 'MEMORY is 1 bit(s) wide');
+  assert.equal(await refused(setExpression(dc, 'nic0.STATUS.CAP_LIST', '0')), 'nic0.STATUS.CAP_LIST is read-only');
+  assert.equal(await refused(setExpression(dc, 'nic0.COMMAND.NOPE', '0')), 'no field NOPE in COMMAND');
 });
 
 test('stackTrace on a thread that is not there is an error, as next and goto say; setBreakpoints takes the older `lines` too', async () => {

@@ -656,65 +656,120 @@ export class VpciRuntime {
     return { reason: 'goto', threadId: tid, description: `Jumped to line ${target.line}` };
   }
 
-  /** Runs backwards to the latest earlier breakpoint hit (or the start). */
+  /**
+   * Runs backwards to the latest earlier breakpoint hit (or the start). A breakpoint stops there as
+   * it would have going forward: its condition holds at that point (evaluated there), and its hit
+   * count — the times it was hit, condition holding, from the oldest step held up to there — meets
+   * its hit condition; a log point or a malformed breakpoint never stops.
+   */
   reverseContinue(): StopInfo {
     const pos = this.position;
+    const h = this.h;
     const t = this.m.trace;
-    const msgTypes = new Set(this.fnBps.filter((b) => b.kind === 'message' && b.verified).map((b) => b.messageType!));
-    const fnNames = new Set(this.fnBps.filter((b) => b.kind === 'function' && b.verified).map((b) => b.name));
-    const lineKeys = new Set<string>();
-    for (const [path, list] of this.lineBps) for (const b of list) if (b.verified && !b.logMessage) lineKeys.add(`${path}:${b.line}`);
+    type Bp = { id: number; condition?: string; hitCondition?: string; broken?: boolean; logMessage?: string };
+    const acts = (b: Bp) => !b.broken && !b.logMessage;
+    const msgBps = this.fnBps.filter((b) => b.kind === 'message' && b.verified && acts(b));
+    const fnBps = this.fnBps.filter((b) => b.kind === 'function' && b.verified && acts(b));
+    const dataBps = this.dataBps.filter(acts);
+    const lineBps = new Map<string, LineBp[]>();
+    for (const [path, list] of this.lineBps)
+      for (const b of list) {
+        if (!b.verified || !acts(b)) continue;
+        const k = `${path}:${b.line}`;
+        const l = lineBps.get(k);
+        if (l) l.push(b);
+        else lineBps.set(k, [b]);
+      }
     const fileOf = (fn: string | undefined) => (fn ? this.m.program.fns.get(fn) : undefined);
-    for (let p = pos - 1; p >= this.h.start; p--) {
-      const from = this.h.traceFromAt(p);
-      const to = this.h.traceToAt(p);
+    /** The line and function breakpoints standing before logged step q. */
+    const standing = (q: number): Bp[] => {
+      const at = h.at(q);
+      if (at.thread === 0) {
+        const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
+        return ti ? (lineBps.get(`${this.scenarioFile}:${ti.loc.line}`) ?? []) : [];
+      }
+      const cf = fileOf(at.fn);
+      if (!cf) return [];
+      const out: Bp[] = [...(lineBps.get(`${this.pathOf(cf.file)}:${at.line}`) ?? [])];
+      const fns = fnBps.filter((b) => b.name === cf.name);
+      if (fns.length && at.line === firstLine(this.m, cf.name)) out.push(...fns);
+      return out;
+    };
+    /** The message and data breakpoints an event of step q hits. */
+    const onEvent = (i: number): Bp[] => {
+      const k = t.kind[i]!;
+      const out: Bp[] = [];
+      if ((k === Ev.PacketToHost || k === Ev.PacketToGuest) && msgBps.length) {
+        const pkt = t.get(i).blob as Uint8Array | undefined;
+        if (!pkt || pkt[0] === 6) out.push(...msgBps.filter((b) => b.messageType === t.a[i]));
+      }
+      for (const b of dataBps) {
+        const a = this.hooks.dataTouches(b, i);
+        if (a && (b.access === 'readWrite' || b.access === a)) out.push(b);
+      }
+      return out;
+    };
+    /** Whether b's condition holds at history position `at` (line breakpoints: with the thread's locals there). */
+    const holds = (b: Bp, at: number, tid: number, withLocals: boolean): boolean => {
+      if (!b.condition) return true;
+      h.goTo(at);
+      const th = withLocals && tid ? this.m.threads.find((x) => x.id === tid) : undefined;
+      return this.conditionHolds(b.condition, tid || undefined, th?.frames[th.frames.length - 1]?.locals);
+    };
+    /** b's hits from the oldest step held up to step p (b stands before a step, or an event of it hits b). */
+    const hitsTo = (b: Bp, p: number, before: boolean): number => {
+      let n = 0;
+      for (let q = h.start; q <= p; q++) {
+        const tid = h.threadAt(q);
+        if (before) {
+          if (standing(q).includes(b) && holds(b, q, tid, true)) n++;
+        } else {
+          for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++)
+            if (onEvent(i).includes(b)) {
+              if (holds(b, q + 1, tid, false)) n++;
+              break;
+            }
+        }
+      }
+      return n;
+    };
+    /** The ids of `bps` that stop at step p. */
+    const stopping = (bps: Bp[], p: number, before: boolean): number[] => {
+      const tid = h.threadAt(p);
+      const ids: number[] = [];
+      for (const b of bps) {
+        if (ids.includes(b.id)) continue;
+        if (!holds(b, before ? p : p + 1, tid, before)) continue;
+        if (b.hitCondition && !hitConditionMet(b.hitCondition, hitsTo(b, p, before))) continue;
+        ids.push(b.id);
+      }
+      return ids;
+    };
+    for (let p = pos - 1; p >= h.start; p--) {
+      const tid = h.threadAt(p) || SCENARIO_THREAD;
       if (p + 1 < pos) {
-        for (let i = from; i < to; i++) {
-          const k = t.kind[i]!;
-          let hit = false;
-          if ((k === Ev.PacketToHost || k === Ev.PacketToGuest) && msgTypes.has(t.a[i]!)) {
-            const pkt = t.get(i).blob as Uint8Array | undefined;
-            hit = !pkt || pkt[0] === 6;
+        for (let i = h.traceFromAt(p); i < h.traceToAt(p); i++) {
+          const ev = this.exceptionOf(i);
+          if (ev && this.exceptionFilters.has(ev.filter)) {
+            h.goTo(p + 1);
+            return { reason: 'exception', threadId: tid, description: 'Reverse continue', exception: { ...ev, event: i } };
           }
-          if (!hit) {
-            const x = this.exceptionOf(i);
-            hit = !!x && this.exceptionFilters.has(x.filter);
-          }
-          if (!hit && this.dataBps.length)
-            hit = this.dataBps.some((b) => {
-              const a = this.hooks.dataTouches(b, i);
-              return !!a && (b.access === 'readWrite' || b.access === a);
-            });
-          if (hit) {
-            this.h.goTo(p + 1);
-            const tid = this.h.threadAt(p) || SCENARIO_THREAD;
-            const ev = this.exceptionOf(i);
-            const s: StopInfo = {
-              reason: ev && this.exceptionFilters.has(ev.filter) ? 'exception' : 'breakpoint',
-              threadId: tid,
-              description: 'Reverse continue',
-            };
-            if (ev) s.exception = { ...ev, event: i };
-            return s;
+          const bps = onEvent(i);
+          const ids = bps.length ? stopping(bps, p, false) : [];
+          if (ids.length) {
+            h.goTo(p + 1);
+            return { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids, description: 'Reverse continue' };
           }
         }
       }
-      const at = this.h.at(p);
-      const cf = fileOf(at.fn);
-      let lineHit = false;
-      if (at.thread === 0) {
-        const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
-        if (ti && lineKeys.has(`${this.scenarioFile}:${ti.loc.line}`)) lineHit = true;
-      } else if (cf) {
-        if (lineKeys.has(`${this.sources.pathOfListing(cf.file)}:${at.line}`)) lineHit = true;
-        if (fnNames.has(cf.name) && at.line === firstLine(this.m, cf.name)) lineHit = true;
-      }
-      if (lineHit) {
-        this.h.goTo(p);
-        return { reason: 'breakpoint', threadId: at.thread || SCENARIO_THREAD, description: 'Reverse continue' };
+      const bps = standing(p);
+      const ids = bps.length ? stopping(bps, p, true) : [];
+      if (ids.length) {
+        h.goTo(p);
+        return { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids, description: 'Reverse continue' };
       }
     }
-    return this.atStart(this.h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);
+    return this.atStart(h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);
   }
 
   /**

@@ -2,12 +2,12 @@
 // when history was cut to stay within its memory budget (historyMaxMemory / vpci.history.maxMemory).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch as launchWith } from './harness';
+import { adapterTests, launch as launchWith, VMBUS_PCIB } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -156,4 +156,42 @@ test('Step Back after each Next returns to the stop before it exactly: frames, v
     await go(() => dc.nextRequest({ threadId: tid }));
   }
   assert.ok(returns > 0, 'some Next stepped out of a function through its return');
+});
+
+test('reverse continue stops where a breakpoint would going forward: its condition holds there, its hit count meets its hit condition', async () => {
+  const dc = h.client();
+  const first = await launchWith(dc, QUICKSTART, { stopOnEntry: true });
+  const line =
+    readFileSync(VMBUS_PCIB, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('hbus = malloc(sizeof(*hbus), M_DEVBUF, M_WAITOK | M_ZERO);')) + 1;
+  const go = async (req: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> => {
+    const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await req();
+    return s;
+  };
+  const now = async () => (await dc.evaluateRequest({ expression: 'now', context: 'watch' })).body.result;
+  // Going forward, the second pass over the line (the second bus's attach) is where '2' stops.
+  const set = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line, hitCondition: '2' }] });
+  // From the very start (the first stop comes after one bus's attach has passed the line): the count is from there both ways.
+  const start = await go(() => dc.reverseContinueRequest({ threadId: first.body.threadId! }));
+  assert.equal(start.body.reason, 'entry', 'going back to the start, the first pass is hit 1, which "2" passes over');
+  const fwd = await go(() => dc.continueRequest({ threadId: start.body.threadId! }));
+  assert.deepEqual(fwd.body.hitBreakpointIds, [set.body.breakpoints[0]!.id]);
+  const at = await now();
+  assert.equal((await go(() => dc.continueRequest({ threadId: fwd.body.threadId! }))).body.reason, 'end');
+  const back = await go(() => dc.reverseContinueRequest({ threadId: 1 }));
+  assert.deepEqual([back.body.reason, back.body.hitBreakpointIds, await now()], ['breakpoint', [set.body.breakpoints[0]!.id], at]);
+  // A condition that never holds, a hit count never reached: back to the start without a stop on them.
+  await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [
+      { line, condition: 'rid == 5' },
+      { line: line + 1, hitCondition: '>100' },
+    ],
+  });
+  assert.equal((await go(() => dc.continueRequest({ threadId: back.body.threadId! }))).body.reason, 'end');
+  const none = await go(() => dc.reverseContinueRequest({ threadId: 1 }));
+  assert.equal(none.body.reason, 'entry');
+  assert.equal(none.body.hitBreakpointIds, undefined);
 });

@@ -500,7 +500,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
 
   function checkExpectations(index: Map<string, { bus: BusDecl; offerAt?: number }>): void {
     let noErrors: Loc | undefined;
+    /** Each expectation's meaning (its fields, not where it is written) → where it first is. */
+    const seen = new Map<string, Loc>();
     for (const x of sc.expectations) {
+      if (x.kind !== 'no-errors') {
+        const key = JSON.stringify(x, (k, v: unknown) => (k === 'loc' ? undefined : v));
+        const first = seen.get(key);
+        if (first)
+          add('warning', x.loc, 'duplicate-expectation', `this expectation is given twice (first on line ${first.line})`, {
+            message: 'first here',
+            loc: first,
+          });
+        else seen.set(key, x.loc);
+      }
       switch (x.kind) {
         case 'state':
           checkRef(index, x.bus, undefined);

@@ -291,3 +291,18 @@ test('at most 4,096 buses and 4,096 functions (declared, offered and plugged): t
     [['too-many-functions', 6144, 24]],
   );
 });
+
+test('an expectation given twice warns at the second, naming the first (not only expect no errors)', () => {
+  const ds = load(
+    'bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a attached\nexpect a attached before 5ms\nexpect a attached\nexpect a msix 2\nexpect a msix 2\n',
+    't.vpci',
+    fakeContext(),
+  ).diagnostics;
+  assert.deepEqual(
+    ds.map((d) => [d.code, d.loc.line, d.related?.loc.line]),
+    [
+      ['duplicate-expectation', 5, 3],
+      ['duplicate-expectation', 7, 6],
+    ],
+  );
+});

@@ -251,6 +251,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     }
     if (t.kind === 'number' && !t.error) {
       take();
+      // A message type is a u32 (pci-hyperv.c struct pci_message), as a status is.
+      if ((t.value as number) > 0xffffffff) fail(t.loc, 'out-of-range', `a message type must be 0..4294967295, not ${t.value as number}`);
       return { name: t.text, value: t.value as number, loc: t.loc };
     }
     return expected("a message name (e.g. 'create-interrupt' or PCI_EJECTION_COMPLETE)");

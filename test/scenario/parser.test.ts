@@ -207,6 +207,7 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('frobnicate 1'), [['unknown-statement', 1, 1, 11]]);
   // The VMBus device's two MMIO ranges, and no address past 2^52.
   assert.deepEqual(codes('vm { mmio medium 0xF8000000 size 1M }'), [['unknown-setting', 1, 11, 17]]);
+  assert.deepEqual(codes('expect message 0x1FFFFFFFF'), [['out-of-range', 1, 16, 27]]);
   assert.deepEqual(codes('vm { mmio high 0x1F_FFFF_FFFF_FFFF size 1G }'), [['out-of-range', 1, 16, 43]]);
   assert.deepEqual(codes('vm { mmio high 0xF_FFFF_C000_0000 size 1G }'), []);
   assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);

@@ -41,6 +41,9 @@ import {
   type StatementParser,
 } from './events';
 
+/** The longest duration a scenario may give (ours): two of them add up exactly in a double. */
+const MAX_DURATION_NS = 2 ** 52;
+
 /** Thrown internally to abandon a statement; never escapes the parser. */
 class StatementError {
   constructor(readonly diag: Diagnostic) {}
@@ -215,6 +218,9 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       return { value: 0, loc: t.loc };
     }
     const d = expectKind('duration', what);
+    // Virtual time is whole nanoseconds in a double: an event's time plus a delay stays exact below 2^53.
+    if ((d.value as number) > MAX_DURATION_NS)
+      fail(d.loc, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${d.text}'`);
     return { value: d.value as number, loc: d.loc };
   };
   const slot = (): SlotRef => {

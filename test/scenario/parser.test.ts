@@ -208,6 +208,9 @@ test('syntax errors: code and exact range', () => {
   // The VMBus device's two MMIO ranges, and no address past 2^52.
   assert.deepEqual(codes('vm { mmio medium 0xF8000000 size 1M }'), [['unknown-setting', 1, 11, 17]]);
   assert.deepEqual(codes('expect message 0x1FFFFFFFF'), [['out-of-range', 1, 16, 27]]);
+  // Durations up to 2^52 ns, so a time plus a delay stays exact.
+  assert.deepEqual(codes('at 4503599627370496ns boot'), []);
+  assert.deepEqual(codes('at 4503599627370497ns boot'), [['out-of-range', 1, 4, 22]]);
   assert.deepEqual(codes('vm { mmio high 0x1F_FFFF_FFFF_FFFF size 1G }'), [['out-of-range', 1, 16, 43]]);
   assert.deepEqual(codes('vm { mmio high 0xF_FFFF_C000_0000 size 1G }'), []);
   assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);

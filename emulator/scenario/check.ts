@@ -486,7 +486,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
     for (const s of extras?.statusNames ?? []) {
-      const hit = ctx.statuses.find((x) => x.name === s.name) ?? ctx.statuses.find((x) => x.name === `STATUS_${s.name.toUpperCase().replace(/-/g, '_')}`);
+      // Any case, '-' or '_', with or without the STATUS_ prefix: bad-data, BAD_DATA, status_bad_data, STATUS_BAD_DATA.
+      const norm = `STATUS_${s.name
+        .toUpperCase()
+        .replace(/-/g, '_')
+        .replace(/^STATUS_/, '')}`;
+      const hit = ctx.statuses.find((x) => x.name === s.name) ?? ctx.statuses.find((x) => x.name === norm);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
         const hints = suggestions(

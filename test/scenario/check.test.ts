@@ -306,3 +306,17 @@ test('an expectation given twice warns at the second, naming the first (not only
     ],
   );
 });
+
+test('a status name in any case, with - or _, with or without STATUS_', () => {
+  for (const name of ['BAD_DATA', 'bad-data', 'Bad-Data', 'STATUS_BAD_DATA', 'status_bad_data', 'Status-Bad-Data']) {
+    const r = load(`bus b { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault b create-interrupt status ${name}\n`, 't', fakeContext());
+    assert.deepEqual(
+      r.diagnostics.map((d) => d.code),
+      [],
+      name,
+    );
+    const e = r.scenario.timeline[1]!;
+    assert.ok(e.kind === 'fault');
+    assert.deepEqual(e.fault.action, { kind: 'status', status: 0xc000090b }, name);
+  }
+});

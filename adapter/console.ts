@@ -307,6 +307,16 @@ export function assign(
 
 export function command(ins: InspectContext, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
   const [word, ...rest] = src.split(/\s+/);
+  // A command's bus[/slot] that names nothing is said so, not answered with the usage line.
+  const nothing = (t: string | undefined) => {
+    if (t === undefined || t === '' || t.startsWith('-')) return undefined;
+    const r = ins.resolveFn(t);
+    return r && ins.fn(r.bi, r.wslot) ? undefined : { ok: false as const, error: `no bus or function '${t}'` };
+  };
+  if (word === 'lspci' || word === 'cfg' || word === 'msix' || word === 'eject' || word === 'raise') {
+    const miss = nothing(word === 'lspci' ? rest.find((x) => !x.startsWith('-')) : rest[0]);
+    if (miss) return miss;
+  }
   switch (word ?? '') {
     case 'help':
       return { ok: true, text: helpText() };

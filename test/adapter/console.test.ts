@@ -98,3 +98,20 @@ test('cfg prints all 4 KiB as lspci -xxxx does, and a range in whole rows', asyn
   await assert.rejects(dc.evaluateRequest({ expression: 'cfg nic0 0x1000', context: 'repl' }), /outside the 4096-byte config space/);
   await assert.rejects(dc.evaluateRequest({ expression: 'cfg nic0 0 zero', context: 'repl' }), /length zero/);
 });
+
+test('a command naming a bus or function that is not there says so, not its usage line', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  for (const [cmd, name] of [
+    ['lspci nic9', 'nic9'],
+    ['lspci -x nic9', 'nic9'],
+    ['cfg nic9 0', 'nic9'],
+    ['msix nic9', 'nic9'],
+    ['eject nic9', 'nic9'],
+    ['raise nic9 0', 'nic9'],
+    ['eject nic0/7', 'nic0/7'],
+  ] as const)
+    await assert.rejects(dc.evaluateRequest({ expression: cmd, context: 'repl' }), { message: `no bus or function '${name}'` }, cmd);
+  // Without one, the usage line as before.
+  await assert.rejects(dc.evaluateRequest({ expression: 'eject', context: 'repl' }), { message: 'usage: eject <bus[/slot]>' });
+});

@@ -13,6 +13,8 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import type { Analysis } from './analyze';
 import { indexOf } from '../emulator/scenario/lines';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
+import { eventRef } from '../emulator/scenario/events';
+import { parseScenario } from '../emulator/scenario/parser';
 
 const sameRange = (a: Range, b: Range): boolean =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
@@ -137,10 +139,17 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
         fix(`Round up to ${text} (BAR sizes are powers of two)`, given, [replaceToken(d.range.start.line, size, text)], true);
         break;
       }
-      case 'eject-unsupported':
-        // only for a whole bus: `rescind` names a bus, not a function
-        fix("Use 'rescind' (the host revokes the channel)", given, [replaceIn(a.text, d.range, /\b(eject)\s+[A-Za-z_][\w-]*\s*(#.*)?$/, () => 'rescind')]);
+      case 'eject-unsupported': {
+        // Only for a whole bus (`rescind` names a bus, not a function), and only when nothing later
+        // in the timeline names the bus: after a rescind it is gone, and such an event would be an error.
+        const timeline = parseScenario(a.text).scenario.timeline;
+        const e = timeline.find((x) => x.kind === 'eject' && x.loc.line === d.range.start.line + 1);
+        const bus = e && eventRef(e)?.bus.name;
+        const later = e !== undefined && bus !== undefined && timeline.some((x) => x !== e && x.time >= e.time && eventRef(x)?.bus.name === bus);
+        if (!later)
+          fix("Use 'rescind' (the host revokes the channel)", given, [replaceIn(a.text, d.range, /\b(eject)\s+[A-Za-z_][\w-]*\s*(#.*)?$/, () => 'rescind')]);
         break;
+      }
       default:
         // the other diagnostics have no quick fix beyond their suggestions
         break;

@@ -290,3 +290,14 @@ for (const [what, text, code] of [
     });
   }
 }
+
+test("no 'rescind' for an eject the timeline names the bus after: the rescinded bus is gone, and that event would be an error", async () => {
+  const text = BASE.replace('host hyperv-2016', 'host openvmm')
+    .replace('guest freebsd', 'guest linux')
+    .replace('expect nic0 attached', 'at 5ms eject nic0\nat 6ms fault nic0 create-interrupt status 1');
+  const { actions } = await fixes(text, 'eject-unsupported');
+  assert.deepEqual(
+    actions.filter((x) => /rescind/.test(x.title)),
+    [],
+  );
+});

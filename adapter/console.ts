@@ -479,7 +479,14 @@ export function completions(
       const def = findRegister(reg[2]!);
       if (def) return def.fields.map((f) => ({ label: f.name, type: 'property' as const }));
     }
-    return [];
+  }
+  // After any other path and a dot (nic0.caps., hbus., msix(nic0)[0]., msg.): the fields of what the path evaluates to.
+  const path = /([A-Za-z_][\w-]*(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$/.exec(upto);
+  if (path || dot) {
+    if (!path) return [];
+    const r = evalExpr(path[1]!, env(ins, undefined, locals));
+    const v = r.ok ? stripInternal(r.value) : undefined;
+    return v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((k) => ({ label: k, type: 'property' as const })) : [];
   }
   const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
   for (const b of ins.m.buses) out.push({ label: b.decl.name, type: 'module' });

@@ -180,6 +180,13 @@ test('debug console completions offer buses, registers and commands', async () =
   assert.ok(regs.body.targets.some((t) => t.label === 'COMMAND'));
   const fields = await dc.completionsRequest({ text: 'nic0.COMMAND.', column: 14 });
   assert.ok(fields.body.targets.some((t) => t.label === 'MEMORY'));
+  // After any other path and a dot: the fields of what it evaluates to.
+  const labels = async (text: string) =>
+    (await dc.completionsRequest({ text, column: text.length + 1, frameId: st.body.stackFrames[0]!.id })).body.targets.map((t) => t.label);
+  assert.deepEqual(await labels('nic0.caps.'), ['exp', 'msix', 'pm']);
+  assert.deepEqual(await labels('nic0.caps.msix.'), ['FLAGS', 'TABLE', 'PBA']);
+  assert.deepEqual(await labels('msix(nic0)[0].'), ['address', 'data', 'masked']);
+  assert.deepEqual(await labels('nic0.caps.nope.'), []);
 });
 
 test('the console offers a new bus (hot add) and the guest attaches it; pending transactions show in VMBus', async () => {

@@ -1110,7 +1110,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     for (const b of args.breakpoints) {
       const t = parseDataId(b.dataId);
       if (!t || !this.rt) {
-        out.push({ verified: false, message: `Unknown data breakpoint id ${shortName(b.dataId)}` });
+        out.push({ verified: false, message: !this.rt ? 'No scenario is loaded' : `Unknown data breakpoint id ${shortName(b.dataId)}` });
         continue;
       }
       // A bus or function the scenario never has (not declared, offered or plugged) can never be present: not "not present yet".

@@ -211,3 +211,19 @@ test('a message with a broken envelope (seq, type, command) gets an important ou
     c.close();
   }
 });
+
+test('breakpoints set before a scenario is loaded say so, whatever their kind', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const data = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'cfg:nic0:0:4:2', accessType: 'write' }] });
+  const fns = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'vmbus_pcib_attach' }] });
+  const lines = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: 20 }] });
+  assert.deepEqual(
+    [...data.body.breakpoints, ...fns.body.breakpoints, ...lines.body.breakpoints].map((b) => [b.verified, b.message]),
+    [
+      [false, 'No scenario is loaded'],
+      [false, 'No scenario is loaded'],
+      [false, 'No scenario is loaded'],
+    ],
+  );
+});

@@ -922,6 +922,8 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   private restarted(response: DebugProtocol.RestartResponse, a: LaunchArgs, old: VpciRuntime | undefined): void {
     this.abandonRun('restarted'); // one started on the old machine while the new one loaded
+    // A later restart without arguments runs what this one ran (another guest, say), not the first launch's.
+    this.launchArgs = a;
     // Breakpoints carry over to the new run, with the ids the client knows and their hit counts afresh.
     const changed = old && this.rt ? this.rt.adoptBreakpoints(old, (n) => this.ins!.messageType(n)) : [];
     this.sendResponse(response);

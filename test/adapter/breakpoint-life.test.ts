@@ -105,3 +105,16 @@ test('after terminated nothing changes the machine: console commands, register a
   assert.match((await dc.evaluateRequest({ expression: 'steps', context: 'repl' })).body.result, /^\d/);
   assert.equal(stops, 0);
 });
+
+test('a restart without arguments runs what the last restart ran (its guest), not the first launch', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const restart = async (args?: Record<string, unknown>): Promise<string> => {
+    const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.restartRequest(args ? { arguments: args } : {});
+    const s = await stopped;
+    return (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.name;
+  };
+  assert.equal(await restart({ scenario: QUICKSTART, stopOnEntry: true, listingsDir: LISTINGS, guest: 'linux' }), 'hv_pci_probe');
+  assert.equal(await restart(), 'hv_pci_probe');
+});

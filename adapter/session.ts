@@ -109,6 +109,23 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+/**
+ * An internal error as the user reads it: one line, without the adapter's file paths (as a handler's
+ * error 1104 is answered); the stack goes to the adapter's log.
+ */
+function internalError(e: unknown): string {
+  logger.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  return withoutPaths(errorReason(e)) || 'unknown error';
+}
+
+/** The first line of an error's text without file paths (the bundle's, a stack frame's). */
+function withoutPaths(text: string): string {
+  return text
+    .split('\n')[0]!
+    .replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '')
+    .trim();
+}
+
 /** After `terminated`: nothing runs or changes until a restart. */
 const ENDED = 'The session has ended: restart it to run the scenario again';
 
@@ -324,10 +341,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const v = variables as { _exception?: string; _stack?: string } | undefined;
     if (codeOrMessage === 1104 && v && typeof v === 'object') {
       logger.error(`${response.command}: ${String(v._stack ?? v._exception)}`);
-      const what = (v._exception ?? 'unknown error')
-        .split('\n')[0]!
-        .replace(/\(?(?:file:\/\/)?\/[^\s)]+\)?/g, '')
-        .trim();
+      const what = withoutPaths(v._exception ?? 'unknown error');
       super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
       return;
     }
@@ -1335,7 +1349,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         s = rt.runForward(mode, CHUNK, first);
       } catch (e) {
         // Never leave the client waiting: report the failure and stop where the machine stands.
-        this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
+        this.out(`vPCI Lab: internal error while running: ${internalError(e)}\n`, 'stderr');
         s = {
           reason: 'exception',
           threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD,
@@ -2057,7 +2071,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       try {
         r = runSteps(rt.m, Math.min(CHUNK, DEFAULT_MAX_STEPS - rt.m.steps));
       } catch (e) {
-        this.out(`vPCI Lab: internal error while running: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, 'stderr');
+        this.out(`vPCI Lab: internal error while running: ${internalError(e)}\n`, 'stderr');
         r = { steps: 0, idle: true };
       }
       if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {

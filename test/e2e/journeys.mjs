@@ -497,6 +497,22 @@ const consoleLines = [];
 page.on('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[${m.type()}] ${m.text()}`));
 page.on('worker', (w) => w.on?.('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[worker ${m.type()}] ${m.text()}`)));
 let failed = 0;
+/**
+ * Lets VS Code finish drawing a stop before its picture is taken: it loads a stopped thread's
+ * frames below the top one 420 ms after the top one, and refreshes Variables 400 ms after the
+ * focused frame changes (both its own delays). A step's checks end as soon as what they look for
+ * shows, which can be before then: the picture would show the previous stop's Variables and a
+ * half-loaded Call Stack. Not a check: nothing here fails a step.
+ */
+async function settled(page) {
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /Load More Stack Frames/ })
+    .first()
+    .waitFor({ state: 'detached', timeout: 2000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(450);
+}
+
 let n = 0;
 /** No journey takes this long (the longest take ~20 s): one that does is failed, with its screenshot, rather than left to hang the run. */
 const JOURNEY_LIMIT_MS = 240_000;
@@ -511,6 +527,7 @@ for (const s of steps) {
         timer = setTimeout(() => reject(new Error(`still running after ${JOURNEY_LIMIT_MS / 1000} s: a wait that does not end`)), JOURNEY_LIMIT_MS);
       }),
     ]).finally(() => clearTimeout(timer));
+    await settled(page);
     const shot = join(
       OUT,
       `${String(n).padStart(2, '0')}-${s.name

@@ -53,7 +53,7 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
     readOnly: !wmask && !w1cmask,
     menu: DEVICE_MENU,
   };
-  if (def.fields.length) node.children = () => def.fields.map((fd) => fieldNode(ctx, bi, wslot, f, def, fd, path, wmask, w1cmask));
+  if (def.fields.length) node.children = () => def.fields.map((fd) => registerFieldNode(ctx, bi, wslot, f, def, fd, path, { wmask, w1cmask }));
   if (wmask || w1cmask)
     node.set = (text) => {
       const x = ctx.parseValue(text);
@@ -64,7 +64,10 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
   return node;
 }
 
-/** The row of field `fd` of register `def` (absolute offset) of a function, as Variables shows it under the register (`path` names the register). */
+/**
+ * The row of field `fd` of register `def` (absolute offset) of a function, as Variables shows it
+ * under the register (`path` names the register); the register's masks, when the caller has them.
+ */
 export function registerFieldNode(
   ctx: InspectContext,
   bi: number,
@@ -73,21 +76,7 @@ export function registerFieldNode(
   def: RegisterDef,
   fd: RegisterDef['fields'][number],
   path: string,
-): VarNode {
-  const { wmask, w1cmask } = masksAt(f, def.offset, def.size);
-  return fieldNode(ctx, bi, wslot, f, def, fd, path, wmask, w1cmask);
-}
-
-function fieldNode(
-  ctx: InspectContext,
-  bi: number,
-  wslot: number,
-  f: PciFunction,
-  def: RegisterDef,
-  fd: RegisterDef['fields'][number],
-  path: string,
-  wmask: number,
-  w1cmask: number,
+  { wmask, w1cmask }: { wmask: number; w1cmask: number } = masksAt(f, def.offset, def.size),
 ): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
   const v = ctx.raw(f, def.offset, def.size);

@@ -13,7 +13,8 @@ import { Ev } from '../emulator/vpci/events';
 import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, offerGuid, stripInternal, toValue } from './fmt';
-import { formatTime, hexDump } from '../emulator/format';
+import { clip, formatTime, hexDump } from '../emulator/format';
+import { UNAVAILABLE } from './frame-locals';
 
 /**
  * What the console understands, for `help` and completion: commands (typed as a line),
@@ -150,6 +151,10 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       return self.raw(f, off, size);
     };
   return {
+    unavailable(name: string): string | undefined {
+      const why = (locals as { [UNAVAILABLE]?: Record<string, string> } | undefined)?.[UNAVAILABLE];
+      return why && own(why, name) ? `'${clip(name)}' is ${why[name]} here` : undefined;
+    },
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
       return name === 'now' && !(locals && own(locals, name)) && typeof v === 'number' ? formatTime(v) : undefined;

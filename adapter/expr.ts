@@ -258,6 +258,8 @@ export interface ExprEnv {
   lookup(name: string): Value;
   /** How an expression that is a name alone is shown, when not as a plain value (`now` as virtual time). */
   show?(name: string, v: Value): string | undefined;
+  /** Why a name has no value here, when it is known but has none (a local not yet assigned). */
+  unavailable?(name: string): string | undefined;
 }
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
@@ -312,7 +314,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
       return n.v;
     case 'id': {
       const v = env.lookup(n.name);
-      if (v === undefined) throw new ExprError(`unknown name '${clip(n.name)}'`, n.pos);
+      if (v === undefined) throw new ExprError(env.unavailable?.(n.name) ?? `unknown name '${clip(n.name)}'`, n.pos);
       return v;
     }
     case 'un': {

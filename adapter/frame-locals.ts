@@ -10,6 +10,13 @@ import { frameEntriesOf, guestView, type FrameEntry } from '../emulator/vpci/gue
 import { valueNode, type VarNode } from './vars';
 
 export const NOT_ASSIGNED = '<not yet assigned>';
+
+/**
+ * The key under which driverFrameValues lists the names Locals shows without a value (a declared
+ * local not yet assigned, a parameter not modelled), each with why: an expression naming one says
+ * so instead of "unknown name". A symbol, so no name lookup, listing or JSON ever sees it.
+ */
+export const UNAVAILABLE = Symbol('unavailable');
 export const NOT_MODELLED = '<not modelled>';
 
 export interface FrameLocalsEnv {
@@ -50,8 +57,12 @@ export function driverFrameValues(env: Pick<FrameLocalsEnv, 'm' | 'device'>, t: 
   const entries = entriesOf(env, t, index);
   if (!entries) return undefined;
   const out: Record<string, unknown> = {};
-  for (const e of entries) if (e.state === 'value') out[e.name] = e.value;
-  return out;
+  const why: Record<string, string> = {};
+  for (const e of entries) {
+    if (e.state === 'value') out[e.name] = e.value;
+    else why[e.name] = e.state === 'unset' ? 'not yet assigned' : 'not modelled';
+  }
+  return Object.assign(out, { [UNAVAILABLE]: why });
 }
 
 function entryNode(env: FrameLocalsEnv, e: FrameEntry, owner: Record<string, unknown>): VarNode {

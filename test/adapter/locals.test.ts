@@ -53,6 +53,10 @@ test('FreeBSD: at the first stop vmbus_pcib_attach shows dev and every declared 
   assert.equal(byName(vars, 'hbus').value, '<not yet assigned>');
   assert.match(byName(vars, 'rid').value, /^(0|0x0)$/);
   assert.equal(byName(vars, 'ret').value, '<not yet assigned>');
+  // Hovering or watching it says the same, not that the name is unknown.
+  const frameId = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  await assert.rejects(dc.evaluateRequest({ expression: 'ret + 1', frameId, context: 'hover' }), { message: "'ret' is not yet assigned here (at column 1)" });
+  await assert.rejects(dc.evaluateRequest({ expression: 'nosuch', frameId, context: 'hover' }), { message: "unknown name 'nosuch' (at column 1)" });
 
   // Two steps later hbus is the bus structure (malloc, then the GUID line).
   for (let i = 0; i < 2; i++) {

@@ -231,12 +231,11 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (json && json !== '-') reportWritable('--json', json);
   const runs: { side: Side; m: Machine; steps: number }[] = [];
   for (const side of s.sides) {
-    const printed: string[] = [];
-    const loaded = loadReported(side.file, LoadFailure.watching(io, printed), 'vpci-lab diff: ', side.overrides);
+    const failure = new LoadFailure(side.file);
+    const loaded = loadReported(side.file, failure.watching(io), 'vpci-lab diff: ', side.overrides);
     if (!loaded?.machine) {
       if (json) {
-        const failure = new LoadFailure(side.file, loaded?.diagnostics);
-        failure.printed.push(...printed);
+        failure.diagnostics = loaded?.diagnostics ?? [];
         const text = JSON.stringify({ side: side.label, ...failure.json(), same: false }, null, 2) + '\n';
         if (json === '-') io.out(text);
         else writeReport('--json', json, text);

@@ -71,18 +71,17 @@ export class LoadFailure {
   /** What the command printed on stderr while loading (the read error, or the diagnostics), at most MAX_LINES lines. */
   readonly printed: string[] = [];
   static readonly MAX_LINES = 200;
+  /** The scenario's diagnostics, once it is known not to have loaded (none when it could not be read). */
+  diagnostics: readonly ReportDiagnostic[] = [];
 
-  constructor(
-    readonly file: string,
-    readonly diagnostics: readonly ReportDiagnostic[] = [],
-  ) {}
+  constructor(readonly file: string) {}
 
-  /** The io to load through: it prints as `io` does and keeps the first lines. */
-  static watching(io: CliIo, lines: string[]): CliIo {
+  /** The io to load through: it prints as `io` does and keeps the first lines in `printed`. */
+  watching(io: CliIo): CliIo {
     return {
       ...io,
       err: (t: string) => {
-        if (lines.length < LoadFailure.MAX_LINES) lines.push(...t.split('\n').filter((l) => l !== ''));
+        if (this.printed.length < LoadFailure.MAX_LINES) this.printed.push(...t.split('\n').filter((l) => l !== ''));
         io.err(t);
       },
     };

@@ -136,11 +136,10 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     ['--junit', junit],
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
-  const printed: string[] = [];
-  const loaded = loadReported(file, LoadFailure.watching(io, printed), `vpci-lab ${name}: `, ov.o);
+  const failure = new LoadFailure(file);
+  const loaded = loadReported(file, failure.watching(io), `vpci-lab ${name}: `, ov.o);
   if (!loaded?.machine) {
-    const failure = new LoadFailure(file, loaded?.diagnostics);
-    failure.printed.push(...printed);
+    failure.diagnostics = loaded?.diagnostics ?? [];
     const text = JSON.stringify({ ...failure.json(), ok: false, held: 0, expectations: [] }, null, 2) + '\n';
     if (json === '-') io.out(text);
     else if (json) writeReport('--json', json, text);

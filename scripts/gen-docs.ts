@@ -195,15 +195,16 @@ export function defaultsLine(): string {
 /** The README's launch.json example, naming every choice. */
 export function launchExample(c: Catalog = CATALOG): string {
   const guest = c.guests.find((g) => g.name === 'linux')?.name ?? c.guests[0]!.name;
-  const host = c.hosts.find((h) => h.name === 'hyperv-2019')?.name ?? c.hosts[0]!.name;
+  // The shipped Linux example, which holds on this host with these settings as on its own (test/scenario/docs-blocks.test.ts runs it).
+  const host = c.hosts.find((h) => h.name === 'openvmm')?.name ?? c.hosts[0]!.name;
   const quirk = c.quirks.find((q) => q.name === 'short-packet-drop')?.name ?? c.quirks[0]!.name;
   const pad = (s: string): string => s.padEnd(29);
   return (
     [
       '```jsonc',
       '{',
-      '  "type": "vpci", "request": "launch", "name": "vPCI: attach on Linux",',
-      '  "scenario": "${workspaceFolder}/quickstart.vpci",',
+      '  "type": "vpci", "request": "launch", "name": "vPCI: Linux on OpenVMM",',
+      '  "scenario": "${workspaceFolder}/linux-2022.vpci",',
       `  ${pad(`"guest": "${guest}",`)}// ${c.guests.map((g) => g.name).join(' | ')}`,
       `  ${pad(`"host": "${host}",`)}// ${c.hosts.map((h) => h.name).join(' | ')}`,
       `  "quirks": { "${quirk}": false },`,

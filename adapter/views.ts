@@ -201,8 +201,11 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
     const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
     for (const [w, f] of b.functions) {
       if (want !== undefined && w !== want) continue;
-      // The PCI domain Hyper-V gives a vPCI bus: bytes 4–5 of the instance GUID (protocol.md §3).
-      const domain = b.decl.instance.slice(9, 13);
+      // The domain the guest gave the bus, as its lspci prints it: FreeBSD's is the first child's
+      // serial number, Linux's bytes 5 and 4 of the instance GUID (GuestModelRuntime.pciDomain).
+      // Before the driver has chosen one, the GUID's (the Hyper-V convention Linux follows, protocol.md §3).
+      const chosen = ins.m.model.pciDomain(b.state.sc);
+      const domain = chosen !== undefined ? chosen.toString(16).padStart(4, '0') : b.decl.instance.slice(9, 13);
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));

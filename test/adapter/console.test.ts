@@ -115,3 +115,44 @@ test('a command naming a bus or function that is not there says so, not its usag
   // Without one, the usage line as before.
   await assert.rejects(dc.evaluateRequest({ expression: 'eject', context: 'repl' }), { message: 'usage: eject <bus[/slot]>' });
 });
+
+const DOMAIN_DIR = mkdtempSync(join(tmpdir(), 'vpci-domain-'));
+/** One bus with a known instance GUID (domain abcd as Hyper-V and Linux read it) and a child with serial number 7. */
+function domainScenario(guest: string): string {
+  const f = join(DOMAIN_DIR, `${guest}.vpci`);
+  writeFileSync(
+    f,
+    [
+      'vm {',
+      '  host hyperv-2016',
+      `  guest ${guest}`,
+      '}',
+      'bus nic0 {',
+      '  instance 12345678-abcd-4ef0-9a1b-0123456789ab',
+      '  function 0 intel-82599-vf serial 7',
+      '}',
+      'at 0 boot',
+      'expect nic0 attached',
+      '',
+    ].join('\n'),
+  );
+  return f;
+}
+
+test("lspci names a FreeBSD guest's function by the domain vmbus_pcib gave the bus: the first child's serial number", async () => {
+  const dc = h.client();
+  await launch(dc, domainScenario('freebsd'));
+  // At the attach entry no driver has chosen a domain: the GUID's, as Hyper-V and Linux read it.
+  assert.match((await repl('cfg nic0 0 16')).split('\n')[0]!, /^abcd:00:00\.0 /);
+  await cont(dc);
+  // vmbus_pcib.c new_pcichild_device: hbus->pci_domain = desc->ser & 0xFFFF for the first child.
+  assert.match((await repl('cfg nic0 0 16')).split('\n')[0]!, /^0007:00:00\.0 Ethernet controller: /);
+  assert.match((await repl('lspci nic0')).split('\n')[0]!, /^0007:00:00\.0 Ethernet controller: /);
+});
+
+test("lspci names a Linux guest's function by the domain hv_pci_probe gave the bus: bytes 5 and 4 of the instance GUID", async () => {
+  const dc = h.client();
+  await launch(dc, domainScenario('linux'));
+  await cont(dc);
+  assert.match((await repl('cfg nic0 0 16')).split('\n')[0]!, /^abcd:00:00\.0 Ethernet controller: /);
+});

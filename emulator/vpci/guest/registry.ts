@@ -7,7 +7,9 @@ import type { Program } from '../../runtime/program';
 import { asMachineProgram, type BaseSoftc, type GuestKernel, type GuestView } from './kernel';
 import { guestModel, type GuestModelName, type GuestOs } from './models';
 import { freebsdProgram, newFreebsdSoftc } from './freebsd';
+import type { FreebsdSoftc } from './freebsd/softc';
 import { linuxProgram, newLinuxSoftc } from './linux';
+import type { LinuxSoftc } from './linux/state';
 
 export interface GuestThreadSpec {
   role: 'mgmt' | 'taskq' | 'callback';
@@ -32,6 +34,11 @@ export interface GuestModelRuntime {
   busStatus(sc: BaseSoftc): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
   /** The negotiated protocol version from the softc (0 before negotiation). */
   protocolVersion(sc: BaseSoftc): number;
+  /**
+   * The PCI domain the guest has given the bus (what its lspci prints before the bus number), or
+   * undefined before the driver has chosen one.
+   */
+  pciDomain(sc: BaseSoftc): number | undefined;
 }
 
 const cache = new Map<GuestModelName, GuestModelRuntime>();
@@ -70,6 +77,9 @@ const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
     newSoftc: newFreebsdSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,
+    // vmbus_pcib_attach sets it from bytes 8 and 9 of the instance GUID; new_pcichild_device replaces
+    // it with the first child's serial number (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c).
+    pciDomain: (sc) => (sc as FreebsdSoftc).hbus?.pci_domain,
   },
   linux: {
     program: () => asMachineProgram(linuxProgram()),
@@ -84,6 +94,8 @@ const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
     newSoftc: newLinuxSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,
+    // hv_pci_probe: bytes 5 and 4 of the instance GUID, through hv_get_dom_num (pci-hyperv.c).
+    pciDomain: (sc) => (sc as LinuxSoftc).hbus?.domain,
   },
 };
 

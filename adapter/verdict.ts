@@ -31,12 +31,26 @@ export function verdictBody(file: string, m: Machine, results: ExpectResult[], s
   return { scenario: file, results: verdictItems(results), held: results.filter((r) => r.ok).length, total: results.length, steps, virtualTimeNs: m.now };
 }
 
-/** The Debug Console's verdict: a heading, one line per expectation (with its location), the count. */
+/**
+ * The Debug Console's verdict: a heading, one line per expectation, then the outcome in a word with
+ * the count and the first failure, in the console's error colour when anything failed. Each line
+ * names the file by its base name: the output event carries the whole path as its source, which
+ * VS Code shows as a link beside the line (the full path in the text wrapped every line).
+ */
 export function verdictConsole(file: string, results: ExpectResult[]): { text: string; line?: number; failed?: boolean }[] {
-  const out: { text: string; line?: number; failed?: boolean }[] = [{ text: `Expectations of ${basename(file)}:\n` }];
+  const name = basename(file);
+  const out: { text: string; line?: number; failed?: boolean }[] = [{ text: `Expectations of ${name}:\n` }];
   for (const r of results)
-    out.push({ text: `  ${r.ok ? 'ok  ' : 'FAIL'}  ${file}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`, line: r.line, failed: !r.ok });
-  out.push({ text: `${verdictSummary(results)}\n` });
+    out.push({ text: `  ${r.ok ? 'ok  ' : 'FAIL'}  ${name}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`, line: r.line, failed: !r.ok });
+  const first = results.find((r) => !r.ok);
+  if (!results.length) out.push({ text: `${verdictSummary(results)}\n` });
+  else if (!first) out.push({ text: `PASS: ${verdictSummary(results)}\n` });
+  else
+    out.push({
+      text: `FAIL: ${verdictSummary(results)}; first failure at line ${first.line}: ${first.what} — ${first.detail}\n`,
+      line: first.line,
+      failed: true,
+    });
   return out;
 }
 

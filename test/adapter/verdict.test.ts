@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch as launchWith, cont, LISTINGS } from './harness';
 import { loadScenarioFile } from '../../adapter/load';
@@ -45,7 +45,8 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
   assert.match(text, /vPCI Lab: ran verdict-linux\.vpci to the end — host hyperv-2019, guest linux/);
   assert.match(text, /nic0: attached, channel \w+, protocol 1\.\d, \d+ VMBus message\(s\)/);
   for (const r of ref) {
-    const line = out.find((e) => e.body.output.includes(`${LINUX}:${r.line}:${r.col}`));
+    // The file by its base name (the whole path, in the text, wrapped every line); the event's source has the path.
+    const line = out.find((e) => e.body.output.includes(`  verdict-linux.vpci:${r.line}:${r.col}  `));
     assert.ok(line, `expectation on line ${r.line} printed`);
     assert.match(line.body.output, new RegExp(`^  ${r.ok ? 'ok  ' : 'FAIL'}  `));
     assert.ok(line.body.output.includes(r.detail));
@@ -54,7 +55,13 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
     assert.equal(line.body.line, r.line);
     assert.equal(line.body.category, r.ok ? 'stdout' : 'stderr');
   }
-  assert.match(text, /^3 of 4 expectation\(s\) held$/m);
+  assert.ok(!text.includes(`${LINUX}:`), 'no line carries the whole path');
+  // The outcome in a word, with the first failure, in the error colour and linked to it.
+  const last = out.filter((e) => /expectation\(s\) held/.test(e.body.output));
+  assert.equal(last.length, 1);
+  assert.match(last[0]!.body.output, /^FAIL: 3 of 4 expectation\(s\) held; first failure at line 13: nic0 negotiates version 1\.1 — negotiated 1\.\d/);
+  assert.equal(last[0]!.body.category, 'stderr');
+  assert.equal(last[0]!.body.line, 13);
   const v = (await verdict).body as {
     scenario: string;
     held: number;
@@ -79,8 +86,10 @@ test('a debug session continued to its end prints the same verdict and sends vpc
   // The stop comes first; the verdict after the stop's requests have been answered (none here).
   const held = ((await verdict).body as { held: number }).held;
   const text = out.map((e) => e.body.output).join('');
-  for (const line of [11, 12, 13]) assert.match(text, new RegExp(`  ok    ${CX3.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:1  `));
-  assert.match(text, /^3 of 3 expectation\(s\) held$/m);
+  for (const line of [11, 12, 13]) assert.match(text, new RegExp(`  ok    ${basename(CX3).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:1  `));
+  assert.match(text, /^PASS: 3 of 3 expectation\(s\) held$/m);
+  const pass = out.find((e) => e.body.output.startsWith('PASS: '))!;
+  assert.equal(pass.body.category, 'stdout');
   assert.equal(held, 3);
 });
 

@@ -67,17 +67,31 @@ export interface DataBp {
   broken?: boolean;
 }
 
+/** The exception breakpoint filters: `label` in the Breakpoints view, `kind` (one of them) names a stop's exception (exceptionInfo). */
 export const EXCEPTION_FILTERS = [
   {
     filter: 'protocol-error',
     label: 'Protocol errors',
+    kind: 'Protocol error',
     description: 'A malformed or out-of-order packet, a fatal channel error, a rejected config-window access',
     default: true,
   },
-  { filter: 'error-status', label: 'Host error statuses', description: 'The host completes a request with a failure status (NTSTATUS < 0)', default: false },
-  { filter: 'fault', label: 'Injected faults', description: 'A fault from the scenario fires', default: true },
-  { filter: 'timeout', label: 'Timeouts', description: 'An eject times out, a guest wait gives up', default: true },
-  { filter: 'undeliverable', label: 'Undeliverable interrupts', description: 'A device interrupt that the host cannot route to a guest CPU', default: true },
+  {
+    filter: 'error-status',
+    label: 'Host error statuses',
+    kind: 'Host error status',
+    description: 'The host completes a request with a failure status (NTSTATUS < 0)',
+    default: false,
+  },
+  { filter: 'fault', label: 'Injected faults', kind: 'Injected fault', description: 'A fault from the scenario fires', default: true },
+  { filter: 'timeout', label: 'Timeouts', kind: 'Timeout', description: 'An eject times out, a guest wait gives up', default: true },
+  {
+    filter: 'undeliverable',
+    label: 'Undeliverable interrupts',
+    kind: 'Undeliverable interrupt',
+    description: 'A device interrupt that the host cannot route to a guest CPU',
+    default: true,
+  },
 ] as const;
 export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number]['filter'];
 

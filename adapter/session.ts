@@ -1083,7 +1083,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     // Debug at Cause stops on an exception for an expectation that failed; on one that held it only goes there.
     if (this.lastStop && this.lastStop === this.causeStop && this.causeStop.reason === 'exception') {
       const d = this.causeStop.description ?? '';
-      response.body = { exceptionId: 'expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
+      response.body = { exceptionId: 'Expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
       this.sendResponse(response);
       return;
     }
@@ -1093,12 +1093,14 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     const f = EXCEPTION_FILTERS.find((e) => e.filter === x.filter)!;
+    // The id is what VS Code's exception widget names it by ("Exception has occurred: Injected fault"),
+    // as a language's exception type would be, not the filter's id ("fault").
     response.body = {
-      exceptionId: x.filter,
+      exceptionId: f.kind,
       description: x.description,
       breakMode: 'always',
       // No evaluateName: no expression names a trace event (the console's `trace [n]` lists the last n).
-      details: { message: x.description, typeName: f.label, stackTrace: this.ins!.eventContext(x.event) },
+      details: { message: x.description, typeName: f.kind, stackTrace: this.ins!.eventContext(x.event) },
     };
     this.sendResponse(response);
   }

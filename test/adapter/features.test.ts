@@ -37,7 +37,9 @@ test('an injected fault stops as an exception, with exceptionInfo', async () => 
   const s = await cont();
   assert.equal(s.body.reason, 'exception');
   const info = await dc.exceptionInfoRequest({ threadId: s.body.threadId! });
-  assert.equal(info.body.exceptionId, 'fault');
+  // Named as the widget shows it ("Exception has occurred: Injected fault"), not by the filter's id.
+  assert.equal(info.body.exceptionId, 'Injected fault');
+  assert.equal(info.body.details?.typeName, 'Injected fault');
   assert.equal(info.body.breakMode, 'always');
   assert.match(info.body.description!, /Injected fault/);
   // Every name it gives can be evaluated (none is given for a trace event: no expression names one).
@@ -54,7 +56,7 @@ test('host error statuses stop as exceptions: the refused version first, then th
   const s2 = await cont(s1.body.threadId);
   assert.equal(s2.body.reason, 'exception');
   const info = await dc.exceptionInfoRequest({ threadId: s2.body.threadId! });
-  assert.equal(info.body.exceptionId, 'error-status');
+  assert.equal(info.body.exceptionId, 'Host error status');
   assert.match(info.body.description!, /0xC000090B/);
 });
 

@@ -8,6 +8,7 @@ import { hex } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { functionTarget, type TopologyProvider } from './topology-view';
 import { openExample } from './open-example';
+import { sideColumn } from './side-column';
 
 function vpciSession(): vscode.DebugSession | undefined {
   const s = vscode.debug.activeDebugSession;
@@ -100,7 +101,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     const uri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${wslotText(t.wslot)}.lspci.txt`, query: String(++lspciSeq) });
     lspciTexts.set(uri.toString(), r.text);
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: sideColumn() });
   });
 
   // Number format in Variables / Watch: the menu offers the other format ("Show Decimal" while
@@ -132,7 +133,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     if (!t) return;
     const uri = debugMemoryUri(t.s.id, configMemoryReference(t.bus, t.wslot), `${t.bus}-${hex(t.wslot, 8)}-config`, 4096);
     if (vscode.extensions.getExtension(HEX_EDITOR)) {
-      await vscode.commands.executeCommand('vscode.openWith', uri, HEX_EDITOR_VIEW);
+      await vscode.commands.executeCommand('vscode.openWith', uri, HEX_EDITOR_VIEW, sideColumn());
       return;
     }
     // No hex editor (VS Code has none built in): the bytes as `lspci -xxxx` prints them, a text that
@@ -140,7 +141,7 @@ export function registerCommands(context: vscode.ExtensionContext, topology: Top
     const r = (await t.s.customRequest(REQ.lspci, { bus: t.bus, wslot: t.wslot, verbose: false, hex: true })) as LspciResponse;
     const textUri = vscode.Uri.from({ scheme: LSPCI_SCHEME, path: `/${t.bus}-${wslotText(t.wslot)}-config.lspci`, query: String(++lspciSeq) });
     lspciTexts.set(textUri.toString(), `${r.text}\n`);
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(textUri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(textUri), { preview: true, viewColumn: sideColumn() });
     void offerHexEditor(t.bus, uri);
   });
 }

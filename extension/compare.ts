@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { loadScenarioWith, formatDiagnostic } from '../adapter/load';
 import { host } from './host';
+import { sideColumn } from './side-column';
 import { scenarioText } from './scenario-text';
 import { runToVerdict } from '../adapter/headless';
 import { diffRuns, type DiffRow, type RunDiff, type SeqMessage } from '../emulator/machine/diff';
@@ -185,7 +186,7 @@ export function showComparison(spec: CompareSpec, diff: RunDiff): vscode.Webview
   const panel = vscode.window.createWebviewPanel(
     'vpci.compareRuns',
     title,
-    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+    { viewColumn: sideColumn(), preserveFocus: false },
     { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [] },
   );
   panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce(), 'compare');

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, REQ, type MessageDetailResponse, type MessagesResponse, type TopologyResponse } from '../adapter/protocol';
 import { fieldLine, nonce, sequenceHtml } from './sequence-webview';
+import { sideColumn } from './side-column';
 import { bytesOfHex, formatTime, hexDump } from '../emulator/format';
 
 type FromPage =
@@ -19,13 +20,13 @@ export class SequencePanel implements vscode.Disposable {
 
   show(): void {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      this.panel.reveal(undefined, true); // where it is
       return;
     }
     const panel = vscode.window.createWebviewPanel(
       SequencePanel.viewType,
       'vPCI Message Sequence',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: sideColumn(), preserveFocus: true },
       {
         enableScripts: true,
         retainContextWhenHidden: true,

@@ -299,6 +299,10 @@ step('Message sequence draws arrows; a click shows bytes', async (page) => {
   await frame.locator('.arrow').first().waitFor({ timeout: 20000 });
   const count = await frame.locator('#count').innerText();
   log(`sequence: ${count}`);
+  // lspci, the config space and the sequence share one group beside the listing, not a column each
+  const groups = await page.locator('.part.editor .editor-group-container').count();
+  log(`editor groups with the listing, lspci, config space and sequence open: ${groups}`);
+  if (groups > 2) throw new Error(`the side documents opened ${groups} editor groups`);
   // jump to the top (the view follows the tail) and click the first packet
   await frame.locator('#scroller').evaluate((el) => {
     el.scrollTop = 0;

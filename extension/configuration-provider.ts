@@ -1,7 +1,8 @@
 // Debug configurations without a launch.json: F5 on a .vpci file debugs it,
 // the Run view's dropdown lists every scenario in the workspace (dynamic
 // provider), and "Add Configuration…" writes the initial one (package.json's only). A config that
-// names no scenario and has no .vpci editor open is refused with a message.
+// names no scenario (or "${file}") debugs the active .vpci editor's and, with none open, is refused
+// with a message; so is a scenario the language server has found errors in, beside the editor.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
@@ -70,9 +71,16 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       return undefined;
     }
     if (c.request === 'attach') return c; // attach brings no scenario: the adapter it connects to holds the machine
-    if (!c.scenario) {
+    // No scenario named, or "${file}" (a launch.json written before it was left out): the active
+    // .vpci editor's. With none open, the same message as F5 without a launch.json, where VS Code
+    // would say "Variable ${file} can not be resolved" or hand the adapter a README to parse.
+    if (!c.scenario || (typeof c.scenario === 'string' && c.scenario.trim() === '${file}')) {
       const uri = activeScenario();
-      if (uri) c.scenario = host().pathOf(uri) ?? uri.fsPath;
+      if (!uri) {
+        void vscode.window.showInformationMessage(`Open a .vpci scenario (vPCI: Open Example…) and press F5 again, or name one in "scenario" of "${c.name}".`);
+        return undefined;
+      }
+      c.scenario = host().pathOf(uri) ?? uri.fsPath;
     }
     if (c.stopOnEntry === undefined) c.stopOnEntry = !c.noDebug;
     if (c.historyMaxMemory === undefined) c.historyMaxMemory = vscode.workspace.getConfiguration('vpci').get<number>('history.maxMemory');
@@ -90,6 +98,23 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       void vscode.window.showErrorMessage(`vPCI launch configuration "${c.name ?? ''}": ${problem}`);
       return undefined;
     }
+    // A scenario the language server has found errors in does not load: say so beside the editor, with
+    // the way to Problems, rather than let the launch fail (VS Code shows a failed launch as a modal
+    // dialog whose button opens launch.json). A file not analysed yet is the adapter's to refuse.
+    if (c.request !== 'attach' && typeof c.scenario === 'string') {
+      const errors = scenarioErrors(host().uriOf(c.scenario));
+      if (errors.length) {
+        const name = c.scenario.split(/[\\/]/).pop() ?? c.scenario;
+        const first = errors[0]!;
+        void vscode.window
+          .showErrorMessage(
+            `vPCI: ${name} has ${errors.length} error(s), so it cannot run; line ${first.range.start.line + 1}: ${first.message}`,
+            'Show Problems',
+          )
+          .then((pick) => (pick ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));
+        return undefined;
+      }
+    }
     // Dump files may come from the workspace folders as well as the scenario's (the language server's rule too).
     if (c.request !== 'attach' && c.workspaceFolders === undefined) {
       const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => host().pathOf(f.uri) ?? []);
@@ -97,6 +122,14 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
     }
     return c;
   }
+}
+
+/** The errors the language server reports in a scenario (not the verdicts of its expectations), first first. */
+function scenarioErrors(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'vpci' && d.code !== 'expectation-failed')
+    .sort((a, b) => a.range.start.compareTo(b.range.start));
 }
 
 /** Why a launch config cannot run, or undefined when it can. */

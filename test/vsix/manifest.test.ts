@@ -60,7 +60,9 @@ test('initial configurations and snippets are valid launch configs with ${} esca
   for (const ic of dbg.initialConfigurations) {
     assert.equal(ic.type, 'vpci');
     assert.equal(ic.request, 'launch');
-    assert.equal(typeof ic.scenario, 'string');
+    // No scenario: F5 debugs the active .vpci editor's (extension/configuration-provider.ts), where
+    // "${file}" made VS Code refuse with no editor open, or hand the adapter whatever file was active.
+    assert.equal(ic.scenario, undefined);
   }
   assert.ok(dbg.configurationSnippets.length >= 1);
   assert.ok(

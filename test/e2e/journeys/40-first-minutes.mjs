@@ -412,6 +412,45 @@ step('Device hover: identity, BARs, interrupts and where the data came from; no 
   await page.keyboard.press('Escape');
 });
 
+/** The text of the newest notification toast that matches `re`, waiting for it. */
+async function toast(page, re, what) {
+  const t = page.locator('.notifications-toasts .notification-toast', { hasText: re }).last();
+  await t.waitFor({ timeout: 15000 }).catch(async () => {
+    throw new Error(`${what}: no notification matching ${re}; shown: ${JSON.stringify(await page.locator('.notifications-toasts').allInnerTexts())}`);
+  });
+  return (await t.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+step('F5 on a scenario with an error says so beside the editor (no dialog, no session); F5 with no editor open says what to open', async (page) => {
+  // typo.vpci is open with its error (intel-82599-fv); the launch.json entry names "${file}".
+  await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 15000 });
+  await page.locator('.editor-instance .view-lines').first().click();
+  await page.keyboard.press('F5');
+  const said = await toast(page, /typo\.vpci has 1 error/, 'F5 on typo.vpci');
+  log(`F5 on a scenario with an error: ${said}`);
+  await shot(page, 'f5-scenario-with-error');
+  if (!/line 6: unknown device 'intel-82599-fv'/.test(said)) throw new Error(`the message does not name the error: ${said}`);
+  if (!/Show Problems/.test(said)) throw new Error(`no way to Problems: ${said}`);
+  if (await page.locator('.monaco-dialog-box').count()) throw new Error('a modal dialog opened');
+  if (await page.locator('.debug-toolbar').isVisible()) throw new Error('a debug session started');
+  await page
+    .locator('.notifications-toasts .notification-toast', { hasText: /typo\.vpci has 1 error/ })
+    .getByRole('button', { name: 'Show Problems' })
+    .click();
+  await page
+    .locator('.markers-panel .monaco-list-row', { hasText: /intel-82599-fv/ })
+    .first()
+    .waitFor({ timeout: 10000 });
+  // No editor open: "${file}" cannot name a scenario, and the extension says what to do.
+  await command(page, 'View: Close All Editor Groups');
+  await page.keyboard.press('F5');
+  const none = await toast(page, /Open a \.vpci scenario/, 'F5 with no editor open');
+  log(`F5 with no editor open: ${none}`);
+  if (/can not be resolved/.test(await page.locator('body').innerText())) throw new Error('VS Code refused "${file}" itself');
+  await command(page, 'Notifications: Clear All Notifications');
+  await openFile(page, 'typo.vpci');
+});
+
 step('Quick Fix on intel-82599-fv offers the VF first; applying it clears the error', async (page) => {
   const word = page.locator('.editor-instance .view-line', { hasText: 'intel-82599-fv' }).locator('span span', { hasText: /intel/ }).last();
   await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: 15000 });

@@ -5,7 +5,7 @@
 // Names follow Linux pci_regs.h (see emulator/pci/caps/types.ts); expressions use the same
 // names: nic0.COMMAND.MEMORY, nic0.caps.msix.FLAGS.ENABLE.
 import type { PciFunction } from '../emulator/pci/function';
-import type { BarInfo } from '../emulator/pci/bars';
+import { barText, type BarInfo } from '../emulator/pci/bars';
 import { walkCapabilities } from '../emulator/pci/capabilities';
 import { accessOf, capabilityDef, fieldMask, fieldValue, lspciLines, type FieldAccess, type RegisterDef } from '../emulator/pci/caps/index';
 import { wslotText } from '../emulator/vpci/protocol';
@@ -117,15 +117,6 @@ export function registerFieldNode(
  */
 export const DEVICE_MENU = 'vpciDevice';
 
-/** What a BAR holds, in words: sizing, unassigned or its address. */
-export function barState(x: BarInfo, num: (n: number, d?: number) => string): string {
-  if (x.state === 'sizing') {
-    return x.sizingHalf === 'high' ? `sizing (upper half reads back mask ${num(x.registerHigh ?? 0, 8)})` : `sizing (reads back mask ${num(x.register, 8)})`;
-  }
-  if (x.state === 'unassigned') return 'unassigned';
-  return `at ${num(x.address)}${x.decoding ? ', decoding' : ', not decoding'}`;
-}
-
 export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
   const prefix = fnPrefix(bus, wslot, wslotText);
@@ -144,7 +135,8 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
         const regName = x.kind === 'rom' ? 'ROM_ADDRESS' : `BASE_ADDRESS_${x.index}`;
         return {
           name: name(x),
-          value: `${kind}${x.prefetchable ? ', prefetchable' : ''}, ${fmtSize(x.size)}, ${barState(x, (n, d) => ctx.num(n, d))}`,
+          // As lspci names it (one text with the Topology view's): "Memory at fe000000 (64-bit, prefetchable) [size=16K]".
+          value: barText({ ...x, readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register }),
           ...(x.kind === 'mem32' || x.kind === 'mem64' ? { memoryReference: `bar/${bus}/${wslot}/${x.index}` } : {}),
           // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
           dataId: dataId({ kind: 'cfg', bus, wslot, offset: reg, width: x.kind === 'mem64' ? 8 : 4 }),

@@ -16,6 +16,8 @@ export interface TopologyBar {
   size: number;
   address: number;
   decoding: boolean;
+  /** Its decode is switched on (COMMAND's memory or I/O bit; a ROM's enable bit too), whatever its address. */
+  enabled?: boolean;
   prefetchable: boolean;
   /** 'sizing' while the BAR holds the all-ones sizing pattern, 'unassigned' before it has an address. */
   state?: 'sizing' | 'unassigned' | 'assigned';

@@ -113,6 +113,7 @@ export function topology(ins: InspectContext): TopologyResponse {
             size: x.size,
             address: x.address,
             decoding: x.decoding,
+            enabled: x.enabled,
             prefetchable: x.prefetchable,
             // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
             state: x.state,

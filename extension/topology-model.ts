@@ -2,7 +2,8 @@
 // no VS Code API so they can be checked in plain node tests; and the
 // function a command was invoked on (a tree row or a Variables entry).
 import { type TopologyBus, type TopologyFunction, type TopologyResponse } from '../adapter/protocol';
-import { hex, sizeText } from '../emulator/format';
+import { hex } from '../emulator/format';
+import { barText } from '../emulator/pci/bars';
 
 export type TopologyNode =
   | { kind: 'bus'; bus: TopologyBus }
@@ -29,8 +30,9 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
           return {
             kind: 'leaf',
             label,
-            description: `${b.kind} ${sizeText(b.size, true)} ${barWhere(b)}`,
-            tooltip: `${label}: ${b.kind}, ${b.size} bytes, ${barWhere(b)}`,
+            // As lspci names it, and as Variables does: "Memory at fe000000 (64-bit, prefetchable) [size=16K]".
+            description: barText(b),
+            tooltip: `${label}: ${barText(b)}, ${b.size} bytes`,
             icon: b.decoding ? 'symbol-field' : 'circle-slash',
           };
         });
@@ -44,17 +46,6 @@ export function childrenOf(t: TopologyResponse | undefined, node?: TopologyNode)
     case 'leaf':
       return [];
   }
-}
-
-/**
- * Where a BAR stands: while a driver sizes it the registers hold the all-ones pattern and read
- * back the size mask — that is not an address, so it is not shown as one.
- */
-export function barWhere(b: TopologyFunction['bars'][number]): string {
-  if (b.state === 'sizing')
-    return b.sizingHalf === 'high' ? `sizing (upper half reads back mask ${hex(b.readback ?? 0, 8)})` : `sizing (reads back mask ${hex(b.readback ?? 0, 8)})`;
-  if (b.state === 'unassigned') return 'unassigned';
-  return `@ ${hex(b.address)}${b.decoding ? '' : ' (not decoding)'}`;
 }
 
 /** The bus/wslot a command was invoked on: a tree row or a Variables entry. */

@@ -65,6 +65,53 @@ export interface BarInfo {
   registerHigh?: number;
   /** While sizing: which half holds the all-ones pattern (drivers size the two halves of a 64-bit BAR in turn). */
   sizingHalf?: 'low' | 'high';
+  /** Its decode is switched on: COMMAND's memory (I/O) bit, and a ROM's enable bit (lspci shows "[disabled]" otherwise). */
+  enabled: boolean;
+}
+
+/** What barText needs of a BAR (BarInfo, or the Topology view's copy of it). */
+export interface BarTextInput {
+  kind: string;
+  prefetchable: boolean;
+  size: number;
+  address: number;
+  decoding: boolean;
+  /** As BarInfo.enabled; `decoding` when not known (an address of 0 never decodes). */
+  enabled?: boolean;
+  state?: 'sizing' | 'unassigned' | 'assigned';
+  sizingHalf?: 'low' | 'high';
+  /** While sizing: the register as read back (the size mask with the type bits). */
+  readback?: number;
+}
+
+/**
+ * A BAR in lspci's words (lspci.c show_bases and show_rom, as `lspci -v` prints a region):
+ * "Memory at 1000004000 (64-bit, prefetchable) [disabled] [size=16K]", "I/O ports at e000
+ * [size=32]", "Expansion ROM at fff00000 [disabled] [size=64K]", "<unassigned>" for an address of
+ * 0. While a driver sizes it the registers hold the size mask, not an address; lspci would print
+ * the mask as one, so that is said instead (ours): "Memory (64-bit, prefetchable), sizing (reads
+ * back mask 0xffffc00c) [size=16K]".
+ */
+export function barText(b: BarTextInput): string {
+  const enabled = b.enabled ?? b.decoding;
+  const size = ` [size=${sizeText(b.size)}]`;
+  if (b.kind === 'io') {
+    const at = b.state === 'sizing' ? '' : ` at ${b.address || enabled ? b.address.toString(16).padStart(4, '0') : '<unassigned>'}`;
+    return `I/O ports${at}${sizing(b)}${enabled ? '' : ' [disabled]'}${size}`;
+  }
+  if (b.kind === 'rom') {
+    const at = b.state === 'sizing' ? '' : ` at ${b.address ? b.address.toString(16).padStart(8, '0') : '<unassigned>'}`;
+    return `Expansion ROM${at}${sizing(b)}${enabled ? '' : ' [disabled]'}${size}`;
+  }
+  const type = `(${b.kind === 'mem64' ? '64-bit' : '32-bit'}, ${b.prefetchable ? '' : 'non-'}prefetchable)`;
+  if (b.state === 'sizing') return `Memory ${type}${sizing(b)}${enabled ? '' : ' [disabled]'}${size}`;
+  return `Memory at ${b.address ? b.address.toString(16).padStart(8, '0') : '<unassigned>'} ${type}${enabled ? '' : ' [disabled]'}${size}`;
+}
+
+function sizing(b: BarTextInput): string {
+  if (b.state !== 'sizing') return '';
+  const mask = `0x${((b.readback ?? 0) >>> 0).toString(16).padStart(8, '0')}`;
+  return `, sizing (${b.sizingHalf === 'high' ? 'upper half reads' : 'reads'} back mask ${mask})`;
 }
 
 export function isPowerOfTwo(n: number): boolean {
@@ -278,6 +325,7 @@ export function decodeBars(layouts: BarLayout[], read32: (off: number) => number
       size: b.size,
       address,
       decoding: on && address !== 0,
+      enabled: on,
       probedMask: probe32(b.offset),
       state,
       register: low,

@@ -79,13 +79,14 @@ test('topology rows: bus → function → BARs and interrupts', () => {
   assert.deepEqual(
     bars.map((b) => [b.label, b.description]),
     [
-      ['BAR0', 'mem64 16K @ 0xfe000000'],
-      ['BAR3', 'mem64 16K @ 0x0 (not decoding)'],
+      // As lspci -v names each region (lspci.c show_bases, show_rom).
+      ['BAR0', 'Memory at fe000000 (64-bit, non-prefetchable) [size=16K]'],
+      ['BAR3', 'Memory at <unassigned> (64-bit, non-prefetchable) [disabled] [size=16K]'],
       // While a driver sizes a BAR its registers read back the size mask: not an address.
-      ['BAR2', 'mem64 16K sizing (reads back mask 0xffffc00c)'],
-      ['BAR4', 'mem64 16K sizing (upper half reads back mask 0xffffffff)'],
-      ['BAR5', 'mem32 4K unassigned'],
-      ['ROM', 'rom 64K @ 0xfff00000 (not decoding)'],
+      ['BAR2', 'Memory (64-bit, non-prefetchable), sizing (reads back mask 0xffffc00c) [disabled] [size=16K]'],
+      ['BAR4', 'Memory (64-bit, non-prefetchable), sizing (upper half reads back mask 0xffffffff) [disabled] [size=16K]'],
+      ['BAR5', 'Memory at <unassigned> (32-bit, non-prefetchable) [disabled] [size=4K]'],
+      ['ROM', 'Expansion ROM at fff00000 [disabled] [size=64K]'],
     ],
   );
   const irq = childrenOf(topo, groups[1]) as Extract<TopologyNode, { kind: 'leaf' }>[];

@@ -67,6 +67,62 @@ test("pcilib's warning about a 64-bit BAR in the last slot goes to stderr, as ls
   }
 });
 
+test('the 64-bit BAR warning comes only with -v: lspci reads the bases in show_verbose, not in scan_device', () => {
+  const file = dump64('bar5-64-terse.lspci', { 0x24: 0x0c, 0x25: 0x00, 0x26: 0x10, 0x27: 0xfe });
+  for (const flags of [[], ['-n'], ['-nn'], ['-x'], ['-xxxx']]) {
+    const o = ours(file, ...flags);
+    assert.equal(o.code, 0, o.err);
+    assert.equal(o.err, '', flags.join(' '));
+    if (lspciPresent) assert.deepEqual([o.out, o.err], [real(file, ...flags).out, real(file, ...flags).err], flags.join(' '));
+  }
+});
+
+test('a dump header with function 8 or 9 is that function to lspci: -D keeps the domain, pcilib names it, PCIe registers of function 0 only are left out', () => {
+  // A PCIe endpoint (capability at 0x40, version 2) at 3a:1f.9 with a broken 64-bit BAR 5.
+  const b = new Uint8Array(256);
+  b.set([0x86, 0x80, 0xd3, 0x10, 0x00, 0x00, 0x10, 0x00], 0);
+  b[0x0b] = 0x02;
+  b[0x34] = 0x40;
+  b.set([0x0c, 0x00, 0x10, 0xfe], 0x24);
+  b.set([0x10, 0x00, 0x02, 0x00], 0x40);
+  const rows: string[] = [];
+  for (let o = 0; o < 256; o += 16)
+    rows.push(`${o.toString(16).padStart(2, '0')}: ${[...b.subarray(o, o + 16)].map((v) => v.toString(16).padStart(2, '0')).join(' ')}`);
+  const file = join(dir, 'fn9.lspci');
+  writeFileSync(file, `3a:1f.9 Ethernet controller: test\n${rows.join('\n')}\n`);
+  const d = ours(file, '-D');
+  assert.match(d.out.toString('latin1'), /^0000:3a:1f\.9 Ethernet controller: /);
+  const v = ours(file, '-vv');
+  assert.equal(v.err, 'pcilib: 0000:3a:1f.9: Invalid 64-bit address seen for BAR 5.\n');
+  assert.doesNotMatch(v.out.toString('latin1'), /LnkCtl2/);
+  if (lspciPresent) for (const f of [['-D'], ['-vv'], ['-D', '-vvv']]) assert.deepEqual(ours(file, ...f).out, real(file, ...f).out, f.join(' '));
+});
+
+test('a dump line lspci cannot read whole (over 253 characters, or the last without its line end) stops the read, as dump_init does', () => {
+  const rows = '00: 86 80 d3 10 00 00 00 00 00 00 00 02 00 00 00 00\n';
+  const cases: [string, string, number][] = [
+    ['unterminated.lspci', `00:00.0 x\n${rows.slice(0, -1)}`, 2],
+    ['long-comment.lspci', `00:00.0 x\n${'#'.repeat(254)}\n${rows}`, 2],
+  ];
+  for (const [name, text, line] of cases) {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const o = ours(file);
+    assert.equal(o.code, 2, name);
+    assert.equal(o.out.length, 0, name);
+    assert.equal(o.err, `${file}:${line}: dump: line too long or unterminated\n`, name);
+    if (lspciPresent) {
+      const r = real(file);
+      assert.deepEqual([r.code, r.out.length, r.err.trim()], [1, 0, 'lspci: dump: line too long or unterminated'], name);
+    }
+  }
+  // 253 characters and a line end are read whole.
+  const file = join(dir, 'long-253.lspci');
+  writeFileSync(file, `00:00.0 x\n${'#'.repeat(253)}\n${rows}`);
+  assert.equal(ours(file).code, 0);
+  if (lspciPresent) assert.deepEqual(ours(file).out, real(file).out);
+});
+
 test('where lspci dies with "Internal bug" it stops: what lspci printed, no later device, exit 1, one line saying where', () => {
   // Device 00:0d.0 has a CXL DVSEC (ID 2) shorter than its FuncMap registers; 7f:00.0 follows it.
   const file = resolve('test/fixtures/lspci/cxl-dvsec-short-then-another.lspci');

@@ -26,9 +26,14 @@ export function parseLspciDump(text: string): LspciDumpResult {
   const found: { domain: number; bus: number; dev: number; func: number; data: Uint8Array; len: number; line: number }[] = [];
   let cur: (typeof found)[number] | undefined;
   const lines = text.split('\n');
-  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  // The piece after the last line end: empty, or a last line without one.
+  const unterminated = lines.pop() !== '';
+  if (unterminated) lines.push(text.slice(text.lastIndexOf('\n') + 1));
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
+    // fgets(buf, 255): a line (its \r included) of more than 253 characters, or the last one without
+    // its line end, is not read whole, and dump_init stops there.
+    if (line.length > 253 || (unterminated && n === lines.length - 1)) return { ok: false, line: n + 1, message: 'dump: line too long or unterminated' };
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const h = HEADER.exec(line);
     if (h && /^[0-9]$/.test(h[4]!)) {

@@ -80,7 +80,8 @@ interface Addr {
 }
 
 function parseAddress(a: string): Addr | undefined {
-  const m = /^(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(a.trim());
+  // The function as lib/dump.c reads it (`%d` of one digit): a dump's 00:00.8 is function 8 to lspci.
+  const m = /^(?:([0-9a-fA-F]{1,8}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-9])$/.exec(a.trim());
   if (!m) return undefined;
   return { domain: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), dev: parseInt(m[3]!, 16), func: Number(m[4]) };
 }
@@ -109,7 +110,11 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   } else if (htypeLib === PCI.HEADER_TYPE_CARDBUS) subsys = { v: d.rw(PCI.CB_SUBSYSTEM_VENDOR_ID), d: d.rw(PCI.CB_SUBSYSTEM_ID) };
   const irq = d.rb(PCI.INTERRUPT_LINE);
   const where = `${x(addr?.domain ?? 0, 4)}:${x(addr?.bus ?? 0, 2)}:${x(addr?.dev ?? 0, 2)}.${addr?.func ?? 0}`;
-  const baseAddr = fillBases(d, htypeLib, (i) => warn(`${where}: Invalid 64-bit address seen for BAR ${i}.`));
+  // Only show_verbose asks the library for the bases (PCI_FILL_BASES, lspci.c), so only with -v is
+  // a broken 64-bit BAR warned about; scan_device reads the ident, class and subsystem only.
+  const baseAddr = fillBases(d, htypeLib, (i) => {
+    if (verbose) warn(`${where}: Invalid 64-bit address seen for BAR ${i}.`);
+  });
   const romReg = htypeLib === PCI.HEADER_TYPE_NORMAL ? PCI.ROM_ADDRESS : htypeLib === PCI.HEADER_TYPE_BRIDGE ? PCI.ROM_ADDRESS1 : 0;
   let romBase = 0;
   if (romReg) {

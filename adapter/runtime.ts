@@ -259,6 +259,11 @@ export class VpciRuntime {
     this.pauseRequested = true;
   }
 
+  /** Forgets a pause that came too late for the run it was meant for (the run stopped, or was abandoned). */
+  clearPause(): void {
+    this.pauseRequested = false;
+  }
+
   /** Listing paths by listing file (the same string each time: it is a map key on every step). */
   private pathCache = new Map<string, string>();
   private pathOf(file: string): string {

@@ -54,7 +54,6 @@ import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
 
 const {
   DebugSession,
-  LoggingDebugSession,
   InitializedEvent,
   StoppedEvent,
   TerminatedEvent,
@@ -69,8 +68,6 @@ const {
   StackFrame,
   Scope,
   Source,
-  logger,
-  Logger,
 } = dap;
 type Thread = InstanceType<typeof Thread>;
 type StackFrame = InstanceType<typeof StackFrame>;
@@ -113,8 +110,8 @@ const RUNNING = 'The session is running: pause first';
  * An internal error as the user reads it: one line, without the adapter's file paths (as a handler's
  * error 1104 is answered); the stack goes to the adapter's log.
  */
-function internalError(e: unknown): string {
-  logger.error(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+function internalError(e: unknown, log: (line: string) => void): string {
+  log(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   return withoutPaths(errorReason(e)) || 'unknown error';
 }
 
@@ -210,7 +207,7 @@ export class HeldMachine {
   constructor(readonly args: LaunchArgs) {}
 }
 
-export class VpciDebugSession extends LoggingDebugSession {
+export class VpciDebugSession extends DebugSession {
   private client: DebugProtocol.InitializeRequestArguments = { adapterID: 'vpci' };
   private rt?: VpciRuntime;
   private ins?: Inspector;
@@ -340,7 +337,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     // @vscode/debugadapter passes the caught error's message and stack (either may be missing when a non-Error was thrown)
     const v = variables as { _exception?: string; _stack?: string } | undefined;
     if (codeOrMessage === 1104 && v && typeof v === 'object') {
-      logger.error(`${response.command}: ${String(v._stack ?? v._exception)}`);
+      this.trace(`${response.command}: ${String(v._stack ?? v._exception)}`);
       const what = withoutPaths(v._exception ?? 'unknown error');
       super.sendErrorResponse(response, { id: 1104, format: `${response.command} failed: ${what || 'internal error'}`, showUser: false });
       return;
@@ -405,24 +402,37 @@ export class VpciDebugSession extends LoggingDebugSession {
    * client sent: a missing or mistyped required argument gets an error response naming it.
    */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
-    if (this.logAll) this.dispatchChecked(request, (r) => super.dispatchRequest(r));
-    else
-      this.dispatchChecked(request, (r) =>
-        (DebugSession.prototype as unknown as { dispatchRequest(r: DebugProtocol.Request): void }).dispatchRequest.call(this, r),
-      );
+    if (this.tracing !== false) this.trace(`From client: ${request.command}(${JSON.stringify(request.arguments)})`);
+    this.dispatchChecked(request, (r) => super.dispatchRequest(r));
   }
 
   /**
-   * Whether every message goes through the library's logger. LoggingDebugSession turns each
-   * request, response and event into JSON for its log before it looks at the log level; with
-   * tracing off that is a second JSON.stringify of every message, on every step's round trip. Until
-   * the launch sets the level, messages are logged (the logger queues them for a `trace` launch).
+   * The protocol trace a launch or attach asks for with "trace": true, in this session's Debug
+   * Console: every request, response and event, and an internal error's stack. Each session keeps
+   * its own: @vscode/debugadapter's logger is one object for the whole process, so in a TCP server
+   * every session's trace went to whichever session started last, one client's launch switched
+   * another's tracing, and the logger's callback kept the last session in memory after it closed.
+   * Undecided until the launch (what came before, the initialize exchange, is held and then shown
+   * or dropped); off, nothing is turned into text for it.
    */
-  private logAll = true;
+  private tracing: boolean | undefined;
+  private traceHeld: string[] = [];
+
+  private trace(line: string): void {
+    if (this.tracing === false) return;
+    if (this.tracing === undefined) {
+      if (this.traceHeld.length < 64) this.traceHeld.push(line);
+      return;
+    }
+    // Past this class's sendEvent: the trace's own output is not traced.
+    super.sendEvent(new OutputEvent(`${line}\n`, 'console'));
+  }
 
   private setLogLevel(trace: boolean): void {
-    logger.setup(trace ? Logger.LogLevel.Verbose : Logger.LogLevel.Stop, false);
-    this.logAll = trace;
+    this.tracing = trace;
+    const held = this.traceHeld;
+    this.traceHeld = [];
+    if (trace) for (const l of held) this.trace(l);
   }
 
   override sendResponse(response: DebugProtocol.Response): void {
@@ -430,18 +440,31 @@ export class VpciDebugSession extends LoggingDebugSession {
       this.captured = response;
       return;
     }
-    if (this.logAll) super.sendResponse(response);
-    else DebugSession.prototype.sendResponse.call(this, response);
+    if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(response)}`);
+    super.sendResponse(response);
   }
 
   override sendEvent(event: DebugProtocol.Event): void {
-    // After `terminated` the client ends the session: nothing runs or stops again until a restart loads anew.
-    if (event.event === 'terminated') this.terminatedSent = true;
-    if (this.logAll) super.sendEvent(event);
-    else DebugSession.prototype.sendEvent.call(this, event);
+    // After `terminated` the client ends the session: nothing runs or stops again until a restart
+    // loads anew, and the session ends once (a second terminate, a continue at the end, a launch
+    // that was stopped before it loaded send none).
+    if (event.event === 'terminated') {
+      if (this.terminatedSent) return;
+      this.terminatedSent = true;
+    }
+    if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(event)}`);
+    super.sendEvent(event);
   }
 
   private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
+    if (this.closed && request.command !== 'disconnect') {
+      // A TCP client that disconnected and goes on talking: the session is over, whatever it asks.
+      this.sendErrorResponse(
+        { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false },
+        { id: 1009, format: 'The session has ended: the client disconnected', showUser: false },
+      );
+      return;
+    }
     if (this.verdictTimer !== undefined) {
       if (STOP_VIEWS.has(request.command)) this.armVerdict();
       else this.flushVerdict();
@@ -585,9 +608,15 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
     this.launchArgs = args;
     const loading = this.load(args);
+    const token = this.loadToken;
     this.loading = loading;
     void loading.then((r) => {
       if (this.loading === loading) this.loading = undefined;
+      if (this.loadToken !== token) {
+        // Stopped (terminate, disconnect, a closed connection) while it loaded: the session stays ended.
+        this.sendErrorResponse(response, { id: 1008, format: 'The session ended before the scenario had loaded', showUser: false });
+        return;
+      }
       if ('error' in r) {
         this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
         this.sendEvent(new TerminatedEvent());
@@ -691,8 +720,31 @@ export class VpciDebugSession extends LoggingDebugSession {
     this.flushVerdict();
     // The client went away (disconnect, or its connection closed): a held machine stays for the next one.
     this.detach(false);
+    this.close('disconnected');
     // Only a stdio adapter process exits with its session; the extension host and TCP servers live on.
     if (this.ownsProcess) super.shutdown();
+  }
+
+  /** The client has gone (disconnect, or its connection closed): nothing of this session runs again. */
+  private closed = false;
+
+  /**
+   * Ends this session for good once its client has gone: a run in progress stops (in a TCP server it
+   * went on for a client that had dropped, using CPU and growing), a launch still loading never
+   * comes to life, and the machine is let go (a held one is detach's), so a late request finds
+   * nothing to run and the session's memory can be freed while the server serves others.
+   */
+  private close(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abandonRun(why);
+    this.loadToken++;
+    this.rt = undefined;
+    this.ins = undefined;
+    this.judged = undefined;
+    this.ahead = undefined;
+    this.vars = new VarTable();
+    this.frames.clear();
   }
 
   private runtimeHooks(): VpciRuntime['hooks'] {
@@ -891,6 +943,9 @@ export class VpciDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** configurationDone has started the session (a second one is answered and does nothing). */
+  private configured = false;
+
   protected override configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
     // A client that does not wait for `initialized` (DAP asks it to) may send this while the
     // launch is still loading: it is answered once the load has settled, in order.
@@ -900,7 +955,8 @@ export class VpciDebugSession extends LoggingDebugSession {
       return;
     }
     this.sendResponse(response);
-    if (!this.rt) return;
+    if (!this.rt || this.configured || this.terminatedSent) return;
+    this.configured = true;
     const held = this.attachedTo?.state;
     if (held) {
       // Attached: stop where the machine stands. A fresh machine stops at the attach entry; one a
@@ -918,6 +974,11 @@ export class VpciDebugSession extends LoggingDebugSession {
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
+    if (this.loading) {
+      // The launch's own load would be superseded and the launch answered as failed, which ends the session in the client.
+      this.sendErrorResponse(response, { id: 1003, format: 'The scenario is still loading: restart once the launch has finished', showUser: false });
+      return;
+    }
     const given = args.arguments as LaunchArgs | undefined;
     const a = given && typeof given === 'object' && typeof given.scenario === 'string' ? given : this.launchArgs;
     if (!a) {
@@ -953,6 +1014,8 @@ export class VpciDebugSession extends LoggingDebugSession {
     // Terminating an attached run ends it: the next attach starts the scenario afresh.
     this.detach(true);
     this.abandonRun('terminated');
+    // A launch or restart still loading is over too: its machine never comes (VS Code's Stop during a slow launch).
+    this.loadToken++;
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
@@ -1313,10 +1376,21 @@ export class VpciDebugSession extends LoggingDebugSession {
 
   protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
     if (!this.runnable(response, false)) return;
+    if (this.running && this.runKind === 'noDebug') {
+      this.sendErrorResponse(response, { id: 1070, format: 'A run without debugging does not pause: stop it, or debug the scenario', showUser: false });
+      return;
+    }
     this.sendResponse(response);
-    if (this.running) this.rt?.pause();
-    else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
+    // Debug at Cause's run is on its way to a stop of its own (the cause), which comes instead.
+    if (this.running) {
+      if (this.runKind === 'run') this.rt?.pause();
+    } else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
   }
+
+  /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's. */
+  private runKind: 'run' | 'noDebug' | 'cause' | undefined;
+  /** Numbers the runs' progress reports: an id is unique within the session (DAP). */
+  private progressSeq = 0;
 
   /** Bumped when a run is abandoned (a detach): its loop stops without touching the machine again. */
   private runToken = 0;
@@ -1329,6 +1403,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   private abandonRun(why: string): boolean {
     if (!this.running) return false;
     this.running = false;
+    this.runKind = undefined;
+    this.rt?.clearPause();
     this.runToken++;
     if (this.runningProgressId) this.sendEvent(new ProgressEndEvent(this.runningProgressId, why));
     this.runningProgressId = undefined;
@@ -1339,10 +1415,11 @@ export class VpciDebugSession extends LoggingDebugSession {
     const rt = this.rt;
     if (!rt || this.running) return;
     this.running = true;
+    this.runKind = 'run';
     const token = this.runToken;
     let first = true;
     let chunks = 0;
-    const progressId = `vpci-run-${rt.position}`;
+    const progressId = `vpci-run-${++this.progressSeq}`;
     let progress = false;
     const tick = () => {
       if (token !== this.runToken) return;
@@ -1351,7 +1428,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         s = rt.runForward(mode, CHUNK, first);
       } catch (e) {
         // Never leave the client waiting: report the failure and stop where the machine stands.
-        this.out(`vPCI Lab: internal error while running: ${internalError(e)}\n`, 'stderr');
+        this.out(`vPCI Lab: internal error while running: ${internalError(e, (l) => this.trace(l))}\n`, 'stderr');
         s = {
           reason: 'exception',
           threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD,
@@ -1363,6 +1440,9 @@ export class VpciDebugSession extends LoggingDebugSession {
       chunks++;
       if (s) {
         this.running = false;
+        this.runKind = undefined;
+        // A pause that came after the run's last look for one (it stopped on a breakpoint in the same chunk) is not the next run's.
+        rt.clearPause();
         this.runningProgressId = undefined;
         if (progress) this.sendEvent(new ProgressEndEvent(progressId, `stopped: ${s.reason}`));
         this.stopAt(s);
@@ -1606,7 +1686,8 @@ export class VpciDebugSession extends LoggingDebugSession {
   /** The latest logged step of a thread at or before the current position, or -1. */
   private lastStepOf(tid: number): number {
     const h = this.rt!.h;
-    for (let p = this.rt!.position - 1; p >= h.start; p--) if (h.threadAt(p) === tid) return p;
+    // A run without debugging steps the machine past what history logged (it logs nothing).
+    for (let p = Math.min(this.rt!.position, h.length) - 1; p >= h.start; p--) if (h.threadAt(p) === tid) return p;
     return -1;
   }
 
@@ -2066,6 +2147,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     const rt = this.rt!;
     const j = this.judged!;
     this.running = true;
+    this.runKind = 'noDebug';
     const token = this.runToken;
     const tick = () => {
       if (token !== this.runToken) return;
@@ -2073,7 +2155,7 @@ export class VpciDebugSession extends LoggingDebugSession {
       try {
         r = runSteps(rt.m, Math.min(CHUNK, DEFAULT_MAX_STEPS - rt.m.steps));
       } catch (e) {
-        this.out(`vPCI Lab: internal error while running: ${internalError(e)}\n`, 'stderr');
+        this.out(`vPCI Lab: internal error while running: ${internalError(e, (l) => this.trace(l))}\n`, 'stderr');
         r = { steps: 0, idle: true };
       }
       if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
@@ -2082,6 +2164,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         return;
       }
       this.running = false;
+      this.runKind = undefined;
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
       this.reportVerdict();
       this.ended = true;
@@ -2107,6 +2190,7 @@ export class VpciDebugSession extends LoggingDebugSession {
     };
     if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);
     this.running = true;
+    this.runKind = 'cause';
     const token = this.runToken;
     rt.h.goTo(rt.h.length);
     const tick = () => {
@@ -2116,7 +2200,8 @@ export class VpciDebugSession extends LoggingDebugSession {
         for (let n = 0; n < CHUNK && !idle; n++) idle = rt.h.step().kind === 'idle';
       } catch (e) {
         this.running = false;
-        return fail(`internal error while running: ${e instanceof Error ? e.message : String(e)}`);
+        this.runKind = undefined;
+        return fail(`internal error while running: ${internalError(e, (l) => this.trace(l))}`);
       }
       // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
       if (!idle && rt.position < DEFAULT_MAX_STEPS) {
@@ -2125,6 +2210,7 @@ export class VpciDebugSession extends LoggingDebugSession {
         return;
       }
       this.running = false;
+      this.runKind = undefined;
       const results = this.reportVerdict();
       const r = results.find((x) => x.line === line)!;
       const s = goToCause(rt, r, r.text ?? `the expectation on line ${line}`);

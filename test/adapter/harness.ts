@@ -66,6 +66,8 @@ export async function rawDapClient(): Promise<{
   got: Record<string, unknown>[];
   /** Writes `json` (text, as it is) in one Content-Length frame. */
   sendText(json: string): void;
+  /** Writes the messages' frames in one write (they arrive together, as a pipelining client sends them). */
+  sendAll(ms: unknown[]): void;
   send(m: unknown): void;
   /** Resolves once `f()` holds (checked after every message that arrives). */
   until(f: () => boolean): Promise<void>;
@@ -97,6 +99,13 @@ export async function rawDapClient(): Promise<{
     got,
     sendText,
     send: (m) => sendText(JSON.stringify(m)),
+    sendAll: (ms) =>
+      void sock.write(
+        ms
+          .map((m) => JSON.stringify(m))
+          .map((j) => `Content-Length: ${Buffer.byteLength(j)}\r\n\r\n${j}`)
+          .join(''),
+      ),
     until,
     responseTo: async (seq) => {
       const find = () => got.find((m) => m.type === 'response' && m.request_seq === seq);

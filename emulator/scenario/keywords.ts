@@ -75,6 +75,39 @@ export const EXPECTATIONS = rows(
   { word: 'errors', syntax: "'expect' 'no' 'errors'", summary: 'no protocol or model error happened' },
 );
 
+/**
+ * The words inside a statement that pick or qualify one of its parts (`delivered cpu 2`,
+ * `before 65s`, `times 1`), one row per use: hover and completion explain them in the statement
+ * they belong to.
+ */
+export const MODIFIERS = rows(
+  {
+    word: 'delivered',
+    syntax: "'expect' target 'vector' N 'delivered' ['cpu' N]",
+    summary: 'the vector reached the guest: its interrupt was raised on a virtual CPU',
+  },
+  { word: 'undeliverable', syntax: "'expect' target 'vector' N 'undeliverable'", summary: 'the host could not route the vector to any guest CPU' },
+  { word: 'cpu', syntax: "'expect' target 'vector' N 'delivered' 'cpu' N", summary: 'on that virtual CPU (0-based)' },
+  { word: 'before', syntax: "'expect' NAME STATE 'before' DURATION", summary: 'by that virtual time at the latest' },
+  { word: 'before', syntax: "'expect' ['no'] 'message' message 'before' DURATION", summary: 'sent before that virtual time' },
+  { word: 'count', syntax: "'expect' 'message' message 'count' N", summary: 'sent exactly N times' },
+  { word: 'on', syntax: "'expect' ['no'] 'message' message 'on' NAME", summary: 'on that bus only' },
+  { word: 'on', syntax: "'quirk' NAME 'on'", summary: 'the quirk behaves as the real driver does (the default)' },
+  { word: 'off', syntax: "'quirk' NAME 'off'", summary: 'the quirk is fixed: the driver behaves as if it had been corrected' },
+  { word: 'no', syntax: "'expect' 'no' ('errors' | 'message' message)", summary: 'the opposite: no protocol error happened, or the message was never sent' },
+  {
+    word: 'times',
+    syntax: "'fault' NAME message fault-action 'times' N",
+    summary: 'the fault acts on the first N such messages only (without it: on every one)',
+  },
+  { word: 'size', syntax: "'mmio' NAME NUMBER 'size' NUMBER", summary: 'the length of the MMIO range in bytes' },
+  {
+    word: 'dump',
+    syntax: "'function' SLOT 'dump' STRING { option }",
+    summary: 'the function is modelled from an lspci -x/-xxx/-xxxx file, relative to the scenario',
+  },
+);
+
 /** Words after `expect BUS[/SLOT]` besides the states. */
 export const EXPECT_BUS_FORMS = ['version', 'msix', 'vector'] as const;
 
@@ -90,7 +123,8 @@ export const ARGUMENT_WORDS = ['size', 'dump', 'vector', 'cpu', 'times', 'before
 /** Fixed words that name a value rather than an action. */
 export const CONSTANT_WORDS = [...BUS_STATES, ...OUTCOMES, 'none', 'off'] as const;
 
-export type KeywordRole = 'statement' | 'vm setting' | 'bus item' | 'function option' | 'event' | 'driver mode' | 'fault action' | 'bus state' | 'expectation';
+export type KeywordRole =
+  'statement' | 'vm setting' | 'bus item' | 'function option' | 'event' | 'driver mode' | 'fault action' | 'bus state' | 'expectation' | 'modifier';
 
 export interface KeywordHelp {
   /** Where the word is used. */
@@ -128,5 +162,6 @@ function allHelp(word: string): KeywordHelp[] {
     const s = EXPECTATIONS.find((r) => r.word === 'state')!;
     out.push({ role: 'bus state', syntax: s.syntax, summary: s.summary });
   } else if (word !== 'state') add('expectation', EXPECTATIONS);
+  add('modifier', MODIFIERS);
   return out;
 }

@@ -19,7 +19,7 @@ import { CATALOG, catalogHelp, guestChoices, hostChoices, quirkChoices } from '.
 import { defaultScenarioContext } from '../../emulator/scenario/context';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS } from '../../emulator/scenario/events';
-import { EXPECTATIONS, VM_KEYWORDS } from '../../emulator/scenario/keywords';
+import { ARGUMENT_WORDS, CONSTANT_WORDS, EXPECTATIONS, MODIFIERS, VM_KEYWORDS } from '../../emulator/scenario/keywords';
 import { complete } from '../../language/completion';
 import { hoverMarkdown, keywordMarkdown } from '../../language/hover';
 import { loadScenarioFile } from '../../adapter/load';
@@ -99,6 +99,15 @@ test('the docs grammar has every event, fault action and expectation form of the
   for (const k of EVENT_KEYWORDS) assert.ok(block.includes(EVENTS[k].syntax), k);
   for (const a of FAULT_ACTION_KEYWORDS) assert.ok(block.includes(`'${a}'`), a);
   for (const e of EXPECTATIONS) assert.ok(block.includes(e.syntax), e.word);
+});
+
+test('every fixed word of the language has a hover, and each modifier its statement in the docs grammar', () => {
+  // The words the grammar highlights inside statements (delivered, before, times …) as well as those that start one.
+  const missing = [...ARGUMENT_WORDS, ...CONSTANT_WORDS].filter((w) => keywordMarkdown(w) === undefined);
+  assert.deepEqual(missing, []);
+  const block = grammarBlock();
+  for (const m of MODIFIERS) assert.ok(block.includes(`'${m.word}'`), m.word);
+  assert.match(keywordMarkdown('before')!, /STATE before DURATION[\s\S]*---[\s\S]*message before DURATION/);
 });
 
 test('hover and completion explain each keyword from its table, in the role it has there', () => {

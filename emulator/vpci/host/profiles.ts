@@ -85,7 +85,8 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   vtomBit: 0,
 });
 
-const HYPERV_NOTE = 'That it refuses newer versions with REVISION_MISMATCH, and its per-packet error statuses, are ours [UNCONFIRMED].';
+// Shown in hovers and the docs: what no public source confirms is said to be the model's, in words (docs/protocol.md marks it [UNCONFIRMED]).
+const HYPERV_NOTE = 'Modelled, not confirmed by a public source: that it refuses newer versions with REVISION_MISMATCH, and its per-packet error statuses.';
 
 export const HOST_PROFILES: readonly HostProfile[] = [
   hyperv(

@@ -77,7 +77,12 @@ export function activate(context: vscode.ExtensionContext): void {
     if (s?.type === DEBUG_TYPE) void sequence.reset(s);
   };
   sub(vscode.debug.onDidChangeActiveDebugSession(onActive));
-  sub(vscode.debug.onDidTerminateDebugSession(() => onActive(vscode.debug.activeDebugSession)));
+  sub(
+    vscode.debug.onDidTerminateDebugSession((s) => {
+      sequence.ended(s);
+      onActive(vscode.debug.activeDebugSession);
+    }),
+  );
 
   // Editor title buttons: only for .vpci editors (also files not yet detected as vpci).
   const setScenarioContext = (ed: vscode.TextEditor | undefined) =>

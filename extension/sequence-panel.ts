@@ -16,6 +16,8 @@ export class SequencePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private session: vscode.DebugSession | undefined;
   private total = 0;
+  /** The session shown has ended (its messages stay; nothing travels to them). */
+  private sessionEnded = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   show(): void {
@@ -46,6 +48,7 @@ export class SequencePanel implements vscode.Disposable {
   /** A new session became active (or none): start over. */
   async reset(session: vscode.DebugSession | undefined): Promise<void> {
     this.session = session && session.type === DEBUG_TYPE ? session : undefined;
+    this.sessionEnded = false;
     if (!this.panel) return;
     let buses: string[] = [];
     this.total = 0;
@@ -60,6 +63,13 @@ export class SequencePanel implements vscode.Disposable {
       }
     }
     void this.panel.webview.postMessage({ type: 'init', buses, total: this.total });
+  }
+
+  /** A session ended: if its messages are the ones shown, the page says so and Go to step is off. */
+  ended(session: vscode.DebugSession): void {
+    if (!this.panel || this.session?.id !== session.id) return;
+    this.sessionEnded = true;
+    void this.panel.webview.postMessage({ type: 'ended' });
   }
 
   /** The trace grew (or shrank after a step back): re-read the message count. */
@@ -102,7 +112,7 @@ export class SequencePanel implements vscode.Disposable {
         });
         // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the message comes from the page: typed, but checked rather than trusted
       } else if (m.type === 'goto') {
-        await s.customRequest(REQ.gotoEvent, { index: m.index });
+        if (!this.sessionEnded) await s.customRequest(REQ.gotoEvent, { index: m.index });
       }
     } catch (e) {
       void vscode.window.showWarningMessage(`vPCI: ${e instanceof Error ? e.message : String(e)}`);

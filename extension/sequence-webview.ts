@@ -81,6 +81,8 @@ interface PageElement {
   remove(): void;
   querySelectorAll(selector: string): Iterable<PageElement>;
   closest(selector: string): PageElement | null;
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
   addEventListener(type: 'click', listener: (e: { target: PageElement }) => void): void;
   addEventListener(type: 'scroll', listener: () => void): void;
 }
@@ -114,6 +116,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   type Incoming =
     | { type: 'init'; buses: string[]; total: number }
     | { type: 'total'; total: number }
+    | { type: 'ended' }
     | { type: 'items'; from: number; items: Item[] }
     | { type: 'detail'; title: string; dump: string; fields: string }
     | { type: 'compare'; labels: [string, string]; rows: CRow[]; first: string; counts: string; firstRow: number };
@@ -168,6 +171,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
 
   // ---- state ----
   let total = 0;
+  /** The session these messages came from has ended: they stay to read, Go to step is off. */
+  let ended = false;
   let buses: string[] = [];
   let selected = -1;
   const cache = new Map<number, Item>();
@@ -389,7 +394,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     } else requested.delete(Math.floor(total / PAGE_SIZE)); // the last page may have grown
     total = n;
     spacer.style.height = total * ROW + 'px';
-    if (MODE === 'live') countEl.textContent = total.toLocaleString() + ' messages';
+    if (MODE === 'live') countEl.textContent = total.toLocaleString() + ' messages' + (ended ? ' · the session has ended' : '');
     if (follow && atEnd) scroller.scrollTop = total * ROW;
     render();
   }
@@ -494,6 +499,9 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   win.addEventListener('message', (e) => {
     const m = e.data as Incoming;
     if (m.type === 'init') {
+      ended = false;
+      $('goto').removeAttribute('disabled');
+      $('goto').title = 'Time-travel the session to the step that sent this packet';
       buses = m.buses.slice();
       cache.clear();
       requested.clear();
@@ -504,6 +512,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       setTotal(m.total, true);
     } else if (m.type === 'total') {
       setTotal(m.total, true);
+    } else if (m.type === 'ended') {
+      // The messages already read stay to look at; nothing can travel to them any more.
+      ended = true;
+      $('goto').setAttribute('disabled', '');
+      $('goto').title = 'The session has ended: start it again to travel to a step';
+      setTotal(total, false);
     } else if (m.type === 'items') {
       // rows are keyed by their ordinal in the message list; `index` is the trace event
       let wider = false;

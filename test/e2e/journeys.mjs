@@ -336,9 +336,13 @@ step("Eject stepped through: the guest's eject work, then EJECTION_COMPLETE", as
   await setBreakpointEnabled(page, /BASE_ADDRESS_0/, true);
 });
 
-step('Debug: Stop ends the session', async (page) => {
+step('Debug: Stop ends the session; the open message sequence says so and no longer offers Go to step', async (page) => {
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
+  const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  await frame.locator('#count', { hasText: /the session has ended/ }).waitFor({ state: 'attached', timeout: 10000 });
+  log(`sequence after Stop: ${await frame.locator('#count').textContent()}`);
+  if (!(await frame.locator('#goto').isDisabled())) throw new Error('Go to step is still offered after the session ended');
 });
 
 // Journey 7 (compare guests) and 5 (hot plug): the same scenario on the Linux driver model,

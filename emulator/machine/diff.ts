@@ -404,6 +404,16 @@ function verb(x: SeqMessage): string {
   return x.name === 'QUERY_PROTOCOL_VERSION' ? 'offers' : 'sends';
 }
 
+/** "offers" → "offer": the verb after "both". */
+function plural(v: string): string {
+  return v.replace(/s$/, '');
+}
+
+/** Two requests that read alike: the same message saying the same thing. */
+function sameAsk(a: SeqMessage, b: SeqMessage): boolean {
+  return a.name === b.name && what(a) === what(b);
+}
+
 /** The request a completion row answers, searching back in the same bus's rows. */
 function requestRow(rows: DiffRow[], at: number, side: 'left' | 'right'): SeqMessage | undefined {
   const c = rows[at]![side];
@@ -415,9 +425,9 @@ function requestRow(rows: DiffRow[], at: number, side: 'left' | 'right'): SeqMes
   return undefined;
 }
 
-function replyText(a: SeqMessage, b: SeqMessage, changes: FieldChange[]): string {
-  if (a.status !== b.status) return `reply ${plainStatus(a.status)} vs ${plainStatus(b.status)}`;
-  return `reply differs in ${changes.map((c) => `${c.name}: ${c.left} vs ${c.right}`).join(', ')}`;
+function replyText(a: SeqMessage, b: SeqMessage, changes: FieldChange[], [L, R]: [string, string]): string {
+  if (a.status !== b.status) return `reply ${plainStatus(a.status)} (${L}) vs ${plainStatus(b.status)} (${R})`;
+  return `reply differs in ${changes.map((c) => `${c.name}: ${c.left} (${L}) vs ${c.right} (${R})`).join(', ')}`;
 }
 
 /** "REVISION_MISMATCH (0xC0000059)" → "REVISION_MISMATCH". */
@@ -436,13 +446,22 @@ function divergenceText(bd: BusDiff, at: number, [L, R]: [string, string]): stri
       const qa = requestRow(bd.rows, at, 'left');
       const qb = requestRow(bd.rows, at, 'right');
       const head = `${bd.bus} at ${a.request} #${(qa ?? a).ordinal}`;
-      const asked = qa && qb ? `${L} ${verb(qa)} ${what(qa)}, ${R} ${verb(qb)} ${what(qb)}; ` : '';
-      return `${head} — ${asked}${replyText(a, b, row.changes!)}`;
+      // What was asked leads only where it differs: "both offer 1.4" says it was not the question.
+      const asked =
+        !qa || !qb ? '' : sameAsk(qa, qb) ? `both ${plural(verb(qa))} ${what(qa)}; ` : `${L} ${verb(qa)} ${what(qa)}, ${R} ${verb(qb)} ${what(qb)}; `;
+      return `${head} — ${asked}${replyText(a, b, row.changes!, [L, R])}`;
     }
-    // When the summaries read alike, name the fields that differ, with their values.
-    const fields = what(a) === what(b) ? ` (${row.changes!.map((c) => `${c.name}: ${c.left} vs ${c.right}`).join(', ')})` : '';
-    if (a.dir === 'toHost') return `${bd.bus} at ${a.name} #${a.ordinal} — ${L} ${verb(a)} ${what(a)}, ${R} ${verb(b)} ${what(b)}${fields}`;
-    return `${bd.bus} at ${a.name} #${a.ordinal} — the host sends ${L} ${what(a)}, ${R} ${what(b)}${fields}`;
+    const head = `${bd.bus} at ${a.name} #${a.ordinal}`;
+    if (sameAsk(a, b)) {
+      // The summaries read alike: what differs is the packets' size or fields, said first.
+      const packets =
+        a.bytes.length !== b.bytes.length ? `${L}'s packet is ${a.bytes.length} bytes, ${R}'s ${b.bytes.length}` : `the packets differ (${L} vs ${R})`;
+      const fields = row.changes!.map((c) => `${c.name} ${c.left} vs ${c.right}`).join(', ');
+      const who = a.dir === 'toHost' ? `both guests ${plural(verb(a))}` : 'the host sends both';
+      return `${head} — ${who} ${what(a)}; ${packets}: ${fields}`;
+    }
+    if (a.dir === 'toHost') return `${head} — ${L} ${verb(a)} ${what(a)}, ${R} ${verb(b)} ${what(b)}`;
+    return `${head} — the host sends ${L} ${what(a)}, ${R} ${what(b)}`;
   }
   const [only, other] = row.kind === 'left' ? [L, R] : [R, L];
   const who = x.dir === 'toHost' ? `${only}'s guest` : `the host (to ${only})`;

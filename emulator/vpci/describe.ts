@@ -157,7 +157,8 @@ export function describePacket(packet: Uint8Array, completionOf?: number): Paylo
   r.u16(2, 'header_length', (v) => `${v} (${Number(v) * 8} bytes)`);
   r.u16(4, 'total_length', (v) => `${v} (${Number(v) * 8} bytes)`);
   r.u16(6, 'flags', (v) => `0x${v.toString(16).padStart(4, '0')}${Number(v) & PKT_FLAG_COMPLETION_REQUESTED ? ' (completion requested)' : ''}`);
-  r.u64(8, 'transaction_id', (v) => v.toString());
+  // In hex, as the packet's one-line head writes it (txid=0x…): FreeBSD's is a kernel address, Linux's a request id.
+  r.u64(8, 'transaction_id', (v) => `0x${v.toString(16)}`);
   if (!p.ok) return { name: 'VMBus packet', fields: r.fields, error: { code: packet.length < 16 ? 'too-short' : 'bad-field', message: p.error, offset: 0 } };
   const isCompletion = p.type === PKT_COMPLETION;
   const inner = describePayload(p.payload, isCompletion && completionOf !== undefined ? { completionOf } : {});

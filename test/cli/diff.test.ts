@@ -19,6 +19,11 @@ test('diff --guest freebsd --guest linux: the first line names the first diverge
   assert.equal(code, 1, io.stderr);
   const lines = io.stdout.split('\n');
   assert.match(lines[0]!, /^first divergence: nic[01] at [A-Z_0-9]+ #\d+ — .*freebsd.*linux/);
+  // Both offer 1.4 first: what differs leads (the packets), not what is alike.
+  assert.equal(
+    lines[0],
+    "first divergence: nic0 at QUERY_PROTOCOL_VERSION #1 — both guests offer 1.4; freebsd's packet is 32 bytes, linux's 24: reserved 0x00000000 vs absent",
+  );
   assert.match(lines[1]!, /^left: +freebsd — .*guest freebsd/);
   assert.match(lines[2]!, /^right: +linux — .*guest linux/);
   // Both buses are compared, rows marked same (=), changed (~), only left (<), only right (>).
@@ -36,7 +41,7 @@ test('diff --host: a request both guests make alike, answered differently — "r
   // FreeBSD offers 1.4 first: WS2016 refuses it, WS2022 accepts it.
   assert.equal(
     io.stdout.split('\n')[0],
-    'first divergence: nic0 at QUERY_PROTOCOL_VERSION #1 — hyperv-2016 offers 1.4, hyperv-2022 offers 1.4; reply REVISION_MISMATCH vs SUCCESS',
+    'first divergence: nic0 at QUERY_PROTOCOL_VERSION #1 — both offer 1.4; reply REVISION_MISMATCH (hyperv-2016) vs SUCCESS (hyperv-2022)',
   );
   assert.match(io.stdout, /^~ +H→G QUERY_PROTOCOL_VERSION completion: REVISION_MISMATC… │ H→G QUERY_PROTOCOL_VERSION completion: SUCCESS/m);
   assert.match(io.stdout, /^ +status: REVISION_MISMATCH \(0xC0000059\) → SUCCESS$/m);

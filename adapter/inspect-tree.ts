@@ -11,6 +11,8 @@ import { dataId } from './breakpoints';
 import { valueNode, type VarNode } from './vars';
 import { fmtSize } from './fmt';
 import { formatTime } from '../emulator/format';
+import { quirkInEffect, quirksFor } from '../emulator/vpci/guest/quirks';
+import type { GuestModelName } from '../emulator/vpci/guest/models';
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { DEVICE_MENU, barsNode, capsNode, registerNode } from './inspect-registers';
 
@@ -307,6 +309,27 @@ export function packetNode(ctx: InspectContext, ev: number, name: string): VarNo
   };
 }
 
+/**
+ * The guest model's known quirks and whether each is in effect: all are, as in the real driver,
+ * unless the scenario (or the launch) switches one off. A bare `{}` said nothing of them.
+ */
+function quirksNode(model: GuestModelName, switches: Readonly<Record<string, boolean>>): VarNode {
+  const qs = quirksFor(model);
+  const on = qs.filter((q) => quirkInEffect(q.name, model, switches)).length;
+  const switched = qs.filter((q) => switches[q.name] !== undefined).length;
+  return {
+    name: 'quirks',
+    value: !qs.length
+      ? `none known in ${model}`
+      : `${on} of ${qs.length} on${switched ? `, ${switched} switched by the scenario or launch` : ', as in the real driver'}`,
+    children: () =>
+      qs.map((q) => ({
+        name: q.name,
+        value: `${quirkInEffect(q.name, model, switches) ? 'on' : 'off'}${switches[q.name] !== undefined ? ' (switched)' : ''}: ${q.summary}`,
+      })),
+  };
+}
+
 export function scenarioNode(ctx: InspectContext, position: number): VarNode {
   const m = ctx.m;
   return {
@@ -322,7 +345,7 @@ export function scenarioNode(ctx: InspectContext, position: number): VarNode {
         { name: 'guest model', value: m.config.guest },
         { name: 'next event', value: next ? `at ${formatTime(next.time)}: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },
         { name: 'numbers', value: ctx.hex ? 'hexadecimal (Show Decimal in the Variables context menu)' : 'decimal (Show Hex in the Variables context menu)' },
-        valueNode('quirks', m.config.quirks, ctx.hex),
+        quirksNode(m.config.guest, m.config.quirks),
       ];
     },
   };

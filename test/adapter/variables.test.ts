@@ -190,3 +190,19 @@ test('a BAR being sized shows the mask it reads back, not an address: unassigned
   const b0 = body.buses.find((b) => b.name === 'nic0')!.functions[0]!.bars.find((b) => b.index === 0)!;
   assert.deepEqual([b0.state, b0.readback], ['sizing', 0xffffc00c]);
 });
+
+test("the Scenario scope lists the guest model's quirks and which are in effect, not a bare {}", async () => {
+  const dc = h.client();
+  const s = await launch(dc, SCENARIO, { stopOnEntry: true, quirks: { 'short-packet-drop': false } });
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  const scenario = scopes.body.scopes.find((x) => x.name === 'Scenario');
+  assert.ok(scenario, scopes.body.scopes.map((x) => x.name).join(', '));
+  const quirks = byName(await children(scenario.variablesReference), 'quirks');
+  // FreeBSD's current driver has seven (emulator/vpci/guest/quirks.ts); the launch switched one off.
+  assert.equal(quirks.value, '6 of 7 on, 1 switched by the scenario or launch');
+  const rows = await children(quirks.variablesReference);
+  assert.equal(rows.length, 7);
+  assert.match(byName(rows, 'short-packet-drop').value, /^off \(switched\): packets of 20 raw bytes or less are silently dropped$/);
+  assert.match(byName(rows, 'descriptor-stride').value, /^on: relations descriptors are copied with the wrong stride$/);
+});

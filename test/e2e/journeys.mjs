@@ -25,6 +25,8 @@ import {
   steps,
   step,
   addFunctionBreakpoint,
+  settled,
+  picture,
 } from './lib.mjs';
 
 // Journey 1: install and first stop.
@@ -284,7 +286,7 @@ step('vPCI Topology shows buses, functions and BARs', async (page) => {
   const offer = page.locator('.notifications-toasts .notification-list-item', { hasText: /install the Hex Editor extension \(ms-vscode\.hexeditor\)/ });
   await offer.first().waitFor({ timeout: 10000 });
   await offer.first().locator('.monaco-button', { hasText: 'Install Hex Editor' }).waitFor({ timeout: 5000 });
-  await page.screenshot({ path: join(OUT, 'config-space-as-lspci-xxxx.png') });
+  await picture(page, { path: join(OUT, 'config-space-as-lspci-xxxx.png') });
   // dismissed, so it covers nothing later
   await offer.first().hover();
   await offer.first().locator('.codicon-notifications-clear, .codicon-close').first().click();
@@ -358,7 +360,7 @@ step("The same scenario on the Linux guest runs to the end; nic1's eject shows i
     .first()
     .waitFor({ timeout: 10000 });
   log(`persisted data breakpoint stops the Linux driver: ${(await hit.innerText()).replace(/\s+/g, ' ')}`);
-  await page.screenshot({ path: join(OUT, 'linux-data-breakpoint.png') });
+  await picture(page, { path: join(OUT, 'linux-data-breakpoint.png') });
   await openPane(page, 'Breakpoints');
   await page
     .locator('.debug-breakpoints .monaco-list-row', { hasText: /BASE_ADDRESS_0/ })
@@ -505,22 +507,6 @@ const consoleLines = [];
 page.on('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[${m.type()}] ${m.text()}`));
 page.on('worker', (w) => w.on?.('console', (m) => consoleLines.length < 20000 && consoleLines.push(`[worker ${m.type()}] ${m.text()}`)));
 let failed = 0;
-/**
- * Lets VS Code finish drawing a stop before its picture is taken: it loads a stopped thread's
- * frames below the top one 420 ms after the top one, and refreshes Variables 400 ms after the
- * focused frame changes (both its own delays). A step's checks end as soon as what they look for
- * shows, which can be before then: the picture would show the previous stop's Variables and a
- * half-loaded Call Stack. Not a check: nothing here fails a step.
- */
-async function settled(page) {
-  await page
-    .locator('.debug-call-stack .monaco-list-row', { hasText: /Load More Stack Frames/ })
-    .first()
-    .waitFor({ state: 'detached', timeout: 2000 })
-    .catch(() => undefined);
-  await page.waitForTimeout(450);
-}
-
 let n = 0;
 /** No journey takes this long (the longest take ~20 s): one that does is failed, with its screenshot, rather than left to hang the run. */
 const JOURNEY_LIMIT_MS = 240_000;

@@ -181,3 +181,25 @@ export async function showConsole(page) {
   await page.keyboard.press('Control+Shift+Y');
   await page.locator('.repl-input-wrapper').waitFor({ timeout: 10000 });
 }
+
+/**
+ * Lets VS Code finish drawing a stop before its picture is taken: it loads a stopped thread's
+ * frames below the top one 420 ms after the top one, and refreshes Variables 400 ms after the
+ * focused frame changes (both its own delays). A step's checks end as soon as what they look for
+ * shows, which can be before then: the picture would show the previous stop's Variables and a
+ * half-loaded Call Stack. Not a check: nothing here fails a step.
+ */
+export async function settled(page) {
+  await page
+    .locator('.debug-call-stack .monaco-list-row', { hasText: /Load More Stack Frames/ })
+    .first()
+    .waitFor({ state: 'detached', timeout: 2000 })
+    .catch(() => undefined);
+  await page.waitForTimeout(450);
+}
+
+/** A named picture taken inside a step, once VS Code has drawn what the step waited for (settled). */
+export async function picture(page, options) {
+  await settled(page);
+  await page.screenshot(options);
+}

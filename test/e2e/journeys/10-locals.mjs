@@ -4,7 +4,7 @@
 // declares, `<not yet assigned>` until the code sets them — on FreeBSD
 // (vmbus_pcib_attach) and on Linux (hv_pci_probe).
 import { join } from 'node:path';
-import { OUT, log, command, openPane, startConfig, step } from '../lib.mjs';
+import { OUT, log, command, openPane, startConfig, step, picture } from '../lib.mjs';
 
 /** The rows of the Locals scope, as "name = value" / "name: value" texts (the scope expanded). */
 async function localsRows(page, fn) {
@@ -40,7 +40,7 @@ step('Locals at the first stop: vmbus_pcib_attach lists dev and its declared loc
     ['rid', /[:=] (0|0x0)$/],
     ['ret', /<not yet assigned>/],
   ]);
-  await page.screenshot({ path: join(OUT, 'locals-freebsd-first-stop.png') });
+  await picture(page, { path: join(OUT, 'locals-freebsd-first-stop.png') });
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });
@@ -58,7 +58,7 @@ step('Locals at the first stop on Linux: hv_pci_probe lists hdev, dev_id and its
     ['dom', /<not yet assigned>/],
     ['ret', /<not yet assigned>/],
   ]);
-  await page.screenshot({ path: join(OUT, 'locals-linux-first-stop.png') });
+  await picture(page, { path: join(OUT, 'locals-linux-first-stop.png') });
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
 });

@@ -3,7 +3,7 @@
 // write it as formatTime does (`5.007 100 ms`), never `5007100 ns` or `0.000000 ms`.
 // Runs after the core journeys and the Locals journey: no session running.
 import { join } from 'node:path';
-import { OUT, log, command, openPane, closePane, startConfig, step, addFunctionBreakpoint } from '../lib.mjs';
+import { OUT, log, command, openPane, closePane, startConfig, step, addFunctionBreakpoint, picture } from '../lib.mjs';
 
 const ONE_FORM = /^\d+(\.\d{3}( \d{3})*)? (ns|µs|ms|s)$/;
 
@@ -67,7 +67,7 @@ step('Virtual time reads the same in Call Stack, Variables, the Debug Console an
   const variables = (await vt.locator('.value').first().innerText()).trim();
   log(`Variables: virtual time = ${variables}`);
   if (!ONE_FORM.test(variables) || variables === '0 ns') throw new Error(`virtual time reads '${variables}'`);
-  await page.screenshot({ path: join(OUT, 'virtual-time-variables.png') });
+  await picture(page, { path: join(OUT, 'virtual-time-variables.png') });
 
   // Call Stack: the scenario thread's frame names its next event's time the same way.
   await openPane(page, 'Call Stack');
@@ -101,14 +101,14 @@ step('Virtual time reads the same in Call Stack, Variables, the Debug Console an
   }
   log(`vPCI Topology: ${topo}`);
   if (topo !== `at ${variables}`) throw new Error(`Topology header reads '${topo}', Variables '${variables}'`);
-  await page.screenshot({ path: join(OUT, 'virtual-time.png') });
+  await picture(page, { path: join(OUT, 'virtual-time.png') });
   await closePane(page, 'vPCI Topology');
 
   // Debug Console: `now` as Variables shows it.
   const now = await replLast(page, 'now');
   log(`Debug Console: now → ${now}`);
   if (now !== variables) throw new Error(`now reads '${now}', Variables '${variables}'`);
-  await page.screenshot({ path: join(OUT, 'virtual-time-console.png') });
+  await picture(page, { path: join(OUT, 'virtual-time-console.png') });
 
   await openPane(page, 'Breakpoints');
   await page

@@ -5,7 +5,7 @@
 // Runs after the core journeys: no session, the data breakpoint on BASE_ADDRESS_0 persisted
 // (unticked by the Linux journey).
 import { join } from 'node:path';
-import { OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, showConsole, step } from '../lib.mjs';
+import { OUT, log, command, rowTexts, expand, openPane, closePane, collapse, startConfig, showConsole, step, picture } from '../lib.mjs';
 
 const varRow = (page, re) => page.locator('.debug-variables .monaco-list-row').filter({ hasText: re }).first();
 
@@ -133,7 +133,7 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
   }
   if (!/sizing \(reads back mask 0xffffc00c\)/.test(text)) throw new Error(`BAR0 row: ${text}`);
   if (/0xffffc000/.test(text.replace(/0xffffc00c/, ''))) throw new Error('the sizing mask is shown as an address');
-  await page.screenshot({ path: join(OUT, 'variables-bar-sizing.png') });
+  await picture(page, { path: join(OUT, 'variables-bar-sizing.png') });
   await openPane(page, 'vPCI Topology');
   const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: /vPCI Topology/i }) });
   await pane.locator('.monaco-list-row', { hasText: /nic0/ }).first().waitFor({ timeout: 10000 });
@@ -144,7 +144,7 @@ step('A BAR being sized reads "sizing (reads back mask …)" in Variables and vP
   const topo = (await topoBar.innerText()).replace(/\s+/g, ' ').trim();
   log(`topology BAR0 while sized: ${topo}`);
   if (!/sizing \(reads back mask 0xffffc00c\)/.test(topo)) throw new Error(`topology BAR0: ${topo}`);
-  await page.screenshot({ path: join(OUT, 'topology-bar-sizing.png') });
+  await picture(page, { path: join(OUT, 'topology-bar-sizing.png') });
   await closePane(page, 'vPCI Topology');
   await openPane(page, 'Breakpoints');
   await page
@@ -170,7 +170,7 @@ step('Registers carry pci_regs.h names; capabilities have summaries; group rows 
   // 'virtual' rows are drawn dimmed by VS Code: the group rows must not be
   const dimmed = await page.locator('.debug-variables .monaco-list-row .virtual').count();
   if (dimmed) throw new Error(`${dimmed} Variables rows drawn as virtual (dimmed)`);
-  await page.screenshot({ path: join(OUT, 'variables-header-names.png') });
+  await picture(page, { path: join(OUT, 'variables-header-names.png') });
   await collapse(page, /^\s*COMMAND\b/);
   await collapse(page, /^\s*Header\b/);
   const aer = varRow(page, /^\s*\[0x100\] Advanced Error Reporting/);
@@ -192,7 +192,7 @@ step('Registers carry pci_regs.h names; capabilities have summaries; group rows 
   if (!capRows.some((r) => /Advanced Error Reporting\s*=?\s*UE 0 CE 0, first error —/.test(r))) throw new Error('AER has no summary');
   if (!capRows.some((r) => /ARI\)\s*=?\s*next function \d+/.test(r))) throw new Error('ARI has no summary');
   for (const r of capRows) if (/=\s*$/.test(r) || !/=/.test(r)) throw new Error(`capability row without a summary: ${r}`);
-  await page.screenshot({ path: join(OUT, 'variables-capabilities.png') });
+  await picture(page, { path: join(OUT, 'variables-capabilities.png') });
 });
 
 step('Device commands only on device rows; "Show Decimal" / "Show Hex" says what it does', async (page) => {
@@ -211,7 +211,7 @@ step('Device commands only on device rows; "Show Decimal" / "Show Hex" says what
   const after = await menuOf(page, /^\s*step\b/);
   log(`menu after Show Decimal: ${JSON.stringify(after)}`);
   if (!after.includes('Show Hex') || after.includes('Show Decimal')) throw new Error('the menu does not offer Show Hex after Show Decimal');
-  await page.screenshot({ path: join(OUT, 'variables-show-hex.png') });
+  await picture(page, { path: join(OUT, 'variables-show-hex.png') });
   await runMenuItem(page, /^\s*step\b/, 'Show Hex');
   await varRow(page, /^\s*numbers\s*=?\s*hexadecimal/).waitFor({ timeout: 10000 });
   await command(page, 'Debug: Stop');

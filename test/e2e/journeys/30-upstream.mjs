@@ -8,7 +8,7 @@
 // in the browser, so its line is read from the Output panel's vPCI Lab channel.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { step, startConfig, command, log, OUT, WORKSPACE } from '../lib.mjs';
+import { step, startConfig, command, log, OUT, WORKSPACE, picture } from '../lib.mjs';
 
 const WEB = process.env.E2E_HOST === 'web';
 const LINUX_PAGE = /^https:\/\/git\.kernel\.org\/pub\/scm\/linux\/kernel\/git\/stable\/linux\.git\/tree\/([^?#]+)\?h=v6\.12\.118#n(\d+)$/;
@@ -102,7 +102,7 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
     .trim();
   const under = await rowAt(page, x, y);
   log(`frame: ${frameText}; row under the mouse: ${under}; hover: ${JSON.stringify(title)}`);
-  await page.screenshot({ path: join(OUT, 'upstream-call-stack-hover.png') });
+  await picture(page, { path: join(OUT, 'upstream-call-stack-hover.png') });
   // The hover must be this row's: the mouse is still on it, and the hover names its listing file.
   // (the row under the mouse shows its inline actions in place of the line badge: compare name and file)
   const key = (t) => t.split(' ').slice(0, 2).join(' ');
@@ -204,7 +204,7 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
     .first()
     .waitFor({ timeout: 5000 })
     .catch(() => {});
-  await page.screenshot({ path: join(OUT, 'upstream-call-stack.png') });
+  await picture(page, { path: join(OUT, 'upstream-call-stack.png') });
   await page
     .locator('.part.panel .action-label', { hasText: /^debug console$/i })
     .first()

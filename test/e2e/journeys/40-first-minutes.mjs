@@ -20,6 +20,7 @@ import {
   openWorkspaceFile,
   addFunctionBreakpoint,
   showConsole,
+  picture,
 } from '../lib.mjs';
 
 const QUICKSTART_TITLE = 'Two NICs passed through to a FreeBSD guest on Windows Server 2016.';
@@ -27,7 +28,7 @@ const extensionDir = () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   return join(WORKSPACE, '..', 'extensions', `${pkg.publisher}.${pkg.name}-${pkg.version}`);
 };
-const shot = (page, name) => page.screenshot({ path: join(OUT, `40-${name}.png`) });
+const shot = (page, name) => picture(page, { path: join(OUT, `40-${name}.png`) });
 const openFile = openWorkspaceFile;
 
 /** The Open Example picker's rows: label, description and detail. */

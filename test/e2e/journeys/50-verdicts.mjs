@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE, OUT, log, command, openPane, startConfig, step, openWorkspaceFile } from '../lib.mjs';
+import { WORKSPACE, OUT, log, command, openPane, startConfig, step, openWorkspaceFile, picture } from '../lib.mjs';
 
 const DIR = join(WORKSPACE, 'scenarios');
 const FAILING = 'linux-2019.vpci';
@@ -89,7 +89,7 @@ step("The Test Explorer lists the workspace's scenarios with one child per expec
   await tree.locator('.monaco-list-row', { hasText: 'expect nic0 version 1.1' }).first().waitFor({ timeout: 10000 });
   const rows = (await tree.locator('.monaco-list-row').allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
   log(`test explorer: ${JSON.stringify(rows.slice(0, 12))}`);
-  await page.screenshot({ path: join(OUT, 'test-explorer.png') });
+  await picture(page, { path: join(OUT, 'test-explorer.png') });
 });
 
 step('A *.vpci that never ends (a link to /dev/zero, a FIFO) is listed with why it cannot be read; nothing hangs', async (page) => {
@@ -152,7 +152,7 @@ step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line
   if (!p.some((r) => /expect nic0 version 1\.1: negotiated 1\.\d/.test(r) && /vpci/.test(r))) throw new Error('the failed expectation is not in Problems');
   // the failure as the Test Explorer shows it: the message at the line (peek), with expected/actual
   await openFile(page, `scenarios/${FAILING}`);
-  await page.screenshot({ path: join(OUT, 'test-failed.png') });
+  await picture(page, { path: join(OUT, 'test-failed.png') });
 });
 
 step('Debug at Cause stops at the guest statement that decided it, the stop naming the expectation', async (page) => {
@@ -191,7 +191,7 @@ step('Debug at Cause stops at the guest statement that decided it, the stop nami
   log(`debug at cause: ${(await widget.innerText()).replace(/\s+/g, ' ').slice(0, 160)}`);
   log(`stopped on: ${(await frame.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.editor-group-container.active .debug-top-stack-frame-line').first().waitFor({ timeout: 10000 });
-  await page.screenshot({ path: join(OUT, 'debug-at-cause.png') });
+  await picture(page, { path: join(OUT, 'debug-at-cause.png') });
   // From there Step Back works as usual.
   const top = async () => (await page.locator('.debug-call-stack .stack-frame').first().innerText()).replace(/\s+/g, ' ');
   const before = await top();
@@ -223,7 +223,7 @@ step('Run Without Debugging prints the verdict in the Debug Console and ends wit
   await fail.waitFor({ timeout: 5000 });
   log(`debug console: ${(await fail.innerText()).replace(/\s+/g, ' ')}`);
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
-  await page.screenshot({ path: join(OUT, 'run-without-debugging.png') });
+  await picture(page, { path: join(OUT, 'run-without-debugging.png') });
 });
 
 step('Fixing the scenario and running it again turns the line ✓ and clears Problems', async (page) => {
@@ -281,11 +281,11 @@ step("Compare Runs: FreeBSD and Linux as two lanes, the first divergence selecte
   if (!/changed|left|right/.test(sel)) throw new Error(`the selected row is not a divergence: ${sel}`);
   await frame.locator('#pair pre').first().waitFor({ timeout: 5000 });
   log(`selected: ${(await frame.locator('#detail-title').innerText()).slice(0, 120)}; differing bytes marked: ${await frame.locator('.bdiff').count()}`);
-  await page.screenshot({ path: join(OUT, 'compare-runs.png') });
+  await picture(page, { path: join(OUT, 'compare-runs.png') });
   // the picture for the README and the walkthrough: the comparison with the whole window
   await command(page, 'View: Maximize Editor Group and Hide Side Bars');
   await page.waitForTimeout(800);
-  await page.screenshot({ path: join(OUT, 'compare-runs-wide.png'), clip: { x: 0, y: 0, width: 1440, height: 700 } });
+  await picture(page, { path: join(OUT, 'compare-runs-wide.png'), clip: { x: 0, y: 0, width: 1440, height: 700 } });
   await command(page, 'View: Toggle Maximize Editor Group');
   await command(page, 'View: Toggle Primary Side Bar Visibility');
   const was = await frame.locator('.row.selected').getAttribute('data-index');
@@ -331,7 +331,7 @@ step("The message sequence in a half-width editor: both buses reachable, names w
         .map((l) => l.textContent),
     );
   if (clipped.length) throw new Error(`labels wider than their arrows: ${clipped.slice(0, 3)}`);
-  await page.screenshot({ path: join(OUT, 'sequence-half-width.png') });
+  await picture(page, { path: join(OUT, 'sequence-half-width.png') });
   const third = frame.locator('.row[data-index="2"]');
   await third.click();
   // the detail comes back from the adapter: wait for it, then read what it says
@@ -347,7 +347,7 @@ step("The message sequence in a half-width editor: both buses reachable, names w
     el.scrollLeft = el.scrollWidth;
   });
   await page.waitForTimeout(300);
-  await page.screenshot({ path: join(OUT, 'sequence-scrolled.png') });
+  await picture(page, { path: join(OUT, 'sequence-scrolled.png') });
   const visible = await frame.locator('.row[data-index="2"] .fixed').evaluate((e) => e.getBoundingClientRect().left);
   if (visible > 2) throw new Error(`the number/time column scrolled away (left ${visible})`);
   await command(page, 'Debug: Stop');
@@ -366,6 +366,6 @@ step('vPCI: Use the CLI in a Terminal gives a terminal where vpci-lab runs the b
   const text = existsSync(out) ? readFileSync(out, 'utf8') : '(nothing written)';
   log(`vpci-lab in the terminal: ${text.replace(/\n/g, ' | ')}`);
   if (!/linux-2019\.vpci: ok/.test(text) || !/exit 0/.test(text)) throw new Error(`vpci-lab did not run: ${text}`);
-  await page.screenshot({ path: join(OUT, 'cli-terminal.png') });
+  await picture(page, { path: join(OUT, 'cli-terminal.png') });
   await command(page, 'Terminal: Kill All Terminals');
 });

@@ -5,9 +5,9 @@
 // message with the values filled in and does not stop. Function, message, data and exception
 // breakpoints have their own journeys (the eject, the data breakpoint on BAR0, the faults example).
 import { join } from 'node:path';
-import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, showConsole } from '../lib.mjs';
+import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, showConsole, picture } from '../lib.mjs';
 
-const shot = (page, name) => page.screenshot({ path: join(OUT, `60-${name}.png`) });
+const shot = (page, name) => picture(page, { path: join(OUT, `60-${name}.png`) });
 
 /** Puts the cursor on the first line of the active editor holding `text` (Find, as a user would) and returns its 1-based number. */
 async function cursorTo(page, text) {

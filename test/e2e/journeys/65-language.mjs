@@ -5,7 +5,7 @@
 // quick fix have their own journey (40-first-minutes).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE, OUT, log, command, step, openWorkspaceFile } from '../lib.mjs';
+import { WORKSPACE, OUT, log, command, step, openWorkspaceFile, picture } from '../lib.mjs';
 
 const FILE = 'language.vpci';
 const TEXT = 'vm {\n  host hyperv-2016\n  guest freebsd\n}\n\nbus nic0 { function 0 intel-82599-vf }\nbus nic1 {\n}\n\nat 0    boot\n';
@@ -48,7 +48,7 @@ step("Scenario editor: completion offers the catalog's devices; diagnostics foll
   await suggest.filter({ hasText: 'mellanox-cx3-vf' }).first().waitFor({ timeout: 15000 });
   const items = (await suggest.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   log(`completion after 'function 0 mell': ${JSON.stringify(items)}`);
-  await page.screenshot({ path: join(OUT, '65-completion.png') });
+  await picture(page, { path: join(OUT, '65-completion.png') });
   if (!items.some((t) => /^mellanox-cx3-pf\b/.test(t))) throw new Error('the physical function is not offered beside the VF');
   // down the list to the VF, and Enter takes it
   const focusedName = () =>
@@ -77,7 +77,7 @@ step("Scenario editor: completion offers the catalog's devices; diagnostics foll
   const after = await problemsUntil(page, /unknown bus 'nic7'; did you mean 'nic[01]'\?/);
   log(`problems after typing: ${JSON.stringify(after.filter((t) => /nic7/.test(t)))}`);
   await page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 10000 });
-  await page.screenshot({ path: join(OUT, '65-diagnostics.png') });
+  await picture(page, { path: join(OUT, '65-diagnostics.png') });
   await command(page, 'File: Revert File');
   await command(page, 'View: Close All Editor Groups');
 });

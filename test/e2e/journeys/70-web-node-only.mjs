@@ -4,7 +4,7 @@
 // to the inline adapter, and the session it was asked for still runs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKSPACE, OUT, log, command, openPane, step, openWorkspaceFile } from '../lib.mjs';
+import { WORKSPACE, OUT, log, command, openPane, step, openWorkspaceFile, picture } from '../lib.mjs';
 
 const NO_NODE = 'needs Node.js, which VS Code for the Web does not have';
 
@@ -36,7 +36,7 @@ if (process.env.E2E_HOST === 'web')
     log(`CLI: ${cli}`);
     if (!cli.includes(`The vpci-lab CLI ${NO_NODE}`)) throw new Error(`the CLI said: ${cli}`);
     if (await page.locator('.terminal-wrapper .xterm').count()) throw new Error('a terminal opened anyway');
-    await page.screenshot({ path: join(OUT, '70-cli-needs-node.png') });
+    await picture(page, { path: join(OUT, '70-cli-needs-node.png') });
     await clearToasts(page);
 
     await command(page, 'Debug: Select and Start Debugging');
@@ -45,7 +45,7 @@ if (process.env.E2E_HOST === 'web')
     log(`attach: ${tcp}`);
     if (!tcp.includes(`("debugServer", TCP) ${NO_NODE}`)) throw new Error(`attach said: ${tcp}`);
     if (await page.locator('.debug-toolbar').isVisible()) throw new Error('a session started anyway');
-    await page.screenshot({ path: join(OUT, '70-attach-needs-node.png') });
+    await picture(page, { path: join(OUT, '70-attach-needs-node.png') });
     await clearToasts(page);
 
     // vpci.adapter: stdio in the workspace settings: the warning, then the session on the inline adapter
@@ -65,7 +65,7 @@ if (process.env.E2E_HOST === 'web')
         .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
         .first()
         .waitFor({ timeout: 20000 });
-      await page.screenshot({ path: join(OUT, '70-stdio-needs-node.png') });
+      await picture(page, { path: join(OUT, '70-stdio-needs-node.png') });
       await command(page, 'Debug: Stop');
       await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
     } finally {

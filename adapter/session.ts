@@ -603,7 +603,10 @@ export class VpciDebugSession extends DebugSession {
     }
     if (this.rt || this.loading || this.attachedTo) {
       // DAP: one launch per session; a new scenario, or the same again, is a restart.
-      this.sendErrorResponse(response, { id: 1007, format: 'This session has launched a scenario already: restart it to load one again', showUser: true });
+      const why = this.attachedTo
+        ? 'This session is attached to a held machine: launch a scenario in a new session'
+        : 'This session has launched a scenario already: restart it to load one again';
+      this.sendErrorResponse(response, { id: 1007, format: why, showUser: true });
       return;
     }
     this.launchArgs = args;

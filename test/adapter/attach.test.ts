@@ -136,6 +136,11 @@ test('one client at a time: a second attach is refused while the first is attach
   const b = await client();
   await assert.rejects(b.attachRequest({}), /Another debug client is attached/);
   await b.stop();
+  // The attached session cannot launch as well: it says so in its own words, not as a launched one.
+  await assert.rejects(
+    a.launchRequest({ scenario: 'x.vpci' } as DebugProtocol.LaunchRequestArguments),
+    /^Error: This session is attached to a held machine: launch a scenario in a new session$/,
+  );
   await detach(a);
   // once it is gone, the next one gets in
   const c = await client();

@@ -47,6 +47,9 @@ export class SequencePanel implements vscode.Disposable {
 
   /** A new session became active (or none): start over. */
   async reset(session: vscode.DebugSession | undefined): Promise<void> {
+    // The session shown has ended and is still reported active for a moment (VS Code for the Web
+    // does): its messages stay as they are, not replaced by an empty page it can no longer fill.
+    if (this.sessionEnded && session !== undefined && session.id === this.session?.id) return;
     this.session = session && session.type === DEBUG_TYPE ? session : undefined;
     this.sessionEnded = false;
     if (!this.panel) return;

@@ -30,6 +30,11 @@ export function sequenceCss(row: number): string {
   .fixed .num { display: inline-block; min-width: 3.5em; }
   .fixed .mark { display: inline-block; width: 1.2em; font-weight: 600; }
   .fixed .bus { position: absolute; top: 0; }
+  .fixed .name { position: absolute; top: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-family: var(--vscode-font-family); color: var(--vscode-charts-blue, var(--vscode-foreground)); }
+  .fixed .name.toGuest { color: var(--vscode-charts-green, var(--vscode-foreground)); }
+  .fixed .name.error { color: var(--vscode-errorForeground); }
+  .row.selected .fixed .name { color: inherit; }
+  .name-title { position: absolute; top: 0; }
   .ltime { position: absolute; font-family: var(--vscode-editor-font-family); font-size: 0.85em; color: var(--vscode-descriptionForeground); }
   .arrow { position: absolute; top: ${row - 7}px; height: 0; border-top: 2px solid var(--vscode-charts-blue, var(--vscode-foreground)); }
   .arrow.toGuest { border-top-color: var(--vscode-charts-green, var(--vscode-foreground)); }

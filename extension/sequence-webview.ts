@@ -73,6 +73,7 @@ interface PageElement {
   scrollTop: number;
   readonly scrollLeft: number;
   readonly clientHeight: number;
+  readonly clientWidth: number;
   readonly style: PageStyle;
   readonly dataset: Record<string, string | undefined>;
   readonly classList: { add(name: string): void };
@@ -147,6 +148,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   const BASE_FIX = MODE === 'live' ? 156 : 72;
   /** The fixed column: row number and time, and with several buses the packet's bus (its lanes may be scrolled away). */
   let FIX_W = BASE_FIX;
+  /**
+   * In a view too narrow for every bus's lanes (an editor half the window wide), the fixed column
+   * also names each packet (→ to the host, ← to the guest), so the rows say what they are without
+   * scrolling sideways; the arrows stay to the right. 0 while the lanes fit.
+   */
+  let NAME_W = 0;
   let SPAN = 180;
   const canvas = doc.createElement('canvas').getContext('2d');
   const measure = (t: string): number => {
@@ -182,6 +189,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   let labels: [string, string] = ['', ''];
   let layoutKey = 0;
 
+  /** Whether every bus's lanes would not fit beside a fixed column `fix` wide (live view only). */
+  const narrow = (fix: number): boolean => MODE === 'live' && scroller.clientWidth > 0 && scroller.clientWidth < fix + Math.max(1, buses.length) * busW();
   const busW = () => 2 * MARGIN + SPAN;
   const laneW = () => TIME_W + 2 * MARGIN + SPAN;
   const busX = (b: number) => FIX_W + b * busW();
@@ -216,9 +225,18 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   /** Lane titles and lifelines for the current geometry; rows already drawn are drawn again. */
   function relayout(): void {
     layoutKey++;
-    FIX_W = MODE === 'live' && buses.length > 1 ? BASE_FIX + Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : BASE_FIX;
+    const busCol = MODE === 'live' && buses.length > 1 ? Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : 0;
+    NAME_W = narrow(BASE_FIX + busCol) ? Math.min(240, SPAN) : 0;
+    FIX_W = BASE_FIX + busCol + NAME_W;
     const ft = doc.getElementById('fixed-title');
-    if (ft) ft.style.width = FIX_W + 'px';
+    if (ft) {
+      ft.style.width = FIX_W + 'px';
+      const nt = doc.getElementById('name-title');
+      if (nt) {
+        nt.hidden = NAME_W === 0;
+        nt.style.left = FIX_W - NAME_W + 'px';
+      }
+    }
     lanes.textContent = '';
     for (const l of [...spacer.querySelectorAll('.lifeline, .lane-sep')]) l.remove();
     if (MODE === 'live') {
@@ -279,6 +297,13 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       const b = el('span', 'bus', it.bus);
       b.style.left = BASE_FIX + 'px';
       fixed.appendChild(b);
+    }
+    if (NAME_W) {
+      const label = labelOf(it.name, it.status);
+      const n = el('span', 'name ' + it.dir + (isError(it.status) ? ' error' : ''), (it.dir === 'toHost' ? '→ ' : '← ') + label);
+      n.style.left = FIX_W - NAME_W + 'px';
+      n.style.width = NAME_W - 8 + 'px';
+      fixed.appendChild(n);
     }
     const b = busIndex(it.bus);
     const gx = busX(b) + MARGIN;
@@ -486,7 +511,11 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     lanes.style.transform = 'translateX(' + -scroller.scrollLeft + 'px)';
     render();
   });
-  win.addEventListener('resize', () => render());
+  // A width that crosses the narrow line lays the rows out again (the names in the fixed column come or go).
+  win.addEventListener('resize', () => {
+    if (MODE === 'live' && NAME_W > 0 !== narrow(FIX_W - NAME_W)) relayout();
+    else render();
+  });
   rowsEl.addEventListener('click', (e) => {
     const row = e.target.closest('.row');
     if (row) select(Number(row.dataset.index));
@@ -567,7 +596,7 @@ export function sequenceHtml(cspSource: string, nonce: string, mode: SequenceMod
 <style>${sequenceCss(ROW_HEIGHT)}</style></head>
 <body>
   <div id="bar"><strong>${live ? 'Message sequence' : 'Compare runs'}</strong><span id="count">${live ? '0 messages' : ''}</span>${live ? '' : '<button id="next" title="Select the next row that differs">Next divergence</button><span id="legend">= same · ~ changed · &lt; only left · &gt; only right</span><span id="first"></span>'}${live ? '<button id="next" hidden></button>' : ''}</div>
-  <div id="lanes-wrap"><div id="lanes"></div><div class="fixed-title" id="fixed-title" style="width:${live ? 156 : 72}px">${live ? '#&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;time' : ''}</div></div>
+  <div id="lanes-wrap"><div id="lanes"></div><div class="fixed-title" id="fixed-title" style="width:${live ? 156 : 72}px">${live ? '#&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;time<span id="name-title" class="name-title" hidden>message</span>' : ''}</div></div>
   <div id="scroller"><div id="spacer"><div id="rows"></div></div></div>
   <div id="detail" hidden>
     <div><strong id="detail-title"></strong> <button id="goto" title="Time-travel the session to the step that sent this packet"${live ? '' : ' hidden'}>Go to step</button></div>

@@ -331,6 +331,10 @@ step("The message sequence in a half-width editor: both buses reachable, names w
         .map((l) => l.textContent),
     );
   if (clipped.length) throw new Error(`labels wider than their arrows: ${clipped.slice(0, 3)}`);
+  // Too narrow for both buses' lanes: each row also names its packet in the fixed column.
+  const name = (await frame.locator('.row[data-index="0"] .fixed .name').innerText()).trim();
+  log(`first row's name in the fixed column: ${name}`);
+  if (!/^→ QUERY_PROTOCOL_VERSION$/.test(name)) throw new Error(`the first row names its packet '${name}'`);
   await picture(page, { path: join(OUT, 'sequence-half-width.png') });
   const third = frame.locator('.row[data-index="2"]');
   await third.click();

@@ -56,6 +56,22 @@ const kwHelp = (words: readonly string[], role: KeywordRole): CompletionItem[] =
     };
   });
 
+/**
+ * The words inside a statement (delivered, before, times …) with their syntax and meaning there
+ * (keywords.ts MODIFIERS); `within` picks the row of a word used in several statements (`on` after
+ * `quirk NAME` or after `expect message …`).
+ */
+const kwMod = (words: readonly string[], within?: string): CompletionItem[] =>
+  words.map((w) => {
+    const all = keywordHelp(w, 'modifier');
+    const help = all.find((h) => within === undefined || h.syntax.includes(within)) ?? all[0];
+    return {
+      label: w,
+      kind: CompletionItemKind.Keyword,
+      ...(help ? { detail: help.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
+    };
+  });
+
 export interface CompletionInput {
   text: string;
   position: Position;
@@ -190,9 +206,9 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     if (first === 'host' && n === 1) return profiles();
     if (first === 'guest' && n === 1) return guests();
     if (first === 'quirk' && n === 1) return quirks();
-    if (first === 'quirk' && n === 2) return kw(['on', 'off']);
+    if (first === 'quirk' && n === 2) return kwMod(['on', 'off'], 'quirk');
     if (first === 'mmio' && n === 1) return kw(['low', 'high']);
-    if (first === 'mmio' && n === 3) return kw(['size']);
+    if (first === 'mmio' && n === 3) return kwMod(['size']);
     if (block === 'vm') return [];
   }
   // function <slot> <device | dump "…"> options
@@ -228,29 +244,32 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
       if (rest.length === 1) return messages();
       if (rest.length === 2) return kwHelp(FAULT_ACTIONS, 'fault action');
       if (rest[rest.length - 1] === 'status') return statuses();
-      if (rest.length >= 4 && w[n - 1] !== 'times' && !['delay', 'truncate', 'flip'].includes(w[n - 1]!) && w[n - 2] !== 'flip') return kw(['times']);
+      if (rest.length >= 4 && w[n - 1] !== 'times' && !['delay', 'truncate', 'flip'].includes(w[n - 1]!) && w[n - 2] !== 'flip') return kwMod(['times']);
     }
     return [];
   }
   if (first === 'expect') {
-    if (n === 1) return [...buses(), ...kw(['message', 'no'])];
-    if (w[1] === 'no' && n === 2) return kw(['message', 'errors']);
+    if (n === 1) return [...buses(), ...kwHelp(['message'], 'expectation'), ...kwMod(['no'])];
+    if (w[1] === 'no' && n === 2) return kwHelp(['message', 'errors'], 'expectation');
     const mi = w.indexOf('message');
     if (mi === 1 || mi === 2) {
       if (n === mi + 1) return messages();
       const prev = w[n - 1]!;
       if (prev === 'on') return buses();
       if (prev === 'count' || prev === 'before') return [];
-      return kw(['on', 'count', 'before'].filter((k) => !w.includes(k)));
+      return kwMod(
+        ['on', 'count', 'before'].filter((k) => !w.includes(k)),
+        'message',
+      );
     }
     // expect <bus>[/slot] …
     let i = 2;
     if (w[2] === '/') i = 4;
     if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kwHelp(EXPECT_BUS_FORMS, 'expectation')];
     const form = w[i]!;
-    if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kw(['before']);
-    if (form === 'vector' && n === i + 2) return kw(OUTCOMES);
-    if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kw(['cpu']);
+    if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kwMod(['before'], 'STATE');
+    if (form === 'vector' && n === i + 2) return kwMod(OUTCOMES);
+    if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kwMod(['cpu']);
     return [];
   }
   return [];

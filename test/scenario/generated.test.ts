@@ -108,6 +108,18 @@ test('every fixed word of the language has a hover, and each modifier its statem
   const block = grammarBlock();
   for (const m of MODIFIERS) assert.ok(block.includes(`'${m.word}'`), m.word);
   assert.match(keywordMarkdown('before')!, /STATE before DURATION[\s\S]*---[\s\S]*message before DURATION/);
+  // Completion offers them with the same words, the row of the statement they are offered in.
+  const ctx = defaultScenarioContext(() => undefined);
+  const at = (text: string) => complete({ text, position: { line: 0, character: text.length }, ctx, busNames: ['nic0'] });
+  assert.deepEqual(
+    at('expect nic0 vector 0 ').map((i) => [i.label, i.detail]),
+    [
+      ['delivered', 'expect target vector N delivered [cpu N]'],
+      ['undeliverable', 'expect target vector N undeliverable'],
+    ],
+  );
+  assert.equal(at('  quirk short-packet-drop ').find((i) => i.label === 'on')?.detail, 'quirk NAME on');
+  assert.match(at('expect message PCI_EJECT ').find((i) => i.label === 'on')!.detail!, /message message on NAME/);
 });
 
 test('hover and completion explain each keyword from its table, in the role it has there', () => {

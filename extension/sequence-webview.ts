@@ -226,7 +226,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   function relayout(): void {
     layoutKey++;
     const busCol = MODE === 'live' && buses.length > 1 ? Math.ceil(Math.max(...buses.map((b) => measure(b)))) + 16 : 0;
-    NAME_W = narrow(BASE_FIX + busCol) ? Math.min(240, SPAN) : 0;
+    // As wide as the longest label allows, within what the view leaves beside the number and time.
+    NAME_W = narrow(BASE_FIX + busCol) ? Math.max(96, Math.min(240, SPAN, scroller.clientWidth - BASE_FIX - busCol - 12)) : 0;
     FIX_W = BASE_FIX + busCol + NAME_W;
     const ft = doc.getElementById('fixed-title');
     if (ft) {
@@ -299,8 +300,10 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       fixed.appendChild(b);
     }
     if (NAME_W) {
+      // A reply reads "↩ REQUEST: STATUS" already; a message gets the way it goes.
       const label = labelOf(it.name, it.status);
-      const n = el('span', 'name ' + it.dir + (isError(it.status) ? ' error' : ''), (it.dir === 'toHost' ? '→ ' : '← ') + label);
+      const text = isCompletion(it.name, it.status) ? label : (it.dir === 'toHost' ? '→ ' : '← ') + label;
+      const n = el('span', 'name ' + it.dir + (isError(it.status) ? ' error' : ''), text);
       n.style.left = FIX_W - NAME_W + 'px';
       n.style.width = NAME_W - 8 + 'px';
       fixed.appendChild(n);

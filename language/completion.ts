@@ -45,25 +45,14 @@ function firstWord(line: string): string | undefined {
 const kw = (words: readonly string[], detail?: string): CompletionItem[] =>
   words.map((w) => ({ label: w, kind: CompletionItemKind.Keyword, ...(detail ? { detail } : {}) }));
 
-/** Keyword items with their syntax and meaning in that role, from the language's tables (keywordHelp). */
-const kwHelp = (words: readonly string[], role: KeywordRole): CompletionItem[] =>
-  words.map((w) => {
-    const help = keywordHelp(w, role)[0];
-    return {
-      label: w,
-      kind: CompletionItemKind.Keyword,
-      ...(help ? { detail: help.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
-    };
-  });
-
 /**
- * The words inside a statement (delivered, before, times …) with their syntax and meaning there
- * (keywords.ts MODIFIERS); `within` picks the row of a word used in several statements (`on` after
+ * Keyword items with their syntax and meaning in that role, from the language's tables
+ * (keywordHelp); `within` picks the row of a word used in several statements (`on` after
  * `quirk NAME` or after `expect message …`).
  */
-const kwMod = (words: readonly string[], within?: string): CompletionItem[] =>
+const kwHelp = (words: readonly string[], role: KeywordRole, within?: string): CompletionItem[] =>
   words.map((w) => {
-    const all = keywordHelp(w, 'modifier');
+    const all = keywordHelp(w, role);
     const help = all.find((h) => within === undefined || h.syntax.includes(within)) ?? all[0];
     return {
       label: w,
@@ -71,6 +60,9 @@ const kwMod = (words: readonly string[], within?: string): CompletionItem[] =>
       ...(help ? { detail: help.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
     };
   });
+
+/** The words inside a statement (delivered, before, times …: keywords.ts MODIFIERS), as kwHelp gives them. */
+const kwMod = (words: readonly string[], within?: string): CompletionItem[] => kwHelp(words, 'modifier', within);
 
 export interface CompletionInput {
   text: string;

@@ -217,7 +217,12 @@ export class VpciDebugSession extends DebugSession {
   private frames = new Map<number, { threadId: number; index: number }>();
   private nextFrameId = 1;
   private hex = true;
-  private running = false;
+  /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's; none while paused. */
+  private runKind: 'run' | 'noDebug' | 'cause' | undefined;
+  /** A run is in progress (requests that change the machine wait for a pause). */
+  private get running(): boolean {
+    return this.runKind !== undefined;
+  }
   /** `terminated` has been sent: execution requests are refused until a restart (notRunnable). */
   private terminatedSent = false;
   private lastStop?: StopInfo;
@@ -1390,8 +1395,6 @@ export class VpciDebugSession extends DebugSession {
     } else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
   }
 
-  /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's. */
-  private runKind: 'run' | 'noDebug' | 'cause' | undefined;
   /** Numbers the runs' progress reports: an id is unique within the session (DAP). */
   private progressSeq = 0;
 
@@ -1405,7 +1408,6 @@ export class VpciDebugSession extends DebugSession {
    */
   private abandonRun(why: string): boolean {
     if (!this.running) return false;
-    this.running = false;
     this.runKind = undefined;
     this.rt?.clearPause();
     this.runToken++;
@@ -1417,7 +1419,6 @@ export class VpciDebugSession extends DebugSession {
   private resume(mode: StepMode): void {
     const rt = this.rt;
     if (!rt || this.running) return;
-    this.running = true;
     this.runKind = 'run';
     const token = this.runToken;
     let first = true;
@@ -1442,7 +1443,6 @@ export class VpciDebugSession extends DebugSession {
       first = false;
       chunks++;
       if (s) {
-        this.running = false;
         this.runKind = undefined;
         // A pause that came after the run's last look for one (it stopped on a breakpoint in the same chunk) is not the next run's.
         rt.clearPause();
@@ -2149,7 +2149,6 @@ export class VpciDebugSession extends DebugSession {
   private runNoDebug(): void {
     const rt = this.rt!;
     const j = this.judged!;
-    this.running = true;
     this.runKind = 'noDebug';
     const token = this.runToken;
     const tick = () => {
@@ -2166,7 +2165,6 @@ export class VpciDebugSession extends DebugSession {
         setImmediate(tick);
         return;
       }
-      this.running = false;
       this.runKind = undefined;
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
       this.reportVerdict();
@@ -2192,7 +2190,6 @@ export class VpciDebugSession extends DebugSession {
       }
     };
     if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);
-    this.running = true;
     this.runKind = 'cause';
     const token = this.runToken;
     rt.h.goTo(rt.h.length);
@@ -2202,7 +2199,6 @@ export class VpciDebugSession extends DebugSession {
       try {
         for (let n = 0; n < CHUNK && !idle; n++) idle = rt.h.step().kind === 'idle';
       } catch (e) {
-        this.running = false;
         this.runKind = undefined;
         return fail(`internal error while running: ${internalError(e, (l) => this.trace(l))}`);
       }
@@ -2212,7 +2208,6 @@ export class VpciDebugSession extends DebugSession {
         setImmediate(tick);
         return;
       }
-      this.running = false;
       this.runKind = undefined;
       const results = this.reportVerdict();
       const r = results.find((x) => x.line === line)!;

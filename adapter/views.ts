@@ -200,13 +200,13 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
   for (const b of ins.m.buses) {
     if (sel && b.decl.name !== sel.split('/')[0]) continue;
     const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
+    // The domain the guest gave the bus, as its lspci prints it: FreeBSD's is the first child's
+    // serial number, Linux's bytes 5 and 4 of the instance GUID (GuestModelRuntime.pciDomain).
+    // Before the driver has chosen one, the GUID's (the Hyper-V convention Linux follows, protocol.md §3).
+    const chosen = ins.m.model.pciDomain(b.state.sc);
+    const domain = chosen !== undefined ? chosen.toString(16).padStart(4, '0') : b.decl.instance.slice(9, 13);
     for (const [w, f] of b.functions) {
       if (want !== undefined && w !== want) continue;
-      // The domain the guest gave the bus, as its lspci prints it: FreeBSD's is the first child's
-      // serial number, Linux's bytes 5 and 4 of the instance GUID (GuestModelRuntime.pciDomain).
-      // Before the driver has chosen one, the GUID's (the Hyper-V convention Linux follows, protocol.md §3).
-      const chosen = ins.m.model.pciDomain(b.state.sc);
-      const domain = chosen !== undefined ? chosen.toString(16).padStart(4, '0') : b.decl.instance.slice(9, 13);
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));

@@ -50,6 +50,9 @@ export interface BusHost {
   mmioWrite(fromBus: number, addr: number, size: number, value: number): void;
   allocIrqs(count: number, kind: 'msi' | 'msix'): GuestIrq[];
   releaseIrqs(irqs: number[]): void;
+  /** The guest kernel's PCI domain numbers (Linux's hvpci_dom_map): take one, hand one back. */
+  takeDomain(req: number): number;
+  releaseDomain(dom: number): void;
   irqInfo(irq: number): GuestIrq | undefined;
   irqByVector(cpu: number, vector: number): GuestIrq | undefined;
   /** The function-driver name for a device on this guest OS. */

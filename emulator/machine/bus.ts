@@ -466,6 +466,12 @@ class BusKernel implements GuestKernel {
   releaseIrqs(irqs: number[]): void {
     this.b.m.releaseIrqs(irqs);
   }
+  takeDomain(req: number): number {
+    return this.b.m.takeDomain(req);
+  }
+  releaseDomain(dom: number): void {
+    this.b.m.releaseDomain(dom);
+  }
   irqInfo(irq: number) {
     return this.b.m.irqInfo(irq);
   }

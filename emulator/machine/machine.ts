@@ -53,6 +53,12 @@ export interface MachineState {
   buses: BusState[];
   /** Guest OS interrupt allocator (x86 APIC): next IRQ number, per-CPU next IDT vector, round-robin CPU. */
   irqs: { next: number; nextCpu: number; vectorNext: number[]; table: GuestIrq[] };
+  /**
+   * PCI domain numbers the guest kernel has handed out, ascending: Linux's hvpci_dom_map, the one
+   * piece of pci-hyperv's state all its buses share (torvalds/linux drivers/pci/controller/pci-hyperv.c
+   * at v6.12.118: hv_get_dom_num / hv_put_dom_num; domain 0, HVPCI_DOM_INVALID, is set at module init).
+   */
+  domains: number[];
   /** Driver requests from the timeline, by "bus/wslot". */
   driverRequests: Record<string, DriverRequest>;
   remapper: unknown;
@@ -137,6 +143,7 @@ export class Machine implements BusHost {
       mmio: newMmioAlloc(config.mmio),
       buses: [],
       irqs: { next: 256, nextCpu: 0, vectorNext: Array.from({ length: cpus }, () => 0x30), table: [] },
+      domains: [0],
       driverRequests: {},
       remapper: undefined,
       traceLength: 0,
@@ -274,6 +281,30 @@ export class Machine implements BusHost {
   }
   irqByVector(cpu: number, vector: number): GuestIrq | undefined {
     return this.state.irqs.table.find((x) => x.cpu === cpu && x.vector === vector);
+  }
+
+  // ---- guest OS PCI domain numbers (Linux's hvpci_dom_map) ----------------------------
+
+  /** hv_get_dom_num: `req` if free, else the lowest free number; 0 (HVPCI_DOM_INVALID, always taken) when all 65,536 are. */
+  takeDomain(req: number): number {
+    const d = this.state.domains;
+    let dom = req;
+    if (d.includes(dom)) {
+      dom = 0;
+      for (const used of d) {
+        if (used !== dom) break;
+        dom++;
+      }
+      if (dom > 0xffff) return 0;
+    }
+    const at = d.findIndex((x) => x > dom);
+    d.splice(at < 0 ? d.length : at, 0, dom);
+    return dom;
+  }
+  /** hv_put_dom_num. */
+  releaseDomain(dom: number): void {
+    const i = this.state.domains.indexOf(dom);
+    if (i >= 0) this.state.domains.splice(i, 1);
   }
 
   // ---- buses --------------------------------------------------------------------------
@@ -535,6 +566,7 @@ export class Machine implements BusHost {
     w.plain('misc', { timelineIndex: st.timelineIndex, traceLength, halted: st.halted });
     w.plain('mmio', st.mmio);
     w.plain('irqs', st.irqs);
+    w.plain('doms', st.domains);
     w.plain('drv', st.driverRequests);
     w.fresh('remap', remapper);
     w.plain(
@@ -626,6 +658,7 @@ export class Machine implements BusHost {
       mmio: t.thaw(r.frozen('mmio')) as MmioAllocState,
       buses,
       irqs: t.thaw(r.frozen('irqs')) as MachineState['irqs'],
+      domains: t.thaw(r.frozen('doms')) as number[],
       driverRequests: t.thaw(r.frozen('drv')) as Record<string, DriverRequest>,
       remapper: r.plain('remap'),
       traceLength: misc.traceLength,

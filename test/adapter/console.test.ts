@@ -156,3 +156,53 @@ test("lspci names a Linux guest's function by the domain hv_pci_probe gave the b
   await cont(dc);
   assert.match((await repl('cfg nic0 0 16')).split('\n')[0]!, /^abcd:00:00\.0 Ethernet controller: /);
 });
+
+test("a Linux guest's buses share one map of domain numbers: a bus whose GUID bytes 5 and 4 are taken (or zero) gets the lowest free one, and a removed bus hands its number back", async () => {
+  const f = join(DOMAIN_DIR, 'collide.vpci');
+  const bus = (name: string, guid: string) => [`bus ${name} {`, `  instance ${guid}`, '  function 0 intel-82599-vf', '}'];
+  writeFileSync(
+    f,
+    [
+      'vm {',
+      '  host hyperv-2022',
+      '  guest linux',
+      '}',
+      ...bus('nic0', '3c2d7b4a-1234-4f00-8000-000000000001'),
+      ...bus('nic1', '5a6b7c8d-1234-4f00-8000-000000000002'), // bytes 5 and 4 as nic0's
+      ...bus('nic2', '5a6b7c8d-0000-4f00-8000-000000000003'), // 0: HVPCI_DOM_INVALID, never handed out
+      'at 0 boot',
+      'at 10ms rescind nic0',
+      'at 20ms offer nic3 {',
+      '  instance 11111111-1234-4f00-8000-000000000004', // nic0's number, free again once nic0 is removed
+      '  function 0 intel-82599-vf',
+      '}',
+      'at 30ms offer nic4 {',
+      '  instance 22222222-0001-4f00-8000-000000000005', // nic1 holds 1: the lowest free is 3
+      '  function 0 intel-82599-vf',
+      '}',
+      'expect nic4 attached',
+      '',
+    ].join('\n'),
+  );
+  const dc = h.client();
+  await launch(dc, f);
+  await cont(dc);
+  const first = async (name: string) => (await repl(`lspci ${name}`)).split('\n')[0]!;
+  assert.match(await first('nic1'), /^0001:00:00\.0 Ethernet controller: /);
+  assert.match(await first('nic2'), /^0002:00:00\.0 Ethernet controller: /);
+  assert.match(await first('nic3'), /^1234:00:00\.0 Ethernet controller: /);
+  assert.match(await first('nic4'), /^0003:00:00\.0 Ethernet controller: /);
+  // and the driver says so, as hv_pci_probe's dev_info does
+  const run = spawnSync(process.execPath, ['dist/cli.js', 'run', f, '--quiet'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const full = spawnSync(process.execPath, ['dist/cli.js', 'run', f], { encoding: 'utf8' }).stdout;
+  const said = full.split('\n').filter((l) => l.includes('has collision'));
+  assert.deepEqual(
+    said.map((l) => l.replace(/^.*?(nic\d).*log: /, '$1 ')),
+    [
+      'nic1 hv_pci: PCI dom# 0x1234 has collision, using 0x1',
+      'nic2 hv_pci: PCI dom# 0x0 has collision, using 0x2',
+      'nic4 hv_pci: PCI dom# 0x1 has collision, using 0x3',
+    ],
+  );
+});

@@ -72,6 +72,7 @@ const CONSTANTS: Record<'freebsd' | 'linux', Record<string, unknown>> = {
     PCI_CLASS_REVISION: 0x08,
     PCI_CACHE_LINE_SIZE: 0x0c,
     PCI_SUBSYSTEM_VENDOR_ID: 0x2c,
+    HVPCI_DOM_INVALID: 0, // pci-hyperv.c
     PCI_ROM_ADDRESS: 0x30,
     PCI_CAPABILITY_LIST: 0x34,
     PCI_INTERRUPT_LINE: 0x3c,

@@ -109,6 +109,12 @@ export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {
   /** HVCALL_RETARGET_INTERRUPT: the Linux unmask path's hypercall. */
   retargetInterrupt(address: number, data: number, vector: number, cpus: number[]): number;
 
+  // --- PCI domain numbers, shared by all the guest's buses ---
+  /** Linux's hv_get_dom_num: `req` if no bus has it, else the lowest free number; 0 (HVPCI_DOM_INVALID) when none is free. */
+  takeDomain(req: number): number;
+  /** Linux's hv_put_dom_num. */
+  releaseDomain(dom: number): void;
+
   // --- what the scenario asked the function driver to do ---
   driverRequest(wslot: number): { mode: 'msix' | 'msi' | 'none'; vectors: number } | undefined;
   /** Name of the function driver stand-in for the child at wslot (ixv, mlx4, nvme…). */

@@ -11,6 +11,8 @@ import { children, complete, getPcichildWslot, hbus, initCompletion, memConfig, 
 import { fn, call, type ProbeLabel } from './protos';
 import {
   Case,
+  EINVAL,
+  HVPCI_DOM_INVALID,
   ENODEV,
   ENOSPC,
   EPROTO,
@@ -72,11 +74,28 @@ export function attachFunctions() {
         // pci-hyperv.c hv_pci_probe: bytes 5 and 4 of the instance GUID.
         l.dom_req = (k.instanceBytes[5]! << 8) | k.instanceBytes[4]!;
       }),
+      // One map of domain numbers for the whole kernel (hvpci_dom_map): a bus whose bytes 4 and 5 another
+      // bus already holds — or are zero, HVPCI_DOM_INVALID, set at module init — gets the lowest free number.
       S('dom = hv_get_dom_num(dom_req);', (k, l) => {
-        l.dom = l.dom_req === 0 ? 1 : l.dom_req; // domain 0 is HVPCI_DOM_INVALID, taken at module init
+        l.dom = k.takeDomain(l.dom_req);
+      }),
+      If('if (dom == HVPCI_DOM_INVALID) {', (_k, l) => l.dom === HVPCI_DOM_INVALID, [
+        S('dev_err(&hdev->device, "Unable to use dom# 0x%x or other numbers", dom_req);', (k, l) =>
+          k.log(`hv_pci: Unable to use dom# 0x${l.dom_req.toString(16)} or other numbers`),
+        ),
+        S('ret = -EINVAL;', (_k, l) => {
+          l.ret = -EINVAL;
+        }),
+        ...gotoFail('free_bus'),
+      ]),
+      If('if (dom != dom_req)', (_k, l) => l.dom !== l.dom_req, [
+        S('dev_info(&hdev->device, "PCI dom# 0x%x has collision, using 0x%x", dom_req, dom);', (k, l) =>
+          k.log(`hv_pci: PCI dom# 0x${l.dom_req.toString(16)} has collision, using 0x${l.dom.toString(16)}`),
+        ),
+      ]),
+      S('hbus->bridge->domain_nr = dom; hbus->sysdata.domain = dom; hbus->hdev = hdev;', (k, l) => {
         hbus(k).domain = l.dom;
       }),
-      S('hbus->bridge->domain_nr = dom; hbus->sysdata.domain = dom; hbus->hdev = hdev;'),
       S('INIT_LIST_HEAD(&hbus->children); INIT_LIST_HEAD(&hbus->dr_list); spin_lock_init(&hbus->config_lock); spin_lock_init(&hbus->device_list_lock);'),
       S('hbus->wq = alloc_ordered_workqueue("hv_pci_%x", 0, hbus->bridge->domain_nr);', (k) => {
         hbus(k).wq = true;
@@ -186,7 +205,7 @@ export function attachFunctions() {
           hbus(k).wq = false;
         }),
       ]),
-      Case('free_dom:', from('free_dom'), [S('hv_put_dom_num(hbus->bridge->domain_nr);')]),
+      Case('free_dom:', from('free_dom'), [S('hv_put_dom_num(hbus->bridge->domain_nr);', (k) => k.releaseDomain(hbus(k).domain))]),
       Case('free_bus:', from('free_bus'), [
         S('kfree(hbus);', (k) => {
           hbus(k).state = 'failed';

@@ -56,6 +56,9 @@ export const ENOSPC = 28;
 export const EAGAIN = 11;
 export const ENOBUFS = 55;
 export const ENOENT = 2;
+export const EINVAL = 22;
+/** hv_get_dom_num's "none free": domain 0, which Gen1 VMs' emulated PCI bus uses (pci-hyperv.c). */
+export const HVPCI_DOM_INVALID = 0;
 /** HV_PARTITION_ID_SELF, the multi-MSI dummy vector and CPU_AFFINITY_ALL (pci-hyperv.c). */
 export const CPU_AFFINITY_ALL = 0xffffffffffffffffn;
 export const MULTI_MSI_DUMMY_VECTOR = 32;

@@ -444,6 +444,7 @@ export function hotplugFunctions() {
       S('hv_pci_free_bridge_windows(hbus);', () => call('hv_pci_free_bridge_windows')),
       S('irq_domain_remove(hbus->irq_domain); irq_domain_free_fwnode(hbus->fwnode);'),
       S('hv_put_dom_num(hbus->bridge->domain_nr); kfree(hbus);', (k) => {
+        k.releaseDomain(hbus(k).domain);
         hbus(k).state = 'detached';
         k.busState('detached');
       }),

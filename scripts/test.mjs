@@ -2,7 +2,8 @@
 // tsx), so CI reads node's own closing summary. Extra arguments filter files by
 // substring: `node scripts/test.mjs pci` runs the tests whose path contains "pci".
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 function walk(dir, out) {
@@ -23,8 +24,16 @@ if (!files.length) {
   process.exit(1);
 }
 const reporter = process.env.CI ? ['--test-reporter=spec'] : ['--test-reporter=spec'];
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...passThrough, ...files.map((f) => relative('.', f))], {
-  stdio: 'inherit',
-  env: { ...process.env, VPCI_TEST: '1' },
-});
+// The tests' scratch files (scenarios, dumps, listings, sockets) go to one folder of this run's,
+// removed when it ends: a run leaves nothing behind in the machine's temporary folder.
+const scratch = mkdtempSync(join(tmpdir(), 'vpci-test-'));
+let r;
+try {
+  r = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...passThrough, ...files.map((f) => relative('.', f))], {
+    stdio: 'inherit',
+    env: { ...process.env, VPCI_TEST: '1', TMPDIR: scratch },
+  });
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
 process.exit(r.status ?? 1);

@@ -110,9 +110,19 @@ export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[]
   return s.b;
 }
 
-/** struct pci_delete_interrupt: type, wslot, tran_int_desc {reserved u16, vector_count u16, data u32, address u64} = 24 bytes. */
-export function deleteInterrupt(wslot: number, desc: { vector_count: number; data: number; address: number }): Uint8Array {
-  return new Struct(24).u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE).u32(4, wslot).u16(10, desc.vector_count).u32(12, desc.data).u64(16, desc.address).b;
+/**
+ * struct pci_delete_interrupt: type, wslot, tran_int_desc {reserved u16, vector_count u16, data u32, address u64} = 24 bytes.
+ * Both drivers send back the descriptor the host gave, reserved bytes and all (Linux hv_int_desc_free:
+ * `int_pkt->int_desc = *int_desc`; FreeBSD: `int_pkt->int_desc = hid->desc`).
+ */
+export function deleteInterrupt(wslot: number, desc: { reserved?: number; vector_count: number; data: number; address: number }): Uint8Array {
+  return new Struct(24)
+    .u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE)
+    .u32(4, wslot)
+    .u16(8, desc.reserved ?? 0)
+    .u16(10, desc.vector_count)
+    .u32(12, desc.data)
+    .u64(16, desc.address).b;
 }
 
 /** struct pci_eject_response: type, wslot, status (12 bytes). */

@@ -422,7 +422,7 @@ export function configFunctions(v: FreebsdVariant) {
         if (!hpdev) return hpdevFreed(k, l.wslot);
         hpdev.irq_desc_list.push({
           irq: l.irq,
-          desc: { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 },
+          desc: { reserved: c.int_reserved ?? 0, vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 },
         });
         return undefined;
       }),
@@ -486,6 +486,7 @@ export function configFunctions(v: FreebsdVariant) {
       S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
         // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc(16)
         const c = k.sc.comps[l.comp]!;
+        c.int_reserved = rd16(l.resp, 24);
         c.vector_count = rd16(l.resp, 26);
         c.data = rd32(l.resp, 28);
         c.address = rd64(l.resp, 32);

@@ -10,6 +10,8 @@ import type { Desc } from '../pv-config';
 
 /** struct tran_int_desc: the host's answer to CREATE_INTERRUPT. */
 export interface TranIntDesc {
+  /** The host's own bytes, kept and echoed back in DELETE_INTERRUPT (the whole struct is copied). */
+  reserved: number;
   vector_count: number;
   data: number;
   address: number;
@@ -55,6 +57,7 @@ export interface Completion {
   done: boolean;
   status: number;
   probed_bar?: number[];
+  int_reserved?: number;
   vector_count?: number;
   data?: number;
   address?: number;

@@ -96,7 +96,7 @@ export function msiFunctions() {
                 // read the first vector's message now, from the device (locals hold plain data, never machine objects)
                 const p = pciDev(k, l.wslot)!;
                 const first = p.irqs[0]!;
-                const desc: IntDesc = { vector_count: 0, address: first.addr, data: first.data + l.index };
+                const desc: IntDesc = { reserved: 0, vector_count: 0, address: first.addr, data: first.data + l.index };
                 p.irqs[l.index]!.chip_data = desc;
                 l.desc = desc;
               },
@@ -227,7 +227,7 @@ export function msiFunctions() {
       ]),
       S('*int_desc = comp.int_desc; data->chip_data = int_desc;', (k, l) => {
         const c = k.sc.comps[l.comp]!;
-        const desc: IntDesc = { vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 };
+        const desc: IntDesc = { reserved: c.int_reserved ?? 0, vector_count: c.vector_count ?? 0, data: c.data ?? 0, address: c.address ?? 0 };
         pciDev(k, l.wslot)!.irqs[l.index]!.chip_data = desc;
         l.desc = desc;
       }),
@@ -389,6 +389,7 @@ export function msiFunctions() {
           S('comp_pkt->int_desc = int_resp->int_desc;', (k, l) => {
             // struct pci_create_int_response: response(20) + reserved(4) + tran_int_desc{reserved u16, vector_count u16, data u32, address u64}.
             const c = k.sc.comps[l.comp]!;
+            c.int_reserved = rd16(l.resp, 24);
             c.vector_count = rd16(l.resp, 26);
             c.data = rd32(l.resp, 28);
             c.address = rd64(l.resp, 32);

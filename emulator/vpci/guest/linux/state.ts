@@ -17,6 +17,8 @@ export interface HvPciDev {
 
 /** struct tran_int_desc, kept as irq_data->chip_data. */
 export interface IntDesc {
+  /** The host's own bytes, kept and echoed back in DELETE_INTERRUPT (the whole struct is copied). */
+  reserved: number;
   vector_count: number;
   data: number;
   address: number;
@@ -105,6 +107,7 @@ export interface Completion {
   done: boolean;
   status: number;
   probed_bar?: number[];
+  int_reserved?: number;
   vector_count?: number;
   data?: number;
   address?: number;

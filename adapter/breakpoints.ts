@@ -16,6 +16,7 @@ export interface LineBp {
   hitCondition?: string;
   logMessage?: string;
   hits: number;
+  hitAt?: number[];
   message?: string;
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
   broken?: boolean;
@@ -30,6 +31,7 @@ export interface FunctionBp {
   condition?: string;
   hitCondition?: string;
   hits: number;
+  hitAt?: number[];
   verified: boolean;
   message?: string;
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
@@ -63,8 +65,42 @@ export interface DataBp {
   condition?: string;
   hitCondition?: string;
   hits: number;
+  hitAt?: number[];
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
   broken?: boolean;
+}
+
+/**
+ * A breakpoint's hit count, and the history positions its latest hits happened at (`hitAt`,
+ * ascending), so that the count follows time travel: run forward again from an earlier step and
+ * the hits after it are not counted twice — the third hit is the third hit again.
+ */
+export interface HitCount {
+  hits: number;
+  hitAt?: number[];
+}
+
+/** Counts a hit at position `pos`; positions before `oldest` (history no longer held, never returned to) are let go. */
+export function countHit(b: HitCount, pos: number, oldest: number): number {
+  const at = (b.hitAt ??= []);
+  at.push(pos);
+  b.hits++;
+  if (at.length >= 4096 && at[0]! < oldest) {
+    let n = 0;
+    while (n < at.length && at[n]! < oldest) n++;
+    at.splice(0, n);
+  }
+  return b.hits;
+}
+
+/** Forgets the hits after position `pos`: a run resumes from there, and will hit them again. */
+export function rewindHits(b: HitCount, pos: number): void {
+  const at = b.hitAt;
+  if (!at) return;
+  while (at.length && at[at.length - 1]! > pos) {
+    at.pop();
+    b.hits--;
+  }
 }
 
 /** The exception breakpoint filters: `label` in the Breakpoints view, `kind` (one of them) names a stop's exception (exceptionInfo). */

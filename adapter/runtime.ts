@@ -14,7 +14,7 @@ import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
 import { clip, formatTime } from '../emulator/format';
-import { conditionProblem, hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
+import { conditionProblem, countHit, hitConditionMet, rewindHits, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
 
 /** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
@@ -223,9 +223,16 @@ export class VpciRuntime {
     fns.forEach((b, i) => {
       if (b.verified !== old.fnBps[i]!.verified) changed.push(b.id);
     });
-    this.dataBps = old.dataBps.map((b) => ({ ...b, hits: 0 }));
+    this.dataBps = old.dataBps.map(({ hitAt: _, ...b }) => ({ ...b, hits: 0 }));
     this.exceptionFilters = new Set(old.exceptionFilters);
     return changed;
+  }
+
+  /** Every breakpoint that counts hits: line, function and message, data. */
+  private *allBreakpoints(): Iterable<LineBp | FunctionBp | DataBp> {
+    for (const list of this.lineBps.values()) yield* list;
+    yield* this.fnBps;
+    yield* this.dataBps;
   }
 
   // ---- where things stand -----------------------------------------------------------
@@ -312,7 +319,7 @@ export class VpciRuntime {
 
   /** Evaluates conditions, hit counts and logpoints; returns the ids that stop. */
   private filterHits(
-    bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; logMessage?: string; broken?: boolean }[],
+    bps: readonly { id: number; condition?: string; hitCondition?: string; hits: number; hitAt?: number[]; logMessage?: string; broken?: boolean }[],
     threadId: number | undefined,
     locals: Record<string, unknown> | undefined,
     where?: { path: string; line: number },
@@ -321,8 +328,7 @@ export class VpciRuntime {
     for (const b of bps) {
       if (b.broken) continue;
       if (b.condition && !this.conditionHolds(b.condition, threadId, locals, where)) continue;
-      b.hits++;
-      if (!hitConditionMet(b.hitCondition, b.hits)) continue;
+      if (!hitConditionMet(b.hitCondition, countHit(b, this.position, this.h.start))) continue;
       if (b.logMessage) {
         this.hooks.log(interpolate(b.logMessage, this.hooks.env(threadId, locals)), where);
         continue;
@@ -350,8 +356,7 @@ export class VpciRuntime {
         if (bp.broken) continue;
         const now = this.hooks.dataValue(bp);
         if (bp.condition && !this.conditionHolds(bp.condition, threadId, undefined)) continue;
-        bp.hits++;
-        if (!hitConditionMet(bp.hitCondition, bp.hits)) continue;
+        if (!hitConditionMet(bp.hitCondition, countHit(bp, this.position, this.h.start))) continue;
         ids.push(bp.id);
         if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touched === 'write');
       }
@@ -421,6 +426,9 @@ export class VpciRuntime {
    * undefined when the budget ran out (the caller yields and calls again).
    */
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+    // A run from an earlier step than the hits counted so far (after Step Back, Reverse Continue,
+    // Restart Frame, a jump): they lie ahead again, and count again when they come.
+    if (first) for (const b of this.allBreakpoints()) rewindHits(b, this.position);
     try {
       return this.runSteps(mode, budget, first);
     } finally {

@@ -195,3 +195,41 @@ test('reverse continue stops where a breakpoint would going forward: its conditi
   assert.equal(none.body.reason, 'entry');
   assert.equal(none.body.hitBreakpointIds, undefined);
 });
+
+test('a hit count follows time travel: run forward again from an earlier step and the third hit is the third hit again', async () => {
+  const first = await launch(QUICKSTART);
+  const go = async (req: () => Promise<unknown>): Promise<DebugProtocol.StoppedEvent> => {
+    const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await req();
+    return s;
+  };
+  const now = async () => (await dc.evaluateRequest({ expression: 'now', context: 'watch' })).body.result;
+  const fn = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'vmbus_pcib_read_config', hitCondition: '3' }] });
+  const id = fn.body.breakpoints[0]!.id;
+  const third = await go(() => dc.continueRequest({ threadId: first.body.threadId! }));
+  assert.deepEqual([third.body.reason, third.body.hitBreakpointIds], ['function breakpoint', [id]]);
+  const at = await now();
+  // Back to the start (hits 1 and 2 do not meet "3") and forward again: the same stop, not the end.
+  assert.equal((await go(() => dc.reverseContinueRequest({ threadId: third.body.threadId! }))).body.reason, 'entry');
+  const again = await go(() => dc.continueRequest({ threadId: third.body.threadId! }));
+  assert.deepEqual([again.body.reason, again.body.hitBreakpointIds, await now()], ['function breakpoint', [id], at]);
+  // A few steps back (to before the third hit) and forward: the third hit once more.
+  for (let i = 0; i < 3; i++) await go(() => dc.stepBackRequest({ threadId: again.body.threadId! }));
+  const once = await go(() => dc.continueRequest({ threadId: again.body.threadId! }));
+  assert.deepEqual([once.body.reason, once.body.hitBreakpointIds, await now()], ['function breakpoint', [id], at]);
+  // Going on, "3" is passed: the run ends (the hits counted again are not counted twice, nor lost).
+  assert.equal((await go(() => dc.continueRequest({ threadId: once.body.threadId! }))).body.reason, 'end');
+
+  // Data breakpoints count the same way: the second write of the Command register, twice over.
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+  const start = await go(() => dc.reverseContinueRequest({ threadId: 1 }));
+  assert.equal(start.body.reason, 'entry');
+  const data = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'cfg:nic0:0:4:2', accessType: 'write', hitCondition: '2' }] });
+  const did = data.body.breakpoints[0]!.id;
+  const second = await go(() => dc.continueRequest({ threadId: start.body.threadId! }));
+  assert.deepEqual([second.body.reason, second.body.hitBreakpointIds], ['data breakpoint', [did]]);
+  const dat = await now();
+  for (let i = 0; i < 2; i++) await go(() => dc.stepBackRequest({ threadId: second.body.threadId! }));
+  const dataAgain = await go(() => dc.continueRequest({ threadId: second.body.threadId! }));
+  assert.deepEqual([dataAgain.body.reason, dataAgain.body.hitBreakpointIds, await now()], ['data breakpoint', [did], dat]);
+});

@@ -105,6 +105,8 @@ export function prepareIdleTimer(): void {
 const DEFER_LIMIT = 8;
 /** A replay longer than this leaves a checkpoint where it ended (the user is likely to step around there). */
 export const FOCUS_REPLAY = 8 * MIN_INTERVAL;
+/** How far short of a long replay's target the checkpoint it leaves stands. */
+export const FOCUS_BACK = 2 * MIN_INTERVAL;
 
 export interface HistoryOptions {
   /** Budget in bytes for checkpoints and the step log together (default DEFAULT_MAX_MEMORY). */
@@ -347,12 +349,15 @@ export class History {
       this.m.restore(c);
       from = c.pos;
     }
+    // A long replay leaves a checkpoint behind, FOCUS_BACK steps short of the target: stepping
+    // around there again (Step Back after Step Back, most of all) restores it and replays a few
+    // steps, where one at the target itself would serve no position before it.
+    const focus = target - from > FOCUS_REPLAY ? Math.max(from, target - FOCUS_BACK) : -1;
     while (this.m.steps < target) {
+      if (this.m.steps === focus && !this.store.get(focus)) this.checkpoint(focus, false);
       const i = this.step();
       if (i.kind === 'idle') break;
     }
-    // A long replay leaves a checkpoint behind: stepping around here again will be quick.
-    if (target - from > FOCUS_REPLAY && !this.store.get(target)) this.checkpoint(target, false);
   }
 
   /** Whether position `n` can still be reached (it is not before the start of history). */

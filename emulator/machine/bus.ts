@@ -334,7 +334,8 @@ export class BusRuntime {
     let changed = decls.length !== this.fnDecls.size;
     for (const d of decls) {
       const cur = this.fnDecls.get(d.wslot);
-      if (cur && JSON.stringify(cur) === JSON.stringify(d)) continue;
+      // Snapshots keep the declarations by reference: the same object is the same function (no text compared).
+      if (cur && (cur === d || JSON.stringify(cur) === JSON.stringify(d))) continue;
       this.functions.set(d.wslot, this.m.createFunction(d.source));
       this.fnDecls.set(d.wslot, d);
       changed = true;

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { History, budgetNeedsHeapLimit, historyBudget, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
+import { History, budgetNeedsHeapLimit, historyBudget, FOCUS_BACK, MIN_INTERVAL, type HistoryCut } from '../../adapter/history';
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
@@ -156,6 +156,33 @@ test('a run that offers and rescinds 40 buses holds each gone bus once, not once
     `all ${count} checkpoints together (${h.memory.checkpoints} bytes) cost less than three whole snapshots (${whole} each)`,
   );
   checkExact(file, h, m, end, 9, 4);
+});
+
+test('Step Back after Step Back deep in a long run replays a few steps each, not the whole way from a distant checkpoint', () => {
+  const file = hotPlug(40);
+  const m = load(file);
+  const h = new History(m);
+  const end = runToEnd(h, m);
+  const gaps = h.checkpointPositions.map((p, i, a) => (i ? p - a[i - 1]! : 0));
+  assert.ok(Math.max(...gaps) > 4 * FOCUS_BACK, `checkpoints stand far apart at the end of the run (${Math.max(...gaps)} steps)`);
+  // Count the steps each move back executes.
+  let executed = 0;
+  const step = m.step.bind(m);
+  m.step = () => (executed++, step());
+  h.goTo(end.steps - 1);
+  const replays: number[] = [];
+  for (let i = 2; i <= 64; i++) {
+    executed = 0;
+    h.goTo(end.steps - i);
+    assert.equal(m.steps, end.steps - i);
+    replays.push(executed);
+  }
+  assert.ok(
+    replays.every((n) => n <= FOCUS_BACK),
+    `each Step Back replays at most ${FOCUS_BACK} steps: ${replays.join(' ')}`,
+  );
+  m.step = step;
+  checkExact(file, h, m, end, 5, 2);
 });
 
 test('a hand-made change survives going back over it and forward again', () => {

@@ -80,16 +80,26 @@ export interface HitCount {
   hitAt?: number[];
 }
 
-/** Counts a hit at position `pos`; positions before `oldest` (history no longer held, never returned to) are let go. */
-export function countHit(b: HitCount, pos: number, oldest: number): number {
+/** Positions a breakpoint keeps: a breakpoint hit more often keeps its latest hits (see countHit). */
+const HIT_LOG = 1 << 20;
+
+/**
+ * Counts a hit at position `pos`. Only a breakpoint with a hit condition keeps where its hits were
+ * (without one the count decides nothing); positions before `oldest` (history no longer held, never
+ * returned to) are let go, and beyond HIT_LOG positions the oldest half is: a run resumed from
+ * before those (half a million hits back) counts them as still behind it.
+ */
+export function countHit(b: HitCount & { hitCondition?: string }, pos: number, oldest: number): number {
+  b.hits++;
+  if (!b.hitCondition) return b.hits;
   const at = (b.hitAt ??= []);
   at.push(pos);
-  b.hits++;
   if (at.length >= 4096 && at[0]! < oldest) {
     let n = 0;
     while (n < at.length && at[n]! < oldest) n++;
     at.splice(0, n);
   }
+  if (at.length > HIT_LOG) at.splice(0, HIT_LOG >> 1);
   return b.hits;
 }
 

@@ -64,12 +64,20 @@ function style(s: string): 'upper' | 'lower' | 'mixed' {
   return s === s.toUpperCase() ? 'upper' : s === s.toLowerCase() ? 'lower' : 'mixed';
 }
 
+/** Whether `a` is `b` with letters left out (`msx` of `msix`): a letter not typed, the commonest slip after a swapped pair. */
+function leftOut(a: string, b: string): boolean {
+  let i = 0;
+  for (let j = 0; i < a.length && j < b.length; j++) if (a[i] === b[j]) i++;
+  return i === a.length;
+}
+
 /**
  * The candidates the user most likely meant by `word`, best first (at most `max`).
  * A candidate qualifies when it is within a third of the word's length in edit
  * distance (transpositions count once; case, `_` and `-` are ignored), or when it
  * holds every token of the word (`82599-vf` → `intel-82599-vf`). Ranking: edit
- * distance, then tokens shared with the word, then the same spelling style
+ * distance, then a candidate the word is with letters left out (`msx` → `msix` before
+ * `msi`), then tokens shared with the word, then the same spelling style
  * (upper/lower case), then the closer length, then the candidates' own order.
  * Only candidates within one edit of the best are kept, so a clear winner comes alone
  * or with its nearest rival.
@@ -79,7 +87,7 @@ export function suggestions(word: string, candidates: readonly string[], max = 3
   if (!w) return [];
   const wt = tokens(word);
   const limit = Math.max(2, Math.floor(word.length / 3));
-  const scored: { c: string; d: number; shared: number; sameStyle: number; len: number; order: number }[] = [];
+  const scored: { c: string; d: number; dropped: number; shared: number; sameStyle: number; len: number; order: number }[] = [];
   const seen = new Set<string>();
   candidates.forEach((c, order) => {
     if (seen.has(c) || c === word) return;
@@ -89,9 +97,10 @@ export function suggestions(word: string, candidates: readonly string[], max = 3
     const shared = wt.filter((t) => ct.includes(t)).length;
     const holdsAll = wt.length > 0 && shared === wt.length && wt.some((t) => t.length >= 3);
     if (d > limit && !holdsAll) return;
-    scored.push({ c, d, shared, sameStyle: style(c) === style(word) ? 1 : 0, len: Math.abs(c.length - word.length), order });
+    const dropped = leftOut(w, normal(c)) ? 1 : 0;
+    scored.push({ c, d, dropped, shared, sameStyle: style(c) === style(word) ? 1 : 0, len: Math.abs(c.length - word.length), order });
   });
-  scored.sort((a, b) => a.d - b.d || b.shared - a.shared || b.sameStyle - a.sameStyle || a.len - b.len || a.order - b.order);
+  scored.sort((a, b) => a.d - b.d || b.dropped - a.dropped || b.shared - a.shared || b.sameStyle - a.sameStyle || a.len - b.len || a.order - b.order);
   const best = scored[0]?.d ?? 0;
   return scored
     .filter((x) => x.d <= best + 1)

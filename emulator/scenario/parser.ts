@@ -167,15 +167,39 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     if (hints?.length) d.suggestions = hints;
     throw new StatementError(d);
   };
+  /**
+   * The fixed words the parser has looked for at token `triedAt` and not found there (isWord): where
+   * a statement wants one of them, a word that is none of them is a misspelt keyword, and these are
+   * what it may have meant (`msx` where `msix`, `msi` or `none` go).
+   */
+  let triedAt: Token | undefined;
+  let tried: string[] = [];
+  /** A word where only the fixed words tried at it fit: `unknown keyword 'msx'; did you mean 'msix'? (expected …)`. */
+  const unknownKeyword = (t: Token, what: string): never => {
+    const hints = suggestions(t.text, tried);
+    return fail(t.loc, 'unknown-keyword', `unknown keyword '${t.text}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${what})`, hints);
+  };
   const expected = (what: string, t: Token = peek()): never => {
     if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    if (t.kind === 'word' && t === triedAt && tried.length) unknownKeyword(t, what);
     if (t.kind !== 'newline' && t.kind !== 'eof') return fail(t.loc, 'unexpected-token', `expected ${what}, found ${describe(t)}`);
     // Something missing at the end of a line is placed where it would go: right after the line's last
     // token (before any spaces or comment), as a zero-width range that ends on that line.
     const at = last.loc.endLine === t.loc.line && last.loc.endCol <= t.loc.col ? last.loc.endCol : t.loc.col;
     return fail({ line: t.loc.line, col: at, endLine: t.loc.line, endCol: at }, 'missing-argument', `expected ${what}, found ${describe(t)}`);
   };
-  const isWord = (w: string, o = 0): boolean => peek(o).kind === 'word' && peek(o).text === w;
+  const isWord = (w: string, o = 0): boolean => {
+    const t = peek(o);
+    const is = t.kind === 'word' && t.text === w;
+    if (!is && o === 0) {
+      if (t !== triedAt) {
+        triedAt = t;
+        tried = [];
+      }
+      if (!tried.includes(w)) tried.push(w);
+    }
+    return is;
+  };
 
   const keyword = (w: string): Token => (isWord(w) ? take() : expected(`'${w}'`));
   const expectKind = (kind: TokenKind, what: string): Token => {
@@ -273,6 +297,9 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
     }
     if (t.kind === 'eof' || t.kind === 'rbrace') return;
     if (t.error) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    // A word close to an optional word the statement could have gone on with (`befor 5ms`) is that word misspelt.
+    if (t.kind === 'word' && t === triedAt && suggestions(t.text, tried).length)
+      unknownKeyword(t, `${tried.map((w) => `'${w}'`).join(' or ')} or the end of the statement`);
     fail(t.loc, 'unexpected-token', `unexpected ${describe(t)} after ${what}`);
   };
   /** Skip to the end of the line (or before the `}` closing the current block). */
@@ -352,7 +379,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       case 'quirk': {
         const n = name('a quirk name');
         const v = peek();
-        if (!(v.kind === 'word' && (v.text === 'on' || v.text === 'off'))) expected("'on' or 'off'");
+        if (!isWord('on') && !isWord('off')) expected("'on' or 'off'");
         take();
         vm.quirks.push({ name: n, on: v.text === 'on', loc: spanLoc(kw.loc, v.loc) });
         break;
@@ -427,7 +454,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
           break;
         }
         default:
-          fail(o.loc, 'unexpected-token', ...unknownWord('function option', o.text, FUNCTION_OPTION_KEYWORDS));
+          // A function option is a setting of the function, as a bus item is of the bus (docs: unknown-setting).
+          fail(o.loc, 'unknown-setting', ...unknownWord('function option', o.text, FUNCTION_OPTION_KEYWORDS));
       }
     }
     f.loc = spanLoc(kw.loc, end);
@@ -510,13 +538,17 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   };
   const expectation = (ex: Token): Expectation => {
     let e: Expectation;
-    if (isWord('no') && isWord('errors', 1)) {
+    // `no` cannot name a bus (RESERVED_BUS_NAMES): a word after it is 'errors' or 'message', or one of them misspelt.
+    const negated = isWord('no') && peek(1).kind === 'word';
+    if (negated) {
       take();
+      if (!isWord('errors') && !isWord('message')) expected("'errors' or 'message'");
+    }
+    if (negated && isWord('errors')) {
       take();
       e = { kind: 'no-errors', loc: ex.loc };
-    } else if (isWord('message') || (isWord('no') && isWord('message', 1))) {
-      const negate = isWord('no');
-      if (negate) take();
+    } else if (negated || isWord('message')) {
+      const negate = negated;
       take();
       const msg = message();
       const m: Expectation & { kind: 'message' } = { kind: 'message', message: msg, negate, loc: ex.loc };
@@ -533,7 +565,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
         } else if (o.text === 'before') {
           m.before = before();
         } else {
-          fail(o.loc, 'unexpected-token', `unexpected '${o.text}' (expected on, count, before)`);
+          fail(o.loc, 'unknown-keyword', ...unknownWord('message expectation option', o.text, ['on', 'count', 'before']));
         }
         seen.add(o.text);
       }

@@ -113,6 +113,10 @@ for (const [what, from, to, code] of [
   ['status', 'expect nic0 attached', 'at 1ms fault nic0 create-interrupt status STATUS_BAD_DTA', 'unknown-status'],
   ['bus', 'driver nic0', 'driver nic', 'unknown-bus'],
   ['missing unit', 'at 2ms', 'at 2', 'missing-unit'],
+  ['driver mode', 'driver nic0 msix 3', 'driver nic0 msx 3', 'unknown-keyword'],
+  ['word in raise', 'expect nic0 attached', 'at 3ms raise nic0 vectr 0\nexpect nic0 attached', 'unknown-keyword'],
+  ['outcome', 'expect nic0 attached', 'at 3ms raise nic0 vector 0\nexpect nic0 vector 0 delivred', 'unknown-keyword'],
+  ['function option', 'intel-82599-vf }', 'intel-82599-vf serail 3 }', 'unknown-setting'],
 ] as const) {
   test(`a quick fix for an unknown ${what} turns it into a valid scenario`, async () => {
     const text = BASE.replace(from, to);
@@ -126,6 +130,7 @@ for (const [what, from, to, code] of [
     if (code === 'missing-unit') assert.equal(actions[0]!.title, "Change to '2ms'");
     if (code === 'unknown-status') assert.equal(actions[0]!.title, "Change to 'STATUS_BAD_DATA'");
     if (code === 'unknown-message') assert.equal(actions[0]!.title, "Change to 'ejection-complete'");
+    if (what === 'driver mode') assert.equal(actions[0]!.title, "Change to 'msix'");
     assert.ok(d.range.start.line >= 0);
   });
 }
@@ -188,6 +193,8 @@ test('ranking: transpositions cost one edit, shared tokens and style break ties'
   assert.deepEqual(suggestions('PCI_EJECT', ['eject', 'PCI_EJECT']), []);
   assert.equal(suggestions('PCI_EJEKT', ['pci-eject', 'PCI_EJECT'])[0], 'PCI_EJECT');
   assert.equal(suggestions('pci-ejekt', ['PCI_EJECT', 'pci-eject'])[0], 'pci-eject');
+  // a letter left out beats a letter changed at the same distance: `msx` is `msix` without its i
+  assert.deepEqual(suggestions('msx', ['none', 'msi', 'msix']), ['msix', 'msi']);
 });
 
 test('a BAR size that is not a power of two rounds up, in the unit it was written in', () => {

@@ -231,6 +231,42 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('at 1ms raise b vector 3000'), [['out-of-range', 1, 23, 27]]);
 });
 
+test('a misspelt fixed word inside a statement is an unknown keyword, with what it most likely is', () => {
+  const hint = (src: string) => parseScenario(src).diagnostics.map((d) => [d.code, d.loc.col, d.loc.endCol, d.message, d.suggestions ?? []]);
+  // Where one of a few words must come (a driver mode, `vector`, an outcome, `on`/`off`, `size`, `function`, after `no`).
+  assert.deepEqual(hint('at 3ms driver nic0 msx 3'), [
+    ['unknown-keyword', 20, 23, "unknown keyword 'msx'; did you mean 'msix'? (expected 'msix N', 'msi N' or 'none')", ['msix', 'msi']],
+  ]);
+  assert.deepEqual(hint('at 3ms raise nic0 vectr 0'), [
+    ['unknown-keyword', 19, 24, "unknown keyword 'vectr'; did you mean 'vector'? (expected 'vector')", ['vector']],
+  ]);
+  assert.deepEqual(hint('expect nic0 vector 0 delivred'), [
+    ['unknown-keyword', 22, 30, "unknown keyword 'delivred'; did you mean 'delivered'? (expected 'delivered' or 'undeliverable')", ['delivered']],
+  ]);
+  const first = (src: string) => {
+    const d = parseScenario(src).diagnostics;
+    assert.equal(d.length, 1, JSON.stringify(d));
+    return [d[0]!.code, d[0]!.suggestions?.[0]];
+  };
+  assert.deepEqual(first('vm { quirk x of }'), ['unknown-keyword', 'off']);
+  assert.deepEqual(first('vm { mmio low 0 sise 1M }'), ['unknown-keyword', 'size']);
+  assert.deepEqual(first('at 1ms plug n functon 0 x'), ['unknown-keyword', 'function']);
+  assert.deepEqual(first('expect no erors'), ['unknown-keyword', 'errors']);
+  assert.deepEqual(first('expect no mesage eject'), ['unknown-keyword', 'message']);
+  assert.deepEqual(first('expect message eject cout 1'), ['unknown-keyword', 'count']);
+  // Where an optional word may follow, a near miss of it is that word misspelt; anything else is still extra.
+  assert.deepEqual(first('expect nic0 attached befor 5ms'), ['unknown-keyword', 'before']);
+  assert.deepEqual(first('at 1ms fault n eject status 1 tims 2'), ['unknown-keyword', 'times']);
+  assert.deepEqual(first('expect nic0 vector 0 delivered cpuu 1'), ['unknown-keyword', 'cpu']);
+  assert.deepEqual(first('expect nic0 attached extra'), ['unexpected-token', undefined]);
+  // Far from every word that fits, a word where one must come is still an unknown keyword, with no guess.
+  assert.deepEqual(first('at 3ms driver nic0 foo 3'), ['unknown-keyword', undefined]);
+  // A function option is a setting, as a bus item and a vm setting are (the docs' unknown-setting).
+  assert.deepEqual(first('bus n { function 0 x serail 3 }'), ['unknown-setting', 'serial']);
+  // What still parses as before.
+  assert.deepEqual(codes('expect no errors\nexpect no message eject\nexpect message eject on n count 1 before 2ms\nvm { quirk q off }'), []);
+});
+
 test('recovery: one bad line does not hide the statements after it', () => {
   const src = 'vm {\n  cpus many\n  guest linux\n}\nat ?? boot\nat 1ms boot\nbus b { function 99 x\n  function 1 y\n}\nexpect no errors\n';
   const { scenario, diagnostics } = parseScenario(src);

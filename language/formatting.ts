@@ -5,6 +5,7 @@
 // looks like a formatter that found nothing to change.
 import type { Position, TextEdit } from 'vscode-languageserver';
 import { AnalysisOutOfMemory } from './runner';
+import { visibleText } from '../emulator/scenario/ast';
 
 /** What formatting needs of an open document (language/document.ts, LineDocument). */
 export interface FormatTarget {
@@ -21,8 +22,9 @@ function nameOf(uri: string): string {
       .replace(/[?#].*$/, '')
       .split('/')
       .pop() ?? uri;
+  // A file name may hold characters a client shows as nothing (%00, %E2%80%8B): by code point.
   try {
-    return decodeURIComponent(last);
+    return visibleText(decodeURIComponent(last));
   } catch {
     return last;
   }

@@ -65,6 +65,36 @@ export const MAX_QUOTE = 512;
 const QUOTE_KEPT = 100;
 const LONG_QUOTE = new RegExp(`'([^'\\n]{${MAX_QUOTE + 1},})'`, 'g');
 
+/**
+ * Characters a client shows as nothing, or not as themselves, when a message quotes them: controls
+ * (a NUL ends the text in some), format characters (zero-width, bidirectional overrides, the
+ * byte-order mark), lone surrogate halves, private-use and unassigned code points, line and
+ * paragraph separators, spaces other than U+0020 (they pass for one), and the other
+ * default-ignorable ones (U+3164 HANGUL FILLER, variation selectors, …).
+ */
+const UNSEEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]|(?! )\p{Zs}/gu;
+/** A lone combining mark would join the quote before it. */
+const MARK = /^\p{M}$/u;
+
+/** `U+0000`: a character by its code point. */
+export function codePointText(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** One character for a message: `'x'` when it shows as itself, else by its code point (`U+0000`, `U+200B`). */
+export function charText(c: string): string {
+  return c.replace(UNSEEN, '') === '' || MARK.test(c) ? codePointText(c) : `'${c}'`;
+}
+
+/**
+ * A message (or a text it quotes) with every character a client would not show as itself written as
+ * its code point in angle brackets (`dump "a<U+0000>b"`); printable text, accents and emoji stay as
+ * they are.
+ */
+export function visibleText(message: string): string {
+  return message.replace(UNSEEN, (c) => `<${codePointText(c)}>`);
+}
+
 /** `i` moved back off the second half of a surrogate pair, so a cut there never splits a character. */
 function cutAt(s: string, i: number): number {
   const c = s.charCodeAt(i);

@@ -8,6 +8,7 @@ import {
   MAX_DIAGNOSTICS,
   MAX_FUNCTIONS,
   shortQuotes,
+  visibleText,
   type BusDecl,
   type Diagnostic,
   type FnRef,
@@ -86,8 +87,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       firstDropped ??= loc;
       return;
     }
-    const d: Diagnostic = { severity, loc, code, message: shortQuotes(message) };
-    if (related) d.related = related;
+    // A path, a dump's line or a name the message quotes may hold characters a client shows as nothing.
+    const d: Diagnostic = { severity, loc, code, message: visibleText(shortQuotes(message)) };
+    if (related) d.related = { ...related, message: visibleText(related.message) };
     if (hints?.length) d.suggestions = hints;
     out.push(d);
   };

@@ -4,7 +4,7 @@
 // cut from the same run of characters and classified afterwards, so the lexer
 // never has to guess ahead. Never throws: anything it cannot classify becomes
 // an `invalid` token the parser reports with its exact range.
-import type { Loc } from './ast';
+import { charText, type Loc } from './ast';
 
 export type TokenKind =
   | 'word' // hyperv-2016, nic0, PCI_EJECTION_COMPLETE
@@ -239,6 +239,7 @@ export class Lexer {
     const w = cp > 0xffff ? 2 : 1;
     i += w;
     col += w;
-    return this.token('invalid', start, sc, i, col, { error: `unexpected character '${text.slice(start, i)}'` });
+    // Shown as itself when it can be, else by code point (a NUL or a zero-width space quoted shows as nothing).
+    return this.token('invalid', start, sc, i, col, { error: `unexpected character ${charText(text.slice(start, i))}` });
   }
 }

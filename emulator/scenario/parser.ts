@@ -22,7 +22,7 @@ import type {
   TimelineEvent,
   VmDecl,
 } from './ast';
-import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes } from './ast';
+import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes, visibleText } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import { Lexer, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
@@ -158,7 +158,8 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   });
   /** Keeps a diagnostic; the MAX_DIAGNOSTICS-th ends the parse (TooManyDiagnostics). */
   const report = (d: Diagnostic): void => {
-    d.message = shortQuotes(d.message);
+    // What the message quotes of the file (a string's text) may hold characters a client shows as nothing.
+    d.message = visibleText(shortQuotes(d.message));
     diagnostics.push(d);
     if (diagnostics.length >= MAX_DIAGNOSTICS) throw new TooManyDiagnostics(diagnostics.length);
   };

@@ -58,3 +58,10 @@ test('a formatter that cannot finish: no edit, and the user is told why', async 
     assert.deepEqual(told, [`Format Document: timeline.vpci was not formatted: ${why}. It is unchanged.`]);
   }
 });
+
+test("the document's name in the message shows a character a client would not show by its code point", async () => {
+  const told: string[] = [];
+  const target = new LineDocument('file:///srv/a%00b%E2%80%8Bc.vpci', 'vpci', 1, 'at  1ms boot\n');
+  assert.deepEqual(await formatDocument(target, formatter(new Error('x')).format, (m) => told.push(m)), []);
+  assert.deepEqual(told, ['Format Document: a<U+0000>b<U+200B>c.vpci was not formatted: the formatter failed (x). It is unchanged.']);
+});

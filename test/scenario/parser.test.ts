@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseScenario, formatDiagnostic } from '../../emulator/scenario/parser';
+import { parseScenario, formatDiagnostic, loadScenario } from '../../emulator/scenario/parser';
+import { defaultScenarioContext } from '../../emulator/scenario/context';
 import { commentBefore, Lexer, tokenize, tokensOf } from '../../emulator/scenario/lexer';
-import { MAX_BUS_NAME, MAX_DIAGNOSTICS, MAX_QUOTE, shortQuotes } from '../../emulator/scenario/ast';
+import { MAX_BUS_NAME, MAX_DIAGNOSTICS, MAX_QUOTE, shortQuotes, visibleText } from '../../emulator/scenario/ast';
 
 const L = (line: number, col: number, endCol: number, endLine = line) => ({ line, col, endLine, endCol });
 
@@ -265,6 +266,40 @@ test('a misspelt fixed word inside a statement is an unknown keyword, with what 
   assert.deepEqual(first('bus n { function 0 x serail 3 }'), ['unknown-setting', 'serial']);
   // What still parses as before.
   assert.deepEqual(codes('expect no errors\nexpect no message eject\nexpect message eject on n count 1 before 2ms\nvm { quirk q off }'), []);
+});
+
+test('a character a client shows as nothing is written by its code point in every message; printable ones as they are', () => {
+  const bad = (src: string) => tokenize(src).find((t) => t.kind === 'invalid')?.error;
+  assert.equal(bad('vm \0 {'), 'unexpected character U+0000');
+  assert.equal(bad('vm \x7f'), 'unexpected character U+007F');
+  assert.equal(bad('vm \u200b'), 'unexpected character U+200B'); // zero-width space
+  assert.equal(bad('vm \u202e'), 'unexpected character U+202E'); // right-to-left override
+  assert.equal(bad('vm \ud800 x'), 'unexpected character U+D800'); // a lone surrogate half
+  assert.equal(bad('vm \u00a0'), 'unexpected character U+00A0'); // no-break space
+  assert.equal(bad('vm \u3164'), 'unexpected character U+3164'); // Hangul filler
+  assert.equal(bad('vm \ue000'), 'unexpected character U+E000'); // private use
+  assert.equal(bad('vm \u0301'), 'unexpected character U+0301'); // a combining mark would join the quote
+  assert.equal(bad('vm \u{e0001}'), 'unexpected character U+E0001'); // a language tag, astral
+  assert.equal(bad('vm €'), "unexpected character '€'");
+  assert.equal(bad('vm 😀'), "unexpected character '😀'");
+  assert.equal(bad('vm é'), "unexpected character 'é'");
+  // Inside a quoted text (a string the message repeats), each such character is its code point in angle brackets.
+  assert.deepEqual(
+    parseScenario('vm { cpus "a\u0007b\u200dc" }').diagnostics.map((d) => d.message),
+    ['expected the CPU count, found string "a<U+0007>b<U+200D>c"'],
+  );
+  const checked = loadScenario(
+    'bus b { function 0 dump "x\u0001y\ud800.lspci" }\nat 0 boot\n',
+    'a.vpci',
+    defaultScenarioContext(() => undefined),
+  );
+  assert.deepEqual(
+    checked.diagnostics.filter((d) => d.code === 'dump-missing').map((d) => d.message),
+    ["cannot read dump file 'x<U+0001>y<U+D800>.lspci'"],
+  );
+  // eslint-disable-next-line no-control-regex -- the control characters are what must not appear
+  for (const d of checked.diagnostics) assert.doesNotMatch(d.message, /[\u0000-\u001f]|\p{Cs}/u);
+  assert.equal(visibleText('nic0 café 🚀 ok'), 'nic0 café 🚀 ok');
 });
 
 test('recovery: one bad line does not hide the statements after it', () => {

@@ -1,7 +1,8 @@
 // The scenario language's parser: tokens to the syntax tree of ast.ts, with
 // exact ranges. Syntax only — names (devices, profiles, messages, statuses) are
 // resolved by check.ts. Never throws: every error becomes a diagnostic and the
-// parser resumes at the next line (or the block's closing brace).
+// parser resumes at the next line (or the block's closing brace); a statement that
+// fails before its `{ … }` body is read skips that body to its `}`.
 // The keywords come from keywords.ts and events.ts, where each timeline event and
 // fault action also parses its own arguments through the StatementParser given
 // here. The grammar is documented in docs/scenario-language.md.
@@ -303,7 +304,35 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       unknownKeyword(t, `${tried.map((w) => `'${w}'`).join(' or ')} or the end of the statement`);
     fail(t.loc, 'unexpected-token', `unexpected ${describe(t)} after ${what}`);
   };
-  /** Skip to the end of the line (or before the `}` closing the current block). */
+  /** Set once the parser stops (TooManyDiagnostics): skipping then reports nothing more. */
+  let stopping = false;
+  /**
+   * The rest of a `{ … }` whose statement failed before its body was read (`bus "x" {`, `vm x {`,
+   * `at 1ms offer "x" {`): up to its matching `}`, so the body's items are not read as statements
+   * of their own, each an error, and its `}` as one outside a block. As block() does, it ends where
+   * a line starts with a top-level keyword (no item starts with one): that `{` is never closed.
+   * Whether the `}` was found.
+   */
+  const skipBody = (open: Token): boolean => {
+    let depth = 1;
+    let lineStart = false;
+    for (;;) {
+      const t = peek();
+      if (t.kind === 'eof' || (lineStart && t.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(t.text))) {
+        if (!stopping) report(diag(open.loc, 'unclosed-block', "'{' is never closed"));
+        return false;
+      }
+      take();
+      lineStart = t.kind === 'newline';
+      if (t.kind === 'lbrace') depth++;
+      else if (t.kind === 'rbrace' && --depth === 0) return true;
+    }
+  };
+  /**
+   * Skip to the end of the line (or before the `}` closing the current block). A top-level
+   * statement's `{` on the way takes its body with it (skipBody); inside a block, where no item has
+   * one, a `{` is skipped alone.
+   */
   const sync = (inBlock: boolean): void => {
     for (;;) {
       const t = peek();
@@ -314,6 +343,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
       }
       if (inBlock && t.kind === 'rbrace') return;
       take();
+      if (!inBlock && t.kind === 'lbrace' && !skipBody(t)) return;
     }
   };
   const skipNewlines = (): void => {
@@ -669,6 +699,7 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   } catch (e) {
     if (!(e instanceof TooManyDiagnostics)) throw e;
     // Where it stopped: the next statement's line (none: the file ended with the last error).
+    stopping = true;
     sync(false);
     skipNewlines();
     const at = peek();

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSyn
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { analyze } from '../../language/analyze';
 
 const CLI = resolve('dist/cli.js');
 const ADAPTER = resolve('dist/adapter.js');
@@ -310,4 +311,22 @@ test('check on words of millions of characters: each message quotes the word sho
     assert.ok(r.err.length < 1500, `${r.err.length} bytes: ${r.err.slice(0, 300)}`);
     if (said.endsWith("'q")) assert.match(r.err, /'q{100}…q{100}' \(4,000,000 characters\)/);
   }
+});
+
+test('a block whose header is wrong gives that one error, in the CLI and the language server alike', () => {
+  const text =
+    'bus "x" {\n  function 0 intel-82599-vf\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 1 intel-82599-vf\n  function 2 intel-82599-vf\n}\n' +
+    'vm x {\n  host hyperv-2016\n}\nat 1ms offer "y" {\n  function 0 intel-82599-vf\n}\nbus z { function 0 intel-82599-vf }\nat 0 boot\n';
+  const file = join(dir, 'header.vpci');
+  writeFileSync(file, text);
+  const r = cli('check', file);
+  assert.equal(r.code, 2, r.err);
+  const fromCli = [...r.err.matchAll(/^.*?header\.vpci:(\d+):(\d+): (error|warning): .* \[([a-z-]+)\]$/gm)].map((m) => [Number(m[1]), Number(m[2]), m[4]]);
+  assert.deepEqual(fromCli, [
+    [1, 5, 'unexpected-token'],
+    [7, 4, 'unexpected-token'],
+    [10, 14, 'unexpected-token'],
+  ]);
+  const fromLsp = analyze(text, 'file:///w/header.vpci').lspDiagnostics.map((d) => [d.range.start.line + 1, d.range.start.character + 1, d.code]);
+  assert.deepEqual(fromLsp, fromCli);
 });

@@ -302,6 +302,39 @@ test('a character a client shows as nothing is written by its code point in ever
   assert.equal(visibleText('nic0 café 🚀 ok'), 'nic0 café 🚀 ok');
 });
 
+test("recovery: a block whose header is wrong is skipped to its '}', so only the header's error is reported", () => {
+  const body = '  function 0 intel-82599-vf\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 1 intel-82599-vf\n  function 2 intel-82599-vf\n}\n';
+  // The bus, vm and offer blocks; a header error of any kind (a string for a name, a reserved or a too long name, a word before the '{').
+  assert.deepEqual(codes(`bus "x" {\n${body}at 0 boot\n`), [['unexpected-token', 1, 5, 8]]);
+  assert.deepEqual(codes(`bus message {\n${body}at 0 boot\n`), [['reserved-name', 1, 5, 12]]);
+  assert.deepEqual(codes(`bus ${'b'.repeat(MAX_BUS_NAME + 1)} {\n${body}`), [['name-too-long', 1, 5, 70]]);
+  assert.deepEqual(codes(`bus b c {\n${body}`), [['unexpected-token', 1, 7, 8]]);
+  assert.deepEqual(codes('vm x {\n  host hyperv-2016\n  cpus 2\n}\nat 0 boot\n'), [['unexpected-token', 1, 4, 5]]);
+  assert.deepEqual(codes(`at 1ms offer "y" {\n${body}at 2ms boot\n`), [['unexpected-token', 1, 14, 17]]);
+  assert.deepEqual(codes(`at 1ms offer y z {\n${body}`), [['unexpected-token', 1, 16, 17]]);
+  // On one line, and with more after the '}' on its line: the whole statement goes.
+  assert.deepEqual(codes('bus "x" { function 0 a } extra\nbus y { function 0 b }\n'), [['unexpected-token', 1, 5, 8]]);
+  // The statements after the block are read: a second error is still found.
+  assert.deepEqual(codes(`bus "x" {\n${body}bus y { function 0 a serail 1 }\n`), [
+    ['unexpected-token', 1, 5, 8],
+    ['unknown-setting', 7, 22, 28],
+  ]);
+  const { scenario } = parseScenario(`bus "x" {\n${body}bus y { function 0 a }\nat 0 boot\n`);
+  assert.deepEqual(
+    scenario.buses.map((b) => b.name.name),
+    ['y'],
+  );
+  assert.equal(scenario.timeline.length, 1);
+  // A body that is never closed ends, as a block does, where a line starts a statement: the '{' is the error.
+  assert.deepEqual(codes('bus "x" {\n  function 0 a\nat 0 boot\nat 1ms driver'), [
+    ['unexpected-token', 1, 5, 8],
+    ['unclosed-block', 1, 9, 10],
+    ['missing-argument', 4, 14, 14],
+  ]);
+  // A header error with no '{' on its line skips only that line.
+  assert.deepEqual(codes('bus "x"\nat 0 boot\n'), [['unexpected-token', 1, 5, 8]]);
+});
+
 test('recovery: one bad line does not hide the statements after it', () => {
   const src = 'vm {\n  cpus many\n  guest linux\n}\nat ?? boot\nat 1ms boot\nbus b { function 99 x\n  function 1 y\n}\nexpect no errors\n';
   const { scenario, diagnostics } = parseScenario(src);

@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-lan
 import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
 import { parseStaged, checkStaged, dumpPaths, type ParsedScenario } from '../emulator/scenario/staged';
 import { defaultScenarioContext, type ScenarioContext } from '../emulator/scenario/context';
-import { locToRange } from './ranges';
+import { LSP_COLUMNS, locToRange } from './ranges';
 import { collectNames, type NameOccurrence } from './names';
 
 export type ReadFile = ScenarioContext['readFile'];
@@ -90,7 +90,7 @@ export function parseDocument(text: string, uri: string): ParsedDocument {
   // it is one line end fewer for the stages after the lexer to know.
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   try {
-    const parsed = parseStaged(text);
+    const parsed = parseStaged(text, LSP_COLUMNS);
     return { uri, text, parsed, paths: dumpPaths(parsed.scenario) };
   } catch (e) {
     return { uri, text, failure: internalError(e), paths: [] };

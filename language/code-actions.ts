@@ -15,6 +15,7 @@ import { indexOf } from '../emulator/scenario/lines';
 import { tokenize, type Token } from '../emulator/scenario/lexer';
 import { eventRef } from '../emulator/scenario/events';
 import { parseScenario } from '../emulator/scenario/parser';
+import { LSP_COLUMNS } from './ranges';
 
 const sameRange = (a: Range, b: Range): boolean =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
@@ -55,7 +56,7 @@ function replaceIn(text: string, range: Range, re: RegExp, newText: (m: RegExpEx
 function tokensIn(text: string, range: Range): { tok: Token; start: number; end: number }[] {
   const line = lineOf(text, range.start.line);
   const end = range.end.line === range.start.line ? range.end.character : line.length;
-  return tokenize(line.slice(range.start.character, end))
+  return tokenize(line.slice(range.start.character, end), LSP_COLUMNS)
     .filter((t) => t.kind !== 'eof' && t.kind !== 'newline' && t.kind !== 'comment')
     .map((tok) => ({ tok, start: range.start.character + tok.loc.col - 1, end: range.start.character + tok.loc.endCol - 1 }));
 }
@@ -142,7 +143,7 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
       case 'eject-unsupported': {
         // Only for a whole bus (`rescind` names a bus, not a function), and only when nothing later
         // in the timeline names the bus: after a rescind it is gone, and such an event would be an error.
-        const timeline = parseScenario(a.text).scenario.timeline;
+        const timeline = parseScenario(a.text, LSP_COLUMNS).scenario.timeline;
         const e = timeline.find((x) => x.kind === 'eject' && x.loc.line === d.range.start.line + 1);
         const bus = e && eventRef(e)?.bus.name;
         const later = e !== undefined && bus !== undefined && timeline.some((x) => x !== e && x.time >= e.time && eventRef(x)?.bus.name === bus);

@@ -4,6 +4,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/lexer';
 import { LineIndex } from '../emulator/scenario/lines';
+import { LSP_COLUMNS } from './ranges';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
@@ -114,11 +115,12 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   const scan = scanLine(lineText, lineText.length);
   if (scan.comment) return [];
   const rest = lineText.slice(scan.afterBrace);
-  // tokenize skips a U+FEFF that starts its text (a byte-order mark); one after a brace is an
-  // invalid character, as when the whole line is read: a space in front keeps it one.
+  // tokenize takes a U+FEFF that starts its text for a byte-order mark (one unit of the line, as
+  // LSP counts: LSP_COLUMNS); one after a brace is an invalid character, as when the whole line is
+  // read: a space in front keeps it one.
   const lead = scan.afterBrace > 0 && rest.charCodeAt(0) === 0xfeff ? ' ' : '';
   const toks: Token[] = [];
-  for (const t of tokensOf(lead + rest)) {
+  for (const t of tokensOf(lead + rest, LSP_COLUMNS)) {
     if (t.kind === 'eof' || t.kind === 'newline') continue;
     // Nothing to continue, and no tokens kept by the million on a line of millions of words.
     if (toks.length === MAX_STATEMENT_TOKENS) return [];
@@ -131,7 +133,7 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   if (last && last.loc.endCol - 1 === lead.length + rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
   // The block the statement is in: after a brace on this line, the brace says; else the lines before.
   let block: Block;
-  if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1))), position.line);
+  if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1)), LSP_COLUMNS), position.line);
   else if (lineText[scan.afterBrace - 1] === '}') block = 'top';
   else block = firstWord(lineText) === 'vm' ? 'vm' : 'bus';
   const w = words.map((t) => (t.kind === 'slash' ? '/' : t.text));

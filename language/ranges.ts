@@ -2,6 +2,14 @@
 // ranges and back. The lexer counts columns in UTF-16 code units, as LSP does.
 import type { Range, Position } from 'vscode-languageserver';
 import type { Loc } from '../emulator/scenario/ast';
+import type { LexOptions } from '../emulator/scenario/lexer';
+
+/**
+ * How the language server has the lexer count columns: in the units of the text the client sent,
+ * a leading byte-order mark one of them (VS Code strips the mark; a client that keeps it counts
+ * it in every position on the first line).
+ */
+export const LSP_COLUMNS: LexOptions = { bom: 'unit' };
 
 export function locToRange(loc: Loc): Range {
   return {

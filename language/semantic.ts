@@ -3,6 +3,7 @@
 // standard token types, so every theme colours them.
 import type { SemanticTokensLegend } from 'vscode-languageserver';
 import { tokensOf, type Token } from '../emulator/scenario/lexer';
+import { LSP_COLUMNS } from './ranges';
 import type { NameKind, NameOccurrence } from './names';
 import { KEYWORDS, CONSTANT_WORDS } from './vocabulary';
 
@@ -59,7 +60,7 @@ export function semanticTokens(text: string, names: readonly NameOccurrence[], m
   const data: number[] = [];
   let prevLine = 0;
   let prevChar = 0;
-  for (const t of tokensOf(text)) {
+  for (const t of tokensOf(text, LSP_COLUMNS)) {
     let role: [TokenType, number] | undefined;
     switch (t.kind) {
       case 'word':

@@ -173,5 +173,8 @@ export function formatScenario(text: string): string {
   endRun();
 
   while (res.length && res[res.length - 1] === '') res.pop();
-  return res.length ? res.join('\n') + '\n' : '';
+  // A leading byte-order mark is the file's, not a token: it stays (a client that keeps it in the
+  // text would otherwise see Format Document delete it).
+  const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  return bom + (res.length ? res.join('\n') + '\n' : '');
 }

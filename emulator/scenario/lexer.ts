@@ -113,14 +113,26 @@ export function commentBefore(line: string, end: number): boolean {
   return scanLine(line, end).comment;
 }
 
+/** How columns are counted: what a position means to the one who reads it. */
+export interface LexOptions {
+  /**
+   * A leading U+FEFF (a UTF-8 byte-order mark that reached the text undecoded) is never a token.
+   * 'hidden' (the default): it takes no column, as an editor shows the file (the CLI's
+   * file:line:col, the debug adapter). 'unit': it is one UTF-16 unit of line 1, as in the text
+   * itself (the language server: LSP positions count the units of the text the client sent, and a
+   * client other than VS Code may keep the mark there).
+   */
+  bom?: 'hidden' | 'unit';
+}
+
 /** Tokens of a scenario, always ending with `eof`. Comments and newlines are kept (the LSP and formatter use them). */
-export function tokenize(text: string): Token[] {
-  return [...tokensOf(text)];
+export function tokenize(text: string, opts?: LexOptions): Token[] {
+  return [...tokensOf(text, opts)];
 }
 
 /** The same tokens as tokenize (`eof` last), made one at a time as a loop takes them (Lexer). */
-export function* tokensOf(text: string): Generator<Token, void, undefined> {
-  const lx = new Lexer(text);
+export function* tokensOf(text: string, opts?: LexOptions): Generator<Token, void, undefined> {
+  const lx = new Lexer(text, opts);
   for (;;) {
     const t = lx.next();
     yield t;
@@ -140,10 +152,17 @@ export class Lexer {
   private col = 1;
   private readonly n: number;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    opts?: LexOptions,
+  ) {
     this.n = text.length;
-    // A UTF-8 byte-order mark that reached us undecoded is no token: skipped, taking no column (editors hide it).
-    if (text.charCodeAt(0) === 0xfeff) this.i = 1;
+    // A UTF-8 byte-order mark that reached us undecoded is no token: skipped, taking no column
+    // (editors hide it), or one (LexOptions.bom 'unit': positions in the text's own units).
+    if (text.charCodeAt(0) === 0xfeff) {
+      this.i = 1;
+      if (opts?.bom === 'unit') this.col = 2;
+    }
   }
 
   private token(kind: TokenKind, start: number, sc: number, end: number, col: number, extra?: Partial<Token>): Token {

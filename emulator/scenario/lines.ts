@@ -61,11 +61,16 @@ export function indexOf(text: string): LineIndex {
   return last;
 }
 
-/** `file:line:col: error: message [code]`, then the source line and a caret under the range. */
+/**
+ * `file:line:col: error: message [code]`, then the source line and a caret under the range. Columns
+ * are an editor's (the lexer's default, LexOptions bom 'hidden'): a leading byte-order mark is not
+ * shown and takes none.
+ */
 export function formatDiagnostic(d: Diagnostic, file: string, text?: string | LineIndex): string {
   let s = `${file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${visible(d.message)} [${d.code}]`;
   if (text !== undefined) {
-    const line = (typeof text === 'string' ? indexOf(text) : text).line(d.loc.line);
+    let line = (typeof text === 'string' ? indexOf(text) : text).line(d.loc.line);
+    if (d.loc.line === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     const width = d.loc.endLine === d.loc.line ? Math.max(1, d.loc.endCol - d.loc.col) : Math.max(1, line.length - d.loc.col + 1);
     // A long line is shown around the place (a 1 MiB line is not echoed whole), marked … where cut.
     const from = line.length > EXCERPT ? Math.max(0, Math.min(d.loc.col - 1 - EXCERPT_BEFORE, line.length - EXCERPT)) : 0;

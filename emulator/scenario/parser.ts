@@ -25,7 +25,7 @@ import type {
 } from './ast';
 import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes, visibleText } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
-import { Lexer, type Token, type TokenKind } from './lexer';
+import { Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
 import { checkScenario, type ParseExtras } from './check';
 import { suggestions } from './names';
 import type { ScenarioContext } from './context';
@@ -84,13 +84,13 @@ export interface ParseResult {
 }
 
 /** Parse plus what the checker needs that the tree has no room for (status names). */
-export function parseWithExtras(text: string): ParseResult & { extras: ParseExtras } {
+export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & { extras: ParseExtras } {
   const diagnostics: Diagnostic[] = [];
   const extras: ParseExtras = { statusNames: [], vmDecls: [] };
 
   // The tokens, comments left out, made as the parser reaches them: it looks a few tokens ahead
   // at most, so it holds those and not the whole file's (linear memory in the tree, not the text).
-  const lexer = new Lexer(text);
+  const lexer = new Lexer(text, opts);
   /** Tokens lexed and not yet taken: ahead[head] is the next one. */
   const ahead: Token[] = [];
   let head = 0;
@@ -716,15 +716,15 @@ export function parseWithExtras(text: string): ParseResult & { extras: ParseExtr
   return { scenario, diagnostics, extras };
 }
 
-/** Syntax only: the tree and syntax errors. Recovers after errors and goes on. */
-export function parseScenario(text: string): ParseResult {
-  const { scenario, diagnostics } = parseWithExtras(text);
+/** Syntax only: the tree and syntax errors. Recovers after errors and goes on. `opts`: how columns count (LexOptions). */
+export function parseScenario(text: string, opts?: LexOptions): ParseResult {
+  const { scenario, diagnostics } = parseWithExtras(text, opts);
   return { scenario, diagnostics };
 }
 
 /** Parse and check against the names that exist (devices, profiles, messages, …). */
-export function loadScenario(text: string, file: string, ctx: ScenarioContext): ParseResult {
-  const r = parseWithExtras(text);
+export function loadScenario(text: string, file: string, ctx: ScenarioContext, opts?: LexOptions): ParseResult {
+  const r = parseWithExtras(text, opts);
   const diagnostics = [...r.diagnostics, ...checkScenario(r.scenario, ctx, r.extras, file)];
   diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   return { scenario: r.scenario, diagnostics };

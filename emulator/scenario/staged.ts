@@ -5,6 +5,7 @@
 // against what was read. Same result as loadScenario with a reader.
 import type { Diagnostic, Scenario } from './ast';
 import { parseWithExtras } from './parser';
+import type { LexOptions } from './lexer';
 import { checkScenario, type CheckOverrides, type ParseExtras } from './check';
 import type { DumpReadFailure, ScenarioContext } from './context';
 
@@ -15,8 +16,9 @@ export interface ParsedScenario {
   extras: ParseExtras;
 }
 
-export function parseStaged(text: string): ParsedScenario {
-  return parseWithExtras(text);
+/** `opts`: how columns count (LexOptions; the language server counts a leading byte-order mark). */
+export function parseStaged(text: string, opts?: LexOptions): ParsedScenario {
+  return parseWithExtras(text, opts);
 }
 
 /** Every dump file the scenario names (boot-time buses, offered buses, plugged functions), once each, in order. */

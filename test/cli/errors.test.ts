@@ -96,6 +96,17 @@ test('a dump that is a symlink to /dev/zero, one outside the folder, and a folde
   assert.doesNotMatch(r.err, /internal-error/);
 });
 
+test('after a UTF-8 byte-order mark, file:line:col counts columns as an editor shows them (the mark takes none)', () => {
+  const bom = join(dir, 'bom-error.vpci');
+  writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('vm { cpus x }\n')]));
+  const r = cli('check', bom);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(
+    r.err.split('\n').slice(0, 3).join('\n'),
+    `${bom}:1:11: error: expected the CPU count, found 'x' [unexpected-token]\n  vm { cpus x }\n            ^`,
+  );
+});
+
 test('a UTF-8 byte-order mark is accepted; an empty scenario gets a warning', () => {
   const bom = join(dir, 'bom.vpci');
   writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync('examples/quickstart.vpci')]));

@@ -585,3 +585,24 @@ test('vanish fault on a bus message removes every function from the window; per-
   x.send(G.queryResourceRequirements(1)); // no function at 1: nothing vanishes, BAD_DATA InvalidSlot
   assert.equal(x.host.isVanished(0), false);
 });
+
+test('Init: an oversized QUERY_PROTOCOL_VERSION fails an OpenVMM channel (OV-D Init maps parse errors to WorkerError::Packet); Hyper-V profiles answer BAD_DATA and stay in Init', () => {
+  const big = rawMsg(0x42490013, 39664, (v) => v.setUint32(4, VB, true));
+  const o = harness('openvmm');
+  assert.equal(o.send(big, { txid: 5n }).length, 0);
+  assert.equal(o.host.status.state, 'fatal');
+  assert.match(o.errors().join('\n'), /fatal channel error: PacketTooLarge/);
+  assert.equal(o.send(G.queryProtocolVersion(VB)).length, 0, 'a failed channel answers nothing');
+  // Exactly the largest packet still parses: negotiated.
+  const ok = harness('openvmm');
+  assert.equal(u32(payload(ok.send(rawMsg(0x42490013, 39656, (v) => v.setUint32(4, VB, true)))[0]!.pkt), 0), 0);
+  assert.equal(ok.host.status.state, 'ready');
+  // Too short for a message type: fatal too, as PacketTooSmall("header").
+  const s = harness('openvmm');
+  assert.equal(s.send(new Uint8Array(0)).length, 0);
+  assert.match(s.errors().join('\n'), /fatal channel error: PacketTooSmall\("header"\)/);
+  const h = harness('hyperv-2022');
+  const [r] = h.send(big, { txid: 5n });
+  assert.equal(u32(payload(r!.pkt), 0), BAD_DATA);
+  assert.equal(h.host.status.state, 'init');
+});

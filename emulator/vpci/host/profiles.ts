@@ -59,6 +59,13 @@ export interface HostProfile {
   ejectTimeoutNs: number;
   /** Largest guest packet payload accepted (OV-P MAXIMUM_PACKET_SIZE = 136 + 494·80). */
   maxPacket: number;
+  /**
+   * Before version negotiation, a packet the host cannot parse (PacketTooLarge, PacketTooSmall) fails the
+   * channel: OV-D `VpciChannelState::run` in Init maps a `parse_packet` error to `WorkerError::Packet` and
+   * returns it (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b, the Init arm). False: it is
+   * answered BAD_DATA and the channel stays in Init, as once Ready — what Hyper-V does here is [UNCONFIRMED].
+   */
+  initParseErrorsFatal: boolean;
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
@@ -82,6 +89,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   acceptsEjectionComplete: true,
   ejectTimeoutNs: EJECT_TIMEOUT_NS,
   maxPacket: MAXIMUM_PACKET_SIZE,
+  initParseErrorsFatal: false, // [UNCONFIRMED]
   vtomBit: 0,
 });
 
@@ -123,6 +131,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     acceptsEjectionComplete: false,
     ejectTimeoutNs: EJECT_TIMEOUT_NS,
     maxPacket: MAXIMUM_PACKET_SIZE,
+    initParseErrorsFatal: true,
     vtomBit: 0,
   },
 ];

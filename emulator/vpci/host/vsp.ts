@@ -294,6 +294,10 @@ export class VpciHost {
     const r = new Reader(d.payload);
 
     if (this.state === 'init') {
+      // OV-D parses before it looks at the type, and in Init a parse error ends the channel (profiles.ts initParseErrorsFatal).
+      if (this.profile.initParseErrorsFatal && r.length > this.profile.maxPacket)
+        return this.fatal(type, txid, `PacketTooLarge: ${r.length} > ${this.profile.maxPacket} before version negotiation`);
+      if (this.profile.initParseErrorsFatal && r.length < 4) return this.fatal(type, txid, 'PacketTooSmall("header") before version negotiation');
       if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION)
         return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
     } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION) {
@@ -463,7 +467,7 @@ export class VpciHost {
   private negotiate(r: Reader, rc: boolean, txid: bigint): void {
     if (r.length < 8) {
       // Unparsable in Init is fatal in OV-D.
-      return this.fatal(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("version")');
+      return this.fatal(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("query_version")');
     }
     const want = r.u32(4);
     const accepted = this.profile.versions.includes(want);

@@ -68,3 +68,38 @@ export function decodePacket(b: Uint8Array): DecodedPacket {
   if (totalLen > b.length) return { ok: false, error: `total length ${totalLen} exceeds the ${b.length} bytes available` };
   return { ok: true, type, flags, transactionId, headerLen, totalLen, payload: b.subarray(headerLen, totalLen) };
 }
+
+/** What OpenVMM's ring reader makes of one guest packet: a data packet, a completion, or a corrupt ring. */
+export type OpenvmmIncoming = { kind: 'data' | 'completion' } | { corrupt: string };
+
+/**
+ * OpenVMM's reading of a packet descriptor (microsoft/openvmm vm/devices/vmbus/vmbus_ring/src/lib.rs
+ * `parse_packet` and vm/devices/vmbus/vmbus_async/src/queue.rs `IncomingPacket::parse`, both @1488a37b):
+ * - flags other than completion-requested (bit 0) are `InvalidDescriptorFlags`, a corrupt ring;
+ * - type 6 (in-band) is data, type 11 a completion;
+ * - type 7 (transfer pages) needs a header of at least 24 bytes (the descriptor and the transfer-page
+ *   header: set id u16, reserved u16, range count u32), type 9 (GPA direct) the same (reserved u32, range
+ *   count u32) and a range count other than 0; both are then data packets whose payload starts at the
+ *   header length, like an in-band one's (their ranges are handed to the device apart, to read or not);
+ * - any other type is `InvalidDescriptorType`, a corrupt ring.
+ * The lengths (`InvalidDescriptorLengths` for a header below 16 bytes or a total below the header) are
+ * decodePacket's checks. `d` is decodePacket's result for `b`.
+ */
+export function openvmmIncoming(b: Uint8Array, d: Extract<DecodedPacket, { ok: true }>): OpenvmmIncoming {
+  if ((d.flags & ~PKT_FLAG_COMPLETION_REQUESTED) !== 0) return { corrupt: `InvalidDescriptorFlags: flags 0x${d.flags.toString(16).padStart(4, '0')}` };
+  switch (d.type) {
+    case PKT_DATA_INBAND:
+      return { kind: 'data' };
+    case PKT_COMPLETION:
+      return { kind: 'completion' };
+    case PKT_DATA_USING_TRANSFER_PAGES:
+    case PKT_DATA_USING_GPA_DIRECT: {
+      if (d.headerLen < PACKET_HEADER_BYTES + 8) return { corrupt: `InvalidDescriptorLengths: ${packetTypeName(d.type)} header of ${d.headerLen} bytes < 24` };
+      const ranges = new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(PACKET_HEADER_BYTES + 4, true);
+      if (d.type === PKT_DATA_USING_GPA_DIRECT && ranges === 0) return { corrupt: 'InvalidDescriptorGpaDirectRangeCount: range count 0' };
+      return { kind: 'data' };
+    }
+    default:
+      return { corrupt: `InvalidDescriptorType: type ${d.type}` };
+  }
+}

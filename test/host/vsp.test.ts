@@ -606,3 +606,70 @@ test('Init: an oversized QUERY_PROTOCOL_VERSION fails an OpenVMM channel (OV-D I
   assert.equal(u32(payload(r!.pkt), 0), BAD_DATA);
   assert.equal(h.host.status.state, 'init');
 });
+
+/** A VMBus packet with `ext` (a multiple of 8 bytes) between the descriptor and the payload, as transfer-page and GPA-direct packets carry. */
+function packetWith(type: number, flags: number, txid: bigint, ext: Uint8Array, body: Uint8Array): Uint8Array {
+  const hdr = 16 + ext.length;
+  const total = hdr + ((body.length + 7) & ~7);
+  const b = new Uint8Array(total);
+  const v = new DataView(b.buffer);
+  v.setUint16(0, type, true);
+  v.setUint16(2, hdr / 8, true);
+  v.setUint16(4, total / 8, true);
+  v.setUint16(6, flags, true);
+  v.setBigUint64(8, txid, true);
+  b.set(ext, 16);
+  b.set(body, hdr);
+  return b;
+}
+/** Transfer-page header (set id u16, reserved u16, range count u32) + one range; GPA-direct header (reserved u32, range count u32) + one range. */
+const xferExt = (ranges: number) => new Uint8Array([1, 0, 0, 0, ranges, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0]);
+const gpaExt = (ranges: number) => new Uint8Array([0, 0, 0, 0, ranges, 0, 0, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0, 0]);
+
+test('OpenVMM takes transfer-page (7) and GPA-direct (9) packets as data, reading the payload after their ranges (OV-R parse_packet, queue.rs IncomingPacket::parse)', () => {
+  for (const [name, type, ext] of [
+    ['transfer pages', 7, xferExt(1)],
+    ['GPA direct', 9, gpaExt(1)],
+  ] as const) {
+    const h = ready('openvmm', VB);
+    const before = h.sent.length;
+    h.host.handlePacket(packetWith(type, 1, 0x31n, ext, G.queryResourceRequirements(0)));
+    const out = h.sent.slice(before);
+    assert.equal(out.length, 1, name);
+    assert.deepEqual(desc(out[0]!.pkt), { type: 11, hdr: 2, total: 6, flags: 0, txid: 0x31 }, name);
+    assert.equal(u32(payload(out[0]!.pkt), 4), 0xfffff00c, name);
+    assert.equal(h.host.status.state, 'ready', name);
+    // Version negotiation the same way.
+    const n = harness('openvmm');
+    n.host.handlePacket(packetWith(type, 1, 1n, ext, G.queryProtocolVersion(VB)));
+    assert.equal(n.host.status.state, 'ready', name);
+  }
+  // Hyper-V profiles keep failing the channel on them [UNCONFIRMED].
+  const x = ready('hyperv-2022', 0x10004);
+  x.host.handlePacket(packetWith(7, 1, 0x31n, xferExt(1), G.queryResourceRequirements(0)));
+  assert.equal(x.host.status.state, 'fatal');
+  assert.match(x.errors().join('\n'), /InvalidPacketType: VMBus packet type 7/);
+});
+
+test('OpenVMM: a corrupt ring fails the channel — unknown descriptor flags, unknown types, a short transfer-page header, a GPA-direct packet without ranges (OV-R parse_packet)', () => {
+  const rows: [string, Uint8Array, RegExp][] = [
+    ['flag bit 1', packetWith(6, 3, 0x31n, new Uint8Array(0), G.queryResourceRequirements(0)), /InvalidDescriptorFlags: flags 0x0003/],
+    ['flag bit 15, no RC', packetWith(6, 0x8000, 0n, new Uint8Array(0), G.queryResourceRequirements(0)), /InvalidDescriptorFlags: flags 0x8000/],
+    ['type 8', packetWith(8, 1, 0x31n, new Uint8Array(0), G.queryResourceRequirements(0)), /InvalidDescriptorType: type 8/],
+    ['transfer pages, 16-byte header', packetWith(7, 1, 0x31n, new Uint8Array(0), G.queryResourceRequirements(0)), /InvalidDescriptorLengths/],
+    ['GPA direct, 0 ranges', packetWith(9, 1, 0x31n, gpaExt(0), G.queryResourceRequirements(0)), /InvalidDescriptorGpaDirectRangeCount/],
+  ];
+  for (const [name, pkt, re] of rows) {
+    const h = ready('openvmm', VB);
+    const before = h.sent.length;
+    h.host.handlePacket(pkt);
+    assert.equal(h.sent.length, before, name);
+    assert.equal(h.host.status.state, 'fatal', name);
+    assert.match(h.errors().join('\n'), re, name);
+  }
+  // Hyper-V profiles ignore flags beyond bit 0 [UNCONFIRMED]: the request is served.
+  const x = ready('hyperv-2022', 0x10004);
+  x.host.handlePacket(packetWith(6, 3, 0x31n, new Uint8Array(0), G.queryResourceRequirements(0)));
+  assert.equal(x.host.status.state, 'ready');
+  assert.equal(u32(payload(x.sent.at(-1)!.pkt), 0), 0);
+});

@@ -66,6 +66,16 @@ export interface HostProfile {
    * answered BAD_DATA and the channel stays in Init, as once Ready — what Hyper-V does here is [UNCONFIRMED].
    */
   initParseErrorsFatal: boolean;
+  /**
+   * How the host's VMBus reader takes a guest packet. 'openvmm' (emulator/vmbus/packet.ts `openvmmIncoming`):
+   * descriptor flags other than completion-requested, and a type other than 6, 7, 9 or 11, are a corrupt
+   * ring and fail the channel; 7 (transfer pages) and 9 (GPA direct) are data packets whose payload OV-D
+   * `parse_packet` reads through `DataPacket::reader` as it reads an in-band one's, ignoring the ranges
+   * (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b reads no external ranges).
+   * 'inband-only': any type but in-band fails the channel and unknown flags are ignored; what Hyper-V's
+   * reader does with either is [UNCONFIRMED].
+   */
+  vmbusReader: 'openvmm' | 'inband-only';
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
@@ -90,6 +100,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   ejectTimeoutNs: EJECT_TIMEOUT_NS,
   maxPacket: MAXIMUM_PACKET_SIZE,
   initParseErrorsFatal: false, // [UNCONFIRMED]
+  vmbusReader: 'inband-only', // [UNCONFIRMED]
   vtomBit: 0,
 });
 
@@ -132,6 +143,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     ejectTimeoutNs: EJECT_TIMEOUT_NS,
     maxPacket: MAXIMUM_PACKET_SIZE,
     initParseErrorsFatal: true,
+    vmbusReader: 'openvmm',
     vtomBit: 0,
   },
 ];

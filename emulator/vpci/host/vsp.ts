@@ -8,7 +8,7 @@
 // and an Ev.Error trace record.
 import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
-import { decodePacket, encodePacket, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
+import { decodePacket, encodePacket, openvmmIncoming, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
 import type { PciFunction } from '../../pci/function';
 import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
@@ -288,7 +288,12 @@ export class VpciHost {
     const type = d.payload.length >= 4 ? new Reader(d.payload).u32(0) : 0;
     if (this.state === 'fatal') return this.error(type, d.transactionId, `packet dropped: channel failed earlier (${this.fatalReason ?? ''})`);
     if (this.state === 'ejected') return this.error(type, d.transactionId, 'packet dropped: the bus was ejected');
-    if (d.type !== PKT_DATA_INBAND) return this.fatal(type, d.transactionId, `InvalidPacketType: VMBus packet type ${d.type}`);
+    if (this.profile.vmbusReader === 'openvmm') {
+      // OV-D reads through vmbus_async's queue: a corrupt ring is a queue error, a completion InvalidPacketType; both end the channel.
+      const c = openvmmIncoming(pkt, d);
+      if ('corrupt' in c) return this.fatal(type, d.transactionId, `Queue: ring corrupt, ${c.corrupt}`);
+      if (c.kind !== 'data') return this.fatal(type, d.transactionId, `InvalidPacketType: VMBus packet type ${d.type}`);
+    } else if (d.type !== PKT_DATA_INBAND) return this.fatal(type, d.transactionId, `InvalidPacketType: VMBus packet type ${d.type}`);
     const rc = (d.flags & PKT_FLAG_COMPLETION_REQUESTED) !== 0;
     const txid = d.transactionId;
     const r = new Reader(d.payload);

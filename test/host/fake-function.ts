@@ -7,6 +7,8 @@ export interface FakeBar {
   size: number;
   is64?: boolean;
   prefetch?: boolean;
+  /** An I/O BAR: type bit 0 set, address bits from bit 2. */
+  io?: boolean;
 }
 
 export class FakeFunction {
@@ -28,6 +30,7 @@ export class FakeFunction {
     for (const b of barDefs) this.v.setUint32(0x10 + 4 * b.index, this.typeBits(b), true);
   }
   private typeBits(b: FakeBar): number {
+    if (b.io) return 1;
     return (b.is64 ? 4 : 0) | (b.prefetch ? 8 : 0);
   }
   private barAtReg(reg: number): { def: FakeBar; high: boolean } | undefined {
@@ -54,12 +57,12 @@ export class FakeFunction {
         if (!hit) continue;
         const size64 = BigInt(hit.def.size);
         const mask64 = ~(size64 - 1n) & 0xffffffffffffffffn;
-        const m = Number(hit.high ? mask64 >> 32n : mask64 & 0xfffffff0n) >>> 0;
+        const m = Number(hit.high ? mask64 >> 32n : mask64 & (hit.def.io ? 0xfffffffcn : 0xfffffff0n)) >>> 0;
         const lane = a & 3;
         const mb = (m >>> (8 * lane)) & 0xff;
         const keep = this.cfg[a]! & ~mb;
         this.cfg[a] = (keep | (byte & mb)) & 0xff;
-        if (!hit.high && lane === 0) this.cfg[a] = (this.cfg[a] & 0xf0) | this.typeBits(hit.def);
+        if (!hit.high && lane === 0) this.cfg[a] = (this.cfg[a] & (hit.def.io ? 0xfc : 0xf0)) | this.typeBits(hit.def);
         continue;
       }
       this.cfg[a] = byte;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as G from '../../emulator/vpci/guest/messages';
 import { Ev } from '../../emulator/vpci/events';
 import { harness, desc, payload, u16, u32, u64, hex, defaultFunction, type Harness } from './helpers';
+import { FakeFunction } from './fake-function';
 
 const BAD_DATA = 0xc000090b;
 const VB = 0x10003;
@@ -347,6 +348,8 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
     [
       'ResourceHigh64',
       rawMsg(0x42490010, 136, (v, b) => {
+        b[8] = 3;
+        v.setUint32(20, 0x1000, true);
         b[28] = 3;
         v.setUint32(40, 0x1000, true);
       }),
@@ -672,4 +675,51 @@ test('OpenVMM: a corrupt ring fails the channel — unknown descriptor flags, un
   x.host.handlePacket(packetWith(6, 3, 0x31n, new Uint8Array(0), G.queryResourceRequirements(0)));
   assert.equal(x.host.status.state, 'ready');
   assert.equal(u32(payload(x.sent.at(-1)!.pkt), 0), 0);
+});
+
+test('RESOURCES_ASSIGNED ranges against the BARs as OpenVMM set_bars checks them: a 32-bit mask widened with zeros, no memory-BAR check; Hyper-V profiles keep the memory-BAR checks', () => {
+  const fn = () =>
+    new FakeFunction({ vendor: 0x8086, device: 0x10fb }, [
+      { index: 0, size: 0x1000, is64: true, prefetch: true },
+      { index: 2, size: 0x4000 },
+      { index: 3, size: 0x20, io: true },
+    ]);
+  const mem = (index: number, start: bigint, len: bigint) => ({ [index]: [3, 0, 0, 0, ...le(start, 8), ...le(len, 4), 0, 0, 0, 0] });
+  const run = (profile: string, descs: Record<number, number[]>) => {
+    const f = fn();
+    const h = harness(profile, { functions: [{ wslot: 0, fn: f, serial: 1 }] });
+    h.send(G.queryProtocolVersion(VB), { txid: 1n });
+    const [r] = h.send(assigned2(descs), { txid: 2n });
+    return { status: u32(payload(r!.pkt), 0), f, h };
+  };
+  // A 32-bit BAR takes a range longer than the BAR: (!mask | 0xF) + 1 on the zero-widened mask is huge.
+  const long = run('openvmm', mem(2, 0x8000n, 0x10000n));
+  assert.equal(long.status, 0);
+  assert.equal(long.f.cfgRead(0x18, 4), 0x8000);
+  assert.equal(run('hyperv-2022', mem(2, 0x8000n, 0x10000n)).status, BAD_DATA);
+  // ...but not one above 4 GiB: the address has bits outside the mask (Unaligned); sign-extended it passed.
+  const high = run('openvmm', mem(2, 0x1_0000_8000n, 0x4000n));
+  assert.equal(high.status, BAD_DATA);
+  assert.match(high.h.errors().join('\n'), /InvalidBars::Unaligned: resource 2/);
+  // An I/O BAR takes an aligned range and is written.
+  const io = run('openvmm', mem(3, 0x1000n, 0x20n));
+  assert.equal(io.status, 0);
+  assert.equal(io.f.cfgRead(0x1c, 4), 0x1001);
+  const ioUnaligned = run('openvmm', mem(3, 0x1010n, 0x20n));
+  assert.equal(ioUnaligned.status, BAD_DATA);
+  assert.equal(run('hyperv-2022', mem(3, 0x1000n, 0x20n)).status, BAD_DATA);
+  // The high half of a 64-bit BAR alone: its mask (all ones, bit 2 set) reads as a 64-bit BAR of its own.
+  assert.equal(run('openvmm', mem(1, 0n, 0x1000n)).status, 0);
+  assert.equal(run('hyperv-2022', mem(1, 0n, 0x1000n)).status, BAD_DATA);
+  // No BAR at all (mask 0): a range at 0 is TooLarge ((!0 | 0xF) + 1 wraps to 0), elsewhere Unaligned.
+  const none = run('openvmm', mem(4, 0n, 0x1000n));
+  assert.equal(none.status, BAD_DATA);
+  assert.match(none.h.errors().join('\n'), /InvalidBars::TooLarge: resource 4/);
+  // A 64-bit BAR 5 has no register for its high half: OpenVMM indexes past its array and aborts; ours fails the channel.
+  const f5 = new FakeFunction({ vendor: 0x8086, device: 0x10fb }, [{ index: 5, size: 0x1000, is64: true }]);
+  const h5 = harness('openvmm', { functions: [{ wslot: 0, fn: f5, serial: 1 }] });
+  h5.send(G.queryProtocolVersion(VB), { txid: 1n });
+  assert.equal(h5.send(assigned2(mem(5, 0x1000n, 0x1000n)), { txid: 2n }).length, 0);
+  assert.equal(h5.host.status.state, 'fatal');
+  assert.match(h5.errors().join('\n'), /OpenVMM panics: set_bars/);
 });

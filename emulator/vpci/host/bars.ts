@@ -91,3 +91,51 @@ export function parsedBars(fn: HostFunction, masks: number[]): { index: number; 
 export function zeroBars(fn: HostFunction): void {
   for (let i = 0; i < 6; i++) fn.cfgWrite(PCI_BAR0 + 4 * i, 4, 0);
 }
+
+/**
+ * OpenVMM's check and write of RESOURCES_ASSIGNED's ranges (microsoft/openvmm vm/devices/pci/vpci/src/device.rs
+ * `VpciChannel::set_bars` @1488a37b), range i against BAR register i:
+ * - a range of length 0 (or of a type other than memory) is skipped and ends a 64-bit pair;
+ * - a range right after a listed 64-bit BAR is `ResourceHigh64`;
+ * - the mask is the probed one widened with zeros (`as u64`); when its bit 2 is set (`BarEncodingBits::type_64_bit`,
+ *   whatever bit 0 says) the next register's mask is its high half — there is no next one after BAR 5, and OpenVMM
+ *   indexes past its array there (a panic, which aborts OpenVMM: returned as `panic`);
+ * - `Unaligned` when the address has a bit outside the mask without its low four bits, so a 32-bit BAR's range
+ *   must lie below 4 GiB;
+ * - `TooLarge` when the length is above `(!mask | 0xF) + 1` in wrapping u64 arithmetic (a release build, OpenVMM's
+ *   Cargo.toml sets no overflow checks for it): a 32-bit BAR's is 2^64 less its 4 GiB window, never exceeded by a
+ *   32-bit length, and a mask without address bits gives 0;
+ * - nothing checks that the BAR decodes memory: an I/O BAR takes an aligned range like any other.
+ * Every register is written: the low half of each range's address, the high half into the next register for a
+ * 64-bit BAR, 0 for the rest.
+ */
+export function openvmmSetBars(
+  masks: number[],
+  ranges: ({ start: bigint; length: bigint } | null)[],
+): { regs: number[] } | { error: string } | { panic: string } {
+  const all = 0xffffffffffffffffn;
+  const regs = [0, 0, 0, 0, 0, 0];
+  let high64 = false;
+  for (let i = 0; i < 6; i++) {
+    const r = ranges[i];
+    if (!r || r.length === 0n) {
+      high64 = false;
+      continue;
+    }
+    if (high64) return { error: `InvalidBars::ResourceHigh64: resource ${i} is the high half of a 64-bit BAR` };
+    let mask = BigInt((masks[i] ?? 0) >>> 0);
+    if ((mask & 4n) !== 0n) {
+      high64 = true;
+      if (i === 5) return { panic: 'set_bars reads the mask of BAR 6 for a 64-bit BAR 5 (index out of bounds)' };
+      mask |= BigInt((masks[i + 1] ?? 0) >>> 0) << 32n;
+    }
+    const start = BigInt.asUintN(64, r.start);
+    if ((start & ~(mask & ~0xfn) & all) !== 0n)
+      return { error: `InvalidBars::Unaligned: resource ${i} at 0x${start.toString(16)} unaligned to mask 0x${mask.toString(16)}` };
+    const barLen = (((~mask & all) | 0xfn) + 1n) & all;
+    if (r.length > barLen) return { error: `InvalidBars::TooLarge: resource ${i} sized 0x${r.length.toString(16)} too large for mask 0x${mask.toString(16)}` };
+    regs[i] = Number(start & 0xffffffffn);
+    if (high64) regs[i + 1] = Number((start >> 32n) & 0xffffffffn);
+  }
+  return { regs };
+}

@@ -76,6 +76,13 @@ export interface HostProfile {
    * reader does with either is [UNCONFIRMED].
    */
   vmbusReader: 'openvmm' | 'inband-only';
+  /**
+   * How RESOURCES_ASSIGNED's ranges are checked against the BARs. 'openvmm': OV-D `set_bars` exactly
+   * (bars.ts `openvmmSetBars`: a 32-bit BAR's mask widened with zeros, so never TooLarge but below 4 GiB;
+   * an I/O BAR takes a range like a memory one). 'memory-bars': against the memory BARs of bars.ts
+   * `barLayout` (a 32-bit mask sign-extended, I/O and absent BARs refused) — Hyper-V's checks are [UNCONFIRMED].
+   */
+  barCheck: 'openvmm' | 'memory-bars';
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
@@ -101,6 +108,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   maxPacket: MAXIMUM_PACKET_SIZE,
   initParseErrorsFatal: false, // [UNCONFIRMED]
   vmbusReader: 'inband-only', // [UNCONFIRMED]
+  barCheck: 'memory-bars', // [UNCONFIRMED]
   vtomBit: 0,
 });
 
@@ -144,6 +152,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     maxPacket: MAXIMUM_PACKET_SIZE,
     initParseErrorsFatal: true,
     vmbusReader: 'openvmm',
+    barCheck: 'openvmm',
     vtomBit: 0,
   },
 ];

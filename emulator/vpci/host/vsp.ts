@@ -15,7 +15,7 @@ import type { HostProfile } from './profiles';
 import { V1_2, V1_4 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
-import { barLayout, mseSet, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
+import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
@@ -536,39 +536,54 @@ export class VpciHost {
     if (r.length < 136 + count * slotSize)
       throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
     const f = this.fns.get(wslot)!;
-    const layout = barLayout(this.masks.get(wslot)!);
-    // Validate every range before touching the BARs (OV-D `set_bars`).
-    const ranges: { index: number; start: bigint; length: bigint }[] = [];
+    const masks = this.masks.get(wslot)!;
+    const listed: ({ start: bigint; length: bigint } | null)[] = [];
     for (let i = 0; i < 6; i++) {
       const rr = readResource(r, 8 + 20 * i);
-      if (rr === null) continue;
-      if ('error' in rr) throw new PacketError(rr.error);
-      const bar = layout.find((b) => b.index === i);
-      if (!bar) {
-        if (layout.some((b) => b.is64 && b.index + 1 === i))
-          throw new PacketError(`InvalidBars::ResourceHigh64: descriptor ${i} is the high half of a 64-bit BAR`);
-        throw new PacketError(`InvalidBars: no memory BAR ${i}`);
+      if (rr !== null && 'error' in rr) throw new PacketError(rr.error);
+      listed.push(rr);
+    }
+    const ranges = listed.flatMap((g, index) => (g ? [{ index, start: g.start, length: g.length }] : []));
+    const readMsis = (): MsiDesc[] => {
+      const msis: MsiDesc[] = [];
+      for (let i = 0; i < count; i++) {
+        const m = readMsiDesc(r, 136 + i * slotSize, ver);
+        this.checkMsi(m, ver);
+        msis.push(m);
       }
-      if ((rr.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n)
-        throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${rr.start.toString(16)}`);
-      if (rr.length > bar.size) throw new PacketError(`InvalidBars::TooLarge: BAR ${i} length 0x${rr.length.toString(16)} > 0x${bar.size.toString(16)}`);
-      ranges.push({ index: i, start: rr.start, length: rr.length });
-    }
-    const msis: MsiDesc[] = [];
-    for (let i = 0; i < count; i++) {
-      const m = readMsiDesc(r, 136 + i * slotSize, ver);
-      this.checkMsi(m, ver);
-      msis.push(m);
-    }
-    if (!this.vanished.has(wslot)) {
-      // OV-D `set_bars` writes all six registers: a BAR the request does not list is zeroed.
-      const regs = [0, 0, 0, 0, 0, 0];
+      return msis;
+    };
+    let regs: number[];
+    let msis: MsiDesc[];
+    if (this.profile.barCheck === 'openvmm') {
+      // OV-D checks the MSIs while parsing, then the ranges in `set_bars` (bars.ts openvmmSetBars).
+      msis = readMsis();
+      const set = openvmmSetBars(masks, listed);
+      if ('panic' in set) return this.fatal(type, txid, `OpenVMM panics: ${set.panic}`);
+      if ('error' in set) throw new PacketError(set.error);
+      regs = set.regs;
+    } else {
+      // Every range against the memory BARs of the probed masks (bars.ts barLayout), before touching the BARs [UNCONFIRMED].
+      const layout = barLayout(masks);
+      regs = [0, 0, 0, 0, 0, 0];
       for (const g of ranges) {
-        regs[g.index] = Number(g.start & 0xffffffffn);
-        if (layout.find((b) => b.index === g.index)!.is64) regs[g.index + 1] = Number((g.start >> 32n) & 0xffffffffn);
+        const i = g.index;
+        const bar = layout.find((b) => b.index === i);
+        if (!bar) {
+          if (layout.some((b) => b.is64 && b.index + 1 === i))
+            throw new PacketError(`InvalidBars::ResourceHigh64: descriptor ${i} is the high half of a 64-bit BAR`);
+          throw new PacketError(`InvalidBars: no memory BAR ${i}`);
+        }
+        if ((g.start & ~(bar.mask & ~0xfn) & 0xffffffffffffffffn) !== 0n)
+          throw new PacketError(`InvalidBars::Unaligned: BAR ${i} at 0x${g.start.toString(16)}`);
+        if (g.length > bar.size) throw new PacketError(`InvalidBars::TooLarge: BAR ${i} length 0x${g.length.toString(16)} > 0x${bar.size.toString(16)}`);
+        regs[i] = Number(g.start & 0xffffffffn);
+        if (bar.is64) regs[i + 1] = Number((g.start >> 32n) & 0xffffffffn);
       }
-      regs.forEach((v, i) => f.fn.cfgWrite(PCI_BAR0 + 4 * i, 4, v));
+      msis = readMsis();
     }
+    // OV-D `set_bars` writes all six registers: a BAR the request does not list is zeroed.
+    if (!this.vanished.has(wslot)) regs.forEach((v, i) => f.fn.cfgWrite(PCI_BAR0 + 4 * i, 4, v));
     this.barsSet.add(wslot);
     const mapped: { vectorCount: number; address: number; data: number }[] = [];
     // OV-D map_interrupts: the device's mappings and this request's (vector count 0 aside) against its limit, before any is made.

@@ -81,6 +81,7 @@ let sink = 0;
       now: () => now,
       send: () => true,
       outboundFree: () => 1 << 16,
+      outboundCapacity: () => 1 << 16,
       setTimer: () => undefined,
       cancelTimer: () => undefined,
       trace,

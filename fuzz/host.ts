@@ -100,6 +100,7 @@ function rig(profile: HostProfile, r: Rng): Rig {
     now: () => time.now,
     send: (packet) => packet.length <= time.free,
     outboundFree: () => time.free,
+    outboundCapacity: () => 1 << 16,
     setTimer: (name, at) => void timers.set(name, at),
     cancelTimer: (name) => void timers.delete(name),
     trace,

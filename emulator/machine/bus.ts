@@ -98,6 +98,7 @@ export class BusRuntime {
         return true;
       },
       outboundFree: () => self.channel.hostToGuest.free,
+      outboundCapacity: () => self.channel.hostToGuest.capacity,
       setTimer: (name: string, at: number) => self.m.armTimer(self.index, name, at),
       cancelTimer: (name: string) => self.m.cancelTimer(self.index, name),
       trace: self.m.trace,

@@ -723,3 +723,24 @@ test('RESOURCES_ASSIGNED ranges against the BARs as OpenVMM set_bars checks them
   assert.equal(h5.host.status.state, 'fatal');
   assert.match(h5.errors().join('\n'), /OpenVMM panics: set_bars/);
 });
+
+test('canDequeue (openvmm): room for a completion of the largest packet, or the whole ring when smaller (OV-D wait_for_completion_space)', () => {
+  // A 16 KiB ring: capacity 16376 < 39680, so only an empty ring will do — one 24-byte completion (32 bytes with its footer) blocks.
+  for (const state of ['init', 'ready'] as const) {
+    const h = state === 'init' ? harness('openvmm') : ready('openvmm', VB);
+    assert.equal(h.host.canDequeue(), true, state);
+    h.time.free = 16384 - 32;
+    assert.equal(h.host.canDequeue(), false, state);
+  }
+  // A Hyper-V profile reads on with that much room [UNCONFIRMED].
+  const x = ready('hyperv-2022', 0x10004);
+  x.time.free = 16384 - 32;
+  assert.equal(x.host.canDequeue(), true);
+  // A 64 KiB ring: 16 + 39656 + 8 = 39680 bytes past OV-R's 8 reserved ones.
+  const b = ready('openvmm', VB);
+  b.time.capacity = 65536;
+  b.time.free = 39688;
+  assert.equal(b.host.canDequeue(), true);
+  b.time.free = 39680;
+  assert.equal(b.host.canDequeue(), false);
+});

@@ -83,6 +83,15 @@ export interface HostProfile {
    * `barLayout` (a 32-bit mask sign-extended, I/O and absent BARs refused) — Hyper-V's checks are [UNCONFIRMED].
    */
   barCheck: 'openvmm' | 'memory-bars';
+  /**
+   * Room the host wants in the host-to-guest ring before it takes the next guest packet. 'openvmm': OV-D
+   * `wait_for_completion_space` (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b), in Init and
+   * Ready alike: `PacketSize::completion(MAXIMUM_PACKET_SIZE)` = 16 + 39 656 + 8 bytes, or the ring's
+   * `capacity` (its size less 8, vmbus_async queue.rs) when smaller, against OV-R's free count (size less used
+   * less 8) — so with rings under about 39 KiB it reads only when the guest has emptied the ring. 'replies': room
+   * for a relations message and a 136-byte translate reply — Hyper-V's rule is [UNCONFIRMED].
+   */
+  dequeueRoom: 'openvmm' | 'replies';
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
@@ -109,6 +118,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   initParseErrorsFatal: false, // [UNCONFIRMED]
   vmbusReader: 'inband-only', // [UNCONFIRMED]
   barCheck: 'memory-bars', // [UNCONFIRMED]
+  dequeueRoom: 'replies', // [UNCONFIRMED]
   vtomBit: 0,
 });
 
@@ -153,6 +163,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     initParseErrorsFatal: true,
     vmbusReader: 'openvmm',
     barCheck: 'openvmm',
+    dequeueRoom: 'openvmm',
     vtomBit: 0,
   },
 ];

@@ -8,7 +8,16 @@
 // and an Ev.Error trace record.
 import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
-import { decodePacket, encodePacket, openvmmIncoming, PKT_COMPLETION, PKT_DATA_INBAND, PKT_FLAG_COMPLETION_REQUESTED } from '../../vmbus/packet';
+import {
+  decodePacket,
+  encodePacket,
+  openvmmIncoming,
+  pad8,
+  PACKET_HEADER_BYTES,
+  PKT_COMPLETION,
+  PKT_DATA_INBAND,
+  PKT_FLAG_COMPLETION_REQUESTED,
+} from '../../vmbus/packet';
 import type { PciFunction } from '../../pci/function';
 import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
@@ -26,7 +35,10 @@ export interface HostEnv {
   now(): number;
   /** Whole VMBus packet; type = vPCI message type, or for a completion the type of the request it completes; false = ring full. */
   send(packet: Uint8Array, type: number): boolean;
+  /** Free bytes of the host-to-guest ring (its data area less what packets and footers hold). */
   outboundFree(): number;
+  /** Size of the host-to-guest ring's data area. */
+  outboundCapacity(): number;
   setTimer(name: string, at: number): void;
   cancelTimer(name: string): void;
   trace: Trace;
@@ -45,7 +57,7 @@ type State = 'init' | 'ready' | 'fatal' | 'ejected';
 
 /** OV-P MAX_SUPPORTED_INTERRUPT_MESSAGES, the msi_resource_count limit of RESOURCES_ASSIGNED. */
 const MAX_MSIS = 494;
-/** OV-D wants room for its largest completion before dequeuing; we use the largest reply this host sends for a plain guest: relations + a 136-byte translate reply. */
+/** Room the Hyper-V profiles want before dequeuing (profiles.ts dequeueRoom 'replies' [UNCONFIRMED]): relations + a 136-byte translate reply. */
 const REPLY_HEADROOM = 16 + 136 + 72;
 
 interface Delayed {
@@ -265,6 +277,13 @@ export class VpciHost {
 
   canDequeue(): boolean {
     if (this.state === 'fatal') return true; // packets are drained and dropped
+    if (this.profile.dequeueRoom === 'openvmm') {
+      // OV-D `wait_for_completion_space`: room for a completion of the largest packet (PacketSize::completion:
+      // descriptor, payload, 8-byte footer), or for the largest packet the ring holds (`capacity`, its size less 8)
+      // when that is less; OV-R counts free bytes as the ring's size less what is used less 8 (`ring_free`).
+      const need = Math.min(PACKET_HEADER_BYTES + pad8(this.profile.maxPacket) + 8, this.env.outboundCapacity() - 8);
+      return this.env.outboundFree() - 8 >= need;
+    }
     const relations = 16 + 8 + 28 * this.present().length;
     return this.env.outboundFree() >= relations + REPLY_HEADROOM;
   }

@@ -82,6 +82,7 @@ let sink = 0;
       send: () => true,
       outboundFree: () => 1 << 16,
       outboundCapacity: () => 1 << 16,
+      channelOpen: () => true,
       setTimer: () => undefined,
       cancelTimer: () => undefined,
       trace,

@@ -101,6 +101,7 @@ function rig(profile: HostProfile, r: Rng): Rig {
     send: (packet) => packet.length <= time.free,
     outboundFree: () => time.free,
     outboundCapacity: () => 1 << 16,
+    channelOpen: () => true,
     setTimer: (name, at) => void timers.set(name, at),
     cancelTimer: (name) => void timers.delete(name),
     trace,

@@ -99,6 +99,7 @@ export class BusRuntime {
       },
       outboundFree: () => self.channel.hostToGuest.free,
       outboundCapacity: () => self.channel.hostToGuest.capacity,
+      channelOpen: () => self.channel.isOpen,
       setTimer: (name: string, at: number) => self.m.armTimer(self.index, name, at),
       cancelTimer: (name: string) => self.m.cancelTimer(self.index, name),
       trace: self.m.trace,

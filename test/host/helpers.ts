@@ -20,7 +20,7 @@ export interface Harness {
   rescinds: number;
   fn: FakeFunction;
   remapper: InterruptRemapper;
-  time: { now: number; free: number; capacity: number };
+  time: { now: number; free: number; capacity: number; open: boolean };
   /** Sends a guest packet (in-band; rc = completion requested) and returns what the host sent in answer. */
   send(payload: Uint8Array, o?: { rc?: boolean; txid?: bigint; type?: number }): { pkt: Uint8Array; type: number }[];
   errors(): string[];
@@ -38,7 +38,7 @@ export function harness(
   o: { functions?: { wslot: number; fn: FakeFunction; serial: number; numaNode?: number }[]; remapper?: InterruptRemapper; trace?: Trace } = {},
 ): Harness {
   const trace = o.trace ?? new Trace(256);
-  const time = { now: 1000, free: 16384, capacity: 16384 };
+  const time = { now: 1000, free: 16384, capacity: 16384, open: true };
   const fn = defaultFunction();
   const functions = o.functions ?? [{ wslot: 0, fn, serial: 0x1234 }];
   const remapper = o.remapper ?? new InterruptRemapper({ trace, now: () => time.now });
@@ -61,6 +61,7 @@ export function harness(
     },
     outboundFree: () => time.free,
     outboundCapacity: () => time.capacity,
+    channelOpen: () => time.open,
     setTimer: (name, at) => void h.timers.set(name, at),
     cancelTimer: (name) => {
       h.timers.delete(name);

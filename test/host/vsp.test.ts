@@ -744,3 +744,43 @@ test('canDequeue (openvmm): room for a completion of the largest packet, or the 
   b.time.free = 39680;
   assert.equal(b.host.canDequeue(), false);
 });
+
+test('eject on a channel that cannot take it (closed, not negotiated, failed): nothing written, no 60 s wait, the reason traced, the device removed and the offer rescinded [UNCONFIRMED for Hyper-V]', () => {
+  const ejectRecord = (h: Harness) => {
+    const out: string[] = [];
+    for (let i = 0; i < h.trace.length; i++) {
+      const b = h.trace.get(i).blob as { what?: string; to?: unknown } | undefined;
+      if (h.trace.get(i).kind === Ev.State && b?.what === 'eject') out.push(String(b.to));
+    }
+    return out;
+  };
+  const cases: [string, (h: Harness) => void, RegExp][] = [
+    ['closed', (h) => void (h.time.open = false), /not sent: the channel is not open/],
+    ['not negotiated', () => undefined, /not sent: no protocol version is negotiated/],
+    ['failed', (h) => void h.send(G.queryBusRelations()), /not sent: the channel failed \(UnexpectedPacketOrder/],
+  ];
+  for (const [name, setup, re] of cases) {
+    const h = harness('hyperv-2022');
+    setup(h);
+    const before = h.sent.length;
+    h.host.eject(0);
+    assert.equal(h.sent.length, before, name);
+    assert.equal(h.timers.size, 0, name);
+    assert.equal(h.rescinds, 1, name);
+    assert.match(ejectRecord(h).join('\n'), re, name);
+    assert.equal(h.host.hasFunction(0), false, name);
+    assert.deepEqual(h.host.checkInvariants(), [], name);
+  }
+  // An eject in progress when the channel fails, then a second eject: the first one's wait ends with the function.
+  const g = ready('hyperv-2022', 0x10004);
+  g.host.eject(0);
+  assert.equal(g.timers.has('eject:0'), true);
+  g.send(G.queryProtocolVersion(0x10004));
+  g.host.eject(0);
+  assert.equal(g.timers.has('eject:0'), false);
+  assert.deepEqual(g.host.checkInvariants(), []);
+  // A negotiated channel still gets the EJECT.
+  const r = ready('hyperv-2022', 0x10004);
+  r.host.eject(0);
+  assert.equal(u32(payload(r.sent[0]!.pkt), 0), 0x4249000b);
+});

@@ -165,3 +165,29 @@ test('eject: the guest completes the ejection and the host rescinds the channel'
   for (let i = 0; i < m.trace.length; i++) if (m.trace.kind[i] === Ev.Channel && m.trace.a[i] === 3) rescinded = true;
   assert.ok(rescinded);
 });
+
+test('eject after a failed attach closed the channel: no EJECT is written, the trace says why, the device goes at once', () => {
+  const m = scenario(
+    'eject-closed',
+    'hyperv-2016',
+    'freebsd',
+    'mellanox-cx3-vf',
+    'at 0 fault nic0 query-protocol-version status 0xC0000001\nat 5ms eject nic0\n',
+  );
+  m.run();
+  const t = m.trace;
+  let eject = -1;
+  let why = -1;
+  let rescind = -1;
+  for (let i = 0; i < t.length; i++) {
+    if (t.kind[i] === Ev.PacketToGuest && t.a[i] === MSG.PCI_EJECT) eject = i;
+    const b = t.get(i).blob as { what?: string; to?: unknown } | undefined;
+    if (t.kind[i] === Ev.State && b?.what === 'eject') why = i;
+    if (t.kind[i] === Ev.Channel && t.a[i] === 3) rescind = i;
+  }
+  assert.equal(eject, -1, 'no EJECT on a closed channel');
+  assert.ok(why >= 0);
+  assert.match(String((t.get(why).blob as { to: unknown }).to), /not sent: the channel is not open/);
+  assert.ok(rescind > why, 'rescinded after it');
+  assert.ok(t.time[rescind]! < 6e6, 'without the 60 s wait');
+});

@@ -39,6 +39,8 @@ export interface HostEnv {
   outboundFree(): number;
   /** Size of the host-to-guest ring's data area. */
   outboundCapacity(): number;
+  /** Whether the guest has the channel open (not offered only, closed or rescinded). */
+  channelOpen(): boolean;
   setTimer(name: string, at: number): void;
   cancelTimer(name: string): void;
   trace: Trace;
@@ -671,6 +673,21 @@ export class VpciHost {
       this.env.rescind();
       return;
     }
+    // Only a guest that has the channel open and a version agreed can take an EJECT; otherwise nothing is written
+    // (no one reads the ring) and the device is given up at once, as after the 60 s timeout [UNCONFIRMED].
+    const why = !this.env.channelOpen()
+      ? 'the channel is not open'
+      : this.state === 'init'
+        ? 'no protocol version is negotiated'
+        : this.state === 'fatal'
+          ? `the channel failed (${this.fatalReason ?? ''})`
+          : undefined;
+    if (why !== undefined) {
+      this.stateChange('eject', wslot, `not sent: ${why}; removed without waiting`);
+      this.dropFunction(wslot);
+      this.env.rescind();
+      return;
+    }
     this.sendMessage(ejectMessage(wslot));
     const deadline = this.now() + this.profile.ejectTimeoutNs;
     this.ejecting.set(wslot, deadline);
@@ -691,6 +708,8 @@ export class VpciHost {
   }
 
   private dropFunction(wslot: number): void {
+    // An eject still waiting for the guest ends with the function (a second eject on a channel that failed meanwhile).
+    if (this.ejecting.delete(wslot)) this.env.cancelTimer(`eject:${wslot}`);
     this.release(wslot);
     this.removed.add(wslot);
     if (this.present().length === 0) {
@@ -759,8 +778,8 @@ export class VpciHost {
   }
 
   private relationsUpdate(): void {
-    // Only a negotiated channel can carry the message; otherwise the next QUERY_BUS_RELATIONS reports the set.
-    if (this.state === 'ready' && this.version !== undefined) this.sendRelations();
+    // Only a negotiated channel the guest has open can carry the message; otherwise the next QUERY_BUS_RELATIONS reports the set.
+    if (this.state === 'ready' && this.version !== undefined && this.env.channelOpen()) this.sendRelations();
   }
 
   onTimer(name: string): void {
@@ -781,6 +800,10 @@ export class VpciHost {
     const i = this.delayed.findIndex((d) => d.name === name);
     if (i < 0) return;
     const d = this.delayed.splice(i, 1)[0]!;
+    if (!this.env.channelOpen()) {
+      for (const p of d.packets) this.error(p.type, 0n, 'delayed reply dropped: the channel is not open');
+      return;
+    }
     for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type)) this.error(p.type, 0n, 'delayed reply dropped: ring full');
   }
 

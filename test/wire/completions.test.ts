@@ -218,3 +218,18 @@ test('completion: errors — too-short status, counts out of range, too-long', (
   assert.equal(codeOf(MSG.PCI_READ_BLOCK, new Uint8Array(4 + 128 + 8)), 'too-long');
   assert.equal(codeOf(MSG.PCI_BUS_D0ENTRY, new Uint8Array(40000)), 'too-long');
 });
+
+test('completion: GET_RESOURCES list encodes as OpenVMM PartialResourceList: always 128 bytes, the slots past count zero', () => {
+  const one = { type: 3, shareDisposition: 0, flags: 0, start: 0x4000n, length: 0x2000, reserved: 0 };
+  const b = encodeCompletion(MSG.PCI_QUERY_RESOURCE_RESOURCES, { kind: 'resourceList', version: 1, revision: 1, resources: [one] });
+  assert.equal(b.length, 128);
+  assert.equal(b[4], 1);
+  assert.ok(b.subarray(28).every((x) => x === 0));
+  const d = decodeCompletion(MSG.PCI_QUERY_RESOURCE_RESOURCES, b);
+  assert.ok(d.ok && d.value.kind === 'resourceList' && d.value.resources.length === 1);
+  assert.equal(encodeCompletion(MSG.PCI_QUERY_RESOURCE_RESOURCES, { kind: 'resourceList', version: 1, revision: 1, resources: [] }).length, 128);
+  // More than six: the six the struct holds.
+  const seven = encodeCompletion(MSG.PCI_QUERY_RESOURCE_RESOURCES, { kind: 'resourceList', version: 1, revision: 1, resources: Array(7).fill(one) });
+  assert.equal(seven.length, 128);
+  assert.equal(seven[4], 6);
+});

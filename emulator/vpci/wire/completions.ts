@@ -20,6 +20,7 @@ import {
   writePartialResource,
   resourceText,
   PARTIAL_RESOURCE_SIZE,
+  EMPTY_RESOURCE,
 } from './common';
 import { readMemoryRanges, writeMemoryRanges, DEVICE_TRANSLATE_HEADER } from './resources';
 import { fmtPowerState } from './power';
@@ -190,8 +191,13 @@ export function encodeCompletion(requestType: number, c: VpciCompletion): Uint8A
       return w.b;
     }
     case 'resourceList': {
-      const w = new Writer(8 + PARTIAL_RESOURCE_SIZE * c.resources.length).u16(0, c.version).u16(2, c.revision).u32(4, c.resources.length);
-      c.resources.forEach((d, i) => writePartialResource(w, 8 + i * PARTIAL_RESOURCE_SIZE, d));
+      // OV-P `PartialResourceList` is a fixed 128-byte struct (version, revision, count, six descriptors), and OV-D's
+      // GET_RESOURCES answer lists all six, count 6 (microsoft/openvmm vm/devices/pci/vpci_protocol/src/lib.rs,
+      // vm/devices/pci/vpci/src/device.rs @1488a37b). So the list is always 128 bytes: count says how many of the
+      // given descriptors there are (at most six; six for OpenVMM's form), the slots past them are zero.
+      const n = Math.min(c.resources.length, PCI_BAR_COUNT);
+      const w = new Writer(8 + PARTIAL_RESOURCE_SIZE * PCI_BAR_COUNT).u16(0, c.version).u16(2, c.revision).u32(4, n);
+      for (let i = 0; i < PCI_BAR_COUNT; i++) writePartialResource(w, 8 + i * PARTIAL_RESOURCE_SIZE, (i < n ? c.resources[i] : undefined) ?? EMPTY_RESOURCE);
       return w.b;
     }
     case 'powerState':

@@ -386,3 +386,14 @@ test('wire: padded payloads (VMBus 8-byte padding) still decode', () => {
   const qbr = decodeMessage(lay(8, [[0, 4, T(1)]]));
   assert.ok(qbr.ok && qbr.value.type === 'PCI_QUERY_BUS_RELATIONS');
 });
+
+test('wire: WRITE_BLOCK as Linux sends it (hv_write_config_block): 16 + byte_count + 4 zero bytes; the decoder reads byte_count bytes', () => {
+  const m = { type: 'PCI_WRITE_BLOCK', blockId: 1, wslot: 0, bytes: new Uint8Array([1, 2, 3, 4, 5]) } as const;
+  assert.equal(encodeMessage(m).length, 21);
+  const lx = encodeMessage({ ...m, linuxReserved: true });
+  assert.equal(lx.length, 25);
+  assert.deepEqual([...lx.subarray(21)], [0, 0, 0, 0]);
+  const d = decodeMessage(lx);
+  assert.ok(d.ok);
+  assert.deepEqual(d.ok && d.value.type === 'PCI_WRITE_BLOCK' ? [...d.value.bytes] : [], [1, 2, 3, 4, 5]);
+});

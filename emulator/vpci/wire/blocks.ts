@@ -2,7 +2,10 @@
 // struct pci_read_block / pci_write_block / pci_dev_inval_block):
 //  PCI_READ_BLOCK (0x09): type, block_id @4, win_slot @8, bytes_requested @12 → 16 bytes
 //  PCI_WRITE_BLOCK (0x0A): type, block_id, win_slot, byte_count @12, bytes @16 (≤ 128);
-//    Linux sends 4 extra bytes (2018 host length-check workaround) — ignored here.
+//    Linux's hv_write_config_block sends 16 + byte_count + 4 bytes: the reserved u32 after its pci_write_block,
+//    zeroed, added to the size for hosts of about 2018 that checked the packet size wrongly (its comment there).
+//    The encoder writes those 4 bytes when `linuxReserved` is set; the decoder reads byte_count bytes and
+//    ignores anything after them.
 //  PCI_INVALIDATE_BLOCK (0x12), host → guest: type, win_slot @4, block_mask u64 @8 → 16 bytes
 
 import { MSG, HV_CONFIG_BLOCK_SIZE_MAX } from '../protocol';
@@ -36,7 +39,7 @@ export const writeBlock: MessageCodec<MessageOf<'PCI_WRITE_BLOCK'>> = {
     return ok({ type: 'PCI_WRITE_BLOCK', blockId, wslot, bytes: r.bytes(16, n, 'bytes') });
   },
   encode: (m) =>
-    messageWriter(MSG.PCI_WRITE_BLOCK, 16 + m.bytes.length)
+    messageWriter(MSG.PCI_WRITE_BLOCK, 16 + m.bytes.length + (m.linuxReserved ? 4 : 0))
       .u32(4, m.blockId)
       .u32(8, m.wslot)
       .u32(12, m.bytes.length)

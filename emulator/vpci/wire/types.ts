@@ -97,7 +97,14 @@ export type VpciMessage =
   | { type: 'PCI_BUS_D0ENTRY'; reserved?: number; mmioBase: bigint }
   | { type: 'PCI_BUS_D0EXIT' }
   | { type: 'PCI_READ_BLOCK'; blockId: number; wslot: number; bytesRequested: number }
-  | { type: 'PCI_WRITE_BLOCK'; blockId: number; wslot: number; bytes: Uint8Array }
+  | {
+      type: 'PCI_WRITE_BLOCK';
+      blockId: number;
+      wslot: number;
+      bytes: Uint8Array;
+      /** Encode only: 4 zero bytes after the data, as Linux sends them (blocks.ts); the decoder ignores bytes past byte_count. */
+      linuxReserved?: boolean;
+    }
   | { type: 'PCI_EJECT'; wslot: number }
   | { type: 'PCI_EJECTION_COMPLETE'; wslot: number; status?: number }
   | {

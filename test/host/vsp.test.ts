@@ -784,3 +784,42 @@ test('eject on a channel that cannot take it (closed, not negotiated, failed): n
   r.host.eject(0);
   assert.equal(u32(payload(r.sent[0]!.pkt), 0), 0x4249000b);
 });
+
+/** PCI_TDISP_COMMAND: type, slot, data_length u64, then the data (OV-P VpciTdispCommandHeader). */
+function tdisp(data: number[], o: { slot?: number; length?: number } = {}): Uint8Array {
+  return rawMsg(0x4249001d, 16 + data.length, (v, b) => {
+    v.setUint32(4, o.slot ?? 0, true);
+    v.setBigUint64(8, BigInt(o.length ?? data.length), true);
+    b.set(data, 16);
+  });
+}
+
+test('PCI_TDISP_COMMAND on openvmm: NOT_SUPPORTED when the data is a GuestToHostCommand (no device here has TDISP), BAD_DATA when it is not; Hyper-V profiles: unknown type', () => {
+  const NOT_SUPPORTED = 0xc00000bb;
+  const rows: [string, Uint8Array, number, RegExp?][] = [
+    // device_id 5, get_device_interface_info { guest_protocol_type: AMD_SEV_TIO_V1 }
+    ['interface info', tdisp([0x08, 0x05, 0x12, 0x02, 0x08, 0x01]), NOT_SUPPORTED],
+    ['bind, an unknown field skipped', tdisp([0x1a, 0x00, 0x38, 0x01]), NOT_SUPPORTED],
+    ['report type 7 replaced by a bind', tdisp([0x22, 0x02, 0x08, 0x07, 0x1a, 0x00]), NOT_SUPPORTED],
+    ['report type 7 kept by an empty get_tdi_report', tdisp([0x22, 0x02, 0x08, 0x07, 0x22, 0x00]), BAD_DATA, /report_type is not a valid value: 7/],
+    ['no command', tdisp([]), BAD_DATA, /command must be set/],
+    ['unbind reason 2', tdisp([0x32, 0x02, 0x08, 0x02]), BAD_DATA, /unbind_reason is not a valid value/],
+    ['cut short', tdisp([0x12, 0x05, 0x08]), BAD_DATA, /buffer underflow/],
+    ['wire type 7', tdisp([0x0f]), BAD_DATA, /invalid wire type value: 7/],
+    ['header cut short (8 bytes: VMBus pads to 8, so 12 would read as 16)', rawMsg(0x4249001d, 8), BAD_DATA, /PacketTooSmall\("tdisp_command_header"\)/],
+    ['data_length past the packet', tdisp([0x1a, 0x00], { length: 64 }), BAD_DATA, /PacketTooSmall\("tdisp_command_data"\)/],
+    ['data_length above the largest', tdisp([], { length: 39641 }), BAD_DATA, /PacketTooLarge/],
+    ['slot 1', tdisp([0x1a, 0x00], { slot: 1 }), BAD_DATA, /InvalidSlot/],
+  ];
+  for (const [name, msg, status, re] of rows) {
+    const h = ready('openvmm', VB);
+    const out = h.send(msg, { txid: 0x44n });
+    assert.equal(out.length, 1, name);
+    assert.equal(u32(payload(out[0]!.pkt), 0), status, name);
+    if (re) assert.match(h.errors().join('\n'), re, name);
+    assert.equal(h.host.status.state, 'ready', name);
+  }
+  const x = ready('hyperv-2022', 0x10004);
+  assert.equal(u32(payload(x.send(tdisp([0x1a, 0x00]))[0]!.pkt), 0), BAD_DATA);
+  assert.match(x.errors().join('\n'), /UnknownType: 0x4249001d/);
+});

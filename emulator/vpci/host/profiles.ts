@@ -92,6 +92,13 @@ export interface HostProfile {
    * for a relations message and a 136-byte translate reply — Hyper-V's rule is [UNCONFIRMED].
    */
   dequeueRoom: 'openvmm' | 'replies';
+  /**
+   * PCI_TDISP_COMMAND (0x4249001D) is understood: OV-D answers BAD_DATA when its data does not deserialise as a
+   * TDISP GuestToHostCommand (tdisp.ts) and NOT_SUPPORTED when the device has no TDISP, as every device here
+   * (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b, `DeviceRequest::TdispCommand`). False: an
+   * unknown type (BAD_DATA) — Hyper-V's answer is [UNCONFIRMED].
+   */
+  tdispCommand: boolean;
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
 }
@@ -119,6 +126,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   vmbusReader: 'inband-only', // [UNCONFIRMED]
   barCheck: 'memory-bars', // [UNCONFIRMED]
   dequeueRoom: 'replies', // [UNCONFIRMED]
+  tdispCommand: false, // [UNCONFIRMED]
   vtomBit: 0,
 });
 
@@ -164,6 +172,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     vmbusReader: 'openvmm',
     barCheck: 'openvmm',
     dequeueRoom: 'openvmm',
+    tdispCommand: true,
     vtomBit: 0,
   },
 ];

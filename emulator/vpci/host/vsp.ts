@@ -30,6 +30,7 @@ import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, wr
 import { encodeMessage, type FunctionDescription2 } from '../wire';
 import { MSG } from '../protocol';
 import { formatTime } from '../../format';
+import { tdispCommandError } from './tdisp';
 
 export interface HostEnv {
   now(): number;
@@ -101,6 +102,7 @@ const PER_DEVICE = new Set<number>([
   MSG.PCI_RESOURCES_ASSIGNED3,
   MSG.PCI_CREATE_INTERRUPT_MESSAGE3,
   MSG.PCI_RESET_DEVICE,
+  MSG.PCI_TDISP_COMMAND,
 ]);
 
 class PacketError {
@@ -417,6 +419,22 @@ export class VpciHost {
         this.slot(r, type);
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
         return;
+      case MSG.PCI_TDISP_COMMAND: {
+        if (!this.profile.tdispCommand) throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
+        // OV-P VpciTdispCommandHeader (type, slot, data_length u64) and the data; OV-D parse_packet, then the slot, then
+        // deserialize_command (tdisp.ts); no device here offers TDISP, so a command that decodes is NOT_SUPPORTED.
+        need(16, 'tdisp_command_header');
+        const len = r.u64(8);
+        const max = this.profile.maxPacket - 16; // OV-P MAX_VPCI_TDISP_COMMAND_SIZE
+        if (len > BigInt(max)) throw new PacketError(`PacketTooLarge: TDISP data_length ${len} > ${max}`);
+        if (16n + len > BigInt(r.length)) throw new PacketError(`PacketTooSmall("tdisp_command_data"): data_length ${len}, ${r.length - 16} bytes follow`);
+        this.slot(r, type);
+        const bad = tdispCommandError(r.b.subarray(16, 16 + Number(len)));
+        if (bad !== undefined) throw new PacketError(bad);
+        this.stateChange('TDISP command', null, 'NOT_SUPPORTED: the device has no TDISP');
+        if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
+        return;
+      }
       case MSG.PCI_QUERY_RESOURCE_REQUIREMENTS: {
         const w = this.slot(r, type);
         const out = new Writer(28).u32(0, STATUS_SUCCESS);

@@ -3,7 +3,26 @@
 // run of `at` lines, trailing comments aligned within a run of lines, at most
 // one blank line in a row, one final newline. Works on tokens, so it never
 // changes meaning and is idempotent; text that does not lex is kept verbatim.
+// What it adds to a line is bounded (an indent of at most one level, padding
+// only up to a modest column), so the result is never much longer than the
+// text: braces the language cannot have, or one very long line among commented
+// ones, do not multiply the output.
 import { Lexer, type Token, type TokenKind } from './lexer';
+
+/**
+ * The deepest a scenario nests: a `vm { … }`, `bus NAME { … }` or `offer NAME { … }` block holds
+ * items, never another block (docs/scenario-language.md, the grammar). Extra braces (an error the
+ * parser reports) indent no further.
+ */
+export const MAX_BLOCK_DEPTH = 1;
+
+/**
+ * Trailing comments are aligned only among lines whose code ends within this column, and event
+ * times only among times this long at most: a longer line or time keeps its comment (or its event)
+ * two spaces after it, and does not pad every other line of its run out to its width.
+ */
+const ALIGN_COLUMN_LIMIT = 120;
+const ALIGN_TIME_LIMIT = 24;
 
 /** Parts joined into one string every so often: a line of millions of words is not built as a rope of millions of pieces. */
 class TextBuilder {
@@ -95,7 +114,7 @@ export function formatScenario(text: string): string {
   const endAtRun = (): void => {
     if (atFrom < 0) return;
     let width = 0;
-    for (const t of atTimes) width = Math.max(width, t.length);
+    for (const t of atTimes) if (t.length <= ALIGN_TIME_LIMIT) width = Math.max(width, t.length);
     for (let k = 0; k < atTimes.length; k++) codes[atFrom + k] = `at ${atTimes[k]!.padEnd(width)}  ${atRests[k]!}`;
     atFrom = -1;
     atTimes = [];
@@ -105,7 +124,10 @@ export function formatScenario(text: string): string {
   let commented = false;
   const putRun = (): void => {
     let width = 0;
-    for (let k = 0; k < codes.length; k++) if (comments[k] !== undefined) width = Math.max(width, indents[k]! * 2 + codes[k]!.length);
+    for (let k = 0; k < codes.length; k++) {
+      const w = indents[k]! * 2 + codes[k]!.length;
+      if (comments[k] !== undefined && w <= ALIGN_COLUMN_LIMIT) width = Math.max(width, w);
+    }
     for (let k = 0; k < codes.length; k++) {
       const s = '  '.repeat(indents[k]!) + codes[k]!;
       const c = comments[k];
@@ -128,7 +150,7 @@ export function formatScenario(text: string): string {
   /** The brace depth where the line started. */
   let lineDepth = 0;
   const endLine = (): void => {
-    const indent = Math.max(0, lineDepth - line.lead);
+    const indent = Math.min(MAX_BLOCK_DEPTH, Math.max(0, lineDepth - line.lead));
     if (line.n === 0) {
       // A blank line, or a line of only a comment: either ends the run.
       endRun();

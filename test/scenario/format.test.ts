@@ -78,3 +78,32 @@ test('large inputs: 200k lines parse, check and format without hitting argument 
   const f = formatScenario(big);
   assert.equal(f.split('\n').length, 200_002);
 });
+
+test('format: braces deeper than the language nests indent one level at most, so the result stays about as long as the text', () => {
+  // The language nests one block level (vm, bus, offer); extra braces are an error, not deeper indentation.
+  const deep = 'bus nic0 {\n' + '{\n'.repeat(3000) + '}\n'.repeat(3000) + '}\n';
+  const f = formatScenario(deep);
+  assert.ok(f.length <= deep.length + 2 * deep.split('\n').length, `${deep.length} characters formatted to ${f.length}`);
+  assert.equal(f.split('\n')[1], '  {');
+  assert.equal(formatScenario(f), f);
+  const huge = 'bus nic0 {\n' + '{\n'.repeat(50_000) + '}\n'.repeat(50_000);
+  const h = formatScenario(huge);
+  assert.ok(h.length <= huge.length * 2);
+  assert.equal(formatScenario(h), h);
+});
+
+test('format: one very long line or time among commented or timed lines does not pad every other line out to it', () => {
+  const long = `at 1ms  driver nic0 msix 3${' x'.repeat(5000)}  # long\n`;
+  const text = long + 'at 2ms boot # a\n'.repeat(200) + 'at 3ms boot # b\n';
+  const f = formatScenario(text);
+  assert.ok(f.length < text.length * 2, `${text.length} characters formatted to ${f.length}`);
+  assert.equal(f.split('\n')[1], 'at 2ms  boot  # a');
+  assert.equal(formatScenario(f), f);
+  const time = `at ${'1'.repeat(100_000)}ms boot\n` + 'at 2ms boot\n'.repeat(200);
+  const t = formatScenario(time);
+  assert.ok(t.length < time.length * 2, `${time.length} characters formatted to ${t.length}`);
+  assert.equal(t.split('\n')[1], 'at 2ms  boot');
+  assert.equal(formatScenario(t), t);
+  // Short ones still align among themselves.
+  assert.equal(formatScenario('at 1ms boot # a\nat 10ms boot # b\n'), 'at 1ms   boot  # a\nat 10ms  boot  # b\n');
+});

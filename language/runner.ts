@@ -81,15 +81,24 @@ export type FromWorker =
   | { t: 'paths'; seq: number; paths: string[] }
   | { t: 'result'; seq: number; result?: PackedAnalysis }
   | { t: 'failed'; seq: number; error: string }
-  | { t: 'formatted'; id: number; text: string };
+  | { t: 'formatted'; id: number; text: string }
+  /** The formatter threw on this text: that request fails, the worker goes on. */
+  | { t: 'formatFailed'; id: number; error: string };
 
 interface Port {
   on(event: 'message', fn: (m: ToWorker) => void): void;
   postMessage(m: FromWorker, transfer?: ArrayBuffer[]): void;
 }
 
-/** The worker's side: answers the messages above. Runs in the worker thread. */
-export function serveAnalyses(port: Port): void {
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The worker's side: answers the messages above. Runs in the worker thread. A request that throws
+ * (a bug, or a text the formatter cannot make: `Invalid string length`) is answered as failed and
+ * the worker serves on; only the worker's death makes the server give it up. `format` is the
+ * formatter (a test passes one that throws).
+ */
+export function serveAnalyses(port: Port, format: (text: string) => string = formatScenario): void {
   const parsed = new Map<number, { job: Job; doc: ParsedDocument }>();
   let dropped: Int32Array | undefined;
   const wanted = (seq: number): boolean => !dropped || Atomics.load(dropped, 0) !== seq;
@@ -99,9 +108,13 @@ export function serveAnalyses(port: Port): void {
         dropped = m.flag;
         break;
       case 'parse': {
-        const doc = parseDocument(m.job.text, m.job.uri);
-        parsed.set(m.job.seq, { job: m.job, doc });
-        port.postMessage({ t: 'paths', seq: m.job.seq, paths: doc.paths });
+        try {
+          const doc = parseDocument(m.job.text, m.job.uri);
+          parsed.set(m.job.seq, { job: m.job, doc });
+          port.postMessage({ t: 'paths', seq: m.job.seq, paths: doc.paths });
+        } catch (e) {
+          port.postMessage({ t: 'failed', seq: m.job.seq, error: messageOf(e) });
+        }
         break;
       }
       case 'check': {
@@ -113,16 +126,24 @@ export function serveAnalyses(port: Port): void {
           if (!wanted(m.seq)) port.postMessage({ t: 'result', seq: m.seq });
           else port.postMessage({ t: 'result', seq: m.seq, result }, transferables(result));
         } catch (e) {
-          port.postMessage({ t: 'failed', seq: m.seq, error: e instanceof Error ? e.message : String(e) });
+          port.postMessage({ t: 'failed', seq: m.seq, error: messageOf(e) });
         }
         break;
       }
       case 'drop':
         parsed.delete(m.seq);
         break;
-      case 'format':
-        port.postMessage({ t: 'formatted', id: m.id, text: formatScenario(m.text) });
+      case 'format': {
+        let text: string;
+        try {
+          text = format(m.text);
+        } catch (e) {
+          port.postMessage({ t: 'formatFailed', id: m.id, error: messageOf(e) });
+          break;
+        }
+        port.postMessage({ t: 'formatted', id: m.id, text });
         break;
+      }
     }
   });
 }
@@ -170,9 +191,11 @@ export class WorkerRunner implements Runner {
   }
 
   private onMessage(m: FromWorker): void {
-    if (m.t === 'formatted') {
-      this.formats.get(m.id)?.resolve(m.text);
+    if (m.t === 'formatted' || m.t === 'formatFailed') {
+      const f = this.formats.get(m.id);
       this.formats.delete(m.id);
+      if (m.t === 'formatted') f?.resolve(m.text);
+      else f?.reject(new Error(m.error));
       return;
     }
     const p = this.pending.get(m.seq);

@@ -39,6 +39,8 @@ export interface Lsp {
   stderr(): string;
   /** Error-level window/logMessage texts: the server's guarded handler failures. */
   errors(): string[];
+  /** Warning-level window/logMessage texts (the analysis worker given up, …). */
+  warnings(): string[];
   close(): Promise<void>;
 }
 
@@ -71,8 +73,10 @@ export async function startServer(
     else seen.push(p);
   });
   const errors: string[] = [];
+  const warnings: string[] = [];
   conn.onNotification('window/logMessage', (m: { type: number; message: string }) => {
     if (m.type === 1) errors.push(m.message);
+    if (m.type === 2) warnings.push(m.message);
   });
   conn.listen();
   const init = await conn.sendRequest<InitializeResult>('initialize', {
@@ -90,6 +94,7 @@ export async function startServer(
     capabilities: init.capabilities,
     stderr: () => err,
     errors: () => errors,
+    warnings: () => warnings,
     diagnostics(uri, version) {
       const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);

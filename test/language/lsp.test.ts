@@ -547,6 +547,27 @@ test('formatting returns edits that produce the formatter text, and none for for
   assert.equal(e3[0]!.newText, formatted.replace(/\n/g, '\r\n'));
 });
 
+test('formatting a document of thousands of stray braces answers with a bounded edit, and the analysis worker stays in use', async () => {
+  const own = await startServer();
+  try {
+    const uri = uriFor('braces.vpci');
+    const text = 'bus nic0 {\n' + '{\n'.repeat(50_000) + '}\n'.repeat(50_000);
+    await open(own, uri, text);
+    const edits = await own.conn.sendRequest<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    assert.equal(edits.length, 1);
+    assert.ok(edits[0]!.newText.length < text.length * 2, `an edit of ${edits[0]!.newText.length} characters`);
+    // Still answered off the main thread: the server never said it gave the worker up.
+    const h = await own.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+    assert.ok(h);
+    assert.deepEqual(
+      own.warnings().filter((w) => /analysis worker failed/.test(w)),
+      [],
+    );
+  } finally {
+    await own.close();
+  }
+});
+
 test('dump files resolve relative to the document folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpci-dump-'));
   try {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisScheduler } from '../../language/scheduler';
 import type { Job, ReadFiles, Runner } from '../../language/runner';
-import { AnalysisOutOfMemory, InProcessRunner, WorkerRunner } from '../../language/runner';
+import { AnalysisOutOfMemory, InProcessRunner, WorkerRunner, serveAnalyses, type ToWorker } from '../../language/runner';
 import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
@@ -270,6 +270,51 @@ test('a format waiting behind an analysis that is dropped and stopped by a worke
   assert.equal(sent.text, 'at  1ms boot\n');
   workers[1]!.handlers.get('message')!({ t: 'formatted', id: sent.id, text: 'at 1ms  boot\n' });
   assert.equal(await formatted, 'at 1ms  boot\n');
+});
+
+test('a request that throws in the worker fails that request only: the worker stays in use and the server keeps it', async () => {
+  type Handler = (x: unknown) => void;
+  const workers: Map<string, Handler>[] = [];
+  const broken: Error[] = [];
+  const r = new WorkerRunner(
+    () => {
+      const handlers = new Map<string, Handler>();
+      workers.push(handlers);
+      // The worker's side in this thread, as the real worker runs it; an exception its handler lets
+      // out is the worker's 'error' event, as Node reports one thrown in a worker thread.
+      let serve: ((m: ToWorker) => void) | undefined;
+      serveAnalyses(
+        {
+          on: (_ev, fn) => (serve = fn),
+          postMessage: (m) => setImmediate(() => handlers.get('message')!(m)),
+        },
+        (text) => {
+          if (text.includes('{')) throw new RangeError('Invalid string length');
+          return text.trim() + '\n';
+        },
+      );
+      return {
+        on: (ev: string, fn: Handler) => handlers.set(ev, fn),
+        postMessage: (m: ToWorker) =>
+          setImmediate(() => {
+            try {
+              serve!(m);
+            } catch (e) {
+              handlers.get('error')!(e);
+            }
+          }),
+        unref: () => {},
+        terminate: async () => 0,
+      } as never;
+    },
+    (e) => broken.push(e),
+  );
+  await assert.rejects(r.format('bus nic0 {\n'), /Invalid string length/);
+  assert.deepEqual(broken, [], 'the worker is not given up');
+  assert.equal(await r.format('  at 1ms boot'), 'at 1ms boot\n');
+  const a = await r.analyze({ seq: 1, uri: 'file:///x.vpci', version: 1, text: 'at 0 boot\n' }, async () => new Map());
+  assert.equal(a?.version, 1);
+  assert.equal(workers.length, 1, 'the same worker answered all three');
 });
 
 test('in-process runner: the same analysis in two stages, the files read in between', async () => {

@@ -9,6 +9,8 @@ import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
 import { tokenize } from '../emulator/scenario/lexer';
+import { statusByName } from '../emulator/scenario/names';
+import { messageByName } from '../emulator/vpci/protocol';
 import { formatTime } from '../emulator/format';
 
 const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
@@ -23,8 +25,20 @@ export function deviceMarkdown(id: string, ctx: ScenarioContext): string | undef
   return deviceCatalogMarkdown(id) ?? `**${d.id}** — ${d.title}\n\n${d.detail}`;
 }
 
+/** The value of a number written as the lexer reads it (`0x4249_001B`, `1K`), or undefined for anything else. */
+function numberValue(word: string): number | undefined {
+  const t = tokenize(word)[0];
+  return t?.kind === 'number' && !t.error && t.text === word && typeof t.value === 'number' ? t.value : undefined;
+}
+
+/**
+ * A message as a scenario may name it, resolved as the checker resolves it: a number is its value;
+ * a name is any spelling messageByName accepts (PCI_CREATE_INTERRUPT_MESSAGE3, CREATE_INTERRUPT3,
+ * create-interrupt3, OpenVMM's FDO_D0_ENTRY; any case).
+ */
 export function messageMarkdown(name: string, ctx: ScenarioContext): string | undefined {
-  const m = ctx.messages.find((x) => x.name === name || x.aliases.includes(name));
+  const value = /^[0-9]/.test(name) ? numberValue(name) : messageByName(name);
+  const m = value === undefined ? undefined : ctx.messages.find((x) => x.value === value);
   if (!m) return undefined;
   const layout = MESSAGE_LAYOUTS[m.name];
   return (
@@ -71,17 +85,45 @@ export function durationMarkdown(word: string): string | undefined {
   return `\`${word}\` — **${formatTime(t.value)}** of virtual time`;
 }
 
+/** A status as `status …` takes it: any spelling of a name the checker accepts (bad-data, BAD_DATA, STATUS_BAD_DATA), or a number. */
 export function statusMarkdown(name: string, ctx: ScenarioContext): string | undefined {
-  const s = ctx.statuses.find((x) => x.name === name);
+  if (/^[0-9]/.test(name)) {
+    const v = numberValue(name);
+    if (v === undefined || v > 0xffff_ffff) return undefined;
+    const known = ctx.statuses.find((x) => x.value >>> 0 === v);
+    return known ? `**${known.name}** \`${hex(known.value)}\` (NTSTATUS)` : `\`${hex(v)}\` (NTSTATUS; not one of the named statuses)`;
+  }
+  const s = statusByName(ctx.statuses, name);
   return s && `**${s.name}** \`${hex(s.value)}\` (NTSTATUS)`;
 }
 
-/** Markdown for an indexed name, or for a bare word (statuses and messages outside the tree). */
+/**
+ * What the word after `before` (the statement's words before it on its line) stands for, where the
+ * statement says: the status of a fault's `status` action, or the message of a fault or of
+ * `expect [no] message`.
+ */
+function valueRole(before: readonly string[]): 'status' | 'message' | undefined {
+  const n = before.length;
+  if (before[0] === 'at' && before[2] === 'fault') {
+    if (n >= 5 && before[n - 1] === 'status') return 'status';
+    // at T fault BUS MESSAGE: the bus may carry a slot (BUS / D.F).
+    if (n === 4 || (n === 6 && before[4] === '/')) return 'message';
+  }
+  if (before[0] === 'expect' && before[n - 1] === 'message' && (n === 2 || (n === 3 && before[1] === 'no'))) return 'message';
+  return undefined;
+}
+
+/**
+ * Markdown for an indexed name, or for a bare word (statuses and messages outside the tree).
+ * `before` is the words of the word's statement before it on its line (after the last brace), when
+ * known: they say what the word is there.
+ */
 export function hoverMarkdown(
   n: NameOccurrence | undefined,
   word: string | undefined,
   ctx: ScenarioContext,
   names: readonly NameOccurrence[],
+  before?: readonly string[],
 ): string | undefined {
   if (n) {
     switch (n.kind) {
@@ -111,9 +153,12 @@ export function hoverMarkdown(
     }
   }
   if (word === undefined) return undefined;
+  const role = before && valueRole(before);
+  if (role === 'status') return statusMarkdown(word, ctx) ?? `Unknown status \`${word}\``;
+  if (role === 'message') return messageMarkdown(word, ctx) ?? `Unknown message \`${word}\``;
   const duration = durationMarkdown(word);
   if (duration) return duration;
-  if (/^STATUS_/.test(word)) return statusMarkdown(word, ctx);
-  if (/^PCI_/.test(word)) return messageMarkdown(word, ctx);
+  if (/^STATUS_/i.test(word)) return statusMarkdown(word, ctx);
+  if (/^PCI_/i.test(word)) return messageMarkdown(word, ctx);
   return keywordMarkdown(word);
 }

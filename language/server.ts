@@ -31,7 +31,7 @@ import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
 import { formatDocument } from './formatting';
-import { commentBefore } from '../emulator/scenario/lexer';
+import { commentBefore, scanLine, tokensOf } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
 import { readDumps } from '../io/scenario-files';
@@ -122,6 +122,24 @@ function statementWindow(doc: LineDocument, line: number): { text: string; first
   let first = line;
   for (let k = 0; first > 0 && k < 5000 && !TOP.test(lineOf(doc, first)); k++) first--;
   return { text: doc.getText({ start: { line: first, character: 0 }, end: { line: line + 1, character: 0 } }), firstLine: first };
+}
+
+/** Words of a statement past this many before a hovered word: too many to say what the word is there. */
+const MAX_HOVER_CONTEXT = 1000;
+
+/**
+ * The words of the statement before offset `end` of a line (after its last brace before it, as
+ * completion reads a line; `/` as itself), or undefined when there are too many to read at a hover.
+ */
+function statementBefore(line: string, end: number): string[] | undefined {
+  const from = scanLine(line, end).afterBrace;
+  const out: string[] = [];
+  for (const t of tokensOf(line.slice(from, end))) {
+    if (t.kind === 'eof' || t.kind === 'newline' || t.kind === 'comment') continue;
+    if (out.length === MAX_HOVER_CONTEXT) return undefined;
+    out.push(t.kind === 'slash' ? '/' : t.text);
+  }
+  return out;
 }
 
 /** A handler's failure in one line for the client's log (the stack with VPCI_DEBUG=1, where there is a process environment). */
@@ -251,7 +269,7 @@ connection.onHover(
     if (commentBefore(src, at.character + 1)) return null;
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
-    const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : []);
+    const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : [], word === undefined ? undefined : statementBefore(src, s));
     if (!md) return null;
     const range = n
       ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }

@@ -22,7 +22,7 @@ import {
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
-import { suggestions } from './names';
+import { statusByName, suggestions } from './names';
 import { messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
@@ -489,11 +489,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     }
     for (const s of extras?.statusNames ?? []) {
       // Any case, '-' or '_', with or without the STATUS_ prefix: bad-data, BAD_DATA, status_bad_data, STATUS_BAD_DATA.
-      const norm = `STATUS_${s.name
-        .toUpperCase()
-        .replace(/-/g, '_')
-        .replace(/^STATUS_/, '')}`;
-      const hit = ctx.statuses.find((x) => x.name === s.name) ?? ctx.statuses.find((x) => x.name === norm);
+      const hit = statusByName(ctx.statuses, s.name);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
         const hints = suggestions(

@@ -27,6 +27,19 @@ export const MESSAGE_NAMES: readonly MessageName[] = Object.entries(MSG)
 export const STATUS_NAMES: readonly { name: string; value: number }[] = Object.entries(STATUS).map(([k, v]) => ({ name: `STATUS_${k}`, value: v }));
 
 /**
+ * The status `written` names among `statuses` (STATUS_NAMES, or a context's): any case, `-` or
+ * `_`, with or without the STATUS_ prefix (bad-data, BAD_DATA, status_bad_data, STATUS_BAD_DATA).
+ * The checker and hover resolve a status name by this one rule.
+ */
+export function statusByName<S extends { name: string }>(statuses: readonly S[], written: string): S | undefined {
+  const norm = `STATUS_${written
+    .toUpperCase()
+    .replace(/-/g, '_')
+    .replace(/^STATUS_/, '')}`;
+  return statuses.find((x) => x.name === written) ?? statuses.find((x) => x.name === norm);
+}
+
+/**
  * Edit distance with adjacent transpositions (optimal string alignment, the
  * restricted Damerau–Levenshtein distance): a swapped pair of letters, the
  * commonest typing slip, costs 1 (`fv` → `vf`), not 2. Capped work for long inputs.

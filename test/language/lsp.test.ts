@@ -236,6 +236,43 @@ test('hover: status names, guest models with offered versions, bus declarations'
   assert.match(await hover(QUICKSTART, pos(QUICKSTART, 'eject nic1', 7)), /declared on line 12; 3 references/);
 });
 
+test('hover: every message name and status the checker accepts is described, never called unknown', async () => {
+  const vm = 'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
+  const lines = [
+    'at 1ms fault nic0 CREATE_INTERRUPT3 status BAD_DATA',
+    'at 1ms fault nic0 0x4249001B status STATUS_BAD_DATA',
+    'at 1ms fault nic0 pci_create_interrupt_message3 status bad-data',
+    'at 1ms fault nic0 create-interrupt3 status 0xC000090B',
+    'at 1ms fault nic0/0 Create_Interrupt3 status 3221227787',
+    'expect message FDO_D0_ENTRY on nic0',
+    'expect no message PCI_BUS_D0ENTRY',
+  ];
+  const text = vm + lines.join('\n') + '\n';
+  const d = await open(lsp, uriFor('names.vpci'), text);
+  assert.deepEqual(
+    d.diagnostics.filter((x) => x.code === 'unknown-message' || x.code === 'unknown-status'),
+    [],
+    'the checker accepts them all',
+  );
+  const at = (line: number, word: string): { line: number; character: number } => ({ line: 6 + line, character: lines[line]!.indexOf(word) + 1 });
+  for (const [line, word, expected] of [
+    [0, 'CREATE_INTERRUPT3', /\*\*PCI_CREATE_INTERRUPT_MESSAGE3\*\* `0x4249001B`/],
+    [1, '0x4249001B', /\*\*PCI_CREATE_INTERRUPT_MESSAGE3\*\*/],
+    [2, 'pci_create_interrupt_message3', /\*\*PCI_CREATE_INTERRUPT_MESSAGE3\*\*/],
+    [4, 'Create_Interrupt3', /\*\*PCI_CREATE_INTERRUPT_MESSAGE3\*\*/],
+    [5, 'FDO_D0_ENTRY', /\*\*PCI_BUS_D0ENTRY\*\*/],
+    [6, 'PCI_BUS_D0ENTRY', /\*\*PCI_BUS_D0ENTRY\*\*/],
+    [0, 'BAD_DATA', /\*\*STATUS_BAD_DATA\*\* `0xC000090B`/],
+    [1, 'STATUS_BAD_DATA', /\*\*STATUS_BAD_DATA\*\* `0xC000090B`/],
+    [2, 'bad-data', /\*\*STATUS_BAD_DATA\*\* `0xC000090B`/],
+    [3, '0xC000090B', /\*\*STATUS_BAD_DATA\*\* `0xC000090B`/],
+    [4, '3221227787', /\*\*STATUS_BAD_DATA\*\* `0xC000090B`/],
+  ] as const) {
+    const h = await hover(text, at(line, word));
+    assert.match(h, expected, `${word}: ${h}`);
+  }
+});
+
 test('virtual time as the debugger writes it: duration hovers, outline, diagnostics', async () => {
   const text = QUICKSTART + 'at 5007100ns detach nic0\nat 1500us boot\n';
   assert.match(await hover(text, pos(text, '2ms', 1)), /^`2ms` — \*\*2 ms\*\* of virtual time$/);

@@ -8,8 +8,8 @@ import { LSP_COLUMNS } from './ranges';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
-import { keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
-import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
+import { EXPECT_TARGET_FORMS, keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
 type Block = 'top' | 'vm' | 'bus';
@@ -88,7 +88,8 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
   {
     label: 'fault',
     detail: 'make the host answer a message with a status',
-    body: 'at ${1:0} fault ${2:nic0} ${3:create-interrupt} status ${4:STATUS_BAD_DATA} times ${5:1}\n',
+    // A message every guest sends under every protocol version (create-interrupt is one of three, by the version negotiated).
+    body: 'at ${1:0} fault ${2:nic0} ${3:bus-d0entry} status ${4:STATUS_BAD_DATA} times ${5:1}\n',
   },
   {
     label: 'hot-plug',
@@ -135,7 +136,8 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
   let block: Block;
   if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1)), LSP_COLUMNS), position.line);
   else if (lineText[scan.afterBrace - 1] === '}') block = 'top';
-  else block = firstWord(lineText) === 'vm' ? 'vm' : 'bus';
+  // A `{`: the block of the statement it ends (from the brace before it, if any), `vm` or another.
+  else block = firstWord(lineText.slice(scanLine(lineText, scan.afterBrace - 1).afterBrace)) === 'vm' ? 'vm' : 'bus';
   const w = words.map((t) => (t.kind === 'slash' ? '/' : t.text));
   const n = w.length;
 
@@ -195,15 +197,15 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
     return [...kwHelp(TOP_KEYWORDS, 'statement'), ...snips];
   }
   const first = w[0]!;
-  // vm { … }
-  if (block === 'vm' || first === 'host' || first === 'guest' || first === 'quirk') {
+  // vm { … } (its settings are nowhere else: `host` at the top level is an error, with nothing to offer after it)
+  if (block === 'vm') {
     if (first === 'host' && n === 1) return profiles();
     if (first === 'guest' && n === 1) return guests();
     if (first === 'quirk' && n === 1) return quirks();
     if (first === 'quirk' && n === 2) return kwMod(['on', 'off'], 'quirk');
     if (first === 'mmio' && n === 1) return kw(['low', 'high']);
     if (first === 'mmio' && n === 3) return kwMod(['size']);
-    if (block === 'vm') return [];
+    return [];
   }
   // function <slot> <device | dump "…"> options
   if (first === 'function') {
@@ -238,7 +240,9 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
       if (rest.length === 1) return messages();
       if (rest.length === 2) return kwHelp(FAULT_ACTIONS, 'fault action');
       if (rest[rest.length - 1] === 'status') return statuses();
-      if (rest.length >= 4 && w[n - 1] !== 'times' && !['delay', 'truncate', 'flip'].includes(w[n - 1]!) && w[n - 2] !== 'flip') return kwMod(['times']);
+      // `times N` may follow every action, once its arguments are written (none after no-reply or vanish, two after flip).
+      const action = rest[2]!;
+      if (isFaultActionKeyword(action) && rest.length === 3 + faultActionArity(action)) return kwMod(['times']);
     }
     return [];
   }
@@ -256,9 +260,10 @@ export function complete({ text, position, ctx, busNames, functions = [], snippe
         'message',
       );
     }
-    // expect <bus>[/slot] …
+    // expect <bus>[/slot] …: with a slot, only the forms about one function (states and version are a whole bus's).
     let i = 2;
     if (w[2] === '/') i = 4;
+    if (n === i && i === 4) return kwHelp(EXPECT_TARGET_FORMS, 'expectation');
     if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kwHelp(EXPECT_BUS_FORMS, 'expectation')];
     const form = w[i]!;
     if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kwMod(['before'], 'STATE');

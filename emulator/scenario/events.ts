@@ -251,3 +251,9 @@ export const FAULT_ACTION_KEYWORDS: readonly ActionKind[] = Object.keys(FAULT_AC
 export function isFaultActionKeyword(word: string): word is ActionKind {
   return Object.prototype.hasOwnProperty.call(FAULT_ACTIONS, word);
 }
+
+/** How many arguments a fault action takes after its keyword, read from its syntax (`'flip' OFFSET XOR` → 2, `'vanish'` → 0). */
+export function faultActionArity(kind: ActionKind): number {
+  const after = FAULT_ACTIONS[kind].syntax.replace(/^'[^']*'\s*/, '').replace(/\([^)]*\)/g, 'X');
+  return after ? after.split(/\s+/).length : 0;
+}

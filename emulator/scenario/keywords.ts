@@ -110,6 +110,8 @@ export const MODIFIERS = rows(
 
 /** Words after `expect BUS[/SLOT]` besides the states. */
 export const EXPECT_BUS_FORMS = ['version', 'msix', 'vector'] as const;
+/** The forms of `expect` about one function (`expect target …`): the only ones a slot may be given to. */
+export const EXPECT_TARGET_FORMS: readonly string[] = EXPECTATIONS.filter((r) => r.syntax.startsWith("'expect' target")).map((r) => r.word);
 
 export const TOP_KEYWORDS = TOP_STATEMENTS.map((r) => r.word);
 export const VM_KEYWORDS = VM_SETTINGS.map((r) => r.word);

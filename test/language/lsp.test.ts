@@ -229,6 +229,59 @@ test('completion: expectation forms, states, outcomes, message options', async (
   assert.ok(['boot', 'driver', 'raise', 'eject', 'offer', 'rescind', 'detach', 'vanish', 'fault'].every((w) => ev.includes(w)));
 });
 
+test('completion offers only what is valid there: the forms a slot takes, times after every fault action, no vm settings outside vm', async () => {
+  const end = (t: string) => ({ line: t.split('\n').length - 1, character: t.split('\n').pop()!.length });
+  const slot = QUICKSTART + 'expect nic0/1.0 ';
+  assert.deepEqual(labels(await completions(slot, end(slot))).sort(), ['msix', 'vector']);
+  // Each completed form does check without unexpected-slot; a bus-level one with a slot does not.
+  const forms = QUICKSTART + 'expect nic0/0 msix 3\nexpect nic0/0 vector 0 delivered\n';
+  assert.deepEqual(
+    (await open(lsp, uriFor('slot-forms.vpci'), forms)).diagnostics.filter((x) => x.code === 'unexpected-slot'),
+    [],
+  );
+  for (const action of ['no-reply', 'vanish', 'status bad-data', 'delay 1ms', 'truncate 4', 'flip 2 0x10']) {
+    const t = QUICKSTART + `at 9ms fault nic0 create-interrupt ${action} `;
+    assert.deepEqual(labels(await completions(t, end(t))), ['times'], action);
+  }
+  for (const partial of ['flip 2 ', 'delay ', 'no-reply times ', 'vanish times 2 ']) {
+    const t = QUICKSTART + `at 9ms fault nic0 create-interrupt ${partial}`;
+    assert.ok(!labels(await completions(t, end(t))).includes('times'), partial);
+  }
+  for (const top of ['host ', 'guest ', 'quirk ', 'quirk short-packet-drop ']) {
+    const t = QUICKSTART + top;
+    assert.deepEqual(labels(await completions(t, end(t))), [], top);
+  }
+});
+
+test('the fault snippet checks clean with every host and guest the vm snippet offers', async () => {
+  const own = await startServer(null, null, { completion: { completionItem: { snippetSupport: true } } });
+  try {
+    const uri = uriFor('snippets.vpci');
+    await open(own, uri, '\n');
+    const r = await own.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const body = (label: string): string => r.find((i) => i.label === label)!.insertText!;
+    const defaults = (b: string): string => b.replace(/\$\{\d+:([^}]*)\}/g, '$1');
+    const vm = body('vm block');
+    const choices = [...vm.matchAll(/\$\{\d+\|([^|]*)\|\}/g)].map((m) => m[1]!.split(','));
+    assert.equal(choices.length, 2);
+    let k = 0;
+    for (const host of choices[0]!)
+      for (const guest of choices[1]!) {
+        let c = 0;
+        const v = defaults(vm.replace(/\$\{\d+\|[^}]*\}/g, () => (c++ === 0 ? host : guest)));
+        const text = v + defaults(body('bus block')) + defaults(body('boot')) + defaults(body('fault'));
+        const d = await open(own, uriFor(`snip-${k++}.vpci`), text);
+        assert.deepEqual(
+          d.diagnostics.filter((x) => x.code === 'fault-never-matches' || x.severity === 1).map((x) => x.message),
+          [],
+          `${host} + ${guest}`,
+        );
+      }
+  } finally {
+    await own.close();
+  }
+});
+
 test('hover: status names, guest models with offered versions, bus declarations', async () => {
   const text = QUICKSTART.replace('status 0xC000090B', 'status STATUS_BAD_DATA');
   assert.match(await hover(text, pos(text, 'STATUS_BAD_DATA', 3)), /0xC000090B/);

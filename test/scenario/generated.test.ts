@@ -118,7 +118,7 @@ test('every fixed word of the language has a hover, and each modifier its statem
       ['undeliverable', 'expect target vector N undeliverable'],
     ],
   );
-  assert.equal(at('  quirk short-packet-drop ').find((i) => i.label === 'on')?.detail, 'quirk NAME on');
+  assert.equal(at('vm { quirk short-packet-drop ').find((i) => i.label === 'on')?.detail, 'quirk NAME on');
   assert.match(at('expect message PCI_EJECT ').find((i) => i.label === 'on')!.detail!, /message message on NAME/);
 });
 

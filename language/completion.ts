@@ -74,6 +74,10 @@ export interface CompletionInput {
   functions?: readonly string[];
   /** The client accepts snippet completions (whole-block templates at the top level). */
   snippets?: boolean;
+  /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
+  insertReplace?: boolean;
+  /** The line of `position` in the document, when `text` is a window of it from a later line: the edits' line. */
+  documentLine?: number;
 }
 
 /** Whole-statement templates; the vm block offers the host profiles and guest models the context knows. */
@@ -105,7 +109,35 @@ const snippetsFor = (ctx: ScenarioContext): { label: string; detail: string; bod
  */
 const MAX_STATEMENT_TOKENS = 1000;
 
-export function complete({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
+/** The characters of the words completion offers (names, devices, messages, slots `1.0`, versions): `/` and spaces part them. */
+const WORD_CHAR = /[A-Za-z0-9_\-.:]/;
+
+/**
+ * The items for `input`, each with the edit that puts it in place of the word at the cursor: the
+ * run of word characters before it and the rest of that word after it (UTF-16 units, as LSP and
+ * JavaScript strings count). Without an edit, the client's own word definition decides what is
+ * replaced, and one that stops at `-` or `.` leaves `intel-intel-82599-vf` or `1.1.0`.
+ */
+export function complete(input: CompletionInput): CompletionItem[] {
+  const items = completeItems(input);
+  if (!items.length) return items;
+  const line = new LineIndex(input.text).line(input.position.line + 1);
+  const at = Math.max(0, Math.min(input.position.character, line.length));
+  let s = at;
+  let e = at;
+  while (s > 0 && WORD_CHAR.test(line[s - 1]!)) s--;
+  while (e < line.length && WORD_CHAR.test(line[e]!)) e++;
+  const pos = (character: number): Position => ({ line: input.documentLine ?? input.position.line, character });
+  const insert = { start: pos(s), end: pos(at) };
+  const replace = { start: pos(s), end: pos(e) };
+  for (const item of items) {
+    const newText = item.insertText ?? item.label;
+    item.textEdit = input.insertReplace ? { newText, insert, replace } : { newText, range: replace };
+  }
+  return items;
+}
+
+function completeItems({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
   // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
   // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
   const index = new LineIndex(text);

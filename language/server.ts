@@ -53,6 +53,7 @@ const documents = new TextDocuments<LineDocument>({
 });
 let workspaceRoots: string[] = [];
 let snippetSupport = false;
+let insertReplaceSupport = false;
 /**
  * The most folding ranges the client wants per document (LSP's FoldingRangeClientCapabilities
  * rangeLimit; VS Code sends its editor.foldingMaximumRegions, 5000), or undefined for no limit.
@@ -174,6 +175,8 @@ function guard<A extends unknown[], R>(fallback: R, fn: (...a: A) => R): (...a: 
 connection.onInitialize((params): InitializeResult => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- required by LSP, but a client may leave it out: then it has none
   snippetSupport = params.capabilities?.textDocument?.completion?.completionItem?.snippetSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  insertReplaceSupport = params.capabilities?.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   const limit: unknown = params.capabilities?.textDocument?.foldingRange?.rangeLimit;
@@ -246,6 +249,8 @@ connection.onCompletion(
       busNames: a?.packed.busNames ?? [],
       functions: a?.packed.functions ?? [],
       snippets: snippetSupport,
+      insertReplace: insertReplaceSupport,
+      documentLine: at.line,
     });
   }),
 );

@@ -253,6 +253,61 @@ test('completion offers only what is valid there: the forms a slot takes, times 
   }
 });
 
+test('every completion item carries the edit that replaces the word at the cursor, in UTF-16 units, whatever the client takes for a word', async () => {
+  /** The line after accepting `label` at the end of `text`'s last line (or at `at`), by the item's own edit. */
+  const accept = async (text: string, label: string, at?: { line: number; character: number }, server: Lsp = lsp): Promise<string> => {
+    const lines = text.split('\n');
+    const position = at ?? { line: lines.length - 1, character: lines[lines.length - 1]!.length };
+    const uri = uriFor('edit.vpci');
+    await open(server, uri, text);
+    const r = await server.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position });
+    assert.ok(r.length);
+    for (const i of r) assert.ok(i.textEdit, `${i.label} has no textEdit`);
+    const item = r.find((i) => i.label === label);
+    assert.ok(item, `${label} not in ${labels(r).join(',')}`);
+    const edit = item.textEdit!;
+    const range = 'range' in edit ? edit.range : edit.replace;
+    assert.equal(range.start.line, position.line);
+    const src = lines[position.line]!;
+    return src.slice(0, range.start.character) + edit.newText + src.slice(range.end.character);
+  };
+  assert.equal(await accept(QUICKSTART + 'bus nic2 { function 0 intel-', 'intel-82599-vf'), 'bus nic2 { function 0 intel-82599-vf');
+  const two = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 0 intel-82599-vf serial 1\n  function 1 intel-82599-vf');
+  assert.equal(await accept(two + 'at 9ms driver nic0/1.', '1.0'), 'at 9ms driver nic0/1.0');
+  assert.equal(await accept(QUICKSTART + 'at 9ms fault nic0 create-interrupt st', 'status'), 'at 9ms fault nic0 create-interrupt status');
+  assert.equal(
+    await accept(QUICKSTART + 'at 9ms fault nic0 PCI_CREATE_INT', 'PCI_CREATE_INTERRUPT_MESSAGE2'),
+    'at 9ms fault nic0 PCI_CREATE_INTERRUPT_MESSAGE2',
+  );
+  // Characters outside the BMP before the word are two UTF-16 units each, as LSP counts them.
+  assert.equal(await accept(QUICKSTART + 'bus nic2 { function 0 dump "😀é.lspci" ser', 'serial'), 'bus nic2 { function 0 dump "😀é.lspci" serial');
+  // In the middle of a word: the whole word is replaced.
+  const mid = QUICKSTART + 'bus nic2 { function 0 intel-82599 }';
+  const lastLine = mid.split('\n').length - 1;
+  assert.equal(
+    await accept(mid, 'intel-82599-vf', { line: lastLine, character: 'bus nic2 { function 0 intel-'.length }),
+    'bus nic2 { function 0 intel-82599-vf }',
+  );
+  // A client that takes an InsertReplaceEdit gets one: insert up to the cursor, or replace the word.
+  const own = await startServer(null, null, { completion: { completionItem: { insertReplaceSupport: true } } });
+  try {
+    const uri = uriFor('ir.vpci');
+    await open(own, uri, mid);
+    const r = await own.conn.sendRequest<CompletionItem[]>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: lastLine, character: 'bus nic2 { function 0 intel-'.length },
+    });
+    const edit = r.find((i) => i.label === 'intel-82599-vf')!.textEdit!;
+    assert.ok('insert' in edit);
+    assert.deepEqual(
+      [edit.insert.start.character, edit.insert.end.character, edit.replace.end.character],
+      ['bus nic2 { function 0 '.length, 'bus nic2 { function 0 intel-'.length, 'bus nic2 { function 0 intel-82599'.length],
+    );
+  } finally {
+    await own.close();
+  }
+});
+
 test('the fault snippet checks clean with every host and guest the vm snippet offers', async () => {
   const own = await startServer(null, null, { completion: { completionItem: { snippetSupport: true } } });
   try {

@@ -11,7 +11,10 @@
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
 import {
+  LSPErrorCodes,
+  ResponseError,
   TextDocuments,
+  type CancellationToken,
   TextDocumentSyncKind,
   type InitializeResult,
   type Position,
@@ -150,14 +153,59 @@ function failure(e: unknown): string {
   return debug ? (e.stack ?? e.message) : `${e.message.split('\n')[0]!} (request not handled; VPCI_DEBUG=1 logs the stack)`;
 }
 
+/** A request's cancellation token: the second argument vscode-languageserver passes every request handler. */
+function tokenOf(a: readonly unknown[]): CancellationToken | undefined {
+  const t = a[1] as Partial<CancellationToken> | undefined;
+  return t && typeof t.isCancellationRequested === 'boolean' ? (t as CancellationToken) : undefined;
+}
+
+/** The answer LSP gives a request the client cancelled before it was answered. */
+const cancelled = (): ResponseError => new ResponseError(LSPErrorCodes.RequestCancelled, 'the request was cancelled');
+
+/**
+ * `p`, or undefined as soon as `token` is cancelled: a request the client no longer wants stops
+ * waiting for an analysis (the analysis itself goes on, for the requests that do want it).
+ */
+function unlessCancelled<T>(p: Promise<T>, token: CancellationToken | undefined): Promise<T | undefined> {
+  if (!token) return p;
+  if (token.isCancellationRequested) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const sub = token.onCancellationRequested(() => {
+      sub.dispose();
+      resolve(undefined);
+    });
+    p.then(
+      (v) => {
+        sub.dispose();
+        resolve(v);
+      },
+      (e: unknown) => {
+        sub.dispose();
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/**
+ * A request handler, guarded (a failure answers `fallback`) and cancellable: a request cancelled
+ * before it starts is not run, and one cancelled before its answer is sent gets RequestCancelled
+ * (-32800), as LSP asks, whatever it computed.
+ */
 function guardAsync<A extends unknown[], R>(fallback: R, fn: (...a: A) => Promise<R>): (...a: A) => Promise<R> {
   return async (...a: A) => {
+    const token = tokenOf(a);
+    if (token?.isCancellationRequested) throw cancelled();
+    let r: R;
     try {
-      return await fn(...a);
+      r = await fn(...a);
     } catch (e) {
+      if (token?.isCancellationRequested) throw cancelled();
       connection.console.error(`vpci language server: ${failure(e)}`);
       return fallback;
     }
+    if (token?.isCancellationRequested) throw cancelled();
+    return r;
   };
 }
 
@@ -233,11 +281,12 @@ documents.onDidClose(
 );
 
 connection.onCompletion(
-  guardAsync([], async (p) => {
+  guardAsync([], async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     // The names of the last analysis (bus names change rarely); the context from the current text.
-    const a = scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri));
+    const a = scheduler.last(doc.uri) ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token));
+    if (token.isCancellationRequested) return [];
     // Clamped to the document as LSP says: a client may send any line and character.
     const at = doc.clamp(p.position);
     const w = statementWindow(doc, at.line);
@@ -256,13 +305,14 @@ connection.onCompletion(
 );
 
 connection.onHover(
-  guardAsync(null, async (p) => {
+  guardAsync(null, async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
     // Clamped first: the word is found by stepping from the cursor, one character at a time, so an
     // unbounded character (1e8, 2^31) would be as many steps with every other request waiting.
     const at = doc.clamp(p.position);
-    const a = usableAt(scheduler.last(doc.uri) ?? (await scheduler.lastOrNext(doc.uri)), doc, at.line);
+    const a = usableAt(scheduler.last(doc.uri) ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token)), doc, at.line);
+    if (token.isCancellationRequested) return null;
     const n = a?.nameAt(at.line + 1, at.character + 1);
     const src = lineOf(doc, at.line);
     let s = at.character;
@@ -285,8 +335,11 @@ connection.onHover(
 
 // Definition and references point elsewhere in the document: only from the analysis of the current text.
 /** The name at a request's position (clamped to the document), in the analysis of the current text. */
-async function nameUnder(p: { textDocument: { uri: string }; position: Position }): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence } | undefined> {
-  const a = await current(p.textDocument.uri);
+async function nameUnder(
+  p: { textDocument: { uri: string }; position: Position },
+  token: CancellationToken,
+): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence } | undefined> {
+  const a = await current(p.textDocument.uri, token);
   const doc = documents.get(p.textDocument.uri);
   if (!a || !doc) return undefined;
   const at = doc.clamp(p.position);
@@ -295,25 +348,25 @@ async function nameUnder(p: { textDocument: { uri: string }; position: Position 
 }
 
 connection.onDefinition(
-  guardAsync([], async (p) => {
-    const u = await nameUnder(p);
+  guardAsync([], async (p, token) => {
+    const u = await nameUnder(p, token);
     return u ? definition(u.a.named(u.n.name), u.a.uri, u.at) : [];
   }),
 );
 
 connection.onReferences(
-  guardAsync([], async (p) => {
-    const u = await nameUnder(p);
+  guardAsync([], async (p, token) => {
+    const u = await nameUnder(p, token);
     return u ? references(u.a.named(u.n.name), u.a.uri, u.at, p.context.includeDeclaration) : [];
   }),
 );
 
-connection.onDocumentSymbol(guardAsync([], async (p) => (await current(p.textDocument.uri))?.symbols ?? []));
+connection.onDocumentSymbol(guardAsync([], async (p, token) => (await current(p.textDocument.uri, token))?.symbols ?? []));
 
 // The ranges come in the order of their first lines: past the client's limit, the first ones in the text.
 connection.onFoldingRanges(
-  guardAsync([], async (p) => {
-    const ranges = (await current(p.textDocument.uri))?.folding ?? [];
+  guardAsync([], async (p, token) => {
+    const ranges = (await current(p.textDocument.uri, token))?.folding ?? [];
     return foldingLimit !== undefined && ranges.length > foldingLimit ? ranges.slice(0, foldingLimit) : ranges;
   }),
 );
@@ -323,8 +376,8 @@ connection.onFoldingRanges(
 const tokenResults = new TokenResults();
 
 connection.languages.semanticTokens.on(
-  guardAsync<[SemanticTokensParams], SemanticTokens>({ data: [] }, async (p) => {
-    const a = await current(p.textDocument.uri);
+  guardAsync<[SemanticTokensParams, CancellationToken], SemanticTokens>({ data: [] }, async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
     if (!a) return { data: [] };
     return { resultId: tokenResults.hold(a.uri, a.packed.tokens), data: a.tokens };
   }),
@@ -332,8 +385,8 @@ connection.languages.semanticTokens.on(
 
 connection.languages.semanticTokens.onDelta(
   // Without an analysis (a document not open, or too large to check): no tokens, as a full answer, so none are left standing.
-  guardAsync<[SemanticTokensDeltaParams], SemanticTokens | SemanticTokensDelta>({ data: [] }, async (p) => {
-    const a = await current(p.textDocument.uri);
+  guardAsync<[SemanticTokensDeltaParams, CancellationToken], SemanticTokens | SemanticTokensDelta>({ data: [] }, async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
     if (!a) return { data: [] };
     const held = tokenResults.held(a.uri, p.previousResultId);
     const resultId = tokenResults.hold(a.uri, a.packed.tokens);
@@ -343,19 +396,20 @@ connection.languages.semanticTokens.onDelta(
 );
 
 connection.languages.semanticTokens.onRange(
-  guardAsync<[SemanticTokensRangeParams], SemanticTokens>({ data: [] }, async (p) => {
-    const a = await current(p.textDocument.uri);
+  guardAsync<[SemanticTokensRangeParams, CancellationToken], SemanticTokens>({ data: [] }, async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
     return { data: a ? tokensInRange(a.packed.tokens, p.range) : [] };
   }),
 );
 
 connection.onDocumentFormatting(
-  guardAsync([] as TextEdit[], async (p) => {
+  guardAsync([] as TextEdit[], async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     return formatDocument(
       doc,
-      (text) => scheduler.format(text),
+      // Cancelled while the formatter runs: no edit, and nothing to tell (the answer is RequestCancelled).
+      async (text) => (await unlessCancelled(scheduler.format(text), token)) ?? text,
       (message) => {
         connection.console.error(`vpci language server: ${message}`);
         connection.window.showErrorMessage(message);
@@ -364,18 +418,18 @@ connection.onDocumentFormatting(
   }),
 );
 
-/** The analysis of the document as it stands (waits for it), or undefined when it is not open. */
-async function current(uri: string): Promise<DocAnalysis | undefined> {
+/** The analysis of the document as it stands (waits for it), or undefined when it is not open or the request is cancelled meanwhile. */
+async function current(uri: string, token?: CancellationToken): Promise<DocAnalysis | undefined> {
   const doc = documents.get(uri);
   if (!doc) return undefined;
-  const a = await scheduler.current(uri);
+  const a = await unlessCancelled(scheduler.current(uri), token);
   return a && documents.get(uri) ? a : undefined;
 }
 
 // Quick fixes only for diagnostics the analysis of the current text still reports at the same range.
 connection.onCodeAction(
-  guardAsync([], async (p) => {
-    const a = await current(p.textDocument.uri);
+  guardAsync([], async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
     return a ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
   }),
 );

@@ -713,6 +713,62 @@ test('formatting a document of thousands of stray braces answers with a bounded 
   }
 });
 
+test('a request cancelled before its answer gets RequestCancelled (-32800), not the whole result', async () => {
+  const own = await startServer();
+  try {
+    const uri = uriFor('cancel.vpci');
+    await open(own, uri, QUICKSTART);
+    // A change, then requests that wait for the analysis of the changed text, each cancelled at
+    // once: written in one piece, so every cancel is read while its request waits (or before it starts).
+    const answers = new Map<number, { result?: unknown; error?: { code: number } }>();
+    const all = new Promise<void>((resolve) => {
+      let buf = Buffer.alloc(0);
+      own.proc.stdout!.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        for (;;) {
+          const head = buf.indexOf('\r\n\r\n');
+          if (head < 0) break;
+          const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, head).toString())![1]);
+          if (buf.length < head + 4 + len) break;
+          const m = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString()) as { id?: number; result?: unknown; error?: { code: number } };
+          buf = buf.subarray(head + 4 + len);
+          if (typeof m.id === 'number' && m.id >= 9000) answers.set(m.id, m);
+          if (answers.size === 5) resolve();
+        }
+      });
+    });
+    const frame = (m: object): string => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...m });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    };
+    const doc = { textDocument: { uri } };
+    const requests: [string, object][] = [
+      ['textDocument/semanticTokens/full', doc],
+      ['textDocument/documentSymbol', doc],
+      ['textDocument/foldingRange', doc],
+      ['textDocument/formatting', { ...doc, options: { tabSize: 2, insertSpaces: true } }],
+      ['textDocument/definition', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
+    ];
+    let out = frame({
+      method: 'textDocument/didChange',
+      params: { textDocument: { uri, version: 2 }, contentChanges: [{ text: QUICKSTART + 'at 9ms boot\n' }] },
+    });
+    requests.forEach(([method, params], k) => {
+      out += frame({ id: 9000 + k, method, params }) + frame({ method: '$/cancelRequest', params: { id: 9000 + k } });
+    });
+    own.proc.stdin!.write(out);
+    await all;
+    for (const [k, [method]] of requests.entries())
+      assert.equal(answers.get(9000 + k)?.error?.code, -32800, `${method}: ${JSON.stringify(answers.get(9000 + k))}`);
+    // The server goes on: the same requests, not cancelled, are answered in full.
+    const syms = await own.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', doc);
+    assert.ok(syms.length > 0);
+    assert.deepEqual(own.errors(), []);
+  } finally {
+    await own.close();
+  }
+});
+
 test('dump files resolve relative to the document folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpci-dump-'));
   try {

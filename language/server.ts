@@ -55,6 +55,8 @@ const documents = new TextDocuments<LineDocument>({
   },
 });
 let workspaceRoots: string[] = [];
+/** The client declared it sends workspace/didChangeWorkspaceFolders (LSP's workspace.workspaceFolders capability). */
+let clientSendsFolderChanges = false;
 let snippetSupport = false;
 let insertReplaceSupport = false;
 /**
@@ -225,7 +227,12 @@ connection.onInitialize((params): InitializeResult => {
   snippetSupport = params.capabilities?.textDocument?.completion?.completionItem?.snippetSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   insertReplaceSupport = params.capabilities?.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
-  workspaceRoots = (params.workspaceFolders ?? []).map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
+  // The workspace folders; a client with none to name (null, or an older client) may still give its root.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri and rootPath are what such a client sends
+  const root = params.rootUri ? pathOf(params.rootUri) : (params.rootPath ?? undefined);
+  workspaceRoots = params.workspaceFolders?.length ? folderPaths(params.workspaceFolders) : root ? [root] : [];
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  clientSendsFolderChanges = !!params.capabilities?.workspace?.workspaceFolders;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   const limit: unknown = params.capabilities?.textDocument?.foldingRange?.rangeLimit;
   foldingLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0 ? limit : undefined;
@@ -241,10 +248,32 @@ connection.onInitialize((params): InitializeResult => {
       documentFormattingProvider: true,
       foldingRangeProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      // Without this, VS Code never says when a folder is added or removed.
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'vpci-language-server', version: '0.1.0' },
   };
 });
+
+/** The paths of workspace folders (file: URIs only: dumps are read from disk). */
+function folderPaths(folders: readonly { uri: string }[]): string[] {
+  return folders.map((f) => pathOf(f.uri)).filter((p): p is string => !!p);
+}
+
+// A folder added or removed changes where dump files may be read from: the roots follow, and every
+// open document is checked again (a dump that was outside may now be inside, or the other way).
+connection.onInitialized(
+  guard(undefined, () => {
+    if (!clientSendsFolderChanges) return;
+    connection.workspace.onDidChangeWorkspaceFolders(
+      guard(undefined, (e) => {
+        const removed = new Set(folderPaths(e.removed));
+        workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...folderPaths(e.added).filter((r) => !workspaceRoots.includes(r))];
+        scheduler.refreshAll();
+      }),
+    );
+  }),
+);
 
 // Opened (the library reports an open as a change too): analysed at once; edited: after a quiet
 // moment (the scheduler drops what a later edit overtakes).

@@ -51,6 +51,8 @@ export async function startServer(
   textDocument: Record<string, unknown> = {},
   /** Options for node itself (a smaller heap: `--max-old-space-size=128`); its worker threads get them too. */
   nodeArgs: string[] = [],
+  /** More of the client's capabilities besides textDocument (`workspace`), and more initialize params (`rootPath`). */
+  more: { capabilities?: Record<string, unknown>; params?: Record<string, unknown> } = {},
 ): Promise<Lsp> {
   const proc = spawn(process.execPath, [...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
@@ -84,8 +86,10 @@ export async function startServer(
     rootUri,
     capabilities: {
       textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] }, ...textDocument },
+      ...more.capabilities,
     },
     workspaceFolders,
+    ...more.params,
   });
   await conn.sendNotification('initialized', {});
   return {

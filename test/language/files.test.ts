@@ -67,6 +67,58 @@ test('a workspace folder is a root too', async () => {
   }
 });
 
+test('workspace folders: the server says it takes changes, and a folder added or removed re-checks open documents', async () => {
+  const lsp = await startServer(null, [{ uri: pathToFileURL(scen).href, name: 'scen' }], {}, [], { capabilities: { workspace: { workspaceFolders: true } } });
+  try {
+    assert.deepEqual(lsp.capabilities.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
+    const uri = pathToFileURL(join(scen, 'folders.vpci')).href;
+    const d1 = await open(lsp, uri, text);
+    assert.deepEqual(codes(d1), [
+      [1, 'dump-outside'],
+      [2, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+    // ../shared.lspci is in the folder added.
+    const d2 = lsp.diagnostics(uri, 1);
+    await lsp.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: pathToFileURL(dir).href, name: 'ws' }], removed: [] },
+    });
+    assert.deepEqual(codes(await d2), [
+      [1, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+    const d3 = lsp.diagnostics(uri, 1);
+    await lsp.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [{ uri: pathToFileURL(dir).href, name: 'ws' }] },
+    });
+    assert.deepEqual(codes(await d3), codes(d1));
+  } finally {
+    await lsp.close();
+  }
+});
+
+test('a client that names no workspace folders (null) but a root: the root is a root', async () => {
+  for (const more of [{ rootUri: pathToFileURL(dir).href }, { rootUri: null, rootPath: dir }]) {
+    const lsp = await startServer(null, null, {}, [], { params: more });
+    try {
+      const d = await open(lsp, pathToFileURL(join(scen, 'root.vpci')).href, text);
+      assert.deepEqual(
+        codes(d),
+        [
+          [1, 'dump-outside'],
+          [3, 'dump-outside'],
+          [4, 'dump-unreadable'],
+        ],
+        JSON.stringify(more),
+      );
+    } finally {
+      await lsp.close();
+    }
+  }
+});
+
 test('a scenario within the size limit that the analysis has no memory for: one diagnostic says why, nothing is retried, the server lives on', async () => {
   // A heap of 128 MiB stands for a machine with little memory: a 2 MiB timeline needs several
   // times that. The analysis worker runs out of memory; the server must not try it on its main

@@ -31,6 +31,20 @@ function namesNoFile(path: string): DumpReadFailure | undefined {
   return undefined;
 }
 
+/**
+ * Why a document that is no file in a folder (an untitled editor, a virtual file system's document
+ * where there is no way to its files) cannot have its dumps read: no folder to find them in.
+ * `uri` is the document's.
+ */
+export function noFolderFailure(uri: string, path: string): DumpReadFailure {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1]?.toLowerCase();
+  const why =
+    scheme === 'untitled'
+      ? 'this scenario is not saved, so it has no folder to find the dump in: save it (next to the dump) first'
+      : `this scenario is not a file in a folder on disk (${scheme ?? 'no'}: URI), so it has no folder to find the dump in: open it from a folder`;
+  return { code: 'dump-no-folder', message: `cannot read dump file '${path}': ${why}` };
+}
+
 export async function readDumps(files: FileAccess, paths: readonly string[], c: Confinement): Promise<Map<string, FileRead>> {
   const out = new Map<string, FileRead>();
   for (const p of paths) {

@@ -37,7 +37,7 @@ import { formatDocument } from './formatting';
 import { commentBefore, scanLine, tokensOf } from '../emulator/scenario/lexer';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
-import { readDumps } from '../io/scenario-files';
+import { noFolderFailure, readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
 import { InProcessRunner } from './runner';
 import { platform } from './platform';
@@ -67,8 +67,10 @@ let foldingLimit: number | undefined;
 
 /** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
 export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
-  const path = paths.length ? pathOf(uri) : undefined;
-  if (!path) return new Map();
+  if (!paths.length) return new Map();
+  const path = pathOf(uri);
+  // Untitled, or a scheme the platform cannot read files under: each dump says why it is not read.
+  if (!path) return new Map(paths.map((p) => [p, noFolderFailure(uri, p)]));
   return readDumps(files, paths, confinement(dirname(path), roots));
 }
 

@@ -11,7 +11,7 @@ import { CATALOG_DEVICES } from './devices';
 
 /** Why a dump file could not be read: its diagnostic code and a one-line message naming the path. */
 export interface DumpReadFailure {
-  code: 'dump-missing' | 'dump-outside' | 'dump-unreadable';
+  code: 'dump-missing' | 'dump-outside' | 'dump-unreadable' | 'dump-no-folder';
   message: string;
 }
 

@@ -119,6 +119,23 @@ test('a client that names no workspace folders (null) but a root: the root is a 
   }
 });
 
+test('a document with no folder on disk (untitled, a virtual file system) is told why its dump cannot be read', async () => {
+  const lsp = await startServer(null, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
+  try {
+    const src = 'bus a { function 0 dump "x.lspci" }\nat 0 boot\n';
+    for (const [uri, why] of [
+      ['untitled:Untitled-1', /cannot read dump file 'x\.lspci': this scenario is not saved, .*save it/],
+      ['vscode-vfs://github/owner/repo/s.vpci', /cannot read dump file 'x\.lspci': this scenario is not a file in a folder on disk \(vscode-vfs: URI\)/],
+    ] as const) {
+      const d = await open(lsp, uri, src);
+      assert.deepEqual(codes(d), [[0, 'dump-no-folder']], uri);
+      assert.match(d.diagnostics[0]!.message as string, why);
+    }
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('a scenario within the size limit that the analysis has no memory for: one diagnostic says why, nothing is retried, the server lives on', async () => {
   // A heap of 128 MiB stands for a machine with little memory: a 2 MiB timeline needs several
   // times that. The analysis worker runs out of memory; the server must not try it on its main

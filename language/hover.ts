@@ -4,7 +4,8 @@
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { versionText } from '../emulator/scenario/context';
 import { QUIRKS } from '../emulator/vpci/guest/quirks';
-import { keywordHelp } from '../emulator/scenario/keywords';
+import { keywordHelp, type KeywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
@@ -71,11 +72,55 @@ export function guestMarkdown(name: string, ctx: ScenarioContext): string | unde
   );
 }
 
-/** A fixed word of the language: how it is written and what it does, in each role it has (from its table). */
-export function keywordMarkdown(word: string): string | undefined {
-  const help = keywordHelp(word);
+/**
+ * A fixed word of the language: how it is written and what it does, from its table. With `before`
+ * (the words of its statement before it), only in the role it has there (`vector` after `raise
+ * nic0` is the raise event's, not the expectation's; `on` after `quirk NAME` is the quirk's); without
+ * it, or where the place says nothing, in each role it has.
+ */
+export function keywordMarkdown(word: string, before?: readonly string[]): string | undefined {
+  const help = (before && helpInPlace(word, before)) ?? keywordHelp(word);
   if (!help.length) return undefined;
   return help.map((h) => `**${word}** (${h.role})\n\n\`${h.syntax.replace(/'/g, '')}\`\n\n${h.summary}.`).join('\n\n---\n\n');
+}
+
+/** The meanings of a fixed word where it stands, after `before`; undefined when the place does not tell (or gives it none). */
+function helpInPlace(word: string, before: readonly string[]): { role: string; syntax: string; summary: string }[] | undefined {
+  const all = keywordHelp(word);
+  const pick = (role: KeywordRole, within?: string): KeywordHelp[] | undefined => {
+    const r = all.filter((h) => h.role === role && (within === undefined || h.syntax.includes(within)));
+    return r.length ? r : undefined;
+  };
+  const n = before.length;
+  if (n === 0) return pick('statement') ?? pick('vm setting') ?? pick('bus item');
+  const first = before[0]!;
+  // A function clause (a bus item, or the one `plug` and `offer` carry).
+  const fn = before.lastIndexOf('function');
+  if (fn >= 0) return word === 'dump' ? pick('modifier', 'function') : n > fn + 1 ? pick('function option') : undefined;
+  if (word === 'function' && (first !== 'at' || before[2] === 'plug' || before[2] === 'offer')) return pick('bus item');
+  switch (first) {
+    case 'quirk':
+      return pick('modifier', 'quirk');
+    case 'mmio':
+      return pick('modifier', 'mmio');
+    case 'at': {
+      if (n === 2) return pick('event');
+      const ev = before[2];
+      if (n < 3 || ev === undefined || !isEventKeyword(ev)) return undefined;
+      if (ev === 'driver') return pick('driver mode');
+      if (ev === 'fault') return n === 5 ? pick('fault action') : pick('modifier', 'fault');
+      // Any other word of an event (`vector` in raise): what the event does, as it is written.
+      if (EVENTS[ev].syntax.includes(`'${word}'`))
+        return [{ role: `in the ${ev} event`, syntax: `'at' DURATION ${EVENTS[ev].syntax}`, summary: EVENTS[ev].summary }];
+      return undefined;
+    }
+    case 'expect':
+      if (word === 'before') return pick('modifier', before.includes('message') ? 'message' : 'STATE');
+      if (word === 'on' || word === 'count') return pick('modifier', 'message');
+      return pick('bus state') ?? pick('expectation') ?? pick('modifier');
+    default:
+      return undefined;
+  }
 }
 
 /** A duration (`6ms`, `1500us`): the virtual time it stands for, written as the debugger and the CLI write it. */
@@ -160,5 +205,5 @@ export function hoverMarkdown(
   if (duration) return duration;
   if (/^STATUS_/i.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/i.test(word)) return messageMarkdown(word, ctx);
-  return keywordMarkdown(word);
+  return keywordMarkdown(word, before);
 }

@@ -381,6 +381,36 @@ test('hover: every message name and status the checker accepts is described, nev
   }
 });
 
+test('hover on a word with several roles describes the role it has where it stands', async () => {
+  const text =
+    QUICKSTART +
+    [
+      'at 8ms fault nic0 create-interrupt vanish times 1',
+      'at 9ms vanish nic1',
+      'expect nic0 vector 0 delivered',
+      'expect nic0 msix 3',
+      'expect message PCI_EJECTION_COMPLETE on nic1',
+      'vm { quirk short-packet-drop on }',
+    ].join('\n') +
+    '\n';
+  const only = async (needle: string, offset: number, nth: number, role: RegExp, not: RegExp): Promise<void> => {
+    const h = await hover(text, pos(text, needle, offset, nth));
+    assert.match(h, role, `${needle}: ${h}`);
+    assert.doesNotMatch(h, not, `${needle}: ${h}`);
+    assert.doesNotMatch(h, /---/, `${needle}: one role only: ${h}`);
+  };
+  await only('vector 0', 1, 0, /raise target vector N[\s\S]*signals interrupt vector N/, /delivered/);
+  await only('vector 0', 1, 1, /\(expectation\)[\s\S]*delivered/, /raise/);
+  await only('vanish times', 1, 0, /\(fault action\)/, /\(event\)/);
+  await only('vanish nic1', 1, 0, /\(event\)/, /\(fault action\)/);
+  await only('msix 3', 1, 0, /driver target/, /expectation/);
+  await only('msix 3', 1, 1, /\(expectation\)/, /driver target/);
+  await only('on nic1', 0, 1, /message message on NAME/, /quirk/);
+  await only(' on }', 1, 0, /quirk NAME on/, /message/);
+  await only('before 65s', 1, 0, /STATE before DURATION/, /message before/);
+  await only('before 1s', 1, 0, /message before DURATION/, /STATE before/);
+});
+
 test('virtual time as the debugger writes it: duration hovers, outline, diagnostics', async () => {
   const text = QUICKSTART + 'at 5007100ns detach nic0\nat 1500us boot\n';
   assert.match(await hover(text, pos(text, '2ms', 1)), /^`2ms` — \*\*2 ms\*\* of virtual time$/);

@@ -88,9 +88,15 @@ export class AnalysisScheduler {
     return this.runner.format(text);
   }
 
-  /** Every open document again now (a file they name changed on disk). */
+  /** Every open document again now (where their files may be read from changed). */
   refreshAll(): void {
     for (const d of this.docs.values()) this.update(d.uri, d.version, d.text, 0);
+  }
+
+  /** One open document again now (a file it names changed on disk). */
+  refresh(uri: string): void {
+    const d = this.docs.get(uri);
+    if (d) this.update(d.uri, d.version, d.text, 0);
   }
 
   close(uri: string): void {

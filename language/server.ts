@@ -25,7 +25,7 @@ import {
   type SemanticTokensRangeParams,
   type TextEdit,
 } from 'vscode-languageserver';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete } from './completion';
 import { hoverMarkdown } from './hover';
@@ -65,10 +65,19 @@ let insertReplaceSupport = false;
  */
 let foldingLimit: number | undefined;
 
+/**
+ * The files each open document's last analysis read (or tried to: one missing then may appear), as
+ * full paths: a change to one of them on disk re-checks those documents only. The language has no
+ * includes, so a scenario depends on no other scenario.
+ */
+const filesRead = new Map<string, Set<string>>();
+
 /** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
 export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
+  const path = paths.length ? pathOf(uri) : undefined;
+  if (path && documents.get(uri)) filesRead.set(uri, new Set(paths.map((p) => resolve(dirname(path), p))));
+  else filesRead.delete(uri);
   if (!paths.length) return new Map();
-  const path = pathOf(uri);
   // Untitled, or a scheme the platform cannot read files under: each dump says why it is not read.
   if (!path) return new Map(paths.map((p) => [p, noFolderFailure(uri, p)]));
   return readDumps(files, paths, confinement(dirname(path), roots));
@@ -296,16 +305,19 @@ documents.onDidChangeContent(
   }),
 );
 
-// A dump file changed on disk (when the client watches them): re-check every open scenario.
+// A file changed on disk (the client watches *.vpci and *.lspci): the open scenarios whose last
+// analysis read it are checked again, and no other (saving a scenario changes no other document's result).
 connection.onDidChangeWatchedFiles(
-  guard(undefined, () => {
-    scheduler.refreshAll();
+  guard(undefined, (p) => {
+    const changed = new Set(p.changes.map((c) => pathOf(c.uri)).filter((x): x is string => !!x));
+    for (const [uri, read] of filesRead) if ([...read].some((f) => changed.has(f))) scheduler.refresh(uri);
   }),
 );
 
 documents.onDidClose(
   guard(undefined, (e) => {
     scheduler.close(e.document.uri);
+    filesRead.delete(e.document.uri);
     tokenResults.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }),

@@ -41,6 +41,8 @@ export interface Lsp {
   errors(): string[];
   /** Warning-level window/logMessage texts (the analysis worker given up, …). */
   warnings(): string[];
+  /** Every publishDiagnostics so far, in the order they came (awaited or not). */
+  published(): PublishDiagnosticsParams[];
   close(): Promise<void>;
 }
 
@@ -69,7 +71,9 @@ export async function startServer(
     setImmediate(() => conn.dispose());
   });
   const seen: PublishDiagnosticsParams[] = [];
+  const published: PublishDiagnosticsParams[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    published.push(p);
     const i = waiters.findIndex((w) => w.uri === p.uri && (w.version === undefined || w.version === p.version));
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(p);
     else seen.push(p);
@@ -99,6 +103,7 @@ export async function startServer(
     stderr: () => err,
     errors: () => errors,
     warnings: () => warnings,
+    published: () => published,
     diagnostics(uri, version) {
       const i = seen.findIndex((p) => p.uri === uri && (version === undefined || p.version === version));
       if (i >= 0) return Promise.resolve(seen.splice(i, 1)[0]!);

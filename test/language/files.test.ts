@@ -136,6 +136,38 @@ test('a document with no folder on disk (untitled, a virtual file system) is tol
   }
 });
 
+test('a file changed on disk re-checks only the open scenarios that read it; a saved scenario re-checks none', async () => {
+  const lsp = await startServer(null, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
+  try {
+    const own = join(dir, 'watch');
+    mkdirSync(own);
+    const uriOf = (name: string): string => pathToFileURL(join(own, name)).href;
+    const [b, c, a] = [uriOf('b.vpci'), uriOf('c.vpci'), uriOf('a.vpci')];
+    // Opened in this order, so a re-check of all of them would publish b's and c's before a's.
+    await open(lsp, b, `bus b { function 0 dump "b.lspci" ${BARS} }\nat 0 boot\n`);
+    await open(lsp, c, 'bus c { function 0 intel-82599-vf }\nat 0 boot\n');
+    const first = await open(lsp, a, `bus a { function 0 dump "a.lspci" ${BARS} }\nat 0 boot\n`);
+    assert.deepEqual(codes(first), [[0, 'dump-missing']]);
+    const before = lsp.published().length;
+    // A scenario saved: nothing depends on it (the language has no includes).
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: c, type: 2 }] });
+    // a.lspci appears: a is checked again, and finds it.
+    copyFileSync(GPU, join(own, 'a.lspci'));
+    const again = lsp.diagnostics(a, 1);
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('a.lspci'), type: 1 }] });
+    assert.deepEqual(codes(await again), []);
+    assert.deepEqual(
+      lsp
+        .published()
+        .slice(before)
+        .map((p) => p.uri),
+      [a],
+    );
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('a scenario within the size limit that the analysis has no memory for: one diagnostic says why, nothing is retried, the server lives on', async () => {
   // A heap of 128 MiB stands for a machine with little memory: a 2 MiB timeline needs several
   // times that. The analysis worker runs out of memory; the server must not try it on its main

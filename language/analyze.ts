@@ -3,7 +3,7 @@
 // I/O of its own (the dump-file reader is injected), so `npm run bench` and the
 // tests can time and call it directly.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
+import type { Diagnostic, Loc, Scenario } from '../emulator/scenario/ast';
 import { parseStaged, checkStaged, dumpPaths, type ParsedScenario } from '../emulator/scenario/staged';
 import { defaultScenarioContext, type ScenarioContext } from '../emulator/scenario/context';
 import { LSP_COLUMNS, locToRange } from './ranges';
@@ -20,6 +20,11 @@ export interface Analysis {
   /** The same, as LSP diagnostics (0-based ranges). */
   lspDiagnostics: LspDiagnostic[];
   names: NameOccurrence[];
+  /**
+   * The brace blocks (`vm { … }`, `bus NAME { … }`, `offer NAME { … }`) as 0-based first and last
+   * lines, in the order of their first lines: which block a line is in, without reading the text.
+   */
+  blocks: { start: number; end: number; kind: 'vm' | 'bus' }[];
 }
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -119,7 +124,15 @@ export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile
   } catch {
     names = [];
   }
-  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names };
+  const blocks: Analysis['blocks'] = [];
+  const add = (loc: Loc, kind: 'vm' | 'bus'): void => {
+    if (loc.endLine > loc.line) blocks.push({ start: loc.line - 1, end: loc.endLine - 1, kind });
+  };
+  for (const v of p.parsed?.extras.vmDecls ?? []) add(v, 'vm');
+  for (const b of scenario.buses) add(b.loc, 'bus');
+  for (const e of scenario.timeline) if (e.kind === 'offer') add(e.bus.loc, 'bus');
+  blocks.sort((x, y) => x.start - y.start);
+  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names, blocks };
 }
 
 /**

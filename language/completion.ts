@@ -12,11 +12,11 @@ import { EXPECT_TARGET_FORMS, keywordHelp, type KeywordRole } from '../emulator/
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
-type Block = 'top' | 'vm' | 'bus';
+export type Block = 'top' | 'vm' | 'bus';
 
-/** Which block the 0-based position is in, from the brace structure before it (tokens read as they come). */
-function blockAt(tokens: Iterable<Token>, line: number): Block {
-  const stack: Block[] = [];
+/** Which block the 0-based position is in, from the brace structure before it (tokens read as they come), the text starting in block `start`. */
+function blockAt(tokens: Iterable<Token>, line: number, start: Block = 'top'): Block {
+  const stack: Block[] = start === 'top' ? [] : [start];
   let stmtFirst: string | undefined;
   for (const t of tokens) {
     if (t.loc.line - 1 >= line) break;
@@ -78,6 +78,8 @@ export interface CompletionInput {
   insertReplace?: boolean;
   /** The line of `position` in the document, when `text` is a window of it from a later line: the edits' line. */
   documentLine?: number;
+  /** The block the text's first line is in, when the text is a window that starts inside one (default: the top level). */
+  startBlock?: Block;
 }
 
 /** Whole-statement templates; the vm block offers the host profiles and guest models the context knows. */
@@ -137,7 +139,7 @@ export function complete(input: CompletionInput): CompletionItem[] {
   return items;
 }
 
-function completeItems({ text, position, ctx, busNames, functions = [], snippets = false }: CompletionInput): CompletionItem[] {
+function completeItems({ text, position, ctx, busNames, functions = [], snippets = false, startBlock = 'top' }: CompletionInput): CompletionItem[] {
   // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
   // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
   const index = new LineIndex(text);
@@ -166,7 +168,7 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
   if (last && last.loc.endCol - 1 === lead.length + rest.length && /[A-Za-z0-9_\-.:]$/.test(rest)) words = toks.slice(0, -1);
   // The block the statement is in: after a brace on this line, the brace says; else the lines before.
   let block: Block;
-  if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1)), LSP_COLUMNS), position.line);
+  if (scan.afterBrace === 0) block = blockAt(tokensOf(text.slice(0, index.startOf(position.line + 1)), LSP_COLUMNS), position.line, startBlock);
   else if (lineText[scan.afterBrace - 1] === '}') block = 'top';
   // A `{`: the block of the statement it ends (from the brace before it, if any), `vm` or another.
   else block = firstWord(lineText.slice(scanLine(lineText, scan.afterBrace - 1).afterBrace)) === 'vm' ? 'vm' : 'bus';

@@ -37,6 +37,8 @@ export interface PackedAnalysis {
   /** Declared bus names and functions (`bus/D.F`), for completion without the whole name table. */
   busNames: string[];
   functions: string[];
+  /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
+  blocks: Int32Array;
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
@@ -94,12 +96,19 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     folding: tokens ? JSON.stringify(foldingRanges(a.text)) : '[]',
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
+    blocks: Int32Array.from(a.blocks.flatMap((b) => [b.start, b.end, b.kind === 'vm' ? 0 : 1])),
   };
 }
 
 /** The buffers a PackedAnalysis can hand over instead of copying. */
 export function transferables(p: PackedAnalysis): ArrayBuffer[] {
-  return [p.names.kinds.buffer as ArrayBuffer, p.names.locs.buffer as ArrayBuffer, p.tokens.buffer as ArrayBuffer, p.lineStarts.buffer as ArrayBuffer];
+  return [
+    p.names.kinds.buffer as ArrayBuffer,
+    p.names.locs.buffer as ArrayBuffer,
+    p.tokens.buffer as ArrayBuffer,
+    p.lineStarts.buffer as ArrayBuffer,
+    p.blocks.buffer as ArrayBuffer,
+  ];
 }
 
 /** An analysis on the answering side: the parts unpacked on first use. */
@@ -179,6 +188,22 @@ export class DocAnalysis {
   get symbols(): DocumentSymbol[] {
     return (this.symbols_ ??= JSON.parse(this.packed.symbols) as DocumentSymbol[]);
   }
+  /** The block (`vm`, or a bus body) whose lines hold 0-based `line` in the analysed text, by binary search; undefined at the top level. */
+  blockAt(line: number): 'vm' | 'bus' | undefined {
+    const b = this.packed.blocks;
+    // The last block starting at or before the line (blocks do not nest: the language has one level).
+    let lo = 0;
+    let hi = b.length / 3;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid * 3]! <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = lo - 1;
+    if (i < 0 || b[i * 3 + 1]! < line) return undefined;
+    return b[i * 3 + 2] === 0 ? 'vm' : 'bus';
+  }
+
   get folding(): FoldingRange[] {
     return (this.folding_ ??= JSON.parse(this.packed.folding) as FoldingRange[]);
   }

@@ -27,7 +27,7 @@ import {
 } from 'vscode-languageserver';
 import { dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
-import { complete } from './completion';
+import { complete, type Block } from './completion';
 import { hoverMarkdown } from './hover';
 import { definition, references } from './definition';
 import { LEGEND } from './semantic';
@@ -133,11 +133,22 @@ function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): 
   return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
 }
 
-/** The statement around a position: from the last line that starts a top-level statement, so completion never tokenizes the whole document. */
-function statementWindow(doc: LineDocument, line: number): { text: string; firstLine: number } {
+/** Lines completion reads back for the statement it is in; past them, the analysis says which block the line is in. */
+const WINDOW_LINES = 5000;
+
+/**
+ * The statement around a position: from the last line that starts a top-level statement, so
+ * completion never tokenizes the whole document. In a block longer than WINDOW_LINES (a bus of
+ * thousands of functions), its start is not read back to: the last analysis's blocks say which block
+ * the line is in, and the window is the line alone.
+ */
+function statementWindow(doc: LineDocument, line: number, a: DocAnalysis | undefined): { text: string; firstLine: number; startBlock?: Block } {
   const TOP = /^\s*(vm|bus|at|expect)\b/;
   let first = line;
-  for (let k = 0; first > 0 && k < 5000 && !TOP.test(lineOf(doc, first)); k++) first--;
+  for (let k = 0; first > 0 && k < WINDOW_LINES && !TOP.test(lineOf(doc, first)); k++) first--;
+  if (first > 0 && !TOP.test(lineOf(doc, first)) && a) {
+    return { text: lineOf(doc, line), firstLine: line, startBlock: a.blockAt(line) ?? 'top' };
+  }
   return { text: doc.getText({ start: { line: first, character: 0 }, end: { line: line + 1, character: 0 } }), firstLine: first };
 }
 
@@ -332,7 +343,7 @@ connection.onCompletion(
     if (token.isCancellationRequested) return [];
     // Clamped to the document as LSP says: a client may send any line and character.
     const at = doc.clamp(p.position);
-    const w = statementWindow(doc, at.line);
+    const w = statementWindow(doc, at.line, a);
     const position = { line: at.line - w.firstLine, character: at.character };
     return complete({
       text: w.text,
@@ -343,6 +354,7 @@ connection.onCompletion(
       snippets: snippetSupport,
       insertReplace: insertReplaceSupport,
       documentLine: at.line,
+      startBlock: w.startBlock,
     });
   }),
 );

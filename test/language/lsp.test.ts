@@ -337,6 +337,24 @@ test('the fault snippet checks clean with every host and guest the vm snippet of
   }
 });
 
+test('completion in a block longer than the lines it reads back still knows the block', async () => {
+  const fns = Array.from({ length: 6000 }, (_, i) => `  function ${i % 32}.${i % 8} intel-82599-vf serial ${i}`).join('\n');
+  const text = `bus big {\n${fns}\n  \n}\nvm {\n${'  cpus 4\n'.repeat(6000)}  \n}\n\n`;
+  const lines = text.split('\n');
+  const inBus = lines.indexOf('  ');
+  const inVm = lines.lastIndexOf('  ');
+  const top = lines.length - 1;
+  const uri = uriFor('long-block.vpci');
+  await open(lsp, uri, text);
+  const at = async (line: number): Promise<string[]> =>
+    labels(
+      await lsp.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line, character: lines[line]!.length } }),
+    ).sort();
+  assert.deepEqual(await at(inBus), ['function', 'instance']);
+  assert.deepEqual(await at(inVm), ['cpus', 'guest', 'host', 'mmio', 'quirk']);
+  assert.deepEqual(await at(top), ['at', 'bus', 'expect', 'vm']);
+});
+
 test('hover: status names, guest models with offered versions, bus declarations', async () => {
   const text = QUICKSTART.replace('status 0xC000090B', 'status STATUS_BAD_DATA');
   assert.match(await hover(text, pos(text, 'STATUS_BAD_DATA', 3)), /0xC000090B/);

@@ -57,6 +57,7 @@ function packed(job: Job): PackedAnalysis {
     folding: '[]',
     busNames: [],
     functions: [],
+    blocks: new Int32Array(),
   };
 }
 

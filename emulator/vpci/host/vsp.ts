@@ -691,15 +691,11 @@ export class VpciHost {
       this.env.rescind();
       return;
     }
-    // Only a guest that has the channel open and a version agreed can take an EJECT; otherwise nothing is written
-    // (no one reads the ring) and the device is given up at once, as after the 60 s timeout [UNCONFIRMED].
-    const why = !this.env.channelOpen()
-      ? 'the channel is not open'
-      : this.state === 'init'
-        ? 'no protocol version is negotiated'
-        : this.state === 'fatal'
-          ? `the channel failed (${this.fatalReason ?? ''})`
-          : undefined;
+    // Only a guest that has the channel open reads an EJECT, and only a channel that has not failed carries one;
+    // otherwise nothing is written and the device is given up at once, as after the 60 s timeout [UNCONFIRMED].
+    // A guest still negotiating does read it: both drivers' channel callbacks take PCI_EJECT in any state (an
+    // eject racing the attach, which finds no child yet and is never answered).
+    const why = !this.env.channelOpen() ? 'the channel is not open' : this.state === 'fatal' ? `the channel failed (${this.fatalReason ?? ''})` : undefined;
     if (why !== undefined) {
       this.stateChange('eject', wslot, `not sent: ${why}; removed without waiting`);
       this.dropFunction(wslot);

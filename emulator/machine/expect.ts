@@ -122,13 +122,20 @@ function stateEvent(m: Machine, bus: number, state: string): number {
   return -1;
 }
 
-/** The guest's PCI_EJECTION_COMPLETE for a slot, or -1. */
-function ejectedEvent(m: Machine, bus: number, wslot: number): number {
+/**
+ * The first eject of a function of the bus that completed, or -1: the host's EJECT answered by
+ * the guest's EJECTION_COMPLETE (the host's 'eject … complete' record; docs/protocol.md §7.2). An
+ * EJECTION_COMPLETE the host never asked for (one the host refuses) is not an eject.
+ */
+function ejectedEvent(m: Machine, bus: number): number {
   const t = m.trace;
   for (let i = 0; i < t.length; i++) {
-    if (t.bus[i] !== bus || t.kind[i] !== Ev.PacketToHost || t.a[i] !== EJECTION_COMPLETE) continue;
-    const pkt = t.get(i).blob as Uint8Array;
-    if (rd32(pkt, 20) === wslot) return i;
+    if (t.bus[i] !== bus || t.kind[i] !== Ev.State) continue;
+    const r = t.get(i).blob as { what?: string; to?: unknown } | undefined;
+    if (r?.what !== 'eject' || r.to !== 'complete') continue;
+    // The guest's EJECTION_COMPLETE the host took: the event the user goes to.
+    for (let j = i; j >= 0; j--) if (t.bus[j] === bus && t.kind[j] === Ev.PacketToHost && t.a[j] === EJECTION_COMPLETE) return j;
+    return i;
   }
   return -1;
 }
@@ -174,10 +181,13 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const what = `${e.bus.name} ${e.state}${e.before !== undefined ? ` before ${formatTime(e.before)}` : ''}`;
       const expected = e.before !== undefined ? `${e.state} before ${formatTime(e.before)}` : e.state;
       if (b < 0) return result(false, what, `no bus ${e.bus.name} was ever created`, { expected, actual: 'no such bus' });
-      const ev = e.state === 'ejected' ? ejectedEvent(m, b, 0) : stateEvent(m, b, e.state);
+      const ev = e.state === 'ejected' ? ejectedEvent(m, b) : stateEvent(m, b, e.state);
       if (ev < 0) {
         const status = m.model.busStatus(m.buses[b]!.state.sc);
-        const detail = `${e.bus.name} never became ${e.state} (guest state: ${status})`;
+        const detail =
+          e.state === 'ejected'
+            ? `${e.bus.name} had no eject completed (the host's EJECT answered by EJECTION_COMPLETE); guest state: ${status}`
+            : `${e.bus.name} never became ${e.state} (guest state: ${status})`;
         const late = e.before !== undefined ? deadlinePassed(m, e.before) : -1;
         const cause =
           late >= 0
@@ -216,6 +226,31 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
         if ((st | 0) >= 0) ok = i;
         else rejected = i;
       }
+      // Both ends must agree: the host's side is the version it went ready with (its 'host' state event).
+      let hostAt = -1;
+      let hostV: number | undefined;
+      for (let i = 0; i < t.length; i++) {
+        if (t.kind[i] !== Ev.State || t.bus[i] !== b.index) continue;
+        const r = t.get(i).blob as { what?: string; to?: { state?: string; version?: number } } | undefined;
+        if (r?.what === 'host' && r.to?.state === 'ready') {
+          hostAt = i;
+          hostV = r.to.version;
+        }
+      }
+      if (v && hostV !== v) {
+        const host = hostV ? verText(hostV) : 'none';
+        const cause =
+          hostAt >= 0
+            ? causeAt(m, hostAt, `the host agreed ${host} here`)
+            : ok >= 0
+              ? causeAt(m, ok, `the guest took ${verText(v)} from this reply; the host agreed no version`)
+              : undefined;
+        return result(false, what, `the guest uses ${verText(v)}, but the host agreed ${host}`, {
+          expected: verText(e.version),
+          actual: `guest ${verText(v)}, host ${host}`,
+          ...(cause ? { cause } : {}),
+        });
+      }
       const actual = v ? verText(v) : 'none';
       let cause: ExpectCause | undefined;
       if (ok >= 0) cause = causeAt(m, ok, `negotiated ${actual} here`);
@@ -234,7 +269,8 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const what = `${fnText(e.target)} has ${e.count} MSI-X vectors programmed with the host's address/data`;
       if (!b) return result(false, what, `no bus ${e.target.bus.name}`, { expected: String(e.count), actual: 'no such bus' });
       const mapped = mappedMsix(m, b.index, wslot);
-      const ok = mapped.good >= e.count;
+      // Exactly N: more (or entries holding something else) is not what was expected either.
+      const ok = mapped.good === e.count && mapped.bad === 0;
       const write = lastMsixWrite(m, b.index, wslot);
       const cause =
         write >= 0
@@ -261,12 +297,16 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       let delivered = -1;
       let dropped = -1;
       let wanted = -1;
+      /** Raised while the vector was masked: left pending (Ev.State 'interrupt pending (masked)'). */
+      let masked = -1;
       for (let i = 0; i < t.length; i++) {
         if (t.bus[i] !== b.index || t.a[i] !== wslot) continue;
         if (t.kind[i] === Ev.IntDeliver && (t.get(i).blob as { index: number }).index === e.vector) {
           if (delivered < 0) delivered = i;
           if (wanted < 0 && (e.cpu === undefined || t.c[i] === e.cpu)) wanted = i;
         } else if (t.kind[i] === Ev.IntUndeliverable && t.b[i] === e.vector && dropped < 0) dropped = i;
+        else if (t.kind[i] === Ev.State && t.b[i] === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === 'interrupt pending (masked)')
+          masked = i;
       }
       const cpus = [
         ...new Set(
@@ -283,33 +323,54 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             cause: causeAt(m, wanted, `vector ${e.vector} delivered to cpu ${hit.c} here`),
           });
         }
-        const actual = cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? 'undeliverable' : 'never delivered';
+        const pending = 'raised while masked: left pending, never delivered';
+        const actual = cpus.length
+          ? `delivered to cpu ${cpus.join(', ')}`
+          : dropped >= 0
+            ? 'undeliverable'
+            : masked >= 0
+              ? 'pending (masked)'
+              : 'never delivered';
         const cause =
           delivered >= 0
             ? causeAt(m, delivered, `vector ${e.vector} delivered to cpu ${t.c[delivered]} here`)
             : dropped >= 0
               ? causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`)
-              : whyNever(m, b.index, `vector ${e.vector} was never raised`);
+              : masked >= 0
+                ? causeAt(m, masked, `vector ${e.vector} raised here while masked: left pending`)
+                : whyNever(m, b.index, `vector ${e.vector} was never raised`);
         return result(
           false,
           what,
-          cpus.length ? `delivered to cpu ${cpus.join(', ')}` : dropped >= 0 ? `undeliverable: ${String(t.get(dropped).blob)}` : 'never delivered',
+          cpus.length
+            ? `delivered to cpu ${cpus.join(', ')}`
+            : dropped >= 0
+              ? `undeliverable: ${String(t.get(dropped).blob)}`
+              : masked >= 0
+                ? pending
+                : 'never delivered',
           { expected, actual, ...(cause ? { cause } : {}) },
         );
       }
       if (dropped >= 0)
         return result(true, what, 'reported undeliverable', { cause: causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`) });
       const cause =
-        delivered >= 0 ? causeAt(m, delivered, `vector ${e.vector} was delivered here`) : whyNever(m, b.index, `vector ${e.vector} was never raised`);
-      return result(false, what, delivered >= 0 ? 'it was delivered' : 'never raised', {
+        delivered >= 0
+          ? causeAt(m, delivered, `vector ${e.vector} was delivered here`)
+          : masked >= 0
+            ? causeAt(m, masked, `vector ${e.vector} raised here while masked: left pending, neither delivered nor dropped`)
+            : whyNever(m, b.index, `vector ${e.vector} was never raised`);
+      return result(false, what, delivered >= 0 ? 'it was delivered' : masked >= 0 ? 'raised while masked: left pending, not dropped' : 'never raised', {
         expected,
-        actual: delivered >= 0 ? 'delivered' : 'never raised',
+        actual: delivered >= 0 ? 'delivered' : masked >= 0 ? 'pending (masked)' : 'never raised',
         ...(cause ? { cause } : {}),
       });
     }
     case 'message': {
       const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
       const sends: number[] = [];
+      /** The first one sent at or after the deadline (when there is one). */
+      let late = -1;
       if (!e.bus || busIdx >= 0) {
         for (let i = 0; i < t.length; i++) {
           const k = t.kind[i];
@@ -319,7 +380,10 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
           const pkt = t.get(i).blob as Uint8Array | undefined;
           if (pkt && pkt[0] !== INBAND) continue;
           if (busIdx >= 0 && t.bus[i] !== busIdx) continue;
-          if (e.before !== undefined && t.time[i]! >= e.before) continue;
+          if (e.before !== undefined && t.time[i]! >= e.before) {
+            if (late < 0) late = i;
+            continue;
+          }
           sends.push(i);
         }
       }
@@ -328,13 +392,15 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const where = e.bus ? ` on ${e.bus.name}` : '';
       const first = sends[0];
       const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
+      const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
+      /** What "none" means under a deadline: none before it, and the first one after it if any. */
+      const none = e.before !== undefined ? `none before ${formatTime(e.before)}${late >= 0 ? ` (first at ${formatTime(t.time[late]!)})` : ''}` : 'none sent';
       if (e.negate)
-        return result(n === 0, `no ${name}${where}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : 'none sent', {
+        return result(n === 0, `no ${name}${where}${deadline}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : none, {
           expected: '0',
           actual: String(n),
           ...(n ? { cause: sentHere(first!, 1) } : {}),
         });
-      const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
       if (e.count !== undefined) {
         const ok = n === e.count;
         let cause: ExpectCause | undefined;
@@ -345,6 +411,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             sends[n - 1]!,
             ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`,
           );
+        else if (late >= 0) cause = causeAt(m, late, `${name}${where} sent here, at or after the ${formatTime(e.before!)} deadline`);
         else
           cause =
             e.before !== undefined && deadlinePassed(m, e.before) >= 0
@@ -356,12 +423,18 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
           ...(cause ? { cause } : {}),
         });
       }
-      if (n > 0) return result(true, `${name}${where}`, `${n} sent, first at ${formatTime(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
+      if (n > 0) return result(true, `${name}${where}${deadline}`, `${n} sent, first at ${formatTime(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
       const cause =
-        e.before !== undefined && deadlinePassed(m, e.before) >= 0
-          ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`)
-          : whyNever(m, busIdx, `${name}${where} was never sent`);
-      return result(false, `${name}${where}`, 'never sent', { ...(cause ? { cause } : {}) });
+        late >= 0
+          ? causeAt(m, late, `${name}${where} sent here, at or after the ${formatTime(e.before!)} deadline`)
+          : e.before !== undefined && deadlinePassed(m, e.before) >= 0
+            ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`)
+            : whyNever(m, busIdx, `${name}${where} was never sent`);
+      return result(false, `${name}${where}${deadline}`, e.before !== undefined ? none : 'never sent', {
+        expected: `sent${deadline}`,
+        actual: late >= 0 ? `first at ${formatTime(t.time[late]!)}` : 'never sent',
+        ...(cause ? { cause } : {}),
+      });
     }
     case 'no-errors': {
       const errs: number[] = [];
@@ -403,7 +476,8 @@ export function mappedMsix(m: Machine, bus: number, wslot: number): { good: numb
   if (!child || !fn) return { good, bad };
   const granted = new Set(m.remapper.entriesFor(bus, wslot).map((e) => `${e.address}:${e.data}`));
   for (const irq of child.irqs) {
-    if (!irq.mapped) continue;
+    // MSI-X vectors only: an MSI vector lives in the capability, not in the table.
+    if (!irq.mapped || m.irqInfo(irq.irq)?.kind !== 'msix') continue;
     const entry = msixEntry(fn, irq.index);
     if (entry && granted.has(`${entry.address}:${entry.data}`)) good++;
     else bad++;

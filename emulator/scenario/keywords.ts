@@ -58,10 +58,18 @@ export const EXPECTATIONS = rows(
   {
     word: 'state',
     syntax: "'expect' NAME STATE ['before' DURATION]",
-    summary: `the bus reached a life-cycle state (${BUS_STATES.join(', ')}), before a deadline if given`,
+    summary: `the bus reached a life-cycle state (${BUS_STATES.join(', ')}; ejected: the host ejected one of its functions and the guest completed it), before a deadline (strictly) if given`,
   },
-  { word: 'version', syntax: "'expect' NAME 'version' VERSION", summary: 'the bus negotiated this vPCI protocol version' },
-  { word: 'msix', syntax: "'expect' target 'msix' N", summary: "N MSI-X vectors are programmed with the host's address and data" },
+  {
+    word: 'version',
+    syntax: "'expect' NAME 'version' VERSION",
+    summary: 'the bus negotiated this vPCI protocol version: the guest uses it and the host agreed to it',
+  },
+  {
+    word: 'msix',
+    syntax: "'expect' target 'msix' N",
+    summary: 'at the end of the run, exactly N MSI-X table entries hold an address and data the host returned, and none holds other values',
+  },
   {
     word: 'vector',
     syntax: "'expect' target 'vector' N ('delivered' ['cpu' N] | 'undeliverable')",
@@ -70,7 +78,8 @@ export const EXPECTATIONS = rows(
   {
     word: 'message',
     syntax: "'expect' ['no'] 'message' message { 'on' NAME | 'count' N | 'before' DURATION }",
-    summary: 'the guest sent the message (that many times, on that bus, before the deadline), or never did',
+    summary:
+      'the message was sent, by the guest or the host, that many times, on that bus, before the deadline (strictly) — or never; completions answering a message are not counted',
   },
   { word: 'errors', syntax: "'expect' 'no' 'errors'", summary: 'no protocol or model error happened' },
 );

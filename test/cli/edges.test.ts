@@ -57,7 +57,7 @@ test('run --junit/--json/--quiet with a control character and markup in the scen
   assert.match(x, new RegExp(`<testsuite name="${attr.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}" tests="2" failures="1"`));
   assert.ok(
     x.includes(
-      `<testcase classname="${attr}" name="a ejected (line 4)" time="0"><failure message="a never became ejected (guest state: attached)">${attr}:4:1: `,
+      `<testcase classname="${attr}" name="a ejected (line 4)" time="0"><failure message="a had no eject completed (the host&apos;s EJECT answered by EJECTION_COMPLETE); guest state: attached">${attr}:4:1: `,
     ),
     x,
   );

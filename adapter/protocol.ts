@@ -168,6 +168,8 @@ export interface VerdictBody {
   total: number;
   steps: number;
   virtualTimeNs: number;
+  /** The run did not finish: the step limit (this many steps) stopped it, and it was judged there. */
+  stoppedAtMaxSteps?: number;
 }
 
 export interface GoToCauseResponse {

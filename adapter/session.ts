@@ -2131,14 +2131,14 @@ export class VpciDebugSession extends DebugSession {
    * The run is at its end: prints every expectation with file:line, ok/FAIL and the detail, then
    * "N of M expectation(s) held", and sends `vpci/verdict` for the editor's Test Explorer and Problems.
    */
-  private reportVerdict(results?: ExpectResult[]): ExpectResult[] {
+  private reportVerdict(results?: ExpectResult[], cutAt?: number): ExpectResult[] {
     const rt = this.rt;
     const j = this.judged;
     if (!rt || !j) return [];
     const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
-    for (const l of verdictConsole(j.file, r))
+    for (const l of verdictConsole(j.file, r, cutAt))
       this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
-    this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position)));
+    this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position, cutAt)));
     return r;
   }
 
@@ -2167,7 +2167,7 @@ export class VpciDebugSession extends DebugSession {
       }
       this.runKind = undefined;
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
-      this.reportVerdict();
+      this.reportVerdict(undefined, r.idle ? undefined : DEFAULT_MAX_STEPS);
       this.ended = true;
       this.sendEvent(new TerminatedEvent());
     };
@@ -2209,7 +2209,7 @@ export class VpciDebugSession extends DebugSession {
         return;
       }
       this.runKind = undefined;
-      const results = this.reportVerdict();
+      const results = this.reportVerdict(undefined, idle ? undefined : DEFAULT_MAX_STEPS);
       const r = results.find((x) => x.line === line)!;
       const s = goToCause(rt, r, r.text ?? `the expectation on line ${line}`);
       if (typeof s === 'string') return fail(s);

@@ -27,8 +27,21 @@ export function verdictItems(results: ExpectResult[]): VerdictItem[] {
   }));
 }
 
-export function verdictBody(file: string, m: Machine, results: ExpectResult[], steps: number): VerdictBody {
-  return { scenario: file, results: verdictItems(results), held: results.filter((r) => r.ok).length, total: results.length, steps, virtualTimeNs: m.now };
+export function verdictBody(file: string, m: Machine, results: ExpectResult[], steps: number, cutAt?: number): VerdictBody {
+  return {
+    scenario: file,
+    results: verdictItems(results),
+    held: results.filter((r) => r.ok).length,
+    total: results.length,
+    steps,
+    virtualTimeNs: m.now,
+    ...(cutAt !== undefined ? { stoppedAtMaxSteps: cutAt } : {}),
+  };
+}
+
+/** How a verdict judged where the step limit stopped a run says so: the run had not finished. */
+export function cutText(maxSteps: number): string {
+  return `judged where the step limit of ${maxSteps.toLocaleString('en-US')} steps stopped the run, not at its end`;
 }
 
 /**
@@ -37,17 +50,18 @@ export function verdictBody(file: string, m: Machine, results: ExpectResult[], s
  * names the file by its base name: the output event carries the whole path as its source, which
  * VS Code shows as a link beside the line (the full path in the text wrapped every line).
  */
-export function verdictConsole(file: string, results: ExpectResult[]): { text: string; line?: number; failed?: boolean }[] {
+export function verdictConsole(file: string, results: ExpectResult[], cutAt?: number): { text: string; line?: number; failed?: boolean }[] {
   const name = basename(file);
   const out: { text: string; line?: number; failed?: boolean }[] = [{ text: `Expectations of ${name}:\n` }];
   for (const r of results)
     out.push({ text: `  ${r.ok ? 'ok  ' : 'FAIL'}  ${name}:${r.line}:${r.col}  ${r.what} — ${r.detail}\n`, line: r.line, failed: !r.ok });
   const first = results.find((r) => !r.ok);
-  if (!results.length) out.push({ text: `${verdictSummary(results)}\n` });
-  else if (!first) out.push({ text: `PASS: ${verdictSummary(results)}\n` });
+  const cut = cutAt !== undefined ? ` (${cutText(cutAt)})` : '';
+  if (!results.length) out.push({ text: `${verdictSummary(results)}${cut}\n` });
+  else if (!first) out.push({ text: `PASS${cut}: ${verdictSummary(results)}\n` });
   else
     out.push({
-      text: `FAIL: ${verdictSummary(results)}; first failure at line ${first.line}: ${first.what} — ${first.detail}\n`,
+      text: `FAIL${cut}: ${verdictSummary(results)}; first failure at line ${first.line}: ${first.what} — ${first.detail}\n`,
       line: first.line,
       failed: true,
     });
@@ -64,7 +78,8 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
     if (k === Ev.PacketToHost || k === Ev.PacketToGuest) msgs.set(t.bus[i]!, (msgs.get(t.bus[i]!) ?? 0) + 1);
     else if (k === Ev.Error) errs.set(t.bus[i]!, (errs.get(t.bus[i]!) ?? 0) + 1);
   }
-  const lines = [`vPCI Lab: ran ${basename(file)} to the end — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)`];
+  const how = hitMax ? `up to the step limit (${steps.toLocaleString('en-US')} steps): it had not finished` : 'to the end';
+  const lines = [`vPCI Lab: ran ${basename(file)} ${how} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)`];
   lines.push(`  ${steps} steps, ${t.length} events, virtual time ${formatTime(m.now)}${hitMax ? ' (stopped at the step limit)' : ''}`);
   for (const b of m.buses) {
     const v = m.model.protocolVersion(b.state.sc);

@@ -359,7 +359,8 @@ export class ScenarioTests implements vscode.Disposable {
     if (!file) return;
     const own = !tracked;
     const run = tracked?.run ?? this.ctrl.createTestRun(new vscode.TestRunRequest([file]), `vPCI debug session: ${session.name}`, true);
-    run.appendOutput(`${verdictSummary(body.results)} (debug session "${session.name}", ${body.steps} steps)\r\n`, undefined, file);
+    const cut = body.stoppedAtMaxSteps !== undefined ? `; judged where the step limit of ${body.stoppedAtMaxSteps} steps stopped the run, not at its end` : '';
+    run.appendOutput(`${verdictSummary(body.results)} (debug session "${session.name}", ${body.steps} steps${cut})\r\n`, undefined, file);
     this.apply(run, file, body.results, body.virtualTimeNs);
     if (own) run.end();
   }

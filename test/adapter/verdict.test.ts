@@ -197,3 +197,21 @@ test('a launch with "cause" stops at the cause first; a line with no expectation
   const st = await stopped;
   assert.equal(st.body.reason, 'goto');
 });
+
+test('noDebug stopped by the step limit says so: the summary, the PASS line and the verdict event, not "to the end"', async () => {
+  // Linux waits for a CREATE_INTERRUPT2 answer that never comes: the run never settles.
+  const file = resolve('test/adapter/fixtures/never-settles.vpci');
+  const dc = h.client();
+  const out = collectOutput(dc);
+  const verdict = dc.waitForEvent('vpci/verdict');
+  const terminated = dc.waitForEvent('terminated');
+  await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+  await dc.launchRequest({ scenario: file, listingsDir: LISTINGS, noDebug: true } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  await terminated;
+  const text = out.map((e) => e.body.output).join('');
+  assert.match(text, /vPCI Lab: ran never-settles\.vpci up to the step limit \(5,000,000 steps\): it had not finished — host hyperv-2016, guest linux/);
+  assert.ok(!text.includes('to the end'), text);
+  assert.match(text, /^PASS \(judged where the step limit of 5,000,000 steps stopped the run, not at its end\): 1 of 1 expectation\(s\) held$/m);
+  assert.equal(((await verdict).body as { stoppedAtMaxSteps?: number }).stoppedAtMaxSteps, 5_000_000);
+});

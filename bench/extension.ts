@@ -44,6 +44,6 @@ if (vsix) {
     .filter(existsSync)
     .reduce((a, f) => a + statSync(f).size, 0);
   console.log(
-    `VSIX size\n    ${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB  floor [the four bundles uncompressed] ${(bundles / 1024 / 1024).toFixed(2)} MB  ratio ${(size / bundles).toFixed(2)}x\n    budget: ≤ 2 MB  ${size <= 2 * 1024 * 1024 ? 'ok' : 'OVER'}`,
+    `VSIX size\n    ${vsix}: ${(size / 1024 / 1024).toFixed(2)} MB  floor [the four bundles uncompressed] ${(bundles / 1024 / 1024).toFixed(2)} MB  ratio ${(size / bundles).toFixed(2)}x\n    budget: ≤ 2 MiB  ${size <= 2 * 1024 * 1024 ? 'ok' : 'OVER'}`,
   );
 } else console.log('VSIX size\n    no VSIX in the repository root: run `npm run package` first');

@@ -1,6 +1,6 @@
 // The VSIX that `npm run package` writes: it carries only what runs (the four
 // esbuild bundles, grammars, listings, pci.ids, examples, icon, README,
-// LICENSE), no node_modules and no sources, and stays under 2 MB. Reads the
+// LICENSE), no node_modules and no sources, and stays under 2 MiB. Reads the
 // zip's central directory itself; skipped with a message if no VSIX was built.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -106,7 +106,7 @@ test('the VSIX carries nothing that does not run', { skip: why }, () => {
   }
 });
 
-test('the VSIX is at most 2 MB and its package.json is the manifest', { skip: why }, () => {
+test('the VSIX is at most 2 MiB and its package.json is the manifest', { skip: why }, () => {
   const size = statSync(VSIX).size;
   assert.ok(size <= MAX_BYTES, `${VSIX} is ${size} bytes (> ${MAX_BYTES})`);
   const buf = readFileSync(VSIX);
@@ -115,4 +115,27 @@ test('the VSIX is at most 2 MB and its package.json is the manifest', { skip: wh
   assert.equal(inner.name, pkg.name);
   assert.equal(inner.main, './dist/extension.js');
   assert.ok(inner.contributes.debuggers.some((d: { type: string }) => d.type === 'vpci'));
+});
+
+test("the VSIX's README (the extension's page) shows no broken image or link: every relative one names a file the VSIX holds", { skip: why }, () => {
+  const buf = readFileSync(VSIX);
+  const entries = zipEntries(buf);
+  const names = new Set(entries.map((e) => e.name));
+  const readme = readEntry(
+    buf,
+    entries.find((e) => e.name === 'extension/readme.md')!,
+  ).toString('utf8');
+  const targets = [...readme.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]!);
+  assert.ok(
+    targets.some((t) => t.startsWith('media/')),
+    'the images the VSIX holds are kept',
+  );
+  for (const t of targets) {
+    assert.ok(!t.includes('example.invalid'), `no placeholder address: ${t}`);
+    if (/^[a-z][a-z0-9+.-]*:|^#/i.test(t)) continue;
+    const file = decodeURI(t.replace(/[#?].*$/, ''));
+    assert.ok(names.has(`extension/${file}`), `${t} is in the VSIX`);
+  }
+  // The language reference the README sends readers to travels with it.
+  assert.ok(names.has('extension/docs/scenario-language.md'));
 });

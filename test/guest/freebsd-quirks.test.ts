@@ -102,6 +102,14 @@ test('map-msi-no-rescind-check: a rescind while CREATE_INTERRUPT is unanswered l
   assert.equal(logged(on, /PCIB_MAP_MSI failed/), undefined, 'the caller never returns');
   const off = run({ host, off: ['map-msi-no-rescind-check'] }, body);
   assert.ok(logged(off, /PCIB_MAP_MSI failed for irq \d+: error 19/), 'ENODEV like every other wait');
+  // The 2016 driver checks for rescind in no wait at all: there is nothing to switch (and map_msi sleeps on).
+  assert.equal(
+    quirksFor('freebsd-2016').some((q) => q.name === 'map-msi-no-rescind-check'),
+    false,
+  );
+  const old = run({ host, guest: 'freebsd-2016' }, body.replace('PCI_CREATE_INTERRUPT_MESSAGE3', 'PCI_CREATE_INTERRUPT_MESSAGE'));
+  assert.equal(sent(old, MSG.PCI_CREATE_INTERRUPT_MESSAGE).length, 1);
+  assert.equal(logged(old, /PCIB_MAP_MSI failed/), undefined, 'the 2016 caller never returns either');
 });
 
 test('every FreeBSD quirk in quirks.ts has a test above (int-pin-single-byte-only: see the note)', () => {

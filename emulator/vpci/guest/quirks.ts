@@ -97,7 +97,8 @@ export const QUIRKS: readonly QuirkInfo[] = [
   },
   {
     name: 'map-msi-no-rescind-check',
-    models: ['freebsd', 'freebsd-2016'],
+    // Not freebsd-2016: its every wait is a wait_for_completion with no rescind check, map_msi's among them.
+    models: ['freebsd'],
     summary: 'vmbus_pcib_map_msi waits for CREATE_INTERRUPT without checking for rescind',
     description:
       'Every other wait polls for channel rescind every 100 ms; map_msi sleeps unconditionally, so ' +

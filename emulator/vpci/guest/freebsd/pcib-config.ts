@@ -389,8 +389,8 @@ export function configFunctions(v: FreebsdVariant) {
       S('wait_for_completion(&comp.comp_pkt.host_event);', (k, l) => {
         if (k.sc.comps[l.comp]?.done) return undefined;
         const keys = [k.key(`comp:${l.comp}`)];
-        // Fixed driver: give up on rescind like every other wait.
-        if (!k.quirk('map-msi-no-rescind-check')) {
+        // Fixed driver: give up on rescind like every other wait (the 2016 driver's waits never check).
+        if (!old && !k.quirk('map-msi-no-rescind-check')) {
           if (k.isRevoked()) return ret({ error: ENODEV });
           keys.push(k.key('rescind'));
         }

@@ -31,7 +31,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const about = name === 'help' ? rest[0] : undefined;
-    if (about === undefined) {
+    // `help --help` (or -h) asks how to use help: the usage, which says it.
+    if (about === undefined || about === '--help' || about === '-h') {
       io.out(usage());
       return EXIT.ok;
     }

@@ -7,6 +7,7 @@ import { LoadFailure, positiveWhole, reportDiagnostics, reportWritable, writeRep
 import { parse, last } from './args';
 import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
+import { QUIRKS } from '../../emulator/vpci/guest/quirks';
 import { transcript } from '../../emulator/machine/transcript';
 import { formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
@@ -147,6 +148,12 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     return EXIT.badInput;
   }
   const m = loaded.machine;
+  // A quirk the guest does not have changes nothing: said, as the scenario's own `quirk` line would be (quirk-not-applicable).
+  for (const q of Object.keys(ov.o.quirks ?? {})) {
+    const info = QUIRKS.find((x) => x.name === q)!;
+    if (!info.models.includes(m.config.guest))
+      io.err(`vpci-lab ${name}: warning: --quirk ${q}: the ${m.config.guest} guest has no such quirk (${info.models.join(', ')} only); it changes nothing\n`);
+  }
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
   const results = run.results;
   // `--json -`: stdout carries the report alone, so a program can parse it.

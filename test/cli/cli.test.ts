@@ -43,9 +43,11 @@ test('every command prints its usage to stdout with --help (or -h, or vpci-lab h
       assert.equal(io.stderr, '', argv.join(' '));
     }
   }
-  const io = capture();
-  assert.equal(await main(['--help'], io), 0);
-  for (const c of COMMANDS) assert.match(io.stdout, new RegExp(`^  ${c.name} +\\S`, 'm'));
+  for (const argv of [['--help'], ['help'], ['help', '--help'], ['help', '-h']]) {
+    const io = capture();
+    assert.equal(await main(argv, io), 0, argv.join(' '));
+    for (const c of COMMANDS) assert.match(io.stdout, new RegExp(`^  ${c.name} +\\S`, 'm'), argv.join(' '));
+  }
 });
 
 test('run and check state the same exit codes in their usage', async () => {
@@ -65,4 +67,13 @@ test('the CLI has no import circle: main imports the command table, no command i
   assert.deepEqual(cli, []);
   assert.ok(g.files.get('adapter/cli/main.ts')!.includes('adapter/cli/commands.ts'));
   for (const [f, tos] of g.files) if (f.startsWith('adapter/cli/')) assert.ok(!tos.includes('adapter/cli/main.ts'), `${f} imports main`);
+});
+
+test('run --quirk for a quirk the guest does not have warns that it changes nothing, as the scenario line would', async () => {
+  const io = capture();
+  assert.equal(await main(['run', 'examples/quickstart.vpci', '--guest', 'linux', '--quirk', 'descriptor-stride=off', '--quiet'], io), 1);
+  assert.match(io.stderr, /^vpci-lab run: warning: --quirk descriptor-stride: the linux guest has no such quirk \(freebsd only\); it changes nothing$/m);
+  const ok = capture();
+  await main(['run', 'examples/quickstart.vpci', '--quirk', 'descriptor-stride=off', '--quiet'], ok);
+  assert.doesNotMatch(ok.stderr, /warning/);
 });

@@ -115,7 +115,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   replyVersion: 'echo',
   relations2From: V1_3,
   slotZeroOnly: false,
-  gateByVersion: true,
+  gateByVersion: true, // [UNCONFIRMED] (docs/protocol.md §14)
   emptyRelationsCompletion: false,
   ignoreBarWritesWhileMse: true,
   supportsEject: true,
@@ -131,7 +131,8 @@ const hyperv = (name: string, title: string, versions: number[], description: st
 });
 
 // Shown in hovers and the docs: what no public source confirms is said to be the model's, in words (docs/protocol.md marks it [UNCONFIRMED]).
-const HYPERV_NOTE = 'Modelled, not confirmed by a public source: that it refuses newer versions with REVISION_MISMATCH, and its per-packet error statuses.';
+const HYPERV_NOTE =
+  'Modelled, not confirmed by a public source: that it refuses newer versions with REVISION_MISMATCH and messages newer than the negotiated version, its per-packet error statuses, the version its reply names, and what it does with malformed or unusual packets, ring back-pressure, BAR ranges and an eject no guest can answer (docs/protocol.md marks each).';
 
 export const HOST_PROFILES: readonly HostProfile[] = [
   hyperv(

@@ -362,15 +362,46 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     unknown('unknown-message', 'message', { name: m.name, loc: m.loc }, cands);
   }
 
-  function checkRef(index: Map<string, { bus: BusDecl; offerAt?: number }>, bus: Name, slot: FnRef['slot']): { bus: BusDecl; offerAt?: number } | undefined {
+  /** `1` or `1.2`: a win_slot as a slot is written (device, and the function when it is not 0). */
+  function wslotText(w: number): string {
+    const device = w & 0x1f;
+    const fn = w >> 5;
+    return fn ? `${device}.${fn}` : `${device}`;
+  }
+
+  /** Every slot a bus ever has a function at: declared in its block, or plugged by some event. */
+  function slotsOf(b: BusDecl): number[] {
+    const all = new Set(b.functions.map((f) => f.slot.wslot));
+    for (const w of plugged.get(b.name.name) ?? []) all.add(w);
+    return [...all].sort((x, y) => x - y);
+  }
+
+  /**
+   * The bus of a reference, and for a function target (`fn`) whether the bus ever has the function it
+   * names: `nic0/1` names slot 1, and `nic0` slot 0 (docs: a target without /SLOT means slot 0), so
+   * both are checked alike. `slotOk` is false when the slot is unknown (the error is reported here).
+   */
+  function checkRef(
+    index: Map<string, { bus: BusDecl; offerAt?: number }>,
+    bus: Name,
+    slot: FnRef['slot'],
+    fn: boolean,
+  ): { bus: BusDecl; offerAt?: number; slotOk: boolean } | undefined {
     const b = index.get(bus.name);
     if (!b) {
       unknown('unknown-bus', 'bus', bus, [...index.keys()]);
       return undefined;
     }
-    if (slot && !b.bus.functions.some((f) => f.slot.wslot === slot.wslot) && !plugged.get(bus.name)?.has(slot.wslot))
-      add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}`);
-    return b;
+    if (!fn) return { ...b, slotOk: true };
+    const wslot = slot ? slot.wslot : 0;
+    const slots = slotsOf(b.bus);
+    if (slots.includes(wslot)) return { ...b, slotOk: true };
+    const its = slots.length ? `its functions: ${slots.map(wslotText).join(', ')}` : 'it has no functions';
+    // Quick fix: name a slot the bus has (the implied one gets a slot written after the bus name).
+    const hints = slot ? slots.map(wslotText) : slots.map((w) => `${bus.name}/${wslotText(w)}`);
+    if (slot) add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}; ${its}`, undefined, hints);
+    else add('error', bus.loc, 'unknown-slot', `${bus.name} has no function at slot 0 (a target without /SLOT means slot 0); ${its}`, undefined, hints);
+    return { ...b, slotOk: false };
   }
 
   function checkTimeline(index: Map<string, { bus: BusDecl; offerAt?: number }>): void {
@@ -433,7 +464,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (!ref) continue;
       const bus = ref.bus;
       const slot = ref.slot;
-      const b = checkRef(index, bus, slot);
+      // A function target without /SLOT names slot 0 (docs: target := NAME ['/' SLOT]); bus targets name no function.
+      const fnTarget = row.target === 'function';
+      const b = checkRef(index, bus, slot, fnTarget);
       if (!b) continue;
       if (b.offerAt !== undefined && e.time < b.offerAt) {
         add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${formatTime(b.offerAt)}; it does not exist at ${formatTime(e.time)}`, {
@@ -461,10 +494,17 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             'plug-unsupported',
             `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`,
           );
-      } else if (gs && e.kind !== 'fault')
+      } else if (fnTarget && b.slotOk && gs)
         add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: gs.loc });
-      else if (slot && e.kind !== 'fault' && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
-        add('error', slot.loc, 'fn-not-yet', `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`);
+      else if (fnTarget && b.slotOk && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
+        add(
+          'error',
+          slot?.loc ?? bus.loc,
+          'fn-not-yet',
+          slot
+            ? `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`
+            : `${bus.name} has no function at slot 0 at ${formatTime(e.time)} (a target without /SLOT means slot 0); it is plugged later`,
+        );
       const tk = sk;
       if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
         add('warning', e.loc, 'before-boot', `this event at ${formatTime(e.time)} comes before the guest boots at ${formatTime(bootAt)}`);
@@ -518,10 +558,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       }
       switch (x.kind) {
         case 'state':
-          checkRef(index, x.bus, undefined);
+          checkRef(index, x.bus, undefined, false);
           break;
         case 'version':
-          checkRef(index, x.bus, undefined);
+          checkRef(index, x.bus, undefined, false);
           if (common && !common.includes(x.version))
             add(
               'warning',
@@ -531,10 +571,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             );
           break;
         case 'msix':
-          checkRef(index, x.target.bus, x.target.slot);
+          checkRef(index, x.target.bus, x.target.slot, true);
           break;
         case 'interrupt':
-          checkRef(index, x.target.bus, x.target.slot);
+          checkRef(index, x.target.bus, x.target.slot, true);
           if (x.cpu !== undefined && x.cpu >= cpus) add('error', x.loc, 'no-such-cpu', `the VM has ${cpus} CPU(s) (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
@@ -543,7 +583,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             const why = neverSent(x.message.value);
             if (why) add('warning', x.message.loc, 'message-never-sent', why, undefined, sentInstead(x.message.value, x.message.name));
           }
-          if (x.bus) checkRef(index, x.bus, undefined);
+          if (x.bus) checkRef(index, x.bus, undefined, false);
           if (x.negate && x.count !== undefined)
             add('warning', x.loc, 'negated-count', "'expect no message … count N' is contradictory; 'no' already means count 0");
           break;

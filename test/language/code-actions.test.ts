@@ -117,6 +117,8 @@ for (const [what, from, to, code] of [
   ['word in raise', 'expect nic0 attached', 'at 3ms raise nic0 vectr 0\nexpect nic0 attached', 'unknown-keyword'],
   ['outcome', 'expect nic0 attached', 'at 3ms raise nic0 vector 0\nexpect nic0 vector 0 delivred', 'unknown-keyword'],
   ['function option', 'intel-82599-vf }', 'intel-82599-vf serail 3 }', 'unknown-setting'],
+  ['slot', 'driver nic0 msix', 'driver nic0/2 msix', 'unknown-slot'],
+  ['implied slot 0', 'function 0 intel', 'function 1 intel', 'unknown-slot'],
 ] as const) {
   test(`a quick fix for an unknown ${what} turns it into a valid scenario`, async () => {
     const text = BASE.replace(from, to);
@@ -131,6 +133,9 @@ for (const [what, from, to, code] of [
     if (code === 'unknown-status') assert.equal(actions[0]!.title, "Change to 'STATUS_BAD_DATA'");
     if (code === 'unknown-message') assert.equal(actions[0]!.title, "Change to 'ejection-complete'");
     if (what === 'driver mode') assert.equal(actions[0]!.title, "Change to 'msix'");
+    if (what === 'slot') assert.equal(actions[0]!.title, "Change to '0'");
+    // A target without /SLOT is slot 0: the fix names the slot the bus has.
+    if (what === 'implied slot 0') assert.equal(actions[0]!.title, "Change to 'nic0/1'");
     assert.ok(d.range.start.line >= 0);
   });
 }

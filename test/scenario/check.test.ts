@@ -131,6 +131,61 @@ test('events on buses that do not exist yet, any more, or at all', () => {
   ]);
 });
 
+test('a target without /SLOT is slot 0, checked as nic0/0 is: in every event and expectation that takes one', () => {
+  const head = 'bus nic0 { function 1 intel-82599-vf }\nat 0 boot\n';
+  const lines = [
+    'at 1ms driver nic0 msix 3',
+    'at 2ms raise nic0 vector 0',
+    'at 3ms eject nic0',
+    'at 4ms vanish nic0',
+    'at 5ms unplug nic0',
+    'expect nic0 vector 0 undeliverable',
+    'expect nic0 msix 0',
+  ];
+  for (const line of lines) {
+    const ds = load(head + line + '\n', 't.vpci', fakeContext()).diagnostics.filter((d) => d.severity === 'error');
+    const col = line.indexOf('nic0') + 1;
+    assert.deepEqual(
+      ds.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message, d.suggestions]),
+      [['unknown-slot', 3, col, col + 4, 'nic0 has no function at slot 0 (a target without /SLOT means slot 0); its functions: 1', ['nic0/1']]],
+      line,
+    );
+    // The same statement with /0 written is the same error, at the slot.
+    const explicit = load(head + line.replace('nic0', 'nic0/0') + '\n', 't.vpci', fakeContext()).diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(
+      explicit.map((d) => [d.code, d.message, d.suggestions]),
+      [['unknown-slot', 'bus nic0 has no function at 0.0; its functions: 1', ['1']]],
+      line,
+    );
+    // Slot 1 is there: nothing to say.
+    assert.deepEqual(
+      load(head + line.replace('nic0', 'nic0/1') + '\n', 't.vpci', fakeContext()).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+    );
+  }
+  // Bus-wide statements name no function: no slot to check.
+  assert.deepEqual(
+    diags(
+      head +
+        'at 1ms fault nic0 create-interrupt status BAD_DATA\nat 2ms rescind nic0\nexpect nic0 rescinded\nexpect nic0 version 1.1\nexpect message ejection-complete on nic0\n',
+    ),
+    [],
+  );
+});
+
+test('an implied slot 0 that is plugged later, or was removed, is fn-not-yet or bus-gone; a bus-wide event after it is neither', () => {
+  const head = 'bus nic0 { function 1 intel-82599-vf }\nat 0 boot\n';
+  assert.deepEqual(diags(head + 'at 1ms driver nic0 msix 1\nat 2ms plug nic0 function 0 intel-82599-vf\nat 3ms driver nic0 msix 1\n'), [
+    ['error', 'fn-not-yet', 3, 15, 19],
+  ]);
+  const ds = load(head + 'at 1ms driver nic0 msix 1\nat 2ms plug nic0 function 0 intel-82599-vf\n', 't.vpci', fakeContext()).diagnostics;
+  assert.equal(ds[0]!.message, 'nic0 has no function at slot 0 at 1 ms (a target without /SLOT means slot 0); it is plugged later');
+  const bus0 = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
+  // The function at slot 0 vanished: a later event on it is an error, but the bus itself is still there.
+  assert.deepEqual(diags(bus0 + 'at 1ms vanish nic0\nat 2ms driver nic0 msix 1\nat 3ms rescind nic0\n'), [['error', 'bus-gone', 4, 15, 19]]);
+  assert.deepEqual(diags(bus0 + 'at 1ms vanish nic0/0\nat 2ms detach nic0\n'), []);
+});
+
 test('timeline out of file order is a warning, not an error', () => {
   assert.deepEqual(diags('at 5ms boot\nat 2ms boot\n'), [['warning', 'timeline-order', 2, 1, 12]]);
 });

@@ -478,6 +478,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const g = gone.get(bus.name);
       const wslot = e.kind === 'plug' ? e.fn.slot.wslot : slot ? slot.wslot : 0;
       const sk = `${bus.name}/${wslot}`;
+      // The function as the scenario names it: nic0/1.2, or nic0 for the slot 0 a target without /SLOT means.
+      const named = slot ? `${bus.name}/${slot.device}.${slot.fn}` : bus.name;
       const gs = goneSlot.get(sk);
       let here = present.get(bus.name);
       if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
@@ -495,7 +497,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`,
           );
       } else if (fnTarget && b.slotOk && gs)
-        add('error', slot?.loc ?? bus.loc, 'bus-gone', `function ${sk} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: gs.loc });
+        add(
+          'error',
+          slot?.loc ?? bus.loc,
+          'bus-gone',
+          `${slot ? `function ${named}` : `the function at slot 0 of ${named}`} no longer exists at ${formatTime(e.time)}`,
+          { message: 'removed here', loc: gs.loc },
+        );
       else if (fnTarget && b.slotOk && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
         add(
           'error',
@@ -505,22 +513,21 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             ? `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`
             : `${bus.name} has no function at slot 0 at ${formatTime(e.time)} (a target without /SLOT means slot 0); it is plugged later`,
         );
-      const tk = sk;
       if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
         add('warning', e.loc, 'before-boot', `this event at ${formatTime(e.time)} comes before the guest boots at ${formatTime(bootAt)}`);
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
-        drivers.set(tk, e.vectors);
+        drivers.set(sk, e.vectors);
       }
       if (e.kind === 'eject' && hostInfo?.supportsEject === false)
         add('warning', e.loc, 'eject-unsupported', `host ${hostInfo.name} cannot eject a function (it revokes the channel instead); consider 'rescind'`);
       if (e.kind === 'raise') {
-        const n = drivers.get(tk);
+        const n = drivers.get(sk);
         if (n === undefined)
-          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${tk} before ${formatTime(e.time)}; the vector is never programmed`);
+          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
         else if (e.vector >= n)
-          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${tk}; vector ${e.vector} is not one of them`);
+          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${named}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
       if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });

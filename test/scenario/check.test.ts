@@ -186,6 +186,25 @@ test('an implied slot 0 that is plugged later, or was removed, is fn-not-yet or 
   assert.deepEqual(diags(bus0 + 'at 1ms vanish nic0/0\nat 2ms detach nic0\n'), []);
 });
 
+test('a warning names a function as the scenario does: nic0 for the implied slot 0, nic0/1.2 for a written slot', () => {
+  const messages = (body: string) =>
+    load(`bus nic0 {\n  function 0 intel-82599-vf\n  function 1.2 intel-82599-vf\n}\nat 0 boot\n${body}`, 't.vpci', fakeContext()).diagnostics.map(
+      (d) => d.message,
+    );
+  assert.deepEqual(messages('at 1ms raise nic0 vector 0\nat 2ms raise nic0/1.2 vector 0\n'), [
+    "no 'driver' event enables interrupts on nic0 before 1 ms; the vector is never programmed",
+    "no 'driver' event enables interrupts on nic0/1.2 before 2 ms; the vector is never programmed",
+  ]);
+  // driver nic0/0 and raise nic0 are the same function; the warning names it as the raise does.
+  assert.deepEqual(messages('at 1ms driver nic0/0 msix 1\nat 2ms raise nic0 vector 1\n'), [
+    'the driver enabled 1 vector(s) on nic0; vector 1 is not one of them',
+  ]);
+  assert.deepEqual(messages('at 1ms vanish nic0\nat 2ms driver nic0 msix 1\nat 3ms vanish nic0/1.2\nat 4ms driver nic0/1.2 msix 1\n'), [
+    'the function at slot 0 of nic0 no longer exists at 2 ms',
+    'function nic0/1.2 no longer exists at 4 ms',
+  ]);
+});
+
 test('timeline out of file order is a warning, not an error', () => {
   assert.deepEqual(diags('at 5ms boot\nat 2ms boot\n'), [['warning', 'timeline-order', 2, 1, 12]]);
 });

@@ -11,6 +11,7 @@ import {
   visibleText,
   type BusDecl,
   type Diagnostic,
+  type Expectation,
   type FnRef,
   type FunctionDeclAst,
   type Loc,
@@ -548,13 +549,39 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     }
   }
 
+  /**
+   * What an expectation checks, as a key two equivalent ones share: the message's number however it
+   * is named (PCI_QUERY_BUS_RELATIONS, query-bus-relations, 0x42490001), its clauses in any order,
+   * slot 0 whether written or implied, durations in ns (as parsed), and `no message` as count 0,
+   * which is what it checks (a count after `no` changes nothing). An unknown message keys on its name.
+   */
+  function meaning(x: Exclude<Expectation, { kind: 'no-errors' }>): string {
+    switch (x.kind) {
+      case 'state':
+        return JSON.stringify([x.kind, x.bus.name, x.state, x.before ?? null]);
+      case 'version':
+        return JSON.stringify([x.kind, x.bus.name, x.version]);
+      case 'msix':
+        return JSON.stringify([x.kind, x.target.bus.name, x.target.slot?.wslot ?? 0, x.count]);
+      case 'interrupt':
+        return JSON.stringify([x.kind, x.target.bus.name, x.target.slot?.wslot ?? 0, x.vector, x.outcome, x.cpu ?? null]);
+      case 'message': {
+        const m = x.message;
+        const known = /^[0-9]/.test(m.name) || m.value !== 0;
+        return JSON.stringify([x.kind, known ? m.value >>> 0 : m.name, x.bus?.name ?? null, x.negate ? 0 : (x.count ?? null), x.before ?? null]);
+      }
+    }
+  }
+
   function checkExpectations(index: Map<string, { bus: BusDecl; offerAt?: number }>): void {
     let noErrors: Loc | undefined;
     /** Each expectation's meaning (its fields, not where it is written) → where it first is. */
     const seen = new Map<string, Loc>();
     for (const x of sc.expectations) {
+      // The message's number first: the key is what the expectation means, not how it is spelled.
+      if (x.kind === 'message') resolveMessage(x.message);
       if (x.kind !== 'no-errors') {
-        const key = JSON.stringify(x, (k, v: unknown) => (k === 'loc' ? undefined : v));
+        const key = meaning(x);
         const first = seen.get(key);
         if (first)
           add('warning', x.loc, 'duplicate-expectation', `this expectation is given twice (first on line ${first.line})`, {
@@ -585,7 +612,6 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           if (x.cpu !== undefined && x.cpu >= cpus) add('error', x.loc, 'no-such-cpu', `the VM has ${cpus} CPU(s) (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
-          resolveMessage(x.message);
           if (!x.negate && (x.count === undefined || x.count > 0)) {
             const why = neverSent(x.message.value);
             if (why) add('warning', x.message.loc, 'message-never-sent', why, undefined, sentInstead(x.message.value, x.message.name));

@@ -381,6 +381,51 @@ test('an expectation given twice warns at the second, naming the first (not only
   );
 });
 
+test('an expectation written another way is the same expectation: the message however named, clauses in any order, slot 0 implied or written', async () => {
+  const { defaultScenarioContext } = await import('../../emulator/scenario/context');
+  const dupes = (...lines: string[]) =>
+    load(
+      `bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n${lines.join('\n')}\n`,
+      't.vpci',
+      defaultScenarioContext(() => undefined),
+    )
+      .diagnostics.filter((d) => d.code === 'duplicate-expectation')
+      .map((d) => [d.loc.line, d.related?.loc.line]);
+  assert.deepEqual(dupes('expect message query-bus-relations on nic0 count 1', 'expect message query-bus-relations count 1 on nic0'), [[4, 3]]);
+  assert.deepEqual(dupes('expect message PCI_QUERY_BUS_RELATIONS on nic0', 'expect message query-bus-relations on nic0', 'expect message 0x42490001 on nic0'), [
+    [4, 3],
+    [5, 3],
+  ]);
+  assert.deepEqual(dupes('expect message eject before 1ms', 'expect message eject before 1000us', 'expect message eject before 1_000_000ns'), [
+    [4, 3],
+    [5, 3],
+  ]);
+  // 'no' checks a count of 0 (a count after it changes nothing).
+  assert.deepEqual(dupes('expect no message eject on nic0', 'expect message eject count 0 on nic0'), [[4, 3]]);
+  assert.deepEqual(dupes('expect nic0 msix 3', 'expect nic0/0 msix 3', 'expect nic0/0.0 msix 3'), [
+    [4, 3],
+    [5, 3],
+  ]);
+  assert.deepEqual(dupes('expect nic0 vector 0 delivered cpu 1', 'expect nic0/0 vector 0 delivered cpu 1'), [[4, 3]]);
+  // Different meanings stay apart: another count, bus, message, deadline, slot or outcome.
+  assert.deepEqual(
+    dupes(
+      'expect message query-bus-relations on nic0 count 1',
+      'expect message query-bus-relations on nic0',
+      'expect message query-bus-relations count 1',
+      'expect message query-bus-relations on nic0 count 2',
+      'expect message query-bus-relations on nic0 count 1 before 1ms',
+      'expect message eject on nic0 count 1',
+      'expect nic0 msix 3',
+      'expect nic0 msix 2',
+      'expect nic0 vector 0 delivered',
+      'expect nic0 vector 0 delivered cpu 0',
+      'expect nic0 vector 0 undeliverable',
+    ),
+    [],
+  );
+});
+
 test('a status name in any case, with - or _, with or without STATUS_', () => {
   for (const name of ['BAD_DATA', 'bad-data', 'Bad-Data', 'STATUS_BAD_DATA', 'status_bad_data', 'Status-Bad-Data']) {
     const r = load(`bus b { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault b create-interrupt status ${name}\n`, 't', fakeContext());

@@ -19,6 +19,7 @@ import {
   type Name,
   type Scenario,
   type Severity,
+  type TimelineEvent,
 } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
@@ -431,10 +432,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const drivers = new Map<string, number>();
     /** Slots holding a function at the current event's time, by bus (declared ones, plus plugged, minus unplugged). */
     const present = new Map<string, Set<number>>();
-    // Boot-time buses start at the first `boot` (machine.ts runTimeline); without one they never do.
-    const boots = sc.timeline.filter((e) => e.kind === 'boot').map((e) => e.time);
-    const bootAt = boots.length ? boots.reduce((a, b) => Math.min(a, b)) : undefined;
-    if (bootAt === undefined) {
+    // Boot-time buses start at the first `boot` (machine.ts runTimeline), the first in run order (time,
+    // then file order: scenario-config.ts sorts stably); without one they never do.
+    const firstBoot = order.find((x) => x.e.kind === 'boot')?.e;
+    if (!firstBoot) {
       const idle = [...index.values()].filter((b) => b.offerAt === undefined);
       if (idle.length)
         add(
@@ -444,7 +445,23 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           `the timeline has no 'boot': the guest never starts, so bus ${idle[0]!.bus.name.name}${idle.length > 1 ? ` (and ${idle.length - 1} more declared at boot)` : ''} is never attached (add 'at 0 boot')`,
         );
     }
+    let booted = false;
+    /** Buses whose `offer` has run. */
+    const offered = new Set<string>();
+    /** bus-not-yet: `bus` is offered (`when`, at `at`, by the statement at `by`) after event `e` runs; at the same time, events run in file order. */
+    const notYet = (e: TimelineEvent, bus: Name, when: string, at: number, by: { message: string; loc: Loc }): void =>
+      add(
+        'error',
+        bus.loc,
+        'bus-not-yet',
+        e.time === at
+          ? `bus ${bus.name} is offered ${when}at ${formatTime(at)} too, later in the file (events at the same time run in file order); it does not exist yet`
+          : `bus ${bus.name} is offered ${when}at ${formatTime(at)}; it does not exist at ${formatTime(e.time)}`,
+        by,
+      );
     for (const { e } of order) {
+      if (e.kind === 'boot') booted = true;
+      if (e.kind === 'offer') offered.add(e.bus.name.name);
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);
         const v = e.fault.message.value;
@@ -469,11 +486,15 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const fnTarget = row.target === 'function';
       const b = checkRef(index, bus, slot, fnTarget);
       if (!b) continue;
-      if (b.offerAt !== undefined && e.time < b.offerAt) {
-        add('error', bus.loc, 'bus-not-yet', `bus ${bus.name} is offered at ${formatTime(b.offerAt)}; it does not exist at ${formatTime(e.time)}`, {
-          message: 'offered here',
-          loc: b.bus.loc,
-        });
+      if (b.offerAt !== undefined && !offered.has(bus.name)) {
+        notYet(e, bus, '', b.offerAt, { message: 'offered here', loc: b.bus.loc });
+        continue;
+      }
+      // A bus declared with `bus` is offered at the first boot: before it the channel is not there to
+      // rescind, detach or eject on, nor a guest to load a driver. A fault is the exception: the host
+      // holds the bus from the start and answers the guest's first messages with it.
+      if (b.offerAt === undefined && firstBoot && !booted && e.kind !== 'fault') {
+        notYet(e, bus, 'when the guest boots ', firstBoot.time, { message: 'the guest boots here', loc: firstBoot.loc });
         continue;
       }
       const g = gone.get(bus.name);
@@ -514,8 +535,6 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             ? `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`
             : `${bus.name} has no function at slot 0 at ${formatTime(e.time)} (a target without /SLOT means slot 0); it is plugged later`,
         );
-      if (bootAt !== undefined && b.offerAt === undefined && e.time < bootAt && e.kind !== 'fault')
-        add('warning', e.loc, 'before-boot', `this event at ${formatTime(e.time)} comes before the guest boots at ${formatTime(bootAt)}`);
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);

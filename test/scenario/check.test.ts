@@ -245,11 +245,34 @@ test('a version expectation the host and guest cannot agree on warns', () => {
   ]);
 });
 
-test('events on boot-time buses before the boot warn; offered buses are exempt', () => {
+test('an event on a bus declared with bus before the first boot is bus-not-yet, as one before an offer is: the boot offers it; a fault may come first', () => {
+  const head = 'bus a { function 0 intel-82599-vf }\n';
+  for (const ev of ['rescind a', 'detach a', 'driver a msix 1', 'raise a vector 0', 'eject a', 'vanish a', 'unplug a', 'plug a function 1 intel-82599-vf']) {
+    const r = load(`${head}at 0 ${ev}\nat 1ms boot\n`, 't.vpci', fakeContext()).diagnostics;
+    assert.deepEqual(
+      r.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.message, d.related?.loc.line]),
+      [['error', 'bus-not-yet', 2, ev.indexOf(' a') + 7, 'bus a is offered when the guest boots at 1 ms; it does not exist at 0 ns', 3]],
+      ev,
+    );
+  }
+  // The same time, before the boot in the file: it runs first (events at one time run in file order).
   assert.deepEqual(
-    diags('bus a { function 0 intel-82599-vf }\nat 1ms driver a msix 1\nat 2ms boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 4ms driver b msix 1\n'),
-    [['warning', 'before-boot', 2, 1, 23]],
+    load(`${head}at 1ms rescind a\nat 1ms boot\n`, 't.vpci', fakeContext()).diagnostics.map((d) => [d.code, d.message]),
+    [
+      [
+        'bus-not-yet',
+        'bus a is offered when the guest boots at 1 ms too, later in the file (events at the same time run in file order); it does not exist yet',
+      ],
+    ],
   );
+  // After the boot in the file, or at a later time: the bus is there, though written first.
+  assert.deepEqual(diags(`${head}at 1ms boot\nat 1ms driver a msix 1\n`), []);
+  assert.deepEqual(diags(`${head}at 2ms driver a msix 1\nat 1ms boot\n`), [['warning', 'timeline-order', 3, 1, 12]]);
+  // A fault sets how the host answers: it may be armed before the guest boots.
+  assert.deepEqual(diags(`${head}at 0 fault a create-interrupt status BAD_DATA\nat 1ms boot\n`), []);
+  // An offered bus: events once its offer has run, and none before, even at its time.
+  assert.deepEqual(diags('at 0 boot\nat 3ms offer b { function 0 intel-82599-vf }\nat 3ms driver b msix 1\nat 4ms eject b\n'), []);
+  assert.deepEqual(diags('at 0 boot\nat 3ms driver b msix 1\nat 3ms offer b { function 0 intel-82599-vf }\n'), [['error', 'bus-not-yet', 2, 15, 16]]);
 });
 
 test('a timeline with no boot warns once, at the first bus declared at boot; offered buses start without one', () => {

@@ -84,6 +84,8 @@ export function jsonReport(
 ): unknown {
   return {
     scenario: file,
+    // As a report of a scenario that could not be loaded says `loaded: false`: one field tells them apart.
+    loaded: true,
     host: m.config.host,
     guest: m.config.guest,
     quirks: m.config.quirks,

@@ -21,12 +21,12 @@ export const checkCommand: Command = {
   run(args, io) {
     const r = parse(args, {});
     if (!r.ok || !r.p.positionals.length) {
-      io.err(`vpci-lab check: ${r.ok ? 'which scenario? (vpci-lab check <scenario.vpci>...)' : r.error}\n(vpci-lab check --help for usage)\n`);
+      io.err(`vpci-lab: check: ${r.ok ? 'which scenario? (vpci-lab check <scenario.vpci>...)' : r.error}\n(vpci-lab check --help for usage)\n`);
       return EXIT.badInput;
     }
     let bad = false;
     for (const file of r.p.positionals) {
-      const l = loadReported(file, io, 'vpci-lab check: ');
+      const l = loadReported(file, io, 'vpci-lab: check: ');
       if (!l || l.errors.length) {
         bad = true;
         continue;

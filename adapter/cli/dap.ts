@@ -31,7 +31,7 @@ export const dapCommand: Command = {
   usage: DAP_USAGE,
   async run(args, io) {
     const bad = (why: string) => {
-      io.err(`vpci-lab dap: ${why}\n(vpci-lab dap --help for usage)\n`);
+      io.err(`vpci-lab: dap: ${why}\n(vpci-lab dap --help for usage)\n`);
       return EXIT.badInput;
     };
     const r = parse(args, OPTIONS);
@@ -53,7 +53,7 @@ export const dapCommand: Command = {
     let held: HeldMachine | undefined;
     if (scenario !== undefined) {
       // Check the scenario now, so a broken one fails here with its diagnostics instead of at the first attach.
-      if (!loadReported(scenario, io, 'vpci-lab dap: ', ov.o)?.machine) return EXIT.badInput;
+      if (!loadReported(scenario, io, 'vpci-lab: dap: ', ov.o)?.machine) return EXIT.badInput;
       const a: LaunchArgs = { scenario };
       if (ov.o.guest) a.guest = ov.o.guest;
       if (ov.o.host) a.host = ov.o.host;

@@ -69,7 +69,7 @@ options:
   run(args, io) {
     const r = parse(args, {});
     if (!r.ok || r.p.positionals.length) {
-      io.err(`vpci-lab devices: ${r.ok ? `unexpected argument ${r.p.positionals[0]}` : r.error}\n(vpci-lab devices --help for usage)\n`);
+      io.err(`vpci-lab: devices: ${r.ok ? `unexpected argument ${r.p.positionals[0]}` : r.error}\n(vpci-lab devices --help for usage)\n`);
       return EXIT.badInput;
     }
     for (const id of catalogIds()) {
@@ -141,7 +141,7 @@ export const lspciCommand: Command = {
   usage: LSPCI_USAGE,
   run(args, io) {
     const bad = (why: string) => {
-      io.err(`vpci-lab lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
+      io.err(`vpci-lab: lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
       return EXIT.badInput;
     };
     const r = parse(args, LSPCI_OPTIONS);
@@ -205,7 +205,7 @@ export const lspciCommand: Command = {
             : e instanceof FileError
               ? e.message
               : `${shownPath(what)}: ${errorReason(e)}`;
-        io.err(`vpci-lab lspci: ${why}\n`);
+        io.err(`vpci-lab: lspci: ${why}\n`);
         return EXIT.badInput;
       }
       if (isDumpText(raw)) {
@@ -282,7 +282,7 @@ export const lspciCommand: Command = {
       else io.out(run.text);
       if (run.died) {
         const past = run.pastBuffer ? '; the byte lies past its buffer, where real lspci reads on into memory it does not own' : '';
-        io.err(`vpci-lab lspci: ${d.address}: lspci 3.9.0 stops here with "${run.died}"${past}\n`);
+        io.err(`vpci-lab: lspci: ${d.address}: lspci 3.9.0 stops here with "${run.died}"${past}\n`);
         return EXIT.failed;
       }
     }

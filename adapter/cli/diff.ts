@@ -214,7 +214,7 @@ export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: numb
 
 export async function diffCommandRun(args: string[], io: CliIo): Promise<number> {
   const bad = (why: string) => {
-    io.err(`vpci-lab diff: ${why}\n(vpci-lab diff --help for usage)\n`);
+    io.err(`vpci-lab: diff: ${why}\n(vpci-lab diff --help for usage)\n`);
     return EXIT.badInput;
   };
   const r = parse(args, OPTIONS);
@@ -232,7 +232,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   const runs: { side: Side; m: Machine; steps: number }[] = [];
   for (const side of s.sides) {
     const failure = new LoadFailure(side.file);
-    const loaded = loadReported(side.file, failure.watching(io), 'vpci-lab diff: ', side.overrides);
+    const loaded = loadReported(side.file, failure.watching(io), 'vpci-lab: diff: ', side.overrides);
     if (!loaded?.machine) {
       if (json) {
         failure.diagnostics = loaded?.diagnostics ?? [];
@@ -243,7 +243,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
       return EXIT.badInput;
     }
     const run = await runToVerdict({ ...loaded, machine: loaded.machine }, { maxSteps });
-    if (run.hitMaxSteps) io.err(`vpci-lab diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
+    if (run.hitMaxSteps) io.err(`vpci-lab: diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
     runs.push({ side, m: loaded.machine, steps: run.steps });
   }
   const d = diffRuns(runs[0]!.m, runs[1]!.m, [s.sides[0].label, s.sides[1].label]);

@@ -29,13 +29,13 @@ export const listingsCommand: Command = {
   run(args, io) {
     const r = parse(args, {});
     if (!r.ok || r.p.positionals.length > 1) {
-      io.err(`vpci-lab listings: ${r.ok ? `one folder at a time (got ${r.p.positionals.length})` : r.error}\n(vpci-lab listings --help for usage)\n`);
+      io.err(`vpci-lab: listings: ${r.ok ? `one folder at a time (got ${r.p.positionals.length})` : r.error}\n(vpci-lab listings --help for usage)\n`);
       return EXIT.badInput;
     }
     const dir = r.p.positionals[0] ?? 'listings';
     // '' (an unset shell variable) would resolve to the current folder and fill it with listings.
     if (dir.trim() === '') {
-      io.err(`vpci-lab listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n`);
+      io.err(`vpci-lab: listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n`);
       return EXIT.badInput;
     }
     // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli/main.ts).

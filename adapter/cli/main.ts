@@ -38,7 +38,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     const c = COMMANDS.find((x) => x.name === about);
     if (!c) {
-      io.err(`vpci-lab help: unknown command '${about}'\n${usage()}`);
+      io.err(`vpci-lab: help: unknown command '${about}'\n${usage()}`);
       return EXIT.badInput;
     }
     io.out(c.usage);

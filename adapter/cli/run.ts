@@ -107,7 +107,7 @@ export function jsonReport(
 export async function runScenario(args: string[], io: CliIo, bundled?: string): Promise<number> {
   const name = bundled === undefined ? 'run' : 'start';
   const bad = (why: string) => {
-    io.err(`vpci-lab ${name}: ${why}\n(vpci-lab ${name} --help for usage)\n`);
+    io.err(`vpci-lab: ${name}: ${why}\n(vpci-lab ${name} --help for usage)\n`);
     return EXIT.badInput;
   };
   const r = parse(args, OPTIONS);
@@ -140,7 +140,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
   const failure = new LoadFailure(file);
-  const loaded = loadReported(file, failure.watching(io), `vpci-lab ${name}: `, ov.o);
+  const loaded = loadReported(file, failure.watching(io), `vpci-lab: ${name}: `, ov.o);
   if (!loaded?.machine) {
     failure.diagnostics = loaded?.diagnostics ?? [];
     const text = JSON.stringify({ ...failure.json(), ok: false, held: 0, expectations: [] }, null, 2) + '\n';
@@ -154,7 +154,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   for (const q of Object.keys(ov.o.quirks ?? {})) {
     const info = QUIRKS.find((x) => x.name === q)!;
     if (!info.models.includes(m.config.guest))
-      io.err(`vpci-lab ${name}: warning: --quirk ${q}: the ${m.config.guest} guest has no such quirk (${info.models.join(', ')} only); it changes nothing\n`);
+      io.err(`vpci-lab: ${name}: warning: --quirk ${q}: the ${m.config.guest} guest has no such quirk (${info.models.join(', ')} only); it changes nothing\n`);
   }
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
   const results = run.results;

@@ -72,7 +72,7 @@ test('the CLI has no import circle: main imports the command table, no command i
 test('run --quirk for a quirk the guest does not have warns that it changes nothing, as the scenario line would', async () => {
   const io = capture();
   assert.equal(await main(['run', 'examples/quickstart.vpci', '--guest', 'linux', '--quirk', 'descriptor-stride=off', '--quiet'], io), 1);
-  assert.match(io.stderr, /^vpci-lab run: warning: --quirk descriptor-stride: the linux guest has no such quirk \(freebsd only\); it changes nothing$/m);
+  assert.match(io.stderr, /^vpci-lab: run: warning: --quirk descriptor-stride: the linux guest has no such quirk \(freebsd only\); it changes nothing$/m);
   const ok = capture();
   await main(['run', 'examples/quickstart.vpci', '--quirk', 'descriptor-stride=off', '--quiet'], ok);
   assert.doesNotMatch(ok.stderr, /warning/);

@@ -99,12 +99,12 @@ test('run --quiet stopped by --max-steps says so in one line; the JSON and JUnit
 test('vpci-lab start names itself in its errors, and takes options only: a scenario given to it is refused, pointing to run', () => {
   const opt = cli(['start', '--nope']);
   assert.equal(opt.code, 2);
-  assert.equal(opt.err, 'vpci-lab start: unknown option --nope\n(vpci-lab start --help for usage)\n');
+  assert.equal(opt.err, 'vpci-lab: start: unknown option --nope\n(vpci-lab start --help for usage)\n');
   const file = cli(['start', QUICKSTART]);
   assert.equal(file.code, 2);
   assert.equal(
     file.err,
-    'vpci-lab start: takes no scenario: it runs the bundled quickstart.vpci (vpci-lab run <scenario.vpci> runs another)\n(vpci-lab start --help for usage)\n',
+    'vpci-lab: start: takes no scenario: it runs the bundled quickstart.vpci (vpci-lab run <scenario.vpci> runs another)\n(vpci-lab start --help for usage)\n',
   );
   assert.equal(file.out, '');
 });
@@ -123,7 +123,7 @@ test('an option that takes one value, given twice, is a usage error naming it, i
     const r = cli([...args]);
     const cmd = args[0];
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
-    assert.equal(r.err, `vpci-lab ${cmd}: ${shown}: it takes one value\n(vpci-lab ${cmd} --help for usage)\n`);
+    assert.equal(r.err, `vpci-lab: ${cmd}: ${shown}: it takes one value\n(vpci-lab ${cmd} --help for usage)\n`);
     assert.equal(r.out, '', args.join(' '));
   }
   assert.equal(existsSync(join(dir, 'twice.json')), false, 'no report written');
@@ -135,7 +135,7 @@ test('an option that takes one value, given twice, is a usage error naming it, i
   ] as const) {
     const r = cli([cmd, QUICKSTART, `${flag}=`]);
     assert.equal(r.code, 2, r.err);
-    assert.equal(r.err, `vpci-lab ${cmd}: ${why}\n(vpci-lab ${cmd} --help for usage)\n`);
+    assert.equal(r.err, `vpci-lab: ${cmd}: ${why}\n(vpci-lab ${cmd} --help for usage)\n`);
   }
   // --quirk, -O and -v are meant to repeat.
   assert.equal(cli(['run', QUICKSTART, '--quiet', '--quirk', 'short-packet-drop=on', '--quirk', 'descriptor-stride=off']).code, 0);
@@ -226,7 +226,7 @@ test('lspci --bar: a size that is not a power of two, a BAR given twice, and --b
   ] as const) {
     const r = cli(['lspci', ...args]);
     assert.equal(r.code, 2, args.join(' '));
-    assert.equal(r.err, `vpci-lab lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
+    assert.equal(r.err, `vpci-lab: lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
     assert.equal(r.out, '');
   }
   const ok = cli(['lspci', GPU, '-v', '--bar', '0=16M', '--bar', 'rom=512K']);
@@ -245,7 +245,7 @@ test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar c
   ] as const) {
     const r = cli(['lspci', GPU, '-v', '--bar', '1=256M', '--bar', bar]);
     assert.equal(r.code, 2, bar);
-    assert.equal(r.err, `vpci-lab lspci: --bar ${bar}: 02:00.0: ${why}\n(vpci-lab lspci --help for usage)\n`);
+    assert.equal(r.err, `vpci-lab: lspci: --bar ${bar}: 02:00.0: ${why}\n(vpci-lab lspci --help for usage)\n`);
     assert.equal(r.out, '');
   }
   // The same rule refuses the same size in a scenario (emulator/scenario/dump-check.ts).
@@ -259,7 +259,7 @@ test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar c
   assert.match(odd.out, /Memory at d3000000 \(32-bit, non-prefetchable\) \[size=16M\]/);
   assert.equal(
     cli(['lspci', 'gpu-odd-bar5.lspci', '-v', '--bar', '5=128']).err,
-    'vpci-lab lspci: --bar 5=128: 02:00.0: BAR5: reserved memory type 0b11 in register value 0x6\n(vpci-lab lspci --help for usage)\n',
+    'vpci-lab: lspci: --bar 5=128: 02:00.0: BAR5: reserved memory type 0b11 in register value 0x6\n(vpci-lab lspci --help for usage)\n',
   );
   // A 64-bit BAR sized alone: only it gets a size; BAR5's I/O and the others print as lspci -F prints them.
   const one = cli(['lspci', GPU, '-v', '--bar', '3=32M']);
@@ -274,7 +274,7 @@ test('listings with an empty folder name is a usage error and writes nothing; a 
   for (const name of ['', ' ']) {
     const r = cli(['listings', name], cwd);
     assert.equal(r.code, 2, r.out);
-    assert.equal(r.err, "vpci-lab listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n");
+    assert.equal(r.err, "vpci-lab: listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n");
     assert.deepEqual(readdirSync(cwd), [], 'nothing written into the current folder');
   }
   writeFileSync(join(cwd, 'a\x01file'), '');

@@ -37,7 +37,7 @@ test('lspci on /dev/zero, a folder and a FIFO: one line naming the path, exit 2,
   ] as const) {
     const r = cli('lspci', path);
     assert.equal(r.code, 2, r.err);
-    assert.equal(r.err, `vpci-lab lspci: ${path}: ${why}\n`);
+    assert.equal(r.err, `vpci-lab: lspci: ${path}: ${why}\n`);
   }
   const missing = cli('lspci', join(dir, 'none.lspci'));
   assert.equal(missing.code, 2);
@@ -49,10 +49,10 @@ test('a path with control characters in it is shown escaped: the error stays one
   const shown = join(dir, 'a\\x0ab\\x09c');
   let r = cli('run', `${odd}.vpci`);
   assert.equal(r.code, 2);
-  assert.equal(r.err, `vpci-lab run: ${shown}.vpci: no such file\n`);
+  assert.equal(r.err, `vpci-lab: run: ${shown}.vpci: no such file\n`);
   r = cli('lspci', `${odd}.lspci`);
   assert.equal(r.code, 2);
-  assert.equal(r.err, `vpci-lab lspci: '${shown}.lspci' is neither a catalog device (see vpci-lab devices) nor a file\n`);
+  assert.equal(r.err, `vpci-lab: lspci: '${shown}.lspci' is neither a catalog device (see vpci-lab devices) nor a file\n`);
   // Diagnostics name the file the same way.
   writeFileSync(`${odd}.vpci`, 'vm { guest freebsd }\nbus nic0 { function 0 no-such-device }\n');
   r = cli('check', `${odd}.vpci`);
@@ -64,10 +64,10 @@ test('a path with control characters in it is shown escaped: the error stays one
 test('run and check on a folder or a missing scenario: one line, exit 2', () => {
   let r = cli('run', dir);
   assert.equal(r.code, 2);
-  assert.equal(r.err, `vpci-lab run: ${dir}: is a folder, not a file\n`);
+  assert.equal(r.err, `vpci-lab: run: ${dir}: is a folder, not a file\n`);
   r = cli('check', join(dir, 'nope.vpci'));
   assert.equal(r.code, 2);
-  assert.equal(r.err, `vpci-lab check: ${join(dir, 'nope.vpci')}: no such file\n`);
+  assert.equal(r.err, `vpci-lab: check: ${join(dir, 'nope.vpci')}: no such file\n`);
 });
 
 test('a dump that is a symlink to /dev/zero, one outside the folder, and a folder as dump: diagnostics at the path, with their own codes', () => {
@@ -230,11 +230,11 @@ test('lspci --select: a malformed address is a usage error; an address the dump 
   for (const sel of ['zz', '1:2:3:4:5', '', '00:1f']) {
     const r = cli('lspci', dump, '--select', sel);
     assert.equal(r.code, 2, `${sel}: ${r.err}`);
-    assert.match(r.err, /^vpci-lab lspci: --select .*: not a device address/, sel);
+    assert.match(r.err, /^vpci-lab: lspci: --select .*: not a device address/, sel);
   }
   const miss = cli('lspci', dump, '--select', '00:1f.7');
   assert.equal(miss.code, 2);
-  assert.match(miss.err, /^vpci-lab lspci: --select 00:1f\.7: no device there \(the devices are .*00:09\.0/);
+  assert.match(miss.err, /^vpci-lab: lspci: --select 00:1f\.7: no device there \(the devices are .*00:09\.0/);
   const hit = cli('lspci', dump, '--select', '09.0');
   assert.equal(hit.code, 0, hit.err);
   assert.match(hit.out, /^00:09\.0 /);
@@ -282,7 +282,7 @@ test('a diagnostic shows control characters as text and a long line around its p
 test('lenient arguments are refused: an empty scenario name, --max-steps other than decimal digits', () => {
   const e = cli('check', '');
   assert.equal(e.code, 2);
-  assert.equal(e.err, 'vpci-lab check: an empty file name: which scenario?\n');
+  assert.equal(e.err, 'vpci-lab: check: an empty file name: which scenario?\n');
   for (const n of ['0x10', '1e3', ' 5', '0', '-1']) {
     const r = cli('run', 'examples/quickstart.vpci', `--max-steps=${n}`);
     assert.equal(r.code, 2, n);

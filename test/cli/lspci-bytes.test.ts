@@ -128,7 +128,7 @@ test('where lspci dies with "Internal bug" it stops: what lspci printed, no late
   const file = resolve('test/fixtures/lspci/cxl-dvsec-short-then-another.lspci');
   const o = ours(file, '-vvv');
   assert.equal(o.code, 1);
-  assert.equal(o.err, 'vpci-lab lspci: 00:0d.0: lspci 3.9.0 stops here with "Internal bug: Accessing non-read configuration byte at position 1e4"\n');
+  assert.equal(o.err, 'vpci-lab: lspci: 00:0d.0: lspci 3.9.0 stops here with "Internal bug: Accessing non-read configuration byte at position 1e4"\n');
   const text = o.out.toString('latin1');
   assert.match(text, /^00:0d\.0 /);
   assert.match(text, /\t\tFuncMap 2: 00000000\n$/);

@@ -124,20 +124,20 @@ test('unknown options are refused with their name', async () => {
 test('an option value that starts with a dash is not called missing: the message says how to write it', async () => {
   let io = capture();
   assert.equal(await main(['dap', '--port', '-1'], io), 2);
-  assert.match(io.stderr, /^vpci-lab dap: option --port needs a value \(one that starts with a dash is written --port=-…\)$/m);
+  assert.match(io.stderr, /^vpci-lab: dap: option --port needs a value \(one that starts with a dash is written --port=-…\)$/m);
   io = capture();
   assert.equal(await main(['dap', '--port=-1'], io), 2);
   assert.match(io.stderr, /--port -1: must be 0\.\.65535/);
   io = capture();
   assert.equal(await main(['dap', '--port'], io), 2);
-  assert.match(io.stderr, /^vpci-lab dap: option --port needs a value$/m);
+  assert.match(io.stderr, /^vpci-lab: dap: option --port needs a value$/m);
   // A short option: written -O-… (parseArgs reads -O=-x as the value '=-x'); a missing value names -O alone.
   io = capture();
   assert.equal(await main(['lspci', '-O', '-x'], io), 2);
-  assert.match(io.stderr, /^vpci-lab lspci: option -O needs a value \(one that starts with a dash is written -O-…\)$/m);
+  assert.match(io.stderr, /^vpci-lab: lspci: option -O needs a value \(one that starts with a dash is written -O-…\)$/m);
   io = capture();
   assert.equal(await main(['lspci', 'intel-82599-vf', '-O'], io), 2);
-  assert.match(io.stderr, /^vpci-lab lspci: option -O needs a value$/m);
+  assert.match(io.stderr, /^vpci-lab: lspci: option -O needs a value$/m);
 });
 
 test('devices lists the catalog; lspci decodes a catalog device like lspci -vvv', async () => {
@@ -180,7 +180,7 @@ test('check: 0 for a clean scenario, 2 for one with errors or an unreadable file
   assert.match(io.stderr, /bad-check\.vpci:4:\d+: error/);
   io = capture();
   assert.equal(await main(['check', join(dir, 'missing.vpci')], io), 2);
-  assert.match(io.stderr, /^vpci-lab check: .*missing\.vpci: no such file\n$/);
+  assert.match(io.stderr, /^vpci-lab: check: .*missing\.vpci: no such file\n$/);
 });
 
 test('run: config-window accesses are folded into the driver step that made them, unless --config', async () => {

@@ -105,7 +105,7 @@ async function compare(file: string, args: string[]): Promise<void> {
   if (real.status !== 0) {
     assert.equal(real.status, 1, `${what}: ${real.stderr}`);
     assert.equal(code, 2, `${what}: ${io.stderr}`);
-    assert.equal(io.stderr.split('\n')[0], `vpci-lab ${real.stderr.trimEnd()}`, what);
+    assert.equal(io.stderr.split('\n')[0], `vpci-lab: ${real.stderr.trimEnd()}`, what);
     assert.equal(io.stdout, '', what);
     return;
   }

@@ -3,7 +3,7 @@
 // the threads the guest model asks for and the kernel services its statements
 // call. Everything the guest sends or receives crosses the rings as bytes.
 import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
-import { Ev } from '../vpci/events';
+import { Ev, PENDING_MASKED } from '../vpci/events';
 import { HOST_HANDLER_NS, type BusHost, type GuestIrq } from './bus-host';
 import type { BusDecl, FunctionDecl } from './decls';
 export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './decls';
@@ -282,7 +282,7 @@ export class BusRuntime {
     }
     if (msg.masked) {
       setPending(fn, index, true);
-      t.record(this.m.now, Ev.State, this.index, wslot, index, 0, { what: 'interrupt pending (masked)', index });
+      t.record(this.m.now, Ev.State, this.index, wslot, index, 0, { what: PENDING_MASKED, index });
       return;
     }
     const r = this.m.remapper.deliver(this.index, msg.address, msg.data);

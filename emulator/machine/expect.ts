@@ -5,7 +5,7 @@
 // vector, the first protocol error, the EJECTION_COMPLETE, the moment a `before`
 // deadline passed. The debugger travels there for *Debug at Cause*.
 import type { Expectation } from '../scenario/ast';
-import { Ev } from '../vpci/events';
+import { Ev, PENDING_MASKED } from '../vpci/events';
 import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
@@ -108,6 +108,23 @@ function deadlinePassed(m: Machine, deadline: number): number {
   return lo < t.length ? lo : -1;
 }
 
+/** The first (or with `last`, the last) Ev.State record of a bus whose blob `match` accepts, or -1. */
+/** What an Ev.State record holds: what changed, from and to what. */
+type StateBlob = { what?: string; to?: unknown };
+
+function stateRecord(m: Machine, bus: number, match: (blob: StateBlob) => boolean, last = false): number {
+  const t = m.trace;
+  let found = -1;
+  for (let i = 0; i < t.length; i++) {
+    if (t.bus[i] !== bus || t.kind[i] !== Ev.State) continue;
+    const b = t.get(i).blob as StateBlob | undefined;
+    if (b === undefined || !match(b)) continue;
+    if (!last) return i;
+    found = i;
+  }
+  return found;
+}
+
 /** When (and at which event) the bus first reached a life-cycle state, from the trace. */
 function stateEvent(m: Machine, bus: number, state: string): number {
   const t = m.trace;
@@ -129,15 +146,10 @@ function stateEvent(m: Machine, bus: number, state: string): number {
  */
 function ejectedEvent(m: Machine, bus: number): number {
   const t = m.trace;
-  for (let i = 0; i < t.length; i++) {
-    if (t.bus[i] !== bus || t.kind[i] !== Ev.State) continue;
-    const r = t.get(i).blob as { what?: string; to?: unknown } | undefined;
-    if (r?.what !== 'eject' || r.to !== 'complete') continue;
-    // The guest's EJECTION_COMPLETE the host took: the event the user goes to.
-    for (let j = i; j >= 0; j--) if (t.bus[j] === bus && t.kind[j] === Ev.PacketToHost && t.a[j] === EJECTION_COMPLETE) return j;
-    return i;
-  }
-  return -1;
+  const i = stateRecord(m, bus, (r) => r.what === 'eject' && r.to === 'complete');
+  // The guest's EJECTION_COMPLETE the host took: the event the user goes to.
+  for (let j = i; j >= 0; j--) if (t.bus[j] === bus && t.kind[j] === Ev.PacketToHost && t.a[j] === EJECTION_COMPLETE) return j;
+  return i;
 }
 
 /** `nic0` for slot 0, `nic0/1.0` otherwise: how the scenario names a function. */
@@ -227,16 +239,8 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
         else rejected = i;
       }
       // Both ends must agree: the host's side is the version it went ready with (its 'host' state event).
-      let hostAt = -1;
-      let hostV: number | undefined;
-      for (let i = 0; i < t.length; i++) {
-        if (t.kind[i] !== Ev.State || t.bus[i] !== b.index) continue;
-        const r = t.get(i).blob as { what?: string; to?: { state?: string; version?: number } } | undefined;
-        if (r?.what === 'host' && r.to?.state === 'ready') {
-          hostAt = i;
-          hostV = r.to.version;
-        }
-      }
+      const hostAt = stateRecord(m, b.index, (r) => r.what === 'host' && (r.to as { state?: string } | undefined)?.state === 'ready', true);
+      const hostV = hostAt >= 0 ? (t.get(hostAt).blob as { to: { version?: number } }).to.version : undefined;
       if (v && hostV !== v) {
         const host = hostV ? verText(hostV) : 'none';
         const cause =
@@ -297,7 +301,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       let delivered = -1;
       let dropped = -1;
       let wanted = -1;
-      /** Raised while the vector was masked: left pending (Ev.State 'interrupt pending (masked)'). */
+      /** Raised while the vector was masked: left pending (the bus's PENDING_MASKED record). */
       let masked = -1;
       for (let i = 0; i < t.length; i++) {
         if (t.bus[i] !== b.index || t.a[i] !== wslot) continue;
@@ -305,8 +309,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
           if (delivered < 0) delivered = i;
           if (wanted < 0 && (e.cpu === undefined || t.c[i] === e.cpu)) wanted = i;
         } else if (t.kind[i] === Ev.IntUndeliverable && t.b[i] === e.vector && dropped < 0) dropped = i;
-        else if (t.kind[i] === Ev.State && t.b[i] === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === 'interrupt pending (masked)')
-          masked = i;
+        else if (t.kind[i] === Ev.State && t.b[i] === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === PENDING_MASKED) masked = i;
       }
       const cpus = [
         ...new Set(

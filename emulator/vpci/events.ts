@@ -3,6 +3,9 @@
 // stores numbers and knows none of these names.
 
 /** Event kinds. Plain numbers (not a const enum) so per-file transpilers agree. */
+/** The Ev.State record of an interrupt raised while its vector is masked: left pending (emulator/machine/bus.ts). */
+export const PENDING_MASKED = 'interrupt pending (masked)';
+
 export const Ev = {
   /** a = wslot, b = offset | size << 16, c = value. Guest config read through the window. */
   CfgRead: 1,

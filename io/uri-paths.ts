@@ -73,3 +73,12 @@ export function parseUri(text: string): UriParts | undefined {
   }
   return { scheme: m[1]!.toLowerCase(), authority, path: path === '' ? '/' : path };
 }
+
+/** A URI's text from its parts (the inverse of parseUri): each path segment percent-encoded, the authority's port and user kept as they are. */
+export function uriText(u: UriParts): string {
+  const path = u.path
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+  return `${u.scheme}://${encodeURIComponent(u.authority).replace(/%3A/gi, ':').replace(/%40/g, '@')}${path.startsWith('/') ? path : `/${path}`}`;
+}

@@ -24,7 +24,7 @@ import {
 import { PassThrough } from 'node:stream';
 import { Framer, type FrameRules } from '../io/frames';
 import { SCENARIO_LIMIT } from '../io/files';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { nodeFiles } from '../io/node-files';
 import { InProcessRunner, WorkerRunner } from './runner';
@@ -138,6 +138,7 @@ export function nodePlatform(): LanguagePlatform {
         return undefined;
       }
     },
+    uriOf: (path) => pathToFileURL(path).href,
     runner: (onBroken) => {
       // Run from the sources (no bundle to start as a worker): in-process.
       if (!__filename.endsWith('.js')) return new InProcessRunner();

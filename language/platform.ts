@@ -13,6 +13,8 @@ export interface LanguagePlatform {
   files: FileAccess;
   /** The file-system path of a file: URI; undefined for other schemes (untitled documents…). */
   pathOf: (uri: string) => string | undefined;
+  /** The URI of a path pathOf gave (its inverse). */
+  uriOf: (path: string) => string;
   /** Where analyses run; `onBroken` is called if that stops working (the server then analyses in-process). */
   runner(onBroken: (e: Error) => void): Runner;
   /** Calls `fn` with what was thrown and caught by no one (Node: uncaughtException; a worker: its error events). */

@@ -11,6 +11,9 @@
 // folders. Every handler is guarded: a bug in one request answers "nothing"
 // instead of taking the server down.
 import {
+  DidChangeWatchedFilesNotification,
+  type Disposable,
+  type FileSystemWatcher,
   LSPErrorCodes,
   ResponseError,
   TextDocuments,
@@ -25,7 +28,7 @@ import {
   type SemanticTokensRangeParams,
   type TextEdit,
 } from 'vscode-languageserver';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete, type Block } from './completion';
 import { hoverMarkdown } from './hover';
@@ -45,7 +48,7 @@ import type { DocAnalysis } from './packed';
 import type { NameOccurrence } from './names';
 import { LineDocument } from './document';
 
-const { connection, files, pathOf } = platform();
+const { connection, files, pathOf, uriOf } = platform();
 // Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
 const documents = new TextDocuments<LineDocument>({
   create: (uri, languageId, version, text) => new LineDocument(uri, languageId, version, text),
@@ -72,11 +75,74 @@ let foldingLimit: number | undefined;
  */
 const filesRead = new Map<string, Set<string>>();
 
+/** The client registers file watchers when the server asks (LSP's didChangeWatchedFiles.dynamicRegistration), with a base folder each (relativePatternSupport). */
+let watchRegistration = false;
+let relativePatterns = false;
+/** At most this many files are watched (a scenario names a few dumps; thousands of open documents would be a client's own problem). */
+const WATCH_LIMIT = 1000;
+
+/**
+ * A pattern that matches `name` and nothing unlikely: glob syntax (`*`, `?`, `[…]`, `{…}`) in a
+ * file name is matched by `?`, any one character, as no glob dialect agrees on how to escape it.
+ */
+function globLiteral(name: string): string {
+  return name.replace(/[*?[\]{}]/g, '?');
+}
+
+/**
+ * The files the open documents read, watched by the client at the server's request, whatever
+ * they are called and wherever they lie. The extension's own watcher (extension/language-client.ts)
+ * covers *.vpci and *.lspci in the workspace folders only: a dump saved as nic.txt, or next to a
+ * scenario opened outside any folder, changed on disk and the scenario kept its old diagnostics.
+ * One registration for all of them, replaced when the set changes (a new one first, then the old
+ * one dropped, so no change falls between).
+ */
+class FileWatches {
+  private key = '';
+  private registered: Promise<Disposable | undefined> = Promise.resolve(undefined);
+  private due = false;
+
+  /** After this turn: the set may change again before it (several documents analysed at once). */
+  soon(): void {
+    if (!watchRegistration || this.due) return;
+    this.due = true;
+    setTimeout(() => {
+      this.due = false;
+      this.update();
+    }, 0);
+  }
+
+  private update(): void {
+    const paths = [...new Set([...filesRead.values()].flatMap((s) => [...s]))].sort().slice(0, WATCH_LIMIT);
+    const key = paths.join('\n');
+    if (key === this.key) return;
+    this.key = key;
+    const old = this.registered;
+    this.registered = paths.length
+      ? connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: paths.map(watcherOf) }).catch((e: unknown) => {
+          connection.console.warn(
+            `vpci language server: the client refused to watch the dump files (${failure(e)}); a dump changed on disk is read again at the next edit`,
+          );
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+    void old.then((d) => d?.dispose());
+  }
+}
+const watches = new FileWatches();
+
+/** A watcher for one file: its folder and name where the client takes a base folder, else the full path. */
+function watcherOf(path: string): FileSystemWatcher {
+  if (relativePatterns) return { globPattern: { baseUri: uriOf(dirname(path)), pattern: globLiteral(basename(path)) } };
+  return { globPattern: globLiteral(path.replace(/\\/g, '/')) };
+}
+
 /** Reads the dump files a document names: file: URIs only, inside its folder or a workspace folder. */
 export async function readDocumentFiles(uri: string, paths: readonly string[], roots: readonly string[] = workspaceRoots): Promise<Map<string, FileRead>> {
   const path = paths.length ? pathOf(uri) : undefined;
   if (path && documents.get(uri)) filesRead.set(uri, new Set(paths.map((p) => resolve(dirname(path), p))));
   else filesRead.delete(uri);
+  watches.soon();
   if (!paths.length) return new Map();
   // Untitled, or a scheme the platform cannot read files under: each dump says why it is not read.
   if (!path) return new Map(paths.map((p) => [p, noFolderFailure(uri, p)]));
@@ -256,6 +322,10 @@ connection.onInitialize((params): InitializeResult => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   clientSendsFolderChanges = !!params.capabilities?.workspace?.workspaceFolders;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  const watch = params.capabilities?.workspace?.didChangeWatchedFiles;
+  watchRegistration = watch?.dynamicRegistration === true;
+  relativePatterns = watch?.relativePatternSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   const limit: unknown = params.capabilities?.textDocument?.foldingRange?.rangeLimit;
   foldingLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0 ? limit : undefined;
   return {
@@ -316,8 +386,8 @@ documents.onDidChangeContent(
   }),
 );
 
-// A file changed on disk (the client watches *.vpci and *.lspci): the open scenarios whose last
-// analysis read it are checked again, and no other (saving a scenario changes no other document's result).
+// A file changed on disk (the client watches *.vpci and *.lspci, and the files read where it lets
+// the server register watchers: FileWatches): the open scenarios whose last analysis read it are checked again, and no other (saving a scenario changes no other document's result).
 connection.onDidChangeWatchedFiles(
   guard(undefined, (p) => {
     const changed = new Set(p.changes.map((c) => pathOf(c.uri)).filter((x): x is string => !!x));
@@ -329,6 +399,7 @@ documents.onDidClose(
   guard(undefined, (e) => {
     scheduler.close(e.document.uri);
     filesRead.delete(e.document.uri);
+    watches.soon();
     tokenResults.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   }),

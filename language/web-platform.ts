@@ -7,7 +7,7 @@
 // extension host.
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
 import { filesOverRequests } from '../io/request-files';
-import { UriPaths, parseUri, type Origin } from '../io/uri-paths';
+import { UriPaths, parseUri, uriText, type Origin } from '../io/uri-paths';
 import { InProcessRunner } from './runner';
 import type { LanguagePlatform } from './platform';
 import { ProtocolGate, gatedReader } from './protocol-gate';
@@ -38,6 +38,7 @@ export function webPlatform(scope: WorkerScope): LanguagePlatform {
       const u = parseUri(uri);
       return u && u.scheme !== 'untitled' ? paths.pathOf(u) : undefined;
     },
+    uriOf: (path) => uriText(paths.partsOf(path)),
     runner: () => new InProcessRunner(),
     onUncaught: (fn) => {
       scope.addEventListener('error', (e) => fn(e.error ?? e.message));

@@ -4,7 +4,7 @@
 // folder is read — and an escaping path is its own diagnostic, not "cannot read".
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -315,5 +315,109 @@ test('formatting a scenario just under the size limit, in a 1 GiB heap: the edit
     assert.doesNotMatch(lsp.stderr(), /heap out of memory|FATAL/);
   } finally {
     await lsp.close();
+  }
+});
+
+/** The watcher registrations a client receives (client/registerCapability), live and dropped. */
+function watchRegistrations(lsp: Awaited<ReturnType<typeof startServer>>) {
+  const live = new Map<string, { globPattern: unknown }[]>();
+  const changes: (() => void)[] = [];
+  lsp.conn.onRequest(
+    'client/registerCapability',
+    (p: { registrations: { id: string; method: string; registerOptions: { watchers: { globPattern: unknown }[] } }[] }) => {
+      for (const r of p.registrations) if (r.method === 'workspace/didChangeWatchedFiles') live.set(r.id, r.registerOptions.watchers);
+      changes.splice(0).forEach((f) => f());
+      return null;
+    },
+  );
+  lsp.conn.onRequest('client/unregisterCapability', (p: { unregisterations: { id: string }[] }) => {
+    for (const u of p.unregisterations) live.delete(u.id);
+    changes.splice(0).forEach((f) => f());
+    return null;
+  });
+  return {
+    patterns: () => [...live.values()].flat().map((w) => w.globPattern),
+    /** Resolves at the next registration or unregistration whose result satisfies `ok`. */
+    until(ok: (patterns: unknown[]) => boolean): Promise<unknown[]> {
+      return new Promise((res) => {
+        const check = (): void => {
+          const now = [...live.values()].flat().map((w) => w.globPattern);
+          if (ok(now)) res(now);
+          else changes.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+test('a dump with any name, next to a scenario outside any folder, is watched at the server’s request: a change on disk checks the scenario again', async () => {
+  const own = join(dir, 'loose');
+  mkdirSync(own);
+  copyFileSync(GPU, join(own, 'nic [1].txt'));
+  const lsp = await startServer(null, null, {}, [], {
+    capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } },
+  });
+  try {
+    const w = watchRegistrations(lsp);
+    const uri = pathToFileURL(join(own, 'loose.vpci')).href;
+    const scenario = `bus a { function 0 dump "nic [1].txt" ${BARS} }\nat 0 boot\n`;
+    const d1 = await open(lsp, uri, scenario);
+    assert.deepEqual(codes(d1), []);
+    // The folder as a URI and the name with glob syntax matched by any one character.
+    const folder = pathToFileURL(own).href;
+    assert.deepEqual(await w.until((p) => p.length > 0), [{ baseUri: folder, pattern: 'nic ?1?.txt' }]);
+    // The dump changes on disk; the client reports it (as VS Code does for a registered watcher).
+    writeFileSync(join(own, 'nic [1].txt'), 'this is not an lspci dump\n');
+    const d2p = lsp.diagnostics(uri, 1);
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(join(own, 'nic [1].txt')).href, type: 2 }] });
+    assert.deepEqual(codes(await d2p), [[0, 'dump-unparsable']]);
+    // Another dump named: one registration for both, the old one dropped.
+    const d3p = lsp.diagnostics(uri, 2);
+    await lsp.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: `${scenario}bus b { function 0 dump "other.dump" }\n` }],
+    });
+    await d3p;
+    const both = await w.until((p) => p.length === 2);
+    assert.deepEqual(both, [
+      { baseUri: folder, pattern: 'nic ?1?.txt' },
+      { baseUri: folder, pattern: 'other.dump' },
+    ]);
+    // Closed: nothing is watched any more.
+    await lsp.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual(await w.until((p) => p.length === 0), []);
+    assert.deepEqual(lsp.warnings(), []);
+  } finally {
+    await lsp.close();
+  }
+});
+
+test('a client that cannot register watchers is never asked to; one without base folders gets full paths', async () => {
+  for (const watch of [undefined, { dynamicRegistration: true }]) {
+    const lsp = await startServer(null, null, {}, [], watch ? { capabilities: { workspace: { didChangeWatchedFiles: watch } } } : {});
+    try {
+      const asked: unknown[] = [];
+      let registered: (() => void) | undefined;
+      const registration = new Promise<void>((r) => (registered = r));
+      lsp.conn.onRequest('client/registerCapability', (p: { registrations: { registerOptions: { watchers: { globPattern: unknown }[] } }[] }) => {
+        asked.push(...p.registrations.flatMap((r) => r.registerOptions.watchers.map((x) => x.globPattern)));
+        registered?.();
+        return null;
+      });
+      const uri = pathToFileURL(join(scen, 'plain.vpci')).href;
+      await open(lsp, uri, `bus a { function 0 dump "gpu.lspci" ${BARS} }\nat 0 boot\n`);
+      if (watch) {
+        await registration;
+        assert.deepEqual(asked, [join(scen, 'gpu.lspci')]);
+      } else {
+        // Past the analysis and a request after it, the server has asked whatever it was going to.
+        await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+        await new Promise((r) => setTimeout(r, 50));
+        assert.deepEqual(asked, []);
+      }
+    } finally {
+      await lsp.close();
+    }
   }
 });

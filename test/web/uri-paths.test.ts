@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { posix } from 'node:path';
-import { UriPaths, parseUri, type UriParts } from '../../io/uri-paths';
+import { UriPaths, parseUri, uriText, type UriParts } from '../../io/uri-paths';
 import { DapPaths, mapSourcePaths } from '../../extension/web/source-paths';
 
 const ws = { scheme: 'vscode-remote', authority: '127.0.0.1:18400' };
@@ -39,6 +39,19 @@ test('the primary origin is plain paths; another origin gets its own first segme
   assert.deepEqual(paths.partsOf(paths.pathOf(gh)), gh);
   // another authority of the same scheme is another origin
   assert.notEqual(paths.pathOf({ ...ws, authority: 'other', path: '/x' }), '/x');
+});
+
+test('uriText writes what parseUri reads: any origin, spaces, %, # and ? in names, a port in the authority', () => {
+  for (const u of [
+    { ...ws, path: '/tmp/a b/100%/x#1?.lspci' },
+    { scheme: 'file', authority: '', path: '/tmp/nic [1].txt' },
+    { scheme: 'vscode-vfs', authority: 'github+abc', path: '/owner/repo' },
+  ]) {
+    const t = uriText(u);
+    assert.deepEqual(parseUri(t), u, t);
+  }
+  assert.equal(uriText({ scheme: 'file', authority: '', path: '/tmp/a b' }), 'file:///tmp/a%20b');
+  assert.equal(uriText({ ...ws, path: '/x' }), 'vscode-remote://127.0.0.1:18400/x');
 });
 
 test('mapSourcePaths rewrites Source paths only (source keys, sources lists, nested), and copies only what changes', () => {

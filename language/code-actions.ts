@@ -4,7 +4,7 @@
 // number without its unit); and the diagnostics whose fix is plain get it:
 // remove a contradictory `count`, a repeated `expect no errors`, a quirk line that
 // has no effect or is overridden, round an MSI vector count or a BAR size to a
-// power of two, write `rescind` where the host cannot eject.
+// power of two, write `rescind` where the host cannot eject, move a `{` up to its statement's line.
 //
 // Only diagnostics the current analysis still reports at the same range get a
 // fix, so a stale diagnostic (the text changed since it was published) never
@@ -149,6 +149,32 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
         const later = e !== undefined && bus !== undefined && timeline.some((x) => x !== e && x.time >= e.time && eventRef(x)?.bus.name === bus);
         if (!later)
           fix("Use 'rescind' (the host revokes the channel)", given, [replaceIn(a.text, d.range, /\b(eject)\s+[A-Za-z_][\w-]*\s*(#.*)?$/, () => 'rescind')]);
+        break;
+      }
+      case 'brace-on-next-line': {
+        // The `{` moves to the end of the statement's line (the nearest line above with code, before
+        // any comment there); its own line goes if nothing else is on it.
+        let at = d.range.start.line - 1;
+        let code: { start: number; end: number }[] = [];
+        for (; at >= 0; at--) {
+          const line = lineOf(a.text, at);
+          code = tokensIn(a.text, { start: { line: at, character: 0 }, end: { line: at, character: line.length } });
+          if (code.length) break;
+        }
+        const end = code[code.length - 1]?.end;
+        if (at < 0 || end === undefined) break;
+        const braceLine = lineOf(a.text, d.range.start.line);
+        const rest = braceLine.slice(d.range.end.character).replace(/^[ \t]+/, '');
+        const remove: TextEdit =
+          braceLine.slice(0, d.range.start.character).trim() === '' && rest === ''
+            ? deleteLine(a.text, d.range.start.line)
+            : { range: { start: d.range.start, end: { line: d.range.start.line, character: braceLine.length - rest.length } }, newText: '' };
+        fix(
+          "Move '{' to the end of the line before",
+          given,
+          [{ range: { start: { line: at, character: end }, end: { line: at, character: end } }, newText: ' {' }, remove],
+          true,
+        );
         break;
       }
       default:

@@ -339,6 +339,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if (t.kind === 'eof') return;
       if (t.kind === 'newline') {
         take();
+        // A top-level statement's block put on the next line (`bus nic0 x` then `{`) is its too.
+        if (!inBlock && peek(newlinesAhead()).kind === 'lbrace') {
+          skipNewlines();
+          if (!skipBody(take())) return;
+          continue;
+        }
         return;
       }
       if (inBlock && t.kind === 'rbrace') return;
@@ -348,6 +354,29 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   const skipNewlines = (): void => {
     while (peek().kind === 'newline') take();
+  };
+  /** How many line ends stand before the next other token (a comment line counts as one). */
+  const newlinesAhead = (): number => {
+    let o = 0;
+    while (peek(o).kind === 'newline') o++;
+    return o;
+  };
+  /**
+   * The `{` that opens a required block (`vm`, a bus body), on its statement's line. One alone at
+   * the start of a later line (the brace-on-its-own-line style of C) is one error where it stands,
+   * and the block is read as if it stood on the statement's line: its items are not each an error,
+   * nor is the bus it declares unknown to every line that names it.
+   */
+  const openBrace = (): Token => {
+    const n = peek().kind === 'newline' ? newlinesAhead() : 0;
+    if (n > 0 && peek(n).kind === 'lbrace') {
+      const b = peek(n);
+      report(diag(b.loc, 'brace-on-next-line', "'{' goes at the end of the line before, on the line of the statement it opens"));
+      skipNewlines();
+    }
+    const open = peek();
+    if (open.kind !== 'lbrace') expected("'{'");
+    return take();
   };
   /** `{ items }`; each item parsed by `item` with errors recovered per line. Returns the `}` (or last token). */
   const block = (open: Token, item: () => void): Token => {
@@ -493,9 +522,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return f;
   };
   const busBody = (bus: BusDecl): void => {
-    const open = peek();
-    if (open.kind !== 'lbrace') expected("'{'");
-    take();
+    const open = openBrace();
     const close = block(open, () => {
       const t = peek();
       if (t.kind !== 'word') return expected(`'function' or 'instance'`);
@@ -665,9 +692,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const kw = take();
         switch (kw.text) {
           case 'vm': {
-            const open = peek();
-            if (open.kind !== 'lbrace') expected("'{'");
-            take();
+            const open = openBrace();
             if (sawVm) report(diag(kw.loc, 'duplicate-vm', "a second 'vm' block; its settings are merged into the first", 'warning'));
             const close = block(open, vmItem);
             const loc = spanLoc(kw.loc, close.loc);

@@ -140,7 +140,7 @@ for (const [what, from, to, code] of [
   });
 }
 
-test('plain fixes: a contradictory count, a repeated expectation, an overridden quirk, a quirk the guest lacks, an MSI count, a message of the wrong version, eject on a host that cannot', async () => {
+test('plain fixes: a contradictory count, a repeated expectation, an overridden quirk, a quirk the guest lacks, an MSI count, a message of the wrong version, eject on a host that cannot, a `{` on the next line', async () => {
   const cases: { text: string; code: string; title: RegExp }[] = [
     { text: `${BASE}expect no message eject on nic0 count 2\n`, code: 'negated-count', title: /Remove 'count N'/ },
     { text: `${BASE}expect no errors\nexpect no errors\n`, code: 'duplicate-expectation', title: /Remove the repeated expectation/ },
@@ -165,6 +165,14 @@ test('plain fixes: a contradictory count, a repeated expectation, an overridden 
       code: 'eject-unsupported',
       title: /Use 'rescind'/,
     },
+    // A block's `{` on a line of its own: after the statement's last word (before its comment), the `{` line gone.
+    {
+      text: BASE.replace('bus nic0 { function 0', 'bus nic0   # the NIC\n\n  {\n  function 0'),
+      code: 'brace-on-next-line',
+      title: /Move '\{' to the end of the line before/,
+    },
+    // … or with items after it on its line: they stay, the `{` goes.
+    { text: BASE.replace('vm {\n', 'vm\n{ host hyperv-2022\n'), code: 'brace-on-next-line', title: /Move '\{'/ },
   ];
   for (const c of cases) {
     const { actions } = await fixes(c.text, c.code);
@@ -288,6 +296,7 @@ for (const [what, text, code] of [
   ['quirk-not-applicable', 'vm {\r  guest linux\r  quirk descriptor-stride off\r}\rbus gpu0 { function 0 nvidia-tu102 }\rat 0 boot\r', 'quirk-not-applicable'],
   ['msi-count', `${GPU_VM.replace(/\n/g, '\r')}bus gpu0 { function 0 nvidia-tu102 }\rat 0 boot\rat 1ms driver gpu0 msi 3\r`, 'msi-count'],
   ['eject-unsupported', 'vm {\r host openvmm\r}\rbus nic0 { function 0 intel-82599-vf }\rat 0 boot\rat 1ms eject nic0\r', 'eject-unsupported'],
+  ['brace-on-next-line', 'bus nic0\r{\r  function 0 intel-82599-vf\r}\rat 0 boot\r', 'brace-on-next-line'],
 ] as const) {
   for (const eol of ['\r', '\r\n', '\n']) {
     test(`${what} in a file whose lines end with ${JSON.stringify(eol)}: the quick fix is offered and clears it`, async () => {

@@ -333,6 +333,46 @@ test("recovery: a block whose header is wrong is skipped to its '}', so only the
   ]);
   // A header error with no '{' on its line skips only that line.
   assert.deepEqual(codes('bus "x"\nat 0 boot\n'), [['unexpected-token', 1, 5, 8]]);
+  // … unless the next line (past blank and comment lines) starts with the '{': that block is the statement's.
+  assert.deepEqual(codes(`bus "x"\n# the NIC\n\n{\n${body}at 0 boot\n`), [['unexpected-token', 1, 5, 8]]);
+  assert.deepEqual(codes(`bus b c\n{\n${body}at 0 boot\n`), [['unexpected-token', 1, 7, 8]]);
+});
+
+test("a required block's '{' on a line of its own is one error where it stands, and the block is read as if it were on the line before", () => {
+  const src =
+    'vm\n{\n  guest linux\n}\nbus nic0  # the NIC\n\n  {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 1ms offer y\n{ function 0 intel-82599-vf }\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol]),
+    [
+      ['brace-on-next-line', 2, 1, 2],
+      ['brace-on-next-line', 7, 3, 4],
+      ['brace-on-next-line', 13, 1, 2],
+    ],
+  );
+  assert.equal(scenario.vm.guest?.name, 'linux');
+  assert.deepEqual(
+    scenario.buses.map((b) => [b.name.name, b.functions.length]),
+    [['nic0', 2]],
+  );
+  assert.equal(scenario.timeline.length, 2);
+  // The checker knows the bus: no line that names it is an error of its own.
+  const checked = loadScenario(
+    `${src}expect nic0 attached\nexpect y attached\n`,
+    'a.vpci',
+    defaultScenarioContext(() => undefined),
+  );
+  assert.deepEqual(
+    checked.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code),
+    ['brace-on-next-line', 'brace-on-next-line', 'brace-on-next-line'],
+  );
+  // A '{' after a statement that is complete without one is not that statement's: the statement error stands.
+  assert.deepEqual(codes('at 0 boot\n{\n}\n'), [['unexpected-token', 2, 1, 2]]);
+  // No '{' at all: expected where it goes.
+  assert.deepEqual(codes('bus nic0\n  function 0 a\n'), [
+    ['missing-argument', 1, 9, 9],
+    ['unknown-statement', 2, 3, 11],
+  ]);
 });
 
 test('recovery: one bad line does not hide the statements after it', () => {

@@ -5,7 +5,7 @@
 import type { InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
-import { capsValue, registerFieldNode } from './inspect-registers';
+import { capRegister, capsValue, registerFieldNode } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -250,9 +250,10 @@ export function evaluate(
   if (context === 'repl') {
     const cmd = command(ins, src);
     if (cmd) return cmd;
-    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?\s*=\s*(.+)$/.exec(src);
+    // REG = v, REG.FIELD = v, caps.KEY.REG[.FIELD] = v (as Variables names them); `==` is a comparison, left to the expression.
+    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?\s*=(?!=)\s*(.+)$/.exec(src);
     if (asg) {
-      const a = assign(ins, asg[1]!, asg[2]!, asg[4]!, asg[3]);
+      const a = assign(ins, asg[1]!, asg[3]!, asg[5]!, asg[4], asg[2]);
       return a.ok ? a : { ...a, assigning: true };
     }
   }
@@ -287,27 +288,30 @@ export function assign(
   reg: string,
   valueText: string,
   field?: string,
+  cap?: string,
 ): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
   const r = ins.resolveFn(target);
   if (!r) return { ok: false, error: `no bus or function '${target}'` };
   const f = ins.fn(r.bi, r.wslot);
-  const def = findRegister(reg);
-  if (!f || !def) return { ok: false, error: `no register ${reg}` };
+  // A capability's register (nic0.caps.msix.FLAGS) at its absolute offset, as its Variables row has it.
+  const def = f && cap !== undefined ? capRegister(f, cap, reg) : findRegister(reg);
+  if (!f || !def) return { ok: false, error: cap !== undefined ? `no register ${reg} in ${target}.caps.${cap}` : `no register ${reg}` };
   if (ins.frozen) return { ok: false, error: ins.frozen };
+  const path = cap !== undefined ? `${target}.caps.${cap}.${def.name}` : `${target}.${def.name}`;
   if (field !== undefined) {
     // A field (nic0.COMMAND.MEMORY = 1): as its Variables row sets it, within its bits and through the masks.
     const fd = findField(def, field);
     if (!fd) return { ok: false, error: `no field ${field} in ${def.name}` };
-    const node = registerFieldNode(ins, r.bi, r.wslot, f, def, fd, `${target}.${def.name}`);
-    if (!node.set) return { ok: false, error: `${target}.${def.name}.${fd.name} is read-only` };
+    const node = registerFieldNode(ins, r.bi, r.wslot, f, def, fd, path);
+    if (!node.set) return { ok: false, error: `${path}.${fd.name} is read-only` };
     const w = node.set(valueText);
     if (!w.ok) return { ok: false, error: w.error };
-    return { ok: true, text: `${target}.${def.name}.${fd.name} = ${w.value}`, changed: true };
+    return { ok: true, text: `${path}.${fd.name} = ${w.value}`, changed: true };
   }
   const v = ins.parseValue(valueText);
   if (typeof v === 'string') return { ok: false, error: v };
   ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);
-  return { ok: true, text: `${target}.${reg} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
+  return { ok: true, text: `${cap !== undefined ? path : `${target}.${reg}`} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
 }
 
 export function command(ins: InspectContext, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {

@@ -1,0 +1,49 @@
+// Requests as real clients send them, with the optional arguments earlier tests left out: VS Code's
+// Watch sets a value with setExpression and the watch's frame, the Debug Console compares with
+// `==`, Variables gives every row an evaluateName that Add to Watch and Set Value then use, and a
+// hex editor open on a function's config space is told when a value set from the debugger
+// changed it (memory events, for clients that take them).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, cont, launch } from './harness';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const VARS = resolve('test/adapter/fixtures/vars.vpci');
+const h = adapterTests();
+
+/** The testsupport DebugClient has no setExpressionRequest. */
+function setExpression(args: DebugProtocol.SetExpressionArguments): Promise<DebugProtocol.SetExpressionResponse> {
+  return h.client().customRequest('setExpression', args) as Promise<DebugProtocol.SetExpressionResponse>;
+}
+
+async function evaluate(expression: string, context: string): Promise<string> {
+  return (await h.client().evaluateRequest({ expression, context })).body.result;
+}
+
+test('the Debug Console compares with == as Watch does; = still assigns', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const now = await evaluate('nic0.COMMAND', 'watch');
+  assert.equal(await evaluate(`nic0.COMMAND == ${now}`, 'repl'), 'true');
+  assert.equal(await evaluate(`nic0.COMMAND==${now}`, 'repl'), 'true');
+  assert.equal(await evaluate('nic0.COMMAND.MEMORY == 0', 'repl'), await evaluate('nic0.COMMAND.MEMORY == 0', 'watch'));
+  assert.equal(await evaluate('nic0.COMMAND = 0x2', 'repl'), 'nic0.COMMAND = 0x0002');
+});
+
+test('a capability register or field is set from Watch (setExpression) and the Debug Console as from Variables', async () => {
+  const dc = h.client();
+  await launch(dc, VARS, { stopOnEntry: true });
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  assert.equal(await evaluate('nic0.caps.msix.FLAGS.MASKALL', 'watch'), '0x0');
+  assert.equal((await setExpression({ expression: 'nic0.caps.msix.FLAGS.MASKALL', value: '1' })).body.value, '0x1');
+  assert.equal(await evaluate('nic0.caps.msix.FLAGS.MASKALL', 'watch'), '0x1');
+  assert.equal(await evaluate('nic0.caps.msix.FLAGS.MASKALL = 0', 'repl'), 'nic0.caps.msix.FLAGS.MASKALL = 0');
+  // The whole register, through its masks (only ENABLE and MASKALL take a write; QSIZE stays).
+  const before = Number(await evaluate('nic0.caps.msix.FLAGS', 'watch'));
+  assert.equal((await setExpression({ expression: 'nic0.caps.msix.FLAGS', value: '0x4000' })).body.value, `0x${((before & 0x3fff) | 0x4000).toString(16)}`);
+  // Read-only stays read-only, named as typed.
+  await assert.rejects(setExpression({ expression: 'nic0.caps.msix.FLAGS.QSIZE', value: '5' }), /nic0\.caps\.msix\.FLAGS\.QSIZE is read-only/);
+});

@@ -81,6 +81,14 @@ function lex(src: string): Tok[] {
     }
     const start = i;
     if (/[0-9]/.test(c)) {
+      // After a '.', a member name may start with a digit (pci_regs.h's DEVCTL2.10BIT_TAG_REQ, as Variables names it).
+      const prev = out[out.length - 1];
+      const member = prev?.k === 'op' && prev.v === '.' ? /^[0-9][A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i)) : null;
+      if (member && !/^0x[0-9a-fA-F_]+$|^0b[01_]+$/.test(member[0])) {
+        out.push({ k: 'id', v: member[0], pos: start });
+        i += member[0].length;
+        continue;
+      }
       const m = /^(0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*)/.exec(src.slice(i))!;
       // A slot like 00.0 after a slash is lexed by the caller's identifier rule.
       out.push({ k: 'num', v: m[0], pos: start });

@@ -47,3 +47,18 @@ test('a capability register or field is set from Watch (setExpression) and the D
   // Read-only stays read-only, named as typed.
   await assert.rejects(setExpression({ expression: 'nic0.caps.msix.FLAGS.QSIZE', value: '5' }), /nic0\.caps\.msix\.FLAGS\.QSIZE is read-only/);
 });
+
+test("every capability field's evaluateName evaluates, a pci_regs.h name that starts with a digit too", async () => {
+  const dc = h.client();
+  await launch(dc, VARS, { stopOnEntry: true });
+  const st = await dc.stackTraceRequest({ threadId: (await cont(dc)).body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const kids = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  const dev = await kids(scopes.find((s) => s.name.startsWith('Device nic0'))!.variablesReference);
+  const names: string[] = [];
+  for (const cap of await kids(dev.find((v) => v.name === 'Capabilities')!.variablesReference))
+    for (const reg of cap.variablesReference ? await kids(cap.variablesReference) : [])
+      for (const fd of reg.variablesReference && reg.evaluateName ? await kids(reg.variablesReference) : []) if (fd.evaluateName) names.push(fd.evaluateName);
+  assert.ok(names.includes('nic0.caps.exp.DEVCTL2.10BIT_TAG_REQ'), names.join(' '));
+  for (const n of names) assert.match(await evaluate(n, 'watch'), /^0x[0-9a-f]+$/, n);
+});

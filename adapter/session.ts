@@ -1779,6 +1779,14 @@ export class VpciDebugSession extends DebugSession {
     );
   }
 
+  /** The rows a frame's Locals shows (a driver frame's C locals, a host frame's packet fields), or undefined. */
+  private localRows(frameId: number): VarNode[] | undefined {
+    const driver = this.driverLocals(frameId);
+    if (driver) return driver;
+    const { locals } = this.frameLocals(frameId, false);
+    return locals ? Object.entries(locals).map(([k, v]) => this.localNode(k, v, locals)) : undefined;
+  }
+
   /** The views' reading of a machine: in the session's number format, names from pci.ids, no changes while a run goes. */
   private inspectorFor(m: Machine): Inspector {
     const ins = new Inspector(
@@ -1895,6 +1903,24 @@ export class VpciDebugSession extends DebugSession {
     if (unreadable) {
       this.sendErrorResponse(response, { id: 1043, format: unreadable, showUser: true });
       return;
+    }
+    // In a frame (VS Code's Watch sends its frame), a local the frame's Locals can set is set as there.
+    if (args.frameId !== undefined) {
+      if (this.unknownFrame(response, args.frameId)) return;
+      const name = args.expression.trim();
+      const local = this.localRows(args.frameId)?.find((n) => n.evaluateName === name && n.set);
+      if (local?.set) {
+        const w = local.set(args.value);
+        if (!w.ok) {
+          this.sendErrorResponse(response, { id: 1031, format: w.error, showUser: true });
+          return;
+        }
+        this.rt!.h.truncateFuture();
+        response.body = { value: w.value };
+        this.sendResponse(response);
+        this.invalidate(['variables']);
+        return;
+      }
     }
     const assignment = `${args.expression} = ${args.value}`;
     const r = ins.evaluate(assignment, 'repl', undefined, undefined, this.hex);

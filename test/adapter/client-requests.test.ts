@@ -62,3 +62,32 @@ test("every capability field's evaluateName evaluates, a pci_regs.h name that st
   assert.ok(names.includes('nic0.caps.exp.DEVCTL2.10BIT_TAG_REQ'), names.join(' '));
   for (const n of names) assert.match(await evaluate(n, 'watch'), /^0x[0-9a-f]+$/, n);
 });
+
+test("Watch's Set Value on a local (setExpression with the frame) sets it, as setVariable in Locals does", async () => {
+  const dc = h.client();
+  let s = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  // attach's `ret` can be set once the driver has assigned it (a dozen statements in)
+  for (let i = 0; i < 40; i++) {
+    const threadId = s.body.threadId!;
+    const frameId = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!.id;
+    const locals = (await dc.scopesRequest({ frameId })).body.scopes[0]!;
+    const ret = (await dc.variablesRequest({ variablesReference: locals.variablesReference })).body.variables.find((v) => v.name === 'ret');
+    if (ret && !ret.presentationHint?.attributes?.includes('readOnly')) {
+      assert.equal(ret.evaluateName, 'ret');
+      assert.equal((await setExpression({ expression: 'ret', value: '0x12', frameId })).body.value, '0x12');
+      assert.equal((await dc.evaluateRequest({ expression: 'ret', frameId, context: 'watch' })).body.result, '0x12');
+      // Without the frame there is no local to set.
+      await assert.rejects(setExpression({ expression: 'ret', value: '1' }), /ret cannot be assigned/);
+      // A frame from before the last stop is refused, not taken for another.
+      const again = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+      await dc.nextRequest({ threadId });
+      await again;
+      await assert.rejects(setExpression({ expression: 'ret', value: '1', frameId }), /Unknown frame/);
+      return;
+    }
+    const next = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.nextRequest({ threadId });
+    s = await next;
+  }
+  assert.fail('attach never assigned ret');
+});

@@ -1861,7 +1861,13 @@ export class VpciDebugSession extends DebugSession {
     response.body = { value: r.value };
     this.sendResponse(response);
     this.invalidate(['variables']);
-    for (const ref of this.ins!.memoryReferences()) if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(ref, 0, 4096));
+    this.configSpaceChanged();
+  }
+
+  /** A value set from the debugger may have changed any function's config space: memory views (the hex editor) read it again. */
+  private configSpaceChanged(): void {
+    if (!this.client.supportsMemoryEvent || !this.ins) return;
+    for (const ref of this.ins.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
@@ -1883,6 +1889,7 @@ export class VpciDebugSession extends DebugSession {
     if (r.changed) {
       this.rt!.h.truncateFuture();
       this.invalidate(['variables']);
+      this.configSpaceChanged();
     }
     this.sendResponse(response);
   }
@@ -1939,6 +1946,7 @@ export class VpciDebugSession extends DebugSession {
     response.body = { value: v.ok ? v.text : r.text };
     this.sendResponse(response);
     this.invalidate(['variables']);
+    this.configSpaceChanged();
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {

@@ -22,6 +22,19 @@ async function evaluate(expression: string, context: string): Promise<string> {
   return (await h.client().evaluateRequest({ expression, context })).body.result;
 }
 
+/** The events that arrive while `f` runs, and until the next stop's views could be asked (one round trip after). */
+async function eventsDuring(f: () => Promise<unknown>): Promise<DebugProtocol.Event[]> {
+  const dc = h.client();
+  const got: DebugProtocol.Event[] = [];
+  const listen = (e: DebugProtocol.Event): void => void got.push(e);
+  for (const name of ['memory', 'invalidated']) dc.on(name, listen);
+  await f();
+  // A request answered after the events: the adapter writes in order, so they are all in.
+  await dc.threadsRequest();
+  for (const name of ['memory', 'invalidated']) dc.removeListener(name, listen);
+  return got;
+}
+
 test('the Debug Console compares with == as Watch does; = still assigns', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);
@@ -90,4 +103,16 @@ test("Watch's Set Value on a local (setExpression with the frame) sets it, as se
     s = await next;
   }
   assert.fail('attach never assigned ret');
+});
+
+test('a config-space value set from Watch or the Debug Console tells memory views, as one set in Variables does', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const refs = (evs: DebugProtocol.Event[]) => evs.filter((e) => e.event === 'memory').map((e) => (e as DebugProtocol.MemoryEvent).body.memoryReference);
+  const bySet = await eventsDuring(() => setExpression({ expression: 'nic0.COMMAND', value: '0x2' }));
+  assert.ok(refs(bySet).includes('cfg/nic0/0'), JSON.stringify(bySet));
+  const byRepl = await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND = 0', context: 'repl' }));
+  assert.ok(refs(byRepl).includes('cfg/nic0/0'), JSON.stringify(byRepl));
+  // A comparison changes nothing and says nothing.
+  assert.deepEqual(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND == 0', context: 'repl' })), []);
 });

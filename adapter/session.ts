@@ -993,6 +993,12 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart', showUser: true });
       return;
     }
+    // New arguments (VS Code sends the configuration again, edited or not) are checked as a launch's are.
+    const bad = a === given ? launchProblem(a) : undefined;
+    if (bad) {
+      this.sendErrorResponse(response, { id: 1001, format: bad.replace(/^Launch: /, 'Restart: '), showUser: true });
+      return;
+    }
     const wasRunning = this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
     void this.load(a).then((r) => {
       if (!('error' in r)) return this.restarted(response, a, r.previous);
@@ -1014,7 +1020,11 @@ export class VpciDebugSession extends DebugSession {
     this.invalidate(['all']);
     const held = this.attachedTo;
     if (held) held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
-    if (held || a.stopOnEntry !== false) this.stopAt(held ? held.state!.lastStop : this.rt!.runToAttachEntry());
+    // As configurationDone starts a launch: a run without debugging runs again without debugging, Debug at Cause goes to its cause.
+    if (held) this.stopAt(held.state!.lastStop);
+    else if (a.noDebug === true) this.runNoDebug();
+    else if (typeof a.cause === 'number') this.runToCause(a.cause);
+    else if (a.stopOnEntry !== false) this.stopAt(this.rt!.runToAttachEntry());
     else this.resume({ kind: 'continue' });
   }
 

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, cont, launch } from './harness';
+import { adapterTests, cont, launch, LISTINGS } from './harness';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const VARS = resolve('test/adapter/fixtures/vars.vpci');
@@ -115,4 +115,19 @@ test('a config-space value set from Watch or the Debug Console tells memory view
   assert.ok(refs(byRepl).includes('cfg/nic0/0'), JSON.stringify(byRepl));
   // A comparison changes nothing and says nothing.
   assert.deepEqual(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND == 0', context: 'repl' })), []);
+});
+
+test('restart with new arguments checks them as a launch does, and runs a run without debugging again without debugging', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const args = { scenario: QUICKSTART, listingsDir: LISTINGS };
+  const restart = (extra: Record<string, unknown>) => dc.restartRequest({ arguments: { ...args, ...extra } as DebugProtocol.LaunchRequestArguments });
+  // An unknown quirk or guest is named, with the valid ones, and the session stays where it was.
+  await assert.rejects(restart({ quirks: { nope: true } }), /^Error: Restart: unknown quirk nope \(one of /);
+  await assert.rejects(restart({ guest: 'windows' }), /^Error: Restart: unknown guest model "windows" in "guest" \(one of /);
+  assert.ok((await dc.stackTraceRequest({ threadId: (await dc.threadsRequest()).body.threads[1]!.id })).body.stackFrames.length);
+  // VS Code's restart of a Run Without Debugging sends its configuration, noDebug and all: it runs to the end and terminates, no stop.
+  const next = Promise.race([dc.waitForEvent('stopped'), dc.waitForEvent('terminated')]);
+  await restart({ noDebug: true });
+  assert.equal((await next).event, 'terminated');
 });

@@ -1617,7 +1617,7 @@ export class VpciDebugSession extends DebugSession {
     const mk = (index: number, name: string, src?: Source, line = 0, hint?: 'normal' | 'label' | 'subtle', restartable = false): StackFrame => {
       const id = this.nextFrameId++;
       this.frames.set(id, { threadId: args.threadId, index });
-      const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, 1);
+      const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, this.convertDebuggerColumnToClient(1));
       // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
       const h = hint ?? (src ? undefined : 'label');
       if (h && h !== 'normal') f.presentationHint = h;

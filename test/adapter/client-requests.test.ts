@@ -5,6 +5,7 @@
 // changed it (memory events, for clients that take them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, cont, launch, LISTINGS } from './harness';
@@ -130,4 +131,22 @@ test('restart with new arguments checks them as a launch does, and runs a run wi
   const next = Promise.race([dc.waitForEvent('stopped'), dc.waitForEvent('terminated')]);
   await restart({ noDebug: true });
   assert.equal((await next).event, 'terminated');
+});
+
+test('a client that counts lines and columns from 0 gets frames, breakpoints and jump targets in its own numbering', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: false, columnsStartAt1: false });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  const s = await stopped;
+  const top = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!;
+  // The driver's statement starts its line: column 0 to this client (1 to VS Code).
+  assert.equal(top.column, 0);
+  const listing = readFileSync(top.source!.path!, 'utf8').split('\n');
+  assert.match(listing[top.line]!, /\S/);
+  const bp = await dc.setBreakpointsRequest({ source: { path: top.source!.path! }, breakpoints: [{ line: top.line }] });
+  assert.equal(bp.body.breakpoints[0]!.line, top.line);
+  const targets = (await dc.gotoTargetsRequest({ source: { path: top.source!.path! }, line: top.line })).body.targets;
+  assert.equal(targets[0]?.line, top.line);
 });

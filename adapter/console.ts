@@ -102,6 +102,9 @@ export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
   o.caps = capsValue(ins, f);
   o.version = ins.m.model.protocolVersion(b.state.sc);
   o.state = ins.m.model.busStatus(b.state.sc);
+  // The bridge driver's softc, as the Bus scope shows it (its rows' evaluateName is nic0.sc…): read
+  // only when an expression reaches it, not at every condition that names the bus.
+  Object.defineProperty(o, 'sc', { enumerable: true, get: () => toValue(b.state.sc) });
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
   const mx = f.msix();
   if (mx)
@@ -191,7 +194,10 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       const bi = self.busIndex(name);
       if (bi >= 0) {
         const v = fnValue(self, bi, 0) as Record<string, Value> | undefined;
-        return v ? { ...v, __bus: name } : { __bus: name };
+        if (!v) return { __bus: name };
+        // (a fresh object: marked in place, so its lazy softc is not read by a copy)
+        v.__bus = name;
+        return v;
       }
       if (own(MSG, name)) return (MSG as Record<string, number>)[name]!;
       return undefined;

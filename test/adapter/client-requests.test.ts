@@ -150,3 +150,27 @@ test('a client that counts lines and columns from 0 gets frames, breakpoints and
   const targets = (await dc.gotoTargetsRequest({ source: { path: top.source!.path! }, line: top.line })).body.targets;
   assert.equal(targets[0]?.line, top.line);
 });
+
+test("the softc rows' evaluateNames (Add to Watch, Copy as Expression) evaluate to what the rows show", async () => {
+  const dc = h.client();
+  await launch(dc, VARS, { stopOnEntry: true });
+  const st = await dc.stackTraceRequest({ threadId: (await cont(dc)).body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const kids = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  const softc = (await kids(scopes.find((s) => s.name === 'Bus nic0')!.variablesReference)).find((v) => v.name === 'softc')!;
+  assert.equal(softc.evaluateName, 'nic0.sc');
+  let numbers = 0;
+  const check = async (rows: DebugProtocol.Variable[], depth: number): Promise<void> => {
+    for (const v of rows) {
+      assert.ok(v.evaluateName, v.name);
+      const r = await dc.evaluateRequest({ expression: v.evaluateName, context: 'watch' });
+      if (/^(0x[0-9a-f]+|\d+)$/.test(v.value)) {
+        assert.equal(r.body.result, v.value, v.evaluateName);
+        numbers++;
+      }
+      if (v.variablesReference && depth < 3) await check(await kids(v.variablesReference), depth + 1);
+    }
+  };
+  await check(await kids(softc.variablesReference), 0);
+  assert.ok(numbers > 5, `${numbers} numbers`);
+});

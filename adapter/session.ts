@@ -1198,6 +1198,9 @@ export class VpciDebugSession extends DebugSession {
       const n = this.vars.child(args.variablesReference, args.name);
       if (n?.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
     } else target = this.ins.dataTargetForExpression(args.name);
+    if (!target && args.asAddress)
+      // Every function's config space starts at 0 (readMemory's addresses), so a number alone names no function.
+      return none(`${shortName(JSON.stringify(args.name))} is not an address here: write BUS[/SLOT]:OFFSET in config space, such as nic0:0x04`);
     if (!target) return none(`'${args.name}' is not a config-space register, field or MSI-X entry`);
     response.body = { dataId: target.dataId, description: target.description, accessTypes: ['read', 'write', 'readWrite'], canPersist: true };
     this.sendResponse(response);

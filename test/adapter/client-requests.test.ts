@@ -174,3 +174,14 @@ test("the softc rows' evaluateNames (Add to Watch, Copy as Expression) evaluate 
   await check(await kids(softc.variablesReference), 0);
   assert.ok(numbers > 5, `${numbers} numbers`);
 });
+
+test('a data breakpoint at an address says what an address is here when given a bare number (every config space starts at 0)', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // VS Code's "Add Data Breakpoint at Address" sends a number.
+  const bare = await dc.dataBreakpointInfoRequest({ name: '0x4', asAddress: true, bytes: 2 });
+  assert.equal(bare.body.dataId, null);
+  assert.equal(bare.body.description, '"0x4" is not an address here: write BUS[/SLOT]:OFFSET in config space, such as nic0:0x04');
+  const ok = await dc.dataBreakpointInfoRequest({ name: 'nic0:0x04', asAddress: true, bytes: 2 });
+  assert.equal(ok.body.dataId, 'cfg:nic0:0:4:2');
+});

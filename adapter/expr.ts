@@ -442,10 +442,21 @@ export function formatValue(v: Value, hex = true): string {
       .map((x) => formatValue(x, hex))
       .join(', ')}${v.length > 8 ? `, … (${v.length})` : ''}]`;
   if ('value' in v && typeof v.value === 'number') return formatValue(v.value, hex);
-  return `{${Object.entries(v)
+  const entries = Object.entries(v);
+  return `{${entries
     .slice(0, 6)
     .map(([k, x]) => `${k}: ${formatValue(x, hex)}`)
-    .join(', ')}}`;
+    .join(', ')}${entries.length > 6 ? ', …' : ''}}`;
+}
+
+/** A value whole, as Copy Value puts it on the clipboard: every element and field, where formatValue shows the first few. */
+export function formatFull(v: Value, hex = true): string {
+  if (Array.isArray(v)) return `[${v.map((x) => formatFull(x, hex)).join(', ')}]`;
+  if (v && typeof v === 'object' && !('value' in v && typeof v.value === 'number'))
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${k}: ${formatFull(x, hex)}`)
+      .join(', ')}}`;
+  return formatValue(v, hex);
 }
 
 /** An evaluated expression for display: as its name shows it when it is a name alone (env.show), else formatValue. */

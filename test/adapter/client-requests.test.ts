@@ -185,3 +185,15 @@ test('a data breakpoint at an address says what an address is here when given a 
   const ok = await dc.dataBreakpointInfoRequest({ name: 'nic0:0x04', asAddress: true, bytes: 2 });
   assert.equal(ok.body.dataId, 'cfg:nic0:0:4:2');
 });
+
+test('Copy Value (evaluate in the clipboard context) copies a structured value whole; a preview that is cut says so', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // The Header, Identity and Config space rows' evaluateName.
+  const preview = await evaluate('nic0', 'watch');
+  assert.match(preview, /^\{VENDOR_ID: 0x8086, .*, …\}$/);
+  const whole = await evaluate('nic0', 'clipboard');
+  for (const reg of ['VENDOR_ID', 'INTERRUPT_PIN', 'caps', 'msix', 'bars']) assert.match(whole, new RegExp(`\\b${reg}: `), reg);
+  assert.doesNotMatch(whole, /…/);
+  assert.equal(await evaluate('nic0.COMMAND', 'clipboard'), await evaluate('nic0.COMMAND', 'watch'));
+});

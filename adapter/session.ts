@@ -1965,7 +1965,10 @@ export class VpciDebugSession extends DebugSession {
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
     if (args.frameId !== undefined && this.ins && this.unknownFrame(response, args.frameId)) return;
     const { locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
-    response.body = { targets: this.ins ? this.ins.completions(args.text, args.column - (this.client.columnsStartAt1 === false ? 0 : 1), locals) : [] };
+    // `column` is within `line` of a multi-line input (VS Code's console sends both): that line is what is completed.
+    const line = args.line === undefined ? 1 : this.convertClientLineToDebugger(args.line);
+    const text = line > 1 ? (args.text.split('\n')[line - 1] ?? '') : args.text.split('\n', 1)[0]!;
+    response.body = { targets: this.ins ? this.ins.completions(text, args.column - (this.client.columnsStartAt1 === false ? 0 : 1), locals) : [] };
     this.sendResponse(response);
   }
 

@@ -197,3 +197,16 @@ test('Copy Value (evaluate in the clipboard context) copies a structured value w
   assert.doesNotMatch(whole, /…/);
   assert.equal(await evaluate('nic0.COMMAND', 'clipboard'), await evaluate('nic0.COMMAND', 'watch'));
 });
+
+test('completions in a multi-line Debug Console input complete the line the cursor is on (VS Code sends line and column)', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const labels = async (args: DebugProtocol.CompletionsArguments) => (await dc.completionsRequest(args)).body.targets.map((t) => t.label);
+  const text = 'nic0.COMMAND\nnic0.COMMAND.';
+  const second = await labels({ text, line: 2, column: 'nic0.COMMAND.'.length + 1 });
+  assert.ok(second.includes('MEMORY') && !second.includes('nic0'), second.join(' '));
+  // The first line, by number or by default.
+  const first = await labels({ text, line: 1, column: 'nic0.'.length + 1 });
+  assert.ok(first.includes('COMMAND') && !first.includes('MEMORY'), first.join(' '));
+  assert.deepEqual(await labels({ text, column: 'nic0.'.length + 1 }), first);
+});

@@ -1834,6 +1834,7 @@ export class VpciDebugSession extends DebugSession {
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     if (args.format?.hex !== undefined) this.hex = args.format.hex;
     this.vars.memoryReferences = this.client.supportsMemoryReferences === true;
+    this.vars.types = this.client.supportsVariableType === true;
     // A client that cannot page still never gets a huge table whole: the first 1,000 entries.
     const count = args.count ?? (this.client.supportsVariablePaging ? undefined : 1000);
     const vars = this.vars.expand(args.variablesReference, args.filter, args.start, count);

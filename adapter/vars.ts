@@ -30,6 +30,8 @@ export interface VarNode {
 export class VarTable {
   /** Whether the client takes memoryReference (initialize: supportsMemoryReferences). */
   memoryReferences = true;
+  /** Whether the client takes a variable's type (initialize: supportsVariableType; DAP: "should only be returned" then). */
+  types = true;
   /**
    * References keep counting up across stops (never reused), so one issued before the last stop
    * is recognisably stale: it expands to nothing instead of to some other object.
@@ -98,7 +100,7 @@ export class VarTable {
 
   toDap(k: VarNode): DebugProtocol.Variable {
     const v: DebugProtocol.Variable = { name: k.name, value: k.value, variablesReference: this.add(k) };
-    if (k.type) v.type = k.type;
+    if (k.type && this.types) v.type = k.type;
     if (k.evaluateName) v.evaluateName = k.evaluateName;
     if (k.memoryReference && this.memoryReferences) v.memoryReference = k.memoryReference;
     if (k.indexed !== undefined) v.indexedVariables = k.indexed;

@@ -210,3 +210,21 @@ test('completions in a multi-line Debug Console input complete the line the curs
   assert.ok(first.includes('COMMAND') && !first.includes('MEMORY'), first.join(' '));
   assert.deepEqual(await labels({ text, column: 'nic0.'.length + 1 }), first);
 });
+
+test("a variable's type goes only to a client that takes types (supportsVariableType), as DAP asks", async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  const s = await stopped;
+  const frameId = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  for (const scope of (await dc.scopesRequest({ frameId })).body.scopes) {
+    const vars = (await dc.variablesRequest({ variablesReference: scope.variablesReference })).body.variables;
+    assert.deepEqual(
+      vars.filter((v) => v.type !== undefined).map((v) => v.name),
+      [],
+      scope.name,
+    );
+  }
+});

@@ -41,6 +41,7 @@ export async function launch(dc: DebugClient, scenario: string, extra: Record<st
     linesStartAt1: true,
     columnsStartAt1: true,
     supportsVariablePaging: true,
+    supportsVariableType: true,
     supportsInvalidatedEvent: true,
     supportsMemoryEvent: true,
     supportsMemoryReferences: true,

@@ -99,7 +99,10 @@ export class VarTable {
   }
 
   toDap(k: VarNode): DebugProtocol.Variable {
-    const v: DebugProtocol.Variable = { name: k.name, value: k.value, variablesReference: this.add(k) };
+    // DAP's lazy variable: its reference gives the one variable that holds the value (VS Code's
+    // "click to expand" asks it and takes it only when it is exactly one; the row itself does not expand).
+    const ref = k.lazy ? this.add({ name: k.name, value: k.value, children: () => [{ ...k, lazy: false }] }) : this.add(k);
+    const v: DebugProtocol.Variable = { name: k.name, value: k.value, variablesReference: ref };
     if (k.type && this.types) v.type = k.type;
     if (k.evaluateName) v.evaluateName = k.evaluateName;
     if (k.memoryReference && this.memoryReferences) v.memoryReference = k.memoryReference;

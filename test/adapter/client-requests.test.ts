@@ -228,3 +228,29 @@ test("a variable's type goes only to a client that takes types (supportsVariable
     );
   }
 });
+
+test("a lazy row's reference gives exactly the one variable that holds its value, as VS Code's click to expand takes it", async () => {
+  const dc = h.client();
+  await launch(dc, VARS, { stopOnEntry: true });
+  const st = await dc.stackTraceRequest({ threadId: (await cont(dc)).body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const kids = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  const lazy: DebugProtocol.Variable[] = [];
+  for (const s of scopes) for (const v of await kids(s.variablesReference)) if (v.presentationHint?.lazy) lazy.push(v);
+  assert.ok(
+    lazy.some((v) => v.name === 'softc'),
+    lazy.map((v) => v.name).join(', '),
+  );
+  for (const v of lazy) {
+    // VS Code does not expand a lazy row: it asks its reference for one variable and puts it in the row's place.
+    const held = await kids(v.variablesReference);
+    assert.equal(held.length, 1, v.name);
+    assert.equal(held[0]!.name, v.name);
+    assert.equal(held[0]!.evaluateName, v.evaluateName);
+    assert.ok(!held[0]!.presentationHint?.lazy, v.name);
+    assert.ok(
+      (await kids(held[0]!.variablesReference)).some((x) => x.name === 'hbus'),
+      v.name,
+    );
+  }
+});

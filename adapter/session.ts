@@ -63,6 +63,7 @@ const {
   ProgressEndEvent,
   InvalidatedEvent,
   MemoryEvent,
+  LoadedSourceEvent,
   Event,
   Thread,
   StackFrame,
@@ -1000,8 +1001,18 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     const wasRunning = this.abandonRun('restarted'); // a run in progress belongs to the machine being replaced
+    const sourcesBefore = this.loadedSources();
     void this.load(a).then((r) => {
-      if (!('error' in r)) return this.restarted(response, a, r.previous);
+      if (!('error' in r)) {
+        this.restarted(response, a, r.previous);
+        // Another scenario or guest model has other sources: Loaded Scripts is told (it asks loadedSources once).
+        const after = this.loadedSources();
+        const paths = (l: DebugProtocol.Source[]) => new Set(l.map((x) => x.path));
+        const [was, now] = [paths(sourcesBefore), paths(after)];
+        for (const x of sourcesBefore) if (!now.has(x.path)) this.sendEvent(new LoadedSourceEvent('removed', x));
+        for (const x of after) if (!was.has(x.path)) this.sendEvent(new LoadedSourceEvent('new', x));
+        return;
+      }
       this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
       // The run was stopped for a machine that did not come: the old one stands where the run left it.
       if (wasRunning && this.rt && !this.running)
@@ -2047,11 +2058,14 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
-    const rt = this.rt;
-    response.body = {
-      sources: rt ? [new Source(basename(rt.scenarioFile), rt.scenarioFile), ...[...rt.m.program.listings.keys()].map((f) => this.sourceOf(f))] : [],
-    };
+    response.body = { sources: this.loadedSources() };
     this.sendResponse(response);
+  }
+
+  /** The scenario and the listings of the loaded machine's guest model (Loaded Scripts). */
+  private loadedSources(): DebugProtocol.Source[] {
+    const rt = this.rt;
+    return rt ? [new Source(basename(rt.scenarioFile), rt.scenarioFile), ...[...rt.m.program.listings.keys()].map((f) => this.sourceOf(f))] : [];
   }
 
   // The library answers these with an empty success; none is among the capabilities (initialize), and

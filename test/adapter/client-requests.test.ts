@@ -254,3 +254,22 @@ test("a lazy row's reference gives exactly the one variable that holds its value
     );
   }
 });
+
+test('a restart on another guest model tells Loaded Scripts which listings went and came (loadedSource events)', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const before = ((await dc.customRequest('loadedSources')) as DebugProtocol.LoadedSourcesResponse).body.sources.map((x) => x.path);
+  const got: DebugProtocol.LoadedSourceEvent[] = [];
+  dc.on('loadedSource', (e: DebugProtocol.LoadedSourceEvent) => void got.push(e));
+  const stopped = dc.waitForEvent('stopped');
+  await dc.restartRequest({ arguments: { scenario: QUICKSTART, listingsDir: LISTINGS, guest: 'linux' } as DebugProtocol.LaunchRequestArguments });
+  await stopped;
+  await dc.threadsRequest();
+  const after = ((await dc.customRequest('loadedSources')) as DebugProtocol.LoadedSourcesResponse).body.sources.map((x) => x.path);
+  const removed = got.filter((e) => e.body.reason === 'removed').map((e) => e.body.source.path);
+  const added = got.filter((e) => e.body.reason === 'new').map((e) => e.body.source.path);
+  assert.ok(added.some((p) => p?.endsWith('pci-hyperv.c')) && removed.some((p) => p?.endsWith('vmbus_pcib.c')), JSON.stringify(got));
+  // What Loaded Scripts holds after the events is what loadedSources now answers.
+  const held = new Set(before.filter((p) => !removed.includes(p)).concat(added));
+  assert.deepEqual([...held].sort(), [...after].sort());
+});

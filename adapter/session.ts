@@ -387,7 +387,9 @@ export class VpciDebugSession extends DebugSession {
         supportsCondition: false,
       })),
       supportsDataBreakpoints: true,
-      supportsDataBreakpointBytes: true,
+      // Not supportsDataBreakpointBytes: with it VS Code offers "Add Data Breakpoint at Address", whose
+      // prompt takes only a number, and a number names no function here (every config space starts at
+      // 0). A client that sends asAddress anyway may name BUS[/SLOT]:OFFSET (dataBreakpointInfoRequest).
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsValueFormattingOptions: true,

@@ -176,9 +176,13 @@ test("the softc rows' evaluateNames (Add to Watch, Copy as Expression) evaluate 
 });
 
 test('a data breakpoint at an address says what an address is here when given a bare number (every config space starts at 0)', async () => {
+  // So VS Code offers no "Add Data Breakpoint at Address": its prompt takes only a number.
+  const init = await h.client().initializeRequest();
+  assert.equal(init.body?.supportsDataBreakpoints, true);
+  assert.equal(init.body?.supportsDataBreakpointBytes, undefined);
   const dc = h.client();
   await launch(dc, QUICKSTART);
-  // VS Code's "Add Data Breakpoint at Address" sends a number.
+  // What a client that sends asAddress anyway with a number gets.
   const bare = await dc.dataBreakpointInfoRequest({ name: '0x4', asAddress: true, bytes: 2 });
   assert.equal(bare.body.dataId, null);
   assert.equal(bare.body.description, '"0x4" is not an address here: write BUS[/SLOT]:OFFSET in config space, such as nic0:0x04');

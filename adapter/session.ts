@@ -1161,10 +1161,25 @@ export class VpciDebugSession extends DebugSession {
     args: DebugProtocol.SetExceptionBreakpointsArguments,
   ): void {
     const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
-    const chosen = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
-    const bad = chosen.filter((f) => !known.has(f));
-    if (this.rt) this.rt.exceptionFilters = new Set(chosen.filter((f) => known.has(f)) as ExceptionFilter[]);
-    response.body = { breakpoints: chosen.map((f) => (bad.includes(f) ? { verified: false, message: `Unknown exception filter ${f}` } : { verified: true })) };
+    // One answer per filter and per filter option, in that order (DAP). No filter takes a condition
+    // (supportsCondition: false): one given a condition is not set, rather than set without it.
+    const chosen: { filter: string; condition?: string }[] = [
+      ...args.filters.map((filter) => ({ filter })),
+      ...(args.filterOptions ?? []).map((o) => ({ filter: o.filterId, condition: o.condition })),
+    ];
+    const problem = (c: { filter: string; condition?: string }): string | undefined =>
+      !known.has(c.filter)
+        ? `Unknown exception filter ${c.filter}`
+        : c.condition !== undefined && c.condition.trim() !== ''
+          ? `The ${c.filter} filter takes no condition: not set`
+          : undefined;
+    if (this.rt) this.rt.exceptionFilters = new Set(chosen.filter((c) => !problem(c)).map((c) => c.filter as ExceptionFilter));
+    response.body = {
+      breakpoints: chosen.map((c) => {
+        const message = problem(c);
+        return message ? { verified: false, message } : { verified: true };
+      }),
+    };
     this.sendResponse(response);
   }
 

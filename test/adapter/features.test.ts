@@ -47,6 +47,22 @@ test('an injected fault stops as an exception, with exceptionInfo', async () => 
   if (name !== undefined) assert.ok((await dc.evaluateRequest({ expression: name, context: 'watch' })).body.result);
 });
 
+test('an exception filter given a condition is not set (no filter takes one): its answer says so, and the run does not stop there', async () => {
+  await launch(FAULT);
+  const r = await dc.setExceptionBreakpointsRequest({
+    filters: [],
+    filterOptions: [{ filterId: 'fault', condition: 'nic0.COMMAND == 0' }, { filterId: 'nope' }],
+  });
+  assert.deepEqual(r.body?.breakpoints, [
+    { verified: false, message: 'The fault filter takes no condition: not set' },
+    { verified: false, message: 'Unknown exception filter nope' },
+  ]);
+  assert.notEqual((await cont()).body.reason, 'exception');
+  // The same filter without a condition (an empty one is none) is set.
+  const ok = await dc.setExceptionBreakpointsRequest({ filters: [], filterOptions: [{ filterId: 'fault', condition: ' ' }] });
+  assert.deepEqual(ok.body?.breakpoints, [{ verified: true }]);
+});
+
 test('host error statuses stop as exceptions: the refused version first, then the injected BAD_DATA', async () => {
   await launch(FAULT);
   await dc.setExceptionBreakpointsRequest({ filters: ['error-status'] });

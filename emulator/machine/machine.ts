@@ -499,6 +499,12 @@ export class Machine implements BusHost {
     const ref = eventRef(item);
     const bus = ref ? this.busByName(ref.bus.name) : undefined;
     const wslot = ref?.slot?.wslot ?? 0;
+    if (bus && bus.channel.state === 'rescinded') {
+      // The host took the channel away (a `rescind`, or the rescind every eject ends with, protocol.md §7.2):
+      // nothing of the bus is left for the event to act on, and the transcript says so rather than nothing.
+      this.trace.record(this.now, Ev.State, bus.index, 0, 0, 0, `the channel was rescinded earlier: '${item.text}' does nothing`);
+      return;
+    }
     switch (item.kind) {
       case 'boot':
         for (const b of this.buses) if (!b.state.started && !b.decl.offerAt) b.startGuest();

@@ -428,6 +428,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     }
     const order = sc.timeline.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i);
     const gone = new Map<string, { time: number; loc: Loc }>();
+    /**
+     * Buses with an `eject` on a host that sends PCI_EJECT: the host rescinds the whole channel once the
+     * guest completes the eject, or when it gives up waiting (protocol.md §7.2; vsp.ts ejectionComplete),
+     * so a later event on the bus may find it gone. When is up to the guest, hence a warning.
+     */
+    const ejected = new Map<string, { time: number; loc: Loc; named: string }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
     /** Slots holding a function at the current event's time, by bus (declared ones, plus plugged, minus unplugged). */
@@ -505,6 +511,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const gs = goneSlot.get(sk);
       let here = present.get(bus.name);
       if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
+      const ej = ejected.get(bus.name);
+      // An event on the ejected function itself is bus-gone below; one on the rest of the bus is this warning.
+      if (!g && ej && !(fnTarget && b.slotOk && gs))
+        add(
+          'warning',
+          bus.loc,
+          'bus-ejected',
+          `the host rescinds bus ${bus.name} once the guest completes 'eject ${ej.named}' at ${formatTime(ej.time)}; at ${formatTime(e.time)} it may be gone, and then this event does nothing`,
+          { message: 'ejected here', loc: ej.loc },
+        );
       if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: g.loc });
       else if (e.kind === 'plug') {
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
@@ -550,6 +566,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${named}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
+      // Every eject ends with the channel rescinded: at once on a host that cannot send PCI_EJECT (OpenVMM
+      // revokes the channel, vsp.ts ejectInner), else once the guest answers (warned above for later events).
+      if (e.kind === 'eject' && !g) {
+        if (hostInfo?.supportsEject === false) gone.set(bus.name, { time: e.time, loc: e.loc });
+        else if (!ejected.has(bus.name)) ejected.set(bus.name, { time: e.time, loc: e.loc, named });
+      }
       if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);

@@ -1,0 +1,50 @@
+// Every eject ends with the host rescinding the bus's channel (protocol.md §7.2): Hyper-V once the
+// guest answers PCI_EJECTION_COMPLETE, OpenVMM at once. An event on another function of that bus
+// afterwards acts on nothing: the checker warns (or, on OpenVMM, where the rescind is certain, says
+// bus-gone), and the transcript says the event did nothing instead of printing nothing, or printing
+// "function 2 -> added" for a plug into a rescinded bus.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { main } from '../../adapter/cli/main';
+import { capture } from './capture';
+
+const dir = mkdtempSync(join(tmpdir(), 'vpci-after-eject-'));
+
+function file(host: string): string {
+  const f = join(dir, `${host}.vpci`);
+  writeFileSync(
+    f,
+    `vm {\n  host ${host}\n  guest linux\n}\nbus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 3ms eject nic0/1\nat 5ms driver nic0 msix 3\nat 7ms plug nic0 function 2 intel-82599-vf\n`,
+  );
+  return f;
+}
+
+test('an event on a bus after an eject on it is warned about at its line, and the transcript says it did nothing', async () => {
+  const f = file('hyperv-2022');
+  const chk = capture();
+  assert.equal(await main(['check', f], chk), 0, chk.stderr);
+  assert.match(
+    chk.stderr,
+    new RegExp(
+      `hyperv-2022\\.vpci:11:15: warning: the host rescinds bus nic0 once the guest completes 'eject nic0/1\\.0' at 3 ms; at 5 ms it may be gone, and then this event does nothing \\[bus-ejected\\]`,
+    ),
+  );
+  assert.match(chk.stderr, /hyperv-2022\.vpci:12:13: warning: .*at 7 ms it may be gone.*\[bus-ejected\]/);
+  assert.match(chk.stderr, /hyperv-2022\.vpci:10:1: note: ejected here/);
+  const io = capture();
+  await main(['run', f], io);
+  assert.match(io.stdout, /vmbus: rescind nic0 \(by the host\)/);
+  assert.match(io.stdout, /5 ms {2}nic0 {5}the channel was rescinded earlier: 'driver nic0 msix 3' does nothing/);
+  assert.match(io.stdout, /7 ms {2}nic0 {5}the channel was rescinded earlier: 'plug nic0 function 2 intel-82599-vf' does nothing/);
+  assert.doesNotMatch(io.stdout, /function 2 -> added/);
+});
+
+test('on OpenVMM, which revokes the channel at the eject itself, a later event on the bus is bus-gone', async () => {
+  const io = capture();
+  assert.equal(await main(['check', file('openvmm')], io), 2);
+  assert.match(io.stderr, /openvmm\.vpci:11:15: error: bus nic0 no longer exists at 5 ms \[bus-gone\]/);
+  assert.match(io.stderr, /openvmm\.vpci:12:13: error: bus nic0 no longer exists at 7 ms \[bus-gone\]/);
+});

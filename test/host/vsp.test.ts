@@ -505,6 +505,43 @@ test('faults: status, no-reply, truncate, flip, delay, vanish', () => {
   assert.equal(faults, 6);
 });
 
+test('a fault that cannot do what it says is noted in the trace after its FAULT line, with the bytes sent unchanged', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  const QBR = 0x42490001;
+  const QRR = 0x42490005;
+  const notes = () => {
+    const out: string[] = [];
+    for (let i = 0; i < h.trace.length; i++)
+      if (h.trace.get(i).kind === Ev.State && typeof h.trace.get(i).blob === 'string') out.push(String(h.trace.get(i).blob));
+    return out;
+  };
+  // QUERY_BUS_RELATIONS without a completion requested (as both guests send it): its answer is the BUS_RELATIONS2 message, not a completion.
+  h.host.addFault({ message: QBR, action: { kind: 'truncate', bytes: 4 }, remaining: 1 });
+  const [rel] = h.send(G.queryBusRelations(), { rc: false });
+  assert.equal(u32(payload(rel!.pkt), 0), 0x42490019);
+  assert.equal(u32(payload(rel!.pkt), 4), 1); // the relations are whole
+  // A byte past the completion's end, and a cut longer than it: the 28-byte completion goes out as it is.
+  const whole = hex(h.send(G.queryResourceRequirements(0))[0]!.pkt);
+  h.host.addFault({ message: QRR, action: { kind: 'flip', offset: 100, xor: 1 }, remaining: 1 });
+  assert.equal(hex(h.send(G.queryResourceRequirements(0))[0]!.pkt), whole);
+  h.host.addFault({ message: QRR, action: { kind: 'truncate', bytes: 28 }, remaining: 1 });
+  assert.equal(hex(h.send(G.queryResourceRequirements(0))[0]!.pkt), whole);
+  // A status for a message that asks for no completion: nothing is sent.
+  h.host.addFault({ message: QBR, action: { kind: 'status', status: BAD_DATA }, remaining: 1 });
+  assert.equal(h.send(G.queryBusRelations(), { rc: false }).length, 0);
+  // A delay of a message the host answers with nothing: no timer is set.
+  h.host.addFault({ message: 0x42490011, action: { kind: 'delay', ns: 5000 }, remaining: 1 }); // PCI_RESOURCES_RELEASED
+  assert.equal(h.send(G.resourcesReleased(0), { rc: false }).length, 0);
+  assert.equal([...h.timers.keys()].filter((k) => k.startsWith('delay:')).length, 0);
+  assert.deepEqual(notes(), [
+    'fault on PCI_QUERY_BUS_RELATIONS: the guest requested no completion, so there was none to cut: the fault had no effect',
+    'fault on PCI_QUERY_RESOURCE_REQUIREMENTS: its completion has 28 payload bytes, none at +100: the fault had no effect',
+    'fault on PCI_QUERY_RESOURCE_REQUIREMENTS: its completion has only 28 payload bytes, not more than 28: the fault had no effect',
+    'fault on PCI_QUERY_BUS_RELATIONS: the guest requested no completion, so no status is sent: the message is only dropped',
+    'fault on PCI_RESOURCES_RELEASED: nothing was sent in reply, so there was nothing to delay: the fault had no effect',
+  ]);
+});
+
 test('snapshot/restore: equal snapshots and identical behaviour afterwards', () => {
   const h = ready('hyperv-2022', 0x10004);
   h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }));

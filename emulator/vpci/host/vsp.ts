@@ -28,7 +28,7 @@ import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BA
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
-import { MSG } from '../protocol';
+import { MSG, messageName } from '../protocol';
 import { formatTime } from '../../format';
 import { tdispCommandError } from './tdisp';
 
@@ -137,6 +137,8 @@ export class VpciHost {
   private fatalReason: string | undefined;
   /** Reply modification of the fault firing for the packet being handled. */
   private replyFault: FaultAction | undefined;
+  /** The payload length of the completion sent while `replyFault` was set (undefined: none was sent). */
+  private replyFaultLength: number | undefined;
   private delayBuffer: { bytes: number[]; type: number }[] | undefined;
   private delayNs = 0;
 
@@ -202,6 +204,19 @@ export class VpciHost {
     this.env.trace.record(this.now(), Ev.Error, this.env.bus, type >>> 0, Number(txid & 0xffffffffn), 0, text);
   }
 
+  /** A fault fired on `type` but could not do what it says (ours: a note in the trace, not a protocol error). */
+  private faultIdle(type: number, why: string): void {
+    this.env.trace.record(
+      this.now(),
+      Ev.State,
+      this.env.bus,
+      type >>> 0,
+      0,
+      0,
+      `fault on ${messageName(type) ?? `message 0x${(type >>> 0).toString(16)}`}: ${why}`,
+    );
+  }
+
   private stateChange(what: string, from: unknown, to: unknown): void {
     this.env.trace.record(this.now(), Ev.State, this.env.bus, 0, 0, 0, { what, from, to });
   }
@@ -244,6 +259,7 @@ export class VpciHost {
   private complete(type: number, txid: bigint, payload: Uint8Array): void {
     let p = payload;
     const f = this.replyFault;
+    if (f) this.replyFaultLength = payload.length;
     if (f?.kind === 'truncate') p = p.slice(0, Math.max(0, f.bytes));
     else if (f?.kind === 'flip' && f.offset >= 0 && f.offset < p.length) {
       p = p.slice();
@@ -300,6 +316,7 @@ export class VpciHost {
       this.fatal(0, 0n, `internal host error: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.replyFault = undefined;
+      this.replyFaultLength = undefined;
       this.delayBuffer = undefined;
       this.refreshStatus();
     }
@@ -343,6 +360,7 @@ export class VpciHost {
       if (a.kind === 'no-reply') return;
       if (a.kind === 'status') {
         if (rc) this.complete(type, txid, statusOnly(a.status));
+        else this.faultIdle(type, 'the guest requested no completion, so no status is sent: the message is only dropped');
         return;
       }
       if (a.kind === 'vanish') {
@@ -367,7 +385,22 @@ export class VpciHost {
       if (rc) this.complete(type, txid, statusOnly(e.status));
     }
 
+    const rf = this.replyFault;
+    if (rf?.kind === 'truncate' || rf?.kind === 'flip') {
+      const n = this.replyFaultLength;
+      if (n === undefined)
+        this.faultIdle(
+          type,
+          `${rc ? 'the host sent' : 'the guest requested'} no completion, so there was none to ${rf.kind === 'truncate' ? 'cut' : 'corrupt'}: the fault had no effect`,
+        );
+      else if (rf.kind === 'truncate' && rf.bytes >= n)
+        this.faultIdle(type, `its completion has only ${n} payload bytes, not more than ${rf.bytes}: the fault had no effect`);
+      else if (rf.kind === 'flip' && rf.offset >= n)
+        this.faultIdle(type, `its completion has ${n} payload bytes, none at +${rf.offset}: the fault had no effect`);
+    }
     const buf = this.delayBuffer;
+    if (buf && buf.length === 0 && this.replyFault === undefined)
+      this.faultIdle(type, 'nothing was sent in reply, so there was nothing to delay: the fault had no effect');
     if (buf && this.replyFault === undefined) {
       const ns = this.delayNs;
       this.delayBuffer = undefined;

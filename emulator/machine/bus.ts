@@ -204,14 +204,27 @@ export class BusRuntime {
     this.host.addFault(f as never);
   }
 
-  /** A `driver` timeline event: load the function driver; attach it now if the device is already enumerated. */
-  driverLoaded(wslot: number): void {
+  /**
+   * A `driver` timeline event (its text, for the trace): load the function driver; attach it now if the
+   * device is already enumerated. A driver that has already probed the function does not probe it again, so a second
+   * event changes nothing for it (only for a function enumerated later): the trace says so.
+   */
+  driverLoaded(wslot: number, text: string): void {
     const child = this.state.sc.pci.children.find((c) => c.wslot === wslot);
     if (child && !child.driver) {
       const drv = this.kernel.driverName(wslot);
       child.driver = drv;
       this.spawnDriver(wslot, `${drv}_attach`, { wslot });
-    }
+    } else if (child?.driver)
+      this.m.trace.record(
+        this.m.now,
+        Ev.State,
+        this.index,
+        wslot,
+        0,
+        0,
+        `${child.driver} has already probed slot ${wslot.toString(16)}: '${text}' changes nothing for it`,
+      );
   }
 
   spawnDriver(wslot: number, fn: string, args: Locals): void {

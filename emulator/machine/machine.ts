@@ -511,7 +511,7 @@ export class Machine implements BusHost {
         break;
       case 'driver':
         this.state.driverRequests[`${item.target.bus.name}/${wslot}`] = { mode: item.mode, vectors: item.vectors };
-        bus?.driverLoaded(wslot);
+        bus?.driverLoaded(wslot, item.text);
         break;
       case 'raise':
         bus?.raise(wslot, item.vector);

@@ -436,6 +436,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const ejected = new Map<string, { time: number; loc: Loc; named: string }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
+    /** The `driver` event of each function (since it was last plugged), for a second one's warning. */
+    const driverEvents = new Map<string, { time: number; loc: Loc }>();
     /** Slots holding a function at the current event's time, by bus (declared ones, plus plugged, minus unplugged). */
     const present = new Map<string, Set<number>>();
     // Boot-time buses start at the first `boot` (machine.ts runTimeline), the first in run order (time,
@@ -527,6 +529,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         here.add(wslot);
         goneSlot.delete(sk);
+        // A function plugged at the slot is probed anew (with the last request: its driver stays loaded).
+        driverEvents.delete(sk);
         if (hostInfo?.slotZeroOnly)
           add(
             'warning',
@@ -554,7 +558,21 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
           add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
-        drivers.set(sk, e.vectors);
+        const first = driverEvents.get(sk);
+        // The machine (bus.ts driverLoaded) probes a function once: a later request reaches it only if it comes
+        // before the probe, so the vectors the first one enables are the ones `raise` is checked against.
+        if (first)
+          add(
+            'warning',
+            e.loc,
+            'driver-again',
+            `the driver of ${named} is already loaded at ${formatTime(first.time)} (line ${first.loc.line}); once it has probed the function, this event changes nothing for it`,
+            { message: 'loaded here', loc: first.loc },
+          );
+        else {
+          driverEvents.set(sk, { time: e.time, loc: e.loc });
+          drivers.set(sk, e.vectors);
+        }
       }
       if (e.kind === 'eject' && hostInfo?.supportsEject === false)
         add('warning', e.loc, 'eject-unsupported', `host ${hostInfo.name} cannot eject a function (it revokes the channel instead); consider 'rescind'`);

@@ -223,8 +223,9 @@ test('interrupt sanity: MSI counts, raise without driver or beyond its vectors, 
   const src = [
     'vm { cpus 2 }',
     'bus a { function 0 intel-82599-vf }',
+    'bus b { function 0 intel-82599-vf }',
     'at 1ms raise a vector 0',
-    'at 2ms driver a msi 3',
+    'at 2ms driver b msi 3',
     'at 3ms driver a msix 3',
     'at 4ms raise a vector 3',
     'at 4ms raise a vector 2',
@@ -232,11 +233,33 @@ test('interrupt sanity: MSI counts, raise without driver or beyond its vectors, 
     'expect a vector 2 delivered cpu 1',
   ].join('\n');
   assert.deepEqual(diags(src), [
-    ['warning', 'no-driver', 3, 1, 24],
-    ['error', 'msi-count', 4, 1, 22],
-    ['warning', 'vector-out-of-range', 6, 1, 24],
-    ['error', 'no-such-cpu', 8, 1, 34],
+    ['warning', 'no-driver', 4, 1, 24],
+    ['error', 'msi-count', 5, 1, 22],
+    ['warning', 'vector-out-of-range', 7, 1, 24],
+    ['error', 'no-such-cpu', 9, 1, 34],
   ]);
+});
+
+test('a second driver event on a function is driver-again (a driver probes a function once); raise is checked against the first one', () => {
+  const head = 'bus a {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\n';
+  const src = head + 'at 1ms driver a msix 1\nat 1ms driver a/1 msix 3\nat 2ms driver a/0 msix 3\nat 3ms raise a vector 2\nat 3ms raise a/1 vector 2\n';
+  const r = load(src, 't.vpci', fakeContext());
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.severity, d.code, d.loc.line, d.loc.col, d.message, d.related?.loc.line]),
+    [
+      [
+        'warning',
+        'driver-again',
+        8,
+        1,
+        'the driver of a/0.0 is already loaded at 1 ms (line 6); once it has probed the function, this event changes nothing for it',
+        6,
+      ],
+      ['warning', 'vector-out-of-range', 9, 1, 'the driver enabled 1 vector(s) on a; vector 2 is not one of them', undefined],
+    ],
+  );
+  // A function plugged again at the slot is probed anew: a driver event for it is no second one.
+  assert.deepEqual(diags(head + 'at 1ms driver a/1 msix 1\nat 2ms unplug a/1\nat 3ms plug a function 1 intel-82599-vf\nat 4ms driver a/1 msix 2\n'), []);
 });
 
 test('a version expectation the host and guest cannot agree on warns', () => {

@@ -1,8 +1,12 @@
+// Timeline events that cannot act: the checker warns at their line, and the transcript says what the
+// event did not do instead of printing nothing.
+//
 // Every eject ends with the host rescinding the bus's channel (protocol.md §7.2): Hyper-V once the
 // guest answers PCI_EJECTION_COMPLETE, OpenVMM at once. An event on another function of that bus
 // afterwards acts on nothing: the checker warns (or, on OpenVMM, where the rescind is certain, says
 // bus-gone), and the transcript says the event did nothing instead of printing nothing, or printing
-// "function 2 -> added" for a plug into a rescinded bus.
+// "function 2 -> added" for a plug into a rescinded bus. A second `driver` event for a function its
+// driver has probed changes nothing for it (a driver probes a function once).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { main } from '../../adapter/cli/main';
 import { capture } from './capture';
 
-const dir = mkdtempSync(join(tmpdir(), 'vpci-after-eject-'));
+const dir = mkdtempSync(join(tmpdir(), 'vpci-timeline-no-ops-'));
 
 function file(host: string): string {
   const f = join(dir, `${host}.vpci`);
@@ -47,4 +51,16 @@ test('on OpenVMM, which revokes the channel at the eject itself, a later event o
   assert.equal(await main(['check', file('openvmm')], io), 2);
   assert.match(io.stderr, /openvmm\.vpci:11:15: error: bus nic0 no longer exists at 5 ms \[bus-gone\]/);
   assert.match(io.stderr, /openvmm\.vpci:12:13: error: bus nic0 no longer exists at 7 ms \[bus-gone\]/);
+});
+
+test('a second driver event for a function that its driver has probed is noted in the transcript, not silently dropped', async () => {
+  const f = join(dir, 'driver-again.vpci');
+  writeFileSync(
+    f,
+    'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms driver nic0 msix 1\nat 2ms driver nic0 msix 3\nexpect nic0 msix 1\n',
+  );
+  const io = capture();
+  assert.equal(await main(['run', f], io), 0, io.stdout);
+  assert.match(io.stderr, /driver-again\.vpci:8:1: warning: the driver of nic0 is already loaded at 1 ms \(line 7\); .* \[driver-again\]/);
+  assert.match(io.stdout, /2 ms {2}nic0 {5}ixgbevf has already probed slot 0: 'driver nic0 msix 3' changes nothing for it/);
 });

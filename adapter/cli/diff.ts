@@ -20,7 +20,10 @@ export const DIFF_USAGE = `usage: vpci-lab diff <scenario.vpci> [<other.vpci>] [
 Runs a scenario twice and prints the two VMBus message sequences side by side, aligned per bus
 by message type, slot and order (a longest-common-subsequence alignment, so one extra message
 shifts nothing after it). Each row is the same (=), changed (~, with the fields that differ),
-only left (<) or only right (>). The first line names the first divergence.
+only left (<) or only right (>). The first line names the first divergence. A bus whose guest
+driver ends the two runs in different states (attached, failed, …) is named too: on the first
+line when the messages are all the same (the exit code still follows the messages), else on a
+line 'ends: …' after the two run lines.
 
 What differs between the two runs (with none, a run is compared with itself: a check that it is
 deterministic):
@@ -135,12 +138,36 @@ function cell(x: SeqMessage | undefined): string {
 
 const MARK: Record<DiffRow['kind'], string> = { same: '=', changed: '~', left: '<', right: '>' };
 
+/**
+ * The buses whose guest bridge driver ends the two runs in different states (attached, failed, …): the
+ * same messages can end differently when the guests treat them differently (a quirk that drops a short
+ * completion leaves the bus attaching where the driver without it fails), and the message rows alone
+ * would not show it. Buses of one run only are the rows' business.
+ */
+export function endStates(runs: { m: Machine }[]): { bus: string; left: string; right: string }[] {
+  const [a, b] = [runs[0]!.m, runs[1]!.m];
+  const out: { bus: string; left: string; right: string }[] = [];
+  for (const x of a.buses) {
+    const y = b.buses.find((z) => z.decl.name === x.decl.name);
+    if (!y) continue;
+    const [l, r] = [a.model.busStatus(x.state.sc), b.model.busStatus(y.state.sc)];
+    if (l !== r) out.push({ bus: x.decl.name, left: l, right: r });
+  }
+  return out;
+}
+
 /** The report `vpci-lab diff` prints. */
 export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: number }[], differencesOnly: boolean): string[] {
   const [L, R] = d.labels;
   const out: string[] = [];
   const msgs = d.counts.same + d.counts.changed;
-  out.push(d.first ? `first divergence: ${d.first.text}` : `no divergence: both runs exchange the same ${msgs} message(s) on ${d.buses.length} bus(es)`);
+  const ends = endStates(runs);
+  const endText = ends.map((e) => `${e.bus} ends ${e.left} (${L}) vs ${e.right} (${R})`).join(', ');
+  out.push(
+    d.first
+      ? `first divergence: ${d.first.text}`
+      : `no divergence: both runs exchange the same ${msgs} message(s) on ${d.buses.length} bus(es)${ends.length ? `, yet the guests end differently: ${endText}` : ''}`,
+  );
   for (const [k, r] of runs.entries()) {
     const m = r.m;
     out.push(
@@ -153,6 +180,7 @@ export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: nu
       } (${r.steps} steps)`,
     );
   }
+  if (d.first && ends.length) out.push(`ends: ${endText}`);
   for (const b of d.buses) {
     out.push('');
     out.push(`${b.bus}: ${b.counts.same} same, ${b.counts.changed} changed, ${b.counts.left} only ${L}, ${b.counts.right} only ${R}`);
@@ -194,6 +222,7 @@ export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: numb
     same: d.same,
     firstDivergence: d.first ? { bus: d.first.bus, row: d.first.row, text: d.first.text } : null,
     counts: d.counts,
+    endStates: endStates(runs),
     left: side(runs[0]!),
     right: side(runs[1]!),
     buses: d.buses.map((b) => ({

@@ -60,6 +60,25 @@ test('diff --quirk name=on --quirk name=off: the quirk on and off, side by side'
   assert.match(io.stdout, /^= +\(\d+ same\)$/m);
 });
 
+test('diff of a quirk that changes no message but how the guest ends: the first line says the guests end differently', async () => {
+  // short-packet-drop on: the empty D0 completion is dropped and attach waits on; off: it fails. The wire is the same.
+  const f = resolve('examples/quirks/short-packet-drop.vpci');
+  let io = capture();
+  const code = await main(['diff', f, '--quirk', 'short-packet-drop=on', '--quirk', 'short-packet-drop=off', '--differences'], io);
+  assert.equal(code, 0, io.stderr); // the exit code follows the messages (documented)
+  assert.equal(
+    io.stdout.split('\n')[0],
+    'no divergence: both runs exchange the same 9 message(s) on 1 bus(es), yet the guests end differently: nic0 ends attaching (short-packet-drop=on) vs failed (short-packet-drop=off)',
+  );
+  io = capture();
+  await main(['diff', f, '--quirk', 'short-packet-drop=on', '--quirk', 'short-packet-drop=off', '--json', '-'], io);
+  assert.deepEqual(JSON.parse(io.stdout).endStates, [{ bus: 'nic0', left: 'attaching', right: 'failed' }]);
+  // Where the messages differ too, the ends follow the two run lines.
+  io = capture();
+  assert.equal(await main(['diff', CX3, '--host', 'hyperv-2016', '--host', 'openvmm', '--guest', 'freebsd-2016'], io), 1);
+  assert.equal(io.stdout.split('\n')[3], 'ends: nic0 ends attached (hyperv-2016) vs failed (openvmm)');
+});
+
 test('diff of two scenario files: labels are the file names; the missing eject is named', async () => {
   const a = join(dir, 'with-eject.vpci');
   const b = join(dir, 'without-eject.vpci');

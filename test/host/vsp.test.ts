@@ -542,6 +542,20 @@ test('a fault that cannot do what it says is noted in the trace after its FAULT 
   ]);
 });
 
+test('a delayed reply whose channel closed meanwhile is not sent, and that is a note, not a protocol error', () => {
+  const h = ready('hyperv-2022', 0x10004);
+  h.host.addFault({ message: 0x42490005, action: { kind: 'delay', ns: 5000 }, remaining: 1 }); // QUERY_RESOURCE_REQUIREMENTS
+  assert.equal(h.send(G.queryResourceRequirements(0)).length, 0);
+  const name = [...h.timers.keys()].find((k) => k.startsWith('delay:'))!;
+  h.time.open = false; // the guest closed the channel, or the host rescinded it
+  h.host.onTimer(name);
+  assert.equal(h.sent.length, 0);
+  assert.deepEqual(h.errors(), []);
+  const last = h.trace.get(h.trace.length - 1);
+  assert.equal(last.kind, Ev.State);
+  assert.equal(last.blob, 'delayed PCI_QUERY_RESOURCE_REQUIREMENTS completion not sent: the channel was closed or rescinded meanwhile');
+});
+
 test('snapshot/restore: equal snapshots and identical behaviour afterwards', () => {
   const h = ready('hyperv-2022', 0x10004);
   h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 1, cpus: [1] }));

@@ -848,7 +848,20 @@ export class VpciHost {
     if (i < 0) return;
     const d = this.delayed.splice(i, 1)[0]!;
     if (!this.env.channelOpen()) {
-      for (const p of d.packets) this.error(p.type, 0n, 'delayed reply dropped: the channel is not open');
+      // The channel was closed or rescinded while the reply waited (the delay fault is ours): there is no ring to
+      // send it on, and no one to read it. That is the run's course, not a protocol error, so a note, not an error.
+      for (const p of d.packets) {
+        const what = `${messageName(p.type) ?? `message 0x${(p.type >>> 0).toString(16)}`}${p.bytes[0] === PKT_COMPLETION ? ' completion' : ''}`;
+        this.env.trace.record(
+          this.now(),
+          Ev.State,
+          this.env.bus,
+          p.type >>> 0,
+          0,
+          0,
+          `delayed ${what} not sent: the channel was closed or rescinded meanwhile`,
+        );
+      }
       return;
     }
     for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type)) this.error(p.type, 0n, 'delayed reply dropped: ring full');

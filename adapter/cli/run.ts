@@ -13,12 +13,14 @@ import { formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
+import { unfiredFaults } from '../../emulator/machine/unfired';
 
 export const RUN_USAGE = `usage: vpci-lab run <scenario.vpci> [options]
 
 Runs a scenario headless to its end: the transcript (every VMBus packet decoded, config-window
-accesses folded into the driver step that made them), then each expectation with file:line:col,
-ok or FAIL, and what happened.
+accesses folded into the driver step that made them), a note for each fault that never fired
+(its message never reached the host), then each expectation with file:line:col, ok or FAIL, and
+what happened.
 
 options:
 ${OVERRIDE_USAGE}  --bytes                print each VMBus packet's bytes under it
@@ -96,6 +98,7 @@ export function jsonReport(
     ok: results.every((r) => r.ok),
     held: results.filter((r) => r.ok).length,
     expectations: results,
+    unfiredFaults: unfiredFaults(m).map((u) => ({ line: u.item.loc.line, col: u.item.loc.col, fault: u.item.text, why: u.why })),
     diagnostics: reportDiagnostics(diagnostics),
   };
 }
@@ -169,6 +172,8 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     // --quiet prints no transcript, whose last line tells of the cut: the results must, or a FAIL
     // reads as a verdict on a finished run.
     if (quiet && run.hitMaxSteps) io.out(`${stoppedText(maxSteps)}\n`);
+    // A fault whose message never came did nothing, and the transcript cannot show a nothing: said here.
+    for (const u of unfiredFaults(m)) io.out(visible(`note: ${file}:${u.item.loc.line}:${u.item.loc.col}: '${u.item.text}' never fired: ${u.why}`) + '\n');
     if (results.length) io.out(`\nexpectations:\n`);
     for (const line of verdictLines(file, results)) io.out(visible(line) + '\n');
     io.out(`${verdictSummary(results)}\n`);

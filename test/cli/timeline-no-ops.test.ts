@@ -64,3 +64,26 @@ test('a second driver event for a function that its driver has probed is noted i
   assert.match(io.stderr, /driver-again\.vpci:8:1: warning: the driver of nic0 is already loaded at 1 ms \(line 7\); .* \[driver-again\]/);
   assert.match(io.stdout, /2 ms {2}nic0 {5}ixgbevf has already probed slot 0: 'driver nic0 msix 3' changes nothing for it/);
 });
+
+test('a fault whose message never comes is listed after the run with its line, in the text and the JSON report', async () => {
+  const f = join(dir, 'never.vpci');
+  // Linux on Windows Server 2022 negotiates 1.4 and sends create-interrupt3, never create-interrupt2; nor any reset-device.
+  writeFileSync(
+    f,
+    'vm {\n  host hyperv-2022\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault nic0 reset-device no-reply times 3\nat 1ms fault nic0 create-interrupt3 status bad-data times 1\nat 1ms driver nic0 msix 1\n',
+  );
+  let io = capture();
+  assert.equal(await main(['run', f, '--quiet'], io), 0, io.stderr);
+  assert.equal(
+    io.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('note:'))
+      .join('\n'),
+    `note: ${f}:7:1: 'fault nic0 reset-device no-reply times 3' never fired: the host got no PCI_RESET_DEVICE on nic0 from 1 ms on`,
+  );
+  io = capture();
+  await main(['run', f, '--json', '-'], io);
+  assert.deepEqual(JSON.parse(io.stdout).unfiredFaults, [
+    { line: 7, col: 1, fault: 'fault nic0 reset-device no-reply times 3', why: 'the host got no PCI_RESET_DEVICE on nic0 from 1 ms on' },
+  ]);
+});

@@ -192,7 +192,11 @@ export class BusRuntime {
     }
     this.functions.set(f.wslot, this.m.createFunction(f.source));
     this.fnDecls.set(f.wslot, f);
-    this.host.addFunction(this.hostDecl(f));
+    if (!this.host.addFunction(this.hostDecl(f))) {
+      // The host took none (it serves a fixed device): the bus keeps what it had.
+      this.functions.delete(f.wslot);
+      this.fnDecls.delete(f.wslot);
+    }
   }
 
   /** An `unplug` timeline event: the function leaves the bus (no eject); the host reports the remaining set. */

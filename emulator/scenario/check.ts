@@ -586,6 +586,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
       // Every eject ends with the channel rescinded: at once on a host that cannot send PCI_EJECT (OpenVMM
       // revokes the channel, vsp.ts ejectInner), else once the guest answers (warned above for later events).
+      // Where a live bus's functions cannot change, an unplug revokes the channel (vsp.ts removeFunction).
+      if (e.kind === 'unplug' && !g && hostInfo?.relationsUpdates === false) {
+        add(
+          'warning',
+          e.loc,
+          'plug-unsupported',
+          `host ${hostInfo.name} sends no relations update: it revokes the channel of bus ${bus.name} instead, as 'rescind ${bus.name}' would`,
+        );
+        gone.set(bus.name, { time: e.time, loc: e.loc });
+      }
       if (e.kind === 'eject' && !g) {
         if (hostInfo?.supportsEject === false) gone.set(bus.name, { time: e.time, loc: e.loc });
         else if (!ejected.has(bus.name)) ejected.set(bus.name, { time: e.time, loc: e.loc, named });

@@ -27,6 +27,8 @@ export interface ScenarioContext {
     supportsEject?: boolean;
     /** true: only win_slot 0 is served (OpenVMM). */
     slotZeroOnly?: boolean;
+    /** false: the host never changes a live bus's functions: a plug adds nothing, an unplug revokes the channel (OpenVMM). */
+    relationsUpdates?: boolean;
     /** What is modelled and what is ours, for hover (HostProfile.description). */
     description?: string;
   }[];
@@ -61,6 +63,7 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
       versions: [...p.versions],
       supportsEject: p.supportsEject,
       slotZeroOnly: p.slotZeroOnly,
+      relationsUpdates: p.relationsUpdates,
       description: p.description,
     })),
     guestModels: GUEST_MODELS.map((m) => ({

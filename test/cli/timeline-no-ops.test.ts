@@ -87,3 +87,18 @@ test('a fault whose message never comes is listed after the run with its line, i
     { line: 7, col: 1, fault: 'fault nic0 reset-device no-reply times 3', why: 'the host got no PCI_RESET_DEVICE on nic0 from 1 ms on' },
   ]);
 });
+
+test('OpenVMM sends no relations update: unplug revokes the channel, plug adds nothing (device.rs sends relations only on query and D0 entry)', async () => {
+  const f = join(dir, 'openvmm-plug.vpci');
+  writeFileSync(
+    f,
+    'vm {\n  host openvmm\n  guest linux\n}\nbus nic0 { function 0 intel-82599-vf }\nbus nic1 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms plug nic1 function 1 mellanox-cx3-vf\nat 2ms unplug nic0\nexpect message bus-relations2 count 4\nexpect nic0 rescinded\n',
+  );
+  const io = capture();
+  assert.equal(await main(['run', f], io), 0, io.stdout);
+  assert.match(io.stdout, /1 ms {2}nic1 {5}function 1 -> not added: host openvmm serves one device per channel, fixed when it is offered\n/);
+  assert.match(io.stdout, /2 ms {2}nic0 {5}function 0 -> removed: revoke channel\n/);
+  assert.match(io.stdout, /2 ms {2}nic0 {5}vmbus: rescind nic0 \(by the host\)\n/);
+  // Two relations per bus (the answer to QUERY_BUS_RELATIONS and the one before the D0 completion), none after.
+  assert.doesNotMatch(io.stdout.slice(io.stdout.indexOf('scenario: plug')), /BUS_RELATIONS2/);
+});

@@ -32,6 +32,18 @@ test('plug on OpenVMM warns: one function per bus, no relations update', () => {
   assert.ok(d.every((x) => x.severity === 'warning'));
 });
 
+test('unplug on OpenVMM warns that the host revokes the channel instead, and the bus is gone after it', () => {
+  const d = loadScenario(scenario('openvmm', 'at 1ms unplug nic0\nat 2ms plug nic0 function 0 intel-82599-vf\n'), 'x.vpci', ctx).diagnostics;
+  assert.deepEqual(
+    d.map((x) => [x.severity, x.code, x.loc.line, x.loc.col, x.message]),
+    [
+      ['warning', 'plug-unsupported', 7, 1, "host openvmm sends no relations update: it revokes the channel of bus nic0 instead, as 'rescind nic0' would"],
+      ['error', 'bus-gone', 8, 13, 'bus nic0 no longer exists at 2 ms'],
+    ],
+  );
+  assert.deepEqual(diags('hyperv-2022', 'at 1ms unplug nic0\n'), []);
+});
+
 test('a valid plug and unplug check clean', () => {
   assert.deepEqual(diags('hyperv-2022', 'at 1ms plug nic0 function 1 intel-82599-vf serial 7\nat 2ms driver nic0/1 msix 1\nat 3ms unplug nic0/1\n'), []);
 });

@@ -53,6 +53,15 @@ export interface HostProfile {
   ignoreBarWritesWhileMse: boolean;
   /** Host can send PCI_EJECT and wait for PCI_EJECTION_COMPLETE (Hyper-V); OpenVMM revokes the channel instead (§7.2). */
   supportsEject: boolean;
+  /**
+   * The set of functions on a live bus can change, and the host then sends a new BUS_RELATIONS(2) (§7.1 (c)):
+   * Hyper-V. OpenVMM's vpci channel carries one device, fixed when the channel is offered, and sends the
+   * relations only in answer to QUERY_BUS_RELATIONS and at D0 entry (microsoft/openvmm
+   * vm/devices/pci/vpci/src/device.rs, `handle_packet`: `send_device` is set for FdoD0Entry and QueryRelations
+   * only); a device leaves by its channel being revoked (§7.2, OV-BC). False: `plug` adds nothing and `unplug`
+   * revokes the channel.
+   */
+  relationsUpdates: boolean;
   /** PCI_EJECTION_COMPLETE is understood (Hyper-V); OpenVMM treats it as an unknown type. */
   acceptsEjectionComplete: boolean;
   /** Virtual ns the host waits for EJECTION_COMPLETE before rescinding (§7.2: 60 s). */
@@ -119,6 +128,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   emptyRelationsCompletion: false,
   ignoreBarWritesWhileMse: true,
   supportsEject: true,
+  relationsUpdates: true,
   acceptsEjectionComplete: true,
   ejectTimeoutNs: EJECT_TIMEOUT_NS,
   maxPacket: MAXIMUM_PACKET_SIZE,
@@ -157,7 +167,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     name: 'openvmm',
     title: 'OpenVMM vpci host',
     description:
-      'microsoft/openvmm vm/devices/pci/vpci: refuses 1.1, always replies version 1.3, serves only slot 0, answers every per-packet error with STATUS_BAD_DATA and revokes the channel instead of sending PCI_EJECT.',
+      'microsoft/openvmm vm/devices/pci/vpci: refuses 1.1, always replies version 1.3, serves only slot 0, answers every per-packet error with STATUS_BAD_DATA, revokes the channel instead of sending PCI_EJECT, and keeps one device per channel (no relations update: a plug adds nothing, an unplug revokes the channel).',
     versions: [V1_2, V1_3, V1_4, V1_5, V1_6],
     replyVersion: V1_3,
     relations2From: V1_3,
@@ -166,6 +176,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     emptyRelationsCompletion: true,
     ignoreBarWritesWhileMse: true,
     supportsEject: false,
+    relationsUpdates: false,
     acceptsEjectionComplete: false,
     ejectTimeoutNs: EJECT_TIMEOUT_NS,
     maxPacket: MAXIMUM_PACKET_SIZE,

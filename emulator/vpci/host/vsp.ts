@@ -777,6 +777,11 @@ export class VpciHost {
       this.error(MSG.PCI_BUS_RELATIONS, 0n, `add function: win_slot 0x${w.toString(16)} is already present`);
       return false;
     }
+    if (!this.profile.relationsUpdates) {
+      // One device per channel, fixed when it is offered (profiles.ts relationsUpdates): nothing joins a live bus.
+      this.stateChange('function', w, `not added: host ${this.profile.name} serves one device per channel, fixed when it is offered`);
+      return false;
+    }
     this.setFunction({ ...f, wslot: w });
     this.removed.delete(w);
     this.unplugged.delete(w);
@@ -798,6 +803,14 @@ export class VpciHost {
     if (!this.fns.has(w) || this.removed.has(w)) {
       this.error(MSG.PCI_BUS_RELATIONS, 0n, `remove function: no function at win_slot 0x${w.toString(16)}`);
       return false;
+    }
+    if (!this.profile.relationsUpdates) {
+      // A device leaves an OpenVMM bus by its channel being revoked (profiles.ts relationsUpdates), as an eject does there.
+      this.stateChange('function', w, 'removed: revoke channel');
+      this.dropFunction(w);
+      this.env.rescind();
+      this.refreshStatus();
+      return true;
     }
     if (this.ejecting.has(w)) {
       this.ejecting.delete(w);

@@ -506,9 +506,14 @@ export class Machine implements BusHost {
       return;
     }
     switch (item.kind) {
-      case 'boot':
-        for (const b of this.buses) if (!b.state.started && !b.decl.offerAt) b.startGuest();
+      case 'boot': {
+        const fresh = this.buses.filter((b) => !b.state.started && !b.decl.offerAt);
+        // The guest boots once (there is no reboot): a later `boot` finds every bus offered already, and says so.
+        if (!fresh.length && this.buses.some((b) => b.state.started && !b.decl.offerAt))
+          this.trace.record(this.now, Ev.State, 0xffff, 0, 0, 0, `the guest has booted already: '${item.text}' does nothing`);
+        for (const b of fresh) b.startGuest();
         break;
+      }
       case 'driver':
         this.state.driverRequests[`${item.target.bus.name}/${wslot}`] = { mode: item.mode, vectors: item.vectors };
         bus?.driverLoaded(wslot, item.text);

@@ -468,6 +468,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         by,
       );
     for (const { e } of order) {
+      if (e.kind === 'boot' && booted && firstBoot)
+        add('warning', e.loc, 'boot-again', `the guest boots once, at ${formatTime(firstBoot.time)}; this 'boot' does nothing (there is no reboot)`, {
+          message: 'the guest boots here',
+          loc: firstBoot.loc,
+        });
       if (e.kind === 'boot') booted = true;
       if (e.kind === 'offer') offered.add(e.bus.name.name);
       if (e.kind === 'fault') {

@@ -102,3 +102,12 @@ test('OpenVMM sends no relations update: unplug revokes the channel, plug adds n
   // Two relations per bus (the answer to QUERY_BUS_RELATIONS and the one before the D0 completion), none after.
   assert.doesNotMatch(io.stdout.slice(io.stdout.indexOf('scenario: plug')), /BUS_RELATIONS2/);
 });
+
+test('a second boot is warned about and said to do nothing: the guest boots once', async () => {
+  const f = join(dir, 'boot-again.vpci');
+  writeFileSync(f, 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 2ms rescind nic0\nat 3ms boot\n');
+  const io = capture();
+  assert.equal(await main(['run', f], io), 0, io.stderr);
+  assert.match(io.stderr, /boot-again\.vpci:4:1: warning: the guest boots once, at 0 ns; this 'boot' does nothing \(there is no reboot\) \[boot-again\]/);
+  assert.match(io.stdout, /3 ms {2}vm {7}the guest has booted already: 'boot' does nothing\n/);
+});

@@ -206,7 +206,7 @@ test('a warning names a function as the scenario does: nic0 for the implied slot
 });
 
 test('timeline out of file order is a warning, not an error', () => {
-  assert.deepEqual(diags('at 5ms boot\nat 2ms boot\n'), [['warning', 'timeline-order', 2, 1, 12]]);
+  assert.deepEqual(diags('bus a { function 0 intel-82599-vf }\nat 5ms driver a msix 1\nat 2ms boot\n'), [['warning', 'timeline-order', 3, 1, 12]]);
 });
 
 test('a host that accepts none of the guest versions warns, naming the versions', () => {

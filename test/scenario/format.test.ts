@@ -71,7 +71,8 @@ test('fuzz: mutated scenarios never throw, ranges stay inside, format keeps toke
 test('large inputs: 200k lines parse, check and format without hitting argument or stack limits', async () => {
   const { loadScenario } = await import('../../emulator/scenario/parser');
   const { fakeContext } = await import('./fake-context');
-  const big = 'bus a { function 0 intel-82599-vf }\n' + 'at 0 boot  # b\n'.repeat(200_000);
+  // One boot (a second is boot-again), then 199,999 more events that check clean.
+  const big = 'bus a { function 0 intel-82599-vf }\nat 0 boot  # b\n' + 'at 0 fault a create-interrupt no-reply  # b\n'.repeat(199_999);
   const r = loadScenario(big, 'big.vpci', fakeContext());
   assert.equal(r.scenario.timeline.length, 200_000);
   assert.deepEqual(r.diagnostics, []);

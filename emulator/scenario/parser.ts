@@ -596,8 +596,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   const expectation = (ex: Token): Expectation => {
     let e: Expectation;
-    // `no` cannot name a bus (RESERVED_BUS_NAMES): a word after it is 'errors' or 'message', or one of them misspelt.
-    const negated = isWord('no') && peek(1).kind === 'word';
+    // `no` cannot name a bus (RESERVED_BUS_NAMES): what follows it is 'errors' or 'message', or one of them misspelt
+    // or missing (`expect no` at the end of its line is told what it lacks, not that 'no' cannot name a bus).
+    const negated = isWord('no');
     if (negated) {
       take();
       if (!isWord('errors') && !isWord('message')) expected("'errors' or 'message'");
@@ -629,6 +630,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       }
       e = m;
     } else {
+      // A bare `expect`: the three ways an expectation can start.
+      if (peek().kind !== 'word') expected("a bus name, 'message' or 'no'");
       const target = fnRef();
       const w = peek();
       if (w.kind !== 'word') return expected(`a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`);

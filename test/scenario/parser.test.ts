@@ -592,3 +592,12 @@ test('a quoted text over MAX_QUOTE characters is shortened in every message, kee
   // One unit earlier, the 100th unit would be the second half of a pair: the cut moves back before it.
   assert.equal(shortQuotes(`cannot read dump file 'a${astral}'`), `cannot read dump file 'a${'😀'.repeat(49)}…${'😀'.repeat(50)}' (801 characters)`);
 });
+
+test("an expectation cut short says what can come: a bare 'expect' and 'expect no' at the end of the line", () => {
+  const ds = parseScenario('expect\nexpect no\nexpect 5\n').diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
+  assert.deepEqual(ds, [
+    ['missing-argument', 1, 7, "expected a bus name, 'message' or 'no', found end of line"],
+    ['missing-argument', 2, 10, "expected 'errors' or 'message', found end of line"],
+    ['unexpected-token', 3, 8, "expected a bus name, 'message' or 'no', found '5'"],
+  ]);
+});

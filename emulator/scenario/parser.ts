@@ -266,6 +266,20 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     return expected("a slot (device number like '0' or device.function like '1.2')");
   };
+  /** A bus name where a whole bus is meant (rescind, detach, plug, fault, `on`): a slot after it is refused, not left over. */
+  const wholeBus = (): Name => {
+    const n = busName();
+    const t = peek();
+    if (t.kind === 'slash') {
+      const s = peek(1);
+      fail(
+        s.kind === 'number' || s.kind === 'dotted' ? spanLoc(t.loc, s.loc) : t.loc,
+        'unexpected-slot',
+        `a whole bus is meant here ('${n.name}'), not a function; remove the slot`,
+      );
+    }
+    return n;
+  };
   const fnRef = (): FnRef => {
     const bus = busName();
     if (peek().kind === 'slash') {
@@ -565,7 +579,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     fail,
     int: (what, lo, hi) => intIn(what, lo, hi).value,
     duration: (what) => duration(what).value,
-    busName: () => busName(),
+    busName: () => wholeBus(),
     fnRef,
     functionDecl,
     busDecl,
@@ -617,7 +631,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (seen.has(o.text)) fail(o.loc, 'duplicate-option', `'${o.text}' is given twice`);
         if (o.text === 'on') {
           take();
-          m.bus = busName();
+          m.bus = wholeBus();
         } else if (o.text === 'count') {
           take();
           m.count = intIn('the count', 0, 0xffff_ffff).value;

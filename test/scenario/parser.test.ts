@@ -601,3 +601,21 @@ test("an expectation cut short says what can come: a bare 'expect' and 'expect n
     ['unexpected-token', 3, 8, "expected a bus name, 'message' or 'no', found '5'"],
   ]);
 });
+
+test('a slot after a bus where a whole bus is meant is unexpected-slot on the slot, and the statement is dropped (no cascade of bus-gone)', () => {
+  const src =
+    'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms rescind nic0/1\nat 2ms fault nic0/0 create-interrupt no-reply\nexpect message create-interrupt on nic0/1.2\n';
+  const { scenario, diagnostics } = parseScenario(src);
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message]),
+    [
+      ['unexpected-slot', 3, 20, 22, "a whole bus is meant here ('nic0'), not a function; remove the slot"],
+      ['unexpected-slot', 4, 18, 20, "a whole bus is meant here ('nic0'), not a function; remove the slot"],
+      ['unexpected-slot', 5, 40, 44, "a whole bus is meant here ('nic0'), not a function; remove the slot"],
+    ],
+  );
+  assert.deepEqual(
+    scenario.timeline.map((e) => e.kind),
+    ['boot'],
+  );
+});

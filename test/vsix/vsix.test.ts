@@ -117,7 +117,9 @@ test('the VSIX is at most 2 MiB and its package.json is the manifest', { skip: w
   assert.ok(inner.contributes.debuggers.some((d: { type: string }) => d.type === 'vpci'));
 });
 
-test("the VSIX's README (the extension's page) shows no broken image or link: every relative one names a file the VSIX holds", { skip: why }, () => {
+test("the VSIX's README (the extension's page) shows no broken image or link: it has no relative one", { skip: why }, () => {
+  // VS Code shows the page in a webview with no base address: a relative image there is a broken
+  // picture and a relative link opens "Not found", even for a file the VSIX holds (code-server 1.100).
   const buf = readFileSync(VSIX);
   const entries = zipEntries(buf);
   const names = new Set(entries.map((e) => e.name));
@@ -126,16 +128,11 @@ test("the VSIX's README (the extension's page) shows no broken image or link: ev
     entries.find((e) => e.name === 'extension/readme.md')!,
   ).toString('utf8');
   const targets = [...readme.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map((m) => m[1]!);
-  assert.ok(
-    targets.some((t) => t.startsWith('media/')),
-    'the images the VSIX holds are kept',
-  );
   for (const t of targets) {
     assert.ok(!t.includes('example.invalid'), `no placeholder address: ${t}`);
-    if (/^[a-z][a-z0-9+.-]*:|^#/i.test(t)) continue;
-    const file = decodeURI(t.replace(/[#?].*$/, ''));
-    assert.ok(names.has(`extension/${file}`), `${t} is in the VSIX`);
+    assert.match(t, /^[a-z][a-z0-9+.-]*:|^#/i, `${t}: a relative target, which the extension page cannot resolve`);
   }
-  // The language reference the README sends readers to travels with it.
+  // What the links named stays as text: the language reference travels with the VSIX.
+  assert.match(readme, /The full grammar and every diagnostic are in\s+docs\/scenario-language\.md\./);
   assert.ok(names.has('extension/docs/scenario-language.md'));
 });

@@ -10,7 +10,7 @@ import { wslotText } from '../emulator/vpci/protocol';
 import { dataId, type DataBp, type DataTarget } from './breakpoints';
 import { parseNumber } from './vars';
 import { fnPrefix, type InspectContext } from './inspect-context';
-import { accessText, capRegister, masksAt } from './inspect-registers';
+import { accessText, capRegister, capRegisterAt, masksAt } from './inspect-registers';
 
 export type Target = Omit<DataTarget, 'description'>;
 
@@ -56,7 +56,7 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   return undefined;
 }
 
-/** "nic0.STATUS (config 0x06, RW1C 0xf900)": the register by name where one fits, and what writes can do to it. */
+/** "nic0.STATUS (config 0x06, RW1C 0xf900)", "nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)": the register by name where one fits, and what writes can do to it. */
 export function describeTarget(ctx: InspectContext, t: Target): string {
   const where = fnPrefix(t.bus, t.wslot, wslotText);
   if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}`;
@@ -72,6 +72,9 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
       : '';
   const r = REGISTERS.find((x) => x.offset === t.offset && x.size === t.width);
   if (r) return `${where}.${r.name} (config ${hx(t.offset, 2)}${access})`;
+  // a capability's register by the name its Variables row and expressions use (nic0.caps.msix.FLAGS)
+  const cap = f ? capRegisterAt(f, t.offset, t.width) : undefined;
+  if (cap) return `${where}.${cap} (config ${hx(t.offset, 2)}${access})`;
   return `${where} config ${hx(t.offset, 3)}..${hx(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;
 }
 

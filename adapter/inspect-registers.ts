@@ -238,6 +238,21 @@ export function capsValue(ctx: InspectContext, f: PciFunction): Record<string, R
   return out;
 }
 
+/** The capability register at exactly `size` bytes from `off`, as an expression names it (caps.msix.FLAGS), or undefined. */
+export function capRegisterAt(f: PciFunction, off: number, size: number): string | undefined {
+  const cfg = f.config.peek() as Uint8Array;
+  const entries = walkCapabilities(cfg.subarray(0, f.sourceLength)).capabilities;
+  const keys = capabilityKeys(entries);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const r = capabilityDef(e.id, e.extended)
+      .registers(cfg, e.offset)
+      .find((x) => e.offset + x.offset === off && x.size === size);
+    if (r) return `caps.${keys[i]!}.${r.name}`;
+  }
+  return undefined;
+}
+
 /** The register a capability expression names: nic0.caps.msix.FLAGS (absolute offset), with its field when given. */
 export function capRegister(f: PciFunction, key: string, reg: string): RegisterDef | undefined {
   const cfg = f.config.peek() as Uint8Array;

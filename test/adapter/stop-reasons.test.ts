@@ -83,6 +83,20 @@ test('entry, step, line, function, message and data breakpoints (a label that re
   check(err, 'Paused on protocol error', /\S/);
 });
 
+test("a data breakpoint on a capability's register (as its Variables row sets one) names the register when it hits, in text and in the console", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // what Break on Value Change on caps.msix.FLAGS sends: the row's id; the stop then names it as the Breakpoints view does
+  const info = await dc.dataBreakpointInfoRequest({ name: 'nic0.caps.msix.FLAGS' });
+  assert.equal(info.body.dataId, 'cfg:nic0:0:114:2');
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'write' }] });
+  assert.equal(set.body.breakpoints[0]!.message, 'nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)');
+  const said = dc.waitForEvent('output') as Promise<DebugProtocol.OutputEvent>;
+  const data = await cont(dc);
+  check(data, 'Paused on data breakpoint', /^nic0\.caps\.msix\.FLAGS \(config 0x72, RW 0xc000\): 0x0002 → 0x8002$/);
+  assert.equal((await said).body.output, `Data breakpoint: ${data.body.text}\n`);
+});
+
 test('an exception: the kind in the label, the error in text and in exceptionInfo', async () => {
   const dc = h.client();
   await launch(dc, FAULT);

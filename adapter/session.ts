@@ -56,6 +56,7 @@ const {
   DebugSession,
   InitializedEvent,
   StoppedEvent,
+  ContinuedEvent,
   TerminatedEvent,
   OutputEvent,
   ProgressStartEvent,
@@ -1033,6 +1034,10 @@ export class VpciDebugSession extends DebugSession {
     this.invalidate(['all']);
     const held = this.attachedTo;
     if (held) held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
+    // The new machine runs from its start: every thread ran. VS Code sends no continued event of its
+    // own for a restart and keeps each thread's last stop reason, so without this the thread that
+    // stopped at the old run's end would read "Paused on end" at the new run's entry.
+    this.sendEvent(new ContinuedEvent(this.lastStop?.threadId ?? SCENARIO_THREAD, true));
     // As configurationDone starts a launch: a run without debugging runs again without debugging, Debug at Cause goes to its cause.
     if (held) this.stopAt(held.state!.lastStop);
     else if (a.noDebug === true) this.runNoDebug();

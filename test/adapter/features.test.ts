@@ -180,8 +180,15 @@ test('restart runs the scenario again from the start and keeps breakpoints', asy
   const s1 = await cont();
   assert.equal(s1.body.reason, 'function breakpoint');
   const entry = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  const ran: DebugProtocol.ContinuedEvent[] = [];
+  dc.on('continued', (e: DebugProtocol.ContinuedEvent) => ran.push(e));
   await dc.restartRequest({ arguments: { scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments });
   assert.equal((await entry).body.reason, 'entry');
+  // every thread ran, said before the new stop (VS Code keeps a thread's old stop reason until it hears so: "Paused on end" at the new entry)
+  assert.deepEqual(
+    ran.map((e) => e.body.allThreadsContinued),
+    [true],
+  );
   const s2 = await cont();
   assert.equal(s2.body.reason, 'function breakpoint');
   const st = await dc.stackTraceRequest({ threadId: s2.body.threadId! });

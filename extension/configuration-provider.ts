@@ -1,8 +1,9 @@
 // Debug configurations without a launch.json: F5 on a .vpci file debugs it,
 // the Run view's dropdown lists every scenario in the workspace (dynamic
 // provider), and "Add Configuration…" writes the initial one (package.json's only). A config that
-// names no scenario (or "${file}") debugs the active .vpci editor's and, with none open, is refused
-// with a message; so is a scenario the language server has found errors in, beside the editor.
+// names no scenario (or "${file}") debugs the active .vpci editor's (from a driver listing, the
+// scenario the last session ran) and, with none, is refused with a message; so is a scenario the
+// language server has found errors in, beside the editor.
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
@@ -40,9 +41,17 @@ export function configFor(file: vscode.Uri | string, noDebug = false): VpciLaunc
   };
 }
 
+/** The scenario the last vpci launch ran (its path): F5 from one of its driver listings runs it again. */
+let lastScenario: string | undefined;
+
+/**
+ * The scenario F5 runs: the active .vpci editor's or, when a driver listing is in front (where the
+ * last session left the user), the scenario that session ran.
+ */
 function activeScenario(): vscode.Uri | undefined {
   const ed = vscode.window.activeTextEditor;
   if (ed && (ed.document.languageId === 'vpci' || ed.document.fileName.endsWith('.vpci'))) return ed.document.uri;
+  if (ed?.document.languageId === 'vpci-listing' && lastScenario) return host().uriOf(lastScenario);
   return undefined;
 }
 
@@ -115,6 +124,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
         return undefined;
       }
     }
+    if (c.request !== 'attach' && typeof c.scenario === 'string') lastScenario = c.scenario;
     // Dump files may come from the workspace folders as well as the scenario's (the language server's rule too).
     if (c.request !== 'attach' && c.workspaceFolders === undefined) {
       const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => host().pathOf(f.uri) ?? []);

@@ -121,6 +121,7 @@ export interface MessageDetailResponse {
   bytes: string;
   /** Bytes of the VMBus descriptor before the payload. */
   descriptorLength: number;
+  /** Every field at its offset in `bytes`: the VMBus descriptor's, then the payload's after it. */
   fields: MessageField[];
   /** Why the payload does not decode (a short or malformed packet). */
   error?: { code: string; message: string; offset?: number };

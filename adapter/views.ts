@@ -6,7 +6,7 @@ import type { InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
 import { decodeLspci } from '../emulator/pci/lspci-decode';
 import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
-import { describePayload, summarizePacket } from '../emulator/vpci/describe';
+import { describePacket, describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { msixEntry, functionIds } from '../emulator/machine/device-view';
 import { describeEvent } from '../emulator/machine/transcript';
 import type { MessageDetailResponse, MessageField, MessagesResponse, TopologyResponse } from './protocol';
@@ -168,7 +168,8 @@ export function messageDetail(ins: InspectContext, index: number): MessageDetail
   const pkt = t.get(index).blob as Uint8Array;
   const completionOf = pkt[0] === 11 ? t.a[index] : undefined;
   const off = (pkt[2]! | (pkt[3]! << 8)) * 8 || 16;
-  const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
+  // Every field at its offset in `bytes` (the whole packet): the descriptor's, then the payload's.
+  const d = describePacket(pkt, completionOf);
   return {
     index,
     time: t.time[index]!,

@@ -166,6 +166,17 @@ test('views: topology, the message list with details, and time travel to a messa
   );
   const d = (await dc.customRequest('vpci/messageDetail', { index: msgs.items[0].index })).body;
   assert.equal(d.bytes.slice(0, 4), '0600');
+  // The fields sit at their offsets in the bytes shown (the whole packet): the VMBus descriptor's
+  // first, then the payload's after it (the Message Sequence view prints them beside its hex dump).
+  const at = (name: string): number | undefined => d.fields.find((f: { name: string }) => f.name === name)?.offset;
+  assert.equal(at('header_length'), 2);
+  assert.equal(at('transaction_id'), 8);
+  assert.equal(at('protocol_version'), d.descriptorLength + 4);
+  assert.equal(
+    parseInt(d.bytes.slice(2 * (d.descriptorLength + 4), 2 * (d.descriptorLength + 8)), 16),
+    parseInt('04000100', 16),
+    'protocol_version 1.4 at its offset in the bytes',
+  );
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.customRequest('vpci/gotoEvent', { index: msgs.items[0].index });
   const g = await stopped;

@@ -7,6 +7,7 @@ import type { Loaded } from './load';
 import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
 import { runSteps, StepLog } from '../emulator/machine/transcript';
 import type { Machine } from '../emulator/machine/machine';
+import { counted } from '../emulator/format';
 
 export const DEFAULT_MAX_STEPS = 5_000_000;
 const CHUNK = 50_000;
@@ -64,8 +65,8 @@ export function verdictLines(file: string, results: ExpectResult[]): string[] {
   return results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'}  ${file}:${r.line}:${r.col}  ${r.what} — ${r.detail}`);
 }
 
-/** "N of M expectation(s) held", or that the scenario states none. */
+/** "6 of 7 expectations held" ("1 of 1 expectation held"), or that the scenario states none. */
 export function verdictSummary(results: readonly { ok: boolean }[]): string {
   if (!results.length) return 'the scenario states no expectations';
-  return `${results.filter((r) => r.ok).length} of ${results.length} expectation(s) held`;
+  return `${results.filter((r) => r.ok).length} of ${counted(results.length, 'expectation')} held`;
 }

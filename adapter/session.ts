@@ -43,7 +43,7 @@ import { QUIRKS, quirkByName, type GuestModelName } from '../emulator/vpci/guest
 import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
-import { formatTime } from '../emulator/format';
+import { counted, formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
@@ -808,7 +808,7 @@ export class VpciDebugSession extends DebugSession {
       if (!l.machine) {
         const shown = l.errors.slice(0, 5).map((e) => `line ${e.loc.line}: ${e.message}`);
         return {
-          error: `${shownPath(basename(file))} has ${l.errors.length} error(s): ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
+          error: `${shownPath(basename(file))} has ${counted(l.errors.length, 'error')}: ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
         };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
@@ -2216,7 +2216,7 @@ export class VpciDebugSession extends DebugSession {
 
   /**
    * The run is at its end: prints every expectation with file:line, ok/FAIL and the detail, then
-   * "N of M expectation(s) held", and sends `vpci/verdict` for the editor's Test Explorer and Problems.
+   * "N of M expectations held", and sends `vpci/verdict` for the editor's Test Explorer and Problems.
    */
   private reportVerdict(results?: ExpectResult[], cutAt?: number): ExpectResult[] {
     const rt = this.rt;

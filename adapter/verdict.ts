@@ -1,6 +1,6 @@
 // The verdict inside a debug session: what the Debug Console prints when a
 // run reaches its end (every expectation with file:line, ok/FAIL and detail,
-// then "N of M expectation(s) held"), the `vpci/verdict` event the editor's
+// then "N of M expectations held"), the `vpci/verdict` event the editor's
 // Test Explorer and Problems read, the summary a noDebug launch prints, and
 // where *Debug at Cause* stops. Nothing here knows DAP; the session sends it.
 import { basename } from 'node:path';
@@ -8,7 +8,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { ExpectResult } from '../emulator/machine/expect';
 import { Ev } from '../emulator/vpci/events';
 import { versionText } from '../emulator/vpci/protocol';
-import { formatTime } from '../emulator/format';
+import { counted, formatTime } from '../emulator/format';
 import { SCENARIO_THREAD, type StopInfo, type VpciRuntime } from './runtime';
 import type { VerdictBody, VerdictItem } from './protocol';
 import { verdictSummary } from './headless';
@@ -85,7 +85,7 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
     const v = m.model.protocolVersion(b.state.sc);
     const e = errs.get(b.index) ?? 0;
     lines.push(
-      `  ${b.decl.name}: ${m.model.busStatus(b.state.sc)}, channel ${b.channel.state}, protocol ${v ? versionText(v) : 'not negotiated'}, ${msgs.get(b.index) ?? 0} VMBus message(s)${e ? `, ${e} protocol error(s)` : ''}`,
+      `  ${b.decl.name}: ${m.model.busStatus(b.state.sc)}, channel ${b.channel.state}, protocol ${v ? versionText(v) : 'not negotiated'}, ${counted(msgs.get(b.index) ?? 0, 'VMBus message')}${e ? `, ${counted(e, 'protocol error')}` : ''}`,
     );
   }
   lines.push(`  (the whole transcript: vpci-lab run ${basename(file)}; the messages: vPCI: Show Message Sequence in a debug session)`);

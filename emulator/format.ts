@@ -3,6 +3,11 @@
 // use these, so a value reads the same wherever it appears. (How a duration is
 // written *in a scenario* is the scenario language's business: lexer.ts.)
 
+/** "1 expectation", "7 expectations": a count with its noun in the number it takes (plural: `one` + "s" unless given). */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** `0x` + lower-case hex, zero-padded to `digits` digits. */
 export function hex(n: number | bigint, digits = 0): string {
   return '0x' + hexDigits(n, digits);

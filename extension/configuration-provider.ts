@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
+import { counted } from '../emulator/format';
 import { host } from './host';
 
 export interface VpciLaunchConfig extends vscode.DebugConfiguration {
@@ -117,7 +118,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
         const first = errors[0]!;
         void vscode.window
           .showErrorMessage(
-            `vPCI: ${name} has ${errors.length} error(s), so it cannot run; line ${first.range.start.line + 1}: ${first.message}`,
+            `vPCI: ${name} has ${counted(errors.length, 'error')}, so it cannot run; line ${first.range.start.line + 1}: ${first.message}`,
             'Show Problems',
           )
           .then((pick) => (pick ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));

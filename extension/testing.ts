@@ -15,7 +15,7 @@ import { host } from './host';
 import { runToVerdict, verdictLines, verdictSummary } from '../adapter/headless';
 import { verdictItems } from '../adapter/verdict';
 import { transcript } from '../emulator/machine/transcript';
-import { formatTime } from '../emulator/format';
+import { counted, formatTime } from '../emulator/format';
 import type { Diagnostic as ScenarioDiagnostic } from '../emulator/scenario/ast';
 import type { VerdictBody, VerdictItem } from '../adapter/protocol';
 import { configFor } from './configuration-provider';
@@ -294,7 +294,7 @@ export class ScenarioTests implements vscode.Disposable {
     file.children.forEach((c) => !seen.has(c.id) && run.skipped(c));
     const failed = results.filter((r) => !r.ok).length;
     const duration = virtualNs / 1e6;
-    if (failed) run.failed(file, new vscode.TestMessage(`${results.length - failed} of ${results.length} expectation(s) held`), duration);
+    if (failed) run.failed(file, new vscode.TestMessage(`${results.length - failed} of ${counted(results.length, 'expectation')} held`), duration);
     else run.passed(file, duration);
     this.problems.set(uri, diags);
   }
@@ -427,12 +427,12 @@ export class ScenarioTests implements vscode.Disposable {
       return;
     }
     if (!r.failed.length) {
-      void vscode.window.showInformationMessage(`vPCI: ${name}: ${r.held} of ${r.total} expectation(s) held.`);
+      void vscode.window.showInformationMessage(`vPCI: ${name}: ${r.held} of ${counted(r.total, 'expectation')} held.`);
       return;
     }
     const first = r.failed[0]!;
     const pick = await vscode.window.showWarningMessage(
-      `vPCI: ${name}: ${r.held} of ${r.total} expectation(s) held. ${first.text ?? first.what}: ${first.detail}`,
+      `vPCI: ${name}: ${r.held} of ${counted(r.total, 'expectation')} held. ${first.text ?? first.what}: ${first.detail}`,
       ...(first.cause ? ['Debug at Cause'] : []),
       'Show Test Results',
     );

@@ -10,7 +10,7 @@ import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
 import { statusText } from '../vpci/protocol';
-import { formatTime } from '../format';
+import { counted, formatTime } from '../format';
 
 /** The trace event that decided an expectation, and how the debugger names that moment. */
 export interface ExpectCause {
@@ -420,7 +420,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             e.before !== undefined && deadlinePassed(m, e.before) >= 0
               ? causeAt(m, deadlinePassed(m, e.before), `the ${formatTime(e.before)} deadline passed here; ${name} was never sent`)
               : whyNever(m, busIdx, `${name}${where} was never sent`);
-        return result(ok, `${name}${where} ${e.count} time(s)${deadline}`, `${n} sent`, {
+        return result(ok, `${name}${where} ${e.count === 1 ? 'once' : counted(e.count, 'time')}${deadline}`, `${n} sent`, {
           expected: String(e.count),
           actual: String(n),
           ...(cause ? { cause } : {}),
@@ -444,9 +444,9 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error) errs.push(i);
       if (!errs.length) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
       const first = String(t.get(errs[0]!).blob);
-      return result(false, 'no protocol errors', `${errs.length} error(s), first: ${first}`, {
+      return result(false, 'no protocol errors', `${counted(errs.length, 'error')}, first: ${first}`, {
         expected: '0 errors',
-        actual: `${errs.length} error(s)`,
+        actual: counted(errs.length, 'error'),
         cause: causeAt(m, errs[0]!, `first protocol error here: ${first}`),
       });
     }

@@ -272,7 +272,7 @@ test('a broken scenario whose name holds a line break is named escaped, in the e
   const said: string[] = [];
   dc.on('output', (e: DebugProtocol.OutputEvent) => said.push(e.body.output));
   await assert.rejects(dc.launchRequest({ scenario: bad } as DebugProtocol.LaunchRequestArguments), (e: Error) =>
-    e.message.startsWith('two\\x0alines.vpci has 1 error(s): line 2'),
+    e.message.startsWith('two\\x0alines.vpci has 1 error: line 2'),
   );
   const diagnostics = said.filter((o) => o.includes('no-such-host'));
   assert.ok(diagnostics.length > 0, said.join(''));

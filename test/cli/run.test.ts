@@ -18,7 +18,22 @@ test('run: transcript with decoded messages, expectations held, exit 0', async (
   assert.match(io.stdout, /guest -> host .*QUERY_PROTOCOL_VERSION/);
   assert.match(io.stdout, /host -> guest .*REVISION_MISMATCH/);
   assert.match(io.stdout, /interrupt: vector 0 of slot 0 delivered to cpu 0/);
-  assert.match(io.stdout, /3 of 3 expectation\(s\) held/);
+  assert.match(io.stdout, /3 of 3 expectations held/);
+});
+
+test('run: counts read as English: "once", "2 times", "1 of 1 expectation", "1 error" (no "(s)")', async () => {
+  const f = join(dir, 'counts.vpci');
+  const example = readFileSync(resolve('examples/quickstart.vpci'), 'utf8');
+  writeFileSync(
+    f,
+    example.replace(/^expect[^\n]*\n/gm, '') + 'expect message PCI_EJECTION_COMPLETE on nic1 count 1\nexpect message PCI_EJECT on nic1 count 2\n',
+  );
+  const io = capture();
+  await main(['run', f, '--quiet'], io);
+  assert.match(io.stdout, /PCI_EJECTION_COMPLETE on nic1 once — 1 sent/);
+  assert.match(io.stdout, /PCI_EJECT on nic1 2 times — 1 sent/);
+  assert.match(io.stdout, /1 of 2 expectations held/);
+  assert.doesNotMatch(io.stdout, /\(s\)/);
 });
 
 test('run: a failing expectation exits 1 and says what happened instead', async () => {

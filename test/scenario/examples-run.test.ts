@@ -15,7 +15,7 @@ for (const f of readdirSync(DIR)
     let out = '';
     let err = '';
     const code = await runScenario([join(DIR, f)], { out: (t) => void (out += t), err: (t) => void (err += t) });
-    const m = /(\d+) of (\d+) expectation\(s\) held/.exec(out);
+    const m = /(\d+) of (\d+) expectations? held/.exec(out);
     assert.ok(m, `no expectation summary; stderr: ${err.slice(0, 2000)}`);
     assert.equal(m[1], m[2], out.slice(out.indexOf('expectations:')));
     assert.ok(Number(m[2]) >= 2);

@@ -138,11 +138,11 @@ step('A *.vpci that never ends (a link to /dev/zero, a FIFO) is listed with why 
 step('Run Scenario gives a verdict, not a paused session: ✗ at the expect line with the detail, and an entry in Problems', async (page) => {
   await openFile(page, `scenarios/${FAILING}`);
   await command(page, 'vPCI: Run Scenario');
-  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /expectation\(s\) held/ }).first();
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /expectations? held/ }).first();
   await toast.waitFor({ timeout: 30000 });
   const verdict = (await toast.innerText()).replace(/\s+/g, ' ');
   log(`run scenario: ${verdict}`);
-  if (!/3 of 4 expectation\(s\) held/.test(verdict) || !/expect nic0 version 1\.1: negotiated 1\.\d/.test(verdict))
+  if (!/3 of 4 expectations held/.test(verdict) || !/expect nic0 version 1\.1: negotiated 1\.\d/.test(verdict))
     throw new Error(`unexpected verdict: ${verdict}`);
   if (await page.locator('.debug-toolbar').isVisible()) throw new Error('Run Scenario left a debug session');
   await waitGutter(page, VERSION_LINE, 'failed');
@@ -216,7 +216,7 @@ step('Run Without Debugging prints the verdict in the Debug Console and ends wit
   await command(page, 'Debug Console: Focus on Debug Console View');
   const repl = page.locator('.repl');
   await repl
-    .locator('.monaco-list-row', { hasText: /3 of 4 expectation\(s\) held/ })
+    .locator('.monaco-list-row', { hasText: /3 of 4 expectations held/ })
     .first()
     .waitFor({ timeout: 30000 });
   const fail = repl.locator('.monaco-list-row', { hasText: new RegExp(`FAIL +\\S*${FAILING.replace('.', '\\.')}:${VERSION_LINE}:1`) }).first();
@@ -242,7 +242,7 @@ step('Fixing the scenario and running it again turns the line ✓ and clears Pro
   await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 10000 });
   await command(page, 'vPCI: Run Scenario');
   await page
-    .locator('.notifications-toasts .notification-toast', { hasText: /4 of 4 expectation\(s\) held/ })
+    .locator('.notifications-toasts .notification-toast', { hasText: /4 of 4 expectations held/ })
     .first()
     .waitFor({ timeout: 30000 });
   await waitGutter(page, VERSION_LINE, 'passed');

@@ -132,6 +132,9 @@ test("the VSIX's README (the extension's page) shows no broken image or link: it
     assert.ok(!t.includes('example.invalid'), `no placeholder address: ${t}`);
     assert.match(t, /^[a-z][a-z0-9+.-]*:|^#/i, `${t}: a relative target, which the extension page cannot resolve`);
   }
+  // The page of an installed extension opens on how to use it, not on building it from the repository.
+  assert.deepEqual([...readme.matchAll(/^## (.*)$/gm)].map((m) => m[1]).slice(0, 1), ['In VS Code']);
+  assert.doesNotMatch(readme, /^## (Quick start|Install from VSIX|End-to-end tests|Layout)|npm run test:e2e|repository-only/m);
   // What the links named stays as text: the language reference travels with the VSIX.
   assert.match(readme, /The full grammar and every diagnostic are in\s+docs\/scenario-language\.md\./);
   assert.ok(names.has('extension/docs/scenario-language.md'));

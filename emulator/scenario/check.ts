@@ -25,7 +25,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
 import { statusByName, suggestions } from './names';
-import { messageByName } from '../vpci/protocol';
+import { OTHER_VERSIONS, VERSIONS, messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { formatTime } from '../format';
@@ -670,13 +670,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           break;
         case 'version':
           checkRef(index, x.bus, undefined, false);
-          if (common && !common.includes(x.version))
+          if (common && !common.includes(x.version)) {
+            // A number no vPCI protocol has (1.17 for 1.1 mistyped) says so, not only that this host and guest miss it.
+            const known = [...VERSIONS, ...OTHER_VERSIONS].map((v) => v.value).sort((a, b) => a - b);
+            const what = known.includes(x.version)
+              ? `version ${versionText(x.version)} cannot be negotiated`
+              : `${versionText(x.version)} is not a vPCI protocol version (they are ${versionText(known[0]!)} to ${versionText(known[known.length - 1]!)}), so it cannot be negotiated`;
             add(
               'warning',
               x.loc,
               'version-unreachable',
-              `version ${versionText(x.version)} cannot be negotiated: host and guest ${common.length ? `share only ${common.map(versionText).join(', ')}` : 'share no version'}`,
+              `${what}: host and guest ${common.length ? `share only ${common.map(versionText).join(', ')}` : 'share no version'}`,
             );
+          }
           break;
         case 'msix':
           checkRef(index, x.target.bus, x.target.slot, true);

@@ -266,6 +266,13 @@ test('a version expectation the host and guest cannot agree on warns', () => {
   assert.deepEqual(diags('vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus a { function 0 intel-82599-vf }\nexpect a version 1.4\nexpect a version 1.1\n'), [
     ['warning', 'version-unreachable', 6, 1, 21],
   ]);
+  // a number no vPCI protocol has (1.17 for 1.1 mistyped) is named as such
+  assert.deepEqual(
+    load('vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus a { function 0 intel-82599-vf }\nexpect a version 1.17\n', 't.vpci', fakeContext()).diagnostics.map(
+      (d) => [d.code, d.message],
+    ),
+    [['version-unreachable', '1.17 is not a vPCI protocol version (they are 1.0 to 1.6), so it cannot be negotiated: host and guest share only 1.1']],
+  );
 });
 
 test('an event on a bus declared with bus before the first boot is bus-not-yet, as one before an offer is: the boot offers it; a fault may come first', () => {

@@ -1030,14 +1030,15 @@ export class VpciDebugSession extends DebugSession {
     // Breakpoints carry over to the new run, with the ids the client knows and their hit counts afresh.
     const changed = old && this.rt ? this.rt.adoptBreakpoints(old, (n) => this.ins!.messageType(n)) : [];
     this.sendResponse(response);
+    // The new machine runs from its start: every thread ran. Said before `invalidated`: VS Code
+    // answers an invalidated 'all' by handling its last stop again (fetching threads, then giving
+    // every other thread that stop's reason), which a continued event clears; without it the
+    // thread that stopped at the old run's end read "Paused on end" at the new run's entry.
+    this.sendEvent(new ContinuedEvent(this.lastStop?.threadId ?? SCENARIO_THREAD, true));
     for (const id of changed) this.sendBreakpointChanged(id);
     this.invalidate(['all']);
     const held = this.attachedTo;
     if (held) held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };
-    // The new machine runs from its start: every thread ran. VS Code sends no continued event of its
-    // own for a restart and keeps each thread's last stop reason, so without this the thread that
-    // stopped at the old run's end would read "Paused on end" at the new run's entry.
-    this.sendEvent(new ContinuedEvent(this.lastStop?.threadId ?? SCENARIO_THREAD, true));
     // As configurationDone starts a launch: a run without debugging runs again without debugging, Debug at Cause goes to its cause.
     if (held) this.stopAt(held.state!.lastStop);
     else if (a.noDebug === true) this.runNoDebug();

@@ -14,6 +14,7 @@ import type { InspectContext } from './inspect-context';
 import { fnPrefix } from './inspect-context';
 import type { VarNode } from './vars';
 import { fmtSize } from './fmt';
+import { counted } from '../emulator/format';
 
 /** The write masks the function's config space holds for `size` bytes at `off` (little-endian). */
 export function masksAt(f: PciFunction, off: number, size: number): { wmask: number; w1cmask: number } {
@@ -98,7 +99,7 @@ export function registerFieldNode(
     child.set = (text) => {
       const x = ctx.parseValue(text);
       if (typeof x === 'string') return { ok: false, error: x };
-      if (x < 0 || x >= 2 ** width) return { ok: false, error: `${fd.name} is ${width} bit(s) wide` };
+      if (x < 0 || x >= 2 ** width) return { ok: false, error: `${fd.name} is ${counted(width, 'bit')} wide` };
       const cur = f.cfgRead(def.offset, def.size);
       // Other write-1-to-clear bits of the register are written 0 so they stay as they are; the
       // field's own bits take the value (for an RW1C field, a 1 clears it).

@@ -10,7 +10,7 @@ import { functionIds, msixEntry } from '../emulator/machine/device-view';
 import { dataId } from './breakpoints';
 import { valueNode, type VarNode } from './vars';
 import { fmtSize } from './fmt';
-import { formatTime } from '../emulator/format';
+import { counted, formatTime } from '../emulator/format';
 import { quirkInEffect, quirksFor } from '../emulator/vpci/guest/quirks';
 import type { GuestModelName } from '../emulator/vpci/guest/models';
 import { fnPrefix, type InspectContext } from './inspect-context';
@@ -176,7 +176,7 @@ function pbaNode(ctx: InspectContext, f: PciFunction, prefix: string): VarNode {
   const n = mx.tableSize;
   return {
     name: 'MSI-X PBA',
-    value: `${n} bit(s)`,
+    value: counted(n, 'bit'),
     evaluateName: prefix,
     menu: DEVICE_MENU,
     kind: 'data',
@@ -219,7 +219,7 @@ export function interruptsNode(ctx: InspectContext): VarNode {
             children: () =>
               entries.map((e, i) => ({
                 name: `[${i}]`,
-                value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)} → vector ${ctx.num(e.vector)} cpu(s) ${e.cpus.join(',')} mode ${e.deliveryMode}`,
+                value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)} → vector ${ctx.num(e.vector)} ${e.cpus.length === 1 ? 'cpu' : 'cpus'} ${e.cpus.join(',')} mode ${e.deliveryMode}`,
               })),
           });
         }
@@ -257,7 +257,7 @@ export function vmbusNode(ctx: InspectContext): VarNode {
         children: () => {
           const ring = (name: string, r: { capacity: number; used: number; free: number; pendingPackets: number }): VarNode => ({
             name,
-            value: `${r.used}/${r.capacity} bytes used, ${r.pendingPackets} packet(s) pending`,
+            value: `${r.used}/${r.capacity} bytes used, ${counted(r.pendingPackets, 'packet')} pending`,
             children: () => [
               { name: 'capacity', value: `${r.capacity}` },
               { name: 'used', value: `${r.used}` },
@@ -298,7 +298,7 @@ export function packetNode(ctx: InspectContext, ev: number, name: string): VarNo
     fs.map((x) => ({
       name: x.name,
       value: x.text,
-      type: `+${x.offset}, ${x.size} byte(s)`,
+      type: `+${x.offset}, ${counted(x.size, 'byte')}`,
       ...(x.children?.length ? { children: () => fieldNodes(x.children!) } : {}),
     }));
   return {

@@ -28,7 +28,7 @@ import { statusByName, suggestions } from './names';
 import { OTHER_VERSIONS, VERSIONS, messageByName } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
-import { formatTime } from '../format';
+import { counted, formatTime } from '../format';
 import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
@@ -586,7 +586,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         if (n === undefined)
           add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
         else if (e.vector >= n)
-          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${n} vector(s) on ${named}; vector ${e.vector} is not one of them`);
+          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${counted(n, 'vector')} on ${named}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
       // Every eject ends with the channel rescinded: at once on a host that cannot send PCI_EJECT (OpenVMM

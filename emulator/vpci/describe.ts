@@ -5,6 +5,7 @@
 import { decodePacket, packetTypeName, PKT_COMPLETION, PKT_FLAG_COMPLETION_REQUESTED } from '../vmbus/packet';
 import { messageName, shortMessageName, statusText, versionText, wslotText } from './protocol';
 import { Reader } from './wire/codec';
+import { counted } from '../format';
 import { decodeMessageWith } from './wire/message';
 import { decodeCompletionWith } from './wire/completions';
 import { resourceText } from './wire/common';
@@ -43,7 +44,7 @@ export function messageSummary(m: VpciMessage): string {
   switch (m.type) {
     case 'PCI_BUS_RELATIONS':
     case 'PCI_BUS_RELATIONS2':
-      return `${m.devices.length} device(s)${m.devices.map((d) => ` [${wslotText(d.winSlot)} ${d.vendorId.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')} ser ${d.serialNumber}]`).join('')}`;
+      return `${counted(m.devices.length, 'device')}${m.devices.map((d) => ` [${wslotText(d.winSlot)} ${d.vendorId.toString(16).padStart(4, '0')}:${d.deviceId.toString(16).padStart(4, '0')} ser ${d.serialNumber}]`).join('')}`;
     case 'PCI_QUERY_PROTOCOL_VERSION':
       return `version ${versionText(m.version)}`;
     case 'PCI_BUS_D0ENTRY':

@@ -196,9 +196,7 @@ test('a warning names a function as the scenario does: nic0 for the implied slot
     "no 'driver' event enables interrupts on nic0/1.2 before 2 ms; the vector is never programmed",
   ]);
   // driver nic0/0 and raise nic0 are the same function; the warning names it as the raise does.
-  assert.deepEqual(messages('at 1ms driver nic0/0 msix 1\nat 2ms raise nic0 vector 1\n'), [
-    'the driver enabled 1 vector(s) on nic0; vector 1 is not one of them',
-  ]);
+  assert.deepEqual(messages('at 1ms driver nic0/0 msix 1\nat 2ms raise nic0 vector 1\n'), ['the driver enabled 1 vector on nic0; vector 1 is not one of them']);
   assert.deepEqual(messages('at 1ms vanish nic0\nat 2ms driver nic0 msix 1\nat 3ms vanish nic0/1.2\nat 4ms driver nic0/1.2 msix 1\n'), [
     'the function at slot 0 of nic0 no longer exists at 2 ms',
     'function nic0/1.2 no longer exists at 4 ms',

@@ -134,7 +134,7 @@ test('summarizePacket: one line for requests, completions and broken packets', (
       devices: [{ vendorId: 0x8086, deviceId: 0x10fb, revision: 1, progIf: 0, subclass: 0, baseClass: 2, subsystemId: 0, winSlot: 0, serialNumber: 7 }],
     }),
   });
-  assert.equal(summarizePacket(rel, 'toGuest'), 'H→G inband txid=0x0 BUS_RELATIONS 1 device(s) [00.0 8086:10fb ser 7]');
+  assert.equal(summarizePacket(rel, 'toGuest'), 'H→G inband txid=0x0 BUS_RELATIONS 1 device [00.0 8086:10fb ser 7]');
 });
 
 test('describe: every message type has a name and fields for its canonical form', () => {

@@ -1,6 +1,7 @@
 // MSI (PCI_CAP_ID_MSI, 0x05): PCI Local Bus spec 3.0 §6.8.1; names from Linux pci_regs.h
 // PCI_MSI_*. The layout depends on the capability's own 64-bit and per-vector-masking bits.
 import { f, reg, regm, u16, u32, type CapabilityDef, type CfgBytes, type RegisterDef } from './types';
+import { counted } from '../../format';
 
 export interface MsiLayout {
   address: number;
@@ -64,7 +65,7 @@ export const msiCap: CapabilityDef = {
     const capable = 1 << ((fl >> 1) & 7);
     const enabled = 1 << ((fl >> 4) & 7);
     const addr = (l.addressHi !== undefined ? u32(c, l.addressHi).toString(16).padStart(8, '0') : '') + u32(c, l.address).toString(16).padStart(8, '0');
-    return `${fl & 1 ? `enabled, ${enabled}/${capable} vector(s), address 0x${addr.replace(/^0+(?=.)/, '')} data 0x${u16(c, l.data).toString(16).padStart(4, '0')}` : `disabled, ${capable} vector(s) capable`}${fl & 0x80 ? ', 64-bit' : ''}${fl & 0x100 ? ', per-vector masking' : ''}`;
+    return `${fl & 1 ? `enabled, ${enabled}/${capable} ${capable === 1 ? 'vector' : 'vectors'}, address 0x${addr.replace(/^0+(?=.)/, '')} data 0x${u16(c, l.data).toString(16).padStart(4, '0')}` : `disabled, ${counted(capable, 'vector')} capable`}${fl & 0x80 ? ', 64-bit' : ''}${fl & 0x100 ? ', per-vector masking' : ''}`;
   },
   // Disabled, one vector enabled.
   powerOnClear: [[2, 2, 0x0071]],

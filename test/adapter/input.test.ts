@@ -329,7 +329,7 @@ test('launch reads dumps under the shared rule: the scenario folder, plus the wo
     const out: string[] = [];
     dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
     const msg = await refusal(dc.launchRequest({ scenario: file, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments));
-    assert.match(msg, /^g\.vpci has 1 error\(s\): line 1: dump file '\.\.\/gpu\.lspci' is outside the scenario's folder/);
+    assert.match(msg, /^g\.vpci has 1 error: line 1: dump file '\.\.\/gpu\.lspci' is outside the scenario's folder/);
     assert.match(out.join(''), /g\.vpci:1:25: error: dump file '\.\.\/gpu\.lspci' is outside the scenario's folder .*\[dump-outside\]/);
     // The same session launched again with the workspace folder: the dump is read and the run stops at entry.
     const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;

@@ -2062,7 +2062,7 @@ export class VpciDebugSession extends DebugSession {
     if ((lead > 0 || inside < data.length - lead) && !args.allowPartial)
       return fail(
         1053,
-        `writeMemory: ${data.length} byte(s) at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`,
+        `writeMemory: ${counted(data.length, 'byte')} at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`,
         true,
       );
     if (inside === 0) {

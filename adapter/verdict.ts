@@ -79,7 +79,7 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
     else if (k === Ev.Error) errs.set(t.bus[i]!, (errs.get(t.bus[i]!) ?? 0) + 1);
   }
   const how = hitMax ? `up to the step limit (${steps.toLocaleString('en-US')} steps): it had not finished` : 'to the end';
-  const lines = [`vPCI Lab: ran ${basename(file)} ${how} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)`];
+  const lines = [`vPCI Lab: ran ${basename(file)} ${how} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}`];
   lines.push(`  ${steps} steps, ${t.length} events, virtual time ${formatTime(m.now)}${hitMax ? ' (stopped at the step limit)' : ''}`);
   for (const b of m.buses) {
     const v = m.model.protocolVersion(b.state.sc);

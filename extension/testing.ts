@@ -237,7 +237,7 @@ export class ScenarioTests implements vscode.Disposable {
       file.children.forEach((c) => run.skipped(c));
       return undefined;
     }
-    run.appendOutput(`vPCI Lab: ${uri.fsPath} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\r\n`, undefined, file);
+    run.appendOutput(`vPCI Lab: ${uri.fsPath} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}\r\n`, undefined, file);
     run.appendOutput(transcript(m, { log: v.log }).join('\r\n') + '\r\n', undefined, file);
     run.appendOutput(
       `\r\n${v.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${v.hitMaxSteps ? ' (stopped at the step limit)' : ''}\r\n\r\n`,

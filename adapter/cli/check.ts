@@ -3,6 +3,7 @@
 import { EXIT, EXIT_CODES, type Command } from './io';
 import { parse } from './args';
 import { loadReported } from './load-reported';
+import { counted } from '../../emulator/format';
 
 export const CHECK_USAGE = `usage: vpci-lab check <scenario.vpci>...
 
@@ -31,7 +32,7 @@ export const checkCommand: Command = {
         bad = true;
         continue;
       }
-      io.out(`${file}: ok${l.diagnostics.length ? ` (${l.diagnostics.length} warning(s))` : ''}\n`);
+      io.out(`${file}: ok${l.diagnostics.length ? ` (${counted(l.diagnostics.length, 'warning')})` : ''}\n`);
     }
     return bad ? EXIT.badInput : EXIT.ok;
   },

@@ -3,7 +3,7 @@
 // side by side, the first divergence named on the first line. Exit 0 when the
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
-import { visible } from '../../emulator/format';
+import { counted, visible } from '../../emulator/format';
 import { LoadFailure, positiveWhole, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
@@ -166,7 +166,7 @@ export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: nu
   out.push(
     d.first
       ? `first divergence: ${d.first.text}`
-      : `no divergence: both runs exchange the same ${msgs} message(s) on ${d.buses.length} bus(es)${ends.length ? `, yet the guests end differently: ${endText}` : ''}`,
+      : `no divergence: both runs exchange the same ${counted(msgs, 'message')} on ${counted(d.buses.length, 'bus', 'buses')}${ends.length ? `, yet the guests end differently: ${endText}` : ''}`,
   );
   for (const [k, r] of runs.entries()) {
     const m = r.m;

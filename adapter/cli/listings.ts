@@ -4,7 +4,7 @@
 import { EXIT, type Command } from './io';
 import { parse } from './args';
 import { writeListings } from '../listings';
-import { visible } from '../../emulator/format';
+import { counted, visible } from '../../emulator/format';
 
 export const LISTINGS_USAGE = `usage: vpci-lab listings [<dir>]
 
@@ -40,7 +40,7 @@ export const listingsCommand: Command = {
     }
     // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli/main.ts).
     const w = writeListings(dir);
-    io.out(`wrote ${w.length} listing file(s) under ${visible(dir)}\n`);
+    io.out(`wrote ${counted(w.length, 'listing file')} under ${visible(dir)}\n`);
     return EXIT.ok;
   },
 };

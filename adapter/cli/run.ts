@@ -9,7 +9,7 @@ import { loadReported } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
 import { QUIRKS } from '../../emulator/vpci/guest/quirks';
 import { transcript } from '../../emulator/machine/transcript';
-import { formatTime, visible } from '../../emulator/format';
+import { counted, formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -164,7 +164,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   // `--json -`: stdout carries the report alone, so a program can parse it.
   const quiet = v.quiet === true || json === '-';
   if (!quiet) {
-    io.out(`vPCI Lab: ${shown} — host ${m.config.host}, guest ${m.config.guest}, ${m.config.cpus} CPU(s)\n`);
+    io.out(`vPCI Lab: ${shown} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}\n`);
     for (const line of transcript(m, { bytes: v.bytes === true, configAccesses: v.config === true, mmio: v.mmio === true, log: run.log })) io.out(line + '\n');
     io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
   }

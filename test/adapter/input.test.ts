@@ -244,7 +244,7 @@ test('memory: bytes outside a region are never read or written; a partial write 
   const msg = await refusal(
     dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: -4, data: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]).toString('base64') }),
   );
-  assert.match(msg, /^writeMemory: 8 byte\(s\) at offset -4 reach outside cfg\/nic0\/0 \(4 of them fit\); nothing was written$/);
+  assert.match(msg, /^writeMemory: 8 bytes at offset -4 reach outside cfg\/nic0\/0 \(4 of them fit\); nothing was written$/);
   assert.deepEqual(Buffer.from((await read(0, 8))!.data!, 'base64'), before);
   const tail = await refusal(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/0', offset: 4094, data: 'AAAAAA==' }));
   assert.match(tail, /reach outside/);

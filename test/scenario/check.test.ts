@@ -253,7 +253,7 @@ test('a second driver event on a function is driver-again (a driver probes a fun
         'the driver of a/0.0 is already loaded at 1 ms (line 6); once it has probed the function, this event changes nothing for it',
         6,
       ],
-      ['warning', 'vector-out-of-range', 9, 1, 'the driver enabled 1 vector(s) on a; vector 2 is not one of them', undefined],
+      ['warning', 'vector-out-of-range', 9, 1, 'the driver enabled 1 vector on a; vector 2 is not one of them', undefined],
     ],
   );
   // A function plugged again at the slot is probed anew: a driver event for it is no second one.

@@ -1900,16 +1900,24 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    const r = n.set(args.value);
+    if (this.setRow(response, n.set, args.value)) this.configSpaceChanged();
+  }
+
+  /**
+   * Sets a Variables row through its setter and answers with the value it took, history after this
+   * point dropped and the views told; or answers with the setter's refusal. Whether it was set.
+   */
+  private setRow(response: DebugProtocol.SetVariableResponse | DebugProtocol.SetExpressionResponse, set: NonNullable<VarNode['set']>, value: string): boolean {
+    const r = set(value);
     if (!r.ok) {
       this.sendErrorResponse(response, { id: 1031, format: r.error, showUser: true });
-      return;
+      return false;
     }
     this.rt!.h.truncateFuture();
     response.body = { value: r.value };
     this.sendResponse(response);
     this.invalidate(['variables']);
-    this.configSpaceChanged();
+    return true;
   }
 
   /** A value set from the debugger may have changed any function's config space: memory views (the hex editor) read it again. */
@@ -1965,15 +1973,7 @@ export class VpciDebugSession extends DebugSession {
       const name = args.expression.trim();
       const local = this.localRows(args.frameId)?.find((n) => n.evaluateName === name && n.set);
       if (local?.set) {
-        const w = local.set(args.value);
-        if (!w.ok) {
-          this.sendErrorResponse(response, { id: 1031, format: w.error, showUser: true });
-          return;
-        }
-        this.rt!.h.truncateFuture();
-        response.body = { value: w.value };
-        this.sendResponse(response);
-        this.invalidate(['variables']);
+        this.setRow(response, local.set, args.value);
         return;
       }
     }

@@ -465,6 +465,9 @@ export class VpciDebugSession extends DebugSession {
     super.sendEvent(event);
   }
 
+  /** The last initialize was refused (a pathFormat other than "path"): a launch or attach is refused too. */
+  private initRefused = false;
+
   private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
     if (this.closed && request.command !== 'disconnect') {
       // A TCP client that disconnected and goes on talking: the session is over, whatever it asks.
@@ -488,8 +491,28 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     dropNulls(request.command, a);
-    // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
-    if (request.command === 'initialize' && a.pathFormat === undefined) a.pathFormat = 'path';
+    const fail = (id: number, format: string): void =>
+      this.sendErrorResponse({ seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false }, { id, format, showUser: true });
+    if (request.command === 'initialize') {
+      // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
+      if (a.pathFormat === undefined) a.pathFormat = 'path';
+      // Sources are named by file-system path only (the library's own refusal says "native paths" and nothing of what was asked).
+      this.initRefused = a.pathFormat !== 'path';
+      if (this.initRefused) {
+        fail(
+          1101,
+          `Initialize: pathFormat ${shortName(JSON.stringify(a.pathFormat))} is not supported: this adapter names sources by file-system path (pathFormat "path")`,
+        );
+        return;
+      }
+    } else if (this.initRefused && (request.command === 'launch' || request.command === 'attach')) {
+      // After a refused initialize nothing was agreed (how lines, columns and paths are written): no run starts.
+      fail(
+        1102,
+        `${request.command === 'launch' ? 'Launch' : 'Attach'}: the session's initialize was refused (its pathFormat is not supported); initialize again with pathFormat "path"`,
+      );
+      return;
+    }
     this.aheadOf = undefined;
     if (this.ahead) {
       if (!READS_ONLY.has(request.command) || a.format !== undefined) this.ahead = undefined;

@@ -277,3 +277,20 @@ test('a restart on another guest model tells Loaded Scripts which listings went 
   const held = new Set(before.filter((p) => !removed.includes(p)).concat(added));
   assert.deepEqual([...held].sort(), [...after].sort());
 });
+
+test('an initialize asking for URIs (pathFormat "uri") is refused saying why, and no launch follows it until an initialize with paths', async () => {
+  const dc = h.client();
+  await assert.rejects(
+    dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'uri' }),
+    (e: Error) => e.message === 'Initialize: pathFormat "uri" is not supported: this adapter names sources by file-system path (pathFormat "path")',
+  );
+  await assert.rejects(dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments), (e: Error) =>
+    e.message.startsWith("Launch: the session's initialize was refused"),
+  );
+  // Initialized with paths, the same session launches.
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  const stopped = dc.waitForEvent('stopped');
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  await stopped;
+});

@@ -58,10 +58,11 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
   }
   // Variables context menu: { container, variable: DebugProtocol.Variable }. The adapter's
   // evaluateNames start with the function: `nic0.BAR0` (wslot 0) or `nic0/01.2.BAR0`
-  // (device 01, function 2, as emulator/vpci/protocol.ts wslotText prints it).
+  // (device 01, function 2, as emulator/vpci/protocol.ts wslotText prints it), or name it as a
+  // function's argument: `msix(nic0)[3]`, `msix("nic0/01.2")` (the MSI-X table's rows).
   const v = a.variable as { evaluateName?: string; name?: string } | undefined;
   const text = v?.evaluateName ?? '';
-  const m = /^([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|$)/i.exec(text);
+  const m = /^(?:[A-Za-z_]\w*\(\s*"?)?([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|$|"?\s*[),\]])/i.exec(text);
   if (m) return { bus: m[1]!, wslot: m[2] ? winSlot(parseInt(m[2], 16), Number(m[3])) : 0 };
   return undefined;
 }

@@ -102,7 +102,10 @@ test('a command targets the function of a tree row or of a Variables entry', () 
   assert.deepEqual(functionTarget({ variable: { name: 'BAR0', evaluateName: 'nvme-0/01.2.BAR0' } }), { bus: 'nvme-0', wslot: 0x41 });
   assert.deepEqual(functionTarget({ variable: { name: 'version', evaluateName: 'nic1' } }), { bus: 'nic1', wslot: 0 });
   assert.equal(functionTarget({ variable: { name: 'BAR0' } }), undefined);
-  assert.equal(functionTarget({ variable: { name: 'x', evaluateName: 'msix("nic0")[1]' } }), undefined);
+  // The MSI-X table and its entries name the function as msix()'s argument.
+  assert.deepEqual(functionTarget({ variable: { name: 'MSI-X table', evaluateName: 'msix(nic0)' } }), { bus: 'nic0', wslot: 0 });
+  assert.deepEqual(functionTarget({ variable: { name: '[1]', evaluateName: 'msix("nvme-0/01.2")[1]' } }), { bus: 'nvme-0', wslot: 0x41 });
+  assert.equal(functionTarget({ variable: { name: 'x', evaluateName: 'msix(1)' } }), undefined);
   assert.equal(functionTarget(undefined), undefined);
   assert.equal(functionTarget('nic0'), undefined);
 });

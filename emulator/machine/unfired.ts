@@ -3,7 +3,7 @@
 // gets that far, the bus was gone) the run shows nothing of it. The CLI lists these after the run
 // so that a fault is not silently ignored (ours: a report, not a behaviour of any host).
 import { Ev } from '../vpci/events';
-import { messageName } from '../vpci/protocol';
+import { messageLabel } from '../vpci/protocol';
 import { formatTime } from '../format';
 import type { Machine, TimelineItem } from './machine';
 
@@ -32,7 +32,7 @@ export function unfiredFaults(m: Machine): UnfiredFault[] {
     const bus = m.buses.findIndex((b) => b.decl.name === f.bus.name);
     const type = f.message.value >>> 0;
     if ((last.get(`${bus}/${type}`) ?? -1) >= item.time) continue;
-    const name = messageName(type) ?? `message 0x${type.toString(16)}`;
+    const name = messageLabel(type);
     out.push({ item, why: `the host got no ${name} on ${f.bus.name} from ${formatTime(item.time)} on` });
   }
   return out;

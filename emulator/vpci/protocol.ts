@@ -50,6 +50,11 @@ export function messageName(type: number): MessageName | undefined {
   return MSG_BY_VALUE.get(type >>> 0);
 }
 
+/** A message type in words: its name, or "message 0x…" for a type no message has. */
+export function messageLabel(type: number): string {
+  return messageName(type) ?? `message 0x${(type >>> 0).toString(16)}`;
+}
+
 /**
  * The names OpenVMM gives the same messages (microsoft/openvmm
  * vm/devices/pci/vpci_protocol/src/lib.rs `MessageType`). MSG's names are the

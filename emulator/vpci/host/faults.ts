@@ -1,7 +1,7 @@
 // Host faults a scenario can inject: what the host does to the next matching
 // guest message instead of (or on top of) its normal handling. Plain data, so
 // faults survive snapshots and read the same in the trace and the scenario.
-import { messageName, statusText } from '../protocol';
+import { messageLabel, statusText } from '../protocol';
 import { formatTime } from '../../format';
 
 export type FaultAction =
@@ -28,7 +28,7 @@ export interface HostFault {
 
 /** What a fault did to message `type`, in words (the trace, the Debug Console, the exception widget). */
 export function faultText(type: number, a: FaultAction): string {
-  const msg = messageName(type) ?? `message 0x${(type >>> 0).toString(16)}`;
+  const msg = messageLabel(type);
   switch (a.kind) {
     case 'status':
       return `${msg} answered with STATUS_${statusText(a.status)} instead of being handled`;

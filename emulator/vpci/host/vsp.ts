@@ -28,7 +28,7 @@ import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BA
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
-import { MSG, messageName } from '../protocol';
+import { MSG, messageLabel } from '../protocol';
 import { formatTime } from '../../format';
 import { tdispCommandError } from './tdisp';
 
@@ -204,17 +204,14 @@ export class VpciHost {
     this.env.trace.record(this.now(), Ev.Error, this.env.bus, type >>> 0, Number(txid & 0xffffffffn), 0, text);
   }
 
-  /** A fault fired on `type` but could not do what it says (ours: a note in the trace, not a protocol error). */
+  /** A note in the trace about message `type` (ours: what the run did, not a protocol error). */
+  private note(type: number, text: string): void {
+    this.env.trace.record(this.now(), Ev.State, this.env.bus, type >>> 0, 0, 0, text);
+  }
+
+  /** A fault fired on `type` but could not do what it says. */
   private faultIdle(type: number, why: string): void {
-    this.env.trace.record(
-      this.now(),
-      Ev.State,
-      this.env.bus,
-      type >>> 0,
-      0,
-      0,
-      `fault on ${messageName(type) ?? `message 0x${(type >>> 0).toString(16)}`}: ${why}`,
-    );
+    this.note(type, `fault on ${messageLabel(type)}: ${why}`);
   }
 
   private stateChange(what: string, from: unknown, to: unknown): void {
@@ -863,18 +860,11 @@ export class VpciHost {
     if (!this.env.channelOpen()) {
       // The channel was closed or rescinded while the reply waited (the delay fault is ours): there is no ring to
       // send it on, and no one to read it. That is the run's course, not a protocol error, so a note, not an error.
-      for (const p of d.packets) {
-        const what = `${messageName(p.type) ?? `message 0x${(p.type >>> 0).toString(16)}`}${p.bytes[0] === PKT_COMPLETION ? ' completion' : ''}`;
-        this.env.trace.record(
-          this.now(),
-          Ev.State,
-          this.env.bus,
-          p.type >>> 0,
-          0,
-          0,
-          `delayed ${what} not sent: the channel was closed or rescinded meanwhile`,
+      for (const p of d.packets)
+        this.note(
+          p.type,
+          `delayed ${messageLabel(p.type)}${p.bytes[0] === PKT_COMPLETION ? ' completion' : ''} not sent: the channel was closed or rescinded meanwhile`,
         );
-      }
       return;
     }
     for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type)) this.error(p.type, 0n, 'delayed reply dropped: ring full');

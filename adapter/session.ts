@@ -468,6 +468,11 @@ export class VpciDebugSession extends DebugSession {
   /** The last initialize was refused (a pathFormat other than "path"): a launch or attach is refused too. */
   private initRefused = false;
 
+  /** An error response to `request`, shown to the user. */
+  private refuse(request: DebugProtocol.Request, id: number, format: string): void {
+    this.sendErrorResponse({ seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false }, { id, format, showUser: true });
+  }
+
   private dispatchChecked(request: DebugProtocol.Request, dispatch: (r: DebugProtocol.Request) => void): void {
     if (this.closed && request.command !== 'disconnect') {
       // A TCP client that disconnected and goes on talking: the session is over, whatever it asks.
@@ -491,15 +496,14 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     dropNulls(request.command, a);
-    const fail = (id: number, format: string): void =>
-      this.sendErrorResponse({ seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false }, { id, format, showUser: true });
     if (request.command === 'initialize') {
       // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
       if (a.pathFormat === undefined) a.pathFormat = 'path';
       // Sources are named by file-system path only (the library's own refusal says "native paths" and nothing of what was asked).
       this.initRefused = a.pathFormat !== 'path';
       if (this.initRefused) {
-        fail(
+        this.refuse(
+          request,
           1101,
           `Initialize: pathFormat ${shortName(JSON.stringify(a.pathFormat))} is not supported: this adapter names sources by file-system path (pathFormat "path")`,
         );
@@ -507,7 +511,8 @@ export class VpciDebugSession extends DebugSession {
       }
     } else if (this.initRefused && (request.command === 'launch' || request.command === 'attach')) {
       // After a refused initialize nothing was agreed (how lines, columns and paths are written): no run starts.
-      fail(
+      this.refuse(
+        request,
         1102,
         `${request.command === 'launch' ? 'Launch' : 'Attach'}: the session's initialize was refused (its pathFormat is not supported); initialize again with pathFormat "path"`,
       );
@@ -1923,29 +1928,37 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    if (this.setRow(response, n.set, args.value)) this.configSpaceChanged();
+    this.setRow(response, n.set, args.value, true);
   }
 
   /**
-   * Sets a Variables row through its setter and answers with the value it took, history after this
-   * point dropped and the views told; or answers with the setter's refusal. Whether it was set.
+   * Sets a Variables row through its setter and answers with the value it took (changedByUser), or
+   * with the setter's refusal.
    */
-  private setRow(response: DebugProtocol.SetVariableResponse | DebugProtocol.SetExpressionResponse, set: NonNullable<VarNode['set']>, value: string): boolean {
+  private setRow(
+    response: DebugProtocol.SetVariableResponse | DebugProtocol.SetExpressionResponse,
+    set: NonNullable<VarNode['set']>,
+    value: string,
+    configSpace: boolean,
+  ): void {
     const r = set(value);
     if (!r.ok) {
       this.sendErrorResponse(response, { id: 1031, format: r.error, showUser: true });
-      return false;
+      return;
     }
-    this.rt!.h.truncateFuture();
     response.body = { value: r.value };
     this.sendResponse(response);
-    this.invalidate(['variables']);
-    return true;
+    this.changedByUser(configSpace);
   }
 
-  /** A value set from the debugger may have changed any function's config space: memory views (the hex editor) read it again. */
-  private configSpaceChanged(): void {
-    if (!this.client.supportsMemoryEvent || !this.ins) return;
+  /**
+   * The user set a value from the debugger: the history after this point is dropped, the views read
+   * again, and, when it may have changed a function's config space, memory views (the hex editor) too.
+   */
+  private changedByUser(configSpace: boolean): void {
+    this.rt!.h.truncateFuture();
+    this.invalidate(['variables']);
+    if (!configSpace || !this.client.supportsMemoryEvent || !this.ins) return;
     for (const ref of this.ins.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
   }
 
@@ -1965,11 +1978,7 @@ export class VpciDebugSession extends DebugSession {
     response.body = { result: r.text, variablesReference: ref };
     if (r.node?.memoryReference && this.client.supportsMemoryReferences) response.body.memoryReference = r.node.memoryReference;
     if (r.node?.indexed !== undefined) response.body.indexedVariables = r.node.indexed;
-    if (r.changed) {
-      this.rt!.h.truncateFuture();
-      this.invalidate(['variables']);
-      this.configSpaceChanged();
-    }
+    if (r.changed) this.changedByUser(true);
     this.sendResponse(response);
   }
 
@@ -1996,7 +2005,7 @@ export class VpciDebugSession extends DebugSession {
       const name = args.expression.trim();
       const local = this.localRows(args.frameId)?.find((n) => n.evaluateName === name && n.set);
       if (local?.set) {
-        this.setRow(response, local.set, args.value);
+        this.setRow(response, local.set, args.value, false);
         return;
       }
     }
@@ -2012,12 +2021,10 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    this.rt!.h.truncateFuture();
     const v = ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex);
     response.body = { value: v.ok ? v.text : r.text };
     this.sendResponse(response);
-    this.invalidate(['variables']);
-    this.configSpaceChanged();
+    this.changedByUser(true);
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
@@ -2025,7 +2032,7 @@ export class VpciDebugSession extends DebugSession {
     const { locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
     // `column` is within `line` of a multi-line input (VS Code's console sends both): that line is what is completed.
     const line = args.line === undefined ? 1 : this.convertClientLineToDebugger(args.line);
-    const text = line > 1 ? (args.text.split('\n')[line - 1] ?? '') : args.text.split('\n', 1)[0]!;
+    const text = args.text.split('\n')[line - 1] ?? '';
     response.body = { targets: this.ins ? this.ins.completions(text, args.column - (this.client.columnsStartAt1 === false ? 0 : 1), locals) : [] };
     this.sendResponse(response);
   }

@@ -10,7 +10,7 @@ import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { Ev } from '../emulator/vpci/events';
-import { evaluate as evalExpr, formatFull, formatValue, showValue, type ExprEnv, type Value } from './expr';
+import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, offerGuid, stripInternal, toValue } from './fmt';
 import { clip, formatTime, hexDump } from '../emulator/format';
@@ -284,7 +284,7 @@ export function evaluate(
     const clean = stripInternal(v);
     const node = valueNode(src, clean, hex, src);
     // Copy Value (context 'clipboard') copies the value whole; elsewhere it is previewed.
-    return { ok: true, text: context === 'clipboard' ? formatFull(clean as Value, hex) : formatValue(clean as Value, hex), node };
+    return { ok: true, text: formatValue(clean as Value, hex, context === 'clipboard'), node };
   }
   return { ok: true, text: showValue(src, v, scope, hex) };
 }

@@ -428,35 +428,30 @@ export function evaluate(src: string, env: ExprEnv): { ok: true; value: Value } 
   }
 }
 
-/** Formats a value for display: numbers in hex (or decimal), objects as {a: …}. */
-export function formatValue(v: Value, hex = true): string {
+/**
+ * Formats a value for display: numbers in hex (or decimal), objects as {a: …}; the first 8 elements
+ * and 6 fields, or with `whole` all of them (Copy Value puts the value whole on the clipboard).
+ */
+export function formatValue(v: Value, hex = true, whole = false): string {
   if (typeof v === 'number') return hex && Number.isInteger(v) && v >= 0 ? `0x${v.toString(16)}` : String(v);
   // A 64-bit result: negative ones in hex as their two's complement, as a debugger shows an int64_t with /x.
   if (typeof v === 'bigint') return hex ? `0x${BigInt.asUintN(64, v).toString(16)}` : String(v);
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (typeof v === 'function') return '<function>';
+  const items = whole ? Infinity : 8;
+  const fields = whole ? Infinity : 6;
   if (Array.isArray(v))
     return `[${v
-      .slice(0, 8)
-      .map((x) => formatValue(x, hex))
-      .join(', ')}${v.length > 8 ? `, … (${v.length})` : ''}]`;
+      .slice(0, items)
+      .map((x) => formatValue(x, hex, whole))
+      .join(', ')}${v.length > items ? `, … (${v.length})` : ''}]`;
   if ('value' in v && typeof v.value === 'number') return formatValue(v.value, hex);
   const entries = Object.entries(v);
   return `{${entries
-    .slice(0, 6)
-    .map(([k, x]) => `${k}: ${formatValue(x, hex)}`)
-    .join(', ')}${entries.length > 6 ? ', …' : ''}}`;
-}
-
-/** A value whole, as Copy Value puts it on the clipboard: every element and field, where formatValue shows the first few. */
-export function formatFull(v: Value, hex = true): string {
-  if (Array.isArray(v)) return `[${v.map((x) => formatFull(x, hex)).join(', ')}]`;
-  if (v && typeof v === 'object' && !('value' in v && typeof v.value === 'number'))
-    return `{${Object.entries(v)
-      .map(([k, x]) => `${k}: ${formatFull(x, hex)}`)
-      .join(', ')}}`;
-  return formatValue(v, hex);
+    .slice(0, fields)
+    .map(([k, x]) => `${k}: ${formatValue(x, hex, whole)}`)
+    .join(', ')}${entries.length > fields ? ', …' : ''}}`;
 }
 
 /** An evaluated expression for display: as its name shows it when it is a name alone (env.show), else formatValue. */

@@ -108,10 +108,10 @@ function deadlinePassed(m: Machine, deadline: number): number {
   return lo < t.length ? lo : -1;
 }
 
-/** The first (or with `last`, the last) Ev.State record of a bus whose blob `match` accepts, or -1. */
 /** What an Ev.State record holds: what changed, from and to what. */
 type StateBlob = { what?: string; to?: unknown };
 
+/** The first (or with `last`, the last) Ev.State record of a bus whose blob `match` accepts, or -1. */
 function stateRecord(m: Machine, bus: number, match: (blob: StateBlob) => boolean, last = false): number {
   const t = m.trace;
   let found = -1;

@@ -25,7 +25,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
 import { statusByName, suggestions } from './names';
-import { OTHER_VERSIONS, VERSIONS, messageByName } from '../vpci/protocol';
+import { OTHER_VERSIONS, VERSIONS, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { counted, formatTime } from '../format';
@@ -364,10 +364,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     unknown('unknown-message', 'message', { name: m.name, loc: m.loc }, cands);
   }
 
-  /** `1` or `1.2`: a win_slot as a slot is written (device, and the function when it is not 0). */
-  function wslotText(w: number): string {
-    const device = w & 0x1f;
-    const fn = w >> 5;
+  /** `1` or `1.2`: a win_slot as the scenario writes a slot (device, and the function when it is not 0). */
+  function slotText(w: number): string {
+    const { device, fn } = wslotDecode(w);
     return fn ? `${device}.${fn}` : `${device}`;
   }
 
@@ -398,9 +397,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const wslot = slot ? slot.wslot : 0;
     const slots = slotsOf(b.bus);
     if (slots.includes(wslot)) return { ...b, slotOk: true };
-    const its = slots.length ? `its functions: ${slots.map(wslotText).join(', ')}` : 'it has no functions';
+    const its = slots.length ? `its functions: ${slots.map(slotText).join(', ')}` : 'it has no functions';
     // Quick fix: name a slot the bus has (the implied one gets a slot written after the bus name).
-    const hints = slot ? slots.map(wslotText) : slots.map((w) => `${bus.name}/${wslotText(w)}`);
+    const hints = slot ? slots.map(slotText) : slots.map((w) => `${bus.name}/${slotText(w)}`);
     if (slot) add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}; ${its}`, undefined, hints);
     else add('error', bus.loc, 'unknown-slot', `${bus.name} has no function at slot 0 (a target without /SLOT means slot 0); ${its}`, undefined, hints);
     return { ...b, slotOk: false };
@@ -689,7 +688,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           break;
         case 'interrupt':
           checkRef(index, x.target.bus, x.target.slot, true);
-          if (x.cpu !== undefined && x.cpu >= cpus) add('error', x.loc, 'no-such-cpu', `the VM has ${cpus} CPU(s) (0..${cpus - 1}); there is no cpu ${x.cpu}`);
+          if (x.cpu !== undefined && x.cpu >= cpus)
+            add('error', x.loc, 'no-such-cpu', `the VM has ${counted(cpus, 'CPU')} (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
           if (!x.negate && (x.count === undefined || x.count > 0)) {

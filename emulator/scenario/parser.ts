@@ -352,13 +352,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       const t = peek();
       if (t.kind === 'eof') return;
       if (t.kind === 'newline') {
-        take();
         // A top-level statement's block put on the next line (`bus nic0 x` then `{`) is its too.
-        if (!inBlock && peek(newlinesAhead()).kind === 'lbrace') {
-          skipNewlines();
-          if (!skipBody(take())) return;
-          continue;
+        if (inBlock || !braceBelow()) {
+          take();
+          return;
         }
+        skipNewlines();
+        if (skipBody(take())) continue;
         return;
       }
       if (inBlock && t.kind === 'rbrace') return;
@@ -369,11 +369,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const skipNewlines = (): void => {
     while (peek().kind === 'newline') take();
   };
-  /** How many line ends stand before the next other token (a comment line counts as one). */
-  const newlinesAhead = (): number => {
+  /** At a line end: the `{` that begins a later line (past blank and comment lines), if one does. */
+  const braceBelow = (): Token | undefined => {
     let o = 0;
     while (peek(o).kind === 'newline') o++;
-    return o;
+    const t = peek(o);
+    return o > 0 && t.kind === 'lbrace' ? t : undefined;
   };
   /**
    * The `{` that opens a required block (`vm`, a bus body), on its statement's line. One alone at
@@ -382,10 +383,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
    * nor is the bus it declares unknown to every line that names it.
    */
   const openBrace = (): Token => {
-    const n = peek().kind === 'newline' ? newlinesAhead() : 0;
-    if (n > 0 && peek(n).kind === 'lbrace') {
-      const b = peek(n);
-      report(diag(b.loc, 'brace-on-next-line', "'{' goes at the end of the line before, on the line of the statement it opens"));
+    const below = braceBelow();
+    if (below) {
+      report(diag(below.loc, 'brace-on-next-line', "'{' goes at the end of the line before, on the line of the statement it opens"));
       skipNewlines();
     }
     const open = peek();

@@ -215,11 +215,16 @@ export function capabilityKeys(entries: { id: number; extended: boolean }[]): st
   });
 }
 
-/** A function's capability registers as an expression value: caps.<key>.<REG>[.<FIELD>]. */
-export function capsValue(ctx: InspectContext, f: PciFunction): Record<string, Record<string, number | Record<string, number>>> {
+/** A function's config bytes, its capabilities, and the key expressions name each by (caps.<key>). */
+function keyedCapabilities(f: PciFunction): { cfg: Uint8Array; entries: ReturnType<typeof walkCapabilities>['capabilities']; keys: string[] } {
   const cfg = f.config.peek() as Uint8Array;
   const entries = walkCapabilities(cfg.subarray(0, f.sourceLength)).capabilities;
-  const keys = capabilityKeys(entries);
+  return { cfg, entries, keys: capabilityKeys(entries) };
+}
+
+/** A function's capability registers as an expression value: caps.<key>.<REG>[.<FIELD>]. */
+export function capsValue(ctx: InspectContext, f: PciFunction): Record<string, Record<string, number | Record<string, number>>> {
+  const { cfg, entries, keys } = keyedCapabilities(f);
   const out: Record<string, Record<string, number | Record<string, number>>> = {};
   entries.forEach((e, i) => {
     const regs = capabilityDef(e.id, e.extended).registers(cfg, e.offset);
@@ -241,9 +246,7 @@ export function capsValue(ctx: InspectContext, f: PciFunction): Record<string, R
 
 /** The capability register at exactly `size` bytes from `off`, as an expression names it (caps.msix.FLAGS), or undefined. */
 export function capRegisterAt(f: PciFunction, off: number, size: number): string | undefined {
-  const cfg = f.config.peek() as Uint8Array;
-  const entries = walkCapabilities(cfg.subarray(0, f.sourceLength)).capabilities;
-  const keys = capabilityKeys(entries);
+  const { cfg, entries, keys } = keyedCapabilities(f);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const r = capabilityDef(e.id, e.extended)
@@ -256,9 +259,7 @@ export function capRegisterAt(f: PciFunction, off: number, size: number): string
 
 /** The register a capability expression names: nic0.caps.msix.FLAGS (absolute offset), with its field when given. */
 export function capRegister(f: PciFunction, key: string, reg: string): RegisterDef | undefined {
-  const cfg = f.config.peek() as Uint8Array;
-  const entries = walkCapabilities(cfg.subarray(0, f.sourceLength)).capabilities;
-  const keys = capabilityKeys(entries);
+  const { cfg, entries, keys } = keyedCapabilities(f);
   const i = keys.indexOf(key.toLowerCase());
   if (i < 0) return undefined;
   const e = entries[i]!;

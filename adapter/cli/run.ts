@@ -13,7 +13,7 @@ import { counted, formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
-import { unfiredFaults } from '../../emulator/machine/unfired';
+import { unfiredFaults, type UnfiredFault } from '../../emulator/machine/unfired';
 
 export const RUN_USAGE = `usage: vpci-lab run <scenario.vpci> [options]
 
@@ -83,6 +83,7 @@ export function jsonReport(
   hitMax: boolean,
   results: ExpectResult[],
   diagnostics: { severity: string; code: string; message: string; loc: { line: number; col: number } }[],
+  unfired: UnfiredFault[] = unfiredFaults(m),
 ): unknown {
   return {
     scenario: file,
@@ -98,7 +99,7 @@ export function jsonReport(
     ok: results.every((r) => r.ok),
     held: results.filter((r) => r.ok).length,
     expectations: results,
-    unfiredFaults: unfiredFaults(m).map((u) => ({ line: u.item.loc.line, col: u.item.loc.col, fault: u.item.text, why: u.why })),
+    unfiredFaults: unfired.map((u) => ({ line: u.item.loc.line, col: u.item.loc.col, fault: u.item.text, why: u.why })),
     diagnostics: reportDiagnostics(diagnostics),
   };
 }
@@ -161,6 +162,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   }
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
   const results = run.results;
+  const unfired = unfiredFaults(m);
   // `--json -`: stdout carries the report alone, so a program can parse it.
   const quiet = v.quiet === true || json === '-';
   if (!quiet) {
@@ -173,13 +175,13 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     // reads as a verdict on a finished run.
     if (quiet && run.hitMaxSteps) io.out(`${stoppedText(maxSteps)}\n`);
     // A fault whose message never came did nothing, and the transcript cannot show a nothing: said here.
-    for (const u of unfiredFaults(m)) io.out(visible(`note: ${file}:${u.item.loc.line}:${u.item.loc.col}: '${u.item.text}' never fired: ${u.why}`) + '\n');
+    for (const u of unfired) io.out(visible(`note: ${file}:${u.item.loc.line}:${u.item.loc.col}: '${u.item.text}' never fired: ${u.why}`) + '\n');
     if (results.length) io.out(`\nexpectations:\n`);
     for (const line of verdictLines(file, results)) io.out(visible(line) + '\n');
     io.out(`${verdictSummary(results)}\n`);
   }
   if (json) {
-    const text = JSON.stringify(jsonReport(file, m, run.steps, run.hitMaxSteps, results, loaded.diagnostics), null, 2) + '\n';
+    const text = JSON.stringify(jsonReport(file, m, run.steps, run.hitMaxSteps, results, loaded.diagnostics, unfired), null, 2) + '\n';
     if (json === '-') io.out(text);
     else writeReport('--json', json, text);
   }

@@ -7,7 +7,8 @@
 // env: E2E_BASE, E2E_PORT (default 18081), VSIX_OUT, KEEP_RUN=1, E2E_ADAPTER=inline|stdio,
 // E2E_HOST=web (the extension moved into the browser's web worker extension host by the
 // `remote.extensionKind` workspace setting, as VS Code for the Web runs it; the journeys that make
-// sense there; screenshots in e2e-screenshots-web/).
+// sense there; screenshots in e2e-screenshots-web/), E2E_ONLY=<journey name prefix>[,…] (just those,
+// after the workbench and Open Example: while writing one).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';

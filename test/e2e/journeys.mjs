@@ -475,6 +475,7 @@ const WEB_STEPS = [
   'Virtual time reads the same',
   'An exception stop:',
   'Breakpoints in a driver listing:',
+  'Add Data Breakpoint at Address on an MSI-X table entry',
   // the language server in its blob: worker: completion, diagnostics, hover, quick fix
   'Device hover:',
   'Quick Fix on intel-82599-fv',
@@ -487,6 +488,15 @@ const WEB_STEPS = [
 if (process.env.E2E_HOST === 'web') {
   const keep = steps.filter((s) => WEB_STEPS.some((w) => s.name.startsWith(w)));
   if (keep.length !== WEB_STEPS.length) throw new Error(`web run: ${WEB_STEPS.length} journeys named, ${keep.length} found`);
+  steps.splice(0, steps.length, ...keep);
+}
+
+// E2E_ONLY=<name prefix>[,<prefix>…]: while writing a journey, run just it, after the first two
+// (the workbench and Open Example, which put the quickstart in the workspace).
+if (process.env.E2E_ONLY) {
+  const only = process.env.E2E_ONLY.split(',').map((p) => p.trim());
+  const keep = steps.filter((s, i) => i < 2 || only.some((p) => s.name.startsWith(p)));
+  if (keep.length === 2) throw new Error(`E2E_ONLY: no journey's name starts with ${only.join(' or ')}`);
   steps.splice(0, steps.length, ...keep);
 }
 

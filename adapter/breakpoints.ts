@@ -41,21 +41,38 @@ export interface FunctionBp {
 export type AccessType = 'read' | 'write' | 'readWrite';
 
 /**
- * A data breakpoint target. Config-space registers: `cfg:<bus>:<wslot>:<offset>:<width>`;
- * MSI-X table entries: `msix:<bus>:<wslot>:<index>`; byte ranges "at address"
- * (guest physical or config window offsets): `bytes:<bus>:<wslot>:<offset>:<length>`.
+ * A data breakpoint target, and its id (dataId):
+ * - a config-space register, field or byte range of one function: `cfg:<bus>:<wslot>:<offset>:<width>`;
+ * - an MSI-X table entry of one function: `msix:<bus>:<wslot>:<index>:16`;
+ * - guest-physical bytes ("Add Data Breakpoint at Address"): `gpa:<address>:<length>`, whatever is
+ *   placed there when the guest touches them — a BAR's memory, or a bus's config window (its
+ *   config page: any function's config access through that window).
  * Ids name the bus by name, so they persist across sessions of the same scenario.
  */
-export interface DataTarget {
+export type DataTarget = FunctionDataTarget | AddressDataTarget;
+
+/** Config space (`cfg`) or an MSI-X entry (`msix`) of the function at `wslot` on bus `bus`. */
+export interface FunctionDataTarget {
   kind: 'cfg' | 'msix';
   bus: string;
   wslot: number;
   /** Config offset (cfg) or entry index (msix). */
   offset: number;
-  /** Bytes watched (cfg: 1, 2 or 4 — or any length for a byte range). */
+  /** Bytes watched (cfg: 1, 2 or 4 — or any length for a byte range; msix: 16). */
   width: number;
   description: string;
 }
+
+/** Guest-physical bytes [address, address + width). */
+export interface AddressDataTarget {
+  kind: 'gpa';
+  address: number;
+  width: number;
+  description: string;
+}
+
+/** A target without its description: what an id names. */
+export type DataTargetId = Omit<FunctionDataTarget, 'description'> | Omit<AddressDataTarget, 'description'>;
 
 export interface DataBp {
   id: number;
@@ -141,16 +158,23 @@ export const EXCEPTION_FILTERS = [
 ] as const;
 export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number]['filter'];
 
-export function dataId(t: Omit<DataTarget, 'description'>): string {
+export function dataId(t: DataTargetId): string {
+  if (t.kind === 'gpa') return `gpa:${t.address}:${t.width}`;
   return `${t.kind}:${t.bus}:${t.wslot}:${t.offset}:${t.width}`;
 }
 
-export function parseDataId(id: string): Omit<DataTarget, 'description'> | undefined {
-  const m = /^(cfg|msix):([^:]+):(\d+):(\d+):(\d+)$/.exec(id);
+export function parseDataId(id: string): DataTargetId | undefined {
+  const g = /^gpa:(\d{1,16}):(\d{1,10})$/.exec(id);
+  if (g) return { kind: 'gpa', address: Number(g[1]), width: Number(g[2]) };
+  const m = /^(cfg|msix):([^:]+):(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(id);
   if (!m) return undefined;
   return { kind: m[1] as 'cfg' | 'msix', bus: m[2]!, wslot: Number(m[3]), offset: Number(m[4]), width: Number(m[5]) };
 }
 
+/** x86-64 guest-physical addresses are at most 52 bits wide (Intel SDM vol. 3A §4.1.4, MAXPHYADDR ≤ 52). */
+export const GPA_LIMIT = 2 ** 52;
+/** The most bytes one address watch spans: 4 GiB, the largest 32-bit window (ours). */
+export const GPA_WATCH_MAX = 2 ** 32;
 /** PCIe config space: 4 KiB. MSI-X: at most 2048 entries of 16 bytes (PCIe Base Spec, MSI-X Table Size is 11 bits). */
 const CONFIG_BYTES = 4096;
 const MSIX_ENTRIES = 2048;
@@ -160,7 +184,13 @@ const MSIX_ENTRIES = 2048;
  * range past config space, an empty or inverted one, a slot outside the 8-bit wslot, an MSI-X
  * entry past the largest table), or undefined.
  */
-export function dataTargetProblem(t: Omit<DataTarget, 'description'>): string | undefined {
+export function dataTargetProblem(t: DataTargetId): string | undefined {
+  if (t.kind === 'gpa') {
+    if (t.width < 1) return 'it watches no bytes';
+    if (t.width > GPA_WATCH_MAX) return `it watches ${t.width} bytes, more than the ${GPA_WATCH_MAX} (4 GiB) one watch may span`;
+    if (t.address + t.width > GPA_LIMIT) return `0x${t.address.toString(16)}..+${t.width} is past the 52-bit guest-physical address space`;
+    return undefined;
+  }
   if (t.wslot > 0xff) return `slot ${t.wslot} is not a device and function (0-255)`;
   if (t.kind === 'msix') {
     if (t.width !== 16) return `an MSI-X entry is 16 bytes (the id says ${t.width})`;

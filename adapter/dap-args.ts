@@ -5,6 +5,7 @@
 // response naming the argument — `setBreakpoints: argument 'breakpoints[1].line'
 // must be an integer (got null)` — never a TypeError from deep inside a handler.
 // Unknown extra fields are allowed (clients add their own).
+import { GPA_WATCH_MAX } from './breakpoints';
 
 type Kind =
   | 'string'
@@ -120,7 +121,14 @@ const REQUESTS: Record<string, Schema> = {
     filterOptions: arr(obj({ filterId: str(true), condition: str(), mode: str() })),
     exceptionOptions: arr(obj({ path: any, breakMode: str(true) })),
   },
-  dataBreakpointInfo: { variablesReference: int(), name: str(true), frameId: int(), bytes: uint(false, { max: 4096 }), asAddress: bool(), mode: str() },
+  dataBreakpointInfo: {
+    variablesReference: int(),
+    name: str(true),
+    frameId: int(),
+    bytes: uint(false, { max: GPA_WATCH_MAX }),
+    asAddress: bool(),
+    mode: str(),
+  },
   setDataBreakpoints: {
     breakpoints: arr(
       obj({ dataId: str(true), accessType: str(false, { oneOf: ['read', 'write', 'readWrite'] }), condition: str(), hitCondition: str() }),

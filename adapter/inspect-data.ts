@@ -1,27 +1,54 @@
 // Data-breakpoint targets: a config register or field (by expression, by a Variables row or "at
-// an address" in config space) or an MSI-X table entry; their current values, whether a trace
-// event touches them, and what to say when one fires. Ids (breakpoints.ts dataId) name the bus,
-// slot, offset and width, never a register's name, so they survive renames and sessions. What a
-// write may change is read from the function's own config-space masks.
-import { Ev } from '../emulator/vpci/events';
-import { msixEntry } from '../emulator/machine/device-view';
+// an address" in config space), an MSI-X table entry, or guest-physical bytes (VS Code's "Add
+// Data Breakpoint at Address"); their current values, whether a trace event touches them, and
+// what to say when one fires. Ids (breakpoints.ts dataId) name the bus, slot, offset and width
+// (or the address and length), never a register's name, so they survive renames and sessions.
+// What a write may change is read from the function's own config-space masks.
+import { Ev, type BarAccessDetail } from '../emulator/vpci/events';
+import { memoryBars, msixEntry } from '../emulator/machine/device-view';
+import type { Machine } from '../emulator/machine/machine';
+import type { Trace } from '../emulator/runtime/trace';
 import { REGISTERS, findField, findRegister } from '../emulator/pci/registers';
 import { wslotText } from '../emulator/vpci/protocol';
-import { dataId, type DataBp, type DataTarget } from './breakpoints';
+import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { accessText, capRegister, capRegisterAt, masksAt } from './inspect-registers';
 
-export type Target = Omit<DataTarget, 'description'>;
+export type Target = DataTargetId;
 
-export function dataTargetAtAddress(ctx: InspectContext, name: string, bytes: number): { dataId: string; description: string } | undefined {
+/** The config window's layout (protocol.md §4): the slot register at +0, the selected function's config page at +0x1000, 8 KiB in all. */
+const WINDOW_CONFIG_PAGE = 0x1000;
+const WINDOW_SIZE = 0x2000;
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * A data-breakpoint target "at an address": a guest-physical address (a number, as VS Code's Add
+ * Data Breakpoint at Address sends it: `0x…` or decimal) and `bytes` from there, or an offset in
+ * one function's config space (`nic0:0x04`, `nic0/1.0 0x10`). A string says why `name` is neither.
+ */
+export function dataTargetAtAddress(
+  ctx: InspectContext,
+  name: string,
+  bytes: number | undefined,
+): { dataId: string; description: string } | string | undefined {
+  if (/^\s*(?:0x[0-9a-f]+|\d+)\s*$/i.test(name)) {
+    const a = BigInt(name.trim());
+    if (a >= BigInt(GPA_LIMIT)) return `${name.trim()} is past the 52-bit guest-physical address space`;
+    // One byte unless told: VS Code's prompt asks for the length, and offers 1.
+    const t: Target = { kind: 'gpa', address: Number(a), width: bytes ?? 1 };
+    const bad = dataTargetProblem(t);
+    if (bad) return `${name.trim()} + ${bytes}: ${bad}`;
+    return { dataId: dataId(t), description: describeTarget(ctx, t) };
+  }
   // "<bus>[/<slot>]:<offset>" or "<bus>[/<slot>] <offset>" — an offset in the function's config space.
   const m = /^\s*([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\s*[: +]\s*(\S+)\s*$/.exec(name);
   if (!m) return undefined;
   const r = ctx.resolveFn(m[1]);
   const off = parseNumber(m[2]!);
   if (!r || off === undefined || off < 0 || off >= 4096) return undefined;
-  const width = Math.max(1, Math.min(bytes, 4096 - off));
+  const width = Math.max(1, Math.min(bytes ?? 4, 4096 - off));
   const t: Target = { kind: 'cfg', bus: ctx.m.buses[r.bi]!.decl.name, wslot: r.wslot, offset: off, width };
   return { dataId: dataId(t), description: describeTarget(ctx, t) };
 }
@@ -56,8 +83,12 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   return undefined;
 }
 
-/** "nic0.STATUS (config 0x06, RW1C 0xf900)", "nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)": the register by name where one fits, and what writes can do to it. */
+/**
+ * "nic0.STATUS (config 0x06, RW1C 0xf900)", "nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)": the register by name where one fits, and what writes can do to it;
+ * "guest-physical 0xf8008000..0xf800800f": an address range (what is placed there changes: placedNow).
+ */
 export function describeTarget(ctx: InspectContext, t: Target): string {
+  if (t.kind === 'gpa') return `guest-physical ${t.width === 1 ? hex(t.address) : `${hex(t.address)}..${hex(t.address + t.width - 1)}`}`;
   const where = fnPrefix(t.bus, t.wslot, wslotText);
   if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}`;
   const bi = ctx.busIndex(t.bus);
@@ -83,7 +114,9 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
  * its bus is declared or offered by a timeline event, and its slot is one of that bus's functions
  * there or is filled by a `plug` event.
  */
-export function targetNeverPresent(ctx: InspectContext, t: Pick<Target, 'bus' | 'wslot'>, shown: (name: string) => string = (n) => n): string | undefined {
+export function targetNeverPresent(ctx: InspectContext, t: Target, shown: (name: string) => string = (n) => n): string | undefined {
+  // Any address may have a BAR or a config window placed at it later.
+  if (t.kind === 'gpa') return undefined;
   const c = ctx.m.config;
   const slots = new Set<number>();
   let known = false;
@@ -109,13 +142,22 @@ export function targetNeverPresent(ctx: InspectContext, t: Pick<Target, 'bus' | 
   return undefined;
 }
 
+/** What an address target's bytes are now: "now nic0 BAR 3 + 0x0: MSI-X table entry 0", or that nothing is placed there. */
+export function placedNow(ctx: InspectContext, t: Extract<Target, { kind: 'gpa' }>): string {
+  const now = placesAt(ctx.m, t.address, t.width);
+  return now.length ? `now ${now.join('; ')}` : 'nothing is placed there now: it fires when a BAR or config window placed there is touched';
+}
+
 export function targetPresent(ctx: InspectContext, t: Target): boolean {
+  if (t.kind === 'gpa') return placesAt(ctx.m, t.address, t.width).length > 0;
   const bi = ctx.busIndex(t.bus);
   return bi >= 0 && !!ctx.fn(bi, t.wslot);
 }
 
 export function dataValue(ctx: InspectContext, bp: DataBp): number | undefined {
   const t = bp.target;
+  // What is at an address changes as BARs and windows move: a hit says what the access read or wrote instead.
+  if (t.kind === 'gpa') return undefined;
   const bi = ctx.busIndex(t.bus);
   const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
   if (!f) return undefined;
@@ -131,6 +173,11 @@ export function dataTouches(ctx: InspectContext, bp: DataBp, ev: number): 'read'
   const k = tr.kind[ev];
   const t = bp.target;
   if (k !== Ev.CfgRead && k !== Ev.CfgWrite && k !== Ev.BarAccess) return undefined;
+  if (t.kind === 'gpa') {
+    const at = accessAddress(ctx.m, ev);
+    if (!at || !(at.address < t.address + t.width && t.address < at.address + at.size)) return undefined;
+    return at.write ? 'write' : 'read';
+  }
   const b = ctx.m.buses[tr.bus[ev]!];
   if (!b || b.decl.name !== t.bus || tr.a[ev] !== t.wslot) return undefined;
   if (t.kind === 'cfg') {
@@ -144,15 +191,21 @@ export function dataTouches(ctx: InspectContext, bp: DataBp, ev: number): 'read'
   const f = b.functions.get(t.wslot);
   const mx = f?.msix();
   if (!mx || tr.b[ev] !== mx.tableBir) return undefined;
-  const d = tr.get(ev).blob as { size: number; write: boolean };
+  const d = tr.get(ev).blob as BarAccessDetail;
   const off = tr.c[ev]!;
   const lo = mx.tableOffset + 16 * t.offset;
   if (off < lo + 16 && lo < off + d.size) return d.write ? 'write' : 'read';
   return undefined;
 }
 
-export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | undefined, now: number | undefined, write: boolean): string {
+export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | undefined, now: number | undefined, write: boolean, ev: number): string {
   const t = bp.target;
+  if (t.kind === 'gpa') {
+    const at = accessAddress(ctx.m, ev);
+    if (!at) return `${t.description}: ${write ? 'written' : 'read'}`;
+    const value = `0x${(at.value >>> 0).toString(16).padStart(2 * Math.min(at.size, 4), '0')}`;
+    return `${t.description}: ${accessPlace(ctx.m, ev)} ${write ? `written ${value}` : `read ${value}`} (${at.size} ${at.size === 1 ? 'byte' : 'bytes'} at ${hex(at.address)})`;
+  }
   const w = t.kind === 'msix' ? 8 : t.width * 2;
   const h = (v: number | undefined): string => (v === undefined ? '?' : `0x${v.toString(16).padStart(w, '0')}`);
   if (t.kind === 'msix') return `${t.description}: ${write ? `written, data ${h(old)} → ${h(now)}` : 'read'}`;
@@ -166,3 +219,123 @@ export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | u
   }
   return `${t.description}: ${h(old)} → ${h(now)}${old === now ? ' (written, unchanged)' : ''}`;
 }
+
+// ---- guest-physical addresses ----------------------------------------------------------------
+
+/** What is placed at [address, address + width) now: config windows and decoding memory BARs, as the user names them. */
+export function placesAt(m: Machine, address: number, width: number): string[] {
+  const out: string[] = [];
+  const end = address + width;
+  for (const b of m.buses) {
+    const name = b.decl.name;
+    const wb = b.host.status.windowBase;
+    if (wb !== undefined && address < wb + WINDOW_SIZE && wb < end) {
+      if (address < wb + WINDOW_CONFIG_PAGE && wb < end)
+        out.push(`${name} config window + ${hex(Math.max(address, wb) - wb)}: the slot register (its writes select a function and are not traced)`);
+      if (end > wb + WINDOW_CONFIG_PAGE) {
+        const lo = Math.max(address, wb + WINDOW_CONFIG_PAGE) - wb - WINDOW_CONFIG_PAGE;
+        out.push(`${name} config window + ${hex(WINDOW_CONFIG_PAGE + lo)}: config ${hex(lo)} of the function the slot register selects`);
+      }
+    }
+    for (const [wslot, f] of b.functions) {
+      for (const bar of memoryBars(f)) {
+        if (!bar.address || !(address < bar.address + bar.size && bar.address < end)) continue;
+        const off = Math.max(address, bar.address) - bar.address;
+        const what = msixPart(f.msix(), bar.index, off, Math.min(end, bar.address + bar.size) - bar.address - off);
+        out.push(
+          `${fnPrefix(name, wslot, wslotText)} BAR ${bar.index} + ${hex(off)}${what ? `: ${what}` : ''}${bar.decoding ? '' : ' (not decoding: Memory Space is off)'}`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** The MSI-X table entries or PBA that bytes [off, off + len) of BAR `bar` hold, if any. */
+function msixPart(
+  mx: { tableBir: number; tableOffset: number; tableSize: number; pbaBir: number; pbaOffset: number } | undefined,
+  bar: number,
+  off: number,
+  len: number,
+): string | undefined {
+  if (!mx) return undefined;
+  const parts: string[] = [];
+  if (mx.tableBir === bar) {
+    const lo = Math.max(off, mx.tableOffset);
+    const hi = Math.min(off + len, mx.tableOffset + 16 * mx.tableSize);
+    if (lo < hi) {
+      const first = Math.floor((lo - mx.tableOffset) / 16);
+      const last = Math.floor((hi - 1 - mx.tableOffset) / 16);
+      parts.push(first === last ? `MSI-X table entry ${first}` : `MSI-X table entries ${first}–${last}`);
+    }
+  }
+  // The PBA: one bit per vector, in QWORDs (PCIe Base Spec 7.7.2).
+  if (mx.pbaBir === bar && off < mx.pbaOffset + 8 * Math.ceil(mx.tableSize / 64) && mx.pbaOffset < off + len) parts.push('MSI-X PBA');
+  return parts.length ? parts.join(', ') : undefined;
+}
+
+/** "nic0.COMMAND, config 0x04" where a register is exactly those bytes, else "nic0 config 0x2c". */
+function configPlace(fn: string, off: number, size: number): string {
+  const at = `config 0x${off.toString(16).padStart(2, '0')}`;
+  const r = REGISTERS.find((x) => x.offset === off && x.size === size);
+  return r ? `${fn}.${r.name}, ${at}` : `${fn} ${at}`;
+}
+
+/** The guest-physical bytes trace event `ev` touched (a BAR access, or a config access through a bus's window), or undefined. */
+function accessAddress(m: Machine, ev: number): { address: number; size: number; write: boolean; value: number } | undefined {
+  const tr = m.trace;
+  const k = tr.kind[ev];
+  if (k === Ev.BarAccess) {
+    const d = tr.get(ev).blob as BarAccessDetail;
+    return typeof d.address === 'number' ? { address: d.address, size: d.size, write: d.write, value: d.value } : undefined;
+  }
+  if (k !== Ev.CfgRead && k !== Ev.CfgWrite) return undefined;
+  const base = windowBaseAt(tr, tr.bus[ev]!, ev);
+  if (base === undefined) return undefined;
+  return { address: base + WINDOW_CONFIG_PAGE + (tr.b[ev]! & 0xfff), size: tr.b[ev]! >>> 16 || 4, write: k === Ev.CfgWrite, value: tr.c[ev]! };
+}
+
+/** Where trace event `ev`'s access landed, as the user names it: "nic0 BAR 3 + 0x0 (MSI-X table entry 0)", "nic0 config window + 0x1004 (nic0.COMMAND, config 0x04)". */
+function accessPlace(m: Machine, ev: number): string {
+  const tr = m.trace;
+  const b = m.buses[tr.bus[ev]!];
+  if (!b) return 'a bus no longer there';
+  const fn = fnPrefix(b.decl.name, tr.a[ev]!, wslotText);
+  if (tr.kind[ev] === Ev.BarAccess) {
+    const what = msixPart(b.functions.get(tr.a[ev]!)?.msix(), tr.b[ev]!, tr.c[ev]!, (tr.get(ev).blob as BarAccessDetail).size);
+    return `${fn} BAR ${tr.b[ev]} + ${hex(tr.c[ev]!)}${what ? ` (${what})` : ''}`;
+  }
+  const off = tr.b[ev]! & 0xfff;
+  return `${b.decl.name} config window + ${hex(WINDOW_CONFIG_PAGE + off)} (${configPlace(fn, off, tr.b[ev]! >>> 16 || 4)})`;
+}
+
+/**
+ * Where bus `bus`'s config window was when trace event `ev` happened: the host's 'config window'
+ * state changes (the FDO D0 entry's mmio_base, then none at D0 exit) are in the trace, and the
+ * latest one before `ev` says. A config access happens only through the window, so one is always
+ * found for it. Each bus's answer holds until its next change: kept per trace contents (its epoch)
+ * for the events the trace holds now, so a watch does not scan back at every config access.
+ */
+function windowBaseAt(tr: Trace, bus: number, ev: number): number | undefined {
+  let c = windowCache.get(tr);
+  if (!c || c.epoch !== tr.epoch) windowCache.set(tr, (c = { epoch: tr.epoch, buses: new Map() }));
+  const known = c.buses.get(bus);
+  if (known && ev >= known.from && ev <= known.to) return known.base;
+  // Scan back to the last event already known to have this base (or to the start).
+  const stop = known && ev > known.to ? known.to : -1;
+  let found: { at: number; base: number | undefined } | undefined;
+  for (let i = ev; i > stop; i--) {
+    if (tr.kind[i] !== Ev.State || tr.bus[i] !== bus) continue;
+    const d = tr.get(i).blob as { what?: unknown; to?: unknown } | undefined;
+    if (d && typeof d === 'object' && d.what === 'config window') {
+      found = { at: i, base: typeof d.to === 'number' ? d.to : undefined };
+      break;
+    }
+  }
+  const answer = found ? found : known && ev > known.to ? { at: known.from, base: known.base } : { at: 0, base: undefined };
+  // Only what the trace holds now is kept: events past its length (a future kept for replay) may yet be recorded differently.
+  if (ev < tr.length) c.buses.set(bus, { from: answer.at, to: ev, base: answer.base });
+  return answer.base;
+}
+
+const windowCache = new WeakMap<Trace, { epoch: number; buses: Map<number, { from: number; to: number; base: number | undefined }> }>();

@@ -238,7 +238,7 @@ export class Inspector implements InspectContext {
 
   // ---- data breakpoints (inspect-data.ts) -----------------------------------------------
 
-  dataTargetAtAddress(name: string, bytes: number): { dataId: string; description: string } | undefined {
+  dataTargetAtAddress(name: string, bytes: number | undefined): { dataId: string; description: string } | string | undefined {
     return data.dataTargetAtAddress(this, name, bytes);
   }
 
@@ -250,8 +250,12 @@ export class Inspector implements InspectContext {
     return data.describeTarget(this, t);
   }
 
-  targetNeverPresent(t: Pick<data.Target, 'bus' | 'wslot'>, shown?: (name: string) => string): string | undefined {
+  targetNeverPresent(t: data.Target, shown?: (name: string) => string): string | undefined {
     return data.targetNeverPresent(this, t, shown);
+  }
+
+  placedNow(t: Extract<data.Target, { kind: 'gpa' }>): string {
+    return data.placedNow(this, t);
   }
 
   targetPresent(t: data.Target): boolean {
@@ -266,8 +270,8 @@ export class Inspector implements InspectContext {
     return data.dataTouches(this, bp, ev);
   }
 
-  describeDataHit(bp: DataBp, old: number | undefined, now: number | undefined, write: boolean): string {
-    return data.describeDataHit(this, bp, old, now, write);
+  describeDataHit(bp: DataBp, old: number | undefined, now: number | undefined, write: boolean, ev: number): string {
+    return data.describeDataHit(this, bp, old, now, write, ev);
   }
 
   eventContext(ev: number): string {

@@ -55,8 +55,8 @@ export interface RuntimeHooks {
   log(text: string, where?: { path: string; line: number }): void;
   /** Builds the expression environment for a thread (its top frame's locals and the machine). */
   env(threadId: number | undefined, frameLocals?: Record<string, unknown>): ExprEnv;
-  /** Describes a data-breakpoint hit (device, register, old → new). */
-  describeDataHit(bp: DataBp, old: number | undefined, now: number | undefined, write: boolean): string;
+  /** Describes a data-breakpoint hit (device, register, old → new) made by trace event `ev`. */
+  describeDataHit(bp: DataBp, old: number | undefined, now: number | undefined, write: boolean, ev: number): string;
   /** Current value of a data-breakpoint target (for old/new), undefined if not present. */
   dataValue(bp: DataBp): number | undefined;
   /** Whether trace event i touches the target of bp with the given access. */
@@ -348,9 +348,13 @@ export class VpciRuntime {
       for (let k = 0; k < this.dataBps.length; k++) {
         const bp = this.dataBps[k]!;
         let touched: 'read' | 'write' | undefined;
+        let by = -1;
         for (let i = from; i < to && !touched; i++) {
           const a = this.hooks.dataTouches(bp, i);
-          if (a && (bp.access === 'readWrite' || bp.access === a)) touched = a;
+          if (a && (bp.access === 'readWrite' || bp.access === a)) {
+            touched = a;
+            by = i;
+          }
         }
         if (!touched) continue;
         if (bp.broken) continue;
@@ -358,7 +362,7 @@ export class VpciRuntime {
         if (bp.condition && !this.conditionHolds(bp.condition, threadId, undefined)) continue;
         if (!hitConditionMet(bp.hitCondition, countHit(bp, this.position, this.h.start))) continue;
         ids.push(bp.id);
-        if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touched === 'write');
+        if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touched === 'write', by);
       }
       if (ids.length) return { reason: 'data breakpoint', threadId, hitBreakpointIds: ids, description: text, text };
     }

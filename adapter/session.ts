@@ -388,9 +388,9 @@ export class VpciDebugSession extends DebugSession {
         supportsCondition: false,
       })),
       supportsDataBreakpoints: true,
-      // Not supportsDataBreakpointBytes: with it VS Code offers "Add Data Breakpoint at Address", whose
-      // prompt takes only a number, and a number names no function here (every config space starts at
-      // 0). A client that sends asAddress anyway may name BUS[/SLOT]:OFFSET (dataBreakpointInfoRequest).
+      // VS Code's "Add Data Breakpoint at Address": a guest-physical address and a length (a BAR's
+      // memory, such as an MSI-X table entry, or a config window); BUS[/SLOT]:OFFSET in config space too.
+      supportsDataBreakpointBytes: true,
       supportsReadMemoryRequest: true,
       supportsWriteMemoryRequest: true,
       supportsValueFormattingOptions: true,
@@ -792,7 +792,7 @@ export class VpciDebugSession extends DebugSession {
       log: (text, where) => this.out(text + '\n', 'console', where),
       // A condition or log message reads the names Locals shows (a parameter as what it stands for), as evaluate does.
       env: (tid, locals) => this.ins!.env(tid, locals && tid !== undefined ? this.shownLocals(tid, locals) : locals),
-      describeDataHit: (bp, old, now, write) => this.ins!.describeDataHit(bp, old, now, write),
+      describeDataHit: (bp, old, now, write, ev) => this.ins!.describeDataHit(bp, old, now, write, ev),
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
       // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
@@ -1254,15 +1254,17 @@ export class VpciDebugSession extends DebugSession {
       this.sendResponse(response);
     };
     if (!this.ins) return none('No scenario is loaded');
-    let target: { dataId: string; description: string } | undefined;
-    if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes ?? 4);
+    let target: { dataId: string; description: string } | string | undefined;
+    if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes);
     else if (args.variablesReference) {
       const n = this.vars.child(args.variablesReference, args.name);
       if (n?.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
     } else target = this.ins.dataTargetForExpression(args.name);
+    if (typeof target === 'string') return none(target);
     if (!target && args.asAddress)
-      // Every function's config space starts at 0 (readMemory's addresses), so a number alone names no function.
-      return none(`${shortName(JSON.stringify(args.name))} is not an address here: write BUS[/SLOT]:OFFSET in config space, such as nic0:0x04`);
+      return none(
+        `${shortName(JSON.stringify(args.name))} is not an address: write a guest-physical address (0xfe000000, as lspci shows a region), or BUS[/SLOT]:OFFSET in a function's config space (nic0:0x04)`,
+      );
     if (!target) return none(`'${args.name}' is not a config-space register, field or MSI-X entry`);
     response.body = { dataId: target.dataId, description: target.description, accessTypes: ['read', 'write', 'readWrite'], canPersist: true };
     this.sendResponse(response);
@@ -1297,6 +1299,10 @@ export class VpciDebugSession extends DebugSession {
       if (problem) {
         bp.broken = true;
         out.push({ id: bp.id, verified: false, message: problem });
+        continue;
+      }
+      if (t.kind === 'gpa') {
+        out.push({ id: bp.id, verified: true, message: `${bp.target.description}: ${this.ins!.placedNow(t)}` });
         continue;
       }
       const present = this.ins!.targetPresent(t);

@@ -3,7 +3,7 @@
 // the threads the guest model asks for and the kernel services its statements
 // call. Everything the guest sends or receives crosses the rings as bytes.
 import type { SnapshotReader, SnapshotWriter } from '../runtime/snapshot-tree';
-import { Ev, PENDING_MASKED } from '../vpci/events';
+import { Ev, PENDING_MASKED, type BarAccessDetail } from '../vpci/events';
 import { HOST_HANDLER_NS, type BusHost, type GuestIrq } from './bus-host';
 import type { BusDecl, FunctionDecl } from './decls';
 export type { BusDecl, FunctionDecl, FunctionSource, FunctionFactory } from './decls';
@@ -252,7 +252,12 @@ export class BusRuntime {
     const hit = this.barAt(addr, size);
     if (!hit) return undefined;
     const v = barRead(hit.fn, hit.bar, addr - hit.base, size);
-    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, { size, value: v, write: false });
+    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, {
+      size,
+      value: v,
+      write: false,
+      address: addr,
+    } satisfies BarAccessDetail);
     return v;
   }
 
@@ -265,7 +270,12 @@ export class BusRuntime {
     const hit = this.barAt(addr, size);
     if (!hit) return false;
     barWrite(hit.fn, hit.bar, addr - hit.base, size, value);
-    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, { size, value, write: true });
+    this.m.trace.record(this.m.now, Ev.BarAccess, this.index, hit.wslot, hit.bar, addr - hit.base, {
+      size,
+      value,
+      write: true,
+      address: addr,
+    } satisfies BarAccessDetail);
     return true;
   }
 

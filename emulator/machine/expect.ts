@@ -5,7 +5,7 @@
 // vector, the first protocol error, the EJECTION_COMPLETE, the moment a `before`
 // deadline passed. The debugger travels there for *Debug at Cause*.
 import type { Expectation } from '../scenario/ast';
-import { Ev, PENDING_MASKED } from '../vpci/events';
+import { Ev, PENDING_MASKED, type BarAccessDetail } from '../vpci/events';
 import type { Machine } from './machine';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
@@ -464,7 +464,7 @@ function lastMsixWrite(m: Machine, bus: number, wslot: number): number {
   for (let i = t.length - 1; i >= 0; i--) {
     if (t.kind[i] !== Ev.BarAccess || t.bus[i] !== bus || t.a[i] !== wslot || t.b[i] !== x.tableBir) continue;
     const off = t.c[i]!;
-    if (off >= lo && off < hi && (t.get(i).blob as { write: boolean }).write) return i;
+    if (off >= lo && off < hi && (t.get(i).blob as BarAccessDetail).write) return i;
   }
   return -1;
 }

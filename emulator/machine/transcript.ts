@@ -2,7 +2,7 @@
 // bus, who, what — with VMBus packets decoded by the protocol describer and,
 // on request, their bytes. The CLI prints it; tests read it.
 import { type TraceEvent } from '../runtime/trace';
-import { Ev } from '../vpci/events';
+import { Ev, type BarAccessDetail } from '../vpci/events';
 import type { Machine, StepInfo } from './machine';
 import { summarizePacket } from '../vpci/describe';
 import { formatTime } from '../format';
@@ -47,7 +47,7 @@ export function describeEvent(m: Machine, e: TraceEvent): string | undefined {
     case Ev.MmioWrite:
       return `${head} window ${e.kind === Ev.MmioRead ? 'read ' : 'write'} +0x${e.a.toString(16)}/${e.b} ${e.kind === Ev.MmioRead ? '=' : '<-'} 0x${e.c.toString(16)}`;
     case Ev.BarAccess: {
-      const d = e.blob as { size: number; value: number; write: boolean };
+      const d = e.blob as BarAccessDetail;
       return `${head} BAR${e.b} ${d.write ? 'write' : 'read '} +0x${e.c.toString(16)}/${d.size} ${d.write ? '<-' : '='} 0x${(d.value >>> 0).toString(16)}`;
     }
     case Ev.IntMap:

@@ -37,7 +37,7 @@ export const Ev = {
   BarUnmap: 15,
   /** A BAR write ignored because Memory Space Enable was set. a = wslot, b = offset, c = value. */
   BarWriteIgnored: 16,
-  /** BAR memory access by a guest driver (not config space). a = wslot, b = BAR index, c = offset; blob = { size, value, write }. */
+  /** BAR memory access by a guest driver (not config space). a = wslot, b = BAR index, c = offset; blob = BarAccessDetail. */
   BarAccess: 17,
   /** A driver log line (printf/device_printf/dev_info). blob = text. */
   Log: 18,
@@ -46,6 +46,17 @@ export const Ev = {
   /** An expectation checked by the scenario runner. a = 1 pass / 0 fail; blob = text. */
   Expect: 20,
 } as const;
+/** The blob of an Ev.BarAccess event. */
+export interface BarAccessDetail {
+  /** Bytes accessed (1, 2, 4 or 8). */
+  size: number;
+  /** The value read or written. */
+  value: number;
+  write: boolean;
+  /** The guest-physical address accessed (the BAR's address then, plus the offset): what a data breakpoint "at an address" watches. */
+  address: number;
+}
+
 export type EvKind = (typeof Ev)[keyof typeof Ev];
 
 export const evName: Record<number, string> = Object.fromEntries(Object.entries(Ev).map(([k, v]) => [v, k]));

@@ -175,19 +175,18 @@ test("the softc rows' evaluateNames (Add to Watch, Copy as Expression) evaluate 
   assert.ok(numbers > 5, `${numbers} numbers`);
 });
 
-test('a data breakpoint at an address says what an address is here when given a bare number (every config space starts at 0)', async () => {
-  // So VS Code offers no "Add Data Breakpoint at Address": its prompt takes only a number.
-  const init = await h.client().initializeRequest();
-  assert.equal(init.body?.supportsDataBreakpoints, true);
-  assert.equal(init.body?.supportsDataBreakpointBytes, undefined);
+test('a data breakpoint at an address takes BUS[/SLOT]:OFFSET in config space as well as a guest-physical address', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);
-  // What a client that sends asAddress anyway with a number gets.
-  const bare = await dc.dataBreakpointInfoRequest({ name: '0x4', asAddress: true, bytes: 2 });
-  assert.equal(bare.body.dataId, null);
-  assert.equal(bare.body.description, '"0x4" is not an address here: write BUS[/SLOT]:OFFSET in config space, such as nic0:0x04');
   const ok = await dc.dataBreakpointInfoRequest({ name: 'nic0:0x04', asAddress: true, bytes: 2 });
   assert.equal(ok.body.dataId, 'cfg:nic0:0:4:2');
+  // A config offset's length is cut at the end of config space; four bytes when none is given.
+  const end = await dc.dataBreakpointInfoRequest({ name: 'nic0 0xffe', asAddress: true, bytes: 16 });
+  assert.equal(end.body.dataId, 'cfg:nic0:0:4094:2');
+  const dflt = await dc.dataBreakpointInfoRequest({ name: 'nic0:0x10', asAddress: true });
+  assert.equal(dflt.body.dataId, 'cfg:nic0:0:16:4');
+  const gpa = await dc.dataBreakpointInfoRequest({ name: '0x4', asAddress: true, bytes: 2 });
+  assert.equal(gpa.body.dataId, 'gpa:4:2');
 });
 
 test('Copy Value (evaluate in the clipboard context) copies a structured value whole; a preview that is cut says so', async () => {

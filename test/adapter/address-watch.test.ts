@@ -1,0 +1,118 @@
+// "Add Data Breakpoint at Address" as VS Code sends it (dataBreakpointInfo with asAddress, a
+// 0x… address and a length; then setDataBreakpoints): guest-physical bytes, whatever is placed
+// there when the guest touches them. On the quickstart (FreeBSD, Windows Server 2016) the
+// transcript places nic0's config window at 0xf8000000 (FDO D0 entry) and its 82599 VF's BAR 3,
+// which holds the MSI-X table at offset 0, at 0xf8008000.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, cont, launch } from './harness';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const h = adapterTests();
+
+const MSIX_TABLE = 0xf8008000;
+const NIC0_WINDOW = 0xf8000000;
+
+async function watch(
+  dc: ReturnType<typeof h.client>,
+  address: string,
+  bytes: number | undefined,
+  accessType: DebugProtocol.DataBreakpointAccessType = 'write',
+) {
+  const info = await dc.dataBreakpointInfoRequest({ name: address, asAddress: true, ...(bytes !== undefined ? { bytes } : {}) });
+  assert.ok(info.body.dataId, info.body.description);
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType }] });
+  return { info: info.body, bp: set.body.breakpoints[0]! };
+}
+
+test('the adapter offers Add Data Breakpoint at Address', async () => {
+  const init = await h.client().initializeRequest();
+  assert.equal(init.body?.supportsDataBreakpointBytes, true);
+});
+
+test('a guest-physical watch on an MSI-X table entry fires when the driver programs it, and says where it is', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // At the first stop nothing is placed there yet: the watch waits for it.
+  const { info, bp } = await watch(dc, `0x${MSIX_TABLE.toString(16)}`, 16);
+  assert.equal(info.dataId, `gpa:${MSIX_TABLE}:16`);
+  assert.equal(info.description, 'guest-physical 0xf8008000..0xf800800f');
+  assert.deepEqual(info.accessTypes, ['read', 'write', 'readWrite']);
+  assert.equal(info.canPersist, true);
+  assert.equal(bp.verified, true);
+  assert.match(bp.message!, /^guest-physical 0xf8008000\.\.0xf800800f: nothing is placed there now/);
+
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'data breakpoint');
+  assert.deepEqual(s.body.hitBreakpointIds, [bp.id]);
+  // FreeBSD's pci_enable_msix writes the entry's address low dword first (0xfee00000: the host's remapped address).
+  assert.equal(s.body.description, 'Paused on data breakpoint');
+  assert.equal(s.body.text, 'guest-physical 0xf8008000..0xf800800f: nic0 BAR 3 + 0x0 (MSI-X table entry 0) written 0xfee00000 (4 bytes at 0xf8008000)');
+
+  // Set again now: the message says what is there.
+  const again = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.dataId, accessType: 'write' }] });
+  assert.equal(again.body.breakpoints[0]!.message, 'guest-physical 0xf8008000..0xf800800f: now nic0 BAR 3 + 0x0: MSI-X table entry 0');
+});
+
+test('a guest-physical watch on a config window fires on any function’s config access through it', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // The COMMAND register's place in nic0's window: config page (+0x1000) + 0x04.
+  const { bp } = await watch(dc, String(NIC0_WINDOW + 0x1004), 2, 'write');
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'data breakpoint');
+  assert.deepEqual(s.body.hitBreakpointIds, [bp.id]);
+  assert.match(
+    s.body.text!,
+    /^guest-physical 0xf8001004\.\.0xf8001005: nic0 config window \+ 0x1004 \(nic0\.COMMAND, config 0x04\) written 0x[0-9a-f]{4} \(2 bytes at 0xf8001004\)$/,
+  );
+  // The window is there now: the slot register and the config page are named.
+  const info = await dc.dataBreakpointInfoRequest({ name: `0x${NIC0_WINDOW.toString(16)}`, asAddress: true, bytes: 0x1008 });
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId!, accessType: 'read' }] });
+  assert.equal(
+    set.body.breakpoints[0]!.message,
+    'guest-physical 0xf8000000..0xf8001007: now nic0 config window + 0x0: the slot register (its writes select a function and are not traced); nic0 config window + 0x1000: config 0x0 of the function the slot register selects',
+  );
+});
+
+test('Reverse Continue stops at the same guest-physical access going back', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // Run to the end first, then watch the table entry and go back to the driver's last write of it.
+  await dc.setExceptionBreakpointsRequest({ filters: [] });
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  const { bp } = await watch(dc, `0x${MSIX_TABLE.toString(16)}`, 16, 'write');
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.reverseContinueRequest({ threadId: end.body.threadId! });
+  const back = await stopped;
+  assert.equal(back.body.reason, 'breakpoint');
+  assert.deepEqual(back.body.hitBreakpointIds, [bp.id]);
+});
+
+test('bad addresses and lengths get a reason, not a watch', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const no = async (name: string, bytes?: number) => {
+    const r = await dc.dataBreakpointInfoRequest({ name, asAddress: true, ...(bytes !== undefined ? { bytes } : {}) });
+    assert.equal(r.body.dataId, null, name);
+    return r.body.description;
+  };
+  assert.equal(await no('0x10000000000000'), '0x10000000000000 is past the 52-bit guest-physical address space');
+  assert.equal(await no('0xfffffffffffff', 2), '0xfffffffffffff + 2: 0xfffffffffffff..+2 is past the 52-bit guest-physical address space');
+  assert.equal(await no('0xf8008000', 0), '0xf8008000 + 0: it watches no bytes');
+  assert.equal(
+    await no('nic0 window'),
+    '"nic0 window" is not an address: write a guest-physical address (0xfe000000, as lspci shows a region), or BUS[/SLOT]:OFFSET in a function\'s config space (nic0:0x04)',
+  );
+  // One byte when no length is given, as VS Code's prompt offers.
+  const one = await dc.dataBreakpointInfoRequest({ name: '0xf8008000', asAddress: true });
+  assert.equal(one.body.dataId, `gpa:${MSIX_TABLE}:1`);
+  assert.equal(one.body.description, 'guest-physical 0xf8008000');
+  // An id no adapter gave out.
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: `gpa:${2 ** 52}:4` }] });
+  assert.equal(set.body.breakpoints[0]!.verified, false);
+  assert.match(set.body.breakpoints[0]!.message!, /past the 52-bit guest-physical address space/);
+});

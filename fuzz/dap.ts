@@ -269,7 +269,15 @@ function randomRequest(r: Rng, refs: Refs): [string, unknown] {
       break;
     case 21:
       cmd = 'dataBreakpointInfo';
-      args = { variablesReference: num(r, refs.vars), name: str(r, refs.names) };
+      // Half the time "at an address", as VS Code's Add Data Breakpoint at Address asks: guest-physical numbers (the quickstart's
+      // MSI-X table, its config window, the top of the 52-bit space, past it) or BUS:OFFSET, with any length.
+      args = r.chance(0.5)
+        ? {
+            name: r.pick(['0xf8008000', '0xf8001004', '4160782336', '0xfffffffffffff', '0x10000000000000', 'nic0:0x04', 'nic0 0xfff', '0x', '']),
+            asAddress: true,
+            bytes: r.chance(0.8) ? num(r, [1, 4, 16, 0, 4096, 2 ** 32, 2 ** 32 + 1]) : undefined,
+          }
+        : { variablesReference: num(r, refs.vars), name: str(r, refs.names) };
       break;
     case 22:
       cmd = 'setDataBreakpoints';

@@ -260,6 +260,23 @@ test('CREATE_INTERRUPT 1/2/3 answered from the remapper; DELETE_INTERRUPT matche
   assert.equal(u32(payload(d!.pkt), 0), BAD_DATA);
 });
 
+test('DELETE_INTERRUPT matches the whole 64-bit address: one that agrees only in its low 32 bits is UnknownInterrupt, the mapping stays', () => {
+  // OV-D unmap_interrupt compares MsiAddressData (u64 address, u32 data) exactly (openvmm device.rs @1488a37b).
+  // A guest sends such an address back after a corrupted CREATE_INTERRUPT reply (`flip 20 0x01` on the completion).
+  for (const profile of ['openvmm', 'hyperv-2022']) {
+    const h = ready(profile, 0x10004);
+    const [a] = h.send(G.createInterrupt3(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0] }));
+    assert.equal(u64(payload(a!.pkt), 16), 0xfee00000);
+    const [d] = h.send(G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0x1_fee0_0000 }));
+    assert.equal(u32(payload(d!.pkt), 0), BAD_DATA, profile);
+    assert.match(h.errors().at(-1) ?? '', /UnknownInterrupt: address 0x1fee00000 data 0x0/);
+    assert.equal(h.remapper.entriesFor(0, 0).length, 1, `${profile}: the mapping at 0xfee00000 is still there`);
+    const [e] = h.send(G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0xfee00000 }));
+    assert.equal(u32(payload(e!.pkt), 0), 0);
+    assert.equal(h.remapper.entriesFor(0, 0).length, 0);
+  }
+});
+
 test('vector_count 0 -> SUCCESS with an all-zero descriptor, nothing mapped', () => {
   const h = ready('openvmm', VB);
   const [a] = h.send(G.createInterrupt2(0, { vector: 0x13, deliveryMode: 0, vectorCount: 0, cpus: [1] }));

@@ -157,6 +157,10 @@ export class InterruptRemapper {
   }
 
   unmap(bus: number, wslot: number, address: number, data: number): boolean {
+    // OV-D unmap_interrupt matches the whole MsiAddressData, a u64 address and the data (microsoft/openvmm
+    // vm/devices/pci/vpci/src/device.rs @1488a37b): an address that agrees with a mapping only in its low
+    // 32 bits names none (`lookup` below reads the low 32 bits alone).
+    if (!(address >= 0 && address <= 0xffffffff)) return false;
     const e = this.lookup(bus, address);
     if (!e || e.wslot !== wslot || data !== 0) return false;
     const t = this.table(bus);

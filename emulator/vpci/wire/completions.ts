@@ -6,7 +6,7 @@
 // so a payload shorter than the full layout decodes as { kind: 'status' } when
 // its status is negative, and as 'too-short' when it claims success.
 
-import { MSG, MAX_MSI_RESOURCES, MAXIMUM_PACKET_SIZE, HV_CONFIG_BLOCK_SIZE_MAX, PCI_BAR_COUNT, isFailure } from '../protocol';
+import { MSG, MAX_MSI_RESOURCES, MAXIMUM_PACKET_SIZE, HV_CONFIG_BLOCK_SIZE_MAX, PCI_BAR_COUNT, isFailure, messageLabel } from '../protocol';
 import { Reader, Writer, fail, ok, hex, dec, type Fmt } from './codec';
 import {
   fmtStatus,
@@ -88,7 +88,7 @@ export function decodeCompletionWith(r: Reader, requestType: number): Decoded<Vp
   if (kind === 'powerState' && r.length < 16) return ok({ kind: 'status', status }); // OpenVMM replies with status only
   if (r.length < FIXED[kind]) {
     if (isFailure(status)) return ok({ kind: 'status', status });
-    return fail('too-short', `completion of ${messageNameOr(requestType)} needs ${FIXED[kind]} bytes, got ${r.length}`, r.length);
+    return fail('too-short', `completion of ${messageLabel(requestType)} needs ${FIXED[kind]} bytes, got ${r.length}`, r.length);
   }
   switch (kind) {
     case 'version':
@@ -154,10 +154,6 @@ function decodeResourceList(r: Reader): Decoded<VpciCompletion> {
     r.group(`partial_descriptors[${i}]`, 8 + i * PARTIAL_RESOURCE_SIZE, PARTIAL_RESOURCE_SIZE, () => readPartialResource(r), resourceText),
   );
   return ok({ kind: 'resourceList', version, revision, resources });
-}
-
-function messageNameOr(t: number): string {
-  return `request 0x${(t >>> 0).toString(16)}`;
 }
 
 export function decodeCompletion(requestType: number, payload: Uint8Array): Decoded<VpciCompletion> {

@@ -27,6 +27,23 @@ import {
   type FreebsdVariant,
 } from './pcib-common';
 
+/** sizeof(struct pci_q_res_req_response) and sizeof(struct pci_create_int_response), descriptor included (vmbus_pcib.c). */
+const SIZEOF_Q_RES_REQ_RESPONSE = 44;
+const SIZEOF_CREATE_INT_RESPONSE = 40;
+
+/**
+ * q_resource_requirements and hv_pci_compose_compl read their fields without checking the completion's size (Linux
+ * checks both): from a shorter packet they read on into sc->rx_buf, the 256-byte receive buffer every packet is copied
+ * into and that is never cleared, so the real driver takes bytes an earlier packet left there (freebsd-src
+ * sys/dev/hyperv/pcib/vmbus_pcib.c at 0010132dbd24; dd2e215ca93c alike). The model reads them as 0 (ours) and says so.
+ */
+function pastTheEnd(k: K, fn: string, field: string, size: number, need: number): void {
+  if (size < need)
+    k.log(
+      `[vPCI Lab] ${fn} read ${field} past the end of the ${size}-byte completion (the driver reads ${need} bytes without checking): the real driver takes what an earlier packet left in sc->rx_buf there; 0 here`,
+    );
+}
+
 /** Config-space, resource and MSI functions of vmbus_pcib.c for one variant. */
 export function configFunctions(v: FreebsdVariant) {
   const old = v === 'freebsd-2016';
@@ -467,6 +484,7 @@ export function configFunctions(v: FreebsdVariant) {
         [
           S('for (i = 0; i < MAX_NUM_BARS; i++) completion->hpdev->probed_bar[i] = q_res_req->probed_bar[i];', (k, l) => {
             k.sc.comps[l.comp]!.probed_bar = [0, 1, 2, 3, 4, 5].map((i) => rd32(l.resp, 20 + 4 * i));
+            pastTheEnd(k, 'q_resource_requirements', 'probed_bar[]', l.resp_packet_size, SIZEOF_Q_RES_REQ_RESPONSE);
           }),
         ],
       ),
@@ -490,6 +508,7 @@ export function configFunctions(v: FreebsdVariant) {
         c.vector_count = rd16(l.resp, 26);
         c.data = rd32(l.resp, 28);
         c.address = rd64(l.resp, 32);
+        pastTheEnd(k, 'hv_pci_compose_compl', 'int_desc', l.resp_packet_size, SIZEOF_CREATE_INT_RESPONSE);
       }),
       S('complete(&comp_pkt->comp_pkt.host_event);', (k, l) => complete(k, l.comp)),
       S('return;', () => ret()),

@@ -4,6 +4,11 @@ import { Trace } from '../../emulator/runtime/trace';
 import { Ev } from '../../emulator/vpci/events';
 import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
 import { HOST_PROFILES, hostProfile } from '../../emulator/vpci/host/profiles';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadScenarioFile } from '../../adapter/load';
+import { checkExpectations } from '../../emulator/machine/expect';
 
 const mk = () => {
   const trace = new Trace(64);
@@ -49,6 +54,32 @@ test('verify_multi_interrupt: count 2, data 0/1 -> 0x21/0x22', () => {
   assert.deepEqual(r.deliver(0, m.address, 0), { cpu: 0, vector: 0x21 });
   assert.deepEqual(r.deliver(0, m.address, 1), { cpu: 0, vector: 0x22 });
   assert.ok('error' in r.deliver(0, m.address, 2));
+});
+
+test('delivery needs the whole 64-bit address in the window: 0x1_FEE00000 is no interrupt message, whatever its low half', () => {
+  const { r } = mk();
+  r.map(req());
+  assert.deepEqual(r.deliver(0, 0x1_fee0_0000, 0), { error: 'address 0x1fee00000 is not in the interrupt window 0xfee00000' });
+  assert.deepEqual(r.deliver(0, 0xfee00000, 0), { cpu: 0, vector: 0x21 });
+});
+
+test('a guest that programs a corrupted CREATE_INTERRUPT reply (address high bits set) gets no interrupt', () => {
+  // FreeBSD at 1.1 writes the host's address as it came (vmbus_pcib_map_msi): `flip 20 0x01` sets bit 32 of it.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-msi-'));
+  const f = join(dir, 'hi.vpci');
+  writeFileSync(
+    f,
+    'vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 fault nic0 create-interrupt flip 20 0x01 times 1\n' +
+      'at 0 boot\nat 2ms driver nic0 msix 1\nat 3ms raise nic0 vector 0\nexpect nic0 vector 0 undeliverable\n',
+  );
+  const l = loadScenarioFile(f);
+  assert.deepEqual(l.errors, []);
+  l.machine!.run();
+  const [res] = checkExpectations(l.machine!, l.scenario.expectations, l.text);
+  assert.ok(res!.ok, JSON.stringify(res));
+  const t = l.machine!.trace;
+  const drop = [...Array(t.length).keys()].map((i) => t.get(i)).find((e) => e.kind === Ev.IntUndeliverable);
+  assert.match(String(drop?.blob), /address 0x1fee00000 data 0x0: address 0x1fee00000 is not in the interrupt window/);
 });
 
 test('verify_two_interrupts: second mapping at 0xFEE00004', () => {

@@ -191,8 +191,11 @@ export class InterruptRemapper {
 
   /** Where a device's MSI write of (address, data) goes, looked up in its bus's table. */
   deliver(bus: number, address: number, data: number): { cpu: number; vector: number } | { error: string } {
-    if (((address >>> 0) & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE)
-      return { error: `address 0x${(address >>> 0).toString(16)} is not in the interrupt window 0xfee00000` };
+    // The whole 64-bit address must be in the window: a write with any of bits 32..63 set is not an x86 interrupt
+    // message (Intel SDM vol. 3, "Message Address Register Format": bits 31..20 are 0FEEH; an MSI-X entry's upper
+    // address must be 0 for it). Ours: OpenVMM's software APIC device takes the table slot from bits 2..17 alone.
+    if (!(address >= 0 && address <= 0xffffffff) || (address & 0xfff00000) >>> 0 !== MSI_ADDRESS_BASE)
+      return { error: `address 0x${address.toString(16)} is not in the interrupt window 0xfee00000` };
     const slot = (address >>> 2) & 0xffff;
     const e = this.tables.get(bus)?.entries[slot];
     if (!e) return { error: `no mapping at table slot ${slot}` };

@@ -134,9 +134,9 @@ export class Machine implements BusHost {
     if (!info) throw new Error(`unknown guest model ${config.guest}`);
     this.model = loadGuestModel(config.guest);
     this.program = this.model.program;
-    this.remapper = new InterruptRemapper({ trace: this.trace, now: () => this.now });
     this.timelineTimes = config.timeline.map((e) => e.time);
     const cpus = Math.max(1, config.cpus);
+    this.remapper = new InterruptRemapper({ trace: this.trace, now: () => this.now, vps: cpus });
     this.state = {
       sched: newSchedulerState(),
       timelineIndex: 0,

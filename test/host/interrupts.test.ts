@@ -82,6 +82,23 @@ test('a guest that programs a corrupted CREATE_INTERRUPT reply (address high bit
   assert.match(String(drop?.blob), /address 0x1fee00000 data 0x0: address 0x1fee00000 is not in the interrupt window/);
 });
 
+test('a first target VP the VM does not have is RegisterInterrupt (OV x86 InvalidVirtualProcessor): BAD_DATA, nothing mapped', () => {
+  const trace = new Trace(64);
+  const r = new InterruptRemapper({ trace, now: () => 5, vps: 2 });
+  assert.deepEqual(r.map(req({ cpus: [7] })), {
+    ok: false,
+    status: 0xc000090b,
+    reason: 'RegisterInterrupt: InvalidVirtualProcessor(7): the VM has 2 virtual processors',
+  });
+  assert.equal(r.mappingsOf(0), 0);
+  assert.equal(r.map(req({ cpus: [1, 7] })).ok, true, 'only the first target is looked up at registration');
+  // The machine gives its remapper the VM's CPU count.
+  const l = loadScenarioFile(join(mkdtempSync(join(tmpdir(), 'vpci-vp-')), 'x.vpci'), {}, 'vm {\n  host openvmm\n  guest linux\n  cpus 2\n}\n');
+  assert.deepEqual(l.errors, []);
+  const m = l.machine!.remapper.map(req({ cpus: [0xffff] }));
+  assert.ok(!m.ok && /InvalidVirtualProcessor\(65535\): the VM has 2 virtual processors/.test(m.reason));
+});
+
 test('verify_two_interrupts: second mapping at 0xFEE00004', () => {
   const { r } = mk();
   r.map(req());

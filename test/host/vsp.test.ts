@@ -4,6 +4,8 @@ import * as G from '../../emulator/vpci/guest/messages';
 import { Ev } from '../../emulator/vpci/events';
 import { harness, desc, payload, u16, u32, u64, hex, defaultFunction, type Harness } from './helpers';
 import { FakeFunction } from './fake-function';
+import { Trace } from '../../emulator/runtime/trace';
+import { InterruptRemapper } from '../../emulator/vpci/host/interrupts';
 
 const BAD_DATA = 0xc000090b;
 const VB = 0x10003;
@@ -275,6 +277,17 @@ test('DELETE_INTERRUPT matches the whole 64-bit address: one that agrees only in
     assert.equal(u32(payload(e!.pkt), 0), 0);
     assert.equal(h.remapper.entriesFor(0, 0).length, 0);
   }
+});
+
+test('CREATE_INTERRUPT2 whose first target VP the VM lacks -> BAD_DATA (OV x86 backend InvalidVirtualProcessor)', () => {
+  const trace = new Trace(64);
+  const h = harness('openvmm', { trace, remapper: new InterruptRemapper({ trace, now: () => 0, vps: 4 }) });
+  h.send(G.queryProtocolVersion(VB), { txid: 1n });
+  const [a] = h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [0xffff] }));
+  assert.equal(u32(payload(a!.pkt), 0), BAD_DATA);
+  assert.equal(h.remapper.mappingsOf(0), 0);
+  const [b] = h.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [3] }));
+  assert.equal(u32(payload(b!.pkt), 0), 0);
 });
 
 test('vector_count 0 -> SUCCESS with an all-zero descriptor, nothing mapped', () => {

@@ -29,6 +29,7 @@
 import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
 import { STATUS_BAD_DATA } from './status';
+import { counted } from '../../format';
 
 export const MSI_ADDRESS_BASE = 0xfee00000;
 export const PCI_MAX_MSI_VECTOR_COUNT = 32;
@@ -85,11 +86,14 @@ const copyEntry = (e: Entry): Entry => ({
 export class InterruptRemapper {
   private readonly trace: Trace;
   private readonly now: () => number;
+  /** The VM's virtual processors (VP indexes 0..vps-1); undefined: not checked. */
+  private readonly vps: number | undefined;
   private tables = new Map<number, Table>();
 
-  constructor(o: { trace: Trace; now: () => number }) {
+  constructor(o: { trace: Trace; now: () => number; vps?: number }) {
     this.trace = o.trace;
     this.now = o.now;
+    this.vps = o.vps;
   }
 
   private table(bus: number): Table {
@@ -129,6 +133,11 @@ export class InterruptRemapper {
     const over = this.tooMany(req.bus, 1);
     if (over) return fail(over);
     if (req.cpus.length === 0) return fail('RegisterInterrupt: no target CPU');
+    // The x86 backend looks the first target up in the VM's APIC id map and refuses a VP the VM does not have
+    // (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs @1488a37b, InterruptTable::register_interrupt:
+    // InvalidVirtualProcessor), which OV-D map_interrupts answers with BAD_DATA.
+    if (this.vps !== undefined && !(req.cpus[0]! < this.vps))
+      return fail(`RegisterInterrupt: InvalidVirtualProcessor(${req.cpus[0]}): the VM has ${counted(this.vps, 'virtual processor')}`);
     const t = this.table(req.bus);
     // The slab's next entry: the one freed last, else a new one at the end.
     const slot = t.free.length ? t.free.pop()! : t.entries.length;

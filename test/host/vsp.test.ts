@@ -277,6 +277,12 @@ test('DELETE_INTERRUPT matches the whole 64-bit address: one that agrees only in
     assert.equal(u32(payload(e!.pkt), 0), 0);
     assert.equal(h.remapper.entriesFor(0, 0).length, 0);
   }
+  // An address above 2^53 is named exactly (a Number would have rounded it to 0x80000000fee00000).
+  const h = ready('openvmm', 0x10004);
+  const del = G.deleteInterrupt(0, { vector_count: 1, data: 0, address: 0 });
+  new DataView(del.buffer).setBigUint64(16, 0x8000_0000_fee0_0004n, true);
+  h.send(del);
+  assert.equal(h.errors().at(-1), 'UnknownInterrupt: address 0x80000000fee00004 data 0x0');
 });
 
 test('CREATE_INTERRUPT2 whose first target VP the VM lacks -> BAD_DATA (OV x86 backend InvalidVirtualProcessor)', () => {

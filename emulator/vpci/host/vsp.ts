@@ -516,8 +516,8 @@ export class VpciHost {
         }
         const w = this.slot(r, type);
         const data = r.u32(12);
-        const address = Number(r.u64(16));
-        if (!this.irq.unmap(this.env.bus, w, address, data))
+        const address = r.u64(16); // named in full: a Number would round an address above 2^53
+        if (!this.irq.unmap(this.env.bus, w, Number(address), data))
           throw new PacketError(`UnknownInterrupt: address 0x${address.toString(16)} data 0x${data.toString(16)}`);
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;

@@ -135,7 +135,8 @@ export class InterruptRemapper {
     if (req.cpus.length === 0) return fail('RegisterInterrupt: no target CPU');
     // The x86 backend looks the first target up in the VM's APIC id map and refuses a VP the VM does not have
     // (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs @1488a37b, InterruptTable::register_interrupt:
-    // InvalidVirtualProcessor), which OV-D map_interrupts answers with BAD_DATA.
+    // InvalidVirtualProcessor), which OV-D map_interrupts answers with BAD_DATA. The Hyper-V profiles do the same:
+    // that Hyper-V refuses a VP the partition lacks, and with this status, is ours [UNCONFIRMED: not public].
     if (this.vps !== undefined && !(req.cpus[0]! < this.vps))
       return fail(`RegisterInterrupt: InvalidVirtualProcessor(${req.cpus[0]}): the VM has ${counted(this.vps, 'virtual processor')}`);
     const t = this.table(req.bus);

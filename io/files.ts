@@ -161,21 +161,36 @@ function renamed(e: unknown, path: string): FileError {
   return new FileError(path, 'unreadable', e instanceof Error ? e.message : String(e));
 }
 
+/** A file a scenario names as it was read: its bytes, and the file they came from (`real`: confine's path, every symbolic link resolved). */
+export interface ConfinedRead {
+  real: string;
+  bytes: Uint8Array;
+}
+
 /** Reads a file a scenario names: confined, a regular file, at most `limit` bytes. Errors name the path as written. */
-export async function readConfined(files: FileAccess, path: string, c: Confinement, limit: number): Promise<Uint8Array> {
+export async function readConfinedAt(files: FileAccess, path: string, c: Confinement, limit: number): Promise<ConfinedRead> {
   const real = await confine(files, path, c);
   try {
-    return await files.readFile(real, limit);
+    return { real, bytes: await files.readFile(real, limit) };
   } catch (e) {
     throw renamed(e, path);
   }
 }
 
-export function readConfinedSync(files: SyncFileAccess, path: string, c: Confinement, limit: number): Uint8Array {
+export function readConfinedSyncAt(files: SyncFileAccess, path: string, c: Confinement, limit: number): ConfinedRead {
   const real = confineSync(files, path, c);
   try {
-    return files.readFileSync(real, limit);
+    return { real, bytes: files.readFileSync(real, limit) };
   } catch (e) {
     throw renamed(e, path);
   }
+}
+
+/** readConfinedAt's bytes. */
+export async function readConfined(files: FileAccess, path: string, c: Confinement, limit: number): Promise<Uint8Array> {
+  return (await readConfinedAt(files, path, c, limit)).bytes;
+}
+
+export function readConfinedSync(files: SyncFileAccess, path: string, c: Confinement, limit: number): Uint8Array {
+  return readConfinedSyncAt(files, path, c, limit).bytes;
 }

@@ -2,10 +2,11 @@
 // staged loader (emulator/scenario/staged.ts): each dump is read once, and each
 // failure becomes the checker's diagnostic for it — `dump-missing`,
 // `dump-outside` (outside the scenario's folder), `dump-unreadable` (a folder,
-// a FIFO, a device, too large, no permission).
+// a FIFO, a device, too large, no permission). A dump read keeps the file it was
+// read from (every symbolic link resolved): the language server links its path there.
 import type { FileRead } from '../emulator/scenario/staged';
 import type { DumpReadFailure } from '../emulator/scenario/context';
-import { DUMP_LIMIT, FileError, readConfined, readConfinedSync, type Confinement, type FileAccess, type SyncFileAccess } from './files';
+import { DUMP_LIMIT, FileError, readConfinedAt, readConfinedSyncAt, type Confinement, type FileAccess, type SyncFileAccess } from './files';
 
 export function dumpFailure(path: string, e: unknown): DumpReadFailure {
   if (!(e instanceof FileError)) return { code: 'dump-unreadable', message: `cannot read dump file '${path}': ${e instanceof Error ? e.message : String(e)}` };
@@ -54,7 +55,7 @@ export async function readDumps(files: FileAccess, paths: readonly string[], c: 
       continue;
     }
     try {
-      out.set(p, { bytes: await readConfined(files, p, c, DUMP_LIMIT) });
+      out.set(p, await readConfinedAt(files, p, c, DUMP_LIMIT));
     } catch (e) {
       out.set(p, dumpFailure(p, e));
     }
@@ -71,7 +72,7 @@ export function readDumpsSync(files: SyncFileAccess, paths: readonly string[], c
       continue;
     }
     try {
-      out.set(p, { bytes: readConfinedSync(files, p, c, DUMP_LIMIT) });
+      out.set(p, readConfinedSyncAt(files, p, c, DUMP_LIMIT));
     } catch (e) {
       out.set(p, dumpFailure(p, e));
     }

@@ -4,7 +4,7 @@
 // tests can time and call it directly.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
 import type { Diagnostic, Loc, Scenario } from '../emulator/scenario/ast';
-import { parseStaged, checkStaged, dumpPaths, type ParsedScenario } from '../emulator/scenario/staged';
+import { parseStaged, checkStaged, dumpPaths, dumpSources, readerOver, type FileRead, type ParsedScenario } from '../emulator/scenario/staged';
 import { defaultScenarioContext, type ScenarioContext } from '../emulator/scenario/context';
 import { LSP_COLUMNS, locToRange } from './ranges';
 import { collectNames, type NameOccurrence } from './names';
@@ -25,6 +25,13 @@ export interface Analysis {
    * lines, in the order of their first lines: which block a line is in, without reading the text.
    */
   blocks: { start: number; end: number; kind: 'vm' | 'bus' }[];
+  /**
+   * The dump files the scenario names that were read, at each string that names one (`loc`, quotes
+   * included), with the file read (`real`: resolved as the runtime resolves it, every symbolic link
+   * resolved): what a document link and Go to Definition open. A path that could not be read has
+   * none (its diagnostic says why).
+   */
+  files: { loc: Loc; real: string }[];
 }
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -102,8 +109,11 @@ export function parseDocument(text: string, uri: string): ParsedDocument {
   }
 }
 
-/** The second stage: check against the files read (`read` answers for the paths of the first). Never throws. */
-export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile']): Analysis {
+/**
+ * The second stage: check against the files read (`read` answers for the paths of the first;
+ * `realOf` says which file a path that was read came from). Never throws.
+ */
+export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile'], realOf: (path: string) => string | undefined = () => undefined): Analysis {
   let scenario = EMPTY;
   let diagnostics: Diagnostic[];
   if (!p.parsed) diagnostics = [p.failure ?? internalError('no parse')];
@@ -132,7 +142,20 @@ export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile
   for (const b of scenario.buses) add(b.loc, 'bus');
   for (const e of scenario.timeline) if (e.kind === 'offer') add(e.bus.loc, 'bus');
   blocks.sort((x, y) => x.start - y.start);
-  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names, blocks };
+  const files: Analysis['files'] = [];
+  for (const src of p.parsed ? dumpSources(scenario) : []) {
+    const real = realOf(src.path);
+    if (real !== undefined) files.push({ loc: src.pathLoc, real });
+  }
+  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names, blocks, files };
+}
+
+/** The second stage over the files as they were read (io/scenario-files.ts readDumps): what analyses run on. */
+export function checkReads(p: ParsedDocument, reads: ReadonlyMap<string, FileRead>): Analysis {
+  return checkDocument(p, readerOver(reads), (path) => {
+    const r = reads.get(path);
+    return r && 'bytes' in r ? r.real : undefined;
+  });
 }
 
 /**

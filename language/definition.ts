@@ -1,10 +1,13 @@
-// Go to definition and find references for bus and function names. A bus is
-// declared by `bus NAME {` or `offer NAME {`, a function by `function D.F` inside
-// it; events and expectations reference them as `NAME` (function 0.0) or `NAME/D.F`.
-import type { Location, Position } from 'vscode-languageserver';
+// Go to definition and find references for bus and function
+// names. A bus is declared by `bus NAME {` or `offer NAME {`, a function by
+// `function D.F` inside it (or `plug NAME function D.F`); events and expectations
+// reference them as `NAME` (function 0.0) or `NAME/D.F`. Go to Definition on a
+// dump file's path opens the file (the analysis's `files`).
+import { type Location, type LocationLink, type Position, type Range } from 'vscode-languageserver';
+import type { Loc } from '../emulator/scenario/ast';
 import type { NameOccurrence } from './names';
 import { nameAt } from './names';
-import { locToRange } from './ranges';
+import { locContains, locToRange } from './ranges';
 
 const NAVIGABLE = new Set(['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref']);
 
@@ -27,4 +30,31 @@ export function references(names: readonly NameOccurrence[], uri: string, pos: P
   if (!n) return [];
   const kinds = isBus(n) ? ['bus-ref', ...(includeDeclaration ? ['bus-decl'] : [])] : ['fn-ref', 'fn-ref-implicit', ...(includeDeclaration ? ['fn-decl'] : [])];
   return names.filter((x) => x.name === n.name && kinds.includes(x.kind)).map((x) => ({ uri, range: locToRange(x.loc) }));
+}
+
+/** The range inside a string's quotes (a closed string: the parser takes no other as a path). */
+export function insideQuotes(loc: Loc): Range {
+  const r = locToRange(loc);
+  return {
+    start: { line: r.start.line, character: r.start.character + 1 },
+    end: { line: r.end.line, character: Math.max(r.start.character + 1, r.end.character - 1) },
+  };
+}
+
+/**
+ * Go to Definition on a dump file's path (`files`: the analysis's, the files read): the file,
+ * at its start. As LocationLinks (`links`: the client takes them), the path is what is underlined.
+ */
+export function fileDefinition(
+  files: readonly { loc: Loc; real: string }[],
+  pos: Position,
+  uriOf: (path: string) => string,
+  links: boolean,
+): Location[] | LocationLink[] {
+  const f = files.find((x) => locContains(x.loc, pos));
+  if (!f) return [];
+  const start: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const targetUri = uriOf(f.real);
+  if (links) return [{ originSelectionRange: insideQuotes(f.loc), targetUri, targetRange: start, targetSelectionRange: start }];
+  return [{ uri: targetUri, range: start }];
 }

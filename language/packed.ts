@@ -10,6 +10,7 @@ import type { Analysis } from './analyze';
 import { semanticTokens } from './semantic';
 import { documentSymbols, foldingRanges } from './outline';
 import { LineIndex, indexOf } from '../emulator/scenario/lines';
+import type { Loc } from '../emulator/scenario/ast';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
 
@@ -39,6 +40,8 @@ export interface PackedAnalysis {
   functions: string[];
   /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
   blocks: Int32Array;
+  /** The dump files read, at the strings that name them (Analysis.files). */
+  files: { loc: Loc; real: string }[];
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
@@ -97,6 +100,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
     blocks: Int32Array.from(a.blocks.flatMap((b) => [b.start, b.end, b.kind === 'vm' ? 0 : 1])),
+    files: a.files,
   };
 }
 
@@ -202,6 +206,11 @@ export class DocAnalysis {
     const i = lo - 1;
     if (i < 0 || b[i * 3 + 1]! < line) return undefined;
     return b[i * 3 + 2] === 0 ? 'vm' : 'bus';
+  }
+
+  /** The dump files read, at the strings that name them. */
+  get files(): readonly { loc: Loc; real: string }[] {
+    return this.packed.files;
   }
 
   get folding(): FoldingRange[] {

@@ -6,9 +6,8 @@
 // started (a web host without one, a test running the sources), the same two
 // stages run in-process, yielding to the event loop in between.
 import type { FileRead } from '../emulator/scenario/staged';
-import { readerOver } from '../emulator/scenario/staged';
 import { formatScenario } from '../emulator/scenario/format';
-import { checkDocument, parseDocument, type ParsedDocument } from './analyze';
+import { checkReads, parseDocument, type ParsedDocument } from './analyze';
 import { packAnalysis, transferables, type PackedAnalysis } from './packed';
 
 export interface Job {
@@ -50,7 +49,7 @@ export class InProcessRunner implements Runner {
     const reads = await read(job.uri, p.paths);
     await nextTurn();
     if (this.dropped.delete(job.seq)) return undefined;
-    return packAnalysis(checkDocument(p, readerOver(reads)), job.seq, job.version);
+    return packAnalysis(checkReads(p, reads), job.seq, job.version);
   }
 
   drop(seq: number): void {
@@ -122,7 +121,7 @@ export function serveAnalyses(port: Port, format: (text: string) => string = for
         parsed.delete(m.seq);
         if (!p) break;
         try {
-          const result = packAnalysis(checkDocument(p.doc, readerOver(m.reads)), p.job.seq, p.job.version);
+          const result = packAnalysis(checkReads(p.doc, m.reads), p.job.seq, p.job.version);
           if (!wanted(m.seq)) port.postMessage({ t: 'result', seq: m.seq });
           else port.postMessage({ t: 'result', seq: m.seq, result }, transferables(result));
         } catch (e) {

@@ -5,11 +5,12 @@
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
 // the latest version wins, stale results are never published. Hover,
 // completion, definition and references answer at once from the last analysis
-// and the current text; semantic tokens, the outline and folding wait for the
-// analysis of the current version. Dump files are read through the injected
-// FileAccess (io/), confined to the document's folder and the workspace
-// folders. Every handler is guarded: a bug in one request answers "nothing"
-// instead of taking the server down.
+// and the current text; semantic tokens, the outline, folding and document
+// links wait for the analysis of the current version. Dump files are read
+// through the injected FileAccess (io/), confined to the document's folder and
+// the workspace folders; the paths that name one that was read are links to it.
+// Every handler is guarded: a bug in one request answers "nothing" instead of
+// taking the server down.
 import {
   DidChangeWatchedFilesNotification,
   type Disposable,
@@ -32,7 +33,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete, type Block } from './completion';
 import { hoverMarkdown } from './hover';
-import { definition, references } from './definition';
+import { definition, fileDefinition, insideQuotes, references } from './definition';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
@@ -62,6 +63,8 @@ let workspaceRoots: string[] = [];
 let clientSendsFolderChanges = false;
 let snippetSupport = false;
 let insertReplaceSupport = false;
+/** The client takes LocationLinks from definition (definition.linkSupport): a dump path's whole string is then what is underlined. */
+let definitionLinkSupport = false;
 /**
  * The most folding ranges the client wants per document (LSP's FoldingRangeClientCapabilities
  * rangeLimit; VS Code sends its editor.foldingMaximumRegions, 5000), or undefined for no limit.
@@ -315,6 +318,8 @@ connection.onInitialize((params): InitializeResult => {
   snippetSupport = params.capabilities?.textDocument?.completion?.completionItem?.snippetSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   insertReplaceSupport = params.capabilities?.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  definitionLinkSupport = params.capabilities?.textDocument?.definition?.linkSupport === true;
   // The workspace folders; a client with none to name (null, or an older client) may still give its root.
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri and rootPath are what such a client sends
   const root = params.rootUri ? pathOf(params.rootUri) : (params.rootPath ?? undefined);
@@ -335,6 +340,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentLinkProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
       documentFormattingProvider: true,
@@ -460,30 +466,40 @@ connection.onHover(
 );
 
 // Definition and references point elsewhere in the document: only from the analysis of the current text.
-/** The name at a request's position (clamped to the document), in the analysis of the current text. */
-async function nameUnder(
+/** The analysis of the current text, the request's position clamped to it, and the name there (if any). */
+async function under(
   p: { textDocument: { uri: string }; position: Position },
   token: CancellationToken,
-): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence } | undefined> {
+): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence | undefined } | undefined> {
   const a = await current(p.textDocument.uri, token);
   const doc = documents.get(p.textDocument.uri);
   if (!a || !doc) return undefined;
   const at = doc.clamp(p.position);
-  const n = a.nameAt(at.line + 1, at.character + 1);
-  return n && { a, at, n };
+  return { a, at, n: a.nameAt(at.line + 1, at.character + 1) };
 }
 
 connection.onDefinition(
   guardAsync([], async (p, token) => {
-    const u = await nameUnder(p, token);
-    return u ? definition(u.a.named(u.n.name), u.a.uri, u.at) : [];
+    const u = await under(p, token);
+    if (!u) return [];
+    // A name: its declaration; a dump file's path: the file.
+    return u.n ? definition(u.a.named(u.n.name), u.a.uri, u.at) : fileDefinition(u.a.files, u.at, uriOf, definitionLinkSupport);
   }),
 );
 
 connection.onReferences(
   guardAsync([], async (p, token) => {
-    const u = await nameUnder(p, token);
-    return u ? references(u.a.named(u.n.name), u.a.uri, u.at, p.context.includeDeclaration) : [];
+    const u = await under(p, token);
+    return u?.n ? references(u.a.named(u.n.name), u.a.uri, u.at, p.context.includeDeclaration) : [];
+  }),
+);
+
+// The dump files the scenario reads, each where its path is written: "Open nic.lspci". A path
+// that could not be read is no link (its diagnostic says why).
+connection.onDocumentLinks(
+  guardAsync([], async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
+    return (a?.files ?? []).map((f) => ({ range: insideQuotes(f.loc), target: uriOf(f.real), tooltip: `Open ${basename(f.real)}` }));
   }),
 );
 

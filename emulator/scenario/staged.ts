@@ -3,7 +3,7 @@
 // process, a web worker, the editor's file system), and without the checker
 // ever waiting: parse, list the dump files, read them (not here), check
 // against what was read. Same result as loadScenario with a reader.
-import type { Diagnostic, Scenario } from './ast';
+import type { Diagnostic, FunctionSourceAst, Scenario } from './ast';
 import { parseWithExtras } from './parser';
 import type { LexOptions } from './lexer';
 import { checkScenario, type CheckOverrides, type ParseExtras } from './check';
@@ -21,15 +21,21 @@ export function parseStaged(text: string, opts?: LexOptions): ParsedScenario {
   return parseWithExtras(text, opts);
 }
 
-/** Every dump file the scenario names (boot-time buses, offered buses, plugged functions), once each, in order. */
-export function dumpPaths(sc: Scenario): string[] {
-  const out = new Set<string>();
+/**
+ * Every function that reads a dump file (boot-time buses, offered buses, plugged functions), in
+ * order: the only statements of the language that name a file.
+ */
+export function dumpSources(sc: Scenario): (FunctionSourceAst & { kind: 'dump' })[] {
   const fns = [
     ...sc.buses.flatMap((b) => b.functions),
     ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? e.bus.functions : e.kind === 'plug' ? [e.fn] : [])),
   ];
-  for (const f of fns) if (f.source.kind === 'dump' && typeof f.source.path === 'string') out.add(f.source.path);
-  return [...out];
+  return fns.flatMap((f) => (f.source.kind === 'dump' && typeof f.source.path === 'string' ? [f.source] : []));
+}
+
+/** Every dump file the scenario names, once each, in order. */
+export function dumpPaths(sc: Scenario): string[] {
+  return [...new Set(dumpSources(sc).map((s) => s.path))];
 }
 
 /** Syntax errors and meaning errors together, in position order (as loadScenario gives them). */
@@ -56,8 +62,11 @@ export function checkStaged(p: ParsedScenario, file: string, ctx: ScenarioContex
   return diagnostics;
 }
 
-/** A dump file as it was read: its bytes, or why it could not be. */
-export type FileRead = { bytes: Uint8Array } | DumpReadFailure;
+/**
+ * A dump file as it was read: its bytes (and, where the reader says, `real`: the file they came
+ * from, every symbolic link resolved, as io/files.ts confines it), or why it could not be.
+ */
+export type FileRead = { bytes: Uint8Array; real?: string } | DumpReadFailure;
 
 /** Bytes as the checker and the lspci importer take them: one character per byte. */
 export function latin1(bytes: Uint8Array): string {

@@ -58,6 +58,7 @@ function packed(job: Job): PackedAnalysis {
     busNames: [],
     functions: [],
     blocks: new Int32Array(),
+    files: [],
   };
 }
 

@@ -4,7 +4,8 @@
 // loads a CommonJS module and exports activate/deactivate; dist/web/server.js
 // runs as a worker script, answers LSP initialize, publishes diagnostics for a
 // vscode-remote: document, reads the dump file a scenario names by asking its client
-// (`vpci/readFile`), and reports a missing dump by the path as written.
+// (`vpci/readFile`), reports a missing dump by the path as written, and links the
+// dump it read by its URI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -147,4 +148,14 @@ test('dist/web/server.js serves LSP in a worker scope and reads dumps through it
   );
   assert.ok(!messages.some((m) => /dump-(missing|unreadable)/.test(m) && m.includes('devices/gpu.lspci')), messages.join('\n'));
   assert.equal(diags.params!.uri, 'vscode-remote://h:1/ws/lab/a.vpci');
+  // The dump read is a link to it, by the URI of the workspace's origin; the missing one is none.
+  deliver({ jsonrpc: '2.0', id: 2, method: 'textDocument/documentLink', params: { textDocument: { uri: 'vscode-remote://h:1/ws/lab/a.vpci' } } });
+  const links = await until((m) => m.id === 2 && m.result !== undefined);
+  assert.deepEqual(JSON.parse(JSON.stringify(links.result)), [
+    {
+      range: { start: { line: 5, character: 19 }, end: { line: 5, character: 36 } },
+      target: 'vscode-remote://h:1/ws/lab/devices/gpu.lspci',
+      tooltip: 'Open gpu.lspci',
+    },
+  ]);
 });

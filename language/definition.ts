@@ -1,9 +1,9 @@
-// Go to definition and find references for bus and function
+// Go to definition, find references and document highlights for bus and function
 // names. A bus is declared by `bus NAME {` or `offer NAME {`, a function by
 // `function D.F` inside it (or `plug NAME function D.F`); events and expectations
 // reference them as `NAME` (function 0.0) or `NAME/D.F`. Go to Definition on a
 // dump file's path opens the file (the analysis's `files`).
-import { type Location, type LocationLink, type Position, type Range } from 'vscode-languageserver';
+import { DocumentHighlightKind, type DocumentHighlight, type Location, type LocationLink, type Position, type Range } from 'vscode-languageserver';
 import type { Loc } from '../emulator/scenario/ast';
 import type { NameOccurrence } from './names';
 import { nameAt } from './names';
@@ -30,6 +30,22 @@ export function references(names: readonly NameOccurrence[], uri: string, pos: P
   if (!n) return [];
   const kinds = isBus(n) ? ['bus-ref', ...(includeDeclaration ? ['bus-decl'] : [])] : ['fn-ref', 'fn-ref-implicit', ...(includeDeclaration ? ['fn-decl'] : [])];
   return names.filter((x) => x.name === n.name && kinds.includes(x.kind)).map((x) => ({ uri, range: locToRange(x.loc) }));
+}
+
+/**
+ * What to highlight for the name `n` under the cursor (`named`: every occurrence of its name): a
+ * bus or a function's declarations as written (Write) and its references as read (Read), a bare bus
+ * name counting as a reference to its function 0.0; another name (a device, a message…) its
+ * occurrences of the same kind, as text.
+ */
+export function highlights(n: NameOccurrence, named: readonly NameOccurrence[]): DocumentHighlight[] {
+  const at = (x: NameOccurrence, kind: DocumentHighlightKind): DocumentHighlight => ({ range: locToRange(x.loc), kind });
+  if (isBus(n)) return named.filter(isBus).map((x) => at(x, x.kind === 'bus-decl' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read));
+  if (n.kind === 'fn-decl' || n.kind === 'fn-ref')
+    return named
+      .filter((x) => x.kind === 'fn-decl' || x.kind === 'fn-ref' || x.kind === 'fn-ref-implicit')
+      .map((x) => at(x, x.kind === 'fn-decl' ? DocumentHighlightKind.Write : DocumentHighlightKind.Read));
+  return named.filter((x) => x.kind === n.kind).map((x) => at(x, DocumentHighlightKind.Text));
 }
 
 /** The range inside a string's quotes (a closed string: the parser takes no other as a path). */

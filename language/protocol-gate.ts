@@ -78,6 +78,7 @@ const PARAMS: Record<string, Check> = {
   'textDocument/completion': object(atPosition),
   'textDocument/definition': object(atPosition),
   'textDocument/references': object({ ...atPosition, context: object({ includeDeclaration: boolean }) }),
+  'textDocument/documentHighlight': object(atPosition),
   'textDocument/documentLink': object({ textDocument: document }),
   'textDocument/documentSymbol': object({ textDocument: document }),
   'textDocument/foldingRange': object({ textDocument: document }),

@@ -5,12 +5,12 @@
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
 // the latest version wins, stale results are never published. Hover,
 // completion, definition and references answer at once from the last analysis
-// and the current text; semantic tokens, the outline, folding and document
-// links wait for the analysis of the current version. Dump files are read
-// through the injected FileAccess (io/), confined to the document's folder and
-// the workspace folders; the paths that name one that was read are links to it.
-// Every handler is guarded: a bug in one request answers "nothing" instead of
-// taking the server down.
+// and the current text; semantic tokens, the outline, folding, highlights and
+// document links wait for the analysis of the current version. Dump files are
+// read through the injected FileAccess (io/), confined to the document's folder
+// and the workspace folders; the paths that name one that was read are links to
+// it. Every handler is guarded: a bug in one request answers "nothing" instead
+// of taking the server down.
 import {
   DidChangeWatchedFilesNotification,
   type Disposable,
@@ -33,7 +33,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete, type Block } from './completion';
 import { hoverMarkdown } from './hover';
-import { definition, fileDefinition, insideQuotes, references } from './definition';
+import { definition, fileDefinition, highlights, insideQuotes, references } from './definition';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
@@ -340,6 +340,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       definitionProvider: true,
       referencesProvider: true,
+      documentHighlightProvider: true,
       documentLinkProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
@@ -465,7 +466,7 @@ connection.onHover(
   }),
 );
 
-// Definition and references point elsewhere in the document: only from the analysis of the current text.
+// Definition, references and highlights point elsewhere in the document: only from the analysis of the current text.
 /** The analysis of the current text, the request's position clamped to it, and the name there (if any). */
 async function under(
   p: { textDocument: { uri: string }; position: Position },
@@ -491,6 +492,13 @@ connection.onReferences(
   guardAsync([], async (p, token) => {
     const u = await under(p, token);
     return u?.n ? references(u.a.named(u.n.name), u.a.uri, u.at, p.context.includeDeclaration) : [];
+  }),
+);
+
+connection.onDocumentHighlight(
+  guardAsync([], async (p, token) => {
+    const u = await under(p, token);
+    return u?.n ? highlights(u.n, u.a.named(u.n.name)) : [];
   }),
 );
 

@@ -107,6 +107,8 @@ test('a request without the params its handler reads fails with InvalidParams (-
       ['textDocument/codeAction', { ...doc, range: { start: { line: 0, character: 0 } }, context: { diagnostics: [] } }],
       ['textDocument/formatting', doc],
       ['textDocument/documentSymbol', {}],
+      ['textDocument/documentHighlight', doc],
+      ['textDocument/documentLink', {}],
     ];
     for (const [method, params] of bad) assert.equal(await errorCode(lsp.conn, method, params), -32602, `${method} ${JSON.stringify(params)}`);
     // the same requests with their params whole are answered

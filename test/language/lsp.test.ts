@@ -768,6 +768,16 @@ test('a request cancelled before its answer gets RequestCancelled (-32800), not 
     await open(own, uri, QUICKSTART);
     // A change, then requests that wait for the analysis of the changed text, each cancelled at
     // once: written in one piece, so every cancel is read while its request waits (or before it starts).
+    const doc = { textDocument: { uri } };
+    const requests: [string, object][] = [
+      ['textDocument/semanticTokens/full', doc],
+      ['textDocument/documentSymbol', doc],
+      ['textDocument/foldingRange', doc],
+      ['textDocument/formatting', { ...doc, options: { tabSize: 2, insertSpaces: true } }],
+      ['textDocument/definition', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
+      ['textDocument/documentHighlight', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
+      ['textDocument/documentLink', doc],
+    ];
     const answers = new Map<number, { result?: unknown; error?: { code: number } }>();
     const all = new Promise<void>((resolve) => {
       let buf = Buffer.alloc(0);
@@ -781,7 +791,7 @@ test('a request cancelled before its answer gets RequestCancelled (-32800), not 
           const m = JSON.parse(buf.subarray(head + 4, head + 4 + len).toString()) as { id?: number; result?: unknown; error?: { code: number } };
           buf = buf.subarray(head + 4 + len);
           if (typeof m.id === 'number' && m.id >= 9000) answers.set(m.id, m);
-          if (answers.size === 5) resolve();
+          if (answers.size === requests.length) resolve();
         }
       });
     });
@@ -789,14 +799,6 @@ test('a request cancelled before its answer gets RequestCancelled (-32800), not 
       const body = JSON.stringify({ jsonrpc: '2.0', ...m });
       return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     };
-    const doc = { textDocument: { uri } };
-    const requests: [string, object][] = [
-      ['textDocument/semanticTokens/full', doc],
-      ['textDocument/documentSymbol', doc],
-      ['textDocument/foldingRange', doc],
-      ['textDocument/formatting', { ...doc, options: { tabSize: 2, insertSpaces: true } }],
-      ['textDocument/definition', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
-    ];
     let out = frame({
       method: 'textDocument/didChange',
       params: { textDocument: { uri, version: 2 }, contentChanges: [{ text: QUICKSTART + 'at 9ms boot\n' }] },

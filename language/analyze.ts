@@ -32,6 +32,13 @@ export interface Analysis {
    * none (its diagnostic says why).
    */
   files: { loc: Loc; real: string }[];
+  /**
+   * The 1-based lines a syntax error is on: the parser dropped that statement, or the rest of it,
+   * so a name there is in no index (a rename would miss it).
+   */
+  brokenLines: number[];
+  /** The line the parser stopped at after MAX_DIAGNOSTICS syntax errors (nothing from it on was read), if it did. */
+  unreadFrom?: number;
 }
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -147,7 +154,26 @@ export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile
     const real = realOf(src.path);
     if (real !== undefined) files.push({ loc: src.pathLoc, real });
   }
-  return { uri: p.uri, text: p.text, scenario, diagnostics, lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)), names, blocks, files };
+  const broken = new Set<number>();
+  let unreadFrom: number | undefined;
+  for (const d of p.parsed?.diagnostics ?? []) {
+    if (d.severity !== 'error') continue;
+    if (d.code === 'too-many-errors') unreadFrom = d.loc.line;
+    else for (let l = d.loc.line; l <= d.loc.endLine; l++) broken.add(l);
+  }
+  const a: Analysis = {
+    uri: p.uri,
+    text: p.text,
+    scenario,
+    diagnostics,
+    lspDiagnostics: diagnostics.map((d) => toLspDiagnostic(d, p.uri)),
+    names,
+    blocks,
+    files,
+    brokenLines: [...broken].sort((x, y) => x - y),
+  };
+  if (unreadFrom !== undefined) a.unreadFrom = unreadFrom;
+  return a;
 }
 
 /** The second stage over the files as they were read (io/scenario-files.ts readDumps): what analyses run on. */

@@ -1,5 +1,5 @@
 // Every name in a scenario's syntax tree, classified: bus declarations and bus
-// references (for definition, references and highlights), devices,
+// references (for definition, references, highlights and rename), devices,
 // profiles, guest models, quirks, messages. Hover, semantic tokens and
 // go-to-definition all read this one index.
 import type { Loc, Scenario, BusDecl, Name, SlotRef } from '../emulator/scenario/ast';

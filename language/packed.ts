@@ -42,6 +42,10 @@ export interface PackedAnalysis {
   blocks: Int32Array;
   /** The dump files read, at the strings that name them (Analysis.files). */
   files: { loc: Loc; real: string }[];
+  /** The 1-based lines with a syntax error, ascending (Analysis.brokenLines). */
+  brokenLines: Int32Array;
+  /** The line the parser stopped at (Analysis.unreadFrom), or 0. */
+  unreadFrom: number;
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
@@ -101,6 +105,8 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
     blocks: Int32Array.from(a.blocks.flatMap((b) => [b.start, b.end, b.kind === 'vm' ? 0 : 1])),
     files: a.files,
+    brokenLines: Int32Array.from(a.brokenLines),
+    unreadFrom: a.unreadFrom ?? 0,
   };
 }
 
@@ -112,6 +118,7 @@ export function transferables(p: PackedAnalysis): ArrayBuffer[] {
     p.tokens.buffer as ArrayBuffer,
     p.lineStarts.buffer as ArrayBuffer,
     p.blocks.buffer as ArrayBuffer,
+    p.brokenLines.buffer as ArrayBuffer,
   ];
 }
 
@@ -211,6 +218,14 @@ export class DocAnalysis {
   /** The dump files read, at the strings that name them. */
   get files(): readonly { loc: Loc; real: string }[] {
     return this.packed.files;
+  }
+  /** The 1-based lines with a syntax error, ascending. */
+  get brokenLines(): Int32Array {
+    return this.packed.brokenLines;
+  }
+  /** The line the parser stopped at after too many syntax errors, if it did. */
+  get unreadFrom(): number | undefined {
+    return this.packed.unreadFrom || undefined;
   }
 
   get folding(): FoldingRange[] {

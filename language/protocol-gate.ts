@@ -79,6 +79,8 @@ const PARAMS: Record<string, Check> = {
   'textDocument/definition': object(atPosition),
   'textDocument/references': object({ ...atPosition, context: object({ includeDeclaration: boolean }) }),
   'textDocument/documentHighlight': object(atPosition),
+  'textDocument/prepareRename': object(atPosition),
+  'textDocument/rename': object({ ...atPosition, newName: string }),
   'textDocument/documentLink': object({ textDocument: document }),
   'textDocument/documentSymbol': object({ textDocument: document }),
   'textDocument/foldingRange': object({ textDocument: document }),

@@ -5,12 +5,13 @@
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
 // the latest version wins, stale results are never published. Hover,
 // completion, definition and references answer at once from the last analysis
-// and the current text; semantic tokens, the outline, folding, highlights and
-// document links wait for the analysis of the current version. Dump files are
-// read through the injected FileAccess (io/), confined to the document's folder
-// and the workspace folders; the paths that name one that was read are links to
-// it. Every handler is guarded: a bug in one request answers "nothing" instead
-// of taking the server down.
+// and the current text; semantic tokens, the outline, folding, highlights,
+// document links and rename wait for the analysis of the current version. Dump
+// files are read through the injected FileAccess (io/), confined to the
+// document's folder and the workspace folders; the paths that name one that was
+// read are links to it. Every handler is guarded: a bug in one request answers
+// "nothing" instead of taking the server down (a refusal the user reads, such as
+// a rename's, is a ResponseError and goes through).
 import {
   DidChangeWatchedFilesNotification,
   type Disposable,
@@ -27,13 +28,16 @@ import {
   type SemanticTokensDeltaParams,
   type SemanticTokensParams,
   type SemanticTokensRangeParams,
+  type RenameParams,
   type TextEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { basename, dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete, type Block } from './completion';
 import { hoverMarkdown } from './hover';
 import { definition, fileDefinition, highlights, insideQuotes, references } from './definition';
+import { RenameRefused, renameEdits, renameTarget } from './rename';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
@@ -63,8 +67,12 @@ let workspaceRoots: string[] = [];
 let clientSendsFolderChanges = false;
 let snippetSupport = false;
 let insertReplaceSupport = false;
+/** The client asks textDocument/prepareRename first (LSP's rename.prepareSupport): only then may the server say it answers it. */
+let prepareRenameSupport = false;
 /** The client takes LocationLinks from definition (definition.linkSupport): a dump path's whole string is then what is underlined. */
 let definitionLinkSupport = false;
+/** The client applies versioned document edits (workspace.workspaceEdit.documentChanges): a rename of a text that changed meanwhile is refused by it. */
+let documentChangesSupport = false;
 /**
  * The most folding ranges the client wants per document (LSP's FoldingRangeClientCapabilities
  * rangeLimit; VS Code sends its editor.foldingMaximumRegions, 5000), or undefined for no limit.
@@ -294,6 +302,8 @@ function guardAsync<A extends unknown[], R>(fallback: R, fn: (...a: A) => Promis
       r = await fn(...a);
     } catch (e) {
       if (token?.isCancellationRequested) throw cancelled();
+      // An answer on purpose (a rename refused, and why): the client shows it.
+      if (e instanceof ResponseError) throw e;
       connection.console.error(`vpci language server: ${failure(e)}`);
       return fallback;
     }
@@ -319,7 +329,11 @@ connection.onInitialize((params): InitializeResult => {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   insertReplaceSupport = params.capabilities?.textDocument?.completion?.completionItem?.insertReplaceSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  prepareRenameSupport = params.capabilities?.textDocument?.rename?.prepareSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   definitionLinkSupport = params.capabilities?.textDocument?.definition?.linkSupport === true;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
+  documentChangesSupport = params.capabilities?.workspace?.workspaceEdit?.documentChanges === true;
   // The workspace folders; a client with none to name (null, or an older client) may still give its root.
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri and rootPath are what such a client sends
   const root = params.rootUri ? pathOf(params.rootUri) : (params.rootPath ?? undefined);
@@ -341,6 +355,8 @@ connection.onInitialize((params): InitializeResult => {
       definitionProvider: true,
       referencesProvider: true,
       documentHighlightProvider: true,
+      // RenameOptions only to a client that said it sends prepareRename (LSP 3.17, ServerCapabilities.renameProvider).
+      renameProvider: prepareRenameSupport ? { prepareProvider: true } : true,
       documentLinkProvider: { resolveProvider: false },
       documentSymbolProvider: true,
       semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
@@ -508,6 +524,55 @@ connection.onDocumentLinks(
   guardAsync([], async (p, token) => {
     const a = await current(p.textDocument.uri, token);
     return (a?.files ?? []).map((f) => ({ range: insideQuotes(f.loc), target: uriOf(f.real), tooltip: `Open ${basename(f.real)}` }));
+  }),
+);
+
+/** A rename refused, as the answer LSP gives it: an error whose message the editor shows. */
+const refusal = (why: string): ResponseError => new ResponseError(LSPErrorCodes.RequestFailed, why);
+
+/** What a rename works on: the analysis of the text as it stands, and the position clamped to it. */
+async function renameSubject(
+  p: { textDocument: { uri: string }; position: Position },
+  token: CancellationToken,
+): Promise<{ a: DocAnalysis; at: Position } | undefined> {
+  if (!documents.get(p.textDocument.uri)) throw refusal('this document is not open in the vPCI Lab language server');
+  const a = await current(p.textDocument.uri, token);
+  if (token.isCancellationRequested) return undefined;
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc) throw refusal('this document was closed');
+  // None (a scenario too large to check), or only an earlier version's (its check failed): edits would be computed on another text.
+  if (a?.version !== doc.version)
+    throw refusal('this scenario has not been checked as it stands (it is too large, or its check failed), so the names in it are not known');
+  return { a, at: doc.clamp(p.position) };
+}
+
+/** `fn`'s answer, a RenameRefused as the refusal the user reads. */
+function orRefused<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RenameRefused) throw refusal(e.message);
+    throw e;
+  }
+}
+
+connection.onPrepareRename(
+  guardAsync(null, async (p, token) => {
+    const r = await renameSubject(p, token);
+    if (!r) return null;
+    const t = orRefused(() => renameTarget(r.a, r.at));
+    return { range: t.range, placeholder: t.name };
+  }),
+);
+
+connection.onRenameRequest(
+  guardAsync<[RenameParams, CancellationToken], WorkspaceEdit | null>(null, async (p, token) => {
+    const r = await renameSubject(p, token);
+    if (!r) return null;
+    const edits = orRefused(() => renameEdits(r.a, r.at, p.newName));
+    // Versioned where the client takes it: edits for a text that has changed since are not applied.
+    if (documentChangesSupport) return { documentChanges: [{ textDocument: { uri: r.a.uri, version: r.a.version }, edits }] };
+    return { changes: { [r.a.uri]: edits } };
   }),
 );
 

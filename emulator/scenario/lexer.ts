@@ -43,6 +43,21 @@ const DOTTED = /^[0-9]+\.[0-9]+$/;
 const PCIADDR = /^(?:[0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:[0-9a-fA-F]{1,2}\.[0-7]$/;
 const WORD = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
+/** WORD in words, for a message about a text that is no name. */
+export const WORD_RULE = "a name starts with a letter or '_' and goes on with letters, digits, '_' and '-'";
+
+/**
+ * What the lexer reads `text` as when it stands alone: 'word' for a name (a bus, a device, a
+ * keyword), else the kind it takes (a GUID: 36 hex digits and dashes, even when it starts with
+ * a letter), or 'invalid' (and 'eof' for no text). For a text that would be one token of a
+ * scenario, exactly as tokenize classifies it.
+ */
+export function wordKind(text: string): TokenKind {
+  if (text === '') return 'eof';
+  for (let i = 0; i < text.length; i++) if (!isRun(text.charCodeAt(i))) return 'invalid';
+  return classify(text).kind;
+}
+
 /** Binary size suffixes: 1K = 1024. */
 export const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
 /** Duration units in nanoseconds. */

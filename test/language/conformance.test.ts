@@ -108,6 +108,9 @@ test('a request without the params its handler reads fails with InvalidParams (-
       ['textDocument/formatting', doc],
       ['textDocument/documentSymbol', {}],
       ['textDocument/documentHighlight', doc],
+      ['textDocument/prepareRename', { ...doc, position: { line: 0 } }],
+      ['textDocument/rename', { ...doc, position: { line: 0, character: 5 } }],
+      ['textDocument/rename', { ...doc, position: { line: 0, character: 5 }, newName: 7 }],
       ['textDocument/documentLink', {}],
     ];
     for (const [method, params] of bad) assert.equal(await errorCode(lsp.conn, method, params), -32602, `${method} ${JSON.stringify(params)}`);
@@ -118,6 +121,12 @@ test('a request without the params its handler reads fails with InvalidParams (-
       context: { includeDeclaration: true },
     });
     assert.equal(refs.length, 3);
+    const edit = await lsp.conn.sendRequest<{ changes: Record<string, unknown[]> }>('textDocument/rename', {
+      ...doc,
+      position: { line: 0, character: 5 },
+      newName: 'nic1',
+    });
+    assert.equal(edit.changes[URI]!.length, 3);
     assert.deepEqual(lsp.errors(), []);
   } finally {
     await lsp.close();

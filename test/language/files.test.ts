@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, copyFileSync, writeFileSyn
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { ResponseError } from 'vscode-languageserver-protocol/node';
 import { startServer, open } from './client';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-lsp-files-'));
@@ -229,6 +230,14 @@ test('a document larger than a scenario may be is not analysed: one diagnostic s
     );
     assert.match(d.diagnostics[0]!.message as string, /^this scenario is 16\.3 MiB long; scenarios are limited to 16 MiB/);
     assert.equal(await lsp.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } }), null);
+    // Its names are not known: a rename says so rather than editing from nothing.
+    await assert.rejects(
+      lsp.conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 0, character: 3 } }),
+      (e: unknown) =>
+        e instanceof ResponseError &&
+        e.code === -32803 &&
+        e.message === 'this scenario has not been checked as it stands (it is too large, or its check failed), so the names in it are not known',
+    );
   } finally {
     await lsp.close();
   }

@@ -777,6 +777,8 @@ test('a request cancelled before its answer gets RequestCancelled (-32800), not 
       ['textDocument/definition', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
       ['textDocument/documentHighlight', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
       ['textDocument/documentLink', doc],
+      ['textDocument/prepareRename', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7) }],
+      ['textDocument/rename', { ...doc, position: pos(QUICKSTART, 'eject nic1', 7), newName: 'nic9' }],
     ];
     const answers = new Map<number, { result?: unknown; error?: { code: number } }>();
     const all = new Promise<void>((resolve) => {

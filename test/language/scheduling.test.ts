@@ -59,6 +59,8 @@ function packed(job: Job): PackedAnalysis {
     functions: [],
     blocks: new Int32Array(),
     files: [],
+    brokenLines: new Int32Array(),
+    unreadFrom: 0,
   };
 }
 

@@ -1,15 +1,20 @@
 // Fuzz of the language server over real LSP: a seeded stream of mutated edits
 // (insertions of language fragments, deletions, line swaps, garbage bytes)
 // sent as incremental didChange notifications, each followed by random
-// requests (completion, hover, definition, references, symbols, semantic
-// tokens, folding, formatting) at random positions. Asserts the server process
-// never dies and answers every request, and that the semantic tokens it sends as deltas after
-// each edit (and for a random range) are what a fresh analysis of the same text gives; returns
-// what it did.
+// requests (completion, hover, definition, references, highlights, links,
+// symbols, semantic tokens, folding, formatting, prepareRename and rename) at
+// random positions. Asserts the server process never dies and answers every
+// request (a rename may be refused, with RequestFailed), that the semantic
+// tokens it sends as deltas after each edit (and for a random range) are what a
+// fresh analysis of the same text gives, and that a rename it does not refuse
+// leaves the scenario meaning what it did (the same diagnostics, in order);
+// returns what it did.
 import { startServer, open } from '../test/language/client';
 import { analyze } from '../language/analyze';
 import { semanticTokens } from '../language/semantic';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ResponseError } from 'vscode-languageserver-protocol/node';
+import type { TextEdit } from 'vscode-languageserver-protocol';
 import { seedScenario } from './seed-scenario';
 import { rng } from './rng';
 import { FRAGMENTS } from './fragments';
@@ -20,6 +25,11 @@ import { readerOver } from '../emulator/scenario/staged';
 import type { ReadFile } from '../language/analyze';
 
 const SEED_TEXT = seedScenario('devices/x.lspci');
+
+/** New names a rename is asked for: names, keywords that can name a bus, and what no bus can be called. */
+const NEW_NAMES = ['nic9', 'renamed_bus-1', 'boot', 'version', 'attached', 'x', 'nic0', 'no', '1bad', 'a.b', ''];
+/** LSP's RequestFailed: a refusal the user reads (a rename the server will not do, and why). */
+const REQUEST_FAILED = -32803;
 
 /** LSP positions (lines end at \n, \r\n or a lone \r, as the server's TextDocument counts them). */
 function positionAt(text: string, offset: number): { line: number; character: number } {
@@ -116,6 +126,13 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
       requests += 2;
       // A few requests at random (sometimes out-of-range) positions.
       const count = 1 + Math.floor(rand() * 3);
+      // Renames mostly where a bus is named (a random position seldom is), else anywhere.
+      const buses = fresh.names.filter((x) => x.kind === 'bus-decl' || x.kind === 'bus-ref');
+      const onBus = (): { line: number; character: number } | undefined => {
+        if (!buses.length || rand() < 0.3) return undefined;
+        const b = pick(buses);
+        return { line: b.loc.line - 1, character: b.loc.col - 1 + Math.floor(rand() * (b.loc.endCol - b.loc.col + 1)) };
+      };
       for (let k = 0; k < count; k++) {
         const off = Math.floor(rand() * (text.length + 1));
         const position = rand() < 0.05 ? { line: 1e6, character: 1e6 } : positionAt(text, off);
@@ -129,8 +146,31 @@ export async function fuzzLsp(seed: number, iterations: number): Promise<FuzzLsp
           ['textDocument/semanticTokens/full', td],
           ['textDocument/foldingRange', td],
           ['textDocument/formatting', { ...td, options: { tabSize: 2, insertSpaces: true } }],
+          ['textDocument/documentHighlight', { ...td, position }],
+          ['textDocument/documentLink', td],
+          ['textDocument/prepareRename', { ...td, position: onBus() ?? position }],
+          ['textDocument/rename', { ...td, position: onBus() ?? position, newName: pick(NEW_NAMES) }],
         ] as const);
-        const res = await lsp.conn.sendRequest(req[0], req[1]);
+        let res: unknown;
+        try {
+          res = await lsp.conn.sendRequest(req[0], req[1]);
+        } catch (e) {
+          if (!(e instanceof ResponseError && e.code === REQUEST_FAILED && /rename/i.test(req[0]))) throw e;
+          if (/\n/.test(e.message) || !e.message)
+            throw new Error(`a refusal that is not one line at iteration ${i}, seed ${seed}: ${JSON.stringify(e.message)}`, { cause: e });
+          requests++;
+          continue;
+        }
+        if (req[0] === 'textDocument/rename') {
+          // Renamed, the scenario must check as it did: the same diagnostics in the same order.
+          const edits = (res as { changes: Record<string, TextEdit[]> }).changes[uri] ?? [];
+          const renamed = TextDocument.applyEdits(TextDocument.create('x', 'vpci', 0, text), edits);
+          const codes = (t: string): string => JSON.stringify(analyze(t, uri, readAsServer).diagnostics.map((x) => x.code));
+          if (codes(renamed) !== codes(text))
+            throw new Error(
+              `a rename changed the diagnostics at iteration ${i}, seed ${seed}: ${JSON.stringify(req[1])}\n--- text ---\n${text}\n--- renamed ---\n${renamed}`,
+            );
+        }
         // A whole-document answer is what the client holds from now on (the server holds it too).
         if (req[0] === 'textDocument/semanticTokens/full') held = res as typeof held;
         requests++;

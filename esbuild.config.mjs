@@ -21,6 +21,8 @@ const watch = process.argv.includes('--watch');
 const listingsDigest = watch
   ? ''
   : (await import('node:child_process')).execFileSync(process.execPath, ['--import', 'tsx', 'scripts/listings-digest.ts'], { encoding: 'utf8' }).trim();
+/** The package's version, for the CLI's --version. */
+const pkgVersion = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const common = {
   bundle: true,
   platform: 'node',
@@ -36,7 +38,8 @@ const common = {
   minifySyntax: true,
   minifyWhitespace: true,
   charset: 'ascii',
-  define: { __VPCI_LISTINGS_DIGEST__: JSON.stringify(listingsDigest) },
+  // The CLI's --version: the package's own, stamped at build time (the bundle reads no package.json).
+  define: { __VPCI_LISTINGS_DIGEST__: JSON.stringify(listingsDigest), __VPCI_VERSION__: JSON.stringify(pkgVersion) },
 };
 
 const entries = [

@@ -2,8 +2,8 @@
 // them; prints every diagnostic with its position.
 import { EXIT, EXIT_CODES, type Command } from './io';
 import { parse } from './args';
-import { loadReported } from './load-reported';
-import { counted } from '../../emulator/format';
+import { loadArgReported, scenarioName } from './load-reported';
+import { counted, visible } from '../../emulator/format';
 
 export const CHECK_USAGE = `usage: vpci-lab check <scenario.vpci>...
 
@@ -19,20 +19,21 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'check scenarios for errors without running them',
   usage: CHECK_USAGE,
-  run(args, io) {
+  async run(args, io) {
     const r = parse(args, {});
     if (!r.ok || !r.p.positionals.length) {
       io.err(`vpci-lab: check: ${r.ok ? 'which scenario? (vpci-lab check <scenario.vpci>...)' : r.error}\n(vpci-lab check --help for usage)\n`);
       return EXIT.badInput;
     }
     let bad = false;
-    for (const file of r.p.positionals) {
-      const l = loadReported(file, io, 'vpci-lab: check: ');
+    for (const arg of r.p.positionals) {
+      const file = scenarioName(arg);
+      const l = await loadArgReported(arg, io, 'vpci-lab: check: ');
       if (!l || l.errors.length) {
         bad = true;
         continue;
       }
-      io.out(`${file}: ok${l.diagnostics.length ? ` (${counted(l.diagnostics.length, 'warning')})` : ''}\n`);
+      io.out(`${visible(file)}: ok${l.diagnostics.length ? ` (${counted(l.diagnostics.length, 'warning')})` : ''}\n`);
     }
     return bad ? EXIT.badInput : EXIT.ok;
   },

@@ -2,9 +2,9 @@
 // stdio, or over TCP on 127.0.0.1 for editors that connect to a debug server.
 // With --scenario the process also holds a machine that debug clients attach
 // to ("request": "attach" with "debugServer": N) and that outlives them.
-import { EXIT, type Command } from './io';
+import { EXIT, STDIN_ARG, type Command } from './io';
 import { parse, last } from './args';
-import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom } from './overrides';
+import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
 import { runStdio, runTcp } from '../server';
 import { HeldMachine, type LaunchArgs } from '../session';
 import { loadReported } from './load-reported';
@@ -14,13 +14,20 @@ export const DAP_USAGE = `usage: vpci-lab dap [--port N [--scenario <file.vpci> 
 The vPCI debug adapter (Debug Adapter Protocol).
 
 options:
-  (none)             DAP over stdio
-  --port N           DAP over TCP on 127.0.0.1:N (0 = any free port); one session per connection
-  --scenario <file>  also hold this scenario's machine for "attach" clients, stopped at the
-                     driver's attach entry; a detaching client leaves it where it stands.
-                     The file is checked now and read again whenever a run starts afresh
-                     (the first attach, and after a client terminates the run).
-${OVERRIDE_USAGE}  -h, --help         print this help
+  (none)                 DAP over stdio
+  --port N               DAP over TCP on 127.0.0.1:N (0 = any free port); one session per connection
+  --scenario <file>      also hold this scenario's machine for "attach" clients, stopped at the
+                         driver's attach entry; a detaching client leaves it where it stands.
+                         The file is checked now and read again whenever a run starts afresh
+                         (the first attach, and after a client terminates the run).
+${OVERRIDE_USAGE}  -h, --help             print this help
+
+quirks:
+${quirksHelp()}
+exit codes:
+  0   the adapter ended (over stdio: its client closed the connection)
+  2   a wrong option, or a --scenario that cannot be read or has errors (printed as file:line:col)
+  69  the --port cannot be listened on (in use, not permitted)
 `;
 
 const OPTIONS = { ...OVERRIDE_OPTIONS, port: { type: 'string' }, scenario: { type: 'string' } } as const;
@@ -48,6 +55,13 @@ export const dapCommand: Command = {
       runStdio();
       return new Promise<number>(() => {}); // the session ends the process
     }
+    // --guest, --host and --quirk change the held machine; a client that launches names its own.
+    if (scenario === undefined && (v.guest || v.host || v.quirk))
+      return bad(
+        `--${v.guest ? 'guest' : v.host ? 'host' : 'quirk'} needs --scenario: it changes the machine held for attach (a client that launches sets its own)`,
+      );
+    // The held scenario is read again whenever a run starts afresh: standard input can be read once.
+    if (scenario === STDIN_ARG) return bad('--scenario -: the held scenario is read again whenever a run starts afresh, so it must be a file');
     const n = Number(port);
     if (!/^\d+$/.test(port) || n > 65535) return bad(`--port ${port}: must be 0..65535`);
     let held: HeldMachine | undefined;

@@ -2,7 +2,7 @@
 // catalog device or a dump file the way lspci does (-v / -vvv, -xxxx).
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, type Command } from './io';
+import { EXIT, STDIN_ARG, STDIN_NAME, type Command } from './io';
 import { parse } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
@@ -139,7 +139,7 @@ export const lspciCommand: Command = {
   name: 'lspci',
   summary: 'decode a catalog device or a dump like lspci 3.9.0 (-v…-vvv, -n/-nn, -x…-xxxx)',
   usage: LSPCI_USAGE,
-  run(args, io) {
+  async run(args, io) {
     const bad = (why: string) => {
       io.err(`vpci-lab: lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
       return EXIT.badInput;
@@ -165,6 +165,8 @@ export const lspciCommand: Command = {
     }
     const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
+    /** The dump as messages name it: a path as written, standard input as <stdin>. */
+    const dumpName = shownPath(what === STDIN_ARG ? STDIN_NAME : what);
     const bars: { index: number | 'rom'; size: number }[] = [];
     /** Each BAR's --bar argument as written, to name it in an error. */
     const barArg = new Map<number | 'rom', string>();
@@ -192,11 +194,13 @@ export const lspciCommand: Command = {
         return bad(`--bar ${v.bar![0]}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
       bars.push(...catalogEntry(what)!.bars);
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
-    } else if (/[\\/.]/.test(what) || existsSync(what)) {
-      // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name).
+    } else if (what === STDIN_ARG || /[\\/.]/.test(what) || existsSync(what)) {
+      // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name),
+      // or standard input (`-`: lspci -xxxx | vpci-lab lspci -), to its end and as much.
       let raw: Buffer;
       try {
-        raw = Buffer.from(withoutBom(nodeFiles.readFileSync(what, DUMP_LIMIT)));
+        if (what === STDIN_ARG && !io.readStdin) throw new FileError(STDIN_NAME, 'unreadable', 'standard input cannot be read here');
+        raw = Buffer.from(withoutBom(what === STDIN_ARG ? await io.readStdin!(DUMP_LIMIT) : nodeFiles.readFileSync(what, DUMP_LIMIT)));
       } catch (e) {
         // a file that is missing or cannot be read: one line naming it
         const why =
@@ -204,7 +208,7 @@ export const lspciCommand: Command = {
             ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`
             : e instanceof FileError
               ? e.message
-              : `${shownPath(what)}: ${errorReason(e)}`;
+              : `${dumpName}: ${errorReason(e)}`;
         io.err(`vpci-lab: lspci: ${why}\n`);
         return EXIT.badInput;
       }
@@ -212,21 +216,21 @@ export const lspciCommand: Command = {
         // Read as lspci -F reads it (any length, gaps as ff, devices in lspci's order).
         const imp = parseLspciDump(raw.toString('latin1'));
         if (!imp.ok) {
-          io.err(`${shownPath(what)}:${imp.line}: ${imp.message}\n`);
+          io.err(`vpci-lab: lspci: ${dumpName}:${imp.line}: ${imp.message}\n`);
           return EXIT.badInput;
         }
         // A file with no device in it (empty, blank lines) has nothing for lspci -F to print: said
         // in one line, as a scenario naming it is told (dump-unparsable), not a silent exit 0. A
         // header line with no hex under it is a device to lspci -F (all ff bytes), printed as it does.
         if (!imp.devices.length) {
-          io.err(`${shownPath(what)}:1: ${NO_DUMP_FOUND}\n`);
+          io.err(`vpci-lab: lspci: ${dumpName}:1: ${NO_DUMP_FOUND}\n`);
           return EXIT.badInput;
         }
         devs = imp.devices.map((d) => ({ address: d.address, title: '', bytes: d.bytes }));
       } else {
         const imp = importConfigBinary(new Uint8Array(raw));
         if (!imp.ok) {
-          io.err(`${shownPath(what)}: ${imp.error.message}\n`);
+          io.err(`vpci-lab: lspci: ${dumpName}: ${imp.error.message}\n`);
           return EXIT.badInput;
         }
         devs = [imp.device];

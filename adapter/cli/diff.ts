@@ -7,13 +7,14 @@ import { counted, visible } from '../../emulator/format';
 import { LoadFailure, positiveWhole, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
-import { checkGuest, checkHost, parseQuirk, quirksHelp, GUEST_NAMES, HOST_NAMES } from './overrides';
-import { loadReported } from './load-reported';
+import { checkGuest, checkHost, parseQuirk, quirksHelp, quirkWarnings, GUEST_NAMES, HOST_NAMES } from './overrides';
+import { loadArgReported, scenarioName } from './load-reported';
 import { runToVerdict, DEFAULT_MAX_STEPS } from '../headless';
 import { diffRuns, type DiffRow, type RunDiff, type SeqMessage } from '../../emulator/machine/diff';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 import type { GuestModelName } from '../../emulator/vpci/guest/quirks';
 import type { Machine } from '../../emulator/machine/machine';
+import type { Loaded } from '../load';
 
 export const DIFF_USAGE = `usage: vpci-lab diff <scenario.vpci> [<other.vpci>] [--guest A --guest B] [--host A --host B] [--quirk name=on --quirk name=off] [options]
 
@@ -58,6 +59,9 @@ const OPTIONS = {
 } as const;
 
 interface Side {
+  /** The scenario as written on the command line (`-` for standard input). */
+  arg: string;
+  /** The scenario as messages name it (<stdin> for standard input). */
   file: string;
   overrides: ConfigOverrides;
   label: string;
@@ -110,7 +114,8 @@ export function sidesOf(
       parts[1].push(`${name}=${b ? 'on' : 'off'}`);
     }
   }
-  const [fa, fb] = [files[0]!, files[files.length - 1]!];
+  const [aa, ab] = [files[0]!, files[files.length - 1]!];
+  const [fa, fb] = [scenarioName(aa), scenarioName(ab)];
   if (files.length === 2) {
     const [na, nb] = basename(fa) === basename(fb) ? [fa, fb] : [basename(fa), basename(fb)];
     parts[0].unshift(na);
@@ -121,8 +126,8 @@ export function sidesOf(
   return {
     ok: true,
     sides: [
-      { file: fa, overrides: o[0], label: labels[0]! },
-      { file: fb, overrides: o[1], label: labels[1]! },
+      { arg: aa, file: fa, overrides: o[0], label: labels[0]! },
+      { arg: ab, file: fb, overrides: o[1], label: labels[1]! },
     ],
   };
 }
@@ -258,10 +263,13 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   // An empty name would be taken as no report at all, silently.
   if (json === '') return bad("--json needs a file name, or '-' for stdout");
   if (json && json !== '-') reportWritable('--json', json);
-  const runs: { side: Side; m: Machine; steps: number }[] = [];
+  // Both scenarios are loaded (and checked) before either runs: a second file that is missing or
+  // broken is found at once, not after the first run.
+  const loads: (Loaded & { machine: Machine })[] = [];
+  const warned = new Set<string>();
   for (const side of s.sides) {
     const failure = new LoadFailure(side.file);
-    const loaded = loadReported(side.file, failure.watching(io), 'vpci-lab: diff: ', side.overrides);
+    const loaded = await loadArgReported(side.arg, failure.watching(io), 'vpci-lab: diff: ', side.overrides);
     if (!loaded?.machine) {
       if (json) {
         failure.diagnostics = loaded?.diagnostics ?? [];
@@ -271,9 +279,20 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
       }
       return EXIT.badInput;
     }
-    const run = await runToVerdict({ ...loaded, machine: loaded.machine }, { maxSteps });
+    // Said once for both runs when both have that guest (a quirk on in one and off in the other).
+    for (const w of quirkWarnings('diff', side.overrides.quirks, loaded.machine.config.guest)) {
+      if (!warned.has(w)) io.err(w + '\n');
+      warned.add(w);
+    }
+    loads.push({ ...loaded, machine: loaded.machine });
+  }
+  const runs: { side: Side; m: Machine; steps: number }[] = [];
+  for (const [i, side] of s.sides.entries()) {
+    const loaded = loads[i]!;
+    const m = loaded.machine;
+    const run = await runToVerdict(loaded, { maxSteps });
     if (run.hitMaxSteps) io.err(`vpci-lab: diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
-    runs.push({ side, m: loaded.machine, steps: run.steps });
+    runs.push({ side, m, steps: run.steps });
   }
   const d = diffRuns(runs[0]!.m, runs[1]!.m, [s.sides[0].label, s.sides[1].label]);
   // visible(): a control character in a file name (and so in a label) is written as \xNN, as in every message.

@@ -1,17 +1,44 @@
 // What every CLI command is: a name, a one-line summary for `vpci-lab --help`,
 // its full usage (printed by `vpci-lab <command> --help`) and a body that
 // returns an exit code. Output goes through injected streams so tests capture it.
+import { FileError, bytesText } from '../../io/files';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   /** Bytes to stdout as they are (what a C program writes raw); without it, `out` of their text. */
   outBytes?(bytes: Uint8Array): void;
+  /**
+   * Standard input to its end, at most `limit` bytes (a FileError past that), for a file argument
+   * written `-`. Without it (an io that has no standard input), `-` is refused.
+   */
+  readStdin?: (limit: number) => Promise<Uint8Array>;
+}
+
+/** How a file argument names standard input, and how messages name what was read from it (as gcc does). */
+export const STDIN_ARG = '-';
+export const STDIN_NAME = '<stdin>';
+
+/** Reads the process's standard input to its end; more than `limit` bytes is a one-line FileError. */
+async function readProcessStdin(limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > limit) {
+      process.stdin.destroy();
+      throw new FileError(STDIN_NAME, 'too-large', `is larger than the limit; files read here are limited to ${bytesText(limit)}`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 
 export const processIo: CliIo = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   outBytes: (b) => process.stdout.write(b),
+  readStdin: readProcessStdin,
 };
 
 export interface Command {

@@ -1,6 +1,9 @@
 // Command dispatch for the vpci-lab CLI: `vpci-lab <command> [options]`, with
 // `--help` on every command printing its usage to stdout (exit 0).
-import { writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { visible } from '../../emulator/format';
+import { didYouMean } from '../../emulator/scenario/names';
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
 import { wantsHelp } from './args';
@@ -20,7 +23,29 @@ ${[...COMMANDS]
   .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}\n`)
   .join('')}
 vpci-lab <command> --help prints a command's options; vpci-lab help <command> does too.
+vpci-lab --version prints the version.
 `;
+}
+
+declare const __VPCI_VERSION__: string | undefined;
+
+/** The version of the package this CLI was built from (the build stamps it; from source, package.json says it). */
+function version(): string {
+  if (typeof __VPCI_VERSION__ === 'string') return __VPCI_VERSION__;
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'of unknown version (no package.json beside the source)';
+  }
+}
+
+/** A command's name, or the usage's hint: one line, as every other error. */
+function unknownCommand(name: string, prefix = 'vpci-lab'): string {
+  const near = didYouMean(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  return `${prefix}: unknown command '${visible(name)}'${near ? ` (did you mean ${near}?)` : ''}\n(vpci-lab --help lists the commands)\n`;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -28,6 +53,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (name === undefined) {
     io.err(usage());
     return EXIT.badInput;
+  }
+  if (name === '--version') {
+    io.out(`vpci-lab ${version()}\n`);
+    return EXIT.ok;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const about = name === 'help' ? rest[0] : undefined;
@@ -38,7 +67,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     const c = COMMANDS.find((x) => x.name === about);
     if (!c) {
-      io.err(`vpci-lab: help: unknown command '${about}'\n${usage()}`);
+      io.err(unknownCommand(about, 'vpci-lab: help'));
+      return EXIT.badInput;
+    }
+    if (rest.length > 1) {
+      io.err(`vpci-lab: help: one command at a time (got ${rest.length})\n(vpci-lab --help lists the commands)\n`);
       return EXIT.badInput;
     }
     io.out(c.usage);
@@ -46,13 +79,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`vpci-lab: unknown command '${name}'\n${usage()}`);
+    io.err(unknownCommand(name));
     return EXIT.badInput;
   }
   if (wantsHelp(rest)) {
     io.out(cmd.usage);
     return EXIT.ok;
   }
+  current = name;
   return cmd.run(rest, io);
 }
 
@@ -62,6 +96,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 // it): a system error (a folder given as a file, a port in use, no permission) as its reason, exit
 // 74 (EX_IOERR) or 69 (EX_UNAVAILABLE, a port that cannot be listened on); anything else is a
 // bug, exit 70 (EX_SOFTWARE).
+
+/** The command running, for a message about its output (none while printing the usage). */
+let current = '';
 
 /** Exits once everything written has left: stdout and stderr are asynchronous pipes, and exiting at once would cut off a long report. */
 function exit(code: number): void {
@@ -85,7 +122,7 @@ function outputFailed(name: 'stdout' | 'stderr', e: unknown): void {
   if (errnoCode(first) === 'EPIPE') process.exit(141);
   if (name === 'stdout') {
     try {
-      writeSync(2, `vpci-lab: cannot write the output (stdout): ${errorReason(first)}\n`);
+      writeSync(2, `vpci-lab: ${current ? `${current}: ` : ''}cannot write the output (stdout): ${errorReason(first)}\n`);
     } catch {
       // stderr is gone too
     }

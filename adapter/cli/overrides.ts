@@ -51,7 +51,7 @@ export function overridesFrom(
   const o: ConfigOverrides = {};
   for (const k of ['guest', 'host'] as const) {
     const list = v[k] ?? [];
-    if (list.length > 1) return { ok: false, error: `--${k} given ${list.length} times (${compareHint})` };
+    if (list.length > 1) return { ok: false, error: `--${k} given ${list.length} times: it takes one (${compareHint})` };
   }
   const g = v.guest?.[0];
   if (g !== undefined) {
@@ -71,4 +71,18 @@ export function overridesFrom(
     (o.quirks ??= {})[r.name] = r.on;
   }
   return { ok: true, o };
+}
+
+/**
+ * What a command says of a quirk switched on the command line that the guest does not have: it
+ * changes nothing, as the scenario's own `quirk` line would be told (quirk-not-applicable).
+ */
+export function quirkWarnings(command: string, quirks: Record<string, boolean> | undefined, guest: GuestModelName): string[] {
+  const out: string[] = [];
+  for (const q of Object.keys(quirks ?? {})) {
+    const info = QUIRKS.find((x) => x.name === q)!;
+    if (!info.models.includes(guest))
+      out.push(`vpci-lab: ${command}: warning: --quirk ${q}: the ${guest} guest has no such quirk (${info.models.join(', ')} only); it changes nothing`);
+  }
+  return out;
 }

@@ -5,9 +5,8 @@
 import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
 import { LoadFailure, positiveWhole, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
 import { parse, last } from './args';
-import { loadReported } from './load-reported';
-import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
-import { QUIRKS } from '../../emulator/vpci/guest/quirks';
+import { loadArgReported, scenarioName } from './load-reported';
+import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
 import { transcript } from '../../emulator/machine/transcript';
 import { counted, formatTime, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
@@ -134,7 +133,9 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   // An empty name would be taken as no report at all, silently.
   if (json === '') return bad("--json needs a file name, or '-' for stdout");
   if (junit === '') return bad('--junit needs a file name');
-  const file = r.p.positionals[0]!;
+  // `-` is standard input, named <stdin> in every message and report.
+  const arg = r.p.positionals[0]!;
+  const file = scenarioName(arg);
   // The file name as printed: a control character in it written as \xNN, as every message writes it.
   const shown = visible(file);
   // A report that could not be written would be found missing only after the whole run.
@@ -144,7 +145,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
   const failure = new LoadFailure(file);
-  const loaded = loadReported(file, failure.watching(io), `vpci-lab: ${name}: `, ov.o);
+  const loaded = await loadArgReported(arg, failure.watching(io), `vpci-lab: ${name}: `, ov.o);
   if (!loaded?.machine) {
     failure.diagnostics = loaded?.diagnostics ?? [];
     const text = JSON.stringify({ ...failure.json(), ok: false, held: 0, expectations: [] }, null, 2) + '\n';
@@ -154,12 +155,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     return EXIT.badInput;
   }
   const m = loaded.machine;
-  // A quirk the guest does not have changes nothing: said, as the scenario's own `quirk` line would be (quirk-not-applicable).
-  for (const q of Object.keys(ov.o.quirks ?? {})) {
-    const info = QUIRKS.find((x) => x.name === q)!;
-    if (!info.models.includes(m.config.guest))
-      io.err(`vpci-lab: ${name}: warning: --quirk ${q}: the ${m.config.guest} guest has no such quirk (${info.models.join(', ')} only); it changes nothing\n`);
-  }
+  for (const w of quirkWarnings(name, ov.o.quirks, m.config.guest)) io.err(w + '\n');
   const run = await runToVerdict({ ...loaded, machine: m }, { maxSteps });
   const results = run.results;
   const unfired = unfiredFaults(m);

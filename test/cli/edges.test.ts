@@ -161,7 +161,7 @@ test('lspci on a dump with no device in it (empty, blank lines, no header): the 
     writeFileSync(join(dir, name), text);
     const r = cli(['lspci', name]);
     assert.equal(r.code, 2, `${name}: ${r.out}`);
-    assert.equal(r.err, `${name}${why}\n`);
+    assert.equal(r.err, `vpci-lab: lspci: ${name}${why}\n`);
     assert.equal(r.out, '');
   }
   // check says the same of each, at the dump's place in the scenario.
@@ -210,7 +210,7 @@ test("a dump saved as UTF-16 (PowerShell's >, either byte order) reads as its UT
   }
   // Only a byte-order mark in UTF-16: the empty dump's error, not "config file is 2 bytes".
   writeFileSync(join(dir, 'bom16.lspci'), Buffer.from([0xff, 0xfe]));
-  assert.equal(cli(['lspci', 'bom16.lspci']).err, 'bom16.lspci:1: no config-space dump found (expected lspci -x/-xxx/-xxxx output)\n');
+  assert.equal(cli(['lspci', 'bom16.lspci']).err, 'vpci-lab: lspci: bom16.lspci:1: no config-space dump found (expected lspci -x/-xxx/-xxxx output)\n');
 });
 
 test('lspci --bar: a size that is not a power of two, a BAR given twice, and --bar on a catalog device are usage errors naming the BAR', () => {

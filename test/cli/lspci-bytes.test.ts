@@ -110,7 +110,7 @@ test('a dump line lspci cannot read whole (over 253 characters, or the last with
     const o = ours(file);
     assert.equal(o.code, 2, name);
     assert.equal(o.out.length, 0, name);
-    assert.equal(o.err, `${file}:${line}: dump: line too long or unterminated\n`, name);
+    assert.equal(o.err, `vpci-lab: lspci: ${file}:${line}: dump: line too long or unterminated\n`, name);
     if (lspciPresent) {
       const r = real(file);
       assert.deepEqual([r.code, r.out.length, r.err.trim()], [1, 0, 'lspci: dump: line too long or unterminated'], name);

@@ -221,7 +221,7 @@ test('run: a misspelt guest, host or quirk is one line naming the valid ones', a
     [['--guest', 'windows'], /--guest windows: unknown guest model \(one of freebsd, freebsd-2016, linux\)/],
     [['--host', 'hyperv-2000'], /--host hyperv-2000: unknown host profile \(one of hyperv-2016/],
     [['--quirk', 'nope=on'], /--quirk nope=on: unknown quirk nope/],
-    [['--guest', 'linux', '--guest', 'freebsd'], /--guest given 2 times \(vpci-lab diff compares two\)/],
+    [['--guest', 'linux', '--guest', 'freebsd'], /--guest given 2 times: it takes one \(vpci-lab diff compares two\)/],
   ] as const) {
     const io = capture();
     assert.equal(await main(['run', FIXTURE, ...args], io), 2);

@@ -1,0 +1,132 @@
+// The CLI as a newcomer meets it with only the README and a terminal: `-` for standard input, the
+// dap usage and its options, diff's warnings and the order it reads its files in, the lspci dump
+// errors, an unknown or misspelt command and --version. Runs the built bundle (dist/cli.js) as a
+// user would.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const CLI = resolve('dist/cli.js');
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const EXAMPLES = resolve('examples');
+const GPU = resolve('examples/devices/nvidia-tu102-gpu.lspci');
+const dir = mkdtempSync(join(tmpdir(), 'vpci-cli-newcomer-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], o: { cwd?: string; input?: string | Buffer } = {}): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: o.cwd ?? dir,
+    input: o.input ?? '',
+    encoding: 'utf8',
+    timeout: 120_000,
+    maxBuffer: 64 << 20,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test("'-' reads a scenario from standard input: check, run (its dumps from the current folder), diff (read once for both runs); messages call it <stdin>", () => {
+  const text = readFileSync(QUICKSTART, 'utf8');
+  let r = cli(['check', '-'], { input: text });
+  assert.deepEqual([r.code, r.out, r.err], [0, '<stdin>: ok\n', '']);
+  r = cli(['check', '-'], { input: 'vm {\n  host nope\n}\n' });
+  assert.equal(r.code, 2);
+  assert.equal(r.err.split('\n')[0], "<stdin>:2:8: error: unknown host profile 'nope' [unknown-profile]");
+  r = cli(['run', '-', '--quiet'], { input: text });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^ {2}ok {4}<stdin>:20:1 {2}nic0 attached — at 269\.200 µs$/m);
+  assert.match(r.out, /7 of 7 expectations held\n$/);
+  // A dump is found from the current folder, as it would be beside a scenario file there.
+  r = cli(['run', '-', '--json', '-'], { input: readFileSync(join(EXAMPLES, 'bring-your-own-device.vpci')), cwd: EXAMPLES });
+  assert.equal(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.deepEqual([j.scenario, j.ok, j.held], ['<stdin>', true, 6]);
+  // diff reads it once and runs it twice.
+  r = cli(['diff', '-', '--guest', 'freebsd', '--guest', 'linux'], { input: text });
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /^left: {2}freebsd — <stdin>, host hyperv-2016, guest freebsd \(7123 steps\)$/m);
+  assert.match(r.out, /^right: linux — <stdin>, host hyperv-2016, guest linux \(8308 steps\)$/m);
+});
+
+test("'-' reads a dump from standard input (lspci -xxxx | vpci-lab lspci -); more than 16 MiB there is one line and exit 2", () => {
+  let r = cli(['lspci', '-', '-n'], { input: readFileSync(GPU) });
+  assert.deepEqual([r.code, r.out, r.err], [0, '02:00.0 0300: 10de:1e07 (rev a1)\n', '']);
+  r = cli(['lspci', '-'], { input: 'not a dump\n' });
+  assert.deepEqual([r.code, r.out, r.err], [2, '', 'vpci-lab: lspci: <stdin>:1: no config-space dump found (expected lspci -x/-xxx/-xxxx output)\n']);
+  const big = Buffer.alloc(16 * 1024 * 1024 + 1, 0x20);
+  for (const cmd of ['lspci', 'check']) {
+    r = cli([cmd, '-'], { input: big });
+    assert.deepEqual([r.code, r.err], [2, `vpci-lab: ${cmd}: <stdin>: is larger than the limit; files read here are limited to 16 MiB\n`]);
+  }
+  // The held scenario of dap is read again at each fresh run: standard input cannot be that.
+  r = cli(['dap', '--port', '0', '--scenario', '-']);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.split('\n')[0], 'vpci-lab: dap: --scenario -: the held scenario is read again whenever a run starts afresh, so it must be a file');
+});
+
+test('lspci: a dump that cannot be read as one is an error like every other, vpci-lab: lspci: FILE:LINE: …', () => {
+  writeFileSync(join(dir, 'raw.bin'), Buffer.alloc(10, 0xab));
+  const r = cli(['lspci', 'raw.bin']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^vpci-lab: lspci: raw\.bin: \S.*\n$/);
+});
+
+test('dap --help: the options in one column, the quirks it refers to listed, its exit codes', () => {
+  const r = cli(['dap', '--help']);
+  assert.equal(r.code, 0);
+  const options = r.out.slice(r.out.indexOf('options:\n'), r.out.indexOf('\nquirks:'));
+  const starts = new Set([...options.matchAll(/^ {2}(?:\(none\)|-\S*(?: \S+)?|--[a-z]+ \S+) +(?=\S)/gm)].map((m) => m[0].length));
+  assert.deepEqual([...starts], [25], options);
+  assert.match(r.out, /quirks below/);
+  const quirks = r.out.slice(r.out.indexOf('\nquirks:'));
+  for (const q of ['all-versions-rejected-continues', 'short-packet-drop', 'map-msi-no-rescind-check']) assert.match(quirks, new RegExp(`^ {2}${q} `, 'm'));
+  assert.match(r.out, /^exit codes:\n {2}0 .*\n {2}2 .*\n {2}69 .*listened on/m);
+});
+
+test('dap --port with --guest, --host or --quirk but no --scenario: an error, not options silently dropped', () => {
+  for (const extra of [
+    ['--guest', 'linux'],
+    ['--host', 'openvmm'],
+    ['--quirk', 'short-packet-drop=off'],
+  ]) {
+    const r = cli(['dap', '--port', '0', ...extra]);
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.err}`);
+    assert.equal(
+      r.err.split('\n')[0],
+      `vpci-lab: dap: ${extra[0]} needs --scenario: it changes the machine held for attach (a client that launches sets its own)`,
+    );
+  }
+});
+
+test('diff: a quirk the guest does not have is a warning, once, as run gives it; a missing second file is found before the first run', () => {
+  let r = cli(['diff', QUICKSTART, '--guest', 'linux', '--quirk', 'descriptor-stride=on', '--quirk', 'descriptor-stride=off']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.err, 'vpci-lab: diff: warning: --quirk descriptor-stride: the linux guest has no such quirk (freebsd only); it changes nothing\n');
+  r = cli(['run', QUICKSTART, '--guest', 'linux', '--quirk', 'descriptor-stride=off', '--quiet']);
+  assert.match(r.err, /^vpci-lab: run: warning: --quirk descriptor-stride: the linux guest has no such quirk \(freebsd only\); it changes nothing$/m);
+  // Before, the first run went to its end (here: to --max-steps, which it says) before the second file was found missing.
+  r = cli(['diff', QUICKSTART, 'missing.vpci', '--max-steps', '1']);
+  assert.deepEqual([r.code, r.out, r.err], [2, '', 'vpci-lab: diff: missing.vpci: no such file\n']);
+});
+
+test('check names a file with a control character in it as every message does (\\xNN), so its "ok" line stays one line', () => {
+  const name = 'a\nb.vpci';
+  writeFileSync(join(dir, name), readFileSync(QUICKSTART));
+  const r = cli(['check', name]);
+  assert.deepEqual([r.code, r.out], [0, 'a\\x0ab.vpci: ok\n']);
+});
+
+test('an unknown or misspelt command, help with two commands: an error and where the usage is, not the whole usage; --version', () => {
+  let r = cli(['lscpi', 'x']);
+  assert.deepEqual([r.code, r.out, r.err], [2, '', "vpci-lab: unknown command 'lscpi' (did you mean lspci?)\n(vpci-lab --help lists the commands)\n"]);
+  r = cli(['frobnicate']);
+  assert.deepEqual([r.code, r.err], [2, "vpci-lab: unknown command 'frobnicate'\n(vpci-lab --help lists the commands)\n"]);
+  r = cli(['help', 'run', 'check']);
+  assert.deepEqual([r.code, r.out, r.err], [2, '', 'vpci-lab: help: one command at a time (got 2)\n(vpci-lab --help lists the commands)\n']);
+  r = cli(['--version']);
+  const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string };
+  assert.deepEqual([r.code, r.out, r.err], [0, `vpci-lab ${pkg.version}\n`, '']);
+  assert.match(cli(['--help']).out, /^vpci-lab --version prints the version\.$/m);
+});

@@ -1,18 +1,21 @@
 // The CLI as a newcomer meets it with only the README and a terminal: `-` for standard input, the
 // dap usage and its options, diff's warnings and the order it reads its files in, the lspci dump
-// errors, an unknown or misspelt command and --version. Runs the built bundle (dist/cli.js) as a
-// user would.
+// errors, an unknown or misspelt command, --version, and what the README says of the commands,
+// their exit codes, their JSON reports and the editor's menu names. Runs the built bundle
+// (dist/cli.js) as a user would.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { COMMANDS } from '../../adapter/cli/commands';
 
 const CLI = resolve('dist/cli.js');
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const EXAMPLES = resolve('examples');
 const GPU = resolve('examples/devices/nvidia-tu102-gpu.lspci');
+const README = readFileSync(resolve('README.md'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'vpci-cli-newcomer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -129,4 +132,94 @@ test('an unknown or misspelt command, help with two commands: an error and where
   const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string };
   assert.deepEqual([r.code, r.out, r.err], [0, `vpci-lab ${pkg.version}\n`, '']);
   assert.match(cli(['--help']).out, /^vpci-lab --version prints the version\.$/m);
+});
+
+test("the README's command table names every command, and its exit codes are the ones the CLI returns", () => {
+  const table = README.slice(README.indexOf('| command | what it does |'));
+  const named = [...table.slice(0, table.indexOf('\n\n')).matchAll(/^\| `([a-z]+)\b/gm)].map((m) => m[1]);
+  assert.deepEqual(named.sort(), COMMANDS.map((c) => c.name).sort());
+  const para = README.slice(README.indexOf('**Errors and exit codes.**')).replace(/\s+/g, ' ');
+  const codes = para.slice(para.indexOf('Exit codes:'), para.indexOf('a bug.') + 'a bug.'.length);
+  // Every code the CLI exits with (adapter/cli/main.ts: 69, 70, 74 and 141 for any command).
+  const said = [...codes.matchAll(/(?:: |; )(\d+) /g)].map((m) => Number(m[1]));
+  assert.deepEqual(said, [0, 1, 2, 69, 74, 141, 70], codes);
+});
+
+test("the README's JSON table names every field of run --json and diff --json, and only those", () => {
+  const row = (name: string): Set<string> => {
+    const line = README.split('\n').find((l) => l.startsWith(`| ${name} |`));
+    assert.ok(line, name);
+    return new Set([...line.slice(name.length + 4).matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1]!));
+  };
+  const keys = (x: unknown, into = new Set<string>()): Set<string> => {
+    if (Array.isArray(x)) for (const y of x) keys(y, into);
+    else if (x && typeof x === 'object')
+      for (const [k, v] of Object.entries(x)) {
+        // quirks is a map of quirk names, not fields.
+        into.add(k);
+        if (k !== 'quirks') keys(v, into);
+      }
+    return into;
+  };
+  // A run with a fault that never fires (unfiredFaults), warnings (diagnostics) and a failed value expectation (expected, actual).
+  const faults = join(EXAMPLES, 'faults.vpci');
+  const run = JSON.parse(cli(['run', faults, '--guest', 'linux', '--json', '-']).out) as unknown;
+  const runKeys = keys(run);
+  assert.ok(runKeys.has('expected') && runKeys.has('why') && runKeys.has('severity'), [...runKeys].join(' '));
+  assert.deepEqual([...row('`run --json`')].sort(), [...runKeys].sort());
+  const bad = join(dir, 'bad.vpci');
+  writeFileSync(bad, 'vm {\n  host nope\n}\n');
+  // A report of a scenario that did not load: its own fields (its diagnostics are as above).
+  const top = (text: string) => Object.keys(JSON.parse(text) as object).sort();
+  assert.deepEqual([...row('`run --json`, a scenario that does not load')].sort(), top(cli(['run', bad, '--json', '-']).out));
+  // Hosts that differ: changed rows (changes), completions with a status, slots; and a quirk whose buses end differently (endStates).
+  const diff = keys(JSON.parse(cli(['diff', QUICKSTART, '--host', 'hyperv-2016', '--host', 'openvmm', '--json', '-']).out));
+  const ends = JSON.parse(
+    cli(['diff', join(EXAMPLES, 'quirks', 'short-packet-drop.vpci'), '--quirk', 'short-packet-drop=on', '--quirk', 'short-packet-drop=off', '--json', '-']).out,
+  ) as { endStates: unknown[] };
+  assert.equal(ends.endStates.length, 1);
+  keys(ends, diff);
+  assert.deepEqual([...row('`diff --json`')].sort(), [...diff].sort());
+  assert.deepEqual([...row('`diff --json`, a scenario that does not load')].sort(), top(cli(['diff', QUICKSTART, bad, '--json', '-']).out));
+});
+
+test("the README names the editor's menu items as package.json titles them", () => {
+  const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as {
+    contributes: { commands: { command: string; title: string }[]; menus: Record<string, { command?: string; when?: string }[]> };
+  };
+  const title = (id: string) => pkg.contributes.commands.find((c) => c.command === id)!.title;
+  const titles = (menu: string, when: RegExp) =>
+    pkg.contributes.menus[menu]!.filter((m) => m.command && when.test(m.when ?? ''))
+      .map((m) => title(m.command!))
+      .sort();
+  const italics = (from: string, to: string) => {
+    const at = README.indexOf(from);
+    return [...README.slice(at, README.indexOf(to, at)).matchAll(/\*([^*]+)\*/g)].map((m) => m[1]!).sort();
+  };
+  assert.deepEqual(italics('*Show lspci* and', "appear on a\n   device's rows"), titles('debug/variables/context', /vpciDevice/));
+  assert.deepEqual(italics('*Show lspci*, *Eject', 'on each function'), titles('view/item/context', /vpciFunction/));
+  for (const m of README.matchAll(/\*\*vPCI: ([^*]+)\*\*/g))
+    assert.ok(
+      pkg.contributes.commands.some((c) => c.title === m[1]!.replace(/\s+/g, ' ')),
+      m[1],
+    );
+});
+
+test('the all-versions-rejected-continues example does what its comment says with the quirk off: the bus fails, no QUERY_BUS_RELATIONS, the second expectation fails', () => {
+  const file = join(EXAMPLES, 'quirks', 'all-versions-rejected-continues.vpci');
+  assert.match(
+    readFileSync(file, 'utf8'),
+    /attach fails with EPROTO instead: the\n# bus fails and sends no QUERY_BUS_RELATIONS, so the second expectation fails/,
+  );
+  const r = cli(['run', file, '--quirk', 'all-versions-rejected-continues=off']);
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, / nic0 {5}bus failed\n/);
+  assert.doesNotMatch(r.out, /G→H .*QUERY_BUS_RELATIONS/);
+  assert.deepEqual(
+    r.out
+      .split('\n')
+      .filter((l) => /^ {2}(ok|FAIL) /.test(l))
+      .map((l) => l.slice(2, 6)),
+    ['ok  ', 'FAIL'],
+  );
 });

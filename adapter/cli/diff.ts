@@ -4,7 +4,7 @@
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
 import { counted, visible } from '../../emulator/format';
-import { LoadFailure, positiveWhole, reportWritable, writeReport } from './report-file';
+import { LoadFailure, positiveWhole, reportClash, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
 import { checkGuest, checkHost, parseQuirk, quirksHelp, quirkWarnings, GUEST_NAMES, HOST_NAMES } from './overrides';
@@ -262,6 +262,8 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   const json = last(v.json);
   // An empty name would be taken as no report at all, silently.
   if (json === '') return bad("--json needs a file name, or '-' for stdout");
+  const clash = reportClash([['--json', json]], [s.sides[0].arg, s.sides[1].arg]);
+  if (clash) return bad(clash);
   if (json && json !== '-') reportWritable('--json', json);
   // Both scenarios are loaded (and checked) before either runs: a second file that is missing or
   // broken is found at once, not after the first run.

@@ -1,7 +1,8 @@
 // Report files that `run` and `diff` write (--json FILE, --junit FILE), and their --max-steps.
 // A report that cannot be written is a system error (exit 74, adapter/cli/main.ts), found before
 // the run rather than after it.
-import { closeSync, constants, openSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { FileError } from '../../io/files';
 import { errorReason } from '../../io/errors';
 import { visible } from '../../emulator/format';
@@ -18,6 +19,35 @@ export function reportWritable(flag: string, path: string): void {
   } catch (e) {
     throw new FileError(path, 'unreadable', `cannot be written (${flag}): ${errorReason(e)}`);
   }
+}
+
+/** Whether two paths name one file: the same file once both exist (a link, another spelling), else the same absolute path. */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [statSync(a, { throwIfNoEntry: false }), statSync(b, { throwIfNoEntry: false })];
+    if (x && y) return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    // a path that cannot be looked at is compared as written
+  }
+  return resolve(a) === resolve(b);
+}
+
+/**
+ * Why the report files cannot be written where they are asked for, or undefined: a report onto a
+ * scenario the command reads would overwrite it at the end of the run (as gcc refuses `-o` onto
+ * its input), and two reports onto one file would leave only the last. `reports` are the options
+ * and their files (stdout, '-', left out); `inputs` the scenario files as written ('-' left out).
+ */
+export function reportClash(reports: readonly (readonly [string, string | undefined])[], inputs: readonly string[]): string | undefined {
+  const files = reports.filter((r): r is readonly [string, string] => r[1] !== undefined && r[1] !== '' && r[1] !== '-');
+  for (const [flag, path] of files)
+    for (const input of inputs)
+      if (input !== '-' && input !== '' && sameFile(path, input))
+        return `${flag} ${visible(path)}: that is the scenario ${visible(input)}, which the report would overwrite`;
+  for (const [i, [flag, path]] of files.entries())
+    for (const [other, otherPath] of files.slice(i + 1))
+      if (sameFile(path, otherPath)) return `${flag} and ${other} both name ${visible(path)}: one report would overwrite the other`;
+  return undefined;
 }
 
 /**

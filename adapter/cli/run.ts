@@ -3,7 +3,7 @@
 // 1 (an expectation failed) or 2 (bad input). JSON and JUnit reports are for CI;
 // `--json -` makes stdout the JSON report and nothing else.
 import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
-import { LoadFailure, positiveWhole, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
+import { LoadFailure, positiveWhole, reportClash, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
 import { parse, last } from './args';
 import { loadArgReported, scenarioName } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
@@ -121,7 +121,12 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     r.p.positionals.push(bundled);
   }
   if (r.p.positionals.length !== 1)
-    return bad(r.p.positionals.length ? `one scenario at a time (got ${r.p.positionals.length})` : 'which scenario? (vpci-lab run <scenario.vpci>)');
+    return bad(
+      r.p.positionals.length
+        ? // Named, so an option written after `--` (which ends the options) shows up as the file it was taken for.
+          `one scenario at a time (got ${r.p.positionals.length}: ${r.p.positionals.map((p) => `'${visible(p)}'`).join(', ')}${args.includes('--') ? '; after --, every argument is a file' : ''})`
+        : 'which scenario? (vpci-lab run <scenario.vpci>)',
+    );
   const ov = overridesFrom(v);
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);
@@ -138,6 +143,14 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   const file = scenarioName(arg);
   // The file name as printed: a control character in it written as \xNN, as every message writes it.
   const shown = visible(file);
+  const clash = reportClash(
+    [
+      ['--json', json],
+      ['--junit', junit],
+    ],
+    [arg],
+  );
+  if (clash) return bad(clash);
   // A report that could not be written would be found missing only after the whole run.
   for (const [flag, path] of [
     ['--json', json],

@@ -223,3 +223,26 @@ test('the all-versions-rejected-continues example does what its comment says wit
     ['ok  ', 'FAIL'],
   );
 });
+
+test('a report onto the scenario it reports on, or two reports onto one file, is refused before the run: the scenario is left as it was', () => {
+  const mine = join(dir, 'mine.vpci');
+  const text = readFileSync(QUICKSTART, 'utf8');
+  writeFileSync(mine, text);
+  for (const [args, why] of [
+    [['run', 'mine.vpci', '--json', 'mine.vpci'], 'run: --json mine.vpci: that is the scenario mine.vpci, which the report would overwrite'],
+    [['run', './mine.vpci', '--junit', mine], `run: --junit ${mine}: that is the scenario ./mine.vpci, which the report would overwrite`],
+    [['diff', QUICKSTART, 'mine.vpci', '--json', 'mine.vpci'], 'diff: --json mine.vpci: that is the scenario mine.vpci, which the report would overwrite'],
+    [['run', 'mine.vpci', '--json', 'r.out', '--junit', './r.out'], 'run: --json and --junit both name r.out: one report would overwrite the other'],
+  ] as const) {
+    const r = cli([...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.err.split('\n')[0], `vpci-lab: ${why}`);
+    assert.equal(readFileSync(mine, 'utf8'), text, args.join(' '));
+  }
+});
+
+test('run with more than one scenario names what it took for files, and says so when -- made options of them files', () => {
+  const r = cli(['run', '--', 'mine.vpci', '--quiet']);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.split('\n')[0], "vpci-lab: run: one scenario at a time (got 2: 'mine.vpci', '--quiet'; after --, every argument is a file)");
+});

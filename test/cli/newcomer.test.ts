@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { COMMANDS } from '../../adapter/cli/commands';
 
 const CLI = resolve('dist/cli.js');
@@ -245,4 +246,14 @@ test('run with more than one scenario names what it took for files, and says so 
   const r = cli(['run', '--', 'mine.vpci', '--quiet']);
   assert.equal(r.code, 2);
   assert.equal(r.err.split('\n')[0], "vpci-lab: run: one scenario at a time (got 2: 'mine.vpci', '--quiet'; after --, every argument is a file)");
+});
+
+test("the extension's page (the README the VSIX carries) does not point at the sections it leaves out", async () => {
+  // A plain .mjs script of the build (no types): imported by its URL.
+  const { packagedReadme } = (await import(pathToFileURL(resolve('scripts/readme-vsix.mjs')).href)) as { packagedReadme: (t: string) => string };
+  const page = packagedReadme(README);
+  assert.doesNotMatch(page, /^## End-to-end tests/m);
+  // "Run there by the end-to-end test" named the repository-only section on end-to-end tests.
+  assert.doesNotMatch(page, /the end-to-end test\b/);
+  assert.match(page, /Tested there end to end, in code-server's browser:/);
 });

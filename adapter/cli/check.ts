@@ -9,6 +9,8 @@ export const CHECK_USAGE = `usage: vpci-lab check <scenario.vpci>...
 
 Parses and checks each scenario without running it; every diagnostic is printed to stderr as
 file:line:col: severity: message, with the source line. A clean file prints "<file>: ok".
+A scenario written - is read from standard input (named <stdin>; its dumps from the current
+folder).
 
 options:
   -h, --help   print this help

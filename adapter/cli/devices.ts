@@ -86,7 +86,8 @@ options:
 export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
-lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it.
+lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
+is read from standard input (lspci -xxxx | vpci-lab lspci -).
 
 options:
   -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field)

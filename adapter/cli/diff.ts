@@ -24,7 +24,8 @@ shifts nothing after it). Each row is the same (=), changed (~, with the fields 
 only left (<) or only right (>). The first line names the first divergence. A bus whose guest
 driver ends the two runs in different states (attached, failed, …) is named too: on the first
 line when the messages are all the same (the exit code still follows the messages), else on a
-line 'ends: …' after the two run lines.
+line 'ends: …' after the two run lines. A scenario written - is read from standard input
+(named <stdin>; its dumps from the current folder).
 
 What differs between the two runs (with none, a run is compared with itself: a check that it is
 deterministic):

@@ -19,7 +19,8 @@ export const RUN_USAGE = `usage: vpci-lab run <scenario.vpci> [options]
 Runs a scenario headless to its end: the transcript (every VMBus packet decoded, config-window
 accesses folded into the driver step that made them), a note for each fault that never fired
 (its message never reached the host), then each expectation with file:line:col, ok or FAIL, and
-what happened.
+what happened. A scenario written - is read from standard input (named <stdin>; its dumps from
+the current folder).
 
 options:
 ${OVERRIDE_USAGE}  --bytes                print each VMBus packet's bytes under it

@@ -257,3 +257,7 @@ test("the extension's page (the README the VSIX carries) does not point at the s
   assert.doesNotMatch(page, /the end-to-end test\b/);
   assert.match(page, /Tested there end to end, in code-server's browser:/);
 });
+
+test("every command that reads a scenario or a dump says in its usage that '-' is standard input", () => {
+  for (const c of ['run', 'check', 'diff', 'lspci']) assert.match(cli([c, '--help']).out.replace(/\s+/g, ' '), / written - is read from standard input/, c);
+});

@@ -58,32 +58,3 @@ export function guestChoices(c: Catalog = CATALOG): string {
 export function hostChoices(c: Catalog = CATALOG): string {
   return c.hosts.map((h) => h.name).join(', ');
 }
-/** The quirk names; with `indent`, broken into lines of at most `width` columns, each after the first indented. */
-export function quirkChoices(c: Catalog = CATALOG, indent?: number, width = 100): string {
-  const names = c.quirks.map((q) => q.name);
-  if (indent === undefined) return names.join(', ');
-  const lines: string[] = [];
-  let cur = '';
-  for (const [i, n] of names.entries()) {
-    const item = i < names.length - 1 ? `${n},` : n;
-    if (cur && indent + cur.length + 1 + item.length > width) {
-      lines.push(cur);
-      cur = item;
-    } else cur = cur ? `${cur} ${item}` : item;
-  }
-  if (cur) lines.push(cur);
-  return lines.join(`\n${' '.repeat(indent)}`);
-}
-
-/** The catalog as the CLI's help shows it: every host profile, guest model and quirk, one line each. */
-export function catalogHelp(c: Catalog = CATALOG): string {
-  const w = Math.max(...[...c.hosts, ...c.guests, ...c.quirks].map((x) => x.name.length)) + 2;
-  const line = (name: string, text: string): string => `  ${name.padEnd(w)}${text}\n`;
-  let s = 'host profiles (--host, vm { host … }):\n';
-  for (const h of c.hosts) s += line(h.name, `${h.title}: accepts vPCI ${versionsText(h.versions)}`);
-  s += '\nguest models (--guest, vm { guest … }):\n';
-  for (const g of c.guests) s += line(g.name, `${g.title}: offers vPCI ${g.versions.map(versionText).join(', ')}`);
-  s += '\nquirks (--quirk NAME=on|off, vm { quirk NAME off }; all on unless switched off):\n';
-  for (const q of c.quirks) s += line(q.name, quirkText(q));
-  return s;
-}

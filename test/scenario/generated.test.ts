@@ -15,7 +15,7 @@ import { grammarBlock, namesSection, readmeHostsGuests } from '../../scripts/gen
 import { HOST_PROFILES, hostProfile, type HostProfile } from '../../emulator/vpci/host/profiles';
 import { GUEST_MODELS, type GuestModelRow } from '../../emulator/vpci/guest/models';
 import { QUIRKS, type QuirkInfo } from '../../emulator/vpci/guest/quirks';
-import { CATALOG, catalogHelp, guestChoices, hostChoices, quirkChoices } from '../../emulator/scenario/catalog';
+import { guestChoices, hostChoices } from '../../emulator/scenario/catalog';
 import { defaultScenarioContext } from '../../emulator/scenario/context';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS } from '../../emulator/scenario/events';
@@ -24,6 +24,7 @@ import { complete } from '../../language/completion';
 import { hoverMarkdown, keywordMarkdown } from '../../language/hover';
 import { loadScenarioFile } from '../../adapter/load';
 import { RUN_USAGE } from '../../adapter/cli/run';
+import { quirksHelp } from '../../adapter/cli/overrides';
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 
@@ -165,7 +166,6 @@ test('a host profile is one row: it reaches the launch schema, the CLI help, the
     assert.ok(props.host!.enum.includes('hyperv-2025'));
     assert.ok(props.host!.enumDescriptions.includes('Hyper-V, Windows Server 2025: accepts vPCI 1.1–1.4. A test row.'));
     assert.match(hostChoices(), /hyperv-2025/);
-    assert.match(catalogHelp(), /hyperv-2025 +Hyper-V, Windows Server 2025: accepts vPCI 1\.1–1\.4/);
     assert.match(namesSection(), /\| `hyperv-2025` \| 1\.1–1\.4 \|/);
     assert.match(readmeHostsGuests(), /`hyperv-2025` \(1\.1–1\.4\)/);
     const ctx = defaultScenarioContext(() => undefined);
@@ -203,7 +203,6 @@ test('a guest model of a known OS is one row: launch schema, CLI help, docs, che
     const props = launchCatalogProperties() as Record<string, { enum: string[] }>;
     assert.ok(props.guest!.enum.includes('linux-lts'));
     assert.match(guestChoices(), /linux-lts/);
-    assert.match(catalogHelp(), /linux-lts +Linux pci-hyperv, a test row: offers vPCI 1\.4, 1\.3, 1\.2, 1\.1/);
     assert.match(namesSection(), /\| `linux-lts` \(1\.4, 1\.3, 1\.2, 1\.1\) \| 1\.2 \| 1\.2 \| 1\.4 \| 1\.4 \|/);
     const ctx = defaultScenarioContext(() => undefined);
     const text = 'vm {\n  host hyperv-2019\n  guest linux-lts\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 version 1.2\n';
@@ -224,13 +223,18 @@ test('a guest model of a known OS is one row: launch schema, CLI help, docs, che
   });
 });
 
+test("run's usage names every host profile, guest model and quirk of the tables, each quirk with its guests and summary", () => {
+  for (const h of HOST_PROFILES) assert.match(RUN_USAGE, new RegExp(`\\b${h.name}\\b`), h.name);
+  for (const g of GUEST_MODELS) assert.match(RUN_USAGE, new RegExp(`\\b${g.name}\\b`), g.name);
+  for (const q of QUIRKS) assert.ok(RUN_USAGE.includes(`${q.name.padEnd(34)} ${q.models.join(', ')}: ${q.summary}\n`), q.name);
+});
+
 test('a quirk is one row: launch schema property with its description, CLI help, docs table, checker, completion', () => {
   const row: QuirkInfo = { name: 'test-quirk', models: ['linux'], summary: 'a test row', description: 'It does nothing.', source: 'test' };
   withRow(QUIRKS, row, () => {
     const props = launchCatalogProperties() as Record<string, { properties: Record<string, { description: string; default: boolean }> }>;
     assert.deepEqual(props.quirks!.properties['test-quirk'], { type: 'boolean', description: 'A test row (linux). It does nothing.', default: true });
-    assert.match(quirkChoices(), /test-quirk/);
-    assert.match(RUN_USAGE + catalogHelp(CATALOG), /test-quirk +A test row \(linux\)\./);
+    assert.match(quirksHelp(), /^ {2}test-quirk +linux: a test row$/m);
     assert.match(namesSection(), /\| `test-quirk` \| linux \| A test row\. It does nothing\. \| test \|/);
     const ctx = defaultScenarioContext(() => undefined);
     assert.deepEqual(

@@ -52,12 +52,15 @@ import { runSteps } from '../emulator/machine/transcript';
 import { DEFAULT_MAX_STEPS } from './headless';
 import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
 
+/** The exit codes a finished run reports (DAP `exited`): `vpci-lab run`'s for the same verdict (adapter/cli/io.ts EXIT). */
+const VERDICT_EXIT = { held: 0, failed: 1 } as const;
 const {
   DebugSession,
   InitializedEvent,
   StoppedEvent,
   ContinuedEvent,
   TerminatedEvent,
+  ExitedEvent,
   OutputEvent,
   ProgressStartEvent,
   ProgressUpdateEvent,
@@ -1347,6 +1350,9 @@ export class VpciDebugSession extends DebugSession {
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
     if (this.ended) {
+      // Past the end: the run is over, and exits as `vpci-lab run` would (0 every expectation held, 1 one failed).
+      this.flushVerdict();
+      this.sendEvent(new ExitedEvent(this.verdictExitCode()));
       this.sendEvent(new TerminatedEvent());
       return;
     }
@@ -2266,6 +2272,14 @@ export class VpciDebugSession extends DebugSession {
     return r;
   }
 
+  /** What the run exits with where it stands: `vpci-lab run`'s code for the same verdict. */
+  private verdictExitCode(): number {
+    const rt = this.rt;
+    const j = this.judged;
+    if (!rt || !j) return VERDICT_EXIT.held;
+    return checkExpectations(rt.m, j.expectations, j.text).some((x) => !x.ok) ? VERDICT_EXIT.failed : VERDICT_EXIT.held;
+  }
+
   /**
    * `noDebug`: runs to the end without history, breakpoints or stops (in chunks, so terminate
    * gets through), prints the run's summary and the verdict, and terminates.
@@ -2291,8 +2305,9 @@ export class VpciDebugSession extends DebugSession {
       }
       this.runKind = undefined;
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
-      this.reportVerdict(undefined, r.idle ? undefined : DEFAULT_MAX_STEPS);
+      const verdict = this.reportVerdict(undefined, r.idle ? undefined : DEFAULT_MAX_STEPS);
       this.ended = true;
+      this.sendEvent(new ExitedEvent(verdict.some((x) => !x.ok) ? VERDICT_EXIT.failed : VERDICT_EXIT.held));
       this.sendEvent(new TerminatedEvent());
     };
     tick();

@@ -33,12 +33,17 @@ test('noDebug: runs to the end with no stop, prints the summary and the verdict 
   let stops = 0;
   dc.on('stopped', () => stops++);
   const verdict = dc.waitForEvent('vpci/verdict');
+  const order: string[] = [];
+  dc.on('exited', (e: DebugProtocol.ExitedEvent) => order.push(`exited ${e.body.exitCode}`));
+  dc.on('terminated', () => order.push('terminated'));
   const terminated = dc.waitForEvent('terminated');
   await dc.initializeRequest({ adapterID: 'vpci', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
   await dc.launchRequest({ scenario: LINUX, listingsDir: LISTINGS, noDebug: true } as DebugProtocol.LaunchRequestArguments);
   await dc.configurationDoneRequest();
   await terminated;
   assert.equal(stops, 0);
+  // The run exits as `vpci-lab run` would: 1, an expectation failed; then the session ends.
+  assert.deepEqual(order, ['exited 1', 'terminated']);
   const text = out.map((e) => e.body.output).join('');
   const ref = await headless(LINUX);
   assert.equal(ref.length, 4);
@@ -91,6 +96,12 @@ test('a debug session continued to its end prints the same verdict and sends vpc
   const pass = out.find((e) => e.body.output.startsWith('PASS: '))!;
   assert.equal(pass.body.category, 'stdout');
   assert.equal(held, 3);
+  // Continue past the end: the run exits 0 (every expectation held) and the session ends.
+  const exited = dc.waitForEvent('exited') as Promise<DebugProtocol.ExitedEvent>;
+  const terminated = dc.waitForEvent('terminated');
+  await dc.continueRequest({ threadId: end.body.threadId! });
+  assert.equal((await exited).body.exitCode, 0);
+  await terminated;
 });
 
 test('at the end of a run the stopped event comes first and the verdict after it, judged where the run ended even when a step back follows at once', async () => {

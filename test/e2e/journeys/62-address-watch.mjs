@@ -29,7 +29,8 @@ step('Add Data Breakpoint at Address on an MSI-X table entry stops where the dri
     .locator('.debug-call-stack .monaco-list-row', { hasText: /vmbus_pcib_attach/ })
     .first()
     .waitFor({ timeout: 20000 });
-  for (const p of ['Watch', 'Loaded Scripts', 'vPCI Topology', 'Variables']) await closePane(page, p);
+  // Room for every Breakpoints row (earlier journeys leave several; the list draws only the rows in view).
+  for (const p of ['Watch', 'Loaded Scripts', 'vPCI Topology', 'Variables', 'Call Stack']) await closePane(page, p);
   await openPane(page, 'Breakpoints');
   // What earlier journeys left enabled (BAR0's data breakpoint) would stop first.
   await untick(page, /BASE_ADDRESS_0|\.c\b/);
@@ -67,8 +68,10 @@ step('Add Data Breakpoint at Address on an MSI-X table entry stops where the dri
 
   await command(page, 'Debug: Stop');
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
-  // left disabled, as the other journeys leave theirs
-  await untick(page, /guest-physical/);
+  // left disabled, as the other journeys leave theirs (with room for its row again)
+  for (const p of ['Variables', 'Call Stack']) await closePane(page, p);
+  if ((await untick(page, /guest-physical/)) !== 1) throw new Error('the address breakpoint is not in the Breakpoints view to disable');
+  for (const p of ['Variables', 'Call Stack']) await openPane(page, p);
 });
 
 /** Unticks every Breakpoints row matching `re` (clicked until it reads unchecked: the list re-renders as each one changes). */
@@ -84,4 +87,5 @@ async function untick(page, re) {
     }
     if (await boxes.nth(i).isChecked()) throw new Error(`breakpoint row ${i} matching ${re} stays enabled`);
   }
+  return boxes.count();
 }

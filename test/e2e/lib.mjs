@@ -203,3 +203,49 @@ export async function picture(page, options) {
   await settled(page);
   await page.screenshot(options);
 }
+
+/** Stops whatever debug session is running (a journey that failed may have left one), until the debug toolbar is gone. */
+export async function stopSessions(page) {
+  for (
+    let i = 0;
+    i < 5 &&
+    (await page
+      .locator('.debug-toolbar')
+      .isVisible()
+      .catch(() => false));
+    i++
+  ) {
+    await command(page, 'Debug: Stop');
+    await page
+      .locator('.debug-toolbar')
+      .waitFor({ state: 'hidden', timeout: 5000 })
+      .catch(() => {});
+  }
+}
+
+/**
+ * Unticks the Breakpoints rows matching `re`, each clicked until it reads unchecked (the list
+ * re-renders as each one changes, and uncheck() gave up on a re-render); returns how many rows
+ * there were (at least `atLeast`, or it throws). The list draws only the rows in view: make room for them first.
+ */
+export async function untickBreakpoints(page, re, atLeast = 1) {
+  const boxes = page.locator('.debug-breakpoints .monaco-list-row', { hasText: re }).locator('input[type="checkbox"]');
+  if (atLeast > 0)
+    await boxes
+      .nth(atLeast - 1)
+      .waitFor({ timeout: 10000 })
+      .catch(() => {});
+  const n = await boxes.count();
+  if (n < atLeast) throw new Error(`${n} Breakpoints rows match ${re}, not ${atLeast}: are they out of view?`);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < 10 && (await boxes.nth(i).isChecked()); t++) {
+      await boxes
+        .nth(i)
+        .click()
+        .catch(() => {});
+      await page.waitForTimeout(200);
+    }
+    if (await boxes.nth(i).isChecked()) throw new Error(`breakpoint row ${i} matching ${re} stays enabled`);
+  }
+  return n;
+}

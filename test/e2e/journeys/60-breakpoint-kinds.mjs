@@ -5,7 +5,20 @@
 // message with the values filled in and does not stop. Function, message, data and exception
 // breakpoints have their own journeys (the eject, the data breakpoint on BAR0, the faults example).
 import { join } from 'node:path';
-import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, showConsole, picture } from '../lib.mjs';
+import {
+  OUT,
+  log,
+  command,
+  openPane,
+  closePane,
+  startConfig,
+  step,
+  openWorkspaceFile,
+  showConsole,
+  picture,
+  stopSessions,
+  untickBreakpoints,
+} from '../lib.mjs';
 
 const shot = (page, name) => picture(page, { path: join(OUT, `60-${name}.png`) });
 
@@ -81,21 +94,7 @@ async function untilFrame(page, re, what) {
 }
 
 step('Breakpoints in a driver listing: a line breakpoint stops there, a conditional one only when it holds, a logpoint prints', async (page) => {
-  for (
-    let i = 0;
-    i < 5 &&
-    (await page
-      .locator('.debug-toolbar')
-      .isVisible()
-      .catch(() => false));
-    i++
-  ) {
-    await command(page, 'Debug: Stop');
-    await page
-      .locator('.debug-toolbar')
-      .waitFor({ state: 'hidden', timeout: 5000 })
-      .catch(() => {});
-  }
+  await stopSessions(page);
   await command(page, 'View: Close All Editor Groups');
   await openWorkspaceFile(page, 'quickstart.vpci');
   await startConfig(page, 'vPCI: Debug scenario');
@@ -176,18 +175,6 @@ step('Breakpoints in a driver listing: a line breakpoint stops there, a conditio
   // leave them disabled, as the other journeys leave theirs (room for their rows in Breakpoints first)
   for (const p of ['Variables', 'Call Stack']) await closePane(page, p);
   await openPane(page, 'Breakpoints');
-  const boxes = page.locator('.debug-breakpoints .monaco-list-row', { hasText: 'vmbus_pcib.c' }).locator('input[type="checkbox"]');
-  await boxes.nth(1).waitFor({ timeout: 10000 });
-  // the list re-renders as each one changes: click until it reads unchecked (uncheck() gave up on a re-render)
-  for (let i = 0; i < (await boxes.count()); i++) {
-    for (let t = 0; t < 10 && (await boxes.nth(i).isChecked()); t++) {
-      await boxes
-        .nth(i)
-        .click()
-        .catch(() => {});
-      await page.waitForTimeout(200);
-    }
-    if (await boxes.nth(i).isChecked()) throw new Error(`breakpoint ${i} in vmbus_pcib.c stays enabled`);
-  }
+  await untickBreakpoints(page, 'vmbus_pcib.c', 2);
   for (const p of ['Variables', 'Call Stack']) await openPane(page, p);
 });

@@ -4,24 +4,10 @@
 // 82599 VF's MSI-X table, offset 0) is placed at 0xf8008000: the FreeBSD driver's first write to
 // table entry 0 is its message address.
 import { join } from 'node:path';
-import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, picture } from '../lib.mjs';
+import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, picture, stopSessions, untickBreakpoints } from '../lib.mjs';
 
 step('Add Data Breakpoint at Address on an MSI-X table entry stops where the driver programs it', async (page) => {
-  for (
-    let i = 0;
-    i < 5 &&
-    (await page
-      .locator('.debug-toolbar')
-      .isVisible()
-      .catch(() => false));
-    i++
-  ) {
-    await command(page, 'Debug: Stop');
-    await page
-      .locator('.debug-toolbar')
-      .waitFor({ state: 'hidden', timeout: 5000 })
-      .catch(() => {});
-  }
+  await stopSessions(page);
   await command(page, 'View: Close All Editor Groups');
   await openWorkspaceFile(page, 'quickstart.vpci');
   await startConfig(page, 'vPCI: Debug scenario');
@@ -33,7 +19,7 @@ step('Add Data Breakpoint at Address on an MSI-X table entry stops where the dri
   for (const p of ['Watch', 'Loaded Scripts', 'vPCI Topology', 'Variables', 'Call Stack']) await closePane(page, p);
   await openPane(page, 'Breakpoints');
   // What earlier journeys left enabled (BAR0's data breakpoint) would stop first.
-  await untick(page, /BASE_ADDRESS_0|\.c\b/);
+  await untickBreakpoints(page, /BASE_ADDRESS_0|\.c\b/, 0);
 
   await command(page, 'Add Data Breakpoint at Address');
   const input = page.locator('.quick-input-widget input.input');
@@ -70,22 +56,5 @@ step('Add Data Breakpoint at Address on an MSI-X table entry stops where the dri
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout: 20000 });
   // left disabled, as the other journeys leave theirs (with room for its row again)
   for (const p of ['Variables', 'Call Stack']) await closePane(page, p);
-  if ((await untick(page, /guest-physical/)) !== 1) throw new Error('the address breakpoint is not in the Breakpoints view to disable');
-  for (const p of ['Variables', 'Call Stack']) await openPane(page, p);
+  await untickBreakpoints(page, /guest-physical/);
 });
-
-/** Unticks every Breakpoints row matching `re` (clicked until it reads unchecked: the list re-renders as each one changes). */
-async function untick(page, re) {
-  const boxes = page.locator('.debug-breakpoints .monaco-list-row', { hasText: re }).locator('input[type="checkbox"]');
-  for (let i = 0; i < (await boxes.count()); i++) {
-    for (let t = 0; t < 10 && (await boxes.nth(i).isChecked()); t++) {
-      await boxes
-        .nth(i)
-        .click()
-        .catch(() => {});
-      await page.waitForTimeout(200);
-    }
-    if (await boxes.nth(i).isChecked()) throw new Error(`breakpoint row ${i} matching ${re} stays enabled`);
-  }
-  return boxes.count();
-}

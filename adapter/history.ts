@@ -161,6 +161,12 @@ export class History {
   private edits = new Set<number>();
   /** The position at which the next checkpoint is due while running at the frontier. */
   private nextAt = 0;
+  /**
+   * Per thread, the trace events [from, to) of its latest step before `start` (cut away): what a
+   * thread last did stays readable for every position still held (a host frame shows the packet
+   * its last step handled), however long ago that step ran.
+   */
+  private readonly beforeStart = new Map<number, readonly [number, number]>();
 
   constructor(
     private readonly m: Machine,
@@ -221,6 +227,19 @@ export class History {
   }
   timelineAt(p: number): number {
     return this.log.timelineAt(p);
+  }
+
+  /**
+   * The trace events [from, to) recorded by thread `tid`'s latest step before position `pos` (a
+   * position held), or undefined when it ran none. Found in the step log, or, when that step lies
+   * before the start of history, in what the cut kept of it.
+   */
+  lastStepEvents(tid: number, pos: number): { from: number; to: number } | undefined {
+    const l = this.log;
+    // A run without debugging steps the machine past what history logged (it logs nothing).
+    for (let p = Math.min(pos, this.length) - 1; p >= this.start; p--) if (l.threadAt(p) === tid) return { from: l.traceFromAt(p), to: l.traceToAt(p) };
+    const b = this.beforeStart.get(tid);
+    return b && { from: b[0], to: b[1] };
   }
 
   /** The thread and line of logged step `i`. */
@@ -401,6 +420,14 @@ export class History {
       const span = this.length - this.start;
       const next = this.store.after(this.start + Math.max(1, Math.floor(span / 4)) - 1);
       if (!next || next.pos > this.m.steps) break; // never cut away the present
+      // Each thread's latest step in what goes (later rounds cut later steps, and overwrite).
+      const seen = new Set<number>();
+      for (let p = next.pos - 1; p >= this.start; p--) {
+        const tid = this.log.threadAt(p);
+        if (seen.has(tid)) continue;
+        seen.add(tid);
+        this.beforeStart.set(tid, [this.log.traceFromAt(p), this.log.traceToAt(p)]);
+      }
       this.start = next.pos;
       this.store.cutBefore(this.start);
       for (const k of [...this.edits]) if (k <= this.start) this.edits.delete(k);

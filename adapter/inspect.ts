@@ -279,11 +279,12 @@ export class Inspector implements InspectContext {
   }
 
   /**
-   * What a host thread last did: the packet it handled (found through the reply's transaction id)
-   * and the reply it sent, decoded — the host "frame" the debugger shows after stepping into a send.
+   * What a host thread last did (`lastStep`: the trace events of its latest step): the packet it
+   * handled (found through the reply's transaction id) and the reply it sent, decoded — the host
+   * "frame" the debugger shows after stepping into a send.
    */
-  lastHostWork(hostThread: number, lastStepOf: (tid: number) => number): { title: string; locals: Record<string, unknown> } | undefined {
-    return views.lastHostWork(this, hostThread, lastStepOf);
+  lastHostWork(lastStep: { from: number; to: number } | undefined): { title: string; locals: Record<string, unknown> } | undefined {
+    return views.lastHostWork(this, lastStep);
   }
 
   /** A readable page of what the host did: the request it handled and the reply, field by field, with bytes. */

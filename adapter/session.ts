@@ -1717,7 +1717,7 @@ export class VpciDebugSession extends DebugSession {
       }
       if (t.role === 'host') {
         const b = rt.m.buses[t.bus];
-        const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
+        const last = this.ins!.lastHostWork(rt.h.lastStepEvents(t.id, rt.position));
         // The host has no driver listing: its frame opens a generated page with the packet it
         // handled and the reply it sent, so the editor has something to show and focus.
         const src = last
@@ -1773,14 +1773,6 @@ export class VpciDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  /** The latest logged step of a thread at or before the current position, or -1. */
-  private lastStepOf(tid: number): number {
-    const h = this.rt!.h;
-    // A run without debugging steps the machine past what history logged (it logs nothing).
-    for (let p = Math.min(this.rt!.position, h.length) - 1; p >= h.start; p--) if (h.threadAt(p) === tid) return p;
-    return -1;
-  }
-
   /**
    * A frame's thread, locals and function. `shownValues`: a driver frame's locals include the
    * names Locals shows (a parameter as what it stands for) — what evaluate and completions read;
@@ -1801,7 +1793,7 @@ export class VpciDebugSession extends DebugSession {
     if (!f || !this.rt) return {};
     const t = this.rt.m.threads.find((x) => x.id === f.threadId);
     if (t && t.role === 'host') {
-      const last = this.ins!.lastHostWork(t.id, (tid) => this.lastStepOf(tid));
+      const last = this.ins!.lastHostWork(this.rt.h.lastStepEvents(t.id, this.rt.position));
       return last ? { t, locals: last.locals, fn: last.title } : { t };
     }
     const fr = t?.frames[f.index];

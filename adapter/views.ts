@@ -28,15 +28,12 @@ export function eventContext(ins: InspectContext, ev: number): string {
  */
 export function lastHostWork(
   ins: InspectContext,
-  hostThread: number,
-  lastStepOf: (tid: number) => number,
+  lastStep: { from: number; to: number } | undefined,
 ): { title: string; locals: Record<string, unknown> } | undefined {
-  const p = lastStepOf(hostThread);
-  if (p < 0 || !ins.hist) return undefined;
-  const h = ins.hist;
+  if (!lastStep) return undefined;
   const t = ins.m.trace;
   let reply = -1;
-  for (let i = h.traceFromAt(p); i < h.traceToAt(p); i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+  for (let i = lastStep.from; i < lastStep.to; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
   if (reply < 0) return undefined;
   const pkt = t.get(reply).blob as Uint8Array;
   const type = t.a[reply]!;

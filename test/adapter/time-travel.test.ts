@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch as launchWith, VMBUS_PCIB } from './harness';
+import { adapterTests, launch as launchWith, LISTINGS, VMBUS_PCIB } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -103,6 +103,41 @@ test('history cut to its budget: the user is told how far back they can go, and 
   }
   assert.ok(refused, 'a driver frame entered before the cut cannot be restarted');
   assert.ok(start > 0);
+});
+
+test('after history was cut, a host thread shows the packet it last handled, as it does with the whole history held', async () => {
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc = h.client();
+  dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));
+  /** Every host thread's Call Stack and the Variables of its top frame. */
+  const hostFrames = async (): Promise<string[]> => {
+    const shown: string[] = [];
+    for (const t of (await dc.threadsRequest()).body.threads) {
+      if (!/host VSP/.test(t.name)) continue;
+      const frames = (await dc.stackTraceRequest({ threadId: t.id })).body.stackFrames;
+      const scopes = (await dc.scopesRequest({ frameId: frames[0]!.id })).body.scopes;
+      const first = scopes[0] ? (await dc.variablesRequest({ variablesReference: scopes[0].variablesReference })).body.variables : [];
+      shown.push(`${t.name}: ${frames.map((f) => f.name).join(' < ')}; ${scopes[0]?.name}: ${first.map((v) => `${v.name}=${v.value}`).join(', ')}`);
+    }
+    return shown;
+  };
+  const scenario = longScenario();
+  assert.equal((await launchWith(dc, scenario, { stopOnEntry: false })).body.reason, 'end');
+  const whole = await hostFrames();
+  assert.ok(
+    whole.some((l) => /vsp: handle PCI_/.test(l)),
+    'some host frames show a handled packet',
+  );
+  assert.ok(!outputs.some((o) => /history was cut/.test(o.body.output)));
+  // The same run again, with a budget that cuts its history.
+  const again = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.restartRequest({ arguments: { scenario, listingsDir: LISTINGS, stopOnEntry: false, historyMaxMemory: 1 } } as DebugProtocol.RestartArguments);
+  assert.equal((await again).body.reason, 'end');
+  assert.ok(
+    outputs.some((o) => /history was cut/.test(o.body.output)),
+    'a 1 MiB budget cuts this run',
+  );
+  assert.deepEqual(await hostFrames(), whole);
 });
 
 test('a history budget larger than the adapter can hold is cut to half of its heap, said once in the Debug Console, and the session works', async () => {

@@ -65,9 +65,12 @@ export class StepLog {
     return grew;
   }
 
-  /** Frees the chunks that hold only steps before `pos`. */
+  /**
+   * Frees the chunks that hold only steps before `pos - 1`: step `pos - 1` stays, as what the
+   * machine at `pos` last did (the packet `msg` reads there) is read from it.
+   */
   dropBefore(pos: number): void {
-    for (let k = 0; k < pos >>> CHUNK_BITS; k++) this.chunks[k] = undefined;
+    for (let k = 0; k < (pos - 1) >>> CHUNK_BITS && pos > 0; k++) this.chunks[k] = undefined;
   }
 
   /** Frees the chunks that hold only steps after `pos`. */

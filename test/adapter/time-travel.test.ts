@@ -12,6 +12,9 @@ import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const TIMELINE = 1_000_000;
+/** What `msg` answers where the last step moved no VMBus packet. */
+const NO_MESSAGE =
+  'no current message: the last step sent or received no VMBus packet (stop on one with a function breakpoint on its name, e.g. PCI_BUS_RELATIONS, or step until the driver sends one)';
 const h = adapterTests();
 let dc = h.client();
 
@@ -138,6 +141,42 @@ test('after history was cut, a host thread shows the packet it last handled, as 
     'a 1 MiB budget cuts this run',
   );
   assert.deepEqual(await hostFrames(), whole);
+});
+
+test('at the oldest step still held after a cut on a step-log chunk boundary, msg reads what the step before it did, not an internal error', async () => {
+  // Interrupts raised every 3 µs: some 53k steps; a 1 MiB budget cuts its history once, at step
+  // 49152, a multiple of the step log's 4096-step chunks (adapter/step-log.ts).
+  const f = join(mkdtempSync(join(tmpdir(), 'vpci-tt-')), 'raises.vpci');
+  const raises = Array.from({ length: 50_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`);
+  writeFileSync(
+    f,
+    [
+      'vm {',
+      '  host hyperv-2016',
+      '  guest freebsd',
+      '  cpus 4',
+      '}',
+      'bus nic0 { function 0 mellanox-cx3-vf serial 1 }',
+      'at 0 boot',
+      'at 2ms driver nic0 msix 3',
+      ...raises,
+      '',
+    ].join('\n'),
+  );
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc = h.client();
+  dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));
+  assert.equal((await launchWith(dc, f, { stopOnEntry: false, historyMaxMemory: 1 })).body.reason, 'end');
+  const cut = outputs.filter((o) => /history was cut/.test(o.body.output)).pop()?.body.output ?? '';
+  assert.equal(Number(/step (\d+)/.exec(cut)?.[1]) % 4096, 0, `the cut is on a chunk boundary: ${cut}`);
+  const msg = async (): Promise<string> =>
+    dc.evaluateRequest({ expression: 'msg', context: 'watch' }).then(
+      (r) => r.body.result,
+      (e: unknown) => (e as Error).message,
+    );
+  assert.equal((await until(() => dc.reverseContinueRequest({ threadId: TIMELINE }))).body.reason, 'entry');
+  // Step 49151 moved no VMBus packet (the same answer a run with the whole history held gives there).
+  assert.equal(await msg(), NO_MESSAGE);
 });
 
 test('a history budget larger than the adapter can hold is cut to half of its heap, said once in the Debug Console, and the session works', async () => {

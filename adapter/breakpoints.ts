@@ -17,6 +17,8 @@ export interface LineBp {
   logMessage?: string;
   hits: number;
   hitAt?: number[];
+  /** See HitCount. */
+  countedTo?: number;
   message?: string;
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
   broken?: boolean;
@@ -32,6 +34,8 @@ export interface FunctionBp {
   hitCondition?: string;
   hits: number;
   hitAt?: number[];
+  /** See HitCount. */
+  countedTo?: number;
   verified: boolean;
   message?: string;
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
@@ -83,51 +87,42 @@ export interface DataBp {
   hitCondition?: string;
   hits: number;
   hitAt?: number[];
+  /** See HitCount. */
+  countedTo?: number;
   /** Its condition or hit count is malformed (conditionProblem): it never acts. */
   broken?: boolean;
 }
 
 /**
- * A breakpoint's hit count, and the history positions its latest hits happened at (`hitAt`,
- * ascending), so that the count follows time travel: run forward again from an earlier step and
- * the hits after it are not counted twice — the third hit is the third hit again.
+ * A breakpoint's hit count: for a breakpoint with a hit condition, its passes (condition holding)
+ * from the oldest step history holds up to where the machine stands, at the positions they
+ * happened at (`hitAt`, ascending), so that the count follows time travel — the third hit is the
+ * third hit again, however the run got there (VpciRuntime.syncHits).
  */
 export interface HitCount {
   hits: number;
   hitAt?: number[];
+  /** Every pass at a position up to this one is in `hitAt` (syncHits counts what lies beyond). */
+  countedTo?: number;
 }
-
-/** Positions a breakpoint keeps: a breakpoint hit more often keeps its latest hits (see countHit). */
-const HIT_LOG = 1 << 20;
 
 /**
  * Counts a hit at position `pos`. Only a breakpoint with a hit condition keeps where its hits were
- * (without one the count decides nothing); positions before `oldest` (history no longer held, never
- * returned to) are let go, and beyond HIT_LOG positions the oldest half is: a run resumed from
- * before those (half a million hits back) counts them as still behind it.
+ * (without one the count decides nothing); positions before `oldest` (history no longer held,
+ * never returned to) no longer count.
  */
 export function countHit(b: HitCount & { hitCondition?: string }, pos: number, oldest: number): number {
   b.hits++;
   if (!b.hitCondition) return b.hits;
   const at = (b.hitAt ??= []);
   at.push(pos);
-  if (at.length >= 4096 && at[0]! < oldest) {
+  if (at[0]! < oldest) {
     let n = 0;
     while (n < at.length && at[n]! < oldest) n++;
     at.splice(0, n);
+    b.hits -= n;
   }
-  if (at.length > HIT_LOG) at.splice(0, HIT_LOG >> 1);
   return b.hits;
-}
-
-/** Forgets the hits after position `pos`: a run resumes from there, and will hit them again. */
-export function rewindHits(b: HitCount, pos: number): void {
-  const at = b.hitAt;
-  if (!at) return;
-  while (at.length && at[at.length - 1]! > pos) {
-    at.pop();
-    b.hits--;
-  }
 }
 
 /** The exception breakpoint filters: `label` in the Breakpoints view, `kind` (one of them) names a stop's exception (exceptionInfo). */

@@ -20,7 +20,7 @@
 // invalid, so it is dropped; the changed state is pinned as a checkpoint of its own.
 import type { Machine, StepInfo } from '../emulator/machine/machine';
 import { CheckpointStore } from '../emulator/runtime/checkpoints';
-import { StepLog } from './step-log';
+import { StepLog, TIMELINE_THREAD } from './step-log';
 
 /**
  * Milliseconds on a monotonic clock, for the idle moment a deferred checkpoint waits for. In Node,
@@ -162,11 +162,12 @@ export class History {
   /** The position at which the next checkpoint is due while running at the frontier. */
   private nextAt = 0;
   /**
-   * Per thread, the trace events [from, to) of its latest step before `start` (cut away): what a
-   * thread last did stays readable for every position still held (a host frame shows the packet
-   * its last step handled), however long ago that step ran.
+   * Per thread, its latest step before `start` (cut away): the trace events [from, to) it recorded,
+   * the thread's frame depth after it, and whether it entered a function (a call: the depth grew).
+   * What a thread last did, and where its next step stands, stay readable for every position still
+   * held (a host frame shows the packet its last step handled), however long ago that step ran.
    */
-  private readonly beforeStart = new Map<number, readonly [number, number]>();
+  private readonly beforeStart = new Map<number, { from: number; to: number; depth: number; called: boolean }>();
 
   constructor(
     private readonly m: Machine,
@@ -236,10 +237,35 @@ export class History {
    */
   lastStepEvents(tid: number, pos: number): { from: number; to: number } | undefined {
     const l = this.log;
-    // A run without debugging steps the machine past what history logged (it logs nothing).
-    for (let p = Math.min(pos, this.length) - 1; p >= this.start; p--) if (l.threadAt(p) === tid) return { from: l.traceFromAt(p), to: l.traceToAt(p) };
+    const p = this.stepBefore(tid, Math.min(pos, this.length));
+    if (p >= 0) return { from: l.traceFromAt(p), to: l.traceToAt(p) };
     const b = this.beforeStart.get(tid);
-    return b && { from: b[0], to: b[1] };
+    return b && { from: b.from, to: b.to };
+  }
+
+  /** The latest logged step of thread `tid` before position `p` (at or after `start`), or -1. */
+  stepBefore(tid: number, p: number): number {
+    const l = this.log;
+    for (let q = p - 1; q >= this.start; q--) if (l.threadAt(q) === tid) return q;
+    return -1;
+  }
+
+  /** Frame depth of thread `tid` just before logged step `p` (1 before its first step: a thread starts with one frame). */
+  depthBefore(tid: number, p: number): number {
+    const q = this.stepBefore(tid, p);
+    return q >= 0 ? this.log.depthAt(q) : (this.beforeStart.get(tid)?.depth ?? 1);
+  }
+
+  /**
+   * Whether logged step `p` of a guest thread ran the first statement of its frame: the thread's
+   * first step, or the one after a call (a frame is pushed only by a call, and a thread starts
+   * with one) — where a function breakpoint stands.
+   */
+  entersFrame(p: number): boolean {
+    const tid = this.log.threadAt(p);
+    const q = this.stepBefore(tid, p);
+    if (q >= 0) return this.log.depthAt(q) > this.depthBefore(tid, q);
+    return this.beforeStart.get(tid)?.called ?? true;
   }
 
   /** The thread and line of logged step `i`. */
@@ -420,13 +446,19 @@ export class History {
       const span = this.length - this.start;
       const next = this.store.after(this.start + Math.max(1, Math.floor(span / 4)) - 1);
       if (!next || next.pos > this.m.steps) break; // never cut away the present
-      // Each thread's latest step in what goes (later rounds cut later steps, and overwrite).
-      const seen = new Set<number>();
-      for (let p = next.pos - 1; p >= this.start; p--) {
-        const tid = this.log.threadAt(p);
-        if (seen.has(tid)) continue;
-        seen.add(tid);
-        this.beforeStart.set(tid, [this.log.traceFromAt(p), this.log.traceToAt(p)]);
+      // Each thread's latest step in what goes, and whether it was a call (later rounds cut later steps).
+      const l = this.log;
+      for (let p = this.start; p < next.pos; p++) {
+        const tid = l.threadAt(p);
+        if (tid === TIMELINE_THREAD) continue;
+        const depth = l.depthAt(p);
+        const b = this.beforeStart.get(tid);
+        if (b) {
+          b.called = depth > b.depth;
+          b.from = l.traceFromAt(p);
+          b.to = l.traceToAt(p);
+          b.depth = depth;
+        } else this.beforeStart.set(tid, { from: l.traceFromAt(p), to: l.traceToAt(p), depth, called: depth > 1 });
       }
       this.start = next.pos;
       this.store.cutBefore(this.start);

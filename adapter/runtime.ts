@@ -14,7 +14,7 @@ import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
 import { clip, formatTime } from '../emulator/format';
-import { conditionProblem, countHit, hitConditionMet, rewindHits, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
+import { conditionProblem, countHit, hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
 
 /** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
@@ -66,6 +66,18 @@ export interface RuntimeHooks {
 }
 
 const NONE: readonly LineBp[] = [];
+const NO_FNS: readonly FunctionBp[] = [];
+
+/** Breakpoints by where a forward run meets them (VpciRuntime.indexBps). */
+interface BpIndex {
+  /** Line breakpoints by "path:line" (the path as lineBps keys it). */
+  lines: Map<string, LineBp[]>;
+  /** Function breakpoints by function. */
+  fns: Map<string, FunctionBp[]>;
+  /** Message breakpoints by message type. */
+  msgs: Map<number, FunctionBp[]>;
+  data: DataBp[];
+}
 const NO_OLDS: (number | undefined)[] = [];
 /** runSteps' stepping modes, as numbers (what a step compares at every step). */
 const ANY = 0;
@@ -223,7 +235,7 @@ export class VpciRuntime {
     fns.forEach((b, i) => {
       if (b.verified !== old.fnBps[i]!.verified) changed.push(b.id);
     });
-    this.dataBps = old.dataBps.map(({ hitAt: _, ...b }) => ({ ...b, hits: 0 }));
+    this.dataBps = old.dataBps.map(({ hitAt: _, countedTo: __, ...b }) => ({ ...b, hits: 0 }));
     this.exceptionFilters = new Set(old.exceptionFilters);
     return changed;
   }
@@ -307,10 +319,11 @@ export class VpciRuntime {
     threadId: number | undefined,
     locals: Record<string, unknown> | undefined,
     where?: { path: string; line: number },
+    quiet = false,
   ): boolean {
     const r = evaluate(condition, this.hooks.env(threadId, locals));
     if (!r.ok) {
-      this.hooks.log(`Breakpoint condition "${clip(condition)}" could not be evaluated here (${r.error}): stopping.`, where);
+      if (!quiet) this.hooks.log(`Breakpoint condition "${clip(condition)}" could not be evaluated here (${r.error}): stopping.`, where);
       return true;
     }
     const v = r.value;
@@ -366,27 +379,34 @@ export class VpciRuntime {
       }
       if (ids.length) return { reason: 'data breakpoint', threadId, hitBreakpointIds: ids, description: text, text };
     }
-    // Message breakpoints.
+    // Message breakpoints: each counts a hit once in a step, however many of its messages the step moved.
     if (msgBps.length) {
+      let hit: FunctionBp[] | undefined;
+      let at: number[] | undefined;
       for (let i = from; i < to; i++) {
         const k = t.kind[i];
         if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
         const pkt = t.get(i).blob as Uint8Array | undefined;
         if (pkt && pkt[0] !== 6) continue; // completions answer a message; they are not one
-        const hits = msgBps.filter((b) => b.messageType === t.a[i]);
-        if (!hits.length) continue;
-        const ids = this.filterHits(hits, threadId, undefined);
-        if (ids.length) {
-          const name = hits[0]!.name;
-          return {
-            reason: 'function breakpoint',
-            threadId,
-            hitBreakpointIds: ids,
-            description: `${name} ${k === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
-            text: name,
-            message: name,
-          };
-        }
+        for (const b of msgBps)
+          if (b.messageType === t.a[i] && !hit?.includes(b)) {
+            (hit ??= []).push(b);
+            (at ??= []).push(i);
+          }
+      }
+      const ids = hit ? this.filterHits(hit, threadId, undefined) : [];
+      if (ids.length) {
+        // Named after the first message that stops.
+        const n = hit!.findIndex((b) => ids.includes(b.id));
+        const name = hit![n]!.name;
+        return {
+          reason: 'function breakpoint',
+          threadId,
+          hitBreakpointIds: ids,
+          description: `${name} ${t.kind[at![n]!] === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
+          text: name,
+          message: name,
+        };
       }
     }
     // Exceptions.
@@ -430,13 +450,17 @@ export class VpciRuntime {
    * undefined when the budget ran out (the caller yields and calls again).
    */
   runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
-    // A run from an earlier step than the hits counted so far (after Step Back, Reverse Continue,
-    // Restart Frame, a jump): they lie ahead again, and count again when they come.
-    if (first) for (const b of this.allBreakpoints()) rewindHits(b, this.position);
+    // Hit counts are those of the history up to here, however it was reached (syncHits).
+    if (first) this.syncHits();
+    let s: StopInfo | undefined;
     try {
-      return this.runSteps(mode, budget, first);
+      s = this.runSteps(mode, budget, first);
+      return s;
     } finally {
       this.h.stepped();
+      // Every position before the stop was looked at whole; the stop's own may not have been (a
+      // data breakpoint stops before the line breakpoint there is looked at): syncHits counts it.
+      if (s) for (const b of this.allBreakpoints()) if (b.countedTo !== undefined) b.countedTo = this.position - 1;
     }
   }
 
@@ -535,12 +559,6 @@ export class VpciRuntime {
     return `the oldest step still held is step ${this.h.start} (at ${formatTime(this.h.startTime)}, trace event ${this.h.firstEvent}); older history was dropped to stay within vpci.history.maxMemory (${Math.round(this.h.maxMemory / 2 ** 20)} MiB)`;
   }
 
-  /** Depth of thread `tid` before logged step p (the depth after its previous step; 1 if none). */
-  private depthBefore(tid: number, p: number): number {
-    for (let q = p - 1; q >= this.h.start; q--) if (this.h.threadAt(q) === tid) return this.h.depthAt(q);
-    return 1;
-  }
-
   /** Forward steps (next, step in, step out) as they ran: where each started and stopped, newest last (at most STEPS_KEPT). */
   private stepsRun: { from: number; to: number; threads: [number, number] }[] = [];
 
@@ -579,7 +597,7 @@ export class VpciRuntime {
     const depth = t ? t.frames.length : 0;
     for (let p = pos - 1; p >= h.start; p--) {
       if (h.threadAt(p) !== tid) continue;
-      if (!into && depth > 0 && this.depthBefore(tid, p) > depth) continue;
+      if (!into && depth > 0 && h.depthBefore(tid, p) > depth) continue;
       // Step p began the statement being undone. A forward `next` (or step in) stops just after the
       // thread's own step, so the stop before this one was just after the thread's previous step:
       // other threads' steps and the time the thread waited since then are undone too. Before the
@@ -673,118 +691,230 @@ export class VpciRuntime {
     return { reason: 'goto', threadId: tid, description: `Jumped to line ${target.line}` };
   }
 
+  // ---- breakpoints in the logged history ----------------------------------------------
+
   /**
-   * Runs backwards to the latest earlier breakpoint hit (or the start). A breakpoint stops there as
-   * it would have going forward: its condition holds at that point (evaluated there), and its hit
-   * count — the times it was hit, condition holding, from the oldest step held up to there — meets
-   * its hit condition; a log point or a malformed breakpoint never stops.
+   * The breakpoints among `bps` that can be hit (verified, well-formed; with `logpoints`, log
+   * points too: they count hits, and never stop), indexed by where a forward run meets them.
    */
-  reverseContinue(): StopInfo {
-    const pos = this.position;
+  private indexBps(bps: Iterable<LineBp | FunctionBp | DataBp>, logpoints: boolean): BpIndex {
+    const ix: BpIndex = { lines: new Map(), fns: new Map(), msgs: new Map(), data: [] };
+    const keyOf = new Map<LineBp, string>();
+    for (const [path, list] of this.lineBps) for (const b of list) keyOf.set(b, `${path}:${b.line}`);
+    const add = <K, B>(m: Map<K, B[]>, k: K, b: B) => {
+      const l = m.get(k);
+      if (l) l.push(b);
+      else m.set(k, [b]);
+    };
+    for (const b of bps) {
+      if (b.broken || (!logpoints && 'logMessage' in b && b.logMessage)) continue;
+      if ('dataId' in b) ix.data.push(b);
+      else if ('kind' in b) {
+        if (!b.verified) continue;
+        if (b.kind === 'message') add(ix.msgs, b.messageType!, b);
+        else add(ix.fns, b.name, b);
+      } else if (b.verified && keyOf.has(b)) add(ix.lines, keyOf.get(b)!, b);
+    }
+    return ix;
+  }
+
+  /** The line breakpoints standing before logged step q (the statement it runs, or the timeline event). */
+  private lineBpsBefore(ix: BpIndex, q: number): readonly LineBp[] {
+    if (!ix.lines.size) return NONE;
+    const h = this.h;
+    if (h.threadAt(q) === TIMELINE_THREAD) {
+      const ti = h.timelineAt(q);
+      const it = ti >= 0 ? this.m.config.timeline[ti] : undefined;
+      return (it && ix.lines.get(`${this.scenarioFile}:${it.loc.line}`)) || NONE;
+    }
+    const fn = h.fnAt(q);
+    const cf = fn !== undefined ? this.m.program.fns.get(fn) : undefined;
+    return (cf && ix.lines.get(`${this.pathOf(cf.file)}:${h.lineAt(q)}`)) || NONE;
+  }
+
+  /** The function breakpoints standing before logged step q: it runs the first statement of a frame of theirs. */
+  private fnBpsBefore(ix: BpIndex, q: number): readonly FunctionBp[] {
+    if (!ix.fns.size) return NO_FNS;
+    const fn = this.h.fnAt(q);
+    const l = fn !== undefined ? ix.fns.get(fn) : undefined;
+    return l && this.h.entersFrame(q) ? l : NO_FNS;
+  }
+
+  /** The data breakpoints the events of logged step q touch (with their access). */
+  private dataBpsOf(ix: BpIndex, q: number): DataBp[] {
+    const out: DataBp[] = [];
+    const h = this.h;
+    for (const b of ix.data)
+      for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
+        const a = this.hooks.dataTouches(b, i);
+        if (a && (b.access === 'readWrite' || b.access === a)) {
+          out.push(b);
+          break;
+        }
+      }
+    return out;
+  }
+
+  /** The message breakpoints the messages of logged step q hit (completions are none), each with its first message's event. */
+  private msgBpsOf(ix: BpIndex, q: number): { bps: FunctionBp[]; events: number[] } {
+    const bps: FunctionBp[] = [];
+    const events: number[] = [];
+    if (!ix.msgs.size) return { bps, events };
     const h = this.h;
     const t = this.m.trace;
-    type Bp = { id: number; condition?: string; hitCondition?: string; broken?: boolean; logMessage?: string };
-    const acts = (b: Bp) => !b.broken && !b.logMessage;
-    const msgBps = this.fnBps.filter((b) => b.kind === 'message' && b.verified && acts(b));
-    const fnBps = this.fnBps.filter((b) => b.kind === 'function' && b.verified && acts(b));
-    const dataBps = this.dataBps.filter(acts);
-    const lineBps = new Map<string, LineBp[]>();
-    for (const [path, list] of this.lineBps)
-      for (const b of list) {
-        if (!b.verified || !acts(b)) continue;
-        const k = `${path}:${b.line}`;
-        const l = lineBps.get(k);
-        if (l) l.push(b);
-        else lineBps.set(k, [b]);
-      }
-    const fileOf = (fn: string | undefined) => (fn ? this.m.program.fns.get(fn) : undefined);
-    /** The line and function breakpoints standing before logged step q. */
-    const standing = (q: number): Bp[] => {
-      const at = h.at(q);
-      if (at.thread === 0) {
-        const ti = at.timeline >= 0 ? this.m.config.timeline[at.timeline] : undefined;
-        return ti ? (lineBps.get(`${this.scenarioFile}:${ti.loc.line}`) ?? []) : [];
-      }
-      const cf = fileOf(at.fn);
-      if (!cf) return [];
-      const out: Bp[] = [...(lineBps.get(`${this.pathOf(cf.file)}:${at.line}`) ?? [])];
-      const fns = fnBps.filter((b) => b.name === cf.name);
-      if (fns.length && at.line === firstLine(this.m, cf.name)) out.push(...fns);
-      return out;
-    };
-    /** The message and data breakpoints an event of step q hits. */
-    const onEvent = (i: number): Bp[] => {
-      const k = t.kind[i]!;
-      const out: Bp[] = [];
-      if ((k === Ev.PacketToHost || k === Ev.PacketToGuest) && msgBps.length) {
-        const pkt = t.get(i).blob as Uint8Array | undefined;
-        if (!pkt || pkt[0] === 6) out.push(...msgBps.filter((b) => b.messageType === t.a[i]));
-      }
-      for (const b of dataBps) {
-        const a = this.hooks.dataTouches(b, i);
-        if (a && (b.access === 'readWrite' || b.access === a)) out.push(b);
-      }
-      return out;
-    };
-    /** Whether b's condition holds at history position `at` (line breakpoints: with the thread's locals there). */
-    const holds = (b: Bp, at: number, tid: number, withLocals: boolean): boolean => {
-      if (!b.condition) return true;
-      h.goTo(at);
-      const th = withLocals && tid ? this.m.threads.find((x) => x.id === tid) : undefined;
-      return this.conditionHolds(b.condition, tid || undefined, th?.frames[th.frames.length - 1]?.locals);
-    };
-    /** b's hits from the oldest step held up to step p (b stands before a step, or an event of it hits b). */
-    const hitsTo = (b: Bp, p: number, before: boolean): number => {
+    for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
+      const k = t.kind[i];
+      if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
+      const pkt = t.get(i).blob as Uint8Array | undefined;
+      if (pkt && pkt[0] !== 6) continue;
+      for (const b of ix.msgs.get(t.a[i]!) ?? [])
+        if (!bps.includes(b)) {
+          bps.push(b);
+          events.push(i);
+        }
+    }
+    return { bps, events };
+  }
+
+  /**
+   * Whether b's condition holds at position `at` (a line or function breakpoint's with the top
+   * frame's locals of the thread about to run, as a forward run evaluates it). `quiet`: a condition
+   * that cannot be evaluated holds without a word (a hit counted again, not met anew).
+   */
+  private holdsAt(b: { condition?: string }, at: number, tid: number, withLocals: boolean, quiet = false): boolean {
+    if (!b.condition) return true;
+    this.h.goTo(at);
+    const th = withLocals ? this.m.threads.find((x) => x.id === tid) : undefined;
+    return this.conditionHolds(b.condition, tid, th?.frames[th.frames.length - 1]?.locals, undefined, quiet);
+  }
+
+  /**
+   * Brings the hit counts of the breakpoints with a hit condition to those of the history up to
+   * here: every pass (its condition holding) from the oldest step held up to this position, in
+   * whatever way this position was reached — run over, stepped onto, gone back to, jumped over by
+   * *Go to step*, before the breakpoint was set. Reverse Continue counts the same way, so it stops
+   * where a run forward would. Only what lies beyond what was counted is looked at again.
+   */
+  private syncHits(): void {
+    const h = this.h;
+    const pos = this.position;
+    const todo: (LineBp | FunctionBp | DataBp)[] = [];
+    let from = pos + 1;
+    for (const b of this.allBreakpoints()) {
+      if (!b.hitCondition || b.broken || ('verified' in b && !b.verified)) continue;
+      const at = (b.hitAt ??= []);
+      // What was counted beyond here (or beyond what was looked at whole) is counted again; what lies before the oldest step held no longer counts.
+      let upTo = Math.min(b.countedTo ?? -1, pos);
+      while (at.length && at[at.length - 1]! > upTo) at.pop();
       let n = 0;
-      for (let q = h.start; q <= p; q++) {
-        const tid = h.threadAt(q);
-        if (before) {
-          if (standing(q).includes(b) && holds(b, q, tid, true)) n++;
-        } else {
-          for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++)
-            if (onEvent(i).includes(b)) {
-              if (holds(b, q + 1, tid, false)) n++;
-              break;
-            }
+      while (n < at.length && at[n]! < h.start) n++;
+      if (n) at.splice(0, n);
+      if (upTo < h.start - 1) upTo = h.start - 1;
+      b.countedTo = upTo;
+      b.hits = at.length;
+      if (upTo < pos) {
+        todo.push(b);
+        from = Math.min(from, upTo + 1);
+      }
+    }
+    if (!todo.length) return;
+    const ix = this.indexBps(todo, true);
+    const count = (b: LineBp | FunctionBp | DataBp, x: number, tid: number, before: boolean) => {
+      if (b.countedTo! < x && this.holdsAt(b, x, tid, before, true)) {
+        b.hitAt!.push(x);
+        b.hits++;
+      }
+    };
+    for (let x = from; x <= pos; x++) {
+      // Passes after step x - 1 (message and data breakpoints), then before step x (line and function).
+      if (x - 1 >= h.start && (ix.data.length || ix.msgs.size)) {
+        const tid = h.threadAt(x - 1) || SCENARIO_THREAD;
+        for (const b of this.dataBpsOf(ix, x - 1)) count(b, x, tid, false);
+        for (const b of this.msgBpsOf(ix, x - 1).bps) count(b, x, tid, false);
+      }
+      if (!ix.lines.size && !ix.fns.size) continue;
+      if (x < h.length) {
+        const tid = h.threadAt(x) || SCENARIO_THREAD;
+        for (const b of this.lineBpsBefore(ix, x)) count(b, x, tid, true);
+        for (const b of this.fnBpsBefore(ix, x)) count(b, x, tid, true);
+      } else {
+        // The next step has not run yet: where it stands, as a forward run sees it.
+        h.goTo(x);
+        const u = this.upcoming();
+        if (!u) continue;
+        for (const b of this.lineHit(u)) if (todo.includes(b)) count(b, x, u.threadId, true);
+        if (u.fn) for (const b of ix.fns.get(u.fn) ?? NO_FNS) count(b, x, u.threadId, true);
+      }
+    }
+    for (const b of todo) b.countedTo = pos;
+    if (this.position !== pos) h.goTo(pos);
+  }
+
+  /** Whether b stops at position x, as it would going forward: its condition holds there, and its hits up to there meet its hit condition. */
+  private stopsAt(b: LineBp | FunctionBp | DataBp, x: number, tid: number, before: boolean): boolean {
+    if (!b.hitCondition) return this.holdsAt(b, x, tid, before);
+    // syncHits counted its passes up to the present: x is one of them, and its hit count is their number up to x.
+    const at = b.hitAt ?? [];
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && at[lo - 1] === x && hitConditionMet(b.hitCondition, lo);
+  }
+
+  /**
+   * Runs backwards to the latest earlier position where a run forward would have stopped for a
+   * breakpoint or an exception (or to the start): at each position, as runSteps looks, first what
+   * the step before it did (data breakpoints, then message breakpoints, then exceptions), then
+   * what stands before the next (line breakpoints, then function breakpoints). A breakpoint stops
+   * where its condition holds and its hit count — the passes, condition holding, from the oldest
+   * step held up to there — meets its hit condition; a log point or a malformed breakpoint never stops.
+   */
+  reverseContinue(): StopInfo {
+    const h = this.h;
+    this.syncHits();
+    const pos = this.position;
+    const ix = this.indexBps(this.allBreakpoints(), false);
+    const stop = (x: number, s: StopInfo): StopInfo => {
+      h.goTo(x);
+      return { ...s, description: 'Reverse continue' };
+    };
+    for (let x = pos - 1; x >= h.start; x--) {
+      if (x - 1 >= h.start) {
+        const q = x - 1;
+        const tid = h.threadAt(q) || SCENARIO_THREAD;
+        if (ix.data.length) {
+          const ids = this.dataBpsOf(ix, q)
+            .filter((b) => this.stopsAt(b, x, tid, false))
+            .map((b) => b.id);
+          if (ids.length) return stop(x, { reason: 'data breakpoint', threadId: tid, hitBreakpointIds: ids });
         }
-      }
-      return n;
-    };
-    /** The ids of `bps` that stop at step p. */
-    const stopping = (bps: Bp[], p: number, before: boolean): number[] => {
-      const tid = h.threadAt(p);
-      const ids: number[] = [];
-      for (const b of bps) {
-        if (ids.includes(b.id)) continue;
-        if (!holds(b, before ? p : p + 1, tid, before)) continue;
-        if (b.hitCondition && !hitConditionMet(b.hitCondition, hitsTo(b, p, before))) continue;
-        ids.push(b.id);
-      }
-      return ids;
-    };
-    for (let p = pos - 1; p >= h.start; p--) {
-      const tid = h.threadAt(p) || SCENARIO_THREAD;
-      if (p + 1 < pos) {
-        for (let i = h.traceFromAt(p); i < h.traceToAt(p); i++) {
-          const ev = this.exceptionOf(i);
-          if (ev && this.exceptionFilters.has(ev.filter)) {
-            h.goTo(p + 1);
-            return { reason: 'exception', threadId: tid, description: 'Reverse continue', exception: { ...ev, event: i } };
-          }
-          const bps = onEvent(i);
-          const ids = bps.length ? stopping(bps, p, false) : [];
+        if (ix.msgs.size) {
+          const { bps } = this.msgBpsOf(ix, q);
+          const ids = bps.filter((b) => this.stopsAt(b, x, tid, false)).map((b) => b.id);
           if (ids.length) {
-            h.goTo(p + 1);
-            return { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids, description: 'Reverse continue' };
+            // Named after the first message that stops, as going forward.
+            const name = bps.find((b) => ids.includes(b.id))!.name;
+            return stop(x, { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: ids, text: name, message: name });
           }
         }
+        if (this.exceptionFilters.size)
+          for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
+            const ev = this.exceptionOf(i);
+            if (ev && this.exceptionFilters.has(ev.filter)) return stop(x, { reason: 'exception', threadId: tid, exception: { ...ev, event: i } });
+          }
       }
-      const bps = standing(p);
-      const ids = bps.length ? stopping(bps, p, true) : [];
-      if (ids.length) {
-        h.goTo(p);
-        return { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids, description: 'Reverse continue' };
-      }
+      if (!ix.lines.size && !ix.fns.size) continue;
+      const tid = h.threadAt(x) || SCENARIO_THREAD;
+      const lines = this.lineBpsBefore(ix, x);
+      const ids = lines.filter((b) => this.stopsAt(b, x, tid, true)).map((b) => b.id);
+      if (ids.length) return stop(x, { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids });
+      const fns = this.fnBpsBefore(ix, x);
+      const fids = fns.filter((b) => this.stopsAt(b, x, tid, true)).map((b) => b.id);
+      if (fids.length) return stop(x, { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: fids });
     }
     return this.atStart(h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);
   }
@@ -817,11 +947,4 @@ export class VpciRuntime {
     this.h.goTo(p + 1);
     return { reason: 'goto', threadId: this.h.threadAt(p) || SCENARIO_THREAD, description: `Event ${ev}` };
   }
-}
-
-function firstLine(m: Machine, fn: string): number | undefined {
-  const cf = m.program.fns.get(fn);
-  if (!cf) return undefined;
-  const f = { fn, pc: 0, locals: {} };
-  return nextLocation(m.program, f)?.line;
 }

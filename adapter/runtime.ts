@@ -447,14 +447,16 @@ export class VpciRuntime {
 
   /**
    * Runs forward until a stop, for at most `budget` steps. Returns the stop, or
-   * undefined when the budget ran out (the caller yields and calls again).
+   * undefined when the budget ran out (the caller yields and calls again). `checkHere`: line and
+   * function breakpoints before the first step stop too (a launch's run from the scenario's start,
+   * which no stop stands at yet); a run resumed from a stop passes over the one it stands at.
    */
-  runForward(mode: StepMode, budget: number, first: boolean): StopInfo | undefined {
+  runForward(mode: StepMode, budget: number, first: boolean, checkHere = false): StopInfo | undefined {
     // Hit counts are those of the history up to here, however it was reached (syncHits).
     if (first) this.syncHits();
     let s: StopInfo | undefined;
     try {
-      s = this.runSteps(mode, budget, first);
+      s = this.runSteps(mode, budget, first && !checkHere);
       return s;
     } finally {
       this.h.stepped();

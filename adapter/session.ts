@@ -1013,7 +1013,7 @@ export class VpciDebugSession extends DebugSession {
     if (this.launchArgs?.noDebug === true) return this.runNoDebug();
     if (typeof this.launchArgs?.cause === 'number') return this.runToCause(this.launchArgs.cause);
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
-    else this.resume({ kind: 'continue' });
+    else this.resume({ kind: 'continue' }, true);
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
@@ -1075,7 +1075,7 @@ export class VpciDebugSession extends DebugSession {
     else if (a.noDebug === true) this.runNoDebug();
     else if (typeof a.cause === 'number') this.runToCause(a.cause);
     else if (a.stopOnEntry !== false) this.stopAt(this.rt!.runToAttachEntry());
-    else this.resume({ kind: 'continue' });
+    else this.resume({ kind: 'continue' }, true);
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -1503,7 +1503,8 @@ export class VpciDebugSession extends DebugSession {
     return true;
   }
 
-  private resume(mode: StepMode): void {
+  /** Runs forward (in chunks, so other requests get through). `fromStart`: a launch's run, which stops on a breakpoint before the very first step too. */
+  private resume(mode: StepMode, fromStart = false): void {
     const rt = this.rt;
     if (!rt || this.running) return;
     this.runKind = 'run';
@@ -1516,7 +1517,7 @@ export class VpciDebugSession extends DebugSession {
       if (token !== this.runToken) return;
       let s: StopInfo | undefined;
       try {
-        s = rt.runForward(mode, CHUNK, first);
+        s = rt.runForward(mode, CHUNK, first, first && fromStart);
       } catch (e) {
         // Never leave the client waiting: report the failure and stop where the machine stands.
         this.out(`vPCI Lab: internal error while running: ${internalError(e, (l) => this.trace(l))}\n`, 'stderr');

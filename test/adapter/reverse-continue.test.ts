@@ -115,3 +115,19 @@ test("a breakpoint set again (a client sends a file's breakpoints whole when one
   assert.equal((await seen(dc, back)).replace(/\[\d+\]/, `[${third.body.hitBreakpointIds![0]}]`), at);
   assert.deepEqual(back.body.hitBreakpointIds, [again.body.breakpoints[0]!.id]);
 });
+
+test('a launch that does not stop on entry stops on a breakpoint before its very first step, as Reverse Continue does', async () => {
+  const dc = h.client();
+  // Before the run starts (configurationDone), as VS Code sets them: on the scenario's `at 0 boot`.
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const first = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
+  const set = await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: 15 }] });
+  await dc.configurationDoneRequest();
+  const s = await first;
+  assert.deepEqual([s.body.reason, s.body.hitBreakpointIds], ['breakpoint', [set.body.breakpoints[0]!.id]]);
+  const at = await seen(dc, s);
+  assert.match(at, /at 0 ns: boot:15 at 0 ns$/);
+  assert.equal((await until(dc, () => dc.continueRequest({ threadId: TIMELINE }))).body.reason, 'end');
+  assert.equal(await seen(dc, await until(dc, () => dc.reverseContinueRequest({ threadId: TIMELINE }))), at);
+});

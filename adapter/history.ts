@@ -347,7 +347,7 @@ export class History {
       }
       this.idleTimer = undefined;
       this.waitingUntil = 0;
-      if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
+      if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false, this.m.steps < this.length);
     };
     this.idleTimer = setTimeout(fire, IDLE_MS);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above: no unref() in a browser
@@ -366,14 +366,27 @@ export class History {
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.waitingUntil = 0;
-    if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false);
+    if (!this.store.get(this.m.steps)) this.checkpoint(this.m.steps, false, this.m.steps < this.length);
   }
 
-  /** Takes a checkpoint at the current position (`pos`) and keeps the budget. */
-  private checkpoint(pos: number, pinned: boolean): void {
+  /**
+   * Takes a checkpoint at the current position (`pos`) and keeps the budget. `optional`: one that
+   * only shortens replays within what history holds (going back and forth in it), taken where the
+   * user is: when the budget cannot hold it, it is let go, and no history is cut for it — history
+   * is cut only for what running on adds.
+   */
+  private checkpoint(pos: number, pinned: boolean, optional = false): void {
     const s = this.m.snapshot();
     const mark: Mark = { time: this.m.now, events: this.m.trace.length };
     this.store.add(pos, s.root, pinned, mark);
+    if (optional) {
+      if (this.store.held + this.logBytes() > this.maxMemory) {
+        this.waitingUntil = 0;
+        this.store.thin(0.9 * (this.maxMemory - this.logBytes()), this.m.steps);
+        if (this.store.held + this.logBytes() > this.maxMemory) this.store.drop(pos);
+      }
+      return;
+    }
     this.interval = Math.max(MIN_INTERVAL, Math.ceil(s.work * WORK_INTERVAL));
     this.nextAt = pos + this.interval;
     this.waitingUntil = 0;
@@ -399,7 +412,7 @@ export class History {
     // steps, where one at the target itself would serve no position before it.
     const focus = target - from > FOCUS_REPLAY ? Math.max(from, target - FOCUS_BACK) : -1;
     while (this.m.steps < target) {
-      if (this.m.steps === focus && !this.store.get(focus)) this.checkpoint(focus, false);
+      if (this.m.steps === focus && !this.store.get(focus)) this.checkpoint(focus, false, true);
       const i = this.step();
       if (i.kind === 'idle') break;
     }

@@ -83,6 +83,12 @@ export class CheckpointStore {
     this.held -= release(c.root);
   }
 
+  /** Drops the checkpoint at `pos`, if any (never the first: history starts there). */
+  drop(pos: number): void {
+    const i = this.upperBound(pos) - 1;
+    if (i > 0 && this.order[i] === pos) this.removeAt(i);
+  }
+
   /** Drops every checkpoint after `pos` (pinned ones too: that future is gone). */
   dropAfter(pos: number): void {
     for (let i = this.order.length - 1; i >= 0 && this.order[i]! > pos; i--) this.removeAt(i);

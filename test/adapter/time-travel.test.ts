@@ -179,6 +179,32 @@ test('at the oldest step still held after a cut on a step-log chunk boundary, ms
   assert.equal(await msg(), NO_MESSAGE);
 });
 
+test('going back and forth within the history held cuts none of it, even where one checkpoint is more than the budget', async () => {
+  // 110 buses, one after the other: a checkpoint of the machine is some 5 MB, more than the 1 MiB
+  // budget, so history keeps only what lies since the latest one — some 20,000 steps here.
+  const f = join(mkdtempSync(join(tmpdir(), 'vpci-tt-')), 'hot-plug-110.vpci');
+  writeFileSync(f, hotPlugText(110));
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc = h.client();
+  dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));
+  assert.equal((await launchWith(dc, f, { stopOnEntry: false, historyMaxMemory: 1 })).body.reason, 'end');
+  const cuts = () => outputs.filter((o) => /history was cut/.test(o.body.output)).map((o) => o.body.output);
+  const told = cuts().length;
+  const start = /oldest step still held is step (\d+)/.exec(cuts()[told - 1]!)![1];
+  const held = ((await dc.customRequest('vpci/messages', { from: 0, count: 100_000 })).body as { items: { index: number; step: number }[] }).items.filter(
+    (m) => m.step >= 0,
+  );
+  assert.ok(held[held.length - 1]!.step - held[0]!.step > 10_000, 'a long stretch of history is held');
+  // To the newest message held (a long replay from the checkpoint at the start), the oldest, the newest again.
+  for (const m of [held[held.length - 1]!, held[0]!, held[held.length - 1]!]) {
+    const s = await until(() => dc.customRequest('vpci/gotoEvent', { index: m.index }));
+    assert.equal(s.body.reason, 'goto');
+  }
+  assert.deepEqual(cuts().length, told, 'no more history was cut');
+  const back = await until(() => dc.reverseContinueRequest({ threadId: TIMELINE }));
+  assert.match(back.body.text!, new RegExp(`the oldest step still held is step ${start} `));
+});
+
 test('a history budget larger than the adapter can hold is cut to half of its heap, said once in the Debug Console, and the session works', async () => {
   const outputs: DebugProtocol.OutputEvent[] = [];
   dc = h.client();

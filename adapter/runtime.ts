@@ -889,10 +889,21 @@ export class VpciRuntime {
         const q = x - 1;
         const tid = h.threadAt(q) || SCENARIO_THREAD;
         if (ix.data.length) {
-          const ids = this.dataBpsOf(ix, q)
-            .filter((b) => this.stopsAt(b, x, tid, false))
-            .map((b) => b.id);
-          if (ids.length) return stop(x, { reason: 'data breakpoint', threadId: tid, hitBreakpointIds: ids });
+          const hit = this.dataBpsOf(ix, q).filter((b) => this.stopsAt(b, x, tid, false));
+          if (hit.length) {
+            // Told as going forward: the first breakpoint's target, its value before the step and after.
+            const bp = hit[0]!;
+            let touched: 'read' | 'write' | undefined;
+            for (let i = h.traceFromAt(q); i < h.traceToAt(q) && !touched; i++) {
+              const a = this.hooks.dataTouches(bp, i);
+              if (a && (bp.access === 'readWrite' || bp.access === a)) touched = a;
+            }
+            h.goTo(q);
+            const old = this.hooks.dataValue(bp);
+            h.goTo(x);
+            const text = this.hooks.describeDataHit(bp, old, this.hooks.dataValue(bp), touched === 'write');
+            return { reason: 'data breakpoint', threadId: tid, hitBreakpointIds: hit.map((b) => b.id), description: text, text };
+          }
         }
         if (ix.msgs.size) {
           const { bps } = this.msgBpsOf(ix, q);

@@ -20,11 +20,13 @@ async function until(dc: DebugClient, req: () => Promise<unknown>): Promise<Debu
   return s;
 }
 
-/** A stop as the user sees it: why, which breakpoints, the stopped thread's frame, virtual time. */
+/** A stop as the user sees it: why, which breakpoints, the stopped thread's frame, virtual time (and what a data breakpoint saw change). */
 async function seen(dc: DebugClient, s: DebugProtocol.StoppedEvent): Promise<string> {
   const f = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0];
   const now = (await dc.evaluateRequest({ expression: 'now', context: 'watch' })).body.result;
-  return `${s.body.reason} ${JSON.stringify(s.body.hitBreakpointIds ?? [])} thread ${s.body.threadId} ${f?.name}:${f?.line} at ${now}`;
+  // A data breakpoint's stop says what changed (its register, old and new value), both ways.
+  const what = s.body.reason === 'data breakpoint' ? `: ${s.body.text}` : '';
+  return `${s.body.reason} ${JSON.stringify(s.body.hitBreakpointIds ?? [])} thread ${s.body.threadId} ${f?.name}:${f?.line} at ${now}${what}`;
 }
 
 /** From the start of the run: every stop of Continue to the end, then every stop of Reverse Continue back to the start. */

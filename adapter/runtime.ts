@@ -360,22 +360,14 @@ export class VpciRuntime {
       let text = '';
       for (let k = 0; k < this.dataBps.length; k++) {
         const bp = this.dataBps[k]!;
-        let touched: 'read' | 'write' | undefined;
-        let by = -1;
-        for (let i = from; i < to && !touched; i++) {
-          const a = this.hooks.dataTouches(bp, i);
-          if (a && (bp.access === 'readWrite' || bp.access === a)) {
-            touched = a;
-            by = i;
-          }
-        }
-        if (!touched) continue;
+        const touch = this.firstTouch(bp, from, to);
+        if (!touch) continue;
         if (bp.broken) continue;
         const now = this.hooks.dataValue(bp);
         if (bp.condition && !this.conditionHolds(bp.condition, threadId, undefined)) continue;
         if (!hitConditionMet(bp.hitCondition, countHit(bp, this.position, this.h.start))) continue;
         ids.push(bp.id);
-        if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touched === 'write', by);
+        if (!text) text = this.hooks.describeDataHit(bp, olds[k], now, touch.access === 'write', touch.event);
       }
       if (ids.length) return { reason: 'data breakpoint', threadId, hitBreakpointIds: ids, description: text, text };
     }
@@ -746,15 +738,17 @@ export class VpciRuntime {
   private dataBpsOf(ix: BpIndex, q: number): DataBp[] {
     const out: DataBp[] = [];
     const h = this.h;
-    for (const b of ix.data)
-      for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
-        const a = this.hooks.dataTouches(b, i);
-        if (a && (b.access === 'readWrite' || b.access === a)) {
-          out.push(b);
-          break;
-        }
-      }
+    for (const b of ix.data) if (this.firstTouch(b, h.traceFromAt(q), h.traceToAt(q))) out.push(b);
     return out;
+  }
+
+  /** The first of trace events [from, to) that touches b's target with an access b watches, and that access. */
+  private firstTouch(b: DataBp, from: number, to: number): { access: 'read' | 'write'; event: number } | undefined {
+    for (let i = from; i < to; i++) {
+      const a = this.hooks.dataTouches(b, i);
+      if (a && (b.access === 'readWrite' || b.access === a)) return { access: a, event: i };
+    }
+    return undefined;
   }
 
   /** The message breakpoints the messages of logged step q hit (completions are none), each with its first message's event. */
@@ -893,15 +887,11 @@ export class VpciRuntime {
           if (hit.length) {
             // Told as going forward: the first breakpoint's target, its value before the step and after.
             const bp = hit[0]!;
-            let touched: 'read' | 'write' | undefined;
-            for (let i = h.traceFromAt(q); i < h.traceToAt(q) && !touched; i++) {
-              const a = this.hooks.dataTouches(bp, i);
-              if (a && (bp.access === 'readWrite' || bp.access === a)) touched = a;
-            }
+            const touch = this.firstTouch(bp, h.traceFromAt(q), h.traceToAt(q));
             h.goTo(q);
             const old = this.hooks.dataValue(bp);
             h.goTo(x);
-            const text = this.hooks.describeDataHit(bp, old, this.hooks.dataValue(bp), touched === 'write');
+            const text = this.hooks.describeDataHit(bp, old, this.hooks.dataValue(bp), touch?.access === 'write', touch?.event ?? -1);
             return { reason: 'data breakpoint', threadId: tid, hitBreakpointIds: hit.map((b) => b.id), description: text, text };
           }
         }

@@ -88,8 +88,13 @@ test('Reverse Continue stops at the same guest-physical access going back', asyn
   const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
   await dc.reverseContinueRequest({ threadId: end.body.threadId! });
   const back = await stopped;
-  assert.equal(back.body.reason, 'breakpoint');
+  assert.equal(back.body.reason, 'data breakpoint');
   assert.deepEqual(back.body.hitBreakpointIds, [bp.id]);
+  // Told as going forward: where the write landed and what it wrote (the entry's last write: its vector control or data).
+  assert.match(
+    back.body.text!,
+    /^guest-physical 0xf8008000\.\.0xf800800f: nic0 BAR 3 \+ 0x[0-9a-f]+ \(MSI-X table entry 0\) written 0x[0-9a-f]{8} \(4 bytes at 0xf800800[0-9a-f]\)$/,
+  );
 });
 
 test('bad addresses and lengths get a reason, not a watch', async () => {

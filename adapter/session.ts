@@ -220,6 +220,12 @@ export class VpciDebugSession extends DebugSession {
   private listingsDir = '';
   private vars = new VarTable();
   private frames = new Map<number, { threadId: number; index: number }>();
+  /**
+   * This stop's frame ids by thread, by frame index: a frame keeps its id when the Call Stack is
+   * asked again at the same stop (VS Code asks the top frame, then the rest; an extension or a
+   * refresh asks again), as the frames table would otherwise grow by a thread's depth each time.
+   */
+  private frameIds = new Map<number, number[]>();
   private nextFrameId = 1;
   private hex = true;
   /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's; none while paused. */
@@ -788,6 +794,7 @@ export class VpciDebugSession extends DebugSession {
     this.ahead = undefined;
     this.vars = new VarTable();
     this.frames.clear();
+    this.frameIds.clear();
   }
 
   private runtimeHooks(): VpciRuntime['hooks'] {
@@ -1437,8 +1444,9 @@ export class VpciDebugSession extends DebugSession {
     const t = this.rt && args.source.path ? this.rt.gotoTarget(args.source.path, this.convertClientLineToDebugger(args.line)) : undefined;
     response.body = { targets: [] };
     if (t) {
-      const id = this.nextGotoId++;
-      this.gotoTargets.set(id, t);
+      // The same target asked again at this stop keeps its id (the table holds each target once).
+      let id = [...this.gotoTargets].find(([, g]) => g.fn === t.fn && g.pc === t.pc)?.[0];
+      if (id === undefined) this.gotoTargets.set((id = this.nextGotoId++), t);
       response.body.targets.push({ id, label: `${t.fn}, line ${t.line}`, line: this.convertDebuggerLineToClient(t.line) });
     }
     this.sendResponse(response);
@@ -1576,6 +1584,7 @@ export class VpciDebugSession extends DebugSession {
     if (this.attachedTo?.state) this.attachedTo.state.lastStop = s;
     this.vars.reset();
     this.frames.clear();
+    this.frameIds.clear();
     if (s.reason === 'end') this.ended = true;
     const rt = this.rt!;
     if (this.client.supportsMemoryEvent && this.rt) {
@@ -1692,9 +1701,15 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     const all: StackFrame[] = [];
+    let ids = this.frameIds.get(args.threadId);
+    if (!ids) this.frameIds.set(args.threadId, (ids = []));
+    const known = ids;
     const mk = (index: number, name: string, src?: Source, line = 0, hint?: 'normal' | 'label' | 'subtle', restartable = false): StackFrame => {
-      const id = this.nextFrameId++;
-      this.frames.set(id, { threadId: args.threadId, index });
+      let id = known[index];
+      if (id === undefined) {
+        id = known[index] = this.nextFrameId++;
+        this.frames.set(id, { threadId: args.threadId, index });
+      }
       const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, this.convertDebuggerColumnToClient(1));
       // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
       const h = hint ?? (src ? undefined : 'label');
@@ -1817,8 +1832,14 @@ export class VpciDebugSession extends DebugSession {
     // A driver frame's Locals are made by driverLocals when expanded; `locals` is for a host frame's.
     const { t, locals, fn } = this.frameLocals(args.frameId, false);
     const scopes: DebugProtocol.Scope[] = [];
+    // A frame's scope keeps its reference when the scopes are asked again at this stop (VarTable.add),
+    // by its name and how many scopes of that name came before it (a bus gone and one offered anew
+    // under its name are two).
+    const seen = new Map<string, number>();
     const add = (name: string, node: VarNode, hint?: 'locals' | 'registers', expensive = false) => {
-      const s = new Scope(name, this.vars.add(node), expensive) as DebugProtocol.Scope;
+      const n = seen.get(name) ?? 0;
+      seen.set(name, n + 1);
+      const s = new Scope(name, this.vars.add(node, `scopes of frame ${args.frameId}`, `${name}\u0000${n}`), expensive) as DebugProtocol.Scope;
       if (hint) s.presentationHint = hint;
       scopes.push(s);
     };
@@ -1979,7 +2000,9 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1041, format: r.error, showUser: false });
       return;
     }
-    const ref = r.node ? this.vars.add(r.node) : 0;
+    // The same expression evaluated again at this stop (a watch after each `invalidated`, a hover
+    // held on a name) keeps its reference (VarTable.add), in the same frame, context and format.
+    const ref = r.node ? this.vars.add(r.node, `evaluate ${args.frameId ?? ''} ${args.context ?? 'repl'} ${args.format?.hex ?? this.hex}`, args.expression) : 0;
     response.body = { result: r.text, variablesReference: ref };
     if (r.node?.memoryReference && this.client.supportsMemoryReferences) response.body.memoryReference = r.node.memoryReference;
     if (r.node?.indexed !== undefined) response.body.indexedVariables = r.node.indexed;

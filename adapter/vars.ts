@@ -1,7 +1,9 @@
 // Variables as a lazy tree. Every expandable node is a closure registered in a
 // handle table that is reset on every stop, so a stale expansion can never
 // resolve to the wrong object. Nodes know how to page themselves (indexed
-// children are produced per requested window, never whole).
+// children are produced per requested window, never whole). Within a stop the
+// same row asked for again keeps its reference (VarTable.add), so the table
+// holds what the client can see, however often it asks.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
 export interface VarNode {
@@ -40,17 +42,44 @@ export class VarTable {
   private nodes: VarNode[] = [];
   /** name → node for each container, so setVariable and dataBreakpointInfo can find a child by name. */
   private childIndex = new Map<number, Map<string, VarNode>>();
+  /**
+   * This stop's references by what they name: a container's child (owner: the container's
+   * reference), a frame's scope, an expression evaluated (owners the session names). VS Code asks
+   * again at one stop — every `invalidated` (a value set, memory written, the number format
+   * toggled) makes it read the scopes, every expanded row and every watch anew, and each hover
+   * evaluates — and each answer took new references: 1,000 setVariable at one stop grew the table
+   * by some 25 MB. Asked again, a row keeps its reference, now for the node made for this answer.
+   */
+  private named = new Map<number | string, Map<string, number>>();
 
   reset(): void {
     this.base += this.nodes.length;
     this.nodes = [];
     this.childIndex.clear();
+    this.named.clear();
   }
 
-  add(node: VarNode): number {
+  /**
+   * The reference of an expandable node (0 for a leaf). With an `owner` and a `name` (unique
+   * among the owner's), the reference given for them before at this stop, which then stands
+   * for `node`.
+   */
+  add(node: VarNode, owner?: number | string, name?: string): number {
     if (!node.children && !node.page) return 0;
+    let names: Map<string, number> | undefined;
+    if (owner !== undefined && name !== undefined) {
+      names = this.named.get(owner);
+      const ref = names?.get(name);
+      if (ref !== undefined) {
+        this.nodes[ref - this.base] = node;
+        return ref;
+      }
+      if (!names) this.named.set(owner, (names = new Map<string, number>()));
+    }
     this.nodes.push(node);
-    return this.base + this.nodes.length - 1;
+    const ref = this.base + this.nodes.length - 1;
+    names?.set(name!, ref);
+    return ref;
   }
 
   get(ref: number): VarNode | undefined {
@@ -90,18 +119,24 @@ export class VarTable {
     let idx = this.childIndex.get(ref);
     if (!idx) this.childIndex.set(ref, (idx = new Map<string, VarNode>()));
     const out: DebugProtocol.Variable[] = new Array<DebugProtocol.Variable>(kids.length);
+    // A row's reference is asked for again by its name in the container; a name that comes twice
+    // in one answer is told apart by how many times it came before (each keeps a reference of its own).
+    const seen = new Map<string, number>();
     for (let i = 0; i < kids.length; i++) {
       const k = kids[i]!;
+      const n = seen.get(k.name) ?? 0;
+      seen.set(k.name, n + 1);
       idx.set(k.name, k);
-      out[i] = this.toDap(k);
+      out[i] = this.toDap(k, ref, n ? `${k.name}\u0000${n}` : k.name);
     }
     return out;
   }
 
-  toDap(k: VarNode): DebugProtocol.Variable {
+  /** A row of container `parent` as DAP's Variable (`key`: its name there, as VarTable.add takes it). */
+  private toDap(k: VarNode, parent: number, key: string): DebugProtocol.Variable {
     // DAP's lazy variable: its reference gives the one variable that holds the value (VS Code's
     // "click to expand" asks it and takes it only when it is exactly one; the row itself does not expand).
-    const ref = k.lazy ? this.add({ name: k.name, value: k.value, children: () => [{ ...k, lazy: false }] }) : this.add(k);
+    const ref = k.lazy ? this.add({ name: k.name, value: k.value, children: () => [{ ...k, lazy: false }] }, parent, key) : this.add(k, parent, key);
     const v: DebugProtocol.Variable = { name: k.name, value: k.value, variablesReference: ref };
     if (k.type && this.types) v.type = k.type;
     if (k.evaluateName) v.evaluateName = k.evaluateName;

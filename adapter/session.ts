@@ -162,6 +162,15 @@ function shortName(name: string): string {
 
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
+/**
+ * Steps one debug run (a Continue, or a step whose stop is far) takes before it pauses by itself:
+ * the step limit of a run without debugging and of the command line. A scenario that never
+ * settles (a guest waiting for a reply that never comes) ran on under Continue until the adapter
+ * — the extension host itself, inline — ran out of memory: step-back history keeps to its
+ * budget, but the machine's trace grows with the run (at ~140,000 events a second, 560 MB of
+ * resident memory after 40 s). A Continue after the pause runs as many steps again.
+ */
+const RUN_LIMIT = DEFAULT_MAX_STEPS;
 /** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictTimer). */
 const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
 /**
@@ -1521,11 +1530,13 @@ export class VpciDebugSession extends DebugSession {
     let chunks = 0;
     const progressId = `vpci-run-${++this.progressSeq}`;
     let progress = false;
+    const limit = rt.position + RUN_LIMIT;
     const tick = () => {
       if (token !== this.runToken) return;
       let s: StopInfo | undefined;
       try {
-        s = rt.runForward(mode, CHUNK, first, first && fromStart);
+        s = rt.runForward(mode, Math.min(CHUNK, limit - rt.position), first, first && fromStart);
+        if (!s && rt.position >= limit) s = this.runLimitStop(rt);
       } catch (e) {
         // Never leave the client waiting: report the failure and stop where the machine stands.
         this.out(`vPCI Lab: internal error while running: ${internalError(e, (l) => this.trace(l))}\n`, 'stderr');
@@ -1564,6 +1575,17 @@ export class VpciDebugSession extends DebugSession {
       setImmediate(tick);
     };
     tick();
+  }
+
+  /** Where a run that reached RUN_LIMIT steps without a stop pauses, said in the Debug Console too. */
+  private runLimitStop(rt: VpciRuntime): StopInfo {
+    const n = RUN_LIMIT.toLocaleString('en-US');
+    const why = `Paused after ${n} steps without a stop: the scenario has not finished (it may never settle); Continue runs ${n} more`;
+    this.out(
+      `vPCI Lab: paused after ${n} steps of this run without a stop, at ${formatTime(rt.m.now)} of virtual time (step ${rt.position}, ${rt.m.trace.length} events). The scenario has not finished and may never settle: a run stops by itself after ${n} steps, as a run without debugging and \`vpci-lab run\` do. Continue runs ${n} more.\n`,
+      'console',
+    );
+    return { reason: 'pause', threadId: rt.upcoming()?.threadId ?? SCENARIO_THREAD, description: why };
   }
 
   protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {

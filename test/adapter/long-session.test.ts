@@ -15,6 +15,8 @@ import { adapterTests, launch } from './harness';
 import { VarTable, type VarNode } from '../../adapter/vars';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
+/** A Linux guest waits for a reply that never comes: the run never settles. */
+const NEVER_SETTLES = resolve('test/adapter/fixtures/never-settles.vpci');
 const h = adapterTests();
 
 test('at one stop, the Call Stack, scopes, rows, watches and jump targets asked again keep their ids: the adapter holds no more after 200 edits than after one', async () => {
@@ -74,5 +76,26 @@ test('rows of one name in a container keep references of their own, asked again 
   assert.deepEqual(
     [a!, b!].map((r) => t.expand(r)![0]!.value),
     ['first', 'second'],
+  );
+});
+
+test('a Continue that never reaches a stop pauses by itself after 5,000,000 steps, and says why: the run cannot grow until memory runs out', async () => {
+  const dc = h.client();
+  const entry = await launch(dc, NEVER_SETTLES, { stopOnEntry: true });
+  // Nothing stops it on the way (the injected fault would, by default).
+  await dc.setExceptionBreakpointsRequest({ filters: [] });
+  const steps = async () => Number((await dc.evaluateRequest({ expression: 'steps', context: 'repl', format: { hex: false } })).body.result);
+  const from = await steps();
+  const said = dc.waitForEvent('output') as Promise<DebugProtocol.OutputEvent>;
+  const stop = (await Promise.all([dc.waitForEvent('stopped'), dc.continueRequest({ threadId: entry.body.threadId! })]))[0] as DebugProtocol.StoppedEvent;
+  assert.equal(stop.body.reason, 'pause');
+  assert.equal(
+    stop.body.text,
+    'Paused after 5,000,000 steps without a stop: the scenario has not finished (it may never settle); Continue runs 5,000,000 more',
+  );
+  assert.equal(await steps(), from + 5_000_000);
+  assert.match(
+    (await said).body.output,
+    /^vPCI Lab: paused after 5,000,000 steps of this run without a stop, at .+ of virtual time \(step \d+, \d+ events\)\. The scenario has not finished and may never settle/,
   );
 });

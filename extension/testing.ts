@@ -134,7 +134,7 @@ export class ScenarioTests implements vscode.Disposable {
     if ('error' in read) {
       // Listed, with why it cannot be run (a folder, a FIFO or a device named *.vpci, a file over the size limit …).
       file.error = `Cannot read this scenario: ${read.error instanceof FileError ? read.error.reason : read.error.message}`;
-      file.children.replace([]);
+      this.replaceChildren(file, []);
       return file;
     }
     file.error = undefined;
@@ -153,11 +153,24 @@ export class ScenarioTests implements vscode.Disposable {
       children.push(child);
       this.expects.set(id, { uri, line: e.loc.line });
     }
-    file.children.replace(children);
+    this.replaceChildren(file, children);
     return file;
   }
 
+  /**
+   * A scenario's expectation items are now `children`: those it no longer has (an edit moved an
+   * expect line, the file went) are forgotten, as every id ever seen was kept, for every line an
+   * expectation stood on in every file, for as long as the window was open.
+   */
+  private replaceChildren(file: vscode.TestItem, children: vscode.TestItem[]): void {
+    const now = new Set(children.map((c) => c.id));
+    file.children.forEach((c) => !now.has(c.id) && this.expects.delete(c.id));
+    file.children.replace(children);
+  }
+
   private remove(uri: vscode.Uri): void {
+    const file = this.ctrl.items.get(uri.toString());
+    if (file) this.replaceChildren(file, []);
     this.ctrl.items.delete(uri.toString());
     this.problems.delete(uri);
     this.last.delete(uri.toString());

@@ -1,0 +1,136 @@
+// A small stand-in for the `vscode` module, installed when this file is imported (import it
+// before any extension/ module): enough of the API for the extension's Test Explorer code
+// (extension/testing.ts) to run in Node — a test controller whose items are kept, diagnostics
+// collections, file watchers and document events whose listeners can be fired. Ours; only the
+// names and shapes follow @types/vscode.
+import Module from 'node:module';
+import { resolve } from 'node:path';
+
+type Listener = (e: unknown) => unknown;
+
+/** An event as vscode.Event is: subscribe, get a disposable; `fire` calls the listeners. */
+export class Emitter {
+  readonly listeners = new Set<Listener>();
+  readonly event = (l: Listener): { dispose(): void } => {
+    this.listeners.add(l);
+    return { dispose: () => this.listeners.delete(l) };
+  };
+  fire(e: unknown): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `${this.scheme}://${this.path}`;
+  }
+  static file(p: string): Uri {
+    return new Uri('file', resolve(p));
+  }
+}
+
+class Range {
+  constructor(
+    readonly startLine: number,
+    readonly startCharacter: number,
+    readonly endLine: number,
+    readonly endCharacter: number,
+  ) {}
+}
+
+export interface Item {
+  id: string;
+  label: string;
+  uri?: Uri;
+  children: Items;
+  range?: Range;
+  error?: string;
+  description?: string;
+}
+
+class Items {
+  private readonly m = new Map<string, Item>();
+  get size(): number {
+    return this.m.size;
+  }
+  add(i: Item): void {
+    this.m.set(i.id, i);
+  }
+  delete(id: string): void {
+    this.m.delete(id);
+  }
+  get(id: string): Item | undefined {
+    return this.m.get(id);
+  }
+  forEach(f: (i: Item) => void): void {
+    this.m.forEach((i) => f(i));
+  }
+  replace(items: Item[]): void {
+    this.m.clear();
+    for (const i of items) this.m.set(i.id, i);
+  }
+}
+
+/** What the test reads back: the watchers made and the document events. */
+export const fired = {
+  watchers: [] as { create: Emitter; change: Emitter; delete: Emitter }[],
+  changeDocument: new Emitter(),
+  openDocument: new Emitter(),
+  closeDocument: new Emitter(),
+};
+
+const disposable = { dispose: () => undefined };
+
+const vscode = {
+  Uri,
+  Range,
+  EventEmitter: Emitter,
+  CodeActionKind: { QuickFix: 'quickfix' },
+  TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+  languages: {
+    createDiagnosticCollection: () => {
+      const m = new Map<string, unknown>();
+      return { set: (u: Uri, d: unknown) => m.set(u.toString(), d), delete: (u: Uri) => m.delete(u.toString()), dispose: () => m.clear() };
+    },
+    registerCodeActionsProvider: () => disposable,
+  },
+  tests: {
+    createTestController: (id: string, label: string) => ({
+      id,
+      label,
+      items: new Items(),
+      createTestItem: (itemId: string, itemLabel: string, uri?: Uri): Item => ({ id: itemId, label: itemLabel, uri, children: new Items() }),
+      createRunProfile: () => disposable,
+      dispose: () => undefined,
+    }),
+  },
+  workspace: {
+    textDocuments: [],
+    findFiles: () => Promise.resolve([]),
+    getWorkspaceFolder: () => undefined,
+    asRelativePath: (u: Uri) => u.path,
+    createFileSystemWatcher: () => {
+      const w = { create: new Emitter(), change: new Emitter(), delete: new Emitter() };
+      fired.watchers.push(w);
+      return { onDidCreate: w.create.event, onDidChange: w.change.event, onDidDelete: w.delete.event, dispose: () => undefined };
+    },
+    onDidChangeTextDocument: fired.changeDocument.event,
+    onDidOpenTextDocument: fired.openDocument.event,
+    onDidCloseTextDocument: fired.closeDocument.event,
+  },
+};
+
+// `vscode` resolves to this object (the extension host provides the real one).
+const M = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string; _cache: Record<string, unknown> };
+const resolveFilename = M._resolveFilename;
+M._resolveFilename = function (request: string, ...rest: unknown[]): string {
+  return request === 'vscode' ? 'vscode' : resolveFilename.call(this, request, ...rest);
+};
+M._cache['vscode'] = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };

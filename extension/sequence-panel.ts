@@ -18,7 +18,11 @@ export class SequencePanel implements vscode.Disposable {
   private total = 0;
   /** The session shown has ended (its messages stay; nothing travels to them). */
   private sessionEnded = false;
-  private readonly disposables: vscode.Disposable[] = [];
+  /**
+   * The open panel's listeners, disposed with it: they were kept in one list for the panel's
+   * whole life, two more each time the panel was opened again after being closed.
+   */
+  private panelListeners: vscode.Disposable[] = [];
 
   show(): void {
     if (this.panel) {
@@ -36,8 +40,17 @@ export class SequencePanel implements vscode.Disposable {
       },
     );
     panel.webview.html = sequenceHtml(panel.webview.cspSource, nonce());
-    panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, this.disposables);
-    panel.onDidDispose(() => (this.panel = undefined), undefined, this.disposables);
+    const listeners: vscode.Disposable[] = [];
+    panel.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m), undefined, listeners);
+    panel.onDidDispose(
+      () => {
+        if (this.panel === panel) this.panel = undefined;
+        for (const d of listeners.splice(0)) d.dispose();
+      },
+      undefined,
+      listeners,
+    );
+    this.panelListeners = listeners;
     this.panel = panel;
   }
 
@@ -124,6 +137,6 @@ export class SequencePanel implements vscode.Disposable {
 
   dispose(): void {
     this.panel?.dispose();
-    for (const d of this.disposables) d.dispose();
+    for (const d of this.panelListeners.splice(0)) d.dispose();
   }
 }

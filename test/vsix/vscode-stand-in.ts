@@ -1,24 +1,40 @@
 // A small stand-in for the `vscode` module, installed when this file is imported (import it
 // before any extension/ module): enough of the API for the extension's Test Explorer code
-// (extension/testing.ts) to run in Node — a test controller whose items are kept, diagnostics
-// collections, file watchers and document events whose listeners can be fired. Ours; only the
-// names and shapes follow @types/vscode.
+// (extension/testing.ts) and its webview panels to run in Node — a test controller whose items
+// are kept, diagnostics collections, file watchers, document events whose listeners can be
+// fired, webview panels that can be closed. Every listener's disposable it hands out is
+// recorded (weakly), so a test can tell whether any is kept. Ours; only the names and shapes
+// follow @types/vscode.
 import Module from 'node:module';
 import { resolve } from 'node:path';
 
 type Listener = (e: unknown) => unknown;
 
-/** An event as vscode.Event is: subscribe, get a disposable; `fire` calls the listeners. */
+/** Every listener's disposable handed out (vscode.Event's return value), weakly. */
+export const handedOut: WeakRef<object>[] = [];
+
+/** An event as vscode.Event is: subscribe (the disposable also goes into `disposables`, if given); `fire` calls the listeners. */
 export class Emitter {
   readonly listeners = new Set<Listener>();
-  readonly event = (l: Listener): { dispose(): void } => {
-    this.listeners.add(l);
-    return { dispose: () => this.listeners.delete(l) };
+  readonly event = (l: Listener, thisArg?: unknown, disposables?: { dispose(): void }[]): { dispose(): void } => {
+    const bound: Listener = (e) => l.call(thisArg, e);
+    this.listeners.add(bound);
+    const d = { dispose: () => this.listeners.delete(bound) };
+    handedOut.push(new WeakRef(d));
+    disposables?.push(d);
+    return d;
   };
   fire(e: unknown): void {
     for (const l of [...this.listeners]) l(e);
   }
+  /** As VS Code's: its listeners are dropped. */
+  dispose(): void {
+    this.listeners.clear();
+  }
 }
+
+/** The webview panels open now. */
+export const panels = new Set<{ dispose(): void; webview: { receive(m: unknown): void } }>();
 
 export class Uri {
   private constructor(
@@ -88,12 +104,44 @@ export const fired = {
 
 const disposable = { dispose: () => undefined };
 
+/** A webview panel: its page's messages come through `webview.receive`; closing it fires onDidDispose, then drops its listeners. */
+function webviewPanel(viewType: string): { dispose(): void; webview: { receive(m: unknown): void } } {
+  const message = new Emitter();
+  const disposed = new Emitter();
+  const panel = {
+    viewType,
+    webview: {
+      html: '',
+      cspSource: 'stand-in',
+      onDidReceiveMessage: message.event,
+      postMessage: () => Promise.resolve(true),
+      receive: (m: unknown) => message.fire(m),
+    },
+    onDidDispose: disposed.event,
+    reveal: () => undefined,
+    dispose: () => {
+      if (!panels.delete(panel)) return;
+      disposed.fire(undefined);
+      message.dispose();
+      disposed.dispose();
+    },
+  };
+  panels.add(panel);
+  return panel;
+}
+
 const vscode = {
   Uri,
   Range,
   EventEmitter: Emitter,
   CodeActionKind: { QuickFix: 'quickfix' },
   TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
+  ViewColumn: { Active: -1, Beside: -2, One: 1 },
+  window: {
+    tabGroups: { all: [] },
+    createWebviewPanel: (viewType: string) => webviewPanel(viewType),
+  },
+  debug: { activeDebugSession: undefined },
   languages: {
     createDiagnosticCollection: () => {
       const m = new Map<string, unknown>();

@@ -11,7 +11,7 @@ import { History, budgetNeedsHeapLimit, historyBudget, FOCUS_BACK, MIN_INTERVAL,
 import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
-import { hotPlugText } from '../hot-plug-scenario';
+import { hotPlugText, raisesText } from '../hot-plug-scenario';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-history-'));
 
@@ -22,20 +22,7 @@ function scenario(name: string, text: string): string {
 }
 
 /** A run of about 30k steps: interrupts raised every 3 µs on a bus with MSI-X. */
-const LONG = scenario(
-  'long.vpci',
-  [
-    'vm {',
-    '  host hyperv-2016',
-    '  guest freebsd',
-    '  cpus 4',
-    '}',
-    'bus nic0 { function 0 mellanox-cx3-vf serial 1 }',
-    'at 0 boot',
-    'at 2ms driver nic0 msix 3',
-    ...Array.from({ length: 10_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`),
-  ].join('\n') + '\n',
-);
+const LONG = scenario('long.vpci', raisesText(10_000));
 
 /** Buses offered, driven and rescinded one after the other (a long hot-plug reproduction). */
 function hotPlug(cycles: number): string {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch as launchWith, LISTINGS, VMBUS_PCIB } from './harness';
-import { hotPlugText } from '../hot-plug-scenario';
+import { hotPlugText, raisesText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const TIMELINE = 1_000_000;
@@ -147,22 +147,7 @@ test('at the oldest step still held after a cut on a step-log chunk boundary, ms
   // Interrupts raised every 3 µs: some 53k steps; a 1 MiB budget cuts its history once, at step
   // 49152, a multiple of the step log's 4096-step chunks (adapter/step-log.ts).
   const f = join(mkdtempSync(join(tmpdir(), 'vpci-tt-')), 'raises.vpci');
-  const raises = Array.from({ length: 50_000 }, (_, i) => `at ${3000 + 3 * i}us raise nic0 vector ${i % 3}`);
-  writeFileSync(
-    f,
-    [
-      'vm {',
-      '  host hyperv-2016',
-      '  guest freebsd',
-      '  cpus 4',
-      '}',
-      'bus nic0 { function 0 mellanox-cx3-vf serial 1 }',
-      'at 0 boot',
-      'at 2ms driver nic0 msix 3',
-      ...raises,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(f, raisesText(50_000));
   const outputs: DebugProtocol.OutputEvent[] = [];
   dc = h.client();
   dc.on('output', (e) => outputs.push(e as DebugProtocol.OutputEvent));

@@ -8,7 +8,7 @@ import { LSP_COLUMNS } from './ranges';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
-import { EXPECT_TARGET_FORMS, keywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
@@ -58,7 +58,7 @@ const kwHelp = (words: readonly string[], role: KeywordRole, within?: string): C
     return {
       label: w,
       kind: CompletionItemKind.Keyword,
-      ...(help ? { detail: help.syntax.replace(/'/g, ''), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
+      ...(help ? { detail: syntaxShown(help.syntax), documentation: { kind: 'markdown' as const, value: `${help.summary}.` } } : {}),
     };
   });
 
@@ -260,7 +260,7 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
       return row.then.map((t) => ({
         label: t,
         kind: CompletionItemKind.Keyword,
-        detail: row.syntax.replace(/'/g, ''),
+        detail: syntaxShown(row.syntax),
         documentation: { kind: 'markdown' as const, value: `${row.summary}.` },
       }));
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)

@@ -4,7 +4,7 @@
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { versionText } from '../emulator/scenario/context';
 import { QUIRKS } from '../emulator/vpci/guest/quirks';
-import { keywordHelp, type KeywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
+import { keywordHelp, syntaxShown, type KeywordHelp, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, isEventKeyword } from '../emulator/scenario/events';
 import type { NameOccurrence } from './names';
 import { MESSAGE_LAYOUTS } from './message-layouts';
@@ -81,7 +81,7 @@ export function guestMarkdown(name: string, ctx: ScenarioContext): string | unde
 export function keywordMarkdown(word: string, before?: readonly string[]): string | undefined {
   const help = (before && helpInPlace(word, before)) ?? keywordHelp(word);
   if (!help.length) return undefined;
-  return help.map((h) => `**${word}** (${h.role})\n\n\`${h.syntax.replace(/'/g, '')}\`\n\n${h.summary}.`).join('\n\n---\n\n');
+  return help.map((h) => `**${word}** (${h.role})\n\n\`${syntaxShown(h.syntax)}\`\n\n${h.summary}.`).join('\n\n---\n\n');
 }
 
 /** The meanings of a fixed word where it stands, after `before`; undefined when the place does not tell (or gives it none). */

@@ -4,7 +4,16 @@
 // that defines it. Each part sits between `<!-- BEGIN GENERATED name … -->` and
 // `<!-- END GENERATED name -->`; the text around it is written by hand.
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTIONS, FAULT_ACTION_KEYWORDS } from '../emulator/scenario/events';
-import { BUS_ITEMS, BUS_STATES, EXPECTATIONS, FUNCTION_OPTIONS, TOP_STATEMENTS, VM_SETTINGS, type KeywordRow } from '../emulator/scenario/keywords';
+import {
+  BUS_ITEMS,
+  BUS_STATES,
+  EXPECTATIONS,
+  FUNCTION_OPTIONS,
+  TOP_STATEMENTS,
+  VM_SETTINGS,
+  syntaxShown,
+  type KeywordRow,
+} from '../emulator/scenario/keywords';
 import { CATALOG, capital, negotiatedVersion, versionsText, type Catalog } from '../emulator/scenario/catalog';
 import { versionText } from '../emulator/scenario/context';
 import { MESSAGE_NAMES, STATUS_NAMES } from '../emulator/scenario/names';
@@ -31,7 +40,7 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n') + '\n';
 }
 const code = (s: string): string => `\`${s}\``;
-const words = (syntax: string): string => syntax.replace(/'/g, '');
+const words = (syntax: string): string => syntaxShown(syntax);
 
 /** One production: `name := alt₁ | alt₂ …`, alternatives on their own lines, with an optional comment each. */
 function production(name: string, alts: { syntax: string; note?: string }[]): string {

@@ -137,6 +137,18 @@ export const CONSTANT_WORDS = [...BUS_STATES, ...OUTCOMES, 'none', 'off'] as con
 export type KeywordRole =
   'statement' | 'vm setting' | 'bus item' | 'function option' | 'event' | 'driver mode' | 'fault action' | 'bus state' | 'expectation' | 'modifier';
 
+/**
+ * A row's syntax as hover, completion and the docs' tables show it: literal words without their
+ * quotes, and a repetition `{ x }` as `[x …]` so that it does not read as a literal block
+ * (`'vm' '{' { vm-item } '}'` → `vm { [vm-item …] }`, `bus-body` → `{ [bus-item …] }`).
+ */
+export function syntaxShown(syntax: string): string {
+  return syntax
+    .replace(/'\{'|'\}'|\{ | \}/g, (m) => (m === "'{'" ? '{' : m === "'}'" ? '}' : m === '{ ' ? '[' : ' …]'))
+    .replace(/'/g, '')
+    .replace(/\bbus-body\b/g, '{ [bus-item …] }');
+}
+
 export interface KeywordHelp {
   /** Where the word is used. */
   role: KeywordRole;

@@ -429,6 +429,29 @@ test('hover on a word with several roles describes the role it has where it stan
   await only('before 1s', 1, 0, /message before DURATION/, /STATE before/);
 });
 
+test('hover and completion show how a word is written without the grammar notation: a repetition is not a literal block', async () => {
+  const text = `${QUICKSTART}expect message PCI_EJECTION_COMPLETE on nic1\n`;
+  // `'vm' '{' { vm-item } '}'` once read `vm { { vm-item } }`: the inner braces are a repetition, not a second block.
+  assert.equal(
+    await hover(text, pos(text, 'vm {')),
+    '**vm** (statement)\n\n`vm { [vm-item …] }`\n\nthe VM: host profile, guest model, CPUs, MMIO ranges and quirk switches.',
+  );
+  assert.match(await hover(text, pos(text, 'bus nic0')), /^\*\*bus\*\* \(statement\)\n\n`bus NAME \{ \[bus-item …\] \}`/);
+  assert.match(await hover(text, pos(text, 'function 0', 0, 1)), /`function SLOT source \[option …\]`/);
+  assert.match(
+    await hover(text, pos(text, 'message PCI_EJECTION_COMPLETE', 0, 1)),
+    /`expect \[no\] message message \[on NAME \| count N \| before DURATION …\]`/,
+  );
+  const uri = uriFor('syntax.vpci');
+  await open(lsp, uri, 'bus nic0 {\n  \n}\n');
+  const items = await lsp.conn.sendRequest<CompletionItem[] | CompletionList>('textDocument/completion', {
+    textDocument: { uri },
+    position: { line: 1, character: 2 },
+  });
+  const list = Array.isArray(items) ? items : items.items;
+  assert.equal(list.find((i) => i.label === 'function')?.detail, 'function SLOT source [option …]');
+});
+
 test('virtual time as the debugger writes it: duration hovers, outline, diagnostics', async () => {
   const text = QUICKSTART + 'at 5007100ns detach nic0\nat 1500us boot\n';
   assert.match(await hover(text, pos(text, '2ms', 1)), /^`2ms` — \*\*2 ms\*\* of virtual time$/);

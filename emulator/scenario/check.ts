@@ -37,6 +37,26 @@ export interface ParseExtras {
   statusNames: { action: FaultAction; name: string; loc: Loc }[];
   /** Every `vm { … }` block, in order. */
   vmDecls: Loc[];
+  /**
+   * What statements that failed to parse were declaring or doing, so the checker does not report
+   * what only follows from their absence (every reference to a bus whose line has a syntax error
+   * being an unknown bus): one mistake, one diagnostic.
+   */
+  broken?: BrokenStatements;
+}
+
+/** Statements with a syntax error, as far as the parser read them (ParseExtras.broken). */
+export interface BrokenStatements {
+  /** Buses (`bus` or `offer`) whose declaration failed after their name. */
+  buses: string[];
+  /** A `bus` or `offer` failed before a name was read: any bus may be the one it declares. */
+  unnamedBus: boolean;
+  /** Functions (in a bus block or a `plug`) that failed: `bus/wslot`, or `bus/*` when the slot was not read. */
+  functions: string[];
+  /** The event words of `at` statements that failed ('' when the event was not read). */
+  events: string[];
+  /** The vm settings that failed (`host`, `guest`, `cpus`, …). */
+  settings: string[];
 }
 
 /**
@@ -95,9 +115,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     if (hints?.length) d.suggestions = hints;
     out.push(d);
   };
-  const unknown = (code: string, what: string, n: Name, candidates: readonly string[]): void => {
+  /** `unknown host profile 'x'; did you mean 'y'?`, or with no near miss, what there is (`listed`: a short closed set, or what else to write). */
+  const unknown = (code: string, what: string, n: Name, candidates: readonly string[], listed?: string): void => {
     const hints = suggestions(n.name, candidates);
-    add('error', n.loc, code, `unknown ${what} '${n.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
+    const tail = hints[0] ? `; did you mean '${hints[0]}'?` : listed ? ` (${listed})` : '';
+    add('error', n.loc, code, `unknown ${what} '${n.name}'${tail}`, undefined, hints);
   };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
@@ -108,6 +130,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
   const cpus = sc.vm.cpus || 4;
   const plugged = pluggedSlots();
+  const broken: BrokenStatements = extras?.broken ?? { buses: [], unnamedBus: false, functions: [], events: [], settings: [] };
+  /** Whether a statement with a syntax error may have been event `kind` (its absence explains a warning). */
+  const brokenEvent = (kind: string): boolean => broken.events.includes(kind) || broken.events.includes('');
   try {
     checkVm();
     const busIndex = checkBuses();
@@ -151,6 +176,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         'host profile',
         vm.host,
         ctx.hostProfiles.map((p) => p.name),
+        `expected ${ctx.hostProfiles.map((p) => p.name).join(', ')}`,
       );
     const guest = vm.guest ? ctx.guestModels.find((g) => g.name === vm.guest!.name) : undefined;
     if (vm.guest && !guest)
@@ -159,16 +185,18 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         'guest model',
         vm.guest,
         ctx.guestModels.map((g) => g.name),
+        `expected ${ctx.guestModels.map((g) => g.name).join(', ')}`,
       );
     // What the machine runs with: an override, else the file's, else the defaults (machine/scenario-config.ts).
+    // A `host` or `guest` line with a syntax error names one we do not know: not the default either.
     const h =
       overrides.host !== undefined
         ? ctx.hostProfiles.find((p) => p.name === overrides.host)
-        : (host ?? (vm.host ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE)));
+        : (host ?? (vm.host || broken.settings.includes('host') ? undefined : ctx.hostProfiles.find((p) => p.name === DEFAULT_HOST_PROFILE)));
     const g =
       overrides.guest !== undefined
         ? ctx.guestModels.find((m) => m.name === overrides.guest)
-        : (guest ?? (vm.guest ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL)));
+        : (guest ?? (vm.guest || broken.settings.includes('guest') ? undefined : ctx.guestModels.find((m) => m.name === DEFAULT_GUEST_MODEL)));
     hostInfo = h;
     guestName = g?.name;
     if (h && g) {
@@ -193,6 +221,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           'quirk',
           q.name,
           ctx.quirks.map((x) => x.name),
+          `expected ${ctx.quirks.map((x) => x.name).join(', ')}`,
         );
       else if (g && !info.models.includes(g.name))
         add(
@@ -248,6 +277,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           'device',
           f.source.id,
           ctx.devices.map((d) => d.id),
+          `the catalog has ${ctx.devices.map((d) => d.id).join(', ')}; a device of your own is dump "FILE"`,
         );
     } else {
       const src = f.source;
@@ -390,13 +420,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   ): { bus: BusDecl; offerAt?: number; slotOk: boolean } | undefined {
     const b = index.get(bus.name);
     if (!b) {
-      unknown('unknown-bus', 'bus', bus, [...index.keys()]);
+      // A bus whose declaration has a syntax error is not unknown to every line that names it.
+      if (!broken.unnamedBus && !broken.buses.includes(bus.name)) unknown('unknown-bus', 'bus', bus, [...index.keys()]);
       return undefined;
     }
     if (!fn) return { ...b, slotOk: true };
     const wslot = slot ? slot.wslot : 0;
     const slots = slotsOf(b.bus);
     if (slots.includes(wslot)) return { ...b, slotOk: true };
+    // Nor is the slot of a function whose line has one.
+    if (broken.functions.includes(`${bus.name}/${wslot}`) || broken.functions.includes(`${bus.name}/*`)) return { ...b, slotOk: false };
     const its = slots.length ? `its functions: ${slots.map(slotText).join(', ')}` : 'it has no functions';
     // Quick fix: name a slot the bus has (the implied one gets a slot written after the bus name).
     const hints = slot ? slots.map(slotText) : slots.map((w) => `${bus.name}/${slotText(w)}`);
@@ -442,7 +475,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     // Boot-time buses start at the first `boot` (machine.ts runTimeline), the first in run order (time,
     // then file order: scenario-config.ts sorts stably); without one they never do.
     const firstBoot = order.find((x) => x.e.kind === 'boot')?.e;
-    if (!firstBoot) {
+    if (!firstBoot && !brokenEvent('boot')) {
       const idle = [...index.values()].filter((b) => b.offerAt === undefined);
       if (idle.length)
         add(
@@ -582,9 +615,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         add('warning', e.loc, 'eject-unsupported', `host ${hostInfo.name} cannot eject a function (it revokes the channel instead); consider 'rescind'`);
       if (e.kind === 'raise') {
         const n = drivers.get(sk);
-        if (n === undefined)
-          add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
-        else if (e.vector >= n)
+        if (n === undefined) {
+          if (!brokenEvent('driver'))
+            add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
+        } else if (e.vector >= n)
           add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${counted(n, 'vector')} on ${named}; vector ${e.vector} is not one of them`);
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
@@ -617,7 +651,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           s.name.replace(/^STATUS_/i, ''),
           ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')),
         ).map((h) => `STATUS_${h}`);
-        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
+        const tail = hints[0] ? `; did you mean '${hints[0]}'?` : ` (a number, or ${ctx.statuses.map((x) => x.name).join(', ')})`;
+        add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${tail}`, undefined, hints);
       }
     }
   }
@@ -688,7 +723,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           break;
         case 'interrupt':
           checkRef(index, x.target.bus, x.target.slot, true);
-          if (x.cpu !== undefined && x.cpu >= cpus)
+          if (x.cpu !== undefined && x.cpu >= cpus && (sc.vm.cpus || !broken.settings.includes('cpus')))
             add('error', x.loc, 'no-such-cpu', `the VM has ${counted(cpus, 'CPU')} (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
@@ -707,4 +742,30 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       }
     }
   }
+}
+
+/**
+ * A scenario's syntax errors and the checker's diagnostics together, in position order (loadScenario,
+ * checkStaged): without what a syntax error makes untrue (an empty scenario, an empty bus).
+ */
+export function withSyntaxErrors(syntax: readonly Diagnostic[], checked: Diagnostic[], sc: Scenario): Diagnostic[] {
+  // A file that is all syntax errors is not "empty": its errors say what is wrong.
+  if (syntax.some((d) => d.severity === 'error')) {
+    checked = checked.filter((d) => d.code !== 'empty-scenario');
+    // Nor is a bus whose block holds a syntax error "empty": the function its error is about did not parse.
+    const errorLines = new Set(syntax.filter((d) => d.severity === 'error').map((d) => d.loc.line));
+    const buses = [...sc.buses, ...sc.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))];
+    const broken = new Set<string>();
+    for (const b of buses) {
+      for (let l = b.loc.line; l <= b.loc.endLine; l++) {
+        if (!errorLines.has(l)) continue;
+        broken.add(`${b.name.loc.line}:${b.name.loc.col}`);
+        break;
+      }
+    }
+    if (broken.size) checked = checked.filter((d) => d.code !== 'empty-bus' || !broken.has(`${d.loc.line}:${d.loc.col}`));
+  }
+  const diagnostics = [...syntax, ...checked];
+  diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  return diagnostics;
 }

@@ -27,8 +27,8 @@ export interface StatementParser {
   duration(what: string): number;
   busName(): Name;
   fnRef(): FnRef;
-  /** The function clause after `function` (slot, source, options), as inside a bus block. */
-  functionDecl(functionKeyword: Token): FunctionDeclAst;
+  /** The function clause after `function` (slot, source, options) on bus `bus`, as inside a bus block. */
+  functionDecl(functionKeyword: Token, bus: Name): FunctionDeclAst;
   /** A bus name and its `{ … }` body. */
   busDecl(start: Loc): BusDecl;
   message(): MessageRef;
@@ -148,7 +148,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     parse(p) {
       const bus = p.busName();
       if (!p.isWord('function')) return p.expected("'function' and the function to plug (as inside a bus block)");
-      return { bus, fn: p.functionDecl(p.take()) };
+      return { bus, fn: p.functionDecl(p.take(), bus) };
     },
     ref: (e) => ({ bus: e.bus }),
   },

@@ -117,6 +117,26 @@ export const MODIFIERS = rows(
   },
 );
 
+/**
+ * Words people write for a keyword (ours, from the slips of newcomers): where the keyword is allowed,
+ * "did you mean" offers it for them before any near miss (`device 0 …` → `function`, `quirk x false`
+ * → `off`, `at 0 start` → `boot`). Lower case; only words that mean nothing else where they stand.
+ */
+export const KEYWORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  function: ['device', 'dev', 'fn', 'func'],
+  cpus: ['vcpus', 'vcpu', 'processors', 'cores'],
+  on: ['true', 'yes', 'enabled', 'enable'],
+  off: ['false', 'disabled', 'disable'],
+  boot: ['start', 'startup', 'power-on', 'poweron'],
+  plug: ['hotplug', 'hot-plug', 'add', 'insert'],
+  unplug: ['hot-unplug', 'hotunplug', 'remove'],
+  raise: ['interrupt', 'irq', 'trigger'],
+  before: ['by', 'within', 'until'],
+  count: ['times'],
+  times: ['count'],
+  'no-reply': ['noreply', 'drop'],
+};
+
 /** Words after `expect BUS[/SLOT]` besides the states. */
 export const EXPECT_BUS_FORMS = ['version', 'msix', 'vector'] as const;
 /** The forms of `expect` about one function (`expect target …`): the only ones a slot may be given to. */

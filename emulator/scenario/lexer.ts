@@ -4,7 +4,7 @@
 // cut from the same run of characters and classified afterwards, so the lexer
 // never has to guess ahead. Never throws: anything it cannot classify becomes
 // an `invalid` token the parser reports with its exact range.
-import { charText, type Loc } from './ast';
+import { charText, codePointText, type Loc } from './ast';
 
 export type TokenKind =
   | 'word' // hyperv-2016, nic0, PCI_EJECTION_COMPLETE
@@ -30,6 +30,15 @@ export interface Token {
   value?: number | string;
   /** Why an `invalid` (or unterminated string / oversized number) token is bad. */
   error?: string;
+  /**
+   * A mistake the parser reports (`error`) and then reads past, as what the writer meant: an
+   * `invalid` one as a space (a no-break space, a stray `=`, `:`, `;` or `,`), another as the token
+   * it stands for (a string in curly or single quotes). Ours: one such slip is one diagnostic, not
+   * the loss of its whole statement and of everything that refers to it.
+   */
+  recover?: true;
+  /** What the text of a `recover` token should be (its quick fix): `' '`, `''` or the string in straight quotes. */
+  fix?: string;
 }
 
 /** A character of a run (`[A-Za-z0-9_.:-]`), by code: the lexer asks this of every character of a scenario. */
@@ -57,6 +66,28 @@ export function wordKind(text: string): TokenKind {
   for (let i = 0; i < text.length; i++) if (!isRun(text.charCodeAt(i))) return 'invalid';
   return classify(text).kind;
 }
+
+/**
+ * Spaces other than U+0020 (a no-break space from a word processor or a web page): one passes for a
+ * space, so the parser reads it as one, after saying where it is.
+ */
+const ODD_SPACE = /^[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]$/;
+/** Quotes a string may have been written with by mistake (curly ones from a word processor, single ones). */
+const ODD_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b'";
+/** Characters that pass for part of a word or number without being one: zero-width ones and a soft hyphen, and dashes other than `-`. */
+const GLUE = /[\u00ad\u200b-\u200d\u2060\ufeff\u2010-\u2015\u2212]/;
+function glueName(c: string): string {
+  if (/[\u2010-\u2015\u2212]/.test(c)) return `${codePointText(c)} (a dash that is not '-')`;
+  return `${codePointText(c)} (${c === '\u00ad' ? 'a soft hyphen' : 'a character that shows as nothing'})`;
+}
+
+/** Punctuation the language has none of, which people put between a word and its value or at a line's end. */
+const STRAY: Record<string, string> = {
+  '=': "unexpected '=': a value follows its word after a space (cpus 4, not cpus=4)",
+  ':': "unexpected ':': a value follows its word after a space (host hyperv-2016, not host: hyperv-2016)",
+  ';': "unexpected ';': a statement ends at the end of its line, without ';'",
+  ',': "unexpected ',': the parts of a statement are separated by spaces, not commas",
+};
 
 /** Binary size suffixes: 1K = 1024. */
 export const SIZE_SUFFIX: Record<string, bigint> = { K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n };
@@ -189,6 +220,37 @@ export class Lexer {
     return t;
   }
 
+  /**
+   * A stray `=`, `:`, `;` or `,` (STRAY), read past as a space: its fix deletes it where a space is
+   * next to it, else turns it into one (`cpus=4` → `cpus 4`).
+   */
+  private stray(c: string, start: number, sc: number, i: number, col: number): Token {
+    const text = this.text;
+    // A run of the same one (`==`, `;;`) is one slip.
+    let end = i + 1;
+    while (end < this.n && text[end] === c) end++;
+    const before = text[start - 1];
+    const after = text[end];
+    const spaced = (x: string | undefined): boolean => x === undefined || x === ' ' || x === '\t' || x === '\n' || x === '\r';
+    let error = STRAY[c]!;
+    if (c === '=' || c === ':') {
+      // The example is the line's own: `host=hyperv-2016` → (host hyperv-2016, not host=hyperv-2016).
+      let a = start;
+      while (a > 0 && (text[a - 1] === ' ' || text[a - 1] === '\t')) a--;
+      let w = a;
+      while (w > 0 && isRun(text.charCodeAt(w - 1))) w--;
+      let b = end;
+      while (b < this.n && (text[b] === ' ' || text[b] === '\t')) b++;
+      let v = b;
+      while (v < this.n && isRun(text.charCodeAt(v))) v++;
+      const word = text.slice(w, a);
+      const value = text.slice(b, v);
+      if (WORD.test(word) && value && value.length <= 64 && word.length <= 64)
+        error = `unexpected '${text.slice(start, end)}': a value follows its word after a space (${word} ${value}, not ${text.slice(w, v)})`;
+    } else if (end > i + 1) error = error.replace(`'${c}'`, `'${text.slice(start, end)}'`);
+    return this.token('invalid', start, sc, end, col + (end - i), { error, recover: true, fix: spaced(before) || spaced(after) ? '' : ' ' });
+  }
+
   next(): Token {
     const text = this.text;
     const n = this.n;
@@ -255,12 +317,38 @@ export class Lexer {
         i++;
         col++;
       }
-      return this.token('string', start, sc, i, col, closed ? { value } : { value, error: 'unterminated string' });
+      return this.token('string', start, sc, i, col, closed ? { value } : { value, error: `unterminated string: it has no closing '"' on its line` });
     }
+    if (c === ':') return this.stray(c, start, sc, i, col);
     if (isRun(text.charCodeAt(i))) {
-      while (i < n && isRun(text.charCodeAt(i))) {
-        i++;
-        col++;
+      /** Characters inside the run that only look like part of it (GLUE): a zero-width one, a dash that is not `-`. */
+      let glued = false;
+      for (;;) {
+        while (i < n && isRun(text.charCodeAt(i))) {
+          i++;
+          col++;
+        }
+        let j = i;
+        while (j < n && GLUE.test(text[j]!)) j++;
+        if (j === i || j >= n || !isRun(text.charCodeAt(j))) break;
+        glued = true;
+        col += j - i;
+        i = j;
+      }
+      if (glued) {
+        // `free<U+200B>bsd`, `intel–82599-vf` (copied from a web page or a word processor): one token, told what is in it, the fix the run without it.
+        const raw = text.slice(start, i);
+        const fix = raw.replace(/[\u2010-\u2015\u2212]/g, '-').replace(new RegExp(GLUE.source, 'g'), '');
+        const odd = [...new Set(raw.match(new RegExp(GLUE.source, 'g')) ?? [])].map(glueName).join(' and ');
+        return this.token('invalid', start, sc, i, col, { error: `'${raw}' has ${odd} in it: write '${fix}'`, fix });
+      }
+      // `host:` or `host:hyperv-2016` (a YAML habit): the word alone, then its `:` as a stray one.
+      let colon = start;
+      while (colon < i && text.charCodeAt(colon) !== 0x3a) colon++;
+      if (colon > start && colon < i && WORD.test(text.slice(start, colon)) && !PCIADDR.test(text.slice(start, i))) {
+        const after = text.charCodeAt(colon + 1);
+        const letterOrEnd = colon + 1 === i || (after >= 0x61 && after <= 0x7a) || (after >= 0x41 && after <= 0x5a) || after === 0x5f;
+        if (letterOrEnd) return this.token('word', start, sc, colon, sc + (colon - start));
       }
       const k = classify(text.slice(start, i));
       const extra: Partial<Token> = {};
@@ -268,12 +356,44 @@ export class Lexer {
       if (k.error !== undefined) extra.error = k.error;
       return this.token(k.kind, start, sc, i, col, extra);
     }
+    if (c in STRAY) return this.stray(c, start, sc, i, col);
+    if (ODD_SPACE.test(c)) {
+      const what = c === '\u00a0' ? 'a no-break space' : 'a space other than the plain one';
+      return this.token('invalid', start, sc, i + 1, col + 1, {
+        error: `unexpected character ${codePointText(c)} (${what}): write a plain space`,
+        recover: true,
+        fix: ' ',
+      });
+    }
+    if (ODD_QUOTES.includes(c)) {
+      // To the next quote of any kind on the line: a string, read as one, in the wrong quotes.
+      let j = i + 1;
+      while (j < n && text[j] !== '\n' && text[j] !== '\r' && !ODD_QUOTES.includes(text[j]!) && text[j] !== '"') j++;
+      const how = c === "'" ? 'single quotes' : 'curly quotes';
+      if (j < n && text[j] !== '\n' && text[j] !== '\r') {
+        const value = text.slice(i + 1, j);
+        const fix = `"${value.replace(/[\\"]/g, (x) => `\\${x}`)}"`;
+        return this.token('string', start, sc, j + 1, col + (j + 1 - i), {
+          value,
+          error: `a string goes in straight double quotes, not ${how}: ${fix}`,
+          recover: true,
+          fix,
+        });
+      }
+      return this.token('invalid', start, sc, i + 1, col + 1, {
+        error: `unexpected character ${charText(c)}: a string goes in straight double quotes ("…")`,
+      });
+    }
     // Any other character (including a lone surrogate half) is one invalid token.
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
     i += w;
     col += w;
     // Shown as itself when it can be, else by code point (a NUL or a zero-width space quoted shows as nothing).
-    return this.token('invalid', start, sc, i, col, { error: `unexpected character ${charText(text.slice(start, i))}` });
+    const ch = text.slice(start, i);
+    let why = '';
+    if (/[\u2010-\u2015\u2212]/.test(ch)) why = ": a dash that is not '-'";
+    else if (/^[\p{L}\p{N}]$/u.test(ch) && !charText(ch).startsWith('U+')) why = ": names and numbers are written in ASCII (letters, digits, '_' and '-')";
+    return this.token('invalid', start, sc, i, col, { error: `unexpected character ${charText(ch)}${why}` });
   }
 }

@@ -25,11 +25,20 @@ import type {
 } from './ast';
 import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes, visibleText } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
-import { Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
-import { checkScenario, type ParseExtras } from './check';
+import { DURATION_UNIT, Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
+import { checkScenario, withSyntaxErrors, type BrokenStatements, type ParseExtras } from './check';
 import { suggestions } from './names';
 import type { ScenarioContext } from './context';
-import { BUS_KEYWORDS, BUS_STATES, EXPECT_BUS_FORMS, FUNCTION_OPTION_KEYWORDS, RESERVED_BUS_NAMES, TOP_KEYWORDS, VM_KEYWORDS } from './keywords';
+import {
+  BUS_KEYWORDS,
+  BUS_STATES,
+  EXPECT_BUS_FORMS,
+  FUNCTION_OPTION_KEYWORDS,
+  KEYWORD_SYNONYMS,
+  RESERVED_BUS_NAMES,
+  TOP_KEYWORDS,
+  VM_KEYWORDS,
+} from './keywords';
 import {
   EVENTS,
   EVENT_KEYWORDS,
@@ -41,6 +50,11 @@ import {
   type EventRow,
   type StatementParser,
 } from './events';
+
+/** What a name is (lexer.ts WORD): a name in quotes is read as one. */
+const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** The first character of a run the lexer cuts words, numbers and the like from (lexer.ts isRun). */
+const RUN_START = /^[A-Za-z0-9_.:-]/;
 
 /** The longest duration a scenario may give (ours): two of them add up exactly in a double. */
 const MAX_DURATION_NS = 2 ** 52;
@@ -55,10 +69,73 @@ class TooManyDiagnostics {
   constructor(readonly kept: number) {}
 }
 
+/** What `word` may have meant among `allowed`: a keyword it is a synonym of (KEYWORD_SYNONYMS) first, then the near misses. */
+function guesses(word: string, allowed: readonly string[]): string[] {
+  const lower = word.toLowerCase();
+  const synonyms = allowed.filter((k) => k !== word && KEYWORD_SYNONYMS[k]?.includes(lower));
+  return [...new Set([...synonyms, ...suggestions(word, allowed)])];
+}
+
 /** `unknown vm setting 'cpu'; did you mean 'cpus'? (expected …)`, and the suggestions for a quick fix. */
 function unknownWord(what: string, word: string, allowed: readonly string[]): [string, string[]] {
-  const hints = suggestions(word, allowed);
+  const hints = guesses(word, allowed);
   return [`unknown ${what} '${word}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${allowed.join(', ')})`, hints];
+}
+
+/** A size written with a suffix the language does not take (`16MB`, `16m`, `4KiB`): the size as it is written here. */
+function sizeFix(text: string): string | undefined {
+  const m = /^([0-9][0-9_]*)(?:([kmgtKMGT])(?:i?[bB])?|[bB])$/.exec(text);
+  if (!m) return undefined;
+  return `${m[1]}${(m[2] ?? '').toUpperCase()}`;
+}
+
+/** Unit words people write after a number of ns, us, ms or s. */
+const TIME_UNITS: Record<string, string> = {
+  ns: 'ns',
+  nsec: 'ns',
+  nsecs: 'ns',
+  nanosecond: 'ns',
+  nanoseconds: 'ns',
+  us: 'us',
+  µs: 'us',
+  μs: 'us',
+  usec: 'us',
+  usecs: 'us',
+  microsecond: 'us',
+  microseconds: 'us',
+  ms: 'ms',
+  msec: 'ms',
+  msecs: 'ms',
+  millisecond: 'ms',
+  milliseconds: 'ms',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+};
+
+/**
+ * A duration written in a form the language does not take (`5sec`, `2MS`, `1.5ms`): the same time
+ * as it is written here (`5s`, `2ms`, `1500us`), or undefined when it is no time at all.
+ */
+function durationFix(text: string): string | undefined {
+  const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(text);
+  const unit = m && TIME_UNITS[m[3]!.toLowerCase()];
+  if (!m || !unit) return undefined;
+  const order = ['s', 'ms', 'us', 'ns'];
+  let whole = BigInt(m[1]!.replace(/_/g, ''));
+  let frac = m[2] ?? '';
+  let u = order.indexOf(unit);
+  // A fraction moves down a unit (×1000) at a time until it is whole: 1.5ms → 1500us.
+  while (frac.replace(/0+$/, '') !== '' && u < order.length - 1) {
+    const three = (frac + '000').slice(0, 3);
+    whole = whole * 1000n + BigInt(three);
+    frac = frac.slice(3);
+    u++;
+  }
+  if (frac.replace(/0+$/, '') !== '') return undefined;
+  return `${whole}${order[u]}`;
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -86,7 +163,8 @@ export interface ParseResult {
 /** Parse plus what the checker needs that the tree has no room for (status names). */
 export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & { extras: ParseExtras } {
   const diagnostics: Diagnostic[] = [];
-  const extras: ParseExtras = { statusNames: [], vmDecls: [] };
+  const broken: BrokenStatements = { buses: [], unnamedBus: false, functions: [], events: [], settings: [] };
+  const extras: ParseExtras = { statusNames: [], vmDecls: [], broken };
 
   // The tokens, comments left out, made as the parser reaches them: it looks a few tokens ahead
   // at most, so it holds those and not the whole file's (linear memory in the tree, not the text).
@@ -94,6 +172,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /** Tokens lexed and not yet taken: ahead[head] is the next one. */
   const ahead: Token[] = [];
   let head = 0;
+
+  const diag = (loc: Loc, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
+    severity,
+    message,
+    loc,
+    code,
+  });
+  /** Keeps a diagnostic; the MAX_DIAGNOSTICS-th ends the parse (TooManyDiagnostics). */
+  const report = (d: Diagnostic): void => {
+    // What the message quotes of the file (a string's text) may hold characters a client shows as nothing.
+    d.message = visibleText(shortQuotes(d.message));
+    diagnostics.push(d);
+    if (diagnostics.length >= MAX_DIAGNOSTICS) throw new TooManyDiagnostics(diagnostics.length);
+  };
+  /** Set once the parser stops (TooManyDiagnostics): skipping then reports nothing more. */
+  let stopping = false;
 
   // Title: the first run of comment lines before anything else (the line ends around them stay for the parser).
   const titleLines: string[] = [];
@@ -111,14 +205,34 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         t = lexer.next();
       }
     }
-    ahead.push(t);
+    ahead.push(readPast(t) ?? lex());
   }
 
-  const lex = (): Token => {
-    let t = lexer.next();
-    while (t.kind === 'comment') t = lexer.next();
-    return t;
-  };
+  /** Tokens the parser reads, comments and the slips it reads past (Token.recover) left out. */
+  function lex(): Token {
+    for (;;) {
+      const t = lexer.next();
+      if (t.kind === 'comment') continue;
+      const u = readPast(t);
+      if (u) return u;
+    }
+  }
+  /**
+   * A token as the parser reads it: a slip the lexer marked (Token.recover) is reported once, then
+   * skipped (a stray `=`, a no-break space) or read as what it stands for (a string in curly
+   * quotes). Undefined when it is skipped.
+   */
+  function readPast(t: Token): Token | undefined {
+    if (!t.recover) return t;
+    if (!stopping) {
+      const d = diag(t.loc, 'invalid-token', t.error ?? `unexpected '${t.text}'`);
+      if (t.fix !== undefined) d.suggestions = [t.fix];
+      report(d);
+    }
+    if (t.kind === 'invalid') return undefined;
+    const { error: _e, recover: _r, fix: _f, ...ok } = t;
+    return ok;
+  }
   const peek = (o = 0): Token => {
     while (ahead.length - head <= o) {
       const last = ahead[ahead.length - 1];
@@ -151,19 +265,6 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return t;
   };
 
-  const diag = (loc: Loc, code: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
-    severity,
-    message,
-    loc,
-    code,
-  });
-  /** Keeps a diagnostic; the MAX_DIAGNOSTICS-th ends the parse (TooManyDiagnostics). */
-  const report = (d: Diagnostic): void => {
-    // What the message quotes of the file (a string's text) may hold characters a client shows as nothing.
-    d.message = visibleText(shortQuotes(d.message));
-    diagnostics.push(d);
-    if (diagnostics.length >= MAX_DIAGNOSTICS) throw new TooManyDiagnostics(diagnostics.length);
-  };
   const fail = (loc: Loc, code: string, message: string, hints?: string[]): never => {
     const d = diag(loc, code, message);
     if (hints?.length) d.suggestions = hints;
@@ -178,17 +279,29 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   let tried: string[] = [];
   /** A word where only the fixed words tried at it fit: `unknown keyword 'msx'; did you mean 'msix'? (expected …)`. */
   const unknownKeyword = (t: Token, what: string): never => {
-    const hints = suggestions(t.text, tried);
+    const hints = guesses(t.text, tried);
     return fail(t.loc, 'unknown-keyword', `unknown keyword '${t.text}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''} (expected ${what})`, hints);
   };
   const expected = (what: string, t: Token = peek()): never => {
-    if (t.error && (t.kind === 'invalid' || t.kind === 'string')) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    if (t.error && t.kind === 'string') fail(t.loc, 'unterminated-string', t.error);
+    // A run of word characters (`82599-vf`, `1.1.0`, `nic0:0`) is told against what goes here; a character alone, by itself.
+    // One the lexer knows the fix of (a zero-width character inside a word) says so itself.
+    if (t.kind === 'invalid' && t.fix !== undefined) fail(t.loc, 'invalid-token', t.error ?? `unexpected '${t.text}'`, [t.fix]);
+    if (t.kind === 'invalid')
+      fail(t.loc, 'invalid-token', RUN_START.test(t.text) ? `expected ${what}, found '${t.text}'` : (t.error ?? `unexpected '${t.text}'`));
+    if (t.kind === 'slash') slashComment(t);
     if (t.kind === 'word' && t === triedAt && tried.length) unknownKeyword(t, what);
     if (t.kind !== 'newline' && t.kind !== 'eof') return fail(t.loc, 'unexpected-token', `expected ${what}, found ${describe(t)}`);
     // Something missing at the end of a line is placed where it would go: right after the line's last
     // token (before any spaces or comment), as a zero-width range that ends on that line.
     const at = last.loc.endLine === t.loc.line && last.loc.endCol <= t.loc.col ? last.loc.endCol : t.loc.col;
     return fail({ line: t.loc.line, col: at, endLine: t.loc.line, endCol: at }, 'missing-argument', `expected ${what}, found ${describe(t)}`);
+  };
+  /** `//` or `/*` where a comment was meant: said so (a comment starts with `#`), with `#` as the fix. */
+  const slashComment = (t: Token): void => {
+    const u = peek(1);
+    if (t.kind !== 'slash' || u.loc.line !== t.loc.line || u.loc.col !== t.loc.endCol || (u.kind !== 'slash' && u.text !== '*')) return;
+    fail(spanLoc(t.loc, u.loc), 'unexpected-token', `a comment starts with '#', not '${t.text}${u.text}'`, ['#']);
   };
   const isWord = (w: string, o = 0): boolean => {
     const t = peek(o);
@@ -210,22 +323,69 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (t.error) fail(t.loc, kind === 'string' ? 'unterminated-string' : 'invalid-number', t.error);
     return take();
   };
+  /**
+   * A name in quotes (`host "hyperv-2016"`, `bus "nic0" {`): said once, with the name bare as the
+   * fix, and read as the name, so the statement and what refers to it still stand.
+   */
+  const quotedName = (what: string): Name | undefined => {
+    const t = peek();
+    if (t.kind !== 'string' || t.error || typeof t.value !== 'string' || !BARE_NAME.test(t.value)) return undefined;
+    take();
+    // A name in curly or single quotes was said to be in the wrong quotes as it was read (readPast): it is in none.
+    for (let i = diagnostics.length - 1; i >= 0 && i >= diagnostics.length - 4; i--) {
+      const x = diagnostics[i]!.loc;
+      if (x.line === t.loc.line && x.col === t.loc.col) {
+        diagnostics.splice(i, 1);
+        break;
+      }
+    }
+    const d = diag(t.loc, 'unexpected-token', `expected ${what}, found string ${t.text}; a name is written without quotes: ${t.value}`);
+    d.suggestions = [t.value];
+    report(d);
+    return { name: t.value, loc: t.loc };
+  };
   const name = (what: string): Name => {
+    const q = quotedName(what);
+    if (q) return q;
     const t = expectKind('word', what);
     return { name: t.text, loc: t.loc };
   };
-  const busName = (what = 'a bus name'): Name => {
+  /** `declaring`: the bus's declaration, where a name that cannot be one is said and the bus still declared by it (it is not unknown to what names it). */
+  const busName = (what = 'a bus name', declaring = false): Name => {
     const n = name(what);
-    if (RESERVED_BUS_NAMES.includes(n.name)) fail(n.loc, 'reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
+    const bad = (code: string, message: string): void => (declaring ? report(diag(n.loc, code, message)) : fail(n.loc, code, message));
+    if (RESERVED_BUS_NAMES.includes(n.name)) bad('reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
     if (n.name.length > MAX_BUS_NAME)
-      fail(n.loc, 'name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${n.name.length.toLocaleString('en-US')}`);
+      bad('name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${n.name.length.toLocaleString('en-US')}`);
     return n;
   };
+  /**
+   * At an `invalid` token where a number (`kind` size) or a time goes: a negative one, or one written
+   * in a form the language does not take (`16MB`, `5sec`, `1.5ms`) with the form it takes as the fix.
+   */
+  const badNumber = (what: string, kind: 'size' | 'time', range?: [number, number]): void => {
+    const t = peek();
+    if (t.kind !== 'invalid') return;
+    if (/^-[0-9]/.test(t.text))
+      fail(t.loc, 'out-of-range', range ? `${what} must be ${range[0]}..${range[1]}, not ${t.text}` : `${what} cannot be negative: '${t.text}'`);
+    const fix = kind === 'size' ? sizeFix(t.text) : durationFix(t.text);
+    if (fix)
+      fail(
+        t.loc,
+        'invalid-number',
+        kind === 'size'
+          ? `'${t.text}' is not a number; did you mean '${fix}'? (the size suffixes are K, M, G and T)`
+          : `'${t.text}' is not a duration; did you mean '${fix}'? (a duration is a whole number and a unit: ns, us, ms or s)`,
+        [fix],
+      );
+  };
   const num = (what: string): { value: number; loc: Loc } => {
+    badNumber(what, 'size');
     const t = expectKind('number', what);
     return { value: t.value as number, loc: t.loc };
   };
   const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } => {
+    badNumber(what, 'size', [lo, hi]);
     const n = num(what);
     if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
     return n;
@@ -233,6 +393,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const duration = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     if (t.kind === 'number' && !t.error) {
+      // `2 ms`: the unit parted from its number. Said once, and read as the time it is.
+      const u = peek(1);
+      const unit = u.kind === 'word' && u.loc.line === t.loc.line ? TIME_UNITS[u.text.toLowerCase()] : undefined;
+      if (unit) {
+        take();
+        take();
+        const fix = `${t.value as number}${unit}`;
+        const at = spanLoc(t.loc, u.loc);
+        const ns = BigInt(t.value as number) * DURATION_UNIT[unit]!;
+        if (ns > BigInt(MAX_DURATION_NS))
+          fail(at, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${fix}'`);
+        const d = diag(at, 'missing-unit', `a unit goes right after its number, without a space: '${fix}'`);
+        d.suggestions = [fix];
+        report(d);
+        return { value: Number(ns), loc: at };
+      }
       take();
       if (t.value !== 0)
         fail(
@@ -243,6 +419,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         );
       return { value: 0, loc: t.loc };
     }
+    badNumber(what, 'time');
     const d = expectKind('duration', what);
     // Virtual time is whole nanoseconds in a double: an event's time plus a delay stays exact below 2^53.
     if ((d.value as number) > MAX_DURATION_NS)
@@ -283,6 +460,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const fnRef = (): FnRef => {
     const bus = busName();
     if (peek().kind === 'slash') {
+      slashComment(peek());
       take();
       const s = slot();
       return { bus, slot: s, loc: spanLoc(bus.loc, s.loc) };
@@ -290,6 +468,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return { bus, loc: bus.loc };
   };
   const message = (): MessageRef => {
+    const q = quotedName("a message name (e.g. 'create-interrupt' or PCI_EJECTION_COMPLETE)");
+    if (q) return { name: q.name, value: 0, loc: q.loc };
     const t = peek();
     if (t.kind === 'word') {
       take();
@@ -312,17 +492,16 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       return;
     }
     if (t.kind === 'eof' || t.kind === 'rbrace') return;
-    if (t.error) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error);
+    if (t.error) fail(t.loc, t.kind === 'string' ? 'unterminated-string' : 'invalid-token', t.error, t.fix !== undefined ? [t.fix] : undefined);
+    if (t.kind === 'slash') slashComment(t);
     // A word close to an optional word the statement could have gone on with (`befor 5ms`) is that word misspelt.
-    if (t.kind === 'word' && t === triedAt && suggestions(t.text, tried).length)
+    if (t.kind === 'word' && t === triedAt && guesses(t.text, tried).length)
       unknownKeyword(t, `${tried.map((w) => `'${w}'`).join(' or ')} or the end of the statement`);
     fail(t.loc, 'unexpected-token', `unexpected ${describe(t)} after ${what}`);
   };
-  /** Set once the parser stops (TooManyDiagnostics): skipping then reports nothing more. */
-  let stopping = false;
   /**
-   * The rest of a `{ … }` whose statement failed before its body was read (`bus "x" {`, `vm x {`,
-   * `at 1ms offer "x" {`): up to its matching `}`, so the body's items are not read as statements
+   * The rest of a `{ … }` whose statement failed before its body was read (`bus 9x {`, `vm x {`,
+   * `at 1ms offer 9x {`): up to its matching `}`, so the body's items are not read as statements
    * of their own, each an error, and its `}` as one outside a block. As block() does, it ends where
    * a line starts with a top-level keyword (no item starts with one): that `{` is never closed.
    * Whether the `}` was found.
@@ -381,34 +560,69 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
    * the start of a later line (the brace-on-its-own-line style of C) is one error where it stands,
    * and the block is read as if it stood on the statement's line: its items are not each an error,
    * nor is the bus it declares unknown to every line that names it.
+   * No `{` at all where one of the block's `items` follows (`vm` alone on its line and `host …` below
+   * it, `bus nic0 function 0 …`): one error where the `{` belongs, and what follows is read as the
+   * block's items, up to a `}` or the next statement (undefined: there is no `{` to close).
    */
-  const openBrace = (): Token => {
+  const openBrace = (items: readonly string[]): Token | undefined => {
     const below = braceBelow();
     if (below) {
       report(diag(below.loc, 'brace-on-next-line', "'{' goes at the end of the line before, on the line of the statement it opens"));
       skipNewlines();
     }
     const open = peek();
-    if (open.kind !== 'lbrace') expected("'{'");
-    return take();
+    if (open.kind === 'lbrace') return take();
+    let o = 0;
+    while (peek(o).kind === 'newline') o++;
+    const first = peek(o);
+    if (first.kind !== 'word' || !items.includes(first.text)) return expected("'{'");
+    try {
+      expected("'{'");
+    } catch (e) {
+      if (!(e instanceof StatementError)) throw e;
+      report(e.diag);
+    }
+    return undefined;
   };
-  /** `{ items }`; each item parsed by `item` with errors recovered per line. Returns the `}` (or last token). */
-  const block = (open: Token, item: () => void): Token => {
+  /**
+   * `{ items }`; each item parsed by `item` with errors recovered per line. Returns the `}` (or last
+   * token). A second item on an item's line (`vm { host x guest y }`: the items of a block are
+   * separated by line ends) is said once and read as an item of its own: `items` are the words that
+   * start one, `what` what they are.
+   */
+  const block = (open: Token | undefined, item: () => void, items: readonly string[], what: string): Token => {
+    /** The line a second item was last found on. */
+    let crowded = 0;
     for (;;) {
       skipNewlines();
       const t = peek();
       if (t.kind === 'rbrace') return take();
       if (t.kind === 'eof' || (t.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(t.text))) {
         // No block item starts with a top-level keyword: the `}` is missing, the next statement begins here.
-        report(diag(open.loc, 'unclosed-block', "'{' is never closed"));
+        if (open) report(diag(open.loc, 'unclosed-block', "'{' is never closed"));
         return last;
       }
       try {
         item();
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
-        report(e.diag);
+        const at = peek();
+        const d = e.diag;
+        if (at.kind === 'word' && items.includes(at.text) && d.loc.line === at.loc.line && d.loc.col === at.loc.col) {
+          // Said once for the line (`host x guest y cpus 4` is one slip, not two).
+          const again = d.message.startsWith('unexpected ') && crowded === d.loc.line;
+          if (d.message.startsWith('unexpected ')) {
+            d.message += `; each ${what} goes on a line of its own`;
+            crowded = d.loc.line;
+          }
+          if (!again) report(d);
+          continue;
+        }
+        report(d);
+        // A string left open ran over the `}` that closed the block (`{ function 0 dump "x }`): the block ends with it.
+        const ranOver = at.kind === 'string' && at.error !== undefined && at.text.includes('}');
         sync(true);
+        if (ranOver) return at;
       }
     }
   };
@@ -420,6 +634,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const t = peek();
     if (t.kind !== 'word') return expected(`a vm setting (${VM_KEYWORDS.join(', ')})`);
     const kw = take();
+    try {
+      vmSetting(kw);
+    } catch (e) {
+      if (e instanceof StatementError) broken.settings.push(kw.text);
+      throw e;
+    }
+    endStatement(`'${kw.text}'`);
+  };
+  const vmSetting = (kw: Token): void => {
     switch (kw.text) {
       case 'host':
         vm.host = name('a host profile name (e.g. hyperv-2016)');
@@ -461,14 +684,33 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       default:
         fail(kw.loc, 'unknown-setting', ...unknownWord('vm setting', kw.text, VM_KEYWORDS));
     }
-    endStatement(`'${kw.text}'`);
   };
 
   // ---- bus / function ----
-  const functionDecl = (kw: Token): FunctionDeclAst => {
+  /** The function clause after `function` on bus `bus` (a block's or a plug's); one that fails is noted (broken.functions). */
+  const functionDecl = (kw: Token, bus: Name): FunctionDeclAst => {
+    let wslot: number | undefined;
+    try {
+      return functionClause(kw, (s) => (wslot = s.wslot));
+    } catch (e) {
+      if (e instanceof StatementError) broken.functions.push(`${bus.name}/${wslot ?? '*'}`);
+      throw e;
+    }
+  };
+  const functionClause = (kw: Token, slotRead: (s: SlotRef) => void): FunctionDeclAst => {
     const s = slot();
+    slotRead(s);
     let source: FunctionSourceAst;
     let end: Loc;
+    const path = peek();
+    // A path in quotes without `dump` before it: the word is what is missing.
+    if (path.kind === 'string' && !path.error && !BARE_NAME.test(path.value as string))
+      fail(
+        path.loc,
+        'unexpected-token',
+        `expected a catalog device id (e.g. intel-82599-vf) or dump "file", found string ${path.text}; a dump file is named after the word dump: dump ${path.text}`,
+        [`dump ${path.text}`],
+      );
     if (isWord('dump')) {
       take();
       const path = expectKind('string', 'the dump file path in quotes');
@@ -481,7 +723,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     const f: FunctionDeclAst = { slot: s, source, loc: kw.loc };
     const seen = new Set<string>();
-    while (peek().kind === 'word') {
+    // Up to the end of the line, or a word that starts another bus item (said by the block: one item a line).
+    while (peek().kind === 'word' && !(BUS_KEYWORDS as readonly string[]).includes(peek().text)) {
       const o = take();
       const once = (): void => {
         if (seen.has(o.text)) fail(o.loc, 'duplicate-option', `'${o.text}' is given twice`);
@@ -536,28 +779,47 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return f;
   };
   const busBody = (bus: BusDecl): void => {
-    const open = openBrace();
-    const close = block(open, () => {
-      const t = peek();
-      if (t.kind !== 'word') return expected(`'function' or 'instance'`);
-      const kw = take();
-      if (kw.text === 'instance') {
-        const g = expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001');
-        if (bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
-        bus.instance = { guid: g.value as string, loc: g.loc };
-      } else if (kw.text === 'function') {
-        bus.functions.push(functionDecl(kw));
-      } else {
-        fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, BUS_KEYWORDS));
-      }
-      endStatement(`'${kw.text}'`);
-    });
+    const open = openBrace(BUS_KEYWORDS);
+    const close = block(
+      open,
+      () => {
+        const t = peek();
+        if (t.kind !== 'word') return expected(`'function' or 'instance'`);
+        const kw = take();
+        if (kw.text === 'instance') {
+          const g = expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001');
+          if (bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
+          bus.instance = { guid: g.value as string, loc: g.loc };
+        } else if (kw.text === 'function') {
+          bus.functions.push(functionDecl(kw, bus.name));
+        } else {
+          // Most likely a function misspelt (`functon`, `device`): which slot is not known.
+          broken.functions.push(`${bus.name.name}/*`);
+          fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, BUS_KEYWORDS));
+        }
+        endStatement(`'${kw.text}'`);
+      },
+      BUS_KEYWORDS,
+      'bus item',
+    );
     bus.loc = spanLoc(bus.loc, close.loc);
   };
+  /** A bus name and its body (`bus`, `offer`); one that fails is noted (broken), so what names the bus does not fail too. */
   const busDecl = (start: Loc): BusDecl => {
-    const n = busName();
+    let n: Name;
+    try {
+      n = busName('a bus name', true);
+    } catch (e) {
+      if (e instanceof StatementError) broken.unnamedBus = true;
+      throw e;
+    }
     const bus: BusDecl = { name: n, functions: [], loc: start };
-    busBody(bus);
+    try {
+      busBody(bus);
+    } catch (e) {
+      if (e instanceof StatementError) broken.buses.push(n.name);
+      throw e;
+    }
     return bus;
   };
 
@@ -590,16 +852,24 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     },
     span: (from) => spanLoc(from, last.loc),
   };
+  /** An event; one that fails is noted with its event word ('' when none or an unknown one was read): broken.events. */
   const event = (at: Token): TimelineEvent => {
-    const time = duration('the event time').value;
-    const t = peek();
-    if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
-    const kw = take();
-    if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
-    const row = EVENTS[kw.text] as EventRow<EventKind>;
-    const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
-    e.loc = spanLoc(at.loc, last.loc);
-    return e;
+    let word = '';
+    try {
+      const time = duration('the event time').value;
+      const t = peek();
+      if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
+      const kw = take();
+      if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
+      word = kw.text;
+      const row = EVENTS[kw.text] as EventRow<EventKind>;
+      const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
+      e.loc = spanLoc(at.loc, last.loc);
+      return e;
+    } catch (e) {
+      if (e instanceof StatementError) broken.events.push(word);
+      throw e;
+    }
   };
 
   // ---- expectations ----
@@ -645,9 +915,16 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       e = m;
     } else {
       // A bare `expect`: the three ways an expectation can start.
-      if (peek().kind !== 'word') expected("a bus name, 'message' or 'no'");
+      if (peek().kind !== 'word' && peek().kind !== 'string') expected("a bus name, 'message' or 'no'");
       const target = fnRef();
       const w = peek();
+      const first = target.bus;
+      // `expect No errors`: `no` in another case, read as a bus name.
+      if (!target.slot && first.name.toLowerCase() === 'no' && w.kind === 'word' && (w.text === 'errors' || w.text === 'message'))
+        fail(first.loc, 'unknown-keyword', `unknown keyword '${first.name}'; did you mean 'no'? (expected a bus name, 'message' or 'no')`, ['no']);
+      // `expect no-errors`, `expect noerrors`: the two words run together.
+      if (!target.slot && w.kind !== 'word' && first.name.toLowerCase().replace(/[-_]/g, '') === 'noerrors')
+        fail(first.loc, 'unknown-expectation', `unknown expectation '${first.name}'; did you mean 'no errors'?`, ['no errors']);
       if (w.kind !== 'word') return expected(`a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`);
       const busOnly = (): Name => {
         if (target.slot) fail(target.slot.loc, 'unexpected-slot', `'${w.text}' applies to a whole bus; remove the slot`);
@@ -695,6 +972,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
 
   // ---- top level ----
+  /**
+   * A word that starts no statement, told what it is when it is another part of the language: a
+   * bus item written outside its block, an event without `at` and its time.
+   */
+  const unknownStatement = (kw: Token): never => {
+    const w = kw.text;
+    const [message, hints] = unknownWord('statement', w, TOP_KEYWORDS);
+    const plain = `unknown statement '${w}' (expected ${TOP_KEYWORDS.join(', ')})`;
+    if ((BUS_KEYWORDS as readonly string[]).includes(w))
+      fail(kw.loc, 'unknown-statement', `${plain}; '${w}' is a bus item: it goes inside a bus block (bus NAME { ${w} … })`);
+    if (isEventKeyword(w)) fail(kw.loc, 'unknown-statement', `${plain}; '${w}' is an event: it comes after 'at' and its time (at 0 ${w})`);
+    return fail(kw.loc, 'unknown-statement', message, hints);
+  };
   const buses: BusDecl[] = [];
   const timeline: TimelineEvent[] = [];
   const expectations: Expectation[] = [];
@@ -705,13 +995,36 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if (t.kind === 'eof') break;
       try {
         if (t.kind === 'rbrace') fail(t.loc, 'unexpected-token', "unexpected '}' outside a block");
+        // `2ms driver nic0 msix 3`: an event without its `at`.
+        if (t.kind === 'duration' && !t.error)
+          fail(t.loc, 'unexpected-token', `expected a statement (${TOP_KEYWORDS.join(', ')}), found '${t.text}'; did you mean 'at ${t.text}'?`, [
+            `at ${t.text}`,
+          ]);
         if (t.kind !== 'word') expected(`a statement (${TOP_KEYWORDS.join(', ')})`);
+        if ((VM_KEYWORDS as readonly string[]).includes(t.text)) {
+          // A vm setting where a statement goes (the `vm {` line left out): said once, and it and the settings
+          // after it are read as the vm block's, up to its `}` (not each an unknown statement, the `}` a stray one).
+          report(
+            diag(
+              t.loc,
+              'unknown-statement',
+              `unknown statement '${t.text}' (expected ${TOP_KEYWORDS.join(', ')}); '${t.text}' is a vm setting: it goes inside the vm block (vm { ${t.text} … })`,
+            ),
+          );
+          const close = block(undefined, vmItem, VM_KEYWORDS, 'vm setting');
+          const loc = spanLoc(t.loc, close.loc);
+          extras.vmDecls.push(loc);
+          if (!sawVm) vm.loc = loc;
+          sawVm = true;
+          endStatement('the statement');
+          continue;
+        }
         const kw = take();
         switch (kw.text) {
           case 'vm': {
-            const open = openBrace();
+            const open = openBrace(VM_KEYWORDS);
             if (sawVm) report(diag(kw.loc, 'duplicate-vm', "a second 'vm' block; its settings are merged into the first", 'warning'));
-            const close = block(open, vmItem);
+            const close = block(open, vmItem, VM_KEYWORDS, 'vm setting');
             const loc = spanLoc(kw.loc, close.loc);
             extras.vmDecls.push(loc);
             if (!sawVm) vm.loc = loc;
@@ -728,13 +1041,18 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             expectations.push(expectation(kw));
             break;
           default:
-            fail(kw.loc, 'unknown-statement', ...unknownWord('statement', kw.text, TOP_KEYWORDS));
+            unknownStatement(kw);
         }
         endStatement('the statement');
         if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
         report(e.diag);
+        // What the statement may have been, for the checker (broken): a vm block not read sets no host or guest, and
+        // a line that starts no statement may have been an event (`boot` without its time), the boot or a driver.
+        const w = t.kind === 'word' ? t.text : '';
+        if (w === 'vm') broken.settings.push('host', 'guest', 'cpus');
+        else if (t.kind !== 'rbrace' && !(TOP_KEYWORDS as readonly string[]).includes(w)) broken.events.push('');
         sync(false);
       }
     }
@@ -767,9 +1085,7 @@ export function parseScenario(text: string, opts?: LexOptions): ParseResult {
 /** Parse and check against the names that exist (devices, profiles, messages, …). */
 export function loadScenario(text: string, file: string, ctx: ScenarioContext, opts?: LexOptions): ParseResult {
   const r = parseWithExtras(text, opts);
-  const diagnostics = [...r.diagnostics, ...checkScenario(r.scenario, ctx, r.extras, file)];
-  diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
-  return { scenario: r.scenario, diagnostics };
+  return { scenario: r.scenario, diagnostics: withSyntaxErrors(r.diagnostics, checkScenario(r.scenario, ctx, r.extras, file), r.scenario) };
 }
 
 // Diagnostics are printed by lines.ts (one line index per text, not a split per diagnostic).

@@ -6,7 +6,7 @@
 import type { Diagnostic, FunctionSourceAst, Scenario } from './ast';
 import { parseWithExtras } from './parser';
 import type { LexOptions } from './lexer';
-import { checkScenario, type CheckOverrides, type ParseExtras } from './check';
+import { checkScenario, withSyntaxErrors, type CheckOverrides, type ParseExtras } from './check';
 import type { DumpReadFailure, ScenarioContext } from './context';
 
 export interface ParsedScenario {
@@ -40,26 +40,7 @@ export function dumpPaths(sc: Scenario): string[] {
 
 /** Syntax errors and meaning errors together, in position order (as loadScenario gives them). */
 export function checkStaged(p: ParsedScenario, file: string, ctx: ScenarioContext, overrides?: CheckOverrides): Diagnostic[] {
-  let checked = checkScenario(p.scenario, ctx, p.extras, file, overrides);
-  // A file that is all syntax errors is not "empty": its errors say what is wrong.
-  if (p.diagnostics.some((d) => d.severity === 'error')) {
-    checked = checked.filter((d) => d.code !== 'empty-scenario');
-    // Nor is a bus whose block holds a syntax error "empty": the function its error is about did not parse.
-    const errorLines = new Set(p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.loc.line));
-    const buses = [...p.scenario.buses, ...p.scenario.timeline.flatMap((e) => (e.kind === 'offer' ? [e.bus] : []))];
-    const broken = new Set<string>();
-    for (const b of buses) {
-      for (let l = b.loc.line; l <= b.loc.endLine; l++) {
-        if (!errorLines.has(l)) continue;
-        broken.add(`${b.name.loc.line}:${b.name.loc.col}`);
-        break;
-      }
-    }
-    if (broken.size) checked = checked.filter((d) => d.code !== 'empty-bus' || !broken.has(`${d.loc.line}:${d.loc.col}`));
-  }
-  const diagnostics = [...p.diagnostics, ...checked];
-  diagnostics.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
-  return diagnostics;
+  return withSyntaxErrors(p.diagnostics, checkScenario(p.scenario, ctx, p.extras, file, overrides), p.scenario);
 }
 
 /**

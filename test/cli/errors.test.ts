@@ -328,18 +328,56 @@ test('check on words of millions of characters: each message quotes the word sho
 
 test('a block whose header is wrong gives that one error, in the CLI and the language server alike', () => {
   const text =
-    'bus "x" {\n  function 0 intel-82599-vf\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 1 intel-82599-vf\n  function 2 intel-82599-vf\n}\n' +
-    'vm x {\n  host hyperv-2016\n}\nat 1ms offer "y" {\n  function 0 intel-82599-vf\n}\nbus z { function 0 intel-82599-vf }\nat 0 boot\n';
+    'bus 9x {\n  function 0 intel-82599-vf\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 1 intel-82599-vf\n  function 2 intel-82599-vf\n}\n' +
+    'vm x {\n  host hyperv-2016\n}\nat 1ms offer 9y {\n  function 0 intel-82599-vf\n}\nbus z { function 0 intel-82599-vf }\nat 0 boot\n';
   const file = join(dir, 'header.vpci');
   writeFileSync(file, text);
   const r = cli('check', file);
   assert.equal(r.code, 2, r.err);
   const fromCli = [...r.err.matchAll(/^.*?header\.vpci:(\d+):(\d+): (error|warning): .* \[([a-z-]+)\]$/gm)].map((m) => [Number(m[1]), Number(m[2]), m[4]]);
   assert.deepEqual(fromCli, [
-    [1, 5, 'unexpected-token'],
+    [1, 5, 'invalid-token'],
     [7, 4, 'unexpected-token'],
-    [10, 14, 'unexpected-token'],
+    [10, 14, 'invalid-token'],
   ]);
   const fromLsp = analyze(text, 'file:///w/header.vpci').lspDiagnostics.map((d) => [d.range.start.line + 1, d.range.start.character + 1, d.code]);
+  assert.deepEqual(fromLsp, fromCli);
+});
+
+test("a newcomer's slips: the CLI and the language server give the same one diagnostic per slip, at the same place, in the same words", () => {
+  const text =
+    'vm {\n  host=hyperv-2022\n  guest: linux\n  cpus 4;\n}\n' +
+    'bus "nic0" { function 0 intel-82599-vf seral 1 }\n' +
+    'bus nic1 { function 0 \u201cmellanox-cx3-vf\u201d }\n' +
+    'at 0\u00a0boot\nat 2 ms driver nic0 msix 3\nat 3ms raise nic0 vector 0 // raise it\nat 5sec detach nic1\n' +
+    'expect nic0 attached by 1s\nexpect No errors\n';
+  const file = join(dir, 'slips.vpci');
+  writeFileSync(file, text);
+  const r = cli('check', file);
+  assert.equal(r.code, 2, r.err);
+  const fromCli = [...r.err.matchAll(/^.*?slips\.vpci:(\d+):(\d+): (error|warning): (.*) \[([a-z-]+)\]$/gm)].map((m) => [
+    Number(m[1]),
+    Number(m[2]),
+    m[5],
+    m[4],
+  ]);
+  assert.deepEqual(
+    fromCli.map((x) => x.slice(0, 3)),
+    [
+      [2, 7, 'invalid-token'],
+      [3, 8, 'invalid-token'],
+      [4, 9, 'invalid-token'],
+      [6, 5, 'unexpected-token'],
+      [6, 40, 'unknown-setting'],
+      [7, 23, 'unexpected-token'],
+      [8, 5, 'invalid-token'],
+      [9, 4, 'missing-unit'],
+      [10, 28, 'unexpected-token'],
+      [11, 4, 'invalid-number'],
+      [12, 22, 'unknown-keyword'],
+      [13, 8, 'unknown-keyword'],
+    ],
+  );
+  const fromLsp = analyze(text, 'file:///w/slips.vpci').lspDiagnostics.map((d) => [d.range.start.line + 1, d.range.start.character + 1, d.code, d.message]);
   assert.deepEqual(fromLsp, fromCli);
 });

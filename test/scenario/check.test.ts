@@ -32,6 +32,30 @@ test('unknown names get a did-you-mean with the exact range', () => {
   );
 });
 
+test('an unknown name with no near miss says what there is: the profiles, guests, quirks, devices and statuses', () => {
+  const r = load(
+    'vm {\n  host windows-2016\n  guest ubuntu\n  quirk fast-boot off\n}\nbus b { function 0 e1000 }\nat 1ms fault b create-interrupt status OOPS\n',
+    't',
+    fakeContext(),
+  );
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message]),
+    [
+      ['unknown-profile', 2, 8, 20, "unknown host profile 'windows-2016' (expected hyperv-2016, openvmm)"],
+      ['unknown-guest', 3, 9, 15, "unknown guest model 'ubuntu' (expected freebsd, freebsd-2016)"],
+      ['unknown-quirk', 4, 9, 18, "unknown quirk 'fast-boot' (expected short-packet-drop)"],
+      [
+        'unknown-device',
+        6,
+        20,
+        25,
+        `unknown device 'e1000' (the catalog has intel-82599-vf, mellanox-cx3-vf, samsung-pm174x-nvme; a device of your own is dump "FILE")`,
+      ],
+      ['unknown-status', 7, 40, 44, "unknown status 'OOPS' (a number, or STATUS_BAD_DATA)"],
+    ],
+  );
+});
+
 test('messages and statuses resolve to their values; unknown ones are reported', () => {
   const src =
     'bus b { function 0 intel-82599-vf }\nat 1ms fault b create-interrupt2 status BAD_DATA\nat 1ms fault b PCI_CREATE_INTERRUPT_MESSAGE status STATUS_BAD_DATA\nat 2ms fault b create-interupt status BAD_DAT\nexpect message ejection-complete on b\n';

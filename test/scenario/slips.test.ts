@@ -1,0 +1,239 @@
+// The slips a newcomer makes in a scenario, each judged as the CLI and the editor show it: one
+// diagnostic per mistake, on the range of the mistake, saying what goes there and (where one is
+// clear) offering the fix; and the rest of the file still read, so nothing below the mistake is
+// reported only because the mistaken statement was lost.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadScenario, parseScenario } from '../../emulator/scenario/parser';
+import { defaultScenarioContext } from '../../emulator/scenario/context';
+
+type Row = [code: string, line: number, col: number, endCol: number, message: string, suggestions?: string[]];
+
+/** Every diagnostic of `src` (parse and check, the catalog's names, no files) as [code, line, col, endCol, message, suggestions?]. */
+function diags(src: string): Row[] {
+  return loadScenario(
+    src,
+    't.vpci',
+    defaultScenarioContext(() => undefined),
+  ).diagnostics.map((d) => {
+    const r: Row = [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message];
+    if (d.suggestions) r.push(d.suggestions);
+    return r;
+  });
+}
+
+const NIC = 'bus nic0 { function 0 intel-82599-vf }\n';
+/** Lines that name nic0 and its slot 0, a driver and its vectors: what a lost declaration or event would make errors or warnings. */
+const USES = 'at 0 boot\nat 1ms driver nic0 msix 3\nat 2ms raise nic0 vector 0\nexpect nic0 attached\n';
+
+test('a function line with a syntax error is one error: the lines naming its slot are not each an unknown slot', () => {
+  assert.deepEqual(diags(`bus nic0 { function 0 intel-82599-vf seral 1 }\n${USES}`), [
+    ['unknown-setting', 1, 38, 43, "unknown function option 'seral'; did you mean 'serial'? (expected serial, numa, select, bar, rom)", ['serial']],
+  ]);
+  // A bus item that is no item (a misspelt `function`, most likely): no slot of the bus is unknown either.
+  assert.deepEqual(diags(`bus nic0 { device 0 intel-82599-vf }\n${USES}`), [
+    ['unknown-setting', 1, 12, 18, "unknown bus item 'device'; did you mean 'function'? (expected instance, function)", ['function']],
+  ]);
+  // The same for a plugged function: the unplug of its slot is not an error of its own.
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms plug nic0 function 1 intel-82599-vf seral 2\nat 2ms unplug nic0/1\n`), [
+    ['unknown-setting', 3, 44, 49, "unknown function option 'seral'; did you mean 'serial'? (expected serial, numa, select, bar, rom)", ['serial']],
+  ]);
+});
+
+test('a bus or offer whose header has a syntax error is one error: the lines naming the bus are not each an unknown bus', () => {
+  const body = '  function 0 intel-82599-vf\n}\n';
+  assert.deepEqual(diags(`bus nic0 x {\n${body}${USES}`), [['unexpected-token', 1, 10, 11, "expected '{', found 'x'"]]);
+  // No name was read: the bus is any of the names the file uses.
+  assert.deepEqual(diags(`bus {\n${body}${USES}`), [['unexpected-token', 1, 5, 6, "expected a bus name, found '{'"]]);
+  assert.deepEqual(diags('at 0 boot\nat 1ms offer nic0 x { function 0 intel-82599-vf }\nat 2ms driver nic0 msix 3\nexpect nic0 attached\n'), [
+    ['unexpected-token', 2, 19, 20, "expected '{', found 'x'"],
+  ]);
+});
+
+test('an event with a syntax error is one error: no warning says its boot or driver is missing', () => {
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msx 3\nat 2ms raise nic0 vector 0\n`), [
+    ['unknown-keyword', 3, 20, 23, "unknown keyword 'msx'; did you mean 'msix'? (expected 'msix N', 'msi N' or 'none')", ['msix', 'msi']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 Boot\nexpect nic0 attached\n`), [
+    [
+      'unknown-event',
+      2,
+      6,
+      10,
+      "unknown event 'Boot'; did you mean 'boot'? (expected boot, driver, raise, eject, offer, rescind, detach, vanish, plug, unplug, fault)",
+      ['boot'],
+    ],
+  ]);
+  // A boot written without `at` and its time: what it is, and no `no-boot` besides.
+  assert.deepEqual(diags(`${NIC}boot\n`), [
+    ['unknown-statement', 2, 1, 5, "unknown statement 'boot' (expected vm, bus, at, expect); 'boot' is an event: it comes after 'at' and its time (at 0 boot)"],
+  ]);
+  // Without the broken line, the warnings stand (they are not silenced for good).
+  assert.deepEqual(
+    diags(`${NIC}at 2ms raise nic0 vector 0\n`).map((r) => r[0]),
+    ['no-boot', 'no-driver'],
+  );
+});
+
+test('a vm setting with a syntax error is not taken as the default: nothing is judged against a host or CPU count the file does not give', () => {
+  // With hyperv-2016 (the default) assumed, `version 1.4` would be `version-unreachable`, and cpu 6 of the default 4 `no-such-cpu`.
+  assert.deepEqual(diags(`vm {\n  host 2022\n  guest linux\n}\n${NIC}at 0 boot\nexpect nic0 version 1.4\n`), [
+    ['unexpected-token', 2, 8, 12, "expected a host profile name (e.g. hyperv-2016), found '2022'"],
+  ]);
+  assert.deepEqual(diags(`vm {\n  cpus eight\n}\n${NIC}at 0 boot\nexpect nic0 vector 0 delivered cpu 6\n`), [
+    ['unexpected-token', 2, 8, 13, "expected the CPU count, found 'eight'"],
+  ]);
+});
+
+test("a block's missing '{', its items on one line, and a string left open over its '}' are one error each, and the block is read", () => {
+  // `vm` with no `{`: the lines below are its settings, not unknown statements, and its `}` no stray one.
+  const noBrace = `vm\n  host hyperv-2022\n  guest linux\n}\n${NIC}at 0 boot\nexpect nic0 version 1.4\n`;
+  assert.deepEqual(diags(noBrace), [['missing-argument', 1, 3, 3, "expected '{', found end of line"]]);
+  assert.equal(parseScenario(noBrace).scenario.vm.host?.name, 'hyperv-2022');
+  // `bus nic0 function 0 …`: the function is the bus's.
+  assert.deepEqual(diags(`bus nic0 function 0 intel-82599-vf\n${USES}`), [['unexpected-token', 1, 10, 18, "expected '{', found 'function'"]]);
+  // Settings on one line: said once for the line, and each read.
+  const oneLine = `vm { host hyperv-2022 guest linux cpus 2 }\n${NIC}at 0 boot\nexpect nic0 version 1.4\nexpect nic0 vector 0 delivered cpu 1\n`;
+  assert.deepEqual(diags(oneLine), [['unexpected-token', 1, 23, 28, "unexpected 'guest' after 'host'; each vm setting goes on a line of its own"]]);
+  const vm = parseScenario(oneLine).scenario.vm;
+  assert.deepEqual([vm.host?.name, vm.guest?.name, vm.cpus], ['hyperv-2022', 'linux', 2]);
+  assert.deepEqual(diags(`bus nic0 { function 0 intel-82599-vf function 1 intel-82599-vf }\n${USES}at 3ms driver nic0/1 none\n`), [
+    ['unexpected-token', 1, 38, 46, "unexpected 'function' after 'function'; each bus item goes on a line of its own"],
+  ]);
+  // The string runs to the end of the line with the block's `}` in it: the block ends there, and the next bus is read.
+  assert.deepEqual(diags(`bus g { function 0 dump "x.lspci }\n${NIC}${USES}`), [
+    ['unterminated-string', 1, 25, 35, `unterminated string: it has no closing '"' on its line`],
+  ]);
+});
+
+test('a time or size in a form the language does not take says the form it takes, with it as the fix; a negative one its range', () => {
+  const at = (t: string): Row[] => diags(`${NIC}at ${t} boot\n`);
+  const dur = (t: string, fix: string): string => `'${t}' is not a duration; did you mean '${fix}'? (a duration is a whole number and a unit: ns, us, ms or s)`;
+  assert.deepEqual(at('5sec'), [['invalid-number', 2, 4, 8, dur('5sec', '5s'), ['5s']]]);
+  assert.deepEqual(at('2MS'), [['invalid-number', 2, 4, 7, dur('2MS', '2ms'), ['2ms']]]);
+  assert.deepEqual(at('1.5ms'), [['invalid-number', 2, 4, 9, dur('1.5ms', '1500us'), ['1500us']]]);
+  assert.deepEqual(at('-1ms'), [['out-of-range', 2, 4, 8, "the event time cannot be negative: '-1ms'"]]);
+  // The unit parted from its number: said once, and the event kept at that time (no `no-driver` below it).
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 2 ms driver nic0 msix 3\nat 3ms raise nic0 vector 0\n`), [
+    ['missing-unit', 3, 4, 8, "a unit goes right after its number, without a space: '2ms'", ['2ms']],
+  ]);
+  assert.equal(parseScenario('at 2 ms boot\n').scenario.timeline[0]?.time, 2_000_000);
+  const size = (t: string, fix: string): string => `'${t}' is not a number; did you mean '${fix}'? (the size suffixes are K, M, G and T)`;
+  assert.deepEqual(
+    diags('bus g { function 0 dump "x" bar 0 16MB }\nat 0 boot\n').filter((r) => r[0] !== 'dump-missing'),
+    [['invalid-number', 1, 35, 39, size('16MB', '16M'), ['16M']]],
+  );
+  assert.deepEqual(
+    diags('bus g { function 0 dump "x" rom 4kib }\nat 0 boot\n').filter((r) => r[0] !== 'dump-missing'),
+    [['invalid-number', 1, 33, 37, size('4kib', '4K'), ['4K']]],
+  );
+  assert.deepEqual(diags('vm {\n  cpus -1\n}\n'), [['out-of-range', 2, 8, 10, 'the CPU count must be 1..240, not -1']]);
+  // A fraction goes down a unit at a time until it is whole; what no unit makes whole, or no unit at all, has no fix.
+  assert.deepEqual(at('0.25s')[0]?.[5], ['250ms']);
+  assert.deepEqual(at('1.0005ms')[0]?.[5], ['1000500ns']);
+  assert.deepEqual(at('1.5ns'), [['invalid-token', 2, 4, 9, "expected the event time, found '1.5ns'"]]);
+  assert.deepEqual(at('2m'), [['invalid-token', 2, 4, 6, "expected the event time, found '2m'"]]);
+});
+
+test('punctuation the language has none of, a no-break space, and strings in curly or single quotes are said once and read past', () => {
+  assert.deepEqual(diags('vm {\n  host=hyperv-2016\n  guest: linux\n  cpus 4;\n  quirk short-packet-drop == off\n}\n'), [
+    ['invalid-token', 2, 7, 8, "unexpected '=': a value follows its word after a space (host hyperv-2016, not host=hyperv-2016)", [' ']],
+    ['invalid-token', 3, 8, 9, "unexpected ':': a value follows its word after a space (guest linux, not guest: linux)", ['']],
+    ['invalid-token', 4, 9, 10, "unexpected ';': a statement ends at the end of its line, without ';'", ['']],
+    ['invalid-token', 5, 27, 29, "unexpected '==': a value follows its word after a space (short-packet-drop off, not short-packet-drop == off)", ['']],
+  ]);
+  const vm = parseScenario('vm {\n  host=hyperv-2022\n  guest:linux\n}\n').scenario.vm;
+  assert.deepEqual([vm.host?.name, vm.guest?.name], ['hyperv-2022', 'linux']);
+  assert.deepEqual(diags(`bus nic0 { function 0 intel-82599-vf serial 1, numa 0 }\n${USES}`), [
+    ['invalid-token', 1, 46, 47, "unexpected ',': the parts of a statement are separated by spaces, not commas", ['']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0\u00a0boot\n`), [['invalid-token', 2, 5, 6, 'unexpected character U+00A0 (a no-break space): write a plain space', [' ']]]);
+  // The path in curly quotes is read as the path: the dump is looked for (here it is missing, and says so).
+  assert.deepEqual(diags('bus g { function 0 dump \u201cx.lspci\u201d }\nat 0 boot\n'), [
+    ['invalid-token', 1, 25, 34, 'a string goes in straight double quotes, not curly quotes: "x.lspci"', ['"x.lspci"']],
+    ['dump-missing', 1, 25, 34, "cannot read dump file 'x.lspci'"],
+  ]);
+  // A name in any quotes: one error, that a name has none, and the name read.
+  assert.deepEqual(diags("vm {\n  host 'hyperv-2016'\n}\n"), [
+    [
+      'unexpected-token',
+      2,
+      8,
+      21,
+      "expected a host profile name (e.g. hyperv-2016), found string 'hyperv-2016'; a name is written without quotes: hyperv-2016",
+      ['hyperv-2016'],
+    ],
+  ]);
+  assert.deepEqual(diags(`bus "nic0" { function 0 intel-82599-vf }\n${USES}expect "nic0" attached before 1s\n`), [
+    ['unexpected-token', 1, 5, 11, 'expected a bus name, found string "nic0"; a name is written without quotes: nic0', ['nic0']],
+    ['unexpected-token', 6, 8, 14, 'expected a bus name, found string "nic0"; a name is written without quotes: nic0', ['nic0']],
+  ]);
+  // A path in quotes where a device goes: the word `dump` is what is missing.
+  assert.deepEqual(diags('bus g { function 0 "x.lspci" }\nat 0 boot\n'), [
+    [
+      'unexpected-token',
+      1,
+      20,
+      29,
+      'expected a catalog device id (e.g. intel-82599-vf) or dump "file", found string "x.lspci"; a dump file is named after the word dump: dump "x.lspci"',
+      ['dump "x.lspci"'],
+    ],
+  ]);
+});
+
+test('a word from another place or another language is told what it is: a synonym, a comment, a statement without its `at`', () => {
+  assert.deepEqual(diags('vm {\n  quirk short-packet-drop false\n}\n'), [
+    ['unknown-keyword', 2, 27, 32, "unknown keyword 'false'; did you mean 'off'? (expected 'on' or 'off')", ['off']],
+  ]);
+  assert.deepEqual(
+    diags(`${NIC}at 0 start\n`).map((r) => [r[0], r[5]]),
+    [['unknown-event', ['boot']]],
+  );
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0 attached by 5ms\n`), [
+    ['unknown-keyword', 3, 22, 24, "unknown keyword 'by'; did you mean 'before'? (expected 'before' or the end of the statement)", ['before']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect message bus-d0entry times 1\n`), [
+    ['unknown-keyword', 3, 28, 33, "unknown message expectation option 'times'; did you mean 'count'? (expected on, count, before)", ['count']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot // boot it\n`), [['unexpected-token', 2, 11, 13, "a comment starts with '#', not '//'", ['#']]]);
+  assert.deepEqual(diags(`${NIC}/* the boot */\nat 0 boot\n`), [['unexpected-token', 2, 1, 3, "a comment starts with '#', not '/*'", ['#']]]);
+  assert.deepEqual(diags(`${NIC}2ms boot\n`), [
+    ['unexpected-token', 2, 1, 4, "expected a statement (vm, bus, at, expect), found '2ms'; did you mean 'at 2ms'?", ['at 2ms']],
+  ]);
+  // A vm setting where a statement goes (the `vm {` line left out): one error, and the settings below it and the `}` are the vm block's.
+  const noVmLine = `  host hyperv-2022\n  guest linux\n  cpus 2\n}\n${NIC}at 0 boot\nexpect nic0 version 1.4\nexpect nic0 vector 0 delivered cpu 1\n`;
+  assert.deepEqual(diags(noVmLine), [
+    [
+      'unknown-statement',
+      1,
+      3,
+      7,
+      "unknown statement 'host' (expected vm, bus, at, expect); 'host' is a vm setting: it goes inside the vm block (vm { host … })",
+    ],
+  ]);
+  const vm = parseScenario(noVmLine).scenario.vm;
+  assert.deepEqual([vm.host?.name, vm.guest?.name, vm.cpus], ['hyperv-2022', 'linux', 2]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect No errors\n`), [
+    ['unknown-keyword', 3, 8, 10, "unknown keyword 'No'; did you mean 'no'? (expected a bus name, 'message' or 'no')", ['no']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect no-errors\n`), [
+    ['unknown-expectation', 3, 8, 17, "unknown expectation 'no-errors'; did you mean 'no errors'?", ['no errors']],
+  ]);
+  // A character that passes for part of a word (a zero-width one, a dash that is not '-'): the word with it is one error, fixed without it.
+  assert.deepEqual(diags('vm {\n  guest free\u200bbsd\n}\n'), [
+    ['invalid-token', 2, 9, 17, "'free<U+200B>bsd' has U+200B (a character that shows as nothing) in it: write 'freebsd'", ['freebsd']],
+  ]);
+  assert.deepEqual(diags(`bus nic0 { function 0 intel\u201382599-vf }\n${USES}`), [
+    ['invalid-token', 1, 23, 37, "'intel\u201382599-vf' has U+2013 (a dash that is not '-') in it: write 'intel-82599-vf'", ['intel-82599-vf']],
+  ]);
+  assert.deepEqual(diags('vm {\n  cpus \uff14\n}\n'), [
+    ['invalid-token', 2, 8, 9, "unexpected character '\uff14': names and numbers are written in ASCII (letters, digits, '_' and '-')"],
+  ]);
+  // A run of word characters where something else goes is told against what goes there.
+  assert.deepEqual(diags('bus nic0 { function 0 82599-vf }\nat 0 boot\n'), [
+    ['invalid-token', 1, 23, 31, 'expected a catalog device id (e.g. intel-82599-vf) or dump "file", found \'82599-vf\''],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0 version 1.1.0\n`), [
+    ['invalid-token', 3, 21, 26, "expected a protocol version like 1.1, found '1.1.0'"],
+  ]);
+});

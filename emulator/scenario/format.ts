@@ -40,8 +40,11 @@ class TextBuilder {
   }
 }
 
-/** Whether two tokens next to each other on a line are written with a space between them (none around `/`). */
-const spaced = (a: TokenKind, b: TokenKind): boolean => a !== 'slash' && b !== 'slash';
+/** A stray `:`, `;` or `,` (a slip the parser reads past, Token.recover): kept against what is before it, as a person writes it. */
+const tight = (t: Token): boolean => t.kind === 'invalid' && t.recover === true && /^[:;,]+$/.test(t.text);
+
+/** Whether two tokens next to each other on a line are written with a space between them (none around `/`, none before a stray `:`). */
+const spaced = (a: TokenKind, b: Token): boolean => a !== 'slash' && b.kind !== 'slash' && !tight(b);
 
 /**
  * One line's code tokens as the lexer gives them, joined with single spaces (none around `/`),
@@ -55,7 +58,7 @@ class LineCode {
   lead = 0;
   first?: Token;
   second?: Token;
-  private thirdKind?: TokenKind;
+  private third?: Token;
   private lastKind?: TokenKind;
   /** The tokens from the third on, joined. */
   private rest = new TextBuilder();
@@ -65,8 +68,8 @@ class LineCode {
     if (this.n === 0) this.first = t;
     else if (this.n === 1) this.second = t;
     else {
-      if (this.n === 2) this.thirdKind = t.kind;
-      else if (spaced(this.lastKind!, t.kind)) this.rest.add(' ');
+      if (this.n === 2) this.third = t;
+      else if (spaced(this.lastKind!, t)) this.rest.add(' ');
       this.rest.add(t.text);
     }
     this.lastKind = t.kind;
@@ -84,8 +87,8 @@ class LineCode {
     const b = this.second;
     if (!a) return '';
     if (!b) return a.text;
-    const ab = a.text + (spaced(a.kind, b.kind) ? ' ' : '') + b.text;
-    return this.n > 2 ? ab + (spaced(b.kind, this.thirdKind!) ? ' ' : '') + this.fromThird() : ab;
+    const ab = a.text + (spaced(a.kind, b) ? ' ' : '') + b.text;
+    return this.n > 2 ? ab + (spaced(b.kind, this.third!) ? ' ' : '') + this.fromThird() : ab;
   }
 }
 

@@ -61,6 +61,15 @@ test('format: CRLF and lone CR line ends become LF; broken text is kept token fo
   assert.equal(formatScenario(''), '');
 });
 
+test('format: the slips the parser reads past keep their place: a stray colon against its word, a string in curly quotes whole', () => {
+  // Before, `host:` was one bad token and `“x y”` three (the quotes apart from the words): the layout moved them.
+  assert.equal(
+    formatScenario('vm {\n  host :  hyperv-2016\n  cpus 4 ;\n}\nbus g {   function 0 dump   \u201cx y\u201d }\n'),
+    'vm {\n  host: hyperv-2016\n  cpus 4;\n}\nbus g { function 0 dump \u201cx y\u201d }\n',
+  );
+  assert.equal(formatScenario('vm {\n  host = hyperv-2016\n}\n'), 'vm {\n  host = hyperv-2016\n}\n');
+});
+
 test('fuzz: mutated scenarios never throw, ranges stay inside, format keeps tokens (seeded)', () => {
   const r = fuzzScenario(7, 400);
   assert.deepEqual(r.failures, []);

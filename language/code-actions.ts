@@ -1,7 +1,8 @@
 // Quick fixes (LSP code actions of kind `quickfix`) for the checker's diagnostics:
 // every "did you mean" offers its suggestions, best first and preferred (unknown
 // device, message, status, quirk, host profile, guest model, bus, keyword, a
-// number without its unit); and the diagnostics whose fix is plain get it:
+// number without its unit or a time or size in a form the language does not take,
+// a name in quotes, a string in curly quotes, a stray `=` or no-break space); and the diagnostics whose fix is plain get it:
 // remove a contradictory `count`, a repeated `expect no errors`, a quirk line that
 // has no effect or is overridden, round an MSI vector count or a BAR size to a
 // power of two, write `rescind` where the host cannot eject, move a `{` up to its statement's line.
@@ -16,6 +17,7 @@ import { tokenize, type Token } from '../emulator/scenario/lexer';
 import { eventRef } from '../emulator/scenario/events';
 import { parseScenario } from '../emulator/scenario/parser';
 import { LSP_COLUMNS } from './ranges';
+import { charText } from '../emulator/scenario/ast';
 
 const sameRange = (a: Range, b: Range): boolean =>
   a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
@@ -78,6 +80,19 @@ function powersAround(n: number, max = Infinity): number[] {
 
 const UNIT: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
 
+/**
+ * The title of the fix that writes suggestion `h` over `range`: `Change to 'x'`; for a slip the
+ * parser reads past (a stray `=`, a no-break space), what is done to it: `Remove '='`, `Replace
+ * U+00A0 with a space`.
+ */
+function suggestionTitle(text: string, range: Range, h: string): string {
+  if (h !== '' && h !== ' ') return `Change to '${h}'`;
+  const line = lineOf(text, range.start.line);
+  const was = range.end.line === range.start.line ? line.slice(range.start.character, range.end.character) : '';
+  const shown = Array.from(was).length === 1 ? charText(was) : `'${was}'`;
+  return h === '' ? `Remove ${shown}` : `Replace ${shown} with a space`;
+}
+
 export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lspDiagnostics'>): CodeAction[] {
   if (p.context.only && !p.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty || CodeActionKind.QuickFix.startsWith(`${k}.`)))
     return [];
@@ -94,7 +109,7 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
     const d = a.lspDiagnostics.find((x) => x.code === given.code && sameRange(x.range, given.range));
     if (!d) continue;
     const hints = (d.data as { suggestions?: string[] } | undefined)?.suggestions ?? [];
-    hints.forEach((h, i) => fix(`Change to '${h}'`, given, [{ range: d.range, newText: h }], i === 0));
+    hints.forEach((h, i) => fix(suggestionTitle(a.text, d.range, h), given, [{ range: d.range, newText: h }], i === 0));
     switch (d.code) {
       case 'negated-count':
         fix("Remove 'count N' ('no' means none)", given, [replaceIn(a.text, d.range, /\s+count\s+\S+/, () => '', true)], true);

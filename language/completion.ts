@@ -157,11 +157,14 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
   const toks: Token[] = [];
   for (const t of tokensOf(lead + rest, LSP_COLUMNS)) {
     if (t.kind === 'eof' || t.kind === 'newline') continue;
+    // A stray `=` or no-break space is read past by the parser: by completion too (`host = ` offers the profiles).
+    if (t.kind === 'invalid' && t.recover) continue;
     // Nothing to continue, and no tokens kept by the million on a line of millions of words.
     if (toks.length === MAX_STATEMENT_TOKENS) return [];
     toks.push(t);
   }
-  if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error) return [];
+  // Inside a string left open nothing goes; after one in curly quotes (read as a string), what goes after a string does.
+  if (toks.length && toks[toks.length - 1]!.kind === 'string' && toks[toks.length - 1]!.error && !toks[toks.length - 1]!.recover) return [];
   // The word being typed (touching the cursor) is not context.
   const last = toks[toks.length - 1];
   let words = toks;

@@ -322,3 +322,29 @@ test("no 'rescind' for an eject the timeline names the bus after: the rescinded 
     [],
   );
 });
+
+test("a newcomer's slips get their fix by what it does, and applying it leaves no error", async () => {
+  const cases: [text: string, code: string, title: string, fixed: string][] = [
+    ['vm {\n  host=hyperv-2016\n}\n', 'invalid-token', "Replace '=' with a space", 'vm {\n  host hyperv-2016\n}\n'],
+    ['vm {\n  guest: linux\n}\n', 'invalid-token', "Remove ':'", 'vm {\n  guest linux\n}\n'],
+    ['vm {\n  cpus 4;\n}\n', 'invalid-token', "Remove ';'", 'vm {\n  cpus 4\n}\n'],
+    ['vm {\n  cpus\u00a04\n}\n', 'invalid-token', 'Replace U+00A0 with a space', 'vm {\n  cpus 4\n}\n'],
+    ['vm {\n  host \u201chyperv-2016\u201d\n}\n', 'unexpected-token', "Change to 'hyperv-2016'", 'vm {\n  host hyperv-2016\n}\n'],
+    ['vm {\n  host "hyperv-2016"\n}\n', 'unexpected-token', "Change to 'hyperv-2016'", 'vm {\n  host hyperv-2016\n}\n'],
+    ['vm {\n  cpus 4 // four\n}\n', 'unexpected-token', "Change to '#'", 'vm {\n  cpus 4 # four\n}\n'],
+    [`${BASE}at 5sec detach nic0\n`, 'invalid-number', "Change to '5s'", `${BASE}at 5s detach nic0\n`],
+    [`${BASE}at 5 ms detach nic0\n`, 'missing-unit', "Change to '5ms'", `${BASE}at 5ms detach nic0\n`],
+    [`${BASE}5ms detach nic0\n`, 'unexpected-token', "Change to 'at 5ms'", `${BASE}at 5ms detach nic0\n`],
+    [`${BASE}expect No errors\n`, 'unknown-keyword', "Change to 'no'", `${BASE}expect no errors\n`],
+    ['bus g { function 0 dump "x" bar 0 16MB }\n', 'invalid-number', "Change to '16M'", 'bus g { function 0 dump "x" bar 0 16M }\n'],
+  ];
+  for (const [text, code, title, fixed] of cases) {
+    const { uri, actions } = await fixes(text, code);
+    const a = actions.find((x) => x.title === title);
+    assert.ok(a, `${JSON.stringify(text)}: no '${title}' in ${JSON.stringify(actions.map((x) => x.title))}`);
+    assert.equal(a.isPreferred, true);
+    assert.equal(apply(text, a.edit!.changes![uri]!), fixed);
+    const after = (await diagnosticsOf(fixed)).filter((x) => x.severity === 1 && x.code !== 'dump-missing' && x.code !== 'dump-no-folder');
+    assert.deepEqual(after, [], JSON.stringify(fixed));
+  }
+});

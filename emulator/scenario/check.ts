@@ -486,6 +486,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         );
     }
     let booted = false;
+    /** A `driver` event so far named a bus or slot that is not there (reported): which function it meant is not known. */
+    let strayDriver = false;
     /** Buses whose `offer` has run. */
     const offered = new Set<string>();
     /** bus-not-yet: `bus` is offered (`when`, at `at`, by the statement at `by`) after event `e` runs; at the same time, events run in file order. */
@@ -530,6 +532,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       // A function target without /SLOT names slot 0 (docs: target := NAME ['/' SLOT]); bus targets name no function.
       const fnTarget = row.target === 'function';
       const b = checkRef(index, bus, slot, fnTarget);
+      // A driver event naming a bus or slot there is none (an error of its own) may be the one a `raise` relies on: no `no-driver` for it.
+      if (e.kind === 'driver' && (!b || !b.slotOk)) strayDriver = true;
       if (!b) continue;
       if (b.offerAt !== undefined && !offered.has(bus.name)) {
         notYet(e, bus, '', b.offerAt, { message: 'offered here', loc: b.bus.loc });
@@ -616,7 +620,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'raise') {
         const n = drivers.get(sk);
         if (n === undefined) {
-          if (!brokenEvent('driver'))
+          if (!brokenEvent('driver') && !strayDriver)
             add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
         } else if (e.vector >= n)
           add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${counted(n, 'vector')} on ${named}; vector ${e.vector} is not one of them`);

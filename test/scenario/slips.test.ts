@@ -68,6 +68,13 @@ test('an event with a syntax error is one error: no warning says its boot or dri
   assert.deepEqual(diags(`${NIC}boot\n`), [
     ['unknown-statement', 2, 1, 5, "unknown statement 'boot' (expected vm, bus, at, expect); 'boot' is an event: it comes after 'at' and its time (at 0 boot)"],
   ]);
+  // A driver event naming a bus or slot that is not there: that error, and no `no-driver` for the raise that meant it.
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic9 msix 3\nat 2ms raise nic0 vector 0\n`), [
+    ['unknown-bus', 3, 15, 19, "unknown bus 'nic9'; did you mean 'nic0'?", ['nic0']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0/1 msix 3\nat 2ms raise nic0 vector 0\n`), [
+    ['unknown-slot', 3, 20, 21, 'bus nic0 has no function at 1.0; its functions: 0', ['0']],
+  ]);
   // Without the broken line, the warnings stand (they are not silenced for good).
   assert.deepEqual(
     diags(`${NIC}at 2ms raise nic0 vector 0\n`).map((r) => r[0]),

@@ -37,7 +37,10 @@ test("'-' reads a scenario from standard input: check, run (its dumps from the c
   assert.deepEqual([r.code, r.out, r.err], [0, '<stdin>: ok\n', '']);
   r = cli(['check', '-'], { input: 'vm {\n  host nope\n}\n' });
   assert.equal(r.code, 2);
-  assert.equal(r.err.split('\n')[0], "<stdin>:2:8: error: unknown host profile 'nope' [unknown-profile]");
+  assert.equal(
+    r.err.split('\n')[0],
+    "<stdin>:2:8: error: unknown host profile 'nope' (expected hyperv-2016, hyperv-2019, hyperv-2022, openvmm) [unknown-profile]",
+  );
   r = cli(['run', '-', '--quiet'], { input: text });
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^ {2}ok {4}<stdin>:20:1 {2}nic0 attached — at 269\.200 µs$/m);

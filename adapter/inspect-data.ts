@@ -148,8 +148,7 @@ export function placedNow(ctx: InspectContext, t: Extract<Target, { kind: 'gpa' 
   return now.length ? `now ${now.join('; ')}` : 'nothing is placed there now: it fires when a BAR or config window placed there is touched';
 }
 
-export function targetPresent(ctx: InspectContext, t: Target): boolean {
-  if (t.kind === 'gpa') return placesAt(ctx.m, t.address, t.width).length > 0;
+export function targetPresent(ctx: InspectContext, t: Extract<Target, { kind: 'cfg' | 'msix' }>): boolean {
   const bi = ctx.busIndex(t.bus);
   return bi >= 0 && !!ctx.fn(bi, t.wslot);
 }

@@ -258,7 +258,7 @@ export class Inspector implements InspectContext {
     return data.placedNow(this, t);
   }
 
-  targetPresent(t: data.Target): boolean {
+  targetPresent(t: Extract<data.Target, { kind: 'cfg' | 'msix' }>): boolean {
     return data.targetPresent(this, t);
   }
 

@@ -54,6 +54,7 @@ import { goToCause, runSummary, verdictBody, verdictConsole } from './verdict';
 
 /** The exit codes a finished run reports (DAP `exited`): `vpci-lab run`'s for the same verdict (adapter/cli/io.ts EXIT). */
 const VERDICT_EXIT = { held: 0, failed: 1 } as const;
+const exitCodeOf = (results: readonly ExpectResult[]): number => (results.some((x) => !x.ok) ? VERDICT_EXIT.failed : VERDICT_EXIT.held);
 const {
   DebugSession,
   InitializedEvent,
@@ -1367,8 +1368,9 @@ export class VpciDebugSession extends DebugSession {
     this.sendResponse(response);
     if (this.ended) {
       // Past the end: the run is over, and exits as `vpci-lab run` would (0 every expectation held, 1 one failed).
-      this.flushVerdict();
-      this.sendEvent(new ExitedEvent(this.verdictExitCode()));
+      // The verdict reported now if one was due (judged once), else judged where the run stands.
+      const results = this.flushVerdict() ?? (this.rt && this.judged ? checkExpectations(this.rt.m, this.judged.expectations, this.judged.text) : []);
+      this.sendEvent(new ExitedEvent(exitCodeOf(results)));
       this.sendEvent(new TerminatedEvent());
       return;
     }
@@ -1664,12 +1666,12 @@ export class VpciDebugSession extends DebugSession {
     this.verdictTimer = setTimeout(() => this.flushVerdict(), wait);
   }
 
-  /** Reports a verdict that is due (see verdictTimer), now. */
-  private flushVerdict(): void {
-    if (this.verdictTimer === undefined) return;
+  /** Reports a verdict that is due (see verdictTimer), now; its results, or undefined when none was due. */
+  private flushVerdict(): ExpectResult[] | undefined {
+    if (this.verdictTimer === undefined) return undefined;
     clearTimeout(this.verdictTimer);
     this.verdictTimer = undefined;
-    this.reportVerdict();
+    return this.reportVerdict();
   }
 
   private invalidate(areas: DebugProtocol.InvalidatedAreas[]): void {
@@ -2310,14 +2312,6 @@ export class VpciDebugSession extends DebugSession {
     return r;
   }
 
-  /** What the run exits with where it stands: `vpci-lab run`'s code for the same verdict. */
-  private verdictExitCode(): number {
-    const rt = this.rt;
-    const j = this.judged;
-    if (!rt || !j) return VERDICT_EXIT.held;
-    return checkExpectations(rt.m, j.expectations, j.text).some((x) => !x.ok) ? VERDICT_EXIT.failed : VERDICT_EXIT.held;
-  }
-
   /**
    * `noDebug`: runs to the end without history, breakpoints or stops (in chunks, so terminate
    * gets through), prints the run's summary and the verdict, and terminates.
@@ -2345,7 +2339,7 @@ export class VpciDebugSession extends DebugSession {
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
       const verdict = this.reportVerdict(undefined, r.idle ? undefined : DEFAULT_MAX_STEPS);
       this.ended = true;
-      this.sendEvent(new ExitedEvent(verdict.some((x) => !x.ok) ? VERDICT_EXIT.failed : VERDICT_EXIT.held));
+      this.sendEvent(new ExitedEvent(exitCodeOf(verdict)));
       this.sendEvent(new TerminatedEvent());
     };
     tick();

@@ -129,6 +129,15 @@ export function runTcp(port: number, onListening?: (port: number) => void, hooks
       s.onGarbage = () => socket.end();
       // A connection that fails (reset by the peer…) ends its session like a close does, never the process.
       socket.on('error', () => socket.destroy());
+      // A client that has stopped reading (STALLED_BACKLOG bytes of answers and events wait for it)
+      // cannot be told over the connection it does not read: the adapter's own stderr says why it
+      // is closed, and its session ends as at a close.
+      s.onStalled = (unread) => {
+        process.stderr.write(
+          `vpci-lab: dap: a client on port ${socket.localPort ?? port} stopped reading (${(unread / 1048576).toFixed(0)} MiB of output unread); closing its connection\n`,
+        );
+        socket.destroy();
+      };
       s.start(socket, socket);
     });
     let listening = false;

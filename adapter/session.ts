@@ -172,6 +172,20 @@ const CHUNK = 20_000;
  * resident memory after 40 s). A Continue after the pause runs as many steps again.
  */
 const RUN_LIMIT = DEFAULT_MAX_STEPS;
+/**
+ * Output the client has not read yet (bytes) past which a run waits for it before its next chunk.
+ * A run writes faster than a client reads when logpoints fire on busy lines: measured on a
+ * 300-cycle hot-plug scenario with a logpoint on every line of vmbus_pcib.c, the unread output
+ * grew by ~50 MB a second until the adapter ran out of memory, whoever was reading. Waiting keeps
+ * it to this plus one chunk's output, and changes nothing the client sees but the pace.
+ */
+const RUN_BACKLOG = 4 * 1024 * 1024;
+/**
+ * Unread output past which a client is taken to have stopped reading altogether (bytes): a host
+ * that can hang up (TCP) is told (onStalled) and closes the connection, rather than keep every
+ * answer to a client that sends requests and never reads them.
+ */
+export const STALLED_BACKLOG = 64 * 1024 * 1024;
 /** The requests VS Code makes at a stop, which only read it: a verdict due waits for them (verdictTimer). */
 const STOP_VIEWS = new Set(['threads', 'stackTrace', 'scopes', 'variables']);
 /**
@@ -286,6 +300,37 @@ export class VpciDebugSession extends DebugSession {
   /** Set by a host that can hang up (TCP): called, after the client has been told, when it sends only garbage. */
   onGarbage?: () => void;
 
+  /** Set by a host that can hang up (TCP): called once when STALLED_BACKLOG bytes of output wait unread. */
+  onStalled?: (unread: number) => void;
+
+  /** Where the session writes (the stream given to start), for what waits unread there. */
+  private output?: NodeJS.WritableStream & { writableLength?: number };
+
+  /** Output written and not yet taken by the client (bytes). */
+  private unread(): number {
+    return this.output?.writableLength ?? 0;
+  }
+
+  /** After each message: a client that has left STALLED_BACKLOG bytes unread is given up on (onStalled), once. */
+  private checkStalled(): void {
+    const stalled = this.onStalled;
+    if (!stalled) return;
+    const n = this.unread();
+    if (n <= STALLED_BACKLOG) return;
+    this.onStalled = undefined;
+    stalled(n);
+  }
+
+  /**
+   * Schedules a run's next chunk: after the requests waiting (setImmediate), and — when the client
+   * has fallen RUN_BACKLOG bytes behind — once it has read what waits (the stream's 'drain').
+   */
+  private nextChunk(tick: () => void): void {
+    const out = this.output;
+    if (out && this.unread() > RUN_BACKLOG) out.once('drain', () => setImmediate(tick));
+    else setImmediate(tick);
+  }
+
   /**
    * Reads DAP frames with limits and resynchronisation (adapter/framing.ts) instead of the
    * library's reader: a malformed frame is an `important` output event naming the problem (and
@@ -293,6 +338,7 @@ export class VpciDebugSession extends DebugSession {
    */
   override start(inStream: NodeJS.ReadableStream, outStream: NodeJS.WritableStream): void {
     const output = this.outputFd ? directOutput(outStream, this.outputFd.fd, this.outputFd.write) : coalescedOutput(outStream);
+    this.output = output;
     // The client has closed its side (a disconnect may never come): what is still due to it, a
     // verdict waiting for the stop's views, is written first — before the framer's own 'end'
     // listener sends this turn's output, before the stdio host exits, and before Node ends a TCP
@@ -470,6 +516,7 @@ export class VpciDebugSession extends DebugSession {
     }
     if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(response)}`);
     super.sendResponse(response);
+    this.checkStalled();
   }
 
   override sendEvent(event: DebugProtocol.Event): void {
@@ -482,6 +529,7 @@ export class VpciDebugSession extends DebugSession {
     }
     if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(event)}`);
     super.sendEvent(event);
+    this.checkStalled();
   }
 
   /** The last initialize was refused (a pathFormat other than "path"): a launch or attach is refused too. */
@@ -1574,7 +1622,7 @@ export class VpciDebugSession extends DebugSession {
       } else if (progress && chunks % 5 === 0)
         this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
       this.onLongRun?.();
-      setImmediate(tick);
+      this.nextChunk(tick);
     };
     tick();
   }
@@ -2332,7 +2380,7 @@ export class VpciDebugSession extends DebugSession {
       }
       if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
         this.onLongRun?.();
-        setImmediate(tick);
+        this.nextChunk(tick);
         return;
       }
       this.runKind = undefined;
@@ -2376,7 +2424,7 @@ export class VpciDebugSession extends DebugSession {
       // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
       if (!idle && rt.position < DEFAULT_MAX_STEPS) {
         this.onLongRun?.();
-        setImmediate(tick);
+        this.nextChunk(tick);
         return;
       }
       this.runKind = undefined;

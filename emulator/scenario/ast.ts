@@ -136,6 +136,8 @@ export interface QuirkSwitch {
 export interface VmDecl {
   loc: Loc;
   host?: Name;
+  /** The host profile was written as two words, its year parted by a space (`host hyperv 2022`); `host` holds the one word meant. */
+  hostSpaced?: boolean;
   guest?: Name;
   /** 0 when absent. */
   cpus: number;

@@ -170,6 +170,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   function checkVm(): void {
     const vm = sc.vm;
     const host = vm.host ? ctx.hostProfiles.find((p) => p.name === vm.host!.name) : undefined;
+    if (vm.host && host && vm.hostSpaced)
+      add('error', vm.host.loc, 'unexpected-token', `a host profile name is one word; did you mean '${host.name}'?`, undefined, [host.name]);
     if (vm.host && !host)
       unknown(
         'unknown-profile',

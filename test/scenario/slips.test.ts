@@ -244,3 +244,29 @@ test('a word from another place or another language is told what it is: a synony
     ['invalid-token', 3, 21, 26, "expected a protocol version like 1.1, found '1.1.0'"],
   ]);
 });
+
+test("a host profile's year parted by a space is one error, read as the profile meant; a message expectation that names its bus first is told the order", () => {
+  const body = '  guest freebsd\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 version 1.4\n';
+  // Read as hyperv-2022: the version expectation is judged against that host (1.4 is its own).
+  assert.deepEqual(diags(`vm {\n  host hyperv 2022\n${body}`), [
+    ['unexpected-token', 2, 8, 19, "a host profile name is one word; did you mean 'hyperv-2022'?", ['hyperv-2022']],
+  ]);
+  // A year no profile has: the unknown profile, once, with the nearest one.
+  assert.deepEqual(diags(`vm {\n  host hyperv 2023\n${body}`), [
+    ['unknown-profile', 2, 8, 19, "unknown host profile 'hyperv-2023'; did you mean 'hyperv-2022'?", ['hyperv-2022', 'hyperv-2016', 'hyperv-2019']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0 message PCI_BUS_D0ENTRY\n`), [
+    [
+      'unknown-expectation',
+      3,
+      8,
+      36,
+      "a message expectation names the message first and its bus after 'on': did you mean 'expect message PCI_BUS_D0ENTRY on nic0'?",
+      ['message PCI_BUS_D0ENTRY on nic0'],
+    ],
+  ]);
+  // With a slot (`on` takes a whole bus), the order is said without a fix.
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0/0 message PCI_BUS_D0ENTRY\n`), [
+    ['unknown-expectation', 3, 15, 22, "a message expectation names the message first and its bus after 'on' (expect message MESSAGE on nic0)"],
+  ]);
+});

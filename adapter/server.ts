@@ -68,6 +68,12 @@ export function runStdio(hooks: AdapterHooks = {}): void {
   s.start(input, process.stdout);
   // The client closing our stdin ends the process, as a disconnect does (the session's shutdown).
   input.on('end', () => process.exit(0));
+  // A client that has stopped reading its answers (STALLED_BACKLOG bytes wait for it) is told on
+  // stderr, which it may still read, and the process ends: it would otherwise hold them all.
+  s.onStalled = (unread) => {
+    process.stderr.write(`vpci-lab: dap: the client stopped reading (${(unread / 1048576).toFixed(0)} MiB of output unread); exiting\n`);
+    process.exit(74);
+  };
 }
 
 /** Bytes per read of the stdio pipe (a step's requests are a few hundred bytes; larger messages take several reads). */

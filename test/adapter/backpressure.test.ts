@@ -6,8 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runTcp } from '../../adapter/server';
 import { STALLED_BACKLOG } from '../../adapter/session';
@@ -26,7 +27,10 @@ before(async () => {
   server = await runTcp(0);
   server.on('connection', (s: Socket) => serverSockets.push(s));
 });
+/** Adapter processes the tests start: ended whatever becomes of their tests (a timed-out test never gets to its own cleanup). */
+const children: ChildProcess[] = [];
 after(() => {
+  for (const c of children) c.kill('SIGKILL');
   server.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -138,13 +142,13 @@ test('a TCP client that sends requests and never reads the answers is disconnect
   const c = await client();
   const logged: string[] = [];
   const write = process.stderr.write.bind(process.stderr) as (...a: unknown[]) => boolean;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     if (String(chunk).startsWith('vpci-lab: dap:')) {
       logged.push(String(chunk));
       return true;
     }
     return write(chunk, ...rest);
-  });
+  };
   try {
     c.send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
     c.send('launch', { scenario: join(dir, 'busy.vpci'), listingsDir: LISTINGS, stopOnEntry: true });
@@ -177,3 +181,44 @@ test('a TCP client that sends requests and never reads the answers is disconnect
   assert.equal(d.got.find((m) => m.request_seq === init)!.success, true);
   d.sock.destroy();
 });
+
+const CLI = resolve('dist/cli.js');
+test(
+  'over stdio, a client that stops reading its answers is told on stderr, and the adapter exits (74)',
+  { timeout: 120_000, skip: existsSync(CLI) ? false : 'no dist/cli.js: run `npm run build` first' },
+  async () => {
+    const child = spawn(process.execPath, [CLI, 'dap'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(child);
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    child.stdin.on('error', () => undefined); // the adapter may exit while requests are still being written
+    let seq = 1;
+    const send = (command: string, args: unknown = {}): void => {
+      const json = JSON.stringify({ seq: seq++, type: 'request', command, arguments: args });
+      if (!child.stdin.destroyed) child.stdin.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    };
+    // Read until the first stop, then read nothing more.
+    let out = '';
+    const stopped = new Promise<void>((res) => {
+      const onData = (d: Buffer): void => {
+        out += d.toString('latin1');
+        if (!out.includes('"event":"stopped"')) return;
+        child.stdout.off('data', onData);
+        child.stdout.pause();
+        res();
+      };
+      child.stdout.on('data', onData);
+    });
+    send('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    send('launch', { scenario: join(dir, 'busy.vpci'), listingsDir: LISTINGS, stopOnEntry: true });
+    send('configurationDone');
+    await stopped;
+    // Twice the requests whose answers make STALLED_BACKLOG (each a config space in base64), all
+    // at once: without the limit the adapter never exits, and the test's timeout fails it.
+    const n = Math.ceil((2 * STALLED_BACKLOG) / ((4096 * 4) / 3));
+    for (let i = 0; i < n; i++) send('readMemory', { memoryReference: 'cfg/nic0/0', offset: 0, count: 4096 });
+    assert.equal(await exited, 74, `stderr: ${stderr}`);
+    assert.match(stderr, /^vpci-lab: dap: the client stopped reading \(\d+ MiB of output unread\); exiting\n$/);
+  },
+);

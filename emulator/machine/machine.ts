@@ -208,7 +208,9 @@ export class Machine implements BusHost {
   /** Wakes every thread waiting on `key` (already namespaced); with `bus`, only that bus's threads are looked at. */
   wakeKey(key: string, bus?: number): void {
     const list = bus !== undefined ? (this.byBus.get(bus) ?? []) : this.state.sched.threads;
-    for (const t of list) if (wakeThread(t, key, this.now)) this.ready.push(t);
+    // Indexed: this runs at every packet and interrupt, mostly as V8's baseline code, where each
+    // step of for…of allocates an iterator result (the step loop's garbage).
+    for (let i = 0; i < list.length; i++) if (wakeThread(list[i]!, key, this.now)) this.ready.push(list[i]!);
   }
 
   armTimer(bus: number, name: string, at: number): void {
@@ -359,7 +361,8 @@ export class Machine implements BusHost {
     const tlAt = ti < times.length ? times[ti]! : Infinity;
     const ready = this.ready;
     const t = ready.top();
-    const tAt = t !== undefined ? ready.topAt() : Infinity;
+    // ready.topAt(), without the call: top() has just checked that the root's key is runnableAt(t).
+    const tAt = t === undefined ? Infinity : t.status === 'ready' ? t.readyAt : Math.max(t.timeoutAt!, t.readyAt);
     const timers = s.timers;
     let timer: TimerState | undefined;
     let timerAt = Infinity;

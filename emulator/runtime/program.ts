@@ -462,8 +462,12 @@ function layout<C, V>(
     const code: Instr<C>[] = [];
     const labels: Record<string, number> = {};
     const loops: { breaks: number[]; continues: number[] }[] = [];
-    const emit = (i: Instr<C>): number => {
-      code.push(i);
+    // Every instruction is made here with every field, in one order (the fields its op does not
+    // use are undefined): stepThread reads them at every step of a guest thread, mostly as V8's
+    // baseline code (adapter/boot.ts), where the six object shapes the ops and their optional
+    // fields made turned those reads into polymorphic and megamorphic lookups.
+    const emit = (op: Instr<C>['op'], line: number, target = -1, cost = 1, exec?: Exec<C, never>, cond?: Cond<C, never>, pre?: Exec<C, never>): number => {
+      code.push({ op, line, target, cost, exec, cond, pre } as Instr<C>);
       return code.length - 1;
     };
 
@@ -493,9 +497,7 @@ function layout<C, V>(
             const line = ++f.count;
             if (text) lines.push(n.text && INDENT.repeat(depth) + n.text);
             ex.push(line);
-            const i: Instr<C> = { op: 'exec', line, cost: n.cost ?? 1 };
-            if (n.exec) i.exec = n.exec;
-            emit(i);
+            emit('exec', line, -1, n.cost ?? 1, n.exec);
             break;
           }
           case 'label':
@@ -507,12 +509,12 @@ function layout<C, V>(
             const line = ++f.count;
             if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
             ex.push(line);
-            const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
+            const test = emit('test', line, -1, 1, undefined, n.cond);
             walk(n.then, depth + 1);
             if (n.else) {
               const eline = ++f.count;
               if (text) lines.push(INDENT.repeat(depth) + (n.elseText ?? '} else {'));
-              const j = emit({ op: 'jump', target: -1, line: eline });
+              const j = emit('jump', eline);
               (code[test] as { target: number }).target = code.length;
               walk(n.else, depth + 1);
               (code[j] as { target: number }).target = code.length;
@@ -532,13 +534,13 @@ function layout<C, V>(
             if (text) lines.push(hb.text && INDENT.repeat(depth) + hb.text);
             ex.push(line);
             // Entry: run init (for), then the test. Loop back: run step, then the test.
-            const entry = emit({ op: 'jump', target: -1, line, ...(n.t === 'for' && n.init ? { pre: n.init } : {}) });
-            const test = emit({ op: 'test', line, cond: n.cond, target: -1 });
+            const entry = emit('jump', line, -1, 1, undefined, undefined, n.t === 'for' ? n.init : undefined);
+            const test = emit('test', line, -1, 1, undefined, n.cond);
             (code[entry] as { target: number }).target = test;
             loops.push({ breaks: [], continues: [] });
             walk(n.body, depth + 1);
             const loop = loops.pop()!;
-            const back = emit({ op: 'jump', target: test, line, ...(n.t === 'for' && n.step ? { pre: n.step } : {}) });
+            const back = emit('jump', line, test, 1, undefined, undefined, n.t === 'for' ? n.step : undefined);
             for (const c of loop.continues) (code[c] as { target: number }).target = back;
             const after = code.length;
             (code[test] as { target: number }).target = after;
@@ -557,8 +559,8 @@ function layout<C, V>(
             const loop = loops[loops.length - 1];
             if (!loop) throw new Error(`${def.name}: ${n.t} outside a loop`);
             // A break/continue is a visible step, then a jump.
-            emit({ op: 'exec', line, cost: 1 });
-            const j = emit({ op: 'jump', target: -1, line });
+            emit('exec', line);
+            const j = emit('jump', line);
             (n.t === 'break' ? loop.breaks : loop.continues).push(j);
             break;
           }
@@ -568,7 +570,7 @@ function layout<C, V>(
     walk(def.body, 1);
     const endLine = ++f.count;
     ex.push(endLine);
-    emit({ op: 'end', line: endLine });
+    emit('end', endLine);
     ++f.count;
     if (text) lines.push('}', '');
     // The name line is the first signature line containing the function name.

@@ -21,7 +21,11 @@ const NO_BLOB = -1;
 
 export class Trace {
   private cap: number;
-  private n = 0;
+  /**
+   * Events recorded. Written only by this class (read it, never set it): a field, not a getter,
+   * because the machine reads it twice at every step, as V8's baseline code, where a getter is a call.
+   */
+  length = 0;
   /** Bumped by truncate(): between bumps the trace only grows, so (epoch, length) names its contents. */
   epoch = 0;
   time: Float64Array;
@@ -54,10 +58,6 @@ export class Trace {
     this.ref = new Int32Array(initial);
   }
 
-  get length(): number {
-    return this.n;
-  }
-
   private grow(): void {
     const cap = this.cap * 2;
     const g = <T extends Float64Array | Uint8Array | Uint16Array | Uint32Array | Int32Array>(old: T, ctor: new (n: number) => T): T => {
@@ -78,7 +78,7 @@ export class Trace {
   /** Records one event; returns its index (or -1 when tracing is off). */
   record(time: number, kind: number, bus: number, a: number, b: number, c: number, blob?: unknown): number {
     if (!this.enabled) return -1;
-    const i = this.n;
+    const i = this.length;
     if (i === this.cap) this.grow();
     this.time[i] = time;
     this.kind[i] = kind;
@@ -92,7 +92,7 @@ export class Trace {
       this.ref[i] = r;
       this.blobs[r] = blob;
     }
-    this.n = i + 1;
+    this.length = i + 1;
     return i;
   }
 
@@ -115,32 +115,32 @@ export class Trace {
    * as the logged future until `dropFuture`: `resume` can take them back.
    */
   truncate(n: number): void {
-    if (n >= this.n) return;
+    if (n >= this.length) return;
     this.epoch++;
-    this.future = Math.max(this.future, this.n);
+    this.future = Math.max(this.future, this.length);
     // Blobs are numbered in event order, so the first dropped event with a blob tells how many are in use.
-    for (let i = n; i < this.n; i++) {
+    for (let i = n; i < this.length; i++) {
       if (this.ref[i]! !== NO_BLOB) {
         this.nBlobs = this.ref[i]!;
         break;
       }
     }
-    this.n = n;
+    this.length = n;
   }
 
   /** Whether the trace can be set to length `n`: shorter, or within the kept future. */
   canResume(n: number): boolean {
-    return n <= this.n || n <= this.future;
+    return n <= this.length || n <= this.future;
   }
 
   /** Sets the length to `n`: truncates, or takes back kept future events. False if they are not held. */
   resume(n: number): boolean {
-    if (n <= this.n) {
+    if (n <= this.length) {
       this.truncate(n);
       return true;
     }
     if (n > this.future) return false;
-    this.n = n;
+    this.length = n;
     let i = n - 1;
     while (i >= 0 && this.ref[i] === NO_BLOB) i--;
     this.nBlobs = i >= 0 ? this.ref[i]! + 1 : 0;
@@ -153,7 +153,7 @@ export class Trace {
     this.blobs.length = this.nBlobs;
   }
 
-  *events(from = 0, to = this.n): IterableIterator<TraceEvent> {
-    for (let i = from; i < Math.min(to, this.n); i++) yield this.get(i);
+  *events(from = 0, to = this.length): IterableIterator<TraceEvent> {
+    for (let i = from; i < Math.min(to, this.length); i++) yield this.get(i);
   }
 }

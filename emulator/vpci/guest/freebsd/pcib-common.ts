@@ -116,7 +116,11 @@ export function children(k: K): HvPciDev[] {
 }
 
 export function getPcichildWslot(k: K, wslot: number): HvPciDev | undefined {
-  return children(k).find((c) => c.desc.wslot === wslot);
+  // A loop, not find() with a closure: the driver model calls this at many of its steps, as V8's
+  // baseline code, where each call allocated the closure.
+  const cs = children(k);
+  for (let i = 0; i < cs.length; i++) if (cs[i]!.desc.wslot === wslot) return cs[i];
+  return undefined;
 }
 
 /** Decodes one descriptor of a relations message at `off` with its wire layout (v1 20 B, v2 28 B). */

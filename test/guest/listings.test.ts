@@ -13,6 +13,17 @@ import { GUEST_MODELS } from '../../emulator/vpci/guest/models';
 import { writeListings } from '../../adapter/listings';
 import { compileProgram, S, T, If, While, For, Break, Continue, Label, When, fn } from '../../emulator/runtime/program';
 
+// The interpreter reads these fields at every step of a guest thread, as V8's baseline code while
+// the user steps (adapter/boot.ts): instructions of one shape keep those reads monomorphic.
+test('every instruction of every model has the same fields in the same order', () => {
+  for (const info of GUEST_MODELS) {
+    for (const f of loadGuestModel(info.name).program.fns.values()) {
+      for (const i of f.code)
+        assert.deepEqual(Object.keys(i), ['op', 'line', 'target', 'cost', 'exec', 'cond', 'pre'], `${info.name} ${f.name}: ${i.op} at line ${i.line}`);
+    }
+  }
+});
+
 test('every instruction of every model stands on the listing line the text puts there', () => {
   for (const info of GUEST_MODELS) {
     const p = loadGuestModel(info.name).program;

@@ -39,11 +39,24 @@ export function runnableAt(t: ThreadState): number {
 }
 
 /**
+ * Up to this many runnable threads the ready queue keeps them in no order and top() scans them
+ * (see ReadyQueue); from the first time it holds more, it keeps heap order until rebuilt.
+ */
+export const SCAN_MAX = 16;
+
+/**
  * The runnable threads ordered by (time, id): an indexed binary heap holding each runnable
  * thread once. The machine calls `push(t)` whenever a thread's status or times may have
  * changed; the thread is re-keyed, inserted or removed. It is derived data, rebuilt from the
  * threads after a restore, so snapshots stay plain. Picking is O(1) and an update O(log n)
  * instead of a scan of every thread, which keeps many buses linear.
+ *
+ * A few threads (a scenario of one or two buses: up to SCAN_MAX) are kept unordered instead: an
+ * update is one store and top() scans them. Each step re-keys the thread it ran, and in V8's
+ * baseline code (the adapter while the user steps: adapter/boot.ts) keeping heap order for that
+ * — read the children, move the hole, place the thread: every array access a call — cost more
+ * than scanning a dozen keys (12 % of a quickstart step's instructions under callgrind, against
+ * 4 % for the scan). The pick is the same either way: the least (time, id), ids being unique.
  */
 export class ReadyQueue {
   // A 4-ary heap kept as three parallel arrays (thread, time key, id) so a comparison reads two
@@ -55,12 +68,17 @@ export class ReadyQueue {
   private ids: number[] = [];
   /** Heap index by thread id (-1: not queued). Thread ids are small integers. */
   private pos: number[] = [];
+  /** Whether the arrays are in heap order (the queue has held more than SCAN_MAX threads), else in no order. */
+  private ordered = false;
+  /** Where the last top() found its thread (unordered: topAt() reads its key). */
+  private topIndex = 0;
 
   clear(): void {
     this.heap.length = 0;
     this.keys.length = 0;
     this.ids.length = 0;
     this.pos.length = 0;
+    this.ordered = false;
   }
 
   rebuild(threads: ThreadState[]): void {
@@ -83,7 +101,11 @@ export class ReadyQueue {
       this.heap.push(t);
       this.keys.push(at);
       this.ids.push(id);
-      this.up(this.heap.length - 1, t, at);
+      if (this.ordered) this.up(this.heap.length - 1, t, at);
+      else {
+        pos[id] = this.heap.length - 1;
+        if (this.heap.length > SCAN_MAX) this.order();
+      }
       return;
     }
     if (at === Infinity) {
@@ -91,6 +113,10 @@ export class ReadyQueue {
       return;
     }
     const keys = this.keys;
+    if (!this.ordered) {
+      keys[i] = at;
+      return;
+    }
     const old = keys[i]!;
     if (at === old) return;
     // Most often: the thread that just ran, at the root, later now; with no child (or none as
@@ -122,6 +148,7 @@ export class ReadyQueue {
    * thread changed without a push would go unnoticed, so every change must push).
    */
   top(): ThreadState | undefined {
+    if (!this.ordered) return this.scanTop();
     // The length is checked before reading: reading past an array's end sends V8's optimized
     // code of this hot path back to the interpreter.
     while (this.heap.length) {
@@ -137,7 +164,51 @@ export class ReadyQueue {
 
   /** The key (runnable time) of the thread top() returned: read right after top(). */
   topAt(): number {
-    return this.keys.length ? this.keys[0]! : Infinity;
+    if (!this.keys.length) return Infinity;
+    return this.ordered ? this.keys[0]! : this.keys[this.topIndex]!;
+  }
+
+  /** top() of an unordered queue: the least (key, id), checked as top() checks the root. */
+  private scanTop(): ThreadState | undefined {
+    const keys = this.keys;
+    const ids = this.ids;
+    for (;;) {
+      const n = keys.length;
+      if (n === 0) return undefined;
+      let b = 0;
+      let bk = keys[0]!;
+      for (let c = 1; c < n; c++) {
+        const ck = keys[c]!;
+        if (ck < bk || (ck === bk && ids[c]! < ids[b]!)) {
+          b = c;
+          bk = ck;
+        }
+      }
+      const t = this.heap[b]!;
+      const st = t.status;
+      const at = st === 'ready' ? t.readyAt : st === 'blocked' && t.timeoutAt !== undefined ? Math.max(t.timeoutAt, t.readyAt) : Infinity;
+      if (at === bk) {
+        this.topIndex = b;
+        return t;
+      }
+      this.push(t);
+    }
+  }
+
+  /** Puts the queue in heap order, for good (it has grown past SCAN_MAX). */
+  private order(): void {
+    const heap = this.heap.slice();
+    const keys = this.keys.slice();
+    this.heap.length = 0;
+    this.keys.length = 0;
+    this.ids.length = 0;
+    this.ordered = true;
+    for (let k = 0; k < heap.length; k++) {
+      this.heap.push(heap[k]!);
+      this.keys.push(keys[k]!);
+      this.ids.push(heap[k]!.id);
+      this.up(k, heap[k]!, keys[k]!);
+    }
   }
 
   /** Puts thread t (key at, its id) at i. */
@@ -209,6 +280,11 @@ export class ReadyQueue {
     const at = this.keys.pop()!;
     const lastId = this.ids.pop()!;
     if (i === this.heap.length) return; // it was the last one
+    if (!this.ordered) {
+      // the last one fills the hole
+      this.place(i, t, at, lastId);
+      return;
+    }
     // the last element fills the hole, then settles either way
     const parent = i > 0 ? (i - 1) >> 2 : -1;
     if (parent >= 0 && (at < this.keys[parent]! || (at === this.keys[parent]! && lastId < this.ids[parent]!))) this.up(i, t, at);

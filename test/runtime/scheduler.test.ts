@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rng } from '../../fuzz/rng';
-import { newSchedulerState, pickNext, ReadyQueue } from '../../emulator/runtime/scheduler';
+import { newSchedulerState, pickNext, ReadyQueue, SCAN_MAX } from '../../emulator/runtime/scheduler';
 import { alignUp, mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState } from '../../emulator/machine/mmio';
 import type { ThreadState, ThreadStatus } from '../../emulator/runtime/threads';
 
@@ -14,16 +14,30 @@ function thread(id: number): ThreadState {
   return { id, name: `t${id}`, bus: 0, role: 'taskq', frames: [], status: 'ready', readyAt: 0, steps: 0 };
 }
 
-for (const seed of [1, 2, 3, 42, 1234]) {
-  test(`ready queue picks what a scan of every thread picks (seed ${seed})`, () => {
+// Seeds with up to 300 threads (heap order) and with a few, around SCAN_MAX (kept unordered, and
+// put in heap order when a queue that started small grows past it).
+for (const [seed, most] of [
+  [1, 300],
+  [2, 300],
+  [3, 300],
+  [42, 300],
+  [1234, 300],
+  [5, SCAN_MAX],
+  [6, SCAN_MAX],
+  [7, 2 * SCAN_MAX],
+  [8, 2 * SCAN_MAX],
+] as const) {
+  test(`ready queue picks what a scan of every thread picks (seed ${seed}, up to ${most + 4} threads)`, () => {
     const r = rng(seed);
     const s = newSchedulerState();
     const q = new ReadyQueue();
-    const count = 5 + r.int(300);
+    const count = 5 + r.int(most);
     for (let id = 1; id <= count; id++) {
       const t = thread(id);
       t.readyAt = r.int(50) * 100; // many ties, so the id order matters
       s.threads.push(t);
+      // Threads that are not runnable yet are queued as they become so (below): a queue grows past SCAN_MAX mid-run.
+      if (id > 3 && r.chance(0.3)) t.status = 'done';
       q.push(t);
     }
     const statuses: ThreadStatus[] = ['ready', 'ready', 'blocked', 'done'];

@@ -217,7 +217,7 @@ function own(o: object, name: string): boolean {
  */
 export function lastPacketValue(ins: InspectContext): Value {
   const t = ins.m.trace;
-  let from = 0;
+  let from = t.base;
   let to = t.length;
   if (ins.hist) {
     const p = ins.m.steps - 1;
@@ -226,13 +226,13 @@ export function lastPacketValue(ins: InspectContext): Value {
     to = Math.min(ins.hist.traceToAt(p), t.length);
   }
   for (let i = to - 1; i >= from; i--) {
-    const k = t.kind[i];
+    const k = t.kindAt(i);
     if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
     const pkt = t.get(i).blob as Uint8Array;
-    const completionOf = pkt[0] === 11 ? t.a[i] : undefined;
+    const completionOf = pkt[0] === 11 ? t.aAt(i) : undefined;
     const off = (pkt[2]! | (pkt[3]! << 8)) * 8 || 16;
     const d = describePayload(pkt.subarray(Math.min(off, pkt.length)), completionOf !== undefined ? { completionOf } : {});
-    const o: Record<string, Value> = { type: t.a[i]!, name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
+    const o: Record<string, Value> = { type: t.aAt(i), name: d.name, toHost: k === Ev.PacketToHost, completion: pkt[0] === 11, length: pkt.length };
     for (const f of d.fields) o[camel(f.name)] = typeof f.value === 'bigint' ? Number(f.value) : f.value;
     return o;
   }

@@ -14,7 +14,9 @@
 //   every logged position stays reachable, by a longer replay;
 // - when even that is not enough (the step log itself grows with the run), the oldest part of
 //   history is cut: `start` moves forward, `onCut` says how far back one can now go, and
-//   positions before `start` are refused with that explanation.
+//   positions before `start` are refused with that explanation; the machine's trace then drops
+//   the events recorded before what history can still reach (keeping the few that positions held
+//   still read: see cutTrace), so the trace does not grow without limit either.
 //
 // Changing state by hand (setVariable, writeMemory, Jump to Cursor…) makes the logged future
 // invalid, so it is dropped; the changed state is pinned as a checkpoint of its own.
@@ -113,6 +115,12 @@ export interface HistoryOptions {
   maxMemory?: number;
   /** Told each time the oldest history is cut to stay within the budget. */
   onCut?: (cut: HistoryCut) => void;
+  /**
+   * When history is cut, the machine's trace drops the events before what history can still reach;
+   * this names those of them that positions still held read, to be kept (adapter/trace-keep.ts),
+   * besides `kept`: those history keeps itself (each thread's last step before the start).
+   */
+  keepEvents?: (before: number, kept: readonly number[]) => Iterable<number>;
 }
 
 /** Where history starts after a cut. */
@@ -150,6 +158,7 @@ export class History {
   start = 0;
   readonly maxMemory: number;
   private readonly onCut: ((cut: HistoryCut) => void) | undefined;
+  private readonly keepEvents: ((before: number, kept: readonly number[]) => Iterable<number>) | undefined;
   /** What each step did (positions before `start` are freed by a cut). */
   private readonly log = new StepLog();
   private readonly store = new CheckpointStore();
@@ -176,6 +185,7 @@ export class History {
     const max = opts.maxMemory;
     this.maxMemory = max !== undefined && Number.isFinite(max) && max > 0 ? max : DEFAULT_MAX_MEMORY;
     this.onCut = opts.onCut;
+    this.keepEvents = opts.keepEvents;
     this.start = m.steps;
     this.length = m.steps;
     this.checkpoint(m.steps, true);
@@ -479,7 +489,25 @@ export class History {
       this.log.dropBefore(this.start);
       cut = true;
     }
-    if (cut) this.onCut?.({ start: this.start, time: this.startTime, firstEvent: this.firstEvent, maxMemory: max });
+    if (!cut) return;
+    this.cutTrace();
+    this.onCut?.({ start: this.start, time: this.startTime, firstEvent: this.firstEvent, maxMemory: max });
+  }
+
+  /**
+   * Drops the trace events no position held can reach any more: those before the first event of
+   * step `start - 1` (what the machine at `start` last did: the log keeps that step too). Kept: the
+   * events of each thread's last step before the start (what a host frame shows it last handled,
+   * lastStepEvents), and what `keepEvents` names. Event indices do not change.
+   */
+  private cutTrace(): void {
+    const t = this.m.trace;
+    const before = Math.min(this.firstEvent, this.start > 0 && this.log.has(this.start - 1) ? this.log.traceFromAt(this.start - 1) : 0);
+    if (before <= t.base) return;
+    const keep: number[] = [];
+    for (const b of this.beforeStart.values()) for (let i = b.from; i < b.to && i < before; i++) keep.push(i);
+    if (this.keepEvents) for (const i of [...this.keepEvents(before, keep)]) keep.push(i);
+    t.dropBefore(before, keep);
   }
 
   // ---- looking things up ------------------------------------------------------------------------

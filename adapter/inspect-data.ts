@@ -8,6 +8,7 @@ import { Ev, type BarAccessDetail } from '../emulator/vpci/events';
 import { memoryBars, msixEntry } from '../emulator/machine/device-view';
 import type { Machine } from '../emulator/machine/machine';
 import type { Trace } from '../emulator/runtime/trace';
+import { isWindowChange } from './trace-keep';
 import { REGISTERS, findField, findRegister } from '../emulator/pci/registers';
 import { wslotText } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
@@ -169,7 +170,7 @@ export function dataValue(ctx: InspectContext, bp: DataBp): number | undefined {
 
 export function dataTouches(ctx: InspectContext, bp: DataBp, ev: number): 'read' | 'write' | undefined {
   const tr = ctx.m.trace;
-  const k = tr.kind[ev];
+  const k = tr.kindAt(ev);
   const t = bp.target;
   if (k !== Ev.CfgRead && k !== Ev.CfgWrite && k !== Ev.BarAccess) return undefined;
   if (t.kind === 'gpa') {
@@ -177,21 +178,21 @@ export function dataTouches(ctx: InspectContext, bp: DataBp, ev: number): 'read'
     if (!at || !(at.address < t.address + t.width && t.address < at.address + at.size)) return undefined;
     return at.write ? 'write' : 'read';
   }
-  const b = ctx.m.buses[tr.bus[ev]!];
-  if (!b || b.decl.name !== t.bus || tr.a[ev] !== t.wslot) return undefined;
+  const b = ctx.m.buses[tr.busAt(ev)];
+  if (!b || b.decl.name !== t.bus || tr.aAt(ev) !== t.wslot) return undefined;
   if (t.kind === 'cfg') {
     if (k === Ev.BarAccess) return undefined;
-    const off = tr.b[ev]! & 0xfff;
-    const size = tr.b[ev]! >>> 16 || 4;
+    const off = tr.bAt(ev) & 0xfff;
+    const size = tr.bAt(ev) >>> 16 || 4;
     if (off < t.offset + t.width && t.offset < off + size) return k === Ev.CfgWrite ? 'write' : 'read';
     return undefined;
   }
   if (k !== Ev.BarAccess) return undefined;
   const f = b.functions.get(t.wslot);
   const mx = f?.msix();
-  if (!mx || tr.b[ev] !== mx.tableBir) return undefined;
+  if (!mx || tr.bAt(ev) !== mx.tableBir) return undefined;
   const d = tr.get(ev).blob as BarAccessDetail;
-  const off = tr.c[ev]!;
+  const off = tr.cAt(ev);
   const lo = mx.tableOffset + 16 * t.offset;
   if (off < lo + 16 && lo < off + d.size) return d.write ? 'write' : 'read';
   return undefined;
@@ -283,29 +284,29 @@ function configPlace(fn: string, off: number, size: number): string {
 /** The guest-physical bytes trace event `ev` touched (a BAR access, or a config access through a bus's window), or undefined. */
 function accessAddress(m: Machine, ev: number): { address: number; size: number; write: boolean; value: number } | undefined {
   const tr = m.trace;
-  const k = tr.kind[ev];
+  const k = tr.kindAt(ev);
   if (k === Ev.BarAccess) {
     const d = tr.get(ev).blob as BarAccessDetail;
     return typeof d.address === 'number' ? { address: d.address, size: d.size, write: d.write, value: d.value } : undefined;
   }
   if (k !== Ev.CfgRead && k !== Ev.CfgWrite) return undefined;
-  const base = windowBaseAt(tr, tr.bus[ev]!, ev);
+  const base = windowBaseAt(tr, tr.busAt(ev), ev);
   if (base === undefined) return undefined;
-  return { address: base + WINDOW_CONFIG_PAGE + (tr.b[ev]! & 0xfff), size: tr.b[ev]! >>> 16 || 4, write: k === Ev.CfgWrite, value: tr.c[ev]! };
+  return { address: base + WINDOW_CONFIG_PAGE + (tr.bAt(ev) & 0xfff), size: tr.bAt(ev) >>> 16 || 4, write: k === Ev.CfgWrite, value: tr.cAt(ev) };
 }
 
 /** Where trace event `ev`'s access landed, as the user names it: "nic0 BAR 3 + 0x0 (MSI-X table entry 0)", "nic0 config window + 0x1004 (nic0.COMMAND, config 0x04)". */
 function accessPlace(m: Machine, ev: number): string {
   const tr = m.trace;
-  const b = m.buses[tr.bus[ev]!];
+  const b = m.buses[tr.busAt(ev)];
   if (!b) return 'a bus no longer there';
-  const fn = fnPrefix(b.decl.name, tr.a[ev]!, wslotText);
-  if (tr.kind[ev] === Ev.BarAccess) {
-    const what = msixPart(b.functions.get(tr.a[ev]!)?.msix(), tr.b[ev]!, tr.c[ev]!, (tr.get(ev).blob as BarAccessDetail).size);
-    return `${fn} BAR ${tr.b[ev]} + ${hex(tr.c[ev]!)}${what ? ` (${what})` : ''}`;
+  const fn = fnPrefix(b.decl.name, tr.aAt(ev), wslotText);
+  if (tr.kindAt(ev) === Ev.BarAccess) {
+    const what = msixPart(b.functions.get(tr.aAt(ev))?.msix(), tr.bAt(ev), tr.cAt(ev), (tr.get(ev).blob as BarAccessDetail).size);
+    return `${fn} BAR ${tr.bAt(ev)} + ${hex(tr.cAt(ev))}${what ? ` (${what})` : ''}`;
   }
-  const off = tr.b[ev]! & 0xfff;
-  return `${b.decl.name} config window + ${hex(WINDOW_CONFIG_PAGE + off)} (${configPlace(fn, off, tr.b[ev]! >>> 16 || 4)})`;
+  const off = tr.bAt(ev) & 0xfff;
+  return `${b.decl.name} config window + ${hex(WINDOW_CONFIG_PAGE + off)} (${configPlace(fn, off, tr.bAt(ev) >>> 16 || 4)})`;
 }
 
 /**
@@ -323,10 +324,11 @@ function windowBaseAt(tr: Trace, bus: number, ev: number): number | undefined {
   // Scan back to the last event already known to have this base (or to the start).
   const stop = known && ev > known.to ? known.to : -1;
   let found: { at: number; base: number | undefined } | undefined;
-  for (let i = ev; i > stop; i--) {
-    if (tr.kind[i] !== Ev.State || tr.bus[i] !== bus) continue;
-    const d = tr.get(i).blob as { what?: unknown; to?: unknown } | undefined;
-    if (d && typeof d === 'object' && d.what === 'config window') {
+  // Back through the events held, and those kept from before the start of history (windowEvents).
+  for (const i of tr.back(ev)) {
+    if (i <= stop) break;
+    if (isWindowChange(tr, bus, i)) {
+      const d = tr.blobAt(i) as { to?: unknown };
       found = { at: i, base: typeof d.to === 'number' ? d.to : undefined };
       break;
     }

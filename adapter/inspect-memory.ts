@@ -55,6 +55,8 @@ export function readMemory(
   if (p[0] === 'pkt' && p.length === 2) {
     const ev = refNumber(p[1]!);
     if (!(ev >= 0 && ev < ctx.m.trace.length)) return { ok: false, error: `No trace event ${p[1]}` };
+    if (!ctx.m.trace.holds(ev))
+      return { ok: false, error: `Trace event ${ev} was dropped with the oldest step-back history (events ${ctx.m.trace.base} on are held)` };
     const b = ctx.m.trace.get(ev).blob;
     if (!(b instanceof Uint8Array)) return { ok: false, error: `Trace event ${ev} has no bytes` };
     const bytes = b.slice(Math.max(0, offset), Math.max(0, offset + count));

@@ -233,7 +233,10 @@ export function interruptsNode(ctx: InspectContext): VarNode {
       const d = m.delivered();
       out.push({
         name: 'delivered',
-        value: `${d.length}`,
+        // Read from the trace: since its oldest events were dropped (with the oldest step-back history), those it holds.
+        value: m.trace.base
+          ? `${d.length} since ${formatTime(m.trace.timeAt(m.trace.base))} (older ones were dropped with the oldest step-back history)`
+          : `${d.length}`,
         indexed: d.length,
         page: (s, c) =>
           d.slice(s, s + c).map((x, i) => ({
@@ -274,7 +277,7 @@ export function vmbusNode(ctx: InspectContext): VarNode {
             {
               name: 'pending transactions',
               value: pending.length ? pending.map((p) => `${messageName(p.type) ?? p.type} (txid ${p.txid})`).join(', ') : 'none',
-              children: () => pending.map((p, i) => packetNode(ctx, p.event, `[${i}] waiting since ${formatTime(ctx.m.trace.time[p.event]!)}`)),
+              children: () => pending.map((p, i) => packetNode(ctx, p.event, `[${i}] waiting since ${formatTime(ctx.m.trace.timeAt(p.event))}`)),
             },
             {
               name: 'packets',
@@ -291,8 +294,8 @@ export function vmbusNode(ctx: InspectContext): VarNode {
 export function packetNode(ctx: InspectContext, ev: number, name: string): VarNode {
   const t = ctx.m.trace;
   const pkt = t.get(ev).blob as Uint8Array;
-  const dir = t.kind[ev] === Ev.PacketToHost ? 'toHost' : 'toGuest';
-  const completionOf = pkt[0] === 11 ? t.a[ev] : undefined;
+  const dir = t.kindAt(ev) === Ev.PacketToHost ? 'toHost' : 'toGuest';
+  const completionOf = pkt[0] === 11 ? t.aAt(ev) : undefined;
   const d = describePayload(pkt.subarray(Math.min(pkt.length, (pkt[2]! | (pkt[3]! << 8)) * 8 || 16)), completionOf !== undefined ? { completionOf } : {});
   const fieldNodes = (fs: typeof d.fields): VarNode[] =>
     fs.map((x) => ({
@@ -303,7 +306,7 @@ export function packetNode(ctx: InspectContext, ev: number, name: string): VarNo
     }));
   return {
     name,
-    value: `${formatTime(t.time[ev]!)} ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,
+    value: `${formatTime(t.timeAt(ev))} ${dir === 'toHost' ? 'guest → host' : 'host → guest'}: ${summarizePacket(pkt, dir, completionOf)}`,
     memoryReference: `pkt/${ev}`,
     children: () => [...fieldNodes(d.fields), ...(d.error ? [{ name: 'error', value: d.error.message }] : []), valueNode('bytes', pkt, ctx.hex)],
   };
@@ -341,6 +344,12 @@ export function scenarioNode(ctx: InspectContext, position: number): VarNode {
         { name: 'virtual time', value: formatTime(m.now) },
         { name: 'step', value: `${position}` },
         { name: 'trace events', value: `${m.trace.length}` },
+        {
+          name: 'trace events held',
+          value: m.trace.base
+            ? `${m.trace.held}: events ${m.trace.base} on, and ${counted(m.trace.retained.length, 'older one')} still read; the rest were dropped with the oldest step-back history`
+            : `${m.trace.held}`,
+        },
         { name: 'host profile', value: m.config.host },
         { name: 'guest model', value: m.config.guest },
         { name: 'next event', value: next ? `at ${formatTime(next.time)}: ${next.text} (line ${next.loc.line})` : 'none (timeline done)' },

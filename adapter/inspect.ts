@@ -162,11 +162,13 @@ export class Inspector implements InspectContext {
   pendingTransactions(bus: number): { event: number; type: number; txid: string }[] {
     const t = this.m.trace;
     const open = new Map<string, { event: number; type: number; txid: string }>();
-    for (const i of this.packetEvents(bus)) {
-      const k = t.kind[i];
+    // The requests kept from before the start of history (adapter/trace-keep.ts openRequests), then the packets held.
+    const kept = t.retained.filter((i) => t.busAt(i) === bus && t.kindAt(i) === Ev.PacketToHost);
+    for (const i of [...kept, ...this.packetEvents(bus)]) {
+      const k = t.kindAt(i);
       const pkt = t.get(i).blob as Uint8Array;
       const txid = new DataView(pkt.buffer, pkt.byteOffset, pkt.length).getBigUint64(8, true).toString(16);
-      if (k === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(txid, { event: i, type: t.a[i]!, txid: `0x${txid}` });
+      if (k === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(txid, { event: i, type: t.aAt(i), txid: `0x${txid}` });
       else if (k === Ev.PacketToGuest && pkt[0] === 11) open.delete(txid);
     }
     return [...open.values()];
@@ -175,7 +177,7 @@ export class Inspector implements InspectContext {
   /** @internal The trace events of this bus's VMBus packets, from the views' incremental index. */
   packetEvents(bus: number): number[] {
     const t = this.m.trace;
-    return views.packetIndex(this).all.filter((i) => t.bus[i] === bus);
+    return views.packetIndex(this).all.filter((i) => t.busAt(i) === bus);
   }
 
   // ---- expressions ------------------------------------------------------------------------
@@ -299,6 +301,11 @@ export class Inspector implements InspectContext {
 
   topology(): TopologyResponse {
     return views.topology(this);
+  }
+
+  /** Brings the message sequence's index up to the trace's end (before the trace drops its oldest events: so it counts them). */
+  indexPackets(): void {
+    views.packetIndex(this);
   }
 
   messages(from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {

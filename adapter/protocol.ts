@@ -100,8 +100,14 @@ export interface MessageItem {
 }
 
 export interface MessagesResponse {
+  /** Messages the run has sent so far (rows 0 … total - 1), held or not. */
   total: number;
   items: MessageItem[];
+  /**
+   * The first row still held, when the oldest were dropped with the oldest step-back history (a
+   * long session within its memory budget): rows before it answer no items.
+   */
+  first?: number;
 }
 
 export interface MessageField {
@@ -143,6 +149,8 @@ export interface EjectResponse {
 export interface TraceResponse {
   lines: string[];
   total: number;
+  /** The first event still held, when the oldest were dropped with the oldest step-back history. */
+  first?: number;
 }
 
 /** One expectation's result, as a verdict carries it (emulator/machine/expect.ts ExpectResult). */

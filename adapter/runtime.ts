@@ -13,6 +13,7 @@ import type { ThreadState } from '../emulator/runtime/threads';
 import { nextLocation } from '../emulator/runtime/threads';
 import { nearestExecutableLine } from '../emulator/runtime/program';
 import { History, TIMELINE_THREAD, type HistoryOptions } from './history';
+import { keptEvents } from './trace-keep';
 import { clip, formatTime } from '../emulator/format';
 import { conditionProblem, countHit, hitConditionMet, type DataBp, type FunctionBp, type LineBp, type ExceptionFilter } from './breakpoints';
 import { evaluate, interpolate, type ExprEnv } from './expr';
@@ -63,6 +64,8 @@ export interface RuntimeHooks {
   dataTouches(bp: DataBp, event: number): 'read' | 'write' | undefined;
   /** History was cut to stay within its memory budget: `text` says how far back one can now go. */
   historyCut?(text: string): void;
+  /** The trace is about to drop its oldest events (history was cut): what indexes them counts them first. */
+  traceDropping?(): void;
 }
 
 const NONE: readonly LineBp[] = [];
@@ -113,6 +116,10 @@ export class VpciRuntime {
     history: HistoryOptions = {},
   ) {
     this.h = new History(m, {
+      keepEvents: (before, kept) => {
+        this.hooks.traceDropping?.();
+        return keptEvents(m.trace, before, kept);
+      },
       ...history,
       onCut: (c) => {
         history.onCut?.(c);
@@ -376,12 +383,12 @@ export class VpciRuntime {
       let hit: FunctionBp[] | undefined;
       let at: number[] | undefined;
       for (let i = from; i < to; i++) {
-        const k = t.kind[i];
+        const k = t.kindAt(i);
         if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
         const pkt = t.get(i).blob as Uint8Array | undefined;
         if (pkt && pkt[0] !== 6) continue; // completions answer a message; they are not one
         for (const b of msgBps)
-          if (b.messageType === t.a[i] && !hit?.includes(b)) {
+          if (b.messageType === t.aAt(i) && !hit?.includes(b)) {
             (hit ??= []).push(b);
             (at ??= []).push(i);
           }
@@ -395,7 +402,7 @@ export class VpciRuntime {
           reason: 'function breakpoint',
           threadId,
           hitBreakpointIds: ids,
-          description: `${name} ${t.kind[at![n]!] === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
+          description: `${name} ${t.kindAt(at![n]!) === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
           text: name,
           message: name,
         };
@@ -415,7 +422,7 @@ export class VpciRuntime {
   /** Which exception filter (if any) trace event i belongs to. */
   exceptionOf(i: number): { filter: ExceptionFilter; description: string } | undefined {
     const t = this.m.trace;
-    const k = t.kind[i];
+    const k = t.kindAt(i);
     if (k === Ev.Error) {
       const text = String(t.get(i).blob);
       return { filter: /time(d)? ?out/i.test(text) ? 'timeout' : 'protocol-error', description: text };
@@ -511,7 +518,7 @@ export class VpciRuntime {
       if (kind === INSTRUCTION) {
         // Any thread's bus transaction.
         for (let i = info.traceFrom; i < info.traceTo; i++)
-          if (BUS_TRANSACTION.has(this.m.trace.kind[i]!)) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+          if (BUS_TRANSACTION.has(this.m.trace.kindAt(i))) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
         continue;
       }
       if (tid !== thread) continue;
@@ -525,7 +532,7 @@ export class VpciRuntime {
         // In. Stepping into a VMBus send follows the packet: stop where the host handles it.
         const bus = t.bus;
         let sent = false;
-        for (let i = info.traceFrom; i < info.traceTo; i++) if (this.m.trace.kind[i] === Ev.PacketToHost) sent = true;
+        for (let i = info.traceFrom; i < info.traceTo; i++) if (this.m.trace.kindAt(i) === Ev.PacketToHost) sent = true;
         const host = bus >= 0 ? this.m.buses[bus]?.state.threads.host : undefined;
         if (sent && host !== undefined && host !== tid) {
           // The stepping follows the host thread from here (and a later chunk of this run too).
@@ -759,11 +766,11 @@ export class VpciRuntime {
     const h = this.h;
     const t = this.m.trace;
     for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
-      const k = t.kind[i];
+      const k = t.kindAt(i);
       if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
       const pkt = t.get(i).blob as Uint8Array | undefined;
       if (pkt && pkt[0] !== 6) continue;
-      for (const b of ix.msgs.get(t.a[i]!) ?? [])
+      for (const b of ix.msgs.get(t.aAt(i)) ?? [])
         if (!bps.includes(b)) {
           bps.push(b);
           events.push(i);

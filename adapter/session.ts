@@ -864,6 +864,7 @@ export class VpciDebugSession extends DebugSession {
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
       // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
+      traceDropping: () => this.ins?.indexPackets(),
       historyCut: (text) => {
         this.out(`vPCI Lab: step-back history was cut: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
         this.historyCutTold = true;
@@ -2286,6 +2287,8 @@ export class VpciDebugSession extends DebugSession {
       'vpci/messages': (a) => ins.messages(a.from ?? 0, a.count ?? 200, (ev) => rt.h.stepOfEvent(ev)),
       'vpci/messageDetail': (a) => {
         const d = ins.messageDetail(a.index);
+        if (!d && a.index < rt.m.trace.base && a.index >= 0 && !rt.m.trace.holds(a.index))
+          throw new Error(`Trace event ${a.index} was dropped with the oldest step-back history: ${rt.historyStartText()}`);
         if (!d) throw new Error(`No VMBus packet at trace event ${a.index}`);
         return d;
       },
@@ -2329,7 +2332,11 @@ export class VpciDebugSession extends DebugSession {
         this.invalidate(['variables']);
         return ANSWERED;
       },
-      'vpci/trace': (a) => ({ lines: ins.transcript(a.from ?? 0, a.count ?? 200), total: rt.m.trace.length }),
+      'vpci/trace': (a) => ({
+        lines: ins.transcript(a.from ?? 0, a.count ?? 200),
+        total: rt.m.trace.length,
+        ...(rt.m.trace.base ? { first: rt.m.trace.base } : {}),
+      }),
       'vpci/goToCause': (a) => {
         paused();
         this.runToCause(a.line, response);

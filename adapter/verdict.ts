@@ -73,10 +73,10 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
   const t = m.trace;
   const msgs = new Map<number, number>();
   const errs = new Map<number, number>();
-  for (let i = 0; i < t.length; i++) {
-    const k = t.kind[i];
-    if (k === Ev.PacketToHost || k === Ev.PacketToGuest) msgs.set(t.bus[i]!, (msgs.get(t.bus[i]!) ?? 0) + 1);
-    else if (k === Ev.Error) errs.set(t.bus[i]!, (errs.get(t.bus[i]!) ?? 0) + 1);
+  for (let i = t.base; i < t.length; i++) {
+    const k = t.kindAt(i);
+    if (k === Ev.PacketToHost || k === Ev.PacketToGuest) msgs.set(t.busAt(i), (msgs.get(t.busAt(i)) ?? 0) + 1);
+    else if (k === Ev.Error) errs.set(t.busAt(i), (errs.get(t.busAt(i)) ?? 0) + 1);
   }
   const how = hitMax ? `up to the step limit (${steps.toLocaleString('en-US')} steps): it had not finished` : 'to the end';
   const lines = [`vPCI Lab: ran ${basename(file)} ${how} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}`];

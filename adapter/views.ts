@@ -15,7 +15,7 @@ import type { FieldDesc } from '../emulator/vpci/wire/types';
 export function eventContext(ins: InspectContext, ev: number): string {
   const t = ins.m.trace;
   const lines: string[] = [];
-  for (let i = Math.max(0, ev - 5); i <= ev && i < t.length; i++) {
+  for (let i = Math.max(t.base, ev - 5); i <= ev && i < t.length; i++) {
     const d = describeEvent(ins.m, t.get(i));
     if (d) lines.push(d);
   }
@@ -33,22 +33,24 @@ export function lastHostWork(
   if (!lastStep) return undefined;
   const t = ins.m.trace;
   let reply = -1;
-  for (let i = lastStep.from; i < lastStep.to; i++) if (t.kind[i] === Ev.PacketToGuest) reply = i;
+  for (let i = lastStep.from; i < lastStep.to; i++) if (t.kindAt(i) === Ev.PacketToGuest) reply = i;
+  // Events dropped with the oldest history read as none: the step is no longer described.
   if (reply < 0) return undefined;
   const pkt = t.get(reply).blob as Uint8Array;
-  const type = t.a[reply]!;
+  const type = t.aAt(reply);
   const completion = pkt[0] === 11;
   let req = -1;
+  // Back through the events held (with those kept from before the start of history: an open request is one).
   if (completion)
-    for (let i = reply - 1; i >= 0; i--)
-      if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[reply] && t.b[i] === t.b[reply]) {
+    for (const i of t.back(reply - 1))
+      if (t.kindAt(i) === Ev.PacketToHost && t.busAt(i) === t.busAt(reply) && t.bAt(i) === t.bAt(reply)) {
         req = i;
         break;
       }
   const decode = (ev: number) => {
     const b = t.get(ev).blob as Uint8Array;
     const off = (b[2]! | (b[3]! << 8)) * 8 || 16;
-    const c = b[0] === 11 ? t.a[ev] : undefined;
+    const c = b[0] === 11 ? t.aAt(ev) : undefined;
     const d = describePayload(b.subarray(Math.min(off, b.length)), c !== undefined ? { completionOf: c } : {});
     const o: Record<string, unknown> = { message: d.name };
     for (const f of d.fields) o[f.name] = f.text;
@@ -132,44 +134,48 @@ export function topology(ins: InspectContext): TopologyResponse {
 
 export function messages(ins: InspectContext, from: number, count: number, stepOf: (ev: number) => number): MessagesResponse {
   const t = ins.m.trace;
-  const { all, cfgBefore } = packetIndex(ins);
-  const items = all.slice(Math.max(0, from), Math.max(0, from) + Math.max(0, Math.min(count, 5000))).map((i, k) => {
+  const { all, cfgBefore, dropped } = packetIndex(ins);
+  // Rows keep their numbers when the oldest ones are dropped with the oldest history: row `dropped`
+  // is the first held; the rows before it answer nothing.
+  const lo = Math.max(dropped, from);
+  const hi = Math.max(lo, Math.max(0, from) + Math.max(0, Math.min(count, 5000)));
+  const items = all.slice(lo - dropped, hi - dropped).map((i, k) => {
     const pkt = t.get(i).blob as Uint8Array;
-    const toHost = t.kind[i] === Ev.PacketToHost;
+    const toHost = t.kindAt(i) === Ev.PacketToHost;
     const completion = pkt[0] === 11;
-    const type = t.a[i]!;
+    const type = t.aAt(i);
     const status = completion && pkt.length >= 20 ? (pkt[16]! | (pkt[17]! << 8) | (pkt[18]! << 16) | (pkt[19]! << 24)) >>> 0 : undefined;
     return {
       index: i,
-      seq: Math.max(0, from) + k,
-      time: t.time[i]!,
-      bus: ins.m.buses[t.bus[i]!]?.decl.name ?? String(t.bus[i]),
+      seq: lo + k,
+      time: t.timeAt(i),
+      bus: ins.m.buses[t.busAt(i)]?.decl.name ?? String(t.busAt(i)),
       dir: toHost ? ('toHost' as const) : ('toGuest' as const),
       name: `${messageName(type) ?? `0x${type.toString(16)}`}${completion ? ' (completion)' : ''}`,
       ...(status !== undefined ? { status: statusText(status) } : {}),
-      txid: t.b[i]!,
+      txid: t.bAt(i),
       length: pkt.length,
       summary: summarizePacket(pkt, toHost ? 'toHost' : 'toGuest', completion ? type : undefined),
       step: stepOf(i),
       ...(cfgBefore.has(i) ? { cfgBefore: cfgBefore.get(i)! } : {}),
     };
   });
-  return { total: all.length, items };
+  return { total: dropped + all.length, items, ...(dropped ? { first: dropped } : {}) };
 }
 
 export function messageDetail(ins: InspectContext, index: number): MessageDetailResponse | undefined {
   const t = ins.m.trace;
-  if (!(index >= 0 && index < t.length)) return undefined;
-  const k = t.kind[index];
+  if (!t.holds(index)) return undefined;
+  const k = t.kindAt(index);
   if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) return undefined;
   const pkt = t.get(index).blob as Uint8Array;
-  const completionOf = pkt[0] === 11 ? t.a[index] : undefined;
+  const completionOf = pkt[0] === 11 ? t.aAt(index) : undefined;
   const off = (pkt[2]! | (pkt[3]! << 8)) * 8 || 16;
   // Every field at its offset in `bytes` (the whole packet): the descriptor's, then the payload's.
   const d = describePacket(pkt, completionOf);
   return {
     index,
-    time: t.time[index]!,
+    time: t.timeAt(index),
     dir: k === Ev.PacketToHost ? ('toHost' as const) : ('toGuest' as const),
     name: d.name,
     bytes: Array.from(pkt, (x) => x.toString(16).padStart(2, '0')).join(''),
@@ -220,7 +226,7 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
 export function transcript(ins: InspectContext, from: number, count: number): string[] {
   const t = ins.m.trace;
   const out: string[] = [];
-  for (let i = Math.max(0, from); i < Math.min(t.length, from + count); i++) {
+  for (let i = Math.max(t.base, from); i < Math.min(t.length, from + count); i++) {
     const d = describeEvent(ins.m, t.get(i));
     if (d) out.push(d);
   }
@@ -230,11 +236,15 @@ export function transcript(ins: InspectContext, from: number, count: number): st
 /**
  * The packets of the trace in order, with the config-window traffic that came before each on its
  * bus. Built incrementally: the views page through it often, and the trace only grows between
- * truncations (its epoch), so each call scans only the events added since the last.
+ * truncations (its epoch), so each call scans only the events added since the last. When the
+ * trace drops its oldest events (with the oldest history), so does the index: `dropped` packets
+ * came before the first it holds.
  */
 interface PacketIndex {
   epoch: number;
   scanned: number;
+  /** Packets before `all[0]` that the trace no longer holds. */
+  dropped: number;
   all: number[];
   cfgBefore: Map<number, { count: number; reads: number; writes: number; slots: string }>;
   run: Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>;
@@ -245,19 +255,26 @@ export function packetIndex(ins: InspectContext): PacketIndex {
   const t = ins.m.trace;
   let x = indexes.get(ins);
   if (!x || x.epoch !== t.epoch || x.scanned > t.length) {
-    x = { epoch: t.epoch, scanned: 0, all: [], cfgBefore: new Map(), run: new Map() };
+    // Rebuilt from the base: packets dropped before it are counted by what an earlier index knew (or not at all).
+    x = { epoch: t.epoch, scanned: t.base, all: [], cfgBefore: new Map(), run: new Map(), dropped: x ? x.dropped + lowerBound(x.all, t.base) : 0 };
     indexes.set(ins, x);
   }
-  for (let i = x.scanned; i < t.length; i++) {
-    const k = t.kind[i];
-    const bus = t.bus[i]!;
+  if (x.all.length && x.all[0]! < t.base) {
+    const n = lowerBound(x.all, t.base);
+    for (const i of x.all.slice(0, n)) x.cfgBefore.delete(i);
+    x.all = x.all.slice(n);
+    x.dropped += n;
+  }
+  for (let i = Math.max(x.scanned, t.base); i < t.length; i++) {
+    const k = t.kindAt(i);
+    const bus = t.busAt(i);
     if (k === Ev.CfgRead || k === Ev.CfgWrite) {
       let r = x.run.get(bus);
       if (!r) x.run.set(bus, (r = { count: 0, reads: 0, writes: 0, slots: new Set() }));
       r.count++;
       if (k === Ev.CfgRead) r.reads++;
       else r.writes++;
-      r.slots.add(t.a[i]!);
+      r.slots.add(t.aAt(i));
     } else if (k === Ev.PacketToHost || k === Ev.PacketToGuest) {
       x.all.push(i);
       const r = x.run.get(bus);
@@ -269,4 +286,16 @@ export function packetIndex(ins: InspectContext): PacketIndex {
   }
   x.scanned = t.length;
   return x;
+}
+
+/** The number of entries of ascending `xs` below `v`. */
+function lowerBound(xs: readonly number[], v: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -110,12 +110,7 @@ if (existsSync(join(ROOT, 'dist', 'cli.js'))) {
 
 /** Heap bytes the trace holds: its columns and (roughly) its blobs. */
 function traceBytes(t: Trace): number {
-  let n = t.time.byteLength + t.kind.byteLength + t.bus.byteLength + t.a.byteLength + t.b.byteLength + t.c.byteLength + t.ref.byteLength;
-  for (let i = 0; i < t.blobs.length; i++) {
-    const b = t.blobs[i];
-    n += 8 + (b instanceof Uint8Array ? 96 + b.length : typeof b === 'string' ? 16 + b.length : 120);
-  }
-  return n;
+  return t.bytes;
 }
 
 const MARKS = [1_000, 10_000, 100_000, 1_000_000];

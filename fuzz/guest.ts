@@ -119,9 +119,9 @@ export function fuzzGuest(seed: number, iterations: number): FuzzRun {
         spinExample ||= `iteration seed ${s}: still polling at ${(m.now / 1e9).toFixed(3)} s virtual after ${ran} steps`;
       }
       for (let i = 0; i < m.trace.length; i++) {
-        if (m.trace.kind[i] === Ev.Fault) faults++;
-        if (m.trace.kind[i] === Ev.PacketToGuest) replies++;
-        if (m.trace.kind[i] === Ev.Error && /internal|TypeError|RangeError|undefined/.test(String(m.trace.get(i).blob))) {
+        if (m.trace.kindAt(i) === Ev.Fault) faults++;
+        if (m.trace.kindAt(i) === Ev.PacketToGuest) replies++;
+        if (m.trace.kindAt(i) === Ev.Error && /internal|TypeError|RangeError|undefined/.test(String(m.trace.get(i).blob))) {
           fail(`trace error: ${String(m.trace.get(i).blob)}`);
           break;
         }

@@ -118,7 +118,7 @@ function rig(profile: HostProfile, r: Rng): Rig {
 /** The host's "internal host error" trace events: a handler that threw and was caught is still a bug. */
 function internalErrors(t: Trace, from: number): string[] {
   const out: string[] = [];
-  for (let i = from; i < t.length; i++) if (t.kind[i] === Ev.Error && /internal/i.test(String(t.get(i).blob))) out.push(String(t.get(i).blob));
+  for (let i = from; i < t.length; i++) if (t.kindAt(i) === Ev.Error && /internal/i.test(String(t.get(i).blob))) out.push(String(t.get(i).blob));
   return out;
 }
 

@@ -92,22 +92,22 @@ export function messageSequence(m: Machine): SeqMessage[] {
   /** Each request by bus/txid, so its completion carries its slot and ordinal. */
   const requests = new Map<string, SeqMessage>();
   const ordinals = new Map<string, number>();
-  for (let i = 0; i < t.length; i++) {
-    const k = t.kind[i];
+  for (let i = t.base; i < t.length; i++) {
+    const k = t.kindAt(i);
     if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
     const bytes = t.get(i).blob as Uint8Array;
-    const bus = m.buses[t.bus[i]!]?.decl.name ?? `bus${t.bus[i]}`;
+    const bus = m.buses[t.busAt(i)]?.decl.name ?? `bus${t.busAt(i)}`;
     const dir = k === Ev.PacketToHost ? 'toHost' : 'toGuest';
     const p = decodePacket(bytes);
     const completion = bytes[0] === COMPLETION;
-    const type = t.a[i]!;
+    const type = t.aAt(i);
     const txid = p.ok ? p.transactionId : 0n;
     const payloadOffset = p.ok ? p.headerLen : Math.min(16, bytes.length);
     const payload = p.ok ? p.payload : bytes.subarray(payloadOffset);
     const msg: SeqMessage = {
       event: i,
       seq: out.length,
-      time: t.time[i]!,
+      time: t.timeAt(i),
       bus,
       dir,
       name: '',

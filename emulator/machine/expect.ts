@@ -61,10 +61,10 @@ function completionStatus(pkt: Uint8Array | undefined): number | undefined {
 /** A cause at event `ev`; a completion's origin is the guest request with its transaction id. */
 function causeAt(m: Machine, ev: number, text: string): ExpectCause {
   const t = m.trace;
-  const c: ExpectCause = { event: ev, time: t.time[ev]!, text };
-  if (t.kind[ev] === Ev.PacketToGuest && (t.get(ev).blob as Uint8Array | undefined)?.[0] === COMPLETION) {
-    for (let i = ev - 1; i >= 0; i--) {
-      if (t.kind[i] === Ev.PacketToHost && t.bus[i] === t.bus[ev] && t.b[i] === t.b[ev]) {
+  const c: ExpectCause = { event: ev, time: t.timeAt(ev), text };
+  if (t.kindAt(ev) === Ev.PacketToGuest && (t.get(ev).blob as Uint8Array | undefined)?.[0] === COMPLETION) {
+    for (let i = ev - 1; i >= t.base; i--) {
+      if (t.kindAt(i) === Ev.PacketToHost && t.busAt(i) === t.busAt(ev) && t.bAt(i) === t.bAt(ev)) {
         c.origin = i;
         break;
       }
@@ -76,14 +76,14 @@ function causeAt(m: Machine, ev: number, text: string): ExpectCause {
 /** First protocol error (on `bus`, or anywhere when bus < 0), or -1. */
 function firstError(m: Machine, bus: number): number {
   const t = m.trace;
-  for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error && (bus < 0 || t.bus[i] === bus)) return i;
+  for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Error && (bus < 0 || t.busAt(i) === bus)) return i;
   return -1;
 }
 
 /** The last event the run recorded on `bus` (or at all when bus < 0), or -1. */
 function lastEvent(m: Machine, bus: number): number {
   const t = m.trace;
-  for (let i = t.length - 1; i >= 0; i--) if (bus < 0 || t.bus[i] === bus) return i;
+  for (let i = t.length - 1; i >= t.base; i--) if (bus < 0 || t.busAt(i) === bus) return i;
   return -1;
 }
 
@@ -98,11 +98,11 @@ function whyNever(m: Machine, bus: number, what: string): ExpectCause | undefine
 /** The first event at or after `deadline` (the moment it passed), or -1 when the run ended before it. */
 function deadlinePassed(m: Machine, deadline: number): number {
   const t = m.trace;
-  let lo = 0;
+  let lo = t.base;
   let hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (t.time[mid]! < deadline) lo = mid + 1;
+    if (t.timeAt(mid) < deadline) lo = mid + 1;
     else hi = mid;
   }
   return lo < t.length ? lo : -1;
@@ -115,8 +115,8 @@ type StateBlob = { what?: string; to?: unknown };
 function stateRecord(m: Machine, bus: number, match: (blob: StateBlob) => boolean, last = false): number {
   const t = m.trace;
   let found = -1;
-  for (let i = 0; i < t.length; i++) {
-    if (t.bus[i] !== bus || t.kind[i] !== Ev.State) continue;
+  for (let i = t.base; i < t.length; i++) {
+    if (t.busAt(i) !== bus || t.kindAt(i) !== Ev.State) continue;
     const b = t.get(i).blob as StateBlob | undefined;
     if (b === undefined || !match(b)) continue;
     if (!last) return i;
@@ -128,13 +128,13 @@ function stateRecord(m: Machine, bus: number, match: (blob: StateBlob) => boolea
 /** When (and at which event) the bus first reached a life-cycle state, from the trace. */
 function stateEvent(m: Machine, bus: number, state: string): number {
   const t = m.trace;
-  for (let i = 0; i < t.length; i++) {
-    if (t.bus[i] !== bus) continue;
-    const k = t.kind[i];
+  for (let i = t.base; i < t.length; i++) {
+    if (t.busAt(i) !== bus) continue;
+    const k = t.kindAt(i);
     if (k === Ev.State) {
       const b = t.get(i).blob as { what?: string; to?: string } | undefined;
       if (b?.what === 'bus' && b.to === state) return i;
-    } else if (k === Ev.Channel && state === 'rescinded' && t.a[i] === 3) return i;
+    } else if (k === Ev.Channel && state === 'rescinded' && t.aAt(i) === 3) return i;
   }
   return -1;
 }
@@ -148,7 +148,7 @@ function ejectedEvent(m: Machine, bus: number): number {
   const t = m.trace;
   const i = stateRecord(m, bus, (r) => r.what === 'eject' && r.to === 'complete');
   // The guest's EJECTION_COMPLETE the host took: the event the user goes to.
-  for (let j = i; j >= 0; j--) if (t.bus[j] === bus && t.kind[j] === Ev.PacketToHost && t.a[j] === EJECTION_COMPLETE) return j;
+  for (let j = i; j >= t.base; j--) if (t.busAt(j) === bus && t.kindAt(j) === Ev.PacketToHost && t.aAt(j) === EJECTION_COMPLETE) return j;
   return i;
 }
 
@@ -163,13 +163,20 @@ function ordinal(n: number): string {
 }
 
 /**
- * Checks every expectation. `source` (the scenario's text) lets each result carry the
+ * Checks every expectation (on the events the trace holds: all of them, unless a debugging
+ * session dropped the oldest with its step-back history; each result then says so). `source` (the scenario's text) lets each result carry the
  * expectation as written.
  */
 export function checkExpectations(m: Machine, list: Expectation[], source?: string): ExpectResult[] {
   const lines = source?.split(/\r\n|\r|\n/);
+  const t = m.trace;
+  // A debugging session drops the events older than its step-back history reaches (Trace.dropBefore):
+  // what is judged from the trace is then judged on the events held, and the result says so.
+  const partial =
+    t.base > 0 ? `; judged on the events since ${formatTime(t.timeAt(t.base))} only: older ones were dropped with the oldest step-back history` : '';
   return list.map((e) => {
     const r = checkOne(m, e);
+    if (partial) r.detail += partial;
     r.line = e.loc.line;
     r.col = e.loc.col;
     const text = lines?.[e.loc.line - 1]
@@ -207,7 +214,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             : whyNever(m, b, `${e.bus.name} never became ${e.state}`);
         return result(false, what, detail, { expected, actual: `never (${status})`, ...(cause ? { cause } : {}) });
       }
-      const at = t.time[ev]!;
+      const at = t.timeAt(ev);
       const became = e.state === 'ejected' ? `${e.bus.name} completed the ejection here` : `${e.bus.name} became ${e.state} here`;
       if (e.before !== undefined && at >= e.before) {
         const late = deadlinePassed(m, e.before);
@@ -231,8 +238,8 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       // The completion that carried the version: the last successful QUERY_PROTOCOL_VERSION reply.
       let ok = -1;
       let rejected = -1;
-      for (let i = 0; i < t.length; i++) {
-        if (t.kind[i] !== Ev.PacketToGuest || t.bus[i] !== b.index || t.a[i] !== QUERY_PROTOCOL_VERSION) continue;
+      for (let i = t.base; i < t.length; i++) {
+        if (t.kindAt(i) !== Ev.PacketToGuest || t.busAt(i) !== b.index || t.aAt(i) !== QUERY_PROTOCOL_VERSION) continue;
         const st = completionStatus(t.get(i).blob as Uint8Array | undefined);
         if (st === undefined) continue;
         if ((st | 0) >= 0) ok = i;
@@ -303,13 +310,13 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       let wanted = -1;
       /** Raised while the vector was masked: left pending (the bus's PENDING_MASKED record). */
       let masked = -1;
-      for (let i = 0; i < t.length; i++) {
-        if (t.bus[i] !== b.index || t.a[i] !== wslot) continue;
-        if (t.kind[i] === Ev.IntDeliver && (t.get(i).blob as { index: number }).index === e.vector) {
+      for (let i = t.base; i < t.length; i++) {
+        if (t.busAt(i) !== b.index || t.aAt(i) !== wslot) continue;
+        if (t.kindAt(i) === Ev.IntDeliver && (t.get(i).blob as { index: number }).index === e.vector) {
           if (delivered < 0) delivered = i;
-          if (wanted < 0 && (e.cpu === undefined || t.c[i] === e.cpu)) wanted = i;
-        } else if (t.kind[i] === Ev.IntUndeliverable && t.b[i] === e.vector && dropped < 0) dropped = i;
-        else if (t.kind[i] === Ev.State && t.b[i] === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === PENDING_MASKED) masked = i;
+          if (wanted < 0 && (e.cpu === undefined || t.cAt(i) === e.cpu)) wanted = i;
+        } else if (t.kindAt(i) === Ev.IntUndeliverable && t.bAt(i) === e.vector && dropped < 0) dropped = i;
+        else if (t.kindAt(i) === Ev.State && t.bAt(i) === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === PENDING_MASKED) masked = i;
       }
       const cpus = [
         ...new Set(
@@ -336,7 +343,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
               : 'never delivered';
         const cause =
           delivered >= 0
-            ? causeAt(m, delivered, `vector ${e.vector} delivered to cpu ${t.c[delivered]} here`)
+            ? causeAt(m, delivered, `vector ${e.vector} delivered to cpu ${t.cAt(delivered)} here`)
             : dropped >= 0
               ? causeAt(m, dropped, `vector ${e.vector} dropped here: ${String(t.get(dropped).blob)}`)
               : masked >= 0
@@ -375,15 +382,15 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       /** The first one sent at or after the deadline (when there is one). */
       let late = -1;
       if (!e.bus || busIdx >= 0) {
-        for (let i = 0; i < t.length; i++) {
-          const k = t.kind[i];
+        for (let i = t.base; i < t.length; i++) {
+          const k = t.kindAt(i);
           if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
-          if (t.a[i] !== e.message.value >>> 0) continue;
+          if (t.aAt(i) !== e.message.value >>> 0) continue;
           // Count messages, not the completions that answer them (VMBus descriptor type 6 = in-band data).
           const pkt = t.get(i).blob as Uint8Array | undefined;
           if (pkt && pkt[0] !== INBAND) continue;
-          if (busIdx >= 0 && t.bus[i] !== busIdx) continue;
-          if (e.before !== undefined && t.time[i]! >= e.before) {
+          if (busIdx >= 0 && t.busAt(i) !== busIdx) continue;
+          if (e.before !== undefined && t.timeAt(i) >= e.before) {
             if (late < 0) late = i;
             continue;
           }
@@ -397,9 +404,9 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
       const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
       /** What "none" means under a deadline: none before it, and the first one after it if any. */
-      const none = e.before !== undefined ? `none before ${formatTime(e.before)}${late >= 0 ? ` (first at ${formatTime(t.time[late]!)})` : ''}` : 'none sent';
+      const none = e.before !== undefined ? `none before ${formatTime(e.before)}${late >= 0 ? ` (first at ${formatTime(t.timeAt(late))})` : ''}` : 'none sent';
       if (e.negate)
-        return result(n === 0, `no ${name}${where}${deadline}`, n ? `${n} sent, first at ${formatTime(t.time[first!]!)}` : none, {
+        return result(n === 0, `no ${name}${where}${deadline}`, n ? `${n} sent, first at ${formatTime(t.timeAt(first!))}` : none, {
           expected: '0',
           actual: String(n),
           ...(n ? { cause: sentHere(first!, 1) } : {}),
@@ -426,7 +433,7 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
           ...(cause ? { cause } : {}),
         });
       }
-      if (n > 0) return result(true, `${name}${where}${deadline}`, `${n} sent, first at ${formatTime(t.time[first!]!)}`, { cause: sentHere(first!, 1) });
+      if (n > 0) return result(true, `${name}${where}${deadline}`, `${n} sent, first at ${formatTime(t.timeAt(first!))}`, { cause: sentHere(first!, 1) });
       const cause =
         late >= 0
           ? causeAt(m, late, `${name}${where} sent here, at or after the ${formatTime(e.before!)} deadline`)
@@ -435,13 +442,13 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
             : whyNever(m, busIdx, `${name}${where} was never sent`);
       return result(false, `${name}${where}${deadline}`, e.before !== undefined ? none : 'never sent', {
         expected: `sent${deadline}`,
-        actual: late >= 0 ? `first at ${formatTime(t.time[late]!)}` : 'never sent',
+        actual: late >= 0 ? `first at ${formatTime(t.timeAt(late))}` : 'never sent',
         ...(cause ? { cause } : {}),
       });
     }
     case 'no-errors': {
       const errs: number[] = [];
-      for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Error) errs.push(i);
+      for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Error) errs.push(i);
       if (!errs.length) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
       const first = String(t.get(errs[0]!).blob);
       return result(false, 'no protocol errors', `${counted(errs.length, 'error')}, first: ${first}`, {
@@ -461,9 +468,9 @@ function lastMsixWrite(m: Machine, bus: number, wslot: number): number {
   const t = m.trace;
   const lo = x.tableOffset;
   const hi = x.tableOffset + x.tableSize * 16;
-  for (let i = t.length - 1; i >= 0; i--) {
-    if (t.kind[i] !== Ev.BarAccess || t.bus[i] !== bus || t.a[i] !== wslot || t.b[i] !== x.tableBir) continue;
-    const off = t.c[i]!;
+  for (let i = t.length - 1; i >= t.base; i--) {
+    if (t.kindAt(i) !== Ev.BarAccess || t.busAt(i) !== bus || t.aAt(i) !== wslot || t.bAt(i) !== x.tableBir) continue;
+    const off = t.cAt(i);
     if (off >= lo && off < hi && (t.get(i).blob as BarAccessDetail).write) return i;
   }
   return -1;

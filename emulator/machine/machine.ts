@@ -682,15 +682,16 @@ export class Machine implements BusHost {
 
   /**
    * Interrupts delivered to the guest so far: (bus, wslot, table index) → where they arrived.
-   * Read from the trace (Ev.IntDeliver), so it costs nothing in snapshots and follows time travel.
+   * Read from the trace (Ev.IntDeliver), so it costs nothing in snapshots and follows time travel
+   * (the events it holds: a debugging session drops the oldest with its step-back history).
    */
   delivered(): { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[] {
     const t = this.trace;
     const out: { bus: number; wslot: number; index: number; cpu: number; vector: number; time: number }[] = [];
-    for (let i = 0; i < t.length; i++) {
-      if (t.kind[i] !== Ev.IntDeliver) continue;
+    for (let i = t.base; i < t.length; i++) {
+      if (t.kindAt(i) !== Ev.IntDeliver) continue;
       const d = t.get(i).blob as { index: number };
-      out.push({ bus: t.bus[i]!, wslot: t.a[i]!, index: d.index, cpu: t.c[i]!, vector: t.b[i]!, time: t.time[i]! });
+      out.push({ bus: t.busAt(i), wslot: t.aAt(i), index: d.index, cpu: t.cAt(i), vector: t.bAt(i), time: t.timeAt(i) });
     }
     return out;
   }

@@ -116,7 +116,7 @@ export class StepLog {
   record(m: Machine, info: StepInfo): void {
     if (!info.thread || info.traceTo <= info.traceFrom) return;
     let cfg = false;
-    for (let i = info.traceFrom; i < info.traceTo && !cfg; i++) cfg = m.trace.kind[i] === Ev.CfgRead || m.trace.kind[i] === Ev.CfgWrite;
+    for (let i = info.traceFrom; i < info.traceTo && !cfg; i++) cfg = m.trace.kindAt(i) === Ev.CfgRead || m.trace.kindAt(i) === Ev.CfgWrite;
     if (!cfg) return;
     const name = driverStep(
       info.thread.frames.map((f) => f.fn),

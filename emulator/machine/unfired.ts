@@ -24,7 +24,7 @@ export function unfiredFaults(m: Machine): UnfiredFault[] {
   const t = m.trace;
   /** The time of the last fault record of each bus and message ("bus/type"): one pass over the trace. */
   const last = new Map<string, number>();
-  for (let i = 0; i < t.length; i++) if (t.kind[i] === Ev.Fault) last.set(`${t.bus[i]}/${t.a[i]! >>> 0}`, t.time[i]!);
+  for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Fault) last.set(`${t.busAt(i)}/${t.aAt(i) >>> 0}`, t.timeAt(i));
   const ran = m.config.timeline.slice(0, m.state.timelineIndex);
   for (const item of ran) {
     if (item.kind !== 'fault') continue;

@@ -41,7 +41,16 @@ function traceOf(m: Machine): unknown {
   const n = t.length;
   const blobs: unknown[] = [];
   for (let i = 0; i < n; i++) blobs.push(t.get(i).blob);
-  return { time: t.time.slice(0, n), kind: t.kind.slice(0, n), bus: t.bus.slice(0, n), a: t.a.slice(0, n), b: t.b.slice(0, n), c: t.c.slice(0, n), blobs };
+  const col = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+  return {
+    time: col((i) => t.timeAt(i)),
+    kind: col((i) => t.kindAt(i)),
+    bus: col((i) => t.busAt(i)),
+    a: col((i) => t.aAt(i)),
+    b: col((i) => t.bAt(i)),
+    c: col((i) => t.cAt(i)),
+    blobs,
+  };
 }
 
 /** Runs to the end; returns the number of steps, the trace and the state there. */
@@ -128,6 +137,28 @@ test('beyond what thinning saves the oldest history is cut: the user is told, ea
   h.goTo(0);
   assert.equal(m.steps, h.start, 'going to the very start lands where history starts now');
   checkExact(LONG, h, m, end, 8);
+});
+
+test('a cut drops the trace events history can no longer reach: those held are the full run’s, byte for byte, and the trace stays bounded', () => {
+  const ref = load(LONG);
+  const h0 = new History(ref);
+  runToEnd(h0, ref);
+  const budget = (h0.memory.log * 3) / 4;
+  const m = load(LONG);
+  const cuts: HistoryCut[] = [];
+  const h = new History(m, { maxMemory: budget, onCut: (c) => cuts.push(c) });
+  runToEnd(h, m);
+  const t = m.trace;
+  assert.ok(cuts.length > 0);
+  assert.equal(t.length, ref.trace.length, 'indices are those of the full run');
+  assert.ok(t.base > 0 && t.base <= h.firstEvent, `dropped before ${t.base}, history reaches event ${h.firstEvent}`);
+  assert.ok(t.held < t.length / 2, `${t.held} of ${t.length} events held`);
+  for (let i = t.base; i < t.length; i++) assert.deepEqual(t.get(i), ref.trace.get(i));
+  for (const i of t.retained) assert.deepEqual(t.get(i), ref.trace.get(i));
+  assert.equal(t.holds(t.base - 1) && !t.retained.includes(t.base - 1), false);
+  // Going back within history replays onto the held events exactly (checkExact compares the trace).
+  const end = { steps: m.steps, trace: traceOf(m), state: structuredClone(m.state) };
+  checkExact(LONG, h, m, end, 10);
 });
 
 test('a run that offers and rescinds 40 buses holds each gone bus once, not once per checkpoint', () => {

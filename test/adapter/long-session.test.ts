@@ -9,10 +9,14 @@
 // many the adapter holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch } from './harness';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { adapterTests, cont, launch, LISTINGS } from './harness';
+import { hotPlugText } from '../hot-plug-scenario';
 import { VarTable, type VarNode } from '../../adapter/vars';
+import type { MessagesResponse, TraceResponse, VerdictBody } from '../../adapter/protocol';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 /** A Linux guest waits for a reply that never comes: the run never settles. */
@@ -98,4 +102,93 @@ test('a Continue that never reaches a stop pauses by itself after 5,000,000 step
     (await said).body.output,
     /^vPCI Lab: paused after 5,000,000 steps of this run without a stop, at .+ of virtual time \(step \d+, \d+ events\)\. The scenario has not finished and may never settle/,
   );
+});
+
+test('Continue after Continue on a scenario that never settles: the trace held stops growing once step-back history is cut (events older than history reaches are dropped)', async () => {
+  const dc = h.client();
+  const entry = await launch(dc, NEVER_SETTLES, { stopOnEntry: true, historyMaxMemory: 1 });
+  await dc.setExceptionBreakpointsRequest({ filters: [] });
+  /** The Scenario scope's trace rows: events recorded, and events held. */
+  const trace = async (threadId: number): Promise<{ total: number; held: number; text: string }> => {
+    const frame = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!;
+    const scope = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Scenario')!;
+    const rows = (await dc.variablesRequest({ variablesReference: scope.variablesReference, format: { hex: false } })).body.variables;
+    const held = rows.find((r) => r.name === 'trace events held')?.value ?? '';
+    return { total: Number(rows.find((r) => r.name === 'trace events')?.value), held: Number(/^\d+/.exec(held)?.[0]), text: held };
+  };
+  const seen: { total: number; held: number; text: string }[] = [];
+  let tid = entry.body.threadId!;
+  for (let i = 0; i < 6; i++) {
+    const stop = await cont(dc, tid);
+    assert.equal(stop.body.reason, 'pause');
+    tid = stop.body.threadId ?? tid;
+    seen.push(await trace(tid));
+  }
+  // Each Continue records some 330,000 events (5,000,000 steps); the held ones stay within what
+  // the first pause held (a 1 MiB history reaches back some 50,000 steps: a few thousand events).
+  assert.ok(seen[5]!.total - seen[0]!.total > 1_000_000, JSON.stringify(seen));
+  for (const s of seen) {
+    assert.ok(Number.isInteger(s.held) && s.held < 50_000, JSON.stringify(seen));
+    assert.match(s.text, /^\d+: events \d+ on, and \d+ older ones? still read; the rest were dropped with the oldest step-back history$/);
+  }
+  // What is held is still there: Step Back goes back into it, and the transcript's last events read.
+  const back = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.stepBackRequest({ threadId: tid });
+  assert.equal((await back).body.reason, 'step');
+  const last = (await dc.evaluateRequest({ expression: 'trace 5', context: 'repl' })).body.result;
+  assert.ok(last.length > 0 && !/no events/.test(last), last);
+});
+
+test('after the trace dropped its oldest events, requests that name one say so; the message sequence and the transcript keep their numbers', async () => {
+  const dc = h.client();
+  // 60 buses offered, driven and rescinded one after the other: some 260,000 steps, packets all along.
+  const file = join(mkdtempSync(join(tmpdir(), 'vpci-long-session-')), 'hot-plug.vpci');
+  writeFileSync(file, `${hotPlugText(60)}expect no errors\n`);
+  const verdict = (): Promise<string> => dc.waitForEvent('vpci/verdict').then((e) => (e.body as VerdictBody).results[0]!.detail);
+  // To the end with the whole history, then again with a 1 MiB budget: its history has long been cut, and the trace with it.
+  let judged = verdict();
+  assert.equal((await launch(dc, file, { stopOnEntry: false })).body.reason, 'end');
+  assert.equal(await judged, 'none');
+  const whole = (await dc.customRequest('vpci/messages', { from: 0, count: 1_000_000 })).body as MessagesResponse;
+  const again = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  judged = verdict();
+  await dc.restartRequest({ arguments: { scenario: file, listingsDir: LISTINGS, stopOnEntry: false, historyMaxMemory: 1 } } as DebugProtocol.RestartArguments);
+  assert.equal((await again).body.reason, 'end');
+  // The expectations are judged on the events held, and say so.
+  assert.match(await judged, /^none; judged on the events since .+ only: older ones were dropped with the oldest step-back history$/);
+  /** The guest's first packet (the boot's first events are the channel's offer and open: this one is long answered, not kept). */
+  const packet = 2;
+  const refused = (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      () => 'answered',
+      (e: unknown) => (e as Error).message,
+    );
+  assert.match(
+    await refused(dc.customRequest('vpci/gotoEvent', { index: packet })),
+    /^Trace event \d+ happened before the oldest history still held: the oldest step still held is step \d+/,
+  );
+  assert.match(
+    await refused(dc.customRequest('vpci/messageDetail', { index: packet })),
+    /^Trace event \d+ was dropped with the oldest step-back history: the oldest step still held/,
+  );
+  const mem = await refused(dc.customRequest('readMemory', { memoryReference: `pkt/${packet}`, offset: 0, count: 16 }));
+  assert.match(mem, /^Trace event \d+ was dropped with the oldest step-back history \(events \d+ on are held\)/);
+  // The sequence numbers its rows as before: rows before `first` answer nothing, the rest go on from there.
+  const after = (await dc.customRequest('vpci/messages', { from: 0, count: 3 })).body as MessagesResponse;
+  assert.ok(after.first !== undefined && after.first > 0 && after.total > after.first, JSON.stringify(after));
+  assert.deepEqual(after.items, []);
+  const tail = (await dc.customRequest('vpci/messages', { from: after.first, count: 2 })).body as MessagesResponse;
+  assert.equal(tail.items[0]!.seq, after.first);
+  assert.ok(tail.items[0]!.index > packet);
+  // The rows held are those of the same run with its whole history, numbered alike.
+  assert.equal(after.total, whole.total);
+  const held = ((await dc.customRequest('vpci/messages', { from: after.first, count: 1_000_000 })).body as MessagesResponse).items;
+  assert.equal(held.length, whole.total - after.first);
+  assert.deepEqual(held, whole.items.slice(after.first));
+  const detail = (await dc.customRequest('vpci/messageDetail', { index: tail.items[0]!.index })).body as { index: number };
+  assert.equal(detail.index, tail.items[0]!.index);
+  const trace = (await dc.customRequest('vpci/trace', { from: 0, count: 10 })).body as TraceResponse;
+  assert.deepEqual(trace.lines, []);
+  assert.ok(trace.first !== undefined && trace.first > 0 && trace.first < trace.total);
+  assert.ok(((await dc.customRequest('vpci/trace', { from: trace.first, count: 10 })).body as typeof trace).lines.length > 0);
 });

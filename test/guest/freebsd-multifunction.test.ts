@@ -56,7 +56,7 @@ test('a plugged second function gets its own BAR and MSI-X; both drivers interru
   // The rescan after the plug did not enumerate the existing function again.
   let reqs0 = 0;
   for (let i = 0; i < m.trace.length; i++) {
-    if (m.trace.kind[i] !== Ev.PacketToHost || m.trace.a[i] !== MSG.PCI_QUERY_RESOURCE_REQUIREMENTS) continue;
+    if (m.trace.kindAt(i) !== Ev.PacketToHost || m.trace.aAt(i) !== MSG.PCI_QUERY_RESOURCE_REQUIREMENTS) continue;
     const p = m.trace.get(i).blob as Uint8Array;
     if (Buffer.from(p).readUInt32LE(20) === 0) reqs0++;
   }

@@ -33,7 +33,7 @@ function scenario(name: string, host: string, guest: string, device: string, ext
 /** Guest→host message types in order (in-band packets only). */
 function toHost(m: Machine): number[] {
   const out: number[] = [];
-  for (let i = 0; i < m.trace.length; i++) if (m.trace.kind[i] === Ev.PacketToHost) out.push(m.trace.a[i]!);
+  for (let i = 0; i < m.trace.length; i++) if (m.trace.kindAt(i) === Ev.PacketToHost) out.push(m.trace.aAt(i));
   return out;
 }
 
@@ -65,8 +65,8 @@ test('FreeBSD on Windows Server 2016: 1.4 is refused, 1.1 negotiated, attach in 
   let first = -1;
   let firstReply = -1;
   for (let i = 0; i < m.trace.length; i++) {
-    if (first < 0 && m.trace.kind[i] === Ev.PacketToHost) first = i;
-    else if (first >= 0 && m.trace.kind[i] === Ev.PacketToGuest) {
+    if (first < 0 && m.trace.kindAt(i) === Ev.PacketToHost) first = i;
+    else if (first >= 0 && m.trace.kindAt(i) === Ev.PacketToGuest) {
       firstReply = i;
       break;
     }
@@ -88,7 +88,7 @@ test('FreeBSD on Windows Server 2022 negotiates 1.4: RELATIONS2, RESOURCES_ASSIG
   assert.ok(seq.includes(MSG.PCI_RESOURCES_ASSIGNED2));
   assert.equal(seq.filter((x) => x === MSG.PCI_CREATE_INTERRUPT_MESSAGE3).length, 3);
   let rel2 = 0;
-  for (let i = 0; i < m.trace.length; i++) if (m.trace.kind[i] === Ev.PacketToGuest && m.trace.a[i] === MSG.PCI_BUS_RELATIONS2) rel2++;
+  for (let i = 0; i < m.trace.length; i++) if (m.trace.kindAt(i) === Ev.PacketToGuest && m.trace.aAt(i) === MSG.PCI_BUS_RELATIONS2) rel2++;
   assert.ok(rel2 >= 1);
 });
 
@@ -162,7 +162,7 @@ test('eject: the guest completes the ejection and the host rescinds the channel'
   const seq = toHost(m);
   assert.ok(seq.includes(MSG.PCI_EJECTION_COMPLETE), 'EJECTION_COMPLETE sent');
   let rescinded = false;
-  for (let i = 0; i < m.trace.length; i++) if (m.trace.kind[i] === Ev.Channel && m.trace.a[i] === 3) rescinded = true;
+  for (let i = 0; i < m.trace.length; i++) if (m.trace.kindAt(i) === Ev.Channel && m.trace.aAt(i) === 3) rescinded = true;
   assert.ok(rescinded);
 });
 
@@ -180,14 +180,14 @@ test('eject after a failed attach closed the channel: no EJECT is written, the t
   let why = -1;
   let rescind = -1;
   for (let i = 0; i < t.length; i++) {
-    if (t.kind[i] === Ev.PacketToGuest && t.a[i] === MSG.PCI_EJECT) eject = i;
+    if (t.kindAt(i) === Ev.PacketToGuest && t.aAt(i) === MSG.PCI_EJECT) eject = i;
     const b = t.get(i).blob as { what?: string; to?: unknown } | undefined;
-    if (t.kind[i] === Ev.State && b?.what === 'eject') why = i;
-    if (t.kind[i] === Ev.Channel && t.a[i] === 3) rescind = i;
+    if (t.kindAt(i) === Ev.State && b?.what === 'eject') why = i;
+    if (t.kindAt(i) === Ev.Channel && t.aAt(i) === 3) rescind = i;
   }
   assert.equal(eject, -1, 'no EJECT on a closed channel');
   assert.ok(why >= 0);
   assert.match(String((t.get(why).blob as { to: unknown }).to), /not sent: the channel is not open/);
   assert.ok(rescind > why, 'rescinded after it');
-  assert.ok(t.time[rescind]! < 6e6, 'without the 60 s wait');
+  assert.ok(t.timeAt(rescind) < 6e6, 'without the 60 s wait');
 });

@@ -44,14 +44,14 @@ expect message PCI_EJECTION_COMPLETE on nic1 count 1
   assert.equal((t.get(attached!.cause!.event).blob as { to: string }).to, 'attached');
   // The version came in the host's successful completion; its origin is the guest's 1.1 request.
   assert.equal(version!.cause!.text, 'negotiated 1.1 here');
-  assert.equal(t.kind[version!.cause!.event], Ev.PacketToGuest);
-  assert.equal(t.kind[version!.cause!.origin!], Ev.PacketToHost);
-  assert.equal(t.b[version!.cause!.origin!], t.b[version!.cause!.event]);
+  assert.equal(t.kindAt(version!.cause!.event), Ev.PacketToGuest);
+  assert.equal(t.kindAt(version!.cause!.origin!), Ev.PacketToHost);
+  assert.equal(t.bAt(version!.cause!.origin!), t.bAt(version!.cause!.event));
   // MSI-X: the last write into the table (BAR memory, not config space).
-  assert.equal(t.kind[msix!.cause!.event], Ev.BarAccess);
-  assert.equal(t.kind[vector!.cause!.event], Ev.IntDeliver);
+  assert.equal(t.kindAt(msix!.cause!.event), Ev.BarAccess);
+  assert.equal(t.kindAt(vector!.cause!.event), Ev.IntDeliver);
   assert.match(vector!.cause!.text, /^vector 0 delivered to cpu \d+ here$/);
-  assert.equal(t.a[ejected!.cause!.event], messageByName('PCI_EJECTION_COMPLETE'));
+  assert.equal(t.aAt(ejected!.cause!.event), messageByName('PCI_EJECTION_COMPLETE'));
   assert.equal(ejected!.cause!.event, count!.cause!.event);
 });
 
@@ -70,13 +70,13 @@ expect message PCI_QUERY_PROTOCOL_VERSION on nic0 count 1
   const [version, late, cpu, msix, never, negated, count] = r;
   assert.deepEqual([version!.expected, version!.actual, version!.cause!.text], ['1.4', '1.1', 'negotiated 1.1 here']);
   // The deadline: the first event at or after 10 µs.
-  assert.ok(t.time[late!.cause!.event]! >= 10_000 && t.time[late!.cause!.event - 1]! < 10_000);
+  assert.ok(t.timeAt(late!.cause!.event) >= 10_000 && t.timeAt(late!.cause!.event - 1) < 10_000);
   assert.match(late!.cause!.text, /deadline passed here; nic0 became attached only at/);
   assert.deepEqual([cpu!.expected, cpu!.actual], ['delivered to cpu 3', 'delivered to cpu 0']);
-  assert.equal(t.kind[cpu!.cause!.event], Ev.IntDeliver);
+  assert.equal(t.kindAt(cpu!.cause!.event), Ev.IntDeliver);
   assert.deepEqual([msix!.expected, msix!.actual], ['4', '3']);
   assert.match(never!.cause!.text, /^PCI_EJECT on nic0 was never sent; the last thing that happened on nic0 is here$/);
-  assert.equal(t.bus[never!.cause!.event], 0);
+  assert.equal(t.busAt(never!.cause!.event), 0);
   assert.equal(negated!.cause!.text, 'PCI_QUERY_BUS_RELATIONS on nic0 sent here');
   // FreeBSD offers 1.4 then 1.1 to WS2016: the second request is the one too many.
   assert.deepEqual([count!.expected, count!.actual], ['1', '2']);
@@ -87,7 +87,7 @@ test('no errors: the first protocol error decides it', () => {
   const { m, r } = judge(readFileSync('examples/quirks/descriptor-stride.vpci', 'utf8').replace(/^expect[^\n]*\n/gm, '') + '\nexpect no errors\n');
   const x = r[0]!;
   assert.equal(x.ok, false);
-  assert.equal(m.trace.kind[x.cause!.event], Ev.Error);
-  for (let i = 0; i < x.cause!.event; i++) assert.notEqual(m.trace.kind[i], Ev.Error);
+  assert.equal(m.trace.kindAt(x.cause!.event), Ev.Error);
+  for (let i = 0; i < x.cause!.event; i++) assert.notEqual(m.trace.kindAt(i), Ev.Error);
   assert.match(x.cause!.text, /^first protocol error here: /);
 });

@@ -66,17 +66,17 @@ for (const row of MATRIX) {
     const toHost: { type: number; bytes: Uint8Array }[] = [];
     const toGuest: number[] = [];
     for (let i = 0; i < m.trace.length; i++) {
-      const k = m.trace.kind[i];
+      const k = m.trace.kindAt(i);
       if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
       const bytes = m.trace.get(i).blob as Uint8Array;
       const p = decodePacket(bytes);
       assert.ok(p.ok, `event ${i}`);
       if (p.ok) {
-        const d = p.type === 6 ? decodeMessage(p.payload) : decodeCompletion(m.trace.a[i]!, p.payload);
+        const d = p.type === 6 ? decodeMessage(p.payload) : decodeCompletion(m.trace.aAt(i), p.payload);
         assert.ok(d.ok, `event ${i} decodes`);
       }
-      if (k === Ev.PacketToHost) toHost.push({ type: m.trace.a[i]! >>> 0, bytes });
-      else if (p.ok && p.type === 6) toGuest.push(m.trace.a[i]! >>> 0);
+      if (k === Ev.PacketToHost) toHost.push({ type: m.trace.aAt(i) >>> 0, bytes });
+      else if (p.ok && p.type === 6) toGuest.push(m.trace.aAt(i) >>> 0);
     }
     const offered = toHost.filter((x) => x.type === QUERY_PROTOCOL_VERSION).map((x) => u32(x.bytes, 20));
     assert.deepEqual(offered, row.offered, 'versions the guest asks for, in order, until one is accepted');
@@ -114,7 +114,7 @@ for (const g of GUEST_MODELS) {
     m.run();
     const offered: number[] = [];
     for (let i = 0; i < m.trace.length; i++) {
-      if (m.trace.kind[i] !== Ev.PacketToHost || m.trace.a[i]! >>> 0 !== QUERY_PROTOCOL_VERSION) continue;
+      if (m.trace.kindAt(i) !== Ev.PacketToHost || m.trace.aAt(i) >>> 0 !== QUERY_PROTOCOL_VERSION) continue;
       offered.push(u32(m.trace.get(i).blob as Uint8Array, 20));
     }
     assert.deepEqual(offered, [...g.versions]);

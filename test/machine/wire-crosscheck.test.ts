@@ -76,26 +76,26 @@ for (const file of files) {
         const sentBy = new Map<number, number[]>();
         const relationsBy = new Map<number, number[]>();
         for (let i = 0; i < t.length; i++) {
-          const k = t.kind[i];
+          const k = t.kindAt(i);
           if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
           // A reply the scenario corrupts on purpose (fault truncate/flip) is meant not to decode.
           let faulted = false;
-          for (let j = Math.max(0, i - 4); j < i; j++) if (t.kind[j] === Ev.Fault && t.bus[j] === t.bus[i]) faulted = true;
+          for (let j = Math.max(0, i - 4); j < i; j++) if (t.kindAt(j) === Ev.Fault && t.busAt(j) === t.busAt(i)) faulted = true;
           if (faulted) continue;
           const bytes = t.get(i).blob as Uint8Array;
           const p = decodePacket(bytes);
           assert.ok(p.ok, `event ${i}: ${!p.ok ? p.error : ''}`);
           if (!p.ok) continue;
-          const what = `${file} event ${i} ${k === Ev.PacketToHost ? 'guest→host' : 'host→guest'} ${messageName(t.a[i]!) ?? t.a[i]}`;
+          const what = `${file} event ${i} ${k === Ev.PacketToHost ? 'guest→host' : 'host→guest'} ${messageName(t.aAt(i)) ?? t.aAt(i)}`;
           if (p.type === 6) {
             const d = decodeMessage(p.payload);
             assert.ok(d.ok, `${what}: ${!d.ok ? d.error.message : ''}`);
-            const bus = t.bus[i]!;
+            const bus = t.busAt(i);
             const map = k === Ev.PacketToHost ? sentBy : relationsBy;
-            map.set(bus, [...(map.get(bus) ?? []), t.a[i]!]);
+            map.set(bus, [...(map.get(bus) ?? []), t.aAt(i)]);
           } else {
             assert.equal(p.type, 11, what);
-            const d = decodeCompletion(t.a[i]!, p.payload);
+            const d = decodeCompletion(t.aAt(i), p.payload);
             assert.ok(d.ok, `${what} (completion): ${!d.ok ? d.error.message : ''}`);
           }
           n++;

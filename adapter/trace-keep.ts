@@ -1,0 +1,76 @@
+// What a debugging session keeps of the trace events it drops. When step-back history is cut
+// (adapter/history.ts), the trace drops the events before what history can still reach
+// (Trace.dropBefore), so that a long session stays within its memory budget. A few of those
+// events are still read from positions held, and are kept: a summary of the past, bounded by the
+// machine's size, not by the run's length. This file names them (ours: which ones, and why).
+import { Ev } from '../emulator/vpci/events';
+import type { Trace } from '../emulator/runtime/trace';
+
+/** Whether event i is a host 'config window' state change (on `bus`, or any bus when bus < 0). */
+export function isWindowChange(tr: Trace, bus: number, i: number): boolean {
+  if (tr.kindAt(i) !== Ev.State || (bus >= 0 && tr.busAt(i) !== bus)) return false;
+  const d = tr.blobAt(i) as { what?: unknown } | undefined;
+  return !!d && typeof d === 'object' && d.what === 'config window';
+}
+
+/**
+ * Each bus's latest config-window change before `before`: where a config access after it landed in
+ * guest-physical memory (inspect-data.ts windowBaseAt: data breakpoints at an address).
+ */
+export function windowEvents(tr: Trace, before: number): number[] {
+  const out: number[] = [];
+  const seen = new Set<number>();
+  for (const i of tr.back(before - 1))
+    if (isWindowChange(tr, -1, i) && !seen.has(tr.busAt(i))) {
+      seen.add(tr.busAt(i));
+      out.push(i);
+    }
+  return out;
+}
+
+/** The transaction id of a VMBus packet event (bytes 8–15 of its descriptor), as text. */
+export function packetTxid(tr: Trace, i: number): string | undefined {
+  const pkt = tr.blobAt(i);
+  if (!(pkt instanceof Uint8Array) || pkt.length < 16) return undefined;
+  return new DataView(pkt.buffer, pkt.byteOffset, pkt.length).getBigUint64(8, true).toString(16);
+}
+
+/**
+ * The guest's requests sent before `before` that asked for a completion and had none by then: a
+ * later position shows them as pending transactions (and a host frame the request its reply answers).
+ */
+export function openRequests(tr: Trace, before: number): number[] {
+  const open = new Map<string, number>();
+  for (const e of tr.events(0, before)) {
+    if (e.kind !== Ev.PacketToHost && e.kind !== Ev.PacketToGuest) continue;
+    const pkt = e.blob as Uint8Array;
+    const txid = packetTxid(tr, e.index);
+    if (txid === undefined) continue;
+    const key = `${e.bus}/${txid}`;
+    if (e.kind === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(key, e.index);
+    else if (e.kind === Ev.PacketToGuest && pkt[0] === 11) open.delete(key);
+  }
+  return [...open.values()];
+}
+
+/**
+ * The guest requests that the completions among `events` answer (same bus and transaction id, the
+ * latest before each): a host frame shows the request its last reply answered (views.ts lastHostWork).
+ */
+export function answeredRequests(tr: Trace, events: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const ev of events) {
+    if (tr.kindAt(ev) !== Ev.PacketToGuest || (tr.blobAt(ev) as Uint8Array | undefined)?.[0] !== 11) continue;
+    for (const i of tr.back(ev - 1))
+      if (tr.kindAt(i) === Ev.PacketToHost && tr.busAt(i) === tr.busAt(ev) && tr.bAt(i) === tr.bAt(ev)) {
+        out.push(i);
+        break;
+      }
+  }
+  return out;
+}
+
+/** Everything the session keeps of the events before `before` when it drops them, besides `kept` (history's own). */
+export function keptEvents(tr: Trace, before: number, kept: readonly number[]): number[] {
+  return [...windowEvents(tr, before), ...openRequests(tr, before), ...answeredRequests(tr, kept)];
+}

@@ -281,8 +281,8 @@ function configPlace(fn: string, off: number, size: number): string {
   return r ? `${fn}.${r.name}, ${at}` : `${fn} ${at}`;
 }
 
-/** The guest-physical bytes trace event `ev` touched (a BAR access, or a config access through a bus's window), or undefined. */
-function accessAddress(m: Machine, ev: number): { address: number; size: number; write: boolean; value: number } | undefined {
+/** The guest-physical bytes trace event `ev` touched (a BAR access, or a config access through a bus's window), or undefined. @internal exported for tests */
+export function accessAddress(m: Machine, ev: number): { address: number; size: number; write: boolean; value: number } | undefined {
   const tr = m.trace;
   const k = tr.kindAt(ev);
   if (k === Ev.BarAccess) {

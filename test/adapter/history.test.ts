@@ -12,6 +12,9 @@ import { rng } from '../../fuzz/rng';
 import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
 import { hotPlugText, raisesText } from '../hot-plug-scenario';
+import { keptEvents } from '../../adapter/trace-keep';
+import { accessAddress } from '../../adapter/inspect-data';
+import { Ev } from '../../emulator/vpci/events';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-history-'));
 
@@ -159,6 +162,30 @@ test('a cut drops the trace events history can no longer reach: those held are t
   // Going back within history replays onto the held events exactly (checkExact compares the trace).
   const end = { steps: m.steps, trace: traceOf(m), state: structuredClone(m.state) };
   checkExact(LONG, h, m, end, 10);
+});
+
+test('a config access after a cut still lands at its guest-physical address: the bus’s config-window move before the cut is kept', () => {
+  // nic0 maps its config window at boot; 6,000 interrupts later (some 30,000 steps) it is ejected,
+  // and its driver's last config accesses go through that window.
+  const file = scenario('eject-late.vpci', `${raisesText(6000)}at 40ms eject nic0\n`);
+  const ref = load(file);
+  const h0 = new History(ref);
+  runToEnd(h0, ref);
+  const m = load(file);
+  const h = new History(m, { maxMemory: (h0.memory.log * 3) / 4, keepEvents: (before, kept) => keptEvents(m.trace, before, kept) });
+  runToEnd(h, m);
+  const t = m.trace;
+  const cfg = [...t.events(t.base)].filter((e) => e.kind === Ev.CfgRead || e.kind === Ev.CfgWrite);
+  assert.ok(h.start > 0 && cfg.length > 0, `${cfg.length} config accesses held after a cut at step ${h.start}`);
+  for (const e of cfg) {
+    const at = accessAddress(m, e.index);
+    assert.ok(at, `config access ${e.index} has an address`);
+    assert.deepEqual(at, accessAddress(ref, e.index));
+  }
+  assert.ok(
+    t.retained.some((i) => (t.blobAt(i) as { what?: string } | undefined)?.what === 'config window'),
+    'the window move before the cut is kept',
+  );
 });
 
 test('a run that offers and rescinds 40 buses holds each gone bus once, not once per checkpoint', () => {

@@ -21,6 +21,7 @@ import type { MessageDetailResponse, MessagesResponse, TopologyResponse } from '
 import * as tree from './inspect-tree';
 import * as mem from './inspect-memory';
 import * as data from './inspect-data';
+import { openBeforeBase } from './trace-keep';
 
 export class Inspector implements InspectContext {
   /** @internal */ idsCache?: PciIds | null;
@@ -163,7 +164,7 @@ export class Inspector implements InspectContext {
     const t = this.m.trace;
     const open = new Map<string, { event: number; type: number; txid: string }>();
     // The requests kept from before the start of history (adapter/trace-keep.ts openRequests), then the packets held.
-    const kept = t.retained.filter((i) => t.busAt(i) === bus && t.kindAt(i) === Ev.PacketToHost);
+    const kept = openBeforeBase(t).filter((i) => t.busAt(i) === bus);
     for (const i of [...kept, ...this.packetEvents(bus)]) {
       const k = t.kindAt(i);
       const pkt = t.get(i).blob as Uint8Array;

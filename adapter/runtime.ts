@@ -64,8 +64,11 @@ export interface RuntimeHooks {
   dataTouches(bp: DataBp, event: number): 'read' | 'write' | undefined;
   /** History was cut to stay within its memory budget: `text` says how far back one can now go. */
   historyCut?(text: string): void;
-  /** The trace is about to drop its oldest events (history was cut): what indexes them counts them first. */
-  traceDropping?(): void;
+  /**
+   * The trace is about to drop the events before `before` (history was cut): what indexes them
+   * counts them first, and names those to keep besides the runtime's own (the expectations').
+   */
+  traceDropping?(before: number): Iterable<number> | undefined;
 }
 
 const NONE: readonly LineBp[] = [];
@@ -116,10 +119,7 @@ export class VpciRuntime {
     history: HistoryOptions = {},
   ) {
     this.h = new History(m, {
-      keepEvents: (before, kept) => {
-        this.hooks.traceDropping?.();
-        return keptEvents(m.trace, before, kept);
-      },
+      keepEvents: (before, kept) => [...(this.hooks.traceDropping?.(before) ?? []), ...keptEvents(m.trace, before, kept)],
       ...history,
       onCut: (c) => {
         history.onCut?.(c);

@@ -46,7 +46,7 @@ import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
 import { counted, formatTime } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
-import { checkExpectations, type ExpectResult } from '../emulator/machine/expect';
+import { checkExpectations, ExpectPast, type ExpectResult } from '../emulator/machine/expect';
 import type { Expectation } from '../emulator/scenario/ast';
 import { runSteps } from '../emulator/machine/transcript';
 import { DEFAULT_MAX_STEPS } from './headless';
@@ -864,7 +864,10 @@ export class VpciDebugSession extends DebugSession {
       dataValue: (bp) => this.ins!.dataValue(bp),
       dataTouches: (bp, ev) => this.ins!.dataTouches(bp, ev),
       // The first cut is worth a notification; later ones (a long run cuts again and again) go to the console.
-      traceDropping: () => this.ins?.indexPackets(),
+      traceDropping: (before) => {
+        this.ins?.indexPackets();
+        return this.rt && this.judged ? this.judged.past.fold(this.rt.m, before) : undefined;
+      },
       historyCut: (text) => {
         this.out(`vPCI Lab: step-back history was cut: ${text}.\n`, this.historyCutTold ? 'console' : 'important');
         this.historyCutTold = true;
@@ -927,7 +930,7 @@ export class VpciDebugSession extends DebugSession {
       isScenario: (path: string) => resolve(path) === file,
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
     };
-    this.judged = { file, text: l.text, expectations: l.scenario.expectations };
+    this.judged = { file, text: l.text, expectations: l.scenario.expectations, past: new ExpectPast(l.scenario.expectations) };
     this.ins = this.inspectorFor(m);
     const budget = historyBudget(args.historyMaxMemory, budgetNeedsHeapLimit(args.historyMaxMemory) ? this.heapLimit() : undefined);
     if (budget.problem) this.out(`vPCI Lab: ${budget.problem}\n`, 'stderr');
@@ -1418,7 +1421,8 @@ export class VpciDebugSession extends DebugSession {
     if (this.ended) {
       // Past the end: the run is over, and exits as `vpci-lab run` would (0 every expectation held, 1 one failed).
       // The verdict reported now if one was due (judged once), else judged where the run stands.
-      const results = this.flushVerdict() ?? (this.rt && this.judged ? checkExpectations(this.rt.m, this.judged.expectations, this.judged.text) : []);
+      const results =
+        this.flushVerdict() ?? (this.rt && this.judged ? checkExpectations(this.rt.m, this.judged.expectations, this.judged.text, this.judged.past) : []);
       this.sendEvent(new ExitedEvent(exitCodeOf(results)));
       this.sendEvent(new TerminatedEvent());
       return;
@@ -2348,7 +2352,8 @@ export class VpciDebugSession extends DebugSession {
   // ---- verdicts: the run's end judged, Run Without Debugging, Debug at Cause ------------------
 
   /** The loaded scenario's expectations and text, to judge the run at its end. */
-  private judged?: { file: string; text: string; expectations: Expectation[] };
+  /** What the verdict judges; `past`: what it needs of the trace events dropped with the oldest step-back history. */
+  private judged?: { file: string; text: string; expectations: Expectation[]; past: ExpectPast };
   /** The stop *Debug at Cause* made (exceptionInfo describes it). */
   private causeStop?: StopInfo;
 
@@ -2360,7 +2365,7 @@ export class VpciDebugSession extends DebugSession {
     const rt = this.rt;
     const j = this.judged;
     if (!rt || !j) return [];
-    const r = results ?? checkExpectations(rt.m, j.expectations, j.text);
+    const r = results ?? checkExpectations(rt.m, j.expectations, j.text, j.past);
     for (const l of verdictConsole(j.file, r, cutAt))
       this.out(l.text, l.failed ? 'stderr' : 'stdout', l.line !== undefined ? { path: j.file, line: l.line } : undefined);
     this.sendEvent(new Event(EVT_VERDICT, verdictBody(j.file, rt.m, r, rt.position, cutAt)));

@@ -35,13 +35,24 @@ export function packetTxid(tr: Trace, i: number): string | undefined {
   return new DataView(pkt.buffer, pkt.byteOffset, pkt.length).getBigUint64(8, true).toString(16);
 }
 
+/** Per trace, the requests still open when it last dropped its oldest events (among those it keeps). */
+const openAtDrop = new WeakMap<Trace, readonly number[]>();
+
+/** The guest's requests from before the trace's base that had no completion by then (kept: openRequests). */
+export function openBeforeBase(tr: Trace): readonly number[] {
+  return openAtDrop.get(tr) ?? [];
+}
+
 /**
  * The guest's requests sent before `before` that asked for a completion and had none by then: a
  * later position shows them as pending transactions (and a host frame the request its reply answers).
+ * Those open at the last drop, then the events held up to `before` (other kept events may be
+ * requests whose completion was dropped: they are not open).
  */
 export function openRequests(tr: Trace, before: number): number[] {
   const open = new Map<string, number>();
-  for (const e of tr.events(0, before)) {
+  for (const i of openBeforeBase(tr)) open.set(`${tr.busAt(i)}/${packetTxid(tr, i)}`, i);
+  for (const e of tr.events(tr.base, before)) {
     if (e.kind !== Ev.PacketToHost && e.kind !== Ev.PacketToGuest) continue;
     const pkt = e.blob as Uint8Array;
     const txid = packetTxid(tr, e.index);
@@ -50,7 +61,9 @@ export function openRequests(tr: Trace, before: number): number[] {
     if (e.kind === Ev.PacketToHost && (pkt[6]! & 1) === 1) open.set(key, e.index);
     else if (e.kind === Ev.PacketToGuest && pkt[0] === 11) open.delete(key);
   }
-  return [...open.values()];
+  const out = [...open.values()];
+  openAtDrop.set(tr, out);
+  return out;
 }
 
 /**

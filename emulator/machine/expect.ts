@@ -7,6 +7,7 @@
 import type { Expectation } from '../scenario/ast';
 import { Ev, PENDING_MASKED, type BarAccessDetail } from '../vpci/events';
 import type { Machine } from './machine';
+import type { Trace } from '../runtime/trace';
 import { rd32 } from '../vpci/guest/kernel';
 import { msixEntry } from './device-view';
 import { statusText } from '../vpci/protocol';
@@ -58,33 +59,49 @@ function completionStatus(pkt: Uint8Array | undefined): number | undefined {
   return pkt && pkt[0] === COMPLETION && pkt.length >= 20 ? rd32(pkt, 16) >>> 0 : undefined;
 }
 
+/**
+ * Visits the events the trace holds in order — those kept from before its base (a debugging
+ * session's drop keeps what an expectation selects: ExpectPast), then those from the base on —
+ * until `visit` returns true; returns that event, or -1.
+ */
+function scan(t: Trace, visit: (i: number) => boolean): number {
+  for (const i of t.retained) if (visit(i)) return i;
+  for (let i = t.base; i < t.length; i++) if (visit(i)) return i;
+  return -1;
+}
+
+/** The same, latest first. */
+function scanBack(t: Trace, visit: (i: number) => boolean, from = t.length - 1): number {
+  for (const i of t.back(from)) if (visit(i)) return i;
+  return -1;
+}
+
 /** A cause at event `ev`; a completion's origin is the guest request with its transaction id. */
 function causeAt(m: Machine, ev: number, text: string): ExpectCause {
   const t = m.trace;
   const c: ExpectCause = { event: ev, time: t.timeAt(ev), text };
   if (t.kindAt(ev) === Ev.PacketToGuest && (t.get(ev).blob as Uint8Array | undefined)?.[0] === COMPLETION) {
-    for (let i = ev - 1; i >= t.base; i--) {
-      if (t.kindAt(i) === Ev.PacketToHost && t.busAt(i) === t.busAt(ev) && t.bAt(i) === t.bAt(ev)) {
-        c.origin = i;
-        break;
-      }
-    }
+    const origin = requestOf(t, ev);
+    if (origin >= 0) c.origin = origin;
   }
   return c;
+}
+
+/** The guest request a completion answers: the latest request before it on its bus with its transaction id, or -1. */
+function requestOf(t: Trace, ev: number): number {
+  return scanBack(t, (i) => t.kindAt(i) === Ev.PacketToHost && t.busAt(i) === t.busAt(ev) && t.bAt(i) === t.bAt(ev), ev - 1);
 }
 
 /** First protocol error (on `bus`, or anywhere when bus < 0), or -1. */
 function firstError(m: Machine, bus: number): number {
   const t = m.trace;
-  for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Error && (bus < 0 || t.busAt(i) === bus)) return i;
-  return -1;
+  return scan(t, (i) => t.kindAt(i) === Ev.Error && (bus < 0 || t.busAt(i) === bus));
 }
 
 /** The last event the run recorded on `bus` (or at all when bus < 0), or -1. */
 function lastEvent(m: Machine, bus: number): number {
   const t = m.trace;
-  for (let i = t.length - 1; i >= t.base; i--) if (bus < 0 || t.busAt(i) === bus) return i;
-  return -1;
+  return scanBack(t, (i) => bus < 0 || t.busAt(i) === bus);
 }
 
 /** Why something never happened on a bus: its first protocol error, else the last thing it did. */
@@ -98,6 +115,8 @@ function whyNever(m: Machine, bus: number, what: string): ExpectCause | undefine
 /** The first event at or after `deadline` (the moment it passed), or -1 when the run ended before it. */
 function deadlinePassed(m: Machine, deadline: number): number {
   const t = m.trace;
+  // Times grow with the index: a kept event at or after the deadline is the first one (ExpectPast keeps it).
+  for (const i of t.retained) if (t.timeAt(i) >= deadline) return i;
   let lo = t.base;
   let hi = t.length;
   while (lo < hi) {
@@ -114,29 +133,26 @@ type StateBlob = { what?: string; to?: unknown };
 /** The first (or with `last`, the last) Ev.State record of a bus whose blob `match` accepts, or -1. */
 function stateRecord(m: Machine, bus: number, match: (blob: StateBlob) => boolean, last = false): number {
   const t = m.trace;
-  let found = -1;
-  for (let i = t.base; i < t.length; i++) {
-    if (t.busAt(i) !== bus || t.kindAt(i) !== Ev.State) continue;
-    const b = t.get(i).blob as StateBlob | undefined;
-    if (b === undefined || !match(b)) continue;
-    if (!last) return i;
-    found = i;
-  }
-  return found;
+  const is = (i: number): boolean => {
+    if (t.busAt(i) !== bus || t.kindAt(i) !== Ev.State) return false;
+    const b = t.blobAt(i) as StateBlob | undefined;
+    return b !== undefined && match(b);
+  };
+  return last ? scanBack(t, is) : scan(t, is);
 }
 
 /** When (and at which event) the bus first reached a life-cycle state, from the trace. */
 function stateEvent(m: Machine, bus: number, state: string): number {
   const t = m.trace;
-  for (let i = t.base; i < t.length; i++) {
-    if (t.busAt(i) !== bus) continue;
+  return scan(t, (i) => {
+    if (t.busAt(i) !== bus) return false;
     const k = t.kindAt(i);
     if (k === Ev.State) {
-      const b = t.get(i).blob as { what?: string; to?: string } | undefined;
-      if (b?.what === 'bus' && b.to === state) return i;
-    } else if (k === Ev.Channel && state === 'rescinded' && t.aAt(i) === 3) return i;
-  }
-  return -1;
+      const b = t.blobAt(i) as { what?: string; to?: string } | undefined;
+      return b?.what === 'bus' && b.to === state;
+    }
+    return k === Ev.Channel && state === 'rescinded' && t.aAt(i) === 3;
+  });
 }
 
 /**
@@ -148,8 +164,9 @@ function ejectedEvent(m: Machine, bus: number): number {
   const t = m.trace;
   const i = stateRecord(m, bus, (r) => r.what === 'eject' && r.to === 'complete');
   // The guest's EJECTION_COMPLETE the host took: the event the user goes to.
-  for (let j = i; j >= t.base; j--) if (t.busAt(j) === bus && t.kindAt(j) === Ev.PacketToHost && t.aAt(j) === EJECTION_COMPLETE) return j;
-  return i;
+  if (i < 0) return i;
+  const j = scanBack(t, (j) => t.busAt(j) === bus && t.kindAt(j) === Ev.PacketToHost && t.aAt(j) === EJECTION_COMPLETE, i);
+  return j >= 0 ? j : i;
 }
 
 /** `nic0` for slot 0, `nic0/1.0` otherwise: how the scenario names a function. */
@@ -163,19 +180,20 @@ function ordinal(n: number): string {
 }
 
 /**
- * Checks every expectation (on the events the trace holds: all of them, unless a debugging
- * session dropped the oldest with its step-back history; each result then says so). `source` (the scenario's text) lets each result carry the
- * expectation as written.
+ * Checks every expectation. `source` (the scenario's text) lets each result carry the
+ * expectation as written. When a debugging session has dropped the trace's oldest events (with
+ * its step-back history), `past` is what it kept of them for these expectations, and the results
+ * are those of the whole run; without it they are judged on the events held, and say so.
  */
-export function checkExpectations(m: Machine, list: Expectation[], source?: string): ExpectResult[] {
+export function checkExpectations(m: Machine, list: Expectation[], source?: string, past?: ExpectPast): ExpectResult[] {
   const lines = source?.split(/\r\n|\r|\n/);
   const t = m.trace;
-  // A debugging session drops the events older than its step-back history reaches (Trace.dropBefore):
-  // what is judged from the trace is then judged on the events held, and the result says so.
   const partial =
-    t.base > 0 ? `; judged on the events since ${formatTime(t.timeAt(t.base))} only: older ones were dropped with the oldest step-back history` : '';
+    t.base > 0 && past === undefined
+      ? `; judged on the events since ${formatTime(t.timeAt(t.base))} only: older ones were dropped with the oldest step-back history`
+      : '';
   return list.map((e) => {
-    const r = checkOne(m, e);
+    const r = checkOne(m, e, past);
     if (partial) r.detail += partial;
     r.line = e.loc.line;
     r.col = e.loc.col;
@@ -192,7 +210,7 @@ function result(ok: boolean, what: string, detail: string, extra: Partial<Expect
   return { ok, what, detail, line: 0, col: 0, ...extra };
 }
 
-function checkOne(m: Machine, e: Expectation): ExpectResult {
+function checkOne(m: Machine, e: Expectation, past: ExpectPast | undefined): ExpectResult {
   const t = m.trace;
   switch (e.kind) {
     case 'state': {
@@ -238,13 +256,14 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       // The completion that carried the version: the last successful QUERY_PROTOCOL_VERSION reply.
       let ok = -1;
       let rejected = -1;
-      for (let i = t.base; i < t.length; i++) {
-        if (t.kindAt(i) !== Ev.PacketToGuest || t.busAt(i) !== b.index || t.aAt(i) !== QUERY_PROTOCOL_VERSION) continue;
-        const st = completionStatus(t.get(i).blob as Uint8Array | undefined);
-        if (st === undefined) continue;
+      scan(t, (i) => {
+        if (t.kindAt(i) !== Ev.PacketToGuest || t.busAt(i) !== b.index || t.aAt(i) !== QUERY_PROTOCOL_VERSION) return false;
+        const st = completionStatus(t.blobAt(i) as Uint8Array | undefined);
+        if (st === undefined) return false;
         if ((st | 0) >= 0) ok = i;
         else rejected = i;
-      }
+        return false;
+      });
       // Both ends must agree: the host's side is the version it went ready with (its 'host' state event).
       const hostAt = stateRecord(m, b.index, (r) => r.what === 'host' && (r.to as { state?: string } | undefined)?.state === 'ready', true);
       const hostV = hostAt >= 0 ? (t.get(hostAt).blob as { to: { version?: number } }).to.version : undefined;
@@ -310,22 +329,19 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       let wanted = -1;
       /** Raised while the vector was masked: left pending (the bus's PENDING_MASKED record). */
       let masked = -1;
-      for (let i = t.base; i < t.length; i++) {
-        if (t.busAt(i) !== b.index || t.aAt(i) !== wslot) continue;
-        if (t.kindAt(i) === Ev.IntDeliver && (t.get(i).blob as { index: number }).index === e.vector) {
+      /** The CPUs the vector was delivered to, in the order of their first delivery. */
+      const cpuSet = new Set<number>();
+      scan(t, (i) => {
+        if (t.busAt(i) !== b.index || t.aAt(i) !== wslot) return false;
+        if (t.kindAt(i) === Ev.IntDeliver && (t.blobAt(i) as { index: number }).index === e.vector) {
           if (delivered < 0) delivered = i;
           if (wanted < 0 && (e.cpu === undefined || t.cAt(i) === e.cpu)) wanted = i;
+          cpuSet.add(t.cAt(i));
         } else if (t.kindAt(i) === Ev.IntUndeliverable && t.bAt(i) === e.vector && dropped < 0) dropped = i;
-        else if (t.kindAt(i) === Ev.State && t.bAt(i) === e.vector && masked < 0 && (t.get(i).blob as { what?: string }).what === PENDING_MASKED) masked = i;
-      }
-      const cpus = [
-        ...new Set(
-          m
-            .delivered()
-            .filter((d) => d.bus === b.index && d.wslot === wslot && d.index === e.vector)
-            .map((d) => d.cpu),
-        ),
-      ];
+        else if (t.kindAt(i) === Ev.State && t.bAt(i) === e.vector && masked < 0 && (t.blobAt(i) as { what?: string }).what === PENDING_MASKED) masked = i;
+        return false;
+      });
+      const cpus = [...cpuSet];
       if (e.outcome === 'delivered') {
         if (wanted >= 0) {
           const hit = t.get(wanted);
@@ -378,29 +394,13 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
     }
     case 'message': {
       const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
-      const sends: number[] = [];
-      /** The first one sent at or after the deadline (when there is one). */
-      let late = -1;
-      if (!e.bus || busIdx >= 0) {
-        for (let i = t.base; i < t.length; i++) {
-          const k = t.kindAt(i);
-          if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) continue;
-          if (t.aAt(i) !== e.message.value >>> 0) continue;
-          // Count messages, not the completions that answer them (VMBus descriptor type 6 = in-band data).
-          const pkt = t.get(i).blob as Uint8Array | undefined;
-          if (pkt && pkt[0] !== INBAND) continue;
-          if (busIdx >= 0 && t.busAt(i) !== busIdx) continue;
-          if (e.before !== undefined && t.timeAt(i) >= e.before) {
-            if (late < 0) late = i;
-            continue;
-          }
-          sends.push(i);
-        }
-      }
-      const n = sends.length;
+      const sent = messageSends(m, e, busIdx, past?.sends.get(e));
+      const { n, late } = sent;
+      /** The k-th send (0-based) of those counted: the first, the (count + 1)-th and the last are the ones read. */
+      const sends = { at: sent.at };
       const name = e.message.name;
       const where = e.bus ? ` on ${e.bus.name}` : '';
-      const first = sends[0];
+      const first = n ? sends.at(0) : undefined;
       const sentHere = (i: number, k: number) => causeAt(m, i, `${name}${where} sent${k > 1 ? ` the ${ordinal(k)} time` : ''} here`);
       const deadline = e.before !== undefined ? ` before ${formatTime(e.before)}` : '';
       /** What "none" means under a deadline: none before it, and the first one after it if any. */
@@ -414,11 +414,11 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       if (e.count !== undefined) {
         const ok = n === e.count;
         let cause: ExpectCause | undefined;
-        if (n > e.count) cause = sentHere(sends[e.count]!, e.count + 1);
+        if (n > e.count) cause = sentHere(sends.at(e.count), e.count + 1);
         else if (n > 0)
           cause = causeAt(
             m,
-            sends[n - 1]!,
+            sends.at(n - 1),
             ok ? `${name}${where} sent the ${ordinal(n)} time here` : `${name}${where} sent for the last time here (${n} of ${e.count})`,
           );
         else if (late >= 0) cause = causeAt(m, late, `${name}${where} sent here, at or after the ${formatTime(e.before!)} deadline`);
@@ -447,14 +447,16 @@ function checkOne(m: Machine, e: Expectation): ExpectResult {
       });
     }
     case 'no-errors': {
-      const errs: number[] = [];
-      for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Error) errs.push(i);
-      if (!errs.length) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
-      const first = String(t.get(errs[0]!).blob);
-      return result(false, 'no protocol errors', `${counted(errs.length, 'error')}, first: ${first}`, {
+      // Counted among the events held, plus those dropped before them (ExpectPast); the first one is kept.
+      let count = past?.errors ?? 0;
+      for (let i = t.base; i < t.length; i++) if (t.kindAt(i) === Ev.Error) count++;
+      if (!count) return result(true, 'no protocol errors', 'none', { expected: '0 errors', actual: '0 errors' });
+      const e0 = firstError(m, -1);
+      const first = String(t.blobAt(e0));
+      return result(false, 'no protocol errors', `${counted(count, 'error')}, first: ${first}`, {
         expected: '0 errors',
-        actual: counted(errs.length, 'error'),
-        cause: causeAt(m, errs[0]!, `first protocol error here: ${first}`),
+        actual: counted(count, 'error'),
+        cause: causeAt(m, e0, `first protocol error here: ${first}`),
       });
     }
   }
@@ -468,12 +470,11 @@ function lastMsixWrite(m: Machine, bus: number, wslot: number): number {
   const t = m.trace;
   const lo = x.tableOffset;
   const hi = x.tableOffset + x.tableSize * 16;
-  for (let i = t.length - 1; i >= t.base; i--) {
-    if (t.kindAt(i) !== Ev.BarAccess || t.busAt(i) !== bus || t.aAt(i) !== wslot || t.bAt(i) !== x.tableBir) continue;
+  return scanBack(t, (i) => {
+    if (t.kindAt(i) !== Ev.BarAccess || t.busAt(i) !== bus || t.aAt(i) !== wslot || t.bAt(i) !== x.tableBir) return false;
     const off = t.cAt(i);
-    if (off >= lo && off < hi && (t.get(i).blob as BarAccessDetail).write) return i;
-  }
-  return -1;
+    return off >= lo && off < hi && (t.blobAt(i) as BarAccessDetail).write;
+  });
 }
 
 /** MSI-X table entries of a function holding exactly an (address, data) the host returned for it. */
@@ -493,4 +494,192 @@ export function mappedMsix(m: Machine, bus: number, wslot: number): { good: numb
     else bad++;
   }
   return { good, bad };
+}
+
+type MessageExpectation = Extract<Expectation, { kind: 'message' }>;
+
+/** Whether event i is a send an expectation of message `e` counts (on bus `busIdx`, any when < 0): late when at or after its deadline. */
+function sendOf(t: Trace, e: MessageExpectation, busIdx: number, i: number): 'counted' | 'late' | undefined {
+  const k = t.kindAt(i);
+  if (k !== Ev.PacketToHost && k !== Ev.PacketToGuest) return undefined;
+  if (t.aAt(i) !== e.message.value >>> 0) return undefined;
+  // Count messages, not the completions that answer them (VMBus descriptor type 6 = in-band data).
+  const pkt = t.blobAt(i) as Uint8Array | undefined;
+  if (pkt && pkt[0] !== INBAND) return undefined;
+  if (busIdx >= 0 && t.busAt(i) !== busIdx) return undefined;
+  return e.before !== undefined && t.timeAt(i) >= e.before ? 'late' : 'counted';
+}
+
+/** What an ExpectPast holds of a message expectation's sends that were dropped. */
+interface DroppedSends {
+  /** How many it counted. */
+  count: number;
+  /** The (count + 1)-th of them, when it was dropped (kept): the one too many. */
+  extra: number;
+}
+
+/**
+ * The sends an expectation of message `e` counts: how many (`n`), the k-th of them (`at`: the
+ * first, the (count + 1)-th and the last are the ones read), and the first late one (-1 if none).
+ * Those dropped with the oldest history are counted by `dropped`; the first, the last and the
+ * one too many of them are kept (ExpectPast), the late one too.
+ */
+function messageSends(
+  m: Machine,
+  e: MessageExpectation,
+  busIdx: number,
+  dropped: DroppedSends | undefined,
+): { n: number; at: (k: number) => number; late: number } {
+  const t = m.trace;
+  const held: number[] = [];
+  let late = -1;
+  let keptFirst = -1;
+  let keptLast = -1;
+  if (!e.bus || busIdx >= 0) {
+    for (const i of t.retained) {
+      const s = sendOf(t, e, busIdx, i);
+      if (s === 'late' && late < 0) late = i;
+      else if (s === 'counted') {
+        if (keptFirst < 0) keptFirst = i;
+        keptLast = i;
+      }
+    }
+    for (let i = t.base; i < t.length; i++) {
+      const s = sendOf(t, e, busIdx, i);
+      if (s === 'late' && late < 0) late = i;
+      else if (s === 'counted') held.push(i);
+    }
+  }
+  const d = dropped?.count ?? 0;
+  const at = (k: number): number => {
+    if (k >= d) return held[k - d] ?? -1;
+    if (k === 0) return keptFirst;
+    if (k === d - 1) return keptLast;
+    return e.count !== undefined && k === e.count ? (dropped?.extra ?? -1) : -1;
+  };
+  return { n: d + held.length, at, late };
+}
+
+/**
+ * What a scenario's expectations need of the trace events a debugging session drops (with the
+ * oldest step-back history): counts (protocol errors, the sends a message expectation counts) and
+ * the events an expectation selects (the first, or the last, of a kind: the first error of each
+ * bus, each bus's first move to each state and the last host state, each vector's first delivery
+ * to each CPU, the last version reply, the last MSI-X table write, the first event past each
+ * deadline, the first, last and one-too-many sends…), which the trace keeps. With it,
+ * checkExpectations judges the whole run, as without a drop. What it keeps grows with the machine
+ * (its buses, functions, vectors and states), not with the length of the run. Ours.
+ */
+export class ExpectPast {
+  /** Protocol errors dropped. */
+  errors = 0;
+  /** Per message expectation, its sends dropped. */
+  readonly sends = new Map<Expectation, DroppedSends>();
+  private folded = 0;
+
+  constructor(private readonly list: readonly Expectation[]) {}
+
+  /**
+   * Called before the trace drops the events before `before`: counts those not yet counted, and
+   * returns the events to keep (among them, those kept before: keep them all).
+   */
+  fold(m: Machine, before: number): number[] {
+    const t = m.trace;
+    const from = Math.max(this.folded, t.base);
+    const to = Math.min(before, t.length);
+    this.folded = Math.max(this.folded, to);
+    const firstBy = new Map<string, number>();
+    const lastBy = new Map<string, number>();
+    const keep: number[] = [];
+    const first = (k: string, i: number): boolean => {
+      if (firstBy.has(k)) return false;
+      firstBy.set(k, i);
+      return true;
+    };
+    const last = (k: string, i: number): void => void lastBy.set(k, i);
+    const messages = this.list.filter((e): e is MessageExpectation => e.kind === 'message');
+    const deadlines = [...new Set(this.list.map((e) => ('before' in e ? e.before : undefined)).filter((d): d is number => d !== undefined))];
+    const msix = new Map<string, { bir: number; lo: number; hi: number } | undefined>();
+    const tableOf = (bus: number, wslot: number) => {
+      const k = `${bus}/${wslot}`;
+      if (!msix.has(k)) {
+        const x = m.buses[bus]?.functions.get(wslot)?.msix();
+        msix.set(k, x && { bir: x.tableBir, lo: x.tableOffset, hi: x.tableOffset + x.tableSize * 16 });
+      }
+      return msix.get(k);
+    };
+    const visit = (i: number, fresh: boolean): void => {
+      const kind = t.kindAt(i);
+      const bus = t.busAt(i);
+      last(`last/${bus}`, i);
+      for (const d of deadlines) if (t.timeAt(i) >= d) first(`deadline/${d}`, i);
+      switch (kind) {
+        case Ev.Error:
+          first(`error/${bus}`, i);
+          if (fresh) this.errors++;
+          break;
+        case Ev.State: {
+          const b = t.blobAt(i) as { what?: unknown; to?: unknown } | undefined;
+          const to = b?.to;
+          const toKey = typeof to === 'string' ? to : to && typeof to === 'object' && 'state' in to ? String(to.state) : '';
+          const k = `state/${bus}/${String(b?.what)}/${toKey}/${t.aAt(i)}/${t.bAt(i)}`;
+          // The first eject completed keeps the guest's EJECTION_COMPLETE before it (ejectedEvent).
+          if (first(k, i) && b?.what === 'eject' && to === 'complete' && lastBy.has(`ejc/${bus}`)) keep.push(lastBy.get(`ejc/${bus}`)!);
+          last(k, i);
+          break;
+        }
+        case Ev.Channel:
+          first(`channel/${bus}/${t.aAt(i)}`, i);
+          break;
+        case Ev.PacketToHost:
+          if (t.aAt(i) === EJECTION_COMPLETE) last(`ejc/${bus}`, i);
+          break;
+        case Ev.PacketToGuest:
+          if (t.aAt(i) === QUERY_PROTOCOL_VERSION) {
+            const st = completionStatus(t.blobAt(i) as Uint8Array | undefined);
+            if (st !== undefined) last(`version/${bus}/${(st | 0) >= 0}`, i);
+          }
+          break;
+        case Ev.IntDeliver:
+          first(`deliver/${bus}/${t.aAt(i)}/${(t.blobAt(i) as { index: number }).index}/${t.cAt(i)}`, i);
+          break;
+        case Ev.IntUndeliverable:
+          first(`undeliverable/${bus}/${t.aAt(i)}/${t.bAt(i)}`, i);
+          break;
+        case Ev.BarAccess: {
+          const x = tableOf(bus, t.aAt(i));
+          const off = t.cAt(i);
+          if (x && t.bAt(i) === x.bir && off >= x.lo && off < x.hi && (t.blobAt(i) as BarAccessDetail).write) last(`msix/${bus}/${t.aAt(i)}`, i);
+          break;
+        }
+      }
+      for (const e of messages) {
+        const busIdx = e.bus ? m.buses.findIndex((x) => x.decl.name === e.bus!.name) : -1;
+        if (e.bus && busIdx < 0) continue; // not offered yet: none of its sends
+        const s = sendOf(t, e, busIdx, i);
+        if (s === 'late') first(`late/${this.list.indexOf(e)}`, i);
+        else if (s === 'counted') {
+          const k = this.list.indexOf(e);
+          first(`sent/${k}`, i);
+          last(`sent/${k}`, i);
+          if (!fresh) continue;
+          const d = this.sends.get(e) ?? { count: 0, extra: -1 };
+          this.sends.set(e, d);
+          if (d.count === e.count) d.extra = i;
+          d.count++;
+        }
+      }
+    };
+    for (const i of t.retained) if (i < before) visit(i, false);
+    for (let i = t.base; i < to; i++) visit(i, i >= from);
+    keep.push(...firstBy.values(), ...lastBy.values());
+    for (const d of this.sends.values()) if (d.extra >= 0) keep.push(d.extra);
+    // A kept completion keeps the request it answers (a cause's origin).
+    for (const i of [...keep])
+      if (t.kindAt(i) === Ev.PacketToGuest && (t.blobAt(i) as Uint8Array | undefined)?.[0] === COMPLETION) {
+        const r = requestOf(t, i);
+        if (r >= 0) keep.push(r);
+      }
+    return keep;
+  }
 }

@@ -13,6 +13,7 @@ import { treeBytes } from '../../emulator/runtime/snapshot-tree';
 import type { Machine } from '../../emulator/machine/machine';
 import { hotPlugText, raisesText } from '../hot-plug-scenario';
 import { keptEvents } from '../../adapter/trace-keep';
+import { checkExpectations, ExpectPast } from '../../emulator/machine/expect';
 import { accessAddress } from '../../adapter/inspect-data';
 import { Ev } from '../../emulator/vpci/events';
 
@@ -186,6 +187,51 @@ test('a config access after a cut still lands at its guest-physical address: the
     t.retained.some((i) => (t.blobAt(i) as { what?: string } | undefined)?.what === 'config window'),
     'the window move before the cut is kept',
   );
+});
+
+test('after a cut the expectations are judged as on the whole run (counts, first and last events, causes), from what was kept of the events dropped', () => {
+  // 40 hot-plug cycles, a two-function bus whose function 1 is ejected early (two protocol errors
+  // then), faults, and expectations of every kind, most decided by events long dropped.
+  const boot = 'bus dual {\n  function 0 intel-82599-vf serial 7\n  function 1 mellanox-cx3-vf serial 8\n}\nat 0 boot\nat 3ms eject dual/1';
+  const text = `${hotPlugText(40).replace('at 0 boot', boot)}at 6ms fault hp0 query-resource-requirements truncate 8
+at 11ms fault hp1 create-interrupt3 status STATUS_BAD_DATA times 1
+expect no errors
+expect nic0 attached
+expect nic0 attached before 10us
+expect nic0 version 1.4
+expect nic0 version 1.1
+expect nic0 msix 3
+expect hp0 vector 0 delivered
+expect hp2 vector 0 delivered cpu 1
+expect hp39 vector 0 delivered
+expect hp2 rescinded
+expect hp2 ejected before 65s
+expect message PCI_QUERY_PROTOCOL_VERSION count 41
+expect message PCI_QUERY_PROTOCOL_VERSION count 5
+expect message PCI_QUERY_PROTOCOL_VERSION on hp2 count 1
+expect message PCI_QUERY_PROTOCOL_VERSION before 30ms count 3
+expect no message PCI_QUERY_BUS_RELATIONS
+expect message PCI_EJECT on hp2
+`;
+  const file = scenario('judged-after-cut.vpci', text);
+  const l0 = loadScenarioFile(file);
+  const ref = l0.machine!;
+  const h0 = new History(ref);
+  runToEnd(h0, ref);
+  const whole = checkExpectations(ref, l0.scenario.expectations, text);
+  assert.ok(whole.some((r) => r.what === 'no protocol errors' && /^2 errors/.test(r.detail)));
+  const l = loadScenarioFile(file);
+  const m = l.machine!;
+  // As the debug session wires it (adapter/session.ts traceDropping, adapter/runtime.ts).
+  const past = new ExpectPast(l.scenario.expectations);
+  const h = new History(m, { maxMemory: h0.memory.log / 3, keepEvents: (before, kept) => [...past.fold(m, before), ...keptEvents(m.trace, before, kept)] });
+  runToEnd(h, m);
+  assert.ok(m.trace.base > m.trace.length / 2, `dropped before ${m.trace.base} of ${m.trace.length}`);
+  assert.ok(m.trace.retained.length < 1000, `${m.trace.retained.length} kept`);
+  assert.deepEqual(checkExpectations(m, l.scenario.expectations, text, past), whole);
+  // Without what was kept for them, they are judged on the events held, and say so.
+  for (const r of checkExpectations(m, l.scenario.expectations, text))
+    assert.match(r.detail, /; judged on the events since .+ only: older ones were dropped with the oldest step-back history$/);
 });
 
 test('a run that offers and rescinds 40 buses holds each gone bus once, not once per checkpoint', () => {

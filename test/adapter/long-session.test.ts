@@ -127,6 +127,7 @@ test('Continue after Continue on a scenario that never settles: the trace held s
   // Each Continue records some 330,000 events (5,000,000 steps); the held ones stay within what
   // the first pause held (a 1 MiB history reaches back some 50,000 steps: a few thousand events).
   assert.ok(seen[5]!.total - seen[0]!.total > 1_000_000, JSON.stringify(seen));
+  assert.ok(seen[5]!.held <= 2 * seen[0]!.held, `no growth from the first pause on: ${JSON.stringify(seen)}`);
   for (const s of seen) {
     assert.ok(Number.isInteger(s.held) && s.held < 50_000, JSON.stringify(seen));
     assert.match(s.text, /^\d+: events \d+ on, and \d+ older ones? still read; the rest were dropped with the oldest step-back history$/);

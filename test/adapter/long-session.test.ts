@@ -193,3 +193,24 @@ test('after the trace dropped its oldest events, requests that name one say so; 
   assert.ok(trace.first !== undefined && trace.first > 0 && trace.first < trace.total);
   assert.ok(((await dc.customRequest('vpci/trace', { from: trace.first, count: 10 })).body as typeof trace).lines.length > 0);
 });
+
+test('Debug at Cause after the history was cut: a cause still held is travelled to, one before the oldest history says so', async () => {
+  const dc = h.client();
+  const file = join(mkdtempSync(join(tmpdir(), 'vpci-long-session-')), 'causes.vpci');
+  // nic0 attached: decided at boot (long dropped); hp59 rescinded: by the last bus's rescind, at the end.
+  const text = `${hotPlugText(60)}expect nic0 attached\nexpect hp59 rescinded\n`;
+  writeFileSync(file, text);
+  const lines = text.split('\n');
+  const early = lines.indexOf('expect nic0 attached') + 1;
+  const late = lines.indexOf('expect hp59 rescinded') + 1;
+  await launch(dc, file, { stopOnEntry: true, historyMaxMemory: 1 });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  const r = await dc.customRequest('vpci/goToCause', { line: late });
+  assert.equal(r.body.description, 'expect hp59 rescinded: hp59 became rescinded here');
+  assert.equal((await stopped).body.reason, 'goto');
+  const refused = await dc.customRequest('vpci/goToCause', { line: early }).then(
+    () => 'answered',
+    (e: unknown) => (e as Error).message,
+  );
+  assert.match(refused, /^expect nic0 attached: the moment that decided it \(.+\) is further back than the step-back history reaches$/);
+});

@@ -16,6 +16,8 @@ export class SequencePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private session: vscode.DebugSession | undefined;
   private total = 0;
+  /** The first row still held (those before it were dropped with the oldest step-back history). */
+  private first = 0;
   /** The session shown has ended (its messages stay; nothing travels to them). */
   private sessionEnded = false;
   /**
@@ -68,17 +70,19 @@ export class SequencePanel implements vscode.Disposable {
     if (!this.panel) return;
     let buses: string[] = [];
     this.total = 0;
+    this.first = 0;
     if (this.session) {
       try {
         const t = (await this.session.customRequest(REQ.topology)) as TopologyResponse;
         buses = t.buses.map((b) => b.name);
         const m = (await this.session.customRequest(REQ.messages, { from: 0, count: 0 })) as MessagesResponse;
         this.total = m.total;
+        this.first = m.first ?? 0;
       } catch {
         // session not ready yet; the next stop updates it
       }
     }
-    void this.panel.webview.postMessage({ type: 'init', buses, total: this.total });
+    void this.panel.webview.postMessage({ type: 'init', buses, total: this.total, first: this.first });
   }
 
   /** A session ended: if its messages are the ones shown, the page says so and Go to step is off. */
@@ -88,19 +92,23 @@ export class SequencePanel implements vscode.Disposable {
     void this.panel.webview.postMessage({ type: 'ended' });
   }
 
-  /** The trace grew (or shrank after a step back): re-read the message count. */
-  async update(length?: number): Promise<void> {
+  /** The trace grew (or shrank after a step back, or dropped its oldest events): re-read the message count. */
+  async update(length?: number, first?: number): Promise<void> {
     if (!this.panel || !this.session) return;
     if (length === undefined) {
       try {
-        length = ((await this.session.customRequest(REQ.messages, { from: 0, count: 0 })) as MessagesResponse).total;
+        const m = (await this.session.customRequest(REQ.messages, { from: 0, count: 0 })) as MessagesResponse;
+        length = m.total;
+        first = m.first ?? 0;
       } catch {
         return;
       }
     }
-    if (length === this.total) return;
+    first ??= this.first;
+    if (length === this.total && first === this.first) return;
     this.total = length;
-    void this.panel.webview.postMessage({ type: 'total', total: length });
+    this.first = first;
+    void this.panel.webview.postMessage({ type: 'total', total: length, first });
   }
 
   private async onMessage(m: FromPage): Promise<void> {
@@ -116,7 +124,7 @@ export class SequencePanel implements vscode.Disposable {
         );
         if (!r) return;
         void this.panel.webview.postMessage({ type: 'items', from: m.from, items: r.items.map((it) => ({ ...it, timeText: formatTime(it.time) })) });
-        if (r.total !== this.total) await this.update(r.total);
+        if (r.total !== this.total || (r.first ?? 0) !== this.first) await this.update(r.total, r.first ?? 0);
       } else if (m.type === 'select') {
         const d = (await s.customRequest(REQ.messageDetail, { index: m.index })) as MessageDetailResponse;
         void this.panel.webview.postMessage({

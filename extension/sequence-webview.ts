@@ -115,8 +115,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   type CRow = { kind: string; text?: string; bus?: string; left?: Side; right?: Side; changes?: string[] };
   /** What the extension posts to the page (sequence-panel.ts, compare.ts). */
   type Incoming =
-    | { type: 'init'; buses: string[]; total: number }
-    | { type: 'total'; total: number }
+    | { type: 'init'; buses: string[]; total: number; first?: number }
+    | { type: 'total'; total: number; first?: number }
     | { type: 'ended' }
     | { type: 'items'; from: number; items: Item[] }
     | { type: 'detail'; title: string; dump: string; fields: string }
@@ -178,6 +178,8 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
 
   // ---- state ----
   let total = 0;
+  /** Rows before this one were dropped with the oldest step-back history (vpci/messages `first`). */
+  let dropped = 0;
   /** The session these messages came from has ended: they stay to read, Go to step is off. */
   let ended = false;
   let buses: string[] = [];
@@ -288,6 +290,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     fixed.appendChild(el('span', 'num', String(i + 1)));
     row.appendChild(fixed);
     const it = cache.get(i);
+    if (!it && i < dropped) {
+      row.classList.add('loading');
+      row.title = 'Dropped with the oldest step-back history (vpci.history.maxMemory)';
+      fixed.appendChild(el('span', 'time', 'dropped'));
+      return row;
+    }
     if (!it) {
       row.classList.add('loading');
       fixed.appendChild(el('span', 'time', '…'));
@@ -411,7 +419,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
   }
 
   function keyOf(i: number): string {
-    return (MODE === 'compare' || cache.has(i) ? 'l' : 'p') + (i === selected ? 's' : '') + layoutKey;
+    return (MODE === 'compare' || cache.has(i) ? 'l' : i < dropped ? 'd' : 'p') + (i === selected ? 's' : '') + layoutKey;
   }
 
   function setTotal(n: number, follow: boolean): void {
@@ -422,7 +430,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     } else requested.delete(Math.floor(total / PAGE_SIZE)); // the last page may have grown
     total = n;
     spacer.style.height = total * ROW + 'px';
-    if (MODE === 'live') countEl.textContent = total.toLocaleString() + ' messages' + (ended ? ' · the session has ended' : '');
+    if (MODE === 'live')
+      countEl.textContent =
+        total.toLocaleString() +
+        ' messages' +
+        (dropped ? ' · the first ' + dropped.toLocaleString() + ' dropped with the oldest step-back history' : '') +
+        (ended ? ' · the session has ended' : '');
     if (follow && atEnd) scroller.scrollTop = total * ROW;
     render();
   }
@@ -539,10 +552,12 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       requested.clear();
       selected = -1;
       total = 0;
+      dropped = m.first ?? 0;
       detail.hidden = true;
       relayout();
       setTotal(m.total, true);
     } else if (m.type === 'total') {
+      dropped = m.first ?? 0;
       setTotal(m.total, true);
     } else if (m.type === 'ended') {
       // The messages already read stay to look at; nothing can travel to them any more.

@@ -35,3 +35,22 @@ test('a Message Sequence panel closed 100 times over keeps no listener of the cl
   sequence.dispose();
   assert.equal(panels.size, 0);
 });
+
+test('the panel tells its page which rows were dropped with the oldest step-back history (vpci/messages first), and again when that moves', async () => {
+  const sequence = new SequencePanel();
+  sequence.show();
+  const panel = [...panels][0]!;
+  let reply = { total: 500, items: [], first: 120 };
+  const session = {
+    id: 's1',
+    type: 'vpci',
+    customRequest: (command: string) => Promise.resolve(command === 'vpci/topology' ? { buses: [{ name: 'nic0' }] } : reply),
+  };
+  await sequence.reset(session as never);
+  assert.deepEqual(panel.webview.posted.at(-1), { type: 'init', buses: ['nic0'], total: 500, first: 120 });
+  // More dropped, none added (a run that sends nothing more): the page is told.
+  reply = { total: 500, items: [], first: 200 };
+  await sequence.update();
+  assert.deepEqual(panel.webview.posted.at(-1), { type: 'total', total: 500, first: 200 });
+  sequence.dispose();
+});

@@ -34,7 +34,7 @@ export class Emitter {
 }
 
 /** The webview panels open now. */
-export const panels = new Set<{ dispose(): void; webview: { receive(m: unknown): void } }>();
+export const panels = new Set<{ dispose(): void; webview: { receive(m: unknown): void; posted: unknown[] } }>();
 
 export class Uri {
   private constructor(
@@ -105,16 +105,19 @@ export const fired = {
 const disposable = { dispose: () => undefined };
 
 /** A webview panel: its page's messages come through `webview.receive`; closing it fires onDidDispose, then drops its listeners. */
-function webviewPanel(viewType: string): { dispose(): void; webview: { receive(m: unknown): void } } {
+function webviewPanel(viewType: string): { dispose(): void; webview: { receive(m: unknown): void; posted: unknown[] } } {
   const message = new Emitter();
   const disposed = new Emitter();
+  const posted: unknown[] = [];
   const panel = {
     viewType,
     webview: {
       html: '',
       cspSource: 'stand-in',
       onDidReceiveMessage: message.event,
-      postMessage: () => Promise.resolve(true),
+      /** What the extension posted to the page, in order. */
+      posted,
+      postMessage: (m: unknown) => (posted.push(m), Promise.resolve(true)),
       receive: (m: unknown) => message.fire(m),
     },
     onDidDispose: disposed.event,

@@ -583,7 +583,11 @@ export class VpciRuntime {
     if (last && last.to === pos && last.threads.includes(tid) && last.from >= h.start) {
       this.stepsRun.pop();
       h.goTo(last.from);
-      return { reason: 'step', threadId: tid };
+      // The thread asked about may not exist yet where that step started (a step of the timeline
+      // thread before boot that stopped in a thread the boot made): the stop is then the stepping
+      // thread's, which did. A stop must name a thread `threads` lists there.
+      const here = tid === SCENARIO_THREAD || this.m.threads.some((t) => t.id === tid);
+      return { reason: 'step', threadId: here ? tid : last.threads[0] };
     }
     if (tid === SCENARIO_THREAD) {
       // The timeline's `next` stops before each timeline event; stepping back goes to before the previous one.

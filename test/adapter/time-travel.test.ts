@@ -318,3 +318,18 @@ test('a hit count follows time travel: run forward again from an earlier step an
   const dataAgain = await go(() => dc.continueRequest({ threadId: second.body.threadId! }));
   assert.deepEqual([dataAgain.body.reason, dataAgain.body.hitBreakpointIds, await now()], ['data breakpoint', [did], dat]);
 });
+
+test('Step Back over a timeline step that stopped in a thread the boot made stops on a thread that exists there', async () => {
+  // At the scenario's start only the timeline thread exists; a step into the boot stops in a
+  // driver thread, and stepping that thread back returns to before the boot, where it is not yet.
+  const first = await launch(QUICKSTART, { stopOnEntry: true });
+  const start = await until(() => dc.reverseContinueRequest({ threadId: first.body.threadId! }));
+  assert.equal(start.body.threadId, TIMELINE);
+  const into = await until(() => dc.stepInRequest({ threadId: TIMELINE, granularity: 'instruction' }));
+  assert.notEqual(into.body.threadId, TIMELINE, 'the step stopped in a driver thread');
+  const back = await until(() => dc.stepBackRequest({ threadId: into.body.threadId! }));
+  const threads = (await dc.threadsRequest()).body.threads.map((t) => t.id);
+  assert.ok(threads.includes(back.body.threadId!), `stopped on thread ${back.body.threadId}, threads are ${threads.join(', ')}`);
+  assert.deepEqual(await timelineFrame(), { line: 15, name: 'at 0 ns: boot' });
+  await dc.stackTraceRequest({ threadId: back.body.threadId! });
+});

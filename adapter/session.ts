@@ -2001,7 +2001,8 @@ export class VpciDebugSession extends DebugSession {
     this.vars.memoryReferences = this.client.supportsMemoryReferences === true;
     this.vars.types = this.client.supportsVariableType === true;
     // A client that cannot page still never gets a huge table whole: the first 1,000 entries.
-    const count = args.count ?? (this.client.supportsVariablePaging ? undefined : 1000);
+    // A count of 0 asks for all of them, as a missing one does (DAP VariablesArguments.count).
+    const count = args.count || (this.client.supportsVariablePaging ? undefined : 1000);
     const vars = this.vars.expand(args.variablesReference, args.filter, args.start, count);
     if (!vars) {
       if (this.vars.isStale(args.variablesReference)) {

@@ -1,0 +1,48 @@
+// Optional request arguments as the DAP specification defines them, each as a client that sends
+// it means it (debugProtocol.d.ts): what a count of 0 asks for, what a `format` asks of a
+// response's value, and a container's rows named before the client listed them.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch } from './harness';
+
+const QUICKSTART = resolve('examples/quickstart.vpci');
+const h = adapterTests();
+
+/** The rows of the scope or row named `name` among `rows`. */
+function named(rows: { name: string; variablesReference: number }[], name: string): number {
+  const r = rows.find((x) => x.name === name || x.name.startsWith(`${name} `));
+  assert.ok(r, `${name} not in ${rows.map((x) => x.name).join(', ')}`);
+  return r.variablesReference;
+}
+
+/** The device scope of nic0 at the first stop. */
+async function nic0(dc: ReturnType<typeof h.client>, stop: DebugProtocol.StoppedEvent): Promise<number> {
+  const st = await dc.stackTraceRequest({ threadId: stop.body.threadId! });
+  const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
+  return named(scopes.body.scopes, 'Device nic0/00.0:');
+}
+
+test('variables with count 0 returns all of the rows, as without a count (DAP: "If count is missing or 0, all variables are returned")', async () => {
+  const dc = h.client();
+  const dev = await nic0(dc, await launch(dc, QUICKSTART));
+  const top = (await dc.variablesRequest({ variablesReference: dev })).body.variables;
+  const table = top.find((v) => v.name === 'MSI-X table')!;
+  const all = (await dc.variablesRequest({ variablesReference: table.variablesReference })).body.variables.map((v) => v.name);
+  assert.deepEqual(all, ['[0]', '[1]', '[2]']);
+  assert.deepEqual(
+    (await dc.variablesRequest({ variablesReference: table.variablesReference, start: 0, count: 0 })).body.variables.map((v) => v.name),
+    all,
+  );
+  assert.deepEqual(
+    (await dc.variablesRequest({ variablesReference: table.variablesReference, start: 1, count: 0 })).body.variables.map((v) => v.name),
+    ['[1]', '[2]'],
+  );
+  const header = named(top, 'Header');
+  const rows = (await dc.variablesRequest({ variablesReference: header })).body.variables.map((v) => v.name);
+  assert.deepEqual(
+    (await dc.variablesRequest({ variablesReference: header, count: 0 })).body.variables.map((v) => v.name),
+    rows,
+  );
+});

@@ -2032,7 +2032,23 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    this.setRow(response, n.set, args.value, true);
+    const set = n.set;
+    this.inFormat(args.format, () => this.setRow(response, set, args.value, true));
+  }
+
+  /**
+   * Runs `f` with the number format a request's `format` asks for (DAP: setVariable's and
+   * setExpression's "how to format the response value"); the session's own format is kept for
+   * everything after (unlike a variables request's, which VS Code's toggle sets: see variablesRequest).
+   */
+  private inFormat(format: DebugProtocol.ValueFormat | undefined, f: () => void): void {
+    const kept = this.hex;
+    if (format?.hex !== undefined) this.hex = format.hex;
+    try {
+      f();
+    } finally {
+      this.hex = kept;
+    }
   }
 
   /**
@@ -2111,7 +2127,8 @@ export class VpciDebugSession extends DebugSession {
       const name = args.expression.trim();
       const local = this.localRows(args.frameId)?.find((n) => n.evaluateName === name && n.set);
       if (local?.set) {
-        this.setRow(response, local.set, args.value, false);
+        const set = local.set;
+        this.inFormat(args.format, () => this.setRow(response, set, args.value, false));
         return;
       }
     }
@@ -2127,7 +2144,7 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    const v = ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex);
+    const v = ins.evaluate(args.expression, 'watch', undefined, undefined, args.format?.hex ?? this.hex);
     response.body = { value: v.ok ? v.text : r.text };
     this.sendResponse(response);
     this.changedByUser(true);

@@ -46,3 +46,25 @@ test('variables with count 0 returns all of the rows, as without a count (DAP: "
     rows,
   );
 });
+
+test("setVariable and setExpression answer in the format they ask for (DAP: how to format the response value), and leave the session's as it was", async () => {
+  const dc = h.client();
+  const dev = await nic0(dc, await launch(dc, QUICKSTART));
+  const header = named((await dc.variablesRequest({ variablesReference: dev })).body.variables, 'Header');
+  await dc.variablesRequest({ variablesReference: header });
+  const set = await dc.setVariableRequest({ variablesReference: header, name: 'COMMAND', value: '6', format: { hex: false } });
+  assert.equal(set.body.value, '6');
+  assert.equal((await dc.setVariableRequest({ variablesReference: header, name: 'COMMAND', value: '6' })).body.value, '0x0006');
+  const expr = (await dc.customRequest('setExpression', {
+    expression: 'nic0.COMMAND',
+    value: '2',
+    format: { hex: false },
+  })) as DebugProtocol.SetExpressionResponse;
+  assert.equal(expr.body.value, '2');
+  assert.equal(
+    ((await dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '2' })) as DebugProtocol.SetExpressionResponse).body.value,
+    '0x2',
+  );
+  const rows = (await dc.variablesRequest({ variablesReference: header })).body.variables;
+  assert.equal(rows.find((v) => v.name === 'COMMAND')?.value, '0x0002');
+});

@@ -91,8 +91,22 @@ export class VarTable {
     return Number.isInteger(ref) && ref > 0 && ref < this.base;
   }
 
+  /**
+   * The row named `name` in container `ref`: as the client last saw it listed, or, in a container
+   * it has not listed at this stop (a scripted client's setVariable or dataBreakpointInfo names a
+   * row from an earlier listing, or one it knows), as listing it now would give it.
+   */
   child(ref: number, name: string): VarNode | undefined {
-    return this.childIndex.get(ref)?.get(name);
+    const seen = this.childIndex.get(ref)?.get(name);
+    if (seen) return seen;
+    const n = this.get(ref);
+    if (!n) return undefined;
+    const found = n.children?.().find((k) => k.name === name);
+    if (found || !n.page) return found;
+    // An indexed table: the window that holds the row, by the row's index in its name ("[3]").
+    const i = /^\[(\d+)\]$/.exec(name);
+    const at = i ? Number(i[1]) : NaN;
+    return at < (n.indexed ?? 0) ? n.page(at, 1).find((k) => k.name === name) : undefined;
   }
 
   /** The DAP variables of container `ref` (optionally one window of an indexed table). */

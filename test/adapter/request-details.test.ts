@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch } from './harness';
+import { adapterTests, launch, refused } from './harness';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const h = adapterTests();
@@ -67,4 +67,23 @@ test("setVariable and setExpression answer in the format they ask for (DAP: how 
   );
   const rows = (await dc.variablesRequest({ variablesReference: header })).body.variables;
   assert.equal(rows.find((v) => v.name === 'COMMAND')?.value, '0x0002');
+});
+
+test('setVariable and dataBreakpointInfo find a row of a container the client has not listed at this stop', async () => {
+  const dc = h.client();
+  const dev = await nic0(dc, await launch(dc, QUICKSTART));
+  const top = (await dc.variablesRequest({ variablesReference: dev })).body.variables;
+  const header = named(top, 'Header');
+  // Header listed, COMMAND's fields not: the client knows COMMAND's reference and its fields' names.
+  const command = (await dc.variablesRequest({ variablesReference: header })).body.variables.find((v) => v.name === 'COMMAND')!;
+  const info = await dc.dataBreakpointInfoRequest({ variablesReference: command.variablesReference, name: 'MEMORY' });
+  assert.equal(info.body.dataId, 'cfg:nic0:0:4:1');
+  assert.equal((await dc.setVariableRequest({ variablesReference: command.variablesReference, name: 'MEMORY', value: '1' })).body.value, '1');
+  assert.equal((await dc.evaluateRequest({ expression: 'nic0.COMMAND.MEMORY', context: 'watch' })).body.result, '0x1');
+  // A row of an indexed table that was never paged in.
+  const table = named(top, 'MSI-X table');
+  assert.equal((await dc.dataBreakpointInfoRequest({ variablesReference: table, name: '[2]' })).body.dataId, 'msix:nic0:0:2:16');
+  assert.equal((await dc.dataBreakpointInfoRequest({ variablesReference: table, name: '[3]' })).body.dataId, null);
+  // A name the container does not have is still refused.
+  assert.match(await refused(dc.setVariableRequest({ variablesReference: command.variablesReference, name: 'NOPE', value: '1' })), /No variable NOPE/);
 });

@@ -1787,7 +1787,8 @@ export class VpciDebugSession extends DebugSession {
         id = known[index] = this.nextFrameId++;
         this.frames.set(id, { threadId: args.threadId, index });
       }
-      const f = new StackFrame(id, name, src, line ? this.convertDebuggerLineToClient(line) : 0, this.convertDebuggerColumnToClient(1));
+      // Without a source, line and column are 0 whatever the client's bases (DAP StackFrame: "should be ignored by the client").
+      const f = new StackFrame(id, name, src, src && line ? this.convertDebuggerLineToClient(line) : 0, src ? this.convertDebuggerColumnToClient(1) : 0);
       // Frames without source are labels, except the host's: those are selectable (Variables shows the packet).
       const h = hint ?? (src ? undefined : 'label');
       if (h && h !== 'normal') f.presentationHint = h;

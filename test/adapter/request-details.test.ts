@@ -87,3 +87,17 @@ test('setVariable and dataBreakpointInfo find a row of a container the client ha
   // A name the container does not have is still refused.
   assert.match(await refused(dc.setVariableRequest({ variablesReference: command.variablesReference, name: 'NOPE', value: '1' })), /No variable NOPE/);
 });
+
+test('a stack frame without a source has line and column 0 (DAP StackFrame), for 1-based clients too', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // The host thread, stopped after it handled a packet: its second frame is a label with no source.
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  await s;
+  const frames = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames;
+  const bare = frames.filter((f) => !f.source);
+  assert.ok(bare.length > 0, JSON.stringify(frames));
+  for (const f of bare) assert.deepEqual([f.line, f.column], [0, 0], f.name);
+  for (const f of frames.filter((x) => x.source)) assert.ok(f.line >= 1 && f.column === 1, f.name);
+});

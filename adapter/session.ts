@@ -21,7 +21,7 @@ import { heapSizeLimit } from './heap';
 import { EXCEPTION_FILTERS, conditionProblem, dataTargetProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
 import { syntaxError } from './expr';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
-import { driverFrameLocals, driverFrameValues } from './frame-locals';
+import { NOT_ASSIGNED, NOT_MODELLED, UNAVAILABLE, driverFrameLocals, driverFrameValues } from './frame-locals';
 import { Inspector } from './inspect';
 import {
   checkRequestArgs,
@@ -112,6 +112,13 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+
+/** A value as a Call Stack name shows it: one line, at most 40 characters. */
+function clip40(text: string): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > 40 ? `${one.slice(0, 39)}…` : one;
+}
+
 /**
  * An internal error as the user reads it: one line, without the adapter's file paths (as a handler's
  * error 1104 is answered); the stack goes to the adapter's log.
@@ -1796,12 +1803,14 @@ export class VpciDebugSession extends DebugSession {
       if (!restartable) f.canRestart = false;
       return f;
     };
+    const fmt = args.format;
+    const named = (name: string, line: number, params?: () => string): string => (fmt ? this.formattedFrameName(name, line, fmt, params) : name);
     if (args.threadId === SCENARIO_THREAD) {
       const m = rt.m;
       const next = m.config.timeline[m.state.timelineIndex];
       const src = new Source(basename(rt.scenarioFile), rt.scenarioFile);
-      if (next) all.push(mk(0, `at ${formatTime(next.time)}: ${next.text}`, src, next.loc.line));
-      else all.push(mk(0, `scenario: timeline done (now ${formatTime(m.now)})`, src, lastTimelineLine(m)));
+      if (next) all.push(mk(0, named(`at ${formatTime(next.time)}: ${next.text}`, next.loc.line), src, next.loc.line));
+      else all.push(mk(0, named(`scenario: timeline done (now ${formatTime(m.now)})`, lastTimelineLine(m)), src, lastTimelineLine(m)));
     } else {
       const t = rt.m.threads.find((x) => x.id === args.threadId);
       if (!t) {
@@ -1831,7 +1840,17 @@ export class VpciDebugSession extends DebugSession {
         if (last) all.push(mk(1, `${b?.decl.name ?? 'bus'}: host VSP (${rt.m.config.host}) — state ${b?.host.status.state ?? '?'}`, undefined, 0, 'subtle'));
       } else {
         const fr = rt.m.frames(t);
-        for (const f of fr) all.push(mk(f.index, f.fn, this.frameSource(f.file, f.fn), f.line, undefined, t.steps > 0));
+        for (const f of fr)
+          all.push(
+            mk(
+              f.index,
+              named(f.fn, f.line, () => this.frameParameters(t, f.index, fmt!)),
+              this.frameSource(f.file, f.fn),
+              f.line,
+              undefined,
+              t.steps > 0,
+            ),
+          );
         if (!fr.length) all.push(mk(0, `${t.name} (${t.status})`));
       }
     }
@@ -1839,6 +1858,54 @@ export class VpciDebugSession extends DebugSession {
     const levels = args.levels || all.length;
     response.body = { stackFrames: all.slice(start, start + levels), totalFrames: all.length };
     this.sendResponse(response);
+  }
+
+  /**
+   * A frame's name as a stackTrace request's `format` asks (DAP StackFrameFormat, honoured since
+   * the adapter announces supportsValueFormattingOptions): a driver frame's C parameters after its
+   * function (`params`), and its line. Ours: no frame has a module and none is hidden, so `module`
+   * and `includeAll` change nothing.
+   */
+  private formattedFrameName(name: string, line: number, fmt: DebugProtocol.StackFrameFormat, params?: () => string): string {
+    let out = name;
+    if (fmt.parameters && params) out += `(${params()})`;
+    if (fmt.line && line > 0) out += ` Line ${this.convertDebuggerLineToClient(line)}`;
+    return out;
+  }
+
+  /**
+   * The C parameters of frame `index` of guest thread `t` for its Call Stack name, each with its
+   * type, name and value as `fmt` picks (ours: names and values unless turned off, types when
+   * asked; a value as Locals shows it, cut to 40 characters).
+   */
+  private frameParameters(t: ThreadState, index: number, fmt: DebugProtocol.StackFrameFormat): string {
+    const frame = t.frames[index];
+    const fn = frame && this.rt!.m.program.fns.get(frame.fn);
+    if (!fn) return '';
+    const values = fmt.parameterValues !== false ? driverFrameValues({ m: this.rt!.m, device: (b, w) => this.deviceName(b, w) }, t, index) : undefined;
+    const why = values?.[UNAVAILABLE as unknown as string] as Record<string, string> | undefined;
+    return fn.args
+      .map((a) => {
+        const parts: string[] = [];
+        // C's own spacing: `device_t dev`, `void *arg`.
+        const typed = fmt.parameterTypes && a.type ? a.type : undefined;
+        if (fmt.parameterNames !== false) parts.push(typed ? `${typed}${typed.endsWith('*') ? '' : ' '}${a.name}` : a.name);
+        else if (typed) parts.push(typed);
+        if (values) {
+          const v = values[a.name];
+          const text =
+            v === undefined && why?.[a.name]
+              ? why[a.name] === 'not yet assigned'
+                ? NOT_ASSIGNED
+                : NOT_MODELLED
+              : typeof v === 'string'
+                ? v
+                : valueNode(a.name, v, fmt.hex ?? this.hex).value;
+          parts.push(parts.length && fmt.parameterNames !== false ? `= ${clip40(text)}` : clip40(text));
+        }
+        return parts.join(' ');
+      })
+      .join(', ');
   }
 
   /** Generated, read-only documents (the host's work), served by the `source` request. */

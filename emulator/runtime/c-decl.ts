@@ -88,8 +88,8 @@ export function initializer(text: string): number | boolean | null | undefined {
   return Number(t);
 }
 
-/** The parameters of a C signature: `f(device_t dev, u32 *val)` → dev, val (an out-pointer to a scalar). */
-export function signatureParams(signature: string[], name: string): { name: string; out: boolean }[] {
+/** The parameters of a C signature: `f(device_t dev, u32 *val)` → dev, val (an out-pointer to a scalar), each with its C type as written (`device_t`, `u32 *`). */
+export function signatureParams(signature: string[], name: string): { name: string; out: boolean; type: string }[] {
   const text = signature.join(' ');
   const at = text.indexOf(`${name}(`);
   if (at < 0) return [];
@@ -105,14 +105,15 @@ export function signatureParams(signature: string[], name: string): { name: stri
   }
   const inner = text.slice(open + 1, end).trim();
   if (!inner || inner === 'void') return [];
-  const out: { name: string; out: boolean }[] = [];
+  const out: { name: string; out: boolean; type: string }[] = [];
   for (const raw of inner.split(',')) {
-    const p = raw.trim();
-    const n = /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p)?.[1];
-    if (!n || n === 'void') continue;
+    const p = raw.trim().replace(/\s+/g, ' ');
+    const m = /([A-Za-z_]\w*)\s*(\[\s*\])?\s*(__unused)?\s*$/.exec(p);
+    const n = m?.[1];
+    if (!m || !n || n === 'void') continue;
     // Only a pointer can be an out-parameter.
     const scalarOut = p.includes('*') && /^(const\s+)?(u8|u16|u32|u64|uint8_t|uint16_t|uint32_t|uint64_t|int|unsigned int|pci_addr_t)\s*\*\s*\w+$/.test(p);
-    out.push({ name: n, out: scalarOut });
+    out.push({ name: n, out: scalarOut, type: `${p.slice(0, m.index).trim()}${m[2] ? ' []' : ''}` });
   }
   return out;
 }

@@ -220,6 +220,8 @@ export type Instr<C> =
 /** One name a frame shows: a C parameter or a declared local. */
 export interface FrameName<V> {
   name: string;
+  /** A parameter's C type as its signature writes it (`device_t`, `u32 *`). */
+  type?: string;
   /** A declaration's constant initializer (`int rid = 0;`): its value from the first line until the local changes. */
   init?: number | boolean | null;
   /** A parameter that points at the caller's scalar (`u32 *val`): the function's result, unset until it writes it. */
@@ -403,15 +405,15 @@ function frameNames<C, V>(def: AnyFnDef<C, V>, params: Readonly<Record<string, P
     }
   };
   visit(def.body);
-  const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out }) => {
+  const args: FrameName<V>[] = signatureParams(def.signature, def.name).map(({ name, out, type }) => {
     const value = def.args?.[name];
-    if (value) return { name, value };
+    if (value) return { name, type, value };
     const fallback = params[name];
     if (fallback && !def.params.includes(name)) {
       const where = { name: def.name, file: def.file };
-      return { name, value: (v: V, l: never) => fallback(v, l, where) };
+      return { name, type, value: (v: V, l: never) => fallback(v, l, where) };
     }
-    return out ? { name, out } : { name };
+    return out ? { name, type, out } : { name, type };
   });
   for (const k of Object.keys(def.args ?? {})) {
     if (!args.some((a) => a.name === k)) throw new Error(`${def.name}: a binding for '${k}', which is not a parameter of its signature`);

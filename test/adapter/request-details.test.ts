@@ -101,3 +101,24 @@ test('a stack frame without a source has line and column 0 (DAP StackFrame), for
   for (const f of bare) assert.deepEqual([f.line, f.column], [0, 0], f.name);
   for (const f of frames.filter((x) => x.source)) assert.ok(f.line >= 1 && f.column === 1, f.name);
 });
+
+test("stackTrace honours its format (DAP StackFrameFormat, part of supportsValueFormattingOptions): a driver frame's C parameters and its line", async () => {
+  const dc = h.client();
+  const stop = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const names = async (format?: DebugProtocol.StackFrameFormat): Promise<string[]> =>
+    (await dc.stackTraceRequest({ threadId: stop.body.threadId!, ...(format ? { format } : {}) })).body.stackFrames.map((f) => f.name);
+  const plain = await names();
+  assert.equal(plain[0], 'vmbus_pcib_attach');
+  const top = (await dc.stackTraceRequest({ threadId: stop.body.threadId! })).body.stackFrames[0]!;
+  const full = await names({ parameters: true, parameterTypes: true, parameterNames: true, parameterValues: true, line: true });
+  assert.match(full[0]!, /^vmbus_pcib_attach\(device_t dev = nic0: Hyper-V PCI Express Pass Through …\) Line (\d+)$/);
+  assert.equal(Number(/Line (\d+)$/.exec(full[0]!)![1]), top.line);
+  assert.equal((await names({ parameters: true, parameterValues: false }))[0], 'vmbus_pcib_attach(dev)');
+  assert.equal((await names({ parameters: true, parameterTypes: true, parameterValues: false }))[1], 'vmbus_mgmt_taskqueue_loop(void *arg)');
+  assert.equal((await names({ line: true }))[0], `vmbus_pcib_attach Line ${top.line}`);
+  // The timeline's frame takes the line; it has no parameters.
+  const timeline = (await dc.stackTraceRequest({ threadId: 1_000_000, format: { parameters: true, line: true } })).body.stackFrames[0]!;
+  assert.equal(timeline.name, `at 2 ms: driver nic0 msix 3 Line ${timeline.line}`);
+  // Without a format, as before.
+  assert.deepEqual(await names(), plain);
+});

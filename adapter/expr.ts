@@ -272,7 +272,8 @@ export interface ExprEnv {
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
 function int(v: Value, what: string): bigint {
-  if (typeof v === 'bigint') return v;
+  // A name's 64-bit value (a kernel pointer) is unsigned as the model keeps it: as int64_t here, as literals and results are.
+  if (typeof v === 'bigint') return BigInt.asIntN(64, v);
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw new ExprError(`${what} ${v} is not an integer`);
     return BigInt.asIntN(64, BigInt(v));

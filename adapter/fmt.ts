@@ -40,7 +40,9 @@ export function camel(s: string): string {
 }
 
 export function toValue(v: unknown): Value {
-  if (typeof v === 'bigint') return Number(v);
+  // A 64-bit value (a kernel pointer, a transaction id) stays exact: the expression language
+  // computes with BigInt (expr.ts), and Number() would round it to 53 bits.
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
   if (v instanceof Uint8Array) return Array.from(v);
   if (Array.isArray(v)) return v.map(toValue);
   if (v && typeof v === 'object') {

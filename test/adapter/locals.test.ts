@@ -109,3 +109,27 @@ test('a callee frame shows its parameters as what they stand for: _hv_pcifront_r
   assert.match(byName(vars, 'hpdev').value, /desc: \{…\}/);
   assert.equal(byName(vars, 'val').value, '<not yet assigned>');
 });
+
+test('a 64-bit local (the transaction id, a kernel address) reads the same in an expression as in Locals: not rounded to 53 bits', async () => {
+  const dc = h.client();
+  const file = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const fnAt = lines.findIndex((l) => l.startsWith('hv_pci_enter_d0('));
+  const after = fnAt + lines.slice(fnAt).findIndex((l) => l.trim() === 'if (!ret)') + 1;
+  const first = await launch(dc, resolve('examples/quickstart.vpci'), { stopOnEntry: true });
+  await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: after }] });
+  const stop = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: first.body.threadId! });
+  const s = await stop;
+  const { frame, vars } = await locals(dc, s.body.threadId!);
+  assert.equal(frame, 'hv_pci_enter_d0');
+  const txid = byName(vars, 'txid').value;
+  assert.ok(BigInt(txid) > BigInt(Number.MAX_SAFE_INTEGER), `txid ${txid} needs more than 53 bits`);
+  const frameId = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  const ev = async (expression: string, hex = true): Promise<string> =>
+    (await dc.evaluateRequest({ expression, frameId, context: 'hover', format: { hex } })).body.result;
+  assert.equal(await ev('txid'), txid);
+  assert.equal(await ev(`txid == ${txid}`), 'true');
+  assert.equal(await ev('txid & 0xfff'), `0x${(BigInt(txid) & 0xfffn).toString(16)}`);
+  assert.equal(await ev('txid', false), BigInt(txid).toString());
+});

@@ -5,7 +5,7 @@
 import type { InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
-import { capRegister, capsValue, registerFieldNode } from './inspect-registers';
+import { capRegister, capsValue, masksAt, registerFieldNode } from './inspect-registers';
 import { MSG } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -315,6 +315,9 @@ export function assign(
     if (!w.ok) return { ok: false, error: w.error };
     return { ok: true, text: `${path}.${fd.name} = ${w.value}`, changed: true };
   }
+  // A register without a writable bit is read-only here as in Variables (whose row has no Set Value): refused, not "set" to what it was.
+  const { wmask, w1cmask } = masksAt(f, def.offset, def.size);
+  if (!wmask && !w1cmask) return { ok: false, error: `${path} is read-only` };
   const v = ins.parseValue(valueText);
   if (typeof v === 'string') return { ok: false, error: v };
   ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);

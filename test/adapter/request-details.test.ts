@@ -122,3 +122,19 @@ test("stackTrace honours its format (DAP StackFrameFormat, part of supportsValue
   // Without a format, as before.
   assert.deepEqual(await names(), plain);
 });
+
+test('a read-only register is refused by setExpression and the Debug Console, as by setVariable: not answered "set" to the value it kept', async () => {
+  const dc = h.client();
+  const dev = await nic0(dc, await launch(dc, QUICKSTART));
+  const header = named((await dc.variablesRequest({ variablesReference: dev })).body.variables, 'Header');
+  await dc.variablesRequest({ variablesReference: header });
+  assert.match(await refused(dc.setVariableRequest({ variablesReference: header, name: 'VENDOR_ID', value: '1' })), /VENDOR_ID is read-only/);
+  assert.match(await refused(dc.customRequest('setExpression', { expression: 'nic0.VENDOR_ID', value: '1' })), /^nic0\.VENDOR_ID is read-only$/);
+  assert.match(await refused(dc.evaluateRequest({ expression: 'nic0.caps.msix.TABLE = 0', context: 'repl' })), /^nic0\.caps\.msix\.TABLE is read-only$/);
+  assert.equal((await dc.evaluateRequest({ expression: 'nic0.VENDOR_ID', context: 'watch' })).body.result, '0x8086');
+  // A register with writable bits still takes a value.
+  assert.equal(
+    ((await dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '2' })) as DebugProtocol.SetExpressionResponse).body.value,
+    '0x2',
+  );
+});

@@ -156,12 +156,18 @@ function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFun
           dataId: dataId({ kind: 'msix', bus, wslot, offset: i, width: 16 }),
           dataDescription: `${prefix} MSI-X entry ${i}`,
           menu: DEVICE_MENU,
+          // Each field with the expression that reads it (Add to Watch, Copy as Expression), from the entry's address, data and mask.
           children: () =>
             [
-              { name: 'LOWER_ADDR', value: ctx.num(e.address % 2 ** 32, 8), type: 'u32 @ +0x0' },
-              { name: 'UPPER_ADDR', value: ctx.num(Math.floor(e.address / 2 ** 32), 8), type: 'u32 @ +0x4' },
-              { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8' },
-              { name: 'VECTOR_CTRL', value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`, type: 'u32 @ +0xc' },
+              { name: 'LOWER_ADDR', value: ctx.num(e.address % 2 ** 32, 8), type: 'u32 @ +0x0', evaluateName: `msix(${fn})[${i}].address & 0xffffffff` },
+              { name: 'UPPER_ADDR', value: ctx.num(Math.floor(e.address / 2 ** 32), 8), type: 'u32 @ +0x4', evaluateName: `msix(${fn})[${i}].address >> 32` },
+              { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8', evaluateName: `msix(${fn})[${i}].data` },
+              {
+                name: 'VECTOR_CTRL',
+                value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`,
+                type: 'u32 @ +0xc',
+                evaluateName: `msix(${fn})[${i}].masked ? 1 : 0`,
+              },
               { name: 'PENDING', value: pending ? '1' : '0', type: `PBA bit ${i}` },
             ].map((n) => ({ ...n, menu: DEVICE_MENU })),
         });

@@ -138,3 +138,22 @@ test('a read-only register is refused by setExpression and the Debug Console, as
     '0x2',
   );
 });
+
+test("an MSI-X entry's register rows carry an evaluateName (Add to Watch, Copy as Expression) that reads their value", async () => {
+  const dc = h.client();
+  const first = await launch(dc, QUICKSTART);
+  const end = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: first.body.threadId! });
+  const dev = await nic0(dc, await end);
+  const table = named((await dc.variablesRequest({ variablesReference: dev })).body.variables, 'MSI-X table');
+  const entry = (await dc.variablesRequest({ variablesReference: table, start: 1, count: 1 })).body.variables[0]!;
+  const rows = (await dc.variablesRequest({ variablesReference: entry.variablesReference })).body.variables;
+  const asNumber = (text: string): bigint => BigInt(/^0x[0-9a-f]+|^\d+/.exec(text)![0]);
+  for (const name of ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL']) {
+    const row = rows.find((r) => r.name === name)!;
+    assert.ok(row.evaluateName, `${name} has an evaluateName`);
+    const r = await dc.evaluateRequest({ expression: row.evaluateName, context: 'watch' });
+    assert.equal(asNumber(r.body.result), asNumber(row.value), `${name}: ${row.evaluateName} = ${r.body.result}, the row reads ${row.value}`);
+  }
+  assert.equal(asNumber(rows.find((r) => r.name === 'LOWER_ADDR')!.value) >> 20n, 0xfeen, 'an address the host programmed');
+});

@@ -1467,7 +1467,32 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    const why = args.granularity === 'instruction' ? undefined : this.nothingToStepOutOf(args.threadId);
+    if (why) {
+      this.sendErrorResponse(response, { id: 1075, format: why, showUser: true });
+      return;
+    }
     this.stepRequest(response, args, 'out');
+  }
+
+  /**
+   * Why Step Out has nothing to return to on thread `tid`, or undefined: as gdb refuses `finish`
+   * in the outermost frame. The timeline and a host VSP thread have no function frames, and a
+   * driver thread's outermost frame is where the thread starts (a taskqueue loop that never
+   * returns): stepping out of it ran on to the end of the scenario.
+   */
+  private nothingToStepOutOf(tid: number): string | undefined {
+    const rt = this.rt;
+    if (!rt || this.terminatedSent || this.running) return undefined; // stepRequest says why
+    const name = (t: { name: string }): string => `'${t.name}'`;
+    if (tid === SCENARIO_THREAD) return 'Step Out: the scenario timeline has no function to return from (Step Over goes to its next event)';
+    const t = rt.m.threads.find((x) => x.id === tid);
+    if (!t || t.status === 'done') return undefined;
+    if (t.role === 'host') return `Step Out: the host VSP thread ${name(t)} has no function to return from (Step Over runs its next step)`;
+    const frames = t.frames.length;
+    if (frames === 1)
+      return `Step Out: ${t.frames[0]!.fn} is the outermost frame of thread ${name(t)}, where the thread starts: there is no caller to return to (Step Over or Continue instead)`;
+    return undefined;
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {

@@ -7,11 +7,18 @@ import { EVENTS, EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS, type EventKind } from '.
 import { ARGUMENT_WORDS, BUS_KEYWORDS, BUS_STATES, DRIVER_MODES, FUNCTION_OPTION_KEYWORDS, OUTCOMES, VM_KEYWORDS } from '../emulator/scenario/keywords';
 
 const r = String.raw;
-const ID = r`[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*`;
+// A name as the lexer reads one (emulator/scenario/lexer.ts WORD): a letter or `_`, then letters, digits, `_` and `-` anywhere.
+const ID = r`[A-Za-z_][A-Za-z0-9_-]*`;
 const END = r`(?![A-Za-z0-9_-])`; // end of an identifier (kebab-case aware)
 const BEG = r`(?<![A-Za-z0-9_-])`;
 const SLOT = r`\d+(?:\.\d+)?`;
-const MSG = r`(?:PCI_[A-Z0-9_]+|[a-z][a-z0-9]*(?:-[a-z0-9]+)*)`;
+/**
+ * Where a message goes, two groups: a name in any of the spellings the checker takes (the protocol
+ * name in any case, with or without PCI_ and _MESSAGE, OpenVMM's, the short kebab one), or a raw
+ * number (coloured by the number rules: NUMBER_CAPTURE).
+ */
+const MSG = `(?:(${ID})|([0-9][0-9A-Za-z_]*))${END}`;
+const NUMBER_CAPTURE = { patterns: [{ include: '#number' }] };
 const kw = (words: readonly string[]): string => `${BEG}(?:${words.join('|')})${END}`;
 const unique = (words: readonly string[]): string[] => [...new Set(words)];
 
@@ -144,11 +151,14 @@ const g = {
           },
         },
         {
-          match: `${BEG}(${MESSAGE_EVENTS.join('|')})\\s+(${ID})\\s+(${MSG})${END}`,
+          // the fault action `vanish` is taken here: read on its own, it would be the event `vanish` and `times` its bus
+          match: `${BEG}(${MESSAGE_EVENTS.join('|')})\\s+(${ID})\\s+${MSG}(?:\\s+(vanish)${END})?`,
           captures: {
             1: { name: 'keyword.control.event.vpci' },
             2: { name: 'variable.other.bus.vpci' },
             3: { name: 'support.constant.message.vpci' },
+            4: NUMBER_CAPTURE,
+            5: { name: 'keyword.control.event.vpci' },
           },
         },
         {
@@ -161,12 +171,14 @@ const g = {
     expectations: {
       patterns: [
         {
-          match: `${BEG}(expect)\\s+(?:(no)\\s+)?(message)\\s+(${MSG})${END}`,
+          // `expect message` alone too (being typed): `message` is no bus
+          match: `${BEG}(expect)\\s+(?:(no)\\s+)?(message)${END}(?:\\s+${MSG})?`,
           captures: {
             1: { name: 'keyword.control.expect.vpci' },
             2: { name: 'keyword.operator.negation.vpci' },
             3: { name: 'keyword.other.message.vpci' },
             4: { name: 'support.constant.message.vpci' },
+            5: NUMBER_CAPTURE,
           },
         },
         {

@@ -33,6 +33,7 @@ import {
   BUS_KEYWORDS,
   BUS_STATES,
   EXPECT_BUS_FORMS,
+  EXPECT_TARGET_FORMS,
   FUNCTION_OPTION_KEYWORDS,
   KEYWORD_SYNONYMS,
   RESERVED_BUS_NAMES,
@@ -934,7 +935,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       // `expect no-errors`, `expect noerrors`: the two words run together.
       if (!target.slot && w.kind !== 'word' && first.name.toLowerCase().replace(/[-_]/g, '') === 'noerrors')
         fail(first.loc, 'unknown-expectation', `unknown expectation '${first.name}'; did you mean 'no errors'?`, ['no errors']);
-      if (w.kind !== 'word') return expected(`a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`);
+      // With a slot, only the forms about one function go on (a state or `version` would be unexpected-slot).
+      if (w.kind !== 'word')
+        return expected(
+          target.slot
+            ? `${EXPECT_TARGET_FORMS.map((f) => `'${f}'`).join(' or ')} (a state or 'version' is a whole bus's: without the slot)`
+            : `a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`,
+        );
       const busOnly = (): Name => {
         if (target.slot) fail(target.slot.loc, 'unexpected-slot', `'${w.text}' applies to a whole bus; remove the slot`);
         return target.bus;

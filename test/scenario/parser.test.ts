@@ -599,6 +599,15 @@ test("an expectation cut short says what can come: a bare 'expect' and 'expect n
   ]);
 });
 
+test("'expect BUS/SLOT' cut short lists only the forms about one function: a state or 'version' there would be unexpected-slot", () => {
+  const ds = parseScenario('expect nic0/1\nexpect nic0/1.0 5\nexpect nic0\n').diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
+  assert.deepEqual(ds, [
+    ['missing-argument', 1, 14, "expected 'msix' or 'vector' (a state or 'version' is a whole bus's: without the slot), found end of line"],
+    ['unexpected-token', 2, 17, "expected 'msix' or 'vector' (a state or 'version' is a whole bus's: without the slot), found '5'"],
+    ['missing-argument', 3, 12, "expected a state (attached, failed, detached, rescinded, ejected), 'version', 'msix' or 'vector', found end of line"],
+  ]);
+});
+
 test('a slot after a bus where a whole bus is meant is unexpected-slot on the slot, and the statement is dropped (no cascade of bus-gone)', () => {
   const src =
     'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms rescind nic0/1\nat 2ms fault nic0/0 create-interrupt no-reply\nexpect message create-interrupt on nic0/1.2\n';

@@ -210,8 +210,8 @@ const g = {
       name: 'constant.other.guid.vpci',
     },
     'pci-address': {
-      // lspci addresses in `select`: 01:00.0 or 0000:01:00.0
-      match: r`(?<![\w-])(?:[0-9A-Fa-f]{4}:)?[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\.[0-7](?![\w-])`,
+      // lspci addresses in `select`: 01:00.0 or 0000:01:00.0, and the shorter forms the lexer takes (PCIADDR: 1:0.0)
+      match: r`(?<![\w-])(?:[0-9A-Fa-f]{1,4}:)?[0-9A-Fa-f]{1,2}:[0-9A-Fa-f]{1,2}\.[0-7](?![\w-])`,
       name: 'constant.other.pci-address.vpci',
     },
     duration: {

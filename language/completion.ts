@@ -292,8 +292,9 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
       const prev = w[n - 1]!;
       if (prev === 'on') return buses();
       if (prev === 'count' || prev === 'before') return [];
+      // After `no`, a count is the negated-count warning: not offered.
       return kwMod(
-        ['on', 'count', 'before'].filter((k) => !w.includes(k)),
+        ['on', 'count', 'before'].filter((k) => !w.includes(k) && !(k === 'count' && w[1] === 'no')),
         'message',
       );
     }

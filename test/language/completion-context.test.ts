@@ -52,3 +52,9 @@ test('completion context: the block a line continues is read from the lines befo
   assert.deepEqual(labels('# bus x {\nat 0 eject '), labels('at 0 eject '));
   assert.deepEqual(labels('at 0 fault nic0 "x {" \nat 0 eject '), labels('at 0 eject '));
 });
+
+test("completion after 'expect no message M' offers 'on' and 'before' but not 'count', which 'no' makes the negated-count warning", () => {
+  assert.deepEqual(labels('expect no message bus-d0entry '), ['on', 'before']);
+  assert.deepEqual(labels('expect no message bus-d0entry on nic0 '), ['before']);
+  assert.deepEqual(labels('expect message bus-d0entry '), ['on', 'count', 'before']);
+});

@@ -968,6 +968,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (isWord('delivered')) {
           take();
           const i: Expectation & { kind: 'interrupt' } = { kind: 'interrupt', target, vector, outcome: 'delivered', loc: ex.loc };
+          // `delivered on cpu 0`, as it is said: a slip said once, with its fix (remove `on`), and read as meant.
+          const on = peek();
+          const cpu = peek(1);
+          if (on.kind === 'word' && on.text === 'on' && cpu.kind === 'word' && cpu.text === 'cpu') {
+            take();
+            const d = diag(on.loc, 'unexpected-token', "unexpected 'on': the CPU follows 'delivered' as 'cpu N' (delivered cpu 0, not delivered on cpu 0)");
+            d.suggestions = [''];
+            report(d);
+          }
           if (isWord('cpu')) {
             take();
             i.cpu = intIn('the CPU number', 0, 239).value;

@@ -270,3 +270,20 @@ test("a host profile's year parted by a space is one error, read as the profile 
     ['unknown-expectation', 3, 15, 22, "a message expectation names the message first and its bus after 'on' (expect message MESSAGE on nic0)"],
   ]);
 });
+
+test("'delivered on cpu 0' is one slip read past, with 'Remove' as its fix: the expectation still counts (its cpu checked, no cascade)", () => {
+  const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\nat 2ms raise nic0 vector 0\n`;
+  assert.deepEqual(diags(`${head}expect nic0 vector 0 delivered on cpu 0\n`), [
+    ['unexpected-token', 5, 32, 34, "unexpected 'on': the CPU follows 'delivered' as 'cpu N' (delivered cpu 0, not delivered on cpu 0)", ['']],
+  ]);
+  // Read as meant: the CPU is checked as it would be without the slip.
+  assert.deepEqual(
+    diags(`${head}expect nic0 vector 0 delivered on cpu 9\n`).map((r) => r[0]),
+    ['no-such-cpu', 'unexpected-token'],
+  );
+  const { scenario } = parseScenario(`${head}expect nic0 vector 0 delivered on cpu 2\n`);
+  assert.deepEqual(
+    scenario.expectations.map((e) => (e.kind === 'interrupt' ? [e.outcome, e.cpu] : e.kind)),
+    [['delivered', 2]],
+  );
+});

@@ -126,15 +126,16 @@ export const KEYWORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   function: ['device', 'dev', 'fn', 'func'],
   cpus: ['vcpus', 'vcpu', 'processors', 'cores'],
   on: ['true', 'yes', 'enabled', 'enable'],
-  off: ['false', 'disabled', 'disable'],
+  off: ['false', 'disabled', 'disable', 'no'],
   boot: ['start', 'startup', 'power-on', 'poweron'],
   plug: ['hotplug', 'hot-plug', 'add', 'insert'],
   unplug: ['hot-unplug', 'hotunplug', 'remove'],
   raise: ['interrupt', 'irq', 'trigger'],
+  vector: ['irq', 'interrupt', 'int'],
   before: ['by', 'within', 'until'],
   count: ['times'],
   times: ['count'],
-  'no-reply': ['noreply', 'drop'],
+  'no-reply': ['noreply', 'drop', 'timeout', 'ignore', 'hang'],
 };
 
 /** Words after `expect BUS[/SLOT]` besides the states. */

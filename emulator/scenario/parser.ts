@@ -70,6 +70,9 @@ class TooManyDiagnostics {
   constructor(readonly kept: number) {}
 }
 
+/** `no` and the words people write for it (ours): where `no` goes, one of them is `no`. */
+const NEGATIONS = ['no', 'not', 'never', 'none'];
+
 /** What `word` may have meant among `allowed`: a keyword it is a synonym of (KEYWORD_SYNONYMS) first, then the near misses. */
 function guesses(word: string, allowed: readonly string[]): string[] {
   const lower = word.toLowerCase();
@@ -929,8 +932,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       const target = fnRef();
       const w = peek();
       const first = target.bus;
-      // `expect No errors`: `no` in another case, read as a bus name.
-      if (!target.slot && first.name.toLowerCase() === 'no' && w.kind === 'word' && (w.text === 'errors' || w.text === 'message'))
+      // `expect No errors`, `expect not message M`: `no` in another case or another word for it, read as a bus name
+      // (not the bus of a message expectation written bus first: `expect message M on not` is not what was meant).
+      if (!target.slot && NEGATIONS.includes(first.name.toLowerCase()) && w.kind === 'word' && (w.text === 'errors' || w.text === 'message'))
         fail(first.loc, 'unknown-keyword', `unknown keyword '${first.name}'; did you mean 'no'? (expected a bus name, 'message' or 'no')`, ['no']);
       // `expect no-errors`, `expect noerrors`: the two words run together.
       if (!target.slot && w.kind !== 'word' && first.name.toLowerCase().replace(/[-_]/g, '') === 'noerrors')

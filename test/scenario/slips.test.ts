@@ -287,3 +287,27 @@ test("'delivered on cpu 0' is one slip read past, with 'Remove' as its fix: the 
     [['delivered', 2]],
   );
 });
+
+test("a negation a newcomer writes is fixed to what it means: 'expect not message M' is 'no' (not a bus 'not'), 'quirk Q no' is 'off' (not 'on')", () => {
+  const head = `${NIC}at 0 boot\n`;
+  assert.deepEqual(diags(`${head}expect not message bus-d0entry\n`), [
+    ['unknown-keyword', 3, 8, 11, "unknown keyword 'not'; did you mean 'no'? (expected a bus name, 'message' or 'no')", ['no']],
+  ]);
+  assert.deepEqual(
+    diags(`${head}expect never message bus-d0entry\nexpect not errors\n`).map((r) => [r[0], r[1], r[5]]),
+    [
+      ['unknown-keyword', 3, ['no']],
+      ['unknown-keyword', 4, ['no']],
+    ],
+  );
+  assert.deepEqual(diags('vm {\n  quirk short-packet-drop no\n}\n')[0]!.slice(4), [
+    "unknown keyword 'no'; did you mean 'off'? (expected 'on' or 'off')",
+    ['off', 'on'],
+  ]);
+  // Other words people write for a keyword: `irq` for vector, `timeout` for no-reply.
+  assert.deepEqual(diags(`${head}at 1ms driver nic0 msix 3\nat 2ms raise nic0 irq 0\n`)[0]!.slice(4), [
+    "unknown keyword 'irq'; did you mean 'vector'? (expected 'vector')",
+    ['vector'],
+  ]);
+  assert.deepEqual(diags(`${head}at 1ms fault nic0 bus-d0entry timeout\n`)[0]!.slice(5), [['no-reply']]);
+});

@@ -726,6 +726,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       );
     if (isWord('dump')) {
       take();
+      // A path without its quotes (`dump gpu.lspci`, `dump devices/gpu.lspci`): the characters up to the next
+      // space are the path meant, and the fix puts them in quotes.
+      const p0 = peek();
+      if (p0.kind === 'word' || p0.kind === 'invalid' || p0.kind === 'slash') {
+        let bare = p0.text;
+        let endLoc = p0.loc;
+        // Tokens that touch (no space between) are one run of the file's characters; a path is a few dozen at most.
+        for (let i = 1; i < 64; i++) {
+          const u = peek(i);
+          const touches = u.loc.line === endLoc.endLine && u.loc.col === endLoc.endCol;
+          if (!touches || !['word', 'invalid', 'slash', 'number', 'dotted', 'duration'].includes(u.kind)) break;
+          bare += u.text;
+          endLoc = u.loc;
+        }
+        if (/[./]/.test(bare)) fail(spanLoc(p0.loc, endLoc), 'unexpected-token', `the dump file path goes in double quotes: dump "${bare}"`, [`"${bare}"`]);
+      }
       const path = expectKind('string', 'the dump file path in quotes');
       source = { kind: 'dump', path: path.value as string, pathLoc: path.loc, bars: [] };
       end = path.loc;

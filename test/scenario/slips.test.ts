@@ -311,3 +311,17 @@ test("a negation a newcomer writes is fixed to what it means: 'expect not messag
   ]);
   assert.deepEqual(diags(`${head}at 1ms fault nic0 bus-d0entry timeout\n`)[0]!.slice(5), [['no-reply']]);
 });
+
+test('a dump path without its quotes is one error, with the path in quotes as its fix', () => {
+  assert.deepEqual(diags('bus g { function 0 dump gpu.lspci }\nat 0 boot\n'), [
+    ['unexpected-token', 1, 25, 34, 'the dump file path goes in double quotes: dump "gpu.lspci"', ['"gpu.lspci"']],
+  ]);
+  assert.deepEqual(diags('bus g { function 0 dump devices/nvidia-tu102.lspci select 02:00.0 }\nat 0 boot\n'), [
+    ['unexpected-token', 1, 25, 51, 'the dump file path goes in double quotes: dump "devices/nvidia-tu102.lspci"', ['"devices/nvidia-tu102.lspci"']],
+  ]);
+  // Nothing after `dump` is still the missing path.
+  assert.deepEqual(
+    diags('bus g { function 0 dump\n}\nat 0 boot\n').map((r) => [r[0], r[4]]),
+    [['missing-argument', 'expected the dump file path in quotes, found end of line']],
+  );
+});

@@ -273,11 +273,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`,
       );
     if (f.source.kind === 'catalog') {
-      if (!ctx.devices.some((d) => d.id === (f.source as { id: Name }).id.name))
+      const id = f.source.id;
+      if (!ctx.devices.some((d) => d.id === id.name) && /^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/.test(id.name)) {
+        // PCI ids where the catalog id goes: the catalog devices with those ids (their detail starts with `[vvvv:dddd]`).
+        const ids = id.name.toLowerCase();
+        const hits = ctx.devices.filter((d) => d.detail.startsWith(`[${ids}]`)).map((d) => d.id);
+        const said = `unknown device '${id.name}': a function names a catalog device by its id, not by its PCI ids`;
+        if (hits.length) add('error', id.loc, 'unknown-device', `${said}; ${ids} is ${hits.join(' or ')}`, undefined, hits);
+        else add('error', id.loc, 'unknown-device', `${said}, and no catalog device has ${ids}; a device of your own is dump "FILE"`);
+      } else if (!ctx.devices.some((d) => d.id === id.name))
         unknown(
           'unknown-device',
           'device',
-          f.source.id,
+          id,
           ctx.devices.map((d) => d.id),
           `the catalog has ${ctx.devices.map((d) => d.id).join(', ')}; a device of your own is dump "FILE"`,
         );

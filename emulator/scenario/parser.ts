@@ -70,6 +70,9 @@ class TooManyDiagnostics {
   constructor(readonly kept: number) {}
 }
 
+/** A vendor:device pair as lspci -n shows it (`8086:10ed`). */
+const PCI_IDS = /^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$/;
+
 /** `no` and the words people write for it (ours): where `no` goes, one of them is `no`. */
 const NEGATIONS = ['no', 'not', 'never', 'none'];
 
@@ -746,7 +749,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       source = { kind: 'dump', path: path.value as string, pathLoc: path.loc, bars: [] };
       end = path.loc;
     } else {
-      const id = name('a catalog device id (e.g. intel-82599-vf) or dump "file"');
+      // `8086:10ed`, a device's PCI ids as lspci shows them: read as the device name written, for the
+      // checker to say which catalog device has those ids.
+      const ids = peek();
+      const id =
+        ids.kind === 'invalid' && PCI_IDS.test(ids.text)
+          ? { name: take().text, loc: ids.loc }
+          : name('a catalog device id (e.g. intel-82599-vf) or dump "file"');
       source = { kind: 'catalog', id };
       end = id.loc;
     }

@@ -325,3 +325,24 @@ test('a dump path without its quotes is one error, with the path in quotes as it
     [['missing-argument', 'expected the dump file path in quotes, found end of line']],
   );
 });
+
+test("a function named by its PCI ids, as lspci shows them ('function 0 8086:10ed'), is told which catalog device has them, as the fix", () => {
+  assert.deepEqual(diags(`bus nic0 { function 0 8086:10ED }\n${USES}`), [
+    [
+      'unknown-device',
+      1,
+      23,
+      32,
+      "unknown device '8086:10ED': a function names a catalog device by its id, not by its PCI ids; 8086:10ed is intel-82599-vf",
+      ['intel-82599-vf'],
+    ],
+  ]);
+  // Two catalog devices share the ids of the 82599 PF: both are offered.
+  assert.deepEqual(diags(`bus nic0 { function 0 8086:10fb }\n${USES}`)[0]!.slice(4), [
+    "unknown device '8086:10fb': a function names a catalog device by its id, not by its PCI ids; 8086:10fb is intel-82599-pf or intel-82599-pf-dpdk",
+    ['intel-82599-pf', 'intel-82599-pf-dpdk'],
+  ]);
+  assert.deepEqual(diags(`bus nic0 { function 0 1234:5678 }\n${USES}`)[0]!.slice(4), [
+    'unknown device \'1234:5678\': a function names a catalog device by its id, not by its PCI ids, and no catalog device has 1234:5678; a device of your own is dump "FILE"',
+  ]);
+});

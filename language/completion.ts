@@ -8,7 +8,7 @@ import { LSP_COLUMNS } from './ranges';
 import type { ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
-import { EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
+import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
 
@@ -212,6 +212,13 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
   const statuses = (): CompletionItem[] =>
     ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
 
+  // After a catalog device, the options that size or pick a dump's device are the dump-only error: not offered.
+  const functionOptions = (dump: boolean): CompletionItem[] =>
+    kwHelp(
+      FUNCTION_OPTIONS.filter((o) => dump || !DUMP_ONLY_OPTIONS.includes(o)),
+      'function option',
+    );
+
   // `nic0/` → the slots declared on nic0.
   if (n >= 2 && w[n - 1] === '/' && (w[0] === 'at' || w[0] === 'expect')) {
     const prefix = `${w[n - 2]}/`;
@@ -247,7 +254,7 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
   // function <slot> <device | dump "…"> options
   if (first === 'function') {
     if (n === 2) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
-    if (n >= 3 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return kwHelp(FUNCTION_OPTIONS, 'function option');
+    if (n >= 3 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return functionOptions(w[2] === 'dump');
     return [];
   }
   if (first === 'bus') return [];
@@ -270,7 +277,7 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
     if (ev === 'plug') {
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
       if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar')
-        return kwHelp(FUNCTION_OPTIONS, 'function option');
+        return functionOptions(rest[3] === 'dump');
       return [];
     }
     if (ev === 'fault') {

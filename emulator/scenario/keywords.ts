@@ -49,6 +49,9 @@ export const FUNCTION_OPTIONS = rows(
   { word: 'rom', syntax: "'rom' SIZE", summary: 'dump only: the size of the expansion ROM BAR' },
 );
 
+/** The function options that size or pick what a dump describes (`dump-only` after a catalog device). */
+export const DUMP_ONLY_OPTIONS: readonly string[] = ['select', 'bar', 'rom'];
+
 export const BUS_STATES: readonly BusLifeState[] = ['attached', 'failed', 'detached', 'rescinded', 'ejected'];
 export const DRIVER_MODES = ['msix', 'msi', 'none'] as const;
 export const OUTCOMES = ['delivered', 'undeliverable'] as const;

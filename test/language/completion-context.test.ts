@@ -58,3 +58,11 @@ test("completion after 'expect no message M' offers 'on' and 'before' but not 'c
   assert.deepEqual(labels('expect no message bus-d0entry on nic0 '), ['before']);
   assert.deepEqual(labels('expect message bus-d0entry '), ['on', 'count', 'before']);
 });
+
+test("completion after a catalog function offers only 'serial' and 'numa': 'select', 'bar' and 'rom' are for a dump (dump-only)", () => {
+  assert.deepEqual(labels('bus x { function 0 intel-82599-vf '), ['serial', 'numa']);
+  assert.deepEqual(labels('bus x {\n  function 1.0 intel-82599-vf serial 1 '), ['serial', 'numa']);
+  assert.deepEqual(labels('at 2ms plug nic0 function 1 intel-82599-vf '), ['serial', 'numa']);
+  assert.deepEqual(labels('bus x { function 0 dump "g.lspci" '), ['serial', 'numa', 'select', 'bar', 'rom']);
+  assert.deepEqual(labels('at 2ms plug nic0 function 1 dump "g.lspci" bar 0 16M '), ['serial', 'numa', 'select', 'bar', 'rom']);
+});

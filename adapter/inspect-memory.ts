@@ -15,7 +15,7 @@ export function cfgRef(bus: string, wslot: number): string {
 
 export function memoryReferences(ctx: InspectContext): string[] {
   const out: string[] = [];
-  for (const b of ctx.m.buses) for (const [w] of b.functions) out.push(cfgRef(b.decl.name, w));
+  for (const b of ctx.m.buses) for (const [w] of b.functions) if (b.onBus(w)) out.push(cfgRef(b.decl.name, w));
   return out;
 }
 

@@ -39,7 +39,16 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
               ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)`
               : 'not mapped (before D0 entry or after D0 exit)',
         },
-        { name: 'functions', value: [...b.functions.keys()].map((w) => wslotText(w)).join(', ') || 'none' },
+        {
+          name: 'functions',
+          value: [
+            [...b.functions.keys()]
+              .filter((w) => b.onBus(w))
+              .map((w) => wslotText(w))
+              .join(', ') || 'none',
+            ...[...b.functions.keys()].filter((w) => !b.onBus(w)).map((w) => `${wslotText(w)} gone (unplugged or ejected)`),
+          ].join('; '),
+        },
         valueNode('softc', b.state.sc, ctx.hex, `${b.decl.name}.sc`),
       ];
       out[out.length - 1]!.lazy = true;

@@ -61,8 +61,10 @@ export class Inspector implements InspectContext {
     return this.m.buses.findIndex((b) => b.decl.name === name && !b.state.gone);
   }
 
+  /** The function at `wslot` of bus `bus`, while it is on the bus (not after an unplug or a completed eject: as a gone bus is not found by name). */
   fn(bus: number, wslot: number): PciFunction | undefined {
-    return this.m.buses[bus]?.functions.get(wslot);
+    const b = this.m.buses[bus];
+    return b?.onBus(wslot) ? b.functions.get(wslot) : undefined;
   }
 
   slotText(wslot: number): string {

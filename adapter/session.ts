@@ -2024,7 +2024,7 @@ export class VpciDebugSession extends DebugSession {
       if (busIdx !== undefined && b.index !== busIdx && rt.m.buses.length > 4) continue;
       add(`Bus ${b.decl.name}`, ins.busNode(b.index));
       for (const [wslot] of b.functions)
-        add(`Device ${b.decl.name}/${ins.slotText(wslot)}: ${ins.title(b.index, wslot)}`, ins.deviceNode(b.index, wslot), 'registers');
+        if (b.onBus(wslot)) add(`Device ${b.decl.name}/${ins.slotText(wslot)}: ${ins.title(b.index, wslot)}`, ins.deviceNode(b.index, wslot), 'registers');
     }
     add('Interrupts', ins.interruptsNode());
     add('VMBus', ins.vmbusNode());

@@ -94,40 +94,43 @@ export function topology(ins: InspectContext): TopologyResponse {
       state: ins.m.model.busStatus(b.state.sc),
       channel: b.channel.state,
       version: ins.m.model.protocolVersion(b.state.sc) ? versionText(ins.m.model.protocolVersion(b.state.sc)) : null,
-      functions: [...b.functions].map(([wslot, f]) => {
-        const id = functionIds(f);
-        const mx = f.msix();
-        const entries = ins.m.remapper.entriesFor(b.index, wslot);
-        return {
-          wslot,
-          slot: wslotText(wslot),
-          title: ins.title(b.index, wslot),
-          vendorId: id.vendorId,
-          deviceId: id.deviceId,
-          vanished: b.host.isVanished(wslot),
-          memoryReference: ins.cfgRef(b.decl.name, wslot),
-          bars: f.bars().map((x) => ({
-            index: x.index,
-            kind: x.kind,
-            size: x.size,
-            address: x.address,
-            decoding: x.decoding,
-            enabled: x.enabled,
-            prefetchable: x.prefetchable,
-            // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
-            state: x.state,
-            readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register,
-            ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
-          })),
-          interrupts: mx
-            ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
-                const e = msixEntry(f, i)!;
-                const hit = entries.find((x) => x.address === e.address && x.data === e.data);
-                return { index: i, address: e.address, data: e.data, masked: e.masked, ...(hit ? { cpu: hit.cpus[0], vector: hit.vector } : {}) };
-              }).filter((x) => x.address !== 0 || x.data !== 0)
-            : [],
-        };
-      }),
+      // The functions on the bus (one unplugged, or whose eject the guest completed, is gone from it).
+      functions: [...b.functions]
+        .filter(([wslot]) => b.onBus(wslot))
+        .map(([wslot, f]) => {
+          const id = functionIds(f);
+          const mx = f.msix();
+          const entries = ins.m.remapper.entriesFor(b.index, wslot);
+          return {
+            wslot,
+            slot: wslotText(wslot),
+            title: ins.title(b.index, wslot),
+            vendorId: id.vendorId,
+            deviceId: id.deviceId,
+            vanished: b.host.isVanished(wslot),
+            memoryReference: ins.cfgRef(b.decl.name, wslot),
+            bars: f.bars().map((x) => ({
+              index: x.index,
+              kind: x.kind,
+              size: x.size,
+              address: x.address,
+              decoding: x.decoding,
+              enabled: x.enabled,
+              prefetchable: x.prefetchable,
+              // 'sizing' while the registers hold the all-ones pattern (then `readback` is the mask they return).
+              state: x.state,
+              readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register,
+              ...(x.sizingHalf ? { sizingHalf: x.sizingHalf } : {}),
+            })),
+            interrupts: mx
+              ? Array.from({ length: Math.min(mx.tableSize, 64) }, (_, i) => {
+                  const e = msixEntry(f, i)!;
+                  const hit = entries.find((x) => x.address === e.address && x.data === e.data);
+                  return { index: i, address: e.address, data: e.data, masked: e.masked, ...(hit ? { cpu: hit.cpus[0], vector: hit.vector } : {}) };
+                }).filter((x) => x.address !== 0 || x.data !== 0)
+              : [],
+          };
+        }),
     })),
   };
 }

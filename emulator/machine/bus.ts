@@ -199,6 +199,15 @@ export class BusRuntime {
     }
   }
 
+  /**
+   * Whether the function at `wslot` is on the bus: the machine has it and the host has not taken it
+   * away (an `unplug`, or an eject the guest completed). A function no longer on the bus keeps its
+   * model here (its state returns with a step back) but answers nothing.
+   */
+  onBus(wslot: number): boolean {
+    return this.functions.has(wslot) && this.host.hasFunction(wslot);
+  }
+
   /** An `unplug` timeline event: the function leaves the bus (no eject); the host reports the remaining set. */
   unplug(wslot: number): void {
     this.host.removeFunction(wslot);

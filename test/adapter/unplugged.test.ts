@@ -1,0 +1,59 @@
+// A function the host has taken off the bus (`unplug`, or an eject the guest completed) is gone
+// from the debugger's picture as it is from the machine's: no Device scope, no config reads or
+// writes by name or memory reference, not in the bus's function list or the memory events. Its
+// model is kept: stepping back to before the unplug shows it again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch, cont, refused } from './harness';
+
+const UNPLUG = resolve('test/adapter/fixtures/unplug.vpci');
+const h = adapterTests();
+
+test('an unplugged function has no Device scope, answers no config reads or writes, and is back after a step back to before the unplug', async () => {
+  const dc = h.client();
+  await launch(dc, UNPLUG);
+  const scopesNow = async (): Promise<DebugProtocol.Scope[]> => {
+    const tid = (await dc.threadsRequest()).body.threads[0]!.id;
+    const st = await dc.stackTraceRequest({ threadId: tid });
+    return (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  };
+  const devices = async (): Promise<string[]> => (await scopesNow()).filter((s) => s.name.startsWith('Device ')).map((s) => s.name.split(':')[0]!);
+  const evaluate = async (expression: string): Promise<string> => {
+    try {
+      return (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
+    } catch (e) {
+      return `error: ${(e as Error).message}`;
+    }
+  };
+
+  // Before the unplug: both functions, and the second answers.
+  assert.deepEqual(await devices(), ['Device nic0/00.0', 'Device nic0/01.2']);
+  assert.equal(await evaluate('cfg16(nic0, 0, 0x41)'), '0x15b3');
+
+  const end = await cont(dc);
+  assert.equal(end.body.reason, 'end');
+  assert.deepEqual(await devices(), ['Device nic0/00.0']);
+  // Named, by expression or by memory reference, it is not there to read or write.
+  assert.match(await evaluate('cfg16(nic0, 0, 0x41)'), /^error: /);
+  assert.match(await evaluate('nic0/1.2.VENDOR_ID'), /^error: /);
+  assert.match(await refused(dc.customRequest('readMemory', { memoryReference: 'cfg/nic0/65', offset: 0, count: 4 })), /./);
+  assert.match(
+    await refused(dc.customRequest('writeMemory', { memoryReference: 'cfg/nic0/65', offset: 4, data: Buffer.from([6, 0]).toString('base64') })),
+    /./,
+  );
+  // The function still on the bus answers as before.
+  assert.equal(await evaluate('cfg16(nic0, 0)'), '0x8086');
+  // The bus lists what is on it, and what has gone.
+  const bus = (await scopesNow()).find((s) => s.name === 'Bus nic0')!;
+  const rows = (await dc.variablesRequest({ variablesReference: bus.variablesReference })).body.variables;
+  assert.equal(rows.find((r) => r.name === 'functions')?.value, '00.0; 01.2 gone (unplugged or ejected)');
+
+  // Back to before the unplug: it is on the bus again, with its registers.
+  const back = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.reverseContinueRequest({ threadId: end.body.threadId! });
+  await back;
+  assert.deepEqual(await devices(), ['Device nic0/00.0', 'Device nic0/01.2']);
+  assert.equal(await evaluate('cfg16(nic0, 0, 0x41)'), '0x15b3');
+});

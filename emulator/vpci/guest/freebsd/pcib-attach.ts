@@ -24,6 +24,7 @@ import {
   gotoFail,
   heapPkt,
   initCompletion,
+  rxBufKeep,
   stackCtxt,
   versionReq,
   waitForCompletionStmt,
@@ -86,6 +87,7 @@ export function attachFunctions(v: FreebsdVariant) {
       T(),
       S('sc->rx_buf = malloc(PCIB_PACKET_SIZE, M_DEVBUF, M_WAITOK | M_ZERO);', (k) => {
         k.sc.rx_buf_len = PCIB_PACKET_SIZE;
+        k.sc.rx_buf = rxBufKeep(new Uint8Array(0), undefined);
       }),
       S('sc->taskq = taskqueue_create("vmbus_pcib_tq", M_WAITOK, taskqueue_thread_enqueue, &sc->taskq);'),
       S('taskqueue_start_threads(&sc->taskq, 1, PI_NET, "vmbus_pcib_tq");'),

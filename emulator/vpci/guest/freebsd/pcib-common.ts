@@ -238,3 +238,32 @@ export function Label_<L extends { label: AttachLabel }>(label: AttachLabel, bod
 export function goToLoop(_k: K) {
   return { kind: 'goto' as const, label: 'recv' };
 }
+
+/**
+ * How much of sc->rx_buf the model keeps: sizeof(struct pci_q_res_req_response) = 44, the most any completion
+ * handler reads (hv_pci_compose_compl reads 40), rounded up to 8. Past a short packet's end a handler reads
+ * only below that, so the bytes above it never matter (ours).
+ */
+export const RX_BUF_KEPT = 48;
+
+/** sc->rx_buf's kept bytes after packet `p` is received into it over `prev` (hex; undefined: the zeroed buffer). */
+export function rxBufKeep(p: Uint8Array, prev: string | undefined): string {
+  const b = rxBufBytes(prev);
+  b.set(p.subarray(0, RX_BUF_KEPT));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** The kept bytes as an array. */
+function rxBufBytes(kept: string | undefined): Uint8Array {
+  const b = new Uint8Array(RX_BUF_KEPT);
+  if (kept) kept.split(' ').forEach((h, i) => (b[i] = parseInt(h, 16)));
+  return b;
+}
+
+/** What a handler finds from the start of sc->rx_buf once `pkt` is in it: the packet, then the kept bytes past its end. */
+export function rxBufRead(kept: string | undefined, pkt: Uint8Array): Uint8Array {
+  const b = rxBufBytes(kept);
+  if (pkt.length >= b.length) return pkt.slice();
+  b.set(pkt);
+  return b;
+}

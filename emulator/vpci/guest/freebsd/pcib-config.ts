@@ -35,12 +35,13 @@ const SIZEOF_CREATE_INT_RESPONSE = 40;
  * q_resource_requirements and hv_pci_compose_compl read their fields without checking the completion's size (Linux
  * checks both): from a shorter packet they read on into sc->rx_buf, the 256-byte receive buffer every packet is copied
  * into and that is never cleared, so the real driver takes bytes an earlier packet left there (freebsd-src
- * sys/dev/hyperv/pcib/vmbus_pcib.c at 0010132dbd24; dd2e215ca93c alike). The model reads them as 0 (ours) and says so.
+ * sys/dev/hyperv/pcib/vmbus_pcib.c at 0010132dbd24; dd2e215ca93c alike). The callback hands the handlers that buffer
+ * as it stands (softc.ts rx_buf), so the model reads the same bytes, and says so in the transcript.
  */
 function pastTheEnd(k: K, fn: string, field: string, size: number, need: number): void {
   if (size < need)
     k.log(
-      `[vPCI Lab] ${fn} read ${field} past the end of the ${size}-byte completion (the driver reads ${need} bytes without checking): the real driver takes what an earlier packet left in sc->rx_buf there; 0 here`,
+      `[vPCI Lab] ${fn} read ${field} past the end of the ${size}-byte completion (the driver reads ${need} bytes without checking): it takes what earlier packets left in sc->rx_buf there, as the real driver does`,
     );
 }
 

@@ -24,6 +24,8 @@ import {
   getPcichildWslot,
   goToLoop,
   initCompletion,
+  rxBufKeep,
+  rxBufRead,
   stackCtxt,
   topoLock,
   topoUnlock,
@@ -261,6 +263,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
     ret: number;
     bytes_rxed: number;
     pkt: Uint8Array | null;
+    big: Uint8Array | null;
     type: number;
     xactid: string;
     msgtype: number;
@@ -274,6 +277,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
     body: [
       S('buffer = sc->rx_buf; bufferlen = PCIB_PACKET_SIZE;', (_k, l) => {
         l.bufferlen = PCIB_PACKET_SIZE;
+        l.big = null;
       }),
       T('do {'),
       Label('recv'),
@@ -284,6 +288,11 @@ export function hotplugFunctions(v: FreebsdVariant) {
         l.pkt = r.pkt ?? null;
         if (!r.pkt) return;
         const p = r.pkt;
+        // The packet lands at the start of the buffer in use (sc->rx_buf, or the one malloc'd for a large
+        // packet), over what earlier packets left there.
+        if (l.big) {
+          if (p.length <= l.big.length) l.big.set(p);
+        } else if (p.length <= PCIB_PACKET_SIZE) k.sc.rx_buf = rxBufKeep(p, k.sc.rx_buf);
         l.type = rd16(p, 0);
         l.xactid = (BigInt(rd32(p, 8)) | (BigInt(rd32(p, 12)) << 32n)).toString();
         l.msgtype = rd32(p, 16);
@@ -291,6 +300,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
       If('if (ret == ENOBUFS) {', (_k, l) => l.ret === ENOBUFS, [
         S('buffer = malloc(bytes_rxed, M_DEVBUF, M_WAITOK | M_ZERO); bufferlen = bytes_rxed;  /* Handle large packet */', (_k, l) => {
           l.bufferlen = l.bytes_rxed;
+          l.big = new Uint8Array(l.bytes_rxed);
         }),
         S('continue;', (k) => goToLoop(k)),
       ]),
@@ -318,8 +328,13 @@ export function hotplugFunctions(v: FreebsdVariant) {
             }),
           ],
         ),
-        S('comp_packet->completion_func(comp_packet->compl_ctxt, response, bytes_rxed);', (_k, l) =>
-          call(l.comp_packet!.func, { comp: l.comp_packet!.comp, resp: l.pkt!, resp_packet_size: l.bytes_rxed }),
+        S('comp_packet->completion_func(comp_packet->compl_ctxt, response, bytes_rxed);', (k, l) =>
+          // response points into the buffer: a handler reading past a short packet's end reads what is left there.
+          call(l.comp_packet!.func, {
+            comp: l.comp_packet!.comp,
+            resp: l.big ? l.big.slice() : rxBufRead(k.sc.rx_buf, l.pkt!),
+            resp_packet_size: l.bytes_rxed,
+          }),
         ),
         S('break;', (k) => goToLoop(k)),
       ]),

@@ -471,6 +471,33 @@ at 0      boot
   assert.doesNotMatch(body('hv_pci_probe'), /retry/);
 });
 
+// hv_send_resources_allocated walks wslot 0 up to 255 and records the highest done in wslot_res_allocated;
+// hv_send_resources_released walks from wslot_res_allocated down to 0, and the D0-entry retry sets it to 255
+// first (torvalds/linux drivers/pci/controller/pci-hyperv.c at v6.12.118: hv_send_resources_allocated,
+// hv_send_resources_released, hv_pci_enter_d0). So with several functions the releases go down, the assignments up.
+test('D0 entry refused once with three functions (v6.12.118): RESOURCES_RELEASED from the highest win_slot down, RESOURCES_ASSIGNED2 from the lowest up', () => {
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 {
+  function 0 intel-82599-vf serial 1
+  function 2 intel-82599-vf serial 2
+  function 1 intel-82599-vf serial 3
+}
+at 0      fault nic0 bus-d0entry status 0xC0000184 times 1
+at 0      boot
+`,
+    ),
+  );
+  const p = toHost(m);
+  const slots = (type: number) => p.filter((x) => x.type === type).map((x) => u32(x.bytes, 16 + 4));
+  assert.deepEqual(slots(RESOURCES_RELEASED), [2, 1, 0]);
+  assert.deepEqual(slots(RESOURCES_ASSIGNED2), [0, 1, 2]);
+  const types = p.map((x) => x.type);
+  const first = types.indexOf(RESOURCES_RELEASED);
+  assert.deepEqual(types.slice(first, first + 5), [RESOURCES_RELEASED, RESOURCES_RELEASED, RESOURCES_RELEASED, BUS_D0EXIT, BUS_D0ENTRY]);
+});
+
 test('D0 entry refused twice (v6.12.118): one retry, then "failed D0 Entry", and probe unwinds from release_state_lock', () => {
   const m = run(
     scenario(

@@ -53,6 +53,8 @@ export interface BusHost {
   /** The guest kernel's PCI domain numbers (Linux's hvpci_dom_map): take one, hand one back. */
   takeDomain(req: number): number;
   releaseDomain(dom: number): void;
+  /** Linux's hv_compose_multi_msi_req_get_cpu: the guest-wide round-robin CPU for a multi-MSI block. */
+  nextMultiMsiCpu(): number;
   irqInfo(irq: number): GuestIrq | undefined;
   irqByVector(cpu: number, vector: number): GuestIrq | undefined;
   /** The function-driver name for a device on this guest OS. */

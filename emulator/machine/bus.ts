@@ -511,6 +511,9 @@ class BusKernel implements GuestKernel {
   releaseDomain(dom: number): void {
     this.b.m.releaseDomain(dom);
   }
+  nextMultiMsiCpu(): number {
+    return this.b.m.nextMultiMsiCpu();
+  }
   irqInfo(irq: number) {
     return this.b.m.irqInfo(irq);
   }

@@ -59,6 +59,12 @@ export interface MachineState {
    * at v6.12.118: hv_get_dom_num / hv_put_dom_num; domain 0, HVPCI_DOM_INVALID, is set at module init).
    */
   domains: number[];
+  /**
+   * `cpu_next` of hv_compose_multi_msi_req_get_cpu: the CPU the last multi-MSI block's dummy target went to, -1
+   * before the first. A function-local `static` in pci-hyperv.c, so one for the whole guest, shared by all its
+   * buses like hvpci_dom_map (torvalds/linux drivers/pci/controller/pci-hyperv.c at v6.12.118).
+   */
+  multiMsiCpu: number;
   /** Driver requests from the timeline, by "bus/wslot". */
   driverRequests: Record<string, DriverRequest>;
   remapper: unknown;
@@ -144,6 +150,7 @@ export class Machine implements BusHost {
       buses: [],
       irqs: { next: 256, nextCpu: 0, vectorNext: Array.from({ length: cpus }, () => 0x30), table: [] },
       domains: [0],
+      multiMsiCpu: -1,
       driverRequests: {},
       remapper: undefined,
       traceLength: 0,
@@ -307,6 +314,16 @@ export class Machine implements BusHost {
   releaseDomain(dom: number): void {
     const i = this.state.domains.indexOf(dom);
     if (i >= 0) this.state.domains.splice(i, 1);
+  }
+
+  /**
+   * hv_compose_multi_msi_req_get_cpu: `cpu_next = cpumask_next_wrap(cpu_next, cpu_online_mask, nr_cpu_ids, false)`,
+   * the next online CPU after the last one, wrapping to the first; every CPU of the machine is online.
+   */
+  nextMultiMsiCpu(): number {
+    const cpus = Math.max(1, this.config.cpus);
+    this.state.multiMsiCpu = (this.state.multiMsiCpu + 1) % cpus;
+    return this.state.multiMsiCpu;
   }
 
   // ---- buses --------------------------------------------------------------------------
@@ -577,7 +594,7 @@ export class Machine implements BusHost {
     let w = this.snaps.writer();
     const { threads, ...sched } = st.sched;
     w.plain('sched', sched);
-    w.plain('misc', { timelineIndex: st.timelineIndex, traceLength, halted: st.halted });
+    w.plain('misc', { timelineIndex: st.timelineIndex, traceLength, halted: st.halted, multiMsiCpu: st.multiMsiCpu });
     w.plain('mmio', st.mmio);
     w.plain('irqs', st.irqs);
     w.plain('doms', st.domains);
@@ -654,7 +671,7 @@ export class Machine implements BusHost {
   private thawState(r: SnapshotReader): MachineState {
     const t = new Thawer();
     const sched = t.thaw(r.frozen('sched')) as Omit<SchedulerState, 'threads'>;
-    const misc = r.plain('misc') as { timelineIndex: number; traceLength: number; halted: boolean };
+    const misc = r.plain('misc') as { timelineIndex: number; traceLength: number; halted: boolean; multiMsiCpu: number };
     const frozenThreads = new Map<number, unknown>();
     const tg = r.group('threads')!;
     for (const bk of tg.keys) {
@@ -673,6 +690,7 @@ export class Machine implements BusHost {
       buses,
       irqs: t.thaw(r.frozen('irqs')) as MachineState['irqs'],
       domains: t.thaw(r.frozen('doms')) as number[],
+      multiMsiCpu: misc.multiMsiCpu,
       driverRequests: t.thaw(r.frozen('drv')) as Record<string, DriverRequest>,
       remapper: r.plain('remap'),
       traceLength: misc.traceLength,

@@ -375,3 +375,36 @@ test('a vector beyond the enabled block is a checker warning and an undeliverabl
   assert.equal(lost.length, 1);
   assert.match(lost[0]!.blob as string, /MSI vector 8 out of range \(8 enabled\)/);
 });
+
+// hv_compose_multi_msi_req_get_cpu keeps its round-robin position in a function-local `static int cpu_next`
+// (torvalds/linux drivers/pci/controller/pci-hyperv.c at v6.12.118): one counter for the whole guest, shared by
+// every vPCI bus, not one per bus. A second bus's first multi-MSI block therefore goes to the CPU after the one
+// the first bus's block took.
+test('linux: the multi-MSI dummy CPU is round-robin across the whole guest — a second bus continues where the first left off', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-msi-multi-'));
+  writeFileSync(join(dir, 'nic.lspci'), patchedDump(4));
+  const text =
+    `vm {\n  host hyperv-2022\n  guest linux\n  cpus 4\n}\n` +
+    `bus nic0 {\n  function 0 dump "nic.lspci" ${BARS}\n}\n` +
+    `bus nic1 {\n  function 0 dump "nic.lspci" ${BARS}\n}\n` +
+    `at 0 boot\nat 2ms driver nic0 msi 4\nat 4ms driver nic1 msi 4\n`;
+  const file = join(dir, 'msi2.vpci');
+  writeFileSync(file, text);
+  const r = loadScenarioFile(file);
+  assert.deepEqual(
+    r.errors.map((e) => e.message),
+    [],
+  );
+  const m = r.machine!;
+  m.run(5_000_000);
+  const reqs = packets(m, Ev.PacketToHost, [CREATE_INTERRUPT3]);
+  assert.equal(reqs.length, 2, 'one request per block');
+  // hv_msi_desc3: vector_count u16 at payload 14, processor_count at 16, processor_array[0] at 18.
+  assert.deepEqual(
+    reqs.map((q) => [u16(q, 30), u16(q, 32), u16(q, 34)]),
+    [
+      [4, 1, 0],
+      [4, 1, 1],
+    ],
+  );
+});

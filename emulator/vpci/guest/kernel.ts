@@ -114,6 +114,8 @@ export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {
   takeDomain(req: number): number;
   /** Linux's hv_put_dom_num. */
   releaseDomain(dom: number): void;
+  /** Linux's hv_compose_multi_msi_req_get_cpu (its `static int cpu_next` is one for the whole guest). */
+  nextMultiMsiCpu(): number;
 
   // --- what the scenario asked the function driver to do ---
   driverRequest(wslot: number): { mode: 'msix' | 'msi' | 'none'; vectors: number } | undefined;

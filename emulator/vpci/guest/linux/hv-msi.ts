@@ -108,9 +108,8 @@ export function msiFunctions() {
           S('vector = HV_MSI_DUMMY_VECTOR (32); vector_count = nvec; cpu = hv_compose_multi_msi_req_get_cpu();', (k, l) => {
             l.vector = MULTI_MSI_DUMMY_VECTOR;
             l.vector_count = l.nvec;
-            const n = hbus(k).multi_msi_cpu ?? 0;
-            l.cpu = n % Math.max(1, k.cpus);
-            hbus(k).multi_msi_cpu = n + 1;
+            // Round-robin over the whole guest: the function keeps its position in a `static`, not per bus.
+            l.cpu = k.nextMultiMsiCpu();
           }),
         ],
         [

@@ -98,8 +98,6 @@ export interface HvPcibusDevice {
   /** hbus->wq exists. */
   wq: boolean;
   irq_domain: boolean;
-  /** hv_compose_multi_msi_req_get_cpu(): the next CPU for a multi-MSI block. */
-  multi_msi_cpu?: number;
 }
 
 /** A completion a thread waits on, and what its completion function stored. */

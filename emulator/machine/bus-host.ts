@@ -53,6 +53,10 @@ export interface BusHost {
   /** The guest kernel's PCI domain numbers (Linux's hvpci_dom_map): take one, hand one back. */
   takeDomain(req: number): number;
   releaseDomain(dom: number): void;
+  /** The guest-wide management queue (registry.ts sharedMgmt): take a ticket, ask for the turn, give it back. */
+  mgmtTicket(): number;
+  mgmtTurn(ticket: number | undefined): boolean;
+  mgmtDone(ticket: number | undefined): void;
   /** Linux's hv_compose_multi_msi_req_get_cpu: the guest-wide round-robin CPU for a multi-MSI block. */
   nextMultiMsiCpu(): number;
   irqInfo(irq: number): GuestIrq | undefined;

@@ -157,7 +157,9 @@ export class BusRuntime {
   }
 
   enqueue(queue: 'taskq' | 'mgmt', fn: string, args: Locals): void {
-    this.state.sc[queue].push({ fn, args });
+    // A ticket only once the bus's threads exist: one nobody would run would stop every bus's queue.
+    if (queue === 'mgmt' && this.m.model.sharedMgmt && this.state.started) this.state.sc[queue].push({ fn, args, ticket: this.m.mgmtTicket() });
+    else this.state.sc[queue].push({ fn, args });
     this.m.wakeKey(this.key(`tq:${queue}`), this.index);
   }
 
@@ -513,6 +515,12 @@ class BusKernel implements GuestKernel {
   }
   nextMultiMsiCpu(): number {
     return this.b.m.nextMultiMsiCpu();
+  }
+  mgmtTurn(ticket: number | undefined): boolean {
+    return this.b.m.mgmtTurn(ticket);
+  }
+  mgmtDone(ticket: number | undefined): void {
+    this.b.m.mgmtDone(ticket);
   }
   irqInfo(irq: number) {
     return this.b.m.irqInfo(irq);

@@ -12,7 +12,7 @@ import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, ty
 import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState, type TimerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
 import type { Program, Locals } from '../runtime/program';
-import type { GuestKernel } from '../vpci/guest/kernel';
+import { MGMT_TURN_KEY, type GuestKernel } from '../vpci/guest/kernel';
 import { guestModel, type GuestModelName } from '../vpci/guest/models';
 import { quirkInEffect } from '../vpci/guest/quirks';
 import { functionDriverFor } from '../vpci/guest/drivers';
@@ -65,6 +65,11 @@ export interface MachineState {
    * buses like hvpci_dom_map (torvalds/linux drivers/pci/controller/pci-hyperv.c at v6.12.118).
    */
   multiMsiCpu: number;
+  /**
+   * The guest-wide management queue (registry.ts sharedMgmt): the next ticket to hand out, and the tickets of
+   * the tasks queued and not yet returned, in order; the first may run.
+   */
+  mgmtQueue: { next: number; pending: number[] };
   /** Driver requests from the timeline, by "bus/wslot". */
   driverRequests: Record<string, DriverRequest>;
   remapper: unknown;
@@ -151,6 +156,7 @@ export class Machine implements BusHost {
       irqs: { next: 256, nextCpu: 0, vectorNext: Array.from({ length: cpus }, () => 0x30), table: [] },
       domains: [0],
       multiMsiCpu: -1,
+      mgmtQueue: { next: 0, pending: [] },
       driverRequests: {},
       remapper: undefined,
       traceLength: 0,
@@ -320,6 +326,23 @@ export class Machine implements BusHost {
    * hv_compose_multi_msi_req_get_cpu: `cpu_next = cpumask_next_wrap(cpu_next, cpu_online_mask, nr_cpu_ids, false)`,
    * the next online CPU after the last one, wrapping to the first; every CPU of the machine is online.
    */
+  /** A ticket on the guest-wide management queue (registry.ts sharedMgmt). */
+  mgmtTicket(): number {
+    const q = this.state.mgmtQueue;
+    q.pending.push(q.next);
+    return q.next++;
+  }
+  mgmtTurn(ticket: number | undefined): boolean {
+    return ticket === undefined || this.state.mgmtQueue.pending[0] === ticket;
+  }
+  mgmtDone(ticket: number | undefined): void {
+    if (ticket === undefined) return;
+    const p = this.state.mgmtQueue.pending;
+    const i = p.indexOf(ticket);
+    if (i >= 0) p.splice(i, 1);
+    this.wakeKey(MGMT_TURN_KEY);
+  }
+
   nextMultiMsiCpu(): number {
     const cpus = Math.max(1, this.config.cpus);
     this.state.multiMsiCpu = (this.state.multiMsiCpu + 1) % cpus;
@@ -598,6 +621,7 @@ export class Machine implements BusHost {
     w.plain('mmio', st.mmio);
     w.plain('irqs', st.irqs);
     w.plain('doms', st.domains);
+    w.plain('mgmtq', st.mgmtQueue);
     w.plain('drv', st.driverRequests);
     w.fresh('remap', remapper);
     w.plain(
@@ -691,6 +715,7 @@ export class Machine implements BusHost {
       irqs: t.thaw(r.frozen('irqs')) as MachineState['irqs'],
       domains: t.thaw(r.frozen('doms')) as number[],
       multiMsiCpu: misc.multiMsiCpu,
+      mgmtQueue: t.thaw(r.frozen('mgmtq')) as MachineState['mgmtQueue'],
       driverRequests: t.thaw(r.frozen('drv')) as Record<string, DriverRequest>,
       remapper: r.plain('remap'),
       traceLength: misc.traceLength,

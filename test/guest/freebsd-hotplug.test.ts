@@ -156,3 +156,33 @@ test('eject while the function driver attaches: device_detach defers (DS_ATTACHI
     }
   }
 });
+
+// Every primary channel's attach and detach task, and vmbus_pcib's eject task (hv_pci_eject_device queues it on
+// vmbus_chan_mgmt_tq), run on ONE task queue for the whole guest: vmbus_chan_msgproc_choffer gives every primary
+// channel ch_mgmt_tq = sc->vmbus_devtq, which vmbus_scan creates with a single thread, "vmbusdev" ("This taskqueue
+// serializes vmbus devices' attach and detach for channel offer and rescind messages") — freebsd-src
+// sys/dev/hyperv/vmbus/vmbus.c and vmbus_chan.c. So two buses offered together attach one after the other, and an
+// eject waits behind another bus's attach.
+for (const guest of ['freebsd', 'freebsd-2016'] as const) {
+  test(`${guest}: two buses offered at boot attach one after the other on the one vmbusdev thread`, () => {
+    const m = run(
+      { host: 'hyperv-2016', guest },
+      'bus nic0 { function 0 intel-82599-vf serial 1 }\nbus nic1 { function 0 intel-82599-vf serial 2 }\nat 0 boot\n',
+    );
+    assert.deepEqual(busStates(m, 0), ['attached']);
+    assert.deepEqual(busStates(m, 1), ['attached']);
+    const attached0 = events(m).find((e) => e.kind === Ev.State && e.bus === 0 && (e.blob as { to?: unknown })?.to === 'attached')!;
+    const first1 = events(m).find((e) => e.kind === Ev.PacketToHost && e.bus === 1)!;
+    assert.ok(first1.i > attached0.i, "nic1's first packet comes after nic0's attach has returned");
+  });
+
+  test(`${guest}: an eject waits on the vmbusdev thread while another bus's attach is stuck waiting for the host`, () => {
+    const m = run(
+      { host: 'hyperv-2016', guest },
+      'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\n' +
+        'at 1ms offer nic1 { function 0 intel-82599-vf serial 2 }\nat 1ms fault nic1 bus-d0entry no-reply\nat 2ms eject nic0\n',
+    );
+    assert.deepEqual(busStates(m, 0), ['attached'], 'nic0 attached at boot');
+    assert.equal(sent(m, MSG.PCI_EJECTION_COMPLETE, 0).length, 0, "no EJECTION_COMPLETE while nic1's attach holds the thread");
+  });
+}

@@ -18,9 +18,17 @@ export const ETIMEDOUT = 60;
 export type Payload = Uint8Array;
 
 /** A task queued on one of a bus's task queues: a program function and its arguments. */
+/** The wait key of a task waiting its turn on the guest-wide management queue (not namespaced: one for all buses). */
+export const MGMT_TURN_KEY = 'guest:mgmt-turn';
+
 export interface QueuedTask {
   fn: string;
   args: Locals;
+  /**
+   * Its place on a management queue the whole guest shares (GuestModelRuntime.sharedMgmt): tasks of
+   * every bus run one at a time in this order.
+   */
+  ticket?: number;
 }
 
 /**
@@ -114,6 +122,10 @@ export interface GuestKernel<Sc extends BaseSoftc = BaseSoftc> {
   takeDomain(req: number): number;
   /** Linux's hv_put_dom_num. */
   releaseDomain(dom: number): void;
+  /** Whether the shared management queue's turn is this task's (always true for a task without a ticket). */
+  mgmtTurn(ticket: number | undefined): boolean;
+  /** The task with this ticket has returned: the shared queue's next task may run. */
+  mgmtDone(ticket: number | undefined): void;
   /** Linux's hv_compose_multi_msi_req_get_cpu (its `static int cpu_next` is one for the whole guest). */
   nextMultiMsiCpu(): number;
 

@@ -29,6 +29,11 @@ export interface GuestModelRuntime {
   attachFn: string;
   /** Queued on the management thread for a rescind or a scenario `detach`. */
   detachFn: string;
+  /**
+   * The management tasks of all buses run one at a time, in the order queued, as on one thread for the whole
+   * guest (FreeBSD's vmbus_devtq); false: each bus's run on their own.
+   */
+  sharedMgmt: boolean;
   newSoftc(): BaseSoftc;
   /** Reads the bridge's life-cycle state from the softc. */
   busStatus(sc: BaseSoftc): 'offered' | 'attaching' | 'attached' | 'failed' | 'detached';
@@ -74,6 +79,10 @@ const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
     attachFn: 'vmbus_pcib_attach',
     // newbus device_detach: Giant, then vmbus_pcib_detach (freebsd/kern.ts)
     detachFn: 'device_detach',
+    // vmbus_chan_msgproc_choffer gives every primary channel ch_mgmt_tq = sc->vmbus_devtq, which vmbus_scan
+    // creates with one thread, "vmbusdev", to serialize attach and detach (freebsd-src sys/dev/hyperv/vmbus/
+    // vmbus_chan.c, vmbus.c); vmbus_pcib queues its eject task there too (vmbus_chan_mgmt_tq).
+    sharedMgmt: true,
     newSoftc: newFreebsdSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,
@@ -91,6 +100,8 @@ const GUEST_OS: { readonly [K in GuestOs]: GuestOsRuntime } = {
     attachFn: 'hv_pci_probe',
     // the VMBus core's vmbus_remove, which calls hv_pci_remove for a bound driver (linux/kern.ts)
     detachFn: 'vmbus_remove',
+    // How the VMBus core orders probes and removes of different channels is not modelled (ours).
+    sharedMgmt: false,
     newSoftc: newLinuxSoftc,
     busStatus: bridgeStatus,
     protocolVersion: bridgeVersion,

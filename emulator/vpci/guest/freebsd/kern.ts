@@ -5,7 +5,7 @@
 // freebsd-src sys/dev/hyperv/vmbus/vmbus_chan.c (vmbus_chan_task) and
 // sys/kern/subr_taskqueue.c (taskqueue_thread_loop); our own rendering.
 import { S, T, If, While, call as untypedCall, ret, wait } from '../../../runtime/program';
-import type { QueuedTask } from '../kernel';
+import { MGMT_TURN_KEY, type QueuedTask } from '../kernel';
 import { call, fn, type D } from './protos';
 import { topoLock, topoUnlock } from './pcib-common';
 
@@ -35,7 +35,15 @@ export function kernFunctions(): D[] {
       params: [],
       body: [
         While('while ((tq->tq_flags & TQ_FLAGS_ACTIVE) != 0) {', () => true, [
-          S('TQ_SLEEP(tq, tq, "-");  /* until a task is queued */', (k) => {
+          S('TQ_SLEEP(tq, tq, "-");  /* until a task is queued */', (k, l) => {
+            // The management queue is vmbus_devtq, one thread ("vmbusdev") for every channel of the guest
+            // (freebsd-src sys/dev/hyperv/vmbus/vmbus.c vmbus_scan, vmbus_chan.c vmbus_chan_msgproc_choffer):
+            // the task that has just returned hands the turn on (registry.ts sharedMgmt).
+            const last = l.task as QueuedTask | undefined; // none before the first task
+            if (queue === 'mgmt' && last?.ticket !== undefined) {
+              k.mgmtDone(last.ticket);
+              delete last.ticket;
+            }
             if (k.sc[queue].length) return undefined;
             if (queue === 'taskq') {
               k.sc.taskqBusy = false;
@@ -44,6 +52,8 @@ export function kernFunctions(): D[] {
             return wait(k.key(`tq:${queue}`), `${queue} empty`);
           }),
           S('task = STAILQ_FIRST(&tq->tq_queue); STAILQ_REMOVE_HEAD(&tq->tq_queue, ta_link);', (k, l) => {
+            // Another bus's task runs on the one vmbusdev thread: this bus's waits its turn.
+            if (queue === 'mgmt' && !k.mgmtTurn(k.sc[queue][0]!.ticket)) return wait(MGMT_TURN_KEY, "vmbusdev: another channel's task runs");
             l.task = k.sc[queue].shift()!;
             if (queue === 'taskq') k.sc.taskqBusy = true;
           }),

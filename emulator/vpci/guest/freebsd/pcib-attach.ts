@@ -249,6 +249,9 @@ export function attachFunctions(v: FreebsdVariant) {
                 'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);',
                 (k, l) => {
                   k.sc.pending[String(l.txid)] = { func: 'hv_pci_generic_compl', comp: 'version' };
+                  // The driver never writes the request's `reservedz:31` word: ctxt is on the stack and is not
+                  // cleared (vmbus_pcib.c at 0010132dbd24, hv_pci_protocol_negotiation), so its 4 bytes are whatever
+                  // the stack held. We send 0 (ours); no host reads them.
                   l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 0 }), true, l.txid, SEND_ON_RESCIND);
                 },
               ),

@@ -210,8 +210,9 @@ export function complete(k: K, name: string): void {
 }
 
 /**
- * vmbus_next_request_id(): the lowest free slot of the LIFO free list, id =
- * index + 1 (0 is reserved for unsolicited host messages). Only packets that
+ * vmbus_next_request_id(): the head of the LIFO free list (the slot freed last,
+ * not the lowest free one), id = index + 1 (0 is reserved for unsolicited host
+ * messages). Only packets that
  * request a completion get an id. Returns 0n when the table is full.
  */
 export function nextRequestId(k: K, func: RequestorEntry['func'], comp: string): bigint {

@@ -16,6 +16,14 @@ import type { GuestModelName } from '../emulator/vpci/guest/models';
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { DEVICE_MENU, barsNode, capsNode, registerNode } from './inspect-registers';
 
+/** A bus's functions as its row lists them: those on the bus, then those the host took off it. */
+function functionsText(b: InspectContext['m']['buses'][number]): string {
+  const slots = [...b.functions.keys()];
+  const on = slots.filter((w) => b.onBus(w));
+  const gone = slots.filter((w) => !b.onBus(w)).map((w) => `${wslotText(w)} gone (unplugged or ejected)`);
+  return [on.map((w) => wslotText(w)).join(', ') || 'none', ...gone].join('; ');
+}
+
 export function busNode(ctx: InspectContext, bi: number): VarNode {
   const b = ctx.m.buses[bi]!;
   const m = ctx.m;
@@ -39,16 +47,7 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
               ? `${ctx.num(hs.windowBase)} .. ${ctx.num(hs.windowBase + 0x1fff)} (slot register at +0, config page at +0x1000)`
               : 'not mapped (before D0 entry or after D0 exit)',
         },
-        {
-          name: 'functions',
-          value: [
-            [...b.functions.keys()]
-              .filter((w) => b.onBus(w))
-              .map((w) => wslotText(w))
-              .join(', ') || 'none',
-            ...[...b.functions.keys()].filter((w) => !b.onBus(w)).map((w) => `${wslotText(w)} gone (unplugged or ejected)`),
-          ].join('; '),
-        },
+        { name: 'functions', value: functionsText(b) },
         valueNode('softc', b.state.sc, ctx.hex, `${b.decl.name}.sc`),
       ];
       out[out.length - 1]!.lazy = true;

@@ -294,7 +294,7 @@ export class BusRuntime {
   private barAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
     if (this.channel.state === 'rescinded') return undefined;
     for (const [wslot, fn] of this.functions) {
-      if (this.host.isVanished(wslot) || !this.host.hasFunction(wslot)) continue;
+      if (this.host.isVanished(wslot) || !this.onBus(wslot)) continue;
       for (const b of memoryBars(fn)) {
         if (!b.decoding) continue;
         if (addr >= b.address && addr + size <= b.address + b.size) return { fn, wslot, bar: b.index, base: b.address };
@@ -307,7 +307,7 @@ export class BusRuntime {
 
   /** The device raises MSI-X (or MSI) vector `index`: it writes the programmed address/data. */
   raise(wslot: number, index: number): void {
-    const fn = this.host.hasFunction(wslot) ? this.functions.get(wslot) : undefined;
+    const fn = this.onBus(wslot) ? this.functions.get(wslot) : undefined;
     const t = this.m.trace;
     if (!fn) {
       t.record(this.m.now, Ev.IntUndeliverable, this.index, wslot, index, 0, `no function at wslot ${wslot}`);

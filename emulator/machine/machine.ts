@@ -322,19 +322,17 @@ export class Machine implements BusHost {
     if (i >= 0) this.state.domains.splice(i, 1);
   }
 
-  /**
-   * hv_compose_multi_msi_req_get_cpu: `cpu_next = cpumask_next_wrap(cpu_next, cpu_online_mask, nr_cpu_ids, false)`,
-   * the next online CPU after the last one, wrapping to the first; every CPU of the machine is online.
-   */
   /** A ticket on the guest-wide management queue (registry.ts sharedMgmt). */
   mgmtTicket(): number {
     const q = this.state.mgmtQueue;
     q.pending.push(q.next);
     return q.next++;
   }
+  /** Whether the task holding `ticket` may run now: it is the oldest not yet returned (no ticket: not queued guest-wide). */
   mgmtTurn(ticket: number | undefined): boolean {
     return ticket === undefined || this.state.mgmtQueue.pending[0] === ticket;
   }
+  /** The task holding `ticket` has returned: the next one's turn. */
   mgmtDone(ticket: number | undefined): void {
     if (ticket === undefined) return;
     const p = this.state.mgmtQueue.pending;
@@ -343,6 +341,10 @@ export class Machine implements BusHost {
     this.wakeKey(MGMT_TURN_KEY);
   }
 
+  /**
+   * hv_compose_multi_msi_req_get_cpu: `cpu_next = cpumask_next_wrap(cpu_next, cpu_online_mask, nr_cpu_ids, false)`,
+   * the next online CPU after the last one, wrapping to the first; every CPU of the machine is online.
+   */
   nextMultiMsiCpu(): number {
     const cpus = Math.max(1, this.config.cpus);
     this.state.multiMsiCpu = (this.state.multiMsiCpu + 1) % cpus;

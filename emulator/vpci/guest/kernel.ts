@@ -17,10 +17,10 @@ export const ETIMEDOUT = 60;
 /** A message the guest sends: its payload bytes, built by the wire encoder. */
 export type Payload = Uint8Array;
 
-/** A task queued on one of a bus's task queues: a program function and its arguments. */
 /** The wait key of a task waiting its turn on the guest-wide management queue (not namespaced: one for all buses). */
 export const MGMT_TURN_KEY = 'guest:mgmt-turn';
 
+/** A task queued on one of a bus's task queues: a program function and its arguments. */
 export interface QueuedTask {
   fn: string;
   args: Locals;

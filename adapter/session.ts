@@ -21,7 +21,7 @@ import { heapSizeLimit } from './heap';
 import { EXCEPTION_FILTERS, conditionProblem, dataTargetProblem, parseDataId, type DataBp, type ExceptionFilter } from './breakpoints';
 import { syntaxError } from './expr';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
-import { NOT_ASSIGNED, NOT_MODELLED, UNAVAILABLE, driverFrameLocals, driverFrameValues } from './frame-locals';
+import { driverFrameLocals, driverFrameValues, type FrameLocalsEnv } from './frame-locals';
 import { Inspector } from './inspect';
 import {
   checkRequestArgs,
@@ -1901,14 +1901,18 @@ export class VpciDebugSession extends DebugSession {
   /**
    * The C parameters of frame `index` of guest thread `t` for its Call Stack name, each with its
    * type, name and value as `fmt` picks (ours: names and values unless turned off, types when
-   * asked; a value as Locals shows it, cut to 40 characters).
+   * asked; a value as its Locals row shows it, in `fmt`'s number format, cut to 40 characters).
    */
   private frameParameters(t: ThreadState, index: number, fmt: DebugProtocol.StackFrameFormat): string {
     const frame = t.frames[index];
     const fn = frame && this.rt!.m.program.fns.get(frame.fn);
     if (!fn) return '';
-    const values = fmt.parameterValues !== false ? driverFrameValues({ m: this.rt!.m, device: (b, w) => this.deviceName(b, w) }, t, index) : undefined;
-    const why = values?.[UNAVAILABLE as unknown as string] as Record<string, string> | undefined;
+    let shown: Map<string, string> | undefined;
+    if (fmt.parameterValues !== false)
+      this.inFormat(fmt, () => {
+        const rows = driverFrameLocals(this.frameLocalsEnv(), t, index) ?? [];
+        shown = new Map(rows.map((r) => [r.name, r.value]));
+      });
     return fn.args
       .map((a) => {
         const parts: string[] = [];
@@ -1916,18 +1920,8 @@ export class VpciDebugSession extends DebugSession {
         const typed = fmt.parameterTypes && a.type ? a.type : undefined;
         if (fmt.parameterNames !== false) parts.push(typed ? `${typed}${typed.endsWith('*') ? '' : ' '}${a.name}` : a.name);
         else if (typed) parts.push(typed);
-        if (values) {
-          const v = values[a.name];
-          const text =
-            v === undefined && why?.[a.name]
-              ? why[a.name] === 'not yet assigned'
-                ? NOT_ASSIGNED
-                : NOT_MODELLED
-              : typeof v === 'string'
-                ? v
-                : valueNode(a.name, v, fmt.hex ?? this.hex).value;
-          parts.push(parts.length && fmt.parameterNames !== false ? `= ${clip40(text)}` : clip40(text));
-        }
+        const text = shown?.get(a.name);
+        if (text !== undefined) parts.push(parts.length && fmt.parameterNames !== false ? `= ${clip40(text)}` : clip40(text));
         return parts.join(' ');
       })
       .join(', ');
@@ -2038,16 +2032,17 @@ export class VpciDebugSession extends DebugSession {
     const f = this.frames.get(frameId);
     const t = f && this.rt?.m.threads.find((x) => x.id === f.threadId);
     if (!f || !t || t.role === 'host' || !this.ins) return undefined;
-    return driverFrameLocals(
-      {
-        m: this.rt!.m,
-        hex: this.hex,
-        device: (b, w) => this.deviceName(b, w),
-        settable: (name, local, v, owner) => this.localNode(local, v, owner, name),
-      },
-      t,
-      f.index,
-    );
+    return driverFrameLocals(this.frameLocalsEnv(), t, f.index);
+  }
+
+  /** What a driver frame's Locals rows are made with (adapter/frame-locals.ts), in the session's number format now. */
+  private frameLocalsEnv(): FrameLocalsEnv {
+    return {
+      m: this.rt!.m,
+      hex: this.hex,
+      device: (b, w) => this.deviceName(b, w),
+      settable: (name, local, v, owner) => this.localNode(local, v, owner, name),
+    };
   }
 
   /** The rows a frame's Locals shows (a driver frame's C locals, a host frame's packet fields), or undefined. */

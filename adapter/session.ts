@@ -79,12 +79,14 @@ type Thread = InstanceType<typeof Thread>;
 type StackFrame = InstanceType<typeof StackFrame>;
 type Source = InstanceType<typeof Source>;
 
-/** A stop's first views, made ahead (VpciDebugSession.viewsAhead). */
+/** A stop's first views, made ahead (VpciDebugSession.viewsAhead): each answer's body, and its JSON text (what is written). */
 interface ViewsAhead {
   threadId: number;
-  stack: DebugProtocol.StackTraceResponse['body'];
-  scopes?: { frameId: number; body: DebugProtocol.ScopesResponse['body'] };
-  variables?: { variablesReference: number; body: DebugProtocol.VariablesResponse['body'] };
+  threads?: { body: DebugProtocol.ThreadsResponse['body']; json: string };
+  /** With the top frame alone (VS Code's first stackTrace request), when there are more. */
+  stack: { body: DebugProtocol.StackTraceResponse['body']; json: string; topJson: string | undefined };
+  scopes?: { frameId: number; body: DebugProtocol.ScopesResponse['body']; json: string };
+  variables?: { variablesReference: number; body: DebugProtocol.VariablesResponse['body']; json: string };
 }
 
 export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -526,6 +528,27 @@ export class VpciDebugSession extends DebugSession {
     this.checkStalled();
   }
 
+  /**
+   * Sends a response whose body is JSON text already (a view made ahead, viewsAhead), written as
+   * the library writes every message — numbered by its counter (@vscode/debugadapter
+   * protocol.ts: ProtocolServer._send takes each message's seq from `_sequence`), framed with its
+   * Content-Length — without turning the body into text again. Where the library writes no
+   * stream (the inline adapter hands VS Code message objects), while the protocol trace is on, or
+   * if the library's counter is not where it was, it is sent as any response is.
+   */
+  private sendMade(response: DebugProtocol.Response, json: string): void {
+    const out = this.output;
+    const lib = this as unknown as { _sequence?: unknown };
+    if (!out || this.tracing !== false || typeof lib._sequence !== 'number') {
+      this.sendResponse(response);
+      return;
+    }
+    response.seq = lib._sequence++;
+    const text = `{"seq":${response.seq},"type":"response","request_seq":${response.request_seq},"command":${JSON.stringify(response.command)},"success":true,"body":${json}}`;
+    out.write(`Content-Length: ${Buffer.byteLength(text, 'utf8')}\r\n\r\n${text}`, 'utf8');
+    this.checkStalled();
+  }
+
   override sendEvent(event: DebugProtocol.Event): void {
     // After `terminated` the client ends the session: nothing runs or stops again until a restart
     // loads anew, and the session ends once (a second terminate, a continue at the end, a launch
@@ -617,33 +640,44 @@ export class VpciDebugSession extends DebugSession {
   private captured: DebugProtocol.Response | undefined;
 
   /**
-   * At every stop VS Code asks the stopped thread's Call Stack, its top frame's scopes and the first
-   * scope's variables, a round trip each, after reading the stopped event. Those answers are made
-   * here by the handlers themselves, in that order, as soon as the stopped event has left: while
-   * the client wakes, reads the stop and asks `threads`, so its requests find them made. They are
-   * the answers the requests would get (the same handlers on the same machine, nothing between);
-   * the Call Stack answers any slice of the thread's frames (VS Code asks the top frame first, the
-   * rest later), scopes and variables each once.
+   * At every stop VS Code asks `threads`, the stopped thread's Call Stack, its top frame's scopes
+   * and the first scope's variables, a round trip each, after reading the stopped event. Those
+   * answers are made here by the handlers themselves, in that order, as soon as the stopped event
+   * has left: while the client wakes, reads the stop and asks, so its requests find them made.
+   * Each is turned into its JSON text here too, so that answering is only writing it. They are the
+   * answers the requests would get (the same handlers on the same machine, nothing between); the
+   * Call Stack answers any slice of the thread's frames (VS Code asks the top frame first, the
+   * rest later), the others once.
    */
   private viewsAhead(s: StopInfo): void {
     if (this.aheadOf !== s || this.running || !this.rt || this.terminatedSent) return;
     this.aheadOf = undefined;
     const threadId = s.threadId;
+    const threads = this.capture<DebugProtocol.ThreadsResponse>('threads', (r) => this.threadsRequest(r));
     const stack = this.capture<DebugProtocol.StackTraceResponse>('stackTrace', (r) => this.stackTraceRequest(r, { threadId }));
     const top = stack?.body.stackFrames[0];
     if (!stack || !top) return;
-    const ahead: ViewsAhead = { threadId, stack: stack.body };
+    const { totalFrames } = stack.body;
+    const ahead: ViewsAhead = {
+      threadId,
+      stack: {
+        body: stack.body,
+        json: JSON.stringify(stack.body),
+        topJson: stack.body.stackFrames.length > 1 ? JSON.stringify({ stackFrames: [top], totalFrames }) : undefined,
+      },
+    };
+    if (threads) ahead.threads = { body: threads.body, json: JSON.stringify(threads.body) };
     this.ahead = ahead;
     const frameId = top.id;
     const scopes = this.capture<DebugProtocol.ScopesResponse>('scopes', (r) => this.scopesRequest(r, { frameId }));
     const first = scopes?.body.scopes[0];
     if (!scopes || !first) return;
-    ahead.scopes = { frameId, body: scopes.body };
+    ahead.scopes = { frameId, body: scopes.body, json: JSON.stringify(scopes.body) };
     const variablesReference = first.variablesReference;
     const vars = variablesReference
       ? this.capture<DebugProtocol.VariablesResponse>('variables', (r) => this.variablesRequest(r, { variablesReference }))
       : undefined;
-    if (vars) ahead.variables = { variablesReference, body: vars.body };
+    if (vars) ahead.variables = { variablesReference, body: vars.body, json: JSON.stringify(vars.body) };
   }
 
   /** What a handler answers, kept instead of sent; undefined for an error. */
@@ -667,19 +701,34 @@ export class VpciDebugSession extends DebugSession {
   /** Answers a view request from what was made ahead, if it was; whether it did. */
   private answerFromAhead(ahead: ViewsAhead, request: DebugProtocol.Request): boolean {
     let body: unknown;
+    let json: string | undefined;
     switch (request.command) {
+      case 'threads': {
+        const t = ahead.threads;
+        if (!t) return false;
+        ({ body, json } = t);
+        ahead.threads = undefined;
+        break;
+      }
       case 'stackTrace': {
         const a = request.arguments as DebugProtocol.StackTraceArguments;
         if (a.threadId !== ahead.threadId) return false;
-        const all = ahead.stack.stackFrames;
+        const st = ahead.stack;
+        const all = st.body.stackFrames;
         const start = a.startFrame ?? 0;
-        body = { stackFrames: all.slice(start, start + (a.levels || all.length)), totalFrames: ahead.stack.totalFrames };
+        const levels = a.levels || all.length;
+        if (start === 0 && levels >= all.length) ({ body, json } = st);
+        else {
+          body = { stackFrames: all.slice(start, start + levels), totalFrames: st.body.totalFrames };
+          if (start === 0 && levels === 1) json = st.topJson;
+        }
         break;
       }
       case 'scopes': {
         const a = request.arguments as DebugProtocol.ScopesArguments;
-        if (!ahead.scopes || a.frameId !== ahead.scopes.frameId) return false;
-        body = ahead.scopes.body;
+        const sc = ahead.scopes;
+        if (!sc || a.frameId !== sc.frameId) return false;
+        ({ body, json } = sc);
         ahead.scopes = undefined;
         break;
       }
@@ -687,14 +736,16 @@ export class VpciDebugSession extends DebugSession {
         const a = request.arguments as DebugProtocol.VariablesArguments;
         const v = ahead.variables;
         if (!v || a.variablesReference !== v.variablesReference || a.filter !== undefined || a.start !== undefined || a.count !== undefined) return false;
-        body = v.body;
+        ({ body, json } = v);
         ahead.variables = undefined;
         break;
       }
       default:
         return false;
     }
-    this.sendResponse({ seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: true, body });
+    const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: true, body };
+    if (json === undefined) this.sendResponse(response);
+    else this.sendMade(response, json);
     return true;
   }
 
@@ -1727,9 +1778,11 @@ export class VpciDebugSession extends DebugSession {
       this.lastTraceLength = rt.m.trace.length;
       this.sendEvent(new Event(EVT_TRACE_CHANGED, { length: rt.m.trace.length, position: rt.position } satisfies VpciEvents[typeof EVT_TRACE_CHANGED]));
     }
-    // After this turn's output has gone (it leaves when the input that asked has been handled, or at the turn's end).
+    // After this turn's output has gone: it leaves when the input that asked has been handled, or
+    // else by a promise reaction queued at the turn's first write (adapter/framing.ts), which runs
+    // before this one.
     this.aheadOf = s;
-    setImmediate(() => this.viewsAhead(s));
+    void Promise.resolve().then(() => this.viewsAhead(s));
   }
 
   /**

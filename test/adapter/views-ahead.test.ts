@@ -7,7 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch } from './harness';
+import { connect, type AddressInfo } from 'node:net';
+import { adapterTests, launch, LISTINGS } from './harness';
+import { runTcp } from '../../adapter/server';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const h = adapterTests();
@@ -102,4 +104,99 @@ test('a value set after the stop, before the first scope is read, shows in it', 
     s = await next(threadId);
   }
   assert.fail('attach never assigned ret');
+});
+
+test('threads made ahead are what a threads request works out afresh at the same stop', async () => {
+  const dc = h.client();
+  let s = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  for (let i = 0; i < 12; i++) {
+    await afterTheStop();
+    const ahead = await dc.threadsRequest(); // made ahead
+    const afresh = await dc.threadsRequest(); // the one made ahead is answered once
+    assert.deepEqual(ahead.body, afresh.body);
+    assert.ok(ahead.body.threads.some((t) => t.id === s.body.threadId));
+    s = await next(s.body.threadId!);
+  }
+});
+
+/** A raw DAP connection: what the adapter writes, frame by frame, checked as a strict client reads it. */
+function rawClient(port: number) {
+  const sock = connect(port, '127.0.0.1');
+  let buf = Buffer.alloc(0);
+  let seq = 1;
+  const messages: Record<string, unknown>[] = [];
+  const waiting: { test: (m: Record<string, unknown>) => boolean; resolve: (m: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
+  let broken: Error | undefined;
+  sock.on('data', (d: Buffer) => {
+    try {
+      read(d);
+    } catch (e) {
+      // A frame a strict client cannot read fails whatever waits, at once.
+      broken = e instanceof Error ? e : new Error(String(e));
+      for (const w of waiting.splice(0)) w.reject(broken);
+    }
+  });
+  const read = (d: Buffer): void => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const h = buf.indexOf('\r\n\r\n');
+      if (h < 0) return;
+      const header = buf.subarray(0, h).toString('latin1');
+      const m = /^Content-Length: (\d+)$/.exec(header);
+      assert.ok(m, `a header that is not one Content-Length line: ${JSON.stringify(header)}`);
+      const len = Number(m[1]);
+      if (buf.length < h + 4 + len) return;
+      const body = buf.subarray(h + 4, h + 4 + len).toString('utf8');
+      buf = buf.subarray(h + 4 + len);
+      // The Content-Length counts bytes: a body cut short or run long does not parse, or leaves junk before the next header.
+      const msg = JSON.parse(body) as Record<string, unknown>;
+      messages.push(msg);
+      const i = waiting.findIndex((w) => w.test(msg));
+      if (i >= 0) waiting.splice(i, 1)[0]!.resolve(msg);
+    }
+  };
+  const wait = (test: (m: Record<string, unknown>) => boolean) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => (broken ? reject(broken) : waiting.push({ test, resolve, reject })));
+  const request = (command: string, args: unknown = {}) => {
+    const s = seq++;
+    const json = JSON.stringify({ seq: s, type: 'request', command, arguments: args });
+    sock.write(`Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`);
+    return wait((m) => m.type === 'response' && m.request_seq === s) as Promise<{ success: boolean; body: never; request_seq: number }>;
+  };
+  return { sock, messages, wait, request };
+}
+
+test('views made ahead go out as every message does: numbered in one sequence with the rest, framed by their length in bytes (non-ASCII text included)', async () => {
+  const server = await runTcp(0);
+  const c = rawClient((server.address() as AddressInfo).port);
+  try {
+    await c.request('initialize', { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    let stopped = c.wait((m) => m.event === 'stopped');
+    await c.request('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true });
+    await c.request('configurationDone');
+    for (let i = 0; i < 8; i++) {
+      const s = (await stopped) as { body: { threadId: number } };
+      await afterTheStop();
+      await c.request('threads');
+      const st = await c.request('stackTrace', { threadId: s.body.threadId, startFrame: 0, levels: 1 });
+      const frame = (st.body as { stackFrames: { id: number }[] }).stackFrames[0]!;
+      const scopes = await c.request('scopes', { frameId: frame.id });
+      await c.request('variables', { variablesReference: (scopes.body as { scopes: { variablesReference: number }[] }).scopes[0]!.variablesReference });
+      await c.request('stackTrace', { threadId: s.body.threadId, startFrame: 1, levels: 19 });
+      stopped = c.wait((m) => m.event === 'stopped');
+      await c.request('next', { threadId: s.body.threadId });
+    }
+    await stopped;
+    assert.deepEqual(
+      c.messages.map((m) => m.seq),
+      c.messages.map((_, i) => i + 1),
+    );
+    assert.ok(c.messages.every((m) => m.type !== 'response' || m.success === true));
+    // The Locals of vmbus_pcib_attach show a softc cut short with '…': bytes and characters differ there.
+    const variables = c.messages.filter((m) => m.command === 'variables');
+    assert.ok(variables.some((m) => JSON.stringify(m).includes('…')));
+  } finally {
+    c.sock.destroy();
+    server.close();
+  }
 });

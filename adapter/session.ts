@@ -789,6 +789,7 @@ export class VpciDebugSession extends DebugSession {
       }
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
+      this.startIfConfiguredEarly();
     });
   }
 
@@ -845,6 +846,7 @@ export class VpciDebugSession extends DebugSession {
     this.launchArgs = held.args;
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
+    this.startIfConfiguredEarly();
   }
 
   /** Lets go of the held machine: its breakpoints go with this client; `discard` also ends the run. */
@@ -1125,6 +1127,28 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     this.sendResponse(response);
+    if (!this.rt && !this.attachedTo && !this.terminatedSent) {
+      // Before any launch or attach (a client that sends it as soon as initialize is answered, as
+      // adapters that send `initialized` then have taught some): kept, so the run starts when a
+      // launch or attach has loaded, instead of that session waiting for a second one forever.
+      this.configuredEarly = true;
+      return;
+    }
+    this.startConfigured();
+  }
+
+  /** configurationDone came before the launch or attach it configures (configurationDoneRequest). */
+  private configuredEarly = false;
+
+  /** After `initialized`: a configurationDone that came before it starts the run now. */
+  private startIfConfiguredEarly(): void {
+    if (!this.configuredEarly) return;
+    this.configuredEarly = false;
+    this.startConfigured();
+  }
+
+  /** Starts the run configurationDone asked for: to the attach entry, the cause, or on, as launched. */
+  private startConfigured(): void {
     if (!this.rt || this.configured || this.terminatedSent) return;
     this.configured = true;
     const held = this.attachedTo?.state;

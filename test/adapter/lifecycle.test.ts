@@ -2,7 +2,8 @@
 // waiting for answers, a client that stops or drops while something is going on): one
 // `terminated` per session and nothing after it, a launch stopped while it loads stays stopped,
 // a disconnected TCP session runs nothing more, a dropped connection ends its run, a pause is
-// the paused run's own, a second configurationDone does nothing, progress ids are unique, and
+// the paused run's own, a second configurationDone does nothing and one before the launch is
+// kept for it, progress ids are unique, and
 // the protocol trace is each session's own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -114,6 +115,28 @@ test('a second configurationDone is answered and starts nothing: one stop at the
     assert.equal(c.events('stopped').length, 1);
   } finally {
     c.close();
+  }
+});
+
+test('a configurationDone before the launch is kept: the run starts once the launch has loaded, as configured', { timeout: 20_000 }, async () => {
+  for (const stopOnEntry of [true, false]) {
+    const c = await client();
+    try {
+      await c.response(c.send('initialize', INIT));
+      // As a client does that sends it as soon as initialize is answered.
+      assert.equal((await c.response(c.send('configurationDone'))).success, true);
+      await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry }));
+      await c.until(() => c.events('stopped').length === 1);
+      const stop = c.events('stopped')[0]!;
+      assert.equal(stop.body?.reason, stopOnEntry ? 'entry' : 'end');
+      // initialized first, then the stop; and no second run for a configurationDone that follows
+      assert.ok(c.events('initialized').length === 1 && c.after('initialized').includes(stop));
+      assert.equal((await c.response(c.send('configurationDone'))).success, true);
+      await c.settle();
+      assert.equal(c.events('stopped').length, 1);
+    } finally {
+      c.close();
+    }
   }
 });
 

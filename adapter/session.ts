@@ -2265,8 +2265,10 @@ export class VpciDebugSession extends DebugSession {
     response.body = { result: r.text, variablesReference: ref };
     if (r.node?.memoryReference && this.client.supportsMemoryReferences) response.body.memoryReference = r.node.memoryReference;
     if (r.node?.indexed !== undefined) response.body.indexedVariables = r.node.indexed;
-    if (r.changed) this.changedByUser(true);
     this.sendResponse(response);
+    // An assignment in the Debug Console: the views are told after the answer, as setVariable and
+    // setExpression tell them (the client gets the result it asked for first, then reads again).
+    if (r.changed) this.changedByUser(true);
   }
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, cont, launch, LISTINGS } from './harness';
+import { adapterTests, cont, launch, LISTINGS, rawDapClient } from './harness';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const VARS = resolve('test/adapter/fixtures/vars.vpci');
@@ -116,6 +116,43 @@ test('a config-space value set from Watch or the Debug Console tells memory view
   assert.ok(refs(byRepl).includes('cfg/nic0/0'), JSON.stringify(byRepl));
   // A comparison changes nothing and says nothing.
   assert.deepEqual(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND == 0', context: 'repl' })), []);
+});
+
+test('a value set from the Debug Console is answered before the views are told (invalidated, memory), as setVariable and setExpression are', async () => {
+  // A raw client: the order of messages on the wire (DebugClient resolves a response's promise after the events read with it).
+  const c = await rawDapClient();
+  try {
+    let seq = 1;
+    const send = (command: string, args: unknown): number => {
+      const s = seq++;
+      c.send({ seq: s, type: 'request', command, arguments: args });
+      return s;
+    };
+    await c.responseTo(send('initialize', { adapterID: 'vpci', supportsInvalidatedEvent: true, supportsMemoryEvent: true }));
+    await c.responseTo(send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true }));
+    await c.responseTo(send('configurationDone', {}));
+    await c.until(() => c.got.some((m) => m.event === 'stopped'));
+    const order = async (command: string, args: unknown): Promise<string[]> => {
+      const from = c.got.length;
+      const s = send(command, args);
+      // A request answered after the events: the adapter writes in order, so they are all in.
+      await c.responseTo(send('threads', {}));
+      return c.got
+        .slice(from)
+        .filter((m) => m.event === 'invalidated' || m.event === 'memory' || m.request_seq === s)
+        .map((m) => (m.type === 'response' ? `${String(m.command)}:${String(m.success)}` : String(m.event)));
+    };
+    for (const [command, args] of [
+      ['evaluate', { expression: 'nic0.COMMAND = 2', context: 'repl' }],
+      ['setExpression', { expression: 'nic0.COMMAND', value: '0' }],
+    ] as const) {
+      const got = await order(command, args);
+      assert.equal(got[0], `${command}:true`, got.join(' '));
+      assert.ok(got.includes('invalidated') && got.includes('memory'), got.join(' '));
+    }
+  } finally {
+    c.close();
+  }
 });
 
 test('restart with new arguments checks them as a launch does, and runs a run without debugging again without debugging', async () => {

@@ -906,19 +906,28 @@ export class VpciRuntime {
             return { reason: 'data breakpoint', threadId: tid, hitBreakpointIds: hit.map((b) => b.id), description: text, text };
           }
         }
+        // A message or exception stop reads as the same stop does going forward (eventHits): its
+        // text names the message and which way it went, or the exception (DAP StoppedEvent: "if
+        // reason is exception, text contains the exception name"), not just "Reverse continue".
         if (ix.msgs.size) {
-          const { bps } = this.msgBpsOf(ix, q);
+          const { bps, events } = this.msgBpsOf(ix, q);
           const ids = bps.filter((b) => this.stopsAt(b, x, tid, false)).map((b) => b.id);
           if (ids.length) {
             // Named after the first message that stops, as going forward.
-            const name = bps.find((b) => ids.includes(b.id))!.name;
-            return stop(x, { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: ids, text: name, message: name });
+            const n = bps.findIndex((b) => ids.includes(b.id));
+            const name = bps[n]!.name;
+            const way = this.m.trace.kindAt(events[n]!) === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest';
+            h.goTo(x);
+            return { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: ids, description: `${name} ${way}`, text: name, message: name };
           }
         }
         if (this.exceptionFilters.size)
           for (let i = h.traceFromAt(q); i < h.traceToAt(q); i++) {
             const ev = this.exceptionOf(i);
-            if (ev && this.exceptionFilters.has(ev.filter)) return stop(x, { reason: 'exception', threadId: tid, exception: { ...ev, event: i } });
+            if (ev && this.exceptionFilters.has(ev.filter)) {
+              h.goTo(x);
+              return { reason: 'exception', threadId: tid, description: ev.description, text: ev.description, exception: { ...ev, event: i } };
+            }
           }
       }
       if (!ix.lines.size && !ix.fns.size) continue;
@@ -928,7 +937,11 @@ export class VpciRuntime {
       if (ids.length) return stop(x, { reason: 'breakpoint', threadId: tid, hitBreakpointIds: ids });
       const fns = this.fnBpsBefore(ix, x);
       const fids = fns.filter((b) => this.stopsAt(b, x, tid, true)).map((b) => b.id);
-      if (fids.length) return stop(x, { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: fids });
+      if (fids.length) {
+        h.goTo(x);
+        // As going forward (runSteps): the function it entered.
+        return { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: fids, description: `Entered ${fns[0]!.name}` };
+      }
     }
     return this.atStart(h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);
   }

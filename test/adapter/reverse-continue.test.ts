@@ -24,8 +24,12 @@ async function until(dc: DebugClient, req: () => Promise<unknown>): Promise<Debu
 async function seen(dc: DebugClient, s: DebugProtocol.StoppedEvent): Promise<string> {
   const f = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0];
   const now = (await dc.evaluateRequest({ expression: 'now', context: 'watch' })).body.result;
-  // A data breakpoint's stop says what changed (its register, old and new value), both ways.
-  const what = s.body.reason === 'data breakpoint' ? `: ${s.body.text}` : '';
+  // A data breakpoint's stop says what changed (its register, old and new value), an exception's
+  // which it is, a message breakpoint's which message went which way: both ways.
+  const what =
+    s.body.reason === 'data breakpoint' || s.body.reason === 'exception' || s.body.reason === 'function breakpoint'
+      ? `: ${s.body.description} / ${s.body.text}`
+      : '';
   return `${s.body.reason} ${JSON.stringify(s.body.hitBreakpointIds ?? [])} thread ${s.body.threadId} ${f?.name}:${f?.line} at ${now}${what}`;
 }
 
@@ -72,6 +76,24 @@ test('where a data breakpoint was hit and a line breakpoint stands, Reverse Cont
   assert.ok(
     forward.some((l) => l.startsWith('data breakpoint') && l.includes(':299 ')),
     'some data breakpoint stop stands on the line breakpoint',
+  );
+  assert.deepEqual(reverse, forward);
+});
+
+test("an exception or a message breakpoint met by Reverse Continue reads as it did going forward: the exception's text, the message and its way", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  // On WS2016 the host refuses FreeBSD's first version (an error status); the host ejects nic1 (PCI_EJECT).
+  await dc.setExceptionBreakpointsRequest({ filters: ['protocol-error', 'error-status', 'fault', 'timeout', 'undeliverable'] });
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_EJECT' }] });
+  const { forward, reverse } = await bothWays(dc);
+  assert.ok(
+    forward.some((l) => l.startsWith('exception')),
+    forward.join('\n'),
+  );
+  assert.ok(
+    forward.some((l) => l.includes('PCI_EJECT sent to the guest')),
+    forward.join('\n'),
   );
   assert.deepEqual(reverse, forward);
 });

@@ -2,8 +2,10 @@
 // for the VSIX (`vpci-lab listings DIR`) and for a session whose shipped
 // listings do not match its build.
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { LISTINGS_STAMP, listingRelPath, listingsFolder } from '../emulator/vpci/guest/listings';
+import { dirname, join, relative, sep } from 'node:path';
+import { LISTINGS_STAMP, allListings, listingRelPath, listingsFolder } from '../emulator/vpci/guest/listings';
+import { loadGuestModel } from '../emulator/vpci/guest/registry';
+import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { makeFolders } from '../io/node-files';
 
 /** Where a model's listing file lives under `dir`. */
@@ -21,4 +23,28 @@ export function writeListings(dir: string): string[] {
     if (f.relPath !== LISTINGS_STAMP) written.push(p);
   }
   return written;
+}
+
+/** Every model's listings by relative path (model/file), made when first asked (otherModelOf). */
+let relPaths: Map<string, string> | undefined;
+
+/**
+ * The guest model whose listing `path` is, when it is one of `dir`'s listings of a model other
+ * than `running`: a breakpoint set there (a Linux listing while FreeBSD runs) is told which model
+ * the file is of, not that it is no listing at all.
+ */
+export function otherModelOf(dir: string, running: string, path: string): string | undefined {
+  const rel = relative(dir, path).split(sep).join('/');
+  if (rel.startsWith('../') || rel.startsWith(running + '/')) return undefined;
+  relPaths ??= new Map(allListings().map((l) => [l.relPath, l.model]));
+  return relPaths.get(rel);
+}
+
+/** Every model's function names, made when first asked (otherModelWithFunction). */
+let fnsByModel: [string, ReadonlySet<string>][] | undefined;
+
+/** A guest model other than `running` with a driver function named `name` (a function breakpoint on another model's function). */
+export function otherModelWithFunction(running: string, name: string): string | undefined {
+  fnsByModel ??= GUEST_MODELS.map((g) => [g.name, new Set(loadGuestModel(g.name).program.fns.keys())]);
+  return fnsByModel.find(([model, fns]) => model !== running && fns.has(name))?.[0];
 }

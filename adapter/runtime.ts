@@ -49,6 +49,10 @@ export interface SourceMap {
   listingOf(path: string): string | undefined;
   isScenario(path: string): boolean;
   pathOfListing(file: string): string;
+  /** The other guest model whose listing `path` is (not this run's), if it is one. */
+  otherModelOf?(path: string): string | undefined;
+  /** Another guest model with a driver function named `name` (none of this run's), if there is one. */
+  otherModelWithFunction?(name: string): string | undefined;
 }
 
 export interface RuntimeHooks {
@@ -160,7 +164,12 @@ export class VpciRuntime {
           bp.line = at;
           bp.verified = true;
         } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';
-      } else bp.message = 'Not a vPCI driver listing or the running scenario';
+      } else {
+        const other = this.sources.otherModelOf?.(path);
+        bp.message = other
+          ? `A listing of the ${other} guest model: this run's guest is ${this.m.config.guest} (its listings are in the ${this.m.config.guest} folder)`
+          : 'Not a vPCI driver listing or the running scenario';
+      }
       const problem = conditionProblem(bp.condition, bp.hitCondition, bp.logMessage);
       if (problem) {
         bp.verified = false;
@@ -192,7 +201,12 @@ export class VpciRuntime {
           bp.kind = 'message';
           bp.messageType = t;
           bp.verified = true;
-        } else bp.message = `No driver function or protocol message named '${bp.name}'`;
+        } else {
+          const other = this.sources.otherModelWithFunction?.(bp.name);
+          bp.message = other
+            ? `'${bp.name}' is a function of the ${other} guest model: this run's guest is ${this.m.config.guest}`
+            : `No driver function or protocol message named '${bp.name}'`;
+        }
       }
       return bp;
     });

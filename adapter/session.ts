@@ -33,7 +33,7 @@ import {
   type VpciEvents,
   type VpciRequestName,
 } from './protocol';
-import { listingPath } from './listings';
+import { listingPath, otherModelOf, otherModelWithFunction } from './listings';
 import { PCI_IDS_INDEX, pciIdsPieces } from './pci-ids-file';
 import type { PciIdsPieces } from '../emulator/pci/pci-ids';
 import { LISTINGS_STAMP, listingsFolder } from '../emulator/vpci/guest/listings';
@@ -989,6 +989,8 @@ export class VpciDebugSession extends DebugSession {
       },
       isScenario: (path: string) => resolve(path) === file,
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
+      otherModelOf: (path: string) => otherModelOf(resolve(dir), m.config.guest, resolve(path)),
+      otherModelWithFunction: (name: string) => otherModelWithFunction(m.config.guest, name),
     };
     this.judged = { file, text: l.text, expectations: l.scenario.expectations, past: new ExpectPast(l.scenario.expectations) };
     this.ins = this.inspectorFor(m);

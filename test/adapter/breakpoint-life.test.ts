@@ -62,6 +62,22 @@ test('a listing path written another way (…/freebsd/../freebsd/…) is the sam
   assert.deepEqual(s.body.hitBreakpointIds, [set.body.breakpoints[0]!.id]);
 });
 
+test("a breakpoint in another guest model's listing, or on another model's function, says which model it is of and which this run's guest is", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  // The listings folder holds every model's listings; the quickstart runs FreeBSD.
+  const linux = resolve(LISTINGS, 'linux', 'pci-hyperv.c');
+  const line = (await dc.setBreakpointsRequest({ source: { path: linux }, breakpoints: [{ line: 30 }] })).body.breakpoints[0]!;
+  assert.equal(line.verified, false);
+  assert.match(line.message ?? '', /^A listing of the linux guest model: this run's guest is freebsd/);
+  const fn = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_probe' }, { name: 'no_such_function' }] })).body.breakpoints;
+  assert.equal(fn[0]!.message, "'hv_pci_probe' is a function of the linux guest model: this run's guest is freebsd");
+  assert.equal(fn[1]!.message, "No driver function or protocol message named 'no_such_function'");
+  // A file that is no listing at all is still told so.
+  const other = (await dc.setBreakpointsRequest({ source: { path: resolve('README.md') }, breakpoints: [{ line: 1 }] })).body.breakpoints[0]!;
+  assert.equal(other.message, 'Not a vPCI driver listing or the running scenario');
+});
+
 test('a restart keeps the breakpoint ids the client knows and counts hits afresh', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART, { stopOnEntry: true });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { importLspciText } from '../../emulator/pci/lspci-import';
 import { walkCapabilities, capabilityViews, type CapabilityView } from '../../emulator/pci/capabilities';
 import { CAPABILITIES_PTR, STATUS, STATUS_CAP_LIST } from '../../emulator/pci/registers';
+import { createFunction } from '../../emulator/pci/catalog';
 
 const DIR = join(import.meta.dirname, '../../data/devices');
 const dumps = readdirSync(DIR)
@@ -180,4 +181,28 @@ test('PciFunction from a 64-byte dump lists no capabilities and says why', async
   );
   // power-on: the dump had MSI-X enabled (lspci: Enable+); fromDump clears it
   assert.equal(full.msix()!.enabled, false);
+});
+
+test('AER: a guest writing all ones to the error masks, severities and status registers changes only the bits that name an error (the rest are reserved)', () => {
+  const fn = createFunction('intel-82576-pf');
+  const at = find(capabilityViews(fn.config.bytes).views, 'aer').offset;
+  // PCI_ERR_UNC_* bits 0, 4, 5, 12–31 and PCI_ERR_COR_* bits 0, 6–8, 12–15 (Linux pci_regs.h)
+  const UNC = 0xfffff031;
+  const COR = 0x0000f1c1;
+  for (const [reg, named] of [
+    [0x08, UNC],
+    [0x0c, UNC],
+    [0x14, COR],
+  ] as const) {
+    const before = fn.cfgRead(at + reg, 4);
+    fn.cfgWrite(at + reg, 4, 0xffffffff);
+    assert.equal(fn.cfgRead(at + reg, 4) >>> 0, (named | (before & ~named)) >>> 0, `+0x${reg.toString(16)}`);
+    fn.cfgWrite(at + reg, 4, 0);
+    assert.equal(fn.cfgRead(at + reg, 4) >>> 0, (before & ~named) >>> 0, `+0x${reg.toString(16)} cleared`);
+  }
+  // Status: a written 1 clears a named bit, and never sets a reserved one.
+  for (const reg of [0x04, 0x10]) {
+    fn.cfgWrite(at + reg, 4, 0xffffffff);
+    assert.equal(fn.cfgRead(at + reg, 4), 0, `+0x${reg.toString(16)}`);
+  }
 });

@@ -49,21 +49,23 @@ test('the write masks come from the capability objects and are those of the hard
   const masks = Object.fromEntries(walkCapabilities(b).capabilities.map((e) => [capabilityDef(e.id, e.extended).key, capabilityMasks(b, e)]));
   // MSI-X: Function Mask and Enable (PCI_MSIX_FLAGS_MASKALL | _ENABLE).
   assert.deepEqual(masks.msix, [{ offset: 0x72, size: 2, wmask: 0xc000 }]);
-  // AER: status registers RW1C, masks and severity RW, ECRC enables in the capability register.
+  // AER: status registers RW1C, masks and severity RW, each in the bits that name an error
+  // (PCI_ERR_UNC_* 0, 4, 5, 12–31; PCI_ERR_COR_* 0, 6–8, 12–15; the rest reserved), ECRC enables
+  // in the capability register.
   assert.deepEqual(
     masks.err!.map((m) => [m.offset - 0x100, m.wmask, m.w1cmask ?? 0]),
     [
-      [4, 0, 0xffffffff],
-      [8, 0xffffffff, 0],
-      [0xc, 0xffffffff, 0],
-      [0x10, 0, 0xffffffff],
-      [0x14, 0xffffffff, 0],
+      [4, 0, 0xfffff031],
+      [8, 0xfffff031, 0],
+      [0xc, 0xfffff031, 0],
+      [0x10, 0, 0xf1c1],
+      [0x14, 0xf1c1, 0],
       [0x18, 0x140, 0],
     ],
   );
   // and the function's config space holds exactly them
   assert.equal(fn.config.wmask[0x73], 0xc0);
-  assert.equal(fn.config.w1cmask[0x104], 0xff);
+  assert.equal(fn.config.w1cmask[0x104], 0x31);
   // Express: Device Control RW, the four error-detected bits RW1C, Link Control without its reserved bit.
   assert.deepEqual(
     masks.exp!.slice(0, 3).map((m) => [m.offset - 0xa0, m.wmask, m.w1cmask ?? 0]),

@@ -54,6 +54,15 @@ export const AER_CORRECTABLE: FieldDef[] = [
   f('LOG_OVER', 15),
 ];
 
+/** The bits a list of single-bit fields names (the rest of the register is reserved). */
+function bitsOf(fields: FieldDef[]): number {
+  let m = 0;
+  for (const x of fields) m |= 1 << x.bits[0];
+  return m >>> 0;
+}
+const UNCORRECTABLE_BITS = bitsOf(AER_UNCORRECTABLE);
+const CORRECTABLE_BITS = bitsOf(AER_CORRECTABLE);
+
 function popcount(v: number): number {
   let n = 0;
   for (let x = v >>> 0; x; x >>>= 1) n += x & 1;
@@ -67,12 +76,16 @@ export const aerCap: CapabilityDef = {
   key: 'err',
   registers: () => [
     // Status registers clear on a written 1; masks and severities are read-write; of the
-    // capability register only the ECRC generation and check enables are.
-    reg('UNCOR_STATUS', 0x04, 4, 'rw1c', AER_UNCORRECTABLE),
-    reg('UNCOR_MASK', 0x08, 4, 'rw', AER_UNCORRECTABLE),
-    reg('UNCOR_SEVER', 0x0c, 4, 'rw', AER_UNCORRECTABLE),
-    reg('COR_STATUS', 0x10, 4, 'rw1c', AER_CORRECTABLE),
-    reg('COR_MASK', 0x14, 4, 'rw', AER_CORRECTABLE),
+    // capability register only the ECRC generation and check enables are. Each in the bits that
+    // name an error only: the others are reserved (RsvdZ in the status registers, RsvdP in the
+    // masks and severities: PCIe base spec §7.8.4.2–7.8.4.6) and keep their value when written.
+    // Which of the named errors a device implements is the device's (they are optional): ours
+    // takes all of them as implemented.
+    regm('UNCOR_STATUS', 0x04, 4, 0, UNCORRECTABLE_BITS, AER_UNCORRECTABLE),
+    regm('UNCOR_MASK', 0x08, 4, UNCORRECTABLE_BITS, 0, AER_UNCORRECTABLE),
+    regm('UNCOR_SEVER', 0x0c, 4, UNCORRECTABLE_BITS, 0, AER_UNCORRECTABLE),
+    regm('COR_STATUS', 0x10, 4, 0, CORRECTABLE_BITS, AER_CORRECTABLE),
+    regm('COR_MASK', 0x14, 4, CORRECTABLE_BITS, 0, AER_CORRECTABLE),
     regm('CAP', 0x18, 4, 0x00000140, 0, [
       f('FEP', 0, 4),
       f('ECRC_GENC', 5),

@@ -911,10 +911,32 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
 
   // ---- expectations ----
+  /** Where the statement being read says `before 0` (zeroDeadline, once it is read whole). */
+  let zeroAt: Loc | undefined;
   const before = (): number | undefined => {
     if (!isWord('before')) return undefined;
-    take();
-    return duration('the deadline').value;
+    const w = take();
+    const d = duration('the deadline');
+    if (d.value === 0) zeroAt = spanLoc(w.loc, d.loc);
+    return d.value;
+  };
+  /**
+   * `before 0`: deadlines are strict and nothing happens before time 0, so such an expectation never
+   * holds (or, negated or with count 0, always holds): a warning, with removing it as the fix. Said
+   * once the statement is read whole, so a statement with a syntax error gets that error alone.
+   */
+  const zeroDeadline = (e: Expectation): void => {
+    const at = zeroAt;
+    if (!at) return;
+    const never = e.kind === 'state' || (e.kind === 'message' && !e.negate && e.count !== 0);
+    const d = diag(
+      at,
+      'zero-deadline',
+      `'before 0' is a deadline no event can meet (deadlines are strict, and time starts at 0), so this expectation ${never ? 'can never hold' : 'always holds'}; give a later time, or remove it`,
+      'warning',
+    );
+    d.suggestions = [''];
+    report(d);
   };
   const expectation = (ex: Token): Expectation => {
     let e: Expectation;
@@ -1103,9 +1125,14 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           case 'at':
             timeline.push(event(kw));
             break;
-          case 'expect':
-            expectations.push(expectation(kw));
+          case 'expect': {
+            zeroAt = undefined;
+            const e = expectation(kw);
+            expectations.push(e);
+            endStatement('the statement');
+            zeroDeadline(e);
             break;
+          }
           default:
             unknownStatement(kw);
         }

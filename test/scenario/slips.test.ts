@@ -346,3 +346,35 @@ test("a function named by its PCI ids, as lspci shows them ('function 0 8086:10e
     'unknown device \'1234:5678\': a function names a catalog device by its id, not by its PCI ids, and no catalog device has 1234:5678; a device of your own is dump "FILE"',
   ]);
 });
+
+/** `src` with the first suggestion of its first diagnostic written over that diagnostic's range (as Quick Fix does; one-line ranges). */
+function fixed(src: string): string {
+  const d = loadScenario(
+    src,
+    't.vpci',
+    defaultScenarioContext(() => undefined),
+  ).diagnostics[0]!;
+  const lines = src.split('\n');
+  const l = lines[d.loc.line - 1]!;
+  lines[d.loc.line - 1] = l.slice(0, d.loc.col - 1) + d.suggestions![0]! + l.slice(d.loc.endCol - 1);
+  return lines.join('\n');
+}
+
+test("'before 0' is a deadline no event meets: a warning says the expectation never holds (or always, negated), with removing it as the fix", () => {
+  const head = `${NIC}at 0 boot\n`;
+  const never =
+    "'before 0' is a deadline no event can meet (deadlines are strict, and time starts at 0), so this expectation can never hold; give a later time, or remove it";
+  const always = never.replace('can never hold', 'always holds');
+  assert.deepEqual(diags(`${head}expect nic0 attached before 0\n`), [['zero-deadline', 3, 22, 30, never, ['']]]);
+  assert.deepEqual(diags(`${head}expect message bus-d0entry on nic0 before 0ms count 1\n`), [['zero-deadline', 3, 36, 46, never, ['']]]);
+  assert.deepEqual(diags(`${head}expect no message eject before 0ns\n`), [['zero-deadline', 3, 25, 35, always, ['']]]);
+  assert.deepEqual(diags(`${head}expect message eject count 0 before 0\n`)[0]![4], always);
+  // The fix leaves an expectation that checks clean; a later deadline has no warning.
+  assert.deepEqual(diags(fixed(`${head}expect nic0 attached before 0\n`)), []);
+  assert.deepEqual(diags(`${head}expect nic0 attached before 1ns\n`), []);
+  // A statement with a syntax error gets that error alone.
+  assert.deepEqual(
+    diags(`${head}expect nic0 attached before 0 x\n`).map((r) => r[0]),
+    ['unexpected-token'],
+  );
+});

@@ -466,6 +466,28 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   const fnRef = (): FnRef => {
     const bus = busName();
+    // `eject nic0 function 0` (or `slot 0`), as it is said: a slip said once, with `nic0/0` as its fix, and read as that target.
+    const w = peek();
+    const n = peek(1);
+    if (
+      w.kind === 'word' &&
+      (w.text === 'function' || w.text === 'slot') &&
+      (n.kind === 'number' || n.kind === 'dotted') &&
+      !n.error &&
+      n.loc.line === w.loc.line
+    ) {
+      take();
+      const s = slot();
+      const fix = `${bus.name}/${n.text}`;
+      const d = diag(
+        spanLoc(bus.loc, s.loc),
+        'unexpected-token',
+        `unexpected '${w.text}': a function is named by its bus and slot, '${fix}' (did you mean '${fix}'?)`,
+      );
+      d.suggestions = [fix];
+      report(d);
+      return { bus, slot: s, loc: spanLoc(bus.loc, s.loc) };
+    }
     if (peek().kind === 'slash') {
       slashComment(peek());
       take();
@@ -692,6 +714,16 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       case 'quirk': {
         const n = name('a quirk name');
         const v = peek();
+        // `quirk Q 0` / `quirk Q 1`, as a switch is written elsewhere: told the word, with it as the fix.
+        if (v.kind === 'number' && !v.error && (v.value === 0 || v.value === 1)) {
+          const word = v.value === 1 ? 'on' : 'off';
+          fail(
+            v.loc,
+            'unexpected-token',
+            `expected 'on' or 'off', found '${v.text}'; did you mean '${word}'? (a quirk is switched with a word, not a number)`,
+            [word],
+          );
+        }
         if (!isWord('on') && !isWord('off')) expected("'on' or 'off'");
         take();
         vm.quirks.push({ name: n, on: v.text === 'on', loc: spanLoc(kw.loc, v.loc) });
@@ -925,6 +957,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
    * holds (or, negated or with count 0, always holds): a warning, with removing it as the fix. Said
    * once the statement is read whole, so a statement with a syntax error gets that error alone.
    */
+  /** Words said between a bus and its state (`expect nic0 is attached`): read past. */
+  const STATE_VERBS = ['is', 'was', 'be', 'becomes', 'became'];
   const zeroDeadline = (e: Expectation): void => {
     const at = zeroAt;
     if (!at) return;
@@ -977,7 +1011,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       // A bare `expect`: the three ways an expectation can start.
       if (peek().kind !== 'word' && peek().kind !== 'string') expected("a bus name, 'message' or 'no'");
       const target = fnRef();
-      const w = peek();
+      let w = peek();
       const first = target.bus;
       // `expect No errors`, `expect not message M`: `no` in another case or another word for it, read as a bus name
       // (not the bus of a message expectation written bus first: `expect message M on not` is not what was meant).
@@ -997,6 +1031,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (target.slot) fail(target.slot.loc, 'unexpected-slot', `'${w.text}' applies to a whole bus; remove the slot`);
         return target.bus;
       };
+      // `expect nic0 is attached`, as it is said: a slip said once, with removing the word as its fix, and read as the state.
+      const st = peek(1);
+      if (STATE_VERBS.includes(w.text) && st.kind === 'word' && (BUS_STATES as readonly string[]).includes(st.text)) {
+        take();
+        const d = diag(
+          w.loc,
+          'unexpected-token',
+          `unexpected '${w.text}': the state follows the bus name (expect ${first.name} ${st.text}, not expect ${first.name} ${w.text} ${st.text})`,
+        );
+        d.suggestions = [''];
+        report(d);
+        w = st;
+      }
       if ((BUS_STATES as readonly string[]).includes(w.text)) {
         take();
         const s: Expectation & { kind: 'state' } = { kind: 'state', bus: busOnly(), state: w.text as BusLifeState, loc: ex.loc };
@@ -1005,6 +1052,18 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         e = s;
       } else if (w.text === 'version') {
         take();
+        // `version 0x10004`, the version as the wire carries it (MAJOR << 16 | MINOR): told the form it takes, with it as the fix.
+        const raw = peek();
+        if (raw.kind === 'number' && !raw.error && (raw.value as number) >= 0x10000 && (raw.value as number) <= 0xffff_ffff) {
+          const v = raw.value as number;
+          const fix = `${Math.floor(v / 0x10000)}.${v % 0x10000}`;
+          fail(
+            raw.loc,
+            'unexpected-token',
+            `expected a protocol version like 1.1, found '${raw.text}'; did you mean '${fix}'? (a version is written MAJOR.MINOR)`,
+            [fix],
+          );
+        }
         const v = expectKind('dotted', 'a protocol version like 1.1');
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
         if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);

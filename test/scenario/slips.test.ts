@@ -378,3 +378,41 @@ test("'before 0' is a deadline no event meets: a warning says the expectation ne
     ['unexpected-token'],
   );
 });
+
+test("slips with their fix: 'expect nic0 is attached' and 'eject nic0 function 0' are read as meant; 'quirk Q 0' and 'version 0x10004' say the word or form", () => {
+  const head = `${NIC}at 0 boot\n`;
+  assert.deepEqual(diags(`${head}expect nic0 is attached\n`), [
+    ['unexpected-token', 3, 13, 15, "unexpected 'is': the state follows the bus name (expect nic0 attached, not expect nic0 is attached)", ['']],
+  ]);
+  // Read as the state expectation: a second one is its duplicate.
+  assert.deepEqual(
+    diags(`${head}expect nic0 attached\nexpect nic0 is attached\n`).map((r) => r[0]),
+    ['duplicate-expectation', 'unexpected-token'],
+  );
+  assert.deepEqual(diags(`${head}at 1ms eject nic0 function 0\n`), [
+    ['unexpected-token', 3, 14, 29, "unexpected 'function': a function is named by its bus and slot, 'nic0/0' (did you mean 'nic0/0'?)", ['nic0/0']],
+  ]);
+  // Read as the target: its slot is checked as 'nic0/3' is.
+  assert.deepEqual(
+    diags(`${head}at 1ms driver nic0 slot 3 msix 3\n`).map((r) => [r[0], r[5]]),
+    [
+      ['unexpected-token', ['nic0/3']],
+      ['unknown-slot', ['0']],
+    ],
+  );
+  assert.deepEqual(diags('vm {\n  quirk short-packet-drop 0\n}\n'), [
+    ['unexpected-token', 2, 27, 28, "expected 'on' or 'off', found '0'; did you mean 'off'? (a quirk is switched with a word, not a number)", ['off']],
+  ]);
+  assert.deepEqual(diags('vm {\n  quirk short-packet-drop 1\n}\n')[0]![5], ['on']);
+  assert.deepEqual(diags(`${head}expect nic0 version 0x10004\n`), [
+    ['unexpected-token', 3, 21, 28, "expected a protocol version like 1.1, found '0x10004'; did you mean '1.4'? (a version is written MAJOR.MINOR)", ['1.4']],
+  ]);
+  // Each fix gives a scenario that checks clean.
+  for (const src of [
+    `${head}expect nic0 is attached\n`,
+    `${head}at 1ms eject nic0 function 0\n`,
+    'vm {\n  quirk short-packet-drop 0\n}\n',
+    `${head}expect nic0 version 0x10001\n`,
+  ])
+    assert.deepEqual(diags(fixed(src)), [], src);
+});

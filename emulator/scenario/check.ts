@@ -24,8 +24,8 @@ import {
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
 import { versionText } from './context';
-import { statusByName, suggestions } from './names';
-import { OTHER_VERSIONS, VERSIONS, messageByName, wslotDecode } from '../vpci/protocol';
+import { statusByName, statusInStyle, suggestions } from './names';
+import { OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { counted, formatTime } from '../format';
@@ -400,8 +400,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       m.value = hit.value;
       return;
     }
-    const cands = ctx.messages.flatMap((x) => [x.name, ...x.aliases]);
-    unknown('unknown-message', 'message', { name: m.name, loc: m.loc }, cands);
+    // The protocol name without PCI_ too (BUS_D0ENTRY, as the checker takes it), so an upper-case name written
+    // without the prefix is offered in its own spelling, not the kebab one; each message once, in the spelling ranked first.
+    const cands = ctx.messages.flatMap((x) => [x.name, bareMessageName(x.name), ...x.aliases]);
+    const byValue = new Map(ctx.messages.flatMap((x) => [x.name, bareMessageName(x.name), ...x.aliases].map((n) => [n, x.value] as const)));
+    const hints: string[] = [];
+    for (const h of suggestions(m.name, cands, cands.length)) if (hints.length < 3 && !hints.some((x) => byValue.get(x) === byValue.get(h))) hints.push(h);
+    add('error', m.loc, 'unknown-message', `unknown message '${m.name}'${hints[0] ? `; did you mean '${hints[0]}'?` : ''}`, undefined, hints);
   }
 
   /** `1` or `1.2`: a win_slot as the scenario writes a slot (device, and the function when it is not 0). */
@@ -661,10 +666,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const hit = statusByName(ctx.statuses, s.name);
       if (hit && s.action.kind === 'status') s.action.status = hit.value;
       else {
+        // Offered in the spelling written (bad-dta → bad-data, BAD_DTA → BAD_DATA), as a message's are.
         const hints = suggestions(
-          s.name.replace(/^STATUS_/i, ''),
+          s.name.replace(/^STATUS[-_]/i, ''),
           ctx.statuses.map((x) => x.name.replace(/^STATUS_/, '')),
-        ).map((h) => `STATUS_${h}`);
+        ).map((h) => statusInStyle(`STATUS_${h}`, s.name));
         const tail = hints[0] ? `; did you mean '${hints[0]}'?` : ` (a number, or ${ctx.statuses.map((x) => x.name).join(', ')})`;
         add('error', s.loc, 'unknown-status', `unknown status '${s.name}'${tail}`, undefined, hints);
       }

@@ -40,6 +40,18 @@ export function statusByName<S extends { name: string }>(statuses: readonly S[],
 }
 
 /**
+ * Status `name` (STATUS_BAD_DATA) spelled the way `written` is, for a "did you mean": with `-`
+ * (`bad-dta`) lower case with `-`, all lower case (`bad_dta`) lower case with `_`, else upper case
+ * with `_`; with the STATUS_ prefix only if `written` has it. Every such spelling is one
+ * statusByName takes.
+ */
+export function statusInStyle(name: string, written: string): string {
+  const core = /^status[-_]/i.test(written) ? name : name.replace(/^STATUS_/, '');
+  if (written.includes('-') && !written.includes('_')) return core.toLowerCase().replaceAll('_', '-');
+  return written === written.toLowerCase() ? core.toLowerCase() : core;
+}
+
+/**
  * Edit distance with adjacent transpositions (optimal string alignment, the
  * restricted Damerau–Levenshtein distance): a swapped pair of letters, the
  * commonest typing slip, costs 1 (`fv` → `vf`), not 2. Capped work for long inputs.

@@ -78,7 +78,7 @@ test('messages and statuses resolve to their values; unknown ones are reported',
         'host hyperv-2016 and guest freebsd negotiate 1.1, so the guest sends create-interrupt, never create-interrupt2: this fault never fires',
       ],
       ['unknown-message', 4, 16, "unknown message 'create-interupt'; did you mean 'create-interrupt'?"],
-      ['unknown-status', 4, 39, "unknown status 'BAD_DAT'; did you mean 'STATUS_BAD_DATA'?"],
+      ['unknown-status', 4, 39, "unknown status 'BAD_DAT'; did you mean 'BAD_DATA'?"], // in the spelling written
     ],
   );
 });

@@ -416,3 +416,23 @@ test("slips with their fix: 'expect nic0 is attached' and 'eject nic0 function 0
   ])
     assert.deepEqual(diags(fixed(src)), [], src);
 });
+
+test('a misspelt status or message is offered in the spelling written: bad-dta → bad-data, BAD_DTA → BAD_DATA, BUS_D0ENTYR → BUS_D0ENTRY, each message once', () => {
+  const fault = (message: string, status: string): Row[] => diags(`${NIC}at 0 fault nic0 ${message} status ${status}\nat 0 boot\n`);
+  const hint = (status: string): string[] | undefined => fault('bus-d0entry', status)[0]?.[5];
+  assert.deepEqual(fault('bus-d0entry', 'bad-dta'), [['unknown-status', 2, 36, 43, "unknown status 'bad-dta'; did you mean 'bad-data'?", ['bad-data']]]);
+  assert.deepEqual(hint('BAD_DTA'), ['BAD_DATA']);
+  assert.deepEqual(hint('STATUS_BAD_DTA'), ['STATUS_BAD_DATA']);
+  assert.deepEqual(hint('status_bad_dta'), ['status_bad_data']);
+  assert.deepEqual(hint('status-not-suported'), ['status-not-supported']);
+  assert.deepEqual(fault('BUS_D0ENTYR', '1'), [['unknown-message', 2, 17, 28, "unknown message 'BUS_D0ENTYR'; did you mean 'BUS_D0ENTRY'?", ['BUS_D0ENTRY']]]);
+  assert.deepEqual(fault('bus-d0entyr', '1')[0]![5], ['bus-d0entry']);
+  assert.deepEqual(fault('create-intrrupt', '1')[0]![5], ['create-interrupt', 'create-interrupt2', 'create-interrupt3']);
+  // Each fix checks clean.
+  for (const [m, s] of [
+    ['bus-d0entry', 'bad-dta'],
+    ['bus-d0entry', 'status_bad_dta'],
+    ['BUS_D0ENTYR', '1'],
+  ])
+    assert.deepEqual(diags(fixed(`${NIC}at 0 fault nic0 ${m} status ${s}\nat 0 boot\n`)), [], `${m} ${s}`);
+});

@@ -4,7 +4,7 @@
 // scripts/generate.ts (`npm run build`); test/scenario/generated.test.ts fails
 // when the checked-in JSON differs. Regexes are written with String.raw.
 import { EVENTS, EVENT_KEYWORDS, FAULT_ACTION_KEYWORDS, type EventKind } from '../emulator/scenario/events';
-import { ARGUMENT_WORDS, BUS_KEYWORDS, BUS_STATES, DRIVER_MODES, FUNCTION_OPTION_KEYWORDS, OUTCOMES, VM_KEYWORDS } from '../emulator/scenario/keywords';
+import { ARGUMENT_WORDS, BUS_KEYWORDS, BUS_STATES, FUNCTION_OPTION_KEYWORDS, OUTCOMES, VM_KEYWORDS } from '../emulator/scenario/keywords';
 
 const r = String.raw;
 // A name as the lexer reads one (emulator/scenario/lexer.ts WORD): a letter or `_`, then letters, digits, `_` and `-` anywhere.
@@ -28,8 +28,6 @@ const REF_EVENTS = events((k) => (EVENTS[k].target === 'function' || EVENTS[k].t
 const MESSAGE_EVENTS = events((k) => EVENTS[k].message === true);
 const NEW_BUS_EVENTS = events((k) => EVENTS[k].target === 'new-bus');
 const BARE_EVENTS = events((k) => EVENTS[k].target === 'none');
-/** Words after a target that are not a bus name (`driver msix`, `raise vector`). */
-const NOT_A_BUS = [...DRIVER_MODES, 'vector'];
 const SETTING_WORDS = unique([...VM_KEYWORDS, ...BUS_KEYWORDS, ...FUNCTION_OPTION_KEYWORDS, 'size', 'dump', 'bus']);
 const ARGUMENTS = unique(
   [...ARGUMENT_WORDS, ...FAULT_ACTION_KEYWORDS].filter((w) => !SETTING_WORDS.includes(w) && !(EVENT_KEYWORDS as readonly string[]).includes(w)),
@@ -142,7 +140,8 @@ const g = {
           captures: { 1: { name: 'keyword.control.event.vpci' } },
         },
         {
-          match: `${BEG}(${REF_EVENTS.join('|')})\\s+(?!${kw(NOT_A_BUS)})(${ID})(?:(/)(${SLOT}))?`,
+          // the word after the event is its bus whatever it is (`driver vector msix 3`: a bus named `vector`), as the parser reads it
+          match: `${BEG}(${REF_EVENTS.join('|')})\\s+(${ID})(?:(/)(${SLOT}))?`,
           captures: {
             1: { name: 'keyword.control.event.vpci' },
             2: { name: 'variable.other.bus.vpci' },

@@ -11,8 +11,10 @@ import { MESSAGE_LAYOUTS } from './message-layouts';
 import { deviceCatalogMarkdown } from './device-info';
 import { tokenize } from '../emulator/scenario/lexer';
 import { statusByName } from '../emulator/scenario/names';
-import { messageByName } from '../emulator/vpci/protocol';
-import { formatTime } from '../emulator/format';
+import { messageByName, versionName } from '../emulator/vpci/protocol';
+import { formatTime, sizeText } from '../emulator/format';
+import { guidBytes, guidData1 } from '../emulator/vmbus/guid';
+import type { Token } from '../emulator/scenario/lexer';
 
 const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
 
@@ -206,4 +208,71 @@ export function hoverMarkdown(
   if (/^STATUS_/i.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/i.test(word)) return messageMarkdown(word, ctx);
   return keywordMarkdown(word, before);
+}
+
+/** `0xF8000000 (3.88 GiB)`-free: an address as the docs write one, in hex. */
+const addr = (v: number): string => `0x${v.toString(16).toUpperCase()}`;
+
+/**
+ * A value a statement holds that is no name (an MMIO range's base or size, a protocol version, an
+ * instance GUID, an lspci address, a dump path): what it is there. `toks` are the statement's
+ * tokens (after its last brace; comments and line ends left out), `i` the one hovered; `file` the
+ * dump file a path was resolved to, when it was read.
+ */
+export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioContext, file?: { real: string }): string | undefined {
+  const t = toks[i];
+  if (!t) return undefined;
+  const w = (k: number): string | undefined => (toks[k]?.kind === 'word' ? toks[k].text : undefined);
+  const num = (k: number): number | undefined => (toks[k]?.kind === 'number' && typeof toks[k].value === 'number' ? toks[k].value : undefined);
+  // mmio NAME BASE size SIZE
+  if (t.kind === 'number' && w(0) === 'mmio' && (i === 2 || i === 4)) {
+    const base = num(2);
+    const size = num(4);
+    const range = toks[1]?.text ?? '?';
+    const where = range === 'low' ? 'below 4 GiB' : range === 'high' ? 'above 4 GiB' : '';
+    const span = base !== undefined && size !== undefined && size > 0 ? `: ${addr(base)}–${addr(base + size - 1)} (${sizeText(size)})` : '';
+    const what = i === 2 ? `**base** of the \`${range}\` VMBus MMIO range` : `**size** of the \`${range}\` VMBus MMIO range`;
+    const v = (i === 2 ? base : size) ?? 0;
+    return `${what}: \`${addr(v)}\`${i === 4 ? ` (${sizeText(v)})` : ''}\n\nThe range${where ? ` ${where}` : ''}${span}. The guest places its BARs and the config window of each bus in it.`;
+  }
+  // expect BUS version MAJOR.MINOR
+  if (t.kind === 'dotted' && w(0) === 'expect' && w(i - 1) === 'version') {
+    const [maj, min] = t.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
+    if (maj > 0xffff || min > 0xffff) return undefined;
+    const v = ((maj << 16) | min) >>> 0;
+    const name = versionName(v);
+    const hosts = ctx.hostProfiles.filter((p) => p.versions.includes(v)).map((p) => `\`${p.name}\``);
+    const guests = ctx.guestModels.filter((g) => g.versions.includes(v)).map((g) => `\`${g.name}\``);
+    return (
+      `**vPCI protocol version ${maj}.${min}** \`${hex(v)}\` (MAJOR << 16 | MINOR, as PCI_QUERY_PROTOCOL_VERSION carries it)` +
+      (name ? `; OpenVMM names it \`${name}\` (its ProtocolVersion)` : '; no protocol defines it') +
+      `\n\nThe version the guest offers and the host accepts. Host profiles that accept it: ${hosts.join(', ') || 'none'}; guest models that offer it: ${guests.join(', ') || 'none'}.`
+    );
+  }
+  // instance GUID
+  if (t.kind === 'guid' && typeof t.value === 'string') {
+    const b = guidBytes(t.value);
+    const h2 = (x: number): string => `0x${x.toString(16).toUpperCase().padStart(4, '0')}`;
+    return (
+      `**instance GUID** \`${t.value}\`\n\nThe bus's VMBus channel instance id (the offer's). Its Data1, \`${hex(guidData1(t.value))}\`, is the functions' default serial number (plus the function's index).` +
+      ` Linux asks for PCI domain ${h2((b[5]! << 8) | b[4]!)} from its bytes 4 and 5 (pci-hyperv.c hv_pci_probe); FreeBSD takes domain ${h2((b[8]! << 8) | b[9]!)} from bytes 8 and 9 (vmbus_pcib.c vmbus_pcib_attach).`
+    );
+  }
+  // select [DDDD:]BB:DD.F
+  if (t.kind === 'pciaddr') {
+    const m = /^(?:([0-9A-Fa-f]{1,4}):)?([0-9A-Fa-f]{1,2}):([0-9A-Fa-f]{1,2})\.([0-7])$/.exec(t.text);
+    if (!m) return undefined;
+    const [dom, bus, dev, fn] = [m[1] ?? '0', m[2]!, m[3]!, m[4]!].map((x) => parseInt(x, 16)) as [number, number, number, number];
+    return `**lspci address** \`${t.text}\`: domain ${dom}, bus ${bus}, device ${dev}, function ${fn}\n\nWhich device of the dump file this function takes (the address lspci prints before each device).`;
+  }
+  // function SLOT dump "PATH"
+  if (t.kind === 'string' && w(i - 1) === 'dump') {
+    const sel = toks.findIndex((x, k) => k > i && x.kind === 'word' && x.text === 'select');
+    const address = sel >= 0 && toks[sel + 1]?.kind === 'pciaddr' ? toks[sel + 1]!.text : undefined;
+    const device = address ? `the device at \`${address}\` (\`select\`)` : 'the first device in it (no `select`)';
+    return file
+      ? `**dump file** \`${file.real}\`\n\nAn lspci -x/-xxx/-xxxx dump, read relative to the scenario's folder; this function is ${device}.`
+      : `**dump file** ${t.text}\n\nNot read (its diagnostic says why); a path is relative to the scenario's folder. This function would be ${device}.`;
+  }
+  return undefined;
 }

@@ -23,6 +23,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
   type Position,
+  type Range,
   type SemanticTokens,
   type SemanticTokensDelta,
   type SemanticTokensDeltaParams,
@@ -35,14 +36,16 @@ import {
 import { basename, dirname, resolve } from 'node:path';
 import { scenarioContext } from './analyze';
 import { complete, type Block } from './completion';
-import { hoverMarkdown } from './hover';
+import { hoverMarkdown, valueMarkdown } from './hover';
 import { definition, fileDefinition, highlights, insideQuotes, references } from './definition';
 import { RenameRefused, renameEdits, renameTarget } from './rename';
 import { LEGEND } from './semantic';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
 import { formatDocument } from './formatting';
-import { commentBefore, scanLine, tokensOf } from '../emulator/scenario/lexer';
+import { commentBefore, scanLine, tokensOf, type Token } from '../emulator/scenario/lexer';
+import type { Loc } from '../emulator/scenario/ast';
+import { LSP_COLUMNS } from './ranges';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
 import { noFolderFailure, readDumps } from '../io/scenario-files';
@@ -245,6 +248,33 @@ function statementBefore(line: string, end: number): string[] | undefined {
     out.push(t.kind === 'slash' ? '/' : t.text);
   }
   return out;
+}
+
+/**
+ * The hover on a value that is no name (an MMIO base or size, a version, a GUID, an lspci address, a
+ * dump path) at character `at` of line `line` (0-based), with its token's range: from the tokens of
+ * its statement (after the last brace before it), read up to a few past it, and none at all on a
+ * statement too long to read at a hover.
+ */
+function valueAt(src: string, at: number, files: readonly { loc: Loc; real: string }[], line: number): { md: string; range: Range } | undefined {
+  const from = scanLine(src, at).afterBrace;
+  const toks: Token[] = [];
+  let hit = -1;
+  for (const t of tokensOf(src.slice(from), LSP_COLUMNS)) {
+    if (t.kind === 'eof' || t.kind === 'newline' || t.kind === 'rbrace' || t.kind === 'lbrace') break;
+    if (t.kind === 'comment') continue;
+    if (toks.length > MAX_HOVER_CONTEXT) return undefined;
+    toks.push(t);
+    if (hit < 0 && from + t.loc.col - 1 <= at && at < from + t.loc.endCol - 1) hit = toks.length - 1;
+    // A dump path's `select` may come several options later; other values need two tokens past them at most.
+    if (hit >= 0 && toks.length > hit + 16) break;
+  }
+  const t = toks[hit];
+  if (!t || !['number', 'dotted', 'guid', 'pciaddr', 'string'].includes(t.kind)) return undefined;
+  const start = from + t.loc.col - 1;
+  const file = files.find((f) => f.loc.line === line + 1 && f.loc.col - 1 === start);
+  const md = valueMarkdown(toks, hit, scenarioContext(), file);
+  return md ? { md, range: { start: { line, character: start }, end: { line, character: from + t.loc.endCol - 1 } } } : undefined;
 }
 
 /** A handler's failure in one line for the client's log (the stack with VPCI_DEBUG=1, where there is a process environment). */
@@ -471,6 +501,8 @@ connection.onHover(
     // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
     // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
     if (commentBefore(src, at.character + 1)) return null;
+    const value = n ? undefined : valueAt(src, at.character, a?.files ?? [], at.line);
+    if (value) return { contents: { kind: 'markdown' as const, value: value.md }, range: value.range };
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
     const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : [], word === undefined ? undefined : statementBefore(src, s));

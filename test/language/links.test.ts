@@ -157,3 +157,38 @@ test('a dump that appears on disk becomes a link once the scenario is checked ag
     await lsp.close();
   }
 });
+
+test('hover on a dump path says the file it was resolved to and which device of it the function takes', async () => {
+  const lsp = await startServer(null, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
+  const hover = async (line: number, character: number): Promise<{ value: string; range: unknown } | null> => {
+    const h = await lsp.conn.sendRequest<{ contents: { value: string }; range: unknown } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character },
+    });
+    return h && { value: h.contents.value, range: h.range };
+  };
+  try {
+    await open(lsp, uri, text);
+    // through its symbolic link, with the device `select` names; the range is the whole string
+    const nic = await hover(1, quoted(1).start.character + 2);
+    assert.equal(
+      nic?.value,
+      `**dump file** \`${realpathSync(join(scen, 'devices', 'real-nic.lspci'))}\`\n\nAn lspci -x/-xxx/-xxxx dump, read relative to the scenario's folder; this function is the device at \`02:00.0\` (\`select\`).`,
+    );
+    assert.deepEqual(nic.range, { start: { line: 1, character: quoted(1).start.character - 1 }, end: { line: 1, character: quoted(1).end.character + 1 } });
+    // a plugged function's path, resolved from the scenario's folder
+    assert.match(
+      (await hover(10, quoted(10).start.character))!.value,
+      new RegExp(`\`${realpathSync(join(scen, 'gpu.lspci')).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\``),
+    );
+    // without select, and not read
+    assert.equal(
+      (await hover(7, quoted(7).start.character))?.value,
+      '**dump file** "missing.lspci"\n\nNot read (its diagnostic says why); a path is relative to the scenario\'s folder. This function would be the first device in it (no `select`).',
+    );
+    // the lspci address after select
+    assert.match((await hover(1, lines[1]!.indexOf('02:00.0') + 3))!.value, /^\*\*lspci address\*\* `02:00\.0`: domain 0, bus 2, device 0, function 0/);
+  } finally {
+    await lsp.close();
+  }
+});

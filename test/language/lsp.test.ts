@@ -933,3 +933,26 @@ test('line breaks as the editor counts them: \\r\\n and a lone \\r put ranges on
 function messageText(m: string | { value: string }): string {
   return typeof m === 'string' ? m : m.value;
 }
+
+test('hover on a value that is no name: an MMIO base and size, a protocol version, an instance GUID', async () => {
+  const text =
+    'vm {\n  mmio low 0xF800_0000 size 104M\n}\nbus nic0 {\n  instance 3c2d7b4a-0001-4f00-8000-000000000001\n  function 0 intel-82599-vf\n}\nat 0 boot\nexpect nic0 version 1.4\n';
+  const base = await hover(text, pos(text, '0xF800_0000', 3));
+  assert.equal(
+    base,
+    '**base** of the `low` VMBus MMIO range: `0xF8000000`\n\nThe range below 4 GiB: 0xF8000000–0xFE7FFFFF (104M). The guest places its BARs and the config window of each bus in it.',
+  );
+  assert.match(await hover(text, pos(text, '104M', 1)), /^\*\*size\*\* of the `low` VMBus MMIO range: `0x6800000` \(104M\)/);
+  const v = await hover(text, pos(text, '1.4', 2));
+  assert.match(v, /^\*\*vPCI protocol version 1\.4\*\* `0x00010004`/);
+  assert.match(v, /OpenVMM names it `FE`/);
+  assert.match(v, /Host profiles that accept it: `hyperv-2022`, `openvmm`; guest models that offer it: `freebsd`, `linux`/);
+  const g = await hover(text, pos(text, '3c2d7b4a', 4));
+  assert.match(g, /^\*\*instance GUID\*\* `3c2d7b4a-0001-4f00-8000-000000000001`/);
+  // Data1; Linux's domain from bytes 4-5 (Data2, little-endian: 0x0001), FreeBSD's from bytes 8-9 (0x8000)
+  assert.match(g, /Data1, `0x3C2D7B4A`/);
+  assert.match(g, /Linux asks for PCI domain 0x0001 .* FreeBSD takes domain 0x8000/);
+  // A number elsewhere (a CPU count) has no hover of its own.
+  const cpus = 'vm {\n  cpus 4\n}\n';
+  assert.equal(await hover(cpus, pos(cpus, '4')), '');
+});

@@ -2,7 +2,7 @@
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
 import { tokensOf } from '../emulator/scenario/lexer';
-import { formatTime } from '../emulator/format';
+import { formatTime, sizeText } from '../emulator/format';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
 import { indexOf, type LineIndex } from '../emulator/scenario/lines';
@@ -54,7 +54,11 @@ export function documentSymbols(s: Scenario, text: string, limit = OUTLINE_LIMIT
   // The parser leaves an empty 1:1–1:1 range when there is no vm block.
   if (s.vm.loc.endLine > s.vm.loc.line || s.vm.loc.endCol > s.vm.loc.col) {
     const vm = s.vm;
-    entries.push({ loc: vm.loc, size: 1 + (vm.host ? 1 : 0) + (vm.guest ? 1 : 0) + vm.quirks.length, make: () => vmSymbol(s) });
+    entries.push({
+      loc: vm.loc,
+      size: 1 + (vm.host ? 1 : 0) + (vm.guest ? 1 : 0) + (vm.cpusLoc ? 1 : 0) + vm.mmio.length + vm.quirks.length,
+      make: () => vmSymbol(s),
+    });
   }
   for (const b of s.buses) entries.push({ loc: b.loc, size: 1 + b.functions.length, make: () => busSymbol(b) });
   for (const e of s.timeline) {
@@ -131,6 +135,17 @@ function vmSymbol(s: Scenario): DocumentSymbol {
       kind: SymbolKind.Property,
       range: locToRange(s.vm.guest.loc),
       selectionRange: locToRange(s.vm.guest.loc),
+    });
+  // Every setting the block holds, as written: the CPU count and the MMIO ranges too.
+  if (s.vm.cpusLoc)
+    children.push({ name: `cpus ${s.vm.cpus}`, kind: SymbolKind.Property, range: locToRange(s.vm.cpusLoc), selectionRange: locToRange(s.vm.cpusLoc) });
+  for (const m of s.vm.mmio)
+    children.push({
+      name: `mmio ${m.name}`,
+      detail: `0x${m.base.toString(16).toUpperCase()}, ${sizeText(m.size)}`,
+      kind: SymbolKind.Property,
+      range: locToRange(m.loc),
+      selectionRange: locToRange(m.loc),
     });
   for (const q of s.vm.quirks)
     children.push({

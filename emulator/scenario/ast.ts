@@ -141,6 +141,8 @@ export interface VmDecl {
   guest?: Name;
   /** 0 when absent. */
   cpus: number;
+  /** Where `cpus N` is written (the last, when it is given twice): the outline's entry for it. */
+  cpusLoc?: Loc;
   mmio: MmioDecl[];
   quirks: QuirkSwitch[];
 }

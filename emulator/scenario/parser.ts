@@ -691,6 +691,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       case 'cpus': {
         const n = intIn('the CPU count', 1, 240);
         vm.cpus = n.value;
+        vm.cpusLoc = spanLoc(kw.loc, n.loc);
         break;
       }
       case 'mmio': {

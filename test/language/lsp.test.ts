@@ -956,3 +956,19 @@ test('hover on a value that is no name: an MMIO base and size, a protocol versio
   const cpus = 'vm {\n  cpus 4\n}\n';
   assert.equal(await hover(cpus, pos(cpus, '4')), '');
 });
+
+test("the outline's vm entry lists every setting the block holds: cpus and each mmio range too, not only host, guest and quirks", async () => {
+  const text = 'vm {\n  host hyperv-2022\n  cpus 8\n  mmio high 0x10_0000_0000 size 1G\n  quirk short-packet-drop off\n}\n';
+  const uri = uriFor('outline-vm.vpci');
+  await open(lsp, uri, text);
+  const [vm] = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  assert.deepEqual(
+    vm!.children!.map((c) => [c.name, c.detail, c.range.start.line, c.range.start.character, c.range.end.character]),
+    [
+      ['host hyperv-2022', undefined, 1, 7, 18],
+      ['cpus 8', undefined, 2, 2, 8],
+      ['mmio high', '0x1000000000, 1G', 3, 2, 34],
+      ['quirk short-packet-drop off', undefined, 4, 2, 29],
+    ],
+  );
+});

@@ -50,6 +50,7 @@ test('vm block: host, guest, cpus, mmio, quirk with exact ranges; title from lea
     host: { name: 'hyperv-2016', loc: L(5, 8, 19) },
     guest: { name: 'freebsd', loc: L(6, 9, 16) },
     cpus: 4,
+    cpusLoc: L(7, 3, 9),
     mmio: [{ name: 'low', base: 0xf8000000, size: 104 << 20, loc: L(8, 3, 32) }],
     quirks: [{ name: { name: 'short-packet-drop', loc: L(9, 9, 26) }, on: false, loc: L(9, 3, 30) }],
   });

@@ -5,7 +5,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Positio
 import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/lexer';
 import { LineIndex } from '../emulator/scenario/lines';
 import { LSP_COLUMNS } from './ranges';
-import type { ScenarioContext } from '../emulator/scenario/context';
+import { versionText, type ScenarioContext } from '../emulator/scenario/context';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
 import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
@@ -209,6 +209,23 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
     }
     return out;
   };
+  const versions = (): CompletionItem[] =>
+    [...new Set(ctx.hostProfiles.flatMap((p) => p.versions))]
+      .sort((a, b) => a - b)
+      .map((v, k) => {
+        const hosts = ctx.hostProfiles.filter((p) => p.versions.includes(v)).map((p) => p.name);
+        const guests = ctx.guestModels.filter((g) => g.versions.includes(v)).map((g) => g.name);
+        return {
+          label: versionText(v),
+          kind: CompletionItemKind.Value,
+          detail: `vPCI ${versionText(v)} (0x${v.toString(16).padStart(8, '0')})`,
+          documentation: {
+            kind: 'markdown' as const,
+            value: `Accepted by ${hosts.join(', ') || 'no host profile'}; offered by ${guests.join(', ') || 'no guest model'}.`,
+          },
+          sortText: String(k).padStart(3, '0'),
+        };
+      });
   const statuses = (): CompletionItem[] =>
     ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
 
@@ -312,6 +329,8 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
     if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kwHelp(EXPECT_BUS_FORMS, 'expectation')];
     const form = w[i]!;
     if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kwMod(['before'], 'STATE');
+    // `version`: the versions some host profile accepts, as MAJOR.MINOR (the form the parser takes), with who accepts and offers each.
+    if (form === 'version' && i === 2 && n === i + 1) return versions();
     if (form === 'vector' && n === i + 2) return kwMod(OUTCOMES);
     if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kwMod(['cpu']);
     return [];

@@ -66,3 +66,25 @@ test("completion after a catalog function offers only 'serial' and 'numa': 'sele
   assert.deepEqual(labels('bus x { function 0 dump "g.lspci" '), ['serial', 'numa', 'select', 'bar', 'rom']);
   assert.deepEqual(labels('at 2ms plug nic0 function 1 dump "g.lspci" bar 0 16M '), ['serial', 'numa', 'select', 'bar', 'rom']);
 });
+
+test("completion after 'expect BUS version' offers the versions as MAJOR.MINOR, the form the parser takes, each with who accepts and offers it", () => {
+  const items = complete({ text: 'expect nic0 version ', position: { line: 0, character: 20 }, ctx, busNames: ['nic0'] });
+  assert.deepEqual(
+    items.map((i) => [i.label, i.detail]),
+    [
+      ['1.1', 'vPCI 1.1 (0x00010001)'],
+      ['1.2', 'vPCI 1.2 (0x00010002)'],
+      ['1.3', 'vPCI 1.3 (0x00010003)'],
+      ['1.4', 'vPCI 1.4 (0x00010004)'],
+      ['1.5', 'vPCI 1.5 (0x00010005)'],
+      ['1.6', 'vPCI 1.6 (0x00010006)'],
+    ],
+  );
+  assert.deepEqual(items[3]!.documentation, { kind: 'markdown', value: 'Accepted by hyperv-2022, openvmm; offered by freebsd, linux.' });
+  // A half-typed version is replaced whole; a version with a slot is the unexpected-slot error: none offered.
+  assert.deepEqual(complete({ text: 'expect nic0 version 1.', position: { line: 0, character: 22 }, ctx, busNames: ['nic0'] })[0]!.textEdit, {
+    newText: '1.1',
+    range: { start: { line: 0, character: 20 }, end: { line: 0, character: 22 } },
+  });
+  assert.deepEqual(labels('expect nic0/0 version '), []);
+});

@@ -460,6 +460,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         s.kind === 'number' || s.kind === 'dotted' ? spanLoc(t.loc, s.loc) : t.loc,
         'unexpected-slot',
         `a whole bus is meant here ('${n.name}'), not a function; remove the slot`,
+        s.kind === 'number' || s.kind === 'dotted' ? [''] : undefined,
       );
     }
     return n;
@@ -1029,7 +1030,14 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             : `a state (${BUS_STATES.join(', ')}), 'version', 'msix' or 'vector'`,
         );
       const busOnly = (): Name => {
-        if (target.slot) fail(target.slot.loc, 'unexpected-slot', `'${w.text}' applies to a whole bus; remove the slot`);
+        // The fix removes the slot with its `/` (the range from the end of the bus name).
+        if (target.slot)
+          fail(
+            { line: target.bus.loc.endLine, col: target.bus.loc.endCol, endLine: target.slot.loc.endLine, endCol: target.slot.loc.endCol },
+            'unexpected-slot',
+            `'${w.text}' applies to a whole bus; remove the slot`,
+            [''],
+          );
         return target.bus;
       };
       // `expect nic0 is attached`, as it is said: a slip said once, with removing the word as its fix, and read as the state.

@@ -217,7 +217,7 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('vm { mmio high 0xF_FFFF_C000_0000 size 1G }'), []);
   assert.deepEqual(codes('at 1ms jump nic0'), [['unknown-event', 1, 8, 12]]);
   assert.deepEqual(codes('expect nic0 exploded'), [['unknown-expectation', 1, 13, 21]]);
-  assert.deepEqual(codes('expect nic0/1 version 1.1'), [['unexpected-slot', 1, 13, 14]]);
+  assert.deepEqual(codes('expect nic0/1 version 1.1'), [['unexpected-slot', 1, 12, 14]]);
   assert.deepEqual(codes('bus b { function 0 x bar 0 1M }'), [['dump-only', 1, 22, 25]]);
   assert.deepEqual(codes('bus b {\n function 0 x\n'), [['unclosed-block', 1, 7, 8]]);
   assert.deepEqual(codes('at 1ms fault b m explode'), [['unknown-action', 1, 18, 25]]);

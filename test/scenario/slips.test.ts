@@ -436,3 +436,16 @@ test('a misspelt status or message is offered in the spelling written: bad-dta â
   ])
     assert.deepEqual(diags(fixed(`${NIC}at 0 fault nic0 ${m} status ${s}\nat 0 boot\n`)), [], `${m} ${s}`);
 });
+
+test("a slot where a whole bus is meant ('expect nic0/0 attached', 'rescind nic0/1') has removing it, with its '/', as the fix", () => {
+  const head = `${NIC}at 0 boot\n`;
+  assert.deepEqual(diags(`${head}expect nic0/0 attached\n`), [['unexpected-slot', 3, 12, 14, "'attached' applies to a whole bus; remove the slot", ['']]]);
+  assert.deepEqual(diags(`${head}at 1ms rescind nic0/1.0\n`)[0]![5], ['']);
+  for (const src of [
+    `${head}expect nic0/0 attached\n`,
+    `${head}expect nic0/1.0 version 1.1\n`,
+    `${head}at 1ms rescind nic0/0\n`,
+    `${head}expect message eject on nic0/0\n`,
+  ])
+    assert.deepEqual(diags(fixed(src)), [], src);
+});

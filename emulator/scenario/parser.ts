@@ -448,6 +448,21 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if (f > 7) fail(t.loc, 'bad-slot', `PCI function number must be 0..7, not ${f}`);
       return { device: d, fn: f, wslot: (d & 0x1f) | ((f & 0x7) << 5), loc: t.loc };
     }
+    // `function 00:02.0`: a PCI address (as lspci prints one) where a slot goes; the slot is its device and function (ours:
+    // the bus and domain are the vPCI bus's own, given by the guest, so they have no place here).
+    if (t.kind === 'pciaddr') {
+      const m = /([0-9A-Fa-f]{1,2})\.([0-7])$/.exec(t.text);
+      const d = m ? parseInt(m[1]!, 16) : 32;
+      if (m && d <= 31) {
+        const fix = m[2] === '0' ? `${d}` : `${d}.${m[2]!}`;
+        fail(
+          t.loc,
+          'bad-slot',
+          `expected a slot (device number like '0' or device.function like '1.2'), found the PCI address '${t.text}'; did you mean '${fix}'? (the bus is the vPCI bus itself)`,
+          [fix],
+        );
+      }
+    }
     return expected("a slot (device number like '0' or device.function like '1.2')");
   };
   /** A bus name where a whole bus is meant (rescind, detach, plug, fault, `on`): a slot after it is refused, not left over. */
@@ -1090,9 +1105,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           // `delivered on cpu 0`, as it is said: a slip said once, with its fix (remove `on`), and read as meant.
           const on = peek();
           const cpu = peek(1);
-          if (on.kind === 'word' && on.text === 'on' && cpu.kind === 'word' && cpu.text === 'cpu') {
+          if (on.kind === 'word' && (on.text === 'on' || on.text === 'to') && cpu.kind === 'word' && cpu.text === 'cpu') {
             take();
-            const d = diag(on.loc, 'unexpected-token', "unexpected 'on': the CPU follows 'delivered' as 'cpu N' (delivered cpu 0, not delivered on cpu 0)");
+            const d = diag(
+              on.loc,
+              'unexpected-token',
+              `unexpected '${on.text}': the CPU follows 'delivered' as 'cpu N' (delivered cpu 0, not delivered ${on.text} cpu 0)`,
+            );
             d.suggestions = [''];
             report(d);
           }

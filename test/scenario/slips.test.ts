@@ -449,3 +449,18 @@ test("a slot where a whole bus is meant ('expect nic0/0 attached', 'rescind nic0
   ])
     assert.deepEqual(diags(fixed(src)), [], src);
 });
+
+test("a PCI address where a slot goes ('function 00:02.0') offers its device and function as the slot; 'delivered to cpu 0' is read past as 'on' is", () => {
+  const msg = (a: string, fix: string): string =>
+    `expected a slot (device number like '0' or device.function like '1.2'), found the PCI address '${a}'; did you mean '${fix}'? (the bus is the vPCI bus itself)`;
+  assert.deepEqual(diags('bus nic0 { function 00:02.0 intel-82599-vf }\nat 0 boot\n'), [['bad-slot', 1, 21, 28, msg('00:02.0', '2'), ['2']]]);
+  // lspci writes the device in hex; a function other than 0 is kept, a domain dropped.
+  assert.deepEqual(diags('bus nic0 { function 0000:01:1f.7 intel-82599-vf }\nat 0 boot\n')[0]![5], ['31.7']);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0/00:00.0 msix 3\n`)[0]![5], ['0']);
+  for (const src of ['bus nic0 { function 00:02.0 intel-82599-vf }\nat 0 boot\n', `${NIC}at 0 boot\nat 1ms driver nic0/00:00.0 msix 3\n`])
+    assert.deepEqual(diags(fixed(src)), [], src);
+  const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\nat 2ms raise nic0 vector 0\n`;
+  assert.deepEqual(diags(`${head}expect nic0 vector 0 delivered to cpu 0\n`), [
+    ['unexpected-token', 5, 32, 34, "unexpected 'to': the CPU follows 'delivered' as 'cpu N' (delivered cpu 0, not delivered to cpu 0)", ['']],
+  ]);
+});

@@ -235,6 +235,9 @@ export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioCo
     const v = (i === 2 ? base : size) ?? 0;
     return `${what}: \`${addr(v)}\`${i === 4 ? ` (${sizeText(v)})` : ''}\n\nThe range${where ? ` ${where}` : ''}${span}. The guest places its BARs and the config window of each bus in it.`;
   }
+  // `at 0`, `before 0`, `delay 0`: the one time written without a unit
+  if (t.kind === 'number' && t.value === 0 && ((w(0) === 'at' && i === 1) || w(i - 1) === 'before' || w(i - 1) === 'delay'))
+    return `\`${t.text}\` — **0 ns** of virtual time (a bare 0 is the one time written without a unit)`;
   // expect BUS version MAJOR.MINOR
   if (t.kind === 'dotted' && w(0) === 'expect' && w(i - 1) === 'version') {
     const [maj, min] = t.text.split('.').map((x) => parseInt(x, 10)) as [number, number];

@@ -952,6 +952,10 @@ test('hover on a value that is no name: an MMIO base and size, a protocol versio
   // Data1; Linux's domain from bytes 4-5 (Data2, little-endian: 0x0001), FreeBSD's from bytes 8-9 (0x8000)
   assert.match(g, /Data1, `0x3C2D7B4A`/);
   assert.match(g, /Linux asks for PCI domain 0x0001 .* FreeBSD takes domain 0x8000/);
+  // A bare 0 where a time goes is a time, as '6ms' is.
+  const zero = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nexpect nic0 attached before 0\n';
+  assert.equal(await hover(zero, pos(zero, '0 boot')), '`0` — **0 ns** of virtual time (a bare 0 is the one time written without a unit)');
+  assert.match(await hover(zero, pos(zero, 'before 0', 7)), /\*\*0 ns\*\*/);
   // A number elsewhere (a CPU count) has no hover of its own.
   const cpus = 'vm {\n  cpus 4\n}\n';
   assert.equal(await hover(cpus, pos(cpus, '4')), '');

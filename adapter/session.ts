@@ -564,6 +564,8 @@ export class VpciDebugSession extends DebugSession {
 
   /** The last initialize was refused (a pathFormat other than "path"): a launch or attach is refused too. */
   private initRefused = false;
+  /** An initialize was answered with success: the session's numbering and path format are agreed, once. */
+  private initDone = false;
 
   /** An error response to `request`, shown to the user. */
   private refuse(request: DebugProtocol.Request, id: number, format: string): void {
@@ -597,7 +599,14 @@ export class VpciDebugSession extends DebugSession {
       // DAP: "pathFormat … The default is `path`"; the library refuses an initialize that leaves it out.
       if (a.pathFormat === undefined) a.pathFormat = 'path';
       // Sources are named by file-system path only (the library's own refusal says "native paths" and nothing of what was asked).
+      if (this.initDone) {
+        // DAP: initialize is "the first request … only sent once" per session. A second one would
+        // change how lines and columns are numbered under the client's feet (frame line 20 became 19).
+        this.refuse(request, 1103, 'Initialize: the session is initialized already (initialize is sent once, as the first request)');
+        return;
+      }
       this.initRefused = a.pathFormat !== 'path';
+      if (!this.initRefused) this.initDone = true;
       if (this.initRefused) {
         this.refuse(
           request,
@@ -1379,6 +1388,12 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1070, format: `Unknown thread ${shortName(JSON.stringify(tid))}`, showUser: false });
       return;
     }
+    // While a Continue runs the thread is not stopped, on an exception or anything else: the last
+    // stop's exception is past (DAP: exceptionInfo is about the exception that caused the stop).
+    if (this.running) {
+      this.sendErrorResponse(response, { id: 1010, format: 'The session is running, not stopped on an exception', showUser: false });
+      return;
+    }
     // Debug at Cause stops on an exception for an expectation that failed; on one that held it only goes there.
     if (this.lastStop && this.lastStop === this.causeStop && this.causeStop.reason === 'exception') {
       const d = this.causeStop.description ?? '';
@@ -1413,8 +1428,15 @@ export class VpciDebugSession extends DebugSession {
     let target: { dataId: string; description: string } | string | undefined;
     if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes);
     else if (args.variablesReference) {
-      const n = this.vars.child(args.variablesReference, args.name);
-      if (n?.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
+      const ref = args.variablesReference;
+      // DAP: the reference "must have been obtained in the current suspended state".
+      if (!this.vars.get(ref))
+        return none(
+          this.vars.isStale(ref) ? `variablesReference ${ref} is from before the last stop: list the variables again` : `Unknown variablesReference ${ref}`,
+        );
+      const n = this.vars.child(ref, args.name);
+      if (!n) return none(`No variable ${shortName(args.name)} in that container`);
+      if (n.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
     } else target = this.ins.dataTargetForExpression(args.name);
     if (typeof target === 'string') return none(target);
     if (!target && args.asAddress)

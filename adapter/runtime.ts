@@ -53,6 +53,11 @@ export interface SourceMap {
   otherModelOf?(path: string): string | undefined;
   /** Another guest model with a driver function named `name` (none of this run's), if there is one. */
   otherModelWithFunction?(name: string): string | undefined;
+  /**
+   * The scenario file edited since it was loaded: the first line (1-based) where its text now
+   * differs from the text the run was loaded from; undefined while it reads the same (or cannot be read now).
+   */
+  scenarioEditedFrom?(): number | undefined;
 }
 
 export interface RuntimeHooks {
@@ -146,6 +151,9 @@ export class VpciRuntime {
     // Kept under the file's own path, as a step names it (…/freebsd/../freebsd/x.c and x.c are one file).
     const key = listing ? this.pathOf(listing) : scenario ? this.scenarioFile : path;
     const timelineLines = this.m.config.timeline.map((t) => t.loc.line);
+    // The client numbers lines as the file reads now: past its first edit the loaded events' lines
+    // are not the file's (3 lines added at the top put `at 3ms raise` on line 20, loaded on 17).
+    const edited = scenario ? this.sources.scenarioEditedFrom?.() : undefined;
     for (const b of bps) {
       const bp: LineBp = { id: b.id ?? this.nextBpId++, path, line: b.line, verified: false, hits: 0 };
       if (b.condition) bp.condition = b.condition;
@@ -160,7 +168,9 @@ export class VpciRuntime {
         } else bp.message = 'No statement at or after this line';
       } else if (scenario) {
         const at = timelineLines.filter((l) => l >= b.line).sort((x, y) => x - y)[0];
-        if (at !== undefined) {
+        if (edited !== undefined && (at ?? b.line) >= edited)
+          bp.message = `The scenario has changed since it was loaded (from line ${edited}): restart to set breakpoints on its lines as they are now`;
+        else if (at !== undefined) {
           bp.line = at;
           bp.verified = true;
         } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';

@@ -7,7 +7,7 @@ import { dap, type ErrorDestination } from './dap-lib';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadScenarioWith, type Loaded } from './load';
 import { LineIndex, formatDiagnostic } from '../emulator/scenario/lines';
-import { DATA_LIMIT, FileError, canReadSync, decodeText, shownPath, type FileAccess } from '../io/files';
+import { DATA_LIMIT, FileError, SCENARIO_LIMIT, canReadSync, decodeText, shownPath, type FileAccess } from '../io/files';
 import { nodeFiles } from '../io/node-files';
 import { base64ToBytes, bytesToBase64 } from '../io/base64';
 import { errorReason } from '../io/errors';
@@ -957,6 +957,27 @@ export class VpciDebugSession extends DebugSession {
    * meanwhile, installs its runtime and inspector; answers with the runtime it replaced, or an
    * error text. Never rejects.
    */
+  /**
+   * Where the scenario file on disk first differs from `loaded`, the text the run was loaded from
+   * (both as the loader reads them: a BOM dropped; CRLF and LF line ends are the same lines).
+   * Undefined while it reads the same, or where it cannot be read now or only asynchronously.
+   */
+  private scenarioEditedFrom(file: string, loaded: string): number | undefined {
+    if (!canReadSync(this.files)) return undefined;
+    let now: string;
+    try {
+      now = decodeText(this.files.readFileSync(file, SCENARIO_LIMIT));
+    } catch {
+      return undefined;
+    }
+    if (now === loaded) return undefined;
+    const was = loaded.split(/\r?\n/);
+    const is = now.split(/\r?\n/);
+    let i = 0;
+    while (i < was.length && i < is.length && was[i] === is[i]) i++;
+    return i === was.length && i === is.length ? undefined : i + 1;
+  }
+
   private async load(args: LaunchArgs): Promise<{ error: string } | { previous?: VpciRuntime }> {
     const token = ++this.loadToken;
     const file = resolve(args.scenario);
@@ -997,6 +1018,7 @@ export class VpciDebugSession extends DebugSession {
         return undefined;
       },
       isScenario: (path: string) => resolve(path) === file,
+      scenarioEditedFrom: () => this.scenarioEditedFrom(file, l.text),
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
       otherModelOf: (path: string) => otherModelOf(resolve(dir), m.config.guest, resolve(path)),
       otherModelWithFunction: (name: string) => otherModelWithFunction(m.config.guest, name),
@@ -1306,7 +1328,11 @@ export class VpciDebugSession extends DebugSession {
       const listing = rt.sources.listingOf(path);
       let lines: number[] = [];
       if (listing) lines = rt.m.program.listings.get(listing)?.executable ?? [];
-      else if (rt.sources.isScenario(path)) lines = rt.m.config.timeline.map((t) => t.loc.line);
+      else if (rt.sources.isScenario(path)) {
+        // Past the file's first edit since the launch, the loaded events' lines are not the file's.
+        const edited = rt.sources.scenarioEditedFrom?.() ?? Infinity;
+        lines = rt.m.config.timeline.map((t) => t.loc.line).filter((l) => l < edited);
+      }
       response.body.breakpoints = [...new Set(lines.filter((l) => l >= from && l <= to))].map((l) => ({ line: this.convertDebuggerLineToClient(l) }));
     }
     this.sendResponse(response);

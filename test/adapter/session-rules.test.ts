@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { adapterTests, launch, cont, refused } from './harness';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { adapterTests, launch, cont, refused, LISTINGS } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -65,4 +66,71 @@ test('dataBreakpointInfo on a variablesReference the session never gave says so,
   assert.match(none.body.description, /^No variable NOPE in that container$/);
   const ok = await dc.dataBreakpointInfoRequest({ variablesReference: header.variablesReference, name: 'COMMAND' });
   assert.ok(ok.body.dataId, ok.body.description);
+});
+
+/** A copy of the quickstart the test may edit; launched, stopped at its entry. */
+async function launchCopy(name: string): Promise<{ file: string; text: string }> {
+  const file = join(dir, name);
+  const text = readFileSync(QUICKSTART, 'utf8');
+  writeFileSync(file, text);
+  await launch(h.client(), file, { stopOnEntry: true });
+  return { file, text };
+}
+
+test('a breakpoint in a scenario edited since the launch is unverified, saying so, not put on the event the loaded file had there', async () => {
+  const dc = h.client();
+  const { file, text } = await launchCopy('edited-top.vpci');
+  const raise = text.split('\n').findIndex((l) => l.startsWith('at 3ms')) + 1;
+  writeFileSync(file, `# one\n# two\n# three\n${text}`);
+  const r = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise + 3 }, { line: raise }], sourceModified: true });
+  for (const b of r.body.breakpoints) {
+    assert.equal(b.verified, false);
+    assert.equal(b.message, 'The scenario has changed since it was loaded (from line 1): restart to set breakpoints on its lines as they are now');
+    assert.equal(typeof b.id, 'number');
+  }
+  assert.deepEqual(
+    ((await dc.customRequest('breakpointLocations', { source: { path: file }, line: 1, endLine: 40 })) as DebugProtocol.BreakpointLocationsResponse).body
+      .breakpoints,
+    [],
+  );
+  // Unverified, it stops nowhere: the run goes to its end.
+  assert.equal((await cont(dc, SCENARIO_THREAD)).body.reason, 'end');
+});
+
+test('after a restart the edited scenario is loaded again, and the breakpoint stands on the line as the file is now', async () => {
+  const dc = h.client();
+  const { file, text } = await launchCopy('edited-restart.vpci');
+  const raise = text.split('\n').findIndex((l) => l.startsWith('at 3ms')) + 1;
+  writeFileSync(file, `# one\n# two\n# three\n${text}`);
+  const r = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise + 3 }] });
+  const id = r.body.breakpoints[0]!.id!;
+  const changed = dc.waitForEvent('breakpoint') as Promise<DebugProtocol.BreakpointEvent>;
+  const entry = dc.waitForEvent('stopped');
+  await dc.restartRequest({ arguments: { scenario: file, listingsDir: LISTINGS, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments });
+  const e = (await changed).body.breakpoint;
+  assert.equal(e.id, id);
+  assert.equal(e.verified, true);
+  assert.equal(e.line, raise + 3);
+  await entry;
+  const s = await cont(dc, SCENARIO_THREAD);
+  assert.equal(s.body.reason, 'breakpoint');
+  const top = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!;
+  assert.equal(top.line, raise + 3);
+});
+
+test('an edit past the breakpoint, or only line ends changed (CRLF) or a BOM added, leaves the breakpoint verified where it was', async () => {
+  const dc = h.client();
+  const { file, text } = await launchCopy('edited-end.vpci');
+  const raise = text.split('\n').findIndex((l) => l.startsWith('at 3ms')) + 1;
+  writeFileSync(file, `${text}expect nic0 vector 1 delivered\n`);
+  const r = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise }] });
+  assert.deepEqual([r.body.breakpoints[0]!.verified, r.body.breakpoints[0]!.line], [true, raise]);
+  writeFileSync(file, `\uFEFF${text.replace(/\n/g, '\r\n')}`);
+  const crlf = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise }] });
+  assert.deepEqual([crlf.body.breakpoints[0]!.verified, crlf.body.breakpoints[0]!.line], [true, raise]);
+  // Edited before it: refused.
+  writeFileSync(file, text.replace('at 2ms', 'at 1ms'));
+  const before = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise }] });
+  assert.equal(before.body.breakpoints[0]!.verified, false);
+  assert.match(before.body.breakpoints[0]!.message!, /^The scenario has changed since it was loaded \(from line \d+\)/);
 });

@@ -114,6 +114,16 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+/** The requests that configure a session's breakpoints (sent between `initialized` and configurationDone). */
+const CONFIGURES = new Set([
+  'setBreakpoints',
+  'setFunctionBreakpoints',
+  'setExceptionBreakpoints',
+  'setDataBreakpoints',
+  'setInstructionBreakpoints',
+  'breakpointLocations',
+  'dataBreakpointInfo',
+]);
 
 /** A value as a Call Stack name shows it: one line, at most 40 characters. */
 function clip40(text: string): string {
@@ -622,6 +632,14 @@ export class VpciDebugSession extends DebugSession {
         1102,
         `${request.command === 'launch' ? 'Launch' : 'Attach'}: the session's initialize was refused (its pathFormat is not supported); initialize again with pathFormat "path"`,
       );
+      return;
+    }
+    if (this.loading && !this.rt && CONFIGURES.has(request.command)) {
+      // DAP lets a client configure breakpoints before `initialized` (it "should" wait for it):
+      // one sent while the launch loads is answered once the load has settled, against the loaded
+      // scenario, with its ids, in order with the configurationDone after it (which waits too).
+      // Answered at once it was unverified ("No scenario is loaded") and lost.
+      void this.loading.then(() => this.dispatchChecked(request, dispatch));
       return;
     }
     this.aheadOf = undefined;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, cont, refused, LISTINGS } from './harness';
+import { adapterTests, launch, cont, refused, rawDapClient, LISTINGS } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -133,4 +133,37 @@ test('an edit past the breakpoint, or only line ends changed (CRLF) or a BOM add
   const before = await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: raise }] });
   assert.equal(before.body.breakpoints[0]!.verified, false);
   assert.match(before.body.breakpoints[0]!.message!, /^The scenario has changed since it was loaded \(from line \d+\)/);
+});
+
+test('breakpoints sent while the launch loads (before `initialized`) are answered for the loaded scenario, with ids, and stop the run', async () => {
+  const c = await rawDapClient();
+  try {
+    const text = readFileSync(QUICKSTART, 'utf8');
+    const raise = text.split('\n').findIndex((l) => l.startsWith('at 3ms')) + 1;
+    c.send({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci', pathFormat: 'path' } });
+    await c.responseTo(1);
+    // launch, then at once (one write: the load has not settled) the breakpoints and configurationDone.
+    c.sendAll([
+      { seq: 2, type: 'request', command: 'launch', arguments: { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: false } },
+      { seq: 3, type: 'request', command: 'setBreakpoints', arguments: { source: { path: QUICKSTART }, breakpoints: [{ line: raise }] } },
+      { seq: 4, type: 'request', command: 'setFunctionBreakpoints', arguments: { breakpoints: [{ name: 'vmbus_pcib_attach' }] } },
+      { seq: 5, type: 'request', command: 'configurationDone', arguments: {} },
+    ]);
+    const bps = (await c.responseTo(3)) as unknown as DebugProtocol.SetBreakpointsResponse;
+    assert.equal(bps.success, true);
+    const b = bps.body.breakpoints[0]!;
+    assert.deepEqual([b.verified, b.line, typeof b.id], [true, raise, 'number'], JSON.stringify(b));
+    const fn = ((await c.responseTo(4)) as unknown as DebugProtocol.SetFunctionBreakpointsResponse).body.breakpoints[0]!;
+    assert.deepEqual([fn.verified, typeof fn.id], [true, 'number'], JSON.stringify(fn));
+    await c.responseTo(5);
+    // In order: the launch's answer, `initialized`, then the breakpoints' answers, then configurationDone's.
+    const order = c.got.filter((m) => m.type === 'response' || m.event === 'initialized').map((m) => String(m.command ?? m.event));
+    assert.deepEqual(order, ['initialize', 'launch', 'initialized', 'setBreakpoints', 'setFunctionBreakpoints', 'configurationDone']);
+    await c.until(() => c.got.some((m) => m.event === 'stopped'));
+    const stopped = c.got.find((m) => m.event === 'stopped') as unknown as DebugProtocol.StoppedEvent;
+    assert.equal(stopped.body.reason, 'function breakpoint');
+    assert.deepEqual(stopped.body.hitBreakpointIds, [fn.id]);
+  } finally {
+    c.close();
+  }
 });

@@ -1469,6 +1469,10 @@ export class VpciDebugSession extends DebugSession {
       this.sendResponse(response);
     };
     if (!this.ins) return none('No scenario is loaded');
+    // An expression "in the scope of this stack frame" (DAP): a frame this stop did not give out is
+    // said to be unknown, as evaluate says it, not ignored.
+    if (args.frameId !== undefined && !args.variablesReference && !args.asAddress && !this.frames.has(args.frameId))
+      return none(`Unknown frame ${shortName(String(args.frameId))} (frames are valid until the next step)`);
     let target: { dataId: string; description: string } | string | undefined;
     if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes);
     else if (args.variablesReference) {

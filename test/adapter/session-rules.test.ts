@@ -50,7 +50,7 @@ test("exceptionInfo while a Continue runs says the session is running, not the l
   assert.match(why, /^The session is running, not stopped on an exception$/);
 });
 
-test('dataBreakpointInfo on a variablesReference the session never gave says so, not what a config-space register is', async () => {
+test('dataBreakpointInfo on a variablesReference or frame the session never gave says so, not what a config-space register is', async () => {
   const dc = h.client();
   const s = await launch(dc, QUICKSTART);
   const unknown = await dc.dataBreakpointInfoRequest({ variablesReference: 987654, name: 'COMMAND' });
@@ -66,6 +66,12 @@ test('dataBreakpointInfo on a variablesReference the session never gave says so,
   assert.match(none.body.description, /^No variable NOPE in that container$/);
   const ok = await dc.dataBreakpointInfoRequest({ variablesReference: header.variablesReference, name: 'COMMAND' });
   assert.ok(ok.body.dataId, ok.body.description);
+  // An expression in a frame this stop never gave out: the frame is unknown, as evaluate says.
+  const frame = await dc.dataBreakpointInfoRequest({ name: 'nic0.COMMAND', frameId: 987654 });
+  assert.equal(frame.body.dataId, null);
+  assert.equal(frame.body.description, 'Unknown frame 987654 (frames are valid until the next step)');
+  const inFrame = await dc.dataBreakpointInfoRequest({ name: 'nic0.COMMAND', frameId: st.body.stackFrames[0]!.id });
+  assert.equal(inFrame.body.dataId, ok.body.dataId);
 });
 
 /** A copy of the quickstart the test may edit; launched, stopped at its entry. */

@@ -1224,6 +1224,13 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1003, format: 'The scenario is still loading: restart once the launch has finished', showUser: false });
       return;
     }
+    if (!this.rt && !this.launchArgs && !this.attachedTo) {
+      // DAP: restart restarts the session a launch or attach began. Before either it loaded and ran
+      // the scenario it named, with no `initialized` and no configurationDone, and the launch that
+      // followed was refused ("launched a scenario already").
+      this.sendErrorResponse(response, { id: 1003, format: 'Nothing to restart: launch a scenario first', showUser: true });
+      return;
+    }
     const given = args.arguments as LaunchArgs | undefined;
     const a = given && typeof given === 'object' && typeof given.scenario === 'string' ? given : this.launchArgs;
     if (!a) {

@@ -173,3 +173,16 @@ test('breakpoints sent while the launch loads (before `initialized`) are answere
     c.close();
   }
 });
+
+test('a restart before any launch is refused, and the launch after it runs as a launch does', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const why = await refused(dc.restartRequest({ arguments: { scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments }));
+  assert.equal(why, 'Nothing to restart: launch a scenario first');
+  const initialized = dc.waitForEvent('initialized');
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
+  await initialized;
+  await dc.configurationDoneRequest();
+  assert.equal((await stopped).body.reason, 'entry');
+});

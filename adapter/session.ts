@@ -971,11 +971,6 @@ export class VpciDebugSession extends DebugSession {
   private loadToken = 0;
 
   /**
-   * Loads the scenario (through this session's file access) and, unless a later load started
-   * meanwhile, installs its runtime and inspector; answers with the runtime it replaced, or an
-   * error text. Never rejects.
-   */
-  /**
    * Where the scenario file on disk first differs from `loaded`, the text the run was loaded from
    * (both as the loader reads them: a BOM dropped; CRLF and LF line ends are the same lines).
    * Undefined while it reads the same, or where it cannot be read now or only asynchronously.
@@ -996,6 +991,11 @@ export class VpciDebugSession extends DebugSession {
     return i === was.length && i === is.length ? undefined : i + 1;
   }
 
+  /**
+   * Loads the scenario (through this session's file access) and, unless a later load started
+   * meanwhile, installs its runtime and inspector; answers with the runtime it replaced, or an
+   * error text. Never rejects.
+   */
   private async load(args: LaunchArgs): Promise<{ error: string } | { previous?: VpciRuntime }> {
     const token = ++this.loadToken;
     const file = resolve(args.scenario);

@@ -132,8 +132,15 @@ const g = {
     events: {
       patterns: [
         {
-          match: `${BEG}(at)${END}`,
-          captures: { 1: { name: 'keyword.control.at.vpci' } },
+          // `at 0 boot`: the bare 0 is the one time written without a unit, and the parser reads it as a
+          // time (emulator/scenario/parser.ts duration), so it is coloured as one, not as an integer
+          match: `${BEG}(at)${END}(?:\\s+(0[0_]*)${END})?`,
+          captures: { 1: { name: 'keyword.control.at.vpci' }, 2: { name: 'constant.numeric.duration.vpci' } },
+        },
+        {
+          // `before 0`, `delay 0`: the other places a time goes, the bare 0 a time there too
+          match: `${BEG}(before|delay)\\s+(0[0_]*)${END}`,
+          captures: { 1: { name: 'keyword.other.vpci' }, 2: { name: 'constant.numeric.duration.vpci' } },
         },
         {
           match: `${BEG}(${BARE_EVENTS.join('|')})${END}`,

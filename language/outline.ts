@@ -127,13 +127,19 @@ export function documentSymbols(s: Scenario, text: string, limit = OUTLINE_LIMIT
 
 function vmSymbol(s: Scenario): DocumentSymbol {
   const children: DocumentSymbol[] = [];
+  // The entry spans the statement (`host hyperv-2016`), as `cpus 4`'s does; the value is what it selects.
   if (s.vm.host)
-    children.push({ name: `host ${s.vm.host.name}`, kind: SymbolKind.Property, range: locToRange(s.vm.host.loc), selectionRange: locToRange(s.vm.host.loc) });
+    children.push({
+      name: `host ${s.vm.host.name}`,
+      kind: SymbolKind.Property,
+      range: locToRange(s.vm.hostLoc ?? s.vm.host.loc),
+      selectionRange: locToRange(s.vm.host.loc),
+    });
   if (s.vm.guest)
     children.push({
       name: `guest ${s.vm.guest.name}`,
       kind: SymbolKind.Property,
-      range: locToRange(s.vm.guest.loc),
+      range: locToRange(s.vm.guestLoc ?? s.vm.guest.loc),
       selectionRange: locToRange(s.vm.guest.loc),
     });
   // Every setting the block holds, as written: the CPU count and the MMIO ranges too.
@@ -171,13 +177,17 @@ export function foldingRanges(text: string): FoldingRange[] {
   const stack: number[] = [];
   let commentStart = -1;
   let commentLast = -1;
+  let lastLine = 0; // the 1-based line of the token before this one
   for (const t of tokensOf(text)) {
     const line = t.loc.line - 1;
+    const lastLineWas = lastLine;
+    lastLine = t.loc.endLine;
     if (t.kind === 'lbrace') stack.push(line);
     else if (t.kind === 'rbrace') {
       const start = stack.pop();
       if (start !== undefined && line - 1 > start) out.push({ startLine: start, endLine: line - 1 });
-    } else if (t.kind === 'comment' && t.loc.col === 1) {
+    } else if (t.kind === 'comment' && t.loc.line !== lastLineWas) {
+      // A comment alone on its line, indented or not (a run inside a block folds too); one after code does not.
       if (commentLast === line - 1 && commentStart >= 0) commentLast = line;
       else {
         if (commentStart >= 0 && commentLast > commentStart) out.push({ startLine: commentStart, endLine: commentLast, kind: FoldingRangeKind.Comment });

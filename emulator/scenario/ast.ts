@@ -139,6 +139,9 @@ export interface VmDecl {
   /** The host profile was written as two words, its year parted by a space (`host hyperv 2022`); `host` holds the one word meant. */
   hostSpaced?: boolean;
   guest?: Name;
+  /** Where `host X` and `guest Y` are written, keyword and value (the last, when given twice): the outline's entries for them. */
+  hostLoc?: Loc;
+  guestLoc?: Loc;
   /** 0 when absent. */
   cpus: number;
   /** Where `cpus N` is written (the last, when it is given twice): the outline's entry for it. */

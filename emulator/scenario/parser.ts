@@ -699,10 +699,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           vm.host = { name: `${n.name}-${y.text}`, loc: spanLoc(n.loc, y.loc) };
           vm.hostSpaced = true;
         } else vm.host = n;
+        vm.hostLoc = spanLoc(kw.loc, vm.host.loc);
         break;
       }
       case 'guest':
         vm.guest = name('a guest model name (e.g. freebsd)');
+        vm.guestLoc = spanLoc(kw.loc, vm.guest.loc);
         break;
       case 'cpus': {
         const n = intIn('the CPU count', 1, 240);

@@ -738,6 +738,44 @@ test('folding ranges for multi-line blocks', async () => {
   );
 });
 
+test('folding: a run of comments alone on their lines folds wherever it is indented; comments after code do not', async () => {
+  const uri = uriFor('f2.vpci');
+  const text = [
+    'vm {',
+    '  # the host',
+    '  # and its guest',
+    '  host hyperv-2016',
+    '}',
+    'bus nic0 { function 0 intel-82599-vf } # one NIC',
+    'at 0 boot # then',
+    '\t# a tab-indented',
+    '\t# run',
+    '',
+  ].join('\n');
+  await open(lsp, uri, text);
+  const f = await lsp.conn.sendRequest<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+  assert.deepEqual(
+    f.map((x) => [x.startLine, x.endLine, x.kind]),
+    [
+      [0, 3, undefined],
+      [1, 2, 'comment'],
+      [7, 8, 'comment'],
+    ],
+  );
+});
+
+test("outline: the vm's host and guest entries span their statements ('host hyperv-2016'), selecting the value", async () => {
+  const uri = uriFor('hg.vpci');
+  await open(lsp, uri, 'vm {\n  host hyperv 2016\n  guest freebsd\n  cpus 2\n}\n');
+  const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  const kids = syms[0]!.children!.map((c) => [c.name, c.range.start.character, c.range.end.character, c.selectionRange.start.character]);
+  assert.deepEqual(kids, [
+    ['host hyperv-2016', 2, 18, 7],
+    ['guest freebsd', 2, 15, 8],
+    ['cpus 2', 2, 8, 2],
+  ]);
+});
+
 test('formatting returns edits that produce the formatter text, and none for formatted text', async () => {
   const uri = uriFor('fmt.vpci');
   const messy = QUICKSTART.replace('  host hyperv-2016', 'host     hyperv-2016').replace('  cpus 4', '\tcpus    4');
@@ -969,7 +1007,7 @@ test("the outline's vm entry lists every setting the block holds: cpus and each 
   assert.deepEqual(
     vm!.children!.map((c) => [c.name, c.detail, c.range.start.line, c.range.start.character, c.range.end.character]),
     [
-      ['host hyperv-2022', undefined, 1, 7, 18],
+      ['host hyperv-2022', undefined, 1, 2, 18],
       ['cpus 8', undefined, 2, 2, 8],
       ['mmio high', '0x1000000000, 1G', 3, 2, 34],
       ['quirk short-packet-drop off', undefined, 4, 2, 29],

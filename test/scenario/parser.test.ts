@@ -49,6 +49,8 @@ test('vm block: host, guest, cpus, mmio, quirk with exact ranges; title from lea
     loc: { line: 4, col: 1, endLine: 10, endCol: 2 },
     host: { name: 'hyperv-2016', loc: L(5, 8, 19) },
     guest: { name: 'freebsd', loc: L(6, 9, 16) },
+    hostLoc: L(5, 3, 19),
+    guestLoc: L(6, 3, 16),
     cpus: 4,
     cpusLoc: L(7, 3, 9),
     mmio: [{ name: 'low', base: 0xf8000000, size: 104 << 20, loc: L(8, 3, 32) }],

@@ -224,7 +224,7 @@ export type Expectation = { loc: Loc } & (
   | { kind: 'state'; bus: Name; state: BusLifeState; before?: number }
   | { kind: 'version'; bus: Name; version: number }
   | { kind: 'msix'; target: FnRef; count: number }
-  | { kind: 'interrupt'; target: FnRef; vector: number; outcome: 'delivered' | 'undeliverable'; cpu?: number }
+  | { kind: 'interrupt'; target: FnRef; vector: number; outcome: 'delivered' | 'undeliverable'; cpu?: number; /** `cpu N` as written. */ cpuLoc?: Loc }
   | { kind: 'message'; message: MessageRef; bus?: Name; negate: boolean; count?: number; before?: number }
   | { kind: 'no-errors' }
 );

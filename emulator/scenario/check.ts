@@ -744,7 +744,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         case 'interrupt':
           checkRef(index, x.target.bus, x.target.slot, true);
           if (x.cpu !== undefined && x.cpu >= cpus && (sc.vm.cpus || !broken.settings.includes('cpus')))
-            add('error', x.loc, 'no-such-cpu', `the VM has ${counted(cpus, 'CPU')} (0..${cpus - 1}); there is no cpu ${x.cpu}`);
+            add('error', x.cpuLoc ?? x.loc, 'no-such-cpu', `the VM has ${counted(cpus, 'CPU')} (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
         case 'message':
           if (!x.negate && (x.count === undefined || x.count > 0)) {

@@ -1118,8 +1118,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             report(d);
           }
           if (isWord('cpu')) {
-            take();
-            i.cpu = intIn('the CPU number', 0, 239).value;
+            const kw = take();
+            const n = intIn('the CPU number', 0, 239);
+            i.cpu = n.value;
+            i.cpuLoc = spanLoc(kw.loc, n.loc);
           }
           e = i;
         } else if (isWord('undeliverable')) {

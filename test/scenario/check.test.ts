@@ -258,7 +258,7 @@ test('interrupt sanity: MSI counts, raise without driver or beyond its vectors, 
     ['warning', 'no-driver', 4, 1, 24],
     ['error', 'msi-count', 5, 1, 22],
     ['warning', 'vector-out-of-range', 7, 1, 24],
-    ['error', 'no-such-cpu', 9, 1, 34],
+    ['error', 'no-such-cpu', 9, 29, 34],
   ]);
 });
 

@@ -179,7 +179,15 @@ test('expectations: state, version, msix, interrupt, message, no message, no err
       count: 3,
       loc: L(3, 1, 23),
     },
-    { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(4, 8, 12) }, loc: L(4, 8, 12) }, vector: 0, outcome: 'delivered', cpu: 1, loc: L(4, 1, 37) },
+    {
+      kind: 'interrupt',
+      target: { bus: { name: 'nic0', loc: L(4, 8, 12) }, loc: L(4, 8, 12) },
+      vector: 0,
+      outcome: 'delivered',
+      cpu: 1,
+      cpuLoc: L(4, 32, 37),
+      loc: L(4, 1, 37),
+    },
     { kind: 'interrupt', target: { bus: { name: 'nic0', loc: L(5, 8, 12) }, loc: L(5, 8, 12) }, vector: 2, outcome: 'undeliverable', loc: L(5, 1, 35) },
     {
       kind: 'message',

@@ -279,7 +279,7 @@ test("'delivered on cpu 0' is one slip read past, with 'Remove' as its fix: the 
   // Read as meant: the CPU is checked as it would be without the slip.
   assert.deepEqual(
     diags(`${head}expect nic0 vector 0 delivered on cpu 9\n`).map((r) => r[0]),
-    ['no-such-cpu', 'unexpected-token'],
+    ['unexpected-token', 'no-such-cpu'],
   );
   const { scenario } = parseScenario(`${head}expect nic0 vector 0 delivered on cpu 2\n`);
   assert.deepEqual(

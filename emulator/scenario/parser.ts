@@ -145,6 +145,16 @@ function durationFix(text: string): string | undefined {
   return `${whole}${order[u]}`;
 }
 
+/** A time in nanoseconds as the language writes it, in the largest unit that holds it whole (6ms, 1500us; 0 is 0). */
+function durationText(ns: number): string {
+  if (ns === 0) return '0';
+  for (const u of ['s', 'ms', 'us'] as const) {
+    const per = Number(DURATION_UNIT[u]!);
+    if (ns % per === 0) return `${ns / per}${u}`;
+  }
+  return `${ns}ns`;
+}
+
 export function spanLoc(a: Loc, b: Loc): Loc {
   return { line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol };
 }
@@ -941,11 +951,43 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     },
     span: (from) => spanLoc(from, last.loc),
   };
+  /**
+   * `at +5ms`: a time written as if relative. Times are absolute (ours: the language has no relative
+   * times), so the fix is the absolute time meant: 5ms after the event before it, or after boot. Said
+   * once and read as the first; undefined when no `+` is there.
+   */
+  const relativeTime = (): number | undefined => {
+    const plus = peek();
+    if (plus.kind !== 'invalid' || plus.text !== '+') return undefined;
+    const d = peek(1);
+    // `+5 ms`: the unit parted from its number too, read as the one time.
+    const u = peek(2);
+    const unit = d.kind === 'number' && !d.error && u.kind === 'word' && u.loc.line === d.loc.line ? TIME_UNITS[u.text.toLowerCase()] : undefined;
+    const isTime = d.loc.line === plus.loc.line && !d.error && (d.kind === 'duration' || (d.kind === 'number' && (d.value === 0 || unit)));
+    if (!isTime) fail(plus.loc, 'invalid-token', "unexpected '+': an event's time is absolute, the virtual time since boot, written as a duration (at 5ms)");
+    take();
+    take();
+    if (unit) take();
+    const rel = unit ? (d.value as number) * Number(DURATION_UNIT[unit]!) : (d.value as number);
+    if (rel > MAX_DURATION_NS)
+      fail(spanLoc(d.loc, last.loc), 'out-of-range', `the event time must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds)`);
+    const written = unit ? durationText(rel) : d.text;
+    const prev = timeline.at(-1);
+    const loc = spanLoc(plus.loc, last.loc);
+    const fixes = [...new Set([durationText((prev?.time ?? 0) + rel), durationText(rel)])];
+    const after =
+      prev && prev.time > 0 ? `${written} after the event at ${durationText(prev.time)} is 'at ${fixes[0]}'` : `${written} after boot is 'at ${fixes[0]}'`;
+    const other = fixes[1] ? `, ${written} after boot 'at ${fixes[1]}'` : '';
+    const x = diag(loc, 'invalid-token', `'+${written}': an event's time is absolute (virtual time since boot), not relative; ${after}${other}`);
+    x.suggestions = fixes;
+    report(x);
+    return (prev?.time ?? 0) + rel;
+  };
   /** An event; one that fails is noted with its event word ('' when none or an unknown one was read): broken.events. */
   const event = (at: Token): TimelineEvent => {
     let word = '';
     try {
-      const time = duration('the event time').value;
+      const time = relativeTime() ?? duration('the event time').value;
       const t = peek();
       if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
       const kw = take();

@@ -33,6 +33,8 @@ export interface StatementParser {
   busDecl(start: Loc): BusDecl;
   message(): MessageRef;
   faultAction(): FaultAction;
+  /** The repeat count the last fault action had written before it (`times 2 no-reply`, a slip said with its fix), if it had. */
+  timesBeforeAction(): number | undefined;
   /** A status given by name: the checker fills in its number. */
   statusName(action: FaultAction & { kind: 'status' }, name: Token): void;
   /** From `from` to the end of the last token taken. */
@@ -170,7 +172,9 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
       const message = p.message();
       const action = p.faultAction();
       const fault: EventOf<'fault'>['fault'] = { bus, message, action, loc: p.span(kw.loc) };
-      if (p.isWord('times')) {
+      const early = p.timesBeforeAction();
+      if (early !== undefined) fault.times = early;
+      else if (p.isWord('times')) {
         p.take();
         fault.times = p.int('the repeat count', 1, 0xffff_ffff);
         fault.loc = p.span(kw.loc);

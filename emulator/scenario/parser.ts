@@ -276,9 +276,14 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   let last: Token = peek();
   /** The last token taken that is not a line end (spans never end on one). */
+  /** While set, the text of each token taken (the fault action's words, to write them elsewhere as a fix). */
+  let recording: string[] | undefined;
   const take = (): Token => {
     const t = next();
-    if (t.kind !== 'newline') last = t;
+    if (t.kind !== 'newline') {
+      last = t;
+      recording?.push(t.text);
+    }
     return t;
   };
 
@@ -923,9 +928,31 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
 
   // ---- timeline ----
+  /** The repeat count written before the fault action (`times 2 no-reply`): read, and said once with the reordering as the fix. */
+  let timesFirst: number | undefined;
   const faultAction = (): FaultAction => {
     const t = peek();
     if (t.kind !== 'word') return expected(`a fault action (${FAULT_ACTION_KEYWORDS.join(', ')})`);
+    timesFirst = undefined;
+    if (t.text === 'times' && peek(1).kind === 'number' && peek(2).kind === 'word' && isFaultActionKeyword(peek(2).text)) {
+      const w = take();
+      const n = intIn('the repeat count', 1, 0xffff_ffff);
+      const count = last.text;
+      const words: string[] = [];
+      recording = words;
+      let action: FaultAction;
+      try {
+        action = faultAction();
+      } finally {
+        recording = undefined;
+      }
+      const fix = `${words.join(' ')} times ${count}`;
+      const d = diag(spanLoc(w.loc, last.loc), 'unexpected-token', `'times ${count}' goes after the fault action, not before it: '${fix}'`);
+      d.suggestions = [fix];
+      report(d);
+      timesFirst = n.value;
+      return action;
+    }
     const a = take();
     if (!isFaultActionKeyword(a.text)) return fail(a.loc, 'unknown-action', ...unknownWord('fault action', a.text, FAULT_ACTION_KEYWORDS));
     return FAULT_ACTIONS[a.text].parse(api, a);
@@ -946,6 +973,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     busDecl,
     message,
     faultAction,
+    timesBeforeAction: () => timesFirst,
     statusName: (action, t) => {
       extras.statusNames.push({ action, name: t.text, loc: t.loc });
     },

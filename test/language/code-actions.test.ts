@@ -336,6 +336,12 @@ test("a newcomer's slips get their fix by what it does, and applying it leaves n
     [`${BASE}at 5 ms detach nic0\n`, 'missing-unit', "Change to '5ms'", `${BASE}at 5ms detach nic0\n`],
     [`${BASE}5ms detach nic0\n`, 'unexpected-token', "Change to 'at 5ms'", `${BASE}at 5ms detach nic0\n`],
     [`${BASE}expect No errors\n`, 'unknown-keyword', "Change to 'no'", `${BASE}expect no errors\n`],
+    [
+      `${BASE}at 3ms fault nic0 create-interrupt times 1 status 0xC000090B\n`,
+      'unexpected-token',
+      "Change to 'status 0xC000090B times 1'",
+      `${BASE}at 3ms fault nic0 create-interrupt status 0xC000090B times 1\n`,
+    ],
     [`${BASE}at +5ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     [`${BASE}at + 5 ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     ['bus g { function 0 dump "x" bar 0 16MB }\n', 'invalid-number', "Change to '16M'", 'bus g { function 0 dump "x" bar 0 16M }\n'],

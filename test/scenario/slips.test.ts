@@ -483,3 +483,17 @@ test("'at +5ms' says times are absolute (virtual time since boot), with the time
     ['invalid-token', 2, 4, 5, "unexpected '+': an event's time is absolute, the virtual time since boot, written as a duration (at 5ms)"],
   ]);
 });
+
+test("'times N' before the fault action is one error, with the reordering as its fix, and the fault read as meant", () => {
+  const head = `${NIC}at 0 boot\n`;
+  assert.deepEqual(diags(`${head}at 2ms fault nic0 bus-d0entry times 2 no-reply\n`), [
+    ['unexpected-token', 3, 31, 47, "'times 2' goes after the fault action, not before it: 'no-reply times 2'", ['no-reply times 2']],
+  ]);
+  const { scenario } = parseScenario(`${head}at 2ms fault nic0 create-interrupt times 3 delay 2ms\n`);
+  const e = scenario.timeline.at(-1)!;
+  assert.ok(e.kind === 'fault');
+  assert.equal(e.fault.times, 3);
+  assert.deepEqual(e.fault.action, { kind: 'delay', ns: 2_000_000 });
+  // Not a count: still no action named 'times'.
+  assert.equal(diags(`${head}at 2ms fault nic0 create-interrupt times x no-reply\n`)[0]![0], 'unknown-action');
+});

@@ -31,6 +31,7 @@ import { suggestions } from './names';
 import type { ScenarioContext } from './context';
 import {
   BUS_KEYWORDS,
+  ARGUMENT_WORDS,
   BUS_STATES,
   EXPECT_BUS_FORMS,
   EXPECT_TARGET_FORMS,
@@ -481,8 +482,38 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return expected("a slot (device number like '0' or device.function like '1.2')");
   };
   /** A bus name where a whole bus is meant (rescind, detach, plug, fault, `on`): a slot after it is refused, not left over. */
+  /** Whether the scenario declares a bus named `bus` (`bus bus { … }`, `offer bus { … }`): asked once, when a reference starts with `bus`. */
+  let busNamedBus: boolean | undefined;
+  /**
+   * A bus named where one is referred to. `rescind bus nic0`, `on bus nic0`: the word `bus` before the
+   * name, as it is said, is a slip said once with removing it as the fix, and read as the name after
+   * it; not when a bus is named `bus` (then `bus` is that bus), nor before a word that goes after one.
+   */
+  const refBus = (): Name => {
+    const b = peek();
+    const n = peek(1);
+    if (
+      b.kind === 'word' &&
+      b.text === 'bus' &&
+      n.kind === 'word' &&
+      n.loc.line === b.loc.line &&
+      !(ARGUMENT_WORDS as readonly string[]).includes(n.text) &&
+      !(BUS_STATES as readonly string[]).includes(n.text) &&
+      !(busNamedBus ??= /(?:^|[\n\r{}])[ \t]*bus[ \t]+bus(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])offer[ \t]+bus(?![A-Za-z0-9_-])/.test(text))
+    ) {
+      take();
+      const d = diag(
+        { line: b.loc.line, col: b.loc.col, endLine: n.loc.line, endCol: n.loc.col },
+        'unexpected-token',
+        `unexpected 'bus': a bus is referred to by its name alone ('${n.text}', not 'bus ${n.text}')`,
+      );
+      d.suggestions = [''];
+      report(d);
+    }
+    return busName();
+  };
   const wholeBus = (): Name => {
-    const n = busName();
+    const n = refBus();
     const t = peek();
     if (t.kind === 'slash') {
       const s = peek(1);
@@ -496,7 +527,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     return n;
   };
   const fnRef = (): FnRef => {
-    const bus = busName();
+    const bus = refBus();
     // `eject nic0 function 0` (or `slot 0`), as it is said: a slip said once, with `nic0/0` as its fix, and read as that target.
     const w = peek();
     const n = peek(1);

@@ -342,6 +342,8 @@ test("a newcomer's slips get their fix by what it does, and applying it leaves n
       "Change to 'status 0xC000090B times 1'",
       `${BASE}at 3ms fault nic0 create-interrupt status 0xC000090B times 1\n`,
     ],
+    [`${BASE}at 3ms rescind bus nic0\n`, 'unexpected-token', "Remove 'bus '", `${BASE}at 3ms rescind nic0\n`],
+    [`${BASE}expect message create-interrupt on bus nic0\n`, 'unexpected-token', "Remove 'bus '", `${BASE}expect message create-interrupt on nic0\n`],
     [`${BASE}at +5ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     [`${BASE}at + 5 ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     ['bus g { function 0 dump "x" bar 0 16MB }\n', 'invalid-number', "Change to '16M'", 'bus g { function 0 dump "x" bar 0 16M }\n'],

@@ -497,3 +497,22 @@ test("'times N' before the fault action is one error, with the reordering as its
   // Not a count: still no action named 'times'.
   assert.equal(diags(`${head}at 2ms fault nic0 create-interrupt times x no-reply\n`)[0]![0], 'unknown-action');
 });
+
+test("'rescind bus nic0', 'on bus nic0': the word 'bus' before a bus's name is one error, removing it the fix; not when a bus is named 'bus'", () => {
+  const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
+  const said = "unexpected 'bus': a bus is referred to by its name alone ('nic0', not 'bus nic0')";
+  assert.deepEqual(diags(`${head}at 2ms rescind bus nic0\n`), [['unexpected-token', 4, 16, 20, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect message create-interrupt on bus nic0\n`), [['unexpected-token', 4, 36, 40, said, ['']]]);
+  assert.deepEqual(diags(`${head}at 2ms raise bus nic0/0 vector 0\n`), [['unexpected-token', 4, 14, 18, said, ['']]]);
+  // Read as meant: the event acts on nic0.
+  const { scenario } = parseScenario(`${head}at 2ms rescind bus nic0\n`);
+  const e = scenario.timeline.at(-1)!;
+  assert.ok(e.kind === 'rescind');
+  assert.equal(e.bus.name, 'nic0');
+  // A bus named 'bus' is that bus: no fix, the errors as before.
+  for (const decl of ['bus bus { function 0 intel-82599-vf }\n', 'at 0 offer bus { function 0 intel-82599-vf }\n']) {
+    const codes = diags(`${NIC}${decl}at 0 boot\nat 2ms rescind bus nic0\n`).map((r) => r[0]);
+    assert.deepEqual(codes, ['unexpected-token'], decl);
+    assert.match(diags(`${NIC}${decl}at 0 boot\nat 2ms rescind bus nic0\n`)[0]![4], /after the statement/);
+  }
+});

@@ -1159,13 +1159,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         return target.bus;
       };
       // `expect nic0 is attached`, as it is said: a slip said once, with removing the word as its fix, and read as the state.
+      // `expect nic0 is version 1.4`, `has msix 3` likewise: the word before 'version', 'msix' or 'vector'.
       const st = peek(1);
-      if (STATE_VERBS.includes(w.text) && st.kind === 'word' && (BUS_STATES as readonly string[]).includes(st.text)) {
+      const isState = (BUS_STATES as readonly string[]).includes(st.text);
+      if (
+        [...STATE_VERBS, 'has', 'had'].includes(w.text) &&
+        st.kind === 'word' &&
+        (isState ? STATE_VERBS.includes(w.text) : ['version', 'msix', 'vector'].includes(st.text)) &&
+        st.loc.line === w.loc.line
+      ) {
         take();
+        const what = isState ? 'the state' : `'${st.text}'`;
+        // The word and the space after it: removing it leaves one space.
         const d = diag(
-          w.loc,
+          { line: w.loc.line, col: w.loc.col, endLine: st.loc.line, endCol: st.loc.col },
           'unexpected-token',
-          `unexpected '${w.text}': the state follows the bus name (expect ${first.name} ${st.text}, not expect ${first.name} ${w.text} ${st.text})`,
+          `unexpected '${w.text}': ${what} follows the bus name (expect ${first.name} ${st.text}, not expect ${first.name} ${w.text} ${st.text})`,
         );
         d.suggestions = [''];
         report(d);
@@ -1197,7 +1206,20 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, loc: ex.loc };
       } else if (w.text === 'msix') {
         take();
-        e = { kind: 'msix', target, count: intIn('the vector count', 0, 2048).value, loc: ex.loc };
+        const count = intIn('the vector count', 0, 2048);
+        // `expect nic0 msix 3 vectors`, as it is said: the word after the count, said once with removing it as the fix.
+        const v = peek();
+        if (v.kind === 'word' && (v.text === 'vectors' || v.text === 'vector') && v.loc.line === count.loc.endLine) {
+          take();
+          const d = diag(
+            { line: count.loc.endLine, col: count.loc.endCol, endLine: v.loc.endLine, endCol: v.loc.endCol },
+            'unexpected-token',
+            `unexpected '${v.text}': 'msix N' is the vector count alone (msix ${count.value}, not msix ${count.value} ${v.text})`,
+          );
+          d.suggestions = [''];
+          report(d);
+        }
+        e = { kind: 'msix', target, count: count.value, loc: ex.loc };
       } else if (w.text === 'vector') {
         take();
         const vector = intIn('the vector', 0, 2047).value;

@@ -382,7 +382,7 @@ test("'before 0' is a deadline no event meets: a warning says the expectation ne
 test("slips with their fix: 'expect nic0 is attached' and 'eject nic0 function 0' are read as meant; 'quirk Q 0' and 'version 0x10004' say the word or form", () => {
   const head = `${NIC}at 0 boot\n`;
   assert.deepEqual(diags(`${head}expect nic0 is attached\n`), [
-    ['unexpected-token', 3, 13, 15, "unexpected 'is': the state follows the bus name (expect nic0 attached, not expect nic0 is attached)", ['']],
+    ['unexpected-token', 3, 13, 16, "unexpected 'is': the state follows the bus name (expect nic0 attached, not expect nic0 is attached)", ['']],
   ]);
   // Read as the state expectation: a second one is its duplicate.
   assert.deepEqual(
@@ -515,4 +515,23 @@ test("'rescind bus nic0', 'on bus nic0': the word 'bus' before a bus's name is o
     assert.deepEqual(codes, ['unexpected-token'], decl);
     assert.match(diags(`${NIC}${decl}at 0 boot\nat 2ms rescind bus nic0\n`)[0]![4], /after the statement/);
   }
+});
+
+test("'expect nic0 msix 3 vectors', 'expect nic0 is version 1.4': the word a newcomer adds is one error, removing it the fix, the expectation read", () => {
+  const head = `vm {\n  host hyperv-2022\n}\n${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
+  assert.deepEqual(diags(`${head}expect nic0 msix 3 vectors\n`), [
+    ['unexpected-token', 7, 19, 27, "unexpected 'vectors': 'msix N' is the vector count alone (msix 3, not msix 3 vectors)", ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect nic0 is version 1.4\n`), [
+    ['unexpected-token', 7, 13, 16, "unexpected 'is': 'version' follows the bus name (expect nic0 version, not expect nic0 is version)", ['']],
+  ]);
+  assert.deepEqual(
+    diags(`${head}expect nic0 has msix 3\n`).map((r) => [r[0], r[2], r[5]]),
+    [['unexpected-token', 13, ['']]],
+  );
+  const { scenario } = parseScenario(`${head}expect nic0 msix 3 vectors\nexpect nic0 is version 1.4\n`);
+  assert.deepEqual(
+    scenario.expectations.map((e) => e.kind),
+    ['msix', 'version'],
+  );
 });

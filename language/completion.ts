@@ -6,6 +6,7 @@ import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/l
 import { LineIndex } from '../emulator/scenario/lines';
 import { LSP_COLUMNS } from './ranges';
 import { versionText, type ScenarioContext } from '../emulator/scenario/context';
+import { durationText } from '../emulator/scenario/parser';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
 import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
@@ -72,6 +73,10 @@ export interface CompletionInput {
   busNames: readonly string[];
   /** Declared functions as `bus/D.F`, for completing a slot after `bus/`. */
   functions?: readonly string[];
+  /** The distinct times the timeline's events are at (ns, ascending): offered after `at `. */
+  times?: readonly number[];
+  /** Per function (`bus/D.F`): the MSI-X vectors its device has, and those its driver event enabled. */
+  vectors?: Readonly<Record<string, { msix?: number; enabled?: number }>>;
   /** The client accepts snippet completions (whole-block templates at the top level). */
   snippets?: boolean;
   /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
@@ -139,7 +144,32 @@ export function complete(input: CompletionInput): CompletionItem[] {
   return items;
 }
 
-function completeItems({ text, position, ctx, busNames, functions = [], snippets = false, startBlock = 'top' }: CompletionInput): CompletionItem[] {
+/** A slot as written (`1`, `1.2`) as the `D.F` functions are keyed by, or undefined. */
+function slotKey(text: string | undefined): string | undefined {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text ?? '');
+  return m ? `${Number(m[1])}.${Number(m[2] ?? 0)}` : undefined;
+}
+
+/** Numbers `lo`..`hi` - 1 as Value items, in numeric order. */
+const numbers = (lo: number, hi: number, detail: (k: number) => string): CompletionItem[] =>
+  Array.from({ length: Math.max(0, hi - lo) }, (_, k) => ({
+    label: String(lo + k),
+    kind: CompletionItemKind.Value,
+    detail: detail(lo + k),
+    sortText: String(lo + k).padStart(5, '0'),
+  }));
+
+function completeItems({
+  text,
+  position,
+  ctx,
+  busNames,
+  functions = [],
+  times = [],
+  vectors = {},
+  snippets = false,
+  startBlock = 'top',
+}: CompletionInput): CompletionItem[] {
   // Lines end at \n, \r\n or a lone \r (emulator/scenario/lines.ts), as the lexer that finds the
   // block counts them: split on \n alone, a lone-\r text would be one line and the context wrong.
   const index = new LineIndex(text);
@@ -276,10 +306,50 @@ function completeItems({ text, position, ctx, busNames, functions = [], snippets
   }
   if (first === 'bus') return [];
   if (first === 'at') {
+    // `at `: the times the timeline's events are at (one more at the same time), the last a millisecond on, or 0 (boot) first.
+    // Absolute times (virtual time since boot): the form the parser takes. Accepting one asks for the events next.
+    if (n === 1) {
+      const last = times[times.length - 1];
+      const offered = [...new Set([...(times.length ? times : [0]), ...(last !== undefined ? [last + 1_000_000] : [])])];
+      return offered.map((t, k) => ({
+        label: durationText(t),
+        kind: CompletionItemKind.Value,
+        detail: times.includes(t) ? `virtual time ${durationText(t)}: events are at it` : t === 0 ? 'time 0: boot' : `virtual time: 1 ms after the last event`,
+        insertText: `${durationText(t)} `,
+        sortText: String(k).padStart(3, '0'),
+        command: { title: 'the events', command: 'editor.action.triggerSuggest' },
+      }));
+    }
     if (n === 2) return kwHelp(EVENT_KEYWORDS, 'event');
     const ev = w[2]!;
     const rest = w.slice(3);
     const row = isEventKeyword(ev) ? EVENTS[ev] : undefined;
+    // The function an event names: `nic0` (slot 0) or `nic0/1.0`; its key `bus/D.F`, and the words after it.
+    const target = rest[1] === '/' ? { key: `${rest[0]}/${slotKey(rest[2]) ?? ''}`, after: rest.slice(3) } : { key: `${rest[0]}/0.0`, after: rest.slice(1) };
+    // `raise nic0 vector `: the vectors its driver event enabled (else, the device's MSI-X vectors).
+    if (ev === 'raise' && target.after.length === 1 && target.after[0] === 'vector') {
+      const v = vectors[target.key];
+      const enabled = v?.enabled;
+      if (enabled !== undefined) return numbers(0, enabled, () => `one of the ${enabled} vectors the driver enabled on ${target.key}`);
+      if (v?.msix !== undefined) return numbers(0, v.msix, () => `MSI-X vector of ${target.key} (no driver event enables it yet)`);
+      return [];
+    }
+    // `driver nic0 msix `: up to the MSI-X vectors the function's device has.
+    if (ev === 'driver' && target.after.length === 1 && target.after[0] === 'msix') {
+      const m = vectors[target.key]?.msix;
+      if (m === undefined) return [];
+      return [...new Set([1, Math.min(3, m), m])].map((k, i) => ({
+        label: String(k),
+        kind: CompletionItemKind.Value,
+        detail: k === m ? `all ${m} MSI-X vectors ${target.key} has` : `of the ${m} MSI-X vectors ${target.key} has`,
+        sortText: String(i).padStart(3, '0'),
+      }));
+    }
+    // `plug nic0 function `: the slots (PCI devices 0..31) that no function of the bus holds.
+    if (ev === 'plug' && rest.length === 2 && rest[1] === 'function') {
+      const held = new Set(functions.filter((f) => f.startsWith(`${rest[0]}/`)).map((f) => Number(f.slice(rest[0]!.length + 1).split('.')[0])));
+      return numbers(0, 32, (d) => `free slot ${d} on ${rest[0]}`).filter((x) => !held.has(Number(x.label)));
+    }
     // A target (bus or bus/slot) comes right after the event word, then the words its row names.
     if (n === 3 && (row?.target === 'function' || row?.target === 'bus')) return buses();
     const afterTarget = rest.length === 1 || (row?.target === 'function' && rest.length === 3 && rest[1] === '/');

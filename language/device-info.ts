@@ -50,3 +50,9 @@ export function deviceCatalogMarkdown(id: string): string | undefined {
     e.description
   );
 }
+
+/** The MSI-X vectors a catalog device has (its table size, from the catalog's interrupt summary), or undefined. */
+export function msixVectors(id: string): number | undefined {
+  const m = /MSI-X (\d+)/.exec(entry(id)?.interrupts ?? '');
+  return m ? Number(m[1]) : undefined;
+}

@@ -10,7 +10,8 @@ import type { Analysis } from './analyze';
 import { semanticTokens } from './semantic';
 import { documentSymbols, foldingRanges } from './outline';
 import { LineIndex, indexOf } from '../emulator/scenario/lines';
-import type { Loc } from '../emulator/scenario/ast';
+import type { FunctionDeclAst, Loc, Scenario } from '../emulator/scenario/ast';
+import { msixVectors } from './device-info';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
 
@@ -38,6 +39,10 @@ export interface PackedAnalysis {
   /** Declared bus names and functions (`bus/D.F`), for completion without the whole name table. */
   busNames: string[];
   functions: string[];
+  /** For completion: the distinct event times of the timeline (ns, ascending, at most the last TIMES_KEPT). */
+  times: number[];
+  /** For completion, per function (`bus/D.F`): the MSI-X vectors its catalog device has, and the vectors its first driver event enabled. */
+  vectors: Record<string, { msix?: number; enabled?: number }>;
   /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
   blocks: Int32Array;
   /** The dump files read, at the strings that name them (Analysis.files). */
@@ -46,6 +51,35 @@ export interface PackedAnalysis {
   brokenLines: Int32Array;
   /** The line the parser stopped at (Analysis.unreadFrom), or 0. */
   unreadFrom: number;
+}
+
+/** How many event times completion offers after `at ` (the last ones): ours, a list one can read. */
+export const TIMES_KEPT = 12;
+
+/** What completion offers from the scenario: the times events are at, and each function's vectors. */
+function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'> {
+  const times = [...new Set(sc.timeline.map((e) => e.time))].sort((x, y) => x - y).slice(-TIMES_KEPT);
+  const vectors: PackedAnalysis['vectors'] = Object.create(null) as PackedAnalysis['vectors'];
+  const key = (bus: string, device: number, fn: number): string => `${bus}/${device}.${fn}`;
+  const declare = (bus: string, f: FunctionDeclAst): void => {
+    const k = key(bus, f.slot.device, f.slot.fn);
+    vectors[k] ??= {};
+    if (f.source.kind === 'catalog') {
+      const n = msixVectors(f.source.id.name);
+      if (n !== undefined) vectors[k].msix = n;
+    }
+  };
+  for (const b of sc.buses) for (const f of b.functions) declare(b.name.name, f);
+  for (const e of sc.timeline) {
+    if (e.kind === 'offer') for (const f of e.bus.functions) declare(e.bus.name.name, f);
+    else if (e.kind === 'plug') declare(e.bus.name, e.fn);
+    else if (e.kind === 'driver' && e.mode !== 'none') {
+      const k = key(e.target.bus.name, e.target.slot?.device ?? 0, e.target.slot?.fn ?? 0);
+      vectors[k] ??= {};
+      vectors[k].enabled ??= e.vectors;
+    }
+  }
+  return { times, vectors };
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
@@ -103,6 +137,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     folding: tokens ? JSON.stringify(foldingRanges(a.text)) : '[]',
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
+    ...completionFacts(a.scenario),
     blocks: Int32Array.from(a.blocks.flatMap((b) => [b.start, b.end, b.kind === 'vm' ? 0 : 1])),
     files: a.files,
     brokenLines: Int32Array.from(a.brokenLines),

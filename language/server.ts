@@ -475,6 +475,8 @@ connection.onCompletion(
       ctx: scenarioContext(),
       busNames: a?.packed.busNames ?? [],
       functions: a?.packed.functions ?? [],
+      times: a?.packed.times ?? [],
+      vectors: a?.packed.vectors ?? {},
       snippets: snippetSupport,
       insertReplace: insertReplaceSupport,
       documentLine: at.line,

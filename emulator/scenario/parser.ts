@@ -147,7 +147,7 @@ function durationFix(text: string): string | undefined {
 }
 
 /** A time in nanoseconds as the language writes it, in the largest unit that holds it whole (6ms, 1500us; 0 is 0). */
-function durationText(ns: number): string {
+export function durationText(ns: number): string {
   if (ns === 0) return '0';
   for (const u of ['s', 'ms', 'us'] as const) {
     const per = Number(DURATION_UNIT[u]!);

@@ -117,6 +117,31 @@ async function completions(text: string, at: { line: number; character: number }
 }
 const labels = (items: CompletionItem[]): string[] => items.map((i) => i.label);
 
+test('completion after `at `: the times the events are at and one a millisecond on; a free slot after `plug B function `; the vectors after `raise B vector ` and `driver B msix `', async () => {
+  const end = (t: string) => ({ line: t.split('\n').length - 1, character: t.split('\n').pop()!.length });
+  const at = QUICKSTART + 'at ';
+  const times = await completions(at, end(at));
+  assert.deepEqual(labels(times), ['0', '2ms', '3ms', '5ms', '7ms', '8ms']);
+  // Accepting one writes it with its space and asks for the events next.
+  assert.equal(times[1]!.insertText, '2ms ');
+  assert.equal(times[1]!.command?.command, 'editor.action.triggerSuggest');
+  // The first event of a scenario: 0 (boot).
+  const first = 'bus nic0 { function 0 intel-82599-vf }\nat ';
+  assert.deepEqual(labels(await completions(first, end(first))), ['0']);
+  // nic0 enabled 3 vectors (at 2ms driver nic0 msix 3), on its function at slot 0, written either way.
+  for (const target of ['nic0', 'nic0/0', 'nic0/0.0']) {
+    const raise = QUICKSTART + `at 8ms raise ${target} vector `;
+    assert.deepEqual(labels(await completions(raise, end(raise))), ['0', '1', '2'], target);
+  }
+  // intel-82599-vf has 3 MSI-X vectors (emulator/pci/catalog.ts).
+  const driver = QUICKSTART + 'at 8ms driver nic0 msix ';
+  assert.deepEqual(labels(await completions(driver, end(driver))), ['1', '3']);
+  const plug = QUICKSTART + 'at 8ms plug nic0 function ';
+  const slots = labels(await completions(plug, end(plug)));
+  assert.equal(slots.length, 31);
+  assert.ok(!slots.includes('0') && slots[0] === '1' && slots.at(-1) === '31', slots.join(','));
+});
+
 test('completion: devices after `function N`, vendor/device in a detail short enough to leave the name whole, BARs and interrupts in the documentation', async () => {
   const text = QUICKSTART.replace('  function 0 intel-82599-vf serial 1', '  function 1 ');
   const items = await completions(text, pos(text, '  function 1 ', '  function 1 '.length));

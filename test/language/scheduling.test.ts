@@ -57,6 +57,8 @@ function packed(job: Job): PackedAnalysis {
     folding: '[]',
     busNames: [],
     functions: [],
+    times: [],
+    vectors: {},
     blocks: new Int32Array(),
     files: [],
     brokenLines: new Int32Array(),

@@ -93,6 +93,20 @@ export function formatTime(ns: number): string {
   return `${neg ? '-' : ''}${whole}${groups.length ? '.' + groups.join(' ') : ''} ${u.unit}`;
 }
 
+/**
+ * Virtual time as a scenario writes it (what the parser reads back: a quick fix, a completion), in
+ * the largest unit that holds it whole: `0`, `6ms`, `1500us`. Not for people: formatTime is.
+ */
+export function timeLiteral(ns: number): string {
+  if (ns === 0) return '0';
+  const unit = [
+    ['s', 1e9],
+    ['ms', 1e6],
+    ['us', 1e3],
+  ].find(([, per]) => ns % (per as number) === 0);
+  return unit ? String(ns / (unit[1] as number)) + (unit[0] as string) : String(ns) + 'ns';
+}
+
 /** A piece of input in a one-line message: at most `max` characters, with … where it was cut. */
 export function clip(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -6,7 +6,7 @@ import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/l
 import { LineIndex } from '../emulator/scenario/lines';
 import { LSP_COLUMNS } from './ranges';
 import { versionText, type ScenarioContext } from '../emulator/scenario/context';
-import { durationText } from '../emulator/scenario/parser';
+import { formatTime, timeLiteral } from '../emulator/format';
 import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FAULT_ACTIONS, FUNCTION_OPTIONS, OUTCOMES, EXPECT_BUS_FORMS } from './vocabulary';
 import { deviceDetail } from './device-info';
 import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
@@ -312,10 +312,10 @@ function completeItems({
       const last = times[times.length - 1];
       const offered = [...new Set([...(times.length ? times : [0]), ...(last !== undefined ? [last + 1_000_000] : [])])];
       return offered.map((t, k) => ({
-        label: durationText(t),
+        label: timeLiteral(t),
         kind: CompletionItemKind.Value,
-        detail: times.includes(t) ? `virtual time ${durationText(t)}: events are at it` : t === 0 ? 'time 0: boot' : `virtual time: 1 ms after the last event`,
-        insertText: `${durationText(t)} `,
+        detail: times.includes(t) ? `virtual time ${formatTime(t)}: events are at it` : t === 0 ? 'time 0: boot' : `virtual time: 1 ms after the last event`,
+        insertText: `${timeLiteral(t)} `,
         sortText: String(k).padStart(3, '0'),
         command: { title: 'the events', command: 'editor.action.triggerSuggest' },
       }));

@@ -28,6 +28,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import { DURATION_UNIT, Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
 import { checkScenario, withSyntaxErrors, type BrokenStatements, type ParseExtras } from './check';
 import { suggestions } from './names';
+import { formatTime, timeLiteral } from '../format';
 import type { ScenarioContext } from './context';
 import {
   BUS_KEYWORDS,
@@ -144,16 +145,6 @@ function durationFix(text: string): string | undefined {
   }
   if (frac.replace(/0+$/, '') !== '') return undefined;
   return `${whole}${order[u]}`;
-}
-
-/** A time in nanoseconds as the language writes it, in the largest unit that holds it whole (6ms, 1500us; 0 is 0). */
-export function durationText(ns: number): string {
-  if (ns === 0) return '0';
-  for (const u of ['s', 'ms', 'us'] as const) {
-    const per = Number(DURATION_UNIT[u]!);
-    if (ns % per === 0) return `${ns / per}${u}`;
-  }
-  return `${ns}ns`;
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -1030,13 +1021,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const rel = unit ? (d.value as number) * Number(DURATION_UNIT[unit]!) : (d.value as number);
     if (rel > MAX_DURATION_NS)
       fail(spanLoc(d.loc, last.loc), 'out-of-range', `the event time must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds)`);
-    const written = unit ? durationText(rel) : d.text;
+    const written = unit ? timeLiteral(rel) : d.text;
     const prev = timeline.at(-1);
     const loc = spanLoc(plus.loc, last.loc);
-    const fixes = [...new Set([durationText((prev?.time ?? 0) + rel), durationText(rel)])];
+    const fixes = [...new Set([timeLiteral((prev?.time ?? 0) + rel), timeLiteral(rel)])];
     const after =
-      prev && prev.time > 0 ? `${written} after the event at ${durationText(prev.time)} is 'at ${fixes[0]}'` : `${written} after boot is 'at ${fixes[0]}'`;
-    const other = fixes[1] ? `, ${written} after boot 'at ${fixes[1]}'` : '';
+      prev && prev.time > 0
+        ? `${formatTime(rel)} after the event at ${formatTime(prev.time)} is 'at ${fixes[0]}'`
+        : `${formatTime(rel)} after boot is 'at ${fixes[0]}'`;
+    const other = fixes[1] ? `, ${formatTime(rel)} after boot 'at ${fixes[1]}'` : '';
     const x = diag(loc, 'invalid-token', `'+${written}': an event's time is absolute (virtual time since boot), not relative; ${after}${other}`);
     x.suggestions = fixes;
     report(x);

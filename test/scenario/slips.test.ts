@@ -467,7 +467,8 @@ test("a PCI address where a slot goes ('function 00:02.0') offers its device and
 
 test("'at +5ms' says times are absolute (virtual time since boot), with the time meant after the event before, and after boot, as fixes", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
-  const said = "'+5ms': an event's time is absolute (virtual time since boot), not relative; 5ms after the event at 1ms is 'at 6ms', 5ms after boot 'at 5ms'";
+  const said =
+    "'+5ms': an event's time is absolute (virtual time since boot), not relative; 5 ms after the event at 1 ms is 'at 6ms', 5 ms after boot 'at 5ms'";
   // One error per slip, on '+' and its time however spaced, the event still read (no cascade: the expectation holds it).
   assert.deepEqual(diags(`${head}at +5ms eject nic0\nexpect nic0 ejected\n`), [['invalid-token', 4, 4, 8, said, ['6ms', '5ms']]]);
   assert.deepEqual(diags(`${head}at + 5ms eject nic0\nexpect nic0 ejected\n`), [['invalid-token', 4, 4, 9, said, ['6ms', '5ms']]]);
@@ -476,7 +477,7 @@ test("'at +5ms' says times are absolute (virtual time since boot), with the time
   assert.equal(scenario.timeline.at(-1)!.time, 6_000_000);
   // The first event: only after boot.
   assert.deepEqual(diags(`${NIC}at +2ms boot\n`), [
-    ['invalid-token', 2, 4, 8, "'+2ms': an event's time is absolute (virtual time since boot), not relative; 2ms after boot is 'at 2ms'", ['2ms']],
+    ['invalid-token', 2, 4, 8, "'+2ms': an event's time is absolute (virtual time since boot), not relative; 2 ms after boot is 'at 2ms'", ['2ms']],
   ]);
   // No time after it: what goes there, no fix.
   assert.deepEqual(diags(`${NIC}at +x boot\n`), [

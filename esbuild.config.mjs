@@ -43,7 +43,9 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js' },
+  // The extension (with the inline adapter) is minified whole too, keeping its functions' names as
+  // the CLI body does (below): a stack in the adapter's trace still names our functions.
+  { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js', minify: true, keepNames: true },
   // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
   // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
   { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },

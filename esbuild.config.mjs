@@ -43,9 +43,12 @@ const common = {
 };
 
 const entries = [
-  // The extension (with the inline adapter) is minified whole too, keeping its functions' names as
-  // the CLI body does (below): a stack in the adapter's trace still names our functions.
-  { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js', minify: true, keepNames: true },
+  // The extension (with the inline adapter) is minified whole, as its web build is (below), and
+  // for the same reason not with keepNames: the Message Sequence page is a function of this bundle
+  // sent to its webview as text (sequence-webview.ts), and keepNames puts calls to a helper of the
+  // bundle into every function, which the webview does not have. A stack in the inline adapter's
+  // trace names minified functions; the stdio adapter's bundle keeps the names.
+  { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js', minify: true },
   // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
   // V8 code cache (adapter/boot.ts, built below once the body's hash is known).
   { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js' },

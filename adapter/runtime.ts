@@ -103,6 +103,22 @@ const INSTRUCTION = 4;
 
 const BUS_TRANSACTION = new Set<number>([Ev.CfgRead, Ev.CfgWrite, Ev.MmioRead, Ev.MmioWrite, Ev.PacketToHost, Ev.PacketToGuest, Ev.BarAccess]);
 
+/** A stop at a message breakpoint, going forward or back: named after its message and which way it went. */
+function messageStop(threadId: number, ids: number[], name: string, kind: number): StopInfo {
+  const way = kind === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest';
+  return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `${name} ${way}`, text: name, message: name };
+}
+
+/** A stop at an exception (trace event `event`), going forward or back: its text names it (DAP StoppedEvent: "if reason is exception, text contains the exception name"). */
+function exceptionStop(threadId: number, x: { filter: ExceptionFilter; description: string }, event: number): StopInfo {
+  return { reason: 'exception', threadId, description: x.description, text: x.description, exception: { ...x, event } };
+}
+
+/** A stop at a function breakpoint, going forward or back: the function it entered. */
+function functionStop(threadId: number, ids: number[], fn: string): StopInfo {
+  return { reason: 'function breakpoint', threadId, hitBreakpointIds: ids, description: `Entered ${fn}` };
+}
+
 function int32At(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24) | 0;
 }
@@ -421,23 +437,14 @@ export class VpciRuntime {
       if (ids.length) {
         // Named after the first message that stops.
         const n = hit!.findIndex((b) => ids.includes(b.id));
-        const name = hit![n]!.name;
-        return {
-          reason: 'function breakpoint',
-          threadId,
-          hitBreakpointIds: ids,
-          description: `${name} ${t.kindAt(at![n]!) === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest'}`,
-          text: name,
-          message: name,
-        };
+        return messageStop(threadId, ids, hit![n]!.name, t.kindAt(at![n]!));
       }
     }
     // Exceptions.
     if (this.exceptionFilters.size) {
       for (let i = from; i < to; i++) {
         const x = this.exceptionOf(i);
-        if (x && this.exceptionFilters.has(x.filter))
-          return { reason: 'exception', threadId, description: x.description, text: x.description, exception: { ...x, event: i } };
+        if (x && this.exceptionFilters.has(x.filter)) return exceptionStop(threadId, x, i);
       }
     }
     return undefined;
@@ -524,7 +531,7 @@ export class VpciRuntime {
         if (u.fn && this.fnBps.length) {
           const fb = this.fnBps.filter((b) => b.kind === 'function' && b.name === u.fn);
           const ids = fb.length ? this.filterHits(fb, u.threadId, locals) : [];
-          if (ids.length) return { reason: 'function breakpoint', threadId: u.threadId, hitBreakpointIds: ids, description: `Entered ${u.fn}` };
+          if (ids.length) return functionStop(u.threadId, ids, u.fn);
         }
         if (mode.kind === 'scenario' && u.threadId === SCENARIO_THREAD && u.timeline) return { reason: 'step', threadId: SCENARIO_THREAD };
       }
@@ -939,10 +946,8 @@ export class VpciRuntime {
           if (ids.length) {
             // Named after the first message that stops, as going forward.
             const n = bps.findIndex((b) => ids.includes(b.id));
-            const name = bps[n]!.name;
-            const way = this.m.trace.kindAt(events[n]!) === Ev.PacketToHost ? 'sent to the host' : 'sent to the guest';
             h.goTo(x);
-            return { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: ids, description: `${name} ${way}`, text: name, message: name };
+            return messageStop(tid, ids, bps[n]!.name, this.m.trace.kindAt(events[n]!));
           }
         }
         if (this.exceptionFilters.size)
@@ -950,7 +955,7 @@ export class VpciRuntime {
             const ev = this.exceptionOf(i);
             if (ev && this.exceptionFilters.has(ev.filter)) {
               h.goTo(x);
-              return { reason: 'exception', threadId: tid, description: ev.description, text: ev.description, exception: { ...ev, event: i } };
+              return exceptionStop(tid, ev, i);
             }
           }
       }
@@ -963,8 +968,7 @@ export class VpciRuntime {
       const fids = fns.filter((b) => this.stopsAt(b, x, tid, true)).map((b) => b.id);
       if (fids.length) {
         h.goTo(x);
-        // As going forward (runSteps): the function it entered.
-        return { reason: 'function breakpoint', threadId: tid, hitBreakpointIds: fids, description: `Entered ${fns[0]!.name}` };
+        return functionStop(tid, fids, fns[0]!.name);
       }
     }
     return this.atStart(h.start > 0 ? 'Reverse continue found no breakpoint in the history still held' : undefined);

@@ -125,6 +125,11 @@ const CONFIGURES = new Set([
   'dataBreakpointInfo',
 ]);
 
+/** What a request naming a frame this stop did not give out is told. */
+function unknownFrameText(frameId: number): string {
+  return `Unknown frame ${shortName(String(frameId))} (frames are valid until the next step)`;
+}
+
 /** A value as a Call Stack name shows it: one line, at most 40 characters. */
 function clip40(text: string): string {
   const one = text.replace(/\s+/g, ' ');
@@ -1479,7 +1484,7 @@ export class VpciDebugSession extends DebugSession {
     // An expression "in the scope of this stack frame" (DAP): a frame this stop did not give out is
     // said to be unknown, as evaluate says it, not ignored.
     if (args.frameId !== undefined && !args.variablesReference && !args.asAddress && !this.frames.has(args.frameId))
-      return none(`Unknown frame ${shortName(String(args.frameId))} (frames are valid until the next step)`);
+      return none(unknownFrameText(args.frameId));
     let target: { dataId: string; description: string } | string | undefined;
     if (args.asAddress) target = this.ins.dataTargetAtAddress(args.name, args.bytes);
     else if (args.variablesReference) {
@@ -1666,7 +1671,7 @@ export class VpciDebugSession extends DebugSession {
     if (this.frames.has(frameId)) return false;
     this.sendErrorResponse(response, {
       id: 1071,
-      format: `Unknown frame ${shortName(String(frameId))} (frames are valid until the next step)`,
+      format: unknownFrameText(frameId),
       showUser: false,
     });
     return true;

@@ -101,6 +101,18 @@ export class StdioClient {
     return s;
   }
 
+  /** The child's minor page faults so far (Linux /proc; undefined elsewhere). */
+  faults(): number | undefined {
+    try {
+      // /proc/PID/stat: after the command's closing parenthesis, minflt is the 8th field (proc(5)).
+      const f = readFileSync(`/proc/${this.proc.pid}/stat`, 'utf8');
+      const n = Number(f.slice(f.lastIndexOf(')') + 2).split(' ')[7]);
+      return Number.isFinite(n) ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The child's resident set now and at its peak, in bytes (Linux /proc). */
   memory(): { rss: number; peak: number } {
     const s = readFileSync(`/proc/${this.proc.pid}/status`, 'utf8');

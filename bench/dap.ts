@@ -99,7 +99,7 @@ for (const [example, file] of Object.entries(EXAMPLES)) {
  * scenario ends); each one's milliseconds. Both sides relaunch at the same pace: a fresh process
  * runs colder code than one that has answered hundreds of requests.
  */
-async function stepTimes(args: string[], scenario: string, count: number, session: number): Promise<number[]> {
+async function stepTimes(args: string[], scenario: string, count: number, session: number, faults?: number[]): Promise<number[]> {
   const out: number[] = [];
   let c: StdioClient | undefined;
   let tid = 0;
@@ -112,9 +112,14 @@ async function stepTimes(args: string[], scenario: string, count: number, sessio
         await c.views(tid); // what VS Code asks at the first stop, before the user steps
         n = 0;
       }
+      const f0 = faults && c.faults();
       const t0 = performance.now();
       const s = await c.stepRoundTrip(tid);
       out.push(performance.now() - t0);
+      if (faults && f0 !== undefined) {
+        const f1 = c.faults();
+        if (f1 !== undefined) faults.push(f1 - f0);
+      }
       tid = s.body?.threadId ?? tid;
       if (s.body?.reason === 'end' || c.terminated || ++n >= session) {
         await c.close();
@@ -154,11 +159,15 @@ for (const [adapterName, args] of adapters) {
         let max = Infinity;
         let fMed = Infinity;
         let fMax = Infinity;
+        // The adapter process's page faults per round trip (Linux): each first touch of a page of
+        // memory, costly on a virtual machine (adapter/boot.ts, touchYoungGeneration).
+        const faults: number[] = [];
+        const fFaults: number[] = [];
         for (let r = 0; r < ROUNDS; r++) {
-          const f = await stepTimes(ECHO, file, STEPS, session);
+          const f = await stepTimes(ECHO, file, STEPS, session, fFaults);
           fMed = Math.min(fMed, median(f));
           fMax = Math.min(fMax, Math.max(...f));
-          const o = await stepTimes(args, file, STEPS, session);
+          const o = await stepTimes(args, file, STEPS, session, faults);
           med = Math.min(med, median(o));
           max = Math.min(max, Math.max(...o));
         }
@@ -178,6 +187,17 @@ for (const [adapterName, args] of adapters) {
             unit: 'ms',
             budget: { text: '≤ 5 × the echo adapter’s slowest (no pauses on the step path)', ok: max / fMax <= 5 },
           },
+          ...(faults.length && fFaults.length
+            ? [
+                {
+                  label: 'page faults',
+                  value: median(faults),
+                  floor: median(fFaults),
+                  unit: 'per round trip',
+                  note: 'median over all rounds; shown, not budgeted',
+                },
+              ]
+            : []),
         ];
       },
     });

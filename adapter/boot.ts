@@ -73,13 +73,17 @@ function startStepping(): void {
 const TOUCH_MIN = 1 << 20;
 const TOUCH_MAX = 8 << 20;
 /** Where touchYoungGeneration puts each array it makes: a store no compiler may drop, so neither is the loop. */
-let _touched: number[] | undefined;
-function touchYoungGeneration(): void {
-  const young = v8?.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+let touched: number[] | undefined;
+/** Touches the young generation (see above); returns how many arrays it made. */
+function touchYoungGeneration(): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the first stop, as startStepping does
+  v8 ??= require('node:v8') as typeof import('node:v8');
+  const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
   const bytes = Math.min(TOUCH_MAX, Math.max(TOUCH_MIN, (young?.space_size ?? 0) / 2));
   // An array of 1,024 small integers is 8 KB and some bytes of header, written whole by fill().
-  for (let made = 0; made < bytes; made += 8208) _touched = new Array<number>(1024).fill(0);
-  _touched = undefined;
+  let arrays = 0;
+  for (let made = 0; made < bytes; made += 8208, arrays++) touched = new Array<number>(1024).fill(0);
+  return touched ? arrays : 0;
 }
 
 function optimizeFromNowOn(): void {

@@ -1,7 +1,7 @@
 // A catalog device as hover and completion show it: identity (vendor:device),
 // BAR sizes, interrupt capabilities and where the bytes come from
 // (emulator/pci/catalog.ts). Cached: catalogEntry() builds the config bytes.
-import { catalogEntry, type CatalogEntry } from '../emulator/pci/catalog';
+import { catalogEntry, createFunction, type CatalogEntry } from '../emulator/pci/catalog';
 import { hexDigits, sizeText } from '../emulator/format';
 
 const cache = new Map<string, CatalogEntry | null>();
@@ -51,8 +51,23 @@ export function deviceCatalogMarkdown(id: string): string | undefined {
   );
 }
 
-/** The MSI-X vectors a catalog device has (its table size, from the catalog's interrupt summary), or undefined. */
+const tableSizes = new Map<string, number | null>();
+
+/**
+ * The MSI-X vectors a catalog device has in the emulator: the table size of the MSI-X capability
+ * in its config bytes (what a driver can enable), or undefined when it has none there — a device
+ * whose dump stops before the capability (mellanox-cx3-pf-header64: the catalog's summary names
+ * the real card's 128, which the emulated function cannot offer) or an unknown id.
+ */
 export function msixVectors(id: string): number | undefined {
-  const m = /MSI-X (\d+)/.exec(entry(id)?.interrupts ?? '');
-  return m ? Number(m[1]) : undefined;
+  let n = tableSizes.get(id);
+  if (n === undefined) {
+    try {
+      n = entry(id) ? (createFunction(id).msix()?.tableSize ?? null) : null;
+    } catch {
+      n = null;
+    }
+    tableSizes.set(id, n);
+  }
+  return n ?? undefined;
 }

@@ -18,7 +18,7 @@ export const HOST_NAMES = hostChoices();
 
 export const OVERRIDE_USAGE = `  --guest <model>        the guest model instead of the scenario's (${GUEST_NAMES})
   --host <profile>       the host profile instead of the scenario's (${HOST_NAMES})
-  --quirk <name>=on|off  switch a guest quirk (repeatable; quirks below)
+  --quirk <name>=on|off  switch a guest quirk (repeatable, each quirk once; quirks below)
 `;
 
 export function checkGuest(name: string): string | undefined {
@@ -43,7 +43,7 @@ export function quirksHelp(): string {
   return QUIRKS.map((q) => `  ${q.name.padEnd(34)} ${q.models.join(', ')}: ${q.summary}\n`).join('');
 }
 
-/** One set of overrides: --guest and --host at most once each, --quirk repeatable. */
+/** One set of overrides: --guest and --host at most once each, --quirk repeatable for different quirks (each once). */
 export function overridesFrom(
   v: { guest?: string[]; host?: string[]; quirk?: string[] },
   compareHint = 'vpci-lab diff compares two',
@@ -65,9 +65,16 @@ export function overridesFrom(
     if (e) return { ok: false, error: e };
     o.host = h;
   }
+  /** Each quirk's setting as written, to name both when one is given twice. */
+  const written = new Map<string, string>();
   for (const q of v.quirk ?? []) {
     const r = parseQuirk(q);
     if (!r.ok) return r;
+    // The last would win silently: `--quirk x=on --quirk x=off` runs with it off, as if the first were not there.
+    const first = written.get(r.name);
+    if (first !== undefined)
+      return { ok: false, error: `--quirk ${r.name} given twice ('${first}' and '${q}'): it takes one setting per quirk (${compareHint})` };
+    written.set(r.name, q);
     (o.quirks ??= {})[r.name] = r.on;
   }
   return { ok: true, o };

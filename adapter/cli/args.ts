@@ -12,29 +12,47 @@ export interface Parsed<O extends Options> {
   given: { name: string; value: string }[];
 }
 
+/** The option every command has besides its own (-h, --help). */
+const HELP = 'help';
+
 /**
  * Parses `args` against `options`; a wrong option is an error naming it. An option that takes one
  * value (type 'string' without `multiple`) given twice is an error too: parseArgs would keep the
  * last one silently, so `--json - --json out.json` would drop one report without a word.
  */
 export function parse<O extends Options>(args: string[], options: O): { ok: true; p: Parsed<O> } | { ok: false; error: string } {
+  let r;
   try {
-    const r = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
-    const seen = new Map<string, string[]>();
-    for (const t of r.tokens) {
-      if (t.kind !== 'option') continue;
-      const o = options[t.name];
-      if (o?.type !== 'string' || o.multiple) continue;
-      const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
-      seen.set(t.name, given);
-      if (given.length === 2)
-        return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => `'${visible(x)}'`).join(' and ')}): it takes one value` };
-    }
-    const given: { name: string; value: string }[] = [];
-    for (const t of r.tokens) if (t.kind === 'option' && t.value !== undefined) given.push({ name: t.name, value: t.value });
-    return { ok: true, p: { values: r.values, positionals: r.positionals, given } };
+    // -h and --help are every command's, parsed as the others are: inside a cluster of short
+    // options (`lspci -vh`) they ask for the help, and `--help=x` is told it takes no value —
+    // not "unknown option -h" from a command whose usage lists it.
+    r = parseArgs({ args, options: { ...options, [HELP]: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    return { ok: false, error: oneLine(e) };
+    return { ok: false, error: oneLine(e, args) };
+  }
+  if (r.tokens.some((t) => t.kind === 'option' && t.name === HELP)) throw new HelpWanted();
+  const seen = new Map<string, string[]>();
+  for (const t of r.tokens) {
+    if (t.kind !== 'option') continue;
+    const o = options[t.name];
+    if (o?.type !== 'string' || o.multiple) continue;
+    const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
+    seen.set(t.name, given);
+    if (given.length === 2)
+      return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => `'${visible(x)}'`).join(' and ')}): it takes one value` };
+  }
+  const given: { name: string; value: string }[] = [];
+  for (const t of r.tokens) if (t.kind === 'option' && t.value !== undefined) given.push({ name: t.name, value: t.value });
+  return { ok: true, p: { values: r.values, positionals: r.positionals, given } };
+}
+
+/**
+ * Thrown by `parse` when the command line asks for the command's help in a way main's first look
+ * (`wantsHelp`, whole arguments only) cannot see: main prints the usage, exit 0, as for `--help`.
+ */
+export class HelpWanted extends Error {
+  constructor() {
+    super('help wanted');
   }
 }
 
@@ -43,10 +61,12 @@ function optionName(name: string, o: Options[string]): string {
   return name.length === 1 && o.short === name ? `-${name}` : `--${name}`;
 }
 
-function oneLine(e: unknown): string {
+function oneLine(e: unknown, args: readonly string[]): string {
   const msg = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string }).code;
-  const opt = /'(-{1,2}[^', ]+)/.exec(msg)?.[1];
+  // parseArgs names an option that has a short form by both ('-h, --help'): the one written is meant.
+  const both = /'(-[^-', ]), (--[^', ]+)/.exec(msg);
+  const opt = both ? (args.some((a) => a === both[2] || a.startsWith(`${both[2]}=`)) ? both[2] : both[1]) : /'(-{1,2}[^', ]+)/.exec(msg)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${opt}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
     if (/does not take/.test(msg)) return `option ${opt} takes no value`;

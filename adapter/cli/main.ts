@@ -6,7 +6,7 @@ import { visible } from '../../emulator/format';
 import { didYouMean } from '../../emulator/scenario/names';
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
-import { wantsHelp } from './args';
+import { HelpWanted, wantsHelp } from './args';
 import { errnoCode, errorReason } from '../../io/errors';
 import { FileError, shownPath } from '../../io/files';
 import { ListenError } from '../server';
@@ -87,7 +87,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.ok;
   }
   current = name;
-  return cmd.run(rest, io);
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    // -h inside a cluster of short options (`lspci -vh`), found by the command's own parse.
+    if (!(e instanceof HelpWanted)) throw e;
+    io.out(cmd.usage);
+    return EXIT.ok;
+  }
 }
 
 // ---- the process: the executable (adapter/cli.ts) loads this module's bundle (dist/cli-body.js) ----

@@ -42,3 +42,30 @@ test('a quirk given twice to run, start or dap is a usage error naming both sett
   // Different quirks still repeat.
   assert.equal(cli(['run', QUICKSTART, '--quiet', '--quirk', 'short-packet-drop=on', '--quirk', 'descriptor-stride=off']).code, 0);
 });
+
+test('-h inside a cluster of short options prints the help, as --help does; --help=x is told it takes no value', () => {
+  const usage = cli(['lspci', '--help']);
+  assert.equal(usage.code, 0);
+  assert.match(usage.out, /^usage: vpci-lab lspci /);
+  assert.match(usage.out, /^ {2}-h, --help /m, 'the usage lists -h');
+  for (const args of [
+    ['lspci', '-vh'],
+    ['lspci', 'intel-82599-vf', '-xh'],
+    ['lspci', '-nnh', 'intel-82599-vf'],
+  ]) {
+    const r = cli(args);
+    assert.equal(r.err, '', args.join(' '));
+    assert.equal(r.code, 0, args.join(' '));
+    assert.equal(r.out, usage.out, args.join(' '));
+  }
+  for (const cmd of ['run', 'check', 'diff', 'devices', 'lspci', 'listings', 'start']) {
+    const r = cli([cmd, '--help=yes']);
+    assert.equal(r.code, 2, cmd);
+    assert.equal(r.err, `vpci-lab: ${cmd}: option --help takes no value\n(vpci-lab ${cmd} --help for usage)\n`);
+    assert.equal(r.out, '');
+  }
+  // A short option's value is not a cluster: -sh is -s with the value h (an address lspci refuses).
+  const s = cli(['lspci', 'intel-82599-vf', '-sh']);
+  assert.equal(s.code, 2);
+  assert.equal(s.err, 'vpci-lab: lspci: -s: Invalid slot number\n(vpci-lab lspci --help for usage)\n');
+});

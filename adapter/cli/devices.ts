@@ -103,7 +103,8 @@ options:
   --select BB:DD.F   only the device at that address, and an error if there is none
   --bar I=SIZE       a dump's BAR I size (0-5 or rom; once each, a power of two its register can
                      hold: a 32-bit memory BAR up to 2G, I/O up to 64K), e.g. 0=16K: a dump
-                     cannot tell it (a catalog device has its own: refused there)
+                     cannot tell it (a catalog device has its own: refused there); one device's,
+                     so with a dump of several, --select or -s picks the one
   -h, --help         print this help
 
 As lspci, it prints pcilib's warnings on stderr ("pcilib: …"), and where lspci 3.9.0 stops with
@@ -257,7 +258,15 @@ export const lspciCommand: Command = {
         const [domain = 0, bus = 0, slot = 0, func = 0] = addressParts(d.address);
         return filterMatches(filter, { domain, bus, slot, func }, d.bytes);
       });
+      // --select promises an error when there is no device to print, -s and -d or not.
+      if (sel !== undefined && !devs.length) return bad(`--select ${visible(sel)}: the device there is not one that -s and -d let through`);
     }
+    if (bars.length && !bytes && devs.length > 1)
+      // One size per BAR is one device's: laid on every device of the dump, it would print each
+      // with that size, a NIC's and a GPU's BAR 0 alike.
+      return bad(
+        `--bar ${v.bar![0]}: sizes one device's BARs, and ${devs.length} devices are to be printed (${devs.map((d) => d.address).join(', ')}); name one with --select or -s`,
+      );
     if (bars.length && !bytes) {
       // The sizes given must fit the dump's BAR registers as a scenario's `bar` clauses must
       // (emulator/scenario/dump-check.ts): a register the header has, not the upper half of a

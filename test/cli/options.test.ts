@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -68,4 +68,57 @@ test('-h inside a cluster of short options prints the help, as --help does; --he
   const s = cli(['lspci', 'intel-82599-vf', '-sh']);
   assert.equal(s.code, 2);
   assert.equal(s.err, 'vpci-lab: lspci: -s: Invalid slot number\n(vpci-lab lspci --help for usage)\n');
+});
+
+/** A dump of two devices as lspci -xxxx writes them: the catalog's 82599 VF at 01:00.0 and 01:00.1. */
+function twoDeviceDump(): string {
+  const one = cli(['lspci', 'intel-82599-vf', '-xxxx']);
+  assert.equal(one.code, 0, one.err);
+  const text = one.out.replace(/^[0-9a-f:.]+ /, '');
+  const file = join(dir, 'two.lspci');
+  writeFileSync(file, `01:00.0 ${text}\n01:00.1 ${text}`);
+  return file;
+}
+
+test('lspci --bar on a dump of several devices asks which one, rather than giving every device that size', () => {
+  const file = twoDeviceDump();
+  const all = cli(['lspci', file]);
+  assert.equal(all.code, 0, all.err);
+  assert.equal(all.out.match(/^0[01]:00\.[01] /gm)?.length, 2, 'two devices');
+  const r = cli(['lspci', file, '-v', '--bar', '0=16K']);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.err,
+    "vpci-lab: lspci: --bar 0=16K: sizes one device's BARs, and 2 devices are to be printed (01:00.0, 01:00.1); name one with --select or -s\n(vpci-lab lspci --help for usage)\n",
+  );
+  assert.equal(r.out, '');
+  for (const pick of [
+    ['--select', '01:00.1'],
+    ['-s', '.1'],
+  ]) {
+    const one = cli(['lspci', file, '-v', '--bar', '0=16K', ...pick]);
+    assert.equal(one.code, 0, one.err);
+    assert.match(one.out, /^01:00\.1 /);
+    assert.match(one.out, /\[size=16K\]/);
+    assert.doesNotMatch(one.out, /^01:00\.0 /m);
+  }
+});
+
+test('lspci --select whose device -s or -d leaves out is an error, as --select promises, not an empty exit 0', () => {
+  const file = twoDeviceDump();
+  for (const filter of [
+    ['-s', '01:00.0'],
+    ['-d', '10de:'],
+  ]) {
+    const r = cli(['lspci', file, '--select', '01:00.1', ...filter]);
+    assert.equal(r.code, 2, filter.join(' '));
+    assert.equal(r.err, 'vpci-lab: lspci: --select 01:00.1: the device there is not one that -s and -d let through\n(vpci-lab lspci --help for usage)\n');
+    assert.equal(r.out, '');
+  }
+  const both = cli(['lspci', file, '--select', '01:00.1', '-d', '8086:10ed']);
+  assert.equal(both.code, 0, both.err);
+  assert.match(both.out, /^01:00\.1 Ethernet controller: Intel Corporation 82599 Ethernet Controller Virtual Function/);
+  // -s alone that matches nothing still prints nothing, as lspci does.
+  const none = cli(['lspci', file, '-s', '09:']);
+  assert.deepEqual([none.code, none.out, none.err], [0, '', '']);
 });

@@ -6,7 +6,7 @@ import { EXIT, STDIN_ARG, type Command } from './io';
 import { parse, last } from './args';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
 import { runStdio, runTcp } from '../server';
-import { HeldMachine, type LaunchArgs } from '../session';
+import { HeldMachine, STALLED_BACKLOG, type LaunchArgs } from '../session';
 import { loadReported } from './load-reported';
 
 export const DAP_USAGE = `usage: vpci-lab dap [--port N [--scenario <file.vpci> [--guest G] [--host H] [--quirk name=on|off]...]]
@@ -28,6 +28,7 @@ exit codes:
   0   the adapter ended (over stdio: its client closed the connection)
   2   a wrong option, or a --scenario that cannot be read or has errors (printed as file:line:col)
   69  the --port cannot be listened on (in use, not permitted)
+  74  over stdio, a client that stopped reading: ${STALLED_BACKLOG / 1048576} MiB of answers unread (stderr says so)
 `;
 
 const OPTIONS = { ...OVERRIDE_OPTIONS, port: { type: 'string' }, scenario: { type: 'string' } } as const;

@@ -122,3 +122,9 @@ test('lspci --select whose device -s or -d leaves out is an error, as --select p
   const none = cli(['lspci', file, '-s', '09:']);
   assert.deepEqual([none.code, none.out, none.err], [0, '', '']);
 });
+
+test('dap --help lists exit 74, what a stdio client that stops reading ends it with', () => {
+  const h = cli(['dap', '--help']);
+  assert.equal(h.code, 0);
+  assert.match(h.out, /^ {2}74 +over stdio, a client that stopped reading: 64 MiB of answers unread/m);
+});

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -127,4 +127,21 @@ test('dap --help lists exit 74, what a stdio client that stops reading ends it w
   const h = cli(['dap', '--help']);
   assert.equal(h.code, 0);
   assert.match(h.out, /^ {2}74 +over stdio, a client that stopped reading: 64 MiB of answers unread/m);
+});
+
+test("the README's command table names the long options each command's --help lists, and no others", () => {
+  const readme = readFileSync(resolve('README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('| command | what it does |'));
+  const rows = table.slice(0, table.indexOf('\n\n')).split('\n').slice(2);
+  const longs = (text: string) => [...new Set([...text.matchAll(/(?<![\w-])--[a-z][a-z-]*/g)].map((m) => m[0]))].filter((o) => o !== '--help').sort();
+  assert.ok(rows.length >= 8, 'the table has a row per command');
+  for (const row of rows) {
+    const usage = /^\| `([^`]+)`/.exec(row)![1]!;
+    const cmd = usage.split(' ')[0]!;
+    const help = cli([cmd, '--help']);
+    assert.equal(help.code, 0, cmd);
+    // The options, not the exit codes' table (check's is run's too, which names run's reports).
+    const options = help.out.split(/\n(?:exit codes|quirks)\b/)[0]!;
+    assert.deepEqual(longs(usage), longs(options), `${cmd}: README \`${usage}\``);
+  }
 });

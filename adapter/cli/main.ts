@@ -60,8 +60,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     const about = name === 'help' ? rest[0] : undefined;
-    // `help --help` (or -h) asks how to use help: the usage, which says it.
-    if (about === undefined || about === '--help' || about === '-h') {
+    // `help --help` (or -h, or `help help`) asks how to use help: the usage, which says it.
+    if (about === undefined || about === '--help' || about === '-h' || about === 'help') {
       io.out(usage());
       return EXIT.ok;
     }

@@ -43,7 +43,7 @@ test('every command prints its usage to stdout with --help (or -h, or vpci-lab h
       assert.equal(io.stderr, '', argv.join(' '));
     }
   }
-  for (const argv of [['--help'], ['help'], ['help', '--help'], ['help', '-h']]) {
+  for (const argv of [['--help'], ['help'], ['help', '--help'], ['help', '-h'], ['help', 'help']]) {
     const io = capture();
     assert.equal(await main(argv, io), 0, argv.join(' '));
     for (const c of COMMANDS) assert.match(io.stdout, new RegExp(`^  ${c.name} +\\S`, 'm'), argv.join(' '));

@@ -211,7 +211,7 @@ export function diffReport(d: RunDiff, runs: { side: Side; m: Machine; steps: nu
 }
 
 /** The comparison as JSON (`--json`): bytes and field lists are left out, rows keep their order. */
-export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: number }[]): unknown {
+export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: number; hitMaxSteps?: boolean }[]): unknown {
   const msg = (x: SeqMessage | undefined) =>
     x && {
       seq: x.seq,
@@ -242,8 +242,18 @@ export function diffJson(d: RunDiff, runs: { side: Side; m: Machine; steps: numb
       })),
     })),
   };
-  function side(r: { side: Side; m: Machine; steps: number }) {
-    return { label: r.side.label, scenario: r.side.file, host: r.m.config.host, guest: r.m.config.guest, quirks: r.m.config.quirks, steps: r.steps };
+  function side(r: { side: Side; m: Machine; steps: number; hitMaxSteps?: boolean }) {
+    return {
+      label: r.side.label,
+      scenario: r.side.file,
+      host: r.m.config.host,
+      guest: r.m.config.guest,
+      quirks: r.m.config.quirks,
+      steps: r.steps,
+      // As run --json says it: a comparison of runs cut short covers only what ran, which stderr
+      // alone told, and a program reading the report could not.
+      stoppedAtMaxSteps: r.hitMaxSteps === true,
+    };
   }
 }
 
@@ -289,13 +299,13 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
     }
     loads.push({ ...loaded, machine: loaded.machine });
   }
-  const runs: { side: Side; m: Machine; steps: number }[] = [];
+  const runs: { side: Side; m: Machine; steps: number; hitMaxSteps: boolean }[] = [];
   for (const [i, side] of s.sides.entries()) {
     const loaded = loads[i]!;
     const m = loaded.machine;
     const run = await runToVerdict(loaded, { maxSteps });
     if (run.hitMaxSteps) io.err(`vpci-lab: diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
-    runs.push({ side, m, steps: run.steps });
+    runs.push({ side, m, steps: run.steps, hitMaxSteps: run.hitMaxSteps });
   }
   const d = diffRuns(runs[0]!.m, runs[1]!.m, [s.sides[0].label, s.sides[1].label]);
   // visible(): a control character in a file name (and so in a label) is written as \xNN, as in every message.

@@ -145,3 +145,13 @@ test("the README's command table names the long options each command's --help li
     assert.deepEqual(longs(usage), longs(options), `${cmd}: README \`${usage}\``);
   }
 });
+
+test('diff --json says of each run whether --max-steps cut it short, as run --json does (stderr alone said it)', () => {
+  const cut = cli(['diff', QUICKSTART, '--guest', 'linux', '--guest', 'freebsd', '--max-steps', '100', '--json', '-']);
+  assert.equal(cut.code, 1, cut.err);
+  const j = JSON.parse(cut.out) as { left: { steps: number; stoppedAtMaxSteps: boolean }; right: { steps: number; stoppedAtMaxSteps: boolean } };
+  assert.deepEqual([j.left.steps, j.left.stoppedAtMaxSteps, j.right.steps, j.right.stoppedAtMaxSteps], [100, true, 100, true]);
+  assert.match(cut.err, /^vpci-lab: diff: linux: stopped at --max-steps 100; the comparison covers what ran$/m);
+  const whole = JSON.parse(cli(['diff', QUICKSTART, '--json', '-']).out) as typeof j;
+  assert.deepEqual([whole.left.stoppedAtMaxSteps, whole.right.stoppedAtMaxSteps], [false, false]);
+});

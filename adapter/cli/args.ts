@@ -30,6 +30,11 @@ export function parse<O extends Options>(args: string[], options: O): { ok: true
   } catch (e) {
     return { ok: false, error: oneLine(e, args) };
   }
+  // An option with a short form is written short (lspci's -v, -s …): its long name is only the
+  // key it is parsed under, which no usage lists, as lspci itself has no --verbose.
+  for (const t of r.tokens)
+    if (t.kind === 'option' && t.name !== HELP && options[t.name]?.short !== undefined && t.rawName.startsWith('--'))
+      return { ok: false, error: `unknown option ${visible(t.rawName)}` };
   if (r.tokens.some((t) => t.kind === 'option' && t.name === HELP)) throw new HelpWanted();
   const seen = new Map<string, string[]>();
   for (const t of r.tokens) {

@@ -155,3 +155,23 @@ test('diff --json says of each run whether --max-steps cut it short, as run --js
   const whole = JSON.parse(cli(['diff', QUICKSTART, '--json', '-']).out) as typeof j;
   assert.deepEqual([whole.left.stoppedAtMaxSteps, whole.right.stoppedAtMaxSteps], [false, false]);
 });
+
+test("lspci's short options have no long names its usage does not list: --verbose, --slot=… are unknown, as in lspci", () => {
+  for (const [arg, shown] of [
+    ['--verbose', '--verbose'],
+    ['--hex', '--hex'],
+    ['--numeric', '--numeric'],
+    ['--domains', '--domains'],
+    ['--slot=00:', '--slot'],
+    ['--id=8086:', '--id'],
+    ['--option=hwdb.disable=1', '--option'],
+  ] as const) {
+    const r = cli(['lspci', 'intel-82599-vf', arg]);
+    assert.equal(r.code, 2, arg);
+    assert.equal(r.err, `vpci-lab: lspci: unknown option ${shown}\n(vpci-lab lspci --help for usage)\n`);
+    assert.equal(r.out, '', arg);
+  }
+  const short = cli(['lspci', 'intel-82599-vf', '-v', '-s', '00:', '-d', '8086:', '-O', 'hwdb.disable=1', '-nn', '-D']);
+  assert.equal(short.code, 0, short.err);
+  assert.match(short.out, /^0000:00:00\.0 Ethernet controller \[0200\]: /);
+});

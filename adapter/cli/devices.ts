@@ -2,7 +2,7 @@
 // catalog device or a dump file the way lspci does (-v / -vvv, -xxxx).
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, STDIN_ARG, STDIN_NAME, type Command } from './io';
+import { EXIT, STDIN_ARG, STDIN_NAME, notUtf8Hint, type Command } from './io';
 import { parse } from './args';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
@@ -207,7 +207,7 @@ export const lspciCommand: Command = {
         // a file that is missing or cannot be read: one line naming it
         const why =
           e instanceof FileError && e.problem === 'missing'
-            ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`
+            ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file${notUtf8Hint(what)}`
             : e instanceof FileError
               ? e.message
               : `${dumpName}: ${errorReason(e)}`;

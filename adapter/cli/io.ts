@@ -59,3 +59,14 @@ export const EXIT_CODES = `exit codes (run and check alike):
   2  bad input: a scenario error (printed as file:line:col), an unreadable file or a wrong option
   74 (run) a --json or --junit report file cannot be written (found before the run starts)
 `;
+
+/**
+ * What is added to "no such file" when the name holds U+FFFD: Node reads the command line as
+ * UTF-8 and puts U+FFFD in place of bytes that are not (a Latin-1 name, `caf\xe9.vpci`), so a
+ * file that `ls` shows is not found under the name the CLI was given.
+ */
+export function notUtf8Hint(path: string): string {
+  return path.includes('\uFFFD')
+    ? ' (its name is not UTF-8, and Node reads the command line as UTF-8: rename the file, or give it as - on standard input)'
+    : '';
+}

@@ -1,7 +1,7 @@
 // Loading a scenario for a CLI command: the file is read, parsed and checked,
 // and every diagnostic is printed to stderr as file:line:col with the source
 // line — the same for `run`, `check`, `diff` and `dap --scenario`.
-import { STDIN_ARG, STDIN_NAME, type CliIo } from './io';
+import { STDIN_ARG, STDIN_NAME, notUtf8Hint, type CliIo } from './io';
 import { loadScenarioFile, type Loaded } from '../load';
 import { formatDiagnostics } from '../../emulator/scenario/lines';
 import { FileError, SCENARIO_LIMIT, decodeText, shownPath } from '../../io/files';
@@ -22,7 +22,7 @@ export function loadReported(file: string, io: CliIo, prefix: string, overrides:
   try {
     loaded = loadScenarioFile(file, overrides, text);
   } catch (e) {
-    io.err(`${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason : errorReason(e)}\n`);
+    io.err(`${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason + (e.problem === 'missing' ? notUtf8Hint(file) : '') : errorReason(e)}\n`);
     return undefined;
   }
   for (const line of formatDiagnostics(loaded.diagnostics, shownPath(file), loaded.text)) io.err(line + '\n');

@@ -175,3 +175,25 @@ test("lspci's short options have no long names its usage does not list: --verbos
   assert.equal(short.code, 0, short.err);
   assert.match(short.out, /^0000:00:00\.0 Ethernet controller \[0200\]: /);
 });
+
+test('a file whose name is not UTF-8 (Latin-1 é) is not found, and the message says why rather than only "no such file"', () => {
+  // The name's bytes reach the CLI through the shell, as a user's would: Node's own spawn cannot pass them.
+  const name = Buffer.concat([Buffer.from(join(dir, 'caf')), Buffer.from([0xe9]), Buffer.from('.vpci')]);
+  writeFileSync(name, readFileSync(QUICKSTART));
+  const hint = ' (its name is not UTF-8, and Node reads the command line as UTF-8: rename the file, or give it as - on standard input)';
+  for (const cmd of ['check', 'run', 'lspci']) {
+    const r = spawnSync('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} ${cmd} "$(printf '${join(dir, 'caf')}\\351.vpci')"`], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2, r.stderr);
+    const shown = `${join(dir, 'caf')}\uFFFD.vpci`;
+    assert.equal(
+      r.stderr.split('\n')[0],
+      cmd === 'lspci'
+        ? `vpci-lab: lspci: '${shown}' is neither a catalog device (see vpci-lab devices) nor a file${hint}`
+        : `vpci-lab: ${cmd}: ${shown}: no such file${hint}`,
+    );
+  }
+  // A name that is UTF-8 and missing is told as before.
+  assert.equal(cli(['check', 'nope.vpci']).err, 'vpci-lab: check: nope.vpci: no such file\n');
+});

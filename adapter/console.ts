@@ -350,13 +350,25 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (!r) return { ok: false, error: 'usage: cfg <bus[/slot]> [offset] [length]  |  cfg <bus[/slot]> <offset> = <value> [width]' };
       const f = ins.fn(r.bi, r.wslot);
       if (!f) return { ok: false, error: 'no function there' };
-      const off = rest[1] ? (parseNumber(rest[1]) ?? 0) : 0;
       if (rest[2] === '=') {
         if (ins.frozen) return { ok: false, error: ins.frozen };
-        const v = rest[3] !== undefined ? parseNumber(rest[3]) : undefined;
+        const usage = 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]';
+        if (rest[3] === undefined || rest.length > 5) return { ok: false, error: usage };
+        // Each word is what it says or the write is refused: a mistyped offset was read as 0 (and
+        // wrote VENDOR_ID/COMMAND), a mistyped width as the offset's natural one.
+        const size = f.config.bytes.length;
+        const off = parseNumber(rest[1]!);
+        if (off === undefined) return { ok: false, error: `cfg: offset ${clip(rest[1]!)} is not a number` };
+        if (off < 0 || off >= size) return { ok: false, error: `cfg: offset ${rest[1]} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
         const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
-        if (v === undefined || (width !== 1 && width !== 2 && width !== 4) || off < 0 || off + width > 4096)
-          return { ok: false, error: 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]' };
+        if (width !== 1 && width !== 2 && width !== 4) return { ok: false, error: `cfg: width ${rest[4]} is not 1, 2 or 4 bytes` };
+        // A config write is naturally aligned: Linux refuses a word write at an odd offset and a
+        // dword write off a multiple of 4 (drivers/pci/access.c, PCI_OP_WRITE with PCI_word_BAD /
+        // PCI_dword_BAD, linux v6.12.118); one here would have written two registers at once.
+        if (off % width !== 0) return { ok: false, error: `cfg: a ${width}-byte write must be aligned: offset ${hexText(off)} is not a multiple of ${width}` };
+        // The value as a register's (assign): the expression language's 64-bit rules, so -1 is all ones.
+        const v = ins.parseValue(rest[3]);
+        if (typeof v === 'string') return { ok: false, error: `cfg: ${v}` };
         const before = ins.raw(f, off, width);
         ins.writeCfg(r.bi, r.wslot, f, off, width, v >>> 0);
         const after = ins.raw(f, off, width);
@@ -366,6 +378,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
           changed: true,
         };
       }
+      if (rest.length > 3) return { ok: false, error: `cfg: unexpected '${rest[3]}' (usage: cfg <bus[/slot]> [offset [length]])` };
       return cfgDump(ins, r.bi, r.wslot, rest[1], rest[2]);
     }
     case 'msix': {
@@ -423,13 +436,17 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
       const v = rest[1] !== undefined ? parseNumber(rest[1]) : undefined;
-      if (!r || v === undefined) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>' };
+      // A vector is an index into the device's table, 0 or more (a negative one went into the trace as an undeliverable interrupt).
+      if (!r || v === undefined || v < 0 || rest.length > 2) return { ok: false, error: 'usage: raise <bus[/slot]> <vector>   (vector: 0, 1, …)' };
       const t0 = ins.m.trace.length;
       ins.m.buses[r.bi]!.raise(r.wslot, v);
       return { ok: true, text: views.transcript(ins, t0, ins.m.trace.length - t0).join('\n') || 'raised', changed: true };
     }
     case 'trace': {
-      const n = rest[0] ? (parseNumber(rest[0]) ?? 20) : 20;
+      // A count that is not one (trace 0, trace -1, trace x) is refused: it printed '(no events yet)' or the default 20.
+      const n = rest[0] !== undefined ? parseNumber(rest[0]) : 20;
+      if (n === undefined || n < 1 || rest.length > 1)
+        return { ok: false, error: 'usage: trace [n]   (n: how many of the last events, 1 or more; default 20)' };
       return { ok: true, text: views.transcript(ins, Math.max(0, ins.m.trace.length - n), n).join('\n') || '(no events yet)' };
     }
   }
@@ -454,8 +471,8 @@ function cfgDump(
   let len = size;
   if (offText !== undefined) {
     const o = parseNumber(offText);
-    if (o === undefined || o < 0 || o >= size)
-      return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
+    if (o === undefined) return { ok: false, error: `cfg: offset ${clip(offText)} is not a number` };
+    if (o < 0 || o >= size) return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
     off = o;
     len = 64;
   }

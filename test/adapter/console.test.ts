@@ -206,3 +206,36 @@ test("a Linux guest's buses share one map of domain numbers: a bus whose GUID by
     ],
   );
 });
+
+test('console commands with wrong arguments are refused, each saying what is wrong, and change nothing', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: false }); // to the end: MSI-X is enabled on nic0
+  const header = async () => (await repl('cfg nic0 0 16')).split('\n')[1];
+  const events = async () => (await repl('trace 1000000')).split('\n').length;
+  const before = { header: await header(), events: await events(), command: await repl('nic0.COMMAND') };
+  for (const [cmd, message] of [
+    // a mistyped offset was read as 0: this wrote VENDOR_ID/DEVICE_ID
+    ['cfg nic0 zz = 1', 'cfg: offset zz is not a number'],
+    ['cfg nic0 zz', 'cfg: offset zz is not a number'],
+    // unaligned: one write across COMMAND and STATUS (Linux refuses it: drivers/pci/access.c)
+    ['cfg nic0 0x3 = 0xff 4', 'cfg: a 4-byte write must be aligned: offset 0x3 is not a multiple of 4'],
+    ['cfg nic0 5 = 1 2', 'cfg: a 2-byte write must be aligned: offset 0x5 is not a multiple of 2'],
+    ['cfg nic0 4 = zz 2', "cfg: unknown name 'zz' (at column 1)"],
+    ['cfg nic0 4 = 99999999999999999999 2', 'cfg: 99999999999999999999 does not fit in 64 bits (at column 1)'],
+    ['cfg nic0 4 = 1 3', 'cfg: width 3 is not 1, 2 or 4 bytes'],
+    ['cfg nic0 4 = 1 2 x', 'usage: cfg <bus[/slot]> <offset> = <value> [1|2|4]'],
+    ['cfg nic0 4 8 9', "cfg: unexpected '9' (usage: cfg <bus[/slot]> [offset [length]])"],
+    // trace 0 and trace -1 said '(no events yet)', trace x printed 20
+    ['trace 0', 'usage: trace [n]   (n: how many of the last events, 1 or more; default 20)'],
+    ['trace -1', 'usage: trace [n]   (n: how many of the last events, 1 or more; default 20)'],
+    ['trace x', 'usage: trace [n]   (n: how many of the last events, 1 or more; default 20)'],
+    // a negative vector went into the trace as an undeliverable interrupt
+    ['raise nic0 -1', 'usage: raise <bus[/slot]> <vector>   (vector: 0, 1, …)'],
+    ['raise nic0 0 1', 'usage: raise <bus[/slot]> <vector>   (vector: 0, 1, …)'],
+  ] as const)
+    await assert.rejects(dc.evaluateRequest({ expression: cmd, context: 'repl' }), { message }, cmd);
+  assert.deepEqual({ header: await header(), events: await events(), command: await repl('nic0.COMMAND') }, before);
+  // What is right still works.
+  assert.match(await repl('cfg nic0 4 = 0 2'), /^config 0x004\/2: 0x0006 → 0x0000$/);
+  assert.equal((await repl('trace 3')).split('\n').length, 3);
+});

@@ -70,6 +70,16 @@ const OPS = [
   ':',
 ];
 
+/**
+ * The character at `i` as an error names it: the whole of a character outside the BMP (its two
+ * UTF-16 halves; one half alone reached the client as U+FFFD, 'nic0.😀' said unexpected '�'),
+ * a control character by its code point.
+ */
+function charText(src: string, i: number): string {
+  const cp = src.codePointAt(i)!;
+  return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(cp)}'`;
+}
+
 function lex(src: string): Tok[] {
   const out: Tok[] = [];
   let i = 0;
@@ -116,7 +126,7 @@ function lex(src: string): Tok[] {
       continue;
     }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (!op) throw new ExprError(`unexpected character '${c}'`, i);
+    if (!op) throw new ExprError(`unexpected character ${charText(src, i)}`, i);
     out.push({ k: 'op', v: op, pos: i });
     i += op.length;
   }

@@ -239,3 +239,12 @@ test('console commands with wrong arguments are refused, each saying what is wro
   assert.match(await repl('cfg nic0 4 = 0 2'), /^config 0x004\/2: 0x0006 → 0x0000$/);
   assert.equal((await repl('trace 3')).split('\n').length, 3);
 });
+
+test('an expression with a character outside the language names it whole: a character outside the BMP, a control character by its code point', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // It said unexpected '\ud83d' (half of the character), which a client shows as '�'.
+  await assert.rejects(dc.evaluateRequest({ expression: 'nic0.😀', context: 'watch' }), { message: "unexpected character '😀' (at column 6)" });
+  await assert.rejects(dc.evaluateRequest({ expression: '1 \u0007 2', context: 'watch' }), { message: 'unexpected character U+0007 (at column 3)' });
+  await assert.rejects(dc.evaluateRequest({ expression: 'é + 1', context: 'watch' }), { message: "unexpected character 'é' (at column 1)" });
+});

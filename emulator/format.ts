@@ -107,9 +107,15 @@ export function timeLiteral(ns: number): string {
   return unit ? String(ns / (unit[1] as number)) + (unit[0] as string) : String(ns) + 'ns';
 }
 
-/** A piece of input in a one-line message: at most `max` characters, with … where it was cut. */
+/**
+ * A piece of input in a one-line message: at most `max` characters, with … where it was cut. Never
+ * between the two UTF-16 halves of one character: a lone half reaches a client as U+FFFD (a
+ * breakpoint condition's 40th character an emoji was said as 'yyy…�…').
+ */
 export function clip(text: string, max = 40): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  if (text.length <= max) return text;
+  const c = text.charCodeAt(max - 1);
+  return `${text.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max)}…`;
 }
 
 /**

@@ -248,3 +248,13 @@ test('an expression with a character outside the language names it whole: a char
   await assert.rejects(dc.evaluateRequest({ expression: '1 \u0007 2', context: 'watch' }), { message: 'unexpected character U+0007 (at column 3)' });
   await assert.rejects(dc.evaluateRequest({ expression: 'é + 1', context: 'watch' }), { message: "unexpected character 'é' (at column 1)" });
 });
+
+test('a message quoting input cut to 40 characters does not cut a character in two', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const condition = `${'y'.repeat(39)}😀`; // the emoji's two UTF-16 halves are the 40th and 41st
+  const bp = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'vmbus_pcib_attach', condition }] })).body.breakpoints[0]!;
+  assert.equal(bp.verified, false);
+  // It said 'yyy…\ud83d…' (the first half alone, which a client shows as '�').
+  assert.equal(bp.message, `Condition "${'y'.repeat(39)}…": unexpected character '😀' (at column 40)`);
+});

@@ -1584,6 +1584,10 @@ export class VpciDebugSession extends DebugSession {
     if (!this.runnable(response, false)) return;
     response.body = { allThreadsContinued: true };
     this.sendResponse(response);
+    // At the end, something the user did there (an eject, an offer or a raise from the Debug
+    // Console, vpci/eject) may have given the machine work again: the run goes on to do it, as the
+    // console said it would ("continue to watch the guest handle it"); it ended the session unrun.
+    if (this.ended && this.rt?.upcoming() !== undefined) this.ended = false;
     if (this.ended) {
       // Past the end: the run is over, and exits as `vpci-lab run` would (0 every expectation held, 1 one failed).
       // The verdict reported now if one was due (judged once), else judged where the run stands.

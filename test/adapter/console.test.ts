@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch, cont } from './harness';
 import { CONSOLE_COMMANDS, CONSOLE_FUNCTIONS, CONSOLE_NAMES } from '../../adapter/console';
 
@@ -257,4 +258,22 @@ test('a message quoting input cut to 40 characters does not cut a character in t
   assert.equal(bp.verified, false);
   // It said 'yyy…\ud83d…' (the first half alone, which a client shows as '�').
   assert.equal(bp.message, `Condition "${'y'.repeat(39)}…": unexpected character '😀' (at column 40)`);
+});
+
+test('an eject, offer or raise at the end of the scenario is run by the Continue after it, not dropped with the session', async () => {
+  const dc = h.client();
+  const end = await launch(dc, QUICKSTART, { stopOnEntry: false });
+  assert.equal(end.body.reason, 'end');
+  assert.match(await repl('eject nic0'), /continue to watch the guest handle it/);
+  // It ended the session (exited, terminated) with the eject never sent.
+  const next = Promise.race([dc.waitForEvent('stopped'), dc.waitForEvent('terminated')]);
+  await dc.continueRequest({ threadId: 1 });
+  const again = await next;
+  assert.equal(again.event, 'stopped');
+  assert.equal((again as DebugProtocol.StoppedEvent).body.reason, 'end');
+  assert.match(await repl('trace 8'), /nic0 +guest -> host .*EJECTION_COMPLETE slot 00\.0 status SUCCESS/);
+  // and with nothing left to run, Continue ends the session as before
+  const terminated = dc.waitForEvent('terminated');
+  await dc.continueRequest({ threadId: 1 });
+  await terminated;
 });

@@ -57,3 +57,14 @@ test('an unplugged function has no Device scope, answers no config reads or writ
   assert.deepEqual(await devices(), ['Device nic0/00.0', 'Device nic0/01.2']);
   assert.equal(await evaluate('cfg16(nic0, 0, 0x41)'), '0x15b3');
 });
+
+test('vpci/eject of a function off the bus is refused, as the console refuses it: the host is not asked, no protocol error is logged', async () => {
+  const dc = h.client();
+  await launch(dc, UNPLUG, { stopOnEntry: false });
+  // It answered {ok: true}, and the host logged 'ERROR: eject: no function at win_slot …' into the run.
+  assert.equal(await refused(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 0x41 })), 'Bus nic0 has no function at 01.2 (the host took it off the bus)');
+  assert.equal(await refused(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 0x42 })), 'Bus nic0 has no function at 02.2');
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'eject nic0/1.2', context: 'repl' })), "no bus or function 'nic0/1.2'");
+  const trace = (await dc.evaluateRequest({ expression: 'trace 3', context: 'repl' })).body.result;
+  assert.doesNotMatch(trace, /ERROR/);
+});

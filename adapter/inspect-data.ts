@@ -154,6 +154,11 @@ export function targetPresent(ctx: InspectContext, t: Extract<Target, { kind: 'c
   return bi >= 0 && !!ctx.fn(bi, t.wslot);
 }
 
+/** Whether the target's function was on its bus and has left it (an unplug, a completed eject, its bus gone): not "not present yet". */
+export function targetGone(ctx: InspectContext, t: Extract<Target, { kind: 'cfg' | 'msix' }>): boolean {
+  return !targetPresent(ctx, t) && ctx.m.buses.some((b) => b.decl.name === t.bus && b.functions.has(t.wslot));
+}
+
 export function dataValue(ctx: InspectContext, bp: DataBp): number | undefined {
   const t = bp.target;
   // What is at an address changes as BARs and windows move: a hit says what the access read or wrote instead.

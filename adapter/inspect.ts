@@ -267,6 +267,10 @@ export class Inspector implements InspectContext {
     return data.targetPresent(this, t);
   }
 
+  targetGone(t: Extract<data.Target, { kind: 'cfg' | 'msix' }>): boolean {
+    return data.targetGone(this, t);
+  }
+
   dataValue(bp: DataBp): number | undefined {
     return data.dataValue(this, bp);
   }

@@ -1543,8 +1543,10 @@ export class VpciDebugSession extends DebugSession {
         out.push({ id: bp.id, verified: true, message: `${bp.target.description}: ${this.ins!.placedNow(t)}` });
         continue;
       }
+      // A function that has left the bus was said to be 'not present yet'; it is watched again should it come back (a step back to before it left).
       const present = this.ins!.targetPresent(t);
-      out.push({ id: bp.id, verified: true, message: present ? bp.target.description : `${bp.target.description} (the device is not present yet)` });
+      const absent = this.ins!.targetGone(t) ? 'the device has left the bus' : 'the device is not present yet';
+      out.push({ id: bp.id, verified: true, message: present ? bp.target.description : `${bp.target.description} (${absent})` });
     }
     this.rt?.setDataBreakpoints(list);
     response.body = { breakpoints: out };

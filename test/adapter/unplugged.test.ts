@@ -68,3 +68,11 @@ test('vpci/eject of a function off the bus is refused, as the console refuses it
   const trace = (await dc.evaluateRequest({ expression: 'trace 3', context: 'repl' })).body.result;
   assert.doesNotMatch(trace, /ERROR/);
 });
+
+test('a data breakpoint on a function that has left the bus says so, not that it is not present yet', async () => {
+  const dc = h.client();
+  await launch(dc, UNPLUG, { stopOnEntry: false });
+  const info = await dc.dataBreakpointInfoRequest({ name: 'nic0/1.2.COMMAND' });
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+  assert.equal(set.body.breakpoints[0]!.message, 'nic0/01.2.COMMAND (config 0x04) (the device has left the bus)');
+});

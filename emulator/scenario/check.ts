@@ -76,6 +76,15 @@ const VERSIONED: readonly { value: number; from: number; to: number; family: str
 /** Host-to-guest messages (protocol.md §2.1 Dir column): a host fault never matches them. */
 const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
 
+/**
+ * A relative dump path written with '\' between its folders, with '/' instead; undefined for a path
+ * without one, or an absolute Windows path ('C:\…', '\\server\…'), which names no file elsewhere however written.
+ */
+function slashedPath(path: string): string | undefined {
+  if (!path.includes('\\') || /^([A-Za-z]:|[\\/])/.test(path)) return undefined;
+  return path.replace(/\\/g, '/');
+}
+
 function isPow2(n: number): boolean {
   if (n <= 0 || !Number.isSafeInteger(n)) return false;
   // Safe for sizes above 2^32 (bitwise operators are 32-bit).
@@ -295,8 +304,14 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         if (!isPow2(bar.size)) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
       }
       const text = ctx.readFile(src.path);
-      if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'`);
-      else if (typeof text !== 'string') add('error', src.pathLoc, text.code, text.message);
+      // A relative path written with Windows' separator ('devices\gpu.lspci') is found on Windows only: elsewhere a
+      // '\' is part of a file name. Where it is missing, the message says so, and the path with '/' is the fix (ours).
+      const missing = text === undefined || (typeof text !== 'string' && text.code === 'dump-missing');
+      const slashed = missing ? slashedPath(src.path) : undefined;
+      const hint = slashed ? `; folders are separated by '/', which every system reads ('\\' only Windows): did you mean '${slashed}'?` : '';
+      const fix = slashed ? [`"${slashed.replace(/"/g, '\\"')}"`] : undefined;
+      if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'${hint}`, undefined, fix);
+      else if (typeof text !== 'string') add('error', src.pathLoc, text.code, text.message + hint, undefined, fix);
       else if (ctx.checkDump) {
         let r: { line?: number; message: string; bar?: number | 'rom'; warning?: true } | null;
         // BAR sizes are checked against the dump only once each size is a power of two.

@@ -120,6 +120,55 @@ test('a client that names no workspace folders (null) but a root: the root is a 
   }
 });
 
+test("a path written with Windows' '\\' between its folders is missing here: the message says '/' is read everywhere, and the path so written is the fix", async () => {
+  const lsp = await startServer();
+  try {
+    mkdirSync(join(scen, 'devices'), { recursive: true });
+    copyFileSync(GPU, join(scen, 'devices', 'gpu.lspci'));
+    // "devices\\gpu.lspci" (escaped) and "..\scen\devices\gpu.lspci" (a '\' before a letter stands for itself); an absolute Windows path gets no such fix
+    const src = `bus a { function 0 dump "devices\\\\gpu.lspci" ${BARS} }\nbus b { function 0 dump "..\\scen\\devices\\gpu.lspci" ${BARS} }\nbus c { function 0 dump "C:\\devices\\gpu.lspci" }\nat 0 boot\n`;
+    const uri = pathToFileURL(join(scen, 'win.vpci')).href;
+    const d = await open(lsp, uri, src);
+    assert.deepEqual(codes(d), [
+      [0, 'dump-missing'],
+      [1, 'dump-missing'],
+      [2, 'dump-missing'],
+    ]);
+    assert.equal(
+      d.diagnostics[0]!.message,
+      "cannot read dump file 'devices\\gpu.lspci': no such file; folders are separated by '/', which every system reads ('\\' only Windows): did you mean 'devices/gpu.lspci'?",
+    );
+    assert.match(d.diagnostics[1]!.message as string, /did you mean '\.\.\/scen\/devices\/gpu\.lspci'\?$/);
+    assert.equal(d.diagnostics[2]!.message, "cannot read dump file 'C:\\devices\\gpu.lspci': no such file");
+    let fixed = src;
+    for (const x of d.diagnostics) {
+      const actions = await lsp.conn.sendRequest<
+        {
+          title: string;
+          edit?: { changes?: Record<string, { range: { start: { line: number; character: number }; end: { character: number } }; newText: string }[]> };
+        }[]
+      >('textDocument/codeAction', { textDocument: { uri }, range: x.range, context: { diagnostics: [x] } });
+      if (x.range.start.line === 2) {
+        assert.deepEqual(actions, []);
+        continue;
+      }
+      assert.equal(actions.length, 1);
+      const [e] = actions[0]!.edit!.changes![uri]!;
+      assert.deepEqual([e!.range.start, e!.range.end.character], [x.range.start, x.range.end.character]);
+      const lines = fixed.split('\n');
+      const l = lines[e!.range.start.line]!;
+      lines[e!.range.start.line] = l.slice(0, e!.range.start.character) + e!.newText + l.slice(e!.range.end.character);
+      fixed = lines.join('\n');
+    }
+    assert.match(fixed, /dump "devices\/gpu\.lspci"/);
+    assert.match(fixed, /dump "\.\.\/scen\/devices\/gpu\.lspci"/);
+    // The fixed paths are read: only the absolute Windows path is left.
+    assert.deepEqual(codes(await open(lsp, pathToFileURL(join(scen, 'win-fixed.vpci')).href, fixed)), [[2, 'dump-missing']]);
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('a document with no folder on disk (untitled, a virtual file system) is told why its dump cannot be read', async () => {
   const lsp = await startServer(null, [{ uri: pathToFileURL(dir).href, name: 'ws' }]);
   try {

@@ -105,6 +105,25 @@ test('BAR sizes must be powers of two; dump files must exist and parse', () => {
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" select 01:00.0 }', { 'g.lspci': GOOD_DUMP }), []);
 });
 
+test("a missing dump path with Windows' '\\' between its folders says '/' is read everywhere, with the path so written as its fix", () => {
+  const d = load('bus g { function 0 dump "devices\\\\g.lspci" }\nbus h { function 0 dump "\\\\server\\\\g.lspci" }\n', 't.vpci', fakeContext()).diagnostics;
+  assert.deepEqual(
+    d.map((x) => [x.code, x.loc.line, x.loc.col, x.loc.endCol, x.message, x.suggestions]),
+    [
+      [
+        'dump-missing',
+        1,
+        25,
+        43,
+        "cannot read dump file 'devices\\g.lspci'; folders are separated by '/', which every system reads ('\\' only Windows): did you mean 'devices/g.lspci'?",
+        ['"devices/g.lspci"'],
+      ],
+      // a path from the root of a Windows drive names no file elsewhere however written: no fix
+      ['dump-missing', 2, 25, 44, "cannot read dump file '\\server\\g.lspci'", undefined],
+    ],
+  );
+});
+
 test('a dump of several devices with no select: a warning naming the addresses and the one used', () => {
   const two = `${GOOD_DUMP}\n\n${GOOD_DUMP.replace('01:00.0', '02:00.0')}`;
   const r = load('bus g { function 0 dump "g.lspci" }', 't.vpci', fakeContext({ 'g.lspci': two })).diagnostics;

@@ -10,6 +10,8 @@ import type { K as GuestKernel } from '../../emulator/vpci/guest/linux/state';
 
 const prog = linuxProgram();
 const WINDOW = 0xf800_0000;
+/** A second function, at device 2 (wslot 0x02), for the config lock. */
+const DESC_02 = { v_id: 0x8086, d_id: 0x10fb, rev: 0x01, prog_intf: 0, subclass: 0, base_class: 0x02, subsystem_id: 0, ser: 2, flags: 0, virtual_numa_node: 0 };
 /** What the host's config space returns for any forwarded 32-bit read. */
 const HOST_DWORD = 0x1122_3344;
 
@@ -20,7 +22,7 @@ interface Access {
   value: number;
 }
 
-function fakeKernel(quirks: Record<string, boolean>, log: Access[]): GuestKernel {
+function fakeKernel(quirks: Record<string, boolean>, log: Access[], woken: string[] = []): GuestKernel {
   const sc = {
     hbus: {
       mem_config: { start: WINDOW, size: 0x2000 },
@@ -42,7 +44,13 @@ function fakeKernel(quirks: Record<string, boolean>, log: Access[]): GuestKernel
           reported_missing: false,
           probed_bar: [0, 0, 0, 0, 0, 0],
         },
+        {
+          desc: { ...DESC_02, wslot: 0x02 },
+          reported_missing: false,
+          probed_bar: [0, 0, 0, 0, 0, 0],
+        },
       ],
+      config_lock: null,
     },
     pci: { children: [] },
   };
@@ -50,6 +58,8 @@ function fakeKernel(quirks: Record<string, boolean>, log: Access[]): GuestKernel
     sc,
     quirk: (n: string) => quirks[n] ?? true,
     log: () => {},
+    key: (name: string) => name,
+    wake: (name: string) => woken.push(name),
     mmioRead(addr: number, size: number) {
       const sh = 8 * (addr & 3);
       const v = size === 4 ? HOST_DWORD : (HOST_DWORD >>> sh) & (size === 2 ? 0xffff : 0xff);
@@ -138,4 +148,54 @@ test('W1–W3: SSID/ROM writes and writes touching 0x00–0x03 are dropped; othe
     { op: 'w', addr: WINDOW, size: 4, value: 0x21 },
     { op: 'w', addr: WINDOW + 0x1004, size: 2, value: 0x0006 },
   ]);
+});
+
+test('hbus->config_lock: a second thread reading another function waits while the first holds the window, so each select is followed by its own access', () => {
+  // Two drivers probing two functions of one bus at once (an SR-IOV PF and its VF): without the lock
+  // the second select moved the window between the first's select and its access, and the first
+  // function's COMMAND write went to the second (its BARs never mapped, its MSI-X table unreachable).
+  const mmio: Access[] = [];
+  const woken: string[] = [];
+  const k = fakeKernel({}, mmio, woken);
+  const thread = (id: number, devfn: number): ThreadState => ({
+    id,
+    name: `t${id}`,
+    bus: 0,
+    role: 'driver',
+    status: 'ready',
+    readyAt: 0,
+    steps: 0,
+    frames: [
+      { fn: 'hv_pci_probe', pc: 0, locals: {} },
+      { fn: 'hv_pcifront_read_config', pc: 0, locals: { devfn, where: 0x10, size: 4 }, into: 'out' },
+    ],
+  });
+  const threads = [thread(1, (1 << 3) | 1), thread(2, 2 << 3)];
+  let blocked = 0;
+  // One statement of each in turn, as two CPUs would interleave them.
+  for (let i = 0; i < 400 && threads.some((t) => t.frames.length > 1); i++) {
+    const t = threads[i % 2]!;
+    if (t.frames.length === 1) continue;
+    if (t.status === 'blocked') {
+      if (!woken.includes('config_lock')) continue;
+      t.status = 'ready';
+    }
+    (k as { thread: ThreadState }).thread = t;
+    stepThread(prog, k, t, 0);
+    // (the step may have blocked it: read the status again)
+    if ((t.status as ThreadState['status']) === 'blocked') {
+      blocked++;
+      assert.match(t.waitWhy ?? '', /config_lock/);
+    }
+  }
+  assert.ok(blocked > 0, 'the second thread waited for the lock');
+  assert.deepEqual(
+    mmio.map((a) => [a.op, a.addr - WINDOW, a.value]),
+    [
+      ['w', 0, 0x21],
+      ['r', 0x1010, HOST_DWORD],
+      ['w', 0, 0x02],
+      ['r', 0x1010, HOST_DWORD],
+    ],
+  );
 });

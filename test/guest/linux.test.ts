@@ -643,3 +643,18 @@ test('the rings each guest asks for: Linux VMBUS_RING_SIZE(SZ_16K) = 20 KiB (16 
     assert.equal(ch.hostToGuest.capacity, asked - 4096, `${guest}: data area to the guest`);
   }
 });
+
+test('two drivers probing two functions of one bus at the same time (an SR-IOV PF and its VF): each gets its own config accesses, BARs and MSI-X', () => {
+  // hbus->config_lock (pci-hyperv.c _hv_pcifront_read_config / _hv_pcifront_write_config): without it the
+  // VF's window select slipped between the PF's and its COMMAND write, so the PF's BARs were never mapped
+  // and each of its MSI-X table writes was "MMIO write … decodes nowhere".
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      'bus nic0 {\n  function 0 intel-82599-pf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 1ms driver nic0 msix 3\nat 1ms driver nic0/1 msix 3\n',
+    ),
+  );
+  assert.deepEqual(logs(m, Ev.Error), []);
+  assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
+  assert.deepEqual(mappedMsix(m, 0, 1), { good: 3, bad: 0 });
+});

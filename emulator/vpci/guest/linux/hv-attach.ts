@@ -65,6 +65,7 @@ export function attachFunctions() {
           high_mmio_res: null,
           wslot_res_allocated: -1,
           state_lock: null,
+          config_lock: null,
           wq: false,
           irq_domain: false,
         };

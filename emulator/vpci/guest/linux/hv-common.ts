@@ -80,6 +80,29 @@ export function mutexUnlock<L>(text: string, then?: (k: K, l: L) => ReturnAction
   });
 }
 
+/**
+ * hbus->config_lock, taken around the config window's function select and the access through it
+ * (pci-hyperv.c _hv_pcifront_read_config / _hv_pcifront_write_config): another thread's select
+ * cannot slip between a thread's select and its access. A spin lock there, on which another CPU
+ * spins; here a thread that finds it held waits until it is released (ours).
+ */
+export function spinLockConfig<L>(text: string): Node<K, L> {
+  return S(text, (k: K) => {
+    const h = hbus(k);
+    if (h.config_lock !== null && h.config_lock !== k.thread.id)
+      return wait(k.key('config_lock'), 'spin_lock_irqsave(&hbus->config_lock): held by another thread');
+    h.config_lock = k.thread.id;
+    return undefined;
+  });
+}
+export function spinUnlockConfig<L>(text: string, then: (k: K, l: L) => ReturnAction): Node<K, L> {
+  return S(text, (k: K, l: L) => {
+    hbus(k).config_lock = null;
+    k.wake('config_lock');
+    return then(k, l);
+  });
+}
+
 /** A `case X:` or `label:` block: rendered without a closing brace. */
 export function Case<L>(text: string, cond: Cond<K, L>, body: Node<K, L>[], close = ''): Node<K, L> {
   return { ...If(text, cond, body), close } as Node<K, L>;

@@ -21,6 +21,8 @@ import {
   pow2Floor,
   probedBars,
   sendRc,
+  spinLockConfig,
+  spinUnlockConfig,
 } from './hv-common';
 
 /** The resource, root-bus and config-space functions of pci-hyperv.c. */
@@ -376,7 +378,7 @@ export function resourceFunctions() {
         ],
       ),
       If('else if (where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where + l.size <= CFG_PAGE_SIZE, [
-        S('spin_lock_irqsave(&hbus->config_lock, flags);'),
+        spinLockConfig('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S(
           'writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */',
           (k, l) => {
@@ -394,7 +396,7 @@ export function resourceFunctions() {
           2,
         ),
         S('mb();'),
-        S('spin_unlock_irqrestore(&hbus->config_lock, flags);', (_k, l) => ret(l.val)),
+        spinUnlockConfig('spin_unlock_irqrestore(&hbus->config_lock, flags);', (_k, l) => ret(l.val)),
       ]),
       S('else dev_err(dev, "Attempt to read beyond a function\'s config space.\\n");', (k, l) => {
         k.log("hv_pci: Attempt to read beyond a function's config space.");
@@ -416,7 +418,7 @@ export function resourceFunctions() {
         S('/* SSIDs and ROM BARs are read-only */', () => ret()),
       ]),
       If('else if (where >= PCI_COMMAND && where + size <= CFG_PAGE_SIZE) {', (_k, l) => l.where >= 0x04 && l.where + l.size <= CFG_PAGE_SIZE, [
-        S('spin_lock_irqsave(&hbus->config_lock, flags);'),
+        spinLockConfig('spin_lock_irqsave(&hbus->config_lock, flags);'),
         S(
           'writel(hpdev->desc.win_slot.slot, hbus->cfg_addr);  /* choose the function */',
           (k, l) => {
@@ -433,7 +435,7 @@ export function resourceFunctions() {
           2,
         ),
         S('mb();'),
-        S('spin_unlock_irqrestore(&hbus->config_lock, flags);', () => ret()),
+        spinUnlockConfig('spin_unlock_irqrestore(&hbus->config_lock, flags);', () => ret()),
       ]),
       S('else dev_err(dev, "Attempt to write beyond a function\'s config space.\\n");', (k) => {
         k.log("hv_pci: Attempt to write beyond a function's config space.");

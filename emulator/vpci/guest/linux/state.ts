@@ -95,6 +95,8 @@ export interface HvPcibusDevice {
   wslot_res_allocated: number;
   /** Thread id holding hbus->state_lock. */
   state_lock: number | null;
+  /** Thread id holding hbus->config_lock (the config window's function select and access, one thread at a time). */
+  config_lock: number | null;
   /** hbus->wq exists. */
   wq: boolean;
   irq_domain: boolean;

@@ -204,8 +204,8 @@ interface EventBase {
 export type TimelineEvent = EventBase &
   (
     | { kind: 'boot' }
-    | { kind: 'driver'; target: FnRef; mode: 'msix' | 'msi' | 'none'; vectors: number }
-    | { kind: 'raise'; target: FnRef; vector: number }
+    | { kind: 'driver'; target: FnRef; mode: 'msix' | 'msi' | 'none'; vectors: number; /** `msix N` or `msi N` as written. */ vectorsLoc?: Loc }
+    | { kind: 'raise'; target: FnRef; vector: number; /** `vector N` as written. */ vectorLoc?: Loc }
     | { kind: 'eject'; target: FnRef }
     | { kind: 'offer'; bus: BusDecl }
     | { kind: 'rescind'; bus: Name }
@@ -222,7 +222,7 @@ export type BusLifeState = 'attached' | 'failed' | 'detached' | 'rescinded' | 'e
 
 export type Expectation = { loc: Loc } & (
   | { kind: 'state'; bus: Name; state: BusLifeState; before?: number }
-  | { kind: 'version'; bus: Name; version: number }
+  | { kind: 'version'; bus: Name; version: number; /** The version as written. */ versionLoc?: Loc }
   | { kind: 'msix'; target: FnRef; count: number }
   | { kind: 'interrupt'; target: FnRef; vector: number; outcome: 'delivered' | 'undeliverable'; cpu?: number; /** `cpu N` as written. */ cpuLoc?: Loc }
   | { kind: 'message'; message: MessageRef; bus?: Name; negate: boolean; count?: number; before?: number }

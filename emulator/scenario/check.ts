@@ -628,7 +628,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         );
       if (e.kind === 'driver') {
         if (e.mode === 'msi' && !isPow2(e.vectors))
-          add('error', e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
+          add('error', e.vectorsLoc ?? e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
         const first = driverEvents.get(sk);
         // The machine (bus.ts driverLoaded) probes a function once: a later request reaches it only if it comes
         // before the probe, so the vectors the first one enables are the ones `raise` is checked against.
@@ -653,7 +653,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           if (!brokenEvent('driver') && !strayDriver)
             add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
         } else if (e.vector >= n)
-          add('warning', e.loc, 'vector-out-of-range', `the driver enabled ${counted(n, 'vector')} on ${named}; vector ${e.vector} is not one of them`);
+          add(
+            'warning',
+            e.vectorLoc ?? e.loc,
+            'vector-out-of-range',
+            `the driver enabled ${counted(n, 'vector')} on ${named}; vector ${e.vector} is not one of them`,
+          );
       }
       if (row.removes === 'bus') gone.set(bus.name, { time: e.time, loc: e.loc });
       // Every eject ends with the channel rescinded: at once on a host that cannot send PCI_EJECT (OpenVMM
@@ -747,7 +752,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
               : `${versionText(x.version)} is not a vPCI protocol version (they are ${versionText(known[0]!)} to ${versionText(known[known.length - 1]!)}), so it cannot be negotiated`;
             add(
               'warning',
-              x.loc,
+              x.versionLoc ?? x.loc,
               'version-unreachable',
               `${what}: host and guest ${common.length ? `share only ${common.map(versionText).join(', ')}` : 'share no version'}`,
             );

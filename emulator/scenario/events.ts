@@ -83,8 +83,10 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
         return { target, mode: 'none', vectors: 0 };
       }
       if (p.isWord('msix') || p.isWord('msi')) {
-        const mode = p.take().text as 'msix' | 'msi';
-        return { target, mode, vectors: p.int('the vector count', 1, mode === 'msi' ? 32 : 2048) };
+        const kw = p.take();
+        const mode = kw.text as 'msix' | 'msi';
+        const vectors = p.int('the vector count', 1, mode === 'msi' ? 32 : 2048);
+        return { target, mode, vectors, vectorsLoc: p.span(kw.loc) };
       }
       return p.expected("'msix N', 'msi N' or 'none'");
     },
@@ -97,8 +99,9 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     then: ['vector'],
     parse(p) {
       const target = p.fnRef();
-      p.keyword('vector');
-      return { target, vector: p.int('the vector', 0, 2047) };
+      const kw = p.keyword('vector');
+      const vector = p.int('the vector', 0, 2047);
+      return { target, vector, vectorLoc: p.span(kw.loc) };
     },
     ref: (e) => e.target,
   },

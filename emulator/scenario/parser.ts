@@ -1196,7 +1196,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const v = expectKind('dotted', 'a protocol version like 1.1');
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
         if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);
-        e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, loc: ex.loc };
+        e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, versionLoc: v.loc, loc: ex.loc };
       } else if (w.text === 'msix') {
         take();
         const count = intIn('the vector count', 0, 2048);

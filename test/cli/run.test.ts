@@ -113,7 +113,7 @@ test("the checks judge the host and guest that will run: --host and --guest in p
     io.stderr,
     /override\.vpci:2:8: warning: host openvmm accepts 1\.2, 1\.3, 1\.4, 1\.5, 1\.6 but guest freebsd-2016 offers only 1\.1: version negotiation will fail \[no-common-version\]/,
   );
-  assert.match(io.stderr, /override\.vpci:7:1: warning: version 1\.4 cannot be negotiated: host and guest share no version \[version-unreachable\]/);
+  assert.match(io.stderr, /override\.vpci:7:21: warning: version 1\.4 cannot be negotiated: host and guest share no version \[version-unreachable\]/);
   // The file's own pair shares 1.4: no warning at all.
   const io2 = capture();
   assert.equal(await main(['run', f, '--quiet'], io2), 0);

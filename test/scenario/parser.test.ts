@@ -123,6 +123,7 @@ test('timeline: every event kind with times in ns and targets with slots', () =>
     target: { bus: { name: 'nic0', loc: L(2, 15, 19) }, loc: L(2, 15, 19) },
     mode: 'msix',
     vectors: 3,
+    vectorsLoc: L(2, 20, 26),
   });
   assert.deepEqual(t[2]!.kind === 'driver' && t[2]!.target, {
     bus: { name: 'nic0', loc: L(3, 18, 22) },
@@ -131,7 +132,7 @@ test('timeline: every event kind with times in ns and targets with slots', () =>
   });
   assert.equal(t[2]!.time, 2_500_000);
   assert.deepEqual(t[3]!.kind === 'driver' && [t[3]!.mode, t[3]!.vectors], ['none', 0]);
-  assert.deepEqual(t[4]!.kind === 'raise' && t[4]!.vector, 0);
+  assert.deepEqual(t[4]!.kind === 'raise' && [t[4]!.vector, t[4]!.vectorLoc], [0, L(5, 19, 27)]);
   assert.equal(t[5]!.kind, 'eject');
   assert.ok(t[6]!.kind === 'offer');
   assert.deepEqual(t[6]!.kind === 'offer' && t[6]!.bus.name, { name: 'nvme0', loc: L(7, 14, 19) });
@@ -172,7 +173,7 @@ test('expectations: state, version, msix, interrupt, message, no message, no err
   assert.deepEqual(diagnostics, []);
   assert.deepEqual(scenario.expectations, [
     { kind: 'state', bus: { name: 'nic1', loc: L(1, 8, 12) }, state: 'ejected', before: 65e9, loc: L(1, 1, 31) },
-    { kind: 'version', bus: { name: 'nic0', loc: L(2, 8, 12) }, version: 0x10001, loc: L(2, 1, 24) },
+    { kind: 'version', bus: { name: 'nic0', loc: L(2, 8, 12) }, version: 0x10001, versionLoc: L(2, 21, 24), loc: L(2, 1, 24) },
     {
       kind: 'msix',
       target: { bus: { name: 'nic0', loc: L(3, 8, 12) }, slot: { device: 0, fn: 1, wslot: 32, loc: L(3, 13, 16) }, loc: L(3, 8, 16) },

@@ -1,8 +1,9 @@
 // A catalog device as hover and completion show it: identity (vendor:device),
 // BAR sizes, interrupt capabilities and where the bytes come from
 // (emulator/pci/catalog.ts). Cached: catalogEntry() builds the config bytes.
-import { catalogEntry, createFunction, type CatalogEntry } from '../emulator/pci/catalog';
+import { catalogEntry, type CatalogEntry } from '../emulator/pci/catalog';
 import { hexDigits, sizeText } from '../emulator/format';
+import { catalogInterrupts } from '../emulator/scenario/context';
 
 const cache = new Map<string, CatalogEntry | null>();
 
@@ -51,23 +52,11 @@ export function deviceCatalogMarkdown(id: string): string | undefined {
   );
 }
 
-const tableSizes = new Map<string, number | null>();
-
 /**
- * The MSI-X vectors a catalog device has in the emulator: the table size of the MSI-X capability
- * in its config bytes (what a driver can enable), or undefined when it has none there — a device
- * whose dump stops before the capability (mellanox-cx3-pf-header64: the catalog's summary names
- * the real card's 128, which the emulated function cannot offer) or an unknown id.
+ * The MSI-X vectors a catalog device has (its table size, read from its config space as the checker
+ * reads it), or undefined: an unknown id, or no MSI-X capability (a dump that stops before its
+ * capabilities, though the summary names the table the real device has).
  */
 export function msixVectors(id: string): number | undefined {
-  let n = tableSizes.get(id);
-  if (n === undefined) {
-    try {
-      n = entry(id) ? (createFunction(id).msix()?.tableSize ?? null) : null;
-    } catch {
-      n = null;
-    }
-    tableSizes.set(id, n);
-  }
-  return n ?? undefined;
+  return catalogInterrupts(id)?.msix || undefined;
 }

@@ -130,6 +130,42 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const tail = hints[0] ? `; did you mean '${hints[0]}'?` : listed ? ` (${listed})` : '';
     add('error', n.loc, code, `unknown ${what} '${n.name}'${tail}`, undefined, hints);
   };
+  /**
+   * The vectors a first `driver … msix N` or `msi N` enables on a catalog device, as the guest models do
+   * (they ask for N and get what the capability offers): N, or the device's MSI-X table size or MSI
+   * vectors when N is more (`vectors-beyond-device`, with that count as the fix), or 0 when the device
+   * lacks the capability, where the driver's probe fails (`interrupts-unsupported`, with the kind it has
+   * as the fix). A dump's capabilities are not looked at.
+   */
+  const deviceVectors = (e: TimelineEvent & { kind: 'driver' }, source: FunctionDeclAst['source'] | undefined): number => {
+    if (e.mode === 'none' || source?.kind !== 'catalog') return e.vectors;
+    const id = source.id.name;
+    const has = ctx.deviceInterrupts?.(id);
+    if (!has) return e.vectors;
+    const kind = e.mode === 'msix' ? 'MSI-X' : 'MSI';
+    const n = has[e.mode];
+    const where = e.vectorsLoc ?? e.loc;
+    if (n === 0) {
+      const other = e.mode === 'msix' ? 'msi' : 'msix';
+      const alt = has[other] ? `${other} ${Math.min(e.vectors, has[other])}` : undefined;
+      add(
+        'warning',
+        where,
+        'interrupts-unsupported',
+        `${id} has no ${kind} capability, so its driver's probe fails and enables no vector${alt ? `; it has ${other === 'msix' ? 'MSI-X' : 'MSI'}: '${alt}'` : ''}`,
+        undefined,
+        alt ? [alt] : undefined,
+      );
+      return 0;
+    }
+    if (e.vectors > n) {
+      add('warning', where, 'vectors-beyond-device', `${id} has ${counted(n, `${kind} vector`)}: the driver enables ${n}, not ${e.vectors}`, undefined, [
+        `${e.mode} ${n}`,
+      ]);
+      return n;
+    }
+    return e.vectors;
+  };
   /** Versions both the host and the guest support (undefined when either is unknown). */
   let common: number[] | undefined;
   /** The version the guest will negotiate with the host, if both are known and agree on one. */
@@ -498,6 +534,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const ejected = new Map<string, { time: number; loc: Loc; named: string }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
+    /** The source of each function a `plug` added, by bus/slot (a declared one's is in its bus). */
+    const pluggedSource = new Map<string, FunctionDeclAst['source']>();
     /** The `driver` event of each function (since it was last plugged), for a second one's warning. */
     const driverEvents = new Map<string, { time: number; loc: Loc }>();
     /** Slots holding a function at the current event's time, by bus (declared ones, plus plugged, minus unplugged). */
@@ -599,6 +637,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         here.add(wslot);
+        pluggedSource.set(sk, e.fn.source);
         goneSlot.delete(sk);
         // A function plugged at the slot is probed anew (with the last request: its driver stays loaded).
         driverEvents.delete(sk);
@@ -642,7 +681,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           );
         else {
           driverEvents.set(sk, { time: e.time, loc: e.loc });
-          drivers.set(sk, e.vectors);
+          drivers.set(
+            sk,
+            e.mode === 'none' ? e.vectors : deviceVectors(e, pluggedSource.get(sk) ?? b.bus.functions.find((f) => f.slot.wslot === wslot)?.source),
+          );
         }
       }
       if (e.kind === 'eject' && hostInfo?.supportsEject === false)

@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { loadScenario } from '../../emulator/scenario/parser';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
+import { defaultScenarioContext } from '../../emulator/scenario/context';
 
 /**
  * Each scenario here is cut to what its test checks, most without a `boot`: the 'no-boot' warning they
@@ -534,4 +535,42 @@ test('a status name in any case, with - or _, with or without STATUS_', () => {
     assert.ok(e.kind === 'fault');
     assert.deepEqual(e.fault.action, { kind: 'status', status: 0xc000090b }, name);
   }
+});
+
+test('a driver event asking a catalog device for more vectors than its capability has, or a kind it lacks, warns as the guests then do: it gets what the device has, or its probe fails', () => {
+  const ctx = defaultScenarioContext(() => undefined);
+  const run = (fn: string, driver: string): [string, number, number, string, string[] | undefined][] =>
+    load(
+      `vm {\n  host hyperv-2022\n  guest linux\n}\nbus a { function 0 ${fn} }\nat 0 boot\nat 1ms driver a ${driver}\nat 2ms raise a vector 2\n`,
+      't.vpci',
+      ctx,
+    ).diagnostics.map((d) => [d.code, d.loc.col, d.loc.endCol, d.message, d.suggestions]);
+  // the VF's MSI-X table has 3 entries (Table Size 2 in its Message Control): the driver enables 3, and vector 2 is one of them
+  assert.deepEqual(run('intel-82599-vf', 'msix 2048'), [
+    ['vectors-beyond-device', 17, 26, 'intel-82599-vf has 3 MSI-X vectors: the driver enables 3, not 2048', ['msix 3']],
+  ]);
+  // no MSI capability: the probe fails (ixgbevf 'Unable to allocate MSI interrupts'), so no vector is enabled
+  assert.deepEqual(run('intel-82599-vf', 'msi 1'), [
+    [
+      'interrupts-unsupported',
+      17,
+      22,
+      "intel-82599-vf has no MSI capability, so its driver's probe fails and enables no vector; it has MSI-X: 'msix 1'",
+      ['msix 1'],
+    ],
+    ['vector-out-of-range', 16, 24, 'the driver enabled 0 vectors on a; vector 2 is not one of them', undefined],
+  ]);
+  assert.deepEqual(run('nvidia-tu102', 'msi 4')[0], ['vectors-beyond-device', 17, 22, 'nvidia-tu102 has 1 MSI vector: the driver enables 1, not 4', ['msi 1']]);
+  // the ConnectX-3 PF's dump stops at 64 bytes, before its capabilities: the emulator's device has no MSI-X
+  assert.deepEqual(run('mellanox-cx3-pf', 'msix 4')[0]?.slice(0, 2), ['interrupts-unsupported', 17]);
+  assert.deepEqual(run('intel-82599-pf', 'msix 3'), []);
+  // a function plugged later is checked against its own device
+  assert.deepEqual(
+    load(
+      'vm {\n  host hyperv-2022\n  guest linux\n}\nbus a { function 0 intel-82599-pf }\nat 0 boot\nat 1ms plug a function 1 intel-82599-vf\nat 2ms driver a/1 msix 8\n',
+      't.vpci',
+      ctx,
+    ).diagnostics.map((d) => d.code),
+    ['vectors-beyond-device'],
+  );
 });

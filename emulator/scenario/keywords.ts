@@ -139,6 +139,11 @@ export const KEYWORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   count: ['times'],
   times: ['count'],
   'no-reply': ['noreply', 'drop', 'timeout', 'ignore', 'hang'],
+  // surprise removal, as the docs and PCIe name it (the event, and the fault action)
+  vanish: ['surprise-remove', 'surprise-removal', 'surprise', 'hot-remove', 'disappear'],
+  flip: ['corrupt', 'xor', 'bitflip', 'bit-flip'],
+  truncate: ['cut', 'short', 'shorten', 'trim'],
+  delay: ['late', 'slow', 'latency'],
 };
 
 /** Words after `expect BUS[/SLOT]` besides the states. */

@@ -479,6 +479,12 @@ test('unknown keywords suggest the closest one', () => {
     "unknown fault action 'noreply'; did you mean 'no-reply'? (expected status, no-reply, delay, truncate, flip, vanish)",
   );
   assert.equal(msg('frobnicate'), "unknown statement 'frobnicate' (expected vm, bus, at, expect)");
+  // words people use for surprise removal and the fault actions: the keyword they mean, with no near miss in spelling
+  assert.match(msg('at 1ms surprise-remove a'), /^unknown event 'surprise-remove'; did you mean 'vanish'\?/);
+  assert.match(msg('at 1ms fault a eject surprise-removal'), /^unknown fault action 'surprise-removal'; did you mean 'vanish'\?/);
+  assert.match(msg('at 1ms fault a eject corrupt 0 1'), /^unknown fault action 'corrupt'; did you mean 'flip'\?/);
+  assert.match(msg('at 1ms fault a eject cut 4'), /^unknown fault action 'cut'; did you mean 'truncate'\?/);
+  assert.match(msg('at 1ms fault a eject late 5ms'), /^unknown fault action 'late'; did you mean 'delay'\?/);
 });
 
 test('commentBefore answers as tokenize does: a # outside a string, up to an offset', () => {

@@ -517,7 +517,18 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     return n;
   };
+  /** `nic0.1` or `nic0:1` where a target goes: said with `nic0/1` as the fix (`what`: what the message says goes there). */
+  const slotWithoutSlash = (what: string): void => {
+    const odd = peek();
+    const m = odd.kind === 'invalid' ? /^([A-Za-z_][A-Za-z0-9_-]*)[.:](\d{1,2}(?:\.\d)?)$/.exec(odd.text) : null;
+    if (!m) return;
+    const fix = `${m[1]!}/${m[2]!}`;
+    fail(odd.loc, 'invalid-token', `expected ${what}, found '${odd.text}'; a function is named by its bus and slot with '/': did you mean '${fix}'?`, [fix]);
+  };
   const fnRef = (): FnRef => {
+    // `eject nic0.1` or `nic0:1` (the slot after a dot or colon, as other tools write a device): one
+    // error with the target as the language writes it, `nic0/1`, as its fix (ours).
+    slotWithoutSlash('a bus name');
     const bus = refBus();
     // `eject nic0 function 0` (or `slot 0`), as it is said: a slip said once, with `nic0/0` as its fix, and read as that target.
     const w = peek();
@@ -1122,6 +1133,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       e = m;
     } else {
       // A bare `expect`: the three ways an expectation can start.
+      slotWithoutSlash("a bus name, 'message' or 'no'");
       if (peek().kind !== 'word' && peek().kind !== 'string') expected("a bus name, 'message' or 'no'");
       const target = fnRef();
       let w = peek();

@@ -536,3 +536,22 @@ test("'expect nic0 msix 3 vectors', 'expect nic0 is version 1.4': the word a new
     ['msix', 'version'],
   );
 });
+
+test("'eject nic0.1', 'expect nic0:1 msix 3': a slot after a dot or colon is one error, with the target written with '/' as its fix", () => {
+  const two = 'bus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\n';
+  assert.deepEqual(diags(`${two}at 1ms eject nic0.1\nexpect nic0:1.0 msix 3\n`), [
+    ['invalid-token', 6, 14, 20, "expected a bus name, found 'nic0.1'; a function is named by its bus and slot with '/': did you mean 'nic0/1'?", ['nic0/1']],
+    [
+      'invalid-token',
+      7,
+      8,
+      16,
+      "expected a bus name, 'message' or 'no', found 'nic0:1.0'; a function is named by its bus and slot with '/': did you mean 'nic0/1.0'?",
+      ['nic0/1.0'],
+    ],
+  ]);
+  // the fixes check clean
+  assert.deepEqual(diags(`${two}at 1ms eject nic0/1\nexpect nic0/1.0 msix 3\n`), []);
+  // a whole bus is no function: no such fix there
+  assert.deepEqual(diags(`${two}at 1ms rescind nic0.1\n`), [['invalid-token', 6, 16, 22, "expected a bus name, found 'nic0.1'"]]);
+});

@@ -1125,6 +1125,17 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           m.count = intIn('the count', 0, 0xffff_ffff).value;
         } else if (o.text === 'before') {
           m.before = before();
+        } else if (o.text === 'sent' && !seen.has('sent') && o.loc.line === last.loc.endLine) {
+          // `expect message M sent on nic0`, as it is said: said once, removing it (and the space before it) the fix.
+          const prev = last.loc;
+          take();
+          const d = diag(
+            { line: prev.endLine, col: prev.endCol, endLine: o.loc.endLine, endCol: o.loc.endCol },
+            'unexpected-token',
+            `unexpected 'sent': 'expect ${negate ? 'no ' : ''}message ${msg.name}' already means sent (by the guest or the host), without the word`,
+          );
+          d.suggestions = [''];
+          report(d);
         } else {
           fail(o.loc, 'unknown-keyword', ...unknownWord('message expectation option', o.text, ['on', 'count', 'before']));
         }

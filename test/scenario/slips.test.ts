@@ -555,3 +555,26 @@ test("'eject nic0.1', 'expect nic0:1 msix 3': a slot after a dot or colon is one
   // a whole bus is no function: no such fix there
   assert.deepEqual(diags(`${two}at 1ms rescind nic0.1\n`), [['invalid-token', 6, 16, 22, "expected a bus name, found 'nic0.1'"]]);
 });
+
+test("'expect message M sent on nic0': the word 'sent' is one error, removing it the fix, and the expectation read as meant", () => {
+  const src = `${NIC}at 0 boot\nexpect message create-interrupt sent on nic0\nexpect no message eject sent\n`;
+  assert.deepEqual(diags(src), [
+    [
+      'unexpected-token',
+      3,
+      32,
+      37,
+      "unexpected 'sent': 'expect message create-interrupt' already means sent (by the guest or the host), without the word",
+      [''],
+    ],
+    ['unexpected-token', 4, 24, 29, "unexpected 'sent': 'expect no message eject' already means sent (by the guest or the host), without the word", ['']],
+  ]);
+  const { scenario } = parseScenario(src);
+  assert.deepEqual(
+    scenario.expectations.map((x) => (x.kind === 'message' ? [x.message.name, x.negate, x.bus?.name] : x.kind)),
+    [
+      ['create-interrupt', false, 'nic0'],
+      ['eject', true, undefined],
+    ],
+  );
+});

@@ -73,12 +73,11 @@ function fakeKernel(quirks: Record<string, boolean>, log: Access[], woken: strin
   return k as unknown as GuestKernel;
 }
 
-function callFn(fn: string, args: Record<string, unknown>, quirks: Record<string, boolean> = {}): { value: unknown; mmio: Access[] } {
-  const mmio: Access[] = [];
-  const k = fakeKernel(quirks, mmio);
-  const t: ThreadState = {
-    id: 1,
-    name: 't',
+/** A driver thread (id, name) in hv_pci_probe that has just called `fn` with `args`, its result to go into `out`. */
+function callingThread(id: number, name: string, fn: string, args: Record<string, unknown>): ThreadState {
+  return {
+    id,
+    name,
     bus: 0,
     role: 'driver',
     status: 'ready',
@@ -89,6 +88,12 @@ function callFn(fn: string, args: Record<string, unknown>, quirks: Record<string
       { fn, pc: 0, locals: { ...args }, into: 'out' },
     ],
   };
+}
+
+function callFn(fn: string, args: Record<string, unknown>, quirks: Record<string, boolean> = {}): { value: unknown; mmio: Access[] } {
+  const mmio: Access[] = [];
+  const k = fakeKernel(quirks, mmio);
+  const t = callingThread(1, 't', fn, args);
   (k as { thread: ThreadState }).thread = t;
   for (let i = 0; i < 200 && t.frames.length > 1; i++) stepThread(prog, k, t, 0);
   assert.equal(t.frames.length, 1, `${fn} returned`);
@@ -157,19 +162,7 @@ test('hbus->config_lock: a second thread reading another function waits while th
   const mmio: Access[] = [];
   const woken: string[] = [];
   const k = fakeKernel({}, mmio, woken);
-  const thread = (id: number, devfn: number): ThreadState => ({
-    id,
-    name: `t${id}`,
-    bus: 0,
-    role: 'driver',
-    status: 'ready',
-    readyAt: 0,
-    steps: 0,
-    frames: [
-      { fn: 'hv_pci_probe', pc: 0, locals: {} },
-      { fn: 'hv_pcifront_read_config', pc: 0, locals: { devfn, where: 0x10, size: 4 }, into: 'out' },
-    ],
-  });
+  const thread = (id: number, devfn: number): ThreadState => callingThread(id, `t${id}`, 'hv_pcifront_read_config', { devfn, where: 0x10, size: 4 });
   const threads = [thread(1, (1 << 3) | 1), thread(2, 2 << 3)];
   let blocked = 0;
   // One statement of each in turn, as two CPUs would interleave them.

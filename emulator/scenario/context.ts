@@ -9,6 +9,7 @@ import { MESSAGE_NAMES, STATUS_NAMES } from './names';
 import { checkLspciText } from './dump-check';
 import { CATALOG_DEVICES } from './devices';
 import { catalogBytes } from '../pci/catalog';
+import { decodeCapability, walkCapabilities } from '../pci/capabilities';
 
 /** Why a dump file could not be read: its diagnostic code and a one-line message naming the path. */
 export interface DumpReadFailure {
@@ -38,16 +39,16 @@ export interface ScenarioContext {
   messages: { name: string; value: number; aliases: string[] }[];
   statuses: { name: string; value: number }[];
   /**
-   * Parses a dump file's text/bytes: null = ok, else the error with its line.
-   * When `bars` is passed, also checks the sizes against the BARs the dump
-   * implements; `bar` then names the BAR the problem is about.
-   */
-  /**
    * The interrupts a catalog device's config space offers: its MSI-X table size and the MSI vectors its
    * Multiple Message Capable field allows, each 0 when the capability is absent; undefined for an id the
    * catalog does not have.
    */
   deviceInterrupts?(id: string): { msix: number; msi: number } | undefined;
+  /**
+   * Parses a dump file's text/bytes: null = ok, else the error with its line.
+   * When `bars` is passed, also checks the sizes against the BARs the dump
+   * implements; `bar` then names the BAR the problem is about.
+   */
   checkDump?(
     text: string,
     select?: string,
@@ -90,23 +91,20 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
 }
 
 /**
- * MSI and MSI-X as a catalog device's config bytes have them: the capability list from 0x34 (when
- * Status bit 4 says there is one), MSI's Multiple Message Capable (Message Control bits 3:1, 2^n
- * vectors) and MSI-X's Table Size (Message Control bits 10:0, N-1), PCI Local Bus spec 3.0 §6.8.1.3
- * and §6.8.2.3. A device whose dump stops before its capabilities has neither, as the emulator sees it.
+ * MSI and MSI-X as a catalog device's config bytes have them, read by the walk and the decoders the
+ * emulated function uses (emulator/pci/capabilities.ts): MSI's Multiple Message Capable (2^n
+ * vectors) and MSI-X's Table Size (N-1), PCI Local Bus spec 3.0 §6.8.1.3 and §6.8.2.3. A device whose
+ * dump stops before its capabilities has neither, as the emulator sees it.
  */
 export function catalogInterrupts(id: string): { msix: number; msi: number } | undefined {
   const b = catalogBytes(id);
   if (!b) return undefined;
   const out = { msix: 0, msi: 0 };
-  if (b.length < 0x40 || !((b[0x06] ?? 0) & 0x10)) return out;
-  let at = (b[0x34] ?? 0) & 0xfc;
-  // A capability list is at most 48 entries long in 256 bytes; the bound stops a looping one.
-  for (let n = 0; at >= 0x40 && at + 3 < b.length && n < 48; n++) {
-    const ctl = (b[at + 2] ?? 0) | ((b[at + 3] ?? 0) << 8);
-    if (b[at] === 0x05) out.msi = 1 << ((ctl >> 1) & 7);
-    if (b[at] === 0x11) out.msix = (ctl & 0x7ff) + 1;
-    at = (b[at + 1] ?? 0) & 0xfc;
+  for (const e of walkCapabilities(b).capabilities) {
+    if (e.extended) continue;
+    const v = decodeCapability(b, e);
+    if (v.kind === 'msi' && !out.msi) out.msi = v.vectorsCapable;
+    if (v.kind === 'msix' && !out.msix) out.msix = v.tableSize;
   }
   return out;
 }

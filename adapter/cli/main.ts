@@ -55,11 +55,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return EXIT.badInput;
   }
   if (name === '--version') {
+    // A word after it is a mistake (`--version run`), not something to ignore.
+    if (rest.length) {
+      io.err(`vpci-lab: --version takes no arguments (got '${visible(rest[0]!)}')\n(vpci-lab --help lists the commands)\n`);
+      return EXIT.badInput;
+    }
     io.out(`vpci-lab ${version()}\n`);
     return EXIT.ok;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    const about = name === 'help' ? rest[0] : undefined;
+    // `vpci-lab -h run` asks about run, as `vpci-lab help run` does (and git's `--help commit`).
+    const about = rest[0];
     // `help --help` (or -h, or `help help`) asks how to use help: the usage, which says it.
     if (about === undefined || about === '--help' || about === '-h' || about === 'help') {
       io.out(usage());
@@ -67,11 +73,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     const c = COMMANDS.find((x) => x.name === about);
     if (!c) {
-      io.err(unknownCommand(about, 'vpci-lab: help'));
+      io.err(unknownCommand(about, `vpci-lab: ${name}`));
       return EXIT.badInput;
     }
     if (rest.length > 1) {
-      io.err(`vpci-lab: help: one command at a time (got ${rest.length})\n(vpci-lab --help lists the commands)\n`);
+      io.err(`vpci-lab: ${name === 'help' ? 'help' : name}: one command at a time (got ${rest.length})\n(vpci-lab --help lists the commands)\n`);
       return EXIT.badInput;
     }
     io.out(c.usage);

@@ -35,6 +35,8 @@ test('every command prints its usage to stdout with --help (or -h, or vpci-lab h
       [c.name, '--help'],
       [c.name, '-h'],
       ['help', c.name],
+      ['--help', c.name],
+      ['-h', c.name],
       [c.name, 'some.vpci', '--bogus', '--help'],
     ]) {
       const io = capture();
@@ -48,6 +50,19 @@ test('every command prints its usage to stdout with --help (or -h, or vpci-lab h
     assert.equal(await main(argv, io), 0, argv.join(' '));
     for (const c of COMMANDS) assert.match(io.stdout, new RegExp(`^  ${c.name} +\\S`, 'm'), argv.join(' '));
   }
+});
+
+test('--version takes no arguments, and --help or -h with an unknown command says so, with exit 2', async () => {
+  let io = capture();
+  assert.equal(await main(['--version', 'run'], io), 2);
+  assert.equal(io.stdout, '');
+  assert.match(io.stderr, /^vpci-lab: --version takes no arguments \(got 'run'\)\n/);
+  io = capture();
+  assert.equal(await main(['-h', 'rnu'], io), 2);
+  assert.match(io.stderr, /^vpci-lab: -h: unknown command 'rnu' \(did you mean run\?\)/);
+  io = capture();
+  assert.equal(await main(['--version'], io), 0);
+  assert.match(io.stdout, /^vpci-lab \S+\n$/);
 });
 
 test('run and check state the same exit codes in their usage', async () => {

@@ -356,10 +356,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
         if (rest[3] === undefined || rest.length > 5) return { ok: false, error: usage };
         // Each word is what it says or the write is refused: a mistyped offset was read as 0 (and
         // wrote VENDOR_ID/COMMAND), a mistyped width as the offset's natural one.
-        const size = f.config.bytes.length;
-        const off = parseNumber(rest[1]!);
-        if (off === undefined) return { ok: false, error: `cfg: offset ${clip(rest[1]!)} is not a number` };
-        if (off < 0 || off >= size) return { ok: false, error: `cfg: offset ${rest[1]} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
+        const off = cfgOffset(rest[1]!, f.config.bytes.length);
+        if (typeof off === 'string') return { ok: false, error: off };
         const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
         if (width !== 1 && width !== 2 && width !== 4) return { ok: false, error: `cfg: width ${rest[4]} is not 1, 2 or 4 bytes` };
         // A config write is naturally aligned: Linux refuses a word write at an odd offset and a
@@ -458,6 +456,14 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
  * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
  * covering offset..offset+length (length 64 when only the offset is given).
  */
+/** A `cfg` offset as typed: the offset, or why it is not one in a config space of `size` bytes. */
+function cfgOffset(text: string, size: number): number | string {
+  const o = parseNumber(text);
+  if (o === undefined) return `cfg: offset ${clip(text)} is not a number`;
+  if (o < 0 || o >= size) return `cfg: offset ${text} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})`;
+  return o;
+}
+
 function cfgDump(
   ins: InspectContext,
   bi: number,
@@ -470,9 +476,8 @@ function cfgDump(
   let off = 0;
   let len = size;
   if (offText !== undefined) {
-    const o = parseNumber(offText);
-    if (o === undefined) return { ok: false, error: `cfg: offset ${clip(offText)} is not a number` };
-    if (o < 0 || o >= size) return { ok: false, error: `cfg: offset ${offText} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})` };
+    const o = cfgOffset(offText, size);
+    if (typeof o === 'string') return { ok: false, error: o };
     off = o;
     len = 64;
   }

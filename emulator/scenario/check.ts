@@ -681,10 +681,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           );
         else {
           driverEvents.set(sk, { time: e.time, loc: e.loc });
-          drivers.set(
-            sk,
-            e.mode === 'none' ? e.vectors : deviceVectors(e, pluggedSource.get(sk) ?? b.bus.functions.find((f) => f.slot.wslot === wslot)?.source),
-          );
+          drivers.set(sk, deviceVectors(e, pluggedSource.get(sk) ?? b.bus.functions.find((f) => f.slot.wslot === wslot)?.source));
         }
       }
       if (e.kind === 'eject' && hostInfo?.supportsEject === false)

@@ -97,14 +97,24 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
  * dump stops before its capabilities has neither, as the emulator sees it.
  */
 export function catalogInterrupts(id: string): { msix: number; msi: number } | undefined {
-  const b = catalogBytes(id);
-  if (!b) return undefined;
-  const out = { msix: 0, msi: 0 };
-  for (const e of walkCapabilities(b).capabilities) {
-    if (e.extended) continue;
-    const v = decodeCapability(b, e);
-    if (v.kind === 'msi' && !out.msi) out.msi = v.vectorsCapable;
-    if (v.kind === 'msix' && !out.msix) out.msix = v.tableSize;
+  // The catalog does not change: each device's bytes are made and walked once per process, not at
+  // every driver event of every re-analysis the language server makes while the user types. Only
+  // catalog ids are kept (the ids a user types are not: that would grow without bound).
+  let out = interruptsById.get(id);
+  if (!out) {
+    const b = catalogBytes(id);
+    if (!b) return undefined;
+    out = { msix: 0, msi: 0 };
+    for (const e of walkCapabilities(b).capabilities) {
+      if (e.extended) continue;
+      const v = decodeCapability(b, e);
+      if (v.kind === 'msi' && !out.msi) out.msi = v.vectorsCapable;
+      if (v.kind === 'msix' && !out.msix) out.msix = v.tableSize;
+    }
+    interruptsById.set(id, out);
   }
-  return out;
+  return { ...out };
 }
+
+/** catalogInterrupts' answers for catalog devices, by id. */
+const interruptsById = new Map<string, { msix: number; msi: number }>();

@@ -293,6 +293,23 @@ export class BusRuntime {
   /** The memory BAR (of a function with Memory Space Enable set) containing [addr, addr+size). */
   private barAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
     if (this.channel.state === 'rescinded') return undefined;
+    return this.decodingBarAt(addr, size);
+  }
+
+  /**
+   * After the host rescinded this bus: the BAR `[addr, addr+size)` would have decoded to had the
+   * rescind not unassigned its device (a function still on the bus, Memory Space Enable still set).
+   * Linux tears a bus down after its rescind (pci-hyperv.c hv_pci_remove stops the root bus, so
+   * each driver's remove frees its vectors and masks its MSI-X entries), as FreeBSD's detach does:
+   * those accesses are the guest's normal course, not a model error (Machine.mmioWrite).
+   */
+  unassignedBarAt(addr: number, size: number): { wslot: number; bar: number } | undefined {
+    if (this.channel.state !== 'rescinded') return undefined;
+    const hit = this.decodingBarAt(addr, size);
+    return hit && { wslot: hit.wslot, bar: hit.bar };
+  }
+
+  private decodingBarAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {
     for (const [wslot, fn] of this.functions) {
       if (this.host.isVanished(wslot) || !this.onBus(wslot)) continue;
       for (const b of memoryBars(fn)) {

@@ -8,6 +8,7 @@ import { Trace } from '../runtime/trace';
 import { SnapshotContext, type Group, type SnapshotReader } from '../runtime/snapshot-tree';
 import { Thawer, plainBytes } from '../runtime/plain-copy';
 import { Ev } from '../vpci/events';
+import { wslotText } from '../vpci/protocol';
 import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState, type StepOutcome } from '../runtime/threads';
 import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState, type TimerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
@@ -256,7 +257,9 @@ export class Machine implements BusHost {
       const r = b.decodeRead(addr, size);
       if (r !== undefined) return r;
     }
-    this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, 0, `MMIO read of ${size} bytes at 0x${addr.toString(16)} decodes nowhere: all-ones`);
+    const what = `MMIO read of ${size} bytes at 0x${addr.toString(16)}`;
+    if (!this.noteUnassigned(fromBus, addr, size, 0, what, 'reads all-ones'))
+      this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, 0, `${what} decodes nowhere: all-ones`);
     return size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff;
   }
 
@@ -264,7 +267,34 @@ export class Machine implements BusHost {
     const own = this.buses[fromBus];
     if (own && own.decodeWrite(addr, size, value)) return;
     for (const b of this.buses) if (b !== own && b.decodeWrite(addr, size, value)) return;
-    this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, value, `MMIO write of ${size} bytes at 0x${addr.toString(16)} decodes nowhere: dropped`);
+    const what = `MMIO write of ${size} bytes at 0x${addr.toString(16)}`;
+    if (!this.noteUnassigned(fromBus, addr, size, value, what, 'dropped'))
+      this.trace.record(this.now, Ev.Error, fromBus, addr >>> 0, size, value, `${what} decodes nowhere: dropped`);
+  }
+
+  /**
+   * An access that decodes nowhere because it falls on a BAR of a device the host unassigned when it
+   * rescinded the device's bus (BusRuntime.unassignedBarAt): a driver tearing down after the rescind
+   * does that. Noted in the trace (an Ev.State), not recorded as a protocol error. Ours [UNCONFIRMED]:
+   * what Hyper-V or OpenVMM do with such an access is not public; it is dropped (a read gives
+   * all-ones), as for any address nothing claims.
+   */
+  private noteUnassigned(fromBus: number, addr: number, size: number, value: number, what: string, outcome: string): boolean {
+    for (const b of this.buses) {
+      const hit = b.unassignedBarAt(addr, size);
+      if (!hit) continue;
+      this.trace.record(
+        this.now,
+        Ev.State,
+        fromBus,
+        addr >>> 0,
+        size,
+        value,
+        `${what} ${outcome}: BAR${hit.bar} of slot ${wslotText(hit.wslot)} on ${b.decl.name}, whose device left the VM when the host rescinded the bus`,
+      );
+      return true;
+    }
+    return false;
   }
 
   // ---- guest OS interrupt allocation (x86 local APIC model) -------------------------

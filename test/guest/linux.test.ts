@@ -12,6 +12,7 @@ import { Ev, type EvKind } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import type { Machine } from '../../emulator/machine/machine';
 import type { LinuxSoftc } from '../../emulator/vpci/guest/linux/state';
+import { runText, scenarioText, events as traceEvents } from './freebsd-run';
 
 // Message types (protocol.md §2.1; pci-hyperv.c enum pci_message_type).
 const QUERY_BUS_RELATIONS = 0x42490001;
@@ -657,4 +658,20 @@ test('two drivers probing two functions of one bus at the same time (an SR-IOV P
   assert.deepEqual(logs(m, Ev.Error), []);
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 3, bad: 0 });
   assert.deepEqual(mappedMsix(m, 0, 1), { good: 3, bad: 0 });
+});
+
+test('linux at 1.1: the retarget for a vector on VP 64 or above sets bit vp mod 64 of the VP mask, as x86-64 shifts', () => {
+  // Below 1.2 hv_arch_irq_unmask ORs `1ULL << vp` into a 64-bit mask (pci-hyperv.c v6.12.118); a shift by 64 or more
+  // takes its count mod 64 on x86-64, so vector 64 (on CPU 64) is retargeted to VP 0. The host refuses 1.2 to 1.4 here.
+  const body =
+    'bus nvme0 { function 0 samsung-pm174x-nvme }\n' +
+    'at 0 fault nvme0 query-protocol-version status REVISION_MISMATCH times 3\n' +
+    'at 0 boot\nat 2ms driver nvme0 msix 70\nat 5ms raise nvme0 vector 63\nat 5ms raise nvme0 vector 64\n';
+  const m = runText(scenarioText({ host: 'hyperv-2022', guest: 'linux' as 'freebsd', cpus: 80 }, body));
+  const hits = traceEvents(m).filter((e) => e.kind === Ev.IntDeliver);
+  assert.deepEqual(
+    hits.map((e) => e.c),
+    [63, 0],
+    'vector 63 on VP 63; vector 64 on VP 0',
+  );
 });

@@ -272,7 +272,14 @@ export function msiFunctions() {
         'if (hbus->protocol_version >= PCI_PROTOCOL_VERSION_1_2) {',
         (k) => hbus(k).protocol_version >= PROTO_1_2,
         [S('params->int_target.flags |= HV_DEVICE_INTERRUPT_TARGET_PROCESSOR_SET; nr_bank = cpumask_to_vpset(&params->int_target.vp_set, dest);')],
-        [S('for_each_cpu_and(cpu, dest, cpu_online_mask) params->int_target.vp_mask |= (1ULL << hv_cpu_number_to_vp_number(cpu));')],
+        [
+          S('for_each_cpu_and(cpu, dest, cpu_online_mask) params->int_target.vp_mask |= (1ULL << hv_cpu_number_to_vp_number(cpu));', (_k, l) => {
+            // Below 1.2 the target is a 64-bit VP mask. For VP 64 and above `1ULL << vp` shifts by 64 or more,
+            // undefined in C; x86-64's shift takes the count mod 64 (Intel SDM vol. 2B, SAL/SAR/SHL/SHR), so the
+            // bit set is VP vp mod 64's (pci-hyperv.c v6.12.118 hv_arch_irq_unmask) [UNCONFIRMED: as compiled].
+            l.cpus = l.cpus.map((c) => c & 63);
+          }),
+        ],
       ),
       S(
         'res = hv_do_hypercall(HVCALL_RETARGET_INTERRUPT | (var_size << 17), params, NULL);',

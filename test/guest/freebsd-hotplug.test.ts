@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MSG } from '../../emulator/vpci/protocol';
 import { run, events, sent, received, busStates, u32, toHost, Ev } from './freebsd-run';
+import type { FreebsdSoftc } from '../../emulator/vpci/guest/freebsd/softc';
 
 const SECOND = 1e9;
 
@@ -186,3 +187,30 @@ for (const guest of ['freebsd', 'freebsd-2016'] as const) {
     assert.equal(sent(m, MSG.PCI_EJECTION_COMPLETE, 0).length, 0, "no EJECTION_COMPLETE while nic1's attach holds the thread");
   });
 }
+
+test('descriptor-stride: the relations work deletes the very child it found missing, not the first at its wslot', () => {
+  // On a v1 host today's driver garbles the second function of a two-function list into a child at wslot 0, beside
+  // the real 00.0 (copyDescs). The next list leaves that garbage child out: pci_devices_present_work deletes it by
+  // pointer, so the real 00.0 keeps its hv_pci_dev and its saved interrupt descriptors (no DELETE_INTERRUPT is sent;
+  // deleting the pci(4) device at 00.0 only detaches the driver). The model deleted the first child at wslot 0.
+  const m = run(
+    { host: 'hyperv-2016' },
+    'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\n' +
+      'at 5ms plug nic0 function 1 intel-82599-vf serial 2\nat 6ms plug nic0 function 2 mellanox-cx3-vf serial 3\n',
+  );
+  const sixMs = 6e6;
+  assert.deepEqual(
+    sent(m, MSG.PCI_DELETE_INTERRUPT_MESSAGE).filter((e) => e.time >= sixMs),
+    [],
+    'no DELETE_INTERRUPT for the real child',
+  );
+  const kids = (m.buses[0]!.state.sc as FreebsdSoftc).hbus!.children;
+  const real = kids.find((c) => c.desc.wslot === 0 && c.desc.v_id === 0x8086 && c.desc.d_id === 0x10ed && c.desc.ser === 1);
+  assert.ok(real, 'the real 00.0 is still a child');
+  // Its first two saved descriptors are the ones from 2 ms (the re-attached driver's new vectors follow them).
+  assert.deepEqual(
+    real.irq_desc_list.slice(0, 2).map((h) => h.desc.address),
+    [0xfee00000, 0xfee00004],
+    'with the descriptors saved at 2 ms',
+  );
+});

@@ -7,7 +7,6 @@ import { S, T, If, For, Label, When, decl, ret } from '../../../runtime/program'
 import { rd16, rd32, ENOBUFS } from '../kernel';
 import * as M from '../messages';
 import type { Desc } from '../pv-config';
-import { matchReported } from '../pv-config';
 import { hbus, type HvPciDev, type PendingPacket } from './softc';
 import { fn, call, enqueue, type D } from './protos';
 import {
@@ -40,7 +39,11 @@ export function hotplugFunctions(v: FreebsdVariant) {
   const deleteDevice = fn('hv_pci_delete_device')<{ pci_dev: boolean; hpdev: HvPciDev | null; h: number }>({
     file: FILE,
     signature: ['static void', 'hv_pci_delete_device(struct hv_pci_dev *hpdev)'],
-    params: ['wslot'],
+    // `missing`: the caller's list walk holds a child it found reported missing (pci_devices_present_work), and the
+    // driver deletes that very struct: the model takes the first child at `wslot` still marked missing, as two
+    // children share a wslot when the descriptor-stride quirk garbles one (ours: the model has no pointers). Without
+    // it, the first child at `wslot`, as get_pcichild_wslot found it for the eject.
+    params: ['wslot', 'missing'],
     body: [
       S('devfn = wslot_to_devfn(hpdev->desc.wslot.val);'),
       S(old ? 'mtx_lock(&Giant);' : 'bus_topo_lock();', (k) => topoLock(k)),
@@ -51,7 +54,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
       S(old ? 'mtx_unlock(&Giant);' : 'bus_topo_unlock();', (k) => topoUnlock(k)),
       S('TAILQ_REMOVE(&hbus->children, hpdev, link);', (k, l) => {
         const list = children(k);
-        const i = list.findIndex((c) => c.desc.wslot === l.wslot);
+        const i = list.findIndex((c) => c.desc.wslot === l.wslot && (!l.missing || c.reported_missing));
         l.hpdev = i >= 0 ? list.splice(i, 1)[0]! : null;
       }),
       For(
@@ -152,11 +155,15 @@ export function hotplugFunctions(v: FreebsdVariant) {
           S('new_desc = &dr->func[child_no]; found = false;', (k, l) => {
             l.new_desc = l.dr![l.child_no]!;
             l.found = false;
-            l.match = matchReported(children(k), l.new_desc);
+            // The first child whose wslot, v_id, d_id and ser all match, by its place in the list: the one marked
+            // must be the one found, not the first at its wslot (two can share one under descriptor-stride).
+            const d = l.new_desc;
+            const i = children(k).findIndex((x) => x.desc.wslot === d.wslot && x.desc.v_id === d.v_id && x.desc.d_id === d.d_id && x.desc.ser === d.ser);
+            l.match = i >= 0 ? i : null;
           }),
           If('TAILQ_FOREACH(hpdev, ...) if (wslot, v_id, d_id and ser all match) {', (_k, l) => l.match !== null, [
             S('hpdev->reported_missing = false; found = true;', (k, l) => {
-              const c = getPcichildWslot(k, l.match!);
+              const c = children(k)[l.match!];
               if (c) c.reported_missing = false;
               l.found = true;
             }),
@@ -185,7 +192,7 @@ export function hotplugFunctions(v: FreebsdVariant) {
         (_k, l) => {
           l.mi++;
         },
-        [S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi]! }))],
+        [S('if (hpdev->reported_missing) hv_pci_delete_device(hpdev);', (_k, l) => call('hv_pci_delete_device', { wslot: l.missing[l.mi]!, missing: true }))],
       ),
       If('if (hbus->state == hv_pcibus_installed && need_rescan)', (k, l) => hbus(k).state === 'hv_pcibus_installed' && l.need_rescan, [
         S('pci_rescan(hbus->pci_bus);', () => call('pci_rescan')),

@@ -33,7 +33,7 @@ export type FreebsdProtos = {
   q_resource_requirements: { comp: string; resp: Uint8Array; resp_packet_size: number };
   hv_pci_compose_compl: { comp: string; resp: Uint8Array; resp_packet_size: number };
   hv_int_desc_free: { wslot: number; hid: HvIrqDesc };
-  hv_pci_delete_device: { wslot: number };
+  hv_pci_delete_device: { wslot: number; missing?: boolean };
   new_pcichild_device: { desc: Desc };
   pci_devices_present_work: NoParams;
   hv_pci_devices_present: { buf: Uint8Array; count: number };

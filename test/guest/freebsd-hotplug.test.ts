@@ -214,3 +214,28 @@ test('descriptor-stride: the relations work deletes the very child it found miss
     'with the descriptors saved at 2 ms',
   );
 });
+
+test('descriptor-stride, v1: the copy past a two-function list reads what a longer list left in sc->rx_buf, not zeros', () => {
+  // hv_pci_devices_present copies 26 bytes per function from 20-byte records (vmbus_pcib.c 0010132dbd24), so the
+  // second descriptor's wslot is list bytes 38..41: the first function's serial's top half, then 2 bytes past the
+  // 40-byte list. After the three-function list of 6 ms those 2 bytes are its third record's vendor ID (0x15b3), so
+  // at 10 ms the garbled second descriptor is again wslot 0x15b30000, the child made from that list: found, nothing
+  // asked. Read as zeros it was a new wslot-0 child, and a QUERY_RESOURCE_REQUIREMENTS went out for it.
+  const m = run(
+    { host: 'hyperv-2016' },
+    'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\n' +
+      'at 5ms plug nic0 function 1 intel-82599-vf serial 2\nat 6ms plug nic0 function 2 mellanox-cx3-vf serial 3\n' +
+      'at 10ms unplug nic0/2\n',
+  );
+  const q = sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS);
+  assert.deepEqual(
+    q.filter((e) => e.time >= 6e6 && e.time < 10e6).map((e) => u32(e, 4)),
+    [0x15b30000, 0],
+    'at 6 ms: the garbled second and third descriptors',
+  );
+  assert.deepEqual(
+    q.filter((e) => e.time >= 10e6).map((e) => u32(e, 4)),
+    [],
+    'at 10 ms: both descriptors match children',
+  );
+});

@@ -144,7 +144,13 @@ export function descAt(b: Uint8Array, off: number, v2: boolean): Desc {
  * Copies `count` descriptors the way the driver does: with the
  * `descriptor-stride` quirk, the raw array is memcpy'd into packed 26-byte
  * records (so only entry 0 is right); otherwise each entry is decoded at its
- * wire stride.
+ * wire stride. `b` is the receive buffer as the driver has it (the packet from
+ * offset 0, then what earlier packets left in sc->rx_buf): the v1 path copies
+ * 26 bytes per function from a list of 20-byte records (vmbus_pcib.c at
+ * 0010132dbd24, hv_pci_devices_present: `sizeof(struct hv_pcidev_desc) *
+ * dr->device_count`), so from the second function on it reads past the list into
+ * those bytes. Past the buffer's end (a packet over PCIB_PACKET_SIZE has one of
+ * its own size) it reads heap memory the model reads as zeros [UNCONFIRMED].
  */
 export function copyDescs(k: K, b: Uint8Array, count: number, v2: boolean): Desc[] {
   const out: Desc[] = [];
@@ -240,11 +246,11 @@ export function goToLoop(_k: K) {
 }
 
 /**
- * How much of sc->rx_buf the model keeps: sizeof(struct pci_q_res_req_response) = 44, the most any completion
- * handler reads (hv_pci_compose_compl reads 40), rounded up to 8. Past a short packet's end a handler reads
- * only below that, so the bytes above it never matter (ours).
+ * How much of sc->rx_buf the model keeps: all of it (PCIB_PACKET_SIZE). The completion handlers read at most
+ * 44 bytes (sizeof(struct pci_q_res_req_response)), but today's relations handlers memcpy 26 bytes per function
+ * from a 20-byte-per-function list (copyDescs), so a v1 list reads on past its end, up to the buffer's end.
  */
-export const RX_BUF_KEPT = 48;
+export const RX_BUF_KEPT = PCIB_PACKET_SIZE;
 
 /** sc->rx_buf's kept bytes after packet `p` is received into it over `prev` (hex; undefined: the zeroed buffer). */
 export function rxBufKeep(p: Uint8Array, prev: string | undefined): string {

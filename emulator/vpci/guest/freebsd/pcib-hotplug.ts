@@ -358,7 +358,10 @@ export function hotplugFunctions(v: FreebsdVariant) {
             (_k, l) => l.bytes_rxed < 24 + 20 * rd32(l.pkt!, 20),
             [S('break;', (k) => goToLoop(k))],
           ),
-          S('hv_pci_devices_present(hbus, bus_rel);', (_k, l) => call('hv_pci_devices_present', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
+          // The handler reads the buffer the packet landed in, past the packet's end too (copyDescs).
+          S('hv_pci_devices_present(hbus, bus_rel);', (k, l) =>
+            call('hv_pci_devices_present', { buf: l.big ? l.big.slice() : rxBufRead(k.sc.rx_buf, l.pkt!), count: rd32(l.pkt!, 20) }),
+          ),
           S('break;', (k) => goToLoop(k)),
         ]),
         When(!old, [
@@ -374,7 +377,9 @@ export function hotplugFunctions(v: FreebsdVariant) {
               (_k, l) => l.bytes_rxed < 24 + 28 * rd32(l.pkt!, 20),
               [S('break;', (k) => goToLoop(k))],
             ),
-            S('hv_pci_devices_present2(hbus, bus_rel2);', (_k, l) => call('hv_pci_devices_present2', { buf: l.pkt!, count: rd32(l.pkt!, 20) })),
+            S('hv_pci_devices_present2(hbus, bus_rel2);', (k, l) =>
+              call('hv_pci_devices_present2', { buf: l.big ? l.big.slice() : rxBufRead(k.sc.rx_buf, l.pkt!), count: rd32(l.pkt!, 20) }),
+            ),
             If('/* no break: falls through into case PCI_EJECT */', (k) => !k.quirk('relations2-falls-into-eject'), [S('break;', (k) => goToLoop(k))]),
             S('dev_msg = (struct pci_dev_incoming *)buffer;  /* wslot overlays device_count */', (k, l) => {
               l.ej = rd32(l.pkt!, 20);

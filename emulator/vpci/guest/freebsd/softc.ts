@@ -146,8 +146,8 @@ export interface FreebsdSoftc extends BaseSoftc {
    * sc->rx_buf: the PCIB_PACKET_SIZE (0x100) bytes vmbus_pcib_attach allocates zeroed and the channel
    * callback receives every packet into (header and padding included) unless one is larger; what an
    * earlier packet left past a short one's end is what the completion handlers read there
-   * (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c at 0010132dbd24 and dd2e215ca93c). Kept: its first
-   * RX_BUF_KEPT bytes, as hex, all that any handler reads (pcib-common.ts rxBufKeep); ours, so that a
+   * (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c at 0010132dbd24 and dd2e215ca93c), and today's v1
+   * relations handler too. Kept whole (RX_BUF_KEPT), as hex (pcib-common.ts rxBufKeep); ours, so that a
    * snapshot costs one string per bus.
    */
   rx_buf?: string;

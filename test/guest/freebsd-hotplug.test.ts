@@ -239,3 +239,22 @@ test('descriptor-stride, v1: the copy past a two-function list reads what a long
     'at 10 ms: both descriptors match children',
   );
 });
+
+test('descriptor-stride, v2: deleting a garbled child whose wslot has reserved bits deletes the pci(4) device at its low bits', () => {
+  // A ConnectX-3 VF (subsystem 0000:0000) at 01.0 garbles into wslot 0x00010000 (copyDescs). When the unplug's list
+  // leaves it out, hv_pci_delete_device finds the pci(4) device with wslot_to_devfn, which keeps bits 0-7 alone
+  // (vmbus_pcib.c 0010132dbd24): devfn 00.0, the real function, whose driver detaches. The model matched the whole
+  // wslot and deleted nothing.
+  const m = run(
+    { host: 'hyperv-2022' },
+    'bus nic0 {\n  function 0 intel-82599-vf serial 1\n  function 1 mellanox-cx3-vf serial 2\n}\n' +
+      'at 0 boot\nat 2ms driver nic0 msix 2\nat 5ms unplug nic0/1\n',
+  );
+  assert.deepEqual(
+    sent(m, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).map((e) => u32(e, 4)),
+    [0, 0x00010000],
+    'the garbled second child',
+  );
+  const detached = events(m).find((e) => e.kind === Ev.Log && /^ixv0: detached/.test(String(e.blob)));
+  assert.ok(detached && detached.time >= 5e6, 'the unplug detaches the driver of 00.0');
+});

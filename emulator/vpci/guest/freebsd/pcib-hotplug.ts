@@ -47,10 +47,14 @@ export function hotplugFunctions(v: FreebsdVariant) {
     body: [
       S('devfn = wslot_to_devfn(hpdev->desc.wslot.val);'),
       S(old ? 'mtx_lock(&Giant);' : 'bus_topo_lock();', (k) => topoLock(k)),
+      // wslot_to_devfn keeps the slot (bits 0-4) and function (bits 5-7) alone, so a child whose win_slot has reserved
+      // bits set (a descriptor garbled by the descriptor-stride quirk) finds the pci(4) device at those low bits.
       S('pci_dev = pci_find_dbsf(hbus->pci_domain, 0, PCI_SLOT(devfn), PCI_FUNC(devfn));', (k, l) => {
-        l.pci_dev = (k.sc.pci.children as { wslot: number }[]).some((d) => d.wslot === l.wslot);
+        l.pci_dev = (k.sc.pci.children as { wslot: number }[]).some((d) => d.wslot === (l.wslot & 0xff));
       }),
-      If('if (pci_dev)', (_k, l) => l.pci_dev, [S('device_delete_child(hbus->pci_bus, pci_dev);', (_k, l) => call('pci_delete_child', { wslot: l.wslot }))]),
+      If('if (pci_dev)', (_k, l) => l.pci_dev, [
+        S('device_delete_child(hbus->pci_bus, pci_dev);', (_k, l) => call('pci_delete_child', { wslot: l.wslot & 0xff })),
+      ]),
       S(old ? 'mtx_unlock(&Giant);' : 'bus_topo_unlock();', (k) => topoUnlock(k)),
       S('TAILQ_REMOVE(&hbus->children, hpdev, link);', (k, l) => {
         const list = children(k);

@@ -45,7 +45,6 @@ function pastTheEnd(k: K, fn: string, field: string, size: number, need: number)
     );
 }
 
-/** Config-space, resource and MSI functions of vmbus_pcib.c for one variant. */
 /**
  * `1ULL << vcpu_id`, the v1 descriptor's cpu_mask, as an amd64 kernel computes it. Today's driver refuses a
  * vcpu_id above 63 below 1.4 (vmbus_pcib.c at 0010132dbd24, vmbus_pcib_map_msi); the 2016 one has no such check
@@ -58,6 +57,7 @@ export function v1CpuMask(vcpuId: number): bigint {
   return 1n << BigInt(vcpuId & 63);
 }
 
+/** Config-space, resource and MSI functions of vmbus_pcib.c for one variant. */
 export function configFunctions(v: FreebsdVariant) {
   const old = v === 'freebsd-2016';
 

@@ -1746,9 +1746,10 @@ export class VpciDebugSession extends DebugSession {
     }
     this.sendResponse(response);
     // Debug at Cause's run is on its way to a stop of its own (the cause), which comes instead.
-    if (this.running) {
-      if (this.runKind === 'run') this.rt?.pause();
-    } else if (this.rt) this.stopAt({ reason: 'pause', threadId: this.lastStop?.threadId ?? SCENARIO_THREAD });
+    // A session that is not running is stopped already (or has not started): the pause is answered and
+    // nothing else is sent: a stopped event invented for a stop the client shows already made it read
+    // threads, frames and scopes again (DAP pause: the stopped event comes once the thread has been paused).
+    if (this.running && this.runKind === 'run') this.rt?.pause();
   }
 
   /** Numbers the runs' progress reports: an id is unique within the session (DAP). */

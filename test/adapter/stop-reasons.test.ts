@@ -4,13 +4,16 @@
 // event's `text` (hover, exception widget). Every stop kind the adapter makes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { adapterTests, launch, cont, VMBUS_PCIB } from './harness';
+import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
+const SCENARIO_THREAD = 1_000_000;
 const FAULT = resolve('test/adapter/fixtures/fault.vpci');
 const h = adapterTests();
 
@@ -42,7 +45,6 @@ test('entry, step, line, function, message and data breakpoints (a label that re
   check(entry, 'Paused on entry', /^Entry of vmbus_pcib_attach$/);
   const tid = entry.body.threadId!;
   check(await next(dc, () => dc.nextRequest({ threadId: tid })), 'Paused on step');
-  check(await next(dc, () => dc.pauseRequest({ threadId: tid })), 'Paused');
 
   // a function breakpoint on a driver function; Restart Frame on its caller; a message
   await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'hv_pci_protocol_negotiation' }] });
@@ -105,4 +107,34 @@ test('an exception: the kind in the label, the error in text and in exceptionInf
   check(s, 'Paused on injected fault', /^Injected fault: /);
   const info = await dc.exceptionInfoRequest({ threadId: s.body.threadId! });
   assert.equal(info.body.description, s.body.text);
+});
+
+test('pause: a run going stops (Paused); a session stopped already answers the pause and sends no stop of its own', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-pause-'));
+  try {
+    // 150 hot-plug cycles: a run that is still going when the pause arrives.
+    const long = join(dir, 'long.vpci');
+    writeFileSync(long, hotPlugText(150));
+    const dc = h.client();
+    const stops: DebugProtocol.StoppedEvent[] = [];
+    dc.on('stopped', (e: DebugProtocol.StoppedEvent) => stops.push(e));
+    const entry = await launch(dc, long);
+    const paused = await next(dc, async () => {
+      const c = dc.continueRequest({ threadId: SCENARIO_THREAD });
+      await dc.pauseRequest({ threadId: SCENARIO_THREAD });
+      await c;
+    });
+    check(paused, 'Paused', /^Paused$/);
+    // Paused now: pause again on the thread it stopped on, and on another. Each is answered; no stop
+    // comes (the threads request after them is answered after anything they sent).
+    const before = stops.length;
+    await dc.pauseRequest({ threadId: paused.body.threadId! });
+    await dc.pauseRequest({ threadId: entry.body.threadId! });
+    await dc.threadsRequest();
+    assert.equal(stops.length, before);
+    // The stop is the one it was: its frames still answer.
+    assert.ok((await dc.stackTraceRequest({ threadId: paused.body.threadId! })).body.stackFrames.length > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -42,7 +42,8 @@ export interface StopInfo {
   exception?: { filter: ExceptionFilter; description: string; event: number };
 }
 
-export type StepMode = { kind: 'continue' } | { kind: 'in' | 'over' | 'out'; thread: number; depth: number } | { kind: 'instruction' } | { kind: 'scenario' };
+export type StepMode =
+  { kind: 'continue' } | { kind: 'in' | 'over' | 'out'; thread: number; depth: number } | { kind: 'instruction'; thread: number } | { kind: 'scenario' };
 
 /** Resolves a file path to the program's listing name (or 'scenario'). */
 export interface SourceMap {
@@ -509,7 +510,7 @@ export class VpciRuntime {
     const watchEvents = watchData || msgBps.length !== 0 || this.exceptionFilters.size !== 0;
     const kind = mode.kind === 'in' ? IN : mode.kind === 'over' ? OVER : mode.kind === 'out' ? OUT : mode.kind === 'instruction' ? INSTRUCTION : ANY;
     const depth = kind === OVER || kind === OUT ? (mode as { depth: number }).depth : 0;
-    let thread = kind === IN || kind === OVER || kind === OUT ? (mode as { thread: number }).thread : SCENARIO_THREAD;
+    let thread = kind === IN || kind === OVER || kind === OUT || kind === INSTRUCTION ? (mode as { thread: number }).thread : SCENARIO_THREAD;
     // A pause request is handled between runs (this loop handles none): it stops before the first step.
     if (this.pauseRequested) {
       this.pauseRequested = false;
@@ -547,9 +548,14 @@ export class VpciRuntime {
       }
       if (kind === ANY) continue;
       if (kind === INSTRUCTION) {
-        // Any thread's bus transaction.
+        // The stepped thread's next bus transaction (DAP: the step lets one instruction of the thread
+        // named execute); the timeline thread, which drives the machine, stops on any thread's. A
+        // thread that ends before making one stops there, as Step Over does. (Ours: a bus transaction is
+        // what an instruction is here; README.)
+        if (thread !== SCENARIO_THREAD && tid !== thread) continue;
         for (let i = info.traceFrom; i < info.traceTo; i++)
           if (BUS_TRANSACTION.has(this.m.trace.kindAt(i))) return { reason: 'step', threadId: tid, description: 'One bus transaction' };
+        if (t !== undefined && t.id === thread && t.status === 'done') return { reason: 'step', threadId: tid };
         continue;
       }
       if (tid !== thread) continue;

@@ -1603,7 +1603,7 @@ export class VpciDebugSession extends DebugSession {
   }
 
   private stepMode(tid: number, kind: 'in' | 'over' | 'out', granularity?: DebugProtocol.SteppingGranularity): StepMode {
-    if (granularity === 'instruction') return { kind: 'instruction' };
+    if (granularity === 'instruction') return { kind: 'instruction', thread: tid };
     if (tid === SCENARIO_THREAD) return { kind: 'scenario' };
     return { kind, thread: tid, depth: this.threadDepth(tid) };
   }

@@ -124,6 +124,22 @@ test('instruction granularity steps one bus transaction at a time', async () => 
   assert.match(t.join('\n'), /guest -> host .*QUERY_PROTOCOL_VERSION|vmbus: open/);
 });
 
+test("instruction granularity steps the thread it names: that thread's next bus transaction, not the first of any thread", async () => {
+  // Two buses: the stop is on nic0's attach; nic1's management thread is stepped instead.
+  const e = await launch(resolve('examples/quickstart.vpci'));
+  const threads = (await dc.threadsRequest()).body.threads;
+  const nic1 = threads.find((t) => /^nic1: vmbus mgmt taskqueue/.test(t.name))!.id;
+  assert.notEqual(nic1, e.body.threadId);
+  const before = (await dc.customRequest('vpci/trace', { from: 0, count: 1 })).body.total as number;
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.nextRequest({ threadId: nic1, granularity: 'instruction' });
+  const stop = await s;
+  assert.equal(stop.body.threadId, nic1);
+  // The step's last trace line is nic1's transaction (nic0 attached first: it goes one thread at a time).
+  const lines = (await dc.customRequest('vpci/trace', { from: before, count: 10_000 })).body.lines as string[];
+  assert.match(lines[lines.length - 1]!, /\bnic1 +guest -> host .*QUERY_PROTOCOL_VERSION/);
+});
+
 test('hex toggle flips values to decimal and sends invalidated', async () => {
   const e = await launch(CX3);
   const inv = dc.waitForEvent('invalidated');

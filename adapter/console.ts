@@ -2,11 +2,11 @@
 // watch and hover (registers by PCI name, MSI-X entries, the current packet),
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
-import type { InspectContext } from './inspect-context';
+import { fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
 import { capRegister, capsValue, masksAt, registerFieldNode } from './inspect-registers';
-import { MSG } from '../emulator/vpci/protocol';
+import { MSG, wslotText } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { Ev } from '../emulator/vpci/events';
@@ -324,13 +324,31 @@ export function assign(
   return { ok: true, text: `${cap !== undefined ? path : `${target}.${reg}`} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
 }
 
+/**
+ * Why the host takes no second eject of a function whose eject is pending (PCI_EJECT sent, the guest's
+ * PCI_EJECTION_COMPLETE not come), or undefined. Ours: the host sends one PCI_EJECT per function and
+ * waits for its answer or its timeout (vsp.ts ejectInner); a second one restarted the wait and reached
+ * a guest already removing the device (Linux hv_pci_eject_device initialises and queues the child's one work item again, with
+ * no check for an eject in flight: drivers/pci/controller/pci-hyperv.c, v6.12). The console's eject and vpci/eject both ask this.
+ */
+export function ejectPendingText(ins: InspectContext, bi: number, wslot: number, named: string): string | undefined {
+  const p = ins.m.buses[bi]?.ejectPending(wslot);
+  if (!p) return undefined;
+  return `${named} is being ejected already: PCI_EJECT was sent at ${formatTime(p.sent)} and the host waits for the guest's PCI_EJECTION_COMPLETE until ${formatTime(p.deadline)}; continue to watch the guest handle it`;
+}
+
 export function command(ins: InspectContext, src: string): { ok: true; text: string; changed?: boolean } | { ok: false; error: string } | undefined {
   const [word, ...rest] = src.split(/\s+/);
   // A command's bus[/slot] that names nothing is said so, not answered with the usage line.
   const nothing = (t: string | undefined) => {
     if (t === undefined || t === '' || t.startsWith('-')) return undefined;
     const r = ins.resolveFn(t);
-    return r && ins.fn(r.bi, r.wslot) ? undefined : { ok: false as const, error: `no bus or function '${t}'` };
+    if (r && ins.fn(r.bi, r.wslot)) return undefined;
+    // A function the host took off the bus is named as such, with when (lspci lists it so).
+    const b = r ? ins.m.buses[r.bi]! : undefined;
+    const left = r && b?.functions.has(r.wslot) ? `${fnPrefix(b.decl.name, r.wslot, wslotText)} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
+    if (left && word === 'lspci') return undefined;
+    return { ok: false as const, error: left ?? `no bus or function '${t}'` };
   };
   if (word === 'lspci' || word === 'cfg' || word === 'msix' || word === 'eject' || word === 'raise') {
     const miss = nothing(word === 'lspci' ? rest.find((x) => !x.startsWith('-')) : rest[0]);
@@ -399,6 +417,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
       if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
+      const pending = ejectPendingText(ins, r.bi, r.wslot, fnPrefix(ins.m.buses[r.bi]!.decl.name, r.wslot, wslotText));
+      if (pending) return { ok: false, error: pending };
       ins.m.buses[r.bi]!.eject(r.wslot);
       return { ok: true, text: `host: PCI_EJECT queued for ${rest[0]}; continue to watch the guest handle it`, changed: true };
     }

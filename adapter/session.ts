@@ -23,6 +23,9 @@ import { syntaxError } from './expr';
 import { VarTable, valueNode, fmtNum, type VarNode } from './vars';
 import { driverFrameLocals, driverFrameValues, type FrameLocalsEnv } from './frame-locals';
 import { Inspector } from './inspect';
+import { fnPrefix } from './inspect-context';
+import { leftBusText } from './views';
+import { ejectPendingText } from './console';
 import {
   checkRequestArgs,
   isVpciRequest,
@@ -2607,7 +2610,14 @@ export class VpciDebugSession extends DebugSession {
         // A function the host took off the bus (unplugged, or ejected already) is not there to eject, as
         // the console's eject says: the host was asked anyway and logged a protocol error into the run.
         if (!b.onBus(wslot))
-          throw new Error(`Bus ${a.bus} has no function at ${wslotText(wslot)}${b.functions.has(wslot) ? ' (the host took it off the bus)' : ''}`);
+          throw new Error(
+            b.functions.has(wslot)
+              ? `${fnPrefix(a.bus, wslot, wslotText)} ${leftBusText(ins, b.index, wslot)}`
+              : `Bus ${a.bus} has no function at ${wslotText(wslot)}`,
+          );
+        // One eject at a time, as the console's: a second PCI_EJECT went to the guest while the first was pending.
+        const pending = ejectPendingText(ins, b.index, wslot, fnPrefix(a.bus, wslot, wslotText));
+        if (pending) throw new Error(pending);
         b.eject(wslot);
         rt.h.truncateFuture();
         response.body = { ok: true };

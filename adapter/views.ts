@@ -2,9 +2,10 @@
 // topology, the VMBus message list with config-window traffic summarised,
 // one message's bytes and fields, what a host thread last handled, lspci text
 // and the transcript.
-import type { InspectContext } from './inspect-context';
+import { fnPrefix, type InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
 import { decodeLspci } from '../emulator/pci/lspci-decode';
+import { formatTime } from '../emulator/format';
 import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
 import { describePacket, describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { msixEntry, functionIds } from '../emulator/machine/device-view';
@@ -200,6 +201,29 @@ export interface LspciForm {
   hex?: number;
 }
 
+/**
+ * How the function at `wslot` of bus `bi`, no longer on the bus, left it: "left the bus at 6 ms
+ * (unplugged)". Read from the host's records in the trace, newest first: the eject it completed,
+ * gave up waiting for or could not send (vsp.ts ejectInner, onTimer), or the unplug (removeFunction).
+ * Without them (dropped with the oldest history), only that it left.
+ */
+export function leftBusText(ins: InspectContext, bi: number, wslot: number): string {
+  const t = ins.m.trace;
+  const timedOut = `eject of win_slot 0x${wslot.toString(16)} timed out`;
+  for (let i = t.length - 1; i >= t.base; i--) {
+    if (t.busAt(i) !== bi) continue;
+    const k = t.kindAt(i);
+    if (k !== Ev.State && k !== Ev.Error) continue;
+    const blob = t.get(i).blob;
+    if (k === Ev.Error && typeof blob === 'string' && blob.startsWith(timedOut))
+      return `left the bus at ${formatTime(t.timeAt(i))} (ejected: the guest did not complete the eject in time)`;
+    const b = k === Ev.State && blob && typeof blob === 'object' ? (blob as { what?: unknown; from?: unknown; to?: unknown }) : undefined;
+    if (b?.from === wslot && (b.what === 'eject' || b.what === 'function') && b.to !== 'sent')
+      return `left the bus at ${formatTime(t.timeAt(i))} (${b.what === 'eject' ? 'ejected' : 'unplugged'})`;
+  }
+  return 'has left the bus';
+}
+
 export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: LspciForm = {}): string {
   const verbose = form.verbose ?? true;
   const hex = form.hex ?? 0;
@@ -216,6 +240,12 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
       if (want !== undefined && w !== want) continue;
       const { device, fn } = { device: w & 0x1f, fn: (w >> 5) & 7 };
       const address = `${domain}:00:${device.toString(16).padStart(2, '0')}.${fn}`;
+      // Off the bus (unplugged, ejected), a function answers nothing: the guest's lspci would not list
+      // it. Its last bytes are not decoded as if it were there; one line says when it left.
+      if (!b.onBus(w)) {
+        out.push(`${address} ${fnPrefix(b.decl.name, w, wslotText)} ${leftBusText(ins, b.index, w)}`);
+        continue;
+      }
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
       // lspci ends each device with a blank line; the blocks are joined with one below.
       if (verbose || hex)

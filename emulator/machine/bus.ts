@@ -182,6 +182,11 @@ export class BusRuntime {
     this.host.eject(wslot);
   }
 
+  /** The eject of `wslot` the host waits on the guest to complete, or undefined (VpciHost.ejectPending). */
+  ejectPending(wslot: number): { sent: number; deadline: number } | undefined {
+    return this.host.ejectPending(wslot);
+  }
+
   vanish(wslot: number): void {
     this.host.vanish(wslot);
   }

@@ -62,9 +62,10 @@ test('vpci/eject of a function off the bus is refused, as the console refuses it
   const dc = h.client();
   await launch(dc, UNPLUG, { stopOnEntry: false });
   // It answered {ok: true}, and the host logged 'ERROR: eject: no function at win_slot …' into the run.
-  assert.equal(await refused(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 0x41 })), 'Bus nic0 has no function at 01.2 (the host took it off the bus)');
+  // Both say when and how it left (it said 'has no function' of a function the bus had, and the console 'no bus or function').
+  assert.equal(await refused(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 0x41 })), 'nic0/01.2 left the bus at 6 ms (unplugged)');
   assert.equal(await refused(dc.customRequest('vpci/eject', { bus: 'nic0', wslot: 0x42 })), 'Bus nic0 has no function at 02.2');
-  assert.equal(await refused(dc.evaluateRequest({ expression: 'eject nic0/1.2', context: 'repl' })), "no bus or function 'nic0/1.2'");
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'eject nic0/1.2', context: 'repl' })), 'nic0/01.2 left the bus at 6 ms (unplugged)');
   const trace = (await dc.evaluateRequest({ expression: 'trace 3', context: 'repl' })).body.result;
   assert.doesNotMatch(trace, /ERROR/);
 });
@@ -75,4 +76,19 @@ test('a data breakpoint on a function that has left the bus says so, not that it
   const info = await dc.dataBreakpointInfoRequest({ name: 'nic0/1.2.COMMAND' });
   const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
   assert.equal(set.body.breakpoints[0]!.message, 'nic0/01.2.COMMAND (config 0x04) (the device has left the bus)');
+});
+
+test('lspci (vpci/lspci and the console) says a function off the bus left it, and when, instead of decoding its last bytes', async () => {
+  const dc = h.client();
+  await launch(dc, UNPLUG, { stopOnEntry: false });
+  const one = (await dc.customRequest('vpci/lspci', { bus: 'nic0', wslot: 0x41 })).body.text as string;
+  assert.match(one, /^[0-9a-f]{4}:00:01\.2 nic0\/01\.2 left the bus at 6 ms \(unplugged\)$/);
+  assert.equal((await dc.evaluateRequest({ expression: 'lspci nic0/1.2', context: 'repl' })).body.result, one);
+  // The whole bus: the function on it decoded, the one that left in one line.
+  const all = (await dc.customRequest('vpci/lspci', { bus: 'nic0' })).body.text as string;
+  assert.match(all, /00\.0 Ethernet controller: Intel/);
+  assert.ok(all.endsWith(one), all);
+  assert.doesNotMatch(all, /Mellanox/);
+  // Other commands on it say the same.
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'cfg nic0/1.2', context: 'repl' })), 'nic0/01.2 left the bus at 6 ms (unplugged)');
 });

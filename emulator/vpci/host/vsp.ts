@@ -822,6 +822,12 @@ export class VpciHost {
     return true;
   }
 
+  /** The eject of `wslot` waiting for the guest's PCI_EJECTION_COMPLETE (when PCI_EJECT was sent, when the host gives up), or undefined. */
+  ejectPending(wslot: number): { sent: number; deadline: number } | undefined {
+    const deadline = this.ejecting.get(wslot >>> 0);
+    return deadline === undefined ? undefined : { sent: deadline - this.profile.ejectTimeoutNs, deadline };
+  }
+
   /** Whether wslot is a function currently on the bus (added and not removed). */
   hasFunction(wslot: number): boolean {
     return this.fns.has(wslot >>> 0) && !this.removed.has(wslot >>> 0);

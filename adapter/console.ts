@@ -318,9 +318,9 @@ export function assign(
   // A register without a writable bit is read-only here as in Variables (whose row has no Set Value): refused, not "set" to what it was.
   const { wmask, w1cmask } = masksAt(f, def.offset, def.size);
   if (!wmask && !w1cmask) return { ok: false, error: `${path} is read-only` };
-  const v = ins.parseValue(valueText);
+  const v = ins.parseRegisterValue(valueText, def.size * 8, path);
   if (typeof v === 'string') return { ok: false, error: v };
-  ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v >>> 0);
+  ins.writeCfg(r.bi, r.wslot, f, def.offset, def.size, v);
   return { ok: true, text: `${cap !== undefined ? path : `${target}.${reg}`} = ${ins.num(ins.raw(f, def.offset, def.size), def.size * 2)}`, changed: true };
 }
 
@@ -383,14 +383,14 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
         // PCI_dword_BAD, linux v6.12.118); one here would have written two registers at once.
         if (off % width !== 0) return { ok: false, error: `cfg: a ${width}-byte write must be aligned: offset ${hexText(off)} is not a multiple of ${width}` };
         // The value as a register's (assign): the expression language's 64-bit rules, so -1 is all ones.
-        const v = ins.parseValue(rest[3]);
+        const v = ins.parseRegisterValue(rest[3], width * 8, `a ${width}-byte write`);
         if (typeof v === 'string') return { ok: false, error: `cfg: ${v}` };
         const before = ins.raw(f, off, width);
-        ins.writeCfg(r.bi, r.wslot, f, off, width, v >>> 0);
+        ins.writeCfg(r.bi, r.wslot, f, off, width, v);
         const after = ins.raw(f, off, width);
         return {
           ok: true,
-          text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== v >>> 0 ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`,
+          text: `config ${ins.num(off, 3)}/${width}: ${ins.num(before, width * 2)} → ${ins.num(after, width * 2)}${after !== v ? ' (masks applied: read-only and write-1-to-clear bits)' : ''}`,
           changed: true,
         };
       }

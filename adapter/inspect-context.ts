@@ -25,6 +25,8 @@ export interface InspectContext {
   resolveFn(v: Value, slot?: Value): { bi: number; wslot: number } | undefined;
   /** A value typed by the user, with the expression language's 64-bit integer rules; a string says why it is not one. */
   parseValue(text: string): number | string;
+  /** A value typed for a register (or config write) `bits` wide, as it is written; a string says why not (`what` names it: it does not fit). */
+  parseRegisterValue(text: string, bits: number, what: string): number | string;
   /** Why the machine cannot be changed now (a run is going), or undefined. */
   readonly frozen?: string | undefined;
   /** Config bytes as stored (little-endian, no side effects). */

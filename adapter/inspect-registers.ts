@@ -57,9 +57,9 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
   if (def.fields.length) node.children = () => def.fields.map((fd) => registerFieldNode(ctx, bi, wslot, f, def, fd, path, { wmask, w1cmask }));
   if (wmask || w1cmask)
     node.set = (text) => {
-      const x = ctx.parseValue(text);
+      const x = ctx.parseRegisterValue(text, def.size * 8, path);
       if (typeof x === 'string') return { ok: false, error: x };
-      ctx.writeCfg(bi, wslot, f, def.offset, def.size, x >>> 0);
+      ctx.writeCfg(bi, wslot, f, def.offset, def.size, x);
       return { ok: true, value: ctx.num(ctx.raw(f, def.offset, def.size), def.size * 2) };
     };
   return node;

@@ -113,6 +113,25 @@ export class Inspector implements InspectContext {
     return `'${clip(text)}' is not a number`;
   }
 
+  parseRegisterValue(text: string, bits: number, what: string): number | string {
+    let big: bigint;
+    const v = parseNumber(text);
+    if (v !== undefined && Number.isSafeInteger(v)) big = BigInt(v);
+    else {
+      const r = evaluate(text, this.env(undefined));
+      if (!r.ok) return r.error;
+      if (typeof r.value === 'bigint') big = r.value;
+      else if (typeof r.value === 'number' && Number.isSafeInteger(r.value)) big = BigInt(r.value);
+      else return `'${clip(text)}' is not a number`;
+    }
+    // Up to all ones, or a negative value in two's complement down to the most negative the width
+    // holds (-1 is all ones, as the expression language's 64-bit integers have it). Wider was cut to
+    // the register's low bits without a word (0x12345 into COMMAND wrote 0x2345).
+    const all = 1n << BigInt(bits);
+    if (big >= all || big < -(all >> 1n)) return `${what} is ${bits} bits wide: ${clip(text.trim())} does not fit`;
+    return Number(BigInt.asUintN(bits, big));
+  }
+
   // ---- scopes (inspect-tree.ts) ------------------------------------------------------
 
   busNode(bi: number): VarNode {

@@ -62,6 +62,30 @@ test('a capability register or field is set from Watch (setExpression) and the D
   await assert.rejects(setExpression({ expression: 'nic0.caps.msix.FLAGS.QSIZE', value: '5' }), /nic0\.caps\.msix\.FLAGS\.QSIZE is read-only/);
 });
 
+test("a value wider than the register is refused, with the register's width, by setVariable, setExpression, the console's = and cfg; -1 is all ones", async () => {
+  const dc = h.client();
+  const s = await launch(dc, QUICKSTART);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const dev = (await dc.variablesRequest({ variablesReference: scopes.find((x) => x.name.startsWith('Device nic0'))!.variablesReference })).body.variables;
+  const header = dev.find((v) => v.name === 'Header')!;
+  const before = await evaluate('nic0.COMMAND', 'watch');
+  // 0x12345 into the 16-bit COMMAND wrote 0x2345 (through its masks: 0x145) and answered success.
+  const wide = /^nic0\.COMMAND is 16 bits wide: 0x12345 does not fit$/;
+  await assert.rejects(dc.setVariableRequest({ variablesReference: header.variablesReference, name: 'COMMAND', value: '0x12345' }), { message: wide });
+  await assert.rejects(setExpression({ expression: 'nic0.COMMAND', value: '0x12345' }), { message: wide });
+  await assert.rejects(dc.evaluateRequest({ expression: 'nic0.COMMAND = 0x12345', context: 'repl' }), { message: wide });
+  await assert.rejects(dc.evaluateRequest({ expression: 'cfg nic0 4 = 0x12345 2', context: 'repl' }), {
+    message: /^cfg: a 2-byte write is 16 bits wide: 0x12345 does not fit$/,
+  });
+  await assert.rejects(setExpression({ expression: 'nic0.COMMAND', value: '-0x8001' }), { message: /^nic0\.COMMAND is 16 bits wide: -0x8001 does not fit$/ });
+  assert.equal(await evaluate('nic0.COMMAND', 'watch'), before, 'nothing was written');
+  // What fits is taken: all ones as -1 (two's complement), through the register's masks.
+  const ones = (await setExpression({ expression: 'nic0.COMMAND', value: '-1' })).body.value;
+  assert.equal(ones, (await setExpression({ expression: 'nic0.COMMAND', value: '0xffff' })).body.value);
+  assert.notEqual(ones, before);
+});
+
 test("every capability field's evaluateName evaluates, a pci_regs.h name that starts with a digit too", async () => {
   const dc = h.client();
   await launch(dc, VARS, { stopOnEntry: true });

@@ -26,6 +26,11 @@ function ctx(f: PciFunction): InspectContext {
     busIndex: () => 0,
     resolveFn: () => ({ bi: 0, wslot: 0 }),
     parseValue: (t) => parseNumber(t) ?? `'${t}' is not a number`,
+    parseRegisterValue: (t, bits, what) => {
+      const v = parseNumber(t);
+      if (v === undefined) return `'${t}' is not a number`;
+      return v >= 2 ** bits || v < -(2 ** (bits - 1)) ? `${what} is ${bits} bits wide: ${t} does not fit` : v < 0 ? v + 2 ** bits : v;
+    },
     raw,
     writeCfg: (_b, _w, fn, off, size, v) => fn.cfgWrite(off, size as 1 | 2 | 4, v),
     cfgRef: () => 'cfg/nic0/0',

@@ -59,6 +59,18 @@ export interface SourceMap {
    * differs from the text the run was loaded from; undefined while it reads the same (or cannot be read now).
    */
   scenarioEditedFrom?(): number | undefined;
+  /** How many lines the scenario had when it was loaded. */
+  scenarioLines?(): number;
+}
+
+/** How many lines a text has, as an editor numbers them (a final line end starts no line of its own). */
+export function lineCount(text: string): number {
+  return text === '' ? 0 : text.replace(/\r?\n$/, '').split(/\r?\n/).length;
+}
+
+/** Why a breakpoint past a file's end stands nowhere: "Past the end of the scenario: it has 24 lines". */
+function pastEnd(what: string, line: number, lines: number | undefined): string | undefined {
+  return lines !== undefined && line > lines ? `Past the end of the ${what}: it has ${lines} line${lines === 1 ? '' : 's'}` : undefined;
 }
 
 export interface RuntimeHooks {
@@ -182,7 +194,7 @@ export class VpciRuntime {
         if (at !== undefined) {
           bp.line = at;
           bp.verified = true;
-        } else bp.message = 'No statement at or after this line';
+        } else bp.message = (l && pastEnd('listing', b.line, lineCount(l.text))) ?? 'No statement at or after this line';
       } else if (scenario) {
         const at = timelineLines.filter((l) => l >= b.line).sort((x, y) => x - y)[0];
         if (edited !== undefined && (at ?? b.line) >= edited)
@@ -190,7 +202,10 @@ export class VpciRuntime {
         else if (at !== undefined) {
           bp.line = at;
           bp.verified = true;
-        } else bp.message = 'Breakpoints in a scenario stand on timeline events (`at …` lines)';
+        } else
+          bp.message =
+            pastEnd('scenario', b.line, this.sources.scenarioLines?.()) ??
+            'Breakpoints in a scenario stand on timeline events (`at …` lines); there is none at or after this line';
       } else {
         const other = this.sources.otherModelOf?.(path);
         bp.message = other

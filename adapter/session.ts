@@ -14,7 +14,7 @@ import { errorReason } from '../io/errors';
 import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd } from './framing';
 import { quoteShort } from '../io/frames';
 import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-args';
-import { VpciRuntime, SCENARIO_THREAD, type StopInfo, type StepMode } from './runtime';
+import { VpciRuntime, SCENARIO_THREAD, lineCount, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { budgetNeedsHeapLimit, clock, historyBudget, prepareIdleTimer } from './history';
 import { heapSizeLimit } from './heap';
@@ -1045,6 +1045,7 @@ export class VpciDebugSession extends DebugSession {
       },
       isScenario: (path: string) => resolve(path) === file,
       scenarioEditedFrom: () => this.scenarioEditedFrom(file, l.text),
+      scenarioLines: () => lineCount(l.text),
       pathOfListing: (f: string) => listingPath(dir, m.config.guest, f),
       otherModelOf: (path: string) => otherModelOf(resolve(dir), m.config.guest, resolve(path)),
       otherModelWithFunction: (name: string) => otherModelWithFunction(m.config.guest, name),

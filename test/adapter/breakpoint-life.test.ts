@@ -134,3 +134,20 @@ test('a restart without arguments runs what the last restart ran (its guest), no
   assert.equal(await restart({ scenario: QUICKSTART, stopOnEntry: true, listingsDir: LISTINGS, guest: 'linux' }), 'hv_pci_probe');
   assert.equal(await restart(), 'hv_pci_probe');
 });
+
+test('a breakpoint past the end of the scenario or of a listing says how many lines the file has', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const lines = (p: string) => readFileSync(p, 'utf8').replace(/\n$/, '').split('\n').length;
+  const scen = await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: 500 }, { line: 22 }] });
+  assert.deepEqual(
+    scen.body.breakpoints.map((b) => [b.verified, b.message]),
+    [
+      [false, `Past the end of the scenario: it has ${lines(QUICKSTART)} lines`],
+      // Inside the file, past its last timeline event: why, without a line count.
+      [false, 'Breakpoints in a scenario stand on timeline events (`at …` lines); there is none at or after this line'],
+    ],
+  );
+  const listing = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: 100_000 }] });
+  assert.equal(listing.body.breakpoints[0]!.message, `Past the end of the listing: it has ${lines(VMBUS_PCIB)} lines`);
+});

@@ -278,7 +278,13 @@ export function evaluate(
     }
   }
   const r = evalExpr(text, scope);
-  if (!r.ok) return { ok: false, error: r.error };
+  if (!r.ok) {
+    // An assignment (a lone '=', not '==', '<=', '>=' or '!=') is taken only where it is typed to be run: a
+    // watch or a hover is read again at every stop, and read no assignment. It was "unexpected character '='".
+    if (context !== 'repl' && /(?:^|[^=!<>])=(?!=)/.test(src))
+      return { ok: false, error: `Assignments are run only in the Debug Console (or by Set Value): in ${contextText(context)}, compare with '=='` };
+    return { ok: false, error: r.error };
+  }
   const v = r.value;
   if (v && typeof v === 'object') {
     const clean = stripInternal(v);
@@ -287,6 +293,11 @@ export function evaluate(
     return { ok: true, text: formatValue(clean as Value, hex, context === 'clipboard'), node };
   }
   return { ok: true, text: showValue(src, v, scope, hex) };
+}
+
+/** Where an expression was typed, as the user knows it (DAP EvaluateArguments.context). */
+function contextText(context: string): string {
+  return context === 'watch' ? 'a watch' : context === 'hover' ? 'a hover' : context === 'clipboard' ? 'a copied value' : 'an expression read for a view';
 }
 
 export function assign(

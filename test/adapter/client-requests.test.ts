@@ -46,6 +46,25 @@ test('the Debug Console compares with == as Watch does; = still assigns', async 
   assert.equal(await evaluate('nic0.COMMAND = 0x2', 'repl'), 'nic0.COMMAND = 0x0002');
 });
 
+test('an assignment typed in a watch or a hover is refused saying assignments run in the Debug Console; nothing is written', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const before = await evaluate('nic0.COMMAND', 'watch');
+  for (const [context, where] of [
+    ['watch', 'a watch'],
+    ['hover', 'a hover'],
+  ] as const) {
+    await assert.rejects(dc.evaluateRequest({ expression: 'nic0.COMMAND = 0x6', context }), {
+      message: `Assignments are run only in the Debug Console (or by Set Value): in ${where}, compare with '=='`,
+    });
+  }
+  assert.equal(await evaluate('nic0.COMMAND', 'watch'), before);
+  // Comparisons are still read as such; a plain error is still that error.
+  assert.equal(await evaluate(`nic0.COMMAND == ${before}`, 'watch'), 'true');
+  assert.equal(await evaluate(`nic0.COMMAND >= 0`, 'hover'), 'true');
+  await assert.rejects(dc.evaluateRequest({ expression: 'nic0.COMMAND +', context: 'watch' }), (e: Error) => !/Assignments/.test(e.message));
+});
+
 test('a capability register or field is set from Watch (setExpression) and the Debug Console as from Variables', async () => {
   const dc = h.client();
   await launch(dc, VARS, { stopOnEntry: true });

@@ -255,6 +255,11 @@ const DETACHED_HOOKS: VpciRuntime['hooks'] = {
   dataTouches: () => undefined,
 };
 
+/** An offset as the memory messages write numbers: hex, with its sign (-0x10). */
+function signedHex(n: number): string {
+  return `${n < 0 ? '-' : ''}0x${Math.abs(n).toString(16)}`;
+}
+
 export class HeldMachine {
   /** The loaded machine and where its last client left it. */
   state?: { rt: VpciRuntime; listingsDir: string; lastStop: StopInfo };
@@ -2429,12 +2434,16 @@ export class VpciDebugSession extends DebugSession {
   // does not fit is refused whole, or with `allowPartial` writes only the part inside and says so.
 
   /** The address of `offset` in a memory reference's region, as DAP writes addresses ("0x1f", or decimal "-4" before address 0). */
+  /** The address `offset` bytes from a reference's first byte; a string starting 'readMemory:' says why there is none. */
   private memoryAddress(ref: string, offset: number): string | undefined {
     const r = this.ins?.readMemory(ref, 0, 0);
     if (!r?.ok) return undefined;
     const base = Number(r.address);
     const a = (Number.isFinite(base) ? base : 0) + offset;
-    return a >= 0 ? `0x${a.toString(16)}` : String(a);
+    // Before a region that starts at address 0 (config space, a packet) there is no address: it was
+    // answered as "-16", which is no DAP address (hex after 0x, or decimal digits).
+    if (a < 0) return `readMemory: offset ${signedHex(offset)} is before ${ref}, which starts at address ${r.address}`;
+    return `0x${a.toString(16)}`;
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
@@ -2445,6 +2454,10 @@ export class VpciDebugSession extends DebugSession {
       if (address === undefined) {
         const r = this.ins.readMemory(args.memoryReference, 0, 0);
         this.sendErrorResponse(response, { id: 1050, format: r.ok ? `Unknown memory reference ${args.memoryReference}` : r.error, showUser: false });
+        return;
+      }
+      if (address.startsWith('readMemory:')) {
+        this.sendErrorResponse(response, { id: 1050, format: address, showUser: false });
         return;
       }
       response.body = { address, unreadableBytes: Math.min(args.count, -offset) };
@@ -2477,7 +2490,7 @@ export class VpciDebugSession extends DebugSession {
     if ((lead > 0 || inside < data.length - lead) && !args.allowPartial)
       return fail(
         1053,
-        `writeMemory: ${counted(data.length, 'byte')} at offset ${offset} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`,
+        `writeMemory: ${counted(data.length, 'byte')} at offset ${signedHex(offset)} reach outside ${args.memoryReference}${inside ? ` (${inside} of them fit)` : ''}; nothing was written`,
         true,
       );
     if (inside === 0) {

@@ -614,7 +614,8 @@ export class VpciDebugSession extends DebugSession {
     const bad = checkDapArgs(request.command, a);
     if (bad) {
       const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: false };
-      this.sendErrorResponse(response, { id: 1100, format: bad, showUser: false });
+      if (request.command === 'launch') this.launchRefused(response, 1100, bad);
+      else this.sendErrorResponse(response, { id: 1100, format: bad, showUser: false });
       return;
     }
     dropNulls(request.command, a);
@@ -789,18 +790,31 @@ export class VpciDebugSession extends DebugSession {
     return true;
   }
 
+  /**
+   * A launch refused, for its arguments or its file: the error, shown to the user, then `terminated`
+   * when the session has no machine of its own (a second launch beside a running one leaves it be).
+   * The session's one launch has failed, and a client waiting for `terminated` (a script, nvim-dap)
+   * learns it is over: a launch refused for its arguments (a guest model that does not exist, a
+   * mistyped argument) sent only the error, while one whose file did not load sent both; a mistyped
+   * argument's error was not shown to the user.
+   */
+  private launchRefused(response: DebugProtocol.Response, id: number, format: string): void {
+    this.sendErrorResponse(response, { id, format, showUser: true });
+    if (!this.rt && !this.loading && !this.attachedTo) this.sendEvent(new TerminatedEvent());
+  }
+
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchArgs): void {
     this.setLogLevel(args.trace === true);
     if (typeof args.scenario !== 'string' || !args.scenario) {
       // A configuration written for another debugger names its file "program": say which key this one reads.
       const { scenario, program } = args as { scenario?: unknown; program?: unknown };
       const hint = scenario === undefined && typeof program === 'string' ? ' ("program" is not read: vPCI Lab runs the scenario named by "scenario")' : '';
-      this.sendErrorResponse(response, { id: 1001, format: `Launch needs "scenario": the path of a .vpci file${hint}`, showUser: true });
+      this.launchRefused(response, 1001, `Launch needs "scenario": the path of a .vpci file${hint}`);
       return;
     }
     const bad = launchProblem(args);
     if (bad) {
-      this.sendErrorResponse(response, { id: 1001, format: bad, showUser: true });
+      this.launchRefused(response, 1001, bad);
       return;
     }
     if (this.rt || this.loading || this.attachedTo) {
@@ -823,8 +837,7 @@ export class VpciDebugSession extends DebugSession {
         return;
       }
       if ('error' in r) {
-        this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
-        this.sendEvent(new TerminatedEvent());
+        this.launchRefused(response, 1002, r.error);
         return;
       }
       this.sendResponse(response);

@@ -290,3 +290,39 @@ test("the protocol trace is each session's own: one session's trace reaches only
   a.input.destroy();
   b.input.destroy();
 });
+
+test('a launch refused, for its arguments or its file, is an error shown to the user and then one terminated; a second launch refused beside a run ends nothing', async () => {
+  for (const args of [
+    { scenario: QUICKSTART, guest: 'windows' }, // a guest model that does not exist
+    { scenario: 5 }, // a mistyped argument
+    { program: QUICKSTART }, // another debugger's key
+    { scenario: join(tmpdir(), 'no-such-scenario.vpci') }, // a file that is not there
+  ]) {
+    const c = await client();
+    try {
+      await c.response(c.send('initialize', INIT));
+      const r = await c.response(c.send('launch', { listingsDir: LISTINGS, ...args }));
+      assert.equal(r.success, false, JSON.stringify(args));
+      assert.equal((r.body as { error?: { showUser?: boolean } }).error?.showUser, true, JSON.stringify(args));
+      // One terminated event, after the response.
+      await c.settle();
+      assert.equal(c.events('terminated').length, 1, JSON.stringify(args));
+      assert.ok((c.got as Msg[]).indexOf(c.events('terminated')[0]!) > (c.got as Msg[]).indexOf(r), JSON.stringify(args));
+    } finally {
+      c.close();
+    }
+  }
+  const c = await client();
+  try {
+    await c.response(c.send('initialize', INIT));
+    await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true }));
+    await c.response(c.send('configurationDone'));
+    await c.until(() => c.events('stopped').length === 1);
+    assert.equal((await c.response(c.send('launch', { scenario: QUICKSTART, guest: 'windows' }))).success, false);
+    assert.equal((await c.response(c.send('launch', { scenario: QUICKSTART }))).success, false);
+    await c.settle();
+    assert.equal(c.events('terminated').length, 0);
+  } finally {
+    c.close();
+  }
+});

@@ -2303,9 +2303,16 @@ export class VpciDebugSession extends DebugSession {
     }
     const n = this.vars.child(args.variablesReference, args.name);
     if (!n || !n.set) {
+      // A container the session never gave (or gave before the last stop) is named as such, as the
+      // variables request names it: it was "No variable x", as if the container lacked the row.
+      const container = this.vars.get(args.variablesReference)
+        ? undefined
+        : this.vars.isStale(args.variablesReference)
+          ? `variablesReference ${args.variablesReference} is from before the last stop: expand the row again`
+          : `Unknown variablesReference ${args.variablesReference}`;
       this.sendErrorResponse(response, {
         id: 1030,
-        format: n ? `${shortName(args.name)} is read-only` : `No variable ${shortName(args.name)}`,
+        format: n ? `${shortName(args.name)} is read-only` : (container ?? `No variable ${shortName(args.name)}`),
         showUser: true,
       });
       return;

@@ -157,3 +157,18 @@ test("an MSI-X entry's register rows carry an evaluateName (Add to Watch, Copy a
   }
   assert.equal(asNumber(rows.find((r) => r.name === 'LOWER_ADDR')!.value) >> 20n, 0xfeen, 'an address the host programmed');
 });
+
+test('setVariable on a container the session never gave names the container, not the row; a stale one says to expand again', async () => {
+  const dc = h.client();
+  const s = await launch(dc, QUICKSTART);
+  assert.equal(await refused(dc.setVariableRequest({ variablesReference: 987654, name: 'COMMAND', value: '1' })), 'Unknown variablesReference 987654');
+  const dev = await nic0(dc, s);
+  const header = named((await dc.variablesRequest({ variablesReference: dev })).body.variables, 'Header');
+  const stopped = dc.waitForEvent('stopped');
+  await dc.nextRequest({ threadId: s.body.threadId! });
+  await stopped;
+  assert.equal(
+    await refused(dc.setVariableRequest({ variablesReference: header, name: 'COMMAND', value: '1' })),
+    `variablesReference ${header} is from before the last stop: expand the row again`,
+  );
+});

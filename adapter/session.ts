@@ -2130,7 +2130,8 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
-    const ref = args.source?.sourceReference ?? args.sourceReference;
+    // A source whose sourceReference is 0 has none (DAP Source): the top-level one, kept for older clients, counts then.
+    const ref = args.source?.sourceReference || args.sourceReference;
     const text = this.generated.get(ref);
     if (text === undefined) {
       const why = ref

@@ -172,3 +172,20 @@ test('setVariable on a container the session never gave names the container, not
     `variablesReference ${header} is from before the last stop: expand the row again`,
   );
 });
+
+test('source takes the top-level sourceReference when the source it names has none (0), as older clients send it', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  // A host frame's generated document: the host thread after it handled a packet.
+  await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_QUERY_BUS_RELATIONS' }] });
+  const s = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  await s;
+  let ref = 0;
+  for (const t of (await dc.threadsRequest()).body.threads)
+    for (const f of (await dc.stackTraceRequest({ threadId: t.id })).body.stackFrames) ref ||= f.source?.sourceReference ?? 0;
+  assert.ok(ref > 0, 'a generated source');
+  const direct = (await dc.sourceRequest({ sourceReference: ref })).body.content;
+  const old = (await dc.sourceRequest({ source: { name: 'vsp', sourceReference: 0 }, sourceReference: ref })).body.content;
+  assert.equal(old, direct);
+});

@@ -147,7 +147,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       // Config space is 4 KiB: an offset outside it is an error, never wrapped into it.
       if (off < 0 || off + size > 4096)
         throw new Error(
-          `${name}: offset ${off < 0 ? off : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`,
+          `${name}: offset ${off < 0 ? `-0x${(-off).toString(16)}` : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`,
         );
       const f = self.fn(r.bi, r.wslot);
       if (!f) throw new Error(`${name}: no function there`);
@@ -181,7 +181,9 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
             const r = self.resolveFn(bus, slot);
             if (!r) throw new Error('msix: unknown bus');
             const v = fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined;
-            return v?.msix ?? [];
+            // A slot with no function there is an error, as cfg8/16/32 make it: it read as an empty table.
+            if (!v) throw new Error('msix: no function there');
+            return v.msix ?? [];
           };
         case 'msg': {
           const v = lastPacketValue(self);

@@ -281,7 +281,11 @@ test('evaluate in 64-bit integers: no 32-bit shifts, no rounding past 2^53, conf
     await refusal(dc.evaluateRequest({ expression: 'cfg32(nic0, 4096)', context: 'watch' })),
     /cfg32: offset 0x1000 is outside the 4 KiB config space \(0x0 to 0xffc\)/,
   );
-  assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg8(nic0, -1)', context: 'watch' })), /cfg8: offset -1 is outside/);
+  // A negative offset in hex too, as every other offset (it read 'offset -1').
+  assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg8(nic0, -1)', context: 'watch' })), /cfg8: offset -0x1 is outside/);
+  // A slot with no function: msix() says so, as cfg8() does (it answered an empty table).
+  assert.match(await refusal(dc.evaluateRequest({ expression: 'msix(nic0, 5)', context: 'watch' })), /^msix: no function there$/);
+  assert.match(await refusal(dc.evaluateRequest({ expression: 'cfg8(nic0, 0, 5)', context: 'watch' })), /^cfg8: no function there$/);
   assert.equal(await ev('cfg16(nic0, 0)'), '0x15b3');
   assert.match(await refusal(dc.evaluateRequest({ expression: '('.repeat(5000) + '1' + ')'.repeat(5000), context: 'watch' })), /nested too deeply/);
   // Deep trees the parser builds without brackets: unary operators, an operator chain (left-deep),

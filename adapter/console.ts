@@ -14,6 +14,7 @@ import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value 
 import { valueNode, parseNumber, type VarNode } from './vars';
 import { camel, offerGuid, stripInternal, toValue } from './fmt';
 import { clip, formatTime, hexDump } from '../emulator/format';
+import { WORD_RULE, wordKind } from '../emulator/scenario/lexer';
 import { UNAVAILABLE } from './frame-locals';
 
 /**
@@ -440,6 +441,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const [name, id] = rest;
       if (!name || !id) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
+      // A bus name as a scenario writes one: '0bad' was offered, and no expression could name it after (0bad.COMMAND does not parse).
+      if (wordKind(name) !== 'word') return { ok: false, error: `offer: '${clip(name)}' is no bus name: ${WORD_RULE}` };
       if (ins.m.buses.some((b) => b.decl.name === name && !b.state.gone)) return { ok: false, error: `bus ${name} exists already` };
       let rt;
       const n = ins.m.buses.length;

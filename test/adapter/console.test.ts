@@ -277,3 +277,18 @@ test('an eject, offer or raise at the end of the scenario is run by the Continue
   await dc.continueRequest({ threadId: 1 });
   await terminated;
 });
+
+test("offer takes a bus name as a scenario writes one: '0bad' or 'a/b' is refused with the rule, before anything is offered", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  for (const name of ['0bad', 'a/b', 'x.y']) {
+    await assert.rejects(dc.evaluateRequest({ expression: `offer ${name} intel-82599-vf`, context: 'repl' }), {
+      message: `offer: '${name}' is no bus name: a name starts with a letter or '_' and goes on with letters, digits, '_' and '-'`,
+    });
+  }
+  assert.deepEqual(
+    (await dc.threadsRequest()).body.threads.filter((t) => /^(0bad|a\/b|x\.y):/.test(t.name)),
+    [],
+  );
+  assert.match(await repl('offer hp_1-b intel-82599-vf'), /^host: offered hp_1-b /);
+});

@@ -9,6 +9,7 @@ import { capRegister, capsValue, masksAt, registerFieldNode } from './inspect-re
 import { MSG, wslotText } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
+import { catalogIds } from '../emulator/pci/catalog';
 import { Ev } from '../emulator/vpci/events';
 import { evaluate as evalExpr, formatValue, showValue, type ExprEnv, type Value } from './expr';
 import { valueNode, parseNumber, type VarNode } from './vars';
@@ -566,10 +567,23 @@ export function completions(
     return v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((k) => ({ label: k, type: 'property' as const })) : [];
   }
   const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
+  // A command's words: its bus (lspci, cfg, msix, eject, raise), the device an offer brings; nothing
+  // else fits there (cfg8 or trace after 'eject ' was offered).
+  const words = upto.replace(/^\s+/, '').split(/\s+/);
+  const command = CONSOLE_COMMANDS.some((c) => c.name === words[0]) ? words[0] : undefined;
+  if (command !== undefined && words.length > 1) {
+    const args = words.slice(1, -1).filter((w) => !w.startsWith('-'));
+    if (['lspci', 'cfg', 'msix', 'eject', 'raise'].includes(command))
+      return args.length ? [] : ins.m.buses.filter((b) => !b.state.gone).map((b) => ({ label: b.decl.name, type: 'module' as const }));
+    if (command === 'offer') return args.length === 1 ? catalogIds().map((id) => ({ label: id, type: 'module' as const })) : [];
+    return [];
+  }
   for (const b of ins.m.buses) out.push({ label: b.decl.name, type: 'module' });
   for (const k of Object.keys(locals ?? {})) out.push({ label: k, type: 'variable' });
   for (const f of CONSOLE_FUNCTIONS) out.push({ label: f.name, type: 'function' });
-  for (const k of new Set([...CONSOLE_COMMANDS.map((c) => c.name), ...CONSOLE_NAMES.map((c) => c.name)]))
+  // A command is the first word of a line; inside an expression only the names are.
+  const first = words.length <= 1;
+  for (const k of new Set([...(first ? CONSOLE_COMMANDS.map((c) => c.name) : []), ...CONSOLE_NAMES.map((c) => c.name)]))
     if (!CONSOLE_FUNCTIONS.some((f) => f.name === k)) out.push({ label: k, type: 'keyword' });
   return out;
 }

@@ -292,3 +292,19 @@ test("offer takes a bus name as a scenario writes one: '0bad' or 'a/b' is refuse
   );
   assert.match(await repl('offer hp_1-b intel-82599-vf'), /^host: offered hp_1-b /);
 });
+
+test("completions after a command offer what goes there: a bus after 'eject ' (and lspci, cfg, msix, raise), a catalog device after 'offer NAME '; commands only as a line's first word", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const labels = async (text: string) => (await dc.completionsRequest({ text, column: text.length + 1 })).body.targets.map((t) => t.label);
+  for (const text of ['eject ', 'lspci -x ', 'cfg ', 'msix ', 'raise n']) assert.deepEqual(await labels(text), ['nic0', 'nic1'], text);
+  assert.deepEqual(await labels('cfg nic0 '), []);
+  assert.ok((await labels('offer hp0 ')).includes('intel-82599-vf'));
+  assert.deepEqual(await labels('offer '), []);
+  // Inside an expression: names and functions, no commands (lspci, eject…).
+  const inner = await labels('nic0.COMMAND == ');
+  assert.ok(inner.includes('nic0') && inner.includes('cfg16') && inner.includes('now'), inner.join(' '));
+  assert.ok(!inner.includes('eject') && !inner.includes('lspci'), inner.join(' '));
+  // The first word still offers every command.
+  assert.ok((await labels('')).includes('eject'));
+});

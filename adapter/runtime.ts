@@ -628,7 +628,7 @@ export class VpciRuntime {
    * a function through its return, too, which the statement rule below would take back over the
    * whole call); else the previous statement of the thread.
    */
-  stepBack(tid: number, into: boolean): StopInfo {
+  stepBack(tid: number, instruction: boolean): StopInfo {
     const pos = this.position;
     const h = this.h;
     const last = this.stepsRun[this.stepsRun.length - 1];
@@ -640,6 +640,20 @@ export class VpciRuntime {
       // thread's, which did. A stop must name a thread `threads` lists there.
       const here = tid === SCENARIO_THREAD || this.m.threads.some((t) => t.id === tid);
       return { reason: 'step', threadId: here ? tid : last.threads[0] };
+    }
+    if (instruction) {
+      // The forward instruction step backwards: to just before the thread's last bus transaction (any
+      // thread's, for the timeline), where a forward one stops after it. It went back one statement.
+      for (let p = pos - 1; p >= h.start; p--) {
+        const by = h.threadAt(p);
+        if (tid !== SCENARIO_THREAD && by !== tid) continue;
+        let bus = false;
+        for (let i = h.traceFromAt(p); i < h.traceToAt(p) && !bus; i++) bus = BUS_TRANSACTION.has(this.m.trace.kindAt(i));
+        if (!bus) continue;
+        h.goTo(p);
+        return { reason: 'step', threadId: tid !== SCENARIO_THREAD ? tid : by === TIMELINE_THREAD ? SCENARIO_THREAD : by, description: 'One bus transaction' };
+      }
+      return this.atStart(h.start > 0 ? `No earlier bus transaction${tid !== SCENARIO_THREAD ? ` of thread ${tid}` : ''} is held` : undefined);
     }
     if (tid === SCENARIO_THREAD) {
       // The timeline's `next` stops before each timeline event; stepping back goes to before the previous one.
@@ -654,7 +668,7 @@ export class VpciRuntime {
     const depth = t ? t.frames.length : 0;
     for (let p = pos - 1; p >= h.start; p--) {
       if (h.threadAt(p) !== tid) continue;
-      if (!into && depth > 0 && h.depthBefore(tid, p) > depth) continue;
+      if (depth > 0 && h.depthBefore(tid, p) > depth) continue;
       // Step p began the statement being undone. A forward `next` (or step in) stops just after the
       // thread's own step, so the stop before this one was just after the thread's previous step:
       // other threads' steps and the time the thread waited since then are undone too. Before the

@@ -333,3 +333,23 @@ test('Step Back over a timeline step that stopped in a thread the boot made stop
   assert.deepEqual(await timelineFrame(), { line: 15, name: 'at 0 ns: boot' });
   await dc.stackTraceRequest({ threadId: back.body.threadId! });
 });
+
+test("Step Back with instruction granularity undoes the thread's last bus transaction, which an instruction step forward then makes again", async () => {
+  const first = await launch(QUICKSTART);
+  await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: 17 }] });
+  await until(() => dc.continueRequest({ threadId: first.body.threadId! }));
+  await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [] });
+  const nic1 = (await dc.threadsRequest()).body.threads.find((t) => /^nic1: vmbus mgmt taskqueue/.test(t.name))!.id;
+  const trace = async (): Promise<string[]> => (await dc.customRequest('vpci/trace', { from: 0, count: 100_000 })).body.lines as string[];
+  const t0 = await trace();
+  const back = await until(() => dc.stepBackRequest({ threadId: nic1, granularity: 'instruction' }));
+  assert.equal(back.body.threadId, nic1);
+  const t1 = await trace();
+  // What was undone starts with nic1's config write (its thread's last transaction; it went back one
+  // statement, which left that write done).
+  assert.deepEqual(t1, t0.slice(0, t1.length));
+  assert.match(t0[t1.length]!, /\bnic1 +cfg write /);
+  const again = await until(() => dc.nextRequest({ threadId: nic1, granularity: 'instruction' }));
+  assert.equal(again.body.threadId, nic1);
+  assert.deepEqual(await trace(), t0.slice(0, t1.length + 1));
+});

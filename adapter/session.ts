@@ -791,7 +791,7 @@ export class VpciDebugSession extends DebugSession {
   }
 
   /**
-   * A launch refused, for its arguments or its file: the error, shown to the user, then `terminated`
+   * A launch (or attach) refused, for its arguments or its file: the error, shown to the user, then `terminated`
    * when the session has no machine of its own (a second launch beside a running one leaves it be).
    * The session's one launch has failed, and a client waiting for `terminated` (a script, nvim-dap)
    * learns it is over: a launch refused for its arguments (a guest model that does not exist, a
@@ -850,16 +850,15 @@ export class VpciDebugSession extends DebugSession {
     this.setLogLevel(args.trace === true);
     const held = this.held;
     if (!held) {
-      this.sendErrorResponse(response, {
-        id: 1004,
-        format:
-          'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.',
-        showUser: true,
-      });
+      this.launchRefused(
+        response,
+        1004,
+        'Nothing to attach to: this adapter holds no machine. Start one with `vpci-lab dap --port N --scenario FILE` and attach with "debugServer": N, or use a launch configuration.',
+      );
       return;
     }
     if (held.client && held.client !== this) {
-      this.sendErrorResponse(response, { id: 1005, format: 'Another debug client is attached to this machine; detach it first.', showUser: true });
+      this.launchRefused(response, 1005, 'Another debug client is attached to this machine; detach it first.');
       return;
     }
     if (this.rt || this.attachedTo) {
@@ -882,7 +881,7 @@ export class VpciDebugSession extends DebugSession {
       void this.load(held.args).then((r) => {
         if ('error' in r) {
           if (held.client === this) held.client = undefined;
-          this.sendErrorResponse(response, { id: 1002, format: r.error, showUser: true });
+          this.launchRefused(response, 1002, r.error);
           return;
         }
         held.state = { rt: this.rt!, listingsDir: this.listingsDir, lastStop: this.rt!.runToAttachEntry() };

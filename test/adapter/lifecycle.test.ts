@@ -291,7 +291,7 @@ test("the protocol trace is each session's own: one session's trace reaches only
   b.input.destroy();
 });
 
-test('a launch refused, for its arguments or its file, is an error shown to the user and then one terminated; a second launch refused beside a run ends nothing', async () => {
+test('a launch (or attach) refused, for its arguments or its file, is an error shown to the user and then one terminated; a second launch refused beside a run ends nothing', async () => {
   for (const args of [
     { scenario: QUICKSTART, guest: 'windows' }, // a guest model that does not exist
     { scenario: 5 }, // a mistyped argument
@@ -311,6 +311,17 @@ test('a launch refused, for its arguments or its file, is an error shown to the 
     } finally {
       c.close();
     }
+  }
+  // An attach to an adapter that holds no machine ends the same way.
+  const a = await client();
+  try {
+    await a.response(a.send('initialize', INIT));
+    const r = await a.response(a.send('attach', {}));
+    assert.match(r.message ?? '', /^Nothing to attach to/);
+    await a.settle();
+    assert.equal(a.events('terminated').length, 1);
+  } finally {
+    a.close();
   }
   const c = await client();
   try {

@@ -14,7 +14,7 @@ import type { InspectContext } from './inspect-context';
 import { fnPrefix } from './inspect-context';
 import type { VarNode } from './vars';
 import { fmtSize } from './fmt';
-import { counted } from '../emulator/format';
+import { clip, counted } from '../emulator/format';
 
 /** The write masks the function's config space holds for `size` bytes at `off` (little-endian). */
 export function masksAt(f: PciFunction, off: number, size: number): { wmask: number; w1cmask: number } {
@@ -99,7 +99,8 @@ export function registerFieldNode(
     child.set = (text) => {
       const x = ctx.parseValue(text);
       if (typeof x === 'string') return { ok: false, error: x };
-      if (x < 0 || x >= 2 ** width) return { ok: false, error: `${fd.name} is ${counted(width, 'bit')} wide` };
+      // Named and worded as a register's refusal is (parseRegisterValue): the field's path, its width, the value.
+      if (x < 0 || x >= 2 ** width) return { ok: false, error: `${path}.${fd.name} is ${counted(width, 'bit')} wide: ${clip(text.trim())} does not fit` };
       const cur = f.cfgRead(def.offset, def.size);
       // Other write-1-to-clear bits of the register are written 0 so they stay as they are; the
       // field's own bits take the value (for an RW1C field, a 1 clears it).

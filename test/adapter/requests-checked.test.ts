@@ -158,7 +158,7 @@ test('setExpression errors speak of the text typed: the expression, the value, o
   assert.match((await dc.evaluateRequest({ expression: 'nic0.COMMAND', context: 'watch' })).body.result, /^0x0*4$/);
   await setExpression(dc, 'nic0.COMMAND.MEMORY', '1');
   assert.match((await dc.evaluateRequest({ expression: 'nic0.COMMAND', context: 'watch' })).body.result, /^0x0*6$/);
-  assert.equal(await refused(setExpression(dc, 'nic0.COMMAND.MEMORY', '2')), 'MEMORY is 1 bit wide');
+  assert.equal(await refused(setExpression(dc, 'nic0.COMMAND.MEMORY', '2')), 'nic0.COMMAND.MEMORY is 1 bit wide: 2 does not fit');
   assert.equal(await refused(setExpression(dc, 'nic0.STATUS.CAP_LIST', '0')), 'nic0.STATUS.CAP_LIST is read-only');
   assert.equal(await refused(setExpression(dc, 'nic0.COMMAND.NOPE', '0')), 'no field NOPE in COMMAND');
 });

@@ -1241,7 +1241,13 @@ export class VpciDebugSession extends DebugSession {
     if (this.launchArgs?.noDebug === true) return this.runNoDebug();
     if (typeof this.launchArgs?.cause === 'number') return this.runToCause(this.launchArgs.cause);
     if (this.launchArgs?.stopOnEntry !== false) this.stopAt(this.rt.runToAttachEntry());
-    else this.resume({ kind: 'continue' }, true);
+    else {
+      // A pause sent before configurationDone stops the run before its first step (it sent a stop
+      // before the run, which configurationDone then ran past, ending at the scenario's end).
+      if (this.pauseAtStart) this.rt.pause();
+      this.resume({ kind: 'continue' }, true);
+    }
+    this.pauseAtStart = false;
   }
 
   protected override restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): void {
@@ -1771,7 +1777,12 @@ export class VpciDebugSession extends DebugSession {
     // nothing else is sent: a stopped event invented for a stop the client shows already made it read
     // threads, frames and scopes again (DAP pause: the stopped event comes once the thread has been paused).
     if (this.running && this.runKind === 'run') this.rt?.pause();
+    // Before configurationDone the run has not started: it is kept, and the run stops before its first step.
+    else if (!this.running && !this.configured) this.pauseAtStart = true;
   }
+
+  /** A pause that came before configurationDone: the run it starts stops before its first step (startConfigured). */
+  private pauseAtStart = false;
 
   /** Numbers the runs' progress reports: an id is unique within the session (DAP). */
   private progressSeq = 0;

@@ -337,3 +337,25 @@ test('a launch (or attach) refused, for its arguments or its file, is an error s
     c.close();
   }
 });
+
+test('a pause sent before configurationDone stops the run it starts before its first step: one stopped (pause), not a run to the end', async () => {
+  const c = await client();
+  try {
+    await c.response(c.send('initialize', INIT));
+    await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: false }));
+    assert.equal((await c.response(c.send('pause', { threadId: 1000000 }))).success, true);
+    await c.response(c.send('configurationDone'));
+    await c.until(() => c.events('stopped').length === 1);
+    await c.settle();
+    assert.deepEqual(
+      c.events('stopped').map((e) => e.body!.reason),
+      ['pause'],
+    );
+    assert.equal(c.events('terminated').length, 0);
+    // Before the first step: the timeline stands before its first event.
+    const st = await c.response(c.send('stackTrace', { threadId: 1000000 }));
+    assert.match((st.body!.stackFrames as { name: string }[])[0]!.name, /^at 0 ns: boot$/);
+  } finally {
+    c.close();
+  }
+});

@@ -66,6 +66,8 @@ const position = object({ line: uinteger, character: uinteger });
 const range = object({ start: position, end: position });
 const document = object({ uri: string });
 const atPosition = { textDocument: document, position };
+/** A WorkspaceFolder: its uri is what the server reads (its name is for people). */
+const folder = object({ uri: string });
 
 /**
  * The params each method's handler reads (language/server.ts and the library's text-document
@@ -99,6 +101,15 @@ const PARAMS: Record<string, Check> = {
     contentChanges: arrayOf(object({ text: string, range: optional(range) })),
   }),
   'textDocument/didClose': object({ textDocument: document }),
+  // Handled by the library's text-document sync and tracer whether or not the server asked for them
+  // (it does not ask for saves): without these checks a malformed one logged the handler's TypeError,
+  // and willSaveWaitUntil answered it as an internal error (-32603) instead of InvalidParams.
+  'textDocument/didSave': object({ textDocument: document }),
+  'textDocument/willSave': object({ textDocument: document, reason: integer }),
+  'textDocument/willSaveWaitUntil': object({ textDocument: document, reason: integer }),
+  '$/setTrace': object({ value: string }),
+  'workspace/didChangeWatchedFiles': object({ changes: arrayOf(object({ uri: string, type: integer })) }),
+  'workspace/didChangeWorkspaceFolders': object({ event: object({ added: arrayOf(folder), removed: arrayOf(folder) }) }),
 };
 
 /** Why a request or notification's params will not do, or undefined. */

@@ -133,6 +133,41 @@ test('a request without the params its handler reads fails with InvalidParams (-
   }
 });
 
+test('a malformed notification the library handles (save, trace, watched files, folders) is dropped and said, never a handler TypeError; willSaveWaitUntil without its params is InvalidParams', async () => {
+  const lsp = await startServer(null, null, {}, [], { capabilities: { workspace: { workspaceFolders: true } } });
+  try {
+    await open(lsp, URI, TEXT);
+    const malformed: [string, unknown][] = [
+      ['textDocument/didSave', {}],
+      ['textDocument/didSave', { textDocument: null }],
+      ['textDocument/willSave', { textDocument: { uri: URI } }],
+      ['textDocument/willSave', []],
+      ['$/setTrace', {}],
+      ['workspace/didChangeWatchedFiles', {}],
+      ['workspace/didChangeWatchedFiles', { changes: [{ uri: 5, type: 1 }] }],
+      ['workspace/didChangeWatchedFiles', { changes: 'x' }],
+      ['workspace/didChangeWorkspaceFolders', {}],
+      ['workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: 7, name: 'x' }], removed: [] } }],
+      ['workspace/didChangeWorkspaceFolders', { event: { added: [], removed: null } }],
+    ];
+    for (const [method, params] of malformed) await lsp.conn.sendNotification(method, params);
+    assert.equal(await errorCode(lsp.conn, 'textDocument/willSaveWaitUntil', {}), -32602);
+    assert.equal(await errorCode(lsp.conn, 'textDocument/willSaveWaitUntil', { textDocument: { uri: URI }, reason: 1 }), undefined);
+    // Answered after every notification above was read: each has said its word by now.
+    assert.ok((await lsp.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } })).length > 0);
+    assert.equal(lsp.errors().length, malformed.length);
+    for (const [i, e] of lsp.errors().entries())
+      assert.match(e, /^vPCI Lab language server: \S+: params.* the notification was not handled\.$/, `${JSON.stringify(malformed[i])}: ${e}`);
+    // Well-formed ones are still taken.
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: 'file:///virtual/x.lspci', type: 2 }] });
+    await lsp.conn.sendNotification('textDocument/didSave', { textDocument: { uri: URI } });
+    assert.ok((await lsp.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } })).length > 0);
+    assert.equal(lsp.errors().length, malformed.length);
+  } finally {
+    await lsp.close();
+  }
+});
+
 // The timeout only ends a regression (a hover walking 2^31 characters) as a failure instead of a hung run; nothing is timed.
 test(
   'a position past its line or past the text means the end (LSP): hovers at character 2^31-1 answer as at the line end, and so do the other requests',

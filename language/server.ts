@@ -14,6 +14,9 @@
 // a rename's, is a ResponseError and goes through).
 import {
   DidChangeWatchedFilesNotification,
+  DidChangeWorkspaceFoldersNotification,
+  type DidChangeWorkspaceFoldersParams,
+  type WorkspaceFoldersChangeEvent,
   type Disposable,
   type FileSystemWatcher,
   LSPErrorCodes,
@@ -66,8 +69,6 @@ const documents = new TextDocuments<LineDocument>({
   },
 });
 let workspaceRoots: string[] = [];
-/** The client declared it sends workspace/didChangeWorkspaceFolders (LSP's workspace.workspaceFolders capability). */
-let clientSendsFolderChanges = false;
 let snippetSupport = false;
 let insertReplaceSupport = false;
 /** The client asks textDocument/prepareRename first (LSP's rename.prepareSupport): only then may the server say it answers it. */
@@ -369,14 +370,20 @@ connection.onInitialize((params): InitializeResult => {
   const root = params.rootUri ? pathOf(params.rootUri) : (params.rootPath ?? undefined);
   workspaceRoots = params.workspaceFolders?.length ? folderPaths(params.workspaceFolders) : root ? [root] : [];
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
-  clientSendsFolderChanges = !!params.capabilities?.workspace?.workspaceFolders;
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   const watch = params.capabilities?.workspace?.didChangeWatchedFiles;
   watchRegistration = watch?.dynamicRegistration === true;
   relativePatterns = watch?.relativePatternSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   const limit: unknown = params.capabilities?.textDocument?.foldingRange?.rangeLimit;
   foldingLimit = typeof limit === 'number' && Number.isSafeInteger(limit) && limit >= 0 ? limit : undefined;
+  // Our own handler for folder changes, set after the library's (it sets one in initialize when the
+  // client declares workspace.workspaceFolders, and passes changes on only to listeners added later,
+  // in `initialized`): changes count from now on, whether the client declared them or sends
+  // `initialized` at all. The capabilities below say changes are taken, so nothing is registered.
+  connection.onNotification(
+    DidChangeWorkspaceFoldersNotification.type,
+    guard(undefined, (p: DidChangeWorkspaceFoldersParams) => onFoldersChanged(p.event)),
+  );
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -407,18 +414,13 @@ function folderPaths(folders: readonly { uri: string }[]): string[] {
 
 // A folder added or removed changes where dump files may be read from: the roots follow, and every
 // open document is checked again (a dump that was outside may now be inside, or the other way).
-connection.onInitialized(
-  guard(undefined, () => {
-    if (!clientSendsFolderChanges) return;
-    connection.workspace.onDidChangeWorkspaceFolders(
-      guard(undefined, (e) => {
-        const removed = new Set(folderPaths(e.removed));
-        workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...folderPaths(e.added).filter((r) => !workspaceRoots.includes(r))];
-        scheduler.refreshAll();
-      }),
-    );
-  }),
-);
+// Taken from `initialize` on (see onInitialize), not from `initialized`: a change sent before that
+// notification, or by a client that never sends it, was lost, and the roots stayed as they were.
+function onFoldersChanged(e: WorkspaceFoldersChangeEvent): void {
+  const removed = new Set(folderPaths(e.removed));
+  workspaceRoots = [...workspaceRoots.filter((r) => !removed.has(r)), ...folderPaths(e.added).filter((r) => !workspaceRoots.includes(r))];
+  scheduler.refreshAll();
+}
 
 // Opened (the library reports an open as a change too): analysed at once; edited: after a quiet
 // moment (the scheduler drops what a later edit overtakes).

@@ -54,7 +54,7 @@ export async function startServer(
   /** Options for node itself (a smaller heap: `--max-old-space-size=128`); its worker threads get them too. */
   nodeArgs: string[] = [],
   /** More of the client's capabilities besides textDocument (`workspace`), and more initialize params (`rootPath`). */
-  more: { capabilities?: Record<string, unknown>; params?: Record<string, unknown> } = {},
+  more: { capabilities?: Record<string, unknown>; params?: Record<string, unknown>; initialized?: false } = {},
 ): Promise<Lsp> {
   const proc = spawn(process.execPath, [...nodeArgs, serverBundle(), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
@@ -95,7 +95,8 @@ export async function startServer(
     workspaceFolders,
     ...more.params,
   });
-  await conn.sendNotification('initialized', {});
+  // A client may leave `initialized` out (more.initialized false): the server must not depend on it.
+  if (more.initialized !== false) await conn.sendNotification('initialized', {});
   return {
     conn,
     proc,

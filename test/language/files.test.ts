@@ -100,6 +100,35 @@ test('workspace folders: the server says it takes changes, and a folder added or
   }
 });
 
+test('a folder added before the client sends initialized (or by one that never does) counts: it used to be lost', async () => {
+  const lsp = await startServer(null, [{ uri: pathToFileURL(scen).href, name: 'scen' }], {}, [], {
+    capabilities: { workspace: { workspaceFolders: true } },
+    initialized: false,
+  });
+  try {
+    const uri = pathToFileURL(join(scen, 'early.vpci')).href;
+    assert.deepEqual(codes(await open(lsp, uri, text)), [
+      [1, 'dump-outside'],
+      [2, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+    await lsp.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: pathToFileURL(dir).href, name: 'ws' }], removed: [] },
+    });
+    // An edit after the change is checked against the roots as they now are: ../shared.lspci is inside.
+    const d = lsp.diagnostics(uri, 2);
+    await lsp.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text }] });
+    assert.deepEqual(codes(await d), [
+      [1, 'dump-outside'],
+      [3, 'dump-outside'],
+      [4, 'dump-unreadable'],
+    ]);
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('a client that names no workspace folders (null) but a root: the root is a root', async () => {
   for (const more of [{ rootUri: pathToFileURL(dir).href }, { rootUri: null, rootPath: dir }]) {
     const lsp = await startServer(null, null, {}, [], { params: more });

@@ -12,6 +12,9 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'vpci' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{vpci,lspci}') },
+    // Run after accepting a completion that has more to follow (a time after `at `): the server
+    // attaches it only for a client that names one, as LSP leaves commands to the client.
+    initializationOptions: { retriggerCompletionCommand: 'editor.action.triggerSuggest' },
   };
   // The id 'vpci' makes the client read the `vpci.trace.server` setting.
   const client = new LanguageClient('vpci', 'vPCI Language Server', serverOptions, clientOptions);

@@ -81,6 +81,14 @@ export interface CompletionInput {
   snippets?: boolean;
   /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
   insertReplace?: boolean;
+  /**
+   * The client's command that opens completion again (VS Code's editor.action.triggerSuggest, named by
+   * the extension in initializationOptions), run after accepting an item that has more to follow (a
+   * time after `at `), or undefined: such items then carry no command. LSP commands are the client's
+   * to run, and one it does not know is sent back as workspace/executeCommand, which this server does
+   * not take: Neovim and Helix said so at every accepted time.
+   */
+  retrigger?: string;
   /** The line of `position` in the document, when `text` is a window of it from a later line: the edits' line. */
   documentLine?: number;
   /** The block the text's first line is in, when the text is a window that starts inside one (default: the top level). */
@@ -125,6 +133,9 @@ const WORD_CHAR = /[A-Za-z0-9_\-.:]/;
  * JavaScript strings count). Without an edit, the client's own word definition decides what is
  * replaced, and one that stops at `-` or `.` leaves `intel-intel-82599-vf` or `1.1.0`.
  */
+/** Stands for CompletionInput.retrigger in the items until complete() puts the client's command in its place (or none). */
+const RETRIGGER = '(retrigger completion)';
+
 export function complete(input: CompletionInput): CompletionItem[] {
   const items = completeItems(input);
   if (!items.length) return items;
@@ -140,6 +151,10 @@ export function complete(input: CompletionInput): CompletionItem[] {
   for (const item of items) {
     const newText = item.insertText ?? item.label;
     item.textEdit = input.insertReplace ? { newText, insert, replace } : { newText, range: replace };
+    if (item.command?.command === RETRIGGER) {
+      if (input.retrigger) item.command = { ...item.command, command: input.retrigger };
+      else delete item.command;
+    }
   }
   return items;
 }
@@ -317,7 +332,7 @@ function completeItems({
         detail: times.includes(t) ? `virtual time ${formatTime(t)}: events are at it` : t === 0 ? 'time 0: boot' : `virtual time: 1 ms after the last event`,
         insertText: `${timeLiteral(t)} `,
         sortText: String(k).padStart(3, '0'),
-        command: { title: 'the events', command: 'editor.action.triggerSuggest' },
+        command: { title: 'the events', command: RETRIGGER },
       }));
     }
     if (n === 2) return kwHelp(EVENT_KEYWORDS, 'event');

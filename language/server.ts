@@ -73,6 +73,8 @@ let snippetSupport = false;
 let insertReplaceSupport = false;
 /** The client asks textDocument/prepareRename first (LSP's rename.prepareSupport): only then may the server say it answers it. */
 let prepareRenameSupport = false;
+/** The client's command that opens completion again (initializationOptions.retriggerCompletionCommand; language/completion.ts retrigger). */
+let retriggerCommand: string | undefined;
 /** The client takes LocationLinks from definition (definition.linkSupport): a dump path's whole string is then what is underlined. */
 let definitionLinkSupport = false;
 /** The client applies versioned document edits (workspace.workspaceEdit.documentChanges): a rename of a text that changed meanwhile is refused by it. */
@@ -365,6 +367,10 @@ connection.onInitialize((params): InitializeResult => {
   definitionLinkSupport = params.capabilities?.textDocument?.definition?.linkSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   documentChangesSupport = params.capabilities?.workspace?.workspaceEdit?.documentChanges === true;
+  // Our own extension names VS Code's command (extension/language-client.ts); other clients name theirs, or none.
+  const options: unknown = params.initializationOptions;
+  const retrigger = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['retriggerCompletionCommand'] : undefined;
+  retriggerCommand = typeof retrigger === 'string' && retrigger ? retrigger : undefined;
   // The workspace folders; a client with none to name (null, or an older client) may still give its root.
   // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri and rootPath are what such a client sends
   const root = params.rootUri ? pathOf(params.rootUri) : (params.rootPath ?? undefined);
@@ -481,6 +487,7 @@ connection.onCompletion(
       vectors: a?.packed.vectors ?? {},
       snippets: snippetSupport,
       insertReplace: insertReplaceSupport,
+      retrigger: retriggerCommand,
       documentLine: at.line,
       startBlock: w.startBlock,
     });

@@ -29,6 +29,9 @@ export async function startWebLanguageClient(context: vscode.ExtensionContext, f
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'vpci' }],
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{vpci,lspci}') },
+    // Run after accepting a completion that has more to follow (a time after `at `): the server
+    // attaches it only for a client that names one, as LSP leaves commands to the client.
+    initializationOptions: { retriggerCompletionCommand: 'editor.action.triggerSuggest' },
   };
   // The transports are made here rather than by handing the client the Worker: the client tells a
   // worker by `instanceof Worker`, and the web worker extension host's Worker is its own wrapper.

@@ -39,7 +39,8 @@ let n = 0;
 const uriFor = (name: string): string => `file:///virtual/${n++}-${name}`;
 
 before(async () => {
-  lsp = await startServer();
+  // As the extension starts it (extension/language-client.ts): VS Code's command reopens completion.
+  lsp = await startServer(null, null, {}, [], { params: { initializationOptions: { retriggerCompletionCommand: 'editor.action.triggerSuggest' } } });
 });
 after(async () => {
   await lsp.close();
@@ -340,6 +341,35 @@ test('every completion item carries the edit that replaces the word at the curso
     );
   } finally {
     await own.close();
+  }
+});
+
+test('a completion that has more to follow carries the command the client named, and none for a client that named none (Neovim, Helix would send it back as workspace/executeCommand)', async () => {
+  const text = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat ';
+  const at = { line: 2, character: 3 };
+  for (const [options, command] of [
+    [undefined, undefined],
+    [{ retriggerCompletionCommand: 'editor.action.triggerSuggest' }, 'editor.action.triggerSuggest'],
+    [{ retriggerCompletionCommand: 'my.complete' }, 'my.complete'],
+    [{ retriggerCompletionCommand: 7 }, undefined],
+  ] as const) {
+    const own = await startServer(null, null, {}, [], { params: options ? { initializationOptions: options } : {} });
+    try {
+      const uri = uriFor('retrigger.vpci');
+      await open(own, uri, text);
+      const r = await own.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: at });
+      assert.deepEqual(
+        r.map((i) => [i.label, i.command?.command]),
+        [
+          ['0', command],
+          ['1ms', command],
+        ],
+        JSON.stringify(options),
+      );
+      assert.deepEqual(own.capabilities.executeCommandProvider, undefined);
+    } finally {
+      await own.close();
+    }
   }
 });
 

@@ -373,6 +373,35 @@ test('a completion that has more to follow carries the command the client named,
   }
 });
 
+test('a client that takes plain text alone (hover.contentFormat, documentationFormat) gets hovers and completion documentation as plain text; one that takes Markdown gets Markdown', async () => {
+  const text = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
+  const markdownSeen = /\*\*|`|\|---|^\|/m;
+  for (const formats of [['plaintext'], ['markdown', 'plaintext']]) {
+    const md = formats.includes('markdown');
+    const own = await startServer(null, null, { hover: { contentFormat: formats }, completion: { completionItem: { documentationFormat: formats } } });
+    try {
+      const uri = uriFor('plain.vpci');
+      await open(own, uri, text);
+      // The device (a table of its facts) and a keyword.
+      for (const character of [25, 2]) {
+        const h = await own.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character } });
+        const c = h.contents as { kind: string; value: string };
+        assert.equal(c.kind, md ? 'markdown' : 'plaintext', `${formats.join()} ${character}`);
+        assert.equal(markdownSeen.test(c.value), md, c.value);
+      }
+      const h = await own.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 25 } });
+      if (!md) assert.match((h.contents as { value: string }).value, /^intel-82599-vf — .*\n\nVendor:Device: 8086:10ed /);
+      const items = await own.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 23 } });
+      const docs = items.map((i) => i.documentation as { kind: string; value: string } | undefined).filter((d) => d !== undefined);
+      assert.ok(docs.length > 3);
+      for (const d of docs) assert.equal(d.kind, md ? 'markdown' : 'plaintext');
+      if (!md) for (const d of docs) assert.doesNotMatch(d.value, markdownSeen);
+    } finally {
+      await own.close();
+    }
+  }
+});
+
 test('the fault snippet checks clean with every host and guest the vm snippet offers', async () => {
   const own = await startServer(null, null, { completion: { completionItem: { snippetSupport: true } } });
   try {

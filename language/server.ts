@@ -44,6 +44,7 @@ import { definition, fileDefinition, highlights, insideQuotes, references } from
 import { RenameRefused, renameEdits, renameTarget } from './rename';
 import { LEGEND } from './semantic';
 import { markup, takesMarkdown } from './markup';
+import { clientForms, completionItemsFor, diagnosticsFor, symbolsFor, type ClientForms } from './client-forms';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
 import { formatDocument } from './formatting';
@@ -76,6 +77,8 @@ let insertReplaceSupport = false;
 let prepareRenameSupport = false;
 /** The client takes Markdown in hovers and in completion documentation (hover.contentFormat, completionItem.documentationFormat; language/markup.ts). */
 let hoverTakesMarkdown = true;
+/** The forms of outline, quick fixes, kinds and diagnostics the client takes (language/client-forms.ts). */
+let forms: ClientForms = clientForms(undefined);
 let documentationTakesMarkdown = true;
 /** The client's command that opens completion again (initializationOptions.retriggerCompletionCommand; language/completion.ts retrigger). */
 let retriggerCommand: string | undefined;
@@ -180,7 +183,8 @@ const scheduler = new AnalysisScheduler(
   (a) => {
     // Published only while it is the analysis of the document as it stands.
     const doc = documents.get(a.uri);
-    if (doc && doc.version === a.version) void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: a.diagnostics });
+    if (doc && doc.version === a.version)
+      void connection.sendDiagnostics({ uri: a.uri, version: a.version, diagnostics: diagnosticsFor(a.diagnostics, forms) });
   },
   (text) => connection.console.error(`vpci language server: ${text}`),
   (uri, version) => {
@@ -371,6 +375,7 @@ connection.onInitialize((params): InitializeResult => {
   definitionLinkSupport = params.capabilities?.textDocument?.definition?.linkSupport === true;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   documentChangesSupport = params.capabilities?.workspace?.workspaceEdit?.documentChanges === true;
+  forms = clientForms(params.capabilities);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
   hoverTakesMarkdown = takesMarkdown(params.capabilities?.textDocument?.hover?.contentFormat);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
@@ -413,7 +418,8 @@ connection.onInitialize((params): InitializeResult => {
       semanticTokensProvider: { legend: LEGEND, full: { delta: true }, range: true },
       documentFormattingProvider: true,
       foldingRangeProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      // CodeActionOptions only to a client that takes CodeAction literals (LSP 3.17, ServerCapabilities.codeActionProvider).
+      codeActionProvider: forms.codeActionLiterals ? { codeActionKinds: ['quickfix'] } : true,
       // Without this, VS Code never says when a folder is added or removed.
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -485,7 +491,7 @@ connection.onCompletion(
     const at = doc.clamp(p.position);
     const w = statementWindow(doc, at.line, a);
     const position = { line: at.line - w.firstLine, character: at.character };
-    return complete({
+    const items = complete({
       text: w.text,
       position,
       ctx: scenarioContext(),
@@ -500,6 +506,7 @@ connection.onCompletion(
       documentLine: at.line,
       startBlock: w.startBlock,
     });
+    return completionItemsFor(items, forms);
   }),
 );
 
@@ -628,7 +635,12 @@ connection.onRenameRequest(
   }),
 );
 
-connection.onDocumentSymbol(guardAsync([], async (p, token) => (await current(p.textDocument.uri, token))?.symbols ?? []));
+connection.onDocumentSymbol(
+  guardAsync([], async (p, token) => {
+    const a = await current(p.textDocument.uri, token);
+    return a ? symbolsFor(a.uri, a.symbols, forms) : [];
+  }),
+);
 
 // The ranges come in the order of their first lines: past the client's limit, the first ones in the text.
 connection.onFoldingRanges(
@@ -697,7 +709,8 @@ async function current(uri: string, token?: CancellationToken): Promise<DocAnaly
 connection.onCodeAction(
   guardAsync([], async (p, token) => {
     const a = await current(p.textDocument.uri, token);
-    return a ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
+    // A client that takes no CodeAction literals may be sent Commands only, and there are none.
+    return a && forms.codeActionLiterals ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
   }),
 );
 

@@ -89,7 +89,18 @@ export async function startServer(
     processId: process.pid,
     rootUri,
     capabilities: {
-      textDocument: { semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] }, ...textDocument },
+      // What VS Code takes (language/client-forms.ts sends older forms to a client that does not say so).
+      textDocument: {
+        semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+        documentSymbol: { hierarchicalDocumentSymbolSupport: true, symbolKind: { valueSet: Array.from({ length: 26 }, (_, k) => k + 1) } },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        publishDiagnostics: { relatedInformation: true },
+        ...textDocument,
+        completion: {
+          completionItemKind: { valueSet: Array.from({ length: 25 }, (_, k) => k + 1) },
+          ...(textDocument['completion'] as Record<string, unknown> | undefined),
+        },
+      },
       ...more.capabilities,
     },
     workspaceFolders,

@@ -168,6 +168,67 @@ test('a malformed notification the library handles (save, trace, watched files, 
   }
 });
 
+test('a client that names no capabilities gets the forms LSP owes it: flat symbols, no CodeAction literals, kinds of the first protocol, related information in the message', async () => {
+  const s = bare();
+  try {
+    const init = await s.conn.sendRequest<{ capabilities: { codeActionProvider?: unknown } }>('initialize', INIT);
+    assert.equal(init.capabilities.codeActionProvider, true);
+    const text = [
+      'vm {',
+      '  host hyperv-2016',
+      '  guest freebsd',
+      '  quirk short-packet-drop off',
+      '  quirk short-packet-drop on',
+      '}',
+      'bus nic0 { function 0 intel-82599-vff }',
+      'at 0 boot',
+      '',
+    ].join('\n');
+    const published = new Promise<{ diagnostics: { code?: unknown; message: string; relatedInformation?: unknown; range: unknown }[] }>((res) =>
+      s.conn.onNotification('textDocument/publishDiagnostics', res),
+    );
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text } });
+    const d = (await published).diagnostics;
+    const dup = d.find((x) => x.code === 'duplicate-quirk')!;
+    assert.equal(dup.relatedInformation, undefined);
+    assert.match(dup.message, / \(line 4: .+\)$/);
+    assert.ok(d.every((x) => x.relatedInformation === undefined));
+    // SymbolInformation: a location and the name of the symbol it is in, no children.
+    const symbols = await s.conn.sendRequest<{ name: string; kind: number; location?: { uri: string }; containerName?: string; children?: unknown }[]>(
+      'textDocument/documentSymbol',
+      { textDocument: { uri: URI } },
+    );
+    assert.ok(symbols.length > 3);
+    for (const x of symbols) {
+      assert.equal(x.location?.uri, URI, JSON.stringify(x));
+      assert.equal(x.children, undefined);
+      assert.ok(x.kind >= 1 && x.kind <= 18, JSON.stringify(x));
+    }
+    assert.ok(symbols.some((x) => x.containerName === 'vm'));
+    // The quick fix for the slip in the device name is a CodeAction literal: none for this client.
+    const slip = d.find((x) => x.code === 'unknown-device')!;
+    assert.deepEqual(
+      await s.conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: URI },
+        range: slip.range,
+        context: { diagnostics: [slip] },
+      }),
+      [],
+    );
+    // Completion after 'at 0 ' (events, whose kind is Event) and 'function 0 ' (devices): kinds 1 … 18 only.
+    for (const position of [
+      { line: 7, character: 5 },
+      { line: 6, character: 22 },
+    ]) {
+      const items = await s.conn.sendRequest<{ kind?: number }[]>('textDocument/completion', { textDocument: { uri: URI }, position });
+      assert.ok(items.length > 0);
+      for (const it of items) assert.ok(it.kind === undefined || (it.kind >= 1 && it.kind <= 18), JSON.stringify(it));
+    }
+  } finally {
+    s.proc.kill();
+  }
+});
+
 // The timeout only ends a regression (a hover walking 2^31 characters) as a failure instead of a hung run; nothing is timed.
 test(
   'a position past its line or past the text means the end (LSP): hovers at character 2^31-1 answer as at the line end, and so do the other requests',

@@ -8,6 +8,8 @@
 // - kinds: a CompletionItemKind or SymbolKind the client did not list (with no
 //   list, the first protocol's: Text … Reference, File … Array) becomes one it
 //   knows — Value for completion items, Variable for symbols (our choice);
+// - documentLink: a tooltip only with tooltipSupport; codeAction: isPreferred only with
+//   isPreferredSupport;
 // - publishDiagnostics: relatedInformation only with relatedInformation support;
 //   else its line and message are added to the diagnostic's message (our choice),
 //   so nothing it says is lost.
@@ -24,6 +26,8 @@ import {
 export interface ClientForms {
   hierarchicalSymbols: boolean;
   codeActionLiterals: boolean;
+  preferredActions: boolean;
+  linkTooltips: boolean;
   relatedInformation: boolean;
   completionKinds: ReadonlySet<number>;
   symbolKinds: ReadonlySet<number>;
@@ -42,6 +46,8 @@ export function clientForms(caps: ClientCapabilities | undefined): ClientForms {
   return {
     hierarchicalSymbols: td?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
     codeActionLiterals: !!td?.codeAction?.codeActionLiteralSupport,
+    preferredActions: td?.codeAction?.isPreferredSupport === true,
+    linkTooltips: td?.documentLink?.tooltipSupport === true,
     relatedInformation: td?.publishDiagnostics?.relatedInformation === true,
     completionKinds: kinds(td?.completion?.completionItemKind?.valueSet, CompletionItemKind.Text, CompletionItemKind.Reference),
     symbolKinds: kinds(td?.documentSymbol?.symbolKind?.valueSet, SymbolKind.File, SymbolKind.Array),

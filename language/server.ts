@@ -582,7 +582,11 @@ connection.onDocumentHighlight(
 connection.onDocumentLinks(
   guardAsync([], async (p, token) => {
     const a = await current(p.textDocument.uri, token);
-    return (a?.files ?? []).map((f) => ({ range: insideQuotes(f.loc), target: uriOf(f.real), tooltip: `Open ${basename(f.real)}` }));
+    return (a?.files ?? []).map((f) => ({
+      range: insideQuotes(f.loc),
+      target: uriOf(f.real),
+      ...(forms.linkTooltips ? { tooltip: `Open ${basename(f.real)}` } : {}),
+    }));
   }),
 );
 
@@ -710,7 +714,10 @@ connection.onCodeAction(
   guardAsync([], async (p, token) => {
     const a = await current(p.textDocument.uri, token);
     // A client that takes no CodeAction literals may be sent Commands only, and there are none.
-    return a && forms.codeActionLiterals ? codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics }) : [];
+    if (!a || !forms.codeActionLiterals) return [];
+    const actions = codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics });
+    if (!forms.preferredActions) for (const x of actions) delete x.isPreferred;
+    return actions;
   }),
 );
 

@@ -93,7 +93,8 @@ export async function startServer(
       textDocument: {
         semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
         documentSymbol: { hierarchicalDocumentSymbolSupport: true, symbolKind: { valueSet: Array.from({ length: 26 }, (_, k) => k + 1) } },
-        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+        codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
+        documentLink: { tooltipSupport: true },
         publishDiagnostics: { relatedInformation: true },
         ...textDocument,
         completion: {

@@ -229,6 +229,28 @@ test('a client that names no capabilities gets the forms LSP owes it: flat symbo
   }
 });
 
+test('a client that takes CodeAction literals but not isPreferred gets its quick fixes without it', async () => {
+  const lsp = await startServer(null, null, { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } });
+  try {
+    const d = await open(lsp, URI, 'bus nic0 { function 0 intel-82599-vff }\nat 0 boot\n');
+    const slip = d.diagnostics.find((x) => x.code === 'unknown-device')!;
+    const actions = await lsp.conn.sendRequest<{ title: string; isPreferred?: boolean }[]>('textDocument/codeAction', {
+      textDocument: { uri: URI },
+      range: slip.range,
+      context: { diagnostics: [slip] },
+    });
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.isPreferred]),
+      [
+        ["Change to 'intel-82599-vf'", undefined],
+        ["Change to 'intel-82599-pf'", undefined],
+      ],
+    );
+  } finally {
+    await lsp.close();
+  }
+});
+
 // The timeout only ends a regression (a hover walking 2^31 characters) as a failure instead of a hung run; nothing is timed.
 test(
   'a position past its line or past the text means the end (LSP): hovers at character 2^31-1 answer as at the line end, and so do the other requests',

@@ -88,6 +88,18 @@ test('dump paths that were read link to the file the runtime reads, with a toolt
   }
 });
 
+test('a client without tooltipSupport gets its links without a tooltip', async () => {
+  const lsp = await startServer(null, null, { documentLink: {} });
+  try {
+    await open(lsp, uri, text);
+    const links = await lsp.conn.sendRequest<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri } });
+    assert.equal(links.length, 5);
+    for (const l of links) assert.deepEqual(Object.keys(l), ['range', 'target']);
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('without the workspace folder, a path outside the scenario folder is no link', async () => {
   const lsp = await startServer();
   try {

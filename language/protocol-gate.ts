@@ -75,7 +75,10 @@ const folder = object({ uri: string });
  * answers MethodNotFound for those no one handles).
  */
 const PARAMS: Record<string, Check> = {
-  initialize: object({}),
+  // What onInitialize reads besides the capabilities (mended below when missing): a wrong type
+  // failed inside it as InternalError (-32603, "e.map is not a function") after the gate had taken
+  // the server to running, so the client could not even try again.
+  initialize: object({ rootUri: optional(string), rootPath: optional(string), workspaceFolders: optional(arrayOf(folder)) }),
   'textDocument/hover': object(atPosition),
   'textDocument/completion': object(atPosition),
   'textDocument/definition': object(atPosition),

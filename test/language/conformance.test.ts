@@ -61,6 +61,19 @@ test('before initialize a request fails with ServerNotInitialized (-32002), a no
   }
 });
 
+test('an initialize whose roots are of the wrong type fails with InvalidParams (-32602), and a correct one after it is taken', async () => {
+  const s = bare();
+  try {
+    for (const wrong of [{ workspaceFolders: 'abc' }, { workspaceFolders: [{ uri: 5, name: 'x' }] }, { rootUri: 7 }, { rootPath: 7 }])
+      assert.equal(await errorCode(s.conn, 'initialize', { ...INIT, ...wrong }), -32602, JSON.stringify(wrong));
+    assert.equal(await errorCode(s.conn, 'initialize', INIT), undefined);
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: TEXT } });
+    assert.ok((await s.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } })).length > 0);
+  } finally {
+    s.proc.kill();
+  }
+});
+
 test('a second initialize fails with InvalidRequest (-32600) and the server goes on answering', async () => {
   const s = bare();
   try {

@@ -281,8 +281,8 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   const loads: (Loaded & { machine: Machine })[] = [];
   const warned = new Set<string>();
   for (const side of s.sides) {
-    const failure = new LoadFailure(side.file);
-    const loaded = await loadArgReported(side.arg, failure.watching(io), 'vpci-lab: diff: ', side.overrides);
+    const failure = new LoadFailure(side.file, 'vpci-lab: diff: ');
+    const loaded = await loadArgReported(side.arg, failure.watching(io), failure.prefix, side.overrides);
     if (!loaded?.machine) {
       if (json) {
         failure.diagnostics = loaded?.diagnostics ?? [];

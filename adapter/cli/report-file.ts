@@ -104,7 +104,15 @@ export class LoadFailure {
   /** The scenario's diagnostics, once it is known not to have loaded (none when it could not be read). */
   diagnostics: readonly ReportDiagnostic[] = [];
 
-  constructor(readonly file: string) {}
+  /**
+   * `prefix`: what the command starts its one-line messages with (`vpci-lab: run: `); the report's
+   * `problem` leaves it out, as the diagnostics' messages leave out the `file:line:col: error:` the
+   * text output puts before them.
+   */
+  constructor(
+    readonly file: string,
+    readonly prefix = '',
+  ) {}
 
   /** The io to load through: it prints as `io` does and keeps the first lines in `printed`. */
   watching(io: CliIo): CliIo {
@@ -122,7 +130,9 @@ export class LoadFailure {
     const errors = this.diagnostics.filter((d) => d.severity === 'error').length;
     if (errors)
       return `the scenario did not load: ${errors.toLocaleString('en-US')} error${errors === 1 ? '' : 's'} (${this.diagnostics.find((d) => d.severity === 'error')!.message})`;
-    return this.printed[0] ?? 'the scenario did not load';
+    const first = this.printed[0];
+    if (first === undefined) return 'the scenario did not load';
+    return this.prefix && first.startsWith(this.prefix) ? first.slice(this.prefix.length) : first;
   }
 
   /** The JSON report's own fields: the scenario, that it did not load and why, its diagnostics. */

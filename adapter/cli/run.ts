@@ -158,8 +158,9 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     ['--junit', junit],
   ] as const)
     if (path && path !== '-') reportWritable(flag, path);
-  const failure = new LoadFailure(file);
-  const loaded = await loadArgReported(arg, failure.watching(io), `vpci-lab: ${name}: `, ov.o);
+  const prefix = `vpci-lab: ${name}: `;
+  const failure = new LoadFailure(file, prefix);
+  const loaded = await loadArgReported(arg, failure.watching(io), prefix, ov.o);
   if (!loaded?.machine) {
     failure.diagnostics = loaded?.diagnostics ?? [];
     const text = JSON.stringify({ ...failure.json(), ok: false, held: 0, expectations: [] }, null, 2) + '\n';

@@ -96,12 +96,17 @@ test('a scenario that does not load still gets its reports: they say so (an old 
   assert.equal(await main(['run', join(dir, 'missing.vpci'), '--json', '-'], io2), 2);
   const r2 = JSON.parse(io2.stdout);
   assert.equal(r2.loaded, false);
-  assert.match(r2.problem, /missing\.vpci: no such file$/);
+  // The problem is the stderr line without the command's prefix (as a diagnostic's message is without its file:line:col).
+  assert.equal(r2.problem, `${join(dir, 'missing.vpci')}: no such file`);
+  assert.equal(io2.stderr, `vpci-lab: run: ${r2.problem}\n`);
   // diff --json, the side that did not load named.
   const io3 = capture();
   assert.equal(await main(['diff', bad, '--guest', 'linux', '--guest', 'freebsd', '--json', '-'], io3), 2);
   const d = JSON.parse(io3.stdout);
   assert.deepEqual([d.side, d.loaded, d.same], ['linux', false, false]);
+  const io4 = capture();
+  assert.equal(await main(['diff', join(dir, 'missing.vpci'), '--guest', 'linux', '--guest', 'freebsd', '--json', '-'], io4), 2);
+  assert.equal(JSON.parse(io4.stdout).problem, `${join(dir, 'missing.vpci')}: no such file`);
 });
 
 test("the checks judge the host and guest that will run: --host and --guest in place of the file's", async () => {

@@ -4,6 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, STDIN_ARG, STDIN_NAME, notUtf8Hint, type Command } from './io';
 import { parse } from './args';
+import { didYouMean } from '../../emulator/scenario/names';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
@@ -83,18 +84,19 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O hwdb.disable=1] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
 is read from standard input (lspci -xxxx | vpci-lab lspci -).
 
 options:
-  -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field)
-  -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space
-  -n, -nn            numbers instead of names, or both
+  -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field; more v's are -vvv)
+  -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space (more x's are -xxxx)
+  -n, -nn            numbers instead of names, or both (more n's are -nn)
   -D                 always show the PCI domain
-  -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks
+  -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks; the other
+                     parameters lspci -F ignores are accepted, dump.name is refused (-O help lists them)
   -s [[[[DOMAIN]:]BUS]:][DEV][.[FUNC]]
                      as lspci -s: only devices in that domain, bus, device, function (hex;
                      a part left out or * matches any); no device matching prints nothing
@@ -131,6 +133,45 @@ const LSPCI_OPTIONS = {
   bar: { type: 'string', multiple: true },
 } as const;
 
+/**
+ * The PCI access parameters of pciutils 3.9.0 as Debian builds it for x86-64 (`lspci -O help`), and
+ * what `lspci -F` does with each: only hwdb.disable changes what it prints; dump.name would name
+ * another dump than the one given, which this command does not model; the others serve access
+ * methods or the DNS lookups (-q) that -F does not use, so lspci -F prints the same with them.
+ */
+const PCILIB_PARAMETERS: Record<string, 'hwdb' | 'unused' | 'unmodelled'> = {
+  'hwdb.disable': 'hwdb',
+  'dump.name': 'unmodelled',
+  'devmem.path': 'unused',
+  'mmio-conf1.addrs': 'unused',
+  'mmio-conf1-ext.addrs': 'unused',
+  'proc.path': 'unused',
+  'sysfs.path': 'unused',
+  'net.cache_name': 'unused',
+  'net.domain': 'unused',
+};
+
+/**
+ * An -O argument as pcilib takes it (lib/common.c parse_generic_option, pci_set_param): NAME=VALUE,
+ * NAME one of its parameters. hwdb.disable is on when its value reads as a non-zero number with C's
+ * atoi, as lib/names-hwdb.c reads it (hwdb.disable=0 or =abc leaves the hwdb on). The error, when it
+ * is refused.
+ */
+function pcilibParameter(arg: string): { hwdbOff?: boolean } | string {
+  const eq = arg.indexOf('=');
+  if (eq < 0) return `-O ${visible(arg)}: a PCI access parameter is written NAME=VALUE (as -O hwdb.disable=1)`;
+  const name = arg.slice(0, eq);
+  const kind = Object.hasOwn(PCILIB_PARAMETERS, name) ? PCILIB_PARAMETERS[name] : undefined;
+  if (!kind) {
+    const near = didYouMean(name, Object.keys(PCILIB_PARAMETERS));
+    return `-O ${visible(arg)}: unknown PCI access parameter '${visible(name)}'${near ? ` (did you mean ${near}?)` : ''}; lspci 3.9.0 knows ${Object.keys(PCILIB_PARAMETERS).join(', ')}`;
+  }
+  if (kind === 'unmodelled') return `-O ${visible(arg)}: not modelled here: the dump read is the file given as the argument`;
+  if (kind === 'unused') return {};
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(arg.slice(eq + 1));
+  return { hwdbOff: m !== null && /[1-9]/.test(m[2]!) };
+}
+
 /** A device address (BB:DD.F or DDDD:BB:DD.F) as [domain, bus, device, function]. */
 function addressParts(a: string): number[] {
   const p = a.split(/[:.]/).map((x) => parseInt(x, 16));
@@ -148,16 +189,30 @@ export const lspciCommand: Command = {
     };
     const r = parse(args, LSPCI_OPTIONS);
     if (!r.ok) return bad(r.error);
+    // `-O help` lists the parameters and exits 0, with or without a device, as lspci does.
+    if (r.p.values.option?.includes('help')) {
+      const what = { hwdb: "a non-zero number: no names from udev's hwdb", unused: 'accepted; lspci -F prints the same with it', unmodelled: 'refused here' };
+      io.out(
+        `PCI access parameters (-O NAME=VALUE) of lspci 3.9.0:\n${Object.entries(PCILIB_PARAMETERS)
+          .map(([n, k]) => `  ${n.padEnd(21)}${what[k]}\n`)
+          .join('')}`,
+      );
+      return EXIT.ok;
+    }
     if (r.p.positionals.length !== 1)
       return bad(r.p.positionals.length ? `one device or dump at a time (got ${r.p.positionals.length})` : 'which device or dump file?');
     const v = r.p.values;
-    const nv = v.verbose?.length ?? 0;
-    const nx = v.hex?.length ?? 0;
-    if (nv > 3) return bad('-v at most three times (-vvv)');
-    if (nx > 4) return bad('-x at most four times (-xxxx)');
-    const nn = v.numeric?.length ?? 0;
-    if (nn > 2) return bad('-n at most twice (-nn)');
-    for (const o of v.option ?? []) if (o !== 'hwdb.disable=1') return bad(`-O ${visible(o)}: the only lspci option understood is hwdb.disable=1`);
+    // lspci counts each letter (lspci.c: verbose++, opt_hex++, pacc->numeric_ids++) and tests the
+    // counts with >=, so -vvvv prints as -vvv, -xxxxx as -xxxx and -nnn as -nn.
+    const nv = Math.min(v.verbose?.length ?? 0, 3);
+    const nx = Math.min(v.hex?.length ?? 0, 4);
+    const nn = Math.min(v.numeric?.length ?? 0, 2);
+    let hwdbOff = false;
+    for (const o of v.option ?? []) {
+      const p = pcilibParameter(o);
+      if (typeof p === 'string') return bad(p);
+      if (p.hwdbOff !== undefined) hwdbOff = p.hwdbOff;
+    }
     // lspci's own filters, each applied in turn to one filter as pcilib does (emulator/pci/lspci/filter.ts),
     // in the order given: lspci stops at the first bad one.
     const filter = newFilter();
@@ -165,7 +220,6 @@ export const lspciCommand: Command = {
       const e = name === 'slot' ? parseSlotFilter(filter, value) : name === 'id' ? parseIdFilter(filter, value) : undefined;
       if (e) return bad(`-${name === 'slot' ? 's' : 'd'}: ${e}`);
     }
-    const hwdbOff = (v.option ?? []).includes('hwdb.disable=1');
     const what = r.p.positionals[0]!;
     /** The dump as messages name it: a path as written, standard input as <stdin>. */
     const dumpName = shownPath(what === STDIN_ARG ? STDIN_NAME : what);

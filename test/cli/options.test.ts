@@ -197,3 +197,35 @@ test('a file whose name is not UTF-8 (Latin-1 é) is not found, and the message 
   // A name that is UTF-8 and missing is told as before.
   assert.equal(cli(['check', 'nope.vpci']).err, 'vpci-lab: check: nope.vpci: no such file\n');
 });
+
+test('lspci takes more -v, -x and -n than the most as the most, and the -O parameters lspci 3.9.0 knows, as lspci -F does', () => {
+  // lspci.c counts the letters and tests them with >=: -vvvv is -vvv, -xxxxx is -xxxx, -nnn is -nn.
+  for (const [more, most] of [
+    ['-vvvv', '-vvv'],
+    ['-xxxxx', '-xxxx'],
+    ['-nnn', '-nn'],
+  ] as const) {
+    const a = cli(['lspci', 'intel-82599-vf', more, '-O', 'hwdb.disable=1']);
+    assert.equal(a.code, 0, `${more}: ${a.err}`);
+    assert.equal(a.out, cli(['lspci', 'intel-82599-vf', most, '-O', 'hwdb.disable=1']).out, more);
+  }
+  // A parameter -F does not use is accepted (lspci -F prints the same); hwdb.disable=0 leaves the hwdb on, as atoi reads it.
+  for (const o of ['net.domain=example.org', 'sysfs.path=/nowhere', 'hwdb.disable=0']) {
+    const r = cli(['lspci', 'intel-82599-vf', '-O', o]);
+    assert.equal(r.code, 0, `${o}: ${r.err}`);
+  }
+  // The rest: one line naming the option.
+  for (const [o, why] of [
+    ['dump.name=x.lspci', 'not modelled here: the dump read is the file given as the argument'],
+    ['hwdb.disabel=1', "unknown PCI access parameter 'hwdb.disabel' (did you mean hwdb.disable?);"],
+    ['hwdb.disable', 'a PCI access parameter is written NAME=VALUE (as -O hwdb.disable=1)'],
+  ] as const) {
+    const r = cli(['lspci', 'intel-82599-vf', '-O', o]);
+    assert.equal(r.code, 2, o);
+    assert.ok(r.err.startsWith(`vpci-lab: lspci: -O ${o}: ${why}`), r.err);
+    assert.equal(r.err.split('\n').length, 3, r.err);
+  }
+  const help = cli(['lspci', '-O', 'help']);
+  assert.equal(help.code, 0, help.err);
+  assert.match(help.out, /^ {2}dump\.name +refused here$/m);
+});

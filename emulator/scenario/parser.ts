@@ -23,7 +23,7 @@ import type {
   TimelineEvent,
   VmDecl,
 } from './ast';
-import { MAX_BUS_NAME, MAX_DIAGNOSTICS, shortQuotes, visibleText } from './ast';
+import { MAX_BUS_NAME, MAX_DIAGNOSTICS, codePointText, shortQuotes, visibleText } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import { DURATION_UNIT, Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
 import { checkScenario, withSyntaxErrors, type BrokenStatements, type ParseExtras } from './check';
@@ -169,11 +169,68 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** How much of a file is looked at to tell text from binary: git's FIRST_FEW_BYTES (xdiff-interface.c buffer_is_binary). */
+const TEXT_SNIFF = 8000;
+
+/**
+ * Whether `text` is no text scenario at all (a binary file, a UTF-16 file read as UTF-8): its
+ * first TEXT_SNIFF characters hold a NUL, as git decides a file is binary (xdiff-interface.c
+ * buffer_is_binary), or (ours) at least 32 of them, a tenth or more, are control characters or
+ * U+FFFD (bytes that are no UTF-8). The diagnostic, once, at the first such character; undefined
+ * for text. Said instead of one `invalid-token` per stray byte, hundreds for an executable.
+ */
+export function notTextDiagnostic(text: string, opts?: LexOptions): Diagnostic | undefined {
+  const n = Math.min(text.length, TEXT_SNIFF);
+  const bad = (c: number): boolean => (c < 0x20 && c !== 9 && c !== 10 && c !== 13 && c !== 12 && c !== 11) || c === 0x7f || c === 0xfffd;
+  let at = text.indexOf('\0');
+  if (at >= TEXT_SNIFF) at = -1;
+  if (at < 0) {
+    let count = 0;
+    let first = -1;
+    for (let i = 0; i < n; i++) {
+      if (!bad(text.charCodeAt(i))) continue;
+      if (first < 0) first = i;
+      count++;
+    }
+    if (count < 32 || count * 10 < n) return undefined;
+    at = first;
+  }
+  // Its line and column, counted as the lexer counts them (line ends \n, \r\n, \r; a leading mark per LexOptions.bom).
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      start = i + 1;
+    }
+  }
+  const col = at - start + 1 - (line === 1 && text.charCodeAt(0) === 0xfeff && opts?.bom !== 'unit' ? 1 : 0);
+  const what = text.charCodeAt(at) === 0 ? 'a NUL byte (U+0000)' : codePointText(text.slice(at, at + 2));
+  // UTF-16 text read as UTF-8: its byte-order mark is two U+FFFD, or its ASCII letters alternate with NULs.
+  const utf16 = /^(?:\ufffd\ufffd)?(?:(?:[^\0]\0){4}|(?:\0[^\0]){4})/.test(text.slice(0, 10));
+  return {
+    severity: 'error',
+    code: 'not-text',
+    loc: { line, col, endLine: line, endCol: col + (text.charCodeAt(at) >= 0xd800 && text.charCodeAt(at) < 0xdc00 ? 2 : 1) },
+    message: utf16
+      ? `this is not a text scenario in UTF-8: it has ${what} here, as UTF-16 text has (PowerShell's > writes it); save it as UTF-8`
+      : `this is not a text scenario: it has ${what} here, as a binary file has (a scenario is UTF-8 text); nothing in it is checked`,
+  };
+}
+
 /** Parse plus what the checker needs that the tree has no room for (status names). */
 export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & { extras: ParseExtras } {
   const diagnostics: Diagnostic[] = [];
   const broken: BrokenStatements = { buses: [], unnamedBus: false, functions: [], events: [], settings: [] };
   const extras: ParseExtras = { statusNames: [], vmDecls: [], broken };
+  const binary = notTextDiagnostic(text, opts);
+  if (binary)
+    return {
+      scenario: { vm: { loc: { line: 1, col: 1, endLine: 1, endCol: 1 }, cpus: 0, mmio: [], quirks: [] }, buses: [], timeline: [], expectations: [] },
+      diagnostics: [binary],
+      extras,
+    };
 
   // The tokens, comments left out, made as the parser reaches them: it looks a few tokens ahead
   // at most, so it holds those and not the whole file's (linear memory in the tree, not the text).

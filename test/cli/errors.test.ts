@@ -262,7 +262,7 @@ test('a dump saved with a UTF-8 byte-order mark reads as the same dump, in lspci
 
 test('a diagnostic shows control characters as text and a long line around its place, not whole', () => {
   const esc = join(dir, 'esc.vpci');
-  writeFileSync(esc, 'bus nic0 { function 0 intel-82599-vf }\nat 0 \x1b[31mboot\x00\n');
+  writeFileSync(esc, 'bus nic0 { function 0 intel-82599-vf }\nat 0 \x1b[31mboot\x07\n');
   const r = cli('check', esc);
   assert.equal(r.code, 2);
   // eslint-disable-next-line no-control-regex -- the control characters are what must not appear

@@ -643,3 +643,56 @@ test('a slot after a bus where a whole bus is meant is unexpected-slot on the sl
     ['boot'],
   );
 });
+
+test('a file that is no text (a binary, UTF-16 read as UTF-8) is one not-text error at its first such character, not one per stray byte', () => {
+  const ctx = defaultScenarioContext(() => undefined);
+  const load = (text: string, bom?: 'unit') =>
+    loadScenario(text, 'x.vpci', ctx, bom ? { bom } : undefined).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
+  // An executable's first bytes: '\x7fELF', then NULs (every one an invalid-token before, hundreds for a real file).
+  const elf = '\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0' + '\0'.repeat(2000) + '\n'.repeat(50) + '\x01\x02'.repeat(500);
+  assert.deepEqual(load(elf), [
+    [
+      'not-text',
+      1,
+      8,
+      'this is not a text scenario: it has a NUL byte (U+0000) here, as a binary file has (a scenario is UTF-8 text); nothing in it is checked',
+    ],
+  ]);
+  // A NUL in an otherwise good scenario: the place is its line and column.
+  const text = 'vm {\n  host hyperv-2016\n}\r\nbus a { function 0 intel-82599-vf }\nat 0 boot\0\0\n';
+  assert.deepEqual(
+    load(text).map((d) => d.slice(0, 3)),
+    [['not-text', 5, 10]],
+  );
+  // A byte-order mark counts as the lexer counts it: no column for the CLI, one for the language server.
+  assert.deepEqual(
+    load('\ufeffvm\0').map((d) => d.slice(0, 3)),
+    [['not-text', 1, 3]],
+  );
+  assert.deepEqual(
+    load('\ufeffvm\0', 'unit').map((d) => d.slice(0, 3)),
+    [['not-text', 1, 4]],
+  );
+  // UTF-16 (little-endian, with its mark as UTF-8 decodes it): said so, with what to do.
+  const utf16 = '\ufffd\ufffd' + 'vm { }\n'.replace(/./gs, (c) => `${c}\0`);
+  assert.deepEqual(load(utf16), [
+    [
+      'not-text',
+      1,
+      4,
+      "this is not a text scenario in UTF-8: it has a NUL byte (U+0000) here, as UTF-16 text has (PowerShell's > writes it); save it as UTF-8",
+    ],
+  ]);
+  // Random bytes with no NUL: mostly not UTF-8 and control characters.
+  let r = 7;
+  const noise = Array.from({ length: 3000 }, () => String.fromCharCode(((r = (r * 1103515245 + 12345) % 2 ** 31) % 31) + 1)).join('');
+  assert.deepEqual(
+    load('vm {}\n' + noise).map((d) => d[0]),
+    ['not-text'],
+  );
+  // Text with a few control characters is text: each is its own error, the rest still checked.
+  assert.deepEqual(
+    load('vm { \x07 }\nbus a { function 0 intel-82599-vf }\nat 0 boot\nexpect b attached\n').map((d) => d[0]),
+    ['invalid-token', 'unknown-bus'],
+  );
+});

@@ -62,10 +62,19 @@ const RUN_START = /^[A-Za-z0-9_.:-]/;
 /** The longest duration a scenario may give (ours): two of them add up exactly in a double. */
 const MAX_DURATION_NS = 2 ** 52;
 
-/** Thrown internally to abandon a statement; never escapes the parser. */
+/**
+ * Thrown internally to abandon a statement; never escapes the parser. `reported`: its diagnostic was
+ * kept already (a bad value read past, so the statement's later mistakes were found too).
+ */
 class StatementError {
-  constructor(readonly diag: Diagnostic) {}
+  constructor(
+    readonly diag: Diagnostic,
+    readonly reported = false,
+  ) {}
 }
+
+/** What a value is written as (a number, a time, a slot, a version, an address, a GUID): a token a bad value is read past as. */
+const VALUE_KINDS: readonly TokenKind[] = ['number', 'duration', 'dotted', 'pciaddr', 'guid'];
 
 /** Thrown internally when MAX_DIAGNOSTICS are kept (`kept`): the parser reads no further. Never escapes the parser. */
 class TooManyDiagnostics {
@@ -342,6 +351,44 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     throw new StatementError(d);
   };
   /**
+   * The first bad value of the statement being read, said already: the statement is read on past it,
+   * so every bad value in it is said in one pass (ours: a newcomer fixing one per run is slow), and
+   * then dropped as one with a syntax error is (commit). Reset where each statement or block item starts.
+   */
+  let pending: Diagnostic | undefined;
+  /**
+   * `read` a value; when it fails at the value's own token, which is written as a value is (VALUE_KINDS,
+   * or a run of word characters that is no word: `4x`, `0xzz`, `-1`), the error is said, the token
+   * taken, and `placeholder` read in its place: the statement goes on, and its end (commit) drops it.
+   * A word, a missing value or anything else still ends the statement there (it may be the next part
+   * of it, left without its value).
+   */
+  const soft = <T>(read: () => T, placeholder: T): T => {
+    const t = peek();
+    try {
+      return read();
+    } catch (e) {
+      const valueShaped = VALUE_KINDS.includes(t.kind) || (t.kind === 'invalid' && !t.recover && RUN_START.test(t.text));
+      if (!(e instanceof StatementError) || e.reported || !valueShaped || e.diag.loc.line !== t.loc.line || e.diag.loc.col !== t.loc.col) throw e;
+      if (peek() === t) take();
+      report(e.diag);
+      pending ??= e.diag;
+      return placeholder;
+    }
+  };
+  /** Whether the statement being read has a bad value read past (a function: the compiler cannot see `soft` set it). */
+  const held = (): boolean => pending !== undefined;
+  /**
+   * At a statement's end (its line end taken): one with a bad value read past is dropped, as one with
+   * a syntax error is; its error was said, and the line is read, so what catches it skips nothing more.
+   */
+  const commit = (): void => {
+    if (!pending) return;
+    const d = pending;
+    pending = undefined;
+    throw new StatementError(d, true);
+  };
+  /**
    * The fixed words the parser has looked for at token `triedAt` and not found there (isWord): where
    * a statement wants one of them, a word that is none of them is a misspelt keyword, and these are
    * what it may have meant (`msx` where `msix`, `msi` or `none` go).
@@ -450,18 +497,23 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         [fix],
       );
   };
-  const num = (what: string): { value: number; loc: Loc } => {
-    badNumber(what, 'size');
-    const t = expectKind('number', what);
-    return { value: t.value as number, loc: t.loc };
-  };
-  const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } => {
-    badNumber(what, 'size', [lo, hi]);
-    const n = num(what);
-    if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
-    return n;
-  };
-  const duration = (what: string): { value: number; loc: Loc } => {
+  /** A bad value read past (soft): NaN, which no check compares equal or in range, where the statement is dropped at its end. */
+  const badValue = (): { value: number; loc: Loc } => ({ value: NaN, loc: last.loc });
+  const num = (what: string): { value: number; loc: Loc } =>
+    soft(() => {
+      badNumber(what, 'size');
+      const t = expectKind('number', what);
+      return { value: t.value as number, loc: t.loc };
+    }, badValue());
+  const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } =>
+    soft(() => {
+      badNumber(what, 'size', [lo, hi]);
+      const n = num(what);
+      if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
+      return n;
+    }, badValue());
+  const duration = (what: string): { value: number; loc: Loc } => soft(() => durationValue(what), badValue());
+  const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       // `2 ms`: the unit parted from its number. Said once, and read as the time it is.
@@ -497,7 +549,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       fail(d.loc, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${d.text}'`);
     return { value: d.value as number, loc: d.loc };
   };
-  const slot = (): SlotRef => {
+  const slot = (): SlotRef => soft(slotValue, { device: NaN, fn: NaN, wslot: NaN, loc: peek().loc });
+  const slotValue = (): SlotRef => {
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
@@ -741,10 +794,20 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
    * start one, `what` what they are.
    */
   const block = (open: Token | undefined, item: () => void, items: readonly string[], what: string): Token => {
+    // The statement the block is part of (an offer) keeps its own bad value across the block's items.
+    const outer = pending;
+    try {
+      return blockItems(open, item, items, what);
+    } finally {
+      pending = outer;
+    }
+  };
+  const blockItems = (open: Token | undefined, item: () => void, items: readonly string[], what: string): Token => {
     /** The line a second item was last found on. */
     let crowded = 0;
     for (;;) {
       skipNewlines();
+      pending = undefined;
       const t = peek();
       if (t.kind === 'rbrace') return take();
       if (t.kind === 'eof' || (t.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(t.text))) {
@@ -756,6 +819,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         item();
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
+        pending = undefined;
+        // A bad value read past: the item was read to its end, and its error said.
+        if (e.reported) continue;
         const at = peek();
         const d = e.diag;
         if (at.kind === 'word' && items.includes(at.text) && d.loc.line === at.loc.line && d.loc.col === at.loc.col) {
@@ -790,7 +856,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if (e instanceof StatementError) broken.settings.push(kw.text);
       throw e;
     }
+    if (pending) broken.settings.push(kw.text);
     endStatement(`'${kw.text}'`);
+    commit();
   };
   const vmSetting = (kw: Token): void => {
     switch (kw.text) {
@@ -813,6 +881,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         break;
       case 'cpus': {
         const n = intIn('the CPU count', 1, 240);
+        if (pending) break;
         vm.cpus = n.value;
         vm.cpusLoc = spanLoc(kw.loc, n.loc);
         break;
@@ -832,7 +901,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             'out-of-range',
             `an MMIO range must end at or below 2^52 (the widest physical address x86-64 defines); this one ends at 0x${(base.value + size.value).toString(16)}`,
           );
-        vm.mmio.push({ name: n.name, base: base.value, size: size.value, loc: spanLoc(kw.loc, size.loc) });
+        if (!pending) vm.mmio.push({ name: n.name, base: base.value, size: size.value, loc: spanLoc(kw.loc, size.loc) });
         break;
       }
       case 'quirk': {
@@ -862,10 +931,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /** The function clause after `function` on bus `bus` (a block's or a plug's); one that fails is noted (broken.functions). */
   const functionDecl = (kw: Token, bus: Name): FunctionDeclAst => {
     let wslot: number | undefined;
+    // A slot read past (soft) is no slot: which one was meant is not known.
+    const brokenHere = (): number => broken.functions.push(`${bus.name}/${wslot === undefined || Number.isNaN(wslot) ? '*' : wslot}`);
     try {
-      return functionClause(kw, (s) => (wslot = s.wslot));
+      const f = functionClause(kw, (s) => (wslot = s.wslot));
+      // A bad value read past: the caller drops the function at the statement's end (commit).
+      if (pending) brokenHere();
+      return f;
     } catch (e) {
-      if (e instanceof StatementError) broken.functions.push(`${bus.name}/${wslot ?? '*'}`);
+      if (e instanceof StatementError) brokenHere();
       throw e;
     }
   };
@@ -981,17 +1055,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (t.kind !== 'word') return expected(`'function' or 'instance'`);
         const kw = take();
         if (kw.text === 'instance') {
-          const g = expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001');
-          if (bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
-          bus.instance = { guid: g.value as string, loc: g.loc };
+          const g = soft(() => expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001'), undefined);
+          if (g && bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
+          if (g) bus.instance = { guid: g.value as string, loc: g.loc };
         } else if (kw.text === 'function') {
-          bus.functions.push(functionDecl(kw, bus.name));
+          const f = functionDecl(kw, bus.name);
+          if (!pending) bus.functions.push(f);
         } else {
           // Most likely a function misspelt (`functon`, `device`): which slot is not known.
           broken.functions.push(`${bus.name.name}/*`);
           fail(kw.loc, 'unknown-setting', ...unknownWord('bus item', kw.text, BUS_KEYWORDS));
         }
         endStatement(`'${kw.text}'`);
+        commit();
       },
       BUS_KEYWORDS,
       'bus item',
@@ -1116,6 +1192,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       const row = EVENTS[kw.text] as EventRow<EventKind>;
       const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
       e.loc = spanLoc(at.loc, last.loc);
+      if (pending) {
+        endStatement('the statement');
+        commit();
+      }
       return e;
     } catch (e) {
       if (e instanceof StatementError) broken.events.push(word);
@@ -1273,7 +1353,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             [fix],
           );
         }
-        const v = expectKind('dotted', 'a protocol version like 1.1');
+        const v = soft(() => expectKind('dotted', 'a protocol version like 1.1'), { ...last, text: 'NaN.NaN' });
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
         if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);
         e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, versionLoc: v.loc, loc: ex.loc };
@@ -1366,6 +1446,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   try {
     for (;;) {
       skipNewlines();
+      pending = undefined;
       const t = peek();
       if (t.kind === 'eof') break;
       try {
@@ -1415,8 +1496,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           case 'expect': {
             zeroAt = undefined;
             const e = expectation(kw);
-            expectations.push(e);
+            if (!held()) expectations.push(e);
             endStatement('the statement');
+            commit();
             zeroDeadline(e);
             break;
           }
@@ -1427,6 +1509,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
+        // A bad value read past: the statement was read to its end, and its error said.
+        if (e.reported) continue;
         report(e.diag);
         // What the statement may have been, for the checker (broken): a vm block not read sets no host or guest, and
         // a line that starts no statement may have been an event (`boot` without its time), the boot or a driver.

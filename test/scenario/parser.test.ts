@@ -696,3 +696,73 @@ test('a file that is no text (a binary, UTF-16 read as UTF-8) is one not-text er
     ['invalid-token', 'unknown-bus'],
   );
 });
+
+test('every bad value of a statement is said in one pass, each at its place, and the statement is then dropped as one with a syntax error', () => {
+  const ctx = defaultScenarioContext(() => undefined);
+  const load = (text: string) => loadScenario(text, 'x.vpci', ctx).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]);
+  const text = [
+    'vm {',
+    '  cpus 4x',
+    '  mmio low 0xzz size 1Q',
+    '}',
+    'bus nic0 { function 0 intel-82599-vf serial 1q numa 70000 }',
+    'bus nic1 {',
+    '  function 99 intel-82599-vf serial 2x',
+    '  function 1 intel-82599-vf',
+    '}',
+    'at 0 boot',
+    'at 5q driver nic0 msix 3q',
+    'at 4ms fault nic0 create-interrupt delay 5q times 0',
+    'at 6ms offer nic2 { function 0 intel-82599-vf serial 1z }',
+    'expect nic0 vector 5000 delivered cpu 1z',
+    'expect message create-interrupt on nic0 count 1z before 5q',
+    'expect nic0 attached before 5',
+    // The statements after them are read as before: a bad value leaves no cascade (nic0/0 is not unknown, cpus not 0).
+    'at 7ms driver nic1/1 msix 2',
+    'expect nic1/1 vector 0 delivered cpu 7',
+    'expect nic0 attached',
+    '',
+  ].join('\n');
+  assert.deepEqual(load(text), [
+    ['invalid-token', 2, 8],
+    ['invalid-token', 3, 12],
+    ['invalid-token', 3, 22],
+    ['invalid-token', 5, 45],
+    ['out-of-range', 5, 53],
+    ['bad-slot', 7, 12],
+    ['invalid-token', 7, 37],
+    ['invalid-token', 11, 4],
+    ['invalid-token', 11, 24],
+    ['invalid-token', 12, 42],
+    ['out-of-range', 12, 51],
+    ['invalid-token', 13, 54],
+    ['out-of-range', 14, 20],
+    ['invalid-token', 14, 39],
+    ['invalid-token', 15, 47],
+    ['invalid-token', 15, 57],
+    ['missing-unit', 16, 29],
+  ]);
+  // Dropped, as a statement with a syntax error is: none of them is in the tree.
+  const sc = parseScenario(text).scenario;
+  assert.equal(sc.vm.cpus, 0);
+  assert.deepEqual(sc.vm.mmio, []);
+  assert.deepEqual(
+    sc.buses.map((b) => [b.name.name, b.functions.length]),
+    [
+      ['nic0', 0],
+      ['nic1', 1],
+    ],
+  );
+  assert.deepEqual(
+    sc.timeline.map((e) => e.kind),
+    ['boot', 'offer', 'driver'],
+  );
+  assert.equal(sc.expectations.length, 2);
+  // A word where a value goes, or a missing value, still ends the statement there (it may be the statement's next word).
+  assert.deepEqual(load('at 1ms fault nic0 create-interrupt delay times 2\n'), [['unexpected-token', 1, 42]]);
+  // What follows a bad value is still checked as the statement's: a later mistake in it is said too.
+  assert.deepEqual(load('bus a { function 0 intel-82599-vf serial 1q nuam 2 }\nat 0 boot\n'), [
+    ['invalid-token', 1, 42],
+    ['unknown-setting', 1, 45],
+  ]);
+});

@@ -126,8 +126,11 @@ function exit(code: number): void {
  * Output that cannot be written ends the process at once, never with Node's stack trace for an
  * unhandled 'error' event, and never with the command's own code as if the report had been
  * delivered. The reader of a pipe went away (`vpci-lab devices | head -1`): quietly, with 141, the
- * status of a Unix tool ended by SIGPIPE. Any other failure (a full disk, /dev/full, a closed
- * descriptor): one line on stderr and 74 (EX_IOERR).
+ * status of a Unix tool ended by SIGPIPE. Any other failure (a full disk, /dev/full): one line on
+ * stderr and 74 (EX_IOERR). A standard output the caller closed (`>&-`) is no failure here: Node puts
+ * /dev/null, opened read-write, in its place before any of this runs (node src/node.cc PlatformInit),
+ * so the output is discarded and the command's own code stands. It cannot be told from a
+ * /dev/null a parent gave on purpose, which libuv's and Python's "ignore"/DEVNULL open read-write too.
  */
 function outputFailed(name: 'stdout' | 'stderr', e: unknown): void {
   // The first failure of the stream, not a later write's "stream destroyed".

@@ -12,7 +12,7 @@ import { deviceCatalogMarkdown } from './device-info';
 import { tokenize } from '../emulator/scenario/lexer';
 import { statusByName } from '../emulator/scenario/names';
 import { messageByName, versionName } from '../emulator/vpci/protocol';
-import { formatTime, sizeText } from '../emulator/format';
+import { counted, formatTime, sizeText } from '../emulator/format';
 import { guidBytes, guidData1 } from '../emulator/vmbus/guid';
 import type { Token } from '../emulator/scenario/lexer';
 
@@ -193,7 +193,7 @@ export function hoverMarkdown(
       case 'fn-decl':
       case 'fn-ref': {
         const decl = names.find((x) => x.kind === 'fn-decl' && x.name === n.name);
-        return decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`;
+        return (decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`) + slotText(n.name);
       }
       default:
         return undefined;
@@ -268,6 +268,11 @@ export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioCo
     const [dom, bus, dev, fn] = [m[1] ?? '0', m[2]!, m[3]!, m[4]!].map((x) => parseInt(x, 16)) as [number, number, number, number];
     return `**lspci address** \`${t.text}\`: domain ${dom}, bus ${bus}, device ${dev}, function ${fn}\n\nWhich device of the dump file this function takes (the address lspci prints before each device).`;
   }
+  // A number argument (a count, a size, a vector, an offset, a slot): what it is there, with its unit.
+  if (t.kind === 'number') {
+    const md = argumentMarkdown(toks, i);
+    if (md) return md;
+  }
   // function SLOT dump "PATH"
   if (t.kind === 'string' && w(i - 1) === 'dump') {
     const sel = toks.findIndex((x, k) => k > i && x.kind === 'word' && x.text === 'select');
@@ -278,4 +283,66 @@ export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioCo
       : `**dump file** ${t.text}\n\nNot read (its diagnostic says why); a path is relative to the scenario's folder. This function would be ${device}.`;
   }
   return undefined;
+}
+
+/**
+ * A number a statement takes as an argument (a slot is a function's name: its hover is the function's), by the word before it (docs/scenario-language.md,
+ * Grammar): what it counts or names there, with its unit. Undefined where the word before it names
+ * no such argument (a status or message number: their own hovers; a time: durationMarkdown).
+ */
+function argumentMarkdown(toks: readonly Token[], i: number): string | undefined {
+  const t = toks[i]!;
+  const w = (k: number): string | undefined => (toks[k]?.kind === 'word' ? toks[k].text : undefined);
+  if (t.kind !== 'number' || typeof t.value !== 'number') return undefined;
+  const n = t.value;
+  const h = `\`${addr(n)}\``;
+  switch (w(i - 1)) {
+    case 'cpus':
+      return `**CPU count**: ${counted(n, 'virtual processor')} (1..240; 4 when not given); \`cpu N\` counts them from 0`;
+    case 'serial':
+      return `**serial number** ${n} (${h}): what the host reports for the function in BUS_RELATIONS (default: the bus instance GUID's Data1 plus the function's index)`;
+    case 'numa':
+      return `**virtual NUMA node** ${n}: reported in BUS_RELATIONS2, which the host sends from vPCI 1.3 on (1.1 and 1.2 carry no node)`;
+    case 'bar':
+      return `**BAR ${n}**: the Base Address Register at config offset 0x${(0x10 + 4 * n).toString(16).toUpperCase()}; the size after it is the memory or I/O range it decodes`;
+    case 'rom':
+      return `**expansion ROM size**: ${sizeText(n, true)} (${h} bytes), the range the ROM BAR at config offset 0x30 decodes`;
+    case 'msix':
+    case 'msi': {
+      const kind = w(i - 1) === 'msix' ? 'MSI-X' : 'MSI';
+      return w(0) === 'expect'
+        ? `**${counted(n, 'MSI-X vector')}**: at the end of the run, exactly ${n} MSI-X table entries hold the address and data the host returned`
+        : `**${counted(n, `${kind} vector`)}** the function's driver asks for and enables (${kind === 'MSI' ? 'a power of two, 1..32' : '1..2048, up to what its MSI-X table holds'})`;
+    }
+    case 'vector':
+      return `**interrupt vector ${n}**: MSI-X table entry ${n}, or MSI message ${n}, of the function (counted from 0)`;
+    case 'cpu':
+      return `**virtual CPU ${n}**: the processor the interrupt is delivered to (counted from 0, below the vm's \`cpus\`)`;
+    case 'times':
+      return `**${counted(n, 'time')}**: the fault acts on the next ${n === 1 ? 'such message' : `${n} such messages`}, then the host answers as usual`;
+    case 'count':
+      return `**${counted(n, 'time')}**: the message is sent exactly this often, by the guest or the host (completions answering it not counted)`;
+    case 'truncate':
+      return `**${counted(n, 'byte')}**: the reply is cut to this many payload bytes (a malformed completion)`;
+    case 'flip':
+      return `**byte offset ${n}** (${h}) of the reply's payload, which the host XORs with the mask after it`;
+    default:
+      break;
+  }
+  // `bar I SIZE`, `flip OFFSET XOR`: the second number.
+  if (w(i - 2) === 'bar' && toks[i - 1]?.kind === 'number')
+    return `**size of BAR ${String(toks[i - 1]!.value)}**: ${sizeText(n, true)} (${h} bytes), the range it decodes (a dump cannot tell it)`;
+  if (w(i - 2) === 'flip' && toks[i - 1]?.kind === 'number')
+    return `**XOR mask** ${h} (\`0b${n.toString(2).padStart(8, '0')}\`): the bits of the payload byte the host flips`;
+  return undefined;
+}
+
+/** What a function's slot (`nic0/1.2`) is on the bus: its device, function and win_slot (docs/protocol.md §3). */
+function slotText(fn: string): string {
+  const m = /\/(\d+)(?:\.(\d))?$/.exec(fn);
+  if (!m) return '';
+  const d = Number(m[1]);
+  const f = Number(m[2] ?? 0);
+  if (d > 31 || f > 7) return '';
+  return `\n\nSlot ${d}.${f}: PCI device ${d}, function ${f}; its win_slot, as vPCI messages carry it, is \`0x${(d | (f << 5)).toString(16).toUpperCase()}\` (device | function << 5)`;
 }

@@ -182,6 +182,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     checkVm();
     const busIndex = checkBuses();
     checkTimeline(busIndex);
+    checkBarWindows();
     checkExpectations(busIndex);
     checkNotEmpty();
   } catch (e) {
@@ -209,6 +210,43 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       { line: 1, col: 1, endLine: 1, endCol: 1 },
       'empty-scenario',
       'the scenario is empty: no vm, no bus, no event and no expectation, so a run does nothing and checks nothing',
+    );
+  }
+
+  /**
+   * A guest whose bridge driver puts 32-bit BARs below 4 GiB and 64-bit BARs above (splitBarWindows),
+   * in a vm whose `mmio` lines (they replace both default ranges) leave one side out: every bus with a
+   * catalog function that has such BARs fails to attach. One warning, on the first `mmio` line.
+   */
+  function checkBarWindows(): void {
+    const g = ctx.guestModels.find((m) => m.name === guestName);
+    const mmio = sc.vm.mmio;
+    if (!g?.splitBarWindows || !ctx.deviceBarSpace || !mmio.length || broken.settings.includes('mmio')) return;
+    const FOUR_GIB = 2 ** 32;
+    const low = mmio.some((r) => r.base < FOUR_GIB);
+    const high = mmio.some((r) => r.base + r.size > FOUR_GIB);
+    if (low && high) return;
+    const fns: [string, FunctionDeclAst][] = [
+      ...sc.buses.flatMap((b) => b.functions.map((f): [string, FunctionDeclAst] => [b.name.name, f])),
+      ...sc.timeline.flatMap((e): [string, FunctionDeclAst][] =>
+        e.kind === 'offer' ? e.bus.functions.map((f): [string, FunctionDeclAst] => [e.bus.name.name, f]) : e.kind === 'plug' ? [[e.bus.name, e.fn]] : [],
+      ),
+    ];
+    const lacking = new Map<string, string>();
+    for (const [bus, f] of fns) {
+      if (f.source.kind !== 'catalog' || lacking.has(bus)) continue;
+      const space = ctx.deviceBarSpace(f.source.id.name);
+      if (space && ((!high && space.high) || (!low && space.low))) lacking.set(bus, f.source.id.name);
+    }
+    if (!lacking.size) return;
+    const side = high ? 'low' : 'high';
+    const shown = [...lacking].slice(0, 4).map(([b, id]) => `${b} (${id})`);
+    const more = lacking.size > shown.length ? ` and ${lacking.size - shown.length} more` : '';
+    add(
+      'warning',
+      mmio[0]!.loc,
+      'bar-window-missing',
+      `guest ${g.name} places ${high ? '32-bit BARs in a window below' : '64-bit BARs in a window above'} 4 GiB, and this vm's MMIO ranges have none ${high ? 'below' : 'above'} it (an mmio line replaces both default ranges): ${shown.join(', ')}${more} will fail to attach ('Need … of ${side} MMIO space'); add an 'mmio ${side}' range`,
     );
   }
 

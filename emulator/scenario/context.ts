@@ -3,12 +3,13 @@
 // and the language server (completion, hover) share it. File access is
 // injected so emulator/ stays free of Node I/O.
 import { HOST_PROFILES } from '../vpci/host/profiles';
-import { GUEST_MODELS } from '../vpci/guest/models';
+import { GUEST_MODELS, type GuestModelRow } from '../vpci/guest/models';
 import { QUIRKS } from '../vpci/guest/quirks';
 import { MESSAGE_NAMES, STATUS_NAMES } from './names';
 import { checkLspciText } from './dump-check';
 import { CATALOG_DEVICES } from './devices';
-import { catalogBytes } from '../pci/catalog';
+import { catalogBytes, catalogEntry } from '../pci/catalog';
+import { layoutBars } from '../pci/bars';
 import { decodeCapability, walkCapabilities } from '../pci/capabilities';
 
 /** Why a dump file could not be read: its diagnostic code and a one-line message naming the path. */
@@ -34,7 +35,16 @@ export interface ScenarioContext {
     /** What is modelled and what is ours, for hover (HostProfile.description). */
     description?: string;
   }[];
-  guestModels: { name: string; title: string; versions: number[]; driver?: string; description?: string; source?: string }[];
+  guestModels: {
+    name: string;
+    title: string;
+    versions: number[];
+    driver?: string;
+    description?: string;
+    source?: string;
+    /** GuestModelRow.splitBarWindows: 32-bit BARs need a range below 4 GiB, 64-bit ones a range above. */
+    splitBarWindows?: boolean;
+  }[];
   quirks: { name: string; models: string[]; summary: string; description?: string; source?: string }[];
   messages: { name: string; value: number; aliases: string[] }[];
   statuses: { name: string; value: number }[];
@@ -44,6 +54,8 @@ export interface ScenarioContext {
    * catalog does not have.
    */
   deviceInterrupts?(id: string): { msix: number; msi: number } | undefined;
+  /** The bytes of a catalog device's 32-bit and 64-bit memory BARs (its config space and sizes); undefined for an id the catalog does not have. */
+  deviceBarSpace?(id: string): { low: number; high: number } | undefined;
   /**
    * Parses a dump file's text/bytes: null = ok, else the error with its line.
    * When `bars` is passed, also checks the sizes against the BARs the dump
@@ -81,11 +93,13 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
       driver: m.driver,
       description: m.description,
       source: m.source,
+      splitBarWindows: (m as GuestModelRow).splitBarWindows === true,
     })),
     quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary, description: q.description, source: q.source })),
     messages: MESSAGE_NAMES.map((m) => ({ name: m.name, value: m.value, aliases: [...m.aliases] })),
     statuses: STATUS_NAMES.map((s) => ({ ...s })),
     deviceInterrupts: catalogInterrupts,
+    deviceBarSpace: catalogBarSpace,
     checkDump: checkLspciText,
   };
 }
@@ -118,3 +132,29 @@ export function catalogInterrupts(id: string): { msix: number; msi: number } | u
 
 /** catalogInterrupts' answers for catalog devices, by id. */
 const interruptsById = new Map<string, { msix: number; msi: number }>();
+
+/**
+ * The memory a catalog device's BARs decode, 32-bit and 64-bit apart, as its config space and sizes
+ * lay them out (emulator/pci/bars.ts layoutBars, as the emulated function does); I/O BARs and the
+ * ROM left out.
+ */
+export function catalogBarSpace(id: string): { low: number; high: number } | undefined {
+  // Made once per catalog id, as catalogInterrupts' answers are (the checker asks at every re-analysis).
+  let out = barSpaceById.get(id);
+  if (!out) {
+    const bytes = catalogBytes(id);
+    const entry = catalogEntry(id);
+    if (!bytes || !entry) return undefined;
+    out = { low: 0, high: 0 };
+    const l = layoutBars(bytes, entry.bars);
+    for (const b of l.ok ? l.bars : []) {
+      if (b.kind === 'mem32') out.low += b.size;
+      else if (b.kind === 'mem64') out.high += b.size;
+    }
+    barSpaceById.set(id, out);
+  }
+  return { ...out };
+}
+
+/** catalogBarSpace's answers for catalog devices, by id. */
+const barSpaceById = new Map<string, { low: number; high: number }>();

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { loadScenario } from '../../emulator/scenario/parser';
+import { loadScenario, parseWithExtras } from '../../emulator/scenario/parser';
+import { checkScenario, withSyntaxErrors } from '../../emulator/scenario/check';
 import { fakeContext, GOOD_DUMP } from './fake-context';
 import { MAX_DIAGNOSTICS } from '../../emulator/scenario/ast';
 import { defaultScenarioContext } from '../../emulator/scenario/context';
@@ -572,5 +573,52 @@ test('a driver event asking a catalog device for more vectors than its capabilit
       ctx,
     ).diagnostics.map((d) => d.code),
     ['vectors-beyond-device'],
+  );
+});
+
+test('a Linux guest whose mmio lines leave out the range above (or below) 4 GiB warns for the buses whose BARs need it, as pci-hyperv fails them', () => {
+  const ctx = defaultScenarioContext(() => undefined);
+  const codes = (src: string, guest?: string) => {
+    const r = parseWithExtras(src);
+    return withSyntaxErrors(r.diagnostics, checkScenario(r.scenario, ctx, r.extras, 't.vpci', guest ? { guest } : {}), r.scenario).map((d) => [
+      d.code,
+      d.loc.line,
+      d.loc.col,
+      d.message,
+    ]);
+  };
+  // intel-82599-vf: two 64-bit BARs; nvidia-tu102: a 32-bit BAR 0 (16M) among 64-bit ones.
+  const lowOnly = 'vm {\n  guest linux\n  mmio low 0xF800_0000 size 64M\n}\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
+  assert.deepEqual(codes(lowOnly), [
+    [
+      'bar-window-missing',
+      3,
+      3,
+      "guest linux places 64-bit BARs in a window above 4 GiB, and this vm's MMIO ranges have none above it (an mmio line replaces both default ranges): nic0 (intel-82599-vf) will fail to attach ('Need … of high MMIO space'); add an 'mmio high' range",
+    ],
+  ]);
+  const highOnly =
+    'vm {\n  guest linux\n  mmio high 0x10_0000_0000 size 1G\n}\nbus gpu { function 0 nvidia-tu102 }\nat 0 boot\nat 1ms plug gpu function 1 intel-82599-vf\n';
+  assert.deepEqual(
+    codes(highOnly).map((d) => d.slice(0, 3)),
+    [['bar-window-missing', 3, 3]],
+  );
+  assert.match(
+    String(codes(highOnly)[0]![3]),
+    /below 4 GiB.*: gpu \(nvidia-tu102\) will fail to attach \('Need … of low MMIO space'\); add an 'mmio low' range$/,
+  );
+  // Where upstream does not fail, nothing: both ranges (or the defaults), a range reaching over 4 GiB, FreeBSD, no BAR of that kind.
+  for (const ok of [
+    lowOnly.replace('  mmio low 0xF800_0000 size 64M\n', ''),
+    lowOnly.replace('64M', '64M\n  mmio high 0x10_0000_0000 size 1G'),
+    lowOnly.replace('0xF800_0000 size 64M', '0xF800_0000 size 1G'),
+    lowOnly.replace('guest linux', 'guest freebsd'),
+    highOnly.replace('nvidia-tu102', 'intel-82599-vf'),
+  ])
+    assert.deepEqual(codes(ok), [], ok);
+  // The guest the run takes: --guest linux on a FreeBSD scenario warns too.
+  assert.deepEqual(
+    codes(lowOnly.replace('guest linux', 'guest freebsd'), 'linux').map((d) => d[0]),
+    ['bar-window-missing'],
   );
 });

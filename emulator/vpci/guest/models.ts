@@ -21,6 +21,12 @@ export interface GuestModelRow {
   versions: readonly number[];
   /** Repository, path and pinned revision the model follows. */
   source: string;
+  /**
+   * true: the bridge driver sums the functions' 32-bit memory BARs into one window it allocates below
+   * 4 GiB and the 64-bit ones into one above, and the bus fails when either cannot be had (the
+   * checker warns of a vm whose MMIO ranges leave one out).
+   */
+  splitBarWindows?: boolean;
 }
 
 export const GUEST_MODELS = [
@@ -50,6 +56,10 @@ export const GUEST_MODELS = [
     description: 'Linux pci-hyperv as in torvalds/linux: tries each version it knows, newest first, until the host accepts one.',
     versions: [0x00010004, 0x00010003, 0x00010002, 0x00010001],
     source: 'torvalds/linux drivers/pci/controller/pci-hyperv.c (pci_protocol_versions[])',
+    // pci-hyperv.c v6.12.118 survey_child_resources (64-bit BARs to high_mmio_space, the rest to
+    // low_mmio_space) and hv_pci_allocate_bridge_windows (vmbus_allocate_mmio of the low window in
+    // [0, 4 GiB), the high one from 4 GiB; either failing is "Need … MMIO space" and the probe fails).
+    splitBarWindows: true,
   },
 ] as const satisfies readonly GuestModelRow[];
 

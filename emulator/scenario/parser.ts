@@ -133,12 +133,23 @@ const TIME_UNITS: Record<string, string> = {
   seconds: 's',
 };
 
+/** Minutes and hours as people write them, in seconds: what durationFix turns into a time the language takes. */
+const LONG_UNITS: Record<string, bigint> = { min: 60n, mins: 60n, minute: 60n, minutes: 60n, h: 3600n, hr: 3600n, hrs: 3600n, hour: 3600n, hours: 3600n };
+
 /**
  * A duration written in a form the language does not take (`5sec`, `2MS`, `1.5ms`): the same time
  * as it is written here (`5s`, `2ms`, `1500us`), or undefined when it is no time at all.
  */
 function durationFix(text: string): string | undefined {
   const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(text);
+  // Minutes and hours (ours: the language stops at seconds): the same time in seconds or finer, when it fits.
+  const long = m && LONG_UNITS[m[3]!.toLowerCase()];
+  if (m && long) {
+    const frac = m[2] ?? '';
+    const ns = (BigInt(m[1]!.replace(/_/g, '') + frac) * long * 1_000_000_000n) / 10n ** BigInt(frac.length);
+    const exact = (BigInt(m[1]!.replace(/_/g, '') + frac) * long * 1_000_000_000n) % 10n ** BigInt(frac.length) === 0n;
+    return exact && ns > 0n && ns <= BigInt(MAX_DURATION_NS) ? timeLiteral(Number(ns)) : undefined;
+  }
   const unit = m && TIME_UNITS[m[3]!.toLowerCase()];
   if (!m || !unit) return undefined;
   const order = ['s', 'ms', 'us', 'ns'];
@@ -1338,6 +1349,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const s: Expectation & { kind: 'state' } = { kind: 'state', bus: busOnly(), state: w.text as BusLifeState, loc: ex.loc };
         const b = before();
         if (b !== undefined) s.before = b;
+        // A second deadline is said as a message expectation's second option is.
+        if (b !== undefined && isWord('before')) fail(peek().loc, 'duplicate-option', "'before' is given twice");
         e = s;
       } else if (w.text === 'version') {
         take();

@@ -758,6 +758,8 @@ test('every bad value of a statement is said in one pass, each at its place, and
     ['boot', 'offer', 'driver'],
   );
   assert.equal(sc.expectations.length, 2);
+  // A second deadline on a state expectation is a duplicate option, as on a message expectation.
+  assert.deepEqual(load('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a attached before 1ms before 2ms\n'), [['duplicate-option', 3, 30]]);
   // A word where a value goes, or a missing value, still ends the statement there (it may be the statement's next word).
   assert.deepEqual(load('at 1ms fault nic0 create-interrupt delay times 2\n'), [['unexpected-token', 1, 42]]);
   // What follows a bad value is still checked as the statement's: a later mistake in it is said too.

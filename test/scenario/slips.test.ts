@@ -119,6 +119,12 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('5sec'), [['invalid-number', 2, 4, 8, dur('5sec', '5s'), ['5s']]]);
   assert.deepEqual(at('2MS'), [['invalid-number', 2, 4, 7, dur('2MS', '2ms'), ['2ms']]]);
   assert.deepEqual(at('1.5ms'), [['invalid-number', 2, 4, 9, dur('1.5ms', '1500us'), ['1500us']]]);
+  // Minutes and hours, which the language does not have: the same time in seconds (or finer).
+  assert.deepEqual(at('1h'), [['invalid-number', 2, 4, 6, dur('1h', '3600s'), ['3600s']]]);
+  assert.deepEqual(at('2min'), [['invalid-number', 2, 4, 8, dur('2min', '120s'), ['120s']]]);
+  assert.deepEqual(at('0.001h'), [['invalid-number', 2, 4, 10, dur('0.001h', '3600ms'), ['3600ms']]]);
+  // Past the longest time there is (2^52 ns), no fix.
+  assert.deepEqual(at('2000000h'), [['invalid-token', 2, 4, 12, "expected the event time, found '2000000h'"]]);
   assert.deepEqual(at('-1ms'), [['out-of-range', 2, 4, 8, "the event time cannot be negative: '-1ms'"]]);
   // The unit parted from its number: said once, and the event kept at that time (no `no-driver` below it).
   assert.deepEqual(diags(`${NIC}at 0 boot\nat 2 ms driver nic0 msix 3\nat 3ms raise nic0 vector 0\n`), [

@@ -156,7 +156,7 @@ export interface BarSize {
   loc: Loc;
 }
 
-export type FunctionSourceAst = { kind: 'catalog'; id: Name } | { kind: 'dump'; path: string; pathLoc: Loc; select?: string; bars: BarSize[] };
+export type FunctionSourceAst = { kind: 'catalog'; id: Name } | { kind: 'dump'; path: string; pathLoc: Loc; select?: string; selectLoc?: Loc; bars: BarSize[] };
 
 export interface FunctionDeclAst {
   slot: SlotRef;

@@ -387,7 +387,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'${hint}`, undefined, fix);
       else if (typeof text !== 'string') add('error', src.pathLoc, text.code, text.message + hint, undefined, fix);
       else if (ctx.checkDump) {
-        let r: { line?: number; message: string; bar?: number | 'rom'; warning?: true } | null;
+        let r: { line?: number; message: string; bar?: number | 'rom'; warning?: true; select?: true } | null;
         // BAR sizes are checked against the dump only once each size is a power of two.
         const sizesOk = src.bars.every((b) => isPow2(b.size));
         try {
@@ -399,7 +399,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         else if (r && r.bar !== undefined) {
           const clause = src.bars.find((b) => b.index === r.bar);
           add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
-        } else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
+        } else if (r?.select && src.selectLoc) add('error', src.selectLoc, 'dump-unparsable', `${src.path}: ${r.message}`);
+        else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
       }
     }
   }

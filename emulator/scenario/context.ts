@@ -65,7 +65,7 @@ export interface ScenarioContext {
     text: string,
     select?: string,
     bars?: readonly { index: number | 'rom'; size: number }[],
-  ): { line?: number; message: string; bar?: number | 'rom'; warning?: true } | null;
+  ): { line?: number; message: string; bar?: number | 'rom'; warning?: true; select?: true } | null;
 }
 
 /** `1.4` for 0x00010004. */

@@ -15,6 +15,8 @@ export interface DumpProblem {
   warning?: true;
   /** The BAR (0–5) or 'rom' the problem is about, when it is about one. */
   bar?: number | 'rom';
+  /** true: the problem is the `select` address (no such device in the dump). */
+  select?: true;
 }
 
 /** "01:00.0" and "0000:01:00.0" name the same device. */
@@ -41,7 +43,7 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
     if (!r.ok) return { line: r.error.line, message: r.error.message };
     if (r.devices.length === 0) return { message: 'no device in the dump' };
     dev = select === undefined ? r.devices[0] : r.devices.find((d) => sameAddress(d.address, select));
-    if (!dev) return { message: `no device ${select} in the dump (it has ${r.devices.map((d) => d.address).join(', ')})` };
+    if (!dev) return { message: `no device ${select} in the dump (it has ${r.devices.map((d) => d.address).join(', ')})`, select: true };
     // Several devices and none chosen: the first is used, which may not be the one meant (a whole
     // machine's `lspci -xxxx`). Said, with the addresses to choose from.
     count = r.devices.length;

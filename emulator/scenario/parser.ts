@@ -1033,6 +1033,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           if (t.kind !== 'pciaddr' && !(t.kind === 'string' && !t.error)) expected('a PCI address like 01:00.0');
           take();
           d.select = t.kind === 'string' ? (t.value as string) : t.text;
+          d.selectLoc = t.loc;
           end = t.loc;
           break;
         }

@@ -84,6 +84,7 @@ test('bus block: instance, catalog function with serial/numa, dump function with
     path: 'devices/g.lspci',
     pathLoc: L(5, 28, 45),
     select: '02:00.0',
+    selectLoc: L(5, 53, 60),
     bars: [
       { index: 0, size: 16 << 20, loc: L(5, 61, 70) },
       { index: 3, size: 32 << 20, loc: L(5, 71, 80) },

@@ -573,6 +573,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const ejected = new Map<string, { time: number; loc: Loc; named: string }>();
     const goneSlot = new Map<string, { time: number; loc: Loc }>();
     const drivers = new Map<string, number>();
+    /**
+     * The `no-driver` warning of each function, and how many later raises of it came before a driver
+     * too: one mistake (no driver event), one warning, on its first raise (ours: 10,000 raises were 10,000 warnings).
+     */
+    const noDriver = new Map<string, { d?: Diagnostic; more: number; named: string }>();
     /** The source of each function a `plug` added, by bus/slot (a declared one's is in its bus). */
     const pluggedSource = new Map<string, FunctionDeclAst['source']>();
     /** The `driver` event of each function (since it was last plugged), for a second one's warning. */
@@ -728,8 +733,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'raise') {
         const n = drivers.get(sk);
         if (n === undefined) {
-          if (!brokenEvent('driver') && !strayDriver)
+          const said = noDriver.get(sk);
+          if (said) said.more++;
+          else if (!brokenEvent('driver') && !strayDriver) {
+            const before = out.length;
             add('warning', e.loc, 'no-driver', `no 'driver' event enables interrupts on ${named} before ${formatTime(e.time)}; the vector is never programmed`);
+            noDriver.set(sk, { d: out.length > before ? out.at(-1) : undefined, more: 0, named });
+          }
         } else if (e.vector >= n)
           add(
             'warning',
@@ -759,6 +769,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
+    for (const { d, more, named } of noDriver.values())
+      if (d && more) d.message += ` (the same for the ${more === 1 ? 'later raise' : `${more.toLocaleString('en-US')} later raises`} on ${named})`;
     for (const s of extras?.statusNames ?? []) {
       // Any case, '-' or '_', with or without the STATUS_ prefix: bad-data, BAD_DATA, status_bad_data, STATUS_BAD_DATA.
       const hit = statusByName(ctx.statuses, s.name);

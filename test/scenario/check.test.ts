@@ -399,8 +399,8 @@ test('a bus whose block holds a syntax error is not also called empty; a bus wit
 
 test('the checker keeps at most MAX_DIAGNOSTICS: the rest are counted in one, as severe as the worst of them', () => {
   const head = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
-  // Each raise before any driver event is a no-driver warning: warnings only, so the scenario still runs.
-  const warnings = load(head + 'at 1ms raise nic0 vector 0\n'.repeat(MAX_DIAGNOSTICS + 7), 't', fakeContext()).diagnostics;
+  // Each boot after the first is a boot-again warning: warnings only, so the scenario still runs.
+  const warnings = load(head + 'at 1ms boot\n'.repeat(MAX_DIAGNOSTICS + 7), 't', fakeContext()).diagnostics;
   assert.equal(warnings.length, MAX_DIAGNOSTICS + 1);
   assert.ok(warnings.every((d) => d.severity === 'warning'));
   const w = warnings.find((d) => d.code === 'too-many-problems')!;
@@ -408,11 +408,7 @@ test('the checker keeps at most MAX_DIAGNOSTICS: the rest are counted in one, as
   assert.equal(w.loc.line, 3 + MAX_DIAGNOSTICS, 'at the first one not kept');
 
   // Errors past the bound make it an error: the scenario must not run as if they were not there.
-  const mixed = load(
-    head + 'at 1ms raise nic0 vector 0\n'.repeat(MAX_DIAGNOSTICS) + 'at 2ms raise nic9 vector 0\nat 3ms raise nic0 vector 0\n',
-    't',
-    fakeContext(),
-  ).diagnostics;
+  const mixed = load(head + 'at 1ms boot\n'.repeat(MAX_DIAGNOSTICS) + 'at 2ms raise nic9 vector 0\nat 3ms boot\n', 't', fakeContext()).diagnostics;
   const m = mixed.find((d) => d.code === 'too-many-problems')!;
   assert.equal(m.severity, 'error');
   assert.equal(m.message, '2 more problems (1 error) are not listed (at most 100,000 are kept); the first of them is here');
@@ -621,5 +617,21 @@ test('a Linux guest whose mmio lines leave out the range above (or below) 4 GiB 
   assert.deepEqual(
     codes(lowOnly.replace('guest linux', 'guest freebsd'), 'linux').map((d) => d[0]),
     ['bar-window-missing'],
+  );
+});
+
+test('raises before any driver event are one no-driver warning per function, on its first raise, counting the later ones', () => {
+  const head = 'bus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\n';
+  const r = load(
+    head + 'at 1ms raise nic0 vector 0\n'.repeat(3) + 'at 2ms raise nic0/1 vector 0\nat 3ms driver nic0 msix 1\nat 4ms raise nic0 vector 0\n',
+    't',
+    fakeContext(),
+  );
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.message]),
+    [
+      ['no-driver', 6, "no 'driver' event enables interrupts on nic0 before 1 ms; the vector is never programmed (the same for the 2 later raises on nic0)"],
+      ['no-driver', 9, "no 'driver' event enables interrupts on nic0/1.0 before 2 ms; the vector is never programmed"],
+    ],
   );
 });

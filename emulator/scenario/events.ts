@@ -9,6 +9,7 @@
 import type { BusDecl, FnRef, FunctionDeclAst, Loc, MessageRef, Name, SlotRef, TimelineEvent } from './ast';
 import type { Token } from './lexer';
 import type { FaultAction } from '../vpci/host/faults';
+import { messageByName } from '../vpci/protocol';
 
 export type EventKind = TimelineEvent['kind'];
 export type EventOf<K extends EventKind> = Extract<TimelineEvent, { kind: K }>;
@@ -171,6 +172,16 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     target: 'bus',
     message: true,
     parse(p, kw) {
+      // `fault create-interrupt no-reply`: the bus left out, so the message stands where the bus goes.
+      // Said so (ours), not read as a bus named after the message with the action as its message.
+      const first = p.peek();
+      const second = p.peek(1);
+      if (first.kind === 'word' && messageByName(first.text) !== undefined && second.kind === 'word' && isFaultActionKeyword(second.text))
+        p.fail(
+          first.loc,
+          'missing-argument',
+          `expected a bus name, found the message '${first.text}': a fault names its bus, then the message (fault BUS ${first.text} ${second.text} …)`,
+        );
       const bus = p.busName();
       const message = p.message();
       const action = p.faultAction();

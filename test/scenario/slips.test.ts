@@ -584,3 +584,17 @@ test("'expect message M sent on nic0': the word 'sent' is one error, removing it
     ],
   );
 });
+
+test("'fault MESSAGE ACTION' without its bus says the bus goes first, not that the message is an unknown bus", () => {
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms fault create-interrupt no-reply\n`), [
+    [
+      'missing-argument',
+      3,
+      14,
+      30,
+      "expected a bus name, found the message 'create-interrupt': a fault names its bus, then the message (fault BUS create-interrupt no-reply …)",
+    ],
+  ]);
+  // A bus named as a message is still a bus when a message follows it.
+  assert.deepEqual(diags(`bus eject { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault eject create-interrupt no-reply\n`), []);
+});

@@ -662,7 +662,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       n.loc.line === w.loc.line
     ) {
       take();
+      const bad = held();
       const s = slot();
+      // A slot out of range is said by itself; the slip's fix would write it again.
+      if (!bad && held()) return { bus, slot: s, loc: spanLoc(bus.loc, s.loc) };
       const fix = `${bus.name}/${n.text}`;
       const d = diag(
         spanLoc(bus.loc, s.loc),

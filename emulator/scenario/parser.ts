@@ -370,11 +370,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /**
    * `read` a value; when it fails at the value's own token, which is written as a value is (VALUE_KINDS,
    * or a run of word characters that is no word: `4x`, `0xzz`, `-1`), the error is said, the token
-   * taken, and `placeholder` read in its place: the statement goes on, and its end (commit) drops it.
+   * taken, and `placeholder(token)` read in its place: the statement goes on, and its end (commit) drops it.
    * A word, a missing value or anything else still ends the statement there (it may be the next part
    * of it, left without its value).
    */
-  const soft = <T>(read: () => T, placeholder: T): T => {
+  const soft = <T>(read: () => T, placeholder: (bad: Token) => T): T => {
     const t = peek();
     try {
       return read();
@@ -384,7 +384,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if (peek() === t) take();
       report(e.diag);
       pending ??= e.diag;
-      return placeholder;
+      return placeholder(t);
     }
   };
   /** Whether the statement being read has a bad value read past (a function: the compiler cannot see `soft` set it). */
@@ -509,21 +509,21 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       );
   };
   /** A bad value read past (soft): NaN, which no check compares equal or in range, where the statement is dropped at its end. */
-  const badValue = (): { value: number; loc: Loc } => ({ value: NaN, loc: last.loc });
+  const badValue = (t: Token): { value: number; loc: Loc } => ({ value: NaN, loc: t.loc });
   const num = (what: string): { value: number; loc: Loc } =>
     soft(() => {
       badNumber(what, 'size');
       const t = expectKind('number', what);
       return { value: t.value as number, loc: t.loc };
-    }, badValue());
+    }, badValue);
   const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } =>
     soft(() => {
       badNumber(what, 'size', [lo, hi]);
       const n = num(what);
       if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
       return n;
-    }, badValue());
-  const duration = (what: string): { value: number; loc: Loc } => soft(() => durationValue(what), badValue());
+    }, badValue);
+  const duration = (what: string): { value: number; loc: Loc } => soft(() => durationValue(what), badValue);
   const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     if (t.kind === 'number' && !t.error) {
@@ -560,7 +560,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       fail(d.loc, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${d.text}'`);
     return { value: d.value as number, loc: d.loc };
   };
-  const slot = (): SlotRef => soft(slotValue, { device: NaN, fn: NaN, wslot: NaN, loc: peek().loc });
+  const slot = (): SlotRef => soft(slotValue, (t) => ({ device: NaN, fn: NaN, wslot: NaN, loc: t.loc }));
   const slotValue = (): SlotRef => {
     const t = peek();
     if (t.kind === 'number' && !t.error) {
@@ -1070,7 +1070,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (t.kind !== 'word') return expected(`'function' or 'instance'`);
         const kw = take();
         if (kw.text === 'instance') {
-          const g = soft(() => expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001'), undefined);
+          const g = soft<Token | undefined>(
+            () => expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001'),
+            () => undefined,
+          );
           if (g && bus.instance) fail(g.loc, 'duplicate-option', 'the bus instance is given twice');
           if (g) bus.instance = { guid: g.value as string, loc: g.loc };
         } else if (kw.text === 'function') {
@@ -1370,7 +1373,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             [fix],
           );
         }
-        const v = soft(() => expectKind('dotted', 'a protocol version like 1.1'), { ...last, text: 'NaN.NaN' });
+        const v = soft(
+          () => expectKind('dotted', 'a protocol version like 1.1'),
+          (t) => ({ ...t, text: 'NaN.NaN' }),
+        );
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
         if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);
         e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, versionLoc: v.loc, loc: ex.loc };
@@ -1380,11 +1386,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         // `expect nic0 msix 3 vectors`, as it is said: the word after the count, said once with removing it as the fix.
         const v = peek();
         if (v.kind === 'word' && (v.text === 'vectors' || v.text === 'vector') && v.loc.line === count.loc.endLine) {
+          // A count read past (soft) is NaN: the form is then written with N.
+          const n = Number.isNaN(count.value) ? 'N' : String(count.value);
           take();
           const d = diag(
             { line: count.loc.endLine, col: count.loc.endCol, endLine: v.loc.endLine, endCol: v.loc.endCol },
             'unexpected-token',
-            `unexpected '${v.text}': 'msix N' is the vector count alone (msix ${count.value}, not msix ${count.value} ${v.text})`,
+            `unexpected '${v.text}': 'msix N' is the vector count alone (msix ${n}, not msix ${n} ${v.text})`,
           );
           d.suggestions = [''];
           report(d);

@@ -761,6 +761,14 @@ test('every bad value of a statement is said in one pass, each at its place, and
   assert.equal(sc.expectations.length, 2);
   // 'eject nic0 function 99': the slot's range is the error, not the slip with a fix that writes it again.
   assert.deepEqual(load('bus a { function 0 intel-82599-vf }\nat 0 boot\nat 1ms eject a function 99\n'), [['bad-slot', 3, 25]]);
+  // A slip after a bad value is said at its own place, the value not written as NaN.
+  assert.deepEqual(
+    loadScenario('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a msix 3x vectors\n', 'x.vpci', ctx).diagnostics.map((d) => [d.loc.col, d.message]),
+    [
+      [15, "expected the vector count, found '3x'"],
+      [17, "unexpected 'vectors': 'msix N' is the vector count alone (msix N, not msix N vectors)"],
+    ],
+  );
   // A second deadline on a state expectation is a duplicate option, as on a message expectation.
   assert.deepEqual(load('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a attached before 1ms before 2ms\n'), [['duplicate-option', 3, 30]]);
   // A word where a value goes, or a missing value, still ends the statement there (it may be the statement's next word).

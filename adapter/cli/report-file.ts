@@ -86,10 +86,19 @@ export interface ReportDiagnostic {
   code: string;
   message: string;
   loc: { line: number; col: number };
+  /** The place it refers to (the first declaration of a bus declared twice): the text output's `note:` line. */
+  related?: { message: string; loc: { line: number; col: number } };
 }
 
 export const reportDiagnostics = (ds: readonly ReportDiagnostic[]) =>
-  ds.map((d) => ({ severity: d.severity, code: d.code, message: d.message, line: d.loc.line, col: d.loc.col }));
+  ds.map((d) => ({
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    line: d.loc.line,
+    col: d.loc.col,
+    ...(d.related ? { related: { message: d.related.message, line: d.related.loc.line, col: d.related.loc.col } } : {}),
+  }));
 
 /**
  * What `run` and `diff` write to their report files when a scenario did not load (it could not be

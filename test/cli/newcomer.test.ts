@@ -169,7 +169,11 @@ test("the README's JSON table names every field of run --json and diff --json, a
   const faults = join(EXAMPLES, 'faults.vpci');
   const run = JSON.parse(cli(['run', faults, '--guest', 'linux', '--json', '-']).out) as unknown;
   const runKeys = keys(run);
-  assert.ok(runKeys.has('expected') && runKeys.has('why') && runKeys.has('severity'), [...runKeys].join(' '));
+  // A warning with a note (a second boot: where the guest booted): its related place.
+  const twice = join(dir, 'boot-twice.vpci');
+  writeFileSync(twice, 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms boot\n');
+  keys(JSON.parse(cli(['run', twice, '--json', '-']).out), runKeys);
+  assert.ok(runKeys.has('expected') && runKeys.has('why') && runKeys.has('severity') && runKeys.has('related'), [...runKeys].join(' '));
   assert.deepEqual([...row('`run --json`')].sort(), [...runKeys].sort());
   const bad = join(dir, 'bad.vpci');
   writeFileSync(bad, 'vm {\n  host nope\n}\n');

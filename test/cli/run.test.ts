@@ -99,6 +99,22 @@ test('a scenario that does not load still gets its reports: they say so (an old 
   // The problem is the stderr line without the command's prefix (as a diagnostic's message is without its file:line:col).
   assert.equal(r2.problem, `${join(dir, 'missing.vpci')}: no such file`);
   assert.equal(io2.stderr, `vpci-lab: run: ${r2.problem}\n`);
+  // A diagnostic with a note (the text output's 'note:' line) has it in the report too.
+  const twice = join(dir, 'twice.vpci');
+  writeFileSync(twice, 'bus nic0 { function 0 intel-82599-vf }\nbus nic0 { function 0 intel-82599-vf }\nat 0 boot\n');
+  const io5 = capture();
+  assert.equal(await main(['run', twice, '--json', '-'], io5), 2);
+  assert.deepEqual(JSON.parse(io5.stdout).diagnostics, [
+    {
+      severity: 'error',
+      code: 'duplicate-bus',
+      message: 'bus nic0 is declared twice',
+      line: 2,
+      col: 5,
+      related: { message: 'first declared here', line: 1, col: 5 },
+    },
+  ]);
+  assert.match(io5.stderr, /:1:5: note: first declared here\n/);
   // diff --json, the side that did not load named.
   const io3 = capture();
   assert.equal(await main(['diff', bad, '--guest', 'linux', '--guest', 'freebsd', '--json', '-'], io3), 2);

@@ -1211,6 +1211,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
       e.loc = spanLoc(at.loc, last.loc);
       if (pending) {
+        // The bus an offer declares is dropped with it: what names it is not told it is unknown too.
+        if (e.kind === 'offer') broken.buses.push(e.bus.name.name);
         endStatement('the statement');
         commit();
       }

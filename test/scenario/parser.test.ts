@@ -769,6 +769,11 @@ test('every bad value of a statement is said in one pass, each at its place, and
       [17, "unexpected 'vectors': 'msix N' is the vector count alone (msix N, not msix N vectors)"],
     ],
   );
+  // An offer dropped for a bad value leaves its bus known to what names it (no unknown-bus below it).
+  assert.deepEqual(
+    load('bus a { function 0 intel-82599-vf }\nat 0 boot\nat 5q offer b { function 0 intel-82599-vf }\nat 6ms driver b msix 2\nexpect b attached\n'),
+    [['invalid-token', 3, 4]],
+  );
   // A second deadline on a state expectation is a duplicate option, as on a message expectation.
   assert.deepEqual(load('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a attached before 1ms before 2ms\n'), [['duplicate-option', 3, 30]]);
   // A word where a value goes, or a missing value, still ends the statement there (it may be the statement's next word).

@@ -387,6 +387,33 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       return placeholder(t);
     }
   };
+  /**
+   * Two parts of a statement written the other way round (`at boot 0`, `function intel-82599-vf 0`,
+   * `expect attached nic0`, `driver msix 3 nic0`): one error over both, saying the order, with the
+   * two swapped as its fix (ours). `first` and `second` are token runs on one line, `second` right after `first`.
+   */
+  const swapped = (first: readonly Token[], second: readonly Token[], why: string): never => {
+    const words = (ts: readonly Token[]): string => ts.map((x) => x.text).join(ts.some((x) => x.kind === 'slash') ? '' : ' ');
+    const fix = `${words(second)} ${words(first)}`;
+    return fail(spanLoc(first[0]!.loc, second.at(-1)!.loc), 'unexpected-token', `${why}: '${fix}'`, [fix]);
+  };
+  /** Whether the scenario declares a bus named `name` (a keyword word: `bus attached {`, `offer msix {`), asked only where a swap is suspected. */
+  const declaresBus = (name: string): boolean => {
+    // Asked once per word (a file of many such lines scans its text once for each, not once for each line).
+    let is = busDeclared.get(name);
+    if (is === undefined) {
+      is = new RegExp(`(?:^|[\\n\\r{}])[ \\t]*bus[ \\t]+${name}(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])offer[ \\t]+${name}(?![A-Za-z0-9_-])`).test(text);
+      busDeclared.set(name, is);
+    }
+    return is;
+  };
+  const busDeclared = new Map<string, boolean>();
+  /** The tokens from `o` on that stand on `line` and are of `kinds`, at most `max`. */
+  const runAhead = (o: number, line: number, kinds: readonly TokenKind[], max: number): Token[] => {
+    const out: Token[] = [];
+    for (let t = peek(o); out.length < max && t.loc.line === line && kinds.includes(t.kind); t = peek(o + out.length)) out.push(t);
+    return out;
+  };
   /** Whether the statement being read has a bad value read past (a function: the compiler cannot see `soft` set it). */
   const held = (): boolean => pending !== undefined;
   /**
@@ -958,6 +985,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
   };
   const functionClause = (kw: Token, slotRead: (s: SlotRef) => void): FunctionDeclAst => {
+    // `function intel-82599-vf 0`: the device before its slot.
+    const dev = peek();
+    const sl = peek(1);
+    if (dev.kind === 'word' && dev.text !== 'dump' && sl.loc.line === dev.loc.line && ((sl.kind === 'number' && !sl.error) || sl.kind === 'dotted'))
+      swapped([dev], [sl], "the slot goes right after 'function', before the device");
     const s = slot();
     slotRead(s);
     let source: FunctionSourceAst;
@@ -1201,12 +1233,35 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const event = (at: Token): TimelineEvent => {
     let word = '';
     try {
+      // `at boot 0`: the event before its time.
+      const ev = peek();
+      const tm = peek(1);
+      if (ev.kind === 'word' && isEventKeyword(ev.text) && tm.loc.line === ev.loc.line && (tm.kind === 'duration' || (tm.kind === 'number' && tm.value === 0)))
+        swapped([ev], [tm], "the time goes right after 'at', before the event");
       const time = relativeTime() ?? duration('the event time').value;
       const t = peek();
       if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
       const kw = take();
       if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
       word = kw.text;
+      // `driver msix 3 nic0`, `raise vector 0 nic0`: the function's arguments before the function.
+      const arg = peek();
+      const argWords: Record<string, readonly string[]> = { driver: ['msix', 'msi', 'none'], raise: ['vector'] };
+      if (arg.kind === 'word' && argWords[kw.text]?.includes(arg.text) && !declaresBus(arg.text)) {
+        const args = arg.text === 'none' ? [arg] : [arg, ...runAhead(1, arg.loc.line, ['number'], 1)];
+        const target = runAhead(args.length, arg.loc.line, ['word', 'slash', 'number', 'dotted'], 3);
+        const end = peek(args.length + target.length);
+        const what = kw.text === 'raise' ? 'vector' : 'interrupts';
+        if (end.kind === 'newline' || end.kind === 'eof') {
+          if (target[0]?.kind === 'word') swapped(args, target, `the function goes right after '${kw.text}', before its ${what}`);
+          if (!target.length)
+            fail(
+              arg.loc,
+              'missing-argument',
+              `expected the function (BUS or BUS/SLOT) after '${kw.text}', found '${arg.text}': the function goes before its ${what} (${kw.text} nic0 ${args.map((x) => x.text).join(' ')})`,
+            );
+        }
+      }
       const row = EVENTS[kw.text] as EventRow<EventKind>;
       const e = { ...row.parse(api, kw), kind: kw.text, time, loc: at.loc } as TimelineEvent;
       e.loc = spanLoc(at.loc, last.loc);
@@ -1301,6 +1356,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       e = m;
     } else {
       // A bare `expect`: the three ways an expectation can start.
+      // `expect attached nic0`: the state before the bus (unless a bus is named as the state).
+      const st0 = peek();
+      const bus0 = runAhead(1, st0.loc.line, ['word', 'slash', 'number', 'dotted'], 3);
+      const after0 = peek(1 + bus0.length);
+      if (
+        st0.kind === 'word' &&
+        (BUS_STATES as readonly string[]).includes(st0.text) &&
+        bus0[0]?.kind === 'word' &&
+        !(ARGUMENT_WORDS as readonly string[]).includes(bus0[0].text) &&
+        (after0.kind === 'newline' || after0.kind === 'eof' || (after0.kind === 'word' && after0.text === 'before')) &&
+        !declaresBus(st0.text)
+      )
+        swapped([st0], bus0, 'the bus goes first, then its state');
       slotWithoutSlash("a bus name, 'message' or 'no'");
       if (peek().kind !== 'word' && peek().kind !== 'string') expected("a bus name, 'message' or 'no'");
       const target = fnRef();

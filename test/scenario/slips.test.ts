@@ -598,3 +598,35 @@ test("'fault MESSAGE ACTION' without its bus says the bus goes first, not that t
   // A bus named as a message is still a bus when a message follows it.
   assert.deepEqual(diags(`bus eject { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault eject create-interrupt no-reply\n`), []);
 });
+
+test('two parts written the other way round are one error over both, saying the order, with them swapped as the fix', () => {
+  const one = (src: string): Row[] => diags(`${NIC}at 0 boot\n${src}\n`).filter((r) => r[0] !== 'no-driver');
+  assert.deepEqual(diags('bus a { function intel-82599-vf 0 }\nat 0 boot\n'), [
+    ['unexpected-token', 1, 18, 34, "the slot goes right after 'function', before the device: '0 intel-82599-vf'", ['0 intel-82599-vf']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at boot 0\n`), [['unexpected-token', 2, 4, 10, "the time goes right after 'at', before the event: '0 boot'", ['0 boot']]]);
+  assert.deepEqual(one('at 1ms driver msix 3 nic0'), [
+    ['unexpected-token', 3, 15, 26, "the function goes right after 'driver', before its interrupts: 'nic0 msix 3'", ['nic0 msix 3']],
+  ]);
+  assert.deepEqual(one('at 1ms raise vector 0 nic0'), [
+    ['unexpected-token', 3, 14, 27, "the function goes right after 'raise', before its vector: 'nic0 vector 0'", ['nic0 vector 0']],
+  ]);
+  assert.deepEqual(one('expect attached nic0'), [['unexpected-token', 3, 8, 21, "the bus goes first, then its state: 'nic0 attached'", ['nic0 attached']]]);
+  // The function left out: said so, not that '3' is not msix N.
+  assert.deepEqual(one('at 1ms driver msix 3'), [
+    [
+      'missing-argument',
+      3,
+      15,
+      19,
+      "expected the function (BUS or BUS/SLOT) after 'driver', found 'msix': the function goes before its interrupts (driver nic0 msix 3)",
+    ],
+  ]);
+  // A bus named as the word is that bus: nothing is swapped.
+  assert.deepEqual(
+    diags(
+      'bus msix { function 0 intel-82599-vf }\nbus attached { function 0 intel-82599-vf }\nat 0 boot\nat 1ms driver msix msix 3\nexpect attached attached\n',
+    ),
+    [],
+  );
+});

@@ -193,7 +193,7 @@ export function hoverMarkdown(
       case 'fn-decl':
       case 'fn-ref': {
         const decl = names.find((x) => x.kind === 'fn-decl' && x.name === n.name);
-        return (decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`) + slotText(n.name);
+        return decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`;
       }
       default:
         return undefined;
@@ -286,7 +286,7 @@ export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioCo
 }
 
 /**
- * A number a statement takes as an argument (a slot is a function's name: its hover is the function's), by the word before it (docs/scenario-language.md,
+ * A number a statement takes as an argument (a slot is a function's name, with the function's hover), by the word before it (docs/scenario-language.md,
  * Grammar): what it counts or names there, with its unit. Undefined where the word before it names
  * no such argument (a status or message number: their own hovers; a time: durationMarkdown).
  */
@@ -298,51 +298,39 @@ function argumentMarkdown(toks: readonly Token[], i: number): string | undefined
   const h = `\`${addr(n)}\``;
   switch (w(i - 1)) {
     case 'cpus':
-      return `**CPU count**: ${counted(n, 'virtual processor')} (1..240; 4 when not given); \`cpu N\` counts them from 0`;
+      return `**CPU count**: ${counted(n, 'virtual processor')} (1..240; default 4)`;
     case 'serial':
-      return `**serial number** ${n} (${h}): what the host reports for the function in BUS_RELATIONS (default: the bus instance GUID's Data1 plus the function's index)`;
+      return `**serial number** ${n} (${h}), reported in BUS_RELATIONS`;
     case 'numa':
-      return `**virtual NUMA node** ${n}: reported in BUS_RELATIONS2, which the host sends from vPCI 1.3 on (1.1 and 1.2 carry no node)`;
+      return `**virtual NUMA node** ${n}, reported in BUS_RELATIONS2 (vPCI 1.3 on)`;
     case 'bar':
-      return `**BAR ${n}**: the Base Address Register at config offset 0x${(0x10 + 4 * n).toString(16).toUpperCase()}; the size after it is the memory or I/O range it decodes`;
+      return `**BAR ${n}**: the Base Address Register at config offset 0x${(0x10 + 4 * n).toString(16).toUpperCase()}`;
     case 'rom':
-      return `**expansion ROM size**: ${sizeText(n, true)} (${h} bytes), the range the ROM BAR at config offset 0x30 decodes`;
+      return `**expansion ROM size**: ${sizeText(n, true)} (${h} bytes)`;
     case 'msix':
     case 'msi': {
       const kind = w(i - 1) === 'msix' ? 'MSI-X' : 'MSI';
       return w(0) === 'expect'
-        ? `**${counted(n, 'MSI-X vector')}**: at the end of the run, exactly ${n} MSI-X table entries hold the address and data the host returned`
-        : `**${counted(n, `${kind} vector`)}** the function's driver asks for and enables (${kind === 'MSI' ? 'a power of two, 1..32' : '1..2048, up to what its MSI-X table holds'})`;
+        ? `**${counted(n, 'MSI-X vector')}** programmed with the host's address/data at the end of the run`
+        : `**${counted(n, `${kind} vector`)}** the function's driver asks for`;
     }
     case 'vector':
-      return `**interrupt vector ${n}**: MSI-X table entry ${n}, or MSI message ${n}, of the function (counted from 0)`;
+      return `**interrupt vector ${n}**: MSI-X table entry or MSI message ${n}`;
     case 'cpu':
-      return `**virtual CPU ${n}**: the processor the interrupt is delivered to (counted from 0, below the vm's \`cpus\`)`;
+      return `**virtual CPU ${n}** (counted from 0)`;
     case 'times':
-      return `**${counted(n, 'time')}**: the fault acts on the next ${n === 1 ? 'such message' : `${n} such messages`}, then the host answers as usual`;
+      return `**${counted(n, 'time')}**: the fault acts on the next ${n} such messages, then no more`;
     case 'count':
-      return `**${counted(n, 'time')}**: the message is sent exactly this often, by the guest or the host (completions answering it not counted)`;
+      return `**${counted(n, 'time')}**: the message is sent exactly this often`;
     case 'truncate':
-      return `**${counted(n, 'byte')}**: the reply is cut to this many payload bytes (a malformed completion)`;
+      return `**${counted(n, 'byte')}**: the reply's payload is cut to this length`;
     case 'flip':
-      return `**byte offset ${n}** (${h}) of the reply's payload, which the host XORs with the mask after it`;
+      return `**byte offset ${n}** (${h}) in the reply's payload`;
     default:
       break;
   }
   // `bar I SIZE`, `flip OFFSET XOR`: the second number.
-  if (w(i - 2) === 'bar' && toks[i - 1]?.kind === 'number')
-    return `**size of BAR ${String(toks[i - 1]!.value)}**: ${sizeText(n, true)} (${h} bytes), the range it decodes (a dump cannot tell it)`;
-  if (w(i - 2) === 'flip' && toks[i - 1]?.kind === 'number')
-    return `**XOR mask** ${h} (\`0b${n.toString(2).padStart(8, '0')}\`): the bits of the payload byte the host flips`;
+  if (w(i - 2) === 'bar' && toks[i - 1]?.kind === 'number') return `**size of BAR ${String(toks[i - 1]!.value)}**: ${sizeText(n, true)} (${h} bytes)`;
+  if (w(i - 2) === 'flip' && toks[i - 1]?.kind === 'number') return `**XOR mask** ${h} (\`0b${n.toString(2).padStart(8, '0')}\`)`;
   return undefined;
-}
-
-/** What a function's slot (`nic0/1.2`) is on the bus: its device, function and win_slot (docs/protocol.md §3). */
-function slotText(fn: string): string {
-  const m = /\/(\d+)(?:\.(\d))?$/.exec(fn);
-  if (!m) return '';
-  const d = Number(m[1]);
-  const f = Number(m[2] ?? 0);
-  if (d > 31 || f > 7) return '';
-  return `\n\nSlot ${d}.${f}: PCI device ${d}, function ${f}; its win_slot, as vPCI messages carry it, is \`0x${(d | (f << 5)).toString(16).toUpperCase()}\` (device | function << 5)`;
 }

@@ -191,7 +191,7 @@ export const lspciCommand: Command = {
     if (!r.ok) return bad(r.error);
     // `-O help` lists the parameters and exits 0, with or without a device, as lspci does.
     if (r.p.values.option?.includes('help')) {
-      const what = { hwdb: "a non-zero number: no names from udev's hwdb", unused: 'accepted; lspci -F prints the same with it', unmodelled: 'refused here' };
+      const what = { hwdb: 'non-zero: no hwdb names', unused: 'ignored, as by lspci -F', unmodelled: 'refused here' };
       io.out(
         `PCI access parameters (-O NAME=VALUE) of lspci 3.9.0:\n${Object.entries(PCILIB_PARAMETERS)
           .map(([n, k]) => `  ${n.padEnd(21)}${what[k]}\n`)

@@ -246,7 +246,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       'warning',
       mmio[0]!.loc,
       'bar-window-missing',
-      `guest ${g.name} places ${high ? '32-bit BARs in a window below' : '64-bit BARs in a window above'} 4 GiB, and this vm's MMIO ranges have none ${high ? 'below' : 'above'} it (an mmio line replaces both default ranges): ${shown.join(', ')}${more} will fail to attach ('Need … of ${side} MMIO space'); add an 'mmio ${side}' range`,
+      `guest ${g.name} needs an MMIO range ${high ? 'below' : 'above'} 4 GiB for ${high ? '32' : '64'}-bit BARs, and the mmio lines give none: ${shown.join(', ')}${more} will fail to attach; add 'mmio ${side}'`,
     );
   }
 

@@ -177,11 +177,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
       const first = p.peek();
       const second = p.peek(1);
       if (first.kind === 'word' && messageByName(first.text) !== undefined && second.kind === 'word' && isFaultActionKeyword(second.text))
-        p.fail(
-          first.loc,
-          'missing-argument',
-          `expected a bus name, found the message '${first.text}': a fault names its bus, then the message (fault BUS ${first.text} ${second.text} …)`,
-        );
+        p.fail(first.loc, 'missing-argument', `a fault names its bus before the message: fault BUS ${first.text} ${second.text}`);
       const bus = p.busName();
       const message = p.message();
       const action = p.faultAction();

@@ -234,8 +234,8 @@ export function notTextDiagnostic(text: string, opts?: LexOptions): Diagnostic |
     code: 'not-text',
     loc: { line, col, endLine: line, endCol: col + (text.charCodeAt(at) >= 0xd800 && text.charCodeAt(at) < 0xdc00 ? 2 : 1) },
     message: utf16
-      ? `this is not a text scenario in UTF-8: it has ${what} here, as UTF-16 text has (PowerShell's > writes it); save it as UTF-8`
-      : `this is not a text scenario: it has ${what} here, as a binary file has (a scenario is UTF-8 text); nothing in it is checked`,
+      ? `not a text scenario: ${what} here, as in UTF-16 text; save it as UTF-8`
+      : `not a text scenario: ${what} here, as in a binary file; nothing in it is checked`,
   };
 }
 
@@ -1254,12 +1254,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const what = kw.text === 'raise' ? 'vector' : 'interrupts';
         if (end.kind === 'newline' || end.kind === 'eof') {
           if (target[0]?.kind === 'word') swapped(args, target, `the function goes right after '${kw.text}', before its ${what}`);
-          if (!target.length)
-            fail(
-              arg.loc,
-              'missing-argument',
-              `expected the function (BUS or BUS/SLOT) after '${kw.text}', found '${arg.text}': the function goes before its ${what} (${kw.text} nic0 ${args.map((x) => x.text).join(' ')})`,
-            );
+          if (!target.length) fail(arg.loc, 'missing-argument', `the function goes before its ${what}: ${kw.text} BUS ${args.map((x) => x.text).join(' ')}`);
         }
       }
       const row = EVENTS[kw.text] as EventRow<EventKind>;

@@ -591,7 +591,7 @@ test('a Linux guest whose mmio lines leave out the range above (or below) 4 GiB 
       'bar-window-missing',
       3,
       3,
-      "guest linux places 64-bit BARs in a window above 4 GiB, and this vm's MMIO ranges have none above it (an mmio line replaces both default ranges): nic0 (intel-82599-vf) will fail to attach ('Need … of high MMIO space'); add an 'mmio high' range",
+      "guest linux needs an MMIO range above 4 GiB for 64-bit BARs, and the mmio lines give none: nic0 (intel-82599-vf) will fail to attach; add 'mmio high'",
     ],
   ]);
   const highOnly =
@@ -602,7 +602,7 @@ test('a Linux guest whose mmio lines leave out the range above (or below) 4 GiB 
   );
   assert.match(
     String(codes(highOnly)[0]![3]),
-    /below 4 GiB.*: gpu \(nvidia-tu102\) will fail to attach \('Need … of low MMIO space'\); add an 'mmio low' range$/,
+    /below 4 GiB for 32-bit BARs, and the mmio lines give none: gpu \(nvidia-tu102\) will fail to attach; add 'mmio low'$/,
   );
   // Where upstream does not fail, nothing: both ranges (or the defaults), a range reaching over 4 GiB, FreeBSD, no BAR of that kind.
   for (const ok of [

@@ -651,14 +651,7 @@ test('a file that is no text (a binary, UTF-16 read as UTF-8) is one not-text er
     loadScenario(text, 'x.vpci', ctx, bom ? { bom } : undefined).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
   // An executable's first bytes: '\x7fELF', then NULs (every one an invalid-token before, hundreds for a real file).
   const elf = '\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0>\0' + '\0'.repeat(2000) + '\n'.repeat(50) + '\x01\x02'.repeat(500);
-  assert.deepEqual(load(elf), [
-    [
-      'not-text',
-      1,
-      8,
-      'this is not a text scenario: it has a NUL byte (U+0000) here, as a binary file has (a scenario is UTF-8 text); nothing in it is checked',
-    ],
-  ]);
+  assert.deepEqual(load(elf), [['not-text', 1, 8, 'not a text scenario: a NUL byte (U+0000) here, as in a binary file; nothing in it is checked']]);
   // A NUL in an otherwise good scenario: the place is its line and column.
   const text = 'vm {\n  host hyperv-2016\n}\r\nbus a { function 0 intel-82599-vf }\nat 0 boot\0\0\n';
   assert.deepEqual(
@@ -676,14 +669,7 @@ test('a file that is no text (a binary, UTF-16 read as UTF-8) is one not-text er
   );
   // UTF-16 (little-endian, with its mark as UTF-8 decodes it): said so, with what to do.
   const utf16 = '\ufffd\ufffd' + 'vm { }\n'.replace(/./gs, (c) => `${c}\0`);
-  assert.deepEqual(load(utf16), [
-    [
-      'not-text',
-      1,
-      4,
-      "this is not a text scenario in UTF-8: it has a NUL byte (U+0000) here, as UTF-16 text has (PowerShell's > writes it); save it as UTF-8",
-    ],
-  ]);
+  assert.deepEqual(load(utf16), [['not-text', 1, 4, 'not a text scenario: a NUL byte (U+0000) here, as in UTF-16 text; save it as UTF-8']]);
   // Random bytes with no NUL: mostly not UTF-8 and control characters.
   let r = 7;
   const noise = Array.from({ length: 3000 }, () => String.fromCharCode(((r = (r * 1103515245 + 12345) % 2 ** 31) % 31) + 1)).join('');

@@ -47,6 +47,13 @@ async function client() {
 
 const INIT = { adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true, supportsProgressReporting: true };
 
+/** initialize, a launch of the quickstart (stopping at its entry or not) and configurationDone, each answered. */
+async function launched(c: Awaited<ReturnType<typeof client>>, stopOnEntry: boolean): Promise<void> {
+  await c.response(c.send('initialize', INIT));
+  await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry }));
+  await c.response(c.send('configurationDone'));
+}
+
 test('terminate while the launch loads: one terminated, the launch answered as ended, nothing comes to life after it', async () => {
   const c = await client();
   try {
@@ -89,9 +96,7 @@ test('restart while the launch loads is refused; the launch goes on and ends not
 test('one terminated per session: two terminates, or a continue at the end and a terminate, send one', async () => {
   const c = await client();
   try {
-    await c.response(c.send('initialize', INIT));
-    await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: false }));
-    await c.response(c.send('configurationDone'));
+    await launched(c, false);
     await c.until(() => c.events('stopped').some((e) => e.body?.reason === 'end'));
     await c.response(c.send('continue', { threadId: 1 }));
     c.send('terminate');
@@ -143,9 +148,7 @@ test('a configurationDone before the launch is kept: the run starts once the lau
 test('after disconnect a TCP session runs nothing: a late next or evaluate is refused', async () => {
   const c = await client();
   try {
-    await c.response(c.send('initialize', INIT));
-    await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true }));
-    await c.response(c.send('configurationDone'));
+    await launched(c, true);
     await c.until(() => c.events('stopped').length === 1);
     assert.equal((await c.response(c.send('disconnect', { terminateDebuggee: false }))).success, true);
     for (const [cmd, args] of [
@@ -325,9 +328,7 @@ test('a launch (or attach) refused, for its arguments or its file, is an error s
   }
   const c = await client();
   try {
-    await c.response(c.send('initialize', INIT));
-    await c.response(c.send('launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true }));
-    await c.response(c.send('configurationDone'));
+    await launched(c, true);
     await c.until(() => c.events('stopped').length === 1);
     assert.equal((await c.response(c.send('launch', { scenario: QUICKSTART, guest: 'windows' }))).success, false);
     assert.equal((await c.response(c.send('launch', { scenario: QUICKSTART }))).success, false);

@@ -243,8 +243,10 @@ export function lastPacketValue(ins: InspectContext): Value {
   return null;
 }
 
-/** What evaluating a Debug Console line, a watch or a hover gives: its text (and a tree for Variables) or why not. */
-/** `assigning`: the text was an assignment the console took up (its error is about the assignment itself). */
+/**
+ * What evaluating a Debug Console line, a watch or a hover gives: its text (and a tree for Variables) or why not.
+ * `assigning`: the text was an assignment the console took up (its error is about the assignment itself).
+ */
 export type EvalResult = { ok: true; text: string; node?: VarNode; changed?: boolean } | { ok: false; error: string; assigning?: true };
 
 export function evaluate(
@@ -488,11 +490,6 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
   return undefined;
 }
 
-/**
- * `cfg <fn> [offset [length]]`: the function's header line and its config space in whole
- * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
- * covering offset..offset+length (length 64 when only the offset is given).
- */
 /** A `cfg` offset as typed: the offset, or why it is not one in a config space of `size` bytes. */
 function cfgOffset(text: string, size: number): number | string {
   const o = parseNumber(text);
@@ -501,6 +498,11 @@ function cfgOffset(text: string, size: number): number | string {
   return o;
 }
 
+/**
+ * `cfg <fn> [offset [length]]`: the function's header line and its config space in whole
+ * 16-byte rows, as `lspci -xxxx` prints it (`00: 86 80 …`, `100: …`): everything, or the rows
+ * covering offset..offset+length (length 64 when only the offset is given).
+ */
 function cfgDump(
   ins: InspectContext,
   bi: number,

@@ -235,13 +235,6 @@ const VERDICT_QUIET_MS = 20;
 /** … and at the latest after the stop, however many of them keep coming. */
 const VERDICT_LATEST_MS = 500;
 
-/**
- * A machine the adapter process keeps between debug clients (`vpci-lab dap --port N
- * --scenario FILE`): an `attach` request adopts it, a disconnect leaves it where it stands —
- * position, history and all — for the next client, as gdbserver keeps its inferior. One client
- * at a time. Built on the first attach; a terminate (or disconnect with terminateDebuggee)
- * discards it, so the next attach starts the scenario afresh.
- */
 /** A held machine's runtime hooks while no client is attached (no breakpoints, so only logs could come). */
 const DETACHED_HOOKS: VpciRuntime['hooks'] = {
   log: () => {},
@@ -260,6 +253,13 @@ function signedHex(n: number): string {
   return `${n < 0 ? '-' : ''}0x${Math.abs(n).toString(16)}`;
 }
 
+/**
+ * A machine the adapter process keeps between debug clients (`vpci-lab dap --port N
+ * --scenario FILE`): an `attach` request adopts it, a disconnect leaves it where it stands —
+ * position, history and all — for the next client, as gdbserver keeps its inferior. One client
+ * at a time. Built on the first attach; a terminate (or disconnect with terminateDebuggee)
+ * discards it, so the next attach starts the scenario afresh.
+ */
 export class HeldMachine {
   /** The loaded machine and where its last client left it. */
   state?: { rt: VpciRuntime; listingsDir: string; lastStop: StopInfo };
@@ -2154,13 +2154,6 @@ export class VpciDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  /**
-   * A frame's thread, locals and function. `shownValues`: a driver frame's locals include the
-   * names Locals shows (a parameter as what it stands for) — what evaluate and completions read;
-   * the Scopes request, which only names the frame's scopes, leaves them out (they are worked out
-   * again when Locals is expanded, adapter/frame-locals.ts), as they cost a walk of the frame at
-   * every stop.
-   */
   /** A guest thread's top-frame locals with the names Locals shows over them (frameLocals does the same for a frame id). */
   private shownLocals(tid: number, locals: Record<string, unknown>): Record<string, unknown> {
     const t = this.rt?.m.threads.find((x) => x.id === tid);
@@ -2169,6 +2162,13 @@ export class VpciDebugSession extends DebugSession {
     return shown ? { ...locals, ...shown } : locals;
   }
 
+  /**
+   * A frame's thread, locals and function. `shownValues`: a driver frame's locals include the
+   * names Locals shows (a parameter as what it stands for) — what evaluate and completions read;
+   * the Scopes request, which only names the frame's scopes, leaves them out (they are worked out
+   * again when Locals is expanded, adapter/frame-locals.ts), as they cost a walk of the frame at
+   * every stop.
+   */
   private frameLocals(frameId: number, shownValues = true): { t?: ThreadState; locals?: Record<string, unknown>; fn?: string } {
     const f = this.frames.get(frameId);
     if (!f || !this.rt) return {};
@@ -2464,7 +2464,6 @@ export class VpciDebugSession extends DebugSession {
   // `unreadableBytes`; bytes past its end are `unreadableBytes` after the data; a write that
   // does not fit is refused whole, or with `allowPartial` writes only the part inside and says so.
 
-  /** The address of `offset` in a memory reference's region, as DAP writes addresses ("0x1f", or decimal "-4" before address 0). */
   /** The address `offset` bytes from a reference's first byte; a string starting 'readMemory:' says why there is none. */
   private memoryAddress(ref: string, offset: number): string | undefined {
     const r = this.ins?.readMemory(ref, 0, 0);
@@ -2685,8 +2684,7 @@ export class VpciDebugSession extends DebugSession {
 
   // ---- verdicts: the run's end judged, Run Without Debugging, Debug at Cause ------------------
 
-  /** The loaded scenario's expectations and text, to judge the run at its end. */
-  /** What the verdict judges; `past`: what it needs of the trace events dropped with the oldest step-back history. */
+  /** The loaded scenario's expectations and text, to judge the run at its end; `past`: what it needs of the trace events dropped with the oldest step-back history. */
   private judged?: { file: string; text: string; expectations: Expectation[]; past: ExpectPast };
   /** The stop *Debug at Cause* made (exceptionInfo describes it). */
   private causeStop?: StopInfo;

@@ -130,15 +130,15 @@ const MAX_STATEMENT_TOKENS = 1000;
 /** The characters of the words completion offers (names, devices, messages, slots `1.0`, versions): `/` and spaces part them. */
 const WORD_CHAR = /[A-Za-z0-9_\-.:]/;
 
+/** Stands for CompletionInput.retrigger in the items until complete() puts the client's command in its place (or none). */
+const RETRIGGER = '(retrigger completion)';
+
 /**
  * The items for `input`, each with the edit that puts it in place of the word at the cursor: the
  * run of word characters before it and the rest of that word after it (UTF-16 units, as LSP and
  * JavaScript strings count). Without an edit, the client's own word definition decides what is
  * replaced, and one that stops at `-` or `.` leaves `intel-intel-82599-vf` or `1.1.0`.
  */
-/** Stands for CompletionInput.retrigger in the items until complete() puts the client's command in its place (or none). */
-const RETRIGGER = '(retrigger completion)';
-
 export function complete(input: CompletionInput): CompletionItem[] {
   const items = completeItems(input);
   if (!items.length) return items;

@@ -337,7 +337,6 @@ export function indexPciIds(source: string | PciIdsPieces): PciIds {
       .toString(16)
       .padStart(w, '0')
       .replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
-  /** Starts of the lines matching `pattern` at their start. */
   /** Where each block of the pieces found so far ends. */
   const ends = new Map<number, number>();
   /** Starts of the top-level lines with this key (pciIdsLineKey), which are those matching `pattern` at a line's start. */

@@ -343,8 +343,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     return t;
   };
-  let last: Token = peek();
   /** The last token taken that is not a line end (spans never end on one). */
+  let last: Token = peek();
   /** While set, the text of each token taken (the fault action's words, to write them elsewhere as a fix). */
   let recording: string[] | undefined;
   const take = (): Token => {
@@ -620,7 +620,6 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     return expected("a slot (device number like '0' or device.function like '1.2')");
   };
-  /** A bus name where a whole bus is meant (rescind, detach, plug, fault, `on`): a slot after it is refused, not left over. */
   /** Whether the scenario declares a bus named `bus` (`bus bus { … }`, `offer bus { … }`): asked once, when a reference starts with `bus`. */
   let busNamedBus: boolean | undefined;
   /**
@@ -651,6 +650,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     }
     return busName();
   };
+  /** A bus name where a whole bus is meant (rescind, detach, plug, fault, `on`): a slot after it is refused, not left over. */
   const wholeBus = (): Name => {
     const n = refBus();
     const t = peek();
@@ -1283,13 +1283,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (d.value === 0) zeroAt = spanLoc(w.loc, d.loc);
     return d.value;
   };
+  /** Words said between a bus and its state (`expect nic0 is attached`): read past. */
+  const STATE_VERBS = ['is', 'was', 'be', 'becomes', 'became'];
   /**
    * `before 0`: deadlines are strict and nothing happens before time 0, so such an expectation never
    * holds (or, negated or with count 0, always holds): a warning, with removing it as the fix. Said
    * once the statement is read whole, so a statement with a syntax error gets that error alone.
    */
-  /** Words said between a bus and its state (`expect nic0 is attached`): read past. */
-  const STATE_VERBS = ['is', 'was', 'be', 'becomes', 'became'];
   const zeroDeadline = (e: Expectation): void => {
     const at = zeroAt;
     if (!at) return;

@@ -2,10 +2,10 @@
 // each event's a/b/c columns and blob. The trace itself (emulator/runtime/trace.ts)
 // stores numbers and knows none of these names.
 
-/** Event kinds. Plain numbers (not a const enum) so per-file transpilers agree. */
 /** The Ev.State record of an interrupt raised while its vector is masked: left pending (emulator/machine/bus.ts). */
 export const PENDING_MASKED = 'interrupt pending (masked)';
 
+/** Event kinds. Plain numbers (not a const enum) so per-file transpilers agree. */
 export const Ev = {
   /** a = wslot, b = offset | size << 16, c = value. Guest config read through the window. */
   CfgRead: 1,

@@ -24,10 +24,6 @@ function tooLarge(path: string, size: number, limit: number): FileError {
   return new FileError(path, 'too-large', `is ${bytesText(size)} (${size} bytes); files read here are limited to ${bytesText(limit)}`);
 }
 
-/**
- * A file's bytes through `vscode.workspace.fs`, read only when it is a file (not a folder, a FIFO
- * or a device, which would never end) of at most `limit` bytes; a FileError naming `path` otherwise.
- */
 /** What workspace.fs says of `uri`; a FileError naming `path` when it cannot say. */
 async function statOf(uri: vscode.Uri, path: string): Promise<vscode.FileStat> {
   try {
@@ -37,6 +33,10 @@ async function statOf(uri: vscode.Uri, path: string): Promise<vscode.FileStat> {
   }
 }
 
+/**
+ * A file's bytes through `vscode.workspace.fs`, read only when it is a file (not a folder, a FIFO
+ * or a device, which would never end) of at most `limit` bytes; a FileError naming `path` otherwise.
+ */
 export async function readWorkspaceFile(uri: vscode.Uri, path: string, limit: number): Promise<Uint8Array> {
   const st = await statOf(uri, path);
   // Not read at all unless it is a file (a folder's "content" is an error anyway).

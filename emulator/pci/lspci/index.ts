@@ -151,8 +151,10 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   if (verbose || opts.hex) out.p('\n');
 }
 
-/** pci_generic_fill_info PCI_FILL_BASES: a 64-bit BAR takes the next register as its upper half. */
-/** pciutils lib/generic.c pci_generic_fill_info: the BAR addresses; a 64-bit BAR in the last slot has no upper half (`invalid64`). */
+/**
+ * pciutils lib/generic.c pci_generic_fill_info (PCI_FILL_BASES): the BAR addresses, a 64-bit BAR taking the next
+ * register as its upper half; one in the last slot has none (`invalid64`).
+ */
 function fillBases(d: Dev, htype: number, invalid64: (bar: number) => void): bigint[] {
   const base: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n];
   const cnt = htype === 0 ? 6 : htype === 1 ? 2 : htype === 2 ? 1 : 0;

@@ -64,7 +64,6 @@ export function setMse(fn: HostFunction, on: boolean): void {
   fn.cfgWrite(PCI_COMMAND, 2, on ? cmd | PCI_COMMAND_MEMORY : cmd & ~PCI_COMMAND_MEMORY);
 }
 
-/** Writes zero to all six BAR registers (OV: RESOURCES_RELEASED, channel close, empty RESOURCES_ASSIGNED). */
 /**
  * The BARs as OpenVMM's GET_RESOURCES reads them back (microsoft/openvmm vm/devices/pci/pci_core/src/bar_mapping.rs,
  * `BarMappings::parse`, @1488a37b): every BAR whose probed mask has address bits — a 64-bit one (mask bit 2)
@@ -88,6 +87,7 @@ export function parsedBars(fn: HostFunction, masks: number[]): { index: number; 
   return out;
 }
 
+/** Writes zero to all six BAR registers (OV: RESOURCES_RELEASED, channel close, empty RESOURCES_ASSIGNED). */
 export function zeroBars(fn: HostFunction): void {
   for (let i = 0; i < 6; i++) fn.cfgWrite(PCI_BAR0 + 4 * i, 4, 0);
 }

@@ -355,7 +355,6 @@ function bridge(r: Rng, s: Space): void {
   s.u16(0x32, r.chance(0.5) ? 0 : r.bits(16));
 }
 
-/** Fill the standard list; returns whether it has an Express (or PCI-X) capability, so an extended list is read. */
 /** Bytes each standard capability's lspci printer reads (EA: as its entries say). */
 const STD_SIZE: Record<number, number> = {
   0x01: 8,
@@ -393,6 +392,7 @@ function eaPlan(r: Rng, allowDie: boolean): EaPlan {
  * Fill the standard list (non-overlapping capabilities at random offsets, chained in random
  * order); returns whether it has an Express or PCI-X capability, so lspci reads an extended list.
  */
+/** Fill the standard list; returns whether it has an Express (or PCI-X) capability, so an extended list is read. */
 function stdCaps(r: Rng, s: Space, htype: number, ptrReg: number, subsys: [number, number], allowDie: boolean, notes: string[]): boolean {
   const n = 1 + r.int(7);
   const want: number[] = [];

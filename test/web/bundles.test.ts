@@ -91,7 +91,12 @@ test('dist/web/server.js serves LSP in a worker scope and reads dumps through it
     jsonrpc: '2.0',
     id: 1,
     method: 'initialize',
-    params: { processId: null, rootUri: null, capabilities: {}, workspaceFolders: [{ uri: 'vscode-remote://h:1/ws', name: 'ws' }] },
+    params: {
+      processId: null,
+      rootUri: null,
+      capabilities: { textDocument: { documentLink: { tooltipSupport: true } } },
+      workspaceFolders: [{ uri: 'vscode-remote://h:1/ws', name: 'ws' }],
+    },
   });
   const init = await until((m) => m.id === 1 && m.result !== undefined);
   assert.ok((init.result as { capabilities: { hoverProvider?: boolean } }).capabilities.hoverProvider);

@@ -252,17 +252,33 @@ export function goToLoop(_k: K) {
  */
 export const RX_BUF_KEPT = PCIB_PACKET_SIZE;
 
-/** sc->rx_buf's kept bytes after packet `p` is received into it over `prev` (hex; undefined: the zeroed buffer). */
+/** Two hex digits per byte value. */
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The zeroed buffer vmbus_pcib_attach allocates, as kept. */
+const RX_BUF_ZEROS = '00'.repeat(RX_BUF_KEPT);
+
+/**
+ * sc->rx_buf's kept bytes after packet `p` is received into it over `prev` (undefined: the zeroed
+ * buffer): two hex digits a byte. Runs for every packet the channel callback takes, on the step
+ * path: only the packet's own bytes are written out, and the rest is the kept text past them, not
+ * all 256 bytes parsed and written again.
+ */
 export function rxBufKeep(p: Uint8Array, prev: string | undefined): string {
-  const b = rxBufBytes(prev);
-  b.set(p.subarray(0, RX_BUF_KEPT));
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+  const n = Math.min(p.length, RX_BUF_KEPT);
+  let head = '';
+  for (let i = 0; i < n; i++) head += HEX2[p[i]!];
+  return head + (prev ?? RX_BUF_ZEROS).slice(2 * n);
+}
+
+/** One hex digit's value (the kept text holds 0-9 and a-f only). */
+function nibble(c: number): number {
+  return c <= 57 ? c - 48 : c - 87;
 }
 
 /** The kept bytes as an array. */
 function rxBufBytes(kept: string | undefined): Uint8Array {
   const b = new Uint8Array(RX_BUF_KEPT);
-  if (kept) kept.split(' ').forEach((h, i) => (b[i] = parseInt(h, 16)));
+  if (kept) for (let i = 0; i < RX_BUF_KEPT; i++) b[i] = (nibble(kept.charCodeAt(2 * i)) << 4) | nibble(kept.charCodeAt(2 * i + 1));
   return b;
 }
 

@@ -110,51 +110,52 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
  * vectors) and MSI-X's Table Size (N-1), PCI Local Bus spec 3.0 §6.8.1.3 and §6.8.2.3. A device whose
  * dump stops before its capabilities has neither, as the emulator sees it.
  */
-export function catalogInterrupts(id: string): { msix: number; msi: number } | undefined {
-  // The catalog does not change: each device's bytes are made and walked once per process, not at
-  // every driver event of every re-analysis the language server makes while the user types. Only
-  // catalog ids are kept (the ids a user types are not: that would grow without bound).
-  let out = interruptsById.get(id);
-  if (!out) {
-    const b = catalogBytes(id);
-    if (!b) return undefined;
-    out = { msix: 0, msi: 0 };
-    for (const e of walkCapabilities(b).capabilities) {
-      if (e.extended) continue;
-      const v = decodeCapability(b, e);
-      if (v.kind === 'msi' && !out.msi) out.msi = v.vectorsCapable;
-      if (v.kind === 'msix' && !out.msix) out.msix = v.tableSize;
-    }
-    interruptsById.set(id, out);
+export const catalogInterrupts = perCatalogId((id): { msix: number; msi: number } | undefined => {
+  const b = catalogBytes(id);
+  if (!b) return undefined;
+  const out = { msix: 0, msi: 0 };
+  for (const e of walkCapabilities(b).capabilities) {
+    if (e.extended) continue;
+    const v = decodeCapability(b, e);
+    if (v.kind === 'msi' && !out.msi) out.msi = v.vectorsCapable;
+    if (v.kind === 'msix' && !out.msix) out.msix = v.tableSize;
   }
-  return { ...out };
-}
-
-/** catalogInterrupts' answers for catalog devices, by id. */
-const interruptsById = new Map<string, { msix: number; msi: number }>();
+  return out;
+});
 
 /**
  * The memory a catalog device's BARs decode, 32-bit and 64-bit apart, as its config space and sizes
  * lay them out (emulator/pci/bars.ts layoutBars, as the emulated function does); I/O BARs and the
  * ROM left out.
  */
-export function catalogBarSpace(id: string): { low: number; high: number } | undefined {
-  // Made once per catalog id, as catalogInterrupts' answers are (the checker asks at every re-analysis).
-  let out = barSpaceById.get(id);
-  if (!out) {
-    const bytes = catalogBytes(id);
-    const entry = catalogEntry(id);
-    if (!bytes || !entry) return undefined;
-    out = { low: 0, high: 0 };
-    const l = layoutBars(bytes, entry.bars);
-    for (const b of l.ok ? l.bars : []) {
-      if (b.kind === 'mem32') out.low += b.size;
-      else if (b.kind === 'mem64') out.high += b.size;
-    }
-    barSpaceById.set(id, out);
+export const catalogBarSpace = perCatalogId((id): { low: number; high: number } | undefined => {
+  const bytes = catalogBytes(id);
+  const entry = catalogEntry(id);
+  if (!bytes || !entry) return undefined;
+  const out = { low: 0, high: 0 };
+  const l = layoutBars(bytes, entry.bars);
+  for (const b of l.ok ? l.bars : []) {
+    if (b.kind === 'mem32') out.low += b.size;
+    else if (b.kind === 'mem64') out.high += b.size;
   }
-  return { ...out };
-}
+  return out;
+});
 
-/** catalogBarSpace's answers for catalog devices, by id. */
-const barSpaceById = new Map<string, { low: number; high: number }>();
+/**
+ * `answer` made once per catalog id and kept, each caller given its own copy: the catalog does not
+ * change, and the checker asks at every driver event of every re-analysis the language server makes
+ * while the user types. Only catalog ids are kept (`answer` gives undefined for any other), so the
+ * ids a user types cannot grow it.
+ */
+function perCatalogId<T extends object>(answer: (id: string) => T | undefined): (id: string) => T | undefined {
+  const kept = new Map<string, T>();
+  return (id) => {
+    let v = kept.get(id);
+    if (!v) {
+      v = answer(id);
+      if (!v) return undefined;
+      kept.set(id, v);
+    }
+    return { ...v };
+  };
+}

@@ -19,6 +19,10 @@ if (argv.length === 1 && argv[0] === 'dap' && bundled && existsSync(loader)) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file found at run time (the adapter bundle beside this one), loaded synchronously with its code cache
   require(loader);
 } else {
+  // VPCI_DEBUG=1 prints an internal error's stack (adapter/cli/main.ts): the body is minified, so
+  // its frames are named through dist/cli-body.js.map, which Node reads only when asked to before
+  // the body is loaded. A VSIX ships no maps: there the stack names minified functions.
+  if (process.env['VPCI_DEBUG'] && bundled) process.setSourceMapsEnabled(true);
   // A path computed at run time: the bundler leaves it to Node (the body is its own bundle).
   const body = bundled ? join(__dirname, 'cli-body.js') : join(__dirname, 'cli', 'main');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the body is found at run time and loaded only when the adapter is not what was asked for

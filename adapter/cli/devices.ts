@@ -84,7 +84,7 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
@@ -94,6 +94,7 @@ options:
   -v, -vv, -vvv      verbose, as lspci (-vv and -vvv print every capability field; more v's are -vvv)
   -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space (more x's are -xxxx)
   -n, -nn            numbers instead of names, or both (more n's are -nn)
+  -F FILE            the dump file, as lspci -F FILE takes it (the same as naming it alone)
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks; the other
                      parameters lspci -F ignores are accepted, dump.name is refused (-O help lists them)
@@ -131,6 +132,9 @@ const LSPCI_OPTIONS = {
   slot: { type: 'string', short: 's', multiple: true },
   id: { type: 'string', short: 'd', multiple: true },
   bar: { type: 'string', multiple: true },
+  // lspci -F FILE (lspci.c: "F:" → pacc->method = PCI_ACCESS_DUMP, dump.name = FILE): the same dump
+  // file as the positional argument, for a command line typed as for lspci.
+  file: { type: 'string', short: 'F' },
 } as const;
 
 /**
@@ -199,8 +203,15 @@ export const lspciCommand: Command = {
       );
       return EXIT.ok;
     }
-    if (r.p.positionals.length !== 1)
-      return bad(r.p.positionals.length ? `one device or dump at a time (got ${r.p.positionals.length})` : 'which device or dump file?');
+    const fileArg = r.p.values.file;
+    if (fileArg === '') return bad('-F: which dump file?');
+    const given = fileArg === undefined ? r.p.positionals : [fileArg, ...r.p.positionals];
+    if (given.length !== 1)
+      return bad(
+        given.length
+          ? `one device or dump at a time (got ${given.length}${fileArg === undefined ? '' : `: -F ${visible(fileArg)} and ${visible(r.p.positionals[0]!)}`})`
+          : 'which device or dump file?',
+      );
     const v = r.p.values;
     // lspci counts each letter (lspci.c: verbose++, opt_hex++, pacc->numeric_ids++) and tests the
     // counts with >=, so -vvvv prints as -vvv, -xxxxx as -xxxx and -nnn as -nn.
@@ -220,7 +231,7 @@ export const lspciCommand: Command = {
       const e = name === 'slot' ? parseSlotFilter(filter, value) : name === 'id' ? parseIdFilter(filter, value) : undefined;
       if (e) return bad(`-${name === 'slot' ? 's' : 'd'}: ${e}`);
     }
-    const what = r.p.positionals[0]!;
+    const what = given[0]!;
     /** The dump as messages name it: a path as written, standard input as <stdin>. */
     const dumpName = shownPath(what === STDIN_ARG ? STDIN_NAME : what);
     const bars: { index: number | 'rom'; size: number }[] = [];
@@ -241,7 +252,8 @@ export const lspciCommand: Command = {
       barArg.set(index, b);
     }
     let devs: DumpDevice[];
-    const bytes = catalogBytes(what);
+    // -F names a file, never a catalog device (lspci -F reads the file it is given).
+    const bytes = fileArg === undefined ? catalogBytes(what) : undefined;
     if (bytes) {
       // A catalog device's BAR sizes are part of it (vpci-lab devices lists them): --bar would
       // replace them all, the BARs not named losing their sizes, and decode a device the catalog
@@ -250,7 +262,7 @@ export const lspciCommand: Command = {
         return bad(`--bar ${v.bar![0]}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
       bars.push(...catalogEntry(what)!.bars);
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
-    } else if (what === STDIN_ARG || /[\\/.]/.test(what) || existsSync(what)) {
+    } else if (fileArg !== undefined || what === STDIN_ARG || /[\\/.]/.test(what) || existsSync(what)) {
       // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name),
       // or standard input (`-`: lspci -xxxx | vpci-lab lspci -), to its end and as much.
       let raw: Buffer;
@@ -260,11 +272,13 @@ export const lspciCommand: Command = {
       } catch (e) {
         // a file that is missing or cannot be read: one line naming it
         const why =
-          e instanceof FileError && e.problem === 'missing'
-            ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file${notUtf8Hint(what)}`
-            : e instanceof FileError
-              ? e.message
-              : `${dumpName}: ${errorReason(e)}`;
+          e instanceof FileError && e.problem === 'missing' && fileArg !== undefined
+            ? `-F ${shownPath(what)}: no such file${notUtf8Hint(what)}`
+            : e instanceof FileError && e.problem === 'missing'
+              ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file${notUtf8Hint(what)}`
+              : e instanceof FileError
+                ? e.message
+                : `${dumpName}: ${errorReason(e)}`;
         io.err(`vpci-lab: lspci: ${why}\n`);
         return EXIT.badInput;
       }

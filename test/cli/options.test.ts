@@ -229,3 +229,33 @@ test('lspci takes more -v, -x and -n than the most as the most, and the -O param
   assert.equal(help.code, 0, help.err);
   assert.match(help.out, /^ {2}dump\.name +refused here$/m);
 });
+
+test('lspci -F FILE reads the dump as lspci -F does, the same as the file named alone; -F names a file, never a catalog device', () => {
+  const dump = join(dir, 'vf.lspci');
+  const made = cli(['lspci', 'intel-82599-vf', '-xxxx']);
+  assert.equal(made.code, 0, made.err);
+  writeFileSync(dump, made.out);
+  const alone = cli(['lspci', 'vf.lspci', '-vvv', '-O', 'hwdb.disable=1']);
+  assert.equal(alone.code, 0, alone.err);
+  assert.match(alone.out, /^00:00\.0 Ethernet controller: Intel Corporation 82599 Ethernet Controller Virtual Function/m);
+  for (const args of [
+    ['-F', 'vf.lspci', '-vvv'],
+    ['-vvv', '-F', 'vf.lspci'],
+    ['-vvvF', 'vf.lspci'],
+    ['-Fvf.lspci', '-vvv'],
+  ]) {
+    const r = cli(['lspci', ...args, '-O', 'hwdb.disable=1']);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    assert.equal(r.out, alone.out, args.join(' '));
+  }
+  for (const [args, err] of [
+    [['-F', 'vf.lspci', 'intel-82599-vf'], 'vpci-lab: lspci: one device or dump at a time (got 2: -F vf.lspci and intel-82599-vf)\n'],
+    [['-F', 'intel-82599-vf'], 'vpci-lab: lspci: -F intel-82599-vf: no such file\n'],
+    [['-F'], 'vpci-lab: lspci: option -F needs a value\n'],
+    [['-F', ''], 'vpci-lab: lspci: -F: which dump file?\n'],
+  ] as const) {
+    const r = cli(['lspci', ...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.err.split('\n')[0] + '\n', err, args.join(' '));
+  }
+});

@@ -84,7 +84,7 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-m|-mm] [-k] [-b] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
@@ -95,6 +95,9 @@ options:
   -x, -xxx, -xxxx    hex dump of the first 64, 256 or 4096 bytes of config space (more x's are -xxxx)
   -n, -nn            numbers instead of names, or both (more n's are -nn)
   -F FILE            the dump file, as lspci -F FILE takes it (the same as naming it alone)
+  -m, -mm            machine-readable output, as lspci (-vmm: one Field:<tab>value per line)
+  -k                 as lspci -k on a dump: the Subsystem line (no driver or modules: a dump has none)
+  -b                 bus-centric view: a dump prints the same
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks; the other
                      parameters lspci -F ignores are accepted, dump.name is refused (-O help lists them)
@@ -135,6 +138,11 @@ const LSPCI_OPTIONS = {
   // lspci -F FILE (lspci.c: "F:" → pacc->method = PCI_ACCESS_DUMP, dump.name = FILE): the same dump
   // file as the positional argument, for a command line typed as for lspci.
   file: { type: 'string', short: 'F' },
+  machine: { type: 'boolean', short: 'm', multiple: true },
+  kernel: { type: 'boolean', short: 'k', multiple: true },
+  // -b (lspci.c: pacc->buscentric = 1) changes only what access methods read from the OS and the
+  // bases of an unknown header type, which a dump has none of: taken, and it prints the same.
+  buscentric: { type: 'boolean', short: 'b', multiple: true },
 } as const;
 
 /**
@@ -357,6 +365,9 @@ export const lspciCommand: Command = {
         numeric: nn,
         hex: nx,
         domains: withDomains,
+        domainsAsked: !!v.domains,
+        machine: Math.min(v.machine?.length ?? 0, 2),
+        kernel: !!v.kernel?.length,
       });
       for (const w of run.warnings ?? []) io.err(`pcilib: ${w}\n`);
       // Byte for byte as lspci writes it (an out-of-range interrupt pin is a raw byte).

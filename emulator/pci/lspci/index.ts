@@ -37,8 +37,21 @@ export interface LspciOptions {
   hex?: number;
   /** Known BAR sizes: "[size=16K]" as a live lspci shows (a dump cannot). */
   bars?: LspciBarSize[];
-  /** Print the domain even when it is 0 (lspci -D). */
+  /** Print the domain even when it is 0 (lspci -D, or a dump where some device has a domain). */
   domains?: boolean;
+  /**
+   * -m count: machine-readable output (lspci.c show_machine), 1 (-m) or 2 (-mm: "Slot:" for
+   * "Device:" with -v). Its slot shows the domain only when the device has one or `domainsAsked`.
+   */
+  machine?: number;
+  /** lspci -D given (opt_domains = 2), as -m tells it from a domain seen in the dump. */
+  domainsAsked?: boolean;
+  /**
+   * lspci -k: the Subsystem line without -v (show_terse). The kernel driver and modules it adds come
+   * from sysfs and libkmod, which a dump does not have: nothing more prints (ours: lspci -F on a
+   * machine with kernel modules installed may list the modules matching the device's ids).
+   */
+  kernel?: boolean;
 }
 
 export function lspciText(bytes: Uint8Array, opts: LspciOptions): string {
@@ -110,16 +123,24 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   } else if (htypeLib === PCI.HEADER_TYPE_CARDBUS) subsys = { v: d.rw(PCI.CB_SUBSYSTEM_VENDOR_ID), d: d.rw(PCI.CB_SUBSYSTEM_ID) };
   const irq = d.rb(PCI.INTERRUPT_LINE);
   const where = `${x(addr?.domain ?? 0, 4)}:${x(addr?.bus ?? 0, 2)}:${x(addr?.dev ?? 0, 2)}.${addr?.func ?? 0}`;
-  // Only show_verbose asks the library for the bases (PCI_FILL_BASES, lspci.c), so only with -v is
-  // a broken 64-bit BAR warned about; scan_device reads the ident, class and subsystem only.
+  // Only show_verbose asks the library for the bases (PCI_FILL_BASES, lspci.c), so only with -v (and
+  // not -m, whose show_machine does not) is a broken 64-bit BAR warned about; scan_device reads the ident, class and subsystem only.
   const baseAddr = fillBases(d, htypeLib, (i) => {
-    if (verbose) warn(`${where}: Invalid 64-bit address seen for BAR ${i}.`);
+    if (verbose && !opts.machine) warn(`${where}: Invalid 64-bit address seen for BAR ${i}.`);
   });
   const romReg = htypeLib === PCI.HEADER_TYPE_NORMAL ? PCI.ROM_ADDRESS : htypeLib === PCI.HEADER_TYPE_BRIDGE ? PCI.ROM_ADDRESS1 : 0;
   let romBase = 0;
   if (romReg) {
     const u = d.rl(romReg);
     if (u !== 0xffffffff) romBase = u;
+  }
+
+  if (opts.machine) {
+    const mslot = addr ? `${addr.domain || opts.domainsAsked ? `${x(addr.domain, 4)}:` : ''}${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}` : opts.address;
+    showMachine(out, names, opts.machine, verbose, mslot, { vendor, device, cls, rev, progIf, subsys });
+    if (opts.hex) hexDump(d, opts.hex, out);
+    if (verbose || opts.hex) out.p('\n');
+    return;
   }
 
   // show_terse
@@ -130,7 +151,7 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
     if (progIf || pi !== undefined) out.p(` (prog-if ${x(progIf, 2)}${pi !== undefined ? ` [${pi}]` : ''})`);
   }
   out.p('\n');
-  if (verbose && subsys && subsys.v && subsys.v !== 0xffff) out.p(`\tSubsystem: ${names.subsystem(vendor, device, subsys.v, subsys.d)}\n`);
+  if ((verbose || opts.kernel) && subsys && subsys.v && subsys.v !== 0xffff) out.p(`\tSubsystem: ${names.subsystem(vendor, device, subsys.v, subsys.d)}\n`);
 
   if (verbose) {
     const ctx: CapCtx = {
@@ -149,6 +170,45 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   }
   if (opts.hex) hexDump(d, opts.hex, out);
   if (verbose || opts.hex) out.p('\n');
+}
+
+/** lspci.c print_shell_escaped: a field of -m's one-line form, quoted, with `"` and `\\` escaped. */
+function quoted(s: string): string {
+  return ` "${s.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/**
+ * lspci.c show_machine for a dump: -m/-mm, one quoted line per device; with -v, one "Field:\tvalue"
+ * line each (PhySlot, NUMANode, DTNode, IOMMUGroup and -k's Driver/Module come from sysfs, so a
+ * dump has none). Every name is looked up in its own 128-byte buffer.
+ */
+function showMachine(
+  out: Out,
+  names: Names,
+  machine: number,
+  verbose: number,
+  slot: string,
+  f: { vendor: number; device: number; cls: number; rev: number; progIf: number; subsys: { v: number; d: number } | undefined },
+): void {
+  const sub = f.subsys && f.subsys.v && f.subsys.v !== 0xffff ? f.subsys : undefined;
+  if (verbose) {
+    out.p(`${machine >= 2 ? 'Slot' : 'Device'}:\t${slot}\n`);
+    out.p(`Class:\t${names.className(f.cls)}\n`);
+    out.p(`Vendor:\t${names.vendorName(f.vendor)}\n`);
+    out.p(`Device:\t${names.deviceName(f.vendor, f.device)}\n`);
+    if (sub) {
+      out.p(`SVendor:\t${names.subsystemVendorName(sub.v)}\n`);
+      out.p(`SDevice:\t${names.subsystemDeviceName(f.vendor, f.device, sub.v, sub.d)}\n`);
+    }
+    if (f.rev) out.p(`Rev:\t${x(f.rev, 2)}\n`);
+    out.p(`ProgIf:\t${x(f.progIf, 2)}\n`);
+    return;
+  }
+  out.p(slot + quoted(names.className(f.cls)) + quoted(names.vendorName(f.vendor)) + quoted(names.deviceName(f.vendor, f.device)));
+  if (f.rev) out.p(` -r${x(f.rev, 2)}`);
+  out.p(` -p${x(f.progIf, 2)}`);
+  out.p(sub ? quoted(names.subsystemVendorName(sub.v)) + quoted(names.subsystemDeviceName(f.vendor, f.device, sub.v, sub.d)) : ' "" ""');
+  out.p('\n');
 }
 
 /**

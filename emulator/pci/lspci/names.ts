@@ -87,6 +87,26 @@ export class Names {
     return this.formatPair(this.flags(false), this.vendor(sv), this.subsys(v, d, sv, sd), `${h(sv, 4)}:${h(sd, 4)}`, size);
   }
 
+  /** PCI_LOOKUP_VENDOR alone ("Vendor 1af4" when unknown): -m's vendor field. */
+  vendorName(v: number, size = 128): string {
+    return this.formatName(this.flags(false), this.vendor(v), h(v, 4), 'Vendor', size)!;
+  }
+
+  /** PCI_LOOKUP_DEVICE alone ("Device 10fb" when unknown): -m's device field. */
+  deviceName(v: number, d: number, size = 128): string {
+    return this.formatName(this.flags(false), this.device(v, d), h(d, 4), 'Device', size)!;
+  }
+
+  /** PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_VENDOR ("Unknown vendor 1af4" when unknown): -m's subsystem vendor. */
+  subsystemVendorName(sv: number, size = 128): string {
+    return this.formatName(this.flags(false), this.vendor(sv), h(sv, 4), 'Unknown vendor', size)!;
+  }
+
+  /** PCI_LOOKUP_SUBSYSTEM | PCI_LOOKUP_DEVICE ("Device 0001" when unknown): -m's subsystem device. */
+  subsystemDeviceName(v: number, d: number, sv: number, sd: number, size = 128): string {
+    return this.formatName(this.flags(false), this.subsys(v, d, sv, sd), h(sd, 4), 'Device', size)!;
+  }
+
   /** PCI_LOOKUP_CLASS with the 16-bit class (base << 8 | subclass). */
   className(cls: number, size = 128): string {
     let flags = this.flags(false);

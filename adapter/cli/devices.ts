@@ -143,7 +143,33 @@ const LSPCI_OPTIONS = {
   // -b (lspci.c: pacc->buscentric = 1) changes only what access methods read from the OS and the
   // bases of an unknown header type, which a dump has none of: taken, and it prints the same.
   buscentric: { type: 'boolean', short: 'b', multiple: true },
+  // The rest of lspci 3.9.0's switches (lspci.c options[], common.c GENERIC_OPTIONS): known, so
+  // each is refused by what it does (UNMODELLED), not as an unknown option.
+  tree: { type: 'boolean', short: 't', multiple: true },
+  path: { type: 'boolean', short: 'P', multiple: true },
+  ids: { type: 'string', short: 'i' },
+  pcimap: { type: 'string', short: 'p' },
+  dns: { type: 'boolean', short: 'q', multiple: true },
+  dnsAll: { type: 'boolean', short: 'Q', multiple: true },
+  busMapping: { type: 'boolean', short: 'M', multiple: true },
+  method: { type: 'string', short: 'A' },
+  hardware: { type: 'string', short: 'H' },
+  debugging: { type: 'boolean', short: 'G', multiple: true },
 } as const;
+
+/** lspci's switches this command knows but does not model, and what each does there. */
+const UNMODELLED: Partial<Record<keyof typeof LSPCI_OPTIONS, string>> = {
+  tree: '-t (bus tree)',
+  path: '-P (bridge path)',
+  ids: '-i (ID database: the bundled pci.ids names devices here)',
+  pcimap: '-p (modules.pcimap)',
+  dns: '-q (DNS queries)',
+  dnsAll: '-Q (DNS queries)',
+  busMapping: '-M (bus mapping)',
+  method: '-A (access method)',
+  hardware: '-H (direct hardware access)',
+  debugging: '-G (debugging)',
+};
 
 /**
  * The PCI access parameters of pciutils 3.9.0 as Debian builds it for x86-64 (`lspci -O help`), and
@@ -211,6 +237,8 @@ export const lspciCommand: Command = {
       );
       return EXIT.ok;
     }
+    for (const [name, what] of Object.entries(UNMODELLED))
+      if (r.p.values[name as keyof typeof LSPCI_OPTIONS] !== undefined) return bad(`${what}: not modelled here`);
     const fileArg = r.p.values.file;
     if (fileArg === '') return bad('-F: which dump file?');
     const given = fileArg === undefined ? r.p.positionals : [fileArg, ...r.p.positionals];

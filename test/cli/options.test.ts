@@ -259,3 +259,22 @@ test('lspci -F FILE reads the dump as lspci -F does, the same as the file named 
     assert.equal(r.err.split('\n')[0] + '\n', err, args.join(' '));
   }
 });
+
+test("lspci's switches that are not modelled are refused by name and what they do, not as unknown options", () => {
+  for (const [args, what] of [
+    [['-t'], '-t (bus tree)'],
+    [['-vt'], '-t (bus tree)'],
+    [['-PP'], '-P (bridge path)'],
+    [['-i', 'pci.ids'], '-i (ID database: the bundled pci.ids names devices here)'],
+    [['-M'], '-M (bus mapping)'],
+    [['-A', 'linux-sysfs'], '-A (access method)'],
+    [['-H1'], '-H (direct hardware access)'],
+    [['-q'], '-q (DNS queries)'],
+  ] as const) {
+    const r = cli(['lspci', 'intel-82599-vf', ...args]);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.equal(r.err, `vpci-lab: lspci: ${what}: not modelled here\n(vpci-lab lspci --help for usage)\n`);
+  }
+  // A switch lspci does not have either is still unknown.
+  assert.match(cli(['lspci', 'intel-82599-vf', '-Z']).err, /^vpci-lab: lspci: unknown option -Z/);
+});

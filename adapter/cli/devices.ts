@@ -7,8 +7,10 @@ import { parse } from './args';
 import { didYouMean } from '../../emulator/scenario/names';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
-import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
+import { hwdbFromPciIds, loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { lspciRun } from '../../emulator/pci/lspci/index';
+import { Names } from '../../emulator/pci/lspci/names';
+import { lspciTree, slotPaths, type TreeDevice } from '../../emulator/pci/lspci/tree';
 import { textBytes } from '../../emulator/format';
 import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
@@ -84,7 +86,7 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-m|-mm] [-k] [-b] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-m|-mm] [-k] [-b] [-t] [-P|-PP] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
@@ -98,6 +100,8 @@ options:
   -m, -mm            machine-readable output, as lspci (-vmm: one Field:<tab>value per line)
   -k                 as lspci -k on a dump: the Subsystem line (no driver or modules: a dump has none)
   -b                 bus-centric view: a dump prints the same
+  -t, -P, -PP        the bus tree, and slots with the bridges above them, as lspci builds them
+                     from the bridges' bus numbers in the dump
   -D                 always show the PCI domain
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks; the other
                      parameters lspci -F ignores are accepted, dump.name is refused (-O help lists them)
@@ -143,10 +147,10 @@ const LSPCI_OPTIONS = {
   // -b (lspci.c: pacc->buscentric = 1) changes only what access methods read from the OS and the
   // bases of an unknown header type, which a dump has none of: taken, and it prints the same.
   buscentric: { type: 'boolean', short: 'b', multiple: true },
-  // The rest of lspci 3.9.0's switches (lspci.c options[], common.c GENERIC_OPTIONS): known, so
-  // each is refused by what it does (UNMODELLED), not as an unknown option.
   tree: { type: 'boolean', short: 't', multiple: true },
   path: { type: 'boolean', short: 'P', multiple: true },
+  // The rest of lspci 3.9.0's switches (lspci.c options[], common.c GENERIC_OPTIONS): known, so
+  // each is refused by what it does (UNMODELLED), not as an unknown option.
   ids: { type: 'string', short: 'i' },
   pcimap: { type: 'string', short: 'p' },
   dns: { type: 'boolean', short: 'q', multiple: true },
@@ -159,8 +163,6 @@ const LSPCI_OPTIONS = {
 
 /** lspci's switches this command knows but does not model, and what each does there. */
 const UNMODELLED: Partial<Record<keyof typeof LSPCI_OPTIONS, string>> = {
-  tree: '-t (bus tree)',
-  path: '-P (bridge path)',
   ids: '-i (ID database: the bundled pci.ids names devices here)',
   pcimap: '-p (modules.pcimap)',
   dns: '-q (DNS queries)',
@@ -344,6 +346,8 @@ export const lspciCommand: Command = {
     } else return bad(`'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file`);
     // lspci shows domains when any device it read has one, matched by the filters or not (lspci.c scan_device).
     const withDomains = !!v.domains || devs.some((x) => /^0*[1-9a-f][0-9a-f]*:[0-9a-f]{2}:/i.test(x.address));
+    /** Every device of the dump: -t and -P place each under the bridges the dump has, matched by the filters or not (lspci.c scan_device with need_topology). */
+    const everyDevice = devs;
     const sel = v.select;
     if (sel !== undefined) {
       // [[domain:]bus:]slot.func, as lspci -s takes it (without its wildcards); a part left out matches any.
@@ -383,7 +387,31 @@ export const lspciCommand: Command = {
     }
     const ids = pciIds();
     const hwdb = hwdbOff ? false : systemHwdb();
+    const asTree = (list: readonly DumpDevice[]): Map<DumpDevice, TreeDevice> =>
+      new Map(
+        list.map((d) => {
+          const [domain = 0, bus = 0, dev = 0, func = 0] = addressParts(d.address);
+          return [d, { domain, bus, dev, func, bytes: d.bytes }];
+        }),
+      );
+    if (v.tree?.length) {
+      // lspci -t: the forest, with names at -v; the filters (and --select) pick what it shows.
+      const tree = asTree(everyDevice);
+      const shown = new Set([...devs].map((d) => tree.get(d)!));
+      const filtered = sel !== undefined || !!v.slot?.length || !!v.id?.length;
+      const names = new Names(ids, hwdb === false ? undefined : (hwdb ?? (ids ? hwdbFromPciIds(ids) : undefined)), nn);
+      io.out(lspciTree([...tree.values()], names, nv > 0, filtered ? (d) => shown.has(d) : undefined));
+      return EXIT.ok;
+    }
+    const tree = v.path?.length ? asTree(everyDevice) : undefined;
+    const paths = tree ? slotPaths([...tree.values()], Math.min(v.path!.length, 2)) : undefined;
     for (const d of devs) {
+      if (paths && paths.get(tree!.get(d)!) === undefined) {
+        io.err(
+          `vpci-lab: lspci: ${d.address}: lspci 3.9.0 crashes here (SIGSEGV): -P walks up the bridges above the device, and the dump's bus numbers put it behind itself\n`,
+        );
+        return EXIT.failed;
+      }
       const run = lspciRun(d.bytes, {
         address: d.address,
         ...(ids ? { ids } : {}),
@@ -396,6 +424,7 @@ export const lspciCommand: Command = {
         domainsAsked: !!v.domains,
         machine: Math.min(v.machine?.length ?? 0, 2),
         kernel: !!v.kernel?.length,
+        ...(paths ? { slotPath: paths.get(tree!.get(d)!)! } : {}),
       });
       for (const w of run.warnings ?? []) io.err(`pcilib: ${w}\n`);
       // Byte for byte as lspci writes it (an out-of-range interrupt pin is a raw byte).

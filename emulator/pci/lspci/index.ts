@@ -44,6 +44,8 @@ export interface LspciOptions {
    * "Device:" with -v). Its slot shows the domain only when the device has one or `domainsAsked`.
    */
   machine?: number;
+  /** The slot as -P/-PP print it (tree.ts slotPaths: "00:1c.0/00.0"), after the domain when shown. */
+  slotPath?: string;
   /** lspci -D given (opt_domains = 2), as -m tells it from a domain seen in the dump. */
   domainsAsked?: boolean;
   /**
@@ -106,7 +108,8 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   const names = new Names(opts.ids, hwdb, numeric);
   const d = new Dev(bytes);
   const addr = parseAddress(opts.address);
-  const slot = addr ? `${addr.domain || opts.domains ? `${x(addr.domain, 4)}:` : ''}${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}` : opts.address;
+  const path = addr ? (opts.slotPath ?? `${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}`) : '';
+  const slot = addr ? `${addr.domain || opts.domains ? `${x(addr.domain, 4)}:` : ''}${path}` : opts.address;
 
   // scan_device + pci_generic_fill_info: what the library read before printing.
   const vendor = d.rw(PCI.VENDOR_ID);
@@ -136,7 +139,7 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
   }
 
   if (opts.machine) {
-    const mslot = addr ? `${addr.domain || opts.domainsAsked ? `${x(addr.domain, 4)}:` : ''}${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}` : opts.address;
+    const mslot = addr ? `${addr.domain || opts.domainsAsked ? `${x(addr.domain, 4)}:` : ''}${path}` : opts.address;
     showMachine(out, names, opts.machine, verbose, mslot, { vendor, device, cls, rev, progIf, subsys });
     if (opts.hex) hexDump(d, opts.hex, out);
     if (verbose || opts.hex) out.p('\n');

@@ -530,7 +530,8 @@ export class VpciRuntime {
     if (this.pauseRequested) {
       this.pauseRequested = false;
       const u = this.upcoming();
-      return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD, description: 'Paused' };
+      // No text: the label says 'Paused', and a text repeating it was all the hover showed.
+      return { reason: 'pause', threadId: u?.threadId ?? SCENARIO_THREAD };
     }
     for (let n = 0; n < budget; n++) {
       // Line and function breakpoints stand before the step (not on the one we are resuming from).

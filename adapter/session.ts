@@ -1233,7 +1233,7 @@ export class VpciDebugSession extends DebugSession {
       // Attached: stop where the machine stands. A fresh machine stops at the attach entry; one a
       // client left says how it was left, without that client's breakpoint ids or exception.
       const last = held.lastStop;
-      const how = (last.description ?? last.reason).replace(/^Attached: /, '');
+      const how = (last.description ?? stopText(last).description).replace(/^Attached: /, '');
       const reason = last.reason === 'entry' || last.reason === 'end' ? last.reason : 'pause';
       this.stopAt({ reason, threadId: last.threadId, description: `Attached: ${how}`, ...(last.text ? { text: last.text } : {}) });
       return;
@@ -1477,14 +1477,21 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1010, format: 'The session is running, not stopped on an exception', showUser: false });
       return;
     }
+    const last = this.lastStop;
+    // Only the thread that stopped on it has the exception (DAP: the exception that caused the stop);
+    // every thread got it, and VS Code asks for any thread whose last stop read 'exception'.
+    if (last?.reason === 'exception' && last.threadId !== tid) {
+      this.sendErrorResponse(response, { id: 1010, format: `Thread ${tid} did not stop on an exception (thread ${last.threadId} did)`, showUser: false });
+      return;
+    }
     // Debug at Cause stops on an exception for an expectation that failed; on one that held it only goes there.
-    if (this.lastStop && this.lastStop === this.causeStop && this.causeStop.reason === 'exception') {
-      const d = this.causeStop.description ?? '';
+    if (last && last === this.causeStop && last.reason === 'exception') {
+      const d = last.description ?? '';
       response.body = { exceptionId: 'Expectation failed', description: d, breakMode: 'always', details: { message: d, typeName: 'Expectation failed' } };
       this.sendResponse(response);
       return;
     }
-    const x = this.lastStop?.exception;
+    const x = last?.exception;
     if (!x) {
       this.sendErrorResponse(response, { id: 1010, format: 'The session is not stopped on an exception', showUser: false });
       return;
@@ -1701,7 +1708,7 @@ export class VpciDebugSession extends DebugSession {
    * user values that are not the frame's. True when refused.
    */
   private unknownFrame(response: DebugProtocol.Response, frameId: number): boolean {
-    if (this.frames.has(frameId)) return false;
+    if (this.rt && this.ins && this.frames.has(frameId)) return false;
     this.sendErrorResponse(response, {
       id: 1071,
       format: unknownFrameText(frameId),
@@ -2186,14 +2193,10 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    const rt = this.rt;
-    const ins = this.ins;
-    if (!rt || !ins) {
-      response.body = { scopes: [] };
-      this.sendResponse(response);
-      return;
-    }
+    // Before a launch no frame was given out either: an id is refused, not answered with no scopes.
     if (this.unknownFrame(response, args.frameId)) return;
+    const rt = this.rt!;
+    const ins = this.ins!;
     // A driver frame's Locals are made by driverLocals when expanded; `locals` is for a host frame's.
     const { t, locals, fn } = this.frameLocals(args.frameId, false);
     const scopes: DebugProtocol.Scope[] = [];

@@ -186,3 +186,20 @@ test('a restart before any launch is refused, and the launch after it runs as a 
   await dc.configurationDoneRequest();
   assert.equal((await stopped).body.reason, 'entry');
 });
+
+test('exceptionInfo answers for the thread that stopped on the exception only', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/fault.vpci'));
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'exception');
+  assert.equal((await dc.exceptionInfoRequest({ threadId: s.body.threadId! })).body.exceptionId, 'Injected fault');
+  const other = (await dc.threadsRequest()).body.threads.find((t) => t.id !== s.body.threadId)!;
+  const why = await refused(dc.exceptionInfoRequest({ threadId: other.id }));
+  assert.equal(why, `Thread ${other.id} did not stop on an exception (thread ${s.body.threadId} did)`);
+});
+
+test('scopes with a frame id before any launch is refused, naming the id', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  assert.equal(await refused(dc.scopesRequest({ frameId: 9999 })), 'Unknown frame 9999 (frames are valid until the next step)');
+});

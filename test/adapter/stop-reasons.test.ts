@@ -124,7 +124,8 @@ test('pause: a run going stops (Paused); a session stopped already answers the p
       await dc.pauseRequest({ threadId: SCENARIO_THREAD });
       await c;
     });
-    check(paused, 'Paused', /^Paused$/);
+    // No text: it only repeated the label.
+    check(paused, 'Paused');
     // Paused now: pause again on the thread it stopped on, and on another. Each is answered; no stop
     // comes (the threads request after them is answered after anything they sent).
     const before = stops.length;

@@ -3,6 +3,7 @@
 // (bar/<bus>/<wslot>/<index>, through the device model) and a traced VMBus packet (pkt/<event>).
 import { barRead, barWrite } from '../emulator/machine/device-view';
 import type { InspectContext } from './inspect-context';
+import type { BarInfo } from '../emulator/pci/bars';
 
 /** A number in a memory reference, as the adapter writes them (decimal, no sign, no padding); NaN for anything else. */
 function refNumber(s: string): number {
@@ -13,10 +14,28 @@ export function cfgRef(bus: string, wslot: number): string {
   return `cfg/${bus}/${wslot}`;
 }
 
-export function memoryReferences(ctx: InspectContext): string[] {
-  const out: string[] = [];
-  for (const b of ctx.m.buses) for (const [w] of b.functions) if (b.onBus(w)) out.push(cfgRef(b.decl.name, w));
+/** The views to tell of a change, each with its size: every function's config space, and the BARs in `bars` that are placed. */
+export function memoryReferences(ctx: InspectContext, bars: Iterable<string>): [string, number][] {
+  const out: [string, number][] = [];
+  for (const b of ctx.m.buses) for (const [w] of b.functions) if (b.onBus(w)) out.push([cfgRef(b.decl.name, w), 4096]);
+  for (const ref of bars) {
+    const bar = placedBar(ctx, ref.split('/'), ref);
+    if (typeof bar !== 'string') out.push([ref, bar.size]);
+  }
   return out;
+}
+
+/**
+ * The memory BAR a bar/ reference names, or why there is none: a BAR the guest has not placed
+ * (unassigned, or being sized) has no address, and DAP's readMemory answers with one.
+ */
+function placedBar(ctx: InspectContext, p: string[], ref: string): BarInfo | string {
+  const bar = ctx
+    .fn(ctx.busIndex(p[1]!), refNumber(p[2]!))
+    ?.bars()
+    .find((x) => x.index === refNumber(p[3]!));
+  if (!bar) return `No BAR for ${ref}`;
+  return bar.state === 'assigned' ? bar : `${ref}: BAR${bar.index} has no address yet (${bar.state})`;
 }
 
 export function readMemory(
@@ -35,9 +54,9 @@ export function readMemory(
     return { ok: true, address: `0x${start.toString(16)}`, bytes, unreadable: Math.max(0, count - bytes.length) };
   }
   if (p[0] === 'bar' && p.length === 4) {
-    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!));
-    const bar = f?.bars().find((x) => x.index === refNumber(p[3]!));
-    if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
+    const bar = placedBar(ctx, p, ref);
+    if (typeof bar === 'string') return { ok: false, error: bar };
+    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!))!;
     const start = Math.max(0, offset);
     const end = Math.min(bar.size, offset + count, start + (1 << 20));
     const n = Math.max(0, end - start);
@@ -76,9 +95,9 @@ export function writeMemory(ctx: InspectContext, ref: string, offset: number, da
     return { ok: true, written: n };
   }
   if (p[0] === 'bar' && p.length === 4) {
-    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!));
-    const bar = f?.bars().find((x) => x.index === refNumber(p[3]!));
-    if (!f || !bar) return { ok: false, error: `No BAR for ${ref}` };
+    const bar = placedBar(ctx, p, ref);
+    if (typeof bar === 'string') return { ok: false, error: bar };
+    const f = ctx.fn(ctx.busIndex(p[1]!), refNumber(p[2]!))!;
     let n = 0;
     for (let i = 0; i < data.length && offset + i < bar.size; i++, n++) barWrite(f, bar.index, offset + i, 1, data[i]!);
     return { ok: true, written: n };

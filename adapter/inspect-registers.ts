@@ -139,7 +139,8 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
           name: name(x),
           // As lspci names it (one text with the Topology view's): "Memory at fe000000 (64-bit, prefetchable) [size=16K]".
           value: barText({ ...x, readback: x.sizingHalf === 'high' ? (x.registerHigh ?? 0) : x.register }),
-          ...(x.kind === 'mem32' || x.kind === 'mem64' ? { memoryReference: `bar/${bus}/${wslot}/${x.index}` } : {}),
+          // Only a placed BAR has memory to show: an unassigned one has no address (inspect-memory.ts placedBar).
+          ...((x.kind === 'mem32' || x.kind === 'mem64') && x.state === 'assigned' ? { memoryReference: `bar/${bus}/${wslot}/${x.index}` } : {}),
           // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
           dataId: dataId({ kind: 'cfg', bus, wslot, offset: reg, width: x.kind === 'mem64' ? 8 : 4 }),
           dataDescription: `${prefix}.${regName} (config ${ctx.num(reg, 2)}${x.kind === 'mem64' ? ` and ${ctx.num(reg + 4, 2)}` : ''})`,

@@ -248,8 +248,8 @@ export class Inspector implements InspectContext {
     return mem.cfgRef(bus, wslot);
   }
 
-  memoryReferences(): string[] {
-    return mem.memoryReferences(this);
+  memoryReferences(bars: Iterable<string>): ReturnType<typeof mem.memoryReferences> {
+    return mem.memoryReferences(this, bars);
   }
 
   readMemory(ref: string, offset: number, count: number): ReturnType<typeof mem.readMemory> {

@@ -1901,10 +1901,8 @@ export class VpciDebugSession extends DebugSession {
     this.frameIds.clear();
     if (s.reason === 'end') this.ended = true;
     const rt = this.rt!;
-    if (this.client.supportsMemoryEvent && this.rt) {
-      // Config space and BAR memory may have changed: tell memory views.
-      for (const ref of this.ins!.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
-    }
+    // Config space and BAR memory may have changed: tell memory views.
+    this.memoryChanged();
     // a short label VS Code may upper-case, the detail as text (stop-text.ts)
     const label = stopText(s);
     const ev: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.threadId, label.text);
@@ -2377,8 +2375,16 @@ export class VpciDebugSession extends DebugSession {
   private changedByUser(configSpace: boolean): void {
     this.rt!.h.truncateFuture();
     this.invalidate(['variables']);
-    if (!configSpace || !this.client.supportsMemoryEvent || !this.ins) return;
-    for (const ref of this.ins.memoryReferences()) this.sendEvent(new MemoryEvent(ref, 0, 4096));
+    if (configSpace) this.memoryChanged();
+  }
+
+  /** BAR memory references the client has read (a hex editor's): told of changes with config space. */
+  private barViews = new Set<string>();
+
+  /** Tells memory views (every config space, the BARs read: barViews) to read again, but `except`. */
+  private memoryChanged(except?: string): void {
+    if (this.client.supportsMemoryEvent && this.ins)
+      for (const [ref, size] of this.ins.memoryReferences(this.barViews)) if (ref !== except) this.sendEvent(new MemoryEvent(ref, 0, size));
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
@@ -2502,6 +2508,7 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1050, format: r ? r.error : 'No scenario is loaded', showUser: false });
       return;
     }
+    if (args.memoryReference.startsWith('bar/')) this.barViews.add(args.memoryReference);
     response.body = { address: r.address, data: bytesToBase64(r.bytes) };
     if (r.unreadable) response.body.unreadableBytes = r.unreadable;
     this.sendResponse(response);
@@ -2538,6 +2545,8 @@ export class VpciDebugSession extends DebugSession {
     if (args.allowPartial) response.body.offset = start;
     this.sendResponse(response);
     if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(args.memoryReference, start, r.written));
+    // The other views too: a config write moves or enables a BAR, a BAR write sets an MSI-X entry.
+    this.memoryChanged(args.memoryReference);
     this.invalidate(['variables']);
   }
 

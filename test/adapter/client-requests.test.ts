@@ -161,6 +161,34 @@ test('a config-space value set from Watch or the Debug Console tells memory view
   assert.deepEqual(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND == 0', context: 'repl' })), []);
 });
 
+test('a BAR the guest has not placed has no memory to show; once placed and read, its view is told of stops and writes', async () => {
+  const dc = h.client();
+  const s = await launch(dc, QUICKSTART);
+  const barRows = async (threadId: number): Promise<DebugProtocol.Variable[]> => {
+    const frameId = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!.id;
+    const dev = (await dc.scopesRequest({ frameId })).body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+    const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+    return (await dc.variablesRequest({ variablesReference: top.find((v) => v.name === 'BARs')!.variablesReference })).body.variables;
+  };
+  // At the entry the BARs are unassigned: no address, so no memory reference and no read.
+  assert.ok((await barRows(s.body.threadId!)).every((v) => v.memoryReference === undefined));
+  const read = (memoryReference: string) => dc.customRequest('readMemory', { memoryReference, offset: 0, count: 16 });
+  await assert.rejects(read('bar/nic0/0/3'), /^Error: bar\/nic0\/0\/3: BAR3 has no address yet \(unassigned\)$/);
+  const end = await cont(dc);
+  const ref = (await barRows(end.body.threadId!)).find((v) => v.name === 'BAR3')!.memoryReference!;
+  assert.equal(ref, 'bar/nic0/0/3');
+  assert.equal((await read(ref)).body.address, (await dc.evaluateRequest({ expression: 'nic0.bars[1].address', context: 'watch' })).body.result);
+  // A config write (the Debug Console's) and a step each tell the BAR's view, with its size.
+  const told = (evs: DebugProtocol.Event[]) => evs.filter((e) => e.event === 'memory' && (e as DebugProtocol.MemoryEvent).body.memoryReference === ref);
+  const byRepl = told(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND = 0', context: 'repl' })));
+  assert.deepEqual(
+    byRepl.map((e) => e.body),
+    [{ memoryReference: ref, offset: 0, count: 0x4000 }],
+  );
+  const back = dc.waitForEvent('stopped');
+  assert.equal(told(await eventsDuring(async () => (await dc.stepBackRequest({ threadId: end.body.threadId! }), await back))).length, 1);
+});
+
 test('a value set from the Debug Console is answered before the views are told (invalidated, memory), as setVariable and setExpression are', async () => {
   // A raw client: the order of messages on the wire (DebugClient resolves a response's promise after the events read with it).
   const c = await rawDapClient();

@@ -102,11 +102,7 @@ export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
   for (const r of REGISTERS) o[r.name] = regValue(r);
   for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
   o.caps = capsValue(ins, f);
-  o.version = ins.m.model.protocolVersion(b.state.sc);
-  o.state = ins.m.model.busStatus(b.state.sc);
-  // The bridge driver's softc, as the Bus scope shows it (its rows' evaluateName is nic0.sc…): read
-  // only when an expression reaches it, not at every condition that names the bus.
-  Object.defineProperty(o, 'sc', { enumerable: true, get: () => toValue(b.state.sc) });
+  busValue(ins, b, o);
   o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
   const mx = f.msix();
   if (mx)
@@ -114,6 +110,19 @@ export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
       const e = msixEntry(f, i)!;
       return { address: e.address, data: e.data, masked: e.masked };
     });
+  return o;
+}
+
+/**
+ * What a bus is besides its function, added to `o`: the protocol version, the bridge's state and its
+ * softc, as the Bus scope shows them (its rows' evaluateNames are nic0.version, nic0.sc…), also
+ * once the function has left the bus. The softc is read only when an expression reaches it, not at
+ * every condition that names the bus.
+ */
+export function busValue(ins: InspectContext, b: InspectContext['m']['buses'][number], o: Record<string, Value>): Record<string, Value> {
+  o.version = ins.m.model.protocolVersion(b.state.sc);
+  o.state = ins.m.model.busStatus(b.state.sc);
+  Object.defineProperty(o, 'sc', { enumerable: true, get: () => toValue(b.state.sc) });
   return o;
 }
 
@@ -198,7 +207,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       const bi = self.busIndex(name);
       if (bi >= 0) {
         const v = fnValue(self, bi, 0) as Record<string, Value> | undefined;
-        if (!v) return { __bus: name };
+        if (!v) return busValue(self, self.m.buses[bi]!, { __bus: name });
         // (a fresh object: marked in place, so its lazy softc is not read by a copy)
         v.__bus = name;
         return v;

@@ -80,22 +80,23 @@ export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarN
       if (!f) return [{ name: 'state', value: 'no function' }];
       const out: VarNode[] = [];
       if (b.host.isVanished(wslot)) out.push({ name: 'state', value: 'vanished (surprise removal): reads return all-ones', menu: DEVICE_MENU });
+      // The group rows (Identity, Header, MSI-X PBA, Config space) have no evaluateName: no
+      // expression reads what they show (`nic0` is the whole function). The context menu finds
+      // their function by the container (extension/topology-model.ts functionTarget).
       out.push(identityNode(ctx, bi, wslot, f));
       out.push({
         name: 'Header',
         value: 'type 0 configuration header (pci_regs.h names)',
-        evaluateName: prefix,
         menu: DEVICE_MENU,
         children: () => REGISTERS.map((r) => registerNode(ctx, bi, wslot, f, r, `${prefix}.${r.name}`)),
       });
       out.push(barsNode(ctx, bi, wslot, f));
       out.push(capsNode(ctx, bi, wslot, f));
-      if (f.msix()) out.push(msixTableNode(ctx, bi, wslot, f), pbaNode(ctx, f, prefix));
+      if (f.msix()) out.push(msixTableNode(ctx, bi, wslot, f), pbaNode(ctx, f));
       out.push({
         name: 'Config space',
         value: '4096 bytes (open in the hex editor)',
         memoryReference: ctx.cfgRef(bus, wslot),
-        evaluateName: prefix,
         menu: DEVICE_MENU,
         kind: 'data',
         indexed: 256,
@@ -123,7 +124,6 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
   return {
     name: 'Identity',
     value: ctx.title(bi, wslot),
-    evaluateName: prefix,
     menu: DEVICE_MENU,
     children: () => [
       row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`, 'VENDOR_ID'),
@@ -185,13 +185,12 @@ function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFun
   };
 }
 
-function pbaNode(ctx: InspectContext, f: PciFunction, prefix: string): VarNode {
+function pbaNode(ctx: InspectContext, f: PciFunction): VarNode {
   const mx = f.msix()!;
   const n = mx.tableSize;
   return {
     name: 'MSI-X PBA',
     value: counted(n, 'bit'),
-    evaluateName: prefix,
     menu: DEVICE_MENU,
     kind: 'data',
     indexed: Math.ceil(n / 64),

@@ -60,10 +60,16 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
   // evaluateNames start with the function: `nic0.BAR0` (wslot 0) or `nic0/01.2.BAR0`
   // (device 01, function 2, as emulator/vpci/protocol.ts wslotText prints it), or name it as a
   // function's argument: `msix(nic0)[3]`, `msix("nic0/01.2")` (the MSI-X table's rows).
-  const v = a.variable as { evaluateName?: string; name?: string } | undefined;
-  const text = v?.evaluateName ?? '';
-  const m = /^(?:[A-Za-z_]\w*\(\s*"?)?([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|$|"?\s*[),\]])/i.exec(text);
-  if (m) return { bus: m[1]!, wslot: m[2] ? winSlot(parseInt(m[2], 16), Number(m[3])) : 0 };
+  // A row without an evaluateName (a group such as Identity or MSI-X PBA, a config-space line) is
+  // placed by its memory reference (cfg/nic0/0, bar/nic0/0/3), or by its container's: a row, or
+  // the scope "Device nic0/00.0: …".
+  type Row = { evaluateName?: string; memoryReference?: string; name?: string } | undefined;
+  for (const v of [a.variable as Row, a.container as Row]) {
+    const m = /^(?:[A-Za-z_]\w*\(\s*"?|Device )?([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|:|$|"?\s*[),\]])/i.exec(v?.evaluateName ?? v?.name ?? '');
+    if (m && (v?.evaluateName || v?.name?.startsWith('Device '))) return { bus: m[1]!, wslot: m[2] ? winSlot(parseInt(m[2], 16), Number(m[3])) : 0 };
+    const r = /^(?:cfg|bar)\/([\w-]+)\/(\d+)/.exec(v?.memoryReference ?? '');
+    if (r) return { bus: r[1]!, wslot: Number(r[2]) };
+  }
   return undefined;
 }
 

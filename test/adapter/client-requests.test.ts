@@ -283,6 +283,32 @@ test("the softc rows' evaluateNames (Add to Watch, Copy as Expression) evaluate 
   assert.ok(numbers > 5, `${numbers} numbers`);
 });
 
+test("every Variables row's evaluateName evaluates, to what the row shows: none on group rows, and a bus's rows once its function has left", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const end = await cont(dc); // nic1's function was ejected; its Bus scope stays
+  const st = await dc.stackTraceRequest({ threadId: end.body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const kids = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  const num = (t: string): number => (/^(0x[0-9a-f]+|\d+)$/.test(t) ? Number(t) : NaN);
+  const device = await kids(scopes.find((s) => s.name.startsWith('Device nic0'))!.variablesReference);
+  for (const name of ['Identity', 'Header', 'MSI-X PBA', 'Config space']) assert.equal(device.find((v) => v.name === name)!.evaluateName, undefined, name);
+  let checked = 0;
+  const check = async (rows: DebugProtocol.Variable[], depth: number): Promise<void> => {
+    for (const v of rows) {
+      if (v.evaluateName) {
+        const r = await dc.evaluateRequest({ expression: v.evaluateName, context: 'watch' });
+        if (!Number.isNaN(num(v.value))) assert.equal(num(r.body.result), num(v.value), v.evaluateName);
+        checked++;
+      }
+      if (v.variablesReference && depth < 2) await check(await kids(v.variablesReference), depth + 1);
+    }
+  };
+  await check(await kids(scopes.find((s) => s.name === 'Bus nic1')!.variablesReference), 0);
+  assert.ok(checked > 10, `${checked} rows`);
+  assert.equal((await dc.evaluateRequest({ expression: 'nic1.sc.hbus.state', context: 'watch' })).body.result, '"detached"');
+});
+
 test('a data breakpoint at an address takes BUS[/SLOT]:OFFSET in config space as well as a guest-physical address', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);
@@ -300,7 +326,7 @@ test('a data breakpoint at an address takes BUS[/SLOT]:OFFSET in config space as
 test('Copy Value (evaluate in the clipboard context) copies a structured value whole; a preview that is cut says so', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);
-  // The Header, Identity and Config space rows' evaluateName.
+  // The whole function, as a watch on `nic0` reads it.
   const preview = await evaluate('nic0', 'watch');
   assert.match(preview, /^\{VENDOR_ID: 0x8086, .*, …\}$/);
   const whole = await evaluate('nic0', 'clipboard');

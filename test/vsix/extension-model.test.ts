@@ -107,6 +107,17 @@ test('a command targets the function of a tree row or of a Variables entry', () 
   assert.deepEqual(functionTarget({ variable: { name: '[1]', evaluateName: 'msix("nvme-0/01.2")[1]' } }), { bus: 'nvme-0', wslot: 0x41 });
   assert.equal(functionTarget({ variable: { name: 'x', evaluateName: 'msix(1)' } }), undefined);
   assert.equal(functionTarget(undefined), undefined);
+  // A row without an evaluateName: its memory reference, or its container's (a row, or the Device scope).
+  assert.deepEqual(functionTarget({ container: { name: 'Device nvme-0/01.2: Samsung', variablesReference: 3 }, variable: { name: 'Identity' } }), {
+    bus: 'nvme-0',
+    wslot: 0x41,
+  });
+  assert.deepEqual(functionTarget({ container: { name: 'Config space', memoryReference: 'cfg/nic1/65' }, variable: { name: '0x010' } }), {
+    bus: 'nic1',
+    wslot: 65,
+  });
+  assert.deepEqual(functionTarget({ container: { name: 'BARs', evaluateName: 'nic0.bars' }, variable: { name: 'x' } }), { bus: 'nic0', wslot: 0 });
+  assert.equal(functionTarget({ container: { name: 'Interrupts' }, variable: { name: 'x' } }), undefined);
   assert.equal(functionTarget('nic0'), undefined);
 });
 

@@ -263,6 +263,11 @@ export class VpciRuntime {
     return this.nextBpId++;
   }
 
+  /** New ids start at `from` or later (the ids below it are the client's already). */
+  reserveBreakpointIds(from: number): void {
+    this.nextBpId = Math.max(this.nextBpId, from);
+  }
+
   /**
    * A restart's new run takes the old run's breakpoints with the ids the client knows, checked
    * again against the new machine (another guest has other listings and functions) and counting

@@ -128,6 +128,9 @@ const CONFIGURES = new Set([
   'dataBreakpointInfo',
 ]);
 
+/** The breakpoint requests kept when sent before any launch or attach (VpciDebugSession.early). */
+const EARLY = new Set(['setBreakpoints', 'setFunctionBreakpoints', 'setExceptionBreakpoints']);
+
 /** What a request naming a frame this stop did not give out is told. */
 function unknownFrameText(frameId: number): string {
   return `Unknown frame ${shortName(String(frameId))} (frames are valid until the next step)`;
@@ -648,6 +651,21 @@ export class VpciDebugSession extends DebugSession {
       );
       return;
     }
+    if (!this.launchArgs && !this.rt && !this.loading && EARLY.has(request.command) && this.early.length < 64) {
+      // Before any launch or attach (DAP asks for breakpoints after `initialized`; some clients
+      // send them first): answered with ids, unverified, and set once a machine has loaded
+      // (setEarly). They were answered "No scenario is loaded" and lost.
+      const bps = (a.breakpoints ?? a.lines ?? []) as unknown[];
+      const ids = bps.map(() => this.earlyId++);
+      this.early.push({ request, ids });
+      // (the exception filters are answered as they are at any time, and set with the others)
+      if (request.command !== 'setExceptionBreakpoints') {
+        const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: request.seq, command: request.command, success: true };
+        response.body = { breakpoints: ids.map((id) => ({ id, verified: false, message: 'Set once the scenario loads' })) };
+        this.sendResponse(response);
+        return;
+      }
+    }
     if (this.loading && !this.rt && CONFIGURES.has(request.command)) {
       // DAP lets a client configure breakpoints before `initialized` (it "should" wait for it):
       // one sent while the launch loads is answered once the load has settled, against the loaded
@@ -662,6 +680,34 @@ export class VpciDebugSession extends DebugSession {
       else if (this.answerFromAhead(this.ahead, request)) return;
     }
     dispatch(request);
+  }
+
+  /** Breakpoint requests sent before any launch or attach, each with the ids it was answered with. */
+  private early: { request: DebugProtocol.Request; ids: number[] }[] = [];
+  private earlyId = 1;
+  /** While setEarly sets them: the ids the breakpoints were answered with, in order. */
+  private earlyIds: number[] | undefined;
+
+  /**
+   * Sets the breakpoints sent before the launch or attach on the machine now loaded, with the ids
+   * the client has, and tells the client how each stands now (a `breakpoint` event each).
+   */
+  private setEarly(): void {
+    const rt = this.rt;
+    if (!rt) return;
+    for (const { request, ids } of this.early.splice(0)) {
+      this.earlyIds = ids;
+      this.capture(request.command, (r) => {
+        const a = request.arguments as never;
+        const res = r as never;
+        if (request.command === 'setBreakpoints') this.setBreakPointsRequest(res, a);
+        else if (request.command === 'setFunctionBreakpoints') this.setFunctionBreakPointsRequest(res, a);
+        else this.setExceptionBreakPointsRequest(res, a);
+      });
+    }
+    this.earlyIds = undefined;
+    rt.reserveBreakpointIds(this.earlyId);
+    for (const b of [...[...rt.lineBps.values()].flat(), ...rt.fnBps]) if (b.id < this.earlyId) this.sendBreakpointChanged(b.id);
   }
 
   // ---- a stop's first views, made while the client reads the stop --------------------------------
@@ -841,6 +887,7 @@ export class VpciDebugSession extends DebugSession {
         return;
       }
       this.sendResponse(response);
+      this.setEarly();
       this.sendEvent(new InitializedEvent());
       this.startIfConfiguredEarly();
     });
@@ -897,6 +944,7 @@ export class VpciDebugSession extends DebugSession {
     this.attachedTo = held;
     this.launchArgs = held.args;
     this.sendResponse(response);
+    this.setEarly();
     this.sendEvent(new InitializedEvent());
     this.startIfConfiguredEarly();
   }
@@ -1352,8 +1400,11 @@ export class VpciDebugSession extends DebugSession {
       this.sendResponse(response);
       return;
     }
-    const reqs = given.map((b) => {
-      const r: { line: number; condition?: string; hitCondition?: string; logMessage?: string } = { line: this.convertClientLineToDebugger(b.line) };
+    const reqs = given.map((b, i) => {
+      const r: { line: number; condition?: string; hitCondition?: string; logMessage?: string; id?: number } = {
+        line: this.convertClientLineToDebugger(b.line),
+      };
+      if (this.earlyIds) r.id = this.earlyIds[i];
       if (b.condition) r.condition = b.condition;
       if (b.hitCondition) r.hitCondition = b.hitCondition;
       if (b.logMessage) r.logMessage = b.logMessage;
@@ -1420,7 +1471,11 @@ export class VpciDebugSession extends DebugSession {
       this.sendResponse(response);
       return;
     }
-    const bps = this.rt.setFunctionBreakpoints(args.breakpoints, (n) => this.ins!.messageType(n));
+    const ids = this.earlyIds;
+    const bps = this.rt.setFunctionBreakpoints(
+      args.breakpoints.map((b, i) => (ids ? { ...b, id: ids[i] } : b)),
+      (n) => this.ins!.messageType(n),
+    );
     response.body = {
       breakpoints: bps.map((b) => {
         const r: DebugProtocol.Breakpoint = { id: b.id, verified: b.verified };

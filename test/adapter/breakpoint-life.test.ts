@@ -151,3 +151,45 @@ test('a breakpoint past the end of the scenario or of a listing says how many li
   const listing = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: 100_000 }] });
   assert.equal(listing.body.breakpoints[0]!.message, `Past the end of the listing: it has ${lines(VMBUS_PCIB)} lines`);
 });
+
+test('breakpoints set before the launch are kept with their ids, verified once it has loaded, and hit', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const early = await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: 17 }] });
+  const [bp] = early.body.breakpoints;
+  assert.deepEqual(bp, { id: bp!.id, verified: false, message: 'Set once the scenario loads' });
+  const fn = (await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'nope_not_a_function' }] })).body.breakpoints[0]!;
+  // No exception filter: the fault a run would stop on by default passes.
+  await dc.setExceptionBreakpointsRequest({ filters: [] });
+  const changed: DebugProtocol.BreakpointEvent['body'][] = [];
+  dc.on('breakpoint', (e: DebugProtocol.BreakpointEvent) => changed.push(e.body));
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: false } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  const s = await stopped;
+  assert.deepEqual(s.body.hitBreakpointIds, [bp.id]);
+  assert.deepEqual(
+    changed.map((c) => [c.breakpoint.id, c.breakpoint.verified, c.breakpoint.line]),
+    [
+      [bp.id, true, 17],
+      [fn.id, false, undefined],
+    ],
+  );
+  // A breakpoint set now gets an id of its own.
+  const later = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'PCI_EJECT' }] });
+  assert.ok(![bp.id, fn.id].includes(later.body.breakpoints[0]!.id));
+});
+
+test('exception filters chosen before the launch are the run’s', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
+  await dc.setExceptionBreakpointsRequest({ filters: [] });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({
+    scenario: resolve('test/adapter/fixtures/fault.vpci'),
+    listingsDir: LISTINGS,
+    stopOnEntry: false,
+  } as DebugProtocol.LaunchRequestArguments);
+  await dc.configurationDoneRequest();
+  assert.equal((await stopped).body.reason, 'end');
+});

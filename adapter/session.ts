@@ -863,7 +863,7 @@ export class VpciDebugSession extends DebugSession {
       this.launchRefused(response, 1001, bad);
       return;
     }
-    if (this.rt || this.loading || this.attachedTo) {
+    if (this.rt || this.loading || this.attachedTo || this.configured) {
       // DAP: one launch per session; a new scenario, or the same again, is a restart.
       const why = this.attachedTo
         ? 'This session is attached to a held machine: launch a scenario in a new session'
@@ -908,7 +908,9 @@ export class VpciDebugSession extends DebugSession {
       this.launchRefused(response, 1005, 'Another debug client is attached to this machine; detach it first.');
       return;
     }
-    if (this.rt || this.attachedTo) {
+    // One attach per session: a second (while the first loads, or after a terminate) loaded a machine
+    // that configurationDone, done already, never started.
+    if (this.rt || this.attachedTo || this.configured || held.client === this) {
       this.sendErrorResponse(response, { id: 1006, format: 'This session already has a machine: attach in a new session.', showUser: true });
       return;
     }

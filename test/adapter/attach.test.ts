@@ -273,3 +273,18 @@ test('attach to an adapter that holds no machine is an error that says how to ge
   await assert.rejects(a.attachRequest({}), /Nothing to attach to.*vpci-lab dap --port N --scenario FILE/);
   await a.stop();
 });
+
+test('a session attaches once: a second attach after a terminate, or a launch then, is refused (configurationDone, done already, never started them)', async () => {
+  const dc = await client();
+  await attach(dc);
+  const ended = dc.waitForEvent('terminated');
+  await dc.terminateRequest();
+  await ended;
+  await assert.rejects(dc.attachRequest({}), /This session already has a machine: attach in a new session/);
+  await assert.rejects(dc.launchRequest({ scenario: CX3, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments), /launched a scenario already/);
+  await dc.stop();
+  // The machine is free for the next client, from its start.
+  const next = await client();
+  assert.equal((await attach(next)).body.reason, 'entry');
+  await detach(next);
+});

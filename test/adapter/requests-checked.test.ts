@@ -212,18 +212,18 @@ test('a message with a broken envelope (seq, type, command) gets an important ou
   }
 });
 
-test('breakpoints set before a scenario is loaded say so, whatever their kind', async () => {
+test('breakpoints set before a scenario is loaded say so, whatever their kind (line and function ones are kept, with ids, for the launch: breakpoint-life.test.ts)', async () => {
   const dc = h.client();
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
   const data = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'cfg:nic0:0:4:2', accessType: 'write' }] });
   const fns = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'vmbus_pcib_attach' }] });
   const lines = await dc.setBreakpointsRequest({ source: { path: VMBUS_PCIB }, breakpoints: [{ line: 20 }] });
   assert.deepEqual(
-    [...data.body.breakpoints, ...fns.body.breakpoints, ...lines.body.breakpoints].map((b) => [b.verified, b.message]),
+    [...data.body.breakpoints, ...fns.body.breakpoints, ...lines.body.breakpoints].map((b) => [b.verified, b.message, b.id]),
     [
-      [false, 'No scenario is loaded'],
-      [false, 'No scenario is loaded'],
-      [false, 'No scenario is loaded'],
+      [false, 'No scenario is loaded', undefined],
+      [false, 'Set once the scenario loads', 1],
+      [false, 'Set once the scenario loads', 2],
     ],
   );
 });

@@ -188,7 +188,9 @@ export class VpciRuntime {
       if (b.condition) bp.condition = b.condition;
       if (b.hitCondition) bp.hitCondition = b.hitCondition;
       if (b.logMessage) bp.logMessage = b.logMessage;
-      if (listing) {
+      // Line 0 or less is no line of any file (it was moved to the first statement or event).
+      if (b.line < 1) bp.message = 'Before the first line of the file';
+      else if (listing) {
         const l = this.m.program.listings.get(listing);
         const at = l ? nearestExecutableLine(l, b.line) : undefined;
         if (at !== undefined) {

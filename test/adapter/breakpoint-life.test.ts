@@ -193,3 +193,20 @@ test('exception filters chosen before the launch are the run’s', async () => {
   await dc.configurationDoneRequest();
   assert.equal((await stopped).body.reason, 'end');
 });
+
+test('a breakpoint on line 0 or before is no line of the file: unverified, where it was moved to the first event', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: true });
+  for (const path of [QUICKSTART, VMBUS_PCIB]) {
+    const r = await dc.setBreakpointsRequest({ source: { path }, breakpoints: [{ line: 0 }, { line: -5 }, { line: 1 }] });
+    assert.deepEqual(
+      r.body.breakpoints.map((b) => [b.verified, b.message]),
+      [
+        [false, 'Before the first line of the file'],
+        [false, 'Before the first line of the file'],
+        [true, undefined],
+      ],
+      path,
+    );
+  }
+});

@@ -577,6 +577,13 @@ export function completions(
     const v = r.ok ? stripInternal(r.value) : undefined;
     return v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).map((k) => ({ label: k, type: 'property' as const })) : [];
   }
+  // `nic0/` (a slot being typed after it): the slots of the bus's functions on the bus, as resolveFn reads them.
+  const slash = /(?:^|[^\w-])([A-Za-z_][\w-]*)\/[0-9a-fA-F.]*$/.exec(upto);
+  if (slash) {
+    const bi = ins.busIndex(slash[1]!);
+    const b = ins.m.buses[bi];
+    return b ? [...b.functions.keys()].filter((w) => b.onBus(w)).map((w) => ({ label: wslotText(w), type: 'property' as const })) : [];
+  }
   const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
   // A command's words: its bus (lspci, cfg, msix, eject, raise), the device an offer brings; nothing
   // else fits there (cfg8 or trace after 'eject ' was offered).

@@ -286,8 +286,10 @@ function completeItems({
       'function option',
     );
 
-  // `nic0/` → the slots declared on nic0.
-  if (n >= 2 && w[n - 1] === '/' && (w[0] === 'at' || w[0] === 'expect')) {
+  // `nic0/` → the slots declared on nic0, where a function goes (an event's or expectation's target); none where a bus goes.
+  if (n >= 2 && w[n - 1] === '/') {
+    const ev = w[2] ?? '';
+    if (!(n === 3 && w[0] === 'expect') && !(n === 5 && w[0] === 'at' && isEventKeyword(ev) && EVENTS[ev].target === 'function')) return [];
     const prefix = `${w[n - 2]}/`;
     return functions
       .filter((f) => f.startsWith(prefix))

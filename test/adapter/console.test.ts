@@ -307,4 +307,6 @@ test("completions after a command offer what goes there: a bus after 'eject ' (a
   assert.ok(!inner.includes('eject') && !inner.includes('lspci'), inner.join(' '));
   // The first word still offers every command.
   assert.ok((await labels('')).includes('eject'));
+  // After a bus and '/', its functions' slots: it offered every top-level name (and the buses after 'eject ').
+  for (const text of ['nic0/', 'eject nic0/', 'cfg16(nic1/0', 'nosuch/']) assert.deepEqual(await labels(text), text === 'nosuch/' ? [] : ['00.0'], text);
 });

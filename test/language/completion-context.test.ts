@@ -88,3 +88,9 @@ test("completion after 'expect BUS version' offers the versions as MAJOR.MINOR, 
   });
   assert.deepEqual(labels('expect nic0/0 version '), []);
 });
+
+test("completion after 'BUS/' offers the bus's slots where a function goes, and nothing where a bus goes", () => {
+  for (const t of ['at 0 raise nic0/', 'at 0 eject nic0/1', 'expect nic0/']) assert.deepEqual(labels(t), ['0.0'], t);
+  // fault, plug, rescind and 'on' take a bus: slots there were offered, as if a function went there.
+  for (const t of ['at 0 fault nic0/', 'at 0 plug nic0/', 'at 0 rescind nic0/', 'expect message bus-d0entry on nic0/']) assert.deepEqual(labels(t), [], t);
+});

@@ -765,7 +765,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         if (hostInfo?.supportsEject === false) gone.set(bus.name, { time: e.time, loc: e.loc });
         else if (!ejected.has(bus.name)) ejected.set(bus.name, { time: e.time, loc: e.loc, named });
       }
-      if (row.removes === 'function') goneSlot.set(sk, { time: e.time, loc: e.loc });
+      // A second removal of a function already gone (an error above) leaves the first as the one later errors point at.
+      if (row.removes === 'function' && !gs && !g) goneSlot.set(sk, { time: e.time, loc: e.loc });
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }

@@ -232,6 +232,18 @@ test('an implied slot 0 that is plugged later, or was removed, is fn-not-yet or 
   assert.deepEqual(diags(bus0 + 'at 1ms vanish nic0/0\nat 2ms detach nic0\n'), []);
 });
 
+test('a second eject of a function is bus-gone at its place, and later events on the function point at the first eject, which removed it', () => {
+  const src = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms eject nic0\nat 2ms eject nic0\nat 3ms driver nic0 msix 2\n';
+  const ds = load(src, 't.vpci', fakeContext()).diagnostics;
+  assert.deepEqual(
+    ds.map((d) => [d.code, d.loc.line, d.loc.col, d.related?.loc.line]),
+    [
+      ['bus-gone', 4, 14, 3],
+      ['bus-gone', 5, 15, 3],
+    ],
+  );
+});
+
 test('a warning names a function as the scenario does: nic0 for the implied slot 0, nic0/1.2 for a written slot', () => {
   const messages = (body: string) =>
     load(`bus nic0 {\n  function 0 intel-82599-vf\n  function 1.2 intel-82599-vf\n}\nat 0 boot\n${body}`, 't.vpci', fakeContext()).diagnostics.map(

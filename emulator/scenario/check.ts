@@ -175,6 +175,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
   const cpus = sc.vm.cpus || 4;
   const plugged = pluggedSlots();
+  /** The memory each dump function's BARs decode, as checkFunction found it (for checkBarWindows). */
+  const dumpSpace = new Map<FunctionDeclAst, { low: number; high: number }>();
   const broken: BrokenStatements = extras?.broken ?? { buses: [], unnamedBus: false, functions: [], events: [], settings: [] };
   /** Whether a statement with a syntax error may have been event `kind` (its absence explains a warning). */
   const brokenEvent = (kind: string): boolean => broken.events.includes(kind) || broken.events.includes('');
@@ -216,12 +218,12 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   /**
    * A guest whose bridge driver puts 32-bit BARs below 4 GiB and 64-bit BARs above (splitBarWindows),
    * in a vm whose `mmio` lines (they replace both default ranges) leave one side out: every bus with a
-   * catalog function that has such BARs fails to attach. One warning, on the first `mmio` line.
+   * function (catalog or dump) that has such BARs fails to attach. One warning, on the first `mmio` line.
    */
   function checkBarWindows(): void {
     const g = ctx.guestModels.find((m) => m.name === guestName);
     const mmio = sc.vm.mmio;
-    if (!g?.splitBarWindows || !ctx.deviceBarSpace || !mmio.length || broken.settings.includes('mmio')) return;
+    if (!g?.splitBarWindows || !mmio.length || broken.settings.includes('mmio')) return;
     const FOUR_GIB = 2 ** 32;
     const low = mmio.some((r) => r.base < FOUR_GIB);
     const high = mmio.some((r) => r.base + r.size > FOUR_GIB);
@@ -234,9 +236,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     ];
     const lacking = new Map<string, string>();
     for (const [bus, f] of fns) {
-      if (f.source.kind !== 'catalog' || lacking.has(bus)) continue;
-      const space = ctx.deviceBarSpace(f.source.id.name);
-      if (space && ((!high && space.high) || (!low && space.low))) lacking.set(bus, f.source.id.name);
+      if (lacking.has(bus)) continue;
+      const space = f.source.kind === 'catalog' ? ctx.deviceBarSpace?.(f.source.id.name) : dumpSpace.get(f);
+      if (space && ((!high && space.high) || (!low && space.low))) lacking.set(bus, f.source.kind === 'catalog' ? f.source.id.name : f.source.path);
     }
     if (!lacking.size) return;
     const side = high ? 'low' : 'high';
@@ -391,7 +393,9 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         // BAR sizes are checked against the dump only once each size is a power of two.
         const sizesOk = src.bars.every((b) => isPow2(b.size));
         try {
-          r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined);
+          const space = { low: 0, high: 0 };
+          r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined, space);
+          if (sizesOk && (!r || r.warning)) dumpSpace.set(f, space);
         } catch (e) {
           r = { message: String(e) };
         }

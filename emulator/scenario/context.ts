@@ -59,12 +59,13 @@ export interface ScenarioContext {
   /**
    * Parses a dump file's text/bytes: null = ok, else the error with its line.
    * When `bars` is passed, also checks the sizes against the BARs the dump
-   * implements; `bar` then names the BAR the problem is about.
+   * implements; `bar` then names the BAR the problem is about, and `space` gets their bytes as deviceBarSpace gives them.
    */
   checkDump?(
     text: string,
     select?: string,
     bars?: readonly { index: number | 'rom'; size: number }[],
+    space?: { low: number; high: number },
   ): { line?: number; message: string; bar?: number | 'rom'; warning?: true; select?: true } | null;
 }
 

@@ -30,7 +30,13 @@ export function sameAddress(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export function checkLspciText(withBom: string, select?: string, bars?: readonly { index: number | 'rom'; size: number }[]): DumpProblem | null {
+/** `space`, when given, gets the bytes the sized 32-bit and 64-bit memory BARs decode, as catalogBarSpace gives a catalog device's. */
+export function checkLspciText(
+  withBom: string,
+  select?: string,
+  bars?: readonly { index: number | 'rom'; size: number }[],
+  space?: { low: number; high: number },
+): DumpProblem | null {
   // Without a byte-order mark, whether the text was read as latin1 (one character per byte: UTF-16
   // text becomes its UTF-8, as withoutBom makes it for the machine) or decoded.
   const text = withBom.startsWith('\ufeff') ? withBom.slice(1) : withoutBomText(withBom);
@@ -73,6 +79,10 @@ export function checkLspciText(withBom: string, select?: string, bars?: readonly
       // The device used unasked, of several: said, so the user can tell which one this is about.
       const which = note ? `${dev.address} (the first of the dump's ${count} devices; \`select\` names another)` : dev.address;
       return { message: `${which}: ${l.message}`, bar: l.bar };
+    }
+    for (const b of space ? l.bars : []) {
+      if (b.kind === 'mem32') space!.low += b.size;
+      else if (b.kind === 'mem64') space!.high += b.size;
     }
   }
   return note;

@@ -630,6 +630,27 @@ test('a Linux guest whose mmio lines leave out the range above (or below) 4 GiB 
     codes(lowOnly.replace('guest linux', 'guest freebsd'), 'linux').map((d) => d[0]),
     ['bar-window-missing'],
   );
+  // A function from a dump, by the BARs its sizes lay out (as the machine lays them out): the same rule and text.
+  const gpu = readFileSync('examples/devices/nvidia-tu102-gpu.lspci', 'utf8');
+  const dctx = defaultScenarioContext((p) => (p === 'gpu.lspci' ? gpu : undefined));
+  const dump = (mmio: string) => {
+    const r = parseWithExtras(
+      `vm {\n  guest linux\n  mmio ${mmio}\n}\nbus gpu0 { function 0 dump "gpu.lspci" select 02:00.0 bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n`,
+    );
+    return checkScenario(r.scenario, dctx, r.extras, 't.vpci').map((d) => [d.code, d.loc.line, d.message]);
+  };
+  assert.deepEqual(dump('low 0xF800_0000 size 64M'), [
+    [
+      'bar-window-missing',
+      3,
+      "guest linux needs an MMIO range above 4 GiB for 64-bit BARs, and the mmio lines give none: gpu0 (gpu.lspci) will fail to attach; add 'mmio high'",
+    ],
+  ]);
+  assert.deepEqual(
+    dump('high 0x10_0000_0000 size 1G').map((d) => d[0]),
+    ['bar-window-missing'],
+  );
+  assert.deepEqual(dump('low 0xE000_0000 size 512M\n  mmio high 0x10_0000_0000 size 1G'), []);
 });
 
 test('raises before any driver event are one no-driver warning per function, on its first raise, counting the later ones', () => {

@@ -61,6 +61,8 @@ const RUN_START = /^[A-Za-z0-9_.:-]/;
 
 /** The longest duration a scenario may give (ours): two of them add up exactly in a double. */
 const MAX_DURATION_NS = 2 ** 52;
+/** The one wording of that limit, for every time, deadline and delay however it is written. */
+const tooLong = (what: string, text: string): string => `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${text}'`;
 
 /**
  * Thrown internally to abandon a statement; never escapes the parser. `reported`: its diagnostic was
@@ -133,23 +135,41 @@ const TIME_UNITS: Record<string, string> = {
   seconds: 's',
 };
 
-/** Minutes and hours as people write them, in seconds: what durationFix turns into a time the language takes. */
-const LONG_UNITS: Record<string, bigint> = { min: 60n, mins: 60n, minute: 60n, minutes: 60n, h: 3600n, hr: 3600n, hrs: 3600n, hour: 3600n, hours: 3600n };
+/** Minutes, hours and days as people write them, in seconds: what durationFix turns into a time the language takes. */
+const LONG_UNITS: Record<string, bigint> = {
+  min: 60n,
+  mins: 60n,
+  minute: 60n,
+  minutes: 60n,
+  h: 3600n,
+  hr: 3600n,
+  hrs: 3600n,
+  hour: 3600n,
+  hours: 3600n,
+  d: 86400n,
+  day: 86400n,
+  days: 86400n,
+};
+
+/** A time in minutes, hours or days (`2min`, `1.5h`) in whole nanoseconds; undefined for any other text or a fraction of a nanosecond. */
+function longTimeNs(text: string): bigint | undefined {
+  const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Z]+)$/.exec(text);
+  const long = m && LONG_UNITS[m[3]!.toLowerCase()];
+  if (!m || !long) return undefined;
+  const frac = m[2] ?? '';
+  const scaled = BigInt(m[1]!.replace(/_/g, '') + frac) * long * 1_000_000_000n;
+  return scaled % 10n ** BigInt(frac.length) === 0n ? scaled / 10n ** BigInt(frac.length) : undefined;
+}
 
 /**
  * A duration written in a form the language does not take (`5sec`, `2MS`, `1.5ms`): the same time
  * as it is written here (`5s`, `2ms`, `1500us`), or undefined when it is no time at all.
  */
 function durationFix(text: string): string | undefined {
+  // Minutes, hours and days (ours: the language stops at seconds): the same time in seconds or finer, when it fits.
+  const ns = longTimeNs(text);
+  if (ns !== undefined) return ns > 0n && ns <= BigInt(MAX_DURATION_NS) ? timeLiteral(Number(ns)) : undefined;
   const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(text);
-  // Minutes and hours (ours: the language stops at seconds): the same time in seconds or finer, when it fits.
-  const long = m && LONG_UNITS[m[3]!.toLowerCase()];
-  if (m && long) {
-    const frac = m[2] ?? '';
-    const ns = (BigInt(m[1]!.replace(/_/g, '') + frac) * long * 1_000_000_000n) / 10n ** BigInt(frac.length);
-    const exact = (BigInt(m[1]!.replace(/_/g, '') + frac) * long * 1_000_000_000n) % 10n ** BigInt(frac.length) === 0n;
-    return exact && ns > 0n && ns <= BigInt(MAX_DURATION_NS) ? timeLiteral(Number(ns)) : undefined;
-  }
   const unit = m && TIME_UNITS[m[3]!.toLowerCase()];
   if (!m || !unit) return undefined;
   const order = ['s', 'ms', 'us', 'ns'];
@@ -524,6 +544,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (t.kind !== 'invalid') return;
     if (/^-[0-9]/.test(t.text))
       fail(t.loc, 'out-of-range', range ? `${what} must be ${range[0]}..${range[1]}, not ${t.text}` : `${what} cannot be negative: '${t.text}'`);
+    if (kind === 'time' && (longTimeNs(t.text) ?? 0n) > BigInt(MAX_DURATION_NS)) fail(t.loc, 'out-of-range', tooLong(what, t.text));
     const fix = kind === 'size' ? sizeFix(t.text) : durationFix(t.text);
     if (fix)
       fail(
@@ -563,8 +584,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const fix = `${t.value as number}${unit}`;
         const at = spanLoc(t.loc, u.loc);
         const ns = BigInt(t.value as number) * DURATION_UNIT[unit]!;
-        if (ns > BigInt(MAX_DURATION_NS))
-          fail(at, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${fix}'`);
+        if (ns > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, fix));
         const d = diag(at, 'missing-unit', `a unit goes right after its number, without a space: '${fix}'`);
         d.suggestions = [fix];
         report(d);
@@ -581,10 +601,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       return { value: 0, loc: t.loc };
     }
     badNumber(what, 'time');
+    // The lexer's 'too long' (past 2^53 - 1 ns) is this limit too: said as it is.
+    if (t.kind === 'duration' && t.error) fail(t.loc, 'out-of-range', tooLong(what, t.text));
     const d = expectKind('duration', what);
     // Virtual time is whole nanoseconds in a double: an event's time plus a delay stays exact below 2^53.
-    if ((d.value as number) > MAX_DURATION_NS)
-      fail(d.loc, 'out-of-range', `${what} must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${d.text}'`);
+    if ((d.value as number) > MAX_DURATION_NS) fail(d.loc, 'out-of-range', tooLong(what, d.text));
     return { value: d.value as number, loc: d.loc };
   };
   const slot = (): SlotRef => soft(slotValue, (t) => ({ device: NaN, fn: NaN, wslot: NaN, loc: t.loc }));
@@ -1213,9 +1234,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     take();
     if (unit) take();
     const rel = unit ? (d.value as number) * Number(DURATION_UNIT[unit]!) : (d.value as number);
-    if (rel > MAX_DURATION_NS)
-      fail(spanLoc(d.loc, last.loc), 'out-of-range', `the event time must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds)`);
     const written = unit ? timeLiteral(rel) : d.text;
+    if (rel > MAX_DURATION_NS) fail(spanLoc(d.loc, last.loc), 'out-of-range', tooLong('the event time', written));
     const prev = timeline.at(-1);
     const loc = spanLoc(plus.loc, last.loc);
     const fixes = [...new Set([timeLiteral((prev?.time ?? 0) + rel), timeLiteral(rel)])];

@@ -923,8 +923,17 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     commit();
   };
   const vmSetting = (kw: Token): void => {
+    // `host`, `guest` or `cpus` given again (in this vm block or a second one): the last one wins, as for a quirk.
+    const again = (prev: Loc | undefined, loc: Loc): void => {
+      if (prev)
+        report({
+          ...diag(loc, 'duplicate-setting', `'${kw.text}' is set twice; the last one wins`, 'warning'),
+          related: { message: 'first set here', loc: prev },
+        });
+    };
     switch (kw.text) {
       case 'host': {
+        const prev = vm.hostLoc;
         const n = name('a host profile name (e.g. hyperv-2016)');
         // `host hyperv 2022`: a profile's year parted from its name by a space, read as the one word
         // meant; the checker says so once (a fix when that is a profile, else the unknown profile).
@@ -935,15 +944,20 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           vm.hostSpaced = true;
         } else vm.host = n;
         vm.hostLoc = spanLoc(kw.loc, vm.host.loc);
+        again(prev, vm.hostLoc);
         break;
       }
-      case 'guest':
+      case 'guest': {
+        const prev = vm.guestLoc;
         vm.guest = name('a guest model name (e.g. freebsd)');
         vm.guestLoc = spanLoc(kw.loc, vm.guest.loc);
+        again(prev, vm.guestLoc);
         break;
+      }
       case 'cpus': {
         const n = intIn('the CPU count', 1, 240);
         if (pending) break;
+        again(vm.cpusLoc, spanLoc(kw.loc, n.loc));
         vm.cpus = n.value;
         vm.cpusLoc = spanLoc(kw.loc, n.loc);
         break;

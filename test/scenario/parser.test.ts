@@ -239,7 +239,10 @@ test('syntax errors: code and exact range', () => {
   assert.deepEqual(codes('bus b { function 0 dump "x }\nat 0 boot\n'), [['unterminated-string', 1, 25, 29]]);
   assert.deepEqual(codes('at 1ms boot extra'), [['unexpected-token', 1, 13, 18]]);
   assert.deepEqual(codes('}'), [['unexpected-token', 1, 1, 2]]);
-  assert.deepEqual(codes('vm { cpus 4 }\nvm { cpus 2 }'), [['duplicate-vm', 2, 1, 3]]);
+  assert.deepEqual(codes('vm { cpus 4 }\nvm { cpus 2 }'), [
+    ['duplicate-vm', 2, 1, 3],
+    ['duplicate-setting', 2, 6, 12],
+  ]);
   assert.deepEqual(codes('at 1ms raise b vector 3000'), [['out-of-range', 1, 23, 27]]);
 });
 
@@ -769,4 +772,23 @@ test('every bad value of a statement is said in one pass, each at its place, and
     ['invalid-token', 1, 42],
     ['unknown-setting', 1, 45],
   ]);
+});
+
+test("'host', 'guest' or 'cpus' set twice warns on the second, the first as its note (the last one wins, as for a quirk): it was taken in silence", () => {
+  const r = parseScenario('vm {\n  host hyperv-2016\n  guest linux\n  cpus 2\n  host hyperv-2022\n}\nvm {\n  guest freebsd\n  cpus 3\n}\n');
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.loc.endCol, d.message, d.related?.loc.line]),
+    [
+      ['duplicate-setting', 5, 3, 19, "'host' is set twice; the last one wins", 2],
+      ['duplicate-vm', 7, 1, 3, "a second 'vm' block; its settings are merged into the first", undefined],
+      ['duplicate-setting', 8, 3, 16, "'guest' is set twice; the last one wins", 3],
+      ['duplicate-setting', 9, 3, 9, "'cpus' is set twice; the last one wins", 4],
+    ],
+  );
+  assert.deepEqual([r.scenario.vm.host?.name, r.scenario.vm.guest?.name, r.scenario.vm.cpus], ['hyperv-2022', 'freebsd', 3]);
+  // A second one that is itself wrong is that error alone.
+  assert.deepEqual(
+    parseScenario('vm {\n  cpus 2\n  cpus 0\n}\n').diagnostics.map((d) => d.code),
+    ['out-of-range'],
+  );
 });

@@ -1567,6 +1567,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const buses: BusDecl[] = [];
   const timeline: TimelineEvent[] = [];
   const expectations: Expectation[] = [];
+  /** The line two statements were last found on. */
+  let crowded = 0;
   try {
     for (;;) {
       skipNewlines();
@@ -1635,7 +1637,24 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (!(e instanceof StatementError)) throw e;
         // A bad value read past: the statement was read to its end, and its error said.
         if (e.reported) continue;
-        report(e.diag);
+        // `at 0 boot at 1ms driver nic0 msix 3`: a statement after another on its line is said once for the
+        // line and read as a statement of its own, as a block's items are (blockItems).
+        const at = peek();
+        const d = e.diag;
+        if (
+          at !== t &&
+          at.kind === 'word' &&
+          (TOP_KEYWORDS as readonly string[]).includes(at.text) &&
+          d.code === 'unexpected-token' &&
+          d.loc.line === at.loc.line &&
+          d.loc.col === at.loc.col
+        ) {
+          d.message += '; each statement goes on a line of its own';
+          if (crowded !== at.loc.line) report(d);
+          crowded = at.loc.line;
+          continue;
+        }
+        report(d);
         // What the statement may have been, for the checker (broken): a vm block not read sets no host or guest, and
         // a line that starts no statement may have been an event (`boot` without its time), the boot or a driver.
         const w = t.kind === 'word' ? t.text : '';

@@ -792,3 +792,26 @@ test("'host', 'guest' or 'cpus' set twice warns on the second, the first as its 
     ['out-of-range'],
   );
 });
+
+test('a statement after another on the same line is said once for the line and read as a statement of its own, as a block item is', () => {
+  const r = loadScenario(
+    'bus nic0 { function 0 intel-82599-vf }\nat 0 boot at 1ms driver nic0 msix 3 at 2ms raise nic9 vector 0\nexpect nic0 attached expect nic0 msix 3\n',
+    't.vpci',
+    defaultScenarioContext(() => undefined),
+  );
+  const each = "unexpected 'at' after the statement; each statement goes on a line of its own";
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message.startsWith('unknown bus') ? 'unknown bus' : d.message]),
+    [
+      ['unexpected-token', 2, 11, each],
+      // The third statement of the line was read and checked: it was dropped with the first.
+      ['unknown-bus', 2, 50, 'unknown bus'],
+      ['unexpected-token', 3, 22, each.replace("'at'", "'expect'")],
+    ],
+  );
+  assert.deepEqual(
+    r.scenario.timeline.map((e) => e.kind),
+    ['boot', 'driver', 'raise'],
+  );
+  assert.equal(r.scenario.expectations.length, 2);
+});

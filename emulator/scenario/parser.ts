@@ -59,6 +59,9 @@ const BARE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** The first character of a run the lexer cuts words, numbers and the like from (lexer.ts isRun). */
 const RUN_START = /^[A-Za-z0-9_.:-]/;
 
+/** The words that start a statement, a vm setting or a bus item. */
+const STARTERS: ReadonlySet<string> = new Set([...TOP_KEYWORDS, ...VM_KEYWORDS, ...BUS_KEYWORDS]);
+
 /** The longest duration a scenario may give (ours): two of them add up exactly in a double. */
 const MAX_DURATION_NS = 2 ** 52;
 /** The one wording of that limit, for every time, deadline and delay however it is written. */
@@ -367,11 +370,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   let last: Token = peek();
   /** While set, the text of each token taken (the fault action's words, to write them elsewhere as a fix). */
   let recording: string[] | undefined;
+  /** The words taken on the line `wordsLine` (a statement's), so one written again is said to be (endStatement). */
+  const lineWords = new Set<string>();
+  let wordsLine = 0;
   const take = (): Token => {
     const t = next();
     if (t.kind !== 'newline') {
       last = t;
       recording?.push(t.text);
+    }
+    if (t.kind === 'word') {
+      if (t.loc.line !== wordsLine) lineWords.clear();
+      wordsLine = t.loc.line;
+      lineWords.add(t.text);
     }
     return t;
   };
@@ -762,6 +773,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     // A word close to an optional word the statement could have gone on with (`befor 5ms`) is that word misspelt.
     if (t.kind === 'word' && t === triedAt && guesses(t.text, tried).length)
       unknownKeyword(t, `${tried.map((w) => `'${w}'`).join(' or ')} or the end of the statement`);
+    // `msix 3 msix 2`, `times 1 times 2`, `eject nic0 nic0`: a word of the statement written again (a word
+    // that starts a statement or item is the next one on the line: blockItems and the top level say so).
+    if (t.kind === 'word' && t.loc.line === wordsLine && lineWords.has(t.text) && !STARTERS.has(t.text))
+      fail(t.loc, 'duplicate-option', `'${t.text}' is given twice`);
     fail(t.loc, 'unexpected-token', `unexpected ${describe(t)} after ${what}`);
   };
   /**

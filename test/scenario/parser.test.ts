@@ -815,3 +815,17 @@ test('a statement after another on the same line is said once for the line and r
   );
   assert.equal(r.scenario.expectations.length, 2);
 });
+
+test("a word of an event or expectation written twice is 'given twice' (duplicate-option), as 'before', 'on' and 'count' are", () => {
+  const rows = (line: string) => parseScenario(`${line}\n`).diagnostics.map((d) => [d.code, d.loc.col, d.message]);
+  // Each was "unexpected 'msix' after the statement".
+  assert.deepEqual(rows('at 1ms driver nic0 msix 3 msix 2'), [['duplicate-option', 27, "'msix' is given twice"]]);
+  assert.deepEqual(rows('at 2ms raise nic0 vector 0 vector 1'), [['duplicate-option', 28, "'vector' is given twice"]]);
+  assert.deepEqual(rows('at 3ms fault nic0 create-interrupt no-reply times 1 times 2'), [['duplicate-option', 53, "'times' is given twice"]]);
+  assert.deepEqual(rows('expect nic0 vector 0 delivered cpu 1 cpu 2'), [['duplicate-option', 38, "'cpu' is given twice"]]);
+  // A word that starts a statement or an item is the next one on the line, not a repeat.
+  assert.deepEqual(
+    rows('at 0 boot at 1ms boot').map((r) => r[0]),
+    ['unexpected-token'],
+  );
+});

@@ -40,6 +40,8 @@ export interface StatementParser {
   statusName(action: FaultAction & { kind: 'status' }, name: Token): void;
   /** From `from` to the end of the last token taken. */
   span(from: Loc): Loc;
+  /** Two runs of tokens written the other way round: one error over both, with them swapped as the fix. */
+  swapped(first: readonly Token[], second: readonly Token[], why: string): never;
 }
 
 /** What the first argument of an event is: nothing, a function (`nic0` or `nic0/1.0`), a bus, or a bus declared here. */
@@ -178,6 +180,18 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
       const second = p.peek(1);
       if (first.kind === 'word' && messageByName(first.text) !== undefined && second.kind === 'word' && isFaultActionKeyword(second.text))
         p.fail(first.loc, 'missing-argument', `a fault names its bus before the message: fault BUS ${first.text} ${second.text}`);
+      // `fault create-interrupt nic0 no-reply`: the message before its bus (a bus named as a message is followed by a message).
+      const third = p.peek(2);
+      if (
+        first.kind === 'word' &&
+        messageByName(first.text) !== undefined &&
+        second.kind === 'word' &&
+        second.loc.line === first.loc.line &&
+        messageByName(second.text) === undefined &&
+        third.kind === 'word' &&
+        isFaultActionKeyword(third.text)
+      )
+        p.swapped([first], [second], 'a fault names its bus before the message');
       const bus = p.busName();
       const message = p.message();
       const action = p.faultAction();

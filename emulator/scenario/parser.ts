@@ -1244,6 +1244,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       extras.statusNames.push({ action, name: t.text, loc: t.loc });
     },
     span: (from) => spanLoc(from, last.loc),
+    swapped,
   };
   /**
    * `at +5ms`: a time written as if relative. Times are absolute (ours: the language has no relative
@@ -1291,7 +1292,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       const t = peek();
       if (t.kind !== 'word') return expected(`an event (${EVENT_KEYWORDS.join(', ')})`);
       const kw = take();
-      if (!isEventKeyword(kw.text)) return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
+      if (!isEventKeyword(kw.text)) {
+        // `at 3ms nic0 eject`: the bus (or function) before its event.
+        const tgt = [kw, ...(peek().kind === 'slash' ? runAhead(0, kw.loc.line, ['slash', 'number', 'dotted'], 2) : [])];
+        const ev = peek(tgt.length - 1);
+        if (ev.kind === 'word' && isEventKeyword(ev.text) && ev.loc.line === kw.loc.line) swapped(tgt, [ev], 'the event goes before its bus');
+        return fail(kw.loc, 'unknown-event', ...unknownWord('event', kw.text, EVENT_KEYWORDS));
+      }
       word = kw.text;
       // `driver msix 3 nic0`, `raise vector 0 nic0`: the function's arguments before the function.
       const arg = peek();

@@ -610,6 +610,12 @@ test('two parts written the other way round are one error over both, saying the 
     ['unexpected-token', 3, 14, 27, "the function goes right after 'raise', before its vector: 'nic0 vector 0'", ['nic0 vector 0']],
   ]);
   assert.deepEqual(one('expect attached nic0'), [['unexpected-token', 3, 8, 21, "the bus goes first, then its state: 'nic0 attached'", ['nic0 attached']]]);
+  // The bus before its event, the message before its bus: each was two errors or an unknown word, with no fix.
+  assert.deepEqual(one('at 1ms nic0 eject'), [['unexpected-token', 3, 8, 18, "the event goes before its bus: 'eject nic0'", ['eject nic0']]]);
+  assert.deepEqual(one('at 1ms nic0/0 raise vector 0'), [['unexpected-token', 3, 8, 20, "the event goes before its bus: 'raise nic0/0'", ['raise nic0/0']]]);
+  assert.deepEqual(one('at 1ms fault create-interrupt nic0 no-reply'), [
+    ['unexpected-token', 3, 14, 35, "a fault names its bus before the message: 'nic0 create-interrupt'", ['nic0 create-interrupt']],
+  ]);
   // The function left out: said so, not that '3' is not msix N.
   assert.deepEqual(one('at 1ms driver msix 3'), [['missing-argument', 3, 15, 19, 'the function goes before its interrupts: driver BUS msix 3']]);
   // A bus named as the word is that bus: nothing is swapped.

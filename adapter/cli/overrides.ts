@@ -31,11 +31,12 @@ export function checkHost(name: string): string | undefined {
 
 /** `name=on|off` → [name, on], or an error naming the value. */
 export function parseQuirk(text: string): { ok: true; name: string; on: boolean } | { ok: false; error: string } {
-  const m = /^([a-z0-9-]+)=(on|off)$/.exec(text);
+  // Any name before the `=` is looked up (a misspelt one is the unknown quirk, not the form); ON and Off are on and off.
+  const m = /^([^=]+)=(on|off)$/i.exec(text);
   if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
   if (!QUIRKS.some((q) => q.name === m[1]))
     return { ok: false, error: `--quirk ${text}: unknown quirk ${m[1]} (one of ${QUIRKS.map((q) => q.name).join(', ')})` };
-  return { ok: true, name: m[1]!, on: m[2] === 'on' };
+  return { ok: true, name: m[1]!, on: m[2]!.toLowerCase() === 'on' };
 }
 
 /** The quirk table as `--help-quirks` prints it. */

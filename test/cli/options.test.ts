@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { parseQuirk } from '../../adapter/cli/overrides';
 
 const CLI = resolve('dist/cli.js');
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -277,4 +278,12 @@ test("lspci's switches that are not modelled are refused by name and what they d
   }
   // A switch lspci does not have either is still unknown.
   assert.match(cli(['lspci', 'intel-82599-vf', '-Z']).err, /^vpci-lab: lspci: unknown option -Z/);
+});
+
+test('--quirk NAME=ON is on, and a misspelt name is the unknown quirk, not the form: both were "expected <name>=on|off"', () => {
+  assert.deepEqual(parseQuirk('short-packet-drop=ON'), { ok: true, name: 'short-packet-drop', on: true });
+  assert.deepEqual(parseQuirk('short-packet-drop=Off'), { ok: true, name: 'short-packet-drop', on: false });
+  const r = parseQuirk('Short_Packet_Drop=on');
+  assert.ok(!r.ok && r.error.startsWith('--quirk Short_Packet_Drop=on: unknown quirk Short_Packet_Drop (one of '), JSON.stringify(r));
+  assert.deepEqual(parseQuirk('short-packet-drop=yes'), { ok: false, error: '--quirk short-packet-drop=yes: expected <name>=on|off' });
 });

@@ -288,11 +288,11 @@ function valueAt(src: string, at: number, files: readonly { loc: Loc; real: stri
   return md ? { md, range: { start: { line, character: start }, end: { line, character: from + t.loc.endCol - 1 } } } : undefined;
 }
 
-/** A handler's failure in one line for the client's log (the stack with VPCI_DEBUG=1, where there is a process environment). */
-function failure(e: unknown): string {
+/** A failure in one line for the client's log, and what came of it (the stack with VPCI_DEBUG=1, where there is a process environment). */
+function failure(e: unknown, outcome = 'request not handled'): string {
   const debug = typeof process !== 'undefined' && !!process.env['VPCI_DEBUG'];
-  if (!(e instanceof Error)) return String(e);
-  return debug ? (e.stack ?? e.message) : `${e.message.split('\n')[0]!} (request not handled; VPCI_DEBUG=1 logs the stack)`;
+  if (debug && e instanceof Error) return e.stack ?? e.message;
+  return `${(e instanceof Error ? e.message : String(e)).split('\n')[0]!} (${outcome}; VPCI_DEBUG=1 logs the stack)`;
 }
 
 /** A request's cancellation token: the second argument vscode-languageserver passes every request handler. */
@@ -723,7 +723,8 @@ connection.onCodeAction(
 
 platform().onUncaught((e) => {
   try {
-    connection.console.error(`vpci language server: uncaught ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    // One line, as a handler's failure is: a stack is no message for the user.
+    connection.console.error(`vpci language server: uncaught ${failure(e, 'the server goes on')}`);
   } catch {
     /* the connection itself is gone */
   }

@@ -17,6 +17,9 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import type { CompletionItem, Hover, Location } from 'vscode-languageserver-protocol';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serverBundle, startServer, open } from './client';
 
 const children = new Set<ChildProcess>();
@@ -326,5 +329,27 @@ test('completion answers the same whether lines end with \\n, \\r\\n or a lone \
     }
   } finally {
     await lsp.close();
+  }
+});
+
+test('an exception no handler caught is one line in the client log, never its stack, and the server goes on', async () => {
+  // Thrown in the server's own thread (not its analysis worker) once it runs, as a bug in a timer would be.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-uncaught-'));
+  const preload = join(dir, 'throw.cjs');
+  writeFileSync(
+    preload,
+    "if (require('node:worker_threads').isMainThread) setTimeout(() => { throw new Error('probe failure\\n    at nowhere (x.js:1:1)'); }, 100);\n",
+  );
+  const lsp = await startServer(null, null, {}, ['--require', preload]);
+  try {
+    while (!lsp.errors().some((m) => m.includes('probe failure'))) await new Promise((r) => setTimeout(r, 20));
+    const said = lsp.errors().filter((m) => m.includes('probe failure'));
+    assert.equal(said.length, 1);
+    assert.doesNotMatch(said[0]!, /\n|\bat nowhere\b|x\.js/);
+    assert.match(said[0]!, /uncaught probe failure/);
+    assert.match((await open(lsp, URI, TEXT)).uri, /\.vpci$/);
+  } finally {
+    await lsp.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

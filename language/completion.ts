@@ -1,7 +1,7 @@
 // Completion in context. The scenario language is line-oriented, so the words
 // before the cursor on its line (and which block the cursor is in) say what can
 // come next: a keyword, a catalog device, a profile, a bus name, a message….
-import { markup } from './markup';
+import { markup, type TextForm } from './markup';
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type Position } from 'vscode-languageserver';
 import { scanLine, tokenize, tokensOf, type Token } from '../emulator/scenario/lexer';
 import { LineIndex } from '../emulator/scenario/lines';
@@ -90,8 +90,8 @@ export interface CompletionInput {
    * not take: Neovim and Helix said so at every accepted time.
    */
   retrigger?: string;
-  /** The client takes Markdown documentation (completionItem.documentationFormat): when false, it is sent as plain text (language/markup.ts). */
-  markdown?: boolean;
+  /** The form the client takes documentation in (completionItem.documentationFormat; language/markup.ts): Markdown by default. */
+  documentation?: TextForm;
   /** The line of `position` in the document, when `text` is a window of it from a later line: the edits' line. */
   documentLine?: number;
   /** The block the text's first line is in, when the text is a window that starts inside one (default: the top level). */
@@ -154,8 +154,8 @@ export function complete(input: CompletionInput): CompletionItem[] {
   for (const item of items) {
     const newText = item.insertText ?? item.label;
     item.textEdit = input.insertReplace ? { newText, insert, replace } : { newText, range: replace };
-    if (input.markdown === false && typeof item.documentation === 'object' && item.documentation.kind === 'markdown')
-      item.documentation = markup(item.documentation.value, false);
+    if (input.documentation && input.documentation !== 'markdown' && typeof item.documentation === 'object' && item.documentation.kind === 'markdown')
+      item.documentation = markup(item.documentation.value, input.documentation);
     if (item.command?.command === RETRIGGER) {
       if (input.retrigger) item.command = { ...item.command, command: input.retrigger };
       else delete item.command;

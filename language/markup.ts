@@ -3,12 +3,18 @@
 // name its formats, and it names plaintext alone) gets the same text as plain
 // text, its Markdown marks taken out: `**bus**` reads bus, a code span its code,
 // a table row `| BARs | BAR0 16K |` reads "BARs: BAR0 16K". Which marks are
-// taken out, and how a table reads, is our choice.
+// taken out, and how a table reads, is our choice. A client that names no
+// formats at all (one older than MarkupContent, a script) gets the plain text as
+// a string, the form every version of LSP takes there.
 import type { MarkupContent } from 'vscode-languageserver';
 
-/** Whether a client's list of formats (hover.contentFormat, documentationFormat) lets it take Markdown: yes when it names none. */
-export function takesMarkdown(formats: unknown): boolean {
-  return !Array.isArray(formats) || formats.length === 0 || formats.includes('markdown');
+/** How a client takes hover and documentation texts: Markdown, plain text, or (naming no format) a plain string. */
+export type TextForm = 'markdown' | 'plaintext' | 'string';
+
+/** The form a client's list of formats (hover.contentFormat, documentationFormat) asks for. */
+export function textForm(formats: unknown): TextForm {
+  if (!Array.isArray(formats) || formats.length === 0) return 'string';
+  return formats.includes('markdown') ? 'markdown' : 'plaintext';
 }
 
 /** One line of Markdown as plain text. */
@@ -44,7 +50,8 @@ export function plainText(md: string): string {
   return out.join('\n');
 }
 
-/** `md` as MarkupContent in the form the client takes. */
-export function markup(md: string, markdown: boolean): MarkupContent {
-  return markdown ? { kind: 'markdown', value: md } : { kind: 'plaintext', value: plainText(md) };
+/** `md` in the form the client takes. */
+export function markup(md: string, form: TextForm): MarkupContent | string {
+  if (form === 'markdown') return { kind: 'markdown', value: md };
+  return form === 'plaintext' ? { kind: 'plaintext', value: plainText(md) } : plainText(md);
 }

@@ -43,7 +43,7 @@ import { hoverMarkdown, valueMarkdown } from './hover';
 import { definition, fileDefinition, highlights, insideQuotes, references } from './definition';
 import { RenameRefused, renameEdits, renameTarget } from './rename';
 import { LEGEND } from './semantic';
-import { markup, takesMarkdown } from './markup';
+import { markup, textForm, type TextForm } from './markup';
 import { clientForms, completionItemsFor, diagnosticsFor, symbolsFor, type ClientForms } from './client-forms';
 import { TokenResults, tokenEdits, tokensInRange } from './semantic-results';
 import { codeActions } from './code-actions';
@@ -75,11 +75,11 @@ let snippetSupport = false;
 let insertReplaceSupport = false;
 /** The client asks textDocument/prepareRename first (LSP's rename.prepareSupport): only then may the server say it answers it. */
 let prepareRenameSupport = false;
-/** The client takes Markdown in hovers and in completion documentation (hover.contentFormat, completionItem.documentationFormat; language/markup.ts). */
-let hoverTakesMarkdown = true;
+/** The forms the client takes hovers and completion documentation in (hover.contentFormat, completionItem.documentationFormat; language/markup.ts). */
+let hoverForm: TextForm = 'markdown';
 /** The forms of outline, quick fixes, kinds and diagnostics the client takes (language/client-forms.ts). */
 let forms: ClientForms = clientForms(undefined);
-let documentationTakesMarkdown = true;
+let documentationForm: TextForm = 'markdown';
 /** The client's command that opens completion again (initializationOptions.retriggerCompletionCommand; language/completion.ts retrigger). */
 let retriggerCommand: string | undefined;
 /** The client takes LocationLinks from definition (definition.linkSupport): a dump path's whole string is then what is underlined. */
@@ -377,9 +377,9 @@ connection.onInitialize((params): InitializeResult => {
   documentChangesSupport = params.capabilities?.workspace?.workspaceEdit?.documentChanges === true;
   forms = clientForms(params.capabilities);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
-  hoverTakesMarkdown = takesMarkdown(params.capabilities?.textDocument?.hover?.contentFormat);
+  hoverForm = textForm(params.capabilities?.textDocument?.hover?.contentFormat);
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
-  documentationTakesMarkdown = takesMarkdown(params.capabilities?.textDocument?.completion?.completionItem?.documentationFormat);
+  documentationForm = textForm(params.capabilities?.textDocument?.completion?.completionItem?.documentationFormat);
   // Our own extension names VS Code's command (extension/language-client.ts); other clients name theirs, or none.
   const options: unknown = params.initializationOptions;
   const retrigger = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['retriggerCompletionCommand'] : undefined;
@@ -502,7 +502,7 @@ connection.onCompletion(
       snippets: snippetSupport,
       insertReplace: insertReplaceSupport,
       retrigger: retriggerCommand,
-      markdown: documentationTakesMarkdown,
+      documentation: documentationForm,
       documentLine: at.line,
       startBlock: w.startBlock,
     });
@@ -529,7 +529,7 @@ connection.onHover(
     // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
     if (commentBefore(src, at.character + 1)) return null;
     const value = n ? undefined : valueAt(src, at.character, a?.files ?? [], at.line);
-    if (value) return { contents: markup(value.md, hoverTakesMarkdown), range: value.range };
+    if (value) return { contents: markup(value.md, hoverForm), range: value.range };
     const word = e > s ? src.slice(s, e) : undefined;
     // Only the occurrences of the name hovered are needed (a bus's declaration and references).
     const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : [], word === undefined ? undefined : statementBefore(src, s));
@@ -537,7 +537,7 @@ connection.onHover(
     const range = n
       ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
       : { start: { line: at.line, character: s }, end: { line: at.line, character: e } };
-    return { contents: markup(md, hoverTakesMarkdown), range };
+    return { contents: markup(md, hoverForm), range };
   }),
 );
 

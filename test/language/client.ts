@@ -96,10 +96,15 @@ export async function startServer(
         codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, isPreferredSupport: true },
         documentLink: { tooltipSupport: true },
         publishDiagnostics: { relatedInformation: true },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
         ...textDocument,
         completion: {
           completionItemKind: { valueSet: Array.from({ length: 25 }, (_, k) => k + 1) },
           ...(textDocument['completion'] as Record<string, unknown> | undefined),
+          completionItem: {
+            documentationFormat: ['markdown', 'plaintext'],
+            ...((textDocument['completion'] as Record<string, unknown> | undefined)?.['completionItem'] as Record<string, unknown> | undefined),
+          },
         },
       },
       ...more.capabilities,

@@ -373,11 +373,11 @@ test('a completion that has more to follow carries the command the client named,
   }
 });
 
-test('a client that takes plain text alone (hover.contentFormat, documentationFormat) gets hovers and completion documentation as plain text; one that takes Markdown gets Markdown', async () => {
+test('a client that takes plain text alone (hover.contentFormat, documentationFormat) gets hovers and completion documentation as plain text; one that takes Markdown gets Markdown; one that names no format gets plain strings', async () => {
   const text = 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\n';
   const markdownSeen = /\*\*|`|\|---|^\|/m;
-  for (const formats of [['plaintext'], ['markdown', 'plaintext']]) {
-    const md = formats.includes('markdown');
+  for (const formats of [['plaintext'], ['markdown', 'plaintext'], undefined]) {
+    const md = formats?.includes('markdown') === true;
     const own = await startServer(null, null, { hover: { contentFormat: formats }, completion: { completionItem: { documentationFormat: formats } } });
     try {
       const uri = uriFor('plain.vpci');
@@ -385,13 +385,27 @@ test('a client that takes plain text alone (hover.contentFormat, documentationFo
       // The device (a table of its facts) and a keyword.
       for (const character of [25, 2]) {
         const h = await own.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character } });
+        // Naming no format, a client may not know MarkupContent (LSP 3.0): a MarkedString, the plain text as it is.
+        if (!formats) {
+          assert.equal(typeof h.contents, 'string', JSON.stringify(h.contents));
+          assert.doesNotMatch(h.contents as string, markdownSeen);
+          continue;
+        }
         const c = h.contents as { kind: string; value: string };
         assert.equal(c.kind, md ? 'markdown' : 'plaintext', `${formats.join()} ${character}`);
         assert.equal(markdownSeen.test(c.value), md, c.value);
       }
       const h = await own.conn.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 25 } });
-      if (!md) assert.match((h.contents as { value: string }).value, /^intel-82599-vf — .*\n\nVendor:Device: 8086:10ed /);
+      const plain = typeof h.contents === 'string' ? h.contents : (h.contents as { value: string }).value;
+      if (!md) assert.match(plain, /^intel-82599-vf — .*\n\nVendor:Device: 8086:10ed /);
       const items = await own.conn.sendRequest<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 23 } });
+      if (!formats) {
+        const strings = items.filter((i) => i.documentation !== undefined);
+        assert.ok(strings.length > 3);
+        for (const i of strings) assert.equal(typeof i.documentation, 'string', JSON.stringify(i));
+        for (const i of strings) assert.doesNotMatch(i.documentation as string, markdownSeen);
+        continue;
+      }
       const docs = items.map((i) => i.documentation as { kind: string; value: string } | undefined).filter((d) => d !== undefined);
       assert.ok(docs.length > 3);
       for (const d of docs) assert.equal(d.kind, md ? 'markdown' : 'plaintext');

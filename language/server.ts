@@ -405,6 +405,9 @@ connection.onInitialize((params): InitializeResult => {
   );
   return {
     capabilities: {
+      // Said, not negotiated: columns are UTF-16 code units everywhere (the lexer counts them so), which
+      // LSP 3.17 lets a server pick whatever general.positionEncodings offers.
+      positionEncoding: 'utf-16',
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       completionProvider: { triggerCharacters: [' ', '/'] },
       hoverProvider: true,

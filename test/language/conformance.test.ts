@@ -16,8 +16,9 @@ import {
   StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import type { CompletionItem, Hover, Location } from 'vscode-languageserver-protocol';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { CompletionItem, Hover, Location, Range } from 'vscode-languageserver-protocol';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serverBundle, startServer, open } from './client';
@@ -348,6 +349,60 @@ test('an exception no handler caught is one line in the client log, never its st
     assert.doesNotMatch(said[0]!, /\n|\bat nowhere\b|x\.js/);
     assert.match(said[0]!, /uncaught probe failure/);
     assert.match((await open(lsp, URI, TEXT)).uri, /\.vpci$/);
+  } finally {
+    await lsp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('positions are UTF-16 code units, and the server says so (positionEncoding) whatever encodings the client offers: diagnostics, links, hovers, completion edits and quick fixes after emoji and CJK', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-utf16-'));
+  copyFileSync('examples/devices/nvidia-tu102-gpu.lspci', join(dir, '😀漢.lspci'));
+  const lsp = await startServer(pathToFileURL(dir).href, null, {}, [], { capabilities: { general: { positionEncodings: ['utf-8', 'utf-32', 'utf-16'] } } });
+  try {
+    assert.equal(lsp.capabilities.positionEncoding, 'utf-16');
+    const bars = 'select 02:00.0 bar 0 16M bar 1 256M bar 3 32M bar 5 128 rom 512K';
+    const lines = [
+      'bus g😀 { function 0 intel-82599-vf }',
+      `bus nic1 { function 0 dump "😀漢.lspci" ${bars} serial 1 }`,
+      'bus nic2 { function 0 "漢😀" intel-82599-vf }',
+      `bus nic3 { function 0 dump "😀漢.lspci" ${bars} serail 2 }`,
+      'at 0 boot',
+      '',
+    ];
+    const uri = pathToFileURL(join(dir, 'u.vpci')).href;
+    const d = (await open(lsp, uri, lines.join('\n'))).diagnostics;
+    /** The text a range covers, read in UTF-16 units as JavaScript strings are. */
+    const covered = (r: Range): string => lines[r.start.line]!.slice(r.start.character, r.end.character);
+    assert.deepEqual(
+      d.map((x) => covered(x.range)),
+      ['😀', '"漢😀"', 'serail'],
+    );
+    const links = await lsp.conn.sendRequest<{ range: Range }[]>('textDocument/documentLink', { textDocument: { uri } });
+    assert.deepEqual(
+      links.map((l) => covered(l.range)),
+      // nic3's statement, with its slip, reads no file.
+      ['😀漢.lspci'],
+    );
+    const at = (line: number, text: string): { textDocument: { uri: string }; position: { line: number; character: number } } => ({
+      textDocument: { uri },
+      position: { line, character: lines[line]!.indexOf(text) + 1 },
+    });
+    const h = await lsp.conn.sendRequest<Hover>('textDocument/hover', at(1, '16M'));
+    assert.equal(covered(h.range!), '16M');
+    const items = await lsp.conn.sendRequest<CompletionItem[]>('textDocument/completion', at(1, 'serial'));
+    const edit = items.find((i) => i.label === 'serial')?.textEdit as { range: Range } | undefined;
+    assert.equal(edit && covered(edit.range), 'serial');
+    const slip = d.find((x) => covered(x.range) === 'serail')!;
+    const fixes = await lsp.conn.sendRequest<{ edit: { changes: Record<string, { range: Range; newText: string }[]> } }[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: slip.range,
+      context: { diagnostics: [slip] },
+    });
+    assert.deepEqual(
+      fixes[0]?.edit.changes[uri]?.map((e) => [covered(e.range), e.newText]),
+      [['serail', 'serial']],
+    );
   } finally {
     await lsp.close();
     rmSync(dir, { recursive: true, force: true });

@@ -188,11 +188,27 @@ class LineBlocks {
   }
 }
 
+/**
+ * What has changed since the text of one version was taken for an analysis: the lines edited (0-based,
+ * first and last, as lines stand now), or `moved` once an edit added or removed a line, after which
+ * none of the analysis's line numbers can be trusted.
+ */
+interface SinceTaken {
+  lo: number;
+  hi: number;
+  moved: boolean;
+}
+
+/** The takes remembered (the analyses a server still holds are of the last one or two). */
+const TAKES = 4;
+
 export class LineDocument {
   private lines: LineBlocks;
   private joined?: string;
   /** Characters in the text (UTF-16 code units), kept up to date by each edit. */
   private chars: number;
+  /** Per version whose text an analysis took (the last few): what has changed since. */
+  private taken = new Map<number, SinceTaken>();
 
   constructor(
     readonly uri: string,
@@ -256,11 +272,32 @@ export class LineDocument {
     return { line: at.line, character: Math.min(o - at.start, content(this.lines.get(at.line)).length) };
   }
 
+  /** The whole text, for an analysis of this version: what changes after it is kept (editedSince). */
+  textForAnalysis(): string {
+    this.taken.delete(this.version);
+    this.taken.set(this.version, { lo: Infinity, hi: -1, moved: false });
+    if (this.taken.size > TAKES) this.taken.delete(this.taken.keys().next().value!);
+    return this.getText();
+  }
+
+  /**
+   * The lines edited since the text of `version` was taken for its analysis ({lo: Infinity, hi: -1}
+   * when none), so that every other line stands where the analysis saw it; undefined when a line was
+   * added or removed since, or that text is not known.
+   */
+  editedSince(version: number): { lo: number; hi: number } | undefined {
+    const t = this.taken.get(version);
+    return t && !t.moved ? t : undefined;
+  }
+
   /** Applies LSP content changes in order. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    // A version that is not newer (LSP forbids it) would make two texts one version: none is trusted.
+    if (version <= this.version) this.taken.clear();
     for (const ch of changes) {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a client may send `range: null` for a whole-text change
       if (!('range' in ch) || !ch.range) {
+        for (const t of this.taken.values()) t.moved = true;
         this.lines.setText(ch.text);
         this.joined = ch.text;
         this.chars = ch.text.length;
@@ -291,6 +328,11 @@ export class LineDocument {
       let added = 0;
       for (const x of repl) added += x.length;
       lines.splice(first, last - first + 1, repl);
+      for (const t of this.taken.values()) {
+        if (repl.length !== last - first + 1) t.moved = true;
+        t.lo = Math.min(t.lo, first);
+        t.hi = Math.max(t.hi, last);
+      }
       this.chars += added - removed;
       this.joined = undefined;
     }

@@ -3,10 +3,12 @@
 // access, where analyses run — comes from language/platform.ts). Every feature reads an analysis
 // (language/analyze.ts, the same parser and checker as the CLI) computed off
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
-// the latest version wins, stale results are never published. Hover,
-// completion, definition and references answer at once from the last analysis
-// and the current text; semantic tokens, the outline, folding, highlights,
-// document links and rename wait for the analysis of the current version. Dump
+// the latest version wins, stale results are never published. Hover and
+// completion answer at once from the last analysis and the current text;
+// definition, references, highlights, quick fixes and a range's semantic tokens
+// from the last analysis where it still holds for their lines (holdsFor), else
+// like the full semantic tokens, the outline, folding, document links and rename
+// they wait for the analysis of the current version. Dump
 // files are read through the injected FileAccess (io/), confined to the
 // document's folder and the workspace folders; the paths that name one that was
 // read are links to it. Every handler is guarded: a bug in one request answers
@@ -23,6 +25,8 @@ import {
   ResponseError,
   TextDocuments,
   type CancellationToken,
+  type CodeAction,
+  type CodeActionParams,
   TextDocumentSyncKind,
   type InitializeResult,
   type Position,
@@ -460,7 +464,7 @@ documents.onDidChangeContent(
       );
       return;
     }
-    scheduler.update(doc.uri, doc.version, () => doc.getText(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);
+    scheduler.update(doc.uri, doc.version, () => doc.textForAnalysis(), scheduler.has(doc.uri) ? debounceMs(doc.lineCount) : 0);
   }),
 );
 
@@ -544,14 +548,45 @@ connection.onHover(
   }),
 );
 
-// Definition, references and highlights point elsewhere in the document: only from the analysis of the current text.
-/** The analysis of the current text, the request's position clamped to it, and the name there (if any). */
+/**
+ * Whether what the last analysis says of the lines `lines` (0-based, first and last of each span) holds for the text as it stands:
+ * no line was added or removed since the text it read, each of those lines reads as it did, and no
+ * edited line holds `word` (where a new occurrence of a name would be). Then requests that point elsewhere in
+ * the document are answered from it at once, not after the analysis of a large scenario (seconds for
+ * 1 MB) each time a key is typed.
+ */
+function holdsFor(a: DocAnalysis, doc: LineDocument, lines: Iterable<readonly [number, number]>, word?: string): boolean {
+  const edited = doc.editedSince(a.version);
+  // Many lines edited (a paste): not worth reading them all to save a wait.
+  if (!edited || edited.hi - edited.lo > 1000) return false;
+  const same = (l: number): boolean => a.line(l + 1) === lineOf(doc, l);
+  for (const [first, last] of lines) {
+    if (first > edited.hi || last < edited.lo) continue;
+    // An edited line that reads as it did (an edit undone, a character typed and deleted) still holds.
+    for (let l = Math.max(first, edited.lo); l <= Math.min(last, edited.hi); l++) if (!same(l)) return false;
+  }
+  if (word !== undefined) for (let l = edited.lo; l <= edited.hi; l++) if (!same(l) && lineOf(doc, l).includes(word)) return false;
+  return true;
+}
+
+// Definition, references and highlights point elsewhere in the document: from the analysis of the
+// current text, or the last one where it still holds for the name's lines (holdsFor).
+/** The analysis the answer comes from, the request's position clamped to the text, and the name there (if any). */
 async function under(
   p: { textDocument: { uri: string }; position: Position },
   token: CancellationToken,
 ): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence | undefined } | undefined> {
-  const a = await current(p.textDocument.uri, token);
-  const doc = documents.get(p.textDocument.uri);
+  const uri = p.textDocument.uri;
+  const last = scheduler.last(uri);
+  const now = documents.get(uri);
+  if (last && now && last.version !== now.version) {
+    const at = now.clamp(p.position);
+    const n = last.nameAt(at.line + 1, at.character + 1);
+    const lines = [at.line, ...(n ? last.named(n.name).map((x) => x.loc.line - 1) : [])].map((l) => [l, l] as const);
+    if (holdsFor(last, now, lines, n?.name.split('/')[0])) return { a: last, at, n };
+  }
+  const a = await current(uri, token);
+  const doc = documents.get(uri);
   if (!a || !doc) return undefined;
   const at = doc.clamp(p.position);
   return { a, at, n: a.nameAt(at.line + 1, at.character + 1) };
@@ -683,7 +718,11 @@ connection.languages.semanticTokens.onDelta(
 
 connection.languages.semanticTokens.onRange(
   guardAsync<[SemanticTokensRangeParams, CancellationToken], SemanticTokens>({ data: [] }, async (p, token) => {
-    const a = await current(p.textDocument.uri, token);
+    // The lines shown, from the last analysis where it holds for them (holdsFor), as a key is typed elsewhere.
+    const last = scheduler.last(p.textDocument.uri);
+    const now = documents.get(p.textDocument.uri);
+    const held = last && now && holdsFor(last, now, [[p.range.start.line, p.range.end.line]]) ? last : undefined;
+    const a = held ?? (await current(p.textDocument.uri, token));
     return { data: a ? tokensInRange(a.packed.tokens, p.range) : [] };
   }),
 );
@@ -712,13 +751,27 @@ async function current(uri: string, token?: CancellationToken): Promise<DocAnaly
   return a && documents.get(uri) ? a : undefined;
 }
 
-// Quick fixes only for diagnostics the analysis of the current text still reports at the same range.
+/** The lines (0-based) a code action request is about: its range, the diagnostics it names, and the fixes' edits. */
+function actionLines(p: CodeActionParams, actions: readonly CodeAction[]): [number, number][] {
+  const span = (r: Range): [number, number] => [r.start.line, r.end.line];
+  const out = [span(p.range), ...p.context.diagnostics.map((d) => span(d.range))];
+  for (const x of actions) for (const edits of Object.values(x.edit?.changes ?? {})) out.push(...edits.map((e) => span(e.range)));
+  return out;
+}
+
+// Quick fixes only for diagnostics the analysis of the current text still reports at the same range,
+// or the last analysis where it holds for every line they and their edits are on (holdsFor).
 connection.onCodeAction(
   guardAsync([], async (p, token) => {
-    const a = await current(p.textDocument.uri, token);
     // A client that takes no CodeAction literals may be sent Commands only, and there are none.
-    if (!a || !forms.codeActionLiterals) return [];
-    const actions = codeActions(p, { text: a.text, lspDiagnostics: a.diagnostics });
+    if (!forms.codeActionLiterals) return [];
+    const last = scheduler.last(p.textDocument.uri);
+    const now = documents.get(p.textDocument.uri);
+    const early = last && now && last.version !== now.version ? codeActions(p, { text: last.text, lspDiagnostics: last.diagnostics }) : undefined;
+    const held = early && holdsFor(last!, now!, actionLines(p, early));
+    const a = held ? undefined : await current(p.textDocument.uri, token);
+    if (!held && !a) return [];
+    const actions = early && held ? early : codeActions(p, { text: a!.text, lspDiagnostics: a!.diagnostics });
     if (!forms.preferredActions) for (const x of actions) delete x.isPreferred;
     return actions;
   }),

@@ -458,3 +458,21 @@ test('semantic tokens and folding ranges up to LARGE_DOCUMENT_TOKENS tokens, how
   assert.equal(past.tokens.length, 0);
   assert.equal(past.folding, '[]');
 });
+
+test('a document says which lines were edited since the text of a version was taken for analysis, and nothing once a line came or went or a version did not increase', () => {
+  const doc = new LineDocument('u', 'vpci', 1, 'a\nb\nc\nd\n');
+  doc.textForAnalysis();
+  assert.deepEqual(doc.editedSince(1), { lo: Infinity, hi: -1, moved: false });
+  const at = (line: number, character: number): { line: number; character: number } => ({ line, character });
+  doc.update([{ range: { start: at(1, 1), end: at(1, 1) }, text: 'x' }], 2);
+  doc.update([{ range: { start: at(3, 0), end: at(3, 1) }, text: 'y' }], 3);
+  assert.deepEqual({ ...doc.editedSince(1) }, { lo: 1, hi: 3, moved: false });
+  assert.equal(doc.editedSince(2), undefined, 'version 2 was never taken');
+  doc.textForAnalysis();
+  doc.update([{ range: { start: at(0, 1), end: at(0, 1) }, text: '\n' }], 4);
+  assert.equal(doc.editedSince(1), undefined);
+  assert.equal(doc.editedSince(3), undefined);
+  doc.textForAnalysis();
+  doc.update([{ range: { start: at(0, 0), end: at(0, 0) }, text: 'z' }], 2);
+  assert.equal(doc.editedSince(4), undefined, 'a version going back makes two texts one version');
+});

@@ -1,0 +1,112 @@
+// Requests while a large scenario is being edited (language/server.ts holdsFor): definition,
+// references, highlights, quick fixes and the semantic tokens of a range point at other lines, and
+// waited for the analysis of the text as it stands, seconds on a scenario of hundreds of kilobytes,
+// at every key typed. Where the last analysis still holds for the lines an answer is about (no line
+// added or removed since, those lines as they were, the name on no edited line) they are answered
+// from it, before the new analysis is published, and the same as it would answer; otherwise they
+// wait for it. The order of messages is what is checked, never a time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CodeAction, Location, PublishDiagnosticsParams, SemanticTokens } from 'vscode-languageserver-protocol';
+import { startServer, open, type Lsp } from './client';
+
+const URI = 'file:///virtual/typing.vpci';
+
+/** A scenario of about 600 KB: 3,000 buses, a driver event each, and expectations. */
+function large(): string[] {
+  const lines = ['vm {', '  host hyperv-2016', '  guest freebsd', '}', 'bus nic0 { function 0 intel-82599-vff }'];
+  for (let k = 1; k < 3000; k++) lines.push(`bus nic${k} { function 0 intel-82599-vf serial ${k} }`);
+  lines.push('at 0 boot');
+  for (let k = 1; k < 3000; k++) lines.push(`at ${k}ms driver nic${k} msix 3`);
+  for (let k = 1; k < 3000; k++) lines.push(`expect nic${k} attached`, `expect nic${k} msix 3`);
+  lines.push('');
+  return lines;
+}
+
+/** `request`'s answer, and whether the diagnostics of `version` had been published when it came. */
+async function answered<T>(lsp: Lsp, version: number, request: Promise<T>): Promise<{ answer: T; afterAnalysis: boolean }> {
+  const answer = await request;
+  return { answer, afterAnalysis: lsp.published().some((p: PublishDiagnosticsParams) => p.uri === URI && p.version === version) };
+}
+
+test(
+  'while a large scenario is edited, requests about unedited lines are answered from the last analysis, and the same as after the new one; those about edited lines wait',
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer(null, null, {
+      semanticTokens: { requests: { full: true, range: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+    });
+    try {
+      const lines = large();
+      const first = await open(lsp, URI, lines.join('\n'));
+      const slip = first.diagnostics.find((d) => d.code === 'unknown-device')!;
+      assert.ok(slip);
+      const busLine = lines.findIndex((l) => l.startsWith('bus nic100 '));
+      const eventLine = lines.indexOf('at 100ms driver nic100 msix 3');
+      const expectLine = lines.indexOf('expect nic100 attached');
+      const doc = { textDocument: { uri: URI } };
+      const at = (line: number, text: string): { textDocument: { uri: string }; position: { line: number; character: number } } => ({
+        ...doc,
+        position: { line, character: lines[line]!.indexOf(text) + 1 },
+      });
+      const ask = (): Promise<[Location[], Location[], unknown, CodeAction[], SemanticTokens]> =>
+        Promise.all([
+          lsp.conn.sendRequest<Location[]>('textDocument/definition', at(eventLine, 'nic100')),
+          lsp.conn.sendRequest<Location[]>('textDocument/references', { ...at(expectLine, 'nic100'), context: { includeDeclaration: true } }),
+          lsp.conn.sendRequest('textDocument/documentHighlight', at(busLine, 'nic100')),
+          lsp.conn.sendRequest<CodeAction[]>('textDocument/codeAction', { ...doc, range: slip.range, context: { diagnostics: [slip] } }),
+          lsp.conn.sendRequest<SemanticTokens>('textDocument/semanticTokens/range', {
+            ...doc,
+            range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } },
+          }),
+        ]);
+      const before = await ask();
+      assert.equal(before[0][0]?.range.start.line, busLine);
+      assert.equal(before[1].length, 4);
+      assert.equal(before[3][0]?.title, "Change to 'intel-82599-vf'");
+      assert.ok(before[4].data.length > 0);
+      const edit = async (version: number, line: number, text: string): Promise<void> => {
+        const end = { line, character: lines[line]!.length };
+        await lsp.conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri: URI, version },
+          contentChanges: [{ range: { start: end, end }, text }],
+        });
+        lines[line] += text;
+      };
+
+      // A comment typed at the end of a line far from all of them: answered from the last analysis, the same as before.
+      await edit(2, 5000, ' # typed');
+      const early = await answered(lsp, 2, ask());
+      assert.equal(early.afterAnalysis, false, 'answered only after the analysis of the edited text');
+      assert.deepEqual(early.answer, before);
+      await lsp.diagnostics(URI, 2);
+
+      // The name typed on another line: the references wait for the analysis that finds it there.
+      const line = 5000;
+      await lsp.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri: URI, version: 3 },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line]!.length } }, text: 'expect nic100 detached' }],
+      });
+      lines[line] = 'expect nic100 detached';
+      const named = await answered(
+        lsp,
+        3,
+        lsp.conn.sendRequest<Location[]>('textDocument/references', { ...at(expectLine, 'nic100'), context: { includeDeclaration: true } }),
+      );
+      assert.equal(named.afterAnalysis, true);
+      assert.equal(named.answer.length, 5);
+
+      // A line added above them: every position moves, and the answers wait for the analysis that knows it.
+      await lsp.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri: URI, version: 4 },
+        contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# added\n' }],
+      });
+      lines.unshift('# added');
+      const moved = await answered(lsp, 4, lsp.conn.sendRequest<Location[]>('textDocument/definition', at(eventLine + 1, 'nic100')));
+      assert.equal(moved.afterAnalysis, true);
+      assert.equal(moved.answer[0]?.range.start.line, busLine + 1);
+    } finally {
+      await lsp.close();
+    }
+  },
+);

@@ -27,6 +27,7 @@ import {
   type CancellationToken,
   type CodeAction,
   type CodeActionParams,
+  type Hover,
   TextDocumentSyncKind,
   type InitializeResult,
   type Position,
@@ -517,6 +518,32 @@ connection.onCompletion(
   }),
 );
 
+/**
+ * The hover at `at` from analysis `a` (undefined: none, or none for this line as it reads now), or
+ * with `wordsOnly` the hover of a word the text alone explains (a keyword, a catalog name), if any.
+ */
+function hoverAt(doc: LineDocument, at: Position, a: DocAnalysis | undefined, wordsOnly = false): Hover | null {
+  const n = a?.nameAt(at.line + 1, at.character + 1);
+  const src = lineOf(doc, at.line);
+  let s = at.character;
+  let e = at.character;
+  while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
+  while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
+  // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
+  // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
+  if (commentBefore(src, at.character + 1)) return null;
+  const value = n || wordsOnly ? undefined : valueAt(src, at.character, a?.files ?? [], at.line);
+  if (value) return { contents: markup(value.md, hoverForm), range: value.range };
+  const word = e > s ? src.slice(s, e) : undefined;
+  // Only the occurrences of the name hovered are needed (a bus's declaration and references).
+  const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : [], word === undefined ? undefined : statementBefore(src, s));
+  if (!md) return null;
+  const range = n
+    ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
+    : { start: { line: at.line, character: s }, end: { line: at.line, character: e } };
+  return { contents: markup(md, hoverForm), range };
+}
+
 connection.onHover(
   guardAsync(null, async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
@@ -524,27 +551,14 @@ connection.onHover(
     // Clamped first: the word is found by stepping from the cursor, one character at a time, so an
     // unbounded character (1e8, 2^31) would be as many steps with every other request waiting.
     const at = doc.clamp(p.position);
-    const a = usableAt(scheduler.last(doc.uri) ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token)), doc, at.line);
+    const last = scheduler.last(doc.uri);
+    // No analysis yet (a large scenario just opened and edited: its first one takes seconds): a word the
+    // text alone explains is answered at once; anything else (a name, a value) waits for it.
+    const early = last ? null : hoverAt(doc, at, undefined, true);
+    if (early) return early;
+    const a = usableAt(last ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token)), doc, at.line);
     if (token.isCancellationRequested) return null;
-    const n = a?.nameAt(at.line + 1, at.character + 1);
-    const src = lineOf(doc, at.line);
-    let s = at.character;
-    let e = at.character;
-    while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
-    while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
-    // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
-    // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
-    if (commentBefore(src, at.character + 1)) return null;
-    const value = n ? undefined : valueAt(src, at.character, a?.files ?? [], at.line);
-    if (value) return { contents: markup(value.md, hoverForm), range: value.range };
-    const word = e > s ? src.slice(s, e) : undefined;
-    // Only the occurrences of the name hovered are needed (a bus's declaration and references).
-    const md = hoverMarkdown(n, word, scenarioContext(), n && a ? a.named(n.name) : [], word === undefined ? undefined : statementBefore(src, s));
-    if (!md) return null;
-    const range = n
-      ? { start: { line: n.loc.line - 1, character: n.loc.col - 1 }, end: { line: n.loc.endLine - 1, character: n.loc.endCol - 1 } }
-      : { start: { line: at.line, character: s }, end: { line: at.line, character: e } };
-    return { contents: markup(md, hoverForm), range };
+    return hoverAt(doc, at, a);
   }),
 );
 

@@ -4,10 +4,11 @@
 // at every key typed. Where the last analysis still holds for the lines an answer is about (no line
 // added or removed since, those lines as they were, the name on no edited line) they are answered
 // from it, before the new analysis is published, and the same as it would answer; otherwise they
-// wait for it. The order of messages is what is checked, never a time.
+// wait for it. A hover before the first analysis explains a keyword at once and waits only for a
+// name. The order of messages is what is checked, never a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeAction, Location, PublishDiagnosticsParams, SemanticTokens } from 'vscode-languageserver-protocol';
+import type { CodeAction, Hover, Location, PublishDiagnosticsParams, SemanticTokens } from 'vscode-languageserver-protocol';
 import { startServer, open, type Lsp } from './client';
 
 const URI = 'file:///virtual/typing.vpci';
@@ -105,6 +106,31 @@ test(
       const moved = await answered(lsp, 4, lsp.conn.sendRequest<Location[]>('textDocument/definition', at(eventLine + 1, 'nic100')));
       assert.equal(moved.afterAnalysis, true);
       assert.equal(moved.answer[0]?.range.start.line, busLine + 1);
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test(
+  'a keyword hovered in a large scenario just opened is explained at once; a bus name waits for the first analysis, which knows it',
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const lines = large();
+      const line = lines.indexOf('at 100ms driver nic100 msix 3');
+      const first = lsp.diagnostics(URI, 1);
+      await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: lines.join('\n') } });
+      const hover = (text: string): Promise<Hover | null> =>
+        lsp.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line, character: lines[line]!.indexOf(text) + 1 } });
+      const keyword = await answered(lsp, 1, hover('driver'));
+      assert.equal(keyword.afterAnalysis, false, 'the keyword waited for the first analysis');
+      assert.match(JSON.stringify(keyword.answer?.contents), /driver\*\* \(event\)/);
+      const bus = await answered(lsp, 1, hover('nic100'));
+      assert.equal(bus.afterAnalysis, true);
+      assert.match(JSON.stringify(bus.answer?.contents), /bus nic100\*\* — declared on line/);
+      await first;
     } finally {
       await lsp.close();
     }

@@ -565,7 +565,7 @@ connection.onHover(
 /**
  * Whether what the last analysis says of the lines `lines` (0-based, first and last of each span) holds for the text as it stands:
  * no line was added or removed since the text it read, each of those lines reads as it did, and no
- * edited line holds `word` (where a new occurrence of a name would be). Then requests that point elsewhere in
+ * edited line holds `word`, nor held it (where an occurrence of a name would have come or gone). Then requests that point elsewhere in
  * the document are answered from it at once, not after the analysis of a large scenario (seconds for
  * 1 MB) each time a key is typed.
  */
@@ -579,7 +579,9 @@ function holdsFor(a: DocAnalysis, doc: LineDocument, lines: Iterable<readonly [n
     // An edited line that reads as it did (an edit undone, a character typed and deleted) still holds.
     for (let l = Math.max(first, edited.lo); l <= Math.min(last, edited.hi); l++) if (!same(l)) return false;
   }
-  if (word !== undefined) for (let l = edited.lo; l <= edited.hi; l++) if (!same(l) && lineOf(doc, l).includes(word)) return false;
+  // Nor where it stood before (the bus block a function line is in, renamed).
+  if (word !== undefined)
+    for (let l = edited.lo; l <= edited.hi; l++) if (!same(l) && (lineOf(doc, l).includes(word) || a.line(l + 1).includes(word))) return false;
   return true;
 }
 

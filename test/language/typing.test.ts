@@ -15,9 +15,18 @@ const URI = 'file:///virtual/typing.vpci';
 
 /** A scenario of about 600 KB: 3,000 buses, a driver event each, and expectations. */
 function large(): string[] {
-  const lines = ['vm {', '  host hyperv-2016', '  guest freebsd', '}', 'bus nic0 { function 0 intel-82599-vff }'];
+  const lines = [
+    'vm {',
+    '  host hyperv-2016',
+    '  guest freebsd',
+    '}',
+    'bus nic0 { function 0 intel-82599-vff }',
+    'bus blk {',
+    '  function 0 intel-82599-vf',
+    '}',
+  ];
   for (let k = 1; k < 3000; k++) lines.push(`bus nic${k} { function 0 intel-82599-vf serial ${k} }`);
-  lines.push('at 0 boot');
+  lines.push('at 0 boot', 'at 1ms driver blk/0 msix 3');
   for (let k = 1; k < 3000; k++) lines.push(`at ${k}ms driver nic${k} msix 3`);
   for (let k = 1; k < 3000; k++) lines.push(`expect nic${k} attached`, `expect nic${k} msix 3`);
   lines.push('');
@@ -131,6 +140,32 @@ test(
       assert.equal(bus.afterAnalysis, true);
       assert.match(JSON.stringify(bus.answer?.contents), /bus nic100\*\* — declared on line/);
       await first;
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test(
+  "a function line's bus, renamed on its block's first line: the function's highlights wait for the analysis that knows it",
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const lines = large();
+      await open(lsp, URI, lines.join('\n'));
+      const fn = lines.indexOf('  function 0 intel-82599-vf');
+      const highlight = (): Promise<unknown[]> =>
+        lsp.conn.sendRequest<unknown[]>('textDocument/documentHighlight', { textDocument: { uri: URI }, position: { line: fn, character: 11 } });
+      assert.equal((await highlight()).length, 2, 'the function and the driver event naming blk/0');
+      const open_ = lines.indexOf('bus blk {');
+      await lsp.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri: URI, version: 2 },
+        contentChanges: [{ range: { start: { line: open_, character: 4 }, end: { line: open_, character: 7 } }, text: 'eth' }],
+      });
+      const after = await answered(lsp, 2, highlight());
+      assert.equal(after.afterAnalysis, true);
+      assert.equal(after.answer.length, 1, JSON.stringify(after.answer));
     } finally {
       await lsp.close();
     }

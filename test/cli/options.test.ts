@@ -262,10 +262,8 @@ test('lspci -F FILE reads the dump as lspci -F does, the same as the file named 
 });
 
 test("lspci's switches that are not modelled are refused by name and what they do, not as unknown options", () => {
+  // (-t and -P are modelled: test/pci/lspci-tree.test.ts.)
   for (const [args, what] of [
-    [['-t'], '-t (bus tree)'],
-    [['-vt'], '-t (bus tree)'],
-    [['-PP'], '-P (bridge path)'],
     [['-i', 'pci.ids'], '-i (ID database: the bundled pci.ids names devices here)'],
     [['-M'], '-M (bus mapping)'],
     [['-A', 'linux-sysfs'], '-A (access method)'],

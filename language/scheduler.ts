@@ -68,8 +68,10 @@ export class AnalysisScheduler {
     d.text = text;
     d.wantedSeq = ++this.seq;
     d.failures = 0;
-    // The job in flight analyses an older text: let it go.
-    if (d.runningSeq !== undefined) this.runner.drop(d.runningSeq);
+    // The job in flight analyses an older text: let it go, unless it is the document's first (ours: a
+    // large scenario opened and edited at once had its first analysis dropped at each edit, and nothing
+    // to answer a name's hover or completion from for seconds; finished, it is the last good one).
+    if (d.runningSeq !== undefined && d.last) this.runner.drop(d.runningSeq);
     if (d.timer) clearTimeout(d.timer);
     d.due = false;
     const doc = d;

@@ -171,3 +171,35 @@ test(
     }
   },
 );
+
+test(
+  "a large scenario edited while its first analysis runs: that analysis is kept, and a bus name's hover is answered from it before the edited text's",
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const lines = large();
+      const line = lines.indexOf('at 100ms driver nic100 msix 3');
+      await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: lines.join('\n') } });
+      const end = { line: 5000, character: lines[5000]!.length };
+      await lsp.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri: URI, version: 2 },
+        contentChanges: [{ range: { start: end, end }, text: ' # typed' }],
+      });
+      const second = lsp.diagnostics(URI, 2);
+      const bus = await answered(
+        lsp,
+        2,
+        lsp.conn.sendRequest<Hover | null>('textDocument/hover', {
+          textDocument: { uri: URI },
+          position: { line, character: lines[line]!.indexOf('nic100') + 1 },
+        }),
+      );
+      assert.equal(bus.afterAnalysis, false, 'the first analysis was dropped, and the hover waited for the next one');
+      assert.match(JSON.stringify(bus.answer?.contents), /bus nic100\*\* — declared on line/);
+      await second;
+    } finally {
+      await lsp.close();
+    }
+  },
+);

@@ -224,6 +224,21 @@ export class DocAnalysis {
     return undefined;
   }
 
+  /** Every occurrence on 1-based `line` (those nameAt skips too), in source order. */
+  namesOn(line: number): NameOccurrence[] {
+    const { kinds, locs } = this.packed.names;
+    let lo = 0;
+    let hi = kinds.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (locs[mid * 4]! < line) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: NameOccurrence[] = [];
+    for (let i = lo; i < kinds.length && locs[i * 4] === line; i++) out.push(this.occurrence(i));
+    return out;
+  }
+
   /** Every occurrence of one name (a bus's declaration and references…), without unpacking the others. */
   named(name: string): NameOccurrence[] {
     this.words_ ??= this.packed.names.text.split('\n');

@@ -6,7 +6,8 @@
 // the latest version wins, stale results are never published. Hover and
 // completion answer at once from the last analysis and the current text;
 // definition, references, highlights, quick fixes and a range's semantic tokens
-// from the last analysis where it still holds for their lines (holdsFor), else
+// from the last analysis where it still holds for their lines (holdsFor) or with
+// the one line edited since read again alone (relinedNow; hover too), else
 // like the full semantic tokens, the outline, folding, document links and rename
 // they wait for the analysis of the current version. Dump
 // files are read through the injected FileAccess (io/), confined to the
@@ -65,6 +66,7 @@ import { platform } from './platform';
 import type { DocAnalysis } from './packed';
 import type { NameOccurrence } from './names';
 import { LineDocument } from './document';
+import { relined, type NameIndex } from './relined';
 
 const { connection, files, pathOf, uriOf } = platform();
 // Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
@@ -522,7 +524,7 @@ connection.onCompletion(
  * The hover at `at` from analysis `a` (undefined: none, or none for this line as it reads now), or
  * with `wordsOnly` the hover of a word the text alone explains (a keyword, a catalog name), if any.
  */
-function hoverAt(doc: LineDocument, at: Position, a: DocAnalysis | undefined, wordsOnly = false): Hover | null {
+function hoverAt(doc: LineDocument, at: Position, a: NameIndex | undefined, wordsOnly = false): Hover | null {
   const n = a?.nameAt(at.line + 1, at.character + 1);
   const src = lineOf(doc, at.line);
   let s = at.character;
@@ -556,9 +558,9 @@ connection.onHover(
     // text alone explains is answered at once; anything else (a name, a value) waits for it.
     const early = last ? null : hoverAt(doc, at, undefined, true);
     if (early) return early;
-    const a = usableAt(last ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token)), doc, at.line);
+    const a = last ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token));
     if (token.isCancellationRequested) return null;
-    return hoverAt(doc, at, a);
+    return hoverAt(doc, at, usableAt(a, doc, at.line) ?? (a && relinedNow(a, doc)));
   }),
 );
 
@@ -585,13 +587,30 @@ function holdsFor(a: DocAnalysis, doc: LineDocument, lines: Iterable<readonly [n
   return true;
 }
 
+/**
+ * The last analysis's names with the one line that reads otherwise since read as it stands now
+ * (language/relined.ts); undefined when more lines do, or when that is not known without a new analysis.
+ */
+function relinedNow(a: DocAnalysis, doc: LineDocument): NameIndex | undefined {
+  const edited = doc.editedSince(a.version);
+  if (!edited || edited.hi - edited.lo > 1000) return undefined;
+  let line: number | undefined;
+  for (let l = edited.lo; l <= edited.hi; l++) {
+    if (a.line(l + 1) === lineOf(doc, l)) continue;
+    if (line !== undefined) return undefined;
+    line = l;
+  }
+  return line === undefined ? a : relined(a, line, (l) => lineOf(doc, l), doc.lineCount);
+}
+
 // Definition, references and highlights point elsewhere in the document: from the analysis of the
-// current text, or the last one where it still holds for the name's lines (holdsFor).
+// current text, or the last one where it still holds for the name's lines (holdsFor), or with the one
+// line edited since read again (relinedNow).
 /** The analysis the answer comes from, the request's position clamped to the text, and the name there (if any). */
 async function under(
   p: { textDocument: { uri: string }; position: Position },
   token: CancellationToken,
-): Promise<{ a: DocAnalysis; at: Position; n: NameOccurrence | undefined } | undefined> {
+): Promise<{ a: NameIndex; at: Position; n: NameOccurrence | undefined } | undefined> {
   const uri = p.textDocument.uri;
   const last = scheduler.last(uri);
   const now = documents.get(uri);
@@ -600,6 +619,8 @@ async function under(
     const n = last.nameAt(at.line + 1, at.character + 1);
     const lines = [at.line, ...(n ? last.named(n.name).map((x) => x.loc.line - 1) : [])].map((l) => [l, l] as const);
     if (holdsFor(last, now, lines, n?.name.split('/')[0])) return { a: last, at, n };
+    const r = relinedNow(last, now);
+    if (r) return { a: r, at, n: r.nameAt(at.line + 1, at.character + 1) };
   }
   const a = await current(uri, token);
   const doc = documents.get(uri);

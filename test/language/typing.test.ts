@@ -2,7 +2,8 @@
 // references, highlights, quick fixes and the semantic tokens of a range point at other lines, and
 // waited for the analysis of the text as it stands, seconds on a scenario of hundreds of kilobytes,
 // at every key typed. Where the last analysis still holds for the lines an answer is about (no line
-// added or removed since, those lines as they were, the name on no edited line) they are answered
+// added or removed since, those lines as they were, the name on no edited line), or where the one
+// line edited is a statement of its own, read again alone (language/relined.ts), they are answered
 // from it, before the new analysis is published, and the same as it would answer; otherwise they
 // wait for it. A hover before the first analysis explains a keyword at once and waits only for a
 // name. The order of messages is what is checked, never a time.
@@ -91,7 +92,7 @@ test(
       assert.deepEqual(early.answer, before);
       await lsp.diagnostics(URI, 2);
 
-      // The name typed on another line: the references wait for the analysis that finds it there.
+      // The name typed on another line, a statement of its own: that line is read again, and the references find it there.
       const line = 5000;
       await lsp.conn.sendNotification('textDocument/didChange', {
         textDocument: { uri: URI, version: 3 },
@@ -103,8 +104,9 @@ test(
         3,
         lsp.conn.sendRequest<Location[]>('textDocument/references', { ...at(expectLine, 'nic100'), context: { includeDeclaration: true } }),
       );
-      assert.equal(named.afterAnalysis, true);
+      assert.equal(named.afterAnalysis, false);
       assert.equal(named.answer.length, 5);
+      await lsp.diagnostics(URI, 3);
 
       // A line added above them: every position moves, and the answers wait for the analysis that knows it.
       await lsp.conn.sendNotification('textDocument/didChange', {
@@ -198,6 +200,51 @@ test(
       assert.equal(bus.afterAnalysis, false, 'the first analysis was dropped, and the hover waited for the next one');
       assert.match(JSON.stringify(bus.answer?.contents), /bus nic100\*\* — declared on line/);
       await second;
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test(
+  'on the line being typed, highlights and definition are answered from the last analysis with that line read again, the same as after the new analysis',
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const lines = large();
+      await open(lsp, URI, lines.join('\n'));
+      const line = lines.indexOf('at 100ms driver nic100 msix 3');
+      const ask = (): Promise<[unknown[], Location[]]> => {
+        const position = { line, character: 17 };
+        return Promise.all([
+          lsp.conn.sendRequest<unknown[]>('textDocument/documentHighlight', { textDocument: { uri: URI }, position }),
+          lsp.conn.sendRequest<Location[]>('textDocument/definition', { textDocument: { uri: URI }, position }),
+        ]);
+      };
+      const change = async (version: number, from: number, to: number, text: string): Promise<void> => {
+        await lsp.conn.sendNotification('textDocument/didChange', {
+          textDocument: { uri: URI, version },
+          contentChanges: [{ range: { start: { line, character: from }, end: { line, character: to } }, text }],
+        });
+      };
+      // The bus named on the line changed (nic100 to nic101): its other occurrences are nic101's.
+      await change(2, 21, 22, '1');
+      const early = await answered(lsp, 2, ask());
+      assert.equal(early.afterAnalysis, false, 'waited for the analysis of the edited text');
+      assert.equal(early.answer[0].length, 5, JSON.stringify(early.answer[0]));
+      assert.equal(
+        early.answer[1][0]?.range.start.line,
+        lines.findIndex((l) => l.startsWith('bus nic101 ')),
+      );
+      await lsp.diagnostics(URI, 2);
+      assert.deepEqual(await ask(), early.answer);
+      // A slot typed after it (nic101 to nic101/0.0): the bus name is still read as the bus.
+      await change(3, 22, 22, '/0.0');
+      const slot = await answered(lsp, 3, ask());
+      assert.equal(slot.afterAnalysis, false);
+      await lsp.diagnostics(URI, 3);
+      assert.deepEqual(await ask(), slot.answer);
     } finally {
       await lsp.close();
     }

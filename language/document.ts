@@ -209,6 +209,8 @@ export class LineDocument {
   private chars: number;
   /** Per version whose text an analysis took (the last few): what has changed since. */
   private taken = new Map<number, SinceTaken>();
+  /** The version of the last analysis that finished (keep): its take is not forgotten for newer ones that may never finish. */
+  private kept?: number;
 
   constructor(
     readonly uri: string,
@@ -276,8 +278,15 @@ export class LineDocument {
   textForAnalysis(): string {
     this.taken.delete(this.version);
     this.taken.set(this.version, { lo: Infinity, hi: -1, moved: false });
-    if (this.taken.size > TAKES) this.taken.delete(this.taken.keys().next().value!);
+    // The oldest but the kept one: while keys are typed, every analysis started is dropped for the next, and
+    // the kept one (the last to finish) was forgotten after TAKES of them, so every answer waited.
+    if (this.taken.size > TAKES) this.taken.delete([...this.taken.keys()].find((v) => v !== this.kept)!);
     return this.getText();
+  }
+
+  /** The analysis of `version` finished and is the one answers come from: its take is kept (see textForAnalysis). */
+  keep(version: number): void {
+    this.kept = version;
   }
 
   /**

@@ -49,6 +49,8 @@ export class AnalysisScheduler {
     private readonly log: (text: string) => void = () => {},
     /** The document's latest version is too large to analyse in the memory there is (say so). */
     private readonly onTooLarge: (uri: string, version: number) => void = () => {},
+    /** A finished analysis is now the document's last good one (current or not). */
+    private readonly onLast: (a: DocAnalysis) => void = () => {},
   ) {}
 
   /** Swaps the runner (the worker could not start): the job in flight is run again on the new one. */
@@ -203,7 +205,10 @@ export class AnalysisScheduler {
     if (open && packed) {
       const a = new DocAnalysis(packed, job.text);
       // Newer than what is kept: the best answer for hover and completion, even if already overtaken.
-      if (!doc.last || a.seq > doc.last.seq) doc.last = a;
+      if (!doc.last || a.seq > doc.last.seq) {
+        doc.last = a;
+        this.onLast(a);
+      }
       if (a.seq === doc.wantedSeq) this.onCurrent(a);
       const ready = doc.waiters.filter((w) => a.seq >= w.seq);
       doc.waiters = doc.waiters.filter((w) => a.seq < w.seq);

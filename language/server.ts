@@ -206,6 +206,7 @@ const scheduler = new AnalysisScheduler(
       `this scenario (${bytesText(doc.length)}, ${doc.lineCount.toLocaleString('en-US')} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`,
     );
   },
+  (a) => documents.get(a.uri)?.keep(a.version),
 );
 
 /** Publishes the one diagnostic of a document that is not checked, at its first line: why not. */

@@ -1,7 +1,7 @@
 // The last analysis's name index with the one line being typed read again (ours): definition,
 // highlights and hover on that line waited for the analysis of the whole text, seconds for a 1 MB
-// scenario at every key. A line that is a whole top-level statement (`at …`, `expect …`) on its own,
-// with no brace and a statement (or the end) after it, is parsed alone: the parser starts each such
+// scenario at every key. A line that is a whole top-level statement (`at …`, `expect …`, `bus …`) on its own,
+// with no brace but a block closed on it, and a statement (or the end) after it, is parsed alone: the parser starts each such
 // line afresh and reads nothing past it, so its names are those the whole text's parse would find
 // there. Anything else (a bus block's line, a declaration of a bus named like a word on the line,
 // a dump path, several lines edited) is not answered here: the caller waits for the analysis.
@@ -43,16 +43,21 @@ function declaresBus(a: DocAnalysis, word: string): boolean {
   return is;
 }
 
-/** Whether `text` is one top-level `at` or `expect` statement's line: it starts with one, and has no brace. */
+/**
+ * The words of `text` when it is one top-level `at`, `expect` or `bus` statement's line: it starts with one,
+ * and has no brace but a block closed on it (`at 5ms offer hp1 { function 0 … }`).
+ */
 function statementLine(text: string): string[] | undefined {
   const words: string[] = [];
+  let braces = 0;
   for (const t of tokensOf(text)) {
-    if (t.kind === 'lbrace' || t.kind === 'rbrace') return undefined;
+    if (t.kind === 'lbrace' && braces++ > 0) return undefined;
+    if (t.kind === 'rbrace' && braces-- !== 1) return undefined;
     // A name in quotes is a name too (the parser's quotedName).
     if (t.kind === 'word' || t.kind === 'string') words.push(t.kind === 'word' ? t.text : String(t.value ?? t.text));
     else if (t.kind !== 'comment' && t.kind !== 'eof' && !words.length) return undefined;
   }
-  return words[0] === 'at' || words[0] === 'expect' ? words : undefined;
+  return braces === 0 && (words[0] === 'at' || words[0] === 'expect' || words[0] === 'bus') ? words : undefined;
 }
 
 /** The names of `text` parsed alone, as on 1-based `line`, and its syntax diagnostics; undefined when it names a file or is no text. */

@@ -23,6 +23,7 @@ import {
 } from './ast';
 import type { FaultAction } from '../vpci/host/faults';
 import type { ScenarioContext } from './context';
+import type { DumpProblem } from './dump-check';
 import { versionText } from './context';
 import { statusByName, statusInStyle, suggestions } from './names';
 import { OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
@@ -389,7 +390,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (text === undefined) add('error', src.pathLoc, 'dump-missing', `cannot read dump file '${src.path}'${hint}`, undefined, fix);
       else if (typeof text !== 'string') add('error', src.pathLoc, text.code, text.message + hint, undefined, fix);
       else if (ctx.checkDump) {
-        let r: { line?: number; message: string; bar?: number | 'rom'; warning?: true; select?: true } | null;
+        let r: DumpProblem | null;
         // BAR sizes are checked against the dump only once each size is a power of two.
         const sizesOk = src.bars.every((b) => isPow2(b.size));
         try {
@@ -399,12 +400,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         } catch (e) {
           r = { message: String(e) };
         }
-        if (r?.warning) add('warning', src.pathLoc, 'dump-several-devices', `${src.path}: ${r.message}`);
-        else if (r && r.bar !== undefined) {
-          const clause = src.bars.find((b) => b.index === r.bar);
-          add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${r.message}`);
-        } else if (r?.select && src.selectLoc) add('error', src.selectLoc, 'dump-unparsable', `${src.path}: ${r.message}`);
-        else if (r) add('error', src.pathLoc, 'dump-unparsable', `${src.path}${r.line !== undefined ? `:${r.line}` : ''}: ${r.message}`);
+        for (let p: DumpProblem | null | undefined = r; p; p = p.also) {
+          const q = p;
+          if (q.absent) add(q.warning ? 'warning' : 'error', src.pathLoc, 'dump-no-device', `${src.path}: ${q.message}`);
+          else if (q.warning) add('warning', src.pathLoc, 'dump-several-devices', `${src.path}: ${q.message}`);
+          else if (q.bar !== undefined) {
+            const clause = src.bars.find((b) => b.index === q.bar);
+            add('error', clause?.loc ?? src.pathLoc, 'bar-layout', `${src.path}: ${q.message}`);
+          } else if (q.select && src.selectLoc) add('error', src.selectLoc, 'dump-unparsable', `${src.path}: ${q.message}`);
+          else add('error', src.pathLoc, 'dump-unparsable', `${src.path}${q.line !== undefined ? `:${q.line}` : ''}: ${q.message}`);
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import { HOST_PROFILES } from '../vpci/host/profiles';
 import { GUEST_MODELS, type GuestModelRow } from '../vpci/guest/models';
 import { QUIRKS } from '../vpci/guest/quirks';
 import { MESSAGE_NAMES, STATUS_NAMES } from './names';
-import { checkLspciText } from './dump-check';
+import { checkLspciText, type DumpProblem } from './dump-check';
 import { CATALOG_DEVICES } from './devices';
 import { catalogBytes, catalogEntry } from '../pci/catalog';
 import { layoutBars } from '../pci/bars';
@@ -66,7 +66,7 @@ export interface ScenarioContext {
     select?: string,
     bars?: readonly { index: number | 'rom'; size: number }[],
     space?: { low: number; high: number },
-  ): { line?: number; message: string; bar?: number | 'rom'; warning?: true; select?: true } | null;
+  ): DumpProblem | null;
 }
 
 /** `1.4` for 0x00010004. */

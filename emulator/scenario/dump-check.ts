@@ -17,6 +17,29 @@ export interface DumpProblem {
   bar?: number | 'rom';
   /** true: the problem is the `select` address (no such device in the dump). */
   select?: true;
+  /** true: the device's IDs read as an empty slot (code dump-no-device). */
+  absent?: true;
+  /** A second problem found in the same pass (each mistake said once, all of them at once). */
+  also?: DumpProblem;
+}
+
+/**
+ * Whether IDs read at config offset 0 are an empty slot to each guest's scan. Linux v6.12.118
+ * drivers/pci/probe.c pci_bus_generic_read_dev_vendor_id: the dword 0xffffffff, 0, 0x0000ffff or
+ * 0xffff0000. FreeBSD sys/dev/pci/pci.c pci_add_children: a Vendor ID of PCIV_INVALID (0xffff).
+ * A Vendor ID 0x0000 that both take is said too (ours): it is what a dump of a failed read holds.
+ */
+export function emptySlotIds(bytes: Uint8Array): DumpProblem | null {
+  const v = (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
+  const d = (bytes[2] ?? 0) | ((bytes[3] ?? 0) << 8);
+  if (v !== 0 && v !== 0xffff) return null;
+  const linux = d === 0 || d === 0xffff;
+  const freebsd = v === 0xffff;
+  const hex = (n: number): string => n.toString(16).padStart(4, '0');
+  const who = linux && freebsd ? 'both guests' : linux ? 'Linux' : freebsd ? 'FreeBSD' : '';
+  const p: DumpProblem = { message: `IDs [${hex(v)}:${hex(d)}] ${who ? `mean no device to ${who}` : 'have no valid vendor'}`, absent: true };
+  if (!(linux && freebsd)) p.warning = true;
+  return p;
 }
 
 /** "01:00.0" and "0000:01:00.0" name the same device. */
@@ -78,12 +101,19 @@ export function checkLspciText(
     if (!l.ok) {
       // The device used unasked, of several: said, so the user can tell which one this is about.
       const which = note ? `${dev.address} (the first of the dump's ${count} devices; \`select\` names another)` : dev.address;
-      return { message: `${which}: ${l.message}`, bar: l.bar };
+      const bad: DumpProblem = { message: `${which}: ${l.message}`, bar: l.bar };
+      const empty = emptySlotIds(dev.bytes);
+      if (empty) bad.also = { ...empty, message: `${dev.address}: ${empty.message}` };
+      return bad;
     }
     for (const b of space ? l.bars : []) {
       if (b.kind === 'mem32') space!.low += b.size;
       else if (b.kind === 'mem64') space!.high += b.size;
     }
   }
-  return note;
+  const empty = emptySlotIds(dev.bytes);
+  if (!empty) return note;
+  empty.message = `${dev.address}: ${empty.message}`;
+  if (note) empty.also = note;
+  return empty;
 }

@@ -159,6 +159,31 @@ test('a dump of several devices with no select: a warning naming the addresses a
   assert.match(m.message, /holds 11 devices \(01:00\.0, 02:00\.0, .*08:00\.0, … 3 more\); the first, 01:00\.0, is used/);
 });
 
+test('a dump whose IDs read as an empty slot: which guest finds no device, an error when neither does', () => {
+  // With more, BAR0 is 64-bit, so `bar 1` names its upper half.
+  const ids = (v: string, bar64: boolean): string => GOOD_DUMP.replace('86 80 ed 10', v).replace('10: 00', bar64 ? '10: 04' : '10: 00');
+  const said = (v: string, more = ''): unknown[] =>
+    load(`bus g { function 0 dump "g.lspci"${more} }`, 't.vpci', fakeContext({ 'g.lspci': ids(v, more !== '') })).diagnostics.map((d) => [
+      d.severity,
+      d.code,
+      d.loc.col,
+      d.message,
+    ]);
+  assert.deepEqual(said('00 00 00 00'), [['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [0000:0000] mean no device to Linux']]);
+  assert.deepEqual(said('ff ff ed 10'), [['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [ffff:10ed] mean no device to FreeBSD']]);
+  assert.deepEqual(said('00 00 ed 10'), [['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [0000:10ed] have no valid vendor']]);
+  assert.deepEqual(said('ff ff 00 00'), [['error', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [ffff:0000] mean no device to both guests']]);
+  // With a BAR that does not fit, both are said.
+  assert.deepEqual(
+    said('ff ff ff ff', ' bar 0 16M bar 1 16M').map((d) => (d as unknown[]).slice(0, 2)),
+    [
+      ['error', 'dump-no-device'],
+      ['error', 'bar-layout'],
+    ],
+  );
+  assert.deepEqual(said('86 80 ed 10'), []);
+});
+
 test('events on buses that do not exist yet, any more, or at all', () => {
   const src = [
     'bus a { function 0 intel-82599-vf }',

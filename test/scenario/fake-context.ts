@@ -3,9 +3,10 @@
 import type { ScenarioContext } from '../../emulator/scenario/context';
 import { checkLspciText } from '../../emulator/scenario/dump-check';
 
+// IDs 8086:10ed at 0 (a dump of zero IDs is the dump-no-device warning), zeros after.
 export const GOOD_DUMP = [
   '01:00.0 Ethernet controller: test',
-  ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${Array(16).fill('00').join(' ')}`),
+  ...Array.from({ length: 4 }, (_, r) => `${(r * 16).toString(16).padStart(2, '0')}: ${r ? '00 00 00 00' : '86 80 ed 10'} ${Array(12).fill('00').join(' ')}`),
 ].join('\n');
 
 export function fakeContext(files: Record<string, string> = {}): ScenarioContext {

@@ -689,6 +689,11 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       else if (e.kind === 'plug') {
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
+        // GuestModelRow.plugFails; a host that serves only slot 0 is plug-unsupported below.
+        const f = ctx.guestModels.find((m) => m.name === guestName)?.plugFails;
+        const q = f?.quirk;
+        if (f && !hostInfo?.slotZeroOnly && (q ? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on !== false && here.size > +here.has(wslot) : true))
+          add('warning', e.loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
         here.add(wslot);
         pluggedSource.set(sk, e.fn.source);
         goneSlot.delete(sk);

@@ -44,6 +44,8 @@ export interface ScenarioContext {
     source?: string;
     /** GuestModelRow.splitBarWindows: 32-bit BARs need a range below 4 GiB, 64-bit ones a range above. */
     splitBarWindows?: boolean;
+    /** GuestModelRow.plugFails. */
+    plugFails?: { why: string; quirk?: string };
   }[];
   quirks: { name: string; models: string[]; summary: string; description?: string; source?: string }[];
   messages: { name: string; value: number; aliases: string[] }[];
@@ -95,6 +97,7 @@ export function defaultScenarioContext(readFile: ScenarioContext['readFile']): S
       description: m.description,
       source: m.source,
       splitBarWindows: (m as GuestModelRow).splitBarWindows === true,
+      plugFails: (m as GuestModelRow).plugFails,
     })),
     quirks: QUIRKS.map((q) => ({ name: q.name, models: [...q.models], summary: q.summary, description: q.description, source: q.source })),
     messages: MESSAGE_NAMES.map((m) => ({ name: m.name, value: m.value, aliases: [...m.aliases] })),

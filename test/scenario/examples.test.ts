@@ -128,6 +128,31 @@ test('real context: OpenVMM cannot eject and serves only slot 0', () => {
   );
 });
 
+test('real context: a plug the guest cannot use: on FreeBSD with descriptor-stride on, onto a bus that has a function; any on Linux', () => {
+  const src = (guest: string, more = ''): string =>
+    `vm {\n  guest ${guest}\n${more}}\nbus a { function 0 intel-82599-vf }\nbus b {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 6ms plug a function 1 intel-82599-vf\nat 7ms plug b function 2 intel-82599-vf\n`;
+  const said = (text: string): unknown[] => loadScenario(text, 'p.vpci', ctx).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
+  const stride = "guest freebsd: functions past the first get a wrong slot (InvalidSlot); 'quirk descriptor-stride off' fixes it";
+  // At a plug onto a bus that has a function: not onto an empty one (the plugged one is the relations' first).
+  assert.deepEqual(said(src('freebsd')), [
+    ['plug-fails', 10, 1, stride],
+    ['plug-fails', 11, 1, stride],
+  ]);
+  assert.deepEqual(
+    said(src('freebsd').replace('bus a { function 0 intel-82599-vf }', 'bus a { }')).map((d) => (d as unknown[]).slice(0, 2)),
+    [
+      ['empty-bus', 4],
+      ['plug-fails', 11],
+    ],
+  );
+  assert.deepEqual(said(src('freebsd', '  quirk descriptor-stride off\n')), []);
+  assert.deepEqual(said(src('freebsd-2016')), []);
+  assert.deepEqual(said(src('linux')), [
+    ['plug-fails', 10, 1, 'guest linux: a rescan assigns no BARs: the driver fails (-22)'],
+    ['plug-fails', 11, 1, 'guest linux: a rescan assigns no BARs: the driver fails (-22)'],
+  ]);
+});
+
 test('real context: faults and expectations on message versions the guest will not send warn', () => {
   const src = (host: string, guest = 'linux'): string =>
     `vm {\n  host ${host}\n  guest ${guest}\n}\nbus a { function 0 intel-82599-vf }\nat 0 boot\nat 1ms fault a create-interrupt no-reply\nat 1ms fault a eject no-reply\nexpect message resources-assigned2 on a\n`;

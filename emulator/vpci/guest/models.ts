@@ -27,6 +27,12 @@ export interface GuestModelRow {
    * checker warns of a vm whose MMIO ranges leave one out).
    */
   splitBarWindows?: boolean;
+  /**
+   * Set: a function the host adds to a bus the driver has attached (a `plug`) gets no working driver;
+   * why, for the checker's warning at the plug. With `quirk`: only while that quirk is on, and only
+   * when the bus already has a function (the plugged one is not the relations' first).
+   */
+  plugFails?: { why: string; quirk?: string };
 }
 
 export const GUEST_MODELS = [
@@ -38,6 +44,8 @@ export const GUEST_MODELS = [
     description: 'FreeBSD vmbus_pcib as in the current freebsd-src tree; it has no code for 1.2 or 1.3, so it falls back from 1.4 straight to 1.1.',
     versions: [0x00010004, 0x00010001],
     source: 'freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c (pci_protocol_versions[])',
+    // QUIRKS descriptor-stride: relations entries past the first are decoded from the wrong bytes.
+    plugFails: { why: 'functions past the first get a wrong slot (InvalidSlot)', quirk: 'descriptor-stride' },
   },
   {
     name: 'freebsd-2016',
@@ -60,6 +68,9 @@ export const GUEST_MODELS = [
     // low_mmio_space) and hv_pci_allocate_bridge_windows (vmbus_allocate_mmio of the low window in
     // [0, 4 GiB), the high one from 4 GiB; either failing is "Need … MMIO space" and the probe fails).
     splitBarWindows: true,
+    // pci-hyperv.c v6.12.118 pci_devices_present_work, case hv_pcibus_installed: pci_scan_child_bus()
+    // alone, no resource assignment, so pci_enable_resources() finds the new BARs unset (-EINVAL).
+    plugFails: { why: 'a rescan assigns no BARs: the driver fails (-22)' },
   },
 ] as const satisfies readonly GuestModelRow[];
 

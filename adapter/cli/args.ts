@@ -40,6 +40,8 @@ export function parse<O extends Options>(args: string[], options: O): { ok: true
   for (const t of r.tokens) {
     if (t.kind !== 'option') continue;
     const o = options[t.name];
+    // `--guest=` or `--guest ''`: said as a missing value is, for every option alike.
+    if (t.value === '') return { ok: false, error: `option ${t.rawName} needs a value` };
     if (o?.type !== 'string' || o.multiple) continue;
     const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
     seen.set(t.name, given);

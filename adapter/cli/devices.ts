@@ -242,7 +242,6 @@ export const lspciCommand: Command = {
     for (const [name, what] of Object.entries(UNMODELLED))
       if (r.p.values[name as keyof typeof LSPCI_OPTIONS] !== undefined) return bad(`${what}: not modelled here`);
     const fileArg = r.p.values.file;
-    if (fileArg === '') return bad('-F: which dump file?');
     const given = fileArg === undefined ? r.p.positionals : [fileArg, ...r.p.positionals];
     if (given.length !== 1)
       return bad(

@@ -272,7 +272,6 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
   const json = last(v.json);
   // An empty name would be taken as no report at all, silently.
-  if (json === '') return bad("--json needs a file name, or '-' for stdout");
   const clash = reportClash([['--json', json]], [s.sides[0].arg, s.sides[1].arg]);
   if (clash) return bad(clash);
   if (json && json !== '-') reportWritable('--json', json);

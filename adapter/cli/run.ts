@@ -137,8 +137,6 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');
   // An empty name would be taken as no report at all, silently.
-  if (json === '') return bad("--json needs a file name, or '-' for stdout");
-  if (junit === '') return bad('--junit needs a file name');
   // `-` is standard input, named <stdin> in every message and report.
   const arg = r.p.positionals[0]!;
   const file = scenarioName(arg);

@@ -127,11 +127,14 @@ test('an option that takes one value, given twice, is a usage error naming it, i
     assert.equal(r.out, '', args.join(' '));
   }
   assert.equal(existsSync(join(dir, 'twice.json')), false, 'no report written');
-  // An empty report name was taken as no report at all.
+  // An empty report name was taken as no report at all; an empty value is one wording for every option.
   for (const [cmd, flag, why] of [
-    ['run', '--json', "--json needs a file name, or '-' for stdout"],
-    ['run', '--junit', '--junit needs a file name'],
-    ['diff', '--json', "--json needs a file name, or '-' for stdout"],
+    ['run', '--json', 'option --json needs a value'],
+    ['run', '--junit', 'option --junit needs a value'],
+    ['diff', '--json', 'option --json needs a value'],
+    ['run', '--guest', 'option --guest needs a value'],
+    ['run', '--max-steps', 'option --max-steps needs a value'],
+    ['dap', '--port', 'option --port needs a value'],
   ] as const) {
     const r = cli([cmd, QUICKSTART, `${flag}=`]);
     assert.equal(r.code, 2, r.err);

@@ -253,7 +253,7 @@ test('lspci -F FILE reads the dump as lspci -F does, the same as the file named 
     [['-F', 'vf.lspci', 'intel-82599-vf'], 'vpci-lab: lspci: one device or dump at a time (got 2: -F vf.lspci and intel-82599-vf)\n'],
     [['-F', 'intel-82599-vf'], 'vpci-lab: lspci: -F intel-82599-vf: no such file\n'],
     [['-F'], 'vpci-lab: lspci: option -F needs a value\n'],
-    [['-F', ''], 'vpci-lab: lspci: -F: which dump file?\n'],
+    [['-F', ''], 'vpci-lab: lspci: option -F needs a value\n'],
   ] as const) {
     const r = cli(['lspci', ...args]);
     assert.equal(r.code, 2, args.join(' '));

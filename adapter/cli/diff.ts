@@ -4,7 +4,7 @@
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
 import { counted, visible } from '../../emulator/format';
-import { LoadFailure, positiveWhole, reportClash, reportWritable, writeReport } from './report-file';
+import { LoadFailure, positiveWhole, WHOLE_RULE, reportClash, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
 import { checkGuest, checkHost, parseQuirk, quirksHelp, quirkWarnings, GUEST_NAMES, HOST_NAMES } from './overrides';
@@ -269,7 +269,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (!s.ok) return bad(s.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
+  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: ${WHOLE_RULE}`);
   const json = last(v.json);
   // An empty name would be taken as no report at all, silently.
   const clash = reportClash([['--json', json]], [s.sides[0].arg, s.sides[1].arg]);

@@ -73,6 +73,9 @@ export function writeReport(flag: string, path: string, text: string): void {
   }
 }
 
+/** What positiveWhole takes, for the error of a value it refuses (with its limit: 99999999999999999999 was refused unsaid why). */
+export const WHOLE_RULE = `must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`;
+
 /** --max-steps: a positive whole number in decimal digits (not 0x10, 1e3 or " 5", which Number() would take). */
 export function positiveWhole(text: string): number | undefined {
   if (!/^[1-9][0-9]*$/.test(text)) return undefined;

@@ -3,7 +3,7 @@
 // 1 (an expectation failed) or 2 (bad input). JSON and JUnit reports are for CI;
 // `--json -` makes stdout the JSON report and nothing else.
 import { EXIT, EXIT_CODES, type CliIo, type Command } from './io';
-import { LoadFailure, positiveWhole, reportClash, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
+import { LoadFailure, positiveWhole, WHOLE_RULE, reportClash, reportDiagnostics, reportWritable, writeReport, xmlText } from './report-file';
 import { parse, last } from './args';
 import { loadArgReported, scenarioName } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
@@ -132,7 +132,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: must be a positive whole number`);
+  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: ${WHOLE_RULE}`);
   const json = last(v.json);
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');

@@ -23,8 +23,11 @@ export const checkCommand: Command = {
   usage: CHECK_USAGE,
   async run(args, io) {
     const r = parse(args, {});
-    if (!r.ok || !r.p.positionals.length) {
-      io.err(`vpci-lab: check: ${r.ok ? 'which scenario? (vpci-lab check <scenario.vpci>...)' : r.error}\n(vpci-lab check --help for usage)\n`);
+    // `check - -` read standard input once and checked that text twice.
+    const twice = r.ok && r.p.positionals.filter((a) => a === '-').length > 1;
+    if (!r.ok || !r.p.positionals.length || twice) {
+      const why = !r.ok ? r.error : twice ? "'-' given twice: standard input is read once" : 'which scenario? (vpci-lab check <scenario.vpci>...)';
+      io.err(`vpci-lab: check: ${why}\n(vpci-lab check --help for usage)\n`);
       return EXIT.badInput;
     }
     let bad = false;

@@ -35,6 +35,9 @@ test("'-' reads a scenario from standard input: check, run (its dumps from the c
   const text = readFileSync(QUICKSTART, 'utf8');
   let r = cli(['check', '-'], { input: text });
   assert.deepEqual([r.code, r.out, r.err], [0, '<stdin>: ok\n', '']);
+  // Read once: a second '-' is refused, not the same text checked twice.
+  r = cli(['check', '-', QUICKSTART, '-'], { input: text });
+  assert.deepEqual([r.code, r.out, r.err], [2, '', "vpci-lab: check: '-' given twice: standard input is read once\n(vpci-lab check --help for usage)\n"]);
   r = cli(['check', '-'], { input: 'vm {\n  host nope\n}\n' });
   assert.equal(r.code, 2);
   assert.equal(

@@ -20,7 +20,12 @@ const HELP = 'help';
  * value (type 'string' without `multiple`) given twice is an error too: parseArgs would keep the
  * last one silently, so `--json - --json out.json` would drop one report without a word.
  */
-export function parse<O extends Options>(args: string[], options: O): { ok: true; p: Parsed<O> } | { ok: false; error: string } {
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+  /** Options an empty value means something to (lspci's `-s ''` and `-d ''` match every device, as pcilib's filters do). */
+  emptyAllowed: readonly (keyof O)[] = [],
+): { ok: true; p: Parsed<O> } | { ok: false; error: string } {
   let r;
   try {
     // -h and --help are every command's, parsed as the others are: inside a cluster of short
@@ -41,7 +46,7 @@ export function parse<O extends Options>(args: string[], options: O): { ok: true
     if (t.kind !== 'option') continue;
     const o = options[t.name];
     // `--guest=` or `--guest ''`: said as a missing value is, for every option alike.
-    if (t.value === '') return { ok: false, error: `option ${t.rawName} needs a value` };
+    if (t.value === '' && !emptyAllowed.includes(t.name)) return { ok: false, error: `option ${t.rawName} needs a value` };
     if (o?.type !== 'string' || o.multiple) continue;
     const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
     seen.set(t.name, given);

@@ -227,7 +227,7 @@ export const lspciCommand: Command = {
       io.err(`vpci-lab: lspci: ${why}\n(vpci-lab lspci --help for usage)\n`);
       return EXIT.badInput;
     };
-    const r = parse(args, LSPCI_OPTIONS);
+    const r = parse(args, LSPCI_OPTIONS, ['slot', 'id']);
     if (!r.ok) return bad(r.error);
     // `-O help` lists the parameters and exits 0, with or without a device, as lspci does.
     if (r.p.values.option?.includes('help')) {

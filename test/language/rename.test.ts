@@ -50,6 +50,13 @@ async function refusal(method: string, params: unknown): Promise<[number, string
 
 const REQUEST_FAILED = -32803;
 
+/** A diagnostic's code and place (its start, and the line it ends on). */
+const place = (d: { code?: number | string; range: { start: { line: number; character: number }; end: { line: number } } }): unknown[] => [
+  d.code,
+  d.range.start,
+  d.range.end.line,
+];
+
 test('the server offers prepareRename only to a client that says it sends it', async () => {
   assert.deepEqual(lsp.capabilities.renameProvider, { prepareProvider: true });
   const plain = await startServer();
@@ -150,12 +157,11 @@ test('rename edits every declaration and reference of the bus and nothing else; 
   // the comment that names nic0 is left as it is
   assert.match(renamed, /# boot: nic0's twin/);
   assert.doesNotMatch(renamed.replace("nic0's", ''), /\bnic0\b/);
-  // The same diagnostics (the missing dump), at the same places: the meaning is unchanged.
+  // The same diagnostics (the missing dump, the plug FreeBSD cannot use), at the same places: the
+  // meaning is unchanged. A diagnostic over a whole statement ends later or sooner on its line when
+  // a name in it is renamed: where it starts, and on which line it ends, are what stay.
   const again = await open(lsp, uriFor('renamed.vpci'), renamed);
-  assert.deepEqual(
-    again.diagnostics.map((d) => [d.code, d.range]),
-    first.diagnostics.map((d) => [d.code, d.range]),
-  );
+  assert.deepEqual(again.diagnostics.map(place), first.diagnostics.map(place));
 
   // `boot`, a bus named like the event keyword: `at 0 boot` stays, the bus and its expectation change.
   const boot = await lsp.conn.sendRequest<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos(TEXT, 'bus boot', 5), newName: 'twin' });
@@ -172,11 +178,7 @@ test('a new name that is a keyword where the parser reads a bus name renames as 
   for (const newName of ['version', 'attached', 'msix', 'on', 'before', 'expect', '_']) {
     const edit = await lsp.conn.sendRequest<WorkspaceEdit>('textDocument/rename', { textDocument: { uri }, position: pos(TEXT, 'bus nic0', 5), newName });
     const d = await open(lsp, uriFor(`${newName}.vpci`), apply(TEXT, edit.changes![uri]!));
-    assert.deepEqual(
-      d.diagnostics.map((x) => [x.code, x.range]),
-      first.diagnostics.map((x) => [x.code, x.range]),
-      newName,
-    );
+    assert.deepEqual(d.diagnostics.map(place), first.diagnostics.map(place), newName);
   }
 });
 

@@ -207,8 +207,8 @@ export class DocAnalysis {
     };
   }
 
-  /** The name at 1-based (line, col), as names.ts nameAt finds it, by binary search over the packed table (in source order). */
-  nameAt(line: number, col: number): NameOccurrence | undefined {
+  /** The index of the first occurrence on 1-based `line` or after it: a binary search over the packed table (in source order). */
+  private firstOn(line: number): number {
     const { kinds, locs } = this.packed.names;
     let lo = 0;
     let hi = kinds.length;
@@ -217,7 +217,13 @@ export class DocAnalysis {
       if (locs[mid * 4]! < line) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < kinds.length && locs[i * 4] === line; i++) {
+    return lo;
+  }
+
+  /** The name at 1-based (line, col), as names.ts nameAt finds it, by binary search over the packed table (in source order). */
+  nameAt(line: number, col: number): NameOccurrence | undefined {
+    const { kinds, locs } = this.packed.names;
+    for (let i = this.firstOn(line); i < kinds.length && locs[i * 4] === line; i++) {
       if (KINDS[kinds[i]!] === 'fn-ref-implicit') continue;
       if (col >= locs[i * 4 + 1]! && col <= locs[i * 4 + 3]!) return this.occurrence(i);
     }
@@ -227,15 +233,8 @@ export class DocAnalysis {
   /** Every occurrence on 1-based `line` (those nameAt skips too), in source order. */
   namesOn(line: number): NameOccurrence[] {
     const { kinds, locs } = this.packed.names;
-    let lo = 0;
-    let hi = kinds.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (locs[mid * 4]! < line) lo = mid + 1;
-      else hi = mid;
-    }
     const out: NameOccurrence[] = [];
-    for (let i = lo; i < kinds.length && locs[i * 4] === line; i++) out.push(this.occurrence(i));
+    for (let i = this.firstOn(line); i < kinds.length && locs[i * 4] === line; i++) out.push(this.occurrence(i));
     return out;
   }
 

@@ -7,9 +7,8 @@ import { parse } from './args';
 import { didYouMean } from '../../emulator/scenario/names';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
-import { hwdbFromPciIds, loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
-import { lspciRun } from '../../emulator/pci/lspci/index';
-import { Names } from '../../emulator/pci/lspci/names';
+import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
+import { lspciNames, lspciRun } from '../../emulator/pci/lspci/index';
 import { lspciTree, slotPaths, type TreeDevice } from '../../emulator/pci/lspci/tree';
 import { textBytes } from '../../emulator/format';
 import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../../emulator/pci/lspci-import';
@@ -398,7 +397,7 @@ export const lspciCommand: Command = {
       const tree = asTree(everyDevice);
       const shown = new Set([...devs].map((d) => tree.get(d)!));
       const filtered = sel !== undefined || !!v.slot?.length || !!v.id?.length;
-      const names = new Names(ids, hwdb === false ? undefined : (hwdb ?? (ids ? hwdbFromPciIds(ids) : undefined)), nn);
+      const names = lspciNames(ids, hwdb, nn);
       io.out(lspciTree([...tree.values()], names, nv > 0, filtered ? (d) => shown.has(d) : undefined));
       return EXIT.ok;
     }

@@ -101,11 +101,15 @@ function parseAddress(a: string): Addr | undefined {
   return { domain: m[1] ? parseInt(m[1], 16) : 0, bus: parseInt(m[2]!, 16), dev: parseInt(m[3]!, 16), func: Number(m[4]) };
 }
 
+/** lspci's names from pci.ids and the hwdb as LspciOptions gives them (`hwdb` undefined: the one generated from `ids`; false: none). */
+export function lspciNames(ids: PciIds | undefined, hwdb: HwdbNames | false | undefined, numeric: number): Names {
+  return new Names(ids, hwdb === false ? undefined : (hwdb ?? (ids ? hwdbFromPciIds(ids) : undefined)), numeric);
+}
+
 function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string) => void): void {
   const verbose = opts.verbose ?? 3;
   const numeric = opts.numeric === true ? 2 : opts.numeric === false || opts.numeric === undefined ? 0 : opts.numeric;
-  const hwdb = opts.hwdb === false ? undefined : (opts.hwdb ?? (opts.ids ? hwdbFromPciIds(opts.ids) : undefined));
-  const names = new Names(opts.ids, hwdb, numeric);
+  const names = lspciNames(opts.ids, opts.hwdb, numeric);
   const d = new Dev(bytes);
   const addr = parseAddress(opts.address);
   const path = addr ? (opts.slotPath ?? `${x(addr.bus, 2)}:${x(addr.dev, 2)}.${addr.func}`) : '';

@@ -46,16 +46,15 @@ interface Node {
 const U32 = 0xffffffff;
 
 /** ls-tree.c grow_tree over the dump's devices: the host bridge, whose buses hold the rest. */
-export function growTree(devices: readonly TreeDevice[]): { host: Bridge; nodes: Node[]; chain: Bridge[] } {
+export function growTree(devices: readonly TreeDevice[]): { host: Bridge; nodes: Node[] } {
   // host_bridge = { …, domain 0, primary ~0, secondary 0, subordinate ~0, NULL }
   const host: Bridge = { domain: 0, primary: U32, secondary: 0, subordinate: U32, children: [], buses: [], dev: undefined };
-  const nodes: Node[] = devices.map((d) => {
-    const dev = new Dev(d.bytes);
-    return { d, vendor: dev.rw(PCI.VENDOR_ID), device: dev.rw(PCI.DEVICE_ID), bridge: undefined, parentBus: undefined };
-  });
+  const nodes: Node[] = [];
   const chain: Bridge[] = [host];
-  for (const n of nodes) {
-    const dev = new Dev(n.d.bytes);
+  for (const d of devices) {
+    const dev = new Dev(d.bytes);
+    const n: Node = { d, vendor: dev.rw(PCI.VENDOR_ID), device: dev.rw(PCI.DEVICE_ID), bridge: undefined, parentBus: undefined };
+    nodes.push(n);
     const cls = dev.rw(PCI.CLASS_DEVICE);
     const ht = dev.noConfigAccess ? 0xff : dev.b(PCI.HEADER_TYPE) & 0x7f;
     if (cls >> 8 !== 0x06 || (ht !== PCI.HEADER_TYPE_BRIDGE && ht !== PCI.HEADER_TYPE_CARDBUS)) continue;
@@ -81,7 +80,7 @@ export function growTree(devices: readonly TreeDevice[]): { host: Bridge; nodes:
   }
   for (const b of chain) if (!findBus(b, b.domain, b.secondary)) newBus(b, b.domain, b.secondary);
   for (const n of nodes) insertDev(n, host);
-  return { host, nodes, chain };
+  return { host, nodes };
 }
 
 function findBus(b: Bridge, domain: number, n: number): Bus | undefined {
@@ -142,20 +141,19 @@ class Line {
  * `matches` is lspci's filter (-s, -d), undefined when none was given.
  */
 export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose: boolean, matches?: (d: TreeDevice) => boolean): string {
-  const { host, chain } = growTree(devices);
+  const { host } = growTree(devices);
   const out: string[] = [];
   const line = new Line(out);
 
   const devFilter = (n: Node): boolean => {
     if (!matches || matches(n.d)) return true;
-    const br = chain.find((b) => b.dev === n);
-    return !!br && br.buses.some((u) => busFilter(u));
+    return !!n.bridge && n.bridge.buses.some((u) => busFilter(u));
   };
   const busFilter = (u: Bus): boolean => !matches || u.devices.some((n) => devFilter(n));
 
   const showDev = (n: Node, p: number): void => {
     p = line.printf(p, `${x(n.d.dev, 2)}.${n.d.func.toString(16)}`);
-    const b = chain.find((c) => c.dev === n);
+    const b = n.bridge;
     if (b) {
       if (b.secondary === 0) p = line.printf(p, '-');
       else if (b.secondary === b.subordinate) p = line.printf(p, `-[${x(b.secondary, 2)}]-`);

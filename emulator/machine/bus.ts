@@ -85,8 +85,8 @@ export class BusRuntime {
     const self = this;
     return {
       now: () => self.m.now,
-      send(packet: Uint8Array, type: number): boolean {
-        if (!self.channel.hostToGuest.tryWrite(packet)) {
+      send(packet: Uint8Array, type: number, keep?: number): boolean {
+        if (!self.channel.hostToGuest.tryWrite(packet, keep)) {
           self.m.trace.record(self.m.now, Ev.Error, self.index, type >>> 0, 0, packet.length, `host-to-guest ring full: ${packet.length}-byte packet not sent`);
           return false;
         }

@@ -5,7 +5,8 @@
 //   +6 u16 flags (bit 0 = completion requested), +8 u64 transaction id.
 // The payload follows the 16-byte descriptor, padded with zeros to a multiple of 8: what the guests write
 // (linux vmbus_sendpacket_getid `aligned_data`, freebsd vmbus_chan_send `pad`). OpenVMM's ring writer leaves the
-// padding as the ring held it (vmbus_ring `write`); zeros for the emulated hosts too are ours (protocol.md §10.2).
+// padding as the ring held it (vmbus_ring `write`), and so does the openvmm host (HostProfile.padding, ring.ts
+// tryWrite); zeros for the Hyper-V hosts are ours (protocol.md §10.2).
 
 export const PACKET_HEADER_BYTES = 16;
 export const PKT_DATA_INBAND = 6;

@@ -84,14 +84,23 @@ export class RingBuffer {
     return RingBuffer.footprint(len) < this.free;
   }
 
-  /** Copies the packet in; false (and nothing written) when the ring has no room. */
-  tryWrite(pkt: Uint8Array): boolean {
+  /**
+   * Copies the packet in; false (and nothing written) when the ring has no room. The last `keep` bytes of
+   * `pkt` are not written: the ring keeps what it held there, and they are copied back into `pkt`, so the
+   * caller sees the packet as the reader will (OpenVMM's writer leaves a packet's padding, packet.ts).
+   */
+  tryWrite(pkt: Uint8Array, keep = 0): boolean {
     if (!this.canWrite(pkt.length)) {
       this.rejected++;
       return false;
     }
     const start = this.writeIndex;
-    this.copyIn(pkt);
+    const k = Math.max(0, Math.min(keep, pkt.length));
+    this.copyIn(pkt.subarray(0, pkt.length - k));
+    if (k) {
+      pkt.set(this.copyOut(this.writeIndex, k), pkt.length - k);
+      this.writeIndex = (this.writeIndex + k) % this.capacity;
+    }
     const pad = ((pkt.length + 7) & ~7) - pkt.length;
     if (pad) this.copyIn(new Uint8Array(pad));
     const footer = new Uint8Array(FOOTER_BYTES);

@@ -122,3 +122,17 @@ test('ring: restore of a corrupt snapshot is clamped and never throws', () => {
   r.restore(null);
   r.restore({ capacity: 128 }); // other capacity: ignored
 });
+
+test('ring: tryWrite(pkt, keep) leaves the last keep bytes as the ring held them and hands them back in pkt', () => {
+  const r = new RingBuffer(64);
+  assert.ok(r.tryWrite(pkt(24, 0x11)));
+  r.read();
+  // 24 bytes + 8 footer written at 0; the next 24-byte packet starts at 32; once read, the third lands at 0 again
+  assert.ok(r.tryWrite(pkt(24, 0x22)));
+  r.read();
+  const p = pkt(24, 0x33);
+  assert.ok(r.tryWrite(p, 4));
+  assert.deepEqual([...p.subarray(20)], [0x11, 0x11, 0x11, 0x11]);
+  assert.deepEqual([...r.read()!], [...pkt(20, 0x33), 0x11, 0x11, 0x11, 0x11]);
+  assert.equal(r.used, 0);
+});

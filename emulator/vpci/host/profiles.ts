@@ -110,6 +110,13 @@ export interface HostProfile {
   tdispCommand: boolean;
   /** vTOM bit (as a value, e.g. 2 ** 46) stripped from the D0 entry MMIO base, openvmm bus.rs; 0 = none. */
   vtomBit: number;
+  /**
+   * What fills the bytes that pad a packet the host sends to 8. 'ring': nothing is written there, the ring keeps
+   * what it held (OV-R `write` writes the descriptor, the payload and the footer only: microsoft/openvmm
+   * vm/devices/vmbus/vmbus_ring/src/lib.rs @1488a37b), zeros until the ring wraps, then older packets' bytes.
+   * 'zeros': as the guests pad theirs — Hyper-V's is [UNCONFIRMED].
+   */
+  padding: 'ring' | 'zeros';
 }
 
 /** OV-P `MAXIMUM_PACKET_SIZE`: sizeof(DeviceTranslate) 136 + 494 × sizeof(MsiResource3) 80. */
@@ -138,6 +145,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   dequeueRoom: 'replies', // [UNCONFIRMED]
   tdispCommand: false, // [UNCONFIRMED]
   vtomBit: 0,
+  padding: 'zeros', // [UNCONFIRMED]
 });
 
 // Shown in hovers and the docs: what no public source confirms is said to be the model's, in words (docs/protocol.md marks it [UNCONFIRMED]).
@@ -186,6 +194,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     dequeueRoom: 'openvmm',
     tdispCommand: true,
     vtomBit: 0,
+    padding: 'ring',
   },
 ];
 

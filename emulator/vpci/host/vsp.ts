@@ -34,8 +34,11 @@ import { tdispCommandError } from './tdisp';
 
 export interface HostEnv {
   now(): number;
-  /** Whole VMBus packet; type = vPCI message type, or for a completion the type of the request it completes; false = ring full. */
-  send(packet: Uint8Array, type: number): boolean;
+  /**
+   * Whole VMBus packet; type = vPCI message type, or for a completion the type of the request it completes; false = ring full.
+   * The last `keep` bytes are left as the ring held them, and `packet` is given them.
+   */
+  send(packet: Uint8Array, type: number, keep?: number): boolean;
   /** Free bytes of the host-to-guest ring (its data area less what packets and footers hold). */
   outboundFree(): number;
   /** Size of the host-to-guest ring's data area. */
@@ -66,7 +69,8 @@ const REPLY_HEADROOM = 16 + 136 + 72;
 interface Delayed {
   name: string;
   at: number;
-  packets: { bytes: number[]; type: number }[];
+  /** keep: trailing bytes the ring leaves as it held them (HostProfile.padding). */
+  packets: { bytes: number[]; type: number; keep?: number }[];
 }
 
 interface HostSnapshot {
@@ -139,7 +143,7 @@ export class VpciHost {
   private replyFault: FaultAction | undefined;
   /** The payload length of the completion sent while `replyFault` was set (undefined: none was sent). */
   private replyFaultLength: number | undefined;
-  private delayBuffer: { bytes: number[]; type: number }[] | undefined;
+  private delayBuffer: Delayed['packets'] | undefined;
   private delayNs = 0;
 
   constructor(o: { profile: HostProfile; instanceGuid: string; functions: HostFunctionDecl[]; interrupts: InterruptRemapper; env: HostEnv }) {
@@ -237,17 +241,19 @@ export class VpciHost {
   }
 
   /** Sends one packet now, or into the delay buffer when a delay fault fired. */
-  private sendRaw(pkt: Uint8Array, type: number): boolean {
+  /** `payload` bytes of `pkt` follow its descriptor; its padding is zeros, or left to the ring (HostProfile.padding). */
+  private sendRaw(pkt: Uint8Array, type: number, payload: number): boolean {
+    const keep = this.profile.padding === 'ring' ? pad8(payload) - payload : 0;
     if (this.delayBuffer) {
-      this.delayBuffer.push({ bytes: [...pkt], type });
+      this.delayBuffer.push({ bytes: [...pkt], type, keep });
       return true;
     }
-    return this.env.send(pkt, type);
+    return this.env.send(pkt, type, keep);
   }
 
   private sendMessage(payload: Uint8Array): boolean {
     const type = payload.length >= 4 ? new Reader(payload).u32(0) : 0;
-    const ok = this.sendRaw(encodePacket({ type: PKT_DATA_INBAND, flags: 0, transactionId: 0n, payload }), type);
+    const ok = this.sendRaw(encodePacket({ type: PKT_DATA_INBAND, flags: 0, transactionId: 0n, payload }), type, payload.length);
     if (!ok) this.error(type, 0n, `host-to-guest ring full: ${payload.length}-byte message not sent`);
     return ok;
   }
@@ -262,7 +268,7 @@ export class VpciHost {
       p = p.slice();
       p[f.offset] = (p[f.offset]! ^ f.xor) & 0xff;
     }
-    if (!this.sendRaw(encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: txid, payload: p }), type))
+    if (!this.sendRaw(encodePacket({ type: PKT_COMPLETION, flags: 0, transactionId: txid, payload: p }), type, p.length))
       this.fatal(type, txid, 'OutOfSpace: outgoing ring full while writing a completion');
   }
 
@@ -873,7 +879,7 @@ export class VpciHost {
         );
       return;
     }
-    for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type)) this.error(p.type, 0n, 'delayed reply dropped: ring full');
+    for (const p of d.packets) if (!this.env.send(Uint8Array.from(p.bytes), p.type, p.keep)) this.error(p.type, 0n, 'delayed reply dropped: ring full');
   }
 
   vanish(wslot: number): void {
@@ -947,7 +953,7 @@ export class VpciHost {
       unplugged: [...this.unplugged],
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
       faults: this.faults.map((f) => ({ ...f, action: { ...f.action } })),
-      delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) })),
+      delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) })),
       seq: this.seq,
       ...(this.fatalReason !== undefined ? { fatal: this.fatalReason } : {}),
     };
@@ -966,7 +972,7 @@ export class VpciHost {
     this.unplugged = new Set(x.unplugged);
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
     this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
-    this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ type: p.type, bytes: [...p.bytes] })) }));
+    this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) }));
     this.seq = x.seq;
     this.fatalReason = x.fatal;
     this.refreshStatus();

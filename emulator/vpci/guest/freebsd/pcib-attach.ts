@@ -191,6 +191,8 @@ export function attachFunctions(v: FreebsdVariant) {
           S(
             'ret = vmbus_chan_send(hbus->sc->chan, VMBUS_CHANPKT_TYPE_INBAND, VMBUS_CHANPKT_FLAG_RC, version_req, sizeof(*version_req), (uint64_t)&ctxt.pkt);',
             (k, l) => {
+              // Only bit 0 of the word at +8 is written: `reservedz:31` keeps what the uncleared stack ctxt held
+              // (vmbus_pcib.c at dd2e215ca93c, hv_pci_protocol_negotiation). We send those 31 bits as 0 (ours).
               l.ret = k.send(M.queryProtocolVersion(l.version, { reservedWord: 1 }), true, l.txid, SEND_ON_RESCIND);
             },
           ),

@@ -149,8 +149,12 @@ export function descAt(b: Uint8Array, off: number, v2: boolean): Desc {
  * 26 bytes per function from a list of 20-byte records (vmbus_pcib.c at
  * 0010132dbd24, hv_pci_devices_present: `sizeof(struct hv_pcidev_desc) *
  * dr->device_count`), so from the second function on it reads past the list into
- * those bytes. Past the buffer's end (a packet over PCIB_PACKET_SIZE has one of
- * its own size) it reads heap memory the model reads as zeros [UNCONFIRMED].
+ * those bytes (never the ring's: vmbus_chan_recv_pkt copies the packet alone).
+ * Past sc->rx_buf's end lies another heap object, read as zeros [UNCONFIRMED].
+ * A packet over PCIB_PACKET_SIZE gets malloc(bytes_rxed, M_ZERO), and M_ZERO
+ * clears the whole UMA item (sys/vm/uma_core.c uma_zero_item: bzero of
+ * uz_size), so its zeros are real up to the malloc zone's size (kern_malloc.c
+ * kmemzones: 384, 512, 1024…), unknown past it [UNCONFIRMED].
  */
 export function copyDescs(k: K, b: Uint8Array, count: number, v2: boolean): Desc[] {
   const out: Desc[] = [];

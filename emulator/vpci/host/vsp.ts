@@ -240,8 +240,10 @@ export class VpciHost {
     this.fatalReason = reason;
   }
 
-  /** Sends one packet now, or into the delay buffer when a delay fault fired. */
-  /** `payload` bytes of `pkt` follow its descriptor; its padding is zeros, or left to the ring (HostProfile.padding). */
+  /**
+   * Sends one packet now, or into the delay buffer when a delay fault fired. `payload` bytes of `pkt` follow
+   * its descriptor; its padding is zeros, or left to the ring (HostProfile.padding).
+   */
   private sendRaw(pkt: Uint8Array, type: number, payload: number): boolean {
     const keep = this.profile.padding === 'ring' ? pad8(payload) - payload : 0;
     if (this.delayBuffer) {

@@ -46,7 +46,7 @@ import { QUIRKS, quirkByName, type GuestModelName } from '../emulator/vpci/guest
 import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
-import { counted, formatTime } from '../emulator/format';
+import { counted, formatTime, grouped } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 import { checkExpectations, ExpectPast, type ExpectResult } from '../emulator/machine/expect';
@@ -1928,7 +1928,7 @@ export class VpciDebugSession extends DebugSession {
 
   /** Where a run that reached RUN_LIMIT steps without a stop pauses, said in the Debug Console too. */
   private runLimitStop(rt: VpciRuntime): StopInfo {
-    const n = RUN_LIMIT.toLocaleString('en-US');
+    const n = grouped(RUN_LIMIT);
     const why = `Paused after ${n} steps without a stop: the scenario has not finished (it may never settle); Continue runs ${n} more`;
     this.out(
       `vPCI Lab: paused after ${n} steps of this run without a stop, at ${formatTime(rt.m.now)} of virtual time (step ${rt.position}, ${rt.m.trace.length} events). The scenario has not finished and may never settle: a run stops by itself after ${n} steps, as a run without debugging and \`vpci-lab run\` do. Continue runs ${n} more.\n`,

@@ -8,7 +8,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { ExpectResult } from '../emulator/machine/expect';
 import { Ev } from '../emulator/vpci/events';
 import { versionText } from '../emulator/vpci/protocol';
-import { counted, formatTime } from '../emulator/format';
+import { counted, formatTime, grouped } from '../emulator/format';
 import { SCENARIO_THREAD, type StopInfo, type VpciRuntime } from './runtime';
 import type { VerdictBody, VerdictItem } from './protocol';
 import { verdictSummary } from './headless';
@@ -41,7 +41,7 @@ export function verdictBody(file: string, m: Machine, results: ExpectResult[], s
 
 /** How a verdict judged where the step limit stopped a run says so: the run had not finished. */
 export function cutText(maxSteps: number): string {
-  return `judged where the step limit of ${maxSteps.toLocaleString('en-US')} steps stopped the run, not at its end`;
+  return `judged where the step limit of ${grouped(maxSteps)} steps stopped the run, not at its end`;
 }
 
 /**
@@ -78,7 +78,7 @@ export function runSummary(file: string, m: Machine, steps: number, hitMax: bool
     if (k === Ev.PacketToHost || k === Ev.PacketToGuest) msgs.set(t.busAt(i), (msgs.get(t.busAt(i)) ?? 0) + 1);
     else if (k === Ev.Error) errs.set(t.busAt(i), (errs.get(t.busAt(i)) ?? 0) + 1);
   }
-  const how = hitMax ? `up to the step limit (${steps.toLocaleString('en-US')} steps): it had not finished` : 'to the end';
+  const how = hitMax ? `up to the step limit (${grouped(steps)} steps): it had not finished` : 'to the end';
   const lines = [`vPCI Lab: ran ${basename(file)} ${how} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}`];
   lines.push(`  ${steps} steps, ${t.length} events, virtual time ${formatTime(m.now)}${hitMax ? ' (stopped at the step limit)' : ''}`);
   for (const b of m.buses) {

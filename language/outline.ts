@@ -2,7 +2,7 @@
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
 import { tokensOf } from '../emulator/scenario/lexer';
-import { formatTime, sizeText } from '../emulator/format';
+import { formatTime, grouped, sizeText } from '../emulator/format';
 import { locToRange } from './ranges';
 import { versionText } from '../emulator/scenario/context';
 import { indexOf, type LineIndex } from '../emulator/scenario/lines';
@@ -113,7 +113,7 @@ export function documentSymbols(s: Scenario, text: string, limit = OUTLINE_LIMIT
     const l = byPlace[j]!.loc;
     if (l.endLine > last.endLine || (l.endLine === last.endLine && l.endCol > last.endCol)) last = l;
   }
-  const count = (n: number): string => n.toLocaleString('en-US');
+  const count = (n: number): string => grouped(n);
   const from = locToRange(first.loc);
   out.push({
     name: `… ${count(total - listed)} more`,

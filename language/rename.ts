@@ -17,6 +17,7 @@ import type { NameKind, NameOccurrence } from './names';
 import type { DocAnalysis } from './packed';
 import { LSP_COLUMNS, locToRange } from './ranges';
 import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
+import { grouped } from '../emulator/format';
 
 /** Why the name at a position cannot be renamed, or to a new name: one line for the user. */
 export class RenameRefused extends Error {}
@@ -37,7 +38,7 @@ function say(text: string): string {
   if (shown.length <= MAX_QUOTE) return `'${shown}'`;
   // Never cut between the halves of a surrogate pair.
   const cut = (i: number): number => ((shown.charCodeAt(i) & 0xfc00) === 0xdc00 ? i - 1 : i);
-  return `'${shown.slice(0, cut(100))}…${shown.slice(cut(shown.length - 100))}' (${text.length.toLocaleString('en-US')} characters)`;
+  return `'${shown.slice(0, cut(100))}…${shown.slice(cut(shown.length - 100))}' (${grouped(text.length)} characters)`;
 }
 
 /** What each other kind of name is, in a refusal. */
@@ -159,7 +160,7 @@ export function newNameProblem(newName: string): string | undefined {
   if (kind !== 'word') return `${say(newName)} is not a name: ${WORD_RULE}`;
   // The parser's messages for these (parser.ts busName).
   if (RESERVED_BUS_NAMES.includes(newName)) return `${say(newName)} is a keyword and cannot name a bus`;
-  if (newName.length > MAX_BUS_NAME) return `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${newName.length.toLocaleString('en-US')}`;
+  if (newName.length > MAX_BUS_NAME) return `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${grouped(newName.length)}`;
   return undefined;
 }
 

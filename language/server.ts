@@ -63,6 +63,7 @@ import { noFolderFailure, readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
 import { InProcessRunner } from './runner';
 import { platform } from './platform';
+import { grouped } from '../emulator/format';
 import type { DocAnalysis } from './packed';
 import type { NameOccurrence } from './names';
 import { LineDocument } from './document';
@@ -203,7 +204,7 @@ const scheduler = new AnalysisScheduler(
     notChecked(
       doc,
       'scenario-too-large-for-memory',
-      `this scenario (${bytesText(doc.length)}, ${doc.lineCount.toLocaleString('en-US')} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`,
+      `this scenario (${bytesText(doc.length)}, ${grouped(doc.lineCount)} lines) is too large to check in the memory the language server has: its analysis ran out of memory, so it is not checked (nothing in it is marked); a smaller scenario is checked as usual`,
     );
   },
   (a) => documents.get(a.uri)?.keep(a.version),

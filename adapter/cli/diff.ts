@@ -3,7 +3,7 @@
 // side by side, the first divergence named on the first line. Exit 0 when the
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
-import { counted, visible } from '../../emulator/format';
+import { counted, grouped, visible } from '../../emulator/format';
 import { LoadFailure, positiveWhole, WHOLE_RULE, reportClash, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
@@ -38,7 +38,7 @@ A --guest or --host given once applies to both runs.
 options:
   --differences      print only the rows that differ (the same ones are counted)
   --json <file|->    write the comparison as JSON to a file, or to stdout alone with '-'
-  --max-steps <n>    stop each run after n steps (default ${DEFAULT_MAX_STEPS.toLocaleString('en-US')})
+  --max-steps <n>    stop each run after n steps (default ${grouped(DEFAULT_MAX_STEPS)})
   -h, --help         print this help
 
 quirks:

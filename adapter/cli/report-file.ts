@@ -5,7 +5,7 @@ import { closeSync, constants, openSync, statSync, writeFileSync } from 'node:fs
 import { resolve } from 'node:path';
 import { FileError } from '../../io/files';
 import { errorReason } from '../../io/errors';
-import { visible } from '../../emulator/format';
+import { grouped, visible } from '../../emulator/format';
 import type { CliIo } from './io';
 
 /**
@@ -141,7 +141,7 @@ export class LoadFailure {
   problem(): string {
     const errors = this.diagnostics.filter((d) => d.severity === 'error').length;
     if (errors)
-      return `the scenario did not load: ${errors.toLocaleString('en-US')} error${errors === 1 ? '' : 's'} (${this.diagnostics.find((d) => d.severity === 'error')!.message})`;
+      return `the scenario did not load: ${grouped(errors)} error${errors === 1 ? '' : 's'} (${this.diagnostics.find((d) => d.severity === 'error')!.message})`;
     const first = this.printed[0];
     if (first === undefined) return 'the scenario did not load';
     return this.prefix && first.startsWith(this.prefix) ? first.slice(this.prefix.length) : first;

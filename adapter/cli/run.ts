@@ -8,7 +8,7 @@ import { parse, last } from './args';
 import { loadArgReported, scenarioName } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
 import { transcript } from '../../emulator/machine/transcript';
-import { counted, formatTime, visible } from '../../emulator/format';
+import { counted, formatTime, grouped, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -29,7 +29,7 @@ ${OVERRIDE_USAGE}  --bytes                print each VMBus packet's bytes under 
   --quiet                print only the expectation results (and a line if --max-steps cut the run short)
   --json <file|->        write a JSON report to a file, or to stdout alone with '-' (no transcript)
   --junit <file>         write a JUnit XML report
-  --max-steps <n>        stop after n steps (default ${DEFAULT_MAX_STEPS.toLocaleString('en-US')})
+  --max-steps <n>        stop after n steps (default ${grouped(DEFAULT_MAX_STEPS)})
   -h, --help             print this help
 
 quirks:

@@ -2,6 +2,7 @@
 // came from so the CLI, the debug adapter and the language server report and
 // navigate to exact positions. Plain data: no classes, no behaviour.
 import type { FaultAction } from '../vpci/host/faults';
+import { grouped } from '../format';
 
 /** A 1-based source range; `endCol` is exclusive. */
 export interface Loc {
@@ -107,7 +108,7 @@ export function shortQuotes(message: string): string {
   return message.replace(LONG_QUOTE, (_, q: string) => {
     const head = q.slice(0, cutAt(q, QUOTE_KEPT));
     const tail = q.slice(cutAt(q, q.length - QUOTE_KEPT));
-    return `'${head}…${tail}' (${q.length.toLocaleString('en-US')} characters)`;
+    return `'${head}…${tail}' (${grouped(q.length)} characters)`;
   });
 }
 

@@ -29,7 +29,7 @@ import { statusByName, statusInStyle, suggestions } from './names';
 import { OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
-import { counted, formatTime } from '../format';
+import { counted, formatTime, grouped } from '../format';
 import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
@@ -194,7 +194,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   }
   if (firstDropped) {
     // One diagnostic says what was not kept, as severe as the worst of it (warnings alone still let the scenario run).
-    const n = (k: number): string => k.toLocaleString('en-US');
+    const n = (k: number): string => grouped(k);
     const count = (k: number, one: string, many: string): string => `${n(k)} ${k === 1 ? one : many}`;
     const what = `${count(dropped, 'more problem', 'more problems')}${droppedErrors ? ` (${count(droppedErrors, 'error', 'errors')})` : ''}`;
     const kept = `(at most ${n(MAX_DIAGNOSTICS)} are kept)`;
@@ -433,7 +433,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         'error',
         loc,
         'too-many-functions',
-        `a scenario has at most ${MAX_FUNCTIONS.toLocaleString('en-US')} PCI functions (ours: a bound on memory); this is one more`,
+        `a scenario has at most ${grouped(MAX_FUNCTIONS)} PCI functions (ours: a bound on memory); this is one more`,
       );
   }
 
@@ -446,7 +446,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           'error',
           b.name.loc,
           'too-many-buses',
-          `a scenario has at most ${MAX_BUSES.toLocaleString('en-US')} buses (ours: a bound on memory); this is one more`,
+          `a scenario has at most ${grouped(MAX_BUSES)} buses (ours: a bound on memory); this is one more`,
         );
       for (const f of b.functions) countFunction(f.slot.loc);
       const prev = index.get(b.name.name);
@@ -785,7 +785,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }
     for (const { d, more, named } of noDriver.values())
-      if (d && more) d.message += ` (the same for the ${more === 1 ? 'later raise' : `${more.toLocaleString('en-US')} later raises`} on ${named})`;
+      if (d && more) d.message += ` (the same for the ${more === 1 ? 'later raise' : `${grouped(more)} later raises`} on ${named})`;
     for (const s of extras?.statusNames ?? []) {
       // Any case, '-' or '_', with or without the STATUS_ prefix: bad-data, BAD_DATA, status_bad_data, STATUS_BAD_DATA.
       const hit = statusByName(ctx.statuses, s.name);

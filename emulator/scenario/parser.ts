@@ -28,7 +28,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import { DURATION_UNIT, Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
 import { checkScenario, withSyntaxErrors, type BrokenStatements, type ParseExtras } from './check';
 import { suggestions } from './names';
-import { formatTime, timeLiteral } from '../format';
+import { formatTime, grouped, timeLiteral } from '../format';
 import type { ScenarioContext } from './context';
 import {
   BUS_KEYWORDS,
@@ -543,7 +543,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const bad = (code: string, message: string): void => (declaring ? report(diag(n.loc, code, message)) : fail(n.loc, code, message));
     if (RESERVED_BUS_NAMES.includes(n.name)) bad('reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
     if (n.name.length > MAX_BUS_NAME)
-      bad('name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${n.name.length.toLocaleString('en-US')}`);
+      bad('name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${grouped(n.name.length)}`);
     return n;
   };
   /**
@@ -1693,7 +1693,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     skipNewlines();
     const at = peek();
     if (at.kind !== 'eof') {
-      const n = e.kept.toLocaleString('en-US');
+      const n = grouped(e.kept);
       const what = diagnostics.every((d) => d.severity === 'error') ? 'syntax errors' : 'syntax errors and warnings';
       const why = `${n} ${what} so far: the parser stops here, and the rest of the file (from line ${at.loc.line}) is not checked`;
       diagnostics.push(diag(at.loc, 'too-many-errors', why));

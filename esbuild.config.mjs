@@ -49,25 +49,24 @@ const entries = [
   // bundle into every function, which the webview does not have. A stack in the inline adapter's
   // trace names minified functions; the stdio adapter's bundle keeps the names.
   { entryPoints: ['extension/node-main.ts'], outfile: 'dist/extension.js', minify: true },
-  // The adapter is two files: its body (adapter/core.ts) and the small loader that runs it with a
-  // V8 code cache (adapter/boot.ts, built below once the body's hash is known). The body is minified
-  // whole, names too, as the extension's inline adapter (the same code) is: 20 KB less in the VSIX,
-  // which holds four builds of the emulator within its 2 MiB, and 14% less source for every launch
-  // to read. Not keepNames: it puts a call into every function, the step path's closures included.
+  // The adapter is two files: its body (adapter/bundle.ts: the adapter, adapter/core.ts, and the
+  // CLI's commands, which need all but ~55 KB of the same code) and the small loader that runs it
+  // with a V8 code cache (adapter/boot.ts, built below once the body's hash is known). The body is
+  // minified whole, names too, as the extension's inline adapter (the same code) is: 20 KB less in
+  // the VSIX, which holds three builds of the emulator within its 2 MiB, and 14% less source for
+  // every launch to read. Not keepNames: it puts a call into every function, the step path's closures included.
   // A stack from a user's report maps back through dist/adapter-core.js.map of the same commit.
-  { entryPoints: ['adapter/core.ts'], outfile: 'dist/adapter-core.js', minify: true },
+  { entryPoints: ['adapter/bundle.ts'], outfile: 'dist/adapter-core.js', minify: true },
   // The language server names nothing from its own code to the user (its errors are one-line
   // diagnostics and LSP error responses), so it is minified whole, as its web build is: the VSIX
   // stays within its 2 MiB with both sets of bundles (docs/architecture.md, Budgets).
   { entryPoints: ['language/main.ts'], outfile: 'dist/server.js', minify: true },
-  // The CLI is two files: the executable (adapter/cli.ts), which starts `dap` through the adapter's
-  // loader without compiling the rest, and the body that runs every other command. The body is
-  // minified whole, names too, as dist/adapter-core.js is: keepNames would cost 11 KB of the VSIX's
-  // 2 MiB (docs/architecture.md, Budgets). An internal error's stack (VPCI_DEBUG=1) names our
-  // functions through dist/cli-body.js.map where the build left it (adapter/cli.ts turns Node's
-  // source maps on for that run).
+  // The CLI's executable (adapter/cli.ts) is a few lines that start its commands through the
+  // adapter's loader: their body (adapter/cli/main.ts) is part of dist/adapter-core.js, which holds
+  // all but ~55 KB of what they need. An internal error's stack (VPCI_DEBUG=1) names our functions
+  // through dist/adapter-core.js.map where the build left it (adapter/cli.ts turns Node's source
+  // maps on for that run).
   { entryPoints: ['adapter/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['adapter/cli/main.ts'], outfile: 'dist/cli-body.js', minify: true },
 ];
 
 // VS Code for the Web (package.json `browser`): the extension with its inline adapter, run by the
@@ -120,6 +119,8 @@ if (watch) {
   // one answers it for dist/ in 20 bytes, where the extension's manifest (28 KB) would be read and
   // parsed at every start of the debug adapter and the CLI.
   writeFileSync('dist/package.json', '{"type":"commonjs"}\n');
+  // The CLI's own body of earlier builds (its commands are in dist/adapter-core.js now).
+  for (const f of ['dist/cli-body.js', 'dist/cli-body.js.map']) rmSync(f, { force: true });
   // Code caches of earlier bodies can never be used again (nor half-written ones a killed adapter left).
   for (const f of readdirSync('dist')) if (/^adapter-core\..*\.cache(\.\d+\.tmp)?$/.test(f)) rmSync(`dist/${f}`);
   // adapter/boot.ts reads the body as Latin-1, which is only right for ASCII. esbuild's output is

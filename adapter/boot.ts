@@ -99,11 +99,18 @@ declare const __VPCI_CORE_HASH__: string;
 interface Core {
   startAdapter(argv: readonly string[], hooks?: AdapterHooks): void;
   warmCodeCache(maxSteps?: number): void;
+  runCli(argv: string[]): void;
 }
 
 const coreFile = join(__dirname, 'adapter-core.js');
 const hash = typeof __VPCI_CORE_HASH__ === 'string' ? __VPCI_CORE_HASH__ : '';
-const enabled = hash !== '' && process.env['VPCI_LAB_NO_CODE_CACHE'] !== '1';
+/**
+ * Node's source maps are on (VPCI_DEBUG=1 through dist/cli.js, or `node --enable-source-maps`): Node
+ * maps the stacks of what its module loader compiles, never of a vm.Script, so the body is then
+ * compiled as a module of its own, without the cache.
+ */
+const mapped = process.sourceMapsEnabled;
+const enabled = hash !== '' && process.env['VPCI_LAB_NO_CODE_CACHE'] !== '1' && !mapped;
 const cacheFile = join(__dirname, `adapter-core.${hash.slice(0, 16)}.${process.versions.v8.replace(/[^\w.-]/g, '_')}.${process.arch}.cache`);
 
 /**
@@ -200,7 +207,8 @@ function writable(): boolean {
 const coreStamp = enabled ? stamp() : Buffer.alloc(0);
 /** How many stops the cache this process started from covers (0: none, or refused). */
 let covered = 0;
-const script = ((): Script => {
+const mod = { exports: {} as Core };
+const script = ((): Script | undefined => {
   // The cache's bytes are needed only while compiling: kept in a module-level binding they would
   // stay in the adapter's memory for the whole session. One buffer takes both files, the bundle
   // (copied out into its string at once) and then the cache: on a virtual machine the first touch
@@ -215,15 +223,26 @@ const script = ((): Script => {
   if (cacheSize > CACHE_LIMIT) cacheSize = 0; // readCache refuses it
   const buf = Buffer.allocUnsafe(Math.max(cacheSize, coreStamp.length ? coreStamp.readDoubleLE(0) : 0, 1));
   const source = readWhole(coreFile, buf).toString('latin1');
+  if (mapped) {
+    // The body as esbuild wrote it (what its source map describes), without the wrapper the build
+    // put around it on its first line (esbuild.config.mjs), compiled by Node's module loader.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only in this rare case, off every launch
+    const { Module } = require('node:module') as typeof import('node:module');
+    const m = new Module(coreFile, module);
+    m.filename = coreFile;
+    (m as unknown as { _compile(text: string, file: string): void })._compile(source.slice(source.indexOf('{') + 1, source.lastIndexOf('\n})')), coreFile);
+    mod.exports = m.exports as Core;
+    return undefined;
+  }
   const cache = readCache(buf);
   const s = new Script(source, { filename: coreFile, ...(cache ? { cachedData: cache.data } : {}) });
   covered = cache && s.cachedDataRejected !== true ? cache.stops : 0;
   return s;
 })();
-const mod = { exports: {} as Core };
 // This file's own `require` resolves from dist/, as the body's would: the body needs only Node's
 // built-ins and nothing beside it.
-(script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, require, mod, coreFile, __dirname);
+if (script)
+  (script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(mod.exports, require, mod, coreFile, __dirname);
 
 /**
  * The stops after which a cache covers stepping too: by then the session has run the functions a
@@ -241,71 +260,90 @@ const LAUNCH_STEPS = 2000;
 /** The quiet after a stop in which a cache is written (a user looking at the stop; VS Code's first requests are answered by then). */
 const QUIET_MS = 500;
 
-const hooks: AdapterHooks = { longRun: optimizeFromNowOn };
-/** What the code cache does after a stop (below), if anything. */
-let cacheAfterStop: ((stops: number) => void) | undefined;
-hooks.afterStop = (n) => {
-  // After the stopped event has been written (a microtask queued after the stop's output) and after
-  // what the session itself prepares then (its idle timer): Node's built-in modules carry a code
-  // cache made under its startup flags, and any that loads after the switch compiles from source.
-  // setImmediate loads Node's timers here, under those flags, and the switch comes a turn later.
-  if (n === 1)
-    void Promise.resolve().then(() =>
-      setImmediate(() => {
-        startStepping();
-        touchYoungGeneration();
-      }),
-    );
-  cacheAfterStop?.(n);
-};
-if (enabled && covered < STEPPED && writable()) {
-  // Written at most twice per build: in the first quiet moment after the first stop when there was
-  // no cache (the launch path, with the first views), and after the first process that went on
-  // stepping has made enough stops (the step path), never on the step path itself (making one,
-  // with the warm-up before it, takes tens of milliseconds). Clients often end the process right
-  // after the first stop (the bench does, and so does a user who stops at once), so an exit or
-  // SIGTERM that comes first writes it on the way out; ending before the first stop writes nothing
-  // (the cache would lack the launch path).
-  let stops = 0;
-  let written = covered;
-  const flush = (): void => {
-    // Once per coverage: after the first stop if nothing covered it, after STEPPED stops if stepping was new.
-    if (stops === 0 || stops <= written || (written > 0 && stops < STEPPED)) return;
-    written = stops;
-    // The cache holds what this process compiled: first run what a launch (and, for the stepping
-    // cache, a whole run) of either guest OS would, so the next launch finds it compiled whichever
-    // scenario this one was (adapter/warm.ts).
-    mod.exports.warmCodeCache(stops < STEPPED ? LAUNCH_STEPS : undefined);
-    writeCache(script, stops);
+/**
+ * Runs the debug adapter (argv as adapter/core.ts takes it) with what this loader does around it:
+ * V8's compiler switched for stepping after the first stop, and the code cache written when due.
+ */
+export function runAdapter(argv: readonly string[]): void {
+  const hooks: AdapterHooks = { longRun: optimizeFromNowOn };
+  /** What the code cache does after a stop (below), if anything. */
+  let cacheAfterStop: ((stops: number) => void) | undefined;
+  hooks.afterStop = (n) => {
+    // After the stopped event has been written (a microtask queued after the stop's output) and after
+    // what the session itself prepares then (its idle timer): Node's built-in modules carry a code
+    // cache made under its startup flags, and any that loads after the switch compiles from source.
+    // setImmediate loads Node's timers here, under those flags, and the switch comes a turn later.
+    if (n === 1)
+      void Promise.resolve().then(() =>
+        setImmediate(() => {
+          startStepping();
+          touchYoungGeneration();
+        }),
+      );
+    cacheAfterStop?.(n);
   };
-  // Each cache is written in the first quiet moment after its stop (before V8 may have dropped the
-  // bytecode of launch functions not run since), or at the end, whichever comes first.
-  let quiet: NodeJS.Timeout | undefined;
-  // SIGTERM is caught only while a cache is due: a process with nothing to write dies at once, as
-  // Node's default action has it. A handler slows the exit itself (kill → exit, median of 15 on the
-  // quickstart: 5.9–7.1 ms with one, 3.5–3.8 ms without, the echo adapter's 3.0–3.1 ms), and a
-  // client that kills the adapter after each session (the bench does) waits for that exit.
-  let catching = false;
-  const onTerm = (): void => {
-    flush();
-    process.exit(128 + 15);
-  };
-  cacheAfterStop = (n) => {
-    stops = n;
-    const due = (covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
-    if (!due) return;
-    clearTimeout(quiet);
-    quiet = setTimeout(
-      () => {
-        flush();
-        process.removeListener('SIGTERM', onTerm);
-        catching = false;
-      },
-      n >= STEPPED ? 1000 : QUIET_MS,
-    ).unref();
-    if (!catching) process.once('SIGTERM', onTerm);
-    catching = true;
-  };
-  process.once('exit', flush);
+  if (enabled && covered < STEPPED && writable()) {
+    // Written at most twice per build: in the first quiet moment after the first stop when there was
+    // no cache (the launch path, with the first views), and after the first process that went on
+    // stepping has made enough stops (the step path), never on the step path itself (making one,
+    // with the warm-up before it, takes tens of milliseconds). Clients often end the process right
+    // after the first stop (the bench does, and so does a user who stops at once), so an exit or
+    // SIGTERM that comes first writes it on the way out; ending before the first stop writes nothing
+    // (the cache would lack the launch path).
+    let stops = 0;
+    let written = covered;
+    const flush = (): void => {
+      // Once per coverage: after the first stop if nothing covered it, after STEPPED stops if stepping was new.
+      if (stops === 0 || stops <= written || (written > 0 && stops < STEPPED)) return;
+      written = stops;
+      // The cache holds what this process compiled: first run what a launch (and, for the stepping
+      // cache, a whole run) of either guest OS would, so the next launch finds it compiled whichever
+      // scenario this one was (adapter/warm.ts).
+      mod.exports.warmCodeCache(stops < STEPPED ? LAUNCH_STEPS : undefined);
+      writeCache(script!, stops);
+    };
+    // Each cache is written in the first quiet moment after its stop (before V8 may have dropped the
+    // bytecode of launch functions not run since), or at the end, whichever comes first.
+    let quiet: NodeJS.Timeout | undefined;
+    // SIGTERM is caught only while a cache is due: a process with nothing to write dies at once, as
+    // Node's default action has it. A handler slows the exit itself (kill → exit, median of 15 on the
+    // quickstart: 5.9–7.1 ms with one, 3.5–3.8 ms without, the echo adapter's 3.0–3.1 ms), and a
+    // client that kills the adapter after each session (the bench does) waits for that exit.
+    let catching = false;
+    const onTerm = (): void => {
+      flush();
+      process.exit(128 + 15);
+    };
+    cacheAfterStop = (n) => {
+      stops = n;
+      const due = (covered === 0 && written === 0) || (n >= STEPPED && written < STEPPED);
+      if (!due) return;
+      clearTimeout(quiet);
+      quiet = setTimeout(
+        () => {
+          flush();
+          process.removeListener('SIGTERM', onTerm);
+          catching = false;
+        },
+        n >= STEPPED ? 1000 : QUIET_MS,
+      ).unref();
+      if (!catching) process.once('SIGTERM', onTerm);
+      catching = true;
+    };
+    process.once('exit', flush);
+  }
+  mod.exports.startAdapter(argv, hooks);
 }
-mod.exports.startAdapter(process.argv.slice(2), hooks);
+
+/**
+ * Runs a vpci-lab command other than `dap` over stdio (adapter/cli.ts): the CLI's body is part of
+ * the adapter bundle (the CLI shares all but ~55 KB of its code with the adapter, and the VSIX held
+ * two copies of it), so it starts from the same code cache. Nothing here changes V8's flags or
+ * writes a cache: that is the adapter's (runAdapter).
+ */
+export function runCli(argv: string[]): void {
+  mod.exports.runCli(argv);
+}
+
+// `node dist/adapter.js`: the debug adapter. Loaded by dist/cli.js, it waits to be told which.
+if (require.main === module) runAdapter(process.argv.slice(2));

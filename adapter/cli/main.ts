@@ -19,7 +19,7 @@ function usage(): string {
 
 commands:
 ${[...COMMANDS]
-  .sort((a, b) => a.name.localeCompare(b.name))
+  .sort((a, b) => (a.name < b.name ? -1 : 1))
   .map((c) => `  ${c.name.padEnd(w)}  ${c.summary}\n`)
   .join('')}
 vpci-lab <command> --help prints a command's options; vpci-lab help <command> does too.
@@ -103,7 +103,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
 }
 
-// ---- the process: the executable (adapter/cli.ts) loads this module's bundle (dist/cli-body.js) ----
+// ---- the process: the executable (adapter/cli.ts) runs this through the adapter's bundle (dist/adapter-core.js) ----
 //
 // Whatever escapes a command is one line on stderr, never a stack trace (set VPCI_DEBUG=1 to see
 // it): a system error (a folder given as a file, a port in use, no permission) as its reason, exit

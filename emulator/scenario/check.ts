@@ -429,12 +429,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   /** Counts a function (declared, offered or plugged); the one past MAX_FUNCTIONS is an error. */
   function countFunction(loc: Loc): void {
     if (++functions === MAX_FUNCTIONS + 1)
-      add(
-        'error',
-        loc,
-        'too-many-functions',
-        `a scenario has at most ${grouped(MAX_FUNCTIONS)} PCI functions (ours: a bound on memory); this is one more`,
-      );
+      add('error', loc, 'too-many-functions', `a scenario has at most ${grouped(MAX_FUNCTIONS)} PCI functions (ours: a bound on memory); this is one more`);
   }
 
   function checkBuses(): Map<string, { bus: BusDecl; offerAt?: number }> {
@@ -442,12 +437,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const guids = new Map<string, Loc>();
     const declare = (b: BusDecl, offerAt?: number): void => {
       if (++buses === MAX_BUSES + 1)
-        add(
-          'error',
-          b.name.loc,
-          'too-many-buses',
-          `a scenario has at most ${grouped(MAX_BUSES)} buses (ours: a bound on memory); this is one more`,
-        );
+        add('error', b.name.loc, 'too-many-buses', `a scenario has at most ${grouped(MAX_BUSES)} buses (ours: a bound on memory); this is one more`);
       for (const f of b.functions) countFunction(f.slot.loc);
       const prev = index.get(b.name.name);
       if (prev) add('error', b.name.loc, 'duplicate-bus', `bus ${b.name.name} is declared twice`, { message: 'first declared here', loc: prev.bus.name.loc });
@@ -587,6 +577,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
      * too: one mistake (no driver event), one warning, on its first raise (ours: 10,000 raises were 10,000 warnings).
      */
     const noDriver = new Map<string, { d?: Diagnostic; more: number; named: string }>();
+    /** The `plug` of each function a host that takes no plug never added (relationsUpdates false, vsp.ts addFunction), by bus/slot. */
+    const ignoredPlug = new Map<string, Loc>();
     /** The source of each function a `plug` added, by bus/slot (a declared one's is in its bus). */
     const pluggedSource = new Map<string, FunctionDeclAst['source']>();
     /** The `driver` event of each function (since it was last plugged), for a second one's warning. */
@@ -685,8 +677,16 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           `the host rescinds bus ${bus.name} once the guest completes 'eject ${ej.named}' at ${formatTime(ej.time)}; at ${formatTime(e.time)} it may be gone, and then this event does nothing`,
           { message: 'ejected here', loc: ej.loc },
         );
+      const ignored = fnTarget && b.slotOk && !here.has(wslot) ? ignoredPlug.get(sk) : undefined;
       if (g) add('error', bus.loc, 'bus-gone', `bus ${bus.name} no longer exists at ${formatTime(e.time)}`, { message: 'removed here', loc: g.loc });
-      else if (e.kind === 'plug') {
+      else if (ignored) {
+        // The host never added the function (vsp.ts addFunction), so nothing here reaches it: the run notes the event and goes on.
+        add('warning', e.loc, 'plug-unsupported', `host ${hostInfo?.name ?? ''} never added ${named} (its plug does nothing): this event does nothing`, {
+          message: 'plugged here',
+          loc: ignored,
+        });
+        continue;
+      } else if (e.kind === 'plug') {
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         // GuestModelRow.plugFails; a host that serves only slot 0 is plug-unsupported below.
@@ -694,7 +694,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         const q = f?.quirk;
         if (f && !hostInfo?.slotZeroOnly && (q ? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on !== false && here.size > +here.has(wslot) : true))
           add('warning', e.loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
-        here.add(wslot);
+        if (hostInfo?.relationsUpdates === false) ignoredPlug.set(sk, e.loc);
+        else here.add(wslot);
         pluggedSource.set(sk, e.fn.source);
         goneSlot.delete(sk);
         // A function plugged at the slot is probed anew (with the last request: its driver stays loaded).

@@ -49,3 +49,31 @@ test('unplug on OpenVMM warns that the host revokes the channel instead, and the
 test('a valid plug and unplug check clean', () => {
   assert.deepEqual(diags('hyperv-2022', 'at 1ms plug nic0 function 1 intel-82599-vf serial 7\nat 2ms driver nic0/1 msix 1\nat 3ms unplug nic0/1\n'), []);
 });
+
+test('on OpenVMM a plugged function is never added: events naming it warn that they do nothing, and the run agrees (no error, the bus stays)', async () => {
+  const body = 'at 1ms plug nic0 function 1 intel-82599-vf\nat 2ms eject nic0/1\nat 3ms unplug nic0/1\nat 4ms raise nic0 vector 0\n';
+  const d = loadScenario(scenario('openvmm', body), 'x.vpci', ctx).diagnostics;
+  const never = d.filter((x) => x.message.includes('never added'));
+  assert.deepEqual(
+    never.map((x) => [x.severity, x.code, x.loc.line, x.message, x.related?.loc.line]),
+    [
+      ['warning', 'plug-unsupported', 8, 'host openvmm never added nic0/1.0 (its plug does nothing): this event does nothing', 7],
+      ['warning', 'plug-unsupported', 9, 'host openvmm never added nic0/1.0 (its plug does nothing): this event does nothing', 7],
+    ],
+  );
+  // Not "it revokes the channel": the bus is still there for the event on its own function.
+  assert.ok(!d.some((x) => x.code === 'bus-gone' || x.message.includes('revokes the channel')), JSON.stringify(d.map((x) => x.message)));
+  // The run: the host notes the two events and records no protocol error.
+  const { loadScenarioFile } = await import('../../adapter/load');
+  const l = loadScenarioFile('test/scenario/plug-inline.vpci', {}, scenario('openvmm', body));
+  assert.deepEqual(
+    l.errors.map((e) => e.message),
+    [],
+  );
+  const m = l.machine!;
+  m.run();
+  const { transcript } = await import('../../emulator/machine/transcript');
+  const text = transcript(m).join('\n');
+  assert.equal((text.match(/nothing to do: host openvmm never added a function here/g) ?? []).length, 2, text);
+  assert.doesNotMatch(text, /no function at win_slot/);
+});

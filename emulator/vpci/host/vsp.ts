@@ -721,6 +721,7 @@ export class VpciHost {
   }
 
   private ejectInner(wslot: number): void {
+    if (!this.fns.has(wslot) && this.neverAdded(wslot)) return;
     if (!this.fns.has(wslot) || this.removed.has(wslot)) return this.error(MSG.PCI_EJECT, 0n, `eject: no function at win_slot 0x${wslot.toString(16)}`);
     if (!this.profile.supportsEject) {
       // OpenVMM hot-removes by revoking the channel (openvmm vm/devices/pci/vpci/src/bus_control.rs `revoke_device`).
@@ -799,12 +800,24 @@ export class VpciHost {
   }
 
   /**
+   * On a host that takes no plug (relationsUpdates false), a function a scenario plugged was never
+   * added (addFunction): an event naming it reaches nothing, and the trace says so (the checker warns,
+   * plug-unsupported). False elsewhere: there a missing function is an error.
+   */
+  private neverAdded(w: number): boolean {
+    if (this.profile.relationsUpdates) return false;
+    this.stateChange('function', w, `nothing to do: host ${this.profile.name} never added a function here`);
+    return true;
+  }
+
+  /**
    * A function leaves the bus without an eject (protocol.md §7.1 (c)): it stops answering config
    * and per-device messages at once (its BARs and interrupts are released, as OV-D
    * `release_all`), and the host reports the remaining set in a new BUS_RELATIONS(2).
    */
   removeFunction(wslot: number): boolean {
     const w = wslot >>> 0;
+    if (!this.fns.has(w) && this.neverAdded(w)) return false;
     if (!this.fns.has(w) || this.removed.has(w)) {
       this.error(MSG.PCI_BUS_RELATIONS, 0n, `remove function: no function at win_slot 0x${w.toString(16)}`);
       return false;

@@ -2602,8 +2602,9 @@ export class VpciDebugSession extends DebugSession {
     if (args.allowPartial) response.body.offset = start;
     this.sendResponse(response);
     if (this.client.supportsMemoryEvent) this.sendEvent(new MemoryEvent(args.memoryReference, start, r.written));
-    // The other views too: a config write moves or enables a BAR, a BAR write sets an MSI-X entry.
-    this.memoryChanged(args.memoryReference);
+    // A config write may move or enable a BAR: the other views read again. A BAR's bytes are its
+    // own (no other view holds them), so a BAR write tells only the region written.
+    if (!args.memoryReference.startsWith('bar/')) this.memoryChanged(args.memoryReference);
     this.invalidate(['variables']);
   }
 

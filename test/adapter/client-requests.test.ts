@@ -185,6 +185,12 @@ test('a BAR the guest has not placed has no memory to show; once placed and read
     byRepl.map((e) => e.body),
     [{ memoryReference: ref, offset: 0, count: 0x4000 }],
   );
+  // A write to the BAR tells the region written, and no config space (a BAR's bytes are its own).
+  const byWrite = await eventsDuring(() => dc.customRequest('writeMemory', { memoryReference: ref, offset: 4, data: 'AQID' }));
+  assert.deepEqual(
+    byWrite.filter((e) => e.event === 'memory').map((e) => e.body),
+    [{ memoryReference: ref, offset: 4, count: 3 }],
+  );
   const back = dc.waitForEvent('stopped');
   assert.equal(told(await eventsDuring(async () => (await dc.stepBackRequest({ threadId: end.body.threadId! }), await back))).length, 1);
 });

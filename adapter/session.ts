@@ -117,6 +117,8 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
+/** A read data breakpoint on the IDs (config 0x00-0x03): why it seldom stops (setDataBreakpointsRequest). */
+const IDS_READ = 'guests read the IDs from bus relations (Linux reads VENDOR_ID only while it composes an MSI)';
 /** The requests that configure a session's breakpoints (sent between `initialized` and configurationDone). */
 const CONFIGURES = new Set([
   'setBreakpoints',
@@ -1637,7 +1639,11 @@ export class VpciDebugSession extends DebugSession {
       // A function that has left the bus was said to be 'not present yet'; it is watched again should it come back (a step back to before it left).
       const present = this.ins!.targetPresent(t);
       const absent = this.ins!.targetGone(t) ? 'the device has left the bus' : 'the device is not present yet';
-      out.push({ id: bp.id, verified: true, message: present ? bp.target.description : `${bp.target.description} (${absent})` });
+      // Both guests answer config reads of 0x00-0x03 from the bus relations' descriptor, never through the window
+      // (Linux drivers/pci/controller/pci-hyperv.c _hv_pcifront_read_config, FreeBSD sys/dev/hyperv/pcib/vmbus_pcib.c
+      // vmbus_pcib_read_config); Linux's hv_compose_msi_msg alone reads VENDOR_ID through it, while it waits.
+      const ids = t.kind === 'cfg' && t.offset + t.width <= 4 && bp.access !== 'write' ? `; ${IDS_READ}` : '';
+      out.push({ id: bp.id, verified: true, message: present ? bp.target.description + ids : `${bp.target.description} (${absent})${ids}` });
     }
     this.rt?.setDataBreakpoints(list);
     response.body = { breakpoints: out };

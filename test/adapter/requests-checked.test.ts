@@ -77,6 +77,22 @@ test('a data breakpoint on a function the scenario never has is unverified; one 
   );
 });
 
+test('a read data breakpoint on the IDs (config 0x00-0x03) says why it seldom stops: the guests take them from bus relations', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('examples/quickstart.vpci'));
+  const set = (accessType: DebugProtocol.DataBreakpointAccessType, dataId: string) => ({ dataId, accessType });
+  const r = (
+    await dc.setDataBreakpointsRequest({
+      breakpoints: [set('read', 'cfg:nic0:0:0:2'), set('readWrite', 'cfg:nic0:0:2:2'), set('write', 'cfg:nic0:0:0:2'), set('read', 'cfg:nic0:0:0:8')],
+    })
+  ).body.breakpoints;
+  const why = 'guests read the IDs from bus relations (Linux reads VENDOR_ID only while it composes an MSI)';
+  assert.equal(r[0]!.message, `nic0.VENDOR_ID (config 0x00, RO); ${why}`);
+  assert.equal(r[1]!.message, `nic0.DEVICE_ID (config 0x02, RO); ${why}`);
+  // A write, or a range reaching past the IDs (COMMAND is read through the window), is not told so.
+  assert.ok(!r[2]!.message!.includes(why) && !r[3]!.message!.includes(why), JSON.stringify(r));
+});
+
 test('a data breakpoint on a bus the scenario never has is unverified; one on a bus offered later verifies as not present yet', async () => {
   const dc = h.client();
   await launch(dc, resolve('examples/hot-plug.vpci'));

@@ -203,3 +203,17 @@ test('scopes with a frame id before any launch is refused, naming the id', async
   await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
   assert.equal(await refused(dc.scopesRequest({ frameId: 9999 })), 'Unknown frame 9999 (frames are valid until the next step)');
 });
+
+test('Continue, Reverse Continue and Pause run or stop the whole machine whatever thread they name (one from before a restart); a step names its thread, and an unknown one is refused', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const stale = 999;
+  const end = await cont(dc, stale);
+  assert.equal(end.body.allThreadsStopped, true);
+  const back = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  assert.equal((await dc.customRequest('reverseContinue', { threadId: stale })).success, true);
+  assert.equal((await back).body.reason, 'entry');
+  assert.equal((await dc.pauseRequest({ threadId: stale })).success, true);
+  for (const step of ['next', 'stepIn', 'stepOut', 'stepBack'])
+    await assert.rejects(dc.customRequest(step, { threadId: stale }), { message: `Unknown thread ${stale}` });
+});

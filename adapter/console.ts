@@ -5,7 +5,7 @@
 import { fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
-import { capRegister, capsValue, masksAt, registerFieldNode } from './inspect-registers';
+import { capRegister, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
 import { MSG, wslotText } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -272,7 +272,7 @@ export function evaluate(
     const cmd = command(ins, src);
     if (cmd) return cmd;
     // REG = v, REG.FIELD = v, caps.KEY.REG[.FIELD] = v (as Variables names them); `==` is a comparison, left to the expression.
-    const asg = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?\s*=(?!=)\s*(.+)$/.exec(src);
+    const asg = ASSIGNMENT.exec(src);
     if (asg) {
       const a = assign(ins, asg[1]!, asg[3]!, asg[5]!, asg[4], asg[2]);
       return a.ok ? a : { ...a, assigning: true };
@@ -301,6 +301,9 @@ export function evaluate(
     return { ok: false, error: r.error };
   }
   const v = r.value;
+  // A register or field named alone is shown by its own Variables row.
+  const row = registerRow(ins, src);
+  if (row) return { ok: true, text: row.value, ...(row.children ? { node: row } : {}) };
   if (v && typeof v === 'object') {
     const clean = stripInternal(v);
     const node = valueNode(src, clean, hex, src);
@@ -309,6 +312,29 @@ export function evaluate(
   }
   return { ok: true, text: showValue(src, v, scope, hex) };
 }
+
+/**
+ * The Variables row of a register or field named alone (nic0.COMMAND, nic0/01.0.STATUS.CAP_LIST,
+ * nic0.caps.msix.FLAGS), so a watch, a hover and the Debug Console show it as Variables does (a
+ * register padded to its width, a one-bit field 0 or 1, fields that Set Value takes): they showed
+ * 0x6 and 0x1 where the row shows 0x0006 and 1. Undefined for any other expression.
+ */
+function registerRow(ins: InspectContext, src: string): VarNode | undefined {
+  const m = REGISTER_PATH.exec(src);
+  const r = m ? ins.resolveFn(m[1]) : undefined;
+  const f = r ? ins.fn(r.bi, r.wslot) : undefined;
+  if (!m || !r || !f) return undefined;
+  const def = m[2] !== undefined ? capRegister(f, m[2], m[3]!) : findRegister(m[3]!);
+  if (!def) return undefined;
+  if (m[4] === undefined) return registerNode(ins, r.bi, r.wslot, f, def, src);
+  const fd = findField(def, m[4]);
+  return fd && registerFieldNode(ins, r.bi, r.wslot, f, def, fd, src.slice(0, -m[4].length - 1));
+}
+
+/** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
+const REGISTER_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$/;
+/** REGISTER_PATH = value ('==' is a comparison, left to the expression). */
+const ASSIGNMENT = new RegExp(`${REGISTER_PATH.source.slice(0, -1)}\\s*=(?!=)\\s*(.+)$`);
 
 /** Where an expression was typed, as the user knows it (DAP EvaluateArguments.context). */
 function contextText(context: string): string {

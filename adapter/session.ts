@@ -2401,11 +2401,11 @@ export class VpciDebugSession extends DebugSession {
    * setExpression's "how to format the response value"); the session's own format is kept for
    * everything after (unlike a variables request's, which VS Code's toggle sets: see variablesRequest).
    */
-  private inFormat(format: DebugProtocol.ValueFormat | undefined, f: () => void): void {
+  private inFormat<T>(format: DebugProtocol.ValueFormat | undefined, f: () => T): T {
     const kept = this.hex;
     if (format?.hex !== undefined) this.hex = format.hex;
     try {
-      f();
+      return f();
     } finally {
       this.hex = kept;
     }
@@ -2457,7 +2457,9 @@ export class VpciDebugSession extends DebugSession {
     }
     if (args.frameId !== undefined && this.unknownFrame(response, args.frameId)) return;
     const { t, locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
-    const r = this.ins.evaluate(args.expression, args.context ?? 'repl', t?.id, locals, args.format?.hex ?? this.hex);
+    const ins = this.ins;
+    // In the format asked: a register's row (console.ts registerRow) writes its numbers in the session's.
+    const r = this.inFormat(args.format, () => ins.evaluate(args.expression, args.context ?? 'repl', t?.id, locals, this.hex));
     if (!r.ok) {
       this.sendErrorResponse(response, { id: 1041, format: r.error, showUser: false });
       return;
@@ -2514,7 +2516,7 @@ export class VpciDebugSession extends DebugSession {
       });
       return;
     }
-    const v = ins.evaluate(args.expression, 'watch', undefined, undefined, args.format?.hex ?? this.hex);
+    const v = this.inFormat(args.format, () => ins.evaluate(args.expression, 'watch', undefined, undefined, this.hex));
     response.body = { value: v.ok ? v.text : r.text };
     this.sendResponse(response);
     this.changedByUser(true);

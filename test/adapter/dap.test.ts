@@ -199,7 +199,7 @@ test('setVariable honours RO/RW: VENDOR_ID is refused, COMMAND.MASTER is written
   const r = await dc.setVariableRequest({ variablesReference: cmd.variablesReference, name: 'MASTER', value: '1' });
   assert.equal(r.body.value, '1');
   const ev = await dc.evaluateRequest({ expression: 'nic0.COMMAND.MASTER', context: 'watch' });
-  assert.equal(ev.body.result, '0x1');
+  assert.equal(ev.body.result, '1');
 });
 
 test('step back returns to the previous statement; reverse continue returns to the breakpoint', async () => {

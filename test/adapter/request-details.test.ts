@@ -63,7 +63,7 @@ test("setVariable and setExpression answer in the format they ask for (DAP: how 
   assert.equal(expr.body.value, '2');
   assert.equal(
     ((await dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '2' })) as DebugProtocol.SetExpressionResponse).body.value,
-    '0x2',
+    '0x0002',
   );
   const rows = (await dc.variablesRequest({ variablesReference: header })).body.variables;
   assert.equal(rows.find((v) => v.name === 'COMMAND')?.value, '0x0002');
@@ -79,7 +79,7 @@ test('setVariable and dataBreakpointInfo find a row of a container the client ha
   const info = await dc.dataBreakpointInfoRequest({ variablesReference: command.variablesReference, name: 'MEMORY' });
   assert.equal(info.body.dataId, 'cfg:nic0:0:4:1');
   assert.equal((await dc.setVariableRequest({ variablesReference: command.variablesReference, name: 'MEMORY', value: '1' })).body.value, '1');
-  assert.equal((await dc.evaluateRequest({ expression: 'nic0.COMMAND.MEMORY', context: 'watch' })).body.result, '0x1');
+  assert.equal((await dc.evaluateRequest({ expression: 'nic0.COMMAND.MEMORY', context: 'watch' })).body.result, '1');
   // A row of an indexed table that was never paged in.
   const table = named(top, 'MSI-X table');
   assert.equal((await dc.dataBreakpointInfoRequest({ variablesReference: table, name: '[2]' })).body.dataId, 'msix:nic0:0:2:16');
@@ -135,7 +135,7 @@ test('a read-only register is refused by setExpression and the Debug Console, as
   // A register with writable bits still takes a value.
   assert.equal(
     ((await dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '2' })) as DebugProtocol.SetExpressionResponse).body.value,
-    '0x2',
+    '0x0002',
   );
 });
 

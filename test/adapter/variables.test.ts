@@ -134,7 +134,7 @@ test('capability registers: expressions, setVariable through the masks, data bre
   const tid = await runToEnd();
   const dc = h.client();
   const ev = async (e: string): Promise<string> => (await dc.evaluateRequest({ expression: e, context: 'watch' })).body.result;
-  assert.equal(await ev('nic0.caps.msix.FLAGS.ENABLE'), '0x1');
+  assert.equal(await ev('nic0.caps.msix.FLAGS.ENABLE'), '1');
   assert.equal(await ev('nic0.caps.msix.FLAGS.QSIZE'), '0x2');
   assert.equal(await ev('nic0.BAR0'), await ev('nic0.BASE_ADDRESS_0'));
   assert.equal(await ev('nic0.EXPANSION_ROM'), await ev('nic0.ROM_ADDRESS'));
@@ -146,7 +146,7 @@ test('capability registers: expressions, setVariable through the masks, data bre
   assert.equal(byName(fields, 'MASKALL').type, 'bit 14, RW');
   const set = await dc.setVariableRequest({ variablesReference: flags.variablesReference, name: 'MASKALL', value: '1' });
   assert.equal(set.body.value, '1');
-  assert.equal(await ev('nic0.caps.msix.FLAGS.MASKALL'), '0x1');
+  assert.equal(await ev('nic0.caps.msix.FLAGS.MASKALL'), '1');
   await assert.rejects(dc.setVariableRequest({ variablesReference: flags.variablesReference, name: 'QSIZE', value: '5' }));
   const info = await dc.dataBreakpointInfoRequest({ name: 'nic0.caps.msix.FLAGS.ENABLE' });
   assert.equal(info.body.dataId, 'cfg:nic0:0:115:1');

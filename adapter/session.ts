@@ -118,7 +118,7 @@ const LISTINGS_DIGEST = typeof __VPCI_LISTINGS_DIGEST__ === 'string' ? __VPCI_LI
 /** Why a request that changes the machine is refused while a run is going. */
 const RUNNING = 'The session is running: pause first';
 /** A read data breakpoint on the IDs (config 0x00-0x03): why it seldom stops (setDataBreakpointsRequest). */
-const IDS_READ = 'guests read the IDs from bus relations (Linux reads VENDOR_ID only while it composes an MSI)';
+const IDS_READ = 'guests read the IDs from bus relations';
 /** The requests that configure a session's breakpoints (sent between `initialized` and configurationDone). */
 const CONFIGURES = new Set([
   'setBreakpoints',
@@ -1870,8 +1870,7 @@ export class VpciDebugSession extends DebugSession {
     this.runKind = undefined;
     this.rt?.clearPause();
     this.runToken++;
-    if (this.runningProgressId) this.sendEvent(new ProgressEndEvent(this.runningProgressId, why));
-    this.runningProgressId = undefined;
+    this.endProgress(why);
     return true;
   }
 
@@ -1883,8 +1882,6 @@ export class VpciDebugSession extends DebugSession {
     const token = this.runToken;
     let first = true;
     let chunks = 0;
-    const progressId = `vpci-run-${++this.progressSeq}`;
-    let progress = false;
     const limit = rt.position + RUN_LIMIT;
     const tick = () => {
       if (token !== this.runToken) return;
@@ -1908,28 +1905,42 @@ export class VpciDebugSession extends DebugSession {
         this.runKind = undefined;
         // A pause that came after the run's last look for one (it stopped on a breakpoint in the same chunk) is not the next run's.
         rt.clearPause();
-        this.runningProgressId = undefined;
-        if (progress) this.sendEvent(new ProgressEndEvent(progressId, `stopped: ${s.reason}`));
+        this.endProgress(`stopped: ${s.reason}`);
         this.stopAt(s);
         return;
       }
-      // A long run to a breakpoint reports progress (virtual time reached) and can be cancelled.
-      if (this.client.supportsProgressReporting && chunks === 5) {
-        progress = true;
-        this.runningProgressId = progressId;
-        const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(
-          progressId,
-          'vPCI Lab: running the scenario',
-          `virtual time ${formatTime(rt.m.now)}`,
-        );
-        e.body.cancellable = true;
-        this.sendEvent(e);
-      } else if (progress && chunks % 5 === 0)
-        this.sendEvent(new ProgressUpdateEvent(progressId, `virtual time ${formatTime(rt.m.now)}, ${rt.position} steps`));
-      this.onLongRun?.();
+      // A long run to a breakpoint reports progress (virtual time reached); cancelling it pauses.
+      this.ranChunk(chunks);
       this.nextChunk(tick);
     };
     tick();
+  }
+
+  /**
+   * After each chunk of a run that goes on (a Continue, a run without debugging, Debug at Cause's):
+   * the host's hook and, for a client that takes progress reports, one from the run's fifth chunk,
+   * updated every fifth (shorter runs and steps report nothing). A Continue's can be cancelled
+   * (cancelRequest pauses it); the others end by Stop, as they take no pause.
+   */
+  private ranChunk(chunks: number): void {
+    this.onLongRun?.();
+    if (!this.client.supportsProgressReporting || chunks % 5 !== 0) return;
+    const at = `virtual time ${formatTime(this.rt!.m.now)}, ${this.rt!.m.steps} steps`;
+    if (!this.runningProgressId) {
+      const e: DebugProtocol.ProgressStartEvent = new ProgressStartEvent(
+        (this.runningProgressId = `vpci-run-${++this.progressSeq}`),
+        'vPCI Lab: running the scenario',
+        at,
+      );
+      e.body.cancellable = this.runKind === 'run';
+      this.sendEvent(e);
+    } else this.sendEvent(new ProgressUpdateEvent(this.runningProgressId, at));
+  }
+
+  /** Ends the run's progress report, if it has one. */
+  private endProgress(why: string): void {
+    if (this.runningProgressId) this.sendEvent(new ProgressEndEvent(this.runningProgressId, why));
+    this.runningProgressId = undefined;
   }
 
   /** Where a run that reached RUN_LIMIT steps without a stop pauses, said in the Debug Console too. */
@@ -1944,7 +1955,8 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override cancelRequest(response: DebugProtocol.CancelResponse, args: DebugProtocol.CancelArguments): void {
-    if (args.progressId && args.progressId === this.runningProgressId && this.running) this.rt?.pause();
+    // A Continue's (the other runs' reports are not cancellable: they take no pause).
+    if (args.progressId && args.progressId === this.runningProgressId && this.runKind === 'run') this.rt?.pause();
     this.sendResponse(response);
   }
 
@@ -2791,6 +2803,7 @@ export class VpciDebugSession extends DebugSession {
     const j = this.judged!;
     this.runKind = 'noDebug';
     const token = this.runToken;
+    let chunks = 0;
     const tick = () => {
       if (token !== this.runToken) return;
       let r: { steps: number; idle: boolean };
@@ -2801,11 +2814,12 @@ export class VpciDebugSession extends DebugSession {
         r = { steps: 0, idle: true };
       }
       if (!r.idle && rt.m.steps < DEFAULT_MAX_STEPS) {
-        this.onLongRun?.();
+        this.ranChunk(++chunks);
         this.nextChunk(tick);
         return;
       }
       this.runKind = undefined;
+      this.endProgress('done');
       this.out(runSummary(j.file, rt.m, rt.m.steps, !r.idle), 'console');
       const verdict = this.reportVerdict(undefined, r.idle ? undefined : DEFAULT_MAX_STEPS);
       this.ended = true;
@@ -2833,6 +2847,7 @@ export class VpciDebugSession extends DebugSession {
     if (!j.expectations.some((e) => e.loc.line === line)) return fail(`No expectation on line ${line} of ${basename(j.file)}`);
     this.runKind = 'cause';
     const token = this.runToken;
+    let chunks = 0;
     rt.h.goTo(rt.h.length);
     const tick = () => {
       if (token !== this.runToken) return;
@@ -2841,15 +2856,17 @@ export class VpciDebugSession extends DebugSession {
         for (let n = 0; n < CHUNK && !idle; n++) idle = rt.h.step().kind === 'idle';
       } catch (e) {
         this.runKind = undefined;
+        this.endProgress('failed');
         return fail(`internal error while running: ${internalError(e, (l) => this.trace(l))}`);
       }
       // (a scenario that never settles is judged where the step limit leaves it, as the CLI does)
       if (!idle && rt.position < DEFAULT_MAX_STEPS) {
-        this.onLongRun?.();
+        this.ranChunk(++chunks);
         this.nextChunk(tick);
         return;
       }
       this.runKind = undefined;
+      this.endProgress('done');
       const results = this.reportVerdict(undefined, idle ? undefined : DEFAULT_MAX_STEPS);
       const r = results.find((x) => x.line === line)!;
       const s = goToCause(rt, r, r.text ?? `the expectation on line ${line}`);

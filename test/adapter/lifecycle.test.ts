@@ -227,6 +227,30 @@ test('progress ids are unique within a session: two long runs report under two i
   }
 });
 
+test('a long run without debugging and Debug at Cause report progress, ended before the run ends; not cancellable (they take no pause), a cancel leaves them running', async () => {
+  for (const how of [{ noDebug: true }, { cause: hotPlugText(400).split('\n').length }]) {
+    const c = await client();
+    try {
+      await c.response(c.send('initialize', INIT));
+      await c.response(c.send('launch', { scenario: LONG, listingsDir: LISTINGS, ...how }));
+      c.send('configurationDone');
+      await c.until(() => c.events('progressStart').length === 1);
+      const start = c.events('progressStart')[0]!.body!;
+      assert.equal(start.title, 'vPCI Lab: running the scenario');
+      assert.equal(start.cancellable, false);
+      assert.equal((await c.response(c.send('cancel', { progressId: start.progressId }))).success, true);
+      // It runs on to its end: terminated (and its verdict), or the cause's stop; the report is ended first.
+      const last = how.noDebug ? 'terminated' : 'stopped';
+      await c.until(() => c.events(last).length === 1);
+      if (!how.noDebug) assert.notEqual(c.events('stopped')[0]!.body!.reason, 'pause');
+      const seen = (c.got as Msg[]).filter((m) => m.type === 'event').map((m) => m.event);
+      assert.ok(seen.indexOf('progressEnd') > seen.indexOf('progressStart') && seen.indexOf('progressEnd') < seen.indexOf(last), seen.join(' '));
+    } finally {
+      c.close();
+    }
+  }
+});
+
 /** An in-process session over two streams: what it writes, parsed. */
 function streamSession() {
   const input = new PassThrough();

@@ -86,7 +86,7 @@ test('a read data breakpoint on the IDs (config 0x00-0x03) says why it seldom st
       breakpoints: [set('read', 'cfg:nic0:0:0:2'), set('readWrite', 'cfg:nic0:0:2:2'), set('write', 'cfg:nic0:0:0:2'), set('read', 'cfg:nic0:0:0:8')],
     })
   ).body.breakpoints;
-  const why = 'guests read the IDs from bus relations (Linux reads VENDOR_ID only while it composes an MSI)';
+  const why = 'guests read the IDs from bus relations';
   assert.equal(r[0]!.message, `nic0.VENDOR_ID (config 0x00, RO); ${why}`);
   assert.equal(r[1]!.message, `nic0.DEVICE_ID (config 0x02, RO); ${why}`);
   // A write, or a range reaching past the IDs (COMMAND is read through the window), is not told so.

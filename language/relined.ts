@@ -28,16 +28,23 @@ const LOOK_AHEAD = 50;
 /** Per analysis, whether its text declares a bus named a word (the parser's declaresBus, asked of the whole text). */
 const declared = new WeakMap<DocAnalysis, Map<string, boolean>>();
 
+/**
+ * The test of emulator/scenario/parser.ts declaresBus (and busNamedBus) over `text`. A word the parser
+ * would build no plain pattern of (a quoted name): taken as declared, so not answered here.
+ */
+export function declaresBusIn(text: string, word: string): boolean {
+  return (
+    !/^[A-Za-z0-9_-]+$/.test(word) ||
+    new RegExp(`(?:^|[\\n\\r{}])[ \\t]*bus[ \\t]+${word}(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])offer[ \\t]+${word}(?![A-Za-z0-9_-])`).test(text)
+  );
+}
+
 function declaresBus(a: DocAnalysis, word: string): boolean {
   let m = declared.get(a);
   if (!m || m.size > 1000) declared.set(a, (m = new Map<string, boolean>()));
   let is = m.get(word);
   if (is === undefined) {
-    // The test of emulator/scenario/parser.ts declaresBus (and busNamedBus), over the text analysed.
-    // A word the parser would build no plain pattern of (a quoted name): taken as declared, so not answered here.
-    is =
-      !/^[A-Za-z0-9_-]+$/.test(word) ||
-      new RegExp(`(?:^|[\\n\\r{}])[ \\t]*bus[ \\t]+${word}(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])offer[ \\t]+${word}(?![A-Za-z0-9_-])`).test(a.text);
+    is = declaresBusIn(a.text, word);
     m.set(word, is);
   }
   return is;
@@ -47,7 +54,7 @@ function declaresBus(a: DocAnalysis, word: string): boolean {
  * The words of `text` when it is one top-level `at`, `expect` or `bus` statement's line: it starts with one,
  * and has no brace but a block closed on it (`at 5ms offer hp1 { function 0 … }`).
  */
-function statementLine(text: string): string[] | undefined {
+export function statementLine(text: string): string[] | undefined {
   const words: string[] = [];
   let braces = 0;
   for (const t of tokensOf(text)) {
@@ -61,11 +68,21 @@ function statementLine(text: string): string[] | undefined {
 }
 
 /** The names of `text` parsed alone, as on 1-based `line`, and its syntax diagnostics; undefined when it names a file or is no text. */
-function namesAlone(text: string, line: number): { names: NameOccurrence[]; diagnostics: number } | undefined {
+export function namesAlone(text: string, line: number): { names: NameOccurrence[]; diagnostics: number } | undefined {
   const p = parseDocument(text, 'file:///line.vpci');
   if (!p.parsed || p.paths.length || p.parsed.diagnostics.some((d) => d.code === 'not-text' || d.code === 'too-many-errors')) return undefined;
   const names = collectNames(p.parsed.scenario).map((n) => ({ ...n, loc: { ...n.loc, line: n.loc.line + line - 1, endLine: n.loc.endLine + line - 1 } }));
   return { names, diagnostics: p.parsed.diagnostics.length };
+}
+
+/**
+ * Whether the statement after 0-based line `line` starts a line of its own, or none follows (past blank
+ * and comment lines): nothing of it is read as that line's, nor a `{` as its block.
+ */
+export function nextStarts(line: number, lineNow: (l: number) => string, lineCount: number): boolean {
+  let next = line + 1;
+  while (next < lineCount && next - line <= LOOK_AHEAD && /^\s*(#.*)?$/.test(lineNow(next))) next++;
+  return next - line <= LOOK_AHEAD && (next >= lineCount || (TOP_KEYWORDS as readonly string[]).includes(tokensOf(lineNow(next)).next().value?.text ?? ''));
 }
 
 /**
@@ -78,11 +95,7 @@ export function relined(a: DocAnalysis, line: number, lineNow: (l: number) => st
   if (a.unreadFrom !== undefined || a.blockAt(line) !== undefined || a.files.some((f) => f.loc.line === line + 1)) return undefined;
   const words = statementLine(now);
   if (!words || !statementLine(before)) return undefined;
-  // The statement after it starts a line of its own (nothing of it is read as this one's, nor a `{` as its block).
-  let next = line + 1;
-  while (next < lineCount && next - line <= LOOK_AHEAD && /^\s*(#.*)?$/.test(lineNow(next))) next++;
-  if (next - line > LOOK_AHEAD) return undefined;
-  if (next < lineCount && !(TOP_KEYWORDS as readonly string[]).includes(tokensOf(lineNow(next)).next().value?.text ?? '')) return undefined;
+  if (!nextStarts(line, lineNow, lineCount)) return undefined;
   // The parser reads a fixed word (`driver msix 3 nic0`, `expect attached nic0`, `eject bus nic0`) otherwise where
   // the text declares a bus of that name: such a line is not read alone.
   if (words.some((w) => (KEYWORDS.has(w) || CONSTANT_WORDS.has(w)) && declaresBus(a, w))) return undefined;

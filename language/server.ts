@@ -8,6 +8,7 @@
 // definition, references, highlights, quick fixes and a range's semantic tokens
 // from the last analysis where it still holds for their lines (holdsFor) or with
 // the one line edited since read again alone (relinedNow; hover too), else
+// (a bus name's hover: from the lines of the text that name it, language/text-names.ts)
 // like the full semantic tokens, the outline, folding, document links and rename
 // they wait for the analysis of the current version. Dump
 // files are read through the injected FileAccess (io/), confined to the
@@ -68,6 +69,7 @@ import type { DocAnalysis } from './packed';
 import type { NameOccurrence } from './names';
 import { LineDocument } from './document';
 import { relined, type NameIndex } from './relined';
+import { namesByText } from './text-names';
 
 const { connection, files, pathOf, uriOf } = platform();
 // Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
@@ -223,14 +225,6 @@ function notChecked(doc: LineDocument, code: string, message: string): void {
 function lineOf(doc: LineDocument, line: number): string {
   if (line < 0 || line >= doc.lineCount) return '';
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
-}
-
-/**
- * The last analysis, for a request at `line` (0-based): usable when it is of the current text, or
- * when that line still reads the same.
- */
-function usableAt(a: DocAnalysis | undefined, doc: LineDocument, line: number): DocAnalysis | undefined {
-  return a && (a.version === doc.version || a.line(line + 1) === lineOf(doc, line)) ? a : undefined;
 }
 
 /** Lines completion reads back for the statement it is in; past them, the analysis says which block the line is in. */
@@ -522,6 +516,15 @@ connection.onCompletion(
   }),
 );
 
+/** Where the word around character `ch` of line `src` starts and ends. */
+function wordAt(src: string, ch: number): [number, number] {
+  let s = ch;
+  let e = ch;
+  while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
+  while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
+  return [s, e];
+}
+
 /**
  * The hover at `at` from analysis `a` (undefined: none, or none for this line as it reads now), or
  * with `wordsOnly` the hover of a word the text alone explains (a keyword, a catalog name), if any.
@@ -529,10 +532,7 @@ connection.onCompletion(
 function hoverAt(doc: LineDocument, at: Position, a: NameIndex | undefined, wordsOnly = false): Hover | null {
   const n = a?.nameAt(at.line + 1, at.character + 1);
   const src = lineOf(doc, at.line);
-  let s = at.character;
-  let e = at.character;
-  while (s > 0 && /[A-Za-z0-9_-]/.test(src[s - 1]!)) s--;
-  while (e < src.length && /[A-Za-z0-9_-]/.test(src[e]!)) e++;
+  const [s, e] = wordAt(src, at.character);
   // Inside a comment there is nothing to explain. Only a `#` at or before the cursor can start one,
   // and only the text up to it is read, character by character: a long line is not tokenized at every hover.
   if (commentBefore(src, at.character + 1)) return null;
@@ -555,16 +555,52 @@ connection.onHover(
     // Clamped first: the word is found by stepping from the cursor, one character at a time, so an
     // unbounded character (1e8, 2^31) would be as many steps with every other request waiting.
     const at = doc.clamp(p.position);
+    // Inside a comment there is nothing to explain, whatever an analysis says.
+    if (commentBefore(lineOf(doc, at.line), at.character + 1)) return null;
     const last = scheduler.last(doc.uri);
-    // No analysis yet (a large scenario just opened and edited: its first one takes seconds): a word the
-    // text alone explains is answered at once; anything else (a name, a value) waits for it.
-    const early = last ? null : hoverAt(doc, at, undefined, true);
-    if (early) return early;
+    const held = last && heldAt(last, doc, at);
+    if (held) return hoverAt(doc, at, held);
+    // No analysis holds for this line (none yet: a large scenario's first takes seconds; lines added since
+    // the last): a word the text alone explains, or a bus name read from the lines that hold it, is answered
+    // at once; anything else waits for the first analysis, and where that does not hold either, for the text's.
+    const early = hoverAt(doc, at, undefined, true) ?? hoverByText(doc, at);
+    if (early !== undefined) return early;
     const a = last ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token));
     if (token.isCancellationRequested) return null;
-    return hoverAt(doc, at, usableAt(a, doc, at.line) ?? (a && relinedNow(a, doc)));
+    const from = a && heldAt(a, doc, at);
+    if (from || !a) return hoverAt(doc, at, from);
+    const now = await current(doc.uri, token);
+    return now ? hoverAt(doc, doc.clamp(at), now.version === doc.version ? now : undefined) : null;
   }),
 );
+
+/**
+ * Analysis `a` for a request at `at`: all of it for the text it read; for an earlier text, where it
+ * holds for that line and the occurrences of the name there (holdsFor: the line a bus is declared on,
+ * its references), or with the one line edited since read again (relinedNow); else undefined.
+ */
+function heldAt(a: DocAnalysis, doc: LineDocument, at: Position): NameIndex | undefined {
+  if (a.version === doc.version) return a;
+  const n = a.nameAt(at.line + 1, at.character + 1);
+  const lines = [at.line, ...(n ? a.named(n.name).map((x) => x.loc.line - 1) : [])].map((l) => [l, l] as const);
+  return holdsFor(a, doc, lines, n?.name.split('/')[0]) ? a : relinedNow(a, doc);
+}
+
+/**
+ * The hover on a word that may name a bus, from the lines of the text that hold it, each read alone
+ * (language/text-names.ts): what the analysis would answer (null too), or undefined when the text alone does not say.
+ */
+function hoverByText(doc: LineDocument, at: Position): Hover | null | undefined {
+  const src = lineOf(doc, at.line);
+  const word = src.slice(...wordAt(src, at.character));
+  if (!word) return undefined;
+  const names = namesByText(doc, (l) => lineOf(doc, l), word);
+  // What the analysis's nameAt would find there among all the names of the line: a function's hover would need its declaration's line too.
+  const n = names?.find((x) => x.kind !== 'fn-ref-implicit' && x.loc.line === at.line + 1 && at.character + 1 >= x.loc.col && at.character + 1 <= x.loc.endCol);
+  if (!names || n?.kind.startsWith('fn-')) return undefined;
+  const occ = names.filter((x) => x.name === n?.name);
+  return hoverAt(doc, at, { uri: doc.uri, files: [], nameAt: () => n, named: () => occ });
+}
 
 /**
  * Whether what the last analysis says of the lines `lines` (0-based, first and last of each span) holds for the text as it stands:
@@ -618,10 +654,7 @@ async function under(
   const now = documents.get(uri);
   if (last && now && last.version !== now.version) {
     const at = now.clamp(p.position);
-    const n = last.nameAt(at.line + 1, at.character + 1);
-    const lines = [at.line, ...(n ? last.named(n.name).map((x) => x.loc.line - 1) : [])].map((l) => [l, l] as const);
-    if (holdsFor(last, now, lines, n?.name.split('/')[0])) return { a: last, at, n };
-    const r = relinedNow(last, now);
+    const r = heldAt(last, now, at);
     if (r) return { a: r, at, n: r.nameAt(at.line + 1, at.character + 1) };
   }
   const a = await current(uri, token);

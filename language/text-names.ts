@@ -1,0 +1,58 @@
+// A bus's declarations and references read from the text alone (ours): a bus name's hover had no
+// answer until an analysis of the text held for its lines, seconds after a large scenario is opened
+// or lines are added to it (1.6 to 4.7 s on 1 MB). Every line that holds the name as a word is read
+// alone, as relined.ts reads a typed line: the parser starts afresh at a line whose first word is a
+// top-level keyword (a block ends there, `}` or not), so such a line that is a statement of its own,
+// with a statement (or the end) after it, gives the names the whole text's parse finds there; a
+// `bus NAME {` line that opens a block declares NAME whatever the block holds; a line holding the
+// name only in a comment names nothing. Any other line holding it (a block's item, a statement run
+// over lines, a dump path, a fixed word the text declares as a bus) leaves the answer to the analysis.
+import { tokensOf } from '../emulator/scenario/lexer';
+import type { NameOccurrence } from './names';
+import type { LineDocument } from './document';
+import { declaresBusIn, namesAlone, nextStarts, statementLine } from './relined';
+import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
+
+/** Lines holding the name past which the analysis is waited for. */
+const MAX_LINES = 2000;
+
+/**
+ * Every name on the lines of `doc` (`line` gives one, 0-based, without its line break) that hold bus name `word`, in the order of the text, as its
+ * analysis would index them; undefined when that is not known without it. Those lines are parsed as
+ * one text, each where the one before it ended: each starts a statement, so each is read as alone.
+ */
+export function namesByText(doc: LineDocument, line: (l: number) => string, word: string): NameOccurrence[] | undefined {
+  const fixed = (w: string): boolean => KEYWORDS.has(w) || CONSTANT_WORDS.has(w);
+  // A keyword cannot name a bus (or is read otherwise where it does).
+  if (!/^[A-Za-z0-9_-]+$/.test(word) || fixed(word)) return undefined;
+  const text = doc.getText();
+  const read: number[] = [];
+  const texts: string[] = [];
+  const words = new Set<string>();
+  const re = new RegExp(`(?<![A-Za-z0-9_-])${word}(?![A-Za-z0-9_-])`, 'g');
+  for (let m, last = -1; (m = re.exec(text));) {
+    const l = doc.positionAt(m.index).line;
+    if (l === last) continue;
+    last = l;
+    const s = line(l);
+    const toks = [...tokensOf(s)].filter((t) => t.kind !== 'comment' && t.kind !== 'eof');
+    // A name in quotes is a name too (the parser's quotedName); one in a comment is none.
+    if (!toks.some((t) => (t.kind === 'string' ? t.value : t.text) === word)) continue;
+    const [first, , brace] = toks;
+    // A `bus NAME {` line declares NAME whatever its block holds.
+    const opens = toks.length === 3 && first!.text === 'bus' && brace!.kind === 'lbrace';
+    const ws = opens ? [] : statementLine(s);
+    // Else a statement of its own, `at`, `expect` or `bus` (statementLine), with the next on a line of its own.
+    if (first!.kind !== 'word' || !ws || (!opens && !nextStarts(l, line, doc.lineCount))) return undefined;
+    ws.filter(fixed).forEach((w) => words.add(w));
+    read.push(l);
+    texts.push(s);
+    if (read.length > MAX_LINES) return undefined;
+  }
+  // The parser reads a fixed word otherwise where the text declares a bus of that name (relined.ts).
+  for (const w of words) if (declaresBusIn(text, w)) return undefined;
+  return namesAlone(texts.join('\n'), 1)?.names.map((n) => ({
+    ...n,
+    loc: { ...n.loc, line: read[n.loc.line - 1]! + 1, endLine: read[n.loc.endLine - 1]! + 1 },
+  }));
+}

@@ -1,0 +1,88 @@
+// language/text-names.ts: a bus name's occurrences read from the lines that hold it, each alone, are
+// those the analysis of the whole text finds, for every word of the shipped examples and the test
+// scenarios, and of the same texts with slips put in (braces, quotes, comments, line breaks, buses
+// named like fixed words, lines copied); where they would not be, no answer is given.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../language/analyze';
+import { LineDocument } from '../../language/document';
+import { namesByText } from '../../language/text-names';
+
+function scenarios(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? scenarios(join(dir, e.name)) : e.name.endsWith('.vpci') ? [readFileSync(join(dir, e.name), 'utf8')] : [],
+  );
+}
+
+/** The words of `text` whose names read from the text differ from the analysis's, and how many were answered. */
+function mismatches(text: string): { bad: string[]; answered: number } {
+  const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
+  const line = (l: number): string => doc.getText({ start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+  const names = analyze(text, 'file:///t.vpci').names;
+  const bad: string[] = [];
+  let answered = 0;
+  for (const w of new Set(text.match(/[A-Za-z0-9_-]+/g))) {
+    const got = namesByText(doc, line, w);
+    if (!got) continue;
+    answered++;
+    const lines = new Set(got.map((n) => n.loc.line));
+    const bus = (xs: typeof got): string => JSON.stringify(xs.filter((n) => n.name === w && n.kind.startsWith('bus')));
+    if (JSON.stringify(got) !== JSON.stringify(names.filter((n) => lines.has(n.loc.line))) || bus(got) !== bus(names)) bad.push(w);
+  }
+  return { bad, answered };
+}
+
+const texts = [...scenarios('examples'), ...scenarios('test')];
+
+test('every word of the examples and test scenarios: the names read from its lines are the analysis’s', () => {
+  assert.ok(texts.length > 10);
+  let answered = 0;
+  for (const t of texts) {
+    const m = mismatches(t);
+    assert.deepEqual(m.bad, []);
+    answered += m.answered;
+  }
+  assert.ok(answered > 500, `${answered} words answered`);
+});
+
+test('the same texts with slips put in: the names read from the lines are the analysis’s, or none', () => {
+  let seed = 1;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+  const bits = [
+    '{',
+    '}',
+    '"',
+    '#',
+    '\n',
+    '\r',
+    ' ',
+    'bus ',
+    'at 5ms ',
+    'expect ',
+    'offer ',
+    '/1',
+    'nic0',
+    'attached',
+    'msix ',
+    '+',
+    'bus bus {',
+    'at 1ms offer attached {',
+  ];
+  for (let i = 0; i < 150; i++) {
+    let t = texts[rnd(texts.length)]!;
+    for (let k = 1 + rnd(4); k > 0; k--) {
+      const at = rnd(t.length + 1);
+      const op = rnd(3);
+      if (op === 0) t = t.slice(0, at) + bits[rnd(bits.length)]! + t.slice(at);
+      else if (op === 1) t = t.slice(0, at) + t.slice(at + 1 + rnd(8));
+      else {
+        const ls = t.split('\n');
+        ls.splice(rnd(ls.length), 0, ls[rnd(ls.length)]!);
+        t = ls.join('\n');
+      }
+    }
+    assert.deepEqual(mismatches(t).bad, [], JSON.stringify(t));
+  }
+});

@@ -86,3 +86,13 @@ test('the same texts with slips put in: the names read from the lines are the an
     assert.deepEqual(mismatches(t).bad, [], JSON.stringify(t));
   }
 });
+
+test('a bus named on more lines than are read at a request is left to the analysis', () => {
+  const names = (refs: number): number | undefined => {
+    const text = ['bus nic0 { function 0 intel-82599-vf }', ...Array.from({ length: refs }, () => 'expect nic0 attached')].join('\n');
+    const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
+    return namesByText(doc, (l) => text.split('\n')[l]!, 'nic0')?.filter((n) => n.name === 'nic0').length;
+  };
+  assert.equal(names(499), 500);
+  assert.equal(names(500), undefined);
+});

@@ -776,7 +776,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         );
         gone.set(bus.name, { time: e.time, loc: e.loc });
       }
-      if (e.kind === 'eject' && !g) {
+      // An eject naming no function (unknown-slot, said above) starts no ejection: no bus-ejected after it.
+      if (e.kind === 'eject' && !g && b.slotOk) {
         if (hostInfo?.supportsEject === false) gone.set(bus.name, { time: e.time, loc: e.loc });
         else if (!ejected.has(bus.name)) ejected.set(bus.name, { time: e.time, loc: e.loc, named });
       }

@@ -1022,10 +1022,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /** The function clause after `function` on bus `bus` (a block's or a plug's); one that fails is noted (broken.functions). */
   const functionDecl = (kw: Token, bus: Name): FunctionDeclAst => {
     let wslot: number | undefined;
-    // A slot read past (soft) is no slot: which one was meant is not known.
+    // A slot read past (soft) is no slot: which one was meant is not known; but one out of range (`function 33`,
+    // a bad-slot) is a slot no reference can name either, so the bus's other slots are still checked.
     const brokenHere = (): number => broken.functions.push(`${bus.name}/${wslot === undefined || Number.isNaN(wslot) ? '*' : wslot}`);
     try {
-      const f = functionClause(kw, (s) => (wslot = s.wslot));
+      const t = peek();
+      const f = functionClause(kw, (s) => (wslot = Number.isNaN(s.wslot) && (t.kind === 'dotted' || (t.kind === 'number' && !t.error)) ? -1 : s.wslot));
       // A bad value read past: the caller drops the function at the statement's end (commit).
       if (pending) brokenHere();
       return f;

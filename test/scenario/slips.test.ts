@@ -626,3 +626,18 @@ test('two parts written the other way round are one error over both, saying the 
     [],
   );
 });
+
+test('a function line with its slot out of range leaves the rest of its bus checked: a later unknown slot is said, and only that', () => {
+  // 'function 33' is a slot no reference can name (nic0/33 is itself bad-slot), so it turns off no unknown-slot check.
+  const bus = 'vm {\n  host hyperv-2022\n}\nbus nic0 {\n  function 0 intel-82599-vf\n  function 33 intel-82599-vf\n}\nat 0 boot\n';
+  assert.deepEqual(diags(`${bus}at 1ms eject nic0/3\nat 2ms eject nic0/0\n`), [
+    ['bad-slot', 6, 12, 14, 'PCI device number must be 0..31, not 33'],
+    // The eject of no function starts no ejection: the later eject has no bus-ejected warning from it.
+    ['unknown-slot', 9, 19, 20, 'bus nic0 has no function at 3.0; its functions: 0', ['0']],
+  ]);
+  // A slot that was not read (a word) may be any: references to the bus's slots are left alone.
+  assert.deepEqual(
+    diags(`${bus.replace('function 33', 'function x3')}at 1ms eject nic0/3\n`).map((r) => r[0]),
+    ['unexpected-token'],
+  );
+});

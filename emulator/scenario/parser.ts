@@ -172,7 +172,9 @@ function durationFix(text: string): string | undefined {
   // Minutes, hours and days (ours: the language stops at seconds): the same time in seconds or finer, when it fits.
   const ns = longTimeNs(text);
   if (ns !== undefined) return ns > 0n && ns <= BigInt(MAX_DURATION_NS) ? timeLiteral(Number(ns)) : undefined;
-  const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(text);
+  // `0x10ms`, `1e3ms`, `2.5e-3s`: the number JavaScript reads, written out (ours).
+  const x = /^(0[xXbB][0-9a-fA-F_]+|[0-9_.]+[eE][+-]?[0-9]+)([a-zA-Zµμ]+)$/.exec(text);
+  const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(x ? String(Number(x[1]!.replace(/_/g, ''))) + x[2]! : text);
   const unit = m && TIME_UNITS[m[3]!.toLowerCase()];
   if (!m || !unit) return undefined;
   const order = ['s', 'ms', 'us', 'ns'];
@@ -555,17 +557,28 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (t.kind !== 'invalid') return;
     if (/^-[0-9]/.test(t.text))
       fail(t.loc, 'out-of-range', range ? `${what} must be ${range[0]}..${range[1]}, not ${t.text}` : `${what} cannot be negative: '${t.text}'`);
-    if (kind === 'time' && (longTimeNs(t.text) ?? 0n) > BigInt(MAX_DURATION_NS)) fail(t.loc, 'out-of-range', tooLong(what, t.text));
-    const fix = kind === 'size' ? sizeFix(t.text) : durationFix(t.text);
-    if (fix)
-      fail(
-        t.loc,
-        'invalid-number',
-        kind === 'size'
-          ? `'${t.text}' is not a number; did you mean '${fix}'? (the size suffixes are K, M, G and T)`
-          : `'${t.text}' is not a duration; did you mean '${fix}'? (a duration is a whole number and a unit: ns, us, ms or s)`,
-        [fix],
-      );
+    if (kind === 'time') return badTime(what, t.loc, t.text);
+    const fix = sizeFix(t.text);
+    if (fix) fail(t.loc, 'invalid-number', `'${t.text}' is not a number; did you mean '${fix}'? (the size suffixes are K, M, G and T)`, [fix]);
+  };
+  /**
+   * A time written in a form the language does not take (`5sec`, `1e3ms`, `0x10ms`, or `1e3 ms` over its two tokens,
+   * `shown` as written): what a time looks like, with the same time as the fix where there is one; past the limit,
+   * the limit. Nothing for text that is no number at all (it is then 'expected …').
+   */
+  const badTime = (what: string, at: Loc, text: string, shown = text): void => {
+    if (!/^[0-9]/.test(text)) return;
+    if ((longTimeNs(text) ?? 0n) > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
+    const fix = durationFix(text);
+    const u = fix && /[a-z]+$/.exec(fix);
+    if (u && BigInt(fix.slice(0, u.index)) * DURATION_UNIT[u[0]]! > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
+    const form = 'a duration is a whole number and a unit: ns, us, ms or s';
+    fail(
+      at,
+      'invalid-number',
+      fix ? `'${shown}' is not a duration; did you mean '${fix}'? (${form})` : `'${shown}' is not a duration (${form})`,
+      fix ? [fix] : undefined,
+    );
   };
   /** A bad value read past (soft): NaN, which no check compares equal or in range, where the statement is dropped at its end. */
   const badValue = (t: Token): { value: number; loc: Loc } => ({ value: NaN, loc: t.loc });
@@ -585,6 +598,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const duration = (what: string): { value: number; loc: Loc } => soft(() => durationValue(what), badValue);
   const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
+    const u1 = peek(1);
+    // `99999999999999999999 s`, `1e3 ms`: a number that is no time, then its unit: one mistake over both.
+    if (
+      (t.kind === 'invalid' || (t.kind === 'number' && t.error)) &&
+      /^[0-9]/.test(t.text) &&
+      u1.kind === 'word' &&
+      u1.loc.line === t.loc.line &&
+      TIME_UNITS[u1.text.toLowerCase()]
+    ) {
+      take();
+      take();
+      badTime(what, spanLoc(t.loc, u1.loc), t.text + u1.text, `${t.text} ${u1.text}`);
+    }
     if (t.kind === 'number' && !t.error) {
       // `2 ms`: the unit parted from its number. Said once, and read as the time it is.
       const u = peek(1);
@@ -607,13 +633,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           t.loc,
           'missing-unit',
           `${what} needs a unit (ns, us, ms, s): '${t.text}'`,
-          ['ms', 'us', 'ns', 's'].map((u) => `${t.text}${u}`),
+          ['ms', 'us', 'ns', 's'].map((u) => `${/^0[xXbB]/.test(t.text) ? (t.value as number) : t.text}${u}`),
         );
       return { value: 0, loc: t.loc };
     }
     badNumber(what, 'time');
-    // The lexer's 'too long' (past 2^53 - 1 ns) is this limit too: said as it is.
-    if (t.kind === 'duration' && t.error) fail(t.loc, 'out-of-range', tooLong(what, t.text));
+    // The lexer's 'too long' (past 2^53 - 1 ns), or 'too large' of a number, is this limit too: said as it is.
+    if ((t.kind === 'duration' || t.kind === 'number') && t.error && /^[0-9]/.test(t.text)) fail(t.loc, 'out-of-range', tooLong(what, t.text));
     const d = expectKind('duration', what);
     // Virtual time is whole nanoseconds in a double: an event's time plus a delay stays exact below 2^53.
     if ((d.value as number) > MAX_DURATION_NS) fail(d.loc, 'out-of-range', tooLong(what, d.text));

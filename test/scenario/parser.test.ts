@@ -721,15 +721,15 @@ test('every bad value of a statement is said in one pass, each at its place, and
     ['out-of-range', 5, 53],
     ['bad-slot', 7, 12],
     ['invalid-token', 7, 37],
-    ['invalid-token', 11, 4],
+    ['invalid-number', 11, 4],
     ['invalid-token', 11, 24],
-    ['invalid-token', 12, 42],
+    ['invalid-number', 12, 42],
     ['out-of-range', 12, 51],
     ['invalid-token', 13, 54],
     ['out-of-range', 14, 20],
     ['invalid-token', 14, 39],
     ['invalid-token', 15, 47],
-    ['invalid-token', 15, 57],
+    ['invalid-number', 15, 57],
     ['missing-unit', 16, 29],
   ]);
   // Dropped, as a statement with a syntax error is: none of them is in the tree.
@@ -761,7 +761,7 @@ test('every bad value of a statement is said in one pass, each at its place, and
   // An offer dropped for a bad value leaves its bus known to what names it (no unknown-bus below it).
   assert.deepEqual(
     load('bus a { function 0 intel-82599-vf }\nat 0 boot\nat 5q offer b { function 0 intel-82599-vf }\nat 6ms driver b msix 2\nexpect b attached\n'),
-    [['invalid-token', 3, 4]],
+    [['invalid-number', 3, 4]],
   );
   // A second deadline on a state expectation is a duplicate option, as on a message expectation.
   assert.deepEqual(load('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a attached before 1ms before 2ms\n'), [['duplicate-option', 3, 30]]);

@@ -148,8 +148,25 @@ test('a time or size in a form the language does not take says the form it takes
   // A fraction goes down a unit at a time until it is whole; what no unit makes whole, or no unit at all, has no fix.
   assert.deepEqual(at('0.25s')[0]?.[5], ['250ms']);
   assert.deepEqual(at('1.0005ms')[0]?.[5], ['1000500ns']);
-  assert.deepEqual(at('1.5ns'), [['invalid-token', 2, 4, 9, "expected the event time, found '1.5ns'"]]);
-  assert.deepEqual(at('2m'), [['invalid-token', 2, 4, 6, "expected the event time, found '2m'"]]);
+  const form = '(a duration is a whole number and a unit: ns, us, ms or s)';
+  assert.deepEqual(at('1.5ns'), [['invalid-number', 2, 4, 9, `'1.5ns' is not a duration ${form}`]]);
+  assert.deepEqual(at('2m'), [['invalid-number', 2, 4, 6, `'2m' is not a duration ${form}`]]);
+  // An exponent or a hex number is read as the time it writes, one error over its tokens.
+  const fix = (text: string, to: string, end: number) => [['invalid-number', 2, 4, end, `'${text}' is not a duration; did you mean '${to}'? ${form}`, [to]]];
+  assert.deepEqual(at('1e3ms'), fix('1e3ms', '1000ms', 9));
+  assert.deepEqual(at('2.5E-3s'), fix('2.5E-3s', '2500us', 11));
+  assert.deepEqual(at('0x10ms'), fix('0x10ms', '16ms', 10));
+  assert.deepEqual(at('1e3 ms'), fix('1e3 ms', '1000ms', 10));
+  assert.deepEqual(at('1e-10ns'), [['invalid-number', 2, 4, 11, `'1e-10ns' is not a duration ${form}`]]);
+  // A number past the limit with its unit after a space, or with none, is the limit once.
+  const long = (text: string, end: number) => [
+    ['out-of-range', 2, 4, end, `the event time must be at most 2^52 ns (about 52 days: virtual time counts whole nanoseconds), not '${text}'`],
+  ];
+  assert.deepEqual(at('99999999999999999999 s'), long('99999999999999999999 s', 26));
+  assert.deepEqual(at('99999999999999999999'), long('99999999999999999999', 24));
+  assert.deepEqual(at('1e20ms'), long('1e20ms', 10));
+  // A hex time without a unit is offered with units on its value (0x10ms is no time).
+  assert.deepEqual(at('0x10')[0]?.[5], ['16ms', '16us', '16ns', '16s']);
 });
 
 test('punctuation the language has none of, a no-break space, and strings in curly or single quotes are said once and read past', () => {

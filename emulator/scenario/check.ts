@@ -570,7 +570,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
      * so a later event on the bus may find it gone. When is up to the guest, hence a warning.
      */
     const ejected = new Map<string, { time: number; loc: Loc; named: string }>();
-    const goneSlot = new Map<string, { time: number; loc: Loc }>();
+    const goneSlot = new Map<string, { time: number; loc: Loc; eject: boolean }>();
     const drivers = new Map<string, number>();
     /**
      * The `no-driver` warning of each function, and how many later raises of it came before a driver
@@ -708,12 +708,13 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             `host ${hostInfo.name} serves one function per bus, at slot 0, and never sends a relations update for a new one`,
           );
       } else if (fnTarget && b.slotOk && gs)
+        // An ejected function leaves when the guest answers, which may not have happened yet: said as that.
         add(
           'error',
           slot?.loc ?? bus.loc,
           'bus-gone',
-          `${slot ? `function ${named}` : `the function at slot 0 of ${named}`} no longer exists at ${formatTime(e.time)}`,
-          { message: 'removed here', loc: gs.loc },
+          `${slot ? `function ${named}` : `the function at slot 0 of ${named}`} ${gs.eject ? `is ejected at ${formatTime(gs.time)}, and leaves once the guest sends PCI_EJECTION_COMPLETE` : `no longer exists at ${formatTime(e.time)}`}`,
+          { message: gs.eject ? 'ejected here' : 'removed here', loc: gs.loc },
         );
       else if (fnTarget && b.slotOk && !here.has(wslot) && plugged.get(bus.name)?.has(wslot))
         add(
@@ -745,7 +746,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       }
       if (e.kind === 'eject' && hostInfo?.supportsEject === false)
         add('warning', e.loc, 'eject-unsupported', `host ${hostInfo.name} cannot eject a function (it revokes the channel instead); consider 'rescind'`);
-      if (e.kind === 'raise') {
+      // A raise on a function or bus already gone is that error alone: no `no-driver` for it besides.
+      if (e.kind === 'raise' && !g && !(b.slotOk && gs)) {
         const n = drivers.get(sk);
         if (n === undefined) {
           const said = noDriver.get(sk);
@@ -782,7 +784,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         else if (!ejected.has(bus.name)) ejected.set(bus.name, { time: e.time, loc: e.loc, named });
       }
       // A second removal of a function already gone (an error above) leaves the first as the one later errors point at.
-      if (row.removes === 'function' && !gs && !g) goneSlot.set(sk, { time: e.time, loc: e.loc });
+      if (row.removes === 'function' && !gs && !g) goneSlot.set(sk, { time: e.time, loc: e.loc, eject: e.kind === 'eject' });
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }

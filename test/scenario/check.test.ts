@@ -284,6 +284,13 @@ test('a warning names a function as the scenario does: nic0 for the implied slot
     'the function at slot 0 of nic0 no longer exists at 2 ms',
     'function nic0/1.2 no longer exists at 4 ms',
   ]);
+  // An ejected function is not gone yet when the guest has not answered: said as ejected, and a raise on it is that error alone.
+  const ejected = load(
+    `bus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 1ms eject nic0/1\nat 2ms raise nic0/1 vector 0\n`,
+    't.vpci',
+    fakeContext(),
+  ).diagnostics.map((d) => [d.code, d.message, d.related?.message]);
+  assert.deepEqual(ejected, [['bus-gone', 'function nic0/1.0 is ejected at 1 ms, and leaves once the guest sends PCI_EJECTION_COMPLETE', 'ejected here']]);
 });
 
 test('timeline out of file order is a warning, not an error', () => {

@@ -93,7 +93,11 @@ function loadSync(files: SyncFileAccess, file: string, overrides: ConfigOverride
 }
 
 function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<string, FileRead>, overrides: ConfigOverrides): Loaded {
-  const diagnostics = checkStaged(p, full, defaultScenarioContext(readerOver(reads)), { host: overrides.host, guest: overrides.guest });
+  const diagnostics = checkStaged(p, full, defaultScenarioContext(readerOver(reads)), {
+    host: overrides.host,
+    guest: overrides.guest,
+    quirks: overrides.quirks,
+  });
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const out: Loaded = { file: full, text: src, scenario: p.scenario, diagnostics, errors };
   if (errors.length) return out;

@@ -101,6 +101,8 @@ function isPow2(n: number): boolean {
 export interface CheckOverrides {
   host?: string;
   guest?: string;
+  /** --quirk NAME=on|off: over the file's `quirk` lines. */
+  quirks?: Record<string, boolean>;
 }
 
 export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: ParseExtras, _file = '', overrides: CheckOverrides = {}): Diagnostic[] {
@@ -347,6 +349,19 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       checkFunction(f);
     }
     if (b.functions.length === 0) add('warning', b.name.loc, 'empty-bus', `bus ${b.name.name} has no functions`);
+    // A quirk that garbles relations past their first entry (plugFails.quirk) fails a bus offered with two functions
+    // as it does a plug: said at the second in slot order (vsp.ts lists them so), once.
+    const second = [...b.functions].sort((x, y) => x.slot.wslot - y.slot.wslot)[1];
+    if (second && !hostInfo?.slotZeroOnly) plugFails(second.loc, true, false);
+  }
+
+  /** GuestModelRow.plugFails at `loc`, for a function that relations list after another (`more`), by a `plug` or not. */
+  function plugFails(loc: Loc, more: boolean, plug: boolean): void {
+    const f = ctx.guestModels.find((m) => m.name === guestName)?.plugFails;
+    const q = f?.quirk;
+    // The quirks the run uses: --quirk, else the file's last line for it, else on (quirks.ts: each is on by default).
+    if (f && (q ? (overrides.quirks?.[q] ?? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on) !== false && more : plug))
+      add('warning', loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
   }
 
   /** One function's slot and source (inside a bus block or a `plug` event). */
@@ -690,10 +705,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         // GuestModelRow.plugFails; a host that serves only slot 0 is plug-unsupported below.
-        const f = ctx.guestModels.find((m) => m.name === guestName)?.plugFails;
-        const q = f?.quirk;
-        if (f && !hostInfo?.slotZeroOnly && (q ? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on !== false && here.size > +here.has(wslot) : true))
-          add('warning', e.loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
+        if (!hostInfo?.slotZeroOnly) plugFails(e.loc, here.size > +here.has(wslot), true);
         if (hostInfo?.relationsUpdates === false) ignoredPlug.set(sk, e.loc);
         else here.add(wslot);
         pluggedSource.set(sk, e.fn.source);

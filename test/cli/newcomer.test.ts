@@ -121,6 +121,20 @@ test('diff: a quirk the guest does not have is a warning, once, as run gives it;
   assert.deepEqual([r.code, r.out, r.err], [2, '', 'vpci-lab: diff: missing.vpci: no such file\n']);
 });
 
+test("run's --quirk is the quirk the checker judges by: descriptor-stride's warning on a bus of two FreeBSD functions goes with it", () => {
+  writeFileSync(join(dir, 'two.vpci'), 'bus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nexpect no errors\n');
+  const warning =
+    /two\.vpci:3:3: warning: guest freebsd: functions past the first get a wrong slot \(InvalidSlot\); 'quirk descriptor-stride off' fixes it \[plug-fails\]/;
+  // On (the default), the run fails as the warning says; off, no warning and the run holds.
+  let r = cli(['run', 'two.vpci', '--quiet']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, warning);
+  r = cli(['run', 'two.vpci', '--quiet', '--quirk', 'descriptor-stride=off']);
+  assert.deepEqual([r.code, r.err], [0, '']);
+  r = cli(['diff', 'two.vpci', '--quirk', 'descriptor-stride=off', '--quirk', 'descriptor-stride=on']);
+  assert.equal((r.err.match(new RegExp(warning.source, 'g')) ?? []).length, 1, r.err);
+});
+
 test('check names a file with a control character in it as every message does (\\xNN), so its "ok" line stays one line', () => {
   const name = 'a\nb.vpci';
   writeFileSync(join(dir, name), readFileSync(QUICKSTART));

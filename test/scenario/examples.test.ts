@@ -128,13 +128,15 @@ test('real context: OpenVMM cannot eject and serves only slot 0', () => {
   );
 });
 
-test('real context: a plug the guest cannot use: on FreeBSD with descriptor-stride on, onto a bus that has a function; any on Linux', () => {
+test('real context: a plug the guest cannot use: on FreeBSD with descriptor-stride on, onto a bus that has a function, or a bus with two; any plug on Linux', () => {
   const src = (guest: string, more = ''): string =>
     `vm {\n  guest ${guest}\n${more}}\nbus a { function 0 intel-82599-vf }\nbus b {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\nat 6ms plug a function 1 intel-82599-vf\nat 7ms plug b function 2 intel-82599-vf\n`;
   const said = (text: string): unknown[] => loadScenario(text, 'p.vpci', ctx).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
   const stride = "guest freebsd: functions past the first get a wrong slot (InvalidSlot); 'quirk descriptor-stride off' fixes it";
   // At a plug onto a bus that has a function: not onto an empty one (the plugged one is the relations' first).
+  // And at the second function (in slot order, as the relations list them) of a bus declared with two.
   assert.deepEqual(said(src('freebsd')), [
+    ['plug-fails', 7, 3, stride],
     ['plug-fails', 10, 1, stride],
     ['plug-fails', 11, 1, stride],
   ]);
@@ -142,6 +144,15 @@ test('real context: a plug the guest cannot use: on FreeBSD with descriptor-stri
     said(src('freebsd').replace('bus a { function 0 intel-82599-vf }', 'bus a { }')).map((d) => (d as unknown[]).slice(0, 2)),
     [
       ['empty-bus', 4],
+      ['plug-fails', 7],
+      ['plug-fails', 11],
+    ],
+  );
+  assert.deepEqual(
+    said(src('freebsd').replace('function 0 intel-82599-vf\n  function 1', 'function 1 intel-82599-vf\n  function 0')).map((d) => (d as unknown[]).slice(0, 2)),
+    [
+      ['plug-fails', 6],
+      ['plug-fails', 10],
       ['plug-fails', 11],
     ],
   );

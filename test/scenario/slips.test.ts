@@ -11,6 +11,9 @@ type Row = [code: string, line: number, col: number, endCol: number, message: st
 
 /** Every diagnostic of `src` (parse and check, the catalog's names, no files) as [code, line, col, endCol, message, suggestions?]. */
 function diags(src: string): Row[] {
+  return slipDiags(src);
+}
+function slipDiags(src: string): Row[] {
   return loadScenario(
     src,
     't.vpci',
@@ -104,9 +107,11 @@ test("a block's missing '{', its items on one line, and a string left open over 
   assert.deepEqual(diags(oneLine), [['unexpected-token', 1, 23, 28, "unexpected 'guest' after 'host'; each vm setting goes on a line of its own"]]);
   const vm = parseScenario(oneLine).scenario.vm;
   assert.deepEqual([vm.host?.name, vm.guest?.name, vm.cpus], ['hyperv-2022', 'linux', 2]);
-  assert.deepEqual(diags(`bus nic0 { function 0 intel-82599-vf function 1 intel-82599-vf }\n${USES}at 3ms driver nic0/1 none\n`), [
-    ['unexpected-token', 1, 38, 46, "unexpected 'function' after 'function'; each bus item goes on a line of its own"],
-  ]);
+  // (The freebsd guest's descriptor-stride warning on the second function is not what this is about.)
+  assert.deepEqual(
+    diags(`bus nic0 { function 0 intel-82599-vf function 1 intel-82599-vf }\n${USES}at 3ms driver nic0/1 none\n`).filter((r) => r[0] !== 'plug-fails'),
+    [['unexpected-token', 1, 38, 46, "unexpected 'function' after 'function'; each bus item goes on a line of its own"]],
+  );
   // The string runs to the end of the line with the block's `}` in it: the block ends there, and the next bus is read.
   assert.deepEqual(diags(`bus g { function 0 dump "x.lspci }\n${NIC}${USES}`), [
     ['unterminated-string', 1, 25, 35, `unterminated string: it has no closing '"' on its line`],
@@ -566,6 +571,8 @@ test("'expect nic0 msix 3 vectors', 'expect nic0 is version 1.4': the word a new
 
 test("'eject nic0.1', 'expect nic0:1 msix 3': a slot after a dot or colon is one error, with the target written with '/' as its fix", () => {
   const two = 'bus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\n';
+  // (The freebsd guest's descriptor-stride warning on function 1 is not what this is about.)
+  const diags = (src: string): Row[] => slipDiags(src).filter((r) => r[0] !== 'plug-fails');
   assert.deepEqual(diags(`${two}at 1ms eject nic0.1\nexpect nic0:1.0 msix 3\n`), [
     ['invalid-token', 6, 14, 20, "expected a bus name, found 'nic0.1'; a function is named by its bus and slot with '/': did you mean 'nic0/1'?", ['nic0/1']],
     [

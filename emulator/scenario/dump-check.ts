@@ -26,16 +26,18 @@ export interface DumpProblem {
 /**
  * Whether IDs read at config offset 0 are an empty slot to each guest's scan. Linux v6.12.118
  * drivers/pci/probe.c pci_bus_generic_read_dev_vendor_id: the dword 0xffffffff, 0, 0x0000ffff or
- * 0xffff0000. FreeBSD sys/dev/pci/pci.c pci_add_children: a Vendor ID of PCIV_INVALID (0xffff).
+ * 0xffff0000, and Vendor ID 0x0001 after its wait. FreeBSD sys/dev/pci/pci.c pci_add_children: a Vendor ID of PCIV_INVALID (0xffff).
  * A Vendor ID 0x0000 that both take is said too (ours): it is what a dump of a failed read holds.
  */
 export function emptySlotIds(bytes: Uint8Array): DumpProblem | null {
   const v = (bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8);
   const d = (bytes[2] ?? 0) | ((bytes[3] ?? 0) << 8);
+  const hex = (n: number): string => n.toString(16).padStart(4, '0');
+  // Vendor ID 0001: to Linux a device not ready (probe.c pci_bus_wait_rrs), retried for 65.5 s, then none (as the model does).
+  if (v === 1) return { message: `IDs [0001:${hex(d)}] mean no device to Linux (not ready: it retries for 65.5 s)`, absent: true, warning: true };
   if (v !== 0 && v !== 0xffff) return null;
   const linux = d === 0 || d === 0xffff;
   const freebsd = v === 0xffff;
-  const hex = (n: number): string => n.toString(16).padStart(4, '0');
   const who = linux && freebsd ? 'both guests' : linux ? 'Linux' : freebsd ? 'FreeBSD' : '';
   const p: DumpProblem = { message: `IDs [${hex(v)}:${hex(d)}] ${who ? `mean no device to ${who}` : 'have no valid vendor'}`, absent: true };
   if (!(linux && freebsd)) p.warning = true;

@@ -57,7 +57,7 @@ test("'-' reads a scenario from standard input: check, run (its dumps from the c
   r = cli(['diff', '-', '--guest', 'freebsd', '--guest', 'linux'], { input: text });
   assert.equal(r.code, 1, r.err);
   assert.match(r.out, /^left: {2}freebsd — <stdin>, host hyperv-2016, guest freebsd \(7124 steps\)$/m);
-  assert.match(r.out, /^right: linux — <stdin>, host hyperv-2016, guest linux \(8308 steps\)$/m);
+  assert.match(r.out, /^right: linux — <stdin>, host hyperv-2016, guest linux \(8310 steps\)$/m);
 });
 
 test("'-' reads a dump from standard input (lspci -xxxx | vpci-lab lspci -); more than 16 MiB there is one line and exit 2", () => {
@@ -133,6 +133,20 @@ test("run's --quirk is the quirk the checker judges by: descriptor-stride's warn
   assert.deepEqual([r.code, r.err], [0, '']);
   r = cli(['diff', 'two.vpci', '--quirk', 'descriptor-stride=off', '--quirk', 'descriptor-stride=on']);
   assert.equal((r.err.match(new RegExp(warning.source, 'g')) ?? []).length, 1, r.err);
+});
+
+test('a dump with Vendor ID 0001 on Linux: the run retries the not-ready device for 65.5 s and finds none, as the check warns', () => {
+  writeFileSync(join(dir, 'rrs.lspci'), readFileSync(GPU, 'utf8').replace(/^00: de 10 07 1e/m, '00: 01 00 07 1e'));
+  const sc = readFileSync(resolve('examples/bring-your-own-device.vpci'), 'utf8').replace('devices/nvidia-tu102-gpu.lspci', 'rrs.lspci');
+  writeFileSync(join(dir, 'rrs.vpci'), sc);
+  const r = cli(['run', 'rrs.vpci']);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.err,
+    /rrs\.vpci:16:19: warning: rrs\.lspci: 02:00\.0: IDs \[0001:1e07\] mean no device to Linux \(not ready: it retries for 65\.5 s\) \[dump-no-device\]/,
+  );
+  assert.match(r.out, /65\.535 [0-9 ]+ s {2}gpu0 {5}log: pci 0: not ready after 65535ms; giving up\n65\.535 [0-9 ]+ s {2}gpu0 {5}bus attached\n/);
+  assert.match(r.out, /FAIL {2}rrs\.vpci:25:1 {2}create-interrupt2 on gpu0 — never sent/);
 });
 
 test('check names a file with a control character in it as every message does (\\xNN), so its "ok" line stays one line', () => {

@@ -173,6 +173,10 @@ test('a dump whose IDs read as an empty slot: which guest finds no device, an er
   assert.deepEqual(said('ff ff ed 10'), [['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [ffff:10ed] mean no device to FreeBSD']]);
   assert.deepEqual(said('00 00 ed 10'), [['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [0000:10ed] have no valid vendor']]);
   assert.deepEqual(said('ff ff 00 00'), [['error', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [ffff:0000] mean no device to both guests']]);
+  // Vendor ID 0001 is Linux's 'not ready' (Configuration RRS): the run waits 65.5 s and finds none.
+  assert.deepEqual(said('01 00 ed 10'), [
+    ['warning', 'dump-no-device', 25, 'g.lspci: 01:00.0: IDs [0001:10ed] mean no device to Linux (not ready: it retries for 65.5 s)'],
+  ]);
   // With a BAR that does not fit, both are said.
   assert.deepEqual(
     said('ff ff ff ff', ' bar 0 16M bar 1 16M').map((d) => (d as unknown[]).slice(0, 2)),

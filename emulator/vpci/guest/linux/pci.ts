@@ -179,7 +179,7 @@ export function pciCoreFunctions(): D[] {
     ],
   });
 
-  const scanDevice = fn('pci_scan_device')<{ l: number; wslot: number; err: number }>({
+  const scanDevice = fn('pci_scan_device')<{ l: number; wslot: number; err: number; delay: number; until: number | undefined }>({
     file: FILE,
     signature: ['static struct pci_dev *', 'pci_scan_device(struct pci_bus *bus, int devfn)'],
     params: ['devfn'],
@@ -193,6 +193,36 @@ export function pciCoreFunctions(): D[] {
         },
         [S('return NULL;', () => ret(null))],
       ),
+      // Vendor ID 0x0001 is a Configuration RRS completion (the device not ready yet): v6.12.118 drivers/pci/probe.c
+      // pci_bus_wait_rrs, PCI_VENDOR_ID_PCI_SIG in drivers/pci/pci.h. A dump's never changes: after 1 + 2 + … + 32768 ms
+      // the scan gives up and the slot has no device.
+      // Ours: its 'not ready after …ms; waiting' lines (from 1 s on) are left out.
+      If('if (pci_bus_rrs_vendor_id(l))  /* pci_bus_wait_rrs(bus, devfn, &l, 60*1000) */', (_k, l) => (l.l & 0xffff) === 1, [
+        For(
+          'for (delay = 1; pci_bus_rrs_vendor_id(l); delay *= 2) {',
+          (_k, l) => {
+            l.delay = 1;
+          },
+          (_k, l) => (l.l & 0xffff) === 1,
+          (_k, l) => {
+            l.delay *= 2;
+          },
+          [
+            If('if (delay > timeout) {', (_k, l) => l.delay > 60_000, [
+              S('pr_warn("… not ready after %dms; giving up\\n", delay - 1); return NULL;', (k, l) => {
+                k.log(`pci ${devfnToWslot(l.devfn)}: not ready after ${l.delay - 1}ms; giving up`);
+                return ret(null);
+              }),
+            ]),
+            S('msleep(delay);', (k, l) => {
+              l.until ??= k.now() + l.delay * 1e6;
+              if (k.now() < l.until) return wait(k.key('msleep'), 'msleep', l.until);
+              l.until = undefined;
+            }),
+            S('pci_bus_read_config_dword(bus, devfn, PCI_VENDOR_ID, &l);', rd(0, 4, 'l')),
+          ],
+        ),
+      ]),
       S('dev = pci_alloc_dev(bus); dev->devfn = devfn; dev->vendor = l & 0xffff; dev->device = (l >> 16) & 0xffff;', (k, l) => {
         const wslot = devfnToWslot(l.devfn);
         const list = devs(k);

@@ -544,8 +544,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const n = name(what);
     const bad = (code: string, message: string): void => (declaring ? report(diag(n.loc, code, message)) : fail(n.loc, code, message));
     if (RESERVED_BUS_NAMES.includes(n.name)) bad('reserved-name', `'${n.name}' is a keyword and cannot name a bus`);
-    if (n.name.length > MAX_BUS_NAME)
-      bad('name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${grouped(n.name.length)}`);
+    if (n.name.length > MAX_BUS_NAME) bad('name-too-long', `a bus name is at most ${MAX_BUS_NAME} characters; this one is ${grouped(n.name.length)}`);
     return n;
   };
   /**

@@ -215,7 +215,6 @@ test(
   () => {
     const stamped = readFileSync(join('listings', LISTINGS_STAMP), 'utf8').trim();
     assert.equal(stamped, listingsDigest(allListings()), 'listings/ is what these sources lay out');
-    for (const bundle of ['dist/adapter-core.js', 'dist/extension.js'])
-      assert.ok(readFileSync(bundle, 'latin1').includes(JSON.stringify(stamped)), bundle);
+    for (const bundle of ['dist/adapter-core.js', 'dist/extension.js']) assert.ok(readFileSync(bundle, 'latin1').includes(JSON.stringify(stamped)), bundle);
   },
 );

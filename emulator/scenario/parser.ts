@@ -565,8 +565,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
    * `shown` as written): what a time looks like, with the same time as the fix where there is one; past the limit,
    * the limit. Nothing for text that is no number at all (it is then 'expected …').
    */
-  const badTime = (what: string, at: Loc, text: string, shown = text): void => {
-    if (!/^[0-9]/.test(text)) return;
+  const badTime = (what: string, at: Loc, written: string, shown = written): void => {
+    // `.5ms`: a fraction without its whole part is read as `0.5ms` (ours).
+    if (!/^\.?[0-9]/.test(written)) return;
+    const text = written.startsWith('.') ? `0${written}` : written;
     if ((longTimeNs(text) ?? 0n) > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
     const fix = durationFix(text);
     const u = fix && /[a-z]+$/.exec(fix);
@@ -598,10 +600,23 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     const u1 = peek(1);
-    // `99999999999999999999 s`, `1e3 ms`: a number that is no time, then its unit: one mistake over both.
+    // `1,5ms`, `1, 5ms`, `1,,5ms`: a decimal comma, which the lexer said as a stray ',' as it read it: one mistake over the three.
+    if (t.kind === 'number' && !t.error && /^[0-9]+$/.test(t.text) && u1.kind === 'duration' && u1.loc.line === t.loc.line) {
+      const commas = diagnostics.filter((d) => d.loc.line === t.loc.line && d.loc.col >= t.loc.endCol && d.loc.endCol <= u1.loc.col);
+      if (commas.length && commas.every((d) => d.message.startsWith("unexpected ','") || d.message.startsWith("unexpected ',,"))) {
+        for (const d of commas) diagnostics.splice(diagnostics.indexOf(d), 1);
+        let shown = t.text;
+        for (const d of commas) shown += ' '.repeat(d.loc.col - t.loc.col - shown.length) + ','.repeat(d.loc.endCol - d.loc.col);
+        shown += ' '.repeat(u1.loc.col - t.loc.col - shown.length) + u1.text;
+        take();
+        take();
+        badTime(what, spanLoc(t.loc, u1.loc), `${t.text}.${u1.text}`, shown);
+      }
+    }
+    // `99999999999999999999 s`, `1e3 ms`, `.5 ms`: a number that is no time, then its unit: one mistake over both.
     if (
       (t.kind === 'invalid' || (t.kind === 'number' && t.error)) &&
-      /^[0-9]/.test(t.text) &&
+      /^\.?[0-9]/.test(t.text) &&
       u1.kind === 'word' &&
       u1.loc.line === t.loc.line &&
       TIME_UNITS[u1.text.toLowerCase()]

@@ -172,6 +172,12 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('1e20ms'), long('1e20ms', 10));
   // A hex time without a unit is offered with units on its value (0x10ms is no time).
   assert.deepEqual(at('0x10')[0]?.[5], ['16ms', '16us', '16ns', '16s']);
+  // A decimal comma (with a space or two commas too) and a fraction without its whole part: one error each, with the time as the fix.
+  assert.deepEqual(at('1,5ms'), fix('1,5ms', '1500us', 9));
+  assert.deepEqual(at('1, 5ms'), fix('1, 5ms', '1500us', 10));
+  assert.deepEqual(at('1,,5ms'), fix('1,,5ms', '1500us', 10));
+  assert.deepEqual(at('.5ms'), fix('.5ms', '500us', 8));
+  assert.deepEqual(at('.5 ms'), fix('.5 ms', '500us', 9));
 });
 
 test('punctuation the language has none of, a no-break space, and strings in curly or single quotes are said once and read past', () => {

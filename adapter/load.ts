@@ -140,7 +140,7 @@ function build(full: string, src: string, p: ParsedScenario, reads: ReadonlyMap<
         const d: Diagnostic = {
           severity: 'error',
           code: 'bad-function',
-          message: `${b.name.name} function ${f.slot.device}.${f.slot.fn}: ${e instanceof Error ? e.message : String(e)}`,
+          message: `${b.name.name} function ${f.slot.device}${f.slot.fn ? `.${f.slot.fn}` : ''}: ${e instanceof Error ? e.message : String(e)}`,
           loc: f.loc,
         };
         out.diagnostics.push(d);

@@ -169,9 +169,9 @@ function ejectedEvent(m: Machine, bus: number): number {
   return j >= 0 ? j : i;
 }
 
-/** `nic0` for slot 0, `nic0/1.0` otherwise: how the scenario names a function. */
+/** `nic0` for slot 0, `nic0/1` or `nic0/1.2` otherwise: how the scenario names a function (as the checker's messages do). */
 function fnText(t: { bus: { name: string }; slot?: { device: number; fn: number; wslot: number } }): string {
-  return t.slot && t.slot.wslot !== 0 ? `${t.bus.name}/${t.slot.device}.${t.slot.fn}` : t.bus.name;
+  return t.slot && t.slot.wslot !== 0 ? `${t.bus.name}/${t.slot.device}${t.slot.fn ? `.${t.slot.fn}` : ''}` : t.bus.name;
 }
 
 function ordinal(n: number): string {

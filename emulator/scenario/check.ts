@@ -341,7 +341,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     for (const f of b.functions) {
       const prev = slots.get(f.slot.wslot);
       if (prev !== undefined)
-        add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${f.slot.device}.${f.slot.fn}`, {
+        add('error', f.slot.loc, 'slot-conflict', `bus ${b.name.name} already has a function at ${slotText(f.slot.wslot)}`, {
           message: 'first declared here',
           loc: prev,
         });
@@ -371,7 +371,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         'warning',
         f.slot.loc,
         'slot-unsupported',
-        `host ${hostInfo.name} serves only slot 0; requests for ${f.slot.device}.${f.slot.fn} fail with STATUS_BAD_DATA`,
+        `host ${hostInfo.name} serves only slot 0; requests for ${slotText(f.slot.wslot)} fail with STATUS_BAD_DATA`,
       );
     if (f.source.kind === 'catalog') {
       const id = f.source.id;
@@ -552,7 +552,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const its = slots.length ? `its functions: ${slots.map(slotText).join(', ')}` : 'it has no functions';
     // Quick fix: name a slot the bus has (the implied one gets a slot written after the bus name).
     const hints = slot ? slots.map(slotText) : slots.map((w) => `${bus.name}/${slotText(w)}`);
-    if (slot) add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slot.device}.${slot.fn}; ${its}`, undefined, hints);
+    if (slot) add('error', slot.loc, 'unknown-slot', `bus ${bus.name} has no function at ${slotText(slot.wslot)}; ${its}`, undefined, hints);
     else add('error', bus.loc, 'unknown-slot', `${bus.name} has no function at slot 0 (a target without /SLOT means slot 0); ${its}`, undefined, hints);
     return { ...b, slotOk: false };
   }
@@ -678,7 +678,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       const wslot = e.kind === 'plug' ? e.fn.slot.wslot : slot ? slot.wslot : 0;
       const sk = `${bus.name}/${wslot}`;
       // The function as the scenario names it: nic0/1.2, or nic0 for the slot 0 a target without /SLOT means.
-      const named = slot ? `${bus.name}/${slot.device}.${slot.fn}` : bus.name;
+      const named = slot ? `${bus.name}/${slotText(slot.wslot)}` : bus.name;
       const gs = goneSlot.get(sk);
       let here = present.get(bus.name);
       if (!here) present.set(bus.name, (here = new Set(b.bus.functions.map((f) => f.slot.wslot))));
@@ -702,7 +702,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         });
         continue;
       } else if (e.kind === 'plug') {
-        const at = `${e.fn.slot.device}.${e.fn.slot.fn}`;
+        const at = slotText(e.fn.slot.wslot);
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         // GuestModelRow.plugFails; a host that serves only slot 0 is plug-unsupported below.
         if (!hostInfo?.slotZeroOnly) plugFails(e.loc, here.size > +here.has(wslot), true);
@@ -734,7 +734,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
           slot?.loc ?? bus.loc,
           'fn-not-yet',
           slot
-            ? `bus ${bus.name} has no function at ${slot.device}.${slot.fn} at ${formatTime(e.time)}; it is plugged later`
+            ? `bus ${bus.name} has no function at ${slotText(slot.wslot)} at ${formatTime(e.time)}; it is plugged later`
             : `${bus.name} has no function at slot 0 at ${formatTime(e.time)} (a target without /SLOT means slot 0); it is plugged later`,
         );
       if (e.kind === 'driver') {

@@ -299,3 +299,13 @@ test("the extension's page (the README the VSIX carries) does not point at the s
 test("every command that reads a scenario or a dump says in its usage that '-' is standard input", () => {
   for (const c of ['run', 'check', 'diff', 'lspci']) assert.match(cli([c, '--help']).out.replace(/\s+/g, ' '), / written - is read from standard input/, c);
 });
+
+test("a function is named as the scenario writes its slot in every message, the run's expectations too: nic0/1, not nic0/1.0", () => {
+  const file = join(dir, 'slot-names.vpci');
+  const head = 'vm {\n  guest linux\n}\nbus nic0 {\n  function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\nat 0 boot\n';
+  writeFileSync(file, `${head}at 1ms driver nic0/1 msix 2\nexpect nic0/1 msix 2\n`);
+  const r = cli(['run', '--quiet', file]);
+  assert.match(r.out, /ok {4}\S+:10:1 {2}nic0\/1 has 2 MSI-X vectors programmed/);
+  writeFileSync(file, `${head}at 1ms eject nic0/3\n`);
+  assert.match(cli(['check', file]).err, /error: bus nic0 has no function at 3; its functions: 0, 1 \[unknown-slot\]/);
+});

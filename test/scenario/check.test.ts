@@ -229,7 +229,7 @@ test('a target without /SLOT is slot 0, checked as nic0/0 is: in every event and
     const explicit = load(head + line.replace('nic0', 'nic0/0') + '\n', 't.vpci', fakeContext()).diagnostics.filter((d) => d.severity === 'error');
     assert.deepEqual(
       explicit.map((d) => [d.code, d.message, d.suggestions]),
-      [['unknown-slot', 'bus nic0 has no function at 0.0; its functions: 1', ['1']]],
+      [['unknown-slot', 'bus nic0 has no function at 0; its functions: 1', ['1']]],
       line,
     );
     // Slot 1 is there: nothing to say.
@@ -294,7 +294,7 @@ test('a warning names a function as the scenario does: nic0 for the implied slot
     't.vpci',
     fakeContext(),
   ).diagnostics.map((d) => [d.code, d.message, d.related?.message]);
-  assert.deepEqual(ejected, [['bus-gone', 'function nic0/1.0 is ejected at 1 ms, and leaves once the guest sends PCI_EJECTION_COMPLETE', 'ejected here']]);
+  assert.deepEqual(ejected, [['bus-gone', 'function nic0/1 is ejected at 1 ms, and leaves once the guest sends PCI_EJECTION_COMPLETE', 'ejected here']]);
 });
 
 test('timeline out of file order is a warning, not an error', () => {
@@ -345,7 +345,7 @@ test('a second driver event on a function is driver-again (a driver probes a fun
         'driver-again',
         8,
         1,
-        'the driver of a/0.0 is already loaded at 1 ms (line 6); once it has probed the function, this event changes nothing for it',
+        'the driver of a/0 is already loaded at 1 ms (line 6); once it has probed the function, this event changes nothing for it',
         6,
       ],
       ['warning', 'vector-out-of-range', 9, 16, 'the driver enabled 1 vector on a; vector 2 is not one of them', undefined],
@@ -707,7 +707,7 @@ test('raises before any driver event are one no-driver warning per function, on 
     r.diagnostics.map((d) => [d.code, d.loc.line, d.message]),
     [
       ['no-driver', 6, "no 'driver' event enables interrupts on nic0 before 1 ms; the vector is never programmed (the same for the 2 later raises on nic0)"],
-      ['no-driver', 9, "no 'driver' event enables interrupts on nic0/1.0 before 2 ms; the vector is never programmed"],
+      ['no-driver', 9, "no 'driver' event enables interrupts on nic0/1 before 2 ms; the vector is never programmed"],
     ],
   );
 });

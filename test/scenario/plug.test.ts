@@ -57,8 +57,8 @@ test('on OpenVMM a plugged function is never added: events naming it warn that t
   assert.deepEqual(
     never.map((x) => [x.severity, x.code, x.loc.line, x.message, x.related?.loc.line]),
     [
-      ['warning', 'plug-unsupported', 8, 'host openvmm never added nic0/1.0 (its plug does nothing): this event does nothing', 7],
-      ['warning', 'plug-unsupported', 9, 'host openvmm never added nic0/1.0 (its plug does nothing): this event does nothing', 7],
+      ['warning', 'plug-unsupported', 8, 'host openvmm never added nic0/1 (its plug does nothing): this event does nothing', 7],
+      ['warning', 'plug-unsupported', 9, 'host openvmm never added nic0/1 (its plug does nothing): this event does nothing', 7],
     ],
   );
   // Not "it revokes the channel": the bus is still there for the event on its own function.

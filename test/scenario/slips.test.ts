@@ -76,7 +76,7 @@ test('an event with a syntax error is one error: no warning says its boot or dri
     ['unknown-bus', 3, 15, 19, "unknown bus 'nic9'; did you mean 'nic0'?", ['nic0']],
   ]);
   assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0/1 msix 3\nat 2ms raise nic0 vector 0\n`), [
-    ['unknown-slot', 3, 20, 21, 'bus nic0 has no function at 1.0; its functions: 0', ['0']],
+    ['unknown-slot', 3, 20, 21, 'bus nic0 has no function at 1; its functions: 0', ['0']],
   ]);
   // Without the broken line, the warnings stand (they are not silenced for good).
   assert.deepEqual(
@@ -663,7 +663,7 @@ test('a function line with its slot out of range leaves the rest of its bus chec
   assert.deepEqual(diags(`${bus}at 1ms eject nic0/3\nat 2ms eject nic0/0\n`), [
     ['bad-slot', 6, 12, 14, 'PCI device number must be 0..31, not 33'],
     // The eject of no function starts no ejection: the later eject has no bus-ejected warning from it.
-    ['unknown-slot', 9, 19, 20, 'bus nic0 has no function at 3.0; its functions: 0', ['0']],
+    ['unknown-slot', 9, 19, 20, 'bus nic0 has no function at 3; its functions: 0', ['0']],
   ]);
   // A slot that was not read (a word) may be any: references to the bus's slots are left alone.
   assert.deepEqual(

@@ -351,8 +351,27 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     if (b.functions.length === 0) add('warning', b.name.loc, 'empty-bus', `bus ${b.name.name} has no functions`);
     // A quirk that garbles relations past their first entry (plugFails.quirk) fails a bus offered with two functions
     // as it does a plug: said at the second in slot order (vsp.ts lists them so), once.
-    const second = [...b.functions].sort((x, y) => x.slot.wslot - y.slot.wslot)[1];
+    const sorted = [...b.functions].sort((x, y) => x.slot.wslot - y.slot.wslot);
+    const second = sorted[1];
     if (second && !hostInfo?.slotZeroOnly) plugFails(second.loc, true, false);
+    // relations2-falls-into-eject (quirks.ts): each BUS_RELATIONS2 (1.2 and later) listing N functions also ejects the
+    // one at wslot N; with descriptor-stride on only the first in slot order keeps its slot (pcib-hotplug.ts).
+    const n = new Set(b.functions.map((f) => f.slot.wslot)).size;
+    const hit = b.functions.find((f) => f.slot.wslot === n);
+    const fall = 'relations2-falls-into-eject';
+    if (hit && !hostInfo?.slotZeroOnly && (negotiated ?? 0) >= 0x10002 && quirkOn(fall) && (!quirkOn('descriptor-stride') || hit === sorted[0]))
+      add(
+        'warning',
+        hit.loc,
+        'plug-fails',
+        `guest ${guestName}: BUS_RELATIONS2 lists ${counted(n, 'function')} and falls through into PCI_EJECT for slot ${slotText(n)}, so this function is ejected; 'quirk ${fall} off' fixes it`,
+      );
+  }
+
+  /** Whether quirk `q` is on in the run: the guest has it and --quirk, else the file's last line for it, does not turn it off (quirks.ts: each is on by default). */
+  function quirkOn(q: string): boolean {
+    if (!ctx.quirks.find((x) => x.name === q)?.models.includes(guestName ?? '')) return false;
+    return (overrides.quirks?.[q] ?? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on) !== false;
   }
 
   /** GuestModelRow.plugFails at `loc`, for a function that relations list after another (`more`), by a `plug` or not. */

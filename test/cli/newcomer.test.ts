@@ -135,6 +135,25 @@ test("run's --quirk is the quirk the checker judges by: descriptor-stride's warn
   assert.equal((r.err.match(new RegExp(warning.source, 'g')) ?? []).length, 1, r.err);
 });
 
+test('relations2-falls-into-eject: a FreeBSD function at slot N of a bus of N functions is ejected by each BUS_RELATIONS2, and the checker warns there, judged by --quirk', () => {
+  const head = 'vm {\n  host hyperv-2022\n  guest freebsd\n}\nbus nic0 {\n';
+  writeFileSync(join(dir, 'eject-n.vpci'), `${head}  function 0 intel-82599-vf\n  function 2 intel-82599-vf\n}\nat 0 boot\nexpect no errors\n`);
+  const warning = (n: string) =>
+    `eject-n.vpci:7:3: warning: guest freebsd: BUS_RELATIONS2 lists ${n} and falls through into PCI_EJECT for slot 2, so this function is ejected; 'quirk relations2-falls-into-eject off' fixes it [plug-fails]`;
+  // With descriptor-stride on (the default) the second function never has slot 2: that quirk's warning alone.
+  let r = cli(['check', 'eject-n.vpci']);
+  assert.doesNotMatch(r.err, /falls through/);
+  r = cli(['run', 'eject-n.vpci', '--quiet', '--quirk', 'descriptor-stride=off']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /FAIL .* EJECTION_COMPLETE for win_slot 0x2 that was not ejected/);
+  assert.equal(r.err.split('\n')[0], warning('2 functions'));
+  r = cli(['run', 'eject-n.vpci', '--quiet', '--quirk', 'descriptor-stride=off', '--quirk', 'relations2-falls-into-eject=off']);
+  assert.deepEqual([r.code, r.err], [0, '']);
+  // One function at slot 1: the first entry keeps its slot whatever descriptor-stride says.
+  writeFileSync(join(dir, 'eject-n.vpci'), `${head}  function 1 intel-82599-vf\n}\nat 0 boot\n`);
+  assert.match(cli(['check', 'eject-n.vpci']).err, /:6:3: warning: guest freebsd: BUS_RELATIONS2 lists 1 function and falls through into PCI_EJECT for slot 1/);
+});
+
 test('a dump with Vendor ID 0001 on Linux: the run retries the not-ready device for 65.5 s and finds none, as the check warns', () => {
   writeFileSync(join(dir, 'rrs.lspci'), readFileSync(GPU, 'utf8').replace(/^00: de 10 07 1e/m, '00: 01 00 07 1e'));
   const sc = readFileSync(resolve('examples/bring-your-own-device.vpci'), 'utf8').replace('devices/nvidia-tu102-gpu.lspci', 'rrs.lspci');

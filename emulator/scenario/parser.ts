@@ -600,17 +600,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     const u1 = peek(1);
-    // `1,5ms`, `1, 5ms`, `1,,5ms`: a decimal comma, which the lexer said as a stray ',' as it read it: one mistake over the three.
-    if (t.kind === 'number' && !t.error && /^[0-9]+$/.test(t.text) && u1.kind === 'duration' && u1.loc.line === t.loc.line) {
+    // `1,5ms`, `1, 5ms`, `1,,5ms`, `1,5 ms`, `1,5`: a decimal comma, which the lexer said as a stray ',' as it read it: one mistake over them all.
+    const whole = (x: Token): boolean => x.kind === 'number' && !x.error && /^[0-9]+$/.test(x.text);
+    if (whole(t) && (u1.kind === 'duration' || whole(u1)) && u1.loc.line === t.loc.line) {
       const commas = diagnostics.filter((d) => d.loc.line === t.loc.line && d.loc.col >= t.loc.endCol && d.loc.endCol <= u1.loc.col);
       if (commas.length && commas.every((d) => d.message.startsWith("unexpected ','") || d.message.startsWith("unexpected ',,"))) {
         for (const d of commas) diagnostics.splice(diagnostics.indexOf(d), 1);
+        const u2 = peek(2);
+        const unit = u1.kind === 'number' && u2.kind === 'word' && u2.loc.line === t.loc.line && TIME_UNITS[u2.text.toLowerCase()] ? u2 : undefined;
         let shown = t.text;
         for (const d of commas) shown += ' '.repeat(d.loc.col - t.loc.col - shown.length) + ','.repeat(d.loc.endCol - d.loc.col);
         shown += ' '.repeat(u1.loc.col - t.loc.col - shown.length) + u1.text;
+        if (unit) shown += ' '.repeat(unit.loc.col - t.loc.col - shown.length) + unit.text;
         take();
         take();
-        badTime(what, spanLoc(t.loc, u1.loc), `${t.text}.${u1.text}`, shown);
+        if (unit) take();
+        badTime(what, spanLoc(t.loc, (unit ?? u1).loc), `${t.text}.${u1.text}${unit?.text ?? ''}`, shown);
       }
     }
     // `99999999999999999999 s`, `1e3 ms`, `.5 ms`: a number that is no time, then its unit: one mistake over both.

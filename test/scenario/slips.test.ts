@@ -176,6 +176,8 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('1,5ms'), fix('1,5ms', '1500us', 9));
   assert.deepEqual(at('1, 5ms'), fix('1, 5ms', '1500us', 10));
   assert.deepEqual(at('1,,5ms'), fix('1,,5ms', '1500us', 10));
+  assert.deepEqual(at('1,5 ms'), fix('1,5 ms', '1500us', 10));
+  assert.deepEqual(at('1,5'), [['invalid-number', 2, 4, 7, `'1,5' is not a duration ${form}`]]);
   assert.deepEqual(at('.5ms'), fix('.5ms', '500us', 8));
   assert.deepEqual(at('.5 ms'), fix('.5 ms', '500us', 9));
 });

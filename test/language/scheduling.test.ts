@@ -13,7 +13,7 @@ import type { PackedAnalysis } from '../../language/packed';
 import type { DocAnalysis } from '../../language/packed';
 import { LineDocument } from '../../language/document';
 import { LineIndex } from '../../emulator/scenario/lines';
-import { DocAnalysis as Unpacked, LARGE_DOCUMENT_LINES, LARGE_DOCUMENT_TOKENS, packAnalysis } from '../../language/packed';
+import { DocAnalysis as Unpacked, LARGE_DOCUMENT_LINES, LARGE_DOCUMENT_TOKENS, packAnalysis, packDiagnostics, unpackDiagnostics } from '../../language/packed';
 import { analyze } from '../../language/analyze';
 import { nameAt } from '../../language/names';
 import { readFileSync } from 'node:fs';
@@ -49,7 +49,7 @@ function packed(job: Job): PackedAnalysis {
     uri: job.uri,
     seq: job.seq,
     version: job.version,
-    diagnostics: [{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    diagnostics: packDiagnostics([{ message: job.text, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]),
     names: { kinds: new Uint8Array(), locs: new Int32Array(), text: '' },
     tokens: new Uint32Array(),
     lineStarts: new LineIndex(job.text).startsOf(),
@@ -331,10 +331,9 @@ test('in-process runner: the same analysis in two stages, the files read in betw
     return new Map([['x.lspci', { code: 'dump-outside' as const, message: "dump file 'x.lspci' is outside the scenario's folder" }]]);
   });
   assert.deepEqual(asked, ['x.lspci']);
-  assert.deepEqual(
-    p?.diagnostics.map((d) => [d.code, d.message]),
-    [['dump-outside', "dump file 'x.lspci' is outside the scenario's folder"]],
-  );
+  assert.deepEqual(p && unpackDiagnostics(p.diagnostics).map((d) => [d.code, d.message]), [
+    ['dump-outside', "dump file 'x.lspci' is outside the scenario's folder"],
+  ]);
 });
 
 test('a document kept as lines reads as the stock TextDocument after any edits (\\r\\n, lone \\r, ranges past the end)', () => {

@@ -14,6 +14,7 @@ import type { FunctionDeclAst, Loc, Scenario } from '../emulator/scenario/ast';
 import { msixVectors } from './device-info';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
+const KIND_INDEX = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<NameKind, number>;
 
 export interface PackedNames {
   kinds: Uint8Array;
@@ -85,11 +86,17 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
 export function packNames(names: readonly NameOccurrence[]): PackedNames {
   const kinds = new Uint8Array(names.length);
   const locs = new Int32Array(names.length * 4);
-  names.forEach((n, i) => {
-    kinds[i] = KINDS.indexOf(n.kind);
-    locs.set([n.loc.line, n.loc.col, n.loc.endLine, n.loc.endCol], i * 4);
-  });
-  return { kinds, locs, text: names.map((n) => n.name.replace(/\n/g, ' ')).join('\n') };
+  const words = new Array<string>(names.length);
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    kinds[i] = KIND_INDEX[n.kind];
+    locs[i * 4] = n.loc.line;
+    locs[i * 4 + 1] = n.loc.col;
+    locs[i * 4 + 2] = n.loc.endLine;
+    locs[i * 4 + 3] = n.loc.endCol;
+    words[i] = n.name.includes('\n') ? n.name.replace(/\n/g, ' ') : n.name;
+  }
+  return { kinds, locs, text: words.join('\n') };
 }
 
 /**

@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver';
 import { analyze } from '../../language/analyze';
-import { packDiagnostics, unpackDiagnostics } from '../../language/packed';
+import { packDiagnostics, packNames, unpackDiagnostics, unpackNames } from '../../language/packed';
 import { semanticTokens, TOKEN_TYPES } from '../../language/semantic';
 import { KEYWORDS, CONSTANT_WORDS } from '../../language/vocabulary';
 import { tokensOf } from '../../emulator/scenario/lexer';
@@ -126,5 +126,12 @@ test('semantic tokens are each word’s role by the name at its place, on the ex
       got.push(`${line}:${ch} ${data[i + 2]} ${TOKEN_TYPES[data[i + 3]!]} ${data[i + 4]}`);
     }
     assert.deepEqual(got, plainTokens(text, a.names), name);
+  }
+});
+
+test('names unpacked are the analysis’s, on the examples, the fixtures and the large texts', () => {
+  for (const [name, text] of texts()) {
+    const names = analyze(text, 'file:///w/a.vpci').names;
+    assert.deepEqual(unpackNames(structuredClone(packNames(names))), names, name);
   }
 });

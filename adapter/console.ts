@@ -5,7 +5,8 @@
 import { fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
-import { capRegister, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
+import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
+import { busNode, msixTableNode } from './inspect-tree';
 import { MSG, wslotText } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
@@ -169,6 +170,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       const why = (locals as { [UNAVAILABLE]?: Record<string, string> } | undefined)?.[UNAVAILABLE];
       return why && own(why, name) ? `'${clip(name)}' is ${why[name]} here` : undefined;
     },
+    row: (src) => (registerRow(self, src) ?? summaryRow(self, src))?.value,
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
       return name === 'now' && !(locals && own(locals, name)) && typeof v === 'number' ? formatTime(v) : undefined;
@@ -302,7 +304,7 @@ export function evaluate(
   }
   const v = r.value;
   // A register or field named alone is shown by its own Variables row.
-  const row = registerRow(ins, src);
+  const row = registerRow(ins, src) ?? summaryRow(ins, src);
   if (row) return { ok: true, text: row.value, ...(row.children ? { node: row } : {}) };
   if (v && typeof v === 'object') {
     const clean = stripInternal(v);
@@ -330,6 +332,38 @@ function registerRow(ins: InspectContext, src: string): VarNode | undefined {
   const fd = findField(def, m[4]);
   return fd && registerFieldNode(ins, r.bi, r.wslot, f, def, fd, src.slice(0, -m[4].length - 1));
 }
+
+/**
+ * The Variables row whose evaluateName is `src`, for the rows that summarize what their expression
+ * reads (nic0.version "1.1 (0x10001)", nic0.bars, a BAR, nic0.caps and each capability, the MSI-X
+ * table, an entry and its dwords), so a watch, a hover, the console and a logpoint show the row's
+ * text (DAP: evaluateName "can be evaluated … to obtain the variable's value"): they showed the
+ * plain value (0x10001, an object, data 0x0 where the row shows 0x00000000). Undefined otherwise.
+ */
+export function summaryRow(ins: InspectContext, src: string): VarNode | undefined {
+  const m = SUMMARY_PATH.exec(src) ?? MSIX_PATH.exec(src);
+  const r = m ? ins.resolveFn(m[1] ?? m[2]!) : undefined;
+  if (!m || !r) return undefined;
+  const f = ins.fn(r.bi, r.wslot);
+  let top: VarNode | undefined;
+  if (m[0].startsWith('msix(')) top = f?.msix() ? msixTableNode(ins, r.bi, r.wslot, f) : undefined;
+  else if (m[3] === 'version') top = busNode(ins, r.bi).children!().find((n) => n.evaluateName === src);
+  else if (f) top = m[3] === 'bars' ? barsNode(ins, r.bi, r.wslot, f) : capsNode(ins, r.bi, r.wslot, f);
+  // Down the tree along the rows whose evaluateName starts `src` (at most three levels).
+  for (let n = top; n?.evaluateName;) {
+    if (n.evaluateName === src) return n;
+    const rest = src.slice(n.evaluateName.length);
+    const i = /^\[(\d+)\]/.exec(rest);
+    const kids = n.page ? (i ? n.page(Number(i[1]), 1) : []) : (n.children?.() ?? []);
+    n = kids.find((k) => k.evaluateName && (src === k.evaluateName || /^[.[ ]/.test(src.slice(k.evaluateName.length))) && src.startsWith(k.evaluateName));
+  }
+  return undefined;
+}
+
+/** BUS[/SLOT].version | .bars[k] | .caps[.KEY] (summaryRow). */
+const SUMMARY_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)()\.(version|bars|caps)(?:\[\d+\]|\.[a-z0-9_]+)?$/;
+/** msix(BUS) | msix("BUS/SLOT") [ [i] [.data | .address & 0xffffffff | …] ], as the MSI-X table's rows name them. */
+const MSIX_PATH = /^msix\((?:([A-Za-z_][\w-]*)|"([A-Za-z_][\w-]*\/[0-9a-fA-F]{2}\.[0-7])")\)(?:\[\d+\](?:\..+)?)?$/;
 
 /** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
 const REGISTER_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$/;

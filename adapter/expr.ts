@@ -278,6 +278,8 @@ export interface ExprEnv {
   show?(name: string, v: Value): string | undefined;
   /** Why a name has no value here, when it is known but has none (a local not yet assigned). */
   unavailable?(name: string): string | undefined;
+  /** The text of the Variables row an expression names alone (a register, a field, a summary row), if it names one. */
+  row?(src: string): string | undefined;
 }
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
@@ -475,6 +477,7 @@ export function showValue(src: string, v: Value, env: ExprEnv, hex = true): stri
 export function interpolate(msg: string, env: ExprEnv, hex = true): string {
   return msg.replace(/\{([^{}]+)\}/g, (_m, e: string) => {
     const r = evaluate(e, env);
-    return r.ok ? showValue(e, r.value, env, hex) : `<${r.error}>`;
+    // Written as its Variables row when it names one ({nic0.COMMAND} is 0x0006, as a watch shows it).
+    return r.ok ? (env.row?.(e.trim()) ?? showValue(e, r.value, env, hex)) : `<${r.error}>`;
   });
 }

@@ -130,7 +130,7 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
     evaluateName: `${prefix}.bars`,
     menu: DEVICE_MENU,
     children: () =>
-      f.bars().map((x) => {
+      f.bars().map((x, k) => {
         const kind =
           x.kind === 'mem64' ? '64-bit memory' : x.kind === 'mem32' ? '32-bit memory' : x.kind === 'io' ? 'I/O (not usable through vPCI)' : 'expansion ROM';
         const reg = x.kind === 'rom' ? 0x30 : 0x10 + 4 * x.index;
@@ -144,7 +144,9 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
           // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
           dataId: dataId({ kind: 'cfg', bus, wslot, offset: reg, width: x.kind === 'mem64' ? 8 : 4 }),
           dataDescription: `${prefix}.${regName} (config ${ctx.num(reg, 2)}${x.kind === 'mem64' ? ` and ${ctx.num(reg + 4, 2)}` : ''})`,
-          evaluateName: `${prefix}.${regName}`,
+          // nic0.bars[k] (the k-th of f.bars(), as fnValue lists them), which a watch shows as this row
+          // (console.ts summaryRow); nic0.BASE_ADDRESS_n reads the register, not this lspci text.
+          evaluateName: `${prefix}.bars[${k}]`,
           menu: DEVICE_MENU,
           children: () =>
             [

@@ -37,6 +37,7 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
       const out: VarNode[] = [
         { name: 'instance', value: b.decl.instance, type: 'GUID' },
         { name: 'guest state', value: model.busStatus(b.state.sc) },
+        // A watch on nic0.version shows this row (console.ts summaryRow).
         { name: 'protocol version', value: v ? `${versionText(v)} (${ctx.num(v)})` : 'not negotiated', evaluateName: `${b.decl.name}.version` },
         { name: 'channel', value: b.channel.state },
         { name: 'host state', value: hs.state },
@@ -126,8 +127,9 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
     value: ctx.title(bi, wslot),
     menu: DEVICE_MENU,
     children: () => [
-      row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`, 'VENDOR_ID'),
-      row('device', `${ctx.num(id.deviceId, 4)}${dev ? ` ${dev}` : ''}`, 'DEVICE_ID'),
+      // No evaluateName: nic0.VENDOR_ID reads 0x8086, not the name after it (the Header's row has it).
+      row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`),
+      row('device', `${ctx.num(id.deviceId, 4)}${dev ? ` ${dev}` : ''}`),
       row('subsystem', `${ctx.num(id.subsystemVendorId, 4)}:${ctx.num(id.subsystemId, 4)}${sub ? ` ${sub}` : ''}`),
       row('class', `${ctx.num(id.classCode, 6)}${cls ? ` ${cls}` : ''}`),
       row('revision', ctx.num(id.revision, 2), 'REVISION_ID'),
@@ -138,7 +140,7 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
 }
 
 /** pci_regs.h names of an MSI-X table entry's dwords (PCI_MSIX_ENTRY_*). */
-function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
+export function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
   const prefix = fnPrefix(bus, wslot, wslotText);
   const mx = f.msix()!;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, cont, launch, LISTINGS, rawDapClient } from './harness';
+import { adapterTests, cont, launch, LISTINGS, rawDapClient, VMBUS_PCIB } from './harness';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const VARS = resolve('test/adapter/fixtures/vars.vpci');
@@ -316,6 +316,49 @@ test("every Variables row's evaluateName evaluates, to what the row shows: none 
   await check(await kids(scopes.find((s) => s.name === 'Bus nic1')!.variablesReference), 0);
   assert.ok(checked > 10, `${checked} rows`);
   assert.equal((await dc.evaluateRequest({ expression: 'nic1.sc.hbus.state', context: 'watch' })).body.result, '"detached"');
+});
+
+test("a device's rows evaluate, by their evaluateName, to the text they show: summaries and MSI-X dwords too, in a watch and a logpoint", async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART);
+  const st = await dc.stackTraceRequest({ threadId: 1 });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes;
+  const kids = async (ref: number) => (await dc.variablesRequest({ variablesReference: ref })).body.variables;
+  const rows = new Map<string, string>();
+  const walk = async (vs: DebugProtocol.Variable[], depth: number): Promise<void> => {
+    for (const v of vs) {
+      if (v.evaluateName) rows.set(v.evaluateName, v.value);
+      if (v.variablesReference && depth < 3) await walk(await kids(v.variablesReference), depth + 1);
+    }
+  };
+  await walk(await kids(scopes.find((s) => s.name.startsWith('Device nic0'))!.variablesReference), 0);
+  // (The softc's object previews are another matter: Variables and a watch preview objects differently.)
+  await walk(
+    (await kids(scopes.find((s) => s.name === 'Bus nic0')!.variablesReference)).filter((v) => v.name === 'protocol version'),
+    0,
+  );
+  // They read 0x8086 for "0x8086 Intel Corporation", 0x10001 for "1.1 (0x10001)", an object for
+  // "BAR0 16K, BAR3 16K" and the capabilities' summaries, 0x0 for a DATA of 0x00000000.
+  for (const name of ['nic0.version', 'nic0.bars', 'nic0.bars[0]', 'nic0.caps', 'nic0.caps.msix', 'msix(nic0)', 'msix(nic0)[0]', 'msix(nic0)[0].data'])
+    assert.ok(rows.has(name), name);
+  for (const [name, value] of rows) assert.equal(await evaluate(name, 'watch'), value, name);
+  // The Identity rows' names only go with no evaluateName: nic0.VENDOR_ID is the Header's row.
+  assert.equal([...rows.values()].filter((v) => / Intel /.test(v)).length, 0);
+  // A logpoint writes a register and an MSI-X dword as their rows (it wrote 0x6 and 0x0).
+  const listing = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  const line = listing.findIndex((l) => l.includes('eject_pkt->message_type.type = PCI_EJECTION_COMPLETE')) + 1;
+  assert.ok(line > 0);
+  const out: string[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+  await dc.setBreakpointsRequest({
+    source: { path: VMBUS_PCIB },
+    breakpoints: [{ line, logMessage: 'cmd {nic0.COMMAND} data {msix(nic0)[1].data} v {nic0.version}' }],
+  });
+  await cont(dc);
+  assert.ok(
+    out.some((o) => /^cmd 0x[0-9a-f]{4} data 0x[0-9a-f]{8} v 1\.1 \(0x10001\)$/m.test(o)),
+    out.join(''),
+  );
 });
 
 test('a data breakpoint at an address takes BUS[/SLOT]:OFFSET in config space as well as a guest-physical address', async () => {

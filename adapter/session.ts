@@ -1770,6 +1770,18 @@ export class VpciDebugSession extends DebugSession {
    * step, or none at all): answering it about some other frame, or about none, would show the
    * user values that are not the frame's. True when refused.
    */
+  /**
+   * stackTrace, scopes and variables are for a stopped thread (DAP: frame and variable references
+   * are valid "only while execution remains suspended"): during a run they answered with the
+   * machine's state mid-run, and took the last stop's frame and variable ids. Refused (our choice),
+   * as setVariable and setExpression are during a run; VS Code asks them only at a stop.
+   */
+  private refusedWhileRunning(response: DebugProtocol.Response): boolean {
+    if (!this.running) return false;
+    this.sendErrorResponse(response, { id: 1033, format: RUNNING, showUser: false });
+    return true;
+  }
+
   private unknownFrame(response: DebugProtocol.Response, frameId: number): boolean {
     if (this.rt && this.ins && this.frames.has(frameId)) return false;
     this.sendErrorResponse(response, {
@@ -2083,6 +2095,7 @@ export class VpciDebugSession extends DebugSession {
   private frameSources: { rt?: VpciRuntime; byFile: Map<string, Map<string, Source>> } = { byFile: new Map() };
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    if (this.refusedWhileRunning(response)) return;
     const rt = this.rt;
     if (!rt) {
       response.body = { stackFrames: [], totalFrames: 0 };
@@ -2266,6 +2279,7 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    if (this.refusedWhileRunning(response)) return;
     // Before a launch no frame was given out either: an id is refused, not answered with no scopes.
     if (this.unknownFrame(response, args.frameId)) return;
     const rt = this.rt!;
@@ -2362,6 +2376,7 @@ export class VpciDebugSession extends DebugSession {
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    if (this.refusedWhileRunning(response)) return;
     if (args.format?.hex !== undefined) this.hex = args.format.hex;
     this.vars.memoryReferences = this.client.supportsMemoryReferences === true;
     this.vars.types = this.client.supportsVariableType === true;

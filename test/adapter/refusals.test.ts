@@ -83,6 +83,22 @@ test('Set Value on a register while a run goes is refused; paused it is taken', 
   assert.match(why, /^The session is running: pause first$/);
 });
 
+test("while a run goes, the Call Stack, scopes and Variables are refused (they answered the machine mid-run, with the last stop's ids); paused, they answer", async () => {
+  const dc = h.client();
+  const s = await launch(dc, LONG);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const frameId = st.body.stackFrames[0]!.id;
+  const scope = (await dc.scopesRequest({ frameId })).body.scopes[0]!;
+  for (const ask of [
+    () => dc.stackTraceRequest({ threadId: s.body.threadId! }),
+    () => dc.scopesRequest({ frameId }),
+    () => dc.variablesRequest({ variablesReference: scope.variablesReference }),
+  ])
+    assert.match(await whileRunning(dc, () => refused(ask())), /^The session is running: pause first$/);
+  const again = await dc.stackTraceRequest({ threadId: SCENARIO_THREAD });
+  assert.ok(again.body.stackFrames.length > 0);
+});
+
 test('a restart that fails while a run goes leaves the machine paused where the run got to, and says so', async () => {
   const dc = h.client();
   await launch(dc, LONG);

@@ -310,7 +310,8 @@ export function evaluate(
     const clean = stripInternal(v);
     const node = valueNode(src, clean, hex, src);
     // Copy Value (context 'clipboard') copies the value whole; elsewhere it is previewed.
-    return { ok: true, text: formatValue(clean as Value, hex, context === 'clipboard'), node };
+    // Elsewhere its Variables row's preview, one form for a watch, a hover, the console and Variables (it was 6 fields nested in full).
+    return { ok: true, text: context === 'clipboard' ? formatValue(clean as Value, hex, true) : node.value, node };
   }
   return { ok: true, text: showValue(src, v, scope, hex) };
 }

@@ -193,6 +193,20 @@ export function parseNumber(text: string): number | undefined {
   return undefined;
 }
 
+/**
+ * A field's value in an object's one-line preview (js-debug's form): an array as Array(n), an object
+ * as {…}, a register ({value: n}) as its number. Nested arrays read {…}, the wrong kind.
+ */
+function previewOf(x: unknown, hexMode: boolean): string {
+  if (typeof x === 'number') return fmtNum(x, hexMode);
+  if (typeof x === 'bigint') return hexMode ? `0x${x.toString(16)}` : x.toString();
+  if (typeof x === 'string') return JSON.stringify(x);
+  if (Array.isArray(x)) return `Array(${x.length})`;
+  if (x instanceof Uint8Array) return `${x.length} bytes`;
+  if (x && typeof x === 'object') return typeof (x as { value?: unknown }).value === 'number' ? fmtNum((x as { value: number }).value, hexMode) : '{…}';
+  return String(x);
+}
+
 /** A generic plain-data value (softc fields, locals) as a node. */
 export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?: string, depth = 0): VarNode {
   // Made for every local and field shown at every stop: no spreads, and an object's fields are
@@ -250,7 +264,7 @@ export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?:
       if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
       if (++count > 4) break;
       const x = o[k];
-      preview += `${count > 1 ? ', ' : ''}${k}: ${typeof x === 'number' ? fmtNum(x, hexMode) : typeof x === 'string' ? JSON.stringify(x) : typeof x === 'object' && x ? '{…}' : String(x)}`;
+      preview += `${count > 1 ? ', ' : ''}${k}: ${previewOf(x, hexMode)}`;
     }
     n.value = `{${preview}${count > 4 ? ', …' : ''}}`;
     n.children = () => Object.entries(o).map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1));

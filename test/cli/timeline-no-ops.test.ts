@@ -33,7 +33,7 @@ test('an event on a bus after an eject on it is warned about at its line, and th
   assert.match(
     chk.stderr,
     new RegExp(
-      `hyperv-2022\\.vpci:11:15: warning: the host rescinds bus nic0 once the guest completes 'eject nic0/1\\.0' at 3 ms; at 5 ms it may be gone, and then this event does nothing \\[bus-ejected\\]`,
+      `hyperv-2022\\.vpci:11:15: warning: the host rescinds bus nic0 once the guest completes 'eject nic0/1' at 3 ms; at 5 ms it may be gone, and then this event does nothing \\[bus-ejected\\]`,
     ),
   );
   assert.match(chk.stderr, /hyperv-2022\.vpci:12:13: warning: .*at 7 ms it may be gone.*\[bus-ejected\]/);

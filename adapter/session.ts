@@ -1766,11 +1766,6 @@ export class VpciDebugSession extends DebugSession {
   }
 
   /**
-   * Refuses a request about a frame this stop has not given out (a stale id from before the last
-   * step, or none at all): answering it about some other frame, or about none, would show the
-   * user values that are not the frame's. True when refused.
-   */
-  /**
    * stackTrace, scopes and variables are for a stopped thread (DAP: frame and variable references
    * are valid "only while execution remains suspended"): during a run they answered with the
    * machine's state mid-run, and took the last stop's frame and variable ids. Refused (our choice),
@@ -1782,6 +1777,11 @@ export class VpciDebugSession extends DebugSession {
     return true;
   }
 
+  /**
+   * Refuses a request about a frame this stop has not given out (a stale id from before the last
+   * step, or none at all): answering it about some other frame, or about none, would show the
+   * user values that are not the frame's. True when refused.
+   */
   private unknownFrame(response: DebugProtocol.Response, frameId: number): boolean {
     if (this.rt && this.ins && this.frames.has(frameId)) return false;
     this.sendErrorResponse(response, {

@@ -378,9 +378,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   function plugFails(loc: Loc, more: boolean, plug: boolean): void {
     const f = ctx.guestModels.find((m) => m.name === guestName)?.plugFails;
     const q = f?.quirk;
-    // The quirks the run uses: --quirk, else the file's last line for it, else on (quirks.ts: each is on by default).
-    if (f && (q ? (overrides.quirks?.[q] ?? sc.vm.quirks.filter((x) => x.name.name === q).at(-1)?.on) !== false && more : plug))
-      add('warning', loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
+    if (f && (q ? quirkOn(q) && more : plug)) add('warning', loc, 'plug-fails', `guest ${guestName}: ${f.why}${q ? `; 'quirk ${q} off' fixes it` : ''}`);
   }
 
   /** One function's slot and source (inside a bus block or a `plug` event). */

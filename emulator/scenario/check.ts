@@ -74,6 +74,8 @@ const VERSIONED: readonly { value: number; from: number; to: number; family: str
   { value: 0x42490010, from: 0x10001, to: 0x10002, family: 'resources-assigned' },
   { value: 0x42490016, from: 0x10002, to: Infinity, family: 'resources-assigned' },
 ];
+/** FreeBSD's quirk of a BUS_RELATIONS2 that also ejects (quirks.ts). */
+const FALL = 'relations2-falls-into-eject';
 /** Host-to-guest messages (protocol.md §2.1 Dir column): a host fault never matches them. */
 const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
 
@@ -354,18 +356,36 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     const sorted = [...b.functions].sort((x, y) => x.slot.wslot - y.slot.wslot);
     const second = sorted[1];
     if (second && !hostInfo?.slotZeroOnly) plugFails(second.loc, true, false);
-    // relations2-falls-into-eject (quirks.ts): each BUS_RELATIONS2 (1.2 and later) listing N functions also ejects the
-    // one at wslot N; with descriptor-stride on only the first in slot order keeps its slot (pcib-hotplug.ts).
     const n = new Set(b.functions.map((f) => f.slot.wslot)).size;
     const hit = b.functions.find((f) => f.slot.wslot === n);
-    const fall = 'relations2-falls-into-eject';
-    if (hit && !hostInfo?.slotZeroOnly && (negotiated ?? 0) >= 0x10002 && quirkOn(fall) && (!quirkOn('descriptor-stride') || hit === sorted[0]))
-      add(
-        'warning',
-        hit.loc,
-        'plug-fails',
-        `guest ${guestName}: BUS_RELATIONS2 lists ${counted(n, 'function')} and falls through into PCI_EJECT for slot ${slotText(n)}, so this function is ejected; 'quirk ${fall} off' fixes it`,
-      );
+    if (
+      hit &&
+      fallsIntoEject(
+        sorted.map((f) => f.slot.wslot),
+        n,
+      )
+    )
+      fallWarning(hit.loc, n, 'this function');
+  }
+
+  /**
+   * relations2-falls-into-eject (quirks.ts): a BUS_RELATIONS2 (1.2 and later) listing `n` functions also ejects the child
+   * at wslot n among those the guest knew as it came (`known`, in slot order: the first relations' own set, a later
+   * one's the set before it, as the run does); with descriptor-stride on only the first in slot order kept its slot,
+   * and with drop-empty-relations on an empty list is dropped first (pcib-hotplug.ts). Whether one is ejected.
+   */
+  function fallsIntoEject(known: readonly number[], n: number): boolean {
+    if (hostInfo?.slotZeroOnly || (negotiated ?? 0) < 0x10002 || !quirkOn(FALL) || !known.includes(n)) return false;
+    return !(n === 0 && quirkOn('drop-empty-relations')) && (!quirkOn('descriptor-stride') || n === known[0]);
+  }
+  /** A bus's slots in slot order (the order relations list them in). */
+  function inOrder(slots: ReadonlySet<number>): number[] {
+    return [...slots].sort((x, y) => x - y);
+  }
+  /** The warning of a function fallsIntoEject ejects (`who`), at the bus's function or at the plug or unplug whose relations do it. */
+  function fallWarning(loc: Loc, n: number, who: string): void {
+    const why = `BUS_RELATIONS2 lists ${counted(n, 'function')} and falls through into PCI_EJECT for slot ${slotText(n)}`;
+    add('warning', loc, 'plug-fails', `guest ${guestName}: ${why}, so ${who} is ejected; 'quirk ${FALL} off' fixes it`);
   }
 
   /** Whether quirk `q` is on in the run: the guest has it and --quirk, else the file's last line for it, does not turn it off (quirks.ts: each is on by default). */
@@ -723,6 +743,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         if (here.has(wslot)) add('error', e.fn.slot.loc, 'slot-conflict', `bus ${bus.name} already has a function at ${at} at ${formatTime(e.time)}`);
         // GuestModelRow.plugFails; a host that serves only slot 0 is plug-unsupported below.
         if (!hostInfo?.slotZeroOnly) plugFails(e.loc, here.size > +here.has(wslot), true);
+        // The relations the plug has the host send list one function more.
+        const more = here.size + 1;
+        if (!here.has(wslot) && hostInfo?.relationsUpdates !== false && fallsIntoEject(inOrder(here), more))
+          fallWarning(e.loc, more, `function ${bus.name}/${slotText(more)}`);
         if (hostInfo?.relationsUpdates === false) ignoredPlug.set(sk, e.loc);
         else here.add(wslot);
         pluggedSource.set(sk, e.fn.source);
@@ -814,6 +838,10 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       }
       // A second removal of a function already gone (an error above) leaves the first as the one later errors point at.
       if (row.removes === 'function' && !gs && !g) goneSlot.set(sk, { time: e.time, loc: e.loc, eject: e.kind === 'eject' });
+      // The relations an unplug has the host send list one function fewer.
+      const fewer = here.size - 1;
+      if (e.kind === 'unplug' && !g && !gs && b.slotOk && here.has(wslot) && hostInfo?.relationsUpdates !== false && fallsIntoEject(inOrder(here), fewer))
+        fallWarning(e.loc, fewer, `function ${bus.name}/${slotText(fewer)}`);
       // An ejected function leaves the bus once the guest completes the eject; a vanished one still holds its slot.
       if (row.removes === 'function' && !row.keepsSlot) here.delete(wslot);
     }

@@ -154,6 +154,26 @@ test('relations2-falls-into-eject: a FreeBSD function at slot N of a bus of N fu
   assert.match(cli(['check', 'eject-n.vpci']).err, /:6:3: warning: guest freebsd: BUS_RELATIONS2 lists 1 function and falls through into PCI_EJECT for slot 1/);
 });
 
+test('relations2-falls-into-eject after a plug or unplug: judged by the functions the guest has when each BUS_RELATIONS2 comes, as the run does', () => {
+  const head = 'vm {\n  host hyperv-2022\n  guest freebsd\n  quirk descriptor-stride off\n}\nbus nic0 {\n';
+  const fn = (slot: number, serial: number) => `  function ${slot} intel-82599-vf serial ${serial}\n`;
+  // 0, 2, 3 at boot (3 hit); unplug 0 lists 2 (2 hit); plug 0 lists 3 (3 hit); unplug 2 lists 2: the guest still has 2 then (hit).
+  const events = 'at 0 boot\nat 50ms unplug nic0/0\nat 60ms plug nic0 function 0 intel-82599-vf serial 4\nat 70ms unplug nic0/2\nexpect no errors\n';
+  writeFileSync(join(dir, 'fall.vpci'), `${head}${fn(0, 1)}${fn(2, 2)}${fn(3, 3)}}\n${events}`);
+  const warned = (err: string) =>
+    [...err.matchAll(/^fall\.vpci:(\d+):\d+: warning: .*falls through into PCI_EJECT for slot (\d+), so (.*) is ejected/gm)].map((m) => m.slice(1).join(' '));
+  let r = cli(['run', 'fall.vpci']);
+  assert.deepEqual(warned(r.err), ['9 3 this function', '12 2 function nic0/2', '13 3 function nic0/3', '14 2 function nic0/2']);
+  assert.deepEqual(
+    [...r.out.matchAll(/fell through into the PCI_EJECT case: wslot (\d+)/g)].map((m) => m[1]),
+    ['3', '2', '3', '2'],
+  );
+  // A plug at slot N itself: the guest does not have that function yet when the relations come, so nothing is ejected.
+  writeFileSync(join(dir, 'fall.vpci'), `${head}${fn(0, 1)}${fn(1, 2)}}\nat 0 boot\nat 50ms plug nic0 function 3 intel-82599-vf serial 3\nexpect no errors\n`);
+  r = cli(['run', 'fall.vpci', '--quiet']);
+  assert.deepEqual([r.code, r.err], [0, '']);
+});
+
 test('a dump with Vendor ID 0001 on Linux: the run retries the not-ready device for 65.5 s and finds none, as the check warns', () => {
   writeFileSync(join(dir, 'rrs.lspci'), readFileSync(GPU, 'utf8').replace(/^00: de 10 07 1e/m, '00: 01 00 07 1e'));
   const sc = readFileSync(resolve('examples/bring-your-own-device.vpci'), 'utf8').replace('devices/nvidia-tu102-gpu.lspci', 'rrs.lspci');

@@ -78,6 +78,17 @@ class StatementError {
   ) {}
 }
 
+/** Whether `t` is a whole number written in decimal digits alone (it may be too large). */
+const whole = (t: Token): boolean => t.kind === 'number' && /^[0-9]+$/.test(t.text);
+/** Tokens of one line as they are written there, spaces between them kept (`1, 5 ms`). */
+function shownText(ts: readonly Token[]): string {
+  let out = '';
+  for (const t of ts) out += ' '.repeat(Math.max(0, t.loc.col - ts[0]!.loc.col - out.length)) + t.text;
+  return out;
+}
+/** A slip the lexer marked (Token.recover) that stands for nothing: a stray `,`, `=`, `:` or `;`, a no-break space. */
+const isSlip = (t: Token): boolean => t.recover === true && t.kind === 'invalid';
+
 /** What a value is written as (a number, a time, a slot, a version, an address, a GUID): a token a bad value is read past as. */
 const VALUE_KINDS: readonly TokenKind[] = ['number', 'duration', 'dotted', 'pciaddr', 'guid'];
 
@@ -299,6 +310,16 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   /** Set once the parser stops (TooManyDiagnostics): skipping then reports nothing more. */
   let stopping = false;
+  /**
+   * The slips read past before a token (a stray `,`, `=` or `;`, a no-break space), held with the token
+   * and said when it is taken (sayBefore): what reads a token may take them as part of what it reads
+   * (`1,5ms`, `msix 1,2`: claimSlips) and say them in its one error instead. Ours: one mistake, one error.
+   */
+  const slipsBefore = new Map<Token, Token[]>();
+  /** Slips lexed since the last token the parser reads. */
+  let slips: Token[] = [];
+  /** Strings in the wrong quotes (readPast), as the lexer made them: said when taken (sayBefore). */
+  const quoted = new Map<Token, Token>();
 
   // Title: the first run of comment lines before anything else (the line ends around them stay for the parser).
   const titleLines: string[] = [];
@@ -316,7 +337,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         t = lexer.next();
       }
     }
-    ahead.push(readPast(t) ?? lex());
+    ahead.push(isSlip(t) ? (slips.push(t), lex()) : readPast(t));
   }
 
   /** Tokens the parser reads, comments and the slips it reads past (Token.recover) left out. */
@@ -324,26 +345,54 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     for (;;) {
       const t = lexer.next();
       if (t.kind === 'comment') continue;
-      const u = readPast(t);
-      if (u) return u;
+      if (isSlip(t)) {
+        slips.push(t);
+        continue;
+      }
+      if (slips.length) {
+        slipsBefore.set(t, slips);
+        slips = [];
+      }
+      return readPast(t);
     }
   }
   /**
-   * A token as the parser reads it: a slip the lexer marked (Token.recover) is reported once, then
-   * skipped (a stray `=`, a no-break space) or read as what it stands for (a string in curly
-   * quotes). Undefined when it is skipped.
+   * A token as the parser reads it: a string in curly or single quotes (Token.recover) is read as the
+   * string it stands for, its mistake said when it is taken (quoted), unless a name in quotes says it instead.
    */
-  function readPast(t: Token): Token | undefined {
+  function readPast(t: Token): Token {
     if (!t.recover) return t;
-    if (!stopping) {
-      const d = diag(t.loc, 'invalid-token', t.error ?? `unexpected '${t.text}'`);
-      if (t.fix !== undefined) d.suggestions = [t.fix];
-      report(d);
-    }
-    if (t.kind === 'invalid') return undefined;
     const { error: _e, recover: _r, fix: _f, ...ok } = t;
+    quoted.set(ok, t);
     return ok;
   }
+  /** A slip the lexer marked (Token.recover) said, with its fix. */
+  function sayRecovered(t: Token): void {
+    if (stopping) return;
+    const d = diag(t.loc, 'invalid-token', t.error ?? `unexpected '${t.text}'`);
+    if (t.fix !== undefined) d.suggestions = [t.fix];
+    report(d);
+  }
+  /** The slips before `t`, said (unless claimed). */
+  function sayBefore(t: Token): void {
+    const s = slipsBefore.get(t);
+    if (s) {
+      slipsBefore.delete(t);
+      for (const x of s) sayRecovered(x);
+    }
+    const q = quoted.get(t);
+    if (q) {
+      quoted.delete(t);
+      sayRecovered(q);
+    }
+  }
+  /** The slips before `t` when every one is a stray comma (or a run of them), taken from it to be said in another error; else undefined. */
+  const claimSlips = (t: Token): Token[] | undefined => {
+    const s = slipsBefore.get(t);
+    if (!s || !s.every((x) => /^,+$/.test(x.text))) return undefined;
+    slipsBefore.delete(t);
+    return s;
+  };
   const peek = (o = 0): Token => {
     while (ahead.length - head <= o) {
       const last = ahead[ahead.length - 1];
@@ -357,6 +406,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   let prev: Token | undefined;
   const next = (): Token => {
     const t = peek();
+    sayBefore(t);
     if (t.kind !== 'eof') {
       prev = t;
       head++;
@@ -519,15 +569,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const quotedName = (what: string): Name | undefined => {
     const t = peek();
     if (t.kind !== 'string' || t.error || typeof t.value !== 'string' || !BARE_NAME.test(t.value)) return undefined;
+    // A name in curly or single quotes is in none: that is its one mistake, not the quotes' kind too.
+    quoted.delete(t);
     take();
-    // A name in curly or single quotes was said to be in the wrong quotes as it was read (readPast): it is in none.
-    for (let i = diagnostics.length - 1; i >= 0 && i >= diagnostics.length - 4; i--) {
-      const x = diagnostics[i]!.loc;
-      if (x.line === t.loc.line && x.col === t.loc.col) {
-        diagnostics.splice(i, 1);
-        break;
-      }
-    }
     const d = diag(t.loc, 'unexpected-token', `expected ${what}, found string ${t.text}; a name is written without quotes: ${t.value}`);
     d.suggestions = [t.value];
     report(d);
@@ -583,8 +627,33 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   /** A bad value read past (soft): NaN, which no check compares equal or in range, where the statement is dropped at its end. */
   const badValue = (t: Token): { value: number; loc: Loc } => ({ value: NaN, loc: t.loc });
+  /**
+   * `msix 1,2`, `serial 1,000`: numbers joined by commas where one number goes: one error over them and their commas
+   * (ours: it was each comma, then the next number as a word too many), with the digits joined as the fix where the
+   * commas group thousands.
+   */
+  const commaNumber = (what: string): void => {
+    const t = peek();
+    if (!whole(t)) return;
+    const parts = [t];
+    let n = 1;
+    for (let u = peek(1), commas; whole(u) && u.loc.line === t.loc.line && (commas = claimSlips(u)); u = peek(++n)) parts.push(...commas, u);
+    if (n === 1) return;
+    for (let i = 0; i < n; i++) take();
+    const shown = shownText(parts);
+    const groups = shown.split(/[ ,]+/);
+    const fix = /^[0-9]{1,3}$/.test(groups[0]!) && groups.slice(1).every((g) => /^[0-9]{3}$/.test(g)) ? groups.join('') : undefined;
+    const why = `(${what} is one number, written without ',')`;
+    fail(
+      spanLoc(t.loc, last.loc),
+      'invalid-number',
+      fix ? `'${shown}' is not a number; did you mean '${fix}'? ${why}` : `'${shown}' is not a number ${why}`,
+      fix ? [fix] : undefined,
+    );
+  };
   const num = (what: string): { value: number; loc: Loc } =>
     soft(() => {
+      commaNumber(what);
       badNumber(what, 'size');
       const t = expectKind('number', what);
       return { value: t.value as number, loc: t.loc };
@@ -600,22 +669,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const durationValue = (what: string): { value: number; loc: Loc } => {
     const t = peek();
     const u1 = peek(1);
-    // `1,5ms`, `1, 5ms`, `1,,5ms`, `1,5 ms`, `1,5`: a decimal comma, which the lexer said as a stray ',' as it read it: one mistake over them all.
-    const whole = (x: Token): boolean => x.kind === 'number' && !x.error && /^[0-9]+$/.test(x.text);
-    if (whole(t) && (u1.kind === 'duration' || whole(u1)) && u1.loc.line === t.loc.line) {
-      const commas = diagnostics.filter((d) => d.loc.line === t.loc.line && d.loc.col >= t.loc.endCol && d.loc.endCol <= u1.loc.col);
-      if (commas.length && commas.every((d) => d.message.startsWith("unexpected ','") || d.message.startsWith("unexpected ',,"))) {
-        for (const d of commas) diagnostics.splice(diagnostics.indexOf(d), 1);
-        const u2 = peek(2);
-        const unit = u1.kind === 'number' && u2.kind === 'word' && u2.loc.line === t.loc.line && TIME_UNITS[u2.text.toLowerCase()] ? u2 : undefined;
-        let shown = t.text;
-        for (const d of commas) shown += ' '.repeat(d.loc.col - t.loc.col - shown.length) + ','.repeat(d.loc.endCol - d.loc.col);
-        shown += ' '.repeat(u1.loc.col - t.loc.col - shown.length) + u1.text;
-        if (unit) shown += ' '.repeat(unit.loc.col - t.loc.col - shown.length) + unit.text;
+    // `1,5ms`, `1, 5ms`, `1,,5ms`, `1,5 ms`, `1,5,ms`, `1,5`: a decimal comma: one mistake over them all, its commas with it.
+    if (whole(t) && (u1.kind === 'duration' || whole(u1)) && u1.loc.line === t.loc.line && slipsBefore.has(u1)) {
+      const u2 = peek(2);
+      const unit = u1.kind === 'number' && u2.kind === 'word' && u2.loc.line === t.loc.line && TIME_UNITS[u2.text.toLowerCase()] ? u2 : undefined;
+      const commas = claimSlips(u1);
+      if (commas) {
+        const after = unit && claimSlips(unit);
         take();
         take();
         if (unit) take();
-        badTime(what, spanLoc(t.loc, (unit ?? u1).loc), `${t.text}.${u1.text}${unit?.text ?? ''}`, shown);
+        badTime(
+          what,
+          spanLoc(t.loc, (unit ?? u1).loc),
+          `${t.text}.${u1.text}${unit?.text ?? ''}`,
+          shownText([t, ...commas, u1, ...(after || []), ...(unit ? [unit] : [])]),
+        );
       }
     }
     // `99999999999999999999 s`, `1e3 ms`, `.5 ms`: a number that is no time, then its unit: one mistake over both.
@@ -1643,7 +1712,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       skipNewlines();
       pending = undefined;
       const t = peek();
-      if (t.kind === 'eof') break;
+      if (t.kind === 'eof') {
+        sayBefore(t);
+        break;
+      }
       try {
         if (t.kind === 'rbrace') fail(t.loc, 'unexpected-token', "unexpected '}' outside a block");
         // `2ms driver nic0 msix 3`: an event without its `at`.

@@ -178,6 +178,9 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('1,,5ms'), fix('1,,5ms', '1500us', 10));
   assert.deepEqual(at('1,5 ms'), fix('1,5 ms', '1500us', 10));
   assert.deepEqual(at('1,5'), [['invalid-number', 2, 4, 7, `'1,5' is not a duration ${form}`]]);
+  // A comma before the unit too, or a whole part past the limit: the commas are the time's, one error (each was said again, or the time's lost).
+  assert.deepEqual(at('1,5,ms'), fix('1,5,ms', '1500us', 10));
+  assert.deepEqual(at('99999999999999999999,5ms'), long('99999999999999999999,5ms', 28));
   assert.deepEqual(at('.5ms'), fix('.5ms', '500us', 8));
   assert.deepEqual(at('.5 ms'), fix('.5 ms', '500us', 9));
 });
@@ -193,6 +196,17 @@ test('punctuation the language has none of, a no-break space, and strings in cur
   assert.deepEqual([vm.host?.name, vm.guest?.name], ['hyperv-2022', 'linux']);
   assert.deepEqual(diags(`bus nic0 { function 0 intel-82599-vf serial 1, numa 0 }\n${USES}`), [
     ['invalid-token', 1, 46, 47, "unexpected ',': the parts of a statement are separated by spaces, not commas", ['']],
+  ]);
+  // Numbers joined by commas where one goes: one error over them (it was the comma, then the next number as a word too many), the
+  // digits joined as the fix where they group thousands; a comma at the end of the file without its line end is said too.
+  const one = (t: string) => [`'${t}' is not a number (the vector count is one number, written without ',')`];
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 1,2\n`), [['invalid-number', 3, 25, 28, ...one('1,2')]]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 1, 2,,3\n`), [['invalid-number', 3, 25, 32, ...one('1, 2,,3')]]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 1,024\n`), [
+    ['invalid-number', 3, 25, 30, "'1,024' is not a number; did you mean '1024'? (the vector count is one number, written without ',')", ['1024']],
+  ]);
+  assert.deepEqual(diags(`${NIC}at 0 boot,`), [
+    ['invalid-token', 2, 10, 11, "unexpected ',': the parts of a statement are separated by spaces, not commas", ['']],
   ]);
   assert.deepEqual(diags(`${NIC}at 0\u00a0boot\n`), [['invalid-token', 2, 5, 6, 'unexpected character U+00A0 (a no-break space): write a plain space', [' ']]]);
   // The path in curly quotes is read as the path: the dump is looked for (here it is missing, and says so).

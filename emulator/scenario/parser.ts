@@ -78,6 +78,9 @@ class StatementError {
   ) {}
 }
 
+/** Whether `t` is a word for a unit of time on `line` (`ms`, `msec`, `min`, `days`), which may follow a number after a space. */
+const unitWord = (t: Token, line: number): boolean =>
+  t.kind === 'word' && t.loc.line === line && (TIME_UNITS[t.text.toLowerCase()] !== undefined || LONG_UNITS[t.text.toLowerCase()] !== undefined);
 /** Whether `t` is a whole number written in decimal digits alone (it may be too large). */
 const whole = (t: Token): boolean => t.kind === 'number' && /^[0-9]+$/.test(t.text);
 /** Tokens of one line as they are written there, spaces between them kept (`1, 5 ms`). */
@@ -613,10 +616,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     // `.5ms`: a fraction without its whole part is read as `0.5ms` (ours).
     if (!/^\.?[0-9]/.test(written)) return;
     const text = written.startsWith('.') ? `0${written}` : written;
-    if ((longTimeNs(text) ?? 0n) > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
     const fix = durationFix(text);
     const u = fix && /[a-z]+$/.exec(fix);
-    if (u && BigInt(fix.slice(0, u.index)) * DURATION_UNIT[u[0]]! > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
+    // The time it writes (minutes, hours and days have no fix past the limit, durationFix): past the limit, that alone is said.
+    const ns = longTimeNs(text) ?? (u ? BigInt(fix.slice(0, u.index)) * DURATION_UNIT[u[0]]! : 0n);
+    if (ns > BigInt(MAX_DURATION_NS)) fail(at, 'out-of-range', tooLong(what, shown));
     const form = 'a duration is a whole number and a unit: ns, us, ms or s';
     fail(
       at,
@@ -672,7 +676,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     // `1,5ms`, `1, 5ms`, `1,,5ms`, `1,5 ms`, `1,5,ms`, `1,5`: a decimal comma: one mistake over them all, its commas with it.
     if (whole(t) && (u1.kind === 'duration' || whole(u1)) && u1.loc.line === t.loc.line && slipsBefore.has(u1)) {
       const u2 = peek(2);
-      const unit = u1.kind === 'number' && u2.kind === 'word' && u2.loc.line === t.loc.line && TIME_UNITS[u2.text.toLowerCase()] ? u2 : undefined;
+      const unit = u1.kind === 'number' && unitWord(u2, t.loc.line) ? u2 : undefined;
       const commas = claimSlips(u1);
       if (commas) {
         const after = unit && claimSlips(unit);
@@ -687,14 +691,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         );
       }
     }
-    // `99999999999999999999 s`, `1e3 ms`, `.5 ms`: a number that is no time, then its unit: one mistake over both.
-    if (
-      (t.kind === 'invalid' || (t.kind === 'number' && t.error)) &&
-      /^\.?[0-9]/.test(t.text) &&
-      u1.kind === 'word' &&
-      u1.loc.line === t.loc.line &&
-      TIME_UNITS[u1.text.toLowerCase()]
-    ) {
+    // `99999999999999999999 s`, `1e3 ms`, `.5 ms`, `1.5 ms`, `2 min`: a number that is no time, then its unit: one mistake over both
+    // (the unit was read as the event, with the two swapped as its fix).
+    const noTime = t.kind === 'invalid' || t.kind === 'dotted' || (t.kind === 'number' && (t.error || !TIME_UNITS[u1.text.toLowerCase()]));
+    if (noTime && /^\.?[0-9]/.test(t.text) && unitWord(u1, t.loc.line)) {
       take();
       take();
       badTime(what, spanLoc(t.loc, u1.loc), t.text + u1.text, `${t.text} ${u1.text}`);
@@ -716,12 +716,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         return { value: Number(ns), loc: at };
       }
       take();
+      // The units that keep the time within the limit are offered; with none, the limit is what is said.
+      const fits = ['ms', 'us', 'ns', 's'].filter((u) => BigInt(t.value as number) * DURATION_UNIT[u]! <= BigInt(MAX_DURATION_NS));
+      if (t.value !== 0 && !fits.length) fail(t.loc, 'out-of-range', tooLong(what, t.text));
       if (t.value !== 0)
         fail(
           t.loc,
           'missing-unit',
           `${what} needs a unit (ns, us, ms, s): '${t.text}'`,
-          ['ms', 'us', 'ns', 's'].map((u) => `${/^0[xXbB]/.test(t.text) ? (t.value as number) : t.text}${u}`),
+          fits.map((u) => `${/^0[xXbB]/.test(t.text) ? (t.value as number) : t.text}${u}`),
         );
       return { value: 0, loc: t.loc };
     }
@@ -1384,12 +1387,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (rel > MAX_DURATION_NS) fail(spanLoc(d.loc, last.loc), 'out-of-range', tooLong('the event time', written));
     const prev = timeline.at(-1);
     const loc = spanLoc(plus.loc, last.loc);
-    const fixes = [...new Set([timeLiteral((prev?.time ?? 0) + rel), timeLiteral(rel)])];
+    // The time after the event before it may be past the limit: said so, and not offered (its fix would be that error).
+    const abs = (prev?.time ?? 0) + rel;
+    const fixes = [...new Set([timeLiteral(abs), timeLiteral(rel)])].slice(abs > MAX_DURATION_NS ? 1 : 0);
     const after =
       prev && prev.time > 0
-        ? `${formatTime(rel)} after the event at ${formatTime(prev.time)} is 'at ${fixes[0]}'`
+        ? `${formatTime(rel)} after the event at ${formatTime(prev.time)} is ${abs > MAX_DURATION_NS ? `${formatTime(abs)}, past the limit of 2^52 ns` : `'at ${fixes[0]}'`}`
         : `${formatTime(rel)} after boot is 'at ${fixes[0]}'`;
-    const other = fixes[1] ? `, ${formatTime(rel)} after boot 'at ${fixes[1]}'` : '';
+    const other =
+      abs > MAX_DURATION_NS ? `; ${formatTime(rel)} after boot is 'at ${fixes[0]}'` : fixes[1] ? `, ${formatTime(rel)} after boot 'at ${fixes[1]}'` : '';
     const x = diag(loc, 'invalid-token', `'+${written}': an event's time is absolute (virtual time since boot), not relative; ${after}${other}`);
     x.suggestions = fixes;
     report(x);

@@ -181,6 +181,26 @@ test('a time or size in a form the language does not take says the form it takes
   // A comma before the unit too, or a whole part past the limit: the commas are the time's, one error (each was said again, or the time's lost).
   assert.deepEqual(at('1,5,ms'), fix('1,5,ms', '1500us', 10));
   assert.deepEqual(at('99999999999999999999,5ms'), long('99999999999999999999,5ms', 28));
+  // A fraction or a longer unit parted from its number: one error over both, the time as the fix (the unit was read as the event).
+  assert.deepEqual(at('1.5 ms'), fix('1.5 ms', '1500us', 10));
+  assert.deepEqual(at('2 min'), fix('2 min', '120s', 9));
+  assert.deepEqual(at('1,5 h'), fix('1,5 h', '5400s', 9));
+  assert.deepEqual(at('53 days'), long('53 days', 11));
+  // No unit: only the units that keep it within the limit are offered, and with none the limit is said.
+  assert.deepEqual(at('5000000000')[0]?.[5], ['5000000000us', '5000000000ns']);
+  assert.deepEqual(at('9999999999999999'), long('9999999999999999', 20));
+  // A relative time whose absolute time would pass the limit: that one is not offered.
+  assert.deepEqual(
+    diags(`${NIC}at 3000000s boot\nat +3000000s boot\n`).find((d) => d[0] === 'invalid-token'),
+    [
+      'invalid-token',
+      3,
+      4,
+      13,
+      "'+3000000s': an event's time is absolute (virtual time since boot), not relative; 3000000 s after the event at 3000000 s is 6000000 s, past the limit of 2^52 ns; 3000000 s after boot is 'at 3000000s'",
+      ['3000000s'],
+    ],
+  );
   assert.deepEqual(at('.5ms'), fix('.5ms', '500us', 8));
   assert.deepEqual(at('.5 ms'), fix('.5 ms', '500us', 9));
 });

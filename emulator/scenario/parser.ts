@@ -1040,10 +1040,24 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   // ---- vm ----
   const vm: VmDecl = { loc: { line: 1, col: 1, endLine: 1, endCol: 1 }, cpus: 0, mmio: [], quirks: [] };
   let sawVm = false;
+  /**
+   * `VM {`, `Host hyperv-2016`, `Function 0 …`: a keyword of `allowed` in other letters is said (`code`, its fix the keyword)
+   * and read as that keyword (ours): its block or line is read, so the mistakes in it are found in the same pass, not
+   * once this one is fixed. `kw` itself otherwise.
+   */
+  const keywordIn = (kw: Token, allowed: readonly string[], what: string, code: string): Token => {
+    const lower = kw.text.toLowerCase();
+    if (lower === kw.text || !allowed.includes(lower)) return kw;
+    const [message, hints] = unknownWord(what, kw.text, allowed);
+    const d = diag(kw.loc, code, message);
+    d.suggestions = hints;
+    report(d);
+    return { ...kw, text: lower };
+  };
   const vmItem = (): void => {
     const t = peek();
     if (t.kind !== 'word') return expected(`a vm setting (${VM_KEYWORDS.join(', ')})`);
-    const kw = take();
+    const kw = keywordIn(take(), VM_KEYWORDS, 'vm setting', 'unknown-setting');
     try {
       vmSetting(kw);
     } catch (e) {
@@ -1269,7 +1283,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       () => {
         const t = peek();
         if (t.kind !== 'word') return expected(`'function' or 'instance'`);
-        const kw = take();
+        const kw = keywordIn(take(), BUS_KEYWORDS, 'bus item', 'unknown-setting');
         if (kw.text === 'instance') {
           const g = soft<Token | undefined>(
             () => expectKind('guid', 'a GUID like 3c2d7b4a-0001-4f00-8000-000000000001'),
@@ -1748,7 +1762,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           endStatement('the statement');
           continue;
         }
-        const kw = take();
+        const kw = keywordIn(take(), TOP_KEYWORDS, 'statement', 'unknown-statement');
         switch (kw.text) {
           case 'vm': {
             const open = openBrace(VM_KEYWORDS);

@@ -707,3 +707,19 @@ test('a function line with its slot out of range leaves the rest of its bus chec
     ['unexpected-token'],
   );
 });
+
+test("a statement's, vm setting's or bus item's word in capitals is one error and read as the word: the mistakes inside are found in the same pass", () => {
+  const src = 'VM {\n  Host hyperv-2016\n  guest FreeBSD\n}\nBus nic0 { Function 0 Intel-82599-VF }\nAt 0 boot\nexpect nic0 attached\n';
+  assert.deepEqual(
+    diags(src).map((d) => [d[0], d[1], d[2], d[5]]),
+    [
+      ['unknown-statement', 1, 1, ['vm']],
+      ['unknown-setting', 2, 3, ['host']],
+      ['unknown-guest', 3, 9, ['freebsd']],
+      ['unknown-statement', 5, 1, ['bus']],
+      ['unknown-setting', 5, 12, ['function']],
+      ['unknown-device', 5, 23, ['intel-82599-vf', 'intel-82599-pf']],
+      ['unknown-statement', 6, 1, ['at']],
+    ],
+  );
+});

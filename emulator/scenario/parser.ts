@@ -655,6 +655,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       fix ? [fix] : undefined,
     );
   };
+  /**
+   * `version 1,2`, `nic0/1,2`: a version or slot written with a comma: one error over it and its commas, with the dot as
+   * the fix for a version (`fix`; a slot's comma may as well part two slots).
+   */
+  const commaDotted = (what: string, code: string, fix = false): void => {
+    const t = peek();
+    const u = peek(1);
+    if (!whole(t) || !whole(u) || u.loc.line !== t.loc.line) return;
+    const commas = claimSlips(u);
+    if (!commas) return;
+    take();
+    take();
+    const found = `expected ${what}, found '${shownText([t, ...commas, u])}'`;
+    const dot = `${t.text}.${u.text}`;
+    fail(spanLoc(t.loc, u.loc), code, fix ? `${found}; did you mean '${dot}'?` : found, fix ? [dot] : undefined);
+  };
   const num = (what: string): { value: number; loc: Loc } =>
     soft(() => {
       commaNumber(what);
@@ -665,6 +681,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const intIn = (what: string, lo: number, hi: number): { value: number; loc: Loc } =>
     soft(() => {
       badNumber(what, 'size', [lo, hi]);
+      // Past 2^53 - 1 (the lexer's 'too large'): the range is what the writer needs.
+      const t = peek();
+      if (t.kind === 'number' && t.error && /^[0-9]/.test(t.text)) fail(t.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${t.text}`);
       const n = num(what);
       if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
       return n;
@@ -738,6 +757,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   const slot = (): SlotRef => soft(slotValue, (t) => ({ device: NaN, fn: NaN, wslot: NaN, loc: t.loc }));
   const slotValue = (): SlotRef => {
+    commaDotted("a slot (device number like '0' or device.function like '1.2')", 'bad-slot');
     const t = peek();
     if (t.kind === 'number' && !t.error) {
       take();
@@ -1158,7 +1178,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const brokenHere = (): number => broken.functions.push(`${bus.name}/${wslot === undefined || Number.isNaN(wslot) ? '*' : wslot}`);
     try {
       const t = peek();
-      const f = functionClause(kw, (s) => (wslot = Number.isNaN(s.wslot) && (t.kind === 'dotted' || (t.kind === 'number' && !t.error)) ? -1 : s.wslot));
+      // `function 0,1`: numbers joined by a comma (commaDotted) name no one slot.
+      const joined = whole(peek(1)) && slipsBefore.has(peek(1));
+      const f = functionClause(
+        kw,
+        (s) => (wslot = Number.isNaN(s.wslot) && (t.kind === 'dotted' || (t.kind === 'number' && !t.error && !joined)) ? -1 : s.wslot),
+      );
       // A bad value read past: the caller drops the function at the statement's end (commit).
       if (pending) brokenHere();
       return f;
@@ -1631,7 +1656,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           );
         }
         const v = soft(
-          () => expectKind('dotted', 'a protocol version like 1.1'),
+          () => {
+            commaDotted('a protocol version like 1.1', 'unexpected-token', true);
+            return expectKind('dotted', 'a protocol version like 1.1');
+          },
           (t) => ({ ...t, text: 'NaN.NaN' }),
         );
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];

@@ -723,3 +723,19 @@ test("a statement's, vm setting's or bus item's word in capitals is one error an
     ],
   );
 });
+
+test("a version or slot written with a comma ('version 1,2', 'nic0/0,1', 'function 0,1') and a count past 2^53 are one error each, saying what goes there", () => {
+  const head = 'vm {\n  host hyperv-2016\n  guest freebsd\n}\n';
+  const slot = "expected a slot (device number like '0' or device.function like '1.2'), found '0,1'";
+  assert.deepEqual(
+    diags(`${head}bus nic0 { function 0,1 intel-82599-vf }\nat 0 boot\nat 1ms driver nic0 msix 3\nexpect nic0 version 1,1\nexpect nic0/0,1 msix 3\n`),
+    [
+      ['bad-slot', 5, 21, 24, slot],
+      ['unexpected-token', 8, 21, 24, "expected a protocol version like 1.1, found '1,1'; did you mean '1.1'?", ['1.1']],
+      ['bad-slot', 9, 13, 16, slot],
+    ],
+  );
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 99999999999999999999\n`), [
+    ['out-of-range', 3, 25, 45, 'the vector count must be 1..2048, not 99999999999999999999'],
+  ]);
+});

@@ -632,44 +632,35 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /** A bad value read past (soft): NaN, which no check compares equal or in range, where the statement is dropped at its end. */
   const badValue = (t: Token): { value: number; loc: Loc } => ({ value: NaN, loc: t.loc });
   /**
-   * `msix 1,2`, `serial 1,000`: numbers joined by commas where one number goes: one error over them and their commas
-   * (ours: it was each comma, then the next number as a word too many), with the digits joined as the fix where the
-   * commas group thousands.
+   * Numbers joined by commas where one value goes (`msix 1,2`, `version 1,2`), at most `max` of them: taken with their
+   * commas (claimSlips), and what they read as (`1, 2`) and where; undefined where no comma joins the next number.
    */
-  const commaNumber = (what: string): void => {
+  const commaRun = (max: number): { shown: string; at: Loc } | undefined => {
     const t = peek();
-    if (!whole(t)) return;
     const parts = [t];
     let n = 1;
-    for (let u = peek(1), commas; whole(u) && u.loc.line === t.loc.line && (commas = claimSlips(u)); u = peek(++n)) parts.push(...commas, u);
-    if (n === 1) return;
+    for (let u = peek(1), commas; n < max && whole(t) && whole(u) && u.loc.line === t.loc.line && (commas = claimSlips(u)); u = peek(++n))
+      parts.push(...commas, u);
+    if (n === 1) return undefined;
     for (let i = 0; i < n; i++) take();
-    const shown = shownText(parts);
-    const groups = shown.split(/[ ,]+/);
-    const fix = /^[0-9]{1,3}$/.test(groups[0]!) && groups.slice(1).every((g) => /^[0-9]{3}$/.test(g)) ? groups.join('') : undefined;
-    const why = `(${what} is one number, written without ',')`;
-    fail(
-      spanLoc(t.loc, last.loc),
-      'invalid-number',
-      fix ? `'${shown}' is not a number; did you mean '${fix}'? ${why}` : `'${shown}' is not a number ${why}`,
-      fix ? [fix] : undefined,
-    );
+    return { shown: shownText(parts), at: spanLoc(t.loc, last.loc) };
   };
   /**
-   * `version 1,2`, `nic0/1,2`: a version or slot written with a comma: one error over it and its commas, with the dot as
-   * the fix for a version (`fix`; a slot's comma may as well part two slots).
+   * `msix 1,2`, `serial 1,000`: one error (ours: it was each comma, then the next number as a word too many), the
+   * digits joined as the fix where the commas group thousands.
    */
+  const commaNumber = (what: string): void => {
+    const r = commaRun(Infinity);
+    if (!r) return;
+    const fix = /^[0-9]{1,3}(,[0-9]{3})+$/.test(r.shown) ? r.shown.replace(/,/g, '') : undefined;
+    const why = `(${what} is one number, written without ',')`;
+    fail(r.at, 'invalid-number', `'${r.shown}' is not a number${fix ? `; did you mean '${fix}'?` : ''} ${why}`, fix ? [fix] : undefined);
+  };
+  /** `version 1,2` (the dot as the fix: `fix`), `nic0/1,2` (a slot's comma may as well part two slots): one error. */
   const commaDotted = (what: string, code: string, fix = false): void => {
-    const t = peek();
-    const u = peek(1);
-    if (!whole(t) || !whole(u) || u.loc.line !== t.loc.line) return;
-    const commas = claimSlips(u);
-    if (!commas) return;
-    take();
-    take();
-    const found = `expected ${what}, found '${shownText([t, ...commas, u])}'`;
-    const dot = `${t.text}.${u.text}`;
-    fail(spanLoc(t.loc, u.loc), code, fix ? `${found}; did you mean '${dot}'?` : found, fix ? [dot] : undefined);
+    const r = commaRun(2);
+    const dot = r?.shown.replace(/[ ,]+/, '.');
+    if (r) fail(r.at, code, `expected ${what}, found '${r.shown}'${fix ? `; did you mean '${dot}'?` : ''}`, fix ? [dot!] : undefined);
   };
   const num = (what: string): { value: number; loc: Loc } =>
     soft(() => {

@@ -163,6 +163,29 @@ export function rawByteChar(b: number): string {
 }
 
 const utf8 = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes a C program wrote, as text: UTF-8 where it is valid, any other byte as its `rawByteChar`. */
+export function bytesText(b: Uint8Array): string {
+  try {
+    return utf8Strict.decode(b);
+  } catch {
+    let s = '';
+    for (let i = 0; i < b.length;) {
+      const c = b[i]!;
+      const n = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 : c >= 0xf0 && c < 0xf5 ? 4 : 0;
+      let ch: string | undefined;
+      try {
+        if (n) ch = utf8Strict.decode(b.subarray(i, i + n));
+      } catch {
+        // not a whole character: its lead byte goes out alone
+      }
+      s += ch ?? rawByteChar(c);
+      i += ch === undefined ? 1 : n;
+    }
+    return s;
+  }
+}
 
 /** The bytes of a text as UTF-8, each `rawByteChar` as its own byte. */
 export function textBytes(text: string): Uint8Array {

@@ -100,7 +100,7 @@ test('lspci -t: random topologies print as real lspci 3.9.0 prints them', { skip
 
 test('lspci -t cuts a line at 1023 bytes with "..." as ls-tree.c print_it does', { skip: SKIP }, async () => {
   // A chain of bridges each on the bus the previous one opens (16 bytes a level), then a device
-  // whose name runs past the line's end. (Deeper, lspci writes past its buffer and aborts.)
+  // whose name runs past the line's end. (Deeper, lspci writes past its buffer: the next tests.)
   const devs: TreeDevice[] = [];
   for (let bus = 0; bus <= 62; bus++) {
     const b = new Uint8Array(64);
@@ -114,4 +114,64 @@ test('lspci -t cuts a line at 1023 bytes with "..." as ls-tree.c print_it does',
   const { want, ours } = await both(devs, ['-tv']);
   assert.ok(ours.includes('...\n'));
   assert.equal(ours, want);
+});
+
+/**
+ * A chain of `n` bridges, bridge k on bus k opening k+1..ff-k, and a device on bus ff-k for each
+ * k in `extra` (a second bus of bridge k, so its line is 12 bytes longer): three of them put the
+ * 61st bridge's unchecked '-' on the line buffer's last byte but one, uncut, and each bridge deeper
+ * writes one byte more past it.
+ */
+function overrunChain(n: number, extra = [0, 1, 2]): TreeDevice[] {
+  const dev = (bus: number, bridge: boolean): TreeDevice => {
+    const b = new Uint8Array(64);
+    b.set([0x86, 0x80, 0x01, 0x01], 0);
+    b[0x0b] = bridge ? 0x06 : 0x02;
+    b[0x0a] = bridge ? 0x04 : 0x00;
+    b[0x0e] = bridge ? 1 : 0;
+    if (bridge) b.set([bus, bus + 1, 0xff - bus], 0x18);
+    return { domain: 0, bus, dev: 0, func: 0, bytes: b };
+  };
+  return sorted([...Array.from({ length: n + 1 }, (_, bus) => dev(bus, bus < n)), ...extra.map((k) => dev(0xff - k, false))]);
+}
+
+test('lspci -t prints what its bridges write past the line buffer, as lspci 3.9.0 does', { skip: SKIP }, async () => {
+  // ls-tree.c's `*p++ = '-'` is unchecked, print_it prints to the first zero byte: an uncut line
+  // that reaches the buffer's end goes on with one '-' per bridge deeper (1035 bytes with "..." here).
+  for (const n of [61, 62, 70]) {
+    const { want, ours, code } = await both(overrunChain(n), ['-t']);
+    assert.equal(code, 0);
+    assert.equal(ours, want, `chain of ${n}`);
+    assert.equal(ours.split('\n')[0]!.length, 965 + n, `chain of ${n}`);
+  }
+});
+
+test('lspci -t says lspci 3.9.0 aborts once its line buffer overruns the stack protector', async () => {
+  // Debian's lspci 3.9.0 keeps show_forest's canary 1032 bytes into `line`: a '-' there (71
+  // bridges here; 73 in a chain of single buses) aborts it after it printed the tree.
+  for (const [devs, args] of [
+    [overrunChain(71), ['-t']],
+    [overrunChain(73, []), ['-tv']],
+  ] as const) {
+    const io = capture();
+    const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-tree-'));
+    try {
+      const file = join(dir, 'dump');
+      writeFileSync(file, devs.map((d) => exportLspci(d.bytes, addr(d), 'x')).join(''));
+      const code = await main(['lspci', '-F', file, '-O', 'hwdb.disable=1', ...args], io);
+      assert.equal(code, 1);
+      assert.match(io.stderr, /^vpci-lab: lspci: lspci 3\.9\.0 aborts after printing this tree \("\*\*\* stack smashing detected \*\*\*"\)[^\n]*\n$/);
+      assert.ok(io.stdout.split('\n')[0]!.endsWith('...'), io.stdout.slice(0, 80));
+      if (!SKIP) {
+        const r = spawnSync('lspci', ['-F', file, '-i', 'data/pci.ids', '-O', 'hwdb.disable=1', ...args]);
+        assert.equal(r.signal, 'SIGABRT');
+        assert.match(r.stderr.toString(), /stack smashing detected/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // One bridge less, the line's end lands on the canary's zero byte, and lspci prints it and exits 0.
+  assert.equal((await both(overrunChain(70), ['-t'])).code, 0);
+  assert.equal((await both(overrunChain(72, []), ['-tv'])).code, 0);
 });

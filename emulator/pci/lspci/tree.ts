@@ -7,6 +7,7 @@
 import { Dev, x } from './device';
 import { PCI } from './regs';
 import type { Names } from './names';
+import { bytesText, textBytes } from '../../format';
 
 /** One device of the dump, in lspci's order (domain, bus, device, function). */
 export interface TreeDevice {
@@ -109,41 +110,71 @@ function insertDev(n: Node, b: Bridge): void {
 
 /** ls-tree.c's line buffer: LINE_BUF_SIZE bytes, the text cut (and "..." printed) at its end. */
 const LINE_BUF_SIZE = 1024;
+/**
+ * Where show_forest's stack protector canary lies from the start of its `line` in the lspci
+ * 3.9.0 of Debian's pciutils 1:3.9.0-4 for amd64 (its disassembly: `sub $0x418,%rsp`, the canary
+ * at 0x408(%rsp), `line` at (%rsp)). show_tree_bridge's `*p++ = '-'` is unchecked: past the
+ * buffer, each bridge deeper writes one byte more, and once the canary differs when show_forest
+ * returns, glibc aborts ("*** stack smashing detected ***"). Its first byte is zero (glibc's
+ * canaries start with one), so a line's end written there leaves it whole.
+ */
+const CANARY = 1032;
 
+/** show_forest's `line` and the stack above it, byte for byte. */
 class Line {
-  readonly c: string[] = [];
-  constructor(private readonly out: string[]) {}
-  /** tree_printf: `s` at `p`, as much as fits; returns the new end. */
+  readonly b = new Uint8Array(LINE_BUF_SIZE + 1024);
+  readonly out: Uint8Array[] = [];
+  /** The highest byte written (the canary is smashed once a byte past its zero one is). */
+  top = 0;
+  /** tree_printf: vsnprintf of `s` at `p` into what is left of the buffer; returns the new end. */
   printf(p: number, s: string): number {
     const space = LINE_BUF_SIZE - 1 - p;
     if (space <= 0) return p;
-    if (s.length >= space) {
-      for (let i = 0; i < space - 1; i++) this.c[p + i] = s[i]!;
-      this.c.length = p + space - 1;
+    const t = textBytes(s);
+    if (t.length >= space) {
+      this.b.set(t.subarray(0, space - 1), p);
+      this.b[p + space - 1] = 0;
       return p + space;
     }
-    for (let i = 0; i < s.length; i++) this.c[p + i] = s[i]!;
-    return p + s.length;
+    this.b.set(t, p);
+    this.b[p + t.length] = 0;
+    return p + t.length;
   }
-  /** print_it: the line up to `p`, then every + and | becomes |, the rest a blank. */
+  /** show_tree_bridge's unchecked `*p++ = '-'`. */
+  dash(p: number): number {
+    this.put(p, 0x2d);
+    return p + 1;
+  }
+  /** print_it: the line up to its first zero byte ("..." when `p` reached the buffer's end), then every + and | becomes |, the rest a blank. */
   print(p: number): void {
-    const end = Math.min(p, LINE_BUF_SIZE - 1);
-    let text = '';
-    for (let i = 0; i < end; i++) text += this.c[i] ?? '';
-    this.out.push(text + (p >= LINE_BUF_SIZE - 1 ? '...' : ''));
-    this.c.length = end;
-    for (let i = 0; i < end; i++) this.c[i] = this.c[i] === '+' || this.c[i] === '|' ? '|' : ' ';
+    this.put(p, 0);
+    const end = this.b.indexOf(0);
+    this.out.push(this.b.slice(0, end), textBytes(p >= LINE_BUF_SIZE - 1 ? '...\n' : '\n'));
+    for (let i = 0; i < end; i++) this.b[i] = this.b[i] === 0x2b || this.b[i] === 0x7c ? 0x7c : 0x20;
   }
+  private put(p: number, v: number): void {
+    this.b[p] = v;
+    this.top = Math.max(this.top, p);
+  }
+  /** The stack protector's verdict when show_forest returns. */
+  get smashed(): boolean {
+    return this.b[CANARY] !== 0 || this.top > CANARY;
+  }
+}
+
+/** What `lspci -t` prints, and whether lspci 3.9.0 then aborts (its line buffer overran the stack protector's canary). */
+export interface LspciTreeResult {
+  text: string;
+  smashed: boolean;
 }
 
 /**
  * The text of `lspci -t` (`verbose`: with each device's name, as -tv) for the dump's devices;
  * `matches` is lspci's filter (-s, -d), undefined when none was given.
  */
-export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose: boolean, matches?: (d: TreeDevice) => boolean): string {
+export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose: boolean, matches?: (d: TreeDevice) => boolean): LspciTreeResult {
   const { host } = growTree(devices);
-  const out: string[] = [];
-  const line = new Line(out);
+  const line = new Line();
 
   const devFilter = (n: Node): boolean => {
     if (!matches || matches(n.d)) return true;
@@ -182,9 +213,7 @@ export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose:
   };
 
   const showBridge = (b: Bridge, p: number): void => {
-    // `*p++ = '-'`, unchecked in lspci; within the buffer here.
-    if (p < LINE_BUF_SIZE) line.c[p] = '-';
-    p++;
+    p = line.dash(p);
     if (b.buses.length === 1) {
       const u = b.buses[0]!;
       if (busFilter(u)) showBus(u, b === host ? line.printf(p, `[${x(u.domain, 4)}:${x(u.number, 2)}]-`) : p);
@@ -201,7 +230,9 @@ export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose:
   };
 
   showBridge(host, 0);
-  return out.map((l) => l + '\n').join('');
+  const all = new Uint8Array(line.out.reduce((n, l) => n + l.length, 0));
+  line.out.reduce((at, l) => (all.set(l, at), at + l.length), 0);
+  return { text: bytesText(all), smashed: line.smashed };
 }
 
 /**

@@ -148,12 +148,21 @@ export function withoutBomText(latin1: string): string {
 
 /**
  * Whether a dump (its BOM removed) is lspci text rather than a binary config file: its first 256
- * bytes are printable ASCII, tabs and line breaks. The bytes, or the text read one character per byte.
+ * bytes are printable ASCII, tabs and line breaks, or a line of it starts a device as lspci -F
+ * reads one (lib/dump.c dump_init: "BB:DD.F ", "DDDD:BB:DD.F ", "DDDDD:BB:DD.F "): a title of
+ * lspci -xxx may name a vendor in UTF-8 (pci.ids' "Hilscher Gesellschaft für …"). The bytes, or
+ * the text read one character per byte.
  */
 export function isDumpText(b: Uint8Array | string): boolean {
-  for (let i = 0; i < Math.min(b.length, 256); i++) {
+  const n = Math.min(b.length, 256);
+  let i = 0;
+  for (; i < n; i++) {
     const c = typeof b === 'string' ? b.charCodeAt(i) : b[i]!;
-    if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) return false;
+    if (!(c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127))) break;
   }
-  return true;
+  if (i === n) return true;
+  let head = typeof b === 'string' ? b.slice(0, 0x10000) : '';
+  if (typeof b !== 'string')
+    for (let k = 0; k < Math.min(b.length, 0x10000); k += 0x4000) head += String.fromCharCode(...b.subarray(k, Math.min(k + 0x4000, 0x10000)));
+  return /(?:^|\n)(?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-9] /i.test(head);
 }

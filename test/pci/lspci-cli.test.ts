@@ -92,3 +92,31 @@ test('the dump reader takes what lspci takes and refuses what it refuses', () =>
   const none = parseLspciDump('00:00.0\n00: 86 80\n');
   assert.ok(none.ok && none.devices.length === 0);
 });
+
+test('a dump whose title names a vendor in UTF-8, or has a junk line of high bytes, is lspci text', async () => {
+  // lspci -xxx writes pci.ids names as they are: 15cf is "Hilscher Gesellschaft für
+  // Systemautomation mbH". Such a file was read as a binary config space and refused.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-cli-'));
+  try {
+    const file = join(dir, 'cifx.txt');
+    const hex = '00: cf 15 00 00 06 00 00 00 00 00 80 02 00 00 00 00\n';
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`00:00.0 Network controller: Hilscher Gesellschaft f\u00fcr Systemautomation mbH Device 0000\n${hex}`, 'utf8'),
+        Buffer.from([0x85, 0x0a]),
+      ]),
+    );
+    const io = capture();
+    assert.equal(await main(['lspci', '-F', file, '-nn'], io), 0, io.stderr);
+    // lspci 3.9.0 -F: the same.
+    assert.equal(io.stdout, '00:00.0 Network controller [0280]: Hilscher Gesellschaft f\u00fcr Systemautomation mbH CIFX PCI/PCIe [15cf:0000]\n');
+    // A zero byte in a line hides its line end from dump_init's strchr: "line too long or unterminated".
+    writeFileSync(file, Buffer.from(`00:00.0 x\n00: cf 15\0 00\n`, 'latin1'));
+    const nul = capture();
+    assert.equal(await main(['lspci', '-F', file], nul), 2);
+    assert.equal(nul.stderr, `vpci-lab: lspci: ${file}:2: dump: line too long or unterminated\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -31,9 +31,11 @@ export function parseLspciDump(text: string): LspciDumpResult {
   if (unterminated) lines.push(text.slice(text.lastIndexOf('\n') + 1));
   for (let n = 0; n < lines.length; n++) {
     let line = lines[n]!;
-    // fgets(buf, 255): a line (its \r included) of more than 253 characters, or the last one without
+    // fgets(buf, 255): a line (its \r included) of more than 253 bytes, or the last one without
     // its line end, is not read whole, and dump_init stops there.
-    if (line.length > 253 || (unterminated && n === lines.length - 1)) return { ok: false, line: n + 1, message: 'dump: line too long or unterminated' };
+    // A zero byte ends the C string before its line end, which strchr then does not find.
+    if (line.length > 253 || (unterminated && n === lines.length - 1) || line.includes('\0'))
+      return { ok: false, line: n + 1, message: 'dump: line too long or unterminated' };
     if (line.endsWith('\r')) line = line.slice(0, -1);
     const h = HEADER.exec(line);
     if (h && /^[0-9]$/.test(h[4]!)) {

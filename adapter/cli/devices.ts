@@ -1,13 +1,14 @@
 // `vpci-lab devices` lists the device catalog; `vpci-lab lspci` decodes a
 // catalog device or a dump file the way lspci does (-v / -vvv, -xxxx).
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { EXIT, STDIN_ARG, STDIN_NAME, notUtf8Hint, type Command } from './io';
 import { parse } from './args';
 import { didYouMean } from '../../emulator/scenario/names';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
-import { loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
+import { hwdbFromPciIds, loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { lspciNames, lspciRun } from '../../emulator/pci/lspci/index';
 import { lspciTree, slotPaths, type TreeDevice } from '../../emulator/pci/lspci/tree';
 import { textBytes } from '../../emulator/format';
@@ -25,6 +26,45 @@ function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')])
     if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
+}
+
+/**
+ * The pci.ids of `lspci -i FILE` as lib/names-parse.c pci_load_name_list reads it (Debian builds it
+ * with zlib: gzopen reads a gzip file or a plain one; FILE.gz that cannot be opened is tried
+ * without .gz): undefined when it cannot be opened (lspci then names devices from the hwdb alone,
+ * silently); the message, where lspci stops with "<error> at FILE, line N".
+ */
+function idsFile(file: string): PciIds | undefined | string {
+  const stop = (error: string, line: number): string =>
+    `-i ${shownPath(file)}:${line}: ${error} (lspci 3.9.0 stops there: "${error} at ${visible(file)}, line ${line}")`;
+  let raw: Uint8Array | undefined;
+  for (const name of file.endsWith('.gz') ? [file, file.slice(0, -3)] : [file]) {
+    try {
+      if (statSync(name).isDirectory()) return stop('I/O error', 0);
+      raw = readFileSync(name);
+      break;
+    } catch {
+      // not there or not readable: gzopen fails too
+    }
+  }
+  if (!raw) return undefined;
+  if (raw[0] === 0x1f && raw[1] === 0x8b) {
+    try {
+      raw = gunzipSync(raw);
+    } catch (e) {
+      return stop(e instanceof Error && /unexpected end/i.test(e.message) ? 'unexpected end of file' : 'data error', 0);
+    }
+  }
+  const text = new TextDecoder().decode(raw);
+  // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long".
+  const long = text.split('\n').findIndex((l, i, all) => {
+    const n = new TextEncoder().encode(l).length;
+    return (n > 1023 || (n === 1023 && i < all.length - 1)) && !/\r/.test(l.slice(0, 1023));
+  });
+  const ids = loadPciIds(text);
+  const first = ids.errors[0];
+  if (long >= 0 && (!first || first.line >= long + 1)) return stop('Line too long', long + 1);
+  return first ? stop(first.message, first.line) : ids;
 }
 
 /**
@@ -85,7 +125,7 @@ options:
   },
 };
 
-export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-m|-mm] [-k] [-b] [-t] [-P|-PP] [-D] [-s SLOT] [-d ID] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
+export const LSPCI_USAGE = `usage: vpci-lab lspci <catalog-id | dump file | -F dump file> [-v|-vv|-vvv] [-n|-nn] [-x|-xxx|-xxxx] [-m|-mm] [-k] [-b] [-t] [-P|-PP] [-D] [-s SLOT] [-d ID] [-i FILE] [-O NAME=VALUE] [--select BB:DD.F] [--bar I=SIZE]...
 
 Decodes a catalog device (vpci-lab devices lists them) or a dump file (lspci -xxxx text, read as
 lspci -F reads it, or raw config-space bytes) the way lspci 3.9.0 prints it. A dump written -
@@ -102,6 +142,7 @@ options:
   -t, -P, -PP        the bus tree, and slots with the bridges above them, as lspci builds them
                      from the bridges' bus numbers in the dump
   -D                 always show the PCI domain
+  -i FILE            the pci.ids to name devices from (gzip or plain), as lspci -i (default: the bundled one)
   -O hwdb.disable=1  do not ask udev's hardware database for names pci.ids lacks; the other
                      parameters lspci -F ignores are accepted, dump.name is refused (-O help lists them)
   -s [[[[DOMAIN]:]BUS]:][DEV][.[FUNC]]
@@ -148,9 +189,10 @@ const LSPCI_OPTIONS = {
   buscentric: { type: 'boolean', short: 'b', multiple: true },
   tree: { type: 'boolean', short: 't', multiple: true },
   path: { type: 'boolean', short: 'P', multiple: true },
+  // -i FILE: the pci.ids to name devices from (common.c: pci_set_name_list_path), read as idsFile reads it.
+  ids: { type: 'string', short: 'i' },
   // The rest of lspci 3.9.0's switches (lspci.c options[], common.c GENERIC_OPTIONS): known, so
   // each is refused by what it does (UNMODELLED), not as an unknown option.
-  ids: { type: 'string', short: 'i' },
   pcimap: { type: 'string', short: 'p' },
   dns: { type: 'boolean', short: 'q', multiple: true },
   dnsAll: { type: 'boolean', short: 'Q', multiple: true },
@@ -162,7 +204,6 @@ const LSPCI_OPTIONS = {
 
 /** lspci's switches this command knows but does not model, and what each does there. */
 const UNMODELLED: Partial<Record<keyof typeof LSPCI_OPTIONS, string>> = {
-  ids: '-i (ID database: the bundled pci.ids names devices here)',
   pcimap: '-p (modules.pcimap)',
   dns: '-q (DNS queries)',
   dnsAll: '-Q (DNS queries)',
@@ -383,8 +424,19 @@ export const lspciCommand: Command = {
         if (!l.ok) return bad(`--bar ${barArg.get(l.bar) ?? String(l.bar)}: ${d.address}: ${l.message}`);
       }
     }
-    const ids = pciIds();
-    const hwdb = hwdbOff ? false : systemHwdb();
+    let ids = pciIds();
+    let hwdb = hwdbOff ? false : systemHwdb();
+    // lspci reads its pci.ids at the first name it looks up: never with -n, nor for -t without -v.
+    if (v.ids !== undefined && nn !== 1 && !(v.tree?.length && !nv)) {
+      const own = idsFile(v.ids);
+      if (typeof own === 'string') {
+        io.err(`vpci-lab: lspci: ${own}\n`);
+        return EXIT.badInput;
+      }
+      // The machine's hwdb was built from its own pci.ids, not from this one.
+      if (hwdb === undefined && ids) hwdb = hwdbFromPciIds(ids);
+      ids = own;
+    }
     const asTree = (list: readonly DumpDevice[]): Map<DumpDevice, TreeDevice> =>
       new Map(
         list.map((d) => {

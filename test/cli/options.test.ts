@@ -262,9 +262,8 @@ test('lspci -F FILE reads the dump as lspci -F does, the same as the file named 
 });
 
 test("lspci's switches that are not modelled are refused by name and what they do, not as unknown options", () => {
-  // (-t and -P are modelled: test/pci/lspci-tree.test.ts.)
+  // (-t and -P are modelled: test/pci/lspci-tree.test.ts; -i: test/pci/lspci-cli.test.ts.)
   for (const [args, what] of [
-    [['-i', 'pci.ids'], '-i (ID database: the bundled pci.ids names devices here)'],
     [['-M'], '-M (bus mapping)'],
     [['-A', 'linux-sysfs'], '-A (access method)'],
     [['-H1'], '-H (direct hardware access)'],

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { main } from '../../adapter/cli/main';
 import { capture } from '../cli/capture';
 import '../../adapter/cli/devices';
@@ -116,6 +117,39 @@ test('a dump whose title names a vendor in UTF-8, or has a junk line of high byt
     const nul = capture();
     assert.equal(await main(['lspci', '-F', file], nul), 2);
     assert.equal(nul.stderr, `vpci-lab: lspci: ${file}:2: dump: line too long or unterminated\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-cli-'));
+  try {
+    const dump = join(dir, 'dump');
+    writeFileSync(dump, '00:00.0 x\n00: cf 15 00 00 06 00 00 00 00 00 80 02 00 00 00 00\n');
+    const ids = join(dir, 'my.ids');
+    writeFileSync(ids, '15cf  Foo Vendor\n\t0000  Bar Device\n');
+    writeFileSync(`${ids}.gz`, gzipSync(readFileSync(ids)));
+    writeFileSync(join(dir, 'bad.ids'), '15cf  Foo Vendor\n\t0000  Bar Device\n15cf  Again\n');
+    const run = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      const io = capture();
+      const code = await main(['lspci', '-F', dump, '-O', 'hwdb.disable=1', ...args], io);
+      return { code, out: io.stdout, err: io.stderr };
+    };
+    // What lspci 3.9.0 -F dump -O hwdb.disable=1 prints with each.
+    const named = { code: 0, out: '00:00.0 Class [0280]: Foo Vendor Bar Device [15cf:0000]\n', err: '' };
+    assert.deepEqual(await run('-i', ids, '-nn'), named);
+    assert.deepEqual(await run('-i', `${ids}.gz`, '-nn'), named);
+    // Not there: no pci.ids names at all, and no word of it.
+    assert.deepEqual(await run('-i', join(dir, 'none.ids')), { code: 0, out: '00:00.0 Class 0280: Device 15cf:0000\n', err: '' });
+    // Where it stops ("Duplicate entry at FILE, line 3"): one line; with -n it never reads the file.
+    const bad = join(dir, 'bad.ids');
+    assert.deepEqual(await run('-i', bad), {
+      code: 2,
+      out: '',
+      err: `vpci-lab: lspci: -i ${bad}:3: Duplicate entry (lspci 3.9.0 stops there: "Duplicate entry at ${bad}, line 3")\n`,
+    });
+    assert.deepEqual(await run('-i', bad, '-n'), { code: 0, out: '00:00.0 0280: 15cf:0000\n', err: '' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -138,7 +138,7 @@ options:
   -F FILE            the dump file, as lspci -F FILE takes it (the same as naming it alone)
   -m, -mm            machine-readable output, as lspci (-vmm: one Field:<tab>value per line)
   -k                 as lspci -k on a dump: the Subsystem line (no driver or modules: a dump has none)
-  -b                 bus-centric view: a dump prints the same
+  -b                 bus-centric view: as lspci -b, no bases for a dump shorter than 64 bytes
   -t, -P, -PP        the bus tree, and slots with the bridges above them, as lspci builds them
                      from the bridges' bus numbers in the dump
   -D                 always show the PCI domain
@@ -184,8 +184,8 @@ const LSPCI_OPTIONS = {
   file: { type: 'string', short: 'F' },
   machine: { type: 'boolean', short: 'm', multiple: true },
   kernel: { type: 'boolean', short: 'k', multiple: true },
-  // -b (lspci.c: pacc->buscentric = 1) changes only what access methods read from the OS and the
-  // bases of an unknown header type, which a dump has none of: taken, and it prints the same.
+  // -b (lspci.c: pacc->buscentric = 1) changes only what access methods read from the OS and
+  // show_htype_unknown, which it skips: on a dump, the bases of one shorter than 64 bytes.
   buscentric: { type: 'boolean', short: 'b', multiple: true },
   tree: { type: 'boolean', short: 't', multiple: true },
   path: { type: 'boolean', short: 'P', multiple: true },
@@ -482,6 +482,7 @@ export const lspciCommand: Command = {
         domainsAsked: !!v.domains,
         machine: Math.min(v.machine?.length ?? 0, 2),
         kernel: !!v.kernel?.length,
+        buscentric: !!v.buscentric?.length,
         ...(paths ? { slotPath: paths.get(tree!.get(d)!)! } : {}),
       });
       for (const w of run.warnings ?? []) io.err(`pcilib: ${w}\n`);

@@ -154,3 +154,34 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a dump shorter than 64 bytes shows the bases and ROM the library read, as show_htype_unknown does', async () => {
+  // lspci cannot read its 64-byte header (no config access), yet pci_generic_fill_info read each
+  // BAR and the ROM register the dump has: an I/O BAR, a 64-bit BAR and the ROM all print as
+  // 32-bit memory, the ROM disabled. With -b lspci skips them. (lspci 3.9.0 -F dump -O hwdb.disable=1 -vv.)
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-cli-'));
+  try {
+    const file = join(dir, 'short.dump');
+    writeFileSync(
+      file,
+      '00:02.0 Short dump\n00: 86 80 01 01 07 00 10 00 01 00 00 02 00 00 00 00\n10: 01 e0 00 00 0c 00 00 f0 01 00 00 00 00 00 00 00\n' +
+        '20: 08 00 00 80 00 00 00 00 00 00 00 00 86 80 01 00\n30: 01 00 00 fe\n',
+    );
+    const head =
+      '00:02.0 Ethernet controller: Intel Corporation Xeon E3-1200/2nd Generation Core Processor Family PCI Express Root Port (rev 01)\n' +
+      '\tSubsystem: Intel Corporation Device 0001\n\tInterrupt: pin ? routed to IRQ 255\n';
+    const io = capture();
+    assert.equal(await main(['lspci', '-F', file, '-O', 'hwdb.disable=1', '-vv'], io), 0, io.stderr);
+    assert.equal(
+      io.stdout,
+      head +
+        '\tRegion 0: Memory at 0000e000 (32-bit, non-prefetchable)\n\tRegion 1: Memory at 1f0000000 (32-bit, non-prefetchable)\n' +
+        '\tRegion 4: Memory at 80000000 (32-bit, non-prefetchable)\n\tExpansion ROM at fe000000 [disabled]\n\n',
+    );
+    const b = capture();
+    assert.equal(await main(['lspci', '-F', file, '-O', 'hwdb.disable=1', '-vv', '-b'], b), 0, b.stderr);
+    assert.equal(b.stdout, head + '\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

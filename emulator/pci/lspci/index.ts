@@ -54,6 +54,8 @@ export interface LspciOptions {
    * machine with kernel modules installed may list the modules matching the device's ids).
    */
   kernel?: boolean;
+  /** lspci -b (pacc->buscentric): show_htype_unknown prints nothing. */
+  buscentric?: boolean;
 }
 
 export function lspciText(bytes: Uint8Array, opts: LspciOptions): string {
@@ -173,7 +175,7 @@ function show(bytes: Uint8Array, opts: LspciOptions, out: Out, warn: (w: string)
       baseAddr,
       sizes: opts.bars,
     };
-    showVerbose(ctx, cls, irq, romBase);
+    showVerbose(ctx, cls, irq, romBase, opts.buscentric ?? false);
   }
   if (opts.hex) hexDump(d, opts.hex, out);
   if (verbose || opts.hex) out.p('\n');
@@ -243,7 +245,7 @@ function devsel(status: number): string {
   return s === 0x400 ? 'slow' : s === 0x200 ? 'medium' : s === 0 ? 'fast' : '??';
 }
 
-function showVerbose(c: CapCtx, cls: number, irq: number, romBase: number): void {
+function showVerbose(c: CapCtx, cls: number, irq: number, romBase: number, buscentric: boolean): void {
   const { d, out, verbose } = c;
   const htype = d.noConfigAccess ? 0xff : d.b(PCI.HEADER_TYPE) & 0x7f;
   let unknownConfig = false;
@@ -335,9 +337,26 @@ function showVerbose(c: CapCtx, cls: number, irq: number, romBase: number): void
       showHtype2(c);
       break;
     default:
-      // show_htype_unknown: with nothing the OS reports, a dump has no BARs, ranges or ROM to show.
-      break;
+      if (!buscentric) showHtypeUnknown(c, romBase);
   }
+}
+
+/**
+ * lspci.c show_htype_unknown (not with -b): the bases and ROM the library read (pci_generic_fill_info
+ * by the header type, from as much of the dump as there is), shown without the config space
+ * (show_bases(d, 6, 1), show_rom(d, -1)): no flags, so each base is a 32-bit non-prefetchable memory
+ * one and the ROM disabled. An unknown header type has none; a dump shorter than 64 bytes (no
+ * config access) has those its header type reads. A dump fills no bridge windows.
+ */
+function showHtypeUnknown(c: CapCtx, romBase: number): void {
+  const { out, verbose } = c;
+  for (let i = 0; i < 6; i++) {
+    const pos = c.baseAddr[i]!;
+    if (!pos) continue;
+    const a = pos & ~0xfn;
+    out.p(`${verbose > 1 ? `\tRegion ${i}: ` : '\t'}Memory at ${a ? x(a, 8) : '<unassigned>'} (32-bit, non-prefetchable)\n`);
+  }
+  if (romBase) out.p(`\tExpansion ROM at ${romBase & ~0x7ff ? x(romBase & ~0x7ff, 8) : '<unassigned>'} [disabled]\n`);
 }
 
 /** lspci.c show_size. */

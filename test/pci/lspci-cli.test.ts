@@ -87,6 +87,15 @@ test('the dump reader takes what lspci takes and refuses what it refuses', () =>
   assert.equal(r.devices[0]!.bytes.length, 0x11);
   assert.equal(r.devices[0]!.bytes[4], 0xff); // never given
   assert.equal(r.devices[0]!.bytes[0x10], 0xaa);
+  // An offset from 80000000 up is a negative int to lspci, which writes before its buffer (it crashes).
+  assert.deepEqual(parseLspciDump('00:00.0 x\n00: 86 80\n80000000: 12\n'), {
+    ok: false,
+    line: 3,
+    message: 'dump: offset 80000000 is negative to lspci 3.9.0, which writes before its buffer there (undefined: it crashes)',
+  });
+  // Without a byte on it, lspci writes nothing: the line is taken.
+  assert.ok(parseLspciDump('00:00.0 x\n00: 86 80\nffffffff: \n').ok);
+  assert.deepEqual(parseLspciDump('00:00.0 x\n00001000: 00\n'), { ok: false, line: 2, message: 'dump: At most 4096 bytes of config space are supported' });
   const bad = parseLspciDump('00:00.0 x\n00: 12 zz\n');
   assert.deepEqual(bad, { ok: false, line: 2, message: 'dump: Malformed line' });
   // A header needs the space after the address; without it the hex lines belong to no device.

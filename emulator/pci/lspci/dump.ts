@@ -61,6 +61,14 @@ export function parseLspciDump(text: string): LspciDumpResult {
     let z = line.indexOf(' ') + 1;
     const hex = (c: string | undefined): boolean => c !== undefined && /^[0-9a-fA-F]$/.test(c);
     while (hex(line[z]) && hex(line[z + 1]) && (z + 2 >= line.length || line[z + 2] === ' ')) {
+      // sscanf's %x into an int: from 80000000 up the offset is negative, lspci's i >= 4096 check
+      // passes and it writes before its buffer (undefined: lspci 3.9.0 crashes or prints garbage).
+      if (parseInt(m[1]!, 16) >= 0x80000000)
+        return {
+          ok: false,
+          line: n + 1,
+          message: `dump: offset ${m[1]!} is negative to lspci 3.9.0, which writes before its buffer there (undefined: it crashes)`,
+        };
       if (i >= 4096) return { ok: false, line: n + 1, message: 'dump: At most 4096 bytes of config space are supported' };
       cur.data[i++] = parseInt(line.slice(z, z + 2), 16);
       if (i > cur.len) cur.len = i;

@@ -8,7 +8,8 @@
 // definition, references, highlights, quick fixes and a range's semantic tokens
 // from the last analysis where it still holds for their lines (holdsFor) or with
 // the one line edited since read again alone (relinedNow; hover too), else
-// (a bus name's hover: from the lines of the text that name it, language/text-names.ts)
+// (hover, definition, references and highlights on a bus's or a function's name: from the lines
+// of the text that name its bus and the bus's blocks, language/text-names.ts, where those settle it)
 // like the full semantic tokens, the outline, folding, document links and rename
 // they wait for the analysis of the current version. Dump
 // files are read through the injected FileAccess (io/), confined to the
@@ -62,14 +63,15 @@ import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
 import { noFolderFailure, readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
+import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
 import { InProcessRunner } from './runner';
 import { platform } from './platform';
 import { grouped } from '../emulator/format';
 import type { DocAnalysis } from './packed';
-import type { NameOccurrence } from './names';
+import { nameAt, type NameOccurrence } from './names';
 import { LineDocument } from './document';
 import { relined, type NameIndex } from './relined';
-import { namesByText } from './text-names';
+import { readByText } from './text-names';
 
 const { connection, files, pathOf, uriOf } = platform();
 // Documents as lines (language/document.ts): an edit costs what it touches, not the whole text.
@@ -561,9 +563,13 @@ connection.onHover(
     const held = last && heldAt(last, doc, at);
     if (held) return hoverAt(doc, at, held);
     // No analysis holds for this line (none yet: a large scenario's first takes seconds; lines added since
-    // the last): a word the text alone explains, or a bus name read from the lines that hold it, is answered
-    // at once; anything else waits for the first analysis, and where that does not hold either, for the text's.
-    const early = hoverAt(doc, at, undefined, true) ?? hoverByText(doc, at);
+    // the last): a word the text alone explains, or a bus's or a function's name read from the lines that name
+    // its bus (nameByText), is answered at once; anything else waits for the first analysis, and where that does not hold either, for the text's.
+    const byText = (): Hover | null | undefined => {
+      const t = nameByText(doc, at, true);
+      return t && hoverAt(doc, at, t.a);
+    };
+    const early = hoverAt(doc, at, undefined, true) ?? byText();
     if (early !== undefined) return early;
     const a = last ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token));
     if (token.isCancellationRequested) return null;
@@ -586,20 +592,52 @@ function heldAt(a: DocAnalysis, doc: LineDocument, at: Position): NameIndex | un
   return holdsFor(a, doc, lines, n?.name.split('/')[0]) ? a : relinedNow(a, doc);
 }
 
+/** Lines read back from a function's line to the `bus NAME {` line of its block. */
+const BLOCK_BACK = 200;
+
 /**
- * The hover on a word that may name a bus, from the lines of the text that hold it, each read alone
- * (language/text-names.ts): what the analysis would answer (null too), or undefined when the text alone does not say.
+ * The buses a name at `at` may belong to, as the text reads: the word there (a bus's name), the word
+ * before the `/` of a slot there (`nic0/1.0`), and the bus whose `bus NAME {` block the line is in.
  */
-function hoverByText(doc: LineDocument, at: Position): Hover | null | undefined {
+function busWordsAt(doc: LineDocument, at: Position): string[] {
   const src = lineOf(doc, at.line);
-  const word = src.slice(...wordAt(src, at.character));
-  if (!word) return undefined;
-  const names = namesByText(doc, (l) => lineOf(doc, l), word);
-  // What the analysis's nameAt would find there among all the names of the line: a function's hover would need its declaration's line too.
-  const n = names?.find((x) => x.kind !== 'fn-ref-implicit' && x.loc.line === at.line + 1 && at.character + 1 >= x.loc.col && at.character + 1 <= x.loc.endCol);
-  if (!names || n?.kind.startsWith('fn-')) return undefined;
-  const occ = names.filter((x) => x.name === n?.name);
-  return hoverAt(doc, at, { uri: doc.uri, files: [], nameAt: () => n, named: () => occ });
+  const [s, e] = wordAt(src, at.character);
+  const out = [src.slice(s, e)];
+  const slot = /([A-Za-z0-9_-]+)"?[ \t]*\/[ \t]*[0-9.]*$/.exec(src.slice(0, s));
+  if (slot) out.push(slot[1]!);
+  for (let l = at.line, k = 0; l >= 0 && k < BLOCK_BACK; l--, k++) {
+    const [first, second] = [...tokensOf(lineOf(doc, l))].filter((t) => t.kind !== 'comment');
+    if (first?.kind !== 'word' || !(TOP_KEYWORDS as readonly string[]).includes(first.text)) continue;
+    if (first.text === 'bus' && (second?.kind === 'word' || second?.kind === 'string')) out.push(second.kind === 'word' ? second.text : String(second.value));
+    break;
+  }
+  return [...new Set(out.filter((w) => w))];
+}
+
+/**
+ * The name at `at` and every occurrence of it, from the lines of the text that name a bus it may
+ * belong to (busWordsAt), each read alone, with the bus's blocks where it must be (a function's
+ * declaration; language/text-names.ts), where no analysis holds: what the analysis would find, or
+ * undefined when the text alone does not say. Only where the line of `at` was read: a name of that bus
+ * (all of its occurrences are on those lines), none, or with `anyName` (a hover: it needs no other
+ * occurrence of a device or a message) any name.
+ */
+function nameByText(doc: LineDocument, at: Position, anyName: boolean): { a: NameIndex; n: NameOccurrence | undefined } | undefined {
+  const line = (l: number): string => lineOf(doc, l);
+  for (const bus of busWordsAt(doc, at)) {
+    for (const blocks of [false, true]) {
+      const r = readByText(doc, line, bus, blocks);
+      if (!r?.lines.has(at.line)) continue;
+      const n = nameAt(r.names, at.line + 1, at.character + 1);
+      const ofBus = n && ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref'].includes(n.kind);
+      // A function's declaration may be in a block of its bus (read with blocks).
+      if (ofBus && (n.name.split('/')[0] !== bus || (!blocks && n.kind.startsWith('fn-')))) continue;
+      if (n && !ofBus && !anyName) continue;
+      const { names } = r;
+      return { a: { uri: doc.uri, files: [], nameAt: (l, c) => nameAt(names, l, c), named: (x) => names.filter((y) => y.name === x) }, n };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -652,10 +690,13 @@ async function under(
   const uri = p.textDocument.uri;
   const last = scheduler.last(uri);
   const now = documents.get(uri);
-  if (last && now && last.version !== now.version) {
+  if (now && last?.version !== now.version) {
     const at = now.clamp(p.position);
-    const r = heldAt(last, now, at);
+    const r = last && heldAt(last, now, at);
     if (r) return { a: r, at, n: r.nameAt(at.line + 1, at.character + 1) };
+    // None holds there (none yet: a large scenario's first takes seconds): a bus's or a function's name read from the text, as a hover's.
+    const t = nameByText(now, at, false);
+    if (t) return { ...t, at };
   }
   const a = await current(uri, token);
   const doc = documents.get(uri);

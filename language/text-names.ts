@@ -7,32 +7,53 @@
 // `bus NAME {` line that opens a block declares NAME whatever the block holds; a line holding the
 // name only in a comment names nothing. Any other line holding it (a block's item, a statement run
 // over lines, a dump path, a fixed word the text declares as a bus) leaves the answer to the analysis.
+// Asked for a bus's functions too (`blocks`), a `bus NAME {` line is read with its block: every line
+// after it up to the next that starts a top-level statement, where the parser ends the block, `}` or
+// not; the functions it declares there are on no line that names the bus.
 import { tokensOf } from '../emulator/scenario/lexer';
 import type { NameOccurrence } from './names';
 import type { LineDocument } from './document';
+import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
+import { notTextDiagnostic } from '../emulator/scenario/parser';
 import { declaresBusIn, namesAlone, nextStarts, statementLine } from './relined';
 import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
 
 /** Lines holding the name past which the analysis is waited for: parsing more would hold up every other request (ours; 265 lines take 30 to 75 ms on a 1 MB scenario). */
 const MAX_LINES = 500;
 
+/** Whether line `s` starts a top-level statement: where the parser ends any block before it. */
+const startsStatement = (s: string): boolean => (TOP_KEYWORDS as readonly string[]).includes(tokensOf(s).next().value?.text ?? '');
+
 /**
  * Every name on the lines of `doc` (`line` gives one, 0-based, without its line break) that hold bus name `word`, in the order of the text, as its
  * analysis would index them; undefined when that is not known without it. Those lines are parsed as
  * one text, each where the one before it ended: each starts a statement, so each is read as alone.
+ * With `blocks`, the lines of each block a `bus NAME {` line opens are read with it (its functions).
  */
-export function namesByText(doc: LineDocument, line: (l: number) => string, word: string): NameOccurrence[] | undefined {
+export function namesByText(doc: LineDocument, line: (l: number) => string, word: string, blocks = false): NameOccurrence[] | undefined {
+  return readByText(doc, line, word, blocks)?.names;
+}
+
+/** namesByText's names, and the lines it read (0-based): what the analysis finds anywhere on them is among the names. */
+export function readByText(
+  doc: LineDocument,
+  line: (l: number) => string,
+  word: string,
+  blocks = false,
+): { names: NameOccurrence[]; lines: Set<number> } | undefined {
   const fixed = (w: string): boolean => KEYWORDS.has(w) || CONSTANT_WORDS.has(w);
   // A keyword cannot name a bus (or is read otherwise where it does).
   if (!/^[A-Za-z0-9_-]+$/.test(word) || fixed(word)) return undefined;
   const text = doc.getText();
+  // A text the parser takes for binary has no names at all.
+  if (notTextDiagnostic(text)) return undefined;
   const read: number[] = [];
   const texts: string[] = [];
   const words = new Set<string>();
   const re = new RegExp(`(?<![A-Za-z0-9_-])${word}(?![A-Za-z0-9_-])`, 'g');
   for (let m, last = -1; (m = re.exec(text));) {
     const l = doc.positionAt(m.index).line;
-    if (l === last) continue;
+    if (l <= last) continue;
     last = l;
     const s = line(l);
     const toks = [...tokensOf(s)].filter((t) => t.kind !== 'comment' && t.kind !== 'eof');
@@ -47,12 +68,26 @@ export function namesByText(doc: LineDocument, line: (l: number) => string, word
     ws.filter(fixed).forEach((w) => words.add(w));
     read.push(l);
     texts.push(s);
+    if (opens && blocks) {
+      // The block's lines, to the next statement's (bounded as the lines are: each is parsed here).
+      for (let k = l + 1; k < doc.lineCount && !startsStatement(line(k)); k++) {
+        if (read.length > MAX_LINES) return undefined;
+        const b = line(k);
+        for (const t of tokensOf(b))
+          if ((t.kind === 'word' || t.kind === 'string') && fixed(String(t.kind === 'word' ? t.text : t.value)))
+            words.add(String(t.kind === 'word' ? t.text : t.value));
+        read.push(k);
+        texts.push(b);
+        last = k;
+      }
+    }
     if (read.length > MAX_LINES) return undefined;
   }
   // The parser reads a fixed word otherwise where the text declares a bus of that name (relined.ts).
   for (const w of words) if (declaresBusIn(text, w)) return undefined;
-  return namesAlone(texts.join('\n'), 1)?.names.map((n) => ({
+  const names = namesAlone(texts.join('\n'), 1)?.names.map((n) => ({
     ...n,
     loc: { ...n.loc, line: read[n.loc.line - 1]! + 1, endLine: read[n.loc.endLine - 1]! + 1 },
   }));
+  return names && { names, lines: new Set(read) };
 }

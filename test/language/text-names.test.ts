@@ -8,7 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../language/analyze';
 import { LineDocument } from '../../language/document';
-import { namesByText } from '../../language/text-names';
+import { namesByText, readByText } from '../../language/text-names';
+import type { NameOccurrence } from '../../language/names';
 
 function scenarios(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -17,19 +18,21 @@ function scenarios(dir: string): string[] {
 }
 
 /** The words of `text` whose names read from the text differ from the analysis's, and how many were answered. */
-function mismatches(text: string): { bad: string[]; answered: number } {
+function mismatches(text: string, blocks = false): { bad: string[]; answered: number } {
   const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
   const line = (l: number): string => doc.getText({ start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
   const names = analyze(text, 'file:///t.vpci').names;
   const bad: string[] = [];
   let answered = 0;
   for (const w of new Set(text.match(/[A-Za-z0-9_-]+/g))) {
-    const got = namesByText(doc, line, w);
+    const got = readByText(doc, line, w, blocks);
     if (!got) continue;
     answered++;
-    const lines = new Set(got.map((n) => n.loc.line));
-    const bus = (xs: typeof got): string => JSON.stringify(xs.filter((n) => n.name === w && n.kind.startsWith('bus')));
-    if (JSON.stringify(got) !== JSON.stringify(names.filter((n) => lines.has(n.loc.line))) || bus(got) !== bus(names)) bad.push(w);
+    const lines = new Set([...got.lines].map((l) => l + 1));
+    // With its blocks, every occurrence of each of the bus's functions too.
+    const bus = (xs: NameOccurrence[]): string =>
+      JSON.stringify(xs.filter((n) => (n.name === w && n.kind.startsWith('bus')) || (blocks && n.name.startsWith(`${w}/`) && n.kind.startsWith('fn-'))));
+    if (JSON.stringify(got.names) !== JSON.stringify(names.filter((n) => lines.has(n.loc.line))) || bus(got.names) !== bus(names)) bad.push(w);
   }
   return { bad, answered };
 }
@@ -39,12 +42,17 @@ const texts = [...scenarios('examples'), ...scenarios('test')];
 test('every word of the examples and test scenarios: the names read from its lines are the analysis’s', () => {
   assert.ok(texts.length > 10);
   let answered = 0;
+  let withBlocks = 0;
   for (const t of texts) {
     const m = mismatches(t);
     assert.deepEqual(m.bad, []);
     answered += m.answered;
+    const b = mismatches(t, true);
+    assert.deepEqual(b.bad, []);
+    withBlocks += b.answered;
   }
   assert.ok(answered > 500, `${answered} words answered`);
+  assert.ok(withBlocks > 500, `${withBlocks} words answered with their blocks`);
 });
 
 test('the same texts with slips put in: the names read from the lines are the analysis’s, or none', () => {
@@ -69,6 +77,13 @@ test('the same texts with slips put in: the names read from the lines are the an
     '+',
     'bus bus {',
     'at 1ms offer attached {',
+    '  function 1 intel-82599-vf\n',
+    '}\n',
+    'function 2.1 ',
+    'at 2ms plug nic0 function 3 intel-82599-vf\n',
+    'bus nic0 {\n',
+    '\nat 3ms eject nic0/1\n',
+    '\n  function 1.0 mellanox-cx3-vf\n',
   ];
   for (let i = 0; i < 150; i++) {
     let t = texts[rnd(texts.length)]!;
@@ -84,6 +99,7 @@ test('the same texts with slips put in: the names read from the lines are the an
       }
     }
     assert.deepEqual(mismatches(t).bad, [], JSON.stringify(t));
+    assert.deepEqual(mismatches(t, true).bad, [], JSON.stringify(t));
   }
 });
 
@@ -95,4 +111,14 @@ test('a bus named on more lines than are read at a request is left to the analys
   };
   assert.equal(names(499), 500);
   assert.equal(names(500), undefined);
+});
+
+test('a text the parser takes for binary (a NUL byte in its first lines) has no names: none are read from its lines', () => {
+  const text = ['# \0', 'bus nic0 { function 0 intel-82599-vf }', 'expect nic0 attached', ''].join('\n');
+  assert.deepEqual(analyze(text, 'file:///t.vpci').names, []);
+  const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
+  assert.equal(
+    namesByText(doc, (l) => text.split('\n')[l]!, 'nic0'),
+    undefined,
+  );
 });

@@ -4,7 +4,8 @@
 // (language/analyze.ts, the same parser and checker as the CLI) computed off
 // this thread and scheduled by language/scheduler.ts: debounced after edits,
 // the latest version wins, stale results are never published. Hover and
-// completion answer at once from the last analysis and the current text;
+// completion answer at once from the last analysis and the current text
+// (completion before the first, where it offers no name of the scenario's);
 // definition, references, highlights, quick fixes and a range's semantic tokens
 // from the last analysis where it still holds for their lines (holdsFor) or with
 // the one line edited since read again alone (relinedNow; hover too), else
@@ -229,6 +230,9 @@ function lineOf(doc: LineDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
 }
 
+/** A line that starts a top-level statement, as completion reads back to one. */
+const STATEMENT_START = /^\s*(vm|bus|at|expect)\b/;
+
 /** Lines completion reads back for the statement it is in; past them, the analysis says which block the line is in. */
 const WINDOW_LINES = 5000;
 
@@ -239,10 +243,9 @@ const WINDOW_LINES = 5000;
  * the line is in, and the window is the line alone.
  */
 function statementWindow(doc: LineDocument, line: number, a: DocAnalysis | undefined): { text: string; firstLine: number; startBlock?: Block } {
-  const TOP = /^\s*(vm|bus|at|expect)\b/;
   let first = line;
-  for (let k = 0; first > 0 && k < WINDOW_LINES && !TOP.test(lineOf(doc, first)); k++) first--;
-  if (first > 0 && !TOP.test(lineOf(doc, first)) && a) {
+  for (let k = 0; first > 0 && k < WINDOW_LINES && !STATEMENT_START.test(lineOf(doc, first)); k++) first--;
+  if (first > 0 && !STATEMENT_START.test(lineOf(doc, first)) && a) {
     return { text: lineOf(doc, line), firstLine: line, startBlock: a.blockAt(line) ?? 'top' };
   }
   return { text: doc.getText({ start: { line: first, character: 0 }, end: { line: line + 1, character: 0 } }), firstLine: first };
@@ -488,33 +491,65 @@ documents.onDidClose(
   }),
 );
 
+/** The scenario's names completion offers (bus names, functions, event times, vectors), as an analysis packs them. */
+type CompletionFacts = Pick<DocAnalysis['packed'], 'busNames' | 'functions' | 'times' | 'vectors'>;
+
+/**
+ * Completion at `at` with no analysis yet (a large scenario's first takes seconds), where what is offered
+ * does not depend on the scenario's names (a keyword, a device, a host profile): what the first analysis
+ * would give; undefined where completion reads a name, or the statement's start is too far back to read.
+ */
+function completionWithoutNames(doc: LineDocument, at: Position): ReturnType<typeof completionItemsFor> | undefined {
+  const w = statementWindow(doc, at.line, undefined);
+  if (w.firstLine > 0 && !STATEMENT_START.test(lineOf(doc, w.firstLine))) return undefined;
+  // Every read of the names is seen: where none is made, the answer does not depend on them.
+  const names = { read: false };
+  const watched = <T extends object>(x: T): T =>
+    new Proxy(x, {
+      get: (t, k, r) => {
+        names.read = true;
+        return Reflect.get(t, k, r) as unknown;
+      },
+    });
+  const items = completionAt(doc, at, w, { busNames: watched([]), functions: watched([]), times: watched([]), vectors: watched({}) });
+  return names.read ? undefined : items;
+}
+
+/** What completion offers at `at`, in the statement window `w`, with the scenario's names `facts`. */
+function completionAt(doc: LineDocument, at: Position, w: ReturnType<typeof statementWindow>, facts: CompletionFacts): ReturnType<typeof completionItemsFor> {
+  const position = { line: at.line - w.firstLine, character: at.character };
+  const items = complete({
+    text: w.text,
+    position,
+    ctx: scenarioContext(),
+    ...facts,
+    snippets: snippetSupport,
+    insertReplace: insertReplaceSupport,
+    retrigger: retriggerCommand,
+    documentation: documentationForm,
+    documentLine: at.line,
+    startBlock: w.startBlock,
+  });
+  return completionItemsFor(items, forms);
+}
+
 connection.onCompletion(
   guardAsync([], async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
+    // Clamped to the document as LSP says: a client may send any line and character.
+    const early = scheduler.last(doc.uri) ? undefined : completionWithoutNames(doc, doc.clamp(p.position));
+    if (early) return early;
     // The names of the last analysis (bus names change rarely); the context from the current text.
     const a = scheduler.last(doc.uri) ?? (await unlessCancelled(scheduler.lastOrNext(doc.uri), token));
     if (token.isCancellationRequested) return [];
-    // Clamped to the document as LSP says: a client may send any line and character.
     const at = doc.clamp(p.position);
-    const w = statementWindow(doc, at.line, a);
-    const position = { line: at.line - w.firstLine, character: at.character };
-    const items = complete({
-      text: w.text,
-      position,
-      ctx: scenarioContext(),
+    return completionAt(doc, at, statementWindow(doc, at.line, a), {
       busNames: a?.packed.busNames ?? [],
       functions: a?.packed.functions ?? [],
       times: a?.packed.times ?? [],
       vectors: a?.packed.vectors ?? {},
-      snippets: snippetSupport,
-      insertReplace: insertReplaceSupport,
-      retrigger: retriggerCommand,
-      documentation: documentationForm,
-      documentLine: at.line,
-      startBlock: w.startBlock,
     });
-    return completionItemsFor(items, forms);
   }),
 );
 

@@ -301,6 +301,48 @@ test(
 );
 
 test(
+  "completion in a large scenario just opened: where it offers no name of the scenario's (keywords, devices, profiles), at once, the same as after the first analysis; where it does (buses, event times, vectors), after it",
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const lines = large();
+      const first = lsp.diagnostics(URI, 1);
+      await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: lines.join('\n') } });
+      const spots: [string, string][] = [
+        ['at 0 boot', 'boot'],
+        ['  function 0 intel-82599-vf', 'intel'],
+        ['  host hyperv-2016', 'hyperv'],
+        ['expect nic100 attached', 'attached'],
+        ['expect nic100 attached', 'nic100'],
+        ['at 100ms driver nic100 msix 3', '100ms'],
+        ['at 100ms driver nic100 msix 3', '3'],
+      ];
+      const complete = ([line, word]: [string, string]): Promise<{ label: string }[]> =>
+        lsp.conn.sendRequest<{ label: string }[]>('textDocument/completion', {
+          textDocument: { uri: URI },
+          position: { line: lines.indexOf(line), character: line.lastIndexOf(word) },
+        });
+      const early = await Promise.all(spots.map((s) => answered(lsp, 1, complete(s))));
+      await first;
+      const after = await Promise.all(spots.map(complete));
+      assert.deepEqual(
+        early.map((e) => e.answer),
+        after,
+      );
+      assert.ok(after.every((x) => x.length > 0));
+      assert.ok(after[4]!.some((x) => x.label === 'nic100'));
+      assert.deepEqual(
+        early.map((e, i) => `${spots[i]![1]} ${e.afterAnalysis ? 'waited' : 'at once'}`),
+        ['boot at once', 'intel at once', 'hyperv at once', 'attached at once', 'nic100 waited', '100ms waited', '3 waited'],
+      );
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test(
   "a word inside a dump file's path, hovered in a large scenario just opened: no bus's line, so the hover waits for the analysis that read the file (it answered at once that the file was not read)",
   { timeout: 300_000 },
   async () => {

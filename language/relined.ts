@@ -86,12 +86,28 @@ export function nextStarts(line: number, lineNow: (l: number) => string, lineCou
 }
 
 /**
+ * Per analysis, the last line read again and what came of it: every request while a key is typed (hover,
+ * highlights, a range's tokens, quick fixes) asks for the same line of the same text, and each parsed it
+ * twice and compared the names (ours).
+ */
+const lastRelined = new WeakMap<DocAnalysis, { line: number; now: string; lineCount: number; index: NameIndex | undefined }>();
+
+/**
  * `a`'s names with 0-based line `line` read as `now` reads it (every other line as `a` read it, `lineNow`
  * giving the current text), or undefined when that cannot be known without the whole text's analysis.
+ * The same line reading the same again gives the same answer, not computed again.
  */
 export function relined(a: DocAnalysis, line: number, lineNow: (l: number) => string, lineCount: number): NameIndex | undefined {
-  const before = a.line(line + 1);
   const now = lineNow(line);
+  const hit = lastRelined.get(a);
+  if (hit?.line === line && hit.now === now && hit.lineCount === lineCount) return hit.index;
+  const index = relinedOnce(a, line, now, lineNow, lineCount);
+  lastRelined.set(a, { line, now, lineCount, index });
+  return index;
+}
+
+function relinedOnce(a: DocAnalysis, line: number, now: string, lineNow: (l: number) => string, lineCount: number): NameIndex | undefined {
+  const before = a.line(line + 1);
   if (a.unreadFrom !== undefined || a.blockAt(line) !== undefined || a.files.some((f) => f.loc.line === line + 1)) return undefined;
   const words = statementLine(now);
   if (!words || !statementLine(before)) return undefined;

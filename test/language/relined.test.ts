@@ -119,3 +119,32 @@ test('one line read again alone gives the names the whole text gives, or nothing
     undefined,
   );
 });
+
+test('the same line reading the same again: the same answer, not read again; another text of it, read again', () => {
+  // No bus named like a fixed word (msix): such lines are not read alone.
+  const plain = base.filter((l) => !/msix \{|attached \{/.test(l));
+  const line = plain.indexOf('at 1ms driver nic0 msix 3');
+  const last = analysis(plain, 1);
+  const lines = [...plain];
+  lines[line] = 'at 1ms driver nic1 msix 3';
+  const first = relined(last, line, (l) => lines[l] ?? '', lines.length + 1);
+  assert.ok(first);
+  assert.equal(
+    relined(last, line, (l) => lines[l] ?? '', lines.length + 1),
+    first,
+  );
+  lines[line] = 'at 1ms driver nic1/1.0 msix 3';
+  const next = relined(last, line, (l) => lines[l] ?? '', lines.length + 1);
+  assert.notEqual(next, first);
+  assert.equal(next?.nameAt(line + 1, 20)?.name, 'nic1/1.0');
+  // Not answered alone is remembered too.
+  lines[line] = 'at 1ms offer nic7 { function 0 intel-82599-vf';
+  assert.equal(
+    relined(last, line, (l) => lines[l] ?? '', lines.length + 1),
+    undefined,
+  );
+  assert.equal(
+    relined(last, line, (l) => lines[l] ?? '', lines.length + 1),
+    undefined,
+  );
+});

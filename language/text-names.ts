@@ -4,13 +4,15 @@
 // alone, as relined.ts reads a typed line: the parser starts afresh at a line whose first word is a
 // top-level keyword (a block ends there, `}` or not), so such a line that is a statement of its own,
 // with a statement (or the end) after it, gives the names the whole text's parse finds there; a
-// `bus NAME {` line that opens a block declares NAME whatever the block holds; a line holding the
-// name only in a comment names nothing. Any other line holding it (a block's item, a statement run
-// over lines, a dump path, a fixed word the text declares as a bus) leaves the answer to the analysis.
-// Asked for a bus's functions too (`blocks`), a `bus NAME {` line is read with its block: every line
-// after it up to the next that starts a top-level statement, where the parser ends the block, `}` or
-// not; the functions it declares there are on no line that names the bus.
-import { tokensOf } from '../emulator/scenario/lexer';
+// `bus NAME {` line that opens a block declares NAME whatever the block holds; a `bus` or `at` line
+// that opens a block left open (`at 5ms offer hp0 {`) is read with the lines of its block, up to the
+// next line that starts a statement, when nothing but comments follows the block's `}` there. A line
+// holding the name only in a comment names nothing. Any other line holding it (a block's item, a
+// statement run over lines, a dump path, a fixed word the text declares as a bus) leaves the answer
+// to the analysis: past a block's `}`, say, a stray `host x` is read otherwise where the text has a
+// `vm` block. Asked for a bus's functions too (`blocks`), a `bus NAME {` line is read with its block
+// as well: the functions it declares there are on no line that names the bus.
+import { tokensOf, type Token } from '../emulator/scenario/lexer';
 import type { NameOccurrence } from './names';
 import type { LineDocument } from './document';
 import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
@@ -23,6 +25,32 @@ const MAX_LINES = 500;
 
 /** Whether line `s` starts a top-level statement: where the parser ends any block before it. */
 const startsStatement = (s: string): boolean => (TOP_KEYWORDS as readonly string[]).includes(tokensOf(s).next().value?.text ?? '');
+
+/**
+ * The lines of the block that line `l` (its tokens `toks`, comments left out) opens and leaves open,
+ * from it to the next line that starts a statement (where the parser ends the block, `}` or not), when
+ * nothing past the block's `}` but comments is on them; else undefined. Inside, no other `{` (the
+ * parser takes one there alone, not as a block) and no string left open (it runs over a `}`).
+ */
+function blockFrom(l: number, toks: readonly Token[], line: (l: number) => string, lineCount: number): string[] | undefined {
+  const opens = toks.findIndex((t) => t.kind === 'lbrace');
+  const first = toks[0]!.text;
+  if ((first !== 'bus' && first !== 'at') || opens < 0 || toks.slice(opens + 1).some((t) => t.kind === 'lbrace' || t.kind === 'rbrace' || t.error))
+    return undefined;
+  const out = [line(l)];
+  let closed = false;
+  for (let k = l + 1; k < lineCount && !startsStatement(line(k)); k++) {
+    if (out.length > MAX_LINES) return undefined;
+    const b = line(k);
+    for (const t of tokensOf(b)) {
+      if (t.kind === 'comment' || t.kind === 'eof' || t.kind === 'newline') continue;
+      if (closed || t.kind === 'lbrace' || t.error) return undefined;
+      if (t.kind === 'rbrace') closed = true;
+    }
+    out.push(b);
+  }
+  return out;
+}
 
 /**
  * Every name on the lines of `doc` (`line` gives one, 0-based, without its line break) that hold bus name `word`, in the order of the text, as its
@@ -60,27 +88,27 @@ export function readByText(
     // A name in quotes is a name too (the parser's quotedName); one in a comment is none.
     if (!toks.some((t) => (t.kind === 'string' ? t.value : t.text) === word)) continue;
     const [first, , brace] = toks;
-    // A `bus NAME {` line declares NAME whatever its block holds.
-    const opens = toks.length === 3 && first!.text === 'bus' && brace!.kind === 'lbrace';
-    const ws = opens ? [] : statementLine(s);
-    // Else a statement of its own, `at`, `expect` or `bus` (statementLine), with the next on a line of its own.
-    if (first!.kind !== 'word' || !ws || (!opens && !nextStarts(l, line, doc.lineCount))) return undefined;
-    ws.filter(fixed).forEach((w) => words.add(w));
-    read.push(l);
-    texts.push(s);
-    if (opens && blocks) {
-      // The block's lines, to the next statement's (bounded as the lines are: each is parsed here).
-      for (let k = l + 1; k < doc.lineCount && !startsStatement(line(k)); k++) {
-        if (read.length > MAX_LINES) return undefined;
-        const b = line(k);
-        for (const t of tokensOf(b))
-          if ((t.kind === 'word' || t.kind === 'string') && fixed(String(t.kind === 'word' ? t.text : t.value)))
-            words.add(String(t.kind === 'word' ? t.text : t.value));
-        read.push(k);
-        texts.push(b);
-        last = k;
-      }
+    if (first!.kind !== 'word') return undefined;
+    const add = (k: number, b: string): void => {
+      for (const t of tokensOf(b))
+        if ((t.kind === 'word' || t.kind === 'string') && fixed(String(t.kind === 'word' ? t.text : t.value)))
+          words.add(String(t.kind === 'word' ? t.text : t.value));
+      read.push(k);
+      texts.push(b);
+      last = k;
+    };
+    // A `bus NAME {` line declares NAME whatever its block holds: read alone, unless its functions are asked for.
+    const alone = toks.length === 3 && first!.text === 'bus' && brace!.kind === 'lbrace' && !blocks;
+    // A statement of its own, `at`, `expect` or `bus` (statementLine), with the next on a line of its own.
+    if (alone || (statementLine(s) && nextStarts(l, line, doc.lineCount))) {
+      add(l, s);
+      if (read.length > MAX_LINES) return undefined;
+      continue;
     }
+    // Else a `bus` or `at` line that opens a block left open on it, read with the lines of that block.
+    const block = blockFrom(l, toks, line, doc.lineCount);
+    if (!block || read.length + block.length > MAX_LINES) return undefined;
+    block.forEach((b, k) => add(l + k, b));
     if (read.length > MAX_LINES) return undefined;
   }
   // The parser reads a fixed word otherwise where the text declares a bus of that name (relined.ts).

@@ -84,6 +84,10 @@ test('the same texts with slips put in: the names read from the lines are the an
     'bus nic0 {\n',
     '\nat 3ms eject nic0/1\n',
     '\n  function 1.0 mellanox-cx3-vf\n',
+    '\n  attached\n',
+    '\nat 4ms offer hp1 {\n  function 0 intel-82599-vf\n}\nexpect hp1 attached\n',
+    '\n{\n',
+    '\nvm {\n',
   ];
   for (let i = 0; i < 150; i++) {
     let t = texts[rnd(texts.length)]!;

@@ -150,12 +150,14 @@ test(
         0,
         'bus detached { function 0 intel-82599-vf }', // a bus named by a fixed word: `expect nic7 detached` is read otherwise
         'expect nic7 detached # nic5 named in a comment',
-        'at 9s offer hp0 {', // a block over lines: its first line is not read alone
+        'at 9s offer hp0 {', // a block over lines: read with its first line
         '  function 0 intel-82599-vf',
         '}',
         'expect hp0 attached',
         'expect "nic6" attached',
         'at 9001ms driver nic8 msix # missing its count',
+        'expect nic9', // a statement run over two lines: read alone, the next line would be another
+        '  attached',
       );
       const first = lsp.diagnostics(URI, 1);
       await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: lines.join('\n') } });
@@ -171,6 +173,7 @@ test(
         ['expect "nic6" attached', 'nic6'],
         ['at 9001ms driver nic8 msix # missing its count', 'nic8'],
         ['expect nic5 attached', 'nic5'],
+        ['expect nic9', 'nic9'],
       ];
       const hover = ([line, word]: [string, string]): Promise<Hover | null> =>
         lsp.conn.sendRequest<Hover | null>('textDocument/hover', {
@@ -186,7 +189,7 @@ test(
       );
       assert.match(JSON.stringify(after[1]?.contents), /bus nic100\*\* — declared on line \d+; 3 references/);
       assert.match(JSON.stringify(after[3]?.contents), /bus blk\*\* — declared on line 6; 1 reference"/);
-      // At once: the keyword, a comment, and a bus named only on statements of a line each (nic8 on a line the parser drops: no hover); the rest waited.
+      // At once: the keyword, a comment, and a bus named only on statements of a line each or blocks (nic8 on a line the parser drops: no hover); the rest waited.
       assert.deepEqual(
         early.map((e, i) => `${spots[i]![1]} ${e.afterAnalysis ? 'waited' : 'at once'}`),
         [
@@ -197,10 +200,11 @@ test(
           'blk at once',
           'nic7 waited',
           'nic5 at once',
-          'hp0 waited',
+          'hp0 at once',
           'nic6 at once',
           'nic8 at once',
           'nic5 at once',
+          'nic9 waited',
         ],
       );
     } finally {
@@ -378,16 +382,25 @@ test(
   async () => {
     const lsp = await startServer();
     try {
-      // hp0's block spans lines, so the text alone does not settle its occurrences.
-      const lines = ['at 0 boot', 'at 5ms offer hp0 {', '  function 0 intel-82599-vf', '}', 'expect hp0 attached', 'expect hp0 attached', ''];
+      // hp0's block reads a dump file, so the text alone does not settle its occurrences.
+      const lines = [
+        'at 0 boot',
+        'at 5ms offer hp0 {',
+        '  function 0 intel-82599-vf',
+        '  function 1 dump "x.lspci"',
+        '}',
+        'expect hp0 attached',
+        'expect hp0 attached',
+        '',
+      ];
       await open(lsp, URI, lines.join('\n'));
       const hover = (): Promise<Hover | null> =>
-        lsp.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 5, character: 8 } });
+        lsp.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 6, character: 8 } });
       assert.match(JSON.stringify((await hover())?.contents), /declared on line 2; 2 references/);
-      // A third expectation above: line 6 reads as it did, but hp0 has one more reference.
+      // A third expectation above: line 7 reads as it did, but hp0 has one more reference.
       await lsp.conn.sendNotification('textDocument/didChange', {
         textDocument: { uri: URI, version: 2 },
-        contentChanges: [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, text: 'expect hp0 attached\n' }],
+        contentChanges: [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: 'expect hp0 attached\n' }],
       });
       assert.match(JSON.stringify((await hover())?.contents), /declared on line 2; 3 references/);
       // Another line above the block: the declaration moves, and a bus named on the line hovered is still answered.

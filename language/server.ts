@@ -638,10 +638,18 @@ function busWordsAt(doc: LineDocument, at: Position): string[] {
   const src = lineOf(doc, at.line);
   const [s, e] = wordAt(src, at.character);
   const out = [src.slice(s, e)];
-  const slot = /([A-Za-z0-9_-]+)"?[ \t]*\/[ \t]*[0-9.]*$/.exec(src.slice(0, s));
+  // Read back a little only: a line may be a megabyte long.
+  const slot = /([A-Za-z0-9_-]+)"?[ \t]*\/[ \t]*[0-9.]*$/.exec(src.slice(Math.max(0, s - 200), s));
   if (slot) out.push(slot[1]!);
   for (let l = at.line, k = 0; l >= 0 && k < BLOCK_BACK; l--, k++) {
-    const [first, second] = [...tokensOf(lineOf(doc, l))].filter((t) => t.kind !== 'comment');
+    // Its first two tokens, not all of them.
+    const toks = tokensOf(lineOf(doc, l));
+    const next = (): Token | undefined => {
+      for (let t = toks.next(); !t.done; t = toks.next()) if (t.value.kind !== 'comment') return t.value;
+      return undefined;
+    };
+    const first = next();
+    const second = next();
     if (first?.kind !== 'word' || !(TOP_KEYWORDS as readonly string[]).includes(first.text)) continue;
     if (first.text === 'bus' && (second?.kind === 'word' || second?.kind === 'string')) out.push(second.kind === 'word' ? second.text : String(second.value));
     break;

@@ -23,6 +23,9 @@ import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
 /** Lines holding the name past which the analysis is waited for: parsing more would hold up every other request (ours; 265 lines take 30 to 75 ms on a 1 MB scenario). */
 const MAX_LINES = 500;
 
+/** Characters of those lines past which the analysis is waited for (ours): a line of a megabyte (a scenario written on one line) took seconds to read here, every other request waiting. */
+const MAX_CHARS = 100_000;
+
 /** Whether line `s` starts a top-level statement: where the parser ends any block before it. */
 const startsStatement = (s: string): boolean => (TOP_KEYWORDS as readonly string[]).includes(tokensOf(s).next().value?.text ?? '');
 
@@ -39,9 +42,10 @@ function blockFrom(l: number, toks: readonly Token[], line: (l: number) => strin
     return undefined;
   const out = [line(l)];
   let closed = false;
+  let chars = 0;
   for (let k = l + 1; k < lineCount && !startsStatement(line(k)); k++) {
-    if (out.length > MAX_LINES) return undefined;
     const b = line(k);
+    if (out.length > MAX_LINES || (chars += b.length) > MAX_CHARS) return undefined;
     for (const t of tokensOf(b)) {
       if (t.kind === 'comment' || t.kind === 'eof' || t.kind === 'newline') continue;
       if (closed || t.kind === 'lbrace' || t.error) return undefined;
@@ -78,12 +82,14 @@ export function readByText(
   const read: number[] = [];
   const texts: string[] = [];
   const words = new Set<string>();
+  let chars = 0;
   const re = new RegExp(`(?<![A-Za-z0-9_-])${word}(?![A-Za-z0-9_-])`, 'g');
   for (let m, last = -1; (m = re.exec(text));) {
     const l = doc.positionAt(m.index).line;
     if (l <= last) continue;
     last = l;
     const s = line(l);
+    if ((chars += s.length) > MAX_CHARS) return undefined;
     const toks = [...tokensOf(s)].filter((t) => t.kind !== 'comment' && t.kind !== 'eof');
     // A name in quotes is a name too (the parser's quotedName); one in a comment is none.
     if (!toks.some((t) => (t.kind === 'string' ? t.value : t.text) === word)) continue;
@@ -107,7 +113,7 @@ export function readByText(
     }
     // Else a `bus` or `at` line that opens a block left open on it, read with the lines of that block.
     const block = blockFrom(l, toks, line, doc.lineCount);
-    if (!block || read.length + block.length > MAX_LINES) return undefined;
+    if (!block || read.length + block.length > MAX_LINES || (chars += block.reduce((n, b) => n + b.length, -s.length)) > MAX_CHARS) return undefined;
     block.forEach((b, k) => add(l + k, b));
     if (read.length > MAX_LINES) return undefined;
   }

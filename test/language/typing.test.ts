@@ -347,6 +347,32 @@ test(
 );
 
 test(
+  "a scenario of a megabyte on one line, just opened: a bus name's hover and definition wait for the analysis (off the thread that answers), not read from that line on it, so a keyword's hover asked after them is answered first",
+  { timeout: 300_000 },
+  async () => {
+    const lsp = await startServer();
+    try {
+      const text = `${'bus b0 { function 0 intel-82599-vf } '.repeat(26_000)}at 0 boot`;
+      const first = lsp.diagnostics(URI, 1);
+      await lsp.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text } });
+      const order: string[] = [];
+      const ask = async (what: string, method: string, character: number): Promise<unknown> => {
+        const r = await lsp.conn.sendRequest(`textDocument/${method}`, { textDocument: { uri: URI }, position: { line: 0, character } });
+        order.push(what);
+        return r;
+      };
+      const answers = await Promise.all([ask('bus hover', 'hover', 5), ask('bus definition', 'definition', 5), ask('keyword hover', 'hover', 11)]);
+      await first;
+      assert.deepEqual(order, ['keyword hover', 'bus hover', 'bus definition']);
+      assert.match(JSON.stringify(answers[0]), /bus b0\*\* — declared on line 1/);
+      assert.ok((answers[1] as unknown[]).length > 0);
+    } finally {
+      await lsp.close();
+    }
+  },
+);
+
+test(
   "a word inside a dump file's path, hovered in a large scenario just opened: no bus's line, so the hover waits for the analysis that read the file (it answered at once that the file was not read)",
   { timeout: 300_000 },
   async () => {

@@ -76,6 +76,7 @@ export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarN
     value: ctx.title(bi, wslot),
     evaluateName: prefix,
     menu: DEVICE_MENU,
+    fn: { bus, wslot },
     children: () => {
       const f = ctx.fn(bi, wslot);
       if (!f) return [{ name: 'state', value: 'no function' }];
@@ -83,7 +84,8 @@ export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarN
       if (b.host.isVanished(wslot)) out.push({ name: 'state', value: 'vanished (surprise removal): reads return all-ones', menu: DEVICE_MENU });
       // The group rows (Identity, Header, MSI-X PBA, Config space) have no evaluateName: no
       // expression reads what they show (`nic0` is the whole function). The context menu finds
-      // their function by the container (extension/topology-model.ts functionTarget).
+      // their function by the container (extension/topology-model.ts functionTarget), and their
+      // rows' by asking vpci/functionOf (this node's `fn`).
       out.push(identityNode(ctx, bi, wslot, f));
       out.push({
         name: 'Header',

@@ -138,6 +138,12 @@ export interface LspciResponse {
   text: string;
 }
 
+/** The PCI function a Variables row is under (its Device scope). */
+export interface FunctionOfResponse {
+  bus: string;
+  wslot: number;
+}
+
 export interface ToggleHexResponse {
   hex: boolean;
 }
@@ -200,6 +206,8 @@ export interface VpciRequests {
   'vpci/lspci': { args: { bus?: string; wslot?: number; verbose?: boolean; hex?: boolean }; body: LspciResponse };
   'vpci/eject': { args: { bus: string; wslot?: number }; body: EjectResponse };
   'vpci/trace': { args: { from?: number; count?: number }; body: TraceResponse };
+  /** The function whose Device scope holds the row with this reference, at this stop (the Variables context menu's commands). */
+  'vpci/functionOf': { args: { variablesReference: number }; body: FunctionOfResponse };
   /**
    * Runs the scenario to its end (if it is not there), judges it, and travels back to the moment
    * that decided the expectation on `line` (1-based, the scenario's): stopped before the guest
@@ -233,6 +241,7 @@ export const REQ = {
   eject: 'vpci/eject',
   trace: 'vpci/trace',
   goToCause: 'vpci/goToCause',
+  functionOf: 'vpci/functionOf',
 } as const satisfies Record<string, VpciRequestName>;
 
 export const EVT_TRACE_CHANGED = 'vpci/traceChanged' satisfies VpciEventName;
@@ -265,6 +274,7 @@ const SCHEMAS: { [K in VpciRequestName]: { [F in keyof Required<RequestArgs<K>>]
   'vpci/eject': { bus: { kind: 'string' }, wslot: { kind: 'uint', optional: true, max: WSLOT_MAX } },
   'vpci/trace': { from: { kind: 'uint', optional: true }, count: { kind: 'uint', optional: true } },
   'vpci/goToCause': { line: { kind: 'uint', max: 0xffff_ffff } },
+  'vpci/functionOf': { variablesReference: { kind: 'uint' } },
 };
 
 export function isVpciRequest(command: string): command is VpciRequestName {

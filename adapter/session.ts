@@ -2784,6 +2784,15 @@ export class VpciDebugSession extends DebugSession {
         this.runToCause(a.line, response);
         return ANSWERED;
       },
+      'vpci/functionOf': (a) => {
+        const f = this.vars.functionOf(a.variablesReference);
+        if (f) return f;
+        throw new Error(
+          this.vars.isStale(a.variablesReference)
+            ? `Variables reference ${a.variablesReference} is from before the last stop`
+            : `Variables reference ${a.variablesReference} is not a row of a PCI function`,
+        );
+      },
     };
   }
 

@@ -27,6 +27,8 @@ export interface VarNode {
   lazy?: boolean;
   /** VS Code's __vscodeVariableMenuContext: which "debug/variables/context" menu items this row gets. */
   menu?: string;
+  /** The PCI function this row is (a Device scope): every row under it belongs to it (VarTable.functionOf). */
+  fn?: { bus: string; wslot: number };
 }
 
 export class VarTable {
@@ -40,6 +42,8 @@ export class VarTable {
    */
   private base = 1;
   private nodes: VarNode[] = [];
+  /** Each node's container (its reference), where it has one: a scope has none. */
+  private parents: (number | undefined)[] = [];
   /** name → node for each container, so setVariable and dataBreakpointInfo can find a child by name. */
   private childIndex = new Map<number, Map<string, VarNode>>();
   /**
@@ -55,6 +59,7 @@ export class VarTable {
   reset(): void {
     this.base += this.nodes.length;
     this.nodes = [];
+    this.parents = [];
     this.childIndex.clear();
     this.named.clear();
   }
@@ -77,6 +82,7 @@ export class VarTable {
       if (!names) this.named.set(owner, (names = new Map<string, number>()));
     }
     this.nodes.push(node);
+    this.parents.push(typeof owner === 'number' ? owner : undefined);
     const ref = this.base + this.nodes.length - 1;
     names?.set(name!, ref);
     return ref;
@@ -84,6 +90,21 @@ export class VarTable {
 
   get(ref: number): VarNode | undefined {
     return this.nodes[ref - this.base];
+  }
+
+  /**
+   * The PCI function row `ref` is under (itself included), from its containers up to its Device
+   * scope: the Variables context menu's commands get a row and its container only, and rows such as
+   * Identity's name no function themselves.
+   */
+  functionOf(ref: number): { bus: string; wslot: number } | undefined {
+    // (a container is given its reference before its rows are: the walk goes down in references and ends)
+    for (let r: number | undefined = ref; r !== undefined; r = this.parents[r - this.base]) {
+      const node = this.get(r);
+      if (!node) return undefined;
+      if (node.fn) return node.fn;
+    }
+    return undefined;
   }
 
   /** Issued before the last stop: the client may still ask for it while it refreshes. */

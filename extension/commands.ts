@@ -3,10 +3,10 @@
 // the Variables context menu), toggle hex in Variables.
 import * as vscode from 'vscode';
 import { configFor } from './configuration-provider';
-import { DEBUG_TYPE, REQ, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
+import { DEBUG_TYPE, REQ, type FunctionOfResponse, type LspciResponse, type TopologyResponse } from '../adapter/protocol';
 import { hex } from '../emulator/format';
 import { wslotText } from '../emulator/vpci/protocol';
-import { functionTarget, type TopologyProvider } from './topology-view';
+import { functionTarget, rowReference, type TopologyProvider } from './topology-view';
 import { openExample } from './open-example';
 import { sideColumn } from './side-column';
 
@@ -50,8 +50,22 @@ async function target(arg: unknown): Promise<{ s: vscode.DebugSession; bus: stri
     void vscode.window.showInformationMessage('No vPCI debug session is running.');
     return undefined;
   }
-  const t = functionTarget(arg) ?? (await pickFunction(s));
+  const t = functionTarget(arg) ?? (await rowFunction(s, arg)) ?? (await pickFunction(s));
   return t ? { s, ...t } : undefined;
+}
+
+/**
+ * A Variables row that names no function itself (an Identity row, an lspci line, a PBA word): the
+ * adapter knows its function by its container's reference (vpci/functionOf).
+ */
+async function rowFunction(s: vscode.DebugSession, arg: unknown): Promise<{ bus: string; wslot: number } | undefined> {
+  const ref = rowReference(arg);
+  if (ref === undefined) return undefined;
+  try {
+    return (await s.customRequest(REQ.functionOf, { variablesReference: ref })) as FunctionOfResponse;
+  } catch {
+    return undefined; // (a row of no function, or from before the last stop: the function is asked for)
+  }
 }
 
 /** The Hex Editor extension and its editor: what opens a config space as bytes (VS Code's own "View Binary Data" asks for the same one). */

@@ -62,7 +62,7 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
   // function's argument: `msix(nic0)[3]`, `msix("nic0/01.2")` (the MSI-X table's rows).
   // A row without an evaluateName (a group such as Identity or MSI-X PBA, a config-space line) is
   // placed by its memory reference (cfg/nic0/0, bar/nic0/0/3), or by its container's: a row, or
-  // the scope "Device nic0/00.0: …".
+  // the scope "Device nic0/00.0: …". Rows under a group (Identity's) are the adapter's to place (rowReference).
   type Row = { evaluateName?: string; memoryReference?: string; name?: string } | undefined;
   for (const v of [a.variable as Row, a.container as Row]) {
     const m = /^(?:[A-Za-z_]\w*\(\s*"?|Device )?([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|:|$|"?\s*[),\]])/i.exec(v?.evaluateName ?? v?.name ?? '');
@@ -71,6 +71,13 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
     if (r) return { bus: r[1]!, wslot: Number(r[2]) };
   }
   return undefined;
+}
+
+/** The reference to ask vpci/functionOf about for a Variables context-menu row: its container's, else its own. */
+export function rowReference(arg: unknown): number | undefined {
+  const a = (arg ?? {}) as { container?: { variablesReference?: unknown }; variable?: { variablesReference?: unknown } };
+  const ref = [a.container?.variablesReference, a.variable?.variablesReference].find((r) => typeof r === 'number' && r > 0);
+  return ref as number | undefined;
 }
 
 /**

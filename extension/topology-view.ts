@@ -7,7 +7,7 @@ import { DEBUG_TYPE, REQ, type TopologyResponse } from '../adapter/protocol';
 import { formatTime, hex } from '../emulator/format';
 import { childrenOf, type TopologyNode } from './topology-model';
 
-export { functionTarget } from './topology-model';
+export { functionTarget, rowReference } from './topology-model';
 
 export class TopologyProvider implements vscode.TreeDataProvider<TopologyNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TopologyNode | undefined>();

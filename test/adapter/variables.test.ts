@@ -5,9 +5,12 @@
 // own masks, and a BAR shown as sizing / unassigned / at its address.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, cont, launch } from './harness';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { adapterTests, cont, launch, refused } from './harness';
+import { functionTarget, rowReference } from '../../extension/topology-model';
 
 const SCENARIO = resolve('test/adapter/fixtures/vars.vpci');
 const h = adapterTests();
@@ -128,6 +131,67 @@ test('device commands are offered on device rows only (menu context), not on loc
   for (const v of top) assert.equal(v.__vscodeVariableMenuContext, 'vpciDevice', v.name);
   const header = await children(byName(top, 'Header').variablesReference);
   assert.equal(byName(header, 'COMMAND').__vscodeVariableMenuContext, 'vpciDevice');
+});
+
+test('every row under a function finds that function for the context menu: by its own names, else vpci/functionOf of its container', async () => {
+  // Two functions on one bus (00.0 and 01.2), so a row found under the wrong one shows.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-menu-'));
+  const file = join(dir, 'two.vpci');
+  writeFileSync(
+    file,
+    'vm {\n  host hyperv-2022\n  guest linux\n  cpus 2\n}\nbus nic0 {\n  function 0 intel-82599-vf serial 1\n  function 1.2 mellanox-cx3-vf serial 2\n}\nat 0 boot\nat 1ms driver nic0/1.2 msix 2\n',
+  );
+  const dc = h.client();
+  await launch(dc, file, { stopOnEntry: true });
+  const s = await cont(dc);
+  const st = await dc.stackTraceRequest({ threadId: s.body.threadId! });
+  const scopes = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes.filter((x) => x.name.startsWith('Device '));
+  assert.equal(scopes.length, 2);
+  let byAdapter = 0;
+  for (const scope of scopes) {
+    const want = { bus: 'nic0', wslot: scope.name.startsWith('Device nic0/01.2') ? 0x41 : 0 };
+    // As VS Code passes them: the row and its container (a Variable, or the Scope), each toDebugProtocolObject's fields.
+    type Row = { name: string; variablesReference: number; evaluateName?: string; memoryReference?: string; indexedVariables?: number };
+    const walk = async (container: Row, depth: number) => {
+      // (a table's first rows: the config space has 256)
+      const window = container.indexedVariables ? { start: 0, count: 4 } : {};
+      const rows = (await dc.variablesRequest({ variablesReference: container.variablesReference, ...window })).body.variables as Var[];
+      for (const v of rows) {
+        if (v.__vscodeVariableMenuContext !== 'vpciDevice') continue;
+        const arg = {
+          container,
+          variable: {
+            name: v.name,
+            value: v.value,
+            variablesReference: v.variablesReference,
+            evaluateName: v.evaluateName,
+            memoryReference: v.memoryReference,
+          },
+        };
+        let got = functionTarget(arg);
+        if (!got) {
+          byAdapter++;
+          got = (await dc.customRequest('vpci/functionOf', { variablesReference: rowReference(arg) })).body as typeof got;
+        }
+        assert.deepEqual(got, want, `${scope.name} … ${container.name} › ${v.name}`);
+        if (v.variablesReference && depth < 3) await walk(v, depth + 1);
+      }
+    };
+    await walk(scope, 0);
+  }
+  // Identity's rows (vendor … driver), each capability's lspci lines and the PBA's words found no function.
+  assert.ok(byAdapter >= 20, String(byAdapter));
+  // A reference that is no function's row, or is from an earlier stop, is said.
+  const locals = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes.find((x) => x.name === 'Scenario')!;
+  assert.equal(
+    await refused(dc.customRequest('vpci/functionOf', { variablesReference: locals.variablesReference })),
+    `Variables reference ${locals.variablesReference} is not a row of a PCI function`,
+  );
+  await dc.stepBackRequest({ threadId: s.body.threadId! });
+  assert.equal(
+    await refused(dc.customRequest('vpci/functionOf', { variablesReference: scopes[0]!.variablesReference })),
+    `Variables reference ${scopes[0]!.variablesReference} is from before the last stop`,
+  );
 });
 
 test('capability registers: expressions, setVariable through the masks, data breakpoints; old register names still work', async () => {

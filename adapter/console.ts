@@ -206,6 +206,15 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
         case 'thread':
           return threadId ?? 0;
       }
+      // A function by bus and slot (nic0/1.2, nic0/01.2), as the Debug Console's whole-line form takes it: in
+      // conditions, logpoints and as an argument (msix(nic0/1.2)) it was an unknown name.
+      if (name.includes('/')) {
+        const r = self.resolveFn(name);
+        const v = r && (fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined);
+        if (r && !v) throw new Error(`no function at ${name}`);
+        if (v) v.__bus = name;
+        return v;
+      }
       const bi = self.busIndex(name);
       if (bi >= 0) {
         const v = fnValue(self, bi, 0) as Record<string, Value> | undefined;

@@ -106,8 +106,9 @@ function lex(src: string): Tok[] {
       continue;
     }
     if (/[A-Za-z_$]/.test(c)) {
-      // Identifiers may contain '-' between letters (catalog ids) and '/' with a slot (nic0/00.0).
-      const m = /^[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_]+)*(?:\/[0-9a-fA-F]{1,2}\.[0-7])?/.exec(src.slice(i))!;
+      // Identifiers may contain '-' between letters (catalog ids) and '/' with a slot: nic0/00.0, nic0/1.2, or a
+      // device alone before a member (nic0/3.COMMAND, as a scenario names slot 3; `x/3` alone stays a division).
+      const m = /^[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_]+)*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7]|(?=\.[A-Za-z_$])))?/.exec(src.slice(i))!;
       out.push({ k: 'id', v: m[0], pos: start });
       i += m[0].length;
       continue;

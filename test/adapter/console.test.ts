@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, cont } from './harness';
+import { adapterTests, launch, cont, LISTINGS } from './harness';
 import { CONSOLE_COMMANDS, CONSOLE_FUNCTIONS, CONSOLE_NAMES } from '../../adapter/console';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -309,4 +309,27 @@ test("completions after a command offer what goes there: a bus after 'eject ' (a
   assert.ok((await labels('')).includes('eject'));
   // After a bus and '/', its functions' slots: it offered every top-level name (and the buses after 'eject ').
   for (const text of ['nic0/', 'eject nic0/', 'cfg16(nic1/0', 'nosuch/']) assert.deepEqual(await labels(text), text === 'nosuch/' ? [] : ['00.0'], text);
+});
+
+test('a logpoint, a condition and a function argument name a function by bus and slot as the Debug Console does', async () => {
+  const dc = h.client();
+  const out: string[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e.body.output));
+  await launch(dc, resolve('test/adapter/fixtures/two-functions.vpci'), { stopOnEntry: true });
+  // The console took nic0/1.2.VENDOR_ID as a whole line only: a logpoint, a condition and msix()/cfg16() said "unknown name 'nic0/1.2'".
+  assert.equal(await repl('nic0/1.2.VENDOR_ID'), '0x15b3');
+  const linux = join(LISTINGS, 'linux', 'pci-hyperv.c');
+  await dc.setBreakpointsRequest({
+    source: { path: linux },
+    breakpoints: [
+      { line: 69, logMessage: 'a {nic0/1.2.VENDOR_ID} b {cfg16(nic0/01.2, 0)} c {msix(nic0/1.2)[0].masked} d {nic0/0.VENDOR_ID} e {nic0/1.VENDOR_ID}' },
+      { line: 70, condition: 'nic0/1.2.VENDOR_ID == 0x15b3 && nic0/01.2.DEVICE_ID != nic0.DEVICE_ID' },
+    ],
+  });
+  const s = await cont(dc);
+  assert.equal(s.body.reason, 'breakpoint');
+  assert.equal((await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.line, 70);
+  const text = out.join('');
+  assert.match(text, /^a 0x15b3 b 0x15b3 c true d 0x8086 e <no function at nic0\/1>$/m);
+  assert.doesNotMatch(text, /could not be evaluated/);
 });

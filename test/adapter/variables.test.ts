@@ -5,10 +5,8 @@
 // own masks, and a BAR shown as sizing / unassigned / at its address.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { adapterTests, cont, launch, refused } from './harness';
 import { functionTarget, rowReference } from '../../extension/topology-model';
 
@@ -135,12 +133,7 @@ test('device commands are offered on device rows only (menu context), not on loc
 
 test('every row under a function finds that function for the context menu: by its own names, else vpci/functionOf of its container', async () => {
   // Two functions on one bus (00.0 and 01.2), so a row found under the wrong one shows.
-  const dir = mkdtempSync(join(tmpdir(), 'vpci-menu-'));
-  const file = join(dir, 'two.vpci');
-  writeFileSync(
-    file,
-    'vm {\n  host hyperv-2022\n  guest linux\n  cpus 2\n}\nbus nic0 {\n  function 0 intel-82599-vf serial 1\n  function 1.2 mellanox-cx3-vf serial 2\n}\nat 0 boot\nat 1ms driver nic0/1.2 msix 2\n',
-  );
+  const file = resolve('test/adapter/fixtures/two-functions.vpci');
   const dc = h.client();
   await launch(dc, file, { stopOnEntry: true });
   const s = await cont(dc);

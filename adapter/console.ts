@@ -2,7 +2,7 @@
 // watch and hover (registers by PCI name, MSI-X entries, the current packet),
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
-import { fnPrefix, type InspectContext } from './inspect-context';
+import type { InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
 import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
@@ -442,7 +442,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     if (r && ins.fn(r.bi, r.wslot)) return undefined;
     // A function the host took off the bus is named as such, with when (lspci lists it so).
     const b = r ? ins.m.buses[r.bi]! : undefined;
-    const left = r && b?.functions.has(r.wslot) ? `${fnPrefix(b.decl.name, r.wslot, wslotText)} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
+    // (named as typed: the console's answers say 'nic0/1.2' of a 'nic0/1.2', not 'nic0/01.2')
+    const left = r && b?.functions.has(r.wslot) ? `${t} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
     if (left && word === 'lspci') return undefined;
     return { ok: false as const, error: left ?? `no bus or function '${t}'` };
   };
@@ -513,7 +514,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
       if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
-      const pending = ejectPendingText(ins, r.bi, r.wslot, fnPrefix(ins.m.buses[r.bi]!.decl.name, r.wslot, wslotText));
+      // Named as typed, as the answer that queued it named it.
+      const pending = ejectPendingText(ins, r.bi, r.wslot, rest[0]!);
       if (pending) return { ok: false, error: pending };
       ins.m.buses[r.bi]!.eject(r.wslot);
       return { ok: true, text: `host: PCI_EJECT queued for ${rest[0]}; continue to watch the guest handle it`, changed: true };

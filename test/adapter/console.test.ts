@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, cont, LISTINGS } from './harness';
+import { adapterTests, launch, cont, refused, LISTINGS } from './harness';
 import { CONSOLE_COMMANDS, CONSOLE_FUNCTIONS, CONSOLE_NAMES } from '../../adapter/console';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -332,4 +332,13 @@ test('a logpoint, a condition and a function argument name a function by bus and
   const text = out.join('');
   assert.match(text, /^a 0x15b3 b 0x15b3 c true d 0x8086 e <no function at nic0\/1>$/m);
   assert.doesNotMatch(text, /could not be evaluated/);
+});
+
+test("the console's answers name a function as it was typed there: an eject queued for nic0/1.2 is then nic0/1.2 being ejected already", async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/two-functions.vpci'), { stopOnEntry: true });
+  await cont(dc);
+  assert.equal(await repl('eject nic0/1.2'), 'host: PCI_EJECT queued for nic0/1.2; continue to watch the guest handle it');
+  // It said 'nic0/01.2 is being ejected already' right after 'queued for nic0/1.2'.
+  assert.match(await refused(dc.evaluateRequest({ expression: 'eject nic0/1.2', context: 'repl' })), /^nic0\/1\.2 is being ejected already: /);
 });

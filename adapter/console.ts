@@ -171,6 +171,8 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       return why && own(why, name) ? `'${clip(name)}' is ${why[name]} here` : undefined;
     },
     row: (src) => (registerRow(self, src) ?? summaryRow(self, src))?.value,
+    // A bus's name may hold '-' (nvme-0); nothing else here does: a local's or register's '-' is a minus.
+    isName: (name) => self.busIndex(name.split('/')[0]!) >= 0,
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
       return name === 'now' && !(locals && own(locals, name)) && typeof v === 'number' ? formatTime(v) : undefined;
@@ -299,7 +301,7 @@ export function evaluate(
       const v = fnValue(ins, r.bi, r.wslot);
       if (v === undefined) return { ok: false, error: `no function at ${m[1]}/${m[2]}` };
       const base = scope;
-      scope = { lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
+      scope = { ...base, lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
       text = `__fn${m[3] ?? ''}`;
     }
   }

@@ -80,7 +80,11 @@ function charText(src: string, i: number): string {
   return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `'${String.fromCodePoint(cp)}'`;
 }
 
-function lex(src: string): Tok[] {
+/**
+ * `isName`: whether a name with '-' in it is one name (a bus named nvme-0); where it is not, its
+ * '-' is C's minus (pci_ring_size-1, nic0.COMMAND-1). Without it (a syntax check) every such name is one.
+ */
+function lex(src: string, isName?: (name: string) => boolean): Tok[] {
   const out: Tok[] = [];
   let i = 0;
   while (i < src.length) {
@@ -108,9 +112,17 @@ function lex(src: string): Tok[] {
     if (/[A-Za-z_$]/.test(c)) {
       // Identifiers may contain '-' between letters (catalog ids) and '/' with a slot: nic0/00.0, nic0/1.2, or a
       // device alone before a member (nic0/3.COMMAND, as a scenario names slot 3; `x/3` alone stays a division).
-      const m = /^[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_]+)*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7]|(?=\.[A-Za-z_$])))?/.exec(src.slice(i))!;
-      out.push({ k: 'id', v: m[0], pos: start });
-      i += m[0].length;
+      let name = /^[A-Za-z_$][A-Za-z0-9_$]*(?:-[A-Za-z0-9_]+)*/.exec(src.slice(i))![0];
+      if (isName && name.includes('-')) {
+        const parts = name.split('-');
+        let k = parts.length;
+        while (k > 1 && !isName(parts.slice(0, k).join('-'))) k--;
+        name = parts.slice(0, k).join('-');
+      }
+      const slot = /^\/[0-9a-fA-F]{1,2}(?:\.[0-7]|(?=\.[A-Za-z_$]))/.exec(src.slice(i + name.length));
+      if (slot) name += slot[0];
+      out.push({ k: 'id', v: name, pos: start });
+      i += name.length;
       continue;
     }
     if (c === '"' || c === "'") {
@@ -168,8 +180,8 @@ const MAX_RECURSION = 2 * MAX_DEPTH;
 /** Arguments of one call (the functions here take one to three). */
 const MAX_ARGS = 256;
 
-export function parseExpr(src: string): Node {
-  const toks = lex(src);
+export function parseExpr(src: string, isName?: (name: string) => boolean): Node {
+  const toks = lex(src, isName);
   let p = 0;
   // Each node's depth (a leaf is 1), so a chain that the parser builds in a loop is measured too.
   const depths = new WeakMap<Node, number>();
@@ -281,6 +293,8 @@ export interface ExprEnv {
   unavailable?(name: string): string | undefined;
   /** The text of the Variables row an expression names alone (a register, a field, a summary row), if it names one. */
   row?(src: string): string | undefined;
+  /** Whether a name with '-' in it is one name here (a bus named nvme-0): else its '-' is a minus. */
+  isName?(name: string): boolean;
 }
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
@@ -435,7 +449,7 @@ export function syntaxError(src: string): string | undefined {
 /** Evaluates `src`; returns a value or an error message with its column. */
 export function evaluate(src: string, env: ExprEnv): { ok: true; value: Value } | { ok: false; error: string } {
   try {
-    return { ok: true, value: evalExpr(parseExpr(src), env) };
+    return { ok: true, value: evalExpr(parseExpr(src, env.isName && ((n) => env.isName!(n))), env) };
   } catch (e) {
     if (e instanceof ExprError) return { ok: false, error: `${e.message}${e.pos !== undefined ? ` (at column ${e.pos + 1})` : ''}` };
     return { ok: false, error: e instanceof Error ? e.message : String(e) };

@@ -342,3 +342,20 @@ test("the console's answers name a function as it was typed there: an eject queu
   // It said 'nic0/01.2 is being ejected already' right after 'queued for nic0/1.2'.
   assert.match(await refused(dc.evaluateRequest({ expression: 'eject nic0/1.2', context: 'repl' })), /^nic0\/1\.2 is being ejected already: /);
 });
+
+test("a '-' after a local, a register or a name is C's minus; a bus named with '-' is still one name", async () => {
+  const dc = h.client();
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-minus-'));
+  const file = join(dir, 'minus.vpci');
+  writeFileSync(file, 'vm {\n  host hyperv-2016\n  guest freebsd\n}\nbus nic-0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\n');
+  const s = await launch(dc, file);
+  const frameId = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  const watch = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch', frameId })).body.result;
+  // Each was an unknown name ('pci_ring_size-1', 'steps-1') or "no member 'VENDOR_ID-1'".
+  assert.equal(await watch('pci_ring_size'), '0x4000');
+  assert.equal(await watch('pci_ring_size-1'), '0x3fff');
+  assert.equal(await watch('steps-1'), await watch('steps - 1'));
+  assert.equal(await watch('nic-0.VENDOR_ID-1'), '0x8085');
+  assert.equal(await watch('nic-0/0.VENDOR_ID-0x86'), '0x8000');
+  assert.equal(await watch('cfg16(nic-0, 0)-1'), '0x8085');
+});

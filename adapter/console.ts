@@ -2,7 +2,7 @@
 // watch and hover (registers by PCI name, MSI-X entries, the current packet),
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
-import type { InspectContext } from './inspect-context';
+import { fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
 import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
@@ -352,13 +352,20 @@ function registerRow(ins: InspectContext, src: string): VarNode | undefined {
  * text (DAP: evaluateName "can be evaluated … to obtain the variable's value"): they showed the
  * plain value (0x10001, an object, data 0x0 where the row shows 0x00000000). Undefined otherwise.
  */
-export function summaryRow(ins: InspectContext, src: string): VarNode | undefined {
-  const m = SUMMARY_PATH.exec(src) ?? MSIX_PATH.exec(src);
+export function summaryRow(ins: InspectContext, typed: string): VarNode | undefined {
+  const m = SUMMARY_PATH.exec(typed) ?? MSIX_PATH.exec(typed);
   const r = m ? ins.resolveFn(m[1] ?? m[2]!) : undefined;
   if (!m || !r) return undefined;
+  // The function as its rows' evaluateNames name it, however it was typed (nic0/1.2.bars is nic0/01.2.bars,
+  // nic0/0.bars nic0.bars, msix(nic0/1.2) msix("nic0/01.2")): other spellings showed the bare value.
+  const bus = ins.m.buses[r.bi]!.decl.name;
+  const fn = fnPrefix(bus, r.wslot, wslotText);
+  const msix = m[0].startsWith('msix(');
+  const head = msix ? `msix(${m[1] ?? `"${m[2]!}"`})` : m[1]!;
+  const src = (msix ? `msix(${fn === bus ? bus : `"${fn}"`})` : m[3] === 'version' ? bus : fn) + typed.slice(head.length);
   const f = ins.fn(r.bi, r.wslot);
   let top: VarNode | undefined;
-  if (m[0].startsWith('msix(')) top = f?.msix() ? msixTableNode(ins, r.bi, r.wslot, f) : undefined;
+  if (msix) top = f?.msix() ? msixTableNode(ins, r.bi, r.wslot, f) : undefined;
   else if (m[3] === 'version') top = busNode(ins, r.bi).children!().find((n) => n.evaluateName === src);
   else if (f) top = m[3] === 'bars' ? barsNode(ins, r.bi, r.wslot, f) : capsNode(ins, r.bi, r.wslot, f);
   // Down the tree along the rows whose evaluateName starts `src` (at most three levels).
@@ -375,7 +382,8 @@ export function summaryRow(ins: InspectContext, src: string): VarNode | undefine
 /** BUS[/SLOT].version | .bars[k] | .caps[.KEY] (summaryRow). */
 const SUMMARY_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)()\.(version|bars|caps)(?:\[\d+\]|\.[a-z0-9_]+)?$/;
 /** msix(BUS) | msix("BUS/SLOT") [ [i] [.data | .address & 0xffffffff | …] ], as the MSI-X table's rows name them. */
-const MSIX_PATH = /^msix\((?:([A-Za-z_][\w-]*)|"([A-Za-z_][\w-]*\/[0-9a-fA-F]{2}\.[0-7])")\)(?:\[\d+\](?:\..+)?)?$/;
+const MSIX_PATH =
+  /^msix\((?:([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)|"([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)")\)(?:\[\d+\](?:\..+)?)?$/;
 
 /** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
 const REGISTER_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$/;

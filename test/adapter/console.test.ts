@@ -359,3 +359,25 @@ test("a '-' after a local, a register or a name is C's minus; a bus named with '
   assert.equal(await watch('nic-0/0.VENDOR_ID-0x86'), '0x8000');
   assert.equal(await watch('cfg16(nic-0, 0)-1'), '0x8085');
 });
+
+test('a row shown by its Variables text is shown so however its function is spelt: nic0/1.2 as nic0/01.2, nic0/0 as nic0', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/two-functions.vpci'), { stopOnEntry: true });
+  await cont(dc);
+  const watch = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
+  // The first of each pair is the row's evaluateName; the others showed the bare value (Array(1), {index: 0x2, …}, 0x10004, 0x0).
+  for (const same of [
+    ['nic0/01.2.bars', 'nic0/1.2.bars'],
+    ['nic0/01.2.bars[0]', 'nic0/1.2.bars[0]'],
+    ['nic0/01.2.caps.msix', 'nic0/1.2.caps.msix'],
+    ['msix("nic0/01.2")', 'msix(nic0/1.2)', 'msix("nic0/1.2")'],
+    ['msix("nic0/01.2")[0].data', 'msix(nic0/1.2)[0].data'],
+    ['nic0.version', 'nic0/1.2.version'],
+    ['nic0.bars', 'nic0/0.bars', 'nic0/00.0.bars'],
+  ]) {
+    const want = await watch(same[0]!);
+    assert.doesNotMatch(want, /^Array|^\{|^0x1000[04]$/, same[0]);
+    for (const e of same.slice(1)) assert.equal(await watch(e), want, e);
+  }
+  assert.match(await watch('msix(nic0/1.2)[0].data'), /^0x[0-9a-f]{8}$/);
+});

@@ -381,6 +381,12 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         case '>=':
           return compare(av, bv) >= 0;
       }
+      // A bus divided by a device number is a slot written where the name rule does not take one (msix(nic0/3)), said as
+      // that with the form taken everywhere: the device in lspci's two hex digits and the function (it was 'left operand is not a number').
+      if (n.op === '/' && n.a.t === 'id' && n.b.t === 'num' && n.b.v <= 31n && av !== null && typeof av === 'object' && '__bus' in av) {
+        const slot = `${n.a.name}/${n.b.v.toString(16).padStart(2, '0')}.0`;
+        throw new ExprError(`'${n.a.name}/${n.b.v}': name the slot with its function here: ${slot}`, n.a.pos);
+      }
       const a = int(av, 'left operand');
       const b = int(bv, 'right operand');
       switch (n.op) {

@@ -332,6 +332,11 @@ test('a logpoint, a condition and a function argument name a function by bus and
   const text = out.join('');
   assert.match(text, /^a 0x15b3 b 0x15b3 c true d 0x8086 e <no function at nic0\/1>$/m);
   assert.doesNotMatch(text, /could not be evaluated/);
+  // A device alone where no member follows is a division by the lexer's rule: said as a slot to write whole (it was 'left operand is not a number').
+  assert.equal(
+    await refused(dc.evaluateRequest({ expression: 'msix(nic0/1)', context: 'watch' })),
+    "'nic0/1': name the slot with its function here: nic0/01.0 (at column 6)",
+  );
 });
 
 test("the console's answers name a function as it was typed there: an eject queued for nic0/1.2 is then nic0/1.2 being ejected already", async () => {

@@ -651,8 +651,10 @@ export function completions(
       if (def) return def.fields.map((f) => ({ label: f.name, type: 'property' as const }));
     }
   }
-  // After any other path and a dot (nic0.caps., hbus., msix(nic0)[0]., msg.): the fields of what the path evaluates to.
-  const path = /([A-Za-z_][\w-]*(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$/.exec(upto);
+  // After any other path and a dot (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): the fields of what the path evaluates to.
+  const path = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$/.exec(
+    upto,
+  );
   if (path || dot) {
     if (!path) return [];
     const r = evalExpr(path[1]!, env(ins, undefined, locals));

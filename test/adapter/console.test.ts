@@ -385,4 +385,9 @@ test('a row shown by its Variables text is shown so however its function is spel
     for (const e of same.slice(1)) assert.equal(await watch(e), want, e);
   }
   assert.match(await watch('msix(nic0/1.2)[0].data'), /^0x[0-9a-f]{8}$/);
+  // Completion after such a path offers its members (it offered none after nic0/1.2.caps.).
+  const members = async (text: string) => (await dc.completionsRequest({ text, column: text.length + 1 })).body.targets.map((t) => t.label);
+  assert.deepEqual(await members('nic0/1.2.caps.'), await members('nic0/01.2.caps.'));
+  assert.ok((await members('nic0/1.2.caps.')).includes('msix'));
+  assert.deepEqual(await members('nic0/1.2.caps.msix.'), ['FLAGS', 'TABLE', 'PBA']);
 });

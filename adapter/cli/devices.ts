@@ -19,7 +19,7 @@ import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText, visible } from '../../emulator/format';
 import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
 import { nodeFiles } from '../../io/node-files';
-import { DUMP_LIMIT, FileError, shownPath } from '../../io/files';
+import { DATA_LIMIT, DUMP_LIMIT, FileError, bytesText, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
 
 function pciIds(): PciIds | undefined {
@@ -41,17 +41,27 @@ function idsFile(file: string): PciIds | undefined | string {
   for (const name of file.endsWith('.gz') ? [file, file.slice(0, -3)] : [file]) {
     try {
       if (statSync(name).isDirectory()) return stop('I/O error', 0);
-      raw = readFileSync(name);
-      break;
     } catch {
-      // not there or not readable: gzopen fails too
+      continue; // not there or not reachable: gzopen fails too
+    }
+    try {
+      // Read as every other file here (io/node-files.ts): a FIFO or a device, which lspci would read
+      // for ever, and a file over the limit are said by name (ours), never read without end.
+      raw = nodeFiles.readFileSync(name, DATA_LIMIT);
+      break;
+    } catch (e) {
+      if (e instanceof FileError && e.problem !== 'missing' && e.problem !== 'denied') return `-i ${shownPath(name)}: ${e.reason}`;
+      // not readable: gzopen fails too, and lspci names devices from the hwdb alone
     }
   }
   if (!raw) return undefined;
   if (raw[0] === 0x1f && raw[1] === 0x8b) {
     try {
-      raw = gunzipSync(raw);
+      // Unpacked within the same limit: a small file that unpacks without end is refused, not unpacked.
+      raw = gunzipSync(raw, { maxOutputLength: DATA_LIMIT });
     } catch (e) {
+      if (e instanceof RangeError)
+        return `-i ${shownPath(file)}: unpacks to more than ${bytesText(DATA_LIMIT)}; files read here are limited to ${bytesText(DATA_LIMIT)}`;
       return stop(e instanceof Error && /unexpected end/i.test(e.message) ? 'unexpected end of file' : 'data error', 0);
     }
   }

@@ -159,6 +159,22 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
       err: `vpci-lab: lspci: -i ${bad}:3: Duplicate entry (lspci 3.9.0 stops there: "Duplicate entry at ${bad}, line 3")\n`,
     });
     assert.deepEqual(await run('-i', bad, '-n'), { code: 0, out: '00:00.0 0280: 15cf:0000\n', err: '' });
+    // What lspci would read without end (a device, a FIFO) or unpack without end is said by name, as
+    // every file read here is (issue 14): never read, never a hang.
+    const fifo = join(dir, 'fifo.ids');
+    spawnSync('mkfifo', [fifo]);
+    for (const [file, why] of [
+      ['/dev/zero', 'is a character device, not a file'],
+      [fifo, 'is a FIFO (named pipe), not a file'],
+    ] as const)
+      assert.deepEqual(await run('-i', file), { code: 2, out: '', err: `vpci-lab: lspci: -i ${file}: ${why}\n` });
+    const bomb = join(dir, 'bomb.ids.gz');
+    writeFileSync(bomb, gzipSync(Buffer.alloc(65 << 20), { level: 1 }));
+    assert.deepEqual(await run('-i', bomb), {
+      code: 2,
+      out: '',
+      err: `vpci-lab: lspci: -i ${bomb}: unpacks to more than 64 MiB; files read here are limited to 64 MiB\n`,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

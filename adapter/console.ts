@@ -2,7 +2,7 @@
 // watch and hover (registers by PCI name, MSI-X entries, the current packet),
 // register assignment through the guest's write path, the console commands
 // (lspci, cfg, msix, trace, eject, offer, raise), and their completions.
-import { fnPrefix, type InspectContext } from './inspect-context';
+import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
 import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
@@ -380,13 +380,14 @@ export function summaryRow(ins: InspectContext, typed: string): VarNode | undefi
 }
 
 /** BUS[/SLOT].version | .bars[k] | .caps[.KEY] (summaryRow). */
-const SUMMARY_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)()\.(version|bars|caps)(?:\[\d+\]|\.[a-z0-9_]+)?$/;
+const SUMMARY_PATH = new RegExp(String.raw`^(${FN_NAME})()\.(version|bars|caps)(?:\[\d+\]|\.[a-z0-9_]+)?$`);
 /** msix(BUS) | msix("BUS/SLOT") [ [i] [.data | .address & 0xffffffff | …] ], as the MSI-X table's rows name them. */
-const MSIX_PATH =
-  /^msix\((?:([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)|"([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)")\)(?:\[\d+\](?:\..+)?)?$/;
+const MSIX_PATH = new RegExp(String.raw`^msix\((?:(${FN_NAME})|"(${FN_NAME})")\)(?:\[\d+\](?:\..+)?)?$`);
 
 /** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
-const REGISTER_PATH = /^([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$/;
+const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$`);
+/** A path and a dot being typed (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): completion offers its members. */
+const MEMBER_PATH = new RegExp(String.raw`(${FN_NAME}(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$`);
 /** REGISTER_PATH = value ('==' is a comparison, left to the expression). */
 const ASSIGNMENT = new RegExp(`${REGISTER_PATH.source.slice(0, -1)}\\s*=(?!=)\\s*(.+)$`);
 
@@ -652,9 +653,7 @@ export function completions(
     }
   }
   // After any other path and a dot (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): the fields of what the path evaluates to.
-  const path = /([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$/.exec(
-    upto,
-  );
+  const path = MEMBER_PATH.exec(upto);
   if (path || dot) {
     if (!path) return [];
     const r = evalExpr(path[1]!, env(ins, undefined, locals));

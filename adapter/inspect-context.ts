@@ -41,6 +41,12 @@ export interface InspectContext {
   readonly hist?: StepEvents | undefined;
 }
 
+/**
+ * A function as expressions name it, as a regular expression's source: a bus, and its slot where
+ * it is not 00.0 (nic0, nic0/01.2, nic0/1.2, nic0/3); resolveFn reads it.
+ */
+export const FN_NAME = String.raw`[A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?`;
+
 /** How the debugger names a function: the bus, plus "/DD.F" when it is not slot 00.0. */
 export function fnPrefix(bus: string, wslot: number, slotText: (w: number) => string): string {
   return wslot === 0 ? bus : `${bus}/${slotText(wslot)}`;

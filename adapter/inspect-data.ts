@@ -13,7 +13,7 @@ import { REGISTERS, findField, findRegister } from '../emulator/pci/registers';
 import { wslotText } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
-import { fnPrefix, type InspectContext } from './inspect-context';
+import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
 import { accessText, capRegister, capRegisterAt, masksAt } from './inspect-registers';
 
 export type Target = DataTargetId;
@@ -44,7 +44,7 @@ export function dataTargetAtAddress(
     return { dataId: dataId(t), description: describeTarget(ctx, t) };
   }
   // "<bus>[/<slot>]:<offset>" or "<bus>[/<slot>] <offset>" — an offset in the function's config space.
-  const m = /^\s*([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\s*[: +]\s*(\S+)\s*$/.exec(name);
+  const m = CONFIG_TARGET.exec(name);
   if (!m) return undefined;
   const r = ctx.resolveFn(m[1]);
   const off = parseNumber(m[2]!);
@@ -54,9 +54,14 @@ export function dataTargetAtAddress(
   return { dataId: dataId(t), description: describeTarget(ctx, t) };
 }
 
+/** "<bus>[/<slot>]:<offset>" or "<bus>[/<slot>] <offset>". */
+const CONFIG_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\s*[: +]\s*(\S+)\s*$`);
+/** <bus>[/<slot>].[caps.KEY.]REG[.FIELD]. */
+const REGISTER_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$`);
+
 /** `nic0.COMMAND`, `nic0.COMMAND.MEMORY`, `nic0.caps.msix.FLAGS.ENABLE`, `msix(nic0)[2]` (old register spellings too). */
 export function dataTargetForExpression(ctx: InspectContext, expr: string): { dataId: string; description: string } | undefined {
-  const m = /^\s*([A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?)\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$/.exec(expr);
+  const m = REGISTER_TARGET.exec(expr);
   if (m) {
     const r = ctx.resolveFn(m[1]);
     const f = r ? ctx.fn(r.bi, r.wslot) : undefined;

@@ -165,8 +165,8 @@ export function rawByteChar(b: number): string {
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Bytes a C program wrote, as text: UTF-8 where it is valid, any other byte as its `rawByteChar`. */
-export function bytesText(b: Uint8Array): string {
+/** Bytes a C program wrote, as text: UTF-8 where it is valid, any other byte as its `rawByteChar` (textBytes undoes it). */
+export function textOfBytes(b: Uint8Array): string {
   try {
     return utf8Strict.decode(b);
   } catch {

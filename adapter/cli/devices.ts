@@ -68,7 +68,7 @@ function idsFile(file: string): PciIds | undefined | string {
   const text = new TextDecoder().decode(raw);
   // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long".
   const long = text.split('\n').findIndex((l, i, all) => {
-    const n = new TextEncoder().encode(l).length;
+    const n = Buffer.byteLength(l, 'utf8');
     return (n > 1023 || (n === 1023 && i < all.length - 1)) && !/\r/.test(l.slice(0, 1023));
   });
   const ids = loadPciIds(text);

@@ -7,7 +7,7 @@
 import { Dev, x } from './device';
 import { PCI } from './regs';
 import type { Names } from './names';
-import { bytesText, textBytes } from '../../format';
+import { textBytes, textOfBytes } from '../../format';
 
 /** One device of the dump, in lspci's order (domain, bus, device, function). */
 export interface TreeDevice {
@@ -232,7 +232,7 @@ export function lspciTree(devices: readonly TreeDevice[], names: Names, verbose:
   showBridge(host, 0);
   const all = new Uint8Array(line.out.reduce((n, l) => n + l.length, 0));
   line.out.reduce((at, l) => (all.set(l, at), at + l.length), 0);
-  return { text: bytesText(all), smashed: line.smashed };
+  return { text: textOfBytes(all), smashed: line.smashed };
 }
 
 /**

@@ -6,7 +6,8 @@
 // Linux sends RESOURCES_ASSIGNED2 from 1.2 and CREATE_INTERRUPT v1/v2/v3 for
 // 1.1 / 1.2–1.3 / 1.4; current FreeBSD RESOURCES_ASSIGNED2 and v3 only at 1.4;
 // freebsd-2016 speaks 1.1 only; hosts send BUS_RELATIONS2 only from their
-// profile's relations2From version.
+// profile's relations2From version. And, independently of the codec, every packet has the
+// size, flags and padding the real sources give it (SENT_BY_GUEST / hostPayloadSize below).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -51,6 +52,80 @@ function expected(guest: GuestModelName, v: number): { assigned: number; create:
 const ASSIGNED = [MSG.PCI_RESOURCES_ASSIGNED, MSG.PCI_RESOURCES_ASSIGNED2, MSG.PCI_RESOURCES_ASSIGNED3];
 const CREATE = [MSG.PCI_CREATE_INTERRUPT_MESSAGE, MSG.PCI_CREATE_INTERRUPT_MESSAGE2, MSG.PCI_CREATE_INTERRUPT_MESSAGE3];
 
+/**
+ * What each guest sends, from the structs its driver passes to the send call: payload bytes (sizeof the
+ * struct) and whether it asks for a completion (VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED /
+ * VMBUS_CHANPKT_FLAG_RC). Written from the sources, not from our encoders: linux
+ * drivers/pci/controller/pci-hyperv.c @ v6.12.118 (struct pci_version_request 8, pci_message 4,
+ * pci_bus_d0_entry 16, pci_child_message 8, pci_resources_assigned 148 / 2: 202, pci_create_interrupt 24 /
+ * 2: 78 / 3: 82, pci_delete_interrupt 24, pci_eject_response 12; hv_pci_bus_exit sends D0EXIT with a
+ * completion requested); freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c @ 0010132dbd24 and @ dd2e215ca93c
+ * (the same, but pci_version_request is 12 bytes and vmbus_pcib_detach sends D0EXIT without RC).
+ */
+const SENT_BY_GUEST: Record<string, [size: number, rc: boolean]> = {
+  PCI_QUERY_PROTOCOL_VERSION: [8, true],
+  PCI_QUERY_BUS_RELATIONS: [4, false],
+  PCI_BUS_D0ENTRY: [16, true],
+  PCI_QUERY_RESOURCE_REQUIREMENTS: [8, true],
+  PCI_RESOURCES_ASSIGNED: [148, true],
+  PCI_RESOURCES_ASSIGNED2: [202, true],
+  PCI_CREATE_INTERRUPT_MESSAGE: [24, true],
+  PCI_CREATE_INTERRUPT_MESSAGE2: [78, true],
+  PCI_CREATE_INTERRUPT_MESSAGE3: [82, true],
+  PCI_DELETE_INTERRUPT_MESSAGE: [24, false],
+  PCI_RESOURCES_RELEASED: [8, false],
+  PCI_EJECTION_COMPLETE: [12, false],
+  PCI_BUS_D0EXIT: [4, true],
+};
+
+function sentByGuest(guest: GuestModelName, name: string): [number, boolean] | undefined {
+  if (guest !== 'linux' && name === 'PCI_QUERY_PROTOCOL_VERSION') return [12, true];
+  if (guest !== 'linux' && name === 'PCI_BUS_D0EXIT') return [4, false];
+  return SENT_BY_GUEST[name];
+}
+
+const u32 = (b: Uint8Array, o: number) => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(o, true);
+
+/**
+ * Payload bytes of what the host sends, from the OpenVMM structs (microsoft/openvmm
+ * vm/devices/pci/vpci_protocol/src/lib.rs @ 1488a37b, repr(C)): QueryBusRelations 8 + DeviceDescription 20 each,
+ * QueryBusRelations2 8 + DeviceDescription2 28 each, PdoMessage 8 (EJECT); completions (vm/devices/pci/vpci/src/device.rs):
+ * QueryProtocolVersionReply 8, QueryResourceRequirementsReply 28, CreateInterruptReply 24, DeviceTranslateReply 136
+ * and MsiResource 16 (ASSIGNED_RESOURCES) or MsiResource2 72 (2 and 3) per listed MSI, PartialResourceList 128,
+ * `()` 0 for QUERY_BUS_RELATIONS, else a bare Status 4 — and a failure is always a bare Status.
+ */
+function hostPayloadSize(completionOf: number | undefined, payload: Uint8Array, emptyRelations: boolean): number | undefined {
+  if (completionOf === undefined) {
+    const t = u32(payload, 0);
+    if (t === MSG.PCI_BUS_RELATIONS) return 8 + 20 * u32(payload, 4);
+    if (t === MSG.PCI_BUS_RELATIONS2) return 8 + 28 * u32(payload, 4);
+    if (t === MSG.PCI_EJECT) return 8;
+    return undefined;
+  }
+  if (completionOf === MSG.PCI_QUERY_BUS_RELATIONS) return emptyRelations ? 0 : 4;
+  if (completionOf === MSG.PCI_QUERY_RESOURCE_RESOURCES) return 128;
+  if (u32(payload, 0) >> 31) return completionOf === MSG.PCI_QUERY_PROTOCOL_VERSION ? 8 : 4;
+  switch (completionOf) {
+    case MSG.PCI_QUERY_PROTOCOL_VERSION:
+      return 8;
+    case MSG.PCI_QUERY_RESOURCE_REQUIREMENTS:
+      return 28;
+    case MSG.PCI_CREATE_INTERRUPT_MESSAGE:
+    case MSG.PCI_CREATE_INTERRUPT_MESSAGE2:
+    case MSG.PCI_CREATE_INTERRUPT_MESSAGE3:
+      return 24;
+    case MSG.PCI_RESOURCES_ASSIGNED:
+    case MSG.PCI_RESOURCES_ASSIGNED2:
+    case MSG.PCI_RESOURCES_ASSIGNED3: {
+      // The count says how many MSIs were asked for; those with vector_count 0 are not listed (protocol.md §9.3).
+      const listed = Math.floor((payload.length - 136) / (completionOf === MSG.PCI_RESOURCES_ASSIGNED ? 16 : 72));
+      return 136 + Math.min(listed, u32(payload, 128)) * (completionOf === MSG.PCI_RESOURCES_ASSIGNED ? 16 : 72);
+    }
+    default:
+      return 4;
+  }
+}
+
 const guests = GUEST_MODELS.map((g) => g.name);
 const hosts = HOST_PROFILES.map((h) => h.name);
 
@@ -65,7 +140,7 @@ test('the crosscheck covers every guest model and every host profile', () => {
 for (const file of files) {
   for (const guest of guests) {
     for (const host of hosts) {
-      test(`${file} (${guest} on ${host}): every packet decodes, and the guest's messages follow the negotiated version`, () => {
+      test(`${file} (${guest} on ${host}): every packet decodes with its source's size, flags and padding, and the guest's messages follow the negotiated version`, () => {
         const l = loadScenarioFile(file, { guest, host });
         // Never skipped: a scenario the combination cannot load is a failure with its reason.
         assert.ok(l.machine, `${file} does not load as ${guest} on ${host}: ${l.errors.map((e) => e.message).join('; ')}`);
@@ -73,6 +148,7 @@ for (const file of files) {
         m.run();
         let n = 0;
         const t = m.trace;
+        const profile = hostProfile(host)!;
         const sentBy = new Map<number, number[]>();
         const relationsBy = new Map<number, number[]>();
         for (let i = 0; i < t.length; i++) {
@@ -87,6 +163,26 @@ for (const file of files) {
           assert.ok(p.ok, `event ${i}: ${!p.ok ? p.error : ''}`);
           if (!p.ok) continue;
           const what = `${file} event ${i} ${k === Ev.PacketToHost ? 'guest→host' : 'host→guest'} ${messageName(t.aAt(i)) ?? t.aAt(i)}`;
+          // The descriptor (linux include/linux/hyperv.h struct vmpacket_descriptor; openvmm vmbus_ring PacketDescriptor
+          // and its `write`): a 16-byte header (offset8 2), the length in 8-byte units, no flag but completion-requested.
+          assert.equal(p.headerLen, 16, `${what}: offset8`);
+          assert.equal(p.totalLen, bytes.length, `${what}: length8`);
+          const size =
+            k === Ev.PacketToHost
+              ? sentByGuest(guest, messageName(t.aAt(i)) ?? '')
+              : ([hostPayloadSize(p.type === 11 ? t.aAt(i) : undefined, p.payload, profile.emptyRelationsCompletion), false] as const);
+          assert.ok(size?.[0] !== undefined, `${what}: a packet the sender's source never sends`);
+          const [want, rc] = size as [number, boolean];
+          assert.equal(p.payload.length, (want + 7) & ~7, `${what}: ${want} payload bytes, padded to 8`);
+          assert.equal(p.flags, rc ? 1 : 0, `${what}: flags`);
+          // Guests pad with zeros (linux vmbus_sendpacket_getid aligned_data; freebsd vmbus_chan_send pad); so does a
+          // host whose profile says so (OpenVMM leaves the ring's bytes: HostProfile.padding 'ring').
+          if (k === Ev.PacketToHost || profile.padding === 'zeros')
+            assert.ok(
+              p.payload.subarray(want).every((x) => x === 0),
+              `${what}: zero padding`,
+            );
+          if (k === Ev.PacketToGuest && p.type === 6) assert.equal(p.transactionId, 0n, `${what}: transaction id 0`);
           if (p.type === 6) {
             const d = decodeMessage(p.payload);
             assert.ok(d.ok, `${what}: ${!d.ok ? d.error.message : ''}`);
@@ -101,7 +197,6 @@ for (const file of files) {
           n++;
         }
         if (m.buses.length) assert.ok(n > 0, 'packets were exchanged');
-        const profile = hostProfile(host)!;
         for (const b of m.buses) {
           const v = m.model.protocolVersion(b.state.sc);
           if (!v) continue; // negotiation did not succeed (a scenario that refuses versions)

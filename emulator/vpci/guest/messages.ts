@@ -6,70 +6,46 @@
 // is cross-checked against the reference decoder.
 
 import { MSG } from '../protocol';
-
-class Struct {
-  readonly b: Uint8Array;
-  private readonly v: DataView;
-  constructor(size: number) {
-    this.b = new Uint8Array(size);
-    this.v = new DataView(this.b.buffer);
-  }
-  u8(o: number, x: number): this {
-    this.b[o] = x & 0xff;
-    return this;
-  }
-  u16(o: number, x: number): this {
-    this.v.setUint16(o, x & 0xffff, true);
-    return this;
-  }
-  u32(o: number, x: number): this {
-    this.v.setUint32(o, x >>> 0, true);
-    return this;
-  }
-  u64(o: number, x: number | bigint): this {
-    this.v.setBigUint64(o, BigInt.asUintN(64, BigInt(x)), true);
-    return this;
-  }
-}
+import { Writer } from '../wire/codec';
 
 /** struct pci_version_request: FreeBSD adds a 32-bit reserved word (12 bytes); Linux sends 8. */
 export function queryProtocolVersion(version: number, opts: { reservedWord?: number } = {}): Uint8Array {
-  const s = new Struct(opts.reservedWord === undefined ? 8 : 12).u32(0, MSG.PCI_QUERY_PROTOCOL_VERSION).u32(4, version);
+  const s = new Writer(opts.reservedWord === undefined ? 8 : 12).u32(0, MSG.PCI_QUERY_PROTOCOL_VERSION).u32(4, version);
   if (opts.reservedWord !== undefined) s.u32(8, opts.reservedWord);
   return s.b;
 }
 
 /** struct pci_message: the type alone. */
 export function queryBusRelations(): Uint8Array {
-  return new Struct(4).u32(0, MSG.PCI_QUERY_BUS_RELATIONS).b;
+  return new Writer(4).u32(0, MSG.PCI_QUERY_BUS_RELATIONS).b;
 }
 
 export function d0Exit(): Uint8Array {
-  return new Struct(4).u32(0, MSG.PCI_BUS_D0EXIT).b;
+  return new Writer(4).u32(0, MSG.PCI_BUS_D0EXIT).b;
 }
 
 /** struct pci_bus_d0_entry: type, reserved, mmio_base (16 bytes). */
 export function d0Entry(mmioBase: number): Uint8Array {
-  return new Struct(16).u32(0, MSG.PCI_BUS_D0ENTRY).u64(8, mmioBase).b;
+  return new Writer(16).u32(0, MSG.PCI_BUS_D0ENTRY).u64(8, mmioBase).b;
 }
 
 /** struct pci_child_message: type, win_slot (8 bytes). */
 export function queryResourceRequirements(wslot: number): Uint8Array {
-  return new Struct(8).u32(0, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).u32(4, wslot).b;
+  return new Writer(8).u32(0, MSG.PCI_QUERY_RESOURCE_REQUIREMENTS).u32(4, wslot).b;
 }
 
 export function resourcesReleased(wslot: number): Uint8Array {
-  return new Struct(8).u32(0, MSG.PCI_RESOURCES_RELEASED).u32(4, wslot).b;
+  return new Writer(8).u32(0, MSG.PCI_RESOURCES_RELEASED).u32(4, wslot).b;
 }
 
 /** struct pci_resources_assigned: type, wslot, 6 x 20-byte ranges, msi_descriptors, reserved[4] = 148 bytes, all zero. */
 export function resourcesAssigned(wslot: number): Uint8Array {
-  return new Struct(148).u32(0, MSG.PCI_RESOURCES_ASSIGNED).u32(4, wslot).b;
+  return new Writer(148).u32(0, MSG.PCI_RESOURCES_ASSIGNED).u32(4, wslot).b;
 }
 
 /** struct pci_resources_assigned2: type, wslot, 6 x 20-byte ranges, msi_descriptor_count, reserved[70] = 202 bytes. */
 export function resourcesAssigned2(wslot: number): Uint8Array {
-  return new Struct(202).u32(0, MSG.PCI_RESOURCES_ASSIGNED2).u32(4, wslot).b;
+  return new Writer(202).u32(0, MSG.PCI_RESOURCES_ASSIGNED2).u32(4, wslot).b;
 }
 
 export interface MsiRequest {
@@ -80,13 +56,13 @@ export interface MsiRequest {
 
 /** struct pci_create_interrupt (v1): type, wslot, hv_msi_desc {vector u8, delivery u8, count u16, reserved u32, cpu_mask u64} = 24 bytes. */
 export function createInterrupt(wslot: number, d: MsiRequest & { cpuMask: bigint }): Uint8Array {
-  return new Struct(24).u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE).u32(4, wslot).u8(8, d.vector).u8(9, d.deliveryMode).u16(10, d.vectorCount).u64(16, d.cpuMask)
+  return new Writer(24).u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE).u32(4, wslot).u8(8, d.vector).u8(9, d.deliveryMode).u16(10, d.vectorCount).u64(16, d.cpuMask)
     .b;
 }
 
 /** struct pci_create_interrupt2: type, wslot, hv_msi_desc2 {vector u8, delivery u8, count u16, processor_count u16, processor_array[32] u16} = 78 bytes. */
 export function createInterrupt2(wslot: number, d: MsiRequest & { cpus: number[] }): Uint8Array {
-  const s = new Struct(78)
+  const s = new Writer(78)
     .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE2)
     .u32(4, wslot)
     .u8(8, d.vector)
@@ -99,7 +75,7 @@ export function createInterrupt2(wslot: number, d: MsiRequest & { cpus: number[]
 
 /** struct pci_create_interrupt3: type, wslot, hv_msi_desc3 {vector u32, delivery u8, reserved u8, count u16, processor_count u16, processor_array[32] u16} = 82 bytes. */
 export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[] }): Uint8Array {
-  const s = new Struct(82)
+  const s = new Writer(82)
     .u32(0, MSG.PCI_CREATE_INTERRUPT_MESSAGE3)
     .u32(4, wslot)
     .u32(8, d.vector)
@@ -116,7 +92,7 @@ export function createInterrupt3(wslot: number, d: MsiRequest & { cpus: number[]
  * `int_pkt->int_desc = *int_desc`; FreeBSD: `int_pkt->int_desc = hid->desc`).
  */
 export function deleteInterrupt(wslot: number, desc: { reserved?: number; vector_count: number; data: number; address: number }): Uint8Array {
-  return new Struct(24)
+  return new Writer(24)
     .u32(0, MSG.PCI_DELETE_INTERRUPT_MESSAGE)
     .u32(4, wslot)
     .u16(8, desc.reserved ?? 0)
@@ -127,5 +103,5 @@ export function deleteInterrupt(wslot: number, desc: { reserved?: number; vector
 
 /** struct pci_eject_response: type, wslot, status (12 bytes). */
 export function ejectionComplete(wslot: number): Uint8Array {
-  return new Struct(12).u32(0, MSG.PCI_EJECTION_COMPLETE).u32(4, wslot).b;
+  return new Writer(12).u32(0, MSG.PCI_EJECTION_COMPLETE).u32(4, wslot).b;
 }

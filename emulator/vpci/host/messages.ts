@@ -5,6 +5,7 @@
 
 import { MSG, PCI_MESSAGE_BASE } from '../protocol';
 import { Writer } from '../wire/codec';
+import { memoryResource, resourceLength, writePartialResource } from '../wire/common';
 export { Writer };
 
 export const BASE = PCI_MESSAGE_BASE;
@@ -41,14 +42,6 @@ export function statusOnly(status: number): Uint8Array {
   return new Writer(4).u32(0, status).b;
 }
 
-/** tran_int_desc (16 bytes): reserved u16, vector_count u16, data u32, address u64. */
-export function writeTranIntDesc(w: Writer, o: number, d: { vectorCount: number; data: number; address: number }): void {
-  w.u16(o, 0)
-    .u16(o + 2, d.vectorCount)
-    .u32(o + 4, d.data)
-    .u64(o + 8, d.address);
-}
-
 /** Decoded hv_msi_desc v1/v2/v3 (protocol.md §2.3). */
 export interface MsiDesc {
   vector: number;
@@ -77,45 +70,20 @@ export function readMsiDesc(r: Reader, o: number, ver: 1 | 2 | 3): MsiDesc {
     : { vector: r.u32(o), deliveryMode: r.u8(o + 4), vectorCount: r.u16(o + 6), cpus, cpuCount: count };
 }
 
-/** Partial resource descriptor types and flags (protocol.md §2.3; Windows CM_PARTIAL_RESOURCE_DESCRIPTOR). */
-export const CM_RESOURCE_TYPE_MEMORY = 3;
-export const CM_RESOURCE_TYPE_MEMORY_LARGE = 7;
-export const CM_RESOURCE_MEMORY_LARGE_40 = 0x200;
-export const CM_RESOURCE_MEMORY_LARGE_48 = 0x400;
-export const CM_RESOURCE_MEMORY_LARGE_64 = 0x800;
-
 export type MmioRange = { start: bigint; length: bigint } | null | { error: string };
 
-/** One 20-byte partial resource descriptor → memory range, null for "no resource", or InvalidMmio. */
+/**
+ * One 20-byte partial resource descriptor → memory range, null for "no resource", or InvalidMmio (protocol.md §2.3;
+ * OV-D `MmioResource::from_protocol`), by the codec's reading of the length (wire/common.ts resourceLength).
+ */
 export function readResource(r: Reader, o: number): MmioRange {
-  const type = r.u8(o);
-  const flags = r.u16(o + 2);
-  const start = r.u64(o + 4);
-  const len = BigInt(r.u32(o + 12));
-  if (type === CM_RESOURCE_TYPE_MEMORY) return len === 0n ? null : { start, length: len };
-  if (type === CM_RESOURCE_TYPE_MEMORY_LARGE) {
-    const shift = flags & CM_RESOURCE_MEMORY_LARGE_40 ? 8n : flags & CM_RESOURCE_MEMORY_LARGE_48 ? 16n : flags & CM_RESOURCE_MEMORY_LARGE_64 ? 32n : -1n;
-    if (shift < 0n) return { error: 'InvalidMmio: MEMORY_LARGE descriptor without a LARGE flag' };
-    return len === 0n ? null : { start, length: len << shift };
-  }
-  return null;
+  const d = { type: r.u8(o), shareDisposition: 0, flags: r.u16(o + 2), start: r.u64(o + 4), length: r.u32(o + 12) };
+  const len = resourceLength(d);
+  if (len === undefined) return { error: 'InvalidMmio: MEMORY_LARGE descriptor without a LARGE flag' };
+  return len === 0n ? null : { start: d.start, length: len };
 }
 
-/** Encodes a memory range as OpenVMM does (protocol.md §2.3): MEMORY below 4 GiB lengths, else MEMORY_LARGE with the smallest shift. */
+/** Writes a memory range as OpenVMM does (OV-D `MmioResource::to_protocol`; wire/common.ts memoryResource). */
 export function writeResource(w: Writer, o: number, start: bigint, len: bigint): void {
-  if (len === 0n) return;
-  let type = CM_RESOURCE_TYPE_MEMORY;
-  let flags = 0;
-  let shift = 0n;
-  if (len >= 1n << 32n) {
-    type = CM_RESOURCE_TYPE_MEMORY_LARGE;
-    if (len < 1n << 40n) [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_40, 8n];
-    else if (len < 1n << 48n) [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_48, 16n];
-    else [flags, shift] = [CM_RESOURCE_MEMORY_LARGE_64, 32n];
-  }
-  w.u8(o, type)
-    .u8(o + 1, 0)
-    .u16(o + 2, flags)
-    .u64(o + 4, start)
-    .u32(o + 12, Number(((len - 1n) >> shift) + 1n));
+  writePartialResource(w, o, memoryResource(start, len));
 }

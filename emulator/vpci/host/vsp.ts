@@ -26,7 +26,8 @@ import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
 import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
-import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, writeTranIntDesc, type MsiDesc } from './messages';
+import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, type MsiDesc } from './messages';
+import { writeTranIntDesc } from '../wire/common';
 import { encodeMessage, type FunctionDescription2 } from '../wire';
 import { MSG, messageLabel } from '../protocol';
 import { formatTime } from '../../format';
@@ -680,7 +681,7 @@ export class VpciHost {
     // smallest type that holds the length; a range of another type or of length 0 is all zeros.
     for (const g of ranges) writeResource(w, 8 + 20 * g.index, g.start, g.length);
     w.u32(128, count);
-    mapped.forEach((m, i) => writeTranIntDesc(w, 136 + i * outSlot, m));
+    mapped.forEach((m, i) => writeTranIntDesc(w, 136 + i * outSlot, { vectorCount: m.vectorCount, data: m.data, address: BigInt(m.address) }));
     if (rc) this.complete(type, txid, w.b);
   }
 
@@ -702,7 +703,7 @@ export class VpciHost {
     if (m.vectorCount !== 0) {
       const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });
       if (!res.ok) throw new PacketError(res.reason, res.status);
-      writeTranIntDesc(out, 8, { vectorCount: m.vectorCount, data: res.data, address: res.address });
+      writeTranIntDesc(out, 8, { vectorCount: m.vectorCount, data: res.data, address: BigInt(res.address) });
     }
     if (rc) this.complete(type, txid, out.b);
   }

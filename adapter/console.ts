@@ -7,7 +7,7 @@ import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
 import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
 import { busNode, msixTableNode } from './inspect-tree';
-import { MSG, wslotText } from '../emulator/vpci/protocol';
+import { MSG, parseSlotName, slotName, wslotEncode } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
 import { msixEntry } from '../emulator/machine/device-view';
 import { catalogIds } from '../emulator/pci/catalog';
@@ -59,6 +59,7 @@ function columns(rows: readonly (readonly [string, string])[], indent = '  '): s
 export function helpText(): string {
   const expr: [string, string][] = [
     ['<bus>.<REGISTER>', 'a register by its pci_regs.h name: nic0.COMMAND, nic0/01.0.BASE_ADDRESS_0 (BAR0 works too)'],
+    ['<bus>/DD.F', "another slot's function as a scenario names it, device in decimal: nic0/16.1 (lspci's 10.1); a hex device needs a letter: nic0/0a.0"],
     ['<bus>.<REGISTER>.<field>', 'a field of it: nic0.COMMAND.MEMORY, nic0.STATUS.CAP_LIST'],
     ['<bus>.caps.<cap>.<REGISTER>', 'a capability register: nic0.caps.msix.FLAGS.ENABLE'],
     ['<bus>.bars, .msix, .version, .state', "the function's BARs, MSI-X table, vPCI version, bus state"],
@@ -141,11 +142,24 @@ export function resolveFn(ins: InspectContext, v: Value, slot?: Value): { bi: nu
   let wslot = 0;
   if (typeof slot === 'number') wslot = slot;
   else if (s) {
-    const m = /^([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(s);
-    if (!m) return undefined;
-    wslot = (parseInt(m[1]!, 16) & 0x1f) | (Number(m[2] ?? 0) << 5);
+    const w = parseSlotName(s);
+    if (w === undefined) return undefined;
+    wslot = w;
   }
   return { bi, wslot };
+}
+
+/**
+ * Why `name` (nic0/10.1) names no function: and where lspci's reading of its digits (device 0x10) names one,
+ * that one, as the debugger names it: a slot's digits are decimal here, as a scenario reads them.
+ */
+function noFunctionText(ins: InspectContext, name: string, text: string): string {
+  const [bus, s] = name.split('/');
+  const m = /^(\d{2})(?:\.([0-7]))?$/.exec(s ?? '');
+  const lspciDevice = m ? parseInt(m[1]!, 16) : 32;
+  const bi = ins.busIndex(bus!);
+  const w = wslotEncode(lspciDevice, Number(m?.[2] ?? 0));
+  return lspciDevice < 32 && bi >= 0 && ins.fn(bi, w) ? `${text} (a slot's device is decimal, as in a scenario: lspci's ${s} is ${bus}/${slotName(w)})` : text;
 }
 
 export function env(ins: InspectContext, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
@@ -213,7 +227,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       if (name.includes('/')) {
         const r = self.resolveFn(name);
         const v = r && (fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined);
-        if (r && !v) throw new Error(`no function at ${name}`);
+        if (r && !v) throw new Error(noFunctionText(self, name, `no function at ${name}`));
         if (v) v.__bus = name;
         return v;
       }
@@ -299,7 +313,7 @@ export function evaluate(
     const r = ins.resolveFn(`${m[1]}/${m[2]}`);
     if (r) {
       const v = fnValue(ins, r.bi, r.wslot);
-      if (v === undefined) return { ok: false, error: `no function at ${m[1]}/${m[2]}` };
+      if (v === undefined) return { ok: false, error: noFunctionText(ins, `${m[1]}/${m[2]}`, `no function at ${m[1]}/${m[2]}`) };
       const base = scope;
       scope = { ...base, lookup: (n) => (n === '__fn' ? v : base.lookup(n)) };
       text = `__fn${m[3] ?? ''}`;
@@ -359,7 +373,7 @@ export function summaryRow(ins: InspectContext, typed: string): VarNode | undefi
   // The function as its rows' evaluateNames name it, however it was typed (nic0/1.2.bars is nic0/01.2.bars,
   // nic0/0.bars nic0.bars, msix(nic0/1.2) msix("nic0/01.2")): other spellings showed the bare value.
   const bus = ins.m.buses[r.bi]!.decl.name;
-  const fn = fnPrefix(bus, r.wslot, wslotText);
+  const fn = fnPrefix(bus, r.wslot);
   const msix = m[0].startsWith('msix(');
   const head = msix ? `msix(${m[1] ?? `"${m[2]!}"`})` : m[1]!;
   const src = (msix ? `msix(${fn === bus ? bus : `"${fn}"`})` : m[3] === 'version' ? bus : fn) + typed.slice(head.length);
@@ -456,7 +470,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     // (named as typed: the console's answers say 'nic0/1.2' of a 'nic0/1.2', not 'nic0/01.2')
     const left = r && b?.functions.has(r.wslot) ? `${t} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
     if (left && word === 'lspci') return undefined;
-    return { ok: false as const, error: left ?? `no bus or function '${t}'` };
+    return { ok: false as const, error: left ?? noFunctionText(ins, t, `no bus or function '${t}'`) };
   };
   if (word === 'lspci' || word === 'cfg' || word === 'msix' || word === 'eject' || word === 'raise') {
     const miss = nothing(word === 'lspci' ? rest.find((x) => !x.startsWith('-')) : rest[0]);
@@ -665,7 +679,7 @@ export function completions(
   if (slash) {
     const bi = ins.busIndex(slash[1]!);
     const b = ins.m.buses[bi];
-    return b ? [...b.functions.keys()].filter((w) => b.onBus(w)).map((w) => ({ label: wslotText(w), type: 'property' as const })) : [];
+    return b ? [...b.functions.keys()].filter((w) => b.onBus(w)).map((w) => ({ label: slotName(w), type: 'property' as const })) : [];
   }
   const out: { label: string; type?: 'function' | 'variable' | 'property' | 'keyword' | 'module' }[] = [];
   // A command's words: its bus (lspci, cfg, msix, eject, raise), the device an offer brings; nothing

@@ -9,6 +9,7 @@
 // `cfg32(nic0, 0x10)` and `msix(nic0)[2].data`, and the current packet `msg`.
 // Nothing is ever evaluated as JavaScript.
 import { clip } from '../emulator/format';
+import { slotName } from '../emulator/vpci/protocol';
 
 export type Value = number | bigint | string | boolean | null | undefined | Value[] | { [k: string]: Value } | ((...args: Value[]) => Value);
 
@@ -382,9 +383,9 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
           return compare(av, bv) >= 0;
       }
       // A bus divided by a device number is a slot written where the name rule does not take one (msix(nic0/3)), said as
-      // that with the form taken everywhere: the device in lspci's two hex digits and the function (it was 'left operand is not a number').
+      // that with the form taken everywhere: the device (decimal, as a scenario's nic0/10) and the function (it was 'left operand is not a number').
       if (n.op === '/' && n.a.t === 'id' && n.b.t === 'num' && n.b.v <= 31n && av !== null && typeof av === 'object' && '__bus' in av) {
-        const slot = `${n.a.name}/${n.b.v.toString(16).padStart(2, '0')}.0`;
+        const slot = `${n.a.name}/${slotName(Number(n.b.v))}`;
         throw new ExprError(`'${n.a.name}/${n.b.v}': name the slot with its function here: ${slot}`, n.a.pos);
       }
       const a = int(av, 'left operand');

@@ -6,6 +6,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import type { PciIds } from '../emulator/pci/pci-ids';
 import type { Value } from './expr';
+import { slotName } from '../emulator/vpci/protocol';
 
 /** What the inspector reads of the step log: the trace events each step recorded. */
 export interface StepEvents {
@@ -43,11 +44,11 @@ export interface InspectContext {
 
 /**
  * A function as expressions name it, as a regular expression's source: a bus, and its slot where
- * it is not 00.0 (nic0, nic0/01.2, nic0/1.2, nic0/3); resolveFn reads it.
+ * it is not 00.0 (nic0, nic0/01.2, nic0/1.2, nic0/3, lspci's nic0/0a.0); resolveFn reads it (parseSlotName).
  */
 export const FN_NAME = String.raw`[A-Za-z_][\w-]*(?:\/[0-9a-fA-F]{1,2}(?:\.[0-7])?)?`;
 
-/** How the debugger names a function: the bus, plus "/DD.F" when it is not slot 00.0. */
-export function fnPrefix(bus: string, wslot: number, slotText: (w: number) => string): string {
-  return wslot === 0 ? bus : `${bus}/${slotText(wslot)}`;
+/** How the debugger names a function: the bus, plus "/DD.F" (slotName: decimal, as a scenario reads it) when it is not slot 00.0. */
+export function fnPrefix(bus: string, wslot: number): string {
+  return wslot === 0 ? bus : `${bus}/${slotName(wslot)}`;
 }

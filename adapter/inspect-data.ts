@@ -10,7 +10,7 @@ import type { Machine } from '../emulator/machine/machine';
 import type { Trace } from '../emulator/runtime/trace';
 import { isWindowChange } from './trace-keep';
 import { REGISTERS, findField, findRegister } from '../emulator/pci/registers';
-import { wslotText } from '../emulator/vpci/protocol';
+import { slotName } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
 import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
@@ -95,7 +95,7 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
  */
 export function describeTarget(ctx: InspectContext, t: Target): string {
   if (t.kind === 'gpa') return `guest-physical ${t.width === 1 ? hex(t.address) : `${hex(t.address)}..${hex(t.address + t.width - 1)}`}`;
-  const where = fnPrefix(t.bus, t.wslot, wslotText);
+  const where = fnPrefix(t.bus, t.wslot);
   if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}`;
   const bi = ctx.busIndex(t.bus);
   const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
@@ -139,10 +139,10 @@ export function targetNeverPresent(ctx: InspectContext, t: Target, shown: (name:
   }
   if (!known) return `this scenario has no bus named ${shown(t.bus)}`;
   if (!slots.has(t.wslot))
-    return `bus ${t.bus} never has a function at ${wslotText(t.wslot)} in this scenario (it has ${
+    return `bus ${t.bus} never has a function at ${slotName(t.wslot)} in this scenario (it has ${
       [...slots]
         .sort((a, b) => a - b)
-        .map(wslotText)
+        .map(slotName)
         .join(', ') || 'none'
     })`;
   return undefined;
@@ -253,7 +253,7 @@ export function placesAt(m: Machine, address: number, width: number): string[] {
         const off = Math.max(address, bar.address) - bar.address;
         const what = msixPart(f.msix(), bar.index, off, Math.min(end, bar.address + bar.size) - bar.address - off);
         out.push(
-          `${fnPrefix(name, wslot, wslotText)} BAR ${bar.index} + ${hex(off)}${what ? `: ${what}` : ''}${bar.decoding ? '' : ' (not decoding: Memory Space is off)'}`,
+          `${fnPrefix(name, wslot)} BAR ${bar.index} + ${hex(off)}${what ? `: ${what}` : ''}${bar.decoding ? '' : ' (not decoding: Memory Space is off)'}`,
         );
       }
     }
@@ -310,7 +310,7 @@ function accessPlace(m: Machine, ev: number): string {
   const tr = m.trace;
   const b = m.buses[tr.busAt(ev)];
   if (!b) return 'a bus no longer there';
-  const fn = fnPrefix(b.decl.name, tr.aAt(ev), wslotText);
+  const fn = fnPrefix(b.decl.name, tr.aAt(ev));
   if (tr.kindAt(ev) === Ev.BarAccess) {
     const what = msixPart(b.functions.get(tr.aAt(ev))?.msix(), tr.bAt(ev), tr.cAt(ev), (tr.get(ev).blob as BarAccessDetail).size);
     return `${fn} BAR ${tr.bAt(ev)} + ${hex(tr.cAt(ev))}${what ? ` (${what})` : ''}`;

@@ -8,7 +8,6 @@ import type { PciFunction } from '../emulator/pci/function';
 import { barText, type BarInfo } from '../emulator/pci/bars';
 import { walkCapabilities } from '../emulator/pci/capabilities';
 import { accessOf, capabilityDef, fieldMask, fieldValue, lspciLines, type FieldAccess, type RegisterDef } from '../emulator/pci/caps/index';
-import { wslotText } from '../emulator/vpci/protocol';
 import { dataId } from './breakpoints';
 import type { InspectContext } from './inspect-context';
 import { fnPrefix } from './inspect-context';
@@ -121,7 +120,7 @@ export const DEVICE_MENU = 'vpciDevice';
 
 export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
-  const prefix = fnPrefix(bus, wslot, wslotText);
+  const prefix = fnPrefix(bus, wslot);
   const name = (x: BarInfo): string => (x.kind === 'rom' ? 'ROM' : `BAR${x.index}`);
   const bars = f.bars();
   return {
@@ -167,7 +166,7 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
 /** Each capability of the function with its object's summary, registers and lspci lines. */
 export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
-  const prefix = fnPrefix(bus, wslot, wslotText);
+  const prefix = fnPrefix(bus, wslot);
   const cfg = f.config.peek() as Uint8Array;
   const walk = walkCapabilities(cfg.subarray(0, f.sourceLength));
   const keys = capabilityKeys(walk.capabilities);

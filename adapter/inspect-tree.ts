@@ -4,7 +4,7 @@
 import type { PciFunction } from '../emulator/pci/function';
 import { REGISTERS } from '../emulator/pci/registers';
 import { Ev } from '../emulator/vpci/events';
-import { messageName, versionText, wslotText } from '../emulator/vpci/protocol';
+import { messageName, versionText, slotName, wslotText } from '../emulator/vpci/protocol';
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { functionIds, msixEntry } from '../emulator/machine/device-view';
 import { dataId } from './breakpoints';
@@ -20,8 +20,8 @@ import { DEVICE_MENU, barsNode, capsNode, registerNode } from './inspect-registe
 function functionsText(b: InspectContext['m']['buses'][number]): string {
   const slots = [...b.functions.keys()];
   const on = slots.filter((w) => b.onBus(w));
-  const gone = slots.filter((w) => !b.onBus(w)).map((w) => `${wslotText(w)} gone (unplugged or ejected)`);
-  return [on.map((w) => wslotText(w)).join(', ') || 'none', ...gone].join('; ');
+  const gone = slots.filter((w) => !b.onBus(w)).map((w) => `${slotName(w)} gone (unplugged or ejected)`);
+  return [on.map((w) => slotName(w)).join(', ') || 'none', ...gone].join('; ');
 }
 
 export function busNode(ctx: InspectContext, bi: number): VarNode {
@@ -70,7 +70,7 @@ export function busNode(ctx: InspectContext, bi: number): VarNode {
 export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarNode {
   const b = ctx.m.buses[bi]!;
   const bus = b.decl.name;
-  const prefix = fnPrefix(bus, wslot, wslotText);
+  const prefix = fnPrefix(bus, wslot);
   return {
     name: prefix,
     value: ctx.title(bi, wslot),
@@ -117,7 +117,7 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
   const dev = ids?.deviceName(id.vendorId, id.deviceId);
   const sub = ids?.subsystemName(id.vendorId, id.deviceId, id.subsystemVendorId, id.subsystemId);
   const cls = ids?.className(id.classCode >>> 16, (id.classCode >>> 8) & 0xff);
-  const prefix = fnPrefix(ctx.m.buses[bi]!.decl.name, wslot, wslotText);
+  const prefix = fnPrefix(ctx.m.buses[bi]!.decl.name, wslot);
   const row = (name: string, value: string, reg?: string): VarNode => ({
     name,
     value,
@@ -135,7 +135,7 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
       row('subsystem', `${ctx.num(id.subsystemVendorId, 4)}:${ctx.num(id.subsystemId, 4)}${sub ? ` ${sub}` : ''}`),
       row('class', `${ctx.num(id.classCode, 6)}${cls ? ` ${cls}` : ''}`),
       row('revision', ctx.num(id.revision, 2), 'REVISION_ID'),
-      row('slot', `${wslotText(wslot)} (win_slot ${ctx.num(wslot)})`),
+      row('slot', `${slotName(wslot)} (${slotName(wslot) === wslotText(wslot) ? '' : `lspci ${wslotText(wslot)}, `}win_slot ${ctx.num(wslot)})`),
       row('driver', ctx.m.driverNameFor(id.vendorId, id.deviceId)),
     ],
   };
@@ -144,7 +144,7 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
 /** pci_regs.h names of an MSI-X table entry's dwords (PCI_MSIX_ENTRY_*). */
 export function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
-  const prefix = fnPrefix(bus, wslot, wslotText);
+  const prefix = fnPrefix(bus, wslot);
   const mx = f.msix()!;
   const size = mx.tableSize;
   const fn = prefix === bus ? bus : `"${prefix}"`;
@@ -231,7 +231,7 @@ export function interruptsNode(ctx: InspectContext): VarNode {
         for (const [w] of b.functions) {
           const entries = m.remapper.entriesFor(b.index, w);
           out.push({
-            name: `${b.decl.name}/${wslotText(w)} host remapping`,
+            name: `${b.decl.name}/${slotName(w)} host remapping`,
             value: `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`,
             children: () =>
               entries.map((e, i) => ({
@@ -258,7 +258,7 @@ export function interruptsNode(ctx: InspectContext): VarNode {
         page: (s, c) =>
           d.slice(s, s + c).map((x, i) => ({
             name: `[${s + i}]`,
-            value: `${m.buses[x.bus]?.decl.name}/${wslotText(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}`,
+            value: `${m.buses[x.bus]?.decl.name}/${slotName(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}`,
           })),
       });
       return out;

@@ -9,7 +9,7 @@ import { clip } from '../emulator/format';
 import type { Machine } from '../emulator/machine/machine';
 import type { PciFunction } from '../emulator/pci/function';
 import { indexPciIds, type PciIds, type PciIdsPieces } from '../emulator/pci/pci-ids';
-import { messageByName, messageName, wslotText } from '../emulator/vpci/protocol';
+import { messageByName, messageName, slotName } from '../emulator/vpci/protocol';
 import { DEVICE_ID, VENDOR_ID } from '../emulator/pci/registers';
 import { evaluate, type ExprEnv, type Value } from './expr';
 import type { DataBp } from './breakpoints';
@@ -68,7 +68,7 @@ export class Inspector implements InspectContext {
   }
 
   slotText(wslot: number): string {
-    return wslotText(wslot);
+    return slotName(wslot);
   }
 
   title(bus: number, wslot: number): string {

@@ -47,7 +47,7 @@ import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
 import { counted, formatTime, grouped } from '../emulator/format';
-import { wslotText } from '../emulator/vpci/protocol';
+import { slotName } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 import { checkExpectations, ExpectPast, type ExpectResult } from '../emulator/machine/expect';
 import type { Expectation } from '../emulator/scenario/ast';
@@ -2747,7 +2747,7 @@ export class VpciDebugSession extends DebugSession {
         if (a.bus !== undefined) {
           const b = rt.m.busByName(a.bus);
           if (!b && !rt.m.buses.some((x) => x.decl.name === a.bus)) throw new Error(`No bus ${shortName(a.bus)}`);
-          if (b && a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${wslotText(a.wslot)}`);
+          if (b && a.wslot !== undefined && !b.functions.has(a.wslot)) throw new Error(`Bus ${a.bus} has no function at ${slotName(a.wslot)}`);
         }
         return { text: ins.lspci(a.bus, a.wslot, { verbose: a.verbose !== false, hex: a.hex ? 4 : 0 }) };
       },
@@ -2760,12 +2760,10 @@ export class VpciDebugSession extends DebugSession {
         // the console's eject says: the host was asked anyway and logged a protocol error into the run.
         if (!b.onBus(wslot))
           throw new Error(
-            b.functions.has(wslot)
-              ? `${fnPrefix(a.bus, wslot, wslotText)} ${leftBusText(ins, b.index, wslot)}`
-              : `Bus ${a.bus} has no function at ${wslotText(wslot)}`,
+            b.functions.has(wslot) ? `${fnPrefix(a.bus, wslot)} ${leftBusText(ins, b.index, wslot)}` : `Bus ${a.bus} has no function at ${slotName(wslot)}`,
           );
         // One eject at a time, as the console's: a second PCI_EJECT went to the guest while the first was pending.
-        const pending = ejectPendingText(ins, b.index, wslot, fnPrefix(a.bus, wslot, wslotText));
+        const pending = ejectPendingText(ins, b.index, wslot, fnPrefix(a.bus, wslot));
         if (pending) throw new Error(pending);
         b.eject(wslot);
         rt.h.truncateFuture();

@@ -6,7 +6,7 @@ import { fnPrefix, type InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
 import { decodeLspci } from '../emulator/pci/lspci-decode';
 import { formatTime } from '../emulator/format';
-import { messageName, statusText, versionText, wslotText } from '../emulator/vpci/protocol';
+import { messageName, statusText, versionText, slotName } from '../emulator/vpci/protocol';
 import { describePacket, describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { msixEntry, functionIds } from '../emulator/machine/device-view';
 import { describeEvent } from '../emulator/machine/transcript';
@@ -104,7 +104,7 @@ export function topology(ins: InspectContext): TopologyResponse {
           const entries = ins.m.remapper.entriesFor(b.index, wslot);
           return {
             wslot,
-            slot: wslotText(wslot),
+            slot: slotName(wslot),
             title: ins.title(b.index, wslot),
             vendorId: id.vendorId,
             deviceId: id.deviceId,
@@ -243,7 +243,7 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
       // Off the bus (unplugged, ejected), a function answers nothing: the guest's lspci would not list
       // it. Its last bytes are not decoded as if it were there; one line says when it left.
       if (!b.onBus(w)) {
-        out.push(`${address} ${fnPrefix(b.decl.name, w, wslotText)} ${leftBusText(ins, b.index, w)}`);
+        out.push(`${address} ${fnPrefix(b.decl.name, w)} ${leftBusText(ins, b.index, w)}`);
         continue;
       }
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
@@ -312,7 +312,7 @@ export function packetIndex(ins: InspectContext): PacketIndex {
       x.all.push(i);
       const r = x.run.get(bus);
       if (r && r.count) {
-        x.cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => wslotText(w)).join(', ') });
+        x.cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => slotName(w)).join(', ') });
         x.run.delete(bus);
       }
     }

@@ -4,6 +4,7 @@
 import { type TopologyBus, type TopologyFunction, type TopologyResponse } from '../adapter/protocol';
 import { hex } from '../emulator/format';
 import { barText } from '../emulator/pci/bars';
+import { parseSlotName } from '../emulator/vpci/protocol';
 
 export type TopologyNode =
   | { kind: 'bus'; bus: TopologyBus }
@@ -58,7 +59,7 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
   }
   // Variables context menu: { container, variable: DebugProtocol.Variable }. The adapter's
   // evaluateNames start with the function: `nic0.BAR0` (wslot 0) or `nic0/01.2.BAR0`
-  // (device 01, function 2, as emulator/vpci/protocol.ts wslotText prints it), or name it as a
+  // (device 1, function 2, as emulator/vpci/protocol.ts slotName prints it), or name it as a
   // function's argument: `msix(nic0)[3]`, `msix("nic0/01.2")` (the MSI-X table's rows).
   // A row without an evaluateName (a group such as Identity or MSI-X PBA, a config-space line) is
   // placed by its memory reference (cfg/nic0/0, bar/nic0/0/3), or by its container's: a row, or
@@ -66,7 +67,8 @@ export function functionTarget(arg: unknown): { bus: string; wslot: number } | u
   type Row = { evaluateName?: string; memoryReference?: string; name?: string } | undefined;
   for (const v of [a.variable as Row, a.container as Row]) {
     const m = /^(?:[A-Za-z_]\w*\(\s*"?|Device )?([A-Za-z_][\w-]*)(?:\/([0-9a-f]{2})\.([0-7]))?(?:\.|:|$|"?\s*[),\]])/i.exec(v?.evaluateName ?? v?.name ?? '');
-    if (m && (v?.evaluateName || v?.name?.startsWith('Device '))) return { bus: m[1]!, wslot: m[2] ? winSlot(parseInt(m[2], 16), Number(m[3])) : 0 };
+    const wslot = m?.[2] ? parseSlotName(`${m[2]}.${m[3]!}`) : 0;
+    if (m && wslot !== undefined && (v?.evaluateName || v?.name?.startsWith('Device '))) return { bus: m[1]!, wslot };
     const r = /^(?:cfg|bar)\/([\w-]+)\/(\d+)/.exec(v?.memoryReference ?? '');
     if (r) return { bus: r[1]!, wslot: Number(r[2]) };
   }
@@ -78,12 +80,4 @@ export function rowReference(arg: unknown): number | undefined {
   const a = (arg ?? {}) as { container?: { variablesReference?: unknown }; variable?: { variablesReference?: unknown } };
   const ref = [a.container?.variablesReference, a.variable?.variablesReference].find((r) => typeof r === 'number' && r > 0);
   return ref as number | undefined;
-}
-
-/**
- * The wire slot number of device `dev`, function `fn`: bits 0-4 device, bits 5-7
- * function (union win_slot_encoding in torvalds/linux drivers/pci/controller/pci-hyperv.c).
- */
-export function winSlot(dev: number, fn: number): number {
-  return (dev & 0x1f) | ((fn & 0x7) << 5);
 }

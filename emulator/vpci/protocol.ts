@@ -207,7 +207,29 @@ export function devfnToWslot(devfn: number): number {
   return ((devfn >>> 3) & 0x1f) | ((devfn & 7) << 5);
 }
 
-/** "00.0" style text (device.function) of a win_slot; reserved bits shown if set. */
+/**
+ * A function's slot as the scenario language reads it (docs/scenario-language.md, Slots: `N` or `D.F`,
+ * decimal) and the debugger names it after a bus (nic0/16.1): the device in decimal, two digits, then
+ * the function. Ours; lspci's form (wslotText) has the device in hex, so its "10.1" is this "16.1".
+ */
+export function slotName(w: number): string {
+  const { device, fn } = wslotDecode(w);
+  return `${String(device).padStart(2, '0')}.${fn}`;
+}
+
+/**
+ * The win_slot a slot written after a bus names (the part after `nic0/`), or undefined: `10` and `10.1`
+ * are device 10, as a scenario reads them; a device with a hex letter (`0a.0`, `1f`) is lspci's hex,
+ * which no scenario slot spells, so lspci's `DD.F` still works where it cannot be read two ways. Ours.
+ */
+export function parseSlotName(s: string): number | undefined {
+  const m = /^([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(s);
+  if (!m) return undefined;
+  const device = parseInt(m[1]!, /^\d+$/.test(m[1]!) ? 10 : 16);
+  return device > 31 ? undefined : wslotEncode(device, Number(m[2] ?? 0));
+}
+
+/** "00.0" style text (device.function) of a win_slot, as lspci prints it (hex device); reserved bits shown if set. */
 export function wslotText(w: number): string {
   const { device, fn } = wslotDecode(w);
   const base = `${device.toString(16).padStart(2, '0')}.${fn}`;

@@ -391,3 +391,43 @@ test('a row shown by its Variables text is shown so however its function is spel
   assert.ok((await members('nic0/1.2.caps.')).includes('msix'));
   assert.deepEqual(await members('nic0/1.2.caps.msix.'), ['FLAGS', 'TABLE', 'PBA']);
 });
+
+test("a slot's text names the same function in the Debug Console as in the scenario: nic0/10 is device 10, nic0/16.1 device 16; lspci's hex with a letter still works", async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/slot-ten.vpci'), { stopOnEntry: true });
+  await cont(dc);
+  // The scenario's `function 10 mellanox-cx3-vf` and `function 16.1 intel-82599-vf`: nic0/10 read as lspci's hex (device 16)
+  // was 'no function at nic0/10', and nic0/10.1 was the scenario's 16.1.
+  for (const e of ['nic0/10.VENDOR_ID', 'nic0/10.0.VENDOR_ID', 'cfg16(nic0/10.0, 0)', 'nic0/0a.0.VENDOR_ID', 'nic0/a.VENDOR_ID'])
+    assert.equal(await repl(e), '0x15b3', e);
+  assert.equal(await repl('nic0/16.1.VENDOR_ID'), '0x8086');
+  assert.match(await repl('lspci nic0/10.0'), /^[0-9a-f]{4}:00:0a\.0 Ethernet controller: Mellanox/);
+  // lspci's text for device 16 names no function here, and says which one it would be.
+  assert.equal(
+    await refused(dc.evaluateRequest({ expression: 'nic0/10.1.VENDOR_ID', context: 'watch' })),
+    "no function at nic0/10.1 (a slot's device is decimal, as in a scenario: lspci's 10.1 is nic0/16.1)",
+  );
+  assert.equal(
+    await refused(dc.evaluateRequest({ expression: 'lspci nic0/10.1', context: 'repl' })),
+    "no bus or function 'nic0/10.1' (a slot's device is decimal, as in a scenario: lspci's 10.1 is nic0/16.1)",
+  );
+  // What the debugger shows reads back as the same function: scopes, evaluateNames, completions.
+  const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+  const scopes = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.map((s) => s.name).filter((n) => n.startsWith('Device '));
+  assert.deepEqual(
+    scopes.map((n) => n.replace(/:.*/, '')),
+    ['Device nic0/00.0', 'Device nic0/10.0', 'Device nic0/16.1'],
+  );
+  assert.deepEqual(
+    (await dc.completionsRequest({ text: 'nic0/', column: 6 })).body.targets.map((t) => t.label),
+    ['00.0', '10.0', '16.1'],
+  );
+  const dev = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name.startsWith('Device nic0/16.1'))!;
+  const bars = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables.find((v) => v.name === 'BARs')!;
+  assert.equal(bars.evaluateName, 'nic0/16.1.bars');
+  assert.equal(await repl(bars.evaluateName), bars.value);
+  assert.equal(
+    await refused(dc.evaluateRequest({ expression: 'msix(nic0/10)', context: 'watch' })),
+    "'nic0/10': name the slot with its function here: nic0/10.0 (at column 6)",
+  );
+});

@@ -101,6 +101,8 @@ test('a command targets the function of a tree row or of a Variables entry', () 
   assert.deepEqual(functionTarget({ container: {}, variable: { name: 'BAR0', evaluateName: 'nic0.BAR0' } }), { bus: 'nic0', wslot: 0 });
   assert.deepEqual(functionTarget({ variable: { name: 'BAR0', evaluateName: 'nvme-0/01.2.BAR0' } }), { bus: 'nvme-0', wslot: 0x41 });
   assert.deepEqual(functionTarget({ variable: { name: 'version', evaluateName: 'nic1' } }), { bus: 'nic1', wslot: 0 });
+  // The adapter names device 16 function 1 nic0/16.1, as a scenario does (it was read as lspci's hex: device 22).
+  assert.deepEqual(functionTarget({ variable: { name: 'BAR0', evaluateName: 'nic0/16.1.BAR0' } }), { bus: 'nic0', wslot: 16 | (1 << 5) });
   assert.equal(functionTarget({ variable: { name: 'BAR0' } }), undefined);
   // The MSI-X table and its entries name the function as msix()'s argument.
   assert.deepEqual(functionTarget({ variable: { name: 'MSI-X table', evaluateName: 'msix(nic0)' } }), { bus: 'nic0', wslot: 0 });

@@ -6,6 +6,8 @@ import { HOST_PROFILES } from '../../emulator/vpci/host/profiles';
 import { QUIRKS, type GuestModelName } from '../../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 import { guestChoices, hostChoices } from '../../emulator/scenario/catalog';
+import { didYouMean } from '../../emulator/scenario/names';
+import { visible } from '../../emulator/format';
 
 export const OVERRIDE_OPTIONS = {
   guest: { type: 'string', multiple: true },
@@ -21,12 +23,20 @@ export const OVERRIDE_USAGE = `  --guest <model>        the guest model instead 
   --quirk <name>=on|off  switch a guest quirk (repeatable, each quirk once; quirks below)
 `;
 
+/** `--guest Linux: unknown guest model; did you mean linux? (one of …)`: a near miss is named before the list. */
+function unknown(option: string, name: string, what: string, names: readonly string[]): string {
+  const near = didYouMean(name, names);
+  return `${option} ${visible(name)}: unknown ${what}${near ? `; did you mean ${near}?` : ''} (one of ${names.join(', ')})`;
+}
+
 export function checkGuest(name: string): string | undefined {
-  return GUEST_MODELS.some((g) => g.name === name) ? undefined : `--guest ${name}: unknown guest model (one of ${GUEST_NAMES})`;
+  const names = GUEST_MODELS.map((g) => g.name);
+  return names.includes(name as GuestModelName) ? undefined : unknown('--guest', name, 'guest model', names);
 }
 
 export function checkHost(name: string): string | undefined {
-  return HOST_PROFILES.some((h) => h.name === name) ? undefined : `--host ${name}: unknown host profile (one of ${HOST_NAMES})`;
+  const names = HOST_PROFILES.map((h) => h.name);
+  return names.includes(name) ? undefined : unknown('--host', name, 'host profile', names);
 }
 
 /** `name=on|off` → [name, on], or an error naming the value. */
@@ -34,8 +44,14 @@ export function parseQuirk(text: string): { ok: true; name: string; on: boolean 
   // Any name before the `=` is looked up (a misspelt one is the unknown quirk, not the form); ON and Off are on and off.
   const m = /^([^=]+)=(on|off)$/i.exec(text);
   if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
-  if (!QUIRKS.some((q) => q.name === m[1]))
-    return { ok: false, error: `--quirk ${text}: unknown quirk ${m[1]} (one of ${QUIRKS.map((q) => q.name).join(', ')})` };
+  const names = QUIRKS.map((q) => q.name);
+  if (!names.includes(m[1]!)) {
+    const near = didYouMean(m[1]!, names);
+    return {
+      ok: false,
+      error: `--quirk ${visible(text)}: unknown quirk ${visible(m[1]!)}${near ? `; did you mean ${near}=${m[2]}?` : ''} (one of ${names.join(', ')})`,
+    };
+  }
   return { ok: true, name: m[1]!, on: m[2]!.toLowerCase() === 'on' };
 }
 

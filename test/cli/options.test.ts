@@ -281,6 +281,9 @@ test('--quirk NAME=ON is on, and a misspelt name is the unknown quirk, not the f
   assert.deepEqual(parseQuirk('short-packet-drop=ON'), { ok: true, name: 'short-packet-drop', on: true });
   assert.deepEqual(parseQuirk('short-packet-drop=Off'), { ok: true, name: 'short-packet-drop', on: false });
   const r = parseQuirk('Short_Packet_Drop=on');
-  assert.ok(!r.ok && r.error.startsWith('--quirk Short_Packet_Drop=on: unknown quirk Short_Packet_Drop (one of '), JSON.stringify(r));
+  assert.ok(
+    !r.ok && r.error.startsWith('--quirk Short_Packet_Drop=on: unknown quirk Short_Packet_Drop; did you mean short-packet-drop=on? (one of '),
+    JSON.stringify(r),
+  );
   assert.deepEqual(parseQuirk('short-packet-drop=yes'), { ok: false, error: '--quirk short-packet-drop=yes: expected <name>=on|off' });
 });

@@ -237,11 +237,15 @@ test('run: config-window accesses are folded into the driver step that made them
   assert.equal(each.length, counted);
 });
 
-test('run: a misspelt guest, host or quirk is one line naming the valid ones', async () => {
+test('run: a misspelt guest, host or quirk is one line naming the near miss and the valid ones', async () => {
   for (const [args, re] of [
     [['--guest', 'windows'], /--guest windows: unknown guest model \(one of freebsd, freebsd-2016, linux\)/],
-    [['--host', 'hyperv-2000'], /--host hyperv-2000: unknown host profile \(one of hyperv-2016/],
-    [['--quirk', 'nope=on'], /--quirk nope=on: unknown quirk nope/],
+    [['--host', 'vmware'], /--host vmware: unknown host profile \(one of hyperv-2016/],
+    [['--quirk', 'nope=on'], /--quirk nope=on: unknown quirk nope \(one of /],
+    // A near miss is named before the list, as a scenario's own `guest Linux` is.
+    [['--guest', 'Linux'], /--guest Linux: unknown guest model; did you mean linux\? \(one of freebsd, freebsd-2016, linux\)/],
+    [['--host', 'hyperv2019'], /--host hyperv2019: unknown host profile; did you mean hyperv-2019\? \(one of hyperv-2016/],
+    [['--quirk', 'short-packet-drp=off'], /--quirk short-packet-drp=off: unknown quirk short-packet-drp; did you mean short-packet-drop=off\? \(one of /],
     [['--guest', 'linux', '--guest', 'freebsd'], /--guest given 2 times: it takes one \(vpci-lab diff compares two\)/],
   ] as const) {
     const io = capture();

@@ -647,13 +647,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   /**
    * `msix 1,2`, `serial 1,000`: one error (ours: it was each comma, then the next number as a word too many), the
-   * digits joined as the fix where the commas group thousands.
+   * digits joined as the fix where the commas group thousands and the number they make is in `range` (`msix 9,999`
+   * is told the range instead of being offered 9999, itself an error).
    */
-  const commaNumber = (what: string): void => {
+  const commaNumber = (what: string, range?: [number, number]): void => {
     const r = commaRun(Infinity);
     if (!r) return;
-    const fix = /^[0-9]{1,3}(,[0-9]{3})+$/.test(r.shown) ? r.shown.replace(/,/g, '') : undefined;
-    const why = `(${what} is one number, written without ',')`;
+    const joined = /^[0-9]{1,3}(,[0-9]{3})+$/.test(r.shown) ? r.shown.replace(/,/g, '') : undefined;
+    const fix = joined && (!range || (Number(joined) >= range[0] && Number(joined) <= range[1])) ? joined : undefined;
+    const why = `(${what} is one number${joined && !fix ? ` in ${range![0]}..${range![1]}` : ''}, written without ',')`;
     fail(r.at, 'invalid-number', `'${r.shown}' is not a number${fix ? `; did you mean '${fix}'?` : ''} ${why}`, fix ? [fix] : undefined);
   };
   /** `version 1,2` (the dot as the fix: `fix`), `nic0/1,2` (a slot's comma may as well part two slots): one error. */
@@ -662,9 +664,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const dot = r?.shown.replace(/[ ,]+/, '.');
     if (r) fail(r.at, code, `expected ${what}, found '${r.shown}'${fix ? `; did you mean '${dot}'?` : ''}`, fix ? [dot!] : undefined);
   };
-  const num = (what: string): { value: number; loc: Loc } =>
+  const num = (what: string, range?: [number, number]): { value: number; loc: Loc } =>
     soft(() => {
-      commaNumber(what);
+      commaNumber(what, range);
       badNumber(what, 'size');
       const t = expectKind('number', what);
       return { value: t.value as number, loc: t.loc };
@@ -675,7 +677,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       // Past 2^53 - 1 (the lexer's 'too large'): the range is what the writer needs.
       const t = peek();
       if (t.kind === 'number' && t.error && /^[0-9]/.test(t.text)) fail(t.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${t.text}`);
-      const n = num(what);
+      const n = num(what, [lo, hi]);
       if (n.value < lo || n.value > hi) fail(n.loc, 'out-of-range', `${what} must be ${lo}..${hi}, not ${n.value}`);
       return n;
     }, badValue);

@@ -225,6 +225,16 @@ test('punctuation the language has none of, a no-break space, and strings in cur
   assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 1,024\n`), [
     ['invalid-number', 3, 25, 30, "'1,024' is not a number; did you mean '1024'? (the vector count is one number, written without ',')", ['1024']],
   ]);
+  // Thousands grouped into a number past the range: no fix that is itself an error (msix 9999), the range instead.
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 9,999\n`), [
+    ['invalid-number', 3, 25, 30, "'9,999' is not a number (the vector count is one number in 1..2048, written without ',')"],
+  ]);
+  assert.deepEqual(diags(`vm {\n  cpus 1,000\n}\n${NIC}at 0 boot\n`), [
+    ['invalid-number', 2, 8, 13, "'1,000' is not a number (the CPU count is one number in 1..240, written without ',')"],
+  ]);
+  assert.deepEqual(diags(`vm {\n  cpus 1,000,000\n}\n${NIC}at 0 boot\n`), [
+    ['invalid-number', 2, 8, 17, "'1,000,000' is not a number (the CPU count is one number in 1..240, written without ',')"],
+  ]);
   assert.deepEqual(diags(`${NIC}at 0 boot,`), [
     ['invalid-token', 2, 10, 11, "unexpected ',': the parts of a statement are separated by spaces, not commas", ['']],
   ]);

@@ -1206,21 +1206,25 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       );
     if (isWord('dump')) {
       take();
-      // A path without its quotes (`dump gpu.lspci`, `dump devices/gpu.lspci`): the characters up to the next
-      // space are the path meant, and the fix puts them in quotes.
+      // A path without its quotes (`dump gpu.lspci`, `dump devices/gpu.lspci`, `dump my gpu.lspci`): the runs of
+      // characters up to the last one with a '.' or '/' in it (before a function option's word) are the path meant,
+      // spaces and all, and the fix puts them in quotes.
       const p0 = peek();
       if (p0.kind === 'word' || p0.kind === 'invalid' || p0.kind === 'slash') {
-        let bare = p0.text;
-        let endLoc = p0.loc;
-        // Tokens that touch (no space between) are one run of the file's characters; a path is a few dozen at most.
-        for (let i = 1; i < 64; i++) {
+        const run: Token[] = [p0];
+        let upTo = 0;
+        // Tokens on the line are the file's characters, a run of them where they touch (no space between); a path is a few dozen at most.
+        for (let i = 0; i < 64; i++) {
           const u = peek(i);
-          const touches = u.loc.line === endLoc.endLine && u.loc.col === endLoc.endCol;
-          if (!touches || !['word', 'invalid', 'slash', 'number', 'dotted', 'duration'].includes(u.kind)) break;
-          bare += u.text;
-          endLoc = u.loc;
+          const prev = run[run.length - 1]!;
+          const touches = u.loc.line === prev.loc.endLine && u.loc.col === prev.loc.endCol;
+          if (i > 0 && (u.loc.line !== p0.loc.line || !['word', 'invalid', 'slash', 'number', 'dotted', 'duration'].includes(u.kind))) break;
+          if (i > 0 && !touches && u.kind === 'word' && FUNCTION_OPTION_KEYWORDS.includes(u.text)) break;
+          if (i > 0) run.push(u);
+          if (/[./]/.test(u.text)) upTo = run.length;
         }
-        if (/[./]/.test(bare)) fail(spanLoc(p0.loc, endLoc), 'unexpected-token', `the dump file path goes in double quotes: dump "${bare}"`, [`"${bare}"`]);
+        const bare = shownText(run.slice(0, upTo));
+        if (upTo) fail(spanLoc(p0.loc, run[upTo - 1]!.loc), 'unexpected-token', `the dump file path goes in double quotes: dump "${bare}"`, [`"${bare}"`]);
       }
       const path = expectKind('string', 'the dump file path in quotes');
       source = { kind: 'dump', path: path.value as string, pathLoc: path.loc, bars: [] };

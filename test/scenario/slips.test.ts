@@ -403,6 +403,18 @@ test('a dump path without its quotes is one error, with the path in quotes as it
   assert.deepEqual(diags('bus g { function 0 dump devices/nvidia-tu102.lspci select 02:00.0 }\nat 0 boot\n'), [
     ['unexpected-token', 1, 25, 51, 'the dump file path goes in double quotes: dump "devices/nvidia-tu102.lspci"', ['"devices/nvidia-tu102.lspci"']],
   ]);
+  // A path with spaces in it: every run up to the last with a '.' or '/' is the path (it was the first word alone,
+  // "expected the dump file path in quotes, found 'my'", with no fix), up to a function option's word.
+  assert.deepEqual(diags('bus g {\n  function 0 dump my gpu.lspci\n}\nat 0 boot\n'), [
+    ['unexpected-token', 2, 19, 31, 'the dump file path goes in double quotes: dump "my gpu.lspci"', ['"my gpu.lspci"']],
+  ]);
+  assert.deepEqual(diags('bus g {\n  function 0 dump ../My  Dumps/gpu 1.lspci serial 4\n}\nat 0 boot\n'), [
+    ['unexpected-token', 2, 19, 43, 'the dump file path goes in double quotes: dump "../My  Dumps/gpu 1.lspci"', ['"../My  Dumps/gpu 1.lspci"']],
+  ]);
+  // A word after the path that has neither is not taken into it.
+  assert.deepEqual(diags('bus g {\n  function 0 dump gpu.lspci 4\n}\nat 0 boot\n'), [
+    ['unexpected-token', 2, 19, 28, 'the dump file path goes in double quotes: dump "gpu.lspci"', ['"gpu.lspci"']],
+  ]);
   // Nothing after `dump` is still the missing path.
   assert.deepEqual(
     diags('bus g { function 0 dump\n}\nat 0 boot\n').map((r) => [r[0], r[4]]),

@@ -15,6 +15,7 @@ import { messageByName, versionName } from '../emulator/vpci/protocol';
 import { counted, formatTime, sizeText } from '../emulator/format';
 import { guidBytes, guidData1 } from '../emulator/vmbus/guid';
 import type { Token } from '../emulator/scenario/lexer';
+import { DEFAULT_MMIO } from '../emulator/machine/scenario-config';
 
 const hex = (v: number, pad = 8): string => `0x${(v >>> 0).toString(16).toUpperCase().padStart(pad, '0')}`;
 
@@ -125,6 +126,22 @@ function helpInPlace(word: string, before: readonly string[]): { role: string; s
   }
 }
 
+/**
+ * `mmio low …`, `mmio high …`: which of the VMBus device's two MMIO ranges the line sets. Linux's
+ * pci-hyperv (v6.12.118 drivers/pci/controller/pci-hyperv.c, hv_pci_allocate_bridge_windows) takes a
+ * 32-bit BAR's space from below 4 GiB ("Need … of low MMIO space") and a 64-bit BAR's from above
+ * ("… of high MMIO space"); the defaults are ours (scenario-config.ts DEFAULT_MMIO).
+ */
+export function mmioRangeMarkdown(word: string): string | undefined {
+  const d = DEFAULT_MMIO.find((r) => r.name === word);
+  if (!d) return undefined;
+  const low = word === 'low';
+  return (
+    `**${word}** VMBus MMIO range — the one ${low ? 'below' : 'above'} 4 GiB, where Linux pci-hyperv places ${low ? '32' : '64'}-bit BARs ("${word} MMIO space")\n\n` +
+    `Default: ${addr(d.base)}, ${sizeText(d.size)}. An \`mmio\` line replaces both default ranges: give both when you move one.`
+  );
+}
+
 /** A duration (`6ms`, `1500us`): the virtual time it stands for, written as the debugger and the CLI write it. */
 export function durationMarkdown(word: string): string | undefined {
   const t = tokenize(word)[0];
@@ -207,6 +224,7 @@ export function hoverMarkdown(
   if (duration) return duration;
   if (/^STATUS_/i.test(word)) return statusMarkdown(word, ctx);
   if (/^PCI_/i.test(word)) return messageMarkdown(word, ctx);
+  if (before?.length === 1 && before[0] === 'mmio') return mmioRangeMarkdown(word);
   return keywordMarkdown(word, before);
 }
 

@@ -1089,6 +1089,13 @@ test('hover on a value that is no name: an MMIO base and size, a protocol versio
     '**base** of the `low` VMBus MMIO range: `0xF8000000`\n\nThe range below 4 GiB: 0xF8000000–0xFE7FFFFF (104M). The guest places its BARs and the config window of each bus in it.',
   );
   assert.match(await hover(text, pos(text, '104M', 1)), /^\*\*size\*\* of the `low` VMBus MMIO range: `0x6800000` \(104M\)/);
+  // The range's name: which of the two it is, as Linux's pci-hyperv says it (it had no hover at all).
+  assert.match(
+    await hover(text, pos(text, 'low', 1)),
+    /^\*\*low\*\* VMBus MMIO range — the one below 4 GiB, where Linux pci-hyperv places 32-bit BARs \("low MMIO space"\)\n\nDefault: 0xF8000000, 104M\./,
+  );
+  const high = 'vm {\n  mmio high 0x10_0000_0000 size 64G\n}\n';
+  assert.match(await hover(high, pos(high, 'high', 1)), /^\*\*high\*\* VMBus MMIO range — the one above 4 GiB, where Linux pci-hyperv places 64-bit BARs/);
   const v = await hover(text, pos(text, '1.4', 2));
   assert.match(v, /^\*\*vPCI protocol version 1\.4\*\* `0x00010004`/);
   assert.match(v, /OpenVMM names it `FE`/);

@@ -13,6 +13,7 @@ import { deviceDetail } from './device-info';
 import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
+import { HOST_TO_GUEST_MESSAGES } from '../emulator/vpci/protocol';
 
 export type Block = 'top' | 'vm' | 'bus';
 
@@ -249,9 +250,11 @@ function completeItems({
       detail: `${q.summary} (${q.models.join(', ')})`,
       documentation: { kind: 'markdown', value: quirkMarkdown(q.name) ?? q.summary },
     }));
-  const messages = (): CompletionItem[] => {
+  /** The messages, or (`guestSent`, where a fault names one) those the guest sends: a fault on a host's message never fires. */
+  const messages = (guestSent = false): CompletionItem[] => {
     const out: CompletionItem[] = [];
     for (const m of ctx.messages) {
+      if (guestSent && HOST_TO_GUEST_MESSAGES.includes(m.value)) continue;
       const doc = { kind: 'markdown' as const, value: messageMarkdown(m.name, ctx) ?? m.name };
       const hex = `0x${m.value.toString(16).toUpperCase()}`;
       for (const a of m.aliases) out.push({ label: a, kind: CompletionItemKind.Event, detail: `${m.name} (${hex})`, documentation: doc, sortText: `0${a}` });
@@ -323,6 +326,8 @@ function completeItems({
   // function <slot> <device | dump "…"> options
   if (first === 'function') {
     if (n === 2) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
+    // `dump ` is followed by its path in quotes, never an option.
+    if (w[n - 1] === 'dump') return [];
     if (n >= 3 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return functionOptions(w[2] === 'dump');
     return [];
   }
@@ -385,12 +390,13 @@ function completeItems({
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
     if (ev === 'plug') {
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
+      if (w[n - 1] === 'dump') return [];
       if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar')
         return functionOptions(rest[3] === 'dump');
       return [];
     }
     if (ev === 'fault') {
-      if (rest.length === 1) return messages();
+      if (rest.length === 1) return messages(true);
       if (rest.length === 2) return kwHelp(FAULT_ACTIONS, 'fault action');
       if (rest[rest.length - 1] === 'status') return statuses();
       // `times N` may follow every action, once its arguments are written (none after no-reply or vanish, two after flip).

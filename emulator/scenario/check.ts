@@ -26,7 +26,7 @@ import type { ScenarioContext } from './context';
 import type { DumpProblem } from './dump-check';
 import { versionText } from './context';
 import { statusByName, statusInStyle, suggestions } from './names';
-import { OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
+import { HOST_TO_GUEST_MESSAGES, OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
 import { counted, formatTime, grouped } from '../format';
@@ -76,8 +76,6 @@ const VERSIONED: readonly { value: number; from: number; to: number; family: str
 ];
 /** FreeBSD's quirk of a BUS_RELATIONS2 that also ejects (quirks.ts). */
 const FALL = 'relations2-falls-into-eject';
-/** Host-to-guest messages (protocol.md §2.1 Dir column): a host fault never matches them. */
-const HOST_TO_GUEST: readonly number[] = [0x42490000, 0x4249000b, 0x42490012, 0x42490019];
 
 /**
  * A relative dump path written with '\' between its folders, with '/' instead; undefined for a path
@@ -677,7 +675,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       if (e.kind === 'fault') {
         resolveMessage(e.fault.message);
         const v = e.fault.message.value;
-        if (HOST_TO_GUEST.includes(v))
+        if (HOST_TO_GUEST_MESSAGES.includes(v))
           add('warning', e.fault.message.loc, 'fault-never-matches', `${msgName(v)} is sent by the host; a fault applies to messages the guest sends`);
         else {
           const why = neverSent(v);

@@ -42,6 +42,9 @@ export const MSG = {
 } as const satisfies Record<string, number>;
 
 export type MessageName = keyof typeof MSG;
+
+/** The messages the host sends and the guest answers (protocol.md §2.1 Direction): a host fault never matches them. */
+export const HOST_TO_GUEST_MESSAGES: readonly number[] = [MSG.PCI_BUS_RELATIONS, MSG.PCI_EJECT, MSG.PCI_INVALIDATE_BLOCK, MSG.PCI_BUS_RELATIONS2];
 export const PCI_MESSAGE_LAST = MSG.PCI_TDISP_COMMAND;
 
 const MSG_BY_VALUE = new Map<number, MessageName>(Object.entries(MSG).map(([k, v]) => [v, k as MessageName]));

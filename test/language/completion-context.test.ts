@@ -67,6 +67,22 @@ test("completion after a catalog function offers only 'serial' and 'numa': 'sele
   assert.deepEqual(labels('at 2ms plug nic0 function 1 dump "g.lspci" bar 0 16M '), ['serial', 'numa', 'select', 'bar', 'rom']);
 });
 
+test("completion after 'dump' offers no option (its path in quotes goes there), and a fault no message the host sends", () => {
+  // The options were offered, each a syntax error there ('expected the dump file path in quotes, found 'serial'').
+  assert.deepEqual(labels('bus x { function 0 dump '), []);
+  assert.deepEqual(labels('bus x {\n  function 1.0 dump '), []);
+  assert.deepEqual(labels('at 2ms plug nic0 function 1 dump '), []);
+  assert.deepEqual(labels('at 2ms offer hp0 { function 0 dump '), []);
+  // bus-relations, eject, invalidate-block and bus-relations2 come from the host: a fault on one never fires (fault-never-matches).
+  const fault = labels('at 0 fault nic0 ');
+  const expected = labels('expect message ');
+  for (const host of ['bus-relations', 'PCI_BUS_RELATIONS', 'eject', 'PCI_EJECT', 'invalidate-block', 'bus-relations2', 'PCI_BUS_RELATIONS2']) {
+    assert.ok(!fault.includes(host), host);
+    assert.ok(expected.includes(host), host);
+  }
+  assert.ok(fault.includes('create-interrupt') && fault.includes('ejection-complete') && fault.includes('PCI_BUS_D0ENTRY'));
+});
+
 test("completion after 'expect BUS version' offers the versions as MAJOR.MINOR, the form the parser takes, each with who accepts and offers it", () => {
   const items = complete({ text: 'expect nic0 version ', position: { line: 0, character: 20 }, ctx, busNames: ['nic0'] });
   assert.deepEqual(

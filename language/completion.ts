@@ -12,7 +12,7 @@ import { BUS_STATES, TOP_KEYWORDS, VM_KEYWORDS, BUS_KEYWORDS, EVENT_KEYWORDS, FA
 import { deviceDetail } from './device-info';
 import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type KeywordRole } from '../emulator/scenario/keywords';
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
-import { deviceMarkdown, messageMarkdown, quirkMarkdown, versionsText } from './hover';
+import { deviceMarkdown, messageMarkdown, mmioRangeMarkdown, quirkMarkdown, versionsText } from './hover';
 import { HOST_TO_GUEST_MESSAGES } from '../emulator/vpci/protocol';
 
 export type Block = 'top' | 'vm' | 'bus';
@@ -319,7 +319,13 @@ function completeItems({
     if (first === 'guest' && n === 1) return guests();
     if (first === 'quirk' && n === 1) return quirks();
     if (first === 'quirk' && n === 2) return kwMod(['on', 'off'], 'quirk');
-    if (first === 'mmio' && n === 1) return kw(['low', 'high']);
+    if (first === 'mmio' && n === 1)
+      return ['low', 'high'].map((r) => ({
+        label: r,
+        kind: CompletionItemKind.EnumMember,
+        detail: `VMBus MMIO range ${r === 'low' ? 'below' : 'above'} 4 GiB`,
+        documentation: { kind: 'markdown' as const, value: mmioRangeMarkdown(r)! },
+      }));
     if (first === 'mmio' && n === 3) return kwMod(['size']);
     return [];
   }

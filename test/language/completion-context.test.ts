@@ -83,6 +83,18 @@ test("completion after 'dump' offers no option (its path in quotes goes there), 
   assert.ok(fault.includes('create-interrupt') && fault.includes('ejection-complete') && fault.includes('PCI_BUS_D0ENTRY'));
 });
 
+test("completion after 'mmio' offers the two ranges, each with which side of 4 GiB it is (they had neither detail nor documentation)", () => {
+  const items = complete({ text: 'vm {\n  mmio ', position: { line: 1, character: 7 }, ctx, busNames: [] });
+  assert.deepEqual(
+    items.map((i) => [i.label, i.detail]),
+    [
+      ['low', 'VMBus MMIO range below 4 GiB'],
+      ['high', 'VMBus MMIO range above 4 GiB'],
+    ],
+  );
+  assert.match((items[1]!.documentation as { value: string }).value, /where Linux pci-hyperv places 64-bit BARs/);
+});
+
 test("completion after 'expect BUS version' offers the versions as MAJOR.MINOR, the form the parser takes, each with who accepts and offers it", () => {
   const items = complete({ text: 'expect nic0 version ', position: { line: 0, character: 20 }, ctx, busNames: ['nic0'] });
   assert.deepEqual(

@@ -251,6 +251,12 @@ export class Lexer {
     return this.token('invalid', start, sc, end, col + (end - i), { error, recover: true, fix: spaced(before) || spaced(after) ? '' : ' ' });
   }
 
+  /** Whether `µs` or `μs` (micro sign or Greek mu) ends a run at offset `i`. */
+  private microseconds(i: number): boolean {
+    const c = this.text[i];
+    return (c === '\u00b5' || c === '\u03bc') && this.text[i + 1] === 's' && !isRun(this.text.charCodeAt(i + 2));
+  }
+
   next(): Token {
     const text = this.text;
     const n = this.n;
@@ -320,7 +326,7 @@ export class Lexer {
       return this.token('string', start, sc, i, col, closed ? { value } : { value, error: `unterminated string: it has no closing '"' on its line` });
     }
     if (c === ':') return this.stray(c, start, sc, i, col);
-    if (isRun(text.charCodeAt(i))) {
+    if (isRun(text.charCodeAt(i)) || this.microseconds(i)) {
       /** Characters inside the run that only look like part of it (GLUE): a zero-width one, a dash that is not `-`. */
       let glued = false;
       for (;;) {
@@ -334,6 +340,11 @@ export class Lexer {
         glued = true;
         col += j - i;
         i = j;
+      }
+      // `10µs`, `1 µs` (as this project prints times): the unit is part of the run, for the parser to say once, with `us` as the fix.
+      if (!glued && (i === start || /[0-9]/.test(text[i - 1]!)) && this.microseconds(i)) {
+        i += 2;
+        col += 2;
       }
       if (glued) {
         // `free<U+200B>bsd`, `intel–82599-vf` (copied from a web page or a word processor): one token, told what is in it, the fix the run without it.

@@ -78,9 +78,13 @@ class StatementError {
   ) {}
 }
 
+/** `µs` or `μs` alone: a unit the lexer keeps as one (invalid) token, read as `us`. */
+const MICRO = /^[\u00b5\u03bc]s$/;
 /** Whether `t` is a word for a unit of time on `line` (`ms`, `msec`, `min`, `days`), which may follow a number after a space. */
 const unitWord = (t: Token, line: number): boolean =>
-  t.kind === 'word' && t.loc.line === line && (TIME_UNITS[t.text.toLowerCase()] !== undefined || LONG_UNITS[t.text.toLowerCase()] !== undefined);
+  (t.kind === 'word' || MICRO.test(t.text)) &&
+  t.loc.line === line &&
+  (TIME_UNITS[t.text.toLowerCase()] !== undefined || LONG_UNITS[t.text.toLowerCase()] !== undefined);
 /** Whether `t` is a whole number written in decimal digits alone (it may be too large). */
 const whole = (t: Token): boolean => t.kind === 'number' && /^[0-9]+$/.test(t.text);
 /** Tokens of one line as they are written there, spaces between them kept (`1, 5 ms`). */
@@ -714,7 +718,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (t.kind === 'number' && !t.error) {
       // `2 ms`: the unit parted from its number. Said once, and read as the time it is.
       const u = peek(1);
-      const unit = u.kind === 'word' && u.loc.line === t.loc.line ? TIME_UNITS[u.text.toLowerCase()] : undefined;
+      const unit = (u.kind === 'word' || MICRO.test(u.text)) && u.loc.line === t.loc.line ? TIME_UNITS[u.text.toLowerCase()] : undefined;
       if (unit) {
         take();
         take();

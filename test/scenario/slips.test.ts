@@ -124,6 +124,21 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('5sec'), [['invalid-number', 2, 4, 8, dur('5sec', '5s'), ['5s']]]);
   assert.deepEqual(at('2MS'), [['invalid-number', 2, 4, 7, dur('2MS', '2ms'), ['2ms']]]);
   assert.deepEqual(at('1.5ms'), [['invalid-number', 2, 4, 9, dur('1.5ms', '1500us'), ['1500us']]]);
+  // Microseconds as this project prints them (µs, the micro sign; μ, Greek mu): one error with 'us' as the fix. It was two,
+  // "needs a unit: '10'" and "unexpected character 'µ'", the unit's 's' left over.
+  assert.deepEqual(at('10\u00b5s'), [['invalid-number', 2, 4, 8, dur('10\u00b5s', '10us'), ['10us']]]);
+  assert.deepEqual(at('2\u03bcs'), [['invalid-number', 2, 4, 7, dur('2\u03bcs', '2us'), ['2us']]]);
+  assert.deepEqual(at('1.5\u00b5s'), [['invalid-number', 2, 4, 9, dur('1.5\u00b5s', '1500ns'), ['1500ns']]]);
+  assert.deepEqual(at('1 \u00b5s'), [['missing-unit', 2, 4, 8, "a unit goes right after its number, without a space: '1us'", ['1us']]]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0 attached before 10\u00b5s\n`), [['invalid-number', 3, 29, 33, dur('10\u00b5s', '10us'), ['10us']]]);
+  // A micro sign that is no unit is still the one character said.
+  assert.deepEqual(
+    at('10\u00b5x').map((r) => r[4]),
+    [
+      "the event time needs a unit (ns, us, ms, s): '10'",
+      "unexpected character '\u00b5': names and numbers are written in ASCII (letters, digits, '_' and '-')",
+    ],
+  );
   // Minutes and hours, which the language does not have: the same time in seconds (or finer).
   assert.deepEqual(at('1h'), [['invalid-number', 2, 4, 6, dur('1h', '3600s'), ['3600s']]]);
   assert.deepEqual(at('2min'), [['invalid-number', 2, 4, 8, dur('2min', '120s'), ['120s']]]);

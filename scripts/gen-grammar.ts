@@ -11,7 +11,12 @@ const r = String.raw;
 const ID = r`[A-Za-z_][A-Za-z0-9_-]*`;
 const END = r`(?![A-Za-z0-9_-])`; // end of an identifier (kebab-case aware)
 const BEG = r`(?<![A-Za-z0-9_-])`;
-const SLOT = r`\d+(?:\.\d+)?`;
+// A number, time or slot is a whole run of the lexer's characters (lexer.ts isRun: letters, digits, `_ . : -`): no part of
+// `1.5ms`, `0a.0` or `12Q` is coloured as one, since the parser takes none of them.
+const RUN_BEG = r`(?<![A-Za-z0-9_.:-])`;
+const RUN_END = r`(?![A-Za-z0-9_.:-])`;
+// A slot as the parser takes one (parser.ts slotValue): D.F, or a device number in any of the number forms.
+const SLOT = `(?:[0-9]+\\.[0-9]+|0[xX][0-9A-Fa-f_]+|0[bB][01_]+|[0-9][0-9_]*)${RUN_END}`;
 /**
  * Where a message goes, two groups: a name in any of the spellings the checker takes (the protocol
  * name in any case, with or without PCI_ and _MESSAGE, OpenVMM's, the short kebab one), or a raw
@@ -221,28 +226,28 @@ const g = {
       name: 'constant.other.pci-address.vpci',
     },
     duration: {
-      match: `${BEG}([0-9][0-9_]*)(ns|us|ms|s)${END}`,
+      match: `${RUN_BEG}([0-9][0-9_]*)(ns|us|ms|s)${RUN_END}`,
       name: 'constant.numeric.duration.vpci',
       captures: { 2: { name: 'keyword.other.unit.time.vpci' } },
     },
     number: {
       patterns: [
         {
-          match: `${BEG}(0[xX])[0-9A-Fa-f][0-9A-Fa-f_]*([KMGT])?${END}`,
+          match: `${RUN_BEG}(0[xX])[0-9A-Fa-f][0-9A-Fa-f_]*([KMGT])?${RUN_END}`,
           name: 'constant.numeric.integer.hexadecimal.vpci',
           captures: { 1: { name: 'keyword.other.unit.hexadecimal.vpci' }, 2: { name: 'keyword.other.unit.size.vpci' } },
         },
         {
-          match: `${BEG}(0[bB])[01][01_]*([KMGT])?${END}`,
+          match: `${RUN_BEG}(0[bB])[01][01_]*([KMGT])?${RUN_END}`,
           name: 'constant.numeric.integer.binary.vpci',
           captures: { 1: { name: 'keyword.other.unit.binary.vpci' }, 2: { name: 'keyword.other.unit.size.vpci' } },
         },
         {
-          match: `${BEG}[0-9]+\\.[0-9]+${END}`,
+          match: `${RUN_BEG}[0-9]+\\.[0-9]+${RUN_END}`,
           name: 'constant.numeric.decimal.vpci',
         },
         {
-          match: `${BEG}[0-9][0-9_]*([KMGT])?${END}`,
+          match: `${RUN_BEG}[0-9][0-9_]*([KMGT])?${RUN_END}`,
           name: 'constant.numeric.integer.decimal.vpci',
           captures: { 1: { name: 'keyword.other.unit.size.vpci' } },
         },

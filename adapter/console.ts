@@ -330,7 +330,8 @@ export function evaluate(
   const v = r.value;
   // A register or field named alone is shown by its own Variables row.
   const row = registerRow(ins, src) ?? summaryRow(ins, src);
-  if (row) return { ok: true, text: row.value, ...(row.children ? { node: row } : {}) };
+  // (one that expands by pages, the MSI-X table, expands as its row does: a watch of msix(nic0) had nothing under it)
+  if (row) return { ok: true, text: row.value, ...(row.children || row.page ? { node: row } : {}) };
   if (v && typeof v === 'object') {
     const clean = stripInternal(v);
     const node = valueNode(src, clean, hex, src);

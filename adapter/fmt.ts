@@ -39,11 +39,14 @@ export function camel(s: string): string {
   return s.replace(/[^A-Za-z0-9]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^[A-Z]/, (c) => c.toLowerCase());
 }
 
+/** Marks an array toValue made of a Uint8Array, so a watch shows it as its Variables row does ("224 bytes: 06 00 …"), not as Array(224). */
+export const BYTES = Symbol('bytes');
+
 export function toValue(v: unknown): Value {
   // A 64-bit value (a kernel pointer, a transaction id) stays exact: the expression language
   // computes with BigInt (expr.ts), and Number() would round it to 53 bits.
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v;
-  if (v instanceof Uint8Array) return Array.from(v);
+  if (v instanceof Uint8Array) return Object.defineProperty(Array.from(v), BYTES, { value: true });
   if (Array.isArray(v)) return v.map(toValue);
   if (v && typeof v === 'object') {
     const o: Record<string, Value> = {};

@@ -5,6 +5,7 @@
 // same row asked for again keeps its reference (VarTable.add), so the table
 // holds what the client can see, however often it asks.
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { BYTES } from './fmt';
 
 export interface VarNode {
   name: string;
@@ -223,10 +224,13 @@ function previewOf(x: unknown, hexMode: boolean): string {
   if (typeof x === 'bigint') return hexMode ? `0x${x.toString(16)}` : x.toString();
   if (typeof x === 'string') return JSON.stringify(x);
   if (Array.isArray(x)) return `Array(${x.length})`;
-  if (x instanceof Uint8Array) return `${x.length} bytes`;
+  if (x instanceof Uint8Array || isBytes(x)) return `${(x as ArrayLike<number>).length} bytes`;
   if (x && typeof x === 'object') return typeof (x as { value?: unknown }).value === 'number' ? fmtNum((x as { value: number }).value, hexMode) : '{…}';
   return String(x);
 }
+
+/** An array an expression made of bytes (fmt.ts toValue). */
+const isBytes = (x: unknown): boolean => Array.isArray(x) && (x as unknown as Record<symbol, unknown>)[BYTES] === true;
 
 /** A generic plain-data value (softc fields, locals) as a node. */
 export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?: string, depth = 0): VarNode {
@@ -258,12 +262,13 @@ export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?:
     n.type = 'string';
     return n;
   }
-  if (v instanceof Uint8Array) {
-    const shown = Array.from(v.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    n.value = `${v.length} bytes: ${shown}${v.length > 16 ? ' …' : ''}`;
+  if (v instanceof Uint8Array || isBytes(v)) {
+    const b = v instanceof Uint8Array ? v : Uint8Array.from(v as number[]);
+    const shown = Array.from(b.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join(' ');
+    n.value = `${b.length} bytes: ${shown}${b.length > 16 ? ' …' : ''}`;
     n.type = 'bytes';
-    n.indexed = v.length;
-    n.page = (s, c) => Array.from(v.subarray(s, s + c), (b, i) => ({ name: `[${s + i}]`, value: fmtNum(b, hexMode, 2) }));
+    n.indexed = b.length;
+    n.page = (s, c) => Array.from(b.subarray(s, s + c), (x, i) => ({ name: `[${s + i}]`, value: fmtNum(x, hexMode, 2) }));
     return n;
   }
   if (depth > 12) {
@@ -288,7 +293,9 @@ export function valueNode(name: string, v: unknown, hexMode: boolean, evalName?:
       preview += `${count > 1 ? ', ' : ''}${k}: ${previewOf(x, hexMode)}`;
     }
     n.value = `{${preview}${count > 4 ? ', …' : ''}}`;
-    n.children = () => Object.entries(o).map(([k, x]) => valueNode(k, x, hexMode, evalName ? `${evalName}.${k}` : undefined, depth + 1));
+    // A field whose name no expression can write after a dot (memory_range[0], "reserved (tail)") has no evaluateName: it named nothing.
+    n.children = () =>
+      Object.entries(o).map(([k, x]) => valueNode(k, x, hexMode, evalName && /^[A-Za-z_$][\w$]*$/.test(k) ? `${evalName}.${k}` : undefined, depth + 1));
     return n;
   }
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects and arrays are handled above; what is left is a primitive or a function

@@ -431,3 +431,45 @@ test("a slot's text names the same function in the Debug Console as in the scena
     "'nic0/10': name the slot with its function here: nic0/10.0 (at column 6)",
   );
 });
+
+test("a watch of any row's evaluateName shows and expands as the row does: msix(nic0) had nothing under it, a packet's bytes read Array(224), request.memory_range[0] named nothing", async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/two-functions.vpci'));
+  await cont(dc);
+  const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+  const rows: DebugProtocol.Variable[] = [];
+  // (a table's first rows: one of 4,096 config bytes is as good as another here)
+  const walk = async (ref: number, depth: number, paged = false): Promise<void> => {
+    for (const v of (await dc.variablesRequest({ variablesReference: ref, ...(paged ? { start: 0, count: 4 } : {}) })).body.variables) {
+      rows.push(v);
+      if (v.variablesReference && depth < 2) await walk(v.variablesReference, depth + 1, v.indexedVariables !== undefined);
+    }
+  };
+  for (const s of (await dc.scopesRequest({ frameId: frame.id })).body.scopes) await walk(s.variablesReference, 0);
+  const kids = async (ref: number, paged: boolean) =>
+    JSON.stringify(
+      (await dc.variablesRequest({ variablesReference: ref, ...(paged ? { start: 0, count: 4 } : {}) })).body.variables.map((v) => `${v.name} = ${v.value}`),
+    );
+  const named = rows.filter((r) => r.evaluateName);
+  assert.ok(named.some((r) => r.evaluateName === 'msix(nic0)') && named.some((r) => r.evaluateName === 'msix("nic0/01.2")'));
+  const wrong: string[] = [];
+  for (const row of named) {
+    // A lazy row (the softc) expands into itself, as DAP's lazy variables do: its value is compared.
+    const r = row.presentationHint?.lazy ? (await dc.variablesRequest({ variablesReference: row.variablesReference })).body.variables[0]! : row;
+    const e = await dc.evaluateRequest({ expression: row.evaluateName!, context: 'watch', frameId: frame.id }).then(
+      (x) => x.body,
+      (x: unknown) => ({ result: `error: ${(x as Error).message}`, variablesReference: 0, indexedVariables: undefined }),
+    );
+    const paged = r.indexedVariables !== undefined;
+    const same =
+      e.result === r.value &&
+      e.indexedVariables === r.indexedVariables &&
+      e.variablesReference > 0 === r.variablesReference > 0 &&
+      (!r.variablesReference || (await kids(e.variablesReference, paged)) === (await kids(r.variablesReference, paged)));
+    if (!same)
+      wrong.push(
+        `${row.evaluateName}: row ${r.value} (${r.variablesReference ? await kids(r.variablesReference, paged) : 'leaf'}), watch ${e.result} (${e.variablesReference ? await kids(e.variablesReference, paged) : 'leaf'})`,
+      );
+  }
+  assert.deepEqual(wrong, []);
+});

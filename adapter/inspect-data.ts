@@ -14,7 +14,7 @@ import { slotName } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
 import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
-import { accessText, capRegister, capRegisterAt, masksAt } from './inspect-registers';
+import { accessText, barsNode, capRegister, capRegisterAt, masksAt } from './inspect-registers';
 
 export type Target = DataTargetId;
 
@@ -56,6 +56,8 @@ export function dataTargetAtAddress(
 
 /** "<bus>[/<slot>]:<offset>" or "<bus>[/<slot>] <offset>". */
 const CONFIG_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\s*[: +]\s*(\S+)\s*$`);
+/** BUS[/SLOT].bars[k]: a BAR's row (inspect-registers.ts barsNode). */
+const BAR_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.bars\[(\d+)\]\s*$`);
 /** <bus>[/<slot>].[caps.KEY.]REG[.FIELD]. */
 const REGISTER_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$`);
 
@@ -79,6 +81,12 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
       return { dataId: dataId(t), description: describeTarget(ctx, t) };
     }
   }
+  // A BAR's row (nic0.bars[0]) watches its register, both dwords of a 64-bit one, as "Break on Value Change" on the row does.
+  const bar = BAR_TARGET.exec(expr);
+  const br = bar ? ctx.resolveFn(bar[1]) : undefined;
+  const bf = br ? ctx.fn(br.bi, br.wslot) : undefined;
+  const row = bf ? barsNode(ctx, br!.bi, br!.wslot, bf).children!()[Number(bar![2])] : undefined;
+  if (row?.dataId) return { dataId: row.dataId, description: row.dataDescription ?? expr };
   const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*$/.exec(expr);
   if (mx) {
     const r = ctx.resolveFn(mx[1]);

@@ -1590,6 +1590,9 @@ export class VpciDebugSession extends DebugSession {
       const n = this.vars.child(ref, args.name);
       if (!n) return none(`No variable ${shortName(args.name)} in that container`);
       if (n.dataId) target = { dataId: n.dataId, description: n.dataDescription ?? n.name };
+      // A row that shows a register under another name (Identity's revision, nic0.REVISION_ID) watches what its evaluateName names:
+      // "Break on Value Change" there said "'revision' is not a config-space register" where the expression was watched.
+      else if (n.evaluateName) target = this.ins.dataTargetForExpression(n.evaluateName);
     } else target = this.ins.dataTargetForExpression(args.name);
     if (typeof target === 'string') return none(target);
     if (!target && args.asAddress)

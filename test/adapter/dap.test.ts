@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, LISTINGS, VMBUS_PCIB } from './harness';
+import { adapterTests, cont, launch, LISTINGS, VMBUS_PCIB } from './harness';
 
 const SCENARIO = resolve('test/adapter/fixtures/cx3.vpci');
 const h = adapterTests();
@@ -287,4 +287,31 @@ test('launch of a path the system cannot take says why in words: a NUL in the pa
     (e: Error) => e.message === `Cannot load ${join(tmpdir(), 'a\\x00b.vpci')}: the path contains a NUL character`,
   );
   await assert.rejects(dc.launchRequest({ scenario: tmpdir() } as DebugProtocol.LaunchRequestArguments), /: is a folder, not a file$/);
+});
+
+test("a row's data breakpoint is its evaluateName's: Identity's revision (nic0.REVISION_ID) can be watched from the row, and nic0.bars[0] by name", async () => {
+  const dc = h.client();
+  await launch(dc, resolve('test/adapter/fixtures/two-functions.vpci'));
+  await cont(dc);
+  const frame = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+  const rows: { v: DebugProtocol.Variable; parent: number }[] = [];
+  const walk = async (ref: number, depth: number, paged = false): Promise<void> => {
+    for (const v of (await dc.variablesRequest({ variablesReference: ref, ...(paged ? { start: 0, count: 3 } : {}) })).body.variables) {
+      rows.push({ v, parent: ref });
+      if (v.variablesReference && depth < 2) await walk(v.variablesReference, depth + 1, v.indexedVariables !== undefined);
+    }
+  };
+  for (const s of (await dc.scopesRequest({ frameId: frame.id })).body.scopes) if (s.name.startsWith('Device ')) await walk(s.variablesReference, 0);
+  const named = rows.filter((r) => r.v.evaluateName);
+  assert.ok(named.some((r) => r.v.name === 'revision') && named.some((r) => r.v.evaluateName === 'nic0/01.2.bars[0]'));
+  // "Break on Value Change" (the row, by its container) and a watch's (the expression) give one target: the row said
+  // "'revision' is not a config-space register", the expression "'nic0.bars[0]' is not a config-space register".
+  const differ: string[] = [];
+  for (const { v, parent } of named) {
+    const row = (await dc.dataBreakpointInfoRequest({ variablesReference: parent, name: v.name })).body;
+    const byName = (await dc.dataBreakpointInfoRequest({ name: v.evaluateName!, frameId: frame.id })).body;
+    if (row.dataId !== byName.dataId) differ.push(`${v.evaluateName}: row ${row.dataId ?? row.description}, expression ${byName.dataId ?? byName.description}`);
+  }
+  assert.deepEqual(differ, []);
+  assert.equal((await dc.dataBreakpointInfoRequest({ name: 'nic0/1.2.bars[0]' })).body.dataId, 'cfg:nic0:65:24:8');
 });

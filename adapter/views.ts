@@ -4,7 +4,7 @@
 // and the transcript.
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
-import { decodeLspci } from '../emulator/pci/lspci-decode';
+import { lspciRun } from '../emulator/pci/lspci/index';
 import { formatTime } from '../emulator/format';
 import { messageName, statusText, versionText, slotName } from '../emulator/vpci/protocol';
 import { describePacket, describePayload, summarizePacket } from '../emulator/vpci/describe';
@@ -228,7 +228,7 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
   const verbose = form.verbose ?? true;
   const hex = form.hex ?? 0;
   const out: string[] = [];
-  for (const b of ins.m.buses) {
+  buses: for (const b of ins.m.buses) {
     if (sel && b.decl.name !== sel.split('/')[0]) continue;
     const want = sel?.includes('/') ? ins.resolveFn(sel)?.wslot : wslot;
     // The domain the guest gave the bus, as its lspci prints it: FreeBSD's is the first child's
@@ -248,9 +248,19 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
       }
       const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
       // lspci ends each device with a blank line; the blocks are joined with one below.
-      if (verbose || hex)
-        out.push(decodeLspci(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars, verbose: verbose ? 3 : 0, hex }).replace(/\n+$/, ''));
-      else out.push(`${address} ${ins.title(b.index, w)}`);
+      if (verbose || hex) {
+        const run = lspciRun(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars, verbose: verbose ? 3 : 0, hex });
+        if (!run.died) {
+          out.push(run.text.replace(/\n+$/, ''));
+          continue;
+        }
+        // Where lspci 3.9.0 stops ("Internal bug", lspci.c check_conf_range → die), its terminal shows
+        // what it printed, then its message on stderr, and no later device: the same here, where the
+        // text used to end at the cut with nothing saying why (ours: the note on a byte past its buffer).
+        const past = run.pastBuffer ? ' (past its buffer: real lspci reads on into memory it does not own)' : '';
+        out.push(`${run.text}${run.text.endsWith('\n') || !run.text ? '' : '\n'}lspci: ${run.died}${past}`);
+        break buses;
+      } else out.push(`${address} ${ins.title(b.index, w)}`);
     }
   }
   return out.join(verbose || hex ? '\n\n' : '\n') || 'no functions';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch, cont, refused, LISTINGS } from './harness';
 import { CONSOLE_COMMANDS, CONSOLE_FUNCTIONS, CONSOLE_NAMES } from '../../adapter/console';
+import { exportLspci } from '../../emulator/pci/lspci-export';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const h = adapterTests();
@@ -156,6 +157,59 @@ test("lspci names a Linux guest's function by the domain hv_pci_probe gave the b
   await launch(dc, domainScenario('linux'));
   await cont(dc);
   assert.match((await repl('cfg nic0 0 16')).split('\n')[0]!, /^abcd:00:00\.0 Ethernet controller: /);
+});
+
+test('lspci on a function whose config space makes lspci 3.9.0 stop ("Internal bug") ends as its terminal does: its message, and no later device', async () => {
+  // A CXL Function Map DVSEC (ID 2) whose length (16) is shorter than the map lspci reads: config_fetch
+  // fetches 16 bytes, dvsec_cxl_function_map reads on, and check_conf_range dies at the first byte past them.
+  const b = new Uint8Array(4096);
+  const put = (at: number, v: number) => new DataView(b.buffer).setUint32(at, v >>> 0, true);
+  put(0, 0x12348086);
+  put(4, 0x00100000); // status: capability list
+  put(8, 0x02000000); // Ethernet controller
+  b[0x34] = 0x40;
+  put(0x40, 0x00020010); // PCI Express v2, endpoint
+  put(0x100, 0x00010023); // DVSEC, v1, last
+  put(0x104, 0x1e98 | (1 << 16) | (16 << 20));
+  put(0x108, 2);
+  const dump = join(DOMAIN_DIR, 'cxl-short.lspci');
+  writeFileSync(dump, exportLspci(b, '00:00.0', 'Device'));
+  const f = join(DOMAIN_DIR, 'cxl-short.vpci');
+  writeFileSync(
+    f,
+    [
+      'vm {',
+      '  host hyperv-2019',
+      '  guest linux',
+      '}',
+      'bus cxl0 {',
+      `  function 0 dump "${dump}"`,
+      '}',
+      'bus nic0 {',
+      '  function 0 intel-82599-vf',
+      '}',
+      'at 0 boot',
+      '',
+    ].join('\n'),
+  );
+  const dc = h.client();
+  await launch(dc, f);
+  const text = await repl('lspci cxl0');
+  const lines = text.split('\n');
+  assert.deepEqual(lines.slice(-3), [
+    '\tCapabilities: [100 v1] Designated Vendor-Specific: Vendor=1e98 ID=0002 Rev=1 Len=16: CXL',
+    '\t\tFuncMap 0: 00000000',
+    'lspci: Internal bug: Accessing non-read configuration byte at position 110',
+  ]);
+  // lspci exits there: the whole machine's listing stops at the same line, nic0 unlisted.
+  assert.equal(await repl('lspci'), text);
+  const lspci = spawnSync('lspci', ['--version'], { encoding: 'utf8' });
+  if (lspci.status === 0) {
+    const real = spawnSync('lspci', ['-F', dump, '-vvv'], { encoding: 'utf8' });
+    assert.equal(real.status, 1);
+    assert.ok(real.stdout.endsWith(`${lines.at(-2)!}\n`), real.stdout.slice(-200));
+    assert.ok(real.stderr.includes(`${lines.at(-1)!}\n`), real.stderr);
+  }
 });
 
 test("a Linux guest's buses share one map of domain numbers: a bus whose GUID bytes 5 and 4 are taken (or zero) gets the lowest free one, and a removed bus hands its number back", async () => {

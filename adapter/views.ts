@@ -258,7 +258,7 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
         // what it printed, then its message on stderr, and no later device: the same here, where the
         // text used to end at the cut with nothing saying why (ours: the note on a byte past its buffer).
         const past = run.pastBuffer ? ' (past its buffer: real lspci reads on into memory it does not own)' : '';
-        out.push(`${run.text}${run.text.endsWith('\n') || !run.text ? '' : '\n'}lspci: ${run.died}${past}`);
+        out.push(`${run.text}${run.text.endsWith('\n') || !run.text ? '' : '\n'}${run.undefinedInC ? `(${run.died})` : `lspci: ${run.died}${past}`}`);
         break buses;
       } else out.push(`${address} ${ins.title(b.index, w)}`);
     }

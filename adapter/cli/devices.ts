@@ -502,6 +502,10 @@ export const lspciCommand: Command = {
       // Byte for byte as lspci writes it (an out-of-range interrupt pin is a raw byte).
       if (io.outBytes) io.outBytes(textBytes(run.text));
       else io.out(run.text);
+      if (run.undefinedInC) {
+        io.err(`vpci-lab: lspci: ${d.address}: ${run.died}\n`);
+        return EXIT.failed;
+      }
       if (run.died) {
         const past = run.pastBuffer ? '; the byte lies past its buffer, where real lspci reads on into memory it does not own' : '';
         io.err(`vpci-lab: lspci: ${d.address}: lspci 3.9.0 stops here with "${run.died}"${past}\n`);

@@ -1,9 +1,9 @@
 // Designated Vendor-Specific capabilities as lspci 3.9.0 prints them, with the CXL ones it
 // decodes: pciutils v3.9.0 ls-ecaps.c cap_dvsec, cap_dvsec_cxl and the dvsec_cxl_* printers
 // (register layout lib/header.h PCI_CXL_*). Our code. Where lspci indexes a name table with
-// a field wider than the table (cxl_range), C reads past the array; we print "<?>" there.
+// a field wider than the table (cxl_range), C reads past the array: we stop there and say so.
 
-import { bits, fl, x } from './device';
+import { LspciDie, bits, fl, x } from './device';
 import type { CapCtx } from './cap-ctx';
 
 const RANGE_TYPE = ['Volatile', 'Non-volatile', 'CDAT'];
@@ -15,10 +15,21 @@ function range(c: CapCtx, base: bigint, size: bigint, n: number): void {
   size &= ~0x0fffffffn;
   const end = BigInt.asUintN(64, base + size - 1n);
   c.out.p(`\t\tRange${n}: ${x(base, 16)}-${x(end, 16)}\n`);
-  c.out.p(
-    `\t\t\tValid${fl(w, 0x1)} Active${fl(w, 0x2)} Type=${RANGE_TYPE[(w >> 2) & 7] ?? '<?>'} Class=${RANGE_CLASS[(w >> 5) & 7] ?? '<?>'} ` +
-      `interleave=${INTERLEAVE[(w >> 8) & 0x1f] ?? '<?>'} timeout=${1 << (((w >> 13) & 7) * 2)}s\n`,
-  );
+  const type = RANGE_TYPE[(w >> 2) & 7];
+  const cls = RANGE_CLASS[(w >> 5) & 7];
+  const il = INTERLEAVE[(w >> 8) & 0x1f];
+  if (type === undefined || cls === undefined || il === undefined) {
+    // cxl_range's tables are locals: past them lspci 3.9.0 prints its stack (a name, a pointer's
+    // bits as the interleave, which change run to run) or crashes on a pointer that is none
+    // (SIGSEGV, as for Class 4-7 with Debian's build). No output can match it: said instead.
+    const [what, v, k] = type === undefined ? ['Type', (w >> 2) & 7, 3] : cls === undefined ? ['Class', (w >> 5) & 7, 3] : ['Interleave', (w >> 8) & 0x1f, 8];
+    throw new LspciDie(
+      `Range${n}'s ${what} is ${v}, past the ${k} entries of cxl_range's table: lspci 3.9.0 reads on into its stack there (undefined: stack bytes, or a crash)`,
+      true,
+      true,
+    );
+  }
+  c.out.p(`\t\t\tValid${fl(w, 0x1)} Active${fl(w, 0x2)} Type=${type} Class=${cls} interleave=${il} timeout=${1 << (((w >> 13) & 7) * 2)}s\n`);
 }
 
 function device(c: CapCtx, rev: number, where: number, len: number): void {

@@ -23,6 +23,11 @@ export class LspciDie extends Error {
   constructor(
     message: string,
     readonly pastBuffer = false,
+    /**
+     * The message is ours, not lspci's: it says where lspci goes on into undefined behaviour
+     * (indexing past a name table, whose neighbours it prints or crashes on) rather than dying.
+     */
+    readonly undefinedInC = false,
   ) {
     super(message);
   }

@@ -76,6 +76,7 @@ export function lspciRun(bytes: Uint8Array, opts: LspciOptions): LspciRun {
     show(bytes, opts, out, (w) => warnings.push(w));
   } catch (e) {
     if (!(e instanceof LspciDie)) throw e;
+    if (e.undefinedInC) return { ...run(), died: e.message, pastBuffer: true, undefinedInC: true };
     return e.pastBuffer ? { ...run(), died: e.message, pastBuffer: true } : { ...run(), died: e.message };
   }
   return run();
@@ -85,6 +86,8 @@ export interface LspciRun {
   text: string;
   died?: string;
   pastBuffer?: true;
+  /** `died` is our words: real lspci reads past a name table there (undefined), it does not die. */
+  undefinedInC?: true;
   /** What pcilib warns about on stderr as it reads the device (its text, without lspci's "pcilib: " prefix). */
   warnings?: string[];
 }

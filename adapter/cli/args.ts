@@ -70,7 +70,8 @@ export class HelpWanted extends Error {
 
 /** How an option is written on the command line: --name, or -X for a one-letter one. */
 function optionName(name: string, o: Options[string]): string {
-  return name.length === 1 && o.short === name ? `-${name}` : `--${name}`;
+  // An option with a short form is only ever written short (see parse): lspci's -F, not --file.
+  return o.short !== undefined ? `-${o.short}` : `--${name}`;
 }
 
 function oneLine(e: unknown, args: readonly string[]): string {

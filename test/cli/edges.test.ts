@@ -119,6 +119,9 @@ test('an option that takes one value, given twice, is a usage error naming it, i
     [['dap', '--port', '0', '--port', '1'], "option --port given twice ('0' and '1')"],
     [['dap', '--port', '0', '--scenario', QUICKSTART, '--scenario', 'b\x01.vpci'], `option --scenario given twice ('${QUICKSTART}' and 'b\\x01.vpci')`],
     [['lspci', 'intel-82599-vf', '--select', '00.0', '--select', '01.0'], "option --select given twice ('00.0' and '01.0')"],
+    // named as written: lspci's -F and -i have no long form (--file was named, which is refused)
+    [['lspci', '-F', 'a.lspci', '-F', 'b.lspci'], "option -F given twice ('a.lspci' and 'b.lspci')"],
+    [['lspci', 'intel-82599-vf', '-i', 'a.ids', '-ib.ids'], "option -i given twice ('a.ids' and 'b.ids')"],
   ] as const) {
     const r = cli([...args]);
     const cmd = args[0];

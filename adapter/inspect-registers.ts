@@ -8,6 +8,7 @@ import type { PciFunction } from '../emulator/pci/function';
 import { barText, type BarInfo } from '../emulator/pci/bars';
 import { walkCapabilities } from '../emulator/pci/capabilities';
 import { accessOf, capabilityDef, fieldMask, fieldValue, lspciLines, type FieldAccess, type RegisterDef } from '../emulator/pci/caps/index';
+import type { LspciBarSize } from '../emulator/pci/lspci/index';
 import { dataId } from './breakpoints';
 import type { InspectContext } from './inspect-context';
 import { fnPrefix } from './inspect-context';
@@ -163,6 +164,11 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
   };
 }
 
+/** The function's BAR sizes as the lspci model takes them ("[size=16K]", device_has_memory_space_bar). */
+export function lspciBars(f: PciFunction): LspciBarSize[] {
+  return f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
+}
+
 /** Each capability of the function with its object's summary, registers and lspci lines. */
 export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunction): VarNode {
   const bus = ctx.m.buses[bi]!.decl.name;
@@ -171,6 +177,7 @@ export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
   const walk = walkCapabilities(cfg.subarray(0, f.sourceLength));
   const keys = capabilityKeys(walk.capabilities);
   const menu = DEVICE_MENU;
+  const bars = lspciBars(f);
   return {
     name: 'Capabilities',
     value: walk.capabilities.map((e) => capabilityDef(e.id, e.extended).name).join(', ') || 'none',
@@ -181,7 +188,9 @@ export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
         const def = capabilityDef(e.id, e.extended);
         const path = `${prefix}.caps.${keys[i]}`;
         const regs = def.registers(cfg, e.offset);
-        const lines = lspciLines(cfg, e.offset, e.extended);
+        // As the Debug Console's lspci prints this function (views.lspci): its number, names and BAR sizes.
+        const lines = lspciLines(cfg, e.offset, e.extended, { dev: wslot & 0x1f, func: (wslot >> 5) & 7, ...(ctx.ids ? { ids: ctx.ids } : {}), bars });
+
         return {
           name: `[${ctx.num(e.offset, e.extended ? 3 : 2)}] ${def.name}`,
           value: def.summary(cfg, e.offset),

@@ -5,6 +5,7 @@
 import { fnPrefix, type InspectContext } from './inspect-context';
 import { Ev } from '../emulator/vpci/events';
 import { lspciRun } from '../emulator/pci/lspci/index';
+import { lspciBars } from './inspect-registers';
 import { formatTime } from '../emulator/format';
 import { messageName, statusText, versionText, slotName } from '../emulator/vpci/protocol';
 import { describePacket, describePayload, summarizePacket } from '../emulator/vpci/describe';
@@ -246,7 +247,7 @@ export function lspci(ins: InspectContext, sel?: string, wslot?: number, form: L
         out.push(`${address} ${fnPrefix(b.decl.name, w)} ${leftBusText(ins, b.index, w)}`);
         continue;
       }
-      const bars = f.bars().map((x) => ({ index: x.kind === 'rom' ? ('rom' as const) : x.index, size: x.size }));
+      const bars = lspciBars(f);
       // lspci ends each device with a blank line; the blocks are joined with one below.
       if (verbose || hex) {
         const run = lspciRun(f.config.bytes, { address, ...(ins.ids ? { ids: ins.ids } : {}), bars, verbose: verbose ? 3 : 0, hex });

@@ -10,6 +10,9 @@ import { capabilityDef, lspciLines } from '../../emulator/pci/caps/index';
 import { walkCapabilities, capabilityMasks } from '../../emulator/pci/capabilities';
 import { createFunction, catalogIds } from '../../emulator/pci/catalog';
 import { decodeLspci } from '../../emulator/pci/lspci-decode';
+import { lspciRun } from '../../emulator/pci/lspci/index';
+import { loadPciIds } from '../../emulator/pci/pci-ids';
+import { Rng, generateSpace, idsCatalog } from './gen/config-gen';
 
 const DIR = 'data/devices';
 const dumps = readdirSync(DIR)
@@ -41,6 +44,46 @@ test('every capability in the dumps and the catalog: lspci name, a summary, and 
     }
   }
   assert.ok(n > 40, `${n} capabilities seen`);
+});
+
+test("a capability's lspci lines (the Variables view's) are those lspci prints for it within its function: the bases its header type lays out, its number, names and BAR sizes", () => {
+  const idsText = readFileSync('data/pci.ids', 'utf8');
+  const ids = loadPciIds(idsText);
+  const cat = idsCatalog(idsText);
+  const r = new Rng(0x0ca95);
+  /** The block of `lines` in `text`, whole: what follows is not one of its detail lines. */
+  const whole = (text: string, lines: string[]) => {
+    const at = text.indexOf(lines.join('\n') + '\n');
+    return at >= 0 && !text.startsWith('\t\t', at + lines.join('\n').length + 1);
+  };
+  let n = 0;
+  for (let i = 0; i < 200; i++) {
+    const g = generateSpace(r, cat);
+    const [dev, func] = r.chance(0.5) ? [0, 0] : [r.int(32), r.int(8)];
+    const bars = r.chance(0.3) ? [{ index: 0, size: 0x4000 }] : undefined;
+    const run = lspciRun(g.bytes, { address: `00:${dev.toString(16).padStart(2, '0')}.${func}`, ids, verbose: 3, ...(bars ? { bars } : {}) });
+    for (const e of walkCapabilities(g.bytes).capabilities) {
+      const lines = lspciLines(g.bytes, e.offset, e.extended, { dev, func, ids, ...(bars ? { bars } : {}) });
+      if (!run.text.split('\n').includes(lines[0]!)) continue; // a capability lspci does not reach
+      assert.ok(whole(run.text, lines), `${g.note}: [${e.offset.toString(16)}]:\n${lines.join('\n')}`);
+      n++;
+    }
+  }
+  assert.ok(n > 500, `${n} capabilities compared`);
+  // A bridge: its bus numbers and windows are no BARs to lspci (show_htype1 reads two), so an
+  // Express capability there has no AtomicOpsCap line for a memory BAR it does not have.
+  const b = new Uint8Array(4096);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(0, 0x12348086, true);
+  dv.setUint32(4, 0x00100000, true);
+  dv.setUint32(8, 0x06040000, true);
+  b[0x0e] = 1;
+  dv.setUint32(0x18, 0x00020100, true); // primary 0, secondary 1, subordinate 2
+  b[0x34] = 0x40;
+  dv.setUint32(0x40, 0x00720010, true); // PCI Express v2, PCI Express to PCI/PCI-X bridge
+  const lines = lspciLines(b, 0x40, false);
+  assert.ok(!lines.some((l) => l.includes('AtomicOpsCap')), lines.join('\n'));
+  assert.ok(whole(lspciRun(b, { address: '00:00.0', verbose: 3 }).text, lines));
 });
 
 test('the write masks come from the capability objects and are those of the hardware', () => {

@@ -14,7 +14,7 @@ import { aerCap } from './aer';
 import { dsnCap } from './dsn';
 import { ariCap } from './ari';
 import { sriovCap } from './sriov';
-import { lspciCapabilityLines } from '../lspci/one-cap';
+import { lspciCapabilityLines, type OneCapOptions } from '../lspci/one-cap';
 
 export type { CapabilityDef, RegisterDef, FieldDef, FieldAccess, CfgBytes } from './types';
 export { accessOf, fieldMask, fieldValue } from './types';
@@ -124,8 +124,11 @@ export function capabilityDef(id: number, extended: boolean): CapabilityDef {
   return d;
 }
 
-/** lspci -vvv's lines for the capability at `at`: "\tCapabilities: [xx] …" and its detail lines. */
-export function lspciLines(cfg: CfgBytes, at: number, extended: boolean): string[] {
+/**
+ * lspci -vvv's lines for the capability at `at`: "\tCapabilities: [xx] …" and its detail lines, as
+ * lspci prints them for the function `opts` describes (its number, names and BAR sizes).
+ */
+export function lspciLines(cfg: CfgBytes, at: number, extended: boolean, opts: OneCapOptions = {}): string[] {
   const bytes = cfg instanceof Uint8Array ? cfg : Uint8Array.from({ length: cfg.length }, (_, i) => cfg[i]!);
-  return lspciCapabilityLines(bytes, at, extended);
+  return lspciCapabilityLines(bytes, at, extended, opts);
 }

@@ -9,6 +9,8 @@ import type { CapCtx } from './cap-ctx';
 import { capExpress } from './express';
 import { EXT_CAP_PRINTERS } from './ecaps';
 import { x } from './device';
+import { lspciRun, type LspciBarSize } from './index';
+import type { PciIds } from '../pci-ids';
 
 /** The Express Device/Port type an extended capability's printer is given (-1 without Express). */
 function expressType(d: Dev): number {
@@ -16,13 +18,44 @@ function expressType(d: Dev): number {
   return at === undefined ? -1 : (d.rw(at + 2) >> 4) & 0xf;
 }
 
-export function lspciCapabilityLines(bytes: Uint8Array, at: number, extended: boolean, opts: { verbose?: number; dev?: number; func?: number } = {}): string[] {
+/** What the whole-device run needs to print a capability as lspci does for that function. */
+export interface OneCapOptions {
+  /** The function's device and function numbers (link2 skips LnkCap2 on an endpoint other than 00.0). */
+  dev?: number;
+  func?: number;
+  /** pci.ids (the SSVID capability's Subsystem line names the ids). */
+  ids?: PciIds;
+  /** Known BAR sizes (device_has_memory_space_bar counts a sized BAR). */
+  bars?: LspciBarSize[];
+}
+
+/**
+ * lspci -vvv's lines for the capability at `at`: the slice of the whole device's output, so every
+ * printer sees what it sees there — the bases as the header type lays them out, the function's
+ * number, the names, and the bytes earlier capabilities fetched. One lspci never reaches (past a
+ * looped or broken chain) is printed on its own.
+ */
+export function lspciCapabilityLines(bytes: Uint8Array, at: number, extended: boolean, opts: OneCapOptions = {}): string[] {
+  const slot = `00:${(opts.dev ?? 0).toString(16).padStart(2, '0')}.${opts.func ?? 0}`;
+  const lines = lspciRun(bytes, { address: slot, verbose: 3, ...(opts.ids ? { ids: opts.ids } : {}), ...(opts.bars ? { bars: opts.bars } : {}) }).text.split(
+    '\n',
+  );
+  const head = extended ? `\tCapabilities: [${x(at, 3)} v` : `\tCapabilities: [${x(at, 2)}] `;
+  const k = lines.findIndex((l) => l.startsWith(head));
+  if (k < 0) return alone(bytes, at, extended, opts);
+  let end = k + 1;
+  while (end < lines.length && lines[end]!.startsWith('\t\t')) end++;
+  return lines.slice(k, end);
+}
+
+/** The capability printed by itself, for one the whole-device run does not reach. */
+function alone(bytes: Uint8Array, at: number, extended: boolean, opts: OneCapOptions): string[] {
   const d = new Dev(bytes);
   const out = new Out();
   const c: CapCtx = {
     d,
     out,
-    verbose: opts.verbose ?? 3,
+    verbose: 3,
     names: new Names(undefined, undefined, 0),
     vendor: d.rw(0),
     device: d.rw(2),

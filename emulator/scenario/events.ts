@@ -23,7 +23,7 @@ export interface StatementParser {
   /** Takes the word or fails with "expected 'word'". */
   keyword(word: string): Token;
   expected(what: string, at?: Token): never;
-  fail(loc: Loc, code: string, message: string): never;
+  fail(loc: Loc, code: string, message: string, suggestions?: string[]): never;
   int(what: string, lo: number, hi: number): number;
   duration(what: string): number;
   busName(): Name;
@@ -202,12 +202,32 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
         p.take();
         fault.times = p.int('the repeat count', 1, 0xffff_ffff);
         fault.loc = p.span(kw.loc);
-      }
+      } else repeatAsSaid(p, kw);
       return { fault };
     },
     ref: (e) => ({ bus: e.fault.bus }),
   },
 };
+
+/**
+ * A fault's repeat count as it is said in English (`2 times`, `once`, `twice`) where `times N` goes:
+ * one error with `times N` as its fix (ours), not "unexpected '2' after the statement".
+ */
+function repeatAsSaid(p: StatementParser, kw: Token): void {
+  const t = p.peek();
+  if (t.loc.line !== kw.loc.line) return;
+  const said: Record<string, number> = { once: 1, twice: 2, thrice: 3 };
+  const word = (p.isWord('times', 1) || p.isWord('time', 1)) && p.peek(1).loc.line === t.loc.line;
+  const n = t.kind === 'number' && word ? t.text : t.kind === 'word' ? said[t.text.toLowerCase()] : undefined;
+  if (n === undefined) return;
+  p.take();
+  if (t.kind === 'number') p.take();
+  // A count the fault does not take (0, 2^32) is offered no fix: `times 0` would be an error of its own.
+  const v = t.kind === 'number' ? t.value : n;
+  const fits = typeof v === 'number' && v >= 1 && v <= 0xffff_ffff;
+  if (!fits) p.fail(p.span(t.loc), 'unexpected-token', "a repeat count is written after 'times', and is 1..4294967295");
+  p.fail(p.span(t.loc), 'unexpected-token', `a repeat count is written after 'times': 'times ${n}'`, [`times ${n}`]);
+}
 
 /** The event words, in the order the docs and completion list them. */
 export const EVENT_KEYWORDS: readonly EventKind[] = Object.keys(EVENTS) as EventKind[];

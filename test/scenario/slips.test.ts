@@ -411,6 +411,19 @@ test("a negation a newcomer writes is fixed to what it means: 'expect not messag
   assert.deepEqual(diags(`${head}at 1ms fault nic0 bus-d0entry timeout\n`)[0]!.slice(5), [['no-reply']]);
 });
 
+test("a fault's repeat count said in English ('2 times', 'once', 'twice') is one error with 'times N' as its fix", () => {
+  const fault = (tail: string): Row[] => diags(`${NIC}at 0 boot\nat 1ms fault nic0 create-interrupt no-reply ${tail}\n`);
+  // Each was "unexpected '2' after the statement" (or 'once'), with no fix.
+  assert.deepEqual(fault('2 times'), [['unexpected-token', 3, 45, 52, "a repeat count is written after 'times': 'times 2'", ['times 2']]]);
+  assert.deepEqual(fault('3 time'), [['unexpected-token', 3, 45, 51, "a repeat count is written after 'times': 'times 3'", ['times 3']]]);
+  assert.deepEqual(fault('once'), [['unexpected-token', 3, 45, 49, "a repeat count is written after 'times': 'times 1'", ['times 1']]]);
+  assert.deepEqual(fault('Twice'), [['unexpected-token', 3, 45, 50, "a repeat count is written after 'times': 'times 2'", ['times 2']]]);
+  // A count the fault does not take is said with the range, and no fix that is itself an error.
+  assert.deepEqual(fault('0 times'), [['unexpected-token', 3, 45, 52, "a repeat count is written after 'times', and is 1..4294967295"]]);
+  // Written right, it is still read.
+  assert.deepEqual(fault('times 2'), []);
+});
+
 test('a dump path without its quotes is one error, with the path in quotes as its fix', () => {
   assert.deepEqual(diags('bus g { function 0 dump gpu.lspci }\nat 0 boot\n'), [
     ['unexpected-token', 1, 25, 34, 'the dump file path goes in double quotes: dump "gpu.lspci"', ['"gpu.lspci"']],

@@ -91,6 +91,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
         const vectors = p.int('the vector count', 1, mode === 'msi' ? 32 : 2048);
         return { target, mode, vectors, vectorsLoc: p.span(kw.loc) };
       }
+      bareNumber(p, "the vector count follows the kind of interrupt, 'msix' or 'msi'", ['msix', 'msi']);
       return p.expected("'msix N', 'msi N' or 'none'");
     },
     ref: (e) => e.target,
@@ -102,6 +103,7 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     then: ['vector'],
     parse(p) {
       const target = p.fnRef();
+      bareNumber(p, "the vector follows the word 'vector'", ['vector']);
       const kw = p.keyword('vector');
       const vector = p.int('the vector', 0, 2047);
       return { target, vector, vectorLoc: p.span(kw.loc) };
@@ -208,6 +210,17 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
     ref: (e) => ({ bus: e.fault.bus }),
   },
 };
+
+/**
+ * A number where a word goes before it (`raise nic0 3`, `driver nic0 3`): the word left out, said
+ * with `words` before the number as the fixes (ours; it was "expected 'vector', found '3'").
+ */
+function bareNumber(p: StatementParser, why: string, words: readonly string[]): void {
+  const t = p.peek();
+  if (t.kind !== 'number' || t.error) return;
+  const fixes = words.map((w) => `${w} ${t.text}`);
+  p.fail(t.loc, 'missing-argument', `${why}: '${fixes.join("' or '")}'`, fixes);
+}
 
 /**
  * A fault's repeat count as it is said in English (`2 times`, `once`, `twice`) where `times N` goes:

@@ -411,6 +411,16 @@ test("a negation a newcomer writes is fixed to what it means: 'expect not messag
   assert.deepEqual(diags(`${head}at 1ms fault nic0 bus-d0entry timeout\n`)[0]!.slice(5), [['no-reply']]);
 });
 
+test("a number where a word goes before it ('raise nic0 3', 'driver nic0 3') is the word left out, with it before the number as the fix", () => {
+  const ev = (tail: string): Row[] => diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 3\nat 2ms ${tail}\n`);
+  // Each was "expected 'vector', found '3'" (or 'msix N', 'msi N' or 'none'), with no fix.
+  assert.deepEqual(ev('raise nic0 2'), [['missing-argument', 4, 19, 20, "the vector follows the word 'vector': 'vector 2'", ['vector 2']]]);
+  assert.deepEqual(ev('raise nic0/0 0x1'), [['missing-argument', 4, 21, 24, "the vector follows the word 'vector': 'vector 0x1'", ['vector 0x1']]]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 3\n`), [
+    ['missing-argument', 3, 20, 21, "the vector count follows the kind of interrupt, 'msix' or 'msi': 'msix 3' or 'msi 3'", ['msix 3', 'msi 3']],
+  ]);
+});
+
 test("a fault's repeat count said in English ('2 times', 'once', 'twice') is one error with 'times N' as its fix", () => {
   const fault = (tail: string): Row[] => diags(`${NIC}at 0 boot\nat 1ms fault nic0 create-interrupt no-reply ${tail}\n`);
   // Each was "unexpected '2' after the statement" (or 'once'), with no fix.

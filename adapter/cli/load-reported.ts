@@ -1,6 +1,7 @@
 // Loading a scenario for a CLI command: the file is read, parsed and checked,
 // and every diagnostic is printed to stderr as file:line:col with the source
 // line — the same for `run`, `check`, `diff` and `dap --scenario`.
+import { statSync } from 'node:fs';
 import { STDIN_ARG, STDIN_NAME, notUtf8Hint, type CliIo } from './io';
 import { loadScenarioFile, type Loaded } from '../load';
 import { formatDiagnostics } from '../../emulator/scenario/lines';
@@ -22,11 +23,20 @@ export function loadReported(file: string, io: CliIo, prefix: string, overrides:
   try {
     loaded = loadScenarioFile(file, overrides, text);
   } catch (e) {
-    io.err(`${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason + (e.problem === 'missing' ? notUtf8Hint(file) : '') : errorReason(e)}\n`);
+    io.err(
+      `${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason + (e.problem === 'missing' ? notUtf8Hint(file) + withExtension(file) : '') : errorReason(e)}\n`,
+    );
     return undefined;
   }
   for (const line of formatDiagnostics(loaded.diagnostics, shownPath(file), loaded.text)) io.err(line + '\n');
   return loaded;
+}
+
+/** What is added to "no such file" for a scenario named without its `.vpci` where that file is there (`run examples/quickstart`). */
+function withExtension(file: string): string {
+  if (/\.vpci$/i.test(file)) return '';
+  const named = `${file}.vpci`;
+  return statSync(named, { throwIfNoEntry: false })?.isFile() ? ` (did you mean ${shownPath(named)}?)` : '';
 }
 
 /** How messages name a scenario argument: `-` (standard input) as <stdin>, a file as written. */

@@ -31,6 +31,18 @@ function cli(args: string[], o: { cwd?: string; input?: string | Buffer } = {}):
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+test('a scenario named without its .vpci is not found, and the message names the file that is there', () => {
+  // It was "no such file" alone, beside examples/quickstart.vpci.
+  let r = cli(['run', 'examples/quickstart'], { cwd: resolve('.') });
+  assert.deepEqual([r.code, r.out, r.err], [2, '', 'vpci-lab: run: examples/quickstart: no such file (did you mean examples/quickstart.vpci?)\n']);
+  r = cli(['check', join(EXAMPLES, 'faults'), join(EXAMPLES, 'nope')]);
+  assert.equal(r.code, 2);
+  assert.equal(
+    r.err,
+    `vpci-lab: check: ${join(EXAMPLES, 'faults')}: no such file (did you mean ${join(EXAMPLES, 'faults.vpci')}?)\nvpci-lab: check: ${join(EXAMPLES, 'nope')}: no such file\n`,
+  );
+});
+
 test("'-' reads a scenario from standard input: check, run (its dumps from the current folder), diff (read once for both runs); messages call it <stdin>", () => {
   const text = readFileSync(QUICKSTART, 'utf8');
   let r = cli(['check', '-'], { input: text });

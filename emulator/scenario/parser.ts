@@ -28,6 +28,7 @@ import type { FaultAction } from '../vpci/host/faults';
 import { DURATION_UNIT, Lexer, type LexOptions, type Token, type TokenKind } from './lexer';
 import { checkScenario, withSyntaxErrors, type BrokenStatements, type ParseExtras } from './check';
 import { suggestions } from './names';
+import { OTHER_VERSIONS, VERSIONS, versionText } from '../vpci/protocol';
 import { formatTime, grouped, timeLiteral } from '../format';
 import type { ScenarioContext } from './context';
 import {
@@ -208,6 +209,19 @@ function durationFix(text: string): string | undefined {
   }
   if (frac.replace(/0+$/, '') !== '') return undefined;
   return `${whole}${order[u]}`;
+}
+
+/**
+ * The MAJOR.MINOR a version written another way stands for: the wire's `0x10004` (MAJOR << 16 | MINOR),
+ * the drivers' `PCI_PROTOCOL_VERSION_1_4` (linux pci-hyperv.c and freebsd vmbus_pcib.c, enum
+ * pci_protocol_version_t), OpenVMM's `FE` (protocol.ts VERSIONS) or `v1.4`; undefined for any other token.
+ */
+function versionFix(t: Token): string | undefined {
+  if (t.kind === 'number' && !t.error && (t.value as number) >= 0x10000 && (t.value as number) <= 0xffff_ffff) return versionText(t.value as number);
+  const m = /^(?:PCI_PROTOCOL_VERSION_([0-9]+)_([0-9]+)|[vV]([0-9]+)\.([0-9]+))$/i.exec(t.text);
+  if (m) return `${Number(m[1] ?? m[3])}.${Number(m[2] ?? m[4])}`;
+  const named = t.kind === 'word' ? [...VERSIONS, ...OTHER_VERSIONS].find((x) => x.name.toLowerCase() === t.text.toLowerCase()) : undefined;
+  return named && versionText(named.value);
 }
 
 export function spanLoc(a: Loc, b: Loc): Loc {
@@ -1644,18 +1658,17 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         e = s;
       } else if (w.text === 'version') {
         take();
-        // `version 0x10004`, the version as the wire carries it (MAJOR << 16 | MINOR): told the form it takes, with it as the fix.
+        // `version 0x10004`, the version as the wire carries it (MAJOR << 16 | MINOR), or as the drivers and OpenVMM name it
+        // (`PCI_PROTOCOL_VERSION_1_4`, `FE`), or `v1.4`: told the form it takes, with it as the fix.
         const raw = peek();
-        if (raw.kind === 'number' && !raw.error && (raw.value as number) >= 0x10000 && (raw.value as number) <= 0xffff_ffff) {
-          const v = raw.value as number;
-          const fix = `${Math.floor(v / 0x10000)}.${v % 0x10000}`;
+        const fix = versionFix(raw);
+        if (fix)
           fail(
             raw.loc,
             'unexpected-token',
             `expected a protocol version like 1.1, found '${raw.text}'; did you mean '${fix}'? (a version is written MAJOR.MINOR)`,
             [fix],
           );
-        }
         const v = soft(
           () => {
             commaDotted('a protocol version like 1.1', 'unexpected-token', true);

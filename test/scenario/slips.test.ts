@@ -541,12 +541,33 @@ test("slips with their fix: 'expect nic0 is attached' and 'eject nic0 function 0
   assert.deepEqual(diags(`${head}expect nic0 version 0x10004\n`), [
     ['unexpected-token', 3, 21, 28, "expected a protocol version like 1.1, found '0x10004'; did you mean '1.4'? (a version is written MAJOR.MINOR)", ['1.4']],
   ]);
+  // The version as the drivers (PCI_PROTOCOL_VERSION_1_4) and OpenVMM (FE, VB) name it, or v1.2: the same, where each was
+  // "expected a protocol version like 1.1" with no fix.
+  for (const [written, fix] of [
+    ['PCI_PROTOCOL_VERSION_1_4', '1.4'],
+    ['FE', '1.4'],
+    ['vb', '1.3'],
+    ['v1.2', '1.2'],
+  ]) {
+    const d = diags(`${head}expect nic0 version ${written}\n`);
+    assert.deepEqual(d, [
+      [
+        'unexpected-token',
+        3,
+        21,
+        21 + written!.length,
+        `expected a protocol version like 1.1, found '${written}'; did you mean '${fix}'? (a version is written MAJOR.MINOR)`,
+        [fix],
+      ],
+    ]);
+  }
   // Each fix gives a scenario that checks clean.
   for (const src of [
     `${head}expect nic0 is attached\n`,
     `${head}at 1ms eject nic0 function 0\n`,
     'vm {\n  quirk short-packet-drop 0\n}\n',
     `${head}expect nic0 version 0x10001\n`,
+    `${head}expect nic0 version PCI_PROTOCOL_VERSION_1_1\n`,
   ])
     assert.deepEqual(diags(fixed(src)), [], src);
 });

@@ -267,7 +267,9 @@ export function valueMarkdown(toks: readonly Token[], i: number, ctx: ScenarioCo
     return (
       `**vPCI protocol version ${maj}.${min}** \`${hex(v)}\` (MAJOR << 16 | MINOR, as PCI_QUERY_PROTOCOL_VERSION carries it)` +
       (name ? `; OpenVMM names it \`${name}\` (its ProtocolVersion)` : '; no protocol defines it') +
-      `\n\nThe version the guest offers and the host accepts. Host profiles that accept it: ${hosts.join(', ') || 'none'}; guest models that offer it: ${guests.join(', ') || 'none'}.`
+      `\n\nThe version the guest offers and the host accepts. Host profiles that accept it: ${hosts.join(', ') || 'none'}; guest models that offer it: ${guests.join(', ') || 'none'}` +
+      // linux pci-hyperv.c and freebsd vmbus_pcib.c name the versions they offer so (enum pci_protocol_version_t).
+      (guests.length ? ` (whose drivers call it \`PCI_PROTOCOL_VERSION_${maj}_${min}\`).` : '.')
     );
   }
   // instance GUID

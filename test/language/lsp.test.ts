@@ -1100,6 +1100,8 @@ test('hover on a value that is no name: an MMIO base and size, a protocol versio
   assert.match(v, /^\*\*vPCI protocol version 1\.4\*\* `0x00010004`/);
   assert.match(v, /OpenVMM names it `FE`/);
   assert.match(v, /Host profiles that accept it: `hyperv-2022`, `openvmm`; guest models that offer it: `freebsd`, `linux`/);
+  // As the drivers name it (Linux pci-hyperv and FreeBSD vmbus_pcib: enum pci_protocol_version_t).
+  assert.match(v, /guest models that offer it: `freebsd`, `linux` \(whose drivers call it `PCI_PROTOCOL_VERSION_1_4`\)\.$/);
   const g = await hover(text, pos(text, '3c2d7b4a', 4));
   assert.match(g, /^\*\*instance GUID\*\* `3c2d7b4a-0001-4f00-8000-000000000001`/);
   // Data1; Linux's domain from bytes 4-5 (Data2, little-endian: 0x0001), FreeBSD's from bytes 8-9 (0x8000)

@@ -925,11 +925,27 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
         case 'msix':
           checkRef(index, x.target.bus, x.target.slot, true);
           break;
-        case 'interrupt':
+        case 'interrupt': {
           checkRef(index, x.target.bus, x.target.slot, true);
+          // A device signals an interrupt only at a `raise` (machine.ts; the Debug Console's raise aside): without one
+          // the expectation fails 'never delivered' (ours: said before the run, unless a raise line failed to parse).
+          const wslot = x.target.slot?.wslot ?? 0;
+          const raised = sc.timeline.some(
+            (e) => e.kind === 'raise' && e.target.bus.name === x.target.bus.name && (e.target.slot?.wslot ?? 0) === wslot && e.vector === x.vector,
+          );
+          if (!raised && !brokenEvent('raise') && index.has(x.target.bus.name)) {
+            const target = x.target.slot ? `${x.target.bus.name}/${x.target.slot.device}.${x.target.slot.fn}` : x.target.bus.name;
+            add(
+              'warning',
+              x.loc,
+              'vector-never-raised',
+              `no event raises vector ${x.vector} on ${target}: a device signals an interrupt only at a 'raise' event (at TIME raise ${target} vector ${x.vector})`,
+            );
+          }
           if (x.cpu !== undefined && x.cpu >= cpus && (sc.vm.cpus || !broken.settings.includes('cpus')))
             add('error', x.cpuLoc ?? x.loc, 'no-such-cpu', `the VM has ${counted(cpus, 'CPU')} (0..${cpus - 1}); there is no cpu ${x.cpu}`);
           break;
+        }
         case 'message':
           if (!x.negate && (x.count === undefined || x.count > 0)) {
             const why = neverSent(x.message.value);

@@ -689,7 +689,11 @@ test('a file that is no text (a binary, UTF-16 read as UTF-8) is one not-text er
 
 test('every bad value of a statement is said in one pass, each at its place, and the statement is then dropped as one with a syntax error', () => {
   const ctx = defaultScenarioContext(() => undefined);
-  const load = (text: string) => loadScenario(text, 'x.vpci', ctx).diagnostics.map((d) => [d.code, d.loc.line, d.loc.col]);
+  // (The expectations of vectors no event raises are warned of: not what this is about.)
+  const load = (text: string) =>
+    loadScenario(text, 'x.vpci', ctx)
+      .diagnostics.filter((d) => d.code !== 'vector-never-raised')
+      .map((d) => [d.code, d.loc.line, d.loc.col]);
   const text = [
     'vm {',
     '  cpus 4x',

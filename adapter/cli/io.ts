@@ -1,6 +1,7 @@
 // What every CLI command is: a name, a one-line summary for `vpci-lab --help`,
 // its full usage (printed by `vpci-lab <command> --help`) and a body that
 // returns an exit code. Output goes through injected streams so tests capture it.
+import { fstatSync } from 'node:fs';
 import { FileError, bytesText } from '../../io/files';
 
 export interface CliIo {
@@ -21,6 +22,9 @@ export const STDIN_NAME = '<stdin>';
 
 /** Reads the process's standard input to its end; more than `limit` bytes is a one-line FileError. */
 async function readProcessStdin(limit: number): Promise<Uint8Array> {
+  // Node reads a folder given as standard input (`vpci-lab check - < dir`) as an empty stream,
+  // which checked as an empty scenario: it is refused as a folder named as a file argument is.
+  if (fstatSync(0).isDirectory()) throw new FileError(STDIN_NAME, 'not-a-file', 'is a folder, not a file');
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) {

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,11 @@ test("'-' reads a dump from standard input (lspci -xxxx | vpci-lab lspci -); mor
   for (const cmd of ['lspci', 'check']) {
     r = cli([cmd, '-'], { input: big });
     assert.deepEqual([r.code, r.err], [2, `vpci-lab: ${cmd}: <stdin>: is larger than the limit; files read here are limited to 16 MiB\n`]);
+  }
+  // A folder as standard input reads as an empty stream in Node: it is refused, not checked as an empty scenario.
+  for (const cmd of ['check', 'run', 'lspci']) {
+    const r2 = spawnSync(process.execPath, [CLI, cmd, '-'], { cwd: dir, stdio: [openSync(dir, 'r'), 'pipe', 'pipe'], encoding: 'utf8' });
+    assert.deepEqual([r2.status, r2.stdout, r2.stderr], [2, '', `vpci-lab: ${cmd}: <stdin>: is a folder, not a file\n`]);
   }
   // The held scenario of dap is read again at each fresh run: standard input cannot be that.
   r = cli(['dap', '--port', '0', '--scenario', '-']);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EXIT, STDIN_ARG, STDIN_NAME, notUtf8Hint, type Command } from './io';
 import { parse } from './args';
 import { didYouMean } from '../../emulator/scenario/names';
+import { numberValue } from '../../emulator/scenario/lexer';
 import { catalogIds, catalogEntry, catalogBytes, catalogAddress } from '../../emulator/pci/catalog';
 import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { hwdbFromPciIds, loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
@@ -330,10 +331,13 @@ export const lspciCommand: Command = {
     for (const b of v.bar ?? []) {
       const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
       if (!m) return bad(`--bar ${visible(b)}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
-      const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[m[3]!.toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
       const index = m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]);
-      const size = Number(m[2]) * mult;
       const name = index === 'rom' ? 'ROM' : `BAR ${index}`;
+      // The size as a scenario's `bar I SIZE` reads it: past 2^53-1 it is too large, where the product
+      // of floats said 2^53 or 2^64 was 'not a power of two'.
+      const n = numberValue(m[2]! + m[3]!.toUpperCase());
+      if ('error' in n) return bad(`--bar ${b}: ${name} size ${n.error}`);
+      const size = n.value;
       // The scenario language's rules for `bar I SIZE` (emulator/scenario/parser.ts duplicate-bar,
       // check.ts bar-size): a BAR is a naturally aligned power of two, and each is sized once.
       if (!isPowerOfTwo(size)) return bad(`--bar ${b}: ${name} size ${size} is not a power of two`);

@@ -219,10 +219,12 @@ test("a dump saved as UTF-16 (PowerShell's >, either byte order) reads as its UT
   assert.equal(cli(['lspci', 'bom16.lspci']).err, 'vpci-lab: lspci: bom16.lspci:1: no config-space dump found (expected lspci -x/-xxx/-xxxx output)\n');
 });
 
-test('lspci --bar: a size that is not a power of two, a BAR given twice, and --bar on a catalog device are usage errors naming the BAR', () => {
+test('lspci --bar: a size that is not a power of two or past 2^53-1, a BAR given twice, and --bar on a catalog device are usage errors naming the BAR', () => {
   for (const [args, why] of [
     [[GPU, '--bar', '0=3K'], '--bar 0=3K: BAR 0 size 3072 is not a power of two'],
     [[GPU, '--bar', '5=0'], '--bar 5=0: BAR 5 size 0 is not a power of two'],
+    [[GPU, '--bar', '1=9007199254740992'], "--bar 1=9007199254740992: BAR 1 size '9007199254740992' is too large (more than 2^53-1)"],
+    [[GPU, '--bar', '1=17179869184g'], "--bar 1=17179869184g: BAR 1 size '17179869184G' is too large (more than 2^53-1)"],
     [[GPU, '--bar', '0=16M', '--bar', '0=32M'], '--bar 0=32M: BAR 0 size is given twice'],
     [[GPU, '--bar', 'rom=512K', '--bar', 'ROM=512K'], '--bar ROM=512K: the ROM size is given twice'],
     [

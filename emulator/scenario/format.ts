@@ -8,6 +8,7 @@
 // text: braces the language cannot have, or one very long line among commented
 // ones, do not multiply the output.
 import { Lexer, type Token, type TokenKind } from './lexer';
+import { notTextDiagnostic } from './parser';
 
 /**
  * The deepest a scenario nests: a `vm { … }`, `bus NAME { … }` or `offer NAME { … }` block holds
@@ -99,6 +100,9 @@ class LineCode {
  * line, and took gigabytes.
  */
 export function formatScenario(text: string): string {
+  // A binary or UTF-16 file is no scenario (the parser checks nothing in it, not-text): its text is
+  // left as it is. Formatted, its NULs and stray bytes were spaced out as tokens and saved so.
+  if (notTextDiagnostic(text)) return text;
   // The result's lines: at most one blank line in a row, none at the start (trailing ones are dropped at the end).
   const res: string[] = [];
   const put = (s: string): void => {

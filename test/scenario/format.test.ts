@@ -61,6 +61,12 @@ test('format: CRLF and lone CR line ends become LF; broken text is kept token fo
   assert.equal(formatScenario(''), '');
 });
 
+test('format: a text that is no scenario (NULs, UTF-16, a binary file) is left as it is, byte for byte', () => {
+  for (const text of ['vm {\n  guest freebsd\0\n}\n', 'v\0m\0 \0{\0\n\0}\0\n\0', '\x7fELF\x02\x01\x01\0\0\0  at 0 boot\n']) {
+    assert.equal(formatScenario(text), text, JSON.stringify(text));
+  }
+});
+
 test('format: the slips the parser reads past keep their place: a stray colon against its word, a string in curly quotes whole', () => {
   // Before, `host:` was one bad token and `“x y”` three (the quotes apart from the words): the layout moved them.
   assert.equal(

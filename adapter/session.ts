@@ -644,6 +644,13 @@ export class VpciDebugSession extends DebugSession {
         );
         return;
       }
+    } else if (!this.initDone && !this.initRefused && request.command !== 'disconnect') {
+      // DAP: initialize is "the first request"; until it is answered the client "must not send any
+      // additional requests". A launch before it started a run with the numbering not yet agreed
+      // (an initialize after it could then change how lines are written), and sent `initialized`
+      // before the initialize response.
+      this.refuse(request, 1105, `${request.command}: the session is not initialized yet (send initialize first)`);
+      return;
     } else if (this.initRefused && (request.command === 'launch' || request.command === 'attach')) {
       // After a refused initialize nothing was agreed (how lines, columns and paths are written): no run starts.
       this.refuse(

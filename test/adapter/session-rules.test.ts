@@ -217,3 +217,32 @@ test('Continue, Reverse Continue and Pause run or stop the whole machine whateve
   for (const step of ['next', 'stepIn', 'stepOut', 'stepBack'])
     await assert.rejects(dc.customRequest(step, { threadId: stale }), { message: `Unknown thread ${stale}` });
 });
+
+test('a request before initialize is refused, naming it, with no event sent; after initialize the session goes on as usual', async () => {
+  const c = await rawDapClient();
+  try {
+    c.sendAll([
+      { seq: 1, type: 'request', command: 'threads' },
+      { seq: 2, type: 'request', command: 'launch', arguments: { scenario: QUICKSTART } },
+    ]);
+    for (const [seq, command] of [
+      [1, 'threads'],
+      [2, 'launch'],
+    ] as const) {
+      const r = await c.responseTo(seq);
+      assert.equal(r.success, false);
+      assert.equal(r.message, `${command}: the session is not initialized yet (send initialize first)`);
+    }
+    // DAP: no event before the initialize response (the launch sent `initialized` and `terminated`).
+    assert.deepEqual(
+      c.got.filter((m) => m.type === 'event'),
+      [],
+    );
+    c.send({ seq: 3, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } });
+    assert.equal((await c.responseTo(3)).success, true);
+    c.send({ seq: 4, type: 'request', command: 'threads' });
+    assert.equal((await c.responseTo(4)).success, true);
+  } finally {
+    c.close();
+  }
+});

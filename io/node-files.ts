@@ -4,7 +4,20 @@
 // blocking (a FIFO never hangs the process).
 // fs.promises is reached through `promises` at the call: a property Node loads on first use, so a
 // process that only reads synchronously (the debug adapter's launch) never loads fs/promises.
-import { constants, closeSync, fstatSync, mkdirSync, openSync, promises, readSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  constants,
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  promises,
+  readSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { FileError, bytesText, type FileAccess, type SyncFileAccess } from './files';
 import { errnoCode, errorReason } from './errors';
@@ -78,6 +91,14 @@ export function makeFolders(dir: string): void {
         const st = statSync(d, { throwIfNoEntry: false });
         if (st?.isDirectory()) continue;
         if (st) throw notAFolder(d, st);
+        // Nothing there to stat, yet the name is taken: a symbolic link to what does not exist.
+        let target: string | undefined;
+        try {
+          target = readlinkSync(d, { encoding: 'utf8' });
+        } catch {
+          // Not a link (gone meanwhile): said as the system says it, below.
+        }
+        if (target !== undefined) throw new FileError(d, 'missing', `is a symbolic link to ${target}, which does not exist: no folder can be made there`);
       }
       // ENOENT with the folder above in place: the file system takes no new folders there (/proc).
       const why = code === 'ENOENT' ? 'the file system there does not take new folders' : errorReason(e);

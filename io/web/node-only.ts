@@ -21,6 +21,7 @@ export const fstatSync = fn('fs.fstatSync');
 export const mkdirSync = fn('fs.mkdirSync');
 export const openSync = fn('fs.openSync');
 export const readSync = fn('fs.readSync');
+export const readlinkSync = fn('fs.readlinkSync');
 export const realpathSync = fn('fs.realpathSync');
 export const statSync = fn('fs.statSync');
 export const writeFileSync = fn('fs.writeFileSync');

@@ -133,6 +133,14 @@ test('folders are made top down, and one that cannot be made is an error naming 
     () => makeFolders(join(scen, 'fifo.lspci')),
     (e: unknown) => e instanceof FileError && e.message === `${join(scen, 'fifo.lspci')}: is a FIFO (named pipe), not a folder`,
   );
+  // A dangling symbolic link where a folder is to be: named as that, not 'cannot create this folder: already exists'.
+  symlinkSync('nowhere', join(dir, 'dangling'));
+  for (const p of [join(dir, 'dangling'), join(dir, 'dangling', 'sub')])
+    assert.throws(
+      () => makeFolders(p),
+      (e: unknown) =>
+        e instanceof FileError && e.message === `${join(dir, 'dangling')}: is a symbolic link to nowhere, which does not exist: no folder can be made there`,
+    );
   // `link/..` is the parent of where the link points, as the system reads it (not the folder the link is in).
   mkdirSync(join(dir, 'real', 'inner'), { recursive: true });
   symlinkSync(join(dir, 'real', 'inner'), join(dir, 'to-inner'));

@@ -134,6 +134,8 @@ export interface GateOutput {
 /** The verdict on one incoming message: pass it to the library, or answer/drop it here. */
 export class ProtocolGate {
   private stage: Stage = 'new';
+  /** The documents a didOpen opened and no didClose closed: a didChange for another has nothing to change. */
+  private readonly open = new Set<string>();
 
   constructor(private readonly out: GateOutput) {}
 
@@ -179,6 +181,11 @@ export class ProtocolGate {
     if (this.stage === 'shut down') return refuse(INVALID_REQUEST, `${method}: the server has been shut down (only "exit" is accepted)`);
     const why = paramsProblem(method, msg.params);
     if (why) return isRequest ? refuse(INVALID_PARAMS, why) : drop(why);
+    const uri = (msg.params as { textDocument?: { uri?: string } } | undefined)?.textDocument?.uri;
+    if (method === 'textDocument/didOpen') this.open.add(uri!);
+    else if (method === 'textDocument/didClose') this.open.delete(uri!);
+    // The library drops it without a word, and the client goes on editing text the server never had.
+    else if (method === 'textDocument/didChange' && !this.open.has(uri!)) return drop(`textDocument/didChange: ${uri!} is not open (no didOpen came for it)`);
     if (method === 'initialize') {
       this.stage = 'running';
       // LSP requires the client's capabilities; the library reads them unchecked. A client that leaves them out has none.

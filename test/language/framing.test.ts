@@ -16,7 +16,7 @@ interface RpcMessage {
   method?: string;
   result?: unknown;
   error?: { code: number; message: string };
-  params?: { type?: number; message?: string };
+  params?: { type?: number; message?: string; uri?: string; version?: number; diagnostics?: { code?: string }[] };
 }
 
 /** A server over raw stdio: bytes in, framed messages out. */
@@ -149,6 +149,34 @@ test('a request with malformed parameters is refused with invalid params in one 
     assert.equal(l.split('\n').length, 1, l);
     assert.doesNotMatch(l, /\bat .*\.js:\d+/, l);
   }
+  s.write(frame({ jsonrpc: '2.0', method: 'exit' }));
+  assert.equal(await s.exited, 0);
+  children.delete(s.proc);
+});
+
+test('a didChange for a document that is not open (never opened, or closed) is logged in one line naming it; the open one changes', async () => {
+  const s = server();
+  s.write(frame(request(1, 'initialize', { processId: null, rootUri: null, capabilities: {} })));
+  await s.until(() => s.msgs.some((m) => m.id === 1));
+  s.write(frame({ jsonrpc: '2.0', method: 'initialized', params: {} }));
+  const note = (method: string, params: object): void => s.write(frame({ jsonrpc: '2.0', method, params }));
+  const change = (uri: string, version: number, text: string): void =>
+    note('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  note('textDocument/didOpen', { textDocument: { uri: 'file:///a.vpci', languageId: 'vpci', version: 1, text: '' } });
+  change('file:///never.vpci', 2, 'at 0 boot\n');
+  change('file:///a.vpci', 2, 'vm { cpus 999 }\n');
+  await s.until(() => s.msgs.some((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.version === 2));
+  const published = s.msgs.find((m) => m.method === 'textDocument/publishDiagnostics' && m.params?.version === 2)!;
+  assert.deepEqual([published.params!.uri, published.params!.diagnostics!.map((d) => d.code)], ['file:///a.vpci', ['out-of-range']]);
+  note('textDocument/didClose', { textDocument: { uri: 'file:///a.vpci' } });
+  change('file:///a.vpci', 3, 'at 0 boot\n');
+  s.write(frame(request(2, 'shutdown')));
+  await s.until(() => s.msgs.some((m) => m.id === 2));
+  const logged = s.msgs.filter((m) => m.method === 'window/logMessage' && m.params?.type === 1).map((m) => m.params!.message!);
+  assert.deepEqual(logged, [
+    'vPCI Lab language server: textDocument/didChange: file:///never.vpci is not open (no didOpen came for it); the notification was not handled.',
+    'vPCI Lab language server: textDocument/didChange: file:///a.vpci is not open (no didOpen came for it); the notification was not handled.',
+  ]);
   s.write(frame({ jsonrpc: '2.0', method: 'exit' }));
   assert.equal(await s.exited, 0);
   children.delete(s.proc);

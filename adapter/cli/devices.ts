@@ -1,6 +1,6 @@
 // `vpci-lab devices` lists the device catalog; `vpci-lab lspci` decodes a
 // catalog device or a dump file the way lspci does (-v / -vvv, -xxxx).
-import { readFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, existsSync, lstatSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, STDIN_ARG, STDIN_NAME, notUtf8Hint, type Command } from './io';
 import { parse } from './args';
@@ -26,6 +26,19 @@ function pciIds(): PciIds | undefined {
   for (const p of [join(__dirname, '..', 'data', 'pci.ids'), join(__dirname, '..', '..', 'data', 'pci.ids')])
     if (existsSync(p)) return loadPciIds(readFileSync(p, 'utf8'));
   return undefined;
+}
+
+/**
+ * Whether a name is on disk as itself, a symbolic link that leads nowhere or round in a loop
+ * included (existsSync follows it and says no): such a name is a file argument that cannot be
+ * read, said as that, not "neither a catalog device nor a file".
+ */
+function onDisk(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -356,7 +369,7 @@ export const lspciCommand: Command = {
         return bad(`--bar ${v.bar![0]}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
       bars.push(...catalogEntry(what)!.bars);
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
-    } else if (fileArg !== undefined || what === STDIN_ARG || /[\\/.]/.test(what) || existsSync(what)) {
+    } else if (fileArg !== undefined || what === STDIN_ARG || /[\\/.]/.test(what) || onDisk(what)) {
       // A dump file: a regular file of at most DUMP_LIMIT bytes (a folder, a FIFO or /dev/zero is refused by name),
       // or standard input (`-`: lspci -xxxx | vpci-lab lspci -), to its end and as much.
       let raw: Buffer;
@@ -366,8 +379,8 @@ export const lspciCommand: Command = {
       } catch (e) {
         // a file that is missing or cannot be read: one line naming it
         const why =
-          e instanceof FileError && e.problem === 'missing' && fileArg !== undefined
-            ? `-F ${shownPath(what)}: no such file${notUtf8Hint(what)}`
+          e instanceof FileError && e.problem === 'missing' && (fileArg !== undefined || onDisk(what))
+            ? `${fileArg !== undefined ? '-F ' : ''}${shownPath(what)}: no such file${notUtf8Hint(what)}`
             : e instanceof FileError && e.problem === 'missing'
               ? `'${shownPath(what)}' is neither a catalog device (see vpci-lab devices) nor a file${notUtf8Hint(what)}`
               : e instanceof FileError

@@ -23,6 +23,7 @@ export const openSync = fn('fs.openSync');
 export const readSync = fn('fs.readSync');
 export const readlinkSync = fn('fs.readlinkSync');
 export const realpathSync = fn('fs.realpathSync');
+export const lstatSync = fn('fs.lstatSync');
 export const statSync = fn('fs.statSync');
 export const writeFileSync = fn('fs.writeFileSync');
 export const readFileSync = fn('fs.readFileSync');

@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { junitReport } from '../../adapter/cli/run';
@@ -217,6 +217,23 @@ test("a dump saved as UTF-16 (PowerShell's >, either byte order) reads as its UT
   // Only a byte-order mark in UTF-16: the empty dump's error, not "config file is 2 bytes".
   writeFileSync(join(dir, 'bom16.lspci'), Buffer.from([0xff, 0xfe]));
   assert.equal(cli(['lspci', 'bom16.lspci']).err, 'vpci-lab: lspci: bom16.lspci:1: no config-space dump found (expected lspci -x/-xxx/-xxxx output)\n');
+});
+
+test("lspci: a name on disk that cannot be read (a symbolic link in a loop, or to nothing) is said as a file's error, not 'neither a catalog device nor a file'", () => {
+  const sub = join(dir, 'links');
+  mkdirSync(sub);
+  symlinkSync('loop-b', join(sub, 'loop-a'));
+  symlinkSync('loop-a', join(sub, 'loop-b'));
+  symlinkSync('nowhere', join(sub, 'dangling'));
+  for (const [args, err] of [
+    [['loop-a'], 'vpci-lab: lspci: loop-a: too many levels of symbolic links\n'],
+    [['dangling'], 'vpci-lab: lspci: dangling: no such file\n'],
+    [['-F', 'dangling'], 'vpci-lab: lspci: -F dangling: no such file\n'],
+    [['nosuch'], "vpci-lab: lspci: 'nosuch' is neither a catalog device (see vpci-lab devices) nor a file\n(vpci-lab lspci --help for usage)\n"],
+  ] as const) {
+    const r = cli(['lspci', ...args], sub);
+    assert.deepEqual([r.code, r.out, r.err], [2, '', err], args.join(' '));
+  }
 });
 
 test('lspci --bar: a size that is not a power of two or past 2^53-1, a BAR given twice, and --bar on a catalog device are usage errors naming the BAR', () => {

@@ -44,8 +44,11 @@ const LSP_RULES: FrameRules = {
     if (!('method' in m) && !('id' in m)) return 'a message that is neither a request, a notification nor a response';
     return undefined;
   },
+  // A request whose method is not a string is still a request by its id: answered, or its client waits for ever.
   requestOf: (m) =>
-    typeof m.method === 'string' && (typeof m.id === 'number' || typeof m.id === 'string') ? { id: m.id, name: m.method.slice(0, 100) } : undefined,
+    'method' in m && (typeof m.id === 'number' || typeof m.id === 'string')
+      ? { id: m.id, name: typeof m.method === 'string' ? m.method.slice(0, 100) : `request ${String(m.id).slice(0, 100)}` }
+      : undefined,
 };
 
 /** JSON-RPC's code for a message that could not be parsed (JSON-RPC 2.0 specification, 5.1). */

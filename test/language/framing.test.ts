@@ -65,12 +65,18 @@ test('malformed frames are reported, a broken request is answered with a parse e
   s.write('X-Nothing: here\r\n\r\n');
   const broken = JSON.stringify(request(2, 'textDocument/hover', { textDocument: { uri: 'file:///x.vpci' }, position: { line: 0, character: 0 } }));
   s.write(`Content-Length: ${broken.length - 6}\r\n\r\n${broken}`);
+  // A request by its id whose method is no string: answered, so its client does not wait for ever.
+  s.write(frame({ jsonrpc: '2.0', id: 4, method: 5, params: {} }));
   s.write(frame(request(3, 'shutdown')));
   await s.until(() => s.msgs.some((m) => m.id === 3));
   const refused = s.msgs.find((m) => m.id === 2);
   assert.ok(refused?.error, 'the broken request is answered');
   assert.equal(refused.error.code, -32700);
   assert.match(refused.error.message, /^textDocument\/hover: not run, its frame was malformed/);
+  assert.deepEqual(s.msgs.find((m) => m.id === 4)?.error, {
+    code: -32700,
+    message: 'request 4: not run, its frame was malformed (a message whose "method" is not a string)',
+  });
   const said = s.msgs.filter((m) => m.method === 'window/logMessage' && /malformed LSP input/.test(m.params?.message ?? ''));
   assert.ok(said.length >= 2, JSON.stringify(said)); // the header without Content-Length is skipped with the first broken frame
   for (const m of said) assert.equal(m.params?.type, 1);

@@ -338,6 +338,10 @@ test('a launch configuration with an unknown quirk, or a cause that is not a lin
     [{ guest: 'windows' }, /^Launch: unknown guest model "windows" in "guest" \(one of freebsd, freebsd-2016, linux\)$/],
     [{ guest: '' }, /^Launch: unknown guest model "" in "guest" \(one of /],
     [{ host: 'azure' }, /^Launch: unknown host profile "azure" in "host" \(one of hyperv-2016, hyperv-2019, hyperv-2022, openvmm\)$/],
+    // A near miss is named before the list, as the CLI's --guest, --host and --quirk name it.
+    [{ guest: 'Linux' }, /^Launch: unknown guest model "Linux" in "guest"; did you mean linux\? \(one of freebsd, freebsd-2016, linux\)$/],
+    [{ host: 'hyperv2019' }, /^Launch: unknown host profile "hyperv2019" in "host"; did you mean hyperv-2019\? \(one of /],
+    [{ quirks: { 'descriptor-strid': true } }, /^Launch: unknown quirk descriptor-strid; did you mean descriptor-stride\? \(one of /],
   ] as const)
     assert.match(
       await refused(dc.launchRequest({ scenario: QUICKSTART, ...extra } as unknown as DebugProtocol.LaunchRequestArguments)),

@@ -29,6 +29,7 @@ import { statusByName, statusInStyle, suggestions } from './names';
 import { HOST_TO_GUEST_MESSAGES, OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
+import { isPowerOfTwo } from '../pci/bars';
 import { counted, formatTime, grouped } from '../format';
 import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
@@ -84,17 +85,6 @@ const FALL = 'relations2-falls-into-eject';
 function slashedPath(path: string): string | undefined {
   if (!path.includes('\\') || /^([A-Za-z]:|[\\/])/.test(path)) return undefined;
   return path.replace(/\\/g, '/');
-}
-
-function isPow2(n: number): boolean {
-  if (n <= 0 || !Number.isSafeInteger(n)) return false;
-  // Safe for sizes above 2^32 (bitwise operators are 32-bit).
-  let x = n;
-  while (x > 1) {
-    if (x % 2 !== 0) return false;
-    x /= 2;
-  }
-  return true;
 }
 
 /** A run's --host / --guest in place of the file's (the CLI's overrides): the checks that depend on them judge what will run. */
@@ -428,7 +418,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     } else {
       const src = f.source;
       for (const bar of src.bars) {
-        if (!isPow2(bar.size)) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
+        if (!isPowerOfTwo(bar.size))
+          add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${bar.size} is not a power of two`);
       }
       const text = ctx.readFile(src.path);
       // A relative path written with Windows' separator ('devices\gpu.lspci') is found on Windows only: elsewhere a
@@ -442,7 +433,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
       else if (ctx.checkDump) {
         let r: DumpProblem | null;
         // BAR sizes are checked against the dump only once each size is a power of two.
-        const sizesOk = src.bars.every((b) => isPow2(b.size));
+        const sizesOk = src.bars.every((b) => isPowerOfTwo(b.size));
         try {
           const space = { low: 0, high: 0 };
           r = ctx.checkDump(text, src.select, sizesOk ? src.bars : undefined, space);
@@ -777,7 +768,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
             : `${bus.name} has no function at slot 0 at ${formatTime(e.time)} (a target without /SLOT means slot 0); it is plugged later`,
         );
       if (e.kind === 'driver') {
-        if (e.mode === 'msi' && !isPow2(e.vectors))
+        if (e.mode === 'msi' && !isPowerOfTwo(e.vectors))
           add('error', e.vectorsLoc ?? e.loc, 'msi-count', `MSI can enable only a power of two of vectors (1, 2, 4, 8, 16 or 32), not ${e.vectors}`);
         const first = driverEvents.get(sk);
         // The machine (bus.ts driverLoaded) probes a function once: a later request reaches it only if it comes

@@ -7,7 +7,7 @@
 // only up to a modest column), so the result is never much longer than the
 // text: braces the language cannot have, or one very long line among commented
 // ones, do not multiply the output.
-import { Lexer, type Token, type TokenKind } from './lexer';
+import { Lexer, tokenize, type Token } from './lexer';
 import { notTextDiagnostic } from './parser';
 
 /**
@@ -44,8 +44,18 @@ class TextBuilder {
 /** A stray `:`, `;` or `,` (a slip the parser reads past, Token.recover): kept against what is before it, as a person writes it. */
 const tight = (t: Token): boolean => t.kind === 'invalid' && t.recover === true && /^[:;,]+$/.test(t.text);
 
-/** Whether two tokens next to each other on a line are written with a space between them (none around `/`, none before a stray `:`). */
-const spaced = (a: TokenKind, b: Token): boolean => a !== 'slash' && b.kind !== 'slash' && !tight(b);
+/**
+ * Whether two tokens next to each other on a line are written with a space between them (none around
+ * `/`, none before a stray `:`), where written together they are still read as the same two tokens:
+ * `1 :` stays apart, as `1:` is read as one (the start of a PCI address).
+ */
+const spaced = (a: Token, b: Token): boolean => (a.kind !== 'slash' && b.kind !== 'slash' && !tight(b)) || !readApart(a, b);
+
+/** Whether `a` and `b` written with nothing between them are read back as themselves. */
+function readApart(a: Token, b: Token): boolean {
+  const t = tokenize(a.text + b.text);
+  return t.length === 3 && t[0]!.kind === a.kind && t[0]!.text === a.text && t[1]!.kind === b.kind && t[1]!.text === b.text;
+}
 
 /**
  * One line's code tokens as the lexer gives them, joined with single spaces (none around `/`),
@@ -60,7 +70,7 @@ class LineCode {
   first?: Token;
   second?: Token;
   private third?: Token;
-  private lastKind?: TokenKind;
+  private last?: Token;
   /** The tokens from the third on, joined. */
   private rest = new TextBuilder();
 
@@ -70,10 +80,10 @@ class LineCode {
     else if (this.n === 1) this.second = t;
     else {
       if (this.n === 2) this.third = t;
-      else if (spaced(this.lastKind!, t)) this.rest.add(' ');
+      else if (spaced(this.last!, t)) this.rest.add(' ');
       this.rest.add(t.text);
     }
-    this.lastKind = t.kind;
+    this.last = t;
     this.n++;
   }
 
@@ -88,8 +98,8 @@ class LineCode {
     const b = this.second;
     if (!a) return '';
     if (!b) return a.text;
-    const ab = a.text + (spaced(a.kind, b) ? ' ' : '') + b.text;
-    return this.n > 2 ? ab + (spaced(b.kind, this.third!) ? ' ' : '') + this.fromThird() : ab;
+    const ab = a.text + (spaced(a, b) ? ' ' : '') + b.text;
+    return this.n > 2 ? ab + (spaced(b, this.third!) ? ' ' : '') + this.fromThird() : ab;
   }
 }
 

@@ -76,6 +76,17 @@ test('format: the slips the parser reads past keep their place: a stray colon ag
   assert.equal(formatScenario('vm {\n  host = hyperv-2016\n}\n'), 'vm {\n  host = hyperv-2016\n}\n');
 });
 
+test('format: a stray colon, or a slash, is written against its neighbour only where the two are still read as two tokens', async () => {
+  const { tokenize } = await import('../../emulator/scenario/lexer');
+  const tokens = (text: string): string[] => tokenize(text).flatMap((t) => (t.kind === 'newline' || t.kind === 'eof' ? [] : [`${t.kind}:${t.text}`]));
+  // `1:` is read as one token (the start of a PCI address), `1 :` as a number and a stray colon: before, the
+  // colon was written against the number, and the formatted file said something else (fuzz seed 51993057).
+  for (const text of ['""1 :\n', 'vm {\n  cpus 4 :\n}\n', 'bus nic0 { function 0 dump "g.lspci" select 1 :00.0 }\n', 'at 0 boot 0x1 :\n'])
+    assert.deepEqual(tokens(formatScenario(text)), tokens(text), JSON.stringify(text));
+  // Where they stay two tokens, the colon still goes against its word.
+  assert.equal(formatScenario('vm {\n  host :  hyperv-2016\n}\n'), 'vm {\n  host: hyperv-2016\n}\n');
+});
+
 test('fuzz: mutated scenarios never throw, ranges stay inside, format keeps tokens (seeded)', () => {
   const r = fuzzScenario(7, 400);
   assert.deepEqual(r.failures, []);

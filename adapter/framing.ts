@@ -31,8 +31,12 @@ const DAP_RULES: FrameRules = {
       return `a request whose "command" is ${shown(m.command)} (expected a name)`;
     return undefined;
   },
+  // Any request with a seq is answered, so a client waiting on that seq is not left waiting: a command
+  // that is no name is answered with the empty one (a response's `command` is a string; clients match by request_seq).
   requestOf: (m) =>
-    m.type === 'request' && Number.isSafeInteger(m.seq) && typeof m.command === 'string' ? { id: m.seq as number, name: m.command.slice(0, 100) } : undefined,
+    m.type === 'request' && Number.isSafeInteger(m.seq)
+      ? { id: m.seq as number, name: typeof m.command === 'string' ? m.command.slice(0, 100) : '' }
+      : undefined,
 };
 
 /** Reads DAP frames from byte chunks (io/frames.ts, by DAP's rules); see the file comment. */

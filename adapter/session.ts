@@ -406,7 +406,11 @@ export class VpciDebugSession extends DebugSession {
         refuse: (req, why) => {
           // DAP's rules (adapter/framing.ts) name a request by its seq and command.
           const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: Number(req.id), command: req.name, success: false };
-          this.sendErrorResponse(response, { id: 1101, format: `${req.name}: not run, its frame was malformed (${why})`, showUser: false });
+          this.sendErrorResponse(response, {
+            id: 1101,
+            format: `${req.name || `request ${req.id}`}: not run, its frame was malformed (${why})`,
+            showUser: false,
+          });
         },
         garbage: (bytes) => {
           this.sendEvent(

@@ -199,7 +199,7 @@ test('a message with a broken envelope (seq, type, command) gets an important ou
     send({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } });
     await until(() => got.some((m) => m.type === 'response' && m.request_seq === 1));
     // Each is refused at the door (adapter/framing.ts) with an important output naming the field;
-    // one that still names a request (an integer seq, a string command) gets an error response too.
+    // one that still names a request (an integer seq) gets an error response too.
     const cases: [unknown, RegExp][] = [
       [{ seq: '103', type: 'request', command: 'threads' }, /a request whose "seq" is "103" \(expected an integer\)/],
       [{ seq: 1.5, type: 'request', command: 'threads' }, /a request whose "seq" is 1\.5 \(expected an integer\)/],
@@ -219,6 +219,18 @@ test('a message with a broken envelope (seq, type, command) gets an important ou
     const r11 = got.find((m) => m.type === 'response' && m.request_seq === 11)!;
     assert.equal(r11.success, false);
     assert.match(String(r11.message), /not run, .*"command" is ""/);
+    // A request with a seq but no name for a command is answered too (with the empty command): a client
+    // waiting on that seq was left waiting for ever.
+    for (const [seq, said] of [
+      [7, /^request 7: not run, its frame was malformed \(a request whose "command" is 42/],
+      [8, /^request 8: not run, its frame was malformed \(a request whose "command" is missing/],
+    ] as const) {
+      const r = got.find((m) => m.type === 'response' && m.request_seq === seq);
+      assert.ok(r, `request ${seq} is answered`);
+      assert.equal(r.success, false);
+      assert.equal(r.command, '');
+      assert.match(String(r.message), said);
+    }
     // The session goes on.
     send({ seq: 10, type: 'request', command: 'threads' });
     await until(() => got.some((m) => m.type === 'response' && m.request_seq === 10));

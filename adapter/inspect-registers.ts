@@ -7,7 +7,8 @@
 import type { PciFunction } from '../emulator/pci/function';
 import { barText, type BarInfo } from '../emulator/pci/bars';
 import { walkCapabilities } from '../emulator/pci/capabilities';
-import { accessOf, capabilityDef, fieldMask, fieldValue, lspciLines, type FieldAccess, type RegisterDef } from '../emulator/pci/caps/index';
+import { accessOf, capabilityDef, fieldMask, fieldValue, lspciLinesOf, type FieldAccess, type RegisterDef } from '../emulator/pci/caps/index';
+import { wslotDecode } from '../emulator/vpci/protocol';
 import type { LspciBarSize } from '../emulator/pci/lspci/index';
 import { dataId } from './breakpoints';
 import type { InspectContext } from './inspect-context';
@@ -184,13 +185,15 @@ export function capsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
     evaluateName: `${prefix}.caps`,
     menu,
     children: () => {
+      // As the Debug Console's lspci prints this function (views.lspci): its number, names and BAR sizes,
+      // decoded once for all of its capabilities.
+      const { device, fn } = wslotDecode(wslot);
+      const linesOf = lspciLinesOf(cfg, { dev: device, func: fn, ...(ctx.ids ? { ids: ctx.ids } : {}), bars });
       const out: VarNode[] = walk.capabilities.map((e, i) => {
         const def = capabilityDef(e.id, e.extended);
         const path = `${prefix}.caps.${keys[i]}`;
         const regs = def.registers(cfg, e.offset);
-        // As the Debug Console's lspci prints this function (views.lspci): its number, names and BAR sizes.
-        const lines = lspciLines(cfg, e.offset, e.extended, { dev: wslot & 0x1f, func: (wslot >> 5) & 7, ...(ctx.ids ? { ids: ctx.ids } : {}), bars });
-
+        const lines = linesOf(e.offset, e.extended);
         return {
           name: `[${ctx.num(e.offset, e.extended ? 3 : 2)}] ${def.name}`,
           value: def.summary(cfg, e.offset),

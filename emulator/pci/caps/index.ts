@@ -14,7 +14,7 @@ import { aerCap } from './aer';
 import { dsnCap } from './dsn';
 import { ariCap } from './ari';
 import { sriovCap } from './sriov';
-import { lspciCapabilityLines, type OneCapOptions } from '../lspci/one-cap';
+import { capabilityLinesOf, type OneCapOptions } from '../lspci/one-cap';
 
 export type { CapabilityDef, RegisterDef, FieldDef, FieldAccess, CfgBytes } from './types';
 export { accessOf, fieldMask, fieldValue } from './types';
@@ -129,6 +129,11 @@ export function capabilityDef(id: number, extended: boolean): CapabilityDef {
  * lspci prints them for the function `opts` describes (its number, names and BAR sizes).
  */
 export function lspciLines(cfg: CfgBytes, at: number, extended: boolean, opts: OneCapOptions = {}): string[] {
+  return lspciLinesOf(cfg, opts)(at, extended);
+}
+
+/** lspciLines for any capability of one function's config space, which is decoded once, when first asked. */
+export function lspciLinesOf(cfg: CfgBytes, opts: OneCapOptions = {}): (at: number, extended: boolean) => string[] {
   const bytes = cfg instanceof Uint8Array ? cfg : Uint8Array.from({ length: cfg.length }, (_, i) => cfg[i]!);
-  return lspciCapabilityLines(bytes, at, extended, opts);
+  return capabilityLinesOf(bytes, opts);
 }

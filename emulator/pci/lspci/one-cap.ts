@@ -30,22 +30,29 @@ export interface OneCapOptions {
 }
 
 /**
- * lspci -vvv's lines for the capability at `at`: the slice of the whole device's output, so every
- * printer sees what it sees there — the bases as the header type lays them out, the function's
- * number, the names, and the bytes earlier capabilities fetched. One lspci never reaches (past a
- * looped or broken chain) is printed on its own.
+ * lspci -vvv's lines for any capability of one function (`at`, and whether it is extended): the slice
+ * of the whole device's output, so every printer sees what it sees there — the bases as the header
+ * type lays them out, the function's number, the names, and the bytes earlier capabilities fetched.
+ * The device is decoded once, when the first is asked for: a view of a function's capabilities
+ * decodes it once, not once each. One lspci never reaches (past a looped or broken chain) is printed
+ * on its own.
  */
-export function lspciCapabilityLines(bytes: Uint8Array, at: number, extended: boolean, opts: OneCapOptions = {}): string[] {
-  const slot = `00:${(opts.dev ?? 0).toString(16).padStart(2, '0')}.${opts.func ?? 0}`;
-  const lines = lspciRun(bytes, { address: slot, verbose: 3, ...(opts.ids ? { ids: opts.ids } : {}), ...(opts.bars ? { bars: opts.bars } : {}) }).text.split(
-    '\n',
-  );
-  const head = extended ? `\tCapabilities: [${x(at, 3)} v` : `\tCapabilities: [${x(at, 2)}] `;
-  const k = lines.findIndex((l) => l.startsWith(head));
-  if (k < 0) return alone(bytes, at, extended, opts);
-  let end = k + 1;
-  while (end < lines.length && lines[end]!.startsWith('\t\t')) end++;
-  return lines.slice(k, end);
+export function capabilityLinesOf(bytes: Uint8Array, opts: OneCapOptions = {}): (at: number, extended: boolean) => string[] {
+  let lines: string[] | undefined;
+  return (at, extended) => {
+    lines ??= lspciRun(bytes, {
+      address: `00:${(opts.dev ?? 0).toString(16).padStart(2, '0')}.${opts.func ?? 0}`,
+      verbose: 3,
+      ...(opts.ids ? { ids: opts.ids } : {}),
+      ...(opts.bars ? { bars: opts.bars } : {}),
+    }).text.split('\n');
+    const head = extended ? `\tCapabilities: [${x(at, 3)} v` : `\tCapabilities: [${x(at, 2)}] `;
+    const k = lines.findIndex((l) => l.startsWith(head));
+    if (k < 0) return alone(bytes, at, extended, opts);
+    let end = k + 1;
+    while (end < lines.length && lines[end]!.startsWith('\t\t')) end++;
+    return lines.slice(k, end);
+  };
 }
 
 /** The capability printed by itself, for one the whole-device run does not reach. */

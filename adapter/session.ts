@@ -46,7 +46,7 @@ import { QUIRKS, quirkByName, type GuestModelName } from '../emulator/vpci/guest
 import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
-import { didYouMean } from '../emulator/scenario/names';
+import { didYouMeanClause } from '../emulator/scenario/names';
 import { counted, formatTime, grouped } from '../emulator/format';
 import { slotName } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
@@ -165,25 +165,19 @@ function withoutPaths(text: string): string {
 /** After `terminated`: nothing runs or changes until a restart. */
 const ENDED = 'The session has ended: restart it to run the scenario again';
 
-/** `; did you mean linux?` for a name near one of `names` ('' for none, or for a value that is not a string), as the CLI's --guest, --host and --quirk say it. */
-function nearMiss(value: unknown, names: readonly string[]): string {
-  const near = typeof value === 'string' ? didYouMean(value, names) : undefined;
-  return near ? `; did you mean ${near}?` : '';
-}
-
 /** What is wrong with a launch configuration's own fields (beyond the scenario), or undefined; the CLI refuses the same. */
 function launchProblem(a: LaunchArgs): string | undefined {
   // The scenario's own `guest` and `host` are checked with the scenario; these replace them, so a
   // misspelt one is named here, with the valid ones, rather than as the scenario's failure to load.
   const g: unknown = a.guest;
   if (g !== undefined && !GUEST_MODELS.some((m) => m.name === g))
-    return `Launch: unknown guest model ${shortName(JSON.stringify(g))} in "guest"${nearMiss(
+    return `Launch: unknown guest model ${shortName(JSON.stringify(g))} in "guest"${didYouMeanClause(
       g,
       GUEST_MODELS.map((m) => m.name),
     )} (one of ${guestChoices()})`;
   const h: unknown = a.host;
   if (h !== undefined && !HOST_PROFILES.some((p) => p.name === h))
-    return `Launch: unknown host profile ${shortName(JSON.stringify(h))} in "host"${nearMiss(
+    return `Launch: unknown host profile ${shortName(JSON.stringify(h))} in "host"${didYouMeanClause(
       h,
       HOST_PROFILES.map((p) => p.name),
     )} (one of ${hostChoices()})`;
@@ -192,7 +186,7 @@ function launchProblem(a: LaunchArgs): string | undefined {
     if (q === null || typeof q !== 'object' || Array.isArray(q)) return 'Launch: "quirks" is an object of quirk names, each true or false';
     for (const [name, on] of Object.entries(q)) {
       if (!quirkByName(name))
-        return `Launch: unknown quirk ${shortName(name)}${nearMiss(
+        return `Launch: unknown quirk ${shortName(name)}${didYouMeanClause(
           name,
           QUIRKS.map((x) => x.name),
         )} (one of ${QUIRKS.map((x) => x.name).join(', ')})`;

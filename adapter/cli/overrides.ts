@@ -6,7 +6,7 @@ import { HOST_PROFILES } from '../../emulator/vpci/host/profiles';
 import { QUIRKS, type GuestModelName } from '../../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 import { guestChoices, hostChoices } from '../../emulator/scenario/catalog';
-import { didYouMean } from '../../emulator/scenario/names';
+import { didYouMeanClause } from '../../emulator/scenario/names';
 import { visible } from '../../emulator/format';
 
 export const OVERRIDE_OPTIONS = {
@@ -25,8 +25,7 @@ export const OVERRIDE_USAGE = `  --guest <model>        the guest model instead 
 
 /** `--guest Linux: unknown guest model; did you mean linux? (one of …)`: a near miss is named before the list. */
 function unknown(option: string, name: string, what: string, names: readonly string[]): string {
-  const near = didYouMean(name, names);
-  return `${option} ${visible(name)}: unknown ${what}${near ? `; did you mean ${near}?` : ''} (one of ${names.join(', ')})`;
+  return `${option} ${visible(name)}: unknown ${what}${didYouMeanClause(name, names)} (one of ${names.join(', ')})`;
 }
 
 export function checkGuest(name: string): string | undefined {
@@ -45,13 +44,11 @@ export function parseQuirk(text: string): { ok: true; name: string; on: boolean 
   const m = /^([^=]+)=(on|off)$/i.exec(text);
   if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
   const names = QUIRKS.map((q) => q.name);
-  if (!names.includes(m[1]!)) {
-    const near = didYouMean(m[1]!, names);
+  if (!names.includes(m[1]!))
     return {
       ok: false,
-      error: `--quirk ${visible(text)}: unknown quirk ${visible(m[1]!)}${near ? `; did you mean ${near}=${m[2]}?` : ''} (one of ${names.join(', ')})`,
+      error: `--quirk ${visible(text)}: unknown quirk ${visible(m[1]!)}${didYouMeanClause(m[1], names, `=${m[2]}`)} (one of ${names.join(', ')})`,
     };
-  }
   return { ok: true, name: m[1]!, on: m[2]!.toLowerCase() === 'on' };
 }
 

@@ -137,3 +137,13 @@ export function suggestions(word: string, candidates: readonly string[], max = 3
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   return suggestions(word, candidates, 1)[0];
 }
+
+/**
+ * `; did you mean linux?` when `word` is near one of `candidates` (with `then` after the name:
+ * `=on` for a quirk setting), else '': what an unknown option value or launch field says before
+ * listing the valid ones. A word that is not a string has no near miss.
+ */
+export function didYouMeanClause(word: unknown, candidates: readonly string[], then = ''): string {
+  const near = typeof word === 'string' ? didYouMean(word, candidates) : undefined;
+  return near ? `; did you mean ${near}${then}?` : '';
+}

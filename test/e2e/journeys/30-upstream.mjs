@@ -200,7 +200,8 @@ step('Call Stack: a driver frame names its upstream place, and Open Upstream Sou
   // Show the user what was asked for: the vPCI Lab output channel with the command's line.
   await showVpciOutput();
   await page
-    .locator('.part.panel .view-lines', { hasText: /Open Upstream Source: https:/ })
+    // (the editor draws spaces as no-break spaces: \s matches both)
+    .locator('.part.panel .view-lines', { hasText: /Open\sUpstream\sSource:\shttps:/ })
     .first()
     .waitFor({ timeout: 5000 })
     .catch(() => {});

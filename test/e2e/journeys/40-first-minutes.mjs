@@ -145,15 +145,14 @@ step('"create a launch.json file" writes the vPCI configuration once', async (pa
       log('Run and Debug offers "create a launch.json file"');
       await link.click();
     } else await command(page, "Debug: Open 'launch.json'");
+    // VS Code asks which debugger only when more than one offers a configuration: wait for
+    // whichever comes, the question or the new file, rather than a fixed time for a question that
+    // may never be asked.
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: /^\s*vPCI Lab\s*$/ }).first();
-    if (
-      await row.waitFor({ timeout: 5000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      await row.click();
-    await page.locator('.tabs-container .tab.active', { hasText: 'launch.json' }).waitFor({ timeout: 15000 });
+    const tab = page.locator('.tabs-container .tab.active', { hasText: 'launch.json' });
+    await row.or(tab).first().waitFor({ timeout: 15000 });
+    if (await row.isVisible()) await row.click();
+    await tab.waitFor({ timeout: 15000 });
     let text = '';
     for (let i = 0; i < 50 && !text; i++) {
       text = existsSync(launch) ? readFileSync(launch, 'utf8') : '';

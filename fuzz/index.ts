@@ -74,7 +74,13 @@ interface Args {
   seed: number;
   strict: boolean;
   names: string[];
+  help?: boolean;
 }
+
+/** A mistake in the command line: reported in one line with the usage, never as a stack. */
+class UsageError extends Error {}
+
+const USAGE = 'usage: npm run fuzz [-- --seconds N] [--iterations N] [--seed S] [--strict] [target...]';
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { child: false, seconds: 10, seed: (Date.now() ^ (process.pid << 16)) >>> 0, strict: false, names: [] };
@@ -83,7 +89,7 @@ function parseArgs(argv: string[]): Args {
     const val = (): number => {
       const [, inline] = x.split('=');
       const v = Number(inline ?? argv[++i]);
-      if (!Number.isFinite(v) || v < 0) throw new Error(`${x}: expected a number`);
+      if (!Number.isFinite(v) || v < 0) throw new UsageError(`${x}: expected a number of 0 or more`);
       return v;
     };
     if (x.startsWith('--seconds')) a.seconds = val();
@@ -91,7 +97,8 @@ function parseArgs(argv: string[]): Args {
     else if (x.startsWith('--seed')) a.seed = val() >>> 0;
     else if (x === '--strict') a.strict = true;
     else if (x === '--child') a.child = true;
-    else if (x.startsWith('-')) throw new Error(`unknown option ${x}`);
+    else if (x === '--help' || x === '-h') a.help = true;
+    else if (x.startsWith('-')) throw new UsageError(`unknown option ${x}`);
     else a.names.push(x);
   }
   return a;
@@ -208,10 +215,26 @@ function watch(argv: string[], seconds: number): Promise<number> {
 }
 
 const argv = process.argv.slice(2);
-(argv.includes('--child') ? main() : watch(argv, parseArgs(argv).seconds)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(errText(e));
-    process.exit(2);
-  },
-);
+/** The run this command line asks for: the targets themselves (in the watched child), or the watcher of their child. */
+function start(): Promise<number> {
+  if (argv.includes('--child')) return main();
+  const a = parseArgs(argv);
+  if (a.help) {
+    console.log(
+      `${USAGE}\ntargets: ${targets()
+        .map((t) => t.name)
+        .join(', ')} (all when none is named)`,
+    );
+    return Promise.resolve(0);
+  }
+  return watch(argv, a.seconds);
+}
+Promise.resolve()
+  .then(start)
+  .then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof UsageError ? `fuzz: ${e.message}\n${USAGE}` : errText(e));
+      process.exit(2);
+    },
+  );

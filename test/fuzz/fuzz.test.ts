@@ -75,3 +75,21 @@ test('DAP fuzz argument mutation reaches nulls, fractions, negative and huge num
   }
   assert.deepEqual([...seen].sort(), ['array item', 'fraction', 'huge number', 'huge string', 'negative', 'null']);
 });
+
+test('npm run fuzz: a mistake in its command line is one line and the usage, exit 2; --help lists the targets', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', resolve('fuzz/index.ts'), ...args], { encoding: 'utf8' });
+  for (const [args, said] of [
+    [['--bogus'], 'fuzz: unknown option --bogus'],
+    [['--seed=-1'], 'fuzz: --seed=-1: expected a number of 0 or more'],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.status, 2, `${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    assert.equal(r.stderr.split('\n')[0], said);
+    assert.match(r.stderr, /^usage: npm run fuzz /m);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack');
+  }
+  const help = run('--help');
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /^usage: npm run fuzz .*\ntargets: host, guest, wire, frames, dap, scenario, lsp /);
+});

@@ -697,6 +697,37 @@ test('Init: an oversized QUERY_PROTOCOL_VERSION fails an OpenVMM channel (OV-D I
   assert.equal(h.host.status.state, 'init');
 });
 
+test('OpenVMM reads a packet whole before its slot: one with a bad slot and bad contents is refused for its contents (OV-D parse_packet, then handle_packet); in Init any parse error is the fatal one', () => {
+  const rows: [string, Uint8Array, RegExp][] = [
+    ['vector_count > 32', G.createInterrupt2(1, { vector: 0x30, deliveryMode: 0, vectorCount: 33, cpus: [0] }), /InvalidInterrupt: vector_count 33/],
+    ['delivery mode 2', G.createInterrupt3(1, { vector: 0x30, deliveryMode: 2, vectorCount: 1, cpus: [0] }), /InvalidInterruptType/],
+    ['TooManyMsis', rawMsg(0x42490016, 136, (v) => (v.setUint32(4, 1, true), v.setUint32(128, 495, true))), /TooManyMsis: msi_resource_count 495/],
+    ['InvalidMmio before the MSI array', rawMsg(0x42490010, 136, (v, b) => (v.setUint32(4, 1, true), (b[8] = 7), v.setUint32(128, 2, true))), /InvalidMmio/],
+    ['MSI array cut short', rawMsg(0x42490016, 136, (v) => (v.setUint32(4, 1, true), v.setUint32(128, 1, true))), /PacketTooSmall\("msi2"\)/],
+    ['short power change', rawMsg(0x42490004, 8, (v) => v.setUint32(4, 1, true)), /PacketTooSmall\("device_power_state"\)/],
+  ];
+  for (const [name, msg, re] of rows) {
+    const h = ready('openvmm', 0x10004);
+    const out = h.send(msg, { txid: 0x77n });
+    assert.equal(u32(payload(out[0]!.pkt), 0), BAD_DATA, name);
+    const errs = h.errors().join('\n');
+    assert.match(errs, re, name);
+    assert.doesNotMatch(errs, /InvalidSlot/, name);
+    assert.equal(h.host.status.state, 'ready', name);
+  }
+  // Init: what does not parse ends the channel with its parse error; what parses and is not a version query is out of order.
+  for (const [msg, re] of [
+    [rawMsg(0x42490014, 16), /fatal channel error: PacketTooSmall\("interrupt"\): 16 < 24 bytes before version negotiation/],
+    [rawMsg(0x42490099, 8), /fatal channel error: UnknownType: 0x42490099 before version negotiation/],
+    [G.queryBusRelations(), /fatal channel error: UnexpectedPacketOrder: 0x42490001 before version negotiation/],
+  ] as const) {
+    const o = harness('openvmm');
+    assert.equal(o.send(msg, { txid: 5n }).length, 0);
+    assert.equal(o.host.status.state, 'fatal');
+    assert.match(o.errors().join('\n'), re);
+  }
+});
+
 /** A VMBus packet with `ext` (a multiple of 8 bytes) between the descriptor and the payload, as transfer-page and GPA-direct packets carry. */
 function packetWith(type: number, flags: number, txid: bigint, ext: Uint8Array, body: Uint8Array): Uint8Array {
   const hdr = 16 + ext.length;

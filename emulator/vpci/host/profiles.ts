@@ -69,8 +69,8 @@ export interface HostProfile {
   /** Largest guest packet payload accepted (OV-P MAXIMUM_PACKET_SIZE = 136 + 494·80). */
   maxPacket: number;
   /**
-   * Before version negotiation, a packet the host cannot parse (PacketTooLarge, PacketTooSmall) fails the
-   * channel: OV-D `VpciChannelState::run` in Init maps a `parse_packet` error to `WorkerError::Packet` and
+   * Before version negotiation, a packet the host cannot parse (vsp.ts `parse`: PacketTooLarge, PacketTooSmall,
+   * UnknownType, a bad range or MSI) fails the channel with that error: OV-D `VpciChannelState::run` in Init maps a `parse_packet` error to `WorkerError::Packet` and
    * returns it (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b, the Init arm). False: it is
    * answered BAD_DATA and the channel stays in Init, as once Ready — what Hyper-V does here is [UNCONFIRMED].
    */

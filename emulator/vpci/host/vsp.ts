@@ -110,6 +110,12 @@ const PER_DEVICE = new Set<number>([
   MSG.PCI_TDISP_COMMAND,
 ]);
 
+/** What `parse` read from a packet: its MSI requests (CREATE_INTERRUPT, RESOURCES_ASSIGNED) and RESOURCES_ASSIGNED's six ranges. */
+interface Parsed {
+  msis: MsiDesc[];
+  listed: ({ start: bigint; length: bigint } | null)[];
+}
+
 class PacketError {
   constructor(
     readonly reason: string,
@@ -345,10 +351,11 @@ export class VpciHost {
     const r = new Reader(d.payload);
 
     if (this.state === 'init') {
-      // OV-D parses before it looks at the type, and in Init a parse error ends the channel (profiles.ts initParseErrorsFatal).
-      if (this.profile.initParseErrorsFatal && r.length > this.profile.maxPacket)
-        return this.fatal(type, txid, `PacketTooLarge: ${r.length} > ${this.profile.maxPacket} before version negotiation`);
-      if (this.profile.initParseErrorsFatal && r.length < 4) return this.fatal(type, txid, 'PacketTooSmall("header") before version negotiation');
+      // OV-D `VpciChannelState::run` parses the packet whole before it looks at its type, and in Init any parse error
+      // ends the channel with that error (profiles.ts initParseErrorsFatal); only a packet that parses and is not a
+      // version query is UnexpectedPacketOrder.
+      const bad = this.profile.initParseErrorsFatal ? this.parseError(type, r) : undefined;
+      if (bad !== undefined) return this.fatal(type, txid, `${bad} before version negotiation`);
       if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION)
         return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
     } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION) {
@@ -382,9 +389,7 @@ export class VpciHost {
     }
 
     try {
-      if (r.length > this.profile.maxPacket) throw new PacketError(`PacketTooLarge: ${r.length} > ${this.profile.maxPacket}`);
-      if (r.length < 4) throw new PacketError('PacketTooSmall("header")');
-      this.dispatch(type, r, rc, txid);
+      this.dispatch(type, r, rc, txid, this.parse(type, r));
     } catch (e) {
       if (!(e instanceof PacketError)) throw e;
       this.error(type, txid, e.reason);
@@ -419,7 +424,29 @@ export class VpciHost {
     }
   }
 
-  private dispatch(type: number, r: Reader, rc: boolean, txid: bigint): void {
+  /** The parse error of a packet (`parse`), or undefined when it parses. */
+  private parseError(type: number, r: Reader): string | undefined {
+    try {
+      this.parse(type, r);
+      return undefined;
+    } catch (e) {
+      if (e instanceof PacketError) return e.reason;
+      throw e;
+    }
+  }
+
+  /**
+   * Reads a packet as OV-D `parse_packet` does (microsoft/openvmm vm/devices/pci/vpci/src/device.rs @1488a37b),
+   * in its order: the size, the type, the type's fixed part, then its contents (RESOURCES_ASSIGNED: the MSI count,
+   * the six ranges, the MSI array, each MSI). OV-D makes all of these before `handle_packet` looks at the slot, so a
+   * packet with a bad slot and bad contents is refused for its contents. The Hyper-V profiles follow the same order
+   * and refuse here, as unknown, a type newer than the negotiated version (both [UNCONFIRMED]).
+   */
+  private parse(type: number, r: Reader): Parsed {
+    if (r.length > this.profile.maxPacket) throw new PacketError(`PacketTooLarge: ${r.length} > ${this.profile.maxPacket}`);
+    if (r.length < 4) throw new PacketError('PacketTooSmall("header")');
+    const parsed: Parsed = { msis: [], listed: [] };
+    // The fixed part's name is OV-D's for the message.
     const need = (n: number, what: string) => {
       if (r.length < n) throw new PacketError(`PacketTooSmall("${what}"): ${r.length} < ${n} bytes`);
     };
@@ -427,6 +454,95 @@ export class VpciHost {
       if (this.profile.gateByVersion && (this.version ?? 0) < min)
         throw new PacketError(`UnknownType: 0x${type.toString(16)} needs protocol 0x${min.toString(16)}`);
     };
+    const msi = (o: number, ver: 1 | 2 | 3) => {
+      const m = readMsiDesc(r, o, ver);
+      this.checkMsi(m, ver);
+      parsed.msis.push(m);
+    };
+    switch (type) {
+      case MSG.PCI_QUERY_PROTOCOL_VERSION: // negotiate() reads it; a short one is fatal there
+      case MSG.PCI_BUS_D0EXIT:
+      case MSG.PCI_QUERY_BUS_RELATIONS:
+        break;
+      case MSG.PCI_BUS_D0ENTRY:
+        need(16, 'power_on');
+        break;
+      case MSG.PCI_EJECTION_COMPLETE:
+        if (!this.profile.acceptsEjectionComplete) throw new PacketError('UnknownType: EJECTION_COMPLETE');
+        need(8, 'eject_response');
+        break;
+      case MSG.PCI_RESET_DEVICE:
+        need(8, 'reset_device');
+        break;
+      case MSG.PCI_QUERY_RESOURCE_REQUIREMENTS:
+        need(8, 'query_req');
+        break;
+      case MSG.PCI_QUERY_RESOURCE_RESOURCES:
+        need(32, 'get_resources');
+        break;
+      case MSG.PCI_RESOURCES_RELEASED:
+        need(8, 'release');
+        break;
+      case MSG.PCI_POWER_STATE_CHANGE:
+        need(12, 'device_power_state');
+        break;
+      case MSG.PCI_DELETE_INTERRUPT_MESSAGE:
+      case MSG.PCI_DELETE_INTERRUPT_MESSAGE2:
+        if (type === MSG.PCI_DELETE_INTERRUPT_MESSAGE2) gate(V1_2);
+        need(24, 'delete_interrupt');
+        break;
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE:
+        need(24, 'interrupt');
+        msi(8, 1);
+        break;
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE2:
+        gate(V1_2);
+        need(78, 'interrupt2');
+        msi(8, 2);
+        break;
+      case MSG.PCI_CREATE_INTERRUPT_MESSAGE3:
+        gate(V1_4);
+        need(82, 'interrupt3');
+        msi(8, 3);
+        break;
+      case MSG.PCI_RESOURCES_ASSIGNED:
+      case MSG.PCI_RESOURCES_ASSIGNED2:
+      case MSG.PCI_RESOURCES_ASSIGNED3: {
+        const ver = type === MSG.PCI_RESOURCES_ASSIGNED ? 1 : type === MSG.PCI_RESOURCES_ASSIGNED2 ? 2 : 3;
+        if (ver > 1) gate(ver === 2 ? V1_2 : V1_4);
+        need(136, 'translate');
+        const count = r.u32(128);
+        if (count > MAX_MSIS) throw new PacketError(`TooManyMsis: msi_resource_count ${count} > ${MAX_MSIS}`);
+        for (let i = 0; i < 6; i++) {
+          const rr = readResource(r, 8 + 20 * i);
+          if (rr !== null && 'error' in rr) throw new PacketError(rr.error);
+          parsed.listed.push(rr);
+        }
+        // MSI slots: v1 16 bytes, v2 72, v3 80 (OV-P MsiResource / MsiResource2 / MsiResource3).
+        const slotSize = ver === 1 ? 16 : ver === 2 ? 72 : 80;
+        if (r.length < 136 + count * slotSize)
+          throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
+        for (let i = 0; i < count; i++) msi(136 + i * slotSize, ver);
+        break;
+      }
+      case MSG.PCI_TDISP_COMMAND: {
+        if (!this.profile.tdispCommand) throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
+        // OV-P VpciTdispCommandHeader (type, slot, data_length u64) and the data.
+        need(16, 'tdisp_command_header');
+        const len = r.u64(8);
+        const max = this.profile.maxPacket - 16; // OV-P MAX_VPCI_TDISP_COMMAND_SIZE
+        if (len > BigInt(max)) throw new PacketError(`PacketTooLarge: TDISP data_length ${len} > ${max}`);
+        if (16n + len > BigInt(r.length)) throw new PacketError(`PacketTooSmall("tdisp_command_data"): data_length ${len}, ${r.length - 16} bytes follow`);
+        break;
+      }
+      default:
+        throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
+    }
+    return parsed;
+  }
+
+  /** A packet `parse` has read: OV-D `handle_packet` (the slot, then what the message does). */
+  private dispatch(type: number, r: Reader, rc: boolean, txid: bigint, parsed: Parsed): void {
     switch (type) {
       case MSG.PCI_QUERY_PROTOCOL_VERSION:
         return this.negotiate(r, rc, txid);
@@ -435,7 +551,6 @@ export class VpciHost {
         this.sendRelations();
         return;
       case MSG.PCI_BUS_D0ENTRY: {
-        need(16, 'd0_entry');
         const base = Number(r.u64(8) & ~BigInt(this.profile.vtomBit));
         const from = this.windowBase;
         this.windowBase = base;
@@ -451,24 +566,16 @@ export class VpciHost {
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       case MSG.PCI_EJECTION_COMPLETE:
-        if (!this.profile.acceptsEjectionComplete) throw new PacketError('UnknownType: EJECTION_COMPLETE');
-        need(8, 'eject_response');
         return this.ejectionComplete(r.u32(4));
       case MSG.PCI_RESET_DEVICE:
         this.slot(r, type);
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
         return;
       case MSG.PCI_TDISP_COMMAND: {
-        if (!this.profile.tdispCommand) throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
-        // OV-P VpciTdispCommandHeader (type, slot, data_length u64) and the data; OV-D parse_packet, then the slot, then
-        // deserialize_command (tdisp.ts); no device here offers TDISP, so a command that decodes is NOT_SUPPORTED.
-        need(16, 'tdisp_command_header');
-        const len = r.u64(8);
-        const max = this.profile.maxPacket - 16; // OV-P MAX_VPCI_TDISP_COMMAND_SIZE
-        if (len > BigInt(max)) throw new PacketError(`PacketTooLarge: TDISP data_length ${len} > ${max}`);
-        if (16n + len > BigInt(r.length)) throw new PacketError(`PacketTooSmall("tdisp_command_data"): data_length ${len}, ${r.length - 16} bytes follow`);
+        // OV-D: the slot, then deserialize_command (tdisp.ts); no device here offers TDISP, so a command that decodes
+        // is NOT_SUPPORTED.
         this.slot(r, type);
-        const bad = tdispCommandError(r.b.subarray(16, 16 + Number(len)));
+        const bad = tdispCommandError(r.b.subarray(16, 16 + Number(r.u64(8))));
         if (bad !== undefined) throw new PacketError(bad);
         this.stateChange('TDISP command', null, 'NOT_SUPPORTED: the device has no TDISP');
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
@@ -482,19 +589,14 @@ export class VpciHost {
         return;
       }
       case MSG.PCI_QUERY_RESOURCE_RESOURCES: {
-        need(32, 'get_resources');
         const w = this.slot(r, type);
         if (rc) this.complete(type, txid, this.resourceList(w));
         return;
       }
       case MSG.PCI_RESOURCES_ASSIGNED:
-        return this.resourcesAssigned(type, r, rc, txid, 1);
       case MSG.PCI_RESOURCES_ASSIGNED2:
-        gate(V1_2);
-        return this.resourcesAssigned(type, r, rc, txid, 2);
       case MSG.PCI_RESOURCES_ASSIGNED3:
-        gate(V1_4);
-        return this.resourcesAssigned(type, r, rc, txid, 3);
+        return this.resourcesAssigned(type, r, rc, txid, parsed);
       case MSG.PCI_RESOURCES_RELEASED: {
         const w = this.slot(r, type);
         this.release(w);
@@ -502,20 +604,11 @@ export class VpciHost {
         return;
       }
       case MSG.PCI_CREATE_INTERRUPT_MESSAGE:
-        need(24, 'interrupt');
-        return this.createInterrupt(type, r, rc, txid, 1);
       case MSG.PCI_CREATE_INTERRUPT_MESSAGE2:
-        gate(V1_2);
-        need(78, 'interrupt2');
-        return this.createInterrupt(type, r, rc, txid, 2);
       case MSG.PCI_CREATE_INTERRUPT_MESSAGE3:
-        gate(V1_4);
-        need(82, 'interrupt3');
-        return this.createInterrupt(type, r, rc, txid, 3);
+        return this.createInterrupt(type, r, rc, txid, parsed.msis[0]!);
       case MSG.PCI_DELETE_INTERRUPT_MESSAGE:
       case MSG.PCI_DELETE_INTERRUPT_MESSAGE2: {
-        if (type === MSG.PCI_DELETE_INTERRUPT_MESSAGE2) gate(V1_2);
-        need(24, 'delete_interrupt');
         if (this.unplugged.has(r.u32(4))) {
           // The guest tidies up after a function the host took away (FreeBSD hv_pci_delete_device sends one per
           // saved mapping); its interrupts were released with it, so there is nothing left to delete.
@@ -532,7 +625,6 @@ export class VpciHost {
         return;
       }
       case MSG.PCI_POWER_STATE_CHANGE: {
-        need(12, 'power_change');
         const w = this.slot(r, type);
         const st = r.u32(8);
         const fn = this.fns.get(w)!.fn;
@@ -604,38 +696,16 @@ export class VpciHost {
     return w.b;
   }
 
-  private resourcesAssigned(type: number, r: Reader, rc: boolean, txid: bigint, ver: 1 | 2 | 3): void {
-    if (r.length < 136) throw new PacketError(`PacketTooSmall("translate"): ${r.length} < 136 bytes`);
+  private resourcesAssigned(type: number, r: Reader, rc: boolean, txid: bigint, { listed, msis }: Parsed): void {
     const wslot = this.slot(r, type);
     const count = r.u32(128);
-    if (count > MAX_MSIS) throw new PacketError(`TooManyMsis: msi_resource_count ${count} > ${MAX_MSIS}`);
-    // MSI slots: v1 16 bytes, v2 72, v3 80 (OV-P MsiResource / MsiResource2 / MsiResource3).
-    const slotSize = ver === 1 ? 16 : ver === 2 ? 72 : 80;
-    if (r.length < 136 + count * slotSize)
-      throw new PacketError(`PacketTooSmall("msi${ver === 1 ? '' : ver}"): ${count} descriptors need ${136 + count * slotSize} bytes, have ${r.length}`);
+    const ver = type === MSG.PCI_RESOURCES_ASSIGNED ? 1 : 2;
     const f = this.fns.get(wslot)!;
     const masks = this.masks.get(wslot)!;
-    const listed: ({ start: bigint; length: bigint } | null)[] = [];
-    for (let i = 0; i < 6; i++) {
-      const rr = readResource(r, 8 + 20 * i);
-      if (rr !== null && 'error' in rr) throw new PacketError(rr.error);
-      listed.push(rr);
-    }
     const ranges = listed.flatMap((g, index) => (g ? [{ index, start: g.start, length: g.length }] : []));
-    const readMsis = (): MsiDesc[] => {
-      const msis: MsiDesc[] = [];
-      for (let i = 0; i < count; i++) {
-        const m = readMsiDesc(r, 136 + i * slotSize, ver);
-        this.checkMsi(m, ver);
-        msis.push(m);
-      }
-      return msis;
-    };
     let regs: number[];
-    let msis: MsiDesc[];
     if (this.profile.barCheck === 'openvmm') {
-      // OV-D checks the MSIs while parsing, then the ranges in `set_bars` (bars.ts openvmmSetBars).
-      msis = readMsis();
+      // OV-D checks the ranges in `set_bars` (bars.ts openvmmSetBars), after parse_packet has checked the MSIs.
       const set = openvmmSetBars(masks, listed);
       if ('panic' in set) return this.fatal(type, txid, `OpenVMM panics: ${set.panic}`);
       if ('error' in set) throw new PacketError(set.error);
@@ -658,7 +728,6 @@ export class VpciHost {
         regs[i] = Number(g.start & 0xffffffffn);
         if (bar.is64) regs[i + 1] = Number((g.start >> 32n) & 0xffffffffn);
       }
-      msis = readMsis();
     }
     // OV-D `set_bars` writes all six registers: a BAR the request does not list is zeroed.
     if (!this.vanished.has(wslot)) regs.forEach((v, i) => f.fn.cfgWrite(PCI_BAR0 + 4 * i, 4, v));
@@ -695,10 +764,8 @@ export class VpciHost {
     if (m.deliveryMode !== 0 && m.deliveryMode !== 1) throw new PacketError(`InvalidInterruptType: delivery mode ${m.deliveryMode}`);
   }
 
-  private createInterrupt(type: number, r: Reader, rc: boolean, txid: bigint, ver: 1 | 2 | 3): void {
+  private createInterrupt(type: number, r: Reader, rc: boolean, txid: bigint, m: MsiDesc): void {
     const wslot = this.slot(r, type);
-    const m = readMsiDesc(r, 8, ver);
-    this.checkMsi(m, ver);
     const out = new Writer(24).u32(0, STATUS_SUCCESS);
     if (m.vectorCount !== 0) {
       const res = this.irq.map({ bus: this.env.bus, wslot, vector: m.vector, deliveryMode: m.deliveryMode, cpus: m.cpus, vectorCount: m.vectorCount });

@@ -261,7 +261,7 @@ export class VpciHost {
   }
 
   private sendMessage(payload: Uint8Array): boolean {
-    const type = payload.length >= 4 ? new Reader(payload).u32(0) : 0;
+    const type = payload.length >= 4 ? new Reader(payload, false).u32(0, 'type') : 0;
     const ok = this.sendRaw(encodePacket({ type: PKT_DATA_INBAND, flags: 0, transactionId: 0n, payload }), type, payload.length);
     if (!ok) this.error(type, 0n, `host-to-guest ring full: ${payload.length}-byte message not sent`);
     return ok;
@@ -337,7 +337,7 @@ export class VpciHost {
   private handle(pkt: Uint8Array): void {
     const d = decodePacket(pkt);
     if (!d.ok) return this.fatal(0, 0n, `unparsable packet: ${d.error}`);
-    const type = d.payload.length >= 4 ? new Reader(d.payload).u32(0) : 0;
+    const type = d.payload.length >= 4 ? new Reader(d.payload, false).u32(0, 'type') : 0;
     if (this.state === 'fatal') return this.error(type, d.transactionId, `packet dropped: channel failed earlier (${this.fatalReason ?? ''})`);
     if (this.state === 'ejected') return this.error(type, d.transactionId, 'packet dropped: the bus was ejected');
     if (this.profile.vmbusReader === 'openvmm') {
@@ -348,7 +348,7 @@ export class VpciHost {
     } else if (d.type !== PKT_DATA_INBAND) return this.fatal(type, d.transactionId, `InvalidPacketType: VMBus packet type ${d.type}`);
     const rc = (d.flags & PKT_FLAG_COMPLETION_REQUESTED) !== 0;
     const txid = d.transactionId;
-    const r = new Reader(d.payload);
+    const r = new Reader(d.payload, false);
 
     if (this.state === 'init') {
       // OV-D `VpciChannelState::run` parses the packet whole before it looks at its type, and in Init any parse error
@@ -378,7 +378,7 @@ export class VpciHost {
       }
       if (a.kind === 'vanish') {
         // Per-device messages name the function at +4; for bus messages every function goes.
-        if (PER_DEVICE.has(type) && r.length >= 8) this.vanish(r.u32(4));
+        if (PER_DEVICE.has(type) && r.length >= 8) this.vanish(r.u32(4, 'slot'));
         else for (const w of this.fns.keys()) this.vanish(w);
       }
       if (a.kind === 'delay') {
@@ -511,7 +511,7 @@ export class VpciHost {
         const ver = type === MSG.PCI_RESOURCES_ASSIGNED ? 1 : type === MSG.PCI_RESOURCES_ASSIGNED2 ? 2 : 3;
         if (ver > 1) gate(ver === 2 ? V1_2 : V1_4);
         need(136, 'translate');
-        const count = r.u32(128);
+        const count = r.u32(128, 'msi_resource_count');
         if (count > MAX_MSIS) throw new PacketError(`TooManyMsis: msi_resource_count ${count} > ${MAX_MSIS}`);
         for (let i = 0; i < 6; i++) {
           const rr = readResource(r, 8 + 20 * i);
@@ -529,7 +529,7 @@ export class VpciHost {
         if (!this.profile.tdispCommand) throw new PacketError(`UnknownType: 0x${type.toString(16)}`);
         // OV-P VpciTdispCommandHeader (type, slot, data_length u64) and the data.
         need(16, 'tdisp_command_header');
-        const len = r.u64(8);
+        const len = r.u64(8, 'data_length');
         const max = this.profile.maxPacket - 16; // OV-P MAX_VPCI_TDISP_COMMAND_SIZE
         if (len > BigInt(max)) throw new PacketError(`PacketTooLarge: TDISP data_length ${len} > ${max}`);
         if (16n + len > BigInt(r.length)) throw new PacketError(`PacketTooSmall("tdisp_command_data"): data_length ${len}, ${r.length - 16} bytes follow`);
@@ -551,7 +551,7 @@ export class VpciHost {
         this.sendRelations();
         return;
       case MSG.PCI_BUS_D0ENTRY: {
-        const base = Number(r.u64(8) & ~BigInt(this.profile.vtomBit));
+        const base = Number(r.u64(8, 'mmio_start') & ~BigInt(this.profile.vtomBit));
         const from = this.windowBase;
         this.windowBase = base;
         this.window.mapped = true;
@@ -566,7 +566,7 @@ export class VpciHost {
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
         return;
       case MSG.PCI_EJECTION_COMPLETE:
-        return this.ejectionComplete(r.u32(4));
+        return this.ejectionComplete(r.u32(4, 'slot'));
       case MSG.PCI_RESET_DEVICE:
         this.slot(r, type);
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
@@ -575,7 +575,7 @@ export class VpciHost {
         // OV-D: the slot, then deserialize_command (tdisp.ts); no device here offers TDISP, so a command that decodes
         // is NOT_SUPPORTED.
         this.slot(r, type);
-        const bad = tdispCommandError(r.b.subarray(16, 16 + Number(r.u64(8))));
+        const bad = tdispCommandError(r.b.subarray(16, 16 + Number(r.u64(8, 'data_length'))));
         if (bad !== undefined) throw new PacketError(bad);
         this.stateChange('TDISP command', null, 'NOT_SUPPORTED: the device has no TDISP');
         if (rc) this.complete(type, txid, statusOnly(STATUS_NOT_SUPPORTED));
@@ -609,16 +609,16 @@ export class VpciHost {
         return this.createInterrupt(type, r, rc, txid, parsed.msis[0]!);
       case MSG.PCI_DELETE_INTERRUPT_MESSAGE:
       case MSG.PCI_DELETE_INTERRUPT_MESSAGE2: {
-        if (this.unplugged.has(r.u32(4))) {
+        if (this.unplugged.has(r.u32(4, 'slot'))) {
           // The guest tidies up after a function the host took away (FreeBSD hv_pci_delete_device sends one per
           // saved mapping); its interrupts were released with it, so there is nothing left to delete.
-          this.stateChange('stale DELETE_INTERRUPT', r.u32(4), 'function already removed');
+          this.stateChange('stale DELETE_INTERRUPT', r.u32(4, 'slot'), 'function already removed');
           if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
           return;
         }
         const w = this.slot(r, type);
-        const data = r.u32(12);
-        const address = r.u64(16); // named in full: a Number would round an address above 2^53
+        const data = r.u32(12, 'data_payload');
+        const address = r.u64(16, 'address'); // named in full: a Number would round an address above 2^53
         if (!this.irq.unmap(this.env.bus, w, Number(address), data))
           throw new PacketError(`UnknownInterrupt: address 0x${address.toString(16)} data 0x${data.toString(16)}`);
         if (rc) this.complete(type, txid, statusOnly(STATUS_SUCCESS));
@@ -626,7 +626,7 @@ export class VpciHost {
       }
       case MSG.PCI_POWER_STATE_CHANGE: {
         const w = this.slot(r, type);
-        const st = r.u32(8);
+        const st = r.u32(8, 'target_state');
         const fn = this.fns.get(w)!.fn;
         // Windows DEVICE_POWER_STATE: D0 = 1, D3 = 4 (linux pci-hyperv.c `pci_set_power`); OV-D toggles MSE.
         if (st !== 1 && st !== 4) throw new PacketError(`InvalidPowerState: ${st}`);
@@ -644,7 +644,7 @@ export class VpciHost {
       // Unparsable in Init is fatal in OV-D.
       return this.fatal(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("query_version")');
     }
-    const want = r.u32(4);
+    const want = r.u32(4, 'protocol_version');
     const accepted = this.profile.versions.includes(want);
     const highest = Math.max(...this.profile.versions);
     const field = this.profile.replyVersion === 'echo' ? (accepted ? want : highest) : this.profile.replyVersion;
@@ -662,7 +662,7 @@ export class VpciHost {
   /** win_slot of a per-device message, validated (OV-D InvalidSlot). */
   private slot(r: Reader, type: number): number {
     if (r.length < 8) throw new PacketError('PacketTooSmall("child_message")');
-    const w = r.u32(4);
+    const w = r.u32(4, 'slot');
     if (this.profile.slotZeroOnly && w !== 0) throw new PacketError(`InvalidSlot: win_slot 0x${w.toString(16)}`);
     if (!this.fns.has(w) || this.removed.has(w)) throw new PacketError(`InvalidSlot: no function at win_slot 0x${w.toString(16)} (0x${type.toString(16)})`);
     return w;
@@ -698,7 +698,7 @@ export class VpciHost {
 
   private resourcesAssigned(type: number, r: Reader, rc: boolean, txid: bigint, { listed, msis }: Parsed): void {
     const wslot = this.slot(r, type);
-    const count = r.u32(128);
+    const count = r.u32(128, 'msi_resource_count');
     const ver = type === MSG.PCI_RESOURCES_ASSIGNED ? 1 : 2;
     const f = this.fns.get(wslot)!;
     const masks = this.masks.get(wslot)!;

@@ -353,6 +353,13 @@ test('Hyper-V profiles gate messages by version; OpenVMM serves CREATE_INTERRUPT
   const o = ready('openvmm', 0x10002);
   const [c] = o.send(G.createInterrupt3(0, { vector: 0x40, deliveryMode: 0, vectorCount: 1, cpus: [0] }));
   assert.equal(u32(payload(c!.pkt), 0), 0);
+  // RESET_DEVICE is a 1.5 message (OV-P ProtocolVersion::GE): above every Hyper-V profile's highest version, so an
+  // unknown type there (BAD_DATA), where OpenVMM at any version answers NOT_SUPPORTED.
+  const reset = rawMsg(0x4249001c, 8);
+  const w = ready('hyperv-2022', 0x10004);
+  assert.equal(u32(payload(w.send(reset)[0]!.pkt), 0), BAD_DATA);
+  assert.match(w.errors().join('\n'), /UnknownType: 0x4249001c needs protocol 0x10005/);
+  assert.equal(u32(payload(ready('openvmm', 0x10002).send(reset)[0]!.pkt), 0), 0xc00000bb);
 });
 
 function rawMsg(type: number, size: number, fill?: (v: DataView, b: Uint8Array) => void): Uint8Array {

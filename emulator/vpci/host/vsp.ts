@@ -21,7 +21,7 @@ import {
 import type { PciFunction } from '../../pci/function';
 import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
-import { V1_2, V1_4 } from './profiles';
+import { V1_2, V1_4, V1_5 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
 import { ConfigWindow, recordBarMapping } from './config-window';
 import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
@@ -472,6 +472,8 @@ export class VpciHost {
         need(8, 'eject_response');
         break;
       case MSG.PCI_RESET_DEVICE:
+        // A 1.5 message: OV-P `ProtocolVersion::GE` "(adds device reset)" (vpci_protocol/src/lib.rs @1488a37b).
+        gate(V1_5);
         need(8, 'reset_device');
         break;
       case MSG.PCI_QUERY_RESOURCE_REQUIREMENTS:

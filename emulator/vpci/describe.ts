@@ -9,6 +9,7 @@ import { counted } from '../format';
 import { decodeMessageWith } from './wire/message';
 import { decodeCompletionWith } from './wire/completions';
 import { resourceText } from './wire/common';
+import { powerStateText } from './wire/power';
 import type { FieldDesc, VpciCompletion, VpciMessage, WireError } from './wire/types';
 
 export type { FieldDesc } from './wire/types';
@@ -50,7 +51,7 @@ export function messageSummary(m: VpciMessage): string {
     case 'PCI_BUS_D0ENTRY':
       return `mmio_base ${h(m.mmioBase)}`;
     case 'PCI_POWER_STATE_CHANGE':
-      return `slot ${wslotText(m.wslot)} power_state D${m.powerState - 1}`;
+      return `slot ${wslotText(m.wslot)} power_state ${powerStateText(m.powerState)}`;
     case 'PCI_READ_BLOCK':
       return `slot ${wslotText(m.wslot)} block ${m.blockId} ${m.bytesRequested} bytes`;
     case 'PCI_WRITE_BLOCK':
@@ -107,7 +108,7 @@ export function completionSummary(c: VpciCompletion): string {
     case 'resourceList':
       return `${c.resources.length} resources ${c.resources.map(resourceText).join(', ')}`;
     case 'powerState':
-      return `${statusText(c.status)} slot ${wslotText(c.wslot)} state D${c.resultantState - 1}`;
+      return `${statusText(c.status)} slot ${wslotText(c.wslot)} state ${powerStateText(c.resultantState)}`;
     case 'readBlock':
       return `${statusText(c.status)} ${c.bytes.length} bytes`;
     case 'tdisp':

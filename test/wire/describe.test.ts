@@ -105,6 +105,15 @@ test('describe: completions use the request layout; errors keep the fields read 
   assert.equal(find(bad.fields, 'device_count')!.value, 3);
 });
 
+test('summarizePacket names a DEVICE_POWER_STATE outside D0-D3 by its number, not as D-1 or D4', () => {
+  const pw = (state: number) =>
+    encodePacket({ type: 6, flags: 0, transactionId: 1n, payload: encodeMessage({ type: 'PCI_POWER_STATE_CHANGE', wslot: 0, powerState: state }) });
+  assert.match(summarizePacket(pw(4), 'toHost'), /power_state D3$/);
+  assert.match(summarizePacket(pw(0), 'toHost'), /power_state 0 \(unspecified\)$/);
+  assert.match(summarizePacket(pw(5), 'toHost'), /power_state 5 \(invalid\)$/);
+  assert.equal(find(describePayload(encodeMessage({ type: 'PCI_POWER_STATE_CHANGE', wslot: 0, powerState: 5 })).fields, 'power_state')!.text, '5 (invalid)');
+});
+
 test('summarizePacket: one line for requests, completions and broken packets', () => {
   const req = encodePacket({ type: 6, flags: 1, transactionId: 3n, payload: G.queryProtocolVersion(0x10004) });
   assert.equal(summarizePacket(req, 'toHost'), 'G→H inband RC txid=0x3 QUERY_PROTOCOL_VERSION version 1.4');

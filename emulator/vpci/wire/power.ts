@@ -11,9 +11,14 @@ import { fmtWslot } from './common';
 import type { MessageOf } from './types';
 
 export const DEVICE_POWER_STATE = { D0: 1, D1: 2, D2: 3, D3: 4 } as const;
+/**
+ * A DEVICE_POWER_STATE in a one-line summary: D0–D3 for 1–4, else the number and what it is (Windows wdm.h
+ * `DEVICE_POWER_STATE`: PowerDeviceUnspecified = 0, PowerDeviceD0 = 1 … PowerDeviceD3 = 4, PowerDeviceMaximum = 5).
+ */
+export const powerStateText = (n: number): string => (n >= 1 && n <= 4 ? `D${n - 1}` : `${n} (${n === 0 ? 'unspecified' : 'invalid'})`);
 export const fmtPowerState: Fmt = (v) => {
   const n = Number(v);
-  return n >= 1 && n <= 4 ? `${n} (D${n - 1})` : `${n} (unspecified)`;
+  return n >= 1 && n <= 4 ? `${n} (D${n - 1})` : powerStateText(n);
 };
 
 export const busD0Entry: MessageCodec<MessageOf<'PCI_BUS_D0ENTRY'>> = {

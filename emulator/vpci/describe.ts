@@ -156,12 +156,16 @@ export function describePacket(packet: Uint8Array, completionOf?: number): Paylo
   const p = decodePacket(packet);
   const r = new Reader(packet, true);
   r.u16(0, 'type', (v) => `${v} (${packetTypeName(Number(v))})`);
-  r.u16(2, 'header_length', (v) => `${v} (${Number(v) * 8} bytes)`);
+  const headerLength = r.u16(2, 'header_length', (v) => `${v} (${Number(v) * 8} bytes)`);
   r.u16(4, 'total_length', (v) => `${v} (${Number(v) * 8} bytes)`);
   r.u16(6, 'flags', (v) => `0x${v.toString(16).padStart(4, '0')}${Number(v) & PKT_FLAG_COMPLETION_REQUESTED ? ' (completion requested)' : ''}`);
   // In hex, as the packet's one-line head writes it (txid=0x…): FreeBSD's is a kernel address, Linux's a request id.
   r.u64(8, 'transaction_id', (v) => `0x${v.toString(16)}`);
-  if (!p.ok) return { name: 'VMBus packet', fields: r.fields, error: { code: packet.length < 16 ? 'too-short' : 'bad-field', message: p.error, offset: 0 } };
+  if (!p.ok) {
+    // The field decodePacket refused: header_length (+2) below 16 bytes, else total_length (+4).
+    const offset = packet.length < 16 ? 0 : headerLength * 8 < 16 ? 2 : 4;
+    return { name: 'VMBus packet', fields: r.fields, error: { code: packet.length < 16 ? 'too-short' : 'bad-field', message: p.error, offset } };
+  }
   const isCompletion = p.type === PKT_COMPLETION;
   const inner = describePayload(p.payload, isCompletion && completionOf !== undefined ? { completionOf } : {});
   const shift = (f: FieldDesc): FieldDesc => ({ ...f, offset: f.offset + p.headerLen, ...(f.children ? { children: f.children.map(shift) } : {}) });

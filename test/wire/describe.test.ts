@@ -190,6 +190,13 @@ test('describePacket: descriptor fields, then payload fields at packet offsets',
   assert.equal(find(bare.fields, 'status')!.offset, 16);
   const broken = describePacket(new Uint8Array(10));
   assert.equal(broken.error?.code, 'too-short');
+  // A bad descriptor length is reported at its own field: header_length at +2, total_length at +4.
+  const badHeader = pkt.slice();
+  badHeader[2] = 1;
+  assert.deepEqual([describePacket(badHeader).error?.code, describePacket(badHeader).error?.offset], ['bad-field', 2]);
+  const badTotal = pkt.slice();
+  badTotal[4] = 0xff;
+  assert.deepEqual([describePacket(badTotal).error?.code, describePacket(badTotal).error?.offset], ['bad-field', 4]);
   const badRel = describePacket(
     encodePacket({
       type: 6,

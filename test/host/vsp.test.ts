@@ -735,6 +735,21 @@ test('OpenVMM reads a packet whole before its slot: one with a bad slot and bad 
   }
 });
 
+test('A version query OpenVMM cannot parse is answered BAD_DATA in Ready (parse_packet: PacketTooLarge), only one it parses fails the channel (handle_packet)', () => {
+  // Payloads are whole 8-byte units on the ring, so a version query is never too short to parse: only too long.
+  const h = ready('openvmm', VB);
+  const out = h.send(
+    rawMsg(0x42490013, 39664, (v) => v.setUint32(4, VB, true)),
+    { txid: 9n },
+  );
+  assert.equal(u32(payload(out[0]!.pkt), 0), BAD_DATA);
+  assert.match(h.errors().join('\n'), /PacketTooLarge: 39664 > 39656/);
+  assert.equal(h.host.status.state, 'ready');
+  assert.equal(h.send(G.queryProtocolVersion(VB), { txid: 9n }).length, 0);
+  assert.equal(h.host.status.state, 'fatal');
+  assert.match(h.errors().join('\n'), /UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation/);
+});
+
 /** A VMBus packet with `ext` (a multiple of 8 bytes) between the descriptor and the payload, as transfer-page and GPA-direct packets carry. */
 function packetWith(type: number, flags: number, txid: bigint, ext: Uint8Array, body: Uint8Array): Uint8Array {
   const hdr = 16 + ext.length;

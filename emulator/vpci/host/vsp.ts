@@ -358,7 +358,9 @@ export class VpciHost {
       if (bad !== undefined) return this.fatal(type, txid, `${bad} before version negotiation`);
       if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION)
         return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
-    } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION) {
+    } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION && this.parseError(type, r) === undefined) {
+      // OV-D `handle_packet` fails the channel for a version query it could parse; one it could not (`parse_packet`)
+      // is answered BAD_DATA like any other packet in Ready.
       return this.fatal(type, txid, 'UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation');
     }
 
@@ -460,7 +462,9 @@ export class VpciHost {
       parsed.msis.push(m);
     };
     switch (type) {
-      case MSG.PCI_QUERY_PROTOCOL_VERSION: // negotiate() reads it; a short one is fatal there
+      case MSG.PCI_QUERY_PROTOCOL_VERSION:
+        need(8, 'query_version');
+        break;
       case MSG.PCI_BUS_D0EXIT:
       case MSG.PCI_QUERY_BUS_RELATIONS:
         break;
@@ -642,10 +646,6 @@ export class VpciHost {
   }
 
   private negotiate(r: Reader, rc: boolean, txid: bigint): void {
-    if (r.length < 8) {
-      // Unparsable in Init is fatal in OV-D.
-      return this.fatal(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, 'PacketTooSmall("query_version")');
-    }
     const want = r.u32(4, 'protocol_version');
     const accepted = this.profile.versions.includes(want);
     const highest = Math.max(...this.profile.versions);

@@ -33,7 +33,7 @@ export const checkCommand: Command = {
     let bad = false;
     for (const arg of r.p.positionals) {
       const file = scenarioName(arg);
-      const l = await loadArgReported(arg, io, 'vpci-lab: check: ');
+      const l = await loadArgReported(arg, io, 'vpci-lab: check: ', {}, false);
       if (!l || l.errors.length) {
         bad = true;
         continue;

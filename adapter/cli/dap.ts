@@ -68,7 +68,8 @@ export const dapCommand: Command = {
     let held: HeldMachine | undefined;
     if (scenario !== undefined) {
       // Check the scenario now, so a broken one fails here with its diagnostics instead of at the first attach.
-      if (!loadReported(scenario, io, 'vpci-lab: dap: ', ov.o)?.machine) return EXIT.badInput;
+      const checked = loadReported(scenario, io, 'vpci-lab: dap: ', ov.o, undefined, false);
+      if (!checked || checked.errors.length) return EXIT.badInput;
       const a: LaunchArgs = { scenario };
       if (ov.o.guest) a.guest = ov.o.guest;
       if (ov.o.host) a.host = ov.o.host;

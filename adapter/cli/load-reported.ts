@@ -3,7 +3,8 @@
 // line — the same for `run`, `check`, `diff` and `dap --scenario`.
 import { statSync } from 'node:fs';
 import { STDIN_ARG, STDIN_NAME, notUtf8Hint, type CliIo } from './io';
-import { loadScenarioFile, type Loaded } from '../load';
+import { loadScenarioSync, type Loaded } from '../load';
+import { nodeFiles } from '../../io/node-files';
 import { formatDiagnostics } from '../../emulator/scenario/lines';
 import { FileError, SCENARIO_LIMIT, decodeText, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
@@ -12,8 +13,9 @@ import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 /**
  * The loaded scenario (check `.machine` / `.errors`), or undefined when the file cannot be read; `prefix` starts the one-line read error.
  * With `text`, the scenario is that text, named `file` (dump files are found from the current folder).
+ * `machine` false: checked only, no `.machine` built (LoadOptions.machine).
  */
-export function loadReported(file: string, io: CliIo, prefix: string, overrides: ConfigOverrides = {}, text?: string): Loaded | undefined {
+export function loadReported(file: string, io: CliIo, prefix: string, overrides: ConfigOverrides = {}, text?: string, machine = true): Loaded | undefined {
   let loaded: Loaded;
   if (file.trim() === '') {
     // '' would resolve to the current folder ("is a folder, not a file").
@@ -21,7 +23,7 @@ export function loadReported(file: string, io: CliIo, prefix: string, overrides:
     return undefined;
   }
   try {
-    loaded = loadScenarioFile(file, overrides, text);
+    loaded = loadScenarioSync(nodeFiles, file, { overrides, machine, ...(text !== undefined ? { text } : {}) });
   } catch (e) {
     io.err(
       `${prefix}${shownPath(file)}: ${e instanceof FileError ? e.reason + (e.problem === 'missing' ? notUtf8Hint(file) + withExtension(file) : '') : errorReason(e)}\n`,
@@ -51,8 +53,8 @@ const stdinRead = new WeakMap<NonNullable<CliIo['readStdin']>, Promise<Uint8Arra
  * loadReported for a scenario argument as the user wrote it: `-` reads the scenario from standard
  * input (its dump files are found from the current folder), named <stdin> in every message.
  */
-export async function loadArgReported(arg: string, io: CliIo, prefix: string, overrides: ConfigOverrides = {}): Promise<Loaded | undefined> {
-  if (arg !== STDIN_ARG) return loadReported(arg, io, prefix, overrides);
+export async function loadArgReported(arg: string, io: CliIo, prefix: string, overrides: ConfigOverrides = {}, machine = true): Promise<Loaded | undefined> {
+  if (arg !== STDIN_ARG) return loadReported(arg, io, prefix, overrides, undefined, machine);
   if (!io.readStdin) {
     io.err(`${prefix}${STDIN_NAME}: standard input cannot be read here\n`);
     return undefined;
@@ -67,5 +69,5 @@ export async function loadArgReported(arg: string, io: CliIo, prefix: string, ov
     io.err(`${prefix}${STDIN_NAME}: ${e instanceof FileError ? e.reason : errorReason(e)}\n`);
     return undefined;
   }
-  return loadReported(STDIN_NAME, io, prefix, overrides, decodeText(bytes));
+  return loadReported(STDIN_NAME, io, prefix, overrides, decodeText(bytes), machine);
 }

@@ -309,6 +309,33 @@ test('a broken scenario just under the size limit, in a small heap: its first 10
   assert.doesNotMatch(r.stderr, /FATAL|heap limit|node:internal/);
 });
 
+test('check and dap --scenario of 4,096 buses check without building the machine: they fit a 32 MB heap', async () => {
+  // Building the machine (each bus's function, host and channel) took ~150 MB and most of the time, and
+  // neither command runs it. With the machine built, this heap ran out ("heap limit") in both.
+  const file = join(dir, 'many-buses.vpci');
+  const buses = Array.from({ length: 4096 }, (_, i) => `bus b${i} { function 0 intel-82599-vf serial ${i + 1} }\n`).join('');
+  writeFileSync(file, `vm {\n  host hyperv-2016\n  guest freebsd\n}\n${buses}at 0 boot\n`);
+  const heap = '--max-old-space-size=32';
+  const c = spawnSync(process.execPath, [heap, CLI, 'check', file], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(c.stderr, '');
+  assert.equal(c.stdout, `${file}: ok\n`);
+  assert.equal(c.status, 0);
+  const d = spawn(process.execPath, [heap, CLI, 'dap', '--port', '0', '--scenario', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const exited = new Promise<number | null>((done) => d.on('exit', (code) => done(code)));
+  const listening = await new Promise<boolean>((done) => {
+    d.stderr.setEncoding('utf8').on('data', (t: string) => {
+      err += t;
+      if (err.includes('\n')) done(true);
+    });
+    void exited.then(() => done(false));
+  });
+  d.kill();
+  await exited;
+  assert.ok(listening, err);
+  assert.match(err, /^vpci-lab: debug adapter listening on 127\.0\.0\.1:\d+ \(holding .*many-buses\.vpci for attach\)\n$/);
+});
+
 test('check on words of millions of characters: each message quotes the word shortened, the source line cut, a few hundred bytes each', () => {
   const word = 'q'.repeat(4_000_000);
   const cases: [string, string][] = [

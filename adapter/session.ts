@@ -395,7 +395,7 @@ export class VpciDebugSession extends DebugSession {
     const input = framedInput(
       inStream,
       {
-        message: (m) => this.receive(m as unknown as DebugProtocol.ProtocolMessage),
+        message: (m) => this.handleMessage(m as unknown as DebugProtocol.ProtocolMessage),
         problem: (why) => this.sendEvent(new OutputEvent(`vPCI Lab: malformed DAP input: ${why}; skipped to the next Content-Length header.\n`, 'important')),
         refuse: (req, why) => {
           // DAP's rules (adapter/framing.ts) name a request by its seq and command.
@@ -423,12 +423,14 @@ export class VpciDebugSession extends DebugSession {
   }
 
   /**
-   * One message from the client. A message nested deeper than any request needs is refused before
-   * anything walks it (it would overflow the stack); an exception that escapes the library's own
-   * handling (which catches only a handler's) answers the request with one line instead of ending
-   * the process — and with it, over TCP, every other session.
+   * One message from the client: read from the stream (stdio, TCP), or handed over by VS Code to
+   * the inline adapter, which calls this directly. A message nested deeper than any request needs
+   * is refused before anything walks it (it would overflow the stack); an exception that escapes
+   * the library's own handling (which catches only a handler's) answers the request with one line
+   * instead of ending the process — and with it, over TCP, every other session — or, inline,
+   * escaping into the extension host with the request never answered.
    */
-  private receive(m: DebugProtocol.ProtocolMessage): void {
+  override handleMessage(m: DebugProtocol.ProtocolMessage): void {
     const req = m as Partial<DebugProtocol.Request>;
     const answerable = m.type === 'request' && typeof req.command === 'string';
     const response: DebugProtocol.Response = { seq: 0, type: 'response', request_seq: m.seq, command: String(req.command), success: false };
@@ -439,7 +441,7 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     try {
-      this.handleMessage(m);
+      super.handleMessage(m);
     } catch (e) {
       // As a handler's exception is answered (the library's error 1104, sendErrorResponse below).
       if (answerable) this.sendErrorResponse(response, 1104, '', { _exception: errorReason(e), _stack: e instanceof Error ? e.stack : undefined });

@@ -7,6 +7,7 @@
 // it when there was one, else the URI of its file (a driver listing in the
 // extension's folder).
 import { parseUri, type UriPaths, type UriParts } from '../../io/uri-paths';
+import { MAX_NESTING, nestedDeeperThan } from '../../adapter/dap-args';
 
 export type Json = unknown;
 
@@ -74,6 +75,9 @@ export class DapPaths {
   ) {}
 
   toAdapter(m: Json): Json {
+    // Walked recursively, a message nested thousands deep overflowed the stack here, before the
+    // session could refuse it (VpciDebugSession.handleMessage): it goes to the session as it is.
+    if (nestedDeeperThan(m, MAX_NESTING)) return m;
     return mapSourcePaths(m, (p) => {
       const u = parseUri(p);
       if (!u) return p;

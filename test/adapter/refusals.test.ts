@@ -12,6 +12,7 @@ import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, launch, cont, rawDapClient, refused, VMBUS_PCIB } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
+import { VpciDebugSession } from '../../adapter/session';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
 const h = adapterTests();
@@ -156,6 +157,30 @@ test('a message nested deeper than any request is refused at the door with an im
   } finally {
     c.close();
   }
+});
+
+test('the inline adapter (VS Code calls handleMessage itself) refuses the same deep message, and the session goes on', () => {
+  // It overflowed the stack walking the request (the protocol log's JSON.stringify): the exception
+  // went up into the extension host and the request was never answered.
+  const s = new VpciDebugSession();
+  const got: DebugProtocol.ProtocolMessage[] = [];
+  s.onDidSendMessage((m) => got.push(m as DebugProtocol.ProtocolMessage));
+  s.handleMessage({ seq: 1, type: 'request', command: 'initialize', arguments: { adapterID: 'vpci' } } as DebugProtocol.Request);
+  let deep: unknown = 0;
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  s.handleMessage({ seq: 2, type: 'request', command: 'threads', arguments: { x: deep } } as DebugProtocol.Request);
+  s.handleMessage({ seq: 3, type: 'request', command: 'threads', arguments: {} } as DebugProtocol.Request);
+  const answers = got.filter((m): m is DebugProtocol.Response => m.type === 'response');
+  assert.deepEqual(
+    answers.map((r) => [r.request_seq, r.success]),
+    [
+      [1, true],
+      [2, false],
+      [3, true],
+    ],
+  );
+  assert.match(String(answers[1]!.message), /^threads: not run, its message is nested more than 64 levels deep/);
+  s.dispose();
 });
 
 test('requests the adapter does not support are errors saying so, not empty successes', async () => {

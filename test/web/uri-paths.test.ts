@@ -106,3 +106,14 @@ test('DapPaths passes bodies that never hold a Source through untouched, and map
   const bps = { type: 'response', command: 'setDataBreakpoints', body: { breakpoints: [{ verified: true, source: { path: '/ws/q.vpci' } }] } };
   assert.equal((d.toClient(bps) as typeof bps).body.breakpoints[0]!.source.path, 'vscode-remote://127.0.0.1:18400/ws/q.vpci');
 });
+
+test('DapPaths hands a message nested deeper than any request to the session as it is, for the session to refuse (mapping it overflowed the stack)', () => {
+  const map = new DapPaths(paths, text);
+  let deep: unknown = { source: { path: 'vscode-remote://127.0.0.1:18400/tmp/q.vpci' } };
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  const m = { seq: 2, type: 'request', command: 'threads', arguments: { x: deep } };
+  assert.equal(map.toAdapter(m), m);
+  // Within the limit, a source's URI is still mapped.
+  const shallow = { seq: 3, type: 'request', command: 'breakpointLocations', arguments: { source: { path: 'vscode-remote://127.0.0.1:18400/tmp/q.vpci' } } };
+  assert.deepEqual(map.toAdapter(shallow), { ...shallow, arguments: { source: { path: '/tmp/q.vpci' } } });
+});

@@ -612,6 +612,20 @@ test('a quoted text over MAX_QUOTE characters is shortened in every message, kee
   assert.equal(shortQuotes(`cannot read dump file 'a${astral}'`), `cannot read dump file 'a${'😀'.repeat(49)}…${'😀'.repeat(50)}' (801 characters)`);
 });
 
+test('a word of 9 million characters (a scenario under the 16 MiB limit holds one) is quoted shortened, not a stack overflow', () => {
+  // Shortening it was a regular expression that overflowed the stack past ~8 million characters:
+  // `check` said only "Maximum call stack size exceeded", the language server "internal-error".
+  const word = 'w'.repeat(9_000_000);
+  const d = parseScenario(`${word}\n`).diagnostics;
+  assert.deepEqual(
+    d.map((x) => x.message),
+    [`unknown statement '${'w'.repeat(100)}…${'w'.repeat(100)}' (9,000,000 characters) (expected vm, bus, at, expect)`],
+  );
+  // A short quote's closing mark may open a long one, as before; a quote broken by a line end is none.
+  const long = 'y'.repeat(600);
+  assert.equal(shortQuotes(`a 'b' ${long}' c '${long}\n'`), `a 'b' ${'y'.repeat(99)}…${'y'.repeat(100)}' (601 characters) c '${long}\n'`);
+});
+
 test("an expectation cut short says what can come: a bare 'expect' and 'expect no' at the end of the line", () => {
   const ds = parseScenario('expect\nexpect no\nexpect 5\n').diagnostics.map((d) => [d.code, d.loc.line, d.loc.col, d.message]);
   assert.deepEqual(ds, [

@@ -67,7 +67,7 @@ import { AnalysisScheduler, debounceMs } from './scheduler';
 import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
 import { InProcessRunner } from './runner';
 import { platform } from './platform';
-import { grouped } from '../emulator/format';
+import { clip, grouped } from '../emulator/format';
 import type { DocAnalysis } from './packed';
 import { nameAt, type NameOccurrence } from './names';
 import { LineDocument } from './document';
@@ -300,7 +300,8 @@ function valueAt(src: string, at: number, files: readonly { loc: Loc; real: stri
 function failure(e: unknown, outcome = 'request not handled'): string {
   const debug = typeof process !== 'undefined' && !!process.env['VPCI_DEBUG'];
   if (debug && e instanceof Error) return e.stack ?? e.message;
-  return `${(e instanceof Error ? e.message : String(e)).split('\n')[0]!} (${outcome}; VPCI_DEBUG=1 logs the stack)`;
+  // Cut: an error may quote what it was given whole (a regular expression built from a 10 MB word was one log line of 10 MB).
+  return `${clip((e instanceof Error ? e.message : String(e)).split('\n')[0]!, 500)} (${outcome}; VPCI_DEBUG=1 logs the stack)`;
 }
 
 /** A request's cancellation token: the second argument vscode-languageserver passes every request handler. */

@@ -17,6 +17,7 @@ import type { NameOccurrence } from './names';
 import type { LineDocument } from './document';
 import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
 import { notTextDiagnostic } from '../emulator/scenario/parser';
+import { MAX_BUS_NAME } from '../emulator/scenario/ast';
 import { declaresBusIn, namesAlone, nextStarts, statementLine } from './relined';
 import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
 
@@ -74,8 +75,10 @@ export function readByText(
   blocks = false,
 ): { names: NameOccurrence[]; lines: Set<number> } | undefined {
   const fixed = (w: string): boolean => KEYWORDS.has(w) || CONSTANT_WORDS.has(w);
-  // A keyword cannot name a bus (or is read otherwise where it does).
-  if (!/^[A-Za-z0-9_-]+$/.test(word) || fixed(word)) return undefined;
+  // A keyword cannot name a bus (or is read otherwise where it does). Nor can a word longer than a bus
+  // name may be: left to the analysis, which says so (a pattern built from a word of megabytes was
+  // too large to compile, and the hover failed).
+  if (word.length > MAX_BUS_NAME || !/^[A-Za-z0-9_-]+$/.test(word) || fixed(word)) return undefined;
   const text = doc.getText();
   // A text the parser takes for binary has no names at all.
   if (notTextDiagnostic(text)) return undefined;

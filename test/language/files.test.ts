@@ -383,6 +383,29 @@ test(
   },
 );
 
+test('a scenario of one 10 MB word: its diagnostic quotes it shortened, and a hover, definition or highlight on it answers nothing, with no error', async () => {
+  // The diagnostic was "internal-error" (quoting the word overflowed the stack), and each request on
+  // the word logged an error of 10 MB: the pattern built from it to find the bus name was too large.
+  const lsp = await startServer();
+  try {
+    const uri = pathToFileURL(join(scen, 'one-word.vpci')).href;
+    // Asked at once, before the first analysis: answered from the text.
+    const analysed = open(lsp, uri, 'w'.repeat(10 << 20));
+    const at = { textDocument: { uri }, position: { line: 0, character: 5_000_000 } };
+    const answers = await Promise.all(['hover', 'definition', 'documentHighlight'].map((m) => lsp.conn.sendRequest(`textDocument/${m}`, at)));
+    assert.deepEqual(
+      (await analysed).diagnostics.map((x) => [x.code, x.message]),
+      [['unknown-statement', `unknown statement '${'w'.repeat(100)}…${'w'.repeat(100)}' (10,485,760 characters) (expected vm, bus, at, expect)`]],
+    );
+    // And after it.
+    answers.push(await lsp.conn.sendRequest('textDocument/hover', at));
+    assert.deepEqual(answers, [null, [], [], null]);
+    assert.deepEqual(lsp.errors(), []);
+  } finally {
+    await lsp.close();
+  }
+});
+
 test('formatting a scenario just under the size limit, in a 1 GiB heap: the edit comes, the server lives on', { timeout: 180_000 }, async () => {
   // 4 million lines of one word: formatting held every token and a record per line (4.9 GB at its
   // peak), and the worker ran out of memory; line by line it needs about the text and the result.

@@ -12,7 +12,7 @@ import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { runTcp } from '../../adapter/server';
 import { HeldMachine } from '../../adapter/session';
-import { LISTINGS, VMBUS_PCIB } from './harness';
+import { LISTINGS, VMBUS_PCIB, TestClient } from './harness';
 
 const CX3 = resolve('test/adapter/fixtures/cx3.vpci');
 let server: Server;
@@ -35,7 +35,7 @@ after(async () => {
 });
 
 async function client(p = port): Promise<DebugClient> {
-  const dc = new DebugClient('node', 'unused', 'vpci');
+  const dc = new TestClient('node', 'unused', 'vpci');
   clients.add(dc);
   dc.defaultTimeout = 20_000;
   await dc.start(p);
@@ -252,7 +252,7 @@ test('terminate ends the held run: the next attach starts the scenario afresh at
     (await b.evaluateRequest({ expression: 'trace 1', context: 'repl' })).body.result,
     await (async () => {
       // the same stop as a fresh launch reaches
-      const fresh = new DebugClient('node', 'unused', 'vpci');
+      const fresh = new TestClient('node', 'unused', 'vpci');
       fresh.defaultTimeout = 20_000;
       await fresh.start(barePort);
       await fresh.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });

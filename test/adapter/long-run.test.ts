@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { runTcp } from '../../adapter/server';
-import { launch, cont } from './harness';
+import { launch, cont, TestClient } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 
 const QUICKSTART = resolve('examples/quickstart.vpci');
@@ -34,8 +34,8 @@ after(() => {
 });
 beforeEach(async () => {
   longRuns = 0;
-  dc = new DebugClient('node', 'unused', 'vpci');
-  dc.defaultTimeout = 30_000;
+  dc = new TestClient('node', 'unused', 'vpci');
+  dc.defaultTimeout = 120_000;
   await dc.start(port);
 });
 afterEach(() => dc.stop());
@@ -57,8 +57,8 @@ test('steps, and a Continue that stops within a chunk, are not long runs', async
   assert.equal(longRuns, 0);
   // A new session for another scenario (one launch per session).
   await dc.stop();
-  dc = new DebugClient('node', 'unused', 'vpci');
-  dc.defaultTimeout = 30_000;
+  dc = new TestClient('node', 'unused', 'vpci');
+  dc.defaultTimeout = 120_000;
   await dc.start(port);
   const s = await launch(dc, join(dir, 'long.vpci'), { stopOnEntry: true });
   await steps(s, 5);

@@ -21,6 +21,14 @@ import { evaluate, interpolate, type ExprEnv } from './expr';
 /** DAP thread id of the scenario timeline (machine threads use their own ids, from 1). */
 export const SCENARIO_THREAD = 1_000_000;
 
+/** A Jump to Cursor target: instruction `pc` of driver function `fn`, or (`step`) a timeline event's step, `fn` its label. */
+export interface GotoTarget {
+  fn: string;
+  pc: number;
+  line: number;
+  step?: number;
+}
+
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'restart' | 'end';
 
 export interface StopInfo {
@@ -734,9 +742,11 @@ export class VpciRuntime {
   /**
    * Jump to Cursor targets: the driver function in listing `path` whose body holds `line`, and
    * the first instruction at that line (a statement, a loop or `if` test, or the closing brace).
-   * Nothing when the line is no statement.
+   * In the scenario, the timeline event on `line` where history holds the step that runs it
+   * (`step`: before it, as a breakpoint there stops). Nothing when the line is neither.
    */
-  gotoTarget(path: string, line: number): { fn: string; pc: number; line: number } | undefined {
+  gotoTarget(path: string, line: number): GotoTarget | undefined {
+    if (this.sources.isScenario(path)) return this.timelineTarget(line);
     const listing = this.sources.listingOf(path);
     if (!listing) return undefined;
     for (const cf of this.m.program.fns.values()) {
@@ -758,7 +768,15 @@ export class VpciRuntime {
    * Moves guest thread `tid` to instruction `pc` of its current function without running what
    * lies between (the statement there runs next). A hand-made change: the logged future goes.
    */
-  goto(tid: number, target: { fn: string; pc: number; line: number }): StopInfo | string {
+  goto(tid: number, target: GotoTarget): StopInfo | string {
+    if (target.step !== undefined) {
+      // A move in time, as Step Back and vpci/gotoEvent are: the logged future stays.
+      if (target.step > this.h.length)
+        return `${target.fn} is no longer in the history: a value set by hand since dropped the steps after it (run on to reach it again)`;
+      if (!this.h.reachable(target.step)) return `${target.fn} happened before the oldest history still held: ${this.historyStartText()}`;
+      this.h.goTo(target.step);
+      return { reason: 'goto', threadId: SCENARIO_THREAD, description: `Jumped to line ${target.line}` };
+    }
     const t = this.m.threads.find((x) => x.id === tid);
     if (!t || t.role === 'host') return 'Only a guest driver thread can jump';
     const top = t.frames[t.frames.length - 1];
@@ -768,6 +786,24 @@ export class VpciRuntime {
     top.pc = target.pc;
     this.h.truncateFuture();
     return { reason: 'goto', threadId: tid, description: `Jumped to line ${target.line}` };
+  }
+  /**
+   * The Jump to Cursor target on scenario line `line`: the timeline event there, at the step that
+   * runs it, while history (past or the logged future) holds that step. Ours: DAP's goto moves the
+   * program counter; on the timeline it moves the whole machine to just before the event.
+   */
+  private timelineTarget(line: number): GotoTarget | undefined {
+    // The loaded lines are not the file's past its first edit since the launch (setLineBreakpoints).
+    const edited = this.sources.scenarioEditedFrom?.();
+    if (edited !== undefined && line >= edited) return undefined;
+    const items = this.m.config.timeline;
+    const h = this.h;
+    for (let p = h.start; p < h.length; p++) {
+      if (h.threadAt(p) !== TIMELINE_THREAD) continue;
+      const it = items[h.timelineAt(p)];
+      if (it?.loc.line === line) return { fn: `at ${formatTime(it.time)}: ${it.text}`, pc: -1, line, step: p };
+    }
+    return undefined;
   }
 
   // ---- breakpoints in the logged history ----------------------------------------------

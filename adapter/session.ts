@@ -14,7 +14,7 @@ import { errorReason } from '../io/errors';
 import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd } from './framing';
 import { quoteShort } from '../io/frames';
 import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-args';
-import { VpciRuntime, SCENARIO_THREAD, lineCount, type StopInfo, type StepMode } from './runtime';
+import { VpciRuntime, SCENARIO_THREAD, lineCount, type GotoTarget, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { budgetNeedsHeapLimit, clock, historyBudget, prepareIdleTimer } from './history';
 import { heapSizeLimit } from './heap';
@@ -1834,7 +1834,7 @@ export class VpciDebugSession extends DebugSession {
   }
 
   /** Jump to Cursor targets by id; valid until the next stop (like frames). */
-  private gotoTargets = new Map<number, { fn: string; pc: number; line: number }>();
+  private gotoTargets = new Map<number, GotoTarget>();
   private nextGotoId = 1;
 
   protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
@@ -1842,7 +1842,7 @@ export class VpciDebugSession extends DebugSession {
     response.body = { targets: [] };
     if (t) {
       // The same target asked again at this stop keeps its id (the table holds each target once).
-      let id = [...this.gotoTargets].find(([, g]) => g.fn === t.fn && g.pc === t.pc)?.[0];
+      let id = [...this.gotoTargets].find(([, g]) => g.fn === t.fn && g.pc === t.pc && g.step === t.step)?.[0];
       if (id === undefined) this.gotoTargets.set((id = this.nextGotoId++), t);
       response.body.targets.push({ id, label: `${t.fn}, line ${t.line}`, line: this.convertDebuggerLineToClient(t.line) });
     }
@@ -1862,6 +1862,8 @@ export class VpciDebugSession extends DebugSession {
       return;
     }
     this.sendResponse(response);
+    // A jump back to a timeline event can leave a finished scenario.
+    this.ended = false;
     this.invalidate(['variables']);
     this.stopAt(s);
   }

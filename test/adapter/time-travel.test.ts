@@ -353,3 +353,59 @@ test("Step Back with instruction granularity undoes the thread's last bus transa
   assert.equal(again.body.threadId, nic1);
   assert.deepEqual(await trace(), t0.slice(0, t1.length + 1));
 });
+
+/** Every scope's rows at the timeline thread's top frame, one level deep: what Variables shows (but what history holds). */
+async function scopeRows(): Promise<string[]> {
+  const frame = (await dc.stackTraceRequest({ threadId: TIMELINE })).body.stackFrames[0]!;
+  const rows: string[] = [`${frame.name} @${frame.line}`];
+  for (const sc of (await dc.scopesRequest({ frameId: frame.id })).body.scopes)
+    for (const v of (await dc.variablesRequest({ variablesReference: sc.variablesReference })).body.variables) rows.push(`${sc.name} / ${v.name} = ${v.value}`);
+  // What history holds beyond the stop (the trace kept for stepping forward again) is no part of the state.
+  return rows.filter((r) => !r.startsWith('Scenario / trace events held'));
+}
+
+test('Jump to Cursor on a timeline line moves the machine to before that event, back and forward, as a breakpoint there stops', async () => {
+  const lines = readFileSync(QUICKSTART, 'utf8').split('\n');
+  const lineOf = (text: string) => lines.findIndex((l) => l.startsWith(text)) + 1;
+  const msix = lineOf('at 2ms  driver nic0 msix 3');
+  const eject = lineOf('at 5ms  eject nic1');
+  // The state a breakpoint on each line stops in, running forward from the start.
+  await launch(QUICKSTART);
+  await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: msix }, { line: eject }] });
+  let s = await until(() => dc.continueRequest({ threadId: TIMELINE }));
+  assert.equal(s.body.reason, 'breakpoint');
+  const beforeMsix = await scopeRows();
+  s = await until(() => dc.continueRequest({ threadId: TIMELINE }));
+  assert.equal(s.body.reason, 'breakpoint');
+  const beforeEject = await scopeRows();
+  // On to the end: the scenario has finished, and every event is in the history held.
+  s = await until(() => dc.continueRequest({ threadId: TIMELINE }));
+  assert.equal(s.body.reason, 'end');
+  const targets = (await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: msix })).body.targets;
+  assert.deepEqual(
+    targets.map((t) => [t.label, t.line]),
+    [[`at 2 ms: driver nic0 msix 3, line ${msix}`, msix]],
+  );
+  s = await until(() => dc.gotoRequest({ threadId: TIMELINE, targetId: targets[0]!.id }));
+  assert.equal(s.body.reason, 'goto');
+  assert.equal(s.body.threadId, TIMELINE);
+  assert.deepEqual(await scopeRows(), beforeMsix);
+  // Forward over the logged future: the later event's line is a target too.
+  const later = (await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: eject })).body.targets;
+  assert.equal(later.length, 1);
+  s = await until(() => dc.gotoRequest({ threadId: TIMELINE, targetId: later[0]!.id }));
+  assert.equal(s.body.reason, 'goto');
+  assert.deepEqual(await scopeRows(), beforeEject);
+  // A target listed before a value set by hand dropped the logged future is refused, saying why.
+  const back = (await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: msix })).body.targets;
+  await until(() => dc.gotoRequest({ threadId: TIMELINE, targetId: back[0]!.id }));
+  const ahead = (await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: eject })).body.targets;
+  await dc.customRequest('setExpression', { expression: 'nic0.COMMAND', value: '0x7' });
+  await assert.rejects(
+    dc.gotoRequest({ threadId: TIMELINE, targetId: ahead[0]!.id }),
+    /at 5 ms: eject nic1 is no longer in the history: a value set by hand since dropped the steps after it/,
+  );
+  // A line with no timeline event (a bus declaration, a comment) is no target.
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: lineOf('bus nic0') })).body.targets, []);
+  assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: 1 })).body.targets, []);
+});

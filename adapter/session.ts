@@ -2406,13 +2406,14 @@ export class VpciDebugSession extends DebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     if (this.refusedWhileRunning(response)) return;
-    if (args.format?.hex !== undefined) this.hex = args.format.hex;
     this.vars.memoryReferences = this.client.supportsMemoryReferences === true;
     this.vars.types = this.client.supportsVariableType === true;
     // A client that cannot page still never gets a huge table whole: the first 1,000 entries.
     // A count of 0 asks for all of them, as a missing one does (DAP VariablesArguments.count).
     const count = args.count || (this.client.supportsVariablePaging ? undefined : 1000);
-    const vars = this.vars.expand(args.variablesReference, args.filter, args.start, count);
+    // DAP VariablesArguments.format: how this answer's values are formatted (Visual Studio sends
+    // it with every request); the session's format (vpci/toggleHex) stays for the next ones.
+    const vars = this.inFormat(args.format, () => this.vars.expand(args.variablesReference, args.filter, args.start, count));
     if (!vars) {
       if (this.vars.isStale(args.variablesReference)) {
         // From before the last stop (VS Code re-asks while it refreshes): nothing, not an error.
@@ -2453,9 +2454,9 @@ export class VpciDebugSession extends DebugSession {
   }
 
   /**
-   * Runs `f` with the number format a request's `format` asks for (DAP: setVariable's and
-   * setExpression's "how to format the response value"); the session's own format is kept for
-   * everything after (unlike a variables request's, which VS Code's toggle sets: see variablesRequest).
+   * Runs `f` with the number format a request's `format` asks for (DAP: variables', evaluate's,
+   * setVariable's and setExpression's "how to format" the answer); the session's own format, which
+   * the Variables view's toggle sets (vpci/toggleHex), is kept for everything after.
    */
   private inFormat<T>(format: DebugProtocol.ValueFormat | undefined, f: () => T): T {
     const kept = this.hex;

@@ -59,7 +59,7 @@ test('the Call Stack answers every slice of the stopped thread from one set of f
   }
 });
 
-test('a number format chosen after the stop shows in the first scope (toggle, or a variables request with format)', async () => {
+test('a number format chosen after the stop shows in the first scope (the toggle; a variables request with format gets its own)', async () => {
   const dc = h.client();
   const s = await launch(dc, QUICKSTART, { stopOnEntry: true });
   const threadId = s.body.threadId!;
@@ -73,15 +73,23 @@ test('a number format chosen after the stop shows in the first scope (toggle, or
   assert.equal(decimal.get('pci_ring_size'), '16384');
   const third = await next(again.body.threadId!);
   await afterTheStop();
-  // VS Code's "hex" in a variables request of another scope sets the session's format.
-  const hex = await firstScopeValues(third.body.threadId!, async () => {
+  // A variables request's format (DAP: how that answer is formatted; Visual Studio sends it with
+  // every request) answers it in hex, and leaves the session's decimal to the requests after it.
+  const still = await firstScopeValues(third.body.threadId!, async () => {
     const st = await dc.stackTraceRequest({ threadId: third.body.threadId! });
     const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id });
-    const bus = scopes.body.scopes.find((x) => x.name.startsWith('Bus '));
-    assert.ok(bus);
-    await dc.variablesRequest({ variablesReference: bus.variablesReference, format: { hex: true } });
+    const first = await dc.variablesRequest({ variablesReference: scopes.body.scopes[0]!.variablesReference, format: { hex: true } });
+    assert.equal(first.body.variables.find((v) => v.name === 'pci_ring_size')?.value, '0x4000');
   });
-  assert.equal(hex.get('pci_ring_size'), '0x4000');
+  assert.equal(still.get('pci_ring_size'), '16384');
+  // And the other way round: decimal for one answer, while the session shows hex.
+  await dc.customRequest('vpci/toggleHex', { hex: true });
+  const st = await dc.stackTraceRequest({ threadId: third.body.threadId! });
+  const scope = (await dc.scopesRequest({ frameId: st.body.stackFrames[0]!.id })).body.scopes[0]!.variablesReference;
+  const once = await dc.variablesRequest({ variablesReference: scope, format: { hex: false } });
+  assert.equal(once.body.variables.find((v) => v.name === 'pci_ring_size')?.value, '16384');
+  const after = await dc.variablesRequest({ variablesReference: scope });
+  assert.equal(after.body.variables.find((v) => v.name === 'pci_ring_size')?.value, '0x4000');
 });
 
 test('a value set after the stop, before the first scope is read, shows in it', async () => {

@@ -226,7 +226,7 @@ export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | u
   }
   const w = t.kind === 'msix' ? 8 : t.width * 2;
   const h = (v: number | undefined): string => (v === undefined ? '?' : `0x${v.toString(16).padStart(w, '0')}`);
-  if (t.kind === 'msix') return `${t.description}: ${write ? `written, data ${h(old)} → ${h(now)}` : 'read'}`;
+  if (t.kind === 'msix') return `${t.description}: ${msixEntryAccess(ctx, t.bus, t.wslot, t.offset, ev, old, now, h)}`;
   if (!write) return `${t.description} read (value ${h(now)})`;
   if (old === now && t.width <= 4) {
     // Say why a write changed nothing when the masks are the reason.
@@ -290,6 +290,34 @@ function msixPart(
   // The PBA: one bit per vector, in QWORDs (PCIe Base Spec 7.7.2).
   if (mx.pbaBir === bar && off < mx.pbaOffset + 8 * Math.ceil(mx.tableSize / 64) && mx.pbaOffset < off + len) parts.push('MSI-X PBA');
   return parts.length ? parts.join(', ') : undefined;
+}
+
+/**
+ * The dwords of MSI-X table entry `index` that trace event `ev` touched, by their pci_regs.h names
+ * (PCI_MSIX_ENTRY_LOWER_ADDR/UPPER_ADDR/DATA/VECTOR_CTRL at 0x0/0x4/0x8/0xc, Linux
+ * include/uapi/linux/pci_regs.h, as the Variables rows name them), and what was read or written: "LOWER_ADDR written
+ * 0xfee00000"; a write of DATA as its change (`old` → `now`, the entry's data as the breakpoint reads it).
+ */
+function msixEntryAccess(
+  ctx: InspectContext,
+  bus: string,
+  wslot: number,
+  index: number,
+  ev: number,
+  old: number | undefined,
+  now: number | undefined,
+  h: (v: number | undefined) => string,
+): string {
+  const at = accessAddress(ctx.m, ev);
+  const bi = ctx.busIndex(bus);
+  const mx = bi >= 0 ? ctx.fn(bi, wslot)?.msix() : undefined;
+  if (!at || !mx || ctx.m.trace.kindAt(ev) !== Ev.BarAccess) return at?.write ? 'written' : 'read';
+  const from = ctx.m.trace.cAt(ev) - (mx.tableOffset + 16 * index);
+  const names = ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL'].filter((_, i) => from < 4 * i + 4 && 4 * i < from + at.size);
+  const what = names.join(', ');
+  if (at.write && names.length === 1 && names[0] === 'DATA') return `DATA written, ${h(old)} → ${h(now)}${old === now ? ' (unchanged)' : ''}`;
+  const value = `0x${(at.size <= 4 ? at.value >>> 0 : at.value).toString(16).padStart(2 * at.size, '0')}`;
+  return `${what} ${at.write ? `written ${value}` : `read (${value})`}`;
 }
 
 /** "nic0.COMMAND, config 0x04" where a register is exactly those bytes, else "nic0 config 0x2c". */

@@ -121,3 +121,29 @@ test('bad addresses and lengths get a reason, not a watch', async () => {
   assert.equal(set.body.breakpoints[0]!.verified, false);
   assert.match(set.body.breakpoints[0]!.message!, /past the 52-bit guest-physical address space/);
 });
+
+test('a data breakpoint on an MSI-X table entry (its Variables row) names the dword each access touched, and its value', async () => {
+  const dc = h.client();
+  const first = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const frame = (await dc.stackTraceRequest({ threadId: first.body.threadId! })).body.stackFrames[0]!;
+  const dev = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const table = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables.find((v) => v.name === 'MSI-X table')!;
+  const info = await dc.dataBreakpointInfoRequest({ variablesReference: table.variablesReference, name: '[0]' });
+  assert.equal(info.body.dataId, 'msix:nic0:0:0:16');
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId, accessType: 'readWrite' }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  const texts: string[] = [];
+  for (;;) {
+    const s = await cont(dc);
+    if (s.body.reason !== 'data breakpoint') break;
+    texts.push(s.body.text!);
+  }
+  // FreeBSD's pci_enable_msix programs the address (low dword first), then the data, then unmasks
+  // (each a 4-byte write); the stops said 'written, data 0x00000000 → 0x00000000' for the address.
+  const entry = (await dc.evaluateRequest({ expression: 'msix(nic0)[0]', context: 'watch' })).body.variablesReference;
+  const rows = new Map((await dc.variablesRequest({ variablesReference: entry })).body.variables.map((v) => [v.name, v.value]));
+  assert.ok(texts.includes(`nic0 MSI-X entry 0: LOWER_ADDR written ${rows.get('LOWER_ADDR')}`), texts.join('\n'));
+  const data = rows.get('DATA');
+  assert.ok(texts.includes(`nic0 MSI-X entry 0: DATA written, 0x00000000 → ${data}${data === '0x00000000' ? ' (unchanged)' : ''}`), texts.join('\n'));
+  for (const t of texts) assert.match(t, /^nic0 MSI-X entry 0: (LOWER_ADDR|UPPER_ADDR|DATA|VECTOR_CTRL) (written|read \()/);
+});

@@ -87,15 +87,19 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   const bf = br ? ctx.fn(br.bi, br.wslot) : undefined;
   const row = bf ? barsNode(ctx, br!.bi, br!.wslot, bf).children!()[Number(bar![2])] : undefined;
   if (row?.dataId) return { dataId: row.dataId, description: row.dataDescription ?? expr };
-  const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*$/.exec(expr);
+  // An entry, or one of its dwords as its Variables row reads it (msix(nic0)[0].data): the entry's watch.
+  const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*(\.(?:address\s*(?:&\s*0xffffffff|>>\s*32)|data|masked\s*\?\s*1\s*:\s*0))?\s*$/.exec(expr);
   if (mx) {
     const r = ctx.resolveFn(mx[1]);
     if (!r) return undefined;
     const t: Target = { kind: 'msix', bus: ctx.m.buses[r.bi]!.decl.name, wslot: r.wslot, offset: Number(mx[2]), width: 16 };
-    return { dataId: dataId(t), description: describeTarget(ctx, t) };
+    return { dataId: dataId(t), description: `${describeTarget(ctx, t)}${mx[3] ? MSIX_WHOLE_ENTRY : ''}` };
   }
   return undefined;
 }
+
+/** What a watch set from one dword of an MSI-X entry says: it watches the entry (ours: one watch per entry). */
+export const MSIX_WHOLE_ENTRY = ' (all 16 bytes: a watch covers the whole entry)';
 
 /**
  * "nic0.STATUS (config 0x06, RW1C 0xf900)", "nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)": the register by name where one fits, and what writes can do to it;

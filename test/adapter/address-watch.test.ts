@@ -147,3 +147,25 @@ test('a data breakpoint on an MSI-X table entry (its Variables row) names the dw
   assert.ok(texts.includes(`nic0 MSI-X entry 0: DATA written, 0x00000000 → ${data}${data === '0x00000000' ? ' (unchanged)' : ''}`), texts.join('\n'));
   for (const t of texts) assert.match(t, /^nic0 MSI-X entry 0: (LOWER_ADDR|UPPER_ADDR|DATA|VECTOR_CTRL) (written|read \()/);
 });
+
+test("Break on Value Change on an MSI-X entry's dword rows watches the entry, and says so", async () => {
+  const dc = h.client();
+  const first = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const frame = (await dc.stackTraceRequest({ threadId: first.body.threadId! })).body.stackFrames[0]!;
+  const dev = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const table = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables.find((v) => v.name === 'MSI-X table')!;
+  const entry = (await dc.variablesRequest({ variablesReference: table.variablesReference, start: 0, count: 1 })).body.variables[0]!;
+  const fields = (await dc.variablesRequest({ variablesReference: entry.variablesReference })).body.variables;
+  // Each dword offered none: "'DATA' is not a config-space register, field or MSI-X entry".
+  for (const name of ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL']) {
+    assert.ok(fields.some((v) => v.name === name));
+    const info = await dc.dataBreakpointInfoRequest({ variablesReference: entry.variablesReference, name });
+    assert.equal(info.body.dataId, 'msix:nic0:0:0:16', name);
+    assert.equal(info.body.description, 'nic0 MSI-X entry 0 (all 16 bytes: a watch covers the whole entry)');
+    // The row's expression (a watch of it) gives the same watch.
+    const evaluateName = fields.find((v) => v.name === name)!.evaluateName!;
+    assert.deepEqual((await dc.dataBreakpointInfoRequest({ name: evaluateName })).body, info.body);
+  }
+  // The pending bit is in the PBA, not the entry: no watch there.
+  assert.equal((await dc.dataBreakpointInfoRequest({ variablesReference: entry.variablesReference, name: 'PENDING' })).body.dataId, null);
+});

@@ -1,6 +1,6 @@
 // Document symbols (outline, breadcrumbs, sticky scroll) and folding ranges.
 import { SymbolKind, FoldingRangeKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
-import type { BusDecl, Scenario, Loc } from '../emulator/scenario/ast';
+import type { BusDecl, FunctionDeclAst, Scenario, Loc } from '../emulator/scenario/ast';
 import { tokensOf } from '../emulator/scenario/lexer';
 import { formatTime, grouped, sizeText } from '../emulator/format';
 import { locToRange } from './ranges';
@@ -16,15 +16,18 @@ function lineText(lines: LineIndex, loc: Loc): string {
     .replace(/\s+/g, ' ');
 }
 
+/** A function declared in a bus, an offer or a plug: its slot, and the device or dump it is. */
+const functionSymbol = (f: FunctionDeclAst): DocumentSymbol => ({
+  name: `function ${f.slot.device}.${f.slot.fn}`,
+  detail: f.source.kind === 'catalog' ? f.source.id.name : `dump "${f.source.path}"`,
+  kind: SymbolKind.Field,
+  range: locToRange(f.loc),
+  selectionRange: locToRange(f.slot.loc),
+});
+
 function busSymbol(b: BusDecl, detail?: string): DocumentSymbol {
   const range = locToRange(b.loc);
-  const children: DocumentSymbol[] = b.functions.map((f) => ({
-    name: `function ${f.slot.device}.${f.slot.fn}`,
-    detail: f.source.kind === 'catalog' ? f.source.id.name : `dump "${f.source.path}"`,
-    kind: SymbolKind.Field,
-    range: locToRange(f.loc),
-    selectionRange: locToRange(f.slot.loc),
-  }));
+  const children = b.functions.map(functionSymbol);
   return { name: b.name.name, detail: detail ?? 'bus', kind: SymbolKind.Module, range, selectionRange: locToRange(b.name.loc), children };
 }
 
@@ -74,12 +77,21 @@ export function documentSymbols(s: Scenario, text: string, limit = OUTLINE_LIMIT
       });
       continue;
     }
+    // A plug declares a function, as a bus does: it is the event's child, as a bus's functions are the bus's.
     entries.push({
       loc: e.loc,
-      size: 1,
+      size: e.kind === 'plug' ? 2 : 1,
       make: () => {
         const range = locToRange(e.loc);
-        return { name: `at ${formatTime(e.time)} ${e.kind}`, detail: lineText(lines, e.loc), kind: SymbolKind.Event, range, selectionRange: range };
+        const sym: DocumentSymbol = {
+          name: `at ${formatTime(e.time)} ${e.kind}`,
+          detail: lineText(lines, e.loc),
+          kind: SymbolKind.Event,
+          range,
+          selectionRange: range,
+        };
+        if (e.kind === 'plug') sym.children = [functionSymbol(e.fn)];
+        return sym;
       },
     });
   }

@@ -884,6 +884,18 @@ test("outline: the vm's host and guest entries span their statements ('host hype
   ]);
 });
 
+test('outline: a plug lists the function it adds, as a bus and an offer list theirs', async () => {
+  const uri = uriFor('plug-outline.vpci');
+  await open(lsp, uri, 'bus nic0 { function 0 intel-82599-vf }\nat 0 boot\nat 1ms plug nic0 function 1.2 intel-82599-vf serial 7\n');
+  const syms = await lsp.conn.sendRequest<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  const plug = syms.find((x) => x.name === 'at 1 ms plug');
+  assert.ok(plug, JSON.stringify(syms));
+  assert.deepEqual(
+    plug.children?.map((c) => [c.name, c.detail, c.selectionRange.start.line, c.selectionRange.start.character, c.selectionRange.end.character]),
+    [['function 1.2', 'intel-82599-vf', 2, 26, 29]],
+  );
+});
+
 test('formatting returns edits that produce the formatter text, and none for formatted text', async () => {
   const uri = uriFor('fmt.vpci');
   const messy = QUICKSTART.replace('  host hyperv-2016', 'host     hyperv-2016').replace('  cpus 4', '\tcpus    4');

@@ -14,6 +14,7 @@ import { DUMP_ONLY_OPTIONS, EXPECT_TARGET_FORMS, keywordHelp, syntaxShown, type 
 import { EVENTS, faultActionArity, isEventKeyword, isFaultActionKeyword } from '../emulator/scenario/events';
 import { deviceMarkdown, messageMarkdown, mmioRangeMarkdown, quirkMarkdown, versionsText } from './hover';
 import { HOST_TO_GUEST_MESSAGES } from '../emulator/vpci/protocol';
+import type { VectorFacts } from './packed';
 
 export type Block = 'top' | 'vm' | 'bus';
 
@@ -77,8 +78,8 @@ export interface CompletionInput {
   functions?: readonly string[];
   /** The distinct times the timeline's events are at (ns, ascending): offered after `at `. */
   times?: readonly number[];
-  /** Per function (`bus/D.F`): the MSI-X vectors its device has, and those its driver event enabled. */
-  vectors?: Readonly<Record<string, { msix?: number; enabled?: number }>>;
+  /** Per function (`bus/D.F`): the MSI-X vectors its device has, those its driver event enabled, those raised. */
+  vectors?: Readonly<Record<string, VectorFacts>>;
   /** The client accepts snippet completions (whole-block templates at the top level). */
   snippets?: boolean;
   /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
@@ -364,13 +365,13 @@ function completeItems({
       const v = vectors[target.key];
       const enabled = v?.enabled;
       if (enabled !== undefined) return numbers(0, enabled, () => `one of the ${enabled} vectors the driver enabled on ${target.key}`);
-      if (v?.msix !== undefined) return numbers(0, v.msix, () => `MSI-X vector of ${target.key} (no driver event enables it yet)`);
+      if (v?.msix) return numbers(0, v.msix, () => `MSI-X vector of ${target.key} (no driver event enables it yet)`);
       return [];
     }
     // `driver nic0 msix `: up to the MSI-X vectors the function's device has.
     if (ev === 'driver' && target.after.length === 1 && target.after[0] === 'msix') {
       const m = vectors[target.key]?.msix;
-      if (m === undefined) return [];
+      if (!m) return [];
       return [...new Set([1, Math.min(3, m), m])].map((k, i) => ({
         label: String(k),
         kind: CompletionItemKind.Value,
@@ -435,6 +436,32 @@ function completeItems({
     if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kwMod(['before'], 'STATE');
     // `version`: the versions some host profile accepts, as MAJOR.MINOR (the form the parser takes), with who accepts and offers each.
     if (form === 'version' && i === 2 && n === i + 1) return versions();
+    // `expect nic0 vector `: the vectors raise events raise on the function (no other is ever delivered).
+    // `expect nic0 msix `: the MSI-X entries the guest programs, the first driver event's count capped at the
+    // device's table (it gets what the device has: docs/scenario-language.md, vectors-beyond-device), 0 without one.
+    if ((form === 'msix' || form === 'vector') && n === i + 1) {
+      const key = `${w[1]}/${i === 4 ? (slotKey(w[3]) ?? '') : '0.0'}`;
+      const v = vectors[key];
+      if (!v) return [];
+      if (form === 'vector')
+        return (v.raised ?? []).map((k, j) => ({
+          label: String(k),
+          kind: CompletionItemKind.Value,
+          detail: `vector ${k}, which a raise event on ${key} raises`,
+          sortText: String(j).padStart(3, '0'),
+        }));
+      const asked = v.enabled !== undefined && v.msixEnabled ? v.enabled : 0;
+      // A dump's table size is not known here: after its driver event, nothing is offered.
+      if (asked && v.msix === undefined) return [];
+      const count = Math.min(asked, v.msix ?? 0);
+      return [
+        {
+          label: String(count),
+          kind: CompletionItemKind.Value,
+          detail: count ? `the MSI-X vectors the driver event enables on ${key}` : asked ? `${key} has no MSI-X` : `no driver event enables MSI-X on ${key}`,
+        },
+      ];
+    }
     if (form === 'vector' && n === i + 2) return kwMod(OUTCOMES);
     if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kwMod(['cpu']);
     return [];

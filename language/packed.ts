@@ -24,6 +24,17 @@ export interface PackedNames {
   text: string;
 }
 
+/** What completion knows of one function's interrupts (completionFacts). */
+export interface VectorFacts {
+  /** The MSI-X table entries of its catalog device (0: it has none); none for a dump. */
+  msix?: number;
+  /** The vectors its first driver event asked for, and whether as MSI-X (else MSI). */
+  enabled?: number;
+  msixEnabled?: boolean;
+  /** The distinct vectors `raise` events raise on it, in timeline order (at most TIMES_KEPT). */
+  raised?: number[];
+}
+
 export interface PackedAnalysis {
   uri: string;
   /** The job that computed it (later jobs supersede earlier ones). */
@@ -42,8 +53,11 @@ export interface PackedAnalysis {
   functions: string[];
   /** For completion: the distinct event times of the timeline (ns, ascending, at most the last TIMES_KEPT). */
   times: number[];
-  /** For completion, per function (`bus/D.F`): the MSI-X vectors its catalog device has, and the vectors its first driver event enabled. */
-  vectors: Record<string, { msix?: number; enabled?: number }>;
+  /**
+   * For completion, per function (`bus/D.F`): the MSI-X vectors its catalog device has, the vectors
+   * its first driver event enabled (and whether as MSI-X), and the vectors `raise` events raise.
+   */
+  vectors: Record<string, VectorFacts>;
   /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
   blocks: Int32Array;
   /** The dump files read, at the strings that name them (Analysis.files). */
@@ -65,10 +79,8 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
   const declare = (bus: string, f: FunctionDeclAst): void => {
     const k = key(bus, f.slot.device, f.slot.fn);
     vectors[k] ??= {};
-    if (f.source.kind === 'catalog') {
-      const n = msixVectors(f.source.id.name);
-      if (n !== undefined) vectors[k].msix = n;
-    }
+    // 0 for a catalog device without MSI-X; unknown (a dump) is none.
+    if (f.source.kind === 'catalog') vectors[k].msix = msixVectors(f.source.id.name) ?? 0;
   };
   for (const b of sc.buses) for (const f of b.functions) declare(b.name.name, f);
   for (const e of sc.timeline) {
@@ -77,7 +89,14 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
     else if (e.kind === 'driver' && e.mode !== 'none') {
       const k = key(e.target.bus.name, e.target.slot?.device ?? 0, e.target.slot?.fn ?? 0);
       vectors[k] ??= {};
-      vectors[k].enabled ??= e.vectors;
+      if (vectors[k].enabled === undefined) {
+        vectors[k].enabled = e.vectors;
+        vectors[k].msixEnabled = e.mode === 'msix';
+      }
+    } else if (e.kind === 'raise') {
+      const k = key(e.target.bus.name, e.target.slot?.device ?? 0, e.target.slot?.fn ?? 0);
+      const raised = ((vectors[k] ??= {}).raised ??= []);
+      if (!raised.includes(e.vector) && raised.length < TIMES_KEPT) raised.push(e.vector);
     }
   }
   return { times, vectors };

@@ -798,6 +798,19 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         );
       }
     }
+    // `function 0a.0`, `nic0/1f`: a device number in hex as lspci prints it (`0a`); a slot's numbers are decimal
+    // unless written `0x…` (ours), so the fix is the same slot in decimal.
+    const hex = t.kind === 'invalid' ? /^(?:0[xX])?([0-9A-Fa-f]{1,2})(?:\.([0-7]))?$/.exec(t.text) : null;
+    if (hex && parseInt(hex[1]!, 16) <= 31) {
+      const d = parseInt(hex[1]!, 16);
+      const fix = hex[2] === undefined ? `${d}` : `${d}.${hex[2]}`;
+      fail(
+        t.loc,
+        'bad-slot',
+        `a slot's numbers are decimal: '${t.text}' is written '${fix}' (lspci's ${hex[1]!.padStart(2, '0').toLowerCase()} is device ${d})`,
+        [fix],
+      );
+    }
     return expected("a slot (device number like '0' or device.function like '1.2')");
   };
   /** Whether the scenario declares a bus named `bus` (`bus bus { … }`, `offer bus { … }`): asked once, when a reference starts with `bus`. */

@@ -637,6 +637,19 @@ test("a PCI address where a slot goes ('function 00:02.0') offers its device and
   ]);
 });
 
+test("a slot in hex as lspci prints it ('function 0a.0', 'nic0/1f') says slots are decimal, with the slot in decimal as the fix", () => {
+  const msg = (a: string, fix: string, hex: string, d: number): string =>
+    `a slot's numbers are decimal: '${a}' is written '${fix}' (lspci's ${hex} is device ${d})`;
+  assert.deepEqual(diags('bus nic0 { function 0a.0 intel-82599-vf }\nat 0 boot\n'), [['bad-slot', 1, 21, 25, msg('0a.0', '10.0', '0a', 10), ['10.0']]]);
+  assert.deepEqual(diags('bus nic0 { function 1f intel-82599-vf }\nat 0 boot\n'), [['bad-slot', 1, 21, 23, msg('1f', '31', '1f', 31), ['31']]]);
+  assert.deepEqual(diags('bus nic0 { function 0x0b.1 intel-82599-vf }\nat 0 boot\n')[0]![5], ['11.1']);
+  const event = `bus nic0 { function 12 intel-82599-vf }\nat 0 boot\nat 1ms driver nic0/0c msix 3\n`;
+  assert.deepEqual(diags(event), [['bad-slot', 3, 20, 22, msg('0c', '12', '0c', 12), ['12']]]);
+  for (const src of ['bus nic0 { function 0a.0 intel-82599-vf }\nat 0 boot\n', event]) assert.deepEqual(diags(fixed(src)), [], src);
+  // past device 31 in hex too, it is no slot: said as before, with no fix
+  assert.deepEqual(diags('bus nic0 { function 2a intel-82599-vf }\nat 0 boot\n')[0]!.slice(0, 1), ['invalid-token']);
+});
+
 test("'at +5ms' says times are absolute (virtual time since boot), with the time meant after the event before, and after boot, as fixes", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   const said =

@@ -1522,11 +1522,28 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   /** Where the statement being read says `before 0` (zeroDeadline, once it is read whole). */
   let zeroAt: Loc | undefined;
   const before = (): number | undefined => {
+    if (peek().kind === 'word' && peek().text === 'after' && peek().loc.line === last.loc.endLine) afterSlip();
     if (!isWord('before')) return undefined;
     const w = take();
     const d = duration('the deadline');
     if (d.value === 0) zeroAt = spanLoc(w.loc, d.loc);
     return d.value;
+  };
+  /**
+   * `expect nic0 attached after 1ms`: an expectation covers the whole run, with a deadline (`before TIME`) and
+   * no start. Said once, with removing it (and the space before it) as the fix, and read past (ours).
+   */
+  const afterSlip = (): void => {
+    const prev = last.loc;
+    take();
+    const t = duration('the time');
+    const d = diag(
+      { line: prev.endLine, col: prev.endCol, endLine: t.loc.endLine, endCol: t.loc.endCol },
+      'unexpected-token',
+      "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened",
+    );
+    d.suggestions = [''];
+    report(d);
   };
   /** Words said between a bus and its state (`expect nic0 is attached`): read past. */
   const STATE_VERBS = ['is', 'was', 'be', 'becomes', 'became'];
@@ -1575,8 +1592,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         } else if (o.text === 'count') {
           take();
           m.count = intIn('the count', 0, 0xffff_ffff).value;
-        } else if (o.text === 'before') {
-          m.before = before();
+        } else if (o.text === 'before' || o.text === 'after') {
+          m.before = before() ?? m.before;
         } else if (o.text === 'sent' && !seen.has('sent') && o.loc.line === last.loc.endLine) {
           // `expect message M sent on nic0`, as it is said: said once, removing it (and the space before it) the fix.
           const prev = last.loc;
@@ -1851,6 +1868,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         if (peek().kind === 'rbrace') fail(peek().loc, 'unexpected-token', "unexpected '}' outside a block");
       } catch (e) {
         if (!(e instanceof StatementError)) throw e;
+        // An expectation kept before its statement failed (`expect nic0 attached befor 1ms`): what it meant is not known.
+        const kept = expectations[expectations.length - 1];
+        if (t.kind === 'word' && t.text === 'expect' && kept && kept.loc.line === t.loc.line && e.diag.loc.line === t.loc.line)
+          (broken.expectationLines ??= []).push(t.loc.line);
         // A bad value read past: the statement was read to its end, and its error said.
         if (e.reported) continue;
         // `at 0 boot at 1ms driver nic0 msix 3`: a statement after another on its line is said once for the

@@ -650,6 +650,32 @@ test("a slot in hex as lspci prints it ('function 0a.0', 'nic0/1f') says slots a
   assert.deepEqual(diags('bus nic0 { function 2a intel-82599-vf }\nat 0 boot\n')[0]!.slice(0, 1), ['invalid-token']);
 });
 
+test("'after TIME' in an expectation says it has a deadline and no start, with removing it as the fix; a broken expectation is no duplicate", () => {
+  const said =
+    "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened";
+  const head = `${NIC}at 0 boot\n`;
+  assert.deepEqual(diags(`${head}expect nic0 attached after 1ms\n`), [['unexpected-token', 3, 21, 31, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect message eject after 1ms on nic0\n`), [['unexpected-token', 3, 21, 31, said, ['']]]);
+  // read past: the deadline after it is still read ('before 0' is its warning)
+  assert.deepEqual(
+    diags(`${head}expect nic0 detached after 1ms before 0\n`).map((d) => d[0]),
+    ['unexpected-token', 'zero-deadline'],
+  );
+  for (const src of [`${head}expect nic0 attached after 1ms\n`, `${head}expect message eject after 1ms on nic0\n`])
+    assert.deepEqual(diags(fixed(src)), [], src);
+  // One mistake, one diagnostic: an expectation whose statement failed (what it meant is not known) is not
+  // "given twice", nor one like it after it; one read past a slip ('after 1ms', 'is') still is, as are two whole ones.
+  assert.deepEqual(
+    diags(`${head}expect nic0 attached befor 1ms\nexpect nic0 attached\nexpect nic0 attached after 1ms\nexpect nic0 attached\n`).map((d) => [d[0], d[1]]),
+    [
+      ['unknown-keyword', 3],
+      ['duplicate-expectation', 5],
+      ['unexpected-token', 5],
+      ['duplicate-expectation', 6],
+    ],
+  );
+});
+
 test("'at +5ms' says times are absolute (virtual time since boot), with the time meant after the event before, and after boot, as fixes", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   const said =

@@ -1022,9 +1022,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     } catch (e) {
       if (!(e instanceof StatementError)) throw e;
       report(e.diag);
+      braceMissing = { d: e.diag, next: open };
     }
     return undefined;
   };
+  /** The error of the last `{` left out (openBrace): block() gives it its fix once it finds the block's `}`. */
+  let braceMissing: { d: Diagnostic; next: Token } | undefined;
   /**
    * `{ items }`; each item parsed by `item` with errors recovered per line. Returns the `}` (or last
    * token). A second item on an item's line (`vm { host x guest y }`: the items of a block are
@@ -1034,8 +1037,13 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   const block = (open: Token | undefined, item: () => void, items: readonly string[], what: string): Token => {
     // The statement the block is part of (an offer) keeps its own bad value across the block's items.
     const outer = pending;
+    const missing = open ? undefined : braceMissing;
     try {
-      return blockItems(open, item, items, what);
+      const close = blockItems(open, item, items, what);
+      // `bus nic0` with its items below and their `}`: the `{` goes in at the end of its line (`bus nic1 function 0 …`:
+      // before the item on it). Without a `}` there is no block to open.
+      if (missing && close.kind === 'rbrace') missing.d.suggestions = [missing.next.kind === 'word' ? `{ ${missing.next.text}` : ' {'];
+      return close;
     } finally {
       pending = outer;
     }

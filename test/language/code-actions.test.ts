@@ -350,6 +350,16 @@ test("a newcomer's slips get their fix by what it does, and applying it leaves n
     [`${BASE}at +5ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     [`${BASE}at + 5 ms detach nic0\n`, 'invalid-token', "Change to '7ms'", `${BASE}at 7ms detach nic0\n`],
     ['bus g { function 0 dump "x" bar 0 16MB }\n', 'invalid-number', "Change to '16M'", 'bus g { function 0 dump "x" bar 0 16M }\n'],
+    ['bus nic0\n  function 0 intel-82599-vf\n}\nat 0 boot\n', 'missing-argument', "Insert '{'", 'bus nic0 {\n  function 0 intel-82599-vf\n}\nat 0 boot\n'],
+    ['vm\n  cpus 2\n}\n', 'missing-argument', "Insert '{'", 'vm {\n  cpus 2\n}\n'],
+    [
+      'bus nic0 function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\n',
+      'unexpected-token',
+      "Insert '{'",
+      'bus nic0 { function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\n',
+    ],
+    [`${BASE}expect nic0 attached after 1ms\n`, 'unexpected-token', "Remove ' after 1ms'", `${BASE}expect nic0 attached\n`],
+    ['bus nic0 { function 0a.0 intel-82599-vf }\n', 'bad-slot', "Change to '10.0'", 'bus nic0 { function 10.0 intel-82599-vf }\n'],
   ];
   for (const [text, code, title, fixed] of cases) {
     const { uri, actions } = await fixes(text, code);

@@ -100,10 +100,23 @@ test('a vm setting with a syntax error is not taken as the default: nothing is j
 test("a block's missing '{', its items on one line, and a string left open over its '}' are one error each, and the block is read", () => {
   // `vm` with no `{`: the lines below are its settings, not unknown statements, and its `}` no stray one.
   const noBrace = `vm\n  host hyperv-2022\n  guest linux\n}\n${NIC}at 0 boot\nexpect nic0 version 1.4\n`;
-  assert.deepEqual(diags(noBrace), [['missing-argument', 1, 3, 3, "expected '{', found end of line"]]);
+  // Its fix puts the `{` in at the end of the line, and the file is then whole.
+  assert.deepEqual(diags(noBrace), [['missing-argument', 1, 3, 3, "expected '{', found end of line", [' {']]]);
+  assert.deepEqual(diags(fixed(noBrace)), []);
   assert.equal(parseScenario(noBrace).scenario.vm.host?.name, 'hyperv-2022');
-  // `bus nic0 function 0 …`: the function is the bus's.
+  const busNoBrace = `bus nic0\n  function 0 intel-82599-vf\n}\n${USES}`;
+  assert.deepEqual(diags(busNoBrace), [['missing-argument', 1, 9, 9, "expected '{', found end of line", [' {']]]);
+  assert.deepEqual(diags(fixed(busNoBrace)), []);
+  // With no `}` below, there is no block for a `{` to open: no fix.
+  assert.deepEqual(diags(`bus nic0\n  function 0 intel-82599-vf\n${USES}`)[0], ['missing-argument', 1, 9, 9, "expected '{', found end of line"]);
+  // `bus nic0 function 0 …`: the function is the bus's; with its `}` on a later line, the `{` goes in before it.
   assert.deepEqual(diags(`bus nic0 function 0 intel-82599-vf\n${USES}`), [['unexpected-token', 1, 10, 18, "expected '{', found 'function'"]]);
+  const twoLines = `bus nic0 function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\n${USES}`;
+  assert.deepEqual(diags(twoLines)[0], ['unexpected-token', 1, 10, 18, "expected '{', found 'function'", ['{ function']]);
+  assert.deepEqual(
+    diags(fixed(twoLines)).filter((d) => d[0] !== 'plug-fails'),
+    [],
+  );
   // Settings on one line: said once for the line, and each read.
   const oneLine = `vm { host hyperv-2022 guest linux cpus 2 }\n${NIC}at 0 boot\nexpect nic0 version 1.4\nexpect nic0 vector 0 delivered cpu 1\n`;
   assert.deepEqual(unraised(oneLine), [['unexpected-token', 1, 23, 28, "unexpected 'guest' after 'host'; each vm setting goes on a line of its own"]]);

@@ -345,6 +345,14 @@ export class Lexer {
       if (!glued && (i === start || /[0-9]/.test(text[i - 1]!)) && this.microseconds(i)) {
         i += 2;
         col += 2;
+      } else if (!glued && /[0-9]/.test(text[start]!) && /[0-9]/.test(text[i - 1]!) && (text[i] === '\u00b5' || text[i] === '\u03bc')) {
+        // `10µx`, `10µsec` (a micro unit mistyped after a number): one token too, said once, not a number then an odd character.
+        i++;
+        col++;
+        while (i < n && isRun(text.charCodeAt(i))) {
+          i++;
+          col++;
+        }
       }
       if (glued) {
         // `free<U+200B>bsd`, `intel–82599-vf` (copied from a web page or a word processor): one token, told what is in it, the fix the run without it.

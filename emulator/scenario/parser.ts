@@ -194,7 +194,8 @@ function durationFix(text: string): string | undefined {
   // `0x10ms`, `1e3ms`, `2.5e-3s`: the number JavaScript reads, written out (ours).
   const x = /^(0[xXbB][0-9a-fA-F_]+|[0-9_.]+[eE][+-]?[0-9]+)([a-zA-Zµμ]+)$/.exec(text);
   const m = /^([0-9][0-9_]*)(?:\.([0-9]+))?([a-zA-Zµμ]+)$/.exec(x ? String(Number(x[1]!.replace(/_/g, ''))) + x[2]! : text);
-  const unit = m && TIME_UNITS[m[3]!.toLowerCase()];
+  // A micro sign starts no unit but microseconds: `10µx`, `10µsec` are `10us` mistyped (ours).
+  const unit = m && (TIME_UNITS[m[3]!.toLowerCase()] ?? (/^[µμ]/.test(m[3]!) ? 'us' : undefined));
   if (!m || !unit) return undefined;
   const order = ['s', 'ms', 'us', 'ns'];
   let whole = BigInt(m[1]!.replace(/_/g, ''));

@@ -146,13 +146,16 @@ test('a time or size in a form the language does not take says the form it takes
   assert.deepEqual(at('1.5\u00b5s'), [['invalid-number', 2, 4, 9, dur('1.5\u00b5s', '1500ns'), ['1500ns']]]);
   assert.deepEqual(at('1 \u00b5s'), [['missing-unit', 2, 4, 8, "a unit goes right after its number, without a space: '1us'", ['1us']]]);
   assert.deepEqual(diags(`${NIC}at 0 boot\nexpect nic0 attached before 10\u00b5s\n`), [['invalid-number', 3, 29, 33, dur('10\u00b5s', '10us'), ['10us']]]);
-  // A micro sign that is no unit is still the one character said.
+  // A micro unit mistyped (`10µx`, `10µsec`, `10µ`) is one error too, with microseconds as the fix: it was two, "needs a
+  // unit: '10'" and "unexpected character 'µ'".
+  assert.deepEqual(at('10\u00b5x'), [['invalid-number', 2, 4, 8, dur('10\u00b5x', '10us'), ['10us']]]);
+  assert.deepEqual(at('10\u00b5sec'), [['invalid-number', 2, 4, 10, dur('10\u00b5sec', '10us'), ['10us']]]);
+  assert.deepEqual(at('3\u03bc'), [['invalid-number', 2, 4, 6, dur('3\u03bc', '3us'), ['3us']]]);
+  assert.deepEqual(diags(`${NIC}at 0 boot\nat 1ms driver nic0 msix 3\nat 2ms raise nic0 vector 1\u00b5x\n`).length, 1);
+  // A micro sign after a word, not a number, is still the one character said.
   assert.deepEqual(
-    at('10\u00b5x').map((r) => r[4]),
-    [
-      "the event time needs a unit (ns, us, ms, s): '10'",
-      "unexpected character '\u00b5': names and numbers are written in ASCII (letters, digits, '_' and '-')",
-    ],
+    diags(`${NIC}at 0 boot\nexpect nic0\u00b5 attached\n`).map((r) => r[0]),
+    ['invalid-token'],
   );
   // Minutes and hours, which the language does not have: the same time in seconds (or finer).
   assert.deepEqual(at('1h'), [['invalid-number', 2, 4, 6, dur('1h', '3600s'), ['3600s']]]);

@@ -339,7 +339,7 @@ function argumentMarkdown(toks: readonly Token[], i: number): string | undefined
     case 'cpu':
       return `**virtual CPU ${n}** (counted from 0)`;
     case 'times':
-      return `**${counted(n, 'time')}**: the fault acts on the next ${n} such messages, then no more`;
+      return `**${counted(n, 'time')}**: the fault acts on the next ${n === 1 ? 'such message' : `${n} such messages`}, then no more`;
     case 'count':
       return `**${counted(n, 'time')}**: the message is sent exactly this often`;
     case 'truncate':

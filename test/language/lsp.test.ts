@@ -1169,6 +1169,8 @@ test('hover on a number argument says what it counts or names there, with its un
   assert.match(await at('flip 4', 5), /^\*\*byte offset 4\*\* \(`0x4`\) in the reply's payload/);
   assert.match(await at('0x81', 0), /^\*\*XOR mask\*\* `0x81` \(`0b10000001`\)/);
   assert.match(await at('times 2', 6), /^\*\*2 times\*\*: the fault acts on the next 2 such messages/);
+  const once = text.replace('times 2', 'times 1');
+  assert.match((await hover(once, pos(once, 'times 1', 6))).split('\n')[0]!, /^\*\*1 time\*\*: the fault acts on the next such message, then no more$/);
   assert.match(await at('truncate 12', 9), /^\*\*12 bytes\*\*: the reply's payload is cut to this length/);
   assert.match(await at('cpu 3', 4), /^\*\*virtual CPU 3\*\*/);
   assert.match(await at('count 1', 6), /^\*\*1 time\*\*: the message is sent exactly this often/);

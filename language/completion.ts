@@ -80,6 +80,8 @@ export interface CompletionInput {
   times?: readonly number[];
   /** Per function (`bus/D.F`): the MSI-X vectors its device has, those its driver event enabled, those raised. */
   vectors?: Readonly<Record<string, VectorFacts>>;
+  /** The VM's virtual processors, offered after `delivered cpu `. */
+  machine?: { cpus: number };
   /** The client accepts snippet completions (whole-block templates at the top level). */
   snippets?: boolean;
   /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
@@ -189,6 +191,7 @@ function completeItems({
   functions = [],
   times = [],
   vectors = {},
+  machine,
   snippets = false,
   startBlock = 'top',
 }: CompletionInput): CompletionItem[] {
@@ -464,6 +467,9 @@ function completeItems({
     }
     if (form === 'vector' && n === i + 2) return kwMod(OUTCOMES);
     if (form === 'vector' && w[i + 2] === 'delivered' && n === i + 3) return kwMod(['cpu']);
+    // `delivered cpu `: the VM's CPUs (one at or beyond its count is the no-such-cpu error).
+    if (form === 'vector' && w[i + 2] === 'delivered' && w[i + 3] === 'cpu' && n === i + 4 && machine)
+      return numbers(0, machine.cpus, (k) => `virtual CPU ${k} of the VM's ${machine.cpus}`);
     return [];
   }
   return [];

@@ -58,6 +58,8 @@ export interface PackedAnalysis {
    * its first driver event enabled (and whether as MSI-X), and the vectors `raise` events raise.
    */
   vectors: Record<string, VectorFacts>;
+  /** For completion: the VM's virtual processors (its `cpus`, or the default 4), offered after `delivered cpu `. */
+  machine: { cpus: number };
   /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
   blocks: Int32Array;
   /** The dump files read, at the strings that name them (Analysis.files). */
@@ -71,8 +73,8 @@ export interface PackedAnalysis {
 /** How many event times completion offers after `at ` (the last ones): ours, a list one can read. */
 export const TIMES_KEPT = 12;
 
-/** What completion offers from the scenario: the times events are at, and each function's vectors. */
-function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'> {
+/** What completion offers from the scenario: the times events are at, each function's vectors, the CPUs. */
+function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors' | 'machine'> {
   const times = [...new Set(sc.timeline.map((e) => e.time))].sort((x, y) => x - y).slice(-TIMES_KEPT);
   const vectors: PackedAnalysis['vectors'] = Object.create(null) as PackedAnalysis['vectors'];
   const key = (bus: string, device: number, fn: number): string => `${bus}/${device}.${fn}`;
@@ -99,7 +101,8 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
       if (!raised.includes(e.vector) && raised.length < TIMES_KEPT) raised.push(e.vector);
     }
   }
-  return { times, vectors };
+  // The default is the checker's and the run's (emulator/scenario/check.ts, emulator/machine/scenario-config.ts).
+  return { times, vectors, machine: { cpus: sc.vm.cpus || 4 } };
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {

@@ -492,8 +492,8 @@ documents.onDidClose(
   }),
 );
 
-/** The scenario's names completion offers (bus names, functions, event times, vectors), as an analysis packs them. */
-type CompletionFacts = Pick<DocAnalysis['packed'], 'busNames' | 'functions' | 'times' | 'vectors'>;
+/** The scenario's names completion offers (bus names, functions, event times, vectors, CPUs), as an analysis packs them. */
+type CompletionFacts = Pick<DocAnalysis['packed'], 'busNames' | 'functions' | 'times' | 'vectors'> & { machine?: DocAnalysis['packed']['machine'] };
 
 /**
  * Completion at `at` with no analysis yet (a large scenario's first takes seconds), where what is offered
@@ -512,7 +512,13 @@ function completionWithoutNames(doc: LineDocument, at: Position): ReturnType<typ
         return Reflect.get(t, k, r) as unknown;
       },
     });
-  const items = completionAt(doc, at, w, { busNames: watched([]), functions: watched([]), times: watched([]), vectors: watched({}) });
+  const items = completionAt(doc, at, w, {
+    busNames: watched([]),
+    functions: watched([]),
+    times: watched([]),
+    vectors: watched({}),
+    machine: watched({ cpus: 0 }),
+  });
   return names.read ? undefined : items;
 }
 
@@ -550,6 +556,7 @@ connection.onCompletion(
       functions: a?.packed.functions ?? [],
       times: a?.packed.times ?? [],
       vectors: a?.packed.vectors ?? {},
+      ...(a ? { machine: a.packed.machine } : {}),
     });
   }),
 );

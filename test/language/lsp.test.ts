@@ -156,6 +156,10 @@ test('completion after `at `: the times the events are at and one a millisecond 
   assert.deepEqual(await expected('at 8ms driver nic1 msix 99\nexpect nic1 msix '), ['24']); // mellanox-cx3-vf has 24
   assert.deepEqual(await expected('at 8ms raise nic0 vector 2\nat 9ms raise nic0 vector 0\nexpect nic0 vector '), ['0', '2']);
   assert.deepEqual(await expected('expect nic1 vector '), []);
+  // `delivered cpu `: the VM's CPUs (QUICKSTART's 4; 2 once it says so)
+  assert.deepEqual(await expected('expect nic0 vector 0 delivered cpu '), ['0', '1', '2', '3']);
+  const two = QUICKSTART.replace('cpus 4', 'cpus 2') + 'expect nic0/0 vector 0 delivered cpu ';
+  assert.deepEqual(labels(await completions(two, end(two))), ['0', '1']);
   // a catalog device without MSI-X (mellanox-cx3-pf's config bytes stop before its capability): 0, whatever the driver asks
   const noMsix = QUICKSTART.replace('function 0 mellanox-cx3-vf', 'function 0 mellanox-cx3-pf') + 'at 8ms driver nic1 msix 4\nexpect nic1 msix ';
   assert.deepEqual(labels(await completions(noMsix, end(noMsix))), ['0']);

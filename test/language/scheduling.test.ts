@@ -59,6 +59,7 @@ function packed(job: Job): PackedAnalysis {
     functions: [],
     times: [],
     vectors: {},
+    machine: { cpus: 4 },
     blocks: new Int32Array(),
     files: [],
     brokenLines: new Int32Array(),

@@ -80,8 +80,8 @@ export interface CompletionInput {
   times?: readonly number[];
   /** Per function (`bus/D.F`): the MSI-X vectors its device has, those its driver event enabled, those raised. */
   vectors?: Readonly<Record<string, VectorFacts>>;
-  /** The VM's virtual processors, offered after `delivered cpu `. */
-  machine?: { cpus: number };
+  /** The VM's virtual processors, offered after `delivered cpu `, and its host profile and guest model (their common versions after `version `). */
+  machine?: { cpus: number; host: string; guest: string };
   /** The client accepts snippet completions (whole-block templates at the top level). */
   snippets?: boolean;
   /** The client takes an InsertReplaceEdit (insert up to the cursor, or replace the whole word): LSP's insertReplaceSupport. */
@@ -266,23 +266,27 @@ function completeItems({
     }
     return out;
   };
-  const versions = (): CompletionItem[] =>
-    [...new Set(ctx.hostProfiles.flatMap((p) => p.versions))]
-      .sort((a, b) => a - b)
-      .map((v, k) => {
-        const hosts = ctx.hostProfiles.filter((p) => p.versions.includes(v)).map((p) => p.name);
-        const guests = ctx.guestModels.filter((g) => g.versions.includes(v)).map((g) => g.name);
-        return {
-          label: versionText(v),
-          kind: CompletionItemKind.Value,
-          detail: `vPCI ${versionText(v)} (0x${v.toString(16).padStart(8, '0')})`,
-          documentation: {
-            kind: 'markdown' as const,
-            value: `Accepted by ${hosts.join(', ') || 'no host profile'}; offered by ${guests.join(', ') || 'no guest model'}.`,
-          },
-          sortText: String(k).padStart(3, '0'),
-        };
-      });
+  // The versions both the scenario's host and guest support (another is the version-unreachable warning); all of them when none is.
+  const versions = (): CompletionItem[] => {
+    const all = [...new Set(ctx.hostProfiles.flatMap((p) => p.versions))].sort((a, b) => a - b);
+    const host = machine && ctx.hostProfiles.find((p) => p.name === machine.host);
+    const guest = machine && ctx.guestModels.find((g) => g.name === machine.guest);
+    const common = host && guest ? all.filter((v) => host.versions.includes(v) && guest.versions.includes(v)) : [];
+    return (common.length ? common : all).map((v, k) => {
+      const hosts = ctx.hostProfiles.filter((p) => p.versions.includes(v)).map((p) => p.name);
+      const guests = ctx.guestModels.filter((g) => g.versions.includes(v)).map((g) => g.name);
+      return {
+        label: versionText(v),
+        kind: CompletionItemKind.Value,
+        detail: `vPCI ${versionText(v)} (0x${v.toString(16).padStart(8, '0')})`,
+        documentation: {
+          kind: 'markdown' as const,
+          value: `Accepted by ${hosts.join(', ') || 'no host profile'}; offered by ${guests.join(', ') || 'no guest model'}.`,
+        },
+        sortText: String(k).padStart(3, '0'),
+      };
+    });
+  };
   const statuses = (): CompletionItem[] =>
     ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
 

@@ -4,6 +4,8 @@
 // typed arrays and one string, semantic tokens as a Uint32Array, the outline
 // and folding ranges as JSON parsed only when asked for, diagnostics as numbers
 // and a table of their distinct strings (made back into objects on first use).
+import { DEFAULT_HOST_PROFILE } from '../emulator/vpci/host/profiles';
+import { DEFAULT_GUEST_MODEL } from '../emulator/vpci/guest/models';
 import type { Diagnostic as LspDiagnostic, DocumentSymbol, FoldingRange } from 'vscode-languageserver';
 import { busNames, type NameKind, type NameOccurrence } from './names';
 import type { Analysis } from './analyze';
@@ -58,8 +60,11 @@ export interface PackedAnalysis {
    * its first driver event enabled (and whether as MSI-X), and the vectors `raise` events raise.
    */
   vectors: Record<string, VectorFacts>;
-  /** For completion: the VM's virtual processors (its `cpus`, or the default 4), offered after `delivered cpu `. */
-  machine: { cpus: number };
+  /**
+   * For completion: the VM's virtual processors (its `cpus`, or the default 4), offered after `delivered cpu `,
+   * and its host profile and guest model (or the defaults), whose common versions are offered after `version `.
+   */
+  machine: { cpus: number; host: string; guest: string };
   /** The analysis's brace blocks as triples: first line, last line (0-based), 0 for vm or 1 for a bus body; by first line. */
   blocks: Int32Array;
   /** The dump files read, at the strings that name them (Analysis.files). */
@@ -102,7 +107,11 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
     }
   }
   // The default is the checker's and the run's (emulator/scenario/check.ts, emulator/machine/scenario-config.ts).
-  return { times, vectors, machine: { cpus: sc.vm.cpus || 4 } };
+  return {
+    times,
+    vectors,
+    machine: { cpus: sc.vm.cpus || 4, host: sc.vm.host?.name ?? DEFAULT_HOST_PROFILE, guest: sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL },
+  };
 }
 
 export function packNames(names: readonly NameOccurrence[]): PackedNames {

@@ -517,7 +517,7 @@ function completionWithoutNames(doc: LineDocument, at: Position): ReturnType<typ
     functions: watched([]),
     times: watched([]),
     vectors: watched({}),
-    machine: watched({ cpus: 0 }),
+    machine: watched({ cpus: 0, host: '', guest: '' }),
   });
   return names.read ? undefined : items;
 }

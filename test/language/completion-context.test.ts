@@ -115,6 +115,15 @@ test("completion after 'expect BUS version' offers the versions as MAJOR.MINOR, 
     range: { start: { line: 0, character: 20 }, end: { line: 0, character: 22 } },
   });
   assert.deepEqual(labels('expect nic0/0 version '), []);
+  // With the scenario's host and guest known, the versions both support: another is the version-unreachable warning.
+  const common = (host: string, guest: string): string[] =>
+    complete({ text: 'expect nic0 version ', position: { line: 0, character: 20 }, ctx, busNames: ['nic0'], machine: { cpus: 4, host, guest } }).map(
+      (i) => i.label,
+    );
+  assert.deepEqual(common('hyperv-2022', 'linux'), ['1.1', '1.2', '1.3', '1.4']);
+  assert.deepEqual(common('hyperv-2016', 'linux'), ['1.1', '1.2']);
+  // none in common (the no-common-version warning), or a name no table has: all of them, as without a scenario
+  assert.equal(common('hyperv-2016', 'nosuch').length, 6);
 });
 
 test("completion after 'BUS/' offers the bus's slots where a function goes, and nothing where a bus goes", () => {

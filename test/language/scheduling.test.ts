@@ -59,7 +59,7 @@ function packed(job: Job): PackedAnalysis {
     functions: [],
     times: [],
     vectors: {},
-    machine: { cpus: 4 },
+    machine: { cpus: 4, host: 'hyperv-2016', guest: 'freebsd' },
     blocks: new Int32Array(),
     files: [],
     brokenLines: new Int32Array(),

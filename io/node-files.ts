@@ -114,6 +114,25 @@ function notAFolder(path: string, st: Stats): FileError {
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer (POSIX; absent on Windows, where there are none).
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- @types/node declares it a number, but Windows has no O_NONBLOCK
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * A character device whose first read, without waiting, is the end of its data (/dev/null), which a
+ * reader may take as an empty file (lspci -i /dev/null reads an empty pci.ids). Any other device
+ * (data at once, like /dev/zero, or none yet, like a terminal) is not: readers refuse those by name.
+ */
+export function emptyDevice(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isCharacterDevice()) return false;
+    fd = openSync(path, OPEN_FLAGS);
+    return readSync(fd, new Uint8Array(1)) === 0;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 const CHUNK = 64 * 1024;
 
 /** Bytes read so far into a growing buffer, refusing more than `limit`. */

@@ -18,7 +18,7 @@ import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../
 import type { DumpDevice } from '../../emulator/pci/function';
 import { sizeText, visible } from '../../emulator/format';
 import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
-import { nodeFiles } from '../../io/node-files';
+import { emptyDevice, nodeFiles } from '../../io/node-files';
 import { DATA_LIMIT, DUMP_LIMIT, FileError, bytesText, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
 
@@ -56,6 +56,10 @@ function idsFile(file: string): PciIds | undefined | string {
       if (statSync(name).isDirectory()) return stop('I/O error', 0);
     } catch {
       continue; // not there or not reachable: gzopen fails too
+    }
+    if (emptyDevice(name)) {
+      raw = new Uint8Array(0);
+      break;
     }
     try {
       // Read as every other file here (io/node-files.ts): a FIFO or a device, which lspci would read

@@ -151,6 +151,9 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
     assert.deepEqual(await run('-i', `${ids}.gz`, '-nn'), named);
     // Not there: no pci.ids names at all, and no word of it.
     assert.deepEqual(await run('-i', join(dir, 'none.ids')), { code: 0, out: '00:00.0 Class 0280: Device 15cf:0000\n', err: '' });
+    // /dev/null, an empty pci.ids to lspci (`lspci -i /dev/null`, the usual way to turn its names off):
+    // no names either, where it was refused as a character device.
+    assert.deepEqual(await run('-i', '/dev/null'), { code: 0, out: '00:00.0 Class 0280: Device 15cf:0000\n', err: '' });
     // Where it stops ("Duplicate entry at FILE, line 3"): one line; with -n it never reads the file.
     const bad = join(dir, 'bad.ids');
     assert.deepEqual(await run('-i', bad), {

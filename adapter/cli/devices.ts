@@ -460,8 +460,9 @@ export const lspciCommand: Command = {
     }
     let ids = pciIds();
     let hwdb = hwdbOff ? false : systemHwdb();
-    // lspci reads its pci.ids at the first name it looks up: never with -n, nor for -t without -v.
-    if (v.ids !== undefined && nn !== 1 && !(v.tree?.length && !nv)) {
+    // lspci reads its pci.ids at the first name it looks up (lib/names.c pci_lookup_name, load on
+    // first use): never with -n, nor for -t without -v, nor when -s/-d leave no device to show.
+    if (v.ids !== undefined && devs.length > 0 && nn !== 1 && !(v.tree?.length && !nv)) {
       const own = idsFile(v.ids);
       if (typeof own === 'string') {
         io.err(`vpci-lab: lspci: ${own}\n`);

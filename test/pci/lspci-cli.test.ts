@@ -162,6 +162,9 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
       err: `vpci-lab: lspci: -i ${bad}:3: Duplicate entry (lspci 3.9.0 stops there: "Duplicate entry at ${bad}, line 3")\n`,
     });
     assert.deepEqual(await run('-i', bad, '-n'), { code: 0, out: '00:00.0 0280: 15cf:0000\n', err: '' });
+    // Nor when -s or -d leave no device: nothing to name, nothing printed, exit 0.
+    assert.deepEqual(await run('-i', bad, '-s', '1:'), { code: 0, out: '', err: '' });
+    assert.deepEqual(await run('-i', bad, '-d', '8086:', '-tv'), { code: 0, out: '-\n', err: '' });
     // What lspci would read without end (a device, a FIFO) or unpack without end is said by name, as
     // every file read here is (issue 14): never read, never a hang.
     const fifo = join(dir, 'fifo.ids');

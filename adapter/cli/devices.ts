@@ -86,7 +86,8 @@ function idsFile(file: string): PciIds | undefined | string {
       return stop(e instanceof Error && /unexpected end/i.test(e.message) ? 'unexpected end of file' : 'data error', 0);
     }
   }
-  const text = new TextDecoder().decode(raw);
+  // A byte-order mark is kept (TextDecoder drops it by default): to lspci it is line 1's first bytes, a Parse error.
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(raw);
   // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long".
   const long = text.split('\n').findIndex((l, i, all) => {
     const n = Buffer.byteLength(l, 'utf8');

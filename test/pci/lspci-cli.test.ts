@@ -162,6 +162,14 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
       err: `vpci-lab: lspci: -i ${bad}:3: Duplicate entry (lspci 3.9.0 stops there: "Duplicate entry at ${bad}, line 3")\n`,
     });
     assert.deepEqual(await run('-i', bad, '-n'), { code: 0, out: '00:00.0 0280: 15cf:0000\n', err: '' });
+    // A UTF-8 byte-order mark is no part of pci.ids' syntax: line 1 does not parse (names-parse.c).
+    const bom = join(dir, 'bom.ids');
+    writeFileSync(bom, `\ufeff${readFileSync(ids, 'utf8')}`);
+    assert.deepEqual(await run('-i', bom), {
+      code: 2,
+      out: '',
+      err: `vpci-lab: lspci: -i ${bom}:1: Parse error (lspci 3.9.0 stops there: "Parse error at ${bom}, line 1")\n`,
+    });
     // Nor when -s or -d leave no device: nothing to name, nothing printed, exit 0.
     assert.deepEqual(await run('-i', bad, '-s', '1:'), { code: 0, out: '', err: '' });
     assert.deepEqual(await run('-i', bad, '-d', '8086:', '-tv'), { code: 0, out: '-\n', err: '' });

@@ -11,7 +11,7 @@ import { loadPciIds, type PciIds } from '../../emulator/pci/pci-ids';
 import { hwdbFromPciIds, loadHwdb, type HwdbNames } from '../../emulator/pci/hwdb';
 import { lspciNames, lspciRun } from '../../emulator/pci/lspci/index';
 import { lspciTree, slotPaths, type TreeDevice } from '../../emulator/pci/lspci/tree';
-import { textBytes } from '../../emulator/format';
+import { textBytes, textOfBytes } from '../../emulator/format';
 import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../../emulator/pci/lspci-import';
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../emulator/pci/lspci/filter';
@@ -86,11 +86,12 @@ function idsFile(file: string): PciIds | undefined | string {
       return stop(e instanceof Error && /unexpected end/i.test(e.message) ? 'unexpected end of file' : 'data error', 0);
     }
   }
-  // A byte-order mark is kept (TextDecoder drops it by default): to lspci it is line 1's first bytes, a Parse error.
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(raw);
+  // As lspci reads it, byte for byte: a byte-order mark is line 1's first bytes (a Parse error), and a
+  // name's byte that is not UTF-8 (a Latin-1 'é') is printed as that byte, not as U+FFFD.
+  const text = textOfBytes(raw);
   // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long".
   const long = text.split('\n').findIndex((l, i, all) => {
-    const n = Buffer.byteLength(l, 'utf8');
+    const n = /[\udc80-\udcff]/.test(l) ? textBytes(l).length : Buffer.byteLength(l, 'utf8');
     return (n > 1023 || (n === 1023 && i < all.length - 1)) && !/\r/.test(l.slice(0, 1023));
   });
   const ids = loadPciIds(text);

@@ -170,6 +170,13 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
       out: '',
       err: `vpci-lab: lspci: -i ${bom}:1: Parse error (lspci 3.9.0 stops there: "Parse error at ${bom}, line 1")\n`,
     });
+    // A name's byte that is not UTF-8 (Latin-1 'é') is written as that byte, as lspci writes it, not as U+FFFD.
+    const latin = join(dir, 'latin.ids');
+    writeFileSync(latin, Buffer.from('15cf  Caf\xe9 Vendor\n\t0000  Bar Device\n', 'latin1'));
+    const written: Uint8Array[] = [];
+    const bytesIo = { ...capture(), outBytes: (b: Uint8Array) => void written.push(b) };
+    assert.equal(await main(['lspci', '-F', dump, '-O', 'hwdb.disable=1', '-i', latin, '-nn'], bytesIo), 0);
+    assert.deepEqual(Buffer.concat(written), Buffer.from('00:00.0 Class [0280]: Caf\xe9 Vendor Bar Device [15cf:0000]\n', 'latin1'));
     // Nor when -s or -d leave no device: nothing to name, nothing printed, exit 0.
     assert.deepEqual(await run('-i', bad, '-s', '1:'), { code: 0, out: '', err: '' });
     assert.deepEqual(await run('-i', bad, '-d', '8086:', '-tv'), { code: 0, out: '-\n', err: '' });

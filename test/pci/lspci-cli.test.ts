@@ -177,6 +177,14 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
     const bytesIo = { ...capture(), outBytes: (b: Uint8Array) => void written.push(b) };
     assert.equal(await main(['lspci', '-F', dump, '-O', 'hwdb.disable=1', '-i', latin, '-nn'], bytesIo), 0);
     assert.deepEqual(Buffer.concat(written), Buffer.from('00:00.0 Class [0280]: Caf\xe9 Vendor Bar Device [15cf:0000]\n', 'latin1'));
+    // Cut to lspci's 128-byte buffer in bytes, as lspci 3.9.0 -vmm prints these: a Latin-1 byte is one
+    // byte, and a UTF-8 'é' cut in two leaves its first byte (both were U+FFFD, three bytes).
+    const long = join(dir, 'long.ids');
+    writeFileSync(long, Buffer.from(`15cf  ${'A'.repeat(120)}${'\xe9'.repeat(20)}\n\t0000  ${'B'.repeat(123)}${'\xc3\xa9'.repeat(10)}\n`, 'latin1'));
+    written.length = 0;
+    assert.equal(await main(['lspci', '-F', dump, '-O', 'hwdb.disable=1', '-i', long, '-vmm'], bytesIo), 0);
+    const vmm = `Slot:\t00:00.0\nClass:\tClass 0280\nVendor:\t${'A'.repeat(120)}${'\xe9'.repeat(4)}...\nDevice:\t${'B'.repeat(123)}\xc3...\nProgIf:\t00\n\n`;
+    assert.deepEqual(Buffer.concat(written), Buffer.from(vmm, 'latin1'));
     // Nor when -s or -d leave no device: nothing to name, nothing printed, exit 0.
     assert.deepEqual(await run('-i', bad, '-s', '1:'), { code: 0, out: '', err: '' });
     assert.deepEqual(await run('-i', bad, '-d', '8086:', '-tv'), { code: 0, out: '-\n', err: '' });

@@ -8,21 +8,23 @@
 
 import type { PciIds } from '../pci-ids';
 import type { HwdbNames } from '../hwdb';
+import { textBytes, textOfBytes } from '../../format';
 
 const NUMERIC = 1;
 const NO_NUMBERS = 2;
 const MIXED = 4;
 
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
-
-/** snprintf into a `size`-byte buffer; lspci marks a cut with "..." over the last three bytes. */
+/**
+ * snprintf into a `size`-byte buffer; lspci marks a cut with "..." over the last three bytes. In
+ * bytes, as C counts and writes them: a name's non-UTF-8 byte (rawByteChar) is one byte, and a
+ * character cut in two leaves its first bytes, which lspci writes as they are.
+ */
 function fit(s: string, size: number): string {
-  const b = utf8.encode(s);
+  const b = textBytes(s);
   if (b.length < size) return s;
   const cut = b.slice(0, size - 1);
   cut[size - 2] = cut[size - 3] = cut[size - 4] = 0x2e;
-  return fromUtf8.decode(cut);
+  return textOfBytes(cut);
 }
 
 function h(n: number, w: number): string {

@@ -89,12 +89,17 @@ function idsFile(file: string): PciIds | undefined | string {
   // As lspci reads it, byte for byte: a byte-order mark is line 1's first bytes (a Parse error), and a
   // name's byte that is not UTF-8 (a Latin-1 'é') is printed as that byte, not as U+FFFD.
   const text = textOfBytes(raw);
-  // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long".
+  // MAX_LINE: gzgets reads 1023 bytes at most, and a piece without its line end is "Line too long"
+  // (names-parse.c id_parse_list); so is a line with a zero byte before its end, where the C string
+  // ends, unless gzgets met the end of the file there.
   const long = text.split('\n').findIndex((l, i, all) => {
     const n = /[\udc80-\udcff]/.test(l) ? textBytes(l).length : Buffer.byteLength(l, 'utf8');
-    return (n > 1023 || (n === 1023 && i < all.length - 1)) && !/\r/.test(l.slice(0, 1023));
+    const end = /[\0\r]/.exec(l.slice(0, 1023))?.[0];
+    return end !== '\r' && (n > 1023 || (n === 1023 && i < all.length - 1) || (end === '\0' && i < all.length - 1));
   });
-  const ids = loadPciIds(text);
+  // The last line, if gzgets met the file's end in it, is read to its first zero byte.
+  const zero = text.indexOf('\0', text.lastIndexOf('\n') + 1);
+  const ids = loadPciIds(zero < 0 ? text : text.slice(0, zero));
   const first = ids.errors[0];
   if (long >= 0 && (!first || first.line >= long + 1)) return stop('Line too long', long + 1);
   return first ? stop(first.message, first.line) : ids;

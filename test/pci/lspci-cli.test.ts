@@ -185,6 +185,17 @@ test('lspci -i FILE names devices from that pci.ids, as lspci 3.9.0 reads it', a
     assert.equal(await main(['lspci', '-F', dump, '-O', 'hwdb.disable=1', '-i', long, '-vmm'], bytesIo), 0);
     const vmm = `Slot:\t00:00.0\nClass:\tClass 0280\nVendor:\t${'A'.repeat(120)}${'\xe9'.repeat(4)}...\nDevice:\t${'B'.repeat(123)}\xc3...\nProgIf:\t00\n\n`;
     assert.deepEqual(Buffer.concat(written), Buffer.from(vmm, 'latin1'));
+    // A zero byte ends names-parse.c's C string before the line's end: "Line too long", as lspci 3.9.0
+    // says; in a last line without its end (gzgets met the file's end), the name ends there.
+    const nul = join(dir, 'nul.ids');
+    writeFileSync(nul, '15cf  Foo Vendor\n\t0000  Bar Device\0x\n');
+    assert.deepEqual(await run('-i', nul), {
+      code: 2,
+      out: '',
+      err: `vpci-lab: lspci: -i ${nul}:2: Line too long (lspci 3.9.0 stops there: "Line too long at ${nul}, line 2")\n`,
+    });
+    writeFileSync(nul, '15cf  Foo Vendor\n\t0000  Bar Device\0x');
+    assert.deepEqual(await run('-i', nul, '-nn'), named);
     // Nor when -s or -d leave no device: nothing to name, nothing printed, exit 0.
     assert.deepEqual(await run('-i', bad, '-s', '1:'), { code: 0, out: '', err: '' });
     assert.deepEqual(await run('-i', bad, '-d', '8086:', '-tv'), { code: 0, out: '-\n', err: '' });

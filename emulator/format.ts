@@ -139,6 +139,37 @@ export function clip(text: string, max = 40): string {
 const CONTROLS = /[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029]/g;
 
 /**
+ * The longest text from outside (a word of a scenario, an argument, a method name) a message repeats
+ * whole; a longer one — a scenario may hold a word of millions of characters, a command line an
+ * argument of megabytes, which each message repeated on one line — is shown by its first and last
+ * QUOTE_KEPT characters around an ellipsis, with its length. Ours: no real path comes near it
+ * (PATH_MAX is 4,096 bytes on Linux, but paths people use are a few hundred characters at most).
+ */
+export const MAX_QUOTE = 512;
+const QUOTE_KEPT = 100;
+
+/** `i` moved back off the second half of a surrogate pair, so a cut there never splits a character. */
+function cutAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
+}
+
+/**
+ * A text from outside as a message repeats it, between `mark`s: whole up to MAX_QUOTE characters,
+ * else shortened as MAX_QUOTE says (`'www…www' (10,485,760 characters)`). Every message that quotes
+ * input (CLI, debug adapter, language server) cuts it here.
+ */
+export function shortText(text: string, mark = ''): string {
+  if (text.length <= MAX_QUOTE) return mark + text + mark;
+  return `${mark}${text.slice(0, cutAt(text, QUOTE_KEPT))}…${text.slice(cutAt(text, text.length - QUOTE_KEPT))}${mark} (${grouped(text.length)} characters)`;
+}
+
+/** `shortText` made safe to print (`visible`): how the CLI quotes an argument, a path or a value. */
+export function shown(text: string, mark = ''): string {
+  return shortText(visible(text), mark);
+}
+
+/**
  * Text from elsewhere (a message quoting input, a path) made safe to print: each control character
  * written as \xNN or \uNNNN, or, with `one`, replaced by that one character (so columns stay; a
  * tab then stays a tab, as a source excerpt keeps it to align its caret line).

@@ -10,7 +10,7 @@
 //   scenario's folder or, in the editor, a workspace folder — after every
 //   symbolic link is resolved. Paths outside are refused without being opened.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { visible } from '../emulator/format';
+import { shown } from '../emulator/format';
 
 /** What went wrong reading a file; each has its own wording and, for dump files, its own diagnostic code. */
 export type FileProblem = 'missing' | 'not-a-file' | 'too-large' | 'denied' | 'outside' | 'unreadable';
@@ -29,7 +29,7 @@ export class FileError extends Error {
 
 /** A path for a message: control characters (a NUL, a line break) written as \xNN, so the message stays one line of text. */
 export function shownPath(path: string): string {
-  return visible(path);
+  return shown(path);
 }
 
 /** The largest dump file read (lspci -xxxx text of a whole machine is well under 1 MiB). */

@@ -15,11 +15,13 @@
 // Positions must be LSP `uinteger`s (0 … 2^31-1): a negative or fractional one is
 // refused here; one past the text is valid and clamped by the handlers
 // (language/document.ts clamp).
+import { MAX_QUOTE, shown } from '../emulator/format';
 import type { DataCallback, Disposable, Message, MessageReader, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-languageserver';
 
 /** JSON-RPC and LSP error codes (JSON-RPC 2.0, 5.1; LSP's ErrorCodes). */
 export const INVALID_REQUEST = -32600;
 export const INVALID_PARAMS = -32602;
+export const METHOD_NOT_FOUND = -32601;
 export const SERVER_NOT_INITIALIZED = -32002;
 
 /** What is wrong with a value (a short phrase), or undefined when it is what the handler reads. */
@@ -151,6 +153,8 @@ export class ProtocolGate {
     if (typeof msg.method !== 'string') return true;
     const isRequest = typeof msg.id === 'number' || typeof msg.id === 'string';
     const method = msg.method;
+    // The method as messages name it: a client's method name of megabytes is not repeated whole.
+    const name = shown(method);
     const refuse = (code: number, message: string): false => {
       if (isRequest) this.out.send({ jsonrpc: '2.0', id: msg.id!, error: { code, message } } as ResponseMessage);
       return false;
@@ -170,22 +174,25 @@ export class ProtocolGate {
     if ('params' in msg && (typeof params !== 'object' || params === null)) {
       if (params === null && (method === 'shutdown' || method === 'exit')) delete msg.params;
       else {
-        const why = `${method}: "params" is ${params === null ? 'null' : typeof params}`;
+        const why = `${name}: "params" is ${params === null ? 'null' : typeof params}`;
         return isRequest ? refuse(INVALID_PARAMS, `${why}; it must be an object or an array`) : drop(why);
       }
     }
     if (method === 'exit') return true;
     if (this.stage === 'new' && method !== 'initialize')
-      return refuse(SERVER_NOT_INITIALIZED, `${method}: the server is not initialized yet (send "initialize" first)`);
+      return refuse(SERVER_NOT_INITIALIZED, `${name}: the server is not initialized yet (send "initialize" first)`);
     if (this.stage === 'running' && method === 'initialize') return refuse(INVALID_REQUEST, 'initialize: the server is already initialized');
-    if (this.stage === 'shut down') return refuse(INVALID_REQUEST, `${method}: the server has been shut down (only "exit" is accepted)`);
+    if (this.stage === 'shut down') return refuse(INVALID_REQUEST, `${name}: the server has been shut down (only "exit" is accepted)`);
+    // No method is that long: answered here, as the library would (MethodNotFound), with the name cut.
+    if (method.length > MAX_QUOTE) return isRequest ? refuse(METHOD_NOT_FOUND, `Unhandled method ${name}`) : drop(`unknown method ${name}`);
     const why = paramsProblem(method, msg.params);
     if (why) return isRequest ? refuse(INVALID_PARAMS, why) : drop(why);
     const uri = (msg.params as { textDocument?: { uri?: string } } | undefined)?.textDocument?.uri;
     if (method === 'textDocument/didOpen') this.open.add(uri!);
     else if (method === 'textDocument/didClose') this.open.delete(uri!);
     // The library drops it without a word, and the client goes on editing text the server never had.
-    else if (method === 'textDocument/didChange' && !this.open.has(uri!)) return drop(`textDocument/didChange: ${uri!} is not open (no didOpen came for it)`);
+    else if (method === 'textDocument/didChange' && !this.open.has(uri!))
+      return drop(`textDocument/didChange: ${shown(uri!)} is not open (no didOpen came for it)`);
     if (method === 'initialize') {
       this.stage = 'running';
       // LSP requires the client's capabilities; the library reads them unchecked. A client that leaves them out has none.

@@ -10,14 +10,14 @@
 // name stands in a statement with a syntax error, which no index holds) is refused
 // until that line is fixed. Ours, on LSP's textDocument/prepareRename and rename.
 import type { Position, Range, TextEdit } from 'vscode-languageserver';
-import { MAX_BUS_NAME, MAX_QUOTE, visibleText } from '../emulator/scenario/ast';
+import { MAX_BUS_NAME, visibleText } from '../emulator/scenario/ast';
 import { WORD_RULE, tokensOf, wordKind, type Token } from '../emulator/scenario/lexer';
 import { RESERVED_BUS_NAMES } from '../emulator/scenario/keywords';
 import type { NameKind, NameOccurrence } from './names';
 import type { DocAnalysis } from './packed';
 import { LSP_COLUMNS, locToRange } from './ranges';
 import { CONSTANT_WORDS, KEYWORDS } from './vocabulary';
-import { grouped } from '../emulator/format';
+import { grouped, shortText } from '../emulator/format';
 
 /** Why the name at a position cannot be renamed, or to a new name: one line for the user. */
 export class RenameRefused extends Error {}
@@ -34,11 +34,7 @@ const ONLY_BUSES = 'only bus names can be renamed';
  * than MAX_QUOTE by its first and last 100 characters and its length, as diagnostics quote text.
  */
 function say(text: string): string {
-  const shown = visibleText(text);
-  if (shown.length <= MAX_QUOTE) return `'${shown}'`;
-  // Never cut between the halves of a surrogate pair.
-  const cut = (i: number): number => ((shown.charCodeAt(i) & 0xfc00) === 0xdc00 ? i - 1 : i);
-  return `'${shown.slice(0, cut(100))}…${shown.slice(cut(shown.length - 100))}' (${grouped(text.length)} characters)`;
+  return shortText(visibleText(text), "'");
 }
 
 /** What each other kind of name is, in a refusal. */

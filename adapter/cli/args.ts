@@ -1,7 +1,7 @@
 // Option parsing for the CLI: node:util parseArgs, strict, with its errors
 // turned into one line that names the option (never a stack trace).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { visible } from '../../emulator/format';
+import { shown } from '../../emulator/format';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -39,19 +39,19 @@ export function parse<O extends Options>(
   // key it is parsed under, which no usage lists, as lspci itself has no --verbose.
   for (const t of r.tokens)
     if (t.kind === 'option' && t.name !== HELP && options[t.name]?.short !== undefined && t.rawName.startsWith('--'))
-      return { ok: false, error: `unknown option ${visible(t.rawName)}` };
+      return { ok: false, error: `unknown option ${shown(t.rawName)}` };
   if (r.tokens.some((t) => t.kind === 'option' && t.name === HELP)) throw new HelpWanted();
   const seen = new Map<string, string[]>();
   for (const t of r.tokens) {
     if (t.kind !== 'option') continue;
     const o = options[t.name];
     // `--guest=` or `--guest ''`: said as a missing value is, for every option alike.
-    if (t.value === '' && !emptyAllowed.includes(t.name)) return { ok: false, error: `option ${t.rawName} needs a value` };
+    if (t.value === '' && !emptyAllowed.includes(t.name)) return { ok: false, error: `option ${shown(t.rawName)} needs a value` };
     if (o?.type !== 'string' || o.multiple) continue;
     const given = [...(seen.get(t.name) ?? []), t.value ?? ''];
     seen.set(t.name, given);
     if (given.length === 2)
-      return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => `'${visible(x)}'`).join(' and ')}): it takes one value` };
+      return { ok: false, error: `option ${optionName(t.name, o)} given twice (${given.map((x) => shown(x, "'")).join(' and ')}): it takes one value` };
   }
   const given: { name: string; value: string }[] = [];
   for (const t of r.tokens) if (t.kind === 'option' && t.value !== undefined) given.push({ name: t.name, value: t.value });
@@ -80,15 +80,16 @@ function oneLine(e: unknown, args: readonly string[]): string {
   // parseArgs names an option that has a short form by both ('-h, --help'): the one written is meant.
   const both = /'(-[^-', ]), (--[^', ]+)/.exec(msg);
   const opt = both ? (args.some((a) => a === both[2] || a.startsWith(`${both[2]}=`)) ? both[2] : both[1]) : /'(-{1,2}[^', ]+)/.exec(msg)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${opt}`;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return `unknown option ${shown(opt)}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) {
-    if (/does not take/.test(msg)) return `option ${opt} takes no value`;
+    if (/does not take/.test(msg)) return `option ${shown(opt)} takes no value`;
     // The next argument starts with a dash (`--port -1`): parseArgs will not take it as the value.
-    if (/ambiguous/.test(msg)) return `option ${opt} needs a value (one that starts with a dash is written ${opt.startsWith('--') ? `${opt}=-…` : `${opt}-…`})`;
-    return `option ${opt} needs a value`;
+    if (/ambiguous/.test(msg))
+      return `option ${shown(opt)} needs a value (one that starts with a dash is written ${shown(opt)}${opt.startsWith('--') ? '=-…' : '-…'})`;
+    return `option ${shown(opt)} needs a value`;
   }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''}`.trim();
-  return msg.split('\n')[0]!;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `unexpected argument ${shown(/'([^']*)'/.exec(msg)?.[1] ?? '')}`.trim();
+  return shown(msg.split('\n')[0]!);
 }
 
 /** The last value of an option that may be given more than once. */

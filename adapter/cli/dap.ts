@@ -2,6 +2,7 @@
 // stdio, or over TCP on 127.0.0.1 for editors that connect to a debug server.
 // With --scenario the process also holds a machine that debug clients attach
 // to ("request": "attach" with "debugServer": N) and that outlives them.
+import { shown } from '../../emulator/format';
 import { EXIT, STDIN_ARG, type Command } from './io';
 import { parse, last } from './args';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './overrides';
@@ -44,7 +45,7 @@ export const dapCommand: Command = {
     };
     const r = parse(args, OPTIONS);
     if (!r.ok) return bad(r.error);
-    if (r.p.positionals.length) return bad(`unexpected argument ${r.p.positionals[0]}`);
+    if (r.p.positionals.length) return bad(`unexpected argument ${shown(r.p.positionals[0]!)}`);
     const v = r.p.values;
     const port = last(v.port);
     const scenario = last(v.scenario);
@@ -64,7 +65,7 @@ export const dapCommand: Command = {
     // The held scenario is read again whenever a run starts afresh: standard input can be read once.
     if (scenario === STDIN_ARG) return bad('--scenario -: the held scenario is read again whenever a run starts afresh, so it must be a file');
     const n = Number(port);
-    if (!/^\d+$/.test(port) || n > 65535) return bad(`--port ${port}: must be 0..65535`);
+    if (!/^\d+$/.test(port) || n > 65535) return bad(`--port ${shown(port)}: must be 0..65535`);
     let held: HeldMachine | undefined;
     if (scenario !== undefined) {
       // Check the scenario now, so a broken one fails here with its diagnostics instead of at the first attach.

@@ -16,7 +16,7 @@ import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../..
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../emulator/pci/lspci/filter';
 import type { DumpDevice } from '../../emulator/pci/function';
-import { sizeText, visible } from '../../emulator/format';
+import { shortText, shown, sizeText } from '../../emulator/format';
 import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
 import { emptyDevice, nodeFiles } from '../../io/node-files';
 import { DATA_LIMIT, DUMP_LIMIT, FileError, bytesText, shownPath } from '../../io/files';
@@ -49,7 +49,7 @@ function onDisk(path: string): boolean {
  */
 function idsFile(file: string): PciIds | undefined | string {
   const stop = (error: string, line: number): string =>
-    `-i ${shownPath(file)}:${line}: ${error} (lspci 3.9.0 stops there: "${error} at ${visible(file)}, line ${line}")`;
+    `-i ${shownPath(file)}:${line}: ${error} (lspci 3.9.0 stops there: "${error} at ${shown(file)}, line ${line}")`;
   let raw: Uint8Array | undefined;
   for (const name of file.endsWith('.gz') ? [file, file.slice(0, -3)] : [file]) {
     try {
@@ -149,7 +149,7 @@ options:
   run(args, io) {
     const r = parse(args, {});
     if (!r.ok || r.p.positionals.length) {
-      io.err(`vpci-lab: devices: ${r.ok ? `unexpected argument ${r.p.positionals[0]}` : r.error}\n(vpci-lab devices --help for usage)\n`);
+      io.err(`vpci-lab: devices: ${r.ok ? `unexpected argument ${shown(r.p.positionals[0]!)}` : r.error}\n(vpci-lab devices --help for usage)\n`);
       return EXIT.badInput;
     }
     for (const id of catalogIds()) {
@@ -277,14 +277,14 @@ const PCILIB_PARAMETERS: Record<string, 'hwdb' | 'unused' | 'unmodelled'> = {
  */
 function pcilibParameter(arg: string): { hwdbOff?: boolean } | string {
   const eq = arg.indexOf('=');
-  if (eq < 0) return `-O ${visible(arg)}: a PCI access parameter is written NAME=VALUE (as -O hwdb.disable=1)`;
+  if (eq < 0) return `-O ${shown(arg)}: a PCI access parameter is written NAME=VALUE (as -O hwdb.disable=1)`;
   const name = arg.slice(0, eq);
   const kind = Object.hasOwn(PCILIB_PARAMETERS, name) ? PCILIB_PARAMETERS[name] : undefined;
   if (!kind) {
     const near = didYouMean(name, Object.keys(PCILIB_PARAMETERS));
-    return `-O ${visible(arg)}: unknown PCI access parameter '${visible(name)}'${near ? ` (did you mean ${near}?)` : ''}; lspci 3.9.0 knows ${Object.keys(PCILIB_PARAMETERS).join(', ')}`;
+    return `-O ${shown(arg)}: unknown PCI access parameter ${shown(name, "'")}${near ? ` (did you mean ${near}?)` : ''}; lspci 3.9.0 knows ${Object.keys(PCILIB_PARAMETERS).join(', ')}`;
   }
-  if (kind === 'unmodelled') return `-O ${visible(arg)}: not modelled here: the dump read is the file given as the argument`;
+  if (kind === 'unmodelled') return `-O ${shown(arg)}: not modelled here: the dump read is the file given as the argument`;
   if (kind === 'unused') return {};
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(arg.slice(eq + 1));
   return { hwdbOff: m !== null && /[1-9]/.test(m[2]!) };
@@ -324,7 +324,7 @@ export const lspciCommand: Command = {
     if (given.length !== 1)
       return bad(
         given.length
-          ? `one device or dump at a time (got ${given.length}${fileArg === undefined ? '' : `: -F ${visible(fileArg)} and ${visible(r.p.positionals[0]!)}`})`
+          ? `one device or dump at a time (got ${given.length}${fileArg === undefined ? '' : `: -F ${shown(fileArg)} and ${shown(r.p.positionals[0]!)}`})`
           : 'which device or dump file?',
       );
     const v = r.p.values;
@@ -354,18 +354,18 @@ export const lspciCommand: Command = {
     const barArg = new Map<number | 'rom', string>();
     for (const b of v.bar ?? []) {
       const m = /^(rom|[0-5])=(\d+)([KMGT]?)$/i.exec(b);
-      if (!m) return bad(`--bar ${visible(b)}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
+      if (!m) return bad(`--bar ${shown(b)}: expected I=SIZE (e.g. 0=16K, rom=512K)`);
       const index = m[1]!.toLowerCase() === 'rom' ? 'rom' : Number(m[1]);
       const name = index === 'rom' ? 'ROM' : `BAR ${index}`;
       // The size as a scenario's `bar I SIZE` reads it: past 2^53-1 it is too large, where the product
       // of floats said 2^53 or 2^64 was 'not a power of two'.
       const n = numberValue(m[2]! + m[3]!.toUpperCase());
-      if ('error' in n) return bad(`--bar ${b}: ${name} size ${n.error}`);
+      if ('error' in n) return bad(`--bar ${shown(b)}: ${name} size ${n.error}`);
       const size = n.value;
       // The scenario language's rules for `bar I SIZE` (emulator/scenario/parser.ts duplicate-bar,
       // check.ts bar-size): a BAR is a naturally aligned power of two, and each is sized once.
-      if (!isPowerOfTwo(size)) return bad(`--bar ${b}: ${name} size ${size} is not a power of two`);
-      if (bars.some((x) => x.index === index)) return bad(`--bar ${b}: ${index === 'rom' ? 'the ROM' : name} size is given twice`);
+      if (!isPowerOfTwo(size)) return bad(`--bar ${shown(b)}: ${name} size ${size} is not a power of two`);
+      if (bars.some((x) => x.index === index)) return bad(`--bar ${shown(b)}: ${index === 'rom' ? 'the ROM' : name} size is given twice`);
       bars.push({ index, size });
       barArg.set(index, b);
     }
@@ -377,7 +377,7 @@ export const lspciCommand: Command = {
       // replace them all, the BARs not named losing their sizes, and decode a device the catalog
       // does not have. It is for dumps, which cannot tell the sizes.
       if (bars.length)
-        return bad(`--bar ${v.bar![0]}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
+        return bad(`--bar ${shown(v.bar![0]!)}: ${what} is a catalog device, whose BAR sizes are known (vpci-lab devices lists them); --bar is for dump files`);
       bars.push(...catalogEntry(what)!.bars);
       devs = [{ address: catalogAddress(what) ?? '00:00.0', title: catalogEntry(what)!.title, bytes }];
     } else if (fileArg !== undefined || what === STDIN_ARG || /[\\/.]/.test(what) || onDisk(what)) {
@@ -432,13 +432,13 @@ export const lspciCommand: Command = {
     if (sel !== undefined) {
       // [[domain:]bus:]slot.func, as lspci -s takes it (without its wildcards); a part left out matches any.
       const m = /^(?:(?:([0-9a-f]{1,4}):)?([0-9a-f]{1,2}):)?([0-9a-f]{1,2})\.([0-7])$/i.exec(sel.trim());
-      if (!m) return bad(`--select ${JSON.stringify(sel)}: not a device address (BB:DD.F, DDDD:BB:DD.F or DD.F)`);
+      if (!m) return bad(`--select ${shortText(JSON.stringify(sel).slice(1, -1), '"')}: not a device address (BB:DD.F, DDDD:BB:DD.F or DD.F)`);
       // A group left out is undefined (the match array's type says string).
       const want = m.slice(1).map((x: string | undefined) => (x === undefined ? undefined : parseInt(x, 16)));
       const all = devs;
       devs = devs.filter((d) => addressParts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
       if (!devs.length)
-        return bad(`--select ${visible(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
+        return bad(`--select ${shown(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${all.map((d) => d.address).join(', ')})`);
     }
     if (v.slot?.length || v.id?.length) {
       // As lspci: what no device matches is printed as nothing.
@@ -447,13 +447,13 @@ export const lspciCommand: Command = {
         return filterMatches(filter, { domain, bus, slot, func }, d.bytes);
       });
       // --select promises an error when there is no device to print, -s and -d or not.
-      if (sel !== undefined && !devs.length) return bad(`--select ${visible(sel)}: the device there is not one that -s and -d let through`);
+      if (sel !== undefined && !devs.length) return bad(`--select ${shown(sel)}: the device there is not one that -s and -d let through`);
     }
     if (bars.length && !bytes && devs.length > 1)
       // One size per BAR is one device's: laid on every device of the dump, it would print each
       // with that size, a NIC's and a GPU's BAR 0 alike.
       return bad(
-        `--bar ${v.bar![0]}: sizes one device's BARs, and ${devs.length} devices are to be printed (${devs.map((d) => d.address).join(', ')}); name one with --select or -s`,
+        `--bar ${shown(v.bar![0]!)}: sizes one device's BARs, and ${devs.length} devices are to be printed (${devs.map((d) => d.address).join(', ')}); name one with --select or -s`,
       );
     if (bars.length && !bytes) {
       // The sizes given must fit the dump's BAR registers as a scenario's `bar` clauses must
@@ -462,7 +462,7 @@ export const lspciCommand: Command = {
       // keep no size, as lspci -F prints them.
       for (const d of devs) {
         const l = layoutBars(d.bytes, bars, true);
-        if (!l.ok) return bad(`--bar ${barArg.get(l.bar) ?? String(l.bar)}: ${d.address}: ${l.message}`);
+        if (!l.ok) return bad(`--bar ${shown(barArg.get(l.bar) ?? String(l.bar))}: ${d.address}: ${l.message}`);
       }
     }
     let ids = pciIds();

@@ -3,7 +3,7 @@
 // side by side, the first divergence named on the first line. Exit 0 when the
 // sequences are the same, 1 when they differ, 2 on bad input.
 import { basename } from 'node:path';
-import { counted, grouped, visible } from '../../emulator/format';
+import { counted, grouped, shown, visible } from '../../emulator/format';
 import { LoadFailure, positiveWhole, WHOLE_RULE, reportClash, reportWritable, writeReport } from './report-file';
 import { EXIT, type CliIo, type Command } from './io';
 import { parse, last } from './args';
@@ -106,7 +106,7 @@ export function sidesOf(
     quirks.set(r.name, [...(quirks.get(r.name) ?? []), r.on]);
   }
   for (const [name, ons] of quirks) {
-    if (ons.length > 2) return { ok: false, error: `--quirk ${name} given ${ons.length} times: diff compares two runs` };
+    if (ons.length > 2) return { ok: false, error: `--quirk ${shown(name)} given ${ons.length} times: diff compares two runs` };
     const [a, b] = [ons[0]!, ons[ons.length - 1]!];
     (o[0].quirks ??= {})[name] = a;
     (o[1].quirks ??= {})[name] = b;
@@ -269,7 +269,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (!s.ok) return bad(s.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: ${WHOLE_RULE}`);
+  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!)}: ${WHOLE_RULE}`);
   const json = last(v.json);
   // An empty name would be taken as no report at all, silently.
   const clash = reportClash([['--json', json]], [s.sides[0].arg, s.sides[1].arg]);
@@ -303,7 +303,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
     const loaded = loads[i]!;
     const m = loaded.machine;
     const run = await runToVerdict(loaded, { maxSteps });
-    if (run.hitMaxSteps) io.err(`vpci-lab: diff: ${visible(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
+    if (run.hitMaxSteps) io.err(`vpci-lab: diff: ${shown(side.label)}: stopped at --max-steps ${maxSteps}; the comparison covers what ran\n`);
     runs.push({ side, m, steps: run.steps, hitMaxSteps: run.hitMaxSteps });
   }
   const d = diffRuns(runs[0]!.m, runs[1]!.m, [s.sides[0].label, s.sides[1].label]);

@@ -2,7 +2,7 @@
 // `--help` on every command printing its usage to stdout (exit 0).
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { visible } from '../../emulator/format';
+import { shown } from '../../emulator/format';
 import { didYouMean } from '../../emulator/scenario/names';
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
@@ -45,7 +45,7 @@ function unknownCommand(name: string, prefix = 'vpci-lab'): string {
     name,
     COMMANDS.map((c) => c.name),
   );
-  return `${prefix}: unknown command '${visible(name)}'${near ? ` (did you mean ${near}?)` : ''}\n(vpci-lab --help lists the commands)\n`;
+  return `${prefix}: unknown command ${shown(name, "'")}${near ? ` (did you mean ${near}?)` : ''}\n(vpci-lab --help lists the commands)\n`;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   if (name === '--version') {
     // A word after it is a mistake (`--version run`), not something to ignore.
     if (rest.length) {
-      io.err(`vpci-lab: --version takes no arguments (got '${visible(rest[0]!)}')\n(vpci-lab --help lists the commands)\n`);
+      io.err(`vpci-lab: --version takes no arguments (got ${shown(rest[0]!, "'")})\n(vpci-lab --help lists the commands)\n`);
       return EXIT.badInput;
     }
     io.out(`vpci-lab ${version()}\n`);

@@ -7,7 +7,7 @@ import { QUIRKS, type GuestModelName } from '../../emulator/vpci/guest/quirks';
 import type { ConfigOverrides } from '../../emulator/machine/scenario-config';
 import { guestChoices, hostChoices } from '../../emulator/scenario/catalog';
 import { didYouMeanClause } from '../../emulator/scenario/names';
-import { visible } from '../../emulator/format';
+import { shown } from '../../emulator/format';
 
 export const OVERRIDE_OPTIONS = {
   guest: { type: 'string', multiple: true },
@@ -25,7 +25,7 @@ export const OVERRIDE_USAGE = `  --guest <model>        the guest model instead 
 
 /** `--guest Linux: unknown guest model; did you mean linux? (one of …)`: a near miss is named before the list. */
 function unknown(option: string, name: string, what: string, names: readonly string[]): string {
-  return `${option} ${visible(name)}: unknown ${what}${didYouMeanClause(name, names)} (one of ${names.join(', ')})`;
+  return `${option} ${shown(name)}: unknown ${what}${didYouMeanClause(name, names)} (one of ${names.join(', ')})`;
 }
 
 export function checkGuest(name: string): string | undefined {
@@ -42,12 +42,12 @@ export function checkHost(name: string): string | undefined {
 export function parseQuirk(text: string): { ok: true; name: string; on: boolean } | { ok: false; error: string } {
   // Any name before the `=` is looked up (a misspelt one is the unknown quirk, not the form); ON and Off are on and off.
   const m = /^([^=]+)=(on|off)$/i.exec(text);
-  if (!m) return { ok: false, error: `--quirk ${text}: expected <name>=on|off` };
+  if (!m) return { ok: false, error: `--quirk ${shown(text)}: expected <name>=on|off` };
   const names = QUIRKS.map((q) => q.name);
   if (!names.includes(m[1]!))
     return {
       ok: false,
-      error: `--quirk ${visible(text)}: unknown quirk ${visible(m[1]!)}${didYouMeanClause(m[1], names, `=${m[2]}`)} (one of ${names.join(', ')})`,
+      error: `--quirk ${shown(text)}: unknown quirk ${shown(m[1]!)}${didYouMeanClause(m[1], names, `=${m[2]}`)} (one of ${names.join(', ')})`,
     };
   return { ok: true, name: m[1]!, on: m[2]!.toLowerCase() === 'on' };
 }
@@ -87,7 +87,10 @@ export function overridesFrom(
     // The last would win silently: `--quirk x=on --quirk x=off` runs with it off, as if the first were not there.
     const first = written.get(r.name);
     if (first !== undefined)
-      return { ok: false, error: `--quirk ${r.name} given twice ('${first}' and '${q}'): it takes one setting per quirk (${compareHint})` };
+      return {
+        ok: false,
+        error: `--quirk ${shown(r.name)} given twice (${shown(first, "'")} and ${shown(q, "'")}): it takes one setting per quirk (${compareHint})`,
+      };
     written.set(r.name, q);
     (o.quirks ??= {})[r.name] = r.on;
   }

@@ -5,7 +5,7 @@ import { closeSync, constants, openSync, statSync, writeFileSync } from 'node:fs
 import { resolve } from 'node:path';
 import { FileError } from '../../io/files';
 import { errorReason } from '../../io/errors';
-import { grouped, visible } from '../../emulator/format';
+import { grouped, shown, visible } from '../../emulator/format';
 import type { CliIo } from './io';
 
 /**
@@ -43,10 +43,10 @@ export function reportClash(reports: readonly (readonly [string, string | undefi
   for (const [flag, path] of files)
     for (const input of inputs)
       if (input !== '-' && input !== '' && sameFile(path, input))
-        return `${flag} ${visible(path)}: that is the scenario ${visible(input)}, which the report would overwrite`;
+        return `${flag} ${shown(path)}: that is the scenario ${shown(input)}, which the report would overwrite`;
   for (const [i, [flag, path]] of files.entries())
     for (const [other, otherPath] of files.slice(i + 1))
-      if (sameFile(path, otherPath)) return `${flag} and ${other} both name ${visible(path)}: one report would overwrite the other`;
+      if (sameFile(path, otherPath)) return `${flag} and ${other} both name ${shown(path)}: one report would overwrite the other`;
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { parse, last } from './args';
 import { loadArgReported, scenarioName } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
 import { transcript } from '../../emulator/machine/transcript';
-import { counted, formatTime, grouped, visible } from '../../emulator/format';
+import { counted, formatTime, grouped, shown, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -125,14 +125,14 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     return bad(
       r.p.positionals.length
         ? // Named, so an option written after `--` (which ends the options) shows up as the file it was taken for.
-          `one scenario at a time (got ${r.p.positionals.length}: ${r.p.positionals.map((p) => `'${visible(p)}'`).join(', ')}${args.includes('--') ? '; after --, every argument is a file' : ''})`
+          `one scenario at a time (got ${r.p.positionals.length}: ${r.p.positionals.map((p) => shown(p, "'")).join(', ')}${args.includes('--') ? '; after --, every argument is a file' : ''})`
         : 'which scenario? (vpci-lab run <scenario.vpci>)',
     );
   const ov = overridesFrom(v);
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${maxText}: ${WHOLE_RULE}`);
+  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!)}: ${WHOLE_RULE}`);
   const json = last(v.json);
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');
@@ -141,7 +141,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   const arg = r.p.positionals[0]!;
   const file = scenarioName(arg);
   // The file name as printed: a control character in it written as \xNN, as every message writes it.
-  const shown = visible(file);
+  const printed = visible(file);
   const clash = reportClash(
     [
       ['--json', json],
@@ -175,7 +175,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   // `--json -`: stdout carries the report alone, so a program can parse it.
   const quiet = v.quiet === true || json === '-';
   if (!quiet) {
-    io.out(`vPCI Lab: ${shown} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}\n`);
+    io.out(`vPCI Lab: ${printed} — host ${m.config.host}, guest ${m.config.guest}, ${counted(m.config.cpus, 'CPU')}\n`);
     for (const line of transcript(m, { bytes: v.bytes === true, configAccesses: v.config === true, mmio: v.mmio === true, log: run.log })) io.out(line + '\n');
     io.out(`\n${run.steps} steps, ${m.trace.length} events, virtual time ${formatTime(m.now)}${run.hitMaxSteps ? ' (stopped at --max-steps)' : ''}\n`);
   }

@@ -2,7 +2,7 @@
 // came from so the CLI, the debug adapter and the language server report and
 // navigate to exact positions. Plain data: no classes, no behaviour.
 import type { FaultAction } from '../vpci/host/faults';
-import { grouped } from '../format';
+import { MAX_QUOTE, shortText } from '../format';
 
 /** A 1-based source range; `endCol` is exclusive. */
 export interface Loc {
@@ -55,15 +55,7 @@ export const MAX_BUS_NAME = 64;
 export const MAX_BUSES = 4096;
 export const MAX_FUNCTIONS = 4096;
 
-/**
- * The longest text a diagnostic quotes in full (a word, a device id, a path it could not read). A
- * longer one — a scenario may hold a word of millions of characters, which each message repeated,
- * megabytes on one line — is shown by its first and last QUOTE_KEPT characters around an ellipsis,
- * with its length. Ours: no real path comes near it (PATH_MAX is 4,096 bytes on Linux, but paths
- * people use are a few hundred characters at most).
- */
-export const MAX_QUOTE = 512;
-const QUOTE_KEPT = 100;
+export { MAX_QUOTE };
 
 /**
  * Characters a client shows as nothing, or not as themselves, when a message quotes them: controls
@@ -95,12 +87,6 @@ export function visibleText(message: string): string {
   return message.replace(UNSEEN, (c) => `<${codePointText(c)}>`);
 }
 
-/** `i` moved back off the second half of a surrogate pair, so a cut there never splits a character. */
-function cutAt(s: string, i: number): number {
-  const c = s.charCodeAt(i);
-  return c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
-}
-
 /**
  * A diagnostic's message with every quoted text ('…', on one line) longer than MAX_QUOTE shortened
  * as MAX_QUOTE says. Scanned by hand: the regular expression it was (a quote, 513 or more characters
@@ -119,8 +105,7 @@ export function shortQuotes(message: string): string {
       i = message.indexOf("'", i + 1);
       continue;
     }
-    const q = message.slice(i + 1, j);
-    out += `${message.slice(from, i)}'${q.slice(0, cutAt(q, QUOTE_KEPT))}…${q.slice(cutAt(q, q.length - QUOTE_KEPT))}' (${grouped(q.length)} characters)`;
+    out += message.slice(from, i) + shortText(message.slice(i + 1, j), "'");
     from = j + 1;
     i = message.indexOf("'", from);
   }

@@ -5,6 +5,7 @@
 // never has to guess ahead. Never throws: anything it cannot classify becomes
 // an `invalid` token the parser reports with its exact range.
 import { charText, codePointText, type Loc } from './ast';
+import { shortText } from '../format';
 
 export type TokenKind =
   | 'word' // hyperv-2016, nic0, PCI_EJECTION_COMPLETE
@@ -97,12 +98,12 @@ export const DURATION_UNIT: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1
 /** A number literal's value, or an error; `_` separators and K/M/G/T allowed. */
 export function numberValue(text: string): { value: number } | { error: string } {
   const m = NUMBER.exec(text);
-  if (!m) return { error: `'${text}' is not a number` };
+  if (!m) return { error: `${shortText(text, "'")} is not a number` };
   const digits = m[1]!.replace(/_/g, '');
-  if (/^0[xXbB]$/.test(digits)) return { error: `'${text}' has no digits` };
+  if (/^0[xXbB]$/.test(digits)) return { error: `${shortText(text, "'")} has no digits` };
   let v = BigInt(digits.toLowerCase());
   if (m[2]) v *= SIZE_SUFFIX[m[2]]!;
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { error: `'${text}' is too large (more than 2^53-1)` };
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { error: `${shortText(text, "'")} is too large (more than 2^53-1)` };
   return { value: Number(v) };
 }
 
@@ -120,14 +121,14 @@ function classify(text: string): Pick<Token, 'kind' | 'value' | 'error'> {
   const d = digit ? DURATION.exec(text) : null;
   if (d) {
     const v = BigInt(d[1]!.replace(/_/g, '')) * DURATION_UNIT[d[2]!]!;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'duration', error: `'${text}' is too long a duration` };
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) return { kind: 'duration', error: `${shortText(text, "'")} is too long a duration` };
     return { kind: 'duration', value: Number(v) };
   }
   if (digit && DOTTED.test(text)) return { kind: 'dotted' };
   if (text.includes(':') && PCIADDR.test(text)) return { kind: 'pciaddr' };
   if (!digit && WORD.test(text)) return { kind: 'word' };
-  if (digit) return { kind: 'invalid', error: `'${text}' is not a valid number, duration, slot or GUID` };
-  return { kind: 'invalid', error: `unexpected '${text}'` };
+  if (digit) return { kind: 'invalid', error: `${shortText(text, "'")} is not a valid number, duration, slot or GUID` };
+  return { kind: 'invalid', error: `unexpected ${shortText(text, "'")}` };
 }
 
 /**

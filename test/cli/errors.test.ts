@@ -410,3 +410,38 @@ test("a newcomer's slips: the CLI and the language server give the same one diag
   const fromLsp = analyze(text, 'file:///w/slips.vpci').lspDiagnostics.map((d) => [d.range.start.line + 1, d.range.start.character + 1, d.code, d.message]);
   assert.deepEqual(fromLsp, fromCli);
 });
+
+test('an argument of 100,000 characters is quoted by its ends and its length in every usage error, never whole', () => {
+  const long = `a${'9'.repeat(100_000)}`;
+  const dump = join(dir, 'one.lspci');
+  writeFileSync(dump, '00:00.0 Host bridge: Intel Corporation 440FX - 82441FX PMC [Natoma] (rev 02)\n00: 86 80 37 12 06 00 00 00 02 00 00 06 00 00 00 00\n');
+  const vpci = join(dir, 'any.vpci');
+  writeFileSync(vpci, 'at 0 boot\n');
+  for (const args of [
+    ['lspci', '-F', dump, '--bar', `0=${long}`],
+    ['lspci', '-F', dump, '--bar', long],
+    ['lspci', '-F', dump, '-O', long],
+    ['lspci', '-F', dump, '-O', `x=${long}`],
+    ['lspci', '-F', dump, '--select', long],
+    ['lspci', '-F', dump, long],
+    ['run', vpci, '--guest', long],
+    ['run', vpci, '--quirk', long],
+    ['run', vpci, '--quirk', `${long}=on`],
+    ['run', vpci, '--max-steps', long],
+    ['run', `--${long}`],
+    ['run', vpci, vpci, long],
+    ['diff', vpci, '--max-steps', long],
+    ['dap', '--port', long],
+    ['dap', long],
+    ['devices', long],
+    [long],
+    ['--version', long],
+    ['check', long],
+  ]) {
+    const r = cli(...args);
+    const what = args.map((a) => a.slice(0, 12)).join(' ');
+    assert.equal(r.code, 2, `${what}: ${r.err.slice(0, 300)}`);
+    assert.ok(r.err.length < 1500, `${what}: ${r.err.length} characters: ${r.err.slice(0, 300)}`);
+    assert.match(r.err, /9{90}…9{100}['"]? \(100,00[0-9] characters\)/, what);
+  }
+});

@@ -78,6 +78,31 @@ test('an initialize whose roots are of the wrong type fails with InvalidParams (
   }
 });
 
+test('a method name of 100,000 characters is answered MethodNotFound with the name cut to its ends and its length, before and after initialize, and the server goes on', async () => {
+  const s = bare();
+  const long = `x${'y'.repeat(100_000)}z`;
+  /** The error message a request is answered with. */
+  const message = async (method: string): Promise<string> => {
+    try {
+      await s.conn.sendRequest(method);
+    } catch (e) {
+      assert.ok(e instanceof ResponseError, String(e));
+      return e.message;
+    }
+    assert.fail(`${method.slice(0, 20)} succeeded`);
+  };
+  try {
+    const cut = `x${'y'.repeat(99)}…${'y'.repeat(99)}z (100,002 characters)`;
+    assert.equal(await message(long), `${cut}: the server is not initialized yet (send "initialize" first)`);
+    assert.equal(await errorCode(s.conn, 'initialize', INIT), undefined);
+    assert.equal(await message(long), `Unhandled method ${cut}`);
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'vpci', version: 1, text: TEXT } });
+    assert.ok((await s.conn.sendRequest<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: URI } })).length > 0);
+  } finally {
+    s.proc.kill();
+  }
+});
+
 test('a second initialize fails with InvalidRequest (-32600) and the server goes on answering', async () => {
   const s = bare();
   try {

@@ -204,6 +204,11 @@ function shortName(name: string): string {
   return name.length <= 40 ? name : quoteShort(name);
 }
 
+/** The most diagnostics of a load the Debug Console shows (ours: a screenful or two, well past what anyone reads). */
+const CONSOLE_DIAGNOSTICS = 200;
+/** Where every diagnostic of a file past CONSOLE_DIAGNOSTICS is seen. */
+const moreWhere = (file: string): string => `vpci-lab check ${shownPath(file)} prints them all`;
+
 /** Steps run between yields to the event loop, so pause and other requests get through. */
 const CHUNK = 20_000;
 /**
@@ -1117,7 +1122,7 @@ export class VpciDebugSession extends DebugSession {
       if (!l.machine) {
         const shown = l.errors.slice(0, 5).map((e) => `line ${e.loc.line}: ${e.message}`);
         return {
-          error: `${shownPath(basename(file))} has ${counted(l.errors.length, 'error')}: ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${l.errors.length - shown.length} more in the Debug Console` : ''}`,
+          error: `${shownPath(basename(file))} has ${counted(l.errors.length, 'error')}: ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${grouped(l.errors.length - shown.length)} more ${l.diagnostics.length > CONSOLE_DIAGNOSTICS ? `(${moreWhere(file)})` : 'in the Debug Console'}` : ''}`,
         };
       }
       dir = await this.prepareListings(args.listingsDir, l.machine);
@@ -1156,7 +1161,12 @@ export class VpciDebugSession extends DebugSession {
     return previous ? { previous } : {};
   }
 
-  /** The load's diagnostics in the Debug Console, as the CLI prints them: one output event per run of one category. */
+  /**
+   * The load's diagnostics in the Debug Console, as the CLI prints them: one output event per run of
+   * one category. Only the first CONSOLE_DIAGNOSTICS, then a line saying how many more and where to
+   * see them all: a file of 100,000 errors sent ~14 MB in one event, which the console took seconds
+   * to show and no one reads.
+   */
   private printDiagnostics(l: Loaded, file: string): void {
     const idx = new LineIndex(l.text);
     let run: string[] = [];
@@ -1165,13 +1175,15 @@ export class VpciDebugSession extends DebugSession {
       if (run.length && cat) this.out(run.join(''), cat);
       run = [];
     };
-    for (const d of l.diagnostics) {
+    for (const d of l.diagnostics.slice(0, CONSOLE_DIAGNOSTICS)) {
       const c = d.severity === 'error' ? 'stderr' : 'console';
       if (c !== cat) flush();
       cat = c;
       run.push(formatDiagnostic(d, shownPath(file), idx) + '\n');
     }
     flush();
+    const more = l.diagnostics.length - CONSOLE_DIAGNOSTICS;
+    if (more > 0) this.out(`vPCI Lab: … ${grouped(more)} more not shown here (${moreWhere(file)})\n`, 'stderr');
   }
 
   /**

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { adapterTests, launch, cont, rawDapClient, refused, VMBUS_PCIB } from './harness';
+import { adapterTests, launch, cont, rawDapClient, refused, LISTINGS, VMBUS_PCIB } from './harness';
 import { hotPlugText } from '../hot-plug-scenario';
 import { VpciDebugSession } from '../../adapter/session';
 
@@ -428,4 +428,20 @@ test('a frame id this stop did not give out (stale after a step, or never given)
   assert.equal((await dc.evaluateRequest({ expression: '1+1', context: 'repl' })).body.result, '0x2');
   const now = (await dc.stackTraceRequest({ threadId: (await dc.threadsRequest()).body.threads[0]!.id })).body.stackFrames[0]!.id;
   assert.ok((await dc.scopesRequest({ frameId: now })).body.scopes.length > 0);
+});
+
+test('a launch of a scenario with 300 errors shows the first 200 in the Debug Console and says how many more and where to see them; the error stays one line', async () => {
+  const dc = h.client();
+  const file = join(dir, 'many-errors.vpci');
+  writeFileSync(file, 'zzz\n'.repeat(300));
+  const out: DebugProtocol.OutputEvent[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => out.push(e));
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const why = await refused(dc.launchRequest({ scenario: file, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments));
+  assert.doesNotMatch(why, /\n/);
+  assert.match(why, /many-errors\.vpci has 300 errors: line 1: .*; … 295 more \(vpci-lab check .*many-errors\.vpci prints them all\)$/);
+  const text = out.map((e) => e.body.output).join('');
+  assert.equal(text.match(/: error: /g)?.length, 200, text.slice(-500));
+  assert.ok(text.includes(`${file}:200:1: error:`) && !text.includes(`${file}:201:1:`));
+  assert.ok(text.endsWith(`vPCI Lab: … 100 more not shown here (vpci-lab check ${file} prints them all)\n`), text.slice(-300));
 });

@@ -1073,6 +1073,14 @@ export class VpciDebugSession extends DebugSession {
   /** The launch's load while it runs (configurationDone waits for it). */
   private loading?: Promise<unknown>;
 
+  /**
+   * Why a request that needs the machine cannot be answered: while a launch is still loading it
+   * comes, and "No scenario is loaded" sent the client away as if none were asked for.
+   */
+  private get noScenario(): string {
+    return this.loading ? 'The scenario is still loading (the launch has not finished): ask again once it has stopped' : 'No scenario is loaded';
+  }
+
   /** Bumped by each load: a load that finishes after a later one started is dropped. */
   private loadToken = 0;
 
@@ -1435,7 +1443,7 @@ export class VpciDebugSession extends DebugSession {
     const given: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- dap-args lets `source` be absent (VS Code always sends it; other clients may not)
     if (!this.rt || !args.source?.path) {
-      const message = !this.rt ? 'No scenario is loaded' : 'The source has no path: breakpoints stand in driver listings and the scenario';
+      const message = !this.rt ? this.noScenario : 'The source has no path: breakpoints stand in driver listings and the scenario';
       response.body = { breakpoints: given.map(() => ({ verified: false, message })) };
       this.sendResponse(response);
       return;
@@ -1507,7 +1515,7 @@ export class VpciDebugSession extends DebugSession {
     args: DebugProtocol.SetFunctionBreakpointsArguments,
   ): void {
     if (!this.rt) {
-      response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: 'No scenario is loaded' })) };
+      response.body = { breakpoints: args.breakpoints.map(() => ({ verified: false, message: this.noScenario })) };
       this.sendResponse(response);
       return;
     }
@@ -1609,7 +1617,7 @@ export class VpciDebugSession extends DebugSession {
       response.body = { dataId: null, description: why };
       this.sendResponse(response);
     };
-    if (!this.ins) return none('No scenario is loaded');
+    if (!this.ins) return none(this.noScenario);
     // An expression "in the scope of this stack frame" (DAP): a frame this stop did not give out is
     // said to be unknown, as evaluate says it, not ignored.
     if (args.frameId !== undefined && !args.variablesReference && !args.asAddress && !this.frames.has(args.frameId))
@@ -1646,7 +1654,7 @@ export class VpciDebugSession extends DebugSession {
     for (const b of args.breakpoints) {
       const t = parseDataId(b.dataId);
       if (!t || !this.rt) {
-        out.push({ verified: false, message: !this.rt ? 'No scenario is loaded' : `Unknown data breakpoint id ${shortName(b.dataId)}` });
+        out.push({ verified: false, message: !this.rt ? this.noScenario : `Unknown data breakpoint id ${shortName(b.dataId)}` });
         continue;
       }
       // A bus or function the scenario never has (not declared, offered or plugged) can never be present: not "not present yet".
@@ -1701,7 +1709,7 @@ export class VpciDebugSession extends DebugSession {
 
   /** Why the machine cannot be run, stepped or paused now (`busy`: nor while a run is going), or undefined. */
   private notRunnable(busy: boolean): string | undefined {
-    if (!this.rt) return 'No scenario is loaded';
+    if (!this.rt) return this.noScenario;
     if (this.terminatedSent) return ENDED;
     if (busy && this.running) return RUNNING;
     return undefined;
@@ -2521,7 +2529,7 @@ export class VpciDebugSession extends DebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     if (!this.ins) {
-      this.sendErrorResponse(response, { id: 1040, format: 'No scenario is loaded', showUser: false });
+      this.sendErrorResponse(response, { id: 1040, format: this.noScenario, showUser: false });
       return;
     }
     if (args.frameId !== undefined && this.unknownFrame(response, args.frameId)) return;
@@ -2547,9 +2555,9 @@ export class VpciDebugSession extends DebugSession {
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
     const ins = this.ins;
-    const why = !ins ? 'No scenario is loaded' : this.running ? RUNNING : this.terminatedSent ? ENDED : undefined;
+    const why = !ins ? this.noScenario : this.running ? RUNNING : this.terminatedSent ? ENDED : undefined;
     if (why || !ins) {
-      this.sendErrorResponse(response, { id: 1042, format: why ?? 'No scenario is loaded', showUser: true });
+      this.sendErrorResponse(response, { id: 1042, format: why ?? this.noScenario, showUser: true });
       return;
     }
     // Each part is read on its own first, so an error's column is one of the text the user typed.
@@ -2639,7 +2647,7 @@ export class VpciDebugSession extends DebugSession {
     }
     const r = this.ins?.readMemory(args.memoryReference, offset, args.count);
     if (!r || !r.ok) {
-      this.sendErrorResponse(response, { id: 1050, format: r ? r.error : 'No scenario is loaded', showUser: false });
+      this.sendErrorResponse(response, { id: 1050, format: r ? r.error : this.noScenario, showUser: false });
       return;
     }
     if (args.memoryReference.startsWith('bar/')) this.barViews.add(args.memoryReference);
@@ -2651,7 +2659,7 @@ export class VpciDebugSession extends DebugSession {
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
     const fail = (id: number, format: string, showUser = false): void => this.sendErrorResponse(response, { id, format, showUser });
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args.data) || args.data.length % 4 === 1) return fail(1052, `writeMemory: argument 'data' is not base64`);
-    if (!this.ins) return fail(1051, 'No scenario is loaded', true);
+    if (!this.ins) return fail(1051, this.noScenario, true);
     if (this.running || this.terminatedSent) return fail(1053, this.running ? RUNNING : ENDED, true);
     const data = base64ToBytes(args.data);
     const offset = args.offset ?? 0;
@@ -2724,7 +2732,7 @@ export class VpciDebugSession extends DebugSession {
     const ins = this.ins;
     const rt = this.rt;
     if (!ins || !rt) {
-      this.sendErrorResponse(response, { id: 1060, format: 'No scenario is loaded', showUser: false });
+      this.sendErrorResponse(response, { id: 1060, format: this.noScenario, showUser: false });
       return;
     }
     const checked = checkRequestArgs(command, raw);

@@ -93,6 +93,26 @@ test('restart while the launch loads is refused; the launch goes on and ends not
   }
 });
 
+test('an evaluate sent while the launch loads says the launch is still loading, not that no scenario is loaded; after the launch it is answered', async () => {
+  const c = await client();
+  try {
+    await c.response(c.send('initialize', INIT));
+    const [launch, evaluate] = c.sendAll(
+      ['launch', { scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true }],
+      ['evaluate', { expression: 'help', context: 'repl' }],
+    );
+    const r = await c.response(evaluate);
+    assert.equal(r.success, false);
+    assert.equal(r.message, 'The scenario is still loading (the launch has not finished): ask again once it has stopped');
+    assert.equal((await c.response(launch)).success, true);
+    await c.response(c.send('configurationDone'));
+    await c.until(() => c.events('stopped').length === 1);
+    assert.equal((await c.response(c.send('evaluate', { expression: 'help', context: 'repl' }))).success, true);
+  } finally {
+    c.close();
+  }
+});
+
 test('one terminated per session: two terminates, or a continue at the end and a terminate, send one', async () => {
   const c = await client();
   try {

@@ -609,7 +609,7 @@ connection.onHover(
     // the last): a word the text alone explains, or a bus's or a function's name read from the lines that name
     // its bus (nameByText), is answered at once; anything else waits for the first analysis, and where that does not hold either, for the text's.
     const byText = (): Hover | null | undefined => {
-      const t = nameByText(doc, at, true);
+      const t = nameByText(doc, at, true, last);
       return t && hoverAt(doc, at, t.a);
     };
     const early = hoverAt(doc, at, undefined, true) ?? byText();
@@ -673,11 +673,16 @@ function busWordsAt(doc: LineDocument, at: Position): string[] {
  * (all of its occurrences are on those lines), none, or with `anyName` (a hover: it needs no other
  * occurrence of a device or a message) any name.
  */
-function nameByText(doc: LineDocument, at: Position, anyName: boolean): { a: NameIndex; n: NameOccurrence | undefined } | undefined {
+function nameByText(
+  doc: LineDocument,
+  at: Position,
+  anyName: boolean,
+  last: DocAnalysis | undefined,
+): { a: NameIndex; n: NameOccurrence | undefined } | undefined {
   const line = (l: number): string => lineOf(doc, l);
   for (const bus of busWordsAt(doc, at)) {
     for (const blocks of [false, true]) {
-      const r = readByText(doc, line, bus, blocks);
+      const r = readByText(doc, line, bus, blocks, last);
       if (!r?.lines.has(at.line)) continue;
       const n = nameAt(r.names, at.line + 1, at.character + 1);
       const ofBus = n && ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref'].includes(n.kind);
@@ -746,7 +751,7 @@ async function under(
     const r = last && heldAt(last, now, at);
     if (r) return { a: r, at, n: r.nameAt(at.line + 1, at.character + 1) };
     // None holds there (none yet: a large scenario's first takes seconds): a bus's or a function's name read from the text, as a hover's.
-    const t = nameByText(now, at, false);
+    const t = nameByText(now, at, false, last);
     if (t) return { ...t, at };
   }
   const a = await current(uri, token);

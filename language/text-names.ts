@@ -73,7 +73,12 @@ export function readByText(
   line: (l: number) => string,
   word: string,
   blocks = false,
+  /** The document's last analysis, if it has had one: where the parser stopped in it, if it did. */
+  analysed?: { unreadFrom?: number },
 ): { names: NameOccurrence[]; lines: Set<number> } | undefined {
+  // The parser stops after MAX_DIAGNOSTICS errors and reads nothing past there: a text it stopped in
+  // is left to the analysis (where it stops moves with each edit).
+  if (analysed?.unreadFrom !== undefined) return undefined;
   const fixed = (w: string): boolean => KEYWORDS.has(w) || CONSTANT_WORDS.has(w);
   // A keyword cannot name a bus (or is read otherwise where it does). Nor can a word longer than a bus
   // name may be: left to the analysis, which says so (a pattern built from a word of megabytes was

@@ -140,3 +140,29 @@ test('a word longer than a bus name may be is left to the analysis (a pattern bu
   const named = new LineDocument('file:///t.vpci', 'vpci', 1, text);
   assert.equal(namesByText(named, (l) => text.split('\n')[l]!, name)?.filter((n) => n.name === name).length, 2);
 });
+
+test('once an analysis has found the parser stopped after 100,000 errors, no name is read from the text (lines added since may move the stop)', () => {
+  const text = `${'zzz\n'.repeat(100_000)}bus nic0 { function 0 intel-82599-vf }\nexpect nic0 attached\n`;
+  const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
+  const line = (l: number): string => doc.getText({ start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }).replace(/\n$/, '');
+  const a = analyze(text, 'file:///t.vpci');
+  // The analysis: the parser stopped at the 100,000th error, and nic0 is no name.
+  assert.equal(a.unreadFrom, 100_001);
+  assert.deepEqual(
+    a.names.filter((n) => n.name === 'nic0'),
+    [],
+  );
+  assert.equal(readByText(doc, line, 'nic0', false, a), undefined);
+  // A text the parser reads whole is still read, with its analysis or before it.
+  const small = new LineDocument('file:///s.vpci', 'vpci', 1, 'zzz\n'.repeat(1000) + 'bus nic0 { function 0 intel-82599-vf }\nexpect nic0 attached\n');
+  const smallLine = (l: number): string => small.getText({ start: { line: l, character: 0 }, end: { line: l + 1, character: 0 } }).replace(/\n$/, '');
+  assert.deepEqual(
+    readByText(small, smallLine, 'nic0', false, analyze(small.getText(), 'file:///s.vpci'))?.names.map((n) => [n.kind, n.loc.line]),
+    [
+      ['bus-decl', 1001],
+      ['fn-decl', 1001],
+      ['device', 1001],
+      ['bus-ref', 1002],
+    ],
+  );
+});

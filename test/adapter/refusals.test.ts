@@ -445,3 +445,11 @@ test('a launch of a scenario with 300 errors shows the first 200 in the Debug Co
   assert.ok(text.includes(`${file}:200:1: error:`) && !text.includes(`${file}:201:1:`));
   assert.ok(text.endsWith(`vPCI Lab: … 100 more not shown here (vpci-lab check ${file} prints them all)\n`), text.slice(-300));
 });
+
+test('a launch of a scenario path of 5,000 characters is refused with the path cut to its ends and its length', async () => {
+  const dc = h.client();
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+  const why = await refused(dc.launchRequest({ scenario: `/x${'y'.repeat(5_000)}.vpci`, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments));
+  assert.ok(why.length < 600, `${why.length} characters`);
+  assert.match(why, /^Cannot load \/xy{98}…y{95}\.vpci \(5,007 characters\): /);
+});

@@ -349,16 +349,17 @@ export class VpciHost {
     const rc = (d.flags & PKT_FLAG_COMPLETION_REQUESTED) !== 0;
     const txid = d.transactionId;
     const r = new Reader(d.payload, false);
+    // Read once, before anything looks at the type (OV-D `parse_packet`); its error is acted on below.
+    const parsed = this.tryParse(type, r);
 
     if (this.state === 'init') {
       // OV-D `VpciChannelState::run` parses the packet whole before it looks at its type, and in Init any parse error
       // ends the channel with that error (profiles.ts initParseErrorsFatal); only a packet that parses and is not a
       // version query is UnexpectedPacketOrder.
-      const bad = this.profile.initParseErrorsFatal ? this.parseError(type, r) : undefined;
-      if (bad !== undefined) return this.fatal(type, txid, `${bad} before version negotiation`);
+      if (this.profile.initParseErrorsFatal && parsed instanceof PacketError) return this.fatal(type, txid, `${parsed.reason} before version negotiation`);
       if (r.length < 4 || type !== MSG.PCI_QUERY_PROTOCOL_VERSION)
         return this.fatal(type, txid, `UnexpectedPacketOrder: 0x${type.toString(16)} before version negotiation`);
-    } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION && this.parseError(type, r) === undefined) {
+    } else if (type === MSG.PCI_QUERY_PROTOCOL_VERSION && !(parsed instanceof PacketError)) {
       // OV-D `handle_packet` fails the channel for a version query it could parse; one it could not (`parse_packet`)
       // is answered BAD_DATA like any other packet in Ready.
       return this.fatal(type, txid, 'UnexpectedPacketOrder: QUERY_PROTOCOL_VERSION after negotiation');
@@ -391,7 +392,8 @@ export class VpciHost {
     }
 
     try {
-      this.dispatch(type, r, rc, txid, this.parse(type, r));
+      if (parsed instanceof PacketError) throw parsed;
+      this.dispatch(type, r, rc, txid, parsed);
     } catch (e) {
       if (!(e instanceof PacketError)) throw e;
       this.error(type, txid, e.reason);
@@ -426,13 +428,12 @@ export class VpciHost {
     }
   }
 
-  /** The parse error of a packet (`parse`), or undefined when it parses. */
-  private parseError(type: number, r: Reader): string | undefined {
+  /** What `parse` read from a packet, or why it could not. */
+  private tryParse(type: number, r: Reader): Parsed | PacketError {
     try {
-      this.parse(type, r);
-      return undefined;
+      return this.parse(type, r);
     } catch (e) {
-      if (e instanceof PacketError) return e.reason;
+      if (e instanceof PacketError) return e;
       throw e;
     }
   }

@@ -12,7 +12,7 @@ import type { Analysis } from './analyze';
 import { semanticTokens } from './semantic';
 import { documentSymbols, foldingRanges } from './outline';
 import { LineIndex, indexOf } from '../emulator/scenario/lines';
-import type { FunctionDeclAst, Loc, Scenario } from '../emulator/scenario/ast';
+import { vmCpus, type FunctionDeclAst, type Loc, type Scenario } from '../emulator/scenario/ast';
 import { msixVectors } from './device-info';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
@@ -110,7 +110,7 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
   return {
     times,
     vectors,
-    machine: { cpus: sc.vm.cpus || 4, host: sc.vm.host?.name ?? DEFAULT_HOST_PROFILE, guest: sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL },
+    machine: { cpus: vmCpus(sc.vm), host: sc.vm.host?.name ?? DEFAULT_HOST_PROFILE, guest: sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL },
   };
 }
 

@@ -3,7 +3,7 @@
 // and the timeline in execution order — the parser's own events, each with its
 // source line's text. Defaults are those of a Hyper-V generation-2 VM; every
 // default is stated here or in decls.ts.
-import type { Scenario } from '../scenario/ast';
+import { vmCpus, type Scenario } from '../scenario/ast';
 import type { MachineConfig, TimelineItem } from './machine';
 import { busDeclOf } from './decls';
 import { DEFAULT_GUEST_MODEL, type GuestModelName } from '../vpci/guest/models';
@@ -41,7 +41,7 @@ export function machineConfig(sc: Scenario, source: string, o: ConfigOverrides =
   return {
     host: o.host ?? sc.vm.host?.name ?? DEFAULT_HOST_PROFILE,
     guest: o.guest ?? ((sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL) as GuestModelName),
-    cpus: sc.vm.cpus || 4,
+    cpus: vmCpus(sc.vm),
     mmio: sc.vm.mmio.length ? sc.vm.mmio.map((m) => ({ name: m.name, base: m.base, size: m.size })) : DEFAULT_MMIO,
     quirks,
     buses: sc.buses.filter((b) => !offered.has(b.name.name)).map((b) => busDeclOf(b)),

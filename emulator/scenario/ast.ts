@@ -55,6 +55,11 @@ export const MAX_BUS_NAME = 64;
 export const MAX_BUSES = 4096;
 export const MAX_FUNCTIONS = 4096;
 
+/** The VM's virtual processors: its `cpus`, or 4 where it names none (ours: the scenario language's default). */
+export function vmCpus(vm: Pick<VmDecl, 'cpus'>): number {
+  return vm.cpus || 4;
+}
+
 export { MAX_QUOTE };
 
 /**
@@ -143,7 +148,7 @@ export interface VmDecl {
   /** Where `host X` and `guest Y` are written, keyword and value (the last, when given twice): the outline's entries for them. */
   hostLoc?: Loc;
   guestLoc?: Loc;
-  /** 0 when absent. */
+  /** 0 when absent (`vmCpus`). */
   cpus: number;
   /** Where `cpus N` is written (the last, when it is given twice): the outline's entry for it. */
   cpusLoc?: Loc;

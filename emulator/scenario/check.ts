@@ -9,6 +9,7 @@ import {
   MAX_FUNCTIONS,
   shortQuotes,
   visibleText,
+  vmCpus,
   type BusDecl,
   type Diagnostic,
   type Expectation,
@@ -168,7 +169,7 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
   let guestName: string | undefined;
   /** The host profile in effect (declared or the default), if known. */
   let hostInfo: ScenarioContext['hostProfiles'][number] | undefined;
-  const cpus = sc.vm.cpus || 4;
+  const cpus = vmCpus(sc.vm);
   const plugged = pluggedSlots();
   /** The memory each dump function's BARs decode, as checkFunction found it (for checkBarWindows). */
   const dumpSpace = new Map<FunctionDeclAst, { low: number; high: number }>();

@@ -1546,11 +1546,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const prev = last.loc;
     take();
     const t = duration('the time');
-    const d = diag(
-      { line: prev.endLine, col: prev.endCol, endLine: t.loc.endLine, endCol: t.loc.endCol },
-      'unexpected-token',
+    removableSlip(
+      prev,
+      t.loc,
       "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened",
     );
+  };
+  /** A slip read past in an expectation, from the end of the token before it (`prev`) to `end`: reported once, with removing it as the fix. */
+  const removableSlip = (prev: Loc, end: Loc, message: string): void => {
+    const d = diag({ line: prev.endLine, col: prev.endCol, endLine: end.endLine, endCol: end.endCol }, 'unexpected-token', message);
     d.suggestions = [''];
     report(d);
   };
@@ -1607,13 +1611,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           // `expect message M sent on nic0`, as it is said: said once, removing it (and the space before it) the fix.
           const prev = last.loc;
           take();
-          const d = diag(
-            { line: prev.endLine, col: prev.endCol, endLine: o.loc.endLine, endCol: o.loc.endCol },
-            'unexpected-token',
+          removableSlip(
+            prev,
+            o.loc,
             `unexpected 'sent': 'expect ${negate ? 'no ' : ''}message ${msg.name}' already means sent (by the guest or the host), without the word`,
           );
-          d.suggestions = [''];
-          report(d);
         } else {
           fail(o.loc, 'unknown-keyword', ...unknownWord('message expectation option', o.text, ['on', 'count', 'before']));
         }

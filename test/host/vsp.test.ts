@@ -329,7 +329,14 @@ test('RESET_DEVICE -> NOT_SUPPORTED; POWER_STATE_CHANGE toggles MSE with BarMap/
   );
   assert.equal(u32(payload(h.send(pw(4))[0]!.pkt), 0), 0);
   assert.equal(h.fn.cfgRead(4, 2) & 2, 0);
+  // A state other than D0/D3 is answered BAD_DATA as the request's result (OV-D handle_packet returns Ok, no
+  // "request failed" warning): a note in the trace, not a protocol error, and MSE stays as it was.
+  const before = h.trace.length;
   assert.equal(u32(payload(h.send(pw(2))[0]!.pkt), 0), BAD_DATA);
+  const after = Array.from({ length: h.trace.length - before }, (_, i) => h.trace.get(before + i));
+  assert.ok(!after.some((e) => e.kind === Ev.Error), 'no Ev.Error for an invalid power state');
+  assert.ok(after.some((e) => e.kind === Ev.State && /power state 2 is neither D0 \(1\) nor D3 \(4\): answered BAD_DATA/.test(String(e.blob))));
+  assert.equal(h.fn.cfgRead(4, 2) & 2, 0);
 });
 
 test('RESOURCES_RELEASED clears MSE, unmaps interrupts, zeroes BARs', () => {

@@ -381,7 +381,10 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
   const rows: [string, Uint8Array, RegExp][] = [
     ['PacketTooLarge', rawMsg(0x42490010, 39664), /PacketTooLarge/],
     ['PacketTooSmall header', new Uint8Array(0), /PacketTooSmall\("header"\)/],
-    ['PacketTooSmall interrupt2', rawMsg(0x42490017, 16), /PacketTooSmall\("interrupt2"\)/],
+    // OV-P's repr(C) sizes, not the guests' packed ones: CreateInterrupt2 is 80 bytes (its descriptor ends in a
+    // reserved u16), CreateInterrupt3 84 (reserved2 u16, then padding to the u32 vector's alignment).
+    ['PacketTooSmall interrupt2', rawMsg(0x42490017, 16), /PacketTooSmall\("interrupt2"\): 16 < 80 bytes/],
+    ['PacketTooSmall interrupt3', rawMsg(0x4249001b, 80), /PacketTooSmall\("interrupt3"\): 80 < 84 bytes/],
     ['PacketTooSmall translate', rawMsg(0x42490010, 64), /PacketTooSmall\("translate"\)/],
     ['UnknownType READ_BLOCK', rawMsg(0x42490009, 16), /UnknownType/],
     ['UnknownType EJECTION_COMPLETE', G.ejectionComplete(0), /UnknownType/],

@@ -502,14 +502,17 @@ export class VpciHost {
         need(24, 'interrupt');
         msi(8, 1);
         break;
+      // OV-P's repr(C) sizes (vpci_protocol/src/lib.rs @1488a37b): CreateInterrupt2 is 8 + 72 (MsiResourceDescriptor2
+      // ends in a reserved u16), CreateInterrupt3 8 + 76 (MsiResourceDescriptor3: reserved2 u16, padded to its u32's
+      // alignment), not Linux's packed 78 and 82; the guests' packets, padded to 8, are 80 and 88.
       case MSG.PCI_CREATE_INTERRUPT_MESSAGE2:
         gate(V1_2);
-        need(78, 'interrupt2');
+        need(80, 'interrupt2');
         msi(8, 2);
         break;
       case MSG.PCI_CREATE_INTERRUPT_MESSAGE3:
         gate(V1_4);
-        need(82, 'interrupt3');
+        need(84, 'interrupt3');
         msi(8, 3);
         break;
       case MSG.PCI_RESOURCES_ASSIGNED:

@@ -673,9 +673,12 @@ export class VpciHost {
     if (rc) this.complete(MSG.PCI_QUERY_PROTOCOL_VERSION, txid, new Writer(8).u32(0, accepted ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH).u32(4, field).b);
   }
 
-  /** win_slot of a per-device message, validated (OV-D InvalidSlot). */
+  /**
+   * win_slot of a per-device message, validated (OV-D InvalidSlot). `parse` has already required the type's fixed
+   * part, at least 8 bytes for every message that names a slot, so the slot is always there (OV-D has no
+   * separate size check here either).
+   */
   private slot(r: Reader, type: number): number {
-    if (r.length < 8) throw new PacketError('PacketTooSmall("child_message")');
     const w = r.u32(4, 'slot');
     if (this.profile.slotZeroOnly && w !== 0) throw new PacketError(`InvalidSlot: win_slot 0x${w.toString(16)}`);
     if (!this.fns.has(w) || this.removed.has(w)) throw new PacketError(`InvalidSlot: no function at win_slot 0x${w.toString(16)} (0x${type.toString(16)})`);

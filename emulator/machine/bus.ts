@@ -547,8 +547,13 @@ class BusKernel implements GuestKernel {
   irqInfo(irq: number) {
     return this.b.m.irqInfo(irq);
   }
+  /**
+   * HVCALL_RETARGET_INTERRUPT's result: 0, or HV_STATUS_INVALID_PARAMETER (5) when no mapping answers to the address,
+   * as OpenVMM's x86 backend fails a retarget (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs
+   * @1488a37b `retarget_interrupt` → HvError::InvalidParameter, vm/hv1/hvdef/src/lib.rs = 0x0005); Hyper-V's is [UNCONFIRMED].
+   */
   retargetInterrupt(address: number, data: number, vector: number, cpus: number[]): number {
-    return this.b.m.remapper.retarget(this.b.index, address, data, vector, cpus) ? 0 : 22;
+    return this.b.m.remapper.retarget(this.b.index, address, data, vector, cpus) ? 0 : 5;
   }
   driverRequest(wslot: number) {
     return this.b.m.state.driverRequests[`${this.b.decl.name}/${wslot}`];

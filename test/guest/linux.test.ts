@@ -10,6 +10,7 @@ import { loadGuestModel } from '../../emulator/vpci/guest/registry';
 import { loadScenarioFile } from '../../adapter/load';
 import { Ev, type EvKind } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
+import { msixEntry } from '../../emulator/machine/device-view';
 import type { Machine } from '../../emulator/machine/machine';
 import type { LinuxSoftc } from '../../emulator/vpci/guest/linux/state';
 import { runText, scenarioText, events as traceEvents } from './freebsd-run';
@@ -561,7 +562,7 @@ at 31ms   raise nic9 vector 1
   assert.equal(d.vector, irq.vector);
 });
 
-test('CREATE_INTERRUPT refused: hv_compose_msi_msg returns no message, request_irq fails, nothing is programmed', () => {
+test('CREATE_INTERRUPT refused: hv_compose_msi_msg leaves a zero message, request_irq still succeeds, hv_arch_irq_unmask warns', () => {
   const m = run(
     scenario(
       'hyperv-2022',
@@ -575,8 +576,32 @@ at 2ms    driver nic0 msix 1
   // The error reply carries no tran_int_desc: shorter than struct pci_create_int_response, so
   // hv_pci_compose_compl records -1 instead of the host's status (size validation, 2022).
   assert.ok(logs(m).some((l) => l === 'hv_pci: Request for interrupt failed: 0xffffffff'));
-  assert.ok(logs(m).some((l) => l.includes('request_irq failed')));
+  // msi_domain_activate cannot fail on a failed compose (it returns void): the zero message is written and
+  // request_irq goes on to hv_irq_unmask, whose hv_arch_irq_unmask finds no chip_data, warns under its own name and
+  // returns; hv_irq_unmask still unmasks the vector (pci-hyperv.c v6.12.118). The driver does not see a failure.
+  const irq = m.buses[0]!.state.sc.pci.children[0]!.irqs[0]!.irq;
+  assert.ok(logs(m).includes(`hv_pci: hv_arch_irq_unmask() can not unmask irq ${irq}`), logs(m).join('\n'));
+  assert.ok(!logs(m).some((l) => l.includes('request_irq failed')));
+  assert.ok(logs(m).some((l) => l === 'ixgbevf 0: attached, msix vectors 1'));
+  assert.deepEqual(msixEntry(m.buses[0]!.functions.get(0)!, 0), { address: 0, data: 0, masked: false });
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 0, bad: 0 });
+});
+
+test('a retarget the hypervisor refuses: hv_arch_irq_unmask logs HV_STATUS_INVALID_PARAMETER under its own name', () => {
+  // The completion's address flipped to 0xfee00100 (byte 17 = address bits 8..15): compose succeeds with it, and the
+  // retarget names no mapping, which OpenVMM's backend fails with InvalidParameter (5), not an errno.
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus nic0 { function 0 intel-82599-vf serial 1 }
+at 0      fault nic0 create-interrupt3 flip 17 1
+at 0      boot
+at 2ms    driver nic0 msix 1
+`,
+    ),
+  );
+  assert.ok(logs(m).includes('hv_pci: hv_arch_irq_unmask() failed: 0x5'), logs(m).join('\n'));
+  assert.ok(logs(m).some((l) => l === 'ixgbevf 0: attached, msix vectors 1'));
 });
 
 test('scenario expectations hold for a Linux guest: attached, version 1.4, MSI-X programmed, vector delivered, ejected, no errors', async () => {

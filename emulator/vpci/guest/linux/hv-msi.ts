@@ -2,7 +2,7 @@
 // protocol version), hv_irq_unmask (RETARGET), MSI teardown and the completion
 // handlers — drivers/pci/controller/pci-hyperv.c at Linux stable v6.12.118 (blob
 // e9bdb4aa3b9b; docs/upstream.md). The listing is our own pseudo-C rendering.
-import { S, T, If, While, Break, ret, wait } from '../../../runtime/program';
+import { S, T, If, While, Break, Label, goto, ret, wait } from '../../../runtime/program';
 import { rd16, rd32, rds32, rd64 } from '../kernel';
 import * as M from '../messages';
 import { complete, getPcichildWslot, hbus, initCompletion, pciDev, dropRequestId, wslotToDevfn, type IntDesc } from './state';
@@ -238,7 +238,12 @@ export function msiFunctions() {
 
   const unmask = fn('hv_irq_unmask')<{ irq: number; int_desc: IntDesc | null; devfn: number; device_id: number; vector: number; cpus: number[]; res: number }>({
     file: FILE,
-    doc: ['/* irq_chip .irq_unmask: HVCALL_RETARGET_INTERRUPT sets the real vector and CPU set, then unmask in the device. */'],
+    doc: [
+      '/*',
+      ' * irq_chip .irq_unmask: hv_arch_irq_unmask() (x86), folded in here, retargets with',
+      ' * HVCALL_RETARGET_INTERRUPT (the real vector and CPU set); then unmask in the device.',
+      ' */',
+    ],
     signature: ['static void', 'hv_irq_unmask(struct irq_data *data)'],
     params: ['wslot', 'index'],
     body: [
@@ -251,11 +256,14 @@ export function msiFunctions() {
         l.int_desc = irq.chip_data ?? null;
         l.devfn = wslotToDevfn(l.wslot);
       }),
+      // hv_arch_irq_unmask's checks and messages: `__func__` names it, and its early return still leaves
+      // hv_irq_unmask to unmask the vector in the device (pci-hyperv.c v6.12.118 hv_irq_unmask: hv_arch_irq_unmask(),
+      // irq_chip_unmask_parent(), pci_msi_unmask_irq()).
       If('if (!int_desc) {', (_k, l) => l.int_desc === null, [
-        S('dev_warn(&hbus->hdev->device, "%s() can not unmask irq %u\\n", __func__, data->irq); return;', (k, l) => {
-          k.log(`hv_pci: hv_irq_unmask() can not unmask irq ${l.irq}`);
-          return ret();
+        S('dev_warn(&hbus->hdev->device, "%s() can not unmask irq %u\\n", __func__, data->irq);  /* hv_arch_irq_unmask */', (k, l) => {
+          k.log(`hv_pci: hv_arch_irq_unmask() can not unmask irq ${l.irq}`);
         }),
+        S('goto unmask;  /* hv_arch_irq_unmask() returns */', () => goto('unmask')),
       ]),
       S('params->partition_id = HV_PARTITION_ID_SELF; params->int_entry.source = HV_INTERRUPT_SOURCE_MSI;'),
       S('params->int_entry.msi_entry.address.as_uint32 = int_desc->address & 0xffffffff; params->int_entry.msi_entry.data.as_uint32 = int_desc->data;'),
@@ -289,8 +297,11 @@ export function msiFunctions() {
         2,
       ),
       If('if (!hv_result_success(res) && hbus->state != hv_pcibus_removing) {', (k, l) => l.res !== 0 && hbus(k).state !== 'hv_pcibus_removing', [
-        S('dev_err(&hbus->hdev->device, "%s() failed: %#llx", __func__, res);', (k, l) => k.log(`hv_pci: hv_irq_unmask() failed: 0x${l.res.toString(16)}`)),
+        S('dev_err(&hbus->hdev->device, "%s() failed: %#llx", __func__, res);  /* hv_arch_irq_unmask */', (k, l) =>
+          k.log(`hv_pci: hv_arch_irq_unmask() failed: 0x${l.res.toString(16)}`),
+        ),
       ]),
+      Label('unmask'),
       S('pci_msi_unmask_irq(data);', (_k, l) => call('pci_msi_unmask_irq', { wslot: l.wslot, index: l.index })),
       S('return;', () => ret()),
     ],

@@ -8,7 +8,7 @@ import { linuxProgram, LINUX_SPEC_FUNCTIONS } from '../../emulator/vpci/guest/li
 import { getBarSize, _internal } from '../../emulator/vpci/guest/linux/pci-hyperv';
 import { loadGuestModel } from '../../emulator/vpci/guest/registry';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev, type EvKind } from '../../emulator/vpci/events';
+import { Ev, type EvKind, type BarAccessDetail } from '../../emulator/vpci/events';
 import { mappedMsix } from '../../emulator/machine/expect';
 import { msixEntry } from '../../emulator/machine/device-view';
 import type { Machine } from '../../emulator/machine/machine';
@@ -585,6 +585,20 @@ at 2ms    driver nic0 msix 1
   assert.ok(logs(m).some((l) => l === 'ixgbevf 0: attached, msix vectors 1'));
   assert.deepEqual(msixEntry(m.buses[0]!.functions.get(0)!, 0), { address: 0, data: 0, masked: false });
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 0, bad: 0 });
+  // The early activation (MSI_FLAG_ACTIVATE_EARLY) writes the zero message too: address lo, hi and data of entry 0
+  // (BAR 3 of the 82599 VF at 0), before the second CREATE_INTERRUPT3, request_irq's.
+  const ev = traceEvents(m);
+  const creates = ev.filter((e) => e.kind === Ev.PacketToHost && e.a === CREATE_INTERRUPT3).map((e) => e.i);
+  assert.equal(creates.length, 2);
+  const early = ev.filter((e) => e.kind === Ev.BarAccess && e.i > creates[0]! && e.i < creates[1]!);
+  assert.deepEqual(
+    early.map((e) => [e.b, e.c, (e.blob as BarAccessDetail).value]),
+    [
+      [3, 0, 0],
+      [3, 4, 0],
+      [3, 8, 0],
+    ],
+  );
 });
 
 test('a retarget the hypervisor refuses: hv_arch_irq_unmask logs HV_STATUS_INVALID_PARAMETER under its own name', () => {

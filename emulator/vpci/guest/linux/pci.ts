@@ -732,11 +732,11 @@ export function pciCoreFunctions(): D[] {
           S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
             call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
           ),
-          If('if (msg composed) {', (_k, l) => l.msg.ok, [
-            S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
-              call('__pci_write_msi_msg', { wslot: l.wslot, index: l.i, address: l.msg.address, data: l.msg.data }),
-            ),
-          ]),
+          // Written whether or not the compose succeeded: a failed one leaves a zero message (kernel/irq/msi.c
+          // msi_domain_activate; pci-hyperv.c hv_compose_msi_msg return_null_message, v6.12.118).
+          S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
+            call('__pci_write_msi_msg', { wslot: l.wslot, index: l.i, address: l.msg.address, data: l.msg.data }),
+          ),
         ],
       ),
       S('pci_intx_for_msi(dev, 0);'),
@@ -780,7 +780,8 @@ export function pciCoreFunctions(): D[] {
           S('msi_domain_activate(): irq_chip_compose_msi_msg(data, &msg);  /* hv_compose_msi_msg */', (_k, l) =>
             call('hv_compose_msi_msg', { wslot: l.wslot, index: l.i }, 'msg'),
           ),
-          If('if (msg composed && desc->irq == irq_data->irq) {  /* pci_msi_domain_write_msg */', (_k, l) => l.msg.ok && l.i === 0, [
+          // The message is written whether or not the compose succeeded (a zero one when it failed), as for MSI-X.
+          If('if (desc->irq == irq_data->irq) {  /* pci_msi_domain_write_msg */', (_k, l) => l.i === 0, [
             S('irq_chip_write_msi_msg(data, &msg);  /* __pci_write_msi_msg */', (_k, l) =>
               call('__pci_write_msi_msg', { wslot: l.wslot, index: 0, address: l.msg.address, data: l.msg.data }),
             ),

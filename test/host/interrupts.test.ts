@@ -122,7 +122,8 @@ test('remapper limits: >32 vectors, >32 CPUs, delivery mode, and 494 mappings pe
     assert.equal(m.ok, false);
     if (!m.ok) assert.equal(m.status, 0xc000090b);
   }
-  assert.equal(trace.get(0).kind, Ev.Error);
+  // A refusal is the caller's to report (the host's one Ev.Error for the request): the remapper records none.
+  assert.equal(trace.length, 0);
   assert.ok(r.map(req({ vectorCount: 32, cpus: Array.from({ length: 32 }, (_, i) => i) })).ok);
   // OV-D map_interrupts counts the device's mappings (one per request), not their messages.
   for (let i = 1; i < 494; i++) assert.ok(r.map(req({ vectorCount: 32 })).ok, `mapping ${i + 1}`);

@@ -449,6 +449,15 @@ test('OpenVMM error mapping (docs/protocol.md §9.3): every row -> BAD_DATA comp
     assert.match(h.errors().join('\n'), re, name);
     assert.equal(h.host.status.state, 'ready', name);
   }
+  // A mapping the backend refuses is one error, the request's (OV-D logs "request failed" once), not also the remapper's.
+  {
+    const trace = new Trace();
+    const x = harness('openvmm', { trace, remapper: new InterruptRemapper({ trace, now: () => 0, vps: 4 }) });
+    x.send(G.queryProtocolVersion(0x10004), { txid: 1n });
+    const [r] = x.send(G.createInterrupt2(0, { vector: 0x30, deliveryMode: 0, vectorCount: 1, cpus: [9] }));
+    assert.equal(u32(payload(r!.pkt), 0), BAD_DATA);
+    assert.deepEqual(x.errors(), ['RegisterInterrupt: InvalidVirtualProcessor(9): the VM has 4 virtual processors']);
+  }
   // TooManyMsis across requests: 494 mappings on the device, whatever their vector counts (OV-D map_interrupts)
   const h = ready('openvmm', 0x10004);
   for (let i = 0; i < 494; i++)

@@ -120,11 +120,13 @@ export class InterruptRemapper {
     return total > MAX_SUPPORTED_INTERRUPT_MESSAGES ? `TooManyMsis: ${total} interrupts mapped on the device > ${MAX_SUPPORTED_INTERRUPT_MESSAGES}` : undefined;
   }
 
+  /**
+   * Maps one request, or says why not. A refusal is not recorded here: the host answers it as the request's error
+   * (vsp.ts, one Ev.Error with the reason), as OV-D reports a failed `register_interrupt` once, as the request's
+   * error (map_interrupts returns it; `run` logs "request failed").
+   */
   map(req: MapRequest): MapResult {
-    const fail = (reason: string): MapResult => {
-      this.trace.record(this.now(), Ev.Error, req.bus, req.wslot, req.vector >>> 0, req.vectorCount >>> 0, `interrupt not mapped: ${reason}`);
-      return { ok: false, status: STATUS_BAD_DATA, reason };
-    };
+    const fail = (reason: string): MapResult => ({ ok: false, status: STATUS_BAD_DATA, reason });
     if (req.vectorCount === 0) return { ok: true, address: 0, data: 0 }; // OV-D skips empty requests: SUCCESS, zero descriptor
     if (!Number.isInteger(req.vectorCount) || req.vectorCount < 0 || req.vectorCount > PCI_MAX_MSI_VECTOR_COUNT)
       return fail(`InvalidInterrupt: vector_count ${req.vectorCount} > ${PCI_MAX_MSI_VECTOR_COUNT}`);

@@ -453,7 +453,7 @@ class BusKernel implements GuestKernel {
     return ok ? 0 : ENXIO;
   }
   chanClose(): void {
-    if (this.b.channel.state === 'open') this.b.channel.close();
+    this.b.channel.close();
     this.b.host.onChannelClosed();
     this.b.m.trace.record(this.b.m.now, Ev.Channel, this.b.index, 2, 0, 0, `close ${this.b.decl.name}`);
   }

@@ -55,9 +55,14 @@ export class VmbusChannel {
     return true;
   }
 
-  /** Guest closes; the rings stay readable for inspection. Rescinded channels stay rescinded. */
+  /**
+   * Guest closes: its rings' pages are freed (RingBuffer.release; their counters stay for
+   * inspection). Rescinded channels stay rescinded, and are closed by the guest all the same.
+   */
   close(): void {
     if (this.state === 'open') this.state = 'closed';
+    this.guestToHost.release();
+    this.hostToGuest.release();
   }
 
   /** Host withdraws the offer. */

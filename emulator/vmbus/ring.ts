@@ -79,9 +79,25 @@ export class RingBuffer {
     return ((len + 7) & ~7) + FOOTER_BYTES;
   }
 
-  /** Would a packet of `len` bytes fit now? */
+  /** Would a packet of `len` bytes fit now? Never once the data area is released. */
   canWrite(len: number): boolean {
-    return RingBuffer.footprint(len) < this.free;
+    return !this.released && RingBuffer.footprint(len) < this.free;
+  }
+
+  /** Whether the data area was given back (release): indices and counters stay, the bytes are gone. */
+  get released(): boolean {
+    return this.data.length !== this.capacity;
+  }
+
+  /**
+   * Gives the data area back, as a guest closing its channel frees the ring's pages (freebsd-src
+   * @ dd2e215ca93c sys/dev/hyperv/vmbus/vmbus_chan.c vmbus_chan_close_internal, "Destroy the
+   * TX+RX bufrings"; linux v6.12.118 drivers/hv/channel.c vmbus_close_internal → vmbus_free_ring).
+   * Ours: the indices, lengths and counters stay, so the VMBus view reads as at the close; nothing
+   * is written or read any more. A bus rescinded and detached kept 24 KiB here (FreeBSD) to the end.
+   */
+  release(): void {
+    if (this.capacity) this.data = new Uint8Array(0);
   }
 
   /**
@@ -114,12 +130,13 @@ export class RingBuffer {
   /** The oldest packet without consuming it. */
   peek(): Uint8Array | undefined {
     const len = this.lengths[0];
-    if (len === undefined) return undefined;
+    if (len === undefined || this.released) return undefined;
     return this.copyOut(this.readIndex, len);
   }
 
   /** Removes and returns the oldest packet (a copy). */
   read(): Uint8Array | undefined {
+    if (this.released) return undefined;
     const len = this.lengths.shift();
     if (len === undefined) return undefined;
     const out = this.copyOut(this.readIndex, len);

@@ -38,6 +38,8 @@ export interface InspectContext {
   /** Trace events of one bus's VMBus packets; guest requests still waiting for their completion. */
   packetEvents(bus: number): number[];
   pendingTransactions(bus: number): { event: number; type: number; txid: string }[];
+  /** Trace events of the interrupts delivered that the trace holds, in order (kept up to date, never copied). */
+  deliveredEvents(): readonly number[];
   /** The session's history (typed step log); absent without a debugger (the CLI, tests). */
   readonly hist?: StepEvents | undefined;
 }

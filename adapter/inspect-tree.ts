@@ -264,18 +264,20 @@ export function interruptsNode(ctx: InspectContext): VarNode {
         value: `${irqs.length} allocated`,
         children: () => irqs.map((q) => ({ name: `irq ${q.irq}`, value: `${q.kind} cpu ${q.cpu} vector ${ctx.num(q.vector)}` })),
       });
-      const d = m.delivered();
+      // The views' index of the trace (views.ts packetIndex): read from the trace and brought up to
+      // date with it, where listing them from the whole trace at every stop (m.delivered) took a
+      // copy of each and a walk that grew with the run.
+      const d = ctx.deliveredEvents();
+      const t = m.trace;
       out.push({
         name: 'delivered',
-        // Read from the trace: since its oldest events were dropped (with the oldest step-back history), those it holds.
-        value: m.trace.base
-          ? `${d.length} since ${formatTime(m.trace.timeAt(m.trace.base))} (older ones were dropped with the oldest step-back history)`
-          : `${d.length}`,
+        // Since the trace's oldest events were dropped (with the oldest step-back history), those it holds.
+        value: t.base ? `${d.length} since ${formatTime(t.timeAt(t.base))} (older ones were dropped with the oldest step-back history)` : `${d.length}`,
         indexed: d.length,
         page: (s, c) =>
-          d.slice(s, s + c).map((x, i) => ({
+          d.slice(s, s + c).map((ev, i) => ({
             name: `[${s + i}]`,
-            value: `${m.buses[x.bus]?.decl.name}/${slotName(x.wslot)} vector ${x.index} → cpu ${x.cpu} IDT ${ctx.num(x.vector)} at ${formatTime(x.time)}`,
+            value: `${m.buses[t.busAt(ev)]?.decl.name}/${slotName(t.aAt(ev))} vector ${(t.blobAt(ev) as { index: number }).index} → cpu ${t.cAt(ev)} IDT ${ctx.num(t.bAt(ev))} at ${formatTime(t.timeAt(ev))}`,
           })),
       });
       return out;

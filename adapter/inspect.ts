@@ -202,6 +202,10 @@ export class Inspector implements InspectContext {
     return views.packetIndex(this).all.filter((i) => t.busAt(i) === bus);
   }
 
+  deliveredEvents(): readonly number[] {
+    return views.packetIndex(this).delivered;
+  }
+
   // ---- expressions ------------------------------------------------------------------------
 
   /** A bus (or bus/slot) as an expression value: its registers by PCI name, BARs, MSI-X. */

@@ -279,10 +279,10 @@ export function transcript(ins: InspectContext, from: number, count: number): st
 
 /**
  * The packets of the trace in order, with the config-window traffic that came before each on its
- * bus. Built incrementally: the views page through it often, and the trace only grows between
- * truncations (its epoch), so each call scans only the events added since the last. When the
- * trace drops its oldest events (with the oldest history), so does the index: `dropped` packets
- * came before the first it holds.
+ * bus, and the interrupts delivered. Built incrementally: the views page through it often, and the
+ * trace only grows between truncations (its epoch), so each call scans only the events added since
+ * the last. When the trace drops its oldest events (with the oldest history), so does the index:
+ * `dropped` packets came before the first it holds.
  */
 interface PacketIndex {
   epoch: number;
@@ -290,6 +290,8 @@ interface PacketIndex {
   /** Packets before `all[0]` that the trace no longer holds. */
   dropped: number;
   all: number[];
+  /** The interrupts delivered (Ev.IntDeliver events) held, in order: the Interrupts scope pages through them. */
+  delivered: number[];
   cfgBefore: Map<number, { count: number; reads: number; writes: number; slots: string }>;
   run: Map<number, { count: number; reads: number; writes: number; slots: Set<number> }>;
 }
@@ -300,7 +302,15 @@ export function packetIndex(ins: InspectContext): PacketIndex {
   let x = indexes.get(ins);
   if (!x || x.epoch !== t.epoch || x.scanned > t.length) {
     // Rebuilt from the base: packets dropped before it are counted by what an earlier index knew (or not at all).
-    x = { epoch: t.epoch, scanned: t.base, all: [], cfgBefore: new Map(), run: new Map(), dropped: x ? x.dropped + lowerBound(x.all, t.base) : 0 };
+    x = {
+      epoch: t.epoch,
+      scanned: t.base,
+      all: [],
+      delivered: [],
+      cfgBefore: new Map(),
+      run: new Map(),
+      dropped: x ? x.dropped + lowerBound(x.all, t.base) : 0,
+    };
     indexes.set(ins, x);
   }
   if (x.all.length && x.all[0]! < t.base) {
@@ -309,6 +319,7 @@ export function packetIndex(ins: InspectContext): PacketIndex {
     x.all = x.all.slice(n);
     x.dropped += n;
   }
+  if (x.delivered.length && x.delivered[0]! < t.base) x.delivered = x.delivered.slice(lowerBound(x.delivered, t.base));
   for (let i = Math.max(x.scanned, t.base); i < t.length; i++) {
     const k = t.kindAt(i);
     const bus = t.busAt(i);
@@ -326,7 +337,7 @@ export function packetIndex(ins: InspectContext): PacketIndex {
         x.cfgBefore.set(i, { count: r.count, reads: r.reads, writes: r.writes, slots: [...r.slots].map((w) => slotName(w)).join(', ') });
         x.run.delete(bus);
       }
-    }
+    } else if (k === Ev.IntDeliver) x.delivered.push(i);
   }
   x.scanned = t.length;
   return x;

@@ -14,7 +14,8 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { adapterTests, cont, launch, LISTINGS } from './harness';
-import { hotPlugText } from '../hot-plug-scenario';
+import { hotPlugText, raisesText } from '../hot-plug-scenario';
+import { Trace } from '../../emulator/runtime/trace';
 import { VarTable, type VarNode } from '../../adapter/vars';
 import type { MessagesResponse, TraceResponse, VerdictBody } from '../../adapter/protocol';
 
@@ -213,4 +214,55 @@ test('Debug at Cause after the history was cut: a cause still held is travelled 
     (e: unknown) => (e as Error).message,
   );
   assert.match(refused, /^expect nic0 attached: the moment that decided it \(.+\) is further back than the step-back history reaches$/);
+});
+
+test("the Interrupts scope's delivered list, read at stop after stop deep in a run, reads the trace events added since the last stop, not the whole trace again", async () => {
+  const dc = h.client();
+  // 3,000 raises after boot, each delivered; a breakpoint on the 2,000th and the 2,010th (line 9 is the first raise).
+  const file = join(mkdtempSync(join(tmpdir(), 'vpci-long-session-')), 'raises.vpci');
+  writeFileSync(file, raisesText(3000));
+  const entry = await launch(dc, file, { stopOnEntry: true });
+  await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 9 + 2000 }, { line: 9 + 2010 }] });
+  /** The Interrupts scope's delivered row (its count) and its last five entries. */
+  const delivered = async (threadId: number): Promise<{ count: number; last: string[] }> => {
+    const frame = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!;
+    const scope = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Interrupts')!;
+    const row = (await dc.variablesRequest({ variablesReference: scope.variablesReference })).body.variables.find((r) => r.name === 'delivered')!;
+    const count = row.indexedVariables!;
+    assert.equal(row.value, String(count));
+    const page = await dc.variablesRequest({ variablesReference: row.variablesReference, filter: 'indexed', start: count - 5, count: 5 });
+    return { count, last: page.body.variables.map((v) => `${v.name} ${v.value}`) };
+  };
+  let stop = await cont(dc, entry.body.threadId);
+  const first = await delivered(stop.body.threadId!);
+  assert.ok(first.count > 1900, `${first.count} delivered`);
+  /** The Scenario scope's count of trace events recorded. */
+  const events = async (threadId: number): Promise<number> => {
+    const frame = (await dc.stackTraceRequest({ threadId })).body.stackFrames[0]!;
+    const scope = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Scenario')!;
+    const rows = (await dc.variablesRequest({ variablesReference: scope.variablesReference, format: { hex: false } })).body.variables;
+    return Number(rows.find((r) => r.name === 'trace events')?.value);
+  };
+  const before = await events(stop.body.threadId!);
+  stop = await cont(dc, stop.body.threadId);
+  // Every read of an event's kind while the scope and its list are listed again.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was; called with its trace
+  const kindAt = Trace.prototype.kindAt;
+  let reads = 0;
+  Trace.prototype.kindAt = function (this: Trace, i: number) {
+    reads++;
+    return kindAt.call(this, i);
+  };
+  let second: Awaited<ReturnType<typeof delivered>>;
+  try {
+    second = await delivered(stop.body.threadId!);
+  } finally {
+    Trace.prototype.kindAt = kindAt;
+  }
+  const added = (await events(stop.body.threadId!)) - before;
+  assert.ok(second.count > first.count && second.count <= first.count + 20, `${first.count} then ${second.count}`);
+  assert.ok(added > 0 && before > 4000, `${before} events, ${added} added`);
+  assert.ok(reads <= added + 100, `${reads} event kinds read for ${added} events added since the last stop (${before} before)`);
+  assert.equal(second.last.length, 5);
+  for (const row of second.last) assert.match(row, /^\[\d+\] nic0\/00\.0 vector [0-2] → cpu \d+ IDT 0x[0-9a-f]+ at \d/);
 });

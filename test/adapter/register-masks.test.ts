@@ -36,6 +36,7 @@ function ctx(f: PciFunction): InspectContext {
     cfgRef: () => 'cfg/nic0/0',
     packetEvents: () => [],
     pendingTransactions: () => [],
+    deliveredEvents: () => [],
   };
 }
 

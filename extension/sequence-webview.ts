@@ -418,6 +418,25 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
     }
   }
 
+  /**
+   * Rows the page keeps read (ours: 50 pages, 10,000 rows). Following a long session it read every
+   * new page and kept each for the life of the session, rows the adapter had long dropped with the
+   * oldest step-back history included. Rows before `dropped` are let go (they read as dropped, as
+   * rows never read do), and past this the pages farthest from the view, read again when scrolled to.
+   */
+  const CACHE_ROWS = 50 * PAGE_SIZE;
+  function trimCache(): void {
+    if (dropped) for (const i of cache.keys()) if (i < dropped && i !== selected) cache.delete(i);
+    if (cache.size <= CACHE_ROWS) return;
+    const mid = Math.floor((scroller.scrollTop + (scroller.clientHeight || win.innerHeight) / 2) / ROW / PAGE_SIZE);
+    const pages = [...new Set([...cache.keys()].map((i) => Math.floor(i / PAGE_SIZE)))].sort((a, b) => Math.abs(b - mid) - Math.abs(a - mid));
+    for (const p of pages) {
+      if (cache.size <= CACHE_ROWS || Math.abs(p - mid) <= 1) break;
+      for (let i = p * PAGE_SIZE; i < (p + 1) * PAGE_SIZE; i++) if (i !== selected) cache.delete(i);
+      requested.delete(p);
+    }
+  }
+
   function keyOf(i: number): string {
     return (MODE === 'compare' || cache.has(i) ? 'l' : i < dropped ? 'd' : 'p') + (i === selected ? 's' : '') + layoutKey;
   }
@@ -558,6 +577,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       setTotal(m.total, true);
     } else if (m.type === 'total') {
       dropped = m.first ?? 0;
+      trimCache();
       setTotal(m.total, true);
     } else if (m.type === 'ended') {
       // The messages already read stay to look at; nothing can travel to them any more.
@@ -569,6 +589,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
       // rows are keyed by their ordinal in the message list; `index` is the trace event
       let wider = false;
       for (const [k, it] of m.items.entries()) {
+        if (m.from + k < dropped) continue;
         cache.set(m.from + k, it);
         if (fit(labelOf(it.name, it.status))) wider = true;
         if (!buses.includes(it.bus)) {
@@ -576,6 +597,7 @@ function sequencePage(ROW: number, PAGE_SIZE: number, MODE: 'live' | 'compare'):
           wider = true;
         }
       }
+      trimCache();
       if (wider) relayout();
       else render();
     } else if (m.type === 'detail') {

@@ -14,10 +14,20 @@ export function cfgRef(bus: string, wslot: number): string {
   return `cfg/${bus}/${wslot}`;
 }
 
-/** The views to tell of a change, each with its size: every function's config space, and the BARs in `bars` that are placed. */
-export function memoryReferences(ctx: InspectContext, bars: Iterable<string>): [string, number][] {
+/**
+ * The views to tell of a change, each with its size: every function's config space that changed
+ * since `told` last saw it (its version, noted here), and the BARs in `bars` that are placed. Every
+ * config space was told at every stop: a long hot-plug session sent one event per function of each
+ * bus ever offered (a rescinded bus keeps its functions), at every step.
+ */
+export function memoryReferences(ctx: InspectContext, bars: Iterable<string>, told = new WeakMap<object, number>()): [string, number][] {
   const out: [string, number][] = [];
-  for (const b of ctx.m.buses) for (const [w] of b.functions) if (b.onBus(w)) out.push([cfgRef(b.decl.name, w), 4096]);
+  for (const b of ctx.m.buses)
+    for (const [w, f] of b.functions) {
+      if (!b.onBus(w) || told.get(f.config) === f.config.version) continue;
+      told.set(f.config, f.config.version);
+      out.push([cfgRef(b.decl.name, w), 4096]);
+    }
   for (const ref of bars) {
     const bar = placedBar(ctx, ref.split('/'), ref);
     if (typeof bar !== 'string') out.push([ref, bar.size]);

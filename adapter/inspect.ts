@@ -252,8 +252,8 @@ export class Inspector implements InspectContext {
     return mem.cfgRef(bus, wslot);
   }
 
-  memoryReferences(bars: Iterable<string>): ReturnType<typeof mem.memoryReferences> {
-    return mem.memoryReferences(this, bars);
+  memoryReferences(bars: Iterable<string>, told?: WeakMap<object, number>): ReturnType<typeof mem.memoryReferences> {
+    return mem.memoryReferences(this, bars, told);
   }
 
   readMemory(ref: string, offset: number, count: number): ReturnType<typeof mem.readMemory> {

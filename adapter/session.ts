@@ -2521,10 +2521,13 @@ export class VpciDebugSession extends DebugSession {
   /** BAR memory references the client has read (a hex editor's): told of changes with config space. */
   private barViews = new Set<string>();
 
-  /** Tells memory views (every config space, the BARs read: barViews) to read again, but `except`. */
+  /** Each config space's version when its views were last told (memoryChanged). */
+  private configTold = new WeakMap<object, number>();
+
+  /** Tells memory views (each config space changed since, the BARs read: barViews) to read again, but `except`. */
   private memoryChanged(except?: string): void {
     if (this.client.supportsMemoryEvent && this.ins)
-      for (const [ref, size] of this.ins.memoryReferences(this.barViews)) if (ref !== except) this.sendEvent(new MemoryEvent(ref, 0, size));
+      for (const [ref, size] of this.ins.memoryReferences(this.barViews, this.configTold)) if (ref !== except) this.sendEvent(new MemoryEvent(ref, 0, size));
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {

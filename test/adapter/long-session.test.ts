@@ -266,3 +266,25 @@ test("the Interrupts scope's delivered list, read at stop after stop deep in a r
   assert.equal(second.last.length, 5);
   for (const row of second.last) assert.match(row, /^\[\d+\] nic0\/00\.0 vector [0-2] → cpu \d+ IDT 0x[0-9a-f]+ at \d/);
 });
+
+test('at each stop of a hot-plug session, memory views are told of the config spaces that changed, not of every function of every bus ever offered', async () => {
+  const dc = h.client();
+  const file = join(mkdtempSync(join(tmpdir(), 'vpci-long-session-')), 'hot-plug.vpci');
+  writeFileSync(file, hotPlugText(30));
+  const entry = await launch(dc, file, { stopOnEntry: true });
+  // The raise on the 20th bus offered, then on the 21st (the lines of cycle i start at line 9 + 4i).
+  await dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line: 11 + 4 * 20 }, { line: 11 + 4 * 21 }] });
+  const stop = await cont(dc, entry.body.threadId);
+  const told: string[] = [];
+  const listen = (e: DebugProtocol.Event): void => void told.push((e as DebugProtocol.MemoryEvent).body.memoryReference);
+  dc.on('memory', listen);
+  try {
+    await cont(dc, stop.body.threadId);
+  } finally {
+    dc.removeListener('memory', listen);
+  }
+  // Since the last stop the 20th bus was rescinded (its driver let go of the function, writing its
+  // config space) and the 21st offered and driven: those two changed; the 19 buses rescinded before
+  // them and nic0, idle, did not (every one was told at every stop: 22 events).
+  assert.deepEqual(told, ['cfg/hp20/0', 'cfg/hp21/0']);
+});

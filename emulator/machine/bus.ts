@@ -468,9 +468,12 @@ class BusKernel implements GuestKernel {
       m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: 'send on a rescinded channel: ENODEV' });
       return ENODEV;
     }
-    if (st !== 'open' && st !== 'rescinded') {
-      // Ours: a send on a channel the guest has not opened or has closed (the drivers never do it).
-      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, { what: 'send refused', text: `send on a ${st} channel: ENXIO` });
+    if (st !== 'open' && (st !== 'rescinded' || this.b.channel.guestToHost.released)) {
+      // Ours: a send on a channel the guest has not opened or has closed, rescinded or not (the drivers never do it).
+      m.trace.record(m.now, Ev.State, this.b.index, 0, 0, 0, {
+        what: 'send refused',
+        text: `send on a ${st === 'rescinded' ? 'rescinded channel the guest has closed' : `${st} channel`}: ENXIO`,
+      });
       return ENXIO;
     }
     // FreeBSD's vmbus_chan_send on a rescinded channel writes the ring like any other: the host no longer reads it.

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
 import { hotPlugText } from '../hot-plug-scenario';
 import { RingBuffer } from '../../emulator/vmbus/ring';
+import { ENXIO } from '../../emulator/vpci/guest/kernel';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-closed-rings-'));
 
@@ -41,6 +42,10 @@ for (const guest of ['freebsd', 'linux']) {
       assert.equal(b.channel.guestToHost.read(), undefined);
       assert.equal(b.channel.guestToHost.tryWrite(new Uint8Array(16)), false);
     }
+    // A send on one (no driver makes it) is refused as on any closed channel, not taken for a full ring.
+    const k = gone[0]!.kernelFor(m.threads.find((t) => t.bus === gone[0]!.index)!);
+    assert.equal(k.send(new Uint8Array(8), false, 1n, 'write'), ENXIO);
+    assert.deepEqual(m.trace.blobAt(m.trace.length - 1), { what: 'send refused', text: 'send on a rescinded channel the guest has closed: ENXIO' });
     const nic0 = m.buses.find((b) => b.decl.name === 'nic0')!;
     assert.equal(nic0.channel.state, 'open');
     assert.equal(held(nic0.channel.hostToGuest), nic0.channel.hostToGuest.capacity);

@@ -420,17 +420,17 @@ export function assign(
   cap?: string,
 ): { ok: true; text: string; changed: boolean } | { ok: false; error: string } {
   const r = ins.resolveFn(target);
-  if (!r) return { ok: false, error: `no bus or function '${target}'` };
+  if (!r) return { ok: false, error: `no bus or function '${clip(target)}'` };
   const f = ins.fn(r.bi, r.wslot);
   // A capability's register (nic0.caps.msix.FLAGS) at its absolute offset, as its Variables row has it.
   const def = f && cap !== undefined ? capRegister(f, cap, reg) : findRegister(reg);
-  if (!f || !def) return { ok: false, error: cap !== undefined ? `no register ${reg} in ${target}.caps.${cap}` : `no register ${reg}` };
+  if (!f || !def) return { ok: false, error: cap !== undefined ? `no register ${clip(reg)} in ${clip(`${target}.caps.${cap}`)}` : `no register ${clip(reg)}` };
   if (ins.frozen) return { ok: false, error: ins.frozen };
   const path = cap !== undefined ? `${target}.caps.${cap}.${def.name}` : `${target}.${def.name}`;
   if (field !== undefined) {
     // A field (nic0.COMMAND.MEMORY = 1): as its Variables row sets it, within its bits and through the masks.
     const fd = findField(def, field);
-    if (!fd) return { ok: false, error: `no field ${field} in ${def.name}` };
+    if (!fd) return { ok: false, error: `no field ${clip(field)} in ${def.name}` };
     const node = registerFieldNode(ins, r.bi, r.wslot, f, def, fd, path);
     if (!node.set) return { ok: false, error: `${path}.${fd.name} is read-only` };
     const w = node.set(valueText);
@@ -471,7 +471,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     // (named as typed: the console's answers say 'nic0/1.2' of a 'nic0/1.2', not 'nic0/01.2')
     const left = r && b?.functions.has(r.wslot) ? `${t} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
     if (left && word === 'lspci') return undefined;
-    return { ok: false as const, error: left ?? noFunctionText(ins, t, `no bus or function '${t}'`) };
+    return { ok: false as const, error: left ?? noFunctionText(ins, t, `no bus or function '${clip(t)}'`) };
   };
   if (word === 'lspci' || word === 'cfg' || word === 'msix' || word === 'eject' || word === 'raise') {
     const miss = nothing(word === 'lspci' ? rest.find((x) => !x.startsWith('-')) : rest[0]);
@@ -500,7 +500,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
         const off = cfgOffset(rest[1]!, f.config.bytes.length);
         if (typeof off === 'string') return { ok: false, error: off };
         const width = rest[4] !== undefined ? parseNumber(rest[4]) : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1;
-        if (width !== 1 && width !== 2 && width !== 4) return { ok: false, error: `cfg: width ${rest[4]} is not 1, 2 or 4 bytes` };
+        if (width !== 1 && width !== 2 && width !== 4) return { ok: false, error: `cfg: width ${clip(rest[4]!)} is not 1, 2 or 4 bytes` };
         // A config write is naturally aligned: Linux refuses a word write at an odd offset and a
         // dword write off a multiple of 4 (drivers/pci/access.c, PCI_OP_WRITE with PCI_word_BAD /
         // PCI_dword_BAD, linux v6.12.118); one here would have written two registers at once.
@@ -517,7 +517,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
           changed: true,
         };
       }
-      if (rest.length > 3) return { ok: false, error: `cfg: unexpected '${rest[3]}' (usage: cfg <bus[/slot]> [offset [length]])` };
+      if (rest.length > 3) return { ok: false, error: `cfg: unexpected '${clip(rest[3]!)}' (usage: cfg <bus[/slot]> [offset [length]])` };
       return cfgDump(ins, r.bi, r.wslot, rest[1], rest[2]);
     }
     case 'msix': {
@@ -601,7 +601,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
 function cfgOffset(text: string, size: number): number | string {
   const o = parseNumber(text);
   if (o === undefined) return `cfg: offset ${clip(text)} is not a number`;
-  if (o < 0 || o >= size) return `cfg: offset ${text} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})`;
+  if (o < 0 || o >= size) return `cfg: offset ${clip(text)} is outside the ${size}-byte config space (0x0..${hexText(size - 1)})`;
   return o;
 }
 
@@ -629,7 +629,7 @@ function cfgDump(
   }
   if (lenText !== undefined) {
     const l = parseNumber(lenText);
-    if (l === undefined || l <= 0) return { ok: false, error: `cfg: length ${lenText} is not a positive number` };
+    if (l === undefined || l <= 0) return { ok: false, error: `cfg: length ${clip(lenText)} is not a positive number` };
     len = l;
   }
   const from = off & ~15;

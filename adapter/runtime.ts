@@ -256,8 +256,8 @@ export class VpciRuntime {
         } else {
           const other = this.sources.otherModelWithFunction?.(bp.name);
           bp.message = other
-            ? `'${bp.name}' is a function of the ${other} guest model: this run's guest is ${this.m.config.guest}`
-            : `No driver function or protocol message named '${bp.name}'`;
+            ? `'${clip(bp.name)}' is a function of the ${other} guest model: this run's guest is ${this.m.config.guest}`
+            : `No driver function or protocol message named '${clip(bp.name)}'`;
         }
       }
       return bp;

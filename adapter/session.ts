@@ -47,7 +47,7 @@ import { GUEST_MODELS } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
 import { guestChoices, hostChoices } from '../emulator/scenario/catalog';
 import { didYouMeanClause } from '../emulator/scenario/names';
-import { counted, formatTime, grouped } from '../emulator/format';
+import { clip, counted, formatTime, grouped } from '../emulator/format';
 import { slotName } from '../emulator/vpci/protocol';
 import { upstreamLinkFor } from '../emulator/vpci/guest/upstream-tables';
 import { checkExpectations, ExpectPast, type ExpectResult } from '../emulator/machine/expect';
@@ -1554,7 +1554,7 @@ export class VpciDebugSession extends DebugSession {
     ];
     const problem = (c: { filter: string; condition?: string }): string | undefined =>
       !known.has(c.filter)
-        ? `Unknown exception filter ${c.filter}`
+        ? `Unknown exception filter ${shortName(c.filter)}`
         : c.condition !== undefined && c.condition.trim() !== ''
           ? `The ${c.filter} filter takes no condition: not set`
           : undefined;
@@ -1643,7 +1643,7 @@ export class VpciDebugSession extends DebugSession {
       return none(
         `${shortName(JSON.stringify(args.name))} is not an address: write a guest-physical address (0xfe000000, as lspci shows a region), or BUS[/SLOT]:OFFSET in a function's config space (nic0:0x04)`,
       );
-    if (!target) return none(`'${args.name}' is not a config-space register, field or MSI-X entry`);
+    if (!target) return none(`'${clip(args.name)}' is not a config-space register, field or MSI-X entry`);
     response.body = { dataId: target.dataId, description: target.description, accessTypes: ['read', 'write', 'readWrite'], canPersist: true };
     this.sendResponse(response);
   }
@@ -2807,7 +2807,7 @@ export class VpciDebugSession extends DebugSession {
       'vpci/eject': (a) => {
         paused();
         const b = rt.m.busByName(a.bus);
-        if (!b) throw new Error(`No bus ${a.bus}`);
+        if (!b) throw new Error(`No bus ${shortName(a.bus)}`);
         const wslot = a.wslot ?? 0;
         // A function the host took off the bus (unplugged, or ejected already) is not there to eject, as
         // the console's eject says: the host was asked anyway and logged a protocol error into the run.

@@ -9,6 +9,7 @@ import type { BarSizeSpec } from './bars';
 import { PciFunction } from './function';
 import { CATALOG_DUMPS } from './catalog-dumps';
 import { build82599Vf, buildCx3Vf } from './catalog-vfs';
+import { clip } from '../format';
 
 export interface CatalogEntry {
   id: string;
@@ -289,7 +290,7 @@ export function catalogAddress(id: string): string | undefined {
 export function createFunction(id: string): PciFunction {
   const d = BY_ID.get(id);
   const bytes = catalogBytes(id);
-  if (!d || !bytes) throw new Error(`unknown catalog device '${id}' (known: ${catalogIds().join(', ')})`);
+  if (!d || !bytes) throw new Error(`unknown catalog device '${clip(id)}' (known: ${catalogIds().join(', ')})`);
   return PciFunction.fromConfig(bytes, d.bars, { name: id });
 }
 

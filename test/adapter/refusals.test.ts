@@ -260,6 +260,43 @@ test('the expression language reaches no JavaScript: toString, constructor and _
   assert.ok(why.length < 100, `${why.length} characters`);
 });
 
+test('every message that repeats a word the user typed cuts a long one: console commands, assignments, breakpoints, data breakpoints, vpci requests', async () => {
+  const dc = h.client();
+  const stop = await launch(dc, QUICKSTART);
+  const frameId = (await dc.stackTraceRequest({ threadId: stop.body.threadId! })).body.stackFrames[0]!.id;
+  const x = 'x'.repeat(5_000);
+  const X = 'X'.repeat(5_000);
+  const short = (what: string, text: string | undefined): void => {
+    assert.ok(text, what);
+    assert.ok(text.length < 300, `${what}: ${text.length} characters: ${text.slice(0, 120)}…`);
+  };
+  for (const expression of [
+    `cfg ${x}`,
+    `lspci ${x}`,
+    `msix ${x}`,
+    `eject ${x}`,
+    `raise ${x} 0`,
+    `cfg nic0 0 16 ${x}`,
+    `cfg nic0 0 ${x}`,
+    `cfg nic0 ${'0'.repeat(5_000)}4096`,
+    `cfg nic0 4 = 1 ${x}`,
+    `offer nic9 ${x}`,
+    `${x}.COMMAND = 1`,
+    `nic0.caps.${x}.FLAGS = 1`,
+    `nic0.${X} = 1`,
+    `nic0.COMMAND.${X} = 1`,
+  ])
+    short(expression.slice(0, 20), await refused(dc.evaluateRequest({ expression, context: 'repl', frameId })));
+  const info = await dc.dataBreakpointInfoRequest({ name: x });
+  assert.equal(info.body.dataId, null);
+  short('dataBreakpointInfo', info.body.description);
+  const fns = await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: x }] });
+  short('function breakpoint', fns.body.breakpoints[0]!.message);
+  const ex = await dc.setExceptionBreakpointsRequest({ filters: [x], filterOptions: [{ filterId: x }] });
+  for (const b of ex.body!.breakpoints!) short('exception filter', b.message);
+  short('vpci/eject', await refused(dc.customRequest('vpci/eject', { bus: x })));
+});
+
 test('completions look at the words before the cursor only: right on a long line', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);

@@ -323,8 +323,16 @@ export function evaluate(
   if (!r.ok) {
     // An assignment (a lone '=', not '==', '<=', '>=' or '!=') is taken only where it is typed to be run: a
     // watch or a hover is read again at every stop, and read no assignment. It was "unexpected character '='".
-    if (context !== 'repl' && /(?:^|[^=!<>])=(?!=)/.test(src))
+    const lone = /(?:^|[^=!<>])=(?!=)/.exec(src);
+    if (lone && context !== 'repl')
       return { ok: false, error: `Assignments are run only in the Debug Console (or by Set Value): in ${contextText(context)}, compare with '=='` };
+    // One the console takes up nowhere (now = 5, msix(nic0)[0].data = 5) is said to be what it is, as Set Value says it.
+    if (lone && r.error.startsWith("unexpected character '='")) {
+      const at = lone.index + lone[0].length - 1;
+      const lhs = src.slice(0, at).trim();
+      if (!src.slice(at + 1).trim()) return { ok: false, error: "a value is missing after '='" };
+      if (lhs) return { ok: false, error: `${clip(lhs)} cannot be assigned (${ASSIGNABLE})` };
+    }
     return { ok: false, error: r.error };
   }
   const v = r.value;
@@ -400,9 +408,13 @@ const SUMMARY_PATH = new RegExp(String.raw`^(${FN_NAME})()\.(version|bars|caps)(
 const MSIX_PATH = new RegExp(String.raw`^msix\((?:(${FN_NAME})|"(${FN_NAME})")\)(?:\[\d+\](?:\..+)?)?$`);
 
 /** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
-const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Z_0-9]+)(?:\.([A-Z_0-9]+))?$`);
+// (in any case, as the expression language reads members: nic0.command is nic0.COMMAND, and is assigned as it is)
+const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?$`);
 /** A path and a dot being typed (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): completion offers its members. */
 const MEMBER_PATH = new RegExp(String.raw`(${FN_NAME}(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$`);
+/** What can be assigned, as a refusal of anything else says it (the console's, Set Value's on a watch). */
+export const ASSIGNABLE = 'registers such as nic0.COMMAND can';
+
 /** REGISTER_PATH = value ('==' is a comparison, left to the expression). */
 const ASSIGNMENT = new RegExp(`${REGISTER_PATH.source.slice(0, -1)}\\s*=(?!=)\\s*(.+)$`);
 

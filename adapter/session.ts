@@ -25,7 +25,7 @@ import { driverFrameLocals, driverFrameValues, type FrameLocalsEnv } from './fra
 import { Inspector } from './inspect';
 import { fnPrefix } from './inspect-context';
 import { leftBusText } from './views';
-import { ejectPendingText } from './console';
+import { ASSIGNABLE, ejectPendingText } from './console';
 import {
   checkRequestArgs,
   isVpciRequest,
@@ -2591,7 +2591,7 @@ export class VpciDebugSession extends DebugSession {
       const notAssignable = r.ok || (!r.assigning && syntaxError(assignment) !== undefined);
       this.sendErrorResponse(response, {
         id: 1043,
-        format: notAssignable ? `${shortName(args.expression)} cannot be assigned (registers such as nic0.COMMAND can)` : r.error,
+        format: notAssignable ? `${shortName(args.expression)} cannot be assigned (${ASSIGNABLE})` : r.error,
         showUser: true,
       });
       return;

@@ -295,6 +295,29 @@ test('console commands with wrong arguments are refused, each saying what is wro
   assert.equal((await repl('trace 3')).split('\n').length, 3);
 });
 
+test('a register named in lower case reads and is set as its pci_regs.h name is; what no assignment reaches is said to be so, not an unexpected =', async () => {
+  const dc = h.client();
+  await launch(dc, QUICKSTART, { stopOnEntry: false });
+  const watch = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
+  // Members are read in any case (nic0.command is nic0.COMMAND): the watch showed an object, and an assignment 'unexpected character'.
+  assert.equal(await watch('nic0.command'), await watch('nic0.COMMAND'));
+  assert.equal(await watch('nic0.command.memory'), await watch('nic0.COMMAND.MEMORY'));
+  assert.match(await repl('nic0.command = 0x7'), /^nic0\.command = 0x0007$/);
+  assert.equal(await watch('nic0.COMMAND'), '0x0007');
+  assert.match(await repl('nic0.COMMAND.master = 0'), /^nic0\.COMMAND\.MASTER = 0$/);
+  assert.equal(await watch('nic0.COMMAND'), '0x0003');
+  // Set Value in Watch on the lower-case expression sets it too.
+  assert.equal((await dc.customRequest('setExpression', { expression: 'nic0.command', value: '6' })).body.value, '0x0006');
+  for (const [expression, message] of [
+    ['now = 5', 'now cannot be assigned (registers such as nic0.COMMAND can)'],
+    ['msix(nic0)[0].data = 5', 'msix(nic0)[0].data cannot be assigned (registers such as nic0.COMMAND can)'],
+    ['cfg32(nic0, 4) = 1', 'cfg32(nic0, 4) cannot be assigned (registers such as nic0.COMMAND can)'],
+    ['nic0.COMMAND =', "a value is missing after '='"],
+  ] as const)
+    await assert.rejects(dc.evaluateRequest({ expression, context: 'repl' }), { message }, expression);
+  assert.equal(await watch('nic0.COMMAND'), '0x0006');
+});
+
 test('an expression with a character outside the language names it whole: a character outside the BMP, a control character by its code point', async () => {
   const dc = h.client();
   await launch(dc, QUICKSTART);

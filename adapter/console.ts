@@ -494,6 +494,9 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       return { ok: true, text: helpText() };
     case 'lspci': {
       const sel = rest.find((x) => !x.startsWith('-'));
+      // One function at a time (a second name was dropped, and the first printed as if it were all).
+      const more = rest.filter((x) => !x.startsWith('-'))[1];
+      if (more !== undefined) return { ok: false, error: `lspci: unexpected '${clip(more)}' (usage: lspci [bus[/slot]] [-x|-xxx|-xxxx])` };
       // lspci's -x count, after the -vvv decoding: up to -xx the standard header, -xxx 256 bytes, -xxxx all 4096.
       const x = Math.min(4, Math.max(0, ...rest.map((r) => (/^-x+$/.test(r) ? r.length - 1 : 0))));
       return { ok: true, text: views.lspci(ins, sel, undefined, { hex: x }) };
@@ -534,7 +537,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     }
     case 'msix': {
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
-      if (!r) return { ok: false, error: 'usage: msix <bus[/slot]>' };
+      if (!r || rest.length > 1) return { ok: false, error: 'usage: msix <bus[/slot]>' };
       const f = ins.fn(r.bi, r.wslot);
       const mx = f?.msix();
       if (!f || !mx) return { ok: false, error: 'no MSI-X capability' };
@@ -551,7 +554,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     case 'eject': {
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const r = rest[0] ? ins.resolveFn(rest[0]) : undefined;
-      if (!r) return { ok: false, error: 'usage: eject <bus[/slot]>' };
+      // One function at a time: 'eject nic0 nic1' ejected nic0 alone, and said nothing of nic1.
+      if (!r || rest.length > 1) return { ok: false, error: 'usage: eject <bus[/slot]>' };
       // Named as typed, as the answer that queued it named it.
       const pending = ejectPendingText(ins, r.bi, r.wslot, rest[0]!);
       if (pending) return { ok: false, error: pending };
@@ -562,7 +566,7 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
       // offer <bus-name> <catalog-id>: the host offers a new vPCI channel now (hot add).
       if (ins.frozen) return { ok: false, error: ins.frozen };
       const [name, id] = rest;
-      if (!name || !id) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
+      if (!name || !id || rest.length > 2) return { ok: false, error: 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)' };
       // A bus name as a scenario writes one: '0bad' was offered, and no expression could name it after (0bad.COMMAND does not parse).
       if (wordKind(name) !== 'word') return { ok: false, error: `offer: '${clip(name)}' is no bus name: ${WORD_RULE}` };
       if (ins.m.buses.some((b) => b.decl.name === name && !b.state.gone)) return { ok: false, error: `bus ${name} exists already` };

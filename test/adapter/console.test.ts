@@ -287,6 +287,11 @@ test('console commands with wrong arguments are refused, each saying what is wro
     // a negative vector went into the trace as an undeliverable interrupt
     ['raise nic0 -1', 'usage: raise <bus[/slot]> <vector>   (vector: 0, 1, …)'],
     ['raise nic0 0 1', 'usage: raise <bus[/slot]> <vector>   (vector: 0, 1, …)'],
+    // a second name was dropped: 'eject nic0 nic1' ejected nic0 alone and said nothing of nic1
+    ['eject nic0 nic1', 'usage: eject <bus[/slot]>'],
+    ['msix nic0 nic1', 'usage: msix <bus[/slot]>'],
+    ['lspci nic0 nic1 -x', "lspci: unexpected 'nic1' (usage: lspci [bus[/slot]] [-x|-xxx|-xxxx])"],
+    ['offer nic9 intel-82599-vf nic8', 'usage: offer <bus-name> <catalog-device>   (see: vpci-lab devices)'],
   ] as const)
     await assert.rejects(dc.evaluateRequest({ expression: cmd, context: 'repl' }), { message }, cmd);
   assert.deepEqual({ header: await header(), events: await events(), command: await repl('nic0.COMMAND') }, before);

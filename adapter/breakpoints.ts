@@ -47,7 +47,8 @@ export type AccessType = 'read' | 'write' | 'readWrite';
 /**
  * A data breakpoint target, and its id (dataId):
  * - a config-space register, field or byte range of one function: `cfg:<bus>:<wslot>:<offset>:<width>`;
- * - an MSI-X table entry of one function: `msix:<bus>:<wslot>:<index>:16`;
+ * - an MSI-X table entry of one function: `msix:<bus>:<wslot>:<index>:16`, or one dword of it:
+ *   `msix:<bus>:<wslot>:<index>:4:<byte>` (byte 0, 4, 8 or 12 of the entry);
  * - guest-physical bytes ("Add Data Breakpoint at Address"): `gpa:<address>:<length>`, whatever is
  *   placed there when the guest touches them — a BAR's memory, or a bus's config window (its
  *   config page: any function's config access through that window).
@@ -62,8 +63,10 @@ export interface FunctionDataTarget {
   wslot: number;
   /** Config offset (cfg) or entry index (msix). */
   offset: number;
-  /** Bytes watched (cfg: 1, 2 or 4 — or any length for a byte range; msix: 16). */
+  /** Bytes watched (cfg: 1, 2 or 4 — or any length for a byte range; msix: 16, or 4 for one dword). */
   width: number;
+  /** msix: the watched dword's byte in the entry (0, 4, 8 or 12); none for the whole entry. */
+  at?: number;
   description: string;
 }
 
@@ -155,15 +158,17 @@ export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number]['filter'];
 
 export function dataId(t: DataTargetId): string {
   if (t.kind === 'gpa') return `gpa:${t.address}:${t.width}`;
-  return `${t.kind}:${t.bus}:${t.wslot}:${t.offset}:${t.width}`;
+  return `${t.kind}:${t.bus}:${t.wslot}:${t.offset}:${t.width}${t.at !== undefined ? `:${t.at}` : ''}`;
 }
 
 export function parseDataId(id: string): DataTargetId | undefined {
   const g = /^gpa:(\d{1,16}):(\d{1,10})$/.exec(id);
   if (g) return { kind: 'gpa', address: Number(g[1]), width: Number(g[2]) };
-  const m = /^(cfg|msix):([^:]+):(\d{1,10}):(\d{1,10}):(\d{1,10})$/.exec(id);
-  if (!m) return undefined;
-  return { kind: m[1] as 'cfg' | 'msix', bus: m[2]!, wslot: Number(m[3]), offset: Number(m[4]), width: Number(m[5]) };
+  const m = /^(cfg|msix):([^:]+):(\d{1,10}):(\d{1,10}):(\d{1,10})(?::(\d{1,10}))?$/.exec(id);
+  if (!m || (m[6] !== undefined && m[1] !== 'msix')) return undefined;
+  const t: DataTargetId = { kind: m[1] as 'cfg' | 'msix', bus: m[2]!, wslot: Number(m[3]), offset: Number(m[4]), width: Number(m[5]) };
+  if (m[6] !== undefined) t.at = Number(m[6]);
+  return t;
 }
 
 /** x86-64 guest-physical addresses are at most 52 bits wide (Intel SDM vol. 3A §4.1.4, MAXPHYADDR ≤ 52). */
@@ -188,7 +193,8 @@ export function dataTargetProblem(t: DataTargetId): string | undefined {
   }
   if (t.wslot > 0xff) return `slot ${t.wslot} is not a device and function (0-255)`;
   if (t.kind === 'msix') {
-    if (t.width !== 16) return `an MSI-X entry is 16 bytes (the id says ${t.width})`;
+    if (t.at === undefined ? t.width !== 16 : t.width !== 4 || t.at % 4 !== 0 || t.at > 12)
+      return `an MSI-X watch is an entry (16 bytes) or one of its dwords (4 bytes at byte 0, 4, 8 or 12 of it): the id says ${t.width} bytes${t.at !== undefined ? ` at byte ${t.at}` : ''}`;
     if (t.offset >= MSIX_ENTRIES) return `MSI-X entry ${t.offset} is past the largest table (${MSIX_ENTRIES} entries)`;
     return undefined;
   }

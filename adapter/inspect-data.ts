@@ -87,19 +87,31 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   const bf = br ? ctx.fn(br.bi, br.wslot) : undefined;
   const row = bf ? barsNode(ctx, br!.bi, br!.wslot, bf).children!()[Number(bar![2])] : undefined;
   if (row?.dataId) return { dataId: row.dataId, description: row.dataDescription ?? expr };
-  // An entry, or one of its dwords as its Variables row reads it (msix(nic0)[0].data): the entry's watch.
-  const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*(\.(?:address\s*(?:&\s*0xffffffff|>>\s*32)|data|masked\s*\?\s*1\s*:\s*0))?\s*$/.exec(expr);
+  // An entry, or one of its dwords as its Variables row reads it (msix(nic0)[0].data): that dword alone.
+  const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*(?:\.(?:(address\s*&\s*0xffffffff)|(address\s*>>\s*32)|(data)|(masked\s*\?\s*1\s*:\s*0)))?\s*$/.exec(
+    expr,
+  );
   if (mx) {
     const r = ctx.resolveFn(mx[1]);
     if (!r) return undefined;
-    const t: Target = { kind: 'msix', bus: ctx.m.buses[r.bi]!.decl.name, wslot: r.wslot, offset: Number(mx[2]), width: 16 };
-    return { dataId: dataId(t), description: `${describeTarget(ctx, t)}${mx[3] ? MSIX_WHOLE_ENTRY : ''}` };
+    const dword = [3, 4, 5, 6].findIndex((i) => mx[i] !== undefined);
+    const t: Target = { kind: 'msix', bus: ctx.m.buses[r.bi]!.decl.name, wslot: r.wslot, offset: Number(mx[2]), width: dword < 0 ? 16 : 4 };
+    if (dword >= 0) t.at = 4 * dword;
+    return { dataId: dataId(t), description: describeTarget(ctx, t) };
   }
   return undefined;
 }
 
-/** What a watch set from one dword of an MSI-X entry says: it watches the entry (ours: one watch per entry). */
-export const MSIX_WHOLE_ENTRY = ' (all 16 bytes: a watch covers the whole entry)';
+/**
+ * The dwords of an MSI-X table entry by their pci_regs.h names (PCI_MSIX_ENTRY_LOWER_ADDR, _UPPER_ADDR, _DATA,
+ * _VECTOR_CTRL at 0x0, 0x4, 0x8, 0xc: Linux include/uapi/linux/pci_regs.h), as the Variables rows name them.
+ */
+export const MSIX_DWORDS = ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL'] as const;
+
+/** Dword `at` / 4 of MSI-X entry `e` as its Variables row reads it (VECTOR_CTRL: the mask bit). */
+export function msixDword(e: { address: number; data: number; masked: boolean }, at: number): number {
+  return [e.address % 2 ** 32, Math.floor(e.address / 2 ** 32), e.data, e.masked ? 1 : 0][at >> 2]!;
+}
 
 /**
  * "nic0.STATUS (config 0x06, RW1C 0xf900)", "nic0.caps.msix.FLAGS (config 0x72, RW 0xc000)": the register by name where one fits, and what writes can do to it;
@@ -108,7 +120,7 @@ export const MSIX_WHOLE_ENTRY = ' (all 16 bytes: a watch covers the whole entry)
 export function describeTarget(ctx: InspectContext, t: Target): string {
   if (t.kind === 'gpa') return `guest-physical ${t.width === 1 ? hex(t.address) : `${hex(t.address)}..${hex(t.address + t.width - 1)}`}`;
   const where = fnPrefix(t.bus, t.wslot);
-  if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}`;
+  if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}${t.at !== undefined ? ` ${MSIX_DWORDS[t.at >> 2]}` : ''}`;
   const bi = ctx.busIndex(t.bus);
   const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
   const hx = (n: number, d: number): string => `0x${n.toString(16).padStart(d, '0')}`;
@@ -185,7 +197,7 @@ export function dataValue(ctx: InspectContext, bp: DataBp): number | undefined {
   if (!f) return undefined;
   if (t.kind === 'msix') {
     const e = msixEntry(f, t.offset);
-    return e ? e.data : undefined;
+    return e ? (t.at !== undefined ? msixDword(e, t.at) : e.data) : undefined;
   }
   return t.width <= 6 ? ctx.raw(f, t.offset, t.width) : undefined;
 }
@@ -215,8 +227,8 @@ export function dataTouches(ctx: InspectContext, bp: DataBp, ev: number): 'read'
   if (!mx || tr.bAt(ev) !== mx.tableBir) return undefined;
   const d = tr.get(ev).blob as BarAccessDetail;
   const off = tr.cAt(ev);
-  const lo = mx.tableOffset + 16 * t.offset;
-  if (off < lo + 16 && lo < off + d.size) return d.write ? 'write' : 'read';
+  const lo = mx.tableOffset + 16 * t.offset + (t.at ?? 0);
+  if (off < lo + t.width && lo < off + d.size) return d.write ? 'write' : 'read';
   return undefined;
 }
 
@@ -230,9 +242,10 @@ export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | u
   }
   const w = t.kind === 'msix' ? 8 : t.width * 2;
   const h = (v: number | undefined): string => (v === undefined ? '?' : `0x${v.toString(16).padStart(w, '0')}`);
-  if (t.kind === 'msix') return `${t.description}: ${msixEntryAccess(ctx, t.bus, t.wslot, t.offset, ev, old, now, h)}`;
+  // (one dword of an entry is said as a register is: its value, or its change)
+  if (t.kind === 'msix' && t.at === undefined) return `${t.description}: ${msixEntryAccess(ctx, t.bus, t.wslot, t.offset, ev, old, now, h)}`;
   if (!write) return `${t.description} read (value ${h(now)})`;
-  if (old === now && t.width <= 4) {
+  if (old === now && t.kind === 'cfg' && t.width <= 4) {
     // Say why a write changed nothing when the masks are the reason.
     const bi = ctx.busIndex(t.bus);
     const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
@@ -297,9 +310,8 @@ function msixPart(
 }
 
 /**
- * The dwords of MSI-X table entry `index` that trace event `ev` touched, by their pci_regs.h names
- * (PCI_MSIX_ENTRY_LOWER_ADDR/UPPER_ADDR/DATA/VECTOR_CTRL at 0x0/0x4/0x8/0xc, Linux
- * include/uapi/linux/pci_regs.h, as the Variables rows name them), and what was read or written: "LOWER_ADDR written
+ * The dwords of MSI-X table entry `index` that trace event `ev` touched, by their names (MSIX_DWORDS),
+ * and what was read or written: "LOWER_ADDR written
  * 0xfee00000"; a write of DATA as its change (`old` → `now`, the entry's data as the breakpoint reads it).
  */
 function msixEntryAccess(
@@ -317,7 +329,7 @@ function msixEntryAccess(
   const mx = bi >= 0 ? ctx.fn(bi, wslot)?.msix() : undefined;
   if (!at || !mx || ctx.m.trace.kindAt(ev) !== Ev.BarAccess) return at?.write ? 'written' : 'read';
   const from = ctx.m.trace.cAt(ev) - (mx.tableOffset + 16 * index);
-  const names = ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL'].filter((_, i) => from < 4 * i + 4 && 4 * i < from + at.size);
+  const names = MSIX_DWORDS.filter((_, i) => from < 4 * i + 4 && 4 * i < from + at.size);
   const what = names.join(', ');
   if (at.write && names.length === 1 && names[0] === 'DATA') return `DATA written, ${h(old)} → ${h(now)}${old === now ? ' (unchanged)' : ''}`;
   const value = `0x${(at.size <= 4 ? at.value >>> 0 : at.value).toString(16).padStart(2 * at.size, '0')}`;

@@ -8,7 +8,7 @@ import { messageName, versionText, slotName, wslotText } from '../emulator/vpci/
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
 import { functionIds, msixEntry } from '../emulator/machine/device-view';
 import { dataId } from './breakpoints';
-import { MSIX_WHOLE_ENTRY } from './inspect-data';
+import { MSIX_DWORDS, describeTarget, msixDword } from './inspect-data';
 import { valueNode, type VarNode } from './vars';
 import { fmtSize } from './fmt';
 import { counted, formatTime } from '../emulator/format';
@@ -163,8 +163,11 @@ export function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f:
         if (!e) break;
         const pending = mx.pending(i);
         const watch = dataId({ kind: 'msix', bus, wslot, offset: i, width: 16 });
-        // A dword's row offers the entry's watch (one watch per entry), said so; a stop names the dword touched.
-        const dword = { dataId: watch, dataDescription: `${prefix} MSI-X entry ${i}${MSIX_WHOLE_ENTRY}` };
+        // A dword's row watches that dword alone (Break on Value Change on DATA stopped at the address's write too).
+        const dword = (at: number) => {
+          const t = { kind: 'msix', bus, wslot, offset: i, width: 4, at } as const;
+          return { dataId: dataId(t), dataDescription: describeTarget(ctx, t) };
+        };
         out.push({
           name: `[${i}]`,
           value: `address ${ctx.num(e.address)} data ${ctx.num(e.data)}${e.masked ? ' masked' : ''}${pending ? ' pending' : ''}`,
@@ -175,28 +178,13 @@ export function msixTableNode(ctx: InspectContext, bi: number, wslot: number, f:
           // Each field with the expression that reads it (Add to Watch, Copy as Expression), from the entry's address, data and mask.
           children: () =>
             [
-              {
-                name: 'LOWER_ADDR',
-                value: ctx.num(e.address % 2 ** 32, 8),
-                type: 'u32 @ +0x0',
-                evaluateName: `msix(${fn})[${i}].address & 0xffffffff`,
-                ...dword,
-              },
-              {
-                name: 'UPPER_ADDR',
-                value: ctx.num(Math.floor(e.address / 2 ** 32), 8),
-                type: 'u32 @ +0x4',
-                evaluateName: `msix(${fn})[${i}].address >> 32`,
-                ...dword,
-              },
-              { name: 'DATA', value: ctx.num(e.data, 8), type: 'u32 @ +0x8', evaluateName: `msix(${fn})[${i}].data`, ...dword },
-              {
-                ...dword,
-                name: 'VECTOR_CTRL',
-                value: `${ctx.num(e.masked ? 1 : 0, 8)}${e.masked ? ' (MASKBIT)' : ''}`,
-                type: 'u32 @ +0xc',
-                evaluateName: `msix(${fn})[${i}].masked ? 1 : 0`,
-              },
+              ...['address & 0xffffffff', 'address >> 32', 'data', 'masked ? 1 : 0'].map((read, k) => ({
+                name: MSIX_DWORDS[k]!,
+                value: `${ctx.num(msixDword(e, 4 * k), 8)}${k === 3 && e.masked ? ' (MASKBIT)' : ''}`,
+                type: `u32 @ +0x${(4 * k).toString(16)}`,
+                evaluateName: `msix(${fn})[${i}].${read}`,
+                ...dword(4 * k),
+              })),
               { name: 'PENDING', value: pending ? '1' : '0', type: `PBA bit ${i}` },
             ].map((n) => ({ ...n, menu: DEVICE_MENU })),
         });

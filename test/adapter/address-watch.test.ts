@@ -148,7 +148,7 @@ test('a data breakpoint on an MSI-X table entry (its Variables row) names the dw
   for (const t of texts) assert.match(t, /^nic0 MSI-X entry 0: (LOWER_ADDR|UPPER_ADDR|DATA|VECTOR_CTRL) (written|read \()/);
 });
 
-test("Break on Value Change on an MSI-X entry's dword rows watches the entry, and says so", async () => {
+test("Break on Value Change on an MSI-X entry's dword row watches that dword alone: DATA stops at DATA's write, not the address's", async () => {
   const dc = h.client();
   const first = await launch(dc, QUICKSTART, { stopOnEntry: true });
   const frame = (await dc.stackTraceRequest({ threadId: first.body.threadId! })).body.stackFrames[0]!;
@@ -156,16 +156,30 @@ test("Break on Value Change on an MSI-X entry's dword rows watches the entry, an
   const table = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables.find((v) => v.name === 'MSI-X table')!;
   const entry = (await dc.variablesRequest({ variablesReference: table.variablesReference, start: 0, count: 1 })).body.variables[0]!;
   const fields = (await dc.variablesRequest({ variablesReference: entry.variablesReference })).body.variables;
-  // Each dword offered none: "'DATA' is not a config-space register, field or MSI-X entry".
-  for (const name of ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL']) {
+  // Each dword watched the whole entry ('msix:nic0:0:0:16'): a watch on DATA stopped at LOWER_ADDR's write first.
+  for (const [k, name] of ['LOWER_ADDR', 'UPPER_ADDR', 'DATA', 'VECTOR_CTRL'].entries()) {
     assert.ok(fields.some((v) => v.name === name));
     const info = await dc.dataBreakpointInfoRequest({ variablesReference: entry.variablesReference, name });
-    assert.equal(info.body.dataId, 'msix:nic0:0:0:16', name);
-    assert.equal(info.body.description, 'nic0 MSI-X entry 0 (all 16 bytes: a watch covers the whole entry)');
+    assert.equal(info.body.dataId, `msix:nic0:0:0:4:${4 * k}`, name);
+    assert.equal(info.body.description, `nic0 MSI-X entry 0 ${name}`);
     // The row's expression (a watch of it) gives the same watch.
     const evaluateName = fields.find((v) => v.name === name)!.evaluateName!;
     assert.deepEqual((await dc.dataBreakpointInfoRequest({ name: evaluateName })).body, info.body);
   }
   // The pending bit is in the PBA, not the entry: no watch there.
   assert.equal((await dc.dataBreakpointInfoRequest({ variablesReference: entry.variablesReference, name: 'PENDING' })).body.dataId, null);
+  // A watch on DATA stops where DATA is written (FreeBSD's pci_enable_msix writes the address first, then the data),
+  // and says its change as a register's; the stop's value is the one Variables and the console show there.
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: 'msix:nic0:0:0:4:8', accessType: 'write' }] });
+  assert.deepEqual(
+    set.body.breakpoints.map((b) => [b.verified, b.message]),
+    [[true, 'nic0 MSI-X entry 0 DATA']],
+  );
+  const stop = await cont(dc);
+  assert.equal(stop.body.reason, 'data breakpoint');
+  const data = (await dc.evaluateRequest({ expression: 'msix(nic0)[0].data', context: 'watch' })).body.result;
+  assert.equal(stop.body.text, `nic0 MSI-X entry 0 DATA: 0x00000000 → ${data}${data === '0x00000000' ? ' (written, unchanged)' : ''}`);
+  // The address was written before this stop, not stopped at; nothing writes DATA again.
+  assert.equal((await dc.evaluateRequest({ expression: 'msix(nic0)[0].address', context: 'watch' })).body.result, '0xfee00000');
+  assert.equal((await cont(dc)).body.reason, 'end');
 });

@@ -59,7 +59,10 @@ test('a data breakpoint id no device can have is unverified, saying why; ids the
   assert.equal(r[2]!.message, 'Data breakpoint id cfg:nic0:0:4:0: it watches no bytes');
   assert.equal(r[3]!.message, 'Data breakpoint id cfg:nic0:300:4:2: slot 300 is not a device and function (0-255)');
   assert.equal(r[4]!.message, 'Data breakpoint id msix:nic0:0:5000:16: MSI-X entry 5000 is past the largest table (2048 entries)');
-  assert.equal(r[5]!.message, 'Data breakpoint id msix:nic0:0:1:4: an MSI-X entry is 16 bytes (the id says 4)');
+  assert.equal(
+    r[5]!.message,
+    'Data breakpoint id msix:nic0:0:1:4: an MSI-X watch is an entry (16 bytes) or one of its dwords (4 bytes at byte 0, 4, 8 or 12 of it): the id says 4 bytes',
+  );
 });
 
 test('a data breakpoint on a function the scenario never has is unverified; one on a function plugged later verifies as not present yet', async () => {

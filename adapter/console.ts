@@ -154,12 +154,23 @@ export function resolveFn(ins: InspectContext, v: Value, slot?: Value): { bi: nu
  * that one, as the debugger names it: a slot's digits are decimal here, as a scenario reads them.
  */
 function noFunctionText(ins: InspectContext, name: string, text: string): string {
+  const r = ins.resolveFn(name);
+  const gone = r && goneText(ins, r.bi, r.wslot, name);
+  if (gone) return gone;
   const [bus, s] = name.split('/');
   const m = /^(\d{2})(?:\.([0-7]))?$/.exec(s ?? '');
   const lspciDevice = m ? parseInt(m[1]!, 16) : 32;
   const bi = ins.busIndex(bus!);
   const w = wslotEncode(lspciDevice, Number(m?.[2] ?? 0));
   return lspciDevice < 32 && bi >= 0 && ins.fn(bi, w) ? `${text} (a slot's device is decimal, as in a scenario: lspci's ${s} is ${bus}/${slotName(w)})` : text;
+}
+
+/**
+ * "nic1 left the bus at 5.006 200 ms (ejected)" when the function at `wslot` of bus `bi` was there and
+ * has left (named as typed: `named`), as lspci and the console's commands say it; else undefined.
+ */
+function goneText(ins: InspectContext, bi: number, wslot: number, named: string): string | undefined {
+  return !ins.fn(bi, wslot) && ins.m.buses[bi]?.functions.has(wslot) ? `${named} ${views.leftBusText(ins, bi, wslot)}` : undefined;
 }
 
 export function env(ins: InspectContext, threadId: number | undefined, locals?: Record<string, unknown>): ExprEnv {
@@ -176,7 +187,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
           `${name}: offset ${off < 0 ? `-0x${(-off).toString(16)}` : `0x${off.toString(16)}`} is outside the 4 KiB config space (0x0 to 0x${(4096 - size).toString(16)})`,
         );
       const f = self.fn(r.bi, r.wslot);
-      if (!f) throw new Error(`${name}: no function there`);
+      if (!f) throw new Error(`${name}: ${goneText(self, r.bi, r.wslot, fnPrefix(self.m.buses[r.bi]!.decl.name, r.wslot)) ?? 'no function there'}`);
       return self.raw(f, off, size);
     };
   return {
@@ -187,6 +198,12 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
     row: (src) => (registerRow(self, src) ?? summaryRow(self, src))?.value,
     // A bus's name may hold '-' (nvme-0); nothing else here does: a local's or register's '-' is a minus.
     isName: (name) => self.busIndex(name.split('/')[0]!) >= 0,
+    // A bus whose function has left (nic1.COMMAND after its eject) says so, as lspci and cfg do: not "no member 'COMMAND'".
+    noMember(o: Value): string | undefined {
+      const bus = o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, Value>).__bus : undefined;
+      const bi = typeof bus === 'string' ? self.busIndex(bus) : -1;
+      return bi >= 0 ? goneText(self, bi, 0, bus as string) : undefined;
+    },
     show(name: string, v: Value): string | undefined {
       // Virtual time reads the same here as in Variables, Call Stack and the transcript (format.ts).
       return name === 'now' && !(locals && own(locals, name)) && typeof v === 'number' ? formatTime(v) : undefined;
@@ -211,7 +228,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
             if (!r) throw new Error('msix: unknown bus');
             const v = fnValue(self, r.bi, r.wslot) as Record<string, Value> | undefined;
             // A slot with no function there is an error, as cfg8/16/32 make it: it read as an empty table.
-            if (!v) throw new Error('msix: no function there');
+            if (!v) throw new Error(`msix: ${goneText(self, r.bi, r.wslot, fnPrefix(self.m.buses[r.bi]!.decl.name, r.wslot)) ?? 'no function there'}`);
             return v.msix ?? [];
           };
         case 'msg': {
@@ -434,9 +451,10 @@ export function assign(
   const r = ins.resolveFn(target);
   if (!r) return { ok: false, error: `no bus or function '${clip(target)}'` };
   const f = ins.fn(r.bi, r.wslot);
+  if (!f) return { ok: false, error: noFunctionText(ins, target, `no function at ${target}`) };
   // A capability's register (nic0.caps.msix.FLAGS) at its absolute offset, as its Variables row has it.
-  const def = f && cap !== undefined ? capRegister(f, cap, reg) : findRegister(reg);
-  if (!f || !def) return { ok: false, error: cap !== undefined ? `no register ${clip(reg)} in ${clip(`${target}.caps.${cap}`)}` : `no register ${clip(reg)}` };
+  const def = cap !== undefined ? capRegister(f, cap, reg) : findRegister(reg);
+  if (!def) return { ok: false, error: cap !== undefined ? `no register ${clip(reg)} in ${clip(`${target}.caps.${cap}`)}` : `no register ${clip(reg)}` };
   if (ins.frozen) return { ok: false, error: ins.frozen };
   const path = cap !== undefined ? `${target}.caps.${cap}.${def.name}` : `${target}.${def.name}`;
   if (field !== undefined) {
@@ -479,9 +497,8 @@ export function command(ins: InspectContext, src: string): { ok: true; text: str
     const r = ins.resolveFn(t);
     if (r && ins.fn(r.bi, r.wslot)) return undefined;
     // A function the host took off the bus is named as such, with when (lspci lists it so).
-    const b = r ? ins.m.buses[r.bi]! : undefined;
     // (named as typed: the console's answers say 'nic0/1.2' of a 'nic0/1.2', not 'nic0/01.2')
-    const left = r && b?.functions.has(r.wslot) ? `${t} ${views.leftBusText(ins, r.bi, r.wslot)}` : undefined;
+    const left = r && goneText(ins, r.bi, r.wslot, t);
     if (left && word === 'lspci') return undefined;
     return { ok: false as const, error: left ?? noFunctionText(ins, t, `no bus or function '${clip(t)}'`) };
   };

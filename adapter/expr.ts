@@ -296,6 +296,8 @@ export interface ExprEnv {
   row?(src: string): string | undefined;
   /** Whether a name with '-' in it is one name here (a bus named nvme-0): else its '-' is a minus. */
   isName?(name: string): boolean;
+  /** Why value `o` has no member `name`, when there is more to say than that (a bus whose function has left it). */
+  noMember?(o: Value, name: string): string | undefined;
 }
 
 /** A value as a 64-bit integer: integers, booleans and {value: n} registers; anything else is an error naming `what`. */
@@ -422,7 +424,7 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         const key = Object.keys(o).find((k) => k === n.name) ?? Object.keys(o).find((k) => k.toLowerCase() === n.name.toLowerCase());
         if (key !== undefined) return (o as Record<string, Value>)[key];
       }
-      throw new ExprError(`no member '${clip(n.name)}'`);
+      throw new ExprError(env.noMember?.(o, n.name) ?? `no member '${clip(n.name)}'`);
     }
     case 'index': {
       const o = evalExpr(n.o, env);

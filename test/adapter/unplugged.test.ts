@@ -94,3 +94,21 @@ test('lspci (vpci/lspci and the console) says a function off the bus left it, an
   // Other commands on it say the same.
   assert.equal(await refused(dc.evaluateRequest({ expression: 'cfg nic0/1.2', context: 'repl' })), 'nic0/1.2 left the bus at 6 ms (unplugged)');
 });
+
+test('a watch, hover or console line naming a register of a function that left the bus says it left, and when, as lspci and cfg say it', async () => {
+  const dc = h.client();
+  await launch(dc, resolve('examples/quickstart.vpci'), { stopOnEntry: false });
+  const left = 'nic1 left the bus at 5.006 200 ms (ejected)';
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'cfg nic1', context: 'repl' })), left);
+  // A watch of nic1.COMMAND said "no member 'COMMAND'" once nic1 was ejected; an assignment "no register COMMAND".
+  for (const context of ['watch', 'hover', 'repl'])
+    for (const expression of ['nic1.COMMAND', 'nic1.COMMAND.MEMORY', 'nic1.caps.msix.FLAGS', 'nic1.bars'])
+      assert.equal(await refused(dc.evaluateRequest({ expression, context })), left, `${context}: ${expression}`);
+  // (a function named with its slot is named so, as the console's commands name it)
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'nic1/0.0.STATUS', context: 'watch' })), left.replace('nic1', 'nic1/0.0'));
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'nic1.COMMAND = 6', context: 'repl' })), left);
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'msix(nic1)', context: 'watch' })), `msix: ${left}`);
+  assert.equal(await refused(dc.evaluateRequest({ expression: 'cfg16(nic1, 4)', context: 'watch' })), `cfg16: ${left}`);
+  // What the bus itself has is still read.
+  assert.equal((await dc.evaluateRequest({ expression: 'nic1.version', context: 'watch' })).body.result, '1.1 (0x10001)');
+});

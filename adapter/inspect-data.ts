@@ -133,6 +133,9 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
       : '';
   const r = REGISTERS.find((x) => x.offset === t.offset && x.size === t.width);
   if (r) return `${where}.${r.name} (config ${hx(t.offset, 2)}${access})`;
+  // A 64-bit BAR's two registers, as its BARs row names them (inspect-registers.ts barsNode).
+  const bar = t.width === 8 ? REGISTERS.find((x) => x.offset === t.offset && x.size === 4 && /^BASE_ADDRESS_[0-4]$/.test(x.name)) : undefined;
+  if (bar) return `${where}.${bar.name} (config ${hx(t.offset, 2)} and ${hx(t.offset + 4, 2)})`;
   // a capability's register by the name its Variables row and expressions use (nic0.caps.msix.FLAGS)
   const cap = f ? capRegisterAt(f, t.offset, t.width) : undefined;
   if (cap) return `${where}.${cap} (config ${hx(t.offset, 2)}${access})`;
@@ -244,6 +247,21 @@ export function describeDataHit(ctx: InspectContext, bp: DataBp, old: number | u
   const h = (v: number | undefined): string => (v === undefined ? '?' : `0x${v.toString(16).padStart(w, '0')}`);
   // (one dword of an entry is said as a register is: its value, or its change)
   if (t.kind === 'msix' && t.at === undefined) return `${t.description}: ${msixEntryAccess(ctx, t.bus, t.wslot, t.offset, ev, old, now, h)}`;
+  // Bytes with no one value (a 64-bit BAR's two registers, a row of config space): the access itself, as an address watch says it (it was '? → ?').
+  const k = ev >= 0 ? ctx.m.trace.kindAt(ev) : undefined;
+  if (t.kind === 'cfg' && (old === undefined || now === undefined) && (k === Ev.CfgRead || k === Ev.CfgWrite)) {
+    const tr = ctx.m.trace;
+    const off = tr.bAt(ev) & 0xfff;
+    const size = tr.bAt(ev) >>> 16 || 4;
+    const bi = ctx.busIndex(t.bus);
+    const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
+    const hs = (v: number): string => `0x${(v >>> 0).toString(16).padStart(2 * size, '0')}`;
+    const r = REGISTERS.find((x) => x.offset === off && x.size === size);
+    const name = r?.name ?? (f && capRegisterAt(f, off, size));
+    const what = name ? `${name} (config ${hex(off)})` : `config ${hex(off)}/${size}`;
+    const back = write && f ? ctx.raw(f, off, size) : undefined;
+    return `${t.description}: ${what} ${write ? `written ${hs(tr.cAt(ev))}${back !== undefined && back !== tr.cAt(ev) >>> 0 ? `, reads back ${hs(back)}` : ''}` : `read ${hs(tr.cAt(ev))}`}`;
+  }
   if (!write) return `${t.description} read (value ${h(now)})`;
   if (old === now && t.kind === 'cfg' && t.width <= 4) {
     // Say why a write changed nothing when the masks are the reason.

@@ -104,7 +104,7 @@ export function deviceNode(ctx: InspectContext, bi: number, wslot: number): VarN
         menu: DEVICE_MENU,
         kind: 'data',
         indexed: 256,
-        page: (s, c) => cfgRows(ctx, f, s, c),
+        page: (s, c) => cfgRows(ctx, bus, wslot, f, s, c),
       });
       return out;
     },
@@ -215,12 +215,20 @@ function pbaNode(ctx: InspectContext, f: PciFunction): VarNode {
   };
 }
 
-function cfgRows(ctx: InspectContext, f: PciFunction, s: number, c: number): VarNode[] {
+function cfgRows(ctx: InspectContext, bus: string, wslot: number, f: PciFunction, s: number, c: number): VarNode[] {
   const out: VarNode[] = [];
   const b = f.config.peek();
   for (let row = s; row < Math.min(256, s + c); row++) {
     const o = row * 16;
-    out.push({ name: ctx.num(o, 3), value: Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' '), menu: DEVICE_MENU });
+    // Break on Value Change on a row watches its 16 bytes ('0x010' was "not a config-space register").
+    const t = { kind: 'cfg', bus, wslot, offset: o, width: 16 } as const;
+    out.push({
+      name: ctx.num(o, 3),
+      value: Array.from(b.subarray(o, o + 16), (x) => x.toString(16).padStart(2, '0')).join(' '),
+      menu: DEVICE_MENU,
+      dataId: dataId(t),
+      dataDescription: describeTarget(ctx, t),
+    });
   }
   return out;
 }

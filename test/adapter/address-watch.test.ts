@@ -183,3 +183,35 @@ test("Break on Value Change on an MSI-X entry's dword row watches that dword alo
   assert.equal((await dc.evaluateRequest({ expression: 'msix(nic0)[0].address', context: 'watch' })).body.result, '0xfee00000');
   assert.equal((await cont(dc)).body.reason, 'end');
 });
+
+test("Break on Value Change on a 64-bit BAR's row or a Config space row names the access that hit it and its value, as the BARs row names the watch (it said '? → ?')", async () => {
+  const dc = h.client();
+  const first = await launch(dc, QUICKSTART, { stopOnEntry: true });
+  const frame = (await dc.stackTraceRequest({ threadId: first.body.threadId! })).body.stackFrames[0]!;
+  const dev = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((x) => x.name.startsWith('Device nic0'))!;
+  const top = (await dc.variablesRequest({ variablesReference: dev.variablesReference })).body.variables;
+  const ref = (name: string) => top.find((v) => v.name === name)!.variablesReference;
+  // A row of Config space watches its 16 bytes ("'0x010' is not a config-space register, field or MSI-X entry").
+  await dc.variablesRequest({ variablesReference: ref('Config space'), start: 0, count: 4 });
+  const row = await dc.dataBreakpointInfoRequest({ variablesReference: ref('Config space'), name: '0x010' });
+  assert.deepEqual([row.body.dataId, row.body.description], ['cfg:nic0:0:16:16', 'nic0 config 0x010..0x01f']);
+  // BAR0 of the 82599 VF is 64-bit: its row watches BASE_ADDRESS_0 and _1, and the watch is named so everywhere.
+  const bar = await dc.dataBreakpointInfoRequest({ variablesReference: ref('BARs'), name: 'BAR0' });
+  assert.deepEqual([bar.body.dataId, bar.body.description], ['cfg:nic0:0:16:8', 'nic0.BASE_ADDRESS_0 (config 0x10 and 0x14)']);
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: bar.body.dataId!, accessType: 'write' }] });
+  assert.equal(set.body.breakpoints[0]!.message, bar.body.description);
+  // The driver sizes the BAR: all ones into the low register, which reads back its size mask, as Variables then shows it.
+  const stop = await cont(dc);
+  const low = (await dc.evaluateRequest({ expression: 'cfg32(nic0, 0x10)', context: 'watch' })).body.result;
+  assert.equal(stop.body.text, `nic0.BASE_ADDRESS_0 (config 0x10 and 0x14): BASE_ADDRESS_0 (config 0x10) written 0xffffffff, reads back ${low}`);
+  const texts = [stop.body.text];
+  for (let i = 0; i < 3; i++) texts.push((await cont(dc)).body.text!);
+  assert.ok(
+    texts.some((t) => t.includes(': BASE_ADDRESS_1 (config 0x14) written 0xffffffff')),
+    texts.join('\n'),
+  );
+  for (const t of texts) assert.doesNotMatch(t, /\?/);
+  // A row of config space watched, as the row offers it: the same access named.
+  await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: row.body.dataId!, accessType: 'readWrite' }] });
+  assert.match((await cont(dc)).body.text!, /^nic0 config 0x010\.\.0x01f: BASE_ADDRESS_[0-3] \(config 0x1[048c]\) (read|written) 0x[0-9a-f]{8}/);
+});

@@ -49,6 +49,9 @@ const OPS = [
   '!=',
   '&&',
   '||',
+  // C's member access through a pointer, as the driver listings write it (hbus->state): a hover there sends it
+  // (VS Code reads '->' into the expression under the mouse); the locals' pointers are their objects, so it is '.'.
+  '->',
   '+',
   '-',
   '*',
@@ -98,7 +101,7 @@ function lex(src: string, isName?: (name: string) => boolean): Tok[] {
     if (/[0-9]/.test(c)) {
       // After a '.', a member name may start with a digit (pci_regs.h's DEVCTL2.10BIT_TAG_REQ, as Variables names it).
       const prev = out[out.length - 1];
-      const member = prev?.k === 'op' && prev.v === '.' ? /^[0-9][A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i)) : null;
+      const member = prev?.k === 'op' && (prev.v === '.' || prev.v === '->') ? /^[0-9][A-Za-z0-9_$]*[A-Za-z_$][A-Za-z0-9_$]*/.exec(src.slice(i)) : null;
       if (member && !/^0x[0-9a-fA-F_]+$|^0b[01_]+$/.test(member[0])) {
         out.push({ k: 'id', v: member[0], pos: start });
         i += member[0].length;
@@ -221,10 +224,10 @@ export function parseExpr(src: string, isName?: (name: string) => boolean): Node
     } else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
     for (;;) {
       const q = peek();
-      if (q.v === '.') {
+      if (q.k === 'op' && (q.v === '.' || q.v === '->')) {
         eat();
         const id = eat();
-        if (id.k !== 'id' && id.k !== 'num') throw new ExprError('expected a member name after "."', id.pos);
+        if (id.k !== 'id' && id.k !== 'num') throw new ExprError(`expected a member name after "${q.v}"`, id.pos);
         n = made({ t: 'member', o: n, name: id.v }, q.pos, [n]);
       } else if (q.v === '[') {
         eat();

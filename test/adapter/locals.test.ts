@@ -68,6 +68,22 @@ test('FreeBSD: at the first stop vmbus_pcib_attach shows dev and every declared 
   const hbus = byName(after.vars, 'hbus');
   assert.match(hbus.value, /state: "hv_pcibus_init"/);
   assert.ok(hbus.variablesReference > 0, 'hbus expands');
+  // A hover on a member as the listing writes it (VS Code sends 'hbus->state' for the word under the mouse) reads what
+  // Locals shows under hbus: it was "unexpected '>'". A watch and a condition take it too.
+  const members = (await dc.variablesRequest({ variablesReference: hbus.variablesReference })).body.variables;
+  const frame2 = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  for (const context of ['hover', 'watch'])
+    for (const name of ['state', 'pci_domain'])
+      assert.equal(
+        (await dc.evaluateRequest({ expression: `hbus->${name}`, frameId: frame2, context })).body.result,
+        byName(members, name).value,
+        `${context}: hbus->${name}`,
+      );
+  const ev = async (expression: string) => (await dc.evaluateRequest({ expression, frameId: frame2, context: 'watch' })).body.result;
+  assert.equal(await ev('hbus->cfg_res'), await ev('hbus.cfg_res'));
+  await assert.rejects(dc.evaluateRequest({ expression: 'hbus->', frameId: frame2, context: 'watch' }), {
+    message: 'expected a member name after "->" (at column 7)',
+  });
 });
 
 test('Linux: at the first stop hv_pci_probe shows hdev and dev_id, and every declared local', async () => {

@@ -14,7 +14,7 @@ import { slotName } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
 import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
-import { accessText, barsNode, capRegister, capRegisterAt, masksAt } from './inspect-registers';
+import { accessText, barsNode, capRegister, capRegisterAt, hexName, masksAt } from './inspect-registers';
 
 export type Target = DataTargetId;
 
@@ -123,23 +123,22 @@ export function describeTarget(ctx: InspectContext, t: Target): string {
   if (t.kind === 'msix') return `${where} MSI-X entry ${t.offset}${t.at !== undefined ? ` ${MSIX_DWORDS[t.at >> 2]}` : ''}`;
   const bi = ctx.busIndex(t.bus);
   const f = bi >= 0 ? ctx.fn(bi, t.wslot) : undefined;
-  const hx = (n: number, d: number): string => `0x${n.toString(16).padStart(d, '0')}`;
   const access =
     f && t.width <= 4
       ? (() => {
           const m = masksAt(f, t.offset, t.width);
-          return `, ${accessText(m.wmask, m.w1cmask, t.width, (n, d) => hx(n, d ?? 0))}`;
+          return `, ${accessText(m.wmask, m.w1cmask, t.width, hexName)}`;
         })()
       : '';
   const r = REGISTERS.find((x) => x.offset === t.offset && x.size === t.width);
-  if (r) return `${where}.${r.name} (config ${hx(t.offset, 2)}${access})`;
+  if (r) return `${where}.${r.name} (config ${hexName(t.offset, 2)}${access})`;
   // A 64-bit BAR's two registers, as its BARs row names them (inspect-registers.ts barsNode).
   const bar = t.width === 8 ? REGISTERS.find((x) => x.offset === t.offset && x.size === 4 && /^BASE_ADDRESS_[0-4]$/.test(x.name)) : undefined;
-  if (bar) return `${where}.${bar.name} (config ${hx(t.offset, 2)} and ${hx(t.offset + 4, 2)})`;
+  if (bar) return `${where}.${bar.name} (config ${hexName(t.offset, 2)} and ${hexName(t.offset + 4, 2)})`;
   // a capability's register by the name its Variables row and expressions use (nic0.caps.msix.FLAGS)
   const cap = f ? capRegisterAt(f, t.offset, t.width) : undefined;
-  if (cap) return `${where}.${cap} (config ${hx(t.offset, 2)}${access})`;
-  return `${where} config ${hx(t.offset, 3)}..${hx(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;
+  if (cap) return `${where}.${cap} (config ${hexName(t.offset, 2)}${access})`;
+  return `${where} config ${hexName(t.offset, 3)}..${hexName(t.offset + t.width - 1, 3)}${access ? ` (${access.slice(2)})` : ''}`;
 }
 
 /**

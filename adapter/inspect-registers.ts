@@ -28,6 +28,13 @@ export function masksAt(f: PciFunction, off: number, size: number): { wmask: num
   return { wmask: w, w1cmask: c };
 }
 
+/**
+ * A number in a data breakpoint's name: hex whatever Variables shows (Show Decimal), as the name the
+ * breakpoint keeps once set is (inspect-data.ts describeTarget): Break on Value Change in decimal named it
+ * 'nic0.COMMAND (config 4, RW 1351)' and Breakpoints then 'nic0.COMMAND (config 0x04, RW 0x0547)'.
+ */
+export const hexName = (n: number, d = 0): string => `0x${n.toString(16).padStart(d, '0')}`;
+
 /** "RO", "RW", "RW1C", or which bits are which when a register mixes them. */
 export function accessText(wmask: number, w1cmask: number, size: number, num: (n: number, d?: number) => string): string {
   const all = size >= 4 ? 0xffffffff : 2 ** (size * 8) - 1;
@@ -51,7 +58,7 @@ export function registerNode(ctx: InspectContext, bi: number, wslot: number, f: 
     type: `u${def.size * 8} @ ${ctx.num(def.offset, def.offset >= 0x100 ? 3 : 2)}, ${accessText(wmask, w1cmask, def.size, (n, d) => ctx.num(n, d))}`,
     evaluateName: path,
     dataId: dataId({ kind: 'cfg', bus, wslot, offset: def.offset, width: def.size }),
-    dataDescription: `${path} (config ${ctx.num(def.offset, 2)}, ${accessText(wmask, w1cmask, def.size, (n, d) => ctx.num(n, d))})`,
+    dataDescription: `${path} (config ${hexName(def.offset, 2)}, ${accessText(wmask, w1cmask, def.size, hexName)})`,
     readOnly: !wmask && !w1cmask,
     menu: DEVICE_MENU,
   };
@@ -93,7 +100,7 @@ export function registerFieldNode(
     evaluateName: `${path}.${fd.name}`,
     readOnly: access === 'ro',
     dataId: dataId({ kind: 'cfg', bus, wslot, offset: def.offset + (lo >> 3), width: (hi >> 3) - (lo >> 3) + 1 }),
-    dataDescription: `${path}.${fd.name} (config ${ctx.num(def.offset + (lo >> 3), 2)}, ${access.toUpperCase()})`,
+    dataDescription: `${path}.${fd.name} (config ${hexName(def.offset + (lo >> 3), 2)}, ${access.toUpperCase()})`,
     menu: DEVICE_MENU,
   };
   if (access !== 'ro')
@@ -144,7 +151,7 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
           ...((x.kind === 'mem32' || x.kind === 'mem64') && x.state === 'assigned' ? { memoryReference: `bar/${bus}/${wslot}/${x.index}` } : {}),
           // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
           dataId: dataId({ kind: 'cfg', bus, wslot, offset: reg, width: x.kind === 'mem64' ? 8 : 4 }),
-          dataDescription: `${prefix}.${regName} (config ${ctx.num(reg, 2)}${x.kind === 'mem64' ? ` and ${ctx.num(reg + 4, 2)}` : ''})`,
+          dataDescription: `${prefix}.${regName} (config ${hexName(reg, 2)}${x.kind === 'mem64' ? ` and ${hexName(reg + 4, 2)}` : ''})`,
           // nic0.bars[k] (the k-th of f.bars(), as fnValue lists them), which a watch shows as this row
           // (console.ts summaryRow); nic0.BASE_ADDRESS_n reads the register, not this lspci text.
           evaluateName: `${prefix}.bars[${k}]`,

@@ -263,3 +263,23 @@ test("the Scenario scope lists the guest model's quirks and which are in effect,
   assert.match(byName(rows, 'short-packet-drop').value, /^off \(switched\): packets of 20 raw bytes or less are silently dropped$/);
   assert.match(byName(rows, 'descriptor-stride').value, /^on: relations descriptors are copied with the wrong stride$/);
 });
+
+test("Break on Value Change names the watch in hex whatever Variables shows, as Breakpoints names it once set: Show Decimal made it 'config 4, RW 1351'", async () => {
+  const dc = h.client();
+  const tid = await runToEnd();
+  await dc.customRequest('vpci/toggleHex', { hex: false });
+  const top = await deviceScope(tid, 'nic0');
+  for (const [group, name, description] of [
+    ['Header', 'COMMAND', 'nic0.COMMAND (config 0x04, RW 0x0547)'],
+    ['BARs', 'BAR0', 'nic0.BASE_ADDRESS_0 (config 0x10 and 0x14)'],
+  ] as const) {
+    const ref = byName(top, group).variablesReference;
+    await children(ref);
+    const info = await dc.dataBreakpointInfoRequest({ variablesReference: ref, name });
+    assert.equal(info.body.description, description);
+    const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: info.body.dataId! }] });
+    assert.equal(set.body.breakpoints[0]!.message, description);
+  }
+  // Variables itself stays decimal.
+  assert.equal(byName(await children(byName(top, 'Header').variablesReference), 'VENDOR_ID').value, '32902');
+});

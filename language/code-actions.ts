@@ -54,6 +54,23 @@ function replaceIn(text: string, range: Range, re: RegExp, newText: (m: RegExpEx
   return { range: { start: { line: range.start.line, character: at }, end: { line: range.start.line, character: at + len } }, newText: newText(m) };
 }
 
+/**
+ * The edit removing the words at `range` (a suggestion of '' on one line) with one run of the spaces beside them,
+ * so one space is left between what stood on either side, and none at the end of the line: the spaces after
+ * them when text follows, else those before (`attached after 1ms` → `attached`, `sent on` → `on`). A range
+ * that does not start after a space (`nic0/1`, `4;`) is removed alone (ours).
+ */
+function removalEdit(text: string, range: Range): TextEdit {
+  const line = lineOf(text, range.start.line);
+  if (range.end.line !== range.start.line || !/[ \t]$/.test(line.slice(0, range.start.character))) return { range, newText: '' };
+  const after = /^[ \t]*/.exec(line.slice(range.end.character))![0].length;
+  const before = /[ \t]*$/.exec(line.slice(0, range.start.character))![0].length;
+  const rest = range.end.character + after < line.length;
+  const start = rest || before === range.start.character ? range.start.character : range.start.character - before;
+  const end = rest ? range.end.character + after : range.end.character;
+  return { range: { start: { line: range.start.line, character: start }, end: { line: range.start.line, character: end } }, newText: '' };
+}
+
 /** The tokens inside `range` on its first line, with 0-based start and end characters on that line. */
 function tokensIn(text: string, range: Range): { tok: Token; start: number; end: number }[] {
   const line = lineOf(text, range.start.line);
@@ -112,7 +129,9 @@ export function codeActions(p: CodeActionParams, a: Pick<Analysis, 'text' | 'lsp
     const d = a.lspDiagnostics.find((x) => x.code === given.code && sameRange(x.range, given.range));
     if (!d) continue;
     const hints = (d.data as { suggestions?: string[] } | undefined)?.suggestions ?? [];
-    hints.forEach((h, i) => fix(suggestionTitle(a.text, d.range, h), given, [{ range: d.range, newText: h }], i === 0));
+    hints.forEach((h, i) =>
+      fix(suggestionTitle(a.text, d.range, h), given, [h === '' ? removalEdit(a.text, d.range) : { range: d.range, newText: h }], i === 0),
+    );
     switch (d.code) {
       case 'negated-count':
         fix("Remove 'count N' ('no' means none)", given, [replaceIn(a.text, d.range, /\s+count\s+\S+/, () => '', true)], true);

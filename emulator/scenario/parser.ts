@@ -834,11 +834,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       !(busNamedBus ??= /(?:^|[\n\r{}])[ \t]*bus[ \t]+bus(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])offer[ \t]+bus(?![A-Za-z0-9_-])/.test(text))
     ) {
       take();
-      const d = diag(
-        { line: b.loc.line, col: b.loc.col, endLine: n.loc.line, endCol: n.loc.col },
-        'unexpected-token',
-        `unexpected 'bus': a bus is referred to by its name alone ('${n.text}', not 'bus ${n.text}')`,
-      );
+      const d = diag(b.loc, 'unexpected-token', `unexpected 'bus': a bus is referred to by its name alone ('${n.text}', not 'bus ${n.text}')`);
       d.suggestions = [''];
       report(d);
     }
@@ -1540,21 +1536,22 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   /**
    * `expect nic0 attached after 1ms`: an expectation covers the whole run, with a deadline (`before TIME`) and
-   * no start. Said once, with removing it (and the space before it) as the fix, and read past (ours).
+   * no start. Said once, with removing it as the fix, and read past (ours).
    */
   const afterSlip = (): void => {
-    const prev = last.loc;
-    take();
+    const w = take();
     const t = duration('the time');
     removableSlip(
-      prev,
-      t.loc,
+      spanLoc(w.loc, t.loc),
       "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened",
     );
   };
-  /** A slip read past in an expectation, from the end of the token before it (`prev`) to `end`: reported once, with removing it as the fix. */
-  const removableSlip = (prev: Loc, end: Loc, message: string): void => {
-    const d = diag({ line: prev.endLine, col: prev.endCol, endLine: end.endLine, endCol: end.endCol }, 'unexpected-token', message);
+  /**
+   * A slip read past in an expectation, at its words (`at`): reported once, with removing them as the fix (the
+   * quick fix takes the space beside them too: language/code-actions.ts removalEdit).
+   */
+  const removableSlip = (at: Loc, message: string): void => {
+    const d = diag(at, 'unexpected-token', message);
     d.suggestions = [''];
     report(d);
   };
@@ -1608,11 +1605,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         } else if (o.text === 'before' || o.text === 'after') {
           m.before = before() ?? m.before;
         } else if (o.text === 'sent' && !seen.has('sent') && o.loc.line === last.loc.endLine) {
-          // `expect message M sent on nic0`, as it is said: said once, removing it (and the space before it) the fix.
-          const prev = last.loc;
+          // `expect message M sent on nic0`, as it is said: said once, removing it the fix.
           take();
           removableSlip(
-            prev,
             o.loc,
             `unexpected 'sent': 'expect ${negate ? 'no ' : ''}message ${msg.name}' already means sent (by the guest or the host), without the word`,
           );
@@ -1679,9 +1674,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       ) {
         take();
         const what = isState ? 'the state' : `'${st.text}'`;
-        // The word and the space after it: removing it leaves one space.
         const d = diag(
-          { line: w.loc.line, col: w.loc.col, endLine: st.loc.line, endCol: st.loc.col },
+          w.loc,
           'unexpected-token',
           `unexpected '${w.text}': ${what} follows the bus name (expect ${first.name} ${st.text}, not expect ${first.name} ${w.text} ${st.text})`,
         );
@@ -1729,11 +1723,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           // A count read past (soft) is NaN: the form is then written with N.
           const n = Number.isNaN(count.value) ? 'N' : String(count.value);
           take();
-          const d = diag(
-            { line: count.loc.endLine, col: count.loc.endCol, endLine: v.loc.endLine, endCol: v.loc.endCol },
-            'unexpected-token',
-            `unexpected '${v.text}': 'msix N' is the vector count alone (msix ${n}, not msix ${n} ${v.text})`,
-          );
+          const d = diag(v.loc, 'unexpected-token', `unexpected '${v.text}': 'msix N' is the vector count alone (msix ${n}, not msix ${n} ${v.text})`);
           d.suggestions = [''];
           report(d);
         }

@@ -773,7 +773,7 @@ test('every bad value of a statement is said in one pass, each at its place, and
     loadScenario('bus a { function 0 intel-82599-vf }\nat 0 boot\nexpect a msix 3x vectors\n', 'x.vpci', ctx).diagnostics.map((d) => [d.loc.col, d.message]),
     [
       [15, "expected the vector count, found '3x'"],
-      [17, "unexpected 'vectors': 'msix N' is the vector count alone (msix N, not msix N vectors)"],
+      [18, "unexpected 'vectors': 'msix N' is the vector count alone (msix N, not msix N vectors)"],
     ],
   );
   // An offer dropped for a bad value leaves its bus known to what names it (no unknown-bus below it).

@@ -549,7 +549,7 @@ test("'before 0' is a deadline no event meets: a warning says the expectation ne
 test("slips with their fix: 'expect nic0 is attached' and 'eject nic0 function 0' are read as meant; 'quirk Q 0' and 'version 0x10004' say the word or form", () => {
   const head = `${NIC}at 0 boot\n`;
   assert.deepEqual(diags(`${head}expect nic0 is attached\n`), [
-    ['unexpected-token', 3, 13, 16, "unexpected 'is': the state follows the bus name (expect nic0 attached, not expect nic0 is attached)", ['']],
+    ['unexpected-token', 3, 13, 15, "unexpected 'is': the state follows the bus name (expect nic0 attached, not expect nic0 is attached)", ['']],
   ]);
   // Read as the state expectation: a second one is its duplicate.
   assert.deepEqual(
@@ -670,8 +670,8 @@ test("'after TIME' in an expectation says it has a deadline and no start, with r
   const said =
     "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened";
   const head = `${NIC}at 0 boot\n`;
-  assert.deepEqual(diags(`${head}expect nic0 attached after 1ms\n`), [['unexpected-token', 3, 21, 31, said, ['']]]);
-  assert.deepEqual(diags(`${head}expect message eject after 1ms on nic0\n`), [['unexpected-token', 3, 21, 31, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect nic0 attached after 1ms\n`), [['unexpected-token', 3, 22, 31, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect message eject after 1ms on nic0\n`), [['unexpected-token', 3, 22, 31, said, ['']]]);
   // read past: the deadline after it is still read ('before 0' is its warning)
   assert.deepEqual(
     diags(`${head}expect nic0 detached after 1ms before 0\n`).map((d) => d[0]),
@@ -729,9 +729,9 @@ test("'times N' before the fault action is one error, with the reordering as its
 test("'rescind bus nic0', 'on bus nic0': the word 'bus' before a bus's name is one error, removing it the fix; not when a bus is named 'bus'", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   const said = "unexpected 'bus': a bus is referred to by its name alone ('nic0', not 'bus nic0')";
-  assert.deepEqual(diags(`${head}at 2ms rescind bus nic0\n`), [['unexpected-token', 4, 16, 20, said, ['']]]);
-  assert.deepEqual(diags(`${head}expect message create-interrupt on bus nic0\n`), [['unexpected-token', 4, 36, 40, said, ['']]]);
-  assert.deepEqual(diags(`${head}at 2ms raise bus nic0/0 vector 0\n`), [['unexpected-token', 4, 14, 18, said, ['']]]);
+  assert.deepEqual(diags(`${head}at 2ms rescind bus nic0\n`), [['unexpected-token', 4, 16, 19, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect message create-interrupt on bus nic0\n`), [['unexpected-token', 4, 36, 39, said, ['']]]);
+  assert.deepEqual(diags(`${head}at 2ms raise bus nic0/0 vector 0\n`), [['unexpected-token', 4, 14, 17, said, ['']]]);
   // Read as meant: the event acts on nic0.
   const { scenario } = parseScenario(`${head}at 2ms rescind bus nic0\n`);
   const e = scenario.timeline.at(-1)!;
@@ -748,10 +748,10 @@ test("'rescind bus nic0', 'on bus nic0': the word 'bus' before a bus's name is o
 test("'expect nic0 msix 3 vectors', 'expect nic0 is version 1.4': the word a newcomer adds is one error, removing it the fix, the expectation read", () => {
   const head = `vm {\n  host hyperv-2022\n}\n${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   assert.deepEqual(diags(`${head}expect nic0 msix 3 vectors\n`), [
-    ['unexpected-token', 7, 19, 27, "unexpected 'vectors': 'msix N' is the vector count alone (msix 3, not msix 3 vectors)", ['']],
+    ['unexpected-token', 7, 20, 27, "unexpected 'vectors': 'msix N' is the vector count alone (msix 3, not msix 3 vectors)", ['']],
   ]);
   assert.deepEqual(diags(`${head}expect nic0 is version 1.4\n`), [
-    ['unexpected-token', 7, 13, 16, "unexpected 'is': 'version' follows the bus name (expect nic0 version, not expect nic0 is version)", ['']],
+    ['unexpected-token', 7, 13, 15, "unexpected 'is': 'version' follows the bus name (expect nic0 version, not expect nic0 is version)", ['']],
   ]);
   assert.deepEqual(
     diags(`${head}expect nic0 has msix 3\n`).map((r) => [r[0], r[2], r[5]]),
@@ -791,12 +791,12 @@ test("'expect message M sent on nic0': the word 'sent' is one error, removing it
     [
       'unexpected-token',
       3,
-      32,
+      33,
       37,
       "unexpected 'sent': 'expect message create-interrupt' already means sent (by the guest or the host), without the word",
       [''],
     ],
-    ['unexpected-token', 4, 24, 29, "unexpected 'sent': 'expect no message eject' already means sent (by the guest or the host), without the word", ['']],
+    ['unexpected-token', 4, 25, 29, "unexpected 'sent': 'expect no message eject' already means sent (by the guest or the host), without the word", ['']],
   ]);
   const { scenario } = parseScenario(src);
   assert.deepEqual(

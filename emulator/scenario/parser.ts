@@ -1526,8 +1526,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   // ---- expectations ----
   /** Where the statement being read says `before 0` (zeroDeadline, once it is read whole). */
   let zeroAt: Loc | undefined;
-  const before = (): number | undefined => {
-    if (peek().kind === 'word' && peek().text === 'after' && peek().loc.line === last.loc.endLine) afterSlip();
+  /** `holds`: when the expectation being read holds, in the user's terms, for the message of an `after` slip. */
+  const before = (holds: string): number | undefined => {
+    if (peek().kind === 'word' && peek().text === 'after' && peek().loc.line === last.loc.endLine) afterSlip(holds);
     if (!isWord('before')) return undefined;
     const w = take();
     const d = duration('the deadline');
@@ -1536,15 +1537,12 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   };
   /**
    * `expect nic0 attached after 1ms`: an expectation covers the whole run, with a deadline (`before TIME`) and
-   * no start. Said once, with removing it as the fix, and read past (ours).
+   * no start. Said once, with when the expectation holds (`holds`) and removing it as the fix, and read past (ours).
    */
-  const afterSlip = (): void => {
+  const afterSlip = (holds: string): void => {
     const w = take();
     const t = duration('the time');
-    removableSlip(
-      spanLoc(w.loc, t.loc),
-      "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened",
-    );
+    removableSlip(spanLoc(w.loc, t.loc), `unexpected 'after': ${holds}; an expectation has a deadline ('before TIME') but no start time, so remove 'after …'`);
   };
   /**
    * A slip read past in an expectation, at its words (`at`): reported once, with removing them as the fix (the
@@ -1603,7 +1601,9 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           take();
           m.count = intIn('the count', 0, 0xffff_ffff).value;
         } else if (o.text === 'before' || o.text === 'after') {
-          m.before = before() ?? m.before;
+          m.before =
+            before(`'expect ${negate ? 'no ' : ''}message ${msg.name}' holds if the message was ${negate ? 'never sent' : 'sent at any time'} in the run`) ??
+            m.before;
         } else if (o.text === 'sent' && !seen.has('sent') && o.loc.line === last.loc.endLine) {
           // `expect message M sent on nic0`, as it is said: said once, removing it the fix.
           take();
@@ -1686,7 +1686,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       if ((BUS_STATES as readonly string[]).includes(w.text)) {
         take();
         const s: Expectation & { kind: 'state' } = { kind: 'state', bus: busOnly(), state: w.text as BusLifeState, loc: ex.loc };
-        const b = before();
+        const b = before(`'expect ${s.bus.name} ${s.state}' holds if ${s.bus.name} reached '${s.state}' at any time in the run`);
         if (b !== undefined) s.before = b;
         // A second deadline is said as a message expectation's second option is.
         if (b !== undefined && isWord('before')) fail(peek().loc, 'duplicate-option', "'before' is given twice");

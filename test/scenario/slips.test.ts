@@ -666,12 +666,22 @@ test("a slot in hex as lspci prints it ('function 0a.0', 'nic0/1f') says slots a
   assert.deepEqual(diags('bus nic0 { function 2a intel-82599-vf }\nat 0 boot\n')[0]!.slice(0, 1), ['invalid-token']);
 });
 
-test("'after TIME' in an expectation says it has a deadline and no start, with removing it as the fix; a broken expectation is no duplicate", () => {
-  const said =
-    "unexpected 'after': an expectation covers the whole run and has no start time, only a deadline ('before TIME'); without 'after …' it holds whenever it happened";
+test("'after TIME' in an expectation says when that expectation holds, that it has a deadline and no start, with removing it as the fix; a broken expectation is no duplicate", () => {
+  const said = (holds: string): string => `unexpected 'after': ${holds}; an expectation has a deadline ('before TIME') but no start time, so remove 'after …'`;
   const head = `${NIC}at 0 boot\n`;
-  assert.deepEqual(diags(`${head}expect nic0 attached after 1ms\n`), [['unexpected-token', 3, 22, 31, said, ['']]]);
-  assert.deepEqual(diags(`${head}expect message eject after 1ms on nic0\n`), [['unexpected-token', 3, 22, 31, said, ['']]]);
+  assert.deepEqual(diags(`${head}expect nic0 attached after 1ms\n`), [
+    ['unexpected-token', 3, 22, 31, said("'expect nic0 attached' holds if nic0 reached 'attached' at any time in the run"), ['']],
+  ]);
+  // `failed after 1ms` (a newcomer's "it fails after 1 ms") is told what 'expect nic0 failed' means, in its words.
+  assert.deepEqual(diags(`${head}expect nic0 failed after 1ms\n`), [
+    ['unexpected-token', 3, 20, 29, said("'expect nic0 failed' holds if nic0 reached 'failed' at any time in the run"), ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect message eject after 1ms on nic0\n`), [
+    ['unexpected-token', 3, 22, 31, said("'expect message eject' holds if the message was sent at any time in the run"), ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect no message eject after 1ms\n`), [
+    ['unexpected-token', 3, 25, 34, said("'expect no message eject' holds if the message was never sent in the run"), ['']],
+  ]);
   // read past: the deadline after it is still read ('before 0' is its warning)
   assert.deepEqual(
     diags(`${head}expect nic0 detached after 1ms before 0\n`).map((d) => d[0]),

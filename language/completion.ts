@@ -290,6 +290,17 @@ function completeItems({
   const statuses = (): CompletionItem[] =>
     ctx.statuses.map((s) => ({ label: s.name, kind: CompletionItemKind.Constant, detail: `0x${(s.value >>> 0).toString(16).toUpperCase().padStart(8, '0')}` }));
 
+  // `before `: the times the timeline's events are at and a millisecond after the last (deadlines are strict, so
+  // the event at a time is not before it; 0 is the zero-deadline warning, never offered).
+  const deadlines = (): CompletionItem[] => {
+    const last = times[times.length - 1];
+    return [...new Set([...times.filter((t) => t > 0), ...(last !== undefined ? [last + 1_000_000] : [])])].map((t, k) => ({
+      label: timeLiteral(t),
+      kind: CompletionItemKind.Value,
+      detail: times.includes(t) ? `before ${formatTime(t)}, when events are at it (not at it)` : 'a millisecond after the last event',
+      sortText: String(k).padStart(3, '0'),
+    }));
+  };
   // After a catalog device, the options that size or pick a dump's device are the dump-only error: not offered.
   const functionOptions = (dump: boolean): CompletionItem[] =>
     kwHelp(
@@ -427,7 +438,8 @@ function completeItems({
       if (n === mi + 1) return messages();
       const prev = w[n - 1]!;
       if (prev === 'on') return buses();
-      if (prev === 'count' || prev === 'before') return [];
+      if (prev === 'before') return deadlines();
+      if (prev === 'count') return [];
       // After `no`, a count is the negated-count warning: not offered.
       return kwMod(
         ['on', 'count', 'before'].filter((k) => !w.includes(k) && !(k === 'count' && w[1] === 'no')),
@@ -441,6 +453,7 @@ function completeItems({
     if (n === i) return [...kw(BUS_STATES, 'bus state'), ...kwHelp(EXPECT_BUS_FORMS, 'expectation')];
     const form = w[i]!;
     if ((BUS_STATES as readonly string[]).includes(form) && n === i + 1) return kwMod(['before'], 'STATE');
+    if ((BUS_STATES as readonly string[]).includes(form) && n === i + 2 && w[i + 1] === 'before') return deadlines();
     // `version`: the versions some host profile accepts, as MAJOR.MINOR (the form the parser takes), with who accepts and offers each.
     if (form === 'version' && i === 2 && n === i + 1) return versions();
     // `expect nic0 vector `: the vectors raise events raise on the function (no other is ever delivered).

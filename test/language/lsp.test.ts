@@ -163,6 +163,10 @@ test('completion after `at `: the times the events are at and one a millisecond 
   // a catalog device without MSI-X (mellanox-cx3-pf's config bytes stop before its capability): 0, whatever the driver asks
   const noMsix = QUICKSTART.replace('function 0 mellanox-cx3-vf', 'function 0 mellanox-cx3-pf') + 'at 8ms driver nic1 msix 4\nexpect nic1 msix ';
   assert.deepEqual(labels(await completions(noMsix, end(noMsix))), ['0']);
+  // `before `: a deadline, strict: the times events are at but 0 (the zero-deadline warning), and a millisecond after the last.
+  assert.deepEqual(await expected('expect nic0 attached before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
+  assert.deepEqual(await expected('expect message bus-d0entry on nic0 before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
+  assert.deepEqual(await expected('expect no message eject before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
   const plug = QUICKSTART + 'at 8ms plug nic0 function ';
   const slots = labels(await completions(plug, end(plug)));
   assert.equal(slots.length, 31);

@@ -105,9 +105,9 @@ const UNIT: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 
 function suggestionTitle(text: string, range: Range, h: string): string {
   const line = lineOf(text, range.start.line);
   const was = range.end.line === range.start.line ? line.slice(range.start.character, range.end.character) : '';
-  // A suggestion that only puts punctuation before what is there (the `{` a block left out): `Insert '{'`.
+  // A suggestion that only puts punctuation before what is there (the `{` a block left out, or `{ }` where nothing is below to go in it): `Insert '{'`.
   const added = h.endsWith(was) && range.end.line === range.start.line ? h.slice(0, h.length - was.length).trim() : '';
-  if (/^[{}]$/.test(added)) return `Insert '${added}'`;
+  if (/^(?:[{}]|{ })$/.test(added)) return `Insert '${added}'`;
   if (h !== '' && h !== ' ') return `Change to '${h}'`;
   const shown = Array.from(was).length === 1 ? charText(was) : `'${was}'`;
   return h === '' ? `Remove ${shown}` : `Replace ${shown} with a space`;

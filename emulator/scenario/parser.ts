@@ -1013,6 +1013,15 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     let o = 0;
     while (peek(o).kind === 'newline') o++;
     const first = peek(o);
+    // Nothing below that could be in it (the file ends, or the next statement starts): `bus nic2` alone is given
+    // ` { }` as the fix (ours), which leaves a block to fill (an empty bus is then its warning).
+    if (first.kind === 'eof' || (first.kind === 'word' && (TOP_KEYWORDS as readonly string[]).includes(first.text)))
+      try {
+        expected("'{'");
+      } catch (e) {
+        if (e instanceof StatementError && e.diag.code === 'missing-argument') e.diag.suggestions = [' { }'];
+        throw e;
+      }
     if (first.kind !== 'word' || !items.includes(first.text)) return expected("'{'");
     try {
       expected("'{'");

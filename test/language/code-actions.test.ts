@@ -352,6 +352,10 @@ test("a newcomer's slips get their fix by what it does, and applying it leaves n
     ['bus g { function 0 dump "x" bar 0 16MB }\n', 'invalid-number', "Change to '16M'", 'bus g { function 0 dump "x" bar 0 16M }\n'],
     ['bus nic0\n  function 0 intel-82599-vf\n}\nat 0 boot\n', 'missing-argument', "Insert '{'", 'bus nic0 {\n  function 0 intel-82599-vf\n}\nat 0 boot\n'],
     ['vm\n  cpus 2\n}\n', 'missing-argument', "Insert '{'", 'vm {\n  cpus 2\n}\n'],
+    // A block with nothing below it to read (the next statement, or the end of the file): both braces.
+    ['bus nic2\nat 0 boot\n', 'missing-argument', "Insert '{ }'", 'bus nic2 { }\nat 0 boot\n'],
+    ['bus nic2 # a NIC\n\nexpect nic2 attached\n', 'missing-argument', "Insert '{ }'", 'bus nic2 { } # a NIC\n\nexpect nic2 attached\n'],
+    ['vm', 'missing-argument', "Insert '{ }'", 'vm { }'],
     [
       'bus nic0 function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\n',
       'unexpected-token',

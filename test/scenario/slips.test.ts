@@ -109,6 +109,13 @@ test("a block's missing '{', its items on one line, and a string left open over 
   assert.deepEqual(diags(fixed(busNoBrace)), []);
   // With no `}` below, there is no block for a `{` to open: no fix.
   assert.deepEqual(diags(`bus nic0\n  function 0 intel-82599-vf\n${USES}`)[0], ['missing-argument', 1, 9, 9, "expected '{', found end of line"]);
+  // Nothing below that could be in the block (the next statement, the end of the file): ' { }', an empty block to fill.
+  assert.deepEqual(diags(`bus nic2\n${NIC}${USES}`)[0], ['missing-argument', 1, 9, 9, "expected '{', found end of line", [' { }']]);
+  assert.deepEqual(diags(`${NIC}${USES}bus nic2`)[0], ['missing-argument', 6, 9, 9, "expected '{', found end of file", [' { }']]);
+  assert.deepEqual(diags(`vm\n\n${NIC}${USES}`)[0], ['missing-argument', 1, 3, 3, "expected '{', found end of line", [' { }']]);
+  // Something below that is no item (a stray `}`, a misspelt item): no fix, as what it is cannot be told.
+  assert.deepEqual(diags(`bus nic2\n}\n${NIC}${USES}`)[0], ['missing-argument', 1, 9, 9, "expected '{', found end of line"]);
+  assert.deepEqual(diags(`bus nic2\n  functon 0 intel-82599-vf\n}\n${NIC}${USES}`)[0], ['missing-argument', 1, 9, 9, "expected '{', found end of line"]);
   // `bus nic0 function 0 …`: the function is the bus's; with its `}` on a later line, the `{` goes in before it.
   assert.deepEqual(diags(`bus nic0 function 0 intel-82599-vf\n${USES}`), [['unexpected-token', 1, 10, 18, "expected '{', found 'function'"]]);
   const twoLines = `bus nic0 function 0 intel-82599-vf\n  function 1 intel-82599-vf\n}\n${USES}`;

@@ -37,6 +37,8 @@ export interface Analysis {
    * so a name there is in no index (a rename would miss it).
    */
   brokenLines: number[];
+  /** The vm settings (`host`, `guest`, `cpus`, …) on a line with a syntax error: what the scenario sets there is not known, so no default either. */
+  brokenSettings: string[];
   /** The line the parser stopped at after MAX_DIAGNOSTICS syntax errors (nothing from it on was read), if it did. */
   unreadFrom?: number;
 }
@@ -171,6 +173,7 @@ export function checkDocument(p: ParsedDocument, read: ScenarioContext['readFile
     blocks,
     files,
     brokenLines: [...broken].sort((x, y) => x - y),
+    brokenSettings: p.parsed?.extras.broken?.settings ?? [],
   };
   if (unreadFrom !== undefined) a.unreadFrom = unreadFrom;
   return a;

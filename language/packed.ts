@@ -78,8 +78,11 @@ export interface PackedAnalysis {
 /** How many event times completion offers after `at ` (the last ones): ours, a list one can read. */
 export const TIMES_KEPT = 12;
 
-/** What completion offers from the scenario: the times events are at, each function's vectors, the CPUs. */
-function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors' | 'machine'> {
+/**
+ * What completion offers from the scenario: the times events are at, each function's vectors, the CPUs. A host,
+ * guest or CPU count whose vm line has a syntax error (`broken`) is unknown (0 CPUs, '' for a name), not the default.
+ */
+function completionFacts(sc: Scenario, broken: readonly string[]): Pick<PackedAnalysis, 'times' | 'vectors' | 'machine'> {
   const times = [...new Set(sc.timeline.map((e) => e.time))].sort((x, y) => x - y).slice(-TIMES_KEPT);
   const vectors: PackedAnalysis['vectors'] = Object.create(null) as PackedAnalysis['vectors'];
   const key = (bus: string, device: number, fn: number): string => `${bus}/${device}.${fn}`;
@@ -106,11 +109,18 @@ function completionFacts(sc: Scenario): Pick<PackedAnalysis, 'times' | 'vectors'
       if (!raised.includes(e.vector) && raised.length < TIMES_KEPT) raised.push(e.vector);
     }
   }
-  // The default is the checker's and the run's (emulator/scenario/check.ts, emulator/machine/scenario-config.ts).
+  // The default is the checker's and the run's (emulator/scenario/check.ts, emulator/machine/scenario-config.ts), which
+  // the checker does not take either for a setting whose line is broken.
+  const known = (w: string): boolean => !broken.includes(w);
+  const { vm } = sc;
   return {
     times,
     vectors,
-    machine: { cpus: vmCpus(sc.vm), host: sc.vm.host?.name ?? DEFAULT_HOST_PROFILE, guest: sc.vm.guest?.name ?? DEFAULT_GUEST_MODEL },
+    machine: {
+      cpus: vm.cpus || known('cpus') ? vmCpus(vm) : 0,
+      host: vm.host?.name ?? (known('host') ? DEFAULT_HOST_PROFILE : ''),
+      guest: vm.guest?.name ?? (known('guest') ? DEFAULT_GUEST_MODEL : ''),
+    },
   };
 }
 
@@ -259,7 +269,7 @@ export function packAnalysis(a: Analysis, seq: number, version: number): PackedA
     folding: tokens ? JSON.stringify(foldingRanges(a.text)) : '[]',
     busNames: busNames(a.names),
     functions: [...new Set(a.names.filter((x) => x.kind === 'fn-decl').map((x) => x.name))],
-    ...completionFacts(a.scenario),
+    ...completionFacts(a.scenario, a.brokenSettings),
     blocks: Int32Array.from(a.blocks.flatMap((b) => [b.start, b.end, b.kind === 'vm' ? 0 : 1])),
     files: a.files,
     brokenLines: Int32Array.from(a.brokenLines),

@@ -160,6 +160,14 @@ test('completion after `at `: the times the events are at and one a millisecond 
   assert.deepEqual(await expected('expect nic0 vector 0 delivered cpu '), ['0', '1', '2', '3']);
   const two = QUICKSTART.replace('cpus 4', 'cpus 2') + 'expect nic0/0 vector 0 delivered cpu ';
   assert.deepEqual(labels(await completions(two, end(two))), ['0', '1']);
+  // A vm line with a syntax error sets what is not known, not the default (the checker takes none either): no CPUs
+  // are offered for 'cpus 8x' (not the default 4's), and for a 'host' line without its profile every version, not those of the
+  // default host with the guest.
+  const brokenCpus = QUICKSTART.replace('cpus 4', 'cpus 8x') + 'expect nic0 vector 0 delivered cpu ';
+  assert.deepEqual(labels(await completions(brokenCpus, end(brokenCpus))), []);
+  const brokenHost = QUICKSTART.replace('host hyperv-2016', 'host').replace('guest freebsd', 'guest linux') + 'expect nic0 version ';
+  const offered = labels(await completions(brokenHost, end(brokenHost)));
+  assert.deepEqual(offered, ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6']);
   // a catalog device without MSI-X (mellanox-cx3-pf's config bytes stop before its capability): 0, whatever the driver asks
   const noMsix = QUICKSTART.replace('function 0 mellanox-cx3-vf', 'function 0 mellanox-cx3-pf') + 'at 8ms driver nic1 msix 4\nexpect nic1 msix ';
   assert.deepEqual(labels(await completions(noMsix, end(noMsix))), ['0']);

@@ -1535,9 +1535,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
   // ---- expectations ----
   /** Where the statement being read says `before 0` (zeroDeadline, once it is read whole). */
   let zeroAt: Loc | undefined;
-  /** `holds`: when the expectation being read holds, in the user's terms, for the message of an `after` slip. */
+  /** `holds`: when the expectation being read holds, in the user's terms, for the message of an `after` or `at` slip. */
   const before = (holds: string): number | undefined => {
     if (peek().kind === 'word' && peek().text === 'after' && peek().loc.line === last.loc.endLine) afterSlip(holds);
+    if (timeAt()) atSlip(holds);
     if (!isWord('before')) return undefined;
     const w = take();
     const d = duration('the deadline');
@@ -1552,6 +1553,33 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const w = take();
     const t = duration('the time');
     removableSlip(spanLoc(w.loc, t.loc), `unexpected 'after': ${holds}; an expectation has a deadline ('before TIME') but no start time, so remove 'after …'`);
+  };
+  /** `at TIME` on the expectation's line (`expect nic0 attached at 1ms`): a time where a deadline goes. */
+  const timeAt = (): boolean => {
+    const w = peek();
+    const t = peek(1);
+    return (
+      w.kind === 'word' && w.text === 'at' && w.loc.line === last.loc.endLine && (t.kind === 'duration' || t.kind === 'number') && t.loc.line === w.loc.line
+    );
+  };
+  /**
+   * `expect nic0 attached at 1ms`: an expectation has no time of its own (it is checked over the whole run). Said once,
+   * with when it holds (`holds`), and read past (ours); the fixes are the deadline it likely means, `before TIME`
+   * (not `before 0`, the zero-deadline warning), and removing it. It was the statement's end, and then `at 1ms` an
+   * event without its action: two errors, neither about the time.
+   */
+  const atSlip = (holds: string): void => {
+    const w = take();
+    const t0 = peek();
+    const t = duration('the time');
+    const d = diag(
+      spanLoc(w.loc, t.loc),
+      'unexpected-token',
+      `unexpected 'at': ${holds}; an expectation has no time of its own, only a deadline: 'before TIME' if it must hold by then`,
+    );
+    const one = t0.kind === 'duration' && t.loc.col === t0.loc.col && t.loc.endCol === t0.loc.endCol && t.value > 0;
+    d.suggestions = one ? [`before ${t0.text}`, ''] : [''];
+    report(d);
   };
   /**
    * A slip read past in an expectation, at its words (`at`): reported once, with removing them as the fix (the
@@ -1609,7 +1637,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         } else if (o.text === 'count') {
           take();
           m.count = intIn('the count', 0, 0xffff_ffff).value;
-        } else if (o.text === 'before' || o.text === 'after') {
+        } else if (o.text === 'before' || o.text === 'after' || (o.text === 'at' && timeAt())) {
           m.before =
             before(`'expect ${negate ? 'no ' : ''}message ${msg.name}' holds if the message was ${negate ? 'never sent' : 'sent at any time'} in the run`) ??
             m.before;

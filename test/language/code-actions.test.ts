@@ -366,6 +366,7 @@ test("a newcomer's slips get their fix by what it does, and applying it leaves n
     // A removal takes one run of spaces with the words: none left doubled, nor at the end of the line.
     [`${BASE}expect nic0 attached after 1ms # soon\n`, 'unexpected-token', "Remove 'after 1ms'", `${BASE}expect nic0 attached # soon\n`],
     [`${BASE}expect message bus-d0entry sent on nic0\n`, 'unexpected-token', "Remove 'sent'", `${BASE}expect message bus-d0entry on nic0\n`],
+    [`${BASE}expect nic0 attached at 5ms\n`, 'unexpected-token', "Change to 'before 5ms'", `${BASE}expect nic0 attached before 5ms\n`],
     [`${BASE}expect nic0 attached before 0\n`, 'zero-deadline', "Remove 'before 0'", `${BASE}expect nic0 attached\n`],
     [`${BASE}expect message bus-d0entry before 0 on nic0\n`, 'zero-deadline', "Remove 'before 0'", `${BASE}expect message bus-d0entry on nic0\n`],
     [`${BASE}expect message bus-d0entry sent\n`, 'unexpected-token', "Remove 'sent'", `${BASE}expect message bus-d0entry\n`],

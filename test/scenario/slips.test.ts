@@ -709,6 +709,35 @@ test("'after TIME' in an expectation says when that expectation holds, that it h
   );
 });
 
+test("'at TIME' after an expectation is one error, saying when it holds and that a deadline is 'before TIME', with that and removing it as the fixes", () => {
+  const said = (holds: string): string =>
+    `unexpected 'at': ${holds}; an expectation has no time of its own, only a deadline: 'before TIME' if it must hold by then`;
+  const head = `${NIC}at 0 boot\n`;
+  // It was two errors, neither about the time: the statement's end, then 'at 1ms' an event without its action.
+  assert.deepEqual(diags(`${head}expect nic0 attached at 1ms\n`), [
+    ['unexpected-token', 3, 22, 28, said("'expect nic0 attached' holds if nic0 reached 'attached' at any time in the run"), ['before 1ms', '']],
+  ]);
+  // (It was "unknown message expectation option 'at'; did you mean 'on'?".)
+  assert.deepEqual(diags(`${head}expect message bus-d0entry at 2ms on nic0\n`), [
+    ['unexpected-token', 3, 28, 34, said("'expect message bus-d0entry' holds if the message was sent at any time in the run"), ['before 2ms', '']],
+  ]);
+  // At 0, 'before 0' would be the zero-deadline warning: removing it is the fix.
+  assert.deepEqual(diags(`${head}expect no message eject at 0\n`), [
+    ['unexpected-token', 3, 25, 29, said("'expect no message eject' holds if the message was never sent in the run"), ['']],
+  ]);
+  // Read past: the expectation is kept (a second one is its duplicate), and a deadline after it still read.
+  assert.deepEqual(
+    diags(`${head}expect nic0 attached\nexpect nic0 attached at 1ms\n`).map((d) => d[0]),
+    ['duplicate-expectation', 'unexpected-token'],
+  );
+  assert.deepEqual(
+    diags(`${head}expect nic0 detached at 1ms before 0\n`).map((d) => d[0]),
+    ['unexpected-token', 'zero-deadline'],
+  );
+  for (const src of [`${head}expect nic0 attached at 1ms\n`, `${head}expect message bus-d0entry at 2ms on nic0\n`])
+    assert.deepEqual(diags(fixed(src)), [], src);
+});
+
 test("'at +5ms' says times are absolute (virtual time since boot), with the time meant after the event before, and after boot, as fixes", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   const said =

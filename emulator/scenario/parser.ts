@@ -1554,6 +1554,38 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const t = duration('the time');
     removableSlip(spanLoc(w.loc, t.loc), `unexpected 'after': ${holds}; an expectation has a deadline ('before TIME') but no start time, so remove 'after …'`);
   };
+  /**
+   * `count >= 1`, `count < 3`: a comparison (`>`, `<`, `!`, and an `=` right after one, which the lexer reads as a
+   * slip of its own) before a count, taken as one operator; undefined when there is none.
+   */
+  const comparison = (): { text: string; loc: Loc } | undefined => {
+    const op = peek();
+    if (op.kind !== 'invalid' || !/^[<>!]$/.test(op.text) || op.loc.line !== last.loc.endLine) return undefined;
+    take();
+    const eq = slipsBefore.get(peek());
+    if (eq?.length === 1 && eq[0]!.text === '=' && eq[0]!.loc.line === op.loc.line && eq[0]!.loc.col === op.loc.endCol) {
+      slipsBefore.delete(peek());
+      return { text: `${op.text}=`, loc: spanLoc(op.loc, eq[0]!.loc) };
+    }
+    return { text: op.text, loc: op.loc };
+  };
+  /**
+   * A count with a comparison (`op`), said once and read past (ours): a count is exact. `count >= 1` and `count > 0`
+   * mean at least once, what the expectation without a count means: the fix removes the count (`kw` to `n`); with
+   * another, the count is read as written, and there is no fix.
+   */
+  const countComparison = (kw: Token, op: { text: string; loc: Loc }, n: { value: number; loc: Loc }, m: { count?: number }): void => {
+    const once = (op.text === '>=' && n.value === 1) || (op.text === '>' && n.value === 0);
+    const said = `unexpected '${op.text}': a count is exact, the language has no comparisons ('count 2': exactly twice)`;
+    if (!once) {
+      report(diag(op.loc, 'unexpected-token', said));
+      return;
+    }
+    delete m.count;
+    const d = diag(spanLoc(kw.loc, n.loc), 'unexpected-token', `${said}; without 'count' the expectation holds if the message was sent at least once`);
+    d.suggestions = [''];
+    report(d);
+  };
   /** `at TIME` on the expectation's line (`expect nic0 attached at 1ms`): a time where a deadline goes. */
   const timeAt = (): boolean => {
     const w = peek();
@@ -1635,8 +1667,11 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           take();
           m.bus = wholeBus();
         } else if (o.text === 'count') {
-          take();
-          m.count = intIn('the count', 0, 0xffff_ffff).value;
+          const kw = take();
+          const op = comparison();
+          const n = intIn('the count', 0, 0xffff_ffff);
+          m.count = n.value;
+          if (op) countComparison(kw, op, n, m);
         } else if (o.text === 'before' || o.text === 'after' || (o.text === 'at' && timeAt())) {
           m.before =
             before(`'expect ${negate ? 'no ' : ''}message ${msg.name}' holds if the message was ${negate ? 'never sent' : 'sent at any time'} in the run`) ??

@@ -738,6 +738,29 @@ test("'at TIME' after an expectation is one error, saying when it holds and that
     assert.deepEqual(diags(fixed(src)), [], src);
 });
 
+test("'count >= 1' is one error saying a count is exact: at least once is the expectation without a count (the fix), another comparison is read as the count", () => {
+  const said = (op: string): string => `unexpected '${op}': a count is exact, the language has no comparisons ('count 2': exactly twice)`;
+  const once = (op: string): string => `${said(op)}; without 'count' the expectation holds if the message was sent at least once`;
+  const head = `${NIC}at 0 boot\n`;
+  // It was two errors, "unexpected character '>'" and "unexpected '=': a value follows its word after a space (cpus 4, not cpus=4)".
+  assert.deepEqual(diags(`${head}expect message bus-d0entry count >= 1\n`), [['unexpected-token', 3, 28, 38, once('>='), ['']]]);
+  assert.deepEqual(diags(`${head}expect message bus-d0entry count >=1 on nic0\n`), [['unexpected-token', 3, 28, 37, once('>='), ['']]]);
+  assert.deepEqual(diags(`${head}expect message bus-d0entry count > 0\n`), [['unexpected-token', 3, 28, 37, once('>'), ['']]]);
+  assert.deepEqual(diags(`${head}expect message bus-d0entry count <= 3 on nic0\n`), [['unexpected-token', 3, 34, 36, said('<=')]]);
+  assert.deepEqual(diags(`${head}expect message bus-d0entry count != 2\n`), [['unexpected-token', 3, 34, 36, said('!=')]]);
+  // Read past: at least once is the expectation without a count (a second one is its duplicate); another keeps its count.
+  const { scenario } = parseScenario(`${head}expect message bus-d0entry count >= 1\nexpect message bus-d0entry count < 3\n`);
+  assert.deepEqual(
+    scenario.expectations.map((e) => e.kind === 'message' && e.count),
+    [undefined, 3],
+  );
+  assert.deepEqual(
+    diags(`${head}expect message bus-d0entry\nexpect message bus-d0entry count >= 1\n`).map((d) => d[0]),
+    ['duplicate-expectation', 'unexpected-token'],
+  );
+  assert.deepEqual(diags(fixed(`${head}expect message bus-d0entry count >= 1\n`)), []);
+});
+
 test("'at +5ms' says times are absolute (virtual time since boot), with the time meant after the event before, and after boot, as fixes", () => {
   const head = `${NIC}at 0 boot\nat 1ms driver nic0 msix 3\n`;
   const said =

@@ -397,6 +397,19 @@ function completeItems({
         sortText: String(i).padStart(3, '0'),
       }));
     }
+    // `driver nic0 msi `: the counts MSI can enable (powers of two: msi-count) up to what the device's capability takes.
+    if (ev === 'driver' && target.after.length === 1 && target.after[0] === 'msi') {
+      const m = vectors[target.key]?.msi;
+      if (!m) return [];
+      return [1, 2, 4, 8, 16, 32]
+        .filter((k) => k <= m)
+        .map((k, i) => ({
+          label: String(k),
+          kind: CompletionItemKind.Value,
+          detail: k === m ? `all ${m} MSI vector${m === 1 ? '' : 's'} ${target.key} has` : `of the ${m} MSI vectors ${target.key} has`,
+          sortText: String(i).padStart(3, '0'),
+        }));
+    }
     // `plug nic0 function `: the slots (PCI devices 0..31) that no function of the bus holds.
     if (ev === 'plug' && rest.length === 2 && rest[1] === 'function') {
       const held = new Set(functions.filter((f) => f.startsWith(`${rest[0]}/`)).map((f) => Number(f.slice(rest[0]!.length + 1).split('.')[0])));
@@ -405,13 +418,17 @@ function completeItems({
     // A target (bus or bus/slot) comes right after the event word, then the words its row names.
     if (n === 3 && (row?.target === 'function' || row?.target === 'bus')) return buses();
     const afterTarget = rest.length === 1 || (row?.target === 'function' && rest.length === 3 && rest[1] === '/');
+    // After `driver nic0`, not the interrupt kinds its catalog device lacks (the interrupts-unsupported warning).
+    const lacks = (k: string): boolean => ev === 'driver' && vectors[target.key]?.[k === 'msix' ? 'msix' : 'msi'] === 0 && k !== 'none';
     if (afterTarget && row?.then)
-      return row.then.map((t) => ({
-        label: t,
-        kind: CompletionItemKind.Keyword,
-        detail: syntaxShown(row.syntax),
-        documentation: { kind: 'markdown' as const, value: `${row.summary}.` },
-      }));
+      return row.then
+        .filter((t) => !lacks(t))
+        .map((t) => ({
+          label: t,
+          kind: CompletionItemKind.Keyword,
+          detail: syntaxShown(row.syntax),
+          documentation: { kind: 'markdown' as const, value: `${row.summary}.` },
+        }));
     // at T plug <bus> function <slot> <device | dump "…"> options (the function clause of a bus block)
     if (ev === 'plug') {
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];

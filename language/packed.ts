@@ -14,6 +14,7 @@ import { documentSymbols, foldingRanges } from './outline';
 import { LineIndex, indexOf } from '../emulator/scenario/lines';
 import { vmCpus, type FunctionDeclAst, type Loc, type Scenario } from '../emulator/scenario/ast';
 import { msixVectors } from './device-info';
+import { catalogInterrupts } from '../emulator/scenario/context';
 
 const KINDS: readonly NameKind[] = ['bus-decl', 'bus-ref', 'fn-decl', 'fn-ref', 'fn-ref-implicit', 'device', 'profile', 'guest', 'quirk', 'message', 'mmio'];
 const KIND_INDEX = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<NameKind, number>;
@@ -30,6 +31,8 @@ export interface PackedNames {
 export interface VectorFacts {
   /** The MSI-X table entries of its catalog device (0: it has none); none for a dump. */
   msix?: number;
+  /** The MSI vectors its catalog device's capability can take (0: it has none); none for a dump. */
+  msi?: number;
   /** The vectors its first driver event asked for, and whether as MSI-X (else MSI). */
   enabled?: number;
   msixEnabled?: boolean;
@@ -90,7 +93,10 @@ function completionFacts(sc: Scenario, broken: readonly string[]): Pick<PackedAn
     const k = key(bus, f.slot.device, f.slot.fn);
     vectors[k] ??= {};
     // 0 for a catalog device without MSI-X; unknown (a dump) is none.
-    if (f.source.kind === 'catalog') vectors[k].msix = msixVectors(f.source.id.name) ?? 0;
+    if (f.source.kind === 'catalog') {
+      vectors[k].msix = msixVectors(f.source.id.name) ?? 0;
+      vectors[k].msi = catalogInterrupts(f.source.id.name)?.msi ?? 0;
+    }
   };
   for (const b of sc.buses) for (const f of b.functions) declare(b.name.name, f);
   for (const e of sc.timeline) {

@@ -147,6 +147,14 @@ test('completion after `at `: the times the events are at and one a millisecond 
     const t = QUICKSTART.replace('function 0 intel-82599-vf', `function 0 ${dev}`) + 'at 8ms driver nic0 msix ';
     assert.deepEqual(labels(await completions(t, end(t))), want, dev);
   }
+  // `driver B `: the interrupt kinds the device has, and none (intel-82599-vf has MSI-X and no MSI; nvidia-tu102 one MSI vector
+  // and no MSI-X: emulator/scenario/context.ts catalogInterrupts); `driver B msi `: the powers of two up to its MSI vectors.
+  const gpu = QUICKSTART.replace('function 0 mellanox-cx3-vf', 'function 0 nvidia-tu102');
+  const drv = async (tail: string): Promise<string[]> => labels(await completions(gpu + tail, end(gpu + tail)));
+  assert.deepEqual(await drv('at 8ms driver nic0 '), ['msix', 'none']);
+  assert.deepEqual(await drv('at 8ms driver nic1/0 '), ['msi', 'none']);
+  assert.deepEqual(await drv('at 8ms driver nic1 msi '), ['1']);
+  assert.deepEqual(await drv('at 8ms driver nic0 msi '), []);
   // `expect B msix `: the entries the guest programs (nic0's driver event enabled 3; nic1 has none);
   // `expect B vector `: the vectors raised on it (nic0 raises 0 at 3ms, nic1 none).
   const expected = async (tail: string): Promise<string[]> => labels(await completions(QUICKSTART + tail, end(QUICKSTART + tail)));

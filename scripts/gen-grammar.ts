@@ -138,8 +138,10 @@ const g = {
       patterns: [
         {
           // `at 0 boot`: the bare 0 is the one time written without a unit, and the parser reads it as a
-          // time (emulator/scenario/parser.ts duration), so it is coloured as one, not as an integer
-          match: `${BEG}(at)${END}(?:\\s+(0[0_]*)${END})?`,
+          // time (emulator/scenario/parser.ts duration), so it is coloured as one, not as an integer.
+          // Only where a statement starts (past spaces and a byte-order mark): the parser takes `at` nowhere else
+          // (`expect nic0 attached at 1ms` is an error, and `} at 0 boot` too).
+          match: `^[\\uFEFF \\t\\f\\v]*(at)${END}(?:\\s+(0[0_]*)${END})?`,
           captures: { 1: { name: 'keyword.control.at.vpci' }, 2: { name: 'constant.numeric.duration.vpci' } },
         },
         {

@@ -134,7 +134,7 @@ export const KEYWORD_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   plug: ['hotplug', 'hot-plug', 'add', 'insert'],
   unplug: ['hot-unplug', 'hotunplug', 'remove'],
   raise: ['interrupt', 'irq', 'trigger'],
-  vector: ['irq', 'interrupt', 'int'],
+  vector: ['irq', 'interrupt', 'int', 'vec', 'vect'],
   before: ['by', 'within', 'until'],
   count: ['times'],
   times: ['count'],

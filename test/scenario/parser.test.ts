@@ -489,6 +489,9 @@ test('unknown keywords suggest the closest one', () => {
   assert.match(msg('at 1ms fault a eject corrupt 0 1'), /^unknown fault action 'corrupt'; did you mean 'flip'\?/);
   assert.match(msg('at 1ms fault a eject cut 4'), /^unknown fault action 'cut'; did you mean 'truncate'\?/);
   assert.match(msg('at 1ms fault a eject late 5ms'), /^unknown fault action 'late'; did you mean 'delay'\?/);
+  // 'vec', 'vect': the abbreviations drivers write (too far from 'vector' in spelling for a near miss)
+  assert.match(msg('at 1ms raise a vec 0'), /^unknown keyword 'vec'; did you mean 'vector'\?/);
+  assert.match(msg('expect a vect 0 delivered'), /^unknown expectation 'vect'; did you mean 'vector'\?/);
 });
 
 test('commentBefore answers as tokenize does: a # outside a string, up to an offset', () => {

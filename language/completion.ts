@@ -297,7 +297,7 @@ function completeItems({
     return [...new Set([...times.filter((t) => t > 0), ...(last !== undefined ? [last + 1_000_000] : [])])].map((t, k) => ({
       label: timeLiteral(t),
       kind: CompletionItemKind.Value,
-      detail: times.includes(t) ? `before ${formatTime(t)}, when events are at it (not at it)` : 'a millisecond after the last event',
+      detail: times.includes(t) ? `deadline ${formatTime(t)}: strictly before the events at it` : 'deadline a millisecond after the last event',
       sortText: String(k).padStart(3, '0'),
     }));
   };

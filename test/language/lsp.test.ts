@@ -183,6 +183,11 @@ test('completion after `at `: the times the events are at and one a millisecond 
   assert.deepEqual(await expected('expect nic0 attached before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
   assert.deepEqual(await expected('expect message bus-d0entry on nic0 before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
   assert.deepEqual(await expected('expect no message eject before '), ['2ms', '3ms', '5ms', '7ms', '8ms']);
+  const deadline = await completions(QUICKSTART + 'expect nic0 attached before ', end(QUICKSTART + 'expect nic0 attached before '));
+  assert.deepEqual(
+    [deadline[0]!.detail, deadline.at(-1)!.detail],
+    ['deadline 2 ms: strictly before the events at it', 'deadline a millisecond after the last event'],
+  );
   const plug = QUICKSTART + 'at 8ms plug nic0 function ';
   const slots = labels(await completions(plug, end(plug)));
   assert.equal(slots.length, 31);

@@ -282,7 +282,7 @@ test('a diagnostic shows control characters as text and a long line around its p
   assert.equal(lines[at + 2]!.indexOf('^'), lines[at + 1]!.indexOf('@'));
 });
 
-test('lenient arguments are refused: an empty scenario name, --max-steps other than decimal digits', () => {
+test('lenient arguments are refused: an empty scenario name, --max-steps and --port other than decimal digits', () => {
   const e = cli('check', '');
   assert.equal(e.code, 2);
   assert.equal(e.err, 'vpci-lab: check: an empty file name: which scenario?\n');
@@ -291,6 +291,12 @@ test('lenient arguments are refused: an empty scenario name, --max-steps other t
     assert.equal(r.code, 2, n);
     // With the limit: a number past it was refused with the same words as '0x10'.
     assert.match(r.err, /: must be a whole number from 1 to 9007199254740991\n/, n);
+  }
+  // --port the same way: 00080 was served on port 80; the others Number() would take. Refused before listening.
+  for (const n of ['00080', '00', '0x50', '1e3', ' 5', '+80', '65536']) {
+    const r = cli('dap', `--port=${n}`);
+    assert.equal(r.code, 2, n);
+    assert.match(r.err, /^vpci-lab: dap: --port .*: must be 0\.\.65535 in decimal digits, no leading zero\n/, n);
   }
 });
 

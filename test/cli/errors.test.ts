@@ -315,6 +315,18 @@ test('a broken scenario just under the size limit, in a small heap: its first 10
   assert.doesNotMatch(r.stderr, /FATAL|heap limit|node:internal/);
 });
 
+test('lspci -i of a 16 MiB file of stray bytes, in a small heap: the Parse error at its line 1, never a crash', () => {
+  // Each byte was made a string of its own (a decoder call a character), then the bytes again a
+  // buffer a piece: 900 MB and 40 s, where lspci stops at line 1.
+  const ids = join(dir, 'stray.ids');
+  const bytes = Buffer.alloc(16 * 1024 * 1024, 0xff);
+  for (let i = 200; i < bytes.length; i += 201) bytes[i] = 0x0a;
+  writeFileSync(ids, bytes);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=96', CLI, 'lspci', 'intel-82599-vf', '-i', ids], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stderr, `vpci-lab: lspci: -i ${ids}:1: Parse error (lspci 3.9.0 stops there: "Parse error at ${ids}, line 1")\n`);
+});
+
 test('check and dap --scenario of 4,096 buses check without building the machine: they fit a 32 MB heap', async () => {
   // Building the machine (each bus's function, host and channel) took ~150 MB and most of the time, and
   // neither command runs it. With the machine built, this heap ran out ("heap limit") in both.

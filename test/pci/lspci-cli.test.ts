@@ -103,6 +103,18 @@ test('the dump reader takes what lspci takes and refuses what it refuses', () =>
   assert.ok(none.ok && none.devices.length === 0);
 });
 
+test("the dump reader holds each device's bytes at the size its lines give, not lspci's 4 KB: 20,000 devices of one hex line", () => {
+  const text = Array.from({ length: 20_000 }, (_, i) => `${hex2((i >> 8) & 0xff)}:${hex2((i >> 3) & 31)}.${i & 7} x\n00: 86 80 ed 10\n`).join('\n');
+  const before = process.memoryUsage().arrayBuffers;
+  const r = parseLspciDump(text);
+  const grew = process.memoryUsage().arrayBuffers - before;
+  assert.ok(r.ok);
+  assert.equal(r.devices.length, 20_000);
+  assert.deepEqual(r.devices[0]!.bytes, Uint8Array.of(0x86, 0x80, 0xed, 0x10));
+  // 4 KB a device while the dump was read (80 MB here): a 16 MiB dump of headers took gigabytes.
+  assert.ok(grew < 16 << 20, `${grew} bytes of buffers`);
+});
+
 test('a dump whose title names a vendor in UTF-8, or has a junk line of high bytes, is lspci text', async () => {
   // lspci -xxx writes pci.ids names as they are: 15cf is "Hilscher Gesellschaft für
   // Systemautomation mbH". Such a file was read as a binary config space and refused.

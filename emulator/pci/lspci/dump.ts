@@ -22,6 +22,17 @@ export type LspciDumpResult = { ok: true; devices: LspciDumpDevice[] } | { ok: f
 const HEADER = /^(?:([0-9a-fA-F]{4,5}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-9a-fA-F]) /;
 const DATA = /^([0-9a-fA-F]{2,8}): /;
 
+/**
+ * A device's bytes so far, grown to hold offset `i`: to 64, 256 or 4096 bytes (the sizes lspci -x,
+ * -xxx and -xxxx print), the new ones ff. Ours: lspci gives every device 4096 bytes at its header;
+ * here a 16 MiB dump of a million headers took 4 KB each (gigabytes) before printing anything.
+ */
+function grown(data: Uint8Array, i: number): Uint8Array {
+  const g = new Uint8Array(i < 64 ? 64 : i < 256 ? 256 : 4096).fill(0xff);
+  g.set(data);
+  return g;
+}
+
 export function parseLspciDump(text: string): LspciDumpResult {
   const found: { domain: number; bus: number; dev: number; func: number; data: Uint8Array; len: number; line: number }[] = [];
   let cur: (typeof found)[number] | undefined;
@@ -44,7 +55,7 @@ export function parseLspciDump(text: string): LspciDumpResult {
         bus: parseInt(h[2]!, 16),
         dev: parseInt(h[3]!, 16),
         func: Number(h[4]),
-        data: new Uint8Array(4096).fill(0xff),
+        data: new Uint8Array(0),
         len: 0,
         line: n + 1,
       };
@@ -70,6 +81,7 @@ export function parseLspciDump(text: string): LspciDumpResult {
           message: `dump: offset ${m[1]!} is negative to lspci 3.9.0, which writes before its buffer there (undefined: it crashes)`,
         };
       if (i >= 4096) return { ok: false, line: n + 1, message: 'dump: At most 4096 bytes of config space are supported' };
+      if (i >= cur.data.length) cur.data = grown(cur.data, i);
       cur.data[i++] = parseInt(line.slice(z, z + 2), 16);
       if (i > cur.len) cur.len = i;
       z += 2;

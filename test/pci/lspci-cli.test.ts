@@ -115,6 +115,27 @@ test("the dump reader holds each device's bytes at the size its lines give, not 
   assert.ok(grew < 16 << 20, `${grew} bytes of buffers`);
 });
 
+test('lspci --select an address a dump lacks, and --bar over a dump of many devices: the first eight addresses, the rest counted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-lspci-many-'));
+  try {
+    const dump = join(dir, 'many.lspci');
+    writeFileSync(dump, Array.from({ length: 3000 }, (_, i) => `${hex2(i >> 5)}:${hex2(i & 31)}.0 x\n00: 86 80 ed 10\n`).join('\n'));
+    // Every address was listed: a line of 27 KB here, of hundreds of kilobytes for a bigger dump.
+    const eight = '00:00.0, 00:01.0, 00:02.0, 00:03.0, 00:04.0, 00:05.0, 00:06.0, 00:07.0, … 2,992 more';
+    let io = capture();
+    assert.equal(await main(['lspci', dump, '--select', '7f:00.0'], io), 2);
+    assert.equal(io.stderr, `vpci-lab: lspci: --select 7f:00.0: no device there (the devices are ${eight})\n(vpci-lab lspci --help for usage)\n`);
+    io = capture();
+    assert.equal(await main(['lspci', dump, '--bar', '0=16K'], io), 2);
+    assert.match(
+      io.stderr,
+      new RegExp(`: sizes one device's BARs, and 3000 devices are to be printed \\(${eight.replace(/[.()]/g, '\\$&')}\\); name one with --select or -s\n`),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a dump whose title names a vendor in UTF-8, or has a junk line of high bytes, is lspci text', async () => {
   // lspci -xxx writes pci.ids names as they are: 15cf is "Hilscher Gesellschaft für
   // Systemautomation mbH". Such a file was read as a binary config space and refused.

@@ -157,6 +157,12 @@ test('a dump of several devices with no select: a warning naming the addresses a
   );
   assert.match(e[0]!.message, /^g\.lspci: 00:0d\.0 \(the first of the dump's 2 devices; `select` names another\): BAR0: /);
   assert.match(m.message, /holds 11 devices \(01:00\.0, 02:00\.0, .*08:00\.0, … 3 more\); the first, 01:00\.0, is used/);
+  // So does a select the dump lacks: every address of a dump of thousands made a message of hundreds of kilobytes.
+  const lacking = load('bus g { function 0 dump "g.lspci" select 20:00.0 }', 't.vpci', fakeContext({ 'g.lspci': many })).diagnostics[0]!;
+  assert.equal(
+    lacking.message,
+    'g.lspci: no device 20:00.0 in the dump (it has 01:00.0, 02:00.0, 03:00.0, 04:00.0, 05:00.0, 06:00.0, 07:00.0, 08:00.0, … 3 more)',
+  );
 });
 
 test('a dump whose IDs read as an empty slot: which guest finds no device, an error when neither does', () => {

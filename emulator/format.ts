@@ -21,6 +21,15 @@ export function grouped(n: number): string {
   return n < 0 ? `-${out}` : out;
 }
 
+/**
+ * Items of a list in a one-line message: the first eight, then how many more (ours). Every item of
+ * a list of thousands (a dump's addresses, the files a shell glob gave) made a line of hundreds of
+ * kilobytes.
+ */
+export function firstEight(items: readonly string[]): string {
+  return `${items.slice(0, 8).join(', ')}${items.length > 8 ? `, … ${grouped(items.length - 8)} more` : ''}`;
+}
+
 /** `0x` + lower-case hex, zero-padded to `digits` digits. */
 export function hex(n: number | bigint, digits = 0): string {
   return '0x' + hexDigits(n, digits);

@@ -16,9 +16,8 @@ import { importConfigBinary, isDumpText, withoutBom, NO_DUMP_FOUND } from '../..
 import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../emulator/pci/lspci/filter';
 import type { DumpDevice } from '../../emulator/pci/function';
-import { shortText, shown, sizeText } from '../../emulator/format';
+import { firstEight, shortText, shown, sizeText } from '../../emulator/format';
 import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
-import { dumpAddresses } from '../../emulator/scenario/dump-check';
 import { emptyDevice, nodeFiles } from '../../io/node-files';
 import { DATA_LIMIT, DUMP_LIMIT, FileError, bytesText, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
@@ -439,9 +438,7 @@ export const lspciCommand: Command = {
       const all = devs;
       devs = devs.filter((d) => addressParts(d.address).every((x, i) => want[i] === undefined || want[i] === x));
       if (!devs.length)
-        return bad(
-          `--select ${shown(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${dumpAddresses(all.map((d) => d.address))})`,
-        );
+        return bad(`--select ${shown(sel)}: no device there (the ${all.length === 1 ? 'device is' : 'devices are'} ${firstEight(all.map((d) => d.address))})`);
     }
     if (v.slot?.length || v.id?.length) {
       // As lspci: what no device matches is printed as nothing.
@@ -456,7 +453,7 @@ export const lspciCommand: Command = {
       // One size per BAR is one device's: laid on every device of the dump, it would print each
       // with that size, a NIC's and a GPU's BAR 0 alike.
       return bad(
-        `--bar ${shown(v.bar![0]!)}: sizes one device's BARs, and ${devs.length} devices are to be printed (${dumpAddresses(devs.map((d) => d.address))}); name one with --select or -s`,
+        `--bar ${shown(v.bar![0]!)}: sizes one device's BARs, and ${devs.length} devices are to be printed (${firstEight(devs.map((d) => d.address))}); name one with --select or -s`,
       );
     if (bars.length && !bytes) {
       // The sizes given must fit the dump's BAR registers as a scenario's `bar` clauses must

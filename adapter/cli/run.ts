@@ -8,7 +8,7 @@ import { parse, last } from './args';
 import { loadArgReported, scenarioName } from './load-reported';
 import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp, quirkWarnings } from './overrides';
 import { transcript } from '../../emulator/machine/transcript';
-import { counted, formatTime, grouped, shown, visible } from '../../emulator/format';
+import { counted, firstEight, formatTime, grouped, shown, visible } from '../../emulator/format';
 import type { ExpectResult } from '../../emulator/machine/expect';
 import { runToVerdict, verdictLines, verdictSummary, DEFAULT_MAX_STEPS } from '../headless';
 import type { Machine } from '../../emulator/machine/machine';
@@ -125,7 +125,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
     return bad(
       r.p.positionals.length
         ? // Named, so an option written after `--` (which ends the options) shows up as the file it was taken for.
-          `one scenario at a time (got ${r.p.positionals.length}: ${r.p.positionals.map((p) => shown(p, "'")).join(', ')}${args.includes('--') ? '; after --, every argument is a file' : ''})`
+          `one scenario at a time (got ${r.p.positionals.length}: ${firstEight(r.p.positionals.map((p) => shown(p, "'")))}${args.includes('--') ? '; after --, every argument is a file' : ''})`
         : 'which scenario? (vpci-lab run <scenario.vpci>)',
     );
   const ov = overridesFrom(v);

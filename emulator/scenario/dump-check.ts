@@ -7,16 +7,7 @@
 import { importConfigBinary, importLspciText, isDumpText, withoutBomText } from '../pci/lspci-import';
 import { layoutBars } from '../pci/bars';
 import type { DumpDevice } from '../pci/function';
-import { grouped } from '../format';
-
-/**
- * A dump's device addresses in a message: the first eight, then how many more (ours). Every
- * address of a dump of thousands of devices made a one-line error of hundreds of kilobytes.
- */
-export function dumpAddresses(addresses: readonly string[]): string {
-  const most = 8;
-  return `${addresses.slice(0, most).join(', ')}${addresses.length > most ? `, … ${grouped(addresses.length - most)} more` : ''}`;
-}
+import { firstEight } from '../format';
 
 export interface DumpProblem {
   line?: number;
@@ -84,14 +75,14 @@ export function checkLspciText(
     if (!r.ok) return { line: r.error.line, message: r.error.message };
     if (r.devices.length === 0) return { message: 'no device in the dump' };
     dev = select === undefined ? r.devices[0] : r.devices.find((d) => sameAddress(d.address, select));
-    if (!dev) return { message: `no device ${select} in the dump (it has ${dumpAddresses(r.devices.map((d) => d.address))})`, select: true };
+    if (!dev) return { message: `no device ${select} in the dump (it has ${firstEight(r.devices.map((d) => d.address))})`, select: true };
     // Several devices and none chosen: the first is used, which may not be the one meant (a whole
     // machine's `lspci -xxxx`). Said, with the addresses to choose from.
     count = r.devices.length;
     if (select === undefined && count > 1) {
       note = {
         warning: true,
-        message: `the dump holds ${r.devices.length} devices (${dumpAddresses(r.devices.map((d) => d.address))}); the first, ${dev.address}, is used: add \`select ${dev.address}\` (or another address) to say which`,
+        message: `the dump holds ${r.devices.length} devices (${firstEight(r.devices.map((d) => d.address))}); the first, ${dev.address}, is used: add \`select ${dev.address}\` (or another address) to say which`,
       };
     }
   } else {

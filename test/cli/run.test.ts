@@ -157,6 +157,17 @@ test('unknown options are refused with their name', async () => {
   assert.match(io.stderr, /unknown option --frobnicate/);
 });
 
+test('run given many files (a shell glob) names the first eight and counts the rest', async () => {
+  const io = capture();
+  const files = Array.from({ length: 5000 }, (_, i) => `s${i}.vpci`);
+  assert.equal(await main(['run', ...files], io), 2);
+  // Every name was listed: a line of 60 KB.
+  assert.equal(
+    io.stderr,
+    "vpci-lab: run: one scenario at a time (got 5000: 's0.vpci', 's1.vpci', 's2.vpci', 's3.vpci', 's4.vpci', 's5.vpci', 's6.vpci', 's7.vpci', … 4,992 more)\n(vpci-lab run --help for usage)\n",
+  );
+});
+
 test('an option value that starts with a dash is not called missing: the message says how to write it', async () => {
   let io = capture();
   assert.equal(await main(['dap', '--port', '-1'], io), 2);

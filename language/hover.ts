@@ -12,7 +12,7 @@ import { deviceCatalogMarkdown } from './device-info';
 import { tokenize } from '../emulator/scenario/lexer';
 import { statusByName } from '../emulator/scenario/names';
 import { messageByName, versionName } from '../emulator/vpci/protocol';
-import { counted, formatTime, sizeText } from '../emulator/format';
+import { counted, formatTime, shortText, sizeText } from '../emulator/format';
 import { guidBytes, guidData1 } from '../emulator/vmbus/guid';
 import type { Token } from '../emulator/scenario/lexer';
 import { DEFAULT_MMIO } from '../emulator/machine/scenario-config';
@@ -190,27 +190,29 @@ export function hoverMarkdown(
   before?: readonly string[],
 ): string | undefined {
   if (n) {
+    // The name as written, cut when long (a 10 MB name was answered whole); looked up whole.
+    const said = shortText(n.name);
     switch (n.kind) {
       case 'device':
-        return deviceMarkdown(n.name, ctx) ?? `Unknown device \`${n.name}\``;
+        return deviceMarkdown(n.name, ctx) ?? `Unknown device \`${said}\``;
       case 'profile':
-        return profileMarkdown(n.name, ctx) ?? `Unknown host profile \`${n.name}\``;
+        return profileMarkdown(n.name, ctx) ?? `Unknown host profile \`${said}\``;
       case 'guest':
-        return guestMarkdown(n.name, ctx) ?? `Unknown guest model \`${n.name}\``;
+        return guestMarkdown(n.name, ctx) ?? `Unknown guest model \`${said}\``;
       case 'quirk':
-        return quirkMarkdown(n.name) ?? `Unknown quirk \`${n.name}\``;
+        return quirkMarkdown(n.name) ?? `Unknown quirk \`${said}\``;
       case 'message':
-        return messageMarkdown(n.name, ctx) ?? `Unknown message \`${n.name}\``;
+        return messageMarkdown(n.name, ctx) ?? `Unknown message \`${said}\``;
       case 'bus-decl':
       case 'bus-ref': {
         const decl = names.find((x) => x.kind === 'bus-decl' && x.name === n.name);
         const refs = names.filter((x) => x.kind === 'bus-ref' && x.name === n.name).length;
-        return decl ? `**bus ${n.name}** — declared on line ${decl.loc.line}; ${refs} reference${refs === 1 ? '' : 's'}` : `Bus \`${n.name}\` is not declared`;
+        return decl ? `**bus ${said}** — declared on line ${decl.loc.line}; ${refs} reference${refs === 1 ? '' : 's'}` : `Bus \`${said}\` is not declared`;
       }
       case 'fn-decl':
       case 'fn-ref': {
         const decl = names.find((x) => x.kind === 'fn-decl' && x.name === n.name);
-        return decl ? `**function ${n.name}** — declared on line ${decl.loc.line}` : `Function \`${n.name}\` is not declared`;
+        return decl ? `**function ${said}** — declared on line ${decl.loc.line}` : `Function \`${said}\` is not declared`;
       }
       default:
         return undefined;
@@ -218,8 +220,8 @@ export function hoverMarkdown(
   }
   if (word === undefined) return undefined;
   const role = before && valueRole(before);
-  if (role === 'status') return statusMarkdown(word, ctx) ?? `Unknown status \`${word}\``;
-  if (role === 'message') return messageMarkdown(word, ctx) ?? `Unknown message \`${word}\``;
+  if (role === 'status') return statusMarkdown(word, ctx) ?? `Unknown status \`${shortText(word)}\``;
+  if (role === 'message') return messageMarkdown(word, ctx) ?? `Unknown message \`${shortText(word)}\``;
   const duration = durationMarkdown(word);
   if (duration) return duration;
   if (/^STATUS_/i.test(word)) return statusMarkdown(word, ctx);

@@ -93,3 +93,22 @@ test('the bundled examples name no file of this repository', () => {
     readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.vpci') ? [join(d, f)] : []));
   for (const f of walk('examples')) assert.doesNotMatch(readFileSync(f, 'utf8'), INTERNAL, f);
 });
+
+test('hovers on names of megabytes say them cut, not whole: a bus, an unknown device, an unknown status', async () => {
+  const long = 'a'.repeat(1 << 20);
+  const texts = [
+    [`bus ${long} { function 0 intel-82599-vf }\n`, 4, `**bus ${long.slice(0, 100)}…`],
+    [`bus b { function 0 ${long} }\n`, 20, `Unknown device \`${long.slice(0, 100)}…`],
+    [`expect message ${long} on b\n`, 15, `Unknown message \`${long.slice(0, 100)}…`],
+  ] as const;
+  for (const [text, character, start] of texts) {
+    const uri = `file:///virtual/texts-${n++}.vpci`;
+    await open(lsp, uri, text);
+    const h = await lsp.conn.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: character + 1 } });
+    assert.ok(h);
+    const md = typeof h.contents === 'string' ? h.contents : (h.contents as MarkupContent).value;
+    // The whole name was the answer: a megabyte of hover for each.
+    assert.ok(md.startsWith(start), md.slice(0, 200));
+    assert.ok(md.length < 1000, `${md.length} characters`);
+  }
+});

@@ -1,7 +1,7 @@
 // `vpci-lab listings <dir>`: writes every guest model's driver listings (the
 // pseudo-C the debugger steps through) as files, so the VSIX ships them and
 // users can set breakpoints before launching.
-import { EXIT, type Command } from './io';
+import { EXIT, STDIN_ARG, type Command } from './io';
 import { parse } from './args';
 import { writeListings } from '../listings';
 import { counted, visible } from '../../emulator/format';
@@ -17,7 +17,7 @@ options:
 
 exit codes:
   0   written
-  2   a wrong option or argument (an empty folder name, more than one folder)
+  2   a wrong option or argument (an empty folder name, '-', more than one folder)
   74  the folder cannot be written: a file in its place, no permission, a full disk (one line
       naming the path)
 `;
@@ -36,6 +36,11 @@ export const listingsCommand: Command = {
     // '' (an unset shell variable) would resolve to the current folder and fill it with listings.
     if (dir.trim() === '') {
       io.err(`vpci-lab: listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n`);
+      return EXIT.badInput;
+    }
+    // '-' means standard input or output to every other command; a tree of files goes to neither.
+    if (dir === STDIN_ARG) {
+      io.err(`vpci-lab: listings: -: the listings are a folder of files, not one stream (a folder named '-' is ./-)\n(vpci-lab listings --help for usage)\n`);
       return EXIT.badInput;
     }
     // A folder that cannot be written escapes as a system error: one line, exit 74 (adapter/cli/main.ts).

@@ -293,7 +293,7 @@ test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar c
   assert.match(one.out, /\tMemory at d3000000 \(32-bit, non-prefetchable\)\n/);
 });
 
-test('listings with an empty folder name is a usage error and writes nothing; a file as the folder is one line naming it, exit 74', () => {
+test('listings with an empty folder name or - is a usage error and writes nothing; a file as the folder is one line naming it, exit 74', () => {
   const cwd = join(dir, 'listings-here');
   mkdirSync(cwd);
   for (const name of ['', ' ']) {
@@ -302,6 +302,14 @@ test('listings with an empty folder name is a usage error and writes nothing; a 
     assert.equal(r.err, "vpci-lab: listings: an empty folder name: which folder? (leave it out for 'listings')\n(vpci-lab listings --help for usage)\n");
     assert.deepEqual(readdirSync(cwd), [], 'nothing written into the current folder');
   }
+  // '-', standard input or output to the other commands: a folder named '-' was made and filled.
+  const dash = cli(['listings', '-'], cwd);
+  assert.equal(dash.code, 2, dash.out);
+  assert.equal(
+    dash.err,
+    "vpci-lab: listings: -: the listings are a folder of files, not one stream (a folder named '-' is ./-)\n(vpci-lab listings --help for usage)\n",
+  );
+  assert.deepEqual(readdirSync(cwd), []);
   writeFileSync(join(cwd, 'a\x01file'), '');
   const f = cli(['listings', 'a\x01file'], cwd);
   assert.equal(f.code, 74);

@@ -46,18 +46,29 @@ export interface LoadOptions {
 
 /** Builds a function from the catalog or from a dump's bytes read at load time (never reads a file). */
 export function functionFactory(reads: ReadonlyMap<string, FileRead>): (src: FunctionSource) => PciFunction {
+  // Each dump read once, however many functions select a device of it (a machine's whole
+  // `lspci -xxxx` named by many buses was read again for each). fromDump copies the bytes it takes.
+  type Read = { text: true; r: ReturnType<typeof importLspciText> } | { text: false; r: ReturnType<typeof importConfigBinary> };
+  const dumps = new Map<string, Read>();
+  const dumpOf = (path: string): Read => {
+    const known = dumps.get(path);
+    if (known) return known;
+    const got = reads.get(path);
+    if (!got || !('bytes' in got)) throw new Error(got && 'message' in got ? got.message : `cannot read dump file '${path}'`);
+    const raw = withoutBom(got.bytes);
+    const read: Read = isDumpText(raw) ? { text: true, r: importLspciText(latin1(raw)) } : { text: false, r: importConfigBinary(raw) };
+    dumps.set(path, read);
+    return read;
+  };
   return (src) => {
     if (src.kind === 'catalog') return createFunction(src.id);
-    const got = reads.get(src.path);
-    if (!got || !('bytes' in got)) throw new Error(got && 'message' in got ? got.message : `cannot read dump file '${src.path}'`);
-    const raw = withoutBom(got.bytes);
+    const read = dumpOf(src.path);
     const bars = src.bars.map((b) => ({ index: b.index, size: b.size }));
-    if (!isDumpText(raw)) {
-      const r = importConfigBinary(raw);
-      if (!r.ok) throw new Error(`${src.path}: ${r.error.message}`);
-      return PciFunction.fromDump(r.device, bars);
+    if (!read.text) {
+      if (!read.r.ok) throw new Error(`${src.path}: ${read.r.error.message}`);
+      return PciFunction.fromDump(read.r.device, bars);
     }
-    const r = importLspciText(latin1(raw));
+    const r = read.r;
     if (!r.ok) throw new Error(`${src.path}:${r.error.line}: ${r.error.message}`);
     const dev = src.select !== undefined ? r.devices.find((d) => sameAddress(d.address, src.select!)) : r.devices[0];
     if (!dev) throw new Error(`${src.path}: no device ${src.select ?? ''} in the dump`);

@@ -586,17 +586,19 @@ at 2ms    driver nic0 msix 1
   assert.deepEqual(msixEntry(m.buses[0]!.functions.get(0)!, 0), { address: 0, data: 0, masked: false });
   assert.deepEqual(mappedMsix(m, 0, 0), { good: 0, bad: 0 });
   // The early activation (MSI_FLAG_ACTIVATE_EARLY) writes the zero message too: address lo, hi and data of entry 0
-  // (BAR 3 of the 82599 VF at 0), before the second CREATE_INTERRUPT3, request_irq's.
+  // (BAR 3 of the 82599 VF at 0), before the second CREATE_INTERRUPT3, request_irq's; __pci_write_msi_msg then reads
+  // the data word back to flush the posted writes (drivers/pci/msi/msi.c, v6.12.118).
   const ev = traceEvents(m);
   const creates = ev.filter((e) => e.kind === Ev.PacketToHost && e.a === CREATE_INTERRUPT3).map((e) => e.i);
   assert.equal(creates.length, 2);
   const early = ev.filter((e) => e.kind === Ev.BarAccess && e.i > creates[0]! && e.i < creates[1]!);
   assert.deepEqual(
-    early.map((e) => [e.b, e.c, (e.blob as BarAccessDetail).value]),
+    early.map((e) => [(e.blob as BarAccessDetail).write ? 'w' : 'r', e.b, e.c, (e.blob as BarAccessDetail).value]),
     [
-      [3, 0, 0],
-      [3, 4, 0],
-      [3, 8, 0],
+      ['w', 3, 0, 0],
+      ['w', 3, 4, 0],
+      ['w', 3, 8, 0],
+      ['r', 3, 8, 0],
     ],
   );
 });
@@ -713,4 +715,30 @@ test('linux at 1.1: the retarget for a vector on VP 64 or above sets bit vp mod 
     [63, 0],
     'vector 63 on VP 63; vector 64 on VP 0',
   );
+});
+
+test('__pci_write_msi_msg ends with a read that flushes the writes: MSI reads Message Control back after the data word', () => {
+  const m = run(
+    scenario(
+      'hyperv-2022',
+      `bus gpu0 { function 0 nvidia-tu102 }
+at 0      boot
+at 2ms    driver gpu0 msi 1
+`,
+    ),
+  );
+  // drivers/pci/msi/msi.c __pci_write_msi_msg (v6.12.118): read Message Control, write it, address lo (and hi and
+  // the 64-bit data word, or the 32-bit data word), then pci_read_config_word(pos + PCI_MSI_FLAGS) once more.
+  const f = m.buses[0]!.functions.get(0)!;
+  let pos = f.cfgRead(0x34, 1);
+  while (pos !== 0 && f.cfgRead(pos, 1) !== 0x05) pos = f.cfgRead(pos + 1, 1);
+  assert.ok(pos !== 0, 'the TU102 dump has an MSI capability');
+  const is64 = (f.cfgRead(pos + 2, 2) & 0x80) !== 0;
+  const inCap = traceEvents(m).filter(
+    (e) => (e.kind === Ev.CfgRead || e.kind === Ev.CfgWrite) && e.a === 0 && (e.b & 0xffff) >= pos && (e.b & 0xffff) < pos + 16,
+  );
+  const rel = inCap.map((e) => `${e.kind === Ev.CfgWrite ? 'w' : 'r'}${(e.b & 0xffff) - pos}`);
+  const write = ['r2', 'w2', 'w4', ...(is64 ? ['w8', 'w12'] : ['w8']), 'r2'];
+  // The early activation's message, pci_msi_set_enable(dev, 1) (read, write), request_irq's message.
+  assert.deepEqual(rel.slice(rel.indexOf('w4') - 2), [...write, 'r2', 'w2', ...write]);
 });

@@ -853,6 +853,13 @@ export function pciCoreFunctions(): D[] {
           S('writel(msg->data, base + PCI_MSIX_ENTRY_DATA);', (k, l) => {
             k.mmioWrite(l.entry! + 8, 4, l.data >>> 0);
           }),
+          // Both branches end with a read that flushes the posted writes to the device (torvalds/linux
+          // drivers/pci/msi/msi.c __pci_write_msi_msg, v6.12.118; added by b9255a7cb517 "PCI/MSI: Enforce MSI[X]
+          // entry updates to be visible"). Our call sites always write a masked entry, so the mask/unmask around
+          // the writes for an unmasked one does not arise.
+          S('readl(base + PCI_MSIX_ENTRY_DATA);  /* Ensure that the writes are visible in the device */', (k, l) => {
+            k.mmioRead(l.entry! + 8, 4);
+          }),
         ],
         [
           S('pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &msgctl);', (k, l) => {
@@ -898,6 +905,9 @@ export function pciCoreFunctions(): D[] {
                 return wrNow(l, 'dreg', 2, 'd');
               }),
             ],
+          ),
+          S('pci_read_config_word(dev, pos + PCI_MSI_FLAGS, &msgctl);  /* Ensure that the writes are visible in the device */', (_k, l) =>
+            rdNow(l, 'reg', 2, 'msgctl'),
           ),
         ],
       ),

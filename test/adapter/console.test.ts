@@ -296,7 +296,7 @@ test('console commands with wrong arguments are refused, each saying what is wro
     await assert.rejects(dc.evaluateRequest({ expression: cmd, context: 'repl' }), { message }, cmd);
   assert.deepEqual({ header: await header(), events: await events(), command: await repl('nic0.COMMAND') }, before);
   // What is right still works.
-  assert.match(await repl('cfg nic0 4 = 0 2'), /^config 0x004\/2: 0x0006 → 0x0000$/);
+  assert.match(await repl('cfg nic0 4 = 0 2'), /^config 0x004\/2: 0x0406 → 0x0000$/);
   assert.equal((await repl('trace 3')).split('\n').length, 3);
 });
 

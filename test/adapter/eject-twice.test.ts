@@ -19,7 +19,7 @@ test('a second eject while the first is pending is refused by the console and vp
   const first = await dc.evaluateRequest({ expression: 'eject nic0', context: 'repl' });
   assert.match(first.body.result, /^host: PCI_EJECT queued for nic0/);
   const pending =
-    /^nic0 is being ejected already: PCI_EJECT was sent at 2\.060 500 ms and the host waits for the guest's PCI_EJECTION_COMPLETE until 60\.002 060 500 s; continue to watch the guest handle it$/;
+    /^nic0 is being ejected already: PCI_EJECT was sent at 2\.070 ms and the host waits for the guest's PCI_EJECTION_COMPLETE until 60\.002 070 s; continue to watch the guest handle it$/;
   assert.match(await refused(dc.evaluateRequest({ expression: 'eject nic0', context: 'repl' })), pending);
   assert.match(await refused(dc.customRequest('vpci/eject', { bus: 'nic0' })), pending);
   // The guest completes the one eject; nic0 then has left the bus, as both say.

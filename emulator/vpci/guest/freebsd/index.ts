@@ -17,7 +17,7 @@ export function freebsdProgram(variant: FreebsdVariant): Program<K, V> {
   const rev = variant === 'freebsd-2016' ? '@ dd2e215ca93c (r308725, 2016)' : '@ 0010132dbd24';
   const drivers = [...new Set([...Object.values(FUNCTION_DRIVERS), GENERIC_DRIVER].map((d) => d.freebsd))];
   return compileProgram<K, V>(
-    [...vmbusPcibFunctions(variant), ...pciFunctions(), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
+    [...vmbusPcibFunctions(variant), ...pciFunctions(variant), ...kernFunctions(), ...drivers.flatMap((d) => driverFunctions(d))],
     {
       'freebsd/vmbus_pcib.c': HEADER('vmbus_pcib, the Hyper-V vPCI bridge driver', `freebsd/freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c ${rev}`),
       'freebsd/pci.c': HEADER('the PCI bus layer above the bridge', 'freebsd/freebsd-src sys/dev/pci/pci.c'),

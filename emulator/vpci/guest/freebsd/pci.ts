@@ -6,10 +6,11 @@
 // sys/dev/pci/pci.c (pci_add_children, pci_read_device, pci_read_bar,
 // pci_add_map, pci_alloc_msix_method, pci_setup_intr, pci_enable_msix,
 // pci_unmask_msix, pci_delete_child); the listing is our own rendering.
-import { S, T, If, For, Continue, ret, type Exec } from '../../../runtime/program';
+import { S, T, If, For, Continue, ret, type Exec, type Node } from '../../../runtime/program';
 import { num, type NumKey } from '../kernel';
 import type { K, PciChild, PciMsi, PciMsix } from './softc';
 import { fn, call, callDriver, type D } from './protos';
+import type { FreebsdVariant } from './pcib-common';
 
 const FILE = 'freebsd/pci.c';
 
@@ -21,6 +22,7 @@ const PCIR_HDRTYPE = 0x0e;
 const PCIR_CAP_PTR = 0x34;
 const PCIM_CMD_MEMEN = 0x0002;
 const PCIM_CMD_BUSMASTEREN = 0x0004;
+const PCIM_CMD_INTxDIS = 0x0400;
 const PCIM_STATUS_CAPPRESENT = 0x0010;
 const PCIM_MFDEV = 0x80;
 const PCIM_HDRTYPE = 0x7f;
@@ -30,7 +32,6 @@ const PCIR_MSIX_CTRL = 0x2;
 const PCIR_MSIX_TABLE = 0x4;
 const PCIR_MSIX_PBA = 0x8;
 const PCIM_MSIXCTRL_MSIX_ENABLE = 0x8000;
-const PCIM_MSIXCTRL_FUNCTION_MASK = 0x4000;
 const PCIM_MSIXCTRL_TABLE_SIZE = 0x07ff;
 const PCIM_MSIX_BIR_MASK = 0x7;
 const PCIM_MSIX_VCTRL_MASK = 0x1;
@@ -59,7 +60,7 @@ function pciChild(k: K, wslot: number): PciChild | undefined {
 
 /** REG(): one config read through the bridge, into a local. */
 function rd<L extends { s: number; f: number }>(reg: NumKey<L> | number, width: number, into: keyof L & string): Exec<K, L> {
-  return (_k, l) => call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : num(l, reg), bytes: width }, into);
+  return (_k, l) => rdNow(l, reg, width, into);
 }
 function wr<L extends { s: number; f: number }>(reg: NumKey<L> | number, width: number, val: NumKey<L>): Exec<K, L> {
   return (_k, l) => wrNow(l, reg, width, val);
@@ -72,7 +73,31 @@ function rdNow<L extends { s: number; f: number }>(l: L, reg: NumKey<L> | number
   return call('vmbus_pcib_read_config', { slot: l.s, func: l.f, reg: typeof reg === 'number' ? reg : num(l, reg), bytes: width }, into);
 }
 
-export function pciFunctions(): D[] {
+export function pciFunctions(v: FreebsdVariant): D[] {
+  // pci_mask_msix and pci_unmask_msix write the vector control word back even when the mask bit already has the
+  // wanted value ("Some devices (e.g. Samsung PM961) do not support reads of this register, so always write the new
+  // value", freebsd-src sys/dev/pci/pci.c at 0010132dbd24); the 2016 tree (dd2e215ca93c) wrote only on a change.
+  const alwaysWriteVctrl = v !== 'freebsd-2016';
+  /** The end of pci_mask_msix / pci_unmask_msix: the vector control word, changed by `change`, written back as the variant does. */
+  const vctrlWrite = <L extends { addr: number | null; val: number }>(assign: string, onChange: string, change: (val: number) => number): Node<K, L>[] =>
+    alwaysWriteVctrl
+      ? [
+          S(assign, (_k, l) => {
+            l.val = change(l.val);
+          }),
+          S('bus_write_4(msix->msix_table_res, offset, val);  /* always: some devices (Samsung PM961) cannot read it */', (k, l) => {
+            k.mmioWrite(l.addr!, 4, l.val);
+          }),
+        ]
+      : [
+          If(onChange, (_k, l) => change(l.val) !== l.val, [
+            S(`${assign} bus_write_4(msix->msix_table_res, offset, val);`, (k, l) => {
+              l.val = change(l.val);
+              k.mmioWrite(l.addr!, 4, l.val);
+            }),
+          ]),
+        ];
+
   const attach = fn('pci_attach')({
     file: FILE,
     doc: ['/* bus_generic_attach() on the new pci bus: pci_attach() -> pci_add_children() */'],
@@ -231,6 +256,7 @@ export function pciFunctions(): D[] {
               c.msix = {
                 location: l.ptr,
                 msgnum: (l.msix_ctrl & PCIM_MSIXCTRL_TABLE_SIZE) + 1,
+                ctrl: l.msix_ctrl,
                 table_bar: l.table & PCIM_MSIX_BIR_MASK,
                 table_offset: (l.table & ~PCIM_MSIX_BIR_MASK) >>> 0,
                 pba_bar: l.pba & PCIM_MSIX_BIR_MASK,
@@ -761,29 +787,30 @@ export function pciFunctions(): D[] {
       S('error = PCIB_ALLOC_MSIX(device_get_parent(dev), child, &irq);  /* vmbus_pcib_alloc_msix */', (_k, l) =>
         call('vmbus_pcib_alloc_msix', { count: l.actual, kind: 'msix' }, 'irqs'),
       ),
-      S('/* Mask all vectors. */ for (i = 0; i < msix->msix_msgnum; i++) pci_mask_msix(child, i);', (_k, l) => {
-        l.i = 0;
-      }),
+      // Every entry the table has is masked, not only the ones allocated; then the control word pci_read_cap cached
+      // goes back with Enable set, without a read of the register (freebsd-src sys/dev/pci/pci.c
+      // pci_alloc_msix_method, 0010132dbd24 and dd2e215ca93c alike).
       For(
-        'for (i = 0; i < actual; i++)',
+        '/* Mask all vectors. */ for (i = 0; i < cfg->msix.msix_msgnum; i++)',
         (_k, l) => {
           l.i = 0;
         },
-        (_k, l) => l.i < l.actual,
+        (_k, l) => l.i < l.msix!.msgnum,
         (_k, l) => {
           l.i++;
         },
         [S('pci_mask_msix(child, i);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.i }))],
       ),
-      S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
-        l.ctrl_reg = l.msix!.location + PCIR_MSIX_CTRL;
-        return rdNow(l, 'ctrl_reg', 2, 'ctrl');
-      }),
-      S('ctrl |= PCIM_MSIXCTRL_MSIX_ENABLE; pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl, 2);', (k, l) => {
-        l.ctrl = (l.ctrl | PCIM_MSIXCTRL_MSIX_ENABLE) & ~PCIM_MSIXCTRL_FUNCTION_MASK;
-        pciChild(k, l.wslot)!.msix_enabled = true;
-        return wrNow(l, 'ctrl_reg', 2, 'ctrl');
-      }),
+      S(
+        'cfg->msix.msix_ctrl |= PCIM_MSIXCTRL_MSIX_ENABLE; pci_write_config(child, cfg->msix.msix_location + PCIR_MSIX_CTRL, cfg->msix.msix_ctrl, 2);',
+        (k, l) => {
+          l.msix!.ctrl |= PCIM_MSIXCTRL_MSIX_ENABLE;
+          l.ctrl = l.msix!.ctrl;
+          l.ctrl_reg = l.msix!.location + PCIR_MSIX_CTRL;
+          pciChild(k, l.wslot)!.msix_enabled = true;
+          return wrNow(l, 'ctrl_reg', 2, 'ctrl');
+        },
+      ),
       S('*count = actual; return (0);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         c.irqs = l.irqs.map((irq, index) => {
@@ -817,16 +844,28 @@ export function pciFunctions(): D[] {
       S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => {
         l.val = k.mmioRead(l.addr!, 4);
       }),
-      If('if (!(val & PCIM_MSIX_VCTRL_MASK)) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) === 0, [
-        S('val |= PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
-          k.mmioWrite(l.addr!, 4, (l.val | PCIM_MSIX_VCTRL_MASK) >>> 0);
-        }),
-      ]),
+      ...vctrlWrite<{ addr: number | null; val: number }>(
+        'val |= PCIM_MSIX_VCTRL_MASK;',
+        'if (!(val & PCIM_MSIX_VCTRL_MASK)) {',
+        (val) => (val | PCIM_MSIX_VCTRL_MASK) >>> 0,
+      ),
       S('return;', () => ret()),
     ],
   });
 
-  const setupIntr = fn('pci_setup_intr')<{ irq: number; map: MapMsiResult }>({
+  // pci_setup_intr ends an MSI or MSI-X set-up with pci_set_command_bit(dev, child, PCIM_CMD_INTxDIS): a read of the
+  // Command register and a write of it with Interrupt Disable set; a failed PCIB_MAP_MSI skips it (goto bad)
+  // (freebsd-src sys/dev/pci/pci.c pci_setup_intr, 0010132dbd24 and dd2e215ca93c alike; none of our devices has
+  // PCI_QUIRK_MSI_INTX_BUG, which clears the bit instead).
+  const setIntxDis = <L extends { s: number; f: number; command: number }>(): Node<K, L>[] => [
+    S('command = PCI_READ_CONFIG(dev, child, PCIR_COMMAND, 2);  /* pci_set_command_bit(dev, child, PCIM_CMD_INTxDIS) */', rd(PCIR_COMMAND, 2, 'command')),
+    S('command |= PCIM_CMD_INTxDIS; PCI_WRITE_CONFIG(dev, child, PCIR_COMMAND, command, 2);', (_k, l) => {
+      l.command |= PCIM_CMD_INTxDIS;
+      return wrNow(l, PCIR_COMMAND, 2, 'command' as NumKey<L>);
+    }),
+  ];
+
+  const setupIntr = fn('pci_setup_intr')<{ irq: number; map: MapMsiResult; s: number; f: number; command: number }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on an MSI-X IRQ: map it through the bridge, program the table entry, unmask. */'],
     signature: [
@@ -838,6 +877,8 @@ export function pciFunctions(): D[] {
       S('rid = rman_get_rid(irq); irqnum = rman_get_start(irq);', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         l.irq = c.irqs[l.index]!.irq;
+        l.s = c.slot;
+        l.f = c.func;
       }),
       S('error = PCIB_MAP_MSI(device_get_parent(dev), child, rman_get_start(irq), &addr, &data);', (_k, l) =>
         call('vmbus_pcib_map_msi', { wslot: l.wslot, irq: l.irq }, 'map'),
@@ -852,6 +893,7 @@ export function pciFunctions(): D[] {
         call('pci_enable_msix', { wslot: l.wslot, index: l.index, addr: l.map.addr!, data: l.map.data! }),
       ),
       S('pci_unmask_msix(child, rid - 1);', (_k, l) => call('pci_unmask_msix', { wslot: l.wslot, index: l.index })),
+      ...setIntxDis(),
       S('return (0);', () => ret(0)),
     ],
   });
@@ -900,11 +942,11 @@ export function pciFunctions(): D[] {
       S('val = bus_read_4(msix->msix_table_res, offset);', (k, l) => {
         l.val = k.mmioRead(l.addr!, 4);
       }),
-      If('if (val & PCIM_MSIX_VCTRL_MASK) {', (_k, l) => (l.val & PCIM_MSIX_VCTRL_MASK) !== 0, [
-        S('val &= ~PCIM_MSIX_VCTRL_MASK; bus_write_4(msix->msix_table_res, offset, val);', (k, l) => {
-          k.mmioWrite(l.addr!, 4, (l.val & ~PCIM_MSIX_VCTRL_MASK) >>> 0);
-        }),
-      ]),
+      ...vctrlWrite<{ addr: number | null; val: number }>(
+        'val &= ~PCIM_MSIX_VCTRL_MASK;',
+        'if (val & PCIM_MSIX_VCTRL_MASK) {',
+        (val) => (val & ~PCIM_MSIX_VCTRL_MASK) >>> 0,
+      ),
       S('return;', () => ret()),
     ],
   });
@@ -962,6 +1004,7 @@ export function pciFunctions(): D[] {
     hi: number;
     d: number;
     ctrl: number;
+    command: number;
   }>({
     file: FILE,
     doc: ['/* bus_setup_intr() on the first MSI IRQ: map it and program the MSI capability. */'],
@@ -1022,6 +1065,7 @@ export function pciFunctions(): D[] {
         });
         return wrNow(l, 'reg', 2, 'ctrl');
       }),
+      ...setIntxDis(),
       S('return (0);', () => ret(0)),
     ],
   });

@@ -86,6 +86,8 @@ export interface PciBar {
 export interface PciMsix {
   location: number;
   msgnum: number;
+  /** cfg->msix.msix_ctrl: Message Control as pci_read_cap read it, which pci(4) writes back changed, never re-reading it. */
+  ctrl: number;
   table_bar: number;
   table_offset: number;
   pba_bar: number;

@@ -2974,8 +2974,6 @@ export class VpciDebugSession extends DebugSession {
 let pciIdsText: string | PciIdsPieces | undefined;
 /** Whether pciIdsNow has tried to read it (a missing file is not looked for again). */
 let pciIdsTriedSync = false;
-/** Where data/pci.ids is: next to the bundle (dist/..) or the source tree (adapter/..). */
-
 /** Listings folders already checked against this build's listings, per requested folder and guest model. */
 const listingsFound = new Map<string, string>();
 

@@ -56,7 +56,6 @@ export function sameAddress(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** `space`, when given, gets the bytes the sized 32-bit and 64-bit memory BARs decode, as catalogBarSpace gives a catalog device's. */
 /** A dump file's text read as lspci text, or as a raw config binary when it is none. */
 export type ReadDump = { text: true; r: LspciImportResult } | { text: false; r: ConfigImportResult };
 
@@ -67,6 +66,7 @@ export type ReadDump = { text: true; r: LspciImportResult } | { text: false; r: 
  */
 let lastDump: { input: string; read: ReadDump } | undefined;
 
+/** A dump file's text (a byte-order mark and all) read once: as lspci text, or as a raw config binary when it is none. */
 export function readDump(withBom: string): ReadDump {
   if (lastDump?.input === withBom) return lastDump.read;
   // Without a byte-order mark, whether the text was read as latin1 (one character per byte: UTF-16
@@ -85,6 +85,7 @@ export function readDump(withBom: string): ReadDump {
   return read;
 }
 
+/** `space`, when given, gets the bytes the sized 32-bit and 64-bit memory BARs decode, as catalogBarSpace gives a catalog device's. */
 export function checkLspciText(
   withBom: string,
   select?: string,

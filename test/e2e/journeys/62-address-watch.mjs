@@ -1,8 +1,9 @@
 // Add Data Breakpoint at Address, as a user finds it: the command (also the Breakpoints view's
 // title bar) prompts for "address + bytes", the adapter names the range and offers read, write or
 // both, and Continue stops where the guest writes there. On the quickstart, nic0's BAR 3 (the
-// 82599 VF's MSI-X table, offset 0) is placed at 0xf8008000: the FreeBSD driver's first write to
-// table entry 0 is its message address.
+// 82599 VF's MSI-X table, offset 0) is placed at 0xf8008000: the FreeBSD driver first masks table
+// entry 0 (pci_alloc_msix_method → pci_mask_msix writes its vector control word, at +0xc), then
+// writes its message address (pci_enable_msix).
 import { join } from 'node:path';
 import { OUT, log, command, openPane, closePane, startConfig, step, openWorkspaceFile, picture, stopSessions, untickBreakpoints } from '../lib.mjs';
 
@@ -41,6 +42,13 @@ step('Add Data Breakpoint at Address on an MSI-X table entry stops where the dri
   await command(page, 'Debug: Continue');
   const label = page.locator('.debug-call-stack .thread .state.label', { hasText: /data breakpoint/i }).first();
   await label.waitFor({ timeout: 30000 });
+  // First the mask: pci_mask_msix writes the vector control word (FreeBSD writes it even when already masked).
+  const mask = page.locator('.debug-call-stack .monaco-list-row', { hasText: /pci_mask_msix\s*pci\.c/ }).first();
+  await mask.waitFor({ timeout: 10000 });
+  const masked = page.locator('.repl .monaco-list-row', { hasText: /nic0 BAR 3 \+ 0xc \(MSI-X table entry 0\) written 0x00000001/ }).first();
+  await masked.waitFor({ timeout: 10000 });
+  log(`first stop: ${(await mask.innerText()).replace(/\s+/g, ' ')}; console: ${(await masked.innerText()).replace(/\s+/g, ' ')}`);
+  await command(page, 'Debug: Continue');
   // The stopped thread's top frame: the driver's MSI-X entry write (pci_enable_msix in the FreeBSD listing).
   const frame = page.locator('.debug-call-stack .monaco-list-row', { hasText: /pci_enable_msix\s*pci\.c/ }).first();
   await frame.waitFor({ timeout: 10000 });

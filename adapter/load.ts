@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../emulator/scenario/lines';
 import { defaultScenarioContext } from '../emulator/scenario/context';
-import { sameAddress } from '../emulator/scenario/dump-check';
+import { sameAddress, type ReadDump } from '../emulator/scenario/dump-check';
 import { parseStaged, checkStaged, dumpPaths, readerOver, type FileRead, type ParsedScenario } from '../emulator/scenario/staged';
 import type { Diagnostic, Scenario } from '../emulator/scenario/ast';
 import { machineConfig, type ConfigOverrides } from '../emulator/machine/scenario-config';
@@ -48,15 +48,14 @@ export interface LoadOptions {
 export function functionFactory(reads: ReadonlyMap<string, FileRead>): (src: FunctionSource) => PciFunction {
   // Each dump read once, however many functions select a device of it (a machine's whole
   // `lspci -xxxx` named by many buses was read again for each). fromDump copies the bytes it takes.
-  type Read = { text: true; r: ReturnType<typeof importLspciText> } | { text: false; r: ReturnType<typeof importConfigBinary> };
-  const dumps = new Map<string, Read>();
-  const dumpOf = (path: string): Read => {
+  const dumps = new Map<string, ReadDump>();
+  const dumpOf = (path: string): ReadDump => {
     const known = dumps.get(path);
     if (known) return known;
     const got = reads.get(path);
     if (!got || !('bytes' in got)) throw new Error(got && 'message' in got ? got.message : `cannot read dump file '${path}'`);
     const raw = withoutBom(got.bytes);
-    const read: Read = isDumpText(raw) ? { text: true, r: importLspciText(latin1(raw)) } : { text: false, r: importConfigBinary(raw) };
+    const read: ReadDump = isDumpText(raw) ? { text: true, r: importLspciText(latin1(raw)) } : { text: false, r: importConfigBinary(raw) };
     dumps.set(path, read);
     return read;
   };

@@ -66,6 +66,7 @@ const {
   ContinuedEvent,
   TerminatedEvent,
   ExitedEvent,
+  ThreadEvent,
   OutputEvent,
   ProgressStartEvent,
   ProgressUpdateEvent,
@@ -314,6 +315,12 @@ export class VpciDebugSession extends DebugSession {
   /** `terminated` has been sent: execution requests are refused until a restart (notRunnable). */
   private terminatedSent = false;
   private lastStop?: StopInfo;
+  /**
+   * The guest threads the last `threads` answer listed, and the run they belong to: at a stop, one
+   * of them that has ended since is told `exited` (DAP's thread event), as a debugger tells of a
+   * thread that ended. At most the threads listed at once (ended ones are dropped).
+   */
+  private listedThreads: { rt: VpciRuntime | undefined; ids: Set<number> } = { rt: undefined, ids: new Set() };
   private ended = false;
   private lastTraceLength = 0;
   private runningProgressId?: string;
@@ -2039,6 +2046,7 @@ export class VpciDebugSession extends DebugSession {
     const rt = this.rt!;
     // Config space and BAR memory may have changed: tell memory views.
     this.memoryChanged();
+    this.threadsExited(rt, s.threadId);
     // a short label VS Code may upper-case, the detail as text (stop-text.ts)
     const label = stopText(s);
     const ev: DebugProtocol.StoppedEvent = new StoppedEvent(s.reason, s.threadId, label.text);
@@ -2106,17 +2114,36 @@ export class VpciDebugSession extends DebugSession {
 
   // ---- inspection ---------------------------------------------------------------------
 
+  /** Tells the client of each thread it was shown that has ended since (all but `stoppedOn`, which the stop still lists). */
+  private threadsExited(rt: VpciRuntime, stoppedOn: number): void {
+    const listed = this.listedThreads;
+    if (listed.rt !== rt) {
+      // Another run (a restart): its threads are another set, which the client asks for at this stop.
+      this.listedThreads = { rt, ids: new Set() };
+      return;
+    }
+    if (!listed.ids.size) return;
+    const live = new Set<number>();
+    for (const t of rt.m.threads) if (t.status !== 'done' || t.id === stoppedOn) live.add(t.id);
+    for (const id of listed.ids)
+      if (!live.has(id)) {
+        listed.ids.delete(id);
+        this.sendEvent(new ThreadEvent('exited', id));
+      }
+  }
+
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const threads: Thread[] = [new Thread(SCENARIO_THREAD, 'scenario timeline')];
+    if (this.listedThreads.rt !== this.rt) this.listedThreads = { rt: this.rt, ids: new Set() };
+    const listed = this.listedThreads.ids;
+    listed.clear();
     if (this.rt)
-      for (const t of this.rt.m.threads)
-        if (t.status !== 'done' || t.id === this.lastStop?.threadId)
-          threads.push(
-            new Thread(
-              t.id,
-              `${t.name}${t.status === 'blocked' ? (t.waitWhy ? ` (waiting: ${t.waitWhy})` : ' (waiting)') : t.status === 'done' ? ' (exited)' : ''}`,
-            ),
-          );
+      for (const t of this.rt.m.threads) {
+        if (t.status === 'done' && t.id !== this.lastStop?.threadId) continue;
+        listed.add(t.id);
+        const state = t.status === 'blocked' ? (t.waitWhy ? ` (waiting: ${t.waitWhy})` : ' (waiting)') : t.status === 'done' ? ' (exited)' : '';
+        threads.push(new Thread(t.id, `${t.name}${state}`));
+      }
     response.body = { threads };
     this.sendResponse(response);
   }

@@ -508,9 +508,35 @@ export class Machine implements BusHost {
       }
       if (ran && th.status === 'done' && th.role !== 'driver') b.onThreadDone(th);
     }
+    if (b.channel.state === 'rescinded') this.endDetachedBus(b, th);
     info.traceTo = this.trace.length;
     ready.push(th);
     return info;
+  }
+
+  /**
+   * Ends the bridge instance's threads once the guest is done with a rescinded bus: its detach has
+   * run (the bridge says 'detached'), the channel is closed (rings given back) and its queues are
+   * empty. Nothing can reach them again (a timeline event on a rescinded bus does nothing,
+   * runTimeline), so they would wait for ever, each listed by the debugger for the rest of the
+   * session. The upstream detach ends them too: FreeBSD's vmbus_pcib_detach closes the channel and
+   * taskqueue_free(sc->taskq) stops the bus's task queue thread, Linux's hv_pci_remove
+   * destroy_workqueue(hbus->wq) and vmbus_close (freebsd-src sys/dev/hyperv/pcib/vmbus_pcib.c,
+   * linux drivers/pci/controller/pci-hyperv.c, at the revisions docs/upstream.md pins). Ours: the
+   * model's per-bus management thread (FreeBSD's is the guest-wide vmbusdev) and host VSP thread end
+   * with them; a function driver's thread is left as it is (one still waiting is the guest's hang).
+   * Looked at when a thread of the bus (`ran`) has just blocked.
+   */
+  private endDetachedBus(b: BusRuntime, ran: ThreadState): void {
+    const sc = b.state.sc;
+    if (ran.status !== 'blocked' || !b.channel.guestToHost.released || sc.mgmt.length || sc.taskq.length || this.model.busStatus(sc) !== 'detached') return;
+    for (const t of this.byBus.get(b.index) ?? []) {
+      if (t.role === 'driver' || t.status !== 'blocked' || t.timeoutAt !== undefined) continue;
+      t.status = 'done';
+      t.frames.length = 0;
+      t.waitKeys = undefined;
+      t.waitWhy = undefined;
+    }
   }
 
   /** Fills step()'s answer for a step that is not a thread's (the trace events it recorded end here). */

@@ -15,7 +15,9 @@ export function isWindowChange(tr: Trace, bus: number, i: number): boolean {
 
 /**
  * Each bus's latest config-window change before `before`: where a config access after it landed in
- * guest-physical memory (inspect-data.ts windowBaseAt: data breakpoints at an address).
+ * guest-physical memory (inspect-data.ts windowBaseAt: data breakpoints at an address). One that
+ * leaves the bus no window (D0 exit, a rescind) is not kept: windowBaseAt reads no change as no
+ * window too, and every bus a long hot-plug session rescinded would keep its last one for ever.
  */
 export function windowEvents(tr: Trace, before: number): number[] {
   const out: number[] = [];
@@ -23,7 +25,7 @@ export function windowEvents(tr: Trace, before: number): number[] {
   for (const i of tr.back(before - 1))
     if (isWindowChange(tr, -1, i) && !seen.has(tr.busAt(i))) {
       seen.add(tr.busAt(i));
-      out.push(i);
+      if (typeof (tr.blobAt(i) as { to?: unknown }).to === 'number') out.push(i);
     }
   return out;
 }

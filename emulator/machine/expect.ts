@@ -608,14 +608,27 @@ export class ExpectPast {
       }
       return msix.get(k);
     };
+    // The buses the expectations name (all of a name: a bus named again is another bus). What only
+    // they read (a bus's states, channel events, interrupts, last event) is kept for them alone: kept
+    // for every bus, a long hot-plug session kept a dozen events of each bus it ever offered.
+    const named = new Set<string>();
+    for (const e of this.list) {
+      const name = 'bus' in e ? e.bus?.name : 'target' in e ? e.target.bus.name : undefined;
+      if (name !== undefined) named.add(name);
+    }
+    const judged = m.buses.map((b) => named.has(b.decl.name));
     const visit = (i: number, fresh: boolean): void => {
       const kind = t.kindAt(i);
       const bus = t.busAt(i);
-      last(`last/${bus}`, i);
+      // Events of the machine (no bus index) are always of interest.
+      const mine = judged[bus] ?? true;
+      if (mine) last(`last/${bus}`, i);
       for (const d of deadlines) if (t.timeAt(i) >= d) first(`deadline/${d}`, i);
-      switch (kind) {
+      // Of a bus no expectation names, only an error is of interest (-1 is no kind).
+      switch (mine || kind === Ev.Error ? kind : -1) {
         case Ev.Error:
-          first(`error/${bus}`, i);
+          // The first error of all stays among these (no errors' cause: firstError(m, -1)).
+          first(mine ? `error/${bus}` : 'error/unnamed', i);
           if (fresh) this.errors++;
           break;
         case Ev.State: {

@@ -5,19 +5,31 @@ import { catalogEntry, type CatalogEntry } from '../emulator/pci/catalog';
 import { hexDigits, sizeText } from '../emulator/format';
 import { catalogInterrupts } from '../emulator/scenario/context';
 
+/**
+ * The catalog's entries asked for so far (null: one whose bytes could not be built). Only ids the
+ * catalog knows are kept: an unknown one is a map lookup to answer, and every word ever hovered or
+ * typed where a device goes (each prefix as a name is typed, a pasted 10 MB line) stayed here for
+ * the life of the server.
+ */
 const cache = new Map<string, CatalogEntry | null>();
 
 function entry(id: string): CatalogEntry | undefined {
   let e = cache.get(id);
   if (e === undefined) {
     try {
-      e = catalogEntry(id) ?? null;
+      e = catalogEntry(id);
+      if (!e) return undefined;
     } catch {
       e = null;
     }
     cache.set(id, e);
   }
   return e ?? undefined;
+}
+
+/** How many ids the cache holds (for tests: at most the catalog's). */
+export function deviceEntriesCached(): number {
+  return cache.size;
 }
 
 const hex4 = (v: number): string => hexDigits(v, 4);

@@ -105,7 +105,9 @@ export function fnValue(ins: InspectContext, bi: number, wslot: number): Value {
   for (const [alias, r] of Object.entries(REGISTER_ALIASES)) o[alias] = regValue(r);
   o.caps = capsValue(ins, f);
   busValue(ins, b, o);
-  o.bars = f.bars().map((x) => ({ index: x.index, size: x.size, address: x.address, decoding: x.decoding }));
+  // Keyed by BAR number, the ROM by its BarInfo.index (ROM_INDEX, emulator/pci/bars.ts): nic0.bars[3] is BAR3
+  // whatever comes before it (a 64-bit BAR0 takes two registers), as the BARs rows name them (ours).
+  o.bars = Object.fromEntries(f.bars().map((x) => [x.index, { index: x.index, size: x.size, address: x.address, decoding: x.decoding }]));
   const mx = f.msix();
   if (mx)
     o.msix = Array.from({ length: Math.min(mx.tableSize, 2048) }, (_, i) => {

@@ -437,6 +437,12 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
         return o[Number(big)];
       }
       if (typeof o === 'function') return o(toHost(big));
+      // An object keyed by number (nic0.bars, by BAR number): its own keys only.
+      if (o && typeof o === 'object' && Object.keys(o).some((k) => /^\d+$/.test(k))) {
+        if (Object.hasOwn(o, String(big))) return o[String(big)];
+        const keys = Object.keys(o).filter((k) => /^\d+$/.test(k));
+        throw new ExprError(`no element [${big}] (there ${keys.length === 1 ? 'is' : 'are'} ${keys.map((k) => `[${k}]`).join(', ')})`);
+      }
       throw new ExprError('value cannot be indexed');
     }
     case 'call': {

@@ -85,7 +85,7 @@ export function dataTargetForExpression(ctx: InspectContext, expr: string): { da
   const bar = BAR_TARGET.exec(expr);
   const br = bar ? ctx.resolveFn(bar[1]) : undefined;
   const bf = br ? ctx.fn(br.bi, br.wslot) : undefined;
-  const row = bf ? barsNode(ctx, br!.bi, br!.wslot, bf).children!()[Number(bar![2])] : undefined;
+  const row = bf ? barsNode(ctx, br!.bi, br!.wslot, bf).children!().find((n) => n.evaluateName?.endsWith(`.bars[${Number(bar![2])}]`)) : undefined;
   if (row?.dataId) return { dataId: row.dataId, description: row.dataDescription ?? expr };
   // An entry, or one of its dwords as its Variables row reads it (msix(nic0)[0].data): that dword alone.
   const mx = /^\s*msix\(\s*"?([^")]+?)"?\s*\)\[(\d+)\]\s*(?:\.(?:(address\s*&\s*0xffffffff)|(address\s*>>\s*32)|(data)|(masked\s*\?\s*1\s*:\s*0)))?\s*$/.exec(

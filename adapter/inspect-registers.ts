@@ -138,7 +138,7 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
     evaluateName: `${prefix}.bars`,
     menu: DEVICE_MENU,
     children: () =>
-      f.bars().map((x, k) => {
+      f.bars().map((x) => {
         const kind =
           x.kind === 'mem64' ? '64-bit memory' : x.kind === 'mem32' ? '32-bit memory' : x.kind === 'io' ? 'I/O (not usable through vPCI)' : 'expansion ROM';
         const reg = x.kind === 'rom' ? 0x30 : 0x10 + 4 * x.index;
@@ -152,9 +152,10 @@ export function barsNode(ctx: InspectContext, bi: number, wslot: number, f: PciF
           // "Break on Value Change" on a BAR row watches its register (both dwords of a 64-bit BAR).
           dataId: dataId({ kind: 'cfg', bus, wslot, offset: reg, width: x.kind === 'mem64' ? 8 : 4 }),
           dataDescription: `${prefix}.${regName} (config ${hexName(reg, 2)}${x.kind === 'mem64' ? ` and ${hexName(reg + 4, 2)}` : ''})`,
-          // nic0.bars[k] (the k-th of f.bars(), as fnValue lists them), which a watch shows as this row
-          // (console.ts summaryRow); nic0.BASE_ADDRESS_n reads the register, not this lspci text.
-          evaluateName: `${prefix}.bars[${k}]`,
+          // nic0.bars[n] by BAR number, the ROM as [6] (as fnValue keys them), which a watch shows as this row
+          // (console.ts summaryRow); nic0.BASE_ADDRESS_n reads the register, not this lspci text. It was the
+          // n-th BAR listed: BAR3 after a 64-bit BAR0 was bars[1], and bars[3] was out of range.
+          evaluateName: `${prefix}.bars[${x.index}]`,
           menu: DEVICE_MENU,
           children: () =>
             [

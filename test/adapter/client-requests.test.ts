@@ -180,7 +180,7 @@ test('a BAR the guest has not placed has no memory to show; once placed and read
   const end = await cont(dc);
   const ref = (await barRows(end.body.threadId!)).find((v) => v.name === 'BAR3')!.memoryReference!;
   assert.equal(ref, 'bar/nic0/0/3');
-  assert.equal((await read(ref)).body.address, (await dc.evaluateRequest({ expression: 'nic0.bars[1].address', context: 'watch' })).body.result);
+  assert.equal((await read(ref)).body.address, (await dc.evaluateRequest({ expression: 'nic0.bars[3].address', context: 'watch' })).body.result);
   // A config write (the Debug Console's) and a step each tell the BAR's view, with its size.
   const told = (evs: DebugProtocol.Event[]) => evs.filter((e) => e.event === 'memory' && (e as DebugProtocol.MemoryEvent).body.memoryReference === ref);
   const byRepl = told(await eventsDuring(() => dc.evaluateRequest({ expression: 'nic0.COMMAND = 0', context: 'repl' })));

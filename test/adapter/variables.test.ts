@@ -283,3 +283,27 @@ test("Break on Value Change names the watch in hex whatever Variables shows, as 
   // Variables itself stays decimal.
   assert.equal(byName(await children(byName(top, 'Header').variablesReference), 'VENDOR_ID').value, '32902');
 });
+
+test('nic0.bars[n] is BAR n, as its row names it: after a 64-bit BAR0 BAR3 was bars[1] and bars[3] out of range', async () => {
+  const dc = h.client();
+  const tid = await runToEnd();
+  const top = await deviceScope(tid, 'nic0');
+  const bars = await children(byName(top, 'BARs').variablesReference);
+  assert.deepEqual(
+    bars.map((v) => [v.name, v.evaluateName]),
+    [
+      ['BAR0', 'nic0.bars[0]'],
+      ['BAR3', 'nic0.bars[3]'],
+    ],
+  );
+  const watch = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body.result;
+  assert.equal(await watch('nic0.bars[3]'), byName(bars, 'BAR3').value);
+  assert.equal(await watch('nic0.bars[3].index'), '0x3');
+  // BAR1 is BAR0's upper half: no BAR of its own.
+  await assert.rejects(watch('nic0.bars[1]'), /^Error: no element \[1\] \(there are \[0\], \[3\]\)$/);
+  // A watch of the expression and "Break on Value Change" on the row watch BAR3's two registers (0x1c and 0x20).
+  const byName3 = (await dc.dataBreakpointInfoRequest({ name: 'nic0.bars[3]' })).body;
+  const byRow3 = (await dc.dataBreakpointInfoRequest({ variablesReference: byName(top, 'BARs').variablesReference, name: 'BAR3' })).body;
+  assert.equal(byName3.dataId, 'cfg:nic0:0:28:8');
+  assert.equal(byRow3.dataId, byName3.dataId);
+});

@@ -2,7 +2,7 @@
 // registers, BARs, capabilities, the MSI-X table and PBA, the config space by rows), the host's
 // interrupt remapping, VMBus rings and packets, the scenario. Rows are built lazily (vars.ts).
 import type { PciFunction } from '../emulator/pci/function';
-import { REGISTERS } from '../emulator/pci/registers';
+import { CLASS_CODE, DEVICE_ID, REGISTERS, SUBSYSTEM_VENDOR_ID, VENDOR_ID } from '../emulator/pci/registers';
 import { Ev } from '../emulator/vpci/events';
 import { messageName, versionText, slotName, wslotText } from '../emulator/vpci/protocol';
 import { describePayload, summarizePacket } from '../emulator/vpci/describe';
@@ -119,22 +119,30 @@ function identityNode(ctx: InspectContext, bi: number, wslot: number, f: PciFunc
   const sub = ids?.subsystemName(id.vendorId, id.deviceId, id.subsystemVendorId, id.subsystemId);
   const cls = ids?.className(id.classCode >>> 16, (id.classCode >>> 8) & 0xff);
   const prefix = fnPrefix(ctx.m.buses[bi]!.decl.name, wslot);
-  const row = (name: string, value: string, reg?: string): VarNode => ({
-    name,
-    value,
-    menu: DEVICE_MENU,
-    ...(reg ? { evaluateName: `${prefix}.${reg}` } : {}),
-  });
+  const bus = ctx.m.buses[bi]!.decl.name;
+  const row = (name: string, value: string, reg?: string, at?: [offset: number, width: number]): VarNode => {
+    const t = at ? { kind: 'cfg' as const, bus, wslot, offset: at[0], width: at[1] } : undefined;
+    return {
+      name,
+      value,
+      menu: DEVICE_MENU,
+      ...(reg ? { evaluateName: `${prefix}.${reg}` } : {}),
+      // "Break on Value Change" on a row with no evaluateName watches the bytes it shows (as a watch of
+      // nic0:0x00 would, one description): it said "'vendor' is not a config-space register".
+      ...(t ? { dataId: dataId(t), dataDescription: describeTarget(ctx, t) } : {}),
+    };
+  };
   return {
     name: 'Identity',
     value: ctx.title(bi, wslot),
     menu: DEVICE_MENU,
     children: () => [
       // No evaluateName: nic0.VENDOR_ID reads 0x8086, not the name after it (the Header's row has it).
-      row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`),
-      row('device', `${ctx.num(id.deviceId, 4)}${dev ? ` ${dev}` : ''}`),
-      row('subsystem', `${ctx.num(id.subsystemVendorId, 4)}:${ctx.num(id.subsystemId, 4)}${sub ? ` ${sub}` : ''}`),
-      row('class', `${ctx.num(id.classCode, 6)}${cls ? ` ${cls}` : ''}`),
+      row('vendor', `${ctx.num(id.vendorId, 4)}${vendor ? ` ${vendor}` : ''}`, undefined, [VENDOR_ID, 2]),
+      row('device', `${ctx.num(id.deviceId, 4)}${dev ? ` ${dev}` : ''}`, undefined, [DEVICE_ID, 2]),
+      // Subsystem vendor and id together (0x2c..0x2f), the class code's three bytes (0x09..0x0b): as functionIds reads them.
+      row('subsystem', `${ctx.num(id.subsystemVendorId, 4)}:${ctx.num(id.subsystemId, 4)}${sub ? ` ${sub}` : ''}`, undefined, [SUBSYSTEM_VENDOR_ID, 4]),
+      row('class', `${ctx.num(id.classCode, 6)}${cls ? ` ${cls}` : ''}`, undefined, [CLASS_CODE, 3]),
       row('revision', ctx.num(id.revision, 2), 'REVISION_ID'),
       row('slot', `${slotName(wslot)} (${slotName(wslot) === wslotText(wslot) ? '' : `lspci ${wslotText(wslot)}, `}win_slot ${ctx.num(wslot)})`),
       row('driver', ctx.m.driverNameFor(id.vendorId, id.deviceId)),

@@ -307,3 +307,30 @@ test('nic0.bars[n] is BAR n, as its row names it: after a 64-bit BAR0 BAR3 was b
   assert.equal(byName3.dataId, 'cfg:nic0:0:28:8');
   assert.equal(byRow3.dataId, byName3.dataId);
 });
+
+test("Identity's vendor, device, subsystem and class rows can be watched: Break on Value Change said \"'vendor' is not a config-space register\"", async () => {
+  const dc = h.client();
+  const tid = await runToEnd();
+  const top = await deviceScope(tid, 'nvme0');
+  const ref = byName(top, 'Identity').variablesReference;
+  const info = async (name: string) => (await dc.dataBreakpointInfoRequest({ variablesReference: ref, name })).body;
+  const byAddress = async (name: string, bytes: number) => (await dc.dataBreakpointInfoRequest({ name, asAddress: true, bytes })).body;
+  // The same target, with the same description, as the bytes named by address.
+  for (const [row, at, bytes] of [
+    ['vendor', 'nvme0:0x00', 2],
+    ['device', 'nvme0:0x02', 2],
+    ['subsystem', 'nvme0:0x2c', 4],
+    ['class', 'nvme0:0x09', 3],
+  ] as const) {
+    const got = await info(row);
+    const want = await byAddress(at, bytes);
+    assert.ok(want.dataId, `${at}: ${want.description}`);
+    assert.deepEqual([got.dataId, got.description], [want.dataId, want.description], row);
+  }
+  assert.equal((await info('vendor')).description, 'nvme0.VENDOR_ID (config 0x00, RO)');
+  // Set, it is verified and named so in Breakpoints.
+  const set = await dc.setDataBreakpointsRequest({ breakpoints: [{ dataId: (await info('class')).dataId!, accessType: 'write' }] });
+  assert.equal(set.body.breakpoints[0]!.verified, true);
+  // slot and driver are no bytes of the config space.
+  assert.equal((await info('driver')).dataId, null);
+});

@@ -14,6 +14,7 @@ import { errorReason } from '../io/errors';
 import { coalescedOutput, directOutput, framedInput, type RawInput, type WriteFd } from './framing';
 import { quoteShort } from '../io/frames';
 import { MAX_NESTING, checkDapArgs, dropNulls, nestedDeeperThan } from './dap-args';
+import { sourceArgFromUri, sourcesToUris } from './path-format';
 import { VpciRuntime, SCENARIO_THREAD, lineCount, type GotoTarget, type StopInfo, type StepMode } from './runtime';
 import { stopText } from './stop-text';
 import { budgetNeedsHeapLimit, clock, historyBudget, prepareIdleTimer } from './history';
@@ -580,6 +581,7 @@ export class VpciDebugSession extends DebugSession {
       this.captured = response;
       return;
     }
+    if (this.uris && response.body) response = { ...response, body: sourcesToUris(response.body) };
     if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(response)}`);
     super.sendResponse(response);
     this.checkStalled();
@@ -596,7 +598,7 @@ export class VpciDebugSession extends DebugSession {
   private sendMade(response: DebugProtocol.Response, json: string): void {
     const out = this.output;
     const lib = this as unknown as { _sequence?: unknown };
-    if (!out || this.tracing !== false || typeof lib._sequence !== 'number') {
+    if (!out || this.tracing !== false || this.uris || typeof lib._sequence !== 'number') {
       this.sendResponse(response);
       return;
     }
@@ -614,13 +616,16 @@ export class VpciDebugSession extends DebugSession {
       if (this.terminatedSent) return;
       this.terminatedSent = true;
     }
+    if (this.uris && event.body) event = { ...event, body: sourcesToUris(event.body) };
     if (this.tracing !== false) this.trace(`To client: ${JSON.stringify(event)}`);
     super.sendEvent(event);
     this.checkStalled();
   }
 
-  /** The last initialize was refused (a pathFormat other than "path"): a launch or attach is refused too. */
+  /** The last initialize was refused (a pathFormat other than "path" or "uri"): a launch or attach is refused too. */
   private initRefused = false;
+  /** The client's initialize asked for pathFormat "uri": Source paths go out as file: URIs and come in so. */
+  private uris = false;
   /** An initialize was answered with success: the session's numbering and path format are agreed, once. */
   private initDone = false;
 
@@ -663,16 +668,21 @@ export class VpciDebugSession extends DebugSession {
         this.refuse(request, 1103, 'Initialize: the session is initialized already (initialize is sent once, as the first request)');
         return;
       }
-      this.initRefused = a.pathFormat !== 'path';
+      this.initRefused = a.pathFormat !== 'path' && a.pathFormat !== 'uri';
       if (!this.initRefused) this.initDone = true;
       if (this.initRefused) {
         this.refuse(
           request,
           1101,
-          `Initialize: pathFormat ${shortName(JSON.stringify(a.pathFormat))} is not supported: this adapter names sources by file-system path (pathFormat "path")`,
+          `Initialize: pathFormat ${shortName(JSON.stringify(a.pathFormat))} is not supported: sources are named by file-system path (pathFormat "path") or file: URI ("uri")`,
         );
         return;
       }
+      // A "uri" client's sources are translated at this edge (path-format.ts); the library itself refuses anything but "path".
+      this.uris = a.pathFormat === 'uri';
+      a.pathFormat = 'path';
+    } else if (this.uris) {
+      sourceArgFromUri(a);
     } else if (!this.initDone && !this.initRefused && request.command !== 'disconnect') {
       // DAP: initialize is "the first request"; until it is answered the client "must not send any
       // additional requests". A launch before it started a run with the numbering not yet agreed

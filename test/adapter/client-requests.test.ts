@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { adapterTests, cont, launch, LISTINGS, rawDapClient, VMBUS_PCIB } from './harness';
 
@@ -461,19 +462,53 @@ test('a restart on another guest model tells Loaded Scripts which listings went 
   assert.deepEqual([...held].sort(), [...after].sort());
 });
 
-test('an initialize asking for URIs (pathFormat "uri") is refused saying why, and no launch follows it until an initialize with paths', async () => {
+test('a client asking for URIs (pathFormat "uri", as non-VS Code clients may) names sources by file: URI both ways; another format is refused saying why', async () => {
   const dc = h.client();
   await assert.rejects(
-    dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'uri' }),
-    (e: Error) => e.message === 'Initialize: pathFormat "uri" is not supported: this adapter names sources by file-system path (pathFormat "path")',
+    dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'urn' }),
+    (e: Error) => e.message === 'Initialize: pathFormat "urn" is not supported: sources are named by file-system path (pathFormat "path") or file: URI ("uri")',
   );
   await assert.rejects(dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments), (e: Error) =>
     e.message.startsWith("Launch: the session's initialize was refused"),
   );
-  // Initialized with paths, the same session launches.
-  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'path' });
-  const stopped = dc.waitForEvent('stopped');
-  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS } as DebugProtocol.LaunchRequestArguments);
+  // The same session initialized with URIs (it was refused: 'pathFormat "uri" is not supported').
+  await dc.initializeRequest({ adapterID: 'vpci', pathFormat: 'uri', linesStartAt1: true, columnsStartAt1: true });
+  const uri = (p: string) => pathToFileURL(p).href;
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.launchRequest({ scenario: QUICKSTART, listingsDir: LISTINGS, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
   await dc.configurationDoneRequest();
-  await stopped;
+  const entry = await stopped;
+  const top = (await dc.stackTraceRequest({ threadId: entry.body.threadId! })).body.stackFrames[0]!;
+  assert.equal(top.source?.path, uri(VMBUS_PCIB));
+  // A breakpoint and a logpoint set by URI: verified, answered by URI, and hit.
+  const lines = readFileSync(VMBUS_PCIB, 'utf8').split('\n');
+  const at = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+  const allocated = at('hv_send_resources_allocated(hbus);');
+  const logged = at('ret = hv_pci_enter_d0(hbus);');
+  assert.ok(allocated > 0 && logged > 0);
+  const set = await dc.setBreakpointsRequest({
+    source: { path: uri(VMBUS_PCIB) },
+    breakpoints: [{ line: logged, logMessage: 'bars' }, { line: allocated }],
+  });
+  assert.deepEqual(
+    set.body.breakpoints.map((b) => [b.verified, b.source?.path]),
+    [
+      [true, uri(VMBUS_PCIB)],
+      [true, uri(VMBUS_PCIB)],
+    ],
+  );
+  const outputs: DebugProtocol.OutputEvent[] = [];
+  dc.on('output', (e: DebugProtocol.OutputEvent) => void outputs.push(e));
+  const hit = await cont(dc);
+  const log = outputs.find((e) => e.body.output === 'bars\n');
+  assert.ok(log, JSON.stringify(outputs));
+  assert.equal(log.body.source?.path, uri(VMBUS_PCIB));
+  assert.deepEqual(hit.body.hitBreakpointIds, [set.body.breakpoints[1]!.id]);
+  const here = (await dc.stackTraceRequest({ threadId: hit.body.threadId! })).body.stackFrames[0]!;
+  assert.deepEqual([here.source?.path, here.line], [uri(VMBUS_PCIB), allocated]);
+  // Jump to Cursor and Loaded Scripts by URI too.
+  const targets = (await dc.customRequest('gotoTargets', { source: { path: uri(VMBUS_PCIB) }, line: logged })) as DebugProtocol.GotoTargetsResponse;
+  assert.equal(targets.body.targets.length, 1);
+  const loaded = ((await dc.customRequest('loadedSources')) as DebugProtocol.LoadedSourcesResponse).body.sources.map((x) => x.path);
+  assert.ok(loaded.includes(uri(VMBUS_PCIB)) && loaded.includes(uri(QUICKSTART)), loaded.join(', '));
 });

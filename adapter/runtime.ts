@@ -27,6 +27,8 @@ export interface GotoTarget {
   pc: number;
   line: number;
   step?: number;
+  /** A timeline event no step has run yet: its index in the timeline (goto runs on to it: runToTimelineItem). */
+  ahead?: number;
 }
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'data breakpoint' | 'exception' | 'pause' | 'goto' | 'restart' | 'end';
@@ -802,6 +804,31 @@ export class VpciRuntime {
       if (h.threadAt(p) !== TIMELINE_THREAD) continue;
       const it = items[h.timelineAt(p)];
       if (it?.loc.line === line) return { fn: `at ${formatTime(it.time)}: ${it.text}`, pc: -1, line, step: p };
+    }
+    // An event still to come (the timeline runs in order, and one between here and the end of the
+    // logged history would have been found above): a target ahead, as a time-travel debugger's
+    // "travel to position" runs the replay forward to it. It was no target at all, and VS Code said
+    // "No executable code is associated at the current cursor position" on an event line.
+    const i = items.findIndex((it, k) => k >= this.m.state.timelineIndex && it.loc.line === line);
+    return i >= 0 ? { fn: `at ${formatTime(items[i]!.time)}: ${items[i]!.text}`, pc: -1, line, ahead: i } : undefined;
+  }
+
+  /**
+   * Runs on from the end of the logged history, at most `budget` steps, until timeline event
+   * `index` has run: the logged step that ran it; 'never' when the scenario settled or the
+   * timeline went past it first; undefined when the budget ran out (call again to go on).
+   */
+  runToTimelineItem(index: number, budget: number): number | 'never' | undefined {
+    const h = this.h;
+    h.goTo(h.length);
+    for (let n = 0; n < budget; n++) {
+      const p = h.length;
+      if (h.step().kind === 'idle') return 'never';
+      if (h.length > p && h.threadAt(p) === TIMELINE_THREAD) {
+        const at = h.timelineAt(p);
+        if (at === index) return p;
+        if (at > index) return 'never';
+      }
     }
     return undefined;
   }

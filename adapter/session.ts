@@ -307,7 +307,7 @@ export class VpciDebugSession extends DebugSession {
   private frameIds = new Map<number, number[]>();
   private nextFrameId = 1;
   private hex = true;
-  /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's; none while paused. */
+  /** What the run in progress is: a debug run (continue, a step to a distant stop), a run without debugging, or Debug at Cause's (a Jump to Cursor ahead too); none while paused. */
   private runKind: 'run' | 'noDebug' | 'cause' | undefined;
   /** A run is in progress (requests that change the machine wait for a pause). */
   private get running(): boolean {
@@ -1893,6 +1893,7 @@ export class VpciDebugSession extends DebugSession {
       this.sendErrorResponse(response, { id: 1073, format: `Unknown jump target ${JSON.stringify(args.targetId)} (ask gotoTargets again)`, showUser: false });
       return;
     }
+    if (target.ahead !== undefined) return this.gotoAhead(response, target);
     const s = this.rt!.goto(args.threadId, target);
     if (typeof s === 'string') {
       this.sendErrorResponse(response, { id: 1074, format: s, showUser: true });
@@ -1903,6 +1904,57 @@ export class VpciDebugSession extends DebugSession {
     this.ended = false;
     this.invalidate(['variables']);
     this.stopAt(s);
+  }
+
+  /**
+   * Jump to Cursor on a timeline event still to come: runs on (in chunks, past every breakpoint,
+   * as a move in time is) to just before the step that runs it, the place a jump back to it goes
+   * to, and the state a fresh run has there. One the run does not reach within the step limit is
+   * refused, and the machine stays where it was.
+   */
+  private gotoAhead(response: DebugProtocol.GotoResponse, target: GotoTarget): void {
+    if (this.running) {
+      this.sendErrorResponse(response, { id: 1074, format: 'The scenario is running: pause it first', showUser: true });
+      return;
+    }
+    const rt = this.rt!;
+    const from = rt.position;
+    this.runKind = 'cause';
+    const token = this.runToken;
+    let chunks = 0;
+    const tick = () => {
+      if (token !== this.runToken) return;
+      let r: number | 'never' | undefined;
+      try {
+        r = rt.runToTimelineItem(target.ahead!, Math.min(CHUNK, Math.max(1, DEFAULT_MAX_STEPS - rt.h.length)));
+        if (r === undefined && rt.h.length >= DEFAULT_MAX_STEPS) r = 'never';
+      } catch (e) {
+        r = 'never';
+        this.out(`vPCI Lab: internal error while running: ${internalError(e, (l) => this.trace(l))}\n`, 'stderr');
+      }
+      if (r === undefined) {
+        this.ranChunk(++chunks);
+        this.nextChunk(tick);
+        return;
+      }
+      this.runKind = undefined;
+      this.endProgress('done');
+      if (r === 'never') {
+        rt.h.goTo(from);
+        this.sendErrorResponse(response, {
+          id: 1074,
+          format: `This run does not reach line ${target.line} (${target.fn}) within its limit of ${grouped(DEFAULT_MAX_STEPS)} steps`,
+          showUser: true,
+        });
+        return;
+      }
+      rt.h.goTo(r);
+      this.sendResponse(response);
+      this.ended = false;
+      this.invalidate(['variables']);
+      this.stopAt({ reason: 'goto', threadId: SCENARIO_THREAD, description: `Jumped to line ${target.line}` });
+    };
+    tick();
   }
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {

@@ -412,3 +412,31 @@ test('Jump to Cursor on a timeline line moves the machine to before that event, 
   assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: lineOf('bus nic0') })).body.targets, []);
   assert.deepEqual((await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: 1 })).body.targets, []);
 });
+
+test('Jump to Cursor on a timeline event still to come runs on to it, past breakpoints, to the state a fresh run stops in there', async () => {
+  const lines = readFileSync(QUICKSTART, 'utf8').split('\n');
+  const lineOf = (text: string) => lines.findIndex((l) => l.startsWith(text)) + 1;
+  const msix = lineOf('at 2ms  driver nic0 msix 3');
+  const eject = lineOf('at 5ms  eject nic1');
+  await launch(QUICKSTART);
+  // A breakpoint on the way is passed over, as a move in time passes them.
+  await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: msix }] });
+  // It was no target ("No executable code is associated at the current cursor position").
+  const targets = (await dc.gotoTargetsRequest({ source: { path: QUICKSTART }, line: eject })).body.targets;
+  assert.deepEqual(
+    targets.map((t) => [t.label, t.line]),
+    [[`at 5 ms: eject nic1, line ${eject}`, eject]],
+  );
+  const s = await until(() => dc.gotoRequest({ threadId: TIMELINE, targetId: targets[0]!.id }));
+  assert.deepEqual([s.body.reason, s.body.threadId], ['goto', TIMELINE]);
+  assert.equal((await timelineFrame()).line, eject);
+  const jumped = await scopeRows();
+  // A fresh run to a breakpoint on that line stops in the same state.
+  const again = dc.waitForEvent('stopped');
+  await dc.customRequest('restart', {});
+  await again;
+  await dc.setBreakpointsRequest({ source: { path: QUICKSTART }, breakpoints: [{ line: eject }] });
+  const b = await until(() => dc.continueRequest({ threadId: TIMELINE }));
+  assert.equal(b.body.reason, 'breakpoint');
+  assert.deepEqual(await scopeRows(), jumped);
+});

@@ -5,7 +5,8 @@
 import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
 import * as views from './views';
 import { FIELD_ALIASES, REGISTERS, REGISTER_ALIASES, findField, findRegister, bitsOf } from '../emulator/pci/registers';
-import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode, registerNode } from './inspect-registers';
+import { barsNode, capRegister, capsNode, capsValue, masksAt, registerFieldNode } from './inspect-registers';
+import { registerRowFor } from './inspect-data';
 import { busNode, msixTableNode } from './inspect-tree';
 import { MSG, parseSlotName, slotName, wslotEncode } from '../emulator/vpci/protocol';
 import { describePayload } from '../emulator/vpci/describe';
@@ -197,7 +198,7 @@ export function env(ins: InspectContext, threadId: number | undefined, locals?: 
       const why = (locals as { [UNAVAILABLE]?: Record<string, string> } | undefined)?.[UNAVAILABLE];
       return why && own(why, name) ? `'${clip(name)}' is ${why[name]} here` : undefined;
     },
-    row: (src) => (registerRow(self, src) ?? summaryRow(self, src))?.value,
+    row: (src) => (registerRowFor(self, src) ?? summaryRow(self, src))?.value,
     // A bus's name may hold '-' (nvme-0); nothing else here does: a local's or register's '-' is a minus.
     isName: (name) => self.busIndex(name.split('/')[0]!) >= 0,
     // A bus whose function has left (nic1.COMMAND after its eject) says so, as lspci and cfg do: not "no member 'COMMAND'".
@@ -356,7 +357,7 @@ export function evaluate(
   }
   const v = r.value;
   // A register or field named alone is shown by its own Variables row.
-  const row = registerRow(ins, src) ?? summaryRow(ins, src);
+  const row = registerRowFor(ins, src) ?? summaryRow(ins, src);
   // (one that expands by pages, the MSI-X table, expands as its row does: a watch of msix(nic0) had nothing under it)
   if (row) return { ok: true, text: row.value, ...(row.children || row.page ? { node: row } : {}) };
   if (v && typeof v === 'object') {
@@ -367,24 +368,6 @@ export function evaluate(
     return { ok: true, text: context === 'clipboard' ? formatValue(clean as Value, hex, true) : node.value, node };
   }
   return { ok: true, text: showValue(src, v, scope, hex) };
-}
-
-/**
- * The Variables row of a register or field named alone (nic0.COMMAND, nic0/01.0.STATUS.CAP_LIST,
- * nic0.caps.msix.FLAGS), so a watch, a hover and the Debug Console show it as Variables does (a
- * register padded to its width, a one-bit field 0 or 1, fields that Set Value takes): they showed
- * 0x6 and 0x1 where the row shows 0x0006 and 1. Undefined for any other expression.
- */
-function registerRow(ins: InspectContext, src: string): VarNode | undefined {
-  const m = REGISTER_PATH.exec(src);
-  const r = m ? ins.resolveFn(m[1]) : undefined;
-  const f = r ? ins.fn(r.bi, r.wslot) : undefined;
-  if (!m || !r || !f) return undefined;
-  const def = m[2] !== undefined ? capRegister(f, m[2], m[3]!) : findRegister(m[3]!);
-  if (!def) return undefined;
-  if (m[4] === undefined) return registerNode(ins, r.bi, r.wslot, f, def, src);
-  const fd = findField(def, m[4]);
-  return fd && registerFieldNode(ins, r.bi, r.wslot, f, def, fd, src.slice(0, -m[4].length - 1));
 }
 
 /**
@@ -428,7 +411,7 @@ const MSIX_PATH = new RegExp(String.raw`^msix\((?:(${FN_NAME})|"(${FN_NAME})")\)
 
 /** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
 // (in any case, as the expression language reads members: nic0.command is nic0.COMMAND, and is assigned as it is)
-const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?$`);
+const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([A-Za-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?$`);
 /** A path and a dot being typed (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): completion offers its members. */
 const MEMBER_PATH = new RegExp(String.raw`(${FN_NAME}(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$`);
 /** What can be assigned, as a refusal of anything else says it (the console's, Set Value's on a watch). */

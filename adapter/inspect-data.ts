@@ -14,7 +14,8 @@ import { slotName } from '../emulator/vpci/protocol';
 import { GPA_LIMIT, dataId, dataTargetProblem, type DataBp, type DataTargetId } from './breakpoints';
 import { parseNumber } from './vars';
 import { FN_NAME, fnPrefix, type InspectContext } from './inspect-context';
-import { accessText, barsNode, capRegister, capRegisterAt, hexName, masksAt } from './inspect-registers';
+import { accessText, barsNode, capRegister, capRegisterAt, hexName, masksAt, registerFieldNode, registerNode } from './inspect-registers';
+import type { VarNode } from './vars';
 
 export type Target = DataTargetId;
 
@@ -58,13 +59,38 @@ export function dataTargetAtAddress(
 const CONFIG_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\s*[: +]\s*(\S+)\s*$`);
 /** BUS[/SLOT].bars[k]: a BAR's row (inspect-registers.ts barsNode). */
 const BAR_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.bars\[(\d+)\]\s*$`);
-/** <bus>[/<slot>].[caps.KEY.]REG[.FIELD]. */
-const REGISTER_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.(?:caps\.([a-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$`);
+/** <bus>[/<slot>].[caps.KEY.]REG[.FIELD] (in any case, as the expression language reads members). */
+const REGISTER_TARGET = new RegExp(String.raw`^\s*(${FN_NAME})\.(?:caps\.([A-Za-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?\s*$`);
+
+/**
+ * The Variables row of a register or field named alone (nic0.COMMAND, nic0/01.0.STATUS.CAP_LIST,
+ * nic0.caps.msix.FLAGS), however it is spelt (nic0.command.memory, nic0/1.0, nic0.BAR0,
+ * nic0.caps.MSIX.flags), under the row's own name: one name in Watch, the console, and a data
+ * breakpoint's description. Each spelling was a name of its own (nic0.command.MEMORY), and a field
+ * watched by expression was "nic0 config 0x004..0x004" where its row's was nic0.COMMAND.MEMORY.
+ * Undefined for any other expression, or a function not there now.
+ */
+export function registerRowFor(ctx: InspectContext, expr: string): VarNode | undefined {
+  const m = REGISTER_TARGET.exec(expr);
+  const r = m ? ctx.resolveFn(m[1]) : undefined;
+  const f = r ? ctx.fn(r.bi, r.wslot) : undefined;
+  if (!m || !r || !f) return undefined;
+  const def = m[2] !== undefined ? capRegister(f, m[2], m[3]!) : findRegister(m[3]!);
+  if (!def) return undefined;
+  const path = `${fnPrefix(ctx.m.buses[r.bi]!.decl.name, r.wslot)}.${m[2] !== undefined ? `caps.${m[2].toLowerCase()}.` : ''}${def.name}`;
+  if (m[4] === undefined) return registerNode(ctx, r.bi, r.wslot, f, def, path);
+  const fd = findField(def, m[4]);
+  return fd && registerFieldNode(ctx, r.bi, r.wslot, f, def, fd, path);
+}
 
 /** `nic0.COMMAND`, `nic0.COMMAND.MEMORY`, `nic0.caps.msix.FLAGS.ENABLE`, `msix(nic0)[2]` (old register spellings too). */
 export function dataTargetForExpression(ctx: InspectContext, expr: string): { dataId: string; description: string } | undefined {
   const m = REGISTER_TARGET.exec(expr);
+  // As the row that expression names describes it ("Break on Value Change" there).
+  const reg = m ? registerRowFor(ctx, expr) : undefined;
+  if (reg?.dataId) return { dataId: reg.dataId, description: reg.dataDescription ?? expr };
   if (m) {
+    // A function not there now (not yet plugged, ejected): its bytes, by offset.
     const r = ctx.resolveFn(m[1]);
     const f = r ? ctx.fn(r.bi, r.wslot) : undefined;
     const def = f && m[2] ? capRegister(f, m[2], m[3]!) : findRegister(m[3]!);

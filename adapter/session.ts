@@ -2627,7 +2627,7 @@ export class VpciDebugSession extends DebugSession {
     if (args.frameId !== undefined && this.unknownFrame(response, args.frameId)) return;
     const { t, locals } = args.frameId !== undefined ? this.frameLocals(args.frameId) : {};
     const ins = this.ins;
-    // In the format asked: a register's row (console.ts registerRow) writes its numbers in the session's.
+    // In the format asked: a register's row (inspect-data.ts registerRowFor) writes its numbers in the session's.
     const r = this.inFormat(args.format, () => ins.evaluate(args.expression, args.context ?? 'repl', t?.id, locals, this.hex));
     if (!r.ok) {
       this.sendErrorResponse(response, { id: 1041, format: r.error, showUser: false });

@@ -334,3 +334,30 @@ test("Identity's vendor, device, subsystem and class rows can be watched: Break 
   // slot and driver are no bytes of the config space.
   assert.equal((await info('driver')).dataId, null);
 });
+
+test('a register or field has one name however it is spelt: in Watch, its children and its data breakpoint, as its Variables row', async () => {
+  const dc = h.client();
+  const tid = await runToEnd();
+  const top = await deviceScope(tid, 'nic0');
+  const header = await children(byName(top, 'Header').variablesReference);
+  const command = byName(header, 'COMMAND');
+  const memory = byName(await children(command.variablesReference), 'MEMORY');
+  const row = (await dc.dataBreakpointInfoRequest({ variablesReference: command.variablesReference, name: 'MEMORY' })).body;
+  assert.equal(row.description, 'nic0.COMMAND.MEMORY (config 0x04, RW)');
+  // By expression (a watch's Break on Value Change): it was "nic0 config 0x004..0x004 (RW 0x47)".
+  for (const name of ['nic0.COMMAND.MEMORY', 'nic0.command.memory', 'nic0/0.Command.Memory']) {
+    const got = (await dc.dataBreakpointInfoRequest({ name })).body;
+    assert.deepEqual([got.dataId, got.description], [row.dataId, row.description], name);
+  }
+  // A capability's key in another case: refused ("is not a config-space register") and shown as 0x1 where the row shows 1.
+  const canonical = (await dc.dataBreakpointInfoRequest({ name: 'nic0.caps.msix.FLAGS.ENABLE' })).body;
+  const other = (await dc.dataBreakpointInfoRequest({ name: 'nic0.caps.MSIX.flags.enable' })).body;
+  assert.deepEqual([other.dataId, other.description], [canonical.dataId, canonical.description]);
+  const watch = async (expression: string) => (await dc.evaluateRequest({ expression, context: 'watch' })).body;
+  assert.equal((await watch('nic0.caps.MSIX.flags.enable')).result, (await watch('nic0.caps.msix.FLAGS.ENABLE')).result);
+  // A watch of a register in another spelling names its fields as the row does (Add to Watch, Copy as Expression).
+  const w = await watch('nic0/0.command');
+  assert.equal(w.result, command.value);
+  const fields = (await dc.variablesRequest({ variablesReference: w.variablesReference })).body.variables;
+  assert.equal(byName(fields, 'MEMORY').evaluateName, memory.evaluateName);
+});

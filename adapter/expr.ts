@@ -218,7 +218,7 @@ export function parseExpr(src: string, isName?: (name: string) => boolean): Node
     else if (t.v === '(') {
       n = expr(0);
       eat(')');
-    } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+') {
+    } else if (t.v === '-' || t.v === '!' || t.v === '~' || t.v === '+' || t.v === '*' || t.v === '&') {
       const e = nested(t.pos, primary);
       n = made({ t: 'un', op: t.v, e }, t.pos, [e]);
     } else throw new ExprError(t.k === 'end' ? 'unexpected end of expression' : `unexpected '${t.v}'`, t.pos);
@@ -362,6 +362,17 @@ export function evalExpr(n: Node, env: ExprEnv): Value {
     case 'un': {
       const v = evalExpr(n.e, env);
       if (n.op === '!') return !truthy(v);
+      if (n.op === '*' || n.op === '&') {
+        // Ours: a driver's pointer is shown as what it points at (hbus is its struct hv_pcibus), so
+        // *hbus and &hbus->children, as a hover over C sends them, are that structure; a hover
+        // there showed nothing ("unexpected '*'"). Guest memory has no addresses in the model.
+        if (v !== null && typeof v === 'object') return v;
+        throw new ExprError(
+          n.op === '*'
+            ? `'*' reads through a pointer, and ${clip(formatValue(v))} points at no structure (guest memory is not modelled)`
+            : `'&' takes an address, and ${clip(formatValue(v))} has none (guest memory is not modelled)`,
+        );
+      }
       const x = int(v, 'operand');
       return n.op === '-' ? wrap(-x) : n.op === '~' ? wrap(~x) : x;
     }

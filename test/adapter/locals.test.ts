@@ -149,3 +149,35 @@ test('a 64-bit local (the transaction id, a kernel address) reads the same in an
   assert.equal(await ev('txid & 0xfff'), `0x${(BigInt(txid) & 0xfffn).toString(16)}`);
   assert.equal(await ev('txid', false), BigInt(txid).toString());
 });
+
+test("a hover over C's * and & (*hbus, &hbus->children, as VS Code sends them) shows the structure, as the pointer's own hover does", async () => {
+  const dc = h.client();
+  const vmbusPcib = join(LISTINGS, 'freebsd', 'vmbus_pcib.c');
+  await launch(dc, resolve('examples/quickstart.vpci'), { stopOnEntry: true });
+  const line =
+    readFileSync(vmbusPcib, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('ret = hv_pci_enter_d0(hbus);')) + 1;
+  await dc.setBreakpointsRequest({ source: { path: vmbusPcib }, breakpoints: [{ line }] });
+  const stopped = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+  await dc.continueRequest({ threadId: 1 });
+  const s = await stopped;
+  const frameId = (await dc.stackTraceRequest({ threadId: s.body.threadId! })).body.stackFrames[0]!.id;
+  const hover = async (expression: string) => (await dc.evaluateRequest({ expression, frameId, context: 'hover' })).body;
+  // They answered "unexpected '*'", and VS Code showed no hover at all.
+  for (const [typed, same] of [
+    ['*hbus', 'hbus'],
+    ['&hbus', 'hbus'],
+    ['&hbus->children', 'hbus->children'],
+    ['*hbus->cfg_res', 'hbus->cfg_res'],
+  ]) {
+    const [got, want] = [await hover(typed!), await hover(same!)];
+    assert.equal(got.result, want.result, typed);
+    assert.ok(got.variablesReference > 0, typed);
+  }
+  // Multiplication and bitwise and are as they were.
+  assert.equal((await hover('3 * 4 & 0xc')).result, '0xc');
+  // A number has no address and points at nothing: said so, not taken for an address of 0.
+  await assert.rejects(hover('&ret'), /^Error: '&' takes an address, and 0x0 has none \(guest memory is not modelled\)$/);
+  await assert.rejects(hover('*ret'), /^Error: '\*' reads through a pointer, and 0x0 points at no structure \(guest memory is not modelled\)$/);
+});

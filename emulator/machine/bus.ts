@@ -302,16 +302,22 @@ export class BusRuntime {
   }
 
   /**
-   * After the host rescinded this bus: the BAR `[addr, addr+size)` would have decoded to had the
-   * rescind not unassigned its device (a function still on the bus, Memory Space Enable still set).
-   * Linux tears a bus down after its rescind (pci-hyperv.c hv_pci_remove stops the root bus, so
-   * each driver's remove frees its vectors and masks its MSI-X entries), as FreeBSD's detach does:
-   * those accesses are the guest's normal course, not a model error (Machine.mmioWrite).
+   * The BAR `[addr, addr+size)` would have decoded to had the host not unassigned its device: after
+   * it rescinded this bus (a function still on the bus), or took the function off it (an `unplug`,
+   * a completed eject), Memory Space Enable still set. Linux tears a bus down after its rescind
+   * (pci-hyperv.c hv_pci_remove stops the root bus, so each driver's remove frees its vectors and
+   * masks its MSI-X entries), as FreeBSD's detach does; and FreeBSD detaches a function a relations
+   * update left out only after the host let it go (vmbus_pcib.c pci_devices_present_work ->
+   * hv_pci_delete_device -> device_delete_child, whose driver detach masks each MSI-X entry in
+   * pci_teardown_intr): those accesses are the guest's normal course, not a model error
+   * (Machine.mmioWrite).
    */
-  unassignedBarAt(addr: number, size: number): { wslot: number; bar: number } | undefined {
+  unassignedBarAt(addr: number, size: number): { wslot: number; bar: number; why: string } | undefined {
+    const left = this.host.leftBarAt(addr, size);
+    if (left) return { ...left, why: 'the host took it off the bus' };
     if (this.channel.state !== 'rescinded') return undefined;
     const hit = this.decodingBarAt(addr, size);
-    return hit && { wslot: hit.wslot, bar: hit.bar };
+    return hit && { wslot: hit.wslot, bar: hit.bar, why: 'the host rescinded the bus' };
   }
 
   private decodingBarAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {

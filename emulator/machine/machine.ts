@@ -274,8 +274,8 @@ export class Machine implements BusHost {
 
   /**
    * An access that decodes nowhere because it falls on a BAR of a device the host unassigned when it
-   * rescinded the device's bus (BusRuntime.unassignedBarAt): a driver tearing down after the rescind
-   * does that. Noted in the trace (an Ev.State), not recorded as a protocol error. Ours [UNCONFIRMED]:
+   * rescinded the device's bus or took the device off it (BusRuntime.unassignedBarAt): a driver
+   * tearing down after that does it. Noted in the trace (an Ev.State), not recorded as a protocol error. Ours [UNCONFIRMED]:
    * what Hyper-V or OpenVMM do with such an access is not public; it is dropped (a read gives
    * all-ones), as for any address nothing claims.
    */
@@ -290,7 +290,7 @@ export class Machine implements BusHost {
         addr >>> 0,
         size,
         value,
-        `${what} ${outcome}: BAR${hit.bar} of slot ${wslotText(hit.wslot)} on ${b.decl.name}, whose device left the VM when the host rescinded the bus`,
+        `${what} ${outcome}: BAR${hit.bar} of slot ${wslotText(hit.wslot)} on ${b.decl.name}, whose device left the VM when ${hit.why}`,
       );
       return true;
     }

@@ -98,7 +98,7 @@ test('lspci (vpci/lspci and the console) says a function off the bus left it, an
 test('a watch, hover or console line naming a register of a function that left the bus says it left, and when, as lspci and cfg say it', async () => {
   const dc = h.client();
   await launch(dc, resolve('examples/quickstart.vpci'), { stopOnEntry: false });
-  const left = 'nic1 left the bus at 5.006 200 ms (ejected)';
+  const left = 'nic1 left the bus at 5.012 100 ms (ejected)';
   assert.equal(await refused(dc.evaluateRequest({ expression: 'cfg nic1', context: 'repl' })), left);
   // A watch of nic1.COMMAND said "no member 'COMMAND'" once nic1 was ejected; an assignment "no register COMMAND".
   for (const context of ['watch', 'hover', 'repl'])

@@ -68,7 +68,7 @@ test("'-' reads a scenario from standard input: check, run (its dumps from the c
   // diff reads it once and runs it twice.
   r = cli(['diff', '-', '--guest', 'freebsd', '--guest', 'linux'], { input: text });
   assert.equal(r.code, 1, r.err);
-  assert.match(r.out, /^left: {2}freebsd — <stdin>, host hyperv-2016, guest freebsd \(7209 steps\)$/m);
+  assert.match(r.out, /^left: {2}freebsd — <stdin>, host hyperv-2016, guest freebsd \(7262 steps\)$/m);
   assert.match(r.out, /^right: linux — <stdin>, host hyperv-2016, guest linux \(8307 steps\)$/m);
 });
 

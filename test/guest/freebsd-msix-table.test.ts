@@ -3,36 +3,11 @@
 // at 0010132dbd24 for `freebsd`, dd2e215ca93c for `freebsd-2016`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { run, events, Ev, type E } from './freebsd-run';
-import type { BarAccessDetail } from '../../emulator/vpci/events';
-import type { Machine } from '../../emulator/machine/machine';
+import { run, accesses, capAt } from './freebsd-run';
 
 const CREATE_INTERRUPT3 = 0x4249001b;
 const PCIR_COMMAND = 0x04;
 const PCIM_CMD_INTxDIS = 0x0400;
-
-/** The first capability with `id` in function 0's config space. */
-function capAt(m: Machine, id: number): number {
-  const f = m.buses[0]!.functions.get(0)!;
-  let pos = f.cfgRead(0x34, 1);
-  while (pos !== 0 && f.cfgRead(pos, 1) !== id) pos = f.cfgRead(pos + 1, 1);
-  assert.ok(pos !== 0, `capability ${id} present`);
-  return pos;
-}
-
-/** Config and BAR accesses of function 0 as short strings, with the guest's packets to the host between them. */
-function accesses(m: Machine): { e: E; s: string }[] {
-  return events(m)
-    .filter((e) => ((e.kind === Ev.CfgRead || e.kind === Ev.CfgWrite || e.kind === Ev.BarAccess) && e.a === 0) || e.kind === Ev.PacketToHost)
-    .map((e) => {
-      if (e.kind === Ev.PacketToHost) return { e, s: `pkt ${(e.a >>> 0).toString(16)}` };
-      if (e.kind === Ev.BarAccess) {
-        const d = e.blob as BarAccessDetail;
-        return { e, s: `bar${e.b} ${d.write ? 'w' : 'r'} ${e.c.toString(16)} ${d.value.toString(16)}` };
-      }
-      return { e, s: `cfg ${e.kind === Ev.CfgWrite ? 'w' : 'r'} ${(e.b & 0xffff).toString(16)} ${(e.c >>> 0).toString(16)}` };
-    });
-}
 
 const msixScenario = 'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 1\n';
 

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadScenarioFile } from '../../adapter/load';
-import { Ev } from '../../emulator/vpci/events';
+import { Ev, type BarAccessDetail } from '../../emulator/vpci/events';
 import type { Machine } from '../../emulator/machine/machine';
 
 const dir = mkdtempSync(join(tmpdir(), 'vpci-freebsd-'));
@@ -114,3 +114,26 @@ export function u32(e: E, off: number): number {
 }
 
 export { Ev };
+
+/** The first capability with `id` in function 0's config space. */
+export function capAt(m: Machine, id: number): number {
+  const f = m.buses[0]!.functions.get(0)!;
+  let pos = f.cfgRead(0x34, 1);
+  while (pos !== 0 && f.cfgRead(pos, 1) !== id) pos = f.cfgRead(pos + 1, 1);
+  assert.ok(pos !== 0, `capability ${id} present`);
+  return pos;
+}
+
+/** Config and BAR accesses of function 0 as short strings, with the guest's packets to the host between them. */
+export function accesses(m: Machine): { e: E; s: string }[] {
+  return events(m)
+    .filter((e) => ((e.kind === Ev.CfgRead || e.kind === Ev.CfgWrite || e.kind === Ev.BarAccess) && e.a === 0) || e.kind === Ev.PacketToHost)
+    .map((e) => {
+      if (e.kind === Ev.PacketToHost) return { e, s: `pkt ${(e.a >>> 0).toString(16)}` };
+      if (e.kind === Ev.BarAccess) {
+        const d = e.blob as BarAccessDetail;
+        return { e, s: `bar${e.b} ${d.write ? 'w' : 'r'} ${e.c.toString(16)} ${d.value.toString(16)}` };
+      }
+      return { e, s: `cfg ${e.kind === Ev.CfgWrite ? 'w' : 'r'} ${(e.b & 0xffff).toString(16)} ${(e.c >>> 0).toString(16)}` };
+    });
+}

@@ -74,6 +74,13 @@ interface Delayed {
   packets: { bytes: number[]; type: number; keep?: number }[];
 }
 
+/** A memory BAR of a function the host took off the bus, where it decoded when it left. */
+interface LeftBar {
+  bar: number;
+  address: number;
+  size: number;
+}
+
 interface HostSnapshot {
   state: State;
   version?: number;
@@ -84,6 +91,7 @@ interface HostSnapshot {
   barsSet?: number[];
   removed: number[];
   unplugged: number[];
+  left?: [number, LeftBar[]][];
   ejecting: { wslot: number; deadline: number }[];
   faults: HostFault[];
   delayed: Delayed[];
@@ -141,6 +149,12 @@ export class VpciHost {
   private removed = new Set<number>();
   /** Functions taken away by a relations update (removeFunction): a subset of `removed`. */
   private unplugged = new Set<number>();
+  /**
+   * The memory BARs each function taken off the bus (an unplug, a completed eject) decoded when it
+   * left: a guest tearing the function down afterwards still touches them (Machine.noteUnassigned).
+   * Ours: the host forgets them (`release` zeroes the BARs); the emulator keeps them only to say so.
+   */
+  private left = new Map<number, LeftBar[]>();
   private ejecting = new Map<number, number>();
   private faults: HostFault[] = [];
   private delayed: Delayed[] = [];
@@ -691,6 +705,27 @@ export class VpciHost {
     if (mseSet(fn) !== before) recordBarMapping(this.env.trace, this.now(), this.env.bus, wslot, fn, this.masks.get(wslot)!, !before);
   }
 
+  /** Keeps where the memory BARs of a function leaving the bus decoded (`left`). */
+  private keepLeft(wslot: number): void {
+    const f = this.fns.get(wslot);
+    if (!f || this.vanished.has(wslot) || !mseSet(f.fn)) return;
+    const bars = parsedBars(f.fn, this.masks.get(wslot) ?? []).filter((b) => b.address !== 0n);
+    this.left.set(
+      wslot,
+      bars.map((b) => ({ bar: b.index, address: Number(b.address), size: Number(b.len) })),
+    );
+  }
+
+  /** The BAR of a function taken off the bus that `[addr, addr+size)` falls in, as it decoded when it left. */
+  leftBarAt(addr: number, size: number): { wslot: number; bar: number } | undefined {
+    for (const [wslot, bars] of this.left) {
+      if (!this.removed.has(wslot)) continue;
+      const b = bars.find((x) => addr >= x.address && addr + size <= x.address + x.size);
+      if (b) return { wslot, bar: b.bar };
+    }
+    return undefined;
+  }
+
   /** OV-D `release_all` for one function: clear MSE, drop its interrupts, zero its BARs. */
   private release(wslot: number): void {
     const f = this.fns.get(wslot);
@@ -848,6 +883,7 @@ export class VpciHost {
   private dropFunction(wslot: number): void {
     // An eject still waiting for the guest ends with the function (a second eject on a channel that failed meanwhile).
     if (this.ejecting.delete(wslot)) this.env.cancelTimer(`eject:${wslot}`);
+    this.keepLeft(wslot);
     this.release(wslot);
     this.removed.add(wslot);
     if (this.present().length === 0) {
@@ -878,6 +914,7 @@ export class VpciHost {
     this.unplugged.delete(w);
     this.vanished.delete(w);
     this.barsSet.delete(w);
+    this.left.delete(w);
     this.stateChange('function', w, 'added');
     this.relationsUpdate();
     this.refreshStatus();
@@ -919,6 +956,7 @@ export class VpciHost {
       this.ejecting.delete(w);
       this.env.cancelTimer(`eject:${w}`);
     }
+    this.keepLeft(w);
     this.release(w);
     this.removed.add(w);
     this.unplugged.add(w);
@@ -1051,6 +1089,7 @@ export class VpciHost {
       barsSet: [...this.barsSet],
       removed: [...this.removed],
       unplugged: [...this.unplugged],
+      left: [...this.left].map(([w, bars]) => [w, bars.map((b) => ({ ...b }))]),
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
       faults: this.faults.map((f) => ({ ...f, action: { ...f.action } })),
       delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) })),
@@ -1070,6 +1109,7 @@ export class VpciHost {
     this.barsSet = new Set(x.barsSet);
     this.removed = new Set(x.removed);
     this.unplugged = new Set(x.unplugged);
+    this.left = new Map((x.left ?? []).map(([w, bars]) => [w, bars.map((b) => ({ ...b }))]));
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
     this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
     this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) }));

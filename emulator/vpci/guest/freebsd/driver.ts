@@ -133,12 +133,26 @@ export function driverFunctions(drv: string): D[] {
     ],
   });
 
-  const detach = driverFn(`${drv}_detach` as const)({
+  const detach = driverFn(`${drv}_detach` as const)<{ vecs: number[]; i: number }>({
     file,
     signature: ['static int', `${drv}_detach(device_t dev)`],
     params: ['wslot'],
     body: [
-      S('bus_teardown_intr(dev, res, tag);  /* for each vector */'),
+      For(
+        'for (each vector with a handler) {',
+        (k, l) => {
+          // The handlers the attach set up: one per mapped MSI-X vector, one for an MSI block (pci_setup_intr_msi).
+          const c = pciChild(k, l.wslot);
+          const mapped = (c?.irqs ?? []).filter((x) => x.mapped).map((x) => x.index);
+          l.vecs = c?.msix_enabled ? mapped : mapped.slice(0, 1);
+          l.i = 0;
+        },
+        (_k, l) => l.i < l.vecs.length,
+        (_k, l) => {
+          l.i++;
+        },
+        [S('bus_teardown_intr(dev, res, tag);', (_k, l) => call('pci_teardown_intr', { wslot: l.wslot, index: l.vecs[l.i]! }))],
+      ),
       S('pci_release_msi(dev);', (_k, l) => call('pci_release_msi', { wslot: l.wslot })),
       S('bus_release_resource(dev, SYS_RES_MEMORY, rid, sc->mem[i]);  /* for each BAR */', (k, l) => {
         const c = pciChild(k, l.wslot);

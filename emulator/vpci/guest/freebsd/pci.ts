@@ -5,7 +5,8 @@
 // MSI-X set-up a function driver triggers. Modelled on freebsd/freebsd-src
 // sys/dev/pci/pci.c (pci_add_children, pci_read_device, pci_read_bar,
 // pci_add_map, pci_alloc_msix_method, pci_setup_intr, pci_enable_msix,
-// pci_unmask_msix, pci_delete_child); the listing is our own rendering.
+// pci_unmask_msix, pci_teardown_intr, pci_release_msi_method, pci_child_deleted);
+// the listing is our own rendering.
 import { S, T, If, For, Continue, ret, type Exec, type Node } from '../../../runtime/program';
 import { num, type NumKey } from '../kernel';
 import type { K, PciChild, PciMsi, PciMsix } from './softc';
@@ -20,6 +21,7 @@ const PCIR_COMMAND = 0x04;
 const PCIR_STATUS = 0x06;
 const PCIR_HDRTYPE = 0x0e;
 const PCIR_CAP_PTR = 0x34;
+const PCIM_CMD_PORTEN = 0x0001;
 const PCIM_CMD_MEMEN = 0x0002;
 const PCIM_CMD_BUSMASTEREN = 0x0004;
 const PCIM_CMD_INTxDIS = 0x0400;
@@ -39,6 +41,7 @@ const PCIR_MSI_CTRL = 0x2;
 const PCIM_MSICTRL_64BIT = 0x0080;
 const PCIM_MSICTRL_MSI_ENABLE = 0x0001;
 const PCIM_MSICTRL_MMC_MASK = 0x000e;
+const PCIM_MSICTRL_MME_MASK = 0x0070;
 
 export type { PciBar, PciChild } from './softc';
 
@@ -569,8 +572,9 @@ export function pciFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
-  const deleteChild = fn('pci_delete_child')<{ present: boolean; attaching: boolean; driver: string | null; s: number; f: number; zero: number }>({
+  const deleteChild = fn('pci_delete_child')<{ present: boolean; attaching: boolean; driver: string | null; s: number; f: number; cmd: number }>({
     file: FILE,
+    doc: ['/* device_delete_child() on a pci(4) child: the driver detach, then pci_child_detached() and pci_child_deleted(). */'],
     signature: ['static void', 'pci_delete_child(device_t dev, device_t child)'],
     params: ['wslot'],
     body: [
@@ -595,13 +599,20 @@ export function pciFunctions(v: FreebsdVariant): D[] {
       If('if (device_is_attached(child))', (_k, l) => l.driver !== null, [
         S('device_detach(child);', (_k, l) => callDriver(`${l.driver}_detach`, { wslot: l.wslot })),
       ]),
-      S(
-        'pci_write_config(child, PCIR_COMMAND, pci_read_config(child, PCIR_COMMAND, 2) & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN | PCIM_CMD_BUSMASTEREN), 2);  /* turn off decoding */',
-        (_k, l) => {
-          l.zero = 0;
-          return wrNow(l, PCIR_COMMAND, 2, 'zero');
-        },
-      ),
+      // BUS_CHILD_DELETED -> pci_child_deleted: with the child present (bus_child_present), one read-modify-write of
+      // Command clearing Memory and I/O Space Enable, then pci_disable_busmaster(child), a second one clearing Bus
+      // Master Enable (pci_clear_command_bit); every other bit, Interrupt Disable among them, stays (freebsd/freebsd-src
+      // sys/dev/pci/pci.c pci_child_deleted at 0010132dbd24; the same in stable/11, 11.4).
+      S('cmd = pci_read_config(child, PCIR_COMMAND, 2);  /* pci_child_deleted(): decoding off before the resources go */', rd(PCIR_COMMAND, 2, 'cmd')),
+      S('pci_write_config(child, PCIR_COMMAND, cmd & ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN), 2);', (_k, l) => {
+        l.cmd &= ~(PCIM_CMD_MEMEN | PCIM_CMD_PORTEN);
+        return wrNow(l, PCIR_COMMAND, 2, 'cmd');
+      }),
+      S('command = PCI_READ_CONFIG(dev, child, PCIR_COMMAND, 2);  /* pci_disable_busmaster(child) */', rd(PCIR_COMMAND, 2, 'cmd')),
+      S('command &= ~PCIM_CMD_BUSMASTEREN; PCI_WRITE_CONFIG(dev, child, PCIR_COMMAND, command, 2);', (_k, l) => {
+        l.cmd &= ~PCIM_CMD_BUSMASTEREN;
+        return wrNow(l, PCIR_COMMAND, 2, 'cmd');
+      }),
       S('resource_list_free(rl);  /* release the reserved BAR ranges */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         for (const b of c.bars) if (b.start !== null) k.freeMmio(b.start);
@@ -975,7 +986,7 @@ export function pciFunctions(v: FreebsdVariant): D[] {
       // pci_enable_msi (freebsd/freebsd-src sys/dev/pci/pci.c pci_alloc_msi_method, "Update control
       // register with actual count").
       S('ctrl = cfg->msi.msi_ctrl; ctrl &= ~PCIM_MSICTRL_MME_MASK; ctrl |= (ffs(actual) - 1) << 4; cfg->msi.msi_ctrl = ctrl;', (_k, l) => {
-        l.ctrl = ((l.msi!.ctrl ?? 0) & ~0x70) | ((Math.log2(l.actual) | 0) << 4);
+        l.ctrl = ((l.msi!.ctrl ?? 0) & ~PCIM_MSICTRL_MME_MASK) | ((Math.log2(l.actual) | 0) << 4);
         l.msi!.ctrl = l.ctrl;
         l.reg = l.msi!.location + PCIR_MSI_CTRL;
       }),
@@ -1070,6 +1081,47 @@ export function pciFunctions(v: FreebsdVariant): D[] {
     ],
   });
 
+  // Teardown (freebsd/freebsd-src sys/dev/pci/pci.c at 0010132dbd24; the same code in stable/11 (11.4), which
+  // branched from head before dd2e215ca93c): a driver's detach tears down each handler, pci_teardown_intr masking
+  // its MSI-X entry (pci_mask_msix) or, when the last MSI handler goes, writing the cached MSI control word with
+  // Enable clear (pci_disable_msi_method). pci_release_msi_method (pci_release_msix for MSI-X) then writes the
+  // cached control word once more, MSI-X Enable or MSI Multiple Message Enable cleared; no read of the register.
+  const teardownIntr = fn('pci_teardown_intr')<{ s: number; f: number; msi: PciMsi | null; reg: number; ctrl: number }>({
+    file: FILE,
+    signature: ['int', 'pci_teardown_intr(device_t dev, device_t child, struct resource *irq, void *cookie)'],
+    params: ['wslot', 'index'],
+    body: [
+      S('rid = rman_get_rid(irq); dinfo = device_get_ivars(child);', (k, l) => {
+        const c = pciChild(k, l.wslot)!;
+        l.s = c.slot;
+        l.f = c.func;
+        l.msi = c.msix_enabled ? null : c.msi;
+      }),
+      If(
+        'if (dinfo->cfg.msi.msi_alloc > 0) {',
+        (_k, l) => l.msi !== null,
+        [
+          S('dinfo->cfg.msi.msi_handlers--;  /* one handler: it drops to 0 */'),
+          S(
+            'pci_disable_msi(child);  /* msi->msi_ctrl &= ~PCIM_MSICTRL_MSI_ENABLE; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, msi->msi_ctrl, 2); */',
+            (_k, l) => {
+              l.msi!.ctrl = (l.msi!.ctrl ?? 0) & ~PCIM_MSICTRL_MSI_ENABLE;
+              l.ctrl = l.msi!.ctrl;
+              l.reg = l.msi!.location + PCIR_MSI_CTRL;
+              return wrNow(l, 'reg', 2, 'ctrl');
+            },
+          ),
+        ],
+        [
+          S('mte = &dinfo->cfg.msix.msix_table[rid - 1]; mte->mte_handlers--;  /* drops to 0 */'),
+          S('pci_mask_msix(child, rid - 1);', (_k, l) => call('pci_mask_msix', { wslot: l.wslot, index: l.index })),
+        ],
+      ),
+      S('error = bus_generic_teardown_intr(dev, child, irq, cookie);'),
+      S('return (error);', () => ret(0)),
+    ],
+  });
+
   const releaseMsi = fn('pci_release_msi')<{ s: number; f: number; msix: PciMsix | null; msi: PciMsi | null; reg: number; ctrl: number }>({
     file: FILE,
     signature: ['int', 'pci_release_msi_method(device_t dev, device_t child)'],
@@ -1082,28 +1134,24 @@ export function pciFunctions(v: FreebsdVariant): D[] {
         l.msix = c.msix_enabled ? c.msix : null;
         l.msi = !c.msix_enabled && c.msi && c.irqs.length ? c.msi : null;
       }),
-      If('if (cfg->msix.msix_alloc > 0) {', (_k, l) => l.msix !== null, [
-        S('ctrl = pci_read_config(child, msix->msix_location + PCIR_MSIX_CTRL, 2);', (_k, l) => {
+      If('if (msix->msix_alloc > 0) {  /* pci_release_msix() */', (_k, l) => l.msix !== null, [
+        S('msix->msix_ctrl &= ~PCIM_MSIXCTRL_MSIX_ENABLE; pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, msix->msix_ctrl, 2);', (k, l) => {
+          l.msix!.ctrl &= ~PCIM_MSIXCTRL_MSIX_ENABLE;
+          l.ctrl = l.msix!.ctrl;
           l.reg = l.msix!.location + PCIR_MSIX_CTRL;
-          return rdNow(l, 'reg', 2, 'ctrl');
-        }),
-        S('pci_write_config(child, msix->msix_location + PCIR_MSIX_CTRL, ctrl & ~PCIM_MSIXCTRL_MSIX_ENABLE, 2);', (k, l) => {
-          l.ctrl &= ~PCIM_MSIXCTRL_MSIX_ENABLE;
           pciChild(k, l.wslot)!.msix_enabled = false;
           return wrNow(l, 'reg', 2, 'ctrl');
         }),
       ]),
-      If('if (cfg->msi.msi_alloc > 0) {', (_k, l) => l.msi !== null, [
-        S('ctrl = pci_read_config(child, msi->msi_location + PCIR_MSI_CTRL, 2);', (_k, l) => {
+      If('if (msi->msi_alloc > 0) {', (_k, l) => l.msi !== null, [
+        S('msi->msi_ctrl &= ~PCIM_MSICTRL_MME_MASK; pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, msi->msi_ctrl, 2);', (_k, l) => {
+          l.msi!.ctrl = (l.msi!.ctrl ?? 0) & ~PCIM_MSICTRL_MME_MASK;
+          l.ctrl = l.msi!.ctrl;
           l.reg = l.msi!.location + PCIR_MSI_CTRL;
-          return rdNow(l, 'reg', 2, 'ctrl');
-        }),
-        S('pci_write_config(child, msi->msi_location + PCIR_MSI_CTRL, ctrl & ~PCIM_MSICTRL_MSI_ENABLE, 2);', (_k, l) => {
-          l.ctrl &= ~PCIM_MSICTRL_MSI_ENABLE;
           return wrNow(l, 'reg', 2, 'ctrl');
         }),
       ]),
-      S('PCIB_RELEASE_MSIX(device_get_parent(dev), child, irq);', (k, l) => {
+      S('PCIB_RELEASE_MSIX(device_get_parent(dev), child, irq);  /* PCIB_RELEASE_MSI for MSI */', (k, l) => {
         const c = pciChild(k, l.wslot)!;
         k.releaseIrqs(c.irqs.map((x) => x.irq));
         c.irqs = [];
@@ -1135,6 +1183,7 @@ export function pciFunctions(v: FreebsdVariant): D[] {
     unmaskMsix,
     allocMsi,
     setupIntrMsi,
+    teardownIntr,
     releaseMsi,
   ];
 }

@@ -66,6 +66,7 @@ export type FreebsdProtos = {
   pci_unmask_msix: { wslot: number; index: number };
   pci_alloc_msi: { wslot: number; count: number };
   pci_setup_intr_msi: { wslot: number };
+  pci_teardown_intr: { wslot: number; index: number };
   pci_release_msi: { wslot: number };
   // vmbus_chan.c, subr_taskqueue.c, subr_bus.c
   device_detach: NoParams;

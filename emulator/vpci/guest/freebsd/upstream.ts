@@ -134,7 +134,10 @@ function rows(variant: Variant): Record<string, UpstreamRow> {
     pci_add_map: pci('pci_add_map'),
     pci_probe_and_attach_child: { ours: 'the bus probing and attaching a new child', ref: at('sys/kern/subr_bus.c', 'device_probe_and_attach') },
     pci_detach: pci('pci_detach'),
-    pci_delete_child: pci('pci_delete_child'),
+    pci_delete_child: {
+      ours: 'device_delete_child() on a pci(4) child, shown as one frame: device_detach (the driver, then pci_child_detached) and pci_child_deleted',
+      ref: at(PCI, 'pci_child_deleted'),
+    },
     pci_reserve_map: pci('pci_reserve_map'),
     pci_alloc_resource: pci('pci_alloc_resource'),
     pci_enable_busmaster: pci('pci_enable_busmaster_method'),
@@ -145,6 +148,7 @@ function rows(variant: Variant): Record<string, UpstreamRow> {
     pci_unmask_msix: pci('pci_unmask_msix'),
     pci_alloc_msi: pci('pci_alloc_msi_method'),
     pci_setup_intr_msi: { ours: 'the MSI half of pci_setup_intr(), shown as its own frame', ref: at(PCI, 'pci_setup_intr') },
+    pci_teardown_intr: pci('pci_teardown_intr'),
     pci_release_msi: pci('pci_release_msi_method'),
     device_detach: {
       ours: 'newbus device_detach() for the bridge, with Giant held as the vmbus rescind path holds it: the steps that reach vmbus_pcib_detach()',

@@ -148,7 +148,12 @@ export class Machine implements BusHost {
     this.program = this.model.program;
     this.timelineTimes = config.timeline.map((e) => e.time);
     const cpus = Math.max(1, config.cpus);
-    this.remapper = new InterruptRemapper({ trace: this.trace, now: () => this.now, vps: cpus });
+    this.remapper = new InterruptRemapper({
+      trace: this.trace,
+      now: () => this.now,
+      vps: cpus,
+      baseVectorOnly: hostProfile(config.host)?.msiBaseVectorOnly,
+    });
     this.state = {
       sched: newSchedulerState(),
       timelineIndex: 0,

@@ -175,7 +175,7 @@ const LINUX_HOSTS: { host: string; type: number; pre?: string; label?: string }[
 ];
 
 for (const { host, type, pre = '', label = host } of LINUX_HOSTS) {
-  test(`linux on ${label}: msi 8 is one CREATE_INTERRUPT for the block, MME 8, and vector k reaches IRQ k`, () => {
+  test(`linux on ${label}: msi 8 is one CREATE_INTERRUPT for the block, MME 8, and vector k reaches ${host === 'openvmm' ? "the last retarget's IRQ (data ignored)" : 'IRQ k'}`, () => {
     const { m } = run('linux', host, 8, `${pre}at 2ms driver nic0 msi 8\n${raises(8)}at 30ms detach nic0\n`, 25_000_000);
     const reqs = packets(m, Ev.PacketToHost, CREATES);
     assert.equal(reqs.length, 1, 'one request for the whole block, also after request_irq reactivates it');
@@ -239,14 +239,17 @@ for (const { host, type, pre = '', label = host } of LINUX_HOSTS) {
       [0, 1, 2, 3, 4, 5, 6, 7],
     );
     rt.forEach((b, k) => assert.deepEqual([b.vector, b.cpus![0]], [irqs[k]!.vector, irqs[k]!.cpu]));
-    // ... so the device writing data + k delivers IRQ k's vector on its CPU.
+    // ... so the device writing data + k delivers IRQ k's vector on its CPU. OpenVMM's x86 backend ignores the data
+    // of both (apic_software_device.rs @1488a37b: InterruptTable::retarget_interrupt and DeviceInterrupt::signal
+    // take `_data`): each retarget moves the whole block, and every message arrives at the last one's target.
     const got = m.delivered();
     assert.equal(got.length, 8);
     got.forEach((d, k) => {
       assert.equal(d.index, k);
-      assert.deepEqual([d.vector, d.cpu], [irqs[k]!.vector, irqs[k]!.cpu], `vector ${k}`);
+      const want = host === 'openvmm' ? irqs[7]! : irqs[k]!;
+      assert.deepEqual([d.vector, d.cpu], [want.vector, want.cpu], `vector ${k}`);
     });
-    assert.equal(new Set(got.map((d) => `${d.cpu}:${d.vector}`)).size, 8, 'eight distinct targets');
+    assert.equal(new Set(got.map((d) => `${d.cpu}:${d.vector}`)).size, host === 'openvmm' ? 1 : 8, 'distinct targets');
     assert.deepEqual(packets(m, Ev.PacketToHost, [DELETE_INTERRUPT]), [], 'nothing deleted while attached');
     m.run(5_000_000);
     // Teardown: one DELETE_INTERRUPT with the block's tran_int_desc (the other vectors' descriptors
@@ -271,7 +274,7 @@ const FREEBSD: { guest: string; host: string; type: number }[] = [
 ];
 
 for (const { guest, host, type } of FREEBSD) {
-  test(`${guest} on ${host}: msi 8 enables 8 messages but maps one (vector_count 1), so only message 0 is delivered`, () => {
+  test(`${guest} on ${host}: msi 8 enables 8 messages but maps one (vector_count 1), so ${host === 'openvmm' ? 'every message arrives at IRQ 0 (data ignored)' : 'only message 0 is delivered'}`, () => {
     const { m } = run(guest, host, 8, `at 2ms driver nic0 msi 8\n${raises(8)}at 30ms detach nic0\n`, 25_000_000);
     const irqs = guestIrqs(m);
     assert.equal(irqs.length, 8, 'pci_alloc_msi got 8 messages');
@@ -302,16 +305,26 @@ for (const { guest, host, type } of FREEBSD) {
     assert.deepEqual(cfgWrites(m, MSI_ADDR_HI), [0]);
     assert.deepEqual(cfgWrites(m, MSI_DATA_64), [0]);
     assert.equal(m.buses[0]!.functions.get(0)!.msi()!.vectorsEnabled, 8);
-    // Message 0 reaches IRQ 0; messages 1..7 fall outside the one-message mapping.
+    // Message 0 reaches IRQ 0; messages 1..7 fall outside the one-message mapping. OpenVMM's x86 backend ignores
+    // the data a device writes (DeviceInterrupt::signal, apic_software_device.rs @1488a37b): all eight arrive at
+    // the mapping's base vector, IRQ 0's.
     const got = m.delivered();
-    assert.equal(got.length, 1);
-    assert.deepEqual([got[0]!.index, got[0]!.vector, got[0]!.cpu], [0, irqs[0]!.vector, irqs[0]!.cpu]);
-    const lost = events(m, Ev.IntUndeliverable);
-    assert.deepEqual(
-      lost.map((e) => e.b),
-      [1, 2, 3, 4, 5, 6, 7],
-    );
-    assert.match(lost[0]!.blob as string, /data 1 outside the 1 mapped message/);
+    if (host === 'openvmm') {
+      assert.deepEqual(
+        got.map((d) => [d.index, d.vector, d.cpu]),
+        irqs.map((_, k) => [k, irqs[0]!.vector, irqs[0]!.cpu]),
+      );
+      assert.deepEqual(events(m, Ev.IntUndeliverable), []);
+    } else {
+      assert.equal(got.length, 1);
+      assert.deepEqual([got[0]!.index, got[0]!.vector, got[0]!.cpu], [0, irqs[0]!.vector, irqs[0]!.cpu]);
+      const lost = events(m, Ev.IntUndeliverable);
+      assert.deepEqual(
+        lost.map((e) => e.b),
+        [1, 2, 3, 4, 5, 6, 7],
+      );
+      assert.match(lost[0]!.blob as string, /data 1 outside the 1 mapped message/);
+    }
     // Teardown (§7.3): RESOURCES_RELEASED first — the host releases the function's interrupts there
     // (OpenVMM release_all) — then D0 exit, then the one DELETE_INTERRUPT, which finds nothing left to delete.
     m.run(5_000_000);

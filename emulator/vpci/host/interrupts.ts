@@ -17,15 +17,19 @@
 // the new ones, against MAX_SUPPORTED_INTERRUPT_MESSAGES).
 //
 // Multi-message MSI: one mapping covers vector_count messages (data 0..count-1).
-// A retarget names one message by its (address, data) and moves only that one,
-// as Hyper-V keeps a target per message (WHvGetVpciDeviceInterruptTarget takes
-// an index and a message number: microsoft/openvmm vm/whp/src/lib.rs). Linux
-// relies on it: it maps the block with a dummy vector and retargets each vector
-// k with (address, data + k) to its own IDT vector and CPU (torvalds/linux
-// drivers/pci/controller/pci-hyperv.c hv_compose_msi_msg, hv_arch_irq_unmask).
-// OpenVMM's test controller instead moves the base vector of the whole block
-// (vm/devices/pci/vpci/src/test_helpers/mod.rs retarget_interrupt ignores data);
-// for a one-message mapping both are the same.
+// On the Hyper-V profiles a retarget names one message by its (address, data)
+// and moves only that one, as WHP keeps a target per message
+// (WHvGetVpciDeviceInterruptTarget takes an index and a message number:
+// microsoft/openvmm vm/whp/src/lib.rs). Linux relies on it: it maps the block
+// with a dummy vector and retargets each vector k with (address, data + k) to
+// its own IDT vector and CPU (torvalds/linux drivers/pci/controller/pci-hyperv.c
+// hv_compose_msi_msg, hv_arch_irq_unmask). OpenVMM's x86 backend (and its test
+// controller, vm/devices/pci/vpci/src/test_helpers/mod.rs) ignores the data: a
+// retarget moves the base vector and target of the whole block, and a device's
+// write of any message of it is injected at that base vector
+// (apic_software_device.rs @1488a37b, InterruptTable::retarget_interrupt,
+// DeviceInterrupt::signal; `baseVectorOnly`, the profile's msiBaseVectorOnly).
+// For a one-message mapping both are the same.
 import { type Trace } from '../../runtime/trace';
 import { Ev } from '../events';
 import { STATUS_BAD_DATA } from './status';
@@ -88,12 +92,15 @@ export class InterruptRemapper {
   private readonly now: () => number;
   /** The VM's virtual processors (VP indexes 0..vps-1); undefined: not checked. */
   private readonly vps: number | undefined;
+  /** A retarget and a delivery ignore the message's data (OpenVMM's x86 backend; see the top of this file). */
+  private readonly baseVectorOnly: boolean;
   private tables = new Map<number, Table>();
 
-  constructor(o: { trace: Trace; now: () => number; vps?: number }) {
+  constructor(o: { trace: Trace; now: () => number; vps?: number; baseVectorOnly?: boolean }) {
     this.trace = o.trace;
     this.now = o.now;
     this.vps = o.vps;
+    this.baseVectorOnly = o.baseVectorOnly ?? false;
   }
 
   private table(bus: number): Table {
@@ -211,6 +218,7 @@ export class InterruptRemapper {
     const slot = (address >>> 2) & 0xffff;
     const e = this.tables.get(bus)?.entries[slot];
     if (!e) return { error: `no mapping at table slot ${slot}` };
+    if (this.baseVectorOnly) return e.cpus[0] === undefined ? { error: 'mapping has no target CPU' } : { cpu: e.cpus[0], vector: e.vector };
     if (!Number.isInteger(data) || data < 0 || data >= e.vectorCount) return { error: `data ${data} outside the ${e.vectorCount} mapped message(s)` };
     const own = e.msgs?.[data];
     const cpu = own ? own.cpus[0] : e.cpus[0];
@@ -222,7 +230,7 @@ export class InterruptRemapper {
   retarget(bus: number, address: number, data: number, vector: number, cpus: number[]): boolean {
     const e = this.lookup(bus, address);
     if (!e || cpus.length === 0 || cpus.length > MAX_TARGET_CPUS) return false;
-    if (e.vectorCount > 1) {
+    if (e.vectorCount > 1 && !this.baseVectorOnly) {
       // One message of a multi-message block (see the top of this file).
       if (!Number.isInteger(data) || data < 0 || data >= e.vectorCount) return false;
       const msgs = e.msgs ?? new Array<{ vector: number; cpus: number[] } | null>(e.vectorCount).fill(null);
@@ -233,7 +241,9 @@ export class InterruptRemapper {
     }
     e.vector = vector >>> 0;
     e.cpus = [...cpus];
-    this.trace.record(this.now(), Ev.State, e.bus, e.wslot, vector >>> 0, cpus[0]!, { what: 'interrupt retarget', address, vector, cpus: e.cpus });
+    // A multi-message block moved whole (baseVectorOnly): the record keeps the data the retarget named.
+    const named = e.vectorCount > 1 ? { data } : {};
+    this.trace.record(this.now(), Ev.State, e.bus, e.wslot, vector >>> 0, cpus[0]!, { what: 'interrupt retarget', address, ...named, vector, cpus: e.cpus });
     return true;
   }
 

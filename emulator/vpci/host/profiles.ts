@@ -117,6 +117,15 @@ export interface HostProfile {
    * 'zeros': as the guests pad theirs — Hyper-V's is [UNCONFIRMED].
    */
   padding: 'ring' | 'zeros';
+  /**
+   * The interrupt backend ignores the data of a retarget and of a device's MSI write: a retarget sets the base
+   * vector and target of the whole mapping, and every message of a multi-message mapping is injected at that base
+   * vector (microsoft/openvmm vmm_core/virt/src/x86/apic_software_device.rs @1488a37b: InterruptTable::
+   * retarget_interrupt and DeviceInterrupt::signal take `_data`; msi_params builds the message from base_vector).
+   * False: a target per message, as WHP keeps one (WHvGetVpciDeviceInterruptTarget takes a message number) —
+   * that Hyper-V does so is [UNCONFIRMED].
+   */
+  msiBaseVectorOnly: boolean;
 }
 
 /** OV-P `MAXIMUM_PACKET_SIZE`: sizeof(DeviceTranslate) 136 + 494 × sizeof(MsiResource3) 80. */
@@ -146,6 +155,7 @@ const hyperv = (name: string, title: string, versions: number[], description: st
   tdispCommand: false, // [UNCONFIRMED]
   vtomBit: 0,
   padding: 'zeros', // [UNCONFIRMED]
+  msiBaseVectorOnly: false,
 });
 
 // Shown in hovers and the docs: what no public source confirms is said to be the model's, in words (docs/protocol.md marks it [UNCONFIRMED]).
@@ -195,6 +205,7 @@ export const HOST_PROFILES: readonly HostProfile[] = [
     tdispCommand: true,
     vtomBit: 0,
     padding: 'ring',
+    msiBaseVectorOnly: true,
   },
 ];
 

@@ -1622,6 +1622,20 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     d.suggestions = [''];
     report(d);
   };
+  /**
+   * `expect nic0 version 1.4 at 1ms` (or `before 1ms`, `after 1ms`): a version, MSI-X or vector expectation has no
+   * time and no deadline in the grammar. Said once, with when it holds (`holds`), and removing the words as the fix
+   * (ours); it was the statement's end, and then `at 1ms` an event without its action: two errors, neither about the time.
+   */
+  const timeSlip = (holds: string): void => {
+    const w = peek();
+    const t = peek(1);
+    if (w.kind !== 'word' || !['at', 'after', 'before'].includes(w.text) || w.loc.line !== last.loc.endLine) return;
+    if ((t.kind !== 'duration' && t.kind !== 'number') || t.loc.line !== w.loc.line) return;
+    take();
+    take();
+    removableSlip(spanLoc(w.loc, t.loc), `unexpected '${w.text}': ${holds}; it has no time of its own and no deadline, so remove '${w.text} ${t.text}'`);
+  };
   /** Words said between a bus and its state (`expect nic0 is attached`): read past. */
   const STATE_VERBS = ['is', 'was', 'be', 'becomes', 'became'];
   /**
@@ -1786,6 +1800,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         const [maj, min] = v.text.split('.').map((x) => parseInt(x, 10)) as [number, number];
         if (maj > 0xffff || min > 0xffff) fail(v.loc, 'out-of-range', `version ${v.text} is out of range`);
         e = { kind: 'version', bus: busOnly(), version: ((maj << 16) | min) >>> 0, versionLoc: v.loc, loc: ex.loc };
+        timeSlip(`'version' holds if ${first.name} negotiated ${v.text}, whenever it did`);
       } else if (w.text === 'msix') {
         take();
         const count = intIn('the vector count', 0, 2048);
@@ -1800,6 +1815,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
           report(d);
         }
         e = { kind: 'msix', target, count: count.value, loc: ex.loc };
+        timeSlip(`'msix' is counted at the end of the run`);
       } else if (w.text === 'vector') {
         take();
         const vector = intIn('the vector', 0, 2047).value;
@@ -1833,6 +1849,8 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
         } else {
           return expected("'delivered' or 'undeliverable'", o);
         }
+        const happened = e.outcome === 'delivered' ? 'reached the guest' : 'could not be delivered';
+        timeSlip(`'vector ${vector} ${e.outcome}' holds if the vector ${happened} at any time in the run`);
       } else if (w.text === 'message') {
         // `expect nic1 message M`: a message expectation names the message first and its bus after
         // `on` (a whole bus: with a slot there is no one fix).

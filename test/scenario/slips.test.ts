@@ -738,6 +738,28 @@ test("'at TIME' after an expectation is one error, saying when it holds and that
     assert.deepEqual(diags(fixed(src)), [], src);
 });
 
+test("'at', 'before' or 'after' TIME after a version, msix or vector expectation is one error saying it has no time, with removing it as the fix", () => {
+  const said = (w: string, holds: string, t = '1ms'): string => `unexpected '${w}': ${holds}; it has no time of its own and no deadline, so remove '${w} ${t}'`;
+  const head = `${NIC}at 0 boot\nat 2ms driver nic0 msix 3\nat 3ms raise nic0 vector 0\n`;
+  // 'at 1ms' was two errors, neither about the time: the statement's end, then 'at 1ms' an event without its action.
+  assert.deepEqual(diags(`${head}expect nic0 version 1.1 at 1ms\n`), [
+    ['unexpected-token', 5, 25, 31, said('at', "'version' holds if nic0 negotiated 1.1, whenever it did"), ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect nic0 msix 3 at 1ms\n`), [['unexpected-token', 5, 20, 26, said('at', "'msix' is counted at the end of the run"), ['']]]);
+  assert.deepEqual(diags(`${head}expect nic0/0 vector 0 delivered cpu 0 before 1ms\n`), [
+    ['unexpected-token', 5, 40, 50, said('before', "'vector 0 delivered' holds if the vector reached the guest at any time in the run"), ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect nic0 vector 0 undeliverable after 1ms\n`), [
+    ['unexpected-token', 5, 36, 45, said('after', "'vector 0 undeliverable' holds if the vector could not be delivered at any time in the run"), ['']],
+  ]);
+  // A time without its unit is removed all the same: no missing-unit besides.
+  assert.deepEqual(diags(`${head}expect nic0 version 1.1 at 1\n`), [
+    ['unexpected-token', 5, 25, 29, said('at', "'version' holds if nic0 negotiated 1.1, whenever it did", '1'), ['']],
+  ]);
+  for (const src of [`${head}expect nic0 version 1.1 at 1ms\n`, `${head}expect nic0 msix 3 before 1ms\n`, `${head}expect nic0 vector 0 delivered at 1ms\n`])
+    assert.deepEqual(diags(fixed(src)), [], src);
+});
+
 test("'count >= 1' is one error saying a count is exact: at least once is the expectation without a count (the fix), another comparison is read as the count", () => {
   const said = (op: string): string => `unexpected '${op}': a count is exact, the language has no comparisons ('count 2': exactly twice)`;
   const once = (op: string): string => `${said(op)}; without 'count' the expectation holds if the message was sent at least once`;

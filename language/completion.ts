@@ -308,6 +308,31 @@ function completeItems({
       'function option',
     );
 
+  /**
+   * After a function's source (`opts`: the words after it), what goes next: after `bar` the BAR indexes not yet sized
+   * (lspci's Region N), after `bar N` or `rom` a size, after another option's word its value (none offered), else the
+   * options not yet given (each goes once: duplicate-option; `bar` while an index is left).
+   */
+  const afterSource = (opts: readonly string[], dump: boolean): CompletionItem[] => {
+    const sized = new Set<string>();
+    opts.forEach((o, k) => {
+      if (o === 'bar' && k + 1 < opts.length) sized.add(String(Number(opts[k + 1])));
+    });
+    const prev = opts[opts.length - 1] ?? '';
+    if (prev === 'bar')
+      return numbers(0, 6, (k) => `BAR ${k}: lspci's Region ${k}, config offset 0x${(0x10 + 4 * k).toString(16)}`).filter((x) => !sized.has(x.label));
+    // A BAR decodes a power of two (bar-size): a few common ones, in order.
+    if (prev === 'rom' || opts[opts.length - 2] === 'bar')
+      return ['4K', '16K', '64K', '1M', '16M', '256M', '1G'].map((z, k) => ({
+        label: z,
+        kind: CompletionItemKind.Value,
+        detail: `${z.slice(0, -1)} ${z.slice(-1)}iB`,
+        sortText: String(k).padStart(3, '0'),
+      }));
+    if ((FUNCTION_OPTIONS as readonly string[]).includes(prev)) return [];
+    return functionOptions(dump).filter((o) => (o.label === 'bar' ? sized.size < 6 : !opts.includes(o.label)));
+  };
+
   // `nic0/` → the slots declared on nic0, where a function goes (an event's or expectation's target); none where a bus goes.
   if (n >= 2 && w[n - 1] === '/') {
     const ev = w[2] ?? '';
@@ -353,7 +378,7 @@ function completeItems({
     if (n === 2) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
     // `dump ` is followed by its path in quotes, never an option.
     if (w[n - 1] === 'dump') return [];
-    if (n >= 3 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar') return functionOptions(w[2] === 'dump');
+    if (n >= 3) return afterSource(w.slice(w[2] === 'dump' ? 4 : 3), w[2] === 'dump');
     return [];
   }
   if (first === 'bus') return [];
@@ -433,8 +458,7 @@ function completeItems({
     if (ev === 'plug') {
       if (rest[1] === 'function' && rest.length === 3) return [...devices(), ...kw(['dump'], 'a function described by an lspci dump')];
       if (w[n - 1] === 'dump') return [];
-      if (rest[1] === 'function' && rest.length >= 4 && !(FUNCTION_OPTIONS as readonly string[]).includes(w[n - 1]!) && w[n - 2] !== 'bar')
-        return functionOptions(rest[3] === 'dump');
+      if (rest[1] === 'function' && rest.length >= 4) return afterSource(rest.slice(rest[3] === 'dump' ? 5 : 4), rest[3] === 'dump');
       return [];
     }
     if (ev === 'fault') {

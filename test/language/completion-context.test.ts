@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { complete } from '../../language/completion';
+import { parseScenario } from '../../emulator/scenario/parser';
 import { defaultScenarioContext } from '../../emulator/scenario/context';
 
 const ctx = defaultScenarioContext(() => undefined);
@@ -61,10 +62,26 @@ test("completion after 'expect no message M' offers 'on' and 'before' but not 'c
 
 test("completion after a catalog function offers only 'serial' and 'numa': 'select', 'bar' and 'rom' are for a dump (dump-only)", () => {
   assert.deepEqual(labels('bus x { function 0 intel-82599-vf '), ['serial', 'numa']);
-  assert.deepEqual(labels('bus x {\n  function 1.0 intel-82599-vf serial 1 '), ['serial', 'numa']);
+  assert.deepEqual(labels('bus x {\n  function 1.0 intel-82599-vf serial 1 '), ['numa']);
   assert.deepEqual(labels('at 2ms plug nic0 function 1 intel-82599-vf '), ['serial', 'numa']);
   assert.deepEqual(labels('bus x { function 0 dump "g.lspci" '), ['serial', 'numa', 'select', 'bar', 'rom']);
   assert.deepEqual(labels('at 2ms plug nic0 function 1 dump "g.lspci" bar 0 16M '), ['serial', 'numa', 'select', 'bar', 'rom']);
+});
+
+test("completion after a dump's 'bar' offers the BAR indexes not yet sized, after 'bar N' or 'rom' sizes, and no option given already", () => {
+  // Nothing was offered after 'bar ' or 'bar 0 ', and 'serial' again after 'serial 1' (the duplicate-option error).
+  assert.deepEqual(labels('bus x { function 0 dump "g.lspci" bar '), ['0', '1', '2', '3', '4', '5']);
+  assert.deepEqual(labels('at 2ms plug nic0 function 1 dump "g.lspci" bar 2 1M select 00:01.0 bar '), ['0', '1', '3', '4', '5']);
+  const sizes = ['4K', '16K', '64K', '1M', '16M', '256M', '1G'];
+  assert.deepEqual(labels('bus x { function 0 dump "g.lspci" bar 0 '), sizes);
+  assert.deepEqual(labels('bus x { function 0 dump "g.lspci" rom '), sizes);
+  assert.deepEqual(labels('bus x { function 0 dump "g.lspci" rom 64K serial 1 '), ['numa', 'select', 'bar']);
+  assert.deepEqual(labels('at 2ms plug nic0 function 1 intel-82599-vf numa 0 '), ['serial']);
+  assert.deepEqual(labels(`bus x { function 0 dump "g.lspci" ${[0, 1, 2, 3, 4, 5].map((k) => `bar ${k} 1M`).join(' ')} `), ['serial', 'numa', 'select', 'rom']);
+  // Each value is a size the parser takes, a power of two (bar-size).
+  for (const z of sizes) assert.deepEqual(parseScenario(`bus x { function 0 dump "g.lspci" bar 0 ${z} rom ${z} }\n`).diagnostics, [], z);
+  const detail = complete({ text: 'bus x { function 0 dump "g.lspci" bar ', position: { line: 0, character: 38 }, ctx, busNames: [] })[1]!.detail;
+  assert.equal(detail, "BAR 1: lspci's Region 1, config offset 0x14");
 });
 
 test("completion after 'dump' offers no option (its path in quotes goes there), and a fault no message the host sends", () => {

@@ -1623,7 +1623,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     report(d);
   };
   /**
-   * `expect nic0 version 1.4 at 1ms` (or `before 1ms`, `after 1ms`): a version, MSI-X or vector expectation has no
+   * `expect nic0 version 1.4 at 1ms` (or `before 1ms`, `after 1ms`): a version, MSI-X, vector or no-errors expectation has no
    * time and no deadline in the grammar. Said once, with when it holds (`holds`), and removing the words as the fix
    * (ours); it was the statement's end, and then `at 1ms` an event without its action: two errors, neither about the time.
    */
@@ -1668,6 +1668,7 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     if (negated && isWord('errors')) {
       take();
       e = { kind: 'no-errors', loc: ex.loc };
+      timeSlip("'expect no errors' holds if no protocol or model error happened in the whole run");
     } else if (negated || isWord('message')) {
       const negate = negated;
       take();

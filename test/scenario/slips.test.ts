@@ -738,7 +738,7 @@ test("'at TIME' after an expectation is one error, saying when it holds and that
     assert.deepEqual(diags(fixed(src)), [], src);
 });
 
-test("'at', 'before' or 'after' TIME after a version, msix or vector expectation is one error saying it has no time, with removing it as the fix", () => {
+test("'at', 'before' or 'after' TIME after a version, msix, vector or no-errors expectation is one error saying it has no time, with removing it as the fix", () => {
   const said = (w: string, holds: string, t = '1ms'): string => `unexpected '${w}': ${holds}; it has no time of its own and no deadline, so remove '${w} ${t}'`;
   const head = `${NIC}at 0 boot\nat 2ms driver nic0 msix 3\nat 3ms raise nic0 vector 0\n`;
   // 'at 1ms' was two errors, neither about the time: the statement's end, then 'at 1ms' an event without its action.
@@ -751,6 +751,9 @@ test("'at', 'before' or 'after' TIME after a version, msix or vector expectation
   ]);
   assert.deepEqual(diags(`${head}expect nic0 vector 0 undeliverable after 1ms\n`), [
     ['unexpected-token', 5, 36, 45, said('after', "'vector 0 undeliverable' holds if the vector could not be delivered at any time in the run"), ['']],
+  ]);
+  assert.deepEqual(diags(`${head}expect no errors at 1ms\n`), [
+    ['unexpected-token', 5, 18, 24, said('at', "'expect no errors' holds if no protocol or model error happened in the whole run"), ['']],
   ]);
   // A time without its unit is removed all the same: no missing-unit besides.
   assert.deepEqual(diags(`${head}expect nic0 version 1.1 at 1\n`), [

@@ -1,7 +1,8 @@
 // The last analysis's name index with the one line being typed read again (ours): definition,
 // highlights and hover on that line waited for the analysis of the whole text, seconds for a 1 MB
 // scenario at every key. A line that is a whole top-level statement (`at …`, `expect …`, `bus …`) on its own,
-// with no brace but a block closed on it, and a statement (or the end) after it, is parsed alone: the parser starts each such
+// with no brace but a block closed on it, and a statement (or the end, or for a statement that takes no block any line but a
+// `{`: nextStarts) after it, is parsed alone: the parser starts each such
 // line afresh and reads nothing past it, so its names are those the whole text's parse would find
 // there. Anything else (a bus block's line, a declaration of a bus named like a word on the line,
 // a dump path, several lines edited) is not answered here: the caller waits for the analysis.
@@ -77,12 +78,21 @@ export function namesAlone(text: string, line: number): { names: NameOccurrence[
 
 /**
  * Whether the statement after 0-based line `line` starts a line of its own, or none follows (past blank
- * and comment lines): nothing of it is read as that line's, nor a `{` as its block.
+ * and comment lines): nothing of it is read as that line's, nor a `{` as its block. With the line's
+ * words (statementLine), a statement that takes no block (`expect …`, an `at` event other than `offer`:
+ * the parser ends it at its line's end, and after a syntax error goes on at the next line) needs only
+ * no `{` to begin the next line (a failed statement takes that block with it): whatever else is there
+ * (`expect nic9` with `  attached` below) is read as a line of its own, not as this one's.
  */
-export function nextStarts(line: number, lineNow: (l: number) => string, lineCount: number): boolean {
+export function nextStarts(line: number, lineNow: (l: number) => string, lineCount: number, words?: readonly string[]): boolean {
   let next = line + 1;
   while (next < lineCount && next - line <= LOOK_AHEAD && /^\s*(#.*)?$/.test(lineNow(next))) next++;
-  return next - line <= LOOK_AHEAD && (next >= lineCount || (TOP_KEYWORDS as readonly string[]).includes(tokensOf(lineNow(next)).next().value?.text ?? ''));
+  if (next - line > LOOK_AHEAD) return false;
+  if (next >= lineCount) return true;
+  const first = tokensOf(lineNow(next)).next().value;
+  if ((TOP_KEYWORDS as readonly string[]).includes(first?.text ?? '')) return true;
+  const blockless = words !== undefined && (words[0] === 'expect' || (words[0] === 'at' && !words.includes('offer')));
+  return blockless && first?.kind !== 'lbrace';
 }
 
 /**
@@ -111,7 +121,7 @@ function relinedOnce(a: DocAnalysis, line: number, now: string, lineNow: (l: num
   if (a.unreadFrom !== undefined || a.blockAt(line) !== undefined || a.files.some((f) => f.loc.line === line + 1)) return undefined;
   const words = statementLine(now);
   if (!words || !statementLine(before)) return undefined;
-  if (!nextStarts(line, lineNow, lineCount)) return undefined;
+  if (!nextStarts(line, lineNow, lineCount, words)) return undefined;
   // The parser reads a fixed word (`driver msix 3 nic0`, `expect attached nic0`, `eject bus nic0`) otherwise where
   // the text declares a bus of that name: such a line is not read alone.
   if (words.some((w) => (KEYWORDS.has(w) || CONSTANT_WORDS.has(w)) && declaresBus(a, w))) return undefined;

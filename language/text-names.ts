@@ -3,7 +3,8 @@
 // or lines are added to it (1.6 to 4.7 s on 1 MB). Every line that holds the name as a word is read
 // alone, as relined.ts reads a typed line: the parser starts afresh at a line whose first word is a
 // top-level keyword (a block ends there, `}` or not), so such a line that is a statement of its own,
-// with a statement (or the end) after it, gives the names the whole text's parse finds there; a
+// with a statement (or the end) after it (after an `expect` or an `at` event other than `offer`, any
+// line but one that begins with `{`), gives the names the whole text's parse finds there; a
 // `bus NAME {` line that opens a block declares NAME whatever the block holds; a `bus` or `at` line
 // that opens a block left open (`at 5ms offer hp0 {`) is read with the lines of its block, up to the
 // next line that starts a statement, when nothing but comments follows the block's `}` there. A line
@@ -114,7 +115,8 @@ export function readByText(
     // A `bus NAME {` line declares NAME whatever its block holds: read alone, unless its functions are asked for.
     const alone = toks.length === 3 && first!.text === 'bus' && brace!.kind === 'lbrace' && !blocks;
     // A statement of its own, `at`, `expect` or `bus` (statementLine), with the next on a line of its own.
-    if (alone || (statementLine(s) && nextStarts(l, line, doc.lineCount))) {
+    const stmt = statementLine(s);
+    if (alone || (stmt && nextStarts(l, line, doc.lineCount, stmt))) {
       add(l, s);
       if (read.length > MAX_LINES) return undefined;
       continue;

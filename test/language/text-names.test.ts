@@ -166,3 +166,27 @@ test('once an analysis has found the parser stopped after 100,000 errors, no nam
     ],
   );
 });
+
+test('a statement that takes no block, with a line below that starts none, is read alone: its names are the analysis’s; a `{` below or an offer still waits', () => {
+  /** The lines (1-based) read for `word`, its names there checked against the analysis; undefined when left to the analysis. */
+  const read = (text: string, word: string): number[] | undefined => {
+    const doc = new LineDocument('file:///t.vpci', 'vpci', 1, text);
+    const ls = text.split('\n');
+    const got = readByText(doc, (l) => ls[l]!, word);
+    const lines = got && [...got.lines].map((l) => l + 1);
+    if (got)
+      assert.deepEqual(
+        got.names,
+        analyze(text, 'file:///t.vpci').names.filter((n) => lines!.includes(n.loc.line)),
+        text,
+      );
+    return lines;
+  };
+  const bus = 'bus nic9 { function 0 intel-82599-vf }\nat 0 boot\n';
+  // The state on a line of its own (an error of its own): `expect nic9` was left to the analysis, and a hover on nic9 waited.
+  assert.deepEqual(read(`${bus}expect nic9\n  attached\nexpect nic9 attached\n`, 'nic9'), [1, 3, 5]);
+  assert.deepEqual(read(`${bus}at 1ms driver nic9 msix\n  3\n# end\n`, 'nic9'), [1, 3]);
+  // A `{` below is the block of a statement that failed (the parser takes it with it), and `offer` takes one: left to the analysis.
+  assert.equal(read(`${bus}expect nic9 attachd\n{\n  function 0 intel-82599-vf\n}\n`, 'nic9'), undefined);
+  assert.equal(read(`${bus}at 1ms offer hp0\n  function 0 intel-82599-vf\nexpect hp0 attached\n`, 'hp0'), undefined);
+});

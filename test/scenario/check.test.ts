@@ -101,6 +101,17 @@ test('BAR sizes must be powers of two; dump files must exist and parse', () => {
     ['error', 'bar-size', 1, 45, 54],
     ['error', 'bar-size', 1, 55, 61],
   ]);
+  // The size as lspci prints one, and the power of two to round it up to (it said 'size 25165824', and no fix on the command line).
+  assert.deepEqual(
+    load('bus g { function 0 dump "g.lspci" bar 0 16M bar 1 24M rom 3000 bar 2 0 }', 't', fakeContext({ 'g.lspci': GOOD_DUMP })).diagnostics.map(
+      (d) => d.message,
+    ),
+    [
+      'BAR 1 size 24M is not a power of two; round it up to 32M',
+      'ROM size 3000 is not a power of two; round it up to 4K',
+      'BAR 2 size 0 is not a power of two',
+    ],
+  );
   assert.deepEqual(diags('bus g { function 0 dump "none.lspci" }'), [['error', 'dump-missing', 1, 25, 37]]);
   assert.deepEqual(diags('bus g { function 0 dump "g.lspci" }', { 'g.lspci': 'hello\n' }), [['error', 'dump-unparsable', 1, 25, 34]]);
   // No device at the select address: said on the address, the mistake (the file is fine).

@@ -683,10 +683,32 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     const dot = r?.shown.replace(/[ ,]+/, '.');
     if (r) fail(r.at, code, `expected ${what}, found '${r.shown}'${fix ? `; did you mean '${dot}'?` : ''}`, fix ? [dot!] : undefined);
   };
+  /**
+   * `bar 0 16 M`, `rom 512 KiB`: a size suffix parted from its decimal number (it was 'unknown function option M;
+   * did you mean rom?'). Said once, as a time's parted unit is (missing-unit), with the two joined as the fix, and
+   * read as the size it is; undefined when the number has no such word after it.
+   */
+  const partedSuffix = (): { value: number; loc: Loc } | undefined => {
+    const t = peek();
+    const u = peek(1);
+    if (t.kind !== 'number' || t.error || !/^[0-9][0-9_]*$/.test(t.text) || u.kind !== 'word' || u.loc.line !== t.loc.line) return undefined;
+    const fix = /^[kmgt](i?b)?$/i.test(u.text) ? sizeFix(t.text + u.text) : undefined;
+    const value = fix === undefined ? NaN : (t.value as number) * 1024 ** ('KMGT'.indexOf(fix.slice(-1)) + 1);
+    if (!(value <= Number.MAX_SAFE_INTEGER)) return undefined;
+    take();
+    take();
+    const at = spanLoc(t.loc, u.loc);
+    const d = diag(at, 'missing-unit', `a size suffix goes right after its number, without a space: '${fix}'`);
+    d.suggestions = [fix!];
+    report(d);
+    return { value, loc: at };
+  };
   const num = (what: string, range?: [number, number]): { value: number; loc: Loc } =>
     soft(() => {
       commaNumber(what, range);
       badNumber(what, 'size');
+      const parted = partedSuffix();
+      if (parted) return parted;
       const t = expectKind('number', what);
       return { value: t.value as number, loc: t.loc };
     }, badValue);

@@ -986,3 +986,29 @@ test("a version or slot written with a comma ('version 1,2', 'nic0/0,1', 'functi
     ['out-of-range', 3, 25, 45, 'the vector count must be 1..2048, not 99999999999999999999'],
   ]);
 });
+
+test('a size suffix parted from its number (`bar 0 16 M`, `rom 512 KiB`) is one error with the two joined as the fix, read as the size', () => {
+  // It was "unknown function option 'M'; did you mean 'rom'?" in a bus block, and "unexpected 'M' after 'mmio'" in the vm block.
+  const said = (fix: string): string => `a size suffix goes right after its number, without a space: '${fix}'`;
+  assert.deepEqual(diags('vm {\n  mmio low 0xF8000000 size 128 M\n}\n'), [['missing-unit', 2, 28, 33, said('128M'), ['128M']]]);
+  const p = parseScenario('bus g { function 0 dump "g.lspci" bar 0 16 MiB bar 2 32 mb rom 512 K }\n');
+  assert.deepEqual(
+    p.diagnostics.map((d) => [d.code, d.loc.col, d.loc.endCol, d.message, d.suggestions]),
+    [
+      ['missing-unit', 41, 47, said('16M'), ['16M']],
+      ['missing-unit', 54, 59, said('32M'), ['32M']],
+      ['missing-unit', 64, 69, said('512K'), ['512K']],
+    ],
+  );
+  const f = p.scenario.buses[0]!.functions[0]!.source;
+  assert.deepEqual(f.kind === 'dump' && f.bars.map((b) => [b.index, b.size]), [
+    [0, 16 << 20],
+    [2, 32 << 20],
+    ['rom', 512 << 10],
+  ]);
+  // Any other word after a number is what it was.
+  assert.deepEqual(
+    diags('bus g { function 0 intel-82599-vf serial 1 x }\nat 0 boot\n').map((d) => d[0]),
+    ['unknown-setting'],
+  );
+});

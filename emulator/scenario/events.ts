@@ -89,6 +89,19 @@ export const EVENTS: { readonly [K in EventKind]: EventRow<K> } = {
         const kw = p.take();
         const mode = kw.text as 'msix' | 'msi';
         const vectors = p.int('the vector count', 1, mode === 'msi' ? 32 : 2048);
+        // `msix 3 vectors`, as it is said: the word after the count, with removing it as the fix (as in `expect nic0 msix 3`).
+        const v = p.peek();
+        if (v.kind === 'word' && (v.text === 'vectors' || v.text === 'vector') && v.loc.line === kw.loc.line) {
+          // After a bad count (said already), taken without a word: the statement is dropped for it.
+          if (Number.isNaN(vectors)) p.take();
+          else
+            p.fail(
+              v.loc,
+              'unexpected-token',
+              `unexpected '${v.text}': '${mode} N' is the vector count alone (${mode} ${vectors}, not ${mode} ${vectors} ${v.text})`,
+              [''],
+            );
+        }
         return { target, mode, vectors, vectorsLoc: p.span(kw.loc) };
       }
       bareNumber(p, "the vector count follows the kind of interrupt, 'msix' or 'msi'", ['msix', 'msi']);

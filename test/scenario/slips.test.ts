@@ -1012,3 +1012,21 @@ test('a size suffix parted from its number (`bar 0 16 M`, `rom 512 KiB`) is one 
     ['unknown-setting'],
   );
 });
+
+test('`driver nic0 msix 3 vectors`: the word after the count is one error with removing it as the fix, as in `expect nic0 msix 3`', () => {
+  // It was "unexpected 'vectors' after the statement", with no fix.
+  const head = `${NIC}at 0 boot\n`;
+  const raise = 'at 3ms raise nic0 vector 0\n';
+  assert.deepEqual(diags(`${head}at 2ms driver nic0 msix 3 vectors\n${raise}`), [
+    ['unexpected-token', 3, 27, 34, "unexpected 'vectors': 'msix N' is the vector count alone (msix 3, not msix 3 vectors)", ['']],
+  ]);
+  assert.deepEqual(diags(`${head}at 2ms driver nic0/0 msi 1 vector\n${raise}`), [
+    ['unexpected-token', 3, 28, 34, "unexpected 'vector': 'msi N' is the vector count alone (msi 1, not msi 1 vector)", ['']],
+  ]);
+  // After a bad count, that count's error alone.
+  assert.deepEqual(
+    diags(`${head}at 2ms driver nic0 msix 0 vectors\n${raise}`).map((d) => d[0]),
+    ['out-of-range'],
+  );
+  assert.deepEqual(diags(fixed(`${head}at 2ms driver nic0 msix 3 vectors\n${raise}`)), []);
+});

@@ -1720,6 +1720,14 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
             o.loc,
             `unexpected 'sent': 'expect ${negate ? 'no ' : ''}message ${msg.name}' already means sent (by the guest or the host), without the word`,
           );
+        } else if (['from', 'to', 'in', 'via', 'over'].includes(o.text) && peek(1).kind === 'word' && peek(1).loc.line === o.loc.line) {
+          // `expect message eject from nic0`: the bus as it is said, which no spelling of 'on' is near (ours).
+          fail(
+            o.loc,
+            'unknown-keyword',
+            `unknown keyword '${o.text}'; did you mean 'on'? (a message expectation names its bus with 'on BUS', whichever side sent the message)`,
+            ['on'],
+          );
         } else {
           fail(o.loc, 'unknown-keyword', ...unknownWord('message expectation option', o.text, ['on', 'count', 'before']));
         }

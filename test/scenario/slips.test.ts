@@ -1030,3 +1030,15 @@ test('`driver nic0 msix 3 vectors`: the word after the count is one error with r
   );
   assert.deepEqual(diags(fixed(`${head}at 2ms driver nic0 msix 3 vectors\n${raise}`)), []);
 });
+
+test("`expect message eject from nic0` (or to, in, via, over): 'on' is the fix", () => {
+  // It was "unknown message expectation option 'from' (expected on, count, before)", with no fix.
+  const head = `${NIC}at 0 boot\n`;
+  const said = (w: string): string =>
+    `unknown keyword '${w}'; did you mean 'on'? (a message expectation names its bus with 'on BUS', whichever side sent the message)`;
+  assert.deepEqual(diags(`${head}expect message eject from nic0\n`), [['unknown-keyword', 3, 22, 26, said('from'), ['on']]]);
+  assert.deepEqual(diags(`${head}expect no message eject to nic0 before 1ms\n`), [['unknown-keyword', 3, 25, 27, said('to'), ['on']]]);
+  assert.deepEqual(diags(fixed(`${head}expect message bus-d0entry count 1 from nic0\n`)), []);
+  // Without a bus after it, the options are listed as before.
+  assert.match(diags(`${head}expect message eject from\n`)[0]![4], /unknown message expectation option 'from'/);
+});

@@ -1678,14 +1678,28 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
     d.suggestions = [''];
     report(d);
   };
+  const stateWord = (t: Token): boolean => t.kind === 'word' && (BUS_STATES as readonly string[]).includes(t.text);
+  /**
+   * `expect not nic0 attached`, `expect nic0 is not attached`: a state expectation has no negation (ours: it said
+   * "unknown expectation 'nic0'" or 'is'); said at the negation, with what the language says of what did not happen.
+   */
+  const stateNegated = (at: Loc, bus: string): never =>
+    fail(
+      at,
+      'unknown-expectation',
+      `a state expectation cannot be negated: 'expect ${bus} STATE' holds if the bus reached the state; only 'expect no message' and 'expect no errors' say that something did not happen`,
+    );
   const expectation = (ex: Token): Expectation => {
     let e: Expectation;
     // `no` cannot name a bus (RESERVED_BUS_NAMES): what follows it is 'errors' or 'message', or one of them misspelt
     // or missing (`expect no` at the end of its line is told what it lacks, not that 'no' cannot name a bus).
     const negated = isWord('no');
     if (negated) {
-      take();
-      if (!isWord('errors') && !isWord('message')) expected("'errors' or 'message'");
+      const no = take();
+      if (!isWord('errors') && !isWord('message')) {
+        if (peek().kind === 'word' && stateWord(peek(1))) stateNegated(no.loc, peek().text);
+        expected("'errors' or 'message'");
+      }
     }
     if (negated && isWord('errors')) {
       take();
@@ -1758,6 +1772,10 @@ export function parseWithExtras(text: string, opts?: LexOptions): ParseResult & 
       // (not the bus of a message expectation written bus first: `expect message M on not` is not what was meant).
       if (!target.slot && NEGATIONS.includes(first.name.toLowerCase()) && w.kind === 'word' && (w.text === 'errors' || w.text === 'message'))
         fail(first.loc, 'unknown-keyword', `unknown keyword '${first.name}'; did you mean 'no'? (expected a bus name, 'message' or 'no')`, ['no']);
+      if (!target.slot && NEGATIONS.includes(first.name.toLowerCase()) && w.kind === 'word' && stateWord(peek(1))) stateNegated(first.loc, w.text);
+      // `expect nic0 not attached`, `expect nic0 is not attached`.
+      const not = w.kind === 'word' && STATE_VERBS.includes(w.text) && peek(1).kind === 'word' && NEGATIONS.includes(peek(1).text) ? peek(1) : w;
+      if (not.kind === 'word' && NEGATIONS.includes(not.text) && stateWord(peek(not === w ? 1 : 2))) stateNegated(spanLoc(w.loc, not.loc), first.name);
       // `expect no-errors`, `expect noerrors`: the two words run together.
       if (!target.slot && w.kind !== 'word' && first.name.toLowerCase().replace(/[-_]/g, '') === 'noerrors')
         fail(first.loc, 'unknown-expectation', `unknown expectation '${first.name}'; did you mean 'no errors'?`, ['no errors']);

@@ -1042,3 +1042,22 @@ test("`expect message eject from nic0` (or to, in, via, over): 'on' is the fix",
   // Without a bus after it, the options are listed as before.
   assert.match(diags(`${head}expect message eject from\n`)[0]![4], /unknown message expectation option 'from'/);
 });
+
+test('a negated state expectation (`expect not nic0 attached`, `expect nic0 is not attached`) is one error saying states have no negation', () => {
+  // It was "unknown expectation 'nic0'" (or 'is', 'not'), or "unknown keyword 'nic0' (expected 'errors' or 'message')".
+  const head = `${NIC}at 0 boot\n`;
+  const said =
+    "a state expectation cannot be negated: 'expect nic0 STATE' holds if the bus reached the state; only 'expect no message' and 'expect no errors' say that something did not happen";
+  for (const [line, col, endCol] of [
+    ['expect not nic0 attached', 8, 11],
+    ['expect no nic0 attached', 8, 10],
+    ['expect never nic0 ejected', 8, 13],
+    ['expect nic0 not attached', 13, 16],
+    ['expect nic0 is not attached', 13, 19],
+    ['expect nic0 never ejected', 13, 18],
+  ] as const)
+    assert.deepEqual(diags(`${head}${line}\n`), [['unknown-expectation', 3, col, endCol, said]], line);
+  // What was taken before is taken still.
+  assert.deepEqual(diags(`${head}expect nic0 is attached\n`)[0]![0], 'unexpected-token');
+  assert.deepEqual(diags(`${head}expect no errors\n`), []);
+});

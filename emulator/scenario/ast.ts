@@ -98,21 +98,61 @@ export function visibleText(message: string): string {
 }
 
 /**
- * A diagnostic's message with every quoted text ('…', on one line) longer than MAX_QUOTE shortened
- * as MAX_QUOTE says. Scanned by hand: the regular expression it was (a quote, 513 or more characters
- * other than a quote or a line break, a quote) overflowed the stack on a word of ~8 million
- * characters, which a scenario under the 16 MiB limit can hold.
+ * A diagnostic's message with every word (a run of characters other than white space) and every
+ * quoted text ('…', on one line) longer than MAX_QUOTE shortened as MAX_QUOTE says. Words first: a
+ * name a message repeats without quotes (`so bus NAME is never attached`) is cut as a quoted one
+ * is, and the message is then seldom long enough for the second pass. Scanned by hand: the regular
+ * expression it was (a quote, 513 or more characters other than a quote or a line break, a quote)
+ * overflowed the stack on a word of ~8 million characters, which a scenario under the 16 MiB limit
+ * can hold.
  */
 export function shortQuotes(message: string): string {
+  if (message.length <= MAX_QUOTE) return message;
+  return longQuotesCut(longWordsCut(message));
+}
+
+/** Every word longer than MAX_QUOTE shortened; a word that is a quote (`'…'`, then punctuation) keeps its marks outside the cut. */
+function longWordsCut(message: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < message.length;) {
+    while (i < message.length && isSpace(message.charCodeAt(i))) i++;
+    let j = i;
+    while (j < message.length && !isSpace(message.charCodeAt(j))) j++;
+    if (j - i > MAX_QUOTE) {
+      const word = message.slice(i, j);
+      const close = word.lastIndexOf("'");
+      out += message.slice(from, i) + (word[0] === "'" && close > 0 ? shortText(word.slice(1, close), "'") + word.slice(close + 1) : shortText(word));
+      from = j;
+    }
+    i = j;
+  }
+  return from ? out + message.slice(from) : message;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+/**
+ * Every quoted text longer than MAX_QUOTE (with white space in it: a longer word is cut already)
+ * shortened. A quote opens at a mark with no letter or digit before it, so the closing mark of one
+ * quote (`'boot': the guest never starts …`) or an apostrophe never opens another.
+ */
+function longQuotesCut(message: string): string {
   if (message.length <= MAX_QUOTE) return message;
   let out = '';
   let from = 0;
   for (let i = message.indexOf("'"); i >= 0;) {
+    if (i > 0 && /[\p{L}\p{N}]/u.test(message[i - 1]!)) {
+      i = message.indexOf("'", i + 1);
+      continue;
+    }
     let j = i + 1;
     while (j < message.length && message[j] !== "'" && message[j] !== '\n') j++;
     if (message[j] !== "'" || j - i - 1 <= MAX_QUOTE) {
-      // Not a long quote: the next one may open at the next quote mark, this one's end included.
-      i = message.indexOf("'", i + 1);
+      // Not a long quote: the next one may open at the next quote mark.
+      i = message.indexOf("'", j < message.length ? j + 1 : j);
       continue;
     }
     out += message.slice(from, i) + shortText(message.slice(i + 1, j), "'");

@@ -624,9 +624,33 @@ test('a word of 9 million characters (a scenario under the 16 MiB limit holds on
     d.map((x) => x.message),
     [`unknown statement '${'w'.repeat(100)}…${'w'.repeat(100)}' (9,000,000 characters) (expected vm, bus, at, expect)`],
   );
-  // A short quote's closing mark may open a long one, as before; a quote broken by a line end is none.
+  // A long word is cut whether it is quoted or not; a quote mark in it stays where it was.
   const long = 'y'.repeat(600);
-  assert.equal(shortQuotes(`a 'b' ${long}' c '${long}\n'`), `a 'b' ${'y'.repeat(99)}…${'y'.repeat(100)}' (601 characters) c '${long}\n'`);
+  assert.equal(
+    shortQuotes(`a 'b' ${long}' c '${long}\n'`),
+    `a 'b' ${'y'.repeat(100)}…${'y'.repeat(99)}' (601 characters) c '${'y'.repeat(99)}…${'y'.repeat(100)} (601 characters)\n'`,
+  );
+  // A long quote of several words is cut between its marks; one broken by a line end is none.
+  const words = 'z '.repeat(300);
+  assert.equal(shortQuotes(`x '${words}' y`), `x '${'z '.repeat(50)}…${'z '.repeat(50)}' (600 characters) y`);
+  assert.equal(shortQuotes(`x '${words}\n' y`), `x '${words}\n' y`);
+});
+
+test('a long name a message repeats without quotes is cut, and the quotes around it stay whole', () => {
+  // The closing mark of 'boot' was taken to open a quote running to the one before 'at 0 boot': the
+  // warning read "… is never attached (add ' (1,000,057 characters)at 0 boot')", a megabyte long.
+  const name = 'a'.repeat(1_000_000);
+  const d = loadScenario(
+    `vm { }\nbus ${name} { function 0 intel-82599-vf }\n`,
+    'x.vpci',
+    defaultScenarioContext(() => undefined),
+  ).diagnostics;
+  const noBoot = d.find((x) => x.code === 'no-boot')!;
+  assert.equal(
+    noBoot.message,
+    `the timeline has no 'boot': the guest never starts, so bus ${'a'.repeat(100)}…${'a'.repeat(100)} (1,000,000 characters) is never attached (add 'at 0 boot')`,
+  );
+  for (const x of d) assert.ok(x.message.length < 2 * MAX_QUOTE, `${x.code}: ${x.message.length} characters`);
 });
 
 test("an expectation cut short says what can come: a bare 'expect' and 'expect no' at the end of the line", () => {

@@ -7,8 +7,9 @@
 // itself, started as dist/adapter.js starts it: launch → first stop is budgeted as for
 // dist/adapter.js (docs/architecture.md, Budgets), and its memory at the first stop too.
 //
-// Only Node built-ins here.
+// Only Node built-ins here (and io/errors' debugWanted, a few bytes).
 import { join } from 'node:path';
+import { debugWanted } from '../io/errors';
 
 const argv = process.argv.slice(2);
 const bundled = __filename.endsWith('cli.js');
@@ -16,7 +17,7 @@ if (bundled) {
   // VPCI_DEBUG=1 prints an internal error's stack (adapter/cli/main.ts): the bundle is minified, so
   // its frames are named through dist/adapter-core.js.map, which Node reads only when asked to before
   // the bundle is loaded. A VSIX ships no maps: there the stack names minified functions.
-  if (process.env['VPCI_DEBUG']) process.setSourceMapsEnabled(true);
+  if (debugWanted(process.env['VPCI_DEBUG'])) process.setSourceMapsEnabled(true);
   // A file found at run time (the loader beside this one), loaded synchronously with its code cache.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
   const loader = require(join(__dirname, 'adapter.js')) as typeof import('./boot');

@@ -43,3 +43,12 @@ export function errorReason(e: unknown): string {
   const m = /^[A-Z]+: ([^,]+)/.exec(msg);
   return (m ? m[1]! : msg).split('\n')[0]!.trim() || 'unknown error';
 }
+
+/**
+ * Whether VPCI_DEBUG (its value given) asks for stack traces: set to anything but an empty value,
+ * 0, false, no or off (any case, spaces around ignored). Ours: `VPCI_DEBUG=0` turned stacks on, as
+ * any non-empty value did, where a reader of it means the opposite.
+ */
+export function debugWanted(value: string | undefined): boolean {
+  return value !== undefined && !/^\s*(?:0|false|no|off)?\s*$/i.test(value);
+}

@@ -62,6 +62,7 @@ import type { Loc } from '../emulator/scenario/ast';
 import { LSP_COLUMNS } from './ranges';
 import type { FileRead } from '../emulator/scenario/staged';
 import { SCENARIO_LIMIT, bytesText, confinement } from '../io/files';
+import { debugWanted } from '../io/errors';
 import { noFolderFailure, readDumps } from '../io/scenario-files';
 import { AnalysisScheduler, debounceMs } from './scheduler';
 import { TOP_KEYWORDS } from '../emulator/scenario/keywords';
@@ -298,7 +299,7 @@ function valueAt(src: string, at: number, files: readonly { loc: Loc; real: stri
 
 /** A failure in one line for the client's log, and what came of it (the stack with VPCI_DEBUG=1, where there is a process environment). */
 function failure(e: unknown, outcome = 'request not handled'): string {
-  const debug = typeof process !== 'undefined' && !!process.env['VPCI_DEBUG'];
+  const debug = typeof process !== 'undefined' && debugWanted(process.env['VPCI_DEBUG']);
   if (debug && e instanceof Error) return e.stack ?? e.message;
   // Cut: an error may quote what it was given whole (a regular expression built from a 10 MB word was one log line of 10 MB).
   return `${clip((e instanceof Error ? e.message : String(e)).split('\n')[0]!, 500)} (${outcome}; VPCI_DEBUG=1 logs the stack)`;

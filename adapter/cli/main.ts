@@ -7,7 +7,7 @@ import { didYouMean } from '../../emulator/scenario/names';
 import { COMMANDS } from './commands';
 import { processIo, EXIT, type CliIo } from './io';
 import { HelpWanted, wantsHelp } from './args';
-import { errnoCode, errorReason } from '../../io/errors';
+import { debugWanted, errnoCode, errorReason } from '../../io/errors';
 import { FileError, shownPath } from '../../io/files';
 import { ListenError } from '../server';
 
@@ -148,7 +148,7 @@ function outputFailed(name: 'stdout' | 'stderr', e: unknown): void {
 
 function failed(command: string, err: unknown): void {
   const where = command && !command.startsWith('-') ? `${command}: ` : '';
-  if (process.env.VPCI_DEBUG) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (debugWanted(process.env.VPCI_DEBUG)) process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   if (err instanceof ListenError) {
     process.stderr.write(`vpci-lab: ${where}${err.message}\n`);
     exit(69);
@@ -161,7 +161,9 @@ function failed(command: string, err: unknown): void {
     exit(74);
     return;
   }
-  process.stderr.write(`vpci-lab: ${where}internal error: ${errorReason(err)}${process.env.VPCI_DEBUG ? '' : ' (set VPCI_DEBUG=1 for the stack trace)'}\n`);
+  process.stderr.write(
+    `vpci-lab: ${where}internal error: ${errorReason(err)}${debugWanted(process.env.VPCI_DEBUG) ? '' : ' (set VPCI_DEBUG=1 for the stack trace)'}\n`,
+  );
   exit(70);
 }
 

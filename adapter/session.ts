@@ -1,7 +1,7 @@
 // The vPCI debug session: a flat list of DAP request handlers over the
 // runtime. It is hosted inline in VS Code, over stdio, and over TCP; it honours
 // the client's capabilities and only sends what the client said it accepts.
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { dap, type ErrorDestination } from './dap-lib';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -102,7 +102,11 @@ export interface LaunchArgs extends DebugProtocol.LaunchRequestArguments {
   quirks?: Record<string, boolean>;
   stopOnEntry?: boolean;
   trace?: boolean;
-  /** Where the driver listings live (default: the extension's listings/ folder). */
+  /**
+   * Where the driver listings live (default: the extension's listings/ folder); a relative path is
+   * taken from the scenario's folder, as its dump paths are (ours: it was taken from the adapter's
+   * working folder, and stack frames named their listings by that relative path).
+   */
   listingsDir?: string;
   /** Folders besides the scenario's that its dump files may come from (the extension passes the workspace folders). */
   workspaceFolders?: string[];
@@ -1150,7 +1154,7 @@ export class VpciDebugSession extends DebugSession {
           error: `${shownPath(basename(file))} has ${counted(l.errors.length, 'error')}: ${shown.join('; ')}${l.errors.length > shown.length ? `; … ${grouped(l.errors.length - shown.length)} more ${l.diagnostics.length > CONSOLE_DIAGNOSTICS ? `(${moreWhere(file)})` : 'in the Debug Console'}` : ''}`,
         };
       }
-      dir = await this.prepareListings(args.listingsDir, l.machine);
+      dir = await this.prepareListings(args.listingsDir ? resolve(dirname(file), args.listingsDir) : undefined, l.machine);
       // Files that can be read synchronously (Node's) are read when a name is first asked for, after the first stop.
       if (!canReadSync(this.files)) pciIdsText ??= await this.readPciIds();
     } catch (e) {

@@ -347,3 +347,25 @@ test('launch reads dumps under the shared rule: the scenario folder, plus the wo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a relative listingsDir is taken from the scenario's folder, and stack frames name the listings by absolute paths", async () => {
+  // It was taken from the adapter's working folder: listings were written there, and the driver's
+  // frames named their source 'rel/freebsd/vmbus_pcib.c', a path no client can open or set breakpoints in.
+  const dir = mkdtempSync(join(tmpdir(), 'vpci-rel-listings-'));
+  const rel = `rel-listings-${process.pid}`;
+  try {
+    const file = join(dir, 'q.vpci');
+    copyFileSync(SCENARIO, file);
+    const dc = h.client();
+    const stopped = await launch(dc, file, { stopOnEntry: true, listingsDir: rel });
+    const st = await dc.stackTraceRequest({ threadId: stopped.body.threadId! });
+    const paths = st.body.stackFrames.flatMap((f) => (f.source?.path ? [f.source.path] : []));
+    assert.ok(paths.length > 0, JSON.stringify(st.body.stackFrames));
+    for (const p of paths) assert.ok(p.startsWith(join(dir, rel) + '/'), p);
+    assert.ok(existsSync(paths[0]!), paths[0]);
+    assert.ok(!existsSync(resolve(rel)), 'nothing written in the working folder');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(resolve(rel), { recursive: true, force: true });
+  }
+});

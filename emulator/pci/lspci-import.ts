@@ -9,7 +9,12 @@ export type LspciImportResult = { ok: true; devices: DumpDevice[] } | { ok: fals
 export type ConfigImportResult = { ok: true; device: DumpDevice } | { ok: false; error: { message: string } };
 
 const DUMP_SIZES = [64, 256, 4096];
-const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])(?:\s+(.*))?$/;
+/**
+ * A device's header line. The function is one decimal digit, as lspci -F reads it (pciutils v3.9.0
+ * lib/dump.c dump_init: sscanf "%x:%x.%d" after dump_validate "##:##.# "), 8 and 9 included: a
+ * header of function 8 was not one here, so its hex lines became a device 00:00.0 of no header.
+ */
+const HEADER_RE = /^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])(?:\s+(.*))?$/;
 const HEX_START_RE = /^([0-9a-fA-F]+):(?:\s|$)/;
 const BYTE_RE = /^[0-9a-fA-F]{2}$/;
 

@@ -88,3 +88,17 @@ test('malformed inputs give the line and a reason, never a throw', () => {
     }
   }
 });
+
+test('a header of function 8 or 9 starts a device of that address, as lspci -F reads it, not a device 00:00.0 of no header', () => {
+  // pciutils v3.9.0 lib/dump.c reads the function with %d: `lspci -F` lists 00:1f.8. Here the
+  // header was not one, so its hex lines became a headerless device '00:00.0' (and `select 00:00.0` took it).
+  const r = importLspciText(['00:1f.0 A', ...block(64), '', '00:1f.8 B', ...block(64)].join('\n'));
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.devices.map((d) => [d.address, d.title]),
+    [
+      ['00:1f.0', 'A'],
+      ['00:1f.8', 'B'],
+    ],
+  );
+});

@@ -9,6 +9,7 @@ import { OVERRIDE_OPTIONS, OVERRIDE_USAGE, overridesFrom, quirksHelp } from './o
 import { runStdio, runTcp } from '../server';
 import { HeldMachine, STALLED_BACKLOG, type LaunchArgs } from '../session';
 import { loadReported } from './load-reported';
+import { shownPath } from '../../io/files';
 
 export const DAP_USAGE = `usage: vpci-lab dap [--port N [--scenario <file.vpci> [--guest G] [--host H] [--quirk name=on|off]...]]
 
@@ -78,7 +79,12 @@ export const dapCommand: Command = {
       if (ov.o.quirks) a.quirks = ov.o.quirks;
       held = new HeldMachine(a);
     }
-    await runTcp(n, (bound) => io.err(`vpci-lab: debug adapter listening on 127.0.0.1:${bound}${held ? ` (holding ${scenario} for attach)` : ''}\n`), {}, held);
+    await runTcp(
+      n,
+      (bound) => io.err(`vpci-lab: debug adapter listening on 127.0.0.1:${bound}${held ? ` (holding ${shownPath(scenario ?? '')} for attach)` : ''}\n`),
+      {},
+      held,
+    );
     // Keep the process alive: the server (or a signal) ends it.
     return new Promise<number>(() => {});
   },

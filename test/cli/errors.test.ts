@@ -354,6 +354,26 @@ test('check and dap --scenario of 4,096 buses check without building the machine
   assert.match(err, /^vpci-lab: debug adapter listening on 127\.0\.0\.1:\d+ \(holding .*many-buses\.vpci for attach\)\n$/);
 });
 
+test('dap --scenario names a held file whose name has a line break as every message does, on one line', async () => {
+  // The listening line printed the name as it is: "(holding new" on one line, "line.vpci for attach)" on the next.
+  const file = join(dir, 'new\nline.vpci');
+  writeFileSync(file, 'vm { }\n');
+  const d = spawn(process.execPath, [CLI, 'dap', '--port', '0', '--scenario', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const exited = new Promise<number | null>((done) => d.on('exit', (code) => done(code)));
+  const listening = await new Promise<boolean>((done) => {
+    d.stderr.setEncoding('utf8').on('data', (t: string) => {
+      err += t;
+      if (err.includes('for attach)')) done(true);
+    });
+    void exited.then(() => done(false));
+  });
+  d.kill();
+  await exited;
+  assert.ok(listening, err);
+  assert.match(err, /^vpci-lab: debug adapter listening on 127\.0\.0\.1:\d+ \(holding .*new\\x0aline\.vpci for attach\)\n$/);
+});
+
 test('check on words of millions of characters: each message quotes the word shortened, the source line cut, a few hundred bytes each', () => {
   const word = 'q'.repeat(4_000_000);
   const cases: [string, string][] = [

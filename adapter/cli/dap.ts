@@ -67,7 +67,7 @@ export const dapCommand: Command = {
     if (scenario === STDIN_ARG) return bad('--scenario -: the held scenario is read again whenever a run starts afresh, so it must be a file');
     const n = Number(port);
     // Ours: decimal digits alone, as --max-steps takes them; a leading zero (00080) is refused, not read as 80 (or 64, as octal).
-    if (!/^(0|[1-9]\d*)$/.test(port) || n > 65535) return bad(`--port ${shown(port)}: must be 0..65535 in decimal digits, no leading zero`);
+    if (!/^(0|[1-9]\d*)$/.test(port) || n > 65535) return bad(`--port ${shown(port, "'")}: must be 0..65535 in decimal digits, no leading zero`);
     let held: HeldMachine | undefined;
     if (scenario !== undefined) {
       // Check the scenario now, so a broken one fails here with its diagnostics instead of at the first attach.

@@ -269,7 +269,7 @@ export async function diffCommandRun(args: string[], io: CliIo): Promise<number>
   if (!s.ok) return bad(s.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!)}: ${WHOLE_RULE}`);
+  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!, "'")}: ${WHOLE_RULE}`);
   const json = last(v.json);
   // An empty name would be taken as no report at all, silently.
   const clash = reportClash([['--json', json]], [s.sides[0].arg, s.sides[1].arg]);

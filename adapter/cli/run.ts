@@ -132,7 +132,7 @@ export async function runScenario(args: string[], io: CliIo, bundled?: string): 
   if (!ov.ok) return bad(ov.error);
   const maxText = last(v['max-steps']);
   const maxSteps = maxText === undefined ? DEFAULT_MAX_STEPS : positiveWhole(maxText);
-  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!)}: ${WHOLE_RULE}`);
+  if (maxSteps === undefined) return bad(`--max-steps ${shown(maxText!, "'")}: ${WHOLE_RULE}`);
   const json = last(v.json);
   const junit = last(v.junit);
   if (junit === '-') return bad('--junit needs a file (only --json writes to stdout)');

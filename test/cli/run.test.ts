@@ -174,7 +174,7 @@ test('an option value that starts with a dash is not called missing: the message
   assert.match(io.stderr, /^vpci-lab: dap: option --port needs a value \(one that starts with a dash is written --port=-…\)$/m);
   io = capture();
   assert.equal(await main(['dap', '--port=-1'], io), 2);
-  assert.match(io.stderr, /--port -1: must be 0\.\.65535/);
+  assert.match(io.stderr, /--port '-1': must be 0\.\.65535/);
   io = capture();
   assert.equal(await main(['dap', '--port'], io), 2);
   assert.match(io.stderr, /^vpci-lab: dap: option --port needs a value$/m);

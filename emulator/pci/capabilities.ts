@@ -1,9 +1,13 @@
-// Capability lists: the standard list from CAPABILITY_LIST (0x34) and the PCIe extended list at
-// 0x100, walked defensively; each capability found is described by its object in caps/ (name,
-// registers with masks, typed view, summary). The walk's guards mirror Linux drivers/pci/pci.c
-// __pci_find_next_cap_ttl (pointer & ~3, below 0x40 ends the list, at most 48 hops).
+// Capability lists: the standard list from CAPABILITY_LIST (0x34; a CardBus bridge's at 0x14) and
+// the PCIe extended list at 0x100, walked defensively; each capability found is described by its
+// object in caps/ (name, registers with masks, typed view, summary). The walk's guards mirror Linux
+// drivers/pci/pci.c __pci_find_next_cap_ttl (pointer & ~3, below 0x40 ends the list, at most 48
+// hops), and where the list starts __pci_bus_find_cap_start (torvalds/linux v6.6): 0x34 for header
+// types 0 and 1, PCI_CB_CAPABILITY_LIST for type 2, none for another; FreeBSD sys/dev/pci/pci.c
+// pci_find_cap_method (releng/14.0) and lspci 3.9.0 (lspci.c show_htype0/1/2, show_htype_unknown:
+// no list) read it the same way.
 
-import { CAPABILITIES_PTR, EXT_CAP_START, STATUS, STATUS_CAP_LIST } from './registers';
+import { CAPABILITIES_PTR, CB_CAPABILITIES_PTR, EXT_CAP_START, HEADER_TYPE, STATUS, STATUS_CAP_LIST } from './registers';
 import { capabilityDef } from './caps/index';
 import type { PmView } from './caps/pm';
 import type { MsiCapView } from './caps/msi';
@@ -49,11 +53,14 @@ export function walkCapabilities(cfg: Uint8Array): CapabilityWalk {
     problems.push(`config space is ${cfg.length} bytes, shorter than the 64-byte header`);
     return { capabilities, problems };
   }
-  if (u16(cfg, STATUS) & STATUS_CAP_LIST) {
+  const layout = u8(cfg, HEADER_TYPE) & 0x7f;
+  const ptrReg = layout === 2 ? CB_CAPABILITIES_PTR : CAPABILITIES_PTR;
+  if (u16(cfg, STATUS) & STATUS_CAP_LIST && layout > 2) problems.push(`header type ${layout} has no capability pointer; the standard list is not read`);
+  else if (u16(cfg, STATUS) & STATUS_CAP_LIST) {
     const seen = new Set<number>();
-    let ptr = u8(cfg, CAPABILITIES_PTR);
+    let ptr = u8(cfg, ptrReg);
     let hops = 0;
-    let from = `CAPABILITIES_PTR (${hex(CAPABILITIES_PTR)})`;
+    let from = layout === 2 ? `the CardBus capability pointer (${hex(ptrReg)})` : `CAPABILITIES_PTR (${hex(ptrReg)})`;
     while (ptr !== 0) {
       if (ptr & 3) {
         problems.push(`${from} holds ${hex(ptr)}, not dword-aligned; using ${hex(ptr & ~3)}`);

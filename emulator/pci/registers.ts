@@ -27,6 +27,8 @@ export const SUBSYSTEM_VENDOR_ID = 0x2c;
 export const SUBSYSTEM_ID = 0x2e;
 export const EXPANSION_ROM = 0x30;
 export const CAPABILITIES_PTR = 0x34;
+/** A CardBus bridge's (header type 2) capability pointer (pciutils lib/header.h PCI_CB_CAPABILITY_LIST). */
+export const CB_CAPABILITIES_PTR = 0x14;
 export const INTERRUPT_LINE = 0x3c;
 export const INTERRUPT_PIN = 0x3d;
 export const MIN_GNT = 0x3e;

@@ -6,6 +6,8 @@ import { importLspciText } from '../../emulator/pci/lspci-import';
 import { walkCapabilities, capabilityViews, type CapabilityView } from '../../emulator/pci/capabilities';
 import { CAPABILITIES_PTR, STATUS, STATUS_CAP_LIST } from '../../emulator/pci/registers';
 import { createFunction } from '../../emulator/pci/catalog';
+import { lspciRun } from '../../emulator/pci/lspci/index';
+import { lspciLines } from '../../emulator/pci/caps/index';
 
 const DIR = join(import.meta.dirname, '../../data/devices');
 const dumps = readdirSync(DIR)
@@ -92,6 +94,39 @@ function header(): Uint8Array {
   b[CAPABILITIES_PTR] = 0x40;
   return b;
 }
+
+test("a CardBus bridge's list starts at its own pointer (0x14), an unknown header type has none: as Linux, FreeBSD and lspci read them", () => {
+  // Header type 2: 0x34 is the CardBus memory base 0's high bytes, not a pointer. Here it points to a
+  // PM capability that is no capability of the function; the list is an MSI capability at 0x80.
+  const b = new Uint8Array(256);
+  b[STATUS] = STATUS_CAP_LIST;
+  b[0x0e] = 0x82; // CardBus, multi-function
+  b.set([0x07, 0x06], 0x0a);
+  b[0x14] = 0x80;
+  b[CAPABILITIES_PTR] = 0x40;
+  b.set([0x01, 0x00, 0x03, 0x00], 0x40);
+  b.set([0x05, 0x00, 0x00, 0x00], 0x80);
+  const w = walkCapabilities(b);
+  assert.deepEqual(
+    w.capabilities.map((c) => [c.offset, c.id]),
+    [[0x80, 0x05]],
+  );
+  assert.deepEqual(w.problems, []);
+  // The Variables view's lspci lines for it are lspci's, which reads the same pointer (show_htype2).
+  const whole = lspciRun(b, { address: '00:00.0', verbose: 3 }).text;
+  const lines = lspciLines(b, 0x80, false);
+  assert.equal(lines[0], '\tCapabilities: [80] MSI: Enable- Count=1/1 Maskable- 64bit-');
+  assert.ok(whole.includes(lines.join('\n') + '\n'), whole);
+  assert.ok(!whole.includes('[40]'));
+
+  // Header type 0x7f: lspci's show_htype_unknown prints no capabilities, and Linux's and FreeBSD's
+  // capability searches find none; the walk says why instead of listing 0x34's.
+  b[0x0e] = 0x7f;
+  const u = walkCapabilities(b);
+  assert.deepEqual(u.capabilities, []);
+  assert.deepEqual(u.problems, ['header type 127 has no capability pointer; the standard list is not read']);
+  assert.ok(!lspciRun(b, { address: '00:00.0', verbose: 3 }).text.includes('Capabilities'));
+});
 
 test('a looping standard list is cut at the loop and reported', () => {
   const b = header();

@@ -119,6 +119,15 @@ test("a CardBus bridge's list starts at its own pointer (0x14), an unknown heade
   assert.ok(whole.includes(lines.join('\n') + '\n'), whole);
   assert.ok(!whole.includes('[40]'));
 
+  // A PCI-X capability on it: lspci's cap_pcix prints nothing for a CardBus header, not even a line
+  // end, so the next capability's line follows on its line; each row has its own part.
+  b.set([0x07, 0x90], 0x80);
+  b.set([0x05, 0x00, 0x00, 0x00], 0x90);
+  const shared = lspciRun(b, { address: '00:00.0', verbose: 3 }).text;
+  assert.ok(shared.includes('\tCapabilities: [80] \tCapabilities: [90] MSI: Enable- Count=1/1 Maskable- 64bit-\n'), shared);
+  assert.deepEqual(lspciLines(b, 0x80, false), ['\tCapabilities: [80] ']);
+  assert.deepEqual(lspciLines(b, 0x90, false), ['\tCapabilities: [90] MSI: Enable- Count=1/1 Maskable- 64bit-', '\t\tAddress: 00000000  Data: 0000']);
+
   // Header type 0x7f: lspci's show_htype_unknown prints no capabilities, and Linux's and FreeBSD's
   // capability searches find none; the walk says why instead of listing 0x34's.
   b[0x0e] = 0x7f;

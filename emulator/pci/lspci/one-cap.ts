@@ -47,11 +47,16 @@ export function capabilityLinesOf(bytes: Uint8Array, opts: OneCapOptions = {}): 
       ...(opts.bars ? { bars: opts.bars } : {}),
     }).text.split('\n');
     const head = extended ? `\tCapabilities: [${x(at, 3)} v` : `\tCapabilities: [${x(at, 2)}] `;
-    const k = lines.findIndex((l) => l.startsWith(head));
+    // A printer that prints nothing, not even its line end (cap_pcix on a CardBus header, ls-caps.c
+    // v3.9.0), leaves the next capability on its line: each gets its part of it.
+    const k = lines.findIndex((l) => l.includes(head));
     if (k < 0) return alone(bytes, at, extended, opts);
+    const line = lines[k]!.slice(lines[k]!.indexOf(head));
+    const next = line.indexOf('\tCapabilities: [', 1);
+    if (next > 0) return [line.slice(0, next)];
     let end = k + 1;
     while (end < lines.length && lines[end]!.startsWith('\t\t')) end++;
-    return lines.slice(k, end);
+    return [line, ...lines.slice(k + 1, end)];
   };
 }
 

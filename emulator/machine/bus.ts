@@ -12,6 +12,7 @@ import type { Locals } from '../runtime/program';
 import type { BaseSoftc, GuestKernel } from '../vpci/guest/kernel';
 import { EAGAIN, ENOBUFS, ENODEV, ENXIO } from '../vpci/guest/kernel';
 import { encodePacket } from '../vmbus/packet';
+import { wslotText } from '../vpci/protocol';
 import { VmbusChannel } from '../vmbus/channel';
 import { guidBytes } from '../vmbus/guid';
 import { VpciHost, type HostEnv, type HostFunctionDecl } from '../vpci/host/vsp';
@@ -302,22 +303,28 @@ export class BusRuntime {
   }
 
   /**
-   * The BAR `[addr, addr+size)` would have decoded to had the host not unassigned its device: after
-   * it rescinded this bus (a function still on the bus), or took the function off it (an `unplug`,
-   * a completed eject), Memory Space Enable still set. Linux tears a bus down after its rescind
+   * What `[addr, addr+size)` would have reached had the host not taken it away: a BAR of a device the
+   * host unassigned after it rescinded this bus (a function still on the bus), or took the function
+   * off it (an `unplug`, a completed eject), Memory Space Enable still set; or this bus's config
+   * window, which the host unmapped when it took the bus's last function away (VpciHost.inLeftWindow:
+   * OpenVMM's eject revokes the channel at once). Linux tears a bus down after its rescind
    * (pci-hyperv.c hv_pci_remove stops the root bus, so each driver's remove frees its vectors and
    * masks its MSI-X entries), as FreeBSD's detach does; and FreeBSD detaches a function a relations
    * update left out only after the host let it go (vmbus_pcib.c pci_devices_present_work ->
    * hv_pci_delete_device -> device_delete_child, whose driver detach masks each MSI-X entry in
-   * pci_teardown_intr): those accesses are the guest's normal course, not a model error
-   * (Machine.mmioWrite).
+   * pci_teardown_intr and clears COMMAND through the config window in pci_child_deleted): those
+   * accesses are the guest's normal course, not a model error (Machine.noteUnassigned). `place`
+   * names what was there, `why` how it went.
    */
-  unassignedBarAt(addr: number, size: number): { wslot: number; bar: number; why: string } | undefined {
+  unassignedAt(addr: number, size: number): { place: string; why: string } | undefined {
+    const bar = (wslot: number, index: number): string => `BAR${index} of slot ${wslotText(wslot)} on ${this.decl.name}, whose device left the VM`;
     const left = this.host.leftBarAt(addr, size);
-    if (left) return { ...left, why: 'the host took it off the bus' };
+    if (left) return { place: bar(left.wslot, left.bar), why: 'the host took it off the bus' };
+    if (this.host.inLeftWindow(addr, size))
+      return { place: `the config window of ${this.decl.name}, which the host unmapped`, why: "the host took the bus's last function away" };
     if (this.channel.state !== 'rescinded') return undefined;
     const hit = this.decodingBarAt(addr, size);
-    return hit && { wslot: hit.wslot, bar: hit.bar, why: 'the host rescinded the bus' };
+    return hit && { place: bar(hit.wslot, hit.bar), why: 'the host rescinded the bus' };
   }
 
   private decodingBarAt(addr: number, size: number): { fn: PciFunction; wslot: number; bar: number; base: number } | undefined {

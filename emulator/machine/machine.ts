@@ -8,7 +8,6 @@ import { Trace } from '../runtime/trace';
 import { SnapshotContext, type Group, type SnapshotReader } from '../runtime/snapshot-tree';
 import { Thawer, plainBytes } from '../runtime/plain-copy';
 import { Ev } from '../vpci/events';
-import { wslotText } from '../vpci/protocol';
 import { NS_PER_COST, stepThread, wakeThread, nextLocation, type ThreadState, type FrameState, type StepOutcome } from '../runtime/threads';
 import { armTimer, cancelTimer, newSchedulerState, pickNext, takeTimer, ReadyQueue, type SchedulerState, type TimerState } from '../runtime/scheduler';
 import { mmioAllocate, mmioFree, newMmioAlloc, type MmioAllocState, type MmioRangeDecl } from './mmio';
@@ -279,24 +278,16 @@ export class Machine implements BusHost {
 
   /**
    * An access that decodes nowhere because it falls on a BAR of a device the host unassigned when it
-   * rescinded the device's bus or took the device off it (BusRuntime.unassignedBarAt): a driver
-   * tearing down after that does it. Noted in the trace (an Ev.State), not recorded as a protocol error. Ours [UNCONFIRMED]:
+   * rescinded the device's bus or took the device off it, or on a config window the host unmapped
+   * with the bus's last function (BusRuntime.unassignedAt): a driver tearing down after that does it. Noted in the trace (an Ev.State), not recorded as a protocol error. Ours [UNCONFIRMED]:
    * what Hyper-V or OpenVMM do with such an access is not public; it is dropped (a read gives
    * all-ones), as for any address nothing claims.
    */
   private noteUnassigned(fromBus: number, addr: number, size: number, value: number, what: string, outcome: string): boolean {
     for (const b of this.buses) {
-      const hit = b.unassignedBarAt(addr, size);
+      const hit = b.unassignedAt(addr, size);
       if (!hit) continue;
-      this.trace.record(
-        this.now,
-        Ev.State,
-        fromBus,
-        addr >>> 0,
-        size,
-        value,
-        `${what} ${outcome}: BAR${hit.bar} of slot ${wslotText(hit.wslot)} on ${b.decl.name}, whose device left the VM when ${hit.why}`,
-      );
+      this.trace.record(this.now, Ev.State, fromBus, addr >>> 0, size, value, `${what} ${outcome}: ${hit.place} when ${hit.why}`);
       return true;
     }
     return false;

@@ -73,3 +73,23 @@ test('freebsd: a relations update leaving out a function whose driver used MSI-X
   for (const n of notes) assert.match(String(n.blob), /BAR3 of slot 01\.0 on nic0/);
   assert.ok(evs.some((e) => e.kind === Ev.Log && /^ixv1: detached/.test(String(e.blob))));
 });
+
+test("an eject on OpenVMM (the channel revoked at once): the teardown's config accesses reach the window the host unmapped, noted, not errors", () => {
+  const m = run(
+    { host: 'openvmm', guest: 'freebsd' },
+    'bus nic0 { function 0 intel-82599-vf serial 1 }\nat 0 boot\nat 2ms driver nic0 msix 2\nat 5ms eject nic0\n',
+  );
+  const evs = events(m);
+  assert.deepEqual(
+    evs.filter((e) => e.kind === Ev.Error).map((e) => String(e.blob)),
+    [],
+  );
+  const notes = evs.filter(
+    (e) => e.kind === Ev.State && /the config window of nic0, which the host unmapped when the host took the bus's last function away$/.test(String(e.blob)),
+  );
+  // pci_child_deleted's two read-modify-writes of COMMAND (slot register, read, slot register, write, twice)
+  // and pci_release_msix's write of Message Control, each behind its slot register write.
+  assert.ok(notes.length >= 8, evs.map((e) => String(e.blob)).join('\n'));
+  assert.ok(notes.some((n) => /MMIO read of 2 bytes at 0x[0-9a-f]+004 reads all-ones/.test(String(n.blob))));
+  assert.ok(evs.some((e) => e.kind === Ev.Log && /^ixv0: detached/.test(String(e.blob))));
+});

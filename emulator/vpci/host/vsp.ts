@@ -23,7 +23,7 @@ import { faultText, type HostFault, type FaultAction } from './faults';
 import type { HostProfile } from './profiles';
 import { V1_2, V1_4, V1_5 } from './profiles';
 import type { InterruptRemapper } from './interrupts';
-import { ConfigWindow, recordBarMapping } from './config-window';
+import { ConfigWindow, PCI_CONFIG_MMIO_LENGTH, recordBarMapping } from './config-window';
 import { barLayout, mseSet, openvmmSetBars, setMse, zeroBars, parsedBars, PCI_BAR0, type HostFunction } from './bars';
 import { STATUS_BAD_DATA, STATUS_NOT_SUPPORTED, STATUS_REVISION_MISMATCH, STATUS_SUCCESS } from './status';
 import { Reader, Writer, ejectMessage, readMsiDesc, readResource, statusOnly, writeResource, type MsiDesc } from './messages';
@@ -92,6 +92,7 @@ interface HostSnapshot {
   removed: number[];
   unplugged: number[];
   left?: [number, LeftBar[]][];
+  leftWindow?: number;
   ejecting: { wslot: number; deadline: number }[];
   faults: HostFault[];
   delayed: Delayed[];
@@ -155,6 +156,13 @@ export class VpciHost {
    * Ours: the host forgets them (`release` zeroes the BARs); the emulator keeps them only to say so.
    */
   private left = new Map<number, LeftBar[]>();
+  /**
+   * Where the config window was when the host unmapped it by taking the bus's last function away
+   * (dropFunction: OpenVMM's eject and unplug revoke the channel at once; an eject given up
+   * without waiting): the guest's teardown that follows still reaches the function through it
+   * (Machine.noteUnassigned). Ours, as `left` is. Forgotten when a D0 entry maps a window again.
+   */
+  private leftWindow: number | undefined;
   private ejecting = new Map<number, number>();
   private faults: HostFault[] = [];
   private delayed: Delayed[] = [];
@@ -579,6 +587,7 @@ export class VpciHost {
         const from = this.windowBase;
         this.windowBase = base;
         this.window.mapped = true;
+        this.leftWindow = undefined;
         this.stateChange('config window', from ?? null, base);
         // Relations first, then the D0 completion (openvmm commit 146df4394 "vpci: send completion after device").
         this.sendRelations();
@@ -724,6 +733,12 @@ export class VpciHost {
       if (b) return { wslot, bar: b.bar };
     }
     return undefined;
+  }
+
+  /** Whether `[addr, addr+size)` falls in the config window the host unmapped when it took the bus's last function away (`leftWindow`). */
+  inLeftWindow(addr: number, size: number): boolean {
+    const b = this.leftWindow;
+    return b !== undefined && addr >= b && addr + size <= b + PCI_CONFIG_MMIO_LENGTH;
   }
 
   /** OV-D `release_all` for one function: clear MSE, drop its interrupts, zero its BARs. */
@@ -888,6 +903,7 @@ export class VpciHost {
     this.removed.add(wslot);
     if (this.present().length === 0) {
       this.state = 'ejected';
+      this.leftWindow = this.windowBase;
       this.unmapWindow();
     }
   }
@@ -1090,6 +1106,7 @@ export class VpciHost {
       removed: [...this.removed],
       unplugged: [...this.unplugged],
       left: [...this.left].map(([w, bars]) => [w, bars.map((b) => ({ ...b }))]),
+      ...(this.leftWindow !== undefined ? { leftWindow: this.leftWindow } : {}),
       ejecting: [...this.ejecting].map(([wslot, deadline]) => ({ wslot, deadline })),
       faults: this.faults.map((f) => ({ ...f, action: { ...f.action } })),
       delayed: this.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) })),
@@ -1110,6 +1127,7 @@ export class VpciHost {
     this.removed = new Set(x.removed);
     this.unplugged = new Set(x.unplugged);
     this.left = new Map((x.left ?? []).map(([w, bars]) => [w, bars.map((b) => ({ ...b }))]));
+    this.leftWindow = x.leftWindow;
     this.ejecting = new Map(x.ejecting.map((e) => [e.wslot, e.deadline]));
     this.faults = x.faults.map((f) => ({ ...f, action: { ...f.action } }));
     this.delayed = x.delayed.map((d) => ({ ...d, packets: d.packets.map((p) => ({ ...p, bytes: [...p.bytes] })) }));

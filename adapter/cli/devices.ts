@@ -17,7 +17,7 @@ import { parseLspciDump } from '../../emulator/pci/lspci/dump';
 import { filterMatches, newFilter, parseIdFilter, parseSlotFilter } from '../../emulator/pci/lspci/filter';
 import type { DumpDevice } from '../../emulator/pci/function';
 import { firstEight, shortText, shown, sizeText } from '../../emulator/format';
-import { isPowerOfTwo, layoutBars } from '../../emulator/pci/bars';
+import { layoutBars, powerOfTwoProblem } from '../../emulator/pci/bars';
 import { emptyDevice, nodeFiles } from '../../io/node-files';
 import { DATA_LIMIT, DUMP_LIMIT, FileError, bytesText, shownPath } from '../../io/files';
 import { errorReason } from '../../io/errors';
@@ -364,7 +364,8 @@ export const lspciCommand: Command = {
       const size = n.value;
       // The scenario language's rules for `bar I SIZE` (emulator/scenario/parser.ts duplicate-bar,
       // check.ts bar-size): a BAR is a naturally aligned power of two, and each is sized once.
-      if (!isPowerOfTwo(size)) return bad(`--bar ${shown(b)}: ${name} size ${size} is not a power of two`);
+      const odd = powerOfTwoProblem(size);
+      if (odd) return bad(`--bar ${shown(b)}: ${name} ${odd}`);
       if (bars.some((x) => x.index === index)) return bad(`--bar ${shown(b)}: ${index === 'rom' ? 'the ROM' : name} size is given twice`);
       bars.push({ index, size });
       barArg.set(index, b);

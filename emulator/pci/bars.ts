@@ -124,6 +124,18 @@ export function isPowerOfTwo(n: number): boolean {
   return true;
 }
 
+/**
+ * Why `size` cannot be a BAR's size — a BAR decodes a naturally aligned power-of-two range (PCI Local
+ * Bus 3.0 §6.2.5.1) — in lspci's units (3M, not 3145728) with the next power of two up, the fix the
+ * editor offers (language/code-actions.ts); undefined when it can be.
+ */
+export function powerOfTwoProblem(size: number): string | undefined {
+  if (isPowerOfTwo(size)) return undefined;
+  let up = 1;
+  while (up < size) up *= 2;
+  return `size ${sizeText(size)} is not a power of two${size > 0 ? `; round it up to ${sizeText(up)}` : ''}`;
+}
+
 const U32 = 2 ** 32;
 const lo32 = (v: number): number => v % U32;
 const hi32 = (v: number): number => Math.floor(v / U32) % U32;
@@ -270,8 +282,9 @@ const KIND_TEXT: Record<BarKind, string> = { io: 'an I/O BAR', mem32: 'a 32-bit 
 
 function checkSize(name: string, kind: BarKind, size: number): string | undefined {
   const [min, max] = sizeLimit[kind];
-  if (!isPowerOfTwo(size)) return `${name}: size ${size} is not a power of two`;
-  if (size < min || size > max) return `${name}: size ${size} outside ${min}..${max} for ${KIND_TEXT[kind]}`;
+  const odd = powerOfTwoProblem(size);
+  if (odd) return `${name}: ${odd}`;
+  if (size < min || size > max) return `${name}: size ${sizeText(size)} outside ${sizeText(min)}..${sizeText(max)} for ${KIND_TEXT[kind]}`;
   return undefined;
 }
 

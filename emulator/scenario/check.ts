@@ -30,8 +30,8 @@ import { statusByName, statusInStyle, suggestions } from './names';
 import { HOST_TO_GUEST_MESSAGES, OTHER_VERSIONS, VERSIONS, bareMessageName, messageByName, wslotDecode } from '../vpci/protocol';
 import { DEFAULT_GUEST_MODEL } from '../vpci/guest/models';
 import { DEFAULT_HOST_PROFILE } from '../vpci/host/profiles';
-import { isPowerOfTwo } from '../pci/bars';
-import { counted, formatTime, grouped, sizeText } from '../format';
+import { isPowerOfTwo, powerOfTwoProblem } from '../pci/bars';
+import { counted, formatTime, grouped } from '../format';
 import { EVENTS, eventRef, type EventKind, type EventRow } from './events';
 
 /** What the parser saw that the tree has no field for. */
@@ -421,14 +421,8 @@ export function checkScenario(sc: Scenario, ctx: ScenarioContext, extras?: Parse
     } else {
       const src = f.source;
       for (const bar of src.bars) {
-        if (!isPowerOfTwo(bar.size)) {
-          // A BAR decodes a naturally aligned power-of-two range (PCI Local Bus 3.0 §6.2.5.1): the size as lspci
-          // prints one (3M, not 3145728), and the next power of two up, the Quick Fix's (language/code-actions.ts).
-          let up = 1;
-          while (up < bar.size) up *= 2;
-          const round = bar.size > 0 ? `; round it up to ${sizeText(up)}` : '';
-          add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} size ${sizeText(bar.size)} is not a power of two${round}`);
-        }
+        const odd = powerOfTwoProblem(bar.size);
+        if (odd) add('error', bar.loc, 'bar-size', `${bar.index === 'rom' ? 'ROM' : `BAR ${bar.index}`} ${odd}`);
       }
       const text = ctx.readFile(src.path);
       // A relative path written with Windows' separator ('devices\gpu.lspci') is found on Windows only: elsewhere a

@@ -238,7 +238,7 @@ test("lspci: a name on disk that cannot be read (a symbolic link in a loop, or t
 
 test('lspci --bar: a size that is not a power of two or past 2^53-1, a BAR given twice, and --bar on a catalog device are usage errors naming the BAR', () => {
   for (const [args, why] of [
-    [[GPU, '--bar', '0=3K'], '--bar 0=3K: BAR 0 size 3072 is not a power of two'],
+    [[GPU, '--bar', '0=3K'], '--bar 0=3K: BAR 0 size 3K is not a power of two; round it up to 4K'],
     [[GPU, '--bar', '5=0'], '--bar 5=0: BAR 5 size 0 is not a power of two'],
     [[GPU, '--bar', '1=9007199254740992'], "--bar 1=9007199254740992: BAR 1 size '9007199254740992' is too large (more than 2^53-1)"],
     [[GPU, '--bar', '1=17179869184g'], "--bar 1=17179869184g: BAR 1 size '17179869184G' is too large (more than 2^53-1)"],
@@ -262,11 +262,11 @@ test('lspci --bar: a size that is not a power of two or past 2^53-1, a BAR given
 test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar clause must (kind, range, upper half of a 64-bit BAR); the BARs not named print no size", () => {
   // The TU102 dump: BAR0 32-bit memory, BAR1 (with BAR2) and BAR3 (with BAR4) 64-bit prefetchable, BAR5 I/O, a ROM register.
   for (const [bar, why] of [
-    ['0=16G', 'BAR0: size 17179869184 outside 16..2147483648 for a 32-bit memory BAR'],
+    ['0=16G', 'BAR0: size 16G outside 16..2G for a 32-bit memory BAR'],
     ['2=16M', 'BAR2: is the upper half of 64-bit BAR1; give the size on BAR1'],
     ['4=16M', 'BAR4: is the upper half of 64-bit BAR3; give the size on BAR3'],
-    ['5=1G', 'BAR5: size 1073741824 outside 4..65536 for an I/O BAR'],
-    ['rom=1K', 'expansion ROM: size 1024 outside 2048..2147483648 for an expansion ROM'],
+    ['5=1G', 'BAR5: size 1G outside 4..64K for an I/O BAR'],
+    ['rom=1K', 'expansion ROM: size 1K outside 2K..2G for an expansion ROM'],
   ] as const) {
     const r = cli(['lspci', GPU, '-v', '--bar', '1=256M', '--bar', bar]);
     assert.equal(r.code, 2, bar);
@@ -276,7 +276,7 @@ test("lspci --bar: a size must fit the dump's BAR register as a scenario's bar c
   // The same rule refuses the same size in a scenario (emulator/scenario/dump-check.ts).
   copyFileSync(GPU, join(dir, 'gpu16g.lspci'));
   writeFileSync(join(dir, 'gpu16g.vpci'), 'bus g { function 0 dump "gpu16g.lspci" bar 0 16G bar 1 256M bar 3 32M bar 5 128 rom 512K }\nat 0 boot\n');
-  assert.match(cli(['check', 'gpu16g.vpci']).err, /BAR0: size 17179869184 outside 16\.\.2147483648 for a 32-bit memory BAR \[bar-layout\]/);
+  assert.match(cli(['check', 'gpu16g.vpci']).err, /BAR0: size 16G outside 16\.\.2G for a 32-bit memory BAR \[bar-layout\]/);
   // A register not sized is not laid out, so one that could not be (BAR5 made a reserved memory type) does not stop another's size.
   writeFileSync(join(dir, 'gpu-odd-bar5.lspci'), readFileSync(GPU, 'latin1').replace(/^20: 3f 38 00 00 01 60 00 00/m, '20: 3f 38 00 00 06 00 00 00'));
   const odd = cli(['lspci', 'gpu-odd-bar5.lspci', '-v', '--bar', '0=16M']);

@@ -409,8 +409,10 @@ const SUMMARY_PATH = new RegExp(String.raw`^(${FN_NAME})()\.(version|bars|caps)(
 /** msix(BUS) | msix("BUS/SLOT") [ [i] [.data | .address & 0xffffffff | …] ], as the MSI-X table's rows name them. */
 const MSIX_PATH = new RegExp(String.raw`^msix\((?:(${FN_NAME})|"(${FN_NAME})")\)(?:\[\d+\](?:\..+)?)?$`);
 
-/** BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them. */
-// (in any case, as the expression language reads members: nic0.command is nic0.COMMAND, and is assigned as it is)
+/**
+ * BUS[/SLOT].[caps.KEY.]REG[.FIELD], as Variables' evaluateNames and the console's assignments write them, in any
+ * case, as the expression language reads members: nic0.command is nic0.COMMAND, and is assigned as it is.
+ */
 const REGISTER_PATH = new RegExp(String.raw`^(${FN_NAME})\.(?:caps\.([A-Za-z0-9_]+)\.)?([A-Za-z_0-9]+)(?:\.([A-Za-z_0-9]+))?$`);
 /** A path and a dot being typed (nic0.caps., nic0/1.2.caps., hbus., msix(nic0)[0]., msg.): completion offers its members. */
 const MEMBER_PATH = new RegExp(String.raw`(${FN_NAME}(?:\([^()]*\))?(?:\[[^\]]*\])*(?:\.[A-Za-z_][\w-]*(?:\[[^\]]*\])*)*)\.([A-Za-z_]*)$`);

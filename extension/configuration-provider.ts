@@ -5,6 +5,7 @@
 // scenario the last session ran) and, with none, is refused with a message; so is a scenario the
 // language server has found errors in, beside the editor.
 import * as vscode from 'vscode';
+import { isAbsolute, join } from 'node:path';
 import { DEBUG_TYPE } from '../adapter/protocol';
 import { GUEST_MODELS, type GuestModelName } from '../emulator/vpci/guest/models';
 import { HOST_PROFILES } from '../emulator/vpci/host/profiles';
@@ -98,7 +99,7 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
   }
 
   resolveDebugConfigurationWithSubstitutedVariables(
-    _folder: vscode.WorkspaceFolder | undefined,
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): vscode.ProviderResult<vscode.DebugConfiguration> {
     const c = config as VpciLaunchConfig;
@@ -107,6 +108,14 @@ export class InitialConfigurationProvider implements vscode.DebugConfigurationPr
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a launch configuration is the user's JSON, whatever its type says
       void vscode.window.showErrorMessage(`vPCI launch configuration "${c.name ?? ''}": ${problem}`);
       return undefined;
+    }
+    // A relative "scenario" ("examples/quickstart.vpci") is the launch configuration's folder's, as the paths
+    // of VS Code's own launch configurations are: the adapter would take it from its working folder, which
+    // for an editor's adapter is the extension host's, anywhere.
+    if (c.request !== 'attach' && typeof c.scenario === 'string' && !isAbsolute(c.scenario)) {
+      const base = folder ?? vscode.workspace.workspaceFolders?.[0];
+      const dir = base && host().pathOf(base.uri);
+      if (dir !== undefined) c.scenario = join(dir, c.scenario);
     }
     // A scenario the language server has found errors in does not load: say so beside the editor, with
     // the way to Problems, rather than let the launch fail (VS Code shows a failed launch as a modal

@@ -151,6 +151,7 @@ const vscode = {
       return { set: (u: Uri, d: unknown) => m.set(u.toString(), d), delete: (u: Uri) => m.delete(u.toString()), dispose: () => m.clear() };
     },
     registerCodeActionsProvider: () => disposable,
+    getDiagnostics: () => [],
   },
   tests: {
     createTestController: (id: string, label: string) => ({

@@ -1,22 +1,12 @@
 // How the extension resolves a launch configuration before VS Code starts the adapter
 // (extension/configuration-provider.ts), without VS Code: the paths it hands the adapter.
-import { Uri } from './vscode-stand-in';
+import { Uri, setNodeHost } from './vscode-stand-in';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
-import { setHost } from '../../extension/host';
 import { InitialConfigurationProvider } from '../../extension/configuration-provider';
-import { nodeFiles } from '../../io/node-files';
 
-setHost({
-  kind: 'node',
-  files: nodeFiles,
-  pathOf: (u) => u.fsPath,
-  uriOf: (p) => Uri.file(p) as never,
-  inlineAdapter: (s) => s,
-  startLanguageClient: () => Promise.resolve({ stop: () => Promise.resolve() }),
-  nodeOnly: () => undefined,
-});
+setNodeHost();
 
 const folderAt = (p: string) => ({ uri: Uri.file(p), name: 'w', index: 0 }) as never;
 const launch = (scenario: string) => ({ type: 'vpci', request: 'launch', name: 'Debug scenario', scenario });

@@ -3,22 +3,12 @@
 // remembers of each expectation (for Debug at Cause) is what its items are now, not every expect
 // line ever seen: before, 100 edits that each moved 3 expect lines a line down left 303 entries,
 // and a deleted scenario left all of its own.
-import { fired, Uri } from './vscode-stand-in';
+import { fired, Uri, setNodeHost } from './vscode-stand-in';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setHost } from '../../extension/host';
 import { ScenarioTests } from '../../extension/testing';
-import { nodeFiles } from '../../io/node-files';
 
-setHost({
-  kind: 'node',
-  files: nodeFiles,
-  pathOf: (u) => u.fsPath,
-  uriOf: (p) => Uri.file(p) as never,
-  inlineAdapter: (s) => s,
-  startLanguageClient: () => Promise.resolve({ stop: () => Promise.resolve() }),
-  nodeOnly: () => undefined,
-});
+setNodeHost();
 
 const SCENARIO = [
   'vm { guest freebsd }',

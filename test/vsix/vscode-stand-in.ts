@@ -7,6 +7,8 @@
 // follow @types/vscode.
 import Module from 'node:module';
 import { resolve } from 'node:path';
+import { setHost } from '../../extension/host';
+import { nodeFiles } from '../../io/node-files';
 
 type Listener = (e: unknown) => unknown;
 
@@ -186,3 +188,16 @@ M._resolveFilename = function (request: string, ...rest: unknown[]): string {
   return request === 'vscode' ? 'vscode' : resolveFilename.call(this, request, ...rest);
 };
 M._cache['vscode'] = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
+
+/** Sets the extension's host to Node's, as extension/node-main.ts does before activation: a Uri's path is the file's path. */
+export function setNodeHost(): void {
+  setHost({
+    kind: 'node',
+    files: nodeFiles,
+    pathOf: (u) => u.fsPath,
+    uriOf: (p) => Uri.file(p) as never,
+    inlineAdapter: (s) => s,
+    startLanguageClient: () => Promise.resolve({ stop: () => Promise.resolve() }),
+    nodeOnly: () => undefined,
+  });
+}
